@@ -1,0 +1,98 @@
+/*
+ * app.h - the service layer: every change goes validate -> append events ->
+ * update projections, in one transaction; every read goes to the world.
+ *
+ * An app owns one store and the world folded from it.  cn_app_open loads
+ * the world by replaying the log, which also verifies the hash chain, so a
+ * changed or foreign database is refused before anything is written.
+ *
+ * Time is an input: every write takes `now`.  Before a command runs, any
+ * silence procedure whose deadline is at or before `now` is concluded (at
+ * its deadline), in the same transaction, so a late objection meets a
+ * concluded procedure rather than a stale one.
+ *
+ * A refused or failed command rolls back and reloads the world: nothing
+ * already stored is lost or changed.
+ *
+ * Ownership: struct cn_app is opaque; cn_app_world returns a borrowed
+ * pointer valid until the next write.  Not thread-safe.
+ */
+#ifndef CN_APP_H
+#define CN_APP_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+#include "../core/procedure.h"
+#include "../core/world.h"
+#include "../store/store.h"
+
+struct cn_app;
+
+int cn_app_open(const char *path, int store_flags, struct cn_app **out,
+		struct cn_err *err) CN_NODISCARD;
+void cn_app_close(struct cn_app *app);
+
+const struct cn_world *cn_app_world(const struct cn_app *app);
+struct cn_store *cn_app_store(struct cn_app *app);
+
+/* A command: reads the world, fills the outbox.  See procedure.h. */
+typedef int (*cn_command_fn)(const struct cn_world *w, int64_t now,
+			     const void *args, struct cn_outbox *box,
+			     struct cn_err *err);
+
+/* Run tick(now) and then fn, and commit what they produce (recorded with
+ * `actor`).  *nevents (may be NULL) gets how many events were appended. */
+int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
+	       cn_command_fn fn, const void *args, size_t *nevents,
+	       struct cn_err *err) CN_NODISCARD;
+
+/* Group several commands into one transaction (scenario replay): either
+ * all of them land or none.  cn_app_batch_end(app, 0) rolls back. */
+int cn_app_batch_begin(struct cn_app *app, struct cn_err *err) CN_NODISCARD;
+int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
+	CN_NODISCARD;
+
+/* Command adapters for cn_app_run (args point at the matching struct). */
+int cn_app_cmd_propose(const struct cn_world *w, int64_t now, const void *a,
+		       struct cn_outbox *box, struct cn_err *err);
+int cn_app_cmd_respond(const struct cn_world *w, int64_t now, const void *a,
+		       struct cn_outbox *box, struct cn_err *err);
+struct cn_app_secretariat_args {
+	int64_t proposal;
+	const char *text;
+	const char *deadline;
+	const char *reason;
+};
+int cn_app_cmd_extend(const struct cn_world *w, int64_t now, const void *a,
+		      struct cn_outbox *box, struct cn_err *err);
+int cn_app_cmd_recirculate(const struct cn_world *w, int64_t now,
+			   const void *a, struct cn_outbox *box,
+			   struct cn_err *err);
+int cn_app_cmd_conclude(const struct cn_world *w, int64_t now, const void *a,
+			struct cn_outbox *box, struct cn_err *err);
+int cn_app_cmd_withdraw(const struct cn_world *w, int64_t now, const void *a,
+			struct cn_outbox *box, struct cn_err *err);
+int cn_app_cmd_tick(const struct cn_world *w, int64_t now, const void *a,
+		    struct cn_outbox *box, struct cn_err *err);
+
+/* Seed an empty store from a dataset file (data/nato.json).  Every record
+ * is checked first; an error names the file, the record and the field. */
+int cn_app_seed(struct cn_app *app, const char *dataset_path, int64_t now,
+		struct cn_err *err) CN_NODISCARD;
+
+/* Full verification: chain, then projections against a replay.  *nevents
+ * gets the number of events checked. */
+int cn_app_verify(struct cn_app *app, int64_t *nevents, struct cn_err *err)
+	CN_NODISCARD;
+
+/* Replay a scenario file (under scenarios/) as one batch.  Returns a report
+ * (new reference) with one entry per step; a step that fails its
+ * expectation, or fails unexpectedly, stops the replay, rolls everything
+ * back and returns an error naming the step.  *report may be set even on
+ * failure (the steps run so far). */
+int cn_app_replay(struct cn_app *app, const char *scenario_path,
+		  json_t **report, struct cn_err *err) CN_NODISCARD;
+
+#endif

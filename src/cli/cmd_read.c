@@ -1,0 +1,489 @@
+/*
+ * cmd_read.c - the query commands: members, bodies, partners, offices,
+ * proposals, show, log, verify.  Each prints a table for people, or JSON
+ * with --json.  None of them changes the store.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/timeutil.h"
+#include "cli.h"
+
+static const char *s(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+static const char *date_or(const char *v, const char *dflt)
+{
+	return v && *v ? v : dflt;
+}
+
+int cmd_members(struct cli *c, int argc, char **argv)
+{
+	const char *body = NULL, *pos[1];
+	int all = 0, np, rc;
+	struct cli_opt opts[] = {OPT_VAL("body", &body), OPT_FLAG("all", &all), OPT_END};
+	struct cn_app *app;
+	char d[CN_TIME_BUF];
+
+	if ((rc = cli_parse(c, "members", argc, argv, opts, pos, 0, &np)) ||
+	    (rc = cli_open(c, CN_STORE_READONLY, &app)))
+		return rc;
+	const struct cn_world *w = cn_app_world(app);
+	const struct cn_body *b = NULL;
+	if (body && !(b = cn_world_body(w, body))) {
+		fprintf(stderr, "council: unknown body '%s' (see 'council bodies')\n",
+			body);
+		cn_app_close(app);
+		return EXIT_REFUSED;
+	}
+	json_t *out = json_array();
+	size_t n = 0;
+	for (size_t i = 0; i < w->nmembers; i++) {
+		const struct cn_member *m = &w->members[i];
+		if (!all && (b ? !cn_body_has(w, b, m->code, c->now)
+			       : !cn_member_active(m, c->now)))
+			continue;
+		n++;
+		if (c->json)
+			json_array_append(out, m->record);
+		else
+			printf("%-3s %-18s %s%s%s\n", m->code, m->name,
+			       s(m->record, "accession"),
+			       m->exit != CN_TIME_NONE ? "  exit " : "",
+			       m->exit != CN_TIME_NONE ? s(m->record, "exit") : "");
+	}
+	if (c->json) {
+		json_t *o = json_pack("{s:s, s:s?, s:I, s:o}", "at",
+				      all ? "all" : cn_date_format(c->now, d),
+				      "body", b ? b->id : NULL, "count",
+				      (json_int_t)n, "members", out);
+		cli_print_json(o);
+	} else {
+		json_decref(out);
+		if (all)
+			printf("%zu members in all\n", n);
+		else
+			printf("%zu members of the %s on %s\n", n,
+			       b ? b->name
+				 : s(w->alliance, "name")[0] ? s(w->alliance, "name")
+							     : "alliance",
+			       cn_date_format(c->now, d));
+	}
+	cn_app_close(app);
+	return 0;
+}
+
+int cmd_bodies(struct cli *c, int argc, char **argv)
+{
+	const char *pos[1];
+	int np, rc;
+	struct cn_app *app;
+	char d[CN_TIME_BUF];
+
+	if ((rc = cli_parse(c, "bodies", argc, argv, NULL, pos, 0, &np)) ||
+	    (rc = cli_open(c, CN_STORE_READONLY, &app)))
+		return rc;
+	const struct cn_world *w = cn_app_world(app);
+	json_t *out = json_array();
+	for (size_t i = 0; i < w->nbodies; i++) {
+		const struct cn_body *b = &w->bodies[i];
+		const struct cn_member **ms;
+		size_t n = 0;
+		if (cn_body_members(w, b, c->now, &ms, &n) == 0)
+			free(ms);
+		if (c->json) {
+			json_t *x = json_deep_copy(b->record);
+			json_object_set_new(x, "members_on_date", json_integer((json_int_t)n));
+			json_object_set_new(x, "exists_on_date",
+					    json_boolean(cn_body_exists(b, c->now)));
+			json_array_append_new(out, x);
+		} else
+			printf("%-4s %-30s %-10s %-8s %zu members on %s%s\n", b->id,
+			       b->name, b->rule_src, b->procedure, n,
+			       cn_date_format(c->now, d),
+			       cn_body_exists(b, c->now) ? "" : " (not in existence)");
+	}
+	if (c->json)
+		cli_print_json(json_pack("{s:s, s:o}", "at",
+					 cn_date_format(c->now, d), "bodies", out));
+	else
+		json_decref(out);
+	cn_app_close(app);
+	return 0;
+}
+
+int cmd_partners(struct cli *c, int argc, char **argv)
+{
+	const char *fw = NULL, *pos[1];
+	int np, rc;
+	struct cli_opt opts[] = {OPT_VAL("framework", &fw), OPT_END};
+	struct cn_app *app;
+	char d[CN_TIME_BUF];
+
+	if ((rc = cli_parse(c, "partners", argc, argv, opts, pos, 0, &np)) ||
+	    (rc = cli_open(c, CN_STORE_READONLY, &app)))
+		return rc;
+	const struct cn_world *w = cn_app_world(app);
+	json_t *out = json_array();
+	const char *last = NULL;
+	for (size_t i = 0; i < w->npartners; i++) {
+		const struct cn_partner *p = &w->partners[i];
+		if (fw && strcmp(fw, p->framework))
+			continue;
+		if (!cn_partner_active(p, c->now))
+			continue;
+		if (c->json) {
+			json_array_append(out, p->record);
+			continue;
+		}
+		if (!last || strcmp(last, p->framework))
+			printf("%s%s\n", last ? "\n" : "", p->framework);
+		last = p->framework;
+		printf("  %-3s %-28s since %-10s %s\n", p->code, p->name,
+		       date_or(s(p->record, "since"), "unknown"),
+		       s(p->record, "status"));
+	}
+	if (c->json)
+		cli_print_json(json_pack("{s:s, s:o}", "at",
+					 cn_date_format(c->now, d), "partners", out));
+	else
+		json_decref(out);
+	cn_app_close(app);
+	return 0;
+}
+
+int cmd_offices(struct cli *c, int argc, char **argv)
+{
+	const char *pos[1];
+	int all = 0, np, rc;
+	struct cli_opt opts[] = {OPT_FLAG("all", &all), OPT_END};
+	struct cn_app *app;
+	char d[CN_TIME_BUF];
+
+	if ((rc = cli_parse(c, "offices", argc, argv, opts, pos, 0, &np)) ||
+	    (rc = cli_open(c, CN_STORE_READONLY, &app)))
+		return rc;
+	const struct cn_world *w = cn_app_world(app);
+	json_t *out = json_array();
+	size_t n = 0;
+	for (size_t i = 0; i < w->noffices; i++) {
+		const struct cn_office *o = &w->offices[i];
+		if (!all && !cn_office_open(o, c->now))
+			continue;
+		json_t *j = cn_office_json(w, o, all ? (o->closed != CN_TIME_NONE ? o->closed - 1 : c->now) : c->now);
+		n++;
+		if (c->json) {
+			json_array_append_new(out, j);
+			continue;
+		}
+		printf("%-26s %-14s %-2s %-10s %-10s %s\n", o->id, s(j, "city"),
+		       o->country, date_or(s(j, "opened"), "unknown"),
+		       date_or(s(j, "closed"), "-"),
+		       json_is_true(json_object_get(j, "out_of_area"))
+			       ? "out of area" : "in area");
+		json_decref(j);
+	}
+	if (c->json)
+		cli_print_json(json_pack("{s:s, s:I, s:o}", "at",
+					 all ? "all" : cn_date_format(c->now, d),
+					 "count", (json_int_t)n, "offices", out));
+	else {
+		json_decref(out);
+		if (all)
+			printf("%zu offices in all\n", n);
+		else
+			printf("%zu offices open on %s\n", n, cn_date_format(c->now, d));
+	}
+	cn_app_close(app);
+	return 0;
+}
+
+int cmd_proposals(struct cli *c, int argc, char **argv)
+{
+	const char *body = NULL, *status = NULL, *pos[1];
+	int np, rc;
+	struct cli_opt opts[] = {OPT_VAL("body", &body), OPT_VAL("status", &status), OPT_END};
+	struct cn_app *app;
+
+	if ((rc = cli_parse(c, "proposals", argc, argv, opts, pos, 0, &np)))
+		return rc;
+	static const char *const statuses[] = {"open", "concluded", "adopted",
+					       "blocked", "failed", "withdrawn",
+					       "lapsed", NULL};
+	if (status) {
+		int ok = 0;
+		for (int i = 0; statuses[i]; i++)
+			ok |= !strcmp(statuses[i], status);
+		if (!ok)
+			return cli_usage(c, "proposals",
+					 "unknown status '%s' (open, concluded, "
+					 "adopted, blocked, failed, withdrawn)", status);
+	}
+	if ((rc = cli_open(c, CN_STORE_READONLY, &app)))
+		return rc;
+	const struct cn_world *w = cn_app_world(app);
+	if (body && !cn_world_body(w, body)) {
+		fprintf(stderr, "council: unknown body '%s'\n", body);
+		cn_app_close(app);
+		return EXIT_REFUSED;
+	}
+	json_t *out = json_array();
+	for (size_t i = 0; i < w->nproposals; i++) {
+		const struct cn_proposal *p = w->proposals[i];
+		if (body && strcasecmp(body, p->body))
+			continue;
+		if (status && !(!strcmp(status, "open") ? !p->concluded
+				: !strcmp(status, "concluded") ? p->concluded
+				: p->concluded && !strcmp(status, p->outcome)))
+			continue;
+		json_t *doc = cn_proposal_json(w, p);
+		if (c->json) {
+			json_array_append_new(out, doc);
+			continue;
+		}
+		printf("%4lld  %-4s %-12s %-9s %s\n", (long long)p->id, p->body,
+		       cn_proc_name(p->proc), p->concluded ? p->outcome : "open",
+		       p->title);
+		json_decref(doc);
+	}
+	if (c->json)
+		cli_print_json(out);
+	else
+		json_decref(out);
+	cn_app_close(app);
+	return 0;
+}
+
+/* One event as JSON (new reference), for show and log. */
+static json_t *event_json(const struct cn_event *ev)
+{
+	char t[CN_TIME_BUF];
+	return json_pack("{s:I, s:s, s:s, s:s, s:O}", "seq", (json_int_t)ev->seq,
+			 "time", cn_time_format(ev->time, t), "actor", ev->actor,
+			 "type", ev->type, "payload", ev->payload);
+}
+
+static void print_event_line(const json_t *e)
+{
+	const json_t *pl = json_object_get(e, "payload");
+
+	printf("  %s  #%-5lld %-20s %-16s", s(e, "time"),
+	       (long long)json_integer_value(json_object_get(e, "seq")),
+	       s(e, "type"), s(e, "actor"));
+	if (json_object_get(pl, "member"))
+		printf(" %s", s(pl, "member"));
+	if (json_object_get(pl, "position"))
+		printf(" %s", s(pl, "position"));
+	if (json_object_get(pl, "outcome"))
+		printf(" %s", s(pl, "explanation"));
+	if (json_is_string(json_object_get(pl, "deadline")))
+		printf(" deadline %s", s(pl, "deadline"));
+	if (json_is_string(json_object_get(pl, "reason")))
+		printf(" \"%s\"", s(pl, "reason"));
+	else if (json_is_string(json_object_get(pl, "text")) &&
+		 strcmp(s(e, "type"), "proposal.created"))
+		printf(" \"%s\"", s(pl, "text"));
+	else if (json_is_string(json_object_get(pl, "title")))
+		printf(" \"%s\"", s(pl, "title"));
+	printf("\n");
+}
+
+static int collect_event(void *ctx, const struct cn_event *ev,
+			 struct cn_err *err)
+{
+	json_t *e = event_json(ev);
+	if (!e || json_array_append_new(ctx, e))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	return 0;
+}
+
+void cli_print_proposal(const struct cn_world *w, const json_t *doc)
+{
+	const json_t *x;
+	size_t i;
+	(void)w;
+
+	printf("Proposal %lld: %s\n", (long long)json_integer_value(json_object_get(doc, "id")),
+	       s(doc, "title"));
+	printf("  body        %s (%s)\n", s(doc, "body_name"), s(doc, "body"));
+	printf("  procedure   %s, rule: %s\n", s(doc, "procedure"), s(doc, "rule"));
+	if (json_object_get(doc, "level"))
+		printf("  meeting     %s%s%s\n", s(doc, "level"),
+		       json_object_get(doc, "place") ? ", " : "", s(doc, "place"));
+	printf("  opened      %s\n", s(doc, "opened"));
+	if (json_is_string(json_object_get(doc, "deadline")))
+		printf("  deadline    %s\n", s(doc, "deadline"));
+	if (*s(doc, "text"))
+		printf("  text (rev %lld) %s\n",
+		       (long long)json_integer_value(json_object_get(doc, "revision")),
+		       s(doc, "text"));
+	if (!strcmp(s(doc, "status"), "concluded"))
+		printf("  outcome     %s (concluded %s)\n", s(doc, "explanation"),
+		       s(doc, "concluded"));
+	else
+		printf("  status      open; now %s\n", s(doc, "explanation"));
+	printf("  electorate  %lld members:",
+	       (long long)json_integer_value(json_object_get(doc, "electorate_size")));
+	json_array_foreach(json_object_get(doc, "electorate"), i, x)
+		printf(" %s", json_string_value(x));
+	printf("\n");
+	json_array_foreach(json_object_get(doc, "positions"), i, x) {
+		if (!strcmp(s(x, "position"), "silent"))
+			continue;
+		printf("    %-3s %-9s %s%s%s%s\n", s(x, "member"), s(x, "position"),
+		       s(x, "at"), json_object_get(x, "text") ? "  \"" : "",
+		       s(x, "text"), json_object_get(x, "text") ? "\"" : "");
+	}
+	if (json_array_size(json_object_get(doc, "outstanding"))) {
+		printf("  outstanding");
+		json_array_foreach(json_object_get(doc, "outstanding"), i, x)
+			printf(" %s", json_string_value(x));
+		printf("\n");
+	}
+	json_array_foreach(json_object_get(doc, "effects"), i, x) {
+		printf("  effect %zu    %s", i + 1, s(x, "type"));
+		if (json_object_get(x, "name"))
+			printf(" %s", s(x, "name"));
+		if (json_object_get(x, "city"))
+			printf(", %s (%s) %s N %s E", s(x, "city"), s(x, "country"),
+			       s(x, "lat"), s(x, "lon"));
+		if (json_object_get(x, "code"))
+			printf(" %s", s(x, "code"));
+		printf("\n");
+		if (json_object_get(x, "treaty_area"))
+			printf("              %s\n", s(x, "treaty_area"));
+	}
+}
+
+int cmd_show(struct cli *c, int argc, char **argv)
+{
+	const char *pos[1];
+	int np, rc;
+	struct cn_app *app;
+	struct cn_err err = {0};
+
+	if ((rc = cli_parse(c, "show", argc, argv, NULL, pos, 1, &np)))
+		return rc;
+	if (np != 1)
+		return cli_usage(c, "show", "which proposal? (council show ID)");
+	char *end;
+	long long id = strtoll(pos[0], &end, 10);
+	if (*end || id <= 0)
+		return cli_usage(c, "show", "'%s' is not a proposal id", pos[0]);
+	if ((rc = cli_open(c, CN_STORE_READONLY, &app)))
+		return rc;
+	const struct cn_world *w = cn_app_world(app);
+	const struct cn_proposal *p = cn_world_proposal(w, id);
+	if (!p) {
+		fprintf(stderr, "council: no proposal %lld\n", id);
+		cn_app_close(app);
+		return EXIT_REFUSED;
+	}
+	json_t *doc = cn_proposal_json(w, p), *hist = json_array();
+	rc = cn_store_proposal_events(cn_app_store(app), id, collect_event, hist,
+				      &err);
+	if (c->json) {
+		json_object_set_new(doc, "history", hist);
+		cli_print_json(doc);
+	} else {
+		const json_t *e;
+		size_t i;
+		cli_print_proposal(w, doc);
+		printf("  history\n");
+		json_array_foreach(hist, i, e)
+			print_event_line(e);
+		json_decref(doc);
+		json_decref(hist);
+	}
+	cn_app_close(app);
+	if (rc)
+		return cli_fail(c, &err);
+	return 0;
+}
+
+static int log_line(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	const long long *filter = ctx;
+	(void)err;
+	if (*filter) {
+		const char *kind;
+		char key[64];
+		if (cn_event_entity(ev, &kind, key) || strcmp(kind, "proposal") ||
+		    atoll(key) != *filter)
+			return 0;
+	}
+	if (filter[1]) {
+		fwrite(ev->bytes, 1, ev->len, stdout);
+		fputc('\n', stdout);
+		return 0;
+	}
+	json_t *e = event_json(ev);
+	if (!e)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	print_event_line(e);
+	json_decref(e);
+	return 0;
+}
+
+int cmd_log(struct cli *c, int argc, char **argv)
+{
+	const char *prop = NULL, *from = NULL, *pos[1];
+	int np, rc;
+	struct cli_opt opts[] = {OPT_VAL("proposal", &prop), OPT_VAL("from", &from), OPT_END};
+	struct cn_app *app;
+	struct cn_err err = {0};
+	long long filter[2] = {0, 0};
+
+	if ((rc = cli_parse(c, "log", argc, argv, opts, pos, 0, &np)))
+		return rc;
+	filter[0] = prop ? atoll(prop) : 0;
+	filter[1] = c->json;
+	if ((prop && filter[0] <= 0) || (from && atoll(from) <= 0))
+		return cli_usage(c, "log", "--proposal and --from take a number");
+	if ((rc = cli_open(c, CN_STORE_READONLY, &app)))
+		return rc;
+	rc = cn_store_scan(cn_app_store(app), from ? atoll(from) : 1, log_line,
+			   filter, &err);
+	cn_app_close(app);
+	return rc ? cli_fail(c, &err) : 0;
+}
+
+int cmd_verify(struct cli *c, int argc, char **argv)
+{
+	const char *pos[1];
+	int np, rc;
+	struct cn_store *st;
+	struct cn_app *app;
+	struct cn_err err = {0};
+	int64_t n = 0;
+
+	if ((rc = cli_parse(c, "verify", argc, argv, NULL, pos, 0, &np)))
+		return rc;
+	/* Open the store without loading the world: a broken chain must be
+	 * reported by verify, not refused at open. */
+	if (cn_store_open(c->db, CN_STORE_READONLY, &st, &err))
+		return cli_fail(c, &err);
+	cn_store_close(st);
+	if (cn_app_open(c->db, CN_STORE_READONLY, &app, &err) == 0) {
+		rc = cn_app_verify(app, &n, &err);
+		cn_app_close(app);
+	} else
+		rc = err.code;
+	if (c->json) {
+		cli_print_json(json_pack("{s:b, s:I, s:s}", "ok", rc == 0, "events",
+					 (json_int_t)n, "message",
+					 rc ? err.msg : "chain intact; projections match a replay of the log"));
+		return rc ? EXIT_REFUSED : 0;
+	}
+	if (rc) {
+		fprintf(stderr, "council: verify failed: %s\n", err.msg);
+		return EXIT_REFUSED;
+	}
+	printf("ok: %lld events; hash chain intact; projections match a "
+	       "replay of the log\n", (long long)n);
+	return 0;
+}

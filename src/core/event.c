@@ -1,0 +1,196 @@
+/* event.c - see event.h. */
+#include "event.h"
+
+#include <assert.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timeutil.h"
+
+static int has_real(const json_t *v)
+{
+	const char *key;
+	const json_t *x;
+	size_t i;
+
+	if (json_is_real(v))
+		return 1;
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, key, x)
+			if (has_real(x))
+				return 1;
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+			if (has_real(x))
+				return 1;
+	}
+	return 0;
+}
+
+int cn_canon_dump(const json_t *v, char **out, size_t *len,
+		  struct cn_err *err)
+{
+	char *s;
+
+	if (has_real(v))
+		return cn_err_set(err, CN_EINVAL,
+				  "canonical JSON may not hold real numbers");
+	s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII |
+				  JSON_ENCODE_ANY);
+	if (!s)
+		return cn_err_set(err, CN_ENOMEM, "out of memory encoding JSON");
+	*out = s;
+	*len = strlen(s);
+	return 0;
+}
+
+void cn_sha256(const void *data, size_t len, uint8_t out[CN_HASH_LEN])
+{
+	crypto_hash_sha256(out, data, len);
+}
+
+void cn_hex(const uint8_t *in, size_t n, char *out)
+{
+	static const char d[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = d[in[i] >> 4];
+		out[2 * i + 1] = d[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int cn_unhex(const char *in, uint8_t *out, size_t n)
+{
+	if (strlen(in) != 2 * n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int hi = hexval(in[2 * i]), lo = hexval(in[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int cn_event_init(struct cn_event *ev, int64_t time, const char *actor,
+		  const char *type, json_t *payload, struct cn_err *err)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (!json_is_object(payload))
+		return cn_err_set(err, CN_EINVAL, "event payload must be an object");
+	ev->time = time;
+	ev->actor = strdup(actor);
+	ev->type = strdup(type);
+	if (!ev->actor || !ev->type) {
+		cn_event_release(ev);
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	ev->payload = json_incref(payload);
+	return 0;
+}
+
+static json_t *event_object(const struct cn_event *ev)
+{
+	char prev[CN_HEX_LEN], t[CN_TIME_BUF];
+
+	cn_hex(ev->prev, CN_HASH_LEN, prev);
+	return json_pack("{s:s, s:O, s:s, s:I, s:s, s:s}", "actor", ev->actor,
+			 "payload", ev->payload, "prev", prev, "seq",
+			 (json_int_t)ev->seq, "time", cn_time_format(ev->time, t),
+			 "type", ev->type);
+}
+
+int cn_event_seal(struct cn_event *ev, int64_t seq,
+		  const uint8_t prev[CN_HASH_LEN], struct cn_err *err)
+{
+	json_t *o;
+	int rc;
+
+	assert(seq >= 1);
+	ev->seq = seq;
+	memcpy(ev->prev, prev, CN_HASH_LEN);
+	o = event_object(ev);
+	if (!o)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	free(ev->bytes);
+	ev->bytes = NULL;
+	rc = cn_canon_dump(o, &ev->bytes, &ev->len, err);
+	json_decref(o);
+	if (rc)
+		return cn_err_prefix(err, "event %lld: ", (long long)seq);
+	cn_sha256(ev->bytes, ev->len, ev->hash);
+	return 0;
+}
+
+int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
+		    struct cn_err *err)
+{
+	json_error_t je;
+	json_t *o, *payload;
+	const char *actor, *type, *time, *prev;
+	json_int_t seq;
+	char *again = NULL;
+	size_t againlen;
+	int rc;
+
+	memset(ev, 0, sizeof(*ev));
+	o = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &je);
+	if (!o)
+		return cn_err_set(err, CN_ECORRUPT, "not valid JSON: %s (column %d)",
+				  je.text, je.column);
+	if (json_unpack_ex(o, &je, JSON_STRICT, "{s:s, s:o, s:s, s:I, s:s, s:s}",
+			   "actor", &actor, "payload", &payload, "prev", &prev,
+			   "seq", &seq, "time", &time, "type", &type) ||
+	    !json_is_object(payload)) {
+		json_decref(o);
+		return cn_err_set(err, CN_ECORRUPT, "malformed event: %s", je.text);
+	}
+	rc = cn_time_parse(time, "event time", &ev->time, err);
+	if (rc == 0 && cn_unhex(prev, ev->prev, CN_HASH_LEN))
+		rc = cn_err_set(err, CN_ECORRUPT, "malformed prev hash");
+	if (rc == 0 && (rc = cn_canon_dump(o, &again, &againlen, err)) == 0 &&
+	    (againlen != len || memcmp(again, bytes, len) != 0))
+		rc = cn_err_set(err, CN_ECORRUPT, "bytes are not canonical");
+	free(again);
+	if (rc == 0) {
+		ev->seq = seq;
+		ev->actor = strdup(actor);
+		ev->type = strdup(type);
+		ev->payload = json_incref(payload);
+		ev->bytes = malloc(len + 1);
+		if (!ev->actor || !ev->type || !ev->bytes)
+			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+		else {
+			memcpy(ev->bytes, bytes, len);
+			ev->bytes[len] = '\0';
+			ev->len = len;
+			cn_sha256(bytes, len, ev->hash);
+		}
+	}
+	json_decref(o);
+	if (rc) {
+		if (rc != CN_ENOMEM)
+			rc = err ? (err->code = CN_ECORRUPT) : CN_ECORRUPT;
+		cn_event_release(ev);
+	}
+	return rc;
+}
+
+void cn_event_release(struct cn_event *ev)
+{
+	free(ev->actor);
+	free(ev->type);
+	free(ev->bytes);
+	json_decref(ev->payload);
+	memset(ev, 0, sizeof(*ev));
+}

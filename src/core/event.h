@@ -1,0 +1,68 @@
+/*
+ * event.h - one entry of the decision log and its canonical bytes.
+ *
+ * Every change to an alliance is an event.  Its canonical bytes are the
+ * compact JSON object {"actor","payload","prev","seq","time","type"} with
+ * keys sorted bytewise, no whitespace, non-ASCII escaped as \uXXXX, and no
+ * floating-point numbers anywhere (coordinates travel as strings), so the
+ * same event always has the same bytes.  `prev` is the hex SHA-256 of the
+ * previous event's bytes (64 zeros for the first); the event's own hash is
+ * SHA-256 over its bytes, so each hash covers the whole history before it.
+ *
+ * Ownership: a struct cn_event owns its strings, its payload reference and
+ * its bytes; cn_event_release() frees them.  Callers that pass a payload to
+ * cn_event_init() keep their own reference (it is increfed).
+ */
+#ifndef CN_EVENT_H
+#define CN_EVENT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define CN_HASH_LEN 32
+#define CN_HEX_LEN (2 * CN_HASH_LEN + 1)
+
+struct cn_event {
+	int64_t seq;     /* 1-based position in the log */
+	int64_t time;    /* when it took effect, seconds since epoch, UTC */
+	char *actor;     /* who did it: "secretariat", "delegation:FR", ... */
+	char *type;      /* "member.admitted", "position.stated", ... */
+	json_t *payload; /* object */
+	uint8_t prev[CN_HASH_LEN];
+	uint8_t hash[CN_HASH_LEN];
+	char *bytes;     /* canonical encoding, NUL-terminated */
+	size_t len;
+};
+
+/* Fill a new, unsealed event.  payload is increfed (the caller keeps its
+ * reference).  seq/prev/hash/bytes are set by cn_event_seal(). */
+int cn_event_init(struct cn_event *ev, int64_t time, const char *actor,
+		  const char *type, json_t *payload, struct cn_err *err)
+	CN_NODISCARD;
+
+/* Give the event its place in the chain and compute bytes and hash. */
+int cn_event_seal(struct cn_event *ev, int64_t seq,
+		  const uint8_t prev[CN_HASH_LEN], struct cn_err *err)
+	CN_NODISCARD;
+
+/* Decode stored bytes into *ev (which must be zeroed).  Fails with
+ * CN_ECORRUPT when the bytes are not valid JSON, miss a field, or are not
+ * in canonical form (re-encoding them must give the same bytes). */
+int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
+		    struct cn_err *err) CN_NODISCARD;
+
+void cn_event_release(struct cn_event *ev);
+
+/* Canonical encoding of any JSON value (the rules above).  *out is
+ * malloc'd and NUL-terminated; fails with CN_EINVAL on a real number. */
+int cn_canon_dump(const json_t *v, char **out, size_t *len,
+		  struct cn_err *err) CN_NODISCARD;
+
+void cn_sha256(const void *data, size_t len, uint8_t out[CN_HASH_LEN]);
+void cn_hex(const uint8_t *in, size_t n, char *out); /* out: 2n+1 bytes */
+int cn_unhex(const char *in, uint8_t *out, size_t n);  /* 0 or -1 */
+
+#endif

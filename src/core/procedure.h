@@ -1,0 +1,124 @@
+/*
+ * procedure.h - the decision procedures as state machines over events.
+ *
+ * A command reads the world, checks the request against the procedure's
+ * state and the time `now`, and on success fills an outbox with the events
+ * that record it.  It never changes the world: the caller appends the
+ * events to the log and folds them in (cn_world_apply), all in one
+ * transaction, so a refused command changes nothing.
+ *
+ * Procedures (see docs/ARCHITECTURE.md):
+ *   meeting       members state positions; the chair concludes; the body's
+ *                 rule decides.  Level and place are recorded.
+ *   silence       circulated with a deadline; an objection breaks silence
+ *                 and ends it at once, not adopted, naming who broke it;
+ *                 at the deadline, unbroken, it is adopted (silence is
+ *                 consent).  A standing reservation holds it.  The
+ *                 secretariat may extend the deadline or recirculate a
+ *                 revised text, which starts a new silence period.
+ *   ratification  every member of the electorate must ratify (concur); no
+ *                 deadline; adopted when the last one ratifies.
+ * Effects carried by a proposal are turned into registry events only when
+ * it is adopted, in the same outbox as the conclusion.
+ *
+ * Ownership: the outbox owns its payloads; release it with
+ * cn_outbox_release().  Pure code: no I/O, no clock.
+ */
+#ifndef CN_PROCEDURE_H
+#define CN_PROCEDURE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "world.h"
+
+struct cn_outbox_item {
+	int64_t time;
+	char type[40];
+	json_t *payload; /* owned */
+};
+
+struct cn_outbox {
+	struct cn_outbox_item *items;
+	size_t n;
+};
+
+void cn_outbox_release(struct cn_outbox *box);
+
+struct cn_propose_args {
+	const char *body;
+	const char *title;
+	const char *text;      /* may be NULL */
+	const char *procedure; /* NULL: the body's default */
+	const char *deadline;  /* ISO 8601; required for silence only */
+	const char *level;     /* meeting: permanent-representatives, ... */
+	const char *place;
+	const char *proposer;  /* NULL: "secretariat" */
+	int shared;            /* shared with partners */
+	const json_t *effects; /* array of effect objects, may be NULL */
+};
+
+/* The meeting levels (facts.md 2.2); a decision has the same authority at
+ * every level. */
+int cn_level_valid(const char *level);
+
+int cn_cmd_propose(const struct cn_world *w, int64_t now,
+		   const struct cn_propose_args *a, struct cn_outbox *box,
+		   int64_t *new_id, struct cn_err *err) CN_NODISCARD;
+
+enum cn_act {
+	CN_ACT_POSITION, /* pos says which */
+	CN_ACT_LIFT,     /* lift one's reservation */
+	CN_ACT_COMMENT,  /* on the record; never breaks silence */
+};
+
+struct cn_respond_args {
+	int64_t proposal;
+	const char *member;
+	enum cn_act act;
+	enum cn_pos pos;
+	const char *text;  /* reason, footnote text or comment */
+	int declared;      /* abstention with formal declaration */
+	const char *actor; /* recorded; NULL: "delegation:<member>" */
+};
+
+int cn_cmd_respond(const struct cn_world *w, int64_t now,
+		   const struct cn_respond_args *a, struct cn_outbox *box,
+		   struct cn_err *err) CN_NODISCARD;
+
+int cn_cmd_extend(const struct cn_world *w, int64_t now, int64_t id,
+		  const char *deadline, struct cn_outbox *box,
+		  struct cn_err *err) CN_NODISCARD;
+int cn_cmd_recirculate(const struct cn_world *w, int64_t now, int64_t id,
+		       const char *text, const char *deadline,
+		       struct cn_outbox *box, struct cn_err *err) CN_NODISCARD;
+int cn_cmd_conclude(const struct cn_world *w, int64_t now, int64_t id,
+		    struct cn_outbox *box, struct cn_err *err) CN_NODISCARD;
+int cn_cmd_withdraw(const struct cn_world *w, int64_t now, int64_t id,
+		    const char *reason, struct cn_outbox *box,
+		    struct cn_err *err) CN_NODISCARD;
+
+/* Conclude every silence procedure whose deadline is at or before `now`,
+ * each at its deadline (not at `now`).  One held by a reservation stays
+ * open.  Adds nothing when nothing is due. */
+int cn_cmd_tick(const struct cn_world *w, int64_t now, struct cn_outbox *box,
+		struct cn_err *err) CN_NODISCARD;
+
+/* Evaluate the proposal's rule on its current positions.  `final` as in
+ * struct cn_rule_input.  Silence procedures count silence as concurrence
+ * when final. */
+int cn_proposal_evaluate(const struct cn_world *w, const struct cn_proposal *p,
+			 int final, struct cn_rule_result *res,
+			 struct cn_err *err) CN_NODISCARD;
+
+/* The whole proposal as JSON (new reference): text and revisions,
+ * electorate with positions, current verdict or outcome, who blocks, who
+ * holds it, who is outstanding, effects with their treaty-area check. */
+json_t *cn_proposal_json(const struct cn_world *w, const struct cn_proposal *p);
+
+/* Registry records as JSON (new references), as of `at`. */
+json_t *cn_office_json(const struct cn_world *w, const struct cn_office *o,
+		       int64_t at);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * world.h - the state of one alliance: its registry (members, partners,
+ * bodies with dated membership, offices) and its proposals, as a fold of
+ * the event log.
+ *
+ * The world is only ever changed by cn_world_apply(); the same events in
+ * the same order always give the same world.  Commands (procedure.h)
+ * read the world to validate a request and produce events; they never
+ * change it themselves.
+ *
+ * Every registry query takes a time `at` (seconds since epoch, UTC): "who
+ * were the members on 2003-02-16?".  Membership is half-open: a member
+ * belongs from its accession (inclusive) until its exit (exclusive).
+ *
+ * Ownership: the world owns every entity and every string in it; pointers
+ * returned by lookups are borrowed and valid until the next
+ * cn_world_apply() or cn_world_free().  Not thread-safe: one writer.
+ * Pure code: no I/O, no clock.
+ */
+#ifndef CN_WORLD_H
+#define CN_WORLD_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "event.h"
+#include "rule.h"
+
+#define CN_CODE_MAX 8
+
+enum cn_clause_kind { CN_CLAUSE_ALL, CN_CLAUSE_ALL_EXCEPT, CN_CLAUSE_LIST };
+
+/* One dated clause of a body's membership. */
+struct cn_clause {
+	enum cn_clause_kind kind;
+	char (*codes)[CN_CODE_MAX]; /* the exceptions or the explicit list */
+	size_t ncodes;
+	int64_t from, to;           /* [from, to); CN_TIME_NONE when open */
+};
+
+struct cn_member {
+	char code[CN_CODE_MAX];
+	const char *name;           /* borrowed from record */
+	int64_t accession, exit;    /* exit is CN_TIME_NONE while a member */
+	json_t *record;             /* the dataset record, with its source */
+};
+
+struct cn_partner {
+	char code[CN_CODE_MAX];
+	const char *name, *framework;
+	int64_t since, until;       /* since may be INT64_MIN when unknown */
+	json_t *record;
+};
+
+struct cn_body {
+	char id[16];
+	const char *name, *rule_src, *procedure;
+	struct cn_rule *rule;
+	int64_t established, dissolved;
+	struct cn_clause *clauses;
+	size_t nclauses;
+	json_t *record;
+};
+
+struct cn_office {
+	const char *id, *name, *country;
+	int has_coords;
+	int64_t lat_e6, lon_e6;     /* micro-degrees: no floats in the log */
+	int64_t opened, closed;     /* opened INT64_MIN when unknown */
+	int64_t decision;           /* proposal that opened it, 0 if none */
+	json_t *record;
+};
+
+enum cn_proc { CN_PROC_MEETING, CN_PROC_SILENCE, CN_PROC_RATIFICATION };
+const char *cn_proc_name(enum cn_proc p);
+int cn_proc_parse(const char *s, enum cn_proc *out);
+
+/* One member of a frozen electorate and its current position. */
+struct cn_ballot {
+	char code[CN_CODE_MAX];
+	enum cn_pos pos;
+	int declared;               /* abstain with formal declaration */
+	char *text;                 /* reason or footnote text, owned */
+	int64_t at;                 /* when the position was last changed */
+};
+
+struct cn_proposal {
+	int64_t id;
+	char body[16];
+	char *title, *text, *proposer, *level, *place;
+	enum cn_proc proc;
+	char *rule_src;             /* the body's rule, frozen at opening */
+	struct cn_rule *rule;
+	int shared;                 /* visible to partners */
+	int revision;
+	int64_t opened, deadline;   /* deadline CN_TIME_NONE if none */
+	struct cn_ballot *ballots;  /* the electorate, frozen at opening */
+	size_t nballots;
+	json_t *effects;            /* array, applied only on adoption */
+	json_t *revisions;          /* [{revision,text,at,deadline}] */
+	int concluded;
+	int64_t concluded_at;
+	char *outcome;              /* adopted|blocked|failed|withdrawn|lapsed */
+	char *explanation;
+	json_t *blocking, *holding; /* arrays of codes */
+};
+
+struct cn_world {
+	json_t *alliance;           /* null until alliance.founded */
+	struct cn_member *members;   size_t nmembers;
+	struct cn_partner *partners; size_t npartners;
+	struct cn_body *bodies;      size_t nbodies;
+	struct cn_office *offices;   size_t noffices;
+	struct cn_proposal **proposals; size_t nproposals; /* id = index+1 */
+	int64_t last_seq;
+	uint8_t last_hash[CN_HASH_LEN];
+};
+
+void cn_world_init(struct cn_world *w);
+void cn_world_release(struct cn_world *w);
+
+/* Fold one event into the world.  The event must be the next in sequence
+ * (seq == last_seq + 1).  Fails with CN_ECORRUPT when the payload does not
+ * fit its type; the world is then unchanged for registry events and may be
+ * partly changed otherwise, so callers discard the world on failure. */
+int cn_world_apply(struct cn_world *w, const struct cn_event *ev,
+		   struct cn_err *err) CN_NODISCARD;
+
+/* Which entity an event changed, for projections: *kind is one of
+ * "alliance", "member", "partner", "body", "office", "proposal", and key is
+ * its id.  Returns 0, or CN_ENOTFOUND for an unknown type. */
+int cn_event_entity(const struct cn_event *ev, const char **kind,
+		    char key[64]);
+
+/* Lookups (NULL when absent). */
+const struct cn_member *cn_world_member(const struct cn_world *w,
+					const char *code);
+const struct cn_partner *cn_world_partner(const struct cn_world *w,
+					  const char *code);
+const struct cn_body *cn_world_body(const struct cn_world *w, const char *id);
+const struct cn_office *cn_world_office(const struct cn_world *w,
+					const char *id);
+struct cn_proposal *cn_world_proposal(const struct cn_world *w, int64_t id);
+
+/* As-of queries. */
+int cn_member_active(const struct cn_member *m, int64_t at);
+int cn_body_exists(const struct cn_body *b, int64_t at);
+int cn_body_has(const struct cn_world *w, const struct cn_body *b,
+		const char *code, int64_t at);
+int cn_office_open(const struct cn_office *o, int64_t at);
+int cn_partner_active(const struct cn_partner *p, int64_t at);
+
+/* The members of body b on `at`, in the order of the member list.  *out is
+ * a malloc'd array of borrowed member pointers.  A body that does not exist
+ * on `at` has no members. */
+int cn_body_members(const struct cn_world *w, const struct cn_body *b,
+		    int64_t at, const struct cn_member ***out, size_t *n)
+	CN_NODISCARD;
+
+/* Explain why `code` cannot take part in body b on `at`: unknown code, a
+ * partner, not yet (or no longer) a member, or not in this body.  Always
+ * returns CN_ENOTFOUND or CN_EREFUSED with the reason in err. */
+int cn_explain_not_member(const struct cn_world *w, const struct cn_body *b,
+			  const char *code, int64_t at, struct cn_err *err);
+
+/* Treaty area (North Atlantic Treaty Art. 6), advisory: an office is in the
+ * area when its host is a member state on `at` and it lies north of the
+ * Tropic of Cancer.  Returns 1 in area, 0 out of area; `why` (may be NULL)
+ * gets a sentence a person can read. */
+int cn_treaty_in_area(const struct cn_world *w, const char *country,
+		      int has_coords, int64_t lat_e6, int64_t at, char *why,
+		      size_t whylen);
+
+/* Parse "35.68" / "-139.6917" into micro-degrees within [-limit, limit]. */
+int cn_coord_parse(const char *s, int limit, int64_t *out_e6,
+		   struct cn_err *err) CN_NODISCARD;
+/* Format micro-degrees as a decimal string without trailing zeros. */
+char *cn_coord_format(int64_t e6, char buf[24]);
+
+#endif

@@ -1,0 +1,583 @@
+/*
+ * store.c - SQLite event log and projections; see store.h.
+ */
+#include "store.h"
+
+#include <assert.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/procedure.h"
+#include "../core/timeutil.h"
+
+#define APP_ID 0x434E434C /* 'CNCL' */
+#define SCHEMA_VERSION 1
+
+struct cn_store {
+	sqlite3 *db;
+	char path[512];
+	sqlite3_stmt *append;
+};
+
+static const char log_schema[] =
+	"CREATE TABLE events("
+	"  seq INTEGER PRIMARY KEY,"
+	"  bytes TEXT NOT NULL,"
+	"  hash BLOB NOT NULL CHECK(length(hash) = 32),"
+	"  type TEXT GENERATED ALWAYS AS (json_extract(bytes, '$.type')) VIRTUAL,"
+	"  proposal INTEGER GENERATED ALWAYS AS (CASE"
+	"    WHEN json_extract(bytes, '$.type') = 'proposal.created'"
+	"    THEN json_extract(bytes, '$.payload.id')"
+	"    ELSE json_extract(bytes, '$.payload.proposal') END) VIRTUAL);"
+	"CREATE INDEX events_proposal ON events(proposal);"
+	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN"
+	"  SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN"
+	"  SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
+/* Projection tables; created in "main" and, for checks, in "replay". */
+static const char *const proj_tables[] = {
+	"alliance(id TEXT PRIMARY KEY, record TEXT NOT NULL)",
+	"members(code TEXT PRIMARY KEY, name TEXT NOT NULL, accession TEXT"
+	" NOT NULL, exit TEXT, record TEXT NOT NULL)",
+	"partners(code TEXT PRIMARY KEY, name TEXT NOT NULL, framework TEXT"
+	" NOT NULL, since TEXT, until TEXT, record TEXT NOT NULL)",
+	"bodies(id TEXT PRIMARY KEY, name TEXT NOT NULL, rule TEXT NOT NULL,"
+	" procedure TEXT NOT NULL, established TEXT, dissolved TEXT,"
+	" record TEXT NOT NULL)",
+	"offices(id TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL,"
+	" lat TEXT, lon TEXT, opened TEXT, closed TEXT, decision INTEGER,"
+	" record TEXT NOT NULL)",
+	"proposals(id INTEGER PRIMARY KEY, body TEXT NOT NULL, title TEXT NOT"
+	" NULL, procedure TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT,"
+	" explanation TEXT, opened TEXT NOT NULL, deadline TEXT, concluded TEXT,"
+	" revision INTEGER NOT NULL, doc TEXT NOT NULL)",
+	"positions(proposal INTEGER NOT NULL, member TEXT NOT NULL, position"
+	" TEXT NOT NULL, text TEXT, at TEXT, PRIMARY KEY(proposal, member))",
+};
+#define NPROJ (sizeof(proj_tables) / sizeof(proj_tables[0]))
+
+static int sqlerr(struct cn_store *st, struct cn_err *err, const char *what)
+{
+	return cn_err_set(err, CN_EIO, "%s: %s: %s", st->path, what,
+			  sqlite3_errmsg(st->db));
+}
+
+static int exec(struct cn_store *st, const char *sql, struct cn_err *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int rc = cn_err_set(err, CN_EIO, "%s: %s", st->path,
+				    msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return rc;
+	}
+	return 0;
+}
+
+static int create_proj(struct cn_store *st, const char *schema,
+		       struct cn_err *err)
+{
+	char sql[512];
+	for (size_t i = 0; i < NPROJ; i++) {
+		snprintf(sql, sizeof(sql), "CREATE TABLE %s.%s;", schema,
+			 proj_tables[i]);
+		if (exec(st, sql, err))
+			return CN_EIO;
+	}
+	return 0;
+}
+
+static int pragma_int(struct cn_store *st, const char *sql, int *out)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int(s, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int cn_store_open(const char *path, int flags, struct cn_store **out,
+		  struct cn_err *err)
+{
+	struct cn_store *st = calloc(1, sizeof(*st));
+	int oflags, appid = 0, ntables = 0, ver = 0, rc;
+
+	if (!st)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	snprintf(st->path, sizeof(st->path), "%s",
+		 flags & CN_STORE_MEMORY ? ":memory:" : path);
+	oflags = flags & CN_STORE_READONLY
+			 ? SQLITE_OPEN_READONLY
+			 : SQLITE_OPEN_READWRITE |
+				   (flags & (CN_STORE_CREATE | CN_STORE_MEMORY)
+					    ? SQLITE_OPEN_CREATE : 0);
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	rc = sqlite3_open_v2(st->path, &st->db, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		rc = cn_err_set(err, CN_EIO, "%s: cannot open: %s%s", st->path,
+				st->db ? sqlite3_errmsg(st->db) : "out of memory",
+				flags & CN_STORE_CREATE ? ""
+				: " (create it with 'council init')");
+		cn_store_close(st);
+		return rc;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_extended_result_codes(st->db, 1);
+	/* Reading the schema is the first touch of the file: a file that is
+	 * not SQLite fails here with "file is not a database". */
+	if (pragma_int(st, "PRAGMA application_id", &appid) != SQLITE_OK ||
+	    pragma_int(st, "SELECT count(*) FROM sqlite_schema", &ntables) !=
+		    SQLITE_OK ||
+	    pragma_int(st, "PRAGMA user_version", &ver) != SQLITE_OK) {
+		rc = cn_err_set(err, CN_ECORRUPT,
+				"%s: not a council database: %s", st->path,
+				sqlite3_errmsg(st->db));
+		cn_store_close(st);
+		return rc;
+	}
+	if (appid == 0 && ntables == 0 && !(flags & CN_STORE_READONLY) &&
+	    (flags & (CN_STORE_CREATE | CN_STORE_MEMORY))) {
+		char sql[128];
+		if (exec(st, "PRAGMA journal_mode=WAL", err) ||
+		    exec(st, "BEGIN IMMEDIATE", err) ||
+		    exec(st, log_schema, err) || create_proj(st, "main", err)) {
+			cn_store_close(st);
+			return CN_EIO;
+		}
+		snprintf(sql, sizeof(sql),
+			 "PRAGMA application_id=%d; PRAGMA user_version=%d; COMMIT",
+			 APP_ID, SCHEMA_VERSION);
+		if (exec(st, sql, err)) {
+			cn_store_close(st);
+			return CN_EIO;
+		}
+	} else if (appid != APP_ID) {
+		rc = cn_err_set(err, CN_ECORRUPT,
+				"%s: not a council database (%s)", st->path,
+				ntables ? "it holds another application's tables"
+					: "it is empty; create it with 'council init'");
+		cn_store_close(st);
+		return rc;
+	} else if (ver != SCHEMA_VERSION) {
+		rc = cn_err_set(err, CN_ECORRUPT,
+				"%s: schema version %d, this council reads %d",
+				st->path, ver, SCHEMA_VERSION);
+		cn_store_close(st);
+		return rc;
+	}
+	if (!(flags & CN_STORE_READONLY) &&
+	    exec(st, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err)) {
+		cn_store_close(st);
+		return CN_EIO;
+	}
+	if (sqlite3_prepare_v3(st->db,
+			       "INSERT INTO events(seq, bytes, hash) VALUES(?,?,?)",
+			       -1, SQLITE_PREPARE_PERSISTENT, &st->append, NULL) !=
+	    SQLITE_OK) {
+		rc = sqlerr(st, err, "preparing append");
+		cn_store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+void cn_store_close(struct cn_store *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->append);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int cn_store_empty(struct cn_store *st)
+{
+	int n = 0;
+	return pragma_int(st, "SELECT count(*) FROM events", &n) == SQLITE_OK &&
+	       n == 0;
+}
+
+int cn_store_begin(struct cn_store *st, struct cn_err *err)
+{
+	/* IMMEDIATE: take the write lock now, so a second writer waits at
+	 * the start instead of failing at commit. */
+	return exec(st, "BEGIN IMMEDIATE", err);
+}
+
+int cn_store_commit(struct cn_store *st, struct cn_err *err)
+{
+	return exec(st, "COMMIT", err);
+}
+
+void cn_store_rollback(struct cn_store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int cn_store_append(struct cn_store *st, const struct cn_event *ev,
+		    struct cn_err *err)
+{
+	sqlite3_stmt *s = st->append;
+	int rc;
+
+	assert(ev->bytes && ev->seq >= 1);
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, ev->seq);
+	sqlite3_bind_text(s, 2, ev->bytes, (int)ev->len, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, ev->hash, CN_HASH_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return sqlerr(st, err, "appending event");
+	return 0;
+}
+
+/* ---- projections ---------------------------------------------------------- */
+
+/* Bind a list of values described by fmt: s = string (NULL -> NULL),
+ * i = int64, j = JSON value dumped canonically (takes the reference). */
+static int run(struct cn_store *st, struct cn_err *err, const char *sql,
+	       const char *fmt, ...)
+{
+	sqlite3_stmt *s;
+	va_list ap;
+	char *dumps[16] = {0};
+	int nd = 0, rc, i = 1;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st, err, sql);
+	va_start(ap, fmt);
+	for (const char *f = fmt; *f; f++, i++) {
+		if (*f == 's') {
+			const char *v = va_arg(ap, const char *);
+			if (v)
+				sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+		} else if (*f == 'i') {
+			sqlite3_bind_int64(s, i, va_arg(ap, int64_t));
+		} else {
+			json_t *v = va_arg(ap, json_t *);
+			size_t len;
+			char *d = NULL;
+			assert(nd < 16);
+			if (v && cn_canon_dump(v, &d, &len, NULL) == 0) {
+				dumps[nd++] = d;
+				sqlite3_bind_text(s, i, d, (int)len, SQLITE_STATIC);
+			}
+			json_decref(v);
+		}
+	}
+	va_end(ap);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	for (int k = 0; k < nd; k++)
+		free(dumps[k]);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sqlerr(st, err, "writing projection");
+	return 0;
+}
+
+static const char *rs(const json_t *rec, const char *k)
+{
+	return json_string_value(json_object_get(rec, k));
+}
+
+static int project_one(struct cn_store *st, const char *db,
+		       const struct cn_world *w, const char *kind,
+		       const char *key, struct cn_err *err)
+{
+	char sql[512];
+
+	if (!strcmp(kind, "alliance")) {
+		snprintf(sql, sizeof(sql),
+			 "INSERT OR REPLACE INTO %s.alliance VALUES(?,?)", db);
+		return run(st, err, sql, "sj", key, json_incref(w->alliance));
+	}
+	if (!strcmp(kind, "member")) {
+		const struct cn_member *m = cn_world_member(w, key);
+		if (!m)
+			return cn_err_set(err, CN_ECORRUPT, "no member %s", key);
+		snprintf(sql, sizeof(sql),
+			 "INSERT OR REPLACE INTO %s.members VALUES(?,?,?,?,?)", db);
+		return run(st, err, sql, "ssssj", m->code, m->name,
+			   rs(m->record, "accession"), rs(m->record, "exit"),
+			   json_incref(m->record));
+	}
+	if (!strcmp(kind, "partner")) {
+		const struct cn_partner *p = cn_world_partner(w, key);
+		if (!p)
+			return cn_err_set(err, CN_ECORRUPT, "no partner %s", key);
+		snprintf(sql, sizeof(sql),
+			 "INSERT OR REPLACE INTO %s.partners VALUES(?,?,?,?,?,?)", db);
+		return run(st, err, sql, "sssssj", p->code, p->name, p->framework,
+			   rs(p->record, "since"), rs(p->record, "until"),
+			   json_incref(p->record));
+	}
+	if (!strcmp(kind, "body")) {
+		const struct cn_body *b = cn_world_body(w, key);
+		if (!b)
+			return cn_err_set(err, CN_ECORRUPT, "no body %s", key);
+		snprintf(sql, sizeof(sql),
+			 "INSERT OR REPLACE INTO %s.bodies VALUES(?,?,?,?,?,?,?)", db);
+		return run(st, err, sql, "ssssssj", b->id, b->name, b->rule_src,
+			   b->procedure, rs(b->record, "established"),
+			   rs(b->record, "dissolved"), json_incref(b->record));
+	}
+	if (!strcmp(kind, "office")) {
+		const struct cn_office *o = cn_world_office(w, key);
+		if (!o)
+			return cn_err_set(err, CN_ECORRUPT, "no office %s", key);
+		snprintf(sql, sizeof(sql),
+			 "INSERT OR REPLACE INTO %s.offices VALUES(?,?,?,?,?,?,?,?,?)",
+			 db);
+		return run(st, err, sql, "sssssssij", o->id, o->name, o->country,
+			   rs(o->record, "lat"), rs(o->record, "lon"),
+			   rs(o->record, "opened"), rs(o->record, "closed"),
+			   o->decision, json_incref(o->record));
+	}
+	if (!strcmp(kind, "proposal")) {
+		const struct cn_proposal *p = cn_world_proposal(w, atoll(key));
+		json_t *doc;
+		int rc;
+		if (!p)
+			return cn_err_set(err, CN_ECORRUPT, "no proposal %s", key);
+		if (!(doc = cn_proposal_json(w, p)))
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		snprintf(sql, sizeof(sql),
+			 "INSERT OR REPLACE INTO %s.proposals "
+			 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", db);
+		rc = run(st, err, sql, "issssssssiij", p->id, p->body, p->title,
+			 cn_proc_name(p->proc),
+			 p->concluded ? "concluded" : "open", p->outcome,
+			 rs(doc, "explanation"), rs(doc, "opened"),
+			 rs(doc, "deadline"), rs(doc, "concluded"),
+			 (int64_t)p->revision, doc);
+		if (rc)
+			return rc;
+		snprintf(sql, sizeof(sql),
+			 "DELETE FROM %s.positions WHERE proposal = ?", db);
+		if ((rc = run(st, err, sql, "i", p->id)))
+			return rc;
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO %s.positions VALUES(?,?,?,?,?)", db);
+		for (size_t i = 0; i < p->nballots; i++) {
+			const struct cn_ballot *b = &p->ballots[i];
+			char t[CN_TIME_BUF];
+			if (b->pos == CN_POS_NONE)
+				continue;
+			if ((rc = run(st, err, sql, "issss", p->id, b->code,
+				      cn_pos_name(b->pos), b->text,
+				      cn_time_format(b->at, t))))
+				return rc;
+		}
+		return 0;
+	}
+	return cn_err_set(err, CN_ECORRUPT, "unknown entity kind %s", kind);
+}
+
+int cn_store_project(struct cn_store *st, const struct cn_world *w,
+		     const char *kind, const char *key, struct cn_err *err)
+{
+	return project_one(st, "main", w, kind, key, err);
+}
+
+/* ---- reading the log ----------------------------------------------------- */
+
+int cn_store_scan(struct cn_store *st, int64_t from, cn_event_fn fn,
+		  void *ctx, struct cn_err *err)
+{
+	sqlite3_stmt *s;
+	uint8_t prev[CN_HASH_LEN] = {0};
+	const int64_t start = from > 1 ? from - 1 : 1;
+	int64_t expect = start;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT seq, bytes, hash FROM events WHERE seq >= ?"
+			       " ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st, err, "reading the log");
+	sqlite3_bind_int64(s, 1, expect);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(s, 0);
+		const char *bytes = (const char *)sqlite3_column_text(s, 1);
+		int len = sqlite3_column_bytes(s, 1);
+		const void *hash = sqlite3_column_blob(s, 2);
+		struct cn_event ev;
+
+		if (seq != expect) {
+			rc = cn_err_set(err, CN_ECORRUPT,
+					"event %lld is missing from the log "
+					"(next stored is %lld)", (long long)expect,
+					(long long)seq);
+			break;
+		}
+		if (!bytes || cn_event_decode(bytes, (size_t)len, &ev, err)) {
+			rc = cn_err_prefix(err, "event %lld: ", (long long)seq);
+			if (err)
+				err->code = CN_ECORRUPT;
+			rc = CN_ECORRUPT;
+			break;
+		}
+		if (ev.seq != seq)
+			rc = cn_err_set(err, CN_ECORRUPT,
+					"event %lld: its bytes say it is event %lld",
+					(long long)seq, (long long)ev.seq);
+		else if (sqlite3_column_bytes(s, 2) != CN_HASH_LEN ||
+			 memcmp(hash, ev.hash, CN_HASH_LEN))
+			rc = cn_err_set(err, CN_ECORRUPT,
+					"event %lld: its bytes do not match its "
+					"recorded hash (changed after it was "
+					"written)", (long long)seq);
+		else if ((seq == 1 || seq != start) &&
+			 memcmp(ev.prev, prev, CN_HASH_LEN))
+			rc = seq == 1
+				? cn_err_set(err, CN_ECORRUPT,
+					     "event 1: prev hash is not zero")
+				: cn_err_set(err, CN_ECORRUPT,
+					     "event %lld: does not follow event "
+					     "%lld (its prev hash differs: an "
+					     "event was changed, removed or "
+					     "reordered)", (long long)seq,
+					     (long long)seq - 1);
+		memcpy(prev, ev.hash, CN_HASH_LEN);
+		if (rc == 0 && seq >= from && fn)
+			rc = fn(ctx, &ev, err);
+		cn_event_release(&ev);
+		if (rc)
+			break;
+		expect++;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = sqlerr(st, err, "reading the log");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int cn_store_proposal_events(struct cn_store *st, int64_t proposal,
+			     cn_event_fn fn, void *ctx, struct cn_err *err)
+{
+	sqlite3_stmt *s;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT bytes FROM events WHERE proposal = ? "
+			       "ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st, err, "reading the log");
+	sqlite3_bind_int64(s, 1, proposal);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct cn_event ev;
+		if (cn_event_decode((const char *)sqlite3_column_text(s, 0),
+				    (size_t)sqlite3_column_bytes(s, 0), &ev, err)) {
+			rc = CN_ECORRUPT;
+			break;
+		}
+		rc = fn(ctx, &ev, err);
+		cn_event_release(&ev);
+		if (rc)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = sqlerr(st, err, "reading the log");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int load_one(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	return cn_world_apply(ctx, ev, err);
+}
+
+int cn_store_load(struct cn_store *st, struct cn_world *w, struct cn_err *err)
+{
+	cn_world_init(w);
+	int rc = cn_store_scan(st, 1, load_one, w, err);
+	if (rc)
+		cn_world_release(w);
+	return rc;
+}
+
+/* Compare main.T with replay.T both ways; name the first differing row. */
+static int compare_table(struct cn_store *st, const char *table,
+			 struct cn_err *err)
+{
+	char sql[512];
+	sqlite3_stmt *s;
+	int rc = 0;
+	static const char *const dirs[2][2] = {{"main", "replay"},
+					       {"replay", "main"}};
+
+	for (int d = 0; d < 2 && rc == 0; d++) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT * FROM %s.%s EXCEPT SELECT * FROM %s.%s LIMIT 1",
+			 dirs[d][0], table, dirs[d][1], table);
+		if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+			return sqlerr(st, err, "comparing projections");
+		if (sqlite3_step(s) == SQLITE_ROW)
+			rc = cn_err_set(err, CN_ECORRUPT,
+					"projection %s: row '%s' %s", table,
+					(const char *)sqlite3_column_text(s, 0),
+					d == 0 ? "differs from (or is absent in) "
+						 "the replay of the log"
+					       : "is missing or differs in the store");
+		sqlite3_finalize(s);
+	}
+	return rc;
+}
+
+int cn_store_check_projections(struct cn_store *st, struct cn_world *wout,
+			       struct cn_err *err)
+{
+	struct cn_world w;
+	char key[64];
+	int rc;
+
+	if ((rc = cn_store_load(st, &w, err)))
+		return rc;
+	if ((rc = exec(st, "ATTACH ':memory:' AS replay", err)) == 0 &&
+	    (rc = create_proj(st, "replay", err)) == 0) {
+		if (w.alliance)
+			rc = project_one(st, "replay", &w, "alliance",
+					 json_string_value(json_object_get(w.alliance, "id")),
+					 err);
+		for (size_t i = 0; rc == 0 && i < w.nmembers; i++)
+			rc = project_one(st, "replay", &w, "member",
+					 w.members[i].code, err);
+		for (size_t i = 0; rc == 0 && i < w.npartners; i++)
+			rc = project_one(st, "replay", &w, "partner",
+					 w.partners[i].code, err);
+		for (size_t i = 0; rc == 0 && i < w.nbodies; i++)
+			rc = project_one(st, "replay", &w, "body", w.bodies[i].id,
+					 err);
+		for (size_t i = 0; rc == 0 && i < w.noffices; i++)
+			rc = project_one(st, "replay", &w, "office",
+					 w.offices[i].id, err);
+		for (size_t i = 0; rc == 0 && i < w.nproposals; i++) {
+			snprintf(key, sizeof(key), "%zu", i + 1);
+			rc = project_one(st, "replay", &w, "proposal", key, err);
+		}
+		for (size_t i = 0; rc == 0 && i < NPROJ; i++) {
+			char name[32];
+			size_t n = strcspn(proj_tables[i], "(");
+			snprintf(name, sizeof(name), "%.*s", (int)n, proj_tables[i]);
+			rc = compare_table(st, name, err);
+		}
+	}
+	sqlite3_exec(st->db, "DETACH replay", NULL, NULL, NULL);
+	if (wout && rc == 0)
+		*wout = w;
+	else
+		cn_world_release(&w);
+	return rc;
+}

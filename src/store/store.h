@@ -1,0 +1,85 @@
+/*
+ * store.h - the durable home of an alliance: the event log and its
+ * projections (current-state tables), in one SQLite database.
+ *
+ * The log is the truth; projections are derived from it and written in
+ * the same transaction as the events that change them, so readers (the
+ * CLI's SQL-level users, the server's read connections) never see one
+ * without the other.  The database runs in WAL mode with
+ * synchronous=FULL: a committed transaction survives power loss.
+ * Exactly one connection writes (SQLite 3.40's WAL-reset bug needs two
+ * writers to bite; see docs/ARCHITECTURE.md).
+ *
+ * A council database is marked with PRAGMA application_id 'CNCL'; any
+ * other SQLite file is refused rather than written to.
+ *
+ * Ownership: struct cn_store is opaque, created by cn_store_open and freed
+ * by cn_store_close.  Events passed to callbacks are borrowed for the call.
+ * Not thread-safe: one store per thread.
+ */
+#ifndef CN_STORE_H
+#define CN_STORE_H
+
+#include <stdint.h>
+
+#include "../core/err.h"
+#include "../core/event.h"
+#include "../core/world.h"
+
+struct cn_store;
+
+enum {
+	CN_STORE_CREATE = 1,   /* create the file and schema if missing */
+	CN_STORE_READONLY = 2,
+	CN_STORE_MEMORY = 4,   /* a private in-memory store (path ignored) */
+};
+
+int cn_store_open(const char *path, int flags, struct cn_store **out,
+		  struct cn_err *err) CN_NODISCARD;
+void cn_store_close(struct cn_store *st);
+
+/* Nonzero when the store holds no event yet. */
+int cn_store_empty(struct cn_store *st);
+
+int cn_store_begin(struct cn_store *st, struct cn_err *err) CN_NODISCARD;
+int cn_store_commit(struct cn_store *st, struct cn_err *err) CN_NODISCARD;
+void cn_store_rollback(struct cn_store *st);
+
+/* Append one sealed event (inside a transaction). */
+int cn_store_append(struct cn_store *st, const struct cn_event *ev,
+		    struct cn_err *err) CN_NODISCARD;
+
+/* Rewrite the projection rows of one entity (kind and key as given by
+ * cn_event_entity) from the world (inside a transaction). */
+int cn_store_project(struct cn_store *st, const struct cn_world *w,
+		     const char *kind, const char *key, struct cn_err *err)
+	CN_NODISCARD;
+
+/* Read events from seq `from` on, in order, checking the hash chain as it
+ * goes: each event's bytes must decode canonically, hash to the stored
+ * hash, and name the previous event's hash.  The first event that fails
+ * stops the scan with CN_ECORRUPT and a message naming its sequence
+ * number.  fn may stop the scan by returning nonzero (that value is
+ * returned).  When from > 1 the chain is checked from event from-1. */
+typedef int (*cn_event_fn)(void *ctx, const struct cn_event *ev,
+			   struct cn_err *err);
+int cn_store_scan(struct cn_store *st, int64_t from, cn_event_fn fn,
+		  void *ctx, struct cn_err *err) CN_NODISCARD;
+
+/* Events of one proposal, in order (not chain-checked: for display). */
+int cn_store_proposal_events(struct cn_store *st, int64_t proposal,
+			     cn_event_fn fn, void *ctx, struct cn_err *err)
+	CN_NODISCARD;
+
+/* Replay the whole log into a fresh world (verifying the chain) and
+ * compare every projection table with the rows that world gives.  Returns
+ * 0 when they match; CN_ECORRUPT naming the first differing table and row
+ * otherwise.  *w (may be NULL) receives the replayed world. */
+int cn_store_check_projections(struct cn_store *st, struct cn_world *w,
+			       struct cn_err *err) CN_NODISCARD;
+
+/* Load the world by replaying the log (verifying the chain). */
+int cn_store_load(struct cn_store *st, struct cn_world *w, struct cn_err *err)
+	CN_NODISCARD;
+
+#endif
