@@ -705,6 +705,9 @@ json_t *cn_office_json(const struct cn_world *w, const struct cn_office *o,
 	in = cn_treaty_in_area(w, o->country, o->has_coords, o->lat_e6, at, why,
 			       sizeof(why));
 	json_object_set_new(j, "open", json_boolean(cn_office_open(o, at)));
+	json_object_set_new(j, "opened_known",
+			    json_boolean(json_is_string(json_object_get(o->record,
+									 "opened"))));
 	json_object_set_new(j, "out_of_area", json_boolean(!in));
 	json_object_set_new(j, "treaty_area", json_string(why));
 	if (o->decision)

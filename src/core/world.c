@@ -538,8 +538,17 @@ static int apply_office_opened(struct cn_world *w, const struct cn_event *ev,
 					     (long long)ev->seq, str(rec, "id"));
 		o.has_coords = 1;
 	}
+	/* An unknown opening day falls back to a sourced bound, and an
+	 * unknown closing to the opening of a successor (data/README.md). */
 	if (record_date(rec, "opened", INT64_MIN, &o.opened, err) ||
-	    record_date(rec, "closed", CN_TIME_NONE, &o.closed, err))
+	    (o.opened == INT64_MIN &&
+	     record_date(rec, "opened_not_before", INT64_MIN, &o.opened, err)) ||
+	    (o.opened == INT64_MIN &&
+	     record_date(rec, "known_open_by", INT64_MIN, &o.opened, err)) ||
+	    record_date(rec, "closed", CN_TIME_NONE, &o.closed, err) ||
+	    (o.closed == CN_TIME_NONE &&
+	     record_date(rec, "closed_by_succession", CN_TIME_NONE, &o.closed,
+			 err)))
 		return cn_err_prefix(err, "event %lld: office %s: ",
 				     (long long)ev->seq, str(rec, "id"));
 	o.decision = json_integer_value(json_object_get(ev->payload, "decision"));

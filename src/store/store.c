@@ -358,7 +358,7 @@ static int project_one(struct cn_store *st, const char *db,
 		snprintf(sql, sizeof(sql),
 			 "INSERT OR REPLACE INTO %s.proposals "
 			 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", db);
-		rc = run(st, err, sql, "issssssssiij", p->id, p->body, p->title,
+		rc = run(st, err, sql, "isssssssssij", p->id, p->body, p->title,
 			 cn_proc_name(p->proc),
 			 p->concluded ? "concluded" : "open", p->outcome,
 			 rs(doc, "explanation"), rs(doc, "opened"),

@@ -1,0 +1,40 @@
+# Thin wrapper over meson: the README's two commands.
+#   make run    install what is missing, build, seed council.db, run council
+#   make check  install what is missing, build with -Werror + ASan/UBSan,
+#               run every test; last line "N passed, M failed"
+BUILD       ?= build
+CHECK_BUILD ?= build-check
+DB          ?= council.db
+
+.PHONY: all run check deps deps-test build build-check fuzz bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+deps-test:
+	@scripts/install-deps.sh --test
+
+build: deps
+	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) >/dev/null
+	@ninja -C $(BUILD) >/dev/null
+
+run: build
+	@test -f $(DB) || ./$(BUILD)/council --db $(DB) init
+	./$(BUILD)/council replay scenarios/tokyo-2023.json
+
+build-check: deps-test
+	@test -f $(CHECK_BUILD)/build.ninja || meson setup $(CHECK_BUILD) \
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dbuildtype=debug >/dev/null
+	@ninja -C $(CHECK_BUILD) >/dev/null
+
+check: build-check
+	@tests/run.sh $(CHECK_BUILD)
+
+fuzz: build-check
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} tests/fuzz/run.sh
+
+clean:
+	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz

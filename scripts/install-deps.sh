@@ -1,0 +1,35 @@
+#!/bin/sh
+# install-deps.sh - install what council needs to build and test, on Debian 12.
+#
+# Installs only what is missing, so a second run does nothing.  Needs root
+# (or sudo) when something is missing.  Used by `make run` and `make check`.
+set -eu
+
+# build + run: compiler, meson/ninja, and the libraries of DESIGN.md
+PKGS="gcc make meson ninja-build pkg-config libsqlite3-dev libsodium-dev \
+libjansson-dev sqlite3"
+# test: cmocka, clang with libFuzzer (fuzz smoke tests) and its sanitizer runtime
+if [ "${1:-}" = "--test" ]; then
+	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq"
+fi
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing"
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+		echo "install-deps: need root to install:$missing" >&2
+		exit 1
+	fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,56 @@
+# lib.sh - a small harness for CLI tests that run the real `council` binary.
+# Each check prints "ok - NAME" or "FAIL - NAME" (and why); tests/run.sh
+# counts them.  Sourced by tests/cli/test_*.sh.
+set -u
+COUNCIL=${COUNCIL:?set COUNCIL to the council binary}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export COUNCIL_DB="$T/council.db"
+
+# run CMD...: sets $rc, $out, $err
+run() {
+	"$@" >"$T/.out" 2>"$T/.err"
+	rc=$?
+	out=$(cat "$T/.out")
+	err=$(cat "$T/.err")
+}
+c() { run "$COUNCIL" "$@"; }
+
+ok() { echo "ok - $1"; }
+not_ok() {
+	echo "FAIL - $1"
+	shift
+	printf '    %s\n' "$@"
+	printf '    stdout: %s\n' "$(head -c 600 "$T/.out")"
+	printf '    stderr: %s\n' "$(head -c 600 "$T/.err")"
+}
+
+# check NAME CONDITION... : CONDITION is a command (test, grep...)
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name" "condition failed: $*"; fi
+}
+# expect_rc NAME WANT : after c/run
+expect_rc() {
+	if [ "$rc" = "$2" ]; then ok "$1"; else not_ok "$1" "exit $rc, wanted $2"; fi
+}
+# expect_err NAME WANT_RC SUBSTRING : exit status and a message naming the problem
+expect_err() {
+	if [ "$rc" = "$2" ] && grep -qF -- "$3" "$T/.err"; then ok "$1"
+	else not_ok "$1" "wanted exit $2 and stderr containing '$3'"; fi
+}
+# expect_json NAME JQ_FILTER EXPECTED : jq -r over $out
+expect_json() {
+	local got
+	got=$(printf '%s' "$out" | jq -r "$2" 2>&1)
+	if [ "$got" = "$3" ]; then ok "$1"; else not_ok "$1" "jq '$2' gave '$got', wanted '$3'"; fi
+}
+# fingerprint of a store's whole state: the log bytes and every projection
+fingerprint() {
+	sqlite3 "$COUNCIL_DB" "SELECT group_concat(hex(hash)) FROM events;
+		SELECT count(*), group_concat(doc) FROM proposals;
+		SELECT group_concat(record) FROM offices;
+		SELECT group_concat(record) FROM members;" | sha256sum
+}

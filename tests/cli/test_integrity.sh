@@ -1,0 +1,104 @@
+#!/bin/bash
+# Bad input never loses or changes what is stored; tampering is detected
+# and named; usage errors exit 2.
+. "$(dirname "$0")/lib.sh"
+
+c init --at 2024-01-01
+c propose --body NAC --title "A" --at 2024-01-02
+c respond 1 --member FR --concur --at 2024-01-03
+before=$(fingerprint)
+
+# refused commands change nothing
+c respond 1 --member JP --concur --at 2024-01-04
+expect_rc "partner refused" 1
+c respond 1 --member FR --concur --at 2023-01-01
+expect_err "a position before the proposal opened is refused" 1 "before proposal 1 was opened"
+c respond 9 --member FR --concur
+expect_err "unknown proposal" 1 "no proposal 9"
+c propose --body NOPE --title x
+expect_err "unknown body" 1 "unknown body 'NOPE'"
+c propose --body NAC --title x --at 2024-13-01
+expect_err "malformed --at" 1 "--at"
+c propose --body NAC --title x --procedure silence --deadline soon
+expect_err "malformed deadline" 1 "deadline: 'soon'"
+c propose --body NAC --title x --effect 'open-office:id=a,city=Paris'
+expect_err "an incomplete effect is refused" 1 "needs id, name, city and country"
+c propose --body NAC --title x --effect 'launch-rocket:id=a'
+expect_err "an unknown effect is refused" 1 "unknown type 'launch-rocket'"
+c propose --body NAC --title x --effect 'open-office:id=a,name=b,city=c,country=JP,lat=95,lon=0'
+expect_err "latitude out of range" 1 "outside -90..90"
+printf '{"steps": [{"at": "2024-01-05", "do": "propose", "body": "NAC", "ti' > "$T/trunc.json"
+c replay "$T/trunc.json" --db "$COUNCIL_DB"
+expect_err "a truncated scenario names line and column" 1 "line 1, column"
+cat > "$T/bad.json" <<'EOF2'
+{"steps": [
+ {"at": "2024-01-05", "do": "propose", "body": "NAC", "title": "ok"},
+ {"at": "2024-01-06", "do": "respond", "proposal": 2, "member": "ZZ", "position": "concur"}
+]}
+EOF2
+c replay "$T/bad.json" --db "$COUNCIL_DB"
+expect_err "a failing scenario step is named" 1 "step 2 (respond)"
+after=$(fingerprint)
+check "refused commands and failed replays changed nothing" test "$before" = "$after"
+c proposals --json
+expect_json "the failed replay's first step was rolled back" length 1
+
+# usage errors exit 2
+c respond 1 --member FR
+expect_rc "respond without a position is a usage error" 2
+c respond 1 --member FR --concur --object
+expect_rc "two positions is a usage error" 2
+c frobnicate
+expect_rc "unknown command is a usage error" 2
+c members --colour
+expect_rc "unknown option is a usage error" 2
+for cmd in init members bodies partners offices proposals propose respond extend recirculate conclude withdraw tick show log verify replay; do
+	c "$cmd" --help
+	if [ "$rc" = 0 ] && grep -q "^usage: council $cmd" "$T/.out"; then ok "$cmd --help"; else not_ok "$cmd --help"; fi
+done
+
+# corrupt and foreign files
+head -c 4096 /dev/urandom > "$T/random.db"
+c --db "$T/random.db" members
+expect_err "a file of random bytes is refused" 1 "not a council database"
+sqlite3 "$T/other.db" "CREATE TABLE invoices(id INTEGER); INSERT INTO invoices VALUES(1);"
+c --db "$T/other.db" members
+expect_err "another application's SQLite file is refused" 1 "another application"
+c --db "$T/other.db" propose --body NAC --title x
+check "and it is left untouched" test "$(sqlite3 "$T/other.db" 'SELECT count(*) FROM sqlite_schema')" = 1
+c --db "$T/missing.db" members
+expect_err "a missing store is refused" 1 "council init"
+
+# verification and tampering
+c verify
+expect_rc "a clean store verifies" 0
+cp "$COUNCIL_DB" "$T/clean.db"
+sqlite3 "$COUNCIL_DB" "DELETE FROM events WHERE seq = 3" 2>"$T/.trig"
+check "the event log refuses DELETE" grep -q "append-only" "$T/.trig"
+sqlite3 "$COUNCIL_DB" "UPDATE events SET bytes = bytes WHERE seq = 3" 2>"$T/.trig"
+check "the event log refuses UPDATE" grep -q "append-only" "$T/.trig"
+
+tamper() { # SQL to run with the triggers dropped
+	cp "$T/clean.db" "$COUNCIL_DB"
+	rm -f "$COUNCIL_DB-wal" "$COUNCIL_DB-shm"
+	sqlite3 "$COUNCIL_DB" "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; $1"
+}
+# one byte of event 7 (a member record): the first letter of its name + 1
+tamper "UPDATE events SET bytes = substr(bytes, 1, instr(bytes, '\"name\":\"') + 7) || char(unicode(substr(bytes, instr(bytes, '\"name\":\"') + 8, 1)) + 1) || substr(bytes, instr(bytes, '\"name\":\"') + 9) WHERE seq = 7"
+check "exactly one byte differs" test "$(sqlite3 "$COUNCIL_DB" "SELECT length(bytes) FROM events WHERE seq = 7")" = "$(sqlite3 "$T/clean.db" "SELECT length(bytes) FROM events WHERE seq = 7")"
+c verify
+expect_err "one changed byte is detected and names event 7" 1 "event 7"
+c members
+expect_err "and the store refuses to open for use" 1 "event 7"
+tamper "DELETE FROM events WHERE seq = 12"
+c verify
+expect_err "a deleted event is named" 1 "event 12 is missing"
+tamper "UPDATE events SET bytes = (SELECT bytes FROM events WHERE seq = 21), hash = (SELECT hash FROM events WHERE seq = 21) WHERE seq = 20"
+c verify
+expect_err "a copied-over event is detected" 1 "event 20"
+tamper "UPDATE members SET name = 'Frankreich' WHERE code = 'FR'"
+c verify
+expect_err "a changed projection is detected" 1 "projection members"
+cp "$T/clean.db" "$COUNCIL_DB"
+c verify --json
+expect_json "verify --json" .ok true

@@ -1,0 +1,65 @@
+#!/bin/bash
+# run.sh BUILD_DIR - run every test of council and print "N passed, M failed".
+#
+# Counts individual test cases: cmocka unit tests (each case), CLI tests
+# (each assertion of tests/cli/*.sh, run against the real binary) and fuzz
+# smoke runs (each target).  Exits non-zero when anything failed.
+set -u
+BUILD=${1:-build-check}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+pass=0
+fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+echo "== unit tests (cmocka, $BUILD)"
+for t in "$BUILD"/test_*; do
+	[ -x "$t" ] || continue
+	"$t" >"$log" 2>&1
+	rc=$?
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | tail -1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | tail -1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		# crashed or a sanitizer fired outside a test case
+		f=1
+	fi
+	echo "$(basename "$t"): $p passed, $f failed"
+	if [ "$f" != 0 ]; then
+		grep -E 'FAILED|ERROR|error|Sanitizer|runtime error' "$log" | head -30 | sed 's/^/    /'
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+done
+
+echo "== CLI tests (real binary)"
+for s in tests/cli/test_*.sh; do
+	COUNCIL="$ROOT/$BUILD/council" bash "$s" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok - ' "$log")
+	f=$(grep -c '^FAIL - ' "$log")
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+	echo "$(basename "$s"): $p passed, $f failed"
+	if [ "$f" != 0 ]; then
+		grep -A6 '^FAIL - ' "$log" | head -60 | sed 's/^/    /'
+		[ "$rc" != 0 ] && tail -5 "$log" | sed 's/^/    /'
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+done
+
+echo "== fuzz smoke (libFuzzer, ${FUZZ_SMOKE_SECONDS:-10}s each)"
+FUZZ_SECONDS=${FUZZ_SMOKE_SECONDS:-10} tests/fuzz/run.sh >"$log" 2>&1
+p=$(grep -c '^ok - ' "$log")
+f=$(grep -c '^FAIL - ' "$log")
+grep -E '^(ok|FAIL) - ' "$log" | sed 's/^/    /'
+[ "$f" != 0 ] && grep -B2 -A20 'ERROR' "$log" | head -40 | sed 's/^/    /'
+pass=$((pass + p))
+fail=$((fail + f))
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
