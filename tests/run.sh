@@ -17,7 +17,7 @@ trap 'rm -f "$log"' EXIT
 
 echo "== unit tests (cmocka, $BUILD)"
 for t in "$BUILD"/test_*; do
-	[ -x "$t" ] || continue
+	[ -f "$t" ] && [ -x "$t" ] || continue
 	"$t" >"$log" 2>&1
 	rc=$?
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | tail -1)

@@ -252,7 +252,6 @@ int cn_app_replay(struct cn_app *app, const char *path, json_t **report,
 	json_t *root, *steps, *rep;
 	const json_t *step;
 	struct names nm = {0};
-	nm.snapshots = json_object();
 	int64_t last_at = INT64_MIN;
 	size_t i;
 	int rc = 0;
@@ -278,6 +277,7 @@ int cn_app_replay(struct cn_app *app, const char *path, json_t **report,
 		json_decref(root);
 		return rc ? rc : cn_err_set(err, CN_ENOMEM, "out of memory");
 	}
+	nm.snapshots = json_object();
 	json_array_foreach(steps, i, step) {
 		json_t *entry = json_pack("{s:I, s:O}", "step", (json_int_t)(i + 1),
 					  "do", json_object_get(step, "do") ? json_object_get(step, "do") : json_null());
