@@ -25,7 +25,7 @@ for f in tests/fuzz/fuzz_*.c; do
 	seeds=""
 	[ -d "tests/fuzz/seeds/$name" ] && seeds="tests/fuzz/seeds/$name"
 	if "$OUT/$name" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
-		-print_final_stats=0 "$OUT/corpus-$name" $seeds >"$OUT/$name.log" 2>&1; then
+		-print_final_stats=0 -artifact_prefix="$OUT/$name-" "$OUT/corpus-$name" $seeds >"$OUT/$name.log" 2>&1; then
 		echo "ok - $name ($SECS s, $(grep -o 'cov: [0-9]*' "$OUT/$name.log" | tail -1))"
 	else
 		echo "FAIL - $name"
