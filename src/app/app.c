@@ -88,8 +88,15 @@ static int emit_box(struct cn_app *app, const char *actor,
 			rc = cn_store_append(app->st, &ev, err);
 		if (!rc)
 			rc = cn_world_apply(&app->w, &ev, err);
-		if (!rc && cn_event_entity(&ev, &kind, key) == 0)
+		if (!rc && cn_event_entity(&ev, &kind, key) == 0) {
 			rc = cn_store_project(app->st, &app->w, kind, key, err);
+			/* Readers cache the registry; tell them it moved. */
+			if (!rc && strcmp(kind, "proposal")) {
+				char seq[24];
+				snprintf(seq, sizeof(seq), "%lld", (long long)ev.seq);
+				rc = cn_store_set_meta(app->st, "registry_seq", seq, err);
+			}
+		}
 		cn_event_release(&ev);
 		if (rc)
 			return rc;
@@ -118,6 +125,13 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 		rc = fn(&app->w, now, args, &box, err);
 		if (!rc)
 			rc = emit_box(app, actor, &box, &count, err);
+		cn_outbox_release(&box);
+		/* And after: lifting the reservation that held a silence
+		 * procedure past its deadline lets it conclude now. */
+		if (!rc)
+			rc = cn_cmd_tick(&app->w, now, &box, err);
+		if (!rc)
+			rc = emit_box(app, "clock", &box, &count, err);
 		cn_outbox_release(&box);
 	}
 	if (!app->batch) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../core/timeutil.h"
+#include "../app/views.h"
 #include "cli.h"
 
 static const char *s(const json_t *o, const char *k)
@@ -27,52 +28,36 @@ int cmd_members(struct cli *c, int argc, char **argv)
 	int all = 0, np, rc;
 	struct cli_opt opts[] = {OPT_VAL("body", &body), OPT_FLAG("all", &all), OPT_END};
 	struct cn_app *app;
+	struct cn_err err = {0};
 	char d[CN_TIME_BUF];
+	const json_t *m;
+	size_t i;
 
 	if ((rc = cli_parse(c, "members", argc, argv, opts, pos, 0, &np)) ||
 	    (rc = cli_open(c, CN_STORE_READONLY, &app)))
 		return rc;
 	const struct cn_world *w = cn_app_world(app);
-	const struct cn_body *b = NULL;
-	if (body && !(b = cn_world_body(w, body))) {
-		fprintf(stderr, "council: unknown body '%s' (see 'council bodies')\n",
-			body);
+	json_t *v = cn_view_members(w, body, c->now, all, &err);
+	if (!v) {
 		cn_app_close(app);
-		return EXIT_REFUSED;
-	}
-	json_t *out = json_array();
-	size_t n = 0;
-	for (size_t i = 0; i < w->nmembers; i++) {
-		const struct cn_member *m = &w->members[i];
-		if (!all && (b ? !cn_body_has(w, b, m->code, c->now)
-			       : !cn_member_active(m, c->now)))
-			continue;
-		n++;
-		if (c->json)
-			json_array_append(out, m->record);
-		else
-			printf("%-3s %-18s %s%s%s\n", m->code, m->name,
-			       s(m->record, "accession"),
-			       m->exit != CN_TIME_NONE ? "  exit " : "",
-			       m->exit != CN_TIME_NONE ? s(m->record, "exit") : "");
+		return cli_fail(c, &err);
 	}
 	if (c->json) {
-		json_t *o = json_pack("{s:s, s:s?, s:I, s:o}", "at",
-				      all ? "all" : cn_date_format(c->now, d),
-				      "body", b ? b->id : NULL, "count",
-				      (json_int_t)n, "members", out);
-		cli_print_json(o);
-	} else {
-		json_decref(out);
-		if (all)
-			printf("%zu members in all\n", n);
-		else
-			printf("%zu members of the %s on %s\n", n,
-			       b ? b->name
-				 : s(w->alliance, "name")[0] ? s(w->alliance, "name")
-							     : "alliance",
-			       cn_date_format(c->now, d));
+		cli_print_json(v);
+		cn_app_close(app);
+		return 0;
 	}
+	json_array_foreach(json_object_get(v, "members"), i, m)
+		printf("%-3s %-18s %s%s%s\n", s(m, "code"), s(m, "name"),
+		       s(m, "accession"), *s(m, "exit") ? "  exit " : "",
+		       s(m, "exit"));
+	if (all)
+		printf("%zu members in all\n", i);
+	else
+		printf("%zu members of the %s on %s\n", i,
+		       body ? s(v, "body_name") : s(w->alliance, "name"),
+		       cn_date_format(c->now, d));
+	json_decref(v);
 	cn_app_close(app);
 	return 0;
 }
@@ -88,30 +73,26 @@ int cmd_bodies(struct cli *c, int argc, char **argv)
 	    (rc = cli_open(c, CN_STORE_READONLY, &app)))
 		return rc;
 	const struct cn_world *w = cn_app_world(app);
-	json_t *out = json_array();
+	if (c->json) {
+		struct cn_err err = {0};
+		json_t *v = cn_view_bodies(w, c->now, &err);
+		cn_app_close(app);
+		if (!v)
+			return cli_fail(c, &err);
+		cli_print_json(v);
+		return 0;
+	}
 	for (size_t i = 0; i < w->nbodies; i++) {
 		const struct cn_body *b = &w->bodies[i];
 		const struct cn_member **ms;
 		size_t n = 0;
 		if (cn_body_members(w, b, c->now, &ms, &n) == 0)
 			free(ms);
-		if (c->json) {
-			json_t *x = json_deep_copy(b->record);
-			json_object_set_new(x, "members_on_date", json_integer((json_int_t)n));
-			json_object_set_new(x, "exists_on_date",
-					    json_boolean(cn_body_exists(b, c->now)));
-			json_array_append_new(out, x);
-		} else
-			printf("%-4s %-30s %-10s %-8s %zu members on %s%s\n", b->id,
+		printf("%-4s %-30s %-10s %-8s %zu members on %s%s\n", b->id,
 			       b->name, b->rule_src, b->procedure, n,
 			       cn_date_format(c->now, d),
 			       cn_body_exists(b, c->now) ? "" : " (not in existence)");
 	}
-	if (c->json)
-		cli_print_json(json_pack("{s:s, s:o}", "at",
-					 cn_date_format(c->now, d), "bodies", out));
-	else
-		json_decref(out);
 	cn_app_close(app);
 	return 0;
 }
@@ -122,13 +103,19 @@ int cmd_partners(struct cli *c, int argc, char **argv)
 	int np, rc;
 	struct cli_opt opts[] = {OPT_VAL("framework", &fw), OPT_END};
 	struct cn_app *app;
-	char d[CN_TIME_BUF];
-
-	if ((rc = cli_parse(c, "partners", argc, argv, opts, pos, 0, &np)) ||
+		if ((rc = cli_parse(c, "partners", argc, argv, opts, pos, 0, &np)) ||
 	    (rc = cli_open(c, CN_STORE_READONLY, &app)))
 		return rc;
 	const struct cn_world *w = cn_app_world(app);
-	json_t *out = json_array();
+	if (c->json) {
+		struct cn_err err = {0};
+		json_t *v = cn_view_partners(w, fw, c->now, &err);
+		cn_app_close(app);
+		if (!v)
+			return cli_fail(c, &err);
+		cli_print_json(v);
+		return 0;
+	}
 	const char *last = NULL;
 	for (size_t i = 0; i < w->npartners; i++) {
 		const struct cn_partner *p = &w->partners[i];
@@ -136,10 +123,6 @@ int cmd_partners(struct cli *c, int argc, char **argv)
 			continue;
 		if (!cn_partner_active(p, c->now))
 			continue;
-		if (c->json) {
-			json_array_append(out, p->record);
-			continue;
-		}
 		if (!last || strcmp(last, p->framework))
 			printf("%s%s\n", last ? "\n" : "", p->framework);
 		last = p->framework;
@@ -147,11 +130,6 @@ int cmd_partners(struct cli *c, int argc, char **argv)
 		       date_or(s(p->record, "since"), "unknown"),
 		       s(p->record, "status"));
 	}
-	if (c->json)
-		cli_print_json(json_pack("{s:s, s:o}", "at",
-					 cn_date_format(c->now, d), "partners", out));
-	else
-		json_decref(out);
 	cn_app_close(app);
 	return 0;
 }
@@ -167,38 +145,28 @@ int cmd_offices(struct cli *c, int argc, char **argv)
 	if ((rc = cli_parse(c, "offices", argc, argv, opts, pos, 0, &np)) ||
 	    (rc = cli_open(c, CN_STORE_READONLY, &app)))
 		return rc;
-	const struct cn_world *w = cn_app_world(app);
-	json_t *out = json_array();
-	size_t n = 0;
-	for (size_t i = 0; i < w->noffices; i++) {
-		const struct cn_office *o = &w->offices[i];
-		if (!all && !cn_office_open(o, c->now))
-			continue;
-		json_t *j = cn_office_json(w, o, all ? (o->closed != CN_TIME_NONE ? o->closed - 1 : c->now) : c->now);
-		n++;
-		if (c->json) {
-			json_array_append_new(out, j);
-			continue;
-		}
-		printf("%-26s %-14s %-2s %-10s %-10s %s\n", o->id, s(j, "city"),
-		       o->country, date_or(s(j, "opened"), "unknown"),
+	struct cn_err err = {0};
+	json_t *v = cn_view_offices(cn_app_world(app), c->now, all, &err), *j;
+	size_t i;
+	cn_app_close(app);
+	if (!v)
+		return cli_fail(c, &err);
+	if (c->json) {
+		cli_print_json(v);
+		return 0;
+	}
+	json_array_foreach(json_object_get(v, "offices"), i, j)
+		printf("%-26s %-14s %-2s %-10s %-10s %s\n", s(j, "id"),
+		       s(j, "city"), s(j, "country"),
+		       date_or(s(j, "opened"), "unknown"),
 		       date_or(s(j, "closed"), "-"),
 		       json_is_true(json_object_get(j, "out_of_area"))
 			       ? "out of area" : "in area");
-		json_decref(j);
-	}
-	if (c->json)
-		cli_print_json(json_pack("{s:s, s:I, s:o}", "at",
-					 all ? "all" : cn_date_format(c->now, d),
-					 "count", (json_int_t)n, "offices", out));
-	else {
-		json_decref(out);
-		if (all)
-			printf("%zu offices in all\n", n);
-		else
-			printf("%zu offices open on %s\n", n, cn_date_format(c->now, d));
-	}
-	cn_app_close(app);
+	if (all)
+		printf("%zu offices in all\n", i);
+	else
+		printf("%zu offices open on %s\n", i, cn_date_format(c->now, d));
+	json_decref(v);
 	return 0;
 }
 

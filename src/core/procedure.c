@@ -425,7 +425,10 @@ int cn_cmd_respond(const struct cn_world *w, int64_t now,
 				     "%s): ", (long long)p->id,
 				     cn_date_format(p->opened, d)) ? rc : rc;
 	}
-	if (p->proc == CN_PROC_SILENCE && now >= p->deadline)
+	/* After the deadline only a standing reservation keeps a silence
+	 * procedure open, and lifting it is the one move left. */
+	if (p->proc == CN_PROC_SILENCE && now >= p->deadline &&
+	    a->act != CN_ACT_LIFT)
 		return cn_err_set(err, CN_EREFUSED,
 				  "the silence period of proposal %lld ended at %s",
 				  (long long)p->id, cn_time_format(p->deadline, d));
@@ -556,11 +559,10 @@ int cn_cmd_extend(const struct cn_world *w, int64_t now, int64_t id,
 		return cn_err_set(err, CN_EINVAL, "extend needs --deadline");
 	if ((rc = cn_time_parse(deadline, "deadline", &t, err)))
 		return rc;
-	if (now >= p->deadline)
-		return cn_err_set(err, CN_EREFUSED,
-				  "the silence period of proposal %lld already "
-				  "ended at %s", (long long)id,
-				  cn_time_format(p->deadline, d));
+	if (t <= now)
+		return cn_err_set(err, CN_EINVAL,
+				  "new deadline %s is not after the time of the "
+				  "extension", deadline);
 	if (t <= p->deadline)
 		return cn_err_set(err, CN_EINVAL,
 				  "new deadline %s is not after the current one "
@@ -674,8 +676,14 @@ int cn_cmd_tick(const struct cn_world *w, int64_t now, struct cn_outbox *box,
 			continue;
 		if ((rc = cn_proposal_evaluate(w, p, 1, &r, err)))
 			return rc;
+		/* At the deadline; or, for one a reservation held past it,
+		 * when the last position changed (the lift). */
+		int64_t at = p->deadline;
+		for (size_t k = 0; k < p->nballots; k++)
+			if (p->ballots[k].pos == CN_POS_NONE && p->ballots[k].at > at)
+				at = p->ballots[k].at;
 		if (r.verdict != CN_VERDICT_PENDING)
-			rc = conclude(w, p, p->deadline, &r, box, err);
+			rc = conclude(w, p, at, &r, box, err);
 		cn_rule_result_release(&r);
 		if (rc)
 			return rc;

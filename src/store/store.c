@@ -36,7 +36,17 @@ static const char log_schema[] =
 	"  SELECT RAISE(ABORT, 'the event log is append-only'); END;"
 	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN"
 	"  SELECT RAISE(ABORT, 'the event log is append-only'); END;"
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	/* Bearer tokens: credentials, not decisions, so they live beside the
+	 * log rather than in it.  Only a hash of each token is kept. */
+	"CREATE TABLE tokens("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash BLOB NOT NULL UNIQUE CHECK(length(hash) = 32),"
+	"  role TEXT NOT NULL CHECK(role IN ('secretariat', 'member', 'partner')),"
+	"  principal TEXT,"
+	"  label TEXT,"
+	"  created TEXT NOT NULL,"
+	"  revoked TEXT);";
 
 /* Projection tables; created in "main" and, for checks, in "replay". */
 static const char *const proj_tables[] = {
@@ -580,4 +590,252 @@ int cn_store_check_projections(struct cn_store *st, struct cn_world *wout,
 	else
 		cn_world_release(&w);
 	return rc;
+}
+
+/* ---- meta, registry snapshot, proposal views ------------------------------ */
+
+int cn_store_set_meta(struct cn_store *st, const char *key, const char *value,
+		      struct cn_err *err)
+{
+	return run(st, err, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)",
+		   "ss", key, value);
+}
+
+int cn_store_registry_version(struct cn_store *st, int64_t *out,
+			      struct cn_err *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT value FROM meta WHERE key = 'registry_seq'",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st, err, "reading meta");
+	*out = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/* Fold a synthetic registry event built from a projection row. */
+static int add_record(struct cn_world *w, const char *type, const char *wrap,
+		      const char *recjson, int64_t decision, struct cn_err *err)
+{
+	struct cn_event ev = {0};
+	json_error_t je;
+	json_t *rec = json_loads(recjson, 0, &je), *pl;
+	int rc;
+
+	if (!rec)
+		return cn_err_set(err, CN_ECORRUPT, "projection %s: bad JSON: %s",
+				  wrap, je.text);
+	pl = json_pack("{s:o}", wrap, rec);
+	if (pl && decision)
+		json_object_set_new(pl, "decision", json_integer(decision));
+	ev.seq = w->last_seq + 1;
+	ev.type = (char *)type;
+	ev.actor = (char *)"projection";
+	ev.payload = pl;
+	rc = pl ? cn_world_apply(w, &ev, err) : CN_ENOMEM;
+	json_decref(pl);
+	return rc;
+}
+
+int cn_store_load_registry(struct cn_store *st, struct cn_world *w,
+			   struct cn_err *err)
+{
+	static const struct {
+		const char *sql, *type, *wrap;
+	} q[] = {
+		{"SELECT record, 0 FROM alliance", "alliance.founded", "alliance"},
+		{"SELECT record, 0 FROM members ORDER BY rowid", "member.admitted", "member"},
+		{"SELECT record, 0 FROM bodies ORDER BY rowid", "body.established", "body"},
+		{"SELECT record, 0 FROM partners ORDER BY rowid", "partner.added", "partner"},
+		{"SELECT record, coalesce(decision, 0) FROM offices ORDER BY rowid",
+		 "office.opened", "office"},
+	};
+	int rc = 0;
+
+	if ((rc = exec(st, "BEGIN", err)))
+		return rc;
+	for (size_t i = 0; rc == 0 && i < sizeof(q) / sizeof(q[0]); i++) {
+		sqlite3_stmt *s;
+		if (sqlite3_prepare_v2(st->db, q[i].sql, -1, &s, NULL) != SQLITE_OK) {
+			rc = sqlerr(st, err, "reading the registry");
+			break;
+		}
+		while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+			rc = add_record(w, q[i].type, q[i].wrap,
+					(const char *)sqlite3_column_text(s, 0),
+					sqlite3_column_int64(s, 1), err);
+		sqlite3_finalize(s);
+	}
+	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+static int docs_query(struct cn_store *st, const char *sql, int64_t id,
+		      json_t *arr, struct cn_err *err)
+{
+	sqlite3_stmt *s;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st, err, "reading proposals");
+	if (id)
+		sqlite3_bind_int64(s, 1, id);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		json_error_t je;
+		json_t *doc = json_loadb((const char *)sqlite3_column_text(s, 0),
+					 (size_t)sqlite3_column_bytes(s, 0), 0, &je);
+		if (!doc) {
+			rc = cn_err_set(err, CN_ECORRUPT,
+					"projection proposals: bad JSON: %s", je.text);
+			break;
+		}
+		json_array_append_new(arr, doc);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = sqlerr(st, err, "reading proposals");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int cn_store_proposal_doc(struct cn_store *st, int64_t id, json_t **out,
+			  struct cn_err *err)
+{
+	json_t *arr = json_array();
+	int rc = docs_query(st, "SELECT doc FROM proposals WHERE id = ?", id, arr,
+			    err);
+	if (rc == 0 && json_array_size(arr) == 0)
+		rc = cn_err_set(err, CN_ENOTFOUND, "no proposal %lld", (long long)id);
+	if (rc == 0)
+		*out = json_incref(json_array_get(arr, 0));
+	json_decref(arr);
+	return rc;
+}
+
+int cn_store_proposal_docs(struct cn_store *st, json_t **out,
+			   struct cn_err *err)
+{
+	json_t *arr = json_array();
+	int rc = docs_query(st, "SELECT doc FROM proposals ORDER BY id", 0, arr, err);
+	if (rc)
+		json_decref(arr);
+	else
+		*out = arr;
+	return rc;
+}
+
+/* ---- tokens ------------------------------------------------------------------ */
+
+int cn_store_token_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
+		       const char *role, const char *principal,
+		       const char *label, int64_t now, int64_t *id,
+		       struct cn_err *err)
+{
+	sqlite3_stmt *s;
+	char t[CN_TIME_BUF];
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "INSERT INTO tokens(hash, role, principal, label, created)"
+			       " VALUES(?,?,?,?,?)", -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st, err, "storing a token");
+	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
+	if (principal)
+		sqlite3_bind_text(s, 3, principal, -1, SQLITE_STATIC);
+	if (label)
+		sqlite3_bind_text(s, 4, label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, cn_time_format(now, t), -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sqlerr(st, err, "storing a token");
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+static void token_row(sqlite3_stmt *s, struct cn_token_info *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->id = sqlite3_column_int64(s, 0);
+	snprintf(t->role, sizeof(t->role), "%s", sqlite3_column_text(s, 1));
+	if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+		snprintf(t->principal, sizeof(t->principal), "%s",
+			 sqlite3_column_text(s, 2));
+	if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+		snprintf(t->label, sizeof(t->label), "%s", sqlite3_column_text(s, 3));
+	snprintf(t->created, sizeof(t->created), "%s", sqlite3_column_text(s, 4));
+	if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+		snprintf(t->revoked, sizeof(t->revoked), "%s",
+			 sqlite3_column_text(s, 5));
+}
+
+int cn_store_token_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
+			struct cn_token_info *info, struct cn_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT id, role, principal, label, created, revoked"
+			       " FROM tokens WHERE hash = ? AND revoked IS NULL",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st, err, "reading tokens");
+	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		token_row(s, info);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return cn_err_set(err, CN_ENOTFOUND, "unknown or revoked token");
+	return sqlerr(st, err, "reading tokens");
+}
+
+int cn_store_token_list(struct cn_store *st, struct cn_token_info **out,
+			size_t *n, struct cn_err *err)
+{
+	sqlite3_stmt *s;
+	struct cn_token_info *v = NULL;
+	size_t k = 0;
+	int step;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT id, role, principal, label, created, revoked"
+			       " FROM tokens ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st, err, "reading tokens");
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct cn_token_info *nv = realloc(v, (k + 1) * sizeof(*v));
+		if (!nv) {
+			free(v);
+			sqlite3_finalize(s);
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		}
+		v = nv;
+		token_row(s, &v[k++]);
+	}
+	sqlite3_finalize(s);
+	if (step != SQLITE_DONE) {
+		free(v);
+		return sqlerr(st, err, "reading tokens");
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
+			  struct cn_err *err)
+{
+	char t[CN_TIME_BUF];
+	int rc = run(st, err,
+		     "UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL",
+		     "si", cn_time_format(now, t), id);
+	if (rc)
+		return rc;
+	if (sqlite3_changes(st->db) == 0)
+		return cn_err_set(err, CN_ENOTFOUND,
+				  "no valid token with id %lld", (long long)id);
+	return 0;
 }

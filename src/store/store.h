@@ -83,3 +83,55 @@ int cn_store_load(struct cn_store *st, struct cn_world *w, struct cn_err *err)
 	CN_NODISCARD;
 
 #endif
+
+/* ---- registry snapshot, for readers ------------------------------------ */
+
+/* A number that changes whenever a registry entity (alliance, member,
+ * partner, body, office) changes: the sequence number of the last such
+ * event.  Readers cache a registry world and rebuild it when this moves. */
+int cn_store_registry_version(struct cn_store *st, int64_t *out,
+			      struct cn_err *err) CN_NODISCARD;
+
+/* Build a world holding only the registry, from the projection tables
+ * (one read transaction).  *w must be initialised by the caller. */
+int cn_store_load_registry(struct cn_store *st, struct cn_world *w,
+			   struct cn_err *err) CN_NODISCARD;
+
+/* The stored JSON view of proposal `id` (new reference), or CN_ENOTFOUND. */
+int cn_store_proposal_doc(struct cn_store *st, int64_t id, json_t **out,
+			  struct cn_err *err) CN_NODISCARD;
+
+/* Every proposal view, in id order (new reference: an array). */
+int cn_store_proposal_docs(struct cn_store *st, json_t **out,
+			   struct cn_err *err) CN_NODISCARD;
+
+/* ---- tokens ---------------------------------------------------------------- */
+
+struct cn_token_info {
+	int64_t id;
+	char role[16];       /* secretariat | member | partner */
+	char principal[16];  /* member or partner code; "" for secretariat */
+	char label[128];
+	char created[32];
+	char revoked[32];    /* "" while valid */
+};
+
+/* Store the hash of a new token; *id gets its row id. */
+int cn_store_token_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
+		       const char *role, const char *principal,
+		       const char *label, int64_t now, int64_t *id,
+		       struct cn_err *err) CN_NODISCARD;
+/* Look up a token by hash: 0 and *info when it exists and is not revoked;
+ * CN_ENOTFOUND otherwise. */
+int cn_store_token_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
+			struct cn_token_info *info, struct cn_err *err)
+	CN_NODISCARD;
+/* All tokens, newest last; *out is malloc'd. */
+int cn_store_token_list(struct cn_store *st, struct cn_token_info **out,
+			size_t *n, struct cn_err *err) CN_NODISCARD;
+int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
+			  struct cn_err *err) CN_NODISCARD;
+
+/* Set a meta value (inside the caller's transaction). */
+int cn_store_set_meta(struct cn_store *st, const char *key, const char *value,
+		      struct cn_err *err) CN_NODISCARD;

@@ -130,8 +130,13 @@ c tick --now 2024-02-03
 c show "$id" --json
 expect_json "a reservation holds the silence procedure open" .status open
 expect_json "and says who holds it" .explanation "pending: reservation by HU"
-c respond "$id" --member HU --lift --at 2024-02-04
+c respond "$id" --member PL --concur --at 2024-02-04
 expect_err "positions after the silence deadline are refused" 1 "silence period"
+c respond "$id" --member HU --lift --at 2024-02-05
+expect_rc "but a reservation may still be lifted" 0
+c show "$id" --json
+expect_json "which lets it conclude" .outcome adopted
+expect_json "when the hold was lifted" .concluded 2024-02-05T00:00:00Z
 
 # --- ratification: every member, no deadline ------------------------------
 c propose --body NAC --procedure ratification --title "Accession Protocol: Sweden" \
