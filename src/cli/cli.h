@@ -88,6 +88,9 @@ int cmd_conclude(struct cli *c, int argc, char **argv);
 int cmd_withdraw(struct cli *c, int argc, char **argv);
 int cmd_tick(struct cli *c, int argc, char **argv);
 int cmd_replay(struct cli *c, int argc, char **argv);
+int cmd_serve(struct cli *c, int argc, char **argv);
+int cmd_token(struct cli *c, int argc, char **argv);
+int cmd_routes(struct cli *c, int argc, char **argv);
 
 /* Human-readable rendering of a proposal (used by show and replay). */
 void cli_print_proposal(const struct cn_world *w, const json_t *doc);

@@ -118,6 +118,20 @@ const struct cmd cli_commands[] = {
 	 "Run a scenario (see scenarios/).  Without --db, it runs on a fresh\n"
 	 "in-memory store seeded with the dataset and keeps nothing.  With\n"
 	 "--db it is recorded there, all steps or none.\n" COMMON},
+	{"serve", cmd_serve, "serve the HTTP/JSON API",
+	 "usage: council serve [--listen ADDR:PORT] [--threads N] [--quiet]\n"
+	 "Serve the API (docs/api.yaml) on ADDR:PORT (default 127.0.0.1:8080)\n"
+	 "until SIGINT or SIGTERM.  Writes are committed by one writer thread,\n"
+	 "several per fsync; silence deadlines conclude on time.\n"
+	 "  --threads N   HTTP worker threads (default 2)\n" COMMON},
+	{"token", cmd_token, "issue, list or revoke API tokens",
+	 "usage: council token issue (--role secretariat | --member CODE |\n"
+	 "                            --partner CODE) [--label TEXT] [--json]\n"
+	 "       council token list [--json]\n"
+	 "       council token revoke ID\n"
+	 "issue prints a bearer token once; only its hash is stored.\n" COMMON},
+	{"routes", cmd_routes, "print the HTTP routes the server serves",
+	 "usage: council routes\n" COMMON},
 	{NULL, NULL, NULL, NULL},
 };
 

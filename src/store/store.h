@@ -82,7 +82,6 @@ int cn_store_check_projections(struct cn_store *st, struct cn_world *w,
 int cn_store_load(struct cn_store *st, struct cn_world *w, struct cn_err *err)
 	CN_NODISCARD;
 
-#endif
 
 /* ---- registry snapshot, for readers ------------------------------------ */
 
@@ -135,3 +134,5 @@ int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
 /* Set a meta value (inside the caller's transaction). */
 int cn_store_set_meta(struct cn_store *st, const char *key, const char *value,
 		      struct cn_err *err) CN_NODISCARD;
+
+#endif

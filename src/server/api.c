@@ -1,0 +1,858 @@
+/*
+ * api.c - the /api/v1 routes: parsing, access control, and the bridge to
+ * the reader (queries) and the writer (commands).  See server.h.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../app/views.h"
+#include "../core/timeutil.h"
+#include "api.h"
+#include "auth.h"
+#include "http.h"
+#include "writer.h"
+
+#define MAX_JSON_DEPTH 16
+#define LOG_PAGE_MAX 1000
+
+/* One read-only connection and registry cache per HTTP thread. */
+struct reader {
+	struct cn_store *st;
+	struct cn_world reg;
+	int64_t version;
+	int loaded;
+};
+
+struct cn_api {
+	char db[512];
+	struct writer *writer;
+	pthread_key_t reader_key;
+};
+
+struct ctx {
+	struct cn_api *api;
+	struct reader *rd;
+	const struct http_request *req;
+	struct http_response *res;
+	struct cn_principal who;
+	int64_t id;     /* {id} in the path */
+	int64_t now;
+};
+
+/* ---- responses ---------------------------------------------------------- */
+
+static void reply_json(struct ctx *x, int status, json_t *v)
+{
+	x->res->status = status;
+	x->res->content_type = "application/json";
+	x->res->body = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	x->res->len = x->res->body ? strlen(x->res->body) : 0;
+	json_decref(v);
+}
+
+static void reply_error(struct ctx *x, int status, const char *code,
+			const char *fmt, ...) CN_PRINTF(4, 5);
+static void reply_error(struct ctx *x, int status, const char *code,
+			const char *fmt, ...)
+{
+	char msg[CN_ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	reply_json(x, status, json_pack("{s:{s:s, s:s}}", "error", "code", code,
+					"message", msg));
+}
+
+/* Map an engine error to HTTP. */
+static void reply_err(struct ctx *x, const struct cn_err *e)
+{
+	switch (e->code) {
+	case CN_EINVAL: reply_error(x, 400, "invalid", "%s", e->msg); return;
+	case CN_ENOTFOUND: reply_error(x, 404, "not-found", "%s", e->msg); return;
+	case CN_EREFUSED: reply_error(x, 409, "refused", "%s", e->msg); return;
+	case CN_ECONCLUDED: reply_error(x, 409, "concluded", "%s", e->msg); return;
+	default: reply_error(x, 500, "internal", "%s", e->msg); return;
+	}
+}
+
+static void not_found(struct ctx *x)
+{
+	reply_error(x, 404, "not-found", "no such resource");
+}
+
+/* ---- the reader ---------------------------------------------------------- */
+
+static void reader_free(void *p)
+{
+	struct reader *rd = p;
+	if (!rd)
+		return;
+	cn_world_release(&rd->reg);
+	cn_store_close(rd->st);
+	free(rd);
+}
+
+static struct reader *reader_get(struct cn_api *api, struct cn_err *err)
+{
+	struct reader *rd = pthread_getspecific(api->reader_key);
+	int64_t v;
+
+	if (!rd) {
+		if (!(rd = calloc(1, sizeof(*rd)))) {
+			cn_err_set(err, CN_ENOMEM, "out of memory");
+			return NULL;
+		}
+		if (cn_store_open(api->db, CN_STORE_READONLY, &rd->st, err)) {
+			free(rd);
+			return NULL;
+		}
+		cn_world_init(&rd->reg);
+		pthread_setspecific(api->reader_key, rd);
+	}
+	if (cn_store_registry_version(rd->st, &v, err))
+		return NULL;
+	if (!rd->loaded || v != rd->version) {
+		cn_world_release(&rd->reg);
+		cn_world_init(&rd->reg);
+		if (cn_store_load_registry(rd->st, &rd->reg, err)) {
+			rd->loaded = 0;
+			return NULL;
+		}
+		rd->version = v;
+		rd->loaded = 1;
+	}
+	return rd;
+}
+
+/* ---- access ---------------------------------------------------------------- */
+
+enum sight { SEE_NONE, SEE_REDACTED, SEE_FULL };
+
+static enum sight sight_of(const struct ctx *x, const json_t *doc)
+{
+	const char *status = json_string_value(json_object_get(doc, "status"));
+	const char *outcome = json_string_value(json_object_get(doc, "outcome"));
+	const char *body = json_string_value(json_object_get(doc, "body"));
+	const struct cn_body *b;
+
+	switch (x->who.role) {
+	case CN_ROLE_SECRETARIAT:
+		return SEE_FULL;
+	case CN_ROLE_MEMBER:
+		b = body ? cn_world_body(&x->rd->reg, body) : NULL;
+		return b && cn_body_has(&x->rd->reg, b, x->who.code, x->now)
+			       ? SEE_FULL : SEE_NONE;
+	case CN_ROLE_PARTNER:
+		return json_is_true(json_object_get(doc, "shared")) ? SEE_REDACTED
+								    : SEE_NONE;
+	case CN_ROLE_PUBLIC:
+		return status && !strcmp(status, "concluded") && outcome &&
+			       !strcmp(outcome, "adopted")
+			       ? SEE_REDACTED : SEE_NONE;
+	}
+	return SEE_NONE;
+}
+
+/* Deliberations stay with the members: drop positions and whatever names
+ * a member's stance.  An open proposal also loses its running verdict. */
+static void redact(json_t *doc)
+{
+	static const char *const drop[] = {"positions", "outstanding", "holding",
+					   "verdict", NULL};
+	for (int i = 0; drop[i]; i++)
+		json_object_del(doc, drop[i]);
+	const char *status = json_string_value(json_object_get(doc, "status"));
+	if (!status || strcmp(status, "concluded")) {
+		json_object_del(doc, "explanation");
+		json_object_del(doc, "blocked_by");
+	}
+}
+
+/* Load proposal x->id as the principal may see it; NULL after replying. */
+static json_t *load_visible(struct ctx *x, enum sight *sight)
+{
+	struct cn_err err = {0};
+	json_t *doc;
+
+	if (cn_store_proposal_doc(x->rd->st, x->id, &doc, &err)) {
+		if (err.code == CN_ENOTFOUND)
+			not_found(x);
+		else
+			reply_err(x, &err);
+		return NULL;
+	}
+	*sight = sight_of(x, doc);
+	if (*sight == SEE_NONE) {
+		json_decref(doc);
+		not_found(x);
+		return NULL;
+	}
+	if (*sight == SEE_REDACTED)
+		redact(doc);
+	return doc;
+}
+
+/* ---- request bodies ------------------------------------------------------------ */
+
+static int depth_of(const json_t *v)
+{
+	const char *k;
+	const json_t *c;
+	size_t i;
+	int d = 0, m;
+
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k, c)
+			if ((m = depth_of(c)) > d)
+				d = m;
+		return d + 1;
+	}
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, c)
+			if ((m = depth_of(c)) > d)
+				d = m;
+		return d + 1;
+	}
+	return 0;
+}
+
+/* Parse the body as a JSON object; NULL after replying 400. */
+static json_t *body_object(struct ctx *x)
+{
+	json_error_t je;
+	json_t *v;
+
+	if (!x->req->body || x->req->body_len == 0) {
+		reply_error(x, 400, "invalid", "a JSON object body is required");
+		return NULL;
+	}
+	/* jansson's own limit is 2048 levels; the recursion in depth_of
+	 * stays far below any stack limit at that depth. */
+	v = json_loadb(x->req->body, x->req->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (!v) {
+		reply_error(x, 400, "malformed-json", "line %d, column %d: %s",
+			    je.line, je.column, je.text);
+		return NULL;
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		reply_error(x, 400, "invalid", "the body must be a JSON object");
+		return NULL;
+	}
+	if (depth_of(v) > MAX_JSON_DEPTH) {
+		json_decref(v);
+		reply_error(x, 400, "invalid", "JSON nested deeper than %d levels",
+			    MAX_JSON_DEPTH);
+		return NULL;
+	}
+	return v;
+}
+
+/* Optional string field; replies 400 and returns -1 on a wrong type. */
+static int field_str(struct ctx *x, const json_t *o, const char *name,
+		     int required, const char **out)
+{
+	const json_t *v = json_object_get(o, name);
+	*out = NULL;
+	if (!v || json_is_null(v)) {
+		if (required) {
+			reply_error(x, 400, "invalid", "field '%s' is required", name);
+			return -1;
+		}
+		return 0;
+	}
+	if (!json_is_string(v)) {
+		reply_error(x, 400, "invalid", "field '%s' must be a string", name);
+		return -1;
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+static int field_bool(struct ctx *x, const json_t *o, const char *name, int *out)
+{
+	const json_t *v = json_object_get(o, name);
+	*out = 0;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v)) {
+		reply_error(x, 400, "invalid", "field '%s' must be true or false", name);
+		return -1;
+	}
+	*out = json_is_true(v);
+	return 0;
+}
+
+/* Refuse unknown fields: a typo must not be silently ignored. */
+static int known_fields(struct ctx *x, const json_t *o, const char *const *names)
+{
+	const char *k;
+	const json_t *v;
+	json_object_foreach((json_t *)o, k, v) {
+		int ok = 0;
+		for (int i = 0; names[i]; i++)
+			ok |= !strcmp(k, names[i]);
+		if (!ok) {
+			reply_error(x, 400, "invalid", "unknown field '%s'", k);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- query arguments ----------------------------------------------------------- */
+
+static int arg_at(struct ctx *x, int64_t *at)
+{
+	const char *s = x->req->arg(x->req, "at");
+	struct cn_err err = {0};
+	*at = x->now;
+	if (s && cn_time_parse(s, "at", at, &err)) {
+		reply_error(x, 400, "invalid", "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int arg_flag(struct ctx *x, const char *name)
+{
+	const char *s = x->req->arg(x->req, name);
+	return s && (!strcmp(s, "") || !strcmp(s, "1") || !strcmp(s, "true"));
+}
+
+static int arg_int(struct ctx *x, const char *name, int64_t dflt, int64_t min,
+		   int64_t max, int64_t *out)
+{
+	const char *s = x->req->arg(x->req, name);
+	char *end;
+	*out = dflt;
+	if (!s)
+		return 0;
+	long long v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end || v < min || v > max) {
+		reply_error(x, 400, "invalid",
+			    "query argument '%s' must be an integer in %lld..%lld",
+			    name, (long long)min, (long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* ---- handlers: registry ------------------------------------------------------- */
+
+static void reply_view(struct ctx *x, json_t *v, struct cn_err *err)
+{
+	if (!v)
+		reply_err(x, err);
+	else
+		reply_json(x, 200, v);
+}
+
+static void h_health(struct ctx *x)
+{
+	reply_json(x, 200, json_pack("{s:b}", "ok", 1));
+}
+
+static void h_whoami(struct ctx *x)
+{
+	reply_json(x, 200, json_pack("{s:s, s:s?}", "role", cn_role_name(x->who.role),
+				     "code", x->who.code[0] ? x->who.code : NULL));
+}
+
+static void h_members(struct ctx *x)
+{
+	struct cn_err err = {0};
+	int64_t at;
+	if (arg_at(x, &at))
+		return;
+	reply_view(x, cn_view_members(&x->rd->reg, x->req->arg(x->req, "body"), at,
+				      arg_flag(x, "all"), &err), &err);
+}
+
+static void h_bodies(struct ctx *x)
+{
+	struct cn_err err = {0};
+	int64_t at;
+	if (arg_at(x, &at))
+		return;
+	reply_view(x, cn_view_bodies(&x->rd->reg, at, &err), &err);
+}
+
+static void h_partners(struct ctx *x)
+{
+	struct cn_err err = {0};
+	int64_t at;
+	if (arg_at(x, &at))
+		return;
+	reply_view(x, cn_view_partners(&x->rd->reg,
+				       x->req->arg(x->req, "framework"), at, &err),
+		   &err);
+}
+
+static void h_offices(struct ctx *x)
+{
+	struct cn_err err = {0};
+	int64_t at;
+	if (arg_at(x, &at))
+		return;
+	reply_view(x, cn_view_offices(&x->rd->reg, at, arg_flag(x, "all"), &err),
+		   &err);
+}
+
+/* ---- handlers: proposals -------------------------------------------------------- */
+
+static void h_proposals(struct ctx *x)
+{
+	const char *body = x->req->arg(x->req, "body");
+	const char *status = x->req->arg(x->req, "status");
+	struct cn_err err = {0};
+	json_t *all, *out, *doc;
+	size_t i;
+
+	static const char *const statuses[] = {"open", "concluded", "adopted",
+					       "blocked", "failed", "withdrawn",
+					       NULL};
+	if (status) {
+		int ok = 0;
+		for (int k = 0; statuses[k]; k++)
+			ok |= !strcmp(statuses[k], status);
+		if (!ok) {
+			reply_error(x, 400, "invalid",
+				    "query argument 'status' must be one of open, "
+				    "concluded, adopted, blocked, failed, withdrawn");
+			return;
+		}
+	}
+	if (cn_store_proposal_docs(x->rd->st, &all, &err)) {
+		reply_err(x, &err);
+		return;
+	}
+	out = json_array();
+	json_array_foreach(all, i, doc) {
+		const char *st = json_string_value(json_object_get(doc, "status"));
+		const char *oc = json_string_value(json_object_get(doc, "outcome"));
+		enum sight s = sight_of(x, doc);
+		if (s == SEE_NONE)
+			continue;
+		if (body && strcasecmp(body, json_string_value(json_object_get(doc, "body"))))
+			continue;
+		if (status && !(!strcmp(status, st) || (oc && !strcmp(status, oc))))
+			continue;
+		if (s == SEE_REDACTED)
+			redact(doc);
+		json_array_append(out, doc);
+	}
+	json_decref(all);
+	reply_json(x, 200, json_pack("{s:I, s:o}", "count",
+				     (json_int_t)json_array_size(out), "proposals", out));
+}
+
+static void h_proposal(struct ctx *x)
+{
+	enum sight s;
+	json_t *doc = load_visible(x, &s);
+	if (doc)
+		reply_json(x, 200, doc);
+}
+
+/* Run a command through the writer and answer with the proposal. */
+static void submit(struct ctx *x, cn_command_fn fn, const void *args,
+		   const char *actor, int64_t proposal, int created)
+{
+	struct writer_job job = {.fn = fn, .args = args, .actor = actor,
+				 .proposal = proposal};
+	writer_submit(x->api->writer, &job);
+	if (job.rc) {
+		reply_err(x, &job.err);
+		return;
+	}
+	if (!job.result) {
+		reply_error(x, 500, "internal", "no result");
+		return;
+	}
+	reply_json(x, created ? 201 : 200, job.result);
+}
+
+static int need_secretariat(struct ctx *x)
+{
+	if (x->who.role == CN_ROLE_PUBLIC) {
+		reply_error(x, 401, "unauthorized", "this action needs a token");
+		return -1;
+	}
+	if (x->who.role != CN_ROLE_SECRETARIAT) {
+		reply_error(x, 403, "forbidden",
+			    "only the secretariat may do this");
+		return -1;
+	}
+	return 0;
+}
+
+static void h_propose(struct ctx *x)
+{
+	static const char *const fields[] = {"body", "title", "text", "procedure",
+					     "deadline", "level", "place",
+					     "shared", "effects", NULL};
+	struct cn_propose_args a = {0};
+	const json_t *eff;
+	json_t *o;
+
+	if (need_secretariat(x) || !(o = body_object(x)))
+		return;
+	if (known_fields(x, o, fields) || field_str(x, o, "body", 1, &a.body) ||
+	    field_str(x, o, "title", 1, &a.title) ||
+	    field_str(x, o, "text", 0, &a.text) ||
+	    field_str(x, o, "procedure", 0, &a.procedure) ||
+	    field_str(x, o, "deadline", 0, &a.deadline) ||
+	    field_str(x, o, "level", 0, &a.level) ||
+	    field_str(x, o, "place", 0, &a.place) ||
+	    field_bool(x, o, "shared", &a.shared)) {
+		json_decref(o);
+		return;
+	}
+	eff = json_object_get(o, "effects");
+	if (eff && !json_is_null(eff) && !json_is_array(eff)) {
+		reply_error(x, 400, "invalid", "field 'effects' must be a list");
+		json_decref(o);
+		return;
+	}
+	a.effects = json_is_array(eff) ? eff : NULL;
+	submit(x, cn_app_cmd_propose, &a, "secretariat", 0, 1);
+	json_decref(o);
+}
+
+static void h_position(struct ctx *x)
+{
+	static const char *const fields[] = {"member", "position", "text",
+					     "reason", "declared", NULL};
+	struct cn_respond_args r = {0};
+	const char *pos, *member, *reason;
+	char actor[32];
+	enum sight s;
+	json_t *o, *doc;
+
+	if (x->who.role == CN_ROLE_PUBLIC) {
+		reply_error(x, 401, "unauthorized", "stating a position needs a "
+			    "delegation's token");
+		return;
+	}
+	if (!(doc = load_visible(x, &s)))
+		return;
+	json_decref(doc);
+	if (x->who.role != CN_ROLE_MEMBER) {
+		reply_error(x, 403, "forbidden",
+			    "only a member delegation states positions");
+		return;
+	}
+	if (!(o = body_object(x)))
+		return;
+	if (known_fields(x, o, fields) || field_str(x, o, "member", 0, &member) ||
+	    field_str(x, o, "position", 1, &pos) ||
+	    field_str(x, o, "text", 0, &r.text) ||
+	    field_str(x, o, "reason", 0, &reason) ||
+	    field_bool(x, o, "declared", &r.declared)) {
+		json_decref(o);
+		return;
+	}
+	if (member && strcmp(member, x->who.code)) {
+		reply_error(x, 403, "forbidden",
+			    "the delegation of %s may state positions for %s only",
+			    x->who.code, x->who.code);
+		json_decref(o);
+		return;
+	}
+	if (!r.text)
+		r.text = reason;
+	r.proposal = x->id;
+	r.member = x->who.code;
+	if (!strcmp(pos, "lift"))
+		r.act = CN_ACT_LIFT;
+	else if (!strcmp(pos, "comment"))
+		r.act = CN_ACT_COMMENT;
+	else if (cn_pos_parse(pos, &r.pos) || r.pos == CN_POS_NONE) {
+		reply_error(x, 400, "invalid",
+			    "field 'position' must be one of concur, object, "
+			    "abstain, reserve, footnote, lift, comment");
+		json_decref(o);
+		return;
+	}
+	snprintf(actor, sizeof(actor), "delegation:%s", x->who.code);
+	submit(x, cn_app_cmd_respond, &r, actor, x->id, 0);
+	json_decref(o);
+}
+
+static void secretariat_action(struct ctx *x, cn_command_fn fn)
+{
+	static const char *const fields[] = {"text", "deadline", "reason", NULL};
+	struct cn_app_secretariat_args a = {.proposal = x->id};
+	enum sight s;
+	json_t *o = NULL, *doc;
+
+	if (x->who.role == CN_ROLE_PUBLIC) {
+		reply_error(x, 401, "unauthorized", "this action needs a token");
+		return;
+	}
+	if (!(doc = load_visible(x, &s)))
+		return;
+	json_decref(doc);
+	if (need_secretariat(x))
+		return;
+	if (x->req->body_len) {
+		if (!(o = body_object(x)))
+			return;
+		if (known_fields(x, o, fields) || field_str(x, o, "text", 0, &a.text) ||
+		    field_str(x, o, "deadline", 0, &a.deadline) ||
+		    field_str(x, o, "reason", 0, &a.reason)) {
+			json_decref(o);
+			return;
+		}
+	}
+	submit(x, fn, &a, "secretariat", x->id, 0);
+	json_decref(o);
+}
+
+static void h_extend(struct ctx *x) { secretariat_action(x, cn_app_cmd_extend); }
+static void h_recirculate(struct ctx *x) { secretariat_action(x, cn_app_cmd_recirculate); }
+static void h_conclude(struct ctx *x) { secretariat_action(x, cn_app_cmd_conclude); }
+static void h_withdraw(struct ctx *x) { secretariat_action(x, cn_app_cmd_withdraw); }
+
+/* ---- the log ---------------------------------------------------------------------- */
+
+struct log_page {
+	struct ctx *x;
+	json_t *events;
+	json_t *sights; /* proposal id -> 0/1/2, cached for the page */
+	int64_t limit, last;
+};
+
+#define STOP_PAGE 1
+
+static int log_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	struct log_page *pg = ctx;
+	const char *kind;
+	char key[64], t[CN_TIME_BUF];
+
+	if ((int64_t)json_array_size(pg->events) >= pg->limit)
+		return STOP_PAGE;
+	pg->last = ev->seq;
+	if (cn_event_entity(ev, &kind, key) == 0 && !strcmp(kind, "proposal") &&
+	    pg->x->who.role != CN_ROLE_SECRETARIAT) {
+		json_t *c = json_object_get(pg->sights, key);
+		enum sight s;
+		if (c)
+			s = (enum sight)json_integer_value(c);
+		else {
+			json_t *doc;
+			struct cn_err e2;
+			s = SEE_NONE;
+			if (cn_store_proposal_doc(pg->x->rd->st, atoll(key), &doc, &e2) == 0) {
+				s = sight_of(pg->x, doc);
+				json_decref(doc);
+			}
+			json_object_set_new(pg->sights, key, json_integer(s));
+		}
+		if (s == SEE_NONE)
+			return 0;
+		/* Without sight of the deliberations, only the opening and
+		 * the conclusion are on a principal's record. */
+		if (s == SEE_REDACTED && strcmp(ev->type, "proposal.created") &&
+		    strcmp(ev->type, "procedure.concluded"))
+			return 0;
+	}
+	json_t *e = json_pack("{s:I, s:s, s:s, s:s, s:O, s:s}", "seq",
+			      (json_int_t)ev->seq, "time", cn_time_format(ev->time, t),
+			      "actor", ev->actor, "type", ev->type, "payload",
+			      ev->payload, "hash", "");
+	char hex[CN_HEX_LEN];
+	cn_hex(ev->hash, CN_HASH_LEN, hex);
+	json_object_set_new(e, "hash", json_string(hex));
+	cn_hex(ev->prev, CN_HASH_LEN, hex);
+	json_object_set_new(e, "prev", json_string(hex));
+	if (!e || json_array_append_new(pg->events, e))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	return 0;
+}
+
+static void h_log(struct ctx *x)
+{
+	struct log_page pg = {x, json_array(), json_object(), 0, 0};
+	struct cn_err err = {0};
+	int64_t from;
+	int rc;
+
+	if (arg_int(x, "from", 1, 1, INT64_MAX / 2, &from) ||
+	    arg_int(x, "limit", 100, 1, LOG_PAGE_MAX, &pg.limit)) {
+		json_decref(pg.events);
+		json_decref(pg.sights);
+		return;
+	}
+	rc = cn_store_scan(x->rd->st, from, log_event, &pg, &err);
+	json_decref(pg.sights);
+	if (rc && rc != STOP_PAGE) {
+		json_decref(pg.events);
+		reply_err(x, &err);
+		return;
+	}
+	json_t *out = json_pack("{s:o}", "events", pg.events);
+	if (rc == STOP_PAGE)
+		json_object_set_new(out, "next", json_integer(pg.last));
+	else
+		json_object_set_new(out, "next", json_null());
+	reply_json(x, 200, out);
+}
+
+/* ---- routing ------------------------------------------------------------------------ */
+
+const struct cn_route cn_routes[] = {
+	{"GET", "/healthz", h_health},
+	{"GET", "/api/v1/whoami", h_whoami},
+	{"GET", "/api/v1/members", h_members},
+	{"GET", "/api/v1/bodies", h_bodies},
+	{"GET", "/api/v1/partners", h_partners},
+	{"GET", "/api/v1/offices", h_offices},
+	{"GET", "/api/v1/proposals", h_proposals},
+	{"POST", "/api/v1/proposals", h_propose},
+	{"GET", "/api/v1/proposals/{id}", h_proposal},
+	{"POST", "/api/v1/proposals/{id}/positions", h_position},
+	{"POST", "/api/v1/proposals/{id}/extend", h_extend},
+	{"POST", "/api/v1/proposals/{id}/recirculate", h_recirculate},
+	{"POST", "/api/v1/proposals/{id}/conclude", h_conclude},
+	{"POST", "/api/v1/proposals/{id}/withdraw", h_withdraw},
+	{"GET", "/api/v1/log", h_log},
+	{NULL, NULL, NULL},
+};
+
+/* Match path against pattern; {id} takes a positive integer. */
+static int match(const char *pattern, const char *path, int64_t *id)
+{
+	while (*pattern && *path) {
+		if (!strncmp(pattern, "{id}", 4)) {
+			char *end;
+			if (*path < '1' || *path > '9')
+				return 0;
+			long long v = strtoll(path, &end, 10);
+			if (v <= 0 || (*end && *end != '/'))
+				return 0;
+			*id = v;
+			path = end;
+			pattern += 4;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return 0;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+static void handle(void *vapi, const struct http_request *req,
+		   struct http_response *res)
+{
+	struct cn_api *api = vapi;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct ctx x = {.api = api, .req = req, .res = res,
+			.now = (int64_t)ts.tv_sec};
+	struct cn_err err = {0};
+	const struct cn_route *hit = NULL;
+	int path_known = 0;
+
+	for (const struct cn_route *r = cn_routes; r->method; r++) {
+		int64_t id = 0;
+		if (!match(r->pattern, req->path, &id))
+			continue;
+		path_known = 1;
+		if (!strcmp(r->method, req->method)) {
+			hit = r;
+			x.id = id;
+			break;
+		}
+	}
+	if (!hit) {
+		if (path_known) {
+			res->allow = "GET, POST";
+			reply_error(&x, 405, "method-not-allowed",
+				    "%s is not allowed on %s", req->method, req->path);
+		} else
+			not_found(&x);
+		return;
+	}
+	if (!(x.rd = reader_get(api, &err))) {
+		reply_error(&x, 503, "unavailable", "%s", err.msg);
+		return;
+	}
+	if (cn_auth_resolve(x.rd->st, req->authorization, &x.who, &err)) {
+		reply_error(&x, 401, "unauthorized", "%s", err.msg);
+		return;
+	}
+	hit->fn(&x);
+}
+
+/* ---- lifecycle ------------------------------------------------------------------------ */
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
+{
+	struct cn_api api = {0};
+	struct cn_app *app;
+	struct http_server *http = NULL;
+	struct http_limits lim = {
+		.max_body = 64 * 1024,
+		.max_conns = 512,
+		.timeout_s = 15,
+		.conn_memory = 32 * 1024,
+		.threads = o->threads ? o->threads : 2,
+	};
+	char msg[256];
+	int rc;
+
+	snprintf(api.db, sizeof(api.db), "%s", o->db);
+	/* The writer's app is the only read-write connection. */
+	if ((rc = cn_app_open(o->db, 0, &app, err)))
+		return rc;
+	if ((rc = writer_start(app, &api.writer, err))) {
+		cn_app_close(app);
+		return rc;
+	}
+	pthread_key_create(&api.reader_key, reader_free);
+	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa = {0};
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (http_start(o->addr, o->port, &lim, handle, &api, &http, msg,
+		       sizeof(msg))) {
+		writer_stop(api.writer);
+		pthread_key_delete(api.reader_key);
+		return cn_err_set(err, CN_EIO, "%s", msg);
+	}
+	if (!o->quiet) {
+		fprintf(stderr, "council: serving %s on http://%s:%u/\n", o->db,
+			o->addr, o->port);
+		fflush(stderr);
+	}
+	while (!stopping)
+		pause();
+	http_stop(http);
+	writer_stop(api.writer);
+	pthread_key_delete(api.reader_key);
+	if (!o->quiet)
+		fprintf(stderr, "council: stopped\n");
+	return 0;
+}

@@ -1,0 +1,65 @@
+/* auth.c - see auth.h. */
+#include "auth.h"
+
+#include <sodium.h>
+#include <string.h>
+#include <strings.h>
+
+void cn_token_hash(const char *token, uint8_t hash[CN_HASH_LEN])
+{
+	cn_sha256(token, strlen(token), hash);
+}
+
+void cn_token_new(char out[CN_TOKEN_LEN + 1], uint8_t hash[CN_HASH_LEN])
+{
+	unsigned char raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	memcpy(out, "cn_", 3);
+	sodium_bin2base64(out + 3, CN_TOKEN_LEN + 1 - 3, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+	cn_token_hash(out, hash);
+}
+
+const char *cn_role_name(enum cn_role r)
+{
+	switch (r) {
+	case CN_ROLE_PUBLIC: return "public";
+	case CN_ROLE_SECRETARIAT: return "secretariat";
+	case CN_ROLE_MEMBER: return "member";
+	case CN_ROLE_PARTNER: return "partner";
+	}
+	return "?";
+}
+
+int cn_auth_resolve(struct cn_store *st, const char *authorization,
+		    struct cn_principal *out, struct cn_err *err)
+{
+	struct cn_token_info info;
+	uint8_t hash[CN_HASH_LEN];
+	const char *tok;
+
+	memset(out, 0, sizeof(*out));
+	if (!authorization || !*authorization) {
+		out->role = CN_ROLE_PUBLIC;
+		return 0;
+	}
+	if (strncasecmp(authorization, "Bearer ", 7))
+		return cn_err_set(err, CN_EREFUSED,
+				  "Authorization must be 'Bearer <token>'");
+	tok = authorization + 7;
+	while (*tok == ' ')
+		tok++;
+	if (strlen(tok) != CN_TOKEN_LEN || strncmp(tok, "cn_", 3))
+		return cn_err_set(err, CN_EREFUSED, "malformed token");
+	cn_token_hash(tok, hash);
+	if (cn_store_token_find(st, hash, &info, err))
+		return cn_err_set(err, CN_EREFUSED, "unknown or revoked token");
+	out->token_id = info.id;
+	snprintf(out->code, sizeof(out->code), "%.7s", info.principal);
+	out->role = !strcmp(info.role, "secretariat") ? CN_ROLE_SECRETARIAT
+		    : !strcmp(info.role, "member")    ? CN_ROLE_MEMBER
+						       : CN_ROLE_PARTNER;
+	return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * auth.h - bearer tokens and the principals they stand for.
+ *
+ * A token is "cn_" followed by 43 characters of base64url (32 random bytes
+ * from libsodium).  It is shown once, when issued; the store keeps only its
+ * SHA-256, so a copy of the database gives nobody a usable token.
+ *
+ * Principals: the secretariat, a member delegation (one member code), a
+ * partner (one partner code), or the public (no token).
+ */
+#ifndef CN_AUTH_H
+#define CN_AUTH_H
+
+#include "../store/store.h"
+
+enum cn_role { CN_ROLE_PUBLIC, CN_ROLE_SECRETARIAT, CN_ROLE_MEMBER,
+	       CN_ROLE_PARTNER };
+
+struct cn_principal {
+	enum cn_role role;
+	char code[CN_CODE_MAX];  /* member or partner code */
+	int64_t token_id;
+};
+
+#define CN_TOKEN_LEN 46 /* "cn_" + 43 */
+
+/* Make a new token (text into out, CN_TOKEN_LEN + 1 bytes) and its hash. */
+void cn_token_new(char out[CN_TOKEN_LEN + 1], uint8_t hash[CN_HASH_LEN]);
+void cn_token_hash(const char *token, uint8_t hash[CN_HASH_LEN]);
+
+/* Resolve an Authorization header value.  NULL or empty: the public (0).
+ * "Bearer <token>" of a valid token: its principal (0).  Anything else:
+ * CN_EREFUSED (the caller answers 401). */
+int cn_auth_resolve(struct cn_store *st, const char *authorization,
+		    struct cn_principal *out, struct cn_err *err) CN_NODISCARD;
+
+const char *cn_role_name(enum cn_role r);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * http.h - the server's view of HTTP: one request in, one response out.
+ *
+ * Only http_mhd.c includes <microhttpd.h>; the API (api.c) sees these
+ * structs, so the HTTP library can be swapped without touching handlers.
+ *
+ * Ownership: the request and everything it points to are borrowed for the
+ * duration of the handler call.  The handler fills the response; its body
+ * is malloc'd and freed by the HTTP layer after sending.
+ */
+#ifndef CN_HTTP_H
+#define CN_HTTP_H
+
+#include <stddef.h>
+
+struct http_request {
+	const char *method;
+	const char *path;       /* without the query string */
+	const char *authorization;
+	const char *body;       /* may be NULL when empty */
+	size_t body_len;
+	/* Query-string argument, or NULL. */
+	const char *(*arg)(const struct http_request *req, const char *name);
+	void *impl;
+};
+
+struct http_response {
+	int status;
+	const char *content_type; /* static string */
+	char *body;               /* malloc'd */
+	size_t len;
+	const char *allow;        /* for 405: the Allow header, static */
+};
+
+typedef void (*http_handler)(void *ctx, const struct http_request *req,
+			     struct http_response *res);
+
+struct http_limits {
+	size_t max_body;        /* 413 above this */
+	unsigned max_conns;
+	unsigned timeout_s;     /* idle and slow clients */
+	size_t conn_memory;     /* per connection, bounds header size */
+	unsigned threads;
+};
+
+struct http_server;
+
+/* Listen on addr:port (IPv4 dotted quad) and serve until http_stop.
+ * Returns 0, or -1 with a message in errbuf. */
+int http_start(const char *addr, unsigned port, const struct http_limits *lim,
+	       http_handler handler, void *ctx, struct http_server **out,
+	       char *errbuf, size_t errlen);
+void http_stop(struct http_server *srv);
+
+#endif

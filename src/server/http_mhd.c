@@ -1,0 +1,178 @@
+/*
+ * http_mhd.c - struct http_request/response over GNU libmicrohttpd.
+ *
+ * Thread pool with epoll.  The request body arrives over several calls of
+ * the access handler; it is collected (up to max_body, beyond which the
+ * rest is read and dropped and the answer is 413) and the handler runs
+ * once, on the final call.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct http_server {
+	struct MHD_Daemon *d;
+	http_handler handler;
+	void *ctx;
+	size_t max_body;
+};
+
+struct upload {
+	char *buf;
+	size_t len, cap;
+	int too_large;
+};
+
+static const char *mhd_arg(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->impl, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result send_res(struct MHD_Connection *conn,
+				struct http_response *res)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		res->len, res->body, MHD_RESPMEM_MUST_FREE);
+	enum MHD_Result ok;
+
+	if (!r) {
+		free(res->body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type",
+				res->content_type ? res->content_type
+						  : "application/json");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (res->allow)
+		MHD_add_response_header(r, "Allow", res->allow);
+	ok = MHD_queue_response(conn, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *data,
+				  size_t *data_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct upload *up = *con_cls;
+	(void)version;
+
+	if (!up) {
+		if (!(up = calloc(1, sizeof(*up))))
+			return MHD_NO;
+		*con_cls = up;
+		return MHD_YES;
+	}
+	if (*data_size) {
+		if (!up->too_large && up->len + *data_size > srv->max_body)
+			up->too_large = 1;
+		if (!up->too_large) {
+			if (up->len + *data_size + 1 > up->cap) {
+				size_t cap = (up->len + *data_size + 1) * 2;
+				char *nb = realloc(up->buf, cap);
+				if (!nb)
+					return MHD_NO;
+				up->buf = nb;
+				up->cap = cap;
+			}
+			memcpy(up->buf + up->len, data, *data_size);
+			up->len += *data_size;
+			up->buf[up->len] = '\0';
+		}
+		*data_size = 0;
+		return MHD_YES;
+	}
+	struct http_response res = {0};
+	if (up->too_large) {
+		static const char msg[] =
+			"{\"error\":{\"code\":\"too-large\",\"message\":"
+			"\"request body over the size limit\"}}";
+		res.status = 413;
+		res.body = strdup(msg);
+		res.len = res.body ? strlen(msg) : 0;
+	} else {
+		struct http_request req = {
+			.method = method,
+			.path = url,
+			.authorization = MHD_lookup_connection_value(
+				conn, MHD_HEADER_KIND, "Authorization"),
+			.body = up->buf,
+			.body_len = up->len,
+			.arg = mhd_arg,
+			.impl = conn,
+		};
+		srv->handler(srv->ctx, &req, &res);
+	}
+	return send_res(conn, &res);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+			 void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct upload *up = *con_cls;
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (up) {
+		free(up->buf);
+		free(up);
+		*con_cls = NULL;
+	}
+}
+
+int http_start(const char *addr, unsigned port, const struct http_limits *lim,
+	       http_handler handler, void *ctx, struct http_server **out,
+	       char *errbuf, size_t errlen)
+{
+	struct http_server *srv = calloc(1, sizeof(*srv));
+	struct sockaddr_in sa = {0};
+
+	if (!srv) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -1;
+	}
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+		snprintf(errbuf, errlen, "'%s' is not an IPv4 address", addr);
+		free(srv);
+		return -1;
+	}
+	srv->handler = handler;
+	srv->ctx = ctx;
+	srv->max_body = lim->max_body;
+	srv->d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			MHD_USE_ERROR_LOG,
+		(uint16_t)port, NULL, NULL, on_request, srv,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, lim->threads,
+		MHD_OPTION_CONNECTION_LIMIT, lim->max_conns,
+		MHD_OPTION_CONNECTION_TIMEOUT, lim->timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, lim->conn_memory,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_END);
+	if (!srv->d) {
+		snprintf(errbuf, errlen, "cannot listen on %s:%u (in use?)", addr,
+			 port);
+		free(srv);
+		return -1;
+	}
+	*out = srv;
+	return 0;
+}
+
+void http_stop(struct http_server *srv)
+{
+	if (!srv)
+		return;
+	MHD_stop_daemon(srv->d);
+	free(srv);
+}

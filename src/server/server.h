@@ -1,0 +1,33 @@
+/*
+ * server.h - `council serve`: the HTTP/JSON API over one store.
+ *
+ * Threads: libmicrohttpd's pool answers requests; each pool thread reads
+ * through its own read-only SQLite connection (WAL readers see only
+ * committed, durable state) and caches the registry, rebuilt when its
+ * version moves.  Every write goes to the single writer thread (writer.h),
+ * which commits waiting writes together and runs the deadline clock.
+ *
+ * Who may see what (docs/ARCHITECTURE.md, "Access"): the secretariat sees
+ * everything; a member delegation sees the proposals of the bodies its
+ * member sits on today, with everyone's positions; a partner sees only
+ * proposals shared with partners, without positions; the public sees the
+ * registry and adopted decisions.  What a principal may not see answers
+ * 404, so its existence does not leak.
+ */
+#ifndef CN_SERVER_H
+#define CN_SERVER_H
+
+#include "../core/err.h"
+
+struct cn_serve_opts {
+	const char *db;
+	const char *addr;     /* "127.0.0.1" */
+	unsigned port;
+	unsigned threads;     /* HTTP pool size */
+	int quiet;
+};
+
+/* Serve until SIGINT or SIGTERM.  Returns 0 after a clean shutdown. */
+int cn_serve(const struct cn_serve_opts *o, struct cn_err *err) CN_NODISCARD;
+
+#endif

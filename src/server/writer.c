@@ -1,0 +1,225 @@
+/*
+ * writer.c - group commit and the deadline clock; see writer.h.
+ */
+#include "writer.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/timeutil.h"
+
+struct qnode {
+	struct writer_job *job;
+	int done;
+	struct qnode *next;
+};
+
+struct writer {
+	struct cn_app *app;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work;   /* signalled when a job arrives or on stop */
+	pthread_cond_t done;   /* broadcast after each batch */
+	struct qnode *head, *tail;
+	int stop;
+	struct writer_stats stats;
+};
+
+/* Seconds of CLOCK_REALTIME.  Not time(): glibc may serve time() from the
+ * coarse clock, a tick behind the clock pthread_cond_timedwait uses, and
+ * the mismatch once made the writer sleep through a deadline. */
+static int64_t wall_clock(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+/* The earliest deadline after `now` of an open silence procedure, or
+ * CN_TIME_NONE. */
+static int64_t next_deadline(const struct cn_world *w, int64_t now)
+{
+	int64_t next = CN_TIME_NONE;
+	for (size_t i = 0; i < w->nproposals; i++) {
+		const struct cn_proposal *p = w->proposals[i];
+		/* Past deadlines held by a reservation are retried with
+		 * every batch; only future ones set the alarm. */
+		if (!p->concluded && p->proc == CN_PROC_SILENCE &&
+		    p->deadline > now && p->deadline < next)
+			next = p->deadline;
+	}
+	return next;
+}
+
+static void finish(struct writer *w, struct qnode *batch)
+{
+	pthread_mutex_lock(&w->mu);
+	for (struct qnode *n = batch; n; n = n->next)
+		n->done = 1;
+	pthread_cond_broadcast(&w->done);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void run_batch(struct writer *w, struct qnode *batch)
+{
+	struct cn_err err = {0};
+	int64_t now = wall_clock();
+	int rc, fatal = 0;
+
+	if ((rc = cn_app_batch_begin(w->app, &err)) == 0) {
+		/* Due deadlines first, at their own deadline times. */
+		rc = cn_app_run(w->app, now, "clock", cn_app_cmd_tick, NULL, NULL,
+				&err);
+		fatal = rc != 0;
+		for (struct qnode *n = batch; n && !fatal; n = n->next) {
+			struct writer_job *j = n->job;
+			j->rc = cn_app_run(w->app, now, j->actor, j->fn, j->args,
+					   NULL, &j->err);
+			/* A refusal emits nothing; anything else may have left
+			 * the batch half-applied, so the whole batch fails. */
+			if (j->rc == CN_EIO || j->rc == CN_ENOMEM ||
+			    j->rc == CN_ECORRUPT) {
+				fatal = 1;
+				err = j->err;
+				rc = j->rc;
+			}
+			if (j->rc == 0) {
+				const struct cn_world *wo = cn_app_world(w->app);
+				int64_t id = j->proposal ? j->proposal
+							 : (int64_t)wo->nproposals;
+				const struct cn_proposal *p = cn_world_proposal(wo, id);
+				j->result = p ? cn_proposal_json(wo, p) : NULL;
+			}
+		}
+		if (!fatal)
+			rc = cn_app_batch_end(w->app, 1, &err);
+		else {
+			struct cn_err ignore;
+			if (cn_app_batch_end(w->app, 0, &ignore))
+				(void)0; /* rollback has nothing more to say */
+		}
+	}
+	w->stats.batches++;
+	for (struct qnode *n = batch; n; n = n->next) {
+		w->stats.jobs++;
+		if (rc) {
+			/* Not durable: nobody may be told otherwise. */
+			n->job->rc = rc;
+			n->job->err = err;
+			json_decref(n->job->result);
+			n->job->result = NULL;
+		}
+	}
+	finish(w, batch);
+}
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	int first = 1;
+
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop) {
+		struct qnode *batch = w->head;
+		w->head = w->tail = NULL;
+		pthread_mutex_unlock(&w->mu);
+
+		int64_t now = wall_clock();
+		int64_t due = next_deadline(cn_app_world(w->app), now - 1);
+		/* A batch with no jobs is just the clock.  The first round
+		 * concludes what fell due while the server was down, each at
+		 * its own deadline. */
+		if (batch || due <= now || first) {
+			if (!batch)
+				w->stats.ticks++;
+			run_batch(w, batch);
+		}
+		first = 0;
+
+		pthread_mutex_lock(&w->mu);
+		if (w->head || w->stop)
+			continue;
+		now = wall_clock();
+		due = next_deadline(cn_app_world(w->app), now - 1);
+		if (due <= now)
+			continue; /* due already: go round at once */
+		/* Sleep to the next deadline (to the second), or a minute at
+		 * most so that a clock jump cannot strand a deadline. */
+		struct timespec ts = {.tv_sec = (time_t)(due < now + 60 ? due : now + 60)};
+		pthread_cond_timedwait(&w->work, &w->mu, &ts);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+int writer_start(struct cn_app *app, struct writer **out, struct cn_err *err)
+{
+	struct writer *w = calloc(1, sizeof(*w));
+	pthread_condattr_t ca;
+
+	if (!w)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	w->app = app;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_REALTIME);
+	pthread_cond_init(&w->work, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&w->done, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w)) {
+		free(w);
+		return cn_err_set(err, CN_EIO, "cannot start the writer thread");
+	}
+	*out = w;
+	return 0;
+}
+
+void writer_submit(struct writer *w, struct writer_job *job)
+{
+	struct qnode n = {job, 0, NULL};
+
+	pthread_mutex_lock(&w->mu);
+	if (w->stop) {
+		pthread_mutex_unlock(&w->mu);
+		job->rc = cn_err_set(&job->err, CN_EIO, "the server is stopping");
+		return;
+	}
+	if (w->tail)
+		w->tail->next = &n;
+	else
+		w->head = &n;
+	w->tail = &n;
+	pthread_cond_signal(&w->work);
+	while (!n.done)
+		pthread_cond_wait(&w->done, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void writer_stop(struct writer *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	/* Jobs that arrived after the last batch are answered, not lost. */
+	if (w->head)
+		run_batch(w, w->head);
+	cn_app_close(w->app);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->work);
+	pthread_cond_destroy(&w->done);
+	free(w);
+}
+
+void writer_stats(struct writer *w, struct writer_stats *out)
+{
+	pthread_mutex_lock(&w->mu);
+	*out = w->stats;
+	pthread_mutex_unlock(&w->mu);
+}

@@ -1,0 +1,52 @@
+/*
+ * writer.h - the one thread that writes: a queue of commands, committed in
+ * groups (several waiting commands per fsync), and the deadline clock.
+ *
+ * HTTP worker threads submit a command and block until it is durable (its
+ * transaction committed with synchronous=FULL) or refused.  The writer
+ * owns the app (the store's only read-write connection and the world).
+ * Between batches it sleeps until the next silence deadline, so a
+ * procedure concludes at its deadline with no request arriving; at start it
+ * concludes at once whatever fell due while the server was down, each at
+ * its own deadline.
+ *
+ * Ownership: the writer owns the app passed to writer_start and closes it
+ * in writer_stop.  A job's `result` is a new JSON reference handed to the
+ * submitter.
+ */
+#ifndef CN_WRITER_H
+#define CN_WRITER_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../app/app.h"
+
+struct writer;
+
+struct writer_job {
+	cn_command_fn fn;
+	const void *args;
+	const char *actor;
+	/* what to return: the proposal this job acted on (0: the newest, for
+	 * propose) */
+	int64_t proposal;
+	/* out */
+	int rc;
+	struct cn_err err;
+	json_t *result;
+};
+
+int writer_start(struct cn_app *app, struct writer **out, struct cn_err *err)
+	CN_NODISCARD;
+/* Run a job to durability (or refusal); blocks the caller. */
+void writer_submit(struct writer *w, struct writer_job *job);
+void writer_stop(struct writer *w);
+
+/* Counters for tests and benchmarks. */
+struct writer_stats {
+	uint64_t batches, jobs, ticks;
+};
+void writer_stats(struct writer *w, struct writer_stats *out);
+
+#endif
