@@ -1,5 +1,6 @@
 # Thin wrapper over meson: the README's two commands.
-#   make run    install what is missing, build, seed council.db, run council
+#   make run    install what is missing, build, seed council.db, replay the
+#               Tokyo 2023 case, then serve the API on 127.0.0.1:8080
 #   make check  install what is missing, build with -Werror + ASan/UBSan,
 #               run every test; last line "N passed, M failed"
 BUILD       ?= build
@@ -20,9 +21,15 @@ build: deps
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) >/dev/null
 	@ninja -C $(BUILD) >/dev/null
 
+LISTEN      ?= 127.0.0.1:8080
+
 run: build
 	@test -f $(DB) || ./$(BUILD)/council --db $(DB) init
-	./$(BUILD)/council replay scenarios/tokyo-2023.json
+	@./$(BUILD)/council replay scenarios/tokyo-2023.json
+	@echo
+	@echo "council serve: http://$(LISTEN)/ (Ctrl-C to stop);" \
+	      "tokens: ./$(BUILD)/council --db $(DB) token issue --role secretariat"
+	./$(BUILD)/council --db $(DB) serve --listen $(LISTEN)
 
 build-check: deps-test
 	@test -f $(CHECK_BUILD)/build.ninja || meson setup $(CHECK_BUILD) \

@@ -10,7 +10,12 @@ PKGS="gcc make meson ninja-build pkg-config libsqlite3-dev libsodium-dev \
 libjansson-dev libmicrohttpd-dev sqlite3"
 # test: cmocka, clang with libFuzzer (fuzz smoke tests) and its sanitizer runtime
 if [ "${1:-}" = "--test" ]; then
-	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq"
+	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl"
+fi
+
+# the HTTP and browser tests run on Node.js (Debian's nodejs if none is installed)
+if [ "${1:-}" = "--test" ] && ! command -v node >/dev/null 2>&1; then
+	PKGS="$PKGS nodejs"
 fi
 
 missing=""

@@ -52,6 +52,25 @@ for s in tests/cli/test_*.sh; do
 	fail=$((fail + f))
 done
 
+echo "== HTTP tests (real server, node --test)"
+for s in tests/http/*.test.mjs; do
+	[ -f "$s" ] || continue
+	COUNCIL="$ROOT/$BUILD/council" node --test --test-reporter=tap "$s" >"$log" 2>&1
+	rc=$?
+	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
+	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+	echo "$(basename "$s"): $p passed, $f failed"
+	if [ "$f" != 0 ]; then
+		grep -B2 -A25 '^not ok' "$log" | head -80 | sed 's/^/    /'
+		[ "$rc" != 0 ] && tail -5 "$log" | sed 's/^/    /'
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+done
+
 echo "== fuzz smoke (libFuzzer, ${FUZZ_SMOKE_SECONDS:-10}s each)"
 FUZZ_SECONDS=${FUZZ_SMOKE_SECONDS:-10} tests/fuzz/run.sh >"$log" 2>&1
 p=$(grep -c '^ok - ' "$log")

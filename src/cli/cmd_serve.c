@@ -13,10 +13,12 @@
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
-	const char *listen = "127.0.0.1:8080", *threads = NULL, *pos[1];
+	const char *listen = "127.0.0.1:8080", *threads = NULL, *timeout = NULL,
+		   *pos[1];
 	int quiet = 0, np, rc;
 	struct cli_opt opts[] = {OPT_VAL("listen", &listen),
 				 OPT_VAL("threads", &threads),
+				 OPT_VAL("timeout", &timeout),
 				 OPT_FLAG("quiet", &quiet), OPT_END};
 	struct cn_serve_opts o = {0};
 	struct cn_err err = {0};
@@ -36,6 +38,10 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	long nthreads = threads ? strtol(threads, &end, 10) : 2;
 	if ((threads && *end) || nthreads < 1 || nthreads > 64)
 		return cli_usage(c, "serve", "--threads takes 1..64");
+	long tmo = timeout ? strtol(timeout, &end, 10) : 15;
+	if ((timeout && *end) || tmo < 1 || tmo > 3600)
+		return cli_usage(c, "serve", "--timeout takes 1..3600 seconds");
+	o.timeout_s = (unsigned)tmo;
 	o.db = c->db;
 	o.addr = addr;
 	o.port = (unsigned)port;

@@ -815,7 +815,7 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	struct http_limits lim = {
 		.max_body = 64 * 1024,
 		.max_conns = 512,
-		.timeout_s = 15,
+		.timeout_s = o->timeout_s ? o->timeout_s : 15,
 		.conn_memory = 32 * 1024,
 		.threads = o->threads ? o->threads : 2,
 	};

@@ -24,6 +24,7 @@ struct cn_serve_opts {
 	const char *addr;     /* "127.0.0.1" */
 	unsigned port;
 	unsigned threads;     /* HTTP pool size */
+	unsigned timeout_s;   /* idle or slow connections are closed after */
 	int quiet;
 };
 

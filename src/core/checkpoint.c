@@ -1,0 +1,819 @@
+/* checkpoint.c - see checkpoint.h.
+ *
+ * Strictness is deliberate: a signature covers exact bytes, so the parser
+ * accepts exactly one spelling of every field (canonical base64, no
+ * leading zeros, no stray blank lines) and anything a signer could not
+ * have produced is refused before any signature is looked at. */
+#include "checkpoint.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "— " : U+2014 EM DASH in UTF-8, then a space. */
+static const char sig_prefix[] = "\xE2\x80\x94 ";
+#define SIG_PREFIX_LEN (sizeof(sig_prefix) - 1)
+
+/* Signature type byte of Ed25519 in key ids and key strings. */
+#define ALG_ED25519 0x01
+
+static const char skey_prefix[] = "PRIVATE+KEY+";
+
+/* --- text checks -------------------------------------------------------- */
+
+/* Decode one UTF-8 sequence from s[0..n) (n >= 1).  Returns its length, or
+ * 0 when it is not well-formed: overlong forms, surrogates, values above
+ * U+10FFFF and truncated sequences are all refused, as Go's decoder does. */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	size_t len;
+	uint32_t v, min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2, v = c & 0x1F, min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3, v = c & 0x0F, min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4, v = c & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/* Unicode White_Space (what Go's unicode.IsSpace tests): key names must
+ * not contain any, or "— name sig" could be split more than one way. */
+static int is_space(uint32_t c)
+{
+	return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 ||
+	       c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+	       c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+	       c == 0x3000;
+}
+
+/* Note text: valid UTF-8 without ASCII control characters but newline. */
+static int text_ok(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+
+	for (size_t i = 0; i < n;) {
+		size_t k = utf8_next(p + i, n - i, &cp);
+
+		if (k == 0 || (cp < 0x20 && cp != '\n'))
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/* Key name: non-empty note text without spaces or '+' ('+' separates the
+ * fields of key strings). */
+static int name_ok(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n;) {
+		size_t k = utf8_next(p + i, n - i, &cp);
+
+		if (k == 0 || cp < 0x20 || is_space(cp) || cp == '+')
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+static char *dup_range(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+/* --- a small growable string -------------------------------------------- */
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	int failed;
+};
+
+static void sb_add(struct sbuf *sb, const void *data, size_t n)
+{
+	if (sb->failed)
+		return;
+	if (sb->len + n + 1 > sb->cap) {
+		size_t cap = sb->cap ? sb->cap : 256;
+		char *p;
+
+		while (cap < sb->len + n + 1)
+			cap *= 2;
+		p = realloc(sb->p, cap);
+		if (!p) {
+			sb->failed = 1;
+			return;
+		}
+		sb->p = p;
+		sb->cap = cap;
+	}
+	memcpy(sb->p + sb->len, data, n);
+	sb->len += n;
+	sb->p[sb->len] = '\0';
+}
+
+static void sb_str(struct sbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
+
+/* Hand the string to the caller, or fail with CN_ENOMEM. */
+static int sb_finish(struct sbuf *sb, char **out, struct cn_err *err)
+{
+	if (sb->failed || !sb->p) {
+		free(sb->p);
+		*out = NULL;
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	*out = sb->p;
+	return 0;
+}
+
+/* "— name base64(blob)\n" */
+static void sb_sig_line(struct sbuf *sb, const char *name, const uint8_t *blob,
+			size_t n)
+{
+	size_t b64len = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = malloc(b64len);
+
+	if (!b64) {
+		sb->failed = 1;
+		return;
+	}
+	sodium_bin2base64(b64, b64len, blob, n, sodium_base64_VARIANT_ORIGINAL);
+	sb_add(sb, sig_prefix, SIG_PREFIX_LEN);
+	sb_str(sb, name);
+	sb_add(sb, " ", 1);
+	sb_str(sb, b64);
+	sb_add(sb, "\n", 1);
+	free(b64);
+}
+
+/* --- keys --------------------------------------------------------------- */
+
+void cn_note_key_id(const char *name, const uint8_t pk[CN_NOTE_PUBKEY_LEN],
+		    uint8_t id[CN_NOTE_KEYID_LEN])
+{
+	static const uint8_t sep[2] = { 0x0A, ALG_ED25519 };
+	crypto_hash_sha256_state st;
+	uint8_t h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)name,
+				  strlen(name));
+	crypto_hash_sha256_update(&st, sep, sizeof(sep));
+	crypto_hash_sha256_update(&st, pk, CN_NOTE_PUBKEY_LEN);
+	crypto_hash_sha256_final(&st, h);
+	memcpy(id, h, CN_NOTE_KEYID_LEN);
+}
+
+static int check_name(const char *name, struct cn_err *err)
+{
+	if (!name_ok(name, strlen(name)))
+		return cn_err_set(err, CN_EINVAL,
+				  "bad key name \"%.64s\": it must be non-empty "
+				  "UTF-8 without spaces, control characters or "
+				  "'+'", name);
+	return 0;
+}
+
+int cn_note_keygen(const char *name, uint8_t pk[CN_NOTE_PUBKEY_LEN],
+		   uint8_t sk[CN_NOTE_SECKEY_LEN], struct cn_err *err)
+{
+	int rc = check_name(name, err);
+
+	if (rc)
+		return rc;
+	if (crypto_sign_keypair(pk, sk) != 0)
+		return cn_err_set(err, CN_EIO, "key generation failed");
+	return 0;
+}
+
+static void sb_key_id_hex(struct sbuf *sb, const uint8_t id[CN_NOTE_KEYID_LEN])
+{
+	char hex[2 * CN_NOTE_KEYID_LEN + 1];
+
+	sodium_bin2hex(hex, sizeof(hex), id, CN_NOTE_KEYID_LEN);
+	sb_str(sb, hex);
+}
+
+static int hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') /* Go's ParseUint takes both cases */
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Split "<name>+<8 hex>+<base64>" and decode it into name, id and the
+ * 33-byte algorithm-prefixed key.  The base64 may itself contain '+', so
+ * only the first two '+' separate fields. */
+static int parse_key_string(const char *s, const char *what, char **name,
+			    uint8_t id[CN_NOTE_KEYID_LEN],
+			    uint8_t key[1 + CN_NOTE_PUBKEY_LEN],
+			    struct cn_err *err)
+{
+	const char *p1 = strchr(s, '+'), *p2, *b64;
+	size_t got = 0;
+
+	*name = NULL;
+	if (!p1 || !name_ok(s, (size_t)(p1 - s)))
+		return cn_err_set(err, CN_EINVAL, "%s: bad key name", what);
+	p2 = strchr(p1 + 1, '+');
+	if (!p2 || p2 - (p1 + 1) != 2 * CN_NOTE_KEYID_LEN)
+		return cn_err_set(err, CN_EINVAL,
+				  "%s: key id is not 8 hex digits", what);
+	for (int i = 0; i < CN_NOTE_KEYID_LEN; i++) {
+		int hi = hexdigit(p1[1 + 2 * i]), lo = hexdigit(p1[2 + 2 * i]);
+
+		if (hi < 0 || lo < 0)
+			return cn_err_set(err, CN_EINVAL,
+					  "%s: key id is not 8 hex digits",
+					  what);
+		id[i] = (uint8_t)(hi << 4 | lo);
+	}
+	b64 = p2 + 1;
+	if (sodium_base642bin(key, 1 + CN_NOTE_PUBKEY_LEN, b64, strlen(b64),
+			      NULL, &got, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    got != 1 + CN_NOTE_PUBKEY_LEN)
+		return cn_err_set(err, CN_EINVAL,
+				  "%s: key is not the base64 of 33 bytes", what);
+	if (key[0] != ALG_ED25519)
+		return cn_err_set(err, CN_EINVAL,
+				  "%s: unknown key algorithm 0x%02x (want "
+				  "Ed25519, 0x01)", what, key[0]);
+	*name = dup_range(s, (size_t)(p1 - s));
+	if (!*name)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	return 0;
+}
+
+int cn_note_vkey_encode(const char *name, const uint8_t pk[CN_NOTE_PUBKEY_LEN],
+			char **out, struct cn_err *err)
+{
+	struct sbuf sb = { 0 };
+	uint8_t id[CN_NOTE_KEYID_LEN], key[1 + CN_NOTE_PUBKEY_LEN];
+	char b64[sodium_base64_ENCODED_LEN(1 + CN_NOTE_PUBKEY_LEN,
+					   sodium_base64_VARIANT_ORIGINAL)];
+	int rc;
+
+	*out = NULL;
+	rc = check_name(name, err);
+	if (rc)
+		return rc;
+	cn_note_key_id(name, pk, id);
+	key[0] = ALG_ED25519;
+	memcpy(key + 1, pk, CN_NOTE_PUBKEY_LEN);
+	sodium_bin2base64(b64, sizeof(b64), key, sizeof(key),
+			  sodium_base64_VARIANT_ORIGINAL);
+	sb_str(&sb, name);
+	sb_add(&sb, "+", 1);
+	sb_key_id_hex(&sb, id);
+	sb_add(&sb, "+", 1);
+	sb_str(&sb, b64);
+	return sb_finish(&sb, out, err);
+}
+
+int cn_note_vkey_decode(const char *vkey, char **name,
+			uint8_t pk[CN_NOTE_PUBKEY_LEN], struct cn_err *err)
+{
+	uint8_t id[CN_NOTE_KEYID_LEN], want[CN_NOTE_KEYID_LEN];
+	uint8_t key[1 + CN_NOTE_PUBKEY_LEN];
+	int rc;
+
+	rc = parse_key_string(vkey, "verifier key", name, id, key, err);
+	if (rc)
+		return rc;
+	cn_note_key_id(*name, key + 1, want);
+	if (memcmp(id, want, sizeof(id)) != 0) {
+		free(*name);
+		*name = NULL;
+		return cn_err_set(err, CN_EINVAL,
+				  "verifier key: key id does not match the "
+				  "name and key");
+	}
+	memcpy(pk, key + 1, CN_NOTE_PUBKEY_LEN);
+	return 0;
+}
+
+int cn_note_skey_encode(const char *name, const uint8_t sk[CN_NOTE_SECKEY_LEN],
+			char **out, struct cn_err *err)
+{
+	struct sbuf sb = { 0 };
+	uint8_t id[CN_NOTE_KEYID_LEN], pk[CN_NOTE_PUBKEY_LEN];
+	uint8_t key[1 + crypto_sign_SEEDBYTES];
+	char b64[sodium_base64_ENCODED_LEN(1 + crypto_sign_SEEDBYTES,
+					   sodium_base64_VARIANT_ORIGINAL)];
+	int rc;
+
+	*out = NULL;
+	rc = check_name(name, err);
+	if (rc)
+		return rc;
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	cn_note_key_id(name, pk, id);
+	key[0] = ALG_ED25519;
+	crypto_sign_ed25519_sk_to_seed(key + 1, sk);
+	sodium_bin2base64(b64, sizeof(b64), key, sizeof(key),
+			  sodium_base64_VARIANT_ORIGINAL);
+	sb_str(&sb, skey_prefix);
+	sb_str(&sb, name);
+	sb_add(&sb, "+", 1);
+	sb_key_id_hex(&sb, id);
+	sb_add(&sb, "+", 1);
+	sb_str(&sb, b64);
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(b64, sizeof(b64));
+	if (sb.failed && sb.p)
+		sodium_memzero(sb.p, sb.cap);
+	return sb_finish(&sb, out, err);
+}
+
+int cn_note_skey_decode(const char *skey, char **name,
+			uint8_t sk[CN_NOTE_SECKEY_LEN], struct cn_err *err)
+{
+	uint8_t id[CN_NOTE_KEYID_LEN], want[CN_NOTE_KEYID_LEN];
+	uint8_t key[1 + crypto_sign_SEEDBYTES], pk[CN_NOTE_PUBKEY_LEN];
+	uint8_t sktmp[CN_NOTE_SECKEY_LEN];
+	int rc;
+
+	*name = NULL;
+	if (strncmp(skey, skey_prefix, sizeof(skey_prefix) - 1) != 0)
+		return cn_err_set(err, CN_EINVAL,
+				  "signer key: does not start with "
+				  "PRIVATE+KEY+");
+	/* The seed has the size of a public key, so the same parser fits. */
+	rc = parse_key_string(skey + sizeof(skey_prefix) - 1, "signer key",
+			      name, id, key, err);
+	if (rc) {
+		sodium_memzero(key, sizeof(key));
+		return rc;
+	}
+	crypto_sign_seed_keypair(pk, sktmp, key + 1);
+	sodium_memzero(key, sizeof(key));
+	cn_note_key_id(*name, pk, want);
+	if (memcmp(id, want, sizeof(id)) != 0) {
+		sodium_memzero(sktmp, sizeof(sktmp));
+		free(*name);
+		*name = NULL;
+		return cn_err_set(err, CN_EINVAL,
+				  "signer key: key id does not match the name "
+				  "and key");
+	}
+	memcpy(sk, sktmp, sizeof(sktmp));
+	sodium_memzero(sktmp, sizeof(sktmp));
+	return 0;
+}
+
+/* --- signed notes ------------------------------------------------------- */
+
+void cn_note_release(struct cn_note *note)
+{
+	for (size_t i = 0; i < note->nsigs; i++) {
+		free(note->sigs[i].name);
+		free(note->sigs[i].sig);
+	}
+	free(note->sigs);
+	free(note->text);
+	memset(note, 0, sizeof(*note));
+}
+
+/* One line "— name base64" (without its newline). */
+static int parse_sig_line(const char *line, size_t n, struct cn_note_sig *sig,
+			  struct cn_err *err)
+{
+	const char *name, *sp, *b64;
+	size_t namelen, b64len, max, got = 0;
+	uint8_t *bin;
+
+	if (n < SIG_PREFIX_LEN || memcmp(line, sig_prefix, SIG_PREFIX_LEN) != 0)
+		return cn_err_set(err, CN_EINVAL,
+				  "does not start with an em dash and a space");
+	name = line + SIG_PREFIX_LEN;
+	sp = memchr(name, ' ', n - SIG_PREFIX_LEN);
+	if (!sp)
+		return cn_err_set(err, CN_EINVAL,
+				  "no space between key name and signature");
+	namelen = (size_t)(sp - name);
+	if (!name_ok(name, namelen))
+		return cn_err_set(err, CN_EINVAL, "bad key name");
+	b64 = sp + 1;
+	b64len = n - SIG_PREFIX_LEN - namelen - 1;
+	max = b64len / 4 * 3 + 3;
+	bin = malloc(max);
+	if (!bin)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	if (sodium_base642bin(bin, max, b64, b64len, NULL, &got, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    got < CN_NOTE_KEYID_LEN + 1) {
+		free(bin);
+		return cn_err_set(err, CN_EINVAL,
+				  "signature is not base64 of a key id and at "
+				  "least one byte");
+	}
+	sig->name = dup_range(name, namelen);
+	sig->sig = malloc(got - CN_NOTE_KEYID_LEN);
+	if (!sig->name || !sig->sig) {
+		free(bin);
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	memcpy(sig->key_id, bin, CN_NOTE_KEYID_LEN);
+	memcpy(sig->sig, bin + CN_NOTE_KEYID_LEN, got - CN_NOTE_KEYID_LEN);
+	sig->sig_len = got - CN_NOTE_KEYID_LEN;
+	free(bin);
+	return 0;
+}
+
+int cn_note_parse(const char *msg, size_t len, struct cn_note *note,
+		  struct cn_err *err)
+{
+	const char *sigs, *end = msg + len, *p;
+	size_t split, count = 0;
+	int rc;
+
+	memset(note, 0, sizeof(*note));
+	if (len > CN_NOTE_MAX_LEN)
+		return cn_err_set(err, CN_EINVAL, "note longer than %zu bytes",
+				  CN_NOTE_MAX_LEN);
+	if (!text_ok(msg, len))
+		return cn_err_set(err, CN_EINVAL,
+				  "note is not UTF-8 text free of control "
+				  "characters");
+	/* The text ends at the last blank line: find the last "\n\n".  On
+	 * success msg[split - 2] and msg[split - 1] are those newlines. */
+	for (split = len; split >= 2; split--)
+		if (msg[split - 1] == '\n' && msg[split - 2] == '\n')
+			break;
+	if (split < 2)
+		return cn_err_set(err, CN_EINVAL,
+				  "no blank line between text and signatures");
+	sigs = msg + split;
+	if (sigs == end || end[-1] != '\n')
+		return cn_err_set(err, CN_EINVAL,
+				  "note must end with signature lines, each "
+				  "ending in a newline");
+	for (p = sigs; p < end; p++)
+		count += *p == '\n';
+	if (count > CN_NOTE_MAX_SIGS)
+		return cn_err_set(err, CN_EINVAL,
+				  "%zu signatures, more than %d", count,
+				  CN_NOTE_MAX_SIGS);
+	note->text_len = split - 1; /* the text keeps its final newline */
+	note->text = dup_range(msg, note->text_len);
+	note->sigs = calloc(count, sizeof(*note->sigs));
+	if (!note->text || !note->sigs) {
+		cn_note_release(note);
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	for (p = sigs; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		/* nsigs counts the entry being filled so release frees it. */
+		note->nsigs++;
+		rc = parse_sig_line(p, (size_t)(nl - p),
+				    &note->sigs[note->nsigs - 1], err);
+		if (rc) {
+			size_t i = note->nsigs;
+
+			cn_note_release(note);
+			cn_err_prefix(err, "signature line %zu: ", i);
+			return rc;
+		}
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* Append "— name base64(id || Ed25519(text))\n" for key sk. */
+static void sb_sign(struct sbuf *sb, const char *text, size_t len,
+		   const char *name, const uint8_t sk[CN_NOTE_SECKEY_LEN])
+{
+	uint8_t pk[CN_NOTE_PUBKEY_LEN];
+	uint8_t blob[CN_NOTE_KEYID_LEN + CN_NOTE_SIG_LEN];
+
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	cn_note_key_id(name, pk, blob);
+	crypto_sign_detached(blob + CN_NOTE_KEYID_LEN, NULL,
+			     (const unsigned char *)text, len, sk);
+	sb_sig_line(sb, name, blob, sizeof(blob));
+}
+
+static int check_text(const char *text, size_t len, struct cn_err *err)
+{
+	if (len == 0 || text[len - 1] != '\n')
+		return cn_err_set(err, CN_EINVAL,
+				  "note text must be non-empty and end with a "
+				  "newline");
+	if (len > CN_NOTE_MAX_LEN / 2 || !text_ok(text, len))
+		return cn_err_set(err, CN_EINVAL,
+				  "note text must be UTF-8 without control "
+				  "characters and under %zu bytes",
+				  CN_NOTE_MAX_LEN / 2);
+	return 0;
+}
+
+int cn_note_sign(const char *text, size_t len, const char *key_name,
+		 const uint8_t sk[CN_NOTE_SECKEY_LEN], char **out,
+		 struct cn_err *err)
+{
+	struct sbuf sb = { 0 };
+	int rc;
+
+	*out = NULL;
+	rc = check_text(text, len, err);
+	if (!rc)
+		rc = check_name(key_name, err);
+	if (rc)
+		return rc;
+	sb_add(&sb, text, len);
+	sb_add(&sb, "\n", 1);
+	sb_sign(&sb, text, len, key_name, sk);
+	return sb_finish(&sb, out, err);
+}
+
+int cn_note_cosign(const char *msg, size_t len, const char *key_name,
+		   const uint8_t sk[CN_NOTE_SECKEY_LEN], char **out,
+		   struct cn_err *err)
+{
+	struct sbuf sb = { 0 };
+	struct cn_note note;
+	uint8_t pk[CN_NOTE_PUBKEY_LEN], id[CN_NOTE_KEYID_LEN];
+	size_t kept = 0;
+	int rc;
+
+	*out = NULL;
+	rc = check_name(key_name, err);
+	if (rc)
+		return rc;
+	rc = cn_note_parse(msg, len, &note, err);
+	if (rc)
+		return rc;
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	cn_note_key_id(key_name, pk, id);
+	sb_add(&sb, note.text, note.text_len);
+	sb_add(&sb, "\n", 1);
+	for (size_t i = 0; i < note.nsigs; i++) {
+		const struct cn_note_sig *s = &note.sigs[i];
+		uint8_t *blob;
+
+		if (strcmp(s->name, key_name) == 0 &&
+		    memcmp(s->key_id, id, sizeof(id)) == 0)
+			continue; /* replaced by the new signature */
+		/* Re-encoding gives the original line back: the parser only
+		 * accepted canonical base64. */
+		blob = malloc(CN_NOTE_KEYID_LEN + s->sig_len);
+		if (!blob) {
+			sb.failed = 1;
+			break;
+		}
+		memcpy(blob, s->key_id, CN_NOTE_KEYID_LEN);
+		memcpy(blob + CN_NOTE_KEYID_LEN, s->sig, s->sig_len);
+		sb_sig_line(&sb, s->name, blob, CN_NOTE_KEYID_LEN + s->sig_len);
+		free(blob);
+		kept++;
+	}
+	if (kept + 1 > CN_NOTE_MAX_SIGS) {
+		cn_note_release(&note);
+		free(sb.p);
+		return cn_err_set(err, CN_EINVAL,
+				  "note already has %d signatures",
+				  CN_NOTE_MAX_SIGS);
+	}
+	sb_sign(&sb, note.text, note.text_len, key_name, sk);
+	cn_note_release(&note);
+	return sb_finish(&sb, out, err);
+}
+
+int cn_note_verify(const struct cn_note *note, const char *key_name,
+		   const uint8_t pk[CN_NOTE_PUBKEY_LEN], struct cn_err *err)
+{
+	uint8_t id[CN_NOTE_KEYID_LEN];
+	size_t good = 0;
+	int rc;
+
+	rc = check_name(key_name, err);
+	if (rc)
+		return rc;
+	cn_note_key_id(key_name, pk, id);
+	for (size_t i = 0; i < note->nsigs; i++) {
+		const struct cn_note_sig *s = &note->sigs[i];
+
+		/* Only name and id together identify our key; a line that
+		 * shares just one of them is someone else's. */
+		if (strcmp(s->name, key_name) != 0 ||
+		    memcmp(s->key_id, id, sizeof(id)) != 0)
+			continue;
+		if (s->sig_len != CN_NOTE_SIG_LEN ||
+		    crypto_sign_verify_detached(s->sig,
+						(const unsigned char *)note->text,
+						note->text_len, pk) != 0)
+			return cn_err_set(err, CN_ECORRUPT,
+					  "invalid signature by key "
+					  "%.64s+%02x%02x%02x%02x (line %zu)",
+					  key_name, id[0], id[1], id[2], id[3],
+					  i + 1);
+		good++;
+	}
+	if (good == 0)
+		return cn_err_set(err, CN_ECORRUPT,
+				  "note is not signed by key "
+				  "%.64s+%02x%02x%02x%02x",
+				  key_name, id[0], id[1], id[2], id[3]);
+	return 0;
+}
+
+/* --- checkpoints -------------------------------------------------------- */
+
+int cn_checkpoint_sign(const char *origin, uint64_t size,
+		       const uint8_t root[CN_MERKLE_HASH_LEN],
+		       const char *key_name,
+		       const uint8_t sk[CN_NOTE_SECKEY_LEN], char **note,
+		       struct cn_err *err)
+{
+	struct sbuf sb = { 0 };
+	char b64[CN_MERKLE_B64_LEN], num[24];
+	size_t olen = strlen(origin);
+	int rc;
+
+	*note = NULL;
+	if (olen == 0 || memchr(origin, '\n', olen) || !text_ok(origin, olen))
+		return cn_err_set(err, CN_EINVAL,
+				  "checkpoint origin must be one non-empty line "
+				  "of UTF-8 without control characters");
+	cn_merkle_hash_b64(root, b64);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)size);
+	sb_add(&sb, origin, olen);
+	sb_add(&sb, "\n", 1);
+	sb_str(&sb, num);
+	sb_add(&sb, "\n", 1);
+	sb_str(&sb, b64);
+	sb_add(&sb, "\n", 1);
+	if (sb.failed) {
+		free(sb.p);
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	rc = cn_note_sign(sb.p, sb.len, key_name, sk, note, err);
+	free(sb.p);
+	return rc;
+}
+
+void cn_checkpoint_release(struct cn_checkpoint *cp)
+{
+	free(cp->origin);
+	free(cp->extensions);
+	cn_note_release(&cp->note);
+	memset(cp, 0, sizeof(*cp));
+}
+
+/* Decimal without sign, spaces or leading zeros ("0" alone is zero), so
+ * each size has one spelling; refuses values of 2^64 and above. */
+static int parse_size(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (n == 0 || (n > 1 && s[0] == '0'))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		d = (unsigned)(s[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_body(struct cn_checkpoint *cp, struct cn_err *err)
+{
+	const char *p = cp->note.text, *end = p + cp->note.text_len;
+	const char *line[3];
+	size_t llen[3], got = 0;
+
+	/* The text ends with '\n' (cn_note_parse checked), so every memchr
+	 * below finds one. */
+	for (int i = 0; i < 3; i++) {
+		const char *nl;
+
+		if (p == end)
+			return cn_err_set(err, CN_EINVAL,
+					  "text has %d lines, needs origin, "
+					  "size and root", i);
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == p)
+			return cn_err_set(err, CN_EINVAL, "line %d is empty",
+					  i + 1);
+		line[i] = p;
+		llen[i] = (size_t)(nl - p);
+		p = nl + 1;
+	}
+	for (const char *q = p; q < end;) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+
+		if (nl == q)
+			return cn_err_set(err, CN_EINVAL,
+					  "empty line after the root");
+		q = nl + 1;
+	}
+	if (parse_size(line[1], llen[1], &cp->size) != 0)
+		return cn_err_set(err, CN_EINVAL,
+				  "tree size is not a decimal number below "
+				  "2^64 without leading zeros");
+	if (sodium_base642bin(cp->root, sizeof(cp->root), line[2], llen[2],
+			      NULL, &got, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    got != sizeof(cp->root))
+		return cn_err_set(err, CN_EINVAL,
+				  "root is not the base64 of 32 bytes");
+	cp->origin = dup_range(line[0], llen[0]);
+	if (!cp->origin)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	if (p < end) {
+		cp->extensions = dup_range(p, (size_t)(end - p));
+		if (!cp->extensions)
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int cn_checkpoint_parse(const char *note, size_t len, struct cn_checkpoint *cp,
+			struct cn_err *err)
+{
+	int rc;
+
+	memset(cp, 0, sizeof(*cp));
+	rc = cn_note_parse(note, len, &cp->note, err);
+	if (!rc)
+		rc = parse_body(cp, err);
+	if (rc) {
+		/* cn_err_prefix returns CN_EINVAL when err is NULL: keep rc. */
+		cn_checkpoint_release(cp);
+		cn_err_prefix(err, "checkpoint: ");
+		return rc;
+	}
+	return 0;
+}
+
+int cn_checkpoint_verify(const char *note, size_t len, const char *key_name,
+			 const uint8_t pk[CN_NOTE_PUBKEY_LEN],
+			 struct cn_checkpoint *cp, struct cn_err *err)
+{
+	struct cn_checkpoint tmp;
+	int rc;
+
+	if (cp)
+		memset(cp, 0, sizeof(*cp));
+	rc = cn_checkpoint_parse(note, len, &tmp, err);
+	if (rc)
+		return rc;
+	rc = cn_note_verify(&tmp.note, key_name, pk, err);
+	if (rc) {
+		cn_checkpoint_release(&tmp);
+		cn_err_prefix(err, "checkpoint: ");
+		return rc;
+	}
+	if (cp)
+		*cp = tmp;
+	else
+		cn_checkpoint_release(&tmp);
+	return 0;
+}

@@ -1,0 +1,104 @@
+// lib.mjs - start a real `council serve` on a free 127.0.0.1 port over a
+// fresh store seeded with the NATO dataset, with one token per role.
+// Used by tests/http/*.test.mjs (node --test).
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+export const COUNCIL = process.env.COUNCIL;
+if (!COUNCIL) throw new Error('set COUNCIL to the council binary');
+
+export function council(db, ...args) {
+  return execFileSync(COUNCIL, ['--db', db, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// A store with tokens; the server is started separately so tests can
+// stop and restart it over the same store.
+export function makeStore({ at } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'council-http-'));
+  const db = join(dir, 'council.db');
+  council(db, 'init', ...(at ? ['--at', at] : []));
+  const tok = (...a) => council(db, 'token', 'issue', ...a).trim();
+  const tokens = {
+    secretariat: tok('--role', 'secretariat'),
+    FR: tok('--member', 'FR'),
+    US: tok('--member', 'US'),
+    HU: tok('--member', 'HU'),
+    JP: tok('--partner', 'JP'),
+    public: null,
+  };
+  return { dir, db, tokens, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function startServer(db, { threads = 2, timeout = 15 } = {}) {
+  const port = await freePort();
+  const child = spawn(COUNCIL, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`,
+    '--threads', String(threads), '--timeout', String(timeout)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) break;
+    } catch { /* not listening yet */ }
+    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const stop = async () => {
+    if (child.exitCode !== null) return child.exitCode;
+    child.kill('SIGTERM');
+    return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  };
+  return { base, port, child, stop, stderr: () => stderr };
+}
+
+// fetch with a role's token; returns { status, body (parsed JSON or text) }
+export async function api(base, token, method, path, body) {
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const r = await fetch(base + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
+  });
+  const text = await r.text();
+  let parsed = text;
+  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: r.status, body: parsed, headers: r.headers };
+}
+
+export function isoIn(seconds) {
+  return new Date(Math.ceil((Date.now() + seconds * 1000) / 1000) * 1000)
+    .toISOString().replace('.000Z', 'Z');
+}
+
+// Send raw bytes on a socket; resolve with the whole response text.
+export function raw(port, bytes, { timeoutMs = 5000 } = {}) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    let data = '';
+    const t = setTimeout(() => { s.destroy(); resolve(data); }, timeoutMs);
+    s.on('data', (d) => { data += d; });
+    s.on('end', () => { clearTimeout(t); resolve(data); });
+    s.on('error', () => { clearTimeout(t); resolve(data); });
+    s.on('connect', () => s.write(bytes));
+  });
+}

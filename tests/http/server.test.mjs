@@ -1,0 +1,154 @@
+// server.test.mjs - council serve under real conditions: deadlines that
+// conclude in real time and across a restart, 32 delegations at once,
+// and malformed, oversized and slow requests.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeStore, startServer, api, council, isoIn, raw } from './lib.mjs';
+
+let store, srv;
+before(async () => {
+  store = makeStore();
+  srv = await startServer(store.db, { timeout: 2 });
+});
+after(async () => {
+  if (srv) await srv.stop();
+  store.cleanup();
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const S = () => store.tokens.secretariat;
+
+test('a silence deadline concludes in real time with no request arriving', async () => {
+  const deadline = isoIn(2);
+  const p = await api(srv.base, S(), 'POST', '/api/v1/proposals',
+    { body: 'NAC', title: 'Real-time silence', procedure: 'silence', deadline });
+  assert.equal(p.status, 201);
+  assert.equal(p.body.status, 'open');
+  const waitUntil = Date.parse(deadline) + 1500; // "within a second" + slack for the check
+  while (Date.now() < waitUntil) await sleep(100);
+  const g = await api(srv.base, S(), 'GET', `/api/v1/proposals/${p.body.id}`);
+  assert.equal(g.body.status, 'concluded');
+  assert.equal(g.body.outcome, 'adopted');
+  assert.equal(g.body.concluded, deadline, 'concluded at the deadline itself');
+});
+
+test('a deadline that passed while the server was stopped concludes at restart, at the deadline', async () => {
+  const deadline = isoIn(2);
+  const p = await api(srv.base, S(), 'POST', '/api/v1/proposals',
+    { body: 'NAC', title: 'Falls due while down', procedure: 'silence', deadline });
+  assert.equal(p.status, 201);
+  assert.equal(await srv.stop(), 0, 'clean shutdown');
+  while (Date.now() < Date.parse(deadline) + 1200) await sleep(100);
+  srv = await startServer(store.db, { timeout: 2 });
+  const t0 = Date.now();
+  let g;
+  do {
+    g = await api(srv.base, S(), 'GET', `/api/v1/proposals/${p.body.id}`);
+    if (g.body.status === 'concluded') break;
+    await sleep(50);
+  } while (Date.now() - t0 < 1000);
+  assert.equal(g.body.status, 'concluded', 'concluded within a second of restart');
+  assert.equal(g.body.concluded, deadline, 'with the deadline as the conclusion time');
+});
+
+test('32 delegations state positions at the same moment: none lost, log intact', async () => {
+  const members = (await api(srv.base, null, 'GET', '/api/v1/members')).body.members.map((m) => m.code);
+  assert.equal(members.length, 32);
+  const tokens = Object.fromEntries(members.map((m) => [m,
+    council(store.db, 'token', 'issue', '--member', m).trim()]));
+  const p = await api(srv.base, S(), 'POST', '/api/v1/proposals',
+    { body: 'NAC', title: 'All at once', procedure: 'meeting' });
+  assert.equal(p.status, 201);
+  const results = await Promise.all(members.map((m) =>
+    api(srv.base, tokens[m], 'POST', `/api/v1/proposals/${p.body.id}/positions`,
+      { position: m === 'HU' ? 'reserve' : 'concur' })));
+  for (const [i, r] of results.entries())
+    assert.equal(r.status, 200, `${members[i]}: ${JSON.stringify(r.body)}`);
+  const g = await api(srv.base, S(), 'GET', `/api/v1/proposals/${p.body.id}`);
+  const stated = g.body.positions.filter((x) => x.position !== 'silent');
+  assert.equal(stated.length, 32);
+  assert.equal(g.body.explanation, 'pending: reservation by HU');
+  const log = await api(srv.base, S(), 'GET', '/api/v1/log?limit=1000');
+  const mine = log.body.events.filter((e) => e.type === 'position.stated' && e.payload.proposal === p.body.id);
+  assert.equal(mine.length, 32);
+  // the chain links up across the whole page
+  for (let i = 1; i < log.body.events.length; i++)
+    assert.equal(log.body.events[i].prev, log.body.events[i - 1].hash);
+  assert.match(council(store.db, 'verify'), /^ok: /);
+});
+
+test('malformed JSON, bad fields and unknown fields answer 400 naming what was wrong', async () => {
+  const P = '/api/v1/proposals';
+  let r = await api(srv.base, S(), 'POST', P, '{"body": "NAC", "title": ');
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.code, 'malformed-json');
+  assert.match(r.body.error.message, /line 1, column/);
+  r = await api(srv.base, S(), 'POST', P, { body: 'NAC' });
+  assert.equal(r.status, 400);
+  assert.match(r.body.error.message, /'title'/);
+  r = await api(srv.base, S(), 'POST', P, { body: 'NAC', title: 5 });
+  assert.equal(r.status, 400);
+  assert.match(r.body.error.message, /'title' must be a string/);
+  r = await api(srv.base, S(), 'POST', P, { body: 'NAC', title: 'x', colour: 'red' });
+  assert.equal(r.status, 400);
+  assert.match(r.body.error.message, /unknown field 'colour'/);
+  r = await api(srv.base, S(), 'POST', P, { body: 'NAC', title: 'x', procedure: 'silence', deadline: '2020-01-01' });
+  assert.equal(r.status, 400);
+  assert.match(r.body.error.message, /not after/);
+  r = await api(srv.base, S(), 'POST', P, { body: 'NOPE', title: 'x' });
+  assert.equal(r.status, 404);
+  let deep = '1';
+  for (let i = 0; i < 40; i++) deep = `[${deep}]`;
+  r = await api(srv.base, S(), 'POST', P, `{"body":"NAC","title":"x","effects":${deep}}`);
+  assert.equal(r.status, 400);
+  assert.match(r.body.error.message, /deeper/);
+  r = await api(srv.base, null, 'GET', '/api/v1/members?at=2023-02-30');
+  assert.equal(r.status, 400);
+  r = await api(srv.base, null, 'GET', '/api/v1/log?limit=0');
+  assert.equal(r.status, 400);
+  r = await api(srv.base, null, 'DELETE', '/api/v1/members');
+  assert.equal(r.status, 405);
+  r = await api(srv.base, null, 'GET', '/api/v1/nothing-here');
+  assert.equal(r.status, 404);
+});
+
+test('acting on a concluded procedure answers 409', async () => {
+  const p = await api(srv.base, S(), 'POST', '/api/v1/proposals', { body: 'NAC', title: 'Done' });
+  const c = await api(srv.base, S(), 'POST', `/api/v1/proposals/${p.body.id}/conclude`);
+  assert.equal(c.status, 200);
+  assert.equal(c.body.outcome, 'adopted');
+  const r = await api(srv.base, store.tokens.FR, 'POST', `/api/v1/proposals/${p.body.id}/positions`, { position: 'object', text: 'late' });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.code, 'concluded');
+  const r2 = await api(srv.base, S(), 'POST', `/api/v1/proposals/${p.body.id}/conclude`);
+  assert.equal(r2.status, 409);
+});
+
+test('an oversized body answers 413 and the server goes on serving', async () => {
+  const big = JSON.stringify({ body: 'NAC', title: 'x', text: 'a'.repeat(200 * 1024) });
+  const r = await api(srv.base, S(), 'POST', '/api/v1/proposals', big);
+  assert.equal(r.status, 413);
+  assert.equal(r.body.error.code, 'too-large');
+  assert.equal((await api(srv.base, null, 'GET', '/healthz')).status, 200);
+});
+
+test('garbage, huge headers and slow clients do not stop the server', async () => {
+  const g = await raw(srv.port, 'THIS IS NOT HTTP\r\n\r\n');
+  assert.match(g, /^HTTP\/1\.1 4\d\d/);
+  const hdr = `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(64 * 1024)}\r\n\r\n`;
+  const h = await raw(srv.port, hdr);
+  assert.ok(h === '' || /^HTTP\/1\.1 4\d\d/.test(h), `huge header: ${h.slice(0, 80)}`);
+  // a client that sends half a request and stalls is cut off by the timeout (2 s here)
+  const t0 = Date.now();
+  const slow = await raw(srv.port, 'POST /api/v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"bo', { timeoutMs: 8000 });
+  const waited = Date.now() - t0;
+  assert.ok(waited < 7000, `slow client cut off after ${waited} ms`);
+  assert.ok(!/^HTTP\/1\.1 2/.test(slow));
+  // many connections at once, each answered
+  const rs = await Promise.all(Array.from({ length: 100 }, () => api(srv.base, null, 'GET', '/api/v1/bodies')));
+  assert.ok(rs.every((r) => r.status === 200));
+  assert.equal((await api(srv.base, null, 'GET', '/healthz')).status, 200);
+  await srv.stop();
+  assert.match(council(store.db, 'verify'), /^ok: /);
+  srv = await startServer(store.db, { timeout: 2 });
+});
