@@ -40,6 +40,9 @@ build-check: deps-test
 check: build-check
 	@tests/run.sh $(CHECK_BUILD)
 
+bench:
+	@bench/run.sh
+
 fuzz: build-check
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} tests/fuzz/run.sh
 

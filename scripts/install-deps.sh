@@ -13,6 +13,11 @@ if [ "${1:-}" = "--test" ]; then
 	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl"
 fi
 
+# benchmark: wrk as the load, nginx as the yardstick
+if [ "${1:-}" = "--bench" ]; then
+	PKGS="$PKGS wrk nginx jq curl"
+fi
+
 # the HTTP and browser tests run on Node.js (Debian's nodejs if none is installed)
 if [ "${1:-}" = "--test" ] && ! command -v node >/dev/null 2>&1; then
 	PKGS="$PKGS nodejs"

@@ -407,7 +407,7 @@ int cn_cmd_respond(const struct cn_world *w, int64_t now,
 		   const struct cn_respond_args *a, struct cn_outbox *box,
 		   struct cn_err *err)
 {
-	const struct cn_proposal *p;
+	const struct cn_proposal *p = NULL;
 	const struct cn_ballot *b;
 	char d[CN_TIME_BUF];
 	int rc;
@@ -421,9 +421,9 @@ int cn_cmd_respond(const struct cn_world *w, int64_t now,
 		if (cn_body_has(w, body, a->member, p->opened))
 			return cn_err_set(err, CN_EREFUSED, "internal: electorate");
 		rc = cn_explain_not_member(w, body, a->member, p->opened, err);
-		return cn_err_prefix(err, "proposal %lld (electorate frozen on "
-				     "%s): ", (long long)p->id,
-				     cn_date_format(p->opened, d)) ? rc : rc;
+		cn_err_prefix(err, "proposal %lld (electorate frozen on %s): ",
+			      (long long)p->id, cn_date_format(p->opened, d));
+		return rc;
 	}
 	/* After the deadline only a standing reservation keeps a silence
 	 * procedure open, and lifting it is the one move left. */
@@ -547,7 +547,7 @@ int cn_cmd_extend(const struct cn_world *w, int64_t now, int64_t id,
 		  const char *deadline, struct cn_outbox *box,
 		  struct cn_err *err)
 {
-	const struct cn_proposal *p;
+	const struct cn_proposal *p = NULL;
 	int64_t t;
 	char d[CN_TIME_BUF];
 	int rc;
@@ -578,7 +578,7 @@ int cn_cmd_recirculate(const struct cn_world *w, int64_t now, int64_t id,
 		       const char *text, const char *deadline,
 		       struct cn_outbox *box, struct cn_err *err)
 {
-	const struct cn_proposal *p;
+	const struct cn_proposal *p = NULL;
 	int64_t t;
 	char d[CN_TIME_BUF];
 	int rc;
@@ -611,7 +611,7 @@ int cn_cmd_recirculate(const struct cn_world *w, int64_t now, int64_t id,
 int cn_cmd_conclude(const struct cn_world *w, int64_t now, int64_t id,
 		    struct cn_outbox *box, struct cn_err *err)
 {
-	const struct cn_proposal *p;
+	const struct cn_proposal *p = NULL;
 	struct cn_rule_result r = {0};
 	char d[CN_TIME_BUF];
 	int rc;
@@ -649,7 +649,7 @@ int cn_cmd_withdraw(const struct cn_world *w, int64_t now, int64_t id,
 		    const char *reason, struct cn_outbox *box,
 		    struct cn_err *err)
 {
-	const struct cn_proposal *p;
+	const struct cn_proposal *p = NULL;
 	char why[256];
 	int rc;
 

@@ -532,7 +532,7 @@ static int parse_comparison(struct parser *p, struct cn_rule *r)
 	};
 	struct sbuf text = { 0 };
 	size_t i, at;
-	uint64_t a, b;
+	uint64_t a = 0, b = 0;
 	int rc;
 
 	/* Two-character operators come first in `order`, so ">=" is not

@@ -33,7 +33,7 @@ int cn_date_parse_partial(const char *s, const char *what, int64_t *out,
 	CN_NODISCARD;
 
 /* "2023-07-07T09:30:00Z" into buf, which holds CN_TIME_BUF bytes. */
-#define CN_TIME_BUF 32
+#define CN_TIME_BUF 64
 char *cn_time_format(int64_t t, char *buf);
 /* "2023-07-07" into buf, which holds CN_TIME_BUF bytes. */
 char *cn_date_format(int64_t t, char *buf);

@@ -465,22 +465,80 @@ static void h_proposal(struct ctx *x)
 		reply_json(x, 200, doc);
 }
 
-/* Run a command through the writer and answer with the proposal. */
-static void submit(struct ctx *x, cn_command_fn fn, const void *args,
+/* A write on its way through the writer.  It owns everything the
+ * command's arguments point into, since the handler returns before the
+ * command runs. */
+struct pending {
+	struct writer_job job;
+	union {
+		struct cn_propose_args propose;
+		struct cn_respond_args respond;
+		struct cn_app_secretariat_args sec;
+	} a;
+	json_t *body;             /* the parsed request; args point into it */
+	char actor[32];
+	char member[CN_CODE_MAX];
+	int created;
+	struct http_deferred *d;
+};
+
+static struct pending *pending_new(struct ctx *x, json_t *body)
+{
+	struct pending *p = calloc(1, sizeof(*p));
+	if (!p) {
+		json_decref(body);
+		reply_error(x, 500, "internal", "out of memory");
+		return NULL;
+	}
+	p->body = body;
+	return p;
+}
+
+static void pending_reply(struct pending *p, struct ctx *x)
+{
+	if (p->job.rc)
+		reply_err(x, &p->job.err);
+	else if (!p->job.result)
+		reply_error(x, 500, "internal", "no result");
+	else {
+		reply_json(x, p->created ? 201 : 200, p->job.result);
+		p->job.result = NULL;
+	}
+	json_decref(p->job.result);
+	json_decref(p->body);
+	free(p);
+}
+
+/* Called by the writer once the job is durable or refused. */
+static void pending_done(struct writer_job *job, void *vp)
+{
+	struct pending *p = vp;
+	struct http_response res = {0};
+	struct ctx x = {.res = &res};
+	struct http_deferred *d = p->d;
+	(void)job;
+
+	pending_reply(p, &x);
+	http_complete(d, &res);
+}
+
+/* Queue the command and answer when it is durable.  The HTTP thread does
+ * not wait: the connection is suspended until the writer calls back. */
+static void submit(struct ctx *x, struct pending *p, cn_command_fn fn,
 		   const char *actor, int64_t proposal, int created)
 {
-	struct writer_job job = {.fn = fn, .args = args, .actor = actor,
-				 .proposal = proposal};
-	writer_submit(x->api->writer, &job);
-	if (job.rc) {
-		reply_err(x, &job.err);
+	p->job.fn = fn;
+	p->job.args = &p->a;
+	snprintf(p->actor, sizeof(p->actor), "%s", actor);
+	p->job.actor = p->actor;
+	p->job.proposal = proposal;
+	p->created = created;
+	if ((p->d = x->req->defer(x->req)) != NULL) {
+		writer_submit_async(x->api->writer, &p->job, pending_done, p);
 		return;
 	}
-	if (!job.result) {
-		reply_error(x, 500, "internal", "no result");
-		return;
-	}
-	reply_json(x, created ? 201 : 200, job.result);
+	writer_submit(x->api->writer, &p->job);
+	pending_reply(p, x);
 }
 
 static int need_secretariat(struct ctx *x)
@@ -503,6 +561,7 @@ static void h_propose(struct ctx *x)
 					     "deadline", "level", "place",
 					     "shared", "effects", NULL};
 	struct cn_propose_args a = {0};
+	struct pending *p;
 	const json_t *eff;
 	json_t *o;
 
@@ -526,8 +585,10 @@ static void h_propose(struct ctx *x)
 		return;
 	}
 	a.effects = json_is_array(eff) ? eff : NULL;
-	submit(x, cn_app_cmd_propose, &a, "secretariat", 0, 1);
-	json_decref(o);
+	if (!(p = pending_new(x, o)))
+		return;
+	p->a.propose = a;
+	submit(x, p, cn_app_cmd_propose, "secretariat", 0, 1);
 }
 
 static void h_position(struct ctx *x)
@@ -573,7 +634,6 @@ static void h_position(struct ctx *x)
 	if (!r.text)
 		r.text = reason;
 	r.proposal = x->id;
-	r.member = x->who.code;
 	if (!strcmp(pos, "lift"))
 		r.act = CN_ACT_LIFT;
 	else if (!strcmp(pos, "comment"))
@@ -586,8 +646,13 @@ static void h_position(struct ctx *x)
 		return;
 	}
 	snprintf(actor, sizeof(actor), "delegation:%s", x->who.code);
-	submit(x, cn_app_cmd_respond, &r, actor, x->id, 0);
-	json_decref(o);
+	struct pending *p = pending_new(x, o);
+	if (!p)
+		return;
+	snprintf(p->member, sizeof(p->member), "%s", x->who.code);
+	r.member = p->member;
+	p->a.respond = r;
+	submit(x, p, cn_app_cmd_respond, actor, x->id, 0);
 }
 
 static void secretariat_action(struct ctx *x, cn_command_fn fn)
@@ -616,8 +681,11 @@ static void secretariat_action(struct ctx *x, cn_command_fn fn)
 			return;
 		}
 	}
-	submit(x, fn, &a, "secretariat", x->id, 0);
-	json_decref(o);
+	struct pending *p = pending_new(x, o);
+	if (!p)
+		return;
+	p->a.sec = a;
+	submit(x, p, fn, "secretariat", x->id, 0);
 }
 
 static void h_extend(struct ctx *x) { secretariat_action(x, cn_app_cmd_extend); }
@@ -631,7 +699,7 @@ struct log_page {
 	struct ctx *x;
 	json_t *events;
 	json_t *sights; /* proposal id -> 0/1/2, cached for the page */
-	int64_t limit, last;
+	int64_t limit, next; /* next: first event not returned, 0 at the end */
 };
 
 #define STOP_PAGE 1
@@ -642,9 +710,10 @@ static int log_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	const char *kind;
 	char key[64], t[CN_TIME_BUF];
 
-	if ((int64_t)json_array_size(pg->events) >= pg->limit)
+	if ((int64_t)json_array_size(pg->events) >= pg->limit) {
+		pg->next = ev->seq;
 		return STOP_PAGE;
-	pg->last = ev->seq;
+	}
 	if (cn_event_entity(ev, &kind, key) == 0 && !strcmp(kind, "proposal") &&
 	    pg->x->who.role != CN_ROLE_SECRETARIAT) {
 		json_t *c = json_object_get(pg->sights, key);
@@ -705,7 +774,7 @@ static void h_log(struct ctx *x)
 	}
 	json_t *out = json_pack("{s:o}", "events", pg.events);
 	if (rc == STOP_PAGE)
-		json_object_set_new(out, "next", json_integer(pg.last));
+		json_object_set_new(out, "next", json_integer(pg.next));
 	else
 		json_object_set_new(out, "next", json_null());
 	reply_json(x, 200, out);
@@ -764,13 +833,14 @@ static void handle(void *vapi, const struct http_request *req,
 			.now = (int64_t)ts.tv_sec};
 	struct cn_err err = {0};
 	const struct cn_route *hit = NULL;
-	int path_known = 0;
+	static const char *const allows[4] = {NULL, "GET", "POST", "GET, POST"};
+	int methods = 0; /* bit 0 GET, bit 1 POST: what this path serves */
 
 	for (const struct cn_route *r = cn_routes; r->method; r++) {
 		int64_t id = 0;
 		if (!match(r->pattern, req->path, &id))
 			continue;
-		path_known = 1;
+		methods |= !strcmp(r->method, "GET") ? 1 : 2;
 		if (!strcmp(r->method, req->method)) {
 			hit = r;
 			x.id = id;
@@ -778,8 +848,8 @@ static void handle(void *vapi, const struct http_request *req,
 		}
 	}
 	if (!hit) {
-		if (path_known) {
-			res->allow = "GET, POST";
+		if (methods) {
+			res->allow = allows[methods];
 			reply_error(&x, 405, "method-not-allowed",
 				    "%s is not allowed on %s", req->method, req->path);
 		} else
@@ -839,6 +909,7 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	if (http_start(o->addr, o->port, &lim, handle, &api, &http, msg,
 		       sizeof(msg))) {
 		writer_stop(api.writer);
+		writer_free(api.writer);
 		pthread_key_delete(api.reader_key);
 		return cn_err_set(err, CN_EIO, "%s", msg);
 	}
@@ -849,8 +920,12 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	}
 	while (!stopping)
 		pause();
-	http_stop(http);
+	/* Stop taking connections, let the writer answer every queued write
+	 * (resuming the suspended connections), then close the rest. */
+	http_quiesce(http);
 	writer_stop(api.writer);
+	http_stop(http);
+	writer_free(api.writer);
 	pthread_key_delete(api.reader_key);
 	if (!o->quiet)
 		fprintf(stderr, "council: stopped\n");

@@ -21,7 +21,12 @@ struct http_request {
 	size_t body_len;
 	/* Query-string argument, or NULL. */
 	const char *(*arg)(const struct http_request *req, const char *name);
-	void *impl;
+	/* For a handler that answers later (a write waiting for its group
+	 * commit): returns a handle for http_complete(), after which the
+	 * handler must leave res untouched and return.  NULL when out of
+	 * memory (then answer at once). */
+	struct http_deferred *(*defer)(const struct http_request *req);
+	void *impl, *impl2;
 };
 
 struct http_response {
@@ -50,6 +55,13 @@ struct http_server;
 int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 	       http_handler handler, void *ctx, struct http_server **out,
 	       char *errbuf, size_t errlen);
+/* Stop accepting new connections (existing ones are still served). */
+void http_quiesce(struct http_server *srv);
 void http_stop(struct http_server *srv);
+
+struct http_deferred;
+/* Send the response of a deferred request; from any thread, exactly once.
+ * Takes ownership of res->body. */
+void http_complete(struct http_deferred *d, struct http_response *res);
 
 #endif

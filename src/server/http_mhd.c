@@ -5,14 +5,22 @@
  * the access handler; it is collected (up to max_body, beyond which the
  * rest is read and dropped and the answer is 413) and the handler runs
  * once, on the final call.
+ *
+ * A handler may defer its answer (writes wait for their group commit):
+ * the connection is suspended, so the pool thread goes on serving others,
+ * and http_complete() from the writer thread stores the response and
+ * resumes it; MHD then calls the access handler once more and the stored
+ * response is sent.
  */
 #include "http.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -21,15 +29,40 @@ struct http_server {
 	size_t max_body;
 };
 
-struct upload {
+/* Per-request state (MHD's con_cls); also the handle of a deferral. */
+struct http_deferred {
 	char *buf;
 	size_t len, cap;
 	int too_large;
+	int handled;          /* the handler has run */
+	struct MHD_Connection *conn;
+	pthread_mutex_t mu;   /* completed/res are set by another thread */
+	int deferred, completed;
+	struct http_response res;
 };
 
 static const char *mhd_arg(const struct http_request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->impl, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static struct http_deferred *mhd_defer(const struct http_request *req)
+{
+	struct http_deferred *up = req->impl2;
+	/* Suspend here, inside the access handler (the one safe place), and
+	 * before the job is queued, so a completion can never come first. */
+	up->deferred = 1;
+	MHD_suspend_connection(up->conn);
+	return up;
+}
+
+void http_complete(struct http_deferred *up, struct http_response *res)
+{
+	pthread_mutex_lock(&up->mu);
+	up->res = *res;
+	up->completed = 1;
+	pthread_mutex_unlock(&up->mu);
+	MHD_resume_connection(up->conn);
 }
 
 static enum MHD_Result send_res(struct MHD_Connection *conn,
@@ -61,14 +94,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  size_t *data_size, void **con_cls)
 {
 	struct http_server *srv = cls;
-	struct upload *up = *con_cls;
+	struct http_deferred *up = *con_cls;
 	(void)version;
 
 	if (!up) {
 		if (!(up = calloc(1, sizeof(*up))))
 			return MHD_NO;
+		pthread_mutex_init(&up->mu, NULL);
+		up->conn = conn;
 		*con_cls = up;
 		return MHD_YES;
+	}
+	if (up->deferred) {
+		/* Called again after http_complete resumed us. */
+		int done;
+		pthread_mutex_lock(&up->mu);
+		done = up->completed;
+		pthread_mutex_unlock(&up->mu);
+		if (!done)
+			return MHD_YES;
+		up->deferred = 0;
+		return send_res(conn, &up->res);
 	}
 	if (*data_size) {
 		if (!up->too_large && up->len + *data_size > srv->max_body)
@@ -89,6 +135,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		*data_size = 0;
 		return MHD_YES;
 	}
+	if (up->handled)
+		return MHD_YES;
+	up->handled = 1;
 	struct http_response res = {0};
 	if (up->too_large) {
 		static const char msg[] =
@@ -106,9 +155,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			.body = up->buf,
 			.body_len = up->len,
 			.arg = mhd_arg,
+			.defer = mhd_defer,
 			.impl = conn,
+			.impl2 = up,
 		};
 		srv->handler(srv->ctx, &req, &res);
+		if (up->deferred)
+			return MHD_YES;
 	}
 	return send_res(conn, &res);
 }
@@ -116,12 +169,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 static void on_completed(void *cls, struct MHD_Connection *conn,
 			 void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-	struct upload *up = *con_cls;
+	struct http_deferred *up = *con_cls;
 	(void)cls;
 	(void)conn;
 	(void)toe;
 	if (up) {
 		free(up->buf);
+		pthread_mutex_destroy(&up->mu);
 		free(up);
 		*con_cls = NULL;
 	}
@@ -150,7 +204,7 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 	srv->max_body = lim->max_body;
 	srv->d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			MHD_USE_ERROR_LOG,
+			MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
 		(uint16_t)port, NULL, NULL, on_request, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, lim->threads,
@@ -167,6 +221,13 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 	}
 	*out = srv;
 	return 0;
+}
+
+void http_quiesce(struct http_server *srv)
+{
+	MHD_socket fd;
+	if (srv && (fd = MHD_quiesce_daemon(srv->d)) != MHD_INVALID_SOCKET)
+		close(fd);
 }
 
 void http_stop(struct http_server *srv)

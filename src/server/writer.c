@@ -13,7 +13,8 @@
 
 struct qnode {
 	struct writer_job *job;
-	int done;
+	writer_done_fn done;
+	void *ctx;
 	struct qnode *next;
 };
 
@@ -54,13 +55,16 @@ static int64_t next_deadline(const struct cn_world *w, int64_t now)
 	return next;
 }
 
+/* Tell each submitter its job is durable (or refused), in queue order. */
 static void finish(struct writer *w, struct qnode *batch)
 {
-	pthread_mutex_lock(&w->mu);
-	for (struct qnode *n = batch; n; n = n->next)
-		n->done = 1;
-	pthread_cond_broadcast(&w->done);
-	pthread_mutex_unlock(&w->mu);
+	(void)w;
+	while (batch) {
+		struct qnode *next = batch->next;
+		batch->done(batch->job, batch->ctx);
+		free(batch);
+		batch = next;
+	}
 }
 
 static void run_batch(struct writer *w, struct qnode *batch)
@@ -177,23 +181,58 @@ int writer_start(struct cn_app *app, struct writer **out, struct cn_err *err)
 	return 0;
 }
 
-void writer_submit(struct writer *w, struct writer_job *job)
+void writer_submit_async(struct writer *w, struct writer_job *job,
+			 writer_done_fn done, void *ctx)
 {
-	struct qnode n = {job, 0, NULL};
+	struct qnode *n = calloc(1, sizeof(*n));
 
+	if (!n) {
+		job->rc = cn_err_set(&job->err, CN_ENOMEM, "out of memory");
+		done(job, ctx);
+		return;
+	}
+	n->job = job;
+	n->done = done;
+	n->ctx = ctx;
 	pthread_mutex_lock(&w->mu);
 	if (w->stop) {
 		pthread_mutex_unlock(&w->mu);
+		free(n);
 		job->rc = cn_err_set(&job->err, CN_EIO, "the server is stopping");
+		done(job, ctx);
 		return;
 	}
 	if (w->tail)
-		w->tail->next = &n;
+		w->tail->next = n;
 	else
-		w->head = &n;
-	w->tail = &n;
+		w->head = n;
+	w->tail = n;
 	pthread_cond_signal(&w->work);
-	while (!n.done)
+	pthread_mutex_unlock(&w->mu);
+}
+
+struct sync_wait {
+	struct writer *w;
+	int done;
+};
+
+static void sync_done(struct writer_job *job, void *ctx)
+{
+	struct sync_wait *sw = ctx;
+	(void)job;
+	pthread_mutex_lock(&sw->w->mu);
+	sw->done = 1;
+	pthread_cond_broadcast(&sw->w->done);
+	pthread_mutex_unlock(&sw->w->mu);
+}
+
+void writer_submit(struct writer *w, struct writer_job *job)
+{
+	struct sync_wait sw = {w, 0};
+
+	writer_submit_async(w, job, sync_done, &sw);
+	pthread_mutex_lock(&w->mu);
+	while (!sw.done)
 		pthread_cond_wait(&w->done, &w->mu);
 	pthread_mutex_unlock(&w->mu);
 }
@@ -208,9 +247,20 @@ void writer_stop(struct writer *w)
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
 	/* Jobs that arrived after the last batch are answered, not lost. */
-	if (w->head)
-		run_batch(w, w->head);
+	pthread_mutex_lock(&w->mu);
+	struct qnode *rest = w->head;
+	w->head = w->tail = NULL;
+	pthread_mutex_unlock(&w->mu);
+	if (rest)
+		run_batch(w, rest);
 	cn_app_close(w->app);
+	w->app = NULL;
+}
+
+void writer_free(struct writer *w)
+{
+	if (!w)
+		return;
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->work);
 	pthread_cond_destroy(&w->done);

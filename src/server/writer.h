@@ -2,8 +2,9 @@
  * writer.h - the one thread that writes: a queue of commands, committed in
  * groups (several waiting commands per fsync), and the deadline clock.
  *
- * HTTP worker threads submit a command and block until it is durable (its
- * transaction committed with synchronous=FULL) or refused.  The writer
+ * HTTP worker threads submit a command and are called back (or block)
+ * once it is durable (its transaction committed with synchronous=FULL) or
+ * refused; they never answer before.  The writer
  * owns the app (the store's only read-write connection and the world).
  * Between batches it sleeps until the next silence deadline, so a
  * procedure concludes at its deadline with no request arriving; at start it
@@ -41,7 +42,19 @@ int writer_start(struct cn_app *app, struct writer **out, struct cn_err *err)
 	CN_NODISCARD;
 /* Run a job to durability (or refusal); blocks the caller. */
 void writer_submit(struct writer *w, struct writer_job *job);
+
+/* Queue a job and return at once; done(job, ctx) is called from the
+ * writer thread once the job is durable or refused (or at once, from the
+ * caller's thread, when the writer is stopping).  The job must live until
+ * then. */
+typedef void (*writer_done_fn)(struct writer_job *job, void *ctx);
+void writer_submit_async(struct writer *w, struct writer_job *job,
+			 writer_done_fn done, void *ctx);
+/* Stop: answer every queued job, close the app.  Later submissions are
+ * refused at once ("the server is stopping").  writer_free releases the
+ * struct once no thread can submit any more. */
 void writer_stop(struct writer *w);
+void writer_free(struct writer *w);
 
 /* Counters for tests and benchmarks. */
 struct writer_stats {

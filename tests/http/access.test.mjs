@@ -1,0 +1,380 @@
+// access.test.mjs - who may see and do what, route by route.
+//
+// The rules (src/server/server.h, docs/api.yaml "ACCESS"):
+//   secretariat  sees every proposal, full; alone proposes, extends,
+//                recirculates, concludes, withdraws; states no position.
+//   member       sees the proposals of the bodies its member sits on today,
+//                full (with positions); states positions for its member only.
+//   partner      sees only proposals with shared=true, redacted.
+//   public       (no token) sees concluded adopted proposals, redacted.
+// Not visible: 404, as if absent.  Writes: no token 401; a token lacking the
+// role, 404 when the proposal is not visible to it, else 403.  A malformed,
+// unknown or revoked token: 401 everywhere.
+//
+// The matrix below is the specification: one row
+//   [principal, method, path, body, expectedStatus, expectation]
+// per test.  {label} in a path is one of the proposals made in before():
+//   open      an open NAC meeting proposal
+//   npg       an open NPG meeting proposal (France is not in the NPG)
+//   shared    an open NAC meeting proposal, shared=true
+//   adopted   a NAC meeting proposal, FR/US/HU concurred, concluded: adopted
+//   blocked   a NAC meeting proposal, FR objected, concluded: blocked
+//   silence   an open NAC silence procedure, deadline a year away
+//   toConclude, toWithdraw  open NAC meeting proposals the secretariat
+//             concludes (FR objected: blocked) and withdraws in the matrix
+//   none      an id no proposal has
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { council, makeStore, startServer, isoIn } from './lib.mjs';
+
+const DAY = 86400;
+const COMMENT = { position: 'comment', text: 'for the record' };
+const EXTEND = { deadline: isoIn(500 * DAY) };
+const RECIRC = { text: 'revised text', deadline: isoIn(600 * DAY) };
+const PROPOSE = { body: 'NAC', title: 'matrix: a new proposal' };
+const FORGED = 'cn_' + 'A'.repeat(43); // well-formed, never issued
+
+// Authorization header values; null: no header (the public).
+const AUTH = {};
+
+// ---- the matrix -------------------------------------------------------------
+
+const P = ['open', 'npg', 'shared', 'adopted', 'blocked'];
+
+// GET /api/v1/proposals/{p} for p in P: 'full', 'redacted' or a status.
+const gets = (who, views) => P.map((p, i) => typeof views[i] === 'string'
+  ? [who, 'GET', `/api/v1/proposals/{${p}}`, undefined, 200, views[i]]
+  : [who, 'GET', `/api/v1/proposals/{${p}}`, undefined, views[i], null]);
+// POST .../positions (a comment, which changes no position) for p in P.
+const positions = (who, codes) => P.map((p, i) =>
+  [who, 'POST', `/api/v1/proposals/{${p}}/positions`, COMMENT, codes[i], codes[i] === 200 ? 'full' : null]);
+// The four secretariat actions on each p in P, by someone who is not it.
+const actions = (who, codes) => ['extend', 'recirculate', 'conclude', 'withdraw'].flatMap((a) =>
+  P.map((p, i) => [who, 'POST', `/api/v1/proposals/{${p}}/${a}`,
+    a === 'extend' ? EXTEND : a === 'recirculate' ? RECIRC : undefined, codes[i], null]));
+// The routes everyone may read, alike for all.
+const registry = (who) => [
+  [who, 'GET', '/healthz', undefined, 200, { has: 'ok' }],
+  [who, 'GET', '/api/v1/members?body=NPG', undefined, 200, { has: 'members' }],
+  [who, 'GET', '/api/v1/bodies', undefined, 200, { has: 'bodies' }],
+  [who, 'GET', '/api/v1/partners', undefined, 200, { has: 'partners' }],
+  [who, 'GET', '/api/v1/offices?all', undefined, 200, { has: 'offices' }],
+  [who, 'GET', '/api/v1/log?limit=1000', undefined, 200, 'log'],
+];
+
+const ROWS = [
+  // ---- the secretariat: sees all, full; every action but positions -------
+  ...registry('secretariat'),
+  ['secretariat', 'GET', '/api/v1/whoami', undefined, 200, { whoami: ['secretariat', null] }],
+  ['secretariat', 'GET', '/api/v1/proposals', undefined, 200,
+    { list: ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
+  ...gets('secretariat', ['full', 'full', 'full', 'full', 'full']),
+  ['secretariat', 'GET', '/api/v1/proposals/{none}', undefined, 404, null],
+  ['secretariat', 'POST', '/api/v1/proposals', PROPOSE, 201, 'full'],
+  ...positions('secretariat', [403, 403, 403, 403, 403]),
+  ['secretariat', 'POST', '/api/v1/proposals/{none}/positions', COMMENT, 404, null],
+  ['secretariat', 'POST', '/api/v1/proposals/{silence}/extend', EXTEND, 200, 'full'],
+  ['secretariat', 'POST', '/api/v1/proposals/{silence}/recirculate', RECIRC, 200, 'full'],
+  ['secretariat', 'POST', '/api/v1/proposals/{toConclude}/conclude', undefined, 200, 'full'],
+  ['secretariat', 'POST', '/api/v1/proposals/{toWithdraw}/withdraw', { reason: 'overtaken' }, 200, 'full'],
+  ['secretariat', 'POST', '/api/v1/proposals/{open}/extend', EXTEND, 409, null],      // a meeting
+  ['secretariat', 'POST', '/api/v1/proposals/{npg}/recirculate', RECIRC, 409, null],  // a meeting
+  ['secretariat', 'POST', '/api/v1/proposals/{adopted}/conclude', undefined, 409, null],
+  ['secretariat', 'POST', '/api/v1/proposals/{blocked}/withdraw', undefined, 409, null],
+  ['secretariat', 'POST', '/api/v1/proposals/{none}/conclude', undefined, 404, null],
+
+  // ---- France: a member delegation, not in the NPG -------------------------
+  ...registry('FR'),
+  ['FR', 'GET', '/api/v1/whoami', undefined, 200, { whoami: ['member', 'FR'] }],
+  ['FR', 'GET', '/api/v1/proposals', undefined, 200,
+    { list: ['open', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
+  ['FR', 'GET', '/api/v1/proposals?body=NPG', undefined, 200, { list: [], view: 'full' }],
+  ...gets('FR', ['full', 404, 'full', 'full', 'full']),
+  ['FR', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
+  ...positions('FR', [200, 404, 200, 409, 409]),
+  ['FR', 'POST', '/api/v1/proposals/{open}/positions', { member: 'FR', ...COMMENT }, 200, 'full'],
+  ['FR', 'POST', '/api/v1/proposals/{open}/positions', { member: 'US', ...COMMENT }, 403, null],
+  ['FR', 'POST', '/api/v1/proposals/{open}/positions', { member: 'US', position: 'concur' }, 403, null],
+  ['FR', 'POST', '/api/v1/proposals/{npg}/positions', { member: 'US', ...COMMENT }, 404, null],
+  ...actions('FR', [403, 404, 403, 403, 403]),
+
+  // ---- the United States: a member delegation, in every body ---------------
+  ...registry('US'),
+  ['US', 'GET', '/api/v1/whoami', undefined, 200, { whoami: ['member', 'US'] }],
+  ['US', 'GET', '/api/v1/proposals', undefined, 200,
+    { list: ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
+  ['US', 'GET', '/api/v1/proposals?body=NPG', undefined, 200, { list: ['npg'], view: 'full' }],
+  ...gets('US', ['full', 'full', 'full', 'full', 'full']),
+  ['US', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
+  ...positions('US', [200, 200, 200, 409, 409]),
+  ['US', 'POST', '/api/v1/proposals/{npg}/positions', { member: 'FR', ...COMMENT }, 403, null],
+  ...actions('US', [403, 403, 403, 403, 403]),
+
+  // ---- Hungary: a member delegation, in the NPG too ------------------------
+  ...registry('HU'),
+  ['HU', 'GET', '/api/v1/whoami', undefined, 200, { whoami: ['member', 'HU'] }],
+  ['HU', 'GET', '/api/v1/proposals', undefined, 200,
+    { list: ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
+  ...gets('HU', ['full', 'full', 'full', 'full', 'full']),
+  ['HU', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
+  ...positions('HU', [200, 200, 200, 409, 409]),
+  ...actions('HU', [403, 403, 403, 403, 403]),
+
+  // ---- Japan: a partner; only what is shared, redacted ---------------------
+  ...registry('JP'),
+  ['JP', 'GET', '/api/v1/whoami', undefined, 200, { whoami: ['partner', 'JP'] }],
+  ['JP', 'GET', '/api/v1/proposals', undefined, 200, { list: ['shared'], view: 'redacted', exact: true }],
+  ['JP', 'GET', '/api/v1/proposals?status=concluded', undefined, 200, { list: [], view: 'redacted', exact: true }],
+  ...gets('JP', [404, 404, 'redacted', 404, 404]),
+  ['JP', 'GET', '/api/v1/proposals/{silence}', undefined, 404, null],
+  ['JP', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
+  ...positions('JP', [404, 404, 403, 404, 404]),
+  ...actions('JP', [404, 404, 403, 404, 404]),
+
+  // ---- the public: no token; adopted decisions, redacted; writes 401 -------
+  ...registry('public'),
+  ['public', 'GET', '/api/v1/whoami', undefined, 200, { whoami: ['public', null] }],
+  ['public', 'GET', '/api/v1/proposals', undefined, 200, { list: ['adopted'], view: 'redacted', exact: true }],
+  ['public', 'GET', '/api/v1/proposals?status=blocked', undefined, 200, { list: [], view: 'redacted', exact: true }],
+  ...gets('public', [404, 404, 404, 'redacted', 404]),
+  ['public', 'POST', '/api/v1/proposals', PROPOSE, 401, null],
+  ...positions('public', [401, 401, 401, 401, 401]),
+  ['public', 'POST', '/api/v1/proposals/{none}/positions', COMMENT, 401, null],
+  ...actions('public', [401, 401, 401, 401, 401]),
+
+  // ---- tokens that stand for no one: 401 on every route --------------------
+  ...['forged', 'short', 'basic', 'revoked'].flatMap((who) => [
+    [who, 'GET', '/healthz', undefined, 401, null],
+    [who, 'GET', '/api/v1/members', undefined, 401, null],
+    [who, 'GET', '/api/v1/whoami', undefined, 401, null],
+    [who, 'GET', '/api/v1/proposals', undefined, 401, null],
+    [who, 'GET', '/api/v1/proposals/{adopted}', undefined, 401, null],
+    [who, 'GET', '/api/v1/log', undefined, 401, null],
+    [who, 'POST', '/api/v1/proposals/{open}/positions', COMMENT, 401, null],
+    [who, 'POST', '/api/v1/proposals', PROPOSE, 401, null],
+  ]),
+];
+
+// ---- setup --------------------------------------------------------------------
+
+let store, srv;
+const ids = {};
+
+async function call(who, method, path, body) {
+  const headers = {};
+  if (AUTH[who] === undefined) throw new Error(`unknown principal ${who}`);
+  if (AUTH[who]) headers.Authorization = AUTH[who];
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const r = await fetch(srv.base + path, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  let parsed = text;
+  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: r.status, body: parsed };
+}
+
+async function ok(who, method, path, body, want = 200) {
+  const r = await call(who, method, path, body);
+  assert.equal(r.status, want, `setup ${who} ${method} ${path}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+before(async () => {
+  store = makeStore();
+  srv = await startServer(store.db);
+  for (const [who, tok] of Object.entries(store.tokens)) AUTH[who] = tok ? `Bearer ${tok}` : null;
+  AUTH.forged = `Bearer ${FORGED}`;
+  AUTH.short = 'Bearer xyz';
+  AUTH.basic = 'Basic Zm9vOmJhcg==';
+
+  const mk = async (b) => (await ok('secretariat', 'POST', '/api/v1/proposals', b, 201)).id;
+  ids.open = await mk({ body: 'NAC', title: 'open NAC meeting' });
+  ids.npg = await mk({ body: 'NPG', title: 'open NPG meeting' });
+  ids.shared = await mk({ body: 'NAC', title: 'open NAC meeting, shared', shared: true });
+  ids.adopted = await mk({ body: 'NAC', title: 'NAC meeting, to be adopted' });
+  ids.blocked = await mk({ body: 'NAC', title: 'NAC meeting, to be blocked' });
+  ids.silence = await mk({ body: 'NAC', title: 'NAC silence', procedure: 'silence',
+    deadline: isoIn(365 * DAY) });
+  ids.toConclude = await mk({ body: 'NAC', title: 'NAC meeting, the chair concludes' });
+  ids.toWithdraw = await mk({ body: 'NAC', title: 'NAC meeting, withdrawn' });
+  ids.none = 99999;
+
+  const pos = (who, id, position) =>
+    ok(who, 'POST', `/api/v1/proposals/${id}/positions`, { position });
+  for (const m of ['FR', 'US', 'HU']) await pos(m, ids.adopted, 'concur');
+  await pos('FR', ids.blocked, 'object');
+  await pos('FR', ids.toConclude, 'object');
+  await pos('US', ids.npg, 'concur');
+  await pos('HU', ids.shared, 'concur');
+  const a = await ok('secretariat', 'POST', `/api/v1/proposals/${ids.adopted}/conclude`);
+  assert.equal(a.outcome, 'adopted');
+  const b = await ok('secretariat', 'POST', `/api/v1/proposals/${ids.blocked}/conclude`);
+  assert.equal(b.outcome, 'blocked');
+
+  // A token that worked, then revoked with the CLI while the server runs.
+  const issued = JSON.parse(council(store.db, 'token', 'issue', '--member', 'US', '--json'));
+  AUTH.revoked = `Bearer ${issued.token}`;
+  assert.equal((await call('revoked', 'GET', '/api/v1/whoami')).status, 200);
+  council(store.db, 'token', 'revoke', String(issued.id));
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+  if (store) store.cleanup();
+});
+
+// ---- checking one answer -----------------------------------------------------------
+
+const ERROR_CODES = { 400: ['invalid', 'malformed-json'], 401: ['unauthorized'], 403: ['forbidden'],
+  404: ['not-found'], 409: ['concluded', 'refused'] };
+const DELIBERATIONS = ['positions', 'outstanding', 'holding', 'verdict'];
+
+function checkView(doc, view, what) {
+  assert.equal(typeof doc, 'object', `${what}: not a JSON object`);
+  assert.equal(typeof doc.id, 'number', `${what}: no id`);
+  if (view === 'full') {
+    assert.ok(Array.isArray(doc.positions), `${what}: full view without positions`);
+    assert.ok(Array.isArray(doc.outstanding), `${what}: full view without outstanding`);
+    assert.equal(doc.positions.length, doc.electorate_size, `${what}: a position per elector`);
+    if (doc.status === 'open') assert.ok('verdict' in doc, `${what}: open, full, without verdict`);
+  } else {
+    for (const k of DELIBERATIONS) assert.ok(!(k in doc), `${what}: redacted view has '${k}'`);
+    if (doc.status !== 'concluded') {
+      assert.ok(!('explanation' in doc), `${what}: open, redacted, has explanation`);
+      assert.ok(!('blocked_by' in doc), `${what}: open, redacted, has blocked_by`);
+    }
+    for (const k of ['title', 'body', 'status', 'electorate']) assert.ok(k in doc, `${what}: redacted lacks ${k}`);
+  }
+}
+
+// What each principal may see of each labelled proposal (the same grid as
+// the matrix's GET rows), for the log.
+const SIGHT = {
+  secretariat: { open: 'full', npg: 'full', shared: 'full', adopted: 'full', blocked: 'full' },
+  FR: { open: 'full', shared: 'full', adopted: 'full', blocked: 'full' },
+  US: { open: 'full', npg: 'full', shared: 'full', adopted: 'full', blocked: 'full' },
+  HU: { open: 'full', npg: 'full', shared: 'full', adopted: 'full', blocked: 'full' },
+  JP: { shared: 'redacted' },
+  public: { adopted: 'redacted' },
+};
+
+const proposalOf = (e) => (e.type === 'proposal.created' ? e.payload.id : e.payload.proposal);
+
+async function checkLog(who, page) {
+  assert.equal(page.next, null, 'the whole log should fit one page of 1000');
+  const mine = page.events;
+  const all = (await call('secretariat', 'GET', '/api/v1/log?limit=1000')).body.events;
+  const label = Object.fromEntries(Object.entries(ids).map(([k, v]) => [v, k]));
+  const isProposalEvent = (e) => typeof proposalOf(e) === 'number';
+  // Registry events are everyone's.
+  assert.deepEqual(mine.filter((e) => !isProposalEvent(e)).map((e) => e.seq),
+    all.filter((e) => !isProposalEvent(e)).map((e) => e.seq), 'registry events differ');
+  const kinds = (id) => mine.filter((e) => proposalOf(e) === id).map((e) => e.type);
+  for (const e of mine.filter(isProposalEvent)) {
+    const l = label[proposalOf(e)];
+    if (who === 'secretariat') continue;
+    if (who === 'JP' || who === 'public') {
+      assert.ok(SIGHT[who][l], `${who} sees event ${e.seq} (${e.type}) of proposal ${proposalOf(e)} (${l ?? 'unlabelled'})`);
+      assert.ok(['proposal.created', 'procedure.concluded'].includes(e.type),
+        `${who} sees ${e.type} (event ${e.seq}) of proposal ${l}`);
+    } else if (who === 'FR') {
+      assert.notEqual(l, 'npg', `FR sees ${e.type} (event ${e.seq}) of the NPG proposal`);
+    }
+  }
+  if (who === 'secretariat' || who === 'US' || who === 'HU') {
+    for (const l of ['npg', 'shared', 'adopted', 'blocked']) {
+      assert.ok(kinds(ids[l]).includes('position.stated'), `${who}: no position.stated of ${l}`);
+    }
+    assert.ok(kinds(ids.adopted).includes('procedure.concluded'));
+  }
+  if (who === 'FR') {
+    assert.deepEqual(kinds(ids.npg), [], 'FR sees events of the NPG proposal');
+    for (const l of ['shared', 'adopted', 'blocked']) {
+      assert.ok(kinds(ids[l]).includes('position.stated'), `FR: no position.stated of ${l}`);
+    }
+  }
+  if (who === 'JP') {
+    const seen = mine.filter(isProposalEvent).map((e) => [label[proposalOf(e)], e.type]);
+    assert.deepEqual(seen, [['shared', 'proposal.created']]);
+  }
+  if (who === 'public') {
+    const seen = mine.filter(isProposalEvent).map((e) => [label[proposalOf(e)], e.type]);
+    assert.deepEqual(seen, [['adopted', 'proposal.created'], ['adopted', 'procedure.concluded']]);
+  }
+}
+
+function describe(exp) {
+  if (exp === null || exp === undefined) return '';
+  if (typeof exp === 'string') return ` ${exp}`;
+  if (exp.list) return ` lists [${exp.list.join(', ')}]${exp.exact ? ' only' : ''}, ${exp.view}`;
+  if (exp.whoami) return ` ${exp.whoami.filter(Boolean).join(' ')}`;
+  if (exp.has) return ` with ${exp.has}`;
+  return '';
+}
+
+for (const [who, method, path, body, want, exp] of ROWS) {
+  test(`${who} ${method} ${path} → ${want}${describe(exp)}`, async () => {
+    const real = path.replace(/\{(\w+)\}/g, (_, l) => {
+      assert.ok(l in ids, `no proposal labelled ${l}`);
+      return String(ids[l]);
+    });
+    const r = await call(who, method, real, body);
+    const what = `${who} ${method} ${real}`;
+    assert.equal(r.status, want, `${what}: expected ${want}, got ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    if (ERROR_CODES[want]) {
+      assert.ok(ERROR_CODES[want].includes(r.body?.error?.code),
+        `${what}: error code ${JSON.stringify(r.body)}`);
+      assert.equal(typeof r.body.error.message, 'string');
+    }
+    if (exp === 'full' || exp === 'redacted') checkView(r.body, exp, what);
+    else if (exp === 'log') await checkLog(who, r.body);
+    else if (exp && exp.has) assert.ok(exp.has in r.body, `${what}: no '${exp.has}'`);
+    else if (exp && exp.whoami) {
+      assert.equal(r.body.role, exp.whoami[0]);
+      assert.equal(r.body.code, exp.whoami[1]);
+    } else if (exp && exp.list) {
+      const got = r.body.proposals.map((d) => d.id);
+      assert.equal(r.body.count, got.length);
+      for (const l of ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence']) {
+        assert.equal(got.includes(ids[l]), exp.list.includes(l),
+          `${what}: ${l} (${ids[l]}) ${exp.list.includes(l) ? 'missing' : 'listed'}`);
+      }
+      if (exp.exact) assert.deepEqual(got, exp.list.map((l) => ids[l]), `${what}: exactly`);
+      for (const d of r.body.proposals) checkView(d, exp.view, `${what} #${d.id}`);
+    }
+  });
+}
+
+// ---- beyond the grid ---------------------------------------------------------------
+
+test('what a principal may not see answers exactly like what does not exist', async () => {
+  const cases = [['FR', 'npg'], ['JP', 'open'], ['JP', 'adopted'], ['public', 'shared'], ['public', 'blocked']];
+  for (const [who, l] of cases) {
+    for (const suffix of ['', '/positions', '/conclude']) {
+      const method = suffix ? 'POST' : 'GET';
+      const body = suffix === '/positions' ? COMMENT : undefined;
+      if (who === 'public' && method === 'POST') continue; // 401 before sight
+      const hidden = await call(who, method, `/api/v1/proposals/${ids[l]}${suffix}`, body);
+      const absent = await call(who, method, `/api/v1/proposals/${ids.none}${suffix}`, body);
+      assert.equal(hidden.status, 404, `${who} ${method} ${l}${suffix}`);
+      assert.deepEqual(hidden.body, absent.body, `${who} ${method} ${l}${suffix}: differs from absent`);
+    }
+  }
+});
+
+test('log: paging with from=next neither repeats nor skips events', async () => {
+  for (const who of ['secretariat', 'public']) {
+    const whole = (await call(who, 'GET', '/api/v1/log?limit=1000')).body.events.map((e) => e.seq);
+    const paged = [];
+    let from = 1;
+    for (let i = 0; i < 500 && from !== null; i++) {
+      const r = await call(who, 'GET', `/api/v1/log?from=${from}&limit=7`);
+      assert.equal(r.status, 200);
+      paged.push(...r.body.events.map((e) => e.seq));
+      from = r.body.next;
+    }
+    assert.equal(from, null, `${who}: paging did not reach the end`);
+    assert.deepEqual(paged, whole, `${who}: pages joined differ from the whole log`);
+  }
+});
