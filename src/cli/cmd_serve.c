@@ -11,14 +11,19 @@
 #include "../server/server.h"
 #include "cli.h"
 
+#ifndef CN_WEBDIR
+#define CN_WEBDIR "web/dist"
+#endif
+
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	const char *listen = "127.0.0.1:8080", *threads = NULL, *timeout = NULL,
-		   *pos[1];
+		   *web = NULL, *pos[1];
 	int quiet = 0, np, rc;
 	struct cli_opt opts[] = {OPT_VAL("listen", &listen),
 				 OPT_VAL("threads", &threads),
 				 OPT_VAL("timeout", &timeout),
+				 OPT_VAL("web", &web),
 				 OPT_FLAG("quiet", &quiet), OPT_END};
 	struct cn_serve_opts o = {0};
 	struct cn_err err = {0};
@@ -42,6 +47,10 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	if ((timeout && *end) || tmo < 1 || tmo > 3600)
 		return cli_usage(c, "serve", "--timeout takes 1..3600 seconds");
 	o.timeout_s = (unsigned)tmo;
+	/* The page ships beside the binary's sources unless told otherwise;
+	 * --web '' serves the API alone. */
+	o.web = web ? web : getenv("COUNCIL_WEB") ? getenv("COUNCIL_WEB")
+						  : CN_WEBDIR;
 	o.db = c->db;
 	o.addr = addr;
 	o.port = (unsigned)port;

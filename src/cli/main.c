@@ -120,12 +120,14 @@ const struct cmd cli_commands[] = {
 	 "--db it is recorded there, all steps or none.\n" COMMON},
 	{"serve", cmd_serve, "serve the HTTP/JSON API",
 	 "usage: council serve [--listen ADDR:PORT] [--threads N] [--timeout S]\n"
-	 "                     [--quiet]\n"
+	 "                     [--web DIR] [--quiet]\n"
 	 "Serve the API (docs/api.yaml) on ADDR:PORT (default 127.0.0.1:8080)\n"
 	 "until SIGINT or SIGTERM.  Writes are committed by one writer thread,\n"
 	 "several per fsync; silence deadlines conclude on time.\n"
 	 "  --threads N   HTTP worker threads (default 2)\n"
 	 "  --timeout S   close idle or slow connections after S seconds (15)\n"
+	 "  --web DIR     serve the web page from DIR (default: web/dist of the\n"
+	 "                source tree; '' for the API alone)\n"
 	 COMMON},
 	{"token", cmd_token, "issue, list or revoke API tokens",
 	 "usage: council token issue (--role secretariat | --member CODE |\n"

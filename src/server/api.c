@@ -32,6 +32,7 @@ struct reader {
 
 struct cn_api {
 	char db[512];
+	char web[512];      /* directory of the web page, "" for none */
 	struct writer *writer;
 	pthread_key_t reader_key;
 };
@@ -823,6 +824,70 @@ static int match(const char *pattern, const char *path, int64_t *id)
 	return *pattern == '\0' && *path == '\0';
 }
 
+/* ---- the web page: static files ------------------------------------------ */
+
+static const char *mime_of(const char *path)
+{
+	static const struct { const char *ext, *type; } t[] = {
+		{".html", "text/html; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".json", "application/json"},
+		{".svg", "image/svg+xml"},
+		{".png", "image/png"},
+		{".ico", "image/x-icon"},
+		{".woff2", "font/woff2"},
+		{".txt", "text/plain; charset=utf-8"},
+	};
+	const char *dot = strrchr(path, '.');
+	for (size_t i = 0; dot && i < sizeof(t) / sizeof(t[0]); i++)
+		if (!strcmp(dot, t[i].ext))
+			return t[i].type;
+	return NULL;
+}
+
+/* Serve GET / and the page's files from api->web.  Returns 0 when the
+ * path is not a page file (the caller answers 404). */
+static int serve_static(struct cn_api *api, const struct http_request *req,
+			struct http_response *res)
+{
+	char path[1024];
+	const char *rel = req->path, *type;
+	FILE *f;
+	long n;
+
+	if (!api->web[0] || strcmp(req->method, "GET"))
+		return 0;
+	if (!strcmp(rel, "/"))
+		rel = "/index.html";
+	/* Only plain names: no "..", no hidden files, no odd characters. */
+	for (const char *c = rel; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '/' || *c == '-' ||
+		      *c == '_' || (*c == '.' && c[-1] != '/' && c[-1] != '.')))
+			return 0;
+	if (!(type = mime_of(rel)))
+		return 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s%s", api->web, rel) >= sizeof(path))
+		return 0;
+	if (!(f = fopen(path, "rb")))
+		return 0;
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > 16 * 1024 * 1024 ||
+	    fseek(f, 0, SEEK_SET) || !(res->body = malloc((size_t)n + 1)) ||
+	    fread(res->body, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(res->body);
+		res->body = NULL;
+		return 0;
+	}
+	fclose(f);
+	res->len = (size_t)n;
+	res->status = 200;
+	res->content_type = type;
+	return 1;
+}
+
 static void handle(void *vapi, const struct http_request *req,
 		   struct http_response *res)
 {
@@ -852,7 +917,7 @@ static void handle(void *vapi, const struct http_request *req,
 			res->allow = allows[methods];
 			reply_error(&x, 405, "method-not-allowed",
 				    "%s is not allowed on %s", req->method, req->path);
-		} else
+		} else if (!serve_static(api, req, res))
 			not_found(&x);
 		return;
 	}
@@ -893,6 +958,7 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	int rc;
 
 	snprintf(api.db, sizeof(api.db), "%s", o->db);
+	snprintf(api.web, sizeof(api.web), "%s", o->web ? o->web : "");
 	/* The writer's app is the only read-write connection. */
 	if ((rc = cn_app_open(o->db, 0, &app, err)))
 		return rc;

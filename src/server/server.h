@@ -25,6 +25,7 @@ struct cn_serve_opts {
 	unsigned port;
 	unsigned threads;     /* HTTP pool size */
 	unsigned timeout_s;   /* idle or slow connections are closed after */
+	const char *web;      /* directory of the web page (index.html), or NULL */
 	int quiet;
 };
 
