@@ -88,8 +88,17 @@ static int emit_box(struct cn_app *app, const char *actor,
 			rc = cn_store_append(app->st, &ev, err);
 		if (!rc)
 			rc = cn_world_apply(&app->w, &ev, err);
-		if (!rc && cn_event_entity(&ev, &kind, key) == 0) {
-			rc = cn_store_project(app->st, &app->w, kind, key, err);
+		/* A comment changes no state: nothing to project. */
+		if (!rc && strcmp(ev.type, "comment.made") &&
+		    cn_event_entity(&ev, &kind, key) == 0) {
+			const char *member = NULL;
+			if (!strcmp(ev.type, "position.stated") ||
+			    !strcmp(ev.type, "silence.broken") ||
+			    !strcmp(ev.type, "reservation.lifted"))
+				member = json_string_value(
+					json_object_get(ev.payload, "member"));
+			rc = cn_store_project(app->st, &app->w, kind, key, member,
+					      err);
 			/* Readers cache the registry; tell them it moved. */
 			if (!rc && strcmp(kind, "proposal")) {
 				char seq[24];

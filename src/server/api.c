@@ -22,13 +22,44 @@
 #define MAX_JSON_DEPTH 16
 #define LOG_PAGE_MAX 1000
 
-/* One read-only connection and registry cache per HTTP thread. */
+#define CACHE_SLOTS 64
+
+/* One read-only connection per HTTP thread, with caches that live until
+ * any other connection commits (SQLite's data_version moves): the
+ * registry (rebuilt only when its own version moves), resolved tokens,
+ * and rendered proposals. */
 struct reader {
 	struct cn_store *st;
 	struct cn_world reg;
-	int64_t version;
+	int64_t version;        /* registry version of reg */
+	int64_t dver;           /* data_version the caches below belong to */
 	int loaded;
+	struct {
+		uint8_t hash[CN_HASH_LEN];
+		struct cn_principal who;
+	} tokens[CACHE_SLOTS];
+	int ntokens;
+	struct doc_slot {
+		int64_t id;
+		char *text;        /* the stored view, full */
+		size_t len;
+		char *redacted;    /* the view without deliberations, lazily */
+		size_t rlen;
+		char body[16];
+		int shared, status_concluded, adopted;
+	} docs[CACHE_SLOTS];
+	int ndocs;
 };
+
+static void reader_clear(struct reader *rd)
+{
+	for (int i = 0; i < rd->ndocs; i++) {
+		free(rd->docs[i].text);
+		free(rd->docs[i].redacted);
+	}
+	rd->ndocs = 0;
+	rd->ntokens = 0;
+}
 
 struct cn_api {
 	char db[512];
@@ -97,6 +128,7 @@ static void reader_free(void *p)
 	struct reader *rd = p;
 	if (!rd)
 		return;
+	reader_clear(rd);
 	cn_world_release(&rd->reg);
 	cn_store_close(rd->st);
 	free(rd);
@@ -119,6 +151,12 @@ static struct reader *reader_get(struct cn_api *api, struct cn_err *err)
 		cn_world_init(&rd->reg);
 		pthread_setspecific(api->reader_key, rd);
 	}
+	if (cn_store_data_version(rd->st, &v, err))
+		return NULL;
+	if (rd->loaded && v == rd->dver)
+		return rd; /* nothing committed since: every cache holds */
+	reader_clear(rd);
+	rd->dver = v;
 	if (cn_store_registry_version(rd->st, &v, err))
 		return NULL;
 	if (!rd->loaded || v != rd->version) {
@@ -138,11 +176,10 @@ static struct reader *reader_get(struct cn_api *api, struct cn_err *err)
 
 enum sight { SEE_NONE, SEE_REDACTED, SEE_FULL };
 
-static enum sight sight_of(const struct ctx *x, const json_t *doc)
+/* Who sees what, from the few fields of a proposal that decide it. */
+static enum sight sight_meta(const struct ctx *x, const char *body, int shared,
+			     int adopted)
 {
-	const char *status = json_string_value(json_object_get(doc, "status"));
-	const char *outcome = json_string_value(json_object_get(doc, "outcome"));
-	const char *body = json_string_value(json_object_get(doc, "body"));
 	const struct cn_body *b;
 
 	switch (x->who.role) {
@@ -153,14 +190,26 @@ static enum sight sight_of(const struct ctx *x, const json_t *doc)
 		return b && cn_body_has(&x->rd->reg, b, x->who.code, x->now)
 			       ? SEE_FULL : SEE_NONE;
 	case CN_ROLE_PARTNER:
-		return json_is_true(json_object_get(doc, "shared")) ? SEE_REDACTED
-								    : SEE_NONE;
+		return shared ? SEE_REDACTED : SEE_NONE;
 	case CN_ROLE_PUBLIC:
-		return status && !strcmp(status, "concluded") && outcome &&
-			       !strcmp(outcome, "adopted")
-			       ? SEE_REDACTED : SEE_NONE;
+		return adopted ? SEE_REDACTED : SEE_NONE;
 	}
 	return SEE_NONE;
+}
+
+static int doc_adopted(const json_t *doc)
+{
+	const char *status = json_string_value(json_object_get(doc, "status"));
+	const char *outcome = json_string_value(json_object_get(doc, "outcome"));
+	return status && !strcmp(status, "concluded") && outcome &&
+	       !strcmp(outcome, "adopted");
+}
+
+static enum sight sight_of(const struct ctx *x, const json_t *doc)
+{
+	return sight_meta(x, json_string_value(json_object_get(doc, "body")),
+			  json_is_true(json_object_get(doc, "shared")),
+			  doc_adopted(doc));
 }
 
 /* Deliberations stay with the members: drop positions and whatever names
@@ -178,28 +227,27 @@ static void redact(json_t *doc)
 	}
 }
 
-/* Load proposal x->id as the principal may see it; NULL after replying. */
-static json_t *load_visible(struct ctx *x, enum sight *sight)
+/* Whether the principal may see proposal x->id (for writes, which need
+ * only that); replies 404 and returns -1 when not. */
+static int check_visible(struct ctx *x)
 {
 	struct cn_err err = {0};
-	json_t *doc;
+	char body[16];
+	int shared, adopted;
 
-	if (cn_store_proposal_doc(x->rd->st, x->id, &doc, &err)) {
+	if (cn_store_proposal_meta(x->rd->st, x->id, body, &shared, &adopted,
+				   &err)) {
 		if (err.code == CN_ENOTFOUND)
 			not_found(x);
 		else
 			reply_err(x, &err);
-		return NULL;
+		return -1;
 	}
-	*sight = sight_of(x, doc);
-	if (*sight == SEE_NONE) {
-		json_decref(doc);
+	if (sight_meta(x, body, shared, adopted) == SEE_NONE) {
 		not_found(x);
-		return NULL;
+		return -1;
 	}
-	if (*sight == SEE_REDACTED)
-		redact(doc);
-	return doc;
+	return 0;
 }
 
 /* ---- request bodies ------------------------------------------------------------ */
@@ -458,12 +506,95 @@ static void h_proposals(struct ctx *x)
 				     (json_int_t)json_array_size(out), "proposals", out));
 }
 
+/* The cached view of proposal x->id, loading it on a miss; NULL after
+ * replying (404 when there is no such proposal). */
+static struct doc_slot *doc_slot(struct ctx *x)
+{
+	struct reader *rd = x->rd;
+	struct cn_err err = {0};
+	struct doc_slot *d;
+	json_error_t je;
+	json_t *doc;
+	char *text;
+	size_t len;
+
+	for (int i = 0; i < rd->ndocs; i++)
+		if (rd->docs[i].id == x->id)
+			return &rd->docs[i];
+	if (cn_store_proposal_text(rd->st, x->id, &text, &len, &err)) {
+		if (err.code == CN_ENOTFOUND)
+			not_found(x);
+		else
+			reply_err(x, &err);
+		return NULL;
+	}
+	if (!(doc = json_loadb(text, len, 0, &je))) {
+		free(text);
+		reply_error(x, 500, "internal", "stored proposal: %s", je.text);
+		return NULL;
+	}
+	if (rd->ndocs == CACHE_SLOTS) {
+		/* Full: start again rather than track ages; a burst over 64
+		 * proposals between two commits is rare. */
+		for (int i = 0; i < rd->ndocs; i++) {
+			free(rd->docs[i].text);
+			free(rd->docs[i].redacted);
+		}
+		rd->ndocs = 0;
+	}
+	d = &rd->docs[rd->ndocs++];
+	memset(d, 0, sizeof(*d));
+	d->id = x->id;
+	d->text = text;
+	d->len = len;
+	snprintf(d->body, sizeof(d->body), "%s",
+		 json_string_value(json_object_get(doc, "body")) ? json_string_value(json_object_get(doc, "body")) : "");
+	d->shared = json_is_true(json_object_get(doc, "shared"));
+	d->adopted = doc_adopted(doc);
+	json_decref(doc);
+	return d;
+}
+
+static void reply_bytes(struct ctx *x, const char *bytes, size_t len)
+{
+	x->res->status = 200;
+	x->res->content_type = "application/json";
+	if ((x->res->body = malloc(len + 1))) {
+		memcpy(x->res->body, bytes, len);
+		x->res->len = len;
+	}
+}
+
 static void h_proposal(struct ctx *x)
 {
+	struct doc_slot *d = doc_slot(x);
 	enum sight s;
-	json_t *doc = load_visible(x, &s);
-	if (doc)
-		reply_json(x, 200, doc);
+
+	if (!d)
+		return;
+	s = sight_meta(x, d->body, d->shared, d->adopted);
+	if (s == SEE_NONE) {
+		not_found(x);
+		return;
+	}
+	if (s == SEE_FULL) {
+		reply_bytes(x, d->text, d->len);
+		return;
+	}
+	if (!d->redacted) {
+		json_t *doc = json_loadb(d->text, d->len, 0, NULL);
+		if (doc) {
+			redact(doc);
+			d->redacted = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+			d->rlen = d->redacted ? strlen(d->redacted) : 0;
+			json_decref(doc);
+		}
+		if (!d->redacted) {
+			reply_error(x, 500, "internal", "out of memory");
+			return;
+		}
+	}
+	reply_bytes(x, d->redacted, d->rlen);
 }
 
 /* A write on its way through the writer.  It owns everything the
@@ -495,6 +626,8 @@ static struct pending *pending_new(struct ctx *x, json_t *body)
 	return p;
 }
 
+static void reply_bytes(struct ctx *x, const char *bytes, size_t len);
+
 static void pending_reply(struct pending *p, struct ctx *x)
 {
 	if (p->job.rc)
@@ -502,10 +635,10 @@ static void pending_reply(struct pending *p, struct ctx *x)
 	else if (!p->job.result)
 		reply_error(x, 500, "internal", "no result");
 	else {
-		reply_json(x, p->created ? 201 : 200, p->job.result);
-		p->job.result = NULL;
+		reply_bytes(x, p->job.result, p->job.result_len);
+		x->res->status = p->created ? 201 : 200;
 	}
-	json_decref(p->job.result);
+	free(p->job.result);
 	json_decref(p->body);
 	free(p);
 }
@@ -599,17 +732,15 @@ static void h_position(struct ctx *x)
 	struct cn_respond_args r = {0};
 	const char *pos, *member, *reason;
 	char actor[32];
-	enum sight s;
-	json_t *o, *doc;
+	json_t *o;
 
 	if (x->who.role == CN_ROLE_PUBLIC) {
 		reply_error(x, 401, "unauthorized", "stating a position needs a "
 			    "delegation's token");
 		return;
 	}
-	if (!(doc = load_visible(x, &s)))
+	if (check_visible(x))
 		return;
-	json_decref(doc);
 	if (x->who.role != CN_ROLE_MEMBER) {
 		reply_error(x, 403, "forbidden",
 			    "only a member delegation states positions");
@@ -660,16 +791,14 @@ static void secretariat_action(struct ctx *x, cn_command_fn fn)
 {
 	static const char *const fields[] = {"text", "deadline", "reason", NULL};
 	struct cn_app_secretariat_args a = {.proposal = x->id};
-	enum sight s;
-	json_t *o = NULL, *doc;
+	json_t *o = NULL;
 
 	if (x->who.role == CN_ROLE_PUBLIC) {
 		reply_error(x, 401, "unauthorized", "this action needs a token");
 		return;
 	}
-	if (!(doc = load_visible(x, &s)))
+	if (check_visible(x))
 		return;
-	json_decref(doc);
 	if (need_secretariat(x))
 		return;
 	if (x->req->body_len) {
@@ -824,6 +953,34 @@ static int match(const char *pattern, const char *path, int64_t *id)
 	return *pattern == '\0' && *path == '\0';
 }
 
+/* The principal of an Authorization header, through the reader's cache
+ * (cleared whenever anything is committed, revocations included). */
+static int resolve(struct reader *rd, const char *authorization,
+		   struct cn_principal *who, struct cn_err *err)
+{
+	uint8_t hash[CN_HASH_LEN];
+	int rc;
+
+	if (!authorization || !*authorization) {
+		memset(who, 0, sizeof(*who));
+		who->role = CN_ROLE_PUBLIC;
+		return 0;
+	}
+	cn_sha256(authorization, strlen(authorization), hash);
+	for (int i = 0; i < rd->ntokens; i++)
+		if (!memcmp(rd->tokens[i].hash, hash, CN_HASH_LEN)) {
+			*who = rd->tokens[i].who;
+			return 0;
+		}
+	if ((rc = cn_auth_resolve(rd->st, authorization, who, err)))
+		return rc;
+	if (rd->ntokens < CACHE_SLOTS) {
+		memcpy(rd->tokens[rd->ntokens].hash, hash, CN_HASH_LEN);
+		rd->tokens[rd->ntokens++].who = *who;
+	}
+	return 0;
+}
+
 /* ---- the web page: static files ------------------------------------------ */
 
 static const char *mime_of(const char *path)
@@ -925,7 +1082,7 @@ static void handle(void *vapi, const struct http_request *req,
 		reply_error(&x, 503, "unavailable", "%s", err.msg);
 		return;
 	}
-	if (cn_auth_resolve(x.rd->st, req->authorization, &x.who, &err)) {
+	if (resolve(x.rd, req->authorization, &x.who, &err)) {
 		reply_error(&x, 401, "unauthorized", "%s", err.msg);
 		return;
 	}

@@ -91,11 +91,21 @@ static void run_batch(struct writer *w, struct qnode *batch)
 				rc = j->rc;
 			}
 			if (j->rc == 0) {
+				/* The view the projection just wrote, or (when
+				 * a tick wrote another since) a fresh one. */
 				const struct cn_world *wo = cn_app_world(w->app);
 				int64_t id = j->proposal ? j->proposal
 							 : (int64_t)wo->nproposals;
 				const struct cn_proposal *p = cn_world_proposal(wo, id);
-				j->result = p ? cn_proposal_json(wo, p) : NULL;
+				struct cn_err e2;
+				if (cn_store_last_doc(cn_app_store(w->app), id,
+						      &j->result, &e2) && p) {
+					json_t *doc = cn_proposal_json(wo, p);
+					j->result = doc ? json_dumps(doc, JSON_COMPACT |
+								     JSON_SORT_KEYS) : NULL;
+					json_decref(doc);
+				}
+				j->result_len = j->result ? strlen(j->result) : 0;
 			}
 		}
 		if (!fatal)
@@ -113,7 +123,7 @@ static void run_batch(struct writer *w, struct qnode *batch)
 			/* Not durable: nobody may be told otherwise. */
 			n->job->rc = rc;
 			n->job->err = err;
-			json_decref(n->job->result);
+			free(n->job->result);
 			n->job->result = NULL;
 		}
 	}

@@ -12,7 +12,7 @@
  * its own deadline.
  *
  * Ownership: the writer owns the app passed to writer_start and closes it
- * in writer_stop.  A job's `result` is a new JSON reference handed to the
+ * in writer_stop.  A job's `result` text is malloc'd and handed to the
  * submitter.
  */
 #ifndef CN_WRITER_H
@@ -35,7 +35,8 @@ struct writer_job {
 	/* out */
 	int rc;
 	struct cn_err err;
-	json_t *result;
+	char *result;   /* the proposal's JSON view after the job (malloc'd) */
+	size_t result_len;
 };
 
 int writer_start(struct cn_app *app, struct writer **out, struct cn_err *err)

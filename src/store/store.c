@@ -15,11 +15,60 @@
 #define APP_ID 0x434E434C /* 'CNCL' */
 #define SCHEMA_VERSION 1
 
+#define STMT_CACHE 48
+
 struct cn_store {
 	sqlite3 *db;
 	char path[512];
 	sqlite3_stmt *append;
+	/* Statements by SQL text: projection writes run the same few
+	 * statements for every event, and preparing them each time cost more
+	 * than running them. */
+	struct {
+		char *sql;
+		sqlite3_stmt *stmt;
+	} cache[STMT_CACHE];
+	int ncache;
+	/* The last proposal view written to the main projection, so the
+	 * server can answer a write without building it again. */
+	int64_t last_doc_id;
+	char *last_doc;
 };
+
+/* A prepared statement for sql, reset and unbound; owned by the cache. */
+static sqlite3_stmt *cached(struct cn_store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+
+	for (int i = 0; i < st->ncache; i++)
+		if (!strcmp(st->cache[i].sql, sql)) {
+			sqlite3_reset(st->cache[i].stmt);
+			sqlite3_clear_bindings(st->cache[i].stmt);
+			return st->cache[i].stmt;
+		}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+			       NULL) != SQLITE_OK)
+		return NULL;
+	if (st->ncache < STMT_CACHE) {
+		char *copy = strdup(sql);
+		if (copy) {
+			st->cache[st->ncache].sql = copy;
+			st->cache[st->ncache++].stmt = s;
+		}
+	}
+	return s;
+}
+
+/* Give back a statement from cached(): finalize it if it did not fit. */
+static void release(struct cn_store *st, sqlite3_stmt *s)
+{
+	for (int i = 0; i < st->ncache; i++)
+		if (st->cache[i].stmt == s) {
+			sqlite3_reset(s);
+			return;
+		}
+	sqlite3_finalize(s);
+}
 
 static const char log_schema[] =
 	"CREATE TABLE events("
@@ -206,7 +255,12 @@ void cn_store_close(struct cn_store *st)
 {
 	if (!st)
 		return;
+	for (int i = 0; i < st->ncache; i++) {
+		sqlite3_finalize(st->cache[i].stmt);
+		free(st->cache[i].sql);
+	}
 	sqlite3_finalize(st->append);
+	free(st->last_doc);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -267,7 +321,7 @@ static int run(struct cn_store *st, struct cn_err *err, const char *sql,
 	char *dumps[16] = {0};
 	int nd = 0, rc, i = 1;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+	if (!(s = cached(st, sql)))
 		return sqlerr(st, err, sql);
 	va_start(ap, fmt);
 	for (const char *f = fmt; *f; f++, i++) {
@@ -291,7 +345,7 @@ static int run(struct cn_store *st, struct cn_err *err, const char *sql,
 	}
 	va_end(ap);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	release(st, s);
 	for (int k = 0; k < nd; k++)
 		free(dumps[k]);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -306,7 +360,7 @@ static const char *rs(const json_t *rec, const char *k)
 
 static int project_one(struct cn_store *st, const char *db,
 		       const struct cn_world *w, const char *kind,
-		       const char *key, struct cn_err *err)
+		       const char *key, const char *member, struct cn_err *err)
 {
 	char sql[512];
 
@@ -360,33 +414,51 @@ static int project_one(struct cn_store *st, const char *db,
 	if (!strcmp(kind, "proposal")) {
 		const struct cn_proposal *p = cn_world_proposal(w, atoll(key));
 		json_t *doc;
+		char *text = NULL;
+		size_t len;
 		int rc;
 		if (!p)
 			return cn_err_set(err, CN_ECORRUPT, "no proposal %s", key);
 		if (!(doc = cn_proposal_json(w, p)))
 			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		if ((rc = cn_canon_dump(doc, &text, &len, err))) {
+			json_decref(doc);
+			return rc;
+		}
 		snprintf(sql, sizeof(sql),
 			 "INSERT OR REPLACE INTO %s.proposals "
 			 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", db);
-		rc = run(st, err, sql, "isssssssssij", p->id, p->body, p->title,
+		rc = run(st, err, sql, "isssssssssis", p->id, p->body, p->title,
 			 cn_proc_name(p->proc),
 			 p->concluded ? "concluded" : "open", p->outcome,
 			 rs(doc, "explanation"), rs(doc, "opened"),
 			 rs(doc, "deadline"), rs(doc, "concluded"),
-			 (int64_t)p->revision, doc);
+			 (int64_t)p->revision, text);
+		json_decref(doc);
+		if (rc == 0 && !strcmp(db, "main")) {
+			free(st->last_doc);
+			st->last_doc = text;
+			st->last_doc_id = p->id;
+			text = NULL;
+		}
+		free(text);
 		if (rc)
 			return rc;
-		snprintf(sql, sizeof(sql),
-			 "DELETE FROM %s.positions WHERE proposal = ?", db);
-		if ((rc = run(st, err, sql, "i", p->id)))
-			return rc;
-		snprintf(sql, sizeof(sql),
-			 "INSERT INTO %s.positions VALUES(?,?,?,?,?)", db);
+		/* One member's row when the event names one; all otherwise. */
 		for (size_t i = 0; i < p->nballots; i++) {
 			const struct cn_ballot *b = &p->ballots[i];
 			char t[CN_TIME_BUF];
+			if (member && strcmp(member, b->code))
+				continue;
+			snprintf(sql, sizeof(sql),
+				 "DELETE FROM %s.positions WHERE proposal = ? AND member = ?",
+				 db);
+			if ((rc = run(st, err, sql, "is", p->id, b->code)))
+				return rc;
 			if (b->pos == CN_POS_NONE)
 				continue;
+			snprintf(sql, sizeof(sql),
+				 "INSERT INTO %s.positions VALUES(?,?,?,?,?)", db);
 			if ((rc = run(st, err, sql, "issss", p->id, b->code,
 				      cn_pos_name(b->pos), b->text,
 				      cn_time_format(b->at, t))))
@@ -398,9 +470,21 @@ static int project_one(struct cn_store *st, const char *db,
 }
 
 int cn_store_project(struct cn_store *st, const struct cn_world *w,
-		     const char *kind, const char *key, struct cn_err *err)
+		     const char *kind, const char *key, const char *member,
+		     struct cn_err *err)
 {
-	return project_one(st, "main", w, kind, key, err);
+	return project_one(st, "main", w, kind, key, member, err);
+}
+
+int cn_store_last_doc(struct cn_store *st, int64_t id, char **text,
+		      struct cn_err *err)
+{
+	if (!st->last_doc || st->last_doc_id != id)
+		return cn_err_set(err, CN_ENOTFOUND, "no recent view of %lld",
+				  (long long)id);
+	if (!(*text = strdup(st->last_doc)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	return 0;
 }
 
 /* ---- reading the log ----------------------------------------------------- */
@@ -560,22 +644,22 @@ int cn_store_check_projections(struct cn_store *st, struct cn_world *wout,
 		if (w.alliance)
 			rc = project_one(st, "replay", &w, "alliance",
 					 json_string_value(json_object_get(w.alliance, "id")),
-					 err);
+					 NULL, err);
 		for (size_t i = 0; rc == 0 && i < w.nmembers; i++)
 			rc = project_one(st, "replay", &w, "member",
-					 w.members[i].code, err);
+					 w.members[i].code, NULL, err);
 		for (size_t i = 0; rc == 0 && i < w.npartners; i++)
 			rc = project_one(st, "replay", &w, "partner",
-					 w.partners[i].code, err);
+					 w.partners[i].code, NULL, err);
 		for (size_t i = 0; rc == 0 && i < w.nbodies; i++)
 			rc = project_one(st, "replay", &w, "body", w.bodies[i].id,
-					 err);
+					 NULL, err);
 		for (size_t i = 0; rc == 0 && i < w.noffices; i++)
 			rc = project_one(st, "replay", &w, "office",
-					 w.offices[i].id, err);
+					 w.offices[i].id, NULL, err);
 		for (size_t i = 0; rc == 0 && i < w.nproposals; i++) {
 			snprintf(key, sizeof(key), "%zu", i + 1);
-			rc = project_one(st, "replay", &w, "proposal", key, err);
+			rc = project_one(st, "replay", &w, "proposal", key, NULL, err);
 		}
 		for (size_t i = 0; rc == 0 && i < NPROJ; i++) {
 			char name[32];
@@ -605,12 +689,10 @@ int cn_store_registry_version(struct cn_store *st, int64_t *out,
 			      struct cn_err *err)
 {
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT value FROM meta WHERE key = 'registry_seq'",
-			       -1, &s, NULL) != SQLITE_OK)
+	if (!(s = cached(st, "SELECT value FROM meta WHERE key = 'registry_seq'")))
 		return sqlerr(st, err, "reading meta");
 	*out = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
+	release(st, s);
 	return 0;
 }
 
@@ -677,7 +759,7 @@ static int docs_query(struct cn_store *st, const char *sql, int64_t id,
 	sqlite3_stmt *s;
 	int rc = 0, step;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+	if (!(s = cached(st, sql)))
 		return sqlerr(st, err, "reading proposals");
 	if (id)
 		sqlite3_bind_int64(s, 1, id);
@@ -694,7 +776,7 @@ static int docs_query(struct cn_store *st, const char *sql, int64_t id,
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = sqlerr(st, err, "reading proposals");
-	sqlite3_finalize(s);
+	release(st, s);
 	return rc;
 }
 
@@ -776,16 +858,14 @@ int cn_store_token_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT id, role, principal, label, created, revoked"
-			       " FROM tokens WHERE hash = ? AND revoked IS NULL",
-			       -1, &s, NULL) != SQLITE_OK)
+	if (!(s = cached(st, "SELECT id, role, principal, label, created, revoked"
+			 " FROM tokens WHERE hash = ? AND revoked IS NULL")))
 		return sqlerr(st, err, "reading tokens");
 	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		token_row(s, info);
-	sqlite3_finalize(s);
+	release(st, s);
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc == SQLITE_DONE)
@@ -838,4 +918,73 @@ int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
 		return cn_err_set(err, CN_ENOTFOUND,
 				  "no valid token with id %lld", (long long)id);
 	return 0;
+}
+
+int cn_store_proposal_text(struct cn_store *st, int64_t id, char **text,
+			   size_t *len, struct cn_err *err)
+{
+	sqlite3_stmt *s = cached(st, "SELECT doc FROM proposals WHERE id = ?");
+	int rc;
+
+	if (!s)
+		return sqlerr(st, err, "reading proposals");
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(s, 0);
+		char *t = malloc(n + 1);
+		if (!t) {
+			release(st, s);
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		}
+		memcpy(t, sqlite3_column_text(s, 0), n);
+		t[n] = '\0';
+		*text = t;
+		*len = n;
+		release(st, s);
+		return 0;
+	}
+	release(st, s);
+	if (rc == SQLITE_DONE)
+		return cn_err_set(err, CN_ENOTFOUND, "no proposal %lld", (long long)id);
+	return sqlerr(st, err, "reading proposals");
+}
+
+int cn_store_data_version(struct cn_store *st, int64_t *out, struct cn_err *err)
+{
+	sqlite3_stmt *s = cached(st, "PRAGMA data_version");
+	if (!s || sqlite3_step(s) != SQLITE_ROW) {
+		if (s)
+			release(st, s);
+		return sqlerr(st, err, "reading data_version");
+	}
+	*out = sqlite3_column_int64(s, 0);
+	release(st, s);
+	return 0;
+}
+
+int cn_store_proposal_meta(struct cn_store *st, int64_t id, char body[16],
+			   int *shared, int *adopted, struct cn_err *err)
+{
+	sqlite3_stmt *s = cached(st,
+		"SELECT body, json_extract(doc, '$.shared'),"
+		" status = 'concluded' AND outcome = 'adopted'"
+		" FROM proposals WHERE id = ?");
+	int rc;
+
+	if (!s)
+		return sqlerr(st, err, "reading proposals");
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(body, 16, "%s", (const char *)sqlite3_column_text(s, 0));
+		*shared = sqlite3_column_int(s, 1);
+		*adopted = sqlite3_column_int(s, 2);
+	}
+	release(st, s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return cn_err_set(err, CN_ENOTFOUND, "no proposal %lld", (long long)id);
+	return sqlerr(st, err, "reading proposals");
 }

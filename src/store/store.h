@@ -50,10 +50,17 @@ int cn_store_append(struct cn_store *st, const struct cn_event *ev,
 		    struct cn_err *err) CN_NODISCARD;
 
 /* Rewrite the projection rows of one entity (kind and key as given by
- * cn_event_entity) from the world (inside a transaction). */
+ * cn_event_entity) from the world (inside a transaction).  For a
+ * proposal, `member` (may be NULL: all) limits the positions rows
+ * rewritten to that member's. */
 int cn_store_project(struct cn_store *st, const struct cn_world *w,
-		     const char *kind, const char *key, struct cn_err *err)
-	CN_NODISCARD;
+		     const char *kind, const char *key, const char *member,
+		     struct cn_err *err) CN_NODISCARD;
+
+/* A copy (malloc'd) of the view of proposal `id` that the last projection
+ * wrote, or CN_ENOTFOUND when the last one written was another. */
+int cn_store_last_doc(struct cn_store *st, int64_t id, char **text,
+		      struct cn_err *err) CN_NODISCARD;
 
 /* Read events from seq `from` on, in order, checking the hash chain as it
  * goes: each event's bytes must decode canonically, hash to the stored
@@ -98,6 +105,22 @@ int cn_store_load_registry(struct cn_store *st, struct cn_world *w,
 
 /* The stored JSON view of proposal `id` (new reference), or CN_ENOTFOUND. */
 int cn_store_proposal_doc(struct cn_store *st, int64_t id, json_t **out,
+			  struct cn_err *err) CN_NODISCARD;
+
+/* The stored JSON text of proposal `id` (canonical, as in the table);
+ * *text is malloc'd.  CN_ENOTFOUND when there is no such proposal. */
+int cn_store_proposal_text(struct cn_store *st, int64_t id, char **text,
+			   size_t *len, struct cn_err *err) CN_NODISCARD;
+
+/* What decides who may see proposal `id`: its body, whether it is shared
+ * with partners, whether it was adopted.  CN_ENOTFOUND if none. */
+int cn_store_proposal_meta(struct cn_store *st, int64_t id, char body[16],
+			   int *shared, int *adopted, struct cn_err *err)
+	CN_NODISCARD;
+
+/* SQLite's data_version: changes whenever another connection commits.
+ * A cheap way for a reader to know whether its caches are stale. */
+int cn_store_data_version(struct cn_store *st, int64_t *out,
 			  struct cn_err *err) CN_NODISCARD;
 
 /* Every proposal view, in id order (new reference: an array). */
