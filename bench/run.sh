@@ -81,10 +81,14 @@ non2xx() { sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$1"; }
 echo "bench: $DUR s per run, $CONNS connections, wrk and servers on this $(nproc)-core machine"
 wrk -t2 -c"$CONNS" -d"${DUR}s" --latency -H "$AUTH" http://127.0.0.1:$PA/api/v1/proposals/$ID > "$T/read.council"
 wrk -t2 -c"$CONNS" -d"${DUR}s" --latency http://127.0.0.1:$PB/proposal.json > "$T/read.nginx"
-FS=$("$ROOT/$BUILD/fsync_rate" "$T" 3)
+# The disk is shared: measure its fsync rate right before and right after
+# the write runs, and compare with the lower (the ratio is then a floor).
+FS1=$("$ROOT/$BUILD/fsync_rate" "$T" 3)
 export TOKENS PROPOSAL=$ID
 wrk -t1 -c1 -d"${DUR}s" --latency -s bench/positions.lua http://127.0.0.1:$PA > "$T/write.1"
 wrk -t2 -c"$CONNS" -d"${DUR}s" --latency -s bench/positions.lua http://127.0.0.1:$PA > "$T/write.n"
+FS2=$("$ROOT/$BUILD/fsync_rate" "$T" 3)
+FS=$(( FS1 > FS2 ? FS1 : FS2 ))
 kill "$SRV"; wait "$SRV" 2>/dev/null || true; SRV=
 $C verify >/dev/null || { echo "bench: the store does not verify after the run" >&2; exit 1; }
 EVENTS=$($C log --json | wc -l)
@@ -94,11 +98,12 @@ W_1=$(rps "$T/write.1"); W_N=$(rps "$T/write.n")
 printf '\n%-44s %12s %10s %8s\n' "run" "req/s" "p99 ms" "non-2xx"
 printf '%-44s %12s %10s %8s\n' "GET proposal, council" "$R_C" "$(p99 "$T/read.council")" "$(non2xx "$T/read.council")"
 printf '%-44s %12s %10s %8s\n' "GET same bytes, nginx (static file)" "$R_N" "$(p99 "$T/read.nginx")" "$(non2xx "$T/read.nginx")"
-printf '%-44s %12s\n' "fsync rate, 1 client (8 KiB + fdatasync)" "$FS"
+printf '%-44s %12s\n' "fsync rate, 1 client, before writes" "$FS1"
+printf '%-44s %12s\n' "fsync rate, 1 client, after writes" "$FS2"
 printf '%-44s %12s %10s %8s\n' "position writes, council, 1 client" "$W_1" "$(p99 "$T/write.1")" "$(non2xx "$T/write.1")"
 printf '%-44s %12s %10s %8s\n' "position writes, council, $CONNS clients" "$W_N" "$(p99 "$T/write.n")" "$(non2xx "$T/write.n")"
 echo
 awk -v a="$R_C" -v b="$R_N" 'BEGIN { printf "reads:  council / nginx          = %.2fx (target >= 0.5x)\n", a/b }'
-awk -v a="$W_N" -v b="$FS" 'BEGIN { printf "writes: council %s clients / fsync = %.2fx (target >= 1x)\n", "'"$CONNS"'", a/b }'
+awk -v a="$W_N" -v b="$FS" 'BEGIN { printf "writes: council %s clients / fsync = %.2fx (target >= 1x; against the higher of the two fsync rates)\n", "'"$CONNS"'", a/b }'
 echo "writes: p99 at $CONNS clients = $(p99 "$T/write.n") ms (target <= 25 ms)"
 echo "log after the run: $EVENTS events, verified"
