@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include "../core/checkpoint.h"
 #include "../core/timeutil.h"
 
 struct cn_app {
@@ -15,6 +20,95 @@ struct cn_app {
 	struct cn_world w;
 	int batch; /* inside cn_app_batch_begin/end */
 };
+
+/* The log's signing key lives beside the store, in FILE.key (mode 0600),
+ * never inside it: a copy of the database cannot sign.  Its public half is
+ * kept in the store's meta ("log_vkey") for verifiers. */
+static int key_path(const char *db, char *out, size_t n)
+{
+	return (size_t)snprintf(out, n, "%s.key", db) >= n ? -1 : 0;
+}
+
+static int load_or_make_key(struct cn_app *app, const char *db, int flags,
+			    struct cn_err *err)
+{
+	char path[600], *skey = NULL, *vkey = NULL, *name = NULL;
+	uint8_t pk[CN_NOTE_PUBKEY_LEN], sk[CN_NOTE_SECKEY_LEN];
+	int rc = 0, have_vkey;
+	FILE *f;
+
+	if (flags & CN_STORE_READONLY)
+		return 0;
+	have_vkey = cn_store_get_meta(app->st, "log_vkey", &vkey, NULL) == 0;
+	if (!(flags & CN_STORE_MEMORY)) {
+		if (key_path(db, path, sizeof(path)))
+			return cn_err_set(err, CN_EINVAL, "path too long");
+		if ((f = fopen(path, "r"))) {
+			char line[512];
+			if (!fgets(line, sizeof(line), f))
+				line[0] = '\0';
+			fclose(f);
+			line[strcspn(line, "\n")] = '\0';
+			if ((rc = cn_note_skey_decode(line, &name, sk, err))) {
+				free(vkey);
+				return cn_err_prefix(err, "%s: ", path);
+			}
+			rc = cn_store_set_signer(app->st, name, sk, err);
+			free(name);
+			free(vkey);
+			sodium_memzero(sk, sizeof(sk));
+			return rc;
+		}
+		if (have_vkey) {
+			free(vkey);
+			return cn_err_set(err, CN_ECORRUPT,
+					  "%s: the log's signing key is missing; "
+					  "without it no checkpoint can be signed",
+					  path);
+		}
+	}
+	free(vkey);
+	/* A new log: a new key. */
+	uint8_t rnd[4];
+	char keyname[64];
+	randombytes_buf(rnd, sizeof(rnd));
+	snprintf(keyname, sizeof(keyname), "council-log-%02x%02x%02x%02x", rnd[0],
+		 rnd[1], rnd[2], rnd[3]);
+	if ((rc = cn_note_keygen(keyname, pk, sk, err)) ||
+	    (rc = cn_note_vkey_encode(keyname, pk, &vkey, err)))
+		return rc;
+	if (!(flags & CN_STORE_MEMORY)) {
+		int fd;
+		if ((rc = cn_note_skey_encode(keyname, sk, &skey, err)))
+			goto out;
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd < 0 || (size_t)write(fd, skey, strlen(skey)) != strlen(skey) ||
+		    write(fd, "\n", 1) != 1 || fsync(fd)) {
+			if (fd >= 0)
+				close(fd);
+			rc = cn_err_set(err, CN_EIO, "%s: cannot write the log key",
+					path);
+			goto out;
+		}
+		close(fd);
+	}
+	if ((rc = cn_store_begin(app->st, err)) == 0) {
+		rc = cn_store_set_meta(app->st, "log_vkey", vkey, err);
+		if (rc == 0)
+			rc = cn_store_commit(app->st, err);
+		else
+			cn_store_rollback(app->st);
+	}
+	if (rc == 0)
+		rc = cn_store_set_signer(app->st, keyname, sk, err);
+out:
+	sodium_memzero(sk, sizeof(sk));
+	if (skey)
+		sodium_memzero(skey, strlen(skey));
+	free(skey);
+	free(vkey);
+	return rc;
+}
 
 int cn_app_open(const char *path, int flags, struct cn_app **out,
 		struct cn_err *err)
@@ -28,8 +122,10 @@ int cn_app_open(const char *path, int flags, struct cn_app **out,
 		free(app);
 		return rc;
 	}
-	if ((rc = cn_store_load(app->st, &app->w, err))) {
+	if ((rc = cn_store_load(app->st, &app->w, err)) ||
+	    (rc = load_or_make_key(app, path, flags, err))) {
 		cn_err_prefix(err, "%s: ", path ? path : ":memory:");
+		cn_world_release(&app->w);
 		cn_store_close(app->st);
 		free(app);
 		return rc;
@@ -144,6 +240,9 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 		cn_outbox_release(&box);
 	}
 	if (!app->batch) {
+		/* One signed checkpoint per committed write. */
+		if (!rc)
+			rc = cn_store_checkpoint_sign(app->st, err);
 		if (!rc)
 			rc = cn_store_commit(app->st, err);
 		if (rc) {
@@ -171,7 +270,8 @@ int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
 	int rc = 0;
 	assert(app->batch);
 	app->batch = 0;
-	if (commit && (rc = cn_store_commit(app->st, err)) == 0)
+	if (commit && (rc = cn_store_checkpoint_sign(app->st, err)) == 0 &&
+	    (rc = cn_store_commit(app->st, err)) == 0)
 		return 0;
 	cn_store_rollback(app->st);
 	reload(app);
@@ -232,13 +332,30 @@ int cn_app_cmd_tick(const struct cn_world *w, int64_t now, const void *a,
 
 /* ---- verification ------------------------------------------------------------ */
 
-int cn_app_verify(struct cn_app *app, int64_t *nevents, struct cn_err *err)
+int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
+		  int64_t *ncheckpoints, struct cn_err *err)
 {
 	struct cn_world w;
+	char *stored = NULL, *name = NULL;
+	uint8_t pk[CN_NOTE_PUBKEY_LEN];
 	int rc = cn_store_check_projections(app->st, &w, err);
-	if (rc == 0) {
-		*nevents = w.last_seq;
-		cn_world_release(&w);
+
+	if (rc)
+		return rc;
+	*nevents = w.last_seq;
+	cn_world_release(&w);
+	/* The published key when given; otherwise the one the store names,
+	 * which proves only that the log agrees with itself. */
+	if (!vkey) {
+		if (cn_store_get_meta(app->st, "log_vkey", &stored, err))
+			return cn_err_set(err, CN_ECORRUPT,
+					  "the store names no log key");
+		vkey = stored;
 	}
+	rc = cn_note_vkey_decode(vkey, &name, pk, err);
+	if (rc == 0)
+		rc = cn_store_check_log(app->st, name, pk, ncheckpoints, err);
+	free(name);
+	free(stored);
 	return rc;
 }

@@ -82,10 +82,12 @@ int cn_app_cmd_tick(const struct cn_world *w, int64_t now, const void *a,
 int cn_app_seed(struct cn_app *app, const char *dataset_path, int64_t now,
 		struct cn_err *err) CN_NODISCARD;
 
-/* Full verification: chain, then projections against a replay.  *nevents
- * gets the number of events checked. */
-int cn_app_verify(struct cn_app *app, int64_t *nevents, struct cn_err *err)
-	CN_NODISCARD;
+/* Full verification: the hash chain, the projections against a replay,
+ * the Merkle tree against the events, and every checkpoint (root,
+ * signature by `vkey` -- the published log key; NULL: the key the store
+ * names -- and consistency with the one before). */
+int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
+		  int64_t *ncheckpoints, struct cn_err *err) CN_NODISCARD;
 
 /* Replay a scenario file (under scenarios/) as one batch.  Returns a report
  * (new reference) with one entry per step; a step that fails its

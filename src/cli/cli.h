@@ -91,6 +91,15 @@ int cmd_replay(struct cli *c, int argc, char **argv);
 int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_token(struct cli *c, int argc, char **argv);
 int cmd_routes(struct cli *c, int argc, char **argv);
+int cmd_receipt(struct cli *c, int argc, char **argv);
+/* `council log key | checkpoint | export FILE | proof INDEX [--size N]` */
+int cli_log_sub(struct cli *c, int np, const char **pos, const char *size);
+/* A key or note given on the command line: the text itself, or the file
+ * holding it (its first line for a key, the whole file when whole). */
+char *cli_text_or_file(const char *arg, int whole);
+/* Write the receipt of member's latest statement on proposal id. */
+int cli_write_receipt(struct cn_app *app, int64_t id, const char *member,
+		      const char *path, struct cn_err *err);
 
 /* Human-readable rendering of a proposal (used by show and replay). */
 void cli_print_proposal(const struct cn_world *w, const json_t *doc);

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "../core/timeutil.h"
+#include "../app/export.h"
 #include "../app/views.h"
+#include "../core/checkpoint.h"
 #include "cli.h"
 
 static const char *s(const json_t *o, const char *k)
@@ -399,15 +401,18 @@ static int log_line(void *ctx, const struct cn_event *ev, struct cn_err *err)
 
 int cmd_log(struct cli *c, int argc, char **argv)
 {
-	const char *prop = NULL, *from = NULL, *pos[1];
+	const char *prop = NULL, *from = NULL, *size = NULL, *pos[2];
 	int np, rc;
-	struct cli_opt opts[] = {OPT_VAL("proposal", &prop), OPT_VAL("from", &from), OPT_END};
+	struct cli_opt opts[] = {OPT_VAL("proposal", &prop), OPT_VAL("from", &from),
+				 OPT_VAL("size", &size), OPT_END};
 	struct cn_app *app;
 	struct cn_err err = {0};
 	long long filter[2] = {0, 0};
 
-	if ((rc = cli_parse(c, "log", argc, argv, opts, pos, 0, &np)))
+	if ((rc = cli_parse(c, "log", argc, argv, opts, pos, 2, &np)))
 		return rc;
+	if (np >= 1)
+		return cli_log_sub(c, np, pos, size);
 	filter[0] = prop ? atoll(prop) : 0;
 	filter[1] = c->json;
 	if ((prop && filter[0] <= 0) || (from && atoll(from) <= 0))
@@ -420,34 +425,136 @@ int cmd_log(struct cli *c, int argc, char **argv)
 	return rc ? cli_fail(c, &err) : 0;
 }
 
+/* A key or note given on the command line: the text itself, or a file
+ * holding it (the first line for a key, the whole file for a note). */
+char *cli_text_or_file(const char *arg, int whole)
+{
+	FILE *f = fopen(arg, "r");
+	char *buf;
+	long n;
+
+	if (!f)
+		return strdup(arg);
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > 1 << 20 ||
+	    fseek(f, 0, SEEK_SET) || !(buf = calloc(1, (size_t)n + 1))) {
+		fclose(f);
+		return NULL;
+	}
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	if (!whole)
+		buf[strcspn(buf, "\r\n")] = '\0';
+	return buf;
+}
+
+/* The store must contain the tree a checkpoint signed: not shorter (a
+ * rollback), and giving the same root at its size. */
+static int check_against(struct cn_app *app, const char *note, const char *vkey,
+			 struct cn_err *err)
+{
+	struct cn_checkpoint cp;
+	uint8_t pk[32], root[32];
+	uint64_t size;
+	char *name = NULL, *stored = NULL;
+	int rc;
+
+	if (!vkey && cn_store_get_meta(cn_app_store(app), "log_vkey", &stored, err))
+		return CN_ECORRUPT;
+	rc = cn_note_vkey_decode(vkey ? vkey : stored, &name, pk, err);
+	if (rc == 0 && (rc = cn_checkpoint_verify(note, strlen(note), name, pk, &cp,
+						  err)) == 0) {
+		if ((rc = cn_store_tree_size(cn_app_store(app), &size, err)) == 0) {
+			if (cp.size > size)
+				rc = cn_err_set(err, CN_ECORRUPT,
+						"the log has %llu events but a "
+						"checkpoint of size %llu was signed: "
+						"it was rolled back or truncated",
+						(unsigned long long)size,
+						(unsigned long long)cp.size);
+			else if ((rc = cn_store_root_at(cn_app_store(app), cp.size,
+							root, err)) == 0 &&
+				 memcmp(root, cp.root, 32))
+				rc = cn_err_set(err, CN_ECORRUPT,
+						"the log is not consistent with the "
+						"checkpoint of size %llu: its first "
+						"%llu events were changed",
+						(unsigned long long)cp.size,
+						(unsigned long long)cp.size);
+		}
+		cn_checkpoint_release(&cp);
+	} else if (rc)
+		cn_err_prefix(err, "checkpoint: ");
+	free(name);
+	free(stored);
+	return rc;
+}
+
 int cmd_verify(struct cli *c, int argc, char **argv)
 {
-	const char *pos[1];
+	const char *logkey = NULL, *checkpoint = NULL, *export = NULL, *pos[1];
 	int np, rc;
+	struct cli_opt opts[] = {OPT_VAL("log-key", &logkey),
+				 OPT_VAL("checkpoint", &checkpoint),
+				 OPT_VAL("export", &export), OPT_END};
 	struct cn_app *app;
 	struct cn_err err = {0};
-	int64_t n = 0;
+	int64_t n = 0, ncp = 0;
+	char *vkey = NULL, *note = NULL;
 
-	if ((rc = cli_parse(c, "verify", argc, argv, NULL, pos, 0, &np)))
+	if ((rc = cli_parse(c, "verify", argc, argv, opts, pos, 0, &np)))
 		return rc;
+	if (logkey && !(vkey = cli_text_or_file(logkey, 0)))
+		return cli_usage(c, "verify", "cannot read --log-key %s", logkey);
+	if (checkpoint && !(note = cli_text_or_file(checkpoint, 1))) {
+		free(vkey);
+		return cli_usage(c, "verify", "cannot read --checkpoint %s", checkpoint);
+	}
+	if (export) {
+		struct cn_export_stats stx;
+		rc = cn_verify_export(export, vkey, &stx, &err);
+		free(vkey);
+		free(note);
+		if (rc) {
+			fprintf(stderr, "council: verify failed: %s\n", err.msg);
+			return EXIT_REFUSED;
+		}
+		printf("ok: %lld events (%llu bytes); hash chain intact; Merkle tree "
+		       "and %lld signed checkpoints verified%s\n",
+		       (long long)stx.events, (unsigned long long)stx.bytes,
+		       (long long)stx.checkpoints,
+		       logkey ? "" : " (against the key the file names: give "
+				     "--log-key to check it is the log's)");
+		return 0;
+	}
 	/* Open read-write (verify attaches a scratch in-memory schema for
 	 * the replay; it never writes to the store itself). */
 	if (cn_app_open(c->db, 0, &app, &err) == 0) {
-		rc = cn_app_verify(app, &n, &err);
+		rc = cn_app_verify(app, vkey, &n, &ncp, &err);
+		if (rc == 0 && note)
+			rc = check_against(app, note, vkey, &err);
 		cn_app_close(app);
 	} else
 		rc = err.code;
+	free(vkey);
+	free(note);
 	if (c->json) {
-		cli_print_json(json_pack("{s:b, s:I, s:s}", "ok", rc == 0, "events",
-					 (json_int_t)n, "message",
-					 rc ? err.msg : "chain intact; projections match a replay of the log"));
+		cli_print_json(json_pack("{s:b, s:I, s:I, s:s}", "ok", rc == 0,
+					 "events", (json_int_t)n, "checkpoints",
+					 (json_int_t)ncp, "message",
+					 rc ? err.msg : "chain, tree, checkpoints and projections verified"));
 		return rc ? EXIT_REFUSED : 0;
 	}
 	if (rc) {
 		fprintf(stderr, "council: verify failed: %s\n", err.msg);
 		return EXIT_REFUSED;
 	}
-	printf("ok: %lld events; hash chain intact; projections match a "
-	       "replay of the log\n", (long long)n);
+	printf("ok: %lld events; hash chain intact; Merkle tree and %lld signed "
+	       "checkpoints verified%s; projections match a replay of the log\n",
+	       (long long)n, (long long)ncp,
+	       checkpoint ? "; consistent with the given checkpoint" : "");
 	return 0;
 }

@@ -60,10 +60,10 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	const struct cn_world *w = cn_app_world(app);
 	if (!rc)
 		printf("created %s: %s, %zu members, %zu bodies, %zu partners, "
-		       "%zu offices (%lld events)\n", c->db,
+		       "%zu offices (%lld events); log key in %s.key\n", c->db,
 		       json_string_value(json_object_get(w->alliance, "name")),
 		       w->nmembers, w->nbodies, w->npartners, w->noffices,
-		       (long long)w->last_seq);
+		       (long long)w->last_seq, c->db);
 	cn_app_close(app);
 	if (rc) {
 		/* Leave nothing half-made behind. */
@@ -72,6 +72,8 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		snprintf(side, sizeof(side), "%s-wal", c->db);
 		unlink(side);
 		snprintf(side, sizeof(side), "%s-shm", c->db);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s.key", c->db);
 		unlink(side);
 		return cli_fail(c, &err);
 	}
@@ -175,7 +177,8 @@ int cmd_propose(struct cli *c, int argc, char **argv)
 
 int cmd_respond(struct cli *c, int argc, char **argv)
 {
-	const char *footnote = NULL, *comment = NULL, *reason = NULL, *pos[1];
+	const char *footnote = NULL, *comment = NULL, *reason = NULL,
+		   *receipt = NULL, *pos[1];
 	int concur = 0, object = 0, abstain = 0, reserve = 0, lift = 0,
 	    declare = 0, np, rc;
 	struct cn_respond_args r = {0};
@@ -184,7 +187,8 @@ int cmd_respond(struct cli *c, int argc, char **argv)
 		OPT_FLAG("object", &object), OPT_FLAG("abstain", &abstain),
 		OPT_FLAG("reserve", &reserve), OPT_FLAG("lift", &lift),
 		OPT_VAL("footnote", &footnote), OPT_VAL("comment", &comment),
-		OPT_VAL("reason", &reason), OPT_FLAG("declare", &declare), OPT_END};
+		OPT_VAL("reason", &reason), OPT_FLAG("declare", &declare),
+		OPT_VAL("receipt", &receipt), OPT_END};
 	struct cn_app *app;
 	struct cn_err err = {0};
 	char actor[32];
@@ -219,6 +223,8 @@ int cmd_respond(struct cli *c, int argc, char **argv)
 		return rc;
 	snprintf(actor, sizeof(actor), "delegation:%.8s", r.member);
 	rc = cn_app_run(app, c->now, actor, cn_app_cmd_respond, &r, NULL, &err);
+	if (!rc && receipt)
+		rc = cli_write_receipt(app, r.proposal, r.member, receipt, &err);
 	if (!rc) {
 		const struct cn_proposal *p = cn_world_proposal(cn_app_world(app),
 								r.proposal);

@@ -83,6 +83,9 @@ const struct cmd cli_commands[] = {
 	 "  --footnote   concur, with a statement put on record\n"
 	 "  --comment    a comment on record (does not break silence)\n"
 	 "  --declare    with --abstain: a formal declaration (constructive)\n"
+	 "  --receipt F  write a receipt to F: the event, a signed checkpoint\n"
+	 "               and its inclusion proof (check it with\n"
+	 "               'council receipt verify')\n"
 	 "  --at TIME    record as happening at TIME (default now)\n" COMMON},
 	{"extend", cmd_extend, "extend a silence deadline",
 	 "usage: council extend ID --deadline TIME [--at TIME]\n" COMMON},
@@ -104,15 +107,31 @@ const struct cmd cli_commands[] = {
 	 "usage: council show ID [--json]\n"
 	 "The proposal, its electorate and positions, the rule's verdict and\n"
 	 "explanation, effects, and its history.\n" COMMON},
-	{"log", cmd_log, "print the event log",
+	{"log", cmd_log, "print, export or prove the event log",
 	 "usage: council log [--proposal ID] [--from SEQ] [--json]\n"
+	 "       council log key               the log's public key (vkey)\n"
+	 "       council log checkpoint [--json]   the latest signed checkpoint\n"
+	 "       council log proof INDEX [--size N]  inclusion proof of event\n"
+	 "                                      INDEX+1 (0-based leaf index)\n"
+	 "       council log export FILE       JSON Lines: events + checkpoints\n"
 	 "  --json   one event per line, exactly the stored canonical bytes\n"
 	 COMMON},
-	{"verify", cmd_verify, "verify the hash chain and the projections",
-	 "usage: council verify [--json]\n"
-	 "Recompute every event's hash and link, and compare the stored\n"
-	 "projections with a replay of the log.  Names the first bad event.\n"
+	{"verify", cmd_verify, "verify the record: chain, tree, checkpoints",
+	 "usage: council verify [--log-key KEY] [--checkpoint NOTE] [--json]\n"
+	 "       council verify --export FILE [--log-key KEY]\n"
+	 "Recompute every event's hash and link, the Merkle tree, every signed\n"
+	 "checkpoint (signature and consistency), and compare the projections\n"
+	 "with a replay of the log.  Names the first bad event.\n"
+	 "  --log-key KEY     the log's published key (text or file); default:\n"
+	 "                    the key the store names (self-consistency only)\n"
+	 "  --checkpoint F    a checkpoint kept from earlier: the store must\n"
+	 "                    still contain it (detects a rollback)\n"
+	 "  --export FILE     verify an exported log, without any store\n"
 	 COMMON},
+	{"receipt", cmd_receipt, "verify a receipt offline",
+	 "usage: council receipt verify FILE --log-key KEY\n"
+	 "Check that the event in a receipt is in the log: the checkpoint is\n"
+	 "signed by KEY and the inclusion proof leads to its root.\n" COMMON},
 	{"replay", cmd_replay, "replay a scenario file",
 	 "usage: council replay FILE [--db FILE] [--dataset FILE] [--json]\n"
 	 "Run a scenario (see scenarios/).  Without --db, it runs on a fresh\n"

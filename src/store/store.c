@@ -4,11 +4,14 @@
 #include "store.h"
 
 #include <assert.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/checkpoint.h"
+#include "../core/merkle.h"
 #include "../core/procedure.h"
 #include "../core/timeutil.h"
 
@@ -33,6 +36,11 @@ struct cn_store {
 	 * server can answer a write without building it again. */
 	int64_t last_doc_id;
 	char *last_doc;
+	/* The log's signing key (Ed25519), set by the app; without one no
+	 * checkpoint is signed. */
+	char *signer_name;
+	uint8_t signer_sk[CN_NOTE_SECKEY_LEN];
+	struct cn_err node_err; /* detail of a failed node lookup */
 };
 
 /* A prepared statement for sql, reset and unbound; owned by the cache. */
@@ -86,6 +94,22 @@ static const char log_schema[] =
 	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN"
 	"  SELECT RAISE(ABORT, 'the event log is append-only'); END;"
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	/* The Merkle tree over the events (RFC 9162): every perfect node once,
+	 * so any proof is O(log n) lookups; and the signed checkpoints.  Both
+	 * append-only, like the events. */
+	"CREATE TABLE merkle_nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+	"  hash BLOB NOT NULL CHECK(length(hash) = 32),"
+	"  PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+	"CREATE TABLE checkpoints(size INTEGER PRIMARY KEY,"
+	"  root BLOB NOT NULL CHECK(length(root) = 32), note TEXT NOT NULL);"
+	"CREATE TRIGGER nodes_no_update BEFORE UPDATE ON merkle_nodes BEGIN"
+	"  SELECT RAISE(ABORT, 'the Merkle tree is append-only'); END;"
+	"CREATE TRIGGER nodes_no_delete BEFORE DELETE ON merkle_nodes BEGIN"
+	"  SELECT RAISE(ABORT, 'the Merkle tree is append-only'); END;"
+	"CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints BEGIN"
+	"  SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+	"CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints BEGIN"
+	"  SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
 	/* Bearer tokens: credentials, not decisions, so they live beside the
 	 * log rather than in it.  Only a hash of each token is kept. */
 	"CREATE TABLE tokens("
@@ -261,6 +285,8 @@ void cn_store_close(struct cn_store *st)
 	}
 	sqlite3_finalize(st->append);
 	free(st->last_doc);
+	free(st->signer_name);
+	sodium_memzero(st->signer_sk, sizeof(st->signer_sk));
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -290,6 +316,9 @@ void cn_store_rollback(struct cn_store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+static int tree_append(struct cn_store *st, const struct cn_event *ev,
+		       struct cn_err *err);
+
 int cn_store_append(struct cn_store *st, const struct cn_event *ev,
 		    struct cn_err *err)
 {
@@ -306,7 +335,7 @@ int cn_store_append(struct cn_store *st, const struct cn_event *ev,
 	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE)
 		return sqlerr(st, err, "appending event");
-	return 0;
+	return tree_append(st, ev, err);
 }
 
 /* ---- projections ---------------------------------------------------------- */
@@ -987,4 +1016,345 @@ int cn_store_proposal_meta(struct cn_store *st, int64_t id, char body[16],
 	if (rc == SQLITE_DONE)
 		return cn_err_set(err, CN_ENOTFOUND, "no proposal %lld", (long long)id);
 	return sqlerr(st, err, "reading proposals");
+}
+
+/* ---- the Merkle tree and checkpoints ------------------------------------- */
+
+static int node_get(void *ctx, unsigned level, uint64_t index,
+		    uint8_t out[CN_MERKLE_HASH_LEN])
+{
+	struct cn_store *st = ctx;
+	sqlite3_stmt *s = cached(st, "SELECT hash FROM merkle_nodes"
+				     " WHERE level = ? AND idx = ?");
+	int rc;
+
+	if (!s)
+		return sqlerr(st, &st->node_err, "reading the Merkle tree");
+	sqlite3_bind_int(s, 1, (int)level);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)index);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == CN_MERKLE_HASH_LEN) {
+		memcpy(out, sqlite3_column_blob(s, 0), CN_MERKLE_HASH_LEN);
+		release(st, s);
+		return 0;
+	}
+	release(st, s);
+	return cn_err_set(&st->node_err, CN_ECORRUPT,
+			  "Merkle node (%u, %llu) is missing or malformed", level,
+			  (unsigned long long)index);
+}
+
+static int tree_append(struct cn_store *st, const struct cn_event *ev,
+		       struct cn_err *err)
+{
+	struct cn_merkle_node nodes[CN_MERKLE_LEVELS];
+	uint8_t leaf[CN_MERKLE_HASH_LEN];
+	size_t n = 0;
+	int rc;
+
+	cn_merkle_leaf_hash(ev->bytes, ev->len, leaf);
+	/* Leaf i is event i+1: the tree's size before it is seq - 1. */
+	if ((rc = cn_merkle_append(node_get, st, (uint64_t)ev->seq - 1, leaf,
+				   nodes, &n, err)))
+		return rc == CN_ECORRUPT || rc == CN_EIO
+			? cn_err_set(err, rc, "%s", st->node_err.msg) : rc;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s = cached(st, "INSERT INTO merkle_nodes VALUES(?,?,?)");
+		if (!s)
+			return sqlerr(st, err, "writing the Merkle tree");
+		sqlite3_bind_int(s, 1, (int)nodes[i].level);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)nodes[i].index);
+		sqlite3_bind_blob(s, 3, nodes[i].hash, CN_MERKLE_HASH_LEN,
+				  SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		release(st, s);
+		if (rc != SQLITE_DONE)
+			return sqlerr(st, err, "writing the Merkle tree");
+	}
+	return 0;
+}
+
+int cn_store_set_signer(struct cn_store *st, const char *name,
+			const uint8_t sk[CN_NOTE_SECKEY_LEN], struct cn_err *err)
+{
+	char *copy = strdup(name);
+	if (!copy)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	free(st->signer_name);
+	st->signer_name = copy;
+	memcpy(st->signer_sk, sk, CN_NOTE_SECKEY_LEN);
+	return 0;
+}
+
+static int64_t count_events(struct cn_store *st)
+{
+	sqlite3_stmt *s = cached(st, "SELECT coalesce(max(seq), 0) FROM events");
+	int64_t n = -1;
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	if (s)
+		release(st, s);
+	return n;
+}
+
+int cn_store_checkpoint_latest(struct cn_store *st, char **note,
+			       uint64_t *size, uint8_t root[32],
+			       struct cn_err *err)
+{
+	sqlite3_stmt *s = cached(st, "SELECT size, root, note FROM checkpoints"
+				     " ORDER BY size DESC LIMIT 1");
+	int rc;
+
+	if (!s)
+		return sqlerr(st, err, "reading checkpoints");
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*size = (uint64_t)sqlite3_column_int64(s, 0);
+		if (root)
+			memcpy(root, sqlite3_column_blob(s, 1), CN_MERKLE_HASH_LEN);
+		if (note && !(*note = strdup((const char *)sqlite3_column_text(s, 2)))) {
+			release(st, s);
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		}
+	}
+	release(st, s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return cn_err_set(err, CN_ENOTFOUND, "no checkpoint yet");
+	return sqlerr(st, err, "reading checkpoints");
+}
+
+int cn_store_checkpoint_sign(struct cn_store *st, struct cn_err *err)
+{
+	uint8_t root[CN_MERKLE_HASH_LEN], prev_root[CN_MERKLE_HASH_LEN],
+		again[CN_MERKLE_HASH_LEN];
+	uint64_t prev = 0;
+	int64_t n = count_events(st);
+	char *note = NULL;
+	int rc;
+
+	if (!st->signer_name || n <= 0)
+		return 0;
+	rc = cn_store_checkpoint_latest(st, NULL, &prev, prev_root, err);
+	if (rc && rc != CN_ENOTFOUND)
+		return rc;
+	if (rc == 0 && prev == (uint64_t)n)
+		return 0; /* nothing new since the last checkpoint */
+	/* Never sign a tree inconsistent with what was signed before: the
+	 * stored tree must still give the old root at the old size. */
+	if (rc == 0 && (cn_merkle_root(node_get, st, prev, again, err) ||
+			memcmp(again, prev_root, CN_MERKLE_HASH_LEN)))
+		return cn_err_set(err, CN_ECORRUPT,
+				  "refusing to sign: the tree no longer gives "
+				  "the root signed at size %llu",
+				  (unsigned long long)prev);
+	if ((rc = cn_merkle_root(node_get, st, (uint64_t)n, root, err)) ||
+	    (rc = cn_checkpoint_sign(st->signer_name, (uint64_t)n, root,
+				     st->signer_name, st->signer_sk, &note, err)))
+		return rc;
+	sqlite3_stmt *s = cached(st, "INSERT INTO checkpoints VALUES(?,?,?)");
+	if (!s) {
+		free(note);
+		return sqlerr(st, err, "writing a checkpoint");
+	}
+	sqlite3_bind_int64(s, 1, n);
+	sqlite3_bind_blob(s, 2, root, CN_MERKLE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, note, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	release(st, s);
+	free(note);
+	return rc == SQLITE_DONE ? 0 : sqlerr(st, err, "writing a checkpoint");
+}
+
+int cn_store_inclusion(struct cn_store *st, uint64_t index, uint64_t size,
+		       struct cn_merkle_proof *proof, struct cn_err *err)
+{
+	int rc = cn_merkle_inclusion_proof(node_get, st, index, size, proof, err);
+	if (rc == CN_EIO || (rc == CN_ECORRUPT && st->node_err.code))
+		return cn_err_set(err, rc, "%s", st->node_err.msg);
+	return rc;
+}
+
+int cn_store_consistency(struct cn_store *st, uint64_t size1, uint64_t size2,
+			 struct cn_merkle_proof *proof, struct cn_err *err)
+{
+	int rc = cn_merkle_consistency_proof(node_get, st, size1, size2, proof,
+					     err);
+	if (rc == CN_EIO || (rc == CN_ECORRUPT && st->node_err.code))
+		return cn_err_set(err, rc, "%s", st->node_err.msg);
+	return rc;
+}
+
+int cn_store_tree_size(struct cn_store *st, uint64_t *size, struct cn_err *err)
+{
+	int64_t n = count_events(st);
+	if (n < 0)
+		return sqlerr(st, err, "reading the log");
+	*size = (uint64_t)n;
+	return 0;
+}
+
+/* Recompute the tree from the events and check it against the stored
+ * nodes and every checkpoint: root, signature, and consistency with the
+ * checkpoint before it. */
+struct tree_check {
+	struct cn_merkle_mem mem;
+};
+
+static int tree_leaf(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	struct tree_check *tc = ctx;
+	uint8_t leaf[CN_MERKLE_HASH_LEN];
+	cn_merkle_leaf_hash(ev->bytes, ev->len, leaf);
+	return cn_merkle_mem_append(&tc->mem, leaf, err);
+}
+
+int cn_store_check_log(struct cn_store *st, const char *key_name,
+		       const uint8_t pk[32], int64_t *ncheckpoints,
+		       struct cn_err *err)
+{
+	struct tree_check tc;
+	sqlite3_stmt *s;
+	uint64_t prev_size = 0;
+	uint8_t prev_root[CN_MERKLE_HASH_LEN];
+	int rc, step;
+
+	cn_merkle_mem_init(&tc.mem);
+	if ((rc = cn_store_scan(st, 1, tree_leaf, &tc, err))) {
+		cn_merkle_mem_release(&tc.mem);
+		return rc;
+	}
+	/* Stored nodes must be exactly the recomputed ones. */
+	if (sqlite3_prepare_v2(st->db, "SELECT level, idx, hash FROM merkle_nodes"
+			       " ORDER BY level, idx", -1, &s, NULL) != SQLITE_OK) {
+		cn_merkle_mem_release(&tc.mem);
+		return sqlerr(st, err, "reading the Merkle tree");
+	}
+	uint64_t stored = 0;
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		unsigned level = (unsigned)sqlite3_column_int(s, 0);
+		uint64_t idx = (uint64_t)sqlite3_column_int64(s, 1);
+		uint8_t h[CN_MERKLE_HASH_LEN];
+		stored++;
+		if (cn_merkle_mem_get(&tc.mem, level, idx, h) ||
+		    sqlite3_column_bytes(s, 2) != CN_MERKLE_HASH_LEN ||
+		    memcmp(h, sqlite3_column_blob(s, 2), CN_MERKLE_HASH_LEN))
+			rc = cn_err_set(err, CN_ECORRUPT,
+					"Merkle node (%u, %llu) differs from the "
+					"tree of the events", level,
+					(unsigned long long)idx);
+	}
+	sqlite3_finalize(s);
+	uint64_t expected = 0;
+	for (unsigned l = 0; l < CN_MERKLE_LEVELS; l++)
+		expected += tc.mem.len[l];
+	if (rc == 0 && stored != expected)
+		rc = cn_err_set(err, CN_ECORRUPT,
+				"the stored Merkle tree has %llu nodes, the events "
+				"give %llu", (unsigned long long)stored,
+				(unsigned long long)expected);
+	*ncheckpoints = 0;
+	if (rc == 0 && sqlite3_prepare_v2(st->db, "SELECT size, root, note FROM"
+					  " checkpoints ORDER BY size", -1, &s,
+					  NULL) != SQLITE_OK)
+		rc = sqlerr(st, err, "reading checkpoints");
+	else if (rc == 0) {
+		while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+			uint64_t size = (uint64_t)sqlite3_column_int64(s, 0);
+			const char *note = (const char *)sqlite3_column_text(s, 2);
+			struct cn_checkpoint cp;
+			uint8_t root[CN_MERKLE_HASH_LEN];
+			struct cn_merkle_proof proof;
+
+			(*ncheckpoints)++;
+			if (size > tc.mem.size) {
+				rc = cn_err_set(err, CN_ECORRUPT,
+						"checkpoint at size %llu: the log has "
+						"only %llu events (truncated or rolled "
+						"back)", (unsigned long long)size,
+						(unsigned long long)tc.mem.size);
+				break;
+			}
+			if (cn_checkpoint_verify(note, strlen(note), key_name, pk,
+						 &cp, err)) {
+				rc = cn_err_prefix(err, "checkpoint at size %llu: ",
+						   (unsigned long long)size);
+				rc = CN_ECORRUPT;
+				break;
+			}
+			if (cn_merkle_root(cn_merkle_mem_get, &tc.mem, size, root,
+					   err) == 0 &&
+			    (cp.size != size || memcmp(cp.root, root, 32) ||
+			     sqlite3_column_bytes(s, 1) != 32 ||
+			     memcmp(sqlite3_column_blob(s, 1), root, 32)))
+				rc = cn_err_set(err, CN_ECORRUPT,
+						"checkpoint at size %llu: its root is "
+						"not the root of the first %llu events",
+						(unsigned long long)size,
+						(unsigned long long)size);
+			if (rc == 0 && prev_size &&
+			    (cn_merkle_consistency_proof(cn_merkle_mem_get, &tc.mem,
+							 prev_size, size, &proof, err) ||
+			     cn_merkle_verify_consistency(prev_size, size, prev_root,
+							  root, proof.node,
+							  proof.len, err)))
+				rc = cn_err_set(err, CN_ECORRUPT,
+						"checkpoints at sizes %llu and %llu are "
+						"not consistent",
+						(unsigned long long)prev_size,
+						(unsigned long long)size);
+			cn_checkpoint_release(&cp);
+			prev_size = size;
+			memcpy(prev_root, root, 32);
+		}
+		sqlite3_finalize(s);
+	}
+	cn_merkle_mem_release(&tc.mem);
+	return rc;
+}
+
+int cn_store_get_meta(struct cn_store *st, const char *key, char **value,
+		      struct cn_err *err)
+{
+	sqlite3_stmt *s = cached(st, "SELECT value FROM meta WHERE key = ?");
+	int rc;
+	if (!s)
+		return sqlerr(st, err, "reading meta");
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*value = strdup((const char *)sqlite3_column_text(s, 0));
+	release(st, s);
+	if (rc == SQLITE_ROW)
+		return *value ? 0 : cn_err_set(err, CN_ENOMEM, "out of memory");
+	if (rc == SQLITE_DONE)
+		return cn_err_set(err, CN_ENOTFOUND, "no meta '%s'", key);
+	return sqlerr(st, err, "reading meta");
+}
+
+int cn_store_root_at(struct cn_store *st, uint64_t size, uint8_t root[32],
+		     struct cn_err *err)
+{
+	int rc = cn_merkle_root(node_get, st, size, root, err);
+	if (rc == CN_EIO || (rc == CN_ECORRUPT && st->node_err.code))
+		return cn_err_set(err, rc, "%s", st->node_err.msg);
+	return rc;
+}
+
+int cn_store_checkpoints(struct cn_store *st, int (*fn)(void *ctx,
+			 uint64_t size, const char *note), void *ctx,
+			 struct cn_err *err)
+{
+	sqlite3_stmt *s;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT size, note FROM checkpoints"
+			       " ORDER BY size", -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st, err, "reading checkpoints");
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW)
+		rc = fn(ctx, (uint64_t)sqlite3_column_int64(s, 0),
+			(const char *)sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+	return rc;
 }

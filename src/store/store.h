@@ -24,6 +24,8 @@
 
 #include "../core/err.h"
 #include "../core/event.h"
+#include "../core/checkpoint.h"
+#include "../core/merkle.h"
 #include "../core/world.h"
 
 struct cn_store;
@@ -127,6 +129,49 @@ int cn_store_data_version(struct cn_store *st, int64_t *out,
 int cn_store_proposal_docs(struct cn_store *st, json_t **out,
 			   struct cn_err *err) CN_NODISCARD;
 
+/* ---- the Merkle tree and signed checkpoints (docs/MERKLE.md) -------------
+ *
+ * Every appended event is a leaf of an RFC 9162 tree whose perfect nodes
+ * are stored in the same transaction.  With a signer set, the app signs a
+ * checkpoint (C2SP tlog-checkpoint note, Ed25519) before each commit. */
+
+/* The log's signing key: `name` is the note key name and origin. */
+int cn_store_set_signer(struct cn_store *st, const char *name,
+			const uint8_t sk[CN_NOTE_SECKEY_LEN], struct cn_err *err)
+	CN_NODISCARD;
+/* Sign and store a checkpoint of the current tree, if it grew since the
+ * last one (inside the caller's transaction).  Refuses (CN_ECORRUPT) to
+ * sign a tree that no longer gives the last signed root. */
+int cn_store_checkpoint_sign(struct cn_store *st, struct cn_err *err)
+	CN_NODISCARD;
+/* The newest checkpoint: note (malloc'd, may pass NULL), size, root.
+ * CN_ENOTFOUND when none was signed. */
+int cn_store_checkpoint_latest(struct cn_store *st, char **note,
+			       uint64_t *size, uint8_t root[32],
+			       struct cn_err *err) CN_NODISCARD;
+int cn_store_tree_size(struct cn_store *st, uint64_t *size, struct cn_err *err)
+	CN_NODISCARD;
+/* The root of the first `size` events, from the stored nodes. */
+int cn_store_root_at(struct cn_store *st, uint64_t size, uint8_t root[32],
+		     struct cn_err *err) CN_NODISCARD;
+int cn_store_inclusion(struct cn_store *st, uint64_t index, uint64_t size,
+		       struct cn_merkle_proof *proof, struct cn_err *err)
+	CN_NODISCARD;
+int cn_store_consistency(struct cn_store *st, uint64_t size1, uint64_t size2,
+			 struct cn_merkle_proof *proof, struct cn_err *err)
+	CN_NODISCARD;
+/* Recompute the tree from the events; check the stored nodes, and every
+ * checkpoint's root, signature (by key_name/pk) and consistency with the
+ * one before.  *ncheckpoints gets how many were checked. */
+int cn_store_check_log(struct cn_store *st, const char *key_name,
+		       const uint8_t pk[32], int64_t *ncheckpoints,
+		       struct cn_err *err) CN_NODISCARD;
+
+/* Every checkpoint, oldest first. */
+int cn_store_checkpoints(struct cn_store *st, int (*fn)(void *ctx,
+			 uint64_t size, const char *note), void *ctx,
+			 struct cn_err *err) CN_NODISCARD;
+
 /* ---- tokens ---------------------------------------------------------------- */
 
 struct cn_token_info {
@@ -153,6 +198,10 @@ int cn_store_token_list(struct cn_store *st, struct cn_token_info **out,
 			size_t *n, struct cn_err *err) CN_NODISCARD;
 int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
 			  struct cn_err *err) CN_NODISCARD;
+
+/* A meta value (malloc'd), or CN_ENOTFOUND. */
+int cn_store_get_meta(struct cn_store *st, const char *key, char **value,
+		      struct cn_err *err) CN_NODISCARD;
 
 /* Set a meta value (inside the caller's transaction). */
 int cn_store_set_meta(struct cn_store *st, const char *key, const char *value,

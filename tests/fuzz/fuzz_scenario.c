@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cn_err err;
 	struct cn_app *app;
 	json_t *report = NULL;
-	int64_t n;
+	int64_t n, ncp;
 	int fd = mkstemp(path);
 
 	if (fd < 0)
@@ -42,11 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	(void)cn_app_replay(seeded, path, &report, &err);
 	json_decref(report);
-	if (cn_app_verify(seeded, &n, &err))
+	if (cn_app_verify(seeded, NULL, &n, &ncp, &err))
 		abort();
 	if (cn_app_open(NULL, CN_STORE_MEMORY, &app, &err) == 0) {
 		(void)cn_app_seed(app, path, 0, &err);
-		if (cn_app_verify(app, &n, &err))
+		if (cn_app_verify(app, NULL, &n, &ncp, &err))
 			abort();
 		cn_app_close(app);
 	}

@@ -1,0 +1,36 @@
+/*
+ * export.h - the log outside the database: export it as JSON Lines with
+ * its checkpoints, and verify such a file with nothing but the log's
+ * public key, so anyone can check the record without the store.
+ *
+ * Format (one JSON value per line):
+ *   {"council_log":1,"vkey":"<log key>"}        header
+ *   <event canonical bytes>                       one line per event, in order
+ *   {"checkpoint":"<signed note>"}                each signed checkpoint
+ */
+#ifndef CN_EXPORT_H
+#define CN_EXPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "app.h"
+
+int cn_app_export(struct cn_app *app, FILE *out, struct cn_err *err)
+	CN_NODISCARD;
+
+struct cn_export_stats {
+	int64_t events, checkpoints;
+	uint64_t bytes;      /* event bytes hashed */
+};
+
+/* Verify an exported log: every event decodes canonically and links to the
+ * one before, folds into a valid world; the Merkle tree over the events
+ * gives each checkpoint's root; every checkpoint is signed by `vkey` (NULL:
+ * the key the file's header names, which proves only self-consistency) and
+ * consistent with the one before.  Names the first bad line. */
+int cn_verify_export(const char *path, const char *vkey,
+		     struct cn_export_stats *stats, struct cn_err *err)
+	CN_NODISCARD;
+
+#endif
