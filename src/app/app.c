@@ -19,6 +19,7 @@ struct cn_app {
 	struct cn_store *st;
 	struct cn_world w;
 	int batch; /* inside cn_app_batch_begin/end */
+	int64_t command_seq; /* first event of the last command run */
 };
 
 /* The log's signing key lives beside the store, in FILE.key (mode 0600),
@@ -155,6 +156,11 @@ struct cn_store *cn_app_store(struct cn_app *app)
 	return app->st;
 }
 
+int64_t cn_app_command_seq(const struct cn_app *app)
+{
+	return app->command_seq;
+}
+
 /* After a failure the in-memory world may hold events that were rolled
  * back; rebuild it from what is durably stored. */
 static void reload(struct cn_app *app)
@@ -227,6 +233,7 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 		rc = emit_box(app, "clock", &box, &count, err);
 	cn_outbox_release(&box);
 	if (!rc && fn != cn_app_cmd_tick) {
+		app->command_seq = app->w.last_seq + 1;
 		rc = fn(&app->w, now, args, &box, err);
 		if (!rc)
 			rc = emit_box(app, actor, &box, &count, err);

@@ -36,6 +36,9 @@ void cn_app_close(struct cn_app *app);
 
 const struct cn_world *cn_app_world(const struct cn_app *app);
 struct cn_store *cn_app_store(struct cn_app *app);
+/* The sequence number of the first event the last command (not the clock)
+ * appended: for a position, the position itself. */
+int64_t cn_app_command_seq(const struct cn_app *app);
 
 /* A command: reads the world, fills the outbox.  See procedure.h. */
 typedef int (*cn_command_fn)(const struct cn_world *w, int64_t now,

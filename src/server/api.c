@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../app/views.h"
+#include "../core/merkle.h"
 #include "../core/timeutil.h"
 #include "api.h"
 #include "auth.h"
@@ -784,6 +785,7 @@ static void h_position(struct ctx *x)
 	snprintf(p->member, sizeof(p->member), "%s", x->who.code);
 	r.member = p->member;
 	p->a.respond = r;
+	p->job.want_receipt = 1;
 	submit(x, p, cn_app_cmd_respond, actor, x->id, 0);
 }
 
@@ -910,6 +912,116 @@ static void h_log(struct ctx *x)
 	reply_json(x, 200, out);
 }
 
+/* ---- the verifiable record ------------------------------------------------ */
+
+static json_t *proof_array(const struct cn_merkle_proof *p)
+{
+	json_t *a = json_array();
+	char b64[CN_MERKLE_B64_LEN];
+	for (size_t i = 0; a && i < p->len; i++) {
+		cn_merkle_hash_b64(p->node[i].b, b64);
+		json_array_append_new(a, json_string(b64));
+	}
+	return a;
+}
+
+static void h_log_key(struct ctx *x)
+{
+	struct cn_err err = {0};
+	char *vkey = NULL;
+	if (cn_store_get_meta(x->rd->st, "log_vkey", &vkey, &err)) {
+		reply_err(x, &err);
+		return;
+	}
+	reply_json(x, 200, json_pack("{s:s}", "vkey", vkey));
+	free(vkey);
+}
+
+static void h_log_checkpoint(struct ctx *x)
+{
+	struct cn_err err = {0};
+	char *note = NULL, b64[CN_MERKLE_B64_LEN];
+	uint8_t root[32];
+	uint64_t size;
+	if (cn_store_checkpoint_latest(x->rd->st, &note, &size, root, &err)) {
+		reply_err(x, &err);
+		return;
+	}
+	cn_merkle_hash_b64(root, b64);
+	reply_json(x, 200, json_pack("{s:I, s:s, s:s}", "size", (json_int_t)size,
+				     "root", b64, "note", note));
+	free(note);
+}
+
+static int tree_args(struct ctx *x, const char *a, const char *b, int64_t *va,
+		     int64_t *vb, uint64_t *size)
+{
+	struct cn_err err = {0};
+	if (cn_store_tree_size(x->rd->st, size, &err)) {
+		reply_err(x, &err);
+		return -1;
+	}
+	if (arg_int(x, a, -1, 0, INT64_MAX / 2, va) ||
+	    arg_int(x, b, (int64_t)*size, 1, INT64_MAX / 2, vb))
+		return -1;
+	if (*va < 0) {
+		reply_error(x, 400, "invalid", "query argument '%s' is required", a);
+		return -1;
+	}
+	if ((uint64_t)*vb > *size) {
+		reply_error(x, 400, "invalid", "'%s' is beyond the log's %llu events",
+			    b, (unsigned long long)*size);
+		return -1;
+	}
+	return 0;
+}
+
+static void h_proof_inclusion(struct ctx *x)
+{
+	struct cn_merkle_proof proof;
+	struct cn_err err = {0};
+	int64_t index, size;
+	uint64_t n;
+
+	if (tree_args(x, "index", "size", &index, &size, &n))
+		return;
+	if (index >= size) {
+		reply_error(x, 400, "invalid", "'index' must be below 'size'");
+		return;
+	}
+	if (cn_store_inclusion(x->rd->st, (uint64_t)index, (uint64_t)size, &proof,
+			       &err)) {
+		reply_err(x, &err);
+		return;
+	}
+	reply_json(x, 200, json_pack("{s:I, s:I, s:o}", "index", (json_int_t)index,
+				     "size", (json_int_t)size, "proof",
+				     proof_array(&proof)));
+}
+
+static void h_proof_consistency(struct ctx *x)
+{
+	struct cn_merkle_proof proof;
+	struct cn_err err = {0};
+	int64_t from, to;
+	uint64_t n;
+
+	if (tree_args(x, "from", "to", &from, &to, &n))
+		return;
+	if (from < 1 || from > to) {
+		reply_error(x, 400, "invalid", "need 1 <= 'from' <= 'to'");
+		return;
+	}
+	if (cn_store_consistency(x->rd->st, (uint64_t)from, (uint64_t)to, &proof,
+				 &err)) {
+		reply_err(x, &err);
+		return;
+	}
+	reply_json(x, 200, json_pack("{s:I, s:I, s:o}", "from", (json_int_t)from,
+				     "to", (json_int_t)to, "proof",
+				     proof_array(&proof)));
+}
+
 /* ---- routing ------------------------------------------------------------------------ */
 
 const struct cn_route cn_routes[] = {
@@ -928,6 +1040,10 @@ const struct cn_route cn_routes[] = {
 	{"POST", "/api/v1/proposals/{id}/conclude", h_conclude},
 	{"POST", "/api/v1/proposals/{id}/withdraw", h_withdraw},
 	{"GET", "/api/v1/log", h_log},
+	{"GET", "/api/v1/log/key", h_log_key},
+	{"GET", "/api/v1/log/checkpoint", h_log_checkpoint},
+	{"GET", "/api/v1/log/proof/inclusion", h_proof_inclusion},
+	{"GET", "/api/v1/log/proof/consistency", h_proof_consistency},
 	{NULL, NULL, NULL},
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/merkle.h"
 #include "../core/timeutil.h"
 
 struct qnode {
@@ -67,6 +68,54 @@ static void finish(struct writer *w, struct qnode *batch)
 	}
 }
 
+/* Add "receipt" to the job's result: the event, the latest signed
+ * checkpoint and the inclusion proof, which a delegation keeps as its
+ * proof that the statement is on the record (same format as
+ * `council respond --receipt`). */
+static void add_receipt(struct writer *w, struct writer_job *j)
+{
+	struct cn_store *st = cn_app_store(w->app);
+	struct cn_merkle_proof proof;
+	struct cn_err e;
+	char *note = NULL, *vkey = NULL, b64[CN_MERKLE_B64_LEN];
+	uint64_t size;
+	json_t *pr, *out;
+	struct receipt_ev { int64_t seq; char *bytes; } re = {j->seq, NULL};
+
+	if (!j->result || cn_store_checkpoint_latest(st, &note, &size, NULL, &e) ||
+	    cn_store_inclusion(st, (uint64_t)j->seq - 1, size, &proof, &e) ||
+	    cn_store_get_meta(st, "log_vkey", &vkey, &e) ||
+	    cn_store_event_bytes(st, re.seq, &re.bytes, &e))
+		goto out;
+	pr = json_array();
+	for (size_t i = 0; i < proof.len; i++) {
+		cn_merkle_hash_b64(proof.node[i].b, b64);
+		json_array_append_new(pr, json_string(b64));
+	}
+	out = json_loads(j->result, 0, NULL);
+	if (out)
+		json_object_set_new(out, "receipt",
+			json_pack("{s:i, s:s, s:I, s:s, s:s, s:o}",
+				  "council_receipt", 1, "log_key", vkey, "index",
+				  (json_int_t)(re.seq - 1), "event", re.bytes,
+				  "checkpoint", note, "proof", pr));
+	else
+		json_decref(pr);
+	if (out) {
+		char *text = json_dumps(out, JSON_COMPACT);
+		if (text) {
+			free(j->result);
+			j->result = text;
+			j->result_len = strlen(text);
+		}
+		json_decref(out);
+	}
+out:
+	free(note);
+	free(vkey);
+	free(re.bytes);
+}
+
 static void run_batch(struct writer *w, struct qnode *batch)
 {
 	struct cn_err err = {0};
@@ -106,6 +155,7 @@ static void run_batch(struct writer *w, struct qnode *batch)
 					json_decref(doc);
 				}
 				j->result_len = j->result ? strlen(j->result) : 0;
+				j->seq = cn_app_command_seq(w->app);
 			}
 		}
 		if (!fatal)
@@ -117,6 +167,10 @@ static void run_batch(struct writer *w, struct qnode *batch)
 		}
 	}
 	w->stats.batches++;
+	/* Receipts need the checkpoint this batch's commit signed. */
+	for (struct qnode *n = batch; rc == 0 && n; n = n->next)
+		if (n->job->rc == 0 && n->job->want_receipt)
+			add_receipt(w, n->job);
 	for (struct qnode *n = batch; n; n = n->next) {
 		w->stats.jobs++;
 		if (rc) {

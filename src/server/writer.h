@@ -32,11 +32,13 @@ struct writer_job {
 	/* what to return: the proposal this job acted on (0: the newest, for
 	 * propose) */
 	int64_t proposal;
+	int want_receipt;  /* add a receipt of the job's first event */
 	/* out */
 	int rc;
 	struct cn_err err;
 	char *result;   /* the proposal's JSON view after the job (malloc'd) */
 	size_t result_len;
+	int64_t seq;    /* the job's first event (for its receipt) */
 };
 
 int writer_start(struct cn_app *app, struct writer **out, struct cn_err *err)

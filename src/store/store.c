@@ -1358,3 +1358,20 @@ int cn_store_checkpoints(struct cn_store *st, int (*fn)(void *ctx,
 	sqlite3_finalize(s);
 	return rc;
 }
+
+int cn_store_event_bytes(struct cn_store *st, int64_t seq, char **bytes,
+			 struct cn_err *err)
+{
+	sqlite3_stmt *s = cached(st, "SELECT bytes FROM events WHERE seq = ?");
+	int rc;
+	if (!s)
+		return sqlerr(st, err, "reading the log");
+	sqlite3_bind_int64(s, 1, seq);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*bytes = strdup((const char *)sqlite3_column_text(s, 0));
+	release(st, s);
+	if (rc == SQLITE_ROW)
+		return *bytes ? 0 : cn_err_set(err, CN_ENOMEM, "out of memory");
+	return cn_err_set(err, CN_ENOTFOUND, "no event %lld", (long long)seq);
+}

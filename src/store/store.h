@@ -167,6 +167,10 @@ int cn_store_check_log(struct cn_store *st, const char *key_name,
 		       const uint8_t pk[32], int64_t *ncheckpoints,
 		       struct cn_err *err) CN_NODISCARD;
 
+/* The stored bytes of event `seq` (malloc'd). */
+int cn_store_event_bytes(struct cn_store *st, int64_t seq, char **bytes,
+			 struct cn_err *err) CN_NODISCARD;
+
 /* Every checkpoint, oldest first. */
 int cn_store_checkpoints(struct cn_store *st, int (*fn)(void *ctx,
 			 uint64_t size, const char *note), void *ctx,

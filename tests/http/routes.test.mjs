@@ -121,6 +121,10 @@ const PROBES = {
   'POST /api/v1/proposals/{id}/withdraw': { who: 'secretariat', id: 'toWithdraw', want: 200,
     body: { reason: 'probe' } },
   'GET /api/v1/log': { who: 'secretariat', query: '?from=1&limit=5', want: 200 },
+  'GET /api/v1/log/key': { who: 'public', want: 200 },
+  'GET /api/v1/log/checkpoint': { who: 'public', want: 200 },
+  'GET /api/v1/log/proof/inclusion': { who: 'public', query: '?index=3&size=50', want: 200 },
+  'GET /api/v1/log/proof/consistency': { who: 'public', query: '?from=10&to=60', want: 200 },
 };
 
 for (const route of specRoutes(readFileSync(SPEC, 'utf8'))) {
