@@ -107,3 +107,17 @@ awk -v a="$R_C" -v b="$R_N" 'BEGIN { printf "reads:  council / nginx          = 
 awk -v a="$W_N" -v b="$FS" 'BEGIN { printf "writes: council %s clients / fsync = %.2fx (target >= 1x; against the higher of the two fsync rates)\n", "'"$CONNS"'", a/b }'
 echo "writes: p99 at $CONNS clients = $(p99 "$T/write.n") ms (target <= 25 ms)"
 echo "log after the run: $EVENTS events, verified"
+
+# ---- council verify over 1,000,000 events vs sha256sum over the same bytes
+NEV=${VERIFY_EVENTS:-1000000}
+"$ROOT/$BUILD/gen_log" "$NEV" "$T/log.jsonl" "$T/log.vkey"
+MB=$(awk -v b="$(stat -c %s "$T/log.jsonl")" 'BEGIN { printf "%.1f", b / 1e6 }')
+t0=$(date +%s.%N)
+"$ROOT/$BUILD/council" verify --export "$T/log.jsonl" --log-key "$T/log.vkey" >/dev/null
+t1=$(date +%s.%N)
+sha256sum "$T/log.jsonl" >/dev/null
+t2=$(date +%s.%N)
+echo
+awk -v mb="$MB" -v a="$t0" -v b="$t1" -v c="$t2" -v n="$NEV" 'BEGIN {
+	v = mb / (b - a); s = mb / (c - b);
+	printf "verify: %d events, %s MB: council verify --export %.1f MB/s, sha256sum %.1f MB/s = %.2fx (target >= 0.5x)\n", n, mb, v, s, v / s }'
