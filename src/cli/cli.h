@@ -92,6 +92,8 @@ int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_token(struct cli *c, int argc, char **argv);
 int cmd_routes(struct cli *c, int argc, char **argv);
 int cmd_receipt(struct cli *c, int argc, char **argv);
+int cmd_keygen(struct cli *c, int argc, char **argv);
+int cmd_key(struct cli *c, int argc, char **argv);
 /* `council log key | checkpoint | export FILE | proof INDEX [--size N]` */
 int cli_log_sub(struct cli *c, int np, const char **pos, const char *size);
 /* A key or note given on the command line: the text itself, or the file

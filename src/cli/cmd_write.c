@@ -9,8 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sodium.h>
 #include <unistd.h>
 
+#include "../core/checkpoint.h"
 #include "../core/timeutil.h"
 #include "cli.h"
 
@@ -175,10 +178,127 @@ int cmd_propose(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* Sign the position with the delegation's secret key (a note skey file),
+ * over the bytes core/world.h cn_position_message defines. */
+static int sign_position(struct cn_app *app, const struct cn_respond_args *r,
+			 const char *keyfile, char **sig, struct cn_err *err)
+{
+	const struct cn_proposal *p = cn_world_proposal(cn_app_world(app), r->proposal);
+	char *skey = cli_text_or_file(keyfile, 0), *name = NULL, *msg = NULL;
+	unsigned char sk[64], s[crypto_sign_BYTES];
+	size_t len;
+	int rc;
+
+	if (!p)
+		rc = cn_err_set(err, CN_ENOTFOUND, "no proposal %lld",
+				(long long)r->proposal);
+	else if (!skey || (rc = cn_note_skey_decode(skey, &name, sk, err)))
+		rc = skey ? cn_err_prefix(err, "--sign %s: ", keyfile)
+			  : cn_err_set(err, CN_EINVAL, "--sign: cannot read %s", keyfile);
+	else if ((rc = cn_position_message(
+			  r->proposal, p->revision, r->member,
+			  r->act == CN_ACT_LIFT ? "lift"
+			  : r->act == CN_ACT_COMMENT ? "comment" : cn_pos_name(r->pos),
+			  r->act == CN_ACT_LIFT ? NULL : r->text, r->declared, &msg,
+			  &len, err)) == 0) {
+		crypto_sign_detached(s, NULL, (unsigned char *)msg, len, sk);
+		*sig = malloc(sodium_base64_ENCODED_LEN(sizeof(s),
+			sodium_base64_VARIANT_ORIGINAL));
+		if (*sig)
+			sodium_bin2base64(*sig, sodium_base64_ENCODED_LEN(sizeof(s),
+					  sodium_base64_VARIANT_ORIGINAL), s, sizeof(s),
+					  sodium_base64_VARIANT_ORIGINAL);
+		else
+			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	sodium_memzero(sk, sizeof(sk));
+	if (skey)
+		sodium_memzero(skey, strlen(skey));
+	free(skey);
+	free(name);
+	free(msg);
+	return rc;
+}
+
+int cmd_keygen(struct cli *c, int argc, char **argv)
+{
+	const char *name = NULL, *outp = NULL, *pos[1];
+	struct cli_opt opts[] = {OPT_VAL("name", &name), OPT_VAL("out", &outp), OPT_END};
+	struct cn_err err = {0};
+	uint8_t pk[32], sk[64];
+	char *skey = NULL, *vkey = NULL, pub[1024];
+	int np, rc, fd;
+
+	if ((rc = cli_parse(c, "keygen", argc, argv, opts, pos, 0, &np)))
+		return rc;
+	if (!name || !outp)
+		return cli_usage(c, "keygen", "--name and --out are required");
+	if ((rc = cn_note_keygen(name, pk, sk, &err)) ||
+	    (rc = cn_note_skey_encode(name, sk, &skey, &err)) ||
+	    (rc = cn_note_vkey_encode(name, pk, &vkey, &err)))
+		return cli_fail(c, &err);
+	fd = open(outp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 || write(fd, skey, strlen(skey)) != (ssize_t)strlen(skey) ||
+	    write(fd, "\n", 1) != 1 || close(fd)) {
+		fprintf(stderr, "council: %s: cannot create (it must not exist)\n", outp);
+		rc = EXIT_REFUSED;
+	}
+	snprintf(pub, sizeof(pub), "%s.pub", outp);
+	FILE *f = rc ? NULL : fopen(pub, "w");
+	if (!rc && (!f || fprintf(f, "%s\n", vkey) < 0 || fclose(f))) {
+		fprintf(stderr, "council: %s: cannot write\n", pub);
+		rc = EXIT_REFUSED;
+	}
+	if (!rc)
+		printf("%s\n", vkey);
+	sodium_memzero(sk, sizeof(sk));
+	sodium_memzero(skey, strlen(skey));
+	free(skey);
+	free(vkey);
+	return rc;
+}
+
+static int register_fn(const struct cn_world *w, int64_t now, const void *a,
+		       struct cn_outbox *box, struct cn_err *err)
+{
+	const char *const *kv = a;
+	return cn_cmd_register_key(w, now, kv[0], kv[1], box, err);
+}
+
+int cmd_key(struct cli *c, int argc, char **argv)
+{
+	const char *member = NULL, *vkeyarg = NULL, *pos[1];
+	struct cli_opt opts[] = {OPT_VAL("member", &member),
+				 OPT_VAL("vkey", &vkeyarg), OPT_END};
+	struct cn_err err = {0};
+	struct cn_app *app;
+	int np, rc;
+
+	if ((rc = cli_parse(c, "key", argc, argv, opts, pos, 1, &np)))
+		return rc;
+	if (np != 1 || strcmp(pos[0], "register") || !member || !vkeyarg)
+		return cli_usage(c, "key", "council key register --member CODE --vkey KEY");
+	char *vkey = cli_text_or_file(vkeyarg, 0);
+	const char *kv[2] = {member, vkey};
+	if (!vkey)
+		return cli_usage(c, "key", "cannot read --vkey %s", vkeyarg);
+	if ((rc = cli_open(c, 0, &app))) {
+		free(vkey);
+		return rc;
+	}
+	rc = cn_app_run(app, c->now, "secretariat", register_fn, kv, NULL, &err);
+	cn_app_close(app);
+	free(vkey);
+	if (rc)
+		return cli_fail(c, &err);
+	printf("key registered for %s\n", member);
+	return 0;
+}
+
 int cmd_respond(struct cli *c, int argc, char **argv)
 {
 	const char *footnote = NULL, *comment = NULL, *reason = NULL,
-		   *receipt = NULL, *pos[1];
+		   *receipt = NULL, *sign = NULL, *pos[1];
 	int concur = 0, object = 0, abstain = 0, reserve = 0, lift = 0,
 	    declare = 0, np, rc;
 	struct cn_respond_args r = {0};
@@ -188,7 +308,7 @@ int cmd_respond(struct cli *c, int argc, char **argv)
 		OPT_FLAG("reserve", &reserve), OPT_FLAG("lift", &lift),
 		OPT_VAL("footnote", &footnote), OPT_VAL("comment", &comment),
 		OPT_VAL("reason", &reason), OPT_FLAG("declare", &declare),
-		OPT_VAL("receipt", &receipt), OPT_END};
+		OPT_VAL("receipt", &receipt), OPT_VAL("sign", &sign), OPT_END};
 	struct cn_app *app;
 	struct cn_err err = {0};
 	char actor[32];
@@ -222,7 +342,14 @@ int cmd_respond(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c, 0, &app)))
 		return rc;
 	snprintf(actor, sizeof(actor), "delegation:%.8s", r.member);
+	char *sig = NULL;
+	if (sign && (rc = sign_position(app, &r, sign, &sig, &err))) {
+		cn_app_close(app);
+		return cli_fail(c, &err);
+	}
+	r.signature = sig;
 	rc = cn_app_run(app, c->now, actor, cn_app_cmd_respond, &r, NULL, &err);
+	free(sig);
 	if (!rc && receipt)
 		rc = cli_write_receipt(app, r.proposal, r.member, receipt, &err);
 	if (!rc) {

@@ -83,6 +83,8 @@ const struct cmd cli_commands[] = {
 	 "  --footnote   concur, with a statement put on record\n"
 	 "  --comment    a comment on record (does not break silence)\n"
 	 "  --declare    with --abstain: a formal declaration (constructive)\n"
+	 "  --sign KEY   sign the position with the delegation's key (from\n"
+	 "               'council keygen'; its public key registered first)\n"
 	 "  --receipt F  write a receipt to F: the event, a signed checkpoint\n"
 	 "               and its inclusion proof (check it with\n"
 	 "               'council receipt verify')\n"
@@ -127,6 +129,16 @@ const struct cmd cli_commands[] = {
 	 "  --checkpoint F    a checkpoint kept from earlier: the store must\n"
 	 "                    still contain it (detects a rollback)\n"
 	 "  --export FILE     verify an exported log, without any store\n"
+	 COMMON},
+	{"keygen", cmd_keygen, "make a delegation's Ed25519 signing key",
+	 "usage: council keygen --name NAME --out FILE\n"
+	 "Write a new secret key to FILE (mode 0600) and its public key to\n"
+	 "FILE.pub, and print the public key.  NAME labels it (e.g. FR-2026).\n"
+	 COMMON},
+	{"key", cmd_key, "register a delegation's public key",
+	 "usage: council key register --member CODE --vkey KEY [--at TIME]\n"
+	 "Record (or rotate) the key with which the delegation of CODE signs\n"
+	 "its positions ('respond --sign').  KEY is the text or a .pub file.\n"
 	 COMMON},
 	{"receipt", cmd_receipt, "verify a receipt offline",
 	 "usage: council receipt verify FILE --log-key KEY\n"

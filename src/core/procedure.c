@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkpoint.h"
 #include "timeutil.h"
 
 void cn_outbox_release(struct cn_outbox *box)
@@ -394,6 +395,42 @@ static int open_proposal(const struct cn_world *w, int64_t id, int64_t now,
 	return 0;
 }
 
+/* Carry the delegation's signature, when there is one, into the event. */
+static json_t *signed_payload(json_t *pl, const struct cn_respond_args *a)
+{
+	if (pl && a->signature)
+		json_object_set_new(pl, "signature", json_string(a->signature));
+	if (pl && a->signature && a->declared)
+		json_object_set_new(pl, "declared", json_true());
+	return pl;
+}
+
+int cn_cmd_register_key(const struct cn_world *w, int64_t now,
+			const char *member, const char *vkey,
+			struct cn_outbox *box, struct cn_err *err)
+{
+	const struct cn_member *m = member ? cn_world_member(w, member) : NULL;
+	uint8_t pk[32], id[4];
+	char *name = NULL, hex[9];
+	int rc;
+
+	if (!m)
+		return cn_err_set(err, CN_ENOTFOUND, "unknown member code '%s'",
+				  member ? member : "");
+	if (!cn_member_active(m, now))
+		return cn_err_set(err, CN_EREFUSED, "%s is not a member now", m->code);
+	if (!vkey || (rc = cn_note_vkey_decode(vkey, &name, pk, err)))
+		return vkey ? cn_err_prefix(err, "vkey: ")
+			    : cn_err_set(err, CN_EINVAL, "a key is required");
+	cn_note_key_id(name, pk, id);
+	cn_hex(id, 4, hex);
+	rc = emit(box, now, "key.registered",
+		  json_pack("{s:s, s:s, s:s, s:s?}", "member", m->code, "vkey", vkey,
+			    "key_id", hex, "replaces", m->key_vkey), err);
+	free(name);
+	return rc;
+}
+
 static const struct cn_ballot *find_ballot(const struct cn_proposal *p,
 					   const char *code)
 {
@@ -441,13 +478,23 @@ int cn_cmd_respond(const struct cn_world *w, int64_t now,
 	}
 	(void)actor;
 
+	if (a->signature) {
+		const char *pn = a->act == CN_ACT_LIFT ? "lift"
+				 : a->act == CN_ACT_COMMENT ? "comment"
+				 : cn_pos_name(a->pos);
+		if ((rc = cn_position_verify(cn_world_member(w, b->code), p->id,
+					     p->revision, pn,
+					     a->act == CN_ACT_LIFT ? NULL : a->text,
+					     a->declared, a->signature, err)))
+			return rc;
+	}
 	if (a->act == CN_ACT_COMMENT) {
 		if (!a->text || !*a->text)
 			return cn_err_set(err, CN_EINVAL, "a comment needs text");
 		return emit(box, now, "comment.made",
-			    json_pack("{s:I, s:s, s:s}", "proposal",
-				      (json_int_t)p->id, "member", b->code,
-				      "text", a->text), err);
+			    signed_payload(json_pack("{s:I, s:s, s:s}", "proposal",
+					   (json_int_t)p->id, "member", b->code,
+					   "text", a->text), a), err);
 	}
 	if (a->act == CN_ACT_LIFT) {
 		if (b->pos != CN_POS_RESERVE)
@@ -457,8 +504,9 @@ int cn_cmd_respond(const struct cn_world *w, int64_t now,
 					  b->code, (long long)p->id,
 					  cn_pos_name(b->pos));
 		return emit(box, now, "reservation.lifted",
-			    json_pack("{s:I, s:s}", "proposal", (json_int_t)p->id,
-				      "member", b->code), err);
+			    signed_payload(json_pack("{s:I, s:s}", "proposal",
+					   (json_int_t)p->id, "member", b->code), a),
+			    err);
 	}
 	if (a->pos == CN_POS_NONE)
 		return cn_err_set(err, CN_EINVAL, "no position given");
@@ -478,9 +526,9 @@ int cn_cmd_respond(const struct cn_world *w, int64_t now,
 					  "(--reason): it is the letter of "
 					  "objection");
 		rc = emit(box, now, "silence.broken",
-			  json_pack("{s:I, s:s, s:s}", "proposal",
-				    (json_int_t)p->id, "member", b->code,
-				    "reason", a->text), err);
+			  signed_payload(json_pack("{s:I, s:s, s:s}", "proposal",
+					 (json_int_t)p->id, "member", b->code,
+					 "reason", a->text), a), err);
 		if (rc)
 			return rc;
 		r.verdict = CN_VERDICT_BLOCKED;
@@ -506,7 +554,7 @@ int cn_cmd_respond(const struct cn_world *w, int64_t now,
 		json_object_set_new(pl, "text", json_string(a->text));
 	if (pl && a->declared)
 		json_object_set_new(pl, "declared", json_true());
-	if ((rc = emit(box, now, "position.stated", pl, err)))
+	if ((rc = emit(box, now, "position.stated", signed_payload(pl, a), err)))
 		return rc;
 	if (p->proc == CN_PROC_RATIFICATION &&
 	    (a->pos == CN_POS_CONCUR || a->pos == CN_POS_FOOTNOTE)) {

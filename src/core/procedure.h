@@ -81,7 +81,15 @@ struct cn_respond_args {
 	const char *text;  /* reason, footnote text or comment */
 	int declared;      /* abstention with formal declaration */
 	const char *actor; /* recorded; NULL: "delegation:<member>" */
+	/* Optional: base64 Ed25519 signature by the delegation's registered
+	 * key over cn_position_message(); refused when it does not verify. */
+	const char *signature;
 };
+
+/* Register (or rotate) a member delegation's public key (a note vkey). */
+int cn_cmd_register_key(const struct cn_world *w, int64_t now,
+			const char *member, const char *vkey,
+			struct cn_outbox *box, struct cn_err *err) CN_NODISCARD;
 
 int cn_cmd_respond(const struct cn_world *w, int64_t now,
 		   const struct cn_respond_args *a, struct cn_outbox *box,

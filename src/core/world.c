@@ -12,6 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
+#include "checkpoint.h"
 #include "timeutil.h"
 
 #define GROW(arr, n)                                                           \
@@ -71,8 +74,11 @@ static void proposal_free(struct cn_proposal *p)
 void cn_world_release(struct cn_world *w)
 {
 	json_decref(w->alliance);
-	for (size_t i = 0; i < w->nmembers; i++)
+	for (size_t i = 0; i < w->nmembers; i++) {
 		json_decref(w->members[i].record);
+		free(w->members[i].key_vkey);
+		free(w->members[i].key_name);
+	}
 	for (size_t i = 0; i < w->npartners; i++)
 		json_decref(w->partners[i].record);
 	for (size_t i = 0; i < w->nbodies; i++) {
@@ -324,6 +330,109 @@ int cn_treaty_in_area(const struct cn_world *w, const char *country,
 		snprintf(why, whylen,
 			 "in area: territory of %s, a member state", m->name);
 	return 1;
+}
+
+/* ---- delegation signatures ------------------------------------------------ */
+
+int cn_position_message(int64_t proposal, int revision, const char *member,
+			const char *position, const char *text, int declared,
+			char **out, size_t *len, struct cn_err *err)
+{
+	static const char prefix[] = "council/v1/position\n";
+	json_t *o = json_pack("{s:b, s:s, s:s, s:I, s:i, s:s?}", "declared",
+			      declared, "member", member, "position", position,
+			      "proposal", (json_int_t)proposal, "revision",
+			      revision, "text", text);
+	char *body = NULL, *msg;
+	size_t n;
+	int rc;
+
+	if (!o)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	if (!text)
+		json_object_set_new(o, "text", json_null());
+	rc = cn_canon_dump(o, &body, &n, err);
+	json_decref(o);
+	if (rc)
+		return rc;
+	if (!(msg = malloc(sizeof(prefix) - 1 + n + 1))) {
+		free(body);
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	memcpy(msg, prefix, sizeof(prefix) - 1);
+	memcpy(msg + sizeof(prefix) - 1, body, n + 1);
+	free(body);
+	*out = msg;
+	*len = sizeof(prefix) - 1 + n;
+	return 0;
+}
+
+int cn_position_verify(const struct cn_member *m, int64_t proposal,
+		       int revision, const char *position, const char *text,
+		       int declared, const char *sig_b64, struct cn_err *err)
+{
+	unsigned char sig[crypto_sign_BYTES];
+	size_t siglen = 0;
+	char *msg;
+	size_t len;
+	int rc;
+
+	if (!m->key_vkey)
+		return cn_err_set(err, CN_EREFUSED,
+				  "%s has no registered key to check its "
+				  "signature against", m->code);
+	/* libsodium 1.0.18's decoder takes bytes >= 0x80 as digits: check
+	 * the alphabet first (see checkpoint.c). */
+	for (const char *c = sig_b64; *c; c++)
+		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+		      (*c >= '0' && *c <= '9') || *c == '+' || *c == '/' ||
+		      *c == '='))
+			return cn_err_set(err, CN_EREFUSED,
+					  "the signature is not base64");
+	if (sodium_base642bin(sig, sizeof(sig), sig_b64, strlen(sig_b64), NULL,
+			      &siglen, NULL, sodium_base64_VARIANT_ORIGINAL) ||
+	    siglen != sizeof(sig))
+		return cn_err_set(err, CN_EREFUSED,
+				  "the signature is not 64 bytes of base64");
+	if ((rc = cn_position_message(proposal, revision, m->code, position, text,
+				      declared, &msg, &len, err)))
+		return rc;
+	rc = crypto_sign_verify_detached(sig, (const unsigned char *)msg, len,
+					 m->key_pk);
+	free(msg);
+	if (rc)
+		return cn_err_set(err, CN_EREFUSED,
+				  "the signature of %s does not verify with its "
+				  "registered key %s", m->code, m->key_name);
+	return 0;
+}
+
+static int apply_key(struct cn_world *w, const struct cn_event *ev,
+		     struct cn_err *err)
+{
+	const char *code = json_string_value(json_object_get(ev->payload, "member"));
+	const char *vkey = json_string_value(json_object_get(ev->payload, "vkey"));
+	struct cn_member *m = code ? (struct cn_member *)cn_world_member(w, code) : NULL;
+	char *name = NULL, *copy;
+	uint8_t pk[32];
+
+	if (!m || !vkey)
+		return cn_err_set(err, CN_ECORRUPT,
+				  "event %lld (key.registered): needs a member "
+				  "and a vkey", (long long)ev->seq);
+	if (cn_note_vkey_decode(vkey, &name, pk, err))
+		return cn_err_prefix(err, "event %lld (key.registered): ",
+				     (long long)ev->seq);
+	if (!(copy = strdup(vkey))) {
+		free(name);
+		return CN_ENOMEM;
+	}
+	free(m->key_vkey);
+	free(m->key_name);
+	m->key_vkey = copy;
+	m->key_name = name;
+	memcpy(m->key_pk, pk, 32);
+	return 0;
 }
 
 /* ---- the fold ---------------------------------------------------------- */
@@ -725,10 +834,30 @@ static int apply_proposal_event(struct cn_world *w, const struct cn_event *ev,
 
 	if (!p)
 		return corrupt(err, ev, "no such proposal");
+	if (p->concluded && strcmp(type, "comment.made"))
+		return corrupt(err, ev, "proposal already concluded");
+	if (json_object_get(pl, "signature")) {
+		/* A signed statement must still verify: the log cannot be
+		 * rewritten in a delegation's name. */
+		const struct cn_member *m = cn_world_member(w, str(pl, "member") ?
+							    str(pl, "member") : "");
+		struct cn_err why;
+		const char *ptext = str(pl, strcmp(type, "silence.broken") ? "text" : "reason");
+		const char *ppos = !strcmp(type, "silence.broken") ? "object"
+				   : !strcmp(type, "reservation.lifted") ? "lift"
+				   : !strcmp(type, "comment.made") ? "comment"
+				   : str(pl, "position");
+		if (!m || !ppos || !str(pl, "signature") ||
+		    cn_position_verify(m, p->id, p->revision, ppos, ptext,
+				       json_is_true(json_object_get(pl, "declared")),
+				       str(pl, "signature"), &why))
+			return cn_err_set(err, CN_ECORRUPT,
+					  "event %lld (%s): delegation signature "
+					  "does not verify (%s)", (long long)ev->seq,
+					  ev->type, m ? why.msg : "no such member");
+	}
 	if (!strcmp(type, "comment.made"))
 		return 0; /* on the record, changes no state */
-	if (p->concluded)
-		return corrupt(err, ev, "proposal already concluded");
 	if (!strcmp(type, "position.stated")) {
 		if (!(b = ballot_of(p, str(pl, "member"))) ||
 		    !str(pl, "position") || cn_pos_parse(str(pl, "position"), &pos))
@@ -827,6 +956,8 @@ int cn_world_apply(struct cn_world *w, const struct cn_event *ev,
 		rc = apply_office_closed(w, ev, err);
 	else if (!strcmp(t, "proposal.created"))
 		rc = apply_proposal_created(w, ev, err);
+	else if (!strcmp(t, "key.registered"))
+		rc = apply_key(w, ev, err);
 	else if (!strncmp(t, "position.", 9) || !strncmp(t, "silence.", 8) ||
 		 !strncmp(t, "reservation.", 12) || !strncmp(t, "comment.", 8) ||
 		 !strncmp(t, "deadline.", 9) || !strncmp(t, "text.", 5) ||
@@ -870,6 +1001,9 @@ int cn_event_entity(const struct cn_event *ev, const char **kind,
 	} else if (!strcmp(t, "office.closed")) {
 		*kind = "office";
 		k = str(pl, "office");
+	} else if (!strcmp(t, "key.registered")) {
+		*kind = "member";
+		k = str(pl, "member");
 	} else {
 		json_int_t id = json_integer_value(json_object_get(
 			pl, strcmp(t, "proposal.created") ? "proposal" : "id"));

@@ -45,6 +45,11 @@ struct cn_member {
 	const char *name;           /* borrowed from record */
 	int64_t accession, exit;    /* exit is CN_TIME_NONE while a member */
 	json_t *record;             /* the dataset record, with its source */
+	/* The delegation's registered Ed25519 key (key.registered events;
+	 * a later registration rotates it).  key_vkey is NULL without one. */
+	char *key_vkey;
+	char *key_name;
+	uint8_t key_pk[32];
 };
 
 struct cn_partner {
@@ -172,6 +177,22 @@ int cn_explain_not_member(const struct cn_world *w, const struct cn_body *b,
 int cn_treaty_in_area(const struct cn_world *w, const char *country,
 		      int has_coords, int64_t lat_e6, int64_t at, char *why,
 		      size_t whylen);
+
+/* The bytes a delegation signs for a position (domain-separated):
+ * "council/v1/position\n" followed by the canonical JSON of
+ * {declared, member, position, proposal, revision, text}.  *out is
+ * malloc'd.  The revision binds the signature to one text of the
+ * proposal, so it cannot be replayed on a recirculated one. */
+int cn_position_message(int64_t proposal, int revision, const char *member,
+			const char *position, const char *text, int declared,
+			char **out, size_t *len, struct cn_err *err) CN_NODISCARD;
+
+/* Check a base64 Ed25519 signature over cn_position_message() with the
+ * member's registered key: 0, or CN_EREFUSED saying why. */
+int cn_position_verify(const struct cn_member *m, int64_t proposal,
+		       int revision, const char *position, const char *text,
+		       int declared, const char *signature_b64,
+		       struct cn_err *err) CN_NODISCARD;
 
 /* Parse "35.68" / "-139.6917" into micro-degrees within [-limit, limit]. */
 int cn_coord_parse(const char *s, int limit, int64_t *out_e6,

@@ -90,3 +90,32 @@ c verify --log-key "$T/vkey" --checkpoint "$T/later.note"
 expect_err "but not with a checkpoint kept from later" 1 "rolled back"
 c verify --log-key "$T/vkey" --checkpoint "$T/cp1.note"
 expect_rc "and is consistent with an earlier one" 0
+
+# delegation keys: a signed objection, a refused forgery, a forged
+# signature in the store named by verify
+cp "$T/clean.db" "$COUNCIL_DB"
+rm -f "$COUNCIL_DB-wal" "$COUNCIL_DB-shm"
+c keygen --name FR-2024 --out "$T/fr.key"
+expect_rc "keygen" 0
+check "the secret key file is private" test "$(stat -c %a "$T/fr.key")" = 600
+c key register --member FR --vkey "$T/fr.key.pub" --at 2024-01-06
+expect_rc "the secretariat registers FR's key" 0
+c key register --member JP --vkey "$T/fr.key.pub" --at 2024-01-06
+expect_err "a partner has no delegation key to register" 1 "unknown member code 'JP'"
+c propose --body NAC --title "Signed" --procedure silence --deadline 2024-02-01 --at 2024-01-07
+id=$out
+c keygen --name someone-else --out "$T/evil.key"
+c respond "$id" --member FR --object --reason "letter" --sign "$T/evil.key" --at 2024-01-08
+expect_err "a position signed with another key is refused" 1 "does not verify with its registered key FR-2024"
+c respond "$id" --member FR --object --reason "letter of objection" --sign "$T/fr.key" --at 2024-01-08 --receipt "$T/signed.json"
+expect_rc "FR breaks silence with a signed letter" 0
+check "the signature is in the event" grep -q 'signature' "$T/signed.json"
+c verify --log-key "$T/vkey"
+expect_rc "signed positions verify" 0
+# the operator rewrites the letter and fixes up the hash: the signature betrays it
+seq=$(sqlite3 "$COUNCIL_DB" "SELECT max(seq) FROM events WHERE type = 'silence.broken'")
+forged=$(sqlite3 "$COUNCIL_DB" "SELECT replace(bytes, 'letter of objection', 'letter of support') FROM events WHERE seq = $seq")
+hash=$(printf '%s' "$forged" | sha256sum | cut -c1-64)
+sqlite3 "$COUNCIL_DB" "DROP TRIGGER events_no_update; UPDATE events SET bytes = '$forged', hash = X'$hash' WHERE seq = $seq"
+c verify --log-key "$T/vkey"
+expect_err "a forged delegation signature is named" 1 "event $seq (silence.broken): delegation signature does not verify"
