@@ -601,9 +601,14 @@ static void h_proposal(struct ctx *x)
 /* A write on its way through the writer.  It owns everything the
  * command's arguments point into, since the handler returns before the
  * command runs. */
+struct key_args {
+	const char *member, *vkey;
+};
+
 struct pending {
 	struct writer_job job;
 	union {
+		struct key_args key;
 		struct cn_propose_args propose;
 		struct cn_respond_args respond;
 		struct cn_app_secretariat_args sec;
@@ -729,7 +734,8 @@ static void h_propose(struct ctx *x)
 static void h_position(struct ctx *x)
 {
 	static const char *const fields[] = {"member", "position", "text",
-					     "reason", "declared", NULL};
+					     "reason", "declared", "signature",
+					     NULL};
 	struct cn_respond_args r = {0};
 	const char *pos, *member, *reason;
 	char actor[32];
@@ -753,6 +759,7 @@ static void h_position(struct ctx *x)
 	    field_str(x, o, "position", 1, &pos) ||
 	    field_str(x, o, "text", 0, &r.text) ||
 	    field_str(x, o, "reason", 0, &reason) ||
+	    field_str(x, o, "signature", 0, &r.signature) ||
 	    field_bool(x, o, "declared", &r.declared)) {
 		json_decref(o);
 		return;
@@ -912,6 +919,84 @@ static void h_log(struct ctx *x)
 	reply_json(x, 200, out);
 }
 
+/* POST /api/v1/keys {"vkey"}: a delegation registers (or rotates) the key
+ * it signs its positions with. */
+
+static int register_key_fn(const struct cn_world *w, int64_t now,
+			   const void *a, struct cn_outbox *box,
+			   struct cn_err *err)
+{
+	const struct key_args *k = a;
+	return cn_cmd_register_key(w, now, k->member, k->vkey, box, err);
+}
+
+static void key_done(struct writer_job *job, void *ctx)
+{
+	struct pending *p = ctx;
+	struct http_response res = {0};
+	struct ctx x = {.res = &res};
+	struct http_deferred *d = p->d;
+	(void)job;
+	if (p->job.rc)
+		reply_err(&x, &p->job.err);
+	else
+		reply_json(&x, 201, json_pack("{s:s, s:s}", "member", p->member,
+					      "vkey", json_string_value(json_object_get(p->body, "vkey"))));
+	free(p->job.result);
+	json_decref(p->body);
+	free(p);
+	http_complete(d, &res);
+}
+
+static void h_keys(struct ctx *x)
+{
+	static const char *const fields[] = {"vkey", NULL};
+	const char *vkey;
+	struct pending *p;
+	json_t *o;
+
+	if (x->who.role == CN_ROLE_PUBLIC) {
+		reply_error(x, 401, "unauthorized", "registering a key needs a "
+			    "delegation's token");
+		return;
+	}
+	if (x->who.role != CN_ROLE_MEMBER) {
+		reply_error(x, 403, "forbidden", "only a member delegation registers "
+			    "its signing key");
+		return;
+	}
+	if (!(o = body_object(x)))
+		return;
+	if (known_fields(x, o, fields) || field_str(x, o, "vkey", 1, &vkey)) {
+		json_decref(o);
+		return;
+	}
+	if (!(p = pending_new(x, o)))
+		return;
+	snprintf(p->member, sizeof(p->member), "%s", x->who.code);
+	struct key_args *ka = &p->a.key;
+	ka->member = p->member;
+	ka->vkey = vkey;
+	p->job.fn = register_key_fn;
+	p->job.args = ka;
+	snprintf(p->actor, sizeof(p->actor), "delegation:%s", x->who.code);
+	p->job.actor = p->actor;
+	p->job.proposal = -1;
+	if ((p->d = x->req->defer(x->req)) != NULL) {
+		writer_submit_async(x->api->writer, &p->job, key_done, p);
+		return;
+	}
+	writer_submit(x->api->writer, &p->job);
+	if (p->job.rc)
+		reply_err(x, &p->job.err);
+	else
+		reply_json(x, 201, json_pack("{s:s, s:s}", "member", p->member,
+					     "vkey", vkey));
+	free(p->job.result);
+	json_decref(p->body);
+	free(p);
+}
+
 /* ---- the verifiable record ------------------------------------------------ */
 
 static json_t *proof_array(const struct cn_merkle_proof *p)
@@ -1040,6 +1125,7 @@ const struct cn_route cn_routes[] = {
 	{"POST", "/api/v1/proposals/{id}/conclude", h_conclude},
 	{"POST", "/api/v1/proposals/{id}/withdraw", h_withdraw},
 	{"GET", "/api/v1/log", h_log},
+	{"POST", "/api/v1/keys", h_keys},
 	{"GET", "/api/v1/log/key", h_log_key},
 	{"GET", "/api/v1/log/checkpoint", h_log_checkpoint},
 	{"GET", "/api/v1/log/proof/inclusion", h_proof_inclusion},

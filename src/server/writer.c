@@ -145,6 +145,7 @@ static void run_batch(struct writer *w, struct qnode *batch)
 				const struct cn_world *wo = cn_app_world(w->app);
 				int64_t id = j->proposal ? j->proposal
 							 : (int64_t)wo->nproposals;
+				/* proposal < 0: the job is not about a proposal. */
 				const struct cn_proposal *p = cn_world_proposal(wo, id);
 				struct cn_err e2;
 				if (cn_store_last_doc(cn_app_store(w->app), id,

@@ -74,11 +74,20 @@ export async function api(base, token, method, path, body) {
   const headers = {};
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const r = await fetch(base + path, {
+  const init = {
     method,
     headers,
     body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
-  });
+  };
+  let r;
+  try {
+    r = await fetch(base + path, init);
+  } catch (e) {
+    // A pooled keep-alive connection the server has just closed for
+    // idleness: retry an idempotent GET once on a fresh one, as browsers do.
+    if (method !== 'GET') throw e;
+    r = await fetch(base + path, init);
+  }
   const text = await r.text();
   let parsed = text;
   try { parsed = JSON.parse(text); } catch { /* not JSON */ }
