@@ -156,6 +156,15 @@ int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
 		return cn_err_set(err, CN_ECORRUPT, "malformed event: %s", je.text);
 	}
 	rc = cn_time_parse(time, "event time", &ev->time, err);
+	/* One event, one spelling: the time must be written as cn_time_format
+	 * writes it, or two byte strings would decode to the same event. */
+	if (rc == 0) {
+		char canon[CN_TIME_BUF];
+		if (strcmp(time, cn_time_format(ev->time, canon)))
+			rc = cn_err_set(err, CN_ECORRUPT,
+					"event time '%s' is not in canonical form (%s)",
+					time, canon);
+	}
 	if (rc == 0 && cn_unhex(prev, ev->prev, CN_HASH_LEN))
 		rc = cn_err_set(err, CN_ECORRUPT, "malformed prev hash");
 	if (rc == 0 && (rc = cn_canon_dump(o, &again, &againlen, err)) == 0 &&

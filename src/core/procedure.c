@@ -88,6 +88,13 @@ static int effect_check(const struct cn_world *w, int64_t at, size_t idx,
 					  "effect %zu (open-office): country "
 					  "'%s' is not an ISO 3166 alpha-2 code",
 					  idx + 1, c);
+		if (json_object_get(e, "opened") &&
+		    (!jstr(e, "opened") ||
+		     cn_date_parse_partial(jstr(e, "opened"), "opened", &v, NULL, err)))
+			return jstr(e, "opened")
+				? cn_err_prefix(err, "effect %zu (open-office): ", idx + 1)
+				: cn_err_set(err, CN_EINVAL, "effect %zu (open-office): "
+					     "opened must be a date", idx + 1);
 		if ((jstr(e, "lat") != NULL) != (jstr(e, "lon") != NULL))
 			return cn_err_set(err, CN_EINVAL,
 					  "effect %zu (open-office): give both "
@@ -273,9 +280,23 @@ int cn_cmd_propose(const struct cn_world *w, int64_t now,
 	if (a->effects && !json_is_array(a->effects))
 		return cn_err_set(err, CN_EINVAL, "effects must be a list");
 	if (a->effects)
-		json_array_foreach(a->effects, i, e)
+		json_array_foreach(a->effects, i, e) {
 			if ((rc = effect_check(w, now, i, e, err)))
 				return rc;
+			/* Two effects on one office or one state could never
+			 * both apply. */
+			for (size_t k = 0; k < i; k++) {
+				const json_t *f = json_array_get(a->effects, k);
+				const char *key = jstr(e, "id") ? "id" : "code";
+				if (jstr(e, key) && jstr(f, key) &&
+				    !strcmp(jstr(e, key), jstr(f, key)) &&
+				    !strcmp(jstr(e, "type"), jstr(f, "type")))
+					return cn_err_set(err, CN_EREFUSED,
+							  "effects %zu and %zu both "
+							  "%s '%s'", k + 1, i + 1,
+							  jstr(e, "type"), jstr(e, key));
+			}
+		}
 	if ((rc = cn_body_members(w, b, now, &ms, &nms)))
 		return cn_err_set(err, rc, "out of memory");
 	if (nms == 0) {
@@ -358,6 +379,28 @@ static int conclude(const struct cn_world *w, const struct cn_proposal *p,
 	int rc;
 
 	assert(r->verdict != CN_VERDICT_PENDING);
+	if (r->verdict == CN_VERDICT_ADOPTED) {
+		/* The registry may have moved since the proposal was made (another
+		 * decision opened the same office...).  An effect that can no
+		 * longer apply makes the decision lapse: recorded, explained,
+		 * and the registry left as it is -- never a half-applied one,
+		 * and never a clock that stops on it. */
+		const json_t *e;
+		size_t i;
+		json_array_foreach(p->effects, i, e) {
+			struct cn_err why;
+			if (effect_check(w, at, i, e, &why) == 0)
+				continue;
+			char text[CN_ERR_MSG_MAX + 64];
+			snprintf(text, sizeof(text), "lapsed: adopted under the rule, "
+				 "but %s", why.msg);
+			return emit(box, at, "procedure.concluded",
+				    json_pack("{s:I, s:s, s:s, s:[], s:[]}", "proposal",
+					      (json_int_t)p->id, "outcome", "lapsed",
+					      "explanation", text, "blocking",
+					      "holding"), err);
+		}
+	}
 	pl = json_pack("{s:I, s:s, s:s, s:o, s:o}", "proposal",
 		       (json_int_t)p->id, "outcome", cn_verdict_name(r->verdict),
 		       "explanation", r->explanation, "blocking",
@@ -456,7 +499,15 @@ int cn_cmd_respond(const struct cn_world *w, int64_t now,
 	if (!(b = find_ballot(p, a->member))) {
 		const struct cn_body *body = cn_world_body(w, p->body);
 		if (cn_body_has(w, body, a->member, p->opened))
-			return cn_err_set(err, CN_EREFUSED, "internal: electorate");
+			/* A member admitted after the procedure opened, with an
+			 * accession dated before it: the electorate was frozen
+			 * without it. */
+			return cn_err_set(err, CN_EREFUSED,
+					  "%s is not in the electorate of proposal "
+					  "%lld, frozen when it opened on %s (%s was "
+					  "admitted afterwards)", a->member,
+					  (long long)p->id,
+					  cn_date_format(p->opened, d), a->member);
 		rc = cn_explain_not_member(w, body, a->member, p->opened, err);
 		cn_err_prefix(err, "proposal %lld (electorate frozen on %s): ",
 			      (long long)p->id, cn_date_format(p->opened, d));

@@ -510,7 +510,8 @@ static int apply_partner(struct cn_world *w, const struct cn_event *ev,
 		return corrupt(err, ev, "partner already added");
 	if (record_date(rec, "since", INT64_MIN, &p.since, err) ||
 	    record_date(rec, "until", CN_TIME_NONE, &p.until, err))
-		return corrupt(err, ev, err ? err->msg : "bad date");
+		return cn_err_prefix(err, "event %lld (%s): ", (long long)ev->seq,
+				     ev->type);
 	p.record = json_incref(rec);
 	p.name = str(rec, "name");
 	p.framework = str(rec, "framework");
@@ -968,6 +969,13 @@ int cn_world_apply(struct cn_world *w, const struct cn_event *ev,
 	if (rc == CN_ENOMEM)
 		cn_err_set(err, CN_ENOMEM, "out of memory applying event %lld",
 			   (long long)ev->seq);
+	/* A payload that does not fit its type is a corrupt log, whatever the
+	 * parser that noticed it calls it. */
+	if (rc && rc != CN_ENOMEM) {
+		rc = CN_ECORRUPT;
+		if (err)
+			err->code = CN_ECORRUPT;
+	}
 	if (rc == 0) {
 		w->last_seq = ev->seq;
 		memcpy(w->last_hash, ev->hash, CN_HASH_LEN);

@@ -1822,9 +1822,11 @@ static void test_checkpoint_multiple_keys(void **state)
 	/* lines by unknown keys are ignored, whatever they contain: other
 	 * name, same name with another id, same id with another name, and
 	 * a non-Ed25519 length */
-	m = malloc(strlen(both) + 512);
-	assert_non_null(m);
-	sprintf(m, "%s"
+	size_t mcap = strlen(both) + 512;
+	m = malloc(mcap);
+	if (!m)
+		fail_msg("out of memory");
+	snprintf(m, mcap, "%s"
 		"\xE2\x80\x94 other.example/x AAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
 		"\xE2\x80\x94 " NAME_A " AAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
 		"\xE2\x80\x94 someone.else yHclDAV1uFi2\n"

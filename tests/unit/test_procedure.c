@@ -1,0 +1,1260 @@
+/*
+ * test_procedure.c - meeting, silence and ratification as commands over a
+ * world (src/core/procedure.c), with every outbox sealed and folded back
+ * into the world in order, as the app does.
+ *
+ * The world (fixture.h fx_small_world): members BE DE FR TR US, partner JP,
+ * bodies COUNCIL (consensus, meeting), UNAN (unanimity, meeting), SIL
+ * (consensus, silence), NPG (consensus, all except FR), office "hq".
+ * Expected outcomes and explanations follow docs/ARCHITECTURE.md
+ * (Procedures) and docs/RULES.md (consensus, unanimity).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+
+#define TYPES 512
+#define HOUR 3600
+#define DAY 86400
+
+/* 2023-07-07T09:00:00Z, the morning before the Vilnius summit. */
+static int64_t T0;
+
+static int setup(void **state)
+{
+	struct cn_world *w = calloc(1, sizeof(*w));
+	struct cn_err err = {0};
+	T0 = fx_t("2023-07-07T09:00:00Z");
+	if (!w || fx_small_world(w, &err)) {
+		print_error("fixture: %s\n", err.msg);
+		if (w)
+			cn_world_release(w);
+		free(w);
+		return -1;
+	}
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	cn_world_release(*state);
+	free(*state);
+	return 0;
+}
+
+/* After a command: on success fold its outbox into the world; on refusal
+ * check the outbox is empty.  types gets the outbox's event types. */
+static int finish(struct cn_world *w, int rc, struct cn_outbox *box,
+		  char *types, struct cn_err *err)
+{
+	char buf[TYPES];
+	fx_box_types(box, types ? types : buf, TYPES);
+	if (rc == 0) {
+		rc = fx_apply_box(w, "test", box, err);
+	} else if (box->n) {
+		print_error("a refused command (%d) left events: %s\n", rc,
+			    types ? types : buf);
+		rc = 999;
+	}
+	cn_outbox_release(box);
+	return rc;
+}
+
+static int propose(struct cn_world *w, int64_t now,
+		   const struct cn_propose_args *a, int64_t *id, char *types,
+		   struct cn_err *err)
+{
+	struct cn_outbox box = {0};
+	int64_t nid = -1;
+	int rc = cn_cmd_propose(w, now, a, &box, &nid, err);
+	if (rc == 0 && id)
+		*id = nid;
+	return finish(w, rc, &box, types, err);
+}
+
+/* The simplest proposal on `body` (its default procedure). */
+static int64_t open_on(struct cn_world *w, int64_t now, const char *body,
+		       const char *procedure, const char *deadline)
+{
+	struct cn_err err = {0};
+	struct cn_propose_args a = {.body = body, .title = "Test proposal",
+				    .text = "Draft text.", .procedure = procedure,
+				    .deadline = deadline};
+	int64_t id = -1;
+	if (propose(w, now, &a, &id, NULL, &err))
+		fail_msg("proposing on %s: %s", body, err.msg);
+	return id;
+}
+
+static int respond_full(struct cn_world *w, int64_t now,
+			const struct cn_respond_args *a, char *types,
+			struct cn_err *err)
+{
+	struct cn_outbox box = {0};
+	int rc = cn_cmd_respond(w, now, a, &box, err);
+	return finish(w, rc, &box, types, err);
+}
+
+static int respond(struct cn_world *w, int64_t now, int64_t id,
+		   const char *member, enum cn_pos pos, const char *text,
+		   char *types, struct cn_err *err)
+{
+	struct cn_respond_args a = {.proposal = id, .member = member,
+				    .act = CN_ACT_POSITION, .pos = pos,
+				    .text = text};
+	return respond_full(w, now, &a, types, err);
+}
+
+static int act(struct cn_world *w, int64_t now, int64_t id, const char *member,
+	       enum cn_act what, const char *text, char *types,
+	       struct cn_err *err)
+{
+	struct cn_respond_args a = {.proposal = id, .member = member,
+				    .act = what, .text = text};
+	return respond_full(w, now, &a, types, err);
+}
+
+static int conclude(struct cn_world *w, int64_t now, int64_t id, char *types,
+		    struct cn_err *err)
+{
+	struct cn_outbox box = {0};
+	int rc = cn_cmd_conclude(w, now, id, &box, err);
+	return finish(w, rc, &box, types, err);
+}
+
+static int tick(struct cn_world *w, int64_t now, char *types,
+		struct cn_err *err)
+{
+	struct cn_outbox box = {0};
+	int rc = cn_cmd_tick(w, now, &box, err);
+	return finish(w, rc, &box, types, err);
+}
+
+static int extend(struct cn_world *w, int64_t now, int64_t id,
+		  const char *deadline, char *types, struct cn_err *err)
+{
+	struct cn_outbox box = {0};
+	int rc = cn_cmd_extend(w, now, id, deadline, &box, err);
+	return finish(w, rc, &box, types, err);
+}
+
+static int recirculate(struct cn_world *w, int64_t now, int64_t id,
+		       const char *text, const char *deadline, char *types,
+		       struct cn_err *err)
+{
+	struct cn_outbox box = {0};
+	int rc = cn_cmd_recirculate(w, now, id, text, deadline, &box, err);
+	return finish(w, rc, &box, types, err);
+}
+
+static int withdraw(struct cn_world *w, int64_t now, int64_t id,
+		    const char *reason, char *types, struct cn_err *err)
+{
+	struct cn_outbox box = {0};
+	int rc = cn_cmd_withdraw(w, now, id, reason, &box, err);
+	return finish(w, rc, &box, types, err);
+}
+
+/* Codes of a JSON array of strings, space-separated. */
+static const char *codes(const json_t *a, char *buf, size_t n)
+{
+	size_t k = 0;
+	const json_t *x;
+	size_t i;
+	buf[0] = '\0';
+	json_array_foreach(a, i, x)
+		k += (size_t)snprintf(buf + k, n - k, "%s%s", i ? " " : "",
+				      json_string_value(x));
+	return buf;
+}
+
+static void assert_outstanding(const struct cn_world *w, int64_t id,
+			       const char *want)
+{
+	char buf[128];
+	json_t *j = cn_proposal_json(w, cn_world_proposal(w, id));
+	assert_non_null(j);
+	codes(json_object_get(j, "outstanding"), buf, sizeof(buf));
+	json_decref(j);
+	if (strcmp(buf, want))
+		fail_msg("proposal %lld outstanding '%s', want '%s'", (long long)id,
+			 buf, want);
+}
+
+static const struct cn_ballot *ballot(const struct cn_world *w, int64_t id,
+				      const char *code)
+{
+	const struct cn_proposal *p = cn_world_proposal(w, id);
+	for (size_t i = 0; p && i < p->nballots; i++)
+		if (!strcmp(p->ballots[i].code, code))
+			return &p->ballots[i];
+	return NULL;
+}
+
+#define OK(call)                                                               \
+	do {                                                                   \
+		int rc_ = (call);                                              \
+		if (rc_)                                                       \
+			fail_msg("%s: %d %s", #call, rc_, err.msg);            \
+	} while (0)
+
+#define REFUSED(code, call)                                                    \
+	do {                                                                   \
+		int rc_ = (call);                                              \
+		if (rc_ != (code))                                             \
+			fail_msg("%s: got %d (%s), want %d", #call, rc_,       \
+				 err.msg, (code));                             \
+	} while (0)
+
+/* ---- propose ---------------------------------------------------------------- */
+
+static void test_propose_payload(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	struct cn_outbox box = {0};
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "Vilnius communique",
+				    .text = "Draft.", .level = "heads-of-state-and-government",
+				    .place = "Vilnius", .shared = 1};
+	int64_t id = 0;
+	char buf[128];
+
+	OK(cn_cmd_propose(w, T0, &a, &box, &id, &err));
+	assert_int_equal(id, 1);
+	assert_int_equal(box.n, 1);
+	assert_string_equal(box.items[0].type, "proposal.created");
+	assert_int_equal(box.items[0].time, T0);
+	json_t *pl = box.items[0].payload;
+	assert_int_equal(json_integer_value(json_object_get(pl, "id")), 1);
+	assert_string_equal(json_string_value(json_object_get(pl, "body")), "COUNCIL");
+	assert_string_equal(json_string_value(json_object_get(pl, "procedure")), "meeting");
+	assert_string_equal(json_string_value(json_object_get(pl, "rule")), "consensus");
+	assert_string_equal(json_string_value(json_object_get(pl, "proposer")), "secretariat");
+	assert_string_equal(codes(json_object_get(pl, "electorate"), buf, sizeof(buf)),
+			    "BE DE FR TR US");
+	assert_true(json_is_true(json_object_get(pl, "shared")));
+	assert_null(json_object_get(pl, "deadline"));
+	OK(fx_apply_box(w, "secretariat", &box, &err));
+	cn_outbox_release(&box);
+
+	const struct cn_proposal *p = cn_world_proposal(w, 1);
+	assert_non_null(p);
+	assert_int_equal(p->nballots, 5);
+	assert_int_equal(p->opened, T0);
+	assert_int_equal(p->deadline, CN_TIME_NONE);
+	assert_string_equal(p->level, "heads-of-state-and-government");
+	assert_string_equal(p->place, "Vilnius");
+	assert_int_equal(p->revision, 1);
+	assert_false(p->concluded);
+	/* The NPG's electorate leaves France out. */
+	int64_t n = open_on(w, T0, "NPG", NULL, NULL);
+	assert_int_equal(n, 2);
+	assert_int_equal(cn_world_proposal(w, 2)->nballots, 4);
+	assert_null(ballot(w, 2, "FR"));
+}
+
+static void test_propose_refusals(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "t"};
+
+	a.body = "NOPE";
+	REFUSED(CN_ENOTFOUND, propose(w, T0, &a, NULL, NULL, &err));
+	a.body = NULL;
+	REFUSED(CN_EINVAL, propose(w, T0, &a, NULL, NULL, &err));
+	a.body = "COUNCIL";
+	a.title = "";
+	REFUSED(CN_EINVAL, propose(w, T0, &a, NULL, NULL, &err));
+	a.title = "t";
+	/* The NPG did not exist in 1960. */
+	a.body = "NPG";
+	REFUSED(CN_EREFUSED, propose(w, fx_t("1960-01-01"), &a, NULL, NULL, &err));
+	a.body = "COUNCIL";
+	a.procedure = "vote-by-mail";
+	REFUSED(CN_EINVAL, propose(w, T0, &a, NULL, NULL, &err));
+	a.procedure = NULL;
+	a.level = "ambassadors";
+	REFUSED(CN_EINVAL, propose(w, T0, &a, NULL, NULL, &err));
+	a.level = "foreign-ministers";
+	a.procedure = "silence";
+	a.deadline = "2023-07-10T09:00:00Z";
+	REFUSED(CN_EINVAL, propose(w, T0, &a, NULL, NULL, &err));
+	a.level = NULL;
+	a.procedure = "meeting";
+	REFUSED(CN_EINVAL, propose(w, T0, &a, NULL, NULL, &err));
+	a.procedure = "ratification";
+	REFUSED(CN_EINVAL, propose(w, T0, &a, NULL, NULL, &err));
+	assert_int_equal(w->nproposals, 0);
+	/* Every meeting level is accepted. */
+	assert_true(cn_level_valid("permanent-representatives"));
+	assert_true(cn_level_valid("foreign-ministers"));
+	assert_true(cn_level_valid("defence-ministers"));
+	assert_true(cn_level_valid("heads-of-state-and-government"));
+	assert_false(cn_level_valid("summit"));
+}
+
+/* ---- meeting ---------------------------------------------------------------- */
+
+static void test_meeting_adopted(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES];
+	int64_t id = open_on(w, T0, "COUNCIL", NULL, NULL);
+
+	OK(respond(w, T0 + HOUR, id, "BE", CN_POS_CONCUR, NULL, types, &err));
+	assert_string_equal(types, "position.stated");
+	OK(respond(w, T0 + HOUR, id, "US", CN_POS_FOOTNOTE,
+		   "The United States notes...", NULL, &err));
+	OK(respond(w, T0 + HOUR, id, "DE", CN_POS_ABSTAIN, NULL, NULL, &err));
+	/* Consensus: silence is consent, abstention and footnotes do not
+	 * block. */
+	OK(conclude(w, T0 + 2 * HOUR, id, types, &err));
+	assert_string_equal(types, "procedure.concluded");
+	const struct cn_proposal *p = cn_world_proposal(w, id);
+	assert_true(p->concluded);
+	assert_int_equal(p->concluded_at, T0 + 2 * HOUR);
+	assert_string_equal(p->outcome, "adopted");
+	assert_string_equal(p->explanation, "adopted: no objection among 5 members");
+	assert_int_equal(json_array_size(p->blocking), 0);
+	assert_string_equal(ballot(w, id, "US")->text, "The United States notes...");
+	assert_int_equal(ballot(w, id, "US")->pos, CN_POS_FOOTNOTE);
+}
+
+static void test_meeting_blocked(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES], buf[64];
+	int64_t id = open_on(w, T0, "COUNCIL", NULL, NULL);
+
+	OK(respond(w, T0 + HOUR, id, "FR", CN_POS_OBJECT,
+		   "geography is stubborn", types, &err));
+	/* In a meeting an objection is a position; the chair concludes. */
+	assert_string_equal(types, "position.stated");
+	assert_false(cn_world_proposal(w, id)->concluded);
+	OK(conclude(w, T0 + 2 * HOUR, id, types, &err));
+	const struct cn_proposal *p = cn_world_proposal(w, id);
+	assert_string_equal(p->outcome, "blocked");
+	assert_string_equal(p->explanation, "blocked: FR objects");
+	assert_string_equal(codes(p->blocking, buf, sizeof(buf)), "FR");
+}
+
+static void test_reservation_holds_then_lift(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES];
+	int64_t id = open_on(w, T0, "COUNCIL", NULL, NULL);
+
+	OK(respond(w, T0 + HOUR, id, "TR", CN_POS_RESERVE, "awaiting instructions",
+		   NULL, &err));
+	assert_outstanding(w, id, "TR");
+	REFUSED(CN_EREFUSED, conclude(w, T0 + 2 * HOUR, id, NULL, &err));
+	assert_non_null(strstr(err.msg, "pending: reservation by TR"));
+	assert_false(cn_world_proposal(w, id)->concluded);
+	/* Only the one who holds a reservation can lift it. */
+	REFUSED(CN_EREFUSED, act(w, T0 + 2 * HOUR, id, "FR", CN_ACT_LIFT, NULL,
+				 NULL, &err));
+	OK(act(w, T0 + 3 * HOUR, id, "TR", CN_ACT_LIFT, NULL, types, &err));
+	assert_string_equal(types, "reservation.lifted");
+	assert_int_equal(ballot(w, id, "TR")->pos, CN_POS_NONE);
+	assert_outstanding(w, id, "");
+	OK(conclude(w, T0 + 4 * HOUR, id, NULL, &err));
+	assert_string_equal(cn_world_proposal(w, id)->outcome, "adopted");
+}
+
+static void test_positions_change_before_conclusion(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	struct cn_outbox box = {0};
+	int64_t id = open_on(w, T0, "COUNCIL", NULL, NULL);
+	const int64_t seq0 = w->last_seq;
+	struct cn_respond_args a = {.proposal = id, .member = "FR",
+				    .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+
+	OK(cn_cmd_respond(w, T0 + HOUR, &a, &box, &err));
+	assert_int_equal(box.n, 1);
+	assert_string_equal(json_string_value(json_object_get(box.items[0].payload,
+							       "previous")), "silent");
+	OK(finish(w, 0, &box, NULL, &err));
+	a.pos = CN_POS_OBJECT;
+	a.text = "not in favour as a matter of principle";
+	OK(cn_cmd_respond(w, T0 + 2 * HOUR, &a, &box, &err));
+	assert_string_equal(json_string_value(json_object_get(box.items[0].payload,
+							       "previous")), "concur");
+	assert_string_equal(json_string_value(json_object_get(box.items[0].payload,
+							       "position")), "object");
+	OK(finish(w, 0, &box, NULL, &err));
+	/* Each change is its own event. */
+	assert_int_equal(w->last_seq, seq0 + 2);
+	assert_int_equal(ballot(w, id, "FR")->pos, CN_POS_OBJECT);
+	assert_int_equal(ballot(w, id, "FR")->at, T0 + 2 * HOUR);
+	/* Stating the same position again is refused. */
+	a.text = NULL;
+	REFUSED(CN_EREFUSED, respond_full(w, T0 + 3 * HOUR, &a, NULL, &err));
+	/* And back. */
+	a.pos = CN_POS_CONCUR;
+	OK(respond_full(w, T0 + 3 * HOUR, &a, NULL, &err));
+	assert_int_equal(w->last_seq, seq0 + 3);
+	OK(conclude(w, T0 + 4 * HOUR, id, NULL, &err));
+	assert_string_equal(cn_world_proposal(w, id)->outcome, "adopted");
+}
+
+static void test_position_rules(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	int64_t id = open_on(w, T0, "COUNCIL", NULL, NULL);
+	struct cn_respond_args a = {.proposal = id, .member = "DE",
+				    .act = CN_ACT_POSITION};
+
+	/* A footnote needs its statement; a declaration goes only with an
+	 * abstention; a position needs a position. */
+	a.pos = CN_POS_FOOTNOTE;
+	REFUSED(CN_EINVAL, respond_full(w, T0 + 1, &a, NULL, &err));
+	a.pos = CN_POS_CONCUR;
+	a.declared = 1;
+	REFUSED(CN_EINVAL, respond_full(w, T0 + 1, &a, NULL, &err));
+	a.pos = CN_POS_NONE;
+	a.declared = 0;
+	REFUSED(CN_EINVAL, respond_full(w, T0 + 1, &a, NULL, &err));
+	a.pos = CN_POS_ABSTAIN;
+	a.declared = 1;
+	OK(respond_full(w, T0 + 1, &a, NULL, &err));
+	assert_true(ballot(w, id, "DE")->declared);
+	/* A member is needed; the time may not precede the opening. */
+	a.member = "";
+	REFUSED(CN_EINVAL, respond_full(w, T0 + 2, &a, NULL, &err));
+	a.member = "BE";
+	a.declared = 0;
+	REFUSED(CN_EINVAL, respond_full(w, T0 - 1, &a, NULL, &err));
+	a.proposal = 99;
+	REFUSED(CN_ENOTFOUND, respond_full(w, T0 + 2, &a, NULL, &err));
+	/* A comment needs text and changes no position. */
+	REFUSED(CN_EINVAL, act(w, T0 + 3, id, "BE", CN_ACT_COMMENT, NULL, NULL, &err));
+	OK(act(w, T0 + 3, id, "BE", CN_ACT_COMMENT, "On the record.", NULL, &err));
+	assert_int_equal(ballot(w, id, "BE")->pos, CN_POS_NONE);
+}
+
+static void test_after_conclusion(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	int64_t id = open_on(w, T0, "COUNCIL", NULL, NULL);
+
+	OK(conclude(w, T0 + HOUR, id, NULL, &err));
+	REFUSED(CN_ECONCLUDED, respond(w, T0 + 2 * HOUR, id, "FR", CN_POS_OBJECT,
+				       "too late", NULL, &err));
+	assert_non_null(strstr(err.msg, "proposal 1"));
+	REFUSED(CN_ECONCLUDED, respond(w, T0 + 2 * HOUR, id, "BE", CN_POS_CONCUR,
+				       NULL, NULL, &err));
+	REFUSED(CN_ECONCLUDED, conclude(w, T0 + 2 * HOUR, id, NULL, &err));
+	REFUSED(CN_ECONCLUDED, withdraw(w, T0 + 2 * HOUR, id, "x", NULL, &err));
+	assert_string_equal(cn_world_proposal(w, id)->outcome, "adopted");
+}
+
+static void test_outside_electorate(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	int64_t id = open_on(w, T0, "COUNCIL", NULL, NULL);
+	int64_t npg = open_on(w, T0, "NPG", NULL, NULL);
+
+	REFUSED(CN_EREFUSED, respond(w, T0 + 1, id, "JP", CN_POS_CONCUR, NULL,
+				     NULL, &err));
+	assert_string_equal(err.msg,
+			    "proposal 1 (electorate frozen on 2023-07-07): JP "
+			    "(Japan) is a partner (partners across the globe), "
+			    "not a member: partners never take decisions in the "
+			    "Council");
+	REFUSED(CN_ENOTFOUND, respond(w, T0 + 1, id, "XX", CN_POS_CONCUR, NULL,
+				      NULL, &err));
+	assert_non_null(strstr(err.msg, "unknown member code 'XX'"));
+	REFUSED(CN_EREFUSED, respond(w, T0 + 1, npg, "FR", CN_POS_OBJECT, "non",
+				     NULL, &err));
+	assert_string_equal(err.msg,
+			    "proposal 2 (electorate frozen on 2023-07-07): FR "
+			    "(France) is not a member of the Nuclear Group on "
+			    "2023-07-07");
+}
+
+static void test_electorate_frozen(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	int64_t id = open_on(w, T0, "COUNCIL", NULL, NULL);
+
+	/* Sweden joins after the proposal opened. */
+	OK(fx_member(w, fx_t("2024-03-07"), "SE", "Sweden", "2024-03-07", NULL,
+		     &err));
+	REFUSED(CN_EREFUSED, respond(w, fx_t("2024-03-08"), id, "SE",
+				     CN_POS_CONCUR, NULL, NULL, &err));
+	assert_non_null(strstr(err.msg, "SE (Sweden) was not yet a member on "
+					"2023-07-07 (accession 2024-03-07)"));
+	assert_int_equal(cn_world_proposal(w, id)->nballots, 5);
+	/* A proposal opened after that has Sweden in its electorate. */
+	int64_t id2 = open_on(w, fx_t("2024-03-08"), "COUNCIL", NULL, NULL);
+	assert_int_equal(cn_world_proposal(w, id2)->nballots, 6);
+	OK(respond(w, fx_t("2024-03-09"), id2, "SE", CN_POS_CONCUR, NULL, NULL, &err));
+}
+
+/* A member admitted after the proposal opened, with an accession date
+ * before the opening (history recorded late): it is not in the frozen
+ * electorate either, and the refusal says so. */
+static void test_electorate_frozen_backdated_member(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	int64_t id = open_on(w, T0, "COUNCIL", NULL, NULL);
+
+	OK(fx_member(w, T0 + DAY, "NO", "Norway", "1949-08-24", NULL, &err));
+	REFUSED(CN_EREFUSED, respond(w, T0 + 2 * DAY, id, "NO", CN_POS_CONCUR,
+				     NULL, NULL, &err));
+	if (!strstr(err.msg, "proposal 1") || !strstr(err.msg, "electorate") ||
+	    !strstr(err.msg, "NO"))
+		fail_msg("the refusal should name the proposal, its frozen "
+			 "electorate and NO: '%s'", err.msg);
+}
+
+/* ---- unanimity body --------------------------------------------------------- */
+
+static void test_unanimity_meeting(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	const char *all[] = {"BE", "DE", "FR", "TR", "US"};
+	int64_t a = open_on(w, T0, "UNAN", NULL, NULL);
+	int64_t b = open_on(w, T0, "UNAN", NULL, NULL);
+
+	for (int i = 0; i < 5; i++)
+		OK(respond(w, T0 + 1, a, all[i], CN_POS_CONCUR, NULL, NULL, &err));
+	OK(conclude(w, T0 + HOUR, a, NULL, &err));
+	assert_string_equal(cn_world_proposal(w, a)->outcome, "adopted");
+	assert_string_equal(cn_world_proposal(w, a)->explanation,
+			    "adopted: all 5 members concur");
+
+	/* Under unanimity everyone not yet concurring is outstanding. */
+	assert_outstanding(w, b, "BE DE FR TR US");
+	for (int i = 0; i < 3; i++)
+		OK(respond(w, T0 + 1, b, all[i], CN_POS_CONCUR, NULL, NULL, &err));
+	OK(respond(w, T0 + 1, b, "TR", CN_POS_ABSTAIN, NULL, NULL, &err));
+	assert_outstanding(w, b, "TR US");
+	OK(conclude(w, T0 + HOUR, b, NULL, &err));
+	assert_string_equal(cn_world_proposal(w, b)->outcome, "failed");
+	assert_string_equal(cn_world_proposal(w, b)->explanation,
+			    "failed: 2 of 5 members did not concur: TR, US");
+}
+
+/* ---- silence ---------------------------------------------------------------- */
+
+#define DEADLINE "2023-07-10T09:00:00Z"
+
+static void test_silence_deadline_checks(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	struct cn_propose_args a = {.body = "SIL", .title = "t"};
+
+	/* The body's default procedure is silence: a deadline is needed. */
+	REFUSED(CN_EINVAL, propose(w, T0, &a, NULL, NULL, &err));
+	a.deadline = "2023-07-07T08:00:00Z";
+	REFUSED(CN_EINVAL, propose(w, T0, &a, NULL, NULL, &err));
+	a.deadline = "2023-07-07T09:00:00Z"; /* == now */
+	REFUSED(CN_EINVAL, propose(w, T0, &a, NULL, NULL, &err));
+	a.deadline = "2023-07-32T09:00:00Z";
+	REFUSED(CN_EINVAL, propose(w, T0, &a, NULL, NULL, &err));
+	a.deadline = "2023-07-07T09:00:01Z";
+	OK(propose(w, T0, &a, NULL, NULL, &err));
+	assert_int_equal(cn_world_proposal(w, 1)->deadline, T0 + 1);
+	/* An offset deadline is stored in UTC. */
+	a.deadline = "2023-07-10T11:00:00+02:00";
+	OK(propose(w, T0, &a, NULL, NULL, &err));
+	assert_int_equal(cn_world_proposal(w, 2)->deadline, fx_t(DEADLINE));
+}
+
+static void test_silence_broken(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES], buf[64];
+	int64_t id = open_on(w, T0, "SIL", NULL, DEADLINE);
+	const int64_t t1 = fx_t("2023-07-10T03:00:00Z");
+
+	/* Breaking silence needs the letter of objection. */
+	REFUSED(CN_EINVAL, respond(w, t1, id, "FR", CN_POS_OBJECT, NULL, NULL, &err));
+	REFUSED(CN_EINVAL, respond(w, t1, id, "FR", CN_POS_OBJECT, "", NULL, &err));
+	assert_false(cn_world_proposal(w, id)->concluded);
+
+	OK(respond(w, t1, id, "FR", CN_POS_OBJECT, "letter of objection", types,
+		   &err));
+	assert_string_equal(types, "silence.broken procedure.concluded");
+	const struct cn_proposal *p = cn_world_proposal(w, id);
+	assert_true(p->concluded);
+	assert_int_equal(p->concluded_at, t1);
+	assert_string_equal(p->outcome, "blocked");
+	assert_string_equal(p->explanation, "blocked: FR broke silence");
+	assert_string_equal(codes(p->blocking, buf, sizeof(buf)), "FR");
+	assert_int_equal(ballot(w, id, "FR")->pos, CN_POS_OBJECT);
+	assert_string_equal(ballot(w, id, "FR")->text, "letter of objection");
+	/* Nothing more happens to it. */
+	REFUSED(CN_ECONCLUDED, respond(w, t1 + 1, id, "DE", CN_POS_OBJECT, "me too",
+				       NULL, &err));
+	OK(tick(w, fx_t(DEADLINE) + DAY, types, &err));
+	assert_string_equal(types, "");
+}
+
+static void test_silence_comment_and_tick(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES];
+	int64_t id = open_on(w, T0, "SIL", NULL, DEADLINE);
+	const int64_t dl = fx_t(DEADLINE);
+
+	/* A comment goes on the record and does not break silence. */
+	OK(act(w, T0 + HOUR, id, "DE", CN_ACT_COMMENT, "We have questions.", types,
+	       &err));
+	assert_string_equal(types, "comment.made");
+	assert_false(cn_world_proposal(w, id)->concluded);
+	assert_int_equal(ballot(w, id, "DE")->pos, CN_POS_NONE);
+	OK(respond(w, T0 + HOUR, id, "BE", CN_POS_CONCUR, NULL, NULL, &err));
+	/* The chair cannot conclude a silence procedure early. */
+	REFUSED(CN_EREFUSED, conclude(w, dl - 1, id, NULL, &err));
+	/* Before the deadline, a tick does nothing. */
+	OK(tick(w, dl - 1, types, &err));
+	assert_string_equal(types, "");
+	assert_false(cn_world_proposal(w, id)->concluded);
+	/* At the deadline, silence is consent. */
+	OK(tick(w, dl, types, &err));
+	assert_string_equal(types, "procedure.concluded");
+	const struct cn_proposal *p = cn_world_proposal(w, id);
+	assert_int_equal(p->concluded_at, dl);
+	assert_string_equal(p->outcome, "adopted");
+	assert_string_equal(p->explanation, "adopted: no objection among 5 members");
+	/* Late positions meet a concluded procedure. */
+	REFUSED(CN_ECONCLUDED, respond(w, dl + 1, id, "FR", CN_POS_OBJECT, "late",
+				       NULL, &err));
+}
+
+static void test_silence_tick_late_concludes_at_deadline(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	struct cn_outbox box = {0};
+	int64_t id = open_on(w, T0, "SIL", NULL, DEADLINE);
+	const int64_t dl = fx_t(DEADLINE);
+
+	/* A tick three days late concludes at the deadline, not at now. */
+	OK(cn_cmd_tick(w, dl + 3 * DAY, &box, &err));
+	assert_int_equal(box.n, 1);
+	assert_int_equal(box.items[0].time, dl);
+	OK(finish(w, 0, &box, NULL, &err));
+	assert_int_equal(cn_world_proposal(w, id)->concluded_at, dl);
+	/* Once concluded, a tick adds nothing. */
+	OK(cn_cmd_tick(w, dl + 4 * DAY, &box, &err));
+	assert_int_equal(box.n, 0);
+	cn_outbox_release(&box);
+	/* Positions at or after the deadline are refused even before a tick
+	 * has run. */
+	int64_t id2 = open_on(w, T0, "SIL", NULL, DEADLINE);
+	REFUSED(CN_EREFUSED, respond(w, dl, id2, "BE", CN_POS_CONCUR, NULL, NULL,
+				     &err));
+	REFUSED(CN_EREFUSED, respond(w, dl + 5, id2, "FR", CN_POS_OBJECT, "late",
+				     NULL, &err));
+	/* The chair's conclude after the deadline also dates it at the
+	 * deadline. */
+	OK(conclude(w, dl + DAY, id2, NULL, &err));
+	assert_int_equal(cn_world_proposal(w, id2)->concluded_at, dl);
+	assert_string_equal(cn_world_proposal(w, id2)->outcome, "adopted");
+}
+
+static void test_silence_reservation_holds(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES], buf[64];
+	int64_t id = open_on(w, T0, "SIL", NULL, DEADLINE);
+	const int64_t dl = fx_t(DEADLINE);
+
+	OK(respond(w, T0 + HOUR, id, "TR", CN_POS_RESERVE, "instructions awaited",
+		   types, &err));
+	assert_string_equal(types, "position.stated");
+	/* The reservation holds it past the deadline. */
+	OK(tick(w, dl, types, &err));
+	assert_string_equal(types, "");
+	OK(tick(w, dl + HOUR, types, &err));
+	assert_string_equal(types, "");
+	assert_false(cn_world_proposal(w, id)->concluded);
+	assert_outstanding(w, id, "TR");
+	json_t *j = cn_proposal_json(w, cn_world_proposal(w, id));
+	assert_string_equal(json_string_value(json_object_get(j, "verdict")),
+			    "pending");
+	assert_string_equal(codes(json_object_get(j, "holding"), buf, sizeof(buf)),
+			    "TR");
+	json_decref(j);
+	REFUSED(CN_EREFUSED, conclude(w, dl + HOUR, id, NULL, &err));
+	/* After the deadline the only move left is the lift. */
+	REFUSED(CN_EREFUSED, respond(w, dl + HOUR, id, "TR", CN_POS_CONCUR, NULL,
+				     NULL, &err));
+	REFUSED(CN_EREFUSED, act(w, dl + HOUR, id, "DE", CN_ACT_COMMENT, "hm", NULL,
+				 &err));
+	OK(act(w, dl + 2 * HOUR, id, "TR", CN_ACT_LIFT, NULL, types, &err));
+	assert_string_equal(types, "reservation.lifted");
+	/* Now it concludes, when the reservation was lifted. */
+	OK(tick(w, dl + 2 * HOUR, types, &err));
+	assert_string_equal(types, "procedure.concluded");
+	assert_int_equal(cn_world_proposal(w, id)->concluded_at, dl + 2 * HOUR);
+	assert_string_equal(cn_world_proposal(w, id)->outcome, "adopted");
+}
+
+static void test_silence_extend(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	struct cn_outbox box = {0};
+	char types[TYPES];
+	int64_t id = open_on(w, T0, "SIL", NULL, DEADLINE);
+	int64_t meeting = open_on(w, T0, "COUNCIL", NULL, NULL);
+	const int64_t dl = fx_t(DEADLINE), dl2 = fx_t("2023-07-12T09:00:00Z");
+
+	/* Must be later than the current deadline and than now. */
+	REFUSED(CN_EINVAL, extend(w, T0 + HOUR, id, DEADLINE, NULL, &err));
+	REFUSED(CN_EINVAL, extend(w, T0 + HOUR, id, "2023-07-09T09:00:00Z", NULL, &err));
+	REFUSED(CN_EINVAL, extend(w, T0 + HOUR, id, NULL, NULL, &err));
+	REFUSED(CN_EINVAL, extend(w, T0 + HOUR, id, "soon", NULL, &err));
+	/* Only silence procedures have deadlines. */
+	REFUSED(CN_EREFUSED, extend(w, T0 + HOUR, meeting, "2023-07-12T09:00:00Z",
+				    NULL, &err));
+	REFUSED(CN_ENOTFOUND, extend(w, T0 + HOUR, 99, "2023-07-12T09:00:00Z", NULL,
+				     &err));
+
+	OK(cn_cmd_extend(w, T0 + HOUR, id, "2023-07-12T11:00:00+02:00", &box, &err));
+	assert_int_equal(box.n, 1);
+	assert_string_equal(box.items[0].type, "deadline.extended");
+	assert_string_equal(json_string_value(json_object_get(box.items[0].payload,
+							       "deadline")),
+			    "2023-07-12T09:00:00Z");
+	assert_string_equal(json_string_value(json_object_get(box.items[0].payload,
+							       "previous")),
+			    DEADLINE);
+	OK(finish(w, 0, &box, NULL, &err));
+	assert_int_equal(cn_world_proposal(w, id)->deadline, dl2);
+	/* The old deadline no longer concludes it; the new one does. */
+	OK(tick(w, dl, types, &err));
+	assert_string_equal(types, "");
+	OK(respond(w, dl + HOUR, id, "BE", CN_POS_CONCUR, NULL, NULL, &err));
+	OK(tick(w, dl2, types, &err));
+	assert_string_equal(types, "procedure.concluded");
+	assert_int_equal(cn_world_proposal(w, id)->concluded_at, dl2);
+	REFUSED(CN_ECONCLUDED, extend(w, dl2 + 1, id, "2023-08-01", NULL, &err));
+}
+
+static void test_silence_recirculate(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES];
+	int64_t id = open_on(w, T0, "SIL", NULL, DEADLINE);
+	int64_t meeting = open_on(w, T0, "COUNCIL", NULL, NULL);
+	const int64_t dl2 = fx_t("2023-07-14T09:00:00Z");
+
+	OK(respond(w, T0 + HOUR, id, "BE", CN_POS_CONCUR, NULL, NULL, &err));
+	OK(respond(w, T0 + HOUR, id, "TR", CN_POS_RESERVE, "instructions", NULL, &err));
+	REFUSED(CN_EINVAL, recirculate(w, T0 + DAY, id, NULL, "2023-07-14T09:00:00Z",
+				       NULL, &err));
+	REFUSED(CN_EINVAL, recirculate(w, T0 + DAY, id, "Revised.", NULL, NULL, &err));
+	REFUSED(CN_EINVAL, recirculate(w, T0 + DAY, id, "Revised.",
+				       "2023-07-08T09:00:00Z", NULL, &err));
+	REFUSED(CN_EREFUSED, recirculate(w, T0 + DAY, meeting, "Revised.",
+					 "2023-07-14T09:00:00Z", NULL, &err));
+
+	OK(recirculate(w, T0 + DAY, id, "Revised text.", "2023-07-14T09:00:00Z",
+		       types, &err));
+	assert_string_equal(types, "text.recirculated");
+	const struct cn_proposal *p = cn_world_proposal(w, id);
+	assert_int_equal(p->revision, 2);
+	assert_string_equal(p->text, "Revised text.");
+	assert_int_equal(p->deadline, dl2);
+	assert_int_equal(json_array_size(p->revisions), 2);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(p->revisions, 0), "text")),
+			    "Draft text.");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(p->revisions, 1), "text")),
+			    "Revised text.");
+	/* Positions on the old text do not carry over. */
+	for (size_t i = 0; i < p->nballots; i++)
+		assert_int_equal(p->ballots[i].pos, CN_POS_NONE);
+	/* The old deadline is gone: a tick there does nothing; at the new
+	 * one it is adopted. */
+	OK(tick(w, fx_t(DEADLINE), types, &err));
+	assert_string_equal(types, "");
+	OK(tick(w, dl2, types, &err));
+	assert_string_equal(types, "procedure.concluded");
+	assert_int_equal(cn_world_proposal(w, id)->concluded_at, dl2);
+	assert_string_equal(cn_world_proposal(w, id)->outcome, "adopted");
+}
+
+static void test_silence_under_unanimity(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	int64_t a = open_on(w, T0, "UNAN", "silence", DEADLINE);
+	int64_t b = open_on(w, T0, "UNAN", "silence", DEADLINE);
+
+	/* Silence counts as concurrence at the deadline; an abstention does
+	 * not. */
+	OK(respond(w, T0 + 1, b, "DE", CN_POS_ABSTAIN, NULL, NULL, &err));
+	OK(tick(w, fx_t(DEADLINE), NULL, &err));
+	assert_string_equal(cn_world_proposal(w, a)->outcome, "adopted");
+	assert_string_equal(cn_world_proposal(w, a)->explanation,
+			    "adopted: all 5 members concur");
+	assert_string_equal(cn_world_proposal(w, b)->outcome, "failed");
+	assert_string_equal(cn_world_proposal(w, b)->explanation,
+			    "failed: 1 of 5 members did not concur: DE");
+}
+
+/* ---- ratification ------------------------------------------------------------- */
+
+static void test_ratification(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES];
+	struct cn_propose_args pa = {.body = "COUNCIL", .title = "Accession protocol",
+				     .procedure = "ratification",
+				     .deadline = "2023-08-01"};
+	/* No deadline for ratification. */
+	REFUSED(CN_EINVAL, propose(w, T0, &pa, NULL, NULL, &err));
+	int64_t id = open_on(w, T0, "COUNCIL", "ratification", NULL);
+	const struct cn_proposal *p = cn_world_proposal(w, id);
+	/* Whatever the body's rule, every member must ratify. */
+	assert_string_equal(p->rule_src, "unanimity");
+	assert_int_equal(p->deadline, CN_TIME_NONE);
+
+	assert_outstanding(w, id, "BE DE FR TR US");
+	OK(respond(w, T0 + DAY, id, "BE", CN_POS_CONCUR, NULL, types, &err));
+	assert_string_equal(types, "position.stated");
+	assert_outstanding(w, id, "DE FR TR US");
+	OK(respond(w, T0 + 2 * DAY, id, "DE", CN_POS_FOOTNOTE, "Bundestag, 2023",
+		   NULL, &err));
+	assert_outstanding(w, id, "FR TR US");
+	OK(respond(w, T0 + 3 * DAY, id, "TR", CN_POS_RESERVE, "parliament", NULL, &err));
+	assert_outstanding(w, id, "FR TR US");
+	OK(respond(w, T0 + 4 * DAY, id, "FR", CN_POS_CONCUR, NULL, NULL, &err));
+	OK(respond(w, T0 + 5 * DAY, id, "US", CN_POS_CONCUR, NULL, NULL, &err));
+	assert_outstanding(w, id, "TR");
+	assert_false(cn_world_proposal(w, id)->concluded);
+	/* The chair does not conclude a ratification. */
+	REFUSED(CN_EREFUSED, conclude(w, T0 + 6 * DAY, id, NULL, &err));
+	/* Adopted exactly when the last member ratifies. */
+	OK(respond(w, T0 + 300 * DAY, id, "TR", CN_POS_CONCUR, NULL, types, &err));
+	assert_string_equal(types, "position.stated procedure.concluded");
+	p = cn_world_proposal(w, id);
+	assert_true(p->concluded);
+	assert_int_equal(p->concluded_at, T0 + 300 * DAY);
+	assert_string_equal(p->outcome, "adopted");
+	assert_string_equal(p->explanation,
+			    "adopted: all 5 members ratified, the last TR");
+	assert_outstanding(w, id, "");
+	REFUSED(CN_ECONCLUDED, respond(w, T0 + 301 * DAY, id, "FR", CN_POS_OBJECT,
+				       "changed our mind", NULL, &err));
+}
+
+static void test_ratification_objection_does_not_conclude(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES];
+	int64_t id = open_on(w, T0, "COUNCIL", "ratification", NULL);
+
+	OK(respond(w, T0 + 1, id, "TR", CN_POS_OBJECT, "not yet", types, &err));
+	assert_string_equal(types, "position.stated");
+	assert_false(cn_world_proposal(w, id)->concluded);
+	assert_outstanding(w, id, "BE DE FR TR US");
+	OK(withdraw(w, T0 + DAY, id, NULL, types, &err));
+	assert_string_equal(types, "procedure.concluded");
+	assert_string_equal(cn_world_proposal(w, id)->outcome, "withdrawn");
+	assert_string_equal(cn_world_proposal(w, id)->explanation, "withdrawn");
+}
+
+/* ---- effects -------------------------------------------------------------------- */
+
+static json_t *tokyo_office(void)
+{
+	return json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}]", "type",
+			 "open-office", "id", "nlo-tokyo", "name",
+			 "NATO Liaison Office Tokyo", "city", "Tokyo", "country",
+			 "JP", "lat", "35.6762", "lon", "139.6503");
+}
+
+static void test_effect_open_office_adopted(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	struct cn_outbox box = {0};
+	json_t *eff = tokyo_office();
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "Open an office in Tokyo",
+				    .effects = eff};
+	int64_t id = 0;
+	const size_t noffices = w->noffices;
+	const int64_t t1 = fx_t("2023-07-12T15:30:00Z");
+
+	OK(propose(w, T0, &a, &id, NULL, &err));
+	json_decref(eff);
+	/* Nothing changes in the registry before adoption. */
+	assert_null(cn_world_office(w, "nlo-tokyo"));
+	OK(cn_cmd_conclude(w, t1, id, &box, &err));
+	assert_int_equal(box.n, 2);
+	assert_string_equal(box.items[0].type, "procedure.concluded");
+	assert_string_equal(box.items[1].type, "office.opened");
+	assert_int_equal(box.items[1].time, t1);
+	json_t *pl = box.items[1].payload, *rec = json_object_get(pl, "office");
+	assert_int_equal(json_integer_value(json_object_get(pl, "decision")), id);
+	assert_null(json_object_get(rec, "type"));
+	assert_string_equal(json_string_value(json_object_get(rec, "id")), "nlo-tokyo");
+	assert_string_equal(json_string_value(json_object_get(rec, "opened")),
+			    "2023-07-12");
+	assert_string_equal(json_string_value(json_object_get(rec, "source")),
+			    "decision 1 of the COUNCIL");
+	OK(finish(w, 0, &box, NULL, &err));
+
+	const struct cn_office *o = cn_world_office(w, "nlo-tokyo");
+	assert_non_null(o);
+	assert_int_equal(w->noffices, noffices + 1);
+	assert_int_equal(o->decision, id);
+	assert_int_equal(o->opened, fx_t("2023-07-12"));
+	assert_true(cn_office_open(o, t1));
+	assert_true(o->has_coords);
+	assert_int_equal(o->lat_e6, 35676200);
+	assert_int_equal(o->lon_e6, 139650300);
+	/* Japan is not a member: the office is out of the treaty area. */
+	json_t *j = cn_office_json(w, o, t1);
+	assert_true(json_is_true(json_object_get(j, "out_of_area")));
+	assert_true(json_is_true(json_object_get(j, "open")));
+	assert_int_equal(json_integer_value(json_object_get(j, "decision")), id);
+	json_decref(j);
+}
+
+static void test_effect_blocked_changes_nothing(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES];
+	json_t *eff = tokyo_office();
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "Open an office in Tokyo",
+				    .effects = eff};
+	int64_t id = 0;
+	const size_t noffices = w->noffices, nmembers = w->nmembers;
+
+	OK(propose(w, T0, &a, &id, NULL, &err));
+	json_decref(eff);
+	/* The proposal view flags the effect as out of area. */
+	json_t *j = cn_proposal_json(w, cn_world_proposal(w, id));
+	assert_true(json_is_true(json_object_get(json_array_get(
+		json_object_get(j, "effects"), 0), "out_of_area")));
+	json_decref(j);
+	OK(respond(w, T0 + HOUR, id, "FR", CN_POS_OBJECT,
+		   "NATO means North Atlantic Treaty Organization", NULL, &err));
+	OK(conclude(w, T0 + 2 * HOUR, id, types, &err));
+	assert_string_equal(types, "procedure.concluded");
+	assert_string_equal(cn_world_proposal(w, id)->outcome, "blocked");
+	assert_null(cn_world_office(w, "nlo-tokyo"));
+	assert_int_equal(w->noffices, noffices);
+	assert_int_equal(w->nmembers, nmembers);
+
+	/* Withdrawn: nothing either. */
+	eff = tokyo_office();
+	a.effects = eff;
+	OK(propose(w, T0, &a, &id, NULL, &err));
+	json_decref(eff);
+	OK(withdraw(w, T0 + HOUR, id, "no consensus in sight", types, &err));
+	assert_string_equal(types, "procedure.concluded");
+	assert_string_equal(cn_world_proposal(w, id)->outcome, "withdrawn");
+	assert_string_equal(cn_world_proposal(w, id)->explanation,
+			    "withdrawn: no consensus in sight");
+	assert_null(cn_world_office(w, "nlo-tokyo"));
+}
+
+static void test_effects_other_kinds(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES];
+	json_t *eff = json_pack(
+		"[{s:s, s:s, s:s, s:s}, {s:s, s:s}, {s:s, s:s, s:s, s:s}]",
+		"type", "admit-member", "code", "SE", "name", "Sweden", "effective",
+		"2024-03-07",
+		"type", "close-office", "id", "hq",
+		"type", "add-partner", "code", "AU", "name", "Australia",
+		"framework", "partners across the globe");
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "Several", .effects = eff};
+	int64_t id = 0;
+	const int64_t t1 = fx_t("2024-03-01T12:00:00Z");
+
+	OK(propose(w, T0, &a, &id, NULL, &err));
+	json_decref(eff);
+	OK(conclude(w, t1, id, types, &err));
+	assert_string_equal(types, "procedure.concluded member.admitted "
+				   "office.closed partner.added");
+	const struct cn_member *se = cn_world_member(w, "SE");
+	assert_non_null(se);
+	assert_int_equal(se->accession, fx_t("2024-03-07"));
+	assert_false(cn_member_active(se, t1));
+	assert_int_equal(json_integer_value(json_object_get(se->record, "decision")), id);
+	const struct cn_office *hq = cn_world_office(w, "hq");
+	assert_true(cn_office_open(hq, fx_t("2024-03-01") - 1));
+	assert_false(cn_office_open(hq, fx_t("2024-03-01")));
+	const struct cn_partner *au = cn_world_partner(w, "AU");
+	assert_non_null(au);
+	assert_int_equal(au->since, fx_t("2024-03-01"));
+}
+
+/* 1 when proposing with these effects is refused with `want` and adds no
+ * proposal; frees everything before returning. */
+static int effect_refused_ok(struct cn_world *w, const char *json, int want,
+			     const char *why)
+{
+	struct cn_err err = {0};
+	json_t *eff = json_loads(json, 0, NULL);
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "t", .effects = eff};
+	const size_t n = w->nproposals;
+	if (!eff) {
+		print_error("%s: bad test JSON\n", why);
+		return 0;
+	}
+	int rc = propose(w, T0, &a, NULL, NULL, &err);
+	json_decref(eff);
+	if (rc != want || w->nproposals != n) {
+		print_error("%s: propose returned %d (%s), want %d\n", why, rc,
+			    err.msg, want);
+		return 0;
+	}
+	return 1;
+}
+
+static void effect_refused(struct cn_world *w, const char *json, int want,
+			   const char *why)
+{
+	assert_true(effect_refused_ok(w, json, want, why));
+}
+
+static void test_effects_refused_at_propose(void **state)
+{
+	struct cn_world *w = *state;
+	effect_refused(w, "[{\"type\":\"annex-territory\"}]", CN_EINVAL,
+		       "unknown type");
+	effect_refused(w, "[{\"id\":\"x\"}]", CN_EINVAL, "no type");
+	effect_refused(w, "[\"open-office\"]", CN_EINVAL, "not an object");
+	effect_refused(w, "{\"type\":\"open-office\"}", CN_EINVAL, "not a list");
+	effect_refused(w, "[{\"type\":\"open-office\",\"id\":\"x\",\"name\":\"X\","
+			  "\"country\":\"JP\"}]", CN_EINVAL, "open-office without city");
+	effect_refused(w, "[{\"type\":\"open-office\",\"id\":\"hq\",\"name\":\"X\","
+			  "\"city\":\"Brussels\",\"country\":\"BE\"}]", CN_EREFUSED,
+		       "open-office with an existing id");
+	effect_refused(w, "[{\"type\":\"open-office\",\"id\":\"x\",\"name\":\"X\","
+			  "\"city\":\"Tokyo\",\"country\":\"Japan\"}]", CN_EINVAL,
+		       "open-office country not alpha-2");
+	effect_refused(w, "[{\"type\":\"open-office\",\"id\":\"x\",\"name\":\"X\","
+			  "\"city\":\"Tokyo\",\"country\":\"JP\",\"lat\":\"35.6\"}]",
+		       CN_EINVAL, "lat without lon");
+	effect_refused(w, "[{\"type\":\"open-office\",\"id\":\"x\",\"name\":\"X\","
+			  "\"city\":\"Tokyo\",\"country\":\"JP\",\"lat\":\"95\","
+			  "\"lon\":\"139\"}]", CN_EINVAL, "lat out of range");
+	effect_refused(w, "[{\"type\":\"close-office\",\"id\":\"nowhere\"}]",
+		       CN_ENOTFOUND, "close an unknown office");
+	effect_refused(w, "[{\"type\":\"admit-member\",\"code\":\"FR\",\"name\":"
+			  "\"France\",\"effective\":\"2024-01-01\"}]", CN_EREFUSED,
+		       "admit an existing member");
+	effect_refused(w, "[{\"type\":\"admit-member\",\"code\":\"SE\",\"name\":"
+			  "\"Sweden\"}]", CN_EINVAL, "admit without effective date");
+	effect_refused(w, "[{\"type\":\"admit-member\",\"code\":\"SE\",\"name\":"
+			  "\"Sweden\",\"effective\":\"2024-02-30\"}]", CN_EINVAL,
+		       "admit with a bad date");
+	effect_refused(w, "[{\"type\":\"add-partner\",\"code\":\"JP\",\"name\":"
+			  "\"Japan\",\"framework\":\"x\"}]", CN_EREFUSED,
+		       "add an existing partner");
+	effect_refused(w, "[{\"type\":\"add-partner\",\"code\":\"FR\",\"name\":"
+			  "\"France\",\"framework\":\"x\"}]", CN_EREFUSED,
+		       "add a member as partner");
+	/* Real numbers never reach the log. */
+	effect_refused(w, "[{\"type\":\"open-office\",\"id\":\"x\",\"name\":\"X\","
+			  "\"city\":\"Tokyo\",\"country\":\"JP\",\"n\":1.5}]",
+		       CN_EINVAL, "a real number in an effect");
+}
+
+/*
+ * An effect that passes the check at propose must be one the fold accepts
+ * at adoption; otherwise the proposal can never be adopted (its conclusion
+ * events are refused by cn_world_apply).  Two such effects: an "opened"
+ * date that is not a date, and the same office id twice in one proposal.
+ */
+static void test_effects_that_could_never_apply(void **state)
+{
+	struct cn_world *w = *state;
+	int ok = 1;
+	ok &= effect_refused_ok(w, "[{\"type\":\"open-office\",\"id\":\"x\",\"name\":\"X\","
+				   "\"city\":\"Tokyo\",\"country\":\"JP\","
+				   "\"opened\":\"next spring\"}]", CN_EINVAL,
+				"open-office with opened 'next spring'");
+	ok &= effect_refused_ok(w, "[{\"type\":\"open-office\",\"id\":\"y\",\"name\":\"Y\","
+				   "\"city\":\"Tokyo\",\"country\":\"JP\"},"
+				   "{\"type\":\"open-office\",\"id\":\"y\",\"name\":\"Y2\","
+				   "\"city\":\"Osaka\",\"country\":\"JP\"}]", CN_EREFUSED,
+				"the same office id opened twice");
+	ok &= effect_refused_ok(w, "[{\"type\":\"admit-member\",\"code\":\"SE\",\"name\":"
+				   "\"Sweden\",\"effective\":\"2024-03-07\"},"
+				   "{\"type\":\"admit-member\",\"code\":\"SE\",\"name\":"
+				   "\"Sweden\",\"effective\":\"2024-03-07\"}]", CN_EREFUSED,
+				"the same member admitted twice");
+	assert_true(ok);
+}
+
+/* What happens to such a proposal today: adopted by the chair, its
+ * conclusion cannot be folded, so it can never be adopted. */
+static void test_effect_bad_opened_date_blocks_adoption(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	struct cn_outbox box = {0};
+	json_t *eff = json_loads("[{\"type\":\"open-office\",\"id\":\"x\","
+				 "\"name\":\"X\",\"city\":\"Tokyo\",\"country\":\"JP\","
+				 "\"opened\":\"next spring\"}]", 0, NULL);
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "t", .effects = eff};
+	int64_t id = 0;
+	int rc = cn_cmd_propose(w, T0, &a, &box, &id, &err);
+	json_decref(eff);
+	if (rc) {
+		/* Refused at propose, as it should be. */
+		cn_outbox_release(&box);
+		return;
+	}
+	OK(finish(w, 0, &box, NULL, &err));
+	OK(cn_cmd_conclude(w, T0 + HOUR, id, &box, &err));
+	rc = fx_apply_box(w, "secretariat", &box, &err);
+	cn_outbox_release(&box);
+	if (rc)
+		fail_msg("proposal %lld was accepted but its adoption cannot be "
+			 "recorded: %s", (long long)id, err.msg);
+}
+
+static void test_withdraw(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES];
+	int64_t id = open_on(w, T0, "SIL", NULL, DEADLINE);
+
+	REFUSED(CN_ENOTFOUND, withdraw(w, T0 + 1, 42, "x", NULL, &err));
+	REFUSED(CN_EINVAL, withdraw(w, T0 - 1, id, "x", NULL, &err));
+	OK(withdraw(w, T0 + HOUR, id, "overtaken by events", types, &err));
+	assert_string_equal(types, "procedure.concluded");
+	const struct cn_proposal *p = cn_world_proposal(w, id);
+	assert_string_equal(p->outcome, "withdrawn");
+	assert_string_equal(p->explanation, "withdrawn: overtaken by events");
+	assert_int_equal(p->concluded_at, T0 + HOUR);
+	/* A withdrawn silence procedure is not concluded again at its
+	 * deadline. */
+	OK(tick(w, fx_t(DEADLINE), types, &err));
+	assert_string_equal(types, "");
+	REFUSED(CN_ECONCLUDED, respond(w, T0 + 2 * HOUR, id, "BE", CN_POS_CONCUR,
+				       NULL, NULL, &err));
+	REFUSED(CN_ECONCLUDED, extend(w, T0 + 2 * HOUR, id, "2023-08-01", NULL, &err));
+	REFUSED(CN_ECONCLUDED, recirculate(w, T0 + 2 * HOUR, id, "t", "2023-08-01",
+					   NULL, &err));
+}
+
+static void test_proposal_json(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	int64_t id = open_on(w, T0, "COUNCIL", NULL, NULL);
+	char buf[128];
+
+	OK(respond(w, T0 + HOUR, id, "US", CN_POS_FOOTNOTE, "on record", NULL, &err));
+	json_t *j = cn_proposal_json(w, cn_world_proposal(w, id));
+	assert_int_equal(json_integer_value(json_object_get(j, "id")), id);
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "open");
+	assert_true(json_is_null(json_object_get(j, "outcome")));
+	assert_string_equal(json_string_value(json_object_get(j, "verdict")), "adopted");
+	assert_string_equal(json_string_value(json_object_get(j, "explanation")),
+			    "adopted: no objection among 5 members");
+	assert_string_equal(json_string_value(json_object_get(j, "opened")),
+			    "2023-07-07T09:00:00Z");
+	assert_true(json_is_null(json_object_get(j, "deadline")));
+	assert_int_equal(json_integer_value(json_object_get(j, "electorate_size")), 5);
+	assert_string_equal(codes(json_object_get(j, "electorate"), buf, sizeof(buf)),
+			    "BE DE FR TR US");
+	json_t *us = json_array_get(json_object_get(j, "positions"), 4);
+	assert_string_equal(json_string_value(json_object_get(us, "member")), "US");
+	assert_string_equal(json_string_value(json_object_get(us, "position")), "footnote");
+	assert_string_equal(json_string_value(json_object_get(us, "text")), "on record");
+	assert_string_equal(json_string_value(json_object_get(us, "at")),
+			    "2023-07-07T10:00:00Z");
+	/* The view holds no real numbers: it can be stored canonically. */
+	char *s = NULL;
+	size_t len;
+	assert_int_equal(cn_canon_dump(j, &s, &len, &err), 0);
+	free(s);
+	json_decref(j);
+
+	OK(respond(w, T0 + HOUR, id, "FR", CN_POS_OBJECT, "non", NULL, &err));
+	OK(conclude(w, T0 + 2 * HOUR, id, NULL, &err));
+	j = cn_proposal_json(w, cn_world_proposal(w, id));
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "concluded");
+	assert_string_equal(json_string_value(json_object_get(j, "outcome")), "blocked");
+	assert_string_equal(codes(json_object_get(j, "blocked_by"), buf, sizeof(buf)),
+			    "FR");
+	assert_string_equal(json_string_value(json_object_get(j, "concluded")),
+			    "2023-07-07T11:00:00Z");
+	json_decref(j);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_propose_payload),
+		T(test_propose_refusals),
+		T(test_meeting_adopted),
+		T(test_meeting_blocked),
+		T(test_reservation_holds_then_lift),
+		T(test_positions_change_before_conclusion),
+		T(test_position_rules),
+		T(test_after_conclusion),
+		T(test_outside_electorate),
+		T(test_electorate_frozen),
+		T(test_electorate_frozen_backdated_member),
+		T(test_unanimity_meeting),
+		T(test_silence_deadline_checks),
+		T(test_silence_broken),
+		T(test_silence_comment_and_tick),
+		T(test_silence_tick_late_concludes_at_deadline),
+		T(test_silence_reservation_holds),
+		T(test_silence_extend),
+		T(test_silence_recirculate),
+		T(test_silence_under_unanimity),
+		T(test_ratification),
+		T(test_ratification_objection_does_not_conclude),
+		T(test_effect_open_office_adopted),
+		T(test_effect_blocked_changes_nothing),
+		T(test_effects_other_kinds),
+		T(test_effects_refused_at_propose),
+		T(test_effects_that_could_never_apply),
+		T(test_effect_bad_opened_date_blocks_adoption),
+		T(test_withdraw),
+		T(test_proposal_json),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,726 @@
+/*
+ * test_store.c - the SQLite event log and its projections (src/store) as
+ * driven by the app layer (src/app): create, seed from data/nato.json,
+ * run commands, reopen, verify, and detect tampering done with sqlite3
+ * directly on the file.
+ *
+ * Each test works in its own mkdtemp directory under /tmp, removed at the
+ * end.  Time is always an input.  Counts: the seed is one alliance.founded
+ * event plus one event per member, body, partner and office record of the
+ * dataset (src/app/dataset.c); facts.md section 1 gives 32 members, and
+ * the other counts are read from the dataset file by the test itself.
+ * The NAC in July 2023 had 31 members (Sweden joined 2024-03-07).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "core/timeutil.h"
+#include "store/store.h"
+
+#define DATASET CN_DATADIR "/nato.json"
+
+struct fx {
+	char dir[64];
+	char path[128];
+	struct cn_app *app;
+	int64_t seeded;   /* events after the seed */
+};
+
+static int64_t T(const char *iso)
+{
+	struct cn_err err = {0};
+	int64_t t = 0;
+	if (cn_time_parse(iso, "test", &t, &err)) {
+		fprintf(stderr, "bad test time %s\n", iso);
+		abort();
+	}
+	return t;
+}
+
+static void rm_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[512];
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -1;
+	strcpy(f->dir, "/tmp/council-test-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/council.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	cn_app_close(f->app);
+	rm_dir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Records in the dataset file, counted independently of council. */
+static int64_t dataset_events(void)
+{
+	json_error_t je;
+	json_t *root = json_load_file(DATASET, 0, &je);
+	int64_t n = 1;
+	assert_non_null(root);
+	assert_int_equal(json_array_size(json_object_get(root, "members")), 32);
+	n += (int64_t)json_array_size(json_object_get(root, "members"));
+	n += (int64_t)json_array_size(json_object_get(root, "bodies"));
+	n += (int64_t)json_array_size(json_object_get(root, "partners"));
+	n += (int64_t)json_array_size(json_object_get(root, "offices"));
+	json_decref(root);
+	return n;
+}
+
+/* Number of rows in events, read through a separate connection. */
+static int64_t count_events(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int64_t n = -1;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM events", -1, &s, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			n = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	return n;
+}
+
+/* Run SQL on the file with a connection of our own; returns the SQLite
+ * code and copies the error message into msg (may be NULL). */
+static int sql(const char *path, const char *text, char *msg, size_t n)
+{
+	sqlite3 *db;
+	char *e = NULL;
+	int rc;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		snprintf(msg ? msg : (char[1]){0}, msg ? n : 1, "%s",
+			 sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return SQLITE_CANTOPEN;
+	}
+	rc = sqlite3_exec(db, text, NULL, NULL, &e);
+	if (msg)
+		snprintf(msg, n, "%s", e ? e : "");
+	sqlite3_free(e);
+	sqlite3_close(db);
+	return rc;
+}
+
+static void sql_ok(const char *path, const char *text)
+{
+	char msg[256];
+	if (sql(path, text, msg, sizeof(msg)) != SQLITE_OK)
+		fail_msg("%s: %s", text, msg);
+}
+
+/* "event K" followed by something other than a digit. */
+static int names_event(const char *msg, int64_t k)
+{
+	char pat[32];
+	int n = snprintf(pat, sizeof(pat), "event %lld", (long long)k);
+	for (const char *p = strstr(msg, pat); p; p = strstr(p + 1, pat))
+		if (p[n] < '0' || p[n] > '9')
+			return 1;
+	return 0;
+}
+
+/* ---- a store with some history -------------------------------------------- */
+
+static void open_app(struct fx *f, int flags)
+{
+	struct cn_err err = {0};
+	if (cn_app_open(flags & CN_STORE_MEMORY ? NULL : f->path, flags, &f->app,
+			&err))
+		fail_msg("opening %s: %s", f->path, err.msg);
+}
+
+static void close_app(struct fx *f)
+{
+	cn_app_close(f->app);
+	f->app = NULL;
+}
+
+static size_t run(struct fx *f, const char *at, cn_command_fn fn,
+		  const void *args)
+{
+	struct cn_err err = {0};
+	size_t n = 0;
+	if (cn_app_run(f->app, T(at), "secretariat", fn, args, &n, &err))
+		fail_msg("command at %s: %s", at, err.msg);
+	return n;
+}
+
+static void seed(struct fx *f, int flags)
+{
+	struct cn_err err = {0};
+	open_app(f, flags | CN_STORE_CREATE);
+	if (cn_app_seed(f->app, DATASET, T("2023-01-01T00:00:00Z"), &err))
+		fail_msg("seeding: %s", err.msg);
+	f->seeded = dataset_events();
+	assert_int_equal(cn_app_world(f->app)->last_seq, f->seeded);
+}
+
+#define P2_DEADLINE "2023-07-20T12:00:00Z"
+
+/* The Tokyo office (facts.md 3.1) and a silence procedure; 10 events. */
+static void history(struct fx *f)
+{
+	json_t *tokyo = json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}]", "type",
+				  "open-office", "id", "nlo-tokyo", "name",
+				  "NATO Liaison Office Tokyo", "city", "Tokyo",
+				  "country", "JP", "lat", "35.6762", "lon",
+				  "139.6503");
+	struct cn_propose_args p1 = {.body = "NAC", .title = "Liaison office in Tokyo",
+				     .effects = tokyo};
+	struct cn_propose_args p2 = {.body = "NAC", .title = "Routine statement",
+				     .procedure = "silence", .deadline = P2_DEADLINE};
+	struct cn_propose_args p3 = {.body = "NAC", .title = "Next item"};
+	struct cn_respond_args fr = {.proposal = 1, .member = "FR",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_OBJECT,
+				     .text = "geography is stubborn"};
+	struct cn_respond_args de = {.proposal = 2, .member = "DE",
+				     .act = CN_ACT_COMMENT, .text = "noted"};
+	struct cn_respond_args tr = {.proposal = 2, .member = "TR",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_RESERVE,
+				     .text = "instructions awaited"};
+	struct cn_respond_args trl = {.proposal = 2, .member = "TR",
+				      .act = CN_ACT_LIFT};
+	struct cn_respond_args us = {.proposal = 3, .member = "US",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_FOOTNOTE,
+				     .text = "on record"};
+	struct cn_app_secretariat_args c1 = {.proposal = 1};
+
+	assert_int_equal(run(f, "2023-07-07T09:00:00Z", cn_app_cmd_propose, &p1), 1);
+	json_decref(tokyo);
+	assert_int_equal(cn_world_proposal(cn_app_world(f->app), 1)->nballots, 31);
+	assert_int_equal(run(f, "2023-07-11T10:00:00Z", cn_app_cmd_respond, &fr), 1);
+	assert_int_equal(run(f, "2023-07-12T15:00:00Z", cn_app_cmd_conclude, &c1), 1);
+	assert_int_equal(run(f, "2023-07-13T09:00:00Z", cn_app_cmd_propose, &p2), 1);
+	assert_int_equal(run(f, "2023-07-14T09:00:00Z", cn_app_cmd_respond, &de), 1);
+	assert_int_equal(run(f, "2023-07-15T09:00:00Z", cn_app_cmd_respond, &tr), 1);
+	assert_int_equal(run(f, "2023-07-19T09:00:00Z", cn_app_cmd_respond, &trl), 1);
+	/* The clock concludes P2 at its deadline before P3 is proposed. */
+	assert_int_equal(run(f, "2023-07-21T09:00:00Z", cn_app_cmd_propose, &p3), 2);
+	assert_int_equal(run(f, "2023-07-21T10:00:00Z", cn_app_cmd_respond, &us), 1);
+
+	const struct cn_world *w = cn_app_world(f->app);
+	assert_int_equal(w->last_seq, f->seeded + 10);
+	assert_string_equal(cn_world_proposal(w, 1)->outcome, "blocked");
+	assert_string_equal(cn_world_proposal(w, 1)->explanation, "blocked: FR objects");
+	assert_null(cn_world_office(w, "nlo-tokyo"));
+	assert_string_equal(cn_world_proposal(w, 2)->outcome, "adopted");
+	assert_string_equal(cn_world_proposal(w, 2)->explanation,
+			    "adopted: no objection among 31 members");
+	assert_int_equal(cn_world_proposal(w, 2)->concluded_at, T(P2_DEADLINE));
+	assert_false(cn_world_proposal(w, 3)->concluded);
+}
+
+/* A seeded file store with history, closed (for tampering). */
+static void prepared_file(struct fx *f)
+{
+	seed(f, 0);
+	history(f);
+	close_app(f);
+	assert_int_equal(count_events(f->path), f->seeded + 10);
+}
+
+/* ---- tests -------------------------------------------------------------------- */
+
+static void test_create_seed_reopen(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_world before;
+	json_t *docs[4] = {0};
+
+	seed(f, 0);
+	/* A dataset seeds only an empty store. */
+	assert_int_equal(cn_app_seed(f->app, DATASET, T("2023-01-02"), &err),
+			 CN_EREFUSED);
+	history(f);
+	const struct cn_world *w = cn_app_world(f->app);
+	assert_int_equal(w->nmembers, 32);
+	assert_non_null(cn_world_member(w, "SE"));
+	assert_non_null(cn_world_partner(w, "JP"));
+	assert_non_null(cn_world_body(w, "DPC"));
+	before.last_seq = w->last_seq;
+	memcpy(before.last_hash, w->last_hash, CN_HASH_LEN);
+	before.nproposals = w->nproposals;
+	before.nmembers = w->nmembers;
+	before.npartners = w->npartners;
+	before.nbodies = w->nbodies;
+	before.noffices = w->noffices;
+	for (size_t i = 0; i < w->nproposals; i++)
+		docs[i] = cn_proposal_json(w, w->proposals[i]);
+	assert_int_equal(cn_store_check_projections(cn_app_store(f->app), NULL, &err), 0);
+	close_app(f);
+
+	/* Reopen: the replayed world is the same world. */
+	open_app(f, 0);
+	w = cn_app_world(f->app);
+	assert_int_equal(w->last_seq, before.last_seq);
+	assert_memory_equal(w->last_hash, before.last_hash, CN_HASH_LEN);
+	assert_int_equal(w->nproposals, before.nproposals);
+	assert_int_equal(w->nmembers, before.nmembers);
+	assert_int_equal(w->npartners, before.npartners);
+	assert_int_equal(w->nbodies, before.nbodies);
+	assert_int_equal(w->noffices, before.noffices);
+	for (size_t i = 0; i < w->nproposals; i++) {
+		json_t *now = cn_proposal_json(w, w->proposals[i]);
+		int same = json_equal(now, docs[i]);
+		json_decref(now);
+		if (!same)
+			fail_msg("proposal %zu differs after reopening", i + 1);
+	}
+	/* And the store's own view of each proposal agrees with it. */
+	for (size_t i = 0; i < w->nproposals; i++) {
+		json_t *stored = NULL;
+		assert_int_equal(cn_store_proposal_doc(cn_app_store(f->app),
+						       (int64_t)i + 1, &stored, &err), 0);
+		assert_true(json_equal(stored, docs[i]));
+		json_decref(stored);
+	}
+	for (size_t i = 0; i < 4; i++)
+		json_decref(docs[i]);
+	/* Writing continues where it left off. */
+	struct cn_respond_args be = {.proposal = 3, .member = "BE",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+	assert_int_equal(run(f, "2023-07-22T09:00:00Z", cn_app_cmd_respond, &be), 1);
+	assert_int_equal(cn_app_world(f->app)->last_seq, before.last_seq + 1);
+	close_app(f);
+	assert_int_equal(count_events(f->path), before.last_seq + 1);
+}
+
+static void test_projections_and_verify(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_world w;
+	int64_t nev = 0, ncp = 0;
+
+	seed(f, 0);
+	assert_int_equal(cn_store_check_projections(cn_app_store(f->app), NULL, &err), 0);
+	history(f);
+	struct cn_app_secretariat_args c3 = {.proposal = 3};
+	assert_int_equal(run(f, "2023-07-22T09:00:00Z", cn_app_cmd_conclude, &c3), 1);
+	if (cn_store_check_projections(cn_app_store(f->app), &w, &err))
+		fail_msg("projections: %s", err.msg);
+	assert_int_equal(w.last_seq, f->seeded + 11);
+	assert_string_equal(cn_world_proposal(&w, 3)->outcome, "adopted");
+	cn_world_release(&w);
+	if (cn_app_verify(f->app, NULL, &nev, &ncp, &err))
+		fail_msg("verify: %s", err.msg);
+	assert_int_equal(nev, f->seeded + 11);
+}
+
+static void test_memory_store(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+
+	seed(f, CN_STORE_MEMORY);
+	history(f);
+	assert_int_equal(cn_store_check_projections(cn_app_store(f->app), NULL, &err), 0);
+	/* Nothing was written next to where a file would be. */
+	DIR *d = opendir(f->dir);
+	struct dirent *e;
+	int files = 0;
+	while ((e = readdir(d)))
+		files += e->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(files, 0);
+}
+
+static void test_refused_command_changes_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	size_t n = 99;
+
+	seed(f, 0);
+	history(f);
+	const int64_t last = cn_app_world(f->app)->last_seq;
+	uint8_t head[CN_HASH_LEN];
+	memcpy(head, cn_app_world(f->app)->last_hash, CN_HASH_LEN);
+
+	struct cn_respond_args xx = {.proposal = 3, .member = "XX",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+	assert_int_equal(cn_app_run(f->app, T("2023-07-22T09:00:00Z"), "x",
+				    cn_app_cmd_respond, &xx, &n, &err), CN_ENOTFOUND);
+	struct cn_respond_args late = {.proposal = 1, .member = "DE",
+				       .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+	assert_int_equal(cn_app_run(f->app, T("2023-07-22T09:00:00Z"), "x",
+				    cn_app_cmd_respond, &late, &n, &err), CN_ECONCLUDED);
+	struct cn_respond_args jp = {.proposal = 3, .member = "JP",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+	assert_int_equal(cn_app_run(f->app, T("2023-07-22T09:00:00Z"), "x",
+				    cn_app_cmd_respond, &jp, &n, &err), CN_EREFUSED);
+	assert_int_equal(cn_app_world(f->app)->last_seq, last);
+	assert_memory_equal(cn_app_world(f->app)->last_hash, head, CN_HASH_LEN);
+	assert_int_equal(count_events(f->path), last);
+	assert_int_equal(cn_store_check_projections(cn_app_store(f->app), NULL, &err), 0);
+	/* The app still works. */
+	struct cn_respond_args be = {.proposal = 3, .member = "BE",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+	assert_int_equal(run(f, "2023-07-22T10:00:00Z", cn_app_cmd_respond, &be), 1);
+	assert_int_equal(count_events(f->path), last + 1);
+}
+
+static void test_triggers_refuse_update_delete(void **state)
+{
+	struct fx *f = *state;
+	char msg[256];
+
+	prepared_file(f);
+	assert_int_not_equal(sql(f->path, "UPDATE events SET bytes = bytes WHERE seq = 5",
+				 msg, sizeof(msg)), SQLITE_OK);
+	assert_non_null(strstr(msg, "append-only"));
+	assert_int_not_equal(sql(f->path, "DELETE FROM events WHERE seq = 5", msg,
+				 sizeof(msg)), SQLITE_OK);
+	assert_non_null(strstr(msg, "append-only"));
+	assert_int_not_equal(sql(f->path, "DELETE FROM events", msg, sizeof(msg)),
+			     SQLITE_OK);
+	assert_int_equal(count_events(f->path), f->seeded + 10);
+	open_app(f, 0);
+}
+
+static void drop_triggers(const char *path)
+{
+	sql_ok(path, "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete");
+}
+
+/* Opening the app and scanning the store both fail naming event k. */
+static void assert_corrupt_at(struct fx *f, int64_t k, const char *what)
+{
+	struct cn_err err = {0};
+	struct cn_store *st = NULL;
+	struct cn_app *app = NULL;
+	int rc;
+
+	rc = cn_app_open(f->path, 0, &app, &err);
+	if (rc == 0)
+		cn_app_close(app);
+	if (rc != CN_ECORRUPT || !names_event(err.msg, k))
+		fail_msg("%s: cn_app_open gave %d '%s', want CN_ECORRUPT naming "
+			 "event %lld", what, rc, err.msg, (long long)k);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &st, &err), 0);
+	rc = cn_store_scan(st, 1, NULL, NULL, &err);
+	cn_store_close(st);
+	if (rc != CN_ECORRUPT || !names_event(err.msg, k))
+		fail_msg("%s: cn_store_scan gave %d '%s', want CN_ECORRUPT naming "
+			 "event %lld", what, rc, err.msg, (long long)k);
+}
+
+static void test_tamper_changed_byte(void **state)
+{
+	struct fx *f = *state;
+	prepared_file(f);
+	drop_triggers(f->path);
+	/* One byte of event 50 (a partner from the seed). */
+	sql_ok(f->path, "UPDATE events SET bytes = replace(bytes, '\"actor\":\"dataset\"',"
+			" '\"actor\":\"datasEt\"') WHERE seq = 50");
+	assert_corrupt_at(f, 50, "changed byte");
+}
+
+static void test_tamper_changed_hash(void **state)
+{
+	struct fx *f = *state;
+	prepared_file(f);
+	drop_triggers(f->path);
+	sql_ok(f->path, "UPDATE events SET hash = zeroblob(32) WHERE seq = 100");
+	assert_corrupt_at(f, 100, "changed recorded hash");
+}
+
+static void test_tamper_rewritten_event_breaks_chain(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	char *bytes;
+	uint8_t h[CN_HASH_LEN];
+
+	prepared_file(f);
+	drop_triggers(f->path);
+	/* Change event 99's bytes and give it a matching hash: the next event
+	 * no longer follows it. */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT bytes FROM events WHERE seq = 99",
+					    -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	bytes = strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	char *p = strstr(bytes, "geography is stubborn");
+	assert_non_null(p);
+	p[0] = 'G'; /* one letter of France's reason: still canonical */
+	cn_sha256(bytes, strlen(bytes), h);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE events SET bytes = ?, hash = ?"
+					    " WHERE seq = 99", -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_text(s, 1, bytes, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, h, CN_HASH_LEN, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	free(bytes);
+	assert_corrupt_at(f, 100, "rewritten event 99");
+}
+
+static void test_tamper_deleted_event(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_app *app = NULL;
+	prepared_file(f);
+	drop_triggers(f->path);
+	sql_ok(f->path, "DELETE FROM events WHERE seq = 60");
+	assert_corrupt_at(f, 60, "deleted event");
+	assert_int_equal(cn_app_open(f->path, 0, &app, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "missing"));
+}
+
+static void test_tamper_swapped_events(void **state)
+{
+	struct fx *f = *state;
+	prepared_file(f);
+	drop_triggers(f->path);
+	sql_ok(f->path,
+	       "CREATE TEMP TABLE s AS SELECT seq, bytes, hash FROM events"
+	       " WHERE seq IN (70, 71);"
+	       "UPDATE events SET bytes = (SELECT bytes FROM s WHERE seq = 71),"
+	       " hash = (SELECT hash FROM s WHERE seq = 71) WHERE seq = 70;"
+	       "UPDATE events SET bytes = (SELECT bytes FROM s WHERE seq = 70),"
+	       " hash = (SELECT hash FROM s WHERE seq = 70) WHERE seq = 71;");
+	assert_corrupt_at(f, 70, "swapped events 70 and 71");
+}
+
+static void test_tamper_projection(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	static const struct {
+		const char *change, *undo, *table;
+	} cases[] = {
+		{"UPDATE members SET name = 'Gaul' WHERE code = 'FR'",
+		 "UPDATE members SET name = 'France' WHERE code = 'FR'", "members"},
+		{"UPDATE proposals SET outcome = 'adopted' WHERE id = 1",
+		 "UPDATE proposals SET outcome = 'blocked' WHERE id = 1", "proposals"},
+		{"DELETE FROM positions WHERE proposal = 1 AND member = 'FR'", NULL,
+		 "positions"},
+		{"INSERT INTO offices(id, name, country, record) VALUES"
+		 "('nlo-tokyo', 'Tokyo', 'JP', '{}')", NULL, "offices"},
+	};
+
+	prepared_file(f);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char want[64];
+		sql_ok(f->path, cases[i].change);
+		/* Projections are not checked on open: the log is sound. */
+		open_app(f, 0);
+		int rc = cn_store_check_projections(cn_app_store(f->app), NULL, &err);
+		close_app(f);
+		snprintf(want, sizeof(want), "projection %s", cases[i].table);
+		if (rc != CN_ECORRUPT || !strstr(err.msg, want))
+			fail_msg("%s: check gave %d '%s', want CN_ECORRUPT naming "
+				 "'%s'", cases[i].change, rc, err.msg, want);
+		if (cases[i].undo) {
+			sql_ok(f->path, cases[i].undo);
+			open_app(f, 0);
+			rc = cn_store_check_projections(cn_app_store(f->app), NULL, &err);
+			close_app(f);
+			if (rc)
+				fail_msg("after undoing '%s': %s", cases[i].change,
+					 err.msg);
+		} else {
+			/* Start again from a clean store. */
+			rm_dir(f->dir);
+			assert_non_null(mkdtemp(strcpy(f->dir, "/tmp/council-test-XXXXXX")));
+			snprintf(f->path, sizeof(f->path), "%s/council.db", f->dir);
+			prepared_file(f);
+		}
+	}
+}
+
+static void test_foreign_sqlite_refused(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *st = NULL;
+	struct cn_app *app = NULL;
+	char key[200];
+	struct stat sb;
+
+	sql_ok(f->path, "CREATE TABLE notes(x TEXT); INSERT INTO notes VALUES('mine')");
+	assert_int_equal(cn_store_open(f->path, CN_STORE_CREATE, &st, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "not a council database"));
+	assert_non_null(strstr(err.msg, "another application"));
+	assert_int_equal(cn_app_open(f->path, CN_STORE_CREATE, &app, &err), CN_ECORRUPT);
+	/* Nothing was written into it or beside it. */
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM sqlite_schema),"
+					    " (SELECT count(*) FROM notes)", -1, &s,
+					    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 1);
+	assert_int_equal(sqlite3_column_int(s, 1), 1);
+	sqlite3_finalize(s);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &s, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	snprintf(key, sizeof(key), "%s.key", f->path);
+	assert_int_not_equal(stat(key, &sb), 0);
+}
+
+static void test_random_bytes_refused(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *st = NULL;
+	struct cn_app *app = NULL;
+	unsigned char buf[8192], back[8192];
+	uint32_t x = 2463534242u; /* xorshift32: deterministic noise */
+	FILE *fp;
+
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		buf[i] = (unsigned char)x;
+	}
+	fp = fopen(f->path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(buf, 1, sizeof(buf), fp), sizeof(buf));
+	fclose(fp);
+	assert_int_equal(cn_store_open(f->path, CN_STORE_CREATE, &st, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "not a council database"));
+	assert_int_equal(cn_app_open(f->path, 0, &app, &err), CN_ECORRUPT);
+	/* The file is as it was. */
+	fp = fopen(f->path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fread(back, 1, sizeof(back) + 1, fp), sizeof(back));
+	fclose(fp);
+	assert_memory_equal(buf, back, sizeof(buf));
+}
+
+/*
+ * Two silence procedures carry the same open-office effect.  The first is
+ * adopted at its deadline and opens the office; the second's effect no
+ * longer fits when its own deadline passes.  That must not stop the app
+ * (the clock runs before every command): the second lapses, saying why,
+ * and unrelated commands go through.
+ */
+static void test_stale_effect_does_not_stop_the_app(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	json_t *eff = json_pack("[{s:s, s:s, s:s, s:s, s:s}]", "type", "open-office",
+				"id", "nlo-x", "name", "Office X", "city", "Brussels",
+				"country", "BE");
+	struct cn_propose_args s1 = {.body = "NAC", .title = "Office X, first",
+				     .procedure = "silence",
+				     .deadline = "2023-07-10T12:00:00Z", .effects = eff};
+	struct cn_propose_args s2 = {.body = "NAC", .title = "Office X, second",
+				     .procedure = "silence",
+				     .deadline = "2023-07-12T12:00:00Z", .effects = eff};
+	struct cn_propose_args m = {.body = "NAC", .title = "Unrelated"};
+
+	seed(f, CN_STORE_MEMORY);
+	run(f, "2023-07-07T09:00:00Z", cn_app_cmd_propose, &s1);
+	run(f, "2023-07-07T09:00:00Z", cn_app_cmd_propose, &s2);
+	run(f, "2023-07-07T09:00:00Z", cn_app_cmd_propose, &m);
+	json_decref(eff);
+	/* Past the first deadline: the clock adopts proposal 1. */
+	struct cn_respond_args be = {.proposal = 3, .member = "BE",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+	run(f, "2023-07-11T09:00:00Z", cn_app_cmd_respond, &be);
+	const struct cn_world *w = cn_app_world(f->app);
+	assert_string_equal(cn_world_proposal(w, 1)->outcome, "adopted");
+	assert_non_null(cn_world_office(w, "nlo-x"));
+
+	/* Past the second deadline. */
+	struct cn_respond_args de = {.proposal = 3, .member = "DE",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+	int rc1 = cn_app_run(f->app, T("2023-07-13T09:00:00Z"), "delegation:DE",
+			     cn_app_cmd_respond, &de, NULL, &err);
+	if (rc1)
+		fail_msg("after a stale effect fell due, a position on proposal 3 "
+			 "gave %d (%s)", rc1, err.msg);
+	/* The stale proposal lapsed at its deadline, saying why, and the
+	 * registry was left as the first decision made it. */
+	const struct cn_proposal *p2 = cn_world_proposal(cn_app_world(f->app), 2);
+	assert_true(p2->concluded);
+	assert_string_equal(p2->outcome, "lapsed");
+	assert_non_null(strstr(p2->explanation, "office id 'nlo-x' is already in"));
+	assert_int_equal(p2->concluded_at, T("2023-07-12T12:00:00Z"));
+	size_t n = 0;
+	for (size_t i = 0; i < cn_app_world(f->app)->noffices; i++)
+		n += !strcmp(cn_app_world(f->app)->offices[i].id, "nlo-x");
+	assert_int_equal(n, 1);
+	assert_true(cn_world_proposal(cn_app_world(f->app), 2)->concluded);
+}
+
+int main(void)
+{
+#define S(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		S(test_create_seed_reopen),
+		S(test_projections_and_verify),
+		S(test_memory_store),
+		S(test_refused_command_changes_nothing),
+		S(test_triggers_refuse_update_delete),
+		S(test_tamper_changed_byte),
+		S(test_tamper_changed_hash),
+		S(test_tamper_rewritten_event_breaks_chain),
+		S(test_tamper_deleted_event),
+		S(test_tamper_swapped_events),
+		S(test_tamper_projection),
+		S(test_foreign_sqlite_refused),
+		S(test_random_bytes_refused),
+		S(test_stale_effect_does_not_stop_the_app),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,304 @@
+/*
+ * test_timeutil.c - strict ISO 8601 parsing and formatting
+ * (src/core/timeutil.c).
+ *
+ * Expected epoch values were computed independently of council with GNU
+ * date, e.g. `date -u -d '2023-07-07 09:30:00 UTC' +%s` -> 1688722200,
+ * and the day arithmetic between them checked by hand (86400 s a day).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/timeutil.h"
+
+/* date -u -d '... UTC' +%s */
+#define T_2023_07_07 INT64_C(1688688000)
+#define T_2023_07_07_0930 INT64_C(1688722200)
+#define T_2024_02_29 INT64_C(1709164800)
+#define T_2024_03_01 INT64_C(1709251200)
+#define T_2000_02_29 INT64_C(951782400)
+#define T_2000_03_01 INT64_C(951868800)
+#define T_1949_08_24 INT64_C(-642384000)
+#define T_1949_04_04_123456 INT64_C(-654607504)
+#define T_2005_01_01 INT64_C(1104537600)
+#define T_2010_06_01 INT64_C(1275350400)
+#define T_2010_06_15 INT64_C(1276560000)
+
+static int64_t parse_ok(const char *s)
+{
+	struct cn_err err = {.code = 12345, .msg = "untouched"};
+	int64_t t = -1;
+	int rc = cn_time_parse(s, "test", &t, &err);
+	if (rc)
+		fail_msg("'%s' refused: %s", s, err.msg);
+	/* On success the error record is left as it was. */
+	assert_int_equal(err.code, 12345);
+	assert_string_equal(err.msg, "untouched");
+	return t;
+}
+
+static void parse_bad(const char *s, const char *what)
+{
+	struct cn_err err = {0};
+	int64_t t = 777;
+	int rc = cn_time_parse(s, what, &t, &err);
+	if (rc == 0)
+		fail_msg("'%s' accepted as %lld", s, (long long)t);
+	assert_int_equal(rc, CN_EINVAL);
+	assert_int_equal(err.code, CN_EINVAL);
+	/* Output untouched on failure. */
+	assert_int_equal(t, 777);
+	/* The message names the field and quotes the input. */
+	if (strncmp(err.msg, what, strlen(what)) || err.msg[strlen(what)] != ':')
+		fail_msg("message for '%s' does not start with '%s:': %s", s,
+			 what, err.msg);
+	if (!strstr(err.msg, s))
+		fail_msg("message for '%s' does not quote it: %s", s, err.msg);
+}
+
+static void test_epoch_and_date_only(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_ok("1970-01-01"), 0);
+	assert_int_equal(parse_ok("1970-01-02"), 86400);
+	assert_int_equal(parse_ok("2023-07-07"), T_2023_07_07);
+}
+
+static void test_datetime_forms(void **state)
+{
+	(void)state;
+	/* All of these are the same instant, 2023-07-07 09:30:00 UTC. */
+	assert_int_equal(parse_ok("2023-07-07T09:30:00Z"), T_2023_07_07_0930);
+	assert_int_equal(parse_ok("2023-07-07T09:30Z"), T_2023_07_07_0930);
+	assert_int_equal(parse_ok("2023-07-07T09:30"), T_2023_07_07_0930);
+	assert_int_equal(parse_ok("2023-07-07T09:30:00"), T_2023_07_07_0930);
+	assert_int_equal(parse_ok("2023-07-07T11:30:00+02:00"), T_2023_07_07_0930);
+	assert_int_equal(parse_ok("2023-07-07T04:30:00-05:00"), T_2023_07_07_0930);
+	assert_int_equal(parse_ok("2023-07-07T04:30-05:00"), T_2023_07_07_0930);
+	assert_int_equal(parse_ok("2023-07-07T09:30:00+00:00"), T_2023_07_07_0930);
+	/* Seconds count. */
+	assert_int_equal(parse_ok("2023-07-07T09:30:59Z"), T_2023_07_07_0930 + 59);
+	/* An offset that crosses midnight backwards: 01:00+02:00 is 23:00Z
+	 * the day before. */
+	assert_int_equal(parse_ok("2023-07-07T01:00:00+02:00"),
+			 T_2023_07_07 - 3600);
+	/* Offsets with minutes (India, +05:30). */
+	assert_int_equal(parse_ok("2023-07-07T15:00:00+05:30"), T_2023_07_07_0930);
+	/* End of day. */
+	assert_int_equal(parse_ok("2023-07-07T23:59:59Z"), T_2023_07_07 + 86399);
+}
+
+static void test_leap_days(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_ok("2024-02-29"), T_2024_02_29);
+	assert_int_equal(parse_ok("2024-03-01"), T_2024_03_01);
+	assert_int_equal(T_2024_03_01 - T_2024_02_29, 86400);
+	/* 2000 is divisible by 400: a leap year. */
+	assert_int_equal(parse_ok("2000-02-29"), T_2000_02_29);
+	assert_int_equal(parse_ok("2000-03-01"), T_2000_03_01);
+	/* 2023 is not a leap year; 1900 is divisible by 100 but not 400. */
+	parse_bad("2023-02-29", "deadline");
+	parse_bad("1900-02-29", "deadline");
+	parse_bad("2100-02-29", "deadline");
+	parse_bad("2024-02-30", "deadline");
+	parse_bad("2023-02-29T10:00:00Z", "--at");
+}
+
+static void test_bad_fields(void **state)
+{
+	(void)state;
+	/* month */
+	parse_bad("2023-13-01", "--at");
+	parse_bad("2023-00-10", "--at");
+	/* day */
+	parse_bad("2023-04-31", "--at");
+	parse_bad("2023-01-00", "--at");
+	parse_bad("2023-01-32", "--at");
+	/* hour, minute, second */
+	parse_bad("2023-07-07T24:00:00Z", "--at");
+	parse_bad("2023-07-07T23:60:00Z", "--at");
+	/* offsets */
+	parse_bad("2023-07-07T09:30:00+2:00", "--at");
+	parse_bad("2023-07-07T09:30:00+02", "--at");
+	parse_bad("2023-07-07T09:30:00+0200", "--at");
+	parse_bad("2023-07-07T09:30:00+02:60", "--at");
+	/* not zero-padded, wrong separators, years out of range */
+	parse_bad("2023-7-07", "deadline");
+	parse_bad("2023-07-7", "deadline");
+	parse_bad("2023/07/07", "deadline");
+	parse_bad("23-07-07", "deadline");
+	parse_bad("0999-12-31", "deadline");
+	parse_bad("10000-01-01", "deadline");
+	parse_bad("2023-07-07T9:30", "deadline");
+	parse_bad("2023-07-07T09", "deadline");
+	parse_bad("2023-07-07T", "deadline");
+	parse_bad("", "deadline");
+	parse_bad("yesterday", "deadline");
+}
+
+static void test_trailing_garbage(void **state)
+{
+	(void)state;
+	parse_bad("2023-07-07x", "deadline");
+	parse_bad("2023-07-07T09:30:00Zjunk", "deadline");
+	parse_bad("2023-07-07T09:30:00ZZ", "deadline");
+	parse_bad("2023-07-07T09:30:00+02:00 ", "deadline");
+	parse_bad("2023-07-07T09:30:00.5Z", "deadline");
+	parse_bad("2023-07-07T09:30:00:00", "deadline");
+	parse_bad("2023-07-070", "deadline");
+}
+
+static void test_null_input(void **state)
+{
+	struct cn_err err = {0};
+	int64_t t = 5;
+	(void)state;
+	assert_int_equal(cn_time_parse(NULL, "deadline", &t, &err), CN_EINVAL);
+	assert_int_equal(t, 5);
+	assert_non_null(strstr(err.msg, "deadline"));
+	/* err may be NULL. */
+	assert_int_equal(cn_time_parse("2023-02-29", "x", &t, NULL), CN_EINVAL);
+}
+
+static void test_error_names_field(void **state)
+{
+	struct cn_err err = {0};
+	int64_t t;
+	(void)state;
+	assert_int_equal(cn_time_parse("2023-02-29", "deadline", &t, &err),
+			 CN_EINVAL);
+	assert_memory_equal(err.msg, "deadline: ", 10);
+	assert_non_null(strstr(err.msg, "'2023-02-29'"));
+	assert_int_equal(cn_time_parse("2023-07-07T25:00", "--at", &t, &err),
+			 CN_EINVAL);
+	assert_memory_equal(err.msg, "--at: ", 6);
+	assert_non_null(strstr(err.msg, "'2023-07-07T25:00'"));
+}
+
+static void partial_ok(const char *s, int64_t want, enum cn_date_precision prec)
+{
+	struct cn_err err = {0};
+	enum cn_date_precision p = (enum cn_date_precision)99;
+	int64_t t = -1;
+	if (cn_date_parse_partial(s, "exit", &t, &p, &err))
+		fail_msg("'%s' refused: %s", s, err.msg);
+	assert_int_equal(t, want);
+	assert_int_equal(p, prec);
+	/* prec may be NULL. */
+	t = -1;
+	assert_int_equal(cn_date_parse_partial(s, "exit", &t, NULL, &err), 0);
+	assert_int_equal(t, want);
+}
+
+static void partial_bad(const char *s)
+{
+	struct cn_err err = {0};
+	int64_t t = 9;
+	if (cn_date_parse_partial(s, "accession", &t, NULL, &err) == 0)
+		fail_msg("partial date '%s' accepted", s);
+	assert_int_equal(err.code, CN_EINVAL);
+	assert_int_equal(t, 9);
+	assert_memory_equal(err.msg, "accession: ", 11);
+}
+
+static void test_partial_dates(void **state)
+{
+	(void)state;
+	/* A partial date is its period's first day. */
+	partial_ok("2005", T_2005_01_01, CN_PREC_YEAR);
+	partial_ok("2010-06", T_2010_06_01, CN_PREC_MONTH);
+	partial_ok("2010-06-15", T_2010_06_15, CN_PREC_DAY);
+	partial_ok("1949-08-24", T_1949_08_24, CN_PREC_DAY);
+	partial_ok("2024-02-29", T_2024_02_29, CN_PREC_DAY);
+	partial_bad("2023-02-29");
+	partial_bad("2010-13");
+	partial_bad("2010-00");
+	partial_bad("2010-6");
+	partial_bad("2010-06-31");
+	partial_bad("2010-06-15T00:00");
+	partial_bad("2010-");
+	partial_bad("201");
+	partial_bad("0999");
+	partial_bad("2010x");
+	partial_bad("");
+}
+
+static void roundtrip(const char *iso, int64_t want)
+{
+	char buf[CN_TIME_BUF];
+	int64_t t = parse_ok(iso);
+	assert_int_equal(t, want);
+	assert_string_equal(cn_time_format(t, buf), iso);
+}
+
+static void test_format_roundtrip(void **state)
+{
+	char buf[CN_TIME_BUF];
+	(void)state;
+	roundtrip("1970-01-01T00:00:00Z", 0);
+	roundtrip("2023-07-07T09:30:00Z", T_2023_07_07_0930);
+	roundtrip("2024-02-29T00:00:00Z", T_2024_02_29);
+	roundtrip("2000-02-29T00:00:00Z", T_2000_02_29);
+	/* Before the epoch: the founding of NATO. */
+	roundtrip("1949-08-24T00:00:00Z", T_1949_08_24);
+	roundtrip("1949-04-04T12:34:56Z", T_1949_04_04_123456);
+	/* One second before the epoch is the last second of 1969. */
+	assert_string_equal(cn_time_format(-1, buf), "1969-12-31T23:59:59Z");
+	assert_string_equal(cn_time_format(-86400, buf), "1969-12-31T00:00:00Z");
+	assert_string_equal(cn_time_format(-86401, buf), "1969-12-30T23:59:59Z");
+	/* Offsets normalise to Z. */
+	assert_string_equal(cn_time_format(parse_ok("2023-07-07T11:30:00+02:00"), buf),
+			    "2023-07-07T09:30:00Z");
+	/* The returned pointer is the buffer. */
+	assert_ptr_equal(cn_time_format(0, buf), buf);
+}
+
+static void test_date_format(void **state)
+{
+	char buf[CN_TIME_BUF];
+	(void)state;
+	assert_string_equal(cn_date_format(0, buf), "1970-01-01");
+	assert_string_equal(cn_date_format(T_2023_07_07_0930, buf), "2023-07-07");
+	assert_string_equal(cn_date_format(T_2023_07_07 + 86399, buf), "2023-07-07");
+	assert_string_equal(cn_date_format(T_1949_08_24, buf), "1949-08-24");
+	/* Negative times inside a day belong to that day, not the next. */
+	assert_string_equal(cn_date_format(T_1949_04_04_123456, buf), "1949-04-04");
+	assert_string_equal(cn_date_format(-1, buf), "1969-12-31");
+	assert_string_equal(cn_date_format(-86400, buf), "1969-12-31");
+	assert_string_equal(cn_date_format(-86401, buf), "1969-12-30");
+	assert_string_equal(cn_date_format(T_2024_02_29, buf), "2024-02-29");
+	/* Every day from 1948 to 2001 survives date -> text -> date. */
+	for (int64_t d = T_1949_08_24 - 600 * 86400; d < T_2000_03_01 + 400 * 86400;
+	     d += 86400) {
+		struct cn_err err = {0};
+		int64_t back = 0;
+		cn_date_format(d, buf);
+		assert_int_equal(cn_date_parse_partial(buf, "d", &back, NULL, &err), 0);
+		assert_int_equal(back, d);
+	}
+	assert_ptr_equal(cn_date_format(0, buf), buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_epoch_and_date_only),
+		cmocka_unit_test(test_datetime_forms),
+		cmocka_unit_test(test_leap_days),
+		cmocka_unit_test(test_bad_fields),
+		cmocka_unit_test(test_trailing_garbage),
+		cmocka_unit_test(test_null_input),
+		cmocka_unit_test(test_error_names_field),
+		cmocka_unit_test(test_partial_dates),
+		cmocka_unit_test(test_format_roundtrip),
+		cmocka_unit_test(test_date_format),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
