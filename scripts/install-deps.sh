@@ -5,7 +5,7 @@
 # (or sudo) when something is missing.  Used by `make run` and `make check`.
 set -eu
 
-# build + run: compiler, meson/ninja, and the libraries of DESIGN.md
+# build + run: compiler, meson/ninja, and the libraries docs/ARCHITECTURE.md names
 PKGS="gcc make meson ninja-build pkg-config libsqlite3-dev libsodium-dev \
 libjansson-dev libmicrohttpd-dev sqlite3"
 # test: cmocka, clang with libFuzzer (fuzz smoke tests) and its sanitizer runtime

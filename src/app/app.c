@@ -156,6 +156,17 @@ struct cn_store *cn_app_store(struct cn_app *app)
 	return app->st;
 }
 
+int cn_app_reload(struct cn_app *app, struct cn_err *err)
+{
+	struct cn_world w;
+	int rc = cn_store_load(app->st, &w, err);
+	if (rc)
+		return rc;
+	cn_world_release(&app->w);
+	app->w = w;
+	return 0;
+}
+
 int64_t cn_app_command_seq(const struct cn_app *app)
 {
 	return app->command_seq;

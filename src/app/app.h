@@ -36,6 +36,9 @@ void cn_app_close(struct cn_app *app);
 
 const struct cn_world *cn_app_world(const struct cn_app *app);
 struct cn_store *cn_app_store(struct cn_app *app);
+/* Rebuild the world from the store (after another process wrote to it). */
+int cn_app_reload(struct cn_app *app, struct cn_err *err) CN_NODISCARD;
+
 /* The sequence number of the first event the last command (not the clock)
  * appended: for a position, the position itself. */
 int64_t cn_app_command_seq(const struct cn_app *app);

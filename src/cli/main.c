@@ -156,7 +156,7 @@ const struct cmd cli_commands[] = {
 	 "until SIGINT or SIGTERM.  Writes are committed by one writer thread,\n"
 	 "several per fsync; silence deadlines conclude on time.\n"
 	 "  --threads N   HTTP worker threads (default 2)\n"
-	 "  --timeout S   close idle or slow connections after S seconds (15)\n"
+	 "  --timeout S   close a connection after S seconds without traffic (15)\n"
 	 "  --web DIR     serve the web page from DIR (default: web/dist of the\n"
 	 "                source tree; '' for the API alone)\n"
 	 COMMON},

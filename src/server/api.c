@@ -113,6 +113,11 @@ static void reply_err(struct ctx *x, const struct cn_err *e)
 	case CN_ENOTFOUND: reply_error(x, 404, "not-found", "%s", e->msg); return;
 	case CN_EREFUSED: reply_error(x, 409, "refused", "%s", e->msg); return;
 	case CN_ECONCLUDED: reply_error(x, 409, "concluded", "%s", e->msg); return;
+	case CN_EIO:
+		/* The store cannot be written (or the server is stopping): try
+		 * again later. */
+		reply_error(x, 503, "unavailable", "%s", e->msg);
+		return;
 	default: reply_error(x, 500, "internal", "%s", e->msg); return;
 	}
 }
@@ -191,7 +196,8 @@ static enum sight sight_meta(const struct ctx *x, const char *body, int shared,
 		return b && cn_body_has(&x->rd->reg, b, x->who.code, x->now)
 			       ? SEE_FULL : SEE_NONE;
 	case CN_ROLE_PARTNER:
-		return shared ? SEE_REDACTED : SEE_NONE;
+		/* What is shared with partners, and what the public sees. */
+		return shared || adopted ? SEE_REDACTED : SEE_NONE;
 	case CN_ROLE_PUBLIC:
 		return adopted ? SEE_REDACTED : SEE_NONE;
 	}
@@ -1224,7 +1230,8 @@ static int serve_static(struct cn_api *api, const struct http_request *req,
 	for (const char *c = rel; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		      (*c >= '0' && *c <= '9') || *c == '/' || *c == '-' ||
-		      *c == '_' || (*c == '.' && c[-1] != '/' && c[-1] != '.')))
+		      *c == '_' || (*c == '.' && c > rel && c[-1] != '/' &&
+				    c[-1] != '.')))
 			return 0;
 	if (!(type = mime_of(rel)))
 		return 0;

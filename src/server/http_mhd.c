@@ -43,7 +43,13 @@ struct http_deferred {
 
 static const char *mhd_arg(const struct http_request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->impl, MHD_GET_ARGUMENT_KIND, name);
+	const char *v = NULL;
+	size_t len = 0;
+	/* A bare key ("?all") is present with no value: answer "". */
+	if (MHD_lookup_connection_value_n(req->impl, MHD_GET_ARGUMENT_KIND, name,
+					  strlen(name), &v, &len) != MHD_YES)
+		return NULL;
+	return v ? v : "";
 }
 
 static struct http_deferred *mhd_defer(const struct http_request *req)

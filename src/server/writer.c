@@ -28,6 +28,8 @@ struct writer {
 	struct qnode *head, *tail;
 	int stop;
 	struct writer_stats stats;
+	int64_t last_tick;     /* every deadline up to this was handled */
+	int64_t data_version;  /* after our own last commit */
 };
 
 /* Seconds of CLOCK_REALTIME.  Not time(): glibc may serve time() from the
@@ -119,10 +121,18 @@ out:
 static void run_batch(struct writer *w, struct qnode *batch)
 {
 	struct cn_err err = {0};
-	int64_t now = wall_clock();
+	int64_t now = wall_clock(), dv;
 	int rc, fatal = 0;
 
-	if ((rc = cn_app_batch_begin(w->app, &err)) == 0) {
+	/* Another process (the CLI) may have committed to the store: then
+	 * the world in memory is stale and must be rebuilt before we write. */
+	if (cn_store_data_version(cn_app_store(w->app), &dv, &err) == 0 &&
+	    dv != w->data_version && w->data_version &&
+	    cn_app_reload(w->app, &err) != 0)
+		fatal = 1;
+	if (fatal)
+		rc = err.code;
+	else if ((rc = cn_app_batch_begin(w->app, &err)) == 0) {
 		/* Due deadlines first, at their own deadline times. */
 		rc = cn_app_run(w->app, now, "clock", cn_app_cmd_tick, NULL, NULL,
 				&err);
@@ -161,12 +171,16 @@ static void run_batch(struct writer *w, struct qnode *batch)
 		}
 		if (!fatal)
 			rc = cn_app_batch_end(w->app, 1, &err);
+		if (!fatal && rc == 0)
+			w->last_tick = now;
 		else {
 			struct cn_err ignore;
 			if (cn_app_batch_end(w->app, 0, &ignore))
 				(void)0; /* rollback has nothing more to say */
 		}
 	}
+	if (cn_store_data_version(cn_app_store(w->app), &dv, &err) == 0)
+		w->data_version = dv;
 	w->stats.batches++;
 	/* Receipts need the checkpoint this batch's commit signed. */
 	for (struct qnode *n = batch; rc == 0 && n; n = n->next)
@@ -197,7 +211,9 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 
 		int64_t now = wall_clock();
-		int64_t due = next_deadline(cn_app_world(w->app), now - 1);
+		/* Due: any deadline after the last tick, even one we woke late
+		 * for (a long batch, a paused process, a clock step). */
+		int64_t due = next_deadline(cn_app_world(w->app), w->last_tick);
 		/* A batch with no jobs is just the clock.  The first round
 		 * concludes what fell due while the server was down, each at
 		 * its own deadline. */
@@ -212,7 +228,7 @@ static void *writer_main(void *arg)
 		if (w->head || w->stop)
 			continue;
 		now = wall_clock();
-		due = next_deadline(cn_app_world(w->app), now - 1);
+		due = next_deadline(cn_app_world(w->app), w->last_tick);
 		if (due <= now)
 			continue; /* due already: go round at once */
 		/* Sleep to the next deadline (to the second), or a minute at

@@ -152,3 +152,33 @@ test('garbage, huge headers and slow clients do not stop the server', async () =
   assert.match(council(store.db, 'verify'), /^ok: /);
   srv = await startServer(store.db, { timeout: 2 });
 });
+
+test('a deadline the writer woke late for still concludes (server paused across it)', async () => {
+  const deadline = isoIn(2);
+  const p = await api(srv.base, S(), 'POST', '/api/v1/proposals',
+    { body: 'NAC', title: 'Paused across the deadline', procedure: 'silence', deadline });
+  assert.equal(p.status, 201);
+  srv.child.kill('SIGSTOP');
+  while (Date.now() < Date.parse(deadline) + 2500) await sleep(100);
+  srv.child.kill('SIGCONT');
+  const t0 = Date.now();
+  let g;
+  do {
+    await sleep(100);
+    g = await api(srv.base, S(), 'GET', `/api/v1/proposals/${p.body.id}`);
+  } while (g.body.status !== 'concluded' && Date.now() - t0 < 2000);
+  assert.equal(g.body.status, 'concluded', 'concluded within 2 s of resuming, with no request');
+  assert.equal(g.body.concluded, deadline);
+});
+
+test('a write made with the CLI while the server runs does not confuse its writer', async () => {
+  const id = Number(council(store.db, 'propose', '--body', 'NAC', '--title', 'From the CLI').trim());
+  const r = await api(srv.base, S(), 'POST', '/api/v1/proposals', { body: 'NAC', title: 'From the API' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.body.id, id + 1);
+  const g = await api(srv.base, S(), 'GET', `/api/v1/proposals/${id}`);
+  assert.equal(g.body.title, 'From the CLI');
+  await srv.stop();
+  assert.match(council(store.db, 'verify'), /^ok: /);
+  srv = await startServer(store.db, { timeout: 2 });
+});
