@@ -148,6 +148,12 @@ static void sb_add(struct sbuf *sb, const void *data, size_t n)
 {
 	if (sb->failed)
 		return;
+	/* Bound the sizes before adding them (notes are a few hundred bytes;
+	 * this also lets the compiler see no overflow). */
+	if (n > (1u << 30) || sb->len > (1u << 30)) {
+		sb->failed = 1;
+		return;
+	}
 	if (sb->len + n + 1 > sb->cap) {
 		size_t cap = sb->cap ? sb->cap : 256;
 		char *p;
