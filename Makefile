@@ -7,7 +7,7 @@ BUILD       ?= build
 CHECK_BUILD ?= build-check
 DB          ?= council.db
 
-.PHONY: all run check deps deps-test build build-check fuzz bench clean
+.PHONY: all run check deps deps-test build build-check web fuzz bench clean
 
 all: build
 
@@ -17,21 +17,29 @@ deps:
 deps-test:
 	@scripts/install-deps.sh --test
 
-build: deps
+build: deps web
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) >/dev/null
 	@ninja -C $(BUILD) >/dev/null
+
+# The web page: npm packages from the registry (package-lock.json pins
+# them), bundled by esbuild into web/dist, which council serve serves.
+web: web/dist/index.html
+
+web/dist/index.html: web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/* web/src/*/*)
+	@cd web && npm ci --no-audit --no-fund --loglevel=error >/dev/null && npm run --silent build
 
 LISTEN      ?= 127.0.0.1:8080
 
 run: build
-	@test -f $(DB) || ./$(BUILD)/council --db $(DB) init
-	@./$(BUILD)/council replay scenarios/tokyo-2023.json
+	@test -f $(DB) || { ./$(BUILD)/council --db $(DB) init && \
+	  ./$(BUILD)/council --db $(DB) replay scenarios/tokyo-2023.json; }
+	@./$(BUILD)/council --db $(DB) show 1 | head -8
 	@echo
 	@echo "council serve: http://$(LISTEN)/ (Ctrl-C to stop);" \
 	      "tokens: ./$(BUILD)/council --db $(DB) token issue --role secretariat"
 	./$(BUILD)/council --db $(DB) serve --listen $(LISTEN)
 
-build-check: deps-test
+build-check: deps-test web
 	@test -f $(CHECK_BUILD)/build.ninja || meson setup $(CHECK_BUILD) \
 		-Db_sanitize=address,undefined -Db_lundef=false \
 		-Dbuildtype=debug >/dev/null
@@ -47,4 +55,4 @@ fuzz: build-check
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} tests/fuzz/run.sh
 
 clean:
-	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz
+	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz build-bench web/dist web/node_modules

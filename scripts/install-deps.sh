@@ -18,9 +18,17 @@ if [ "${1:-}" = "--bench" ]; then
 	PKGS="$PKGS wrk nginx jq curl"
 fi
 
-# the HTTP and browser tests run on Node.js (Debian's nodejs if none is installed)
-if [ "${1:-}" = "--test" ] && ! command -v node >/dev/null 2>&1; then
+# the web page is bundled with npm; the HTTP and browser tests run on
+# Node.js (Debian's nodejs and npm if none is installed), the browser tests
+# drive Debian's chromium (never a downloaded browser)
+if ! command -v node >/dev/null 2>&1; then
 	PKGS="$PKGS nodejs"
+fi
+if ! command -v npm >/dev/null 2>&1; then
+	PKGS="$PKGS npm"
+fi
+if [ "${1:-}" = "--test" ]; then
+	PKGS="$PKGS chromium"
 fi
 
 missing=""

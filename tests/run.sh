@@ -52,8 +52,8 @@ for s in tests/cli/test_*.sh; do
 	fail=$((fail + f))
 done
 
-echo "== HTTP tests (real server, node --test)"
-for s in tests/http/*.test.mjs; do
+echo "== HTTP and browser tests (real server; node --test, Playwright + chromium)"
+for s in tests/http/*.test.mjs tests/web/*.test.mjs; do
 	[ -f "$s" ] || continue
 	COUNCIL="$ROOT/$BUILD/council" node --test --test-reporter=tap "$s" >"$log" 2>&1
 	rc=$?

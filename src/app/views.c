@@ -97,6 +97,9 @@ json_t *cn_view_offices(const struct cn_world *w, int64_t at, int all,
 		json_t *j = cn_office_json(w, of, when);
 		if (!j)
 			return oom(err, arr);
+		/* Open or not on the date asked, whatever date the area was
+		 * judged on. */
+		json_object_set_new(j, "open", json_boolean(cn_office_open(of, at)));
 		json_array_append_new(arr, j);
 	}
 	o = arr ? json_pack("{s:s, s:I, s:o}", "at",

@@ -19,6 +19,7 @@
 
 struct cli {
 	const char *db;      /* --db, $COUNCIL_DB, or council.db */
+	int db_given;        /* --db was on the command line */
 	int json;            /* --json */
 	const char *at;      /* --at, as given */
 	int64_t now;         /* --at parsed, or the wall clock */

@@ -474,10 +474,9 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 	struct cn_err err = {0};
 	json_t *report = NULL;
 
-	for (int i = 1; i < argc; i++)
-		dbgiven |= !strcmp(argv[i], "--db") || !strncmp(argv[i], "--db=", 5);
 	if ((rc = cli_parse(c, "replay", argc, argv, opts, pos, 1, &np)))
 		return rc;
+	dbgiven = c->db_given;
 	if (np != 1)
 		return cli_usage(c, "replay", "which scenario file?");
 	if (dbgiven) {

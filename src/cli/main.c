@@ -252,9 +252,11 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--db") && i + 1 < argc) {
 			c.db = argv[i + 1];
+			c.db_given = 1;
 			i += 2;
 		} else if (!strncmp(argv[i], "--db=", 5)) {
 			c.db = argv[i] + 5;
+			c.db_given = 1;
 			i++;
 		} else {
 			fprintf(stderr, "council: unknown option '%s'\n", argv[i]);
@@ -333,8 +335,10 @@ int cli_parse(struct cli *c, const char *cmd, int argc, char **argv,
 		}
 		if (!takes && val)
 			return cli_usage(c, cmd, "--%s takes no value", name);
-		if (!strcmp(name, "db") && !o)
+		if (!strcmp(name, "db") && !o) {
 			c->db = val;
+			c->db_given = 1;
+		}
 		else if (!strcmp(name, "at") && !o) {
 			if (cli_set_at(c, cmd, val))
 				return EXIT_REFUSED;

@@ -1222,7 +1222,7 @@ static int serve_static(struct cn_api *api, const struct http_request *req,
 	FILE *f;
 	long n;
 
-	if (!api->web[0] || strcmp(req->method, "GET"))
+	if (!api->web[0] || (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")))
 		return 0;
 	if (!strcmp(rel, "/"))
 		rel = "/index.html";

@@ -169,11 +169,11 @@ static void run_batch(struct writer *w, struct qnode *batch)
 				j->seq = cn_app_command_seq(w->app);
 			}
 		}
-		if (!fatal)
-			rc = cn_app_batch_end(w->app, 1, &err);
-		if (!fatal && rc == 0)
-			w->last_tick = now;
-		else {
+		if (!fatal) {
+			/* A failed commit has rolled back already. */
+			if ((rc = cn_app_batch_end(w->app, 1, &err)) == 0)
+				w->last_tick = now;
+		} else {
 			struct cn_err ignore;
 			if (cn_app_batch_end(w->app, 0, &ignore))
 				(void)0; /* rollback has nothing more to say */

@@ -16,7 +16,7 @@
 #include "../core/timeutil.h"
 
 #define APP_ID 0x434E434C /* 'CNCL' */
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2 /* 2: Merkle tree, checkpoints, tokens */
 
 #define STMT_CACHE 48
 

@@ -1,0 +1,103 @@
+// lib.mjs - helpers for the page's browser tests (tests/web/*.test.mjs):
+// a real `council serve --web web/dist` over a fresh seeded store (the
+// store and tokens come from tests/http/lib.mjs), and Debian's chromium
+// driven headless by playwright-core from web/node_modules.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { COUNCIL, freePort } from '../http/lib.mjs';
+
+export { COUNCIL, makeStore, api, isoIn, council } from '../http/lib.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const WEB_DIST = process.env.COUNCIL_WEB || join(root, 'web', 'dist');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const require = createRequire(join(root, 'web', 'package.json'));
+export const { chromium } = require('playwright-core');
+
+if (!existsSync(join(WEB_DIST, 'index.html')))
+  throw new Error(`${WEB_DIST}/index.html is missing: run "npm run build" in web/`);
+
+// Like tests/http/lib.mjs startServer, with the page served from WEB_DIST.
+export async function startWebServer(db, { threads = 4, timeout = 15 } = {}) {
+  const port = await freePort();
+  const child = spawn(COUNCIL, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`,
+    '--threads', String(threads), '--timeout', String(timeout), '--web', WEB_DIST],
+  { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) break;
+    } catch { /* not listening yet */ }
+    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const stop = async () => {
+    if (child.exitCode !== null) return child.exitCode;
+    child.kill('SIGTERM');
+    return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  };
+  return { base, port, child, stop, stderr: () => stderr };
+}
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-quic', '--no-first-run'];
+
+// A browser with a fresh profile.  Pages of one context share no
+// sessionStorage, so each page can sign in as a different principal.
+export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { width: 1280, height: 900 }, locale = 'en-GB' } = {}) {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+  const profile = mkdtempSync(join(tmpdir(), 'council-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
+    timezoneId, viewport, locale, reducedMotion: 'reduce',
+  });
+  const errors = [];
+  const track = (page, label) => {
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(`${label}: console: ${m.text()} ${JSON.stringify(m.location())}`); });
+    page.on('pageerror', (e) => errors.push(`${label}: page error: ${e.message}`));
+    return page;
+  };
+  for (const p of context.pages()) await p.close();
+  return {
+    context, errors,
+    async newPage(label = 'page', opts = {}) {
+      const page = track(await context.newPage(), label);
+      if (opts.viewport) await page.setViewportSize(opts.viewport);
+      page.setDefaultTimeout(8000);
+      return page;
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+// Sign in through the page as a person would.
+export async function signIn(page, base, token) {
+  await page.goto(`${base}/#/signin`);
+  await page.getByLabel('Access token').fill(token);
+  await page.locator('#sign-in').click();
+  await page.waitForURL(/#\/proposals$/);
+}
+
+// The value a datetime-local input takes for a time `ms` from now, in the
+// page's time zone.
+export function localInput(page, ms) {
+  return page.evaluate((d) => {
+    const t = new Date(Date.now() + d);
+    const p2 = (n) => String(n).padStart(2, '0');
+    return `${t.getFullYear()}-${p2(t.getMonth() + 1)}-${p2(t.getDate())}T${p2(t.getHours())}:${p2(t.getMinutes())}`;
+  }, ms);
+}

@@ -1,0 +1,361 @@
+// page.test.mjs - the web page in Debian's chromium (headless, through
+// playwright-core) against a real `council serve` on 127.0.0.1 over a fresh
+// seeded store.  The six scenarios of issue 4, then a phone-width check;
+// no test may leave a console error or a page error behind.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  makeStore, api, isoIn, startWebServer, launchBrowser, signIn, localInput,
+} from './lib.mjs';
+
+const TITLE = 'Open a NATO liaison office in Tokyo';
+const REASON = 'France is not in favour: NATO means North Atlantic Treaty Organization.';
+let store, server, browser, base, tok;
+let tokyo; // the proposal id
+let officesBefore; // open office ids before the proposal
+let secPage, frPage;
+
+before(async () => {
+  store = makeStore();
+  tok = store.tokens;
+  server = await startWebServer(store.db);
+  base = server.base;
+  browser = await launchBrowser({ timezoneId: 'Europe/Paris' });
+  const r = await api(base, null, 'GET', '/api/v1/offices');
+  officesBefore = r.body.offices.map((o) => o.id).sort();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  store?.cleanup();
+});
+
+const nav = (page, name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
+function noErrors() {
+  assert.deepEqual(browser.errors, [], 'no console or page errors');
+}
+
+test('1. the secretariat proposes the Tokyo office and puts it under silence with a deadline', async () => {
+  secPage = await browser.newPage('secretariat');
+  const page = secPage;
+  await signIn(page, base, tok.secretariat);
+  assert.match(await page.locator('.who-badge').innerText(), /Secretariat/);
+  await nav(page, 'New proposal').click();
+  await page.waitForURL(/#\/propose$/);
+
+  await page.getByLabel('Body').selectOption('NAC');
+  await page.getByLabel('Title').fill(TITLE);
+  await page.getByLabel('Text', { exact: true }).fill('The Council agrees to establish a NATO liaison office in Tokyo, Japan.');
+  await page.locator('label[for="p-proc-silence"]').click();
+  const deadline = await localInput(page, 60 * 60 * 1000);
+  await page.getByLabel('Silence deadline (your time)').fill(deadline);
+  assert.match(await page.locator('#p-deadline-utc').innerText(), /UTC/);
+  assert.equal(await page.locator('#p-submit').innerText(), 'Circulate under silence');
+
+  await page.locator('#add-open-office').click();
+  const ed = page.locator('[data-effect="open-office"]');
+  await ed.getByLabel('Office name').fill('NATO Liaison Office Tokyo');
+  await ed.getByLabel('Host city').fill('Tokyo');
+  assert.equal(await ed.getByLabel('Office id').inputValue(), 'nlo-tokyo');
+  // choosing on the map fills the coordinates...
+  const map = ed.locator('svg.map');
+  await map.waitFor();
+  await map.click({ position: { x: 560, y: 120 } });
+  assert.match(await ed.getByLabel(/Latitude/).inputValue(), /^-?\d+\.\d\d$/);
+  // ...and typing them moves the marker
+  await ed.getByLabel(/Latitude/).fill('35.68');
+  await ed.getByLabel(/Longitude/).fill('139.69');
+  await ed.getByLabel('Country (ISO code)').fill('JP');
+  await ed.locator('.area-flag.out').waitFor();
+  assert.equal(await ed.locator('.marker.picked').count(), 1);
+
+  await page.locator('#p-submit').click();
+  await page.waitForURL(/#\/proposals\/\d+$/);
+  tokyo = Number(page.url().match(/proposals\/(\d+)$/)[1]);
+  const verdict = page.locator('#verdict[data-status="open"]');
+  await verdict.waitFor();
+  const vt = await verdict.innerText();
+  assert.match(vt, /Under silence/i);
+  assert.match(vt, /Silence ends in \d+ min \d\d s|Silence ends in \d+ h/);
+  assert.match(vt, /UTC/);
+  assert.equal(await page.locator('h1').innerText(), TITLE);
+  assert.equal(await page.locator('#rollcall-grid .tile').count(), 32);
+  assert.equal(await page.locator('#rollcall-grid .tile[data-position="silent"]').count(), 32);
+  const eff = page.locator('[data-effect="open-office"]');
+  assert.equal(await eff.getAttribute('data-out-of-area'), 'true');
+  assert.match(await eff.innerText(), /Out of the treaty area/);
+  await page.locator('#history [data-type="proposal.created"]').waitFor();
+
+  // the server agrees
+  const p = (await api(base, tok.secretariat, 'GET', `/api/v1/proposals/${tokyo}`)).body;
+  assert.equal(p.procedure, 'silence');
+  assert.equal(p.status, 'open');
+  assert.equal(p.effects[0].id, 'nlo-tokyo');
+  assert.equal(p.effects[0].lat, '35.68');
+  noErrors();
+});
+
+test("2. France's delegation breaks silence", async () => {
+  frPage = await browser.newPage('FR');
+  const page = frPage;
+  await signIn(page, base, tok.FR);
+  assert.match(await page.locator('.who-badge').innerText(), /Delegation of France/);
+  const card = page.locator(`#open-list [data-proposal="${tokyo}"]`);
+  await card.waitFor();
+  assert.match(await card.innerText(), /Silence ends in/);
+  await card.getByRole('link', { name: TITLE }).click();
+  await page.waitForURL(new RegExp(`#/proposals/${tokyo}$`));
+  await page.locator('#actions .mine-line').waitFor();
+  assert.match(await page.locator('#actions').innerText(), /Your position:\s*Silent/);
+
+  // the confirmation step: Escape backs out and nothing happens
+  const breakBtn = page.locator('#actions [data-action="object"]');
+  assert.equal(await breakBtn.innerText(), 'Break silence…');
+  await breakBtn.click();
+  const dlg = page.getByRole('dialog', { name: 'Break silence?' });
+  await dlg.waitFor();
+  assert.match(await dlg.innerText(), /will be blocked by France/);
+  await page.keyboard.press('Escape');
+  await dlg.waitFor({ state: 'detached' });
+  assert.equal(await page.locator('#verdict').getAttribute('data-status'), 'open');
+
+  // a letter of objection is required
+  await breakBtn.click();
+  await dlg.waitFor();
+  await dlg.getByRole('button', { name: 'Break silence' }).click();
+  assert.match(await dlg.locator('.dialog-error').innerText(), /required/);
+  await dlg.getByLabel(/Reason/).fill(REASON);
+  await dlg.getByRole('button', { name: 'Break silence' }).click();
+  await dlg.waitFor({ state: 'detached' });
+
+  const verdict = page.locator('#verdict');
+  await page.locator('#verdict[data-outcome="blocked"]').waitFor();
+  assert.match(await verdict.innerText(), /Blocked/);
+  assert.equal(await page.locator('#explanation').innerText(), 'blocked: FR broke silence');
+  noErrors();
+});
+
+test('3. the page shows the proposal blocked by FR, and the office list is unchanged', async () => {
+  // the secretariat's page, left open, learns of it without a reload
+  const page = secPage;
+  await page.bringToFront();
+  await page.evaluate(() => { window.__noReload = 1; });
+  await page.locator('#verdict[data-outcome="blocked"]').waitFor({ timeout: 6000 });
+  assert.equal(await page.evaluate(() => window.__noReload), 1);
+  assert.equal(await page.locator('#explanation').innerText(), 'blocked: FR broke silence');
+  assert.equal(await page.locator('#blocked-by').innerText(), 'France (FR)');
+  const fr = page.locator('#rollcall-grid .tile[data-member="FR"]');
+  assert.equal(await fr.getAttribute('data-position'), 'object');
+  assert.match(await fr.getAttribute('class'), /pos-object/);
+  assert.equal(await page.locator('#rollcall-grid .tile[data-position="silent"]').count(), 31);
+  assert.match(await page.locator('.legend-item[data-position="object"]').innerText(), /Object\s*1/);
+  const reasons = page.locator('#reasons .statement[data-member="FR"]');
+  assert.match(await reasons.innerText(), /France is not in favour/);
+  await page.locator('#history [data-type="silence.broken"]').waitFor();
+  await page.locator('#history [data-type="procedure.concluded"]').waitFor();
+  assert.match(await page.locator('#effects').innerText(), /Not applied: the registry is unchanged/);
+
+  // the concluded list says so too
+  await nav(page, 'Procedures').click();
+  const row = page.locator(`#concluded-list tr[data-proposal="${tokyo}"]`);
+  await row.waitFor();
+  assert.equal(await row.getAttribute('data-outcome'), 'blocked');
+  assert.match(await row.innerText(), /Blocked[\s\S]*blocked: FR broke silence/);
+
+  // the registry's offices: the same list, no Tokyo
+  await nav(page, 'Registry').click();
+  await page.getByRole('link', { name: 'Offices' }).click();
+  await page.waitForURL(/#\/registry\/offices/);
+  await page.locator('#offices-table tbody tr').first().waitFor();
+  const openIds = (await page.locator('#offices-table tr[data-open="true"]').evaluateAll(
+    (rows) => rows.map((r) => r.getAttribute('data-office')))).sort();
+  assert.deepEqual(openIds, officesBefore);
+  assert.equal(await page.locator('#offices-table tr[data-office="nlo-tokyo"]').count(), 0);
+  assert.equal(await page.locator('svg.map .marker').count() > 0, true);
+  noErrors();
+});
+
+test('4. a partner (Japan) cannot see that draft', async () => {
+  // something the Council does share, for contrast
+  const shared = await api(base, tok.secretariat, 'POST', '/api/v1/proposals',
+    { body: 'NAC', title: 'Agree the Individually Tailored Partnership Programme with Japan', shared: true });
+  assert.equal(shared.status, 201);
+  const page = await browser.newPage('JP');
+  await signIn(page, base, tok.JP);
+  assert.match(await page.locator('.who-badge').innerText(), /Partner · Japan/);
+  assert.equal(await page.locator('h1').innerText(), 'Shared with partners');
+  await page.locator(`#open-list [data-proposal="${shared.body.id}"]`).waitFor();
+  await page.locator('#concluded-list').filter({ hasNotText: 'Loading' }).waitFor();
+  assert.equal(await page.locator(`[data-proposal="${tokyo}"]`).count(), 0);
+  assert.doesNotMatch(await page.locator('main').innerText(), /Tokyo/);
+  // nor by its address
+  await page.goto(`${base}/#/proposals/${tokyo}`);
+  await page.locator('#not-found').waitFor();
+  assert.match(await page.locator('#not-found').innerText(), new RegExp(`No proposal ${tokyo} here`));
+  assert.doesNotMatch(await page.locator('main').innerText(), /Tokyo/);
+  // the shared one shows its text but no positions
+  await page.goto(`${base}/#/proposals/${shared.body.id}`);
+  await page.locator('#rollcall').waitFor();
+  assert.equal(await page.locator('#rollcall-grid').count(), 0);
+  assert.match(await page.locator('#rollcall').innerText(), /not shared with partners/);
+  assert.match(await page.locator('#actions').innerText(), /take no decisions/);
+  await page.close();
+  noErrors();
+});
+
+test('5. the public sees adopted decisions only', async () => {
+  const adopted = await api(base, tok.secretariat, 'POST', '/api/v1/proposals',
+    { body: 'NAC', title: 'Approve the civil budget for 2027', text: 'The Council approves the civil budget.' });
+  assert.equal(adopted.status, 201);
+  const done = await api(base, tok.secretariat, 'POST', `/api/v1/proposals/${adopted.body.id}/conclude`, {});
+  assert.equal(done.body.outcome, 'adopted');
+
+  const page = await browser.newPage('public');
+  await page.goto(`${base}/`);
+  await page.waitForURL(/#\/signin$/);
+  await page.getByRole('button', { name: 'Browse as the public' }).click();
+  await page.waitForURL(/#\/proposals$/);
+  assert.match(await page.locator('.who-badge').innerText(), /Public/);
+  assert.equal(await page.locator('h1').innerText(), 'Adopted decisions');
+  const row = page.locator(`#concluded-list tr[data-proposal="${adopted.body.id}"]`);
+  await row.waitFor();
+  const outcomes = await page.locator('#concluded-list tr[data-proposal]').evaluateAll(
+    (rows) => rows.map((r) => r.getAttribute('data-outcome')));
+  assert.deepEqual([...new Set(outcomes)], ['adopted']);
+  assert.equal(await page.locator('#open-list').count(), 0);
+  assert.equal(await page.locator(`[data-proposal="${tokyo}"]`).count(), 0);
+  assert.doesNotMatch(await page.locator('main').innerText(), /Tokyo|Partnership Programme/);
+  assert.equal(await page.getByRole('link', { name: 'New proposal' }).count(), 0);
+
+  await row.getByRole('link').click();
+  await page.locator('#verdict[data-outcome="adopted"]').waitFor();
+  assert.match(await page.locator('#verdict').innerText(), /Adopted/);
+  assert.equal(await page.locator('#rollcall-grid').count(), 0);
+  assert.match(await page.locator('#rollcall').innerText(), /does not see delegations’ positions/);
+
+  await page.goto(`${base}/#/proposals/${tokyo}`);
+  await page.locator('#not-found').waitFor();
+  await page.close();
+  noErrors();
+});
+
+test('6. a silence deadline passing shows "adopted" on an open page without a reload', async () => {
+  const r = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', {
+    body: 'NAC', title: 'Statement on the anniversary of the Washington Treaty',
+    text: 'The Council issues the statement.', procedure: 'silence', deadline: isoIn(5),
+  });
+  assert.equal(r.status, 201);
+  const id = r.body.id;
+  // the delegation's list and the secretariat's proposal page stay open
+  const list = frPage;
+  await list.bringToFront();
+  await nav(list, 'Procedures').click();
+  await list.waitForURL(/#\/proposals$/);
+  await list.locator(`#open-list [data-proposal="${id}"] .countdown`).waitFor();
+
+  const page = secPage;
+  await page.bringToFront();
+  await page.goto(`${base}/#/proposals/${id}`);
+  await page.locator('#verdict[data-status="open"]').waitFor();
+  assert.match(await page.locator('#verdict').innerText(), /Silence ends in \d+ s/);
+  await page.evaluate(() => { window.__noReload = 6; });
+  await list.evaluate(() => { window.__noReload = 6; });
+
+  await page.locator('#verdict[data-outcome="adopted"]').waitFor({ timeout: 15000 });
+  assert.match(await page.locator('#verdict').innerText(), /Adopted/);
+  assert.match(await page.locator('#explanation').innerText(), /^adopted/);
+  await page.locator('#history [data-type="procedure.concluded"]').waitFor();
+  assert.equal(await page.evaluate(() => window.__noReload), 6);
+
+  await list.locator(`#concluded-list tr[data-proposal="${id}"][data-outcome="adopted"]`).waitFor({ timeout: 8000 });
+  assert.equal(await list.locator(`#open-list [data-proposal="${id}"]`).count(), 0);
+  assert.equal(await list.evaluate(() => window.__noReload), 6);
+  noErrors();
+});
+
+test('at phone width (390 px) the proposal and the registry fit and work', async () => {
+  const page = await browser.newPage('phone', { viewport: { width: 390, height: 844 } });
+  await signIn(page, base, tok.FR);
+  for (const route of [`/proposals/${tokyo}`, '/proposals', '/registry/offices', '/bodies']) {
+    await page.goto(`${base}/#${route}`);
+    await page.locator('main h1').waitFor();
+    await page.waitForLoadState('networkidle');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${route}: the page is ${overflow}px wider than the screen`);
+  }
+  await page.goto(`${base}/#/proposals/${tokyo}`);
+  await page.locator('#rollcall-grid .tile').first().waitFor();
+  // the verdict comes first, then the tiles in several columns
+  const v = await page.locator('#verdict').boundingBox();
+  const t1 = await page.locator('#rollcall-grid .tile').nth(0).boundingBox();
+  const t2 = await page.locator('#rollcall-grid .tile').nth(1).boundingBox();
+  assert.ok(v.y < t1.y && v.width <= 390);
+  assert.equal(Math.round(t1.y), Math.round(t2.y), 'two tiles side by side');
+  // the navigation is reachable by keyboard
+  await page.locator('.skip-link').focus();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement?.textContent);
+  assert.ok(focused && focused.length > 0);
+  await page.close();
+  noErrors();
+});
+
+test('the other actions: reserve, lift, footnote; extend, recirculate, conclude', async () => {
+  const meeting = (await api(base, tok.secretariat, 'POST', '/api/v1/proposals',
+    { body: 'NAC', title: 'Take note of the annual report on partnerships' })).body;
+  const silence = (await api(base, tok.secretariat, 'POST', '/api/v1/proposals',
+    { body: 'NAC', title: 'Agree the terms of reference of the review', procedure: 'silence', deadline: isoIn(3600), text: 'First text.' })).body;
+
+  const us = await browser.newPage('US');
+  await signIn(us, base, tok.US);
+  await us.goto(`${base}/#/proposals/${silence.id}`);
+  await us.locator('#actions .mine-line').waitFor();
+  const tile = us.locator('#rollcall-grid .tile[data-member="US"]');
+  await us.locator('#actions [data-action="reserve"]').click();
+  await us.getByRole('dialog', { name: 'Enter a reservation' }).getByLabel(/Note/).fill('Pending instructions from Washington.');
+  await us.getByRole('dialog').getByRole('button', { name: 'Enter reservation' }).click();
+  await us.locator('#rollcall-grid .tile[data-member="US"][data-position="reserve"]').waitFor();
+  assert.match(await us.locator('#verdict').innerText(), /Held open by the reservation of United States \(US\)/);
+  await us.locator('#actions [data-action="lift"]').click();
+  await us.locator('#rollcall-grid .tile[data-member="US"][data-position="silent"]').waitFor();
+  await us.locator('#actions [data-action="footnote"]').click();
+  await us.getByRole('dialog').getByLabel('Statement').fill('The United States recalls its national position.');
+  await us.getByRole('dialog').getByRole('button', { name: 'Concur with footnote' }).click();
+  await us.locator('#rollcall-grid .tile[data-member="US"][data-position="footnote"]').waitFor();
+  assert.match(await us.locator('#reasons').innerText(), /recalls its national position/);
+  assert.equal(await tile.getAttribute('data-position'), 'footnote');
+
+  const page = secPage;
+  await page.bringToFront();
+  await page.goto(`${base}/#/proposals/${silence.id}`);
+  await page.locator('#verdict[data-status="open"]').waitFor();
+  await page.locator('#actions [data-action="extend"]').click();
+  let dlg = page.getByRole('dialog', { name: 'Extend the silence deadline' });
+  await dlg.getByLabel('New deadline (your time)').fill(await localInput(page, 3 * 3600e3));
+  await dlg.getByRole('button', { name: 'Extend' }).click();
+  await page.locator('#history [data-type="deadline.extended"]').waitFor();
+  await page.locator('#actions [data-action="recirculate"]').click();
+  dlg = page.getByRole('dialog', { name: 'Recirculate a revised text' });
+  await dlg.getByLabel('Revised text').fill('Revised text.');
+  await dlg.getByLabel('New deadline (your time)').fill(await localInput(page, 4 * 3600e3));
+  await dlg.getByRole('button', { name: 'Recirculate' }).click();
+  await page.locator('#history [data-type="text.recirculated"]').waitFor();
+  assert.match(await page.locator('#text').innerText(), /Revision 2[\s\S]*Revised text\./);
+  assert.match(await page.locator('#text summary').innerText(), /Earlier revisions \(1\)/);
+  // positions on the old text do not carry over
+  assert.equal(await page.locator('#rollcall-grid .tile[data-member="US"]').getAttribute('data-position'), 'silent');
+  // the delegation's open page follows
+  await us.locator('#rollcall-grid .tile[data-member="US"][data-position="silent"]').waitFor({ timeout: 5000 });
+
+  await page.goto(`${base}/#/proposals/${meeting.id}`);
+  await page.locator('#actions [data-action="conclude"]').click();
+  dlg = page.getByRole('dialog', { name: 'Conclude as the chair' });
+  assert.match(await dlg.innerText(), /Adopted/);
+  await dlg.getByRole('button', { name: 'Conclude' }).click();
+  await page.locator('#verdict[data-outcome="adopted"]').waitFor();
+  await us.close();
+  noErrors();
+});

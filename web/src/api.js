@@ -1,0 +1,186 @@
+// api.js - the HTTP/JSON API (docs/api.yaml) as the page uses it: the
+// session (token in sessionStorage), registry caches and the event log.
+const TOKEN_KEY = 'council.token';
+const PUBLIC_KEY = 'council.public';
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export const session = {
+  token: sessionStorage.getItem(TOKEN_KEY) || null,
+  principal: null, // {role, code}
+  browsing: sessionStorage.getItem(PUBLIC_KEY) === '1',
+};
+
+let onUnauthorized = () => {};
+export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
+
+export async function request(path, { method = 'GET', body, token = session.token } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let r;
+  try {
+    r = await fetch(path, {
+      method, headers, cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The server cannot be reached; the page will try again.');
+  }
+  const text = await r.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  if (!r.ok) {
+    const e = data && data.error;
+    const err = new ApiError(r.status, e?.code || 'http', e?.message || `The server answered ${r.status}.`);
+    if (r.status === 401 && token && token === session.token) onUnauthorized(err);
+    throw err;
+  }
+  return data;
+}
+
+// ---- session ---------------------------------------------------------------
+
+export async function signIn(token) {
+  const who = await request('/api/v1/whoami', { token });
+  if (who.role === 'public') throw new ApiError(401, 'unauthorized', 'That token stands for no one.');
+  session.token = token;
+  session.principal = who;
+  session.browsing = false;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  sessionStorage.removeItem(PUBLIC_KEY);
+  resetCaches();
+  return who;
+}
+
+export function browseAsPublic() {
+  session.token = null;
+  session.principal = { role: 'public', code: null };
+  session.browsing = true;
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.setItem(PUBLIC_KEY, '1');
+  resetCaches();
+}
+
+export function signOut() {
+  session.token = null;
+  session.principal = null;
+  session.browsing = false;
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(PUBLIC_KEY);
+  resetCaches();
+}
+
+export async function restore() {
+  if (session.token) {
+    try {
+      session.principal = await request('/api/v1/whoami');
+    } catch (e) {
+      if (e.status === 401) signOut();
+      else throw e;
+    }
+  } else if (session.browsing) {
+    session.principal = { role: 'public', code: null };
+  }
+  return session.principal;
+}
+
+export const role = () => session.principal?.role || 'public';
+
+// ---- registry (cached: it changes only through adopted decisions) ----------
+
+const cache = new Map();
+function cached(key, fn) {
+  if (!cache.has(key)) cache.set(key, fn().catch((e) => { cache.delete(key); throw e; }));
+  return cache.get(key);
+}
+export function resetCaches() { cache.clear(); logState = null; }
+export function dropRegistryCache() {
+  for (const k of [...cache.keys()]) if (k.startsWith('reg:')) cache.delete(k);
+}
+
+const q = (o) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(o)) if (v != null && v !== '') p.set(k, v);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+};
+
+export const allMembers = () => cached('reg:members:all', () => request('/api/v1/members?all=1'));
+export const members = (at, body) => request(`/api/v1/members${q({ at, body })}`);
+export const bodies = (at) => request(`/api/v1/bodies${q({ at })}`);
+export const partners = (at) => request(`/api/v1/partners${q({ at })}`);
+export const allPartners = () => cached('reg:partners', () => request('/api/v1/partners'));
+export const offices = (at) => request(`/api/v1/offices${q({ at })}`);
+export const allOffices = () => request('/api/v1/offices?all=1');
+
+// code -> name for members ever and partners today
+export async function names() {
+  return cached('reg:names', async () => {
+    const [m, p] = await Promise.all([allMembers(), allPartners()]);
+    const map = new Map();
+    for (const x of p.partners) map.set(x.code, x.name);
+    for (const x of m.members) map.set(x.code, x.name);
+    return map;
+  });
+}
+
+// ---- proposals ---------------------------------------------------------------
+
+export const listProposals = (o = {}) => request(`/api/v1/proposals${q(o)}`);
+export const getProposal = (id) => request(`/api/v1/proposals/${id}`);
+export const propose = (body) => request('/api/v1/proposals', { method: 'POST', body });
+export const statePosition = (id, body) => request(`/api/v1/proposals/${id}/positions`, { method: 'POST', body });
+export const secretariat = (id, action, body = {}) =>
+  request(`/api/v1/proposals/${id}/${action}`, { method: 'POST', body });
+
+// ---- the log: a proposal's history -------------------------------------------
+// Read incrementally (append-only), kept per session; events indexed by the
+// proposal they concern (proposal.created names it in payload.id).
+
+let logState = null;
+let syncing = null;
+
+const proposalOf = (e) => (e.type === 'proposal.created' ? e.payload?.id : e.payload?.proposal);
+
+async function syncLog() {
+  if (syncing) return syncing;
+  syncing = (async () => {
+    if (!logState) logState = { cursor: 1, seen: new Set(), by: new Map(), rescanned: new Set() };
+    const st = logState;
+    for (let pages = 0; pages < 100; pages++) {
+      const page = await request(`/api/v1/log?from=${st.cursor}&limit=1000`);
+      if (st !== logState) return;
+      for (const e of page.events) {
+        st.cursor = Math.max(st.cursor, e.seq + 1);
+        const id = proposalOf(e);
+        if (id == null || st.seen.has(e.seq)) continue;
+        st.seen.add(e.seq);
+        if (!st.by.has(id)) st.by.set(id, []);
+        st.by.get(id).push(e);
+      }
+      if (page.next == null) break;
+      st.cursor = page.next;
+    }
+  })().finally(() => { syncing = null; });
+  return syncing;
+}
+
+export async function historyOf(id) {
+  await syncLog();
+  const st = logState;
+  const has = (st.by.get(id) || []).some((e) => e.type === 'proposal.created');
+  if (!has && !st.rescanned.has(id)) {
+    // Events may have been out of sight when first read (e.g. before adoption).
+    st.rescanned.add(id);
+    st.cursor = 1;
+    await syncLog();
+  }
+  return [...(logState?.by.get(id) || [])].sort((a, b) => a.seq - b.seq);
+}

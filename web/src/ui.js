@@ -1,0 +1,163 @@
+// ui.js - shared pieces: labels, badges, alerts, the modal dialog, toasts.
+import { h, icon } from './dom.js';
+import { localInputToISO, timeText } from './time.js';
+
+export const POSITIONS = ['concur', 'object', 'abstain', 'reserve', 'footnote', 'silent'];
+export const POSITION_LABEL = {
+  concur: 'Concur', object: 'Object', abstain: 'Abstain', reserve: 'Reserve',
+  footnote: 'Footnote', silent: 'Silent',
+};
+export const POSITION_ICON = {
+  concur: 'check', object: 'cross', abstain: 'minus', reserve: 'pause', footnote: 'pen', silent: 'dot',
+};
+export const OUTCOME_LABEL = {
+  adopted: 'Adopted', blocked: 'Blocked', failed: 'Failed', withdrawn: 'Withdrawn', lapsed: 'Lapsed',
+};
+export const PROCEDURE_LABEL = { meeting: 'Meeting', silence: 'Silence procedure', ratification: 'Ratification' };
+export const LEVEL_LABEL = {
+  'permanent-representatives': 'Permanent representatives',
+  'foreign-ministers': 'Foreign ministers',
+  'defence-ministers': 'Defence ministers',
+  'heads-of-state-and-government': 'Heads of state and government',
+};
+export const FRAMEWORK_LABEL = {
+  'partners-across-the-globe': 'Partners across the globe',
+  'partnership-for-peace': 'Partnership for Peace',
+  'mediterranean-dialogue': 'Mediterranean Dialogue',
+  'istanbul-cooperation-initiative': 'Istanbul Cooperation Initiative',
+};
+export const humanize = (s) => String(s || '').replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+export function statusOf(p) {
+  if (p.status === 'concluded') return p.outcome || 'concluded';
+  return p.procedure === 'silence' ? 'silence' : 'open';
+}
+export function statusLabel(p) {
+  if (p.status === 'concluded') return OUTCOME_LABEL[p.outcome] || 'Concluded';
+  return p.procedure === 'silence' ? 'Under silence' : p.procedure === 'ratification' ? 'Ratifying' : 'Open';
+}
+
+export function statusBadge(p) {
+  const st = statusOf(p);
+  return h('span', { class: `badge status-${st}`, 'data-status': st }, statusLabel(p));
+}
+
+export function positionBadge(pos, extra) {
+  return h('span', { class: `pos-badge pos-${pos}`, 'data-position': pos },
+    icon(POSITION_ICON[pos] || 'dot'), POSITION_LABEL[pos] || pos, extra || null);
+}
+
+export function alertBox(msg, kind = 'error') {
+  return h('div', { class: `alert alert-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, msg);
+}
+
+export function errorText(e) {
+  if (!e) return '';
+  if (e.status === 0) return e.message;
+  return e.message || String(e);
+}
+
+export function empty(msg) {
+  return h('p', { class: 'empty' }, msg);
+}
+
+export function loading(msg = 'Loading…') {
+  return h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), msg);
+}
+
+// ---- toasts -----------------------------------------------------------------
+export function toast(msg, kind = 'ok') {
+  const region = document.getElementById('toasts');
+  if (!region) return;
+  const t = h('div', { class: `toast toast-${kind}` }, msg);
+  region.append(t);
+  setTimeout(() => t.classList.add('leaving'), 4200);
+  setTimeout(() => t.remove(), 4600);
+}
+
+// ---- modal dialog -------------------------------------------------------------
+// fields: [{name, label, type: text|textarea|checkbox|datetime, required, value, hint, rows}]
+// onConfirm(values) may throw: the message shows in the dialog, which stays open.
+let dialogSeq = 0;
+export function openDialog({ title, body, fields = [], confirmLabel = 'Confirm', danger = false, onConfirm }) {
+  const id = `dlg${++dialogSeq}`;
+  const opener = document.activeElement;
+  const err = h('div', { class: 'dialog-error', 'aria-live': 'assertive' });
+  const inputs = {};
+  const fieldEls = fields.map((f) => {
+    const fid = `${id}-${f.name}`;
+    const hintId = f.hint ? `${fid}-hint` : null;
+    if (f.type === 'checkbox') {
+      inputs[f.name] = h('input', { type: 'checkbox', id: fid, name: f.name, checked: !!f.value });
+      return h('div', { class: 'field check' }, inputs[f.name], h('label', { for: fid }, f.label));
+    }
+    let input;
+    if (f.type === 'textarea') {
+      input = h('textarea', { id: fid, name: f.name, rows: f.rows || 4, required: !!f.required, 'aria-describedby': hintId, value: f.value || '' });
+    } else if (f.type === 'datetime') {
+      input = h('input', { type: 'datetime-local', id: fid, name: f.name, required: !!f.required, 'aria-describedby': `${fid}-utc`, value: f.value || '' });
+    } else {
+      input = h('input', { type: 'text', id: fid, name: f.name, required: !!f.required, 'aria-describedby': hintId, value: f.value || '' });
+    }
+    inputs[f.name] = input;
+    const utc = f.type === 'datetime' ? h('p', { class: 'hint', id: `${fid}-utc` }) : null;
+    if (utc) {
+      const upd = () => { const iso = localInputToISO(input.value); utc.textContent = iso ? timeText(iso) : 'Your time zone; UTC is shown here.'; };
+      input.addEventListener('input', upd);
+      upd();
+    }
+    return h('div', { class: 'field' },
+      h('label', { for: fid }, f.label, f.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
+      input, f.hint ? h('p', { class: 'hint', id: hintId }, f.hint) : null, utc);
+  });
+  const confirmBtn = h('button', { type: 'submit', class: danger ? 'btn danger' : 'btn primary', 'data-focus': 'confirm' }, confirmLabel);
+  const cancelBtn = h('button', { type: 'button', class: 'btn', value: 'cancel' }, 'Cancel');
+  const form = h('form', { method: 'dialog', novalidate: true },
+    h('h2', { id: `${id}-title` }, title),
+    body ? h('div', { class: 'dialog-body', id: `${id}-body` }, body) : null,
+    fieldEls, err,
+    h('div', { class: 'dialog-actions' }, cancelBtn, confirmBtn));
+  const dlg = h('dialog', {
+    class: danger ? 'dialog danger' : 'dialog', 'aria-labelledby': `${id}-title`,
+    'aria-describedby': body ? `${id}-body` : null,
+  }, form);
+  document.body.append(dlg);
+  const close = () => { dlg.close(); };
+  dlg.addEventListener('close', () => {
+    dlg.remove();
+    if (opener && opener.isConnected) opener.focus();
+  });
+  cancelBtn.addEventListener('click', close);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    const values = {};
+    for (const f of fields) {
+      const el = inputs[f.name];
+      if (f.type === 'checkbox') { values[f.name] = el.checked; continue; }
+      const v = el.value.trim();
+      if (f.required && !v) {
+        err.textContent = `${f.label}: required.`;
+        el.setAttribute('aria-invalid', 'true');
+        el.focus();
+        return;
+      }
+      el.removeAttribute('aria-invalid');
+      values[f.name] = f.type === 'datetime' ? localInputToISO(el.value) : v;
+    }
+    confirmBtn.disabled = true;
+    confirmBtn.setAttribute('aria-busy', 'true');
+    try {
+      if (onConfirm) await onConfirm(values);
+      close();
+    } catch (e) {
+      err.textContent = errorText(e);
+    } finally {
+      confirmBtn.disabled = false;
+      confirmBtn.removeAttribute('aria-busy');
+    }
+  });
+  dlg.showModal();
+  (fields.length ? inputs[fields[0].name] : cancelBtn).focus();
+  return dlg;
+}

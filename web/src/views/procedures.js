@@ -1,0 +1,176 @@
+// views/procedures.js - open procedures with live countdowns, and the
+// concluded ones; polled every 2 s so a deadline passing shows at once.
+import { h, replace, icon } from '../dom.js';
+import * as api from '../api.js';
+import { timeEl, countdownEl } from '../time.js';
+import {
+  statusBadge, alertBox, errorText, empty, loading, PROCEDURE_LABEL, OUTCOME_LABEL,
+  POSITIONS, POSITION_LABEL,
+} from '../ui.js';
+
+const POLL_MS = 2000;
+
+export async function proceduresView(ctx) {
+  const role = api.role();
+  const me = ctx.principal?.code;
+  const heading = {
+    secretariat: ['Procedures', 'Every proposal before every body.'],
+    member: ['Procedures', null],
+    partner: ['Shared with partners', 'Proposals the Council shares with its partners. Positions are not shared.'],
+    public: ['Adopted decisions', 'The public sees decisions once adopted; deliberations are not public.'],
+  }[role];
+  ctx.title(heading[0]);
+  const names = await api.names().catch(() => new Map());
+  if (role === 'member') heading[1] = `Proposals before the bodies ${names.get(me) || me} sits on, with every delegation's position.`;
+
+  const bodyFilter = ctx.query.get('body') || '';
+  const filterSel = h('select', { id: 'body-filter', onchange: () => {
+    ctx.navigate(filterSel.value ? `#/proposals?body=${encodeURIComponent(filterSel.value)}` : '#/proposals');
+  } }, h('option', { value: '' }, 'All bodies'));
+  api.bodies().then((b) => {
+    for (const x of b.bodies) filterSel.append(h('option', { value: x.id }, `${x.name} (${x.id})`));
+    filterSel.value = bodyFilter;
+  }).catch(() => {});
+
+  const openList = h('div', { class: 'cards', id: 'open-list', 'aria-live': 'polite', 'aria-busy': 'true' });
+  const doneList = h('div', { id: 'concluded-list' });
+  const status = h('div', { class: 'poll-status', 'aria-live': 'polite' });
+
+  replace(ctx.el,
+    h('div', { class: 'page-head' },
+      h('div', {},
+        h('h1', { tabindex: '-1' }, heading[0]),
+        heading[1] ? h('p', { class: 'lead' }, heading[1]) : null),
+      h('div', { class: 'head-tools' },
+        h('label', { for: 'body-filter', class: 'inline-label' }, 'Body'), filterSel,
+        role === 'secretariat' ? h('a', { class: 'btn primary', href: '#/propose' }, '+ New proposal') : null)),
+    status,
+    role === 'public' ? null : h('section', { 'aria-labelledby': 'open-h' },
+      h('h2', { id: 'open-h' }, 'Open procedures'), openList),
+    h('section', { 'aria-labelledby': 'done-h' },
+      h('h2', { id: 'done-h' }, role === 'public' ? 'Decisions' : 'Concluded'), doneList));
+  openList.append(loading());
+  doneList.append(loading());
+
+  let openKey = null;
+  let doneKey = null;
+  let busy = false;
+  let lastDone = 0;
+
+  async function refresh(force = false) {
+    if (busy || !ctx.alive()) return;
+    busy = true;
+    try {
+      const filt = { body: bodyFilter || undefined };
+      if (role !== 'public') {
+        const open = await api.listProposals({ ...filt, status: 'open' });
+        const key = JSON.stringify(open.proposals);
+        if (key !== openKey) {
+          const changed = openKey !== null;
+          openKey = key;
+          renderOpen(open.proposals);
+          if (changed) force = true;
+        }
+      }
+      if (force || doneKey === null || Date.now() - lastDone > 10000) {
+        lastDone = Date.now();
+        const done = await api.listProposals({ ...filt, status: role === 'public' ? 'adopted' : 'concluded' });
+        const key = JSON.stringify(done.proposals);
+        if (key !== doneKey) { doneKey = key; renderDone(done.proposals); }
+      }
+      status.replaceChildren();
+    } catch (e) {
+      if (ctx.alive() && e.status !== 401) status.replaceChildren(alertBox(errorText(e)));
+    } finally {
+      busy = false;
+    }
+  }
+
+  function renderOpen(list) {
+    openList.setAttribute('aria-busy', 'false');
+    if (!list.length) {
+      replace(openList, empty(role === 'partner' ? 'Nothing shared with partners is open.' : 'No procedure is open.'));
+      return;
+    }
+    // Silence procedures by deadline, soonest first; then the others.
+    const sorted = [...list].sort((a, b) => (a.deadline ? 0 : 1) - (b.deadline ? 0 : 1)
+      || String(a.deadline || '').localeCompare(String(b.deadline || '')) || a.id - b.id);
+    replace(openList, sorted.map((p) => openCard(p, names, role === 'member' ? me : null)));
+  }
+
+  function renderDone(list) {
+    if (!list.length) {
+      replace(doneList, empty(role === 'public' ? 'No decision has been adopted yet.' : 'No procedure has been concluded yet.'));
+      return;
+    }
+    const rows = [...list].sort((a, b) => String(b.concluded).localeCompare(String(a.concluded)) || b.id - a.id);
+    replace(doneList, h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
+      h('caption', { class: 'sr-only' }, role === 'public' ? 'Adopted decisions' : 'Concluded procedures'),
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Proposal'),
+        h('th', { scope: 'col' }, 'Outcome'), h('th', { scope: 'col' }, 'Concluded'))),
+      h('tbody', {}, rows.map((p) => h('tr', { 'data-proposal': p.id, 'data-outcome': p.outcome },
+        h('td', { class: 'num' }, p.id),
+        h('td', {},
+          h('a', { href: `#/proposals/${p.id}`, class: 'title-link' }, p.title),
+          h('div', { class: 'sub' }, `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure}`)),
+        h('td', {}, statusBadge(p), p.explanation ? h('div', { class: 'sub explanation' }, p.explanation) : null),
+        h('td', {}, timeEl(p.concluded))))))));
+  }
+
+  await refresh(true);
+  const timer = setInterval(() => refresh(), POLL_MS);
+  const onDue = () => refresh(true);
+  const onVis = () => { if (!document.hidden) refresh(true); };
+  document.addEventListener('council:deadline', onDue);
+  document.addEventListener('visibilitychange', onVis);
+  ctx.onCleanup(() => {
+    clearInterval(timer);
+    document.removeEventListener('council:deadline', onDue);
+    document.removeEventListener('visibilitychange', onVis);
+  });
+}
+
+export function tally(p) {
+  const t = {};
+  for (const x of p.positions || []) t[x.position] = (t[x.position] || 0) + 1;
+  return t;
+}
+
+function openCard(p, names, me) {
+  const t = tally(p);
+  const mine = me && p.positions ? p.positions.find((x) => x.member === me) : null;
+  const eff = (p.effects || []).map((e) => effectSummary(e, names));
+  return h('article', { class: 'card proc-card', 'data-proposal': p.id, 'data-status': p.status },
+    h('div', { class: 'proc-top' },
+      statusBadge(p),
+      h('span', { class: 'proc-id' }, `#${p.id}`),
+      p.shared ? h('span', { class: 'badge subtle' }, 'Shared with partners') : null),
+    h('h3', {}, h('a', { href: `#/proposals/${p.id}` }, p.title)),
+    h('p', { class: 'sub' }, `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure} · rule: ${p.rule}`),
+    p.procedure === 'silence' && p.deadline ? h('div', { class: 'deadline-line' },
+      icon('clock'),
+      h('span', {}, 'Silence ends in ', countdownEl(p.deadline, 'countdown strong')),
+      h('span', { class: 'deadline-at' }, timeEl(p.deadline))) : null,
+    p.positions ? h('p', { class: 'tally-line' },
+      POSITIONS.filter((k) => t[k]).map((k) => h('span', { class: `tally pos-${k}` }, `${t[k]} ${POSITION_LABEL[k].toLowerCase()}`))) : null,
+    p.verdict ? h('p', { class: `verdict-line verdict-${p.verdict}` },
+      p.procedure === 'silence' ? 'If concluded now: ' : 'Verdict now: ',
+      h('strong', {}, OUTCOME_LABEL[p.verdict] || 'Pending'),
+      p.explanation ? ` — ${p.explanation.replace(new RegExp(`^${p.verdict}: `), '')}` : '') : null,
+    eff.length ? h('ul', { class: 'effects-line' }, eff.map((x) => h('li', {}, x))) : null,
+    mine ? h('p', { class: `mine pos-${mine.position}` }, 'Your position: ', h('strong', {}, POSITION_LABEL[mine.position])) : null);
+}
+
+export function effectSummary(e, names) {
+  const n = (c) => (names && names.get(c)) || c;
+  switch (e.type) {
+    case 'open-office':
+      return [`Open ${e.name}, ${e.city} (${n(e.country)})`,
+        e.out_of_area ? h('span', { class: 'badge warn small-badge' }, 'out of treaty area') : null];
+    case 'close-office': return `Close office ${e.id}`;
+    case 'admit-member': return `Admit ${e.name} (${e.code}) from ${e.effective}`;
+    case 'add-partner': return `Add partner ${e.name} (${e.code}), ${e.framework}`;
+    default: return e.type;
+  }
+}

@@ -1,0 +1,515 @@
+// views/proposal.js - one proposal: verdict and explanation, text and
+// revisions, the roll-call grid, reasons and footnotes, the history (from
+// the event log), effects with a map and the treaty-area flag, and the
+// actions the principal may take.  Polled every 2 s while open.
+import { h, replace, icon, keepFocus } from '../dom.js';
+import * as api from '../api.js';
+import { timeEl, countdownEl, fmtDate, isoToLocalInput, timeText } from '../time.js';
+import { loadWorld, globe } from '../map.js';
+import {
+  statusBadge, positionBadge, alertBox, errorText, loading, openDialog, toast,
+  POSITIONS, POSITION_LABEL, POSITION_ICON, OUTCOME_LABEL, PROCEDURE_LABEL, LEVEL_LABEL, humanize,
+} from '../ui.js';
+
+const POLL_MS = 2000;
+
+export async function proposalView(ctx) {
+  const id = Number(ctx.params[0]);
+  const role = api.role();
+  const me = role === 'member' ? ctx.principal.code : null;
+  ctx.title(`Proposal ${id}`);
+  replace(ctx.el, loading());
+
+  // Ask the list first: what a principal may not see is simply absent from
+  // it, so an invisible proposal shows "not found" without a failed request.
+  const [list, names] = await Promise.all([api.listProposals(), api.names().catch(() => new Map())]);
+  if (!ctx.alive()) return;
+  let p = list.proposals.find((x) => x.id === id);
+  if (!p) { notFound(ctx, id, role); return; }
+
+  const nameOf = (c) => names.get(c) || c;
+  const announce = h('div', { class: 'sr-only', 'aria-live': 'assertive', id: 'announce' });
+  const crumbs = h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+    h('a', { href: '#/proposals' }, role === 'public' ? 'Adopted decisions' : 'Procedures'),
+    h('span', { 'aria-hidden': 'true' }, ' / '), h('span', { 'aria-current': 'page' }, `Proposal ${id}`));
+  const head = h('header', { class: 'proposal-head' });
+  const verdict = h('section', { id: 'verdict', class: 'verdict', 'aria-labelledby': 'verdict-h' });
+  const actions = h('section', { id: 'actions', class: 'card side-card', 'aria-labelledby': 'actions-h' });
+  const effects = h('section', { id: 'effects', class: 'card side-card', 'aria-labelledby': 'effects-h' });
+  const text = h('section', { id: 'text', class: 'card', 'aria-labelledby': 'text-h' });
+  const rollcall = h('section', { id: 'rollcall', class: 'card', 'aria-labelledby': 'rollcall-h' });
+  const reasons = h('section', { id: 'reasons', class: 'card', 'aria-labelledby': 'reasons-h' });
+  const hist = h('section', { id: 'history', class: 'card', 'aria-labelledby': 'history-h' });
+  const actionMsg = h('div', { class: 'action-msg', 'aria-live': 'polite' });
+
+  let events = [];
+  let lastKey = '';
+
+  function render() {
+    ctx.title(p.title);
+    renderHead();
+    keepFocus(verdict, renderVerdict);
+    keepFocus(actions, renderActions);
+    renderEffects();
+    renderText();
+    renderRollcall();
+    renderReasons();
+    renderHistory();
+  }
+
+  function renderHead() {
+    replace(head,
+      h('div', { class: 'badges' }, statusBadge(p),
+        h('span', { class: 'badge subtle' }, PROCEDURE_LABEL[p.procedure] || p.procedure),
+        p.shared ? h('span', { class: 'badge subtle' }, 'Shared with partners') : null,
+        h('span', { class: 'proc-id' }, `#${p.id}`)),
+      h('h1', { tabindex: '-1' }, p.title),
+      h('dl', { class: 'meta' },
+        h('div', {}, h('dt', {}, 'Body'), h('dd', {}, `${p.body_name} (${p.body})`)),
+        h('div', {}, h('dt', {}, 'Rule'), h('dd', {}, p.rule)),
+        p.level ? h('div', {}, h('dt', {}, 'Level'), h('dd', {}, LEVEL_LABEL[p.level] || humanize(p.level))) : null,
+        p.place ? h('div', {}, h('dt', {}, 'Place'), h('dd', {}, p.place)) : null,
+        h('div', {}, h('dt', {}, 'Proposed by'), h('dd', {}, humanize(p.proposer))),
+        h('div', {}, h('dt', {}, 'Opened'), h('dd', {}, timeEl(p.opened))),
+        h('div', {}, h('dt', {}, 'Electorate'), h('dd', {}, `${p.electorate_size} members, frozen when opened`))));
+  }
+
+  function renderVerdict() {
+    const st = p.status === 'concluded' ? p.outcome : (p.procedure === 'silence' ? 'silence' : 'open');
+    verdict.className = `verdict verdict-${st}`;
+    verdict.setAttribute('data-status', p.status);
+    verdict.setAttribute('data-outcome', p.outcome || '');
+    if (p.status === 'concluded') {
+      const by = (p.blocked_by || []).map((c) => `${nameOf(c)} (${c})`).join(', ');
+      replace(verdict,
+        h('div', { class: 'verdict-main' },
+          h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Outcome'),
+          h('p', { class: 'verdict-label' }, icon(p.outcome === 'adopted' ? 'check' : p.outcome === 'blocked' ? 'cross' : 'minus', 'icon big'),
+            OUTCOME_LABEL[p.outcome] || p.outcome),
+          p.explanation ? h('p', { class: 'verdict-explanation', id: 'explanation' }, p.explanation) : null),
+        h('div', { class: 'verdict-side' },
+          by ? h('p', {}, 'Blocked by ', h('strong', { id: 'blocked-by' }, by)) : null,
+          h('p', {}, 'Concluded ', timeEl(p.concluded)),
+          h('p', { class: 'sub' }, (p.effects || []).length
+            ? (p.outcome === 'adopted' ? 'Its effects were applied to the registry.' : 'No effect was applied: the registry is unchanged.')
+            : 'It carried no change to the registry.')));
+      return;
+    }
+    const main = [];
+    if (p.procedure === 'silence') {
+      main.push(
+        h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Under silence'),
+        h('p', { class: 'verdict-label' }, icon('clock', 'icon big'), h('span', {}, 'Silence ends in ', countdownEl(p.deadline, 'countdown'))),
+        h('p', { class: 'verdict-deadline' }, 'Deadline ', timeEl(p.deadline)),
+        h('p', { class: 'sub' }, 'Unless an ally breaks silence before the deadline, the text is adopted then. A standing reservation keeps it open.'));
+    } else if (p.procedure === 'ratification') {
+      main.push(h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Ratification'),
+        h('p', { class: 'verdict-label' }, p.outstanding
+          ? `${p.electorate_size - p.outstanding.length} of ${p.electorate_size} ratified` : 'In progress'),
+        p.outstanding?.length ? h('p', { class: 'sub' }, 'Outstanding: ', p.outstanding.join(' ')) : null);
+    } else {
+      main.push(h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Open'),
+        h('p', { class: 'verdict-label' }, 'Before the ', p.body_name),
+        h('p', { class: 'sub' }, 'The chair concludes; positions may change until then.'));
+    }
+    const side = [];
+    if (p.verdict) {
+      side.push(h('p', { class: 'verdict-now' }, p.procedure === 'silence' ? 'If concluded now' : 'Verdict now'),
+        h('p', { class: `verdict-now-value verdict-${p.verdict}` }, OUTCOME_LABEL[p.verdict] || humanize(p.verdict)),
+        p.explanation ? h('p', { class: 'verdict-explanation', id: 'explanation' }, p.explanation) : null);
+      if (p.holding?.length) side.push(h('p', { class: 'holding' }, 'Held open by the reservation of ', p.holding.map((c) => `${nameOf(c)} (${c})`).join(', ')));
+    } else {
+      side.push(h('p', { class: 'sub' }, 'Positions and the verdict are not shared while the procedure is open.'));
+    }
+    replace(verdict, h('div', { class: 'verdict-main' }, main), h('div', { class: 'verdict-side' }, side));
+  }
+
+  // ---- actions ------------------------------------------------------------------
+  async function act(run, okMsg) {
+    actionMsg.replaceChildren();
+    const np = await run();
+    p = np;
+    toast(okMsg);
+    announce.textContent = okMsg;
+    await refreshHistory();
+    render();
+  }
+
+  function renderActions() {
+    actions.hidden = false;
+    if (p.status !== 'open') {
+      // Concluded: nothing more to do; the verdict panel says when.
+      actions.hidden = true;
+      replace(actions, h('h2', { id: 'actions-h' }, 'Actions'));
+      return;
+    }
+    if (role === 'member') return renderDelegation();
+    if (role === 'secretariat') return renderSecretariat();
+    replace(actions, h('h2', { id: 'actions-h' }, 'Actions'),
+      h('p', { class: 'sub' }, role === 'partner'
+        ? 'Partners follow shared proposals; they take no decisions in the Council.'
+        : 'Sign in as a delegation or the secretariat to act.'));
+  }
+
+  function renderDelegation() {
+    const mine = (p.positions || []).find((x) => x.member === me);
+    if (!mine) {
+      replace(actions, h('h2', { id: 'actions-h' }, 'Your delegation'),
+        h('p', { class: 'sub' }, `${nameOf(me)} is not in this procedure's electorate.`));
+      return;
+    }
+    const silence = p.procedure === 'silence';
+    const btn = (label, pos, cls, onclick, extra = {}) => h('button', {
+      type: 'button', class: `btn ${cls || ''}`, 'data-action': pos, 'data-focus': `act-${pos}`,
+      'aria-pressed': mine.position === pos ? 'true' : null, onclick, ...extra,
+    }, icon(POSITION_ICON[pos] || 'comment'), label);
+    const post = (body, msg) => act(() => api.statePosition(p.id, body), msg);
+    const guard = (fn) => async () => {
+      try { await fn(); } catch (e) { actionMsg.replaceChildren(alertBox(errorText(e))); }
+    };
+    replace(actions,
+      h('h2', { id: 'actions-h' }, `Delegation of ${nameOf(me)}`),
+      h('p', { class: 'mine-line' }, 'Your position: ', positionBadge(mine.position)),
+      h('div', { class: 'action-grid' },
+        btn('Concur', 'concur', 'ok', guard(() => post({ position: 'concur' }, 'Position recorded: concur')),
+          { disabled: mine.position === 'concur' || null }),
+        mine.position === 'reserve'
+          ? btn('Lift reservation', 'lift', '', guard(() => post({ position: 'lift' }, 'Reservation lifted')))
+          : btn('Reserve…', 'reserve', '', () => openDialog({
+            title: 'Enter a reservation',
+            body: h('p', {}, 'A reservation holds the procedure pending instructions: nothing concludes while it stands.'),
+            fields: [{ name: 'text', label: 'Note (optional)', type: 'textarea', rows: 3 }],
+            confirmLabel: 'Enter reservation',
+            onConfirm: (v) => post({ position: 'reserve', ...(v.text ? { text: v.text } : {}) }, 'Reservation entered'),
+          })),
+        btn('Footnote…', 'footnote', '', () => openDialog({
+          title: 'Concur with a footnote',
+          body: h('p', {}, 'You concur, and your statement is put on record with the decision.'),
+          fields: [{ name: 'text', label: 'Statement', type: 'textarea', required: true }],
+          confirmLabel: 'Concur with footnote',
+          onConfirm: (v) => post({ position: 'footnote', text: v.text }, 'Footnote recorded'),
+        })),
+        btn('Abstain…', 'abstain', '', () => openDialog({
+          title: 'Abstain',
+          fields: [
+            { name: 'declared', label: 'With a formal declaration (constructive abstention)', type: 'checkbox' },
+            { name: 'text', label: 'Declaration or note (optional)', type: 'textarea', rows: 3 },
+          ],
+          confirmLabel: 'Abstain',
+          onConfirm: (v) => post({ position: 'abstain', ...(v.declared ? { declared: true } : {}), ...(v.text ? { text: v.text } : {}) }, 'Abstention recorded'),
+        })),
+        btn('Comment…', 'comment', 'ghost', () => openDialog({
+          title: 'Comment',
+          body: h('p', {}, silence ? 'A comment is put on record; it does not break silence.' : 'A comment is put on record; your position does not change.'),
+          fields: [{ name: 'text', label: 'Comment', type: 'textarea', required: true }],
+          confirmLabel: 'Put on record',
+          onConfirm: (v) => post({ position: 'comment', text: v.text }, 'Comment recorded'),
+        }))),
+      h('div', { class: 'danger-zone' },
+        btn(silence ? 'Break silence…' : 'Object…', 'object', 'danger', () => openDialog({
+          title: silence ? 'Break silence?' : 'Object?',
+          danger: true,
+          body: [
+            h('p', {}, silence
+              ? h('strong', {}, `Breaking silence ends the procedure at once: “${p.title}” will be blocked by ${nameOf(me)}.`)
+              : h('strong', {}, `Under ${p.rule}, an objection by ${nameOf(me)} blocks “${p.title}”.`)),
+            h('p', {}, silence ? 'This cannot be undone. The reason is your letter of objection, on the record for every delegation.'
+              : 'You may change your position until the chair concludes.'),
+          ],
+          fields: [{ name: 'reason', label: silence ? 'Reason (letter of objection)' : 'Reason', type: 'textarea', required: silence }],
+          confirmLabel: silence ? 'Break silence' : 'Object',
+          onConfirm: (v) => post({ position: 'object', ...(v.reason ? { reason: v.reason } : {}) },
+            silence ? `${nameOf(me)} broke silence` : 'Objection recorded'),
+        }), { disabled: mine.position === 'object' || null })),
+      actionMsg);
+  }
+
+  function renderSecretariat() {
+    const guardAct = (run, msg) => () => act(run, msg);
+    const items = [];
+    if (p.procedure === 'silence') {
+      const later = new Date(Math.max(Date.parse(p.deadline), Date.now()) + 24 * 3600e3).toISOString();
+      items.push(
+        h('button', { type: 'button', class: 'btn', 'data-action': 'extend', 'data-focus': 'act-extend', onclick: () => openDialog({
+          title: 'Extend the silence deadline',
+          body: h('p', {}, 'Current deadline: ', timeText(p.deadline)),
+          fields: [{ name: 'deadline', label: 'New deadline (your time)', type: 'datetime', required: true, value: isoToLocalInput(later) }],
+          confirmLabel: 'Extend',
+          onConfirm: (v) => guardAct(() => api.secretariat(p.id, 'extend', { deadline: v.deadline }), 'Deadline extended')(),
+        }) }, icon('clock'), 'Extend deadline…'),
+        h('button', { type: 'button', class: 'btn', 'data-action': 'recirculate', 'data-focus': 'act-recirculate', onclick: () => openDialog({
+          title: 'Recirculate a revised text',
+          body: h('p', {}, 'A new silence period opens; positions on the old text do not carry over.'),
+          fields: [
+            { name: 'text', label: 'Revised text', type: 'textarea', required: true, value: p.text, rows: 6 },
+            { name: 'deadline', label: 'New deadline (your time)', type: 'datetime', required: true, value: isoToLocalInput(later) },
+          ],
+          confirmLabel: 'Recirculate',
+          onConfirm: (v) => guardAct(() => api.secretariat(p.id, 'recirculate', { text: v.text, deadline: v.deadline }), `Revision ${p.revision + 1} recirculated`)(),
+        }) }, icon('pen'), 'Recirculate…'));
+    } else if (p.procedure === 'meeting') {
+      items.push(h('button', { type: 'button', class: 'btn primary', 'data-action': 'conclude', 'data-focus': 'act-conclude', onclick: () => openDialog({
+        title: 'Conclude as the chair',
+        body: [h('p', {}, 'The rule is evaluated on the positions now.'),
+          p.verdict ? h('p', {}, 'Verdict: ', h('strong', {}, OUTCOME_LABEL[p.verdict] || humanize(p.verdict)), p.explanation ? ` — ${p.explanation}` : '') : null],
+        confirmLabel: 'Conclude',
+        onConfirm: () => guardAct(() => api.secretariat(p.id, 'conclude'), 'Procedure concluded')(),
+      }) }, icon('check'), 'Conclude…'));
+    }
+    items.push(h('button', { type: 'button', class: 'btn ghost danger-text', 'data-action': 'withdraw', 'data-focus': 'act-withdraw', onclick: () => openDialog({
+      title: 'Withdraw this proposal?',
+      danger: true,
+      body: h('p', {}, 'The procedure ends without a decision. This cannot be undone.'),
+      fields: [{ name: 'reason', label: 'Reason (optional)', type: 'textarea', rows: 3 }],
+      confirmLabel: 'Withdraw',
+      onConfirm: (v) => guardAct(() => api.secretariat(p.id, 'withdraw', v.reason ? { reason: v.reason } : {}), 'Proposal withdrawn')(),
+    }) }, icon('cross'), 'Withdraw…'));
+    replace(actions, h('h2', { id: 'actions-h' }, 'Secretariat'),
+      h('p', { class: 'sub' }, p.procedure === 'silence'
+        ? 'The server concludes the procedure at the deadline by itself.'
+        : p.procedure === 'ratification' ? 'Adopted when the last member ratifies.' : 'Conclude when the Council has spoken.'),
+      h('div', { class: 'action-grid' }, items), actionMsg);
+  }
+
+  // ---- effects --------------------------------------------------------------------
+  function renderEffects() {
+    const list = p.effects || [];
+    if (!list.length) { effects.hidden = true; return; }
+    effects.hidden = false;
+    const applied = p.status === 'concluded' ? p.outcome === 'adopted' : null;
+    replace(effects, h('h2', { id: 'effects-h' }, 'Effects'),
+      h('p', { class: 'sub' }, applied === null ? 'Applied to the registry only if adopted.'
+        : applied ? `Applied on adoption, ${fmtDate(p.concluded?.slice(0, 10))}.` : 'Not applied: the registry is unchanged.'),
+      list.map((e, i) => effectCard(e, i, applied)));
+  }
+
+  function effectCard(e, i, applied) {
+    const state = applied === null ? 'pending' : applied ? 'applied' : 'not-applied';
+    if (e.type === 'open-office') {
+      const out = !!e.out_of_area;
+      const mapBox = h('div', { class: 'effect-map' });
+      if (e.lat != null && e.lon != null) {
+        loadWorld().then((fc) => mapBox.replaceChildren(globe(fc, {
+          lon: +e.lon, lat: +e.lat, size: 200, cls: out ? 'out' : 'in',
+          title: `${e.city}: ${fmtCoord(e.lat, 'N', 'S')}, ${fmtCoord(e.lon, 'E', 'W')}`,
+        }))).catch(() => mapBox.replaceChildren());
+      }
+      return h('article', { class: `effect effect-${state}`, 'data-effect': e.type, 'data-office': e.id, 'data-out-of-area': String(out) },
+        h('h3', {}, icon('pin'), 'Open an office'),
+        h('p', { class: 'effect-name' }, e.name),
+        mapBox,
+        h('dl', { class: 'kv' },
+          h('div', {}, h('dt', {}, 'City'), h('dd', {}, `${e.city}, ${nameOf(e.country)}`)),
+          e.kind ? h('div', {}, h('dt', {}, 'Kind'), h('dd', {}, humanize(e.kind))) : null,
+          e.lat != null ? h('div', {}, h('dt', {}, 'Location'), h('dd', {}, `${fmtCoord(e.lat, 'N', 'S')}, ${fmtCoord(e.lon, 'E', 'W')}`)) : null,
+          h('div', {}, h('dt', {}, 'Office id'), h('dd', {}, h('code', {}, e.id)))),
+        h('div', { class: `area-flag ${out ? 'out' : 'in'}`, 'data-treaty-area': out ? 'out' : 'in' },
+          icon(out ? 'out' : 'check'),
+          h('div', {}, h('strong', {}, out ? 'Out of the treaty area' : 'In the treaty area'),
+            e.treaty_area ? h('p', {}, capitalize(e.treaty_area)) : null)));
+    }
+    const label = {
+      'close-office': ['Close an office', `Office ${e.id}`],
+      'admit-member': ['Admit a member', `${e.name} (${e.code}), effective ${fmtDate(e.effective)}`],
+      'add-partner': ['Add a partner', `${e.name} (${e.code}) · ${humanize(e.framework)}`],
+    }[e.type] || [humanize(e.type), ''];
+    return h('article', { class: `effect effect-${state}`, 'data-effect': e.type },
+      h('h3', {}, label[0]), h('p', {}, label[1]));
+  }
+
+  // ---- text, roll call, reasons, history -----------------------------------------
+  function renderText() {
+    const revs = p.revisions || [];
+    replace(text,
+      h('div', { class: 'section-head' },
+        h('h2', { id: 'text-h' }, 'Text'),
+        h('span', { class: 'sub' }, `Revision ${p.revision}`, revs.length > 1 ? ` of ${revs.length}` : '')),
+      h('div', { class: 'document' }, (p.text || '(no text)').split(/\n{2,}/).map((para) => h('p', {}, para))),
+      revs.length > 1 ? h('details', { class: 'revisions' },
+        h('summary', {}, `Earlier revisions (${revs.length - 1})`),
+        h('ol', { reversed: true }, [...revs].reverse().slice(1).map((r) => h('li', {},
+          h('p', { class: 'sub' }, `Revision ${r.revision}, circulated `, timeEl(r.at),
+            r.deadline ? [' · silence until ', timeEl(r.deadline)] : null),
+          h('div', { class: 'document small' }, r.text))))) : null);
+  }
+
+  function renderRollcall() {
+    const positions = p.positions;
+    if (!positions) {
+      replace(rollcall, h('h2', { id: 'rollcall-h' }, 'Electorate'),
+        h('p', { class: 'sub' }, `${p.electorate_size} members. `,
+          role === 'public' ? 'The public does not see delegations’ positions.' : 'Positions are not shared with partners.'),
+        h('ul', { class: 'chips' }, [...p.electorate].sort((a, b) => nameOf(a).localeCompare(nameOf(b)))
+          .map((c) => h('li', { class: 'chip', title: nameOf(c) }, c))));
+      return;
+    }
+    const t = {};
+    for (const x of positions) t[x.position] = (t[x.position] || 0) + 1;
+    const sorted = [...positions].sort((a, b) => nameOf(a.member).localeCompare(nameOf(b.member)));
+    const silentMeans = p.procedure === 'silence' && p.status === 'open' ? 'silent: consents at the deadline' : null;
+    replace(rollcall,
+      h('div', { class: 'section-head' },
+        h('h2', { id: 'rollcall-h' }, 'Roll call'),
+        h('span', { class: 'sub' }, `${p.electorate_size} members, in alphabetical order`)),
+      h('ul', { class: 'legend', 'aria-label': 'Legend and count' },
+        POSITIONS.map((k) => h('li', { class: `legend-item pos-${k}`, 'data-position': k },
+          h('span', { class: 'swatch', 'aria-hidden': 'true' }, icon(POSITION_ICON[k])),
+          POSITION_LABEL[k], h('span', { class: 'legend-count' }, String(t[k] || 0))))),
+      silentMeans ? h('p', { class: 'sub' }, 'Under silence, a member that says nothing consents at the deadline.') : null,
+      h('ul', { class: 'rollcall-grid', id: 'rollcall-grid' }, sorted.map((x) => {
+        const label = `${nameOf(x.member)}: ${POSITION_LABEL[x.position]}${x.declared ? ' (formal declaration)' : ''}`;
+        return h('li', {
+          class: `tile pos-${x.position}${x.member === me ? ' mine' : ''}`,
+          'data-member': x.member, 'data-position': x.position,
+          title: x.text ? `${label} — ${x.text}` : label, 'aria-label': label,
+        },
+        h('span', { class: 'tile-code', 'aria-hidden': 'true' }, x.member),
+        h('span', { class: 'tile-name', 'aria-hidden': 'true' }, nameOf(x.member)),
+        h('span', { class: 'tile-pos', 'aria-hidden': 'true' }, icon(POSITION_ICON[x.position]), POSITION_LABEL[x.position]),
+        x.text ? h('span', { class: 'tile-note', 'aria-hidden': 'true' }, icon('comment')) : null);
+      })));
+  }
+
+  function renderReasons() {
+    const items = [];
+    for (const x of p.positions || []) {
+      if (x.text || x.declared) items.push({ at: x.at, member: x.member, kind: x.position, text: x.text, declared: x.declared });
+    }
+    for (const e of events) {
+      if (e.type === 'comment.made') items.push({ at: e.time, member: e.payload.member, kind: 'comment', text: e.payload.text });
+    }
+    items.sort((a, b) => String(a.at).localeCompare(String(b.at)));
+    if (!p.positions && !items.length) { reasons.hidden = true; return; }
+    reasons.hidden = false;
+    replace(reasons, h('h2', { id: 'reasons-h' }, 'Reasons and footnotes'),
+      items.length ? h('ul', { class: 'statements' }, items.map((x) => h('li', { class: `statement pos-${x.kind}`, 'data-member': x.member, 'data-kind': x.kind },
+        h('div', { class: 'statement-head' },
+          h('strong', {}, `${nameOf(x.member)} (${x.member})`),
+          x.kind === 'comment' ? h('span', { class: 'pos-badge pos-comment' }, icon('comment'), 'Comment') : positionBadge(x.kind, x.declared ? ' · formal declaration' : null),
+          x.at ? timeEl(x.at) : null),
+        x.text ? h('blockquote', {}, x.text) : null)))
+        : h('p', { class: 'empty' }, 'No delegation has put a statement on record.'));
+  }
+
+  function actorLabel(a) {
+    if (!a) return '';
+    if (a.startsWith('delegation:')) return `Delegation of ${nameOf(a.slice(11))}`;
+    if (a === 'clock') return 'Deadline clock';
+    return humanize(a);
+  }
+
+  function describe(e) {
+    const pl = e.payload || {};
+    const m = pl.member ? `${nameOf(pl.member)} (${pl.member})` : '';
+    switch (e.type) {
+      case 'proposal.created':
+        return [`Proposed to the ${p.body_name}`, pl.procedure === 'silence' && pl.deadline
+          ? h('span', {}, ', under silence until ', timeEl(pl.deadline)) : pl.procedure ? ` (${PROCEDURE_LABEL[pl.procedure] || pl.procedure})` : ''];
+      case 'position.stated': {
+        const verb = { concur: 'concurs', object: 'objects', abstain: 'abstains', reserve: 'enters a reservation', footnote: 'concurs with a footnote' }[pl.position] || pl.position;
+        return [`${m} ${verb}`, pl.declared ? ' (formal declaration)' : '', pl.previous && pl.previous !== 'silent' ? ` (was ${pl.previous})` : ''];
+      }
+      case 'reservation.lifted': return `${m} lifts its reservation`;
+      case 'silence.broken': return `${m} breaks silence`;
+      case 'comment.made': return `${m} comments`;
+      case 'deadline.extended': return h('span', {}, 'Deadline extended to ', timeEl(pl.deadline));
+      case 'text.recirculated': return h('span', {}, `Revision ${pl.revision} recirculated; silence until `, timeEl(pl.deadline));
+      case 'procedure.concluded': return [`Concluded: ${OUTCOME_LABEL[pl.outcome] || pl.outcome}`];
+      default: return e.type;
+    }
+  }
+
+  function renderHistory() {
+    const kind = (t) => t.split('.')[0];
+    replace(hist, h('h2', { id: 'history-h' }, 'History'),
+      events.length ? h('ol', { class: 'timeline' }, events.map((e) => {
+        const pl = e.payload || {};
+        const note = e.type === 'procedure.concluded' ? pl.explanation
+          : e.type === 'silence.broken' ? pl.reason
+            : e.type === 'position.stated' || e.type === 'comment.made' ? pl.text : null;
+        return h('li', { class: `tl-item tl-${e.type.replace('.', '-')} tl-${kind(e.type)}`, 'data-type': e.type, 'data-seq': e.seq },
+          h('span', { class: 'tl-dot', 'aria-hidden': 'true' }),
+          h('div', { class: 'tl-body' },
+            h('p', { class: 'tl-what' }, describe(e)),
+            note ? h('p', { class: 'tl-note' }, note) : null,
+            h('p', { class: 'tl-meta' }, timeEl(e.time), h('span', { class: 'tl-actor' }, actorLabel(e.actor)),
+              h('span', { class: 'tl-seq', title: `event ${e.seq}, hash ${e.hash}` }, `#${e.seq}`))));
+      })) : h('p', { class: 'empty' }, 'The record is not available.'));
+  }
+
+  async function refreshHistory() {
+    try { events = await api.historyOf(p.id); } catch { /* keep what we have */ }
+  }
+
+  // ---- first render, then polling ------------------------------------------------------
+  await refreshHistory();
+  if (!ctx.alive()) return;
+  lastKey = JSON.stringify(p);
+  render();
+  replace(ctx.el, announce, crumbs, head, verdict,
+    h('div', { class: 'detail-grid' },
+      h('div', { class: 'side' }, actions, effects),
+      h('div', { class: 'primary' }, text, rollcall, reasons, hist)));
+
+  let busy = false;
+  async function poll() {
+    if (busy || !ctx.alive() || p.status !== 'open') return;
+    busy = true;
+    try {
+      const np = await api.getProposal(id);
+      const key = JSON.stringify(np);
+      if (key !== lastKey && ctx.alive()) {
+        const was = p.status;
+        p = np;
+        lastKey = key;
+        await refreshHistory();
+        if (!ctx.alive()) return;
+        render();
+        if (was === 'open' && p.status === 'concluded') {
+          announce.textContent = `Concluded: ${OUTCOME_LABEL[p.outcome] || p.outcome}. ${p.explanation || ''}`;
+          toast(`${p.title}: ${OUTCOME_LABEL[p.outcome] || p.outcome}`, p.outcome === 'adopted' ? 'ok' : 'warn');
+        }
+      }
+      actionMsg.querySelector('.alert-net')?.remove();
+    } catch (e) {
+      if (!ctx.alive()) return;
+      if (e.status === 404) { notFound(ctx, id, role); return; }
+      if (e.status === 0 && !actionMsg.querySelector('.alert-net')) {
+        const a = alertBox(errorText(e)); a.classList.add('alert-net'); actionMsg.append(a);
+      }
+    } finally {
+      busy = false;
+    }
+  }
+  const timer = setInterval(poll, POLL_MS);
+  const onDue = () => setTimeout(poll, 300);
+  document.addEventListener('council:deadline', onDue);
+  ctx.onCleanup(() => {
+    clearInterval(timer);
+    document.removeEventListener('council:deadline', onDue);
+    for (const d of document.querySelectorAll('dialog')) d.close();
+  });
+}
+
+const capitalize = (t) => String(t).replace(/^./, (c) => c.toUpperCase());
+
+function fmtCoord(v, pos, neg) {
+  const n = Number(v);
+  if (!Number.isFinite(n)) return String(v);
+  return `${Math.abs(n).toFixed(2)}° ${n >= 0 ? pos : neg}`;
+}
+
+function notFound(ctx, id, role) {
+  ctx.title('Not found');
+  const why = {
+    partner: 'Partners see only the proposals the Council shares with them.',
+    public: 'The public sees adopted decisions only.',
+    member: 'A delegation sees the proposals of the bodies its member sits on.',
+  }[role];
+  replace(ctx.el,
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/proposals' }, 'Procedures')),
+    h('div', { class: 'card notfound', id: 'not-found' },
+      h('h1', { tabindex: '-1' }, `No proposal ${id} here`),
+      h('p', {}, 'It does not exist, or it is not visible to you. ', why || ''),
+      h('p', {}, h('a', { class: 'btn', href: '#/proposals' }, 'Back to the procedures'))));
+}

@@ -1,0 +1,210 @@
+// views/registry.js - the registry: members (enlargement timeline),
+// partners by framework, offices on a world map (open and closed by date,
+// out-of-area offices marked).
+import { h, replace, icon } from '../dom.js';
+import * as api from '../api.js';
+import { fmtDate, today } from '../time.js';
+import { enlargementWaves, enlargementChart } from '../chart.js';
+import { loadWorld, worldMap } from '../map.js';
+import { loading, alertBox, errorText, empty, FRAMEWORK_LABEL, humanize } from '../ui.js';
+
+const TABS = [['members', 'Members'], ['partners', 'Partners'], ['offices', 'Offices']];
+
+export async function registryView(ctx) {
+  const tab = ctx.params[0] || 'members';
+  const label = TABS.find((t) => t[0] === tab)[1];
+  ctx.title(`Registry: ${label}`);
+  const body = h('div', { class: 'tab-body', id: `registry-${tab}` }, loading());
+  replace(ctx.el,
+    h('div', { class: 'page-head' }, h('div', {},
+      h('h1', { tabindex: '-1' }, 'Registry'),
+      h('p', { class: 'lead' }, 'Members, partners and offices: public, and changed only by adopted decisions.'))),
+    h('nav', { class: 'tabs', 'aria-label': 'Registry sections' },
+      TABS.map(([k, l]) => h('a', { href: `#/registry/${k}`, class: 'tab', 'aria-current': k === tab ? 'page' : null }, l))),
+    body);
+  try {
+    if (tab === 'members') await membersTab(ctx, body);
+    else if (tab === 'partners') await partnersTab(ctx, body);
+    else await officesTab(ctx, body);
+  } catch (e) {
+    if (ctx.alive()) replace(body, alertBox(errorText(e)));
+  }
+}
+
+function dateOf(ctx) {
+  const a = ctx.query.get('at');
+  return /^\d{4}-\d{2}-\d{2}$/.test(a || '') ? a : today();
+}
+
+function dateTool(ctx, id, labelText, at, base) {
+  const input = h('input', { type: 'date', id, value: at, min: '1949-01-01', max: '2100-12-31' });
+  input.addEventListener('change', () => {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(input.value)) ctx.navigate(input.value === today() ? base : `${base}?at=${input.value}`);
+  });
+  return h('div', { class: 'head-tools' }, h('label', { for: id, class: 'inline-label' }, labelText), input,
+    h('button', { type: 'button', class: 'btn small', disabled: at === today() || null, onclick: () => ctx.navigate(base) }, 'Today'));
+}
+
+async function membersTab(ctx, el) {
+  const at = dateOf(ctx);
+  const [all, now] = await Promise.all([api.allMembers(), api.members(at)]);
+  if (!ctx.alive()) return;
+  const waves = enlargementWaves(all.members);
+  const inRange = waves.filter((w) => w.date <= '2024-12-31');
+  const last = inRange.at(-1);
+  replace(el,
+    h('section', { class: 'card', 'aria-labelledby': 'enl-h' },
+      h('div', { class: 'section-head' }, h('h2', { id: 'enl-h' }, 'Enlargement, 1949 to 2024'),
+        h('span', { class: 'sub' }, `${waves[0]?.total || 0} founders, ${last?.total || 0} members after ${inRange.length - 1} enlargements`)),
+      h('figure', { class: 'chart-fig' },
+        enlargementChart(inRange, { from: 1949, to: 2024, label: `Members of the alliance from 1949 to 2024: ${inRange.map((w) => `${w.total} in ${w.date.slice(0, 4)}`).join(', ')}` }),
+        h('figcaption', { class: 'sub' }, 'Members on each date, from entry into force of the Treaty (24 Aug 1949). Each step is an accession; hover a point for the states.')),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'table compact', id: 'waves' },
+        h('caption', { class: 'sr-only' }, 'Accessions'),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Wave'), h('th', { scope: 'col' }, 'Joined'), h('th', { scope: 'col', class: 'num' }, 'Members'))),
+        h('tbody', {}, waves.map((w) => h('tr', {},
+          h('td', { class: 'nowrap' }, fmtDate(w.date)), h('td', {}, humanize(w.label)),
+          h('td', {}, w.names.join(', ')), h('td', { class: 'num' }, String(w.total)))))))),
+    h('section', { class: 'card', 'aria-labelledby': 'mem-h' },
+      h('div', { class: 'section-head wrap' }, h('h2', { id: 'mem-h' }, `Members on ${fmtDate(at)}`, ' ', h('span', { class: 'count-pill', id: 'members-count' }, String(now.count))),
+        dateTool(ctx, 'members-at', 'As of', at, '#/registry/members')),
+      h('ul', { class: 'member-list' }, now.members.map((m) => h('li', { 'data-code': m.code },
+        h('span', { class: 'code-tag' }, m.code), h('span', { class: 'mname' }, m.name),
+        h('span', { class: 'sub' }, `since ${fmtDate(m.accession)}`))))));
+}
+
+async function partnersTab(ctx, el) {
+  const at = dateOf(ctx);
+  const p = await api.partners(at);
+  if (!ctx.alive()) return;
+  const groups = new Map();
+  for (const x of p.partners) {
+    if (!groups.has(x.framework)) groups.set(x.framework, []);
+    groups.get(x.framework).push(x);
+  }
+  replace(el,
+    h('div', { class: 'section-head wrap' }, h('p', { class: 'sub' }, `${p.partners.length} partners on ${fmtDate(at)}, by partnership framework. Partners never take decisions.`),
+      dateTool(ctx, 'partners-at', 'As of', at, '#/registry/partners')),
+    groups.size ? h('div', { class: 'framework-grid' }, [...groups].map(([fw, list]) => h('section', { class: 'card', 'data-framework': fw, 'aria-labelledby': `fw-${fw}` },
+      h('h2', { id: `fw-${fw}` }, FRAMEWORK_LABEL[fw] || humanize(fw), ' ', h('span', { class: 'count-pill' }, String(list.length))),
+      h('ul', { class: 'partner-list' }, list.map((x) => h('li', { 'data-code': x.code, 'data-status': x.status },
+        h('span', { class: 'code-tag' }, x.code), h('span', { class: 'mname' }, x.name),
+        x.since ? h('span', { class: 'sub' }, `since ${fmtDate(x.since)}`) : null,
+        x.status && x.status !== 'active' ? h('span', { class: 'badge warn' }, humanize(x.status), x.suspended_since ? ` since ${fmtDate(x.suspended_since)}` : '') : null)))))) : empty('No partner on this date.'));
+}
+
+async function officesTab(ctx, el) {
+  const [all, fc] = await Promise.all([api.allOffices(), loadWorld()]);
+  if (!ctx.alive()) return;
+  const thisYear = Number(today().slice(0, 4));
+  const dateInput = h('input', { type: 'date', id: 'offices-at', min: '1949-01-01', max: '2100-12-31' });
+  const todayBtn = h('button', { type: 'button', class: 'btn small', onclick: () => draw(today()) }, 'Today');
+  const slider = h('input', { type: 'range', id: 'offices-year', min: 1990, max: thisYear, step: 1 });
+  const yearOut = h('output', { for: 'offices-year', class: 'year-out' });
+  const REGIONS = { world: null, europe: { lon: [-28, 62], lat: [24, 71] } };
+  let region = 'world';
+  const regionBtns = Object.keys(REGIONS).map((k) => h('button', {
+    type: 'button', class: 'btn small', 'data-region': k, 'aria-pressed': String(k === region),
+    onclick: () => {
+      region = k;
+      for (const b of regionBtns) b.setAttribute('aria-pressed', String(b.getAttribute('data-region') === k));
+      drawMap();
+    },
+  }, k === 'world' ? 'World' : 'Europe and the Middle East'));
+  let mapData = null;
+  function drawMap() {
+    if (!mapData) return;
+    const { svg } = worldMap(fc, { ...mapData, width: 960, height: region === 'world' ? 470 : 560, region: REGIONS[region] });
+    mapWrap.replaceChildren(svg);
+  }
+  const summary = h('p', { class: 'sub', id: 'offices-summary', 'aria-live': 'polite' });
+  const mapWrap = h('div', { class: 'map-wrap' });
+  const tbody = h('tbody', {});
+  const caption = h('caption', { class: 'sr-only' });
+  dateInput.addEventListener('change', () => { if (/^\d{4}-\d{2}-\d{2}$/.test(dateInput.value)) draw(dateInput.value); });
+  let t = null;
+  slider.addEventListener('input', () => {
+    yearOut.textContent = slider.value;
+    slider.setAttribute('aria-valuetext', slider.value);
+    clearTimeout(t);
+    t = setTimeout(() => draw(Number(slider.value) === thisYear ? today() : `${slider.value}-12-31`), 150);
+  });
+  ctx.onCleanup(() => clearTimeout(t));
+
+  replace(el,
+    h('div', { class: 'section-head wrap' }, summary,
+      h('div', { class: 'head-tools' },
+        h('label', { for: 'offices-at', class: 'inline-label' }, 'As of'), dateInput, todayBtn,
+        h('label', { for: 'offices-year', class: 'inline-label' }, 'Year'), slider, yearOut)),
+    h('section', { class: 'card map-card', 'aria-labelledby': 'map-h' },
+      h('div', { class: 'map-tools' }, h('h2', { id: 'map-h' }, 'Map of offices'),
+        h('div', { class: 'seg', role: 'group', 'aria-label': 'Map region' }, regionBtns)),
+      mapWrap,
+      h('ul', { class: 'map-legend', 'aria-label': 'Map legend' },
+        h('li', {}, h('span', { class: 'lg lg-member' }), 'Member state'),
+        h('li', {}, h('span', { class: 'lg lg-partner' }), 'Partner'),
+        h('li', {}, h('span', { class: 'lg lg-open' }), 'Office open'),
+        h('li', {}, h('span', { class: 'lg lg-closed' }), 'Closed or not yet open'),
+        h('li', {}, h('span', { class: 'lg lg-out' }), 'Out of the treaty area'),
+        h('li', {}, h('span', { class: 'lg lg-tropic' }), 'Tropic of Cancer'))),
+    h('section', { class: 'card', 'aria-labelledby': 'otable-h' },
+      h('h2', { id: 'otable-h' }, 'Offices'),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'offices-table' }, caption,
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Office'), h('th', { scope: 'col' }, 'Host'),
+          h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Treaty area'))),
+        tbody))));
+
+  let seq = 0;
+  async function draw(at) {
+    const my = ++seq;
+    const [open, mem, par] = await Promise.all([api.offices(at), api.members(at), api.partners(at)]);
+    if (!ctx.alive() || my !== seq) return;
+    const hash = at === today() ? '#/registry/offices' : `#/registry/offices?at=${at}`;
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+    dateInput.value = at;
+    todayBtn.disabled = at === today();
+    const y = Number(at.slice(0, 4));
+    if (document.activeElement !== slider) slider.value = String(Math.max(1990, Math.min(thisYear, y)));
+    yearOut.textContent = String(y);
+    slider.setAttribute('aria-valuetext', String(y));
+    const openById = new Map(open.offices.map((o) => [o.id, o]));
+    const rows = all.offices.map((o) => {
+      const cur = openById.get(o.id);
+      const ended = [o.closed, o.closed_by_succession].find((d) => d && d <= at);
+      const state = cur ? 'open' : ended ? 'closed' : (o.opened || o.opened_not_before || '') > at ? 'not-yet' : 'not-open';
+      return { ...o, isOpen: !!cur, state, out: cur ? cur.out_of_area : o.out_of_area, area: cur ? cur.treaty_area : o.treaty_area };
+    }).sort((a, b) => Number(b.isOpen) - Number(a.isOpen) || a.name.localeCompare(b.name));
+    const nOpen = rows.filter((r) => r.isOpen).length;
+    const nOut = rows.filter((r) => r.isOpen && r.out).length;
+    const shade = {};
+    for (const p of par.partners) shade[p.code] = 'partner';
+    for (const m of mem.members) shade[m.code] = 'member';
+    const markers = [...rows].sort((a, b) => Number(a.isOpen) - Number(b.isOpen)).filter((r) => r.lat != null).map((r) => ({
+      lon: r.lon, lat: r.lat, key: r.id,
+      cls: `${r.isOpen ? 'open' : 'closed'}${r.out ? ' out' : ''}`,
+      shape: r.out ? 'diamond' : 'circle',
+      title: `${r.name}, ${r.city}: ${r.isOpen ? 'open' : r.state === 'closed' ? 'closed' : 'not open'}${r.out ? ' · out of the treaty area' : ''}`,
+    }));
+    mapData = { shade, markers, label: `Map of the offices on ${fmtDate(at)}: ${nOpen} open, ${nOut} of them out of the treaty area` };
+    drawMap();
+    summary.textContent = `${nOpen} offices open on ${fmtDate(at)}, ${nOut} of them out of the treaty area; ${rows.length - nOpen} closed or not yet open.`;
+    caption.textContent = `Offices on ${fmtDate(at)}`;
+    const statusText = (r) => {
+      if (r.isOpen) return r.opened ? `Open since ${fmtDate(r.opened)}` : 'Open (opening date unknown)';
+      if (r.state === 'closed') {
+        return r.closed ? `Closed ${fmtDate(r.closed)}` : `Succeeded ${fmtDate(r.closed_by_succession)}${r.superseded_by ? ` by ${r.superseded_by}` : ''}`;
+      }
+      if (r.state === 'not-yet') return r.opened ? `Opens ${fmtDate(r.opened)}` : `Opened after ${fmtDate(r.opened_not_before)}`;
+      return 'Not open on this date';
+    };
+    const stateLabel = { open: 'Open', closed: 'Closed', 'not-yet': 'Not yet open', 'not-open': 'Not open' };
+    replace(tbody, rows.map((r) => h('tr', { 'data-office': r.id, 'data-open': String(r.isOpen), 'data-out-of-area': String(!!r.out), class: r.isOpen ? '' : 'muted' },
+      h('td', {}, h('span', { class: 'oname' }, r.name), h('div', { class: 'sub' }, humanize(r.kind || ''),
+        r.decision ? h('span', {}, ' · by ', h('a', { href: `#/proposals/${r.decision}` }, `decision ${r.decision}`)) : null)),
+      h('td', {}, `${r.city}, ${r.country}`),
+      h('td', {}, h('span', { class: `badge ${r.isOpen ? 'status-adopted' : 'subtle'}` }, stateLabel[r.state]),
+        h('div', { class: 'sub' }, statusText(r))),
+      h('td', {}, r.out ? h('span', { class: 'badge warn', title: r.area || '' }, icon('out'), 'Out of area') : h('span', { class: 'badge subtle', title: r.area || '' }, 'In area')))));
+  }
+  await draw(dateOf(ctx));
+}
