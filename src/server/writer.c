@@ -94,24 +94,29 @@ static void add_receipt(struct writer *w, struct writer_job *j)
 		cn_merkle_hash_b64(proof.node[i].b, b64);
 		json_array_append_new(pr, json_string(b64));
 	}
-	out = json_loads(j->result, 0, NULL);
-	if (out)
-		json_object_set_new(out, "receipt",
-			json_pack("{s:i, s:s, s:I, s:s, s:s, s:o}",
-				  "council_receipt", 1, "log_key", vkey, "index",
-				  (json_int_t)(re.seq - 1), "event", re.bytes,
-				  "checkpoint", note, "proof", pr));
-	else
-		json_decref(pr);
-	if (out) {
-		char *text = json_dumps(out, JSON_COMPACT);
+	out = json_pack("{s:i, s:s, s:I, s:s, s:s, s:o}", "council_receipt", 1,
+			"log_key", vkey, "index", (json_int_t)(re.seq - 1), "event",
+			re.bytes, "checkpoint", note, "proof", pr);
+	/* Splice it into the view's text rather than parse and re-dump the
+	 * whole view: the result is a JSON object, "{...}". */
+	char *rtext = out ? json_dumps(out, JSON_COMPACT) : NULL;
+	json_decref(out);
+	if (rtext && j->result_len >= 2 && j->result[j->result_len - 1] == '}') {
+		static const char key[] = ",\"receipt\":";
+		size_t rl = strlen(rtext), n = j->result_len - 1 + sizeof(key) - 1 + rl + 1;
+		char *text = malloc(n + 1);
 		if (text) {
+			memcpy(text, j->result, j->result_len - 1);
+			memcpy(text + j->result_len - 1, key, sizeof(key) - 1);
+			memcpy(text + j->result_len - 1 + sizeof(key) - 1, rtext, rl);
+			text[n - 1] = '}';
+			text[n] = '\0';
 			free(j->result);
 			j->result = text;
-			j->result_len = strlen(text);
+			j->result_len = n;
 		}
-		json_decref(out);
 	}
+	free(rtext);
 out:
 	free(note);
 	free(vkey);
