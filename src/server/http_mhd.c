@@ -20,7 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+/* A request body must arrive within this many seconds. */
+#define BODY_SECONDS_MAX 30
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -31,6 +35,7 @@ struct http_server {
 
 /* Per-request state (MHD's con_cls); also the handle of a deferral. */
 struct http_deferred {
+	struct timespec start; /* when the headers were complete */
 	char *buf;
 	size_t len, cap;
 	int too_large;
@@ -108,6 +113,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			return MHD_NO;
 		pthread_mutex_init(&up->mu, NULL);
 		up->conn = conn;
+		clock_gettime(CLOCK_MONOTONIC, &up->start);
 		*con_cls = up;
 		return MHD_YES;
 	}
@@ -123,6 +129,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return send_res(conn, &up->res);
 	}
 	if (*data_size) {
+		/* The idle timeout does not catch a client that trickles its
+		 * body a byte at a time: bound the whole upload too. */
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - up->start.tv_sec > BODY_SECONDS_MAX)
+			return MHD_NO;
 		if (!up->too_large && up->len + *data_size > srv->max_body)
 			up->too_large = 1;
 		if (!up->too_large) {
