@@ -20,7 +20,27 @@ struct cn_app {
 	struct cn_world w;
 	int batch; /* inside cn_app_batch_begin/end */
 	int64_t command_seq; /* first event of the last command run */
+	/* In a batch: proposals whose view must be rewritten at its end. */
+	int64_t *dirty;
+	size_t ndirty, capdirty;
 };
+
+static int mark_dirty(struct cn_app *app, int64_t id, struct cn_err *err)
+{
+	for (size_t i = 0; i < app->ndirty; i++)
+		if (app->dirty[i] == id)
+			return 0;
+	if (app->ndirty == app->capdirty) {
+		size_t cap = app->capdirty ? 2 * app->capdirty : 16;
+		int64_t *d = realloc(app->dirty, cap * sizeof(*d));
+		if (!d)
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		app->dirty = d;
+		app->capdirty = cap;
+	}
+	app->dirty[app->ndirty++] = id;
+	return 0;
+}
 
 /* The log's signing key lives beside the store, in FILE.key (mode 0600),
  * never inside it: a copy of the database cannot sign.  Its public half is
@@ -141,6 +161,7 @@ void cn_app_close(struct cn_app *app)
 		return;
 	if (app->batch)
 		cn_store_rollback(app->st);
+	free(app->dirty);
 	cn_world_release(&app->w);
 	cn_store_close(app->st);
 	free(app);
@@ -210,8 +231,16 @@ static int emit_box(struct cn_app *app, const char *actor,
 			    !strcmp(ev.type, "reservation.lifted"))
 				member = json_string_value(
 					json_object_get(ev.payload, "member"));
-			rc = cn_store_project(app->st, &app->w, kind, key, member,
-					      err);
+			if (app->batch && !strcmp(kind, "proposal")) {
+				/* Rows now; the view once, at the batch's end. */
+				int64_t id = atoll(key);
+				rc = cn_store_project_proposal(app->st, &app->w, id, 0,
+							       member, err);
+				if (!rc)
+					rc = mark_dirty(app, id, err);
+			} else
+				rc = cn_store_project(app->st, &app->w, kind, key,
+						      member, err);
 			/* Readers cache the registry; tell them it moved. */
 			if (!rc && strcmp(kind, "proposal")) {
 				char seq[24];
@@ -280,6 +309,8 @@ int cn_app_batch_begin(struct cn_app *app, struct cn_err *err)
 	if ((rc = cn_store_begin(app->st, err)))
 		return rc;
 	app->batch = 1;
+	app->ndirty = 0;
+	cn_store_docs_reset(app->st);
 	return 0;
 }
 
@@ -288,7 +319,11 @@ int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
 	int rc = 0;
 	assert(app->batch);
 	app->batch = 0;
-	if (commit && (rc = cn_store_checkpoint_sign(app->st, err)) == 0 &&
+	for (size_t i = 0; commit && rc == 0 && i < app->ndirty; i++)
+		rc = cn_store_project_proposal(app->st, &app->w, app->dirty[i], 1, "",
+					       err);
+	app->ndirty = 0;
+	if (commit && rc == 0 && (rc = cn_store_checkpoint_sign(app->st, err)) == 0 &&
 	    (rc = cn_store_commit(app->st, err)) == 0)
 		return 0;
 	cn_store_rollback(app->st);

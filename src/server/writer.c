@@ -155,22 +155,11 @@ static void run_batch(struct writer *w, struct qnode *batch)
 				rc = j->rc;
 			}
 			if (j->rc == 0) {
-				/* The view the projection just wrote, or (when
-				 * a tick wrote another since) a fresh one. */
 				const struct cn_world *wo = cn_app_world(w->app);
-				int64_t id = j->proposal ? j->proposal
-							 : (int64_t)wo->nproposals;
-				/* proposal < 0: the job is not about a proposal. */
-				const struct cn_proposal *p = cn_world_proposal(wo, id);
-				struct cn_err e2;
-				if (cn_store_last_doc(cn_app_store(w->app), id,
-						      &j->result, &e2) && p) {
-					json_t *doc = cn_proposal_json(wo, p);
-					j->result = doc ? json_dumps(doc, JSON_COMPACT |
-								     JSON_SORT_KEYS) : NULL;
-					json_decref(doc);
-				}
-				j->result_len = j->result ? strlen(j->result) : 0;
+				/* proposal 0: the one this job created; < 0:
+				 * the job is not about a proposal. */
+				if (j->proposal == 0)
+					j->proposal = (int64_t)wo->nproposals;
 				j->seq = cn_app_command_seq(w->app);
 			}
 		}
@@ -178,6 +167,25 @@ static void run_batch(struct writer *w, struct qnode *batch)
 			/* A failed commit has rolled back already. */
 			if ((rc = cn_app_batch_end(w->app, 1, &err)) == 0)
 				w->last_tick = now;
+			/* Each answer is the view as the batch left it (the
+			 * batch wrote each touched proposal's view once). */
+			for (struct qnode *n = batch; rc == 0 && n; n = n->next) {
+				struct writer_job *j = n->job;
+				const struct cn_world *wo = cn_app_world(w->app);
+				const struct cn_proposal *p;
+				struct cn_err e2;
+				if (j->rc || j->proposal < 0)
+					continue;
+				if (cn_store_last_doc(cn_app_store(w->app), j->proposal,
+						      &j->result, &e2) &&
+				    (p = cn_world_proposal(wo, j->proposal))) {
+					json_t *doc = cn_proposal_json(wo, p);
+					j->result = doc ? json_dumps(doc, JSON_COMPACT |
+								     JSON_SORT_KEYS) : NULL;
+					json_decref(doc);
+				}
+				j->result_len = j->result ? strlen(j->result) : 0;
+			}
 		} else {
 			struct cn_err ignore;
 			if (cn_app_batch_end(w->app, 0, &ignore))

@@ -34,8 +34,11 @@ struct cn_store {
 	int ncache;
 	/* The last proposal view written to the main projection, so the
 	 * server can answer a write without building it again. */
-	int64_t last_doc_id;
-	char *last_doc;
+	struct {
+		int64_t id;
+		char *text;
+	} docs[64];
+	int ndocs;
 	/* The log's signing key (Ed25519), set by the app; without one no
 	 * checkpoint is signed. */
 	char *signer_name;
@@ -284,7 +287,7 @@ void cn_store_close(struct cn_store *st)
 		free(st->cache[i].sql);
 	}
 	sqlite3_finalize(st->append);
-	free(st->last_doc);
+	cn_store_docs_reset(st);
 	free(st->signer_name);
 	sodium_memzero(st->signer_sk, sizeof(st->signer_sk));
 	sqlite3_close(st->db);
@@ -387,6 +390,105 @@ static const char *rs(const json_t *rec, const char *k)
 	return json_string_value(json_object_get(rec, k));
 }
 
+/* Remember the view just written, for the server's answers. */
+static void remember_doc(struct cn_store *st, int64_t id, char *text)
+{
+	for (int i = 0; i < st->ndocs; i++)
+		if (st->docs[i].id == id) {
+			free(st->docs[i].text);
+			st->docs[i].text = text;
+			return;
+		}
+	if (st->ndocs == 64) {
+		free(text);
+		return;
+	}
+	st->docs[st->ndocs].id = id;
+	st->docs[st->ndocs++].text = text;
+}
+
+void cn_store_docs_reset(struct cn_store *st)
+{
+	for (int i = 0; i < st->ndocs; i++)
+		free(st->docs[i].text);
+	st->ndocs = 0;
+}
+
+static int project_proposal_doc(struct cn_store *st, const char *db,
+				const struct cn_world *w,
+				const struct cn_proposal *p, struct cn_err *err)
+{
+	char sql[256], *text = NULL;
+	json_t *doc;
+	size_t len;
+	int rc;
+
+	if (!(doc = cn_proposal_json(w, p)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	if ((rc = cn_canon_dump(doc, &text, &len, err))) {
+		json_decref(doc);
+		return rc;
+	}
+	snprintf(sql, sizeof(sql),
+		 "INSERT OR REPLACE INTO %s.proposals VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+		 db);
+	rc = run(st, err, sql, "isssssssssis", p->id, p->body, p->title,
+		 cn_proc_name(p->proc), p->concluded ? "concluded" : "open",
+		 p->outcome, rs(doc, "explanation"), rs(doc, "opened"),
+		 rs(doc, "deadline"), rs(doc, "concluded"), (int64_t)p->revision,
+		 text);
+	json_decref(doc);
+	if (rc == 0 && !strcmp(db, "main"))
+		remember_doc(st, p->id, text);
+	else
+		free(text);
+	return rc;
+}
+
+/* The positions rows of p: all of them (member NULL), one member's, or
+ * none (member ""). */
+static int project_positions(struct cn_store *st, const char *db,
+			     const struct cn_proposal *p, const char *member,
+			     struct cn_err *err)
+{
+	char sql[256];
+	int rc;
+
+	if (member && !*member)
+		return 0;
+	for (size_t i = 0; i < p->nballots; i++) {
+		const struct cn_ballot *b = &p->ballots[i];
+		char t[CN_TIME_BUF];
+		if (member && strcmp(member, b->code))
+			continue;
+		snprintf(sql, sizeof(sql),
+			 "DELETE FROM %s.positions WHERE proposal = ? AND member = ?", db);
+		if ((rc = run(st, err, sql, "is", p->id, b->code)))
+			return rc;
+		if (b->pos == CN_POS_NONE)
+			continue;
+		snprintf(sql, sizeof(sql), "INSERT INTO %s.positions VALUES(?,?,?,?,?)",
+			 db);
+		if ((rc = run(st, err, sql, "issss", p->id, b->code,
+			      cn_pos_name(b->pos), b->text, cn_time_format(b->at, t))))
+			return rc;
+	}
+	return 0;
+}
+
+int cn_store_project_proposal(struct cn_store *st, const struct cn_world *w,
+			      int64_t id, int doc, const char *member,
+			      struct cn_err *err)
+{
+	const struct cn_proposal *p = cn_world_proposal(w, id);
+	int rc = 0;
+	if (!p)
+		return cn_err_set(err, CN_ECORRUPT, "no proposal %lld", (long long)id);
+	if (doc)
+		rc = project_proposal_doc(st, "main", w, p, err);
+	return rc ? rc : project_positions(st, "main", p, member, err);
+}
+
 static int project_one(struct cn_store *st, const char *db,
 		       const struct cn_world *w, const char *kind,
 		       const char *key, const char *member, struct cn_err *err)
@@ -442,58 +544,10 @@ static int project_one(struct cn_store *st, const char *db,
 	}
 	if (!strcmp(kind, "proposal")) {
 		const struct cn_proposal *p = cn_world_proposal(w, atoll(key));
-		json_t *doc;
-		char *text = NULL;
-		size_t len;
-		int rc;
 		if (!p)
 			return cn_err_set(err, CN_ECORRUPT, "no proposal %s", key);
-		if (!(doc = cn_proposal_json(w, p)))
-			return cn_err_set(err, CN_ENOMEM, "out of memory");
-		if ((rc = cn_canon_dump(doc, &text, &len, err))) {
-			json_decref(doc);
-			return rc;
-		}
-		snprintf(sql, sizeof(sql),
-			 "INSERT OR REPLACE INTO %s.proposals "
-			 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", db);
-		rc = run(st, err, sql, "isssssssssis", p->id, p->body, p->title,
-			 cn_proc_name(p->proc),
-			 p->concluded ? "concluded" : "open", p->outcome,
-			 rs(doc, "explanation"), rs(doc, "opened"),
-			 rs(doc, "deadline"), rs(doc, "concluded"),
-			 (int64_t)p->revision, text);
-		json_decref(doc);
-		if (rc == 0 && !strcmp(db, "main")) {
-			free(st->last_doc);
-			st->last_doc = text;
-			st->last_doc_id = p->id;
-			text = NULL;
-		}
-		free(text);
-		if (rc)
-			return rc;
-		/* One member's row when the event names one; all otherwise. */
-		for (size_t i = 0; i < p->nballots; i++) {
-			const struct cn_ballot *b = &p->ballots[i];
-			char t[CN_TIME_BUF];
-			if (member && strcmp(member, b->code))
-				continue;
-			snprintf(sql, sizeof(sql),
-				 "DELETE FROM %s.positions WHERE proposal = ? AND member = ?",
-				 db);
-			if ((rc = run(st, err, sql, "is", p->id, b->code)))
-				return rc;
-			if (b->pos == CN_POS_NONE)
-				continue;
-			snprintf(sql, sizeof(sql),
-				 "INSERT INTO %s.positions VALUES(?,?,?,?,?)", db);
-			if ((rc = run(st, err, sql, "issss", p->id, b->code,
-				      cn_pos_name(b->pos), b->text,
-				      cn_time_format(b->at, t))))
-				return rc;
-		}
-		return 0;
+		int rc = project_proposal_doc(st, db, w, p, err);
+		return rc ? rc : project_positions(st, db, p, member, err);
 	}
 	return cn_err_set(err, CN_ECORRUPT, "unknown entity kind %s", kind);
 }
@@ -508,12 +562,14 @@ int cn_store_project(struct cn_store *st, const struct cn_world *w,
 int cn_store_last_doc(struct cn_store *st, int64_t id, char **text,
 		      struct cn_err *err)
 {
-	if (!st->last_doc || st->last_doc_id != id)
-		return cn_err_set(err, CN_ENOTFOUND, "no recent view of %lld",
-				  (long long)id);
-	if (!(*text = strdup(st->last_doc)))
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	return 0;
+	for (int i = 0; i < st->ndocs; i++)
+		if (st->docs[i].id == id) {
+			if (!(*text = strdup(st->docs[i].text)))
+				return cn_err_set(err, CN_ENOMEM, "out of memory");
+			return 0;
+		}
+	return cn_err_set(err, CN_ENOTFOUND, "no recent view of %lld",
+			  (long long)id);
 }
 
 /* ---- reading the log ----------------------------------------------------- */

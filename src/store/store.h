@@ -59,10 +59,19 @@ int cn_store_project(struct cn_store *st, const struct cn_world *w,
 		     const char *kind, const char *key, const char *member,
 		     struct cn_err *err) CN_NODISCARD;
 
-/* A copy (malloc'd) of the view of proposal `id` that the last projection
- * wrote, or CN_ENOTFOUND when the last one written was another. */
+/* A proposal's projection in parts: its JSON view (doc) and its positions
+ * rows (member NULL: all; "": none; else that member's).  A write batch
+ * rewrites positions as each event lands but each touched proposal's view
+ * only once, at the end. */
+int cn_store_project_proposal(struct cn_store *st, const struct cn_world *w,
+			      int64_t id, int doc, const char *member,
+			      struct cn_err *err) CN_NODISCARD;
+
+/* A copy (malloc'd) of the view of proposal `id` written since the last
+ * cn_store_docs_reset(), or CN_ENOTFOUND. */
 int cn_store_last_doc(struct cn_store *st, int64_t id, char **text,
 		      struct cn_err *err) CN_NODISCARD;
+void cn_store_docs_reset(struct cn_store *st);
 
 /* Read events from seq `from` on, in order, checking the hash chain as it
  * goes: each event's bytes must decode canonically, hash to the stored
