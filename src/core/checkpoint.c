@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
+
 /* "— " : U+2014 EM DASH in UTF-8, then a space. */
 static const char sig_prefix[] = "\xE2\x80\x94 ";
 #define SIG_PREFIX_LEN (sizeof(sig_prefix) - 1)
@@ -102,28 +104,6 @@ static int name_ok(const char *s, size_t n)
 	return 1;
 }
 
-/* Standard base64 with padding, decoded strictly into at most max bytes.
- * libsodium 1.0.18's decoder reads bytes >= 0x80 through a signed char and
- * accepts them as digits (found by fuzz_checkpoint), so the alphabet is
- * checked here first; libsodium then checks padding and unused bits. */
-static int b64_decode(const char *s, size_t n, uint8_t *out, size_t max,
-		      size_t *got)
-{
-	size_t i = 0;
-
-	while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') ||
-			 (s[i] >= 'a' && s[i] <= 'z') ||
-			 (s[i] >= '0' && s[i] <= '9') || s[i] == '+' ||
-			 s[i] == '/'))
-		i++;
-	while (i < n && s[i] == '=')
-		i++;
-	*got = 0;
-	if (i != n)
-		return -1;
-	return sodium_base642bin(out, max, s, n, NULL, got, NULL,
-				 sodium_base64_VARIANT_ORIGINAL);
-}
 
 static char *dup_range(const char *s, size_t n)
 {
@@ -297,7 +277,7 @@ static int parse_key_string(const char *s, const char *what, char **name,
 		id[i] = (uint8_t)(hi << 4 | lo);
 	}
 	b64 = p2 + 1;
-	if (b64_decode(b64, strlen(b64), key, 1 + CN_NOTE_PUBKEY_LEN,
+	if (cn_base64_decode(b64, strlen(b64), key, 1 + CN_NOTE_PUBKEY_LEN,
 		       &got) != 0 ||
 	    got != 1 + CN_NOTE_PUBKEY_LEN)
 		return cn_err_set(err, CN_EINVAL,
@@ -467,7 +447,7 @@ static int parse_sig_line(const char *line, size_t n, struct cn_note_sig *sig,
 	bin = malloc(max);
 	if (!bin)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	if (b64_decode(b64, b64len, bin, max, &got) != 0 ||
+	if (cn_base64_decode(b64, b64len, bin, max, &got) != 0 ||
 	    got < CN_NOTE_KEYID_LEN + 1) {
 		free(bin);
 		return cn_err_set(err, CN_EINVAL,
@@ -785,7 +765,7 @@ static int parse_body(struct cn_checkpoint *cp, struct cn_err *err)
 		return cn_err_set(err, CN_EINVAL,
 				  "tree size is not a decimal number below "
 				  "2^64 without leading zeros");
-	if (b64_decode(line[2], llen[2], cp->root, sizeof(cp->root),
+	if (cn_base64_decode(line[2], llen[2], cp->root, sizeof(cp->root),
 		       &got) != 0 ||
 	    got != sizeof(cp->root))
 		return cn_err_set(err, CN_EINVAL,

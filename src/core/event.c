@@ -82,6 +82,25 @@ int cn_unhex(const char *in, uint8_t *out, size_t n)
 	return 0;
 }
 
+int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
+		     size_t *got)
+{
+	size_t i = 0;
+
+	while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') ||
+			 (s[i] >= 'a' && s[i] <= 'z') ||
+			 (s[i] >= '0' && s[i] <= '9') || s[i] == '+' ||
+			 s[i] == '/'))
+		i++;
+	while (i < n && s[i] == '=')
+		i++;
+	*got = 0;
+	if (i != n)
+		return -1;
+	return sodium_base642bin(out, max, s, n, NULL, got, NULL,
+				 sodium_base64_VARIANT_ORIGINAL);
+}
+
 int cn_event_init(struct cn_event *ev, int64_t time, const char *actor,
 		  const char *type, json_t *payload, struct cn_err *err)
 {

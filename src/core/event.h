@@ -65,4 +65,11 @@ void cn_sha256(const void *data, size_t len, uint8_t out[CN_HASH_LEN]);
 void cn_hex(const uint8_t *in, size_t n, char *out); /* out: 2n+1 bytes */
 int cn_unhex(const char *in, uint8_t *out, size_t n);  /* 0 or -1 */
 
+/* Standard base64 with padding, decoded strictly into at most max bytes
+ * (*got: how many).  0, or -1 on anything that is not canonical base64.
+ * libsodium 1.0.18's own decoder takes bytes >= 0x80 as digits (found by
+ * fuzz_checkpoint), so the alphabet is checked first. */
+int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
+		     size_t *got);
+
 #endif

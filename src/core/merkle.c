@@ -412,28 +412,6 @@ int cn_merkle_verify_consistency(uint64_t size1, uint64_t size2,
 
 /* --- text forms --------------------------------------------------------- */
 
-/* Standard base64 with padding, decoded strictly into at most max bytes.
- * libsodium 1.0.18's decoder reads bytes >= 0x80 through a signed char and
- * accepts them as digits (found by fuzz_checkpoint), so the alphabet is
- * checked here first; libsodium then checks padding and unused bits. */
-static int b64_decode(const char *s, size_t n, uint8_t *out, size_t max,
-		      size_t *got)
-{
-	size_t i = 0;
-
-	while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') ||
-			 (s[i] >= 'a' && s[i] <= 'z') ||
-			 (s[i] >= '0' && s[i] <= '9') || s[i] == '+' ||
-			 s[i] == '/'))
-		i++;
-	while (i < n && s[i] == '=')
-		i++;
-	*got = 0;
-	if (i != n)
-		return -1;
-	return sodium_base642bin(out, max, s, n, NULL, got, NULL,
-				 sodium_base64_VARIANT_ORIGINAL);
-}
 
 int cn_merkle_hash_parse(const char *text, enum cn_merkle_enc enc,
 			 uint8_t out[CN_MERKLE_HASH_LEN], struct cn_err *err)
@@ -448,7 +426,7 @@ int cn_merkle_hash_parse(const char *text, enum cn_merkle_enc enc,
 	} else {
 		/* padding required, no spaces, unused bits zero, nothing
 		 * past 32 bytes */
-		if (b64_decode(text, len, tmp, sizeof(tmp), &got) != 0 ||
+		if (cn_base64_decode(text, len, tmp, sizeof(tmp), &got) != 0 ||
 		    got != sizeof(tmp))
 			return cn_err_set(err, CN_EINVAL,
 					  "hash is not the base64 of 32 bytes "

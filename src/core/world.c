@@ -381,16 +381,7 @@ int cn_position_verify(const struct cn_member *m, int64_t proposal,
 		return cn_err_set(err, CN_EREFUSED,
 				  "%s has no registered key to check its "
 				  "signature against", m->code);
-	/* libsodium 1.0.18's decoder takes bytes >= 0x80 as digits: check
-	 * the alphabet first (see checkpoint.c). */
-	for (const char *c = sig_b64; *c; c++)
-		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
-		      (*c >= '0' && *c <= '9') || *c == '+' || *c == '/' ||
-		      *c == '='))
-			return cn_err_set(err, CN_EREFUSED,
-					  "the signature is not base64");
-	if (sodium_base642bin(sig, sizeof(sig), sig_b64, strlen(sig_b64), NULL,
-			      &siglen, NULL, sodium_base64_VARIANT_ORIGINAL) ||
+	if (cn_base64_decode(sig_b64, strlen(sig_b64), sig, sizeof(sig), &siglen) ||
 	    siglen != sizeof(sig))
 		return cn_err_set(err, CN_EREFUSED,
 				  "the signature is not 64 bytes of base64");
