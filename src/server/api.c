@@ -33,6 +33,7 @@ struct reader {
 	struct cn_store *st;
 	struct cn_world reg;
 	int64_t version;        /* registry version of reg */
+	int64_t tokens_version; /* of the tokens cache */
 	int64_t dver;           /* data_version the caches below belong to */
 	int loaded;
 	struct {
@@ -59,7 +60,6 @@ static void reader_clear(struct reader *rd)
 		free(rd->docs[i].redacted);
 	}
 	rd->ndocs = 0;
-	rd->ntokens = 0;
 }
 
 struct cn_api {
@@ -135,6 +135,7 @@ static void reader_free(void *p)
 	if (!rd)
 		return;
 	reader_clear(rd);
+	rd->ntokens = 0;
 	cn_world_release(&rd->reg);
 	cn_store_close(rd->st);
 	free(rd);
@@ -163,8 +164,15 @@ static struct reader *reader_get(struct cn_api *api, struct cn_err *err)
 		return rd; /* nothing committed since: every cache holds */
 	reader_clear(rd);
 	rd->dver = v;
-	if (cn_store_registry_version(rd->st, &v, err))
+	int64_t tv;
+	if (cn_store_registry_version(rd->st, &v, &tv, err))
 		return NULL;
+	/* Resolved tokens hold until a token is issued or revoked: a
+	 * position written by someone else does not make them stale. */
+	if (tv != rd->tokens_version) {
+		rd->ntokens = 0;
+		rd->tokens_version = tv;
+	}
 	if (!rd->loaded || v != rd->version) {
 		cn_world_release(&rd->reg);
 		cn_world_init(&rd->reg);

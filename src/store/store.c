@@ -140,7 +140,7 @@ static const char *const proj_tables[] = {
 	"proposals(id INTEGER PRIMARY KEY, body TEXT NOT NULL, title TEXT NOT"
 	" NULL, procedure TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT,"
 	" explanation TEXT, opened TEXT NOT NULL, deadline TEXT, concluded TEXT,"
-	" revision INTEGER NOT NULL, doc TEXT NOT NULL)",
+	" revision INTEGER NOT NULL, shared INTEGER NOT NULL, doc TEXT NOT NULL)",
 	"positions(proposal INTEGER NOT NULL, member TEXT NOT NULL, position"
 	" TEXT NOT NULL, text TEXT, at TEXT, PRIMARY KEY(proposal, member))",
 };
@@ -430,13 +430,13 @@ static int project_proposal_doc(struct cn_store *st, const char *db,
 		return rc;
 	}
 	snprintf(sql, sizeof(sql),
-		 "INSERT OR REPLACE INTO %s.proposals VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+		 "INSERT OR REPLACE INTO %s.proposals VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		 db);
-	rc = run(st, err, sql, "isssssssssis", p->id, p->body, p->title,
+	rc = run(st, err, sql, "isssssssssiis", p->id, p->body, p->title,
 		 cn_proc_name(p->proc), p->concluded ? "concluded" : "open",
 		 p->outcome, rs(doc, "explanation"), rs(doc, "opened"),
 		 rs(doc, "deadline"), rs(doc, "concluded"), (int64_t)p->revision,
-		 text);
+		 (int64_t)p->shared, text);
 	json_decref(doc);
 	if (rc == 0 && !strcmp(db, "main"))
 		remember_doc(st, p->id, text);
@@ -771,12 +771,17 @@ int cn_store_set_meta(struct cn_store *st, const char *key, const char *value,
 }
 
 int cn_store_registry_version(struct cn_store *st, int64_t *out,
-			      struct cn_err *err)
+			      int64_t *tokens, struct cn_err *err)
 {
 	sqlite3_stmt *s;
-	if (!(s = cached(st, "SELECT value FROM meta WHERE key = 'registry_seq'")))
+	if (!(s = cached(st, "SELECT (SELECT value FROM meta WHERE key = 'registry_seq'),"
+			 " (SELECT value FROM meta WHERE key = 'tokens_seq')")))
 		return sqlerr(st, err, "reading meta");
-	*out = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	*out = *tokens = 0;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(s, 0);
+		*tokens = sqlite3_column_int64(s, 1);
+	}
 	release(st, s);
 	return 0;
 }
@@ -893,6 +898,13 @@ int cn_store_proposal_docs(struct cn_store *st, json_t **out,
 
 /* ---- tokens ------------------------------------------------------------------ */
 
+/* Readers cache resolved tokens until this counter moves. */
+static int bump_tokens(struct cn_store *st, struct cn_err *err)
+{
+	return run(st, err, "INSERT INTO meta(key, value) VALUES('tokens_seq', 1)"
+		   " ON CONFLICT(key) DO UPDATE SET value = value + 1", "");
+}
+
 int cn_store_token_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 		       const char *role, const char *principal,
 		       const char *label, int64_t now, int64_t *id,
@@ -918,7 +930,7 @@ int cn_store_token_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 	if (rc != SQLITE_DONE)
 		return sqlerr(st, err, "storing a token");
 	*id = sqlite3_last_insert_rowid(st->db);
-	return 0;
+	return bump_tokens(st, err);
 }
 
 static void token_row(sqlite3_stmt *s, struct cn_token_info *t)
@@ -1002,7 +1014,7 @@ int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
 	if (sqlite3_changes(st->db) == 0)
 		return cn_err_set(err, CN_ENOTFOUND,
 				  "no valid token with id %lld", (long long)id);
-	return 0;
+	return bump_tokens(st, err);
 }
 
 int cn_store_proposal_text(struct cn_store *st, int64_t id, char **text,
@@ -1052,7 +1064,7 @@ int cn_store_proposal_meta(struct cn_store *st, int64_t id, char body[16],
 			   int *shared, int *adopted, struct cn_err *err)
 {
 	sqlite3_stmt *s = cached(st,
-		"SELECT body, json_extract(doc, '$.shared'),"
+		"SELECT body, shared,"
 		" status = 'concluded' AND outcome = 'adopted'"
 		" FROM proposals WHERE id = ?");
 	int rc;

@@ -105,9 +105,10 @@ int cn_store_load(struct cn_store *st, struct cn_world *w, struct cn_err *err)
 
 /* A number that changes whenever a registry entity (alliance, member,
  * partner, body, office) changes: the sequence number of the last such
- * event.  Readers cache a registry world and rebuild it when this moves. */
+ * event.  Readers cache a registry world and rebuild it when this moves.
+ * *tokens likewise moves whenever a token is issued or revoked. */
 int cn_store_registry_version(struct cn_store *st, int64_t *out,
-			      struct cn_err *err) CN_NODISCARD;
+			      int64_t *tokens, struct cn_err *err) CN_NODISCARD;
 
 /* Build a world holding only the registry, from the projection tables
  * (one read transaction).  *w must be initialised by the caller. */
