@@ -50,6 +50,17 @@ void cn_sha256(const void *data, size_t len, uint8_t out[CN_HASH_LEN])
 	crypto_hash_sha256(out, data, len);
 }
 
+void cn_event_hash(const void *bytes, size_t len, uint8_t out[CN_HASH_LEN])
+{
+	crypto_hash_sha256_state st;
+	static const unsigned char leaf = 0x00;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, &leaf, 1);
+	crypto_hash_sha256_update(&st, bytes, len);
+	crypto_hash_sha256_final(&st, out);
+}
+
 void cn_hex(const uint8_t *in, size_t n, char *out)
 {
 	static const char d[] = "0123456789abcdef";
@@ -147,7 +158,7 @@ int cn_event_seal(struct cn_event *ev, int64_t seq,
 	json_decref(o);
 	if (rc)
 		return cn_err_prefix(err, "event %lld: ", (long long)seq);
-	cn_sha256(ev->bytes, ev->len, ev->hash);
+	cn_event_hash(ev->bytes, ev->len, ev->hash);
 	return 0;
 }
 
@@ -202,7 +213,7 @@ int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
 			memcpy(ev->bytes, bytes, len);
 			ev->bytes[len] = '\0';
 			ev->len = len;
-			cn_sha256(bytes, len, ev->hash);
+			cn_event_hash(bytes, len, ev->hash);
 		}
 	}
 	json_decref(o);

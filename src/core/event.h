@@ -6,8 +6,10 @@
  * keys sorted bytewise, no whitespace, non-ASCII escaped as \uXXXX, and no
  * floating-point numbers anywhere (coordinates travel as strings), so the
  * same event always has the same bytes.  `prev` is the hex SHA-256 of the
- * previous event's bytes (64 zeros for the first); the event's own hash is
- * SHA-256 over its bytes, so each hash covers the whole history before it.
+ * previous event's hash (64 zeros for the first); the event's own hash is
+ * SHA-256(0x00 || its bytes) -- exactly its RFC 9162 Merkle leaf hash, so
+ * one hash over the bytes serves both the chain and the tree -- and each
+ * hash covers the whole history before it.
  *
  * Ownership: a struct cn_event owns its strings, its payload reference and
  * its bytes; cn_event_release() frees them.  Callers that pass a payload to
@@ -62,6 +64,8 @@ int cn_canon_dump(const json_t *v, char **out, size_t *len,
 		  struct cn_err *err) CN_NODISCARD;
 
 void cn_sha256(const void *data, size_t len, uint8_t out[CN_HASH_LEN]);
+/* An event's hash: SHA-256(0x00 || bytes), its Merkle leaf hash. */
+void cn_event_hash(const void *bytes, size_t len, uint8_t out[CN_HASH_LEN]);
 void cn_hex(const uint8_t *in, size_t n, char *out); /* out: 2n+1 bytes */
 int cn_unhex(const char *in, uint8_t *out, size_t n);  /* 0 or -1 */
 

@@ -1120,7 +1120,8 @@ static int tree_append(struct cn_store *st, const struct cn_event *ev,
 	size_t n = 0;
 	int rc;
 
-	cn_merkle_leaf_hash(ev->bytes, ev->len, leaf);
+	/* The event's hash is its leaf hash (event.h). */
+	memcpy(leaf, ev->hash, CN_HASH_LEN);
 	/* Leaf i is event i+1: the tree's size before it is seq - 1. */
 	if ((rc = cn_merkle_append(node_get, st, (uint64_t)ev->seq - 1, leaf,
 				   nodes, &n, err)))
@@ -1273,9 +1274,7 @@ struct tree_check {
 static int tree_leaf(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
 	struct tree_check *tc = ctx;
-	uint8_t leaf[CN_MERKLE_HASH_LEN];
-	cn_merkle_leaf_hash(ev->bytes, ev->len, leaf);
-	return cn_merkle_mem_append(&tc->mem, leaf, err);
+	return cn_merkle_mem_append(&tc->mem, ev->hash, err);
 }
 
 int cn_store_check_log(struct cn_store *st, const char *key_name,

@@ -115,7 +115,7 @@ expect_rc "signed positions verify" 0
 # the operator rewrites the letter and fixes up the hash: the signature betrays it
 seq=$(sqlite3 "$COUNCIL_DB" "SELECT max(seq) FROM events WHERE type = 'silence.broken'")
 forged=$(sqlite3 "$COUNCIL_DB" "SELECT replace(bytes, 'letter of objection', 'letter of support') FROM events WHERE seq = $seq")
-hash=$(printf '%s' "$forged" | sha256sum | cut -c1-64)
+hash=$({ printf '\0'; printf '%s' "$forged"; } | sha256sum | cut -c1-64)
 sqlite3 "$COUNCIL_DB" "DROP TRIGGER events_no_update; UPDATE events SET bytes = '$forged', hash = X'$hash' WHERE seq = $seq"
 c verify --log-key "$T/vkey"
 expect_err "a forged delegation signature is named" 1 "event $seq (silence.broken): delegation signature does not verify"

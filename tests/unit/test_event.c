@@ -5,8 +5,9 @@
  * The expected canonical bytes below are written by hand from the rules in
  * event.h (keys sorted bytewise, no whitespace, non-ASCII as \uXXXX with
  * upper-case hex as jansson writes it, surrogate pairs beyond the BMP).
- * The expected hashes were computed outside council with coreutils:
- *     printf '%s' '<the bytes>' | sha256sum
+ * The expected hashes (an event's hash is its RFC 9162 leaf hash,
+ * SHA-256(0x00 || bytes)) were computed outside council with coreutils:
+ *     { printf '\0'; printf '%s' '<the bytes>'; } | sha256sum
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,18 +28,18 @@ static const char ev1_bytes[] =
 	"{\"actor\":\"delegation:FR\",\"payload\":{\"member\":\"FR\","
 	"\"proposal\":1,\"text\":\"G\\u00E9ographie\"},\"prev\":\"" ZEROS64
 	"\",\"seq\":1,\"time\":\"2023-07-07T09:30:00Z\",\"type\":\"comment.made\"}";
-/* printf '%s' '{"actor":"delegation:FR",...,"type":"comment.made"}' | sha256sum */
+/* { printf '\0'; printf '%s' '{"actor":"delegation:FR",...}'; } | sha256sum */
 static const char ev1_hash[] =
-	"bbdcc423569733b8b8bcf4308e99f6947e31058f9871ecfa25616c2b57f9e74e";
+	"55b40943946b59d606b55299d4d721447a521a51594cd02f99aabb2d53eec9b6";
 
 /* Event 2 follows event 1 (prev = ev1_hash). */
 static const char ev2_bytes[] =
 	"{\"actor\":\"secretariat\",\"payload\":{\"proposal\":1},\"prev\":"
-	"\"bbdcc423569733b8b8bcf4308e99f6947e31058f9871ecfa25616c2b57f9e74e\","
+	"\"55b40943946b59d606b55299d4d721447a521a51594cd02f99aabb2d53eec9b6\","
 	"\"seq\":2,\"time\":\"2023-07-07T10:00:00Z\",\"type\":\"procedure.concluded\"}";
-/* printf '%s' '<ev2_bytes>' | sha256sum */
+/* { printf '\0'; printf '%s' '<ev2_bytes>'; } | sha256sum */
 static const char ev2_hash[] =
-	"436fb5ff11fcfc2668491a8d689305062508a537fd3c3a9beb2bddff9818dc59";
+	"d38e5bceace6a85c84f30ea76b2341dec433359c749c31e2d63b48b703d20710";
 
 /* 2023-07-07T09:30:00Z: date -u -d '2023-07-07 09:30:00 UTC' +%s */
 #define T0930 INT64_C(1688722200)
@@ -151,8 +152,15 @@ static void test_seal_bytes_and_hash(void **state)
 	assert_string_equal(ev.bytes, ev1_bytes);
 	cn_hex(ev.hash, CN_HASH_LEN, hex);
 	assert_string_equal(hex, ev1_hash);
-	/* The hash is SHA-256 of the bytes. */
-	cn_sha256(ev.bytes, ev.len, h);
+	/* The hash is SHA-256(0x00 || bytes), the RFC 9162 leaf hash. */
+	{
+		uint8_t *pre = malloc(ev.len + 1);
+		assert_non_null(pre);
+		pre[0] = 0x00;
+		memcpy(pre + 1, ev.bytes, ev.len);
+		cn_sha256(pre, ev.len + 1, h);
+		free(pre);
+	}
 	assert_memory_equal(h, ev.hash, CN_HASH_LEN);
 
 	/* Deterministic: the same event sealed again gives the same bytes. */

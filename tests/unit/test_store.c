@@ -493,7 +493,7 @@ static void test_tamper_rewritten_event_breaks_chain(void **state)
 	char *p = strstr(bytes, "geography is stubborn");
 	assert_non_null(p);
 	p[0] = 'G'; /* one letter of France's reason: still canonical */
-	cn_sha256(bytes, strlen(bytes), h);
+	cn_event_hash(bytes, strlen(bytes), h); /* the leaf hash, event.h */
 	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE events SET bytes = ?, hash = ?"
 					    " WHERE seq = 99", -1, &s, NULL), SQLITE_OK);
 	sqlite3_bind_text(s, 1, bytes, -1, SQLITE_STATIC);
