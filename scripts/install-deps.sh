@@ -7,7 +7,7 @@ set -eu
 
 # build + run: compiler, meson/ninja, and the libraries docs/ARCHITECTURE.md names
 PKGS="gcc make meson ninja-build pkg-config libsqlite3-dev libsodium-dev \
-libjansson-dev libmicrohttpd-dev sqlite3"
+libjansson-dev libmicrohttpd-dev libssl-dev sqlite3"
 # test: cmocka, clang with libFuzzer (fuzz smoke tests) and its sanitizer runtime
 if [ "${1:-}" = "--test" ]; then
 	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl"

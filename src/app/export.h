@@ -24,11 +24,15 @@ struct cn_export_stats {
 	uint64_t bytes;      /* event bytes hashed */
 };
 
-/* Verify an exported log: every event decodes canonically and links to the
- * one before, folds into a valid world; the Merkle tree over the events
- * gives each checkpoint's root; every checkpoint is signed by `vkey` (NULL:
- * the key the file's header names, which proves only self-consistency) and
- * consistent with the one before.  Names the first bad line. */
+/* Verify an exported log: every event links to the one before (its hash
+ * over its exact bytes); the Merkle tree over the events gives each
+ * checkpoint's root; every checkpoint is signed by `vkey` (NULL: the key
+ * the file's header names, which proves only self-consistency) and
+ * consistent with the one before; every delegation signature verifies
+ * (the registry, keys and proposals it is checked against are decoded and
+ * folded; other events are checked by the chain and the tree on their
+ * raw bytes).  Names the first bad line.  A store's `council verify`
+ * also replays every event and compares the projections. */
 int cn_verify_export(const char *path, const char *vkey,
 		     struct cn_export_stats *stats, struct cn_err *err)
 	CN_NODISCARD;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sha256.h"
 #include "timeutil.h"
 
 static int has_real(const json_t *v)
@@ -47,18 +48,16 @@ int cn_canon_dump(const json_t *v, char **out, size_t *len,
 
 void cn_sha256(const void *data, size_t len, uint8_t out[CN_HASH_LEN])
 {
-	crypto_hash_sha256(out, data, len);
+	const void *parts[1] = {data};
+	cn_sha256_parts(parts, &len, 1, out);
 }
 
 void cn_event_hash(const void *bytes, size_t len, uint8_t out[CN_HASH_LEN])
 {
-	crypto_hash_sha256_state st;
 	static const unsigned char leaf = 0x00;
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, &leaf, 1);
-	crypto_hash_sha256_update(&st, bytes, len);
-	crypto_hash_sha256_final(&st, out);
+	const void *parts[2] = {&leaf, bytes};
+	size_t lens[2] = {1, len};
+	cn_sha256_parts(parts, lens, 2, out);
 }
 
 void cn_hex(const uint8_t *in, size_t n, char *out)

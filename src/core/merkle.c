@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "sha256.h"
 
 /* --- hashing ------------------------------------------------------------ */
 
@@ -21,17 +22,12 @@ static void hash_prefixed(uint8_t prefix, const void *a, size_t alen,
 			  const void *b, size_t blen,
 			  uint8_t out[CN_MERKLE_HASH_LEN])
 {
-	crypto_hash_sha256_state st;
+	const void *parts[3] = {&prefix, a, b};
+	size_t lens[3] = {1, alen, blen};
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, &prefix, 1);
-	if (alen)
-		crypto_hash_sha256_update(&st, a, alen);
-	if (blen)
-		crypto_hash_sha256_update(&st, b, blen);
 	/* Both inputs are consumed before out is written, so out may alias
-	 * a or b (the fold loops below rely on it). */
-	crypto_hash_sha256_final(&st, out);
+	 * a or b (the fold loops below rely on it; sha256.c guarantees it). */
+	cn_sha256_parts(parts, lens, blen ? 3 : alen ? 2 : 1, out);
 }
 
 void cn_merkle_leaf_hash(const void *data, size_t len,
