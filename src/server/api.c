@@ -898,6 +898,7 @@ static int log_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	char hex[CN_HEX_LEN];
 	cn_hex(ev->hash, CN_HASH_LEN, hex);
 	json_object_set_new(e, "hash", json_string(hex));
+	json_object_set_new(e, "bytes", json_stringn(ev->bytes, ev->len));
 	cn_hex(ev->prev, CN_HASH_LEN, hex);
 	json_object_set_new(e, "prev", json_string(hex));
 	if (!e || json_array_append_new(pg->events, e))

@@ -133,6 +133,34 @@ try {
   await ed.locator('.marker.picked').waitFor();
   await shot(sec, 'propose');
 
+  // receipts: France states two positions through the page, pins the
+  // published key (`council log key`) and verifies; the older receipt is
+  // then edited in localStorage, and fails.
+  await fr.goto(`${base}/#/proposals/${pii.id}`);
+  await fr.locator('#actions [data-action="concur"]').click();
+  await fr.locator('#rollcall-grid .tile[data-member="FR"][data-position="concur"]').waitFor();
+  await fr.goto(`${base}/#/proposals/${pristina.id}`);
+  await fr.locator('#actions [data-action="comment"]').click();
+  await fr.getByRole('dialog').getByLabel('Comment').fill('France supports the extension and asks for a report at six months.');
+  await fr.getByRole('dialog').getByRole('button', { name: 'Put on record' }).click();
+  await fr.locator('.receipts-line', { hasText: '1 receipt' }).waitFor();
+  const receiptsKey = await fr.evaluate(() => Object.keys(localStorage).find((k) => k.startsWith('council.receipts.v1:')));
+  await fr.evaluate((k) => {
+    const list = JSON.parse(localStorage.getItem(k));
+    list[0].receipt.event = list[0].receipt.event.replace('"concur"', '"object"');
+    localStorage.setItem(k, JSON.stringify(list));
+  }, receiptsKey);
+  await fr.goto(`${base}/#/receipts`);
+  await fr.locator('#pin-input').fill(council(store.db, 'log', 'key').trim());
+  await fr.locator('#pin-key').click();
+  await fr.locator('.key-match').waitFor();
+  for (const li of await fr.locator('#receipt-list > li.receipt').all()) {
+    await li.getByRole('button', { name: 'Verify' }).click();
+    await li.locator('.verify-result[data-result]').waitFor();
+  }
+  await fr.evaluate(() => document.getElementById('toasts').replaceChildren());
+  await shot(fr, 'receipts');
+
   const phone = await browser.newPage('phone', { viewport: { width: 390, height: 844 } });
   await signIn(phone, base, tok.HU);
   await phone.goto(`${base}/#/proposals/${statement.id}`);

@@ -131,6 +131,10 @@ export async function names() {
   });
 }
 
+// ---- the log's public key (fetched once a session; it names, it is not trusted) --
+
+export const logKey = () => cached('log:key', () => request('/api/v1/log/key'));
+
 // ---- proposals ---------------------------------------------------------------
 
 export const listProposals = (o = {}) => request(`/api/v1/proposals${q(o)}`);

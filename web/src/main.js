@@ -9,12 +9,14 @@ import { proposalView } from './views/proposal.js';
 import { proposeView } from './views/propose.js';
 import { bodiesView } from './views/bodies.js';
 import { registryView } from './views/registry.js';
+import { receiptsView } from './views/receipts.js';
 
 const ROUTES = [
   [/^\/signin$/, signinView, { public: true }],
   [/^\/proposals$/, proceduresView],
   [/^\/proposals\/(\d+)$/, proposalView],
-  [/^\/propose$/, proposeView, { role: 'secretariat' }],
+  [/^\/propose$/, proposeView, { role: 'secretariat', deny: ['Only the secretariat may make proposals. ', 'Sign in with a secretariat token.'] }],
+  [/^\/receipts$/, receiptsView, { role: 'member', deny: ['Receipts are kept for member delegations. ', 'Sign in with a delegation’s token.'] }],
   [/^\/bodies$/, bodiesView],
   [/^\/registry(?:\/(members|partners|offices))?$/, registryView],
 ];
@@ -63,7 +65,8 @@ async function renderHeader(path) {
     link('#/proposals', 'Procedures', /^\/proposals/),
     link('#/bodies', 'Bodies', /^\/bodies/),
     link('#/registry/members', 'Registry', /^\/registry/),
-    p.role === 'secretariat' ? link('#/propose', 'New proposal', /^\/propose/) : null) : null;
+    p.role === 'secretariat' ? link('#/propose', 'New proposal', /^\/propose/) : null,
+    p.role === 'member' ? link('#/receipts', 'Receipts', /^\/receipts/) : null) : null;
   const who = p ? h('div', { class: 'who' },
     h('span', { class: `who-badge role-${p.role}`, 'data-role': p.role, 'data-code': p.code || null },
       h('span', { class: 'sr-only' }, 'Signed in as '),
@@ -120,7 +123,7 @@ async function route() {
   if (opts?.role && api.role() !== opts.role) {
     document.title = 'Not allowed · council';
     replace(view, h('h1', { tabindex: '-1' }, 'Not available'),
-      h('p', {}, 'Only the secretariat may make proposals. ', h('a', { href: '#/signin' }, 'Sign in with a secretariat token.')));
+      h('p', {}, opts.deny[0], h('a', { href: '#/signin' }, opts.deny[1])));
     return;
   }
   const ctx = {

@@ -4,6 +4,7 @@
 // actions the principal may take.  Polled every 2 s while open.
 import { h, replace, icon, keepFocus } from '../dom.js';
 import * as api from '../api.js';
+import * as receipts from '../receipts.js';
 import { timeEl, countdownEl, fmtDate, isoToLocalInput, timeText } from '../time.js';
 import { loadWorld, globe } from '../map.js';
 import {
@@ -129,8 +130,9 @@ export async function proposalView(ctx) {
     actionMsg.replaceChildren();
     const np = await run();
     p = np;
-    toast(okMsg);
-    announce.textContent = okMsg;
+    const msg = typeof okMsg === 'function' ? okMsg() : okMsg;
+    toast(msg);
+    announce.textContent = msg;
     await refreshHistory();
     render();
   }
@@ -163,7 +165,16 @@ export async function proposalView(ctx) {
       type: 'button', class: `btn ${cls || ''}`, 'data-action': pos, 'data-focus': `act-${pos}`,
       'aria-pressed': mine.position === pos ? 'true' : null, onclick, ...extra,
     }, icon(POSITION_ICON[pos] || 'comment'), label);
-    const post = (body, msg) => act(() => api.statePosition(p.id, body), msg);
+    // The answer carries the receipt of the event: kept in this browser.
+    const post = (body, msg) => {
+      let kept = false;
+      return act(async () => {
+        const { receipt, ...np } = await api.statePosition(p.id, body);
+        if (receipt) kept = receipts.keep(receipt, { member: me, proposal: p.id, title: p.title });
+        return np;
+      }, () => (kept ? `${msg} · receipt kept` : msg));
+    };
+    const nKept = receipts.countFor(me, p.id);
     const guard = (fn) => async () => {
       try { await fn(); } catch (e) { actionMsg.replaceChildren(alertBox(errorText(e))); }
     };
@@ -221,6 +232,9 @@ export async function proposalView(ctx) {
           onConfirm: (v) => post({ position: 'object', ...(v.reason ? { reason: v.reason } : {}) },
             silence ? `${nameOf(me)} broke silence` : 'Objection recorded'),
         }), { disabled: mine.position === 'object' || null })),
+      h('p', { class: 'receipts-line sub' }, icon('check'),
+        nKept ? `${nKept} receipt${nKept === 1 ? '' : 's'} for this proposal kept in this browser. ` : 'Each position you state comes back with a receipt. ',
+        h('a', { href: `#/receipts?proposal=${p.id}`, id: 'receipts-link' }, nKept ? 'Verify them' : 'Your receipts')),
       actionMsg);
   }
 
