@@ -2,13 +2,12 @@
 // a real `council serve --web web/dist` over a fresh seeded store (the
 // store and tokens come from tests/http/lib.mjs), and Debian's chromium
 // driven headless by playwright-core from web/node_modules.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COUNCIL, freePort } from '../http/lib.mjs';
+import { startServer } from '../http/lib.mjs';
 
 export { COUNCIL, makeStore, api, isoIn, council } from '../http/lib.mjs';
 
@@ -22,31 +21,9 @@ export const { chromium } = require('playwright-core');
 if (!existsSync(join(WEB_DIST, 'index.html')))
   throw new Error(`${WEB_DIST}/index.html is missing: run "npm run build" in web/`);
 
-// Like tests/http/lib.mjs startServer, with the page served from WEB_DIST.
-export async function startWebServer(db, { threads = 4, timeout = 15 } = {}) {
-  const port = await freePort();
-  const child = spawn(COUNCIL, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`,
-    '--threads', String(threads), '--timeout', String(timeout), '--web', WEB_DIST],
-  { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.ok) break;
-    } catch { /* not listening yet */ }
-    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const stop = async () => {
-    if (child.exitCode !== null) return child.exitCode;
-    child.kill('SIGTERM');
-    return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-  };
-  return { base, port, child, stop, stderr: () => stderr };
+// tests/http/lib.mjs's server, with the page served from WEB_DIST.
+export function startWebServer(db, { threads = 4, timeout = 15 } = {}) {
+  return startServer(db, { threads, timeout, web: WEB_DIST });
 }
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
