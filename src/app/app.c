@@ -257,6 +257,18 @@ static int emit_box(struct cn_app *app, const char *actor,
 	return 0;
 }
 
+/* Inside a write transaction: if another process appended since the world
+ * was folded (the server, or the CLI beside it), fold again first, or our
+ * events would take sequence numbers that are already used. */
+static int sync_world(struct cn_app *app, struct cn_err *err)
+{
+	uint64_t n;
+	int rc = cn_store_tree_size(app->st, &n, err);
+	if (rc || (int64_t)n == app->w.last_seq)
+		return rc;
+	return cn_app_reload(app, err);
+}
+
 int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 	       cn_command_fn fn, const void *args, size_t *nevents,
 	       struct cn_err *err)
@@ -265,8 +277,14 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 	size_t count = 0;
 	int rc;
 
-	if (!app->batch && (rc = cn_store_begin(app->st, err)))
-		return rc;
+	if (!app->batch) {
+		if ((rc = cn_store_begin(app->st, err)))
+			return rc;
+		if ((rc = sync_world(app, err))) {
+			cn_store_rollback(app->st);
+			return rc;
+		}
+	}
 	/* Due deadlines first, recorded by the clock, not by the caller. */
 	rc = cn_cmd_tick(&app->w, now, &box, err);
 	if (!rc)
@@ -308,6 +326,10 @@ int cn_app_batch_begin(struct cn_app *app, struct cn_err *err)
 	assert(!app->batch);
 	if ((rc = cn_store_begin(app->st, err)))
 		return rc;
+	if ((rc = sync_world(app, err))) {
+		cn_store_rollback(app->st);
+		return rc;
+	}
 	app->batch = 1;
 	app->ndirty = 0;
 	cn_store_docs_reset(app->st);

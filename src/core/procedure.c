@@ -61,8 +61,21 @@ static const char *jstr(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
+static int effect_dry_run(const json_t *e, size_t idx, int64_t at,
+			  struct cn_err *err);
+
+static int effect_check_fields(const struct cn_world *w, int64_t at,
+			       size_t idx, const json_t *e, struct cn_err *err);
+
 static int effect_check(const struct cn_world *w, int64_t at, size_t idx,
 			const json_t *e, struct cn_err *err)
+{
+	int rc = effect_check_fields(w, at, idx, e, err);
+	return rc ? rc : effect_dry_run(e, idx, at, err);
+}
+
+static int effect_check_fields(const struct cn_world *w, int64_t at,
+			       size_t idx, const json_t *e, struct cn_err *err)
 {
 	const char *type = jstr(e, "type");
 	int64_t v;
@@ -162,62 +175,103 @@ static int effect_check(const struct cn_world *w, int64_t at, size_t idx,
 			  type);
 }
 
+/* The registry event one effect becomes when proposal pid of body is
+ * adopted on `at`: *type and a new payload.  The one place an effect's
+ * record is built, so the dry run at proposing and the real event agree. */
+static int effect_event(int64_t pid, const char *body, const json_t *e,
+			int64_t at, char type[40], json_t **payload,
+			struct cn_err *err)
+{
+	const char *kind = jstr(e, "type");
+	char date[CN_TIME_BUF];
+	json_t *rec = json_deep_copy(e);
+
+	if (!rec)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	cn_date_format(at, date);
+	json_object_del(rec, "type");
+	json_object_set_new(rec, "source", json_sprintf("decision %lld of the %s",
+							(long long)pid, body));
+	if (!strcmp(kind, "open-office")) {
+		if (!json_object_get(rec, "opened"))
+			json_object_set_new(rec, "opened", json_string(date));
+		strcpy(type, "office.opened");
+		*payload = json_pack("{s:o, s:I}", "office", rec, "decision",
+				     (json_int_t)pid);
+	} else if (!strcmp(kind, "close-office")) {
+		json_decref(rec);
+		strcpy(type, "office.closed");
+		*payload = json_pack("{s:s, s:s, s:I}", "office", jstr(e, "id"),
+				     "closed", date, "decision", (json_int_t)pid);
+	} else if (!strcmp(kind, "admit-member")) {
+		json_object_set(rec, "accession", json_object_get(rec, "effective"));
+		json_object_del(rec, "effective");
+		json_object_set_new(rec, "decision", json_integer(pid));
+		strcpy(type, "member.admitted");
+		*payload = json_pack("{s:o}", "member", rec);
+	} else {
+		if (!json_object_get(rec, "since"))
+			json_object_set_new(rec, "since", json_string(date));
+		json_object_set_new(rec, "decision", json_integer(pid));
+		strcpy(type, "partner.added");
+		*payload = json_pack("{s:o}", "partner", rec);
+	}
+	return *payload ? 0 : cn_err_set(err, CN_ENOMEM, "out of memory");
+}
+
+/* Fold the event an effect would produce into an empty world: every
+ * field the registry will parse (dates, codes, coordinates) is parsed
+ * now, so an adoption can never fail on a field nobody checked. */
+static int effect_dry_run(const json_t *e, size_t idx, int64_t at,
+			  struct cn_err *err)
+{
+	struct cn_world scratch;
+	struct cn_event ev = {0};
+	char type[40];
+	json_t *pl;
+	int rc;
+
+	if (!strcmp(jstr(e, "type"), "close-office"))
+		return 0; /* only names an office, checked above */
+	if ((rc = effect_event(0, "body", e, at, type, &pl, err)))
+		return rc;
+	struct cn_err why = {0};
+	cn_world_init(&scratch);
+	ev.seq = 1;
+	ev.time = at;
+	ev.actor = (char *)"dry-run";
+	ev.type = type;
+	ev.payload = pl;
+	rc = cn_world_apply(&scratch, &ev, &why);
+	cn_world_release(&scratch);
+	json_decref(pl);
+	if (rc)
+		return cn_err_set(err, CN_EINVAL, "effect %zu (%s): %s", idx + 1,
+				  jstr(e, "type"), why.msg);
+	return 0;
+}
+
 /* The registry events an adopted proposal's effects produce. */
 static int effect_events(const struct cn_world *w, const struct cn_proposal *p,
 			 int64_t at, struct cn_outbox *box, struct cn_err *err)
 {
-	char date[CN_TIME_BUF];
 	const json_t *e;
 	size_t i;
-	int rc = 0;
+	int rc;
 
-	cn_date_format(at, date);
 	json_array_foreach(p->effects, i, e) {
-		const char *type = jstr(e, "type");
-		json_t *rec;
+		char type[40];
+		json_t *pl;
 		struct cn_err why;
 
-		/* The registry may have moved since the proposal was made;
-		 * an effect that no longer fits is reported, not forced. */
+		/* conclude() checked them all; the registry cannot have moved
+		 * since, but never emit an effect that does not fit. */
 		if (effect_check(w, at, i, e, &why))
 			return cn_err_set(err, CN_EREFUSED,
 					  "proposal %lld cannot be adopted: %s",
 					  (long long)p->id, why.msg);
-		rec = json_deep_copy(e);
-		if (!rec)
-			return cn_err_set(err, CN_ENOMEM, "out of memory");
-		json_object_del(rec, "type");
-		json_object_set_new(rec, "source",
-				    json_sprintf("decision %lld of the %s",
-						 (long long)p->id, p->body));
-		if (!strcmp(type, "open-office")) {
-			if (!json_object_get(rec, "opened"))
-				json_object_set_new(rec, "opened", json_string(date));
-			rc = emit(box, at, "office.opened",
-				  json_pack("{s:o, s:I}", "office", rec,
-					    "decision", (json_int_t)p->id), err);
-		} else if (!strcmp(type, "close-office")) {
-			json_decref(rec);
-			rc = emit(box, at, "office.closed",
-				  json_pack("{s:s, s:s, s:I}", "office",
-					    jstr(e, "id"), "closed", date,
-					    "decision", (json_int_t)p->id), err);
-		} else if (!strcmp(type, "admit-member")) {
-			json_object_set(rec, "accession",
-					json_object_get(rec, "effective"));
-			json_object_del(rec, "effective");
-			json_object_set_new(rec, "decision",
-					    json_integer(p->id));
-			rc = emit(box, at, "member.admitted",
-				  json_pack("{s:o}", "member", rec), err);
-		} else {
-			if (!json_object_get(rec, "since"))
-				json_object_set_new(rec, "since", json_string(date));
-			json_object_set_new(rec, "decision", json_integer(p->id));
-			rc = emit(box, at, "partner.added",
-				  json_pack("{s:o}", "partner", rec), err);
-		}
-		if (rc)
+		if ((rc = effect_event(p->id, p->body, e, at, type, &pl, err)) ||
+		    (rc = emit(box, at, type, pl, err)))
 			return rc;
 	}
 	return 0;

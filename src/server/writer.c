@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,7 +30,6 @@ struct writer {
 	int stop;
 	struct writer_stats stats;
 	int64_t last_tick;     /* every deadline up to this was handled */
-	int64_t data_version;  /* after our own last commit */
 };
 
 /* Seconds of CLOCK_REALTIME.  Not time(): glibc may serve time() from the
@@ -126,18 +126,12 @@ out:
 static void run_batch(struct writer *w, struct qnode *batch)
 {
 	struct cn_err err = {0};
-	int64_t now = wall_clock(), dv;
+	int64_t now = wall_clock();
 	int rc, fatal = 0;
 
-	/* Another process (the CLI) may have committed to the store: then
-	 * the world in memory is stale and must be rebuilt before we write. */
-	if (cn_store_data_version(cn_app_store(w->app), &dv, &err) == 0 &&
-	    dv != w->data_version && w->data_version &&
-	    cn_app_reload(w->app, &err) != 0)
-		fatal = 1;
-	if (fatal)
-		rc = err.code;
-	else if ((rc = cn_app_batch_begin(w->app, &err)) == 0) {
+	/* Another process (the CLI) may have committed to the store: the app
+	 * folds it in at the start of the batch, inside the write lock. */
+	if ((rc = cn_app_batch_begin(w->app, &err)) == 0) {
 		/* Due deadlines first, at their own deadline times. */
 		rc = cn_app_run(w->app, now, "clock", cn_app_cmd_tick, NULL, NULL,
 				&err);
@@ -192,15 +186,22 @@ static void run_batch(struct writer *w, struct qnode *batch)
 				(void)0; /* rollback has nothing more to say */
 		}
 	}
-	if (cn_store_data_version(cn_app_store(w->app), &dv, &err) == 0)
-		w->data_version = dv;
+	if (rc) {
+		/* Do not spin on a batch that keeps failing: its deadlines are
+		 * tried again with the next write. */
+		w->last_tick = now;
+		fprintf(stderr, "council: a write batch failed: %s\n", err.msg);
+	}
+	pthread_mutex_lock(&w->mu);
 	w->stats.batches++;
 	/* Receipts need the checkpoint this batch's commit signed. */
 	for (struct qnode *n = batch; rc == 0 && n; n = n->next)
 		if (n->job->rc == 0 && n->job->want_receipt)
 			add_receipt(w, n->job);
-	for (struct qnode *n = batch; n; n = n->next) {
+	for (struct qnode *n = batch; n; n = n->next)
 		w->stats.jobs++;
+	pthread_mutex_unlock(&w->mu);
+	for (struct qnode *n = batch; n; n = n->next) {
 		if (rc) {
 			/* Not durable: nobody may be told otherwise. */
 			n->job->rc = rc;
@@ -231,8 +232,11 @@ static void *writer_main(void *arg)
 		 * concludes what fell due while the server was down, each at
 		 * its own deadline. */
 		if (batch || due <= now || first) {
-			if (!batch)
+			if (!batch) {
+				pthread_mutex_lock(&w->mu);
 				w->stats.ticks++;
+				pthread_mutex_unlock(&w->mu);
+			}
 			run_batch(w, batch);
 		}
 		first = 0;

@@ -182,3 +182,24 @@ test('a write made with the CLI while the server runs does not confuse its write
   assert.match(council(store.db, 'verify'), /^ok: /);
   srv = await startServer(store.db, { timeout: 2 });
 });
+
+test('CLI writes and API writes at the same time: all land, none collide', async () => {
+  const { execFile } = await import('node:child_process');
+  const { COUNCIL } = await import('./lib.mjs');
+  const cli = () => new Promise((resolve) => execFile(COUNCIL,
+    ['--db', store.db, 'propose', '--body', 'NAC', '--title', 'cli'], (e, out, errout) =>
+      resolve(e ? `error: ${errout}` : out.trim())));
+  const apiw = () => api(srv.base, S(), 'POST', '/api/v1/proposals', { body: 'NAC', title: 'api' });
+  const before = (await api(srv.base, S(), 'GET', '/api/v1/proposals')).body.count;
+  const results = await Promise.all([...Array(8)].flatMap(() => [cli(), apiw()]));
+  for (const r of results) {
+    if (typeof r === 'string') assert.doesNotMatch(r, /^error/, r);
+    else assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  await sleep(200);
+  const after = (await api(srv.base, S(), 'GET', '/api/v1/proposals')).body.count;
+  assert.equal(after, before + 16);
+  await srv.stop();
+  assert.match(council(store.db, 'verify'), /^ok: /);
+  srv = await startServer(store.db, { timeout: 2 });
+});
