@@ -220,9 +220,23 @@ int cn_verify_export(const char *path, const char *vkey,
 					(long long)ev.seq - 1);
 		if (rc == 0) {
 			/* The world holds only what signatures are checked
-			 * against; the events in between were skipped. */
+			 * against (keys, proposals, revisions); a signed
+			 * statement is checked, not folded, since the
+			 * statements before it were skipped. */
+			static const char *const stmts[] = {
+				"position.stated", "silence.broken",
+				"reservation.lifted", "comment.made", NULL};
+			int stmt = 0;
+			for (int k = 0; stmts[k]; k++)
+				stmt |= !strcmp(ev.type, stmts[k]);
 			w.last_seq = ev.seq - 1;
-			if ((rc = cn_world_apply(&w, &ev, err)) != 0)
+			if (stmt)
+				rc = cn_event_check_signature(&w, &ev, err);
+			else
+				rc = cn_world_apply(&w, &ev, err);
+			if (rc == 0 && stmt)
+				w.last_seq = ev.seq;
+			if (rc)
 				cn_err_prefix(err, "%s: line %ld: ", path, lineno);
 		}
 		if (rc == 0) {
@@ -279,6 +293,14 @@ int cn_verify_export(const char *path, const char *vkey,
 		cn_checkpoint_release(&cp);
 		stats->checkpoints++;
 	}
+	/* Every event must be under a signature: lines after the last
+	 * checkpoint could be anything, appended by anyone. */
+	if (rc == 0 && psize != mem.size)
+		rc = cn_err_set(err, CN_ECORRUPT,
+				"%s: %llu events are not covered by any signed "
+				"checkpoint (the last covers %llu)", path,
+				(unsigned long long)(mem.size - psize),
+				(unsigned long long)psize);
 	for (size_t i = 0; i < ncps; i++)
 		free(cps[i].note);
 	free(cps);

@@ -813,6 +813,36 @@ static int replace_str(char **dst, const char *src)
 	return 0;
 }
 
+int cn_event_check_signature(const struct cn_world *w,
+			     const struct cn_event *ev, struct cn_err *err)
+{
+	const json_t *pl = ev->payload;
+	const char *type = ev->type;
+	const struct cn_proposal *p;
+	const struct cn_member *m;
+	struct cn_err why;
+
+	if (!json_object_get(pl, "signature"))
+		return 0;
+	p = cn_world_proposal(w, json_integer_value(json_object_get(pl, "proposal")));
+	m = cn_world_member(w, str(pl, "member") ? str(pl, "member") : "");
+	const char *ptext = str(pl, strcmp(type, "silence.broken") ? "text" : "reason");
+	const char *ppos = !strcmp(type, "silence.broken") ? "object"
+			   : !strcmp(type, "reservation.lifted") ? "lift"
+			   : !strcmp(type, "comment.made") ? "comment"
+			   : str(pl, "position");
+	if (!p || !m || !ppos || !str(pl, "signature") ||
+	    cn_position_verify(m, p->id, p->revision, ppos, ptext,
+			       json_is_true(json_object_get(pl, "declared")),
+			       str(pl, "signature"), &why))
+		return cn_err_set(err, CN_ECORRUPT,
+				  "event %lld (%s): delegation signature does not "
+				  "verify (%s)", (long long)ev->seq, ev->type,
+				  !p ? "no such proposal" : !m ? "no such member"
+				  : why.msg);
+	return 0;
+}
+
 /* Events about an existing proposal. */
 static int apply_proposal_event(struct cn_world *w, const struct cn_event *ev,
 				struct cn_err *err)
@@ -828,26 +858,10 @@ static int apply_proposal_event(struct cn_world *w, const struct cn_event *ev,
 		return corrupt(err, ev, "no such proposal");
 	if (p->concluded && strcmp(type, "comment.made"))
 		return corrupt(err, ev, "proposal already concluded");
-	if (json_object_get(pl, "signature")) {
-		/* A signed statement must still verify: the log cannot be
-		 * rewritten in a delegation's name. */
-		const struct cn_member *m = cn_world_member(w, str(pl, "member") ?
-							    str(pl, "member") : "");
-		struct cn_err why;
-		const char *ptext = str(pl, strcmp(type, "silence.broken") ? "text" : "reason");
-		const char *ppos = !strcmp(type, "silence.broken") ? "object"
-				   : !strcmp(type, "reservation.lifted") ? "lift"
-				   : !strcmp(type, "comment.made") ? "comment"
-				   : str(pl, "position");
-		if (!m || !ppos || !str(pl, "signature") ||
-		    cn_position_verify(m, p->id, p->revision, ppos, ptext,
-				       json_is_true(json_object_get(pl, "declared")),
-				       str(pl, "signature"), &why))
-			return cn_err_set(err, CN_ECORRUPT,
-					  "event %lld (%s): delegation signature "
-					  "does not verify (%s)", (long long)ev->seq,
-					  ev->type, m ? why.msg : "no such member");
-	}
+	/* A signed statement must still verify: the log cannot be rewritten
+	 * in a delegation's name. */
+	if (cn_event_check_signature(w, ev, err))
+		return CN_ECORRUPT;
 	if (!strcmp(type, "comment.made"))
 		return 0; /* on the record, changes no state */
 	if (!strcmp(type, "position.stated")) {

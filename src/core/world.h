@@ -194,6 +194,14 @@ int cn_position_verify(const struct cn_member *m, int64_t proposal,
 		       int declared, const char *signature_b64,
 		       struct cn_err *err) CN_NODISCARD;
 
+/* If the event carries a delegation signature, check it against the
+ * member's registered key and the proposal's current revision: 0, or
+ * CN_ECORRUPT naming the event.  The fold calls it; so does the verifier
+ * of exported logs, which folds only what signatures depend on. */
+int cn_event_check_signature(const struct cn_world *w,
+			     const struct cn_event *ev, struct cn_err *err)
+	CN_NODISCARD;
+
 /* Parse "35.68" / "-139.6917" into micro-degrees within [-limit, limit]. */
 int cn_coord_parse(const char *s, int limit, int64_t *out_e6,
 		   struct cn_err *err) CN_NODISCARD;

@@ -1309,14 +1309,6 @@ static void handle(void *vapi, const struct http_request *req,
 
 /* ---- lifecycle ------------------------------------------------------------------------ */
 
-static volatile sig_atomic_t stopping;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
-
 int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 {
 	struct cn_api api = {0};
@@ -1332,6 +1324,15 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	char msg[256];
 	int rc;
 
+	/* SIGINT and SIGTERM are taken by sigwait() below: block them before
+	 * any thread starts, so every thread inherits the mask and none can
+	 * swallow the signal (a handler and pause() could miss one). */
+	sigset_t stop;
+	int sig;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	snprintf(api.db, sizeof(api.db), "%s", o->db);
 	snprintf(api.web, sizeof(api.web), "%s", o->web ? o->web : "");
 	/* The writer's app is the only read-write connection. */
@@ -1343,10 +1344,6 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	}
 	pthread_key_create(&api.reader_key, reader_free);
 	signal(SIGPIPE, SIG_IGN);
-	struct sigaction sa = {0};
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	if (http_start(o->addr, o->port, &lim, handle, &api, &http, msg,
 		       sizeof(msg))) {
 		writer_stop(api.writer);
@@ -1359,8 +1356,7 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 			o->addr, o->port);
 		fflush(stderr);
 	}
-	while (!stopping)
-		pause();
+	sigwait(&stop, &sig);
 	/* Stop taking connections, let the writer answer every queued write
 	 * (resuming the suspended connections), then close the rest. */
 	http_quiesce(http);

@@ -119,3 +119,25 @@ hash=$({ printf '\0'; printf '%s' "$forged"; } | sha256sum | cut -c1-64)
 sqlite3 "$COUNCIL_DB" "DROP TRIGGER events_no_update; UPDATE events SET bytes = '$forged', hash = X'$hash' WHERE seq = $seq"
 c verify --log-key "$T/vkey"
 expect_err "a forged delegation signature is named" 1 "event $seq (silence.broken): delegation signature does not verify"
+
+# an exported log: lines after the last checkpoint are refused; a signed
+# lift after an unsigned reservation verifies
+cp "$T/clean.db" "$COUNCIL_DB"
+rm -f "$COUNCIL_DB-wal" "$COUNCIL_DB-shm"
+c key register --member FR --vkey "$T/fr.key.pub" --at 2024-01-06
+c propose --body NAC --title "Held" --at 2024-01-07
+id=$out
+c respond "$id" --member FR --reserve --at 2024-01-08
+c respond "$id" --member FR --lift --sign "$T/fr.key" --at 2024-01-09
+expect_rc "a signed lift" 0
+c log export "$T/lift.jsonl"
+c verify --export "$T/lift.jsonl" --log-key "$T/vkey"
+expect_rc "an export with a signed lift after an unsigned reservation verifies" 0
+last=$(grep -v '^{"checkpoint"' "$T/lift.jsonl" | tail -1)
+lasthash=$({ printf '\0'; printf '%s' "$last"; } | sha256sum | cut -c1-64)
+nseq=$(( $(grep -vc '^{"checkpoint"' "$T/lift.jsonl") ))
+{ grep -v '^{"checkpoint"' "$T/lift.jsonl"
+  printf '{"actor":"delegation:FR","payload":NOT JSON,"prev":"%s","seq":%d,"time":"x","type":"position.stated"}\n' "$lasthash" "$nseq"
+  grep '^{"checkpoint"' "$T/lift.jsonl"; } > "$T/appended.jsonl"
+c verify --export "$T/appended.jsonl" --log-key "$T/vkey"
+expect_err "an event appended after the last checkpoint is refused" 1 "not covered by any signed checkpoint"
