@@ -1826,11 +1826,13 @@ static void test_checkpoint_multiple_keys(void **state)
 	m = malloc(mcap);
 	if (!m)
 		fail_msg("out of memory");
-	snprintf(m, mcap, "%s"
+	int wrote = snprintf(m, mcap, "%s"
 		"\xE2\x80\x94 other.example/x AAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
 		"\xE2\x80\x94 " NAME_A " AAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
 		"\xE2\x80\x94 someone.else yHclDAV1uFi2\n"
 		"\xE2\x80\x94 tiny AAAAAAA=\n", both);
+	if (wrote < 0 || (size_t)wrote >= mcap)
+		fail_msg("note buffer too small");
 	assert_int_equal(verify_str(m, NAME_A, k.pk_a), 0);
 	assert_int_equal(verify_str(m, NAME_B, k.pk_b), 0);
 	/* ... but an invalid line by the known key spoils the note, even
