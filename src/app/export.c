@@ -8,6 +8,42 @@
 #include "../core/checkpoint.h"
 #include "../core/merkle.h"
 
+json_t *cn_proof_json(const struct cn_merkle_proof *p)
+{
+	json_t *a = json_array();
+	char b64[CN_MERKLE_B64_LEN];
+	for (size_t i = 0; a && i < p->len; i++) {
+		cn_merkle_hash_b64(p->node[i].b, b64);
+		json_array_append_new(a, json_string(b64));
+	}
+	return a;
+}
+
+int cn_receipt_json(struct cn_store *st, int64_t seq, json_t **out,
+		    struct cn_err *err)
+{
+	struct cn_merkle_proof proof;
+	char *note = NULL, *vkey = NULL, *bytes = NULL;
+	uint64_t size;
+	int rc;
+
+	if ((rc = cn_store_checkpoint_latest(st, &note, &size, NULL, err)) == 0 &&
+	    (rc = cn_store_inclusion(st, (uint64_t)seq - 1, size, &proof, err)) == 0 &&
+	    (rc = cn_store_get_meta(st, "log_vkey", &vkey, err)) == 0 &&
+	    (rc = cn_store_event_bytes(st, seq, &bytes, err)) == 0) {
+		*out = json_pack("{s:i, s:s, s:I, s:s, s:s, s:o}", "council_receipt", 1,
+				 "log_key", vkey, "index", (json_int_t)(seq - 1),
+				 "event", bytes, "checkpoint", note, "proof",
+				 cn_proof_json(&proof));
+		if (!*out)
+			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	free(note);
+	free(vkey);
+	free(bytes);
+	return rc;
+}
+
 static int put_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
 	FILE *out = ctx;

@@ -19,6 +19,18 @@
 int cn_app_export(struct cn_app *app, FILE *out, struct cn_err *err)
 	CN_NODISCARD;
 
+/* The receipt of event `seq`: its bytes, the latest signed checkpoint and
+ * the inclusion proof leading to it, with the log key the store names
+ * (new reference in *out).  The one format of `respond --receipt`, the
+ * API's answer to a position, and `council receipt verify`. */
+int cn_receipt_json(struct cn_store *st, int64_t seq, json_t **out,
+		    struct cn_err *err) CN_NODISCARD;
+
+struct cn_merkle_proof;
+/* A proof as the CLI, the API and receipts write it: an array of base64
+ * hashes, lowest node first (new reference; NULL when out of memory). */
+json_t *cn_proof_json(const struct cn_merkle_proof *p);
+
 struct cn_export_stats {
 	int64_t events, checkpoints;
 	uint64_t bytes;      /* event bytes hashed */

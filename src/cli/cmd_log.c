@@ -12,17 +12,6 @@
 #include "../core/merkle.h"
 #include "cli.h"
 
-static json_t *proof_json(const struct cn_merkle_proof *p)
-{
-	json_t *a = json_array();
-	char b64[CN_MERKLE_B64_LEN];
-	for (size_t i = 0; a && i < p->len; i++) {
-		cn_merkle_hash_b64(p->node[i].b, b64);
-		json_array_append_new(a, json_string(b64));
-	}
-	return a;
-}
-
 int cli_log_sub(struct cli *c, int np, const char **pos, const char *size)
 {
 	struct cn_app *app;
@@ -67,7 +56,7 @@ int cli_log_sub(struct cli *c, int np, const char **pos, const char *size)
 		if (rc == 0 && (rc = cn_store_inclusion(st, idx, n, &proof, &err)) == 0)
 			cli_print_json(json_pack("{s:I, s:I, s:o}", "index",
 						 (json_int_t)idx, "size", (json_int_t)n,
-						 "proof", proof_json(&proof)));
+						 "proof", cn_proof_json(&proof)));
 		free(note);
 	} else {
 		cn_app_close(app);
@@ -83,7 +72,6 @@ int cli_log_sub(struct cli *c, int np, const char **pos, const char *size)
 struct last_stmt {
 	const char *member;
 	int64_t seq;
-	char *bytes;
 };
 
 static int find_stmt(void *ctx, const struct cn_event *ev, struct cn_err *err)
@@ -94,8 +82,6 @@ static int find_stmt(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	if (m && !strcmp(m, ls->member) &&
 	    (!strcmp(ev->type, "position.stated") || !strcmp(ev->type, "silence.broken") ||
 	     !strcmp(ev->type, "reservation.lifted") || !strcmp(ev->type, "comment.made"))) {
-		free(ls->bytes);
-		ls->bytes = strdup(ev->bytes);
 		ls->seq = ev->seq;
 	}
 	return 0;
@@ -105,34 +91,23 @@ int cli_write_receipt(struct cn_app *app, int64_t id, const char *member,
 		      const char *path, struct cn_err *err)
 {
 	struct cn_store *st = cn_app_store(app);
-	struct last_stmt ls = {member, 0, NULL};
-	struct cn_merkle_proof proof;
-	char *note = NULL, *vkey = NULL;
-	uint64_t size;
+	struct last_stmt ls = {member, 0};
+	json_t *r = NULL;
 	int rc;
 
 	if ((rc = cn_store_proposal_events(st, id, find_stmt, &ls, err)))
 		return rc;
-	if (!ls.bytes)
+	if (!ls.seq)
 		return cn_err_set(err, CN_ENOTFOUND, "no statement by %s on %lld",
 				  member, (long long)id);
-	if ((rc = cn_store_checkpoint_latest(st, &note, &size, NULL, err)) == 0 &&
-	    (rc = cn_store_inclusion(st, (uint64_t)ls.seq - 1, size, &proof, err)) == 0 &&
-	    (rc = cn_store_get_meta(st, "log_vkey", &vkey, err)) == 0) {
-		json_t *r = json_pack("{s:i, s:s, s:I, s:s, s:s, s:o}", "council_receipt",
-				      1, "log_key", vkey, "index",
-				      (json_int_t)(ls.seq - 1), "event", ls.bytes,
-				      "checkpoint", note, "proof", proof_json(&proof));
+	if ((rc = cn_receipt_json(st, ls.seq, &r, err)) == 0) {
 		FILE *f = fopen(path, "w");
-		if (!r || !f || json_dumpf(r, f, JSON_INDENT(2)) || fputc('\n', f) == EOF)
+		if (!f || json_dumpf(r, f, JSON_INDENT(2)) || fputc('\n', f) == EOF)
 			rc = cn_err_set(err, CN_EIO, "%s: cannot write the receipt", path);
 		if (f && fclose(f) && !rc)
 			rc = cn_err_set(err, CN_EIO, "%s: cannot write the receipt", path);
 		json_decref(r);
 	}
-	free(ls.bytes);
-	free(note);
-	free(vkey);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../app/export.h"
 #include "../app/views.h"
 #include "../core/merkle.h"
 #include "../core/timeutil.h"
@@ -1014,17 +1015,6 @@ static void h_keys(struct ctx *x)
 
 /* ---- the verifiable record ------------------------------------------------ */
 
-static json_t *proof_array(const struct cn_merkle_proof *p)
-{
-	json_t *a = json_array();
-	char b64[CN_MERKLE_B64_LEN];
-	for (size_t i = 0; a && i < p->len; i++) {
-		cn_merkle_hash_b64(p->node[i].b, b64);
-		json_array_append_new(a, json_string(b64));
-	}
-	return a;
-}
-
 static void h_log_key(struct ctx *x)
 {
 	struct cn_err err = {0};
@@ -1096,7 +1086,7 @@ static void h_proof_inclusion(struct ctx *x)
 	}
 	reply_json(x, 200, json_pack("{s:I, s:I, s:o}", "index", (json_int_t)index,
 				     "size", (json_int_t)size, "proof",
-				     proof_array(&proof)));
+				     cn_proof_json(&proof)));
 }
 
 static void h_proof_consistency(struct ctx *x)
@@ -1119,7 +1109,7 @@ static void h_proof_consistency(struct ctx *x)
 	}
 	reply_json(x, 200, json_pack("{s:I, s:I, s:o}", "from", (json_int_t)from,
 				     "to", (json_int_t)to, "proof",
-				     proof_array(&proof)));
+				     cn_proof_json(&proof)));
 }
 
 /* ---- routing ------------------------------------------------------------------------ */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../app/export.h"
 #include "../core/merkle.h"
 #include "../core/timeutil.h"
 
@@ -76,27 +77,11 @@ static void finish(struct writer *w, struct qnode *batch)
  * `council respond --receipt`). */
 static void add_receipt(struct writer *w, struct writer_job *j)
 {
-	struct cn_store *st = cn_app_store(w->app);
-	struct cn_merkle_proof proof;
+	json_t *out = NULL;
 	struct cn_err e;
-	char *note = NULL, *vkey = NULL, b64[CN_MERKLE_B64_LEN];
-	uint64_t size;
-	json_t *pr, *out;
-	struct receipt_ev { int64_t seq; char *bytes; } re = {j->seq, NULL};
 
-	if (!j->result || cn_store_checkpoint_latest(st, &note, &size, NULL, &e) ||
-	    cn_store_inclusion(st, (uint64_t)j->seq - 1, size, &proof, &e) ||
-	    cn_store_get_meta(st, "log_vkey", &vkey, &e) ||
-	    cn_store_event_bytes(st, re.seq, &re.bytes, &e))
-		goto out;
-	pr = json_array();
-	for (size_t i = 0; i < proof.len; i++) {
-		cn_merkle_hash_b64(proof.node[i].b, b64);
-		json_array_append_new(pr, json_string(b64));
-	}
-	out = json_pack("{s:i, s:s, s:I, s:s, s:s, s:o}", "council_receipt", 1,
-			"log_key", vkey, "index", (json_int_t)(re.seq - 1), "event",
-			re.bytes, "checkpoint", note, "proof", pr);
+	if (!j->result || cn_receipt_json(cn_app_store(w->app), j->seq, &out, &e))
+		return;
 	/* Splice it into the view's text rather than parse and re-dump the
 	 * whole view: the result is a JSON object, "{...}". */
 	char *rtext = out ? json_dumps(out, JSON_COMPACT) : NULL;
@@ -117,10 +102,6 @@ static void add_receipt(struct writer *w, struct writer_job *j)
 		}
 	}
 	free(rtext);
-out:
-	free(note);
-	free(vkey);
-	free(re.bytes);
 }
 
 static void run_batch(struct writer *w, struct qnode *batch)

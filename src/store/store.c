@@ -1017,34 +1017,42 @@ int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
 	return bump_tokens(st, err);
 }
 
-int cn_store_proposal_text(struct cn_store *st, int64_t id, char **text,
-			   size_t *len, struct cn_err *err)
+/* The text in the single column of `sql`'s row for `id` (malloc'd). */
+static int fetch_text(struct cn_store *st, const char *sql, int64_t id,
+		      const char *what, char **text, size_t *len,
+		      struct cn_err *err)
 {
-	sqlite3_stmt *s = cached(st, "SELECT doc FROM proposals WHERE id = ?");
+	sqlite3_stmt *s = cached(st, sql);
 	int rc;
 
 	if (!s)
-		return sqlerr(st, err, "reading proposals");
+		return sqlerr(st, err, "reading the store");
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		size_t n = (size_t)sqlite3_column_bytes(s, 0);
 		char *t = malloc(n + 1);
-		if (!t) {
-			release(st, s);
-			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		if (t) {
+			memcpy(t, sqlite3_column_text(s, 0), n);
+			t[n] = '\0';
+			*text = t;
+			if (len)
+				*len = n;
 		}
-		memcpy(t, sqlite3_column_text(s, 0), n);
-		t[n] = '\0';
-		*text = t;
-		*len = n;
 		release(st, s);
-		return 0;
+		return t ? 0 : cn_err_set(err, CN_ENOMEM, "out of memory");
 	}
 	release(st, s);
 	if (rc == SQLITE_DONE)
-		return cn_err_set(err, CN_ENOTFOUND, "no proposal %lld", (long long)id);
-	return sqlerr(st, err, "reading proposals");
+		return cn_err_set(err, CN_ENOTFOUND, "no %s %lld", what, (long long)id);
+	return sqlerr(st, err, "reading the store");
+}
+
+int cn_store_proposal_text(struct cn_store *st, int64_t id, char **text,
+			   size_t *len, struct cn_err *err)
+{
+	return fetch_text(st, "SELECT doc FROM proposals WHERE id = ?", id,
+			  "proposal", text, len, err);
 }
 
 int cn_store_data_version(struct cn_store *st, int64_t *out, struct cn_err *err)
@@ -1429,16 +1437,6 @@ int cn_store_checkpoints(struct cn_store *st, int (*fn)(void *ctx,
 int cn_store_event_bytes(struct cn_store *st, int64_t seq, char **bytes,
 			 struct cn_err *err)
 {
-	sqlite3_stmt *s = cached(st, "SELECT bytes FROM events WHERE seq = ?");
-	int rc;
-	if (!s)
-		return sqlerr(st, err, "reading the log");
-	sqlite3_bind_int64(s, 1, seq);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*bytes = strdup((const char *)sqlite3_column_text(s, 0));
-	release(st, s);
-	if (rc == SQLITE_ROW)
-		return *bytes ? 0 : cn_err_set(err, CN_ENOMEM, "out of memory");
-	return cn_err_set(err, CN_ENOTFOUND, "no event %lld", (long long)seq);
+	return fetch_text(st, "SELECT bytes FROM events WHERE seq = ?", seq,
+			  "event", bytes, NULL, err);
 }
