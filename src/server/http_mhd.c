@@ -31,6 +31,7 @@ struct http_server {
 	http_handler handler;
 	void *ctx;
 	size_t max_body;
+	char keep_alive[32];  /* "timeout=N": the idle timeout, announced */
 };
 
 /* Per-request state (MHD's con_cls); also the handle of a deferral. */
@@ -76,7 +77,8 @@ void http_complete(struct http_deferred *up, struct http_response *res)
 	MHD_resume_connection(up->conn);
 }
 
-static enum MHD_Result send_res(struct MHD_Connection *conn,
+static enum MHD_Result send_res(const struct http_server *srv,
+				struct MHD_Connection *conn,
 				struct http_response *res)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(
@@ -94,6 +96,11 @@ static enum MHD_Result send_res(struct MHD_Connection *conn,
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (res->allow)
 		MHD_add_response_header(r, "Allow", res->allow);
+	/* Tell clients how long an idle connection lives (RFC 9112's
+	 * Keep-Alive hint), so that one which pools connections stops
+	 * reusing it before we close it, instead of sending a request into
+	 * a socket that is closing (undici, browsers and curl honour it). */
+	MHD_add_response_header(r, "Keep-Alive", srv->keep_alive);
 	ok = MHD_queue_response(conn, (unsigned)res->status, r);
 	MHD_destroy_response(r);
 	return ok;
@@ -126,7 +133,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		if (!done)
 			return MHD_YES;
 		up->deferred = 0;
-		return send_res(conn, &up->res);
+		return send_res(srv, conn, &up->res);
 	}
 	if (*data_size) {
 		/* The idle timeout does not catch a client that trickles its
@@ -181,7 +188,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		if (up->deferred)
 			return MHD_YES;
 	}
-	return send_res(conn, &res);
+	return send_res(srv, conn, &res);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn,
@@ -220,6 +227,8 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 	srv->handler = handler;
 	srv->ctx = ctx;
 	srv->max_body = lim->max_body;
+	snprintf(srv->keep_alive, sizeof(srv->keep_alive), "timeout=%u",
+		 lim->timeout_s);
 	srv->d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,

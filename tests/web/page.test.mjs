@@ -142,7 +142,7 @@ test('3. the page shows the proposal blocked by FR, and the office list is uncha
   const page = secPage;
   await page.bringToFront();
   await page.evaluate(() => { window.__noReload = 1; });
-  await page.locator('#verdict[data-outcome="blocked"]').waitFor({ timeout: 6000 });
+  await page.locator('#verdict[data-outcome="blocked"]').waitFor({ timeout: 20000 });
   assert.equal(await page.evaluate(() => window.__noReload), 1);
   assert.equal(await page.locator('#explanation').innerText(), 'blocked: FR broke silence');
   assert.equal(await page.locator('#blocked-by').innerText(), 'France (FR)');
@@ -244,7 +244,7 @@ test('5. the public sees adopted decisions only', async () => {
 test('6. a silence deadline passing shows "adopted" on an open page without a reload', async () => {
   const r = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', {
     body: 'NAC', title: 'Statement on the anniversary of the Washington Treaty',
-    text: 'The Council issues the statement.', procedure: 'silence', deadline: isoIn(5),
+    text: 'The Council issues the statement.', procedure: 'silence', deadline: isoIn(10),
   });
   assert.equal(r.status, 201);
   const id = r.body.id;
@@ -263,13 +263,13 @@ test('6. a silence deadline passing shows "adopted" on an open page without a re
   await page.evaluate(() => { window.__noReload = 6; });
   await list.evaluate(() => { window.__noReload = 6; });
 
-  await page.locator('#verdict[data-outcome="adopted"]').waitFor({ timeout: 15000 });
+  await page.locator('#verdict[data-outcome="adopted"]').waitFor({ timeout: 30000 });
   assert.match(await page.locator('#verdict').innerText(), /Adopted/);
   assert.match(await page.locator('#explanation').innerText(), /^adopted/);
   await page.locator('#history [data-type="procedure.concluded"]').waitFor();
   assert.equal(await page.evaluate(() => window.__noReload), 6);
 
-  await list.locator(`#concluded-list tr[data-proposal="${id}"][data-outcome="adopted"]`).waitFor({ timeout: 8000 });
+  await list.locator(`#concluded-list tr[data-proposal="${id}"][data-outcome="adopted"]`).waitFor({ timeout: 20000 });
   assert.equal(await list.locator(`#open-list [data-proposal="${id}"]`).count(), 0);
   assert.equal(await list.evaluate(() => window.__noReload), 6);
   noErrors();
@@ -348,7 +348,7 @@ test('the other actions: reserve, lift, footnote; extend, recirculate, conclude'
   // positions on the old text do not carry over
   assert.equal(await page.locator('#rollcall-grid .tile[data-member="US"]').getAttribute('data-position'), 'silent');
   // the delegation's open page follows
-  await us.locator('#rollcall-grid .tile[data-member="US"][data-position="silent"]').waitFor({ timeout: 5000 });
+  await us.locator('#rollcall-grid .tile[data-member="US"][data-position="silent"]').waitFor({ timeout: 20000 });
 
   await page.goto(`${base}/#/proposals/${meeting.id}`);
   await page.locator('#actions [data-action="conclude"]').click();
