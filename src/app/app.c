@@ -223,12 +223,10 @@ static int emit_box(struct cn_app *app, const char *actor,
 		if (!rc)
 			rc = cn_world_apply(&app->w, &ev, err);
 		/* A comment changes no state: nothing to project. */
-		if (!rc && strcmp(ev.type, "comment.made") &&
+		if (!rc && !(ev.et->flags & CN_EVT_RECORD_ONLY) &&
 		    cn_event_entity(&ev, &kind, key) == 0) {
 			const char *member = NULL;
-			if (!strcmp(ev.type, "position.stated") ||
-			    !strcmp(ev.type, "silence.broken") ||
-			    !strcmp(ev.type, "reservation.lifted"))
+			if (ev.et->flags & CN_EVT_BALLOT)
 				member = json_string_value(
 					json_object_get(ev.payload, "member"));
 			if (app->batch && !strcmp(kind, "proposal")) {
@@ -242,7 +240,7 @@ static int emit_box(struct cn_app *app, const char *actor,
 				rc = cn_store_project(app->st, &app->w, kind, key,
 						      member, err);
 			/* Readers cache the registry; tell them it moved. */
-			if (!rc && strcmp(kind, "proposal")) {
+			if (!rc && (ev.et->flags & CN_EVT_REGISTRY)) {
 				char seq[24];
 				snprintf(seq, sizeof(seq), "%lld", (long long)ev.seq);
 				rc = cn_store_set_meta(app->st, "registry_seq", seq, err);

@@ -147,14 +147,15 @@ static int raw_tail(const char *line, size_t n, uint8_t prev[CN_HASH_LEN],
 static int must_decode(const char *line, size_t n, const char *type,
 		       size_t tl)
 {
-	static const char *const kinds[] = {
-		"alliance.founded", "member.admitted", "body.established",
-		"partner.added", "office.opened", "office.closed",
-		"key.registered", "proposal.created", "text.recirculated",
-		"procedure.concluded", NULL};
-	for (int i = 0; kinds[i]; i++)
-		if (strlen(kinds[i]) == tl && !memcmp(kinds[i], type, tl))
-			return 1;
+	char name[48];
+	const struct cn_event_type *t;
+
+	if (tl >= sizeof(name))
+		return 1; /* no such type: decoding names the problem */
+	memcpy(name, type, tl);
+	name[tl] = '\0';
+	if (!(t = cn_event_type_find(name)) || (t->flags & CN_EVT_STRUCTURE))
+		return 1;
 	return memmem(line, n, "\"signature\":", 12) != NULL;
 }
 
@@ -259,12 +260,7 @@ int cn_verify_export(const char *path, const char *vkey,
 			 * against (keys, proposals, revisions); a signed
 			 * statement is checked, not folded, since the
 			 * statements before it were skipped. */
-			static const char *const stmts[] = {
-				"position.stated", "silence.broken",
-				"reservation.lifted", "comment.made", NULL};
-			int stmt = 0;
-			for (int k = 0; stmts[k]; k++)
-				stmt |= !strcmp(ev.type, stmts[k]);
+			int stmt = ev.et && (ev.et->flags & CN_EVT_STATEMENT);
 			w.last_seq = ev.seq - 1;
 			if (stmt)
 				rc = cn_event_check_signature(&w, &ev, err);

@@ -79,11 +79,9 @@ static int find_stmt(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	struct last_stmt *ls = ctx;
 	const char *m = json_string_value(json_object_get(ev->payload, "member"));
 	(void)err;
-	if (m && !strcmp(m, ls->member) &&
-	    (!strcmp(ev->type, "position.stated") || !strcmp(ev->type, "silence.broken") ||
-	     !strcmp(ev->type, "reservation.lifted") || !strcmp(ev->type, "comment.made"))) {
+	if (m && !strcmp(m, ls->member) && ev->et &&
+	    (ev->et->flags & CN_EVT_STATEMENT))
 		ls->seq = ev->seq;
-	}
 	return 0;
 }
 

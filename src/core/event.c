@@ -125,6 +125,7 @@ int cn_event_init(struct cn_event *ev, int64_t time, const char *actor,
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	}
 	ev->payload = json_incref(payload);
+	ev->et = cn_event_type_find(type);
 	return 0;
 }
 
@@ -204,6 +205,7 @@ int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
 		ev->seq = seq;
 		ev->actor = strdup(actor);
 		ev->type = strdup(type);
+		ev->et = cn_event_type_find(type);
 		ev->payload = json_incref(payload);
 		ev->bytes = malloc(len + 1);
 		if (!ev->actor || !ev->type || !ev->bytes)

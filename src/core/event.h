@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "event_type.h"
 
 #define CN_HASH_LEN 32
 #define CN_HEX_LEN (2 * CN_HASH_LEN + 1)
@@ -32,6 +33,9 @@ struct cn_event {
 	int64_t time;    /* when it took effect, seconds since epoch, UTC */
 	char *actor;     /* who did it: "secretariat", "delegation:FR", ... */
 	char *type;      /* "member.admitted", "position.stated", ... */
+	/* Its row in the event-type table (event_type.h); NULL for a type
+	 * this program does not know (the fold refuses it). */
+	const struct cn_event_type *et;
 	json_t *payload; /* object */
 	uint8_t prev[CN_HASH_LEN];
 	uint8_t hash[CN_HASH_LEN];

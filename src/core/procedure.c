@@ -241,6 +241,7 @@ static int effect_dry_run(const json_t *e, size_t idx, int64_t at,
 	ev.time = at;
 	ev.actor = (char *)"dry-run";
 	ev.type = type;
+	ev.et = cn_event_type_find(type);
 	ev.payload = pl;
 	rc = cn_world_apply(&scratch, &ev, &why);
 	cn_world_release(&scratch);

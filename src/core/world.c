@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "checkpoint.h"
+#include "fold.h"
 #include "timeutil.h"
 
 #define GROW(arr, n)                                                           \
@@ -398,8 +399,8 @@ int cn_position_verify(const struct cn_member *m, int64_t proposal,
 	return 0;
 }
 
-static int apply_key(struct cn_world *w, const struct cn_event *ev,
-		     struct cn_err *err)
+int cn_fold_key(struct cn_world *w, const struct cn_event *ev,
+		struct cn_err *err)
 {
 	const char *code = json_string_value(json_object_get(ev->payload, "member"));
 	const char *vkey = json_string_value(json_object_get(ev->payload, "vkey"));
@@ -464,8 +465,8 @@ static const char *str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static int apply_member(struct cn_world *w, const struct cn_event *ev,
-			struct cn_err *err)
+int cn_fold_member(struct cn_world *w, const struct cn_event *ev,
+		struct cn_err *err)
 {
 	json_t *rec = json_object_get(ev->payload, "member");
 	struct cn_member m = {0};
@@ -487,8 +488,8 @@ static int apply_member(struct cn_world *w, const struct cn_event *ev,
 	return 0;
 }
 
-static int apply_partner(struct cn_world *w, const struct cn_event *ev,
-			 struct cn_err *err)
+int cn_fold_partner(struct cn_world *w, const struct cn_event *ev,
+		struct cn_err *err)
 {
 	json_t *rec = json_object_get(ev->payload, "partner");
 	struct cn_partner p = {0};
@@ -561,8 +562,8 @@ static int parse_clause(const json_t *c, struct cn_clause *out,
 	return 0;
 }
 
-static int apply_body(struct cn_world *w, const struct cn_event *ev,
-		      struct cn_err *err)
+int cn_fold_body(struct cn_world *w, const struct cn_event *ev,
+		struct cn_err *err)
 {
 	json_t *rec = json_object_get(ev->payload, "body");
 	json_t *ms = json_object_get(rec, "membership"), *c;
@@ -618,8 +619,8 @@ static int apply_body(struct cn_world *w, const struct cn_event *ev,
 	return 0;
 }
 
-static int apply_office_opened(struct cn_world *w, const struct cn_event *ev,
-			       struct cn_err *err)
+int cn_fold_office_opened(struct cn_world *w, const struct cn_event *ev,
+		struct cn_err *err)
 {
 	json_t *rec = json_object_get(ev->payload, "office");
 	struct cn_office o = {0};
@@ -665,8 +666,8 @@ static int apply_office_opened(struct cn_world *w, const struct cn_event *ev,
 	return 0;
 }
 
-static int apply_office_closed(struct cn_world *w, const struct cn_event *ev,
-			       struct cn_err *err)
+int cn_fold_office_closed(struct cn_world *w, const struct cn_event *ev,
+		struct cn_err *err)
 {
 	const char *id = str(ev->payload, "office");
 	struct cn_office *o = id ? (struct cn_office *)cn_world_office(w, id) : NULL;
@@ -700,9 +701,8 @@ static char *dupstr(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static int apply_proposal_created(struct cn_world *w,
-				  const struct cn_event *ev,
-				  struct cn_err *err)
+int cn_fold_proposal_created(struct cn_world *w, const struct cn_event *ev,
+		struct cn_err *err)
 {
 	const json_t *pl = ev->payload, *el = json_object_get(pl, "electorate");
 	struct cn_proposal *p;
@@ -817,74 +817,75 @@ int cn_event_check_signature(const struct cn_world *w,
 			     const struct cn_event *ev, struct cn_err *err)
 {
 	const json_t *pl = ev->payload;
-	const char *type = ev->type;
+	const struct cn_event_type *t = ev->et;
 	const struct cn_proposal *p;
 	const struct cn_member *m;
-	struct cn_err why;
+	struct cn_err why = {0};
+	const char *ppos;
 
 	if (!json_object_get(pl, "signature"))
 		return 0;
+	if (!t || !(t->flags & CN_EVT_STATEMENT))
+		return cn_err_set(err, CN_ECORRUPT,
+				  "event %lld (%s): only a delegation's "
+				  "statement can carry a signature",
+				  (long long)ev->seq, ev->type);
 	p = cn_world_proposal(w, json_integer_value(json_object_get(pl, "proposal")));
 	m = cn_world_member(w, str(pl, "member") ? str(pl, "member") : "");
-	const char *ptext = str(pl, strcmp(type, "silence.broken") ? "text" : "reason");
-	const char *ppos = !strcmp(type, "silence.broken") ? "object"
-			   : !strcmp(type, "reservation.lifted") ? "lift"
-			   : !strcmp(type, "comment.made") ? "comment"
-			   : str(pl, "position");
+	ppos = t->signed_position ? t->signed_position : str(pl, "position");
 	if (!p || !m || !ppos || !str(pl, "signature") ||
-	    cn_position_verify(m, p->id, p->revision, ppos, ptext,
+	    cn_position_verify(m, p->id, p->revision, ppos,
+			       str(pl, t->signed_text),
 			       json_is_true(json_object_get(pl, "declared")),
 			       str(pl, "signature"), &why))
 		return cn_err_set(err, CN_ECORRUPT,
 				  "event %lld (%s): delegation signature does not "
 				  "verify (%s)", (long long)ev->seq, ev->type,
 				  !p ? "no such proposal" : !m ? "no such member"
-				  : why.msg);
+				  : !ppos ? "no position"
+				  : why.msg[0] ? why.msg : "no signature text");
 	return 0;
 }
 
 /* Events about an existing proposal. */
-static int apply_proposal_event(struct cn_world *w, const struct cn_event *ev,
-				struct cn_err *err)
+int cn_fold_proposal_event(struct cn_world *w, const struct cn_event *ev,
+		struct cn_err *err)
 {
 	const json_t *pl = ev->payload;
 	struct cn_proposal *p =
 		cn_world_proposal(w, json_integer_value(json_object_get(pl, "proposal")));
-	const char *type = ev->type;
 	struct cn_ballot *b;
 	enum cn_pos pos;
 
 	if (!p)
 		return corrupt(err, ev, "no such proposal");
-	if (p->concluded && strcmp(type, "comment.made"))
+	if (p->concluded && !(ev->et->flags & CN_EVT_AFTER_CONCLUSION))
 		return corrupt(err, ev, "proposal already concluded");
 	/* A signed statement must still verify: the log cannot be rewritten
 	 * in a delegation's name. */
 	if (cn_event_check_signature(w, ev, err))
 		return CN_ECORRUPT;
-	if (!strcmp(type, "comment.made"))
+	switch (ev->et->id) {
+	case CN_EV_COMMENT_MADE:
 		return 0; /* on the record, changes no state */
-	if (!strcmp(type, "position.stated")) {
+	case CN_EV_POSITION_STATED:
 		if (!(b = ballot_of(p, str(pl, "member"))) ||
 		    !str(pl, "position") || cn_pos_parse(str(pl, "position"), &pos))
 			return corrupt(err, ev, "bad member or position");
 		return set_ballot(b, pos, str(pl, "text"),
 				  json_is_true(json_object_get(pl, "declared")),
 				  ev->time);
-	}
-	if (!strcmp(type, "silence.broken")) {
+	case CN_EV_SILENCE_BROKEN:
 		if (!(b = ballot_of(p, str(pl, "member"))))
 			return corrupt(err, ev, "bad member");
 		return set_ballot(b, CN_POS_OBJECT, str(pl, "reason"), 0,
 				  ev->time);
-	}
-	if (!strcmp(type, "reservation.lifted")) {
+	case CN_EV_RESERVATION_LIFTED:
 		if (!(b = ballot_of(p, str(pl, "member"))) ||
 		    b->pos != CN_POS_RESERVE)
 			return corrupt(err, ev, "no reservation to lift");
 		return set_ballot(b, CN_POS_NONE, NULL, 0, ev->time);
-	}
-	if (!strcmp(type, "deadline.extended")) {
+	case CN_EV_DEADLINE_EXTENDED: {
 		if (!str(pl, "deadline") ||
 		    cn_time_parse(str(pl, "deadline"), "deadline", &p->deadline, err))
 			return corrupt(err, ev, "bad deadline");
@@ -893,7 +894,7 @@ static int apply_proposal_event(struct cn_world *w, const struct cn_event *ev,
 		json_object_set(last, "deadline", json_object_get(pl, "deadline"));
 		return 0;
 	}
-	if (!strcmp(type, "text.recirculated")) {
+	case CN_EV_TEXT_RECIRCULATED: {
 		char t[CN_TIME_BUF];
 		if (!str(pl, "text") || !str(pl, "deadline") ||
 		    cn_time_parse(str(pl, "deadline"), "deadline", &p->deadline, err))
@@ -912,7 +913,7 @@ static int apply_proposal_event(struct cn_world *w, const struct cn_event *ev,
 				  "deadline", json_object_get(pl, "deadline")));
 		return 0;
 	}
-	if (!strcmp(type, "procedure.concluded")) {
+	case CN_EV_PROCEDURE_CONCLUDED: {
 		const char *outcome = str(pl, "outcome");
 		if (!outcome || !str(pl, "explanation"))
 			return corrupt(err, ev, "conclusion needs outcome");
@@ -931,46 +932,40 @@ static int apply_proposal_event(struct cn_world *w, const struct cn_event *ev,
 		p->concluded_at = ev->time;
 		return 0;
 	}
-	return corrupt(err, ev, "unknown proposal event");
+	default:
+		return corrupt(err, ev, "not an event about a proposal");
+	}
+}
+
+int cn_fold_alliance(struct cn_world *w, const struct cn_event *ev,
+		struct cn_err *err)
+{
+	json_t *a = json_object_get(ev->payload, "alliance");
+	if (w->alliance || !json_is_object(a))
+		return corrupt(err, ev, "alliance already founded");
+	w->alliance = json_incref(a);
+	return 0;
 }
 
 int cn_world_apply(struct cn_world *w, const struct cn_event *ev,
 		   struct cn_err *err)
 {
-	const char *t = ev->type;
-	int rc;
+	const struct cn_event_type *t = ev->et;
+	int rc = 0;
 
 	if (ev->seq != w->last_seq + 1)
 		return cn_err_set(err, CN_ECORRUPT,
 				  "event %lld out of sequence (expected %lld)",
 				  (long long)ev->seq, (long long)w->last_seq + 1);
-	if (!strcmp(t, "alliance.founded")) {
-		json_t *a = json_object_get(ev->payload, "alliance");
-		if (w->alliance || !json_is_object(a))
-			return corrupt(err, ev, "alliance already founded");
-		w->alliance = json_incref(a);
-		rc = 0;
-	} else if (!strcmp(t, "member.admitted"))
-		rc = apply_member(w, ev, err);
-	else if (!strcmp(t, "partner.added"))
-		rc = apply_partner(w, ev, err);
-	else if (!strcmp(t, "body.established"))
-		rc = apply_body(w, ev, err);
-	else if (!strcmp(t, "office.opened"))
-		rc = apply_office_opened(w, ev, err);
-	else if (!strcmp(t, "office.closed"))
-		rc = apply_office_closed(w, ev, err);
-	else if (!strcmp(t, "proposal.created"))
-		rc = apply_proposal_created(w, ev, err);
-	else if (!strcmp(t, "key.registered"))
-		rc = apply_key(w, ev, err);
-	else if (!strncmp(t, "position.", 9) || !strncmp(t, "silence.", 8) ||
-		 !strncmp(t, "reservation.", 12) || !strncmp(t, "comment.", 8) ||
-		 !strncmp(t, "deadline.", 9) || !strncmp(t, "text.", 5) ||
-		 !strncmp(t, "procedure.", 10))
-		rc = apply_proposal_event(w, ev, err);
-	else
-		rc = corrupt(err, ev, "unknown event type");
+	if (!t)
+		return corrupt(err, ev, "unknown event type");
+	for (const char *const *f = t->required; *f; f++)
+		if (!json_object_get(ev->payload, *f)) {
+			char what[96];
+			snprintf(what, sizeof(what), "payload has no '%s'", *f);
+			return corrupt(err, ev, what);
+		}
+	rc = t->apply(w, ev, err);
 	if (rc == CN_ENOMEM)
 		cn_err_set(err, CN_ENOMEM, "out of memory applying event %lld",
 			   (long long)ev->seq);
@@ -991,43 +986,25 @@ int cn_world_apply(struct cn_world *w, const struct cn_event *ev,
 int cn_event_entity(const struct cn_event *ev, const char **kind,
 		    char key[64])
 {
-	const char *t = ev->type;
-	const json_t *pl = ev->payload;
-	const char *k = NULL;
+	const struct cn_event_type *t = ev->et;
+	const json_t *v;
 
 	key[0] = '\0';
-	if (!strcmp(t, "alliance.founded")) {
-		*kind = "alliance";
-		k = str(json_object_get(pl, "alliance"), "id");
-	} else if (!strcmp(t, "member.admitted")) {
-		*kind = "member";
-		k = str(json_object_get(pl, "member"), "code");
-	} else if (!strcmp(t, "partner.added")) {
-		*kind = "partner";
-		k = str(json_object_get(pl, "partner"), "code");
-	} else if (!strcmp(t, "body.established")) {
-		*kind = "body";
-		k = str(json_object_get(pl, "body"), "id");
-	} else if (!strcmp(t, "office.opened")) {
-		*kind = "office";
-		k = str(json_object_get(pl, "office"), "id");
-	} else if (!strcmp(t, "office.closed")) {
-		*kind = "office";
-		k = str(pl, "office");
-	} else if (!strcmp(t, "key.registered")) {
-		*kind = "member";
-		k = str(pl, "member");
-	} else {
-		json_int_t id = json_integer_value(json_object_get(
-			pl, strcmp(t, "proposal.created") ? "proposal" : "id"));
+	if (!t)
+		return CN_ENOTFOUND;
+	v = json_object_get(ev->payload, t->key[0]);
+	if (t->key[1])
+		v = json_object_get(v, t->key[1]);
+	*kind = cn_entity_name(t->entity);
+	if (t->entity == CN_ENT_PROPOSAL) {
+		json_int_t id = json_integer_value(v);
 		if (id <= 0)
 			return CN_ENOTFOUND;
-		*kind = "proposal";
 		snprintf(key, 64, "%lld", (long long)id);
 		return 0;
 	}
-	if (!k)
+	if (!json_is_string(v))
 		return CN_ENOTFOUND;
-	snprintf(key, 64, "%s", k);
+	snprintf(key, 64, "%s", json_string_value(v));
 	return 0;
 }

@@ -888,8 +888,8 @@ static int log_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 			return 0;
 		/* Without sight of the deliberations, only the opening and
 		 * the conclusion are on a principal's record. */
-		if (s == SEE_REDACTED && strcmp(ev->type, "proposal.created") &&
-		    strcmp(ev->type, "procedure.concluded"))
+		if (s == SEE_REDACTED &&
+		    !(ev->et && (ev->et->flags & CN_EVT_PUBLIC_RECORD)))
 			return 0;
 	}
 	json_t *e = json_pack("{s:I, s:s, s:s, s:s, s:O, s:s}", "seq",

@@ -803,6 +803,7 @@ static int add_record(struct cn_world *w, const char *type, const char *wrap,
 		json_object_set_new(pl, "decision", json_integer(decision));
 	ev.seq = w->last_seq + 1;
 	ev.type = (char *)type;
+	ev.et = cn_event_type_find(type);
 	ev.actor = (char *)"projection";
 	ev.payload = pl;
 	rc = pl ? cn_world_apply(w, &ev, err) : CN_ENOMEM;

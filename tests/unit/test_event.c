@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/event.h"
+#include "core/world.h"
 #include "core/timeutil.h"
 
 #define ZEROS64 "0000000000000000000000000000000000000000000000000000000000000000"
@@ -433,6 +434,55 @@ static void test_decode_changed_content_changes_hash(void **state)
 	free(s);
 }
 
+/* The event-type table: every row is where its id says, names are unique,
+ * and the fold refuses what the table does not know or a payload missing
+ * a required field, naming the field. */
+static void test_event_type_table(void **state)
+{
+	(void)state;
+	for (int i = 0; i < CN_EV_COUNT; i++) {
+		const struct cn_event_type *t = cn_event_type_get((enum cn_ev)i);
+		assert_int_equal(t->id, i);
+		assert_ptr_equal(cn_event_type_find(t->name), t);
+		assert_non_null(t->apply);
+		assert_non_null(t->required);
+		assert_non_null(t->key[0]);
+		if (t->flags & CN_EVT_STATEMENT)
+			assert_non_null(t->signed_text);
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(cn_event_type_get((enum cn_ev)j)->name,
+						t->name);
+	}
+	assert_null(cn_event_type_find("member.elected"));
+	assert_null(cn_event_type_find(NULL));
+
+	struct cn_world w;
+	struct cn_event ev;
+	struct cn_err err = {0};
+	uint8_t zero[CN_HASH_LEN] = {0};
+	json_t *pl = json_pack("{s:{s:s}}", "alliance", "id", "x");
+
+	cn_world_init(&w);
+	assert_int_equal(cn_event_init(&ev, 0, "t", "alliance.dissolved", pl, &err), 0);
+	assert_null(ev.et);
+	assert_int_equal(cn_event_seal(&ev, 1, zero, &err), 0);
+	assert_int_equal(cn_world_apply(&w, &ev, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "unknown event type"));
+	cn_event_release(&ev);
+
+	json_t *pl2 = json_pack("{s:s}", "office", "tokyo");
+	assert_int_equal(cn_event_init(&ev, 0, "t", "office.closed", pl2, &err), 0);
+	assert_ptr_equal(ev.et, cn_event_type_get(CN_EV_OFFICE_CLOSED));
+	assert_int_equal(cn_event_seal(&ev, 1, zero, &err), 0);
+	assert_int_equal(cn_world_apply(&w, &ev, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "payload has no 'closed'"));
+	assert_int_equal(w.last_seq, 0);
+	cn_event_release(&ev);
+	json_decref(pl);
+	json_decref(pl2);
+	cn_world_release(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_decode_refuses_bad_events),
 		cmocka_unit_test(test_decode_refuses_noncanonical_time),
 		cmocka_unit_test(test_decode_changed_content_changes_hash),
+		cmocka_unit_test(test_event_type_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

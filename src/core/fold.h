@@ -1,0 +1,37 @@
+/*
+ * fold.h - core-internal: the apply function of each event type, which
+ * the event-type table (event_type.c) points at.  Each folds one event
+ * into the world; cn_world_apply() checks the sequence and the required
+ * payload fields first, and re-codes any failure as a corrupt log.
+ *
+ * Not for use outside src/core/: everyone else calls cn_world_apply().
+ */
+#ifndef CN_FOLD_H
+#define CN_FOLD_H
+
+#include "event.h"
+#include "world.h"
+
+int cn_fold_alliance(struct cn_world *w, const struct cn_event *ev,
+		     struct cn_err *err);
+int cn_fold_member(struct cn_world *w, const struct cn_event *ev,
+		   struct cn_err *err);
+int cn_fold_partner(struct cn_world *w, const struct cn_event *ev,
+		    struct cn_err *err);
+int cn_fold_body(struct cn_world *w, const struct cn_event *ev,
+		 struct cn_err *err);
+int cn_fold_office_opened(struct cn_world *w, const struct cn_event *ev,
+			  struct cn_err *err);
+int cn_fold_office_closed(struct cn_world *w, const struct cn_event *ev,
+			  struct cn_err *err);
+int cn_fold_key(struct cn_world *w, const struct cn_event *ev,
+		struct cn_err *err);
+int cn_fold_proposal_created(struct cn_world *w, const struct cn_event *ev,
+			     struct cn_err *err);
+/* Every event about an existing proposal (position.stated ...
+ * procedure.concluded): finds the proposal, checks a delegation
+ * signature, then changes the ballot, deadline, text or outcome. */
+int cn_fold_proposal_event(struct cn_world *w, const struct cn_event *ev,
+			   struct cn_err *err);
+
+#endif
