@@ -261,13 +261,15 @@ int cn_verify_export(const char *path, const char *vkey,
 			 * statement is checked, not folded, since the
 			 * statements before it were skipped. */
 			int stmt = ev.et && (ev.et->flags & CN_EVT_STATEMENT);
-			w.last_seq = ev.seq - 1;
 			if (stmt)
 				rc = cn_event_check_signature(&w, &ev, err);
-			else
+			else {
+				/* Folded in order, though not every event before
+				 * it was: the statements were skipped. */
+				struct cn_event before = {.seq = ev.seq - 1};
+				cn_world_skip_to(&w, &before);
 				rc = cn_world_apply(&w, &ev, err);
-			if (rc == 0 && stmt)
-				w.last_seq = ev.seq;
+			}
 			if (rc)
 				cn_err_prefix(err, "%s: line %ld: ", path, lineno);
 		}

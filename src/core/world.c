@@ -983,6 +983,12 @@ int cn_world_apply(struct cn_world *w, const struct cn_event *ev,
 	return rc;
 }
 
+void cn_world_skip_to(struct cn_world *w, const struct cn_event *ev)
+{
+	w->last_seq = ev->seq;
+	memcpy(w->last_hash, ev->hash, CN_HASH_LEN);
+}
+
 int cn_event_entity(const struct cn_event *ev, const char **kind,
 		    char key[64])
 {

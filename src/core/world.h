@@ -133,6 +133,13 @@ void cn_world_release(struct cn_world *w);
 int cn_world_apply(struct cn_world *w, const struct cn_event *ev,
 		   struct cn_err *err) CN_NODISCARD;
 
+/* Take note of an event without folding it: the world's place in the log
+ * moves to ev (its seq and hash), whatever came between.  For a verifier
+ * that folds only what it must check against (the export verifier folds
+ * the registry and proposals' structure, and checks statements without
+ * folding them). */
+void cn_world_skip_to(struct cn_world *w, const struct cn_event *ev);
+
 /* Which entity an event changed, for projections: *kind is one of
  * "alliance", "member", "partner", "body", "office", "proposal", and key is
  * its id.  Returns 0, or CN_ENOTFOUND for an unknown type. */
