@@ -5,6 +5,8 @@
 
 enum sight sight_of(const struct ctx *x, const struct cn_proposal_sight *p)
 {
+	/* The public's sight, the floor of everyone's. */
+	enum sight floor = p->adopted ? SEE_REDACTED : SEE_NONE;
 	const struct cn_body *b;
 
 	switch (x->who.role) {
@@ -13,12 +15,11 @@ enum sight sight_of(const struct ctx *x, const struct cn_proposal_sight *p)
 	case CN_ROLE_MEMBER:
 		b = p->body[0] ? cn_world_body(x->reg, p->body) : NULL;
 		return b && cn_body_has(x->reg, b, x->who.code, x->now) ? SEE_FULL
-									: SEE_NONE;
+									: floor;
 	case CN_ROLE_PARTNER:
-		/* What is shared with partners, and what the public sees. */
-		return p->shared || p->adopted ? SEE_REDACTED : SEE_NONE;
+		return p->shared ? SEE_REDACTED : floor;
 	case CN_ROLE_PUBLIC:
-		return p->adopted ? SEE_REDACTED : SEE_NONE;
+		return floor;
 	}
 	return SEE_NONE;
 }

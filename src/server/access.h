@@ -7,9 +7,9 @@
  *
  *   secretariat   every proposal, full
  *   member        the proposals of the bodies its member sits on, full
- *   partner       the proposals shared with partners, and the adopted
- *                 ones, redacted
- *   public        the adopted ones, redacted
+ *   partner       the proposals shared with partners, redacted
+ *   everyone      the adopted ones, redacted: what the public sees, a
+ *                 token sees too (a token never shows less than none)
  *
  * Every route goes through it: a proposal's page, the list, the log, the
  * writes (may_write: only whether the proposal is visible matters) and the

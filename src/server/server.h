@@ -10,10 +10,10 @@
  * Who may see what (access.h; docs/ARCHITECTURE.md, "Access"): the
  * secretariat sees everything; a member delegation sees the proposals of
  * the bodies its member sits on today, with everyone's positions; a
- * partner sees the proposals shared with partners and the adopted ones,
- * without positions; the public sees the registry and adopted decisions.
- * What a principal may not see answers 404, so its existence does not
- * leak.
+ * partner sees the proposals shared with partners, without positions; and
+ * every principal sees what the public sees, the registry and the adopted
+ * decisions, without positions.  What a principal may not see answers
+ * 404, so its existence does not leak.
  */
 #ifndef CN_SERVER_H
 #define CN_SERVER_H
