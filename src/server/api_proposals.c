@@ -62,7 +62,7 @@ void h_proposals(struct ctx *x)
 void h_proposal(struct ctx *x)
 {
 	struct cn_err err = {0};
-	struct view *v = NULL;
+	struct cached_view *v = NULL;
 	enum sight s = SEE_NONE;
 	int rc;
 

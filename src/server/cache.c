@@ -16,7 +16,7 @@ struct cache {
 		struct cn_principal who;
 	} tokens[CACHE_SLOTS];
 	int ntokens;
-	struct view views[CACHE_SLOTS];
+	struct cached_view views[CACHE_SLOTS];
 	int nviews;
 };
 
@@ -98,10 +98,10 @@ int cache_principal(struct cache *c, const char *authorization,
 	return 0;
 }
 
-int cache_view(struct cache *c, int64_t id, struct view **out,
+int cache_view(struct cache *c, int64_t id, struct cached_view **out,
 	       struct cn_err *err)
 {
-	struct view *v;
+	struct cached_view *v;
 	json_error_t je;
 	json_t *doc;
 	char *text;
@@ -134,7 +134,7 @@ int cache_view(struct cache *c, int64_t id, struct view **out,
 	return 0;
 }
 
-int cache_view_redacted(struct view *v, struct cn_err *err)
+int cache_view_redacted(struct cached_view *v, struct cn_err *err)
 {
 	json_t *doc;
 

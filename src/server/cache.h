@@ -40,7 +40,7 @@ struct cn_reader *cache_reader(struct cache *c);
 int cache_principal(struct cache *c, const char *authorization,
 		    struct cn_principal *who, struct cn_err *err) CN_NODISCARD;
 
-struct view {
+struct cached_view {
 	int64_t id;
 	char *text;       /* the stored view, full */
 	size_t len;
@@ -50,9 +50,9 @@ struct view {
 };
 
 /* Proposal `id`'s view, loaded on a miss; CN_ENOTFOUND when none. */
-int cache_view(struct cache *c, int64_t id, struct view **out,
+int cache_view(struct cache *c, int64_t id, struct cached_view **out,
 	       struct cn_err *err) CN_NODISCARD;
 /* Its redacted text (redact(), access.h), made once. */
-int cache_view_redacted(struct view *v, struct cn_err *err) CN_NODISCARD;
+int cache_view_redacted(struct cached_view *v, struct cn_err *err) CN_NODISCARD;
 
 #endif
