@@ -103,7 +103,7 @@ int cn_reader_consistency(struct cn_reader *rd, uint64_t size1,
 			  uint64_t size2, struct cn_merkle_proof *proof,
 			  struct cn_err *err) CN_NODISCARD;
 
-/* ---- tokens ---------------------------------------------------------------- */
+/* ---- tokens ---------------------------------------------------------- */
 
 /* A valid (issued, not revoked) token, as the store keeps it. */
 struct cn_reader_token {
