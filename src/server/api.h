@@ -1,7 +1,8 @@
 /*
- * api.h - the route table of the HTTP API, exposed so that `council routes`
- * can print exactly what the server serves (checked against docs/api.yaml
- * by the tests).
+ * api.h - the route table of the HTTP API, and the dispatcher that answers
+ * a request by it.  The table is exposed so that `council routes` can
+ * print exactly what the server serves (checked against docs/api.yaml by
+ * tests/http/routes.test.mjs).
  */
 #ifndef CN_API_H
 #define CN_API_H
@@ -9,6 +10,8 @@
 #include "server.h"
 
 struct ctx;
+struct http_request;
+struct http_response;
 
 struct cn_route {
 	const char *method;
@@ -16,6 +19,13 @@ struct cn_route {
 	void (*fn)(struct ctx *x);
 };
 
+/* Ends with a row of NULLs. */
 extern const struct cn_route cn_routes[];
+
+/* Answer one request (an http_handler, http.h; vapi: the struct cn_api,
+ * ctx.h): route it, find the thread's reader and the principal, and run
+ * the handler; a path no route claims may be a file of the web page. */
+void cn_api_handle(void *vapi, const struct http_request *req,
+		   struct http_response *res);
 
 #endif

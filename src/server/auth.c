@@ -2,6 +2,7 @@
 #include "auth.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -33,10 +34,10 @@ const char *cn_role_name(enum cn_role r)
 	return "?";
 }
 
-int cn_auth_resolve(struct cn_store *st, const char *authorization,
+int cn_auth_resolve(struct cn_reader *rd, const char *authorization,
 		    struct cn_principal *out, struct cn_err *err)
 {
-	struct cn_token_info info;
+	struct cn_reader_token info;
 	uint8_t hash[CN_HASH_LEN];
 	const char *tok;
 
@@ -54,12 +55,28 @@ int cn_auth_resolve(struct cn_store *st, const char *authorization,
 	if (strlen(tok) != CN_TOKEN_LEN || strncmp(tok, "cn_", 3))
 		return cn_err_set(err, CN_EREFUSED, "malformed token");
 	cn_token_hash(tok, hash);
-	if (cn_store_token_find(st, hash, &info, err))
+	if (cn_reader_token(rd, hash, &info, err))
 		return cn_err_set(err, CN_EREFUSED, "unknown or revoked token");
 	out->token_id = info.id;
-	snprintf(out->code, sizeof(out->code), "%.7s", info.principal);
+	snprintf(out->code, sizeof(out->code), "%.7s", info.code);
 	out->role = !strcmp(info.role, "secretariat") ? CN_ROLE_SECRETARIAT
 		    : !strcmp(info.role, "member")    ? CN_ROLE_MEMBER
 						       : CN_ROLE_PARTNER;
 	return 0;
+}
+
+void cn_principal_actor(const struct cn_principal *who, char *buf, size_t len)
+{
+	switch (who->role) {
+	case CN_ROLE_SECRETARIAT:
+		snprintf(buf, len, "secretariat");
+		return;
+	case CN_ROLE_MEMBER:
+		snprintf(buf, len, "delegation:%s", who->code);
+		return;
+	case CN_ROLE_PARTNER:
+	case CN_ROLE_PUBLIC:
+		break;
+	}
+	snprintf(buf, len, "%s", "");
 }

@@ -6,12 +6,21 @@
  * SHA-256, so a copy of the database gives nobody a usable token.
  *
  * Principals: the secretariat, a member delegation (one member code), a
- * partner (one partner code), or the public (no token).
+ * partner (one partner code), or the public (no token).  Tokens are looked
+ * up through the app's reader (reader.h), never in the store itself.
+ *
+ * Ownership: everything is written into caller-provided buffers.
  */
 #ifndef CN_AUTH_H
 #define CN_AUTH_H
 
-#include "../store/store.h"
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../app/reader.h"
+#include "../core/err.h"
+#include "../core/event.h"
+#include "../core/world.h"
 
 enum cn_role { CN_ROLE_PUBLIC, CN_ROLE_SECRETARIAT, CN_ROLE_MEMBER,
 	       CN_ROLE_PARTNER };
@@ -31,9 +40,13 @@ void cn_token_hash(const char *token, uint8_t hash[CN_HASH_LEN]);
 /* Resolve an Authorization header value.  NULL or empty: the public (0).
  * "Bearer <token>" of a valid token: its principal (0).  Anything else:
  * CN_EREFUSED (the caller answers 401). */
-int cn_auth_resolve(struct cn_store *st, const char *authorization,
+int cn_auth_resolve(struct cn_reader *rd, const char *authorization,
 		    struct cn_principal *out, struct cn_err *err) CN_NODISCARD;
 
 const char *cn_role_name(enum cn_role r);
+
+/* The actor a principal's events are recorded with: "secretariat",
+ * "delegation:FR"; "" for a partner or the public, who write nothing. */
+void cn_principal_actor(const struct cn_principal *who, char *buf, size_t len);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * http.h - the server's view of HTTP: one request in, one response out.
  *
- * Only http_mhd.c includes <microhttpd.h>; the API (api.c) sees these
- * structs, so the HTTP library can be swapped without touching handlers.
+ * Only http_mhd.c includes <microhttpd.h>; the API (api.c and the
+ * handlers) sees these structs, so the HTTP library can be swapped without
+ * touching handlers.
  *
  * Ownership: the request and everything it points to are borrowed for the
  * duration of the handler call.  The handler fills the response; its body

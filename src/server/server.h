@@ -2,16 +2,17 @@
  * server.h - `council serve`: the HTTP/JSON API over one store.
  *
  * Threads: libmicrohttpd's pool answers requests; each pool thread reads
- * through its own read-only SQLite connection (WAL readers see only
- * committed, durable state) and caches the registry, rebuilt when its
- * version moves.  Every write goes to the single writer thread (writer.h),
+ * through its own read-only view of the store (the app's reader,
+ * reader.h), with caches kept until another connection commits
+ * (cache.h).  Every write goes to the single writer thread (writer.h),
  * which commits waiting writes together and runs the deadline clock.
  *
- * Who may see what (docs/ARCHITECTURE.md, "Access"): the secretariat sees
- * everything; a member delegation sees the proposals of the bodies its
- * member sits on today, with everyone's positions; a partner sees the
- * proposals shared with partners and the adopted ones, without positions;
- * the public sees the registry and adopted decisions.  What a principal may not see answers
+ * Who may see what (access.h; docs/ARCHITECTURE.md, "Access"): the
+ * secretariat sees everything; a member delegation sees the proposals of
+ * the bodies its member sits on today, with everyone's positions; a
+ * partner sees the proposals shared with partners, without positions; and
+ * every principal sees what the public sees, the registry and the adopted
+ * decisions, without positions.  What a principal may not see answers
  * 404, so its existence does not leak.
  */
 #ifndef CN_SERVER_H

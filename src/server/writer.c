@@ -29,7 +29,6 @@ struct writer {
 	pthread_cond_t done;   /* broadcast after each batch */
 	struct qnode *head, *tail;
 	int stop;
-	struct writer_stats stats;
 	int64_t last_tick;     /* every deadline up to this was handled */
 };
 
@@ -173,15 +172,10 @@ static void run_batch(struct writer *w, struct qnode *batch)
 		w->last_tick = now;
 		fprintf(stderr, "council: a write batch failed: %s\n", err.msg);
 	}
-	pthread_mutex_lock(&w->mu);
-	w->stats.batches++;
 	/* Receipts need the checkpoint this batch's commit signed. */
 	for (struct qnode *n = batch; rc == 0 && n; n = n->next)
 		if (n->job->rc == 0 && n->job->want_receipt)
 			add_receipt(w, n->job);
-	for (struct qnode *n = batch; n; n = n->next)
-		w->stats.jobs++;
-	pthread_mutex_unlock(&w->mu);
 	for (struct qnode *n = batch; n; n = n->next) {
 		if (rc) {
 			/* Not durable: nobody may be told otherwise. */
@@ -213,11 +207,6 @@ static void *writer_main(void *arg)
 		 * concludes what fell due while the server was down, each at
 		 * its own deadline. */
 		if (batch || due <= now || first) {
-			if (!batch) {
-				pthread_mutex_lock(&w->mu);
-				w->stats.ticks++;
-				pthread_mutex_unlock(&w->mu);
-			}
 			run_batch(w, batch);
 		}
 		first = 0;
@@ -344,11 +333,4 @@ void writer_free(struct writer *w)
 	pthread_cond_destroy(&w->work);
 	pthread_cond_destroy(&w->done);
 	free(w);
-}
-
-void writer_stats(struct writer *w, struct writer_stats *out)
-{
-	pthread_mutex_lock(&w->mu);
-	*out = w->stats;
-	pthread_mutex_unlock(&w->mu);
 }

@@ -59,10 +59,4 @@ void writer_submit_async(struct writer *w, struct writer_job *job,
 void writer_stop(struct writer *w);
 void writer_free(struct writer *w);
 
-/* Counters for tests and benchmarks. */
-struct writer_stats {
-	uint64_t batches, jobs, ticks;
-};
-void writer_stats(struct writer *w, struct writer_stats *out);
-
 #endif

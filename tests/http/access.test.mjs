@@ -4,7 +4,8 @@
 //   secretariat  sees every proposal, full; alone proposes, extends,
 //                recirculates, concludes, withdraws; states no position.
 //   member       sees the proposals of the bodies its member sits on today,
-//                full (with positions); states positions for its member only.
+//                full (with positions), and what the public sees, redacted
+//                (tests/http/sight.test.mjs); states positions for its member only.
 //   partner      sees only proposals with shared=true, redacted.
 //   public       (no token) sees concluded adopted proposals, redacted.
 // Not visible: 404, as if absent.  Writes: no token 401; a token lacking the

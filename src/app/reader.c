@@ -1,0 +1,167 @@
+/* reader.c - see reader.h.  A thin layer over the store's read functions:
+ * what it adds is the registry world and knowing when it is stale. */
+#include "reader.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../store/store.h"
+
+struct cn_reader {
+	struct cn_store *st;
+	struct cn_world reg;
+	int current;             /* the versions below are those of the store */
+	int64_t data_version;    /* SQLite's, at the last refresh */
+	int64_t registry_version;
+	int64_t tokens_version;
+};
+
+int cn_reader_open(const char *path, struct cn_reader **out,
+		   struct cn_err *err)
+{
+	struct cn_reader *rd = calloc(1, sizeof(*rd));
+	int rc;
+
+	if (!rd)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	if ((rc = cn_store_open(path, CN_STORE_READONLY, &rd->st, err))) {
+		free(rd);
+		return rc;
+	}
+	cn_world_init(&rd->reg);
+	*out = rd;
+	return 0;
+}
+
+void cn_reader_close(struct cn_reader *rd)
+{
+	if (!rd)
+		return;
+	cn_world_release(&rd->reg);
+	cn_store_close(rd->st);
+	free(rd);
+}
+
+int cn_reader_refresh(struct cn_reader *rd, unsigned *moved,
+		      struct cn_err *err)
+{
+	int64_t dv, reg, tokens;
+	int rc;
+
+	*moved = 0;
+	if ((rc = cn_store_data_version(rd->st, &dv, err)))
+		return rc;
+	if (rd->current && dv == rd->data_version)
+		return 0; /* nothing committed since */
+	if ((rc = cn_store_registry_version(rd->st, &reg, &tokens, err)))
+		return rc;
+	*moved = CN_READER_DATA;
+	if (!rd->current || tokens != rd->tokens_version)
+		*moved |= CN_READER_TOKENS;
+	if (!rd->current || reg != rd->registry_version) {
+		/* Most commits touch proposals only: rebuild the registry
+		 * just when one of its own events landed. */
+		cn_world_release(&rd->reg);
+		cn_world_init(&rd->reg);
+		if ((rc = cn_store_load_registry(rd->st, &rd->reg, err))) {
+			rd->current = 0;
+			*moved = 0;
+			return rc;
+		}
+		*moved |= CN_READER_REGISTRY;
+	}
+	rd->data_version = dv;
+	rd->registry_version = reg;
+	rd->tokens_version = tokens;
+	rd->current = 1;
+	return 0;
+}
+
+const struct cn_world *cn_reader_registry(const struct cn_reader *rd)
+{
+	return &rd->reg;
+}
+
+int cn_reader_proposal_sight(struct cn_reader *rd, int64_t id,
+			     struct cn_proposal_sight *out, struct cn_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	return cn_store_proposal_meta(rd->st, id, out->body, &out->shared,
+				      &out->adopted, err);
+}
+
+void cn_proposal_sight_of(const json_t *view, struct cn_proposal_sight *out)
+{
+	const char *body = json_string_value(json_object_get(view, "body"));
+	const char *status = json_string_value(json_object_get(view, "status"));
+	const char *outcome = json_string_value(json_object_get(view, "outcome"));
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->body, sizeof(out->body), "%s", body ? body : "");
+	out->shared = json_is_true(json_object_get(view, "shared"));
+	out->adopted = status && !strcmp(status, "concluded") && outcome &&
+		       !strcmp(outcome, "adopted");
+}
+
+int cn_reader_proposal_text(struct cn_reader *rd, int64_t id, char **text,
+			    size_t *len, struct cn_err *err)
+{
+	return cn_store_proposal_text(rd->st, id, text, len, err);
+}
+
+int cn_reader_proposals(struct cn_reader *rd, json_t **out, struct cn_err *err)
+{
+	return cn_store_proposal_docs(rd->st, out, err);
+}
+
+int cn_reader_scan(struct cn_reader *rd, int64_t from, cn_reader_event_fn fn,
+		   void *ctx, struct cn_err *err)
+{
+	return cn_store_scan(rd->st, from, fn, ctx, err);
+}
+
+int cn_reader_log_key(struct cn_reader *rd, char **vkey, struct cn_err *err)
+{
+	return cn_store_get_meta(rd->st, "log_vkey", vkey, err);
+}
+
+int cn_reader_checkpoint(struct cn_reader *rd, char **note, uint64_t *size,
+			 uint8_t root[CN_MERKLE_HASH_LEN], struct cn_err *err)
+{
+	return cn_store_checkpoint_latest(rd->st, note, size, root, err);
+}
+
+int cn_reader_tree_size(struct cn_reader *rd, uint64_t *size,
+			struct cn_err *err)
+{
+	return cn_store_tree_size(rd->st, size, err);
+}
+
+int cn_reader_inclusion(struct cn_reader *rd, uint64_t index, uint64_t size,
+			struct cn_merkle_proof *proof, struct cn_err *err)
+{
+	return cn_store_inclusion(rd->st, index, size, proof, err);
+}
+
+int cn_reader_consistency(struct cn_reader *rd, uint64_t size1,
+			  uint64_t size2, struct cn_merkle_proof *proof,
+			  struct cn_err *err)
+{
+	return cn_store_consistency(rd->st, size1, size2, proof, err);
+}
+
+int cn_reader_token(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
+		    struct cn_reader_token *out, struct cn_err *err)
+{
+	struct cn_token_info info;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = cn_store_token_find(rd->st, hash, &info, err)))
+		return rc;
+	out->id = info.id;
+	snprintf(out->role, sizeof(out->role), "%s", info.role);
+	snprintf(out->code, sizeof(out->code), "%s", info.principal);
+	return 0;
+}

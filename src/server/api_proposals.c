@@ -1,0 +1,216 @@
+/* api_proposals.c - the proposal routes: the list and one view (through
+ * sight, access.h), and the writes (through submit.h): propose, state a
+ * position, and the secretariat's extend, recirculate, conclude and
+ * withdraw. */
+#include <string.h>
+#include <strings.h>
+
+#include "access.h"
+#include "cache.h"
+#include "handlers.h"
+#include "request.h"
+#include "submit.h"
+
+void h_proposals(struct ctx *x)
+{
+	const char *body = x->req->arg(x->req, "body");
+	const char *status = x->req->arg(x->req, "status");
+	struct cn_err err = {0};
+	json_t *all, *out, *doc;
+	size_t i;
+
+	static const char *const statuses[] = {"open", "concluded", "adopted",
+					       "blocked", "failed", "withdrawn",
+					       NULL};
+	if (status) {
+		int ok = 0;
+		for (int k = 0; statuses[k]; k++)
+			ok |= !strcmp(statuses[k], status);
+		if (!ok) {
+			reply_error(x, 400, "invalid",
+				    "query argument 'status' must be one of open, "
+				    "concluded, adopted, blocked, failed, withdrawn");
+			return;
+		}
+	}
+	if (cn_reader_proposals(x->rd, &all, &err)) {
+		reply_err(x, &err);
+		return;
+	}
+	out = json_array();
+	json_array_foreach(all, i, doc) {
+		const char *st = json_string_value(json_object_get(doc, "status"));
+		const char *oc = json_string_value(json_object_get(doc, "outcome"));
+		struct cn_proposal_sight p;
+		cn_proposal_sight_of(doc, &p);
+		enum sight s = sight_of(x, &p);
+		if (s == SEE_NONE)
+			continue;
+		if (body && strcasecmp(body, p.body))
+			continue;
+		if (status && !(!strcmp(status, st) || (oc && !strcmp(status, oc))))
+			continue;
+		if (s == SEE_REDACTED)
+			redact(doc);
+		json_array_append(out, doc);
+	}
+	json_decref(all);
+	reply_json(x, 200, json_pack("{s:I, s:o}", "count",
+				     (json_int_t)json_array_size(out), "proposals", out));
+}
+
+void h_proposal(struct ctx *x)
+{
+	struct cn_err err = {0};
+	struct cached_view *v = NULL;
+	enum sight s = SEE_NONE;
+	int rc;
+
+	/* A proposal that does not exist answers as one not visible. */
+	if ((rc = cache_view(x->cache, x->id, &v, &err)) == 0)
+		s = sight_of(x, &v->sight);
+	else if (rc != CN_ENOTFOUND) {
+		reply_err(x, &err);
+		return;
+	}
+	switch (s) {
+	case SEE_NONE:
+		not_found(x);
+		return;
+	case SEE_FULL:
+		reply_bytes(x, v->text, v->len);
+		return;
+	case SEE_REDACTED:
+		if (cache_view_redacted(v, &err))
+			reply_err(x, &err);
+		else
+			reply_bytes(x, v->redacted, v->rlen);
+		return;
+	}
+}
+
+/* What the secretariat alone may do: the answers to anyone else. */
+static const char NEEDS_TOKEN[] = "this action needs a token";
+static const char SECRETARIAT_ONLY[] = "only the secretariat may do this";
+
+void h_propose(struct ctx *x)
+{
+	static const char *const fields[] = {"body", "title", "text", "procedure",
+					     "deadline", "level", "place",
+					     "shared", "effects", NULL};
+	struct cn_propose_args a = {0};
+	struct pending *p;
+	const json_t *eff;
+	json_t *o;
+
+	if (may_write(x, CN_ROLE_SECRETARIAT, 0, NEEDS_TOKEN,
+		      SECRETARIAT_ONLY) ||
+	    !(o = body_object(x)))
+		return;
+	if (known_fields(x, o, fields) || field_str(x, o, "body", 1, &a.body) ||
+	    field_str(x, o, "title", 1, &a.title) ||
+	    field_str(x, o, "text", 0, &a.text) ||
+	    field_str(x, o, "procedure", 0, &a.procedure) ||
+	    field_str(x, o, "deadline", 0, &a.deadline) ||
+	    field_str(x, o, "level", 0, &a.level) ||
+	    field_str(x, o, "place", 0, &a.place) ||
+	    field_bool(x, o, "shared", &a.shared)) {
+		json_decref(o);
+		return;
+	}
+	eff = json_object_get(o, "effects");
+	if (eff && !json_is_null(eff) && !json_is_array(eff)) {
+		reply_error(x, 400, "invalid", "field 'effects' must be a list");
+		json_decref(o);
+		return;
+	}
+	a.effects = json_is_array(eff) ? eff : NULL;
+	if (!(p = pending_new(x, o)))
+		return;
+	p->a.propose = a;
+	pending_submit(x, p, cn_app_cmd_propose, 0, result_created);
+}
+
+void h_position(struct ctx *x)
+{
+	static const char *const fields[] = {"member", "position", "text",
+					     "reason", "declared", "signature",
+					     NULL};
+	struct cn_respond_args r = {0};
+	const char *pos, *member, *reason;
+	struct pending *p;
+	json_t *o;
+
+	if (may_write(x, CN_ROLE_MEMBER, 1,
+		      "stating a position needs a delegation's token",
+		      "only a member delegation states positions") ||
+	    !(o = body_object(x)))
+		return;
+	if (known_fields(x, o, fields) || field_str(x, o, "member", 0, &member) ||
+	    field_str(x, o, "position", 1, &pos) ||
+	    field_str(x, o, "text", 0, &r.text) ||
+	    field_str(x, o, "reason", 0, &reason) ||
+	    field_str(x, o, "signature", 0, &r.signature) ||
+	    field_bool(x, o, "declared", &r.declared)) {
+		json_decref(o);
+		return;
+	}
+	if (member && strcmp(member, x->who.code)) {
+		reply_error(x, 403, "forbidden",
+			    "the delegation of %s may state positions for %s only",
+			    x->who.code, x->who.code);
+		json_decref(o);
+		return;
+	}
+	if (!r.text)
+		r.text = reason;
+	r.proposal = x->id;
+	if (!strcmp(pos, "lift"))
+		r.act = CN_ACT_LIFT;
+	else if (!strcmp(pos, "comment"))
+		r.act = CN_ACT_COMMENT;
+	else if (cn_pos_parse(pos, &r.pos) || r.pos == CN_POS_NONE) {
+		reply_error(x, 400, "invalid",
+			    "field 'position' must be one of concur, object, "
+			    "abstain, reserve, footnote, lift, comment");
+		json_decref(o);
+		return;
+	}
+	if (!(p = pending_new(x, o)))
+		return;
+	r.member = p->member;
+	p->a.respond = r;
+	p->job.want_receipt = 1;
+	pending_submit(x, p, cn_app_cmd_respond, x->id, result_view);
+}
+
+static void secretariat_action(struct ctx *x, cn_command_fn fn)
+{
+	static const char *const fields[] = {"text", "deadline", "reason", NULL};
+	struct cn_app_secretariat_args a = {.proposal = x->id};
+	struct pending *p;
+	json_t *o = NULL;
+
+	if (may_write(x, CN_ROLE_SECRETARIAT, 1, NEEDS_TOKEN,
+		      SECRETARIAT_ONLY))
+		return;
+	if (x->req->body_len) {
+		if (!(o = body_object(x)))
+			return;
+		if (known_fields(x, o, fields) || field_str(x, o, "text", 0, &a.text) ||
+		    field_str(x, o, "deadline", 0, &a.deadline) ||
+		    field_str(x, o, "reason", 0, &a.reason)) {
+			json_decref(o);
+			return;
+		}
+	}
+	if (!(p = pending_new(x, o)))
+		return;
+	p->a.sec = a;
+	pending_submit(x, p, fn, x->id, result_view);
+}
+
+void h_extend(struct ctx *x) { secretariat_action(x, cn_app_cmd_extend); }
+void h_recirculate(struct ctx *x) { secretariat_action(x, cn_app_cmd_recirculate); }
+void h_conclude(struct ctx *x) { secretariat_action(x, cn_app_cmd_conclude); }
+void h_withdraw(struct ctx *x) { secretariat_action(x, cn_app_cmd_withdraw); }

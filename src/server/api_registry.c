@@ -1,0 +1,62 @@
+/* api_registry.c - the routes everyone reads alike: health, whoami and
+ * the registry as of a date (views.h builds the documents). */
+#include "../app/views.h"
+#include "handlers.h"
+#include "request.h"
+
+static void reply_view(struct ctx *x, json_t *v, struct cn_err *err)
+{
+	if (!v)
+		reply_err(x, err);
+	else
+		reply_json(x, 200, v);
+}
+
+void h_health(struct ctx *x)
+{
+	reply_json(x, 200, json_pack("{s:b}", "ok", 1));
+}
+
+void h_whoami(struct ctx *x)
+{
+	reply_json(x, 200, json_pack("{s:s, s:s?}", "role", cn_role_name(x->who.role),
+				     "code", x->who.code[0] ? x->who.code : NULL));
+}
+
+void h_members(struct ctx *x)
+{
+	struct cn_err err = {0};
+	int64_t at;
+	if (arg_at(x, &at))
+		return;
+	reply_view(x, cn_view_members(x->reg, x->req->arg(x->req, "body"), at,
+				      arg_flag(x, "all"), &err), &err);
+}
+
+void h_bodies(struct ctx *x)
+{
+	struct cn_err err = {0};
+	int64_t at;
+	if (arg_at(x, &at))
+		return;
+	reply_view(x, cn_view_bodies(x->reg, at, &err), &err);
+}
+
+void h_partners(struct ctx *x)
+{
+	struct cn_err err = {0};
+	int64_t at;
+	if (arg_at(x, &at))
+		return;
+	reply_view(x, cn_view_partners(x->reg, x->req->arg(x->req, "framework"),
+				       at, &err), &err);
+}
+
+void h_offices(struct ctx *x)
+{
+	struct cn_err err = {0};
+	int64_t at;
+	if (arg_at(x, &at))
+		return;
+	reply_view(x, cn_view_offices(x->reg, at, arg_flag(x, "all"), &err), &err);
+}

@@ -1,0 +1,59 @@
+/*
+ * ctx.h - what every route handler gets and how it answers: the server's
+ * shared state (struct cn_api), one request's context (struct ctx), and
+ * the reply builders (reply.c), which fill the response struct of http.h.
+ *
+ * Ownership: a ctx lives for one handler call and borrows everything it
+ * points to.  Each reply_* replaces x->res->body with a new malloc'd body,
+ * which the HTTP layer frees after sending.
+ */
+#ifndef CN_CTX_H
+#define CN_CTX_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../app/reader.h"
+#include "../core/err.h"
+#include "auth.h"
+#include "http.h"
+
+struct writer;
+struct cache;
+
+/* Set up by cn_serve (serve.c), read-only while the server runs. */
+struct cn_api {
+	char db[512];
+	char web[512];          /* directory of the web page, "" for none */
+	struct writer *writer;
+	pthread_key_t cache_key; /* this thread's struct cache (cache.h) */
+};
+
+struct ctx {
+	struct cn_api *api;
+	struct cache *cache;        /* this thread's (cache.h) */
+	struct cn_reader *rd;       /* the cache's reader */
+	const struct cn_world *reg; /* the registry, as of the last commit */
+	const struct http_request *req;
+	struct http_response *res;
+	struct cn_principal who;
+	int64_t id;     /* {id} in the path */
+	int64_t now;    /* the wall clock when the request arrived */
+};
+
+/* A JSON answer (takes the reference to v). */
+void reply_json(struct ctx *x, int status, json_t *v);
+/* {"error": {"code", "message"}} with the given status. */
+void reply_error(struct ctx *x, int status, const char *code, const char *fmt,
+		 ...) CN_PRINTF(4, 5);
+/* An engine error, mapped to its HTTP status (docs/ARCHITECTURE.md,
+ * "Errors"). */
+void reply_err(struct ctx *x, const struct cn_err *e);
+/* 200 with JSON text already made (copied). */
+void reply_bytes(struct ctx *x, const char *bytes, size_t len);
+/* 404: what does not exist, and what the principal may not see, alike. */
+void not_found(struct ctx *x);
+
+#endif

@@ -1,0 +1,147 @@
+/* request.c - request bodies and query arguments; see request.h. */
+#include "request.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/timeutil.h"
+
+static int depth_of(const json_t *v)
+{
+	const char *k;
+	const json_t *c;
+	size_t i;
+	int d = 0, m;
+
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k, c)
+			if ((m = depth_of(c)) > d)
+				d = m;
+		return d + 1;
+	}
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, c)
+			if ((m = depth_of(c)) > d)
+				d = m;
+		return d + 1;
+	}
+	return 0;
+}
+
+json_t *body_object(struct ctx *x)
+{
+	json_error_t je;
+	json_t *v;
+
+	if (!x->req->body || x->req->body_len == 0) {
+		reply_error(x, 400, "invalid", "a JSON object body is required");
+		return NULL;
+	}
+	/* jansson's own limit is 2048 levels; the recursion in depth_of
+	 * stays far below any stack limit at that depth. */
+	v = json_loadb(x->req->body, x->req->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (!v) {
+		reply_error(x, 400, "malformed-json", "line %d, column %d: %s",
+			    je.line, je.column, je.text);
+		return NULL;
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		reply_error(x, 400, "invalid", "the body must be a JSON object");
+		return NULL;
+	}
+	if (depth_of(v) > API_MAX_JSON_DEPTH) {
+		json_decref(v);
+		reply_error(x, 400, "invalid", "JSON nested deeper than %d levels",
+			    API_MAX_JSON_DEPTH);
+		return NULL;
+	}
+	return v;
+}
+
+int field_str(struct ctx *x, const json_t *o, const char *name, int required,
+	      const char **out)
+{
+	const json_t *v = json_object_get(o, name);
+	*out = NULL;
+	if (!v || json_is_null(v)) {
+		if (required) {
+			reply_error(x, 400, "invalid", "field '%s' is required", name);
+			return -1;
+		}
+		return 0;
+	}
+	if (!json_is_string(v)) {
+		reply_error(x, 400, "invalid", "field '%s' must be a string", name);
+		return -1;
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+int field_bool(struct ctx *x, const json_t *o, const char *name, int *out)
+{
+	const json_t *v = json_object_get(o, name);
+	*out = 0;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v)) {
+		reply_error(x, 400, "invalid", "field '%s' must be true or false", name);
+		return -1;
+	}
+	*out = json_is_true(v);
+	return 0;
+}
+
+int known_fields(struct ctx *x, const json_t *o, const char *const *names)
+{
+	const char *k;
+	const json_t *v;
+	json_object_foreach((json_t *)o, k, v) {
+		int ok = 0;
+		for (int i = 0; names[i]; i++)
+			ok |= !strcmp(k, names[i]);
+		if (!ok) {
+			reply_error(x, 400, "invalid", "unknown field '%s'", k);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int arg_at(struct ctx *x, int64_t *at)
+{
+	const char *s = x->req->arg(x->req, "at");
+	struct cn_err err = {0};
+	*at = x->now;
+	if (s && cn_time_parse(s, "at", at, &err)) {
+		reply_error(x, 400, "invalid", "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+int arg_flag(struct ctx *x, const char *name)
+{
+	const char *s = x->req->arg(x->req, name);
+	return s && (!strcmp(s, "") || !strcmp(s, "1") || !strcmp(s, "true"));
+}
+
+int arg_int(struct ctx *x, const char *name, int64_t dflt, int64_t min,
+	    int64_t max, int64_t *out)
+{
+	const char *s = x->req->arg(x->req, name);
+	char *end;
+	*out = dflt;
+	if (!s)
+		return 0;
+	long long v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end || v < min || v > max) {
+		reply_error(x, 400, "invalid",
+			    "query argument '%s' must be an integer in %lld..%lld",
+			    name, (long long)min, (long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,65 @@
+/*
+ * submit.h - the one way a write is queued and answered.
+ *
+ * A handler parses and checks a write on its HTTP thread, then hands it to
+ * the writer (writer.h) as a pending job: the command, its arguments, and
+ * a result builder that makes the 2xx answer once the job is durable.  The
+ * connection is suspended meanwhile (the pool thread serves others); the
+ * writer's callback answers it.  A refused or failed job is answered from
+ * its error (reply_err, ctx.h), whatever the builder.
+ *
+ * Ownership: a pending job owns the parsed request body its arguments
+ * point into, since the handler returns before the command runs; it is
+ * freed once answered.
+ */
+#ifndef CN_SUBMIT_H
+#define CN_SUBMIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../app/app.h"
+#include "ctx.h"
+#include "writer.h"
+
+/* The arguments of a key registration (POST /api/v1/keys). */
+struct key_args {
+	const char *member, *vkey;
+};
+
+struct pending;
+
+/* Make the answer of a job that succeeded.  When the answer comes later,
+ * x carries only its response: a builder reads p, not the request. */
+typedef void (*pending_result_fn)(struct ctx *x, const struct pending *p);
+
+struct pending {
+	struct writer_job job;
+	union {
+		struct key_args key;
+		struct cn_propose_args propose;
+		struct cn_respond_args respond;
+		struct cn_app_secretariat_args sec;
+	} a;                       /* the command's arguments */
+	json_t *body;              /* the parsed request; a points into it */
+	char actor[32];            /* recorded with the events */
+	char member[CN_CODE_MAX];  /* the principal's code */
+	pending_result_fn result;
+	struct http_deferred *d;
+};
+
+/* A pending job for x's principal, owning body (NULL: none).  NULL after
+ * answering 500 when out of memory (body is released). */
+struct pending *pending_new(struct ctx *x, json_t *body);
+
+/* Queue p to run fn on its arguments (p->a) and answer x once the job is
+ * durable or refused.  proposal: the one the job acts on, whose view
+ * the writer returns in p->job.result (0: the one it creates; -1: none). */
+void pending_submit(struct ctx *x, struct pending *p, cn_command_fn fn,
+		    int64_t proposal, pending_result_fn result);
+
+/* Result builders: the proposal as the job left it, 200 or 201. */
+void result_view(struct ctx *x, const struct pending *p);
+void result_created(struct ctx *x, const struct pending *p);
+
+#endif
