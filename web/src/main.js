@@ -10,6 +10,7 @@ import { proposeView } from './views/propose.js';
 import { bodiesView } from './views/bodies.js';
 import { registryView } from './views/registry.js';
 import { receiptsView } from './views/receipts.js';
+import { parseHash, principalLabel, shortLabel } from './model/navigation.js';
 
 const ROUTES = [
   [/^\/signin$/, signinView, { public: true }],
@@ -33,26 +34,6 @@ export function navigate(hash, { replace: rep = false } = {}) {
 }
 
 export function setFlash(msg) { flash = msg; }
-
-function parseHash() {
-  const raw = decodeURIComponent(location.hash.replace(/^#/, '')) || '/';
-  const [path, qs] = raw.split('?');
-  return { path: path || '/', query: new URLSearchParams(qs || '') };
-}
-
-function principalLabel(p, names) {
-  if (!p) return 'Not signed in';
-  if (p.role === 'secretariat') return 'Secretariat';
-  if (p.role === 'member') return `Delegation of ${names?.get(p.code) || p.code}`;
-  if (p.role === 'partner') return `Partner · ${names?.get(p.code) || p.code}`;
-  return 'Public';
-}
-
-function shortLabel(p, names) {
-  if (p.role === 'member') return names?.get(p.code) || p.code;
-  if (p.role === 'partner') return `${p.code} (partner)`;
-  return principalLabel(p, names);
-}
 
 async function renderHeader(path) {
   const p = api.session.principal;
@@ -100,7 +81,7 @@ function logo() {
 async function route() {
   const seq = ++routeSeq;
   for (const c of cleanups.splice(0)) { try { c(); } catch { /* ignore */ } }
-  const { path, query } = parseHash();
+  const { path, query } = parseHash(location.hash);
   if (path === '/') {
     navigate(api.session.principal ? '#/proposals' : '#/signin', { replace: true });
     return;

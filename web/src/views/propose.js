@@ -4,8 +4,12 @@
 import { h, replace, icon } from '../dom.js';
 import * as api from '../api.js';
 import { localInputToISO, isoToLocalInput, timeText, today } from '../time.js';
-import { loadWorld, worldMap, drawMarkers, countryAt, svgPoint, TROPIC_OF_CANCER } from '../map.js';
+import { loadWorld, worldMap, drawMarkers, countryAt, svgPoint } from '../map.js';
 import { alertBox, errorText, toast, LEVEL_LABEL, FRAMEWORK_LABEL } from '../ui.js';
+import {
+  slug, parseCoords, treatyAreaAdvice, proposalRequest, openOfficeEffect, closeOfficeEffect, admitMemberEffect,
+  addPartnerEffect,
+} from '../model/propose.js';
 
 const KINDS = ['liaison', 'information', 'military-liaison', 'documentation', 'regional-centre', 'headquarters'];
 let effectSeq = 0;
@@ -96,20 +100,11 @@ export async function proposeView(ctx) {
   const form = h('form', { class: 'propose-form', id: 'propose-form', novalidate: true, onsubmit: async (ev) => {
     ev.preventDefault();
     formErr.replaceChildren();
-    const problems = [];
-    const body = { body: bodySel.value, title: title.value.trim(), procedure: procedure(), shared: shared.checked };
-    if (!body.title) problems.push(['p-title', 'Give the proposal a title.']);
-    if (text.value.trim()) body.text = text.value.trim();
-    if (body.procedure === 'silence') {
-      const iso = localInputToISO(deadline.value);
-      if (!iso) problems.push(['p-deadline', 'Choose the silence deadline.']);
-      else if (Date.parse(iso) <= Date.now()) problems.push(['p-deadline', 'The silence deadline must be in the future.']);
-      else body.deadline = iso;
-    }
-    if (body.procedure === 'meeting') {
-      if (level.value) body.level = level.value;
-      if (place.value.trim()) body.place = place.value.trim();
-    }
+    const { request: body, problems: formProblems } = proposalRequest({
+      body: bodySel.value, title: title.value, text: text.value, procedure: procedure(), shared: shared.checked,
+      deadline: localInputToISO(deadline.value), level: level.value, place: place.value,
+    }, Date.now());
+    const problems = formProblems.map(([k, msg]) => [`p-${k}`, msg]);
     const effects = [];
     for (const ed of editors) {
       const r = ed.value();
@@ -167,6 +162,8 @@ export async function proposeView(ctx) {
 function makeEditor(type, { memberCodes, names, offices, remove }) {
   const n = ++effectSeq;
   const id = (k) => `e${n}-${k}`;
+  // A problem names the field by its key; the form needs the field's id.
+  const withIds = (r) => (r.error ? { error: [id(r.error[0]), r.error[1]] } : r);
   const inp = (k, attrs = {}) => h('input', { id: id(k), name: k, type: 'text', autocomplete: 'off', ...attrs });
   const fld = (k, label, input, req, hint) => h('div', { class: 'field' },
     h('label', { for: id(k) }, label, req ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
@@ -194,21 +191,20 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
     const areaEl = h('div', { class: 'area-preview', 'aria-live': 'polite' });
     const mapBox = h('div', { class: 'picker-map' }, h('p', { class: 'sub' }, 'Loading the map…'));
     let redraw = () => {};
-    function coords() {
-      const la = parseFloat(f.lat.value), lo = parseFloat(f.lon.value);
-      return Number.isFinite(la) && Number.isFinite(lo) && Math.abs(la) <= 90 && Math.abs(lo) <= 180 ? [lo, la] : null;
-    }
+    const coords = () => parseCoords(f.lat.value, f.lon.value);
     function area() {
-      const c = coords();
-      const cc = f.country.value.trim();
-      if (!c && !cc) { areaEl.replaceChildren(); return; }
-      const reasons = [];
-      if (cc && !memberCodes.has(cc)) reasons.push(`${names.get(cc) || cc} is not a member state`);
-      if (c && c[1] < TROPIC_OF_CANCER) reasons.push('it lies south of the Tropic of Cancer');
-      areaEl.replaceChildren(reasons.length
-        ? h('div', { class: 'area-flag out', 'data-treaty-area': 'out' }, icon('out'), h('div', {}, h('strong', {}, 'Likely out of the treaty area'), h('p', {}, `${reasons.join('; ')} (Art. 6, advisory; the server decides).`)))
-        : cc && c ? h('div', { class: 'area-flag in', 'data-treaty-area': 'in' }, icon('check'), h('div', {}, h('strong', {}, 'In the treaty area'), h('p', {}, 'A member state north of the Tropic of Cancer (advisory).')))
-          : '');
+      const { area: where, reasons } = treatyAreaAdvice(f.country.value.trim(), coords(), memberCodes, names);
+      if (where === 'out') {
+        areaEl.replaceChildren(h('div', { class: 'area-flag out', 'data-treaty-area': 'out' }, icon('out'),
+          h('div', {}, h('strong', {}, 'Likely out of the treaty area'),
+            h('p', {}, `${reasons.join('; ')} (Art. 6, advisory; the server decides).`))));
+      } else if (where === 'in') {
+        areaEl.replaceChildren(h('div', { class: 'area-flag in', 'data-treaty-area': 'in' }, icon('check'),
+          h('div', {}, h('strong', {}, 'In the treaty area'),
+            h('p', {}, 'A member state north of the Tropic of Cancer (advisory).'))));
+      } else {
+        areaEl.replaceChildren();
+      }
     }
     for (const k of ['lat', 'lon']) f[k].addEventListener('input', () => { area(); redraw(); });
     loadWorld().then((fc) => {
@@ -249,23 +245,10 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
       areaEl, mapBox);
     return {
       el,
-      value() {
-        const e = { type: 'open-office', id: f.oid.value.trim(), name: f.name.value.trim(), city: f.city.value.trim(), country: f.country.value.trim(), kind: f.kind.value };
-        for (const [k, label] of [['name', 'office name'], ['city', 'host city'], ['country', 'country']]) {
-          if (!e[k]) return { error: [id(k), `Open an office: give the ${label}.`] };
-        }
-        if (!/^[A-Z]{2}$/.test(e.country)) return { error: [id('country'), 'Open an office: the country is a two-letter ISO code (JP).'] };
-        if (!/^[a-z0-9][a-z0-9-]*$/.test(e.id)) return { error: [id('id'), 'Open an office: the office id uses lower case, digits and hyphens.'] };
-        const la = f.lat.value.trim(), lo = f.lon.value.trim();
-        if (la || lo) {
-          const c = coords();
-          if (!c) return { error: [id('lat'), 'Open an office: latitude −90…90 and longitude −180…180, both or neither.'] };
-          e.lat = String(+(+la).toFixed(4));
-          e.lon = String(+(+lo).toFixed(4));
-        }
-        if (f.opened.value) e.opened = f.opened.value;
-        return { effect: e };
-      },
+      value: () => withIds(openOfficeEffect({
+        id: f.oid.value, name: f.name.value, city: f.city.value, country: f.country.value, kind: f.kind.value,
+        lat: f.lat.value, lon: f.lon.value, opened: f.opened.value,
+      })),
     };
   }
   if (type === 'close-office') {
@@ -274,7 +257,7 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
     return {
       el: h('fieldset', { class: 'effect-editor', 'data-effect': 'close-office' }, h('legend', { class: 'sr-only' }, 'Close an office'),
         head('Close an office'), fld('office', 'Office (open today)', sel, true)),
-      value: () => (sel.value ? { effect: { type: 'close-office', id: sel.value } } : { error: [id('office'), 'Close an office: choose the office.'] }),
+      value: () => withIds(closeOfficeEffect(sel.value)),
     };
   }
   if (type === 'admit-member') {
@@ -284,13 +267,7 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
     return {
       el: h('fieldset', { class: 'effect-editor', 'data-effect': 'admit-member' }, h('legend', { class: 'sr-only' }, 'Admit a member'),
         head('Admit a member'), h('div', { class: 'grid-2' }, fld('code', 'Code (ISO)', code, true), fld('name', 'Name', nm, true), fld('effective', 'Accession', eff, true))),
-      value() {
-        const e = { type: 'admit-member', code: code.value.trim().toUpperCase(), name: nm.value.trim(), effective: eff.value };
-        if (!/^[A-Z]{2}$/.test(e.code)) return { error: [id('code'), 'Admit a member: a two-letter code.'] };
-        if (!e.name) return { error: [id('name'), 'Admit a member: the name.'] };
-        if (!e.effective) return { error: [id('effective'), 'Admit a member: the accession date.'] };
-        return { effect: e };
-      },
+      value: () => withIds(admitMemberEffect({ code: code.value, name: nm.value, effective: eff.value })),
     };
   }
   const code = inp('code', { class: 'short' });
@@ -300,16 +277,6 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
   return {
     el: h('fieldset', { class: 'effect-editor', 'data-effect': 'add-partner' }, h('legend', { class: 'sr-only' }, 'Add a partner'),
       head('Add a partner'), h('div', { class: 'grid-2' }, fld('code', 'Code', code, true), fld('name', 'Name', nm, true), fld('framework', 'Framework', fw, true), fld('since', 'Since', since))),
-    value() {
-      const e = { type: 'add-partner', code: code.value.trim().toUpperCase(), name: nm.value.trim(), framework: fw.value };
-      if (!e.code) return { error: [id('code'), 'Add a partner: the code.'] };
-      if (!e.name) return { error: [id('name'), 'Add a partner: the name.'] };
-      if (since.value) e.since = since.value;
-      return { effect: e };
-    },
+    value: () => withIds(addPartnerEffect({ code: code.value, name: nm.value, framework: fw.value, since: since.value })),
   };
-}
-
-function slug(s) {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }

@@ -5,21 +5,17 @@
 import { h, replace, icon } from '../dom.js';
 import * as api from '../api.js';
 import * as store from '../receipts.js';
-import { verifyReceipt, parseVkey, receiptFacts, CHECK_LABEL } from '../verify.js';
+import { verifyReceipt, parseVkey, receiptFacts } from '../verify.js';
 import { timeEl } from '../time.js';
 import { alertBox, errorText, positionBadge, loading } from '../ui.js';
-
-const STATUS_WORD = { ok: 'passed', failed: 'failed', skipped: 'not checked' };
-const STATUS_ICON = { ok: 'check', failed: 'cross', skipped: 'minus' };
+import {
+  receiptsOf, eventBadgeOf, STATUS_WORD, STATUS_ICON, resultTitle, resultSentence, resultAnnouncement,
+} from '../model/receipts.js';
 
 function eventBadge(f) {
-  if (f.type === 'position.stated' && f.position) return positionBadge(f.position);
-  const [cls, ic, label] = {
-    'silence.broken': ['pos-object', 'cross', 'Broke silence'],
-    'comment.made': ['pos-comment', 'comment', 'Comment'],
-    'reservation.lifted': ['pos-reserve', 'pause', 'Lifted reservation'],
-  }[f.type] || ['pos-silent', 'dot', f.type || 'Event'];
-  return h('span', { class: `pos-badge ${cls}`, 'data-event': f.type }, icon(ic), label);
+  const b = eventBadgeOf(f);
+  if (b.position) return positionBadge(b.position);
+  return h('span', { class: `pos-badge ${b.cls}`, 'data-event': f.type }, icon(b.icon), b.label);
 }
 
 export async function receiptsView(ctx) {
@@ -103,7 +99,7 @@ export async function receiptsView(ctx) {
 
   // ---- the receipts ---------------------------------------------------------------
   const all = store.listFor(me);
-  const shown = only == null ? all : all.filter((x) => (x.proposal ?? receiptFacts(x.receipt).proposal) === only);
+  const shown = receiptsOf(all, only);
 
   function clearResult(r) {
     r.el.className = 'verify-result';
@@ -116,11 +112,9 @@ export async function receiptsView(ctx) {
     el.className = `verify-result ${r.ok ? 'ok' : 'bad'}`;
     el.setAttribute('data-result', r.ok ? 'verified' : 'failed');
     if (r.ok) el.removeAttribute('data-check'); else el.setAttribute('data-check', r.failed);
-    const reason = r.reason ? r.reason.replace(/^./, (c) => c.toUpperCase()) : '';
     replace(el,
-      h('p', { class: 'verify-title' }, icon(r.ok ? 'check' : 'cross', 'icon big'),
-        h('strong', {}, r.ok ? 'Verified' : `Failed: ${CHECK_LABEL[r.failed] || r.failed}`)),
-      h('p', { class: 'verify-summary' }, r.ok ? r.summary : `${reason}.`),
+      h('p', { class: 'verify-title' }, icon(r.ok ? 'check' : 'cross', 'icon big'), h('strong', {}, resultTitle(r))),
+      h('p', { class: 'verify-summary' }, resultSentence(r)),
       r.ok && r.facts?.receiptKeyDiffers ? h('p', { class: 'sub' }, 'The receipt names another log key; it was checked against the pinned one.') : null,
       r.checks?.length ? h('ul', { class: 'checks', 'aria-label': 'Checks' }, r.checks.map((c) => h('li', {
         class: `check check-${c.status}`, 'data-check': c.id, 'data-status': c.status,
@@ -164,7 +158,7 @@ export async function receiptsView(ctx) {
         btn.removeAttribute('aria-busy');
         if (!ctx.alive()) return;
         showResult(result, res);
-        announce.textContent = res.ok ? `Verified. ${res.summary}` : `Failed: ${CHECK_LABEL[res.failed] || res.failed}. ${res.reason}.`;
+        announce.textContent = resultAnnouncement(res);
       },
     }, icon('check'), 'Verify');
     const json = JSON.stringify(x.receipt, null, 2);

@@ -7,6 +7,9 @@ import { fmtDate, today } from '../time.js';
 import { enlargementWaves, enlargementChart } from '../chart.js';
 import { loadWorld, worldMap } from '../map.js';
 import { loading, alertBox, errorText, empty, FRAMEWORK_LABEL, humanize } from '../ui.js';
+import {
+  isDay, dayOr, byFramework, officeRows, officeCounts, officeMarkers, officeStatusText, OFFICE_STATE_LABEL,
+} from '../model/registry.js';
 
 const TABS = [['members', 'Members'], ['partners', 'Partners'], ['offices', 'Offices']];
 
@@ -31,15 +34,12 @@ export async function registryView(ctx) {
   }
 }
 
-function dateOf(ctx) {
-  const a = ctx.query.get('at');
-  return /^\d{4}-\d{2}-\d{2}$/.test(a || '') ? a : today();
-}
+const dateOf = (ctx) => dayOr(ctx.query.get('at'), today());
 
 function dateTool(ctx, id, labelText, at, base) {
   const input = h('input', { type: 'date', id, value: at, min: '1949-01-01', max: '2100-12-31' });
   input.addEventListener('change', () => {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(input.value)) ctx.navigate(input.value === today() ? base : `${base}?at=${input.value}`);
+    if (isDay(input.value)) ctx.navigate(input.value === today() ? base : `${base}?at=${input.value}`);
   });
   return h('div', { class: 'head-tools' }, h('label', { for: id, class: 'inline-label' }, labelText), input,
     h('button', { type: 'button', class: 'btn small', disabled: at === today() || null, onclick: () => ctx.navigate(base) }, 'Today'));
@@ -77,15 +77,11 @@ async function partnersTab(ctx, el) {
   const at = dateOf(ctx);
   const p = await api.partners(at);
   if (!ctx.alive()) return;
-  const groups = new Map();
-  for (const x of p.partners) {
-    if (!groups.has(x.framework)) groups.set(x.framework, []);
-    groups.get(x.framework).push(x);
-  }
+  const groups = byFramework(p.partners);
   replace(el,
     h('div', { class: 'section-head wrap' }, h('p', { class: 'sub' }, `${p.partners.length} partners on ${fmtDate(at)}, by partnership framework. Partners never take decisions.`),
       dateTool(ctx, 'partners-at', 'As of', at, '#/registry/partners')),
-    groups.size ? h('div', { class: 'framework-grid' }, [...groups].map(([fw, list]) => h('section', { class: 'card', 'data-framework': fw, 'aria-labelledby': `fw-${fw}` },
+    groups.length ? h('div', { class: 'framework-grid' }, groups.map(([fw, list]) => h('section', { class: 'card', 'data-framework': fw, 'aria-labelledby': `fw-${fw}` },
       h('h2', { id: `fw-${fw}` }, FRAMEWORK_LABEL[fw] || humanize(fw), ' ', h('span', { class: 'count-pill' }, String(list.length))),
       h('ul', { class: 'partner-list' }, list.map((x) => h('li', { 'data-code': x.code, 'data-status': x.status },
         h('span', { class: 'code-tag' }, x.code), h('span', { class: 'mname' }, x.name),
@@ -121,7 +117,7 @@ async function officesTab(ctx, el) {
   const mapWrap = h('div', { class: 'map-wrap' });
   const tbody = h('tbody', {});
   const caption = h('caption', { class: 'sr-only' });
-  dateInput.addEventListener('change', () => { if (/^\d{4}-\d{2}-\d{2}$/.test(dateInput.value)) draw(dateInput.value); });
+  dateInput.addEventListener('change', () => { if (isDay(dateInput.value)) draw(dateInput.value); });
   let t = null;
   slider.addEventListener('input', () => {
     yearOut.textContent = slider.value;
@@ -167,43 +163,22 @@ async function officesTab(ctx, el) {
     if (document.activeElement !== slider) slider.value = String(Math.max(1990, Math.min(thisYear, y)));
     yearOut.textContent = String(y);
     slider.setAttribute('aria-valuetext', String(y));
-    const openById = new Map(open.offices.map((o) => [o.id, o]));
-    const rows = all.offices.map((o) => {
-      const cur = openById.get(o.id);
-      const ended = [o.closed, o.closed_by_succession].find((d) => d && d <= at);
-      const state = cur ? 'open' : ended ? 'closed' : (o.opened || o.opened_not_before || '') > at ? 'not-yet' : 'not-open';
-      return { ...o, isOpen: !!cur, state, out: cur ? cur.out_of_area : o.out_of_area, area: cur ? cur.treaty_area : o.treaty_area };
-    }).sort((a, b) => Number(b.isOpen) - Number(a.isOpen) || a.name.localeCompare(b.name));
-    const nOpen = rows.filter((r) => r.isOpen).length;
-    const nOut = rows.filter((r) => r.isOpen && r.out).length;
+    const rows = officeRows(all.offices, open.offices, at);
+    const { open: nOpen, out: nOut, other: nOther } = officeCounts(rows);
     const shade = {};
     for (const p of par.partners) shade[p.code] = 'partner';
     for (const m of mem.members) shade[m.code] = 'member';
-    const markers = [...rows].sort((a, b) => Number(a.isOpen) - Number(b.isOpen)).filter((r) => r.lat != null).map((r) => ({
-      lon: r.lon, lat: r.lat, key: r.id,
-      cls: `${r.isOpen ? 'open' : 'closed'}${r.out ? ' out' : ''}`,
-      shape: r.out ? 'diamond' : 'circle',
-      title: `${r.name}, ${r.city}: ${r.isOpen ? 'open' : r.state === 'closed' ? 'closed' : 'not open'}${r.out ? ' · out of the treaty area' : ''}`,
-    }));
+    const markers = officeMarkers(rows);
     mapData = { shade, markers, label: `Map of the offices on ${fmtDate(at)}: ${nOpen} open, ${nOut} of them out of the treaty area` };
     drawMap();
-    summary.textContent = `${nOpen} offices open on ${fmtDate(at)}, ${nOut} of them out of the treaty area; ${rows.length - nOpen} closed or not yet open.`;
+    summary.textContent = `${nOpen} offices open on ${fmtDate(at)}, ${nOut} of them out of the treaty area; ${nOther} closed or not yet open.`;
     caption.textContent = `Offices on ${fmtDate(at)}`;
-    const statusText = (r) => {
-      if (r.isOpen) return r.opened ? `Open since ${fmtDate(r.opened)}` : 'Open (opening date unknown)';
-      if (r.state === 'closed') {
-        return r.closed ? `Closed ${fmtDate(r.closed)}` : `Succeeded ${fmtDate(r.closed_by_succession)}${r.superseded_by ? ` by ${r.superseded_by}` : ''}`;
-      }
-      if (r.state === 'not-yet') return r.opened ? `Opens ${fmtDate(r.opened)}` : `Opened after ${fmtDate(r.opened_not_before)}`;
-      return 'Not open on this date';
-    };
-    const stateLabel = { open: 'Open', closed: 'Closed', 'not-yet': 'Not yet open', 'not-open': 'Not open' };
     replace(tbody, rows.map((r) => h('tr', { 'data-office': r.id, 'data-open': String(r.isOpen), 'data-out-of-area': String(!!r.out), class: r.isOpen ? '' : 'muted' },
       h('td', {}, h('span', { class: 'oname' }, r.name), h('div', { class: 'sub' }, humanize(r.kind || ''),
         r.decision ? h('span', {}, ' · by ', h('a', { href: `#/proposals/${r.decision}` }, `decision ${r.decision}`)) : null)),
       h('td', {}, `${r.city}, ${r.country}`),
-      h('td', {}, h('span', { class: `badge ${r.isOpen ? 'status-adopted' : 'subtle'}` }, stateLabel[r.state]),
-        h('div', { class: 'sub' }, statusText(r))),
+      h('td', {}, h('span', { class: `badge ${r.isOpen ? 'status-adopted' : 'subtle'}` }, OFFICE_STATE_LABEL[r.state]),
+        h('div', { class: 'sub' }, officeStatusText(r))),
       h('td', {}, r.out ? h('span', { class: 'badge warn', title: r.area || '' }, icon('out'), 'Out of area') : h('span', { class: 'badge subtle', title: r.area || '' }, 'In area')))));
   }
   await draw(dateOf(ctx));
