@@ -16,8 +16,12 @@ const ROUTES = [
   [/^\/signin$/, signinView, { public: true }],
   [/^\/proposals$/, proceduresView],
   [/^\/proposals\/(\d+)$/, proposalView],
-  [/^\/propose$/, proposeView, { role: 'secretariat', deny: ['Only the secretariat may make proposals. ', 'Sign in with a secretariat token.'] }],
-  [/^\/receipts$/, receiptsView, { role: 'member', deny: ['Receipts are kept for member delegations. ', 'Sign in with a delegation’s token.'] }],
+  [/^\/propose$/, proposeView, {
+    role: 'secretariat', deny: ['Only the secretariat may make proposals. ', 'Sign in with a secretariat token.'],
+  }],
+  [/^\/receipts$/, receiptsView, {
+    role: 'member', deny: ['Receipts are kept for member delegations. ', 'Sign in with a delegation’s token.'],
+  }],
   [/^\/bodies$/, bodiesView],
   [/^\/registry(?:\/(members|partners|offices))?$/, registryView],
 ];
@@ -38,7 +42,9 @@ export function setFlash(msg) { flash = msg; }
 async function renderHeader(path) {
   const p = api.session.principal;
   let names = null;
-  try { names = p && (p.role === 'member' || p.role === 'partner') ? await api.names() : null; } catch { /* labels fall back to codes */ }
+  try {
+    names = p && (p.role === 'member' || p.role === 'partner') ? await api.names() : null;
+  } catch { /* labels fall back to codes */ }
   const link = (href, label, match) => h('a', {
     href, class: 'nav-link', 'aria-current': match.test(path) ? 'page' : null,
   }, label);
@@ -74,7 +80,8 @@ function logo() {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('viewBox', '0 0 32 32');
   svg.innerHTML = '<circle cx="16" cy="16" r="14" fill="none" stroke="currentColor" stroke-width="2"/>'
-    + '<path d="M16 3l3.2 12.8L16 29l-3.2-13.2z" fill="currentColor"/><path d="M3 16l12.8-3.2L29 16l-13.2 3.2z" fill="currentColor" opacity=".55"/>';
+    + '<path d="M16 3l3.2 12.8L16 29l-3.2-13.2z" fill="currentColor"/>'
+    + '<path d="M3 16l12.8-3.2L29 16l-13.2 3.2z" fill="currentColor" opacity=".55"/>';
   return svg;
 }
 

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   outcomeText, verdictText, verdictState, outcomeIcon, namedCodes, effectsOutcomeNote, ratificationLabel,
-  extendedDeadline, effectsApplied, effectState, effectsNote, effectLabel, capitalize, fmtCoord, byName,
+  extendedDeadline, effectsApplied, effectState, effectsNote, effectLabel, capitalize, fmtCoord, fmtLatLon, byName,
   positionsByName, tileLabel, silenceConsents, statements, actorLabel, historyLine, historyNote, timelineClass,
-  receiptsNote, NOT_FOUND_WHY,
+  secretariatNote, receiptsNote, NOT_FOUND_WHY,
 } from '../../../web/src/model/proposal.js';
 
 const NAMES = new Map([['FR', 'France'], ['DE', 'Germany'], ['BE', 'Belgium'], ['TR', 'Türkiye']]);
@@ -50,7 +50,8 @@ test('effectLabel: heading and line of the effects other than an office opening'
   assert.deepEqual(effectLabel({ type: 'close-office', id: 'nlo-kyiv' }), ['Close an office', 'Office nlo-kyiv']);
   assert.deepEqual(effectLabel({ type: 'admit-member', name: 'Sweden', code: 'SE', effective: '2024-03-07' }),
     ['Admit a member', 'Sweden (SE), effective 7 Mar 2024']);
-  assert.deepEqual(effectLabel({ type: 'add-partner', name: 'Japan', code: 'JP', framework: 'partners-across-the-globe' }),
+  const partner = { type: 'add-partner', name: 'Japan', code: 'JP', framework: 'partners-across-the-globe' };
+  assert.deepEqual(effectLabel(partner),
     ['Add a partner', 'Japan (JP) · Partners across the globe']);
   assert.deepEqual(effectLabel({ type: 'rename-body' }), ['Rename body', '']);
 });
@@ -60,6 +61,7 @@ test('coordinates and capitals', () => {
   assert.equal(fmtCoord('-33.8688', 'N', 'S'), '33.87° S');
   assert.equal(fmtCoord(0, 'E', 'W'), '0.00° E');
   assert.equal(fmtCoord('far', 'E', 'W'), 'far');
+  assert.equal(fmtLatLon('35.6762', '-0.1276'), '35.68° N, 0.13° W');
   assert.equal(capitalize('outside the area of Article 6'), 'Outside the area of Article 6');
 });
 
@@ -122,6 +124,12 @@ test('history: who acted, what happened, the note under it', () => {
   assert.equal(historyNote({ type: 'silence.broken', payload: { reason: 'Letter' } }), 'Letter');
   assert.equal(historyNote({ type: 'deadline.extended', payload: { deadline: 'D' } }), null);
   assert.equal(timelineClass('position.stated'), 'tl-item tl-position-stated tl-position');
+});
+
+test('the secretariat\'s next step, by procedure', () => {
+  assert.match(secretariatNote({ procedure: 'silence' }), /at the deadline by itself/);
+  assert.equal(secretariatNote({ procedure: 'ratification' }), 'Adopted when the last member ratifies.');
+  assert.equal(secretariatNote({ procedure: 'meeting' }), 'Conclude when the Council has spoken.');
 });
 
 test('receipts line and why a proposal is not found', () => {

@@ -74,7 +74,8 @@ test('receiptsOf: one proposal\'s receipts, by what was kept or what the event s
 
 test('eventBadgeOf: a position, or the event named', () => {
   assert.deepEqual(eventBadgeOf({ type: 'position.stated', position: 'object' }), { position: 'object' });
-  assert.deepEqual(eventBadgeOf({ type: 'silence.broken' }), { cls: 'pos-object', icon: 'cross', label: 'Broke silence' });
+  assert.deepEqual(eventBadgeOf({ type: 'silence.broken' }),
+    { cls: 'pos-object', icon: 'cross', label: 'Broke silence' });
   assert.deepEqual(eventBadgeOf({ type: 'deadline.extended' }),
     { cls: 'pos-silent', icon: 'dot', label: 'deadline.extended' });
   assert.deepEqual(eventBadgeOf({ type: null }), { cls: 'pos-silent', icon: 'dot', label: 'Event' });
@@ -87,7 +88,8 @@ test('a verification in words', () => {
   assert.equal(resultTitle(bad), 'Failed: Checkpoint signature');
   assert.equal(resultSentence(ok), ok.summary);
   assert.equal(resultSentence(bad), 'The checkpoint: it is not signed by the pinned key.');
-  assert.equal(resultAnnouncement(bad), 'Failed: Checkpoint signature. the checkpoint: it is not signed by the pinned key.');
+  assert.equal(resultAnnouncement(bad),
+    'Failed: Checkpoint signature. the checkpoint: it is not signed by the pinned key.');
   assert.equal(resultTitle({ ok: false, failed: 'mystery' }), 'Failed: mystery');
   assert.equal(STATUS_WORD.skipped, 'not checked');
 });

@@ -82,7 +82,8 @@ test('officeStatusText: since when, until when, by whom succeeded', () => {
 test('bodies: the line, who does not sit, the clauses in words', () => {
   assert.equal(bodyLine({ rule: 'consensus', procedure: 'silence', established: '1949-08-24' }),
     'Rule: consensus · Silence procedure by default · established 24 Aug 1949');
-  assert.equal(bodyLine({ rule: 'consensus-minus-one', procedure: 'meeting', established: '1963', dissolved: '2010-06' }),
+  const gone = { rule: 'consensus-minus-one', procedure: 'meeting', established: '1963', dissolved: '2010-06' };
+  assert.equal(bodyLine(gone),
     'Rule: consensus-minus-one · Meeting by default · established 1963 · dissolved Jun 2010');
   assert.deepEqual(absentCodes({ exists_on_date: true }, ['BE', 'FR', 'DE'], ['BE', 'DE']), ['FR']);
   assert.deepEqual(absentCodes({ exists_on_date: false }, ['BE', 'FR'], []), [], 'a body not in existence');

@@ -75,6 +75,8 @@ export function fmtCoord(v, pos, neg) {
   return `${Math.abs(n).toFixed(2)}° ${n >= 0 ? pos : neg}`;
 }
 
+export const fmtLatLon = (lat, lon) => `${fmtCoord(lat, 'N', 'S')}, ${fmtCoord(lon, 'E', 'W')}`;
+
 // ---- roll call ------------------------------------------------------------------
 
 export const byName = (codes, nameOf) => [...codes].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
@@ -162,6 +164,13 @@ export function historyNote(e) {
 export const timelineClass = (type) => `tl-item tl-${type.replace('.', '-')} tl-${type.split('.')[0]}`;
 
 // ---- the rest --------------------------------------------------------------------
+
+// What the secretariat does next, by procedure.
+export function secretariatNote(p) {
+  if (p.procedure === 'silence') return 'The server concludes the procedure at the deadline by itself.';
+  if (p.procedure === 'ratification') return 'Adopted when the last member ratifies.';
+  return 'Conclude when the Council has spoken.';
+}
 
 export function receiptsNote(kept) {
   if (!kept) return 'Each position you state comes back with a receipt. ';

@@ -81,7 +81,8 @@ export function openOfficeEffect(f) {
 }
 
 export function closeOfficeEffect(office) {
-  return office ? { effect: { type: 'close-office', id: office } } : { error: ['office', 'Close an office: choose the office.'] };
+  if (!office) return { error: ['office', 'Close an office: choose the office.'] };
+  return { effect: { type: 'close-office', id: office } };
 }
 
 export function admitMemberEffect(f) {

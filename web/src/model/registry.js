@@ -47,7 +47,8 @@ export function officeCounts(rows) {
 
 // Map markers: the located offices, the open ones drawn last (on top).
 export function officeMarkers(rows) {
-  return [...rows].sort((a, b) => Number(a.isOpen) - Number(b.isOpen)).filter((r) => r.lat != null).map((r) => ({
+  const located = [...rows].sort((a, b) => Number(a.isOpen) - Number(b.isOpen)).filter((r) => r.lat != null);
+  return located.map((r) => ({
     lon: r.lon, lat: r.lat, key: r.id,
     cls: `${r.isOpen ? 'open' : 'closed'}${r.out ? ' out' : ''}`,
     shape: r.out ? 'diamond' : 'circle',
@@ -64,6 +65,8 @@ export function officeStatusText(r) {
     if (r.closed) return `Closed ${fmtDate(r.closed)}`;
     return `Succeeded ${fmtDate(r.closed_by_succession)}${r.superseded_by ? ` by ${r.superseded_by}` : ''}`;
   }
-  if (r.state === 'not-yet') return r.opened ? `Opens ${fmtDate(r.opened)}` : `Opened after ${fmtDate(r.opened_not_before)}`;
+  if (r.state === 'not-yet') {
+    return r.opened ? `Opens ${fmtDate(r.opened)}` : `Opened after ${fmtDate(r.opened_not_before)}`;
+  }
   return 'Not open on this date';
 }

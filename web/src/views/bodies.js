@@ -17,24 +17,33 @@ export async function bodiesView(ctx) {
   replace(ctx.el,
     h('div', { class: 'page-head' },
       h('div', {}, h('h1', { tabindex: '-1' }, 'Bodies'),
-        h('p', { class: 'lead' }, 'Councils and committees, their decision rules and their membership. Membership is dated: a state sits on a body when it is a member of the alliance that day and the body’s clause in force admits it.')),
+        h('p', { class: 'lead' }, 'Councils and committees, their decision rules and their membership. '
+          + 'Membership is dated: a state sits on a body when it is a member of the alliance that day and '
+          + 'the body’s clause in force admits it.')),
       h('form', { class: 'head-tools', onsubmit: (e) => { e.preventDefault(); go(date.value); } },
         h('label', { for: 'bodies-at', class: 'inline-label' }, 'Members as of'), date,
         h('button', { type: 'button', class: 'btn small', disabled: isToday || null, onclick: () => go('') }, 'Today'),
         h('span', { class: 'chip-row' },
-          ['1966-07-01', '2003-02-16', '2023-04-04'].map((d) => h('button', { type: 'button', class: 'btn small ghost', onclick: () => go(d) }, fmtDate(d)))))),
-    h('p', { class: 'as-of', id: 'bodies-as-of', 'aria-live': 'polite' }, isToday ? `Today, ${fmtDate(at)}` : `As of ${fmtDate(at)}`),
+          ['1966-07-01', '2003-02-16', '2023-04-04'].map((d) => h('button', {
+            type: 'button', class: 'btn small ghost', onclick: () => go(d),
+          }, fmtDate(d)))))),
+    h('p', { class: 'as-of', id: 'bodies-as-of', 'aria-live': 'polite' },
+      isToday ? `Today, ${fmtDate(at)}` : `As of ${fmtDate(at)}`),
     list);
 
   try {
     const [b, all, names] = await Promise.all([api.bodies(at), api.members(at), api.names().catch(() => new Map())]);
-    const per = await Promise.all(b.bodies.map((x) => (x.exists_on_date ? api.members(at, x.id) : Promise.resolve({ members: [] }))));
+    const per = await Promise.all(b.bodies.map((x) => (x.exists_on_date ? api.members(at, x.id)
+      : Promise.resolve({ members: [] }))));
     if (!ctx.alive()) return;
     const allCodes = all.members.map((m) => m.code);
     replace(list, b.bodies.map((body, i) => {
       const ms = per[i].members;
       const absent = absentCodes(body, allCodes, ms.map((m) => m.code));
-      return h('article', { class: `card body-card${body.exists_on_date ? '' : ' muted'}`, 'data-body': body.id, 'aria-labelledby': `body-${body.id}` },
+      return h('article', {
+        class: `card body-card${body.exists_on_date ? '' : ' muted'}`, 'data-body': body.id,
+        'aria-labelledby': `body-${body.id}`,
+      },
         h('header', { class: 'body-head' },
           h('div', {}, h('h2', { id: `body-${body.id}` }, body.name, ' ', h('span', { class: 'code-tag' }, body.id)),
             h('p', { class: 'sub' }, bodyLine(body))),
@@ -43,10 +52,13 @@ export async function bodiesView(ctx) {
             h('span', { class: 'l' }, 'members'))),
         body.exists_on_date
           ? h('ul', { class: 'member-chips', 'aria-label': `Members of the ${body.name}` },
-            ms.map((m) => h('li', { class: 'chip', 'data-code': m.code, title: `${m.name}, member since ${fmtDate(m.accession)}` },
+            ms.map((m) => h('li', {
+              class: 'chip', 'data-code': m.code, title: `${m.name}, member since ${fmtDate(m.accession)}`,
+            },
               h('strong', {}, m.code), ' ', m.name)))
           : h('p', { class: 'empty' }, `Not in existence on ${fmtDate(at)}.`),
-        absent.length ? h('p', { class: 'absent' }, 'Not sitting: ', absent.map((c) => `${names.get(c) || c} (${c})`).join(', ')) : null,
+        absent.length ? h('p', { class: 'absent' }, 'Not sitting: ',
+          absent.map((c) => `${names.get(c) || c} (${c})`).join(', ')) : null,
         h('details', { class: 'about' }, h('summary', {}, 'Membership rules and notes'),
           h('ul', { class: 'clauses' }, (body.membership || []).map((c) => h('li', {}, clauseText(c)))),
           body.note ? h('p', { class: 'note' }, body.note) : null));

@@ -95,7 +95,8 @@ export async function proceduresView(ctx) {
 
   function renderDone(list) {
     if (!list.length) {
-      replace(doneList, empty(role === 'public' ? 'No decision has been adopted yet.' : 'No procedure has been concluded yet.'));
+      replace(doneList, empty(role === 'public' ? 'No decision has been adopted yet.'
+        : 'No procedure has been concluded yet.'));
       return;
     }
     const rows = sortConcluded(list);
@@ -136,22 +137,26 @@ function openCard(p, names, me) {
       h('span', { class: 'proc-id' }, `#${p.id}`),
       p.shared ? h('span', { class: 'badge subtle' }, 'Shared with partners') : null),
     h('h3', {}, h('a', { href: `#/proposals/${p.id}` }, p.title)),
-    h('p', { class: 'sub' }, `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure} · rule: ${p.rule}`),
+    h('p', { class: 'sub' },
+      `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure} · rule: ${p.rule}`),
     p.procedure === 'silence' && p.deadline ? h('div', { class: 'deadline-line' },
       icon('clock'),
       h('span', {}, 'Silence ends in ', countdownEl(p.deadline, 'countdown strong')),
       h('span', { class: 'deadline-at' }, timeEl(p.deadline))) : null,
     p.positions ? h('p', { class: 'tally-line' },
-      POSITIONS.filter((k) => t[k]).map((k) => h('span', { class: `tally pos-${k}` }, `${t[k]} ${POSITION_LABEL[k].toLowerCase()}`))) : null,
+      POSITIONS.filter((k) => t[k]).map((k) => h('span', { class: `tally pos-${k}` },
+        `${t[k]} ${POSITION_LABEL[k].toLowerCase()}`))) : null,
     p.verdict ? h('p', { class: `verdict-line verdict-${p.verdict}` },
       p.procedure === 'silence' ? 'If concluded now: ' : 'Verdict now: ',
       h('strong', {}, OUTCOME_LABEL[p.verdict] || 'Pending'),
       p.explanation ? ` — ${explanationAfterVerdict(p)}` : '') : null,
     eff.length ? h('ul', { class: 'effects-line' }, eff.map((x) => h('li', {}, x))) : null,
-    mine ? h('p', { class: `mine pos-${mine.position}` }, 'Your position: ', h('strong', {}, POSITION_LABEL[mine.position])) : null);
+    mine ? h('p', { class: `mine pos-${mine.position}` }, 'Your position: ',
+      h('strong', {}, POSITION_LABEL[mine.position])) : null);
 }
 
 function effectSummary(e, names) {
   return [effectText(e, names),
-    e.type === 'open-office' && e.out_of_area ? h('span', { class: 'badge warn small-badge' }, 'out of treaty area') : null];
+    e.type === 'open-office' && e.out_of_area
+      ? h('span', { class: 'badge warn small-badge' }, 'out of treaty area') : null];
 }

@@ -13,9 +13,10 @@ import {
 } from '../ui.js';
 import { tally } from '../model/procedures.js';
 import {
-  outcomeText, verdictText, verdictState, outcomeIcon, namedCodes, effectsOutcomeNote, ratificationLabel, extendedDeadline,
-  effectsApplied, effectState, effectsNote, effectLabel, capitalize, fmtCoord, byName, positionsByName, tileLabel,
-  silenceConsents, statements, actorLabel, historyLine, historyNote, timelineClass, receiptsNote, NOT_FOUND_WHY,
+  outcomeText, verdictText, verdictState, outcomeIcon, namedCodes, effectsOutcomeNote, ratificationLabel,
+  extendedDeadline, effectsApplied, effectState, effectsNote, effectLabel, capitalize, fmtLatLon, byName,
+  positionsByName, tileLabel, silenceConsents, statements, actorLabel, historyLine, historyNote, timelineClass,
+  secretariatNote, receiptsNote, NOT_FOUND_WHY,
 } from '../model/proposal.js';
 
 const POLL_MS = 2000;
@@ -103,9 +104,11 @@ export async function proposalView(ctx) {
     if (p.procedure === 'silence') {
       main.push(
         h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Under silence'),
-        h('p', { class: 'verdict-label' }, icon('clock', 'icon big'), h('span', {}, 'Silence ends in ', countdownEl(p.deadline, 'countdown'))),
+        h('p', { class: 'verdict-label' }, icon('clock', 'icon big'),
+          h('span', {}, 'Silence ends in ', countdownEl(p.deadline, 'countdown'))),
         h('p', { class: 'verdict-deadline' }, 'Deadline ', timeEl(p.deadline)),
-        h('p', { class: 'sub' }, 'Unless an ally breaks silence before the deadline, the text is adopted then. A standing reservation keeps it open.'));
+        h('p', { class: 'sub' }, 'Unless an ally breaks silence before the deadline, the text is adopted then. '
+          + 'A standing reservation keeps it open.'));
     } else if (p.procedure === 'ratification') {
       main.push(h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Ratification'),
         h('p', { class: 'verdict-label' }, ratificationLabel(p)),
@@ -192,7 +195,8 @@ export async function proposalView(ctx) {
           ? btn('Lift reservation', 'lift', '', guard(() => post({ position: 'lift' }, 'Reservation lifted')))
           : btn('Reserve…', 'reserve', '', () => openDialog({
             title: 'Enter a reservation',
-            body: h('p', {}, 'A reservation holds the procedure pending instructions: nothing concludes while it stands.'),
+            body: h('p', {},
+              'A reservation holds the procedure pending instructions: nothing concludes while it stands.'),
             fields: [{ name: 'text', label: 'Note (optional)', type: 'textarea', rows: 3 }],
             confirmLabel: 'Enter reservation',
             onConfirm: (v) => post({ position: 'reserve', ...(v.text ? { text: v.text } : {}) }, 'Reservation entered'),
@@ -211,11 +215,14 @@ export async function proposalView(ctx) {
             { name: 'text', label: 'Declaration or note (optional)', type: 'textarea', rows: 3 },
           ],
           confirmLabel: 'Abstain',
-          onConfirm: (v) => post({ position: 'abstain', ...(v.declared ? { declared: true } : {}), ...(v.text ? { text: v.text } : {}) }, 'Abstention recorded'),
+          onConfirm: (v) => post({
+            position: 'abstain', ...(v.declared ? { declared: true } : {}), ...(v.text ? { text: v.text } : {}),
+          }, 'Abstention recorded'),
         })),
         btn('Comment…', 'comment', 'ghost', () => openDialog({
           title: 'Comment',
-          body: h('p', {}, silence ? 'A comment is put on record; it does not break silence.' : 'A comment is put on record; your position does not change.'),
+          body: h('p', {}, silence ? 'A comment is put on record; it does not break silence.'
+            : 'A comment is put on record; your position does not change.'),
           fields: [{ name: 'text', label: 'Comment', type: 'textarea', required: true }],
           confirmLabel: 'Put on record',
           onConfirm: (v) => post({ position: 'comment', text: v.text }, 'Comment recorded'),
@@ -226,12 +233,17 @@ export async function proposalView(ctx) {
           danger: true,
           body: [
             h('p', {}, silence
-              ? h('strong', {}, `Breaking silence ends the procedure at once: “${p.title}” will be blocked by ${nameOf(me)}.`)
+              ? h('strong', {},
+                `Breaking silence ends the procedure at once: “${p.title}” will be blocked by ${nameOf(me)}.`)
               : h('strong', {}, `Under ${p.rule}, an objection by ${nameOf(me)} blocks “${p.title}”.`)),
-            h('p', {}, silence ? 'This cannot be undone. The reason is your letter of objection, on the record for every delegation.'
+            h('p', {}, silence
+              ? 'This cannot be undone. The reason is your letter of objection, on the record for every delegation.'
               : 'You may change your position until the chair concludes.'),
           ],
-          fields: [{ name: 'reason', label: silence ? 'Reason (letter of objection)' : 'Reason', type: 'textarea', required: silence }],
+          fields: [{
+            name: 'reason', label: silence ? 'Reason (letter of objection)' : 'Reason', type: 'textarea',
+            required: silence,
+          }],
           confirmLabel: silence ? 'Break silence' : 'Object',
           onConfirm: (v) => post({ position: 'object', ...(v.reason ? { reason: v.reason } : {}) },
             silence ? `${nameOf(me)} broke silence` : 'Objection recorded'),
@@ -243,49 +255,57 @@ export async function proposalView(ctx) {
   }
 
   function renderSecretariat() {
-    const guardAct = (run, msg) => () => act(run, msg);
+    // A button opening the action's dialog; the dialog's confirm runs it.
+    const actionBtn = (action, cls, ic, label, dialog) => h('button', {
+      type: 'button', class: cls, 'data-action': action, 'data-focus': `act-${action}`,
+      onclick: () => openDialog(dialog),
+    }, icon(ic), label);
+    const run = (action, body, msg) => act(() => api.secretariat(p.id, action, body), msg);
     const items = [];
     if (p.procedure === 'silence') {
-      const later = extendedDeadline(p.deadline, Date.now());
+      const deadlineField = {
+        name: 'deadline', label: 'New deadline (your time)', type: 'datetime', required: true,
+        value: isoToLocalInput(extendedDeadline(p.deadline, Date.now())),
+      };
       items.push(
-        h('button', { type: 'button', class: 'btn', 'data-action': 'extend', 'data-focus': 'act-extend', onclick: () => openDialog({
+        actionBtn('extend', 'btn', 'clock', 'Extend deadline…', {
           title: 'Extend the silence deadline',
           body: h('p', {}, 'Current deadline: ', timeText(p.deadline)),
-          fields: [{ name: 'deadline', label: 'New deadline (your time)', type: 'datetime', required: true, value: isoToLocalInput(later) }],
+          fields: [deadlineField],
           confirmLabel: 'Extend',
-          onConfirm: (v) => guardAct(() => api.secretariat(p.id, 'extend', { deadline: v.deadline }), 'Deadline extended')(),
-        }) }, icon('clock'), 'Extend deadline…'),
-        h('button', { type: 'button', class: 'btn', 'data-action': 'recirculate', 'data-focus': 'act-recirculate', onclick: () => openDialog({
+          onConfirm: (v) => run('extend', { deadline: v.deadline }, 'Deadline extended'),
+        }),
+        actionBtn('recirculate', 'btn', 'pen', 'Recirculate…', {
           title: 'Recirculate a revised text',
           body: h('p', {}, 'A new silence period opens; positions on the old text do not carry over.'),
           fields: [
             { name: 'text', label: 'Revised text', type: 'textarea', required: true, value: p.text, rows: 6 },
-            { name: 'deadline', label: 'New deadline (your time)', type: 'datetime', required: true, value: isoToLocalInput(later) },
+            deadlineField,
           ],
           confirmLabel: 'Recirculate',
-          onConfirm: (v) => guardAct(() => api.secretariat(p.id, 'recirculate', { text: v.text, deadline: v.deadline }), `Revision ${p.revision + 1} recirculated`)(),
-        }) }, icon('pen'), 'Recirculate…'));
+          onConfirm: (v) => run('recirculate', { text: v.text, deadline: v.deadline },
+            `Revision ${p.revision + 1} recirculated`),
+        }));
     } else if (p.procedure === 'meeting') {
-      items.push(h('button', { type: 'button', class: 'btn primary', 'data-action': 'conclude', 'data-focus': 'act-conclude', onclick: () => openDialog({
+      items.push(actionBtn('conclude', 'btn primary', 'check', 'Conclude…', {
         title: 'Conclude as the chair',
         body: [h('p', {}, 'The rule is evaluated on the positions now.'),
-          p.verdict ? h('p', {}, 'Verdict: ', h('strong', {}, verdictText(p.verdict)), p.explanation ? ` — ${p.explanation}` : '') : null],
+          p.verdict ? h('p', {}, 'Verdict: ', h('strong', {}, verdictText(p.verdict)),
+            p.explanation ? ` — ${p.explanation}` : '') : null],
         confirmLabel: 'Conclude',
-        onConfirm: () => guardAct(() => api.secretariat(p.id, 'conclude'), 'Procedure concluded')(),
-      }) }, icon('check'), 'Conclude…'));
+        onConfirm: () => run('conclude', undefined, 'Procedure concluded'),
+      }));
     }
-    items.push(h('button', { type: 'button', class: 'btn ghost danger-text', 'data-action': 'withdraw', 'data-focus': 'act-withdraw', onclick: () => openDialog({
+    items.push(actionBtn('withdraw', 'btn ghost danger-text', 'cross', 'Withdraw…', {
       title: 'Withdraw this proposal?',
       danger: true,
       body: h('p', {}, 'The procedure ends without a decision. This cannot be undone.'),
       fields: [{ name: 'reason', label: 'Reason (optional)', type: 'textarea', rows: 3 }],
       confirmLabel: 'Withdraw',
-      onConfirm: (v) => guardAct(() => api.secretariat(p.id, 'withdraw', v.reason ? { reason: v.reason } : {}), 'Proposal withdrawn')(),
-    }) }, icon('cross'), 'Withdraw…'));
+      onConfirm: (v) => run('withdraw', v.reason ? { reason: v.reason } : {}, 'Proposal withdrawn'),
+    }));
     replace(actions, h('h2', { id: 'actions-h' }, 'Secretariat'),
-      h('p', { class: 'sub' }, p.procedure === 'silence'
-        ? 'The server concludes the procedure at the deadline by itself.'
-        : p.procedure === 'ratification' ? 'Adopted when the last member ratifies.' : 'Conclude when the Council has spoken.'),
+      h('p', { class: 'sub' }, secretariatNote(p)),
       h('div', { class: 'action-grid' }, items), actionMsg);
   }
 
@@ -308,17 +328,19 @@ export async function proposalView(ctx) {
       if (e.lat != null && e.lon != null) {
         loadWorld().then((fc) => mapBox.replaceChildren(globe(fc, {
           lon: +e.lon, lat: +e.lat, size: 200, cls: out ? 'out' : 'in',
-          title: `${e.city}: ${fmtCoord(e.lat, 'N', 'S')}, ${fmtCoord(e.lon, 'E', 'W')}`,
+          title: `${e.city}: ${fmtLatLon(e.lat, e.lon)}`,
         }))).catch(() => mapBox.replaceChildren());
       }
-      return h('article', { class: `effect effect-${state}`, 'data-effect': e.type, 'data-office': e.id, 'data-out-of-area': String(out) },
+      return h('article', {
+        class: `effect effect-${state}`, 'data-effect': e.type, 'data-office': e.id, 'data-out-of-area': String(out),
+      },
         h('h3', {}, icon('pin'), 'Open an office'),
         h('p', { class: 'effect-name' }, e.name),
         mapBox,
         h('dl', { class: 'kv' },
           h('div', {}, h('dt', {}, 'City'), h('dd', {}, `${e.city}, ${nameOf(e.country)}`)),
           e.kind ? h('div', {}, h('dt', {}, 'Kind'), h('dd', {}, humanize(e.kind))) : null,
-          e.lat != null ? h('div', {}, h('dt', {}, 'Location'), h('dd', {}, `${fmtCoord(e.lat, 'N', 'S')}, ${fmtCoord(e.lon, 'E', 'W')}`)) : null,
+          e.lat != null ? h('div', {}, h('dt', {}, 'Location'), h('dd', {}, fmtLatLon(e.lat, e.lon))) : null,
           h('div', {}, h('dt', {}, 'Office id'), h('dd', {}, h('code', {}, e.id)))),
         h('div', { class: `area-flag ${out ? 'out' : 'in'}`, 'data-treaty-area': out ? 'out' : 'in' },
           icon(out ? 'out' : 'check'),
@@ -351,7 +373,8 @@ export async function proposalView(ctx) {
     if (!positions) {
       replace(rollcall, h('h2', { id: 'rollcall-h' }, 'Electorate'),
         h('p', { class: 'sub' }, `${p.electorate_size} members. `,
-          role === 'public' ? 'The public does not see delegations’ positions.' : 'Positions are not shared with partners.'),
+          role === 'public' ? 'The public does not see delegations’ positions.'
+            : 'Positions are not shared with partners.'),
         h('ul', { class: 'chips' }, byName(p.electorate, nameOf)
           .map((c) => h('li', { class: 'chip', title: nameOf(c) }, c))));
       return;
@@ -366,7 +389,8 @@ export async function proposalView(ctx) {
         POSITIONS.map((k) => h('li', { class: `legend-item pos-${k}`, 'data-position': k },
           h('span', { class: 'swatch', 'aria-hidden': 'true' }, icon(POSITION_ICON[k])),
           POSITION_LABEL[k], h('span', { class: 'legend-count' }, String(t[k] || 0))))),
-      silenceConsents(p) ? h('p', { class: 'sub' }, 'Under silence, a member that says nothing consents at the deadline.') : null,
+      silenceConsents(p)
+        ? h('p', { class: 'sub' }, 'Under silence, a member that says nothing consents at the deadline.') : null,
       h('ul', { class: 'rollcall-grid', id: 'rollcall-grid' }, sorted.map((x) => {
         const { label, title } = tileLabel(x, nameOf);
         return h('li', {
@@ -375,7 +399,8 @@ export async function proposalView(ctx) {
         },
         h('span', { class: 'tile-code', 'aria-hidden': 'true' }, x.member),
         h('span', { class: 'tile-name', 'aria-hidden': 'true' }, nameOf(x.member)),
-        h('span', { class: 'tile-pos', 'aria-hidden': 'true' }, icon(POSITION_ICON[x.position]), POSITION_LABEL[x.position]),
+        h('span', { class: 'tile-pos', 'aria-hidden': 'true' },
+          icon(POSITION_ICON[x.position]), POSITION_LABEL[x.position]),
         x.text ? h('span', { class: 'tile-note', 'aria-hidden': 'true' }, icon('comment')) : null);
       })));
   }
@@ -385,13 +410,18 @@ export async function proposalView(ctx) {
     if (!p.positions && !items.length) { reasons.hidden = true; return; }
     reasons.hidden = false;
     replace(reasons, h('h2', { id: 'reasons-h' }, 'Reasons and footnotes'),
-      items.length ? h('ul', { class: 'statements' }, items.map((x) => h('li', { class: `statement pos-${x.kind}`, 'data-member': x.member, 'data-kind': x.kind },
-        h('div', { class: 'statement-head' },
-          h('strong', {}, `${nameOf(x.member)} (${x.member})`),
-          x.kind === 'comment' ? h('span', { class: 'pos-badge pos-comment' }, icon('comment'), 'Comment') : positionBadge(x.kind, x.declared ? ' · formal declaration' : null),
-          x.at ? timeEl(x.at) : null),
-        x.text ? h('blockquote', {}, x.text) : null)))
+      items.length ? h('ul', { class: 'statements' }, items.map(statement))
         : h('p', { class: 'empty' }, 'No delegation has put a statement on record.'));
+  }
+
+  function statement(x) {
+    return h('li', { class: `statement pos-${x.kind}`, 'data-member': x.member, 'data-kind': x.kind },
+      h('div', { class: 'statement-head' },
+        h('strong', {}, `${nameOf(x.member)} (${x.member})`),
+        x.kind === 'comment' ? h('span', { class: 'pos-badge pos-comment' }, icon('comment'), 'Comment')
+          : positionBadge(x.kind, x.declared ? ' · formal declaration' : null),
+        x.at ? timeEl(x.at) : null),
+      x.text ? h('blockquote', {}, x.text) : null);
   }
 
   // A history line's parts, with its times as <time> elements.

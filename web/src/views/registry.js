@@ -23,7 +23,9 @@ export async function registryView(ctx) {
       h('h1', { tabindex: '-1' }, 'Registry'),
       h('p', { class: 'lead' }, 'Members, partners and offices: public, and changed only by adopted decisions.'))),
     h('nav', { class: 'tabs', 'aria-label': 'Registry sections' },
-      TABS.map(([k, l]) => h('a', { href: `#/registry/${k}`, class: 'tab', 'aria-current': k === tab ? 'page' : null }, l))),
+      TABS.map(([k, l]) => h('a', {
+        href: `#/registry/${k}`, class: 'tab', 'aria-current': k === tab ? 'page' : null,
+      }, l))),
     body);
   try {
     if (tab === 'members') await membersTab(ctx, body);
@@ -42,7 +44,14 @@ function dateTool(ctx, id, labelText, at, base) {
     if (isDay(input.value)) ctx.navigate(input.value === today() ? base : `${base}?at=${input.value}`);
   });
   return h('div', { class: 'head-tools' }, h('label', { for: id, class: 'inline-label' }, labelText), input,
-    h('button', { type: 'button', class: 'btn small', disabled: at === today() || null, onclick: () => ctx.navigate(base) }, 'Today'));
+    h('button', {
+      type: 'button', class: 'btn small', disabled: at === today() || null, onclick: () => ctx.navigate(base),
+    }, 'Today'));
+}
+
+// A table's column heading.
+function th(label, cls) {
+  return h('th', { scope: 'col', class: cls }, label);
 }
 
 async function membersTab(ctx, el) {
@@ -55,18 +64,25 @@ async function membersTab(ctx, el) {
   replace(el,
     h('section', { class: 'card', 'aria-labelledby': 'enl-h' },
       h('div', { class: 'section-head' }, h('h2', { id: 'enl-h' }, 'Enlargement, 1949 to 2024'),
-        h('span', { class: 'sub' }, `${waves[0]?.total || 0} founders, ${last?.total || 0} members after ${inRange.length - 1} enlargements`)),
+        h('span', { class: 'sub' },
+          `${waves[0]?.total || 0} founders, ${last?.total || 0} members after ${inRange.length - 1} enlargements`)),
       h('figure', { class: 'chart-fig' },
-        enlargementChart(inRange, { from: 1949, to: 2024, label: `Members of the alliance from 1949 to 2024: ${inRange.map((w) => `${w.total} in ${w.date.slice(0, 4)}`).join(', ')}` }),
-        h('figcaption', { class: 'sub' }, 'Members on each date, from entry into force of the Treaty (24 Aug 1949). Each step is an accession; hover a point for the states.')),
+        enlargementChart(inRange, {
+          from: 1949, to: 2024,
+          label: 'Members of the alliance from 1949 to 2024: '
+            + `${inRange.map((w) => `${w.total} in ${w.date.slice(0, 4)}`).join(', ')}`,
+        }),
+        h('figcaption', { class: 'sub' }, 'Members on each date, from entry into force of the Treaty (24 Aug 1949). '
+          + 'Each step is an accession; hover a point for the states.')),
       h('div', { class: 'table-wrap' }, h('table', { class: 'table compact', id: 'waves' },
         h('caption', { class: 'sr-only' }, 'Accessions'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Wave'), h('th', { scope: 'col' }, 'Joined'), h('th', { scope: 'col', class: 'num' }, 'Members'))),
+        h('thead', {}, h('tr', {}, th('Date'), th('Wave'), th('Joined'), th('Members', 'num'))),
         h('tbody', {}, waves.map((w) => h('tr', {},
           h('td', { class: 'nowrap' }, fmtDate(w.date)), h('td', {}, humanize(w.label)),
           h('td', {}, w.names.join(', ')), h('td', { class: 'num' }, String(w.total)))))))),
     h('section', { class: 'card', 'aria-labelledby': 'mem-h' },
-      h('div', { class: 'section-head wrap' }, h('h2', { id: 'mem-h' }, `Members on ${fmtDate(at)}`, ' ', h('span', { class: 'count-pill', id: 'members-count' }, String(now.count))),
+      h('div', { class: 'section-head wrap' }, h('h2', { id: 'mem-h' }, `Members on ${fmtDate(at)}`, ' ',
+        h('span', { class: 'count-pill', id: 'members-count' }, String(now.count))),
         dateTool(ctx, 'members-at', 'As of', at, '#/registry/members')),
       h('ul', { class: 'member-list' }, now.members.map((m) => h('li', { 'data-code': m.code },
         h('span', { class: 'code-tag' }, m.code), h('span', { class: 'mname' }, m.name),
@@ -79,14 +95,23 @@ async function partnersTab(ctx, el) {
   if (!ctx.alive()) return;
   const groups = byFramework(p.partners);
   replace(el,
-    h('div', { class: 'section-head wrap' }, h('p', { class: 'sub' }, `${p.partners.length} partners on ${fmtDate(at)}, by partnership framework. Partners never take decisions.`),
+    h('div', { class: 'section-head wrap' },
+      h('p', { class: 'sub' }, `${p.partners.length} partners on ${fmtDate(at)}, by partnership framework. `
+        + 'Partners never take decisions.'),
       dateTool(ctx, 'partners-at', 'As of', at, '#/registry/partners')),
-    groups.length ? h('div', { class: 'framework-grid' }, groups.map(([fw, list]) => h('section', { class: 'card', 'data-framework': fw, 'aria-labelledby': `fw-${fw}` },
-      h('h2', { id: `fw-${fw}` }, FRAMEWORK_LABEL[fw] || humanize(fw), ' ', h('span', { class: 'count-pill' }, String(list.length))),
-      h('ul', { class: 'partner-list' }, list.map((x) => h('li', { 'data-code': x.code, 'data-status': x.status },
-        h('span', { class: 'code-tag' }, x.code), h('span', { class: 'mname' }, x.name),
-        x.since ? h('span', { class: 'sub' }, `since ${fmtDate(x.since)}`) : null,
-        x.status && x.status !== 'active' ? h('span', { class: 'badge warn' }, humanize(x.status), x.suspended_since ? ` since ${fmtDate(x.suspended_since)}` : '') : null)))))) : empty('No partner on this date.'));
+    groups.length ? h('div', { class: 'framework-grid' }, groups.map(([fw, list]) => frameworkCard(fw, list)))
+      : empty('No partner on this date.'));
+}
+
+function frameworkCard(fw, list) {
+  return h('section', { class: 'card', 'data-framework': fw, 'aria-labelledby': `fw-${fw}` },
+    h('h2', { id: `fw-${fw}` }, FRAMEWORK_LABEL[fw] || humanize(fw), ' ',
+      h('span', { class: 'count-pill' }, String(list.length))),
+    h('ul', { class: 'partner-list' }, list.map((x) => h('li', { 'data-code': x.code, 'data-status': x.status },
+      h('span', { class: 'code-tag' }, x.code), h('span', { class: 'mname' }, x.name),
+      x.since ? h('span', { class: 'sub' }, `since ${fmtDate(x.since)}`) : null,
+      x.status && x.status !== 'active' ? h('span', { class: 'badge warn' }, humanize(x.status),
+        x.suspended_since ? ` since ${fmtDate(x.suspended_since)}` : '') : null))));
 }
 
 async function officesTab(ctx, el) {
@@ -110,7 +135,9 @@ async function officesTab(ctx, el) {
   let mapData = null;
   function drawMap() {
     if (!mapData) return;
-    const { svg } = worldMap(fc, { ...mapData, width: 960, height: region === 'world' ? 470 : 560, region: REGIONS[region] });
+    const { svg } = worldMap(fc, {
+      ...mapData, width: 960, height: region === 'world' ? 470 : 560, region: REGIONS[region],
+    });
     mapWrap.replaceChildren(svg);
   }
   const summary = h('p', { class: 'sub', id: 'offices-summary', 'aria-live': 'polite' });
@@ -146,8 +173,7 @@ async function officesTab(ctx, el) {
     h('section', { class: 'card', 'aria-labelledby': 'otable-h' },
       h('h2', { id: 'otable-h' }, 'Offices'),
       h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'offices-table' }, caption,
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Office'), h('th', { scope: 'col' }, 'Host'),
-          h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Treaty area'))),
+        h('thead', {}, h('tr', {}, th('Office'), th('Host'), th('Status'), th('Treaty area'))),
         tbody))));
 
   let seq = 0;
@@ -169,17 +195,30 @@ async function officesTab(ctx, el) {
     for (const p of par.partners) shade[p.code] = 'partner';
     for (const m of mem.members) shade[m.code] = 'member';
     const markers = officeMarkers(rows);
-    mapData = { shade, markers, label: `Map of the offices on ${fmtDate(at)}: ${nOpen} open, ${nOut} of them out of the treaty area` };
+    mapData = {
+      shade, markers,
+      label: `Map of the offices on ${fmtDate(at)}: ${nOpen} open, ${nOut} of them out of the treaty area`,
+    };
     drawMap();
-    summary.textContent = `${nOpen} offices open on ${fmtDate(at)}, ${nOut} of them out of the treaty area; ${nOther} closed or not yet open.`;
+    summary.textContent = `${nOpen} offices open on ${fmtDate(at)}, ${nOut} of them out of the treaty area; `
+      + `${nOther} closed or not yet open.`;
     caption.textContent = `Offices on ${fmtDate(at)}`;
-    replace(tbody, rows.map((r) => h('tr', { 'data-office': r.id, 'data-open': String(r.isOpen), 'data-out-of-area': String(!!r.out), class: r.isOpen ? '' : 'muted' },
-      h('td', {}, h('span', { class: 'oname' }, r.name), h('div', { class: 'sub' }, humanize(r.kind || ''),
-        r.decision ? h('span', {}, ' · by ', h('a', { href: `#/proposals/${r.decision}` }, `decision ${r.decision}`)) : null)),
-      h('td', {}, `${r.city}, ${r.country}`),
-      h('td', {}, h('span', { class: `badge ${r.isOpen ? 'status-adopted' : 'subtle'}` }, OFFICE_STATE_LABEL[r.state]),
-        h('div', { class: 'sub' }, officeStatusText(r))),
-      h('td', {}, r.out ? h('span', { class: 'badge warn', title: r.area || '' }, icon('out'), 'Out of area') : h('span', { class: 'badge subtle', title: r.area || '' }, 'In area')))));
+    replace(tbody, rows.map(officeRow));
   }
   await draw(dateOf(ctx));
+}
+
+function officeRow(r) {
+  return h('tr', {
+    'data-office': r.id, 'data-open': String(r.isOpen), 'data-out-of-area': String(!!r.out),
+    class: r.isOpen ? '' : 'muted',
+  },
+  h('td', {}, h('span', { class: 'oname' }, r.name), h('div', { class: 'sub' }, humanize(r.kind || ''),
+    r.decision ? h('span', {}, ' · by ', h('a', { href: `#/proposals/${r.decision}` }, `decision ${r.decision}`))
+      : null)),
+  h('td', {}, `${r.city}, ${r.country}`),
+  h('td', {}, h('span', { class: `badge ${r.isOpen ? 'status-adopted' : 'subtle'}` }, OFFICE_STATE_LABEL[r.state]),
+    h('div', { class: 'sub' }, officeStatusText(r))),
+  h('td', {}, r.out ? h('span', { class: 'badge warn', title: r.area || '' }, icon('out'), 'Out of area')
+    : h('span', { class: 'badge subtle', title: r.area || '' }, 'In area')));
 }
