@@ -54,23 +54,29 @@ for s in tests/cli/test_*.sh; do
 	fail=$((fail + f))
 done
 
-echo "== HTTP and browser tests (real server; node --test, Playwright + chromium)"
-for s in tests/http/*.test.mjs tests/web/*.test.mjs; do
-	[ -f "$s" ] || continue
-	COUNCIL="$ROOT/$BUILD/council" node --test --test-reporter=tap "$s" >"$log" 2>&1
-	rc=$?
+# node_test FILE LABEL: one node:test file, each case counted.
+node_test() {
+	COUNCIL="$ROOT/$BUILD/council" node --test --test-reporter=tap "$1" >"$log" 2>&1
+	local rc=$?
+	local p f
 	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
 	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
 	p=${p:-0}
 	f=${f:-0}
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
-	echo "$(basename "$s"): $p passed, $f failed"
+	echo "$2: $p passed, $f failed"
 	if [ "$f" != 0 ]; then
 		grep -B2 -A25 '^not ok' "$log" | head -80 | sed 's/^/    /'
 		[ "$rc" != 0 ] && tail -5 "$log" | sed 's/^/    /'
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
+}
+
+echo "== HTTP and browser tests (real server; node --test, Playwright + chromium)"
+for s in tests/http/*.test.mjs tests/web/*.test.mjs; do
+	[ -f "$s" ] || continue
+	node_test "$s" "$(basename "$s")"
 done
 
 echo "== web lint and unit tests (eslint over web/; node --test tests/web/unit)"
@@ -102,20 +108,7 @@ else
 fi
 for s in tests/web/unit/*.test.mjs; do
 	[ -f "$s" ] || continue
-	node --test --test-reporter=tap "$s" >"$log" 2>&1
-	rc=$?
-	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
-	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
-	p=${p:-0}
-	f=${f:-0}
-	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
-	echo "unit/$(basename "$s"): $p passed, $f failed"
-	if [ "$f" != 0 ]; then
-		grep -B2 -A25 '^not ok' "$log" | head -80 | sed 's/^/    /'
-		[ "$rc" != 0 ] && tail -5 "$log" | sed 's/^/    /'
-	fi
-	pass=$((pass + p))
-	fail=$((fail + f))
+	node_test "$s" "unit/$(basename "$s")"
 done
 
 echo "== fuzz smoke (libFuzzer, ${FUZZ_SMOKE_SECONDS:-10}s each)"
