@@ -255,10 +255,10 @@ export async function proposalView(ctx) {
   }
 
   function renderSecretariat() {
-    // A button opening the action's dialog; the dialog's confirm runs it.
+    // A button opening the action's dialog (made when clicked); its confirm runs the action.
     const actionBtn = (action, cls, ic, label, dialog) => h('button', {
       type: 'button', class: cls, 'data-action': action, 'data-focus': `act-${action}`,
-      onclick: () => openDialog(dialog),
+      onclick: () => openDialog(dialog()),
     }, icon(ic), label);
     const run = (action, body, msg) => act(() => api.secretariat(p.id, action, body), msg);
     const items = [];
@@ -268,14 +268,14 @@ export async function proposalView(ctx) {
         value: isoToLocalInput(extendedDeadline(p.deadline, Date.now())),
       };
       items.push(
-        actionBtn('extend', 'btn', 'clock', 'Extend deadline…', {
+        actionBtn('extend', 'btn', 'clock', 'Extend deadline…', () => ({
           title: 'Extend the silence deadline',
           body: h('p', {}, 'Current deadline: ', timeText(p.deadline)),
           fields: [deadlineField],
           confirmLabel: 'Extend',
           onConfirm: (v) => run('extend', { deadline: v.deadline }, 'Deadline extended'),
-        }),
-        actionBtn('recirculate', 'btn', 'pen', 'Recirculate…', {
+        })),
+        actionBtn('recirculate', 'btn', 'pen', 'Recirculate…', () => ({
           title: 'Recirculate a revised text',
           body: h('p', {}, 'A new silence period opens; positions on the old text do not carry over.'),
           fields: [
@@ -285,25 +285,25 @@ export async function proposalView(ctx) {
           confirmLabel: 'Recirculate',
           onConfirm: (v) => run('recirculate', { text: v.text, deadline: v.deadline },
             `Revision ${p.revision + 1} recirculated`),
-        }));
+        })));
     } else if (p.procedure === 'meeting') {
-      items.push(actionBtn('conclude', 'btn primary', 'check', 'Conclude…', {
+      items.push(actionBtn('conclude', 'btn primary', 'check', 'Conclude…', () => ({
         title: 'Conclude as the chair',
         body: [h('p', {}, 'The rule is evaluated on the positions now.'),
           p.verdict ? h('p', {}, 'Verdict: ', h('strong', {}, verdictText(p.verdict)),
             p.explanation ? ` — ${p.explanation}` : '') : null],
         confirmLabel: 'Conclude',
         onConfirm: () => run('conclude', undefined, 'Procedure concluded'),
-      }));
+      })));
     }
-    items.push(actionBtn('withdraw', 'btn ghost danger-text', 'cross', 'Withdraw…', {
+    items.push(actionBtn('withdraw', 'btn ghost danger-text', 'cross', 'Withdraw…', () => ({
       title: 'Withdraw this proposal?',
       danger: true,
       body: h('p', {}, 'The procedure ends without a decision. This cannot be undone.'),
       fields: [{ name: 'reason', label: 'Reason (optional)', type: 'textarea', rows: 3 }],
       confirmLabel: 'Withdraw',
       onConfirm: (v) => run('withdraw', v.reason ? { reason: v.reason } : {}, 'Proposal withdrawn'),
-    }));
+    })));
     replace(actions, h('h2', { id: 'actions-h' }, 'Secretariat'),
       h('p', { class: 'sub' }, secretariatNote(p)),
       h('div', { class: 'action-grid' }, items), actionMsg);
