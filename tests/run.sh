@@ -2,8 +2,10 @@
 # run.sh BUILD_DIR - run every test of council and print "N passed, M failed".
 #
 # Counts individual test cases: cmocka unit tests (each case), CLI tests
-# (each assertion of tests/cli/*.sh, run against the real binary) and fuzz
-# smoke runs (each target).  Exits non-zero when anything failed.
+# (each assertion of tests/cli/*.sh, run against the real binary), HTTP and
+# browser tests (each node:test case), the web page's lint (each file) and
+# unit tests (each case), and fuzz smoke runs (each target).  Exits non-zero
+# when anything failed.
 set -u
 BUILD=${1:-build-check}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,23 +54,61 @@ for s in tests/cli/test_*.sh; do
 	fail=$((fail + f))
 done
 
-echo "== HTTP and browser tests (real server; node --test, Playwright + chromium)"
-for s in tests/http/*.test.mjs tests/web/*.test.mjs; do
-	[ -f "$s" ] || continue
-	COUNCIL="$ROOT/$BUILD/council" node --test --test-reporter=tap "$s" >"$log" 2>&1
-	rc=$?
+# node_test FILE LABEL: one node:test file, each case counted.
+node_test() {
+	COUNCIL="$ROOT/$BUILD/council" node --test --test-reporter=tap "$1" >"$log" 2>&1
+	local rc=$?
+	local p f
 	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
 	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
 	p=${p:-0}
 	f=${f:-0}
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
-	echo "$(basename "$s"): $p passed, $f failed"
+	echo "$2: $p passed, $f failed"
 	if [ "$f" != 0 ]; then
 		grep -B2 -A25 '^not ok' "$log" | head -80 | sed 's/^/    /'
 		[ "$rc" != 0 ] && tail -5 "$log" | sed 's/^/    /'
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
+}
+
+echo "== HTTP and browser tests (real server; node --test, Playwright + chromium)"
+for s in tests/http/*.test.mjs tests/web/*.test.mjs; do
+	[ -f "$s" ] || continue
+	node_test "$s" "$(basename "$s")"
+done
+
+echo "== web lint and unit tests (eslint over web/; node --test tests/web/unit)"
+# Lint: one test per file eslint checks, passed when it reports nothing in
+# it (web/eslint.config.js: recommended rules, unused variables, 120 columns).
+(cd web && npx --no-install eslint --format json .) >"$log" 2>&1
+# First line "CLEAN WITH_PROBLEMS", then one line per problem.
+lint=$(node -e '
+	const { relative } = require("path");
+	let files;
+	try { files = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); } catch { process.exit(2); }
+	const bad = files.filter((r) => r.messages.length);
+	console.log(`${files.length - bad.length} ${bad.length}`);
+	for (const r of bad) {
+		const file = relative(process.cwd(), r.filePath);
+		for (const m of r.messages) console.log(`    ${file}:${m.line}:${m.column}: ${m.message} (${m.ruleId || "parse"})`);
+	}
+' "$log")
+if [ $? = 0 ]; then
+	read -r p f <<<"$(head -1 <<<"$lint")"
+	echo "eslint: $p files clean, $f with problems"
+	tail -n +2 <<<"$lint" | head -60
+	pass=$((pass + p))
+	fail=$((fail + f))
+else
+	echo "eslint: did not run (make web installs it in web/node_modules)"
+	head -20 "$log" | sed 's/^/    /'
+	fail=$((fail + 1))
+fi
+for s in tests/web/unit/*.test.mjs; do
+	[ -f "$s" ] || continue
+	node_test "$s" "unit/$(basename "$s")"
 done
 
 echo "== fuzz smoke (libFuzzer, ${FUZZ_SMOKE_SECONDS:-10}s each)"

@@ -1,5 +1,9 @@
 // api.js - the HTTP/JSON API (docs/api.yaml) as the page uses it: the
 // session (token in sessionStorage), registry caches and the event log.
+// The addresses are built by endpoints.js, the log's index by history.js.
+import { url } from './endpoints.js';
+import { newIndex, indexPage, hasCreation, eventsOf } from './history.js';
+
 const TOKEN_KEY = 'council.token';
 const PUBLIC_KEY = 'council.public';
 
@@ -38,7 +42,8 @@ export async function request(path, { method = 'GET', body, token = session.toke
   try { data = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
   if (!r.ok) {
     const e = data && data.error;
-    const err = new ApiError(r.status, e?.code || 'http', e?.message || `The server answered ${r.status}.`);
+    const err = new ApiError(r.status, e?.code || 'http',
+      e?.message || `The server answered ${r.status}.`);
     if (r.status === 401 && token && token === session.token) onUnauthorized(err);
     throw err;
   }
@@ -48,7 +53,7 @@ export async function request(path, { method = 'GET', body, token = session.toke
 // ---- session ---------------------------------------------------------------
 
 export async function signIn(token) {
-  const who = await request('/api/v1/whoami', { token });
+  const who = await request(url.whoami(), { token });
   if (who.role === 'public') throw new ApiError(401, 'unauthorized', 'That token stands for no one.');
   session.token = token;
   session.principal = who;
@@ -80,7 +85,7 @@ export function signOut() {
 export async function restore() {
   if (session.token) {
     try {
-      session.principal = await request('/api/v1/whoami');
+      session.principal = await request(url.whoami());
     } catch (e) {
       if (e.status === 401) signOut();
       else throw e;
@@ -105,20 +110,13 @@ export function dropRegistryCache() {
   for (const k of [...cache.keys()]) if (k.startsWith('reg:')) cache.delete(k);
 }
 
-const q = (o) => {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(o)) if (v != null && v !== '') p.set(k, v);
-  const s = p.toString();
-  return s ? `?${s}` : '';
-};
-
-export const allMembers = () => cached('reg:members:all', () => request('/api/v1/members?all=1'));
-export const members = (at, body) => request(`/api/v1/members${q({ at, body })}`);
-export const bodies = (at) => request(`/api/v1/bodies${q({ at })}`);
-export const partners = (at) => request(`/api/v1/partners${q({ at })}`);
-export const allPartners = () => cached('reg:partners', () => request('/api/v1/partners'));
-export const offices = (at) => request(`/api/v1/offices${q({ at })}`);
-export const allOffices = () => request('/api/v1/offices?all=1');
+export const allMembers = () => cached('reg:members:all', () => request(url.allMembers()));
+export const members = (at, body) => request(url.members(at, body));
+export const bodies = (at) => request(url.bodies(at));
+export const partners = (at) => request(url.partners(at));
+export const allPartners = () => cached('reg:partners', () => request(url.partners()));
+export const offices = (at) => request(url.offices(at));
+export const allOffices = () => request(url.allOffices());
 
 // code -> name for members ever and partners today
 export async function names() {
@@ -133,44 +131,32 @@ export async function names() {
 
 // ---- the log's public key (fetched once a session; it names, it is not trusted) --
 
-export const logKey = () => cached('log:key', () => request('/api/v1/log/key'));
+export const logKey = () => cached('log:key', () => request(url.logKey()));
 
 // ---- proposals ---------------------------------------------------------------
 
-export const listProposals = (o = {}) => request(`/api/v1/proposals${q(o)}`);
-export const getProposal = (id) => request(`/api/v1/proposals/${id}`);
-export const propose = (body) => request('/api/v1/proposals', { method: 'POST', body });
-export const statePosition = (id, body) => request(`/api/v1/proposals/${id}/positions`, { method: 'POST', body });
+export const listProposals = (o = {}) => request(url.proposals(o));
+export const getProposal = (id) => request(url.proposal(id));
+export const propose = (body) => request(url.proposals(), { method: 'POST', body });
+export const statePosition = (id, body) => request(url.positions(id), { method: 'POST', body });
 export const secretariat = (id, action, body = {}) =>
-  request(`/api/v1/proposals/${id}/${action}`, { method: 'POST', body });
+  request(url.action(id, action), { method: 'POST', body });
 
 // ---- the log: a proposal's history -------------------------------------------
-// Read incrementally (append-only), kept per session; events indexed by the
-// proposal they concern (proposal.created names it in payload.id).
+// Read incrementally (append-only), kept per session, indexed by proposal.
 
 let logState = null;
 let syncing = null;
 
-const proposalOf = (e) => (e.type === 'proposal.created' ? e.payload?.id : e.payload?.proposal);
-
 async function syncLog() {
   if (syncing) return syncing;
   syncing = (async () => {
-    if (!logState) logState = { cursor: 1, seen: new Set(), by: new Map(), rescanned: new Set() };
+    if (!logState) logState = newIndex();
     const st = logState;
     for (let pages = 0; pages < 100; pages++) {
-      const page = await request(`/api/v1/log?from=${st.cursor}&limit=1000`);
+      const page = await request(url.log(st.cursor, 1000));
       if (st !== logState) return;
-      for (const e of page.events) {
-        st.cursor = Math.max(st.cursor, e.seq + 1);
-        const id = proposalOf(e);
-        if (id == null || st.seen.has(e.seq)) continue;
-        st.seen.add(e.seq);
-        if (!st.by.has(id)) st.by.set(id, []);
-        st.by.get(id).push(e);
-      }
-      if (page.next == null) break;
-      st.cursor = page.next;
+      if (!indexPage(st, page)) break;
     }
   })().finally(() => { syncing = null; });
   return syncing;
@@ -179,12 +165,11 @@ async function syncLog() {
 export async function historyOf(id) {
   await syncLog();
   const st = logState;
-  const has = (st.by.get(id) || []).some((e) => e.type === 'proposal.created');
-  if (!has && !st.rescanned.has(id)) {
+  if (!hasCreation(st, id) && !st.rescanned.has(id)) {
     // Events may have been out of sight when first read (e.g. before adoption).
     st.rescanned.add(id);
     st.cursor = 1;
     await syncLog();
   }
-  return [...(logState?.by.get(id) || [])].sort((a, b) => a.seq - b.seq);
+  return eventsOf(logState, id);
 }

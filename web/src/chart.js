@@ -29,7 +29,9 @@ export function enlargementChart(waves, { from = 1949, to = 2024, width = 880, h
   const maxY = Math.max(35, Math.ceil((waves.at(-1)?.total || 0) / 5) * 5 + 5);
   const X = (y) => m.l + ((y - from) / (end - from)) * (width - m.l - m.r);
   const Y = (v) => height - m.b - (v / maxY) * (height - m.t - m.b);
-  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label || 'Members over time' });
+  const svg = s('svg', {
+    class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label || 'Members over time',
+  });
   // grid and axes
   const g = s('g', { class: 'axes', 'aria-hidden': 'true' });
   for (let v = 0; v <= maxY; v += 5) {

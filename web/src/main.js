@@ -10,13 +10,18 @@ import { proposeView } from './views/propose.js';
 import { bodiesView } from './views/bodies.js';
 import { registryView } from './views/registry.js';
 import { receiptsView } from './views/receipts.js';
+import { parseHash, principalLabel, shortLabel } from './model/navigation.js';
 
 const ROUTES = [
   [/^\/signin$/, signinView, { public: true }],
   [/^\/proposals$/, proceduresView],
   [/^\/proposals\/(\d+)$/, proposalView],
-  [/^\/propose$/, proposeView, { role: 'secretariat', deny: ['Only the secretariat may make proposals. ', 'Sign in with a secretariat token.'] }],
-  [/^\/receipts$/, receiptsView, { role: 'member', deny: ['Receipts are kept for member delegations. ', 'Sign in with a delegation’s token.'] }],
+  [/^\/propose$/, proposeView, {
+    role: 'secretariat', deny: ['Only the secretariat may make proposals. ', 'Sign in with a secretariat token.'],
+  }],
+  [/^\/receipts$/, receiptsView, {
+    role: 'member', deny: ['Receipts are kept for member delegations. ', 'Sign in with a delegation’s token.'],
+  }],
   [/^\/bodies$/, bodiesView],
   [/^\/registry(?:\/(members|partners|offices))?$/, registryView],
 ];
@@ -34,30 +39,12 @@ export function navigate(hash, { replace: rep = false } = {}) {
 
 export function setFlash(msg) { flash = msg; }
 
-function parseHash() {
-  const raw = decodeURIComponent(location.hash.replace(/^#/, '')) || '/';
-  const [path, qs] = raw.split('?');
-  return { path: path || '/', query: new URLSearchParams(qs || '') };
-}
-
-function principalLabel(p, names) {
-  if (!p) return 'Not signed in';
-  if (p.role === 'secretariat') return 'Secretariat';
-  if (p.role === 'member') return `Delegation of ${names?.get(p.code) || p.code}`;
-  if (p.role === 'partner') return `Partner · ${names?.get(p.code) || p.code}`;
-  return 'Public';
-}
-
-function shortLabel(p, names) {
-  if (p.role === 'member') return names?.get(p.code) || p.code;
-  if (p.role === 'partner') return `${p.code} (partner)`;
-  return principalLabel(p, names);
-}
-
 async function renderHeader(path) {
   const p = api.session.principal;
   let names = null;
-  try { names = p && (p.role === 'member' || p.role === 'partner') ? await api.names() : null; } catch { /* labels fall back to codes */ }
+  try {
+    names = p && (p.role === 'member' || p.role === 'partner') ? await api.names() : null;
+  } catch { /* labels fall back to codes */ }
   const link = (href, label, match) => h('a', {
     href, class: 'nav-link', 'aria-current': match.test(path) ? 'page' : null,
   }, label);
@@ -93,14 +80,15 @@ function logo() {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('viewBox', '0 0 32 32');
   svg.innerHTML = '<circle cx="16" cy="16" r="14" fill="none" stroke="currentColor" stroke-width="2"/>'
-    + '<path d="M16 3l3.2 12.8L16 29l-3.2-13.2z" fill="currentColor"/><path d="M3 16l12.8-3.2L29 16l-13.2 3.2z" fill="currentColor" opacity=".55"/>';
+    + '<path d="M16 3l3.2 12.8L16 29l-3.2-13.2z" fill="currentColor"/>'
+    + '<path d="M3 16l12.8-3.2L29 16l-13.2 3.2z" fill="currentColor" opacity=".55"/>';
   return svg;
 }
 
 async function route() {
   const seq = ++routeSeq;
   for (const c of cleanups.splice(0)) { try { c(); } catch { /* ignore */ } }
-  const { path, query } = parseHash();
+  const { path, query } = parseHash(location.hash);
   if (path === '/') {
     navigate(api.session.principal ? '#/proposals' : '#/signin', { replace: true });
     return;

@@ -52,7 +52,9 @@ function tropicLine(lon0 = -180, lon1 = 180) {
 // The world (less Antarctica) in Natural Earth, fitted to width x height.
 // shade: {CODE: 'cls'}; markers: [{lon, lat, cls, title, shape, key}].
 // region: null for the world, or {lon: [w, e], lat: [s, n]} to zoom in.
-export function worldMap(fc, { width = 960, height = 480, shade = {}, markers = [], label, tropic = true, region = null } = {}) {
+export function worldMap(fc, {
+  width = 960, height = 480, shade = {}, markers = [], label, tropic = true, region = null,
+} = {}) {
   const land = { type: 'FeatureCollection', features: fc.features.filter((f) => f.id !== '010') };
   const proj = geoNaturalEarth1().fitExtent([[8, 8], [width - 8, height - 8]], region ? bboxOutline(region) : land);
   const path = geoPath(proj);
@@ -70,7 +72,8 @@ export function worldMap(fc, { width = 960, height = 480, shade = {}, markers = 
   if (tropic) {
     svg.append(s('path', { class: 'tropic', d: path(tropicLine()) }));
     const [tx, ty] = proj([region ? region.lon[0] : -178, TROPIC_OF_CANCER]);
-    svg.append(s('text', { class: 'tropic-label', x: Math.max(tx, 0) + 6, y: ty - 5 }, 'Tropic of Cancer · treaty area limit (Art. 6)'));
+    svg.append(s('text', { class: 'tropic-label', x: Math.max(tx, 0) + 6, y: ty - 5 },
+      'Tropic of Cancer · treaty area limit (Art. 6)'));
   }
   const g = s('g', { class: 'markers' });
   svg.append(g);

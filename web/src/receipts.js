@@ -35,7 +35,7 @@ export function keep(receipt, { member, proposal, title }) {
 // [{storageKey, logKey, position (in its stored list), receipt, proposal, title, kept}]
 export function listFor(member) {
   const out = [];
-  let n = 0;
+  let n;
   try { n = localStorage.length; } catch { return out; }
   for (let i = 0; i < n; i++) {
     const k = localStorage.key(i);

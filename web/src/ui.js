@@ -93,16 +93,28 @@ export function openDialog({ title, body, fields = [], confirmLabel = 'Confirm',
     }
     let input;
     if (f.type === 'textarea') {
-      input = h('textarea', { id: fid, name: f.name, rows: f.rows || 4, required: !!f.required, 'aria-describedby': hintId, value: f.value || '' });
+      input = h('textarea', {
+        id: fid, name: f.name, rows: f.rows || 4, required: !!f.required, 'aria-describedby': hintId,
+        value: f.value || '',
+      });
     } else if (f.type === 'datetime') {
-      input = h('input', { type: 'datetime-local', id: fid, name: f.name, required: !!f.required, 'aria-describedby': `${fid}-utc`, value: f.value || '' });
+      input = h('input', {
+        type: 'datetime-local', id: fid, name: f.name, required: !!f.required, 'aria-describedby': `${fid}-utc`,
+        value: f.value || '',
+      });
     } else {
-      input = h('input', { type: 'text', id: fid, name: f.name, required: !!f.required, 'aria-describedby': hintId, value: f.value || '' });
+      input = h('input', {
+        type: 'text', id: fid, name: f.name, required: !!f.required, 'aria-describedby': hintId,
+        value: f.value || '',
+      });
     }
     inputs[f.name] = input;
     const utc = f.type === 'datetime' ? h('p', { class: 'hint', id: `${fid}-utc` }) : null;
     if (utc) {
-      const upd = () => { const iso = localInputToISO(input.value); utc.textContent = iso ? timeText(iso) : 'Your time zone; UTC is shown here.'; };
+      const upd = () => {
+        const iso = localInputToISO(input.value);
+        utc.textContent = iso ? timeText(iso) : 'Your time zone; UTC is shown here.';
+      };
       input.addEventListener('input', upd);
       upd();
     }
@@ -110,7 +122,9 @@ export function openDialog({ title, body, fields = [], confirmLabel = 'Confirm',
       h('label', { for: fid }, f.label, f.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
       input, f.hint ? h('p', { class: 'hint', id: hintId }, f.hint) : null, utc);
   });
-  const confirmBtn = h('button', { type: 'submit', class: danger ? 'btn danger' : 'btn primary', 'data-focus': 'confirm' }, confirmLabel);
+  const confirmBtn = h('button', {
+    type: 'submit', class: danger ? 'btn danger' : 'btn primary', 'data-focus': 'confirm',
+  }, confirmLabel);
   const cancelBtn = h('button', { type: 'button', class: 'btn', value: 'cancel' }, 'Cancel');
   const form = h('form', { method: 'dialog', novalidate: true },
     h('h2', { id: `${id}-title` }, title),

@@ -155,11 +155,15 @@ export async function parseVkey(vkey) {
   if (!/^[0-9a-fA-F]{8}$/.test(idHex)) throw new Error('the key id is not 8 hex digits');
   const raw = b64decode(s.slice(b + 1));
   if (!raw) throw new Error('the key is not canonical base64');
-  if (raw.length < 1 || raw[0] !== 0x01) throw new Error(`the key type is ${raw.length ? `0x${hex(raw.subarray(0, 1))}` : 'missing'}, not 0x01 (Ed25519)`);
+  if (raw.length < 1 || raw[0] !== 0x01) {
+    throw new Error(`the key type is ${raw.length ? `0x${hex(raw.subarray(0, 1))}` : 'missing'}, not 0x01 (Ed25519)`);
+  }
   if (raw.length !== 33) throw new Error(`an Ed25519 key is 32 bytes, not ${raw.length - 1}`);
   const publicKey = raw.slice(1);
   const id = await keyId(name, publicKey);
-  if (hex(id) !== idHex.toLowerCase()) throw new Error(`the key id ${idHex} does not match the name and key (${hex(id)})`);
+  if (hex(id) !== idHex.toLowerCase()) {
+    throw new Error(`the key id ${idHex} does not match the name and key (${hex(id)})`);
+  }
   return { vkey: s, name, id: hex(id), keyId: id, publicKey };
 }
 
@@ -170,6 +174,7 @@ export async function parseVkey(vkey) {
 export function parseNote(note) {
   if (typeof note !== 'string') throw new Error('the note is not text');
   if (enc.encode(note).length > MAX_NOTE) throw new Error('the note is larger than 1 MiB');
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(note)) throw new Error('the note contains a control character');
   if (/\p{Cs}/u.test(note)) throw new Error('the note is not valid UTF-8 (a lone surrogate)');
   const split = note.lastIndexOf('\n\n');
@@ -208,7 +213,9 @@ export async function checkNoteSignature(parsed, key) {
     pk = await subtle().importKey('raw', key.publicKey, { name: 'Ed25519' }, false, ['verify']);
   } catch (e) {
     if (e instanceof Failure) throw e;
-    if (e?.name === 'NotSupportedError') fail('signature', 'this browser cannot check Ed25519 signatures (WebCrypto has no Ed25519)');
+    if (e?.name === 'NotSupportedError') {
+      fail('signature', 'this browser cannot check Ed25519 signatures (WebCrypto has no Ed25519)');
+    }
     fail('signature', `the pinned key is not a usable Ed25519 public key (${e?.name || e})`);
   }
   const msg = enc.encode(parsed.text);
@@ -237,7 +244,9 @@ export function parseCheckpointText(text) {
   if (lines.length < 3) throw new Error('a checkpoint has an origin, a size and a root');
   const [origin, sizeText, rootText, ...ext] = lines;
   if (!origin) throw new Error('the checkpoint has no origin');
-  if (!/^(0|[1-9][0-9]{0,19})$/.test(sizeText) || BigInt(sizeText) > U64_MAX) throw new Error(`the size "${sizeText.slice(0, 24)}" is not a decimal 64-bit number`);
+  if (!/^(0|[1-9][0-9]{0,19})$/.test(sizeText) || BigInt(sizeText) > U64_MAX) {
+    throw new Error(`the size "${sizeText.slice(0, 24)}" is not a decimal 64-bit number`);
+  }
   const root = b64decode(rootText);
   if (!root || root.length !== 32) throw new Error('the root is not base64 of 32 bytes');
   if (ext.some((l) => !l)) throw new Error('the checkpoint has an empty line in its body');
@@ -261,7 +270,9 @@ export function describeEvent(ev) {
 
 // What a stored receipt says, without checking anything (for the list).
 export function receiptFacts(receipt) {
-  const f = { index: null, seq: null, type: null, what: null, proposal: null, member: null, time: null, size: null, origin: null };
+  const f = {
+    index: null, seq: null, type: null, what: null, proposal: null, member: null, time: null, size: null, origin: null,
+  };
   if (!receipt || typeof receipt !== 'object') return f;
   if (Number.isSafeInteger(receipt.index)) { f.index = receipt.index; }
   try {
@@ -293,16 +304,22 @@ export async function verifyReceipt(receipt, pinnedVkey) {
   let failure = null;
   try {
     // the receipt's shape
-    if (!receipt || typeof receipt !== 'object' || Array.isArray(receipt)) fail('receipt', 'the receipt is not a JSON object');
+    if (!receipt || typeof receipt !== 'object' || Array.isArray(receipt)) {
+      fail('receipt', 'the receipt is not a JSON object');
+    }
     if (receipt.council_receipt !== 1) fail('receipt', 'it is not a council receipt (version 1)');
-    if (!Number.isSafeInteger(receipt.index) || receipt.index < 0) fail('receipt', 'its index is not a non-negative integer');
+    if (!Number.isSafeInteger(receipt.index) || receipt.index < 0) {
+      fail('receipt', 'its index is not a non-negative integer');
+    }
     if (typeof receipt.event !== 'string' || !receipt.event) fail('receipt', 'it carries no event');
     if (typeof receipt.checkpoint !== 'string') fail('receipt', 'it carries no checkpoint');
     if (!Array.isArray(receipt.proof)) fail('receipt', 'it carries no proof');
     pass('receipt', `leaf ${receipt.index}, ${receipt.proof.length} proof nodes`);
 
     // the key the user pinned
-    if (!globalThis.crypto?.subtle) fail('key', 'this browser offers no WebCrypto here (the page must be served over HTTPS or from localhost)');
+    if (!globalThis.crypto?.subtle) {
+      fail('key', 'this browser offers no WebCrypto here (the page must be served over HTTPS or from localhost)');
+    }
     if (!pinnedVkey) fail('key', 'no log key is pinned: pin the published key first');
     let key;
     try { key = await parseVkey(pinnedVkey); } catch (e) { fail('key', `the pinned key is not valid: ${e.message}`); }
@@ -330,8 +347,13 @@ export async function verifyReceipt(receipt, pinnedVkey) {
     // the event: its sequence number is the leaf index + 1
     let ev;
     try { ev = JSON.parse(receipt.event); } catch { fail('event', 'the event is not JSON'); }
-    if (!ev || typeof ev !== 'object' || !Number.isSafeInteger(ev.seq) || typeof ev.type !== 'string') fail('event', 'the event has no sequence number or type');
-    if (ev.seq !== receipt.index + 1) fail('event', `the event is number ${ev.seq}, but the receipt is for leaf ${receipt.index} (event ${receipt.index + 1})`);
+    if (!ev || typeof ev !== 'object' || !Number.isSafeInteger(ev.seq) || typeof ev.type !== 'string') {
+      fail('event', 'the event has no sequence number or type');
+    }
+    if (ev.seq !== receipt.index + 1) {
+      fail('event', `the event is number ${ev.seq}, but the receipt is for leaf ${receipt.index}`
+        + ` (event ${receipt.index + 1})`);
+    }
     facts.seq = ev.seq;
     facts.type = ev.type;
     facts.what = describeEvent(ev);
@@ -358,7 +380,9 @@ export async function verifyReceipt(receipt, pinnedVkey) {
     failure = e;
     results.set(e.check, { status: 'failed', detail: e.message });
   }
-  const checks = CHECKS.map(([id, label]) => ({ id, label, ...(results.get(id) || { status: 'skipped', detail: '' }) }));
+  const checks = CHECKS.map(([id, label]) => ({
+    id, label, ...(results.get(id) || { status: 'skipped', detail: '' }),
+  }));
   if (failure) {
     return {
       ok: false, failed: failure.check, reason: failure.message, checks, facts,
@@ -367,6 +391,7 @@ export async function verifyReceipt(receipt, pinnedVkey) {
   }
   return {
     ok: true, failed: null, reason: '', checks, facts,
-    summary: `Event ${facts.seq}, ${facts.what}${facts.proposal != null ? ` on proposal ${facts.proposal}` : ''}, is in the log signed at size ${facts.size} by ${facts.key}.`,
+    summary: `Event ${facts.seq}, ${facts.what}${facts.proposal != null ? ` on proposal ${facts.proposal}` : ''},`
+      + ` is in the log signed at size ${facts.size} by ${facts.key}.`,
   };
 }

@@ -2,56 +2,65 @@
 import { h, replace } from '../dom.js';
 import * as api from '../api.js';
 import { fmtDate, today } from '../time.js';
-import { loading, alertBox, errorText, PROCEDURE_LABEL, humanize } from '../ui.js';
+import { loading, alertBox, errorText } from '../ui.js';
+import { bodyLine, absentCodes, clauseText } from '../model/bodies.js';
+import { dayOr, isDay } from '../model/registry.js';
 
 export async function bodiesView(ctx) {
   ctx.title('Bodies');
-  const at = /^\d{4}-\d{2}-\d{2}$/.test(ctx.query.get('at') || '') ? ctx.query.get('at') : today();
+  const at = dayOr(ctx.query.get('at'), today());
   const isToday = at === today();
   const date = h('input', { type: 'date', id: 'bodies-at', value: at, min: '1949-01-01', max: '2100-12-31' });
   const go = (v) => ctx.navigate(v && v !== today() ? `#/bodies?at=${v}` : '#/bodies');
-  date.addEventListener('change', () => { if (/^\d{4}-\d{2}-\d{2}$/.test(date.value)) go(date.value); });
+  date.addEventListener('change', () => { if (isDay(date.value)) go(date.value); });
   const list = h('div', { class: 'bodies', id: 'bodies-list' }, loading());
   replace(ctx.el,
     h('div', { class: 'page-head' },
       h('div', {}, h('h1', { tabindex: '-1' }, 'Bodies'),
-        h('p', { class: 'lead' }, 'Councils and committees, their decision rules and their membership. Membership is dated: a state sits on a body when it is a member of the alliance that day and the body’s clause in force admits it.')),
+        h('p', { class: 'lead' }, 'Councils and committees, their decision rules and their membership. '
+          + 'Membership is dated: a state sits on a body when it is a member of the alliance that day and '
+          + 'the body’s clause in force admits it.')),
       h('form', { class: 'head-tools', onsubmit: (e) => { e.preventDefault(); go(date.value); } },
         h('label', { for: 'bodies-at', class: 'inline-label' }, 'Members as of'), date,
         h('button', { type: 'button', class: 'btn small', disabled: isToday || null, onclick: () => go('') }, 'Today'),
         h('span', { class: 'chip-row' },
-          ['1966-07-01', '2003-02-16', '2023-04-04'].map((d) => h('button', { type: 'button', class: 'btn small ghost', onclick: () => go(d) }, fmtDate(d)))))),
-    h('p', { class: 'as-of', id: 'bodies-as-of', 'aria-live': 'polite' }, isToday ? `Today, ${fmtDate(at)}` : `As of ${fmtDate(at)}`),
+          ['1966-07-01', '2003-02-16', '2023-04-04'].map((d) => h('button', {
+            type: 'button', class: 'btn small ghost', onclick: () => go(d),
+          }, fmtDate(d)))))),
+    h('p', { class: 'as-of', id: 'bodies-as-of', 'aria-live': 'polite' },
+      isToday ? `Today, ${fmtDate(at)}` : `As of ${fmtDate(at)}`),
     list);
 
   try {
     const [b, all, names] = await Promise.all([api.bodies(at), api.members(at), api.names().catch(() => new Map())]);
-    const per = await Promise.all(b.bodies.map((x) => (x.exists_on_date ? api.members(at, x.id) : Promise.resolve({ members: [] }))));
+    const per = await Promise.all(b.bodies.map((x) => (x.exists_on_date ? api.members(at, x.id)
+      : Promise.resolve({ members: [] }))));
     if (!ctx.alive()) return;
     const allCodes = all.members.map((m) => m.code);
     replace(list, b.bodies.map((body, i) => {
       const ms = per[i].members;
-      const sitting = new Set(ms.map((m) => m.code));
-      const absent = body.exists_on_date ? allCodes.filter((c) => !sitting.has(c)) : [];
-      return h('article', { class: `card body-card${body.exists_on_date ? '' : ' muted'}`, 'data-body': body.id, 'aria-labelledby': `body-${body.id}` },
+      const absent = absentCodes(body, allCodes, ms.map((m) => m.code));
+      return h('article', {
+        class: `card body-card${body.exists_on_date ? '' : ' muted'}`, 'data-body': body.id,
+        'aria-labelledby': `body-${body.id}`,
+      },
         h('header', { class: 'body-head' },
           h('div', {}, h('h2', { id: `body-${body.id}` }, body.name, ' ', h('span', { class: 'code-tag' }, body.id)),
-            h('p', { class: 'sub' }, `Rule: ${body.rule} · ${PROCEDURE_LABEL[body.procedure] || body.procedure} by default · established ${fmtDate(body.established)}`,
-              body.dissolved ? ` · dissolved ${fmtDate(body.dissolved)}` : '')),
+            h('p', { class: 'sub' }, bodyLine(body))),
           h('div', { class: 'big-count', 'data-count': body.members_on_date },
             h('span', { class: 'n' }, body.exists_on_date ? String(ms.length) : '—'),
             h('span', { class: 'l' }, 'members'))),
         body.exists_on_date
           ? h('ul', { class: 'member-chips', 'aria-label': `Members of the ${body.name}` },
-            ms.map((m) => h('li', { class: 'chip', 'data-code': m.code, title: `${m.name}, member since ${fmtDate(m.accession)}` },
+            ms.map((m) => h('li', {
+              class: 'chip', 'data-code': m.code, title: `${m.name}, member since ${fmtDate(m.accession)}`,
+            },
               h('strong', {}, m.code), ' ', m.name)))
           : h('p', { class: 'empty' }, `Not in existence on ${fmtDate(at)}.`),
-        absent.length ? h('p', { class: 'absent' }, 'Not sitting: ', absent.map((c) => `${names.get(c) || c} (${c})`).join(', ')) : null,
+        absent.length ? h('p', { class: 'absent' }, 'Not sitting: ',
+          absent.map((c) => `${names.get(c) || c} (${c})`).join(', ')) : null,
         h('details', { class: 'about' }, h('summary', {}, 'Membership rules and notes'),
-          h('ul', { class: 'clauses' }, (body.membership || []).map((c) => h('li', {},
-            `${c.from ? `from ${fmtDate(c.from)}` : 'from establishment'}${c.to ? ` to ${fmtDate(c.to)}` : ''}: `,
-            c.kind === 'all' ? 'all members' : c.kind === 'all-except' ? `all members except ${(c.except || []).join(', ')}`
-              : c.kind === 'list' ? `only ${(c.members || c.list || []).join(', ')}` : humanize(c.kind)))),
+          h('ul', { class: 'clauses' }, (body.membership || []).map((c) => h('li', {}, clauseText(c)))),
           body.note ? h('p', { class: 'note' }, body.note) : null));
     }));
   } catch (e) {

@@ -7,21 +7,18 @@ import {
   statusBadge, alertBox, errorText, empty, loading, PROCEDURE_LABEL, OUTCOME_LABEL,
   POSITIONS, POSITION_LABEL,
 } from '../ui.js';
+import {
+  heading as headingFor, tally, sortOpen, sortConcluded, explanationAfterVerdict, effectText,
+} from '../model/procedures.js';
 
 const POLL_MS = 2000;
 
 export async function proceduresView(ctx) {
   const role = api.role();
   const me = ctx.principal?.code;
-  const heading = {
-    secretariat: ['Procedures', 'Every proposal before every body.'],
-    member: ['Procedures', null],
-    partner: ['Shared with partners', 'Proposals the Council shares with its partners. Positions are not shared.'],
-    public: ['Adopted decisions', 'The public sees decisions once adopted; deliberations are not public.'],
-  }[role];
-  ctx.title(heading[0]);
+  ctx.title(headingFor(role)[0]);
   const names = await api.names().catch(() => new Map());
-  if (role === 'member') heading[1] = `Proposals before the bodies ${names.get(me) || me} sits on, with every delegation's position.`;
+  const heading = headingFor(role, names.get(me) || me);
 
   const bodyFilter = ctx.query.get('body') || '';
   const filterSel = h('select', { id: 'body-filter', onchange: () => {
@@ -93,17 +90,16 @@ export async function proceduresView(ctx) {
       return;
     }
     // Silence procedures by deadline, soonest first; then the others.
-    const sorted = [...list].sort((a, b) => (a.deadline ? 0 : 1) - (b.deadline ? 0 : 1)
-      || String(a.deadline || '').localeCompare(String(b.deadline || '')) || a.id - b.id);
-    replace(openList, sorted.map((p) => openCard(p, names, role === 'member' ? me : null)));
+    replace(openList, sortOpen(list).map((p) => openCard(p, names, role === 'member' ? me : null)));
   }
 
   function renderDone(list) {
     if (!list.length) {
-      replace(doneList, empty(role === 'public' ? 'No decision has been adopted yet.' : 'No procedure has been concluded yet.'));
+      replace(doneList, empty(role === 'public' ? 'No decision has been adopted yet.'
+        : 'No procedure has been concluded yet.'));
       return;
     }
-    const rows = [...list].sort((a, b) => String(b.concluded).localeCompare(String(a.concluded)) || b.id - a.id);
+    const rows = sortConcluded(list);
     replace(doneList, h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
       h('caption', { class: 'sr-only' }, role === 'public' ? 'Adopted decisions' : 'Concluded procedures'),
       h('thead', {}, h('tr', {},
@@ -131,12 +127,6 @@ export async function proceduresView(ctx) {
   });
 }
 
-export function tally(p) {
-  const t = {};
-  for (const x of p.positions || []) t[x.position] = (t[x.position] || 0) + 1;
-  return t;
-}
-
 function openCard(p, names, me) {
   const t = tally(p);
   const mine = me && p.positions ? p.positions.find((x) => x.member === me) : null;
@@ -147,30 +137,26 @@ function openCard(p, names, me) {
       h('span', { class: 'proc-id' }, `#${p.id}`),
       p.shared ? h('span', { class: 'badge subtle' }, 'Shared with partners') : null),
     h('h3', {}, h('a', { href: `#/proposals/${p.id}` }, p.title)),
-    h('p', { class: 'sub' }, `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure} · rule: ${p.rule}`),
+    h('p', { class: 'sub' },
+      `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure} · rule: ${p.rule}`),
     p.procedure === 'silence' && p.deadline ? h('div', { class: 'deadline-line' },
       icon('clock'),
       h('span', {}, 'Silence ends in ', countdownEl(p.deadline, 'countdown strong')),
       h('span', { class: 'deadline-at' }, timeEl(p.deadline))) : null,
     p.positions ? h('p', { class: 'tally-line' },
-      POSITIONS.filter((k) => t[k]).map((k) => h('span', { class: `tally pos-${k}` }, `${t[k]} ${POSITION_LABEL[k].toLowerCase()}`))) : null,
+      POSITIONS.filter((k) => t[k]).map((k) => h('span', { class: `tally pos-${k}` },
+        `${t[k]} ${POSITION_LABEL[k].toLowerCase()}`))) : null,
     p.verdict ? h('p', { class: `verdict-line verdict-${p.verdict}` },
       p.procedure === 'silence' ? 'If concluded now: ' : 'Verdict now: ',
       h('strong', {}, OUTCOME_LABEL[p.verdict] || 'Pending'),
-      p.explanation ? ` — ${p.explanation.replace(new RegExp(`^${p.verdict}: `), '')}` : '') : null,
+      p.explanation ? ` — ${explanationAfterVerdict(p)}` : '') : null,
     eff.length ? h('ul', { class: 'effects-line' }, eff.map((x) => h('li', {}, x))) : null,
-    mine ? h('p', { class: `mine pos-${mine.position}` }, 'Your position: ', h('strong', {}, POSITION_LABEL[mine.position])) : null);
+    mine ? h('p', { class: `mine pos-${mine.position}` }, 'Your position: ',
+      h('strong', {}, POSITION_LABEL[mine.position])) : null);
 }
 
-export function effectSummary(e, names) {
-  const n = (c) => (names && names.get(c)) || c;
-  switch (e.type) {
-    case 'open-office':
-      return [`Open ${e.name}, ${e.city} (${n(e.country)})`,
-        e.out_of_area ? h('span', { class: 'badge warn small-badge' }, 'out of treaty area') : null];
-    case 'close-office': return `Close office ${e.id}`;
-    case 'admit-member': return `Admit ${e.name} (${e.code}) from ${e.effective}`;
-    case 'add-partner': return `Add partner ${e.name} (${e.code}), ${e.framework}`;
-    default: return e.type;
-  }
+function effectSummary(e, names) {
+  return [effectText(e, names),
+    e.type === 'open-office' && e.out_of_area
+      ? h('span', { class: 'badge warn small-badge' }, 'out of treaty area') : null];
 }

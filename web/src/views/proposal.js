@@ -5,12 +5,19 @@
 import { h, replace, icon, keepFocus } from '../dom.js';
 import * as api from '../api.js';
 import * as receipts from '../receipts.js';
-import { timeEl, countdownEl, fmtDate, isoToLocalInput, timeText } from '../time.js';
+import { timeEl, countdownEl, isoToLocalInput, timeText } from '../time.js';
 import { loadWorld, globe } from '../map.js';
 import {
   statusBadge, positionBadge, alertBox, errorText, loading, openDialog, toast,
-  POSITIONS, POSITION_LABEL, POSITION_ICON, OUTCOME_LABEL, PROCEDURE_LABEL, LEVEL_LABEL, humanize,
+  POSITIONS, POSITION_LABEL, POSITION_ICON, PROCEDURE_LABEL, LEVEL_LABEL, humanize,
 } from '../ui.js';
+import { tally } from '../model/procedures.js';
+import {
+  outcomeText, verdictText, verdictState, outcomeIcon, namedCodes, effectsOutcomeNote, ratificationLabel,
+  extendedDeadline, effectsApplied, effectState, effectsNote, effectLabel, capitalize, fmtLatLon, byName,
+  positionsByName, tileLabel, silenceConsents, statements, actorLabel, historyLine, historyNote, timelineClass,
+  secretariatNote, receiptsNote, NOT_FOUND_WHY,
+} from '../model/proposal.js';
 
 const POLL_MS = 2000;
 
@@ -76,37 +83,35 @@ export async function proposalView(ctx) {
   }
 
   function renderVerdict() {
-    const st = p.status === 'concluded' ? p.outcome : (p.procedure === 'silence' ? 'silence' : 'open');
+    const st = verdictState(p);
     verdict.className = `verdict verdict-${st}`;
     verdict.setAttribute('data-status', p.status);
     verdict.setAttribute('data-outcome', p.outcome || '');
     if (p.status === 'concluded') {
-      const by = (p.blocked_by || []).map((c) => `${nameOf(c)} (${c})`).join(', ');
+      const by = namedCodes(p.blocked_by, nameOf);
       replace(verdict,
         h('div', { class: 'verdict-main' },
           h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Outcome'),
-          h('p', { class: 'verdict-label' }, icon(p.outcome === 'adopted' ? 'check' : p.outcome === 'blocked' ? 'cross' : 'minus', 'icon big'),
-            OUTCOME_LABEL[p.outcome] || p.outcome),
+          h('p', { class: 'verdict-label' }, icon(outcomeIcon(p.outcome), 'icon big'), outcomeText(p.outcome)),
           p.explanation ? h('p', { class: 'verdict-explanation', id: 'explanation' }, p.explanation) : null),
         h('div', { class: 'verdict-side' },
           by ? h('p', {}, 'Blocked by ', h('strong', { id: 'blocked-by' }, by)) : null,
           h('p', {}, 'Concluded ', timeEl(p.concluded)),
-          h('p', { class: 'sub' }, (p.effects || []).length
-            ? (p.outcome === 'adopted' ? 'Its effects were applied to the registry.' : 'No effect was applied: the registry is unchanged.')
-            : 'It carried no change to the registry.')));
+          h('p', { class: 'sub' }, effectsOutcomeNote(p))));
       return;
     }
     const main = [];
     if (p.procedure === 'silence') {
       main.push(
         h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Under silence'),
-        h('p', { class: 'verdict-label' }, icon('clock', 'icon big'), h('span', {}, 'Silence ends in ', countdownEl(p.deadline, 'countdown'))),
+        h('p', { class: 'verdict-label' }, icon('clock', 'icon big'),
+          h('span', {}, 'Silence ends in ', countdownEl(p.deadline, 'countdown'))),
         h('p', { class: 'verdict-deadline' }, 'Deadline ', timeEl(p.deadline)),
-        h('p', { class: 'sub' }, 'Unless an ally breaks silence before the deadline, the text is adopted then. A standing reservation keeps it open.'));
+        h('p', { class: 'sub' }, 'Unless an ally breaks silence before the deadline, the text is adopted then. '
+          + 'A standing reservation keeps it open.'));
     } else if (p.procedure === 'ratification') {
       main.push(h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Ratification'),
-        h('p', { class: 'verdict-label' }, p.outstanding
-          ? `${p.electorate_size - p.outstanding.length} of ${p.electorate_size} ratified` : 'In progress'),
+        h('p', { class: 'verdict-label' }, ratificationLabel(p)),
         p.outstanding?.length ? h('p', { class: 'sub' }, 'Outstanding: ', p.outstanding.join(' ')) : null);
     } else {
       main.push(h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Open'),
@@ -116,9 +121,11 @@ export async function proposalView(ctx) {
     const side = [];
     if (p.verdict) {
       side.push(h('p', { class: 'verdict-now' }, p.procedure === 'silence' ? 'If concluded now' : 'Verdict now'),
-        h('p', { class: `verdict-now-value verdict-${p.verdict}` }, OUTCOME_LABEL[p.verdict] || humanize(p.verdict)),
+        h('p', { class: `verdict-now-value verdict-${p.verdict}` }, verdictText(p.verdict)),
         p.explanation ? h('p', { class: 'verdict-explanation', id: 'explanation' }, p.explanation) : null);
-      if (p.holding?.length) side.push(h('p', { class: 'holding' }, 'Held open by the reservation of ', p.holding.map((c) => `${nameOf(c)} (${c})`).join(', ')));
+      if (p.holding?.length) {
+        side.push(h('p', { class: 'holding' }, 'Held open by the reservation of ', namedCodes(p.holding, nameOf)));
+      }
     } else {
       side.push(h('p', { class: 'sub' }, 'Positions and the verdict are not shared while the procedure is open.'));
     }
@@ -188,7 +195,8 @@ export async function proposalView(ctx) {
           ? btn('Lift reservation', 'lift', '', guard(() => post({ position: 'lift' }, 'Reservation lifted')))
           : btn('Reserve…', 'reserve', '', () => openDialog({
             title: 'Enter a reservation',
-            body: h('p', {}, 'A reservation holds the procedure pending instructions: nothing concludes while it stands.'),
+            body: h('p', {},
+              'A reservation holds the procedure pending instructions: nothing concludes while it stands.'),
             fields: [{ name: 'text', label: 'Note (optional)', type: 'textarea', rows: 3 }],
             confirmLabel: 'Enter reservation',
             onConfirm: (v) => post({ position: 'reserve', ...(v.text ? { text: v.text } : {}) }, 'Reservation entered'),
@@ -207,11 +215,14 @@ export async function proposalView(ctx) {
             { name: 'text', label: 'Declaration or note (optional)', type: 'textarea', rows: 3 },
           ],
           confirmLabel: 'Abstain',
-          onConfirm: (v) => post({ position: 'abstain', ...(v.declared ? { declared: true } : {}), ...(v.text ? { text: v.text } : {}) }, 'Abstention recorded'),
+          onConfirm: (v) => post({
+            position: 'abstain', ...(v.declared ? { declared: true } : {}), ...(v.text ? { text: v.text } : {}),
+          }, 'Abstention recorded'),
         })),
         btn('Comment…', 'comment', 'ghost', () => openDialog({
           title: 'Comment',
-          body: h('p', {}, silence ? 'A comment is put on record; it does not break silence.' : 'A comment is put on record; your position does not change.'),
+          body: h('p', {}, silence ? 'A comment is put on record; it does not break silence.'
+            : 'A comment is put on record; your position does not change.'),
           fields: [{ name: 'text', label: 'Comment', type: 'textarea', required: true }],
           confirmLabel: 'Put on record',
           onConfirm: (v) => post({ position: 'comment', text: v.text }, 'Comment recorded'),
@@ -222,66 +233,79 @@ export async function proposalView(ctx) {
           danger: true,
           body: [
             h('p', {}, silence
-              ? h('strong', {}, `Breaking silence ends the procedure at once: “${p.title}” will be blocked by ${nameOf(me)}.`)
+              ? h('strong', {},
+                `Breaking silence ends the procedure at once: “${p.title}” will be blocked by ${nameOf(me)}.`)
               : h('strong', {}, `Under ${p.rule}, an objection by ${nameOf(me)} blocks “${p.title}”.`)),
-            h('p', {}, silence ? 'This cannot be undone. The reason is your letter of objection, on the record for every delegation.'
+            h('p', {}, silence
+              ? 'This cannot be undone. The reason is your letter of objection, on the record for every delegation.'
               : 'You may change your position until the chair concludes.'),
           ],
-          fields: [{ name: 'reason', label: silence ? 'Reason (letter of objection)' : 'Reason', type: 'textarea', required: silence }],
+          fields: [{
+            name: 'reason', label: silence ? 'Reason (letter of objection)' : 'Reason', type: 'textarea',
+            required: silence,
+          }],
           confirmLabel: silence ? 'Break silence' : 'Object',
           onConfirm: (v) => post({ position: 'object', ...(v.reason ? { reason: v.reason } : {}) },
             silence ? `${nameOf(me)} broke silence` : 'Objection recorded'),
         }), { disabled: mine.position === 'object' || null })),
       h('p', { class: 'receipts-line sub' }, icon('check'),
-        nKept ? `${nKept} receipt${nKept === 1 ? '' : 's'} for this proposal kept in this browser. ` : 'Each position you state comes back with a receipt. ',
+        receiptsNote(nKept),
         h('a', { href: `#/receipts?proposal=${p.id}`, id: 'receipts-link' }, nKept ? 'Verify them' : 'Your receipts')),
       actionMsg);
   }
 
   function renderSecretariat() {
-    const guardAct = (run, msg) => () => act(run, msg);
+    // A button opening the action's dialog (made when clicked); its confirm runs the action.
+    const actionBtn = (action, cls, ic, label, dialog) => h('button', {
+      type: 'button', class: cls, 'data-action': action, 'data-focus': `act-${action}`,
+      onclick: () => openDialog(dialog()),
+    }, icon(ic), label);
+    const run = (action, body, msg) => act(() => api.secretariat(p.id, action, body), msg);
     const items = [];
     if (p.procedure === 'silence') {
-      const later = new Date(Math.max(Date.parse(p.deadline), Date.now()) + 24 * 3600e3).toISOString();
+      const deadlineField = {
+        name: 'deadline', label: 'New deadline (your time)', type: 'datetime', required: true,
+        value: isoToLocalInput(extendedDeadline(p.deadline, Date.now())),
+      };
       items.push(
-        h('button', { type: 'button', class: 'btn', 'data-action': 'extend', 'data-focus': 'act-extend', onclick: () => openDialog({
+        actionBtn('extend', 'btn', 'clock', 'Extend deadline…', () => ({
           title: 'Extend the silence deadline',
           body: h('p', {}, 'Current deadline: ', timeText(p.deadline)),
-          fields: [{ name: 'deadline', label: 'New deadline (your time)', type: 'datetime', required: true, value: isoToLocalInput(later) }],
+          fields: [deadlineField],
           confirmLabel: 'Extend',
-          onConfirm: (v) => guardAct(() => api.secretariat(p.id, 'extend', { deadline: v.deadline }), 'Deadline extended')(),
-        }) }, icon('clock'), 'Extend deadline…'),
-        h('button', { type: 'button', class: 'btn', 'data-action': 'recirculate', 'data-focus': 'act-recirculate', onclick: () => openDialog({
+          onConfirm: (v) => run('extend', { deadline: v.deadline }, 'Deadline extended'),
+        })),
+        actionBtn('recirculate', 'btn', 'pen', 'Recirculate…', () => ({
           title: 'Recirculate a revised text',
           body: h('p', {}, 'A new silence period opens; positions on the old text do not carry over.'),
           fields: [
             { name: 'text', label: 'Revised text', type: 'textarea', required: true, value: p.text, rows: 6 },
-            { name: 'deadline', label: 'New deadline (your time)', type: 'datetime', required: true, value: isoToLocalInput(later) },
+            deadlineField,
           ],
           confirmLabel: 'Recirculate',
-          onConfirm: (v) => guardAct(() => api.secretariat(p.id, 'recirculate', { text: v.text, deadline: v.deadline }), `Revision ${p.revision + 1} recirculated`)(),
-        }) }, icon('pen'), 'Recirculate…'));
+          onConfirm: (v) => run('recirculate', { text: v.text, deadline: v.deadline },
+            `Revision ${p.revision + 1} recirculated`),
+        })));
     } else if (p.procedure === 'meeting') {
-      items.push(h('button', { type: 'button', class: 'btn primary', 'data-action': 'conclude', 'data-focus': 'act-conclude', onclick: () => openDialog({
+      items.push(actionBtn('conclude', 'btn primary', 'check', 'Conclude…', () => ({
         title: 'Conclude as the chair',
         body: [h('p', {}, 'The rule is evaluated on the positions now.'),
-          p.verdict ? h('p', {}, 'Verdict: ', h('strong', {}, OUTCOME_LABEL[p.verdict] || humanize(p.verdict)), p.explanation ? ` — ${p.explanation}` : '') : null],
+          p.verdict ? h('p', {}, 'Verdict: ', h('strong', {}, verdictText(p.verdict)),
+            p.explanation ? ` — ${p.explanation}` : '') : null],
         confirmLabel: 'Conclude',
-        onConfirm: () => guardAct(() => api.secretariat(p.id, 'conclude'), 'Procedure concluded')(),
-      }) }, icon('check'), 'Conclude…'));
+        onConfirm: () => run('conclude', undefined, 'Procedure concluded'),
+      })));
     }
-    items.push(h('button', { type: 'button', class: 'btn ghost danger-text', 'data-action': 'withdraw', 'data-focus': 'act-withdraw', onclick: () => openDialog({
+    items.push(actionBtn('withdraw', 'btn ghost danger-text', 'cross', 'Withdraw…', () => ({
       title: 'Withdraw this proposal?',
       danger: true,
       body: h('p', {}, 'The procedure ends without a decision. This cannot be undone.'),
       fields: [{ name: 'reason', label: 'Reason (optional)', type: 'textarea', rows: 3 }],
       confirmLabel: 'Withdraw',
-      onConfirm: (v) => guardAct(() => api.secretariat(p.id, 'withdraw', v.reason ? { reason: v.reason } : {}), 'Proposal withdrawn')(),
-    }) }, icon('cross'), 'Withdraw…'));
+      onConfirm: (v) => run('withdraw', v.reason ? { reason: v.reason } : {}, 'Proposal withdrawn'),
+    })));
     replace(actions, h('h2', { id: 'actions-h' }, 'Secretariat'),
-      h('p', { class: 'sub' }, p.procedure === 'silence'
-        ? 'The server concludes the procedure at the deadline by itself.'
-        : p.procedure === 'ratification' ? 'Adopted when the last member ratifies.' : 'Conclude when the Council has spoken.'),
+      h('p', { class: 'sub' }, secretariatNote(p)),
       h('div', { class: 'action-grid' }, items), actionMsg);
   }
 
@@ -290,43 +314,40 @@ export async function proposalView(ctx) {
     const list = p.effects || [];
     if (!list.length) { effects.hidden = true; return; }
     effects.hidden = false;
-    const applied = p.status === 'concluded' ? p.outcome === 'adopted' : null;
+    const applied = effectsApplied(p);
     replace(effects, h('h2', { id: 'effects-h' }, 'Effects'),
-      h('p', { class: 'sub' }, applied === null ? 'Applied to the registry only if adopted.'
-        : applied ? `Applied on adoption, ${fmtDate(p.concluded?.slice(0, 10))}.` : 'Not applied: the registry is unchanged.'),
-      list.map((e, i) => effectCard(e, i, applied)));
+      h('p', { class: 'sub' }, effectsNote(p)),
+      list.map((e) => effectCard(e, applied)));
   }
 
-  function effectCard(e, i, applied) {
-    const state = applied === null ? 'pending' : applied ? 'applied' : 'not-applied';
+  function effectCard(e, applied) {
+    const state = effectState(applied);
     if (e.type === 'open-office') {
       const out = !!e.out_of_area;
       const mapBox = h('div', { class: 'effect-map' });
       if (e.lat != null && e.lon != null) {
         loadWorld().then((fc) => mapBox.replaceChildren(globe(fc, {
           lon: +e.lon, lat: +e.lat, size: 200, cls: out ? 'out' : 'in',
-          title: `${e.city}: ${fmtCoord(e.lat, 'N', 'S')}, ${fmtCoord(e.lon, 'E', 'W')}`,
+          title: `${e.city}: ${fmtLatLon(e.lat, e.lon)}`,
         }))).catch(() => mapBox.replaceChildren());
       }
-      return h('article', { class: `effect effect-${state}`, 'data-effect': e.type, 'data-office': e.id, 'data-out-of-area': String(out) },
+      return h('article', {
+        class: `effect effect-${state}`, 'data-effect': e.type, 'data-office': e.id, 'data-out-of-area': String(out),
+      },
         h('h3', {}, icon('pin'), 'Open an office'),
         h('p', { class: 'effect-name' }, e.name),
         mapBox,
         h('dl', { class: 'kv' },
           h('div', {}, h('dt', {}, 'City'), h('dd', {}, `${e.city}, ${nameOf(e.country)}`)),
           e.kind ? h('div', {}, h('dt', {}, 'Kind'), h('dd', {}, humanize(e.kind))) : null,
-          e.lat != null ? h('div', {}, h('dt', {}, 'Location'), h('dd', {}, `${fmtCoord(e.lat, 'N', 'S')}, ${fmtCoord(e.lon, 'E', 'W')}`)) : null,
+          e.lat != null ? h('div', {}, h('dt', {}, 'Location'), h('dd', {}, fmtLatLon(e.lat, e.lon))) : null,
           h('div', {}, h('dt', {}, 'Office id'), h('dd', {}, h('code', {}, e.id)))),
         h('div', { class: `area-flag ${out ? 'out' : 'in'}`, 'data-treaty-area': out ? 'out' : 'in' },
           icon(out ? 'out' : 'check'),
           h('div', {}, h('strong', {}, out ? 'Out of the treaty area' : 'In the treaty area'),
             e.treaty_area ? h('p', {}, capitalize(e.treaty_area)) : null)));
     }
-    const label = {
-      'close-office': ['Close an office', `Office ${e.id}`],
-      'admit-member': ['Admit a member', `${e.name} (${e.code}), effective ${fmtDate(e.effective)}`],
-      'add-partner': ['Add a partner', `${e.name} (${e.code}) · ${humanize(e.framework)}`],
-    }[e.type] || [humanize(e.type), ''];
+    const label = effectLabel(e);
     return h('article', { class: `effect effect-${state}`, 'data-effect': e.type },
       h('h3', {}, label[0]), h('p', {}, label[1]));
   }
@@ -352,15 +373,14 @@ export async function proposalView(ctx) {
     if (!positions) {
       replace(rollcall, h('h2', { id: 'rollcall-h' }, 'Electorate'),
         h('p', { class: 'sub' }, `${p.electorate_size} members. `,
-          role === 'public' ? 'The public does not see delegations’ positions.' : 'Positions are not shared with partners.'),
-        h('ul', { class: 'chips' }, [...p.electorate].sort((a, b) => nameOf(a).localeCompare(nameOf(b)))
+          role === 'public' ? 'The public does not see delegations’ positions.'
+            : 'Positions are not shared with partners.'),
+        h('ul', { class: 'chips' }, byName(p.electorate, nameOf)
           .map((c) => h('li', { class: 'chip', title: nameOf(c) }, c))));
       return;
     }
-    const t = {};
-    for (const x of positions) t[x.position] = (t[x.position] || 0) + 1;
-    const sorted = [...positions].sort((a, b) => nameOf(a.member).localeCompare(nameOf(b.member)));
-    const silentMeans = p.procedure === 'silence' && p.status === 'open' ? 'silent: consents at the deadline' : null;
+    const t = tally(p);
+    const sorted = positionsByName(positions, nameOf);
     replace(rollcall,
       h('div', { class: 'section-head' },
         h('h2', { id: 'rollcall-h' }, 'Roll call'),
@@ -369,84 +389,55 @@ export async function proposalView(ctx) {
         POSITIONS.map((k) => h('li', { class: `legend-item pos-${k}`, 'data-position': k },
           h('span', { class: 'swatch', 'aria-hidden': 'true' }, icon(POSITION_ICON[k])),
           POSITION_LABEL[k], h('span', { class: 'legend-count' }, String(t[k] || 0))))),
-      silentMeans ? h('p', { class: 'sub' }, 'Under silence, a member that says nothing consents at the deadline.') : null,
+      silenceConsents(p)
+        ? h('p', { class: 'sub' }, 'Under silence, a member that says nothing consents at the deadline.') : null,
       h('ul', { class: 'rollcall-grid', id: 'rollcall-grid' }, sorted.map((x) => {
-        const label = `${nameOf(x.member)}: ${POSITION_LABEL[x.position]}${x.declared ? ' (formal declaration)' : ''}`;
+        const { label, title } = tileLabel(x, nameOf);
         return h('li', {
           class: `tile pos-${x.position}${x.member === me ? ' mine' : ''}`,
-          'data-member': x.member, 'data-position': x.position,
-          title: x.text ? `${label} — ${x.text}` : label, 'aria-label': label,
+          'data-member': x.member, 'data-position': x.position, title, 'aria-label': label,
         },
         h('span', { class: 'tile-code', 'aria-hidden': 'true' }, x.member),
         h('span', { class: 'tile-name', 'aria-hidden': 'true' }, nameOf(x.member)),
-        h('span', { class: 'tile-pos', 'aria-hidden': 'true' }, icon(POSITION_ICON[x.position]), POSITION_LABEL[x.position]),
+        h('span', { class: 'tile-pos', 'aria-hidden': 'true' },
+          icon(POSITION_ICON[x.position]), POSITION_LABEL[x.position]),
         x.text ? h('span', { class: 'tile-note', 'aria-hidden': 'true' }, icon('comment')) : null);
       })));
   }
 
   function renderReasons() {
-    const items = [];
-    for (const x of p.positions || []) {
-      if (x.text || x.declared) items.push({ at: x.at, member: x.member, kind: x.position, text: x.text, declared: x.declared });
-    }
-    for (const e of events) {
-      if (e.type === 'comment.made') items.push({ at: e.time, member: e.payload.member, kind: 'comment', text: e.payload.text });
-    }
-    items.sort((a, b) => String(a.at).localeCompare(String(b.at)));
+    const items = statements(p.positions, events);
     if (!p.positions && !items.length) { reasons.hidden = true; return; }
     reasons.hidden = false;
     replace(reasons, h('h2', { id: 'reasons-h' }, 'Reasons and footnotes'),
-      items.length ? h('ul', { class: 'statements' }, items.map((x) => h('li', { class: `statement pos-${x.kind}`, 'data-member': x.member, 'data-kind': x.kind },
-        h('div', { class: 'statement-head' },
-          h('strong', {}, `${nameOf(x.member)} (${x.member})`),
-          x.kind === 'comment' ? h('span', { class: 'pos-badge pos-comment' }, icon('comment'), 'Comment') : positionBadge(x.kind, x.declared ? ' · formal declaration' : null),
-          x.at ? timeEl(x.at) : null),
-        x.text ? h('blockquote', {}, x.text) : null)))
+      items.length ? h('ul', { class: 'statements' }, items.map(statement))
         : h('p', { class: 'empty' }, 'No delegation has put a statement on record.'));
   }
 
-  function actorLabel(a) {
-    if (!a) return '';
-    if (a.startsWith('delegation:')) return `Delegation of ${nameOf(a.slice(11))}`;
-    if (a === 'clock') return 'Deadline clock';
-    return humanize(a);
+  function statement(x) {
+    return h('li', { class: `statement pos-${x.kind}`, 'data-member': x.member, 'data-kind': x.kind },
+      h('div', { class: 'statement-head' },
+        h('strong', {}, `${nameOf(x.member)} (${x.member})`),
+        x.kind === 'comment' ? h('span', { class: 'pos-badge pos-comment' }, icon('comment'), 'Comment')
+          : positionBadge(x.kind, x.declared ? ' · formal declaration' : null),
+        x.at ? timeEl(x.at) : null),
+      x.text ? h('blockquote', {}, x.text) : null);
   }
 
-  function describe(e) {
-    const pl = e.payload || {};
-    const m = pl.member ? `${nameOf(pl.member)} (${pl.member})` : '';
-    switch (e.type) {
-      case 'proposal.created':
-        return [`Proposed to the ${p.body_name}`, pl.procedure === 'silence' && pl.deadline
-          ? h('span', {}, ', under silence until ', timeEl(pl.deadline)) : pl.procedure ? ` (${PROCEDURE_LABEL[pl.procedure] || pl.procedure})` : ''];
-      case 'position.stated': {
-        const verb = { concur: 'concurs', object: 'objects', abstain: 'abstains', reserve: 'enters a reservation', footnote: 'concurs with a footnote' }[pl.position] || pl.position;
-        return [`${m} ${verb}`, pl.declared ? ' (formal declaration)' : '', pl.previous && pl.previous !== 'silent' ? ` (was ${pl.previous})` : ''];
-      }
-      case 'reservation.lifted': return `${m} lifts its reservation`;
-      case 'silence.broken': return `${m} breaks silence`;
-      case 'comment.made': return `${m} comments`;
-      case 'deadline.extended': return h('span', {}, 'Deadline extended to ', timeEl(pl.deadline));
-      case 'text.recirculated': return h('span', {}, `Revision ${pl.revision} recirculated; silence until `, timeEl(pl.deadline));
-      case 'procedure.concluded': return [`Concluded: ${OUTCOME_LABEL[pl.outcome] || pl.outcome}`];
-      default: return e.type;
-    }
-  }
+  // A history line's parts, with its times as <time> elements.
+  const lineOf = (e) => historyLine(e, p.body_name, nameOf)
+    .map((x) => (x && typeof x === 'object' ? timeEl(x.time) : x));
 
   function renderHistory() {
-    const kind = (t) => t.split('.')[0];
     replace(hist, h('h2', { id: 'history-h' }, 'History'),
       events.length ? h('ol', { class: 'timeline' }, events.map((e) => {
-        const pl = e.payload || {};
-        const note = e.type === 'procedure.concluded' ? pl.explanation
-          : e.type === 'silence.broken' ? pl.reason
-            : e.type === 'position.stated' || e.type === 'comment.made' ? pl.text : null;
-        return h('li', { class: `tl-item tl-${e.type.replace('.', '-')} tl-${kind(e.type)}`, 'data-type': e.type, 'data-seq': e.seq },
+        const note = historyNote(e);
+        return h('li', { class: timelineClass(e.type), 'data-type': e.type, 'data-seq': e.seq },
           h('span', { class: 'tl-dot', 'aria-hidden': 'true' }),
           h('div', { class: 'tl-body' },
-            h('p', { class: 'tl-what' }, describe(e)),
+            h('p', { class: 'tl-what' }, lineOf(e)),
             note ? h('p', { class: 'tl-note' }, note) : null,
-            h('p', { class: 'tl-meta' }, timeEl(e.time), h('span', { class: 'tl-actor' }, actorLabel(e.actor)),
+            h('p', { class: 'tl-meta' }, timeEl(e.time), h('span', { class: 'tl-actor' }, actorLabel(e.actor, nameOf)),
               h('span', { class: 'tl-seq', title: `event ${e.seq}, hash ${e.hash}` }, `#${e.seq}`))));
       })) : h('p', { class: 'empty' }, 'The record is not available.'));
   }
@@ -480,8 +471,8 @@ export async function proposalView(ctx) {
         if (!ctx.alive()) return;
         render();
         if (was === 'open' && p.status === 'concluded') {
-          announce.textContent = `Concluded: ${OUTCOME_LABEL[p.outcome] || p.outcome}. ${p.explanation || ''}`;
-          toast(`${p.title}: ${OUTCOME_LABEL[p.outcome] || p.outcome}`, p.outcome === 'adopted' ? 'ok' : 'warn');
+          announce.textContent = `Concluded: ${outcomeText(p.outcome)}. ${p.explanation || ''}`;
+          toast(`${p.title}: ${outcomeText(p.outcome)}`, p.outcome === 'adopted' ? 'ok' : 'warn');
         }
       }
       actionMsg.querySelector('.alert-net')?.remove();
@@ -505,21 +496,9 @@ export async function proposalView(ctx) {
   });
 }
 
-const capitalize = (t) => String(t).replace(/^./, (c) => c.toUpperCase());
-
-function fmtCoord(v, pos, neg) {
-  const n = Number(v);
-  if (!Number.isFinite(n)) return String(v);
-  return `${Math.abs(n).toFixed(2)}° ${n >= 0 ? pos : neg}`;
-}
-
 function notFound(ctx, id, role) {
   ctx.title('Not found');
-  const why = {
-    partner: 'Partners see only the proposals the Council shares with them.',
-    public: 'The public sees adopted decisions only.',
-    member: 'A delegation sees the proposals of the bodies its member sits on.',
-  }[role];
+  const why = NOT_FOUND_WHY[role];
   replace(ctx.el,
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/proposals' }, 'Procedures')),
     h('div', { class: 'card notfound', id: 'not-found' },

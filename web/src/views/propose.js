@@ -4,8 +4,12 @@
 import { h, replace, icon } from '../dom.js';
 import * as api from '../api.js';
 import { localInputToISO, isoToLocalInput, timeText, today } from '../time.js';
-import { loadWorld, worldMap, drawMarkers, countryAt, svgPoint, TROPIC_OF_CANCER } from '../map.js';
-import { alertBox, errorText, toast, LEVEL_LABEL, FRAMEWORK_LABEL } from '../ui.js';
+import { loadWorld, worldMap, drawMarkers, countryAt, svgPoint } from '../map.js';
+import { alertBox, errorText, toast, LEVEL_LABEL, FRAMEWORK_LABEL, PROCEDURE_LABEL } from '../ui.js';
+import {
+  slug, parseCoords, treatyAreaAdvice, proposalRequest, openOfficeEffect, closeOfficeEffect, admitMemberEffect,
+  addPartnerEffect,
+} from '../model/propose.js';
 
 const KINDS = ['liaison', 'information', 'military-liaison', 'documentation', 'regional-centre', 'headquarters'];
 let effectSeq = 0;
@@ -27,7 +31,9 @@ export async function proposeView(ctx) {
   const bodySel = h('select', { id: 'p-body', name: 'body', required: true },
     live.map((b) => h('option', { value: b.id }, `${b.name} (${b.id}) · ${b.members_on_date} members`)));
   bodySel.value = live.find((b) => b.id === 'NAC') ? 'NAC' : live[0]?.id;
-  const title = h('input', { id: 'p-title', name: 'title', type: 'text', required: true, maxlength: 300, autocomplete: 'off' });
+  const title = h('input', {
+    id: 'p-title', name: 'title', type: 'text', required: true, maxlength: 300, autocomplete: 'off',
+  });
   const text = h('textarea', { id: 'p-text', name: 'text', rows: 6 });
   const shared = h('input', { id: 'p-shared', name: 'shared', type: 'checkbox' });
 
@@ -53,8 +59,10 @@ export async function proposeView(ctx) {
   const level = h('select', { id: 'p-level', name: 'level' }, h('option', { value: '' }, '—'),
     Object.entries(LEVEL_LABEL).map(([v, l]) => h('option', { value: v }, l)));
   const place = h('input', { id: 'p-place', name: 'place', type: 'text', placeholder: 'NATO Headquarters, Brussels' });
-  const silenceBox = h('div', { class: 'when-silence' }, field('p-deadline', 'Silence deadline (your time)', deadline, null, true), deadlineUtc);
-  const meetingBox = h('div', { class: 'when-meeting two' }, field('p-level', 'Level', level), field('p-place', 'Place', place));
+  const silenceBox = h('div', { class: 'when-silence' },
+    field('p-deadline', 'Silence deadline (your time)', deadline, null, true), deadlineUtc);
+  const meetingBox = h('div', { class: 'when-meeting two' },
+    field('p-level', 'Level', level), field('p-place', 'Place', place));
   const submit = h('button', { type: 'submit', class: 'btn primary', id: 'p-submit' }, 'Propose');
 
   const procedure = () => procRadios.find((r) => r.checked)?.value;
@@ -88,7 +96,9 @@ export async function proposeView(ctx) {
     ed.el.querySelector('input, select')?.focus();
   }
   const addButtons = h('div', { class: 'add-effects' },
-    h('button', { type: 'button', class: 'btn small', id: 'add-open-office', onclick: () => addEffect('open-office') }, '+ Open an office'),
+    h('button', {
+      type: 'button', class: 'btn small', id: 'add-open-office', onclick: () => addEffect('open-office'),
+    }, '+ Open an office'),
     h('button', { type: 'button', class: 'btn small', onclick: () => addEffect('close-office') }, '+ Close an office'),
     h('button', { type: 'button', class: 'btn small', onclick: () => addEffect('admit-member') }, '+ Admit a member'),
     h('button', { type: 'button', class: 'btn small', onclick: () => addEffect('add-partner') }, '+ Add a partner'));
@@ -96,20 +106,11 @@ export async function proposeView(ctx) {
   const form = h('form', { class: 'propose-form', id: 'propose-form', novalidate: true, onsubmit: async (ev) => {
     ev.preventDefault();
     formErr.replaceChildren();
-    const problems = [];
-    const body = { body: bodySel.value, title: title.value.trim(), procedure: procedure(), shared: shared.checked };
-    if (!body.title) problems.push(['p-title', 'Give the proposal a title.']);
-    if (text.value.trim()) body.text = text.value.trim();
-    if (body.procedure === 'silence') {
-      const iso = localInputToISO(deadline.value);
-      if (!iso) problems.push(['p-deadline', 'Choose the silence deadline.']);
-      else if (Date.parse(iso) <= Date.now()) problems.push(['p-deadline', 'The silence deadline must be in the future.']);
-      else body.deadline = iso;
-    }
-    if (body.procedure === 'meeting') {
-      if (level.value) body.level = level.value;
-      if (place.value.trim()) body.place = place.value.trim();
-    }
+    const { request: body, problems: formProblems } = proposalRequest({
+      body: bodySel.value, title: title.value, text: text.value, procedure: procedure(), shared: shared.checked,
+      deadline: localInputToISO(deadline.value), level: level.value, place: place.value,
+    }, Date.now());
+    const problems = formProblems.map(([k, msg]) => [`p-${k}`, msg]);
     const effects = [];
     for (const ed of editors) {
       const r = ed.value();
@@ -120,7 +121,9 @@ export async function proposeView(ctx) {
     if (problems.length) {
       for (const [id] of problems) document.getElementById(id)?.setAttribute('aria-invalid', 'true');
       formErr.replaceChildren(alertBox(h('div', {}, h('strong', {}, 'Please correct:'),
-        h('ul', {}, problems.map(([id, msg]) => h('li', {}, h('a', { href: `#${id}`, onclick: (e) => { e.preventDefault(); document.getElementById(id)?.focus(); } }, msg)))))));
+        h('ul', {}, problems.map(([id, msg]) => h('li', {}, h('a', {
+          href: `#${id}`, onclick: (e) => { e.preventDefault(); document.getElementById(id)?.focus(); },
+        }, msg)))))));
       formErr.focus();
       return;
     }
@@ -128,7 +131,8 @@ export async function proposeView(ctx) {
     submit.setAttribute('aria-busy', 'true');
     try {
       const p = await api.propose(body);
-      toast(p.procedure === 'silence' ? `Proposal ${p.id} circulated under silence` : `Proposal ${p.id} put before the ${p.body_name}`);
+      toast(p.procedure === 'silence' ? `Proposal ${p.id} circulated under silence`
+        : `Proposal ${p.id} put before the ${p.body_name}`);
       ctx.navigate(`#/proposals/${p.id}`);
     } catch (e) {
       formErr.replaceChildren(alertBox(`The proposal was refused: ${errorText(e)}`));
@@ -140,14 +144,16 @@ export async function proposeView(ctx) {
   } },
   formErr,
   h('fieldset', { class: 'card' }, h('legend', {}, 'Proposal'),
-    field('p-body', 'Body', bodySel, 'The electorate is the body’s members today, frozen when the procedure opens.', true),
+    field('p-body', 'Body', bodySel,
+      'The electorate is the body’s members today, frozen when the procedure opens.', true),
     field('p-title', 'Title', title, null, true),
     field('p-text', 'Text', text),
-    h('div', { class: 'field check' }, shared, h('label', { for: 'p-shared' }, 'Share with partners (they see the text, not the positions)'))),
+    h('div', { class: 'field check' }, shared,
+      h('label', { for: 'p-shared' }, 'Share with partners (they see the text, not the positions)'))),
   h('fieldset', { class: 'card' }, h('legend', {}, 'Procedure'),
     h('div', { class: 'radio-cards', role: 'radiogroup', 'aria-label': 'Procedure' },
       procRadios.map((r) => h('label', { class: 'radio-card', for: r.id }, r,
-        h('span', {}, h('strong', {}, { meeting: 'Meeting', silence: 'Silence procedure', ratification: 'Ratification' }[r.value]),
+        h('span', {}, h('strong', {}, PROCEDURE_LABEL[r.value]),
           h('span', { class: 'sub' }, procDesc[r.value]))))),
     silenceBox, meetingBox),
   h('fieldset', { class: 'card' }, h('legend', {}, 'Effects on the registry'),
@@ -167,19 +173,28 @@ export async function proposeView(ctx) {
 function makeEditor(type, { memberCodes, names, offices, remove }) {
   const n = ++effectSeq;
   const id = (k) => `e${n}-${k}`;
+  // A problem names the field by its key; the form needs the field's id.
+  const withIds = (r) => (r.error ? { error: [id(r.error[0]), r.error[1]] } : r);
   const inp = (k, attrs = {}) => h('input', { id: id(k), name: k, type: 'text', autocomplete: 'off', ...attrs });
   const fld = (k, label, input, req, hint) => h('div', { class: 'field' },
     h('label', { for: id(k) }, label, req ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
     input, hint ? h('p', { class: 'hint' }, hint) : null);
-  const head = (label) => h('div', { class: 'effect-head' }, h('h3', {}, label),
-    h('button', { type: 'button', class: 'btn small ghost', 'aria-label': `Remove effect: ${label}`, onclick: remove }, 'Remove'));
+  // The effect's fieldset: its legend (for screen readers), heading and Remove button.
+  const box = (label, ...kids) => h('fieldset', { class: 'effect-editor', 'data-effect': type },
+    h('legend', { class: 'sr-only' }, label),
+    h('div', { class: 'effect-head' }, h('h3', {}, label),
+      h('button', {
+        type: 'button', class: 'btn small ghost', 'aria-label': `Remove effect: ${label}`, onclick: remove,
+      }, 'Remove')),
+    kids);
 
   if (type === 'open-office') {
     const f = {
       name: inp('name', { placeholder: 'NATO Liaison Office Tokyo' }),
       city: inp('city', { placeholder: 'Tokyo' }),
       country: inp('country', { maxlength: 2, placeholder: 'JP', class: 'short', autocapitalize: 'characters' }),
-      kind: h('select', { id: id('kind'), name: 'kind' }, KINDS.map((k) => h('option', { value: k }, k.replace(/-/g, ' ')))),
+      kind: h('select', { id: id('kind'), name: 'kind' },
+        KINDS.map((k) => h('option', { value: k }, k.replace(/-/g, ' ')))),
       oid: inp('id', { placeholder: 'nlo-tokyo', pattern: '[a-z0-9-]+' }),
       lat: inp('lat', { inputmode: 'decimal', placeholder: '35.68', class: 'short' }),
       lon: inp('lon', { inputmode: 'decimal', placeholder: '139.69', class: 'short' }),
@@ -194,21 +209,20 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
     const areaEl = h('div', { class: 'area-preview', 'aria-live': 'polite' });
     const mapBox = h('div', { class: 'picker-map' }, h('p', { class: 'sub' }, 'Loading the map…'));
     let redraw = () => {};
-    function coords() {
-      const la = parseFloat(f.lat.value), lo = parseFloat(f.lon.value);
-      return Number.isFinite(la) && Number.isFinite(lo) && Math.abs(la) <= 90 && Math.abs(lo) <= 180 ? [lo, la] : null;
-    }
+    const coords = () => parseCoords(f.lat.value, f.lon.value);
     function area() {
-      const c = coords();
-      const cc = f.country.value.trim();
-      if (!c && !cc) { areaEl.replaceChildren(); return; }
-      const reasons = [];
-      if (cc && !memberCodes.has(cc)) reasons.push(`${names.get(cc) || cc} is not a member state`);
-      if (c && c[1] < TROPIC_OF_CANCER) reasons.push('it lies south of the Tropic of Cancer');
-      areaEl.replaceChildren(reasons.length
-        ? h('div', { class: 'area-flag out', 'data-treaty-area': 'out' }, icon('out'), h('div', {}, h('strong', {}, 'Likely out of the treaty area'), h('p', {}, `${reasons.join('; ')} (Art. 6, advisory; the server decides).`)))
-        : cc && c ? h('div', { class: 'area-flag in', 'data-treaty-area': 'in' }, icon('check'), h('div', {}, h('strong', {}, 'In the treaty area'), h('p', {}, 'A member state north of the Tropic of Cancer (advisory).')))
-          : '');
+      const { area: where, reasons } = treatyAreaAdvice(f.country.value.trim(), coords(), memberCodes, names);
+      if (where === 'out') {
+        areaEl.replaceChildren(h('div', { class: 'area-flag out', 'data-treaty-area': 'out' }, icon('out'),
+          h('div', {}, h('strong', {}, 'Likely out of the treaty area'),
+            h('p', {}, `${reasons.join('; ')} (Art. 6, advisory; the server decides).`))));
+      } else if (where === 'in') {
+        areaEl.replaceChildren(h('div', { class: 'area-flag in', 'data-treaty-area': 'in' }, icon('check'),
+          h('div', {}, h('strong', {}, 'In the treaty area'),
+            h('p', {}, 'A member state north of the Tropic of Cancer (advisory).'))));
+      } else {
+        areaEl.replaceChildren();
+      }
     }
     for (const k of ['lat', 'lon']) f[k].addEventListener('input', () => { area(); redraw(); });
     loadWorld().then((fc) => {
@@ -219,7 +233,8 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
       svg.classList.add('pickable');
       redraw = () => {
         const c = coords();
-        drawMarkers(markersLayer, proj, c ? [{ lon: c[0], lat: c[1], cls: 'picked', r: 6, title: 'The new office' }] : []);
+        const picked = c ? [{ lon: c[0], lat: c[1], cls: 'picked', r: 6, title: 'The new office' }] : [];
+        drawMarkers(markersLayer, proj, picked);
       };
       svg.addEventListener('click', (ev) => {
         const pt = svgPoint(svg, ev);
@@ -232,12 +247,12 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
         area();
         redraw();
       });
-      mapBox.replaceChildren(svg, h('p', { class: 'hint' }, 'Click the map to set the coordinates, or type them. Shaded: member states. Dashed: the Tropic of Cancer.'));
+      mapBox.replaceChildren(svg, h('p', { class: 'hint' }, 'Click the map to set the coordinates, or type them. '
+        + 'Shaded: member states. Dashed: the Tropic of Cancer.'));
       redraw();
-    }).catch(() => mapBox.replaceChildren(h('p', { class: 'hint' }, 'The map could not be loaded; type the coordinates.')));
-    const el = h('fieldset', { class: 'effect-editor', 'data-effect': 'open-office' },
-      h('legend', { class: 'sr-only' }, 'Open an office'),
-      head('Open an office'),
+    }).catch(() => mapBox.replaceChildren(
+      h('p', { class: 'hint' }, 'The map could not be loaded; type the coordinates.')));
+    const el = box('Open an office',
       h('div', { class: 'grid-2' },
         fld('name', 'Office name', f.name, true),
         fld('city', 'Host city', f.city, true),
@@ -245,36 +260,23 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
         fld('kind', 'Kind', f.kind),
         fld('id', 'Office id', f.oid, true, 'Lower case, digits and hyphens; unique in the registry.'),
         fld('opened', 'Opens on', f.opened, false, 'Default: the day of adoption.')),
-      h('div', { class: 'coords' }, fld('lat', 'Latitude (° N, negative south)', f.lat), fld('lon', 'Longitude (° E, negative west)', f.lon)),
+      h('div', { class: 'coords' },
+        fld('lat', 'Latitude (° N, negative south)', f.lat), fld('lon', 'Longitude (° E, negative west)', f.lon)),
       areaEl, mapBox);
     return {
       el,
-      value() {
-        const e = { type: 'open-office', id: f.oid.value.trim(), name: f.name.value.trim(), city: f.city.value.trim(), country: f.country.value.trim(), kind: f.kind.value };
-        for (const [k, label] of [['name', 'office name'], ['city', 'host city'], ['country', 'country']]) {
-          if (!e[k]) return { error: [id(k), `Open an office: give the ${label}.`] };
-        }
-        if (!/^[A-Z]{2}$/.test(e.country)) return { error: [id('country'), 'Open an office: the country is a two-letter ISO code (JP).'] };
-        if (!/^[a-z0-9][a-z0-9-]*$/.test(e.id)) return { error: [id('id'), 'Open an office: the office id uses lower case, digits and hyphens.'] };
-        const la = f.lat.value.trim(), lo = f.lon.value.trim();
-        if (la || lo) {
-          const c = coords();
-          if (!c) return { error: [id('lat'), 'Open an office: latitude −90…90 and longitude −180…180, both or neither.'] };
-          e.lat = String(+(+la).toFixed(4));
-          e.lon = String(+(+lo).toFixed(4));
-        }
-        if (f.opened.value) e.opened = f.opened.value;
-        return { effect: e };
-      },
+      value: () => withIds(openOfficeEffect({
+        id: f.oid.value, name: f.name.value, city: f.city.value, country: f.country.value, kind: f.kind.value,
+        lat: f.lat.value, lon: f.lon.value, opened: f.opened.value,
+      })),
     };
   }
   if (type === 'close-office') {
     const sel = h('select', { id: id('office'), name: 'office' },
       offices.map((o) => h('option', { value: o.id }, `${o.name} — ${o.city}`)));
     return {
-      el: h('fieldset', { class: 'effect-editor', 'data-effect': 'close-office' }, h('legend', { class: 'sr-only' }, 'Close an office'),
-        head('Close an office'), fld('office', 'Office (open today)', sel, true)),
-      value: () => (sel.value ? { effect: { type: 'close-office', id: sel.value } } : { error: [id('office'), 'Close an office: choose the office.'] }),
+      el: box('Close an office', fld('office', 'Office (open today)', sel, true)),
+      value: () => withIds(closeOfficeEffect(sel.value)),
     };
   }
   if (type === 'admit-member') {
@@ -282,34 +284,23 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
     const nm = inp('name');
     const eff = h('input', { id: id('effective'), name: 'effective', type: 'date', value: today() });
     return {
-      el: h('fieldset', { class: 'effect-editor', 'data-effect': 'admit-member' }, h('legend', { class: 'sr-only' }, 'Admit a member'),
-        head('Admit a member'), h('div', { class: 'grid-2' }, fld('code', 'Code (ISO)', code, true), fld('name', 'Name', nm, true), fld('effective', 'Accession', eff, true))),
-      value() {
-        const e = { type: 'admit-member', code: code.value.trim().toUpperCase(), name: nm.value.trim(), effective: eff.value };
-        if (!/^[A-Z]{2}$/.test(e.code)) return { error: [id('code'), 'Admit a member: a two-letter code.'] };
-        if (!e.name) return { error: [id('name'), 'Admit a member: the name.'] };
-        if (!e.effective) return { error: [id('effective'), 'Admit a member: the accession date.'] };
-        return { effect: e };
-      },
+      el: box('Admit a member', h('div', { class: 'grid-2' },
+        fld('code', 'Code (ISO)', code, true), fld('name', 'Name', nm, true),
+        fld('effective', 'Accession', eff, true))),
+      value: () => withIds(admitMemberEffect({ code: code.value, name: nm.value, effective: eff.value })),
     };
   }
   const code = inp('code', { class: 'short' });
   const nm = inp('name');
-  const fw = h('select', { id: id('framework'), name: 'framework' }, Object.entries(FRAMEWORK_LABEL).map(([v, l]) => h('option', { value: v }, l)));
+  const fw = h('select', { id: id('framework'), name: 'framework' },
+    Object.entries(FRAMEWORK_LABEL).map(([v, l]) => h('option', { value: v }, l)));
   const since = h('input', { id: id('since'), name: 'since', type: 'date' });
   return {
-    el: h('fieldset', { class: 'effect-editor', 'data-effect': 'add-partner' }, h('legend', { class: 'sr-only' }, 'Add a partner'),
-      head('Add a partner'), h('div', { class: 'grid-2' }, fld('code', 'Code', code, true), fld('name', 'Name', nm, true), fld('framework', 'Framework', fw, true), fld('since', 'Since', since))),
-    value() {
-      const e = { type: 'add-partner', code: code.value.trim().toUpperCase(), name: nm.value.trim(), framework: fw.value };
-      if (!e.code) return { error: [id('code'), 'Add a partner: the code.'] };
-      if (!e.name) return { error: [id('name'), 'Add a partner: the name.'] };
-      if (since.value) e.since = since.value;
-      return { effect: e };
-    },
+    el: box('Add a partner', h('div', { class: 'grid-2' },
+      fld('code', 'Code', code, true), fld('name', 'Name', nm, true), fld('framework', 'Framework', fw, true),
+      fld('since', 'Since', since))),
+    value: () => withIds(addPartnerEffect({
+      code: code.value, name: nm.value, framework: fw.value, since: since.value,
+    })),
   };
-}
-
-function slug(s) {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }

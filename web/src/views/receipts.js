@@ -5,21 +5,17 @@
 import { h, replace, icon } from '../dom.js';
 import * as api from '../api.js';
 import * as store from '../receipts.js';
-import { verifyReceipt, parseVkey, receiptFacts, CHECK_LABEL } from '../verify.js';
+import { verifyReceipt, parseVkey, receiptFacts } from '../verify.js';
 import { timeEl } from '../time.js';
 import { alertBox, errorText, positionBadge, loading } from '../ui.js';
-
-const STATUS_WORD = { ok: 'passed', failed: 'failed', skipped: 'not checked' };
-const STATUS_ICON = { ok: 'check', failed: 'cross', skipped: 'minus' };
+import {
+  receiptsOf, eventBadgeOf, STATUS_WORD, STATUS_ICON, resultTitle, resultSentence, resultAnnouncement,
+} from '../model/receipts.js';
 
 function eventBadge(f) {
-  if (f.type === 'position.stated' && f.position) return positionBadge(f.position);
-  const [cls, ic, label] = {
-    'silence.broken': ['pos-object', 'cross', 'Broke silence'],
-    'comment.made': ['pos-comment', 'comment', 'Comment'],
-    'reservation.lifted': ['pos-reserve', 'pause', 'Lifted reservation'],
-  }[f.type] || ['pos-silent', 'dot', f.type || 'Event'];
-  return h('span', { class: `pos-badge ${cls}`, 'data-event': f.type }, icon(ic), label);
+  const b = eventBadgeOf(f);
+  if (b.position) return positionBadge(b.position);
+  return h('span', { class: `pos-badge ${b.cls}`, 'data-event': f.type }, icon(b.icon), b.label);
 }
 
 export async function receiptsView(ctx) {
@@ -47,14 +43,20 @@ export async function receiptsView(ctx) {
   const pinError = h('div', { id: 'pin-error', class: 'field-error', role: 'alert' });
   const useServer = serverKey ? h('button', {
     type: 'button', class: 'btn', id: 'use-server-key',
-    onclick: () => { input.value = serverKey; input.removeAttribute('aria-invalid'); pinError.textContent = ''; input.focus(); },
+    onclick: () => {
+      input.value = serverKey;
+      input.removeAttribute('aria-invalid');
+      pinError.textContent = '';
+      input.focus();
+    },
   }, 'Copy the server’s key into the field') : null;
   const form = h('form', { id: 'pin-form', class: 'pin-form', novalidate: true },
     h('div', { class: 'field' },
       h('label', { for: 'pin-input' }, 'Published log key'),
       input,
-      h('p', { class: 'hint', id: 'pin-hint' }, 'As the Council publishes it, out of band: ', h('code', {}, 'NAME+KEYID+KEY'),
-        ' (', h('code', {}, 'council log key'), ' prints it). The key is checked (Ed25519, key id) before it is kept in this browser.'),
+      h('p', { class: 'hint', id: 'pin-hint' }, 'As the Council publishes it, out of band: ',
+        h('code', {}, 'NAME+KEYID+KEY'), ' (', h('code', {}, 'council log key'),
+        ' prints it). The key is checked (Ed25519, key id) before it is kept in this browser.'),
       pinError),
     h('div', { class: 'form-actions' }, useServer,
       h('button', { type: 'submit', class: 'btn primary', id: 'pin-key' }, icon('pin'), 'Pin key')));
@@ -65,7 +67,12 @@ export async function receiptsView(ctx) {
     if (!v) { fieldError('Paste the published log key.'); return; }
     let key;
     try { key = await parseVkey(v); } catch (e) { fieldError(`This is not a log key: ${e.message}.`); return; }
-    try { store.pin(key.vkey); } catch { fieldError('This browser refused to keep the key (storage is full or disabled).'); return; }
+    try {
+      store.pin(key.vkey);
+    } catch {
+      fieldError('This browser refused to keep the key (storage is full or disabled).');
+      return;
+    }
     input.removeAttribute('aria-invalid');
     input.value = '';
     for (const r of results) clearResult(r);
@@ -89,21 +96,26 @@ export async function receiptsView(ctx) {
         h('div', {}, h('dt', {}, 'The server names'),
           h('dd', {}, serverKey ? h('code', { class: 'vkey', id: 'server-key' }, serverKey)
             : h('span', { class: 'empty', id: 'server-key' }, `Not available: ${errorText(serverErr)}`)))),
-      pinned && serverKey ? h('p', { class: `key-match ${same ? 'same' : 'differs'}`, 'data-match': same ? 'same' : 'differs' },
+      pinned && serverKey ? h('p', {
+        class: `key-match ${same ? 'same' : 'differs'}`, 'data-match': same ? 'same' : 'differs',
+      },
         icon(same ? 'check' : 'out'),
         same ? 'The server names the key you pinned.'
-          : 'The server names another key than the one you pinned: its receipts will not verify against yours. If the Council has published a new key, pin that one.') : null);
+          : 'The server names another key than the one you pinned: its receipts will not verify against yours. '
+            + 'If the Council has published a new key, pin that one.') : null);
   }
 
   const keyCard = h('section', { id: 'log-key', class: 'card', 'aria-labelledby': 'log-key-h' },
     h('h2', { id: 'log-key-h' }, 'Log key'),
-    h('p', { class: 'sub' }, 'A receipt is checked against the key you pin here, never against the copy it carries. Take the key from where the Council publishes it: a key read from this server proves only that the server agrees with itself.'),
+    h('p', { class: 'sub' }, 'A receipt is checked against the key you pin here, never against the copy it carries. '
+      + 'Take the key from where the Council publishes it: a key read from this server proves only that the server '
+      + 'agrees with itself.'),
     keyStatus, form);
   renderKey();
 
   // ---- the receipts ---------------------------------------------------------------
   const all = store.listFor(me);
-  const shown = only == null ? all : all.filter((x) => (x.proposal ?? receiptFacts(x.receipt).proposal) === only);
+  const shown = receiptsOf(all, only);
 
   function clearResult(r) {
     r.el.className = 'verify-result';
@@ -116,15 +128,15 @@ export async function receiptsView(ctx) {
     el.className = `verify-result ${r.ok ? 'ok' : 'bad'}`;
     el.setAttribute('data-result', r.ok ? 'verified' : 'failed');
     if (r.ok) el.removeAttribute('data-check'); else el.setAttribute('data-check', r.failed);
-    const reason = r.reason ? r.reason.replace(/^./, (c) => c.toUpperCase()) : '';
     replace(el,
-      h('p', { class: 'verify-title' }, icon(r.ok ? 'check' : 'cross', 'icon big'),
-        h('strong', {}, r.ok ? 'Verified' : `Failed: ${CHECK_LABEL[r.failed] || r.failed}`)),
-      h('p', { class: 'verify-summary' }, r.ok ? r.summary : `${reason}.`),
-      r.ok && r.facts?.receiptKeyDiffers ? h('p', { class: 'sub' }, 'The receipt names another log key; it was checked against the pinned one.') : null,
+      h('p', { class: 'verify-title' }, icon(r.ok ? 'check' : 'cross', 'icon big'), h('strong', {}, resultTitle(r))),
+      h('p', { class: 'verify-summary' }, resultSentence(r)),
+      r.ok && r.facts?.receiptKeyDiffers
+        ? h('p', { class: 'sub' }, 'The receipt names another log key; it was checked against the pinned one.') : null,
       r.checks?.length ? h('ul', { class: 'checks', 'aria-label': 'Checks' }, r.checks.map((c) => h('li', {
         class: `check check-${c.status}`, 'data-check': c.id, 'data-status': c.status,
-      }, icon(STATUS_ICON[c.status]), h('span', { class: 'check-label' }, h('span', { class: 'sr-only' }, `${STATUS_WORD[c.status]}: `), c.label),
+      }, icon(STATUS_ICON[c.status]),
+      h('span', { class: 'check-label' }, h('span', { class: 'sr-only' }, `${STATUS_WORD[c.status]}: `), c.label),
       h('span', { class: 'check-detail' }, c.detail || (c.status === 'skipped' ? 'not checked' : ''))))) : null);
   }
 
@@ -145,7 +157,8 @@ export async function receiptsView(ctx) {
           clearResult(r);
           result.className = 'verify-result info';
           result.setAttribute('data-result', 'no-key');
-          replace(result, h('p', {}, 'No log key is pinned yet: paste the published key above and pin it, then verify.'));
+          replace(result,
+            h('p', {}, 'No log key is pinned yet: paste the published key above and pin it, then verify.'));
           announce.textContent = 'No log key is pinned yet.';
           input.focus();
           return;
@@ -164,7 +177,7 @@ export async function receiptsView(ctx) {
         btn.removeAttribute('aria-busy');
         if (!ctx.alive()) return;
         showResult(result, res);
-        announce.textContent = res.ok ? `Verified. ${res.summary}` : `Failed: ${CHECK_LABEL[res.failed] || res.failed}. ${res.reason}.`;
+        announce.textContent = resultAnnouncement(res);
       },
     }, icon('check'), 'Verify');
     const json = JSON.stringify(x.receipt, null, 2);
@@ -182,10 +195,12 @@ export async function receiptsView(ctx) {
         f.index != null ? h('span', { class: 'sub' }, ` · leaf ${f.index}`) : null)),
       h('div', {}, h('dt', {}, 'Checkpoint size'), h('dd', { class: 'tnum' }, f.size != null ? String(f.size) : '—')),
       h('div', {}, h('dt', {}, 'Time'), h('dd', {}, timeEl(f.time))),
-      x.logKey !== serverKey ? h('div', {}, h('dt', {}, 'Log'), h('dd', {}, h('code', { class: 'vkey' }, x.logKey))) : null),
+      x.logKey !== serverKey
+        ? h('div', {}, h('dt', {}, 'Log'), h('dd', {}, h('code', { class: 'vkey' }, x.logKey))) : null),
     h('div', { class: 'receipt-actions' }, btn,
       h('a', {
-        class: 'btn small ghost', href: `data:application/json;charset=utf-8,${encodeURIComponent(`${JSON.stringify(x.receipt)}\n`)}`,
+        class: 'btn small ghost',
+        href: `data:application/json;charset=utf-8,${encodeURIComponent(`${JSON.stringify(x.receipt)}\n`)}`,
         download: `receipt-${f.seq ?? i}.json`, 'aria-describedby': hid,
       }, 'Download'),
       h('details', { class: 'receipt-raw' }, h('summary', {}, 'The receipt as kept'), h('pre', {}, json))),
@@ -199,13 +214,17 @@ export async function receiptsView(ctx) {
     only != null ? h('p', {}, h('a', { href: '#/receipts' }, `Show all receipts (${all.length})`)) : null,
     shown.length
       ? h('ol', { class: 'receipt-list', id: 'receipt-list' }, shown.map(item))
-      : h('p', { class: 'empty' }, 'No receipt yet. When your delegation states a position on a proposal’s page, the server answers with a receipt, kept here.'));
+      : h('p', { class: 'empty' }, 'No receipt yet. When your delegation states a position on a proposal’s page, '
+        + 'the server answers with a receipt, kept here.'));
 
   replace(ctx.el, announce,
     h('div', { class: 'page-head' },
       h('div', {}, h('h1', { tabindex: '-1' }, 'Receipts'),
-        h('p', { class: 'lead' }, `Every position the delegation of ${names.get(me) || me} states through this page comes back with a receipt: the event as recorded, a checkpoint of the log signed with the log’s key, and a proof that the event is in it. Verify checks them here, in your browser.`))),
-    alertBox(h('span', {}, 'Receipts are kept in this browser only. Download one to keep it elsewhere, or to check it offline with ',
+        h('p', { class: 'lead' }, `Every position the delegation of ${names.get(me) || me} states through this page `
+          + 'comes back with a receipt: the event as recorded, a checkpoint of the log signed with the log’s key, '
+          + 'and a proof that the event is in it. Verify checks them here, in your browser.'))),
+    alertBox(h('span', {}, 'Receipts are kept in this browser only. Download one to keep it elsewhere, '
+      + 'or to check it offline with ',
       h('code', {}, 'council receipt verify FILE --log-key KEY'), '.'), 'info'),
     keyCard, listCard);
 }

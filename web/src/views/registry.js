@@ -7,6 +7,9 @@ import { fmtDate, today } from '../time.js';
 import { enlargementWaves, enlargementChart } from '../chart.js';
 import { loadWorld, worldMap } from '../map.js';
 import { loading, alertBox, errorText, empty, FRAMEWORK_LABEL, humanize } from '../ui.js';
+import {
+  isDay, dayOr, byFramework, officeRows, officeCounts, officeMarkers, officeStatusText, OFFICE_STATE_LABEL,
+} from '../model/registry.js';
 
 const TABS = [['members', 'Members'], ['partners', 'Partners'], ['offices', 'Offices']];
 
@@ -20,7 +23,9 @@ export async function registryView(ctx) {
       h('h1', { tabindex: '-1' }, 'Registry'),
       h('p', { class: 'lead' }, 'Members, partners and offices: public, and changed only by adopted decisions.'))),
     h('nav', { class: 'tabs', 'aria-label': 'Registry sections' },
-      TABS.map(([k, l]) => h('a', { href: `#/registry/${k}`, class: 'tab', 'aria-current': k === tab ? 'page' : null }, l))),
+      TABS.map(([k, l]) => h('a', {
+        href: `#/registry/${k}`, class: 'tab', 'aria-current': k === tab ? 'page' : null,
+      }, l))),
     body);
   try {
     if (tab === 'members') await membersTab(ctx, body);
@@ -31,18 +36,22 @@ export async function registryView(ctx) {
   }
 }
 
-function dateOf(ctx) {
-  const a = ctx.query.get('at');
-  return /^\d{4}-\d{2}-\d{2}$/.test(a || '') ? a : today();
-}
+const dateOf = (ctx) => dayOr(ctx.query.get('at'), today());
 
 function dateTool(ctx, id, labelText, at, base) {
   const input = h('input', { type: 'date', id, value: at, min: '1949-01-01', max: '2100-12-31' });
   input.addEventListener('change', () => {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(input.value)) ctx.navigate(input.value === today() ? base : `${base}?at=${input.value}`);
+    if (isDay(input.value)) ctx.navigate(input.value === today() ? base : `${base}?at=${input.value}`);
   });
   return h('div', { class: 'head-tools' }, h('label', { for: id, class: 'inline-label' }, labelText), input,
-    h('button', { type: 'button', class: 'btn small', disabled: at === today() || null, onclick: () => ctx.navigate(base) }, 'Today'));
+    h('button', {
+      type: 'button', class: 'btn small', disabled: at === today() || null, onclick: () => ctx.navigate(base),
+    }, 'Today'));
+}
+
+// A table's column heading.
+function th(label, cls) {
+  return h('th', { scope: 'col', class: cls }, label);
 }
 
 async function membersTab(ctx, el) {
@@ -55,18 +64,25 @@ async function membersTab(ctx, el) {
   replace(el,
     h('section', { class: 'card', 'aria-labelledby': 'enl-h' },
       h('div', { class: 'section-head' }, h('h2', { id: 'enl-h' }, 'Enlargement, 1949 to 2024'),
-        h('span', { class: 'sub' }, `${waves[0]?.total || 0} founders, ${last?.total || 0} members after ${inRange.length - 1} enlargements`)),
+        h('span', { class: 'sub' },
+          `${waves[0]?.total || 0} founders, ${last?.total || 0} members after ${inRange.length - 1} enlargements`)),
       h('figure', { class: 'chart-fig' },
-        enlargementChart(inRange, { from: 1949, to: 2024, label: `Members of the alliance from 1949 to 2024: ${inRange.map((w) => `${w.total} in ${w.date.slice(0, 4)}`).join(', ')}` }),
-        h('figcaption', { class: 'sub' }, 'Members on each date, from entry into force of the Treaty (24 Aug 1949). Each step is an accession; hover a point for the states.')),
+        enlargementChart(inRange, {
+          from: 1949, to: 2024,
+          label: 'Members of the alliance from 1949 to 2024: '
+            + `${inRange.map((w) => `${w.total} in ${w.date.slice(0, 4)}`).join(', ')}`,
+        }),
+        h('figcaption', { class: 'sub' }, 'Members on each date, from entry into force of the Treaty (24 Aug 1949). '
+          + 'Each step is an accession; hover a point for the states.')),
       h('div', { class: 'table-wrap' }, h('table', { class: 'table compact', id: 'waves' },
         h('caption', { class: 'sr-only' }, 'Accessions'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Wave'), h('th', { scope: 'col' }, 'Joined'), h('th', { scope: 'col', class: 'num' }, 'Members'))),
+        h('thead', {}, h('tr', {}, th('Date'), th('Wave'), th('Joined'), th('Members', 'num'))),
         h('tbody', {}, waves.map((w) => h('tr', {},
           h('td', { class: 'nowrap' }, fmtDate(w.date)), h('td', {}, humanize(w.label)),
           h('td', {}, w.names.join(', ')), h('td', { class: 'num' }, String(w.total)))))))),
     h('section', { class: 'card', 'aria-labelledby': 'mem-h' },
-      h('div', { class: 'section-head wrap' }, h('h2', { id: 'mem-h' }, `Members on ${fmtDate(at)}`, ' ', h('span', { class: 'count-pill', id: 'members-count' }, String(now.count))),
+      h('div', { class: 'section-head wrap' }, h('h2', { id: 'mem-h' }, `Members on ${fmtDate(at)}`, ' ',
+        h('span', { class: 'count-pill', id: 'members-count' }, String(now.count))),
         dateTool(ctx, 'members-at', 'As of', at, '#/registry/members')),
       h('ul', { class: 'member-list' }, now.members.map((m) => h('li', { 'data-code': m.code },
         h('span', { class: 'code-tag' }, m.code), h('span', { class: 'mname' }, m.name),
@@ -77,20 +93,25 @@ async function partnersTab(ctx, el) {
   const at = dateOf(ctx);
   const p = await api.partners(at);
   if (!ctx.alive()) return;
-  const groups = new Map();
-  for (const x of p.partners) {
-    if (!groups.has(x.framework)) groups.set(x.framework, []);
-    groups.get(x.framework).push(x);
-  }
+  const groups = byFramework(p.partners);
   replace(el,
-    h('div', { class: 'section-head wrap' }, h('p', { class: 'sub' }, `${p.partners.length} partners on ${fmtDate(at)}, by partnership framework. Partners never take decisions.`),
+    h('div', { class: 'section-head wrap' },
+      h('p', { class: 'sub' }, `${p.partners.length} partners on ${fmtDate(at)}, by partnership framework. `
+        + 'Partners never take decisions.'),
       dateTool(ctx, 'partners-at', 'As of', at, '#/registry/partners')),
-    groups.size ? h('div', { class: 'framework-grid' }, [...groups].map(([fw, list]) => h('section', { class: 'card', 'data-framework': fw, 'aria-labelledby': `fw-${fw}` },
-      h('h2', { id: `fw-${fw}` }, FRAMEWORK_LABEL[fw] || humanize(fw), ' ', h('span', { class: 'count-pill' }, String(list.length))),
-      h('ul', { class: 'partner-list' }, list.map((x) => h('li', { 'data-code': x.code, 'data-status': x.status },
-        h('span', { class: 'code-tag' }, x.code), h('span', { class: 'mname' }, x.name),
-        x.since ? h('span', { class: 'sub' }, `since ${fmtDate(x.since)}`) : null,
-        x.status && x.status !== 'active' ? h('span', { class: 'badge warn' }, humanize(x.status), x.suspended_since ? ` since ${fmtDate(x.suspended_since)}` : '') : null)))))) : empty('No partner on this date.'));
+    groups.length ? h('div', { class: 'framework-grid' }, groups.map(([fw, list]) => frameworkCard(fw, list)))
+      : empty('No partner on this date.'));
+}
+
+function frameworkCard(fw, list) {
+  return h('section', { class: 'card', 'data-framework': fw, 'aria-labelledby': `fw-${fw}` },
+    h('h2', { id: `fw-${fw}` }, FRAMEWORK_LABEL[fw] || humanize(fw), ' ',
+      h('span', { class: 'count-pill' }, String(list.length))),
+    h('ul', { class: 'partner-list' }, list.map((x) => h('li', { 'data-code': x.code, 'data-status': x.status },
+      h('span', { class: 'code-tag' }, x.code), h('span', { class: 'mname' }, x.name),
+      x.since ? h('span', { class: 'sub' }, `since ${fmtDate(x.since)}`) : null,
+      x.status && x.status !== 'active' ? h('span', { class: 'badge warn' }, humanize(x.status),
+        x.suspended_since ? ` since ${fmtDate(x.suspended_since)}` : '') : null))));
 }
 
 async function officesTab(ctx, el) {
@@ -114,14 +135,16 @@ async function officesTab(ctx, el) {
   let mapData = null;
   function drawMap() {
     if (!mapData) return;
-    const { svg } = worldMap(fc, { ...mapData, width: 960, height: region === 'world' ? 470 : 560, region: REGIONS[region] });
+    const { svg } = worldMap(fc, {
+      ...mapData, width: 960, height: region === 'world' ? 470 : 560, region: REGIONS[region],
+    });
     mapWrap.replaceChildren(svg);
   }
   const summary = h('p', { class: 'sub', id: 'offices-summary', 'aria-live': 'polite' });
   const mapWrap = h('div', { class: 'map-wrap' });
   const tbody = h('tbody', {});
   const caption = h('caption', { class: 'sr-only' });
-  dateInput.addEventListener('change', () => { if (/^\d{4}-\d{2}-\d{2}$/.test(dateInput.value)) draw(dateInput.value); });
+  dateInput.addEventListener('change', () => { if (isDay(dateInput.value)) draw(dateInput.value); });
   let t = null;
   slider.addEventListener('input', () => {
     yearOut.textContent = slider.value;
@@ -150,8 +173,7 @@ async function officesTab(ctx, el) {
     h('section', { class: 'card', 'aria-labelledby': 'otable-h' },
       h('h2', { id: 'otable-h' }, 'Offices'),
       h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'offices-table' }, caption,
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Office'), h('th', { scope: 'col' }, 'Host'),
-          h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Treaty area'))),
+        h('thead', {}, h('tr', {}, th('Office'), th('Host'), th('Status'), th('Treaty area'))),
         tbody))));
 
   let seq = 0;
@@ -167,44 +189,36 @@ async function officesTab(ctx, el) {
     if (document.activeElement !== slider) slider.value = String(Math.max(1990, Math.min(thisYear, y)));
     yearOut.textContent = String(y);
     slider.setAttribute('aria-valuetext', String(y));
-    const openById = new Map(open.offices.map((o) => [o.id, o]));
-    const rows = all.offices.map((o) => {
-      const cur = openById.get(o.id);
-      const ended = [o.closed, o.closed_by_succession].find((d) => d && d <= at);
-      const state = cur ? 'open' : ended ? 'closed' : (o.opened || o.opened_not_before || '') > at ? 'not-yet' : 'not-open';
-      return { ...o, isOpen: !!cur, state, out: cur ? cur.out_of_area : o.out_of_area, area: cur ? cur.treaty_area : o.treaty_area };
-    }).sort((a, b) => Number(b.isOpen) - Number(a.isOpen) || a.name.localeCompare(b.name));
-    const nOpen = rows.filter((r) => r.isOpen).length;
-    const nOut = rows.filter((r) => r.isOpen && r.out).length;
+    const rows = officeRows(all.offices, open.offices, at);
+    const { open: nOpen, out: nOut, other: nOther } = officeCounts(rows);
     const shade = {};
     for (const p of par.partners) shade[p.code] = 'partner';
     for (const m of mem.members) shade[m.code] = 'member';
-    const markers = [...rows].sort((a, b) => Number(a.isOpen) - Number(b.isOpen)).filter((r) => r.lat != null).map((r) => ({
-      lon: r.lon, lat: r.lat, key: r.id,
-      cls: `${r.isOpen ? 'open' : 'closed'}${r.out ? ' out' : ''}`,
-      shape: r.out ? 'diamond' : 'circle',
-      title: `${r.name}, ${r.city}: ${r.isOpen ? 'open' : r.state === 'closed' ? 'closed' : 'not open'}${r.out ? ' · out of the treaty area' : ''}`,
-    }));
-    mapData = { shade, markers, label: `Map of the offices on ${fmtDate(at)}: ${nOpen} open, ${nOut} of them out of the treaty area` };
-    drawMap();
-    summary.textContent = `${nOpen} offices open on ${fmtDate(at)}, ${nOut} of them out of the treaty area; ${rows.length - nOpen} closed or not yet open.`;
-    caption.textContent = `Offices on ${fmtDate(at)}`;
-    const statusText = (r) => {
-      if (r.isOpen) return r.opened ? `Open since ${fmtDate(r.opened)}` : 'Open (opening date unknown)';
-      if (r.state === 'closed') {
-        return r.closed ? `Closed ${fmtDate(r.closed)}` : `Succeeded ${fmtDate(r.closed_by_succession)}${r.superseded_by ? ` by ${r.superseded_by}` : ''}`;
-      }
-      if (r.state === 'not-yet') return r.opened ? `Opens ${fmtDate(r.opened)}` : `Opened after ${fmtDate(r.opened_not_before)}`;
-      return 'Not open on this date';
+    const markers = officeMarkers(rows);
+    mapData = {
+      shade, markers,
+      label: `Map of the offices on ${fmtDate(at)}: ${nOpen} open, ${nOut} of them out of the treaty area`,
     };
-    const stateLabel = { open: 'Open', closed: 'Closed', 'not-yet': 'Not yet open', 'not-open': 'Not open' };
-    replace(tbody, rows.map((r) => h('tr', { 'data-office': r.id, 'data-open': String(r.isOpen), 'data-out-of-area': String(!!r.out), class: r.isOpen ? '' : 'muted' },
-      h('td', {}, h('span', { class: 'oname' }, r.name), h('div', { class: 'sub' }, humanize(r.kind || ''),
-        r.decision ? h('span', {}, ' · by ', h('a', { href: `#/proposals/${r.decision}` }, `decision ${r.decision}`)) : null)),
-      h('td', {}, `${r.city}, ${r.country}`),
-      h('td', {}, h('span', { class: `badge ${r.isOpen ? 'status-adopted' : 'subtle'}` }, stateLabel[r.state]),
-        h('div', { class: 'sub' }, statusText(r))),
-      h('td', {}, r.out ? h('span', { class: 'badge warn', title: r.area || '' }, icon('out'), 'Out of area') : h('span', { class: 'badge subtle', title: r.area || '' }, 'In area')))));
+    drawMap();
+    summary.textContent = `${nOpen} offices open on ${fmtDate(at)}, ${nOut} of them out of the treaty area; `
+      + `${nOther} closed or not yet open.`;
+    caption.textContent = `Offices on ${fmtDate(at)}`;
+    replace(tbody, rows.map(officeRow));
   }
   await draw(dateOf(ctx));
+}
+
+function officeRow(r) {
+  return h('tr', {
+    'data-office': r.id, 'data-open': String(r.isOpen), 'data-out-of-area': String(!!r.out),
+    class: r.isOpen ? '' : 'muted',
+  },
+  h('td', {}, h('span', { class: 'oname' }, r.name), h('div', { class: 'sub' }, humanize(r.kind || ''),
+    r.decision ? h('span', {}, ' · by ', h('a', { href: `#/proposals/${r.decision}` }, `decision ${r.decision}`))
+      : null)),
+  h('td', {}, `${r.city}, ${r.country}`),
+  h('td', {}, h('span', { class: `badge ${r.isOpen ? 'status-adopted' : 'subtle'}` }, OFFICE_STATE_LABEL[r.state]),
+    h('div', { class: 'sub' }, officeStatusText(r))),
+  h('td', {}, r.out ? h('span', { class: 'badge warn', title: r.area || '' }, icon('out'), 'Out of area')
+    : h('span', { class: 'badge subtle', title: r.area || '' }, 'In area')));
 }

@@ -25,7 +25,8 @@ export async function signinView(ctx) {
     const token = input.value.trim();
     if (!token) { err.replaceChildren(alertBox('Enter your access token.')); input.focus(); return; }
     if (!/^cn_[A-Za-z0-9_-]{43}$/.test(token)) {
-      err.replaceChildren(alertBox('That is not a council token: tokens start with "cn_" followed by 43 letters, digits, "-" or "_".'));
+      err.replaceChildren(alertBox('That is not a council token: tokens start with "cn_" followed by 43 letters, '
+        + 'digits, "-" or "_".'));
       input.setAttribute('aria-invalid', 'true');
       input.focus();
       return;
@@ -69,7 +70,8 @@ export async function signinView(ctx) {
           h('li', {}, h('strong', {}, 'The public'), ' sees adopted decisions and the registry.'))),
       h('section', { class: 'card signin-card', 'aria-labelledby': 'signin-h' },
         h('h2', { id: 'signin-h' }, 'Sign in'),
-        p && p.role !== 'public' ? alertBox('You are signed in; signing in again replaces that session.', 'info') : null,
+        p && p.role !== 'public'
+          ? alertBox('You are signed in; signing in again replaces that session.', 'info') : null,
         form,
         h('div', { class: 'or', role: 'separator' }, h('span', {}, 'or')),
         h('button', { type: 'button', class: 'btn wide', id: 'browse-public', onclick: () => {

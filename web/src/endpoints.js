@@ -1,0 +1,29 @@
+// endpoints.js - the API's addresses as the page asks for them
+// (docs/api.yaml): one function per resource, query strings without the
+// parameters left empty.  Pure (no fetch, no storage): api.js sends the
+// requests, and the Node unit tests import this module directly.
+const V1 = '/api/v1';
+
+// {at: '2020-01-01', body: ''} -> '?at=2020-01-01'; '' when nothing is set.
+export function query(o) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(o)) if (v != null && v !== '') p.set(k, v);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export const url = {
+  whoami: () => `${V1}/whoami`,
+  members: (at, body) => `${V1}/members${query({ at, body })}`,
+  allMembers: () => `${V1}/members?all=1`,
+  bodies: (at) => `${V1}/bodies${query({ at })}`,
+  partners: (at) => `${V1}/partners${query({ at })}`,
+  offices: (at) => `${V1}/offices${query({ at })}`,
+  allOffices: () => `${V1}/offices?all=1`,
+  logKey: () => `${V1}/log/key`,
+  log: (from, limit) => `${V1}/log${query({ from, limit })}`,
+  proposals: (o = {}) => `${V1}/proposals${query(o)}`,
+  proposal: (id) => `${V1}/proposals/${id}`,
+  positions: (id) => `${V1}/proposals/${id}/positions`,
+  action: (id, action) => `${V1}/proposals/${id}/${action}`,
+};

@@ -1,0 +1,57 @@
+// model/procedures.js - what the procedures list shows, computed from the
+// API's proposals: headings by role, the tally, the order of the cards and
+// rows, the verdict's explanation and the effects in words.  Pure (no DOM):
+// views/procedures.js draws it, the Node unit tests import it.
+
+// [title, lead] by role; a delegation's lead names its member.
+export function heading(role, memberName) {
+  switch (role) {
+    case 'secretariat': return ['Procedures', 'Every proposal before every body.'];
+    case 'member':
+      return ['Procedures',
+        `Proposals before the bodies ${memberName} sits on, with every delegation's position.`];
+    case 'partner':
+      return ['Shared with partners',
+        'Proposals the Council shares with its partners. Positions are not shared.'];
+    default:
+      return ['Adopted decisions', 'The public sees decisions once adopted; deliberations are not public.'];
+  }
+}
+
+// {position: count} over the proposal's positions (absent: none).
+export function tally(p) {
+  const t = {};
+  for (const x of p.positions || []) t[x.position] = (t[x.position] || 0) + 1;
+  return t;
+}
+
+// Open procedures: those with a deadline first, soonest first; then by id.
+export function sortOpen(list) {
+  const hasDeadline = (p) => (p.deadline ? 0 : 1);
+  return [...list].sort((a, b) => hasDeadline(a) - hasDeadline(b)
+    || String(a.deadline || '').localeCompare(String(b.deadline || '')) || a.id - b.id);
+}
+
+// Concluded procedures: the latest concluded first.
+export function sortConcluded(list) {
+  return [...list].sort((a, b) => String(b.concluded).localeCompare(String(a.concluded)) || b.id - a.id);
+}
+
+// The explanation after the verdict it starts with ("blocked: FR objects"
+// under the verdict "blocked" reads "FR objects"); '' without one.
+export function explanationAfterVerdict(p) {
+  if (!p.explanation) return '';
+  return p.explanation.startsWith(`${p.verdict}: `) ? p.explanation.slice(p.verdict.length + 2) : p.explanation;
+}
+
+// An effect in a line; names: code -> name (codes stand for themselves).
+export function effectText(e, names) {
+  const n = (c) => (names && names.get(c)) || c;
+  switch (e.type) {
+    case 'open-office': return `Open ${e.name}, ${e.city} (${n(e.country)})`;
+    case 'close-office': return `Close office ${e.id}`;
+    case 'admit-member': return `Admit ${e.name} (${e.code}) from ${e.effective}`;
+    case 'add-partner': return `Add partner ${e.name} (${e.code}), ${e.framework}`;
+    default: return e.type;
+  }
+}

@@ -1,0 +1,102 @@
+// model/propose.js - the new-proposal form's decisions, from what was
+// typed: the request body and what to correct, each effect checked, the
+// advisory treaty-area flag, an office id made from its city.  Pure (no
+// DOM): views/propose.js reads the fields and draws, the Node unit tests
+// import it.  A problem is [field key, message]; the view maps the key to
+// its field's id.
+import { TROPIC_OF_CANCER } from '../map.js';
+
+// 'São Paulo' -> 'sao-paulo'
+export function slug(s) {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+// Latitude and longitude as typed -> [lon, lat], or null unless both are
+// numbers in range.
+export function parseCoords(latText, lonText) {
+  const la = parseFloat(latText);
+  const lo = parseFloat(lonText);
+  return Number.isFinite(la) && Number.isFinite(lo) && Math.abs(la) <= 90 && Math.abs(lo) <= 180 ? [lo, la] : null;
+}
+
+// The advice shown while an office is typed (the server decides):
+// {area: 'out', reasons} | {area: 'in', reasons: []} | {area: null} when
+// too little is known.  country: ISO code or ''; coords: [lon, lat] or null.
+export function treatyAreaAdvice(country, coords, memberCodes, names) {
+  const reasons = [];
+  if (country && !memberCodes.has(country)) reasons.push(`${names.get(country) || country} is not a member state`);
+  if (coords && coords[1] < TROPIC_OF_CANCER) reasons.push('it lies south of the Tropic of Cancer');
+  if (reasons.length) return { area: 'out', reasons };
+  return { area: country && coords ? 'in' : null, reasons };
+}
+
+// The request body of POST /proposals from the form's values
+// {body, title, text, procedure, shared, deadline (ISO or null), level,
+// place}; now: milliseconds since the epoch.  -> {request, problems}
+export function proposalRequest(v, now) {
+  const problems = [];
+  const request = { body: v.body, title: v.title.trim(), procedure: v.procedure, shared: v.shared };
+  if (!request.title) problems.push(['title', 'Give the proposal a title.']);
+  if (v.text.trim()) request.text = v.text.trim();
+  if (request.procedure === 'silence') {
+    if (!v.deadline) problems.push(['deadline', 'Choose the silence deadline.']);
+    else if (Date.parse(v.deadline) <= now) problems.push(['deadline', 'The silence deadline must be in the future.']);
+    else request.deadline = v.deadline;
+  }
+  if (request.procedure === 'meeting') {
+    if (v.level) request.level = v.level;
+    if (v.place.trim()) request.place = v.place.trim();
+  }
+  return { request, problems };
+}
+
+// ---- effects: the fields as typed -> {effect} or {error: [key, message]} --------------
+
+export function openOfficeEffect(f) {
+  const e = {
+    type: 'open-office', id: f.id.trim(), name: f.name.trim(), city: f.city.trim(), country: f.country.trim(),
+    kind: f.kind,
+  };
+  for (const [k, label] of [['name', 'office name'], ['city', 'host city'], ['country', 'country']]) {
+    if (!e[k]) return { error: [k, `Open an office: give the ${label}.`] };
+  }
+  if (!/^[A-Z]{2}$/.test(e.country)) {
+    return { error: ['country', 'Open an office: the country is a two-letter ISO code (JP).'] };
+  }
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(e.id)) {
+    return { error: ['id', 'Open an office: the office id uses lower case, digits and hyphens.'] };
+  }
+  const la = f.lat.trim();
+  const lo = f.lon.trim();
+  if (la || lo) {
+    if (!parseCoords(f.lat, f.lon)) {
+      return { error: ['lat', 'Open an office: latitude −90…90 and longitude −180…180, both or neither.'] };
+    }
+    e.lat = String(+(+la).toFixed(4));
+    e.lon = String(+(+lo).toFixed(4));
+  }
+  if (f.opened) e.opened = f.opened;
+  return { effect: e };
+}
+
+export function closeOfficeEffect(office) {
+  if (!office) return { error: ['office', 'Close an office: choose the office.'] };
+  return { effect: { type: 'close-office', id: office } };
+}
+
+export function admitMemberEffect(f) {
+  const e = { type: 'admit-member', code: f.code.trim().toUpperCase(), name: f.name.trim(), effective: f.effective };
+  if (!/^[A-Z]{2}$/.test(e.code)) return { error: ['code', 'Admit a member: a two-letter code.'] };
+  if (!e.name) return { error: ['name', 'Admit a member: the name.'] };
+  if (!e.effective) return { error: ['effective', 'Admit a member: the accession date.'] };
+  return { effect: e };
+}
+
+export function addPartnerEffect(f) {
+  const e = { type: 'add-partner', code: f.code.trim().toUpperCase(), name: f.name.trim(), framework: f.framework };
+  if (!e.code) return { error: ['code', 'Add a partner: the code.'] };
+  if (!e.name) return { error: ['name', 'Add a partner: the name.'] };
+  if (f.since) e.since = f.since;
+  return { effect: e };
+}

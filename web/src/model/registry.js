@@ -1,0 +1,72 @@
+// model/registry.js - what the registry's tabs show, computed from the
+// API's answers: the date a tab is read at, partners by framework, the
+// offices' state on a date, their markers and their status in words.
+// Pure (no DOM): views/registry.js and views/bodies.js draw it, the Node
+// unit tests import it.
+import { fmtDate } from '../time.js';
+
+export const isDay = (s) => /^\d{4}-\d{2}-\d{2}$/.test(s || '');
+
+// The ?at= of the address when it is a day (YYYY-MM-DD), else fallback.
+export const dayOr = (s, fallback) => (isDay(s) ? s : fallback);
+
+// [[framework, [partners...]], ...] in the order first met.
+export function byFramework(partners) {
+  const groups = new Map();
+  for (const x of partners) {
+    if (!groups.has(x.framework)) groups.set(x.framework, []);
+    groups.get(x.framework).push(x);
+  }
+  return [...groups];
+}
+
+// Every office (all) on the day at, given the offices open that day (open):
+// {...office, isOpen, state: open|closed|not-yet|not-open, out, area};
+// the open ones first, then by name.
+export function officeRows(all, open, at) {
+  const openById = new Map(open.map((o) => [o.id, o]));
+  return all.map((o) => {
+    const cur = openById.get(o.id);
+    const ended = [o.closed, o.closed_by_succession].find((d) => d && d <= at);
+    let state = 'not-open';
+    if (cur) state = 'open';
+    else if (ended) state = 'closed';
+    else if ((o.opened || o.opened_not_before || '') > at) state = 'not-yet';
+    return {
+      ...o, isOpen: !!cur, state,
+      out: cur ? cur.out_of_area : o.out_of_area, area: cur ? cur.treaty_area : o.treaty_area,
+    };
+  }).sort((a, b) => Number(b.isOpen) - Number(a.isOpen) || a.name.localeCompare(b.name));
+}
+
+// {open, out: open and out of the treaty area, other: closed or not yet open}
+export function officeCounts(rows) {
+  const open = rows.filter((r) => r.isOpen).length;
+  return { open, out: rows.filter((r) => r.isOpen && r.out).length, other: rows.length - open };
+}
+
+// Map markers: the located offices, the open ones drawn last (on top).
+export function officeMarkers(rows) {
+  const located = [...rows].sort((a, b) => Number(a.isOpen) - Number(b.isOpen)).filter((r) => r.lat != null);
+  return located.map((r) => ({
+    lon: r.lon, lat: r.lat, key: r.id,
+    cls: `${r.isOpen ? 'open' : 'closed'}${r.out ? ' out' : ''}`,
+    shape: r.out ? 'diamond' : 'circle',
+    title: `${r.name}, ${r.city}: ${r.isOpen ? 'open' : r.state === 'closed' ? 'closed' : 'not open'}`
+      + `${r.out ? ' · out of the treaty area' : ''}`,
+  }));
+}
+
+export const OFFICE_STATE_LABEL = { open: 'Open', closed: 'Closed', 'not-yet': 'Not yet open', 'not-open': 'Not open' };
+
+export function officeStatusText(r) {
+  if (r.isOpen) return r.opened ? `Open since ${fmtDate(r.opened)}` : 'Open (opening date unknown)';
+  if (r.state === 'closed') {
+    if (r.closed) return `Closed ${fmtDate(r.closed)}`;
+    return `Succeeded ${fmtDate(r.closed_by_succession)}${r.superseded_by ? ` by ${r.superseded_by}` : ''}`;
+  }
+  if (r.state === 'not-yet') {
+    return r.opened ? `Opens ${fmtDate(r.opened)}` : `Opened after ${fmtDate(r.opened_not_before)}`;
+  }
+  return 'Not open on this date';
+}
