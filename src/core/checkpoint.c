@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "event.h"
 
 /* "— " : U+2014 EM DASH in UTF-8, then a space. */
@@ -116,77 +117,31 @@ static char *dup_range(const char *s, size_t n)
 	return p;
 }
 
-/* --- a small growable string -------------------------------------------- */
-
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-
-static void sb_add(struct sbuf *sb, const void *data, size_t n)
+/* Hand a built string to the caller, or fail with CN_ENOMEM. */
+static int sb_finish(struct cn_buf *sb, char **out, struct cn_err *err)
 {
-	if (sb->failed)
-		return;
-	/* Bound the sizes before adding them (notes are a few hundred bytes;
-	 * this also lets the compiler see no overflow). */
-	if (n > (1u << 30) || sb->len > (1u << 30)) {
-		sb->failed = 1;
-		return;
-	}
-	if (sb->len + n + 1 > sb->cap) {
-		size_t cap = sb->cap ? sb->cap : 256;
-		char *p;
-
-		while (cap < sb->len + n + 1)
-			cap *= 2;
-		p = realloc(sb->p, cap);
-		if (!p) {
-			sb->failed = 1;
-			return;
-		}
-		sb->p = p;
-		sb->cap = cap;
-	}
-	memcpy(sb->p + sb->len, data, n);
-	sb->len += n;
-	sb->p[sb->len] = '\0';
-}
-
-static void sb_str(struct sbuf *sb, const char *s)
-{
-	sb_add(sb, s, strlen(s));
-}
-
-/* Hand the string to the caller, or fail with CN_ENOMEM. */
-static int sb_finish(struct sbuf *sb, char **out, struct cn_err *err)
-{
-	if (sb->failed || !sb->p) {
-		free(sb->p);
-		*out = NULL;
+	if (cn_buf_finish(sb, out))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	}
-	*out = sb->p;
 	return 0;
 }
 
 /* "— name base64(blob)\n" */
-static void sb_sig_line(struct sbuf *sb, const char *name, const uint8_t *blob,
+static void sb_sig_line(struct cn_buf *sb, const char *name, const uint8_t *blob,
 			size_t n)
 {
 	size_t b64len = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
 	char *b64 = malloc(b64len);
 
 	if (!b64) {
-		sb->failed = 1;
+		sb->oom = 1;
 		return;
 	}
 	sodium_bin2base64(b64, b64len, blob, n, sodium_base64_VARIANT_ORIGINAL);
-	sb_add(sb, sig_prefix, SIG_PREFIX_LEN);
-	sb_str(sb, name);
-	sb_add(sb, " ", 1);
-	sb_str(sb, b64);
-	sb_add(sb, "\n", 1);
+	cn_buf_add(sb, sig_prefix, SIG_PREFIX_LEN);
+	cn_buf_puts(sb, name);
+	cn_buf_add(sb, " ", 1);
+	cn_buf_puts(sb, b64);
+	cn_buf_add(sb, "\n", 1);
 	free(b64);
 }
 
@@ -230,23 +185,12 @@ int cn_note_keygen(const char *name, uint8_t pk[CN_NOTE_PUBKEY_LEN],
 	return 0;
 }
 
-static void sb_key_id_hex(struct sbuf *sb, const uint8_t id[CN_NOTE_KEYID_LEN])
+static void sb_key_id_hex(struct cn_buf *sb, const uint8_t id[CN_NOTE_KEYID_LEN])
 {
 	char hex[2 * CN_NOTE_KEYID_LEN + 1];
 
-	sodium_bin2hex(hex, sizeof(hex), id, CN_NOTE_KEYID_LEN);
-	sb_str(sb, hex);
-}
-
-static int hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') /* Go's ParseUint takes both cases */
-		return c - 'A' + 10;
-	return -1;
+	cn_hex(id, CN_NOTE_KEYID_LEN, hex);
+	cn_buf_puts(sb, hex);
 }
 
 /* Split "<name>+<8 hex>+<base64>" and decode it into name, id and the
@@ -267,15 +211,11 @@ static int parse_key_string(const char *s, const char *what, char **name,
 	if (!p2 || p2 - (p1 + 1) != 2 * CN_NOTE_KEYID_LEN)
 		return cn_err_set(err, CN_EINVAL,
 				  "%s: key id is not 8 hex digits", what);
-	for (int i = 0; i < CN_NOTE_KEYID_LEN; i++) {
-		int hi = hexdigit(p1[1 + 2 * i]), lo = hexdigit(p1[2 + 2 * i]);
-
-		if (hi < 0 || lo < 0)
-			return cn_err_set(err, CN_EINVAL,
-					  "%s: key id is not 8 hex digits",
-					  what);
-		id[i] = (uint8_t)(hi << 4 | lo);
-	}
+	/* Go's ParseUint takes hex digits in either case. */
+	if (cn_hex_decode(p1 + 1, 2 * CN_NOTE_KEYID_LEN, id, CN_NOTE_KEYID_LEN,
+			  1))
+		return cn_err_set(err, CN_EINVAL,
+				  "%s: key id is not 8 hex digits", what);
 	b64 = p2 + 1;
 	if (cn_base64_decode(b64, strlen(b64), key, 1 + CN_NOTE_PUBKEY_LEN,
 		       &got) != 0 ||
@@ -295,7 +235,7 @@ static int parse_key_string(const char *s, const char *what, char **name,
 int cn_note_vkey_encode(const char *name, const uint8_t pk[CN_NOTE_PUBKEY_LEN],
 			char **out, struct cn_err *err)
 {
-	struct sbuf sb = { 0 };
+	struct cn_buf sb = CN_BUF_INIT;
 	uint8_t id[CN_NOTE_KEYID_LEN], key[1 + CN_NOTE_PUBKEY_LEN];
 	char b64[sodium_base64_ENCODED_LEN(1 + CN_NOTE_PUBKEY_LEN,
 					   sodium_base64_VARIANT_ORIGINAL)];
@@ -310,11 +250,11 @@ int cn_note_vkey_encode(const char *name, const uint8_t pk[CN_NOTE_PUBKEY_LEN],
 	memcpy(key + 1, pk, CN_NOTE_PUBKEY_LEN);
 	sodium_bin2base64(b64, sizeof(b64), key, sizeof(key),
 			  sodium_base64_VARIANT_ORIGINAL);
-	sb_str(&sb, name);
-	sb_add(&sb, "+", 1);
+	cn_buf_puts(&sb, name);
+	cn_buf_add(&sb, "+", 1);
 	sb_key_id_hex(&sb, id);
-	sb_add(&sb, "+", 1);
-	sb_str(&sb, b64);
+	cn_buf_add(&sb, "+", 1);
+	cn_buf_puts(&sb, b64);
 	return sb_finish(&sb, out, err);
 }
 
@@ -343,7 +283,7 @@ int cn_note_vkey_decode(const char *vkey, char **name,
 int cn_note_skey_encode(const char *name, const uint8_t sk[CN_NOTE_SECKEY_LEN],
 			char **out, struct cn_err *err)
 {
-	struct sbuf sb = { 0 };
+	struct cn_buf sb = CN_BUF_INIT;
 	uint8_t id[CN_NOTE_KEYID_LEN], pk[CN_NOTE_PUBKEY_LEN];
 	uint8_t key[1 + crypto_sign_SEEDBYTES];
 	char b64[sodium_base64_ENCODED_LEN(1 + crypto_sign_SEEDBYTES,
@@ -360,16 +300,16 @@ int cn_note_skey_encode(const char *name, const uint8_t sk[CN_NOTE_SECKEY_LEN],
 	crypto_sign_ed25519_sk_to_seed(key + 1, sk);
 	sodium_bin2base64(b64, sizeof(b64), key, sizeof(key),
 			  sodium_base64_VARIANT_ORIGINAL);
-	sb_str(&sb, skey_prefix);
-	sb_str(&sb, name);
-	sb_add(&sb, "+", 1);
+	cn_buf_puts(&sb, skey_prefix);
+	cn_buf_puts(&sb, name);
+	cn_buf_add(&sb, "+", 1);
 	sb_key_id_hex(&sb, id);
-	sb_add(&sb, "+", 1);
-	sb_str(&sb, b64);
+	cn_buf_add(&sb, "+", 1);
+	cn_buf_puts(&sb, b64);
 	sodium_memzero(key, sizeof(key));
 	sodium_memzero(b64, sizeof(b64));
-	if (sb.failed && sb.p)
-		sodium_memzero(sb.p, sb.cap);
+	if (sb.oom && sb.s)
+		sodium_memzero(sb.s, sb.cap);
 	return sb_finish(&sb, out, err);
 }
 
@@ -528,7 +468,7 @@ int cn_note_parse(const char *msg, size_t len, struct cn_note *note,
 }
 
 /* Append "— name base64(id || Ed25519(text))\n" for key sk. */
-static void sb_sign(struct sbuf *sb, const char *text, size_t len,
+static void sb_sign(struct cn_buf *sb, const char *text, size_t len,
 		   const char *name, const uint8_t sk[CN_NOTE_SECKEY_LEN])
 {
 	uint8_t pk[CN_NOTE_PUBKEY_LEN];
@@ -559,7 +499,7 @@ int cn_note_sign(const char *text, size_t len, const char *key_name,
 		 const uint8_t sk[CN_NOTE_SECKEY_LEN], char **out,
 		 struct cn_err *err)
 {
-	struct sbuf sb = { 0 };
+	struct cn_buf sb = CN_BUF_INIT;
 	int rc;
 
 	*out = NULL;
@@ -568,8 +508,8 @@ int cn_note_sign(const char *text, size_t len, const char *key_name,
 		rc = check_name(key_name, err);
 	if (rc)
 		return rc;
-	sb_add(&sb, text, len);
-	sb_add(&sb, "\n", 1);
+	cn_buf_add(&sb, text, len);
+	cn_buf_add(&sb, "\n", 1);
 	sb_sign(&sb, text, len, key_name, sk);
 	return sb_finish(&sb, out, err);
 }
@@ -578,7 +518,7 @@ int cn_note_cosign(const char *msg, size_t len, const char *key_name,
 		   const uint8_t sk[CN_NOTE_SECKEY_LEN], char **out,
 		   struct cn_err *err)
 {
-	struct sbuf sb = { 0 };
+	struct cn_buf sb = CN_BUF_INIT;
 	struct cn_note note;
 	uint8_t pk[CN_NOTE_PUBKEY_LEN], id[CN_NOTE_KEYID_LEN];
 	size_t kept = 0;
@@ -593,8 +533,8 @@ int cn_note_cosign(const char *msg, size_t len, const char *key_name,
 		return rc;
 	crypto_sign_ed25519_sk_to_pk(pk, sk);
 	cn_note_key_id(key_name, pk, id);
-	sb_add(&sb, note.text, note.text_len);
-	sb_add(&sb, "\n", 1);
+	cn_buf_add(&sb, note.text, note.text_len);
+	cn_buf_add(&sb, "\n", 1);
 	for (size_t i = 0; i < note.nsigs; i++) {
 		const struct cn_note_sig *s = &note.sigs[i];
 		uint8_t *blob;
@@ -606,7 +546,7 @@ int cn_note_cosign(const char *msg, size_t len, const char *key_name,
 		 * accepted canonical base64. */
 		blob = malloc(CN_NOTE_KEYID_LEN + s->sig_len);
 		if (!blob) {
-			sb.failed = 1;
+			sb.oom = 1;
 			break;
 		}
 		memcpy(blob, s->key_id, CN_NOTE_KEYID_LEN);
@@ -617,7 +557,7 @@ int cn_note_cosign(const char *msg, size_t len, const char *key_name,
 	}
 	if (kept + 1 > CN_NOTE_MAX_SIGS) {
 		cn_note_release(&note);
-		free(sb.p);
+		cn_buf_release(&sb);
 		return cn_err_set(err, CN_EINVAL,
 				  "note already has %d signatures",
 				  CN_NOTE_MAX_SIGS);
@@ -673,7 +613,7 @@ int cn_checkpoint_sign(const char *origin, uint64_t size,
 		       const uint8_t sk[CN_NOTE_SECKEY_LEN], char **note,
 		       struct cn_err *err)
 {
-	struct sbuf sb = { 0 };
+	struct cn_buf sb = CN_BUF_INIT;
 	char b64[CN_MERKLE_B64_LEN], num[24];
 	size_t olen = strlen(origin);
 	int rc;
@@ -685,18 +625,18 @@ int cn_checkpoint_sign(const char *origin, uint64_t size,
 				  "of UTF-8 without control characters");
 	cn_merkle_hash_b64(root, b64);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)size);
-	sb_add(&sb, origin, olen);
-	sb_add(&sb, "\n", 1);
-	sb_str(&sb, num);
-	sb_add(&sb, "\n", 1);
-	sb_str(&sb, b64);
-	sb_add(&sb, "\n", 1);
-	if (sb.failed) {
-		free(sb.p);
+	cn_buf_add(&sb, origin, olen);
+	cn_buf_add(&sb, "\n", 1);
+	cn_buf_puts(&sb, num);
+	cn_buf_add(&sb, "\n", 1);
+	cn_buf_puts(&sb, b64);
+	cn_buf_add(&sb, "\n", 1);
+	if (sb.oom) {
+		cn_buf_release(&sb);
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	}
-	rc = cn_note_sign(sb.p, sb.len, key_name, sk, note, err);
-	free(sb.p);
+	rc = cn_note_sign(sb.s, sb.len, key_name, sk, note, err);
+	cn_buf_release(&sb);
 	return rc;
 }
 

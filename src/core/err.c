@@ -42,6 +42,13 @@ int cn_err_prefix(struct cn_err *err, const char *fmt, ...)
 	return err->code;
 }
 
+int cn_err_recode(struct cn_err *err, int code)
+{
+	if (err)
+		err->code = code;
+	return code;
+}
+
 const char *cn_err_name(int code)
 {
 	switch (code) {
