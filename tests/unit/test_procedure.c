@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "core/checkpoint.h"
 #include "fixture.h"
 
 #define TYPES 512
@@ -1221,6 +1224,180 @@ static void test_proposal_json(void **state)
 	json_decref(j);
 }
 
+/* ---- out of memory in the fold ----------------------------------------------- */
+
+/* A jansson allocator that fails exactly the oom_fail_at-th allocation
+ * (counting from 1) and no other, as SQLite's test_malloc.c fails the Nth:
+ * code that ignores one failed allocation and carries on shows up as a
+ * world that differs from the one folded with memory to spare. */
+static size_t oom_count, oom_fail_at;
+static int oom_fired;
+
+static void *oom_malloc(size_t n)
+{
+	if (++oom_count == oom_fail_at) {
+		oom_fired = 1;
+		return NULL;
+	}
+	return malloc(n);
+}
+
+/* Everything the fold keeps, as one string (normal allocator). */
+static char *world_dump(const struct cn_world *w)
+{
+	json_t *o = json_pack("{s:I, s:O?, s:[], s:[], s:[], s:[], s:[]}",
+			      "last_seq", (json_int_t)w->last_seq, "alliance",
+			      w->alliance, "members", "partners", "bodies",
+			      "offices", "proposals");
+	char *s;
+	for (size_t i = 0; i < w->nmembers; i++)
+		json_array_append_new(json_object_get(o, "members"),
+			json_pack("{s:s, s:I, s:I, s:O, s:s?}", "code",
+				  w->members[i].code, "accession",
+				  (json_int_t)w->members[i].accession, "exit",
+				  (json_int_t)w->members[i].exit, "record",
+				  w->members[i].record, "key",
+				  w->members[i].key_vkey));
+	for (size_t i = 0; i < w->npartners; i++)
+		json_array_append(json_object_get(o, "partners"),
+				  w->partners[i].record);
+	for (size_t i = 0; i < w->nbodies; i++)
+		json_array_append_new(json_object_get(o, "bodies"),
+			json_pack("{s:O, s:i}", "record", w->bodies[i].record,
+				  "clauses", (int)w->bodies[i].nclauses));
+	for (size_t i = 0; i < w->noffices; i++)
+		json_array_append_new(json_object_get(o, "offices"),
+			json_pack("{s:O, s:I, s:I, s:I}", "record",
+				  w->offices[i].record, "opened",
+				  (json_int_t)w->offices[i].opened, "closed",
+				  (json_int_t)w->offices[i].closed, "decision",
+				  (json_int_t)w->offices[i].decision));
+	for (size_t i = 0; i < w->nproposals; i++)
+		json_array_append_new(json_object_get(o, "proposals"),
+				      cn_proposal_json(w, w->proposals[i]));
+	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+/* A signed position: FR registers a key, then signs its concurrence. */
+static void signed_concur(struct cn_world *w, int64_t now, int64_t id)
+{
+	struct cn_err err = {0};
+	struct cn_outbox box = {0};
+	uint8_t pk[CN_NOTE_PUBKEY_LEN], sk[CN_NOTE_SECKEY_LEN];
+	unsigned char sig[crypto_sign_BYTES];
+	char *vkey = NULL, *msg = NULL;
+	char b64[sodium_base64_ENCODED_LEN(crypto_sign_BYTES,
+					   sodium_base64_VARIANT_ORIGINAL)];
+	size_t len;
+
+	OK(cn_note_keygen("fr-delegation", pk, sk, &err));
+	OK(cn_note_vkey_encode("fr-delegation", pk, &vkey, &err));
+	OK(cn_cmd_register_key(w, now, "FR", vkey, &box, &err));
+	OK(finish(w, 0, &box, NULL, &err));
+	free(vkey);
+	OK(cn_position_message(id, cn_world_proposal(w, id)->revision, "FR",
+			       "concur", NULL, 0, &msg, &len, &err));
+	crypto_sign_detached(sig, NULL, (const unsigned char *)msg, len, sk);
+	free(msg);
+	sodium_bin2base64(b64, sizeof(b64), sig, sizeof(sig),
+			  sodium_base64_VARIANT_ORIGINAL);
+	struct cn_respond_args a = {.proposal = id, .member = "FR",
+				    .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR,
+				    .signature = b64};
+	OK(respond_full(w, now, &a, NULL, &err));
+}
+
+/* Fold a log touching every event type again and again, failing one more
+ * jansson allocation each time: the fold either gives the same world or
+ * fails with CN_ENOMEM (then the caller discards the world); never a
+ * corrupt-log verdict, a crash, a leak (ASan) or a silently different
+ * world.  The world's own arrays grow with realloc, which jansson's
+ * allocator does not reach; fold.c keeps them intact by growing them
+ * before it takes any reference (see its grow()). */
+static void test_fold_out_of_memory(void **state)
+{
+	struct cn_world *w = calloc(1, sizeof(*w));
+	struct cn_err err = {0};
+	struct fx_log log = {0};
+	struct cn_event *evs;
+	char *want, *got;
+	int64_t id;
+	const int64_t t1 = fx_t("2023-07-12T12:00:00Z");
+	json_t *eff = json_pack(
+		"[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s},"
+		" {s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]",
+		"type", "open-office", "id", "nlo-tokyo", "name", "NLO Tokyo",
+		"city", "Tokyo", "country", "JP", "lat", "35.6762", "lon",
+		"139.6503", "type", "close-office", "id", "hq", "type",
+		"admit-member", "code", "SE", "name", "Sweden", "effective",
+		"2024-03-07", "type", "add-partner", "code", "AU", "name",
+		"Australia", "framework", "partners across the globe");
+	struct cn_propose_args a = {.body = "SIL", .title = "Every effect",
+				    .text = "Draft.", .deadline =
+				    "2023-07-10T12:00:00Z", .effects = eff};
+
+	(void)state;
+	T0 = fx_t("2023-07-07T09:00:00Z");
+	fx_recording = &log;
+	OK(fx_small_world(w, &err));
+	OK(propose(w, T0, &a, &id, NULL, &err));
+	json_decref(eff);
+	signed_concur(w, T0 + HOUR, id);
+	OK(act(w, T0 + HOUR, id, "BE", CN_ACT_COMMENT, "a comment", NULL, &err));
+	OK(respond(w, T0 + HOUR, id, "DE", CN_POS_RESERVE, NULL, NULL, &err));
+	OK(act(w, T0 + 2 * HOUR, id, "DE", CN_ACT_LIFT, NULL, NULL, &err));
+	OK(extend(w, T0 + 2 * HOUR, id, "2023-07-11T12:00:00Z", NULL, &err));
+	OK(recirculate(w, T0 + 3 * HOUR, id, "Revised.", "2023-07-12T09:00:00Z",
+		       NULL, &err));
+	OK(tick(w, t1, NULL, &err));
+	assert_string_equal(cn_world_proposal(w, id)->outcome, "adopted");
+	id = open_on(w, t1, "COUNCIL", NULL, NULL);
+	OK(respond(w, t1 + HOUR, id, "TR", CN_POS_OBJECT, "no", NULL, &err));
+	OK(conclude(w, t1 + 2 * HOUR, id, NULL, &err));
+	fx_recording = NULL;
+	want = world_dump(w);
+	cn_world_release(w);
+
+	evs = calloc(log.n, sizeof(*evs));
+	assert_non_null(evs);
+	for (size_t i = 0; i < log.n; i++)
+		OK(cn_event_decode(log.bytes[i], log.len[i], &evs[i], &err));
+	for (oom_fail_at = 1;; oom_fail_at++) {
+		int rc = 0;
+		cn_world_init(w);
+		oom_count = 0;
+		oom_fired = 0;
+		json_set_alloc_funcs(oom_malloc, free);
+		for (size_t i = 0; i < log.n && rc == 0; i++)
+			rc = cn_world_apply(w, &evs[i], &err);
+		json_set_alloc_funcs(malloc, free);
+		if (rc) {
+			if (rc != CN_ENOMEM || err.code != CN_ENOMEM)
+				fail_msg("allocation %zu failed: fold returned %d "
+					 "(%s), want CN_ENOMEM", oom_fail_at, rc,
+					 err.msg);
+		} else {
+			got = world_dump(w);
+			if (strcmp(got, want))
+				fail_msg("allocation %zu failed unnoticed: the "
+					 "world differs", oom_fail_at);
+			free(got);
+		}
+		cn_world_release(w);
+		if (!oom_fired)
+			break; /* every allocation of the fold was failed once */
+	}
+	assert_true(oom_fail_at > 10);
+	for (size_t i = 0; i < log.n; i++)
+		cn_event_release(&evs[i]);
+	free(evs);
+	free(want);
+	fx_log_release(&log);
+	free(w);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1255,6 +1432,7 @@ int main(void)
 		T(test_effect_bad_opened_date_blocks_adoption),
 		T(test_withdraw),
 		T(test_proposal_json),
+		cmocka_unit_test(test_fold_out_of_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
