@@ -101,7 +101,8 @@ static inline int fx_apply_box(struct cn_world *w, const char *actor,
 {
 	for (size_t i = 0; i < box->n; i++) {
 		const struct cn_outbox_item *it = &box->items[i];
-		int rc = fx_apply(w, it->time, actor, it->type,
+		int rc = fx_apply(w, it->time, actor,
+				  cn_event_type_get(it->type)->name,
 				  json_incref(it->payload), err);
 		if (rc)
 			return rc;
@@ -117,7 +118,7 @@ static inline const char *fx_box_types(const struct cn_outbox *box, char *buf,
 	buf[0] = '\0';
 	for (size_t i = 0; i < box->n && k < n; i++)
 		k += (size_t)snprintf(buf + k, n - k, "%s%s", i ? " " : "",
-				      box->items[i].type);
+				      cn_event_type_get(box->items[i].type)->name);
 	return buf;
 }
 

@@ -233,7 +233,7 @@ static void test_propose_payload(void **state)
 	OK(cn_cmd_propose(w, T0, &a, &box, &id, &err));
 	assert_int_equal(id, 1);
 	assert_int_equal(box.n, 1);
-	assert_string_equal(box.items[0].type, "proposal.created");
+	assert_int_equal(box.items[0].type, CN_EV_PROPOSAL_CREATED);
 	assert_int_equal(box.items[0].time, T0);
 	json_t *pl = box.items[0].payload;
 	assert_int_equal(json_integer_value(json_object_get(pl, "id")), 1);
@@ -744,7 +744,7 @@ static void test_silence_extend(void **state)
 
 	OK(cn_cmd_extend(w, T0 + HOUR, id, "2023-07-12T11:00:00+02:00", &box, &err));
 	assert_int_equal(box.n, 1);
-	assert_string_equal(box.items[0].type, "deadline.extended");
+	assert_int_equal(box.items[0].type, CN_EV_DEADLINE_EXTENDED);
 	assert_string_equal(json_string_value(json_object_get(box.items[0].payload,
 							       "deadline")),
 			    "2023-07-12T09:00:00Z");
@@ -920,8 +920,8 @@ static void test_effect_open_office_adopted(void **state)
 	assert_null(cn_world_office(w, "nlo-tokyo"));
 	OK(cn_cmd_conclude(w, t1, id, &box, &err));
 	assert_int_equal(box.n, 2);
-	assert_string_equal(box.items[0].type, "procedure.concluded");
-	assert_string_equal(box.items[1].type, "office.opened");
+	assert_int_equal(box.items[0].type, CN_EV_PROCEDURE_CONCLUDED);
+	assert_int_equal(box.items[1].type, CN_EV_OFFICE_OPENED);
 	assert_int_equal(box.items[1].time, t1);
 	json_t *pl = box.items[1].payload, *rec = json_object_get(pl, "office");
 	assert_int_equal(json_integer_value(json_object_get(pl, "decision")), id);
@@ -1224,6 +1224,53 @@ static void test_proposal_json(void **state)
 	json_decref(j);
 }
 
+/* Core messages reach API clients as well as the CLI: they name the JSON
+ * field, never a command-line flag. */
+static void assert_names_field(int rc, const struct cn_err *err,
+			       const char *field)
+{
+	char want[64];
+	snprintf(want, sizeof(want), "field '%s'", field);
+	if (rc != CN_EINVAL || strstr(err->msg, "--") || !strstr(err->msg, want))
+		fail_msg("got %d '%s', want CN_EINVAL naming %s and no flag", rc,
+			 err->msg, want);
+}
+
+static void test_messages_name_fields(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	struct cn_outbox box = {0};
+	struct cn_propose_args a = {.body = "SIL", .title = "t"};
+	struct cn_respond_args r = {.act = CN_ACT_POSITION, .pos = CN_POS_OBJECT};
+	int64_t id;
+
+	assert_names_field(propose(w, T0, &a, NULL, NULL, &err), &err, "deadline");
+	a.body = "COUNCIL";
+	a.deadline = "2023-07-10T09:00:00Z";
+	assert_names_field(propose(w, T0, &a, NULL, NULL, &err), &err, "deadline");
+	a.deadline = NULL;
+	a.procedure = "ratification";
+	a.level = "foreign-ministers";
+	assert_names_field(propose(w, T0, &a, NULL, NULL, &err), &err, "level");
+	id = open_on(w, T0, "SIL", NULL, "2023-07-10T09:00:00Z");
+	r.proposal = id;
+	assert_names_field(respond_full(w, T0 + HOUR, &r, NULL, &err), &err,
+			   "member");
+	r.member = "FR";
+	assert_names_field(respond_full(w, T0 + HOUR, &r, NULL, &err), &err,
+			   "reason");
+	assert_names_field(cn_cmd_extend(w, T0 + HOUR, id, NULL, &box, &err), &err,
+			   "deadline");
+	assert_names_field(cn_cmd_recirculate(w, T0 + HOUR, id, NULL,
+					      "2023-07-11T09:00:00Z", &box, &err),
+			   &err, "text");
+	assert_names_field(cn_cmd_recirculate(w, T0 + HOUR, id, "Revised.", NULL,
+					      &box, &err),
+			   &err, "deadline");
+	assert_int_equal(box.n, 0);
+}
+
 /* ---- out of memory in the fold ----------------------------------------------- */
 
 /* A jansson allocator that fails exactly the oom_fail_at-th allocation
@@ -1432,6 +1479,7 @@ int main(void)
 		T(test_effect_bad_opened_date_blocks_adoption),
 		T(test_withdraw),
 		T(test_proposal_json),
+		T(test_messages_name_fields),
 		cmocka_unit_test(test_fold_out_of_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
