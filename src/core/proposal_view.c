@@ -120,11 +120,11 @@ json_t *cn_proposal_json(const struct cn_world *w, const struct cn_proposal *p)
 			json_object_set_new(o, "at", time_or_null(x->at));
 		json_array_append_new(pos, o);
 		/* Outstanding: whose word is still awaited.  Under
-		 * ratification and unanimity, everyone who has not concurred;
-		 * otherwise those holding a reservation. */
+		 * ratification and any rule that needs every member's
+		 * concurrence, everyone who has not concurred; otherwise
+		 * those holding a reservation. */
 		int awaited = x->pos == CN_POS_RESERVE;
-		if (p->proc == CN_PROC_RATIFICATION ||
-		    !strcmp(p->rule_src, "unanimity"))
+		if (p->proc == CN_PROC_RATIFICATION || cn_rule_needs_all(p->rule))
 			awaited = x->pos != CN_POS_CONCUR &&
 				  x->pos != CN_POS_FOOTNOTE;
 		if (awaited && !p->concluded)

@@ -178,6 +178,39 @@ static int node_add(struct cn_rule *r, struct cn_rule *kid)
 	return 0;
 }
 
+int cn_rule_needs_all(const struct cn_rule *r)
+{
+	const unsigned concur = 1u << CN_POS_CONCUR | 1u << CN_POS_FOOTNOTE;
+	size_t all = 0;
+
+	switch (r->kind) {
+	case K_UNANIMITY:
+		return 1;
+	case K_COUNT:
+		/* Only concurrences count, over the whole electorate, and the
+		 * threshold is all of it. */
+		return r->set && !(r->set & ~concur) && !r->group &&
+		       r->base == BASE_ELECTORATE &&
+		       (r->cmp == CMP_GE || r->cmp == CMP_EQ) &&
+		       ((r->rhs == RHS_FRAC && r->num == r->den) ||
+			(r->rhs == RHS_PCT && r->num == PCT_DEN));
+	case K_AND:
+		for (size_t i = 0; i < r->nkids; i++)
+			if (cn_rule_needs_all(r->kids[i]))
+				return 1;
+		return 0;
+	case K_OR:
+		for (size_t i = 0; i < r->nkids; i++)
+			all += (size_t)cn_rule_needs_all(r->kids[i]);
+		return all == r->nkids;
+	case K_CONSENSUS:
+	case K_WEIGHT:
+	case K_NONE:
+		return 0;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Parser: works directly on the characters; "tokens" are only needed to
  * describe what was found in error messages. */

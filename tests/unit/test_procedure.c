@@ -559,6 +559,35 @@ static void test_unanimity_meeting(void **state)
 			    "failed: 2 of 5 members did not concur: TR, US");
 }
 
+/* Outstanding follows what the rule means, not how it is written: a body
+ * whose rule needs every member's concurrence, spelt otherwise than
+ * "unanimity", awaits everyone who has not concurred. */
+static void test_outstanding_from_parsed_rule(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	int64_t id;
+
+	OK(fx_body(w, T0, "ALL", "All-in Board",
+		   "count(concur|footnote) >= 100% of electorate", "meeting",
+		   "1949-08-24", NULL,
+		   json_pack("[o]", fx_clause("all", NULL, NULL, NULL)), &err));
+	OK(fx_body(w, T0, "PAREN", "Bracketed Board", "(unanimity)", "meeting",
+		   "1949-08-24", NULL,
+		   json_pack("[o]", fx_clause("all", NULL, NULL, NULL)), &err));
+	id = open_on(w, T0, "ALL", NULL, NULL);
+	OK(respond(w, T0 + 1, id, "BE", CN_POS_CONCUR, NULL, NULL, &err));
+	OK(respond(w, T0 + 1, id, "DE", CN_POS_FOOTNOTE, "noted", NULL, &err));
+	assert_outstanding(w, id, "FR TR US");
+	id = open_on(w, T0, "PAREN", NULL, NULL);
+	OK(respond(w, T0 + 1, id, "US", CN_POS_CONCUR, NULL, NULL, &err));
+	assert_outstanding(w, id, "BE DE FR TR");
+	/* Under consensus only a reservation is awaited. */
+	id = open_on(w, T0, "COUNCIL", NULL, NULL);
+	OK(respond(w, T0 + 1, id, "TR", CN_POS_RESERVE, NULL, NULL, &err));
+	assert_outstanding(w, id, "TR");
+}
+
 /* ---- silence ---------------------------------------------------------------- */
 
 #define DEADLINE "2023-07-10T09:00:00Z"
@@ -1461,6 +1490,7 @@ int main(void)
 		T(test_electorate_frozen),
 		T(test_electorate_frozen_backdated_member),
 		T(test_unanimity_meeting),
+		T(test_outstanding_from_parsed_rule),
 		T(test_silence_deadline_checks),
 		T(test_silence_broken),
 		T(test_silence_comment_and_tick),

@@ -904,6 +904,45 @@ static void test_parse_null(void **state)
 	cn_rule_result_release(NULL);
 }
 
+/* Whether a rule adopts only when every member of the electorate concurs
+ * (concur or footnote): the proposal view lists everyone who has not as
+ * outstanding.  Decided on the parsed rule, never on its text. */
+static void needs_all(const char *src, int want)
+{
+	struct cn_err err = { 0 };
+	struct cn_rule *r = NULL;
+
+	if (cn_rule_parse(src, &r, &err))
+		fail_msg("'%s': %s", src, err.msg);
+	if (cn_rule_needs_all(r) != want)
+		fail_msg("'%s': needs every member %d, want %d", src,
+			 cn_rule_needs_all(r), want);
+	cn_rule_free(r);
+}
+
+static void test_needs_all(void **state)
+{
+	(void)state;
+	needs_all("unanimity", 1);
+	needs_all("  unanimity\n", 1);
+	needs_all("(unanimity)", 1);
+	needs_all("unanimity and none(object in {US})", 1);
+	needs_all("unanimity or unanimity", 1);
+	needs_all("count(concur) >= 100% of electorate", 1);
+	needs_all("count(concur|footnote) == 1/1 of electorate", 1);
+	needs_all("consensus", 0);
+	needs_all("unanimity or consensus", 0);
+	needs_all("consensus and count(concur) >= 2/3 of electorate", 0);
+	needs_all("count(concur) >= 99.99% of electorate", 0);
+	needs_all("count(concur) >= 100% of cast", 0);
+	needs_all("count(concur in {FR US}) >= 100% of electorate", 0);
+	needs_all("count(concur|abstain) >= 100% of electorate", 0);
+	needs_all("count(concur) >= 9", 0);
+	needs_all("none(object in {CN FR GB RU US})", 0);
+	needs_all(unsc_rule, 0);
+	needs_all(eu_qmv, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -928,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_whitespace_and_formats),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_null),
+		cmocka_unit_test(test_needs_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
