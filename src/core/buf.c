@@ -1,6 +1,6 @@
 /*
- * buf.c - the string builder, the hex codec and the JSON string helpers;
- * see buf.h.
+ * buf.c - the string builder, the hex and base64 decoders and the JSON
+ * string helpers; see buf.h.
  */
 #include "buf.h"
 
@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 /* Room for `extra` more bytes and the NUL, or set oom. */
 static void reserve(struct cn_buf *b, size_t extra)
@@ -143,6 +145,27 @@ int cn_hex_decode(const char *in, size_t len, uint8_t *out, size_t n,
 int cn_unhex(const char *in, uint8_t *out, size_t n)
 {
 	return cn_hex_decode(in, strlen(in), out, n, 0);
+}
+
+/* ---- base64 ------------------------------------------------------------- */
+
+int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
+		     size_t *got)
+{
+	size_t i = 0;
+
+	while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') ||
+			 (s[i] >= 'a' && s[i] <= 'z') ||
+			 (s[i] >= '0' && s[i] <= '9') || s[i] == '+' ||
+			 s[i] == '/'))
+		i++;
+	while (i < n && s[i] == '=')
+		i++;
+	*got = 0;
+	if (i != n)
+		return -1;
+	return sodium_base642bin(out, max, s, n, NULL, got, NULL,
+				 sodium_base64_VARIANT_ORIGINAL);
 }
 
 /* ---- JSON strings and actors --------------------------------------------- */

@@ -1,7 +1,7 @@
 /*
  * buf.h - small string tools shared by the core: a growable string
- * builder, the hex codec, and the few JSON string helpers every module
- * would otherwise write again.
+ * builder, the hex and strict base64 decoders, and the few JSON string
+ * helpers every module would otherwise write again.
  *
  * The builder (after Redis's sds, much smaller): a struct cn_buf starts
  * zeroed (CN_BUF_INIT); appends grow it geometrically and keep it
@@ -54,6 +54,13 @@ int cn_hex_decode(const char *in, size_t len, uint8_t *out, size_t n,
 		  int any_case);
 /* cn_hex_decode() of a whole NUL-terminated lowercase string. */
 int cn_unhex(const char *in, uint8_t *out, size_t n);
+
+/* Standard base64 with padding, decoded strictly into at most max bytes
+ * (*got: how many).  0, or -1 on anything that is not canonical base64.
+ * libsodium 1.0.18's own decoder takes bytes >= 0x80 as digits (found by
+ * fuzz_checkpoint), so the alphabet is checked first. */
+int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
+		     size_t *got);
 
 /* The string value of o[key]; NULL when o is not an object, the key is
  * absent or its value is not a string. */

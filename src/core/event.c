@@ -1,9 +1,8 @@
 /* event.c - the event record: canonical JSON bytes, sealing into the hash
- * chain, strict decoding, and base64; see event.h. */
+ * chain, strict decoding; see event.h. */
 #include "event.h"
 
 #include <assert.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,25 +59,6 @@ _Static_assert(CN_HASH_LEN == CN_MERKLE_HASH_LEN,
 void cn_event_hash(const void *bytes, size_t len, uint8_t out[CN_HASH_LEN])
 {
 	cn_merkle_leaf_hash(bytes, len, out);
-}
-
-int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
-		     size_t *got)
-{
-	size_t i = 0;
-
-	while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') ||
-			 (s[i] >= 'a' && s[i] <= 'z') ||
-			 (s[i] >= '0' && s[i] <= '9') || s[i] == '+' ||
-			 s[i] == '/'))
-		i++;
-	while (i < n && s[i] == '=')
-		i++;
-	*got = 0;
-	if (i != n)
-		return -1;
-	return sodium_base642bin(out, max, s, n, NULL, got, NULL,
-				 sodium_base64_VARIANT_ORIGINAL);
 }
 
 int cn_event_init(struct cn_event *ev, int64_t time, const char *actor,

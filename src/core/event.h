@@ -23,7 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h" /* cn_hex, cn_unhex: callers of this header use them */
+#include "buf.h" /* cn_hex, cn_unhex, cn_base64_decode: callers of this
+                     header found them here before buf.h existed */
 #include "err.h"
 #include "event_type.h"
 
@@ -72,12 +73,5 @@ int cn_canon_dump(const json_t *v, char **out, size_t *len,
 void cn_sha256(const void *data, size_t len, uint8_t out[CN_HASH_LEN]);
 /* An event's hash: SHA-256(0x00 || bytes), its Merkle leaf hash. */
 void cn_event_hash(const void *bytes, size_t len, uint8_t out[CN_HASH_LEN]);
-
-/* Standard base64 with padding, decoded strictly into at most max bytes
- * (*got: how many).  0, or -1 on anything that is not canonical base64.
- * libsodium 1.0.18's own decoder takes bytes >= 0x80 as digits (found by
- * fuzz_checkpoint), so the alphabet is checked first. */
-int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
-		     size_t *got);
 
 #endif
