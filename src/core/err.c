@@ -1,4 +1,5 @@
-/* err.c - see err.h. */
+/* err.c - status codes and the error record: setting, prefixing and
+ * re-coding a message; see err.h. */
 #include "err.h"
 
 #include <stdio.h>

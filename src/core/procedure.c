@@ -1,5 +1,7 @@
 /*
- * procedure.c - meeting, silence and ratification; see procedure.h.
+ * procedure.c - the commands of the meeting, silence and ratification
+ * procedures: each checks a request against the world and fills an outbox
+ * with the events that record it; see procedure.h.
  */
 #include "procedure.h"
 

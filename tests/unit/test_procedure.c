@@ -1,7 +1,7 @@
 /*
  * test_procedure.c - meeting, silence and ratification as commands over a
- * world (src/core/procedure.c), with every outbox sealed and folded back
- * into the world in order, as the app does.
+ * world (src/core/procedure.c, effect.c, proposal_view.c), with every
+ * outbox sealed and folded back into the world in order, as the app does.
  *
  * The world (fixture.h fx_small_world): members BE DE FR TR US, partner JP,
  * bodies COUNCIL (consensus, meeting), UNAN (unanimity, meeting), SIL

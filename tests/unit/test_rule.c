@@ -17,8 +17,8 @@
 
 #define MAXV 64
 
-/* The 31 NATO members before Sweden joined, in accession-table order
- * (facts.md section 1); electorate order decides the order codes are
+/* The 31 NATO members before Sweden joined, in order of accession (as in
+ * data/nato.json); electorate order decides the order codes are
  * listed in explanations. */
 static const char *const nato31[] = {
 	"BE", "CA", "DK", "FR", "IS", "IT", "LU", "NL", "NO", "PT", "GB",
@@ -35,8 +35,11 @@ static const char *const unsc15[] = {
 static const char unsc_rule[] =
 	"count(concur) >= 9 and none(object in {CN FR GB RU US})";
 
-/* EU of 27 with the 2025 QMV population percentages (facts.md 6.2).  They
- * sum to 100.01; shares below are of that sum. */
+/* EU of 27 with the population shares for qualified-majority voting in
+ * 2025, from the figures of Annex III to the Council's Rules of Procedure
+ * as Coreper approved them on 11 December 2024 (Agence Europe, 12
+ * December 2024, https://agenceurope.eu/en/bulletin/article/13544/22/).
+ * They sum to 100.01; shares below are of that sum. */
 static const struct pop {
 	const char *code;
 	double pct;
@@ -556,7 +559,7 @@ static void test_eu_qmv(void **state)
 	check(eu_qmv, &e, 1, CN_VERDICT_FAILED,
 	      "failed: population 53.11% < 65% of electorate", "", "");
 	/* But a blocking minority needs at least 4 members: with only 3
-	 * against, QMV is reached anyway (facts.md 6.1). */
+	 * against, QMV is reached anyway (TEU Art. 16(4)). */
 	check("count(concur) >= 55% of electorate and "
 	      "(weight(concur, population) >= 65% of electorate or "
 	      "count(object|abstain|silent) < 4)", &e, 1, CN_VERDICT_ADOPTED,
