@@ -93,6 +93,7 @@ int cn_buf_finish(struct cn_buf *b, char **out)
 		*out = NULL;
 		return CN_ENOMEM;
 	}
+	b->s[b->len] = '\0'; /* an untouched buffer has not been written */
 	*out = b->s;
 	memset(b, 0, sizeof(*b));
 	return 0;
