@@ -20,6 +20,7 @@ static int check_open_office(const struct cn_world *w, int64_t at,
 {
 	const char *id = cn_jstr(e, "id"), *c = cn_jstr(e, "country");
 	int64_t v;
+	int rc;
 
 	(void)at;
 	if (!id || !cn_jstr(e, "name") || !cn_jstr(e, "city") || !c)
@@ -37,17 +38,17 @@ static int check_open_office(const struct cn_world *w, int64_t at,
 		if (!cn_jstr(e, "opened"))
 			return cn_err_set(err, CN_EINVAL,
 					  "opened must be a date");
-		if (cn_date_parse_partial(cn_jstr(e, "opened"), "opened", &v,
-					  NULL, err))
-			return err ? err->code : CN_EINVAL;
+		if ((rc = cn_date_parse_partial(cn_jstr(e, "opened"), "opened",
+						&v, NULL, err)))
+			return rc;
 	}
 	if ((cn_jstr(e, "lat") != NULL) != (cn_jstr(e, "lon") != NULL))
 		return cn_err_set(err, CN_EINVAL,
 				  "give both lat and lon, or neither");
 	if (cn_jstr(e, "lat") &&
-	    (cn_coord_parse(cn_jstr(e, "lat"), 90, &v, err) ||
-	     cn_coord_parse(cn_jstr(e, "lon"), 180, &v, err)))
-		return err ? err->code : CN_EINVAL;
+	    ((rc = cn_coord_parse(cn_jstr(e, "lat"), 90, &v, err)) ||
+	     (rc = cn_coord_parse(cn_jstr(e, "lon"), 180, &v, err))))
+		return rc;
 	return 0;
 }
 

@@ -46,6 +46,21 @@ static int emit(struct cn_outbox *box, int64_t time, enum cn_ev type,
 	return 0;
 }
 
+/* o[key] = v (taken), or NULL with o released when that fails: a payload
+ * is emitted whole or not at all. */
+static json_t *with(json_t *o, const char *key, json_t *v)
+{
+	if (!o) {
+		json_decref(v);
+		return NULL;
+	}
+	if (json_object_set_new(o, key, v)) { /* v is released */
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static const char *const levels[] = {
 	"permanent-representatives", "foreign-ministers", "defence-ministers",
 	"heads-of-state-and-government",
@@ -126,9 +141,14 @@ int cn_cmd_propose(const struct cn_world *w, int64_t now,
 	}
 	el = json_array();
 	for (i = 0; el && i < nms; i++)
-		json_array_append_new(el, json_string(ms[i]->code));
+		if (json_array_append_new(el, json_string(ms[i]->code))) {
+			json_decref(el);
+			el = NULL;
+		}
 	free(ms);
 	effects = a->effects ? json_deep_copy(a->effects) : json_array();
+	/* Optional fields are added one by one: jansson's "s*" would drop a
+	 * string it ran out of memory making, not fail. */
 	pl = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o}",
 		       "id", (json_int_t)(w->nproposals + 1), "body", b->id,
 		       "title", a->title, "text", a->text ? a->text : "",
@@ -138,13 +158,12 @@ int cn_cmd_propose(const struct cn_world *w, int64_t now,
 		       "rule", proc == CN_PROC_RATIFICATION ? "unanimity" : b->rule_src,
 		       "proposer", a->proposer ? a->proposer : "secretariat",
 		       "shared", a->shared, "electorate", el, "effects", effects);
-	if (pl && deadline != CN_TIME_NONE)
-		json_object_set_new(pl, "deadline",
-				    json_string(cn_time_format(deadline, d)));
-	if (pl && a->level)
-		json_object_set_new(pl, "level", json_string(a->level));
-	if (pl && a->place)
-		json_object_set_new(pl, "place", json_string(a->place));
+	if (deadline != CN_TIME_NONE)
+		pl = with(pl, "deadline", json_string(cn_time_format(deadline, d)));
+	if (a->level)
+		pl = with(pl, "level", json_string(a->level));
+	if (a->place)
+		pl = with(pl, "place", json_string(a->place));
 	if ((rc = emit(box, now, CN_EV_PROPOSAL_CREATED, pl, err)))
 		return rc;
 	*new_id = (int64_t)w->nproposals + 1;
@@ -166,8 +185,8 @@ static int effect_events(const struct cn_world *w, const struct cn_proposal *p,
 
 		/* conclude() checked them all; the registry cannot have moved
 		 * since, but never emit an effect that does not fit. */
-		if (cn_effect_check(w, at, i, e, &why))
-			return cn_err_set(err, CN_EREFUSED,
+		if ((rc = cn_effect_check(w, at, i, e, &why)))
+			return cn_err_set(err, rc == CN_ENOMEM ? rc : CN_EREFUSED,
 					  "proposal %lld cannot be adopted: %s",
 					  (long long)p->id, why.msg);
 		if ((rc = cn_effect_event(p->id, p->body, e, at, &type, &pl, err)) ||
@@ -197,8 +216,12 @@ static int conclude(const struct cn_world *w, const struct cn_proposal *p,
 		size_t i;
 		json_array_foreach(p->effects, i, e) {
 			struct cn_err why;
-			if (cn_effect_check(w, at, i, e, &why) == 0)
+			rc = cn_effect_check(w, at, i, e, &why);
+			if (rc == 0)
 				continue;
+			/* Running out of memory is no reason to lapse. */
+			if (rc == CN_ENOMEM)
+				return cn_err_set(err, CN_ENOMEM, "%s", why.msg);
 			char text[CN_ERR_MSG_MAX + 64];
 			snprintf(text, sizeof(text), "lapsed: adopted under the rule, "
 				 "but %s", why.msg);
@@ -249,10 +272,10 @@ static int open_proposal(const struct cn_world *w, int64_t id, int64_t now,
 /* Carry the delegation's signature, when there is one, into the event. */
 static json_t *signed_payload(json_t *pl, const struct cn_respond_args *a)
 {
-	if (pl && a->signature)
-		json_object_set_new(pl, "signature", json_string(a->signature));
-	if (pl && a->signature && a->declared)
-		json_object_set_new(pl, "declared", json_true());
+	if (a->signature)
+		pl = with(pl, "signature", json_string(a->signature));
+	if (a->signature && a->declared)
+		pl = with(pl, "declared", json_true());
 	return pl;
 }
 
@@ -276,8 +299,10 @@ int cn_cmd_register_key(const struct cn_world *w, int64_t now,
 	cn_note_key_id(name, pk, id);
 	cn_hex(id, 4, hex);
 	rc = emit(box, now, CN_EV_KEY_REGISTERED,
-		  json_pack("{s:s, s:s, s:s, s:s?}", "member", m->code, "vkey", vkey,
-			    "key_id", hex, "replaces", m->key_vkey), err);
+		  with(json_pack("{s:s, s:s, s:s}", "member", m->code, "vkey",
+				 vkey, "key_id", hex), "replaces",
+		       m->key_vkey ? json_string(m->key_vkey) : json_null()),
+		  err);
 	free(name);
 	return rc;
 }
@@ -402,10 +427,10 @@ int cn_cmd_respond(const struct cn_world *w, int64_t now,
 			       (json_int_t)p->id, "member", b->code, "position",
 			       cn_pos_name(a->pos), "previous",
 			       cn_pos_name(b->pos));
-	if (pl && a->text)
-		json_object_set_new(pl, "text", json_string(a->text));
-	if (pl && a->declared)
-		json_object_set_new(pl, "declared", json_true());
+	if (a->text)
+		pl = with(pl, "text", json_string(a->text));
+	if (a->declared)
+		pl = with(pl, "declared", json_true());
 	if ((rc = emit(box, now, CN_EV_POSITION_STATED, signed_payload(pl, a), err)))
 		return rc;
 	if (p->proc == CN_PROC_RATIFICATION &&

@@ -18,20 +18,19 @@ int cn_position_message(int64_t proposal, int revision, const char *member,
 			char **out, size_t *len, struct cn_err *err)
 {
 	static const char prefix[] = "council/v1/position\n";
-	json_t *o = json_pack("{s:b, s:s, s:s, s:I, s:i, s:s?}", "declared",
+	/* Not "s?" for the text: jansson would write null for a text it ran
+	 * out of memory copying, and the message would be another one. */
+	json_t *o = json_pack("{s:b, s:s, s:s, s:I, s:i, s:o}", "declared",
 			      declared, "member", member, "position", position,
 			      "proposal", (json_int_t)proposal, "revision",
-			      revision, "text", text);
+			      revision, "text",
+			      text ? json_string(text) : json_null());
 	char *body = NULL, *msg;
 	size_t n;
 	int rc;
 
 	if (!o)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	if (!text && json_object_set_new(o, "text", json_null())) {
-		json_decref(o);
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	}
 	rc = cn_canon_dump(o, &body, &n, err);
 	json_decref(o);
 	if (rc)

@@ -1474,6 +1474,158 @@ static void test_fold_out_of_memory(void **state)
 	free(w);
 }
 
+/* The outbox as one string: each item's type, time and payload. */
+static char *box_dump(const struct cn_outbox *box)
+{
+	json_t *a = json_array();
+	char *s;
+	for (size_t i = 0; i < box->n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:I, s:O}", "type",
+			cn_event_type_get(box->items[i].type)->name, "time",
+			(json_int_t)box->items[i].time, "payload",
+			box->items[i].payload));
+	s = json_dumps(a, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+typedef int (*command_fn)(const struct cn_world *w, struct cn_outbox *box,
+			  struct cn_err *err);
+
+static int cmd_propose_all(const struct cn_world *w, struct cn_outbox *box,
+			   struct cn_err *err)
+{
+	json_t *eff = json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}]",
+				"type", "open-office", "id", "nlo-tokyo", "name",
+				"NLO Tokyo", "city", "Tokyo", "country", "JP",
+				"lat", "35.6762", "lon", "139.6503");
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "t",
+				    .text = "x", .level = "foreign-ministers",
+				    .place = "Vilnius", .effects = eff};
+	int64_t id;
+	int rc;
+	if (!eff)
+		return cn_err_set(err, CN_ENOMEM, "test: out of memory");
+	rc = cn_cmd_propose(w, T0, &a, box, &id, err);
+	json_decref(eff);
+	return rc;
+}
+
+static int cmd_propose_silence(const struct cn_world *w,
+			       struct cn_outbox *box, struct cn_err *err)
+{
+	struct cn_propose_args a = {.body = "SIL", .title = "t",
+				    .deadline = "2023-07-10T09:00:00Z"};
+	int64_t id;
+	return cn_cmd_propose(w, T0, &a, box, &id, err);
+}
+
+static int cmd_footnote(const struct cn_world *w, struct cn_outbox *box,
+			struct cn_err *err)
+{
+	struct cn_respond_args a = {.proposal = 1, .member = "US",
+				    .act = CN_ACT_POSITION, .pos = CN_POS_FOOTNOTE,
+				    .text = "on record"};
+	return cn_cmd_respond(w, T0 + HOUR, &a, box, err);
+}
+
+static int cmd_break_silence(const struct cn_world *w, struct cn_outbox *box,
+			     struct cn_err *err)
+{
+	struct cn_respond_args a = {.proposal = 2, .member = "FR",
+				    .act = CN_ACT_POSITION, .pos = CN_POS_OBJECT,
+				    .text = "letter"};
+	return cn_cmd_respond(w, T0 + HOUR, &a, box, err);
+}
+
+static int cmd_conclude_adopted(const struct cn_world *w,
+				struct cn_outbox *box, struct cn_err *err)
+{
+	return cn_cmd_conclude(w, T0 + DAY, 1, box, err);
+}
+
+static int cmd_extend(const struct cn_world *w, struct cn_outbox *box,
+		      struct cn_err *err)
+{
+	return cn_cmd_extend(w, T0 + HOUR, 2, "2023-07-11T09:00:00Z", box, err);
+}
+
+static int cmd_recirculate(const struct cn_world *w, struct cn_outbox *box,
+			   struct cn_err *err)
+{
+	return cn_cmd_recirculate(w, T0 + HOUR, 2, "Revised.",
+				  "2023-07-11T09:00:00Z", box, err);
+}
+
+static int cmd_tick(const struct cn_world *w, struct cn_outbox *box,
+		    struct cn_err *err)
+{
+	return cn_cmd_tick(w, fx_t("2023-07-11T00:00:00Z"), box, err);
+}
+
+/* Run each command on the same world while failing the Nth jansson
+ * allocation for every N: it either fills the same outbox as with memory
+ * to spare or fails with CN_ENOMEM and an empty outbox; never a different
+ * event (a field silently missing, a decision lapsed for want of memory)
+ * or a refusal. */
+static void test_commands_out_of_memory(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	const command_fn cmds[] = {cmd_propose_all, cmd_propose_silence,
+				   cmd_footnote, cmd_break_silence,
+				   cmd_conclude_adopted, cmd_extend,
+				   cmd_recirculate, cmd_tick};
+	const char *names[] = {"propose", "propose silence", "footnote",
+			       "break silence", "conclude", "extend",
+			       "recirculate", "tick"};
+	json_t *eff = tokyo_office();
+	/* Proposal 1 carries an effect, so concluding it adopts one. */
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "Tokyo",
+				    .effects = eff};
+	int64_t id1 = 0, id2;
+
+	OK(propose(w, T0, &a, &id1, NULL, &err));
+	json_decref(eff);
+	id2 = open_on(w, T0, "SIL", NULL, "2023-07-10T09:00:00Z");
+	assert_int_equal(id1, 1);
+	assert_int_equal(id2, 2);
+	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
+		struct cn_outbox box = {0};
+		char *want, *got;
+		OK(cmds[c](w, &box, &err));
+		assert_true(box.n > 0);
+		want = box_dump(&box);
+		cn_outbox_release(&box);
+		for (oom_fail_at = 1;; oom_fail_at++) {
+			int rc;
+			oom_count = 0;
+			oom_fired = 0;
+			json_set_alloc_funcs(oom_malloc, free);
+			rc = cmds[c](w, &box, &err);
+			json_set_alloc_funcs(malloc, free);
+			if (rc) {
+				if (rc != CN_ENOMEM || err.code != CN_ENOMEM)
+					fail_msg("%s: allocation %zu failed: got %d "
+						 "(%s), want CN_ENOMEM", names[c],
+						 oom_fail_at, rc, err.msg);
+				/* A failed command's outbox is released unused. */
+			} else {
+				got = box_dump(&box);
+				if (strcmp(got, want))
+					fail_msg("%s: allocation %zu failed "
+						 "unnoticed:\n%s\nwant\n%s", names[c],
+						 oom_fail_at, got, want);
+				free(got);
+			}
+			cn_outbox_release(&box);
+			if (!oom_fired)
+				break;
+		}
+		free(want);
+	}
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1511,6 +1663,7 @@ int main(void)
 		T(test_proposal_json),
 		T(test_messages_name_fields),
 		cmocka_unit_test(test_fold_out_of_memory),
+		T(test_commands_out_of_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
