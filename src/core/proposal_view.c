@@ -48,41 +48,60 @@ static json_t *time_or_null(int64_t t)
 	return json_string(cn_time_format(t, d));
 }
 
+/* o[key] = v (taken); a failure (out of memory) sets *bad, so a view is
+ * returned whole or not at all. */
+static void set(json_t *o, const char *key, json_t *v, int *bad)
+{
+	if (json_object_set_new(o, key, v))
+		*bad = 1;
+}
+
+/* Give back j, or NULL (releasing j) when anything went missing. */
+static json_t *whole(json_t *j, int bad)
+{
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
 json_t *cn_office_json(const struct cn_world *w, const struct cn_office *o,
 		       int64_t at)
 {
 	json_t *j = json_deep_copy(o->record);
 	char why[300];
-	int in;
+	int in, bad = 0;
 
 	if (!j)
 		return NULL;
 	in = cn_treaty_in_area(w, o->country, o->has_coords, o->lat_e6, at, why,
 			       sizeof(why));
-	json_object_set_new(j, "open", json_boolean(cn_office_open(o, at)));
-	json_object_set_new(j, "opened_known",
-			    json_boolean(json_is_string(json_object_get(o->record,
-									 "opened"))));
-	json_object_set_new(j, "out_of_area", json_boolean(!in));
-	json_object_set_new(j, "treaty_area", json_string(why));
+	set(j, "open", json_boolean(cn_office_open(o, at)), &bad);
+	set(j, "opened_known",
+	    json_boolean(json_is_string(json_object_get(o->record, "opened"))),
+	    &bad);
+	set(j, "out_of_area", json_boolean(!in), &bad);
+	set(j, "treaty_area", json_string(why), &bad);
 	if (o->decision)
-		json_object_set_new(j, "decision", json_integer(o->decision));
-	return j;
+		set(j, "decision", json_integer(o->decision), &bad);
+	return whole(j, bad);
 }
 
+/* The effects, each open-office one with its treaty-area check as of the
+ * conclusion (or the opening while open). */
 static json_t *effects_json(const struct cn_world *w,
 			    const struct cn_proposal *p)
 {
 	json_t *a = json_array();
 	const json_t *e;
 	size_t i;
+	int bad = !a;
 
 	json_array_foreach(p->effects, i, e) {
 		json_t *x = json_deep_copy(e);
-		if (!x)
-			continue;
 		enum cn_effect_kind kind;
-		if (cn_effect_kind_of(e, &kind) == 0 &&
+		if (x && cn_effect_kind_of(e, &kind) == 0 &&
 		    kind == CN_EFFECT_OPEN_OFFICE) {
 			int64_t lat = 0;
 			int has = cn_jstr(e, "lat") &&
@@ -92,12 +111,29 @@ static json_t *effects_json(const struct cn_world *w,
 						   p->concluded ? p->concluded_at
 								: p->opened,
 						   why, sizeof(why));
-			json_object_set_new(x, "out_of_area", json_boolean(!in));
-			json_object_set_new(x, "treaty_area", json_string(why));
+			set(x, "out_of_area", json_boolean(!in), &bad);
+			set(x, "treaty_area", json_string(why), &bad);
 		}
-		json_array_append_new(a, x);
+		if (json_array_append_new(a, x))
+			bad = 1;
 	}
-	return a;
+	return whole(a, bad);
+}
+
+/* One ballot: member, position, and its text, declaration and time. */
+static json_t *position_json(const struct cn_ballot *x)
+{
+	json_t *o = json_pack("{s:s, s:s}", "member", x->code, "position",
+			      cn_pos_name(x->pos));
+	int bad = !o;
+
+	if (x->text)
+		set(o, "text", json_string(x->text), &bad);
+	if (x->declared)
+		set(o, "declared", json_true(), &bad);
+	if (x->pos != CN_POS_NONE)
+		set(o, "at", time_or_null(x->at), &bad);
+	return whole(o, bad);
 }
 
 json_t *cn_proposal_json(const struct cn_world *w, const struct cn_proposal *p)
@@ -106,19 +142,13 @@ json_t *cn_proposal_json(const struct cn_world *w, const struct cn_proposal *p)
 	json_t *j, *el = json_array(), *pos = json_array(), *outst = json_array();
 	struct cn_err err;
 	const struct cn_body *b = cn_world_body(w, p->body);
+	int bad = !outst, rc;
 
 	for (size_t i = 0; i < p->nballots; i++) {
 		const struct cn_ballot *x = &p->ballots[i];
-		json_array_append_new(el, json_string(x->code));
-		json_t *o = json_pack("{s:s, s:s}", "member", x->code, "position",
-				      cn_pos_name(x->pos));
-		if (x->text)
-			json_object_set_new(o, "text", json_string(x->text));
-		if (x->declared)
-			json_object_set_new(o, "declared", json_true());
-		if (x->pos != CN_POS_NONE)
-			json_object_set_new(o, "at", time_or_null(x->at));
-		json_array_append_new(pos, o);
+		if (json_array_append_new(el, json_string(x->code)) ||
+		    json_array_append_new(pos, position_json(x)))
+			bad = 1;
 		/* Outstanding: whose word is still awaited.  Under
 		 * ratification and any rule that needs every member's
 		 * concurrence, everyone who has not concurred; otherwise
@@ -127,8 +157,9 @@ json_t *cn_proposal_json(const struct cn_world *w, const struct cn_proposal *p)
 		if (p->proc == CN_PROC_RATIFICATION || cn_rule_needs_all(p->rule))
 			awaited = x->pos != CN_POS_CONCUR &&
 				  x->pos != CN_POS_FOOTNOTE;
-		if (awaited && !p->concluded)
-			json_array_append_new(outst, json_string(x->code));
+		if (awaited && !p->concluded &&
+		    json_array_append_new(outst, json_string(x->code)))
+			bad = 1;
 	}
 	j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:o, "
 		      "s:o, s:b, s:o, s:o, s:o}",
@@ -140,38 +171,40 @@ json_t *cn_proposal_json(const struct cn_world *w, const struct cn_proposal *p)
 		      time_or_null(p->deadline), "shared", p->shared,
 		      "revisions", json_deep_copy(p->revisions), "electorate",
 		      el, "positions", pos);
-	if (!j)
+	if (!j) {
+		json_decref(outst);
 		return NULL;
-	json_object_set_new(j, "electorate_size", json_integer((json_int_t)p->nballots));
-	if (p->level)
-		json_object_set_new(j, "level", json_string(p->level));
-	if (p->place)
-		json_object_set_new(j, "place", json_string(p->place));
-	json_object_set_new(j, "effects", effects_json(w, p));
-	if (p->concluded) {
-		json_object_set_new(j, "status", json_string("concluded"));
-		json_object_set_new(j, "outcome", json_string(p->outcome));
-		json_object_set_new(j, "explanation", json_string(p->explanation));
-		json_object_set_new(j, "blocked_by", json_deep_copy(p->blocking));
-		json_object_set_new(j, "holding", json_deep_copy(p->holding));
-		json_object_set_new(j, "concluded", time_or_null(p->concluded_at));
-		json_object_set_new(j, "outstanding", outst);
-	} else {
-		json_object_set_new(j, "status", json_string("open"));
-		json_object_set_new(j, "outcome", json_null());
-		if (cn_proposal_evaluate(w, p, 0, &r, &err) == 0) {
-			json_object_set_new(j, "verdict",
-					    json_string(cn_verdict_name(r.verdict)));
-			json_object_set_new(j, "explanation",
-					    json_string(r.explanation));
-			json_object_set_new(j, "blocked_by",
-					    cn_jstrings(r.blocking, r.nblocking));
-			json_object_set_new(j, "holding",
-					    cn_jstrings(r.holding, r.nholding));
-			cn_rule_result_release(&r);
-		} else
-			json_object_set_new(j, "explanation", json_string(err.msg));
-		json_object_set_new(j, "outstanding", outst);
 	}
-	return j;
+	/* Keys in the order readers have always seen them. */
+	set(j, "electorate_size", json_integer((json_int_t)p->nballots), &bad);
+	if (p->level)
+		set(j, "level", json_string(p->level), &bad);
+	if (p->place)
+		set(j, "place", json_string(p->place), &bad);
+	set(j, "effects", effects_json(w, p), &bad);
+	if (p->concluded) {
+		set(j, "status", json_string("concluded"), &bad);
+		set(j, "outcome", json_string(p->outcome), &bad);
+		set(j, "explanation", json_string(p->explanation), &bad);
+		set(j, "blocked_by", json_deep_copy(p->blocking), &bad);
+		set(j, "holding", json_deep_copy(p->holding), &bad);
+		set(j, "concluded", time_or_null(p->concluded_at), &bad);
+	} else {
+		set(j, "status", json_string("open"), &bad);
+		set(j, "outcome", json_null(), &bad);
+		if ((rc = cn_proposal_evaluate(w, p, 0, &r, &err)) == 0) {
+			set(j, "verdict", json_string(cn_verdict_name(r.verdict)),
+			    &bad);
+			set(j, "explanation", json_string(r.explanation), &bad);
+			set(j, "blocked_by", cn_jstrings(r.blocking, r.nblocking),
+			    &bad);
+			set(j, "holding", cn_jstrings(r.holding, r.nholding), &bad);
+			cn_rule_result_release(&r);
+		} else if (rc == CN_ENOMEM)
+			bad = 1;
+		else
+			set(j, "explanation", json_string(err.msg), &bad);
+	}
+	set(j, "outstanding", outst, &bad);
+	return whole(j, bad);
 }

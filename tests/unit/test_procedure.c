@@ -1626,6 +1626,78 @@ static void test_commands_out_of_memory(void **state)
 	}
 }
 
+/* The views under the same regime: whole, or NULL. */
+static void assert_view_whole_or_null(json_t *(*view)(const struct cn_world *,
+						      const void *),
+				      const struct cn_world *w, const void *x,
+				      const char *what)
+{
+	json_t *j = view(w, x);
+	char *want = json_dumps(j, JSON_COMPACT), *got;
+	json_decref(j);
+	assert_non_null(want);
+	for (oom_fail_at = 1;; oom_fail_at++) {
+		oom_count = 0;
+		oom_fired = 0;
+		json_set_alloc_funcs(oom_malloc, free);
+		j = view(w, x);
+		json_set_alloc_funcs(malloc, free);
+		if (j) {
+			got = json_dumps(j, JSON_COMPACT);
+			if (strcmp(got, want))
+				fail_msg("%s: allocation %zu failed unnoticed:\n%s",
+					 what, oom_fail_at, got);
+			free(got);
+			json_decref(j);
+		}
+		if (!oom_fired)
+			break;
+	}
+	free(want);
+}
+
+static json_t *proposal_view(const struct cn_world *w, const void *p)
+{
+	return cn_proposal_json(w, p);
+}
+
+static json_t *office_view(const struct cn_world *w, const void *o)
+{
+	return cn_office_json(w, o, T0);
+}
+
+static void test_views_out_of_memory(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	json_t *eff = tokyo_office();
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "Tokyo",
+				    .level = "foreign-ministers",
+				    .place = "Vilnius", .effects = eff};
+	int64_t id;
+
+	OK(propose(w, T0, &a, &id, NULL, &err));
+	json_decref(eff);
+	OK(respond(w, T0 + HOUR, id, "US", CN_POS_FOOTNOTE, "on record", NULL,
+		   &err));
+	OK(respond(w, T0 + HOUR, id, "TR", CN_POS_RESERVE, NULL, NULL, &err));
+	assert_view_whole_or_null(proposal_view, w, cn_world_proposal(w, id),
+				  "open meeting");
+	OK(act(w, T0 + HOUR, id, "TR", CN_ACT_LIFT, NULL, NULL, &err));
+	OK(conclude(w, T0 + 2 * HOUR, id, NULL, &err));
+	assert_view_whole_or_null(proposal_view, w, cn_world_proposal(w, id),
+				  "adopted meeting");
+	assert_view_whole_or_null(office_view, w, cn_world_office(w, "nlo-tokyo"),
+				  "office");
+	id = open_on(w, T0, "UNAN", NULL, NULL);
+	assert_view_whole_or_null(proposal_view, w, cn_world_proposal(w, id),
+				  "unanimity");
+	id = open_on(w, T0, "SIL", NULL, "2023-07-10T09:00:00Z");
+	OK(respond(w, T0 + HOUR, id, "FR", CN_POS_OBJECT, "non", NULL, &err));
+	assert_view_whole_or_null(proposal_view, w, cn_world_proposal(w, id),
+				  "broken silence");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1664,6 +1736,7 @@ int main(void)
 		T(test_messages_name_fields),
 		cmocka_unit_test(test_fold_out_of_memory),
 		T(test_commands_out_of_memory),
+		T(test_views_out_of_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
