@@ -214,7 +214,8 @@ static int emit_box(struct cn_app *app, const char *actor,
 		char key[64];
 		int rc;
 
-		if ((rc = cn_event_init(&ev, it->time, actor, it->type,
+		if ((rc = cn_event_init(&ev, it->time, actor,
+					cn_event_type_get(it->type)->name,
 					it->payload, err)))
 			return rc;
 		rc = cn_event_seal(&ev, app->w.last_seq + 1, app->w.last_hash, err);

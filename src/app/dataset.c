@@ -14,20 +14,20 @@
 
 struct section {
 	const char *name;      /* key in the file */
-	const char *event;     /* event type */
+	enum cn_ev event;      /* event type */
 	const char *wrap;      /* payload key */
 	const char *required[6];
 	const char *dates[4];
 };
 
 static const struct section sections[] = {
-	{"members", "member.admitted", "member",
+	{"members", CN_EV_MEMBER_ADMITTED, "member",
 	 {"code", "name", "accession", "source"}, {"accession", "exit", "signed"}},
-	{"bodies", "body.established", "body",
+	{"bodies", CN_EV_BODY_ESTABLISHED, "body",
 	 {"id", "name", "rule", "procedure", "source"}, {"established", "dissolved"}},
-	{"partners", "partner.added", "partner",
+	{"partners", CN_EV_PARTNER_ADDED, "partner",
 	 {"code", "name", "framework", "source"}, {"since", "until"}},
-	{"offices", "office.opened", "office",
+	{"offices", CN_EV_OFFICE_OPENED, "office",
 	 {"id", "name", "city", "country", "source"}, {"opened", "closed"}},
 };
 
@@ -76,7 +76,7 @@ static int seed_fn(const struct cn_world *w, int64_t now, const void *arg,
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	it = &box->items[box->n++];
 	it->time = now;
-	strcpy(it->type, "alliance.founded");
+	it->type = CN_EV_ALLIANCE_FOUNDED;
 	it->payload = json_pack("{s:O}", "alliance",
 				json_object_get(root, "alliance"));
 	for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++) {
@@ -85,7 +85,7 @@ static int seed_fn(const struct cn_world *w, int64_t now, const void *arg,
 		json_array_foreach(arr, i, rec) {
 			it = &box->items[box->n++];
 			it->time = now;
-			snprintf(it->type, sizeof(it->type), "%s", sections[s].event);
+			it->type = sections[s].event;
 			it->payload = json_pack("{s:O}", sections[s].wrap, rec);
 			if (!it->payload)
 				return cn_err_set(err, CN_ENOMEM, "out of memory");

@@ -1,4 +1,5 @@
-/* err.c - see err.h. */
+/* err.c - status codes and the error record: setting, prefixing and
+ * re-coding a message; see err.h. */
 #include "err.h"
 
 #include <stdio.h>
@@ -40,6 +41,13 @@ int cn_err_prefix(struct cn_err *err, const char *fmt, ...)
 	memcpy(err->msg + n, old, m);
 	err->msg[n + m] = '\0';
 	return err->code;
+}
+
+int cn_err_recode(struct cn_err *err, int code)
+{
+	if (err)
+		err->code = code;
+	return code;
 }
 
 const char *cn_err_name(int code)

@@ -48,6 +48,11 @@ int cn_err_set(struct cn_err *err, int code, const char *fmt, ...)
  * Returns err->code (or CN_EINVAL when err is NULL). */
 int cn_err_prefix(struct cn_err *err, const char *fmt, ...) CN_PRINTF(2, 3);
 
+/* Give an error already recorded a new code, keeping its message: a
+ * payload that fails a parser's check is a corrupt log to the fold,
+ * whatever the parser called it.  Returns code; err may be NULL. */
+int cn_err_recode(struct cn_err *err, int code);
+
 /* A short stable name for a code ("invalid", "not-found", ...). */
 const char *cn_err_name(int code);
 

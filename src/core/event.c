@@ -1,11 +1,12 @@
-/* event.c - see event.h. */
+/* event.c - the event record: canonical JSON bytes, sealing into the hash
+ * chain, strict decoding; see event.h. */
 #include "event.h"
 
 #include <assert.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "merkle.h"
 #include "sha256.h"
 #include "timeutil.h"
 
@@ -52,63 +53,12 @@ void cn_sha256(const void *data, size_t len, uint8_t out[CN_HASH_LEN])
 	cn_sha256_parts(parts, &len, 1, out);
 }
 
+_Static_assert(CN_HASH_LEN == CN_MERKLE_HASH_LEN,
+	       "an event's hash is its Merkle leaf hash");
+
 void cn_event_hash(const void *bytes, size_t len, uint8_t out[CN_HASH_LEN])
 {
-	static const unsigned char leaf = 0x00;
-	const void *parts[2] = {&leaf, bytes};
-	size_t lens[2] = {1, len};
-	cn_sha256_parts(parts, lens, 2, out);
-}
-
-void cn_hex(const uint8_t *in, size_t n, char *out)
-{
-	static const char d[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = d[in[i] >> 4];
-		out[2 * i + 1] = d[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-int cn_unhex(const char *in, uint8_t *out, size_t n)
-{
-	if (strlen(in) != 2 * n)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		int hi = hexval(in[2 * i]), lo = hexval(in[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
-int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
-		     size_t *got)
-{
-	size_t i = 0;
-
-	while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') ||
-			 (s[i] >= 'a' && s[i] <= 'z') ||
-			 (s[i] >= '0' && s[i] <= '9') || s[i] == '+' ||
-			 s[i] == '/'))
-		i++;
-	while (i < n && s[i] == '=')
-		i++;
-	*got = 0;
-	if (i != n)
-		return -1;
-	return sodium_base642bin(out, max, s, n, NULL, got, NULL,
-				 sodium_base64_VARIANT_ORIGINAL);
+	cn_merkle_leaf_hash(bytes, len, out);
 }
 
 int cn_event_init(struct cn_event *ev, int64_t time, const char *actor,
@@ -220,7 +170,7 @@ int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
 	json_decref(o);
 	if (rc) {
 		if (rc != CN_ENOMEM)
-			rc = err ? (err->code = CN_ECORRUPT) : CN_ECORRUPT;
+			rc = cn_err_recode(err, CN_ECORRUPT);
 		cn_event_release(ev);
 	}
 	return rc;

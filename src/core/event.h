@@ -5,11 +5,12 @@
  * compact JSON object {"actor","payload","prev","seq","time","type"} with
  * keys sorted bytewise, no whitespace, non-ASCII escaped as \uXXXX, and no
  * floating-point numbers anywhere (coordinates travel as strings), so the
- * same event always has the same bytes.  `prev` is the hex SHA-256 of the
- * previous event's hash (64 zeros for the first); the event's own hash is
+ * same event always has the same bytes.  An event's hash is
  * SHA-256(0x00 || its bytes) -- exactly its RFC 9162 Merkle leaf hash, so
- * one hash over the bytes serves both the chain and the tree -- and each
- * hash covers the whole history before it.
+ * one hash over the bytes serves both the chain and the tree.  `prev` is
+ * the previous event's hash written in lowercase hex (64 zeros for the
+ * first event); since the bytes include `prev`, each hash covers the whole
+ * history before it.
  *
  * Ownership: a struct cn_event owns its strings, its payload reference and
  * its bytes; cn_event_release() frees them.  Callers that pass a payload to
@@ -22,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h" /* cn_hex, cn_unhex, cn_base64_decode: callers of this
+                     header found them here before buf.h existed */
 #include "err.h"
 #include "event_type.h"
 
@@ -70,14 +73,5 @@ int cn_canon_dump(const json_t *v, char **out, size_t *len,
 void cn_sha256(const void *data, size_t len, uint8_t out[CN_HASH_LEN]);
 /* An event's hash: SHA-256(0x00 || bytes), its Merkle leaf hash. */
 void cn_event_hash(const void *bytes, size_t len, uint8_t out[CN_HASH_LEN]);
-void cn_hex(const uint8_t *in, size_t n, char *out); /* out: 2n+1 bytes */
-int cn_unhex(const char *in, uint8_t *out, size_t n);  /* 0 or -1 */
-
-/* Standard base64 with padding, decoded strictly into at most max bytes
- * (*got: how many).  0, or -1 on anything that is not canonical base64.
- * libsodium 1.0.18's own decoder takes bytes >= 0x80 as digits (found by
- * fuzz_checkpoint), so the alphabet is checked first. */
-int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
-		     size_t *got);
 
 #endif

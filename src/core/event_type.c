@@ -1,5 +1,6 @@
 /*
- * event_type.c - the table of event types; see event_type.h.
+ * event_type.c - the one table of event types (name, payload fields,
+ * entity, flags, signed fields, apply function); see event_type.h.
  */
 #include "event_type.h"
 

@@ -83,7 +83,7 @@ struct cn_event_type {
 	 * payload's "position") and the payload field of the signed text. */
 	const char *signed_position;
 	const char *signed_text;
-	/* Fold the event into the world (world.c).  Called only after the
+	/* Fold the event into the world (fold.c).  Called only after the
 	 * required fields were checked present. */
 	int (*apply)(struct cn_world *w, const struct cn_event *ev,
 		     struct cn_err *err);

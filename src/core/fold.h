@@ -1,10 +1,13 @@
 /*
  * fold.h - core-internal: the apply function of each event type, which
  * the event-type table (event_type.c) points at.  Each folds one event
- * into the world; cn_world_apply() checks the sequence and the required
- * payload fields first, and re-codes any failure as a corrupt log.
+ * into the world; cn_world_apply() (world.h, fold.c) checks the sequence
+ * and the required payload fields first, and re-codes any failure but
+ * running out of memory as a corrupt log.
  *
  * Not for use outside src/core/: everyone else calls cn_world_apply().
+ * Ownership: the apply functions take references to what the world keeps
+ * from the event's payload; the event stays the caller's.
  */
 #ifndef CN_FOLD_H
 #define CN_FOLD_H
@@ -33,5 +36,9 @@ int cn_fold_proposal_created(struct cn_world *w, const struct cn_event *ev,
  * signature, then changes the ballot, deadline, text or outcome. */
 int cn_fold_proposal_event(struct cn_world *w, const struct cn_event *ev,
 			   struct cn_err *err);
+
+/* Free a proposal and all it owns (NULL is fine); world.c, for
+ * cn_world_release() and the fold's failure paths. */
+void cn_proposal_free(struct cn_proposal *p);
 
 #endif

@@ -1,4 +1,5 @@
-/* merkle.c - see merkle.h.
+/* merkle.c - the RFC 9162 Merkle tree over the log: leaf and node
+ * hashes, appends, roots, inclusion and consistency proofs; see merkle.h.
  *
  * The proof generators follow the RFC's recursive definitions (PATH and
  * SUBPROOF) as loops that walk down from the root, so each step either
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "event.h"
 #include "sha256.h"
 

@@ -18,8 +18,12 @@
  *                 revised text, which starts a new silence period.
  *   ratification  every member of the electorate must ratify (concur); no
  *                 deadline; adopted when the last one ratifies.
- * Effects carried by a proposal are turned into registry events only when
- * it is adopted, in the same outbox as the conclusion.
+ * Effects carried by a proposal (effect.h) are turned into registry events
+ * only when it is adopted, in the same outbox as the conclusion.
+ *
+ * The outbox names each event by its type's id (event_type.h) and carries
+ * no actor: the caller records the actor it was given for the command (a
+ * delegation, the secretariat, the clock) on every event of the outbox.
  *
  * Ownership: the outbox owns its payloads; release it with
  * cn_outbox_release().  Pure code: no I/O, no clock.
@@ -31,11 +35,15 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "event_type.h"
 #include "world.h"
+/* Not needed here; included so that modules which showed proposals
+ * through this header before proposal_view.h existed keep building. */
+#include "proposal_view.h"
 
 struct cn_outbox_item {
 	int64_t time;
-	char type[40];
+	enum cn_ev type;
 	json_t *payload; /* owned */
 };
 
@@ -59,8 +67,9 @@ struct cn_propose_args {
 	const json_t *effects; /* array of effect objects, may be NULL */
 };
 
-/* The meeting levels (facts.md 2.2); a decision has the same authority at
- * every level. */
+/* The meeting levels: permanent representatives, foreign or defence
+ * ministers, heads of state and government; a decision has the same
+ * authority at every level. */
 int cn_level_valid(const char *level);
 
 int cn_cmd_propose(const struct cn_world *w, int64_t now,
@@ -80,7 +89,6 @@ struct cn_respond_args {
 	enum cn_pos pos;
 	const char *text;  /* reason, footnote text or comment */
 	int declared;      /* abstention with formal declaration */
-	const char *actor; /* recorded; NULL: "delegation:<member>" */
 	/* Optional: base64 Ed25519 signature by the delegation's registered
 	 * key over cn_position_message(); refused when it does not verify. */
 	const char *signature;
@@ -112,21 +120,5 @@ int cn_cmd_withdraw(const struct cn_world *w, int64_t now, int64_t id,
  * open.  Adds nothing when nothing is due. */
 int cn_cmd_tick(const struct cn_world *w, int64_t now, struct cn_outbox *box,
 		struct cn_err *err) CN_NODISCARD;
-
-/* Evaluate the proposal's rule on its current positions.  `final` as in
- * struct cn_rule_input.  Silence procedures count silence as concurrence
- * when final. */
-int cn_proposal_evaluate(const struct cn_world *w, const struct cn_proposal *p,
-			 int final, struct cn_rule_result *res,
-			 struct cn_err *err) CN_NODISCARD;
-
-/* The whole proposal as JSON (new reference): text and revisions,
- * electorate with positions, current verdict or outcome, who blocks, who
- * holds it, who is outstanding, effects with their treaty-area check. */
-json_t *cn_proposal_json(const struct cn_world *w, const struct cn_proposal *p);
-
-/* Registry records as JSON (new references), as of `at`. */
-json_t *cn_office_json(const struct cn_world *w, const struct cn_office *o,
-		       int64_t at);
 
 #endif

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 /* Parentheses may nest this deep; bounds the parser's and evaluator's
  * recursion so hostile input cannot exhaust the stack. */
 #define RULE_MAX_DEPTH 64
@@ -118,95 +120,6 @@ const char *cn_verdict_name(enum cn_verdict v)
 	return "unknown";
 }
 
-/* ---------------------------------------------------------------------- */
-/* Growing strings.  Out-of-memory is sticky, so a chain of appends needs a
- * single check at the end instead of one per call. */
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void sb_reserve(struct sbuf *b, size_t extra)
-{
-	size_t want, cap;
-	char *p;
-
-	if (b->oom)
-		return;
-	if (extra > SIZE_MAX - b->len - 1) {
-		b->oom = 1;
-		return;
-	}
-	want = b->len + extra + 1;
-	if (want <= b->cap)
-		return;
-	cap = b->cap ? b->cap : 64;
-	while (cap < want)
-		cap = cap > SIZE_MAX / 2 ? want : cap * 2;
-	p = realloc(b->s, cap);
-	if (!p) {
-		b->oom = 1;
-		return;
-	}
-	b->s = p;
-	b->cap = cap;
-}
-
-static void sb_putn(struct sbuf *b, const char *s, size_t n)
-{
-	sb_reserve(b, n);
-	if (b->oom)
-		return;
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-	sb_putn(b, s, strlen(s));
-}
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) CN_PRINTF(2, 3);
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = 1; /* only an encoding error; treat as unusable */
-		return;
-	}
-	sb_reserve(b, (size_t)n);
-	if (b->oom)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-/* Hand over the string, or free it and report CN_ENOMEM.  An untouched
- * buffer yields "" so callers always get a string. */
-static int sb_finish(struct sbuf *b, char **out)
-{
-	if (!b->oom && !b->s)
-		sb_reserve(b, 0);
-	if (b->oom) {
-		free(b->s);
-		*out = NULL;
-		return CN_ENOMEM;
-	}
-	b->s[b->len] = '\0';
-	*out = b->s;
-	return 0;
-}
-
 static char *str_dup(const char *s)
 {
 	size_t n = strlen(s) + 1;
@@ -262,6 +175,39 @@ static int node_add(struct cn_rule *r, struct cn_rule *kid)
 	}
 	r->kids = k;
 	r->kids[r->nkids++] = kid;
+	return 0;
+}
+
+int cn_rule_needs_all(const struct cn_rule *r)
+{
+	const unsigned concur = 1u << CN_POS_CONCUR | 1u << CN_POS_FOOTNOTE;
+	size_t all = 0;
+
+	switch (r->kind) {
+	case K_UNANIMITY:
+		return 1;
+	case K_COUNT:
+		/* Only concurrences count, over the whole electorate, and the
+		 * threshold is all of it. */
+		return r->set && !(r->set & ~concur) && !r->group &&
+		       r->base == BASE_ELECTORATE &&
+		       (r->cmp == CMP_GE || r->cmp == CMP_EQ) &&
+		       ((r->rhs == RHS_FRAC && r->num == r->den) ||
+			(r->rhs == RHS_PCT && r->num == PCT_DEN));
+	case K_AND:
+		for (size_t i = 0; i < r->nkids; i++)
+			if (cn_rule_needs_all(r->kids[i]))
+				return 1;
+		return 0;
+	case K_OR:
+		for (size_t i = 0; i < r->nkids; i++)
+			all += (size_t)cn_rule_needs_all(r->kids[i]);
+		return all == r->nkids;
+	case K_CONSENSUS:
+	case K_WEIGHT:
+	case K_NONE:
+		return 0;
+	}
 	return 0;
 }
 
@@ -397,7 +343,7 @@ static int parse_or(struct parser *p, struct cn_rule **out);
 
 /* posset = pos { "|" pos }.  Also builds the label used in explanations
  * (names in source order, each once). */
-static int parse_posset(struct parser *p, struct cn_rule *r, struct sbuf *label)
+static int parse_posset(struct parser *p, struct cn_rule *r, struct cn_buf *label)
 {
 	static const char expected[] =
 		"expected a position (concur, object, abstain, reserve, "
@@ -422,8 +368,8 @@ static int parse_posset(struct parser *p, struct cn_rule *r, struct sbuf *label)
 			return fail(p, expected);
 		if (!(r->set & bit)) {
 			if (r->set)
-				sb_puts(label, "|");
-			sb_putn(label, p->src + p->pos, n);
+				cn_buf_puts(label, "|");
+			cn_buf_add(label, p->src + p->pos, n);
 		}
 		r->set |= bit;
 		p->pos += n;
@@ -432,11 +378,11 @@ static int parse_posset(struct parser *p, struct cn_rule *r, struct sbuf *label)
 }
 
 /* group = "{" code { code } "}", after "in" was consumed. */
-static int parse_group(struct parser *p, struct cn_rule *r, struct sbuf *label)
+static int parse_group(struct parser *p, struct cn_rule *r, struct cn_buf *label)
 {
 	if (!accept_sym(p, "{"))
 		return fail(p, "expected '{' after in");
-	sb_puts(label, " in {");
+	cn_buf_puts(label, " in {");
 	for (;;) {
 		char (*g)[CODE_MAX + 1];
 		size_t n, at;
@@ -472,12 +418,12 @@ static int parse_group(struct parser *p, struct cn_rule *r, struct sbuf *label)
 		memcpy(r->group[r->ngroup], p->src + at, n);
 		r->group[r->ngroup][n] = '\0';
 		if (r->ngroup)
-			sb_puts(label, " ");
-		sb_putn(label, p->src + at, n);
+			cn_buf_puts(label, " ");
+		cn_buf_add(label, p->src + at, n);
 		r->ngroup++;
 		p->pos += n;
 	}
-	sb_puts(label, "}");
+	cn_buf_puts(label, "}");
 	return 0;
 }
 
@@ -530,7 +476,7 @@ static int parse_comparison(struct parser *p, struct cn_rule *r)
 	static const enum cmp order[] = {
 		CMP_GE, CMP_GT, CMP_LE, CMP_LT, CMP_EQ, CMP_NE,
 	};
-	struct sbuf text = { 0 };
+	struct cn_buf text = CN_BUF_INIT;
 	size_t i, at;
 	uint64_t a = 0, b = 0;
 	int rc;
@@ -604,28 +550,28 @@ static int parse_comparison(struct parser *p, struct cn_rule *r)
 
 	switch (r->rhs) {
 	case RHS_INT:
-		sb_printf(&text, "%llu", (unsigned long long)r->num);
+		cn_buf_printf(&text, "%llu", (unsigned long long)r->num);
 		break;
 	case RHS_FRAC:
-		sb_printf(&text, "%llu/%llu", (unsigned long long)r->num,
+		cn_buf_printf(&text, "%llu/%llu", (unsigned long long)r->num,
 			  (unsigned long long)r->den);
 		break;
 	case RHS_PCT:
 		/* Print as written modulo trailing zeros: 65%, 65.5%, 65.25%. */
-		sb_printf(&text, "%llu", (unsigned long long)(r->num / 100));
+		cn_buf_printf(&text, "%llu", (unsigned long long)(r->num / 100));
 		if (r->num % 100 % 10)
-			sb_printf(&text, ".%02u", (unsigned)(r->num % 100));
+			cn_buf_printf(&text, ".%02u", (unsigned)(r->num % 100));
 		else if (r->num % 100)
-			sb_printf(&text, ".%u", (unsigned)(r->num % 100 / 10));
-		sb_puts(&text, "%");
+			cn_buf_printf(&text, ".%u", (unsigned)(r->num % 100 / 10));
+		cn_buf_puts(&text, "%");
 		break;
 	}
-	return sb_finish(&text, &r->rhs_text);
+	return cn_buf_finish(&text, &r->rhs_text);
 }
 
 /* count/weight/none "(" posset [ "in" group ] ... ; fills r->subject for
  * count and none (weight adds its attribute first). */
-static int parse_scope(struct parser *p, struct cn_rule *r, struct sbuf *label,
+static int parse_scope(struct parser *p, struct cn_rule *r, struct cn_buf *label,
 		       const char *close)
 {
 	char expected[64];
@@ -681,7 +627,7 @@ static int parse_attr(struct parser *p, struct cn_rule *r)
 /* Parse the body of count/weight/none after the keyword. */
 static int parse_call(struct parser *p, struct cn_rule *r, const char *kw)
 {
-	struct sbuf label = { 0 };
+	struct cn_buf label = CN_BUF_INIT;
 	char expected[48];
 	int rc;
 
@@ -702,22 +648,20 @@ static int parse_call(struct parser *p, struct cn_rule *r, const char *kw)
 
 			if (!r->group && (r->set & ~yes) == 0 &&
 			    (r->set & (1u << CN_POS_CONCUR))) {
-				label.len = 0;
-				if (label.s)
-					label.s[0] = '\0';
+				cn_buf_reset(&label);
 			} else {
-				sb_puts(&label, " ");
+				cn_buf_puts(&label, " ");
 			}
-			sb_puts(&label, r->attr);
+			cn_buf_puts(&label, r->attr);
 		}
 	}
 	if (!rc && r->kind != K_NONE)
 		rc = parse_comparison(p, r);
 	if (rc) {
-		free(label.s);
+		cn_buf_release(&label);
 		return rc;
 	}
-	return sb_finish(&label, &r->subject);
+	return cn_buf_finish(&label, &r->subject);
 }
 
 static int parse_primary(struct parser *p, struct cn_rule **out)
@@ -914,7 +858,7 @@ static size_t count_flags(const unsigned char *f, size_t n)
 }
 
 /* "FR, HU" in electorate order; after RULE_MAX_LISTED codes, " and N more". */
-static void sb_codes(struct sbuf *b, const struct cn_rule_input *in,
+static void sb_codes(struct cn_buf *b, const struct cn_rule_input *in,
 		     const unsigned char *f)
 {
 	size_t shown = 0, total = count_flags(f, in->nvoters);
@@ -923,11 +867,11 @@ static void sb_codes(struct sbuf *b, const struct cn_rule_input *in,
 		if (!f[i])
 			continue;
 		if (shown++)
-			sb_puts(b, ", ");
-		sb_puts(b, in->voters[i].code);
+			cn_buf_puts(b, ", ");
+		cn_buf_puts(b, in->voters[i].code);
 	}
 	if (total > shown)
-		sb_printf(b, " and %zu more", total - shown);
+		cn_buf_printf(b, " and %zu more", total - shown);
 }
 
 static void flags_of(const struct cn_rule_input *in, enum cn_pos pos,
@@ -940,7 +884,7 @@ static void flags_of(const struct cn_rule_input *in, enum cn_pos pos,
 /* Objection blocks, else reservation holds; shared by consensus and
  * unanimity.  Returns 1 when it decided the part. */
 static int objections_and_holds(const struct cn_rule_input *in,
-				struct part *pt, struct sbuf *b)
+				struct part *pt, struct cn_buf *b)
 {
 	size_t n;
 
@@ -949,14 +893,14 @@ static int objections_and_holds(const struct cn_rule_input *in,
 	if (n) {
 		pt->v = CN_VERDICT_BLOCKED;
 		sb_codes(b, in, pt->block);
-		sb_puts(b, n == 1 ? " objects" : " object");
+		cn_buf_puts(b, n == 1 ? " objects" : " object");
 		return 1;
 	}
 	flags_of(in, CN_POS_RESERVE, pt->hold);
 	n = count_flags(pt->hold, in->nvoters);
 	if (n) {
 		pt->v = CN_VERDICT_PENDING;
-		sb_puts(b, n == 1 ? "reservation by " : "reservations by ");
+		cn_buf_puts(b, n == 1 ? "reservation by " : "reservations by ");
 		sb_codes(b, in, pt->hold);
 		return 1;
 	}
@@ -969,17 +913,17 @@ static const char *members(size_t n)
 }
 
 static void eval_consensus(const struct cn_rule_input *in, struct part *pt,
-			   struct sbuf *b)
+			   struct cn_buf *b)
 {
 	if (objections_and_holds(in, pt, b))
 		return;
 	pt->v = CN_VERDICT_ADOPTED;
-	sb_printf(b, "no objection among %zu %s", in->nvoters,
+	cn_buf_printf(b, "no objection among %zu %s", in->nvoters,
 		  members(in->nvoters));
 }
 
 static void eval_unanimity(const struct cn_rule_input *in, struct part *pt,
-			   struct sbuf *b)
+			   struct cn_buf *b)
 {
 	unsigned char *missing = pt->hold; /* scratch: hold is empty here */
 	size_t n;
@@ -995,17 +939,17 @@ static void eval_unanimity(const struct cn_rule_input *in, struct part *pt,
 	if (n == 0) {
 		pt->v = CN_VERDICT_ADOPTED;
 		if (in->nvoters == 1)
-			sb_puts(b, "the only member concurs");
+			cn_buf_puts(b, "the only member concurs");
 		else
-			sb_printf(b, "all %zu members concur", in->nvoters);
+			cn_buf_printf(b, "all %zu members concur", in->nvoters);
 	} else if (in->final) {
 		pt->v = CN_VERDICT_FAILED;
-		sb_printf(b, "%zu of %zu %s did not concur: ", n, in->nvoters,
+		cn_buf_printf(b, "%zu of %zu %s did not concur: ", n, in->nvoters,
 			  members(in->nvoters));
 		sb_codes(b, in, missing);
 	} else {
 		pt->v = CN_VERDICT_PENDING;
-		sb_puts(b, "awaiting concurrence from ");
+		cn_buf_puts(b, "awaiting concurrence from ");
 		sb_codes(b, in, missing);
 	}
 	/* These members are not holding by reservation; clear the scratch. */
@@ -1013,7 +957,7 @@ static void eval_unanimity(const struct cn_rule_input *in, struct part *pt,
 }
 
 static void eval_none(const struct cn_rule *r, const struct cn_rule_input *in,
-		      struct part *pt, struct sbuf *b)
+		      struct part *pt, struct cn_buf *b)
 {
 	for (size_t i = 0; i < in->nvoters; i++) {
 		const struct cn_voter *v = &in->voters[i];
@@ -1022,11 +966,11 @@ static void eval_none(const struct cn_rule *r, const struct cn_rule_input *in,
 	}
 	if (count_flags(pt->block, in->nvoters)) {
 		pt->v = CN_VERDICT_BLOCKED;
-		sb_puts(b, "veto by ");
+		cn_buf_puts(b, "veto by ");
 		sb_codes(b, in, pt->block);
 	} else {
 		pt->v = CN_VERDICT_ADOPTED;
-		sb_puts(b, "no veto");
+		cn_buf_puts(b, "no veto");
 	}
 }
 
@@ -1056,7 +1000,7 @@ static enum cn_verdict unmet(const struct cn_rule_input *in)
 }
 
 static void eval_count(const struct cn_rule *r, const struct cn_rule_input *in,
-		       struct part *pt, struct sbuf *b)
+		       struct part *pt, struct cn_buf *b)
 {
 	uint64_t cnt = 0, base = 0, xn, xd, fl, ce;
 	/* `bound` is the integer t such that "cnt <cmp> t" is equivalent to
@@ -1100,19 +1044,19 @@ static void eval_count(const struct cn_rule *r, const struct cn_rule_input *in,
 
 	if (ok) {
 		pt->v = CN_VERDICT_ADOPTED;
-		sb_printf(b, "%llu %s %s ", (unsigned long long)cnt, r->subject,
+		cn_buf_printf(b, "%llu %s %s ", (unsigned long long)cnt, r->subject,
 			  cmp_text[r->cmp]);
 		if (r->rhs == RHS_INT)
-			sb_puts(b, r->rhs_text);
+			cn_buf_puts(b, r->rhs_text);
 		else if (exact)
-			sb_printf(b, "%s (%llu)", thr, (unsigned long long)bound);
+			cn_buf_printf(b, "%s (%llu)", thr, (unsigned long long)bound);
 		else
-			sb_puts(b, thr);
+			cn_buf_puts(b, thr);
 		return;
 	}
 
 	pt->v = unmet(in);
-	sb_printf(b, "%llu %s, ", (unsigned long long)cnt, r->subject);
+	cn_buf_printf(b, "%llu %s, ", (unsigned long long)cnt, r->subject);
 	switch (r->cmp) {
 	case CMP_GE:
 	case CMP_GT: {
@@ -1121,52 +1065,52 @@ static void eval_count(const struct cn_rule *r, const struct cn_rule_input *in,
 
 		assert(min > cnt);
 		if (pt->v == CN_VERDICT_PENDING)
-			sb_printf(b, "needs %llu more",
+			cn_buf_printf(b, "needs %llu more",
 				  (unsigned long long)(min - cnt));
 		else
-			sb_printf(b, "needs %llu", (unsigned long long)min);
+			cn_buf_printf(b, "needs %llu", (unsigned long long)min);
 		break;
 	}
 	case CMP_LE:
 	case CMP_LT:
 		if (r->cmp == CMP_LT && ce == 0) {
 			/* "< 0": no count can pass. */
-			sb_printf(b, "cannot be < %s", thr[0] ? thr : r->rhs_text);
+			cn_buf_printf(b, "cannot be < %s", thr[0] ? thr : r->rhs_text);
 			return;
 		} else {
 			uint64_t max = r->cmp == CMP_LE ? fl : ce - 1;
 
 			assert(cnt > max);
 			if (pt->v == CN_VERDICT_PENDING)
-				sb_printf(b, "needs %llu fewer",
+				cn_buf_printf(b, "needs %llu fewer",
 					  (unsigned long long)(cnt - max));
 			else
-				sb_printf(b, "at most %llu allowed",
+				cn_buf_printf(b, "at most %llu allowed",
 					  (unsigned long long)max);
 		}
 		break;
 	case CMP_EQ:
 		if (!exact) {
-			sb_printf(b, "cannot be == %s", thr);
+			cn_buf_printf(b, "cannot be == %s", thr);
 			return;
 		}
-		sb_printf(b, "needs exactly %llu", (unsigned long long)fl);
+		cn_buf_printf(b, "needs exactly %llu", (unsigned long long)fl);
 		break;
 	case CMP_NE:
 		/* Fails only when the threshold is a whole number. */
 		assert(exact);
-		sb_printf(b, "must not be %llu", (unsigned long long)fl);
+		cn_buf_printf(b, "must not be %llu", (unsigned long long)fl);
 		break;
 	}
 	if (thr[0])
-		sb_printf(b, " (%s)", thr);
+		cn_buf_printf(b, " (%s)", thr);
 }
 
 /* Sum the attribute over the group: the members in the position set and
  * the base.  Every member of the group is looked up, whatever its
  * position, so a missing attribute is reported however people vote. */
 static int eval_weight(const struct eval *ev, const struct cn_rule *r,
-		       struct part *pt, struct sbuf *b)
+		       struct part *pt, struct cn_buf *b)
 {
 	const struct cn_rule_input *in = ev->in;
 	double sum = 0, base = 0, lhs, rhs, share;
@@ -1221,12 +1165,12 @@ static int eval_weight(const struct eval *ev, const struct cn_rule *r,
 	pt->v = ok ? CN_VERDICT_ADOPTED : unmet(in);
 	/* State what is: the operator shown is the one that holds. */
 	if (r->rhs == RHS_INT) {
-		sb_printf(b, "%s %.15g %s %s", r->subject, sum,
+		cn_buf_printf(b, "%s %.15g %s %s", r->subject, sum,
 			  cmp_text[ok ? r->cmp : cmp_negated[r->cmp]],
 			  r->rhs_text);
 	} else {
 		share = base > 0 ? 100.0 * sum / base : 0.0;
-		sb_printf(b, "%s %.2f%% %s %s of %s", r->subject, share,
+		cn_buf_printf(b, "%s %.2f%% %s %s of %s", r->subject, share,
 			  cmp_text[ok ? r->cmp : cmp_negated[r->cmp]],
 			  r->rhs_text,
 			  r->base == BASE_ELECTORATE ? "electorate" : "cast");
@@ -1253,7 +1197,7 @@ static int eval_combo(const struct eval *ev, const struct cn_rule *r,
 	};
 	const enum cn_verdict *order = r->kind == K_AND ? and_order : or_order;
 	size_t n = ev->in->nvoters;
-	struct sbuf b = { 0 };
+	struct cn_buf b = CN_BUF_INIT;
 	struct part *kids;
 	enum cn_verdict v = order[3];
 	int rc = 0, first = 1;
@@ -1298,11 +1242,11 @@ static int eval_combo(const struct eval *ev, const struct cn_rule *r,
 		if (j < i)
 			continue;
 		if (!first)
-			sb_puts(&b, "; ");
-		sb_puts(&b, kids[i].body);
+			cn_buf_puts(&b, "; ");
+		cn_buf_puts(&b, kids[i].body);
 		first = 0;
 	}
-	rc = sb_finish(&b, &out->body);
+	rc = cn_buf_finish(&b, &out->body);
 	if (rc)
 		part_free(out);
 done:
@@ -1315,7 +1259,7 @@ done:
 static int eval_node(const struct eval *ev, const struct cn_rule *r,
 		     struct part *out)
 {
-	struct sbuf b = { 0 };
+	struct cn_buf b = CN_BUF_INIT;
 	int rc;
 
 	if (r->kind == K_AND || r->kind == K_OR)
@@ -1333,9 +1277,9 @@ static int eval_node(const struct eval *ev, const struct cn_rule *r,
 	case K_OR: assert(0 && "handled above"); break;
 	}
 	if (!rc)
-		rc = sb_finish(&b, &out->body);
+		rc = cn_buf_finish(&b, &out->body);
 	else
-		free(b.s);
+		cn_buf_release(&b);
 	if (rc)
 		part_free(out);
 	return rc;
@@ -1360,14 +1304,14 @@ static int apply_reservations(const struct cn_rule_input *in, struct part *pt)
 		return 0;
 	}
 	{
-		struct sbuf b = { 0 };
+		struct cn_buf b = CN_BUF_INIT;
 		char *body;
 		int rc;
 
 		flags_of(in, CN_POS_RESERVE, pt->hold);
-		sb_puts(&b, nres == 1 ? "reservation by " : "reservations by ");
+		cn_buf_puts(&b, nres == 1 ? "reservation by " : "reservations by ");
 		sb_codes(&b, in, pt->hold);
-		rc = sb_finish(&b, &body);
+		rc = cn_buf_finish(&b, &body);
 		if (rc)
 			return rc;
 		free(pt->body);
@@ -1437,7 +1381,7 @@ int cn_rule_eval(const struct cn_rule *rule, const struct cn_rule_input *in,
 {
 	struct eval ev = { .in = in, .err = err };
 	struct part pt;
-	struct sbuf b = { 0 };
+	struct cn_buf b = CN_BUF_INIT;
 	int rc;
 
 	if (!res)
@@ -1455,8 +1399,8 @@ int cn_rule_eval(const struct cn_rule *rule, const struct cn_rule_input *in,
 		return rc;
 	rc = apply_reservations(in, &pt);
 	if (!rc) {
-		sb_printf(&b, "%s: %s", cn_verdict_name(pt.v), pt.body);
-		rc = sb_finish(&b, &res->explanation);
+		cn_buf_printf(&b, "%s: %s", cn_verdict_name(pt.v), pt.body);
+		rc = cn_buf_finish(&b, &res->explanation);
 	}
 	if (!rc)
 		rc = codes_out(in, pt.block, &res->blocking, &res->nblocking);

@@ -91,6 +91,13 @@ int cn_rule_parse(const char *src, struct cn_rule **out, struct cn_err *err)
 	CN_NODISCARD;
 void cn_rule_free(struct cn_rule *rule);
 
+/* 1 when the rule can adopt only with every member of the electorate
+ * concurring (concur or footnote), whatever its size: unanimity, a count
+ * of concurrences at 100% (or 1/1) of the electorate, an "and" with such
+ * an operand, an "or" of such operands.  0 otherwise (consensus, where
+ * silence is consent; thresholds; weights; vetoes). */
+int cn_rule_needs_all(const struct cn_rule *rule);
+
 /* Evaluate.  Fails (CN_EINVAL) only when the rule needs something the input
  * lacks, e.g. weight(...) on a member without that attribute; err says which.
  * On failure *res is left zeroed. */

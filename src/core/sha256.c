@@ -1,4 +1,5 @@
-/* sha256.c - see sha256.h. */
+/* sha256.c - SHA-256 over one or more parts (OpenSSL EVP, libsodium as
+ * fallback); see sha256.h. */
 #include "sha256.h"
 
 #include <assert.h>

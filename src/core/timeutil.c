@@ -1,5 +1,6 @@
 /*
- * timeutil.c - see timeutil.h.
+ * timeutil.c - strict ISO 8601 dates and times <-> seconds since the
+ * epoch, UTC; see timeutil.h.
  *
  * The calendar arithmetic is Howard Hinnant's days_from_civil /
  * civil_from_days (public domain), which is exact for the proleptic

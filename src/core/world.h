@@ -12,6 +12,10 @@
  * were the members on 2003-02-16?".  Membership is half-open: a member
  * belongs from its accession (inclusive) until its exit (exclusive).
  *
+ * The world's contract is this header; world.c holds its lifetime,
+ * lookups and as-of queries, fold.c the fold (cn_world_apply and the apply
+ * function of each event type).
+ *
  * Ownership: the world owns every entity and every string in it; pointers
  * returned by lookups are borrowed and valid until the next
  * cn_world_apply() or cn_world_free().  Not thread-safe: one writer.
@@ -27,6 +31,11 @@
 #include "err.h"
 #include "event.h"
 #include "rule.h"
+/* Not needed here; included so that callers of world.h keep finding the
+ * coordinates, the treaty-area check and the signature checks, which
+ * lived in world.c before they had modules of their own. */
+#include "signature.h"
+#include "treaty.h"
 
 #define CN_CODE_MAX 8
 
@@ -126,6 +135,8 @@ struct cn_world {
 void cn_world_init(struct cn_world *w);
 void cn_world_release(struct cn_world *w);
 
+/* ---- the fold (fold.c) ----------------------------------------------- */
+
 /* Fold one event into the world.  The event must be the next in sequence
  * (seq == last_seq + 1).  Fails with CN_ECORRUPT when the payload does not
  * fit its type; the world is then unchanged for registry events and may be
@@ -145,6 +156,8 @@ void cn_world_skip_to(struct cn_world *w, const struct cn_event *ev);
  * its id.  Returns 0, or CN_ENOTFOUND for an unknown type. */
 int cn_event_entity(const struct cn_event *ev, const char **kind,
 		    char key[64]);
+
+/* ---- lookups and as-of queries (world.c) ------------------------------ */
 
 /* Lookups (NULL when absent). */
 const struct cn_member *cn_world_member(const struct cn_world *w,
@@ -176,43 +189,5 @@ int cn_body_members(const struct cn_world *w, const struct cn_body *b,
  * returns CN_ENOTFOUND or CN_EREFUSED with the reason in err. */
 int cn_explain_not_member(const struct cn_world *w, const struct cn_body *b,
 			  const char *code, int64_t at, struct cn_err *err);
-
-/* Treaty area (North Atlantic Treaty Art. 6), advisory: an office is in the
- * area when its host is a member state on `at` and it lies north of the
- * Tropic of Cancer.  Returns 1 in area, 0 out of area; `why` (may be NULL)
- * gets a sentence a person can read. */
-int cn_treaty_in_area(const struct cn_world *w, const char *country,
-		      int has_coords, int64_t lat_e6, int64_t at, char *why,
-		      size_t whylen);
-
-/* The bytes a delegation signs for a position (domain-separated):
- * "council/v1/position\n" followed by the canonical JSON of
- * {declared, member, position, proposal, revision, text}.  *out is
- * malloc'd.  The revision binds the signature to one text of the
- * proposal, so it cannot be replayed on a recirculated one. */
-int cn_position_message(int64_t proposal, int revision, const char *member,
-			const char *position, const char *text, int declared,
-			char **out, size_t *len, struct cn_err *err) CN_NODISCARD;
-
-/* Check a base64 Ed25519 signature over cn_position_message() with the
- * member's registered key: 0, or CN_EREFUSED saying why. */
-int cn_position_verify(const struct cn_member *m, int64_t proposal,
-		       int revision, const char *position, const char *text,
-		       int declared, const char *signature_b64,
-		       struct cn_err *err) CN_NODISCARD;
-
-/* If the event carries a delegation signature, check it against the
- * member's registered key and the proposal's current revision: 0, or
- * CN_ECORRUPT naming the event.  The fold calls it; so does the verifier
- * of exported logs, which folds only what signatures depend on. */
-int cn_event_check_signature(const struct cn_world *w,
-			     const struct cn_event *ev, struct cn_err *err)
-	CN_NODISCARD;
-
-/* Parse "35.68" / "-139.6917" into micro-degrees within [-limit, limit]. */
-int cn_coord_parse(const char *s, int limit, int64_t *out_e6,
-		   struct cn_err *err) CN_NODISCARD;
-/* Format micro-degrees as a decimal string without trailing zeros. */
-char *cn_coord_format(int64_t e6, char buf[24]);
 
 #endif

@@ -35,6 +35,41 @@ static inline int64_t fx_t(const char *iso)
 	return t;
 }
 
+/* When set, fx_apply() also keeps the canonical bytes of every event it
+ * folds, so a test can fold the same log again (e.g. under failing
+ * allocations).  Release with fx_log_release(). */
+struct fx_log {
+	char **bytes;
+	size_t *len;
+	size_t n;
+};
+static struct fx_log *fx_recording;
+
+static inline int fx_log_add(struct fx_log *log, const struct cn_event *ev)
+{
+	char **b = realloc(log->bytes, (log->n + 1) * sizeof(*b));
+	size_t *l;
+	if (b)
+		log->bytes = b;
+	l = b ? realloc(log->len, (log->n + 1) * sizeof(*l)) : NULL;
+	if (!l)
+		return CN_ENOMEM;
+	log->len = l;
+	if (!(log->bytes[log->n] = strdup(ev->bytes)))
+		return CN_ENOMEM;
+	log->len[log->n++] = ev->len;
+	return 0;
+}
+
+static inline void fx_log_release(struct fx_log *log)
+{
+	for (size_t i = 0; i < log->n; i++)
+		free(log->bytes[i]);
+	free(log->bytes);
+	free(log->len);
+	memset(log, 0, sizeof(*log));
+}
+
 /* Seal one event as the next of the world's log and fold it in.  Takes
  * the payload reference.  On failure the world's last_seq is unchanged
  * for registry events. */
@@ -53,6 +88,8 @@ static inline int fx_apply(struct cn_world *w, int64_t time, const char *actor,
 	rc = cn_event_seal(&ev, w->last_seq + 1, w->last_hash, err);
 	if (rc == 0)
 		rc = cn_world_apply(w, &ev, err);
+	if (rc == 0 && fx_recording)
+		rc = fx_log_add(fx_recording, &ev);
 	cn_event_release(&ev);
 	return rc;
 }
@@ -64,7 +101,8 @@ static inline int fx_apply_box(struct cn_world *w, const char *actor,
 {
 	for (size_t i = 0; i < box->n; i++) {
 		const struct cn_outbox_item *it = &box->items[i];
-		int rc = fx_apply(w, it->time, actor, it->type,
+		int rc = fx_apply(w, it->time, actor,
+				  cn_event_type_get(it->type)->name,
 				  json_incref(it->payload), err);
 		if (rc)
 			return rc;
@@ -80,7 +118,7 @@ static inline const char *fx_box_types(const struct cn_outbox *box, char *buf,
 	buf[0] = '\0';
 	for (size_t i = 0; i < box->n && k < n; i++)
 		k += (size_t)snprintf(buf + k, n - k, "%s%s", i ? " " : "",
-				      box->items[i].type);
+				      cn_event_type_get(box->items[i].type)->name);
 	return buf;
 }
 

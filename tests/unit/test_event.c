@@ -239,6 +239,61 @@ static void test_hex(void **state)
 	assert_int_equal(cn_unhex("00ab7ff", out, 4), -1);
 	assert_int_equal(cn_unhex("00ab7fff0", out, 4), -1);
 	assert_int_equal(cn_unhex("00ab7fgf", out, 4), -1);
+	/* Note key ids are read in either case, as Go's ParseUint does. */
+	assert_int_equal(cn_hex_decode("00AB7fFF", 8, out, 4, 1), 0);
+	assert_memory_equal(in, out, 4);
+	assert_int_equal(cn_hex_decode("00AB7fFF", 8, out, 4, 0), -1);
+	assert_int_equal(cn_hex_decode("00ab7fff", 7, out, 4, 1), -1);
+}
+
+/* buf.h: the string builder, and the small JSON and actor helpers. */
+static void test_buf(void **state)
+{
+	struct cn_buf b = CN_BUF_INIT;
+	char *s = NULL, actor[16];
+	char *codes[] = {"FR", "HU"};
+	json_t *o, *a;
+	(void)state;
+
+	/* An untouched buffer still gives a string. */
+	assert_int_equal(cn_buf_finish(&b, &s), 0);
+	assert_string_equal(s, "");
+	free(s);
+	cn_buf_puts(&b, "count");
+	cn_buf_add(&b, "(concur)", 8);
+	cn_buf_printf(&b, " >= %d/%d", 2, 3);
+	assert_string_equal(b.s, "count(concur) >= 2/3");
+	assert_int_equal(b.len, strlen("count(concur) >= 2/3"));
+	cn_buf_reset(&b);
+	assert_string_equal(b.s, "");
+	for (int i = 0; i < 100; i++)
+		cn_buf_puts(&b, "0123456789");
+	assert_int_equal(b.len, 1000);
+	assert_int_equal(cn_buf_finish(&b, &s), 0);
+	assert_int_equal(strlen(s), 1000);
+	assert_null(b.s); /* the string is the caller's now */
+	free(s);
+	/* After a failed append the buffer gives nothing and frees itself. */
+	cn_buf_puts(&b, "lost");
+	b.oom = 1;
+	cn_buf_puts(&b, " and more");
+	assert_string_equal(b.s, "lost");
+	assert_int_equal(cn_buf_finish(&b, &s), CN_ENOMEM);
+	assert_null(s);
+	assert_null(b.s);
+
+	o = json_pack("{s:s, s:i}", "member", "FR", "n", 1);
+	assert_string_equal(cn_jstr(o, "member"), "FR");
+	assert_null(cn_jstr(o, "n"));
+	assert_null(cn_jstr(o, "absent"));
+	assert_null(cn_jstr(NULL, "member"));
+	json_decref(o);
+	a = cn_jstrings(codes, 2);
+	assert_int_equal(json_array_size(a), 2);
+	assert_string_equal(json_string_value(json_array_get(a, 1)), "HU");
+	json_decref(a);
+	cn_actor_delegation(actor, sizeof(actor), "FR");
+	assert_string_equal(actor, "delegation:FR");
 }
 
 static void test_decode_roundtrip(void **state)
@@ -492,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_seal_bytes_and_hash),
 		cmocka_unit_test(test_init_checks_and_refs),
 		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_decode_roundtrip),
 		cmocka_unit_test(test_decode_refuses_noncanonical),
 		cmocka_unit_test(test_decode_refuses_bad_events),

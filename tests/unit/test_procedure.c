@@ -1,7 +1,7 @@
 /*
  * test_procedure.c - meeting, silence and ratification as commands over a
- * world (src/core/procedure.c), with every outbox sealed and folded back
- * into the world in order, as the app does.
+ * world (src/core/procedure.c, effect.c, proposal_view.c), with every
+ * outbox sealed and folded back into the world in order, as the app does.
  *
  * The world (fixture.h fx_small_world): members BE DE FR TR US, partner JP,
  * bodies COUNCIL (consensus, meeting), UNAN (unanimity, meeting), SIL
@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "core/checkpoint.h"
 #include "fixture.h"
 
 #define TYPES 512
@@ -230,7 +233,7 @@ static void test_propose_payload(void **state)
 	OK(cn_cmd_propose(w, T0, &a, &box, &id, &err));
 	assert_int_equal(id, 1);
 	assert_int_equal(box.n, 1);
-	assert_string_equal(box.items[0].type, "proposal.created");
+	assert_int_equal(box.items[0].type, CN_EV_PROPOSAL_CREATED);
 	assert_int_equal(box.items[0].time, T0);
 	json_t *pl = box.items[0].payload;
 	assert_int_equal(json_integer_value(json_object_get(pl, "id")), 1);
@@ -556,6 +559,35 @@ static void test_unanimity_meeting(void **state)
 			    "failed: 2 of 5 members did not concur: TR, US");
 }
 
+/* Outstanding follows what the rule means, not how it is written: a body
+ * whose rule needs every member's concurrence, spelt otherwise than
+ * "unanimity", awaits everyone who has not concurred. */
+static void test_outstanding_from_parsed_rule(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	int64_t id;
+
+	OK(fx_body(w, T0, "ALL", "All-in Board",
+		   "count(concur|footnote) >= 100% of electorate", "meeting",
+		   "1949-08-24", NULL,
+		   json_pack("[o]", fx_clause("all", NULL, NULL, NULL)), &err));
+	OK(fx_body(w, T0, "PAREN", "Bracketed Board", "(unanimity)", "meeting",
+		   "1949-08-24", NULL,
+		   json_pack("[o]", fx_clause("all", NULL, NULL, NULL)), &err));
+	id = open_on(w, T0, "ALL", NULL, NULL);
+	OK(respond(w, T0 + 1, id, "BE", CN_POS_CONCUR, NULL, NULL, &err));
+	OK(respond(w, T0 + 1, id, "DE", CN_POS_FOOTNOTE, "noted", NULL, &err));
+	assert_outstanding(w, id, "FR TR US");
+	id = open_on(w, T0, "PAREN", NULL, NULL);
+	OK(respond(w, T0 + 1, id, "US", CN_POS_CONCUR, NULL, NULL, &err));
+	assert_outstanding(w, id, "BE DE FR TR");
+	/* Under consensus only a reservation is awaited. */
+	id = open_on(w, T0, "COUNCIL", NULL, NULL);
+	OK(respond(w, T0 + 1, id, "TR", CN_POS_RESERVE, NULL, NULL, &err));
+	assert_outstanding(w, id, "TR");
+}
+
 /* ---- silence ---------------------------------------------------------------- */
 
 #define DEADLINE "2023-07-10T09:00:00Z"
@@ -741,7 +773,7 @@ static void test_silence_extend(void **state)
 
 	OK(cn_cmd_extend(w, T0 + HOUR, id, "2023-07-12T11:00:00+02:00", &box, &err));
 	assert_int_equal(box.n, 1);
-	assert_string_equal(box.items[0].type, "deadline.extended");
+	assert_int_equal(box.items[0].type, CN_EV_DEADLINE_EXTENDED);
 	assert_string_equal(json_string_value(json_object_get(box.items[0].payload,
 							       "deadline")),
 			    "2023-07-12T09:00:00Z");
@@ -917,8 +949,8 @@ static void test_effect_open_office_adopted(void **state)
 	assert_null(cn_world_office(w, "nlo-tokyo"));
 	OK(cn_cmd_conclude(w, t1, id, &box, &err));
 	assert_int_equal(box.n, 2);
-	assert_string_equal(box.items[0].type, "procedure.concluded");
-	assert_string_equal(box.items[1].type, "office.opened");
+	assert_int_equal(box.items[0].type, CN_EV_PROCEDURE_CONCLUDED);
+	assert_int_equal(box.items[1].type, CN_EV_OFFICE_OPENED);
 	assert_int_equal(box.items[1].time, t1);
 	json_t *pl = box.items[1].payload, *rec = json_object_get(pl, "office");
 	assert_int_equal(json_integer_value(json_object_get(pl, "decision")), id);
@@ -1221,6 +1253,451 @@ static void test_proposal_json(void **state)
 	json_decref(j);
 }
 
+/* Core messages reach API clients as well as the CLI: they name the JSON
+ * field, never a command-line flag. */
+static void assert_names_field(int rc, const struct cn_err *err,
+			       const char *field)
+{
+	char want[64];
+	snprintf(want, sizeof(want), "field '%s'", field);
+	if (rc != CN_EINVAL || strstr(err->msg, "--") || !strstr(err->msg, want))
+		fail_msg("got %d '%s', want CN_EINVAL naming %s and no flag", rc,
+			 err->msg, want);
+}
+
+static void test_messages_name_fields(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	struct cn_outbox box = {0};
+	struct cn_propose_args a = {.body = "SIL", .title = "t"};
+	struct cn_respond_args r = {.act = CN_ACT_POSITION, .pos = CN_POS_OBJECT};
+	int64_t id;
+
+	assert_names_field(propose(w, T0, &a, NULL, NULL, &err), &err, "deadline");
+	a.body = "COUNCIL";
+	a.deadline = "2023-07-10T09:00:00Z";
+	assert_names_field(propose(w, T0, &a, NULL, NULL, &err), &err, "deadline");
+	a.deadline = NULL;
+	a.procedure = "ratification";
+	a.level = "foreign-ministers";
+	assert_names_field(propose(w, T0, &a, NULL, NULL, &err), &err, "level");
+	id = open_on(w, T0, "SIL", NULL, "2023-07-10T09:00:00Z");
+	r.proposal = id;
+	assert_names_field(respond_full(w, T0 + HOUR, &r, NULL, &err), &err,
+			   "member");
+	r.member = "FR";
+	assert_names_field(respond_full(w, T0 + HOUR, &r, NULL, &err), &err,
+			   "reason");
+	assert_names_field(cn_cmd_extend(w, T0 + HOUR, id, NULL, &box, &err), &err,
+			   "deadline");
+	assert_names_field(cn_cmd_recirculate(w, T0 + HOUR, id, NULL,
+					      "2023-07-11T09:00:00Z", &box, &err),
+			   &err, "text");
+	assert_names_field(cn_cmd_recirculate(w, T0 + HOUR, id, "Revised.", NULL,
+					      &box, &err),
+			   &err, "deadline");
+	assert_int_equal(box.n, 0);
+}
+
+/* ---- out of memory in the fold ----------------------------------------------- */
+
+/* A jansson allocator that fails exactly the oom_fail_at-th allocation
+ * (counting from 1) and no other, as SQLite's test_malloc.c fails the Nth:
+ * code that ignores one failed allocation and carries on shows up as a
+ * world that differs from the one folded with memory to spare. */
+static size_t oom_count, oom_fail_at;
+static int oom_fired;
+
+static void *oom_malloc(size_t n)
+{
+	if (++oom_count == oom_fail_at) {
+		oom_fired = 1;
+		return NULL;
+	}
+	return malloc(n);
+}
+
+/* Everything the fold keeps, as one string (normal allocator). */
+static char *world_dump(const struct cn_world *w)
+{
+	json_t *o = json_pack("{s:I, s:O?, s:[], s:[], s:[], s:[], s:[]}",
+			      "last_seq", (json_int_t)w->last_seq, "alliance",
+			      w->alliance, "members", "partners", "bodies",
+			      "offices", "proposals");
+	char *s;
+	for (size_t i = 0; i < w->nmembers; i++)
+		json_array_append_new(json_object_get(o, "members"),
+			json_pack("{s:s, s:I, s:I, s:O, s:s?}", "code",
+				  w->members[i].code, "accession",
+				  (json_int_t)w->members[i].accession, "exit",
+				  (json_int_t)w->members[i].exit, "record",
+				  w->members[i].record, "key",
+				  w->members[i].key_vkey));
+	for (size_t i = 0; i < w->npartners; i++)
+		json_array_append(json_object_get(o, "partners"),
+				  w->partners[i].record);
+	for (size_t i = 0; i < w->nbodies; i++)
+		json_array_append_new(json_object_get(o, "bodies"),
+			json_pack("{s:O, s:i}", "record", w->bodies[i].record,
+				  "clauses", (int)w->bodies[i].nclauses));
+	for (size_t i = 0; i < w->noffices; i++)
+		json_array_append_new(json_object_get(o, "offices"),
+			json_pack("{s:O, s:I, s:I, s:I}", "record",
+				  w->offices[i].record, "opened",
+				  (json_int_t)w->offices[i].opened, "closed",
+				  (json_int_t)w->offices[i].closed, "decision",
+				  (json_int_t)w->offices[i].decision));
+	for (size_t i = 0; i < w->nproposals; i++)
+		json_array_append_new(json_object_get(o, "proposals"),
+				      cn_proposal_json(w, w->proposals[i]));
+	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+/* A signed position: FR registers a key, then signs its concurrence. */
+static void signed_concur(struct cn_world *w, int64_t now, int64_t id)
+{
+	struct cn_err err = {0};
+	struct cn_outbox box = {0};
+	uint8_t pk[CN_NOTE_PUBKEY_LEN], sk[CN_NOTE_SECKEY_LEN];
+	unsigned char sig[crypto_sign_BYTES];
+	char *vkey = NULL, *msg = NULL;
+	char b64[sodium_base64_ENCODED_LEN(crypto_sign_BYTES,
+					   sodium_base64_VARIANT_ORIGINAL)];
+	size_t len;
+
+	OK(cn_note_keygen("fr-delegation", pk, sk, &err));
+	OK(cn_note_vkey_encode("fr-delegation", pk, &vkey, &err));
+	OK(cn_cmd_register_key(w, now, "FR", vkey, &box, &err));
+	OK(finish(w, 0, &box, NULL, &err));
+	free(vkey);
+	OK(cn_position_message(id, cn_world_proposal(w, id)->revision, "FR",
+			       "concur", NULL, 0, &msg, &len, &err));
+	crypto_sign_detached(sig, NULL, (const unsigned char *)msg, len, sk);
+	free(msg);
+	sodium_bin2base64(b64, sizeof(b64), sig, sizeof(sig),
+			  sodium_base64_VARIANT_ORIGINAL);
+	struct cn_respond_args a = {.proposal = id, .member = "FR",
+				    .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR,
+				    .signature = b64};
+	OK(respond_full(w, now, &a, NULL, &err));
+}
+
+/* Fold a log touching every event type again and again, failing one more
+ * jansson allocation each time: the fold either gives the same world or
+ * fails with CN_ENOMEM (then the caller discards the world); never a
+ * corrupt-log verdict, a crash, a leak (ASan) or a silently different
+ * world.  The world's own arrays grow with realloc, which jansson's
+ * allocator does not reach; fold.c keeps them intact by growing them
+ * before it takes any reference (see its grow()). */
+static void test_fold_out_of_memory(void **state)
+{
+	struct cn_world *w = calloc(1, sizeof(*w));
+	struct cn_err err = {0};
+	struct fx_log log = {0};
+	struct cn_event *evs;
+	char *want, *got;
+	int64_t id;
+	const int64_t t1 = fx_t("2023-07-12T12:00:00Z");
+	json_t *eff = json_pack(
+		"[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s},"
+		" {s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]",
+		"type", "open-office", "id", "nlo-tokyo", "name", "NLO Tokyo",
+		"city", "Tokyo", "country", "JP", "lat", "35.6762", "lon",
+		"139.6503", "type", "close-office", "id", "hq", "type",
+		"admit-member", "code", "SE", "name", "Sweden", "effective",
+		"2024-03-07", "type", "add-partner", "code", "AU", "name",
+		"Australia", "framework", "partners across the globe");
+	struct cn_propose_args a = {.body = "SIL", .title = "Every effect",
+				    .text = "Draft.", .deadline =
+				    "2023-07-10T12:00:00Z", .effects = eff};
+
+	(void)state;
+	T0 = fx_t("2023-07-07T09:00:00Z");
+	fx_recording = &log;
+	OK(fx_small_world(w, &err));
+	OK(propose(w, T0, &a, &id, NULL, &err));
+	json_decref(eff);
+	signed_concur(w, T0 + HOUR, id);
+	OK(act(w, T0 + HOUR, id, "BE", CN_ACT_COMMENT, "a comment", NULL, &err));
+	OK(respond(w, T0 + HOUR, id, "DE", CN_POS_RESERVE, NULL, NULL, &err));
+	OK(act(w, T0 + 2 * HOUR, id, "DE", CN_ACT_LIFT, NULL, NULL, &err));
+	OK(extend(w, T0 + 2 * HOUR, id, "2023-07-11T12:00:00Z", NULL, &err));
+	OK(recirculate(w, T0 + 3 * HOUR, id, "Revised.", "2023-07-12T09:00:00Z",
+		       NULL, &err));
+	OK(tick(w, t1, NULL, &err));
+	assert_string_equal(cn_world_proposal(w, id)->outcome, "adopted");
+	id = open_on(w, t1, "COUNCIL", NULL, NULL);
+	OK(respond(w, t1 + HOUR, id, "TR", CN_POS_OBJECT, "no", NULL, &err));
+	OK(conclude(w, t1 + 2 * HOUR, id, NULL, &err));
+	fx_recording = NULL;
+	want = world_dump(w);
+	cn_world_release(w);
+
+	evs = calloc(log.n, sizeof(*evs));
+	assert_non_null(evs);
+	for (size_t i = 0; i < log.n; i++)
+		OK(cn_event_decode(log.bytes[i], log.len[i], &evs[i], &err));
+	for (oom_fail_at = 1;; oom_fail_at++) {
+		int rc = 0;
+		cn_world_init(w);
+		oom_count = 0;
+		oom_fired = 0;
+		json_set_alloc_funcs(oom_malloc, free);
+		for (size_t i = 0; i < log.n && rc == 0; i++)
+			rc = cn_world_apply(w, &evs[i], &err);
+		json_set_alloc_funcs(malloc, free);
+		if (rc) {
+			if (rc != CN_ENOMEM || err.code != CN_ENOMEM)
+				fail_msg("allocation %zu failed: fold returned %d "
+					 "(%s), want CN_ENOMEM", oom_fail_at, rc,
+					 err.msg);
+		} else {
+			got = world_dump(w);
+			if (strcmp(got, want))
+				fail_msg("allocation %zu failed unnoticed: the "
+					 "world differs", oom_fail_at);
+			free(got);
+		}
+		cn_world_release(w);
+		if (!oom_fired)
+			break; /* every allocation of the fold was failed once */
+	}
+	assert_true(oom_fail_at > 10);
+	for (size_t i = 0; i < log.n; i++)
+		cn_event_release(&evs[i]);
+	free(evs);
+	free(want);
+	fx_log_release(&log);
+	free(w);
+}
+
+/* The outbox as one string: each item's type, time and payload. */
+static char *box_dump(const struct cn_outbox *box)
+{
+	json_t *a = json_array();
+	char *s;
+	for (size_t i = 0; i < box->n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:I, s:O}", "type",
+			cn_event_type_get(box->items[i].type)->name, "time",
+			(json_int_t)box->items[i].time, "payload",
+			box->items[i].payload));
+	s = json_dumps(a, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+typedef int (*command_fn)(const struct cn_world *w, struct cn_outbox *box,
+			  struct cn_err *err);
+
+static int cmd_propose_all(const struct cn_world *w, struct cn_outbox *box,
+			   struct cn_err *err)
+{
+	json_t *eff = json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}]",
+				"type", "open-office", "id", "nlo-tokyo", "name",
+				"NLO Tokyo", "city", "Tokyo", "country", "JP",
+				"lat", "35.6762", "lon", "139.6503");
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "t",
+				    .text = "x", .level = "foreign-ministers",
+				    .place = "Vilnius", .effects = eff};
+	int64_t id;
+	int rc;
+	if (!eff)
+		return cn_err_set(err, CN_ENOMEM, "test: out of memory");
+	rc = cn_cmd_propose(w, T0, &a, box, &id, err);
+	json_decref(eff);
+	return rc;
+}
+
+static int cmd_propose_silence(const struct cn_world *w,
+			       struct cn_outbox *box, struct cn_err *err)
+{
+	struct cn_propose_args a = {.body = "SIL", .title = "t",
+				    .deadline = "2023-07-10T09:00:00Z"};
+	int64_t id;
+	return cn_cmd_propose(w, T0, &a, box, &id, err);
+}
+
+static int cmd_footnote(const struct cn_world *w, struct cn_outbox *box,
+			struct cn_err *err)
+{
+	struct cn_respond_args a = {.proposal = 1, .member = "US",
+				    .act = CN_ACT_POSITION, .pos = CN_POS_FOOTNOTE,
+				    .text = "on record"};
+	return cn_cmd_respond(w, T0 + HOUR, &a, box, err);
+}
+
+static int cmd_break_silence(const struct cn_world *w, struct cn_outbox *box,
+			     struct cn_err *err)
+{
+	struct cn_respond_args a = {.proposal = 2, .member = "FR",
+				    .act = CN_ACT_POSITION, .pos = CN_POS_OBJECT,
+				    .text = "letter"};
+	return cn_cmd_respond(w, T0 + HOUR, &a, box, err);
+}
+
+static int cmd_conclude_adopted(const struct cn_world *w,
+				struct cn_outbox *box, struct cn_err *err)
+{
+	return cn_cmd_conclude(w, T0 + DAY, 1, box, err);
+}
+
+static int cmd_extend(const struct cn_world *w, struct cn_outbox *box,
+		      struct cn_err *err)
+{
+	return cn_cmd_extend(w, T0 + HOUR, 2, "2023-07-11T09:00:00Z", box, err);
+}
+
+static int cmd_recirculate(const struct cn_world *w, struct cn_outbox *box,
+			   struct cn_err *err)
+{
+	return cn_cmd_recirculate(w, T0 + HOUR, 2, "Revised.",
+				  "2023-07-11T09:00:00Z", box, err);
+}
+
+static int cmd_tick(const struct cn_world *w, struct cn_outbox *box,
+		    struct cn_err *err)
+{
+	return cn_cmd_tick(w, fx_t("2023-07-11T00:00:00Z"), box, err);
+}
+
+/* Run each command on the same world while failing the Nth jansson
+ * allocation for every N: it either fills the same outbox as with memory
+ * to spare or fails with CN_ENOMEM and an empty outbox; never a different
+ * event (a field silently missing, a decision lapsed for want of memory)
+ * or a refusal. */
+static void test_commands_out_of_memory(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	const command_fn cmds[] = {cmd_propose_all, cmd_propose_silence,
+				   cmd_footnote, cmd_break_silence,
+				   cmd_conclude_adopted, cmd_extend,
+				   cmd_recirculate, cmd_tick};
+	const char *names[] = {"propose", "propose silence", "footnote",
+			       "break silence", "conclude", "extend",
+			       "recirculate", "tick"};
+	json_t *eff = tokyo_office();
+	/* Proposal 1 carries an effect, so concluding it adopts one. */
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "Tokyo",
+				    .effects = eff};
+	int64_t id1 = 0, id2;
+
+	OK(propose(w, T0, &a, &id1, NULL, &err));
+	json_decref(eff);
+	id2 = open_on(w, T0, "SIL", NULL, "2023-07-10T09:00:00Z");
+	assert_int_equal(id1, 1);
+	assert_int_equal(id2, 2);
+	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
+		struct cn_outbox box = {0};
+		char *want, *got;
+		OK(cmds[c](w, &box, &err));
+		assert_true(box.n > 0);
+		want = box_dump(&box);
+		cn_outbox_release(&box);
+		for (oom_fail_at = 1;; oom_fail_at++) {
+			int rc;
+			oom_count = 0;
+			oom_fired = 0;
+			json_set_alloc_funcs(oom_malloc, free);
+			rc = cmds[c](w, &box, &err);
+			json_set_alloc_funcs(malloc, free);
+			if (rc) {
+				if (rc != CN_ENOMEM || err.code != CN_ENOMEM)
+					fail_msg("%s: allocation %zu failed: got %d "
+						 "(%s), want CN_ENOMEM", names[c],
+						 oom_fail_at, rc, err.msg);
+				/* A failed command's outbox is released unused. */
+			} else {
+				got = box_dump(&box);
+				if (strcmp(got, want))
+					fail_msg("%s: allocation %zu failed "
+						 "unnoticed:\n%s\nwant\n%s", names[c],
+						 oom_fail_at, got, want);
+				free(got);
+			}
+			cn_outbox_release(&box);
+			if (!oom_fired)
+				break;
+		}
+		free(want);
+	}
+}
+
+/* The views under the same regime: whole, or NULL. */
+static void assert_view_whole_or_null(json_t *(*view)(const struct cn_world *,
+						      const void *),
+				      const struct cn_world *w, const void *x,
+				      const char *what)
+{
+	json_t *j = view(w, x);
+	char *want = json_dumps(j, JSON_COMPACT), *got;
+	json_decref(j);
+	assert_non_null(want);
+	for (oom_fail_at = 1;; oom_fail_at++) {
+		oom_count = 0;
+		oom_fired = 0;
+		json_set_alloc_funcs(oom_malloc, free);
+		j = view(w, x);
+		json_set_alloc_funcs(malloc, free);
+		if (j) {
+			got = json_dumps(j, JSON_COMPACT);
+			if (strcmp(got, want))
+				fail_msg("%s: allocation %zu failed unnoticed:\n%s",
+					 what, oom_fail_at, got);
+			free(got);
+			json_decref(j);
+		}
+		if (!oom_fired)
+			break;
+	}
+	free(want);
+}
+
+static json_t *proposal_view(const struct cn_world *w, const void *p)
+{
+	return cn_proposal_json(w, p);
+}
+
+static json_t *office_view(const struct cn_world *w, const void *o)
+{
+	return cn_office_json(w, o, T0);
+}
+
+static void test_views_out_of_memory(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	json_t *eff = tokyo_office();
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "Tokyo",
+				    .level = "foreign-ministers",
+				    .place = "Vilnius", .effects = eff};
+	int64_t id;
+
+	OK(propose(w, T0, &a, &id, NULL, &err));
+	json_decref(eff);
+	OK(respond(w, T0 + HOUR, id, "US", CN_POS_FOOTNOTE, "on record", NULL,
+		   &err));
+	OK(respond(w, T0 + HOUR, id, "TR", CN_POS_RESERVE, NULL, NULL, &err));
+	assert_view_whole_or_null(proposal_view, w, cn_world_proposal(w, id),
+				  "open meeting");
+	OK(act(w, T0 + HOUR, id, "TR", CN_ACT_LIFT, NULL, NULL, &err));
+	OK(conclude(w, T0 + 2 * HOUR, id, NULL, &err));
+	assert_view_whole_or_null(proposal_view, w, cn_world_proposal(w, id),
+				  "adopted meeting");
+	assert_view_whole_or_null(office_view, w, cn_world_office(w, "nlo-tokyo"),
+				  "office");
+	id = open_on(w, T0, "UNAN", NULL, NULL);
+	assert_view_whole_or_null(proposal_view, w, cn_world_proposal(w, id),
+				  "unanimity");
+	id = open_on(w, T0, "SIL", NULL, "2023-07-10T09:00:00Z");
+	OK(respond(w, T0 + HOUR, id, "FR", CN_POS_OBJECT, "non", NULL, &err));
+	assert_view_whole_or_null(proposal_view, w, cn_world_proposal(w, id),
+				  "broken silence");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1237,6 +1714,7 @@ int main(void)
 		T(test_electorate_frozen),
 		T(test_electorate_frozen_backdated_member),
 		T(test_unanimity_meeting),
+		T(test_outstanding_from_parsed_rule),
 		T(test_silence_deadline_checks),
 		T(test_silence_broken),
 		T(test_silence_comment_and_tick),
@@ -1255,6 +1733,10 @@ int main(void)
 		T(test_effect_bad_opened_date_blocks_adoption),
 		T(test_withdraw),
 		T(test_proposal_json),
+		T(test_messages_name_fields),
+		cmocka_unit_test(test_fold_out_of_memory),
+		T(test_commands_out_of_memory),
+		T(test_views_out_of_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

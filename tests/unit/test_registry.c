@@ -1,11 +1,11 @@
 /*
  * test_registry.c - the registry as a fold of events and its as-of
- * queries (src/core/world.c).
+ * queries (src/core/world.c, src/core/fold.c, src/core/treaty.c).
  *
- * Dates come from /work/shared/reference/facts.md: accessions (section 1),
- * the DPC without France from 1966 until the 2009 return and dissolved in
- * June 2010, the NPG without France (2.5), Japan a partner across the
- * globe (3.3), NIO Moscow closed 2021-11-01 (3).  Zembla (ZZ) is a
+ * Dates are those of data/nato.json, whose records name their public
+ * sources: accessions, the DPC without France from 1966 until the 2009
+ * return and dissolved in June 2010, the NPG without France, Japan a
+ * partner across the globe, NIO Moscow closed 2021-11-01.  Zembla (ZZ) is a
  * made-up state that left, to test exit dates.  Membership is half-open:
  * from accession (inclusive) to exit (exclusive).
  */

@@ -17,8 +17,8 @@
 
 #define MAXV 64
 
-/* The 31 NATO members before Sweden joined, in accession-table order
- * (facts.md section 1); electorate order decides the order codes are
+/* The 31 NATO members before Sweden joined, in order of accession (as in
+ * data/nato.json); electorate order decides the order codes are
  * listed in explanations. */
 static const char *const nato31[] = {
 	"BE", "CA", "DK", "FR", "IS", "IT", "LU", "NL", "NO", "PT", "GB",
@@ -35,8 +35,11 @@ static const char *const unsc15[] = {
 static const char unsc_rule[] =
 	"count(concur) >= 9 and none(object in {CN FR GB RU US})";
 
-/* EU of 27 with the 2025 QMV population percentages (facts.md 6.2).  They
- * sum to 100.01; shares below are of that sum. */
+/* EU of 27 with the population shares for qualified-majority voting in
+ * 2025, from the figures of Annex III to the Council's Rules of Procedure
+ * as Coreper approved them on 11 December 2024 (Agence Europe, 12
+ * December 2024, https://agenceurope.eu/en/bulletin/article/13544/22/).
+ * They sum to 100.01; shares below are of that sum. */
 static const struct pop {
 	const char *code;
 	double pct;
@@ -556,7 +559,7 @@ static void test_eu_qmv(void **state)
 	check(eu_qmv, &e, 1, CN_VERDICT_FAILED,
 	      "failed: population 53.11% < 65% of electorate", "", "");
 	/* But a blocking minority needs at least 4 members: with only 3
-	 * against, QMV is reached anyway (facts.md 6.1). */
+	 * against, QMV is reached anyway (TEU Art. 16(4)). */
 	check("count(concur) >= 55% of electorate and "
 	      "(weight(concur, population) >= 65% of electorate or "
 	      "count(object|abstain|silent) < 4)", &e, 1, CN_VERDICT_ADOPTED,
@@ -904,6 +907,45 @@ static void test_parse_null(void **state)
 	cn_rule_result_release(NULL);
 }
 
+/* Whether a rule adopts only when every member of the electorate concurs
+ * (concur or footnote): the proposal view lists everyone who has not as
+ * outstanding.  Decided on the parsed rule, never on its text. */
+static void needs_all(const char *src, int want)
+{
+	struct cn_err err = { 0 };
+	struct cn_rule *r = NULL;
+
+	if (cn_rule_parse(src, &r, &err))
+		fail_msg("'%s': %s", src, err.msg);
+	if (cn_rule_needs_all(r) != want)
+		fail_msg("'%s': needs every member %d, want %d", src,
+			 cn_rule_needs_all(r), want);
+	cn_rule_free(r);
+}
+
+static void test_needs_all(void **state)
+{
+	(void)state;
+	needs_all("unanimity", 1);
+	needs_all("  unanimity\n", 1);
+	needs_all("(unanimity)", 1);
+	needs_all("unanimity and none(object in {US})", 1);
+	needs_all("unanimity or unanimity", 1);
+	needs_all("count(concur) >= 100% of electorate", 1);
+	needs_all("count(concur|footnote) == 1/1 of electorate", 1);
+	needs_all("consensus", 0);
+	needs_all("unanimity or consensus", 0);
+	needs_all("consensus and count(concur) >= 2/3 of electorate", 0);
+	needs_all("count(concur) >= 99.99% of electorate", 0);
+	needs_all("count(concur) >= 100% of cast", 0);
+	needs_all("count(concur in {FR US}) >= 100% of electorate", 0);
+	needs_all("count(concur|abstain) >= 100% of electorate", 0);
+	needs_all("count(concur) >= 9", 0);
+	needs_all("none(object in {CN FR GB RU US})", 0);
+	needs_all(unsc_rule, 0);
+	needs_all(eu_qmv, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -928,6 +970,7 @@ int main(void)
 		cmocka_unit_test(test_whitespace_and_formats),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_null),
+		cmocka_unit_test(test_needs_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,194 @@
+/*
+ * buf.c - the string builder, the hex and base64 decoders and the JSON
+ * string helpers; see buf.h.
+ */
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+/* Room for `extra` more bytes and the NUL, or set oom. */
+static void reserve(struct cn_buf *b, size_t extra)
+{
+	size_t want, cap;
+	char *p;
+
+	if (b->oom)
+		return;
+	if (extra > SIZE_MAX - b->len - 1) {
+		b->oom = 1;
+		return;
+	}
+	want = b->len + extra + 1;
+	if (want <= b->cap)
+		return;
+	cap = b->cap ? b->cap : 64;
+	while (cap < want)
+		cap = cap > SIZE_MAX / 2 ? want : cap * 2;
+	/* realloc keeps the old block on failure; it stays in b->s, so
+	 * cn_buf_finish() or cn_buf_release() still frees it. */
+	p = realloc(b->s, cap);
+	if (!p) {
+		b->oom = 1;
+		return;
+	}
+	b->s = p;
+	b->cap = cap;
+}
+
+void cn_buf_add(struct cn_buf *b, const void *data, size_t n)
+{
+	reserve(b, n);
+	if (b->oom)
+		return;
+	if (n)
+		memcpy(b->s + b->len, data, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void cn_buf_puts(struct cn_buf *b, const char *s)
+{
+	cn_buf_add(b, s, strlen(s));
+}
+
+void cn_buf_printf(struct cn_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->oom = 1; /* only an encoding error; treat as unusable */
+		return;
+	}
+	reserve(b, (size_t)n);
+	if (b->oom)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void cn_buf_reset(struct cn_buf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+int cn_buf_finish(struct cn_buf *b, char **out)
+{
+	if (!b->oom && !b->s)
+		reserve(b, 0);
+	if (b->oom) {
+		cn_buf_release(b);
+		*out = NULL;
+		return CN_ENOMEM;
+	}
+	b->s[b->len] = '\0'; /* an untouched buffer has not been written */
+	*out = b->s;
+	memset(b, 0, sizeof(*b));
+	return 0;
+}
+
+void cn_buf_release(struct cn_buf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}
+
+/* ---- hex ----------------------------------------------------------------- */
+
+void cn_hex(const uint8_t *in, size_t n, char *out)
+{
+	static const char d[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = d[in[i] >> 4];
+		out[2 * i + 1] = d[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int hexval(char c, int any_case)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (any_case && c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int cn_hex_decode(const char *in, size_t len, uint8_t *out, size_t n,
+		  int any_case)
+{
+	if (len != 2 * n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int hi = hexval(in[2 * i], any_case);
+		int lo = hexval(in[2 * i + 1], any_case);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int cn_unhex(const char *in, uint8_t *out, size_t n)
+{
+	return cn_hex_decode(in, strlen(in), out, n, 0);
+}
+
+/* ---- base64 ------------------------------------------------------------- */
+
+int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
+		     size_t *got)
+{
+	size_t i = 0;
+
+	while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') ||
+			 (s[i] >= 'a' && s[i] <= 'z') ||
+			 (s[i] >= '0' && s[i] <= '9') || s[i] == '+' ||
+			 s[i] == '/'))
+		i++;
+	while (i < n && s[i] == '=')
+		i++;
+	*got = 0;
+	if (i != n)
+		return -1;
+	return sodium_base642bin(out, max, s, n, NULL, got, NULL,
+				 sodium_base64_VARIANT_ORIGINAL);
+}
+
+/* ---- JSON strings and actors --------------------------------------------- */
+
+const char *cn_jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+json_t *cn_jstrings(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_string(v[i]))) {
+			json_decref(a);
+			a = NULL;
+		}
+	return a;
+}
+
+void cn_actor_delegation(char out[], size_t outlen, const char *code)
+{
+	snprintf(out, outlen, "delegation:%s", code);
+}

@@ -1,0 +1,76 @@
+/*
+ * buf.h - small string tools shared by the core: a growable string
+ * builder, the hex and strict base64 decoders, and the few JSON string
+ * helpers every module would otherwise write again.
+ *
+ * The builder (after Redis's sds, much smaller): a struct cn_buf starts
+ * zeroed (CN_BUF_INIT); appends grow it geometrically and keep it
+ * NUL-terminated.  Running out of memory is sticky: a failed append sets
+ * `oom` and every later one does nothing, so a chain of appends needs one
+ * check at the end, in cn_buf_finish().
+ *
+ * Ownership: the buffer owns its string until cn_buf_finish() hands it to
+ * the caller (who frees it) or cn_buf_release() frees it.  cn_jstr()
+ * returns a string borrowed from the JSON object.  cn_jstrings() returns
+ * a new reference.  Pure code: no I/O, no global state.
+ */
+#ifndef CN_BUF_H
+#define CN_BUF_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct cn_buf {
+	char *s;      /* NUL-terminated once anything was added; may be NULL */
+	size_t len;   /* bytes before the NUL */
+	size_t cap;   /* bytes allocated */
+	int oom;      /* an append failed; the content is incomplete */
+};
+
+#define CN_BUF_INIT {NULL, 0, 0, 0}
+
+/* Append n bytes (which may hold NULs), a C string, or printf output. */
+void cn_buf_add(struct cn_buf *b, const void *data, size_t n);
+void cn_buf_puts(struct cn_buf *b, const char *s);
+void cn_buf_printf(struct cn_buf *b, const char *fmt, ...) CN_PRINTF(2, 3);
+/* Empty the string, keeping the allocation. */
+void cn_buf_reset(struct cn_buf *b);
+/* Hand the string to the caller (an untouched buffer gives ""), or, after
+ * a failed append, free it, set *out to NULL and return CN_ENOMEM. */
+int cn_buf_finish(struct cn_buf *b, char **out) CN_NODISCARD;
+/* Free the string and zero the buffer. */
+void cn_buf_release(struct cn_buf *b);
+
+/* Lowercase hex of n bytes into out (2n + 1 bytes, NUL-terminated). */
+void cn_hex(const uint8_t *in, size_t n, char *out);
+/* Decode exactly 2n hex digits from in[0..len) into n bytes: 0, or -1
+ * when len != 2n or a digit is bad.  Lowercase only unless any_case:
+ * the log's hashes have one spelling, while a note key id is parsed as
+ * Go's ParseUint does, in either case. */
+int cn_hex_decode(const char *in, size_t len, uint8_t *out, size_t n,
+		  int any_case);
+/* cn_hex_decode() of a whole NUL-terminated lowercase string. */
+int cn_unhex(const char *in, uint8_t *out, size_t n);
+
+/* Standard base64 with padding, decoded strictly into at most max bytes
+ * (*got: how many).  0, or -1 on anything that is not canonical base64.
+ * libsodium 1.0.18's own decoder takes bytes >= 0x80 as digits (found by
+ * fuzz_checkpoint), so the alphabet is checked first. */
+int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
+		     size_t *got);
+
+/* The string value of o[key]; NULL when o is not an object, the key is
+ * absent or its value is not a string. */
+const char *cn_jstr(const json_t *o, const char *key);
+/* A JSON array of the n strings v[0..n) (new reference; NULL when out of
+ * memory). */
+json_t *cn_jstrings(char *const *v, size_t n);
+
+/* The actor a delegation acts as: "delegation:" + its member code.  out
+ * gets it (cut to outlen - 1 bytes). */
+void cn_actor_delegation(char out[], size_t outlen, const char *code);
+
+#endif
