@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../app/export.h"
+#include "../app/projection.h"
 #include "../app/views.h"
 #include "../core/merkle.h"
 #include "../core/timeutil.h"
@@ -177,7 +178,7 @@ static struct reader *reader_get(struct cn_api *api, struct cn_err *err)
 	if (!rd->loaded || v != rd->version) {
 		cn_world_release(&rd->reg);
 		cn_world_init(&rd->reg);
-		if (cn_store_load_registry(rd->st, &rd->reg, err)) {
+		if (cn_projection_registry(rd->st, &rd->reg, err)) {
 			rd->loaded = 0;
 			return NULL;
 		}

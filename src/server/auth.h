@@ -11,6 +11,7 @@
 #ifndef CN_AUTH_H
 #define CN_AUTH_H
 
+#include "../core/world.h" /* CN_CODE_MAX */
 #include "../store/store.h"
 
 enum cn_role { CN_ROLE_PUBLIC, CN_ROLE_SECRETARIAT, CN_ROLE_MEMBER,

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/verify.h"
 #include "core/timeutil.h"
 #include "store/store.h"
 
@@ -292,7 +293,7 @@ static void test_create_seed_reopen(void **state)
 	before.noffices = w->noffices;
 	for (size_t i = 0; i < w->nproposals; i++)
 		docs[i] = cn_proposal_json(w, w->proposals[i]);
-	assert_int_equal(cn_store_check_projections(cn_app_store(f->app), NULL, &err), 0);
+	assert_int_equal(cn_verify_projections(cn_app_store(f->app), NULL, &err), 0);
 	close_app(f);
 
 	/* Reopen: the replayed world is the same world. */
@@ -339,11 +340,11 @@ static void test_projections_and_verify(void **state)
 	int64_t nev = 0, ncp = 0;
 
 	seed(f, 0);
-	assert_int_equal(cn_store_check_projections(cn_app_store(f->app), NULL, &err), 0);
+	assert_int_equal(cn_verify_projections(cn_app_store(f->app), NULL, &err), 0);
 	history(f);
 	struct cn_app_secretariat_args c3 = {.proposal = 3};
 	assert_int_equal(run(f, "2023-07-22T09:00:00Z", cn_app_cmd_conclude, &c3), 1);
-	if (cn_store_check_projections(cn_app_store(f->app), &w, &err))
+	if (cn_verify_projections(cn_app_store(f->app), &w, &err))
 		fail_msg("projections: %s", err.msg);
 	assert_int_equal(w.last_seq, f->seeded + 11);
 	assert_string_equal(cn_world_proposal(&w, 3)->outcome, "adopted");
@@ -360,7 +361,7 @@ static void test_memory_store(void **state)
 
 	seed(f, CN_STORE_MEMORY);
 	history(f);
-	assert_int_equal(cn_store_check_projections(cn_app_store(f->app), NULL, &err), 0);
+	assert_int_equal(cn_verify_projections(cn_app_store(f->app), NULL, &err), 0);
 	/* Nothing was written next to where a file would be. */
 	DIR *d = opendir(f->dir);
 	struct dirent *e;
@@ -398,7 +399,7 @@ static void test_refused_command_changes_nothing(void **state)
 	assert_int_equal(cn_app_world(f->app)->last_seq, last);
 	assert_memory_equal(cn_app_world(f->app)->last_hash, head, CN_HASH_LEN);
 	assert_int_equal(count_events(f->path), last);
-	assert_int_equal(cn_store_check_projections(cn_app_store(f->app), NULL, &err), 0);
+	assert_int_equal(cn_verify_projections(cn_app_store(f->app), NULL, &err), 0);
 	/* The app still works. */
 	struct cn_respond_args be = {.proposal = 3, .member = "BE",
 				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
@@ -556,7 +557,7 @@ static void test_tamper_projection(void **state)
 		sql_ok(f->path, cases[i].change);
 		/* Projections are not checked on open: the log is sound. */
 		open_app(f, 0);
-		int rc = cn_store_check_projections(cn_app_store(f->app), NULL, &err);
+		int rc = cn_verify_projections(cn_app_store(f->app), NULL, &err);
 		close_app(f);
 		snprintf(want, sizeof(want), "projection %s", cases[i].table);
 		if (rc != CN_ECORRUPT || !strstr(err.msg, want))
@@ -565,7 +566,7 @@ static void test_tamper_projection(void **state)
 		if (cases[i].undo) {
 			sql_ok(f->path, cases[i].undo);
 			open_app(f, 0);
-			rc = cn_store_check_projections(cn_app_store(f->app), NULL, &err);
+			rc = cn_verify_projections(cn_app_store(f->app), NULL, &err);
 			close_app(f);
 			if (rc)
 				fail_msg("after undoing '%s': %s", cases[i].change,
@@ -702,6 +703,8 @@ static void test_stale_effect_does_not_stop_the_app(void **state)
 	assert_int_equal(n, 1);
 	assert_true(cn_world_proposal(cn_app_world(f->app), 2)->concluded);
 }
+
+
 
 int main(void)
 {
