@@ -26,7 +26,9 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/projection.h"
 #include "app/verify.h"
+#include "core/checkpoint.h"
 #include "core/timeutil.h"
 #include "store/store.h"
 
@@ -705,6 +707,119 @@ static void test_stale_effect_does_not_stop_the_app(void **state)
 }
 
 
+/* A checkpoint note that does not even parse: verify's return value and
+ * err->code agree (both CN_ECORRUPT), and the checkpoint is named. */
+static void test_verify_error_code_agrees(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	int64_t nev = 0, ncp = 0;
+
+	prepared_file(f);
+	sql_ok(f->path, "DROP TRIGGER checkpoints_no_update;"
+			" UPDATE checkpoints SET note = 'not a note'"
+			" WHERE size = (SELECT min(size) FROM checkpoints)");
+	open_app(f, 0);
+	int rc = cn_app_verify(f->app, NULL, &nev, &ncp, &err);
+	assert_int_equal(rc, CN_ECORRUPT);
+	assert_int_equal(err.code, rc);
+	assert_non_null(strstr(err.msg, "checkpoint at size"));
+}
+
+/* The contract's guarantee 5: inside a read transaction a reader sees one
+ * snapshot, whatever another connection commits meanwhile. */
+static int count_rows(void *ctx, const struct cn_row *row, struct cn_err *err)
+{
+	(void)row;
+	(void)err;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void test_read_transaction_is_one_snapshot(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *rd = NULL;
+	uint64_t before = 0, during = 0, after = 0;
+	int npos = 0, npos_during = 0;
+	struct cn_respond_args be = {.proposal = 3, .member = "BE",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+
+	seed(f, 0);
+	history(f);
+	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &rd, &err), 0);
+	assert_int_equal(cn_store_read_begin(rd, &err), 0);
+	assert_int_equal(cn_store_tree_size(rd, &before, &err), 0);
+	assert_int_equal(cn_store_rows(rd, CN_TAB_POSITIONS, CN_ORDER_KEY,
+				       count_rows, &npos, &err), 0);
+	run(f, "2023-07-22T09:00:00Z", cn_app_cmd_respond, &be);
+	assert_int_equal(cn_store_tree_size(rd, &during, &err), 0);
+	assert_int_equal(cn_store_rows(rd, CN_TAB_POSITIONS, CN_ORDER_KEY,
+				       count_rows, &npos_during, &err), 0);
+	assert_int_equal(cn_store_scan(rd, 1, NULL, NULL, &err), 0);
+	cn_store_read_end(rd);
+	assert_int_equal(cn_store_tree_size(rd, &after, &err), 0);
+	cn_store_close(rd);
+	assert_int_equal(during, before);
+	assert_int_equal(npos_during, npos);
+	assert_int_equal(after, before + 1);
+}
+
+static int register_key(const struct cn_world *w, int64_t now, const void *a,
+			struct cn_outbox *box, struct cn_err *err)
+{
+	return cn_cmd_register_key(w, now, w->members[0].code, a, box, err);
+}
+
+/* Readers fold the registry from rows in the order the fold met them, so
+ * the API lists members and offices as the CLI does, even after a row
+ * was rewritten (a delegation key registered, an office closed). */
+static void test_readers_registry_keeps_the_fold_order(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_world reg;
+	json_t *close = json_pack("[{s:s, s:s}]", "type", "close-office", "id",
+				  "nlo-tokyo");
+
+	seed(f, 0);
+	json_t *tokyo = json_pack("[{s:s, s:s, s:s, s:s, s:s}]", "type",
+				  "open-office", "id", "nlo-tokyo", "name",
+				  "NATO Liaison Office Tokyo", "city", "Tokyo",
+				  "country", "JP");
+	struct cn_propose_args p1 = {.body = "NAC", .title = "Tokyo",
+				     .effects = tokyo};
+	struct cn_propose_args p2 = {.body = "NAC", .title = "Close Tokyo",
+				     .effects = close};
+	struct cn_app_secretariat_args c1 = {.proposal = 1}, c2 = {.proposal = 2};
+	run(f, "2023-07-07T09:00:00Z", cn_app_cmd_propose, &p1);
+	run(f, "2023-07-08T09:00:00Z", cn_app_cmd_conclude, &c1);
+	run(f, "2023-07-09T09:00:00Z", cn_app_cmd_propose, &p2);
+	run(f, "2023-07-10T09:00:00Z", cn_app_cmd_conclude, &c2);
+	json_decref(tokyo);
+	json_decref(close);
+	/* A closed office's row was rewritten; so is a member's whose
+	 * delegation registers a key (BE: the first member). */
+	uint8_t pk[CN_NOTE_PUBKEY_LEN], sk[CN_NOTE_SECKEY_LEN];
+	char *vkey = NULL;
+	assert_int_equal(cn_note_keygen("BE-2023", pk, sk, &err), 0);
+	assert_int_equal(cn_note_vkey_encode("BE-2023", pk, &vkey, &err), 0);
+	run(f, "2023-07-11T09:00:00Z", register_key, vkey);
+	free(vkey);
+	struct cn_store *st = cn_app_store(f->app);
+	cn_world_init(&reg);
+	if (cn_projection_registry(st, &reg, &err))
+		fail_msg("registry: %s", err.msg);
+	const struct cn_world *w = cn_app_world(f->app);
+	assert_int_equal(reg.nmembers, w->nmembers);
+	assert_int_equal(reg.noffices, w->noffices);
+	for (size_t i = 0; i < w->nmembers; i++)
+		assert_string_equal(reg.members[i].code, w->members[i].code);
+	for (size_t i = 0; i < w->noffices; i++)
+		assert_string_equal(reg.offices[i].id, w->offices[i].id);
+	cn_world_release(&reg);
+}
 
 int main(void)
 {
@@ -724,6 +839,9 @@ int main(void)
 		S(test_foreign_sqlite_refused),
 		S(test_random_bytes_refused),
 		S(test_stale_effect_does_not_stop_the_app),
+		S(test_verify_error_code_agrees),
+		S(test_read_transaction_is_one_snapshot),
+		S(test_readers_registry_keeps_the_fold_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
