@@ -244,6 +244,41 @@ static int mark(struct cn_projector *pj, int64_t id, struct cn_err *err)
 	return 0;
 }
 
+/*
+ * Whether proposal p's view reads registry entity (e, key), so that a
+ * change to it must rewrite the view.  cn_proposal_json reads the body's
+ * name, and, for each open-office effect, the host country's member
+ * record (the treaty-area check, as of the opening or conclusion date).
+ * Keep this in step with it.
+ *
+ * Why re-project rather than freeze: a member admitted with an accession
+ * date before a proposal's date (an admit-member effect "effective
+ * 2025-01-01" adopted in March 2025) changes what the registry says about
+ * that earlier date, and every as-of query answers from the registry as
+ * it now stands; the stored view must say the same as a replay, and as the
+ * CLI and the API, or `council verify` cries wolf on an untouched store
+ * (issue 9).  Freezing the flag into proposal.created instead would change
+ * the log's format and still disagree with the as-of registry views.
+ */
+static int view_reads(const struct cn_proposal *p, enum cn_entity e,
+		      const char *key)
+{
+	const json_t *x;
+	size_t i;
+
+	if (e == CN_ENT_BODY)
+		return !strcmp(p->body, key);
+	if (e != CN_ENT_MEMBER)
+		return 0;
+	json_array_foreach(p->effects, i, x) {
+		const char *type = rs(x, "type"), *country = rs(x, "country");
+		if (type && country && !strcmp(type, "open-office") &&
+		    !strcmp(country, key))
+			return 1;
+	}
+	return 0;
+}
+
 int cn_project_event(struct cn_projector *pj, struct cn_store *st,
 		     const struct cn_world *w, const struct cn_event *ev,
 		     struct cn_err *err)
@@ -269,7 +304,11 @@ int cn_project_event(struct cn_projector *pj, struct cn_store *st,
 		return mark(pj, p->id, err);
 	}
 	struct rowbuf rb = {0};
-	rc = put(st, &rb, registry_row(w, t->entity, key, &rb, err), err);
+	if ((rc = put(st, &rb, registry_row(w, t->entity, key, &rb, err), err)))
+		return rc;
+	for (size_t i = 0; rc == 0 && i < w->nproposals; i++)
+		if (view_reads(w->proposals[i], t->entity, key))
+			rc = mark(pj, w->proposals[i]->id, err);
 	/* Readers cache the registry; tell them it moved. */
 	if (rc == 0 && (t->flags & CN_EVT_REGISTRY)) {
 		char seq[24];

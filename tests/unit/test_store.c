@@ -707,6 +707,61 @@ static void test_stale_effect_does_not_stop_the_app(void **state)
 }
 
 
+/*
+ * Issue 9: a proposal's view reads the registry (the treaty-area check
+ * of an open-office effect, as of its date).  An office in XK adopted in
+ * February 2025, then XK admitted "effective 2025-01-01" in March: the
+ * registry now says XK was a member when the office was decided, so the
+ * view of proposal 1 changes.  The stored view must change with it, or
+ * verify reports a store nobody touched as tampered.
+ */
+static void test_registry_change_rewrites_views_that_read_it(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	json_t *office = json_pack("[{s:s, s:s, s:s, s:s, s:s}]", "type",
+				   "open-office", "id", "nlo-pristina", "name",
+				   "Office Pristina", "city", "Pristina",
+				   "country", "XK");
+	json_t *admit = json_pack("[{s:s, s:s, s:s, s:s}]", "type", "admit-member",
+				  "code", "XK", "name", "Kosovo", "effective",
+				  "2025-01-01");
+	struct cn_propose_args p1 = {.body = "NAC", .title = "Office in XK",
+				     .effects = office};
+	struct cn_propose_args p2 = {.body = "NAC", .title = "Admit XK",
+				     .effects = admit};
+	struct cn_app_secretariat_args c1 = {.proposal = 1}, c2 = {.proposal = 2};
+	json_t *stored = NULL, *now;
+
+	seed(f, CN_STORE_MEMORY);
+	run(f, "2025-02-01T09:00:00Z", cn_app_cmd_propose, &p1);
+	run(f, "2025-02-02T09:00:00Z", cn_app_cmd_conclude, &c1);
+	assert_int_equal(cn_store_proposal_doc(cn_app_store(f->app), 1, &stored,
+					       &err), 0);
+	assert_true(json_is_true(json_object_get(
+		json_array_get(json_object_get(stored, "effects"), 0),
+		"out_of_area")));
+	json_decref(stored);
+	run(f, "2025-03-01T09:00:00Z", cn_app_cmd_propose, &p2);
+	run(f, "2025-03-02T09:00:00Z", cn_app_cmd_conclude, &c2);
+	json_decref(office);
+	json_decref(admit);
+	assert_non_null(cn_world_member(cn_app_world(f->app), "XK"));
+	if (cn_verify_projections(cn_app_store(f->app), NULL, &err))
+		fail_msg("verify of an untouched store: %s", err.msg);
+	/* The stored view is the world's: XK was a member on 2025-02-02. */
+	now = cn_proposal_json(cn_app_world(f->app),
+			       cn_world_proposal(cn_app_world(f->app), 1));
+	assert_int_equal(cn_store_proposal_doc(cn_app_store(f->app), 1, &stored,
+					       &err), 0);
+	assert_true(json_equal(stored, now));
+	assert_true(json_is_false(json_object_get(
+		json_array_get(json_object_get(stored, "effects"), 0),
+		"out_of_area")));
+	json_decref(stored);
+	json_decref(now);
+}
+
 /* A checkpoint note that does not even parse: verify's return value and
  * err->code agree (both CN_ECORRUPT), and the checkpoint is named. */
 static void test_verify_error_code_agrees(void **state)
@@ -839,6 +894,7 @@ int main(void)
 		S(test_foreign_sqlite_refused),
 		S(test_random_bytes_refused),
 		S(test_stale_effect_does_not_stop_the_app),
+		S(test_registry_change_rewrites_views_that_read_it),
 		S(test_verify_error_code_agrees),
 		S(test_read_transaction_is_one_snapshot),
 		S(test_readers_registry_keeps_the_fold_order),
