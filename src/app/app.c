@@ -19,6 +19,9 @@ struct cn_app {
 	struct cn_store *st;
 	struct cn_world w;
 	int batch; /* inside cn_app_batch_begin/end */
+	/* The world may hold events the store does not (a failed write whose
+	 * reload failed too): the next write reloads first. */
+	int stale;
 	int64_t command_seq; /* first event of the last command run */
 	/* The proposal views this transaction has yet to rewrite. */
 	struct cn_projector pj;
@@ -167,6 +170,7 @@ int cn_app_reload(struct cn_app *app, struct cn_err *err)
 		return rc;
 	cn_world_release(&app->w);
 	app->w = w;
+	app->stale = 0;
 	return 0;
 }
 
@@ -176,14 +180,15 @@ int64_t cn_app_command_seq(const struct cn_app *app)
 }
 
 /* After a failure the in-memory world may hold events that were rolled
- * back; rebuild it from what is durably stored. */
+ * back; rebuild it from what is durably stored.  If that fails too, keep
+ * the world as it is -- never an empty one, which would answer as if the
+ * alliance had no members and no proposals -- and mark it stale: the next
+ * write reloads first, and fails while the store cannot be read. */
 static void reload(struct cn_app *app)
 {
 	struct cn_err e;
 	cn_projector_reset(&app->pj);
-	cn_world_release(&app->w);
-	if (cn_projection_replay(app->st, &app->w, &e))
-		cn_world_init(&app->w);
+	app->stale = cn_app_reload(app, &e) != 0;
 }
 
 /* Append, fold and project each event of the outbox. */
@@ -221,7 +226,7 @@ static int sync_world(struct cn_app *app, struct cn_err *err)
 {
 	uint64_t n;
 	int rc = cn_store_tree_size(app->st, &n, err);
-	if (rc || (int64_t)n == app->w.last_seq)
+	if (rc || (!app->stale && (int64_t)n == app->w.last_seq))
 		return rc;
 	return cn_app_reload(app, err);
 }

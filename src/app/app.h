@@ -12,7 +12,8 @@
  * concluded procedure rather than a stale one.
  *
  * A refused or failed command rolls back and reloads the world: nothing
- * already stored is lost or changed.
+ * already stored is lost or changed.  Should the reload fail too, the
+ * world is kept (never emptied) and the next write reloads first.
  *
  * Projection rows are computed here (projection.h) and stored by the
  * store, which only stores; verification is verify.h.

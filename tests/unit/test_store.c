@@ -762,6 +762,40 @@ static void test_registry_change_rewrites_views_that_read_it(void **state)
 	json_decref(now);
 }
 
+/* A failed command whose reload fails too (the store was damaged under
+ * the app) keeps the world it had, never an empty one; the next write
+ * reloads first and fails, naming the damage. */
+static void test_failed_reload_keeps_the_world(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_respond_args xx = {.proposal = 3, .member = "XX",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+	struct cn_respond_args be = {.proposal = 3, .member = "BE",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+
+	seed(f, 0);
+	history(f);
+	const int64_t last = cn_app_world(f->app)->last_seq;
+	drop_triggers(f->path);
+	sql_ok(f->path, "UPDATE events SET bytes = replace(bytes, '\"actor\":\"dataset\"',"
+			" '\"actor\":\"datasEt\"') WHERE seq = 5");
+	/* Refused: rolls back, and the reload meets event 5. */
+	assert_int_equal(cn_app_run(f->app, T("2023-07-22T09:00:00Z"), "x",
+				    cn_app_cmd_respond, &xx, NULL, &err),
+			 CN_ENOTFOUND);
+	const struct cn_world *w = cn_app_world(f->app);
+	assert_int_equal(w->last_seq, last);
+	assert_int_equal(w->nmembers, 32);
+	assert_int_equal(w->nproposals, 3);
+	int rc = cn_app_run(f->app, T("2023-07-22T10:00:00Z"), "x",
+			    cn_app_cmd_respond, &be, NULL, &err);
+	if (rc != CN_ECORRUPT || !names_event(err.msg, 5))
+		fail_msg("the next write gave %d '%s', want CN_ECORRUPT naming "
+			 "event 5", rc, err.msg);
+	assert_int_equal(count_events(f->path), last);
+}
+
 /* A checkpoint note that does not even parse: verify's return value and
  * err->code agree (both CN_ECORRUPT), and the checkpoint is named. */
 static void test_verify_error_code_agrees(void **state)
@@ -895,6 +929,7 @@ int main(void)
 		S(test_random_bytes_refused),
 		S(test_stale_effect_does_not_stop_the_app),
 		S(test_registry_change_rewrites_views_that_read_it),
+		S(test_failed_reload_keeps_the_world),
 		S(test_verify_error_code_agrees),
 		S(test_read_transaction_is_one_snapshot),
 		S(test_readers_registry_keeps_the_fold_order),
