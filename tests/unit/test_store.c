@@ -815,6 +815,38 @@ static void test_verify_error_code_agrees(void **state)
 	assert_non_null(strstr(err.msg, "checkpoint at size"));
 }
 
+/* An auditor's copy: the database without its .key file, opened
+ * read-only (the file itself read-only), verifies against the published
+ * key. */
+static void test_readonly_copy_verifies_without_key(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	char copy[160], *vkey = NULL;
+	int64_t nev = 0, ncp = 0;
+
+	prepared_file(f);
+	open_app(f, CN_STORE_READONLY);
+	assert_int_equal(cn_store_get_meta(cn_app_store(f->app), "log_vkey", &vkey,
+					   &err), 0);
+	close_app(f);
+	snprintf(copy, sizeof(copy), "%s/copy.db", f->dir);
+	sql_ok(f->path, "VACUUM");
+	{
+		char cmd[1024];
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chmod 444 '%s'",
+			 f->path, copy, copy);
+		assert_int_equal(system(cmd), 0);
+	}
+	if (cn_app_open(copy, CN_STORE_READONLY, &f->app, &err))
+		fail_msg("opening the copy read-only: %s", err.msg);
+	if (cn_app_verify(f->app, vkey, &nev, &ncp, &err))
+		fail_msg("verify of the copy: %s", err.msg);
+	assert_int_equal(nev, f->seeded + 10);
+	assert_true(ncp > 0);
+	free(vkey);
+}
+
 /* The contract's guarantee 5: inside a read transaction a reader sees one
  * snapshot, whatever another connection commits meanwhile. */
 static int count_rows(void *ctx, const struct cn_row *row, struct cn_err *err)
@@ -931,6 +963,7 @@ int main(void)
 		S(test_registry_change_rewrites_views_that_read_it),
 		S(test_failed_reload_keeps_the_world),
 		S(test_verify_error_code_agrees),
+		S(test_readonly_copy_verifies_without_key),
 		S(test_read_transaction_is_one_snapshot),
 		S(test_readers_registry_keeps_the_fold_order),
 	};
