@@ -13,34 +13,19 @@
 #include <unistd.h>
 
 #include "../core/checkpoint.h"
-#include "../core/timeutil.h"
+#include "projection.h"
 
 struct cn_app {
 	struct cn_store *st;
 	struct cn_world w;
 	int batch; /* inside cn_app_batch_begin/end */
+	/* The world may hold events the store does not (a failed write whose
+	 * reload failed too): the next write reloads first. */
+	int stale;
 	int64_t command_seq; /* first event of the last command run */
-	/* In a batch: proposals whose view must be rewritten at its end. */
-	int64_t *dirty;
-	size_t ndirty, capdirty;
+	/* The proposal views this transaction has yet to rewrite. */
+	struct cn_projector pj;
 };
-
-static int mark_dirty(struct cn_app *app, int64_t id, struct cn_err *err)
-{
-	for (size_t i = 0; i < app->ndirty; i++)
-		if (app->dirty[i] == id)
-			return 0;
-	if (app->ndirty == app->capdirty) {
-		size_t cap = app->capdirty ? 2 * app->capdirty : 16;
-		int64_t *d = realloc(app->dirty, cap * sizeof(*d));
-		if (!d)
-			return cn_err_set(err, CN_ENOMEM, "out of memory");
-		app->dirty = d;
-		app->capdirty = cap;
-	}
-	app->dirty[app->ndirty++] = id;
-	return 0;
-}
 
 /* The log's signing key lives beside the store, in FILE.key (mode 0600),
  * never inside it: a copy of the database cannot sign.  Its public half is
@@ -143,7 +128,7 @@ int cn_app_open(const char *path, int flags, struct cn_app **out,
 		free(app);
 		return rc;
 	}
-	if ((rc = cn_store_load(app->st, &app->w, err)) ||
+	if ((rc = cn_projection_replay(app->st, &app->w, err)) ||
 	    (rc = load_or_make_key(app, path, flags, err))) {
 		cn_err_prefix(err, "%s: ", path ? path : ":memory:");
 		cn_world_release(&app->w);
@@ -161,7 +146,7 @@ void cn_app_close(struct cn_app *app)
 		return;
 	if (app->batch)
 		cn_store_rollback(app->st);
-	free(app->dirty);
+	cn_projector_release(&app->pj);
 	cn_world_release(&app->w);
 	cn_store_close(app->st);
 	free(app);
@@ -180,11 +165,12 @@ struct cn_store *cn_app_store(struct cn_app *app)
 int cn_app_reload(struct cn_app *app, struct cn_err *err)
 {
 	struct cn_world w;
-	int rc = cn_store_load(app->st, &w, err);
+	int rc = cn_projection_replay(app->st, &w, err);
 	if (rc)
 		return rc;
 	cn_world_release(&app->w);
 	app->w = w;
+	app->stale = 0;
 	return 0;
 }
 
@@ -194,13 +180,15 @@ int64_t cn_app_command_seq(const struct cn_app *app)
 }
 
 /* After a failure the in-memory world may hold events that were rolled
- * back; rebuild it from what is durably stored. */
+ * back; rebuild it from what is durably stored.  If that fails too, keep
+ * the world as it is -- never an empty one, which would answer as if the
+ * alliance had no members and no proposals -- and mark it stale: the next
+ * write reloads first, and fails while the store cannot be read. */
 static void reload(struct cn_app *app)
 {
 	struct cn_err e;
-	cn_world_release(&app->w);
-	if (cn_store_load(app->st, &app->w, &e))
-		cn_world_init(&app->w);
+	cn_projector_reset(&app->pj);
+	app->stale = cn_app_reload(app, &e) != 0;
 }
 
 /* Append, fold and project each event of the outbox. */
@@ -210,8 +198,6 @@ static int emit_box(struct cn_app *app, const char *actor,
 	for (size_t i = 0; i < box->n; i++) {
 		struct cn_outbox_item *it = &box->items[i];
 		struct cn_event ev;
-		const char *kind;
-		char key[64];
 		int rc;
 
 		if ((rc = cn_event_init(&ev, it->time, actor,
@@ -223,30 +209,8 @@ static int emit_box(struct cn_app *app, const char *actor,
 			rc = cn_store_append(app->st, &ev, err);
 		if (!rc)
 			rc = cn_world_apply(&app->w, &ev, err);
-		/* A comment changes no state: nothing to project. */
-		if (!rc && !(ev.et->flags & CN_EVT_RECORD_ONLY) &&
-		    cn_event_entity(&ev, &kind, key) == 0) {
-			const char *member = NULL;
-			if (ev.et->flags & CN_EVT_BALLOT)
-				member = json_string_value(
-					json_object_get(ev.payload, "member"));
-			if (app->batch && !strcmp(kind, "proposal")) {
-				/* Rows now; the view once, at the batch's end. */
-				int64_t id = atoll(key);
-				rc = cn_store_project_proposal(app->st, &app->w, id, 0,
-							       member, err);
-				if (!rc)
-					rc = mark_dirty(app, id, err);
-			} else
-				rc = cn_store_project(app->st, &app->w, kind, key,
-						      member, err);
-			/* Readers cache the registry; tell them it moved. */
-			if (!rc && (ev.et->flags & CN_EVT_REGISTRY)) {
-				char seq[24];
-				snprintf(seq, sizeof(seq), "%lld", (long long)ev.seq);
-				rc = cn_store_set_meta(app->st, "registry_seq", seq, err);
-			}
-		}
+		if (!rc)
+			rc = cn_project_event(&app->pj, app->st, &app->w, &ev, err);
 		cn_event_release(&ev);
 		if (rc)
 			return rc;
@@ -263,7 +227,7 @@ static int sync_world(struct cn_app *app, struct cn_err *err)
 {
 	uint64_t n;
 	int rc = cn_store_tree_size(app->st, &n, err);
-	if (rc || (int64_t)n == app->w.last_seq)
+	if (rc || (!app->stale && (int64_t)n == app->w.last_seq))
 		return rc;
 	return cn_app_reload(app, err);
 }
@@ -304,7 +268,10 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 		cn_outbox_release(&box);
 	}
 	if (!app->batch) {
-		/* One signed checkpoint per committed write. */
+		/* Each touched proposal's view once; then one signed
+		 * checkpoint per committed write. */
+		if (!rc)
+			rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
 		if (!rc)
 			rc = cn_store_checkpoint_sign(app->st, err);
 		if (!rc)
@@ -330,7 +297,7 @@ int cn_app_batch_begin(struct cn_app *app, struct cn_err *err)
 		return rc;
 	}
 	app->batch = 1;
-	app->ndirty = 0;
+	cn_projector_reset(&app->pj);
 	cn_store_docs_reset(app->st);
 	return 0;
 }
@@ -340,10 +307,10 @@ int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
 	int rc = 0;
 	assert(app->batch);
 	app->batch = 0;
-	for (size_t i = 0; commit && rc == 0 && i < app->ndirty; i++)
-		rc = cn_store_project_proposal(app->st, &app->w, app->dirty[i], 1, "",
-					       err);
-	app->ndirty = 0;
+	/* Group commit: each proposal the batch touched gets its view
+	 * written once, from the world as the batch left it. */
+	if (commit)
+		rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
 	if (commit && rc == 0 && (rc = cn_store_checkpoint_sign(app->st, err)) == 0 &&
 	    (rc = cn_store_commit(app->st, err)) == 0)
 		return 0;
@@ -402,34 +369,4 @@ int cn_app_cmd_tick(const struct cn_world *w, int64_t now, const void *a,
 {
 	(void)a;
 	return cn_cmd_tick(w, now, box, err);
-}
-
-/* ---- verification ------------------------------------------------------------ */
-
-int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
-		  int64_t *ncheckpoints, struct cn_err *err)
-{
-	struct cn_world w;
-	char *stored = NULL, *name = NULL;
-	uint8_t pk[CN_NOTE_PUBKEY_LEN];
-	int rc = cn_store_check_projections(app->st, &w, err);
-
-	if (rc)
-		return rc;
-	*nevents = w.last_seq;
-	cn_world_release(&w);
-	/* The published key when given; otherwise the one the store names,
-	 * which proves only that the log agrees with itself. */
-	if (!vkey) {
-		if (cn_store_get_meta(app->st, "log_vkey", &stored, err))
-			return cn_err_set(err, CN_ECORRUPT,
-					  "the store names no log key");
-		vkey = stored;
-	}
-	rc = cn_note_vkey_decode(vkey, &name, pk, err);
-	if (rc == 0)
-		rc = cn_store_check_log(app->st, name, pk, ncheckpoints, err);
-	free(name);
-	free(stored);
-	return rc;
 }

@@ -12,7 +12,11 @@
  * concluded procedure rather than a stale one.
  *
  * A refused or failed command rolls back and reloads the world: nothing
- * already stored is lost or changed.
+ * already stored is lost or changed.  Should the reload fail too, the
+ * world is kept (never emptied) and the next write reloads first.
+ *
+ * Projection rows are computed here (projection.h) and stored by the
+ * store, which only stores; verification is verify.h.
  *
  * Ownership: struct cn_app is opaque; cn_app_world returns a borrowed
  * pointer valid until the next write.  Not thread-safe.
@@ -30,6 +34,10 @@
 
 struct cn_app;
 
+/* Open the store and fold its log.  A writable store needs the log's
+ * signing key beside it (FILE.key; made on a new store); one opened with
+ * CN_STORE_READONLY needs no key and signs nothing, so an auditor holding
+ * only a copy of the database can read and verify it. */
 int cn_app_open(const char *path, int store_flags, struct cn_app **out,
 		struct cn_err *err) CN_NODISCARD;
 void cn_app_close(struct cn_app *app);
@@ -88,10 +96,12 @@ int cn_app_cmd_tick(const struct cn_world *w, int64_t now, const void *a,
 int cn_app_seed(struct cn_app *app, const char *dataset_path, int64_t now,
 		struct cn_err *err) CN_NODISCARD;
 
-/* Full verification: the hash chain, the projections against a replay,
- * the Merkle tree against the events, and every checkpoint (root,
- * signature by `vkey` -- the published log key; NULL: the key the store
- * names -- and consistency with the one before). */
+/* Full verification (verify.c), of one snapshot of the store (one read
+ * transaction, so a store being written verifies as it was): the hash
+ * chain, the projections against a replay, the Merkle tree against the
+ * events, and every checkpoint (root, signature by `vkey` -- the
+ * published log key; NULL: the key the store names -- and consistency
+ * with the one before).  Reads only: works on a read-only store. */
 int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 		  int64_t *ncheckpoints, struct cn_err *err) CN_NODISCARD;
 

@@ -7,6 +7,7 @@
 
 #include "../core/checkpoint.h"
 #include "../core/merkle.h"
+#include "verify.h"
 
 json_t *cn_proof_json(const struct cn_merkle_proof *p)
 {
@@ -52,25 +53,29 @@ static int put_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	return 0;
 }
 
-static int put_checkpoint(void *ctx, uint64_t size, const char *note)
+static int put_checkpoint(void *ctx, const struct cn_checkpoint_row *cp,
+			  struct cn_err *err)
 {
-	json_t *o = json_pack("{s:s}", "checkpoint", note);
+	json_t *o = json_pack("{s:s}", "checkpoint", cp->note);
 	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	int rc = s && fprintf(ctx, "%s\n", s) > 0 ? 0 : CN_EIO;
-	(void)size;
+	int rc = s && fprintf(ctx, "%s\n", s) > 0
+		? 0 : cn_err_set(err, CN_EIO, "writing the export failed");
 	free(s);
 	json_decref(o);
 	return rc;
 }
 
-int cn_app_export(struct cn_app *app, FILE *out, struct cn_err *err)
+/* The export is one snapshot of the store (one read transaction): the
+ * events and checkpoints of a store being written agree. */
+static int export_snapshot(struct cn_store *st, FILE *out, struct cn_err *err)
 {
-	struct cn_store *st = cn_app_store(app);
 	char *vkey = NULL;
 	int rc;
 
-	if (cn_store_get_meta(st, "log_vkey", &vkey, err))
-		return cn_err_set(err, CN_ECORRUPT, "the store names no log key");
+	if ((rc = cn_store_get_meta(st, "log_vkey", &vkey, err)))
+		return rc == CN_ENOTFOUND
+			? cn_err_set(err, CN_ECORRUPT, "the store names no log key")
+			: rc;
 	json_t *h = json_pack("{s:i, s:s}", "council_log", 1, "vkey", vkey);
 	char *hs = h ? json_dumps(h, JSON_COMPACT) : NULL;
 	rc = hs && fprintf(out, "%s\n", hs) > 0 ? 0
@@ -80,15 +85,26 @@ int cn_app_export(struct cn_app *app, FILE *out, struct cn_err *err)
 	free(vkey);
 	if (rc == 0)
 		rc = cn_store_scan(st, 1, put_event, out, err);
-	if (rc == 0 && (rc = cn_store_checkpoints(st, put_checkpoint, out, err)))
-		cn_err_set(err, CN_EIO, "writing the export failed");
+	if (rc == 0)
+		rc = cn_store_checkpoints(st, put_checkpoint, out, err);
+	return rc;
+}
+
+int cn_app_export(struct cn_app *app, FILE *out, struct cn_err *err)
+{
+	struct cn_store *st = cn_app_store(app);
+	int rc = cn_store_read_begin(st, err);
+
+	if (rc)
+		return rc;
+	rc = export_snapshot(st, out, err);
+	cn_store_read_end(st);
 	if (rc == 0 && fflush(out))
 		rc = cn_err_set(err, CN_EIO, "writing the export failed");
 	return rc;
 }
 
 struct cp_item {
-	uint64_t size;
 	char *note;
 };
 
@@ -198,14 +214,13 @@ int cn_verify_export(const char *path, const char *vkey,
 			json_t *o = json_loads(line, 0, NULL);
 			const char *note = json_string_value(json_object_get(o, "checkpoint"));
 			struct cp_item *nc = note ? realloc(cps, (ncps + 1) * sizeof(*cps)) : NULL;
-			if (!nc) {
+			if (!nc)
 				rc = cn_err_set(err, CN_ECORRUPT, "%s: line %ld: bad checkpoint line",
 						path, lineno);
-			} else {
-				cps = nc;
-				cps[ncps].note = strdup(note);
-				cps[ncps++].size = 0;
-			}
+			else if (cps = nc, !(cps[ncps].note = strdup(note)))
+				rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+			else
+				ncps++;
 			json_decref(o);
 			continue;
 		}
@@ -287,54 +302,20 @@ int cn_verify_export(const char *path, const char *vkey,
 		rc = cn_err_set(err, CN_EINVAL, "%s: empty file", path);
 	if (rc == 0)
 		rc = cn_note_vkey_decode(vkey ? vkey : hvkey, &name, pk, err);
-	uint64_t psize = 0;
-	uint8_t proot[32];
-	for (size_t i = 0; rc == 0 && i < ncps; i++) {
-		struct cn_checkpoint cp;
-		uint8_t root[32];
-		struct cn_merkle_proof proof;
-		if (cn_checkpoint_verify(cps[i].note, strlen(cps[i].note), name, pk,
-					 &cp, err)) {
-			rc = cn_err_prefix(err, "%s: checkpoint %zu: ", path, i + 1);
-			break;
-		}
-		if (cp.size > mem.size)
-			rc = cn_err_set(err, CN_ECORRUPT,
-					"%s: checkpoint of size %llu, but only %llu "
-					"events (truncated)", path,
-					(unsigned long long)cp.size,
-					(unsigned long long)mem.size);
-		else if ((rc = cn_merkle_root(cn_merkle_mem_get, &mem, cp.size, root,
-					      err)) == 0 && memcmp(root, cp.root, 32))
-			rc = cn_err_set(err, CN_ECORRUPT,
-					"%s: checkpoint of size %llu: root differs "
-					"from the tree of the first %llu events", path,
-					(unsigned long long)cp.size,
-					(unsigned long long)cp.size);
-		if (rc == 0 && psize &&
-		    (cp.size < psize ||
-		     cn_merkle_consistency_proof(cn_merkle_mem_get, &mem, psize,
-						 cp.size, &proof, err) ||
-		     cn_merkle_verify_consistency(psize, cp.size, proot, root,
-						  proof.node, proof.len, err)))
-			rc = cn_err_set(err, CN_ECORRUPT,
-					"%s: checkpoints of sizes %llu and %llu are "
-					"not consistent", path,
-					(unsigned long long)psize,
-					(unsigned long long)cp.size);
-		psize = cp.size;
-		memcpy(proot, root, 32);
-		cn_checkpoint_release(&cp);
-		stats->checkpoints++;
-	}
+	struct cn_cp_check check;
+	cn_cp_check_init(&check, &mem, name, pk);
+	for (size_t i = 0; rc == 0 && i < ncps; i++)
+		if ((rc = cn_cp_check_next(&check, cps[i].note, NULL, err)))
+			cn_err_prefix(err, "%s: ", path);
+	stats->checkpoints = check.count;
 	/* Every event must be under a signature: lines after the last
 	 * checkpoint could be anything, appended by anyone. */
-	if (rc == 0 && psize != mem.size)
+	if (rc == 0 && check.size != mem.size)
 		rc = cn_err_set(err, CN_ECORRUPT,
 				"%s: %llu events are not covered by any signed "
 				"checkpoint (the last covers %llu)", path,
-				(unsigned long long)(mem.size - psize),
-				(unsigned long long)psize);
+				(unsigned long long)(mem.size - check.size),
+				(unsigned long long)check.size);
 	for (size_t i = 0; i < ncps; i++)
 		free(cps[i].note);
 	free(cps);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../store/store.h"
+#include "projection.h"
 
 struct cn_reader {
 	struct cn_store *st;
@@ -64,7 +65,7 @@ int cn_reader_refresh(struct cn_reader *rd, unsigned *moved,
 		 * just when one of its own events landed. */
 		cn_world_release(&rd->reg);
 		cn_world_init(&rd->reg);
-		if ((rc = cn_store_load_registry(rd->st, &rd->reg, err))) {
+		if ((rc = cn_projection_registry(rd->st, &rd->reg, err))) {
 			rd->current = 0;
 			*moved = 0;
 			return rc;

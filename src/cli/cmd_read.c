@@ -530,9 +530,9 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 				     "--log-key to check it is the log's)");
 		return 0;
 	}
-	/* Open read-write (verify attaches a scratch in-memory schema for
-	 * the replay; it never writes to the store itself). */
-	if (cn_app_open(c->db, 0, &app, &err) == 0) {
+	/* Read-only: an auditor's copy of the database, without the log's
+	 * signing key, verifies. */
+	if (cn_app_open(c->db, CN_STORE_READONLY, &app, &err) == 0) {
 		rc = cn_app_verify(app, vkey, &n, &ncp, &err);
 		if (rc == 0 && note)
 			rc = check_against(app, note, vkey, &err);

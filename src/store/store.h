@@ -1,38 +1,76 @@
 /*
- * store.h - the durable home of an alliance: the event log and its
- * projections (current-state tables), in one SQLite database.
+ * store.h - the store contract: the durable home of an alliance's record
+ * (the event log, its Merkle tree and signed checkpoints), the projection
+ * rows derived from it, the API's tokens and a few meta values; and the
+ * table of operations a storage backend implements to hold them.
  *
- * The log is the truth; projections are derived from it and written in
- * the same transaction as the events that change them, so readers (the
- * CLI's SQL-level users, the server's read connections) never see one
- * without the other.  The database runs in WAL mode with
- * synchronous=FULL: a committed transaction survives power loss.
- * Exactly one connection writes (SQLite 3.40's WAL-reset bug needs two
- * writers to bite; see docs/ARCHITECTURE.md).
+ * The store stores; it does not think.  It never folds events or builds a
+ * view: the app computes every projection row from its world and hands it
+ * over finished (app/projection.h), and builds the worlds it needs from
+ * the events and rows the store gives back.  What the store does above its
+ * backends is what every backend must do the same way, so it is written
+ * once here: checking the hash chain of every event read back, storing
+ * the Merkle nodes each append completes, signing checkpoints.
  *
- * A council database is marked with PRAGMA application_id 'CNCL'; any
- * other SQLite file is refused rather than written to.
+ * The layout follows SQLite's VFS and libuv's platform layer: the
+ * cn_store_* functions are the one interface the rest of the program
+ * calls; struct cn_store_ops (at the end) is what a backend provides.
+ * SQLite is the first backend (store/sqlite_*.c).
+ *
+ * What every backend guarantees (a second one, such as PostgreSQL, must
+ * keep all of these; the tests of the first one rely on them):
+ *
+ *  1. Atomic batch.  Everything written between cn_store_begin and
+ *     cn_store_commit (events, Merkle nodes, the checkpoint, projection
+ *     rows, meta) becomes visible together or not at all; a rollback, a
+ *     failed commit or a crash leaves nothing of it.
+ *  2. Durable on return.  When cn_store_commit returns 0 the transaction
+ *     survives a crash or power loss (SQLite: WAL with synchronous=FULL).
+ *  3. One writer at a time.  cn_store_begin takes the write lock, waiting
+ *     for another writer to finish, so appends are serialised; a writer
+ *     that finds the log longer than it thought re-reads it first (app.c).
+ *  4. Monotonic, gap-free seq.  Event n + 1 follows event n; a seq is
+ *     stored once (appending it again fails); events, Merkle nodes and
+ *     checkpoints are never changed or removed once committed.
+ *  5. Readers see committed state only, and between cn_store_read_begin
+ *     and cn_store_read_end one snapshot of it: every read in between sees
+ *     the same committed state, whatever other connections commit
+ *     meanwhile (so `council verify` and `log export` of a store being
+ *     written see one consistent record).
+ *  6. A change signal.  cn_store_data_version changes whenever another
+ *     connection commits; the meta value "registry_seq" (set by the app)
+ *     moves when the registry changes, and "tokens_seq" when a token is
+ *     issued or revoked: readers rebuild what they cache when these move.
+ *  7. Rows come back as written: the same types and values.  In key order
+ *     (integers numerically, text bytewise, shorter first on a tie), or in
+ *     the order their keys were first written (the registry's order,
+ *     which is the order the fold met them).
+ *
+ * A council database is marked as such (SQLite: PRAGMA application_id
+ * 'CNCL'); anything else is refused rather than written to.
  *
  * Ownership: struct cn_store is opaque, created by cn_store_open and freed
- * by cn_store_close.  Events passed to callbacks are borrowed for the call.
- * Not thread-safe: one store per thread.
+ * by cn_store_close.  Everything passed to a callback (events, rows,
+ * checkpoints) is borrowed for the call.  Strings returned through char **
+ * are malloc'd for the caller.  Not thread-safe: one store per thread.
  */
 #ifndef CN_STORE_H
 #define CN_STORE_H
 
+#include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "../core/checkpoint.h"
 #include "../core/err.h"
 #include "../core/event.h"
-#include "../core/checkpoint.h"
 #include "../core/merkle.h"
-#include "../core/world.h"
 
 struct cn_store;
 
 enum {
 	CN_STORE_CREATE = 1,   /* create the file and schema if missing */
-	CN_STORE_READONLY = 2,
+	CN_STORE_READONLY = 2, /* no writes; needs no signing key (app.h) */
 	CN_STORE_MEMORY = 4,   /* a private in-memory store (path ignored) */
 };
 
@@ -40,45 +78,36 @@ int cn_store_open(const char *path, int flags, struct cn_store **out,
 		  struct cn_err *err) CN_NODISCARD;
 void cn_store_close(struct cn_store *st);
 
-/* Nonzero when the store holds no event yet. */
+/* Nonzero when the store holds no event yet; 0 when it holds events or
+ * cannot be read (so a seed never writes into a store it cannot read). */
 int cn_store_empty(struct cn_store *st);
 
+/* A write transaction (guarantees 1-3). */
 int cn_store_begin(struct cn_store *st, struct cn_err *err) CN_NODISCARD;
 int cn_store_commit(struct cn_store *st, struct cn_err *err) CN_NODISCARD;
 void cn_store_rollback(struct cn_store *st);
 
-/* Append one sealed event (inside a transaction). */
+/* A read transaction: one snapshot until cn_store_read_end (guarantee 5).
+ * Not inside a write transaction. */
+int cn_store_read_begin(struct cn_store *st, struct cn_err *err)
+	CN_NODISCARD;
+void cn_store_read_end(struct cn_store *st);
+
+/* ---- the log ------------------------------------------------------------ */
+
+/* Append one sealed event (inside a transaction), with the Merkle nodes
+ * it completes. */
 int cn_store_append(struct cn_store *st, const struct cn_event *ev,
 		    struct cn_err *err) CN_NODISCARD;
-
-/* Rewrite the projection rows of one entity (kind and key as given by
- * cn_event_entity) from the world (inside a transaction).  For a
- * proposal, `member` (may be NULL: all) limits the positions rows
- * rewritten to that member's. */
-int cn_store_project(struct cn_store *st, const struct cn_world *w,
-		     const char *kind, const char *key, const char *member,
-		     struct cn_err *err) CN_NODISCARD;
-
-/* A proposal's projection in parts: its JSON view (doc) and its positions
- * rows (member NULL: all; "": none; else that member's).  A write batch
- * rewrites positions as each event lands but each touched proposal's view
- * only once, at the end. */
-int cn_store_project_proposal(struct cn_store *st, const struct cn_world *w,
-			      int64_t id, int doc, const char *member,
-			      struct cn_err *err) CN_NODISCARD;
-
-/* A copy (malloc'd) of the view of proposal `id` written since the last
- * cn_store_docs_reset(), or CN_ENOTFOUND. */
-int cn_store_last_doc(struct cn_store *st, int64_t id, char **text,
-		      struct cn_err *err) CN_NODISCARD;
-void cn_store_docs_reset(struct cn_store *st);
 
 /* Read events from seq `from` on, in order, checking the hash chain as it
  * goes: each event's bytes must decode canonically, hash to the stored
  * hash, and name the previous event's hash.  The first event that fails
  * stops the scan with CN_ECORRUPT and a message naming its sequence
- * number.  fn may stop the scan by returning nonzero (that value is
- * returned).  When from > 1 the chain is checked from event from-1. */
+ * number; a read that fails stops it with CN_EIO (a scan is never
+ * silently shortened).  fn may stop the scan by returning nonzero (that
+ * value is returned).  When from > 1 the chain is checked from event
+ * from - 1. */
 typedef int (*cn_event_fn)(void *ctx, const struct cn_event *ev,
 			   struct cn_err *err);
 int cn_store_scan(struct cn_store *st, int64_t from, cn_event_fn fn,
@@ -89,55 +118,9 @@ int cn_store_proposal_events(struct cn_store *st, int64_t proposal,
 			     cn_event_fn fn, void *ctx, struct cn_err *err)
 	CN_NODISCARD;
 
-/* Replay the whole log into a fresh world (verifying the chain) and
- * compare every projection table with the rows that world gives.  Returns
- * 0 when they match; CN_ECORRUPT naming the first differing table and row
- * otherwise.  *w (may be NULL) receives the replayed world. */
-int cn_store_check_projections(struct cn_store *st, struct cn_world *w,
-			       struct cn_err *err) CN_NODISCARD;
-
-/* Load the world by replaying the log (verifying the chain). */
-int cn_store_load(struct cn_store *st, struct cn_world *w, struct cn_err *err)
-	CN_NODISCARD;
-
-
-/* ---- registry snapshot, for readers ------------------------------------ */
-
-/* A number that changes whenever a registry entity (alliance, member,
- * partner, body, office) changes: the sequence number of the last such
- * event.  Readers cache a registry world and rebuild it when this moves.
- * *tokens likewise moves whenever a token is issued or revoked. */
-int cn_store_registry_version(struct cn_store *st, int64_t *out,
-			      int64_t *tokens, struct cn_err *err) CN_NODISCARD;
-
-/* Build a world holding only the registry, from the projection tables
- * (one read transaction).  *w must be initialised by the caller. */
-int cn_store_load_registry(struct cn_store *st, struct cn_world *w,
-			   struct cn_err *err) CN_NODISCARD;
-
-/* The stored JSON view of proposal `id` (new reference), or CN_ENOTFOUND. */
-int cn_store_proposal_doc(struct cn_store *st, int64_t id, json_t **out,
-			  struct cn_err *err) CN_NODISCARD;
-
-/* The stored JSON text of proposal `id` (canonical, as in the table);
- * *text is malloc'd.  CN_ENOTFOUND when there is no such proposal. */
-int cn_store_proposal_text(struct cn_store *st, int64_t id, char **text,
-			   size_t *len, struct cn_err *err) CN_NODISCARD;
-
-/* What decides who may see proposal `id`: its body, whether it is shared
- * with partners, whether it was adopted.  CN_ENOTFOUND if none. */
-int cn_store_proposal_meta(struct cn_store *st, int64_t id, char body[16],
-			   int *shared, int *adopted, struct cn_err *err)
-	CN_NODISCARD;
-
-/* SQLite's data_version: changes whenever another connection commits.
- * A cheap way for a reader to know whether its caches are stale. */
-int cn_store_data_version(struct cn_store *st, int64_t *out,
-			  struct cn_err *err) CN_NODISCARD;
-
-/* Every proposal view, in id order (new reference: an array). */
-int cn_store_proposal_docs(struct cn_store *st, json_t **out,
-			   struct cn_err *err) CN_NODISCARD;
+/* The stored bytes of event `seq` (malloc'd). */
+int cn_store_event_bytes(struct cn_store *st, int64_t seq, char **bytes,
+			 struct cn_err *err) CN_NODISCARD;
 
 /* ---- the Merkle tree and signed checkpoints (docs/MERKLE.md) -------------
  *
@@ -154,11 +137,12 @@ int cn_store_set_signer(struct cn_store *st, const char *name,
  * sign a tree that no longer gives the last signed root. */
 int cn_store_checkpoint_sign(struct cn_store *st, struct cn_err *err)
 	CN_NODISCARD;
-/* The newest checkpoint: note (malloc'd, may pass NULL), size, root.
- * CN_ENOTFOUND when none was signed. */
+/* The newest checkpoint: note (malloc'd, may pass NULL), size, root (may
+ * pass NULL).  CN_ENOTFOUND when none was signed. */
 int cn_store_checkpoint_latest(struct cn_store *st, char **note,
 			       uint64_t *size, uint8_t root[32],
 			       struct cn_err *err) CN_NODISCARD;
+/* The number of events, which is the tree's size. */
 int cn_store_tree_size(struct cn_store *st, uint64_t *size, struct cn_err *err)
 	CN_NODISCARD;
 /* The root of the first `size` events, from the stored nodes. */
@@ -170,21 +154,154 @@ int cn_store_inclusion(struct cn_store *st, uint64_t index, uint64_t size,
 int cn_store_consistency(struct cn_store *st, uint64_t size1, uint64_t size2,
 			 struct cn_merkle_proof *proof, struct cn_err *err)
 	CN_NODISCARD;
-/* Recompute the tree from the events; check the stored nodes, and every
- * checkpoint's root, signature (by key_name/pk) and consistency with the
- * one before.  *ncheckpoints gets how many were checked. */
-int cn_store_check_log(struct cn_store *st, const char *key_name,
-		       const uint8_t pk[32], int64_t *ncheckpoints,
-		       struct cn_err *err) CN_NODISCARD;
 
-/* The stored bytes of event `seq` (malloc'd). */
-int cn_store_event_bytes(struct cn_store *st, int64_t seq, char **bytes,
+/* A stored checkpoint: the size and root kept beside its note, as stored
+ * (a verifier compares them with the note's own). */
+struct cn_checkpoint_row {
+	uint64_t size;
+	const uint8_t *root;
+	size_t rootlen;
+	const char *note;
+};
+typedef int (*cn_checkpoint_fn)(void *ctx, const struct cn_checkpoint_row *cp,
+				struct cn_err *err);
+/* Every checkpoint, by size. */
+int cn_store_checkpoints(struct cn_store *st, cn_checkpoint_fn fn, void *ctx,
 			 struct cn_err *err) CN_NODISCARD;
 
-/* Every checkpoint, oldest first. */
-int cn_store_checkpoints(struct cn_store *st, int (*fn)(void *ctx,
-			 uint64_t size, const char *note), void *ctx,
-			 struct cn_err *err) CN_NODISCARD;
+/* A stored perfect node, as stored. */
+struct cn_node_row {
+	unsigned level;
+	uint64_t index;
+	const uint8_t *hash;
+	size_t hashlen;
+};
+typedef int (*cn_node_fn)(void *ctx, const struct cn_node_row *n,
+			  struct cn_err *err);
+/* Every stored Merkle node, by (level, index). */
+int cn_store_nodes(struct cn_store *st, cn_node_fn fn, void *ctx,
+		   struct cn_err *err) CN_NODISCARD;
+
+/* ---- projection rows -------------------------------------------------------
+ *
+ * Current-state tables derived from the log, written in the same
+ * transaction as the events that change them.  The store keeps the rows
+ * the app computes (app/projection.c) and returns them as written; it
+ * knows their columns and keys, not what they mean.  Registry tables end
+ * with the whole record (canonical JSON) their other columns are taken
+ * from. */
+
+enum cn_table {
+	CN_TAB_ALLIANCE,
+	CN_TAB_MEMBERS,
+	CN_TAB_PARTNERS,
+	CN_TAB_BODIES,
+	CN_TAB_OFFICES,
+	CN_TAB_PROPOSALS,
+	CN_TAB_POSITIONS,
+	CN_TAB_COUNT
+};
+
+enum cn_value_type {
+	CN_VAL_NULL,
+	CN_VAL_INT,
+	CN_VAL_TEXT,
+	/* Read back only: a value of a type no row is written with (a
+	 * changed database); s holds its text form. */
+	CN_VAL_OTHER,
+};
+
+struct cn_value {
+	enum cn_value_type type;
+	int64_t i;         /* CN_VAL_INT */
+	const char *s;     /* CN_VAL_TEXT, CN_VAL_OTHER: borrowed */
+	size_t len;
+};
+
+struct cn_column {
+	const char *name;
+	enum cn_value_type type; /* CN_VAL_INT or CN_VAL_TEXT */
+	int notnull;
+};
+
+struct cn_table_def {
+	const char *name;
+	const struct cn_column *cols;
+	unsigned ncols;
+	unsigned nkey; /* the first nkey columns are the primary key */
+};
+
+/* The tables, by enum cn_table (store/tables.c). */
+extern const struct cn_table_def cn_tables[CN_TAB_COUNT];
+
+#define CN_ROW_MAX 13 /* the widest table's columns */
+
+struct cn_row {
+	enum cn_table table;
+	struct cn_value v[CN_ROW_MAX]; /* cn_tables[table].ncols of them */
+};
+
+enum cn_row_order {
+	CN_ORDER_KEY,     /* by primary key (guarantee 7) */
+	CN_ORDER_WRITTEN, /* in the order each key was first written */
+};
+
+typedef int (*cn_row_fn)(void *ctx, const struct cn_row *row,
+			 struct cn_err *err);
+
+/* Write a row, replacing the row with the same key (inside a
+ * transaction).  A proposals row's doc is also kept for
+ * cn_store_last_doc. */
+int cn_store_put_row(struct cn_store *st, const struct cn_row *row,
+		     struct cn_err *err) CN_NODISCARD;
+/* Remove the row whose key is key[0 .. nkey) (none: not an error). */
+int cn_store_delete_row(struct cn_store *st, enum cn_table t,
+			const struct cn_value *key, struct cn_err *err)
+	CN_NODISCARD;
+/* Every row of a table, in the order asked. */
+int cn_store_rows(struct cn_store *st, enum cn_table t,
+		  enum cn_row_order order, cn_row_fn fn, void *ctx,
+		  struct cn_err *err) CN_NODISCARD;
+
+/* A copy (malloc'd) of the doc of proposal `id` this store wrote since
+ * the last cn_store_docs_reset(), or CN_ENOTFOUND: the server answers a
+ * write with the view its batch wrote, without building it again. */
+int cn_store_last_doc(struct cn_store *st, int64_t id, char **text,
+		      struct cn_err *err) CN_NODISCARD;
+void cn_store_docs_reset(struct cn_store *st);
+
+/* ---- reading proposals, for readers ------------------------------------- */
+
+/* The stored JSON view of proposal `id` (new reference), or CN_ENOTFOUND. */
+int cn_store_proposal_doc(struct cn_store *st, int64_t id, json_t **out,
+			  struct cn_err *err) CN_NODISCARD;
+
+/* The stored JSON text of proposal `id` (canonical, as written); *text is
+ * malloc'd.  CN_ENOTFOUND when there is no such proposal. */
+int cn_store_proposal_text(struct cn_store *st, int64_t id, char **text,
+			   size_t *len, struct cn_err *err) CN_NODISCARD;
+
+/* Every proposal view, in id order (new reference: an array). */
+int cn_store_proposal_docs(struct cn_store *st, json_t **out,
+			   struct cn_err *err) CN_NODISCARD;
+
+/* What decides who may see proposal `id`: its body, whether it is shared
+ * with partners, whether it was adopted.  CN_ENOTFOUND if none. */
+int cn_store_proposal_meta(struct cn_store *st, int64_t id, char body[16],
+			   int *shared, int *adopted, struct cn_err *err)
+	CN_NODISCARD;
+
+/* ---- the change signal (guarantee 6) -------------------------------------- */
+
+/* Changes whenever another connection commits: a cheap way for a reader
+ * to know whether its caches are stale. */
+int cn_store_data_version(struct cn_store *st, int64_t *out,
+			  struct cn_err *err) CN_NODISCARD;
+
+/* The meta values "registry_seq" (the last registry event) and
+ * "tokens_seq" (moves with every token issued or revoked); 0 when unset. */
+int cn_store_registry_version(struct cn_store *st, int64_t *out,
+			      int64_t *tokens, struct cn_err *err) CN_NODISCARD;
 
 /* ---- tokens ---------------------------------------------------------------- */
 
@@ -210,8 +327,11 @@ int cn_store_token_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 /* All tokens, newest last; *out is malloc'd. */
 int cn_store_token_list(struct cn_store *st, struct cn_token_info **out,
 			size_t *n, struct cn_err *err) CN_NODISCARD;
+/* CN_ENOTFOUND when there is no valid token with that id. */
 int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
 			  struct cn_err *err) CN_NODISCARD;
+
+/* ---- meta ------------------------------------------------------------------ */
 
 /* A meta value (malloc'd), or CN_ENOTFOUND. */
 int cn_store_get_meta(struct cn_store *st, const char *key, char **value,
@@ -220,5 +340,129 @@ int cn_store_get_meta(struct cn_store *st, const char *key, char **value,
 /* Set a meta value (inside the caller's transaction). */
 int cn_store_set_meta(struct cn_store *st, const char *key, const char *value,
 		      struct cn_err *err) CN_NODISCARD;
+
+/* ---- the backend's side: the table of operations --------------------------
+ *
+ * A backend implements these over its own state (struct cn_store_backend,
+ * opaque here) and keeps guarantees 1-7.  Each returns 0 or a negative
+ * CN_E* code with err set: CN_ENOTFOUND where said, CN_EIO for a failure
+ * of the storage itself (never a shortened answer), CN_ECORRUPT for a
+ * store that is not a council store.  Callbacks' nonzero returns stop a
+ * scan and are returned unchanged.  Nothing here checks or computes
+ * anything about events: the layer above does. */
+
+struct cn_store_backend;
+
+/* An event as stored: its seq, bytes and recorded hash (any length: the
+ * layer above checks it). */
+struct cn_raw_event {
+	int64_t seq;
+	const char *bytes;
+	size_t len;
+	const uint8_t *hash;
+	size_t hashlen;
+};
+typedef int (*cn_raw_event_fn)(void *ctx, const struct cn_raw_event *ev,
+			       struct cn_err *err);
+
+struct cn_store_ops {
+	const char *name;
+	/* Open (or, with CN_STORE_CREATE / CN_STORE_MEMORY, create) a
+	 * store; refuse one that is not a council store (CN_ECORRUPT). */
+	int (*open)(const char *path, int flags, struct cn_store_backend **out,
+		    struct cn_err *err);
+	void (*close)(struct cn_store_backend *b);
+
+	int (*begin)(struct cn_store_backend *b, struct cn_err *err);
+	int (*commit)(struct cn_store_backend *b, struct cn_err *err);
+	void (*rollback)(struct cn_store_backend *b);
+	int (*read_begin)(struct cn_store_backend *b, struct cn_err *err);
+	void (*read_end)(struct cn_store_backend *b);
+	int (*data_version)(struct cn_store_backend *b, int64_t *out,
+			    struct cn_err *err);
+
+	/* The log: append fails when ev->seq is already stored. */
+	int (*append)(struct cn_store_backend *b, const struct cn_raw_event *ev,
+		      struct cn_err *err);
+	/* Events with seq >= from, by seq. */
+	int (*events)(struct cn_store_backend *b, int64_t from,
+		      cn_raw_event_fn fn, void *ctx, struct cn_err *err);
+	/* Events about proposal `id` (proposal.created's payload.id, or
+	 * payload.proposal), by seq. */
+	int (*proposal_events)(struct cn_store_backend *b, int64_t id,
+			       cn_raw_event_fn fn, void *ctx,
+			       struct cn_err *err);
+	/* The highest seq stored (0 when none). */
+	int (*last_seq)(struct cn_store_backend *b, int64_t *out,
+			struct cn_err *err);
+	/* CN_ENOTFOUND when there is no event seq. */
+	int (*event_bytes)(struct cn_store_backend *b, int64_t seq,
+			   char **bytes, struct cn_err *err);
+
+	/* Merkle nodes: node_get gives CN_ENOTFOUND for a node that is not
+	 * stored or is not 32 bytes long. */
+	int (*node_get)(struct cn_store_backend *b, unsigned level,
+			uint64_t index, uint8_t out[CN_MERKLE_HASH_LEN],
+			struct cn_err *err);
+	int (*node_put)(struct cn_store_backend *b,
+			const struct cn_merkle_node *n, struct cn_err *err);
+	int (*nodes)(struct cn_store_backend *b, cn_node_fn fn, void *ctx,
+		     struct cn_err *err);
+	/* Checkpoints: put fails when one of that size is stored; latest
+	 * gives CN_ENOTFOUND when there is none. */
+	int (*checkpoint_put)(struct cn_store_backend *b, uint64_t size,
+			      const uint8_t root[CN_MERKLE_HASH_LEN],
+			      const char *note, struct cn_err *err);
+	int (*checkpoint_latest)(struct cn_store_backend *b, cn_checkpoint_fn fn,
+				 void *ctx, struct cn_err *err);
+	int (*checkpoints)(struct cn_store_backend *b, cn_checkpoint_fn fn,
+			   void *ctx, struct cn_err *err);
+
+	/* Projection rows (see cn_store_put_row and friends). */
+	int (*row_put)(struct cn_store_backend *b, const struct cn_row *row,
+		       struct cn_err *err);
+	int (*row_delete)(struct cn_store_backend *b, enum cn_table t,
+			  const struct cn_value *key, struct cn_err *err);
+	int (*rows)(struct cn_store_backend *b, enum cn_table t,
+		    enum cn_row_order order, cn_row_fn fn, void *ctx,
+		    struct cn_err *err);
+	/* The readers' queries on the proposals table: one doc (malloc'd;
+	 * CN_ENOTFOUND), every doc by id, and the fields sight is decided
+	 * on (adopted: status 'concluded' and outcome 'adopted'). */
+	int (*proposal_doc)(struct cn_store_backend *b, int64_t id, char **text,
+			    size_t *len, struct cn_err *err);
+	int (*proposal_docs)(struct cn_store_backend *b,
+			     int (*fn)(void *ctx, const char *text, size_t len,
+				       struct cn_err *err),
+			     void *ctx, struct cn_err *err);
+	int (*proposal_meta)(struct cn_store_backend *b, int64_t id,
+			     char body[16], int *shared, int *adopted,
+			     struct cn_err *err);
+
+	/* Tokens: add and revoke also move "tokens_seq", atomically with
+	 * the change; revoke gives CN_ENOTFOUND when no valid token has
+	 * that id. */
+	int (*token_add)(struct cn_store_backend *b,
+			 const uint8_t hash[CN_HASH_LEN], const char *role,
+			 const char *principal, const char *label,
+			 const char *created, int64_t *id, struct cn_err *err);
+	int (*token_find)(struct cn_store_backend *b,
+			  const uint8_t hash[CN_HASH_LEN],
+			  struct cn_token_info *info, struct cn_err *err);
+	int (*token_list)(struct cn_store_backend *b,
+			  struct cn_token_info **out, size_t *n,
+			  struct cn_err *err);
+	int (*token_revoke)(struct cn_store_backend *b, int64_t id,
+			    const char *revoked, struct cn_err *err);
+
+	/* Meta: get gives CN_ENOTFOUND for an unset key. */
+	int (*meta_get)(struct cn_store_backend *b, const char *key,
+			char **value, struct cn_err *err);
+	int (*meta_set)(struct cn_store_backend *b, const char *key,
+			const char *value, struct cn_err *err);
+};
+
+/* The SQLite backend (store/sqlite_*.c). */
+extern const struct cn_store_ops cn_store_sqlite;
 
 #endif

@@ -26,6 +26,9 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/projection.h"
+#include "app/verify.h"
+#include "core/checkpoint.h"
 #include "core/timeutil.h"
 #include "store/store.h"
 
@@ -292,7 +295,7 @@ static void test_create_seed_reopen(void **state)
 	before.noffices = w->noffices;
 	for (size_t i = 0; i < w->nproposals; i++)
 		docs[i] = cn_proposal_json(w, w->proposals[i]);
-	assert_int_equal(cn_store_check_projections(cn_app_store(f->app), NULL, &err), 0);
+	assert_int_equal(cn_verify_projections(cn_app_store(f->app), NULL, &err), 0);
 	close_app(f);
 
 	/* Reopen: the replayed world is the same world. */
@@ -339,11 +342,11 @@ static void test_projections_and_verify(void **state)
 	int64_t nev = 0, ncp = 0;
 
 	seed(f, 0);
-	assert_int_equal(cn_store_check_projections(cn_app_store(f->app), NULL, &err), 0);
+	assert_int_equal(cn_verify_projections(cn_app_store(f->app), NULL, &err), 0);
 	history(f);
 	struct cn_app_secretariat_args c3 = {.proposal = 3};
 	assert_int_equal(run(f, "2023-07-22T09:00:00Z", cn_app_cmd_conclude, &c3), 1);
-	if (cn_store_check_projections(cn_app_store(f->app), &w, &err))
+	if (cn_verify_projections(cn_app_store(f->app), &w, &err))
 		fail_msg("projections: %s", err.msg);
 	assert_int_equal(w.last_seq, f->seeded + 11);
 	assert_string_equal(cn_world_proposal(&w, 3)->outcome, "adopted");
@@ -360,7 +363,7 @@ static void test_memory_store(void **state)
 
 	seed(f, CN_STORE_MEMORY);
 	history(f);
-	assert_int_equal(cn_store_check_projections(cn_app_store(f->app), NULL, &err), 0);
+	assert_int_equal(cn_verify_projections(cn_app_store(f->app), NULL, &err), 0);
 	/* Nothing was written next to where a file would be. */
 	DIR *d = opendir(f->dir);
 	struct dirent *e;
@@ -398,7 +401,7 @@ static void test_refused_command_changes_nothing(void **state)
 	assert_int_equal(cn_app_world(f->app)->last_seq, last);
 	assert_memory_equal(cn_app_world(f->app)->last_hash, head, CN_HASH_LEN);
 	assert_int_equal(count_events(f->path), last);
-	assert_int_equal(cn_store_check_projections(cn_app_store(f->app), NULL, &err), 0);
+	assert_int_equal(cn_verify_projections(cn_app_store(f->app), NULL, &err), 0);
 	/* The app still works. */
 	struct cn_respond_args be = {.proposal = 3, .member = "BE",
 				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
@@ -556,7 +559,7 @@ static void test_tamper_projection(void **state)
 		sql_ok(f->path, cases[i].change);
 		/* Projections are not checked on open: the log is sound. */
 		open_app(f, 0);
-		int rc = cn_store_check_projections(cn_app_store(f->app), NULL, &err);
+		int rc = cn_verify_projections(cn_app_store(f->app), NULL, &err);
 		close_app(f);
 		snprintf(want, sizeof(want), "projection %s", cases[i].table);
 		if (rc != CN_ECORRUPT || !strstr(err.msg, want))
@@ -565,7 +568,7 @@ static void test_tamper_projection(void **state)
 		if (cases[i].undo) {
 			sql_ok(f->path, cases[i].undo);
 			open_app(f, 0);
-			rc = cn_store_check_projections(cn_app_store(f->app), NULL, &err);
+			rc = cn_verify_projections(cn_app_store(f->app), NULL, &err);
 			close_app(f);
 			if (rc)
 				fail_msg("after undoing '%s': %s", cases[i].change,
@@ -703,6 +706,242 @@ static void test_stale_effect_does_not_stop_the_app(void **state)
 	assert_true(cn_world_proposal(cn_app_world(f->app), 2)->concluded);
 }
 
+
+/*
+ * Issue 9: a proposal's view reads the registry (the treaty-area check
+ * of an open-office effect, as of its date).  An office in XK adopted in
+ * February 2025, then XK admitted "effective 2025-01-01" in March: the
+ * registry now says XK was a member when the office was decided, so the
+ * view of proposal 1 changes.  The stored view must change with it, or
+ * verify reports a store nobody touched as tampered.
+ */
+static void test_registry_change_rewrites_views_that_read_it(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	json_t *office = json_pack("[{s:s, s:s, s:s, s:s, s:s}]", "type",
+				   "open-office", "id", "nlo-pristina", "name",
+				   "Office Pristina", "city", "Pristina",
+				   "country", "XK");
+	json_t *admit = json_pack("[{s:s, s:s, s:s, s:s}]", "type", "admit-member",
+				  "code", "XK", "name", "Kosovo", "effective",
+				  "2025-01-01");
+	struct cn_propose_args p1 = {.body = "NAC", .title = "Office in XK",
+				     .effects = office};
+	struct cn_propose_args p2 = {.body = "NAC", .title = "Admit XK",
+				     .effects = admit};
+	struct cn_app_secretariat_args c1 = {.proposal = 1}, c2 = {.proposal = 2};
+	json_t *stored = NULL, *now;
+
+	seed(f, CN_STORE_MEMORY);
+	run(f, "2025-02-01T09:00:00Z", cn_app_cmd_propose, &p1);
+	run(f, "2025-02-02T09:00:00Z", cn_app_cmd_conclude, &c1);
+	assert_int_equal(cn_store_proposal_doc(cn_app_store(f->app), 1, &stored,
+					       &err), 0);
+	assert_true(json_is_true(json_object_get(
+		json_array_get(json_object_get(stored, "effects"), 0),
+		"out_of_area")));
+	json_decref(stored);
+	run(f, "2025-03-01T09:00:00Z", cn_app_cmd_propose, &p2);
+	run(f, "2025-03-02T09:00:00Z", cn_app_cmd_conclude, &c2);
+	json_decref(office);
+	json_decref(admit);
+	assert_non_null(cn_world_member(cn_app_world(f->app), "XK"));
+	if (cn_verify_projections(cn_app_store(f->app), NULL, &err))
+		fail_msg("verify of an untouched store: %s", err.msg);
+	/* The stored view is the world's: XK was a member on 2025-02-02. */
+	now = cn_proposal_json(cn_app_world(f->app),
+			       cn_world_proposal(cn_app_world(f->app), 1));
+	assert_int_equal(cn_store_proposal_doc(cn_app_store(f->app), 1, &stored,
+					       &err), 0);
+	assert_true(json_equal(stored, now));
+	assert_true(json_is_false(json_object_get(
+		json_array_get(json_object_get(stored, "effects"), 0),
+		"out_of_area")));
+	json_decref(stored);
+	json_decref(now);
+}
+
+/* A failed command whose reload fails too (the store was damaged under
+ * the app) keeps the world it had, never an empty one; the next write
+ * reloads first and fails, naming the damage. */
+static void test_failed_reload_keeps_the_world(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_respond_args xx = {.proposal = 3, .member = "XX",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+	struct cn_respond_args be = {.proposal = 3, .member = "BE",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+
+	seed(f, 0);
+	history(f);
+	const int64_t last = cn_app_world(f->app)->last_seq;
+	drop_triggers(f->path);
+	sql_ok(f->path, "UPDATE events SET bytes = replace(bytes, '\"actor\":\"dataset\"',"
+			" '\"actor\":\"datasEt\"') WHERE seq = 5");
+	/* Refused: rolls back, and the reload meets event 5. */
+	assert_int_equal(cn_app_run(f->app, T("2023-07-22T09:00:00Z"), "x",
+				    cn_app_cmd_respond, &xx, NULL, &err),
+			 CN_ENOTFOUND);
+	const struct cn_world *w = cn_app_world(f->app);
+	assert_int_equal(w->last_seq, last);
+	assert_int_equal(w->nmembers, 32);
+	assert_int_equal(w->nproposals, 3);
+	int rc = cn_app_run(f->app, T("2023-07-22T10:00:00Z"), "x",
+			    cn_app_cmd_respond, &be, NULL, &err);
+	if (rc != CN_ECORRUPT || !names_event(err.msg, 5))
+		fail_msg("the next write gave %d '%s', want CN_ECORRUPT naming "
+			 "event 5", rc, err.msg);
+	assert_int_equal(count_events(f->path), last);
+}
+
+/* A checkpoint note that does not even parse: verify's return value and
+ * err->code agree (both CN_ECORRUPT), and the checkpoint is named. */
+static void test_verify_error_code_agrees(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	int64_t nev = 0, ncp = 0;
+
+	prepared_file(f);
+	sql_ok(f->path, "DROP TRIGGER checkpoints_no_update;"
+			" UPDATE checkpoints SET note = 'not a note'"
+			" WHERE size = (SELECT min(size) FROM checkpoints)");
+	open_app(f, 0);
+	int rc = cn_app_verify(f->app, NULL, &nev, &ncp, &err);
+	assert_int_equal(rc, CN_ECORRUPT);
+	assert_int_equal(err.code, rc);
+	assert_non_null(strstr(err.msg, "checkpoint at size"));
+}
+
+/* An auditor's copy: the database without its .key file, opened
+ * read-only (the file itself read-only), verifies against the published
+ * key. */
+static void test_readonly_copy_verifies_without_key(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	char copy[160], *vkey = NULL;
+	int64_t nev = 0, ncp = 0;
+
+	prepared_file(f);
+	open_app(f, CN_STORE_READONLY);
+	assert_int_equal(cn_store_get_meta(cn_app_store(f->app), "log_vkey", &vkey,
+					   &err), 0);
+	close_app(f);
+	snprintf(copy, sizeof(copy), "%s/copy.db", f->dir);
+	sql_ok(f->path, "VACUUM");
+	{
+		char cmd[1024];
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chmod 444 '%s'",
+			 f->path, copy, copy);
+		assert_int_equal(system(cmd), 0);
+	}
+	if (cn_app_open(copy, CN_STORE_READONLY, &f->app, &err))
+		fail_msg("opening the copy read-only: %s", err.msg);
+	if (cn_app_verify(f->app, vkey, &nev, &ncp, &err))
+		fail_msg("verify of the copy: %s", err.msg);
+	assert_int_equal(nev, f->seeded + 10);
+	assert_true(ncp > 0);
+	free(vkey);
+}
+
+/* The contract's guarantee 5: inside a read transaction a reader sees one
+ * snapshot, whatever another connection commits meanwhile. */
+static int count_rows(void *ctx, const struct cn_row *row, struct cn_err *err)
+{
+	(void)row;
+	(void)err;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void test_read_transaction_is_one_snapshot(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *rd = NULL;
+	uint64_t before = 0, during = 0, after = 0;
+	int npos = 0, npos_during = 0;
+	struct cn_respond_args be = {.proposal = 3, .member = "BE",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+
+	seed(f, 0);
+	history(f);
+	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &rd, &err), 0);
+	assert_int_equal(cn_store_read_begin(rd, &err), 0);
+	assert_int_equal(cn_store_tree_size(rd, &before, &err), 0);
+	assert_int_equal(cn_store_rows(rd, CN_TAB_POSITIONS, CN_ORDER_KEY,
+				       count_rows, &npos, &err), 0);
+	run(f, "2023-07-22T09:00:00Z", cn_app_cmd_respond, &be);
+	assert_int_equal(cn_store_tree_size(rd, &during, &err), 0);
+	assert_int_equal(cn_store_rows(rd, CN_TAB_POSITIONS, CN_ORDER_KEY,
+				       count_rows, &npos_during, &err), 0);
+	assert_int_equal(cn_store_scan(rd, 1, NULL, NULL, &err), 0);
+	cn_store_read_end(rd);
+	assert_int_equal(cn_store_tree_size(rd, &after, &err), 0);
+	cn_store_close(rd);
+	assert_int_equal(during, before);
+	assert_int_equal(npos_during, npos);
+	assert_int_equal(after, before + 1);
+}
+
+static int register_key(const struct cn_world *w, int64_t now, const void *a,
+			struct cn_outbox *box, struct cn_err *err)
+{
+	return cn_cmd_register_key(w, now, w->members[0].code, a, box, err);
+}
+
+/* Readers fold the registry from rows in the order the fold met them, so
+ * the API lists members and offices as the CLI does, even after a row
+ * was rewritten (a delegation key registered, an office closed). */
+static void test_readers_registry_keeps_the_fold_order(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_world reg;
+	json_t *close = json_pack("[{s:s, s:s}]", "type", "close-office", "id",
+				  "nlo-tokyo");
+
+	seed(f, 0);
+	json_t *tokyo = json_pack("[{s:s, s:s, s:s, s:s, s:s}]", "type",
+				  "open-office", "id", "nlo-tokyo", "name",
+				  "NATO Liaison Office Tokyo", "city", "Tokyo",
+				  "country", "JP");
+	struct cn_propose_args p1 = {.body = "NAC", .title = "Tokyo",
+				     .effects = tokyo};
+	struct cn_propose_args p2 = {.body = "NAC", .title = "Close Tokyo",
+				     .effects = close};
+	struct cn_app_secretariat_args c1 = {.proposal = 1}, c2 = {.proposal = 2};
+	run(f, "2023-07-07T09:00:00Z", cn_app_cmd_propose, &p1);
+	run(f, "2023-07-08T09:00:00Z", cn_app_cmd_conclude, &c1);
+	run(f, "2023-07-09T09:00:00Z", cn_app_cmd_propose, &p2);
+	run(f, "2023-07-10T09:00:00Z", cn_app_cmd_conclude, &c2);
+	json_decref(tokyo);
+	json_decref(close);
+	/* A closed office's row was rewritten; so is a member's whose
+	 * delegation registers a key (BE: the first member). */
+	uint8_t pk[CN_NOTE_PUBKEY_LEN], sk[CN_NOTE_SECKEY_LEN];
+	char *vkey = NULL;
+	assert_int_equal(cn_note_keygen("BE-2023", pk, sk, &err), 0);
+	assert_int_equal(cn_note_vkey_encode("BE-2023", pk, &vkey, &err), 0);
+	run(f, "2023-07-11T09:00:00Z", register_key, vkey);
+	free(vkey);
+	struct cn_store *st = cn_app_store(f->app);
+	cn_world_init(&reg);
+	if (cn_projection_registry(st, &reg, &err))
+		fail_msg("registry: %s", err.msg);
+	const struct cn_world *w = cn_app_world(f->app);
+	assert_int_equal(reg.nmembers, w->nmembers);
+	assert_int_equal(reg.noffices, w->noffices);
+	for (size_t i = 0; i < w->nmembers; i++)
+		assert_string_equal(reg.members[i].code, w->members[i].code);
+	for (size_t i = 0; i < w->noffices; i++)
+		assert_string_equal(reg.offices[i].id, w->offices[i].id);
+	cn_world_release(&reg);
+}
+
 int main(void)
 {
 #define S(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -721,6 +960,12 @@ int main(void)
 		S(test_foreign_sqlite_refused),
 		S(test_random_bytes_refused),
 		S(test_stale_effect_does_not_stop_the_app),
+		S(test_registry_change_rewrites_views_that_read_it),
+		S(test_failed_reload_keeps_the_world),
+		S(test_verify_error_code_agrees),
+		S(test_readonly_copy_verifies_without_key),
+		S(test_read_transaction_is_one_snapshot),
+		S(test_readers_registry_keeps_the_fold_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

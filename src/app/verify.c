@@ -1,0 +1,392 @@
+/*
+ * verify.c - checking the record; see verify.h.  cn_app_verify (app.h)
+ * is here: the chain, the projections, the tree and the checkpoints of a
+ * store, from one replay inside one read transaction.
+ */
+#include "verify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "projection.h"
+
+/* ---- a sequence of checkpoints ------------------------------------------- */
+
+void cn_cp_check_init(struct cn_cp_check *c, const struct cn_merkle_mem *tree,
+		      const char *key_name, const uint8_t pk[32])
+{
+	memset(c, 0, sizeof(*c));
+	c->tree = tree;
+	c->key_name = key_name;
+	c->pk = pk;
+}
+
+static int check_parsed(struct cn_cp_check *c, const struct cn_checkpoint *cp,
+			const struct cn_checkpoint_row *stored,
+			uint8_t root[CN_MERKLE_HASH_LEN], struct cn_err *err)
+{
+	const unsigned long long size = cp->size;
+	struct cn_merkle_proof proof;
+
+	if (stored && stored->size != cp->size)
+		return cn_err_set(err, CN_ECORRUPT, "checkpoint at size %llu: its"
+				  " note says size %llu",
+				  (unsigned long long)stored->size, size);
+	if (cp->size > c->tree->size)
+		return cn_err_set(err, CN_ECORRUPT, "checkpoint at size %llu: the "
+				  "log has only %llu events (truncated or rolled "
+				  "back)", size,
+				  (unsigned long long)c->tree->size);
+	if (cn_merkle_root(cn_merkle_mem_get, (void *)c->tree, cp->size, root,
+			   NULL) ||
+	    memcmp(cp->root, root, CN_MERKLE_HASH_LEN) ||
+	    (stored && (stored->rootlen != CN_MERKLE_HASH_LEN ||
+			memcmp(stored->root, root, CN_MERKLE_HASH_LEN))))
+		return cn_err_set(err, CN_ECORRUPT, "checkpoint at size %llu: its "
+				  "root is not the root of the first %llu events",
+				  size, size);
+	if (c->size &&
+	    (cp->size < c->size ||
+	     cn_merkle_consistency_proof(cn_merkle_mem_get, (void *)c->tree,
+					 c->size, cp->size, &proof, NULL) ||
+	     cn_merkle_verify_consistency(c->size, cp->size, c->root, root,
+					  proof.node, proof.len, NULL)))
+		return cn_err_set(err, CN_ECORRUPT, "checkpoints at sizes %llu and "
+				  "%llu are not consistent",
+				  (unsigned long long)c->size, size);
+	return 0;
+}
+
+int cn_cp_check_next(struct cn_cp_check *c, const char *note,
+		     const struct cn_checkpoint_row *stored, struct cn_err *err)
+{
+	struct cn_checkpoint cp;
+	struct cn_err why = {0};
+	uint8_t root[CN_MERKLE_HASH_LEN];
+	int rc;
+
+	c->count++;
+	if (cn_checkpoint_verify(note, strlen(note), c->key_name, c->pk, &cp,
+				 &why)) {
+		/* Whatever the reason (malformed, another key, a bad
+		 * signature), a checkpoint that does not verify is a damaged
+		 * record. */
+		if (stored)
+			return cn_err_set(err, CN_ECORRUPT, "checkpoint at size "
+					  "%llu: %s",
+					  (unsigned long long)stored->size, why.msg);
+		return cn_err_set(err, CN_ECORRUPT, "checkpoint %lld: %s",
+				  (long long)c->count, why.msg);
+	}
+	rc = check_parsed(c, &cp, stored, root, err);
+	if (rc == 0) {
+		c->size = cp.size;
+		memcpy(c->root, root, CN_MERKLE_HASH_LEN);
+	}
+	cn_checkpoint_release(&cp);
+	return rc;
+}
+
+/* ---- projections: the stored rows against a replay's ---------------------- */
+
+/* A row whose text values live in its own buffer. */
+struct owned_row {
+	struct cn_row row;
+	char *buf;
+};
+
+struct row_set {
+	struct owned_row *v;
+	size_t n, cap;
+};
+
+static void row_set_release(struct row_set *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		free(rs->v[i].buf);
+	free(rs->v);
+	memset(rs, 0, sizeof(*rs));
+}
+
+static int row_copy(void *ctx, const struct cn_row *row, struct cn_err *err)
+{
+	struct row_set *rs = ctx;
+	const unsigned ncols = cn_tables[row->table].ncols;
+	struct owned_row *o;
+	size_t total = 1, at = 0;
+
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? 2 * rs->cap : 64;
+		struct owned_row *v = realloc(rs->v, cap * sizeof(*v));
+		if (!v)
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		rs->v = v;
+		rs->cap = cap;
+	}
+	for (unsigned i = 0; i < ncols; i++)
+		total += row->v[i].s ? row->v[i].len + 1 : 0;
+	o = &rs->v[rs->n];
+	o->row = *row;
+	if (!(o->buf = malloc(total)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	for (unsigned i = 0; i < ncols; i++) {
+		if (!row->v[i].s)
+			continue;
+		memcpy(o->buf + at, row->v[i].s, row->v[i].len);
+		o->buf[at + row->v[i].len] = '\0';
+		o->row.v[i].s = o->buf + at;
+		at += row->v[i].len + 1;
+	}
+	rs->n++;
+	return 0;
+}
+
+static int value_cmp(const struct cn_value *a, const struct cn_value *b)
+{
+	size_t n;
+	int d;
+
+	/* Types first, as SQL orders them: NULL, integers, text. */
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->type == CN_VAL_NULL)
+		return 0;
+	if (a->type == CN_VAL_INT)
+		return a->i < b->i ? -1 : a->i > b->i;
+	n = a->len < b->len ? a->len : b->len;
+	if ((d = memcmp(a->s, b->s, n)))
+		return d < 0 ? -1 : 1;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* Compare columns [0, n) of two rows of the same table. */
+static int cols_cmp(const struct cn_row *a, const struct cn_row *b, unsigned n)
+{
+	int d = 0;
+	for (unsigned i = 0; d == 0 && i < n; i++)
+		d = value_cmp(&a->v[i], &b->v[i]);
+	return d;
+}
+
+static int key_order(const void *x, const void *y)
+{
+	const struct cn_row *a = &((const struct owned_row *)x)->row;
+	return cols_cmp(a, &((const struct owned_row *)y)->row,
+			cn_tables[a->table].nkey);
+}
+
+/* The stored rows, met in key order, against the replay's sorted rows. */
+struct merge {
+	const struct row_set *replay;
+	size_t next;
+	char stored_bad[64];   /* first stored row not in the replay */
+	char replay_bad[64];   /* first replay row not in the store */
+};
+
+static void row_name(const struct cn_row *row, char out[64])
+{
+	const struct cn_value *v = &row->v[0];
+	if (v->type == CN_VAL_INT)
+		snprintf(out, 64, "%lld", (long long)v->i);
+	else
+		snprintf(out, 64, "%.*s", v->s ? (int)(v->len < 60 ? v->len : 60)
+						: 0, v->s ? v->s : "");
+}
+
+static void first(char *slot, const struct cn_row *row)
+{
+	if (!slot[0])
+		row_name(row, slot);
+	if (!slot[0])
+		strcpy(slot, "(null)");
+}
+
+static int merge_stored(void *ctx, const struct cn_row *row, struct cn_err *err)
+{
+	struct merge *m = ctx;
+	const unsigned nkey = cn_tables[row->table].nkey;
+	int d = 1;
+
+	(void)err;
+	while (m->next < m->replay->n &&
+	       (d = cols_cmp(&m->replay->v[m->next].row, row, nkey)) < 0)
+		first(m->replay_bad, &m->replay->v[m->next++].row);
+	if (m->next < m->replay->n && d == 0) {
+		if (cols_cmp(&m->replay->v[m->next].row, row,
+			     cn_tables[row->table].ncols))
+			first(m->stored_bad, row);
+		m->next++;
+	} else
+		first(m->stored_bad, row);
+	return 0;
+}
+
+static int compare_table(struct cn_store *st, const struct cn_world *w,
+			 enum cn_table t, struct cn_err *err)
+{
+	struct row_set replay = {0};
+	struct merge m = {.replay = &replay};
+	int rc;
+
+	if ((rc = cn_projection_rows(w, t, row_copy, &replay, err)) == 0) {
+		if (replay.n)
+			qsort(replay.v, replay.n, sizeof(*replay.v), key_order);
+		rc = cn_store_rows(st, t, CN_ORDER_KEY, merge_stored, &m, err);
+	}
+	while (rc == 0 && m.next < replay.n)
+		first(m.replay_bad, &replay.v[m.next++].row);
+	row_set_release(&replay);
+	if (rc == 0 && m.stored_bad[0])
+		rc = cn_err_set(err, CN_ECORRUPT, "projection %s: row '%s' differs "
+				"from (or is absent in) the replay of the log",
+				cn_tables[t].name, m.stored_bad);
+	else if (rc == 0 && m.replay_bad[0])
+		rc = cn_err_set(err, CN_ECORRUPT, "projection %s: row '%s' is "
+				"missing or differs in the store",
+				cn_tables[t].name, m.replay_bad);
+	return rc;
+}
+
+static int compare_all(struct cn_store *st, const struct cn_world *w,
+		       struct cn_err *err)
+{
+	int rc = 0;
+	for (unsigned t = 0; rc == 0 && t < CN_TAB_COUNT; t++)
+		rc = compare_table(st, w, (enum cn_table)t, err);
+	return rc;
+}
+
+int cn_verify_projections(struct cn_store *st, struct cn_world *wout,
+			  struct cn_err *err)
+{
+	struct cn_world w;
+	int rc;
+
+	if ((rc = cn_store_read_begin(st, err)))
+		return rc;
+	if ((rc = cn_projection_replay(st, &w, err)) == 0) {
+		rc = compare_all(st, &w, err);
+		if (rc == 0 && wout)
+			*wout = w;
+		else
+			cn_world_release(&w);
+	}
+	cn_store_read_end(st);
+	return rc;
+}
+
+/* ---- a whole store ----------------------------------------------------------- */
+
+/* One pass over the log gives both the world and the tree. */
+struct replay {
+	struct cn_world w;
+	struct cn_merkle_mem tree;
+};
+
+static int replay_one(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	struct replay *r = ctx;
+	int rc = cn_world_apply(&r->w, ev, err);
+	return rc ? rc : cn_merkle_mem_append(&r->tree, ev->hash, err);
+}
+
+/* The stored nodes must be exactly the tree of the events. */
+struct node_check {
+	const struct cn_merkle_mem *tree;
+	uint64_t stored;
+};
+
+static int node_one(void *ctx, const struct cn_node_row *n, struct cn_err *err)
+{
+	struct node_check *nc = ctx;
+	uint8_t h[CN_MERKLE_HASH_LEN];
+
+	nc->stored++;
+	if (cn_merkle_mem_get((void *)nc->tree, n->level, n->index, h) ||
+	    n->hashlen != CN_MERKLE_HASH_LEN ||
+	    memcmp(h, n->hash, CN_MERKLE_HASH_LEN))
+		return cn_err_set(err, CN_ECORRUPT, "Merkle node (%u, %llu) "
+				  "differs from the tree of the events", n->level,
+				  (unsigned long long)n->index);
+	return 0;
+}
+
+static int check_nodes(struct cn_store *st, const struct cn_merkle_mem *tree,
+		       struct cn_err *err)
+{
+	struct node_check nc = {tree, 0};
+	uint64_t expected = 0;
+	int rc = cn_store_nodes(st, node_one, &nc, err);
+
+	for (unsigned l = 0; l < CN_MERKLE_LEVELS; l++)
+		expected += tree->len[l];
+	if (rc == 0 && nc.stored != expected)
+		rc = cn_err_set(err, CN_ECORRUPT, "the stored Merkle tree has %llu "
+				"nodes, the events give %llu",
+				(unsigned long long)nc.stored,
+				(unsigned long long)expected);
+	return rc;
+}
+
+static int checkpoint_one(void *ctx, const struct cn_checkpoint_row *cp,
+			  struct cn_err *err)
+{
+	return cn_cp_check_next(ctx, cp->note, cp, err);
+}
+
+/* Everything after the replay: projections, the key, nodes, checkpoints. */
+static int check_store(struct cn_store *st, const struct replay *r,
+		       const char *vkey, int64_t *ncheckpoints,
+		       struct cn_err *err)
+{
+	struct cn_cp_check c;
+	char *stored = NULL, *name = NULL;
+	uint8_t pk[CN_NOTE_PUBKEY_LEN];
+	int rc;
+
+	if ((rc = compare_all(st, &r->w, err)))
+		return rc;
+	/* The published key when given; otherwise the one the store names,
+	 * which proves only that the log agrees with itself. */
+	if (!vkey) {
+		if ((rc = cn_store_get_meta(st, "log_vkey", &stored, err)))
+			return rc == CN_ENOTFOUND
+				? cn_err_set(err, CN_ECORRUPT,
+					     "the store names no log key")
+				: rc;
+		vkey = stored;
+	}
+	if ((rc = cn_note_vkey_decode(vkey, &name, pk, err)) == 0 &&
+	    (rc = check_nodes(st, &r->tree, err)) == 0) {
+		cn_cp_check_init(&c, &r->tree, name, pk);
+		rc = cn_store_checkpoints(st, checkpoint_one, &c, err);
+		*ncheckpoints = c.count;
+	}
+	free(name);
+	free(stored);
+	return rc;
+}
+
+int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
+		  int64_t *ncheckpoints, struct cn_err *err)
+{
+	struct cn_store *st = cn_app_store(app);
+	struct replay r;
+	int rc;
+
+	*nevents = *ncheckpoints = 0;
+	if ((rc = cn_store_read_begin(st, err)))
+		return rc;
+	cn_world_init(&r.w);
+	cn_merkle_mem_init(&r.tree);
+	if ((rc = cn_store_scan(st, 1, replay_one, &r, err)) == 0) {
+		*nevents = r.w.last_seq;
+		rc = check_store(st, &r, vkey, ncheckpoints, err);
+	}
+	cn_merkle_mem_release(&r.tree);
+	cn_world_release(&r.w);
+	cn_store_read_end(st);
+	return rc;
+}

@@ -1,0 +1,306 @@
+/*
+ * log.c - the log above the store's backends (store.h): appending an
+ * event with the Merkle nodes it completes, reading events back with the
+ * hash chain checked, proofs from the stored nodes, and signing
+ * checkpoints.  Written once here so that every backend checks and
+ * computes the same way; backends only keep bytes, hashes and rows.
+ */
+#include "internal.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the Merkle tree from the stored nodes --------------------------------- */
+
+/* The cn_merkle_get_fn over the backend; a failure's message is kept in
+ * st->node_err, since the callback has no err of its own. */
+static int node_get(void *ctx, unsigned level, uint64_t index,
+		    uint8_t out[CN_MERKLE_HASH_LEN])
+{
+	struct cn_store *st = ctx;
+	int rc = st->ops->node_get(st->b, level, index, out, &st->node_err);
+	/* A node the tree needs and the store lacks is a damaged store. */
+	if (rc == CN_ENOTFOUND)
+		st->node_err.code = rc = CN_ECORRUPT;
+	return rc;
+}
+
+/* The store, ready for a Merkle computation over its nodes. */
+static struct cn_store *tree(struct cn_store *st)
+{
+	st->node_err.code = 0;
+	return st;
+}
+
+/* A Merkle computation's result: a failed lookup is reported with its own
+ * message rather than the computation's. */
+static int tree_result(struct cn_store *st, int rc, struct cn_err *err)
+{
+	if (rc && st->node_err.code == rc)
+		return cn_err_set(err, rc, "%s", st->node_err.msg);
+	return rc;
+}
+
+int cn_store_root_at(struct cn_store *st, uint64_t size, uint8_t root[32],
+		     struct cn_err *err)
+{
+	return tree_result(st, cn_merkle_root(node_get, tree(st), size, root,
+					      err), err);
+}
+
+int cn_store_inclusion(struct cn_store *st, uint64_t index, uint64_t size,
+		       struct cn_merkle_proof *proof, struct cn_err *err)
+{
+	return tree_result(st, cn_merkle_inclusion_proof(node_get, tree(st),
+							 index, size, proof,
+							 err), err);
+}
+
+int cn_store_consistency(struct cn_store *st, uint64_t size1, uint64_t size2,
+			 struct cn_merkle_proof *proof, struct cn_err *err)
+{
+	return tree_result(st, cn_merkle_consistency_proof(node_get, tree(st),
+							   size1, size2, proof,
+							   err), err);
+}
+
+static int tree_append(struct cn_store *st, const struct cn_event *ev,
+		       struct cn_err *err)
+{
+	struct cn_merkle_node nodes[CN_MERKLE_LEVELS];
+	size_t n = 0;
+	int rc;
+
+	/* The event's hash is its leaf hash (event.h); leaf i is event
+	 * i + 1, so the tree's size before it is seq - 1. */
+	rc = tree_result(st, cn_merkle_append(node_get, tree(st),
+					      (uint64_t)ev->seq - 1, ev->hash,
+					      nodes, &n, err), err);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = st->ops->node_put(st->b, &nodes[i], err);
+	return rc;
+}
+
+int cn_store_tree_size(struct cn_store *st, uint64_t *size, struct cn_err *err)
+{
+	int64_t n = 0;
+	int rc = st->ops->last_seq(st->b, &n, err);
+	if (rc == 0)
+		*size = (uint64_t)n;
+	return rc;
+}
+
+int cn_store_nodes(struct cn_store *st, cn_node_fn fn, void *ctx,
+		   struct cn_err *err)
+{
+	return st->ops->nodes(st->b, fn, ctx, err);
+}
+
+/* ---- the log ---------------------------------------------------------------- */
+
+int cn_store_append(struct cn_store *st, const struct cn_event *ev,
+		    struct cn_err *err)
+{
+	struct cn_raw_event raw = {ev->seq, ev->bytes, ev->len, ev->hash,
+				   CN_HASH_LEN};
+	int rc;
+
+	assert(ev->bytes && ev->seq >= 1);
+	if ((rc = st->ops->append(st->b, &raw, err)))
+		return rc;
+	return tree_append(st, ev, err);
+}
+
+/* Decode an event as stored; a failure is the corruption of event seq. */
+static int decode(const struct cn_raw_event *r, int64_t seq,
+		  struct cn_event *ev, struct cn_err *err)
+{
+	struct cn_err why = {0};
+	int rc;
+
+	memset(ev, 0, sizeof(*ev));
+	if ((rc = cn_event_decode(r->bytes, r->len, ev, &why)) == 0)
+		return 0;
+	return rc == CN_ENOMEM ? cn_err_set(err, rc, "out of memory")
+		: cn_err_set(err, CN_ECORRUPT, "event %lld: %s", (long long)seq,
+			     why.msg);
+}
+
+struct chain {
+	int64_t from, start, expect;
+	uint8_t prev[CN_HASH_LEN];
+	cn_event_fn fn;
+	void *ctx;
+};
+
+/* One stored event: its place, bytes, recorded hash and link. */
+static int chain_step(void *ctx, const struct cn_raw_event *r,
+		      struct cn_err *err)
+{
+	struct chain *c = ctx;
+	const int64_t seq = r->seq;
+	struct cn_event ev;
+	int rc = 0;
+
+	if (seq != c->expect)
+		return cn_err_set(err, CN_ECORRUPT,
+				  "event %lld is missing from the log (next "
+				  "stored is %lld)", (long long)c->expect,
+				  (long long)seq);
+	if ((rc = decode(r, seq, &ev, err)))
+		return rc;
+	if (ev.seq != seq)
+		rc = cn_err_set(err, CN_ECORRUPT,
+				"event %lld: its bytes say it is event %lld",
+				(long long)seq, (long long)ev.seq);
+	else if (r->hashlen != CN_HASH_LEN ||
+		 memcmp(r->hash, ev.hash, CN_HASH_LEN))
+		rc = cn_err_set(err, CN_ECORRUPT,
+				"event %lld: its bytes do not match its recorded "
+				"hash (changed after it was written)",
+				(long long)seq);
+	else if ((seq == 1 || seq != c->start) &&
+		 memcmp(ev.prev, c->prev, CN_HASH_LEN))
+		rc = seq == 1
+			? cn_err_set(err, CN_ECORRUPT,
+				     "event 1: prev hash is not zero")
+			: cn_err_set(err, CN_ECORRUPT,
+				     "event %lld: does not follow event %lld "
+				     "(its prev hash differs: an event was "
+				     "changed, removed or reordered)",
+				     (long long)seq, (long long)seq - 1);
+	memcpy(c->prev, ev.hash, CN_HASH_LEN);
+	if (rc == 0 && seq >= c->from && c->fn)
+		rc = c->fn(c->ctx, &ev, err);
+	cn_event_release(&ev);
+	c->expect++;
+	return rc;
+}
+
+int cn_store_scan(struct cn_store *st, int64_t from, cn_event_fn fn,
+		  void *ctx, struct cn_err *err)
+{
+	struct chain c = {.from = from, .fn = fn, .ctx = ctx};
+
+	/* From event from - 1, so event `from` is checked against it. */
+	c.start = c.expect = from > 1 ? from - 1 : 1;
+	return st->ops->events(st->b, c.start, chain_step, &c, err);
+}
+
+struct display {
+	cn_event_fn fn;
+	void *ctx;
+};
+
+static int display_step(void *ctx, const struct cn_raw_event *r,
+			struct cn_err *err)
+{
+	struct display *d = ctx;
+	struct cn_event ev;
+	int rc = decode(r, r->seq, &ev, err);
+
+	if (rc == 0) {
+		rc = d->fn(d->ctx, &ev, err);
+		cn_event_release(&ev);
+	}
+	return rc;
+}
+
+int cn_store_proposal_events(struct cn_store *st, int64_t proposal,
+			     cn_event_fn fn, void *ctx, struct cn_err *err)
+{
+	struct display d = {fn, ctx};
+	return st->ops->proposal_events(st->b, proposal, display_step, &d, err);
+}
+
+int cn_store_event_bytes(struct cn_store *st, int64_t seq, char **bytes,
+			 struct cn_err *err)
+{
+	return st->ops->event_bytes(st->b, seq, bytes, err);
+}
+
+/* ---- checkpoints ---------------------------------------------------------- */
+
+int cn_store_set_signer(struct cn_store *st, const char *name,
+			const uint8_t sk[CN_NOTE_SECKEY_LEN], struct cn_err *err)
+{
+	char *copy = strdup(name);
+	if (!copy)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	free(st->signer_name);
+	st->signer_name = copy;
+	memcpy(st->signer_sk, sk, CN_NOTE_SECKEY_LEN);
+	return 0;
+}
+
+struct latest {
+	char **note;
+	uint64_t *size;
+	uint8_t *root;
+};
+
+static int take_latest(void *ctx, const struct cn_checkpoint_row *cp,
+		       struct cn_err *err)
+{
+	struct latest *l = ctx;
+
+	*l->size = cp->size;
+	if (l->root) {
+		if (cp->rootlen != CN_MERKLE_HASH_LEN)
+			return cn_err_set(err, CN_ECORRUPT, "checkpoint at size "
+					  "%llu: its stored root is malformed",
+					  (unsigned long long)cp->size);
+		memcpy(l->root, cp->root, CN_MERKLE_HASH_LEN);
+	}
+	if (l->note && !(*l->note = strdup(cp->note)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	return 0;
+}
+
+int cn_store_checkpoint_latest(struct cn_store *st, char **note,
+			       uint64_t *size, uint8_t root[32],
+			       struct cn_err *err)
+{
+	struct latest l = {note, size, root};
+	return st->ops->checkpoint_latest(st->b, take_latest, &l, err);
+}
+
+int cn_store_checkpoints(struct cn_store *st, cn_checkpoint_fn fn, void *ctx,
+			 struct cn_err *err)
+{
+	return st->ops->checkpoints(st->b, fn, ctx, err);
+}
+
+int cn_store_checkpoint_sign(struct cn_store *st, struct cn_err *err)
+{
+	uint8_t root[CN_MERKLE_HASH_LEN], prev_root[CN_MERKLE_HASH_LEN];
+	uint64_t prev = 0, n = 0;
+	char *note = NULL;
+	int rc;
+
+	if (!st->signer_name)
+		return 0;
+	if ((rc = cn_store_tree_size(st, &n, err)) || n == 0)
+		return rc;
+	rc = cn_store_checkpoint_latest(st, NULL, &prev, prev_root, err);
+	if (rc && rc != CN_ENOTFOUND)
+		return rc;
+	if (rc == 0 && prev == n)
+		return 0; /* nothing new since the last checkpoint */
+	/* Never sign a tree inconsistent with what was signed before: the
+	 * stored tree must still give the old root at the old size. */
+	if (rc == 0 && (cn_store_root_at(st, prev, root, NULL) ||
+			memcmp(root, prev_root, CN_MERKLE_HASH_LEN)))
+		return cn_err_set(err, CN_ECORRUPT,
+				  "refusing to sign: the tree no longer gives "
+				  "the root signed at size %llu",
+				  (unsigned long long)prev);
+	if ((rc = cn_store_root_at(st, n, root, err)) ||
+	    (rc = cn_checkpoint_sign(st->signer_name, n, root, st->signer_name,
+				     st->signer_sk, &note, err)))
+		return rc;
+	rc = st->ops->checkpoint_put(st->b, n, root, note, err);
+	free(note);
+	return rc;
+}

@@ -1,0 +1,160 @@
+/*
+ * sqlite.h - internal to the SQLite backend of the store (store.h): its
+ * state and the helpers its files share.  Not for use outside
+ * src/store/sqlite_*.c.
+ *
+ * One database file in WAL mode with synchronous=FULL (guarantee 2).
+ * Files, one concept each:
+ *   sqlite_open.c    open, schema, transactions, the change signal, the
+ *                    statement cache and step helpers, the table of
+ *                    operations
+ *   sqlite_log.c     events: append, scans, bytes
+ *   sqlite_tree.c    Merkle nodes and checkpoints
+ *   sqlite_rows.c    projection rows and the readers' proposal queries
+ *   sqlite_tokens.c  the API's bearer tokens
+ *   sqlite_meta.c    meta values
+ *
+ * Every statement that returns rows is stepped by cn_sq_each() or
+ * cn_sq_one(), which check SQLITE_DONE, so a read that fails half way is
+ * an error (CN_EIO), never a shorter answer.
+ */
+#ifndef CN_STORE_SQLITE_H
+#define CN_STORE_SQLITE_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define CN_SQ_CACHE 48
+
+struct cn_store_backend {
+	sqlite3 *db;
+	char path[512];
+	/* Statements by SQL text: projection writes run the same few
+	 * statements for every event, and preparing them each time cost more
+	 * than running them. */
+	struct {
+		char *sql;
+		sqlite3_stmt *stmt;
+	} cache[CN_SQ_CACHE];
+	int ncache;
+	/* The SQL of each projection table's upsert, delete and scans, built
+	 * once from cn_tables. */
+	char *row_sql[CN_TAB_COUNT][4];
+};
+
+/* CN_EIO naming the file, what was being done, and SQLite's message. */
+int cn_sq_err(struct cn_store_backend *b, struct cn_err *err,
+	      const char *what);
+/* Run SQL without results. */
+int cn_sq_exec(struct cn_store_backend *b, const char *sql,
+	       struct cn_err *err);
+
+/* A prepared statement for sql, reset and unbound, owned by the cache
+ * (give it back with cn_sq_release); NULL with err set when it does not
+ * prepare. */
+sqlite3_stmt *cn_sq_stmt(struct cn_store_backend *b, const char *sql,
+			 struct cn_err *err);
+void cn_sq_release(struct cn_store_backend *b, sqlite3_stmt *s);
+/* A statement of its own, not cached (finalized by cn_sq_release): for
+ * scans, whose callbacks may run other queries, even the same one. */
+sqlite3_stmt *cn_sq_fresh(struct cn_store_backend *b, const char *sql,
+			  struct cn_err *err);
+
+/* Step s through every row, calling fn on each (fn may be NULL); then give
+ * s back.  Returns 0 after SQLITE_DONE, fn's nonzero value, or CN_EIO
+ * (naming `what`) when a step fails. */
+typedef int (*cn_sq_row_fn)(void *ctx, sqlite3_stmt *s, struct cn_err *err);
+int cn_sq_each(struct cn_store_backend *b, sqlite3_stmt *s, cn_sq_row_fn fn,
+	       void *ctx, const char *what, struct cn_err *err);
+/* Like cn_sq_each for a query of at most one row: CN_ENOTFOUND (with
+ * `notfound` as the message) when there is none. */
+int cn_sq_one(struct cn_store_backend *b, sqlite3_stmt *s, cn_sq_row_fn fn,
+	      void *ctx, const char *what, const char *notfound,
+	      struct cn_err *err);
+/* Step a statement that returns no rows; then give it back. */
+int cn_sq_done(struct cn_store_backend *b, sqlite3_stmt *s, const char *what,
+	       struct cn_err *err);
+
+/* Run a one-row query whose one parameter is the id of a `thing`
+ * ("event", "proposal"): CN_ENOTFOUND "no <thing> <id>" without a row. */
+int cn_sq_by_id(struct cn_store_backend *b, const char *sql, int64_t id,
+		const char *thing, cn_sq_row_fn fn, void *ctx,
+		struct cn_err *err);
+
+/* Row callbacks for one-value queries: column 0 into *(int64_t *)ctx,
+ * or a malloc'd copy of its text into a struct cn_sq_text. */
+struct cn_sq_text {
+	char **text;
+	size_t *len; /* may be NULL */
+};
+int cn_sq_int64(void *ctx, sqlite3_stmt *s, struct cn_err *err);
+int cn_sq_dup_text(void *ctx, sqlite3_stmt *s, struct cn_err *err);
+
+/* A malloc'd copy of column i's text (NUL-terminated; *len may be NULL),
+ * or NULL when out of memory. */
+char *cn_sq_text(sqlite3_stmt *s, int i, size_t *len);
+
+/* Create the projection tables (sqlite_open.c, when creating a store). */
+int cn_sq_create_rows(struct cn_store_backend *b, struct cn_err *err);
+void cn_sq_rows_release(struct cn_store_backend *b);
+
+/* The operations, by file. */
+int cn_sq_append(struct cn_store_backend *b, const struct cn_raw_event *ev,
+		 struct cn_err *err);
+int cn_sq_events(struct cn_store_backend *b, int64_t from, cn_raw_event_fn fn,
+		 void *ctx, struct cn_err *err);
+int cn_sq_proposal_events(struct cn_store_backend *b, int64_t id,
+			  cn_raw_event_fn fn, void *ctx, struct cn_err *err);
+int cn_sq_last_seq(struct cn_store_backend *b, int64_t *out,
+		   struct cn_err *err);
+int cn_sq_event_bytes(struct cn_store_backend *b, int64_t seq, char **bytes,
+		      struct cn_err *err);
+
+int cn_sq_node_get(struct cn_store_backend *b, unsigned level, uint64_t index,
+		   uint8_t out[CN_MERKLE_HASH_LEN], struct cn_err *err);
+int cn_sq_node_put(struct cn_store_backend *b, const struct cn_merkle_node *n,
+		   struct cn_err *err);
+int cn_sq_nodes(struct cn_store_backend *b, cn_node_fn fn, void *ctx,
+		struct cn_err *err);
+int cn_sq_checkpoint_put(struct cn_store_backend *b, uint64_t size,
+			 const uint8_t root[CN_MERKLE_HASH_LEN],
+			 const char *note, struct cn_err *err);
+int cn_sq_checkpoint_latest(struct cn_store_backend *b, cn_checkpoint_fn fn,
+			    void *ctx, struct cn_err *err);
+int cn_sq_checkpoints(struct cn_store_backend *b, cn_checkpoint_fn fn,
+		      void *ctx, struct cn_err *err);
+
+int cn_sq_row_put(struct cn_store_backend *b, const struct cn_row *row,
+		  struct cn_err *err);
+int cn_sq_row_delete(struct cn_store_backend *b, enum cn_table t,
+		     const struct cn_value *key, struct cn_err *err);
+int cn_sq_rows(struct cn_store_backend *b, enum cn_table t,
+	       enum cn_row_order order, cn_row_fn fn, void *ctx,
+	       struct cn_err *err);
+int cn_sq_proposal_doc(struct cn_store_backend *b, int64_t id, char **text,
+		       size_t *len, struct cn_err *err);
+int cn_sq_proposal_docs(struct cn_store_backend *b,
+			int (*fn)(void *ctx, const char *text, size_t len,
+				  struct cn_err *err),
+			void *ctx, struct cn_err *err);
+int cn_sq_proposal_meta(struct cn_store_backend *b, int64_t id, char body[16],
+			int *shared, int *adopted, struct cn_err *err);
+
+int cn_sq_token_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
+		    const char *role, const char *principal, const char *label,
+		    const char *created, int64_t *id, struct cn_err *err);
+int cn_sq_token_find(struct cn_store_backend *b,
+		     const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
+		     struct cn_err *err);
+int cn_sq_token_list(struct cn_store_backend *b, struct cn_token_info **out,
+		     size_t *n, struct cn_err *err);
+int cn_sq_token_revoke(struct cn_store_backend *b, int64_t id,
+		       const char *revoked, struct cn_err *err);
+
+int cn_sq_meta_get(struct cn_store_backend *b, const char *key, char **value,
+		   struct cn_err *err);
+int cn_sq_meta_set(struct cn_store_backend *b, const char *key,
+		   const char *value, struct cn_err *err);
+
+#endif

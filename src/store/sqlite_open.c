@@ -1,0 +1,419 @@
+/*
+ * sqlite_open.c - the SQLite backend: opening and creating a store, its schema,
+ * transactions and the change signal, the statement cache and the step
+ * helpers every file uses, and the table of operations (store.h).
+ */
+#include "sqlite.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define APP_ID 0x434E434C /* 'CNCL' */
+#define SCHEMA_VERSION 2 /* 2: Merkle tree, checkpoints, tokens */
+
+/* The log and what lives beside it; the projection tables come from
+ * cn_tables (sqlite_rows.c). */
+static const char log_schema[] =
+	"CREATE TABLE events("
+	"  seq INTEGER PRIMARY KEY,"
+	"  bytes TEXT NOT NULL,"
+	"  hash BLOB NOT NULL CHECK(length(hash) = 32),"
+	"  type TEXT GENERATED ALWAYS AS (json_extract(bytes, '$.type')) VIRTUAL,"
+	"  proposal INTEGER GENERATED ALWAYS AS (CASE"
+	"    WHEN json_extract(bytes, '$.type') = 'proposal.created'"
+	"    THEN json_extract(bytes, '$.payload.id')"
+	"    ELSE json_extract(bytes, '$.payload.proposal') END) VIRTUAL);"
+	"CREATE INDEX events_proposal ON events(proposal);"
+	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN"
+	"  SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN"
+	"  SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	/* The Merkle tree over the events (RFC 9162): every perfect node once,
+	 * so any proof is O(log n) lookups; and the signed checkpoints.  Both
+	 * append-only, like the events. */
+	"CREATE TABLE merkle_nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+	"  hash BLOB NOT NULL CHECK(length(hash) = 32),"
+	"  PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+	"CREATE TABLE checkpoints(size INTEGER PRIMARY KEY,"
+	"  root BLOB NOT NULL CHECK(length(root) = 32), note TEXT NOT NULL);"
+	"CREATE TRIGGER nodes_no_update BEFORE UPDATE ON merkle_nodes BEGIN"
+	"  SELECT RAISE(ABORT, 'the Merkle tree is append-only'); END;"
+	"CREATE TRIGGER nodes_no_delete BEFORE DELETE ON merkle_nodes BEGIN"
+	"  SELECT RAISE(ABORT, 'the Merkle tree is append-only'); END;"
+	"CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints BEGIN"
+	"  SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+	"CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints BEGIN"
+	"  SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+	/* Bearer tokens: credentials, not decisions, so they live beside the
+	 * log rather than in it.  Only a hash of each token is kept. */
+	"CREATE TABLE tokens("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash BLOB NOT NULL UNIQUE CHECK(length(hash) = 32),"
+	"  role TEXT NOT NULL CHECK(role IN ('secretariat', 'member', 'partner')),"
+	"  principal TEXT,"
+	"  label TEXT,"
+	"  created TEXT NOT NULL,"
+	"  revoked TEXT);";
+
+/* ---- helpers ------------------------------------------------------------ */
+
+int cn_sq_err(struct cn_store_backend *b, struct cn_err *err, const char *what)
+{
+	return cn_err_set(err, CN_EIO, "%s: %s: %s", b->path, what,
+			  sqlite3_errmsg(b->db));
+}
+
+int cn_sq_exec(struct cn_store_backend *b, const char *sql, struct cn_err *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(b->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int rc = cn_err_set(err, CN_EIO, "%s: %s", b->path,
+				    msg ? msg : sqlite3_errmsg(b->db));
+		sqlite3_free(msg);
+		return rc;
+	}
+	return 0;
+}
+
+sqlite3_stmt *cn_sq_stmt(struct cn_store_backend *b, const char *sql,
+			 struct cn_err *err)
+{
+	sqlite3_stmt *s;
+
+	for (int i = 0; i < b->ncache; i++)
+		if (!strcmp(b->cache[i].sql, sql)) {
+			sqlite3_reset(b->cache[i].stmt);
+			sqlite3_clear_bindings(b->cache[i].stmt);
+			return b->cache[i].stmt;
+		}
+	if (sqlite3_prepare_v3(b->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+			       NULL) != SQLITE_OK) {
+		cn_sq_err(b, err, "preparing a statement");
+		return NULL;
+	}
+	if (b->ncache < CN_SQ_CACHE) {
+		char *copy = strdup(sql);
+		if (copy) {
+			b->cache[b->ncache].sql = copy;
+			b->cache[b->ncache++].stmt = s;
+		}
+	}
+	return s;
+}
+
+sqlite3_stmt *cn_sq_fresh(struct cn_store_backend *b, const char *sql,
+			  struct cn_err *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(b->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		cn_sq_err(b, err, "preparing a statement");
+		return NULL;
+	}
+	return s;
+}
+
+/* Reset a cached statement (which also ends the read it holds), or
+ * finalize one that did not fit in the cache. */
+void cn_sq_release(struct cn_store_backend *b, sqlite3_stmt *s)
+{
+	for (int i = 0; i < b->ncache; i++)
+		if (b->cache[i].stmt == s) {
+			sqlite3_reset(s);
+			return;
+		}
+	sqlite3_finalize(s);
+}
+
+int cn_sq_each(struct cn_store_backend *b, sqlite3_stmt *s, cn_sq_row_fn fn,
+	       void *ctx, const char *what, struct cn_err *err)
+{
+	int rc = 0, step;
+
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		if (fn && (rc = fn(ctx, s, err)))
+			break;
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = cn_sq_err(b, err, what);
+	cn_sq_release(b, s);
+	return rc;
+}
+
+struct one {
+	cn_sq_row_fn fn;
+	void *ctx;
+	int rows;
+};
+
+static int one_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
+{
+	struct one *o = ctx;
+	o->rows++;
+	return o->fn ? o->fn(o->ctx, s, err) : 0;
+}
+
+int cn_sq_one(struct cn_store_backend *b, sqlite3_stmt *s, cn_sq_row_fn fn,
+	      void *ctx, const char *what, const char *notfound,
+	      struct cn_err *err)
+{
+	struct one o = {fn, ctx, 0};
+	int rc = cn_sq_each(b, s, one_row, &o, what, err);
+	if (rc == 0 && o.rows == 0)
+		rc = cn_err_set(err, CN_ENOTFOUND, "%s", notfound);
+	return rc;
+}
+
+int cn_sq_done(struct cn_store_backend *b, sqlite3_stmt *s, const char *what,
+	       struct cn_err *err)
+{
+	int step = sqlite3_step(s);
+	cn_sq_release(b, s);
+	return step == SQLITE_DONE ? 0 : cn_sq_err(b, err, what);
+}
+
+char *cn_sq_text(sqlite3_stmt *s, int i, size_t *len)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	size_t n = (size_t)sqlite3_column_bytes(s, i);
+	char *out = malloc(n + 1);
+
+	if (!out)
+		return NULL;
+	if (n)
+		memcpy(out, t, n);
+	out[n] = '\0';
+	if (len)
+		*len = n;
+	return out;
+}
+
+int cn_sq_int64(void *ctx, sqlite3_stmt *s, struct cn_err *err)
+{
+	(void)err;
+	*(int64_t *)ctx = sqlite3_column_int64(s, 0);
+	return 0;
+}
+
+int cn_sq_dup_text(void *ctx, sqlite3_stmt *s, struct cn_err *err)
+{
+	struct cn_sq_text *out = ctx;
+	if (!(*out->text = cn_sq_text(s, 0, out->len)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	return 0;
+}
+
+int cn_sq_by_id(struct cn_store_backend *b, const char *sql, int64_t id,
+		const char *thing, cn_sq_row_fn fn, void *ctx,
+		struct cn_err *err)
+{
+	char notfound[64], what[64];
+	sqlite3_stmt *s = cn_sq_stmt(b, sql, err);
+
+	if (!s)
+		return CN_EIO;
+	snprintf(notfound, sizeof(notfound), "no %s %lld", thing, (long long)id);
+	snprintf(what, sizeof(what), "reading %s %lld", thing, (long long)id);
+	sqlite3_bind_int64(s, 1, id);
+	return cn_sq_one(b, s, fn, ctx, what, notfound, err);
+}
+
+/* ---- opening -------------------------------------------------------------- */
+
+static int get_int(void *ctx, sqlite3_stmt *s, struct cn_err *err)
+{
+	(void)err;
+	*(int *)ctx = sqlite3_column_int(s, 0);
+	return 0;
+}
+
+/* One integer from a one-row query, prepared afresh (the schema may not
+ * be readable yet). */
+static int query_int(struct cn_store_backend *b, const char *sql, int *out)
+{
+	sqlite3_stmt *s = cn_sq_fresh(b, sql, NULL);
+	if (!s)
+		return CN_EIO;
+	return cn_sq_one(b, s, get_int, out, sql, sql, NULL);
+}
+
+static void sq_close(struct cn_store_backend *b)
+{
+	if (!b)
+		return;
+	for (int i = 0; i < b->ncache; i++) {
+		sqlite3_finalize(b->cache[i].stmt);
+		free(b->cache[i].sql);
+	}
+	cn_sq_rows_release(b);
+	sqlite3_close(b->db);
+	free(b);
+}
+
+static int create_schema(struct cn_store_backend *b, struct cn_err *err)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql),
+		 "PRAGMA application_id=%d; PRAGMA user_version=%d; COMMIT",
+		 APP_ID, SCHEMA_VERSION);
+	if (cn_sq_exec(b, "PRAGMA journal_mode=WAL", err) ||
+	    cn_sq_exec(b, "BEGIN IMMEDIATE", err) ||
+	    cn_sq_exec(b, log_schema, err) || cn_sq_create_rows(b, err) ||
+	    cn_sq_exec(b, sql, err))
+		return CN_EIO;
+	return 0;
+}
+
+static int sq_open(const char *path, int flags, struct cn_store_backend **out,
+		   struct cn_err *err)
+{
+	struct cn_store_backend *b = calloc(1, sizeof(*b));
+	int oflags, appid = 0, ntables = 0, ver = 0, rc;
+
+	if (!b)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	snprintf(b->path, sizeof(b->path), "%s",
+		 flags & CN_STORE_MEMORY ? ":memory:" : path);
+	oflags = flags & CN_STORE_READONLY
+			 ? SQLITE_OPEN_READONLY
+			 : SQLITE_OPEN_READWRITE |
+				   (flags & (CN_STORE_CREATE | CN_STORE_MEMORY)
+					    ? SQLITE_OPEN_CREATE : 0);
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(b->path, &b->db, oflags, NULL) != SQLITE_OK) {
+		rc = cn_err_set(err, CN_EIO, "%s: cannot open: %s%s", b->path,
+				b->db ? sqlite3_errmsg(b->db) : "out of memory",
+				flags & CN_STORE_CREATE ? ""
+				: " (create it with 'council init')");
+		sq_close(b);
+		return rc;
+	}
+	sqlite3_busy_timeout(b->db, 5000);
+	sqlite3_extended_result_codes(b->db, 1);
+	/* Reading the schema is the first touch of the file: a file that is
+	 * not SQLite fails here with "file is not a database". */
+	if (query_int(b, "PRAGMA application_id", &appid) ||
+	    query_int(b, "SELECT count(*) FROM sqlite_schema", &ntables) ||
+	    query_int(b, "PRAGMA user_version", &ver)) {
+		rc = cn_err_set(err, CN_ECORRUPT, "%s: not a council database: %s",
+				b->path, sqlite3_errmsg(b->db));
+		sq_close(b);
+		return rc;
+	}
+	if (appid == 0 && ntables == 0 && !(flags & CN_STORE_READONLY) &&
+	    (flags & (CN_STORE_CREATE | CN_STORE_MEMORY))) {
+		if ((rc = create_schema(b, err))) {
+			sq_close(b);
+			return rc;
+		}
+	} else if (appid != APP_ID) {
+		rc = cn_err_set(err, CN_ECORRUPT,
+				"%s: not a council database (%s)", b->path,
+				ntables ? "it holds another application's tables"
+					: "it is empty; create it with 'council init'");
+		sq_close(b);
+		return rc;
+	} else if (ver != SCHEMA_VERSION) {
+		rc = cn_err_set(err, CN_ECORRUPT,
+				"%s: schema version %d, this council reads %d",
+				b->path, ver, SCHEMA_VERSION);
+		sq_close(b);
+		return rc;
+	}
+	if (!(flags & CN_STORE_READONLY) &&
+	    cn_sq_exec(b, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err)) {
+		sq_close(b);
+		return CN_EIO;
+	}
+	*out = b;
+	return 0;
+}
+
+/* ---- transactions and the change signal ---------------------------------- */
+
+static int sq_begin(struct cn_store_backend *b, struct cn_err *err)
+{
+	/* IMMEDIATE: take the write lock now, so a second writer waits at
+	 * the start instead of failing at commit. */
+	return cn_sq_exec(b, "BEGIN IMMEDIATE", err);
+}
+
+static int sq_commit(struct cn_store_backend *b, struct cn_err *err)
+{
+	return cn_sq_exec(b, "COMMIT", err);
+}
+
+static void sq_rollback(struct cn_store_backend *b)
+{
+	if (!sqlite3_get_autocommit(b->db))
+		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int sq_read_begin(struct cn_store_backend *b, struct cn_err *err)
+{
+	int v;
+	sqlite3_stmt *s;
+
+	assert(sqlite3_get_autocommit(b->db));
+	/* A deferred transaction takes its WAL snapshot at its first read:
+	 * read once now, so the snapshot is the state at read_begin. */
+	if (cn_sq_exec(b, "BEGIN", err))
+		return CN_EIO;
+	if (!(s = cn_sq_stmt(b, "PRAGMA schema_version", err)) ||
+	    cn_sq_one(b, s, get_int, &v, "starting a read", "no schema", err)) {
+		sq_rollback(b);
+		return CN_EIO;
+	}
+	return 0;
+}
+
+static void sq_read_end(struct cn_store_backend *b)
+{
+	sq_rollback(b); /* nothing was written: ending it is all */
+}
+
+static int sq_data_version(struct cn_store_backend *b, int64_t *out,
+			   struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_stmt(b, "PRAGMA data_version", err);
+	return s ? cn_sq_one(b, s, cn_sq_int64, out, "reading data_version",
+			     "no data_version", err)
+		 : CN_EIO;
+}
+
+const struct cn_store_ops cn_store_sqlite = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.read_begin = sq_read_begin,
+	.read_end = sq_read_end,
+	.data_version = sq_data_version,
+	.append = cn_sq_append,
+	.events = cn_sq_events,
+	.proposal_events = cn_sq_proposal_events,
+	.last_seq = cn_sq_last_seq,
+	.event_bytes = cn_sq_event_bytes,
+	.node_get = cn_sq_node_get,
+	.node_put = cn_sq_node_put,
+	.nodes = cn_sq_nodes,
+	.checkpoint_put = cn_sq_checkpoint_put,
+	.checkpoint_latest = cn_sq_checkpoint_latest,
+	.checkpoints = cn_sq_checkpoints,
+	.row_put = cn_sq_row_put,
+	.row_delete = cn_sq_row_delete,
+	.rows = cn_sq_rows,
+	.proposal_doc = cn_sq_proposal_doc,
+	.proposal_docs = cn_sq_proposal_docs,
+	.proposal_meta = cn_sq_proposal_meta,
+	.token_add = cn_sq_token_add,
+	.token_find = cn_sq_token_find,
+	.token_list = cn_sq_token_list,
+	.token_revoke = cn_sq_token_revoke,
+	.meta_get = cn_sq_meta_get,
+	.meta_set = cn_sq_meta_set,
+};

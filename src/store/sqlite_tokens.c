@@ -1,0 +1,162 @@
+/*
+ * sqlite_tokens.c - the SQLite backend's bearer tokens: only a hash of each is
+ * kept.  Issuing or revoking one moves the meta counter "tokens_seq" in
+ * the same savepoint, so a reader that sees the change sees the counter
+ * move (guarantee 6).
+ */
+#include "sqlite.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Readers cache resolved tokens until this counter moves. */
+static int bump_tokens(struct cn_store_backend *b, struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO meta(key, value)"
+				     " VALUES('tokens_seq', 1) ON CONFLICT(key)"
+				     " DO UPDATE SET value = value + 1", err);
+	return s ? cn_sq_done(b, s, "writing meta", err) : CN_EIO;
+}
+
+/* A change and the counter's move are one unit, inside a transaction or
+ * outside one: change_begin() ... savepoint_end(). */
+static int savepoint_end(struct cn_store_backend *b, int rc,
+			 struct cn_err *err)
+{
+	if (rc == 0 && (rc = cn_sq_exec(b, "RELEASE tokens", err)) == 0)
+		return 0;
+	sqlite3_exec(b->db, "ROLLBACK TO tokens; RELEASE tokens", NULL, NULL,
+		     NULL);
+	return rc;
+}
+
+/* Open the savepoint and prepare the change's statement (NULL, with the
+ * savepoint closed, on failure). */
+static sqlite3_stmt *change_begin(struct cn_store_backend *b, const char *sql,
+				  struct cn_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (cn_sq_exec(b, "SAVEPOINT tokens", err))
+		return NULL;
+	if (!(s = cn_sq_stmt(b, sql, err)))
+		savepoint_end(b, CN_EIO, err);
+	return s;
+}
+
+int cn_sq_token_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
+		    const char *role, const char *principal, const char *label,
+		    const char *created, int64_t *id, struct cn_err *err)
+{
+	sqlite3_stmt *s = change_begin(b, "INSERT INTO tokens(hash, role,"
+				       " principal, label, created)"
+				       " VALUES(?,?,?,?,?)", err);
+	int rc;
+
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
+	if (principal)
+		sqlite3_bind_text(s, 3, principal, -1, SQLITE_STATIC);
+	if (label)
+		sqlite3_bind_text(s, 4, label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, created, -1, SQLITE_STATIC);
+	if ((rc = cn_sq_done(b, s, "storing a token", err)) == 0) {
+		*id = sqlite3_last_insert_rowid(b->db);
+		rc = bump_tokens(b, err);
+	}
+	return savepoint_end(b, rc, err);
+}
+
+static void token_row(sqlite3_stmt *s, struct cn_token_info *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->id = sqlite3_column_int64(s, 0);
+	snprintf(t->role, sizeof(t->role), "%s", sqlite3_column_text(s, 1));
+	if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+		snprintf(t->principal, sizeof(t->principal), "%s",
+			 sqlite3_column_text(s, 2));
+	if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+		snprintf(t->label, sizeof(t->label), "%s", sqlite3_column_text(s, 3));
+	snprintf(t->created, sizeof(t->created), "%s", sqlite3_column_text(s, 4));
+	if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+		snprintf(t->revoked, sizeof(t->revoked), "%s",
+			 sqlite3_column_text(s, 5));
+}
+
+static int one_token(void *ctx, sqlite3_stmt *s, struct cn_err *err)
+{
+	(void)err;
+	token_row(s, ctx);
+	return 0;
+}
+
+int cn_sq_token_find(struct cn_store_backend *b,
+		     const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
+		     struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_stmt(b, "SELECT id, role, principal, label,"
+				     " created, revoked FROM tokens"
+				     " WHERE hash = ? AND revoked IS NULL", err);
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
+	return cn_sq_one(b, s, one_token, info, "reading tokens",
+			 "unknown or revoked token", err);
+}
+
+struct token_vec {
+	struct cn_token_info *v;
+	size_t n;
+};
+
+static int add_token(void *ctx, sqlite3_stmt *s, struct cn_err *err)
+{
+	struct token_vec *tv = ctx;
+	struct cn_token_info *nv = realloc(tv->v, (tv->n + 1) * sizeof(*nv));
+	if (!nv)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	tv->v = nv;
+	token_row(s, &tv->v[tv->n++]);
+	return 0;
+}
+
+int cn_sq_token_list(struct cn_store_backend *b, struct cn_token_info **out,
+		     size_t *n, struct cn_err *err)
+{
+	struct token_vec tv = {NULL, 0};
+	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT id, role, principal, label,"
+				      " created, revoked FROM tokens ORDER BY id",
+				      err);
+	int rc = s ? cn_sq_each(b, s, add_token, &tv, "reading tokens", err)
+		   : CN_EIO;
+	if (rc) {
+		free(tv.v);
+		return rc;
+	}
+	*out = tv.v;
+	*n = tv.n;
+	return 0;
+}
+
+int cn_sq_token_revoke(struct cn_store_backend *b, int64_t id,
+		       const char *revoked, struct cn_err *err)
+{
+	sqlite3_stmt *s = change_begin(b, "UPDATE tokens SET revoked = ?"
+				       " WHERE id = ? AND revoked IS NULL", err);
+	int rc;
+
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_text(s, 1, revoked, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, id);
+	rc = cn_sq_done(b, s, "revoking a token", err);
+	if (rc == 0 && sqlite3_changes(b->db) == 0)
+		rc = cn_err_set(err, CN_ENOTFOUND, "no valid token with id %lld",
+				(long long)id);
+	if (rc == 0)
+		rc = bump_tokens(b, err);
+	return savepoint_end(b, rc, err);
+}

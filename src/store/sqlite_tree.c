@@ -1,0 +1,130 @@
+/*
+ * sqlite_tree.c - the SQLite backend's Merkle nodes and signed checkpoints: two
+ * append-only tables (triggers, sqlite_open.c), merkle_nodes keyed by
+ * (level, idx) and checkpoints keyed by size.
+ */
+#include "sqlite.h"
+
+#include <string.h>
+
+static int node_hash(void *ctx, sqlite3_stmt *s, struct cn_err *err)
+{
+	(void)err;
+	if (sqlite3_column_bytes(s, 0) != CN_MERKLE_HASH_LEN)
+		return CN_ENOTFOUND;
+	memcpy(ctx, sqlite3_column_blob(s, 0), CN_MERKLE_HASH_LEN);
+	return 0;
+}
+
+int cn_sq_node_get(struct cn_store_backend *b, unsigned level, uint64_t index,
+		   uint8_t out[CN_MERKLE_HASH_LEN], struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_stmt(b, "SELECT hash FROM merkle_nodes"
+				     " WHERE level = ? AND idx = ?", err);
+	int rc;
+
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_int(s, 1, (int)level);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)index);
+	rc = cn_sq_one(b, s, node_hash, out, "reading the Merkle tree",
+		       "no such Merkle node", err);
+	if (rc == CN_ENOTFOUND)
+		cn_err_set(err, CN_ENOTFOUND, "Merkle node (%u, %llu) is missing"
+			   " or malformed", level, (unsigned long long)index);
+	return rc;
+}
+
+int cn_sq_node_put(struct cn_store_backend *b, const struct cn_merkle_node *n,
+		   struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO merkle_nodes VALUES(?,?,?)",
+				     err);
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_int(s, 1, (int)n->level);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)n->index);
+	sqlite3_bind_blob(s, 3, n->hash, CN_MERKLE_HASH_LEN, SQLITE_STATIC);
+	return cn_sq_done(b, s, "writing the Merkle tree", err);
+}
+
+struct node_scan {
+	cn_node_fn fn;
+	void *ctx;
+};
+
+static int node_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
+{
+	struct node_scan *ns = ctx;
+	struct cn_node_row n = {
+		.level = (unsigned)sqlite3_column_int(s, 0),
+		.index = (uint64_t)sqlite3_column_int64(s, 1),
+		.hash = sqlite3_column_blob(s, 2),
+		.hashlen = (size_t)sqlite3_column_bytes(s, 2),
+	};
+	return ns->fn(ns->ctx, &n, err);
+}
+
+int cn_sq_nodes(struct cn_store_backend *b, cn_node_fn fn, void *ctx,
+		struct cn_err *err)
+{
+	struct node_scan ns = {fn, ctx};
+	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT level, idx, hash FROM"
+				      " merkle_nodes ORDER BY level, idx", err);
+	return s ? cn_sq_each(b, s, node_row, &ns, "reading the Merkle tree", err)
+		 : CN_EIO;
+}
+
+int cn_sq_checkpoint_put(struct cn_store_backend *b, uint64_t size,
+			 const uint8_t root[CN_MERKLE_HASH_LEN],
+			 const char *note, struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO checkpoints VALUES(?,?,?)",
+				     err);
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
+	sqlite3_bind_blob(s, 2, root, CN_MERKLE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, note, -1, SQLITE_STATIC);
+	return cn_sq_done(b, s, "writing a checkpoint", err);
+}
+
+struct cp_scan {
+	cn_checkpoint_fn fn;
+	void *ctx;
+};
+
+static int checkpoint_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
+{
+	struct cp_scan *cs = ctx;
+	const char *note = (const char *)sqlite3_column_text(s, 2);
+	struct cn_checkpoint_row cp = {
+		.size = (uint64_t)sqlite3_column_int64(s, 0),
+		.root = sqlite3_column_blob(s, 1),
+		.rootlen = (size_t)sqlite3_column_bytes(s, 1),
+		.note = note ? note : "",
+	};
+	return cs->fn(cs->ctx, &cp, err);
+}
+
+int cn_sq_checkpoint_latest(struct cn_store_backend *b, cn_checkpoint_fn fn,
+			    void *ctx, struct cn_err *err)
+{
+	struct cp_scan cs = {fn, ctx};
+	sqlite3_stmt *s = cn_sq_stmt(b, "SELECT size, root, note FROM checkpoints"
+				     " ORDER BY size DESC LIMIT 1", err);
+	return s ? cn_sq_one(b, s, checkpoint_row, &cs, "reading checkpoints",
+			     "no checkpoint yet", err)
+		 : CN_EIO;
+}
+
+int cn_sq_checkpoints(struct cn_store_backend *b, cn_checkpoint_fn fn,
+		      void *ctx, struct cn_err *err)
+{
+	struct cp_scan cs = {fn, ctx};
+	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT size, root, note FROM"
+				      " checkpoints ORDER BY size", err);
+	return s ? cn_sq_each(b, s, checkpoint_row, &cs, "reading checkpoints",
+			      err)
+		 : CN_EIO;
+}
