@@ -23,6 +23,9 @@ struct cn_app {
 	 * reload failed too): the next write reloads first. */
 	int stale;
 	int64_t command_seq; /* first event of the last command run */
+	/* The time of the write being made (the latest `now` a command of
+	 * this transaction ran at): recorded beside its checkpoint. */
+	int64_t now;
 	/* The proposal views this transaction has yet to rewrite. */
 	struct cn_projector pj;
 };
@@ -200,11 +203,19 @@ static int emit_box(struct cn_app *app, const char *actor,
 		struct cn_event ev;
 		int rc;
 
+		uint8_t salt[CN_SALT_LEN];
+
 		if ((rc = cn_event_init(&ev, it->time, actor,
 					cn_event_type_get(it->type)->name,
 					it->payload, err)))
 			return rc;
-		rc = cn_event_seal(&ev, app->w.last_seq + 1, app->w.last_hash, err);
+		/* A fresh salt per event blinds its leaf (event.h): from the
+		 * operating system's generator, never derived from anything
+		 * an outsider could know. */
+		randombytes_buf(salt, sizeof(salt));
+		rc = cn_event_seal(&ev, app->w.last_seq + 1, app->w.last_hash,
+				   salt, err);
+		sodium_memzero(salt, sizeof(salt));
 		if (!rc)
 			rc = cn_store_append(app->st, &ev, err);
 		if (!rc)
@@ -247,7 +258,9 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 			cn_store_rollback(app->st);
 			return rc;
 		}
-	}
+		app->now = now;
+	} else if (now > app->now)
+		app->now = now;
 	/* Due deadlines first, recorded by the clock, not by the caller. */
 	rc = cn_cmd_tick(&app->w, now, &box, err);
 	if (!rc)
@@ -273,7 +286,7 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 		if (!rc)
 			rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
 		if (!rc)
-			rc = cn_store_checkpoint_sign(app->st, err);
+			rc = cn_store_checkpoint_sign(app->st, app->now, err);
 		if (!rc)
 			rc = cn_store_commit(app->st, err);
 		if (rc) {
@@ -297,6 +310,7 @@ int cn_app_batch_begin(struct cn_app *app, struct cn_err *err)
 		return rc;
 	}
 	app->batch = 1;
+	app->now = INT64_MIN;
 	cn_projector_reset(&app->pj);
 	cn_store_docs_reset(app->st);
 	return 0;
@@ -311,7 +325,8 @@ int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
 	 * written once, from the world as the batch left it. */
 	if (commit)
 		rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
-	if (commit && rc == 0 && (rc = cn_store_checkpoint_sign(app->st, err)) == 0 &&
+	if (commit && rc == 0 &&
+	    (rc = cn_store_checkpoint_sign(app->st, app->now, err)) == 0 &&
 	    (rc = cn_store_commit(app->st, err)) == 0)
 		return 0;
 	cn_store_rollback(app->st);

@@ -95,8 +95,10 @@ int cmd_routes(struct cli *c, int argc, char **argv);
 int cmd_receipt(struct cli *c, int argc, char **argv);
 int cmd_keygen(struct cli *c, int argc, char **argv);
 int cmd_key(struct cli *c, int argc, char **argv);
-/* `council log key | checkpoint | export FILE | proof INDEX [--size N]` */
-int cli_log_sub(struct cli *c, int np, const char **pos, const char *size);
+/* `council log key | checkpoint | export FILE [--for AUDIENCE] |
+ *  proof INDEX [--size N]` */
+int cli_log_sub(struct cli *c, int np, const char **pos, const char *size,
+		const char *audience);
 /* A key or note given on the command line: the text itself, or the file
  * holding it (its first line for a key, the whole file when whole). */
 char *cli_text_or_file(const char *arg, int whole);

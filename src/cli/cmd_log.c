@@ -12,8 +12,10 @@
 #include "../core/merkle.h"
 #include "cli.h"
 
-int cli_log_sub(struct cli *c, int np, const char **pos, const char *size)
+int cli_log_sub(struct cli *c, int np, const char **pos, const char *size,
+		const char *audience)
 {
+	struct cn_audience aud;
 	struct cn_app *app;
 	struct cn_err err = {0};
 	int rc;
@@ -38,11 +40,12 @@ int cli_log_sub(struct cli *c, int np, const char **pos, const char *size)
 		}
 		free(note);
 	} else if (!strcmp(pos[0], "export") && np == 2) {
-		FILE *f = strcmp(pos[1], "-") ? fopen(pos[1], "w") : stdout;
-		if (!f)
+		FILE *f = NULL;
+		if (!(rc = cn_audience_parse(audience ? audience : "all", &aud, &err)) &&
+		    !(f = strcmp(pos[1], "-") ? fopen(pos[1], "w") : stdout))
 			rc = cn_err_set(&err, CN_EIO, "%s: cannot create", pos[1]);
-		else {
-			rc = cn_app_export(app, f, &err);
+		else if (f) {
+			rc = cn_app_export(app, f, &aud, c->now, &err);
 			if (f != stdout && fclose(f) && !rc)
 				rc = cn_err_set(&err, CN_EIO, "%s: write failed", pos[1]);
 		}
@@ -61,7 +64,8 @@ int cli_log_sub(struct cli *c, int np, const char **pos, const char *size)
 	} else {
 		cn_app_close(app);
 		return cli_usage(c, "log", "unknown: try 'council log key', 'log "
-				 "checkpoint', 'log export FILE', 'log proof INDEX'");
+				 "checkpoint', 'log export FILE [--for AUDIENCE]', 'log "
+				 "proof INDEX'");
 	}
 	cn_app_close(app);
 	return rc ? cli_fail(c, &err) : 0;
@@ -129,19 +133,34 @@ int cmd_receipt(struct cli *c, int argc, char **argv)
 		return EXIT_REFUSED;
 	}
 	const char *event = json_string_value(json_object_get(r, "event"));
+	const char *salt64 = json_string_value(json_object_get(r, "salt"));
 	const char *note = json_string_value(json_object_get(r, "checkpoint"));
 	const json_t *pj = json_object_get(r, "proof");
 	json_int_t index = json_integer_value(json_object_get(r, "index"));
 	char *vkey = logkey ? cli_text_or_file(logkey, 0) : NULL, *name = NULL;
-	uint8_t pk[32], leaf[32];
+	uint8_t pk[32], leaf[32], salt[CN_SALT_LEN];
+	size_t nsalt = 0;
 	struct cn_checkpoint cp;
 	struct cn_merkle_proof proof;
 	const char *elems[CN_MERKLE_PROOF_MAX];
 	struct cn_event ev;
 
-	if (!event || !note || !json_is_array(pj) ||
+	if (json_integer_value(json_object_get(r, "council_receipt")) !=
+	    CN_RECEIPT_FORMAT) {
+		rc = cn_err_set(&err, CN_EINVAL, "%s: not a council receipt of "
+				"format %d (blinded leaves)", pos[1],
+				CN_RECEIPT_FORMAT);
+		goto out;
+	}
+	if (!event || !note || !salt64 || !json_is_array(pj) ||
 	    json_array_size(pj) > CN_MERKLE_PROOF_MAX || index < 0) {
 		rc = cn_err_set(&err, CN_EINVAL, "%s: not a council receipt", pos[1]);
+		goto out;
+	}
+	if (cn_base64_decode(salt64, strlen(salt64), salt, sizeof(salt), &nsalt) ||
+	    nsalt != CN_SALT_LEN) {
+		rc = cn_err_set(&err, CN_EINVAL, "%s: its salt is not base64 of %d "
+				"bytes", pos[1], CN_SALT_LEN);
 		goto out;
 	}
 	if (!vkey) {
@@ -156,7 +175,9 @@ int cmd_receipt(struct cli *c, int argc, char **argv)
 		cn_err_prefix(&err, "checkpoint: ");
 		goto out;
 	}
-	cn_merkle_leaf_hash(event, strlen(event), leaf);
+	/* The leaf is computed here, from the bytes and the salt: never
+	 * taken from what came with the proof. */
+	cn_event_hash(salt, event, strlen(event), leaf);
 	rc = cn_merkle_proof_parse(elems, json_array_size(pj), CN_MERKLE_BASE64,
 				   &proof, &err);
 	if (rc == 0)

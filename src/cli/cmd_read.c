@@ -401,10 +401,11 @@ static int log_line(void *ctx, const struct cn_event *ev, struct cn_err *err)
 
 int cmd_log(struct cli *c, int argc, char **argv)
 {
-	const char *prop = NULL, *from = NULL, *size = NULL, *pos[2];
+	const char *prop = NULL, *from = NULL, *size = NULL, *aud = NULL, *pos[2];
 	int np, rc;
 	struct cli_opt opts[] = {OPT_VAL("proposal", &prop), OPT_VAL("from", &from),
-				 OPT_VAL("size", &size), OPT_END};
+				 OPT_VAL("size", &size), OPT_VAL("for", &aud),
+				 OPT_END};
 	struct cn_app *app;
 	struct cn_err err = {0};
 	long long filter[2] = {0, 0};
@@ -412,7 +413,7 @@ int cmd_log(struct cli *c, int argc, char **argv)
 	if ((rc = cli_parse(c, "log", argc, argv, opts, pos, 2, &np)))
 		return rc;
 	if (np >= 1)
-		return cli_log_sub(c, np, pos, size);
+		return cli_log_sub(c, np, pos, size, aud);
 	filter[0] = prop ? atoll(prop) : 0;
 	filter[1] = c->json;
 	if ((prop && filter[0] <= 0) || (from && atoll(from) <= 0))
@@ -522,9 +523,11 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 			fprintf(stderr, "council: verify failed: %s\n", err.msg);
 			return EXIT_REFUSED;
 		}
-		printf("ok: %lld events (%llu bytes); hash chain intact; Merkle tree "
-		       "and %lld signed checkpoints verified%s\n",
+		printf("ok: %lld events (%llu bytes), export for %s, %lld of them "
+		       "checked only as commitments; hash chain intact; Merkle "
+		       "tree and %lld signed checkpoints verified%s\n",
 		       (long long)stx.events, (unsigned long long)stx.bytes,
+		       stx.audience, (long long)stx.commitments,
 		       (long long)stx.checkpoints,
 		       logkey ? "" : " (against the key the file names: give "
 				     "--log-key to check it is the log's)");

@@ -18,12 +18,13 @@
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	const char *listen = "127.0.0.1:8080", *threads = NULL, *timeout = NULL,
-		   *web = NULL, *pos[1];
+		   *web = NULL, *every = NULL, *pos[1];
 	int quiet = 0, np, rc;
 	struct cli_opt opts[] = {OPT_VAL("listen", &listen),
 				 OPT_VAL("threads", &threads),
 				 OPT_VAL("timeout", &timeout),
 				 OPT_VAL("web", &web),
+				 OPT_VAL("public-checkpoint-every", &every),
 				 OPT_FLAG("quiet", &quiet), OPT_END};
 	struct cn_serve_opts o = {0};
 	struct cn_err err = {0};
@@ -47,6 +48,11 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	if ((timeout && *end) || tmo < 1 || tmo > 3600)
 		return cli_usage(c, "serve", "--timeout takes 1..3600 seconds");
 	o.timeout_s = (unsigned)tmo;
+	long long cadence = every ? strtoll(every, &end, 10) : 0;
+	if ((every && (*end || !*every)) || cadence < 0 || cadence > 31622400)
+		return cli_usage(c, "serve", "--public-checkpoint-every takes 0..31622400 "
+				 "seconds (0: every checkpoint)");
+	o.public_checkpoint_every = cadence;
 	/* The page ships beside the binary's sources unless told otherwise;
 	 * --web '' serves the API alone. */
 	o.web = web ? web : getenv("COUNCIL_WEB") ? getenv("COUNCIL_WEB")

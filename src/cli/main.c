@@ -115,8 +115,12 @@ const struct cmd cli_commands[] = {
 	 "       council log checkpoint [--json]   the latest signed checkpoint\n"
 	 "       council log proof INDEX [--size N]  inclusion proof of event\n"
 	 "                                      INDEX+1 (0-based leaf index)\n"
-	 "       council log export FILE       JSON Lines: events + checkpoints\n"
+	 "       council log export FILE [--for AUDIENCE]\n"
+	 "                                     JSON Lines: events + checkpoints\n"
 	 "  --json   one event per line, exactly the stored canonical bytes\n"
+	 "  --for    all (default: every event with its salt), member:CODE,\n"
+	 "           partner:CODE or public: the events that principal may see\n"
+	 "           in full with their salts, the others as leaf hashes only\n"
 	 COMMON},
 	{"verify", cmd_verify, "verify the record: chain, tree, checkpoints",
 	 "usage: council verify [--log-key KEY] [--checkpoint NOTE] [--json]\n"
@@ -128,7 +132,9 @@ const struct cmd cli_commands[] = {
 	 "                    the key the store names (self-consistency only)\n"
 	 "  --checkpoint F    a checkpoint kept from earlier: the store must\n"
 	 "                    still contain it (detects a rollback)\n"
-	 "  --export FILE     verify an exported log, without any store\n"
+	 "  --export FILE     verify an exported log, without any store (an\n"
+	 "                    audience's export too: entries it may not see\n"
+	 "                    are checked as commitments, and counted)\n"
 	 COMMON},
 	{"keygen", cmd_keygen, "make a delegation's Ed25519 signing key",
 	 "usage: council keygen --name NAME --out FILE\n"
@@ -143,7 +149,8 @@ const struct cmd cli_commands[] = {
 	{"receipt", cmd_receipt, "verify a receipt offline",
 	 "usage: council receipt verify FILE --log-key KEY\n"
 	 "Check that the event in a receipt is in the log: the checkpoint is\n"
-	 "signed by KEY and the inclusion proof leads to its root.\n" COMMON},
+	 "signed by KEY, and the event's leaf (its bytes hashed with its salt)\n"
+	 "leads to its root by the inclusion proof.\n" COMMON},
 	{"replay", cmd_replay, "replay a scenario file",
 	 "usage: council replay FILE [--db FILE] [--dataset FILE] [--json]\n"
 	 "Run a scenario (see scenarios/).  Without --db, it runs on a fresh\n"
@@ -151,7 +158,7 @@ const struct cmd cli_commands[] = {
 	 "--db it is recorded there, all steps or none.\n" COMMON},
 	{"serve", cmd_serve, "serve the HTTP/JSON API",
 	 "usage: council serve [--listen ADDR:PORT] [--threads N] [--timeout S]\n"
-	 "                     [--web DIR] [--quiet]\n"
+	 "                     [--web DIR] [--public-checkpoint-every S] [--quiet]\n"
 	 "Serve the API (docs/api.yaml) on ADDR:PORT (default 127.0.0.1:8080)\n"
 	 "until SIGINT or SIGTERM.  Writes are committed by one writer thread,\n"
 	 "several per fsync; silence deadlines conclude on time.\n"
@@ -159,6 +166,10 @@ const struct cmd cli_commands[] = {
 	 "  --timeout S   close a connection after S seconds without traffic (15)\n"
 	 "  --web DIR     serve the web page from DIR (default: web/dist of the\n"
 	 "                source tree; '' for the API alone)\n"
+	 "  --public-checkpoint-every S  the public and partners see the record\n"
+	 "                (checkpoints, proofs, the log) only as of the last\n"
+	 "                multiple of S seconds, so they learn when it grew only\n"
+	 "                to that resolution (default 0: every commit)\n"
 	 COMMON},
 	{"token", cmd_token, "issue, list or revoke API tokens",
 	 "usage: council token issue (--role secretariat | --member CODE |\n"

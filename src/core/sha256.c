@@ -53,3 +53,31 @@ void cn_sha256_parts(const void *const *parts, const size_t *lens, size_t n,
 	else
 		sodium_parts(parts, lens, n, out);
 }
+
+#define HMAC_BLOCK 64
+
+void cn_hmac_sha256(const void *key, size_t keylen, const void *msg,
+		    size_t len, uint8_t out[CN_SHA256_LEN])
+{
+	uint8_t k[HMAC_BLOCK] = {0}, ipad[HMAC_BLOCK], opad[HMAC_BLOCK];
+	uint8_t inner[CN_SHA256_LEN];
+
+	if (keylen > HMAC_BLOCK) {
+		const void *parts[1] = {key};
+		cn_sha256_parts(parts, &keylen, 1, k);
+	} else if (keylen)
+		memcpy(k, key, keylen);
+	for (size_t i = 0; i < HMAC_BLOCK; i++) {
+		ipad[i] = k[i] ^ 0x36;
+		opad[i] = k[i] ^ 0x5c;
+	}
+	const void *in[2] = {ipad, msg};
+	size_t inl[2] = {HMAC_BLOCK, len};
+	cn_sha256_parts(in, inl, 2, inner);
+	const void *outp[2] = {opad, inner};
+	size_t outl[2] = {HMAC_BLOCK, CN_SHA256_LEN};
+	cn_sha256_parts(outp, outl, 2, out);
+	sodium_memzero(k, sizeof(k));
+	sodium_memzero(ipad, sizeof(ipad));
+	sodium_memzero(opad, sizeof(opad));
+}

@@ -481,22 +481,26 @@ static void test_tamper_rewritten_event_breaks_chain(void **state)
 	sqlite3 *db;
 	sqlite3_stmt *s;
 	char *bytes;
-	uint8_t h[CN_HASH_LEN];
+	uint8_t h[CN_HASH_LEN], salt[CN_SALT_LEN];
 
 	prepared_file(f);
 	drop_triggers(f->path);
-	/* Change event 99's bytes and give it a matching hash: the next event
-	 * no longer follows it. */
+	/* Change event 99's bytes and give it a matching hash (with its own
+	 * salt, as whoever holds the store can): the next event no longer
+	 * follows it. */
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT bytes FROM events WHERE seq = 99",
-					    -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT bytes, salt FROM events"
+					    " WHERE seq = 99", -1, &s, NULL),
+			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	bytes = strdup((const char *)sqlite3_column_text(s, 0));
+	assert_int_equal(sqlite3_column_bytes(s, 1), CN_SALT_LEN);
+	memcpy(salt, sqlite3_column_blob(s, 1), CN_SALT_LEN);
 	sqlite3_finalize(s);
 	char *p = strstr(bytes, "geography is stubborn");
 	assert_non_null(p);
 	p[0] = 'G'; /* one letter of France's reason: still canonical */
-	cn_event_hash(bytes, strlen(bytes), h); /* the leaf hash, event.h */
+	cn_event_hash(salt, bytes, strlen(bytes), h); /* its leaf, event.h */
 	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE events SET bytes = ?, hash = ?"
 					    " WHERE seq = 99", -1, &s, NULL), SQLITE_OK);
 	sqlite3_bind_text(s, 1, bytes, -1, SQLITE_STATIC);
