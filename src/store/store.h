@@ -88,7 +88,9 @@ int cn_store_commit(struct cn_store *st, struct cn_err *err) CN_NODISCARD;
 void cn_store_rollback(struct cn_store *st);
 
 /* A read transaction: one snapshot until cn_store_read_end (guarantee 5).
- * Not inside a write transaction. */
+ * Not inside a write transaction.  A read begun inside another joins its
+ * snapshot (and ends with it): a function that reads in one snapshot can
+ * be called by one that reads more in the same. */
 int cn_store_read_begin(struct cn_store *st, struct cn_err *err)
 	CN_NODISCARD;
 void cn_store_read_end(struct cn_store *st);
