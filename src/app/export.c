@@ -216,16 +216,16 @@ int cn_app_export(struct cn_app *app, FILE *out,
 /* ---- verifying an export ------------------------------------------------------ */
 
 /* The tail of an event's canonical bytes is fixed by the key order:
- * ...,"prev":"<64 hex>","seq":N,"time":"...","type":"T"}.  Read prev, seq
+ * ...,"prev":"<64 hex>","seq":N,"time":"...","type":"T"}.  Find prev (its
+ * 64 characters, compared as text with the expected lowercase hex), seq
  * and the type without parsing the JSON.  Returns 0, or -1 when the line
  * does not have that shape (the caller then decodes it fully, which
  * reports what is wrong). */
-static int raw_tail(const char *line, size_t n, uint8_t prev[CN_HASH_LEN],
+static int raw_tail(const char *line, size_t n, const char **prevhex,
 		    int64_t *seq, const char **type, size_t *typelen)
 {
 	static const char kp[] = ",\"prev\":\"";
 	const char *p = NULL, *q, *end = line + n;
-	char hex[CN_HEX_LEN];
 
 	for (q = end - (sizeof(kp) - 1); q >= line; q--)
 		if (!memcmp(q, kp, sizeof(kp) - 1)) {
@@ -234,10 +234,7 @@ static int raw_tail(const char *line, size_t n, uint8_t prev[CN_HASH_LEN],
 		}
 	if (!p || end - p < 64 + 8)
 		return -1;
-	memcpy(hex, p, 64);
-	hex[64] = '\0';
-	if (cn_unhex(hex, prev, CN_HASH_LEN))
-		return -1;
+	*prevhex = p;
 	p += 64;
 	if (strncmp(p, "\",\"seq\":", 8))
 		return -1;
@@ -282,11 +279,59 @@ static int must_decode(const char *line, size_t n, const char *type,
 	return memmem(line, n, "\"signature\":", 12) != NULL;
 }
 
+/* Standard base64 digits by byte; -1 for every other byte. */
+static const int8_t b64_digit[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+	-1,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
+/* The 44 characters of a 32-byte value's canonical base64 (43 digits and
+ * one '=', the last digit's two low bits zero) into out; -1 otherwise.
+ * The rule of cn_base64_decode, written out for this one size: a large
+ * export has a salt per event, and the general decoder cost more than
+ * hashing the event. */
+static int b64_32(const char *s, uint8_t out[32])
+{
+	uint32_t acc = 0;
+	int bad = 0;
+
+	for (int i = 0; i < 43; i++) {
+		const int d = b64_digit[(unsigned char)s[i]];
+		bad |= d < 0;
+		acc = acc << 6 | (uint32_t)(d & 63);
+		if (i % 4 == 3) {
+			out[i / 4 * 3] = (uint8_t)(acc >> 16);
+			out[i / 4 * 3 + 1] = (uint8_t)(acc >> 8);
+			out[i / 4 * 3 + 2] = (uint8_t)acc;
+			acc = 0;
+		}
+	}
+	/* 40 digits made 30 bytes; 3 digits (18 bits) make the last 2. */
+	out[30] = (uint8_t)(acc >> 10);
+	out[31] = (uint8_t)(acc >> 2);
+	return bad || (acc & 3) || s[43] != '=' ? -1 : 0;
+}
+
 /* What the verifier carries from line to line. */
 struct vx {
 	const char *path;
 	long lineno;
 	uint8_t prev[CN_HASH_LEN]; /* the last entry's leaf */
+	char prev_hex[CN_HEX_LEN]; /* the same, as an event's prev spells it */
 	struct cn_merkle_mem tree;
 	struct cn_world w;         /* what signatures are checked against */
 	char **notes;
@@ -342,10 +387,9 @@ static int vx_checkpoint(struct vx *v, const char *line, struct cn_err *err)
 	return rc;
 }
 
-/* The entry for event `seq`, whose bytes name `prev` (NULL: a commitment,
- * which names nothing), must come next. */
-static int vx_order(struct vx *v, int64_t seq, const uint8_t *prev,
-		    struct cn_err *err)
+/* The entry for event `seq` must come next, and name the entry before it
+ * as its prev (`follows`; a commitment names nothing: 1). */
+static int vx_order(struct vx *v, int64_t seq, int follows, struct cn_err *err)
 {
 	const int64_t due = v->stats->events + 1;
 
@@ -354,7 +398,7 @@ static int vx_order(struct vx *v, int64_t seq, const uint8_t *prev,
 				  "event %lld was due (removed or reordered)",
 				  v->path, v->lineno, (long long)seq,
 				  (long long)due);
-	if (prev && memcmp(prev, v->prev, CN_HASH_LEN))
+	if (!follows)
 		return cn_err_set(err, CN_ECORRUPT, "%s: line %ld: event %lld does "
 				  "not follow event %lld (changed, removed or "
 				  "reordered)", v->path, v->lineno, (long long)seq,
@@ -367,6 +411,7 @@ static int vx_leaf(struct vx *v, const uint8_t leaf[CN_HASH_LEN],
 		   struct cn_err *err)
 {
 	memcpy(v->prev, leaf, CN_HASH_LEN);
+	cn_hex(leaf, CN_HASH_LEN, v->prev_hex);
 	v->stats->events++;
 	return cn_merkle_mem_append(&v->tree, leaf, err);
 }
@@ -379,21 +424,20 @@ static int vx_commitment(struct vx *v, const char *line, size_t n,
 	static const char head[] = "{\"leaf\":\"", mid[] = "\",\"seq\":";
 	const size_t at = sizeof(head) - 1 + 44;
 	uint8_t leaf[CN_HASH_LEN];
-	size_t got = 0, i = at + sizeof(mid) - 1;
+	size_t i = at + sizeof(mid) - 1;
 	int64_t seq = 0;
 	int rc;
 
 	if (n < i + 2 || memcmp(line + at, mid, sizeof(mid) - 1) ||
 	    line[n - 1] != '}' || line[i] < '1' || line[i] > '9' ||
-	    cn_base64_decode(line + sizeof(head) - 1, 44, leaf, sizeof(leaf),
-			     &got) || got != CN_HASH_LEN)
+	    b64_32(line + sizeof(head) - 1, leaf))
 		return bad_line(v, err, "malformed commitment entry");
 	for (; i < n - 1; i++) {
 		if (line[i] < '0' || line[i] > '9' || seq > INT64_MAX / 10 - 1)
 			return bad_line(v, err, "malformed commitment entry");
 		seq = seq * 10 + (line[i] - '0');
 	}
-	if ((rc = vx_order(v, seq, NULL, err)))
+	if ((rc = vx_order(v, seq, 1, err)))
 		return rc;
 	v->stats->commitments++;
 	return vx_leaf(v, leaf, err);
@@ -410,7 +454,8 @@ static int vx_decoded(struct vx *v, const char *bytes, size_t len,
 	if (cn_event_open(bytes, len, salt, &ev, err))
 		return cn_err_prefix(err, "%s: line %ld (event %lld): ", v->path,
 				     v->lineno, (long long)v->stats->events + 1);
-	if ((rc = vx_order(v, ev.seq, ev.prev, err)) == 0) {
+	if ((rc = vx_order(v, ev.seq, !memcmp(ev.prev, v->prev, CN_HASH_LEN),
+			   err)) == 0) {
 		/* The world holds only what signatures are checked against
 		 * (keys, proposals, revisions); a signed statement is checked,
 		 * not folded, since the statements before it were skipped. */
@@ -439,23 +484,21 @@ static int vx_event(struct vx *v, const char *line, size_t n,
 {
 	static const char head[] = "{\"salt\":\"", mid[] = "\",\"event\":";
 	const size_t at = sizeof(head) - 1 + 44, off = at + sizeof(mid) - 1;
-	uint8_t salt[CN_SALT_LEN], rprev[CN_HASH_LEN], leaf[CN_HASH_LEN];
-	const char *bytes = line + off, *type;
-	size_t got = 0, len, tl;
+	uint8_t salt[CN_SALT_LEN], leaf[CN_HASH_LEN];
+	const char *bytes = line + off, *type, *prevhex;
+	size_t len, tl;
 	int64_t rseq;
 	int rc;
 
 	if (n < off + 3 || memcmp(line + at, mid, sizeof(mid) - 1) ||
-	    line[n - 1] != '}' ||
-	    cn_base64_decode(line + sizeof(head) - 1, 44, salt, sizeof(salt),
-			     &got) || got != CN_SALT_LEN)
+	    line[n - 1] != '}' || b64_32(line + sizeof(head) - 1, salt))
 		return bad_line(v, err, "malformed event entry");
 	len = n - off - 1;
 	v->stats->bytes += len;
 	/* Fast path: chain and tree on the raw bytes. */
-	if (raw_tail(bytes, len, rprev, &rseq, &type, &tl) == 0 &&
+	if (raw_tail(bytes, len, &prevhex, &rseq, &type, &tl) == 0 &&
 	    !must_decode(bytes, len, type, tl)) {
-		if ((rc = vx_order(v, rseq, rprev, err)))
+		if ((rc = vx_order(v, rseq, !memcmp(prevhex, v->prev_hex, 64), err)))
 			return rc;
 		cn_event_hash(salt, bytes, len, leaf);
 		return vx_leaf(v, leaf, err);
@@ -509,6 +552,8 @@ int cn_verify_export(const char *path, const char *vkey,
 {
 	FILE *f = fopen(path, "r");
 	struct vx v = {.path = path, .stats = stats};
+
+	cn_hex(v.prev, CN_HASH_LEN, v.prev_hex); /* event 1 names 64 zeros */
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;

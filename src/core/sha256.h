@@ -12,7 +12,8 @@
  * (event.h: HMAC keyed by its salt) costs two digests and no MAC object.
  *
  * Thread-safe.  The SHA-256 method is fetched once per process and kept
- * (an immutable handle); contexts are per call.
+ * (an immutable handle); each thread makes one context on its first
+ * digest and reuses it (freed when the thread ends).
  */
 #ifndef CN_SHA256_H
 #define CN_SHA256_H

@@ -221,6 +221,17 @@ expect_err "and the last one fails against the signed root" 1 "is not the root"
 sed "${last}d" "$T/for-public.jsonl" > "$T/bad.jsonl"
 c verify --export "$T/bad.jsonl" --log-key "$T/vkey"
 expect_err "a commitment-only entry removed is missed by the signed tree" 1 "truncated"
+# salts and leaves are canonical base64 of 32 bytes, nothing else
+sed '2s/^{"salt":"./{"salt":"-/' "$T/for-public.jsonl" > "$T/bad.jsonl"
+c verify --export "$T/bad.jsonl" --log-key "$T/vkey"
+expect_err "a salt in the URL alphabet is refused" 1 "line 2: malformed event entry"
+sed "${last}s/^\({\"leaf\":\"[A-Za-z0-9+\/]\{42\}\)[AEIMQUYcgkosw048]=/\1B=/" "$T/for-public.jsonl" > "$T/bad.jsonl"
+check "(the edit below changes one character)" sh -c "! cmp -s '$T/bad.jsonl' '$T/for-public.jsonl'"
+c verify --export "$T/bad.jsonl" --log-key "$T/vkey"
+expect_err "a leaf whose last digit has unused bits set is refused" 1 "line $last: malformed commitment entry"
+sed '2s/=","event"/","event"/' "$T/for-public.jsonl" > "$T/bad.jsonl"
+c verify --export "$T/bad.jsonl" --log-key "$T/vkey"
+expect_err "a salt without its padding is refused" 1 "line 2: malformed event entry"
 c log export "$T/x.jsonl" --for member:XX
 expect_err "an export for a member the registry does not know is refused" 1 "unknown member code 'XX'"
 c log export "$T/x.jsonl" --for delegation:FR
