@@ -65,6 +65,9 @@ struct cli_form {
 	unsigned needs;       /* CLI_NO_STORE, CLI_STORE_*, CLI_SIGNER */
 	const char *help;     /* one line beside the synopsis, or NULL */
 	cli_run_fn run;       /* what runs it; NULL: the command's run */
+	/* Its one positional argument is an id (cli_args.id), checked
+	 * before any store is opened: what it names ("proposal id"). */
+	const char *id;
 };
 #define CLI_FORM_END {.nargs = -1}
 
@@ -87,6 +90,7 @@ enum {
 	CLI_OPT_AT = 1 << 3,       /* a time: sets cli.now (--at, --now) */
 	CLI_OPT_JSON = 1 << 4,     /* sets cli.json */
 	CLI_OPT_NO_STORE = 1 << 5, /* given, the command opens no store */
+	CLI_OPT_ID = 1 << 6,       /* an id or number: cli_args.num */
 };
 
 #define OPT_VAL(n, a, h) {.name = (n), .arg = (a), .help = (h)}
@@ -121,6 +125,8 @@ struct cli_args {
 	const char *pos[CLI_MAX_POS];     /* positional arguments after the
 					     subcommand word */
 	int npos;
+	int64_t id;                       /* the form's id argument */
+	int64_t num[CLI_MAX_OPTS];        /* CLI_OPT_ID options' values */
 };
 
 struct cmd {
@@ -156,10 +162,7 @@ int cli_usage(const struct cli *c, const char *fmt, ...) CN_PRINTF(2, 3);
 int cli_parse(struct cli *c, int argc, char **argv, struct cli_args *a);
 /* Print `council CMD --help`, generated from the command's tables. */
 void cli_help(const struct cmd *k, FILE *f);
-/* A proposal or token id: a plain positive integer (digits only, no sign,
- * no space).  Prints a usage error naming `what` and returns EXIT_USAGE
- * otherwise. */
-int cli_id(const struct cli *c, const char *s, const char *what, int64_t *id);
+
 /* A whole number in min..max, digits only; else a usage error. */
 int cli_number(const struct cli *c, const char *s, const char *what,
 	       int64_t min, int64_t max, int64_t *out);

@@ -18,9 +18,10 @@
 enum { LOG_PROPOSAL, LOG_FROM, LOG_SIZE, LOG_JSON };
 const struct cli_opt cli_opts_log[] = {
 	[LOG_PROPOSAL] = {.name = "proposal", .arg = "ID", .only = "-",
+			  .flags = CLI_OPT_ID,
 			  .help = "only the events of this proposal"},
 	[LOG_FROM] = {.name = "from", .arg = "SEQ", .only = "-",
-		      .help = "from event SEQ on"},
+		      .flags = CLI_OPT_ID, .help = "from event SEQ on"},
 	[LOG_SIZE] = {.name = "size", .arg = "N", .only = "proof",
 		      .help = "the tree size to prove against (default: the\n"
 			      "latest checkpoint's)"},
@@ -61,17 +62,14 @@ static int log_line(void *ctx, const struct cn_event *ev, struct cn_err *err)
 
 int cmd_log(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
-	struct listing l = {0, c->json};
+	/* 0 when not given: every proposal, from the first event. */
+	struct listing l = {a->num[LOG_PROPOSAL], c->json};
+	int64_t from = a->val[LOG_FROM] ? a->num[LOG_FROM] : 1;
 	struct cn_err err = {0};
-	int64_t from = 1;
-	int rc;
 
-	if ((a->val[LOG_PROPOSAL] &&
-	     (rc = cli_id(c, a->val[LOG_PROPOSAL], "proposal", &l.proposal))) ||
-	    (a->val[LOG_FROM] && (rc = cli_id(c, a->val[LOG_FROM], "event", &from))))
-		return rc;
-	rc = cn_store_scan(cn_app_store(app), from, log_line, &l, &err);
-	return rc ? cli_fail(c, &err) : 0;
+	if (cn_store_scan(cn_app_store(app), from, log_line, &l, &err))
+		return cli_fail(c, &err);
+	return 0;
 }
 
 int cmd_log_key(struct cli *c, const struct cli_args *a, struct cn_app *app)

@@ -193,8 +193,8 @@ static const char *const statuses[] = {"open", "concluded", "adopted",
 enum { PROPOSALS_BODY, PROPOSALS_STATUS, PROPOSALS_JSON };
 const struct cli_opt cli_opts_proposals[] = {
 	[PROPOSALS_BODY] = OPT_VAL("body", "B", "only this body"),
-	[PROPOSALS_STATUS] = OPT_VAL("status", "S", "open, concluded, adopted, "
-				     "blocked, failed, withdrawn,\nlapsed"),
+	[PROPOSALS_STATUS] = OPT_VAL("status", "S", "open, concluded, or an outcome:\n"
+				     "adopted, blocked, failed, withdrawn, lapsed"),
 	[PROPOSALS_JSON] = OPT_JSON,
 	OPT_END};
 
@@ -215,12 +215,16 @@ int cmd_proposals(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	struct cli_table t;
 
 	if (status) {
+		char list[128];
+		size_t len = 0;
 		int ok = 0;
-		for (int i = 0; statuses[i]; i++)
+		for (int i = 0; statuses[i]; i++) {
 			ok |= !strcmp(statuses[i], status);
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+						i ? ", " : "", statuses[i]);
+		}
 		if (!ok)
-			return cli_usage(c, "unknown status '%s' (%s)", status,
-					 cli_opts_proposals[PROPOSALS_STATUS].help);
+			return cli_usage(c, "unknown status '%s' (%s)", status, list);
 	}
 	if (body && !cn_world_body(w, body)) {
 		fprintf(stderr, "council: unknown body '%s'\n", body);
@@ -282,11 +286,9 @@ int cmd_show(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	const struct cn_world *w = cn_app_world(app);
 	struct cn_err err = {0};
-	int64_t id;
+	int64_t id = a->id;
 	int rc;
 
-	if ((rc = cli_id(c, a->pos[0], "proposal", &id)))
-		return rc;
 	const struct cn_proposal *p = cn_world_proposal(w, id);
 	if (!p) {
 		fprintf(stderr, "council: no proposal %lld\n", (long long)id);

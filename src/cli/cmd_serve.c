@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/timeutil.h"
 #include "../server/api.h"
 #include "../server/auth.h"
 #include "../server/server.h"
@@ -199,11 +198,8 @@ int cmd_token_revoke(struct cli *c, const struct cli_args *a,
 		     struct cn_app *app)
 {
 	struct cn_err err = {0};
-	int64_t id;
-	int rc;
+	int64_t id = a->id;
 
-	if ((rc = cli_id(c, a->pos[0], "token", &id)))
-		return rc;
 	if (cn_store_token_revoke(cn_app_store(app), id, c->now, &err))
 		return cli_fail(c, &err);
 	printf("token %lld revoked\n", (long long)id);

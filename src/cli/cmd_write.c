@@ -346,15 +346,14 @@ int cmd_respond(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	const char *footnote = a->val[RESPOND_FOOTNOTE];
 	const char *comment = a->val[RESPOND_COMMENT];
 	const char *reason = a->val[RESPOND_REASON];
-	struct cn_respond_args r = {.member = a->val[RESPOND_MEMBER],
+	struct cn_respond_args r = {.proposal = a->id,
+				    .member = a->val[RESPOND_MEMBER],
 				    .declared = a->val[RESPOND_DECLARE] != NULL};
 	struct cli_receipt receipt = {0};
 	struct cn_err err = {0};
 	char actor[CLI_ACTOR_MAX], *sig = NULL;
 	int rc;
 
-	if ((rc = cli_id(c, a->pos[0], "proposal", &r.proposal)))
-		return rc;
 	if (footnote && reason)
 		return cli_usage(c, "--footnote carries its own text; --reason "
 				 "does not apply");
@@ -400,10 +399,8 @@ static int secretariat(struct cli *c, const struct cli_args *a,
 		       struct cn_app_secretariat_args *s)
 {
 	struct cn_err err = {0};
-	int rc;
 
-	if ((rc = cli_id(c, a->pos[0], "proposal", &s->proposal)))
-		return rc;
+	s->proposal = a->id;
 	if (cn_app_run(app, c->now, "secretariat", fn, s, NULL, &err))
 		return cli_fail(c, &err);
 	print_after(c, app, s->proposal);

@@ -20,9 +20,13 @@
 #include "cli.h"
 
 /* A command with one form: positional arguments `args` (n of them). */
-#define ONE(args, n, needs) \
-	((const struct cli_form[]){{NULL, (args), (n), (needs), NULL, NULL}, \
+#define ONE(a, n, need) \
+	((const struct cli_form[]){{.args = (a), .nargs = (n), .needs = (need)}, \
 				   CLI_FORM_END})
+/* A command on one proposal: `council respond ID ...`. */
+#define ON_PROPOSAL(need) \
+	((const struct cli_form[]){{.args = "ID", .nargs = 1, .needs = (need), \
+				    .id = "proposal id"}, CLI_FORM_END})
 #define WRITES (CLI_STORE_RW | CLI_SIGNER)
 
 const struct cmd cli_commands[] = {
@@ -54,42 +58,41 @@ const struct cmd cli_commands[] = {
 	 "  close-office:id=ID\n"
 	 "  admit-member:code=CC,name=NAME,effective=YYYY-MM-DD\n"
 	 "  add-partner:code=CC,name=NAME,framework=F\n"},
-	{"respond", cmd_respond, cli_opts_respond, ONE("ID", 1, WRITES),
+	{"respond", cmd_respond, cli_opts_respond, ON_PROPOSAL(WRITES),
 	 "state, change or lift a member's position",
 	 "Record a delegation's position on proposal ID and print the verdict\n"
 	 "so far (a procedure still open says so).\n"},
-	{"extend", cmd_extend, cli_opts_extend, ONE("ID", 1, WRITES),
+	{"extend", cmd_extend, cli_opts_extend, ON_PROPOSAL(WRITES),
 	 "extend a silence deadline", NULL},
-	{"recirculate", cmd_recirculate, cli_opts_recirculate, ONE("ID", 1, WRITES),
+	{"recirculate", cmd_recirculate, cli_opts_recirculate, ON_PROPOSAL(WRITES),
 	 "recirculate a revised text under silence",
 	 "Starts a new silence period; earlier positions do not carry over.\n"},
-	{"conclude", cmd_conclude, cli_opts_conclude, ONE("ID", 1, WRITES),
+	{"conclude", cmd_conclude, cli_opts_conclude, ON_PROPOSAL(WRITES),
 	 "conclude a procedure (the chair)",
 	 "Evaluate the rule and record the outcome.  Refused while a\n"
 	 "reservation stands, or before a silence deadline.\n"},
-	{"withdraw", cmd_withdraw, cli_opts_withdraw, ONE("ID", 1, WRITES),
+	{"withdraw", cmd_withdraw, cli_opts_withdraw, ON_PROPOSAL(WRITES),
 	 "withdraw a proposal", NULL},
 	{"tick", cmd_tick, cli_opts_tick, ONE(NULL, 0, WRITES),
 	 "conclude procedures whose deadline has passed",
 	 "Conclude every silence procedure whose deadline is at or before\n"
 	 "TIME (default now), each at its deadline.\n"},
-	{"show", cmd_show, cli_opts_show, ONE("ID", 1, CLI_STORE_RO),
+	{"show", cmd_show, cli_opts_show, ON_PROPOSAL(CLI_STORE_RO),
 	 "show a proposal, its positions and outcome",
 	 "The proposal, its electorate and positions, the rule's verdict and\n"
 	 "explanation, effects, and its history.\n"},
 	{"log", cmd_log, cli_opts_log,
 	 (const struct cli_form[]){
-		 {NULL, NULL, 0, CLI_STORE_RO, NULL, NULL},
-		 {"key", NULL, 0, CLI_STORE_RO, "the log's public key (vkey)",
-		  cmd_log_key},
-		 {"checkpoint", NULL, 0, CLI_STORE_RO,
-		  "the latest signed checkpoint", cmd_log_checkpoint},
-		 {"proof", "INDEX", 1, CLI_STORE_RO,
-		  "proof for event INDEX+1 (0-based)",
-		  cmd_log_proof},
-		 {"export", "FILE", 1, CLI_STORE_RO,
-		  "events and checkpoints as JSON Lines",
-		  cmd_log_export},
+		 {.needs = CLI_STORE_RO},
+		 {.sub = "key", .needs = CLI_STORE_RO, .run = cmd_log_key,
+		  .help = "the log's public key (vkey)"},
+		 {.sub = "checkpoint", .needs = CLI_STORE_RO,
+		  .run = cmd_log_checkpoint, .help = "the latest signed checkpoint"},
+		 {.sub = "proof", .args = "INDEX", .nargs = 1, .needs = CLI_STORE_RO,
+		  .run = cmd_log_proof, .help = "proof for event INDEX+1 (0-based)"},
+		 {.sub = "export", .args = "FILE", .nargs = 1, .needs = CLI_STORE_RO,
+		  .run = cmd_log_export,
+		  .help = "events and checkpoints as JSON Lines"},
 		 CLI_FORM_END},
 	 "print, export or prove the event log",
 	 "Without a subcommand: the events, one a line, with what each did.\n"},
@@ -107,14 +110,14 @@ const struct cmd cli_commands[] = {
 	 "Write a new secret key to FILE (mode 0600) and its public key to\n"
 	 "FILE.pub, and print the public key.  NAME labels it (e.g. FR-2026).\n"},
 	{"key", cmd_key, cli_opts_key,
-	 (const struct cli_form[]){{"register", NULL, 0, WRITES, NULL, NULL},
+	 (const struct cli_form[]){{.sub = "register", .needs = WRITES},
 				   CLI_FORM_END},
 	 "register a delegation's public key",
 	 "Record (or rotate) the key with which the delegation of CODE signs\n"
 	 "its positions ('respond --sign').  KEY is the text or a .pub file.\n"},
 	{"receipt", cmd_receipt, cli_opts_receipt,
-	 (const struct cli_form[]){{"verify", "FILE", 1, CLI_NO_STORE, NULL,
-				    NULL},
+	 (const struct cli_form[]){{.sub = "verify", .args = "FILE", .nargs = 1,
+				    .needs = CLI_NO_STORE},
 				   CLI_FORM_END},
 	 "verify a receipt offline",
 	 "Check that the event in a receipt is in the log: the checkpoint is\n"
@@ -131,9 +134,10 @@ const struct cmd cli_commands[] = {
 	 "several per fsync; silence deadlines conclude on time.\n"},
 	{"token", NULL, cli_opts_token,
 	 (const struct cli_form[]){
-		 {"issue", NULL, 0, CLI_STORE_RW, NULL, cmd_token_issue},
-		 {"list", NULL, 0, CLI_STORE_RO, NULL, cmd_token_list},
-		 {"revoke", "ID", 1, CLI_STORE_RW, NULL, cmd_token_revoke},
+		 {.sub = "issue", .needs = CLI_STORE_RW, .run = cmd_token_issue},
+		 {.sub = "list", .needs = CLI_STORE_RO, .run = cmd_token_list},
+		 {.sub = "revoke", .args = "ID", .nargs = 1, .id = "token id",
+		  .needs = CLI_STORE_RW, .run = cmd_token_revoke},
 		 CLI_FORM_END},
 	 "issue, list or revoke API tokens",
 	 "issue prints a bearer token once; only its hash is stored.\n"},

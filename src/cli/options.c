@@ -12,7 +12,6 @@
  * option that was wrong.  --db and --help are common to every command.
  */
 #include <assert.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -225,6 +224,21 @@ static const struct cli_form *find_form(const struct cmd *k, const char *sub)
 	return NULL;
 }
 
+/* A proposal or token id, an event number: a plain positive integer
+ * (digits only, no sign, no space, no leading zero). */
+static int plain_id(const struct cli *c, const char *s, const char *what,
+		    int64_t *id)
+{
+	const char *p = s;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (!*s || *p || *s == '0')
+		return cli_usage(c, "%s: '%s' is not a plain positive integer",
+				 what, s);
+	return cli_number(c, s, what, 1, INT64_MAX, id);
+}
+
 /* "issue, list, revoke" */
 static void sub_list(const struct cmd *k, char *buf, size_t n)
 {
@@ -265,7 +279,7 @@ static int choose_form(struct cli *c, struct cli_args *a, const char **pos,
 	a->form = f;
 	for (int i = skip; i < np; i++)
 		a->pos[a->npos++] = pos[i];
-	return 0;
+	return f->id ? plain_id(c, a->pos[0], f->id, &a->id) : 0;
 }
 
 /* After the arguments were read: what the chosen form demands. */
@@ -302,12 +316,16 @@ static int check_options(struct cli *c, struct cli_args *a)
 		return cli_usage(c, "give exactly one of %s", list);
 	for (int i = 0; i < nopts(opts); i++) {
 		struct cn_err err = {0};
+		int rc;
 		if (!a->val[i])
 			continue;
+		snprintf(buf, sizeof(buf), "--%s", opts[i].name);
+		if ((opts[i].flags & CLI_OPT_ID) &&
+		    (rc = plain_id(c, a->val[i], buf, &a->num[i])))
+			return rc;
 		if (opts[i].flags & CLI_OPT_JSON)
 			c->json = 1;
 		if (opts[i].flags & CLI_OPT_AT) {
-			snprintf(buf, sizeof(buf), "--%s", opts[i].name);
 			if (cn_time_parse(a->val[i], buf, &c->now, &err)) {
 				fprintf(stderr, "council %s: %s\n", c->cmd->name, err.msg);
 				return EXIT_REFUSED;
@@ -324,7 +342,12 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_args *a)
 	const char *pos[CLI_MAX_POS + 1], *db = NULL;
 	int np = 0, n = nopts(opts), options_end = 0;
 
+	/* The tables' own limits (cli.h): one list option, few arguments. */
 	assert(n <= CLI_MAX_OPTS);
+	for (int i = 0, lists = 0; i < n; i++)
+		assert(!(opts[i].flags & CLI_OPT_LIST) || ++lists == 1);
+	for (const struct cli_form *f = c->cmd->forms; f->nargs >= 0; f++)
+		assert(f->nargs <= CLI_MAX_POS);
 	memset(a, 0, sizeof(*a));
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -404,9 +427,7 @@ int cli_number(const struct cli *c, const char *s, const char *what,
 	int64_t v = 0;
 	const char *p = s;
 
-	if (!*p)
-		return cli_usage(c, "%s: expected a number, got ''", what);
-	for (; *p; p++) {
+	for (; *p || p == s; p++) {
 		if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
 			return cli_usage(c, "%s: '%s' is not a number in %lld..%lld",
 					 what, s, (long long)min, (long long)max);
@@ -417,19 +438,6 @@ int cli_number(const struct cli *c, const char *s, const char *what,
 				 (long long)min, (long long)max);
 	*out = v;
 	return 0;
-}
-
-int cli_id(const struct cli *c, const char *s, const char *what, int64_t *id)
-{
-	const char *p = s;
-
-	/* Plain: no sign, no space, no leading zero. */
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (!*s || *p || *s == '0')
-		return cli_usage(c, "'%s' is not a %s id (a plain positive "
-				 "integer)", s, what);
-	return cli_number(c, s, what, 1, INT64_MAX, id);
 }
 
 char *cli_text_or_file(const char *arg, int whole)

@@ -14,8 +14,8 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "../core/err.h"
 #include "../core/event.h"
-#include "../core/world.h"
 
 /* Print a JSON value to stdout, indented, with a newline; takes the ref. */
 void cli_print_json(json_t *v);

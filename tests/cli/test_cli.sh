@@ -47,12 +47,16 @@ c respond 1 --member FR
 expect_err "respond without a position names the choices" 2 "give exactly one of --concur"
 for id in " 1" "+1" "1 " "-1" "01" "1e0" "0x1" ""; do
 	c respond "$id" --member FR --concur --at 2024-01-03
-	expect_err "respond '$id' is refused: ids are plain positive integers" 2 "is not a proposal id"
+	expect_err "respond '$id' is refused: ids are plain positive integers" 2 "proposal id: '$id' is not a plain positive integer"
 done
 c show " 1"
-expect_err "show ' 1' too" 2 "is not a proposal id"
+expect_err "show ' 1' too" 2 "proposal id: ' 1' is not a plain positive integer"
 c log --proposal " 1"
-expect_err "log --proposal ' 1' too" 2 "is not a proposal id"
+expect_err "log --proposal ' 1' too" 2 "--proposal: ' 1' is not a plain positive integer"
+c token revoke 1x
+expect_err "token revoke 1x too" 2 "token id: '1x' is not a plain positive integer"
+c --db "$T/none.db" show x
+expect_err "an id is checked before any store is opened" 2 "proposal id: 'x'"
 c log proof x
 expect_err "log proof takes a number" 2 "INDEX"
 c log key --size 3
