@@ -142,6 +142,11 @@ check "and creates no new one" test ! -e "$T/new.json"
 c respond "$sid" --member DE --concur --at 2024-01-05 --receipt "$T/old.json"
 expect_rc "a recorded position with a receipt" 0
 check "writes the receipt over the old file" test "$(jq -r .index "$T/old.json")" -gt 0
+if [ -w /dev/full ]; then
+	c respond "$sid" --member PL --concur --at 2024-01-05 --receipt /dev/full
+	expect_rc "a receipt that fails after the position is recorded is not a refusal" 0
+	check "and says the position is recorded" grep -q "the position is recorded, but /dev/full: cannot write the receipt" "$T/.err"
+fi
 
 # ---- how commands open the store --------------------------------------------
 mv "$COUNCIL_DB.key" "$T/away.key"
