@@ -98,8 +98,11 @@ int cli_receipt_write(struct cli_receipt *r, struct cn_app *app, int64_t id,
 
 enum { RECEIPT_LOG_KEY };
 const struct cli_opt cli_opts_receipt[] = {
+	/* Not CLI_OPT_REQUIRED: without it the receipt is refused (exit 1)
+	 * with the reason, as before the option tables. */
 	[RECEIPT_LOG_KEY] = OPT_VAL("log-key", "KEY",
-				    "the log's published key (text or file)"),
+				    "the log's published key (text or file);\n"
+				    "needed: the receipt's own copy proves nothing"),
 	OPT_END};
 
 /* The receipt file, parsed; a message naming the file when it cannot be
