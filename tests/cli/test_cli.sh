@@ -162,15 +162,26 @@ c --db "$T/random.db" verify --json
 expect_json "verify --json reports a store that does not open as a failed check" .ok false
 
 # ---- serve: a port in use is said once ---------------------------------------
-port=$((20000 + RANDOM % 20000))
-"$COUNCIL" serve --listen "127.0.0.1:$port" --web '' --quiet 2>"$T/serve1.err" &
-spid=$!
-for _ in $(seq 100); do
-	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-	sleep 0.1
+# A first server on a free port (another one if the port was taken), up
+# when it accepts a connection and is still our process.
+up=""
+for _ in 1 2 3 4 5; do
+	port=$((20000 + RANDOM % 20000))
+	"$COUNCIL" serve --listen "127.0.0.1:$port" --web '' --quiet 2>"$T/serve1.err" &
+	spid=$!
+	for _ in $(seq 100); do
+		kill -0 "$spid" 2>/dev/null || break
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { up=1; break; }
+		sleep 0.1
+	done
+	[ -n "$up" ] && break
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
 done
+check "a first server listens" test -n "$up"
 c serve --listen "127.0.0.1:$port" --web ''
 expect_err "a second server on the same port is refused" 1 "cannot listen on 127.0.0.1:$port"
 check "with one message" test "$(grep -c . "$T/.err")" = 1
+check "while the first still serves" kill -0 "$spid"
 kill "$spid"
 wait "$spid" 2>/dev/null
