@@ -7,7 +7,7 @@ BUILD       ?= build
 CHECK_BUILD ?= build-check
 DB          ?= council.db
 
-.PHONY: all run check deps deps-test build build-check web fuzz bench clean
+.PHONY: all run check deps deps-test build build-check web fuzz bench bench-scale clean
 
 all: build
 
@@ -50,6 +50,11 @@ check: build-check
 
 bench:
 	@bench/run.sh
+	@bench/scale.sh
+
+# only the cost of a long record (EVENTS=, PROPOSALS=, DURATION=)
+bench-scale:
+	@bench/scale.sh
 
 fuzz: build-check
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} tests/fuzz/run.sh

@@ -1,10 +1,13 @@
 /*
  * cmd_write.c - the commands that change a store: init, propose, respond,
- * extend, recirculate, conclude, withdraw, tick, and replay.
+ * extend, recirculate, conclude, withdraw, tick, replay, key register; and
+ * keygen, which makes a delegation's key for respond --sign.
  *
- * Each one takes --at TIME (default: now) so history can be recorded as it
- * happened.  A refused command prints why on stderr, exits 1, and leaves
- * the store exactly as it was.
+ * Each change takes --at TIME (tick: --now; default the clock) so history
+ * can be recorded as it happened.  A refused command prints why on stderr,
+ * exits 1, and leaves the store exactly as it was.  main.c opens the
+ * store read-write with the log's signer, except for init (which creates
+ * it) and replay (which may run on a private in-memory store).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 #include "../core/checkpoint.h"
 #include "../core/timeutil.h"
 #include "cli.h"
+#include "util.h"
 
 #ifndef CN_DATADIR
 #define CN_DATADIR "data"
@@ -27,29 +31,20 @@ static const char *default_dataset(void)
 	return d ? d : CN_DATADIR "/nato.json";
 }
 
-static int parse_id(struct cli *c, const char *cmd, int np, const char **pos,
-		    int64_t *id)
-{
-	char *end;
-	if (np != 1)
-		return cli_usage(c, cmd, "which proposal? (council %s ID ...)", cmd);
-	long long v = strtoll(pos[0], &end, 10);
-	if (*end || v <= 0)
-		return cli_usage(c, cmd, "'%s' is not a proposal id", pos[0]);
-	*id = v;
-	return 0;
-}
+enum { INIT_DATASET, INIT_AT };
+const struct cli_opt cli_opts_init[] = {
+	[INIT_DATASET] = OPT_VAL("dataset", "FILE", "dataset to load"),
+	[INIT_AT] = OPT_AT("at", "TIME", "time recorded for the seed events (default now)"),
+	OPT_END};
 
-int cmd_init(struct cli *c, int argc, char **argv)
+int cmd_init(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 {
-	const char *dataset = NULL, *pos[1];
-	int np, rc;
-	struct cli_opt opts[] = {OPT_VAL("dataset", &dataset), OPT_END};
+	const char *dataset = a->val[INIT_DATASET];
 	struct cn_app *app;
 	struct cn_err err = {0};
+	int rc;
+	(void)unused;
 
-	if ((rc = cli_parse(c, "init", argc, argv, opts, pos, 0, &np)))
-		return rc;
 	if (access(c->db, F_OK) == 0) {
 		fprintf(stderr, "council: %s already exists; init creates a new "
 				"store and never overwrites one\n", c->db);
@@ -57,8 +52,8 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	}
 	if (!dataset)
 		dataset = default_dataset();
-	if ((rc = cli_open(c, CN_STORE_CREATE, &app)))
-		return rc;
+	if (cn_app_open(c->db, CN_STORE_CREATE, &app, &err))
+		return cli_fail(c, &err);
 	rc = cn_app_seed(app, dataset, c->now, &err);
 	const struct cn_world *w = cn_app_world(app);
 	if (!rc)
@@ -123,58 +118,65 @@ static json_t *parse_effect(const char *spec, struct cn_err *err)
 	return o;
 }
 
-int cmd_propose(struct cli *c, int argc, char **argv)
-{
-	const char *effects[16], *pos[1];
-	int neff = 0, shared = 0, np, rc;
-	struct cn_propose_args a = {0};
-	struct cli_opt opts[] = {
-		OPT_VAL("body", &a.body), OPT_VAL("title", &a.title), OPT_VAL("text", &a.text),
-		OPT_VAL("procedure", &a.procedure), OPT_VAL("deadline", &a.deadline),
-		OPT_VAL("level", &a.level), OPT_VAL("place", &a.place),
-		OPT_VAL("proposer", &a.proposer), OPT_FLAG("shared", &shared),
-		OPT_LIST("effect", effects, &neff, 16), OPT_END};
-	struct cn_app *app;
-	struct cn_err err = {0};
+enum { PROPOSE_BODY, PROPOSE_TITLE, PROPOSE_PROCEDURE, PROPOSE_DEADLINE,
+       PROPOSE_TEXT, PROPOSE_LEVEL, PROPOSE_PLACE, PROPOSE_PROPOSER,
+       PROPOSE_EFFECT, PROPOSE_SHARED, PROPOSE_AT, PROPOSE_JSON };
+const struct cli_opt cli_opts_propose[] = {
+	[PROPOSE_BODY] = OPT_REQ("body", "B", "the body that decides (NAC, NPG, MC, ...)"),
+	[PROPOSE_TITLE] = OPT_REQ("title", "T", "what it is called"),
+	[PROPOSE_PROCEDURE] = OPT_VAL("procedure", "P",
+		"meeting, silence or ratification (default: body's)"),
+	[PROPOSE_DEADLINE] = OPT_VAL("deadline", "TIME",
+		"end of the silence period (silence only)"),
+	[PROPOSE_TEXT] = OPT_VAL("text", "TEXT", "the text put to the body"),
+	[PROPOSE_LEVEL] = OPT_VAL("level", "L",
+		"meeting level: permanent-representatives,\n"
+		"foreign-ministers, defence-ministers,\n"
+		"heads-of-state-and-government"),
+	[PROPOSE_PLACE] = OPT_VAL("place", "P", "where the meeting is held"),
+	[PROPOSE_PROPOSER] = OPT_VAL("proposer", "WHO",
+		"who puts it forward, as recorded (default secretariat)"),
+	[PROPOSE_EFFECT] = OPT_LIST("effect", "EFFECT", 16,
+		"applied only on adoption (forms above); up to 16"),
+	[PROPOSE_SHARED] = OPT_FLAG("shared", "share with partners"),
+	[PROPOSE_AT] = OPT_RECORD_AT,
+	[PROPOSE_JSON] = OPT_JSON,
+	OPT_END};
 
-	if ((rc = cli_parse(c, "propose", argc, argv, opts, pos, 0, &np)))
-		return rc;
-	if (!a.body)
-		return cli_usage(c, "propose", "--body is required");
-	if (!a.title)
-		return cli_usage(c, "propose", "--title is required");
+int cmd_propose(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	struct cn_propose_args p = {
+		.body = a->val[PROPOSE_BODY], .title = a->val[PROPOSE_TITLE],
+		.text = a->val[PROPOSE_TEXT], .procedure = a->val[PROPOSE_PROCEDURE],
+		.deadline = a->val[PROPOSE_DEADLINE], .level = a->val[PROPOSE_LEVEL],
+		.place = a->val[PROPOSE_PLACE], .proposer = a->val[PROPOSE_PROPOSER],
+		.shared = a->val[PROPOSE_SHARED] != NULL};
+	struct cn_err err = {0};
+	int rc;
+
 	json_t *eff = json_array();
-	for (int i = 0; i < neff; i++) {
-		json_t *e = parse_effect(effects[i], &err);
+	for (int i = 0; i < a->nlist; i++) {
+		json_t *e = parse_effect(a->list[i], &err);
 		if (!e) {
 			json_decref(eff);
 			return cli_fail(c, &err);
 		}
 		json_array_append_new(eff, e);
 	}
-	a.effects = eff;
-	a.shared = shared;
-	if ((rc = cli_open(c, 0, &app))) {
-		json_decref(eff);
-		return rc;
-	}
-	int64_t id = (int64_t)cn_app_world(app)->nproposals + 1;
-	rc = cn_app_run(app, c->now, a.proposer ? a.proposer : "secretariat",
-			cn_app_cmd_propose, &a, NULL, &err);
+	p.effects = eff;
+	rc = cn_app_run(app, c->now, p.proposer ? p.proposer : "secretariat",
+			cn_app_cmd_propose, &p, NULL, &err);
 	json_decref(eff);
-	if (rc) {
-		cn_app_close(app);
+	if (rc)
 		return cli_fail(c, &err);
-	}
 	/* A tick in the same run may have concluded others first; the new
 	 * proposal is the last one. */
-	id = (int64_t)cn_app_world(app)->nproposals;
+	const struct cn_world *w = cn_app_world(app);
+	int64_t id = (int64_t)w->nproposals;
 	if (c->json)
-		cli_print_json(cn_proposal_json(cn_app_world(app),
-						cn_world_proposal(cn_app_world(app), id)));
+		cli_print_json(cn_proposal_json(w, cn_world_proposal(w, id)));
 	else
 		printf("%lld\n", (long long)id);
-	cn_app_close(app);
 	return 0;
 }
 
@@ -220,19 +222,22 @@ static int sign_position(struct cn_app *app, const struct cn_respond_args *r,
 	return rc;
 }
 
-int cmd_keygen(struct cli *c, int argc, char **argv)
+enum { KEYGEN_NAME, KEYGEN_OUT };
+const struct cli_opt cli_opts_keygen[] = {
+	[KEYGEN_NAME] = OPT_REQ("name", "NAME", "what the key is called (e.g. FR-2026)"),
+	[KEYGEN_OUT] = OPT_REQ("out", "FILE", "the secret key file to create (it must not\n"
+			       "exist); the public key goes to FILE.pub"),
+	OPT_END};
+
+int cmd_keygen(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
-	const char *name = NULL, *outp = NULL, *pos[1];
-	struct cli_opt opts[] = {OPT_VAL("name", &name), OPT_VAL("out", &outp), OPT_END};
+	const char *name = a->val[KEYGEN_NAME], *outp = a->val[KEYGEN_OUT];
 	struct cn_err err = {0};
 	uint8_t pk[32], sk[64];
 	char *skey = NULL, *vkey = NULL, pub[1024];
-	int np, rc, fd;
+	int rc, fd;
+	(void)app;
 
-	if ((rc = cli_parse(c, "keygen", argc, argv, opts, pos, 0, &np)))
-		return rc;
-	if (!name || !outp)
-		return cli_usage(c, "keygen", "--name and --out are required");
 	if ((rc = cn_note_keygen(name, pk, sk, &err)) ||
 	    (rc = cn_note_skey_encode(name, sk, &skey, &err)) ||
 	    (rc = cn_note_vkey_encode(name, pk, &vkey, &err)))
@@ -265,29 +270,24 @@ static int register_fn(const struct cn_world *w, int64_t now, const void *a,
 	return cn_cmd_register_key(w, now, kv[0], kv[1], box, err);
 }
 
-int cmd_key(struct cli *c, int argc, char **argv)
-{
-	const char *member = NULL, *vkeyarg = NULL, *pos[1];
-	struct cli_opt opts[] = {OPT_VAL("member", &member),
-				 OPT_VAL("vkey", &vkeyarg), OPT_END};
-	struct cn_err err = {0};
-	struct cn_app *app;
-	int np, rc;
+enum { KEY_MEMBER, KEY_VKEY, KEY_AT };
+const struct cli_opt cli_opts_key[] = {
+	[KEY_MEMBER] = OPT_REQ("member", "CODE", "the member whose delegation signs"),
+	[KEY_VKEY] = OPT_REQ("vkey", "KEY", "its public key: the text or a .pub file"),
+	[KEY_AT] = OPT_RECORD_AT,
+	OPT_END};
 
-	if ((rc = cli_parse(c, "key", argc, argv, opts, pos, 1, &np)))
-		return rc;
-	if (np != 1 || strcmp(pos[0], "register") || !member || !vkeyarg)
-		return cli_usage(c, "key", "council key register --member CODE --vkey KEY");
+int cmd_key(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	const char *member = a->val[KEY_MEMBER], *vkeyarg = a->val[KEY_VKEY];
+	struct cn_err err = {0};
+	int rc;
+
 	char *vkey = cli_text_or_file(vkeyarg, 0);
 	const char *kv[2] = {member, vkey};
 	if (!vkey)
-		return cli_usage(c, "key", "cannot read --vkey %s", vkeyarg);
-	if ((rc = cli_open(c, 0, &app))) {
-		free(vkey);
-		return rc;
-	}
+		return cli_usage(c, "cannot read --vkey %s", vkeyarg);
 	rc = cn_app_run(app, c->now, "secretariat", register_fn, kv, NULL, &err);
-	cn_app_close(app);
 	free(vkey);
 	if (rc)
 		return cli_fail(c, &err);
@@ -295,157 +295,188 @@ int cmd_key(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-int cmd_respond(struct cli *c, int argc, char **argv)
-{
-	const char *footnote = NULL, *comment = NULL, *reason = NULL,
-		   *receipt = NULL, *sign = NULL, *pos[1];
-	int concur = 0, object = 0, abstain = 0, reserve = 0, lift = 0,
-	    declare = 0, np, rc;
-	struct cn_respond_args r = {0};
-	struct cli_opt opts[] = {
-		OPT_VAL("member", &r.member), OPT_FLAG("concur", &concur),
-		OPT_FLAG("object", &object), OPT_FLAG("abstain", &abstain),
-		OPT_FLAG("reserve", &reserve), OPT_FLAG("lift", &lift),
-		OPT_VAL("footnote", &footnote), OPT_VAL("comment", &comment),
-		OPT_VAL("reason", &reason), OPT_FLAG("declare", &declare),
-		OPT_VAL("receipt", &receipt), OPT_VAL("sign", &sign), OPT_END};
-	struct cn_app *app;
-	struct cn_err err = {0};
-	char actor[32];
+enum { RESPOND_MEMBER, RESPOND_CONCUR, RESPOND_OBJECT, RESPOND_ABSTAIN,
+       RESPOND_RESERVE, RESPOND_LIFT, RESPOND_FOOTNOTE, RESPOND_COMMENT,
+       RESPOND_REASON, RESPOND_DECLARE, RESPOND_SIGN, RESPOND_RECEIPT,
+       RESPOND_AT, RESPOND_JSON };
+const struct cli_opt cli_opts_respond[] = {
+	[RESPOND_MEMBER] = OPT_REQ("member", "M", "the member whose delegation states it"),
+	[RESPOND_CONCUR] = OPT_ONE("concur", NULL, "concur"),
+	[RESPOND_OBJECT] = OPT_ONE("object", NULL,
+		"object; under silence this breaks silence and needs\n--reason"),
+	[RESPOND_ABSTAIN] = OPT_ONE("abstain", NULL, "abstain"),
+	[RESPOND_RESERVE] = OPT_ONE("reserve", NULL,
+		"a hold pending instructions; --lift removes it"),
+	[RESPOND_LIFT] = OPT_ONE("lift", NULL, "lift the member's reservation"),
+	[RESPOND_FOOTNOTE] = OPT_ONE("footnote", "TEXT",
+		"concur, with a statement put on record"),
+	[RESPOND_COMMENT] = OPT_ONE("comment", "TEXT",
+		"a comment on record (does not break silence)"),
+	[RESPOND_REASON] = OPT_VAL("reason", "TEXT", "why (an objection under silence needs it)"),
+	[RESPOND_DECLARE] = OPT_FLAG("declare",
+		"with --abstain: a formal declaration (constructive)"),
+	[RESPOND_SIGN] = OPT_VAL("sign", "KEY",
+		"sign the position with the delegation's key (from\n"
+		"'council keygen'; its public key registered first)"),
+	[RESPOND_RECEIPT] = OPT_VAL("receipt", "F",
+		"write a receipt to F: the event, a signed checkpoint\n"
+		"and its inclusion proof (check it with\n"
+		"'council receipt verify'); F is opened first, so a\n"
+		"path that cannot be written refuses the position"),
+	[RESPOND_AT] = OPT_RECORD_AT,
+	[RESPOND_JSON] = OPT_JSON,
+	OPT_END};
 
-	if ((rc = cli_parse(c, "respond", argc, argv, opts, pos, 1, &np)) ||
-	    (rc = parse_id(c, "respond", np, pos, &r.proposal)))
-		return rc;
-	if (!r.member)
-		return cli_usage(c, "respond", "--member is required");
-	int n = concur + object + abstain + reserve + lift + (footnote != NULL) +
-		(comment != NULL);
-	if (n != 1)
-		return cli_usage(c, "respond",
-				 "give exactly one of --concur, --object, "
-				 "--abstain, --reserve, --lift, --footnote, --comment");
-	r.act = CN_ACT_POSITION;
-	r.pos = concur ? CN_POS_CONCUR : object ? CN_POS_OBJECT
-		: abstain ? CN_POS_ABSTAIN : reserve ? CN_POS_RESERVE
-		: CN_POS_FOOTNOTE;
-	r.text = footnote ? footnote : reason;
-	if (lift)
-		r.act = CN_ACT_LIFT;
-	if (comment) {
-		r.act = CN_ACT_COMMENT;
-		r.text = comment;
+/* After a change: the proposal (--json), or its verdict so far. */
+static void print_after(const struct cli *c, struct cn_app *app, int64_t id)
+{
+	const struct cn_world *w = cn_app_world(app);
+	json_t *doc = cn_proposal_json(w, cn_world_proposal(w, id));
+
+	if (c->json) {
+		cli_print_json(doc);
+		return;
 	}
+	cli_print_verdict(doc);
+	json_decref(doc);
+}
+
+int cmd_respond(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	const char *footnote = a->val[RESPOND_FOOTNOTE];
+	const char *comment = a->val[RESPOND_COMMENT];
+	const char *reason = a->val[RESPOND_REASON];
+	struct cn_respond_args r = {.proposal = a->id,
+				    .member = a->val[RESPOND_MEMBER],
+				    .declared = a->val[RESPOND_DECLARE] != NULL};
+	struct cli_receipt receipt = {0};
+	struct cn_err err = {0};
+	char actor[CLI_ACTOR_MAX], *sig = NULL;
+	int rc;
+
 	if (footnote && reason)
-		return cli_usage(c, "respond", "--footnote carries its own text; "
-				 "--reason does not apply");
-	r.declared = declare;
-	if ((rc = cli_open(c, 0, &app)))
-		return rc;
-	snprintf(actor, sizeof(actor), "delegation:%.8s", r.member);
-	char *sig = NULL;
-	if (sign && (rc = sign_position(app, &r, sign, &sig, &err))) {
-		cn_app_close(app);
+		return cli_usage(c, "--footnote carries its own text; --reason "
+				 "does not apply");
+	/* The parser made sure exactly one of these was given. */
+	r.act = a->val[RESPOND_LIFT] ? CN_ACT_LIFT
+		: comment ? CN_ACT_COMMENT : CN_ACT_POSITION;
+	r.pos = a->val[RESPOND_CONCUR] ? CN_POS_CONCUR
+		: a->val[RESPOND_OBJECT] ? CN_POS_OBJECT
+		: a->val[RESPOND_ABSTAIN] ? CN_POS_ABSTAIN
+		: a->val[RESPOND_RESERVE] ? CN_POS_RESERVE : CN_POS_FOOTNOTE;
+	r.text = comment ? comment : footnote ? footnote : reason;
+	if (a->val[RESPOND_SIGN] &&
+	    (rc = sign_position(app, &r, a->val[RESPOND_SIGN], &sig, &err)))
+		return cli_fail(c, &err);
+	r.signature = sig;
+	/* Exit 1 means refused, nothing changed: a receipt that cannot be
+	 * written must refuse the position before it is recorded. */
+	if (a->val[RESPOND_RECEIPT] &&
+	    cli_receipt_open(&receipt, a->val[RESPOND_RECEIPT], &err)) {
+		free(sig);
 		return cli_fail(c, &err);
 	}
-	r.signature = sig;
-	rc = cn_app_run(app, c->now, actor, cn_app_cmd_respond, &r, NULL, &err);
+	rc = cn_app_run(app, c->now, cli_actor_delegation(r.member, actor),
+			cn_app_cmd_respond, &r, NULL, &err);
 	free(sig);
-	if (!rc && receipt)
-		rc = cli_write_receipt(app, r.proposal, r.member, receipt, &err);
-	if (!rc) {
-		const struct cn_proposal *p = cn_world_proposal(cn_app_world(app),
-								r.proposal);
-		json_t *doc = cn_proposal_json(cn_app_world(app), p);
-		if (c->json)
-			cli_print_json(doc);
-		else {
-			printf("proposal %lld: %s\n", (long long)r.proposal,
-			       json_string_value(json_object_get(doc, "explanation")));
-			json_decref(doc);
-		}
+	if (rc) {
+		cli_receipt_abandon(&receipt);
+		return cli_fail(c, &err);
 	}
-	cn_app_close(app);
-	return rc ? cli_fail(c, &err) : 0;
+	if (receipt.f && cli_receipt_write(&receipt, app, r.proposal, r.member,
+					   &err))
+		/* Recorded, so not a refusal: say what is missing. */
+		fprintf(stderr, "council: the position is recorded, but %s\n",
+			err.msg);
+	print_after(c, app, r.proposal);
+	return 0;
 }
 
-/* extend, recirculate, conclude, withdraw share one shape. */
-static int secretariat(struct cli *c, const char *cmd, cn_command_fn fn,
-		       int argc, char **argv)
+/* extend, recirculate, conclude, withdraw: the secretariat's commands on
+ * one proposal, each with its own options. */
+static int secretariat(struct cli *c, const struct cli_args *a,
+		       struct cn_app *app, cn_command_fn fn,
+		       struct cn_app_secretariat_args *s)
 {
-	const char *pos[1];
-	struct cn_app_secretariat_args s = {0};
-	struct cli_opt opts[] = {OPT_VAL("text", &s.text), OPT_VAL("deadline", &s.deadline),
-				 OPT_VAL("reason", &s.reason), OPT_END};
-	struct cn_app *app;
 	struct cn_err err = {0};
-	int np, rc;
 
-	if ((rc = cli_parse(c, cmd, argc, argv, opts, pos, 1, &np)) ||
-	    (rc = parse_id(c, cmd, np, pos, &s.proposal)))
-		return rc;
-	if ((rc = cli_open(c, 0, &app)))
-		return rc;
-	rc = cn_app_run(app, c->now, "secretariat", fn, &s, NULL, &err);
-	if (!rc) {
-		const struct cn_proposal *p =
-			cn_world_proposal(cn_app_world(app), s.proposal);
-		json_t *doc = cn_proposal_json(cn_app_world(app), p);
-		if (c->json)
-			cli_print_json(doc);
-		else {
-			printf("proposal %lld: %s%s%s\n", (long long)s.proposal,
-			       json_string_value(json_object_get(doc, "explanation")),
-			       p->concluded ? "" : "; deadline ",
-			       p->concluded ? "" : json_string_value(json_object_get(doc, "deadline")) ? json_string_value(json_object_get(doc, "deadline")) : "none");
-			json_decref(doc);
-		}
-	}
-	cn_app_close(app);
-	return rc ? cli_fail(c, &err) : 0;
+	s->proposal = a->id;
+	if (cn_app_run(app, c->now, "secretariat", fn, s, NULL, &err))
+		return cli_fail(c, &err);
+	print_after(c, app, s->proposal);
+	return 0;
 }
 
-int cmd_extend(struct cli *c, int argc, char **argv)
+enum { EXTEND_DEADLINE, EXTEND_AT, EXTEND_JSON };
+const struct cli_opt cli_opts_extend[] = {
+	[EXTEND_DEADLINE] = OPT_REQ("deadline", "TIME", "the new end of the silence period"),
+	[EXTEND_AT] = OPT_RECORD_AT,
+	[EXTEND_JSON] = OPT_JSON,
+	OPT_END};
+
+int cmd_extend(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
-	return secretariat(c, "extend", cn_app_cmd_extend, argc, argv);
+	struct cn_app_secretariat_args s = {.deadline = a->val[EXTEND_DEADLINE]};
+	return secretariat(c, a, app, cn_app_cmd_extend, &s);
 }
 
-int cmd_recirculate(struct cli *c, int argc, char **argv)
+enum { RECIRC_TEXT, RECIRC_DEADLINE, RECIRC_AT, RECIRC_JSON };
+const struct cli_opt cli_opts_recirculate[] = {
+	[RECIRC_TEXT] = OPT_REQ("text", "TEXT", "the revised text"),
+	[RECIRC_DEADLINE] = OPT_REQ("deadline", "TIME", "end of the new silence period"),
+	[RECIRC_AT] = OPT_RECORD_AT,
+	[RECIRC_JSON] = OPT_JSON,
+	OPT_END};
+
+int cmd_recirculate(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
-	return secretariat(c, "recirculate", cn_app_cmd_recirculate, argc, argv);
+	struct cn_app_secretariat_args s = {.text = a->val[RECIRC_TEXT],
+					    .deadline = a->val[RECIRC_DEADLINE]};
+	return secretariat(c, a, app, cn_app_cmd_recirculate, &s);
 }
 
-int cmd_conclude(struct cli *c, int argc, char **argv)
+enum { CONCLUDE_AT, CONCLUDE_JSON };
+const struct cli_opt cli_opts_conclude[] = {
+	[CONCLUDE_AT] = OPT_RECORD_AT,
+	[CONCLUDE_JSON] = OPT_JSON,
+	OPT_END};
+
+int cmd_conclude(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
-	return secretariat(c, "conclude", cn_app_cmd_conclude, argc, argv);
+	struct cn_app_secretariat_args s = {0};
+	return secretariat(c, a, app, cn_app_cmd_conclude, &s);
 }
 
-int cmd_withdraw(struct cli *c, int argc, char **argv)
+enum { WITHDRAW_REASON, WITHDRAW_AT, WITHDRAW_JSON };
+const struct cli_opt cli_opts_withdraw[] = {
+	[WITHDRAW_REASON] = OPT_VAL("reason", "TEXT", "why, on record"),
+	[WITHDRAW_AT] = OPT_RECORD_AT,
+	[WITHDRAW_JSON] = OPT_JSON,
+	OPT_END};
+
+int cmd_withdraw(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
-	return secretariat(c, "withdraw", cn_app_cmd_withdraw, argc, argv);
+	struct cn_app_secretariat_args s = {.reason = a->val[WITHDRAW_REASON]};
+	return secretariat(c, a, app, cn_app_cmd_withdraw, &s);
 }
 
-int cmd_tick(struct cli *c, int argc, char **argv)
+enum { TICK_NOW };
+const struct cli_opt cli_opts_tick[] = {
+	[TICK_NOW] = OPT_AT("now", "TIME", "the time to conclude up to (default the clock)"),
+	OPT_END};
+
+int cmd_tick(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
-	const char *nowopt = NULL, *pos[1];
-	struct cli_opt opts[] = {OPT_VAL("now", &nowopt), OPT_END};
-	struct cn_app *app;
 	struct cn_err err = {0};
 	size_t n = 0;
-	int np, rc;
+	int rc;
+	(void)a;
 
-	if ((rc = cli_parse(c, "tick", argc, argv, opts, pos, 0, &np)))
-		return rc;
-	if (nowopt && (rc = cli_set_at(c, "tick", nowopt)))
-		return rc;
-	if ((rc = cli_open(c, 0, &app)))
-		return rc;
 	const struct cn_world *w = cn_app_world(app);
 	size_t before = w->nproposals;
 	char *was = calloc(before + 1, 1);
-	if (!was) {
-		cn_app_close(app);
+	if (!was)
 		return cli_fail(c, &(struct cn_err){CN_ENOMEM, "out of memory"});
-	}
 	for (size_t i = 0; i < before; i++)
 		was[i] = (char)w->proposals[i]->concluded;
 	rc = cn_app_run(app, c->now, "clock", cn_app_cmd_tick, NULL, &n, &err);
@@ -459,39 +490,37 @@ int cmd_tick(struct cli *c, int argc, char **argv)
 			       p->explanation);
 	}
 	free(was);
-	if (!rc)
-		printf("tick: %zu event%s recorded\n", n, n == 1 ? "" : "s");
-	cn_app_close(app);
-	return rc ? cli_fail(c, &err) : 0;
+	if (rc)
+		return cli_fail(c, &err);
+	printf("tick: %zu event%s recorded\n", n, n == 1 ? "" : "s");
+	return 0;
 }
 
-int cmd_replay(struct cli *c, int argc, char **argv)
+enum { REPLAY_DATASET, REPLAY_JSON };
+const struct cli_opt cli_opts_replay[] = {
+	[REPLAY_DATASET] = OPT_VAL("dataset", "FILE",
+		"dataset the in-memory store is seeded with"),
+	[REPLAY_JSON] = OPT_JSON,
+	OPT_END};
+
+int cmd_replay(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 {
-	const char *dataset = NULL, *pos[1];
-	int np, rc, dbgiven = 0;
-	struct cli_opt opts[] = {OPT_VAL("dataset", &dataset), OPT_END};
+	const char *dataset = a->val[REPLAY_DATASET], *file = a->pos[0];
 	struct cn_app *app;
 	struct cn_err err = {0};
 	json_t *report = NULL;
+	int rc;
+	(void)unused;
 
-	if ((rc = cli_parse(c, "replay", argc, argv, opts, pos, 1, &np)))
-		return rc;
-	dbgiven = c->db_given;
-	if (np != 1)
-		return cli_usage(c, "replay", "which scenario file?");
-	if (dbgiven) {
-		if ((rc = cli_open(c, 0, &app)))
-			return rc;
-	} else {
-		if (cn_app_open(NULL, CN_STORE_MEMORY, &app, &err))
-			return cli_fail(c, &err);
-		if (cn_app_seed(app, dataset ? dataset : default_dataset(),
-				c->now, &err)) {
-			cn_app_close(app);
-			return cli_fail(c, &err);
-		}
+	if (cn_app_open(c->db_given ? c->db : NULL,
+			c->db_given ? 0 : CN_STORE_MEMORY, &app, &err))
+		return cli_fail(c, &err);
+	if (!c->db_given && cn_app_seed(app, dataset ? dataset : default_dataset(),
+					c->now, &err)) {
+		cn_app_close(app);
+		return cli_fail(c, &err);
 	}
-	rc = cn_app_replay(app, pos[0], &report, &err);
+	rc = cn_app_replay(app, file, &report, &err);
 	if (c->json && report) {
 		json_t *props = json_array();
 		const struct cn_world *w = cn_app_world(app);
@@ -505,7 +534,7 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 		size_t i;
 		printf("%s\n", json_string_value(json_object_get(report, "title"))
 				       ? json_string_value(json_object_get(report, "title"))
-				       : pos[0]);
+				       : file);
 		json_array_foreach(json_object_get(report, "steps"), i, st) {
 			const char *at = json_string_value(json_object_get(st, "at"));
 			printf("  %2zu %-10s %-11s %s", i + 1, at ? at : "",
@@ -525,7 +554,7 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 			for (size_t k = 0; k < w->nproposals; k++) {
 				json_t *doc = cn_proposal_json(w, w->proposals[k]);
 				printf("\n");
-				cli_print_proposal(w, doc);
+				cli_print_proposal(doc);
 				json_decref(doc);
 			}
 		}

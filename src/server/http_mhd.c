@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,10 @@ struct http_server {
 	void *ctx;
 	size_t max_body;
 	char keep_alive[32];  /* "timeout=N": the idle timeout, announced */
+	/* MHD's messages while the daemon starts (see mhd_log). */
+	pthread_mutex_t log_mu;
+	int starting;
+	char start_msg[256];
 };
 
 /* Per-request state (MHD's con_cls); also the handle of a deferral. */
@@ -206,6 +211,24 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	}
 }
 
+/* MHD's error log.  While the daemon starts, its first message is kept:
+ * if the start fails it becomes http_start's error, so a port in use is
+ * reported once, by the caller.  Otherwise it goes to stderr as MHD would
+ * print it. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct http_server *srv = cls;
+
+	pthread_mutex_lock(&srv->log_mu);
+	if (!srv->starting)
+		vfprintf(stderr, fmt, ap);
+	else if (!srv->start_msg[0]) {
+		vsnprintf(srv->start_msg, sizeof(srv->start_msg), fmt, ap);
+		srv->start_msg[strcspn(srv->start_msg, "\n")] = '\0';
+	}
+	pthread_mutex_unlock(&srv->log_mu);
+}
+
 int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 	       http_handler handler, void *ctx, struct http_server **out,
 	       char *errbuf, size_t errlen)
@@ -229,10 +252,13 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 	srv->max_body = lim->max_body;
 	snprintf(srv->keep_alive, sizeof(srv->keep_alive), "timeout=%u",
 		 lim->timeout_s);
+	pthread_mutex_init(&srv->log_mu, NULL);
+	srv->starting = 1;
 	srv->d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
 		(uint16_t)port, NULL, NULL, on_request, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv, /* first: see MHD */
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, lim->threads,
 		MHD_OPTION_CONNECTION_LIMIT, lim->max_conns,
@@ -240,9 +266,15 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, lim->conn_memory,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_END);
+	pthread_mutex_lock(&srv->log_mu);
+	srv->starting = 0;
+	if (srv->d && srv->start_msg[0])
+		fprintf(stderr, "%s\n", srv->start_msg);
+	pthread_mutex_unlock(&srv->log_mu);
 	if (!srv->d) {
-		snprintf(errbuf, errlen, "cannot listen on %s:%u (in use?)", addr,
-			 port);
+		snprintf(errbuf, errlen, "cannot listen on %s:%u (%s)", addr, port,
+			 srv->start_msg[0] ? srv->start_msg : "in use?");
+		pthread_mutex_destroy(&srv->log_mu);
 		free(srv);
 		return -1;
 	}
@@ -262,5 +294,6 @@ void http_stop(struct http_server *srv)
 	if (!srv)
 		return;
 	MHD_stop_daemon(srv->d);
+	pthread_mutex_destroy(&srv->log_mu);
 	free(srv);
 }
