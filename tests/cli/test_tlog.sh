@@ -235,7 +235,7 @@ expect_err "a salt without its padding is refused" 1 "line 2: malformed event en
 c log export "$T/x.jsonl" --for member:XX
 expect_err "an export for a member the registry does not know is refused" 1 "unknown member code 'XX'"
 c log export "$T/x.jsonl" --for delegation:FR
-expect_err "an audience that is none is refused" 1 "want all, public, member:CODE or partner:CODE"
+expect_err "an audience that is none is refused" 2 "want all, public, member:CODE or partner:CODE"
 
 # a store of the format before blinded leaves is refused, saying why
 cp "$COUNCIL_DB" "$T/v2.db"
