@@ -456,24 +456,29 @@ static void assert_corrupt_at(struct fx *f, int64_t k, const char *what)
 			 "event %lld", what, rc, err.msg, (long long)k);
 }
 
-static void test_tamper_changed_byte(void **state)
+/* The prepared store changed by `text` (SQL, the events' triggers
+ * dropped) fails naming event k. */
+static void tampered(struct fx *f, const char *text, int64_t k,
+		     const char *what)
 {
-	struct fx *f = *state;
 	prepared_file(f);
 	drop_triggers(f->path);
+	sql_ok(f->path, text);
+	assert_corrupt_at(f, k, what);
+}
+
+static void test_tamper_changed_byte(void **state)
+{
 	/* One byte of event 50 (a partner from the seed). */
-	sql_ok(f->path, "UPDATE events SET bytes = replace(bytes, '\"actor\":\"dataset\"',"
-			" '\"actor\":\"datasEt\"') WHERE seq = 50");
-	assert_corrupt_at(f, 50, "changed byte");
+	tampered(*state, "UPDATE events SET bytes = replace(bytes, "
+		 "'\"actor\":\"dataset\"', '\"actor\":\"datasEt\"') WHERE seq = 50",
+		 50, "changed byte");
 }
 
 static void test_tamper_changed_hash(void **state)
 {
-	struct fx *f = *state;
-	prepared_file(f);
-	drop_triggers(f->path);
-	sql_ok(f->path, "UPDATE events SET hash = zeroblob(32) WHERE seq = 100");
-	assert_corrupt_at(f, 100, "changed recorded hash");
+	tampered(*state, "UPDATE events SET hash = zeroblob(32) WHERE seq = 100",
+		 100, "changed recorded hash");
 }
 
 static void test_tamper_rewritten_event_breaks_chain(void **state)
@@ -957,12 +962,9 @@ static void test_readers_registry_keeps_the_fold_order(void **state)
 
 static void test_tamper_changed_salt(void **state)
 {
-	struct fx *f = *state;
-	prepared_file(f);
-	drop_triggers(f->path);
 	/* The bytes and the hash as written; only the salt changed. */
-	sql_ok(f->path, "UPDATE events SET salt = zeroblob(32) WHERE seq = 80");
-	assert_corrupt_at(f, 80, "changed salt");
+	tampered(*state, "UPDATE events SET salt = zeroblob(32) WHERE seq = 80",
+		 80, "changed salt");
 }
 
 /* Every event has a salt of its own, stored beside it; reading one event
