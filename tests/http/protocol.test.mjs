@@ -5,6 +5,9 @@
 // a 500, and never fails another client's write.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { makeStore, startServer, council, isoIn } from './lib.mjs';
 import { exchange, parseResponse, strictJson, call, errorShapeProblem } from './hostile.mjs';
 
@@ -134,6 +137,19 @@ test('a member that sits on the body but is outside the frozen electorate is ref
   assert.equal(r.json.error.code, 'refused');
   assert.match(r.json.error.message, /CY is not in the electorate/);
   assert.match(r.json.error.message, /admitted afterwards/);
+});
+
+test('docs/api.yaml says so too: 409 with the reason, not 404, for a member outside the electorate', () => {
+  const spec = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'api.yaml'), 'utf8');
+  const op = spec.slice(spec.indexOf('operationId: statePosition'), spec.indexOf('  /api/v1/proposals/{id}/extend:'));
+  const response = (code) => {
+    const i = op.indexOf(`        "${code}":`);
+    const j = op.slice(i + 1).search(/\n {8}"\d{3}":/);
+    return op.slice(i, j < 0 ? undefined : i + 1 + j);
+  };
+  assert.doesNotMatch(response(404), /electorate/, 'the 404 of positions still claims the electorate');
+  assert.match(response(409), /electorate/, 'the 409 of positions does not name the electorate');
+  assert.match(response(415), /UnsupportedMediaType/);
 });
 
 test('error bodies are valid UTF-8 JSON naming the argument, whatever bytes it held', async () => {
