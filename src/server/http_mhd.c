@@ -29,6 +29,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,16 +46,20 @@ struct http_server {
 	void *ctx;
 	size_t max_body;
 	char keep_alive[32];  /* "timeout=N": the idle timeout, announced */
-	/* libmicrohttpd's messages, rate-limited (see mhd_log) */
+	/* libmicrohttpd's messages (see mhd_log) */
 	pthread_mutex_t log_mu;
+	int starting;
+	char start_msg[256];
 	time_t log_window;
 	unsigned log_shown, log_dropped;
 };
 
-/* libmicrohttpd logs a line for every connection it refuses or loses;
- * under a flood of hostile clients that would flood stderr too.  So at
- * most LOG_BURST lines go out per LOG_WINDOW_S seconds, and the next
- * window says how many were dropped. */
+/* libmicrohttpd's error log.  While the daemon starts, its first message
+ * is kept: if the start fails it becomes http_start's error, so a port in
+ * use is reported once, by the caller.  Afterwards it logs a line for
+ * every connection it refuses or loses, which under a flood of hostile
+ * clients would flood stderr too: at most LOG_BURST lines go out per
+ * LOG_WINDOW_S seconds, and the next window says how many were dropped. */
 #define LOG_BURST 10
 #define LOG_WINDOW_S 60
 
@@ -65,6 +70,14 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	pthread_mutex_lock(&srv->log_mu);
+	if (srv->starting) {
+		if (!srv->start_msg[0]) {
+			vsnprintf(srv->start_msg, sizeof(srv->start_msg), fmt, ap);
+			srv->start_msg[strcspn(srv->start_msg, "\n")] = '\0';
+		}
+		pthread_mutex_unlock(&srv->log_mu);
+		return;
+	}
 	if (now.tv_sec - srv->log_window >= LOG_WINDOW_S) {
 		if (srv->log_dropped)
 			fprintf(stderr,
@@ -396,6 +409,7 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 	}
 	pthread_mutex_init(&srv->log_mu, NULL);
 	srv->log_window = -LOG_WINDOW_S; /* the first message opens a window */
+	srv->starting = 1;
 	srv->handler = handler;
 	srv->ctx = ctx;
 	srv->max_body = lim->max_body;
@@ -405,7 +419,7 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
 		(uint16_t)port, NULL, NULL, on_request, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv, /* first: see MHD */
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, lim->threads,
 		MHD_OPTION_CONNECTION_LIMIT, lim->max_conns,
@@ -416,9 +430,14 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_END);
+	pthread_mutex_lock(&srv->log_mu);
+	srv->starting = 0;
+	if (srv->d && srv->start_msg[0])
+		fprintf(stderr, "council: http: %s\n", srv->start_msg);
+	pthread_mutex_unlock(&srv->log_mu);
 	if (!srv->d) {
-		snprintf(errbuf, errlen, "cannot listen on %s:%u (in use?)", addr,
-			 port);
+		snprintf(errbuf, errlen, "cannot listen on %s:%u (%s)", addr, port,
+			 srv->start_msg[0] ? srv->start_msg : "in use?");
 		guard_stop(srv->guard);
 		pthread_mutex_destroy(&srv->log_mu);
 		free(srv);

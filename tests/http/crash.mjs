@@ -111,7 +111,9 @@ export async function campaign({ kills = 3, writers = 32, proposers = 8, minGapM
       cur.base = srv.base;
       log(`kill ${k + 1}: ${acks.length} acknowledged so far; restarted in ${restartMs.at(-1)} ms`);
     }
-    await sleep(minGapMs);
+    // Writes go on after the last restart: wait for some to be
+    // acknowledged (a bound, not a pause that a slow machine could miss).
+    for (const t0 = Date.now(); acks.filter((a) => a.phase === kills).length < writers && Date.now() - t0 < 20000;) await sleep(50);
   } finally {
     stop = true;
     await Promise.all(running);
