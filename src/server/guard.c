@@ -65,7 +65,7 @@ static void inspect(struct guard *g, struct guard_conn *c, int64_t now)
 		/* The first byte came at most a tick ago: its deadline counts
 		 * from now, which gives the client up to a tick more.  A socket
 		 * that cannot say is taken to have begun: its deadline then
-		 * counts from the end of the last answer. */
+		 * counts from the first look after the last answer. */
 		if (rx_bytes(c->fd, &rx) || rx > c->rx_base) {
 			c->phase = HEADERS;
 			c->deadline_ms = now + g->headers_ms;
