@@ -1,7 +1,8 @@
 /*
  * test_registry.c - the registry as a fold of events and its as-of
  * queries (src/core/world.c, src/core/fold.c, src/core/registry_dates.c,
- * src/core/treaty.c).
+ * src/core/treaty.c), and the registry of data/nato.json itself on the
+ * dates its sources give.
  *
  * Dates are those of data/nato.json, whose records name their public
  * sources: accessions, the DPC without France from 1966 until the 2009
@@ -863,6 +864,130 @@ static void test_unknown_days(void **state)
 	assert_string_equal(kw->since_bound, "known_partner_by");
 }
 
+/* ---- the registry of data/nato.json ---------------------------------- */
+
+/* data/nato.json folded as `council init` seeds it: the alliance, then
+ * members, bodies, partners and offices in file order. */
+static struct cn_world *nato(void)
+{
+	static const char *const sections[][2] = {
+		{"members", "member.admitted"}, {"bodies", "body.established"},
+		{"partners", "partner.added"}, {"offices", "office.opened"},
+	};
+	struct cn_world *w = calloc(1, sizeof(*w));
+	struct cn_err err = {0};
+	json_error_t je;
+	json_t *root = json_load_file(CN_DATADIR "/nato.json", 0, &je), *rec;
+	static const char *const wrap[] = {"member", "body", "partner", "office"};
+	size_t i;
+	int rc;
+
+	if (!w || !root)
+		fail_msg("data/nato.json: %s", je.text);
+	cn_world_init(w);
+	rc = fx_apply(w, 0, "dataset", "alliance.founded",
+		      json_pack("{s:O}", "alliance", json_object_get(root, "alliance")),
+		      &err);
+	for (size_t s = 0; !rc && s < 4; s++)
+		json_array_foreach(json_object_get(root, sections[s][0]), i, rec)
+			if ((rc = fx_apply(w, 0, "dataset", sections[s][1],
+					   json_pack("{s:O}", wrap[s], rec), &err)))
+				break;
+	json_decref(root);
+	if (rc)
+		fail_msg("folding data/nato.json: %s", err.msg);
+	return w;
+}
+
+static size_t partners_on(const struct cn_world *w, const char *at)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < w->npartners; i++)
+		n += cn_partner_on(&w->partners[i], fx_t(at)) != 0;
+	return n;
+}
+
+static size_t offices_open(const struct cn_world *w, const char *at)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < w->noffices; i++)
+		n += cn_office_open(&w->offices[i], fx_t(at)) != 0;
+	return n;
+}
+
+static void test_nato_dataset_dates(void **state)
+{
+	struct cn_world *w = nato();
+	const struct cn_body *mc = cn_world_body(w, "MC");
+	char day[16];
+	(void)state;
+
+	/* Nothing before its day: no partners in 1960, no office in 1950. */
+	assert_int_equal(partners_on(w, "1960-01-01"), 0);
+	assert_int_equal(offices_open(w, "1950-01-01"), 0);
+	assert_false(cn_office_open(cn_world_office(w, "nlo-central-asia-astana"),
+				    fx_t("1950-01-01")));
+	/* 22 states had joined PfP by 3 August 1994, and Japan's dialogue
+	 * dates from 1990. */
+	assert_int_equal(partners_on(w, "1994-08-03"), 23);
+	/* Today: 38 partners, Russia, Belarus and Afghanistan suspended. */
+	assert_int_equal(partners_on(w, "2026-11-27"), 38);
+	assert_int_equal(cn_partner_status_at(cn_world_partner(w, "RU"),
+					      fx_t("2026-11-27"), NULL),
+			 CN_PARTNER_SUSPENDED);
+	assert_false(cn_partner_active(cn_world_partner(w, "RU"),
+				       fx_t("2026-11-27")));
+	assert_true(cn_partner_active(cn_world_partner(w, "RU"),
+				      fx_t("2010-01-01")));
+	assert_false(cn_partner_active(cn_world_partner(w, "BY"),
+				       fx_t("2026-11-27")));
+	assert_false(cn_partner_active(cn_world_partner(w, "AF"),
+				       fx_t("2026-11-27")));
+	/* Finland: a partner in 2010, a member in 2024. */
+	assert_true(cn_partner_active(cn_world_partner(w, "FI"), fx_t("2010-01-01")));
+	assert_false(cn_member_active(cn_world_member(w, "FI"), fx_t("2010-01-01")));
+	assert_false(cn_partner_on(cn_world_partner(w, "FI"), fx_t("2024-01-01")));
+	assert_true(cn_member_active(cn_world_member(w, "FI"), fx_t("2024-01-01")));
+	/* Never both, for any state, on the first of any month. */
+	for (int y = 1949; y <= 2030; y++)
+		for (int m = 1; m <= 12; m++) {
+			snprintf(day, sizeof(day), "%04d-%02d-01", y % 10000, m % 100);
+			for (size_t i = 0; i < w->npartners; i++) {
+				const struct cn_partner *p = &w->partners[i];
+				const struct cn_member *mm = cn_world_member(w, p->code);
+				if (mm && cn_member_active(mm, fx_t(day)) &&
+				    cn_partner_on(p, fx_t(day)))
+					fail_msg("%s both a member and a partner on %s",
+						 p->code, day);
+			}
+		}
+	/* Every PfP partner that joined NATO has its partnership ended. */
+	size_t former = 0;
+	for (size_t i = 0; i < w->npartners; i++)
+		if (cn_world_member(w, w->partners[i].code))
+			former++;
+	assert_int_equal(former, 16);
+	/* France in the Military Committee: until 1966, and again from
+	 * 1995-12-05. */
+	assert_true(cn_body_has(w, mc, "FR", fx_t("1965-01-01")));
+	assert_false(cn_body_has(w, mc, "FR", fx_t("1980-01-01")));
+	assert_false(cn_body_has(w, mc, "FR", fx_t("1995-12-04")));
+	assert_true(cn_body_has(w, mc, "FR", fx_t("1995-12-05")));
+	assert_true(cn_body_has(w, mc, "FR", fx_t("2024-01-01")));
+	/* Moscow: the information office closed, the military liaison
+	 * mission suspended, the documentation centre unknown after its
+	 * inauguration. */
+	assert_int_equal(cn_office_state_at(cn_world_office(w, "nio-moscow"),
+					    fx_t("2022-01-01")), CN_OFFICE_CLOSED);
+	assert_int_equal(cn_office_state_at(cn_world_office(w, "mlm-moscow"),
+					    fx_t("2022-01-01")), CN_OFFICE_SUSPENDED);
+	assert_int_equal(cn_office_state_at(
+				 cn_world_office(w, "nato-documentation-centre-moscow"),
+				 fx_t("2010-01-01")), CN_OFFICE_UNKNOWN);
+	cn_world_release(w);
+	free(w);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -886,6 +1011,7 @@ int main(void)
 		T(test_member_and_partner_effects_refused),
 		T(test_partner_periods),
 		T(test_unknown_days),
+		cmocka_unit_test(test_nato_dataset_dates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
