@@ -7,8 +7,9 @@
  * Each test works in its own mkdtemp directory under /tmp, removed at the
  * end.  Time is always an input.  Counts: the seed is one alliance.founded
  * event plus one event per member, body, partner and office record of the
- * dataset (src/app/dataset.c); facts.md section 1 gives 32 members, and
- * the other counts are read from the dataset file by the test itself.
+ * dataset (src/app/dataset.c); NATO has 32 members (data/nato.json, with
+ * its sources), and the other counts are read from the dataset file by
+ * the test itself.
  * The NAC in July 2023 had 31 members (Sweden joined 2024-03-07).
  */
 #include <stdarg.h>
@@ -205,7 +206,8 @@ static void seed(struct fx *f, int flags)
 
 #define P2_DEADLINE "2023-07-20T12:00:00Z"
 
-/* The Tokyo office (facts.md 3.1) and a silence procedure; 10 events. */
+/* The Tokyo office proposed in 2023 (scenarios/tokyo-2023.json) and a
+ * silence procedure; 10 events. */
 static void history(struct fx *f)
 {
 	json_t *tokyo = json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}]", "type",
