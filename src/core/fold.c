@@ -35,19 +35,12 @@ static int copy_code(char dst[CN_CODE_MAX], const char *src)
 	return 0;
 }
 
-/* A date field of a record: absent or null gives `dflt`. */
+/* A date field of a record: absent or null gives `dflt`
+ * (registry_dates.h). */
 static int record_date(const json_t *rec, const char *key, int64_t dflt,
 		       int64_t *out, struct cn_err *err)
 {
-	const json_t *v = json_object_get(rec, key);
-	if (!v || json_is_null(v)) {
-		*out = dflt;
-		return 0;
-	}
-	if (!json_is_string(v))
-		return cn_err_set(err, CN_EINVAL, "%s: expected a date string",
-				  key);
-	return cn_date_parse_partial(json_string_value(v), key, out, NULL, err);
+	return cn_record_date(rec, key, dflt, out, err);
 }
 
 /* Room for one more element after the n of an array of `size`-byte

@@ -13,9 +13,8 @@
 
 #define ONE_DAY 86400
 
-/* rec[key] as a date: absent or null gives `dflt`. */
-static int field_date(const json_t *rec, const char *key, int64_t dflt,
-		      int64_t *out, struct cn_err *err)
+int cn_record_date(const json_t *rec, const char *key, int64_t dflt,
+		   int64_t *out, struct cn_err *err)
 {
 	const json_t *v = json_object_get(rec, key);
 
@@ -43,7 +42,7 @@ static int first_date(const json_t *rec, const char *const *keys,
 		if (!v || json_is_null(v))
 			continue;
 		*used = *k;
-		return field_date(rec, *k, CN_TIME_NONE, out, err);
+		return cn_record_date(rec, *k, CN_TIME_NONE, out, err);
 	}
 	return 0;
 }
@@ -123,7 +122,7 @@ static int read_period(const json_t *rec, const json_t *per, size_t i,
 					  "follow one another", key, i - 1);
 	}
 	snprintf(key, sizeof(key), "periods[%zu].to", i);
-	if (field_date(per, "to", CN_TIME_NONE, &x->to, err))
+	if (cn_record_date(per, "to", CN_TIME_NONE, &x->to, err))
 		return cn_err_prefix(err, "periods[%zu]: ", i);
 	if (x->to == CN_TIME_NONE && i + 1 < n)
 		return cn_err_set(err, CN_EINVAL,
@@ -153,7 +152,7 @@ int cn_partner_dates(const json_t *rec, struct cn_partner *p,
 	if (!list || json_is_null(list)) {
 		/* A record without periods (an add-partner decision): one
 		 * active period, to `until` if it left. */
-		if (field_date(rec, "until", CN_TIME_NONE, &p->until, err))
+		if (cn_record_date(rec, "until", CN_TIME_NONE, &p->until, err))
 			return CN_EINVAL;
 		if (!(p->periods = calloc(1, sizeof(*p->periods))))
 			return CN_ENOMEM;
@@ -189,6 +188,22 @@ int cn_partner_dates(const json_t *rec, struct cn_partner *p,
 	return 0;
 }
 
+/* How an office ends, the first the record gives: its closing day, the
+ * day its host suspended it, and when neither is known, the opening of
+ * its successor (an inference, stated as such in the record) or the last
+ * day a source saw it open, after which its state is unknown. */
+static const struct {
+	const char *key;
+	enum cn_office_state end;
+	int bound;                  /* a bound, not the day itself */
+	int64_t after;              /* added: a last open day ends the next */
+} office_ends[] = {
+	{"closed", CN_OFFICE_CLOSED, 0, 0},
+	{"suspended_from", CN_OFFICE_SUSPENDED, 0, 0},
+	{"closed_by_succession", CN_OFFICE_CLOSED, 1, 0},
+	{"known_open_until", CN_OFFICE_UNKNOWN, 1, ONE_DAY},
+};
+
 int cn_office_dates(const json_t *rec, struct cn_office *o,
 		    struct cn_err *err)
 {
@@ -201,37 +216,15 @@ int cn_office_dates(const json_t *rec, struct cn_office *o,
 	o->closed = CN_TIME_NONE;
 	o->closed_bound = NULL;
 	o->end = CN_OFFICE_OPEN;
-	if (field_date(rec, "closed", CN_TIME_NONE, &t, err))
-		return CN_EINVAL;
-	if (t != CN_TIME_NONE) {
-		o->closed = t;
-		o->end = CN_OFFICE_CLOSED;
+	for (size_t i = 0; i < sizeof(office_ends) / sizeof(office_ends[0]); i++) {
+		if (cn_record_date(rec, office_ends[i].key, CN_TIME_NONE, &t, err))
+			return CN_EINVAL;
+		if (t == CN_TIME_NONE)
+			continue;
+		o->closed = t + office_ends[i].after;
+		o->closed_bound = office_ends[i].bound ? office_ends[i].key : NULL;
+		o->end = office_ends[i].end;
 		return 0;
-	}
-	if (field_date(rec, "suspended_from", CN_TIME_NONE, &t, err))
-		return CN_EINVAL;
-	if (t != CN_TIME_NONE) {
-		o->closed = t;
-		o->end = CN_OFFICE_SUSPENDED;
-		return 0;
-	}
-	/* Unknown closing: the successor's opening (an inference, stated
-	 * as such in the record), else the last day a source saw it open,
-	 * after which its state is unknown. */
-	if (field_date(rec, "closed_by_succession", CN_TIME_NONE, &t, err))
-		return CN_EINVAL;
-	if (t != CN_TIME_NONE) {
-		o->closed = t;
-		o->closed_bound = "closed_by_succession";
-		o->end = CN_OFFICE_CLOSED;
-		return 0;
-	}
-	if (field_date(rec, "known_open_until", CN_TIME_NONE, &t, err))
-		return CN_EINVAL;
-	if (t != CN_TIME_NONE) {
-		o->closed = t + ONE_DAY;
-		o->closed_bound = "known_open_until";
-		o->end = CN_OFFICE_UNKNOWN;
 	}
 	return 0;
 }

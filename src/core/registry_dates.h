@@ -21,6 +21,12 @@
 #include "err.h"
 #include "world.h"
 
+/* rec[key] as a date ("YYYY", "YYYY-MM" or "YYYY-MM-DD", the first day
+ * of a partial one): absent or null gives `dflt`.  0, or CN_EINVAL naming
+ * the key and quoting the value. */
+int cn_record_date(const json_t *rec, const char *key, int64_t dflt,
+		   int64_t *out, struct cn_err *err) CN_NODISCARD;
+
 /* A partner's since, since_bound, until and periods, from its record.  0,
  * CN_EINVAL naming the field, or CN_ENOMEM; on failure p->periods is
  * NULL. */
