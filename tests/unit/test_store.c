@@ -487,11 +487,13 @@ static void test_tamper_rewritten_event_breaks_chain(void **state)
 
 	prepared_file(f);
 	drop_triggers(f->path);
-	/* Change event 99's bytes and give it a matching hash: the next event
-	 * no longer follows it. */
+	const int64_t objection = f->seeded + 2; /* France's, in history() */
+	/* Change the objection's bytes and give it a matching hash: the next
+	 * event no longer follows it. */
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT bytes FROM events WHERE seq = 99",
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT bytes FROM events WHERE seq = ?",
 					    -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_int64(s, 1, objection);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	bytes = strdup((const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
@@ -500,14 +502,15 @@ static void test_tamper_rewritten_event_breaks_chain(void **state)
 	p[0] = 'G'; /* one letter of France's reason: still canonical */
 	cn_event_hash(bytes, strlen(bytes), h); /* the leaf hash, event.h */
 	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE events SET bytes = ?, hash = ?"
-					    " WHERE seq = 99", -1, &s, NULL), SQLITE_OK);
+					    " WHERE seq = ?", -1, &s, NULL), SQLITE_OK);
 	sqlite3_bind_text(s, 1, bytes, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 2, h, CN_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, objection);
 	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	free(bytes);
-	assert_corrupt_at(f, 100, "rewritten event 99");
+	assert_corrupt_at(f, objection + 1, "rewritten objection");
 }
 
 static void test_tamper_deleted_event(void **state)
