@@ -118,15 +118,25 @@ static void run_batch(struct writer *w, struct qnode *batch)
 		fatal = rc != 0;
 		for (struct qnode *n = batch; n && !fatal; n = n->next) {
 			struct writer_job *j = n->job;
+			int64_t before = cn_app_world(w->app)->last_seq;
 			j->rc = cn_app_run(w->app, now, j->actor, j->fn, j->args,
 					   NULL, &j->err);
-			/* A refusal emits nothing; anything else may have left
-			 * the batch half-applied, so the whole batch fails. */
+			/* A refused job is dropped alone: the app makes every
+			 * check (the command's, each event sealed and read
+			 * back, the first folded) before the job changes the
+			 * world or the store, so it appended nothing and the
+			 * others commit.  Anything else (I/O, memory, a failure
+			 * after the job's first change) may have left the batch
+			 * half-applied, so the whole batch fails; so does a
+			 * refusal that appended anyway, should one ever. */
 			if (j->rc == CN_EIO || j->rc == CN_ENOMEM ||
-			    j->rc == CN_ECORRUPT) {
+			    j->rc == CN_ECORRUPT ||
+			    (j->rc && cn_app_world(w->app)->last_seq != before)) {
 				fatal = 1;
 				err = j->err;
 				rc = j->rc;
+				if (rc != CN_EIO && rc != CN_ENOMEM && rc != CN_ECORRUPT)
+					rc = cn_err_recode(&err, CN_ECORRUPT);
 			}
 			if (j->rc == 0) {
 				const struct cn_world *wo = cn_app_world(w->app);
