@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../core/checkpoint.h"
+#include "../core/effect.h"
 #include "../core/timeutil.h"
 #include "cli.h"
 #include "util.h"
@@ -78,46 +79,6 @@ int cmd_init(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 	return 0;
 }
 
-/* "open-office:id=x,name=y" or a JSON object, into a new JSON object. */
-static json_t *parse_effect(const char *spec, struct cn_err *err)
-{
-	json_error_t je;
-	json_t *o;
-	const char *colon;
-
-	if (spec[0] == '{') {
-		o = json_loads(spec, JSON_REJECT_DUPLICATES, &je);
-		if (!o || !json_is_object(o)) {
-			json_decref(o);
-			cn_err_set(err, CN_EINVAL, "--effect: not a JSON object: %s",
-				   o ? "" : je.text);
-			return NULL;
-		}
-		return o;
-	}
-	colon = strchr(spec, ':');
-	o = json_object();
-	json_object_set_new(o, "type", json_stringn(spec, colon ? (size_t)(colon - spec)
-								: strlen(spec)));
-	for (const char *p = colon ? colon + 1 : ""; *p;) {
-		const char *end = strchr(p, ','), *eq = strchr(p, '=');
-		if (!end)
-			end = p + strlen(p);
-		if (!eq || eq > end || eq == p) {
-			cn_err_set(err, CN_EINVAL,
-				   "--effect: expected key=value at '%.*s'",
-				   (int)(end - p), p);
-			json_decref(o);
-			return NULL;
-		}
-		char key[64];
-		snprintf(key, sizeof(key), "%.*s", (int)(eq - p), p);
-		json_object_set_new(o, key, json_stringn(eq + 1, (size_t)(end - eq - 1)));
-		p = *end ? end + 1 : end;
-	}
-	return o;
-}
-
 enum { PROPOSE_BODY, PROPOSE_TITLE, PROPOSE_PROCEDURE, PROPOSE_DEADLINE,
        PROPOSE_TEXT, PROPOSE_LEVEL, PROPOSE_PLACE, PROPOSE_PROPOSER,
        PROPOSE_EFFECT, PROPOSE_SHARED, PROPOSE_AT, PROPOSE_JSON };
@@ -154,15 +115,20 @@ int cmd_propose(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	struct cn_err err = {0};
 	int rc;
 
+	/* Each --effect as cn_effect_parse reads it (core/effect.h): its
+	 * keys are checked there, its values when proposed. */
 	json_t *eff = json_array();
-	for (int i = 0; i < a->nlist; i++) {
-		json_t *e = parse_effect(a->list[i], &err);
-		if (!e) {
+	for (int i = 0; eff && i < a->nlist; i++) {
+		json_t *e;
+		if (cn_effect_parse(a->list[i], &e, &err) ||
+		    json_array_append_new(eff, e)) {
 			json_decref(eff);
-			return cli_fail(c, &err);
+			return cli_fail(c, err.code ? &err
+					: &(struct cn_err){CN_ENOMEM, "out of memory"});
 		}
-		json_array_append_new(eff, e);
 	}
+	if (!eff)
+		return cli_fail(c, &(struct cn_err){CN_ENOMEM, "out of memory"});
 	p.effects = eff;
 	rc = cn_app_run(app, c->now, p.proposer ? p.proposer : "secretariat",
 			cn_app_cmd_propose, &p, NULL, &err);
