@@ -7,7 +7,7 @@ BUILD       ?= build
 CHECK_BUILD ?= build-check
 DB          ?= council.db
 
-.PHONY: all run check deps deps-test build build-check web fuzz bench clean
+.PHONY: all run check deps deps-test build build-check web fuzz bench bench-scale crash clean
 
 all: build
 
@@ -50,6 +50,16 @@ check: build-check
 
 bench:
 	@bench/run.sh
+	@bench/scale.sh
+
+# only the cost of a long record (EVENTS=, PROPOSALS=, DURATION=)
+bench-scale:
+	@bench/scale.sh
+
+# kill -9 the server KILLS times (default 50) under 32 writers; prints
+# acknowledged / lost / verify failures / restart time (scripts/crash.sh).
+crash: build
+	@KILLS=$${KILLS:-50} scripts/crash.sh $(BUILD)
 
 fuzz: build-check
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} tests/fuzz/run.sh

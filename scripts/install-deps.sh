@@ -19,7 +19,7 @@ fi
 
 # benchmark: wrk as the load, nginx as the yardstick
 if [ "${1:-}" = "--bench" ]; then
-	PKGS="$PKGS wrk nginx jq curl"
+	PKGS="$PKGS wrk nginx jq curl sqlite3 time"
 fi
 
 # the web page is bundled with npm; the HTTP and browser tests run on

@@ -344,8 +344,10 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_args *a)
 
 	/* The tables' own limits (cli.h): one list option, few arguments. */
 	assert(n <= CLI_MAX_OPTS);
+#ifndef NDEBUG
 	for (int i = 0, lists = 0; i < n; i++)
 		assert(!(opts[i].flags & CLI_OPT_LIST) || ++lists == 1);
+#endif
 	for (const struct cli_form *f = c->cmd->forms; f->nargs >= 0; f++)
 		assert(f->nargs <= CLI_MAX_POS);
 	memset(a, 0, sizeof(*a));

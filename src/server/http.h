@@ -17,7 +17,8 @@
 struct http_request {
 	const char *method;
 	const char *path;       /* without the query string */
-	const char *authorization;
+	const char *authorization; /* NULL when absent, "" when empty */
+	const char *content_type;  /* NULL when absent */
 	const char *body;       /* may be NULL when empty */
 	size_t body_len;
 	/* Query-string argument, or NULL. */
@@ -43,8 +44,11 @@ typedef void (*http_handler)(void *ctx, const struct http_request *req,
 
 struct http_limits {
 	size_t max_body;        /* 413 above this */
-	unsigned max_conns;
-	unsigned timeout_s;     /* idle and slow clients */
+	unsigned max_conns;     /* beyond: a new connection is closed at once */
+	unsigned per_ip;        /* connections from one address, likewise */
+	unsigned timeout_s;     /* idle: closed after this much silence */
+	unsigned headers_s;     /* a request's headers, from its first byte */
+	unsigned body_s;        /* its body, from the end of its headers */
 	size_t conn_memory;     /* per connection, bounds header size */
 	unsigned threads;
 };

@@ -25,7 +25,8 @@ struct cn_serve_opts {
 	const char *addr;     /* "127.0.0.1" */
 	unsigned port;
 	unsigned threads;     /* HTTP pool size */
-	unsigned timeout_s;   /* idle or slow connections are closed after */
+	unsigned timeout_s;   /* idle connections are closed after (slow ones:
+			       * the guard's deadlines, guard.h) */
 	const char *web;      /* directory of the web page (index.html), or NULL */
 	int quiet;
 };

@@ -568,7 +568,7 @@ static void test_outstanding_from_parsed_rule(void **state)
 {
 	struct cn_world *w = *state;
 	struct cn_err err = {0};
-	int64_t id;
+	int64_t id = 0;
 
 	OK(fx_body(w, T0, "ALL", "All-in Board",
 		   "count(concur|footnote) >= 100% of electorate", "meeting",
@@ -1470,7 +1470,7 @@ static void test_messages_name_fields(void **state)
 	struct cn_outbox box = {0};
 	struct cn_propose_args a = {.body = "SIL", .title = "t"};
 	struct cn_respond_args r = {.act = CN_ACT_POSITION, .pos = CN_POS_OBJECT};
-	int64_t id;
+	int64_t id = 0;
 
 	assert_names_field(propose(w, T0, &a, NULL, NULL, &err), &err, "deadline");
 	a.body = "COUNCIL";
@@ -1597,7 +1597,7 @@ static void test_fold_out_of_memory(void **state)
 	struct fx_log log = {0};
 	struct cn_event *evs;
 	char *want, *got;
-	int64_t id;
+	int64_t id = 0;
 	const int64_t t1 = fx_t("2023-07-12T12:00:00Z");
 	json_t *eff = json_pack(
 		"[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s},"
@@ -1700,7 +1700,7 @@ static int cmd_propose_all(const struct cn_world *w, struct cn_outbox *box,
 	struct cn_propose_args a = {.body = "COUNCIL", .title = "t",
 				    .text = "x", .level = "foreign-ministers",
 				    .place = "Vilnius", .effects = eff};
-	int64_t id;
+	int64_t id = 0;
 	int rc;
 	if (!eff)
 		return cn_err_set(err, CN_ENOMEM, "test: out of memory");
@@ -1714,7 +1714,7 @@ static int cmd_propose_silence(const struct cn_world *w,
 {
 	struct cn_propose_args a = {.body = "SIL", .title = "t",
 				    .deadline = "2023-07-10T09:00:00Z"};
-	int64_t id;
+	int64_t id = 0;
 	return cn_cmd_propose(w, T0, &a, box, &id, err);
 }
 
@@ -1872,7 +1872,7 @@ static void test_views_out_of_memory(void **state)
 	struct cn_propose_args a = {.body = "COUNCIL", .title = "Tokyo",
 				    .level = "foreign-ministers",
 				    .place = "Vilnius", .effects = eff};
-	int64_t id;
+	int64_t id = 0;
 
 	OK(propose(w, T0, &a, &id, NULL, &err));
 	json_decref(eff);
