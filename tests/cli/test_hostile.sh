@@ -90,7 +90,8 @@ if ! command -v strace >/dev/null || ! strace -qq -o /dev/null true 2>/dev/null;
 	not_ok "strace is needed (scripts/install-deps.sh --test installs it) and must be allowed to trace"
 	exit 0
 fi
-export ASAN_OPTIONS=detect_leaks=0:${ASAN_OPTIONS:-} # LeakSanitizer cannot run under ptrace
+# LeakSanitizer cannot run under ptrace; the last setting wins
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 SYSCALLS=openat,write,pwrite64,fsync,fdatasync,rename,renameat,renameat2,unlink,ftruncate
 mkdir -p "$T/probe"
 strace -f -qq -c -o "$T/counts" -e trace=$SYSCALLS "$COUNCIL" --db "$T/probe/x.db" init >/dev/null 2>&1
