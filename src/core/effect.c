@@ -491,9 +491,19 @@ int cn_effects_check(const struct cn_world *w, int64_t at,
 		const char *key = cn_jstr(e, "id") ? "id" : "code";
 		for (size_t k = 0; k < i; k++) {
 			f = json_array_get(effects, k);
-			if (cn_jstr(e, key) && cn_jstr(f, key) &&
-			    !strcmp(cn_jstr(e, key), cn_jstr(f, key)) &&
-			    !strcmp(cn_jstr(e, "type"), cn_jstr(f, "type")))
+			if (!cn_jstr(e, key) || !cn_jstr(f, key) ||
+			    strcmp(cn_jstr(e, key), cn_jstr(f, key)))
+				continue;
+			/* admit-member and add-partner of one state: it
+			 * would be both at once. */
+			if (!strcmp(key, "code") &&
+			    strcmp(cn_jstr(e, "type"), cn_jstr(f, "type")))
+				return cn_err_set(err, CN_EREFUSED,
+						  "effects %zu and %zu: %s "
+						  "cannot be both a member and a "
+						  "partner", k + 1, i + 1,
+						  cn_jstr(e, key));
+			if (!strcmp(cn_jstr(e, "type"), cn_jstr(f, "type")))
 				return cn_err_set(err, CN_EREFUSED,
 						  "effects %zu and %zu both %s '%s'",
 						  k + 1, i + 1, cn_jstr(e, "type"),
