@@ -236,7 +236,8 @@ static int step_propose(const struct step_op *op, struct replay *r,
 	if ((rc = cn_app_run(r->app, r->at, "secretariat", cn_app_cmd_propose,
 			     &a, NULL, err)))
 		return rc;
-	json_object_set_new(r->entry, "proposal", json_integer(id));
+	if (json_object_set_new(r->entry, "proposal", json_integer(id)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	if (as) {
 		snprintf(nm->name[nm->n], sizeof(nm->name[0]), "%s", as);
 		nm->id[nm->n++] = id;
@@ -364,13 +365,16 @@ static int step_expect(const struct step_op *op, struct replay *r,
 		return cn_err_set(err, CN_EREFUSED,
 				  "office '%s' is in the registry",
 				  json_string_value(v));
-	if ((v = json_object_get(step, "remember_offices")))
-		json_object_set_new(r->nm.snapshots, json_string_value(v),
-				    open_offices(w, r->at));
+	if ((v = json_object_get(step, "remember_offices")) &&
+	    json_object_set_new(r->nm.snapshots, json_string_value(v),
+				open_offices(w, r->at)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	if ((v = json_object_get(step, "offices_as"))) {
 		json_t *now = open_offices(w, r->at);
 		const json_t *then =
 			json_object_get(r->nm.snapshots, json_string_value(v));
+		if (!now)
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
 		rc = then && json_equal(now, then) ? 0
 			: cn_err_set(err, CN_EREFUSED,
 				     "the offices open differ from those "
@@ -523,7 +527,8 @@ static int run_step(const struct step_op *op, struct replay *r,
 		return cn_err_set(err, CN_EREFUSED,
 				  "refused, but the reason '%s' does not "
 				  "mention '%s'", err->msg, want);
-	json_object_set_new(r->entry, "refused", json_string(err->msg));
+	if (json_object_set_new(r->entry, "refused", json_string(err->msg)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -539,9 +544,14 @@ int cn_app_replay(struct cn_app *app, const char *path, json_t **report,
 
 	*report = NULL;
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	/* jansson names every syntax error; no message means it could not
+	 * allocate before it began. */
 	if (!root)
-		return cn_err_set(err, CN_EINVAL, "%s: line %d, column %d: %s",
-				  path, je.line, je.column, je.text);
+		return json_error_code(&je) == json_error_out_of_memory ||
+				       !je.text[0]
+			? cn_err_set(err, CN_ENOMEM, "%s: out of memory", path)
+			: cn_err_set(err, CN_EINVAL, "%s: line %d, column %d: %s",
+				     path, je.line, je.column, je.text);
 	if ((rc = check_file(root, cn_app_world(app), err))) {
 		json_decref(root);
 		return cn_err_prefix(err, "%s: ", path);
@@ -556,23 +566,33 @@ int cn_app_replay(struct cn_app *app, const char *path, json_t **report,
 		json_decref(root);
 		return rc ? rc : cn_err_set(err, CN_ENOMEM, "out of memory");
 	}
-	r.nm.snapshots = json_object();
+	if (!(r.nm.snapshots = json_object()))
+		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 	json_array_foreach(json_object_get(root, "steps"), i, step) {
 		const struct step_op *op = NULL;
 		struct cn_err e = {0};
+		int full;
 
-		r.entry = json_pack("{s:I, s:O}", "step", (json_int_t)(i + 1),
-				    "do", json_object_get(step, "do") ? json_object_get(step, "do") : json_null());
-		if (json_object_get(step, "note"))
-			json_object_set(r.entry, "note", json_object_get(step, "note"));
-		rc = check_step(step, &r, &op, &e);
+		if (rc)
+			break;
+		/* The report entry: {step, do, note?, at?, result,
+		 * proposal? (propose), refused? (an expected refusal)}. */
+		r.entry = json_pack("{s:I, s:O, s:O*}", "step", (json_int_t)(i + 1),
+				    "do", json_object_get(step, "do") ? json_object_get(step, "do") : json_null(),
+				    "note", json_object_get(step, "note"));
+		rc = r.entry ? check_step(step, &r, &op, &e)
+			     : cn_err_set(&e, CN_ENOMEM, "out of memory");
 		if (!rc)
 			rc = run_step(op, &r, step, &e);
-		if (sget(step, "at"))
-			json_object_set(r.entry, "at", json_object_get(step, "at"));
-		json_object_set_new(r.entry, "result",
-				    json_string(rc ? "error" : "ok"));
-		json_array_append_new(json_object_get(rep, "steps"), r.entry);
+		/* each call runs: the last one takes the entry, even failing */
+		full = !sget(step, "at") ||
+		       !json_object_set(r.entry, "at", json_object_get(step, "at"));
+		full &= !json_object_set_new(r.entry, "result",
+					     json_string(rc ? "error" : "ok"));
+		full &= !json_array_append_new(json_object_get(rep, "steps"),
+					       r.entry);
+		if (!full && !rc)
+			rc = cn_err_set(&e, CN_ENOMEM, "out of memory");
 		if (rc) {
 			cn_err_set(err, rc, "%s: step %zu (%s): %s", path, i + 1,
 				   sget(step, "do") ? sget(step, "do") : "?", e.msg);
