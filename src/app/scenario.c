@@ -523,10 +523,13 @@ static int run_step(const struct step_op *op, struct replay *r,
 	if (rc != CN_EREFUSED && rc != CN_ENOTFOUND && rc != CN_ECONCLUDED &&
 	    rc != CN_EINVAL)
 		return rc;
-	if (!strstr(err->msg, want))
+	if (!strstr(err->msg, want)) {
+		char why[CN_ERR_MSG_MAX]; /* err->msg is rewritten below */
+		snprintf(why, sizeof(why), "%s", err->msg);
 		return cn_err_set(err, CN_EREFUSED,
 				  "refused, but the reason '%s' does not "
-				  "mention '%s'", err->msg, want);
+				  "mention '%s'", why, want);
+	}
 	if (json_object_set_new(r->entry, "refused", json_string(err->msg)))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;

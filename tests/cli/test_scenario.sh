@@ -123,3 +123,8 @@ expect_rc "a strictness refusal on a real store exits 1" 1
 check "and records nothing" test "$before" = "$(fingerprint)"
 c replay "$ROOT/scenarios/tokyo-2023.json" --db "$COUNCIL_DB"
 expect_rc "the Tokyo case still replays on a store" 0
+
+scenario refused-other '[{"at": "2023-05-03", "do": "propose", "as": "p", "body": "NAC", "title": "T"},
+ {"do": "respond", "proposal": "$p", "member": "JP", "position": "concur", "refused": "a reason never given"}]'
+c replay "$T/refused-other.json"
+expect_err "a refusal for another reason quotes that reason whole" 1 "refused, but the reason 'proposal 1 (electorate frozen on 2023-05-03): JP"
