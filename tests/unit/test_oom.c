@@ -1095,6 +1095,12 @@ static const char *const verdict_names[NVERDICTS] = {
 	"cn_position_verify/cn_position_message is CN_ECORRUPT 'delegation "   \
 	"signature does not verify'"
 
+/* A command through the app: the store's node reads, the event it
+ * records, the view it projects. */
+#define APP_COMMAND_BUGS(op)                                                  \
+	{op, V_CODE, NODE_BUG}, {op, V_SILENT, EVENT_BUG "; " VIEW_BUG},      \
+	{op, V_LEAK, VIEW_BUG}
+
 static const struct known_bug {
 	const char *op;
 	enum verdict kind;
@@ -1117,27 +1123,17 @@ static const struct known_bug {
 	 "'string or '}' expected' (scenario.c maps the cases jansson does "
 	 "flag to CN_ENOMEM)"},
 	{"app-replay", V_SILENT, VIEW_BUG},
-	{"app-propose", V_CODE, NODE_BUG},
-	{"app-propose", V_SILENT, EVENT_BUG "; " VIEW_BUG},
-	{"app-propose", V_LEAK, VIEW_BUG},
-	{"app-respond", V_CODE, NODE_BUG},
-	{"app-respond", V_SILENT, EVENT_BUG "; " VIEW_BUG},
-	{"app-respond", V_LEAK, VIEW_BUG},
-	{"app-lift", V_CODE, NODE_BUG},
-	{"app-lift", V_SILENT, EVENT_BUG "; " VIEW_BUG},
-	{"app-lift", V_LEAK, VIEW_BUG},
+	APP_COMMAND_BUGS("app-propose"),
+	APP_COMMAND_BUGS("app-respond"),
+	APP_COMMAND_BUGS("app-lift"),
 	{"app-conclude", V_SILENT, EVENT_BUG "; " VIEW_BUG},
 	{"app-conclude", V_LEAK, VIEW_BUG},
-	{"app-tick", V_CODE, NODE_BUG},
-	{"app-tick", V_SILENT, EVENT_BUG "; " VIEW_BUG},
-	{"app-tick", V_LEAK, VIEW_BUG},
+	APP_COMMAND_BUGS("app-tick"),
 	{"app-register-key", V_CODE, NODE_BUG},
 	{"app-respond-signed", V_CODE, SIG_BUG "; " NODE_BUG},
 	{"app-respond-signed", V_SILENT, EVENT_BUG "; " VIEW_BUG},
 	{"app-respond-signed", V_LEAK, VIEW_BUG},
-	{"app-withdraw", V_CODE, NODE_BUG},
-	{"app-withdraw", V_SILENT, EVENT_BUG "; " VIEW_BUG},
-	{"app-withdraw", V_LEAK, VIEW_BUG},
+	APP_COMMAND_BUGS("app-withdraw"),
 	{"app-verify", V_CODE, DECODE_BUG},
 	{"app-verify", V_ERRCODE,
 	 "src/store/store.c cn_store_check_log: a checkpoint that cannot be "
