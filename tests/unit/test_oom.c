@@ -413,12 +413,13 @@ static void fp_world(struct fp *f, const struct cn_world *w)
 	}
 }
 
+/* An outbox: each item's time and payload (its type is a constant the
+ * command names, which no failed allocation can change). */
 static void fp_box(struct fp *f, const struct cn_outbox *b)
 {
 	fp_int(f, (int64_t)b->n);
 	for (size_t i = 0; i < b->n; i++) {
 		fp_int(f, b->items[i].time);
-		fp_str(f, b->items[i].type);
 		fp_json(f, b->items[i].payload);
 	}
 }
@@ -598,24 +599,24 @@ static int op_cmd_propose(struct cn_err *err)
 
 static int op_cmd_respond(struct cn_err *err)
 {
+#define POS(id, m, p, t) \
+	{.proposal = (id), .member = (m), .act = CN_ACT_POSITION, .pos = (p), \
+	 .text = (t)}
 	const struct cn_respond_args a[] = {
-		{S.p_meeting, "DE", CN_ACT_POSITION, CN_POS_CONCUR, NULL, 0, NULL, NULL},
-		{S.p_meeting, "BE", CN_ACT_POSITION, CN_POS_RESERVE, "instructions",
-		 0, NULL, NULL},
-		{S.p_meeting, "TR", CN_ACT_POSITION, CN_POS_ABSTAIN, "declaration",
-		 1, NULL, NULL},
-		{S.p_meeting, "PL", CN_ACT_POSITION, CN_POS_FOOTNOTE, "a footnote",
-		 0, NULL, NULL},
-		{S.p_meeting, "IT", CN_ACT_COMMENT, CN_POS_NONE, "a comment", 0,
-		 NULL, NULL},
-		{S.p_meeting, "FR", CN_ACT_POSITION, CN_POS_CONCUR, NULL, 0, NULL,
-		 S.signature},
-		{S.p_silence, "HU", CN_ACT_LIFT, CN_POS_NONE, NULL, 0, NULL, NULL},
-		{S.p_silence, "GB", CN_ACT_POSITION, CN_POS_OBJECT, "a letter", 0,
-		 "delegation:GB", NULL},
-		{S.p_ratify, "US", CN_ACT_POSITION, CN_POS_CONCUR, NULL, 0, NULL,
-		 NULL},
+		POS(S.p_meeting, "DE", CN_POS_CONCUR, NULL),
+		POS(S.p_meeting, "BE", CN_POS_RESERVE, "instructions"),
+		{.proposal = S.p_meeting, .member = "TR", .act = CN_ACT_POSITION,
+		 .pos = CN_POS_ABSTAIN, .text = "declaration", .declared = 1},
+		POS(S.p_meeting, "PL", CN_POS_FOOTNOTE, "a footnote"),
+		{.proposal = S.p_meeting, .member = "IT", .act = CN_ACT_COMMENT,
+		 .text = "a comment"},
+		{.proposal = S.p_meeting, .member = "FR", .act = CN_ACT_POSITION,
+		 .pos = CN_POS_CONCUR, .signature = S.signature},
+		{.proposal = S.p_silence, .member = "HU", .act = CN_ACT_LIFT},
+		POS(S.p_silence, "GB", CN_POS_OBJECT, "a letter"),
+		POS(S.p_ratify, "US", CN_POS_CONCUR, NULL),
 	};
+#undef POS
 	int rc = 0;
 
 	out_release();
@@ -701,8 +702,9 @@ static int respond(int64_t id, const char *member, enum cn_act act,
 		   enum cn_pos pos, const char *text, const char *signature,
 		   const char *at, struct cn_err *err)
 {
-	struct cn_respond_args a = {id, member, act, pos, text, 0, NULL,
-				    signature};
+	struct cn_respond_args a = {.proposal = id, .member = member, .act = act,
+				    .pos = pos, .text = text,
+				    .signature = signature};
 	char actor[32];
 
 	snprintf(actor, sizeof(actor), "delegation:%s", member);
