@@ -103,6 +103,17 @@ async function call(who, method, path, body) {
   return r;
 }
 
+// A body sent as some other media type than JSON.
+async function callAs(who, contentType, method, path, text) {
+  const headers = { 'Content-Type': contentType, Authorization: `Bearer ${store.tokens[who]}` };
+  const r = await fetch(srv.base + path, { method, headers, body: text });
+  const raw = await r.text();
+  let body = raw;
+  try { body = JSON.parse(raw); } catch { /* not JSON */ }
+  log.push({ who, method, path, status: r.status, body, sent: text });
+  return { status: r.status, body };
+}
+
 async function ok(want, who, method, path, body) {
   const r = await call(who, method, path, body);
   assert.equal(r.status, want, `${who} ${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -208,6 +219,8 @@ before(async () => {
     { position: 'concur' });                                                    // concluded
   await call('secretariat', 'POST', '/api/v1/proposals',
     JSON.stringify({ body: 'NAC', title: 'x', text: 'y'.repeat(70 * 1024) })); // too-large
+  await callAs('secretariat', 'text/plain', 'POST', '/api/v1/proposals',
+    '{"body": "NAC"}');                              // unsupported-media-type (where served)
 });
 
 after(async () => {
