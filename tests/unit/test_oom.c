@@ -1006,32 +1006,34 @@ static void fp_none(struct fp *f)
 	(void)f;
 }
 
-#define INJECT(name, run, fp, codes, edge, budget) \
-	{name, run, fp, codes, edge, budget, 1}
+#define INJECT(name, run, fp, kind, edge, budget) \
+	{name, run, fp, kind, edge, budget, 1}
+/* Through the app: sampled (each point costs a store's work). */
+#define APP(name, run, fp) INJECT(name, run, fp, STORE, 10, 40)
 #define PREP(name, run) {name, run, fp_none, 0, 0, 0, 0}
 
 static const struct op ops[] = {
-	INJECT("app-open", op_app_open, fp_app2, STORE, 10, 40),
-	INJECT("app-seed", op_app_seed, fp_app1, STORE, 10, 40),
-	INJECT("app-replay", op_app_replay, fp_app1, STORE, 10, 40),
-	INJECT("app-propose", op_propose_meeting, fp_app1, STORE, 10, 40),
-	INJECT("app-respond", op_respond_fr, fp_app1, STORE, 10, 40),
+	APP("app-open", op_app_open, fp_app2),
+	APP("app-seed", op_app_seed, fp_app1),
+	APP("app-replay", op_app_replay, fp_app1),
+	APP("app-propose", op_propose_meeting, fp_app1),
+	APP("app-respond", op_respond_fr, fp_app1),
 	PREP("reserve", prep_reserve_hu),
-	INJECT("app-lift", op_lift_hu, fp_app1, STORE, 10, 40),
+	APP("app-lift", op_lift_hu, fp_app1),
 	PREP("footnote", prep_footnote_de),
-	INJECT("app-conclude", op_conclude, fp_app1, STORE, 10, 40),
+	APP("app-conclude", op_conclude, fp_app1),
 	PREP("silence", prep_propose_silence_due),
 	PREP("comment", prep_comment_tr),
-	INJECT("app-tick", op_tick, fp_app1, STORE, 10, 40),
-	INJECT("app-register-key", op_register_key, fp_app1, STORE, 10, 40),
+	APP("app-tick", op_tick, fp_app1),
+	APP("app-register-key", op_register_key, fp_app1),
 	PREP("open-proposals", prep_open_proposals),
-	INJECT("app-respond-signed", op_respond_signed, fp_app1, STORE, 10, 40),
+	APP("app-respond-signed", op_respond_signed, fp_app1),
 	PREP("due-and-withdrawn", prep_due_and_withdrawn),
-	INJECT("app-withdraw", op_withdraw, fp_app1, STORE, 10, 40),
-	INJECT("app-verify", op_app_verify, fp_counts, STORE, 10, 40),
-	INJECT("app-export", op_app_export, fp_exported, STORE, 10, 40),
+	APP("app-withdraw", op_withdraw, fp_app1),
+	APP("app-verify", op_app_verify, fp_counts),
+	APP("app-export", op_app_export, fp_exported),
 	INJECT("verify-export", op_verify_export, fp_stats, PURE, 10, 40),
-	INJECT("app-open-file", op_app_open_file, fp_app2, STORE, 10, 40),
+	APP("app-open-file", op_app_open_file, fp_app2),
 	PREP("fold", prep_fold),
 	INJECT("event-seal", op_event_seal, fp_ev, PURE, 0, 0),
 	INJECT("event-decode", op_event_decode, fp_ev, PURE, 0, 0),
