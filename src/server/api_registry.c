@@ -17,10 +17,17 @@ void h_health(struct ctx *x)
 	reply_json(x, 200, json_pack("{s:b}", "ok", 1));
 }
 
+/* The principal, and the alliance the store records (its id and name,
+ * for the page's header; null before alliance.founded). */
 void h_whoami(struct ctx *x)
 {
-	reply_json(x, 200, json_pack("{s:s, s:s?}", "role", cn_role_name(x->who.role),
-				     "code", x->who.code[0] ? x->who.code : NULL));
+	const json_t *a = x->reg->alliance;
+	json_t *alliance = a ? json_pack("{s:O?, s:O?}", "id", json_object_get(a, "id"),
+					 "name", json_object_get(a, "name"))
+			     : NULL;
+	reply_json(x, 200, json_pack("{s:s, s:s?, s:o?}", "role", cn_role_name(x->who.role),
+				     "code", x->who.code[0] ? x->who.code : NULL,
+				     "alliance", alliance));
 }
 
 void h_members(struct ctx *x)
