@@ -30,6 +30,12 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--disable-quic', '--no-first-run'];
 
+// The one failed request the page makes on purpose: a proposal out of
+// sight answers 404 (exactly as one that does not exist), and the page
+// shows "No proposal N here"; chromium logs the 404 as a console error.
+const expected404 = (m) => /status of 404/.test(m.text())
+  && /\/api\/v1\/proposals\/\d+\/events$/.test(m.location()?.url || '');
+
 // A browser with a fresh profile.  Pages of one context share no
 // sessionStorage, so each page can sign in as a different principal.
 export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { width: 1280, height: 900 }, locale = 'en-GB' } = {}) {
@@ -41,7 +47,10 @@ export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { 
   });
   const errors = [];
   const track = (page, label) => {
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`${label}: console: ${m.text()} ${JSON.stringify(m.location())}`); });
+    page.on('console', (m) => {
+      if (m.type() !== 'error' || expected404(m)) return;
+      errors.push(`${label}: console: ${m.text()} ${JSON.stringify(m.location())}`);
+    });
     page.on('pageerror', (e) => errors.push(`${label}: page error: ${e.message}`));
     return page;
   };

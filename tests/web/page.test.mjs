@@ -101,7 +101,8 @@ test("2. France's delegation breaks silence", async () => {
   frPage = await browser.newPage('FR');
   const page = frPage;
   await signIn(page, base, tok.FR);
-  assert.match(await page.locator('.who-badge').innerText(), /Delegation of France/);
+  // the header names the delegation once the registry is read
+  await page.locator('.who-badge', { hasText: 'Delegation of France' }).waitFor();
   const card = page.locator(`#open-list [data-proposal="${tokyo}"]`);
   await card.waitFor();
   assert.match(await card.innerText(), /Silence ends in/);
@@ -184,7 +185,7 @@ test('4. a partner (Japan) cannot see that draft', async () => {
   assert.equal(shared.status, 201);
   const page = await browser.newPage('JP');
   await signIn(page, base, tok.JP);
-  assert.match(await page.locator('.who-badge').innerText(), /Partner · Japan/);
+  await page.locator('.who-badge', { hasText: 'Partner · Japan' }).waitFor();
   assert.equal(await page.locator('h1').innerText(), 'Shared with partners');
   await page.locator(`#open-list [data-proposal="${shared.body.id}"]`).waitFor();
   await page.locator('#concluded-list').filter({ hasNotText: 'Loading' }).waitFor();

@@ -1,13 +1,27 @@
 // model/navigation.js - the page's address and the header's words: the
-// fragment read as a path and a query, the principal's label (long and
-// short).  Pure (no DOM, no location): main.js routes and draws, the Node
-// unit tests import it.
+// fragment read as a path and a query, the main navigation for a role,
+// the principal's label (long and short), and the API reads a route
+// starts at once.  Pure (no DOM, no location): main.js routes and draws,
+// the Node unit tests import it.
+import { url } from '../endpoints.js';
 
 // '#/bodies?at=2003-02-16' -> {path: '/bodies', query: URLSearchParams}
 export function parseHash(hash) {
   const raw = decodeURIComponent(hash.replace(/^#/, '')) || '/';
   const [path, qs] = raw.split('?');
   return { path: path || '/', query: new URLSearchParams(qs || '') };
+}
+
+// The main navigation: [href, label, the paths it is current for].  The
+// first three are in index.html already (the shell), for everyone.
+export function navLinks(role) {
+  return [
+    ['#/proposals', 'Procedures', /^\/proposals/],
+    ['#/bodies', 'Bodies', /^\/bodies/],
+    ['#/registry/members', 'Registry', /^\/registry/],
+    role === 'secretariat' ? ['#/propose', 'New proposal', /^\/propose/] : null,
+    role === 'member' ? ['#/receipts', 'Receipts', /^\/receipts/] : null,
+  ].filter(Boolean);
 }
 
 // names: code -> name, or null (the label falls back to the code).
@@ -24,4 +38,19 @@ export function shortLabel(p, names) {
   if (p.role === 'member') return names?.get(p.code) || p.code;
   if (p.role === 'partner') return `${p.code} (partner)`;
   return principalLabel(p, names);
+}
+
+// The API reads the view of `path` makes first, started while its code
+// loads (api.prefetch); `signedIn`: the tab holds a token (its role is not
+// known yet).  The views ask for exactly these addresses.
+export function routeReads(path, query, signedIn) {
+  const names = [url.allMembers(), url.partners()];
+  const body = query.get('body') || undefined;
+  let m;
+  if ((m = path.match(/^\/proposals\/(\d+)$/))) return [url.history(Number(m[1])), ...names];
+  if (path === '/proposals') {
+    return [...(signedIn ? [url.proposals({ body, status: 'open' }), url.proposals({ body, status: 'concluded' })]
+      : [url.proposals({ body, status: 'adopted' })]), url.bodies(), ...names];
+  }
+  return signedIn ? names : [];
 }

@@ -1,11 +1,13 @@
 // views/procedures.js - open procedures with live countdowns, and the
 // concluded ones; polled every 2 s so a deadline passing shows at once.
+// The first draw waits for every list (read in parallel, started by the
+// router), so nothing on the page moves when a later one arrives.
 import { h, replace, icon } from '../dom.js';
 import * as api from '../api.js';
 import { timeEl, countdownEl } from '../time.js';
 import {
-  statusBadge, alertBox, errorText, empty, loading, PROCEDURE_LABEL, OUTCOME_LABEL,
-  POSITIONS, POSITION_LABEL,
+  statusBadge, alertBox, errorText, empty, PROCEDURE_LABEL, OUTCOME_LABEL,
+  POSITIONS, POSITION_LABEL, tableWrap,
 } from '../ui.js';
 import {
   heading as headingFor, tally, sortOpen, sortConcluded, explanationAfterVerdict, effectText,
@@ -17,19 +19,25 @@ export async function proceduresView(ctx) {
   const role = api.role();
   const me = ctx.principal?.code;
   ctx.title(headingFor(role)[0]);
-  const names = await api.names().catch(() => new Map());
+  const bodyFilter = ctx.query.get('body') || '';
+  const filt = { body: bodyFilter || undefined };
+  const doneStatus = role === 'public' ? 'adopted' : 'concluded';
+  const [names, bodies, open, done] = await Promise.all([
+    api.names().catch(() => new Map()),
+    api.bodies().catch(() => ({ bodies: [] })),
+    role === 'public' ? null : api.listProposals({ ...filt, status: 'open' }),
+    api.listProposals({ ...filt, status: doneStatus }),
+  ]);
+  if (!ctx.alive()) return;
   const heading = headingFor(role, names.get(me) || me);
 
-  const bodyFilter = ctx.query.get('body') || '';
   const filterSel = h('select', { id: 'body-filter', onchange: () => {
     ctx.navigate(filterSel.value ? `#/proposals?body=${encodeURIComponent(filterSel.value)}` : '#/proposals');
-  } }, h('option', { value: '' }, 'All bodies'));
-  api.bodies().then((b) => {
-    for (const x of b.bodies) filterSel.append(h('option', { value: x.id }, `${x.name} (${x.id})`));
-    filterSel.value = bodyFilter;
-  }).catch(() => {});
+  } }, h('option', { value: '' }, 'All bodies'),
+  bodies.bodies.map((x) => h('option', { value: x.id }, `${x.name} (${x.id})`)));
+  filterSel.value = bodyFilter;
 
-  const openList = h('div', { class: 'cards', id: 'open-list', 'aria-live': 'polite', 'aria-busy': 'true' });
+  const openList = h('div', { class: 'cards', id: 'open-list', 'aria-live': 'polite' });
   const doneList = h('div', { id: 'concluded-list' });
   const status = h('div', { class: 'poll-status', 'aria-live': 'polite' });
 
@@ -46,8 +54,6 @@ export async function proceduresView(ctx) {
       h('h2', { id: 'open-h' }, 'Open procedures'), openList),
     h('section', { 'aria-labelledby': 'done-h' },
       h('h2', { id: 'done-h' }, role === 'public' ? 'Decisions' : 'Concluded'), doneList));
-  openList.append(loading());
-  doneList.append(loading());
 
   let openKey = null;
   let doneKey = null;
@@ -58,22 +64,13 @@ export async function proceduresView(ctx) {
     if (busy || !ctx.alive()) return;
     busy = true;
     try {
-      const filt = { body: bodyFilter || undefined };
       if (role !== 'public') {
-        const open = await api.listProposals({ ...filt, status: 'open' });
-        const key = JSON.stringify(open.proposals);
-        if (key !== openKey) {
-          const changed = openKey !== null;
-          openKey = key;
-          renderOpen(open.proposals);
-          if (changed) force = true;
-        }
+        const o = await api.listProposals({ ...filt, status: 'open' });
+        if (showOpen(o)) force = true;
       }
-      if (force || doneKey === null || Date.now() - lastDone > 10000) {
+      if (force || Date.now() - lastDone > 10000) {
         lastDone = Date.now();
-        const done = await api.listProposals({ ...filt, status: role === 'public' ? 'adopted' : 'concluded' });
-        const key = JSON.stringify(done.proposals);
-        if (key !== doneKey) { doneKey = key; renderDone(done.proposals); }
+        showDone(await api.listProposals({ ...filt, status: doneStatus }));
       }
       status.replaceChildren();
     } catch (e) {
@@ -83,8 +80,21 @@ export async function proceduresView(ctx) {
     }
   }
 
+  // Draw a list when it changed; true when the open set did (after the first).
+  function showOpen(o) {
+    const key = JSON.stringify(o.proposals);
+    if (key === openKey) return false;
+    const changed = openKey !== null;
+    openKey = key;
+    renderOpen(o.proposals);
+    return changed;
+  }
+  function showDone(d) {
+    const key = JSON.stringify(d.proposals);
+    if (key !== doneKey) { doneKey = key; renderDone(d.proposals); }
+  }
+
   function renderOpen(list) {
-    openList.setAttribute('aria-busy', 'false');
     if (!list.length) {
       replace(openList, empty(role === 'partner' ? 'Nothing shared with partners is open.' : 'No procedure is open.'));
       return;
@@ -100,10 +110,11 @@ export async function proceduresView(ctx) {
       return;
     }
     const rows = sortConcluded(list);
-    replace(doneList, h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
+    replace(doneList, tableWrap(role === 'public' ? 'Adopted decisions' : 'Concluded procedures',
+      h('table', { class: 'table' },
       h('caption', { class: 'sr-only' }, role === 'public' ? 'Adopted decisions' : 'Concluded procedures'),
       h('thead', {}, h('tr', {},
-        h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Proposal'),
+        h('th', { scope: 'col', class: 'num' }, '#'), h('th', { scope: 'col' }, 'Proposal'),
         h('th', { scope: 'col' }, 'Outcome'), h('th', { scope: 'col' }, 'Concluded'))),
       h('tbody', {}, rows.map((p) => h('tr', { 'data-proposal': p.id, 'data-outcome': p.outcome },
         h('td', { class: 'num' }, p.id),
@@ -114,7 +125,9 @@ export async function proceduresView(ctx) {
         h('td', {}, timeEl(p.concluded))))))));
   }
 
-  await refresh(true);
+  if (open) showOpen(open);
+  showDone(done);
+  lastDone = Date.now();
   const timer = setInterval(() => refresh(), POLL_MS);
   const onDue = () => refresh(true);
   const onVis = () => { if (!document.hidden) refresh(true); };

@@ -4,7 +4,6 @@
 import { h, replace, icon } from '../dom.js';
 import * as api from '../api.js';
 import { localInputToISO, isoToLocalInput, timeText, today } from '../time.js';
-import { loadWorld, worldMap, drawMarkers, countryAt, svgPoint } from '../map.js';
 import { alertBox, errorText, toast, LEVEL_LABEL, FRAMEWORK_LABEL, PROCEDURE_LABEL } from '../ui.js';
 import {
   slug, parseCoords, treatyAreaAdvice, proposalRequest, openOfficeEffect, closeOfficeEffect, admitMemberEffect,
@@ -225,7 +224,9 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
       }
     }
     for (const k of ['lat', 'lon']) f[k].addEventListener('input', () => { area(); redraw(); });
-    loadWorld().then((fc) => {
+    // The map's code and data, loaded when an office is to be placed.
+    import('../map.js').then((m) => m.loadWorld().then((fc) => ({ m, fc }))).then(({ m, fc }) => {
+      const { worldMap, drawMarkers, countryAt, svgPoint } = m;
       const { svg, proj, markersLayer } = worldMap(fc, {
         width: 720, height: 360, label: 'Map: click to choose the office’s location',
         shade: Object.fromEntries([...memberCodes].map((c) => [c, 'member'])),
