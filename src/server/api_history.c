@@ -1,10 +1,14 @@
 /* api_history.c - one proposal with its history, in one answer:
  * GET /api/v1/proposals/{id}/events gives {"proposal": the view, as
  * GET /api/v1/proposals/{id} gives it, "events": [its events, in log
- * order]}, both through the principal's sight (access.h): full sight, the
- * full view and every event; redacted, the redacted view and the public
- * record (the opening and the conclusion); none, 404, as for a proposal
- * that does not exist.
+ * order], "names": {code: name}}, the view and the events through the
+ * principal's sight (access.h): full sight, the full view and every
+ * event; redacted, the redacted view and the public record (the opening
+ * and the conclusion); none, 404, as for a proposal that does not exist.
+ * The names are the registry's (public, as GET /api/v1/members?all=1 and
+ * /partners give them): every member's and partner's, by code, so that
+ * the states the proposal names can be named without reading the
+ * registry.
  *
  * The events come through the store's index on their proposal, so the
  * answer costs what that proposal holds, not what the log holds: a
@@ -65,14 +69,28 @@ static int seen_view(struct ctx *x, enum sight *s, const char **text,
 	return 0;
 }
 
+/* Every member's and partner's name in the registry, by code. */
+static json_t *registry_names(const struct cn_world *reg)
+{
+	json_t *names = json_object();
+
+	for (size_t i = 0; names && i < reg->npartners; i++)
+		json_object_set_new(names, reg->partners[i].code,
+				    json_string(reg->partners[i].name));
+	for (size_t i = 0; names && i < reg->nmembers; i++)
+		json_object_set_new(names, reg->members[i].code,
+				    json_string(reg->members[i].name));
+	return names;
+}
+
 void h_proposal_events(struct ctx *x)
 {
-	static const char head[] = "{\"proposal\":", mid[] = ",\"events\":";
+	static const char head[] = "{\"proposal\":";
 	struct history h = {SEE_NONE, NULL};
 	struct cn_err err = {0};
 	const char *view = NULL;
-	size_t vlen = 0, elen, n;
-	char *events, *out;
+	size_t vlen = 0, rlen, n;
+	char *rest, *out;
 
 	if (seen_view(x, &h.sight, &view, &vlen, &err)) {
 		reply_err(x, &err);
@@ -91,18 +109,21 @@ void h_proposal_events(struct ctx *x)
 		reply_err(x, &err);
 		return;
 	}
-	events = json_dumps(h.events, JSON_COMPACT);
-	json_decref(h.events);
-	/* The view's stored bytes go in as they are: no parse, no re-dump. */
-	elen = events ? strlen(events) : 0;
-	n = sizeof(head) - 1 + vlen + sizeof(mid) - 1 + elen + 1;
-	if (!events || !(out = malloc(n + 1))) {
-		free(events);
+	/* {"events": ..., "names": ...} made as JSON; the view's stored bytes
+	 * go in front as they are: no parse, no re-dump. */
+	json_t *tail = json_pack("{s:o, s:o*}", "events", h.events, "names",
+				 registry_names(x->reg));
+	rest = tail ? json_dumps(tail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(tail);
+	rlen = rest ? strlen(rest) : 0;
+	n = sizeof(head) - 1 + vlen + 1 + (rlen ? rlen - 1 : 0);
+	if (!rest || !(out = malloc(n + 1))) {
+		free(rest);
 		reply_error(x, 500, "internal", "out of memory");
 		return;
 	}
-	snprintf(out, n + 1, "%s%.*s%s%s}", head, (int)vlen, view, mid, events);
-	free(events);
+	snprintf(out, n + 1, "%s%.*s,%s", head, (int)vlen, view, rest + 1);
+	free(rest);
 	x->res->status = 200;
 	x->res->content_type = "application/json";
 	x->res->body = out;

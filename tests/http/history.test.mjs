@@ -6,9 +6,10 @@
 // same events as the log gives.  Redacted sight (a partner on a shared
 // proposal; anyone outside the body on an adopted one): the redacted view
 // and the public record only (proposal.created, procedure.concluded).  No
-// sight: 404, exactly as for a proposal that does not exist.  Also: the
-// public's reads may be kept (no-cache), a token's may not (no-store);
-// whoami names the alliance the store records.
+// sight: 404, exactly as for a proposal that does not exist.  With the
+// registry's names of the states.  Also: the public's reads may be kept
+// (no-cache), a token's may not (no-store); whoami names the alliance the
+// store records, and the principal's member or partner.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeStore, startServer, api } from './lib.mjs';
@@ -66,6 +67,11 @@ test('full sight: the view as GET /proposals/{id} gives it, and every event, as 
       assert.deepEqual(e, { seq: l.seq, time: l.time, actor: l.actor, type: l.type, payload: l.payload, hash: l.hash });
     }
   }
+  const r = await history('FR', ids.nacOpen);
+  assert.equal(r.body.names.FR, 'France', 'the registry\'s names');
+  assert.equal(r.body.names.JP, 'Japan', 'partners too');
+  const members = (await as('public', 'GET', '/api/v1/members?all=1')).body.members;
+  for (const m of members) assert.equal(r.body.names[m.code], m.name, m.code);
   const npg = await history('US', ids.npgAdopted);
   assert.deepEqual(types(npg), ['proposal.created', 'position.stated', 'position.stated', 'procedure.concluded']);
   assert.ok(npg.body.events.every((e) => (e.payload.proposal ?? e.payload.id) === ids.npgAdopted),
@@ -122,9 +128,11 @@ test('what the public reads may be kept and revalidated; what a token reads may 
   assert.equal(w.headers.get('cache-control'), 'no-store');
 });
 
-test('whoami names the alliance the store records, for every principal', async () => {
-  for (const who of ['public', 'secretariat', 'FR', 'JP']) {
+test('whoami names the alliance the store records, for every principal, and the principal', async () => {
+  const names = { public: null, secretariat: null, FR: 'France', JP: 'Japan' };
+  for (const [who, name] of Object.entries(names)) {
     const r = await as(who, 'GET', '/api/v1/whoami');
     assert.deepEqual(r.body.alliance, { id: 'NATO', name: 'North Atlantic Treaty Organization' }, who);
+    assert.equal(r.body.name, name, who);
   }
 });

@@ -76,9 +76,10 @@ function get(path) {
 
 // ---- session ---------------------------------------------------------------
 
+// {role, code, name}: the name is the member's or partner's in the registry.
 function setWho(who) {
   session.alliance = who.alliance || null;
-  return { role: who.role, code: who.code };
+  return { role: who.role, code: who.code, name: who.name || null };
 }
 
 export async function signIn(token) {

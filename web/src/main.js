@@ -46,15 +46,12 @@ function renderHeader(path) {
   replace(document.getElementById('site-nav'), navLinks(role).map(([href, label, match]) => h('a', {
     href, class: 'nav-link', 'aria-current': match.test(path) ? 'page' : null,
   }, label)));
-  const badge = (names) => h('span', {
-    class: `who-badge role-${role}`, 'data-role': role, 'data-code': p?.code || null,
-  },
-  h('span', { class: 'sr-only' }, 'Signed in as '),
-  h('span', { class: 'who-long' }, principalLabel(p, names)),
-  h('span', { class: 'who-short', 'aria-hidden': 'true' }, shortLabel(p, names)));
   const who = document.getElementById('who');
   if (!p) { replace(who, h('a', { class: 'btn small ghost', href: '#/signin' }, 'Sign in')); return; }
-  replace(who, badge(null),
+  replace(who, h('span', { class: `who-badge role-${role}`, 'data-role': role, 'data-code': p.code || null },
+    h('span', { class: 'sr-only' }, 'Signed in as '),
+    h('span', { class: 'who-long' }, principalLabel(p)),
+    h('span', { class: 'who-short', 'aria-hidden': 'true' }, shortLabel(p))),
     role === 'public'
       ? h('a', { class: 'btn small ghost', href: '#/signin' }, 'Sign in')
       : h('button', { type: 'button', class: 'btn small ghost', id: 'sign-out', onclick: () => {
@@ -62,12 +59,6 @@ function renderHeader(path) {
         setFlash({ kind: 'ok', msg: 'You are signed out.' });
         navigate('#/signin');
       } }, 'Sign out'));
-  // A delegation's or a partner's name, once the registry is read.
-  if (role === 'member' || role === 'partner') {
-    api.names().then((names) => {
-      if (api.session.principal === p) who.querySelector('.who-badge')?.replaceWith(badge(names));
-    }).catch(() => { /* the code stands for the name */ });
-  }
 }
 
 async function route() {

@@ -24,33 +24,36 @@ export function navLinks(role) {
   ].filter(Boolean);
 }
 
-// names: code -> name, or null (the label falls back to the code).
+// The principal's member or partner by name (whoami gives it), or by
+// names: code -> name, else by its code.
+const nameOf = (p, names) => names?.get(p.code) || p.name || p.code;
+
 export function principalLabel(p, names) {
   if (!p) return 'Not signed in';
   if (p.role === 'secretariat') return 'Secretariat';
-  if (p.role === 'member') return `Delegation of ${names?.get(p.code) || p.code}`;
-  if (p.role === 'partner') return `Partner · ${names?.get(p.code) || p.code}`;
+  if (p.role === 'member') return `Delegation of ${nameOf(p, names)}`;
+  if (p.role === 'partner') return `Partner · ${nameOf(p, names)}`;
   return 'Public';
 }
 
 // The label on a narrow screen.
 export function shortLabel(p, names) {
-  if (p.role === 'member') return names?.get(p.code) || p.code;
+  if (p.role === 'member') return nameOf(p, names);
   if (p.role === 'partner') return `${p.code} (partner)`;
   return principalLabel(p, names);
 }
 
 // The API reads the view of `path` makes first, started while its code
 // loads (api.prefetch); `signedIn`: the tab holds a token (its role is not
-// known yet).  The views ask for exactly these addresses.
+// known yet).  The views ask for exactly these addresses.  A proposal's
+// page is one read: the proposal with its events and the states' names.
 export function routeReads(path, query, signedIn) {
-  const names = [url.allMembers(), url.partners()];
   const body = query.get('body') || undefined;
-  let m;
-  if ((m = path.match(/^\/proposals\/(\d+)$/))) return [url.history(Number(m[1])), ...names];
+  const m = path.match(/^\/proposals\/(\d+)$/);
+  if (m) return [url.history(Number(m[1]))];
   if (path === '/proposals') {
     return [...(signedIn ? [url.proposals({ body, status: 'open' }), url.proposals({ body, status: 'concluded' })]
-      : [url.proposals({ body, status: 'adopted' })]), url.bodies(), ...names];
+      : [url.proposals({ body, status: 'adopted' })]), url.bodies()];
   }
-  return signedIn ? names : [];
+  return [];
 }

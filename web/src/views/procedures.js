@@ -22,14 +22,13 @@ export async function proceduresView(ctx) {
   const bodyFilter = ctx.query.get('body') || '';
   const filt = { body: bodyFilter || undefined };
   const doneStatus = role === 'public' ? 'adopted' : 'concluded';
-  const [names, bodies, open, done] = await Promise.all([
-    api.names().catch(() => new Map()),
+  const [bodies, open, done] = await Promise.all([
     api.bodies().catch(() => ({ bodies: [] })),
     role === 'public' ? null : api.listProposals({ ...filt, status: 'open' }),
     api.listProposals({ ...filt, status: doneStatus }),
   ]);
   if (!ctx.alive()) return;
-  const heading = headingFor(role, names.get(me) || me);
+  const heading = headingFor(role, ctx.principal?.name || me);
 
   const filterSel = h('select', { id: 'body-filter', onchange: () => {
     ctx.navigate(filterSel.value ? `#/proposals?body=${encodeURIComponent(filterSel.value)}` : '#/proposals');
@@ -100,7 +99,7 @@ export async function proceduresView(ctx) {
       return;
     }
     // Silence procedures by deadline, soonest first; then the others.
-    replace(openList, sortOpen(list).map((p) => openCard(p, names, role === 'member' ? me : null)));
+    replace(openList, sortOpen(list).map((p) => openCard(p, role === 'member' ? me : null)));
   }
 
   function renderDone(list) {
@@ -140,10 +139,10 @@ export async function proceduresView(ctx) {
   });
 }
 
-function openCard(p, names, me) {
+function openCard(p, me) {
   const t = tally(p);
   const mine = me && p.positions ? p.positions.find((x) => x.member === me) : null;
-  const eff = (p.effects || []).map((e) => effectSummary(e, names));
+  const eff = (p.effects || []).map(effectSummary);
   return h('article', { class: 'card proc-card', 'data-proposal': p.id, 'data-status': p.status },
     h('div', { class: 'proc-top' },
       statusBadge(p),
@@ -168,8 +167,9 @@ function openCard(p, names, me) {
       h('strong', {}, POSITION_LABEL[mine.position])) : null);
 }
 
-function effectSummary(e, names) {
-  return [effectText(e, names),
+// An effect in a line; a country by its code (the registry is not read here).
+function effectSummary(e) {
+  return [effectText(e, null),
     e.type === 'open-office' && e.out_of_area
       ? h('span', { class: 'badge warn small-badge' }, 'out of treaty area') : null];
 }

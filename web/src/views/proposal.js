@@ -1,10 +1,10 @@
 // views/proposal.js - one proposal: verdict and explanation, text and
 // revisions, the roll-call grid, reasons and footnotes, the history, effects
 // with a map and the treaty-area flag, and the actions the principal may
-// take.  Drawn at once from one request (the proposal with its events,
-// GET /api/v1/proposals/{id}/events) and the registry's names, which are
-// read alongside; the globe of an office effect is loaded when it comes
-// into view.  Polled every 2 s while open.
+// take.  Drawn at once from one request: the proposal with its events and
+// the states' names (GET /api/v1/proposals/{id}/events); the globe of an
+// office effect is loaded when it comes into view.  Polled every 2 s while
+// open.
 import { h, replace, icon, keepFocus } from '../dom.js';
 import * as api from '../api.js';
 import * as receipts from '../receipts.js';
@@ -30,12 +30,11 @@ export async function proposalView(ctx) {
   ctx.title(`Proposal ${id}`);
   replace(ctx.el, loading());
 
-  // The proposal with its history, and the names, in parallel; a
-  // proposal out of sight is 404, as one that does not exist.
+  // The proposal with its history and the names; a proposal out of sight
+  // is 404, as one that does not exist.
   let first;
-  let names;
   try {
-    [first, names] = await Promise.all([api.proposalHistory(id), api.names().catch(() => new Map())]);
+    first = await api.proposalHistory(id);
   } catch (e) {
     if (e.status !== 404) throw e;
     if (ctx.alive()) notFound(ctx, id, role);
@@ -44,6 +43,7 @@ export async function proposalView(ctx) {
   if (!ctx.alive()) return;
   let p = first.proposal;
   let events = first.events;
+  const names = new Map(Object.entries(first.names || {}));
 
   const nameOf = (c) => names.get(c) || c;
   const announce = h('div', { class: 'sr-only', 'aria-live': 'assertive', id: 'announce' });
