@@ -136,3 +136,34 @@ test('whoami names the alliance the store records, for every principal, and the 
     assert.equal(r.body.name, name, who);
   }
 });
+
+// The procedures list grows with the log; a page of it does not.
+test('the list in pages: ?limit the newest, ?before older ones, next until null; filters and sight apply', async () => {
+  const all = (await as('secretariat', 'GET', '/api/v1/proposals')).body;
+  assert.equal(all.next, undefined, 'without limit, the whole list as before');
+  const every = all.proposals.map((p) => p.id);
+  const pages = [];
+  let before = '';
+  for (let guard = 0; guard < 10; guard++) {
+    const r = await as('secretariat', 'GET', `/api/v1/proposals?limit=2${before}`);
+    assert.equal(r.status, 200);
+    assert.ok(r.body.proposals.length <= 2 && r.body.count === r.body.proposals.length);
+    const got = r.body.proposals.map((p) => p.id);
+    assert.deepEqual(got, [...got].sort((a, b) => a - b), 'each page in id order');
+    pages.unshift(...got);
+    if (r.body.next === null) break;
+    assert.equal(r.body.next, got[0], 'next: the oldest of the page');
+    before = `&before=${r.body.next}`;
+  }
+  assert.deepEqual(pages, every, 'the pages, newest first, make the whole list');
+  const first = await as('secretariat', 'GET', '/api/v1/proposals?limit=2');
+  assert.deepEqual(first.body.proposals.map((p) => p.id), every.slice(-2), 'the first page: the newest');
+  // filters and sight within pages
+  const pub = await as('public', 'GET', '/api/v1/proposals?status=adopted&limit=1');
+  assert.deepEqual(pub.body.proposals.map((p) => p.id), [ids.npgAdopted]);
+  assert.equal(pub.body.next, null, 'the public sees one adopted decision: one page');
+  assert.ok(!('positions' in pub.body.proposals[0]), 'redacted as ever');
+  for (const bad of ['limit=0', 'limit=1001', 'limit=x', 'before=0']) {
+    assert.equal((await as('secretariat', 'GET', `/api/v1/proposals?${bad}`)).status, 400, bad);
+  }
+});

@@ -220,3 +220,30 @@ test('a table that scrolls sideways at 390 px is reached and scrolled with the k
   await page.close();
   assert.deepEqual(browser.errors, []);
 });
+
+test('the concluded list shows its newest page; "Show older" reads the rest, focus on what it brought', async () => {
+  // more concluded procedures than a page holds
+  const made = [];
+  for (let i = 0; i < 22; i++) {
+    const r = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', { body: 'NAC', title: `Routine ${i + 1}` });
+    assert.equal((await api(base, tok.secretariat, 'POST', `/api/v1/proposals/${r.body.id}/conclude`, {})).status, 200);
+    made.push(r.body.id);
+  }
+  const total = (await api(base, tok.secretariat, 'GET', '/api/v1/proposals?status=concluded')).body.count;
+  const page = await browser.newPage('older');
+  await page.goto(`${base}/#/signin`);
+  await page.keyboard.type(tok.FR);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/proposals$/);
+  const rows = page.locator('#concluded-list tr[data-proposal]');
+  await page.locator('#show-older').waitFor();
+  assert.equal(await rows.count(), 20, 'the newest page');
+  assert.equal(await page.locator(`#concluded-list tr[data-proposal="${made.at(-1)}"]`).count(), 1);
+  await tabTo(page, '#show-older');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('#concluded-list tr[data-proposal]').length === n, total);
+  assert.equal(await page.locator('#show-older').count(), 0, 'nothing older left');
+  await assertFocus(page, '#concluded-list tr[data-proposal] a', 'after the last page');
+  await page.close();
+  assert.deepEqual(browser.errors, []);
+});

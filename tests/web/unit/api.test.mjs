@@ -47,9 +47,12 @@ test('routeReads: a proposal page is one read, that proposal with its history; n
 
 test('routeReads: the procedures lists as the view asks for them, by who may be signed in', () => {
   assert.deepEqual(routeReads('/proposals', q('body=NPG'), true), [
-    '/api/v1/proposals?body=NPG&status=open', '/api/v1/proposals?body=NPG&status=concluded', '/api/v1/bodies']);
+    '/api/v1/proposals?body=NPG&status=open', '/api/v1/proposals?body=NPG&status=concluded&limit=20',
+    '/api/v1/bodies']);
   assert.deepEqual(routeReads('/proposals', q(), false),
-    ['/api/v1/proposals?status=adopted', '/api/v1/bodies'], 'the public: adopted decisions');
+    ['/api/v1/proposals?status=adopted&limit=20', '/api/v1/bodies'], 'the public: adopted decisions, a page');
+  assert.equal(url.proposals({ status: 'concluded', limit: 20, before: 7 }),
+    '/api/v1/proposals?status=concluded&limit=20&before=7', 'the next page');
   assert.deepEqual(routeReads('/signin', q(), false), [], 'nothing to read before signing in');
   assert.deepEqual(routeReads('/bodies', q(), true), [], 'the other views read when drawn');
 });

@@ -4,6 +4,7 @@
 // starts at once.  Pure (no DOM, no location): main.js routes and draws,
 // the Node unit tests import it.
 import { url } from '../endpoints.js';
+import { CONCLUDED_PAGE } from './procedures.js';
 
 // '#/bodies?at=2003-02-16' -> {path: '/bodies', query: URLSearchParams}
 export function parseHash(hash) {
@@ -52,8 +53,9 @@ export function routeReads(path, query, signedIn) {
   const m = path.match(/^\/proposals\/(\d+)$/);
   if (m) return [url.history(Number(m[1]))];
   if (path === '/proposals') {
-    return [...(signedIn ? [url.proposals({ body, status: 'open' }), url.proposals({ body, status: 'concluded' })]
-      : [url.proposals({ body, status: 'adopted' })]), url.bodies()];
+    const done = (status) => url.proposals({ body, status, limit: CONCLUDED_PAGE });
+    return [...(signedIn ? [url.proposals({ body, status: 'open' }), done('concluded')] : [done('adopted')]),
+      url.bodies()];
   }
   return [];
 }

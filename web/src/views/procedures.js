@@ -1,5 +1,6 @@
 // views/procedures.js - open procedures with live countdowns, and the
-// concluded ones; polled every 2 s so a deadline passing shows at once.
+// concluded ones, the newest page first ("Show older" reads more); polled
+// every 2 s so a deadline passing shows at once.
 // The first draw waits for every list (read in parallel, started by the
 // router), so nothing on the page moves when a later one arrives.
 import { h, replace, icon } from '../dom.js';
@@ -10,7 +11,8 @@ import {
   POSITIONS, POSITION_LABEL, tableWrap,
 } from '../ui.js';
 import {
-  heading as headingFor, tally, sortOpen, sortConcluded, explanationAfterVerdict, effectText,
+  heading as headingFor, tally, sortOpen, sortConcluded, explanationAfterVerdict, effectText, CONCLUDED_PAGE,
+  mergePages,
 } from '../model/procedures.js';
 
 const POLL_MS = 2000;
@@ -25,7 +27,7 @@ export async function proceduresView(ctx) {
   const [bodies, open, done] = await Promise.all([
     api.bodies().catch(() => ({ bodies: [] })),
     role === 'public' ? null : api.listProposals({ ...filt, status: 'open' }),
-    api.listProposals({ ...filt, status: doneStatus }),
+    api.listProposals({ ...filt, status: doneStatus, limit: CONCLUDED_PAGE }),
   ]);
   if (!ctx.alive()) return;
   const heading = headingFor(role, ctx.principal?.name || me);
@@ -58,6 +60,9 @@ export async function proceduresView(ctx) {
   let doneKey = null;
   let busy = false;
   let lastDone = 0;
+  let firstPage = [];
+  let older = []; // pages read with "Show older"
+  let next = null; // the before= of the next older page, null at the end
 
   async function refresh(force = false) {
     if (busy || !ctx.alive()) return;
@@ -69,7 +74,7 @@ export async function proceduresView(ctx) {
       }
       if (force || Date.now() - lastDone > 10000) {
         lastDone = Date.now();
-        showDone(await api.listProposals({ ...filt, status: doneStatus }));
+        showDone(await api.listProposals({ ...filt, status: doneStatus, limit: CONCLUDED_PAGE }));
       }
       status.replaceChildren();
     } catch (e) {
@@ -90,7 +95,27 @@ export async function proceduresView(ctx) {
   }
   function showDone(d) {
     const key = JSON.stringify(d.proposals);
-    if (key !== doneKey) { doneKey = key; renderDone(d.proposals); }
+    if (key === doneKey) return;
+    doneKey = key;
+    firstPage = d.proposals;
+    if (!older.length) next = d.next;
+    renderDone();
+  }
+
+  // The next older page; focus stays on the button, or, once there is
+  // nothing older, goes to the first proposal that page brought.
+  async function showOlder() {
+    const page = await api.listProposals({ ...filt, status: doneStatus, limit: CONCLUDED_PAGE, before: next });
+    if (!ctx.alive()) return;
+    older = [...older, ...page.proposals];
+    next = page.next;
+    renderDone();
+    if (next == null) {
+      const newest = sortConcluded(page.proposals)[0];
+      doneList.querySelector(`tr[data-proposal="${newest?.id}"] a`)?.focus();
+    } else {
+      doneList.querySelector('#show-older')?.focus();
+    }
   }
 
   function renderOpen(list) {
@@ -102,7 +127,8 @@ export async function proceduresView(ctx) {
     replace(openList, sortOpen(list).map((p) => openCard(p, role === 'member' ? me : null)));
   }
 
-  function renderDone(list) {
+  function renderDone() {
+    const list = mergePages(firstPage, older);
     if (!list.length) {
       replace(doneList, empty(role === 'public' ? 'No decision has been adopted yet.'
         : 'No procedure has been concluded yet.'));
@@ -121,7 +147,13 @@ export async function proceduresView(ctx) {
           h('a', { href: `#/proposals/${p.id}`, class: 'title-link' }, p.title),
           h('div', { class: 'sub' }, `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure}`)),
         h('td', {}, statusBadge(p), p.explanation ? h('div', { class: 'sub explanation' }, p.explanation) : null),
-        h('td', {}, timeEl(p.concluded))))))));
+        h('td', {}, timeEl(p.concluded))))))),
+    next != null ? h('p', { class: 'more' }, h('button', {
+      type: 'button', class: 'btn', id: 'show-older', onclick: async (ev) => {
+        ev.currentTarget.setAttribute('aria-busy', 'true');
+        try { await showOlder(); } catch (e) { status.replaceChildren(alertBox(errorText(e))); }
+      },
+    }, role === 'public' ? 'Show older decisions' : 'Show older procedures')) : null);
   }
 
   if (open) showOpen(open);
