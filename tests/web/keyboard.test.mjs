@@ -232,6 +232,7 @@ test('the concluded list shows its newest page; "Show older" reads the rest, foc
   const total = (await api(base, tok.secretariat, 'GET', '/api/v1/proposals?status=concluded')).body.count;
   const page = await browser.newPage('older');
   await page.goto(`${base}/#/signin`);
+  await assertFocus(page, '#token', 'the sign-in page');
   await page.keyboard.type(tok.FR);
   await page.keyboard.press('Enter');
   await page.waitForURL(/#\/proposals$/);

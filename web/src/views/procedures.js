@@ -7,7 +7,7 @@ import { h, replace, icon } from '../dom.js';
 import * as api from '../api.js';
 import { timeEl, countdownEl } from '../time.js';
 import {
-  statusBadge, alertBox, errorText, empty, PROCEDURE_LABEL, OUTCOME_LABEL,
+  statusBadge, alertBox, errorText, empty, loading, PROCEDURE_LABEL, OUTCOME_LABEL,
   POSITIONS, POSITION_LABEL, tableWrap,
 } from '../ui.js';
 import {
@@ -24,23 +24,26 @@ export async function proceduresView(ctx) {
   const bodyFilter = ctx.query.get('body') || '';
   const filt = { body: bodyFilter || undefined };
   const doneStatus = role === 'public' ? 'adopted' : 'concluded';
-  const [bodies, open, done] = await Promise.all([
+  const reads = Promise.all([
     api.bodies().catch(() => ({ bodies: [] })),
     role === 'public' ? null : api.listProposals({ ...filt, status: 'open' }),
     api.listProposals({ ...filt, status: doneStatus, limit: CONCLUDED_PAGE }),
   ]);
-  if (!ctx.alive()) return;
   const heading = headingFor(role, ctx.principal?.name || me);
 
+  // The heading and the filter at once (they need only the principal);
+  // the lists below, in one go, once they are all in: what is drawn first
+  // never moves.  The filter keeps its width when its options arrive.
   const filterSel = h('select', { id: 'body-filter', onchange: () => {
     ctx.navigate(filterSel.value ? `#/proposals?body=${encodeURIComponent(filterSel.value)}` : '#/proposals');
   } }, h('option', { value: '' }, 'All bodies'),
-  bodies.bodies.map((x) => h('option', { value: x.id }, `${x.name} (${x.id})`)));
+  bodyFilter ? h('option', { value: bodyFilter }, bodyFilter) : null);
   filterSel.value = bodyFilter;
 
   const openList = h('div', { class: 'cards', id: 'open-list', 'aria-live': 'polite' });
   const doneList = h('div', { id: 'concluded-list' });
   const status = h('div', { class: 'poll-status', 'aria-live': 'polite' });
+  const lists = h('div', { class: 'lists' }, loading());
 
   replace(ctx.el,
     h('div', { class: 'page-head' },
@@ -50,7 +53,14 @@ export async function proceduresView(ctx) {
       h('div', { class: 'head-tools' },
         h('label', { for: 'body-filter', class: 'inline-label' }, 'Body'), filterSel,
         role === 'secretariat' ? h('a', { class: 'btn primary', href: '#/propose' }, '+ New proposal') : null)),
-    status,
+    status, lists);
+
+  const [bodies, open, done] = await reads;
+  if (!ctx.alive()) return;
+  replace(filterSel, h('option', { value: '' }, 'All bodies'),
+    bodies.bodies.map((x) => h('option', { value: x.id }, `${x.name} (${x.id})`)));
+  filterSel.value = bodyFilter;
+  replace(lists,
     role === 'public' ? null : h('section', { 'aria-labelledby': 'open-h' },
       h('h2', { id: 'open-h' }, 'Open procedures'), openList),
     h('section', { 'aria-labelledby': 'done-h' },
