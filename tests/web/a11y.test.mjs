@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeStore, api, isoIn, startWebServer, launchBrowser, signIn } from './lib.mjs';
+import { webFixture, api, isoIn, signIn } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const AXE = readFileSync(createRequire(join(root, 'web', 'package.json')).resolve('axe-core/axe.min.js'), 'utf8');
@@ -21,15 +21,12 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 const ROLES = ['secretariat', 'FR', 'JP', 'public'];
 
-let store, server, browser, base, tok;
+let fx, browser, base, tok;
 const ids = {};
 
 before(async () => {
-  store = makeStore();
-  tok = store.tokens;
-  server = await startWebServer(store.db);
-  base = server.base;
-  browser = await launchBrowser({ timezoneId: 'Europe/Paris' });
+  fx = await webFixture();
+  ({ browser, base, tok } = fx);
   const S = tok.secretariat;
   const mk = async (b) => {
     const r = await api(base, S, 'POST', '/api/v1/proposals', b);
@@ -60,11 +57,7 @@ before(async () => {
   assert.equal((await api(base, S, 'POST', `/api/v1/proposals/${ids.adopted}/conclude`, {})).body.outcome, 'adopted');
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  store?.cleanup();
-});
+after(() => fx?.close());
 
 // Every view; those a principal may not see show "not found" or "not
 // available", which are pages too.

@@ -7,17 +7,14 @@
 // verdict's heading; a new proposal lands on its heading.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeStore, api, isoIn, startWebServer, launchBrowser } from './lib.mjs';
+import { webFixture, api, isoIn } from './lib.mjs';
 
-let store, server, browser, base, tok;
+let fx, browser, base, tok;
 const ids = {};
 
 before(async () => {
-  store = makeStore();
-  tok = store.tokens;
-  server = await startWebServer(store.db);
-  base = server.base;
-  browser = await launchBrowser({ timezoneId: 'Europe/Paris' });
+  fx = await webFixture();
+  ({ browser, base, tok } = fx);
   const mk = async (b) => {
     const r = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', b);
     assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -31,11 +28,7 @@ before(async () => {
   ids.withdrawn = await mk({ body: 'NAC', title: 'A draft to withdraw' });
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  store?.cleanup();
-});
+after(() => fx?.close());
 
 // What has focus, in words: 'button[data-focus=act-concur] "Concur"'.
 const focused = (page) => page.evaluate(() => {
@@ -74,6 +67,17 @@ async function dialogAction(page, action, fill = async () => {}) {
   await tabTo(page, 'dialog[open] [data-focus="confirm"]');
   await page.keyboard.press('Enter');
   await page.locator('dialog').waitFor({ state: 'detached' });
+}
+
+// Sign in as a person with a keyboard does: the field has focus, type, Enter;
+// focus lands on the view's heading.
+async function keyboardSignIn(page, token) {
+  await page.goto(`${base}/#/signin`);
+  await assertFocus(page, '#token', 'the sign-in page');
+  await page.keyboard.type(token);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/proposals$/);
+  await assertFocus(page, 'main h1', 'after signing in');
 }
 
 const tile = (page, member) => page.locator(`#rollcall-grid .tile[data-member="${member}"]`);
@@ -154,12 +158,7 @@ test('a delegation: sign in, open a proposal, state each position, break silence
 
 test('the secretariat: propose, extend, recirculate, conclude, withdraw; focus after each', async () => {
   const page = await browser.newPage('secretariat');
-  await page.goto(`${base}/#/signin`);
-  await assertFocus(page, '#token', 'the sign-in page');
-  await page.keyboard.type(tok.secretariat);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(/#\/proposals$/);
-  await assertFocus(page, 'main h1', 'after signing in');
+  await keyboardSignIn(page, tok.secretariat);
 
   // a new proposal, by keyboard: the body is chosen, a title, Enter
   await tabTo(page, 'nav[aria-label="Main"] a[href="#/propose"]', { back: true });
@@ -231,11 +230,7 @@ test('the concluded list shows its newest page; "Show older" reads the rest, foc
   }
   const total = (await api(base, tok.secretariat, 'GET', '/api/v1/proposals?status=concluded')).body.count;
   const page = await browser.newPage('older');
-  await page.goto(`${base}/#/signin`);
-  await assertFocus(page, '#token', 'the sign-in page');
-  await page.keyboard.type(tok.FR);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(/#\/proposals$/);
+  await keyboardSignIn(page, tok.FR);
   const rows = page.locator('#concluded-list tr[data-proposal]');
   await page.locator('#show-older').waitFor();
   assert.equal(await rows.count(), 20, 'the newest page');

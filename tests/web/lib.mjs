@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../http/lib.mjs';
+import { startServer, makeStore } from '../http/lib.mjs';
 
 export { COUNCIL, makeStore, api, isoIn, council } from '../http/lib.mjs';
 
@@ -68,6 +68,29 @@ export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { 
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+// What a browser test file shares: a fresh seeded store with its tokens,
+// the server over it, and (unless browser: false) a browser.  Made in
+// before(), closed in after().
+export async function webFixture({ browser = true, timezoneId = 'Europe/Paris' } = {}) {
+  const store = makeStore();
+  const f = { store, tok: store.tokens };
+  try {
+    f.server = await startWebServer(store.db);
+    f.base = f.server.base;
+    if (browser) f.browser = await launchBrowser({ timezoneId });
+  } catch (e) {
+    await f.server?.stop();
+    store.cleanup();
+    throw e;
+  }
+  f.close = async () => {
+    await f.browser?.close();
+    await f.server.stop();
+    store.cleanup();
+  };
+  return f;
 }
 
 // Sign in through the page as a person would.

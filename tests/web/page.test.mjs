@@ -4,32 +4,24 @@
 // no test may leave a console error or a page error behind.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  makeStore, api, isoIn, startWebServer, launchBrowser, signIn, localInput,
-} from './lib.mjs';
+import { webFixture, api, isoIn, signIn, localInput } from './lib.mjs';
 
 const TITLE = 'Open a NATO liaison office in Tokyo';
 const REASON = 'France is not in favour: NATO means North Atlantic Treaty Organization.';
-let store, server, browser, base, tok;
+let browser, base, tok;
 let tokyo; // the proposal id
 let officesBefore; // open office ids before the proposal
 let secPage, frPage;
 
+let fx;
 before(async () => {
-  store = makeStore();
-  tok = store.tokens;
-  server = await startWebServer(store.db);
-  base = server.base;
-  browser = await launchBrowser({ timezoneId: 'Europe/Paris' });
+  fx = await webFixture();
+  ({ browser, base, tok } = fx);
   const r = await api(base, null, 'GET', '/api/v1/offices');
   officesBefore = r.body.offices.map((o) => o.id).sort();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  store?.cleanup();
-});
+after(() => fx?.close());
 
 const nav = (page, name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 

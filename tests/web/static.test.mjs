@@ -10,20 +10,16 @@ import http from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { makeStore, api, startWebServer, launchBrowser, WEB_DIST } from './lib.mjs';
+import { webFixture, api, launchBrowser, WEB_DIST } from './lib.mjs';
 
-let store, server, base;
+let fx, store, base;
 
 before(async () => {
-  store = makeStore();
-  server = await startWebServer(store.db);
-  base = server.base;
+  fx = await webFixture({ browser: false });
+  ({ store, base } = fx);
 });
 
-after(async () => {
-  await server?.stop();
-  store?.cleanup();
-});
+after(() => fx?.close());
 
 // A request with exactly these headers (fetch would add its own
 // Accept-Encoding and decode the body).
