@@ -142,7 +142,8 @@ test('a first visit to a proposal page: one request for it, none for the log, un
     page.on('request', (q) => requests.push(q.url().replace(base, '')));
     await page.goto(`${base}/#/proposals/${r.body.id}`);
     await page.locator('#rollcall-grid .tile').first().waitFor();
-    // the globe, in view at this width, and the font
+    // the globe, drawn when it comes into view (counted here), and the font
+    await page.locator('#effects').scrollIntoViewIfNeeded();
     await page.locator('#effects svg.globe').waitFor();
     await page.evaluate(() => document.fonts.ready);
     await page.waitForLoadState('networkidle');

@@ -2,7 +2,7 @@
 // served under its hash from assets/): the offices map, a small globe for
 // an office effect, and a location picker.  A chunk of its own, loaded by
 // the views that draw a map, when they draw it.
-import { geoNaturalEarth1, geoOrthographic, geoPath, geoGraticule10, geoContains } from 'd3-geo';
+import { geoNaturalEarth1, geoOrthographic, geoPath, geoGraticule, geoGraticule10, geoContains } from 'd3-geo';
 import { feature } from 'topojson-client';
 import worldUrl from 'asset:world-atlas/countries-110m.json';
 import landUrl from 'asset:world-atlas/land-110m.json';
@@ -42,12 +42,34 @@ export function loadWorld() {
   return world;
 }
 
-// The land alone, for the small globe: a third of the countries' bytes.
+// The land alone, for the small globe: a third of the countries' bytes,
+// and coarsened to what 200 px show.
 let land = null;
 export function loadLand() {
-  land ??= fetchJson(new URL(landUrl, import.meta.url)).then((topo) => feature(topo, topo.objects.land));
+  land ??= fetchJson(new URL(landUrl, import.meta.url)).then((topo) => coarsen(feature(topo, topo.objects.land), 0.75));
   land.catch(() => { land = null; });
   return land;
+}
+
+// Polygons with the points closer than `deg` degrees to the last one kept
+// left out (each ring keeps its first and last point, and at least four).
+export function coarsen(fc, deg) {
+  const ring = (r) => {
+    if (r.length <= 8) return r;
+    const out = [r[0]];
+    for (let i = 1; i < r.length - 1; i++) {
+      const [x, y] = out[out.length - 1];
+      if (Math.abs(r[i][0] - x) >= deg || Math.abs(r[i][1] - y) >= deg) out.push(r[i]);
+    }
+    out.push(r[r.length - 1]);
+    return out.length >= 4 ? out : r;
+  };
+  const geom = (g) => {
+    if (g.type === 'Polygon') return { ...g, coordinates: g.coordinates.map(ring) };
+    if (g.type === 'MultiPolygon') return { ...g, coordinates: g.coordinates.map((p) => p.map(ring)) };
+    return g;
+  };
+  return { ...fc, features: fc.features.map((f) => ({ ...f, geometry: f.geometry && geom(f.geometry) })) };
 }
 
 const fetchJson = (u) => fetch(u).then((r) => {
@@ -128,16 +150,18 @@ export function drawMarkers(g, proj, markers) {
 // A small globe centred on a point, with a marker: the office effect.
 // fc: the land (loadLand) or the countries (loadWorld).
 export function globe(fc, { lon, lat, size = 220, cls = '', title } = {}) {
+  // At 200 px a pixel's precision is enough: a third of the points and
+  // a fifth of the text of the default, so drawing it stays cheap.
   const proj = geoOrthographic().rotate([-lon, -Math.max(-60, Math.min(60, lat)) * 0.7])
-    .fitExtent([[4, 4], [size - 4, size - 4]], { type: 'Sphere' }).clipAngle(90);
-  const path = geoPath(proj);
+    .fitExtent([[4, 4], [size - 4, size - 4]], { type: 'Sphere' }).clipAngle(90).precision(1);
+  const path = geoPath(proj).digits(1);
   const svg = s('svg', {
     class: 'globe', viewBox: `0 0 ${size} ${size}`, role: 'img',
     'aria-label': title || `Location ${lat}, ${lon}`,
   });
   svg.append(
     s('path', { class: 'sphere', d: path({ type: 'Sphere' }) }),
-    s('path', { class: 'graticule', d: path(geoGraticule10()) }),
+    s('path', { class: 'graticule', d: path(geoGraticule().step([30, 30])()) }),
     s('g', {}, fc.features.map((f) => s('path', { class: 'country', d: path(f) || '' }))),
     s('path', { class: 'tropic', d: path(tropicLine()) || '' }),
   );

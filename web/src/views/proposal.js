@@ -59,6 +59,12 @@ export async function proposalView(ctx) {
   const reasons = h('section', { id: 'reasons', class: 'card', 'aria-labelledby': 'reasons-h' });
   const hist = h('section', { id: 'history', class: 'card', 'aria-labelledby': 'history-h' });
   const actionMsg = h('div', { class: 'action-msg', 'aria-live': 'polite' });
+  // On a narrow screen the actions come first while the procedure is open;
+  // once it is concluded there are none, and the text and the roll call
+  // come before the effects.
+  const grid = h('div', { class: 'detail-grid' },
+    h('div', { class: 'side' }, actions, effects),
+    h('div', { class: 'primary' }, text, rollcall, reasons, hist));
 
   let lastKey = '';
   // Where focus goes when the control that had it is gone (the procedure
@@ -67,6 +73,7 @@ export async function proposalView(ctx) {
 
   function render() {
     ctx.title(p.title);
+    grid.classList.toggle('concluded', p.status === 'concluded');
     renderHead();
     keepFocus(verdict, renderVerdict);
     keepFocus(actions, renderActions, verdictHeading);
@@ -488,10 +495,7 @@ export async function proposalView(ctx) {
   // ---- first render, then polling ------------------------------------------------------
   lastKey = JSON.stringify(p);
   render();
-  replace(ctx.el, announce, crumbs, head, verdict,
-    h('div', { class: 'detail-grid' },
-      h('div', { class: 'side' }, actions, effects),
-      h('div', { class: 'primary' }, text, rollcall, reasons, hist)));
+  replace(ctx.el, announce, crumbs, head, verdict, grid);
 
   let busy = false;
   async function poll() {
@@ -538,7 +542,7 @@ function whenShown(el, fn) {
   if (typeof IntersectionObserver === 'undefined') { fn(); return; }
   const io = new IntersectionObserver((entries) => {
     if (entries.some((x) => x.isIntersecting)) { io.disconnect(); fn(); }
-  }, { rootMargin: '200px' });
+  }, { rootMargin: '100px' });
   io.observe(el);
 }
 
