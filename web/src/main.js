@@ -67,7 +67,7 @@ async function route() {
   const { path, query } = parseHash(location.hash);
   const hit = ROUTES.find(([re]) => re.test(path));
   // Its data and its code, both on their way before anything waits.
-  for (const u of routeReads(path, query, !!api.session.token)) api.prefetch(u);
+  for (const u of routeReads(path)) api.prefetch(u);
   const code = hit ? hit[1]().catch((e) => e) : null;
   try {
     await ready;

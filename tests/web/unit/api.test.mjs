@@ -1,7 +1,7 @@
 // api.test.mjs - what the page asks of the API, without a server: the
 // addresses (web/src/endpoints.js), and the reads a route starts while its
-// view's code loads, the navigation each role gets
-// (web/src/model/navigation.js).
+// view's code loads (one, for a proposal's page; never the log), the
+// navigation each role gets (web/src/model/navigation.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { query, url } from '../../../web/src/endpoints.js';
@@ -35,26 +35,13 @@ test('url: one address per resource, as in docs/api.yaml', () => {
 
 const q = (s = '') => new URLSearchParams(s);
 
-test('routeReads: a proposal page is one read, that proposal with its history; never the log', () => {
-  assert.deepEqual(routeReads('/proposals/12', q(), true), ['/api/v1/proposals/12/events']);
-  assert.deepEqual(routeReads('/proposals/12', q(), false), ['/api/v1/proposals/12/events'], 'the public too');
-  for (const path of ['/proposals/12', '/proposals', '/bodies', '/registry/offices', '/signin']) {
-    for (const signed of [true, false]) {
-      assert.ok(routeReads(path, q(), signed).every((u) => !u.startsWith('/api/v1/log')), `${path}: no log`);
-    }
+test('routeReads: a proposal page is one read, that proposal with its history; nothing else is read early', () => {
+  assert.deepEqual(routeReads('/proposals/12'), ['/api/v1/proposals/12/events']);
+  for (const path of ['/proposals', '/bodies', '/registry/offices', '/signin', '/receipts']) {
+    assert.deepEqual(routeReads(path), [], `${path}: its view draws first, then reads`);
   }
-});
-
-test('routeReads: the procedures lists as the view asks for them, by who may be signed in', () => {
-  assert.deepEqual(routeReads('/proposals', q('body=NPG'), true), [
-    '/api/v1/proposals?body=NPG&status=open', '/api/v1/proposals?body=NPG&status=concluded&limit=20',
-    '/api/v1/bodies']);
-  assert.deepEqual(routeReads('/proposals', q(), false),
-    ['/api/v1/proposals?status=adopted&limit=20', '/api/v1/bodies'], 'the public: adopted decisions, a page');
   assert.equal(url.proposals({ status: 'concluded', limit: 20, before: 7 }),
-    '/api/v1/proposals?status=concluded&limit=20&before=7', 'the next page');
-  assert.deepEqual(routeReads('/signin', q(), false), [], 'nothing to read before signing in');
-  assert.deepEqual(routeReads('/bodies', q(), true), [], 'the other views read when drawn');
+    '/api/v1/proposals?status=concluded&limit=20&before=7', 'the concluded list, a page at a time');
 });
 
 test('navLinks: everyone browses the procedures, bodies and registry; the role adds its own', () => {

@@ -4,7 +4,6 @@
 // starts at once.  Pure (no DOM, no location): main.js routes and draws,
 // the Node unit tests import it.
 import { url } from '../endpoints.js';
-import { CONCLUDED_PAGE } from './procedures.js';
 
 // '#/bodies?at=2003-02-16' -> {path: '/bodies', query: URLSearchParams}
 export function parseHash(hash) {
@@ -44,18 +43,13 @@ export function shortLabel(p, names) {
   return principalLabel(p, names);
 }
 
-// The API reads the view of `path` makes first, started while its code
-// loads (api.prefetch); `signedIn`: the tab holds a token (its role is not
-// known yet).  The views ask for exactly these addresses.  A proposal's
-// page is one read: the proposal with its events and the states' names.
-export function routeReads(path, query, signedIn) {
-  const body = query.get('body') || undefined;
+// The API reads the view of `path` needs before it draws anything, started
+// while its code loads (api.prefetch); the view asks for the same address.
+// A proposal's page is one read: the proposal with its events and the
+// states' names.  The procedures list draws its heading first and reads
+// its lists then: started earlier, they would share the line with the
+// view's code and delay the heading.
+export function routeReads(path) {
   const m = path.match(/^\/proposals\/(\d+)$/);
-  if (m) return [url.history(Number(m[1]))];
-  if (path === '/proposals') {
-    const done = (status) => url.proposals({ body, status, limit: CONCLUDED_PAGE });
-    return [...(signedIn ? [url.proposals({ body, status: 'open' }), done('concluded')] : [done('adopted')]),
-      url.bodies()];
-  }
-  return [];
+  return m ? [url.history(Number(m[1]))] : [];
 }
