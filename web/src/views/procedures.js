@@ -95,12 +95,14 @@ export async function proceduresView(ctx) {
   }
 
   // Draw a list when it changed; true when the open set did (after the first).
+  let openShown = [];
   function showOpen(o) {
     const key = JSON.stringify(o.proposals);
     if (key === openKey) return false;
     const changed = openKey !== null;
     openKey = key;
-    renderOpen(o.proposals);
+    openShown = o.proposals;
+    renderOpen(openShown);
     return changed;
   }
   function showDone(d) {
@@ -110,6 +112,13 @@ export async function proceduresView(ctx) {
     firstPage = d.proposals;
     if (!older.length) next = d.next;
     renderDone();
+    // Read after the open list, it may know of a conclusion that list has
+    // not seen yet: a proposal is never shown open and concluded at once.
+    const done = new Set(d.proposals.map((p) => p.id));
+    if (openShown.some((p) => done.has(p.id))) {
+      openShown = openShown.filter((p) => !done.has(p.id));
+      renderOpen(openShown);
+    }
   }
 
   // The next older page; focus stays on the button, or, once there is
