@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "body_decision.h"
 #include "buf.h"
 #include "timeutil.h"
 #include "world.h"
@@ -177,6 +178,11 @@ static const struct effect_kind {
 	 check_admit_member, admit_member_payload},
 	{"add-partner", CN_EFFECT_ADD_PARTNER, CN_EV_PARTNER_ADDED, 1,
 	 check_add_partner, add_partner_payload},
+	{"establish-body", CN_EFFECT_ESTABLISH_BODY, CN_EV_BODY_ESTABLISHED, 1,
+	 cn_body_establish_check, cn_body_establish_payload},
+	/* Its own dry run: an amendment needs the body it amends. */
+	{"amend-body", CN_EFFECT_AMEND_BODY, CN_EV_BODY_AMENDED, 0,
+	 cn_body_amend_check, cn_body_amend_payload},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -270,7 +276,7 @@ int cn_effect_check(const struct cn_world *w, int64_t at, size_t idx,
 		    const json_t *e, struct cn_err *err)
 {
 	const struct effect_kind *k = kind_of(e);
-	char names[96];
+	char names[160];
 	int rc;
 
 	if (!json_is_object(e) || !cn_jstr(e, "type"))

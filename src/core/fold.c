@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attribute.h"
 #include "buf.h"
 #include "checkpoint.h"
 #include "timeutil.h"
@@ -76,6 +77,10 @@ int cn_fold_member(struct cn_world *w, const struct cn_event *ev,
 	    m.accession == INT64_MIN ||
 	    record_date(rec, "exit", CN_TIME_NONE, &m.exit, err))
 		return corrupt(err, ev, "member needs a valid accession date");
+	/* Dated attributes (attribute.h), which weight() rules sum. */
+	if (cn_attributes_check(json_object_get(rec, "attributes"), err))
+		return cn_err_prefix(err, "event %lld (%s): member %s: ",
+				     (long long)ev->seq, ev->type, m.code);
 	if (!(v = grow(w->members, w->nmembers, sizeof(*v))))
 		return CN_ENOMEM;
 	w->members = v;
