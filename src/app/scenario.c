@@ -38,11 +38,11 @@ static const char *sget(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-/* "proposal": 3 or "$tokyo". */
-static int proposal_ref(const json_t *step, const struct names *nm,
-			int64_t *out, struct cn_err *err)
+/* step[key]: 3 or "$tokyo". */
+static int named_ref(const json_t *step, const char *key,
+		     const struct names *nm, int64_t *out, struct cn_err *err)
 {
-	const json_t *v = json_object_get(step, "proposal");
+	const json_t *v = json_object_get(step, key);
 	if (json_is_integer(v)) {
 		*out = json_integer_value(v);
 		return 0;
@@ -57,7 +57,14 @@ static int proposal_ref(const json_t *step, const struct names *nm,
 				  json_string_value(v) + 1);
 	}
 	return cn_err_set(err, CN_EINVAL,
-			  "'proposal' must be an id or a $name of an earlier step");
+			  "'%s' must be an id or a $name of an earlier step", key);
+}
+
+/* "proposal": 3 or "$tokyo". */
+static int proposal_ref(const json_t *step, const struct names *nm,
+			int64_t *out, struct cn_err *err)
+{
+	return named_ref(step, "proposal", nm, out, err);
 }
 
 static int step_respond(struct cn_app *app, int64_t at, const json_t *step,
@@ -73,12 +80,17 @@ static int step_respond(struct cn_app *app, int64_t at, const json_t *step,
 	r.member = sget(step, "member");
 	r.text = sget(step, "text");
 	r.declared = json_is_true(json_object_get(step, "declared"));
+	/* A joint letter breaking silence; a footnote made public. */
+	r.joint = json_object_get(step, "joint");
+	r.public_note = json_is_true(json_object_get(step, "public"));
 	if (!pos)
 		return cn_err_set(err, CN_EINVAL, "respond needs 'position'");
 	if (!strcmp(pos, "lift"))
 		r.act = CN_ACT_LIFT;
 	else if (!strcmp(pos, "comment"))
 		r.act = CN_ACT_COMMENT;
+	else if (!strcmp(pos, "amend"))
+		r.act = CN_ACT_AMEND;
 	else if (cn_pos_parse(pos, &r.pos) || r.pos == CN_POS_NONE)
 		return cn_err_set(err, CN_EINVAL, "unknown position '%s'", pos);
 	snprintf(actor, sizeof(actor), "delegation:%s", r.member ? r.member : "?");
@@ -203,9 +215,14 @@ static int run_step(struct cn_app *app, const json_t *step, struct names *nm,
 			.proposer = sget(step, "proposer"),
 			.shared = json_is_true(json_object_get(step, "shared")),
 			.effects = json_object_get(step, "effects"),
+			.breaks = json_object_get(step, "breaks"),
 		};
 		const struct cn_world *w = cn_app_world(app);
 		int64_t id = (int64_t)w->nproposals + 1;
+		/* A matter taken up again: "supersedes": 3 or "$name". */
+		if (json_object_get(step, "supersedes") &&
+		    (rc = named_ref(step, "supersedes", nm, &a.supersedes, err)))
+			return rc;
 		if ((rc = cn_app_run(app, at, "secretariat", cn_app_cmd_propose,
 				     &a, NULL, err)))
 			return rc;
