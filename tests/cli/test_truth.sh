@@ -10,7 +10,7 @@ EU="$ROOT/tests/data/eu.json"
 export COUNCIL_DB="$T/eu.db"
 
 # --- EU qualified majority, weighed by the figures of the day ---------------
-c init --dataset "$EU" --at 2024-01-02
+c init --dataset "$EU" --at 2023-01-02
 expect_rc "an EU store from the test dataset" 0
 c propose --body COUNCIL --title "A directive" --at 2024-03-01T09:00:00Z
 expect_rc "propose to the Council" 0
@@ -51,9 +51,9 @@ c show "$most" --json
 expect_json "25 states of 96.66% adopt" .explanation \
 	"adopted: 25 concur >= 55% of 27 electorate (15); population 96.66% >= 65% of electorate; 2 object|abstain|silent < 4"
 
-c propose --body COUNCIL --title "In 2025" --at 2025-02-01
-expect_err "no figure for 2025: refused, naming what is missing" 1 \
-	"the rule weighs members by population, and BE has no population in force on 2025-02-01"
+c propose --body COUNCIL --title "In 2023" --at 2023-06-01
+expect_err "no figure in force in 2023: refused, naming what is missing" 1 \
+	"the rule weighs members by population, and BE has no population in force on 2023-06-01"
 c verify
 expect_rc "the record verifies" 0
 
@@ -217,3 +217,10 @@ expect_json "once adopted, the public footnote is published" '.footnotes | map(.
 	"TR: Türkiye recalls its position"
 c verify
 expect_rc "the record verifies" 0
+
+# --- the February 2003 case, replayed ----------------------------------------------
+c replay "$ROOT/scenarios/nac-2003-turkey.json" --json
+expect_rc "the 2003 scenario replays" 0
+expect_json "the NAC silence, broken by three" '.proposals[0].explanation' "blocked: FR, BE, DE broke silence"
+expect_json "taken up by the DPC" '.proposals[0].superseded_by' 2
+expect_json "which adopted it" '.proposals[1].outcome' adopted
