@@ -177,6 +177,9 @@ c tick --now 2099-01-01
 expect_err "so is a tick" 1 "is in the future"
 run "$COUNCIL" --db "$T/future.db" init --at 2099-01-01
 expect_err "and a store seeded in the future" 1 "is in the future"
+run "$COUNCIL" --db "$T/far.db" init --at 9999-12-31T23:59:59-23:59
+expect_err "or in the year 10000" 1 "is in the future"
+check "leaving no store behind" test ! -e "$T/far.db"
 
 # --- who did what ------------------------------------------------------------------
 c propose --body NAC --title "Accession of Testland" --procedure ratification \
