@@ -123,6 +123,9 @@ static int superseded(const struct cn_world *w, int64_t now, int64_t id,
 	return cn_timeline_in_order(old, now, err);
 }
 
+/* A rule weighs members by at most this many attributes. */
+#define MAX_WEIGHED 8
+
 /* The figures a rule weighs the electorate by, as in force on `now`,
  * frozen into the proposal: {attr: {code: value}} into *out (NULL when the
  * rule weighs nothing). */
@@ -130,7 +133,7 @@ static int freeze_weights(const char *rule_src, const struct cn_member **ms,
 			  size_t nms, int64_t now, json_t **out,
 			  struct cn_err *err)
 {
-	const char *attrs[8];
+	const char *attrs[MAX_WEIGHED];
 	struct cn_rule *rule;
 	char d[CN_TIME_BUF];
 	size_t na;
@@ -139,12 +142,12 @@ static int freeze_weights(const char *rule_src, const struct cn_member **ms,
 	*out = NULL;
 	if ((rc = cn_rule_parse(rule_src, &rule, err)))
 		return rc;
-	na = cn_rule_attributes(rule, attrs, 8);
-	if (na > 8) {
+	na = cn_rule_attributes(rule, attrs, MAX_WEIGHED);
+	if (na > MAX_WEIGHED) {
 		cn_rule_free(rule);
 		return cn_err_set(err, CN_EINVAL,
-				  "the rule weighs members by more than 8 "
-				  "attributes");
+				  "the rule weighs members by more than %d "
+				  "attributes", MAX_WEIGHED);
 	}
 	json_t *weights = na ? json_object() : NULL;
 	for (size_t k = 0; rc == 0 && k < na; k++) {

@@ -186,11 +186,13 @@ static void add_record(json_t *j, const struct cn_proposal *p, int *bad)
 {
 	if (p->weights)
 		set(j, "weights", json_deep_copy(p->weights), bad);
-	if (p->proc == CN_PROC_SILENCE) {
+	/* Said only when there is something to say, so the views of
+	 * proposals that use none of it read as they always have. */
+	if (p->proc == CN_PROC_SILENCE && p->silence_breaks != CN_BREAK_OBJECT)
 		set(j, "silence_breaks", cn_silence_breaks_json(p->silence_breaks),
 		    bad);
+	if (json_array_size(p->breaks))
 		set(j, "breaks", json_deep_copy(p->breaks), bad);
-	}
 	if (p->supersedes)
 		set(j, "supersedes", json_integer(p->supersedes), bad);
 	if (p->superseded_by)

@@ -12,42 +12,33 @@ export COUNCIL_DB="$T/eu.db"
 # --- EU qualified majority, weighed by the figures of the day ---------------
 c init --dataset "$EU" --at 2023-01-02
 expect_rc "an EU store from the test dataset" 0
-c propose --body COUNCIL --title "A directive" --at 2024-03-01T09:00:00Z
-expect_rc "propose to the Council" 0
-big=$out
-c show "$big" --json
+EU_STATES="BE BG CZ DK DE EE IE GR ES FR HR IT CY LV LT LU HU MT NL AT PL PT RO SI SK FI SE"
+# eu_vote TITLE DAY AGAINST...: a proposal to the Council on DAY, the states
+# AGAINST objecting and all others concurring, concluded; $out is its view.
+eu_vote() {
+	local title=$1 day=$2 id m
+	shift 2
+	c propose --body COUNCIL --title "$title" --at "${day}T09:00:00Z"
+	id=$out
+	for m in $EU_STATES; do
+		case " $* " in
+		*" $m "*) c respond "$id" --member "$m" --object --at "${day}T10:00:00Z" ;;
+		*) c respond "$id" --member "$m" --concur --at "${day}T10:00:00Z" ;;
+		esac
+	done
+	c conclude "$id" --at "${day}T11:00:00Z"
+	c show "$id" --json
+}
+
+eu_vote "A directive" 2024-03-01 DE FR IT
 expect_json "the population of 2024 is frozen into the proposal" .weights.population.DE 83445000
 expect_json "for every state of the electorate" '.weights.population | length' 27
-for m in DE FR IT; do c respond "$big" --member "$m" --object --at 2024-03-01T10:00:00Z; done
-for m in BE BG CZ DK EE IE GR ES HR CY LV LT LU HU MT NL AT PL PT RO SI SK FI SE; do
-	c respond "$big" --member "$m" --concur --at 2024-03-01T10:00:00Z
-done
-c conclude "$big" --at 2024-03-01T11:00:00Z
-expect_rc "the chair concludes" 0
-c show "$big" --json
-expect_json "three large states against are no blocking minority" .outcome adopted
-expect_json "the outcome says why" .explanation \
+expect_json "three large states against are no blocking minority" .explanation \
 	"adopted: 24 concur >= 55% of 27 electorate (15); 3 object|abstain|silent < 4"
-
-c propose --body COUNCIL --title "Another directive" --at 2024-03-02T09:00:00Z
-four=$out
-for m in DE FR IT ES; do c respond "$four" --member "$m" --object --at 2024-03-02T10:00:00Z; done
-for m in BE BG CZ DK EE IE GR HR CY LV LT LU HU MT NL AT PL PT RO SI SK FI SE; do
-	c respond "$four" --member "$m" --concur --at 2024-03-02T10:00:00Z
-done
-c conclude "$four" --at 2024-03-02T11:00:00Z
-c show "$four" --json
+eu_vote "Another directive" 2024-03-02 DE FR IT ES
 expect_json "four states of 57.8% make the blocking minority" .explanation \
 	"failed: population 42.24% < 65% of electorate; 4 object|abstain|silent, at most 3 allowed"
-
-c propose --body COUNCIL --title "A third" --at 2024-03-03T09:00:00Z
-most=$out
-for m in HU SK; do c respond "$most" --member "$m" --object --at 2024-03-03T10:00:00Z; done
-for m in BE BG CZ DK DE EE IE GR ES FR HR IT CY LV LT LU MT NL AT PL PT RO SI FI SE; do
-	c respond "$most" --member "$m" --concur --at 2024-03-03T10:00:00Z
-done
-c conclude "$most" --at 2024-03-03T11:00:00Z
-c show "$most" --json
+eu_vote "A third" 2024-03-03 HU SK
 expect_json "25 states of 96.66% adopt" .explanation \
 	"adopted: 25 concur >= 55% of 27 electorate (15); population 96.66% >= 65% of electorate; 2 object|abstain|silent < 4"
 

@@ -219,7 +219,8 @@ test('a matter not adopted is taken up again by a proposal that names it', async
 // Sign as `council respond --sign` does (docs/ARCHITECTURE.md): Ed25519
 // over "council/v1/position\n" and the canonical JSON of the statement.
 function signPosition(skeyText, { proposal, revision, member, position, text = null, declared = false }) {
-  const seed = Buffer.from(skeyText.trim().split('+').pop(), 'base64').subarray(1);
+  // PRIVATE+KEY+name+keyid+base64(0x01 || seed); base64 may hold '+' too.
+  const seed = Buffer.from(skeyText.trim().split('+').slice(4).join('+'), 'base64').subarray(1);
   const key = createPrivateKey({
     key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8',
   });
