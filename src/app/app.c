@@ -202,35 +202,138 @@ static void reload(struct cn_app *app)
 	app->stale = cn_app_reload(app, &e) != 0;
 }
 
-/* Append, fold and project each event of the outbox. */
+/* The name of the first payload field whose value does not survive the
+ * canonical encoding and the decoder's parser, or NULL.  Only asked once an
+ * event failed to read back, to say which field it was. */
+static const char *unreadable_field(const json_t *payload)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)payload, key, v) {
+		struct cn_err ignore;
+		char *text = NULL;
+		size_t len;
+		json_t *back = NULL;
+		if (cn_canon_dump(v, &text, &len, &ignore) == 0)
+			back = json_loadb(text, len, JSON_DECODE_ANY |
+					  JSON_REJECT_DUPLICATES, NULL);
+		int same = back && json_equal(back, v);
+		json_decref(back);
+		free(text);
+		if (!same)
+			return key;
+	}
+	return NULL;
+}
+
+/* Nothing is appended that the reader cannot read back: decode the sealed
+ * bytes with the decoder the store's reader uses, and check that they say
+ * what was meant (sequence, time, actor, type, link, every payload field)
+ * and carry the fields the fold requires.  A refusal (CN_EINVAL) names the
+ * field when it can, else the event type. */
+static int read_back(const struct cn_event *ev, struct cn_err *err)
+{
+	struct cn_event back;
+	struct cn_err why = {0};
+	const char *key, *field = NULL;
+	json_t *v;
+	int rc = cn_event_decode(ev->bytes, ev->len, &back, &why);
+
+	if (rc == CN_ENOMEM)
+		return cn_err_set(err, rc, "out of memory");
+	if (rc) {
+		field = unreadable_field(ev->payload);
+		return field ? cn_err_set(err, CN_EINVAL,
+					  "%s: field '%s' would not read back from "
+					  "the log (%s)", ev->type, field, why.msg)
+			     : cn_err_set(err, CN_EINVAL,
+					  "%s: the event would not read back from "
+					  "the log (%s)", ev->type, why.msg);
+	}
+	if (back.seq != ev->seq)
+		field = "seq";
+	else if (back.time != ev->time)
+		field = "time";
+	else if (strcmp(back.actor, ev->actor))
+		field = "actor";
+	else if (strcmp(back.type, ev->type) || !back.et)
+		field = "type";
+	else if (memcmp(back.prev, ev->prev, CN_HASH_LEN))
+		field = "prev";
+	json_object_foreach(ev->payload, key, v)
+		if (!field && !json_equal(v, json_object_get(back.payload, key)))
+			field = key;
+	if (!field && json_object_size(back.payload) != json_object_size(ev->payload))
+		field = "payload";
+	for (const char *const *f = back.et ? back.et->required : NULL; !field && f && *f; f++)
+		if (!json_object_get(back.payload, *f)) {
+			rc = cn_err_set(err, CN_EINVAL, "%s: field '%s' is required",
+					ev->type, *f);
+			cn_event_release(&back);
+			return rc;
+		}
+	cn_event_release(&back);
+	if (field)
+		return cn_err_set(err, CN_EINVAL, "%s: field '%s' would not read back "
+				  "from the log as written", ev->type, field);
+	return 0;
+}
+
+static void release_events(struct cn_event *evs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cn_event_release(&evs[i]);
+	free(evs);
+}
+
+/* Append, fold and project each event of the outbox, in two phases.
+ * First every event is sealed (each linked to the one before it) and read
+ * back: a refusal there changes nothing.  Then each is folded, appended
+ * and projected; the fold is the reader's last check, so the first event
+ * is folded before it is appended and its refusal changes nothing either.
+ * A failure after that has changed the world or the store: it is never
+ * reported as a refusal (CN_ECORRUPT unless I/O or memory), so a caller
+ * that groups commands (the server's batch) knows the group must fail. */
 static int emit_box(struct cn_app *app, const char *actor,
 		    struct cn_outbox *box, size_t *count, struct cn_err *err)
 {
-	for (size_t i = 0; i < box->n; i++) {
-		struct cn_outbox_item *it = &box->items[i];
-		struct cn_event ev;
-		int rc;
+	struct cn_event *evs = box->n ? calloc(box->n, sizeof(*evs)) : NULL;
+	size_t n = 0;
+	int rc = 0;
 
+	if (box->n && !evs)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	for (; n < box->n && rc == 0; n++) {
+		struct cn_outbox_item *it = &box->items[n];
 		/* A decision's events are its body's (procedure.h). */
-		if ((rc = cn_event_init(&ev, it->time,
+		if ((rc = cn_event_init(&evs[n], it->time,
 					it->actor[0] ? it->actor : actor,
 					cn_event_type_get(it->type)->name,
 					it->payload, err)))
-			return rc;
-		rc = cn_event_seal(&ev, app->w.last_seq + 1, app->w.last_hash, err);
+			break;
+		rc = cn_event_seal(&evs[n], app->w.last_seq + 1 + (int64_t)n,
+				   n ? evs[n - 1].hash : app->w.last_hash, err);
 		if (!rc)
-			rc = cn_store_append(app->st, &ev, err);
+			rc = read_back(&evs[n], err);
+	}
+	for (size_t i = 0; rc == 0 && i < box->n; i++) {
+		if ((rc = cn_world_apply(&app->w, &evs[i], err)) && i == 0 &&
+		    rc != CN_ENOMEM) {
+			rc = cn_err_recode(err, CN_EINVAL);
+			break;
+		}
 		if (!rc)
-			rc = cn_world_apply(&app->w, &ev, err);
+			rc = cn_store_append(app->st, &evs[i], err);
 		if (!rc)
-			rc = cn_project_event(&app->pj, app->st, &app->w, &ev, err);
-		cn_event_release(&ev);
-		if (rc)
-			return rc;
-		if (count)
+			rc = cn_project_event(&app->pj, app->st, &app->w, &evs[i], err);
+		if (rc && rc != CN_ENOMEM && rc != CN_EIO)
+			rc = cn_err_recode(err, CN_ECORRUPT);
+		if (!rc && count)
 			(*count)++;
 	}
-	return 0;
+	release_events(evs, n);
+	return rc;
 }
 
 /* Inside a write transaction: if another process appended since the world

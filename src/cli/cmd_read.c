@@ -114,28 +114,29 @@ const struct cli_opt cli_opts_partners[] = {
 int cmd_partners(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	const char *fw = a->val[PARTNERS_FRAMEWORK];
-	const struct cn_world *w = cn_app_world(app);
 	struct cn_err err = {0};
+	json_t *v = cn_view_partners(cn_app_world(app), fw, c->now, &err), *j;
+	size_t i;
+	int rc;
 
+	if (!v)
+		return cli_fail(c, &err);
 	if (c->json) {
-		json_t *v = cn_view_partners(w, fw, c->now, &err);
-		if (!v)
-			return cli_fail(c, &err);
 		cli_print_json(v);
 		return 0;
 	}
+	/* The view's status is the one of the date asked. */
 	struct cli_table t;
 	cli_table_init(&t, "lllll", (const char *[]){"code", "name", "since",
 		       "status", "framework"});
-	for (size_t i = 0; i < w->npartners; i++) {
-		const struct cn_partner *p = &w->partners[i];
-		if ((fw && strcmp(fw, p->framework)) || !cn_partner_active(p, c->now))
-			continue;
-		cli_table_row(&t, (const char *[]){p->code, p->name,
-			cli_or(cli_str(p->record, "since"), "unknown"),
-			cli_str(p->record, "status"), p->framework});
-	}
-	return cli_table_print(&t, &err) ? cli_fail(c, &err) : 0;
+	json_array_foreach(json_object_get(v, "partners"), i, j)
+		cli_table_row(&t, (const char *[]){cli_str(j, "code"),
+			cli_str(j, "name"),
+			cli_or(cli_str(j, "since"), "unknown"),
+			cli_str(j, "status"), cli_str(j, "framework")});
+	rc = cli_table_print(&t, &err) ? cli_fail(c, &err) : 0;
+	json_decref(v);
+	return rc;
 }
 
 /* ---- offices --------------------------------------------------------------- */

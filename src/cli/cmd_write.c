@@ -12,15 +12,21 @@
  * store read-write with the log's signer, except for init (which creates
  * it) and replay (which may run on a private in-memory store).
  */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sodium.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../core/checkpoint.h"
+#include "../core/effect.h"
 #include "../core/timeutil.h"
 #include "cli.h"
 #include "util.h"
@@ -66,85 +72,170 @@ const struct cli_opt cli_opts_init[] = {
 	[INIT_AT] = OPT_AT("at", "TIME", "time recorded for the seed events (default now)"),
 	OPT_END};
 
+/* ---- init: a whole store or none --------------------------------------------- *
+ * init builds the store in a temporary file beside the target, in the same
+ * directory so that a rename moves it into place at once: ".NAME.init-PID"
+ * with its key in ".NAME.init-PID.key".  Seeded and closed (SQLite folds
+ * its WAL into the file on the last close), the file is synced; then the
+ * key and, last, the store are renamed into place and the directory is
+ * synced.  A kill at any moment leaves either no store (at most a key
+ * without one, which the next init replaces, and temporary files, which
+ * the next init removes) or a whole one.  Inits in one directory take a
+ * lock on it, so two cannot race for one name. */
+
+struct init_paths {
+	char dir[PATH_MAX];     /* the target's directory ("." if none) */
+	char prefix[PATH_MAX];  /* ".NAME.init-": temporary files start so */
+	char tmp[PATH_MAX];     /* the store being built */
+	char tmp_key[PATH_MAX + 8];
+	char key[PATH_MAX + 8]; /* the target's key */
+};
+
+static int init_paths(const char *db, struct init_paths *p, struct cn_err *err)
+{
+	const char *slash = strrchr(db, '/'), *base = slash ? slash + 1 : db;
+
+	if (!*base)
+		return cn_err_set(err, CN_EINVAL, "%s: names a directory, not a store",
+				  db);
+	if ((size_t)snprintf(p->dir, sizeof(p->dir), "%.*s",
+			     !slash ? 1 : slash == db ? 1 : (int)(slash - db),
+			     !slash ? "." : slash == db ? "/" : db) >= sizeof(p->dir) ||
+	    (size_t)snprintf(p->prefix, sizeof(p->prefix), ".%s.init-", base) >=
+		    sizeof(p->prefix) ||
+	    (size_t)snprintf(p->tmp, sizeof(p->tmp), "%s/%s%ld", p->dir, p->prefix,
+			     (long)getpid()) >= sizeof(p->tmp))
+		return cn_err_set(err, CN_EINVAL, "%s: path too long", db);
+	snprintf(p->tmp_key, sizeof(p->tmp_key), "%s.key", p->tmp);
+	snprintf(p->key, sizeof(p->key), "%s.key", db);
+	return 0;
+}
+
+/* Remove what an init killed earlier left in the directory: files named
+ * PREFIX + PID (+ "-wal", "-shm", "-journal", ".key") of a process that
+ * no longer runs, or of this one (a former holder of its pid). */
+static void init_remove_leftovers(int dfd, const struct init_paths *p)
+{
+	size_t plen = strlen(p->prefix);
+	int fd = dup(dfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		char *end;
+		if (strncmp(e->d_name, p->prefix, plen))
+			continue;
+		long pid = strtol(e->d_name + plen, &end, 10);
+		if (end == e->d_name + plen || pid <= 0 ||
+		    (*end && *end != '-' && *end != '.'))
+			continue;
+		if (pid == (long)getpid() || (kill((pid_t)pid, 0) && errno == ESRCH))
+			unlinkat(dfd, e->d_name, 0);
+	}
+	closedir(d);
+}
+
+static void init_remove_tmp(const struct init_paths *p)
+{
+	static const char *const side[] = {"-wal", "-shm", "-journal", ".key"};
+	char path[PATH_MAX + 16];
+
+	unlink(p->tmp);
+	for (size_t i = 0; i < sizeof(side) / sizeof(side[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", p->tmp, side[i]);
+		unlink(path);
+	}
+}
+
+static int fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Build, seed and close the store at p->tmp; *summary gets what to print. */
+static int init_build(struct cli *c, const char *dataset,
+		      const struct init_paths *p, char *summary, size_t n,
+		      struct cn_err *err)
+{
+	struct cn_app *app;
+	char wal[PATH_MAX + 8];
+	int rc;
+
+	if ((rc = cn_app_open(p->tmp, CN_STORE_CREATE, &app, err)))
+		return rc;
+	if ((rc = cn_app_seed(clocked(app), dataset, c->now, err)) == 0) {
+		const struct cn_world *w = cn_app_world(app);
+		snprintf(summary, n, "%s, %zu members, %zu bodies, %zu partners, "
+			 "%zu offices (%lld events)",
+			 json_string_value(json_object_get(w->alliance, "name")),
+			 w->nmembers, w->nbodies, w->npartners, w->noffices,
+			 (long long)w->last_seq);
+	}
+	cn_app_close(app);
+	if (rc)
+		return rc;
+	/* The last close folds the WAL into the file and removes it: the
+	 * file alone is then the whole store. */
+	snprintf(wal, sizeof(wal), "%s-wal", p->tmp);
+	if (access(wal, F_OK) == 0)
+		return cn_err_set(err, CN_EIO, "%s: the new store kept a WAL file; "
+				  "it is not complete on its own", p->tmp);
+	if (fsync_path(p->tmp))
+		return cn_err_set(err, CN_EIO, "%s: cannot sync: %s", p->tmp,
+				  strerror(errno));
+	return 0;
+}
+
 int cmd_init(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 {
 	const char *dataset = a->val[INIT_DATASET];
-	struct cn_app *app;
+	struct init_paths p;
 	struct cn_err err = {0};
-	int rc;
+	char summary[512] = "";
+	int dfd, rc;
 	(void)unused;
 
+	if (!dataset)
+		dataset = default_dataset();
+	if (init_paths(c->db, &p, &err))
+		return cli_fail(c, &err);
+	dfd = open(p.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || flock(dfd, LOCK_EX)) {
+		cn_err_set(&err, CN_EIO, "%s: cannot open the directory: %s", p.dir,
+			   strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		return cli_fail(c, &err);
+	}
 	if (access(c->db, F_OK) == 0) {
+		close(dfd);
 		fprintf(stderr, "council: %s already exists; init creates a new "
 				"store and never overwrites one\n", c->db);
 		return EXIT_REFUSED;
 	}
-	if (!dataset)
-		dataset = default_dataset();
-	if (cn_app_open(c->db, CN_STORE_CREATE, &app, &err))
+	init_remove_leftovers(dfd, &p);
+	rc = init_build(c, dataset, &p, summary, sizeof(summary), &err);
+	/* The key first: a store is never in place without its key. */
+	if (!rc && (rename(p.tmp_key, p.key) || rename(p.tmp, c->db) || fsync(dfd)))
+		rc = cn_err_set(&err, CN_EIO, "%s: cannot move the new store into "
+				"place: %s", c->db, strerror(errno));
+	if (rc)
+		init_remove_tmp(&p);
+	close(dfd);
+	if (rc)
 		return cli_fail(c, &err);
-	rc = cn_app_seed(clocked(app), dataset, c->now, &err);
-	const struct cn_world *w = cn_app_world(app);
-	if (!rc)
-		printf("created %s: %s, %zu members, %zu bodies, %zu partners, "
-		       "%zu offices (%lld events); log key in %s.key\n", c->db,
-		       json_string_value(json_object_get(w->alliance, "name")),
-		       w->nmembers, w->nbodies, w->npartners, w->noffices,
-		       (long long)w->last_seq, c->db);
-	cn_app_close(app);
-	if (rc) {
-		/* Leave nothing half-made behind. */
-		unlink(c->db);
-		char side[600];
-		snprintf(side, sizeof(side), "%s-wal", c->db);
-		unlink(side);
-		snprintf(side, sizeof(side), "%s-shm", c->db);
-		unlink(side);
-		snprintf(side, sizeof(side), "%s.key", c->db);
-		unlink(side);
-		return cli_fail(c, &err);
-	}
+	printf("created %s: %s; log key in %s\n", c->db, summary, p.key);
 	return 0;
-}
-
-/* "open-office:id=x,name=y" or a JSON object, into a new JSON object. */
-static json_t *parse_effect(const char *spec, struct cn_err *err)
-{
-	json_error_t je;
-	json_t *o;
-	const char *colon;
-
-	if (spec[0] == '{') {
-		o = json_loads(spec, JSON_REJECT_DUPLICATES, &je);
-		if (!o || !json_is_object(o)) {
-			json_decref(o);
-			cn_err_set(err, CN_EINVAL, "--effect: not a JSON object: %s",
-				   o ? "" : je.text);
-			return NULL;
-		}
-		return o;
-	}
-	colon = strchr(spec, ':');
-	o = json_object();
-	json_object_set_new(o, "type", json_stringn(spec, colon ? (size_t)(colon - spec)
-								: strlen(spec)));
-	for (const char *p = colon ? colon + 1 : ""; *p;) {
-		const char *end = strchr(p, ','), *eq = strchr(p, '=');
-		if (!end)
-			end = p + strlen(p);
-		if (!eq || eq > end || eq == p) {
-			cn_err_set(err, CN_EINVAL,
-				   "--effect: expected key=value at '%.*s'",
-				   (int)(end - p), p);
-			json_decref(o);
-			return NULL;
-		}
-		char key[64];
-		snprintf(key, sizeof(key), "%.*s", (int)(eq - p), p);
-		json_object_set_new(o, key, json_stringn(eq + 1, (size_t)(end - eq - 1)));
-		p = *end ? end + 1 : end;
-	}
-	return o;
 }
 
 enum { PROPOSE_BODY, PROPOSE_TITLE, PROPOSE_PROCEDURE, PROPOSE_DEADLINE,
@@ -217,15 +308,20 @@ int cmd_propose(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	struct cn_err err = {0};
 	int rc;
 
+	/* Each --effect as cn_effect_parse reads it (core/effect.h): its
+	 * keys are checked there, its values when proposed. */
 	json_t *eff = json_array();
-	for (int i = 0; i < a->nlist; i++) {
-		json_t *e = parse_effect(a->list[i], &err);
-		if (!e) {
+	for (int i = 0; eff && i < a->nlist; i++) {
+		json_t *e;
+		if (cn_effect_parse(a->list[i], &e, &err) ||
+		    json_array_append_new(eff, e)) {
 			json_decref(eff);
-			return cli_fail(c, &err);
+			return cli_fail(c, err.code ? &err
+					: &(struct cn_err){CN_ENOMEM, "out of memory"});
 		}
-		json_array_append_new(eff, e);
 	}
+	if (!eff)
+		return cli_fail(c, &(struct cn_err){CN_ENOMEM, "out of memory"});
 	json_t *breaks = code_list(a->val[PROPOSE_BREAKS]);
 	p.effects = eff;
 	p.breaks = breaks;

@@ -74,8 +74,10 @@ void cn_world_release(struct cn_world *w)
 		free(w->members[i].key_vkey);
 		free(w->members[i].key_name);
 	}
-	for (size_t i = 0; i < w->npartners; i++)
+	for (size_t i = 0; i < w->npartners; i++) {
+		free(w->partners[i].periods);
 		json_decref(w->partners[i].record);
+	}
 	for (size_t i = 0; i < w->nbodies; i++) {
 		struct cn_body *b = &w->bodies[i];
 		for (size_t j = 0; j < b->nclauses; j++)
@@ -145,9 +147,47 @@ int cn_member_active(const struct cn_member *m, int64_t at)
 	return m->accession <= at && at < m->exit;
 }
 
+const char *cn_partner_status_name(enum cn_partner_status s)
+{
+	switch (s) {
+	case CN_PARTNER_NONE: return "none";
+	case CN_PARTNER_ACTIVE: return "active";
+	case CN_PARTNER_SUSPENDED: return "suspended";
+	case CN_PARTNER_ENDED: return "ended";
+	}
+	return "?";
+}
+
+enum cn_partner_status cn_partner_status_at(const struct cn_partner *p,
+					    int64_t at,
+					    const struct cn_partner_period **period)
+{
+	if (period)
+		*period = NULL;
+	if (at < p->since)
+		return CN_PARTNER_NONE;
+	if (at >= p->until)
+		return CN_PARTNER_ENDED;
+	/* The periods are contiguous from since (the fold checks it), so
+	 * one holds every day of the partnership. */
+	for (size_t i = 0; i < p->nperiods; i++)
+		if (p->periods[i].from <= at && at < p->periods[i].to) {
+			if (period)
+				*period = &p->periods[i];
+			return p->periods[i].status;
+		}
+	return CN_PARTNER_NONE;
+}
+
 int cn_partner_active(const struct cn_partner *p, int64_t at)
 {
-	return p->since <= at && at < p->until;
+	return cn_partner_status_at(p, at, NULL) == CN_PARTNER_ACTIVE;
+}
+
+int cn_partner_on(const struct cn_partner *p, int64_t at)
+{
+	enum cn_partner_status s = cn_partner_status_at(p, at, NULL);
+	return s == CN_PARTNER_ACTIVE || s == CN_PARTNER_SUSPENDED;
 }
 
 int cn_body_exists(const struct cn_body *b, int64_t at)
@@ -158,6 +198,27 @@ int cn_body_exists(const struct cn_body *b, int64_t at)
 int cn_office_open(const struct cn_office *o, int64_t at)
 {
 	return o->opened <= at && at < o->closed;
+}
+
+const char *cn_office_state_name(enum cn_office_state s)
+{
+	switch (s) {
+	case CN_OFFICE_NOT_YET: return "not-yet-open";
+	case CN_OFFICE_OPEN: return "open";
+	case CN_OFFICE_CLOSED: return "closed";
+	case CN_OFFICE_SUSPENDED: return "suspended";
+	case CN_OFFICE_UNKNOWN: return "unknown";
+	}
+	return "?";
+}
+
+enum cn_office_state cn_office_state_at(const struct cn_office *o, int64_t at)
+{
+	if (o->opened == CN_TIME_NONE)
+		return CN_OFFICE_UNKNOWN;
+	if (at < o->opened)
+		return CN_OFFICE_NOT_YET;
+	return at < o->closed ? CN_OFFICE_OPEN : o->end;
 }
 
 static int clause_has(const struct cn_clause *c, const char *code)
@@ -227,6 +288,12 @@ int cn_explain_not_member(const struct cn_world *w, const struct cn_body *b,
 		return cn_err_set(err, CN_ENOTFOUND,
 				  "unknown member code '%s'", code);
 	cn_date_format(at, d1);
+	if (at < m->accession && p && cn_partner_on(p, at))
+		return cn_err_set(err, CN_EREFUSED,
+				  "%s (%s) was a partner (%s), not yet a "
+				  "member, on %s (accession %s)", code, m->name,
+				  p->framework, d1,
+				  cn_date_format(m->accession, d2));
 	if (at < m->accession)
 		return cn_err_set(err, CN_EREFUSED,
 				  "%s (%s) was not yet a member on %s "

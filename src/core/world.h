@@ -61,10 +61,37 @@ struct cn_member {
 	uint8_t key_pk[32];
 };
 
+/* A partner's status on a date (data/README.md, "partners"). */
+enum cn_partner_status {
+	CN_PARTNER_NONE,            /* not (yet) a partner, or its start is unknown */
+	CN_PARTNER_ACTIVE,
+	CN_PARTNER_SUSPENDED,       /* cooperation suspended; still a partner */
+	CN_PARTNER_ENDED,           /* left, or became a member */
+};
+const char *cn_partner_status_name(enum cn_partner_status s);
+
+/* One dated status period of a partnership, [from, to). */
+struct cn_partner_period {
+	enum cn_partner_status status;
+	int64_t from, to;           /* to is CN_TIME_NONE while it lasts */
+	const json_t *record;       /* the record's period, borrowed; NULL
+				     * for the one period of a record that
+				     * has no "periods" */
+};
+
 struct cn_partner {
 	char code[CN_CODE_MAX];
 	const char *name, *framework;
-	int64_t since, until;       /* since may be INT64_MIN when unknown */
+	/* The partnership is counted from `since` (its day, or the sourced
+	 * bound named by since_bound when the day is unknown; CN_TIME_NONE
+	 * when neither is known: never counted) until `until`, when it
+	 * ended (CN_TIME_NONE while it lasts).  A state is never a member
+	 * and a partner on the same day: the fold refuses a partnership
+	 * over a membership, and ends one at the state's accession. */
+	int64_t since, until;
+	const char *since_bound;    /* record key of the bound, or NULL */
+	struct cn_partner_period *periods; /* contiguous, from `since` */
+	size_t nperiods;
 	json_t *record;
 };
 
@@ -78,11 +105,29 @@ struct cn_body {
 	json_t *record;
 };
 
+/* Where an office stands on a date. */
+enum cn_office_state {
+	CN_OFFICE_NOT_YET,          /* before the day it is counted from */
+	CN_OFFICE_OPEN,
+	CN_OFFICE_CLOSED,           /* closed, or succeeded by another office */
+	CN_OFFICE_SUSPENDED,        /* its work suspended by the host */
+	CN_OFFICE_UNKNOWN,          /* after its last attested day, or never
+				     * attested open */
+};
+const char *cn_office_state_name(enum cn_office_state s);
+
 struct cn_office {
 	const char *id, *name, *country;
 	int has_coords;
 	int64_t lat_e6, lon_e6;     /* micro-degrees: no floats in the log */
-	int64_t opened, closed;     /* opened INT64_MIN when unknown */
+	/* Open on [opened, closed).  An unknown opening day is counted from
+	 * a sourced bound (opened_bound names it), and an office with no
+	 * bound is never counted (opened CN_TIME_NONE).  `end` says what
+	 * `closed` is; closed_bound names a bound used for it. */
+	int64_t opened, closed;
+	const char *opened_bound, *closed_bound;
+	enum cn_office_state end;   /* CLOSED, SUSPENDED or UNKNOWN; OPEN
+				     * while closed is CN_TIME_NONE */
 	int64_t decision;           /* proposal that opened it, 0 if none */
 	json_t *record;
 };
@@ -194,7 +239,16 @@ int cn_body_exists(const struct cn_body *b, int64_t at);
 int cn_body_has(const struct cn_world *w, const struct cn_body *b,
 		const char *code, int64_t at);
 int cn_office_open(const struct cn_office *o, int64_t at);
+enum cn_office_state cn_office_state_at(const struct cn_office *o, int64_t at);
+/* The partner's status on `at`, and the period that gives it (NULL when
+ * not a partner that day).  period may be NULL. */
+enum cn_partner_status cn_partner_status_at(const struct cn_partner *p,
+					    int64_t at,
+					    const struct cn_partner_period **period);
+/* Active on `at` (a suspended partner is not). */
 int cn_partner_active(const struct cn_partner *p, int64_t at);
+/* A partner on `at`, active or suspended. */
+int cn_partner_on(const struct cn_partner *p, int64_t at);
 
 /* The members of body b on `at`, in the order of the member list.  *out is
  * a malloc'd array of borrowed member pointers.  A body that does not exist

@@ -144,7 +144,7 @@ expect_json "when the hold was lifted" .concluded 2024-02-05T00:00:00Z
 
 # --- ratification: every member, no deadline ------------------------------
 c propose --body NAC --procedure ratification --title "Accession Protocol: Sweden" \
-	--effect 'admit-member:code=XS,name=Testland,effective=2024-03-07' --at 2022-07-05
+	--effect 'admit-member:code=CY,name=Cyprus,effective=2024-03-07' --at 2022-07-05
 id=$out
 c show "$id" --json
 expect_json "30 allies must ratify" '.outstanding | length' 30
@@ -166,9 +166,9 @@ c show "$id" --json
 expect_json "adopted when the last ratifies" .outcome adopted
 expect_json "naming the last" .explanation "adopted: all 30 members ratified, the last HU"
 c members --at 2024-03-07 --json
-expect_json "the admitted member counts from its effective date" '[.members[].code] | index("XS") != null' true
+expect_json "the admitted member counts from its effective date" '[.members[].code] | index("CY") != null' true
 c members --at 2024-03-06 --json
-expect_json "and not before" '[.members[].code] | index("XS") == null' true
+expect_json "and not before" '[.members[].code] | index("CY") == null' true
 
 # --- withdraw ---------------------------------------------------------------
 c propose --body MC --title "Advice" --at 2024-04-01

@@ -11,8 +11,11 @@ SECS=${FUZZ_SECONDS:-60}
 mkdir -p "$OUT"
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=c17 -D_GNU_SOURCE -Isrc"
 LIBS="$(pkg-config --cflags --libs jansson libsodium sqlite3 libcrypto) -lm -lpthread"
-# every library source, so a new module can never be missing here
-LIBSRC=$(echo src/core/*.c src/store/*.c src/app/*.c)
+# every library source, so a new module can never be missing here, and the
+# country-code table that meson generates (src/core/iso3166.h)
+python3 scripts/gen_iso3166.py "$(pkg-config --variable=prefix iso-codes)/share/iso-codes/json/iso_3166-1.json" \
+	"$OUT/iso3166_table.c" || exit 1
+LIBSRC="$(echo src/core/*.c src/store/*.c src/app/*.c) $OUT/iso3166_table.c"
 status=0
 for f in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$f" .c)

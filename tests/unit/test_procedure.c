@@ -22,6 +22,8 @@
 
 #include "core/body_decision.h"
 #include "core/checkpoint.h"
+#include "core/effect.h"
+#include "core/iso3166.h"
 #include "core/timeline.h"
 #include "fixture.h"
 
@@ -1198,6 +1200,202 @@ static void test_effect_bad_opened_date_blocks_adoption(void **state)
 	if (rc)
 		fail_msg("proposal %lld was accepted but its adoption cannot be "
 			 "recorded: %s", (long long)id, err.msg);
+}
+
+/* ---- effects: registry codes, required and bounded values, the spec form -- */
+
+/* Proposing with these effects (JSON) gives `want`, and, when refused, a
+ * message containing `text` and no proposal. */
+static void effect_says(struct cn_world *w, const char *json, int want,
+			const char *text)
+{
+	struct cn_err err = {0};
+	json_t *eff = json_loads(json, 0, NULL);
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "t", .effects = eff};
+	struct cn_outbox box = {0};
+	const size_t n = w->nproposals;
+	int64_t id = 0;
+
+	if (!eff)
+		fail_msg("bad test JSON: %s", json);
+	int rc = cn_cmd_propose(w, T0, &a, &box, &id, &err);
+	json_decref(eff);
+	cn_outbox_release(&box);
+	if (rc != want)
+		fail_msg("%s: rc %d (%s), want %d", json, rc, err.msg, want);
+	if (want && text && !strstr(err.msg, text))
+		fail_msg("%s: message does not say \"%s\": %s", json, text, err.msg);
+	assert_int_equal(w->nproposals, n);
+}
+
+#define ADMIT(code) "[{\"type\":\"admit-member\",\"code\":\"" code "\"," \
+	"\"name\":\"N\",\"effective\":\"2024-03-07\"}]"
+#define PARTNER(code) "[{\"type\":\"add-partner\",\"code\":\"" code "\"," \
+	"\"name\":\"N\",\"framework\":\"pfp\"}]"
+#define OFFICE(country) "[{\"type\":\"open-office\",\"id\":\"x\",\"name\":\"X\"," \
+	"\"city\":\"C\",\"country\":\"" country "\"}]"
+
+static void test_effect_codes_iso3166(void **state)
+{
+	struct cn_world *w = *state;
+	/* Lower case would make a second France beside FR: refused, with
+	 * the code's upper case form. */
+	effect_says(w, ADMIT("fr"), CN_EINVAL, "code: 'fr' must be written in upper case: 'FR' (France)");
+	effect_says(w, ADMIT("Fr"), CN_EINVAL, "'FR'");
+	effect_says(w, ADMIT("FR"), CN_EREFUSED, "FR is already a member");
+	effect_says(w, PARTNER("jp"), CN_EINVAL, "upper case: 'JP' (Japan)");
+	effect_says(w, PARTNER("JP"), CN_EREFUSED, "JP is already a partner");
+	/* Not ISO 3166-1 alpha-2. */
+	effect_says(w, ADMIT("ZZ"), CN_EINVAL, "code: 'ZZ' is not an ISO 3166-1 alpha-2");
+	effect_says(w, ADMIT("SWE"), CN_EINVAL, "'SWE' is not an ISO 3166-1");
+	effect_says(w, ADMIT("S"), CN_EINVAL, "'S' is not");
+	effect_says(w, ADMIT("zz"), CN_EINVAL, "'zz' is not an ISO 3166-1");
+	effect_says(w, PARTNER("EU"), CN_EINVAL, "'EU' is not an ISO 3166-1");
+	effect_says(w, OFFICE("ZZ"), CN_EINVAL, "country: 'ZZ' is not an ISO 3166-1");
+	effect_says(w, OFFICE("jp"), CN_EINVAL, "country: 'jp' must be written in upper case");
+	effect_says(w, OFFICE("Japan"), CN_EINVAL, "country: 'Japan'");
+	/* Real codes, and XK, the user-assigned code for Kosovo. */
+	effect_says(w, ADMIT("SE"), 0, NULL);
+	effect_says(w, ADMIT("XK"), 0, NULL);
+	effect_says(w, PARTNER("QA"), 0, NULL);
+	effect_says(w, OFFICE("XK"), 0, NULL);
+	effect_says(w, OFFICE("CI"), 0, NULL);
+	assert_string_equal(cn_country_name("XK"), "Kosovo");
+	assert_string_equal(cn_country_name("FR"), "France");
+	assert_string_equal(cn_country_name("CI"), "C\xc3\xb4te d'Ivoire");
+	assert_null(cn_country_name("fr"));
+	assert_null(cn_country_name("XX"));
+	assert_null(cn_country_name(""));
+	assert_null(cn_country_name(NULL));
+	/* The generated table is the whole standard, in order. */
+	assert_true(cn_iso3166_count >= 249);
+	for (size_t i = 1; i < cn_iso3166_count; i++)
+		assert_true(strcmp(cn_iso3166_table[i - 1].code, cn_iso3166_table[i].code) < 0);
+}
+
+/* A JSON string of n copies of c. */
+static char *repeat(char c, size_t n)
+{
+	char *s = malloc(n + 1);
+	assert_non_null(s);
+	memset(s, c, n);
+	s[n] = '\0';
+	return s;
+}
+
+static void test_effect_values_required_and_bounded(void **state)
+{
+	struct cn_world *w = *state;
+	/* Empty ids and names, an empty framework: each refused by name. */
+	effect_says(w, "[{\"type\":\"open-office\",\"id\":\"\",\"name\":\"\",\"city\":\"C\","
+		       "\"country\":\"ZZ\"}]", CN_EINVAL, "id: empty");
+	effect_says(w, "[{\"type\":\"open-office\",\"id\":\"x\",\"name\":\"  \",\"city\":\"C\","
+		       "\"country\":\"JP\"}]", CN_EINVAL, "name: empty");
+	effect_says(w, "[{\"type\":\"open-office\",\"id\":\"x\",\"name\":\"X\",\"city\":\"\\t\","
+		       "\"country\":\"JP\"}]", CN_EINVAL, "city: empty");
+	effect_says(w, "[{\"type\":\"add-partner\",\"code\":\"QA\",\"name\":\"Qatar\","
+		       "\"framework\":\"\"}]", CN_EINVAL, "framework: empty");
+	effect_says(w, "[{\"type\":\"admit-member\",\"code\":\"SE\",\"name\":\"\","
+		       "\"effective\":\"2024-03-07\"}]", CN_EINVAL, "name: empty");
+	effect_says(w, "[{\"type\":\"close-office\",\"id\":\"\"}]", CN_EINVAL, "id: empty");
+	/* Values must be strings. */
+	effect_says(w, "[{\"type\":\"open-office\",\"id\":\"x\",\"name\":5,\"city\":\"C\","
+		       "\"country\":\"JP\"}]", CN_EINVAL, "name: must be a string");
+	effect_says(w, "[{\"type\":\"open-office\",\"id\":\"x\",\"name\":\"X\",\"city\":\"C\","
+		       "\"country\":\"JP\",\"note\":{\"a\":\"b\"}}]", CN_EINVAL,
+		    "note: must be a string");
+	/* What the adoption writes is not the proposer's to give. */
+	effect_says(w, "[{\"type\":\"open-office\",\"id\":\"x\",\"name\":\"X\",\"city\":\"C\","
+		       "\"country\":\"JP\",\"source\":\"me\"}]", CN_EINVAL, "source: set by the adoption");
+	effect_says(w, "[{\"type\":\"add-partner\",\"code\":\"QA\",\"name\":\"Qatar\","
+		       "\"framework\":\"pfp\",\"decision\":\"7\"}]", CN_EINVAL, "decision: set by the adoption");
+	/* close-office names an office and nothing else. */
+	effect_says(w, "[{\"type\":\"close-office\",\"id\":\"hq\",\"name\":\"HQ\"}]", CN_EINVAL,
+		    "close-office has no field 'name'");
+	/* Lengths, at and past each bound (bytes). */
+	struct { const char *field; size_t max; } b[] = {
+		{"id", CN_EFFECT_ID_MAX}, {"name", CN_EFFECT_TEXT_MAX},
+		{"city", CN_EFFECT_TEXT_MAX}, {"kind", CN_EFFECT_TEXT_MAX},
+		{"note", CN_EFFECT_NOTE_MAX},
+	};
+	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
+		for (size_t n = b[i].max; n <= b[i].max + 1; n++) {
+			char *v = repeat('a', n), want[64];
+			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "type", "open-office",
+					      "id", "x", "name", "X", "city", "C", "country", "JP");
+			json_object_set_new(o, b[i].field, json_string(v));
+			json_t *arr = json_pack("[o]", o);
+			char *text = json_dumps(arr, 0);
+			snprintf(want, sizeof(want), "%s: longer than %zu bytes", b[i].field, b[i].max);
+			effect_says(w, text, n > b[i].max ? CN_EINVAL : 0, want);
+			free(text);
+			json_decref(arr);
+			free(v);
+		}
+}
+
+static void spec_ok(const char *spec, const char *want_json)
+{
+	struct cn_err err = {0};
+	json_t *o = NULL, *want = json_loads(want_json, 0, NULL);
+	if (cn_effect_parse(spec, &o, &err))
+		fail_msg("'%s' refused: %s", spec, err.msg);
+	if (!json_equal(o, want)) {
+		char *got = json_dumps(o, JSON_SORT_KEYS);
+		fail_msg("'%s' parsed as %s, want %s", spec, got, want_json);
+	}
+	json_decref(o);
+	json_decref(want);
+}
+
+static void spec_bad(const char *spec, const char *text)
+{
+	struct cn_err err = {0};
+	json_t *o = NULL;
+	if (cn_effect_parse(spec, &o, &err) != CN_EINVAL)
+		fail_msg("'%s' accepted", spec);
+	assert_null(o);
+	if (!strstr(err.msg, text))
+		fail_msg("'%s': message does not say \"%s\": %s", spec, text, err.msg);
+}
+
+static void test_effect_spec_parse(void **state)
+{
+	(void)state;
+	spec_ok("open-office:id=x,name=Office X,city=Tokyo,country=JP",
+		"{\"type\":\"open-office\",\"id\":\"x\",\"name\":\"Office X\","
+		"\"city\":\"Tokyo\",\"country\":\"JP\"}");
+	spec_ok("close-office:id=hq", "{\"type\":\"close-office\",\"id\":\"hq\"}");
+	spec_ok("admit-member:code=SE,name=Sweden,effective=2024-03-07",
+		"{\"type\":\"admit-member\",\"code\":\"SE\",\"name\":\"Sweden\","
+		"\"effective\":\"2024-03-07\"}");
+	spec_ok("add-partner:code=QA,name=Qatar,framework=ici,since=2005",
+		"{\"type\":\"add-partner\",\"code\":\"QA\",\"name\":\"Qatar\","
+		"\"framework\":\"ici\",\"since\":\"2005\"}");
+	/* A value may hold '=' and ':'; an empty one is the check's to refuse. */
+	spec_ok("open-office:id=a=b,name=x:y", "{\"type\":\"open-office\",\"id\":\"a=b\",\"name\":\"x:y\"}");
+	spec_ok("open-office:id=", "{\"type\":\"open-office\",\"id\":\"\"}");
+	spec_ok("close-office", "{\"type\":\"close-office\"}");
+	/* The JSON form, strict about duplicates. */
+	spec_ok("{\"type\":\"close-office\",\"id\":\"hq\"}", "{\"type\":\"close-office\",\"id\":\"hq\"}");
+	spec_bad("{\"type\":\"close-office\",\"id\":\"a\",\"id\":\"b\"}", "duplicate");
+	spec_bad("{\"type\":", "not a JSON object");
+	spec_bad("[1]", "unknown type '[1]'");
+	/* Duplicate keys, unknown keys and kinds: refused, naming them. */
+	spec_bad("open-office:id=x,id=y", "duplicate key 'id'");
+	spec_bad("open-office:id=x,name=X,name=Y", "duplicate key 'name'");
+	spec_bad("open-office:type=close-office,id=x", "unknown key 'type'");
+	spec_bad("admit-member:code=SE,nmae=Sweden", "unknown key 'nmae'");
+	spec_bad("admit-member:code=SE,nmae=Sweden", "code, name, effective");
+	spec_bad("close-office:id=hq,name=HQ", "unknown key 'name'");
+	spec_bad("open-office:source=me", "unknown key 'source'");
+	spec_bad("launch-rocket:id=a", "unknown type 'launch-rocket'");
+	spec_bad(":id=a", "unknown type ''");
+	/* Malformed pairs. */
+	spec_bad("open-office:id", "expected key=value at 'id'");
+	spec_bad("open-office:=x", "expected key=value at '=x'");
+	spec_bad("open-office:id=a,,name=b", "expected key=value at ''");
+	spec_bad("open-office:id=a,", "expected key=value at ''");
 }
 
 static void test_withdraw(void **state)
@@ -2486,6 +2684,9 @@ int main(void)
 		T(test_effects_refused_at_propose),
 		T(test_effects_that_could_never_apply),
 		T(test_effect_bad_opened_date_blocks_adoption),
+		T(test_effect_codes_iso3166),
+		T(test_effect_values_required_and_bounded),
+		cmocka_unit_test(test_effect_spec_parse),
 		T(test_withdraw),
 		T(test_proposal_json),
 		T(test_messages_name_fields),

@@ -7,8 +7,9 @@
  * Each test works in its own mkdtemp directory under /tmp, removed at the
  * end.  Time is always an input.  Counts: the seed is one alliance.founded
  * event plus one event per member, body, partner and office record of the
- * dataset (src/app/dataset.c); facts.md section 1 gives 32 members, and
- * the other counts are read from the dataset file by the test itself.
+ * dataset (src/app/dataset.c); NATO has 32 members (data/nato.json, with
+ * its sources), and the other counts are read from the dataset file by
+ * the test itself.
  * The NAC in July 2023 had 31 members (Sweden joined 2024-03-07).
  */
 #include <stdarg.h>
@@ -205,7 +206,8 @@ static void seed(struct fx *f, int flags)
 
 #define P2_DEADLINE "2023-07-20T12:00:00Z"
 
-/* The Tokyo office (facts.md 3.1) and a silence procedure; 10 events. */
+/* The Tokyo office proposed in 2023 (scenarios/tokyo-2023.json) and a
+ * silence procedure; 10 events. */
 static void history(struct fx *f)
 {
 	json_t *tokyo = json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}]", "type",
@@ -485,11 +487,13 @@ static void test_tamper_rewritten_event_breaks_chain(void **state)
 
 	prepared_file(f);
 	drop_triggers(f->path);
-	/* Change event 99's bytes and give it a matching hash: the next event
-	 * no longer follows it. */
+	const int64_t objection = f->seeded + 2; /* France's, in history() */
+	/* Change the objection's bytes and give it a matching hash: the next
+	 * event no longer follows it. */
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT bytes FROM events WHERE seq = 99",
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT bytes FROM events WHERE seq = ?",
 					    -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_int64(s, 1, objection);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	bytes = strdup((const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
@@ -498,14 +502,15 @@ static void test_tamper_rewritten_event_breaks_chain(void **state)
 	p[0] = 'G'; /* one letter of France's reason: still canonical */
 	cn_event_hash(bytes, strlen(bytes), h); /* the leaf hash, event.h */
 	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE events SET bytes = ?, hash = ?"
-					    " WHERE seq = 99", -1, &s, NULL), SQLITE_OK);
+					    " WHERE seq = ?", -1, &s, NULL), SQLITE_OK);
 	sqlite3_bind_text(s, 1, bytes, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 2, h, CN_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, objection);
 	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	free(bytes);
-	assert_corrupt_at(f, 100, "rewritten event 99");
+	assert_corrupt_at(f, objection + 1, "rewritten objection");
 }
 
 static void test_tamper_deleted_event(void **state)

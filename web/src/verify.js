@@ -2,7 +2,7 @@
 // key), the checkpoint (a C2SP signed note, Ed25519 through WebCrypto), the
 // leaf hash of the event's bytes and its RFC 9162 inclusion proof against
 // the signed root.  No DOM: the same module runs in Node (>= 20) for the
-// tests.  Formats: docs/MERKLE.md; algorithm: engineering.md B.1.3.
+// tests.  Formats: docs/MERKLE.md; algorithm: RFC 9162 section 2.1.3.2.
 //
 // verifyReceipt(receipt, pinnedVkey) -> {ok, checks, failed, summary, facts}
 // Nothing here throws on bad input: every failure is a named check.
@@ -93,7 +93,7 @@ function u64(x) {
   return null;
 }
 
-// verify_inclusion of engineering.md B.1.3 (RFC 9162 section 2.1.3.2).
+// verify_inclusion of RFC 9162 section 2.1.3.2.
 // index, size: numbers or BigInts; leaf, root and every proof node 32 bytes.
 // Resolves to {ok, reason}.
 export async function checkInclusion(index, size, leaf, proof, root) {
