@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../core/checkpoint.h"
+#include "../core/timeline.h"
 #include "projection.h"
 
 struct cn_app {
@@ -23,6 +24,10 @@ struct cn_app {
 	 * reload failed too): the next write reloads first. */
 	int stale;
 	int64_t command_seq; /* first event of the last command run */
+	/* The real time, when the face gave it: no event is recorded after
+	 * it (cn_app_set_clock). */
+	int has_clock;
+	int64_t wall;
 	/* The proposal views this transaction has yet to rewrite. */
 	struct cn_projector pj;
 };
@@ -174,6 +179,12 @@ int cn_app_reload(struct cn_app *app, struct cn_err *err)
 	return 0;
 }
 
+void cn_app_set_clock(struct cn_app *app, int64_t wall)
+{
+	app->has_clock = 1;
+	app->wall = wall;
+}
+
 int64_t cn_app_command_seq(const struct cn_app *app)
 {
 	return app->command_seq;
@@ -295,7 +306,9 @@ static int emit_box(struct cn_app *app, const char *actor,
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	for (; n < box->n && rc == 0; n++) {
 		struct cn_outbox_item *it = &box->items[n];
-		if ((rc = cn_event_init(&evs[n], it->time, actor,
+		/* A decision's events are its body's (procedure.h). */
+		if ((rc = cn_event_init(&evs[n], it->time,
+					it->actor[0] ? it->actor : actor,
 					cn_event_type_get(it->type)->name,
 					it->payload, err)))
 			break;
@@ -343,6 +356,8 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 	size_t count = 0;
 	int rc;
 
+	if (app->has_clock && (rc = cn_timeline_not_future(now, app->wall, err)))
+		return rc;
 	if (!app->batch) {
 		if ((rc = cn_store_begin(app->st, err)))
 			return rc;
