@@ -7,7 +7,7 @@ BUILD       ?= build
 CHECK_BUILD ?= build-check
 DB          ?= council.db
 
-.PHONY: all run check deps deps-test build build-check web fuzz bench bench-scale crash clean
+.PHONY: all run check deps deps-test build build-check web fuzz bench bench-scale crash lighthouse clean
 
 all: build
 
@@ -61,8 +61,16 @@ bench-scale:
 crash: build
 	@KILLS=$${KILLS:-50} scripts/crash.sh $(BUILD)
 
+# Lighthouse (npm, pinned in tests/web/lighthouse/package-lock.json) with its
+# mobile preset on the page's main views, signed in, on a store of 10,000
+# events, in Debian's chromium; prints the scores beside the targets
+# (docs/WEB.md).  No browser is downloaded.
+lighthouse: build
+	@cd tests/web/lighthouse && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@COUNCIL=$(CURDIR)/$(BUILD)/council node tests/web/lighthouse/run.mjs
+
 fuzz: build-check
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} tests/fuzz/run.sh
 
 clean:
-	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz build-bench web/dist web/node_modules
+	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz build-bench web/dist web/node_modules tests/web/lighthouse/node_modules

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../core/checkpoint.h"
+#include "../core/timeline.h"
 #include "projection.h"
 
 struct cn_app {
@@ -26,6 +27,10 @@ struct cn_app {
 	/* The time of the write being made (the latest `now` a command of
 	 * this transaction ran at): recorded beside its checkpoint. */
 	int64_t now;
+	/* The real time, when the face gave it: no event is recorded after
+	 * it (cn_app_set_clock). */
+	int has_clock;
+	int64_t wall;
 	/* The proposal views this transaction has yet to rewrite. */
 	struct cn_projector pj;
 };
@@ -177,6 +182,12 @@ int cn_app_reload(struct cn_app *app, struct cn_err *err)
 	return 0;
 }
 
+void cn_app_set_clock(struct cn_app *app, int64_t wall)
+{
+	app->has_clock = 1;
+	app->wall = wall;
+}
+
 int64_t cn_app_command_seq(const struct cn_app *app)
 {
 	return app->command_seq;
@@ -300,7 +311,9 @@ static int emit_box(struct cn_app *app, const char *actor,
 		struct cn_outbox_item *it = &box->items[n];
 		uint8_t salt[CN_SALT_LEN];
 
-		if ((rc = cn_event_init(&evs[n], it->time, actor,
+		/* A decision's events are its body's (procedure.h). */
+		if ((rc = cn_event_init(&evs[n], it->time,
+					it->actor[0] ? it->actor : actor,
 					cn_event_type_get(it->type)->name,
 					it->payload, err)))
 			break;
@@ -353,6 +366,8 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 	size_t count = 0;
 	int rc;
 
+	if (app->has_clock && (rc = cn_timeline_not_future(now, app->wall, err)))
+		return rc;
 	if (!app->batch) {
 		if ((rc = cn_store_begin(app->st, err)))
 			return rc;

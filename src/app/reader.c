@@ -122,6 +122,13 @@ int cn_reader_scan(struct cn_reader *rd, int64_t from, cn_reader_event_fn fn,
 	return cn_store_scan(rd->st, from, fn, ctx, err);
 }
 
+int cn_reader_proposal_events(struct cn_reader *rd, int64_t id,
+			      cn_reader_event_fn fn, void *ctx,
+			      struct cn_err *err)
+{
+	return cn_store_proposal_events(rd->st, id, fn, ctx, err);
+}
+
 int cn_reader_log_key(struct cn_reader *rd, char **vkey, struct cn_err *err)
 {
 	return cn_store_get_meta(rd->st, "log_vkey", vkey, err);

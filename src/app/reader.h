@@ -77,6 +77,13 @@ typedef int (*cn_reader_event_fn)(void *ctx, const struct cn_event *ev,
 int cn_reader_scan(struct cn_reader *rd, int64_t from, cn_reader_event_fn fn,
 		   void *ctx, struct cn_err *err) CN_NODISCARD;
 
+/* The events of proposal `id`, in log order, through fn (the store's
+ * index on the proposal: the cost grows with the proposal's events, not
+ * with the log; not chain-checked, for display). */
+int cn_reader_proposal_events(struct cn_reader *rd, int64_t id,
+			      cn_reader_event_fn fn, void *ctx,
+			      struct cn_err *err) CN_NODISCARD;
+
 /* ---- the verifiable record (docs/MERKLE.md) ---------------------------- */
 
 /* The log's public key as a note verifier key (*vkey malloc'd). */

@@ -27,7 +27,7 @@
 #include "app.h"
 
 #define MAX_NAMES 32
-#define MAX_KEYS 12
+#define MAX_KEYS 16
 
 /* The JSON types a key may hold: a mask. */
 enum {
@@ -176,11 +176,11 @@ static json_t *open_offices(const struct cn_world *w, int64_t at)
 	return a;
 }
 
-/* "proposal": 3 or "$tokyo". */
-static int proposal_ref(const json_t *step, const struct names *nm,
-			int64_t *out, struct cn_err *err)
+/* step[key]: 3 or "$tokyo". */
+static int named_ref(const json_t *step, const char *key,
+		     const struct names *nm, int64_t *out, struct cn_err *err)
 {
-	const json_t *v = json_object_get(step, "proposal");
+	const json_t *v = json_object_get(step, key);
 	if (json_is_integer(v)) {
 		*out = json_integer_value(v);
 		return 0;
@@ -195,7 +195,14 @@ static int proposal_ref(const json_t *step, const struct names *nm,
 				  json_string_value(v) + 1);
 	}
 	return cn_err_set(err, CN_EINVAL,
-			  "'proposal' must be an id or a $name of an earlier step");
+			  "'%s' must be an id or a $name of an earlier step", key);
+}
+
+/* "proposal": 3 or "$tokyo". */
+static int proposal_ref(const json_t *step, const struct names *nm,
+			int64_t *out, struct cn_err *err)
+{
+	return named_ref(step, "proposal", nm, out, err);
 }
 
 static int step_propose(const struct step_op *op, struct replay *r,
@@ -212,6 +219,7 @@ static int step_propose(const struct step_op *op, struct replay *r,
 		.proposer = sget(step, "proposer"),
 		.shared = json_is_true(json_object_get(step, "shared")),
 		.effects = json_object_get(step, "effects"),
+		.breaks = json_object_get(step, "breaks"),
 	};
 	const char *as = sget(step, "as");
 	struct names *nm = &r->nm;
@@ -233,6 +241,10 @@ static int step_propose(const struct step_op *op, struct replay *r,
 			return cn_err_set(err, CN_EINVAL,
 					  "'as': more than %d names", MAX_NAMES);
 	}
+	/* A matter taken up again: "supersedes": 3 or "$name". */
+	if (json_object_get(step, "supersedes") &&
+	    (rc = named_ref(step, "supersedes", nm, &a.supersedes, err)))
+		return rc;
 	if ((rc = cn_app_run(r->app, r->at, "secretariat", cn_app_cmd_propose,
 			     &a, NULL, err)))
 		return rc;
@@ -259,12 +271,17 @@ static int step_respond(const struct step_op *op, struct replay *r,
 	a.member = sget(step, "member");
 	a.text = sget(step, "text");
 	a.declared = json_is_true(json_object_get(step, "declared"));
+	/* A joint letter breaking silence; a footnote made public. */
+	a.joint = json_object_get(step, "joint");
+	a.public_note = json_is_true(json_object_get(step, "public"));
 	if (!pos)
 		return cn_err_set(err, CN_EINVAL, "respond needs 'position'");
 	if (!strcmp(pos, "lift"))
 		a.act = CN_ACT_LIFT;
 	else if (!strcmp(pos, "comment"))
 		a.act = CN_ACT_COMMENT;
+	else if (!strcmp(pos, "amend"))
+		a.act = CN_ACT_AMEND;
 	else if (cn_pos_parse(pos, &a.pos) || a.pos == CN_POS_NONE)
 		return cn_err_set(err, CN_EINVAL, "unknown position '%s'", pos);
 	snprintf(actor, sizeof(actor), "delegation:%s", a.member ? a.member : "?");
@@ -404,11 +421,13 @@ static const struct step_op ops[] = {
 	  {"text", J_STR, NULL}, {"procedure", J_STR, NULL},
 	  {"deadline", J_STR, NULL}, {"level", J_STR, NULL},
 	  {"place", J_STR, NULL}, {"proposer", J_STR, NULL},
-	  {"shared", J_BOOL, NULL}, {"effects", J_ARRAY, NULL}}},
+	  {"shared", J_BOOL, NULL}, {"effects", J_ARRAY, NULL},
+	  {"supersedes", J_REF, NULL}, {"breaks", J_ARRAY, NULL}}},
 	{"respond", step_respond, NULL,
 	 {{"proposal", J_REF, NULL}, {"member", J_STR, NULL},
 	  {"position", J_STR, NULL}, {"text", J_STR, NULL},
-	  {"declared", J_BOOL, NULL}}},
+	  {"declared", J_BOOL, NULL}, {"joint", J_ARRAY, NULL},
+	  {"public", J_BOOL, NULL}}},
 	{"extend", step_secretariat, cn_app_cmd_extend,
 	 {{"proposal", J_REF, NULL}, {"deadline", J_STR, NULL}}},
 	{"recirculate", step_secretariat, cn_app_cmd_recirculate,

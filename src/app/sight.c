@@ -26,8 +26,7 @@ enum cn_sight cn_sight_of(const struct cn_viewer *v,
 	return CN_SIGHT_NONE;
 }
 
-/* Whether a sight of a proposal shows one of its events. */
-static int shows_event(enum cn_sight s, const struct cn_event *ev)
+int cn_sight_shows_event(enum cn_sight s, const struct cn_event *ev)
 {
 	switch (s) {
 	case CN_SIGHT_FULL:
@@ -35,7 +34,7 @@ static int shows_event(enum cn_sight s, const struct cn_event *ev)
 	case CN_SIGHT_REDACTED:
 		/* Without sight of the deliberations, only the opening and
 		 * the conclusion are on a principal's record. */
-		return (ev->et->flags & CN_EVT_PUBLIC_RECORD) != 0;
+		return ev->et && (ev->et->flags & CN_EVT_PUBLIC_RECORD);
 	case CN_SIGHT_NONE:
 		break;
 	}
@@ -61,7 +60,7 @@ int cn_sight_sees_event(const struct cn_viewer *v, const struct cn_event *ev,
 	}
 	if ((rc = lookup(ctx, id, &s, err)))
 		return rc;
-	*sees = shows_event(s, ev);
+	*sees = cn_sight_shows_event(s, ev);
 	return 0;
 }
 

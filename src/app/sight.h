@@ -69,6 +69,11 @@ int cn_sight_sees_event(const struct cn_viewer *v, const struct cn_event *ev,
 			cn_sight_lookup_fn lookup, void *ctx, int *sees,
 			struct cn_err *err) CN_NODISCARD;
 
+/* Whether a sight of a proposal shows one of its events: full, all of
+ * them; redacted, its public record (opening and conclusion); none,
+ * nothing.  (cn_sight_sees_event applies it to any event.) */
+int cn_sight_shows_event(enum cn_sight s, const struct cn_event *ev);
+
 /* An audience, as `log export --for` names it: "all" (the secretariat's
  * view: everything), "member:FR", "partner:JP" or "public".  The code is
  * not checked against the registry here. */

@@ -14,7 +14,8 @@
  * Files: main.c (command table, dispatch), options.c (parsing, help),
  * util.c (shared printing, util.h), cmd_read.c (registry and proposal
  * queries), cmd_log.c (log), cmd_verify.c (verify), cmd_receipt.c
- * (receipts), cmd_write.c (changes), cmd_serve.c (serve, token, routes).
+ * (receipts), cmd_write.c (changes, body add|amend), cmd_serve.c (serve,
+ * token, routes).
  * Commands depend on util.c and options.c, never on each other, except
  * respond on cmd_receipt.c's receipt writer.
  *
@@ -110,7 +111,7 @@ enum {
 		  .flags = CLI_OPT_JSON}
 #define OPT_END {.name = NULL}
 
-#define CLI_MAX_OPTS 16
+#define CLI_MAX_OPTS 20
 #define CLI_MAX_POS 2
 #define CLI_MAX_LIST 16
 
@@ -198,6 +199,7 @@ CLI_COMMAND(routes);
 CLI_COMMAND(receipt);
 CLI_COMMAND(keygen);
 CLI_COMMAND(key);
+CLI_COMMAND(body);
 #undef CLI_COMMAND
 /* Forms with their own function (main.c's table names them). */
 extern const struct cli_opt cli_opts_token[];

@@ -283,6 +283,47 @@ static int print_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	return 0;
 }
 
+/* What the view says beyond cli_print_proposal: every break of silence,
+ * what breaks it, signed and public positions, the figures weighed, the
+ * matter's other proposals. */
+static void print_record(const json_t *doc)
+{
+	const json_t *x, *m, *wts = json_object_get(doc, "weights");
+	const char *attr;
+	size_t i, k;
+
+	if (json_array_size(json_object_get(doc, "silence_breaks")) > 1)
+		printf("  silence     broken by an objection or a proposed "
+		       "amendment\n");
+	json_array_foreach(json_object_get(doc, "breaks"), i, x) {
+		printf("  broken      %s by", cli_str(x, "at"));
+		json_array_foreach(json_object_get(x, "members"), k, m)
+			printf("%s %s", k ? "," : "", json_string_value(m));
+		printf("%s%s\n",
+		       json_array_size(json_object_get(x, "members")) > 1
+			       ? " (joint letter)" : "",
+		       !strcmp(cli_str(x, "kind"), "amend") ? " (an amendment)" : "");
+	}
+	json_array_foreach(json_object_get(doc, "positions"), i, x) {
+		if (json_is_true(json_object_get(x, "signed")))
+			printf("  signed      %s %s, with key %s\n", cli_str(x, "member"),
+			       cli_str(x, "position"), cli_str(x, "key"));
+		if (json_is_true(json_object_get(x, "public")))
+			printf("  public      %s's footnote, published with the "
+			       "decision if adopted\n", cli_str(x, "member"));
+	}
+	json_object_foreach((json_t *)wts, attr, x)
+		printf("  weighed by  %s, the figures in force on %.10s\n", attr,
+		       cli_str(doc, "opened"));
+	if (json_object_get(doc, "supersedes"))
+		printf("  supersedes  proposal %lld\n",
+		       (long long)json_integer_value(json_object_get(doc, "supersedes")));
+	if (json_object_get(doc, "superseded_by"))
+		printf("  taken up by proposal %lld\n",
+		       (long long)json_integer_value(
+			       json_object_get(doc, "superseded_by")));
+}
+
 int cmd_show(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	const struct cn_world *w = cn_app_world(app);
@@ -297,17 +338,39 @@ int cmd_show(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	}
 	json_t *doc = cn_proposal_json(w, p);
 	if (c->json) {
-		json_t *hist = json_array();
+		json_t *hist = json_array(), *earlier = json_array();
 		rc = cn_store_proposal_events(cn_app_store(app), id, collect_event,
 					      hist, &err);
 		json_object_set_new(doc, "history", hist);
+		/* The matter's history runs through the proposals it
+		 * superseded. */
+		for (const struct cn_proposal *q = p; rc == 0 && q->supersedes;) {
+			json_t *h = json_array();
+			q = cn_world_proposal(w, q->supersedes);
+			rc = cn_store_proposal_events(cn_app_store(app), q->id,
+						      collect_event, h, &err);
+			json_array_append_new(earlier, json_pack("{s:I, s:o}",
+					      "proposal", (json_int_t)q->id,
+					      "history", h));
+		}
+		if (json_array_size(earlier))
+			json_object_set_new(doc, "earlier", earlier);
+		else
+			json_decref(earlier);
 		cli_print_json(doc);
 	} else {
 		cli_print_proposal(doc);
+		print_record(doc);
 		json_decref(doc);
 		printf("  history\n");
 		rc = cn_store_proposal_events(cn_app_store(app), id, print_event,
 					      NULL, &err);
+		for (const struct cn_proposal *q = p; rc == 0 && q->supersedes;) {
+			q = cn_world_proposal(w, q->supersedes);
+			printf("  earlier, as proposal %lld\n", (long long)q->id);
+			rc = cn_store_proposal_events(cn_app_store(app), q->id,
+						      print_event, NULL, &err);
+		}
 	}
 	return rc ? cli_fail(c, &err) : 0;
 }

@@ -4,8 +4,11 @@
  * keygen, which makes a delegation's key for respond --sign.
  *
  * Each change takes --at TIME (tick: --now; default the clock) so history
- * can be recorded as it happened.  A refused command prints why on stderr,
- * exits 1, and leaves the store exactly as it was.  main.c opens the
+ * can be recorded as it happened, never later than the clock (the app is
+ * given the clock, clocked()).  A refused command prints why on stderr,
+ * exits 1, and leaves the store exactly as it was.  body add|amend puts a
+ * proposal carrying an establish-body or amend-body effect to the body
+ * that decides (core/body_decision.h).  main.c opens the
  * store read-write with the log's signer, except for init (which creates
  * it) and replay (which may run on a private in-memory store).
  */
@@ -19,6 +22,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/checkpoint.h"
@@ -30,6 +34,31 @@
 #ifndef CN_DATADIR
 #define CN_DATADIR "data"
 #endif
+
+/* Give the app the real time: an event dated after it is refused
+ * (core/timeline.h). */
+static struct cn_app *clocked(struct cn_app *app)
+{
+	cn_app_set_clock(app, (int64_t)time(NULL));
+	return app;
+}
+
+/* "FR,BE" into a new JSON array of strings (NULL: none given). */
+static json_t *code_list(const char *s)
+{
+	json_t *a;
+
+	if (!s)
+		return NULL;
+	a = json_array();
+	for (const char *p = s; a && *p;) {
+		size_t n = strcspn(p, ",");
+		if (n)
+			json_array_append_new(a, json_stringn(p, n));
+		p += n + (p[n] == ',');
+	}
+	return a;
+}
 
 static const char *default_dataset(void)
 {
@@ -144,7 +173,7 @@ static int init_build(struct cli *c, const char *dataset,
 
 	if ((rc = cn_app_open(p->tmp, CN_STORE_CREATE, &app, err)))
 		return rc;
-	if ((rc = cn_app_seed(app, dataset, c->now, err)) == 0) {
+	if ((rc = cn_app_seed(clocked(app), dataset, c->now, err)) == 0) {
 		const struct cn_world *w = cn_app_world(app);
 		snprintf(summary, n, "%s, %zu members, %zu bodies, %zu partners, "
 			 "%zu offices (%lld events)",
@@ -211,10 +240,14 @@ int cmd_init(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 
 enum { PROPOSE_BODY, PROPOSE_TITLE, PROPOSE_PROCEDURE, PROPOSE_DEADLINE,
        PROPOSE_TEXT, PROPOSE_LEVEL, PROPOSE_PLACE, PROPOSE_PROPOSER,
-       PROPOSE_EFFECT, PROPOSE_SHARED, PROPOSE_AT, PROPOSE_JSON };
+       PROPOSE_EFFECT, PROPOSE_SHARED, PROPOSE_SUPERSEDES, PROPOSE_BREAKS,
+       PROPOSE_AT, PROPOSE_JSON };
 const struct cli_opt cli_opts_propose[] = {
-	[PROPOSE_BODY] = OPT_REQ("body", "B", "the body that decides (NAC, NPG, MC, ...)"),
-	[PROPOSE_TITLE] = OPT_REQ("title", "T", "what it is called"),
+	[PROPOSE_BODY] = OPT_VAL("body", "B",
+		"the body that decides (NAC, NPG, MC, ...); required\n"
+		"unless --supersedes gives it"),
+	[PROPOSE_TITLE] = OPT_VAL("title", "T",
+		"what it is called; required unless --supersedes\ngives it"),
 	[PROPOSE_PROCEDURE] = OPT_VAL("procedure", "P",
 		"meeting, silence or ratification (default: body's)"),
 	[PROPOSE_DEADLINE] = OPT_VAL("deadline", "TIME",
@@ -230,9 +263,38 @@ const struct cli_opt cli_opts_propose[] = {
 	[PROPOSE_EFFECT] = OPT_LIST("effect", "EFFECT", 16,
 		"applied only on adoption (forms above); up to 16"),
 	[PROPOSE_SHARED] = OPT_FLAG("shared", "share with partners"),
+	[PROPOSE_SUPERSEDES] = {.name = "supersedes", .arg = "ID",
+		.flags = CLI_OPT_ID,
+		.help = "take up again proposal ID, concluded and not\n"
+			"adopted (e.g. after silence was broken); its body,\n"
+			"title, text and effects unless given"},
+	[PROPOSE_BREAKS] = OPT_VAL("breaks", "LIST",
+		"silence: what breaks it, object or object,amend\n"
+		"(default: the body's, else an objection only)"),
 	[PROPOSE_AT] = OPT_RECORD_AT,
 	[PROPOSE_JSON] = OPT_JSON,
 	OPT_END};
+
+/* Run a proposal and print its id (--json: the proposal). */
+static int propose_and_print(struct cli *c, struct cn_app *app,
+			     const struct cn_propose_args *p)
+{
+	struct cn_err err = {0};
+
+	if (cn_app_run(clocked(app), c->now,
+		       p->proposer ? p->proposer : "secretariat",
+		       cn_app_cmd_propose, p, NULL, &err))
+		return cli_fail(c, &err);
+	/* A tick in the same run may have concluded others first; the new
+	 * proposal is the last one. */
+	const struct cn_world *w = cn_app_world(app);
+	int64_t id = (int64_t)w->nproposals;
+	if (c->json)
+		cli_print_json(cn_proposal_json(w, cn_world_proposal(w, id)));
+	else
+		printf("%lld\n", (long long)id);
+	return 0;
+}
 
 int cmd_propose(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
@@ -241,7 +303,8 @@ int cmd_propose(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		.text = a->val[PROPOSE_TEXT], .procedure = a->val[PROPOSE_PROCEDURE],
 		.deadline = a->val[PROPOSE_DEADLINE], .level = a->val[PROPOSE_LEVEL],
 		.place = a->val[PROPOSE_PLACE], .proposer = a->val[PROPOSE_PROPOSER],
-		.shared = a->val[PROPOSE_SHARED] != NULL};
+		.shared = a->val[PROPOSE_SHARED] != NULL,
+		.supersedes = a->val[PROPOSE_SUPERSEDES] ? a->num[PROPOSE_SUPERSEDES] : 0};
 	struct cn_err err = {0};
 	int rc;
 
@@ -259,21 +322,114 @@ int cmd_propose(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	}
 	if (!eff)
 		return cli_fail(c, &(struct cn_err){CN_ENOMEM, "out of memory"});
+	json_t *breaks = code_list(a->val[PROPOSE_BREAKS]);
 	p.effects = eff;
-	rc = cn_app_run(app, c->now, p.proposer ? p.proposer : "secretariat",
-			cn_app_cmd_propose, &p, NULL, &err);
+	p.breaks = breaks;
+	rc = propose_and_print(c, app, &p);
 	json_decref(eff);
-	if (rc)
+	json_decref(breaks);
+	return rc;
+}
+
+/* ---- body add | amend ------------------------------------------------------ */
+
+enum { BODY_BY, BODY_NAME, BODY_RULE, BODY_DEFAULT, BODY_MEMBERSHIP,
+       BODY_BREAKS, BODY_FROM, BODY_TITLE, BODY_PROCEDURE, BODY_DEADLINE,
+       BODY_AT, BODY_JSON };
+const struct cli_opt cli_opts_body[] = {
+	[BODY_BY] = OPT_REQ("by", "B",
+		"the body that decides it (e.g. NAC): the change is\n"
+		"a proposal to B, applied when B adopts it"),
+	[BODY_NAME] = OPT_VAL("name", "NAME", "what the body is called"),
+	[BODY_RULE] = OPT_VAL("rule", "RULE",
+		"its decision rule (docs/RULES.md), e.g. consensus"),
+	[BODY_DEFAULT] = OPT_VAL("default-procedure", "P",
+		"meeting, silence or ratification (add: default\nmeeting)"),
+	[BODY_MEMBERSHIP] = OPT_VAL("membership", "SPEC",
+		"all, all-except:FR,GB, list:BE,NL,LU, or a JSON\n"
+		"clause (add: default all; amend: from --from on)"),
+	[BODY_BREAKS] = OPT_VAL("silence-breaks", "LIST",
+		"what breaks its silence: object or object,amend"),
+	[BODY_FROM] = OPT_VAL("from", "DATE",
+		"add: established on DATE; amend: in force from DATE\n"
+		"(default: the day the decision is adopted)"),
+	[BODY_TITLE] = OPT_VAL("title", "T", "the proposal's title"),
+	[BODY_PROCEDURE] = OPT_VAL("procedure", "P",
+		"how B decides it (default: B's)"),
+	[BODY_DEADLINE] = OPT_VAL("deadline", "TIME", "if B decides under silence"),
+	[BODY_AT] = OPT_RECORD_AT,
+	[BODY_JSON] = OPT_JSON,
+	OPT_END};
+
+/* "all", "all-except:FR,GB", "list:BE,NL" or a JSON clause, into a new
+ * clause object (NULL with err set). */
+static json_t *membership_clause(const char *spec, struct cn_err *err)
+{
+	const char *colon = strchr(spec, ':');
+	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+	json_error_t je;
+	json_t *o;
+
+	if (spec[0] == '{') {
+		if (!(o = json_loads(spec, JSON_REJECT_DUPLICATES, &je)) ||
+		    !json_is_object(o)) {
+			json_decref(o);
+			cn_err_set(err, CN_EINVAL, "--membership: not a JSON object");
+			return NULL;
+		}
+		return o;
+	}
+	if ((n == 3 && !strncmp(spec, "all", 3) && !colon))
+		return json_pack("{s:s}", "kind", "all");
+	if (colon && ((n == 10 && !strncmp(spec, "all-except", 10)) ||
+		      (n == 4 && !strncmp(spec, "list", 4))))
+		return json_pack("{s:s%, s:o}", "kind", spec, n,
+				 n == 4 ? "members" : "except", code_list(colon + 1));
+	cn_err_set(err, CN_EINVAL, "--membership: expected all, all-except:CODES, "
+		   "list:CODES or a JSON clause, found '%s'", spec);
+	return NULL;
+}
+
+int cmd_body(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	int add = !strcmp(a->form->sub, "add");
+	const char *id = a->pos[0], *name = a->val[BODY_NAME];
+	struct cn_err err = {0};
+	char title[160];
+	json_t *e, *eff, *clause = NULL;
+	int rc;
+
+	if (a->val[BODY_MEMBERSHIP] &&
+	    !(clause = membership_clause(a->val[BODY_MEMBERSHIP], &err)))
 		return cli_fail(c, &err);
-	/* A tick in the same run may have concluded others first; the new
-	 * proposal is the last one. */
-	const struct cn_world *w = cn_app_world(app);
-	int64_t id = (int64_t)w->nproposals;
-	if (c->json)
-		cli_print_json(cn_proposal_json(w, cn_world_proposal(w, id)));
-	else
-		printf("%lld\n", (long long)id);
-	return 0;
+	e = json_pack("{s:s, s:s}", "type", add ? "establish-body" : "amend-body",
+		      add ? "id" : "body", id);
+	if (name)
+		json_object_set_new(e, "name", json_string(name));
+	if (a->val[BODY_RULE])
+		json_object_set_new(e, "rule", json_string(a->val[BODY_RULE]));
+	if (a->val[BODY_DEFAULT])
+		json_object_set_new(e, "procedure", json_string(a->val[BODY_DEFAULT]));
+	if (a->val[BODY_BREAKS])
+		json_object_set_new(e, "silence_breaks",
+				    code_list(a->val[BODY_BREAKS]));
+	if (clause)
+		json_object_set_new(e, "membership",
+				    add ? json_pack("[o]", clause) : clause);
+	if (a->val[BODY_FROM])
+		json_object_set_new(e, add ? "established" : "effective",
+				    json_string(a->val[BODY_FROM]));
+	snprintf(title, sizeof(title), "%s the %s", add ? "Establish" : "Amend",
+		 add && name ? name : id);
+	eff = json_pack("[o]", e);
+	struct cn_propose_args p = {
+		.body = a->val[BODY_BY],
+		.title = a->val[BODY_TITLE] ? a->val[BODY_TITLE] : title,
+		.procedure = a->val[BODY_PROCEDURE],
+		.deadline = a->val[BODY_DEADLINE], .effects = eff};
+	rc = propose_and_print(c, app, &p);
+	json_decref(eff);
+	return rc;
 }
 
 /* Sign the position with the delegation's secret key (a note skey file),
@@ -383,7 +539,8 @@ int cmd_key(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	const char *kv[2] = {member, vkey};
 	if (!vkey)
 		return cli_usage(c, "cannot read --vkey %s", vkeyarg);
-	rc = cn_app_run(app, c->now, "secretariat", register_fn, kv, NULL, &err);
+	rc = cn_app_run(clocked(app), c->now, "secretariat", register_fn, kv,
+			NULL, &err);
 	free(vkey);
 	if (rc)
 		return cli_fail(c, &err);
@@ -393,8 +550,9 @@ int cmd_key(struct cli *c, const struct cli_args *a, struct cn_app *app)
 
 enum { RESPOND_MEMBER, RESPOND_CONCUR, RESPOND_OBJECT, RESPOND_ABSTAIN,
        RESPOND_RESERVE, RESPOND_LIFT, RESPOND_FOOTNOTE, RESPOND_COMMENT,
-       RESPOND_REASON, RESPOND_DECLARE, RESPOND_SIGN, RESPOND_RECEIPT,
-       RESPOND_AT, RESPOND_JSON };
+       RESPOND_AMEND, RESPOND_REASON, RESPOND_DECLARE, RESPOND_JOINT,
+       RESPOND_PUBLIC, RESPOND_SIGN, RESPOND_RECEIPT, RESPOND_AT,
+       RESPOND_JSON };
 const struct cli_opt cli_opts_respond[] = {
 	[RESPOND_MEMBER] = OPT_REQ("member", "M", "the member whose delegation states it"),
 	[RESPOND_CONCUR] = OPT_ONE("concur", NULL, "concur"),
@@ -408,9 +566,18 @@ const struct cli_opt cli_opts_respond[] = {
 		"concur, with a statement put on record"),
 	[RESPOND_COMMENT] = OPT_ONE("comment", "TEXT",
 		"a comment on record (does not break silence)"),
+	[RESPOND_AMEND] = OPT_ONE("amend", "TEXT",
+		"propose an amendment, which breaks silence where\n"
+		"the procedure says so (propose --breaks object,amend)"),
 	[RESPOND_REASON] = OPT_VAL("reason", "TEXT", "why (an objection under silence needs it)"),
 	[RESPOND_DECLARE] = OPT_FLAG("declare",
 		"with --abstain: a formal declaration (constructive)"),
+	[RESPOND_JOINT] = OPT_VAL("joint", "CODES",
+		"breaking silence: the members who sign the same\n"
+		"letter with M (e.g. BE,DE)"),
+	[RESPOND_PUBLIC] = OPT_FLAG("public",
+		"with --footnote: published with the decision once\n"
+		"adopted (default: confidential)"),
 	[RESPOND_SIGN] = OPT_VAL("sign", "KEY",
 		"sign the position with the delegation's key (from\n"
 		"'council keygen'; its public key registered first)"),
@@ -442,39 +609,49 @@ int cmd_respond(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	const char *footnote = a->val[RESPOND_FOOTNOTE];
 	const char *comment = a->val[RESPOND_COMMENT];
 	const char *reason = a->val[RESPOND_REASON];
+	const char *amend = a->val[RESPOND_AMEND];
+	json_t *joint = code_list(a->val[RESPOND_JOINT]);
 	struct cn_respond_args r = {.proposal = a->id,
 				    .member = a->val[RESPOND_MEMBER],
-				    .declared = a->val[RESPOND_DECLARE] != NULL};
+				    .declared = a->val[RESPOND_DECLARE] != NULL,
+				    .joint = joint,
+				    .public_note = a->val[RESPOND_PUBLIC] != NULL};
 	struct cli_receipt receipt = {0};
 	struct cn_err err = {0};
 	char actor[CLI_ACTOR_MAX], *sig = NULL;
 	int rc;
 
-	if (footnote && reason)
-		return cli_usage(c, "--footnote carries its own text; --reason "
-				 "does not apply");
+	if ((footnote || amend) && reason) {
+		json_decref(joint);
+		return cli_usage(c, "--%s carries its own text; --reason does not "
+				 "apply", footnote ? "footnote" : "amend");
+	}
 	/* The parser made sure exactly one of these was given. */
 	r.act = a->val[RESPOND_LIFT] ? CN_ACT_LIFT
-		: comment ? CN_ACT_COMMENT : CN_ACT_POSITION;
+		: comment ? CN_ACT_COMMENT : amend ? CN_ACT_AMEND : CN_ACT_POSITION;
 	r.pos = a->val[RESPOND_CONCUR] ? CN_POS_CONCUR
 		: a->val[RESPOND_OBJECT] ? CN_POS_OBJECT
 		: a->val[RESPOND_ABSTAIN] ? CN_POS_ABSTAIN
 		: a->val[RESPOND_RESERVE] ? CN_POS_RESERVE : CN_POS_FOOTNOTE;
-	r.text = comment ? comment : footnote ? footnote : reason;
+	r.text = comment ? comment : footnote ? footnote : amend ? amend : reason;
 	if (a->val[RESPOND_SIGN] &&
-	    (rc = sign_position(app, &r, a->val[RESPOND_SIGN], &sig, &err)))
+	    (rc = sign_position(app, &r, a->val[RESPOND_SIGN], &sig, &err))) {
+		json_decref(joint);
 		return cli_fail(c, &err);
+	}
 	r.signature = sig;
 	/* Exit 1 means refused, nothing changed: a receipt that cannot be
 	 * written must refuse the position before it is recorded. */
 	if (a->val[RESPOND_RECEIPT] &&
 	    cli_receipt_open(&receipt, a->val[RESPOND_RECEIPT], &err)) {
 		free(sig);
+		json_decref(joint);
 		return cli_fail(c, &err);
 	}
-	rc = cn_app_run(app, c->now, cli_actor_delegation(r.member, actor),
+	rc = cn_app_run(clocked(app), c->now, cli_actor_delegation(r.member, actor),
 			cn_app_cmd_respond, &r, NULL, &err);
 	free(sig);
+	json_decref(joint);
 	if (rc) {
 		cli_receipt_abandon(&receipt);
 		return cli_fail(c, &err);
@@ -497,9 +674,16 @@ static int secretariat(struct cli *c, const struct cli_args *a,
 	struct cn_err err = {0};
 
 	s->proposal = a->id;
-	if (cn_app_run(app, c->now, "secretariat", fn, s, NULL, &err))
+	const struct cn_world *w = cn_app_world(app);
+	size_t before = w->nproposals;
+	if (cn_app_run(clocked(app), c->now, "secretariat", fn, s, NULL, &err))
 		return cli_fail(c, &err);
-	print_after(c, app, s->proposal);
+	/* Recirculating a broken silence takes the matter up in a new
+	 * proposal: show that one. */
+	w = cn_app_world(app);
+	print_after(c, app, fn == cn_app_cmd_recirculate && w->nproposals > before
+				    ? (int64_t)w->nproposals
+				    : s->proposal);
 	return 0;
 }
 
@@ -575,7 +759,8 @@ int cmd_tick(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		return cli_fail(c, &(struct cn_err){CN_ENOMEM, "out of memory"});
 	for (size_t i = 0; i < before; i++)
 		was[i] = (char)w->proposals[i]->concluded;
-	rc = cn_app_run(app, c->now, "clock", cn_app_cmd_tick, NULL, &n, &err);
+	rc = cn_app_run(clocked(app), c->now, "clock", cn_app_cmd_tick, NULL, &n,
+			&err);
 	w = cn_app_world(app);
 	for (size_t i = 0; rc == 0 && i < before; i++) {
 		const struct cn_proposal *p = w->proposals[i];
@@ -616,7 +801,7 @@ int cmd_replay(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 		cn_app_close(app);
 		return cli_fail(c, &err);
 	}
-	rc = cn_app_replay(app, file, &report, &err);
+	rc = cn_app_replay(clocked(app), file, &report, &err);
 	if (c->json && report) {
 		json_t *props = json_array();
 		const struct cn_world *w = cn_app_world(app);

@@ -57,7 +57,8 @@ const struct cmd cli_commands[] = {
 	 "  open-office:id=ID,name=NAME,city=CITY,country=CC,lat=35.68,lon=139.69[,kind=K]\n"
 	 "  close-office:id=ID\n"
 	 "  admit-member:code=CC,name=NAME,effective=YYYY-MM-DD\n"
-	 "  add-partner:code=CC,name=NAME,framework=F\n"},
+	 "  add-partner:code=CC,name=NAME,framework=F\n"
+	 "  establish-body, amend-body: see 'council body --help'\n"},
 	{"respond", cmd_respond, cli_opts_respond, ON_PROPOSAL(WRITES),
 	 "state, change or lift a member's position",
 	 "Record a delegation's position on proposal ID and print the verdict\n"
@@ -114,6 +115,19 @@ const struct cmd cli_commands[] = {
 	 "register a delegation's public key",
 	 "Record (or rotate) the key with which the delegation of CODE signs\n"
 	 "its positions ('respond --sign').  KEY is the text or a .pub file.\n"},
+	{"body", cmd_body, cli_opts_body,
+	 (const struct cli_form[]){
+		 {.sub = "add", .args = "ID", .nargs = 1, .needs = WRITES,
+		  .help = "propose to establish body ID"},
+		 {.sub = "amend", .args = "ID", .nargs = 1, .needs = WRITES,
+		  .help = "propose to amend body ID"},
+		 CLI_FORM_END},
+	 "define or amend a body by decision",
+	 "A body and its rule are defined by a decision: this puts to the body\n"
+	 "named by --by a proposal carrying an establish-body or amend-body\n"
+	 "effect, prints its id, and the registry changes when it is adopted\n"
+	 "(respond, conclude).  An amendment applies from --from (default: the\n"
+	 "day of adoption); procedures already open keep the rule they froze.\n"},
 	{"receipt", cmd_receipt, cli_opts_receipt,
 	 (const struct cli_form[]){{.sub = "verify", .args = "FILE", .nargs = 1,
 				    .needs = CLI_NO_STORE},

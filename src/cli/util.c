@@ -236,6 +236,7 @@ static const struct {
 		{"id", "city", "country", "opened:opened", "closed:closed"}},
 	[CN_EV_OFFICE_CLOSED] = {NULL, {"office", "closed:closed"}},
 	[CN_EV_KEY_REGISTERED] = {NULL, {"member", "key:vkey+"}},
+	[CN_EV_BODY_AMENDED] = {NULL, {"body", "from:effective"}},
 };
 
 static void print_registry(enum cn_ev id, const json_t *payload)
@@ -270,8 +271,21 @@ static void print_proposal_event(const struct cn_event *ev)
 {
 	const json_t *pl = ev->payload;
 
+	const json_t *m;
+	size_t i;
+
 	if (json_object_get(pl, "member"))
 		printf(" %s", cli_str(pl, "member"));
+	/* A joint letter breaking silence: who signed with the sender. */
+	json_array_foreach(json_object_get(pl, "members"), i, m)
+		if (i)
+			printf("%s%s", i == 1 ? " with " : ", ", json_string_value(m));
+	if (json_object_get(pl, "by"))
+		printf(" taken up by proposal %lld",
+		       (long long)json_integer_value(json_object_get(pl, "by")));
+	if (json_object_get(pl, "supersedes"))
+		printf(" supersedes proposal %lld",
+		       (long long)json_integer_value(json_object_get(pl, "supersedes")));
 	if (json_object_get(pl, "position"))
 		printf(" %s", cli_str(pl, "position"));
 	if (json_object_get(pl, "outcome"))

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "body_decision.h"
 #include "buf.h"
 #include "iso3166.h"
 #include "timeutil.h"
@@ -153,6 +154,8 @@ enum field_kind {
 	F_CODE,  /* a country code (checked by the kind): CN_EFFECT_ID_MAX */
 	F_DATE,  /* a date (checked by the kind or the dry run): CN_EFFECT_ID_MAX */
 	F_COORD, /* a coordinate (checked by the kind): CN_EFFECT_ID_MAX */
+	F_RULE,  /* a decision rule (parsed by the kind): CN_EFFECT_NOTE_MAX */
+	F_JSON,  /* a list or an object, read by the kind (body_decision.h) */
 };
 
 struct field {
@@ -196,6 +199,20 @@ static const struct effect_kind {
 	 {{"code", F_CODE, 1}, {"name", F_TEXT, 1}, {"framework", F_TEXT, 1},
 	  {"since", F_DATE, 0}, {NULL, F_ID, 0}}, 1,
 	 check_add_partner, add_partner_payload},
+	{"establish-body", CN_EFFECT_ESTABLISH_BODY, CN_EV_BODY_ESTABLISHED, 1,
+	 {{"id", F_ID, 1}, {"name", F_TEXT, 1}, {"rule", F_RULE, 1},
+	  {"procedure", F_ID, 0}, {"membership", F_JSON, 0},
+	  {"established", F_DATE, 0}, {"silence_breaks", F_JSON, 0},
+	  {NULL, F_ID, 0}}, 1,
+	 cn_body_establish_check, cn_body_establish_payload},
+	/* Its own dry run: an amendment needs the body it amends.  Its
+	 * event keeps only the changes, so nothing else may come with it. */
+	{"amend-body", CN_EFFECT_AMEND_BODY, CN_EV_BODY_AMENDED, 0,
+	 {{"body", F_ID, 1}, {"effective", F_DATE, 0}, {"name", F_TEXT, 0},
+	  {"rule", F_RULE, 0}, {"procedure", F_ID, 0},
+	  {"silence_breaks", F_JSON, 0}, {"membership", F_JSON, 0},
+	  {NULL, F_ID, 0}}, 0,
+	 cn_body_amend_check, cn_body_amend_payload},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -311,12 +328,22 @@ static int check_fields(const struct effect_kind *k, const json_t *e,
 				    json_is_null(v)))
 			return cn_err_set(err, CN_EINVAL, "needs %s",
 					  field_names(k, 1, names, sizeof(names)));
-	for (const struct field *f = k->fields; f->name; f++)
-		if ((v = json_object_get(e, f->name)) &&
-		    (rc = check_value(f->name, v, f->required,
+	for (const struct field *f = k->fields; f->name; f++) {
+		if (!(v = json_object_get(e, f->name)))
+			continue;
+		if (f->kind == F_JSON) {
+			if (!json_is_array(v) && !json_is_object(v))
+				return cn_err_set(err, CN_EINVAL,
+						  "%s: must be a list or an object",
+						  f->name);
+			continue;
+		}
+		if ((rc = check_value(f->name, v, f->required,
 				      f->kind == F_TEXT ? CN_EFFECT_TEXT_MAX
-							: CN_EFFECT_ID_MAX, err)))
+				      : f->kind == F_RULE ? CN_EFFECT_NOTE_MAX
+							  : CN_EFFECT_ID_MAX, err)))
 			return rc;
+	}
 	json_object_foreach((json_t *)e, key, v) {
 		if (!strcmp(key, "type") || field_named(k, key, strlen(key)))
 			continue;
@@ -456,7 +483,7 @@ int cn_effect_check(const struct cn_world *w, int64_t at, size_t idx,
 		    const json_t *e, struct cn_err *err)
 {
 	const struct effect_kind *k = kind_of(e);
-	char names[96];
+	char names[160];
 	int rc;
 
 	if (!json_is_object(e) || !cn_jstr(e, "type"))

@@ -1,7 +1,8 @@
 /*
  * effect.h - the registry changes a proposal carries ("effects") and
  * applies only when it is adopted: open-office, close-office,
- * admit-member, add-partner.
+ * admit-member, add-partner, establish-body, amend-body (the last two in
+ * body_decision.h).
  *
  * An effect is a JSON object {"type": KIND, ...fields}.  It is checked
  * when proposed (its fields, its fit with the registry, and a dry run that
@@ -47,6 +48,8 @@ enum cn_effect_kind {
 	CN_EFFECT_CLOSE_OFFICE,
 	CN_EFFECT_ADMIT_MEMBER,
 	CN_EFFECT_ADD_PARTNER,
+	CN_EFFECT_ESTABLISH_BODY, /* body_decision.h */
+	CN_EFFECT_AMEND_BODY,
 };
 
 /* An effect as a command line writes it, into a new JSON object (*out,

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attribute.h"
 #include "buf.h"
 #include "checkpoint.h"
 #include "registry_dates.h"
@@ -71,6 +72,10 @@ int cn_fold_member(struct cn_world *w, const struct cn_event *ev,
 	    m.accession == INT64_MIN ||
 	    record_date(rec, "exit", CN_TIME_NONE, &m.exit, err))
 		return corrupt(err, ev, "member needs a valid accession date");
+	/* Dated attributes (attribute.h), which weight() rules sum. */
+	if (cn_attributes_check(json_object_get(rec, "attributes"), err))
+		return cn_err_prefix(err, "event %lld (%s): member %s: ",
+				     (long long)ev->seq, ev->type, m.code);
 	p = (struct cn_partner *)cn_world_partner(w, m.code);
 	if (p && cn_partner_member_check(p, &m, 1, err))
 		return cn_err_prefix(err, "event %lld (%s): ", (long long)ev->seq,

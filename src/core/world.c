@@ -50,9 +50,13 @@ void cn_proposal_free(struct cn_proposal *p)
 	free(p->place);
 	free(p->rule_src);
 	cn_rule_free(p->rule);
-	for (size_t i = 0; i < p->nballots; i++)
+	for (size_t i = 0; i < p->nballots; i++) {
 		free(p->ballots[i].text);
+		json_decref(p->ballots[i].extra);
+	}
 	free(p->ballots);
+	json_decref(p->weights);
+	json_decref(p->breaks);
 	json_decref(p->effects);
 	json_decref(p->revisions);
 	free(p->outcome);

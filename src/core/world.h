@@ -143,6 +143,12 @@ struct cn_ballot {
 	int declared;               /* abstain with formal declaration */
 	char *text;                 /* reason or footnote text, owned */
 	int64_t at;                 /* when the position was last changed */
+	/* What else the record says of the position, shown with it (owned;
+	 * NULL when nothing): signed_by (the key that signed it), public (a
+	 * footnote the delegation made public), amendment (a break of
+	 * silence by a proposed amendment), joint (the members of a joint
+	 * letter breaking silence).  See fold_proposal.c. */
+	json_t *extra;
 };
 
 struct cn_proposal {
@@ -164,7 +170,20 @@ struct cn_proposal {
 	char *outcome;              /* adopted|blocked|failed|withdrawn|lapsed */
 	char *explanation;
 	json_t *blocking, *holding; /* arrays of codes */
+	/* Added by fold_proposal.c (issue 15). */
+	json_t *weights;            /* {attr: {code: "value"}} frozen at opening,
+				     * or NULL when the rule weighs nothing */
+	json_t *breaks;             /* [{members, at, kind}]: every break of
+				     * silence, first to last (owned) */
+	unsigned silence_breaks;    /* CN_BREAK_* bits: what breaks silence */
+	int64_t supersedes;         /* the proposal this one takes up, or 0 */
+	int64_t superseded_by;      /* the one that took it up, or 0 */
+	int64_t last_at;            /* time of its latest event */
 };
+
+/* What breaks a silence procedure: an objection (always), and, where the
+ * procedure allows it (the OSCE's), a proposed amendment. */
+enum { CN_BREAK_OBJECT = 1 << 0, CN_BREAK_AMEND = 1 << 1 };
 
 struct cn_world {
 	json_t *alliance;           /* null until alliance.founded */

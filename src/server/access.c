@@ -23,6 +23,11 @@ int sight_of_proposal(struct ctx *x, int64_t id, enum sight *out,
 	return 0;
 }
 
+int sight_shows_event(enum sight s, const struct cn_event *ev)
+{
+	return cn_sight_shows_event((enum cn_sight)s, ev);
+}
+
 struct lookup {
 	struct ctx *x;
 	json_t *sights;

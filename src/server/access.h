@@ -13,8 +13,8 @@
  *   everyone      the adopted ones, redacted: what the public sees, a
  *                 token sees too (a token never shows less than none)
  *
- * Every route goes through it: a proposal's page, the list, the log and
- * its inclusion proofs, the writes (may_write: only whether the proposal is
+ * Every route goes through it: a proposal's page, the list, its events,
+ * the log and its inclusion proofs, the writes (may_write: only whether the proposal is
  * visible matters) and the view cache, which keeps a proposal's sight
  * fields beside its text.  What a principal may not see answers 404,
  * exactly as what does not exist.
@@ -46,6 +46,9 @@ enum sight sight_of(const struct ctx *x, const struct cn_proposal_sight *p);
  * only when the store cannot be read. */
 int sight_of_proposal(struct ctx *x, int64_t id, enum sight *out,
 		      struct cn_err *err) CN_NODISCARD;
+
+/* Whether a sight of a proposal shows one of its events (app/sight.h). */
+int sight_shows_event(enum sight s, const struct cn_event *ev);
 
 /* Whether x->who sees event ev in full (bytes and salt).  sights (may be
  * NULL) keeps the proposals' sights already looked up, across the events

@@ -119,6 +119,11 @@ static const char *mhd_arg(const struct http_request *req, const char *name)
 	return v ? v : "";
 }
 
+static const char *mhd_header(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->impl, MHD_HEADER_KIND, name);
+}
+
 static struct http_deferred *mhd_defer(const struct http_request *req)
 {
 	struct http_deferred *up = req->impl2;
@@ -253,7 +258,14 @@ static enum MHD_Result send_res(const struct http_server *srv,
 	MHD_add_response_header(r, "Content-Type",
 				res->content_type ? res->content_type
 						  : "application/json");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "Cache-Control",
+				res->cache_control ? res->cache_control : "no-store");
+	if (res->content_encoding)
+		MHD_add_response_header(r, "Content-Encoding", res->content_encoding);
+	if (res->vary)
+		MHD_add_response_header(r, "Vary", res->vary);
+	if (res->etag[0])
+		MHD_add_response_header(r, "ETag", res->etag);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (res->allow)
 		MHD_add_response_header(r, "Allow", res->allow);
@@ -335,6 +347,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 					conn, MHD_HEADER_KIND, "Content-Type"),
 				.body = up->buf,
 				.body_len = up->len,
+				.header = mhd_header,
 				.arg = mhd_arg,
 				.defer = mhd_defer,
 				.impl = conn,

@@ -20,6 +20,7 @@
 #define API_MAX_BODY (64 * 1024) /* bytes; beyond: 413 (http_mhd.c) */
 #define API_MAX_JSON_DEPTH 16    /* levels; the top object is 1 */
 #define API_LOG_PAGE_MAX 1000    /* events in one page of the log */
+#define API_LIST_PAGE_MAX 1000   /* proposals in one page of the list */
 
 /* The body as a JSON object (a new reference), or NULL.  It must come as
  * Content-Type: application/json (a charset parameter, if any, utf-8);

@@ -21,10 +21,15 @@ c propose --body NAC --title "Silence" --procedure silence --deadline 2024-02-01
 id=$out
 c extend "$id" --deadline 9999-12-31T23:59:59-23:59 --at 2024-01-03
 expect_err "extend to year 10000 is refused, naming the deadline" 1 "deadline: '9999-12-31T23:59:59-23:59'"
+# An event is never dated after the clock (issue 15), so the edge of the
+# range is written as a deadline.
 c propose --body NAC --title "Edge" --at 9999-12-31T00:00:59-23:59
+expect_err "an event at the last second of 9999 is in the future" 1 "is in the future"
+c propose --body NAC --title "Edge" --procedure silence \
+	--deadline 9999-12-31T00:00:59-23:59 --at 2024-01-03
 expect_rc "the last second of 9999 in UTC is accepted" 0
 c log --json
-check "and written as 9999-12-31T23:59:59Z" grep -q '"time":"9999-12-31T23:59:59Z"' "$T/.out"
+check "and written as 9999-12-31T23:59:59Z" grep -q '"deadline":"9999-12-31T23:59:59Z"' "$T/.out"
 c verify
 expect_rc "the store verifies" 0
 c log export "$T/export.jsonl"

@@ -87,7 +87,11 @@ c show "$id" --json
 expect_json "broken silence ends it, blocked" .outcome blocked
 expect_json "naming who broke it" .explanation "blocked: FR broke silence"
 c respond "$id" --member DE --object --reason "also" --at 2003-02-10T09:00:00Z
-expect_err "a second letter after the end is refused" 1 "concluded"
+expect_rc "a second letter before the deadline joins the break" 0
+c show "$id" --json
+expect_json "and the outcome names both" .explanation "blocked: FR, DE broke silence"
+c respond "$id" --member BE --object --reason "late" --at 2003-02-10T11:00:00Z
+expect_err "a letter after the deadline is refused" 1 "concluded"
 
 # --- the same text moved to the DPC, where France did not sit -------------
 c propose --body DPC --title "Defensive measures for Turkey" --at 2003-02-16T10:00:00Z

@@ -105,7 +105,7 @@ expect_err "a dataset that is not a string is refused" 1 "'dataset' must be a st
 # a small dataset of another alliance: its scenarios name it, NATO's are refused
 cat >"$T/mini-data.json" <<'EOF'
 {"dataset": "mini", "alliance": {"id": "MINI", "name": "Mini Alliance", "source": "test"},
- "members": [{"code": "AA", "name": "A", "accession": "2000-01-01", "source": "test"}],
+ "members": [{"code": "AD", "name": "Andorra", "accession": "2000-01-01", "source": "test"}],
  "bodies": [{"id": "C", "name": "Council", "rule": "consensus", "procedure": "meeting",
              "established": "2000-01-01", "membership": [{"kind": "all"}], "source": "test"}],
  "partners": [], "offices": []}

@@ -149,6 +149,15 @@ before(async () => {
     effects: [{ type: 'add-partner', code: 'TV', name: 'Tuvalu', framework: 'partners-across-the-globe' }] });
   ids.closing = await propose({ body: 'NAC', title: 'enums: closing an office',
     effects: [{ type: 'close-office', id: 'nlo-vienna' }] });
+  // Bodies by decision: one established, one amended.
+  ids.establish = await propose({ body: 'NAC', title: 'enums: a new committee',
+    effects: ['meeting', 'silence', 'ratification'].map((procedure, i) => ({ type: 'establish-body',
+      id: `ENUMS-${i}`, name: `Enums Committee ${i}`, rule: 'consensus', procedure,
+      silence_breaks: ['object', 'amend'] })) });
+  // The OSCE's silence: broken by a proposed amendment, then taken up again
+  // in a proposal that supersedes it.
+  ids.osce = await propose({ body: 'NAC', title: 'enums: silence an amendment breaks', procedure: 'silence',
+    deadline: isoIn(30 * 86400), breaks: ['object', 'amend'] });
 
   // Every position a delegation can state.
   await position('FR', ids.adopted, { position: 'concur' });
@@ -167,6 +176,9 @@ before(async () => {
   await action(ids.silence, 'recirculate', { text: 'revised', deadline: isoIn(50 * 86400) });
   await position('US', ids.silence, { position: 'comment', text: 'a comment' });
   await position('FR', ids.silence, { position: 'object', reason: 'a letter of objection' });
+  await position('US', ids.osce, { position: 'amend', text: 'add a paragraph on partners' });
+  ids.superseding = (await action(ids.osce, 'recirculate',
+    { text: 'revised with the amendment', deadline: isoIn(40 * 86400) })).id;
 
   // Conclusions: adopted (its office opens), then the same office again
   // (lapsed), blocked, withdrawn, and an office closed by decision.
@@ -175,6 +187,12 @@ before(async () => {
   await action(ids.blocked, 'conclude');
   await action(ids.withdrawn, 'withdraw', { reason: 'overtaken' });
   await action(ids.closing, 'conclude');
+  await action(ids.establish, 'conclude');
+  // ... and the new bodies amended, each to another procedure
+  ids.amendBody = await propose({ body: 'NAC', title: 'enums: amend three bodies',
+    effects: [['ENUMS-0', 'silence'], ['ENUMS-1', 'ratification'], ['ENUMS-2', 'meeting']].map(([body, procedure]) =>
+      ({ type: 'amend-body', body, procedure, silence_breaks: ['object', 'amend'] })) });
+  await action(ids.amendBody, 'conclude');
 
   // A delegation key.
   const vkey = council(store.db, 'keygen', '--name', 'FR-enums', '--out', join(store.dir, 'fr.key')).trim();
@@ -275,6 +293,24 @@ const RULES = {
   'components/schemas/CloseOfficeEffect/properties/type': { effect: true },
   'components/schemas/AdmitMemberEffect/properties/type': { effect: true },
   'components/schemas/AddPartnerEffect/properties/type': { effect: true },
+  'components/schemas/EstablishBodyEffect/properties/type': { effect: true },
+  'components/schemas/AmendBodyEffect/properties/type': { effect: true },
+  // The body effects' own enums: as proposals carry them.
+  'components/schemas/EstablishBodyEffect/properties/procedure':
+    { seen: effectField('establish-body', (x) => (x.procedure ? [x.procedure] : [])) },
+  'components/schemas/EstablishBodyEffect/properties/silence_breaks/items':
+    { seen: effectField('establish-body', (x) => x.silence_breaks || []) },
+  'components/schemas/AmendBodyEffect/properties/procedure':
+    { seen: effectField('amend-body', (x) => (x.procedure ? [x.procedure] : [])) },
+  'components/schemas/AmendBodyEffect/properties/silence_breaks/items':
+    { seen: effectField('amend-body', (x) => x.silence_breaks || []) },
+  'components/schemas/Break/properties/kind':
+    { seen: () => proposals().flatMap(({ e, p }) => (p.breaks || []).map((b) => ({ e, v: b.kind }))) },
+  'components/schemas/Proposal/properties/silence_breaks/items':
+    { seen: () => proposals().flatMap(({ e, p }) => (p.silence_breaks || []).map((v) => ({ e, v }))) },
+  'components/schemas/ProposeRequest/properties/breaks/items':
+    { seen: () => proposals().flatMap(({ e, p }) => (p.breaks_allowed || p.silence_breaks || [])
+      .map((v) => ({ e, v }))) },
   // Request enums: each value was sent above and accepted.
   'components/schemas/ProposeRequest/properties/procedure':
     { sent: (e) => e.sent?.procedure ?? null,
@@ -313,6 +349,10 @@ const OPEN_BUGS = {
 };
 
 const known = (path, v) => OPEN_BUGS[path]?.[String(v)];
+function effectField(type, get) {
+  return () => proposals().flatMap(({ e, p }) => (p.effects || []).filter((x) => x.type === type)
+    .flatMap((x) => get(x).map((v) => ({ e, v }))));
+}
 const effectTypes = () => proposals().flatMap(({ e, p }) => (p.effects || []).map((x) => ({ e, v: x.type })));
 const fmt = (v) => JSON.stringify(v);
 

@@ -133,14 +133,21 @@ test('an inclusion proof is served only for an event the caller may see: 404 oth
 });
 
 test('--public-checkpoint-every: the public and partners see the record as of the last multiple, members all of it', async () => {
-  // Checkpoints signed at fixed times, so nothing depends on the clock:
-  // the seed and a proposal in 2024, a position in 2999.
+  // Checkpoints signed at known times: the seed and a proposal in 2024,
+  // and a position now.  The cadence is chosen so that now is more than
+  // an hour past its last multiple and an hour short of the next: the
+  // 2024 checkpoint is the last before the multiple, the position's is
+  // after it, whatever the time of day the test runs.
   const s2 = makeStore({ at: '2024-01-01' });
   council(s2.db, 'propose', '--body', 'NAC', '--title', 'Old', '--at', '2024-01-02');
   const early = Number(council(s2.db, 'log', 'checkpoint', '--json').match(/"size": (\d+)/)[1]);
-  council(s2.db, 'respond', '1', '--member', 'FR', '--concur', '--at', '2999-01-01');
+  council(s2.db, 'respond', '1', '--member', 'FR', '--concur');
   const late = early + 1;
-  const srv2 = await startServer(s2.db, { args: ['--public-checkpoint-every', '86400'] });
+  const now = Math.floor(Date.now() / 1000);
+  let every = 7200;
+  while (now % every < 3600 || every - now % every < 3600) every += 600;
+  assert.ok(every <= 366 * 86400, 'a cadence serve accepts');
+  const srv2 = await startServer(s2.db, { args: ['--public-checkpoint-every', String(every)] });
   try {
     for (const who of ['public', 'JP', 'FR', 'secretariat']) {
       const tok = s2.tokens[who];

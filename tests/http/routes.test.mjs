@@ -109,6 +109,7 @@ const PROBES = {
   'POST /api/v1/proposals': { who: 'secretariat', want: 201,
     body: { body: 'NPG', title: 'routes: probe', level: 'defence-ministers', place: 'Brussels' } },
   'GET /api/v1/proposals/{id}': { who: 'secretariat', id: 'meeting', want: 200 },
+  'GET /api/v1/proposals/{id}/events': { who: 'FR', id: 'meeting', want: 200 },
   // The secretariat may not state positions (403, after routing); a member
   // delegation may.
   'POST /api/v1/proposals/{id}/positions': { who: 'FR', id: 'meeting', want: 200,

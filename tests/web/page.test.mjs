@@ -4,32 +4,24 @@
 // no test may leave a console error or a page error behind.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  makeStore, api, isoIn, startWebServer, launchBrowser, signIn, localInput,
-} from './lib.mjs';
+import { webFixture, api, isoIn, signIn, localInput } from './lib.mjs';
 
 const TITLE = 'Open a NATO liaison office in Tokyo';
 const REASON = 'France is not in favour: NATO means North Atlantic Treaty Organization.';
-let store, server, browser, base, tok;
+let browser, base, tok;
 let tokyo; // the proposal id
 let officesBefore; // open office ids before the proposal
 let secPage, frPage;
 
+let fx;
 before(async () => {
-  store = makeStore();
-  tok = store.tokens;
-  server = await startWebServer(store.db);
-  base = server.base;
-  browser = await launchBrowser({ timezoneId: 'Europe/Paris' });
+  fx = await webFixture();
+  ({ browser, base, tok } = fx);
   const r = await api(base, null, 'GET', '/api/v1/offices');
   officesBefore = r.body.offices.map((o) => o.id).sort();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  store?.cleanup();
-});
+after(() => fx?.close());
 
 const nav = (page, name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 
@@ -101,7 +93,8 @@ test("2. France's delegation breaks silence", async () => {
   frPage = await browser.newPage('FR');
   const page = frPage;
   await signIn(page, base, tok.FR);
-  assert.match(await page.locator('.who-badge').innerText(), /Delegation of France/);
+  // the header names the delegation once the registry is read
+  await page.locator('.who-badge', { hasText: 'Delegation of France' }).waitFor();
   const card = page.locator(`#open-list [data-proposal="${tokyo}"]`);
   await card.waitFor();
   assert.match(await card.innerText(), /Silence ends in/);
@@ -184,7 +177,7 @@ test('4. a partner (Japan) cannot see that draft', async () => {
   assert.equal(shared.status, 201);
   const page = await browser.newPage('JP');
   await signIn(page, base, tok.JP);
-  assert.match(await page.locator('.who-badge').innerText(), /Partner · Japan/);
+  await page.locator('.who-badge', { hasText: 'Partner · Japan' }).waitFor();
   assert.equal(await page.locator('h1').innerText(), 'Shared with partners');
   await page.locator(`#open-list [data-proposal="${shared.body.id}"]`).waitFor();
   await page.locator('#concluded-list').filter({ hasNotText: 'Loading' }).waitFor();

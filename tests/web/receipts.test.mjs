@@ -7,17 +7,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, createHash } from 'node:crypto';
-import { makeStore, api, council, startWebServer, launchBrowser, signIn } from './lib.mjs';
+import { webFixture, api, council, signIn } from './lib.mjs';
 
 const TITLE = 'Agree the communiqué on receipts';
-let store; let server; let browser; let base; let tok; let id; let vkey; let page;
+let store; let browser; let base; let tok; let id; let vkey; let page;
 
+let fx;
 before(async () => {
-  store = makeStore();
-  tok = store.tokens;
-  server = await startWebServer(store.db);
-  base = server.base;
-  browser = await launchBrowser({ timezoneId: 'Europe/Paris' });
+  fx = await webFixture();
+  ({ store, browser, base, tok } = fx);
   const r = await api(base, tok.secretariat, 'POST', '/api/v1/proposals',
     { body: 'NAC', title: TITLE, text: 'The Council agrees the communiqué.' });
   assert.equal(r.status, 201);
@@ -26,11 +24,7 @@ before(async () => {
   vkey = council(store.db, 'log', 'key').trim();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  store?.cleanup();
-});
+after(() => fx?.close());
 
 function noErrors() {
   assert.deepEqual(browser.errors, [], 'no console or page errors');

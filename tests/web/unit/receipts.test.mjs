@@ -115,4 +115,8 @@ test('the header names the principal, long and short', () => {
   assert.equal(shortLabel({ role: 'member', code: 'FR' }, names), 'France');
   assert.equal(shortLabel({ role: 'partner', code: 'JP' }, names), 'JP (partner)');
   assert.equal(shortLabel({ role: 'secretariat' }, names), 'Secretariat');
+  // whoami names the principal's member or partner: no registry needed
+  assert.equal(principalLabel({ role: 'member', code: 'FR', name: 'France' }), 'Delegation of France');
+  assert.equal(principalLabel({ role: 'partner', code: 'JP', name: 'Japan' }), 'Partner · Japan');
+  assert.equal(shortLabel({ role: 'member', code: 'FR', name: 'France' }), 'France');
 });
