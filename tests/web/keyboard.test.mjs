@@ -164,6 +164,8 @@ test('the secretariat: propose, extend, recirculate, conclude, withdraw; focus a
   await tabTo(page, 'nav[aria-label="Main"] a[href="#/propose"]', { back: true });
   await page.keyboard.press('Enter');
   await page.waitForURL(/#\/propose$/);
+  // the list's own Body filter stays on screen until the form is drawn
+  await page.locator('#p-title').waitFor();
   await assertFocus(page, '#p-title', 'the form');
   await page.keyboard.type('Agree the statement by keyboard');
   await page.keyboard.press('Enter');

@@ -36,6 +36,8 @@ test('1. the secretariat proposes the Tokyo office and puts it under silence wit
   assert.match(await page.locator('.who-badge').innerText(), /Secretariat/);
   await nav(page, 'New proposal').click();
   await page.waitForURL(/#\/propose$/);
+  // the list's own Body filter stays on screen until the form is drawn
+  await page.locator('#p-title').waitFor();
 
   await page.getByLabel('Body').selectOption('NAC');
   await page.getByLabel('Title').fill(TITLE);
@@ -72,7 +74,8 @@ test('1. the secretariat proposes the Tokyo office and puts it under silence wit
   assert.match(vt, /Under silence/i);
   assert.match(vt, /Silence ends in \d+ min \d\d s|Silence ends in \d+ h/);
   assert.match(vt, /UTC/);
-  assert.equal(await page.locator('h1').innerText(), TITLE);
+  await page.locator('main h1', { hasText: TITLE }).waitFor();
+  assert.equal(await page.locator('main h1').innerText(), TITLE);
   assert.equal(await page.locator('#rollcall-grid .tile').count(), 32);
   assert.equal(await page.locator('#rollcall-grid .tile[data-position="silent"]').count(), 32);
   const eff = page.locator('[data-effect="open-office"]');
@@ -178,7 +181,8 @@ test('4. a partner (Japan) cannot see that draft', async () => {
   const page = await browser.newPage('JP');
   await signIn(page, base, tok.JP);
   await page.locator('.who-badge', { hasText: 'Partner · Japan' }).waitFor();
-  assert.equal(await page.locator('h1').innerText(), 'Shared with partners');
+  // the sign-in view stays on screen until the list is drawn: wait for its heading
+  await page.locator('main h1', { hasText: /^Shared with partners$/ }).waitFor();
   await page.locator(`#open-list [data-proposal="${shared.body.id}"]`).waitFor();
   await page.locator('#concluded-list').filter({ hasNotText: 'Loading' }).waitFor();
   assert.equal(await page.locator(`[data-proposal="${tokyo}"]`).count(), 0);
@@ -211,7 +215,7 @@ test('5. the public sees adopted decisions only', async () => {
   await page.getByRole('button', { name: 'Browse as the public' }).click();
   await page.waitForURL(/#\/proposals$/);
   assert.match(await page.locator('.who-badge').innerText(), /Public/);
-  assert.equal(await page.locator('h1').innerText(), 'Adopted decisions');
+  await page.locator('main h1', { hasText: /^Adopted decisions$/ }).waitFor();
   const row = page.locator(`#concluded-list tr[data-proposal="${adopted.body.id}"]`);
   await row.waitFor();
   const outcomes = await page.locator('#concluded-list tr[data-proposal]').evaluateAll(
