@@ -564,9 +564,14 @@ static int not_in_electorate(const struct cn_world *w,
 			     struct cn_err *err)
 {
 	const struct cn_body *body = cn_world_body(w, p->body);
+	const char *concerned = cn_jstr(p->extra, "concerned");
 	char d[CN_TIME_BUF];
 	int rc;
 
+	if (concerned && !strcmp(concerned, code))
+		return cn_err_set(err, CN_EREFUSED,
+				  "%s is the State concerned: proposal %lld is "
+				  "decided without it", code, (long long)p->id);
 	if (cn_body_has(w, body, code, p->opened))
 		/* A member admitted after the procedure opened, with an
 		 * accession dated before it: the electorate was frozen
@@ -1063,15 +1068,8 @@ int cn_cmd_vote(const struct cn_world *w, int64_t now,
 	if (!a->member || !*a->member)
 		return cn_err_set(err, CN_EINVAL,
 				  "a vote needs a member (field 'member')");
-	if (!(b = find_ballot(p, a->member))) {
-		if (p->extra && cn_jstr(p->extra, "concerned") &&
-		    !strcmp(cn_jstr(p->extra, "concerned"), a->member))
-			return cn_err_set(err, CN_EREFUSED,
-					  "%s is the State concerned: proposal "
-					  "%lld is decided without it", a->member,
-					  (long long)p->id);
+	if (!(b = find_ballot(p, a->member)))
 		return not_in_electorate(w, p, a->member, err);
-	}
 	if (p->proc == CN_PROC_WRITTEN && now >= p->deadline)
 		return cn_err_set(err, CN_EREFUSED,
 				  "the written procedure of proposal %lld ended "
