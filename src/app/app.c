@@ -24,6 +24,9 @@ struct cn_app {
 	 * reload failed too): the next write reloads first. */
 	int stale;
 	int64_t command_seq; /* first event of the last command run */
+	/* The time of the write being made (the latest `now` a command of
+	 * this transaction ran at): recorded beside its checkpoint. */
+	int64_t now;
 	/* The real time, when the face gave it: no event is recorded after
 	 * it (cn_app_set_clock). */
 	int has_clock;
@@ -306,14 +309,21 @@ static int emit_box(struct cn_app *app, const char *actor,
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	for (; n < box->n && rc == 0; n++) {
 		struct cn_outbox_item *it = &box->items[n];
+		uint8_t salt[CN_SALT_LEN];
+
 		/* A decision's events are its body's (procedure.h). */
 		if ((rc = cn_event_init(&evs[n], it->time,
 					it->actor[0] ? it->actor : actor,
 					cn_event_type_get(it->type)->name,
 					it->payload, err)))
 			break;
+		/* A fresh salt per event blinds its leaf (event.h): from the
+		 * operating system's generator, never derived from anything
+		 * an outsider could know. */
+		randombytes_buf(salt, sizeof(salt));
 		rc = cn_event_seal(&evs[n], app->w.last_seq + 1 + (int64_t)n,
-				   n ? evs[n - 1].hash : app->w.last_hash, err);
+				   n ? evs[n - 1].hash : app->w.last_hash, salt, err);
+		sodium_memzero(salt, sizeof(salt));
 		if (!rc)
 			rc = read_back(&evs[n], err);
 	}
@@ -365,7 +375,9 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 			cn_store_rollback(app->st);
 			return rc;
 		}
-	}
+		app->now = now;
+	} else if (now > app->now)
+		app->now = now;
 	/* Due deadlines first, recorded by the clock, not by the caller. */
 	rc = cn_cmd_tick(&app->w, now, &box, err);
 	if (!rc)
@@ -391,7 +403,7 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 		if (!rc)
 			rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
 		if (!rc)
-			rc = cn_store_checkpoint_sign(app->st, err);
+			rc = cn_store_checkpoint_sign(app->st, app->now, err);
 		if (!rc)
 			rc = cn_store_commit(app->st, err);
 		if (rc) {
@@ -415,6 +427,7 @@ int cn_app_batch_begin(struct cn_app *app, struct cn_err *err)
 		return rc;
 	}
 	app->batch = 1;
+	app->now = INT64_MIN;
 	cn_projector_reset(&app->pj);
 	cn_store_docs_reset(app->st);
 	return 0;
@@ -429,7 +442,8 @@ int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
 	 * written once, from the world as the batch left it. */
 	if (commit)
 		rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
-	if (commit && rc == 0 && (rc = cn_store_checkpoint_sign(app->st, err)) == 0 &&
+	if (commit && rc == 0 &&
+	    (rc = cn_store_checkpoint_sign(app->st, app->now, err)) == 0 &&
 	    (rc = cn_store_commit(app->st, err)) == 0)
 		return 0;
 	cn_store_rollback(app->st);

@@ -2,20 +2,20 @@
  * cmd_log.c - `council log`: the event log as people and other programs
  * read it.  Alone: the events, one a line (--json: the stored canonical
  * bytes); `key`: the log's public key; `checkpoint`: the latest signed
- * checkpoint; `proof INDEX`: an inclusion proof; `export FILE`: events and
- * checkpoints as JSON Lines, for `council verify --export`.  Every form
- * reads; main.c opens the store read-only.
+ * checkpoint; `proof INDEX`: an inclusion proof; `export FILE [--for
+ * AUDIENCE]`: events and checkpoints as JSON Lines, for `council verify
+ * --export` (for one audience: what it may see in full, the rest as leaf
+ * hashes).  Every form reads; main.c opens the store read-only.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../app/export.h"
-#include "../core/event_type.h"
 #include "cli.h"
 #include "util.h"
 
-enum { LOG_PROPOSAL, LOG_FROM, LOG_SIZE, LOG_JSON };
+enum { LOG_PROPOSAL, LOG_FROM, LOG_SIZE, LOG_FOR, LOG_JSON };
 const struct cli_opt cli_opts_log[] = {
 	[LOG_PROPOSAL] = {.name = "proposal", .arg = "ID", .only = "-",
 			  .flags = CLI_OPT_ID,
@@ -25,6 +25,11 @@ const struct cli_opt cli_opts_log[] = {
 	[LOG_SIZE] = {.name = "size", .arg = "N", .only = "proof",
 		      .help = "the tree size to prove against (default: the\n"
 			      "latest checkpoint's)"},
+	[LOG_FOR] = {.name = "for", .arg = "AUDIENCE", .only = "export",
+		     .help = "all (default: every event, with its salt),\n"
+			     "member:CODE, partner:CODE or public: the events\n"
+			     "that principal may see in full, with their salts,\n"
+			     "the others as their leaf hashes only"},
 	[LOG_JSON] = {.name = "json", .flags = CLI_OPT_JSON, .only = "- checkpoint",
 		      .help = "one event per line, exactly the stored canonical\n"
 			      "bytes (checkpoint: its size and note)"},
@@ -35,22 +40,12 @@ struct listing {
 	int raw;              /* the stored bytes, not a summary */
 };
 
-/* The proposal an event belongs to, or 0 (from the event-type table: the
- * payload member that holds a proposal's id). */
-static int64_t proposal_of(const struct cn_event *ev)
-{
-	if (!ev->et || ev->et->entity != CN_ENT_PROPOSAL)
-		return 0;
-	return (int64_t)json_integer_value(json_object_get(ev->payload,
-							   ev->et->key[0]));
-}
-
 static int log_line(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
 	const struct listing *l = ctx;
 	(void)err;
 
-	if (l->proposal && proposal_of(ev) != l->proposal)
+	if (l->proposal && cn_event_proposal(ev) != l->proposal)
 		return 0;
 	if (l->raw) {
 		fwrite(ev->bytes, 1, ev->len, stdout);
@@ -134,15 +129,19 @@ int cmd_log_proof(struct cli *c, const struct cli_args *a, struct cn_app *app)
 int cmd_log_export(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	const char *path = a->pos[0];
-	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	struct cn_audience aud;
 	struct cn_err err = {0};
+	FILE *f;
 	int rc;
 
-	if (!f) {
+	if (cn_audience_parse(cli_or(a->val[LOG_FOR], "all"), &aud, &err))
+		return cli_usage(c, "--for: %s", err.msg);
+	if (!(f = strcmp(path, "-") ? fopen(path, "w") : stdout)) {
 		cn_err_set(&err, CN_EIO, "%s: cannot create", path);
 		return cli_fail(c, &err);
 	}
-	rc = cn_app_export(app, f, &err);
+	/* Sight is decided with the registry as of now (--at). */
+	rc = cn_app_export(app, f, &aud, c->now, &err);
 	if (f != stdout && fclose(f) && !rc)
 		rc = cn_err_set(&err, CN_EIO, "%s: write failed", path);
 	return rc ? cli_fail(c, &err) : 0;

@@ -1,6 +1,7 @@
 /*
  * cmd_receipt.c - receipts: the file `respond --receipt` writes (the
- * event, a signed checkpoint and the event's inclusion proof), and
+ * event and its salt, a signed checkpoint and the event's inclusion
+ * proof), and
  * `council receipt verify FILE --log-key KEY`, which checks one offline,
  * with no store.
  */
@@ -126,26 +127,38 @@ static json_t *load(const char *path, struct cn_err *err)
 	return r;
 }
 
-/* The checkpoint is signed by vkey and the proof leads from the event to
- * its root; prints what it proves. */
+/* The checkpoint is signed by vkey and the proof leads from the event's
+ * leaf (its bytes hashed with its salt) to its root; prints what it
+ * proves. */
 static int check(const json_t *r, const char *path, const char *vkey,
 		 struct cn_err *err)
 {
 	const char *event = json_string_value(json_object_get(r, "event"));
+	const char *salt64 = json_string_value(json_object_get(r, "salt"));
 	const char *note = json_string_value(json_object_get(r, "checkpoint"));
 	const json_t *pj = json_object_get(r, "proof");
 	json_int_t index = json_integer_value(json_object_get(r, "index"));
 	const char *elems[CN_MERKLE_PROOF_MAX];
-	uint8_t pk[32], leaf[32];
+	uint8_t pk[32], leaf[32], salt[CN_SALT_LEN];
 	struct cn_checkpoint cp;
 	struct cn_merkle_proof proof;
 	struct cn_event ev;
 	char *name = NULL;
+	size_t nsalt = 0;
 	int rc;
 
-	if (!event || !note || !json_is_array(pj) ||
+	if (json_integer_value(json_object_get(r, "council_receipt")) !=
+	    CN_RECEIPT_FORMAT)
+		return cn_err_set(err, CN_EINVAL, "%s: not a council receipt of "
+				  "format %d (blinded leaves)", path,
+				  CN_RECEIPT_FORMAT);
+	if (!event || !note || !salt64 || !json_is_array(pj) ||
 	    json_array_size(pj) > CN_MERKLE_PROOF_MAX || index < 0)
 		return cn_err_set(err, CN_EINVAL, "%s: not a council receipt", path);
+	if (cn_base64_decode(salt64, strlen(salt64), salt, sizeof(salt), &nsalt) ||
+	    nsalt != CN_SALT_LEN)
+		return cn_err_set(err, CN_EINVAL, "%s: its salt is not base64 of %d "
+				  "bytes", path, CN_SALT_LEN);
 	if (!vkey)
 		return cn_err_set(err, CN_EINVAL, "--log-key is required: the log's "
 				  "published key (the receipt's own copy proves "
@@ -159,7 +172,9 @@ static int check(const json_t *r, const char *path, const char *vkey,
 		free(name);
 		return cn_err_prefix(err, "checkpoint: ");
 	}
-	cn_merkle_leaf_hash(event, strlen(event), leaf);
+	/* The leaf is computed here, from the bytes and the salt: never
+	 * taken from what came with the proof. */
+	cn_event_hash(salt, event, strlen(event), leaf);
 	rc = cn_merkle_proof_parse(elems, json_array_size(pj), CN_MERKLE_BASE64,
 				   &proof, err);
 	if (rc == 0)

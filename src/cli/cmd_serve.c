@@ -18,7 +18,8 @@
 #define CN_WEBDIR "web/dist"
 #endif
 
-enum { SERVE_LISTEN, SERVE_THREADS, SERVE_TIMEOUT, SERVE_WEB, SERVE_QUIET };
+enum { SERVE_LISTEN, SERVE_THREADS, SERVE_TIMEOUT, SERVE_WEB, SERVE_CADENCE,
+       SERVE_QUIET };
 const struct cli_opt cli_opts_serve[] = {
 	[SERVE_LISTEN] = OPT_VAL("listen", "ADDR:PORT",
 		"where to listen (default 127.0.0.1:8080)"),
@@ -28,6 +29,11 @@ const struct cli_opt cli_opts_serve[] = {
 	[SERVE_WEB] = OPT_VAL("web", "DIR",
 		"serve the web page from DIR (default: web/dist of the\n"
 		"source tree; '' for the API alone)"),
+	[SERVE_CADENCE] = OPT_VAL("public-checkpoint-every", "S",
+		"the public and partners see the record (checkpoints,\n"
+		"proofs, the log) only as of the last multiple of S\n"
+		"seconds, so they learn when it grew only to that\n"
+		"resolution (default 0: every commit)"),
 	[SERVE_QUIET] = OPT_FLAG("quiet", "say nothing on start and stop"),
 	OPT_END};
 
@@ -37,7 +43,7 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	const char *web = a->val[SERVE_WEB];
 	struct cn_serve_opts o = {0};
 	struct cn_err err = {0};
-	int64_t port, nthreads = 2, tmo = 15;
+	int64_t port, nthreads = 2, tmo = 15, cadence = 0;
 	char addr[64];
 	const char *colon;
 	int rc;
@@ -52,9 +58,13 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	     (rc = cli_number(c, a->val[SERVE_THREADS], "--threads", 1, 64,
 			      &nthreads))) ||
 	    (a->val[SERVE_TIMEOUT] &&
-	     (rc = cli_number(c, a->val[SERVE_TIMEOUT], "--timeout", 1, 3600, &tmo))))
+	     (rc = cli_number(c, a->val[SERVE_TIMEOUT], "--timeout", 1, 3600, &tmo))) ||
+	    (a->val[SERVE_CADENCE] &&
+	     (rc = cli_number(c, a->val[SERVE_CADENCE], "--public-checkpoint-every",
+			      0, 366 * 86400, &cadence))))
 		return rc;
 	o.timeout_s = (unsigned)tmo;
+	o.public_checkpoint_every = cadence;
 	/* The page ships beside the binary's sources unless told otherwise;
 	 * --web '' serves the API alone. */
 	o.web = web ? web : getenv("COUNCIL_WEB") ? getenv("COUNCIL_WEB")

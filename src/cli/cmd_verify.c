@@ -25,7 +25,9 @@ const struct cli_opt cli_opts_verify[] = {
 		"store must still contain it (detects a rollback)"),
 	[VERIFY_EXPORT] = {.name = "export", .arg = "FILE",
 		.flags = CLI_OPT_NO_STORE,
-		.help = "verify an exported log, without any store"},
+		.help = "verify an exported log, without any store (an\n"
+			"audience's too: the entries it may not see are\n"
+			"checked as commitments only, and counted)"},
 	[VERIFY_JSON] = OPT_JSON,
 	OPT_END};
 
@@ -80,9 +82,11 @@ static int verify_export(const char *path, const char *vkey, int keyed)
 		fprintf(stderr, "council: verify failed: %s\n", err.msg);
 		return EXIT_REFUSED;
 	}
-	printf("ok: %lld events (%llu bytes); hash chain intact; Merkle tree "
+	printf("ok: %lld events (%llu bytes), export for %s, %lld of them "
+	       "checked only as commitments; hash chain intact; Merkle tree "
 	       "and %lld signed checkpoints verified%s\n",
 	       (long long)stx.events, (unsigned long long)stx.bytes,
+	       stx.audience, (long long)stx.commitments,
 	       (long long)stx.checkpoints,
 	       keyed ? "" : " (against the key the file names: give "
 			    "--log-key to check it is the log's)");

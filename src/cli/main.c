@@ -142,7 +142,8 @@ const struct cmd cli_commands[] = {
 				   CLI_FORM_END},
 	 "verify a receipt offline",
 	 "Check that the event in a receipt is in the log: the checkpoint is\n"
-	 "signed by KEY and the inclusion proof leads to its root.\n"},
+	 "signed by KEY, and the event's leaf (its bytes hashed with its salt)\n"
+	 "leads to its root by the inclusion proof.\n"},
 	{"replay", cmd_replay, cli_opts_replay, ONE("FILE", 1, CLI_NO_STORE),
 	 "replay a scenario file",
 	 "Run a scenario (see scenarios/).  Without --db, it runs on a fresh\n"

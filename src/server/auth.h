@@ -22,8 +22,8 @@
 #include "../core/event.h"
 #include "../core/world.h"
 
-enum cn_role { CN_ROLE_PUBLIC, CN_ROLE_SECRETARIAT, CN_ROLE_MEMBER,
-	       CN_ROLE_PARTNER };
+/* enum cn_role: app/sight.h (through reader.h), where what each role may
+ * see is decided. */
 
 struct cn_principal {
 	enum cn_role role;

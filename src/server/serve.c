@@ -86,6 +86,7 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	snprintf(api.db, sizeof(api.db), "%s", o->db);
 	snprintf(api.web, sizeof(api.web), "%s", o->web ? o->web : "");
+	api.public_checkpoint_every = o->public_checkpoint_every;
 	/* The writer's app is the only read-write connection. */
 	if ((rc = cn_app_open(o->db, 0, &app, err)))
 		return rc;

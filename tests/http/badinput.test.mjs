@@ -286,7 +286,9 @@ for (const [arg, v] of [['from', '0'], ['from', '-1'], ['from', 'abc'], ['from',
 }
 api('inclusion: no index', q('/api/v1/log/proof/inclusion'), 400, /'index'/);
 api('inclusion: index -1', q('/api/v1/log/proof/inclusion?index=-1'), 400, /'index'/);
-api('inclusion: index beyond the log', q('/api/v1/log/proof/inclusion?index=99999999'), 400, /'index'|'size'/);
+// A leaf beyond the tree answers as a leaf the caller may not see (issue 9):
+// 404, not a hint.
+api('inclusion: index beyond the log', q('/api/v1/log/proof/inclusion?index=99999999'), 404, /no such/);
 api('inclusion: size beyond the log', q('/api/v1/log/proof/inclusion?index=0&size=99999999'), 400, /'size'/);
 api('inclusion: size 0', q('/api/v1/log/proof/inclusion?index=0&size=0'), 400, /'size'/);
 api('consistency: no from', q('/api/v1/log/proof/consistency'), 400, /'from'/);

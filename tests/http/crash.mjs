@@ -139,13 +139,15 @@ export async function campaign({ kills = 3, writers = 32, proposers = 8, minGapM
   if (ex.code !== 0) throw new Error(`log export: ${ex.stderr}`);
   const inExport = new Set();
   const created = new Map();
-  // JSON Lines: a header, then each event's canonical bytes as one line,
-  // with the checkpoints among them.
+  // JSON Lines (export format 2, docs/MERKLE.md): a header, then one
+  // {"salt","event"} line per event with its canonical bytes verbatim after
+  // "event":, then the checkpoints.
+  const EVENT = /^\{"salt":"[A-Za-z0-9+/]{43}=","event":(.*)\}$/;
   for (const line of readFileSync(exported, 'utf8').split('\n')) {
-    if (!line) continue;
-    const ev = JSON.parse(line);
-    if (typeof ev.seq !== 'number' || typeof ev.type !== 'string') continue;
-    inExport.add(line);
+    const m = EVENT.exec(line);
+    if (!m) continue;
+    const ev = JSON.parse(m[1]);
+    inExport.add(m[1]);
     if (ev.type === 'proposal.created') created.set(ev.payload.id, ev.payload.title);
   }
   for (const a of acks.filter((x) => x.kind === 'position')) {

@@ -53,11 +53,11 @@ export function makeStore({ at } = {}) {
   return { dir, db, tokens, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function startServer(db, { threads = 2, timeout = 15, web } = {}) {
+export async function startServer(db, { threads = 2, timeout = 15, web, args = [] } = {}) {
   const port = await freePort();
   const child = spawn(COUNCIL, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`,
     '--threads', String(threads), '--timeout', String(timeout),
-    ...(web === undefined ? [] : ['--web', web])], { stdio: ['ignore', 'ignore', 'pipe'] });
+    ...(web === undefined ? [] : ['--web', web]), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const base = `http://127.0.0.1:${port}`;

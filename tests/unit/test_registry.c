@@ -417,6 +417,7 @@ static void test_out_of_sequence(void **state)
 	json_t *pl = json_pack("{s:{s:s, s:s, s:s}}", "member", "code", "DE",
 			       "name", "Germany", "accession", "1955-05-06");
 	const int64_t last = w->last_seq;
+	const uint8_t salt[CN_SALT_LEN] = {0};
 	uint8_t head[CN_HASH_LEN];
 
 	memcpy(head, w->last_hash, CN_HASH_LEN);
@@ -424,17 +425,17 @@ static void test_out_of_sequence(void **state)
 				       &err), 0);
 	json_decref(pl);
 	/* Skipping one... */
-	assert_int_equal(cn_event_seal(&ev, last + 2, w->last_hash, &err), 0);
+	assert_int_equal(cn_event_seal(&ev, last + 2, w->last_hash, salt, &err), 0);
 	assert_int_equal(cn_world_apply(w, &ev, &err), CN_ECORRUPT);
 	assert_non_null(strstr(err.msg, "out of sequence"));
 	/* ...or repeating the last one. */
-	assert_int_equal(cn_event_seal(&ev, last, w->last_hash, &err), 0);
+	assert_int_equal(cn_event_seal(&ev, last, w->last_hash, salt, &err), 0);
 	assert_int_equal(cn_world_apply(w, &ev, &err), CN_ECORRUPT);
 	assert_int_equal(w->last_seq, last);
 	assert_memory_equal(w->last_hash, head, CN_HASH_LEN);
 	assert_null(cn_world_member(w, "DE"));
 	/* In sequence it applies. */
-	assert_int_equal(cn_event_seal(&ev, last + 1, w->last_hash, &err), 0);
+	assert_int_equal(cn_event_seal(&ev, last + 1, w->last_hash, salt, &err), 0);
 	assert_int_equal(cn_world_apply(w, &ev, &err), 0);
 	assert_int_equal(w->last_seq, last + 1);
 	assert_memory_equal(w->last_hash, ev.hash, CN_HASH_LEN);

@@ -63,7 +63,7 @@ test('FR states positions on the page and keeps their receipts', async () => {
   assert.equal(list.length, 2);
   assert.deepEqual(list.map((x) => x.proposal), [id, id]);
   assert.deepEqual(list.map((x) => JSON.parse(x.receipt.event).type), ['position.stated', 'comment.made']);
-  assert.ok(list.every((x) => x.receipt.council_receipt === 1 && x.receipt.log_key === vkey && x.title === TITLE));
+  assert.ok(list.every((x) => x.receipt.council_receipt === 2 && x.receipt.log_key === vkey && x.title === TITLE));
   noErrors();
 });
 

@@ -25,7 +25,7 @@ const KEY = 'council.test+1a2b3c4d+AQ==';
 const cp = `council.test/log\n12\n${Buffer.alloc(32, 7).toString('base64')}\n\n— council.test ${
   Buffer.alloc(68, 1).toString('base64')}\n`;
 const receipt = (index, proposal, payload = {}) => ({
-  council_receipt: 1, log_key: KEY, index, checkpoint: cp, proof: [],
+  council_receipt: 2, log_key: KEY, index, salt: Buffer.alloc(32, 9).toString('base64'), checkpoint: cp, proof: [],
   event: JSON.stringify({ seq: index + 1, type: 'position.stated', time: '2026-05-01T10:00:00Z',
     payload: { proposal, member: 'FR', position: 'concur', ...payload } }),
 });
