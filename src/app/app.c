@@ -358,6 +358,24 @@ static int sync_world(struct cn_app *app, struct cn_err *err)
 	return cn_app_reload(app, err);
 }
 
+/* Ends a write outside a batch: each touched proposal's view once, then
+ * one signed checkpoint per committed write.  On failure, nothing of it
+ * is kept and the world is folded again from the store. */
+static int commit_write(struct cn_app *app, struct cn_err *err)
+{
+	int rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
+
+	if (!rc)
+		rc = cn_store_checkpoint_sign(app->st, app->now, err);
+	if (!rc)
+		rc = cn_store_commit(app->st, err);
+	if (rc) {
+		cn_store_rollback(app->st);
+		reload(app);
+	}
+	return rc;
+}
+
 int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 	       cn_command_fn fn, const void *args, size_t *nevents,
 	       struct cn_err *err)
@@ -383,6 +401,19 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 	if (!rc)
 		rc = emit_box(app, "clock", &box, &count, err);
 	cn_outbox_release(&box);
+	/* Alone, what the clock concluded is committed before the command
+	 * runs: it is due whatever the caller asks, and a command the engine
+	 * refuses (a position on the proposal the clock just concluded) must
+	 * not take it back, or its refusal would name a conclusion that the
+	 * record does not hold. */
+	if (!rc && !app->batch && count && fn != cn_app_cmd_tick) {
+		if ((rc = commit_write(app, err)) == 0 &&
+		    (rc = cn_store_begin(app->st, err)) == 0 &&
+		    (rc = sync_world(app, err)) != 0)
+			cn_store_rollback(app->st);
+		if (rc)
+			return rc;
+	}
 	if (!rc && fn != cn_app_cmd_tick) {
 		app->command_seq = app->w.last_seq + 1;
 		rc = fn(&app->w, now, args, &box, err);
@@ -398,18 +429,11 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 		cn_outbox_release(&box);
 	}
 	if (!app->batch) {
-		/* Each touched proposal's view once; then one signed
-		 * checkpoint per committed write. */
-		if (!rc)
-			rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
-		if (!rc)
-			rc = cn_store_checkpoint_sign(app->st, app->now, err);
-		if (!rc)
-			rc = cn_store_commit(app->st, err);
 		if (rc) {
 			cn_store_rollback(app->st);
 			reload(app);
-		}
+		} else
+			rc = commit_write(app, err);
 	}
 	if (!rc && nevents)
 		*nevents = count;

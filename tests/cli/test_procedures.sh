@@ -177,6 +177,20 @@ c withdraw "$id" --reason "overtaken by events" --at 2024-04-02
 c show "$id" --json
 expect_json "withdrawn" .outcome withdrawn
 
+# --- a command refused after the clock concluded keeps the conclusion -------
+c propose --body NAC --title "Clock first" --procedure silence --deadline 2024-05-10 --at 2024-05-01
+id=$out
+c respond "$id" --member FR --object --reason "too late" --at 2024-05-11
+expect_err "a position after the deadline is refused: the clock concluded first" 1 \
+	"proposal $id was concluded on 2024-05-10T00:00:00Z (adopted"
+c show "$id" --json
+expect_json "and the record holds the conclusion the refusal names" .outcome adopted
+c conclude "$id" --at 2024-05-12
+expect_err "conclude after the clock did is refused, naming the outcome" 1 "was concluded on 2024-05-10"
+c log --proposal "$id" --json
+check "the clock's conclusion is recorded once" \
+	test "$(grep -c '"type":"procedure.concluded"' "$T/.out")" = 1
+
 c proposals --status blocked --json
 expect_json "proposals --status filters" 'map(.id) | length' 2
 c proposals --body DPC --json
