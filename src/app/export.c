@@ -466,7 +466,14 @@ static int vx_decoded(struct vx *v, const char *bytes, size_t len,
 			 * was: statements and hidden events were skipped. */
 			struct cn_event before = {.seq = ev.seq - 1};
 			cn_world_skip_to(&v->w, &before);
-			rc = cn_world_apply(&v->w, &ev, err);
+			/* And the proposals an export per audience hides
+			 * leave holes before the next one it shows. */
+			if (ev.et && ev.et->id == CN_EV_PROPOSAL_CREATED &&
+			    v->stats->commitments)
+				rc = cn_world_skip_proposals(&v->w,
+					json_integer_value(json_object_get(ev.payload, "id")), err);
+			if (rc == 0)
+				rc = cn_world_apply(&v->w, &ev, err);
 		}
 		if (rc)
 			cn_err_prefix(err, "%s: line %ld: ", v->path, v->lineno);

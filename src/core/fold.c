@@ -599,6 +599,21 @@ void cn_world_skip_to(struct cn_world *w, const struct cn_event *ev)
 	memcpy(w->last_hash, ev->hash, CN_HASH_LEN);
 }
 
+int cn_world_skip_proposals(struct cn_world *w, int64_t id,
+			    struct cn_err *err)
+{
+	struct cn_proposal **v;
+
+	if (id < 1 || (uint64_t)id <= w->nproposals + 1)
+		return 0;
+	if (!(v = realloc(w->proposals, (size_t)(id - 1) * sizeof(*v))))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	w->proposals = v;
+	while (w->nproposals < (uint64_t)id - 1)
+		w->proposals[w->nproposals++] = NULL;
+	return 0;
+}
+
 int cn_event_entity(const struct cn_event *ev, const char **kind,
 		    char key[64])
 {

@@ -100,8 +100,10 @@ int cn_fold_proposal_opened(struct cn_world *w, const struct cn_event *ev,
 	if (brk && cn_silence_breaks_parse(brk, &bits, err))
 		return cn_err_prefix(err, "event %lld (%s): ", (long long)ev->seq,
 				     ev->type);
+	/* Earlier: among those folded, a hole of a partial export's world
+	 * included (world.h); the one being created is not yet counted. */
 	if (sup && (!json_is_integer(sup) || json_integer_value(sup) <= 0 ||
-		    !cn_world_proposal(w, json_integer_value(sup))))
+		    (uint64_t)json_integer_value(sup) > w->nproposals))
 		return corrupt(err, ev, "supersedes names no earlier proposal");
 	if (!(breaks = json_array()))
 		return CN_ENOMEM;
@@ -320,14 +322,17 @@ int cn_fold_superseded(struct cn_world *w, const struct cn_event *ev,
 		       struct cn_err *err)
 {
 	struct cn_proposal *p = proposal_of(w, ev);
-	const struct cn_proposal *by = cn_world_proposal(
-		w, json_integer_value(json_object_get(ev->payload, "by")));
+	const json_int_t id = json_integer_value(json_object_get(ev->payload, "by"));
+	const struct cn_proposal *by = cn_world_proposal(w, id);
+	/* A hole of a partial export's world (world.h) is taken on trust:
+	 * what the export does not show cannot be checked against. */
+	const int hole = !by && id >= 1 && (uint64_t)id <= w->nproposals;
 
-	if (!p || !by || by->supersedes != p->id || !p->concluded ||
-	    p->superseded_by)
+	if (!p || !(by || hole) || (by && by->supersedes != p->id) ||
+	    !p->concluded || p->superseded_by)
 		return corrupt(err, ev, "needs a concluded proposal and the one "
 			       "that supersedes it");
-	p->superseded_by = by->id;
+	p->superseded_by = id;
 	touch(p, ev->time);
 	return 0;
 }

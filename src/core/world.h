@@ -226,6 +226,15 @@ int cn_world_apply(struct cn_world *w, const struct cn_event *ev,
  * folding them). */
 void cn_world_skip_to(struct cn_world *w, const struct cn_event *ev);
 
+/* For the same verifier of an export that shows only some proposals (an
+ * export per audience): the proposals before `id` that it was not shown
+ * become holes, so that proposal `id` may be folded next.  A hole is no
+ * proposal to lookups (cn_world_proposal answers NULL) but counts as an
+ * earlier one where an event names it (supersedes).  Never used on a
+ * world folded from a whole log. */
+int cn_world_skip_proposals(struct cn_world *w, int64_t id,
+			    struct cn_err *err) CN_NODISCARD;
+
 /* Which entity an event changed, for projections: *kind is one of
  * "alliance", "member", "partner", "body", "office", "proposal", and key is
  * its id.  Returns 0, or CN_ENOTFOUND for an unknown type. */

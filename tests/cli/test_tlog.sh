@@ -238,6 +238,21 @@ expect_err "an export for a member the registry does not know is refused" 1 "unk
 c log export "$T/x.jsonl" --for delegation:FR
 expect_err "an audience that is none is refused" 2 "want all, public, member:CODE or partner:CODE"
 
+# a proposal the audience sees after ones it may not see: the proposal
+# ids it is shown skip the hidden ones, and its export still verifies
+c propose --body NAC --title "Silence after the NPG item" --procedure silence --deadline 2024-01-20T12:00:00Z --at 2024-01-13
+after=$out
+c conclude "$after" --at 2024-01-21
+check "the later proposal is adopted (the clock concludes it at its deadline)" \
+	grep -q "proposal $after was concluded on 2024-01-20T12:00:00Z (adopted" "$T/.err"
+for who in member:FR partner:JP public; do
+	c log export "$T/for.jsonl" --for "$who"
+	c verify --export "$T/for.jsonl" --log-key "$T/vkey"
+	expect_rc "an export for $who that skips hidden proposal ids verifies" 0
+done
+check "the adopted proposal is in full in the public export" \
+	grep -q "\"id\":$after,\"level\"\|\"proposal\":$after" "$T/for.jsonl"
+
 # a store of the format before blinded leaves is refused, saying why
 cp "$COUNCIL_DB" "$T/v2.db"
 sqlite3 "$T/v2.db" "PRAGMA user_version = 2"
