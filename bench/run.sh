@@ -121,3 +121,7 @@ echo
 awk -v mb="$MB" -v a="$t0" -v b="$t1" -v c="$t2" -v n="$NEV" 'BEGIN {
 	v = mb / (b - a); s = mb / (c - b);
 	printf "verify: %d events, %s MB: council verify --export %.1f MB/s, sha256sum %.1f MB/s = %.2fx (target >= 0.5x)\n", n, mb, v, s, v / s }'
+
+# Sight: can an answer's time tell a hidden proposal from none? (issue 9)
+echo
+COUNCIL="$ROOT/$BUILD/council" node bench/sight_timing.mjs "${SIGHT_SAMPLES:-3000}" "${SIGHT_ROUNDS:-5}"

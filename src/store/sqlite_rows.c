@@ -253,19 +253,29 @@ struct meta_out {
 static int meta_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct meta_out *m = ctx;
-	(void)err;
-	snprintf(m->body, 16, "%s", (const char *)sqlite3_column_text(s, 0));
+	const unsigned char *body = sqlite3_column_text(s, 0);
+
+	snprintf(m->body, 16, "%s", body ? (const char *)body : "");
 	*m->shared = sqlite3_column_int(s, 1);
 	*m->adopted = sqlite3_column_int(s, 2);
-	return 0;
+	return body ? 0 : cn_err_set(err, CN_ENOTFOUND, "no proposal");
 }
 
+/* Who may see a proposal is asked of ids that exist and of ids that do
+ * not, and the two must cost the same (an answer's time must not tell a
+ * hidden proposal from none: docs/ARCHITECTURE.md, "Access").  So the
+ * query always yields one row, the proposal's or NULLs, through the same
+ * seek and the same step. */
 int cn_sq_proposal_meta(struct cn_store_backend *b, int64_t id, char body[16],
 			int *shared, int *adopted, struct cn_err *err)
 {
 	struct meta_out m = {body, shared, adopted};
-	return cn_sq_by_id(b, "SELECT body, shared,"
-			   " status = 'concluded' AND outcome = 'adopted'"
-			   " FROM proposals WHERE id = ?", id, "proposal",
-			   meta_row, &m, err);
+	int rc = cn_sq_by_id(b, "SELECT p.body, p.shared,"
+			     " p.status = 'concluded' AND p.outcome = 'adopted'"
+			     " FROM (SELECT ? AS k) LEFT JOIN proposals p"
+			     " ON p.id = k", id, "proposal", meta_row, &m, err);
+
+	if (rc == CN_ENOTFOUND)
+		cn_err_set(err, CN_ENOTFOUND, "no proposal %lld", (long long)id);
+	return rc;
 }

@@ -1540,7 +1540,12 @@ static int inject(const struct op *op)
 				continue;
 			if (!t[v].points++) {
 				t[v].first = n;
-				snprintf(t[v].msg, sizeof(t[v].msg), "%s", o.msg[v]);
+				/* Same size, NUL-terminated by vsnprintf; a
+				 * copy, not snprintf, which GCC's release build
+				 * misreads as reading two rows. */
+				_Static_assert(sizeof(t[v].msg) == sizeof(o.msg[v]),
+					       "verdict messages differ in size");
+				memcpy(t[v].msg, o.msg[v], sizeof(t[v].msg));
 			}
 			t[v].last = n;
 			ref.report_leaks &= v != V_LEAK;
