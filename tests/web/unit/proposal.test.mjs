@@ -114,10 +114,10 @@ test('history: who acted, what happened, the note under it', () => {
     ['France (FR) enters a reservation', '', ' (was concur)']);
   assert.deepEqual(line('position.stated', { member: 'BE', position: 'abstain', declared: true, previous: 'silent' }),
     ['Belgium (BE) abstains', ' (formal declaration)', ''], 'silence is not a previous position worth naming');
-  assert.deepEqual(line('silence.broken', { member: 'TR' }), ['Türkiye (TR) breaks silence']);
+  assert.deepEqual(line('silence.broken', { member: 'TR' }), ['Türkiye (TR) breaks silence', '']);
   assert.deepEqual(line('text.recirculated', { revision: 2, deadline: 'D' }),
     ['Revision 2 recirculated; silence until ', { time: 'D' }]);
-  assert.deepEqual(line('procedure.concluded', { outcome: 'blocked' }), ['Concluded: Blocked']);
+  assert.deepEqual(line('procedure.concluded', { outcome: 'blocked' }), ['Concluded: Blocked', '']);
   assert.deepEqual(line('tokens.rotated', {}), ['tokens.rotated']);
   assert.equal(historyNote({ type: 'procedure.concluded', payload: { explanation: 'blocked: FR broke silence' } }),
     'blocked: FR broke silence');
