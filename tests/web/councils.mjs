@@ -9,6 +9,7 @@
 //        open    a qualified-majority vote opened in 2025 (so the 2025
 //                figures are in force), 12 yes, DE no, IT abstains: open
 //        written a written procedure under simple-majority, a day to run
+//        written2 another, left open for the dialogs' audit
 //        vote    a roll-call vote under simple-majority, nobody voted yet
 //        cast    another, for the keyboard test
 //   OSCE minus   a decision under consensus-minus-one, RU the State concerned
@@ -78,6 +79,8 @@ export async function councilsFixture() {
     const euPropose = async (body) => (await ok(await eu.api('secretariat', 'POST', '/api/v1/proposals',
       { body: 'COUNCIL', ...body }), 201)).id;
     eu.ids.written = await euPropose({ title: 'A decision by written procedure', procedure: 'written',
+      rule: 'simple-majority', deadline: isoIn(86400) });
+    eu.ids.written2 = await euPropose({ title: 'Another decision by written procedure', procedure: 'written',
       rule: 'simple-majority', deadline: isoIn(86400) });
     eu.ids.vote = await euPropose({ title: 'A procedural decision put to a vote', procedure: 'vote',
       rule: 'simple-majority' });

@@ -104,10 +104,10 @@ export const positionsByName = (positions, nameOf) =>
 // A member's position in a word: its vote under a vote, a refusal of the
 // written procedure, a proposed amendment that broke silence, else the
 // position.
-export function positionWord(x, votes) {
+export function positionWord(x, votes, closed = false) {
   if (x.refused_procedure) return 'Refused the procedure';
   if (x.amendment) return 'Amendment';
-  return votes ? VOTE_LABEL[voteOf(x)] : POSITION_LABEL[x.position] || x.position;
+  return votes ? VOTE_LABEL[voteOf(x, closed)] : POSITION_LABEL[x.position] || x.position;
 }
 
 // What else the record says of a position, in words: its formal
@@ -123,9 +123,9 @@ export function positionMarks(x, nameOf) {
 }
 
 // A tile's accessible label, and its title with the statement if any.
-export function tileLabel(x, nameOf, votes = false) {
+export function tileLabel(x, nameOf, votes = false, closed = false) {
   const marks = positionMarks(x, nameOf);
-  const label = `${nameOf(x.member)}: ${positionWord(x, votes)}${marks.length ? ` (${marks.join('; ')})` : ''}`;
+  const label = `${nameOf(x.member)}: ${positionWord(x, votes, closed)}${marks.length ? ` (${marks.join('; ')})` : ''}`;
   return { label, title: x.text ? `${label} — ${x.text}` : label };
 }
 

@@ -176,6 +176,20 @@ function tallyCount(set, tally) {
   return set.flatMap((s) => TALLY_KEYS[s]).reduce((n, k) => n + (tally[k] || 0), 0);
 }
 
+// The share a weight() test had, as the explanation gives it
+// ("population_share 96.66% >= 65% of electorate"; docs/RULES.md §3: the
+// bare attribute for the yes set without a group, else the set first), or
+// null when the explanation does not say it (an operand that did not
+// decide is left out).
+function explainedShare(explanation, node) {
+  if (!explanation || node.group) return null;
+  const yes = node.set.every((x) => x === 'concur' || x === 'footnote') && node.set.includes('concur');
+  const subject = `${yes ? '' : `${node.set.join('|')} `}${node.attr}`;
+  const esc = subject.replace(/[|]/g, '\\|');
+  const m = new RegExp(`(?:^|: |; )${esc} (\\d+\\.\\d\\d)% `).exec(explanation);
+  return m ? Number(m[1]) / 100 : null;
+}
+
 // One test of the rule measured.  {op, label, value, valueText,
 // threshold, thresholdText, fill, mark (0..1, where the bar's line is),
 // met (true/false, null when it cannot be measured from what is shown),
@@ -260,7 +274,13 @@ function measure(node, ctx) {
         : `${CMP_WORDS[node.cmp]} ${r.text} of the ${r.base === 'cast' ? 'votes cast' : 'total'}`;
       const mark = 'abs' in r ? null : clamp01(r.num / r.den);
       if (!sc || !w) {
-        return { op: 'weight', label, value: null, valueText: 'not shown', thresholdText, fill: 0, mark, met: null };
+        // Not the members' positions: the share the explanation states, if it says it.
+        const said = 'abs' in r ? null : explainedShare(ctx.explanation, node);
+        return {
+          op: 'weight', label, value: said, valueText: said === null ? 'not shown' : pct(said), thresholdText,
+          fill: said === null ? 0 : clamp01(said), mark,
+          met: said === null ? null : holds(node.cmp, Math.round(said * 1e4), Math.round((r.num / r.den) * 1e4)),
+        };
       }
       const of = (list) => list.reduce((s, x) => s + (Number(w[x.member]) || 0), 0);
       const sum = of(sc.filter((x) => inSet(node.set, x)));
@@ -286,6 +306,7 @@ export function ruleTests(p) {
   const ctx = {
     positions: p.positions || null, tally: p.tally || null, weights: p.weights || null,
     size: p.electorate_size, votes: p.procedure === 'vote' || p.procedure === 'written',
+    explanation: p.explanation || '',
   };
   if (!ctx.positions && !ctx.tally) return null;
   return measure(tree, ctx);

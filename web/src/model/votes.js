@@ -6,13 +6,15 @@ import { VOTES } from '../ui.js';
 
 // Roll-call votes and the written procedure are voted (yes, no, ...).
 export const isVote = (p) => p.procedure === 'vote' || p.procedure === 'written';
-export const voteOf = (x) => x.vote || 'not-voted';
+// A member's vote; none yet while the vote is open, not participating
+// once it is closed (as the conclusion counts it).
+export const voteOf = (x, closed = false) => x.vote || (closed ? 'not-participating' : 'not-voted');
 const tallyKey = (v) => v.replace('-', '_');
 
 // {vote: count} over the positions of a vote (the roll call's legend).
-export function voteCounts(positions) {
+export function voteCounts(positions, closed = false) {
   const t = {};
-  for (const x of positions || []) t[voteOf(x)] = (t[voteOf(x)] || 0) + 1;
+  for (const x of positions || []) t[voteOf(x, closed)] = (t[voteOf(x, closed)] || 0) + 1;
   return t;
 }
 

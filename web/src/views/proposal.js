@@ -208,7 +208,8 @@ export async function proposalView(ctx) {
       h('div', { class: 'section-head' },
         h('h2', { id: 'count-h' }, votes ? 'The vote' : 'The count'),
         h('span', { class: 'sub' }, p.status === 'open' ? 'as it stands' : 'as concluded')),
-      p.tally ? h('ul', { class: 'legend vote-tally', id: 'vote-tally', 'aria-label': 'Votes' },
+      // the count alone, to those who do not see the roll call's legend
+      p.tally && !p.positions ? h('ul', { class: 'legend vote-tally', id: 'vote-tally', 'aria-label': 'Votes' },
         tallyEntries(p.tally).map(([v, n]) => h('li', {
           class: `legend-item pos-${VOTE_POSITION[v]}`, 'data-vote': v,
         }, h('span', { class: 'swatch', 'aria-hidden': 'true' }, icon(POSITION_ICON[VOTE_POSITION[v]])),
@@ -228,7 +229,7 @@ export async function proposalView(ctx) {
     if (t.tests) {
       const list = h('ul', { class: 'rule-group' }, t.tests.map((x) => h('li', {}, ruleTest(x))));
       if (top && t.op === 'and') return list;
-      return h('div', { class: `rule-test rule-${t.op}`, 'data-met': met },
+      return h('div', { class: `rule-test rule-${t.op}`, 'data-met': met, 'data-label': t.label },
         h('p', { class: 'rule-test-head' }, h('span', {}, t.label), stateBadge(met, state)), list);
     }
     const bar = typeof t.fill === 'number' ? h('div', { class: 'rule-bar', 'aria-hidden': 'true' },
@@ -236,7 +237,7 @@ export async function proposalView(ctx) {
       typeof t.mark === 'number'
         ? h('span', { class: 'rule-mark', style: `left:${(100 * t.mark).toFixed(2)}%` }) : null)
       : null;
-    return h('div', { class: `rule-test rule-${t.op}`, 'data-met': met },
+    return h('div', { class: `rule-test rule-${t.op}`, 'data-met': met, 'data-label': t.label },
       h('p', { class: 'rule-test-head' }, h('span', {}, t.label), stateBadge(met, state)),
       h('p', { class: 'rule-test-value' }, h('strong', { class: 'num' }, t.valueText),
         t.thresholdText ? [' · needs ', t.thresholdText] : null,
@@ -603,7 +604,9 @@ export async function proposalView(ctx) {
       return;
     }
     const votes = isVote(p);
-    const t = votes ? voteCounts(positions) : tally(p);
+    // Once a vote is closed, a member who never voted did not participate.
+    const closed = p.status === 'concluded';
+    const t = votes ? voteCounts(positions, closed) : tally(p);
     const sorted = positionsByName(positions, nameOf);
     // The figure each member weighs under the rule, if it weighs them.
     const [attr, weightOf] = Object.entries(p.weights || {})[0] || [];
@@ -623,17 +626,17 @@ export async function proposalView(ctx) {
       silenceConsents(p)
         ? h('p', { class: 'sub' }, 'Under silence, a member that says nothing consents at the deadline.') : null,
       h('ul', { class: 'rollcall-grid', id: 'rollcall-grid' }, sorted.map((x) => {
-        const { title } = tileLabel(x, nameOf, votes);
+        const { title } = tileLabel(x, nameOf, votes, closed);
         const marks = positionMarks(x, nameOf);
         // Read as "France, Object, with a statement": the code is for the eye.
         return h('li', {
           class: `tile pos-${x.position}${x.member === me ? ' mine' : ''}`,
-          'data-member': x.member, 'data-position': x.position, 'data-vote': votes ? voteOf(x) : null,
+          'data-member': x.member, 'data-position': x.position, 'data-vote': votes ? voteOf(x, closed) : null,
           'data-signed': x.signed ? 'true' : null, title,
         },
         h('span', { class: 'tile-code', 'aria-hidden': 'true' }, x.member),
         h('span', { class: 'tile-name' }, nameOf(x.member), h('span', { class: 'sr-only' }, ', ')),
-        h('span', { class: 'tile-pos' }, icon(POSITION_ICON[x.position]), positionWord(x, votes),
+        h('span', { class: 'tile-pos' }, icon(POSITION_ICON[x.position]), positionWord(x, votes, closed),
           marks.length ? h('span', { class: 'sr-only' }, ` (${marks.join('; ')})`) : null),
         weightOf && weightOf[x.member] != null ? h('span', { class: 'tile-weight num' },
           h('span', { class: 'sr-only' }, `, ${attrWords(attr).toLowerCase()} `), weightOf[x.member]) : null,
