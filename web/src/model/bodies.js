@@ -33,7 +33,8 @@ export function clauseText(c) {
 export function namedRules(body) {
   return Object.entries(body.rules || {}).map(([name, r]) => ({
     name, rule: r.rule, note: r.note || '', source: r.source || '', concerned: !!r.concerned,
-    isDefault: r.rule === body.rule,
+    // the body's rule by another name; not one that leaves a State out
+    isDefault: r.rule === body.rule && !r.concerned,
   })).sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
 }
 

@@ -11,7 +11,8 @@ const CMP = ['>=', '<=', '==', '!=', '>', '<'];
 // Tokens: words, member codes, numbers (with up to 2 decimals), operators.
 function tokenize(src) {
   const out = [];
-  const re = /\s*(?:([a-z][a-z0-9_]*)|([A-Z0-9]{2,8})(?![a-z0-9_])|(\d+(?:\.\d+)?)|(>=|<=|==|!=|[<>(){},|/%]))/gy;
+  // a number, unless letters follow (then a member code such as EU27)
+  const re = /\s*(?:([a-z][a-z0-9_]*)|(\d+(?:\.\d+)?)(?![A-Z0-9])|([A-Z0-9]{2,8})|(>=|<=|==|!=|[<>(){},|/%]))/gy;
   let m;
   let at = 0;
   while (at < src.length) {
@@ -23,8 +24,8 @@ function tokenize(src) {
     }
     at = re.lastIndex;
     if (m[1]) out.push({ t: 'word', v: m[1] });
-    else if (m[3] !== undefined && !m[2]) out.push({ t: 'num', v: m[3] });
-    else if (m[2]) out.push(/^\d+$/.test(m[2]) ? { t: 'num', v: m[2] } : { t: 'code', v: m[2] });
+    else if (m[2]) out.push({ t: 'num', v: m[2] });
+    else if (m[3]) out.push({ t: 'code', v: m[3] });
     else out.push({ t: 'op', v: m[4] });
   }
   return out;
