@@ -9,15 +9,8 @@
 // inside its own box.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { webFixture, api, isoIn, signIn } from './lib.mjs';
+import { webFixture, api, isoIn, signIn, settle, audit } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const AXE = readFileSync(createRequire(join(root, 'web', 'package.json')).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 const ROLES = ['secretariat', 'FR', 'JP', 'public'];
 
@@ -66,24 +59,6 @@ const views = () => [
   `/proposals/${ids.blocked}`, `/proposals/${ids.adopted}`, '/propose', '/bodies', '/bodies?at=1966-07-01',
   '/registry/members', '/registry/partners', '/registry/offices', '/receipts', '/no-such-page',
 ];
-
-// A view is drawn: its heading, nothing loading, the fonts in.
-async function settle(page) {
-  await page.locator('main h1').first().waitFor();
-  await page.waitForFunction(() => !document.querySelector('main .loading')
-    && (!document.querySelector('#registry-offices') || document.querySelector('#registry-offices svg.map')));
-  await page.evaluate(() => document.fonts.ready);
-}
-
-async function audit(page, where) {
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ content: AXE });
-  const r = await page.evaluate((tags) => window.axe.run(document, {
-    runOnly: { type: 'tag', values: tags }, rules: { 'heading-order': { enabled: true } }, resultTypes: ['violations'],
-  }), TAGS);
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'heading-order')
-    .map((v) => `${where}: ${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.slice(0, 4)
-      .map((n) => `${n.target.join(' ')}${n.any[0]?.message ? ` — ${n.any[0].message}` : ''}`).join('\n      ')}`);
-}
 
 async function pageFor(who, size) {
   const page = await browser.newPage(`${who}@${size}`, { viewport: SIZES[size] });

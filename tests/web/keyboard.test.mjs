@@ -7,7 +7,7 @@
 // verdict's heading; a new proposal lands on its heading.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { webFixture, api, isoIn } from './lib.mjs';
+import { webFixture, api, isoIn, tabTo, assertFocus, dialogAction } from './lib.mjs';
 
 let fx, browser, base, tok;
 const ids = {};
@@ -29,45 +29,6 @@ before(async () => {
 });
 
 after(() => fx?.close());
-
-// What has focus, in words: 'button[data-focus=act-concur] "Concur"'.
-const focused = (page) => page.evaluate(() => {
-  const a = document.activeElement;
-  if (!a || a === document.body) return 'body';
-  const key = a.getAttribute('data-focus');
-  return `${a.tagName.toLowerCase()}${a.id ? `#${a.id}` : ''}${key ? `[data-focus=${key}]` : ''} `
-    + `"${(a.innerText || a.value || a.getAttribute('aria-label') || '').trim().slice(0, 40)}"`;
-});
-
-// Tab (or Shift+Tab) until the focused element matches selector.
-async function tabTo(page, selector, { back = false, max = 80 } = {}) {
-  const seen = [];
-  for (let i = 0; i < max; i++) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
-    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
-    seen.push(await focused(page));
-  }
-  assert.fail(`no ${selector} within ${max} presses of Tab; focus went: ${seen.slice(-12).join(' > ')}`);
-}
-
-async function assertFocus(page, selector, what) {
-  await page.waitForFunction((s) => document.activeElement?.matches(s), selector, { timeout: 8000 })
-    .catch(() => {});
-  const ok = await page.evaluate((s) => document.activeElement?.matches(s), selector);
-  assert.ok(ok, `${what}: focus should be on ${selector}, is on ${await focused(page)}`);
-}
-
-// Open an action's dialog from its button (Enter), fill it by keyboard,
-// confirm (Tab to the confirm button, Enter).
-async function dialogAction(page, action, fill = async () => {}) {
-  await tabTo(page, `#actions [data-action="${action}"]`);
-  await page.keyboard.press('Enter');
-  await page.locator('dialog[open]').waitFor();
-  await fill();
-  await tabTo(page, 'dialog[open] [data-focus="confirm"]');
-  await page.keyboard.press('Enter');
-  await page.locator('dialog').waitFor({ state: 'detached' });
-}
 
 // Sign in as a person with a keyboard does: the field has focus, type, Enter;
 // focus lands on the view's heading.

@@ -2,7 +2,8 @@
 // a real `council serve --web web/dist` over a fresh seeded store (the
 // store and tokens come from tests/http/lib.mjs), and Debian's chromium
 // driven headless by playwright-core from web/node_modules.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -109,4 +110,69 @@ export function localInput(page, ms) {
     const p2 = (n) => String(n).padStart(2, '0');
     return `${t.getFullYear()}-${p2(t.getMonth() + 1)}-${p2(t.getDate())}T${p2(t.getHours())}:${p2(t.getMinutes())}`;
   }, ms);
+}
+
+// ---- audits and focus, shared by the browser tests ---------------------------
+
+// axe-core (web/node_modules, pinned) and the WCAG 2.0/2.1 A and AA rules.
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+// A view is drawn: its heading, nothing loading, the fonts in.
+export async function settle(page) {
+  await page.locator('main h1').first().waitFor();
+  await page.waitForFunction(() => !document.querySelector('main .loading')
+    && (!document.querySelector('#registry-offices') || document.querySelector('#registry-offices svg.map')));
+  await page.evaluate(() => document.fonts.ready);
+}
+
+// axe on the page as it is: its serious and critical violations, and any
+// heading level skipped, in words (none: []).
+export async function audit(page, where) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ content: AXE });
+  const r = await page.evaluate((tags) => window.axe.run(document, {
+    runOnly: { type: 'tag', values: tags }, rules: { 'heading-order': { enabled: true } }, resultTypes: ['violations'],
+  }), TAGS);
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'heading-order')
+    .map((v) => `${where}: ${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.slice(0, 4)
+      .map((n) => `${n.target.join(' ')}${n.any[0]?.message ? ` — ${n.any[0].message}` : ''}`).join('\n      ')}`);
+}
+
+// What has focus, in words: 'button[data-focus=act-concur] "Concur"'.
+export const focused = (page) => page.evaluate(() => {
+  const a = document.activeElement;
+  if (!a || a === document.body) return 'body';
+  const key = a.getAttribute('data-focus');
+  return `${a.tagName.toLowerCase()}${a.id ? `#${a.id}` : ''}${key ? `[data-focus=${key}]` : ''} `
+    + `"${(a.innerText || a.value || a.getAttribute('aria-label') || '').trim().slice(0, 40)}"`;
+});
+
+// Tab (or Shift+Tab) until the focused element matches selector.
+export async function tabTo(page, selector, { back = false, max = 80 } = {}) {
+  const seen = [];
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    seen.push(await focused(page));
+  }
+  assert.fail(`no ${selector} within ${max} presses of Tab; focus went: ${seen.slice(-12).join(' > ')}`);
+}
+
+export async function assertFocus(page, selector, what) {
+  await page.waitForFunction((s) => document.activeElement?.matches(s), selector, { timeout: 8000 })
+    .catch(() => {});
+  const ok = await page.evaluate((s) => document.activeElement?.matches(s), selector);
+  assert.ok(ok, `${what}: focus should be on ${selector}, is on ${await focused(page)}`);
+}
+
+// Open an action's dialog from its button (Enter), fill it by keyboard,
+// confirm (Tab to the confirm button, Enter).
+export async function dialogAction(page, action, fill = async () => {}) {
+  await tabTo(page, `#actions [data-action="${action}"]`);
+  await page.keyboard.press('Enter');
+  await page.locator('dialog[open]').waitFor();
+  await fill();
+  await tabTo(page, 'dialog[open] [data-focus="confirm"]');
+  await page.keyboard.press('Enter');
+  await page.locator('dialog').waitFor({ state: 'detached' });
 }

@@ -176,5 +176,6 @@ export const getProposal = (id) => request(url.proposal(id));
 export const proposalHistory = (id) => get(url.history(id));
 export const propose = (body) => request(url.proposals(), { method: 'POST', body });
 export const statePosition = (id, body) => request(url.positions(id), { method: 'POST', body });
+export const castVote = (id, body) => request(url.votes(id), { method: 'POST', body });
 export const secretariat = (id, action, body = {}) =>
   request(url.action(id, action), { method: 'POST', body });

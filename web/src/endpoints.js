@@ -25,5 +25,6 @@ export const url = {
   proposal: (id) => `${V1}/proposals/${id}`,
   history: (id) => `${V1}/proposals/${id}/events`,
   positions: (id) => `${V1}/proposals/${id}/positions`,
+  votes: (id) => `${V1}/proposals/${id}/votes`,
   action: (id, action) => `${V1}/proposals/${id}/${action}`,
 };

@@ -13,7 +13,19 @@ export const POSITION_ICON = {
 export const OUTCOME_LABEL = {
   adopted: 'Adopted', blocked: 'Blocked', failed: 'Failed', withdrawn: 'Withdrawn', lapsed: 'Lapsed',
 };
-export const PROCEDURE_LABEL = { meeting: 'Meeting', silence: 'Silence procedure', ratification: 'Ratification' };
+export const PROCEDURE_LABEL = {
+  meeting: 'Meeting', silence: 'Silence procedure', ratification: 'Ratification', vote: 'Roll-call vote',
+  written: 'Written procedure',
+};
+// A member's vote (procedure vote or written), and 'not-voted' while it has
+// not; each is drawn in the colour of the position it counts as.
+export const VOTES = ['yes', 'no', 'abstain', 'not-participating', 'not-voted'];
+export const VOTE_LABEL = {
+  yes: 'Yes', no: 'No', abstain: 'Abstain', 'not-participating': 'Not participating', 'not-voted': 'Not yet voted',
+};
+export const VOTE_POSITION = {
+  yes: 'concur', no: 'object', abstain: 'abstain', 'not-participating': 'silent', 'not-voted': 'silent',
+};
 export const LEVEL_LABEL = {
   'permanent-representatives': 'Permanent representatives',
   'foreign-ministers': 'Foreign ministers',
@@ -32,9 +44,10 @@ export function statusOf(p) {
   if (p.status === 'concluded') return p.outcome || 'concluded';
   return p.procedure === 'silence' ? 'silence' : 'open';
 }
+const OPEN_LABEL = { silence: 'Under silence', ratification: 'Ratifying', vote: 'Voting', written: 'Written vote' };
 export function statusLabel(p) {
   if (p.status === 'concluded') return OUTCOME_LABEL[p.outcome] || 'Concluded';
-  return p.procedure === 'silence' ? 'Under silence' : p.procedure === 'ratification' ? 'Ratifying' : 'Open';
+  return OPEN_LABEL[p.procedure] || 'Open';
 }
 
 export function statusBadge(p) {

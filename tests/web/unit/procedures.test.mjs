@@ -87,3 +87,10 @@ test('mergePages: the first page (re-read) and the older pages as one list, each
   assert.deepEqual(mergePages([], older), older);
   assert.ok(CONCLUDED_PAGE > 0 && CONCLUDED_PAGE <= 1000, 'a page the API serves');
 });
+
+test('effectText: the body effects in a line', () => {
+  assert.equal(effectText({ type: 'establish-body', id: 'IWG', name: 'Informal Working Group', rule: 'consensus' }),
+    'Establish the body Informal Working Group (IWG), rule: consensus');
+  assert.equal(effectText({ type: 'amend-body', body: 'DPC', rule: 'unanimity', procedure: 'silence' }),
+    'Amend the body DPC: rule, procedure');
+});

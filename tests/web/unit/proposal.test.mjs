@@ -7,7 +7,8 @@ import {
   outcomeText, verdictText, verdictState, outcomeIcon, namedCodes, effectsOutcomeNote, ratificationLabel,
   extendedDeadline, effectsApplied, effectState, effectsNote, effectLabel, capitalize, fmtCoord, fmtLatLon, byName,
   positionsByName, tileLabel, silenceConsents, statements, actorLabel, historyLine, historyNote, timelineClass,
-  secretariatNote, receiptsNote, NOT_FOUND_WHY,
+  secretariatNote, receiptsNote, NOT_FOUND_WHY, positionWord, positionMarks, voteDialogText, ruleName, concernedText,
+  breakLines,
 } from '../../../web/src/model/proposal.js';
 
 const NAMES = new Map([['FR', 'France'], ['DE', 'Germany'], ['BE', 'Belgium'], ['TR', 'Türkiye']]);
@@ -114,10 +115,10 @@ test('history: who acted, what happened, the note under it', () => {
     ['France (FR) enters a reservation', '', ' (was concur)']);
   assert.deepEqual(line('position.stated', { member: 'BE', position: 'abstain', declared: true, previous: 'silent' }),
     ['Belgium (BE) abstains', ' (formal declaration)', ''], 'silence is not a previous position worth naming');
-  assert.deepEqual(line('silence.broken', { member: 'TR' }), ['Türkiye (TR) breaks silence']);
+  assert.deepEqual(line('silence.broken', { member: 'TR' }), ['Türkiye (TR) breaks silence', '']);
   assert.deepEqual(line('text.recirculated', { revision: 2, deadline: 'D' }),
     ['Revision 2 recirculated; silence until ', { time: 'D' }]);
-  assert.deepEqual(line('procedure.concluded', { outcome: 'blocked' }), ['Concluded: Blocked']);
+  assert.deepEqual(line('procedure.concluded', { outcome: 'blocked' }), ['Concluded: Blocked', '']);
   assert.deepEqual(line('tokens.rotated', {}), ['tokens.rotated']);
   assert.equal(historyNote({ type: 'procedure.concluded', payload: { explanation: 'blocked: FR broke silence' } }),
     'blocked: FR broke silence');
@@ -138,4 +139,89 @@ test('receipts line and why a proposal is not found', () => {
   assert.equal(receiptsNote(3), '3 receipts for this proposal kept in this browser. ');
   assert.match(NOT_FOUND_WHY.public, /adopted decisions only/);
   assert.equal(NOT_FOUND_WHY.secretariat, undefined, 'the secretariat sees everything: no excuse');
+});
+
+test('a position in a word and its marks: votes, refusals, amendments, signatures, public footnotes, joint letters',
+  () => {
+    assert.equal(positionWord({ position: 'object' }, false), 'Object');
+    assert.equal(positionWord({ position: 'object', vote: 'no' }, true), 'No');
+    assert.equal(positionWord({ position: 'silent' }, true), 'Not yet voted');
+    assert.equal(positionWord({ position: 'silent' }, true, true), 'Not participating');
+    assert.equal(positionWord({ position: 'object', refused_procedure: true }, true), 'Refused the procedure');
+    assert.equal(positionWord({ position: 'object', amendment: true }, false), 'Amendment');
+    assert.deepEqual(positionMarks({ member: 'FR', position: 'footnote', signed: true, key: 'FR-2026', public: true },
+      nameOf), ['signed with the key FR-2026', 'published with the decision']);
+    assert.deepEqual(positionMarks({ member: 'FR', position: 'object', joint: ['FR', 'BE', 'DE'] }, nameOf),
+      ['joint letter with Belgium, Germany']);
+    assert.deepEqual(tileLabel({ member: 'DE', position: 'abstain', vote: 'abstain', declared: true, text: 'Why' },
+      nameOf, true), { label: 'Germany: Abstain (formal declaration)', title: 'Germany: Abstain (formal declaration) — Why' });
+  });
+
+test('statements: explanations of vote, refusals, amendments; the public footnotes of an adopted decision', () => {
+  const positions = [
+    { member: 'FR', position: 'concur', vote: 'yes', text: 'Explained', at: '2026-01-01T00:00:00Z' },
+    { member: 'HU', position: 'object', refused_procedure: true, text: 'A meeting', at: '2026-01-02T00:00:00Z' },
+    { member: 'TR', position: 'object', amendment: true, text: 'Add a line', at: '2026-01-03T00:00:00Z' },
+  ];
+  assert.deepEqual(statements(positions, []).map((x) => [x.member, x.kind, x.vote]),
+    [['FR', 'vote', 'yes'], ['HU', 'refused', undefined], ['TR', 'amend', undefined]]);
+  const pub = statements(undefined, [], [{ member: 'FR', text: 'Read narrowly' }]);
+  assert.deepEqual(pub.map((x) => [x.member, x.kind, x.text, x.marks]),
+    [['FR', 'footnote', 'Read narrowly', ['published with the decision']]]);
+  assert.equal(statements(positions, [], [{ member: 'FR', text: 'x' }]).length, 3,
+    'who sees the positions sees the footnotes there, not twice');
+});
+
+test('the rule\'s name, the State concerned, the letters breaking silence', () => {
+  assert.equal(ruleName({ rule_name: 'qmv-reinforced' }), 'qmv-reinforced');
+  assert.equal(ruleName({}), 'the body’s rule');
+  assert.match(concernedText({ concerned: 'TR' }, nameOf), /^Türkiye \(TR\) is the State concerned: the decision is taken without it/);
+  assert.equal(concernedText({}, nameOf), '');
+  assert.deepEqual(breakLines({ breaks: [{ members: ['FR', 'BE', 'DE'], at: 'T', kind: 'object' },
+    { members: ['TR'], at: 'U', kind: 'amend' }] }, nameOf).map((b) => b.text),
+  ['France (FR), Belgium (BE), Germany (DE): a joint letter of objection', 'Türkiye (TR): a letter proposing an amendment']);
+  assert.deepEqual(breakLines({}, nameOf), []);
+});
+
+test('history: votes, refusals, joint letters, amendments, superseding, the count at conclusion', () => {
+  const line = (type, payload) => historyLine({ type, payload }, 'Council of the European Union', nameOf);
+  assert.deepEqual(line('vote.cast', { member: 'FR', vote: 'yes' }), ['France (FR) votes yes', '']);
+  assert.deepEqual(line('vote.cast', { member: 'DE', vote: 'abstain', declared: true }),
+    ['Germany (DE) abstains', ' (formal declaration)']);
+  assert.deepEqual(line('vote.cast', { member: 'BE', vote: 'not-participating' }), ['Belgium (BE) does not participate', '']);
+  assert.deepEqual(line('written.refused', { member: 'FR' }), ['France (FR) does not agree to the written procedure']);
+  assert.deepEqual(line('silence.broken', { member: 'FR', members: ['FR', 'BE'] }),
+    ['France (FR), Belgium (BE) break silence in a joint letter', '']);
+  assert.deepEqual(line('silence.broken', { member: 'TR', kind: 'amend' }),
+    ['Türkiye (TR) breaks silence', ', proposing an amendment']);
+  assert.deepEqual(line('proposal.superseded', { by: 3 }), ['Taken up again in ', { proposal: 3 }]);
+  assert.deepEqual(line('proposal.created', { procedure: 'meeting', supersedes: 2 }),
+    ['Proposed to the Council of the European Union', ' (Meeting)', ', taking up the matter of ', { proposal: 2 }]);
+  assert.deepEqual(line('proposal.created', { procedure: 'written', deadline: 'D' }),
+    ['Proposed to the Council of the European Union', ', by written procedure until ', { time: 'D' }]);
+  assert.deepEqual(line('procedure.concluded', { outcome: 'adopted', tally: { yes: 25, no: 2, abstain: 0 } }),
+    ['Concluded: Adopted', ' (25 in favour, 2 against, 0 abstaining)']);
+  assert.equal(historyNote({ type: 'written.refused', payload: { reason: 'A meeting' } }), 'A meeting');
+  assert.equal(historyNote({ type: 'vote.cast', payload: { text: 'Explained' } }), 'Explained');
+  assert.equal(historyNote({ type: 'proposal.created', payload: { rule_name: 'consensus-minus-one', concerned: 'RU' } }),
+    'Under the rule consensus-minus-one. Without RU, the State concerned.');
+  assert.equal(historyNote({ type: 'proposal.created', payload: {} }), null);
+});
+
+test('body effects in words, the secretariat\'s step and the vote dialog\'s, by procedure', () => {
+  assert.deepEqual(effectLabel({ type: 'establish-body', id: 'IWG', name: 'Informal Working Group', rule: 'consensus',
+    procedure: 'silence', silence_breaks: ['object', 'amend'] }), ['Establish a body',
+    'Informal Working Group (IWG) · rule: consensus · procedure: Silence procedure · silence broken by an objection '
+    + 'or a proposed amendment']);
+  assert.deepEqual(effectLabel({ type: 'amend-body', body: 'DPC', rule: 'unanimity', effective: '2031-01-01' }),
+    ['Amend a body', 'DPC · rule: unanimity · from 1 Jan 2031']);
+  assert.deepEqual(effectLabel({ type: 'amend-body', body: 'NPG', membership: { kind: 'all-except', except: ['FR'] } }),
+    ['Amend a body', 'NPG · membership: from establishment: all members except FR · from the day of adoption']);
+  assert.match(secretariatNote({ procedure: 'vote' }), /^Close the vote when the members have voted/);
+  assert.match(secretariatNote({ procedure: 'written' }), /counts the votes at the deadline/);
+  assert.deepEqual(voteDialogText('no', { procedure: 'vote', rule: 'count(concur) >= 9 and none(object in {RU})' }),
+    ['Vote no?', 'A vote against counts as an objection under the rule (where the rule gives a veto, it is one). '
+      + 'You may change it until the chair closes the vote.']);
+  assert.match(voteDialogText('yes', { procedure: 'written', rule: 'x' })[1], /until the deadline\.$/);
+  assert.equal(voteDialogText('not-participating', { procedure: 'vote', rule: 'x' })[0], 'Not participate?');
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {
   isDay, dayOr, byFramework, officeRows, officeCounts, officeMarkers, officeStatusText, OFFICE_STATE_LABEL,
 } from '../../../web/src/model/registry.js';
-import { bodyLine, absentCodes, clauseText } from '../../../web/src/model/bodies.js';
+import { bodyLine, absentCodes, clauseText, namedRules, breaksWords } from '../../../web/src/model/bodies.js';
 import { enlargementWaves } from '../../../web/src/chart.js';
 
 test('the date of a tab: a day from the address, else the fallback', () => {
@@ -107,4 +107,24 @@ test('enlargementWaves: accessions by date, with the running total', () => {
     [['1949-08-24', ['BE', 'FR'], 2], ['1952-02-18', ['GR', 'TR'], 4]]);
   assert.equal(waves[1].label, 'first');
   assert.deepEqual(waves[1].names, ['Greece', 'Türkiye']);
+});
+
+test('a body\'s named rules, its default first, and what breaks its silence', () => {
+  const pc = {
+    rule: 'consensus', rules: {
+      'consensus-minus-one': { rule: 'consensus', concerned: true, note: 'Without the State concerned.' },
+      consensus: { rule: 'consensus', source: 'https://www.osce.org/ar/node/660025' },
+    },
+  };
+  const eu = { rule: 'count(concur) > 1/2 of electorate', rules: {
+    unanimity: { rule: 'none(object) and count(silent) == 0' },
+    'simple-majority': { rule: 'count(concur) > 1/2 of electorate' } } };
+  assert.deepEqual(namedRules(eu).map((r) => [r.name, r.isDefault]), [['simple-majority', true], ['unanimity', false]]);
+  // both read 'consensus': the body's rule is the one that leaves no State out
+  assert.deepEqual(namedRules(pc).map((r) => [r.name, r.isDefault]), [['consensus', true], ['consensus-minus-one', false]]);
+  const minus = namedRules(pc).find((r) => r.name === 'consensus-minus-one');
+  assert.deepEqual([minus.concerned, minus.note], [true, 'Without the State concerned.']);
+  assert.deepEqual(namedRules({ rule: 'consensus' }), [], 'NATO\'s bodies name no rules');
+  assert.equal(breaksWords(['object', 'amend']), 'an objection or a proposed amendment');
+  assert.equal(breaksWords(undefined), 'an objection');
 });

@@ -27,3 +27,18 @@ export function clauseText(c) {
   else who = humanize(c.kind);
   return `${when}: ${who}`;
 }
+
+// A body's named rules (GET /api/v1/bodies: `rules`), default first:
+// [{name, rule, note, source, concerned, isDefault}].
+export function namedRules(body) {
+  return Object.entries(body.rules || {}).map(([name, r]) => ({
+    name, rule: r.rule, note: r.note || '', source: r.source || '', concerned: !!r.concerned,
+    // the body's rule by another name; not one that leaves a State out
+    isDefault: r.rule === body.rule && !r.concerned,
+  })).sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
+}
+
+// What breaks a silence procedure: ['object', 'amend'] -> 'an objection or
+// a proposed amendment' (docs/RULES.md §10; absent, an objection alone).
+export const breaksWords = (kinds) => (kinds || ['object'])
+  .map((k) => (k === 'amend' ? 'a proposed amendment' : 'an objection')).join(' or ');

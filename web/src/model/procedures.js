@@ -64,6 +64,9 @@ export function effectText(e, names) {
     case 'close-office': return `Close office ${e.id}`;
     case 'admit-member': return `Admit ${e.name} (${e.code}) from ${e.effective}`;
     case 'add-partner': return `Add partner ${e.name} (${e.code}), ${e.framework}`;
+    case 'establish-body': return `Establish the body ${e.name} (${e.id}), rule: ${e.rule}`;
+    case 'amend-body': return `Amend the body ${e.body}: ${
+      ['name', 'rule', 'procedure', 'silence_breaks', 'membership'].filter((k) => k in e).join(', ')}`;
     default: return e.type;
   }
 }

@@ -4,7 +4,9 @@
 // Pure (no DOM): views/proposal.js draws it, the Node unit tests import it.
 // A time inside a history line is a part {time: ISO}; the view renders it.
 import { fmtDate } from '../time.js';
-import { humanize, OUTCOME_LABEL, POSITION_LABEL, PROCEDURE_LABEL } from '../ui.js';
+import { humanize, OUTCOME_LABEL, POSITION_LABEL, PROCEDURE_LABEL, VOTE_LABEL } from '../ui.js';
+import { voteOf, tallyText } from './votes.js';
+import { clauseText, breaksWords } from './bodies.js';
 
 export const outcomeText = (o) => OUTCOME_LABEL[o] || o;
 // The verdict if concluded now (it may be 'pending').
@@ -62,8 +64,23 @@ export function effectLabel(e) {
     case 'close-office': return ['Close an office', `Office ${e.id}`];
     case 'admit-member': return ['Admit a member', `${e.name} (${e.code}), effective ${fmtDate(e.effective)}`];
     case 'add-partner': return ['Add a partner', `${e.name} (${e.code}) · ${humanize(e.framework)}`];
+    case 'establish-body': return ['Establish a body', [`${e.name} (${e.id})`, ...bodyChanges(e),
+      e.established ? `established ${fmtDate(e.established)}` : null].filter(Boolean).join(' · ')];
+    case 'amend-body': return ['Amend a body', [e.body, e.name ? `renamed ${e.name}` : null, ...bodyChanges(e),
+      e.membership ? `membership: ${clauseText(e.membership)}` : null,
+      e.effective ? `from ${fmtDate(e.effective)}` : 'from the day of adoption'].filter(Boolean).join(' · ')];
     default: return [humanize(e.type), ''];
   }
+}
+
+// A body effect's rule, procedure and what breaks its silence, in words.
+function bodyChanges(e) {
+  return [
+    e.rule ? `rule: ${e.rule}` : null,
+    e.procedure ? `procedure: ${PROCEDURE_LABEL[e.procedure] || e.procedure}` : null,
+    e.silence_breaks ? `silence broken by ${breaksWords(e.silence_breaks)}` : null,
+    Array.isArray(e.membership) ? `membership: ${e.membership.map(clauseText).join('; ')}` : null,
+  ];
 }
 
 export const capitalize = (t) => String(t).replace(/^./, (c) => c.toUpperCase());
@@ -84,10 +101,68 @@ export const byName = (codes, nameOf) => [...codes].sort((a, b) => nameOf(a).loc
 export const positionsByName = (positions, nameOf) =>
   [...positions].sort((a, b) => nameOf(a.member).localeCompare(nameOf(b.member)));
 
+// A member's position in a word: its vote under a vote, a refusal of the
+// written procedure, a proposed amendment that broke silence, else the
+// position.
+export function positionWord(x, votes, closed = false) {
+  if (x.refused_procedure) return 'Refused the procedure';
+  if (x.amendment) return 'Amendment';
+  return votes ? VOTE_LABEL[voteOf(x, closed)] : POSITION_LABEL[x.position] || x.position;
+}
+
+// What else the record says of a position, in words: its formal
+// declaration, its signature, a public footnote, a joint letter.
+export function positionMarks(x, nameOf) {
+  return [
+    x.declared ? 'formal declaration' : null,
+    x.signed ? `signed${x.key ? ` with the key ${x.key}` : ''}` : null,
+    x.public ? 'published with the decision' : null,
+    x.joint && x.joint.length > 1
+      ? `joint letter with ${x.joint.filter((c) => c !== x.member).map(nameOf).join(', ')}` : null,
+  ].filter(Boolean);
+}
+
 // A tile's accessible label, and its title with the statement if any.
-export function tileLabel(x, nameOf) {
-  const label = `${nameOf(x.member)}: ${POSITION_LABEL[x.position]}${x.declared ? ' (formal declaration)' : ''}`;
+export function tileLabel(x, nameOf, votes = false, closed = false) {
+  const marks = positionMarks(x, nameOf);
+  const label = `${nameOf(x.member)}: ${positionWord(x, votes, closed)}${marks.length ? ` (${marks.join('; ')})` : ''}`;
   return { label, title: x.text ? `${label} — ${x.text}` : label };
+}
+
+// ---- votes ---------------------------------------------------------------------------
+
+// The dialog's words for a vote: [title, what it counts as].
+export function voteDialogText(vote, p) {
+  const change = p.procedure === 'written' ? 'You may change it until the deadline.'
+    : 'You may change it until the chair closes the vote.';
+  switch (vote) {
+    case 'yes': return ['Vote yes?', `A vote in favour counts as concurring under the rule. ${change}`];
+    case 'no': return ['Vote no?', `A vote against counts as an objection under the rule${
+      /none\(/.test(p.rule) ? ' (where the rule gives a veto, it is one)' : ''}. ${change}`];
+    case 'abstain': return ['Abstain?', `An abstention is not a vote in favour. ${change}`];
+    default: return ['Not participate?',
+      `A member not participating is counted apart from abstentions, as not in favour. ${change}`];
+  }
+}
+
+// ---- the rule, the State concerned, the matter's other proposals -------------------------
+
+// The rule's name: the body's named rule the proposal was put under, or its default.
+export const ruleName = (p) => p.rule_name || 'the body’s rule';
+
+export const concernedText = (p, nameOf) => (p.concerned
+  ? `${nameOf(p.concerned)} (${p.concerned}) is the State concerned: the decision is taken without it, `
+    + 'so it is not in the electorate and takes no part.' : '');
+
+// Every letter breaking silence, first to last, in words:
+// [{members, at, kind, text}].
+export function breakLines(p, nameOf) {
+  return (p.breaks || []).map((b) => {
+    const who = b.members.map((c) => `${nameOf(c)} (${c})`).join(', ');
+    const letter = b.members.length > 1 ? 'a joint letter' : 'a letter';
+    const what = b.kind === 'amend' ? 'proposing an amendment' : 'of objection';
+    return { members: b.members, at: b.at, kind: b.kind, text: `${who}: ${letter} ${what}` };
+  });
 }
 
 // Under an open silence procedure a member that says nothing consents.
@@ -95,18 +170,35 @@ export const silenceConsents = (p) => p.procedure === 'silence' && p.status === 
 
 // ---- reasons and footnotes --------------------------------------------------------
 
-// Positions with a text or a formal declaration, and comments from the
-// log, in time order: [{at, member, kind, text, declared}].
-export function statements(positions, events) {
+// A statement's kind: a refusal of the written procedure, a proposed
+// amendment, an explanation of vote, else the position.
+const statementKind = (x) => {
+  if (x.refused_procedure) return 'refused';
+  if (x.amendment) return 'amend';
+  return x.vote ? 'vote' : x.position;
+};
+
+// Positions with a text or a formal declaration, comments from the log,
+// and (for those who do not see the positions) the footnotes published
+// with an adopted decision, in time order:
+// [{at, member, kind, position, vote, text, declared, marks}].
+export function statements(positions, events, footnotes = [], nameOf = (c) => c) {
   const items = [];
   for (const x of positions || []) {
     if (x.text || x.declared) {
-      items.push({ at: x.at, member: x.member, kind: x.position, text: x.text, declared: x.declared });
+      items.push({ at: x.at, member: x.member, kind: statementKind(x), position: x.position, vote: x.vote,
+        text: x.text, declared: x.declared, marks: positionMarks(x, nameOf) });
+    }
+  }
+  if (!positions) {
+    for (const f of footnotes || []) {
+      items.push({ at: null, member: f.member, kind: 'footnote', position: 'footnote', text: f.text,
+        marks: ['published with the decision'] });
     }
   }
   for (const e of events) {
     if (e.type === 'comment.made') {
-      items.push({ at: e.time, member: e.payload.member, kind: 'comment', text: e.payload.text });
+      items.push({ at: e.time, member: e.payload.member, kind: 'comment', text: e.payload.text, marks: [] });
     }
   }
   return items.sort((a, b) => String(a.at).localeCompare(String(b.at)));
@@ -126,36 +218,58 @@ const POSITION_VERB = {
   footnote: 'concurs with a footnote',
 };
 
-// An event in words: parts (strings and {time}) for the view to join.
+const VOTE_VERB = {
+  yes: 'votes yes', no: 'votes no', abstain: 'abstains', 'not-participating': 'does not participate',
+};
+
+// An event in words: parts (strings, {time} and {proposal}) for the view
+// to join.
 export function historyLine(e, bodyName, nameOf) {
   const pl = e.payload || {};
   const m = pl.member ? `${nameOf(pl.member)} (${pl.member})` : '';
   switch (e.type) {
-    case 'proposal.created':
-      if (pl.procedure === 'silence' && pl.deadline) {
-        return [`Proposed to the ${bodyName}`, ', under silence until ', { time: pl.deadline }];
+    case 'proposal.created': {
+      const rest = pl.supersedes ? [', taking up the matter of ', { proposal: pl.supersedes }] : [];
+      if ((pl.procedure === 'silence' || pl.procedure === 'written') && pl.deadline) {
+        return [`Proposed to the ${bodyName}`, pl.procedure === 'silence' ? ', under silence until '
+          : ', by written procedure until ', { time: pl.deadline }, ...rest];
       }
-      return [`Proposed to the ${bodyName}`, pl.procedure ? ` (${PROCEDURE_LABEL[pl.procedure] || pl.procedure})` : ''];
+      return [`Proposed to the ${bodyName}`, pl.procedure ? ` (${PROCEDURE_LABEL[pl.procedure] || pl.procedure})` : '',
+        ...rest];
+    }
+    case 'vote.cast': return [`${m} ${VOTE_VERB[pl.vote] || `votes ${pl.vote}`}`,
+      pl.declared ? ' (formal declaration)' : ''];
+    case 'written.refused': return [`${m} does not agree to the written procedure`];
+    case 'proposal.superseded': return ['Taken up again in ', { proposal: pl.by }];
     case 'position.stated':
       return [`${m} ${POSITION_VERB[pl.position] || pl.position}`, pl.declared ? ' (formal declaration)' : '',
         pl.previous && pl.previous !== 'silent' ? ` (was ${pl.previous})` : ''];
     case 'reservation.lifted': return [`${m} lifts its reservation`];
-    case 'silence.broken': return [`${m} breaks silence`];
+    case 'silence.broken': {
+      const who = pl.members && pl.members.length > 1
+        ? `${pl.members.map((c) => `${nameOf(c)} (${c})`).join(', ')} break silence in a joint letter`
+        : `${m} breaks silence`;
+      return [who, pl.kind === 'amend' ? ', proposing an amendment' : ''];
+    }
     case 'comment.made': return [`${m} comments`];
     case 'deadline.extended': return ['Deadline extended to ', { time: pl.deadline }];
     case 'text.recirculated': return [`Revision ${pl.revision} recirculated; silence until `, { time: pl.deadline }];
-    case 'procedure.concluded': return [`Concluded: ${outcomeText(pl.outcome)}`];
+    case 'procedure.concluded':
+      return [`Concluded: ${outcomeText(pl.outcome)}`, pl.tally ? ` (${tallyText(pl.tally)})` : ''];
     default: return [e.type];
   }
 }
 
-// The text under a history line: the explanation, the reason, the statement.
+// The text under a history line: the explanation, the reason, the
+// statement, the rule a proposal was put under.
 export function historyNote(e) {
   const pl = e.payload || {};
   switch (e.type) {
     case 'procedure.concluded': return pl.explanation;
-    case 'silence.broken': return pl.reason;
-    case 'position.stated': case 'comment.made': return pl.text;
+    case 'silence.broken': case 'written.refused': return pl.reason || pl.text;
+    case 'position.stated': case 'comment.made': case 'vote.cast': return pl.text;
+    case 'proposal.created': return [pl.rule_name ? `Under the rule ${pl.rule_name}.` : '',
+      pl.concerned ? `Without ${pl.concerned}, the State concerned.` : ''].filter(Boolean).join(' ') || null;
     default: return null;
   }
 }
@@ -169,6 +283,12 @@ export const timelineClass = (type) => `tl-item tl-${type.replace('.', '-')} tl-
 export function secretariatNote(p) {
   if (p.procedure === 'silence') return 'The server concludes the procedure at the deadline by itself.';
   if (p.procedure === 'ratification') return 'Adopted when the last member ratifies.';
+  if (p.procedure === 'vote') {
+    return 'Close the vote when the members have voted: a member who has not voted counts as not participating.';
+  }
+  if (p.procedure === 'written') {
+    return 'The server counts the votes at the deadline; the vote may be closed earlier once every member has voted.';
+  }
   return 'Conclude when the Council has spoken.';
 }
 

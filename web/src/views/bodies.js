@@ -3,7 +3,7 @@ import { h, replace } from '../dom.js';
 import * as api from '../api.js';
 import { fmtDate, today } from '../time.js';
 import { loading, alertBox, errorText } from '../ui.js';
-import { bodyLine, absentCodes, clauseText } from '../model/bodies.js';
+import { bodyLine, absentCodes, clauseText, namedRules, breaksWords } from '../model/bodies.js';
 import { dayOr, isDay } from '../model/registry.js';
 
 export async function bodiesView(ctx) {
@@ -60,6 +60,16 @@ export async function bodiesView(ctx) {
           : h('p', { class: 'empty' }, `Not in existence on ${fmtDate(at)}.`),
         absent.length ? h('p', { class: 'absent' }, 'Not sitting: ',
           absent.map((c) => `${names.get(c) || c} (${c})`).join(', ')) : null,
+        namedRules(body).length ? h('div', { class: 'named-rules' },
+          h('h3', {}, 'Named rules'),
+          h('p', { class: 'sub' }, 'A proposal is put under one of them, or under the body’s rule.'),
+          h('dl', { class: 'kv' }, namedRules(body).map((r) => h('div', { 'data-rule': r.name },
+            h('dt', {}, h('strong', {}, r.name), r.isDefault ? ' (the body’s rule)' : ''),
+            h('dd', {}, h('code', {}, r.rule),
+              r.concerned ? h('p', {}, 'Names a State concerned, which is left out of the electorate.') : null,
+              r.note ? h('p', { class: 'note' }, r.note) : null))))) : null,
+        body.silence_breaks ? h('p', { class: 'sub' }, 'Under silence: broken by ',
+          breaksWords(body.silence_breaks), '.') : null,
         h('details', { class: 'about' }, h('summary', {}, 'Membership rules and notes'),
           h('ul', { class: 'clauses' }, (body.membership || []).map((c) => h('li', {}, clauseText(c)))),
           body.note ? h('p', { class: 'note' }, body.note) : null));

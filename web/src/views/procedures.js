@@ -8,8 +8,9 @@ import * as api from '../api.js';
 import { timeEl, countdownEl } from '../time.js';
 import {
   statusBadge, alertBox, errorText, empty, loading, PROCEDURE_LABEL, OUTCOME_LABEL,
-  POSITIONS, POSITION_LABEL, tableWrap,
+  POSITIONS, POSITION_LABEL, tableWrap, VOTE_LABEL, VOTE_POSITION,
 } from '../ui.js';
+import { isVote, voteOf, tallyEntries, tallyText } from '../model/votes.js';
 import {
   heading as headingFor, tally, sortOpen, sortConcluded, explanationAfterVerdict, effectText, CONCLUDED_PAGE,
   mergePages,
@@ -164,7 +165,8 @@ export async function proceduresView(ctx) {
         h('td', { class: 'num' }, p.id),
         h('td', {},
           h('a', { href: `#/proposals/${p.id}`, class: 'title-link' }, p.title),
-          h('div', { class: 'sub' }, `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure}`)),
+          h('div', { class: 'sub' }, `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure}`,
+            p.tally ? ` · ${tallyText(p.tally)}` : '')),
         h('td', {}, statusBadge(p), p.explanation ? h('div', { class: 'sub explanation' }, p.explanation) : null),
         h('td', {}, timeEl(p.concluded))))))),
     next != null ? h('p', { class: 'more' }, h('button', {
@@ -201,12 +203,17 @@ function openCard(p, me) {
       p.shared ? h('span', { class: 'badge subtle' }, 'Shared with partners') : null),
     h('h3', {}, h('a', { href: `#/proposals/${p.id}` }, p.title)),
     h('p', { class: 'sub' },
-      `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure} · rule: ${p.rule}`),
-    p.procedure === 'silence' && p.deadline ? h('div', { class: 'deadline-line' },
+      `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure} · rule: ${p.rule_name || p.rule}`,
+      p.concerned ? ` · without ${p.concerned}, the State concerned` : ''),
+    (p.procedure === 'silence' || p.procedure === 'written') && p.deadline ? h('div', { class: 'deadline-line' },
       icon('clock'),
-      h('span', {}, 'Silence ends in ', countdownEl(p.deadline, 'countdown strong')),
+      h('span', {}, p.procedure === 'silence' ? 'Silence ends in ' : 'Voting ends in ',
+        countdownEl(p.deadline, 'countdown strong')),
       h('span', { class: 'deadline-at' }, timeEl(p.deadline))) : null,
-    p.positions ? h('p', { class: 'tally-line' },
+    p.tally ? h('p', { class: 'tally-line' }, tallyEntries(p.tally).filter(([, n]) => n)
+      .map(([v, n]) => h('span', { class: `tally pos-${VOTE_POSITION[v]}`, 'data-vote': v },
+        `${n} ${VOTE_LABEL[v].toLowerCase()}`))) : null,
+    p.positions && !p.tally ? h('p', { class: 'tally-line' },
       POSITIONS.filter((k) => t[k]).map((k) => h('span', { class: `tally pos-${k}` },
         `${t[k]} ${POSITION_LABEL[k].toLowerCase()}`))) : null,
     p.verdict ? h('p', { class: `verdict-line verdict-${p.verdict}` },
@@ -214,8 +221,8 @@ function openCard(p, me) {
       h('strong', {}, OUTCOME_LABEL[p.verdict] || 'Pending'),
       p.explanation ? ` — ${explanationAfterVerdict(p)}` : '') : null,
     eff.length ? h('ul', { class: 'effects-line' }, eff.map((x) => h('li', {}, x))) : null,
-    mine ? h('p', { class: `mine pos-${mine.position}` }, 'Your position: ',
-      h('strong', {}, POSITION_LABEL[mine.position])) : null);
+    mine ? h('p', { class: `mine pos-${mine.position}` }, isVote(p) ? 'Your vote: ' : 'Your position: ',
+      h('strong', {}, isVote(p) ? VOTE_LABEL[voteOf(mine)] : POSITION_LABEL[mine.position])) : null);
 }
 
 // An effect in a line; a country by its code (the registry is not read here).

@@ -12,14 +12,19 @@ import { timeEl, countdownEl, isoToLocalInput, timeText } from '../time.js';
 import {
   statusBadge, positionBadge, alertBox, errorText, loading, openDialog, toast,
   POSITIONS, POSITION_LABEL, POSITION_ICON, PROCEDURE_LABEL, LEVEL_LABEL, humanize,
+  VOTES, VOTE_LABEL, VOTE_POSITION,
 } from '../ui.js';
 import { tally } from '../model/procedures.js';
 import {
   outcomeText, verdictText, verdictState, outcomeIcon, namedCodes, effectsOutcomeNote, ratificationLabel,
   extendedDeadline, effectsApplied, effectState, effectsNote, effectLabel, capitalize, fmtLatLon, byName,
   positionsByName, tileLabel, silenceConsents, statements, actorLabel, historyLine, historyNote, timelineClass,
-  secretariatNote, receiptsNote, NOT_FOUND_WHY,
+  secretariatNote, receiptsNote, NOT_FOUND_WHY, positionWord, voteDialogText, positionMarks, ruleName, concernedText,
+  breakLines,
 } from '../model/proposal.js';
+import { breaksWords } from '../model/bodies.js';
+import { isVote, voteOf, voteCounts, tallyEntries, tallyText, votedLabel } from '../model/votes.js';
+import { ruleTests, ruleHasTests, attrWords } from '../model/rule.js';
 
 const POLL_MS = 2000;
 
@@ -55,6 +60,7 @@ export async function proposalView(ctx) {
   const actions = h('section', { id: 'actions', class: 'card side-card', 'aria-labelledby': 'actions-h' });
   const effects = h('section', { id: 'effects', class: 'card side-card', 'aria-labelledby': 'effects-h' });
   const text = h('section', { id: 'text', class: 'card', 'aria-labelledby': 'text-h' });
+  const count = h('section', { id: 'count', class: 'card', 'aria-labelledby': 'count-h' });
   const rollcall = h('section', { id: 'rollcall', class: 'card', 'aria-labelledby': 'rollcall-h' });
   const reasons = h('section', { id: 'reasons', class: 'card', 'aria-labelledby': 'reasons-h' });
   const hist = h('section', { id: 'history', class: 'card', 'aria-labelledby': 'history-h' });
@@ -64,7 +70,7 @@ export async function proposalView(ctx) {
   // come before the effects.
   const grid = h('div', { class: 'detail-grid' },
     h('div', { class: 'side' }, actions, effects),
-    h('div', { class: 'primary' }, text, rollcall, reasons, hist));
+    h('div', { class: 'primary' }, text, count, rollcall, reasons, hist));
 
   let lastKey = '';
   // Where focus goes when the control that had it is gone (the procedure
@@ -79,6 +85,7 @@ export async function proposalView(ctx) {
     keepFocus(actions, renderActions, verdictHeading);
     renderEffects();
     keepFocus(text, renderText);
+    renderCount();
     renderRollcall();
     renderReasons();
     renderHistory();
@@ -93,7 +100,20 @@ export async function proposalView(ctx) {
       h('h1', { tabindex: '-1' }, p.title),
       h('dl', { class: 'meta' },
         h('div', {}, h('dt', {}, 'Body'), h('dd', {}, `${p.body_name} (${p.body})`)),
-        h('div', {}, h('dt', {}, 'Rule'), h('dd', {}, p.rule)),
+        h('div', { class: 'meta-rule' }, h('dt', {}, 'Rule'),
+          h('dd', { id: 'rule' },
+            h('a', { id: 'rule-name', href: '#/bodies', title: 'The bodies and their named rules' }, ruleName(p)),
+            ': ', h('code', {}, p.rule))),
+        p.concerned ? h('div', {}, h('dt', {}, 'State concerned'),
+          h('dd', { id: 'concerned', 'data-member': p.concerned }, concernedText(p, nameOf))) : null,
+        p.procedure === 'silence' ? h('div', {}, h('dt', {}, 'Silence broken by'),
+          h('dd', { id: 'silence-breaks' }, capitalize(breaksWords(p.silence_breaks)))) : null,
+        p.supersedes ? h('div', {}, h('dt', {}, 'Takes up'),
+          h('dd', {}, h('a', { href: `#/proposals/${p.supersedes}`, id: 'supersedes' }, `Proposal ${p.supersedes}`)))
+          : null,
+        p.superseded_by ? h('div', {}, h('dt', {}, 'Taken up again in'),
+          h('dd', {}, h('a', { href: `#/proposals/${p.superseded_by}`, id: 'superseded-by' },
+            `Proposal ${p.superseded_by}`))) : null,
         p.level ? h('div', {}, h('dt', {}, 'Level'), h('dd', {}, LEVEL_LABEL[p.level] || humanize(p.level))) : null,
         p.place ? h('div', {}, h('dt', {}, 'Place'), h('dd', {}, p.place)) : null,
         h('div', {}, h('dt', {}, 'Proposed by'), h('dd', {}, humanize(p.proposer))),
@@ -116,9 +136,11 @@ export async function proposalView(ctx) {
         h('div', { class: 'verdict-main' },
           h('p', { class: 'verdict-kicker' }, 'Outcome'),
           verdictLabel(icon(outcomeIcon(p.outcome), 'icon big'), outcomeText(p.outcome)),
-          p.explanation ? h('p', { class: 'verdict-explanation', id: 'explanation' }, p.explanation) : null),
+          p.explanation ? h('p', { class: 'verdict-explanation', id: 'explanation' }, p.explanation) : null,
+          p.tally ? h('p', { class: 'verdict-tally', id: 'tally-line' }, 'The count: ', tallyText(p.tally)) : null),
         h('div', { class: 'verdict-side' },
           by ? h('p', {}, 'Blocked by ', h('strong', { id: 'blocked-by' }, by)) : null,
+          breakList(),
           h('p', {}, 'Concluded ', timeEl(p.concluded)),
           h('p', { class: 'sub' }, effectsOutcomeNote(p))));
       return;
@@ -132,6 +154,18 @@ export async function proposalView(ctx) {
         h('p', { class: 'verdict-deadline' }, 'Deadline ', timeEl(p.deadline)),
         h('p', { class: 'sub' }, 'Unless an ally breaks silence before the deadline, the text is adopted then. '
           + 'A standing reservation keeps it open.'));
+    } else if (p.procedure === 'written') {
+      main.push(
+        h('p', { class: 'verdict-kicker' }, 'Written procedure'),
+        verdictLabel(icon('clock', 'icon big'),
+          h('span', {}, 'Voting ends in ', countdownEl(p.deadline, 'countdown'))),
+        h('p', { class: 'verdict-deadline' }, 'Deadline ', timeEl(p.deadline)),
+        h('p', { class: 'sub' }, `${votedLabel(p)}. The votes are counted at the deadline; a member who does not `
+          + 'agree to the written procedure ends it at once.'));
+    } else if (p.procedure === 'vote') {
+      main.push(h('p', { class: 'verdict-kicker' }, 'Roll-call vote'),
+        verdictLabel(votedLabel(p)),
+        h('p', { class: 'sub' }, 'The chair closes the vote; votes may change until then.'));
     } else if (p.procedure === 'ratification') {
       main.push(h('p', { class: 'verdict-kicker' }, 'Ratification'),
         verdictLabel(ratificationLabel(p)),
@@ -155,6 +189,65 @@ export async function proposalView(ctx) {
     replace(verdict, h('div', { class: 'verdict-main' }, main), h('div', { class: 'verdict-side' }, side));
   }
 
+  // Every letter that broke silence, first to last.
+  function breakList() {
+    const lines = breakLines(p, nameOf);
+    if (!lines.length) return null;
+    return h('div', { class: 'breaks' }, h('p', {}, 'Silence broken:'),
+      h('ul', { id: 'breaks' }, lines.map((b) => h('li', { 'data-kind': b.kind, 'data-members': b.members.join(' ') },
+        b.text, ', ', timeEl(b.at)))));
+  }
+
+  // ---- the count: a vote's tally and the rule's tests --------------------------------
+  function renderCount() {
+    const tests = ruleHasTests(p.rule) || isVote(p) ? ruleTests(p) : null;
+    if (!tests && !p.tally) { count.hidden = true; return; }
+    count.hidden = false;
+    const votes = isVote(p);
+    replace(count,
+      h('div', { class: 'section-head' },
+        h('h2', { id: 'count-h' }, votes ? 'The vote' : 'The count'),
+        h('span', { class: 'sub' }, p.status === 'open' ? 'as it stands' : 'as concluded')),
+      // the count alone, to those who do not see the roll call's legend
+      p.tally && !p.positions ? h('ul', { class: 'legend vote-tally', id: 'vote-tally', 'aria-label': 'Votes' },
+        tallyEntries(p.tally).map(([v, n]) => h('li', {
+          class: `legend-item pos-${VOTE_POSITION[v]}`, 'data-vote': v,
+        }, h('span', { class: 'swatch', 'aria-hidden': 'true' }, icon(POSITION_ICON[VOTE_POSITION[v]])),
+        VOTE_LABEL[v], h('span', { class: 'legend-count' }, String(n))))) : null,
+      tests ? [
+        h('p', { class: 'sub' }, 'Under ', h('strong', {}, ruleName(p)), ', what the rule asks and where it stands',
+          p.weights ? ' (the figures frozen when the procedure opened)' : '', ':'),
+        h('div', { class: 'rule-tests', id: 'rule-tests' }, ruleTest(tests, true)),
+      ] : null);
+  }
+
+  // One test: its words, the count against the threshold, a bar for the
+  // eye (the words say it all: the bar is hidden from screen readers).
+  function ruleTest(t, top = false) {
+    const met = t.met === null ? 'unknown' : t.met ? 'met' : 'not-met';
+    const state = { met: 'met', 'not-met': 'not met', unknown: 'not shown' }[met];
+    if (t.tests) {
+      const list = h('ul', { class: 'rule-group' }, t.tests.map((x) => h('li', {}, ruleTest(x))));
+      if (top && t.op === 'and') return list;
+      return h('div', { class: `rule-test rule-${t.op}`, 'data-met': met, 'data-label': t.label },
+        h('p', { class: 'rule-test-head' }, h('span', {}, t.label), stateBadge(met, state)), list);
+    }
+    const bar = typeof t.fill === 'number' ? h('div', { class: 'rule-bar', 'aria-hidden': 'true' },
+      h('span', { class: 'rule-fill', style: `width:${(100 * t.fill).toFixed(2)}%` }),
+      typeof t.mark === 'number'
+        ? h('span', { class: 'rule-mark', style: `left:${(100 * t.mark).toFixed(2)}%` }) : null)
+      : null;
+    return h('div', { class: `rule-test rule-${t.op}`, 'data-met': met, 'data-label': t.label },
+      h('p', { class: 'rule-test-head' }, h('span', {}, t.label), stateBadge(met, state)),
+      h('p', { class: 'rule-test-value' }, h('strong', { class: 'num' }, t.valueText),
+        t.thresholdText ? [' · needs ', t.thresholdText] : null,
+        t.who && t.who.length ? [' · ', namedCodes(t.who, nameOf)] : null),
+      bar);
+  }
+
+  const stateBadge = (met, state) => h('span', { class: `rule-state rule-state-${met}` },
+    icon({ met: 'check', 'not-met': 'cross', unknown: 'minus' }[met]), state);
+
   // ---- actions ------------------------------------------------------------------
   async function act(run, okMsg) {
     actionMsg.replaceChildren();
@@ -166,6 +259,26 @@ export async function proposalView(ctx) {
     await refreshHistory();
     render();
   }
+
+  // A delegation's statement.  The answer carries the receipt of the
+  // event: kept in this browser.
+  const post = (body, msg) => {
+    let kept = false;
+    return act(async () => {
+      const { receipt, ...np } = await api.statePosition(p.id, body);
+      if (receipt) kept = receipts.keep(receipt, { member: me, proposal: p.id, title: p.title });
+      return np;
+    }, () => (kept ? `${msg} · receipt kept` : msg));
+  };
+
+  // A comment's dialog: put on record, changing nothing.
+  const commentDialog = (words) => () => dialog({
+    title: 'Comment',
+    body: h('p', {}, words),
+    fields: [{ name: 'text', label: 'Comment', type: 'textarea', required: true }],
+    confirmLabel: 'Put on record',
+    onConfirm: (v) => post({ position: 'comment', text: v.text }, 'Comment recorded'),
+  });
 
   // Opens an action's dialog; when it closes, focus goes back to its
   // button, or to the verdict if the action ended the procedure.
@@ -191,10 +304,14 @@ export async function proposalView(ctx) {
     const mine = (p.positions || []).find((x) => x.member === me);
     if (!mine) {
       replace(actions, h('h2', { id: 'actions-h' }, 'Your delegation'),
-        h('p', { class: 'sub' }, `${nameOf(me)} is not in this procedure's electorate.`));
+        h('p', { class: 'sub', id: 'not-electorate' }, p.concerned === me
+          ? `${nameOf(me)} is the State concerned: the decision is taken without it, and it takes no part.`
+          : `${nameOf(me)} is not in this procedure's electorate.`));
       return;
     }
+    if (isVote(p)) return renderVoting(mine);
     const silence = p.procedure === 'silence';
+    const amendBreaks = silence && (p.silence_breaks || []).includes('amend');
     // A position's button.  The one for the position already held stays
     // focusable (aria-disabled, not disabled), so focus stays on it after
     // it is pressed; reserve and lift share a place (and a focus key).
@@ -203,15 +320,6 @@ export async function proposalView(ctx) {
       'aria-pressed': mine.position === pos ? 'true' : null, 'aria-disabled': current ? 'true' : null,
       onclick: current ? null : onclick,
     }, icon(POSITION_ICON[pos] || 'comment'), label);
-    // The answer carries the receipt of the event: kept in this browser.
-    const post = (body, msg) => {
-      let kept = false;
-      return act(async () => {
-        const { receipt, ...np } = await api.statePosition(p.id, body);
-        if (receipt) kept = receipts.keep(receipt, { member: me, proposal: p.id, title: p.title });
-        return np;
-      }, () => (kept ? `${msg} · receipt kept` : msg));
-    };
     const nKept = receipts.countFor(me, p.id);
     const guard = (fn) => async () => {
       try { await fn(); } catch (e) { actionMsg.replaceChildren(alertBox(errorText(e))); }
@@ -251,15 +359,23 @@ export async function proposalView(ctx) {
             position: 'abstain', ...(v.declared ? { declared: true } : {}), ...(v.text ? { text: v.text } : {}),
           }, 'Abstention recorded'),
         })),
-        btn('Comment…', 'comment', 'ghost', () => dialog({
-          title: 'Comment',
-          body: h('p', {}, silence ? 'A comment is put on record; it does not break silence.'
-            : 'A comment is put on record; your position does not change.'),
-          fields: [{ name: 'text', label: 'Comment', type: 'textarea', required: true }],
-          confirmLabel: 'Put on record',
-          onConfirm: (v) => post({ position: 'comment', text: v.text }, 'Comment recorded'),
-        }))),
+        btn('Comment…', 'comment', 'ghost', commentDialog(silence
+          ? 'A comment is put on record; it does not break silence.'
+          : 'A comment is put on record; your position does not change.'))),
       h('div', { class: 'danger-zone' },
+        amendBreaks ? btn('Propose an amendment…', 'amend', 'danger', () => dialog({
+          title: 'Propose an amendment?',
+          danger: true,
+          body: [
+            h('p', {}, h('strong', {}, `Under this procedure a proposed amendment breaks silence: “${p.title}” `
+              + `will be blocked by ${nameOf(me)} at once.`)),
+            h('p', {}, 'This cannot be undone. The amendment is on the record for every delegation; the '
+              + 'secretariat may take the matter up again with a revised text.'),
+          ],
+          fields: [{ name: 'text', label: 'Amendment', type: 'textarea', required: true }],
+          confirmLabel: 'Propose the amendment',
+          onConfirm: (v) => post({ position: 'amend', text: v.text }, `${nameOf(me)} broke silence with an amendment`),
+        })) : null,
         btn(silence ? 'Break silence…' : 'Object…', 'object', 'danger', () => dialog({
           title: silence ? 'Break silence?' : 'Object?',
           danger: true,
@@ -283,6 +399,71 @@ export async function proposalView(ctx) {
       h('p', { class: 'receipts-line sub' }, icon('check'),
         receiptsNote(nKept),
         h('a', { href: `#/receipts?proposal=${p.id}`, id: 'receipts-link' }, nKept ? 'Verify them' : 'Your receipts')),
+      actionMsg);
+  }
+
+  // A delegation's vote: yes, no, abstain (with a formal declaration or
+  // not), not participating, each confirmed in a dialog that takes an
+  // explanation of vote; under the written procedure, refusing the
+  // procedure (which ends it).  The button of the vote already cast stays
+  // focusable and pressed, as a position's does.
+  function renderVoting(mine) {
+    const current = mine.vote || null;
+    const written = p.procedure === 'written';
+    const voteBody = (vote, extra = {}) => ({ vote, ...extra });
+    const cast = (body, msg) => act(() => api.castVote(p.id, body), msg);
+    const voteBtn = (vote, cls) => {
+      const [title, words] = voteDialogText(vote, p);
+      const held = current === vote;
+      return h('button', {
+        type: 'button', class: `btn ${cls}`, 'data-action': `vote-${vote}`, 'data-focus': `vote-${vote}`,
+        'aria-pressed': held ? 'true' : null, 'aria-disabled': held ? 'true' : null,
+        onclick: held ? null : () => dialog({
+          title,
+          body: [h('p', {}, h('strong', {}, `${nameOf(me)} votes ${VOTE_LABEL[vote].toLowerCase()} on “${p.title}”.`)),
+            h('p', {}, words)],
+          fields: [
+            vote === 'abstain'
+              ? { name: 'declared', label: 'With a formal declaration (constructive abstention)', type: 'checkbox' }
+              : null,
+            { name: 'text', label: 'Explanation of vote (optional)', type: 'textarea', rows: 3 },
+          ].filter(Boolean),
+          confirmLabel: `Vote ${VOTE_LABEL[vote].toLowerCase()}`,
+          onConfirm: (v) => cast(voteBody(vote, {
+            ...(v.declared ? { declared: true } : {}), ...(v.text ? { text: v.text } : {}),
+          }), `Vote recorded: ${VOTE_LABEL[vote].toLowerCase()}`),
+        }),
+      }, icon(POSITION_ICON[VOTE_POSITION[vote]]), VOTE_LABEL[vote]);
+    };
+    replace(actions,
+      h('h2', { id: 'actions-h' }, `Delegation of ${nameOf(me)}`),
+      h('p', { class: 'mine-line' }, 'Your vote: ', h('span', {
+        class: `pos-badge pos-${VOTE_POSITION[voteOf(mine)]}`, id: 'my-vote', 'data-vote': voteOf(mine),
+      }, VOTE_LABEL[voteOf(mine)], mine.declared ? ' · formal declaration' : null)),
+      h('div', { class: 'action-grid' },
+        voteBtn('yes', 'ok'), voteBtn('no', 'danger-text'), voteBtn('abstain', ''), voteBtn('not-participating', ''),
+        h('button', {
+          type: 'button', class: 'btn ghost', 'data-action': 'comment', 'data-focus': 'act-comment',
+          onclick: commentDialog('A comment is put on record; your vote does not change.'),
+        }, icon('comment'), 'Comment…')),
+      written ? h('div', { class: 'danger-zone' }, h('button', {
+        type: 'button', class: 'btn danger', 'data-action': 'refuse', 'data-focus': 'act-refuse',
+        onclick: () => dialog({
+          title: 'Refuse the written procedure?',
+          danger: true,
+          body: [
+            h('p', {}, h('strong', {}, `The written procedure needs every member’s agreement: if ${nameOf(me)} `
+              + `refuses it, “${p.title}” is blocked at once.`)),
+            h('p', {}, 'This cannot be undone. Your reason is on the record for every delegation; the matter may '
+              + 'go back to a meeting.'),
+          ],
+          fields: [{ name: 'reason', label: 'Reason', type: 'textarea', required: true }],
+          confirmLabel: 'Refuse the procedure',
+          onConfirm: (v) => cast({ refuse: v.reason }, `${nameOf(me)} refused the written procedure`),
+        }),
+      }, icon('cross'), 'Refuse the procedure…')) : null,
+      h('p', { class: 'sub' }, written ? 'Votes are counted at the deadline.' : 'The chair closes the vote.',
+        ' A vote may be changed until then.'),
       actionMsg);
   }
 
@@ -318,14 +499,19 @@ export async function proposalView(ctx) {
           onConfirm: (v) => run('recirculate', { text: v.text, deadline: v.deadline },
             `Revision ${p.revision + 1} recirculated`),
         })));
-    } else if (p.procedure === 'meeting') {
-      items.push(actionBtn('conclude', 'btn primary', 'check', 'Conclude…', () => ({
-        title: 'Conclude as the chair',
-        body: [h('p', {}, 'The rule is evaluated on the positions now.'),
+    }
+    const allVoted = p.procedure === 'written' && p.tally && !p.tally.not_voted;
+    if (p.procedure === 'meeting' || p.procedure === 'vote' || allVoted) {
+      const votes = isVote(p);
+      items.push(actionBtn('conclude', 'btn primary', 'check', votes ? 'Close the vote…' : 'Conclude…', () => ({
+        title: votes ? 'Close the vote as the chair' : 'Conclude as the chair',
+        body: [h('p', {}, votes ? 'The rule is counted on the votes now; a member who has not voted counts as '
+          + 'not participating.' : 'The rule is evaluated on the positions now.'),
+          p.tally ? h('p', {}, 'The count: ', tallyText(p.tally), '.') : null,
           p.verdict ? h('p', {}, 'Verdict: ', h('strong', {}, verdictText(p.verdict)),
             p.explanation ? ` — ${p.explanation}` : '') : null],
-        confirmLabel: 'Conclude',
-        onConfirm: () => run('conclude', undefined, 'Procedure concluded'),
+        confirmLabel: votes ? 'Close the vote' : 'Conclude',
+        onConfirm: () => run('conclude', undefined, votes ? 'Vote closed' : 'Procedure concluded'),
       })));
     }
     items.push(actionBtn('withdraw', 'btn ghost danger-text', 'cross', 'Withdraw…', () => ({
@@ -417,29 +603,43 @@ export async function proposalView(ctx) {
           .map((c) => h('li', { class: 'chip', title: nameOf(c) }, c))));
       return;
     }
-    const t = tally(p);
+    const votes = isVote(p);
+    // Once a vote is closed, a member who never voted did not participate.
+    const closed = p.status === 'concluded';
+    const t = votes ? voteCounts(positions, closed) : tally(p);
     const sorted = positionsByName(positions, nameOf);
+    // The figure each member weighs under the rule, if it weighs them.
+    const [attr, weightOf] = Object.entries(p.weights || {})[0] || [];
     replace(rollcall,
       h('div', { class: 'section-head' },
-        h('h2', { id: 'rollcall-h' }, 'Roll call'),
+        h('h2', { id: 'rollcall-h' }, votes ? 'Roll call of the vote' : 'Roll call'),
         h('span', { class: 'sub' }, `${p.electorate_size} members, in alphabetical order`)),
       h('ul', { class: 'legend', 'aria-label': 'Legend and count' },
-        POSITIONS.map((k) => h('li', { class: `legend-item pos-${k}`, 'data-position': k },
-          h('span', { class: 'swatch', 'aria-hidden': 'true' }, icon(POSITION_ICON[k])),
-          POSITION_LABEL[k], h('span', { class: 'legend-count' }, String(t[k] || 0))))),
+        (votes ? VOTES : POSITIONS).map((k) => {
+          const pos = votes ? VOTE_POSITION[k] : k;
+          return h('li', { class: `legend-item pos-${pos}`, [votes ? 'data-vote' : 'data-position']: k },
+            h('span', { class: 'swatch', 'aria-hidden': 'true' }, icon(POSITION_ICON[pos])),
+            votes ? VOTE_LABEL[k] : POSITION_LABEL[k], h('span', { class: 'legend-count' }, String(t[k] || 0)));
+        })),
+      attr ? h('p', { class: 'sub' }, `Each tile gives the member’s ${attrWords(attr).toLowerCase()}, `
+        + 'as counted by the rule.') : null,
       silenceConsents(p)
         ? h('p', { class: 'sub' }, 'Under silence, a member that says nothing consents at the deadline.') : null,
       h('ul', { class: 'rollcall-grid', id: 'rollcall-grid' }, sorted.map((x) => {
-        const { title } = tileLabel(x, nameOf);
+        const { title } = tileLabel(x, nameOf, votes, closed);
+        const marks = positionMarks(x, nameOf);
         // Read as "France, Object, with a statement": the code is for the eye.
         return h('li', {
           class: `tile pos-${x.position}${x.member === me ? ' mine' : ''}`,
-          'data-member': x.member, 'data-position': x.position, title,
+          'data-member': x.member, 'data-position': x.position, 'data-vote': votes ? voteOf(x, closed) : null,
+          'data-signed': x.signed ? 'true' : null, title,
         },
         h('span', { class: 'tile-code', 'aria-hidden': 'true' }, x.member),
         h('span', { class: 'tile-name' }, nameOf(x.member), h('span', { class: 'sr-only' }, ', ')),
-        h('span', { class: 'tile-pos' }, icon(POSITION_ICON[x.position]), POSITION_LABEL[x.position],
-          x.declared ? h('span', { class: 'sr-only' }, ' (formal declaration)') : null),
+        h('span', { class: 'tile-pos' }, icon(POSITION_ICON[x.position]), positionWord(x, votes, closed),
+          marks.length ? h('span', { class: 'sr-only' }, ` (${marks.join('; ')})`) : null),
+        weightOf && weightOf[x.member] != null ? h('span', { class: 'tile-weight num' },
+          h('span', { class: 'sr-only' }, `, ${attrWords(attr).toLowerCase()} `), weightOf[x.member]) : null,
         x.member === me ? h('span', { class: 'sr-only' }, ', your delegation') : null,
         x.text ? h('span', { class: 'tile-note' }, icon('comment'),
           h('span', { class: 'sr-only' }, ', with a statement')) : null);
@@ -447,7 +647,7 @@ export async function proposalView(ctx) {
   }
 
   function renderReasons() {
-    const items = statements(p.positions, events);
+    const items = statements(p.positions, events, p.footnotes, nameOf);
     if (!p.positions && !items.length) { reasons.hidden = true; return; }
     reasons.hidden = false;
     replace(reasons, h('h2', { id: 'reasons-h' }, 'Reasons and footnotes'),
@@ -459,15 +659,32 @@ export async function proposalView(ctx) {
     return h('li', { class: `statement pos-${x.kind}`, 'data-member': x.member, 'data-kind': x.kind },
       h('div', { class: 'statement-head' },
         h('strong', {}, `${nameOf(x.member)} (${x.member})`),
-        x.kind === 'comment' ? h('span', { class: 'pos-badge pos-comment' }, icon('comment'), 'Comment')
-          : positionBadge(x.kind, x.declared ? ' · formal declaration' : null),
+        statementBadge(x),
+        x.marks.length ? h('span', { class: 'statement-marks' }, x.marks.join(' · ')) : null,
         x.at ? timeEl(x.at) : null),
       x.text ? h('blockquote', {}, x.text) : null);
   }
 
-  // A history line's parts, with its times as <time> elements.
-  const lineOf = (e) => historyLine(e, p.body_name, nameOf)
-    .map((x) => (x && typeof x === 'object' ? timeEl(x.time) : x));
+  // A statement's kind in a badge: a comment, an amendment, a refusal of
+  // the written procedure, a vote, or the position.
+  function statementBadge(x) {
+    const badge = (pos, ic, label) => h('span', { class: `pos-badge pos-${pos}`, 'data-position': pos },
+      icon(ic), label);
+    switch (x.kind) {
+      case 'comment': return badge('comment', 'comment', 'Comment');
+      case 'amend': return badge('object', 'pen', 'Proposed amendment');
+      case 'refused': return badge('object', 'cross', 'Refused the written procedure');
+      case 'vote': return badge(x.position, POSITION_ICON[x.position], `Voted ${VOTE_LABEL[x.vote].toLowerCase()}`);
+      default: return positionBadge(x.kind);
+    }
+  }
+
+  // A history line's parts, with its times as <time> elements and the
+  // proposals it names as links.
+  const lineOf = (e) => historyLine(e, p.body_name, nameOf).map((x) => {
+    if (!x || typeof x !== 'object') return x;
+    return x.time ? timeEl(x.time) : h('a', { href: `#/proposals/${x.proposal}` }, `proposal ${x.proposal}`);
+  });
 
   function renderHistory() {
     replace(hist, h('h2', { id: 'history-h' }, 'History'),
