@@ -345,6 +345,10 @@ const UNREACHED = {
   'components/schemas/ProposeRequest/properties/procedure': { vote: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', written: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote' },
   'components/schemas/EstablishBodyEffect/properties/procedure': { vote: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', written: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote' },
   'components/schemas/AmendBodyEffect/properties/procedure': { vote: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', written: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote' },
+  'components/schemas/Event/properties/type': {
+    'vote.cast': 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote',
+    'written.refused': 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote',
+  },
   'components/schemas/VoteRequest/properties/vote': {
     yes: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', no: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', abstain: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', 'not-participating': 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote' },
   'components/schemas/Position/properties/vote': {

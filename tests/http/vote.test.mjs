@@ -101,4 +101,8 @@ test('the written procedure ends when one member refuses it', async () => {
   assert.equal(r.explanation, 'blocked: HU did not agree to the written procedure');
   assert.equal(r.positions.find((x) => x.member === 'HU').refused_procedure, true);
   assert.equal((await vote('FR', p.id, { vote: 'yes' })).status, 409, 'concluded');
+  const hist = await ok(await api(srv.base, tok.secretariat, 'GET', `/api/v1/proposals/${p.id}/events`));
+  assert.deepEqual(hist.events.map((e) => e.type),
+    ['proposal.created', 'vote.cast', 'written.refused', 'procedure.concluded'],
+    'the refusal is its own event in the record');
 });
