@@ -30,10 +30,16 @@ web/dist/index.html: web/package.json web/package-lock.json web/build.mjs $(wild
 
 LISTEN      ?= 127.0.0.1:8080
 
+# DATASET= seeds another organisation (one per store): make run
+# DATASET=data/eu-council.json DB=eu.db; its scenarios are not replayed.
+DATASET     ?=
+
 run: build
-	@test -f $(DB) || { ./$(BUILD)/council --db $(DB) init && \
-	  ./$(BUILD)/council --db $(DB) replay scenarios/tokyo-2023.json; }
-	@./$(BUILD)/council --db $(DB) show 1 | head -8
+	@test -f $(DB) || { if [ -n "$(DATASET)" ]; then \
+	    ./$(BUILD)/council --db $(DB) init --dataset $(DATASET); \
+	  else ./$(BUILD)/council --db $(DB) init && \
+	    ./$(BUILD)/council --db $(DB) replay scenarios/tokyo-2023.json; fi; }
+	@./$(BUILD)/council --db $(DB) show 1 2>/dev/null | head -8 || true
 	@echo
 	@echo "council serve: http://$(LISTEN)/ (Ctrl-C to stop);" \
 	      "tokens: ./$(BUILD)/council --db $(DB) token issue --role secretariat"

@@ -6,10 +6,11 @@
 set -eu
 
 # build + run: compiler, meson/ninja, the libraries docs/ARCHITECTURE.md names,
-# and iso-codes, whose ISO 3166-1 list becomes the country-code table at
-# build time (scripts/gen_iso3166.py, run with meson's python3)
+# iso-codes, whose ISO 3166-1 list becomes the country-code table at build
+# time (scripts/gen_iso3166.py, run with meson's python3), and curl and jq,
+# which the README's API examples use
 PKGS="gcc make meson ninja-build pkg-config libsqlite3-dev libsodium-dev \
-libjansson-dev libmicrohttpd-dev libssl-dev sqlite3 iso-codes"
+libjansson-dev libmicrohttpd-dev libssl-dev sqlite3 iso-codes curl jq"
 # test: cmocka, clang with libFuzzer (fuzz smoke tests) and its sanitizer
 # runtime; strace, which kills `council init` at chosen system calls
 # (tests/cli/test_hostile.sh)

@@ -36,6 +36,7 @@ enum {
 	J_BOOL = 4,
 	J_ARRAY = 8,
 	J_NULL = 16,
+	J_OBJECT = 32,
 	J_REF = J_STR | J_INT, /* a proposal: its id or "$name" */
 };
 
@@ -111,7 +112,8 @@ static int type_ok(const json_t *v, unsigned types)
 	       ((types & J_INT) && json_is_integer(v)) ||
 	       ((types & J_BOOL) && json_is_boolean(v)) ||
 	       ((types & J_ARRAY) && json_is_array(v)) ||
-	       ((types & J_NULL) && json_is_null(v));
+	       ((types & J_NULL) && json_is_null(v)) ||
+	       ((types & J_OBJECT) && json_is_object(v));
 }
 
 static int type_error(const char *name, unsigned types, struct cn_err *err)
@@ -122,6 +124,7 @@ static int type_error(const char *name, unsigned types, struct cn_err *err)
 	} names[] = {
 		{J_STR, "a string"}, {J_INT, "an integer"},
 		{J_BOOL, "a boolean"}, {J_ARRAY, "a list"}, {J_NULL, "null"},
+		{J_OBJECT, "an object"},
 	};
 	char buf[96];
 	size_t k = 0;
@@ -220,6 +223,8 @@ static int step_propose(const struct step_op *op, struct replay *r,
 		.shared = json_is_true(json_object_get(step, "shared")),
 		.effects = json_object_get(step, "effects"),
 		.breaks = json_object_get(step, "breaks"),
+		.rule = sget(step, "rule"),
+		.concerned = sget(step, "concerned"),
 	};
 	const char *as = sget(step, "as");
 	struct names *nm = &r->nm;
@@ -257,6 +262,33 @@ static int step_propose(const struct step_op *op, struct replay *r,
 	return 0;
 }
 
+/* A step naming "members" (a list of codes) instead of "member": the same
+ * statement by each in turn, at the step's time. */
+static int each_member(const struct step_op *op, struct replay *r,
+		       const json_t *step, struct cn_err *err)
+{
+	const json_t *ms = json_object_get(step, "members"), *m;
+	size_t i;
+	int rc = 0;
+
+	if (json_object_get(step, "member"))
+		return cn_err_set(err, CN_EINVAL,
+				  "'member' and 'members' exclude each other");
+	json_array_foreach(ms, i, m) {
+		json_t *one = json_deep_copy(step);
+		if (!one || json_object_del(one, "members") ||
+		    json_object_set(one, "member", (json_t *)m))
+			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+		else
+			rc = op->run(op, r, one, err);
+		json_decref(one);
+		if (rc)
+			return cn_err_prefix(err, "%s: ", json_is_string(m)
+						     ? json_string_value(m) : "?");
+	}
+	return 0;
+}
+
 static int step_respond(const struct step_op *op, struct replay *r,
 			const json_t *step, struct cn_err *err)
 {
@@ -265,7 +297,8 @@ static int step_respond(const struct step_op *op, struct replay *r,
 	char actor[32];
 	int rc;
 
-	(void)op;
+	if (json_object_get(step, "members"))
+		return each_member(op, r, step, err);
 	if ((rc = proposal_ref(step, &r->nm, &a.proposal, err)))
 		return rc;
 	a.member = sget(step, "member");
@@ -286,6 +319,32 @@ static int step_respond(const struct step_op *op, struct replay *r,
 		return cn_err_set(err, CN_EINVAL, "unknown position '%s'", pos);
 	snprintf(actor, sizeof(actor), "delegation:%s", a.member ? a.member : "?");
 	return cn_app_run(r->app, r->at, actor, cn_app_cmd_respond, &a, NULL, err);
+}
+
+static int vote_fn(const struct cn_world *w, int64_t now, const void *a,
+		   struct cn_outbox *box, struct cn_err *err)
+{
+	return cn_cmd_vote(w, now, a, box, err);
+}
+
+/* A vote (core/vote.h): "member" and "vote" (or "refuse"), or "members"
+ * all voting the same way. */
+static int step_vote(const struct step_op *op, struct replay *r,
+		     const json_t *step, struct cn_err *err)
+{
+	struct cn_vote_args a = {
+		.member = sget(step, "member"), .vote = sget(step, "vote"),
+		.text = sget(step, "text"), .refuse = sget(step, "refuse"),
+		.declared = json_is_true(json_object_get(step, "declared"))};
+	char actor[32];
+	int rc;
+
+	if (json_object_get(step, "members"))
+		return each_member(op, r, step, err);
+	if ((rc = proposal_ref(step, &r->nm, &a.proposal, err)))
+		return rc;
+	snprintf(actor, sizeof(actor), "delegation:%s", a.member ? a.member : "?");
+	return cn_app_run(r->app, r->at, actor, vote_fn, &a, NULL, err);
 }
 
 /* extend, recirculate, conclude, withdraw: op->cmd on one proposal. */
@@ -348,6 +407,10 @@ static int expect_proposal(struct replay *r, const json_t *step,
 		rc = cn_err_set(err, CN_EREFUSED,
 				"expected an electorate of %lld, found %zu",
 				(long long)json_integer_value(v), p->nballots);
+	if (!rc && (v = json_object_get(step, "tally")) &&
+	    !json_equal(v, json_object_get(doc, "tally")))
+		rc = cn_err_set(err, CN_EREFUSED,
+				"the tally differs from the expectation");
 	if (!rc && (v = json_object_get(step, "explanation")) &&
 	    !json_equal(v, json_object_get(doc, "explanation")))
 		rc = cn_err_set(err, CN_EREFUSED,
@@ -422,12 +485,19 @@ static const struct step_op ops[] = {
 	  {"deadline", J_STR, NULL}, {"level", J_STR, NULL},
 	  {"place", J_STR, NULL}, {"proposer", J_STR, NULL},
 	  {"shared", J_BOOL, NULL}, {"effects", J_ARRAY, NULL},
-	  {"supersedes", J_REF, NULL}, {"breaks", J_ARRAY, NULL}}},
+	  {"supersedes", J_REF, NULL}, {"breaks", J_ARRAY, NULL},
+	  {"rule", J_STR, NULL}, {"concerned", J_STR, NULL}}},
 	{"respond", step_respond, NULL,
 	 {{"proposal", J_REF, NULL}, {"member", J_STR, NULL},
+	  {"members", J_ARRAY, NULL},
 	  {"position", J_STR, NULL}, {"text", J_STR, NULL},
 	  {"declared", J_BOOL, NULL}, {"joint", J_ARRAY, NULL},
 	  {"public", J_BOOL, NULL}}},
+	{"vote", step_vote, NULL,
+	 {{"proposal", J_REF, NULL}, {"member", J_STR, NULL},
+	  {"members", J_ARRAY, NULL}, {"vote", J_STR, NULL},
+	  {"refuse", J_STR, NULL}, {"text", J_STR, NULL},
+	  {"declared", J_BOOL, NULL}}},
 	{"extend", step_secretariat, cn_app_cmd_extend,
 	 {{"proposal", J_REF, NULL}, {"deadline", J_STR, NULL}}},
 	{"recirculate", step_secretariat, cn_app_cmd_recirculate,
@@ -444,6 +514,7 @@ static const struct step_op ops[] = {
 	  {"blocked_by", J_ARRAY, "proposal"},
 	  {"explanation", J_STR, "proposal"},
 	  {"electorate_size", J_INT, "proposal"},
+	  {"tally", J_OBJECT, "proposal"},
 	  {"effects_out_of_area", J_BOOL, "proposal"},
 	  {"office_absent", J_STR, NULL}, {"remember_offices", J_STR, NULL},
 	  {"offices_as", J_STR, NULL}, {"offices_open", J_INT, NULL}}},

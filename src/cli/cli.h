@@ -188,6 +188,7 @@ CLI_COMMAND(log);
 CLI_COMMAND(verify);
 CLI_COMMAND(propose);
 CLI_COMMAND(respond);
+CLI_COMMAND(vote);
 CLI_COMMAND(extend);
 CLI_COMMAND(recirculate);
 CLI_COMMAND(conclude);

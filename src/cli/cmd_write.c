@@ -241,7 +241,7 @@ int cmd_init(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 enum { PROPOSE_BODY, PROPOSE_TITLE, PROPOSE_PROCEDURE, PROPOSE_DEADLINE,
        PROPOSE_TEXT, PROPOSE_LEVEL, PROPOSE_PLACE, PROPOSE_PROPOSER,
        PROPOSE_EFFECT, PROPOSE_SHARED, PROPOSE_SUPERSEDES, PROPOSE_BREAKS,
-       PROPOSE_AT, PROPOSE_JSON };
+       PROPOSE_RULE, PROPOSE_CONCERNED, PROPOSE_AT, PROPOSE_JSON };
 const struct cli_opt cli_opts_propose[] = {
 	[PROPOSE_BODY] = OPT_VAL("body", "B",
 		"the body that decides (NAC, NPG, MC, ...); required\n"
@@ -249,9 +249,11 @@ const struct cli_opt cli_opts_propose[] = {
 	[PROPOSE_TITLE] = OPT_VAL("title", "T",
 		"what it is called; required unless --supersedes\ngives it"),
 	[PROPOSE_PROCEDURE] = OPT_VAL("procedure", "P",
-		"meeting, silence or ratification (default: body's)"),
+		"meeting, silence, ratification, vote (a roll-call\n"
+		"vote) or written (a written vote) (default: body's)"),
 	[PROPOSE_DEADLINE] = OPT_VAL("deadline", "TIME",
-		"end of the silence period (silence only)"),
+		"end of the silence period or of the written vote\n"
+		"(silence and written only)"),
 	[PROPOSE_TEXT] = OPT_VAL("text", "TEXT", "the text put to the body"),
 	[PROPOSE_LEVEL] = OPT_VAL("level", "L",
 		"meeting level: permanent-representatives,\n"
@@ -271,6 +273,13 @@ const struct cli_opt cli_opts_propose[] = {
 	[PROPOSE_BREAKS] = OPT_VAL("breaks", "LIST",
 		"silence: what breaks it, object or object,amend\n"
 		"(default: the body's, else an objection only)"),
+	[PROPOSE_RULE] = OPT_VAL("rule", "NAME",
+		"one of the body's named rules (e.g. qmv-reinforced,\n"
+		"procedural; 'council bodies --json' lists them;\n"
+		"default: the body's rule)"),
+	[PROPOSE_CONCERNED] = OPT_VAL("concerned", "CODE",
+		"the State concerned, decided without (a rule marked\n"
+		"so, e.g. the OSCE's consensus-minus-one)"),
 	[PROPOSE_AT] = OPT_RECORD_AT,
 	[PROPOSE_JSON] = OPT_JSON,
 	OPT_END};
@@ -304,7 +313,8 @@ int cmd_propose(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		.deadline = a->val[PROPOSE_DEADLINE], .level = a->val[PROPOSE_LEVEL],
 		.place = a->val[PROPOSE_PLACE], .proposer = a->val[PROPOSE_PROPOSER],
 		.shared = a->val[PROPOSE_SHARED] != NULL,
-		.supersedes = a->val[PROPOSE_SUPERSEDES] ? a->num[PROPOSE_SUPERSEDES] : 0};
+		.supersedes = a->val[PROPOSE_SUPERSEDES] ? a->num[PROPOSE_SUPERSEDES] : 0,
+		.rule = a->val[PROPOSE_RULE], .concerned = a->val[PROPOSE_CONCERNED]};
 	struct cn_err err = {0};
 	int rc;
 
@@ -662,6 +672,55 @@ int cmd_respond(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		fprintf(stderr, "council: the position is recorded, but %s\n",
 			err.msg);
 	print_after(c, app, r.proposal);
+	return 0;
+}
+
+/* ---- vote: a member's vote in a roll-call or written vote ------------------ */
+
+enum { VOTE_MEMBER, VOTE_YES, VOTE_NO, VOTE_ABSTAIN, VOTE_NOT_PARTICIPATING,
+       VOTE_REFUSE, VOTE_TEXT, VOTE_DECLARE, VOTE_AT, VOTE_JSON };
+const struct cli_opt cli_opts_vote[] = {
+	[VOTE_MEMBER] = OPT_REQ("member", "M", "the member whose delegation votes"),
+	[VOTE_YES] = OPT_ONE("yes", NULL, "vote in favour"),
+	[VOTE_NO] = OPT_ONE("no", NULL, "vote against (a permanent member's no on\n"
+			    "a substantive matter is a veto)"),
+	[VOTE_ABSTAIN] = OPT_ONE("abstain", NULL, "abstain"),
+	[VOTE_NOT_PARTICIPATING] = OPT_ONE("not-participating", NULL,
+		"present but not taking part (counted apart from\n"
+		"abstentions; absence is recorded so)"),
+	[VOTE_REFUSE] = OPT_ONE("refuse", "REASON",
+		"written procedure only: the member does not agree\n"
+		"to its use, which ends it, not adopted"),
+	[VOTE_TEXT] = OPT_VAL("text", "TEXT", "an explanation of vote, on record"),
+	[VOTE_DECLARE] = OPT_FLAG("declare",
+		"with --abstain: a formal declaration (the EU's\n"
+		"constructive abstention)"),
+	[VOTE_AT] = OPT_RECORD_AT,
+	[VOTE_JSON] = OPT_JSON,
+	OPT_END};
+
+static int vote_fn(const struct cn_world *w, int64_t now, const void *a,
+		   struct cn_outbox *box, struct cn_err *err)
+{
+	return cn_cmd_vote(w, now, a, box, err);
+}
+
+int cmd_vote(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	struct cn_vote_args v = {
+		.proposal = a->id, .member = a->val[VOTE_MEMBER],
+		.vote = a->val[VOTE_YES] ? "yes" : a->val[VOTE_NO] ? "no"
+			: a->val[VOTE_ABSTAIN] ? "abstain"
+			: a->val[VOTE_NOT_PARTICIPATING] ? "not-participating" : NULL,
+		.refuse = a->val[VOTE_REFUSE], .text = a->val[VOTE_TEXT],
+		.declared = a->val[VOTE_DECLARE] != NULL};
+	struct cn_err err = {0};
+	char actor[CLI_ACTOR_MAX];
+
+	if (cn_app_run(clocked(app), c->now, cli_actor_delegation(v.member, actor),
+		       vote_fn, &v, NULL, &err))
+		return cli_fail(c, &err);
+	print_after(c, app, v.proposal);
 	return 0;
 }
 

@@ -63,6 +63,12 @@ const struct cmd cli_commands[] = {
 	 "state, change or lift a member's position",
 	 "Record a delegation's position on proposal ID and print the verdict\n"
 	 "so far (a procedure still open says so).\n"},
+	{"vote", cmd_vote, cli_opts_vote, ON_PROPOSAL(WRITES),
+	 "cast a member's vote in a roll-call or written vote",
+	 "Record a delegation's vote (yes, no, abstain, not participating) on\n"
+	 "proposal ID, put to a vote or a written procedure, and print the\n"
+	 "count so far.  A member may change its vote until the vote closes;\n"
+	 "one that never votes is counted as not participating.\n"},
 	{"extend", cmd_extend, cli_opts_extend, ON_PROPOSAL(WRITES),
 	 "extend a silence deadline", NULL},
 	{"recirculate", cmd_recirculate, cli_opts_recirculate, ON_PROPOSAL(WRITES),
@@ -70,13 +76,15 @@ const struct cmd cli_commands[] = {
 	 "Starts a new silence period; earlier positions do not carry over.\n"},
 	{"conclude", cmd_conclude, cli_opts_conclude, ON_PROPOSAL(WRITES),
 	 "conclude a procedure (the chair)",
-	 "Evaluate the rule and record the outcome.  Refused while a\n"
-	 "reservation stands, or before a silence deadline.\n"},
+	 "Evaluate the rule and record the outcome (a vote: closes it and\n"
+	 "records the count).  Refused while a reservation stands, before a\n"
+	 "silence deadline, or before a written vote's deadline while a\n"
+	 "member has not voted.\n"},
 	{"withdraw", cmd_withdraw, cli_opts_withdraw, ON_PROPOSAL(WRITES),
 	 "withdraw a proposal", NULL},
 	{"tick", cmd_tick, cli_opts_tick, ONE(NULL, 0, WRITES),
 	 "conclude procedures whose deadline has passed",
-	 "Conclude every silence procedure whose deadline is at or before\n"
+	 "Conclude every silence procedure and written vote whose deadline is at or before\n"
 	 "TIME (default now), each at its deadline.\n"},
 	{"show", cmd_show, cli_opts_show, ON_PROPOSAL(CLI_STORE_RO),
 	 "show a proposal, its positions and outcome",

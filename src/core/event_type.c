@@ -95,6 +95,20 @@ static const struct cn_event_type types[CN_EV_COUNT] = {
 		CN_EV_PROPOSAL_SUPERSEDED, "proposal.superseded", CN_ENT_PROPOSAL,
 		{"proposal", NULL}, FIELDS("proposal", "by"),
 		CN_EVT_AFTER_CONCLUSION, NULL, NULL, cn_fold_superseded},
+	/* A member's vote in a roll-call or written vote (core/vote.h):
+	 * {proposal, member, vote, previous, text?, declared?}. */
+	[CN_EV_VOTE_CAST] = {
+		CN_EV_VOTE_CAST, "vote.cast", CN_ENT_PROPOSAL,
+		{"proposal", NULL}, FIELDS("proposal", "member", "vote"),
+		CN_EVT_STATEMENT | CN_EVT_BALLOT, NULL, "text",
+		cn_fold_vote_cast},
+	/* A member does not agree to the use of the written procedure:
+	 * {proposal, member, reason}; the procedure ends, not adopted. */
+	[CN_EV_WRITTEN_REFUSED] = {
+		CN_EV_WRITTEN_REFUSED, "written.refused", CN_ENT_PROPOSAL,
+		{"proposal", NULL}, FIELDS("proposal", "member", "reason"),
+		CN_EVT_STATEMENT | CN_EVT_BALLOT, NULL, "reason",
+		cn_fold_written_refused},
 };
 
 const struct cn_event_type *cn_event_type_find(const char *name)

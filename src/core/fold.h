@@ -54,6 +54,12 @@ int cn_fold_superseded(struct cn_world *w, const struct cn_event *ev,
 		       struct cn_err *err);
 int cn_fold_proposal_step(struct cn_world *w, const struct cn_event *ev,
 			  struct cn_err *err);
+/* fold_vote.c: vote.cast, a member's vote in a roll-call or written vote;
+ * written.refused, a member refusing the written procedure (core/vote.h). */
+int cn_fold_vote_cast(struct cn_world *w, const struct cn_event *ev,
+		      struct cn_err *err);
+int cn_fold_written_refused(struct cn_world *w, const struct cn_event *ev,
+			    struct cn_err *err);
 /* fold_body.c: body.amended, a body's name, rule, default procedure,
  * silence breaks or membership changed by a decision from a date. */
 int cn_fold_body_amended(struct cn_world *w, const struct cn_event *ev,

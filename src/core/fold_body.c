@@ -188,7 +188,7 @@ int cn_fold_body_amended(struct cn_world *w, const struct cn_event *ev,
 	struct cn_body *b = id ? (struct cn_body *)cn_world_body(w, id) : NULL;
 	struct cn_world scratch;
 	struct cn_event est = {0};
-	json_t *rec;
+	json_t *rec = NULL;
 	int rc;
 
 	if (!b)

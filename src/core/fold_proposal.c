@@ -110,6 +110,18 @@ int cn_fold_proposal_opened(struct cn_world *w, const struct cn_event *ev,
 		return rc;
 	}
 	p = w->proposals[w->nproposals - 1];
+	/* The named rule chosen and the State concerned (issue 13). */
+	if (cn_jstr(pl, "rule_name") || cn_jstr(pl, "concerned")) {
+		p->extra = json_object();
+		if (!p->extra ||
+		    (cn_jstr(pl, "rule_name") &&
+		     json_object_set(p->extra, "rule_name",
+				     json_object_get(pl, "rule_name"))) ||
+		    (cn_jstr(pl, "concerned") &&
+		     json_object_set(p->extra, "concerned",
+				     json_object_get(pl, "concerned"))))
+			return CN_ENOMEM;
+	}
 	p->weights = json_incref((json_t *)weights);
 	p->breaks = breaks;
 	p->silence_breaks = bits;

@@ -18,6 +18,7 @@
 #include "silence.h"
 #include "timeline.h"
 #include "timeutil.h"
+#include "vote.h"
 
 void cn_outbox_release(struct cn_outbox *box)
 {
@@ -180,6 +181,34 @@ static int freeze_weights(const char *rule_src, const struct cn_member **ms,
 	return rc;
 }
 
+/* The body's rule named `name` in force on `now` (its record's `rules`:
+ * {name: {rule, source, concerned?}}). */
+static int named_rule(const struct cn_body *b, int64_t now, const char *name,
+		      const json_t **out, struct cn_err *err)
+{
+	const json_t *rules = cn_body_field_at(b, "rules", now);
+	const json_t *r = json_object_get(rules, name);
+	struct cn_buf names = {0};
+	const char *k;
+	const json_t *v;
+	int rc;
+
+	if (r && json_is_object(r) && cn_jstr(r, "rule")) {
+		*out = r;
+		return 0;
+	}
+	json_object_foreach((json_t *)rules, k, v)
+		cn_buf_printf(&names, "%s%s", names.len ? ", " : "", k);
+	rc = cn_err_set(err, r ? CN_ECORRUPT : CN_EINVAL,
+			r ? "the %s's rule '%s' has no rule text (field "
+			    "'rules.%s.rule' of the registry)"
+			  : "the %s has no rule '%s' (field 'rule'; its rules: %s)",
+			b->name, name, r ? name : (names.len ? names.s : "none but "
+						   "its default"));
+	cn_buf_release(&names);
+	return rc;
+}
+
 /* What breaks the silence of a new proposal: asked for, else the body's,
  * else an objection alone. */
 static int silence_breaks(const struct cn_body *b, int64_t now,
@@ -245,12 +274,32 @@ int cn_cmd_propose(const struct cn_world *w, int64_t now,
 	if (cn_proc_parse(ps, &proc))
 		return cn_err_set(err, CN_EINVAL,
 				  "unknown procedure '%s' (expected meeting, "
-				  "silence or ratification)", ps);
-	if (proc == CN_PROC_SILENCE) {
+				  "silence, ratification, vote or written)", ps);
+	const json_t *named = NULL;
+	if (a->rule && proc == CN_PROC_RATIFICATION)
+		return cn_err_set(err, CN_EINVAL,
+				  "ratification needs every member whatever the "
+				  "rule: a rule (field 'rule') does not apply");
+	if (a->rule && (rc = named_rule(b, now, a->rule, &named, err)))
+		return rc;
+	if (named)
+		rule_src = cn_jstr(named, "rule");
+	int needs_concerned = json_is_true(json_object_get(named, "concerned"));
+	if (a->concerned && !needs_concerned)
+		return cn_err_set(err, CN_EINVAL,
+				  "a State concerned (field 'concerned') is left "
+				  "out only under a rule applied without it (a "
+				  "rule of the body marked 'concerned')");
+	if (needs_concerned && (!a->concerned || !*a->concerned))
+		return cn_err_set(err, CN_EINVAL,
+				  "the %s's rule '%s' is applied without the State "
+				  "concerned: name it (field 'concerned')", b->name,
+				  a->rule);
+	if (proc == CN_PROC_SILENCE || proc == CN_PROC_WRITTEN) {
 		if (!a->deadline)
 			return cn_err_set(err, CN_EINVAL,
-					  "a silence procedure needs a deadline "
-					  "(field 'deadline')");
+					  "a %s procedure needs a deadline "
+					  "(field 'deadline')", cn_proc_name(proc));
 		if ((rc = cn_time_parse(a->deadline, "deadline", &deadline, err)))
 			return rc;
 		if (deadline <= now)
@@ -258,20 +307,23 @@ int cn_cmd_propose(const struct cn_world *w, int64_t now,
 					  "deadline %s is not after the time of "
 					  "circulation %s", a->deadline,
 					  cn_time_format(now, d));
-		if ((rc = silence_breaks(b, now, a->breaks, &bits, err)))
+		if (proc == CN_PROC_SILENCE &&
+		    (rc = silence_breaks(b, now, a->breaks, &bits, err)))
 			return rc;
-	} else if (a->deadline)
+	}
+	if (a->deadline && deadline == CN_TIME_NONE)
 		return cn_err_set(err, CN_EINVAL,
 				  "a deadline (field 'deadline') applies only to "
 				  "the silence procedure (%s has none)",
 				  cn_proc_name(proc));
-	else if (a->breaks)
+	else if (a->breaks && proc != CN_PROC_SILENCE)
 		return cn_err_set(err, CN_EINVAL,
 				  "what breaks silence (field 'breaks') applies "
 				  "only to the silence procedure");
-	if (a->level && proc != CN_PROC_MEETING)
+	if (a->level && proc != CN_PROC_MEETING && proc != CN_PROC_VOTE)
 		return cn_err_set(err, CN_EINVAL,
-				  "a level (field 'level') applies to meetings only");
+				  "a level (field 'level') applies to meetings "
+				  "(and the votes taken at them) only");
 	if (a->level && !cn_level_valid(a->level))
 		return cn_err_set(err, CN_EINVAL,
 				  "unknown meeting level '%s' (expected "
@@ -286,6 +338,18 @@ int cn_cmd_propose(const struct cn_world *w, int64_t now,
 		rule_src = "unanimity";
 	if ((rc = cn_body_members(w, b, now, &ms, &nms)))
 		return cn_err_set(err, rc, "out of memory");
+	if (a->concerned) {
+		/* Decided without the State concerned: it is left out. */
+		size_t k = 0;
+		for (i = 0; i < nms; i++)
+			if (strcmp(ms[i]->code, a->concerned))
+				ms[k++] = ms[i];
+		if (k == nms) {
+			free(ms);
+			return cn_explain_not_member(w, b, a->concerned, now, err);
+		}
+		nms = k;
+	}
 	if (nms == 0) {
 		free(ms);
 		return cn_err_set(err, CN_EREFUSED, "the %s has no members on %s",
@@ -324,6 +388,10 @@ int cn_cmd_propose(const struct cn_world *w, int64_t now,
 		pl = with(pl, "breaks", cn_silence_breaks_json(bits));
 	if (old)
 		pl = with(pl, "supersedes", json_integer(old->id));
+	if (a->rule)
+		pl = with(pl, "rule_name", json_string(a->rule));
+	if (a->concerned)
+		pl = with(pl, "concerned", json_string(a->concerned));
 	if ((rc = emit(box, now, CN_EV_PROPOSAL_CREATED, pl, err)))
 		return rc;
 	*new_id = (int64_t)w->nproposals + 1;
@@ -402,6 +470,11 @@ static int conclude(const struct cn_world *w, const struct cn_proposal *p,
 		       "explanation", r->explanation, "blocking",
 		       cn_jstrings(r->blocking, r->nblocking), "holding",
 		       cn_jstrings(r->holding, r->nholding));
+	/* A vote's record says how many voted which way (yes-no-abstain,
+	 * as the UN announces it), those who did not vote counted as not
+	 * participating. */
+	if (cn_proc_votes(p->proc))
+		pl = with(pl, "tally", cn_vote_tally(p, 1));
 	if ((rc = emit_decision(box, p, at, CN_EV_PROCEDURE_CONCLUDED, pl, err)))
 		return rc;
 	if (r->verdict == CN_VERDICT_ADOPTED)
@@ -491,9 +564,14 @@ static int not_in_electorate(const struct cn_world *w,
 			     struct cn_err *err)
 {
 	const struct cn_body *body = cn_world_body(w, p->body);
+	const char *concerned = cn_jstr(p->extra, "concerned");
 	char d[CN_TIME_BUF];
 	int rc;
 
+	if (concerned && !strcmp(concerned, code))
+		return cn_err_set(err, CN_EREFUSED,
+				  "%s is the State concerned: proposal %lld is "
+				  "decided without it", code, (long long)p->id);
 	if (cn_body_has(w, body, code, p->opened))
 		/* A member admitted after the procedure opened, with an
 		 * accession dated before it: the electorate was frozen
@@ -652,6 +730,12 @@ int cn_cmd_respond(const struct cn_world *w, int64_t now,
 		return cn_err_set(err, CN_EREFUSED,
 				  "the silence period of proposal %lld ended at %s",
 				  (long long)p->id, cn_time_format(p->deadline, d));
+	if (cn_proc_votes(p->proc) && a->act != CN_ACT_COMMENT)
+		return cn_err_set(err, CN_EREFUSED,
+				  "proposal %lld is put to a %s vote: members "
+				  "vote yes, no, abstain or not-participating "
+				  "(a comment is still on the record)",
+				  (long long)p->id, cn_proc_name(p->proc));
 	if (a->act == CN_ACT_AMEND && p->proc != CN_PROC_SILENCE)
 		return cn_err_set(err, CN_EREFUSED,
 				  "a proposed amendment breaks silence, and "
@@ -879,6 +963,20 @@ int cn_cmd_conclude(const struct cn_world *w, int64_t now, int64_t id,
 				  "proposal %lld is under ratification: it is "
 				  "adopted when the last member ratifies, or "
 				  "withdrawn", (long long)id);
+	if (p->proc == CN_PROC_WRITTEN && now < p->deadline) {
+		json_t *t = cn_vote_tally(p, 0);
+		json_int_t waiting = json_integer_value(json_object_get(t, "not_voted"));
+		json_decref(t);
+		if (!t)
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		if (waiting)
+			return cn_err_set(err, CN_EREFUSED,
+					  "proposal %lld is a written vote until %s, "
+					  "and %lld members have not voted: it is "
+					  "closed early only once every member has",
+					  (long long)id, cn_time_format(p->deadline, d),
+					  (long long)waiting);
+	}
 	if ((rc = cn_proposal_evaluate(w, p, 1, &r, err)))
 		return rc;
 	if (r.verdict == CN_VERDICT_PENDING) {
@@ -913,6 +1011,100 @@ int cn_cmd_withdraw(const struct cn_world *w, int64_t now, int64_t id,
 			      "explanation", why, "blocking", "holding"), err);
 }
 
+/* ---- votes ---------------------------------------------------------------- */
+
+/* A member refusing the written procedure: its use needs every member's
+ * agreement, so the procedure ends at once, not adopted. */
+static int refuse_written(const struct cn_world *w, const struct cn_proposal *p,
+			  int64_t now, const struct cn_vote_args *a,
+			  struct cn_outbox *box, struct cn_err *err)
+{
+	struct cn_rule_result r = {.verdict = CN_VERDICT_BLOCKED};
+	char why[128], *who[1] = {(char *)a->member};
+	int rc;
+
+	if (p->proc != CN_PROC_WRITTEN)
+		return cn_err_set(err, CN_EINVAL,
+				  "only the written procedure is refused (field "
+				  "'refuse'); proposal %lld is a %s vote",
+				  (long long)p->id, cn_proc_name(p->proc));
+	if (!*a->refuse)
+		return cn_err_set(err, CN_EINVAL,
+				  "refusing the written procedure needs a reason "
+				  "(field 'refuse')");
+	if (a->vote || a->declared)
+		return cn_err_set(err, CN_EINVAL,
+				  "a member refusing the written procedure casts "
+				  "no vote in it (fields 'vote', 'refuse')");
+	if ((rc = emit(box, now, CN_EV_WRITTEN_REFUSED,
+		       json_pack("{s:I, s:s, s:s}", "proposal", (json_int_t)p->id,
+				 "member", a->member, "reason", a->refuse), err)))
+		return rc;
+	snprintf(why, sizeof(why), "blocked: %s did not agree to the written "
+		 "procedure", a->member);
+	r.explanation = why;
+	r.blocking = who;
+	r.nblocking = 1;
+	return conclude(w, p, now, &r, box, err);
+}
+
+int cn_cmd_vote(const struct cn_world *w, int64_t now,
+		const struct cn_vote_args *a, struct cn_outbox *box,
+		struct cn_err *err)
+{
+	const struct cn_proposal *p = NULL;
+	const struct cn_ballot *b;
+	enum cn_vote v;
+	char d[CN_TIME_BUF];
+	int rc;
+
+	if ((rc = open_proposal(w, a->proposal, now, &p, err)))
+		return rc;
+	if (!cn_proc_votes(p->proc))
+		return cn_err_set(err, CN_EREFUSED,
+				  "proposal %lld is under the %s procedure: "
+				  "members state positions there (respond), not "
+				  "votes", (long long)p->id, cn_proc_name(p->proc));
+	if (!a->member || !*a->member)
+		return cn_err_set(err, CN_EINVAL,
+				  "a vote needs a member (field 'member')");
+	if (!(b = find_ballot(p, a->member)))
+		return not_in_electorate(w, p, a->member, err);
+	if (p->proc == CN_PROC_WRITTEN && now >= p->deadline)
+		return cn_err_set(err, CN_EREFUSED,
+				  "the written procedure of proposal %lld ended "
+				  "at %s", (long long)p->id,
+				  cn_time_format(p->deadline, d));
+	if (a->refuse)
+		return refuse_written(w, p, now, a, box, err);
+	if (!a->vote)
+		return cn_err_set(err, CN_EINVAL,
+				  "a vote is yes, no, abstain or not-participating "
+				  "(field 'vote')");
+	if (cn_vote_parse(a->vote, &v))
+		return cn_err_set(err, CN_EINVAL,
+				  "unknown vote '%s' (expected yes, no, abstain or "
+				  "not-participating)", a->vote);
+	if (a->declared && v != CN_VOTE_ABSTAIN)
+		return cn_err_set(err, CN_EINVAL,
+				  "only an abstention can carry a formal "
+				  "declaration (field 'declared')");
+	const char *prev = cn_ballot_vote(b);
+	if (prev && !strcmp(prev, a->vote) && b->declared == a->declared &&
+	    (!a->text || (b->text && !strcmp(a->text, b->text))))
+		return cn_err_set(err, CN_EREFUSED,
+				  "%s's vote on proposal %lld is already %s",
+				  b->code, (long long)p->id, prev);
+	json_t *pl = json_pack("{s:I, s:s, s:s, s:s}", "proposal",
+			       (json_int_t)p->id, "member", b->code, "vote",
+			       cn_vote_name(v), "previous", prev ? prev : "none");
+	if (a->text)
+		pl = with(pl, "text", json_string(a->text));
+	if (a->declared)
+		pl = with(pl, "declared", json_true());
+	return emit(box, now, CN_EV_VOTE_CAST, pl, err);
+}
+
 int cn_cmd_tick(const struct cn_world *w, int64_t now, struct cn_outbox *box,
 		struct cn_err *err)
 {
@@ -921,7 +1113,8 @@ int cn_cmd_tick(const struct cn_world *w, int64_t now, struct cn_outbox *box,
 		struct cn_rule_result r = {0};
 		int rc;
 
-		if (p->concluded || p->proc != CN_PROC_SILENCE ||
+		if (p->concluded || (p->proc != CN_PROC_SILENCE &&
+				     p->proc != CN_PROC_WRITTEN) ||
 		    p->deadline > now)
 			continue;
 		if ((rc = cn_proposal_evaluate(w, p, 1, &r, err)))

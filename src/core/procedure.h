@@ -23,6 +23,22 @@
  *                 a new proposal that supersedes the broken one.
  *   ratification  every member of the electorate must ratify (concur); no
  *                 deadline; adopted when the last one ratifies.
+ *   vote          a roll-call vote at a meeting: members vote yes, no,
+ *                 abstain or not participating (core/vote.h) and may
+ *                 change their vote until the chair closes it; the rule
+ *                 decides, a member who has not voted counts as not
+ *                 participating, and the conclusion records the count.
+ *   written       the EU Council's ordinary written procedure: a written
+ *                 vote circulated with a deadline.  Its use needs every
+ *                 member's agreement, so a member refusing it ends it at
+ *                 once, not adopted; otherwise it is counted at the
+ *                 deadline, or when the chair closes it once every member
+ *                 has voted.  (Its silence variant is `silence`.)
+ * A body may name several rules (`rules` in its record: {name: {rule,
+ * source, concerned?}}): a proposal chooses one by name, or takes the
+ * body's `rule`.  A rule marked `concerned` (the OSCE's consensus minus
+ * one) is applied without the State concerned, which the proposal names
+ * and which is left out of the frozen electorate.
  * Effects carried by a proposal (effect.h) are turned into registry events
  * only when it is adopted, in the same outbox as the conclusion.
  *
@@ -86,6 +102,12 @@ struct cn_propose_args {
 	/* Silence only: what breaks it, ["object"] or ["object", "amend"]
 	 * (NULL: the body's silence_breaks, else an objection only). */
 	const json_t *breaks;
+	/* One of the body's named rules (its `rules`); NULL: the body's
+	 * rule. */
+	const char *rule;
+	/* The State concerned, for a rule marked `concerned`: decided
+	 * without it (left out of the electorate). */
+	const char *concerned;
 };
 
 /* The meeting levels: permanent representatives, foreign or defence
@@ -145,9 +167,24 @@ int cn_cmd_withdraw(const struct cn_world *w, int64_t now, int64_t id,
 		    const char *reason, struct cn_outbox *box,
 		    struct cn_err *err) CN_NODISCARD;
 
-/* Conclude every silence procedure whose deadline is at or before `now`,
- * each at its deadline (not at `now`).  One held by a reservation stays
- * open.  Adds nothing when nothing is due. */
+/* A member's vote in a roll-call or written vote, or (refuse) its
+ * refusal of the written procedure. */
+struct cn_vote_args {
+	int64_t proposal;
+	const char *member;
+	const char *vote;     /* yes, no, abstain, not-participating */
+	const char *text;     /* explanation of vote (optional) */
+	int declared;         /* an abstention with a formal declaration */
+	const char *refuse;   /* written only: the reason it is refused */
+};
+
+int cn_cmd_vote(const struct cn_world *w, int64_t now,
+		const struct cn_vote_args *a, struct cn_outbox *box,
+		struct cn_err *err) CN_NODISCARD;
+
+/* Conclude every silence procedure and written vote whose deadline is at
+ * or before `now`, each at its deadline (not at `now`).  One held by a
+ * reservation stays open.  Adds nothing when nothing is due. */
 int cn_cmd_tick(const struct cn_world *w, int64_t now, struct cn_outbox *box,
 		struct cn_err *err) CN_NODISCARD;
 

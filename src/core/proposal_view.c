@@ -12,6 +12,7 @@
 #include "effect.h"
 #include "silence.h"
 #include "timeutil.h"
+#include "vote.h"
 
 /* weight(): the figures frozen into the proposal when it opened. */
 static int frozen_weight(void *ctx, const char *member, const char *name,
@@ -199,6 +200,14 @@ static void add_record(json_t *j, const struct cn_proposal *p, int *bad)
 		set(j, "superseded_by", json_integer(p->superseded_by), bad);
 	if (p->concluded && !strcmp(p->outcome, "adopted"))
 		set(j, "footnotes", public_footnotes(p), bad);
+	/* issue 13: the named rule, the State concerned, and a vote's count
+	 * and roll (who voted which way; while open, who has not voted). */
+	if (p->extra && json_object_update(j, p->extra))
+		*bad = 1;
+	if (cn_proc_votes(p->proc)) {
+		set(j, "tally", cn_vote_tally(p, p->concluded), bad);
+		set(j, "votes", cn_vote_roll(p, p->concluded), bad);
+	}
 }
 
 json_t *cn_proposal_json(const struct cn_world *w, const struct cn_proposal *p)
@@ -219,7 +228,10 @@ json_t *cn_proposal_json(const struct cn_world *w, const struct cn_proposal *p)
 		 * concurrence, everyone who has not concurred; otherwise
 		 * those holding a reservation. */
 		int awaited = x->pos == CN_POS_RESERVE;
-		if (p->proc == CN_PROC_RATIFICATION || cn_rule_needs_all(p->rule))
+		if (cn_proc_votes(p->proc))
+			awaited = !cn_ballot_vote(x);
+		else if (p->proc == CN_PROC_RATIFICATION ||
+			 cn_rule_needs_all(p->rule))
 			awaited = x->pos != CN_POS_CONCUR &&
 				  x->pos != CN_POS_FOOTNOTE;
 		if (awaited && !p->concluded &&

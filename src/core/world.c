@@ -17,6 +17,8 @@ const char *cn_proc_name(enum cn_proc p)
 	case CN_PROC_MEETING: return "meeting";
 	case CN_PROC_SILENCE: return "silence";
 	case CN_PROC_RATIFICATION: return "ratification";
+	case CN_PROC_VOTE: return "vote";
+	case CN_PROC_WRITTEN: return "written";
 	}
 	return "?";
 }
@@ -29,6 +31,10 @@ int cn_proc_parse(const char *s, enum cn_proc *out)
 		*out = CN_PROC_SILENCE;
 	else if (!strcmp(s, "ratification"))
 		*out = CN_PROC_RATIFICATION;
+	else if (!strcmp(s, "vote"))
+		*out = CN_PROC_VOTE;
+	else if (!strcmp(s, "written"))
+		*out = CN_PROC_WRITTEN;
 	else
 		return CN_EINVAL;
 	return 0;
@@ -56,6 +62,7 @@ void cn_proposal_free(struct cn_proposal *p)
 	}
 	free(p->ballots);
 	json_decref(p->weights);
+	json_decref(p->extra);
 	json_decref(p->breaks);
 	json_decref(p->effects);
 	json_decref(p->revisions);

@@ -132,7 +132,14 @@ struct cn_office {
 	json_t *record;
 };
 
-enum cn_proc { CN_PROC_MEETING, CN_PROC_SILENCE, CN_PROC_RATIFICATION };
+/* vote: a roll-call vote at a meeting (yes, no, abstain, not
+ * participating), closed by the chair; written: a written vote with a
+ * deadline, which a member may refuse (the EU Council's ordinary written
+ * procedure).  See procedure.h and core/vote.h. */
+enum cn_proc {
+	CN_PROC_MEETING, CN_PROC_SILENCE, CN_PROC_RATIFICATION, CN_PROC_VOTE,
+	CN_PROC_WRITTEN,
+};
 const char *cn_proc_name(enum cn_proc p);
 int cn_proc_parse(const char *s, enum cn_proc *out);
 
@@ -179,6 +186,10 @@ struct cn_proposal {
 	int64_t supersedes;         /* the proposal this one takes up, or 0 */
 	int64_t superseded_by;      /* the one that took it up, or 0 */
 	int64_t last_at;            /* time of its latest event */
+	/* Added by fold_proposal.c (issue 13): the body's named rule chosen
+	 * (rule_name) and the State concerned, left out of the electorate
+	 * (concerned); NULL when neither was given (owned). */
+	json_t *extra;
 };
 
 /* What breaks a silence procedure: an objection (always), and, where the

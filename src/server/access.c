@@ -66,14 +66,17 @@ int may_write(struct ctx *x, enum cn_role role, int on_proposal,
 
 void redact(json_t *view)
 {
+	/* votes: who voted which way is the members' deliberation; the
+	 * count (tally) is announced with the outcome. */
 	static const char *const drop[] = {"positions", "outstanding", "holding",
-					   "verdict", NULL};
+					   "verdict", "votes", NULL};
 	for (int i = 0; drop[i]; i++)
 		json_object_del(view, drop[i]);
 	const char *status = json_string_value(json_object_get(view, "status"));
 	if (!status || strcmp(status, "concluded")) {
 		json_object_del(view, "explanation");
 		json_object_del(view, "blocked_by");
+		json_object_del(view, "tally");
 	}
 }
 

@@ -27,6 +27,7 @@ const struct cn_route cn_routes[] = {
 	{"GET", "/api/v1/proposals/{id}", h_proposal},
 	{"GET", "/api/v1/proposals/{id}/events", h_proposal_events},
 	{"POST", "/api/v1/proposals/{id}/positions", h_position},
+	{"POST", "/api/v1/proposals/{id}/votes", h_vote},
 	{"POST", "/api/v1/proposals/{id}/extend", h_extend},
 	{"POST", "/api/v1/proposals/{id}/recirculate", h_recirculate},
 	{"POST", "/api/v1/proposals/{id}/conclude", h_conclude},

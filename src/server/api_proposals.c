@@ -2,8 +2,10 @@
  * sight, access.h), and the writes (through submit.h): propose (a body
  * established or amended is a proposal with that effect; a matter taken
  * up again names what it supersedes), state a position (an objection or
- * amendment under silence breaks it; a footnote may be made public), and
- * the secretariat's extend, recirculate, conclude and withdraw. */
+ * amendment under silence breaks it; a footnote may be made public), cast
+ * a vote in a roll-call or written vote (or refuse the written
+ * procedure), and the secretariat's extend, recirculate, conclude and
+ * withdraw. */
 #include <string.h>
 #include <strings.h>
 
@@ -145,7 +147,7 @@ void h_propose(struct ctx *x)
 	static const char *const fields[] = {"body", "title", "text", "procedure",
 					     "deadline", "level", "place",
 					     "shared", "effects", "supersedes",
-					     "breaks", NULL};
+					     "breaks", "rule", "concerned", NULL};
 	struct cn_propose_args a = {0};
 	struct pending *p;
 	const json_t *sup;
@@ -167,6 +169,8 @@ void h_propose(struct ctx *x)
 	    field_str(x, o, "deadline", 0, &a.deadline) ||
 	    field_str(x, o, "level", 0, &a.level) ||
 	    field_str(x, o, "place", 0, &a.place) ||
+	    field_str(x, o, "rule", 0, &a.rule) ||
+	    field_str(x, o, "concerned", 0, &a.concerned) ||
 	    field_bool(x, o, "shared", &a.shared) ||
 	    field_list(x, o, "effects", &a.effects) ||
 	    field_list(x, o, "breaks", &a.breaks)) {
@@ -240,6 +244,58 @@ void h_position(struct ctx *x)
 	p->a.respond = r;
 	p->job.want_receipt = 1;
 	pending_submit(x, p, cn_app_cmd_respond, x->id, result_view);
+}
+
+static int vote_fn(const struct cn_world *w, int64_t now, const void *a,
+		   struct cn_outbox *box, struct cn_err *err)
+{
+	return cn_cmd_vote(w, now, a, box, err);
+}
+
+/* A delegation's vote: {member?, vote, text?, declared?}, or {member?,
+ * refuse: reason} to refuse a written procedure. */
+void h_vote(struct ctx *x)
+{
+	static const char *const fields[] = {"member", "vote", "text",
+					     "declared", "refuse", NULL};
+	struct cn_vote_args v = {0};
+	const char *member;
+	struct pending *p;
+	json_t *o;
+
+	if (may_write(x, CN_ROLE_MEMBER, 1,
+		      "voting needs a delegation's token",
+		      "only a member delegation votes") ||
+	    !(o = body_object(x)))
+		return;
+	if (known_fields(x, o, fields) || field_str(x, o, "member", 0, &member) ||
+	    field_str(x, o, "vote", 0, &v.vote) ||
+	    field_str(x, o, "text", 0, &v.text) ||
+	    field_str(x, o, "refuse", 0, &v.refuse) ||
+	    field_bool(x, o, "declared", &v.declared)) {
+		json_decref(o);
+		return;
+	}
+	if (member && strcmp(member, x->who.code)) {
+		reply_error(x, 403, "forbidden",
+			    "the delegation of %s may vote for %s only",
+			    x->who.code, x->who.code);
+		json_decref(o);
+		return;
+	}
+	if (!v.vote == !v.refuse) {
+		reply_error(x, 400, "invalid",
+			    "give field 'vote' (yes, no, abstain or "
+			    "not-participating) or field 'refuse', not both");
+		json_decref(o);
+		return;
+	}
+	if (!(p = pending_new(x, o)))
+		return;
+	v.proposal = x->id;
+	v.member = p->member;
+	p->a.vote = v;
+	pending_submit(x, p, vote_fn, x->id, result_view);
 }
 
 static void secretariat_action(struct ctx *x, cn_command_fn fn)

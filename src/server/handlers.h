@@ -26,6 +26,7 @@ void h_proposals(struct ctx *x);
 void h_proposal(struct ctx *x);
 void h_propose(struct ctx *x);
 void h_position(struct ctx *x);
+void h_vote(struct ctx *x);
 void h_extend(struct ctx *x);
 void h_recirculate(struct ctx *x);
 void h_conclude(struct ctx *x);

@@ -43,8 +43,8 @@ static int64_t wall_clock(void)
 	return (int64_t)ts.tv_sec;
 }
 
-/* The earliest deadline after `now` of an open silence procedure, or
- * CN_TIME_NONE. */
+/* The earliest deadline after `now` of an open silence procedure or
+ * written vote, or CN_TIME_NONE. */
 static int64_t next_deadline(const struct cn_world *w, int64_t now)
 {
 	int64_t next = CN_TIME_NONE;
@@ -52,7 +52,8 @@ static int64_t next_deadline(const struct cn_world *w, int64_t now)
 		const struct cn_proposal *p = w->proposals[i];
 		/* Past deadlines held by a reservation are retried with
 		 * every batch; only future ones set the alarm. */
-		if (!p->concluded && p->proc == CN_PROC_SILENCE &&
+		if (!p->concluded && (p->proc == CN_PROC_SILENCE ||
+				      p->proc == CN_PROC_WRITTEN) &&
 		    p->deadline > now && p->deadline < next)
 			next = p->deadline;
 	}

@@ -81,9 +81,9 @@ scenario no-do '[{"at": "2023-05-03", "body": "NAC"}]'
 c replay "$T/no-do.json"
 expect_err "a step without 'do' is refused" 1 "missing 'do'"
 
-scenario bad-do '[{"at": "2023-05-03", "do": "vote"}]'
+scenario bad-do '[{"at": "2023-05-03", "do": "ballot"}]'
 c replay "$T/bad-do.json"
-expect_err "an unknown 'do' lists the known ones" 1 "unknown action 'vote' (expected propose, respond"
+expect_err "an unknown 'do' lists the known ones" 1 "unknown action 'ballot' (expected propose, respond"
 
 # --- the file itself ------------------------------------------------------
 scenario top-typo '[{"at": "2023-05-03", "do": "tick"}]' '"titel": "x"'

@@ -313,7 +313,7 @@ cli('an option without its value', ['members', '--at'], /--at/);
 cli('propose without a body', ['propose', '--title', 'x'], /body/);
 cli('propose without a title', ['propose', '--body', 'NAC'], /title/);
 cli('propose: an unknown body', ['propose', '--body', 'NOPE', '--title', 'x'], /NOPE/);
-cli('propose: an unknown procedure', ['propose', '--body', 'NAC', '--title', 'x', '--procedure', 'vote'], /procedure/);
+cli('propose: an unknown procedure', ['propose', '--body', 'NAC', '--title', 'x', '--procedure', 'plebiscite'], /procedure/);
 cli('propose: silence without a deadline', ['propose', '--body', 'NAC', '--title', 'x', '--procedure', 'silence'], /deadline/);
 cli('propose: an unknown level', ['propose', '--body', 'NAC', '--title', 'x', '--level', 'kings'], /level/);
 cli('propose: an empty title', ['propose', '--body', 'NAC', '--title', ''], /title/);

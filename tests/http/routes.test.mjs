@@ -114,6 +114,10 @@ const PROBES = {
   // delegation may.
   'POST /api/v1/proposals/{id}/positions': { who: 'FR', id: 'meeting', want: 200,
     body: { position: 'comment', text: 'probe' } },
+  // NATO's bodies do not vote: routed, and refused by the engine (409);
+  // tests/http/vote.test.mjs casts votes on the EU dataset.
+  'POST /api/v1/proposals/{id}/votes': { who: 'FR', id: 'meeting', want: 409,
+    body: { vote: 'yes' } },
   'POST /api/v1/proposals/{id}/extend': { who: 'secretariat', id: 'silence', want: 200,
     body: () => ({ deadline: isoIn(60 * 86400) }) },
   'POST /api/v1/proposals/{id}/recirculate': { who: 'secretariat', id: 'silence', want: 200,

@@ -2651,11 +2651,148 @@ static void test_body_amended_by_decision(void **state)
 			    "consensus");
 }
 
+/* ---- issue 13: roll-call and written votes, named rules ------------------- */
+
+static int vote_full(struct cn_world *w, int64_t now,
+		     const struct cn_vote_args *a, char *types,
+		     struct cn_err *err)
+{
+	struct cn_outbox box = {0};
+	int rc = cn_cmd_vote(w, now, a, &box, err);
+	return finish(w, rc, &box, types, err);
+}
+
+static int vote(struct cn_world *w, int64_t now, int64_t id,
+		const char *member, const char *v, char *types,
+		struct cn_err *err)
+{
+	struct cn_vote_args a = {.proposal = id, .member = member, .vote = v};
+	return vote_full(w, now, &a, types, err);
+}
+
+static void test_vote_roll_call(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES];
+	int64_t id = open_on(w, T0, "COUNCIL", "vote", NULL);
+
+	assert_int_equal(vote(w, T0 + 60, id, "BE", "yes", types, &err), 0);
+	assert_string_equal(types, "vote.cast");
+	assert_int_equal(vote(w, T0 + 60, id, "DE", "no", NULL, &err), 0);
+	assert_int_equal(vote(w, T0 + 60, id, "FR", "not-participating", NULL,
+			      &err), 0);
+	/* A member may change its vote until the vote closes. */
+	assert_int_equal(vote(w, T0 + 90, id, "BE", "abstain", NULL, &err), 0);
+	assert_int_equal(vote(w, T0 + 90, id, "BE", "abstain", NULL, &err),
+			 CN_EREFUSED);
+	/* Positions are not votes. */
+	assert_int_equal(respond(w, T0 + 90, id, "TR", CN_POS_CONCUR, NULL, NULL,
+				 &err), CN_EREFUSED);
+	assert_non_null(strstr(err.msg, "not-participating"));
+	json_t *j = cn_proposal_json(w, cn_world_proposal(w, id));
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(j, "tally"), "not_voted")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(
+		json_object_get(j, "votes"), "not_participating"), 0)), "FR");
+	json_decref(j);
+	assert_int_equal(conclude(w, T0 + 120, id, types, &err), 0);
+	assert_string_equal(types, "procedure.concluded");
+	const struct cn_proposal *p = cn_world_proposal(w, id);
+	assert_string_equal(p->outcome, "blocked");
+	j = cn_proposal_json(w, p);
+	const json_t *t = json_object_get(j, "tally");
+	assert_int_equal(json_integer_value(json_object_get(t, "yes")), 0);
+	assert_int_equal(json_integer_value(json_object_get(t, "no")), 1);
+	assert_int_equal(json_integer_value(json_object_get(t, "abstain")), 1);
+	/* FR said so, TR and US never voted: all not participating. */
+	assert_int_equal(json_integer_value(json_object_get(t, "not_participating")), 3);
+	assert_null(json_object_get(t, "not_voted"));
+	json_decref(j);
+}
+
+static void test_vote_refusals(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	int64_t m = open_on(w, T0, "COUNCIL", NULL, NULL);
+	int64_t v = open_on(w, T0, "COUNCIL", "vote", NULL);
+	struct cn_vote_args a = {.proposal = v, .member = "BE", .vote = "yes",
+				 .declared = 1};
+
+	assert_int_equal(vote(w, T0 + 1, m, "BE", "yes", NULL, &err), CN_EREFUSED);
+	assert_int_equal(vote(w, T0 + 1, v, "BE", "maybe", NULL, &err), CN_EINVAL);
+	assert_int_equal(vote(w, T0 + 1, v, "JP", "yes", NULL, &err), CN_EREFUSED);
+	assert_int_equal(vote_full(w, T0 + 1, &a, NULL, &err), CN_EINVAL);
+	a.declared = 0;
+	a.vote = NULL;
+	a.refuse = "Not urgent";
+	assert_int_equal(vote_full(w, T0 + 1, &a, NULL, &err), CN_EINVAL);
+	assert_non_null(strstr(err.msg, "only the written procedure"));
+}
+
+static void test_written_procedure(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	char types[TYPES];
+	const char *dl = "2023-07-08T09:00:00Z";
+	int64_t id = open_on(w, T0, "COUNCIL", "written", dl);
+	struct cn_vote_args a = {.proposal = id, .member = "DE",
+				 .refuse = "To the Council, not in writing"};
+
+	assert_int_equal(vote(w, T0 + 60, id, "BE", "yes", NULL, &err), 0);
+	/* Not closed early while a member has not voted. */
+	assert_int_equal(conclude(w, T0 + 90, id, NULL, &err), CN_EREFUSED);
+	assert_int_equal(vote_full(w, T0 + 120, &a, types, &err), 0);
+	assert_string_equal(types, "written.refused procedure.concluded");
+	assert_string_equal(cn_world_proposal(w, id)->explanation,
+			    "blocked: DE did not agree to the written procedure");
+
+	/* Every member voted: the chair may close it before the deadline. */
+	int64_t all = open_on(w, T0 + 200, "COUNCIL", "written", dl);
+	const char *ms[] = {"BE", "DE", "FR", "TR", "US"};
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(vote(w, T0 + 300, all, ms[i], "yes", NULL, &err), 0);
+	assert_int_equal(conclude(w, T0 + 400, all, NULL, &err), 0);
+	assert_string_equal(cn_world_proposal(w, all)->outcome, "adopted");
+
+	/* Otherwise it is counted at its deadline, by the clock. */
+	int64_t late = open_on(w, T0 + 500, "COUNCIL", "written", dl);
+	assert_int_equal(vote(w, T0 + 600, late, "US", "no", NULL, &err), 0);
+	assert_int_equal(tick(w, fx_t(dl) + DAY, types, &err), 0);
+	assert_string_equal(types, "procedure.concluded");
+	assert_true(cn_world_proposal(w, late)->concluded_at == fx_t(dl));
+	assert_string_equal(cn_world_proposal(w, late)->outcome, "blocked");
+	assert_int_equal(vote(w, fx_t(dl) + DAY, late, "BE", "yes", NULL, &err),
+			 CN_ECONCLUDED);
+}
+
+static void test_named_rules(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	struct cn_propose_args a = {.body = "COUNCIL", .title = "T",
+				    .rule = "qmv"};
+	int64_t id;
+
+	assert_int_equal(propose(w, T0, &a, &id, NULL, &err), CN_EINVAL);
+	assert_non_null(strstr(err.msg, "has no rule 'qmv'"));
+	a.rule = NULL;
+	a.concerned = "TR";
+	assert_int_equal(propose(w, T0, &a, &id, NULL, &err), CN_EINVAL);
+	assert_non_null(strstr(err.msg, "concerned"));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_propose_payload),
+		T(test_vote_roll_call),
+		T(test_vote_refusals),
+		T(test_written_procedure),
+		T(test_named_rules),
 		T(test_propose_refusals),
 		T(test_meeting_adopted),
 		T(test_meeting_blocked),

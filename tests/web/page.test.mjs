@@ -214,7 +214,7 @@ test('5. the public sees adopted decisions only', async () => {
   await page.waitForURL(/#\/signin$/);
   await page.getByRole('button', { name: 'Browse as the public' }).click();
   await page.waitForURL(/#\/proposals$/);
-  assert.match(await page.locator('.who-badge').innerText(), /Public/);
+  await page.locator('.who-badge', { hasText: 'Public' }).waitFor();
   await page.locator('main h1', { hasText: /^Adopted decisions$/ }).waitFor();
   const row = page.locator(`#concluded-list tr[data-proposal="${adopted.body.id}"]`);
   await row.waitFor();

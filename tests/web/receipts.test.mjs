@@ -70,7 +70,9 @@ test('FR states positions on the page and keeps their receipts', async () => {
 test('its receipts page: pin the published key, verify in the browser', async () => {
   await nav(page, 'Receipts').click();
   await page.waitForURL(/#\/receipts$/);
-  assert.equal(await page.locator('main h1').innerText(), 'Receipts');
+  // the URL changes before the view is drawn: wait for the new view's heading
+  await page.locator('main h1', { hasText: /^Receipts$/ }).waitFor();
+  await page.locator('#receipt-list > li.receipt').first().waitFor();
   const items = page.locator('#receipt-list > li.receipt');
   assert.equal(await items.count(), 2);
   // newest event first: the comment, then the objection
