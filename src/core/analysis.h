@@ -148,6 +148,9 @@ struct cn_proposal_analysis {
 	 * position but a reservation (which holds, but decides nothing). */
 	struct cn_an_change *pivotal;
 	size_t npivotal;
+	/* n flags: the member's objection alone stops the proposal even if
+	 * every silent member concurs ("who can still block it"). */
+	unsigned char *can_block;
 	/* The fewest members whose change flips it (to concur when it would
 	 * not be adopted, to object when it would): how many (0: it cannot
 	 * be flipped), how many such sets, and one. */

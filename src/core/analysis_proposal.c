@@ -178,6 +178,23 @@ static int single_changes(struct ctx *c, struct cn_proposal_analysis *a)
 	return 0;
 }
 
+/* Who can still block: the member objects, every silent member concurs. */
+static int blockers(struct ctx *c, struct cn_proposal_analysis *a)
+{
+	if (!(a->can_block = calloc(c->in->n, 1)))
+		return cn_err_set(c->err, CN_ENOMEM, "out of memory");
+	for (size_t i = 0; i < c->in->n; i++) {
+		struct cn_rule_result r;
+		int rc = eval(c, 1, i, (struct cn_game_pos){CN_POS_OBJECT, 0},
+			      CN_POS_CONCUR, &r);
+		if (rc)
+			return rc;
+		a->can_block[i] = r.verdict != CN_VERDICT_ADOPTED;
+		cn_rule_result_release(&r);
+	}
+	return 0;
+}
+
 /* Fewest ones on a path of the diagram to TRUE, and how many such
  * assignments (skipped levels at 0).  best[] by node index, -1: none. */
 struct fewest {
@@ -366,7 +383,7 @@ int cn_proposal_analyse(const struct cn_proposal_input *in,
 	    (rc = verdict(&c, 1, CN_POS_OBJECT, &a->all_object)))
 		goto done;
 	a->adopted = a->stay.verdict == CN_VERDICT_ADOPTED;
-	if ((rc = single_changes(&c, a)) ||
+	if ((rc = single_changes(&c, a)) || (rc = blockers(&c, a)) ||
 	    (rc = smallest_flip(&c, a,
 				a->adopted ? CN_POS_OBJECT : CN_POS_CONCUR,
 				!a->adopted)))
@@ -390,6 +407,7 @@ void cn_proposal_analysis_free(struct cn_proposal_analysis *a)
 	verdict_release(&a->all_concur);
 	verdict_release(&a->all_object);
 	free(a->pivotal);
+	free(a->can_block);
 	free(a->flip);
 	free(a);
 }
