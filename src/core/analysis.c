@@ -155,15 +155,29 @@ static int count_sat(struct dd *d, uint32_t root, uint64_t *out)
 
 /* ---- swings: totals, or by the size of the coalition ------------------- */
 
+/* A rule that adopts always or never: every coalition wins, or none, and
+ * nobody swings (the swing arrays stay zero). */
+static int constant_game(const struct dd *d, uint64_t *winning)
+{
+	static const uint64_t one[CN_NAT_LIMBS] = {1};
+
+	if (d->root == CN_BDD_TRUE)
+		w_add_shl(winning, one, (unsigned)d->n, d->L);
+	return 0;
+}
+
 /* Banzhaf alone: swings[l] for each level, and the winning coalitions. */
 static int swings_total(struct dd *d, uint64_t *swings, uint64_t *winning)
 {
 	unsigned L = d->L;
-	uint64_t *D = calloc(d->count * L, sizeof(*D));
-	uint64_t *Up = calloc(d->count * L, sizeof(*Up));
-	uint64_t *br = calloc(2 * L, sizeof(*br));
+	uint64_t *D, *Up, *br;
 	static const uint64_t one[CN_NAT_LIMBS] = {1};
 
+	if (d->root <= CN_BDD_TRUE)
+		return constant_game(d, winning);
+	D = calloc(d->count * L, sizeof(*D));
+	Up = calloc(d->count * L, sizeof(*Up));
+	br = calloc(2 * L, sizeof(*br));
 	if (!D || !Up || !br) {
 		free(D);
 		free(Up);
@@ -237,6 +251,8 @@ static int swings_by_size(struct dd *d, uint64_t *sw, uint64_t *winning)
 	static const uint64_t one[CN_NAT_LIMBS] = {1};
 	int rc = -1;
 
+	if (d->root <= CN_BDD_TRUE)
+		return constant_game(d, winning);
 	dofs = malloc(d->count * sizeof(*dofs));
 	uofs = malloc(d->count * sizeof(*uofs));
 	tl = calloc(2 * (n + 1) * L, sizeof(*tl));
