@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "util.h"
 #include "../core/analysis_view.h"
+#include "../core/proposal_view.h"
 
 enum { AN_BODY, AN_AT, AN_RULE, AN_WITH, AN_WITHOUT, AN_JSON };
 const struct cli_opt cli_opts_analyze[] = {
@@ -280,12 +281,20 @@ static int analyze_proposal(struct cli *c, const struct cli_args *a,
 	const struct cn_proposal *p = cn_world_proposal(w, a->id);
 	struct cn_err err = {0};
 	json_t *doc;
+	int rc;
 
 	if (!p) {
 		fprintf(stderr, "council: no proposal %lld\n", (long long)a->id);
 		return EXIT_REFUSED;
 	}
-	if (cn_analysis_proposal_json(w, p, 0, &doc, &err))
+	json_t *view = cn_proposal_json(w, p);
+	if (!view) {
+		cn_err_set(&err, CN_ENOMEM, "out of memory");
+		return cli_fail(c, &err);
+	}
+	rc = cn_analysis_proposal_json(view, 0, &doc, &err);
+	json_decref(view);
+	if (rc)
 		return cli_fail(c, &err);
 	if (c->json) {
 		cli_print_json(doc);
@@ -294,7 +303,7 @@ static int analyze_proposal(struct cli *c, const struct cli_args *a,
 	const json_t *f = json_object_get(doc, "smallest_flip");
 	printf("proposal %lld (%s, %s): %s\n", (long long)p->id, p->body,
 	       cli_str(doc, "procedure"), cli_str(doc, "rule"));
-	if (json_is_true(json_object_get(doc, "concluded")))
+	if (json_is_string(json_object_get(doc, "outcome")))
 		printf("  concluded: %s\n", cli_str(doc, "outcome"));
 	verdict_line("now", json_object_get(doc, "now"));
 	verdict_line(json_is_true(json_object_get(doc, "silence_is_consent"))

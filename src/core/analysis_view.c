@@ -5,6 +5,7 @@
  */
 #include "analysis_view.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,8 +193,10 @@ static int rule_asked(const struct cn_body *b, int64_t at, const char *asked,
 		*src = asked;
 		return 0;
 	}
+	char named_msg[CN_ERR_MSG_MAX];
+	snprintf(named_msg, sizeof(named_msg), "%s", err->msg);
 	return cn_err_set(err, CN_EINVAL, "%s; nor is '%s' a rule (%s)",
-			  err->msg, asked, perr.msg);
+			  named_msg, asked, perr.msg);
 }
 
 /* The analysis of `src` on e: {rule, rule_name, electorate, power}. */
@@ -413,10 +416,10 @@ static const char *pos_label(struct cn_game_pos p)
 						     : cn_pos_name(p.pos);
 }
 
-static json_t *change_json(const struct cn_proposal *p,
+static json_t *change_json(const struct cn_an_ballot *bal,
 			   const struct cn_an_change *c)
 {
-	const struct cn_ballot *b = &p->ballots[c->member];
+	const struct cn_an_ballot *b = &bal[c->member];
 
 	return json_pack("{s:s, s:s, s:s, s:s}", "member", b->code, "from",
 			 pos_label((struct cn_game_pos){b->pos, b->declared}),
@@ -424,7 +427,7 @@ static json_t *change_json(const struct cn_proposal *p,
 			 cn_verdict_name(c->verdict));
 }
 
-static json_t *flip_json(const struct cn_proposal *p,
+static json_t *flip_json(const struct cn_an_ballot *bal,
 			 const struct cn_proposal_analysis *a)
 {
 	json_t *o, *ex;
@@ -438,7 +441,7 @@ static json_t *flip_json(const struct cn_proposal *p,
 	put(o, "size", json_integer((json_int_t)a->flip_size), &bad);
 	put(o, "count", nat_json(&a->flip_count), &bad);
 	for (size_t k = 0; k < a->flip_size; k++)
-		push(ex, change_json(p, &a->flip[k]), &bad);
+		push(ex, change_json(bal, &a->flip[k]), &bad);
 	put(o, "example", ex, &bad);
 	put(o, "verdict", json_string(cn_verdict_name(a->flip[0].verdict)),
 	    &bad);
@@ -448,39 +451,54 @@ static json_t *flip_json(const struct cn_proposal *p,
 	return done_or_null(o, bad);
 }
 
-int cn_analysis_proposal_json(const struct cn_world *w,
-			      const struct cn_proposal *p, size_t max_nodes,
+int cn_analysis_proposal_json(const json_t *view, size_t max_nodes,
 			      json_t **out, struct cn_err *err)
 {
-	struct cn_an_ballot *bal = calloc(p->nballots ? p->nballots : 1,
-					  sizeof(*bal));
-	const char **codes = calloc(p->nballots ? p->nballots : 1,
-				    sizeof(*codes));
+	const json_t *pos = json_object_get(view, "positions");
+	const json_t *weights = json_object_get(view, "weights");
+	const char *src = cn_jstr(view, "rule"), *proc = cn_jstr(view,
+								  "procedure");
+	size_t n = json_array_size(pos);
+	struct cn_an_ballot *bal = calloc(n ? n : 1, sizeof(*bal));
+	const char **codes = calloc(n ? n : 1, sizeof(*codes));
 	struct cn_proposal_analysis *a = NULL;
 	struct cn_power *pw = NULL;
+	struct cn_rule *r = NULL;
 	json_t *o = NULL, *silent, *piv, *blk;
 	int bad = 0, rc;
 
-	(void)w;
 	*out = NULL;
 	if (!bal || !codes) {
 		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t i = 0; i < p->nballots; i++) {
-		bal[i] = (struct cn_an_ballot){p->ballots[i].code,
-					       p->ballots[i].pos,
-					       p->ballots[i].declared};
-		codes[i] = p->ballots[i].code;
+	if (!src || !proc || !n) {
+		rc = cn_err_set(err, CN_EINVAL, "the proposal's view has no "
+				"rule, procedure or positions");
+		goto done;
 	}
+	for (size_t i = 0; i < n; i++) {
+		const json_t *b = json_array_get(pos, i);
+		enum cn_pos ps;
+		if (!(codes[i] = cn_jstr(b, "member")) ||
+		    cn_pos_parse(cn_jstr(b, "position"), &ps)) {
+			rc = cn_err_set(err, CN_EINVAL, "the proposal's position "
+					"%zu has no member or position", i);
+			goto done;
+		}
+		bal[i] = (struct cn_an_ballot){codes[i], ps,
+			json_is_true(json_object_get(b, "declared"))};
+	}
+	if ((rc = cn_rule_parse(src, &r, err)))
+		goto done;
 	struct cn_proposal_input in = {
-		.rule = p->rule, .ballots = bal, .n = p->nballots,
-		.silence_consents = p->proc == CN_PROC_SILENCE,
-		.attr = p->weights ? frozen_figure : NULL,
-		.attr_ctx = p->weights, .max_nodes = max_nodes};
+		.rule = r, .ballots = bal, .n = n,
+		.silence_consents = !strcmp(proc, "silence"),
+		.attr = weights ? frozen_figure : NULL,
+		.attr_ctx = (void *)weights, .max_nodes = max_nodes};
 	struct cn_power_input pin = {
-		.rule = p->rule, .codes = codes, .n = p->nballots,
-		.attr = in.attr, .attr_ctx = p->weights, .want = CN_AN_ALL,
+		.rule = r, .codes = codes, .n = n, .attr = in.attr,
+		.attr_ctx = in.attr_ctx, .want = CN_AN_ALL,
 		.max_nodes = max_nodes};
 	if ((rc = cn_proposal_analyse(&in, &a, err)) ||
 	    (rc = cn_power_compute(&pin, &pw, err)))
@@ -489,30 +507,31 @@ int cn_analysis_proposal_json(const struct cn_world *w,
 	silent = json_array();
 	piv = json_array();
 	blk = json_array();
-	put(o, "proposal", json_integer((json_int_t)p->id), &bad);
-	put(o, "body", json_string(p->body), &bad);
-	put(o, "procedure", json_string(cn_proc_name(p->proc)), &bad);
-	put(o, "rule", json_string(p->rule_src), &bad);
-	put(o, "concluded", json_boolean(p->concluded), &bad);
-	put(o, "outcome", p->outcome ? json_string(p->outcome) : json_null(),
-	    &bad);
+	put(o, "proposal", json_incref(json_object_get(view, "id")), &bad);
+	put(o, "body", json_string(cn_jstr(view, "body")), &bad);
+	put(o, "procedure", json_string(proc), &bad);
+	put(o, "rule", json_string(src), &bad);
+	put(o, "status", json_string(cn_jstr(view, "status")), &bad);
+	put(o, "outcome", cn_jstr(view, "outcome")
+				  ? json_string(cn_jstr(view, "outcome"))
+				  : json_null(), &bad);
 	put(o, "silence_is_consent", json_boolean(a->silence_consents), &bad);
 	put(o, "now", verdict_json(&a->now), &bad);
 	put(o, "at_conclusion", verdict_json(&a->stay), &bad);
 	put(o, "if_silent_concur", verdict_json(&a->all_concur), &bad);
 	put(o, "if_silent_object", verdict_json(&a->all_object), &bad);
-	for (size_t i = 0; i < p->nballots; i++) {
-		if (p->ballots[i].pos == CN_POS_NONE)
-			push(silent, json_string(p->ballots[i].code), &bad);
+	for (size_t i = 0; i < n; i++) {
+		if (bal[i].pos == CN_POS_NONE)
+			push(silent, json_string(codes[i]), &bad);
 		if (a->can_block[i])
-			push(blk, json_string(p->ballots[i].code), &bad);
+			push(blk, json_string(codes[i]), &bad);
 	}
 	put(o, "silent", silent, &bad);
 	put(o, "can_block", blk, &bad);
 	for (size_t k = 0; k < a->npivotal; k++)
-		push(piv, change_json(p, &a->pivotal[k]), &bad);
+		push(piv, change_json(bal, &a->pivotal[k]), &bad);
 	put(o, "pivotal", piv, &bad);
-	put(o, "smallest_flip", flip_json(p, a), &bad);
+	put(o, "smallest_flip", flip_json(bal, a), &bad);
 	put(o, "power", power_json(pw), &bad);
 	if (bad) {
 		json_decref(o);
@@ -524,7 +543,20 @@ int cn_analysis_proposal_json(const struct cn_world *w,
 done:
 	cn_proposal_analysis_free(a);
 	cn_power_free(pw);
+	cn_rule_free(r);
 	free(bal);
 	free(codes);
 	return rc;
+}
+
+void cn_analysis_redact(json_t *analysis)
+{
+	static const char *const deliberations[] = {
+		"now", "at_conclusion", "if_silent_concur", "if_silent_object",
+		"silent", "can_block", "pivotal", "smallest_flip",
+	};
+	for (size_t i = 0; i < sizeof(deliberations) / sizeof(deliberations[0]);
+	     i++)
+		json_object_del(analysis, deliberations[i]);
+	json_object_set_new(analysis, "redacted", json_true());
 }

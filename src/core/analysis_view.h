@@ -51,11 +51,17 @@ int cn_analysis_body_json(const struct cn_world *w,
 			  const struct cn_analysis_ask *a, json_t **out,
 			  struct cn_err *err) CN_NODISCARD;
 
-/* {proposal, body, procedure, rule, concluded, now, at_conclusion,
- * if_silent_concur, if_silent_object, silent, pivotal, can_block,
+/* A proposal's analysis from its view (cn_proposal_json: the frozen
+ * electorate, positions, rule and figures): {proposal, body, procedure,
+ * rule, status, outcome, silence_is_consent, now, at_conclusion,
+ * if_silent_concur, if_silent_object, silent, can_block, pivotal,
  * smallest_flip, power}. */
-int cn_analysis_proposal_json(const struct cn_world *w,
-			      const struct cn_proposal *p, size_t max_nodes,
+int cn_analysis_proposal_json(const json_t *view, size_t max_nodes,
 			      json_t **out, struct cn_err *err) CN_NODISCARD;
+
+/* Drop what a redacted sight of the proposal does not show (every field
+ * that tells positions), keeping the power of its rule and electorate,
+ * and mark it "redacted": true. */
+void cn_analysis_redact(json_t *analysis);
 
 #endif
