@@ -98,10 +98,10 @@ static void summary(const char *title, const json_t *an)
 	codes("veto players", json_object_get(p, "veto_players"));
 	codes("dummies", json_object_get(p, "dummies"));
 	if (json_is_object(b) && json_is_integer(json_object_get(b, "size"))) {
-		printf("  %-20s %lld members, %s such coalitions, e.g. ",
-		       "smallest blocking",
-		       (long long)json_integer_value(json_object_get(b, "size")),
-		       count(b, "count"));
+		long long size = json_integer_value(json_object_get(b, "size"));
+		printf("  %-20s %lld member%s, %s such coalition%s, e.g. ",
+		       "smallest blocking", size, size == 1 ? "" : "s",
+		       count(b, "count"), strcmp(count(b, "count"), "1") ? "s" : "");
 		size_t i;
 		const json_t *v;
 		json_array_foreach(json_object_get(b, "example"), i, v)

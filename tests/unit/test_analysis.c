@@ -671,10 +671,10 @@ static int eec_attr(void *ctx, const char *code, const char *attr,
 /* The Council of the EEC, 1958-1972: weights 4, 4, 4, 2, 2, 1 (France,
  * Germany, Italy, Belgium, the Netherlands, Luxembourg), 12 of 17 to act
  * on a Commission proposal (Treaty of Rome, Art. 148(2)).  Luxembourg is
- * a null player, "the textbook example": Shapley-Shubik and
- * Penrose-Banzhaf both give it zero (Kóczy, Napel and others,
- * "Luxembourg's null vote...", Games 9(2), 29, 2018,
- * https://www.mdpi.com/2073-4336/9/2/29).  The other values follow from
+ * a null player, the textbook example: Shapley-Shubik and
+ * Penrose-Banzhaf both give it zero (Games 9(2), article 29, 2018,
+ * https://www.mdpi.com/2073-4336/9/2/29, on Luxembourg's one vote of
+ * 17 in the Council of Ministers, 1958-1972).  The other values follow from
  * the 14 winning coalitions: 10 swings for each large state and 6 for
  * Belgium and the Netherlands (Banzhaf 5/21 and 1/7), Shapley-Shubik
  * 7/30 and 3/20. */
