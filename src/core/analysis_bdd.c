@@ -458,19 +458,6 @@ static uint32_t dual_rec(struct unary *un, uint32_t u)
 	return un->memo[u] = cn_bdd_mk(un->b, n.var, lo, hi);
 }
 
-uint32_t cn_bdd_dual(struct cn_bdd *b, uint32_t u)
-{
-	struct unary un;
-	uint32_t r;
-
-	if (u == CN_BDD_NONE || b->failure)
-		return fail(b, b->failure ? b->failure : CN_ENOMEM);
-	if (unary_init(&un, b))
-		return fail(b, CN_ENOMEM);
-	r = dual_rec(&un, u);
-	free(un.memo);
-	return r;
-}
 
 static uint32_t upward_rec(struct unary *un, uint32_t u)
 {
@@ -484,7 +471,9 @@ static uint32_t upward_rec(struct unary *un, uint32_t u)
 	return un->memo[u] = cn_bdd_mk(un->b, n.var, lo, hi);
 }
 
-uint32_t cn_bdd_upward(struct cn_bdd *b, uint32_t u)
+/* Run one memoised unary operation from u. */
+static uint32_t unary(struct cn_bdd *b, uint32_t u,
+		      uint32_t (*rec)(struct unary *, uint32_t))
 {
 	struct unary un;
 	uint32_t r;
@@ -493,9 +482,19 @@ uint32_t cn_bdd_upward(struct cn_bdd *b, uint32_t u)
 		return fail(b, b->failure ? b->failure : CN_ENOMEM);
 	if (unary_init(&un, b))
 		return fail(b, CN_ENOMEM);
-	r = upward_rec(&un, u);
+	r = rec(&un, u);
 	free(un.memo);
 	return r;
+}
+
+uint32_t cn_bdd_dual(struct cn_bdd *b, uint32_t u)
+{
+	return unary(b, u, dual_rec);
+}
+
+uint32_t cn_bdd_upward(struct cn_bdd *b, uint32_t u)
+{
+	return unary(b, u, upward_rec);
 }
 
 int cn_bdd_eval(const struct cn_bdd *b, uint32_t u, const unsigned char *x)
