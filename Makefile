@@ -55,6 +55,7 @@ check: build-check
 	@tests/run.sh $(CHECK_BUILD)
 
 bench:
+	@bench/analysis.sh
 	@bench/run.sh
 	@bench/scale.sh
 

@@ -15,7 +15,7 @@
  * util.c (shared printing, util.h), cmd_read.c (registry and proposal
  * queries), cmd_log.c (log), cmd_verify.c (verify), cmd_receipt.c
  * (receipts), cmd_write.c (changes, body add|amend), cmd_serve.c (serve,
- * token, routes).
+ * token, routes), cmd_analyze.c (analyze rule|proposal).
  * Commands depend on util.c and options.c, never on each other, except
  * respond on cmd_receipt.c's receipt writer.
  *
@@ -198,6 +198,7 @@ CLI_COMMAND(replay);
 CLI_COMMAND(serve);
 CLI_COMMAND(routes);
 CLI_COMMAND(receipt);
+CLI_COMMAND(analyze);
 CLI_COMMAND(keygen);
 CLI_COMMAND(key);
 CLI_COMMAND(body);

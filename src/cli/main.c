@@ -163,6 +163,21 @@ const struct cmd cli_commands[] = {
 		 CLI_FORM_END},
 	 "issue, list or revoke API tokens",
 	 "issue prints a bearer token once; only its hash is stored.\n"},
+	{"analyze", cmd_analyze, cli_opts_analyze,
+	 (const struct cli_form[]){
+		 {.sub = "rule", .needs = CLI_STORE_RO,
+		  .help = "power under a body's rule on a date"},
+		 {.sub = "proposal", .args = "ID", .nargs = 1, .id = "proposal id",
+		  .needs = CLI_STORE_RO, .help = "who can still turn a proposal"},
+		 CLI_FORM_END},
+	 "who can block and who holds power",
+	 "rule: for the body's members, rule and figures on DATE: veto players,\n"
+	 "winning and minimal winning coalitions, the smallest blocking\n"
+	 "coalitions, and each member's Shapley-Shubik, Banzhaf (swings,\n"
+	 "normalised, Penrose) and Coleman indices, exact (docs/ANALYSIS.md).\n"
+	 "--rule, --with and --without add a what-if beside it.\n"
+	 "proposal: the verdict now, if the silent stay silent, concur or\n"
+	 "object; who is pivotal; the smallest set of changes that flips it.\n"},
 	{"routes", cmd_routes, cli_opts_routes, ONE(NULL, 0, CLI_NO_STORE),
 	 "print the HTTP routes the server serves", NULL},
 	{NULL, NULL, NULL, NULL, NULL, NULL},

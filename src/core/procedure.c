@@ -181,9 +181,7 @@ static int freeze_weights(const char *rule_src, const struct cn_member **ms,
 	return rc;
 }
 
-/* The body's rule named `name` in force on `now` (its record's `rules`:
- * {name: {rule, source, concerned?}}). */
-static int named_rule(const struct cn_body *b, int64_t now, const char *name,
+int cn_named_rule(const struct cn_body *b, int64_t now, const char *name,
 		      const json_t **out, struct cn_err *err)
 {
 	const json_t *rules = cn_body_field_at(b, "rules", now);
@@ -280,7 +278,7 @@ int cn_cmd_propose(const struct cn_world *w, int64_t now,
 		return cn_err_set(err, CN_EINVAL,
 				  "ratification needs every member whatever the "
 				  "rule: a rule (field 'rule') does not apply");
-	if (a->rule && (rc = named_rule(b, now, a->rule, &named, err)))
+	if (a->rule && (rc = cn_named_rule(b, now, a->rule, &named, err)))
 		return rc;
 	if (named)
 		rule_src = cn_jstr(named, "rule");

@@ -115,6 +115,12 @@ struct cn_propose_args {
  * authority at every level. */
 int cn_level_valid(const char *level);
 
+/* The body's rule named `name` in force on `now` (its record's `rules`:
+ * {name: {rule, source, concerned?}}), borrowed into *out; CN_EINVAL
+ * naming the rules it has when there is none by that name. */
+int cn_named_rule(const struct cn_body *b, int64_t now, const char *name,
+		  const json_t **out, struct cn_err *err) CN_NODISCARD;
+
 int cn_cmd_propose(const struct cn_world *w, int64_t now,
 		   const struct cn_propose_args *a, struct cn_outbox *box,
 		   int64_t *new_id, struct cn_err *err) CN_NODISCARD;

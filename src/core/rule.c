@@ -239,6 +239,45 @@ size_t cn_rule_attributes(const struct cn_rule *rule, const char **names,
 	return more ? max + 1 : n;
 }
 
+/* The tree as analysis.h reads it; the internal enums map one to one. */
+void cn_rule_shape(const struct cn_rule *r, struct cn_rule_shape *out)
+{
+	static const enum cn_rule_op ops[] = {
+		[K_CONSENSUS] = CN_RULE_CONSENSUS, [K_UNANIMITY] = CN_RULE_UNANIMITY,
+		[K_COUNT] = CN_RULE_COUNT, [K_WEIGHT] = CN_RULE_WEIGHT,
+		[K_NONE] = CN_RULE_NONE, [K_AND] = CN_RULE_AND, [K_OR] = CN_RULE_OR,
+	};
+	static const enum cn_rule_cmp cmps[] = {
+		[CMP_GE] = CN_RULE_GE, [CMP_GT] = CN_RULE_GT, [CMP_LE] = CN_RULE_LE,
+		[CMP_LT] = CN_RULE_LT, [CMP_EQ] = CN_RULE_EQ, [CMP_NE] = CN_RULE_NE,
+	};
+
+	memset(out, 0, sizeof(*out));
+	out->op = ops[r->kind];
+	out->noperands = r->nkids;
+	out->set = r->set;
+	out->ngroup = r->group ? r->ngroup : 0;
+	out->attr = r->attr;
+	if (r->kind == K_COUNT || r->kind == K_WEIGHT) {
+		out->cmp = cmps[r->cmp];
+		out->num = r->num;
+		out->den = r->rhs == RHS_INT ? 0 : r->den;
+		out->base_cast = r->base == BASE_CAST;
+	}
+}
+
+const struct cn_rule *cn_rule_operand(const struct cn_rule *r, size_t i)
+{
+	assert(i < r->nkids);
+	return r->kids[i];
+}
+
+const char *cn_rule_group_code(const struct cn_rule *r, size_t i)
+{
+	assert(r->group && i < r->ngroup);
+	return r->group[i];
+}
+
 /* ---------------------------------------------------------------------- */
 /* Parser: works directly on the characters; "tokens" are only needed to
  * describe what was found in error messages. */

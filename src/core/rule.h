@@ -21,6 +21,7 @@
 #define CN_RULE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -104,6 +105,40 @@ int cn_rule_needs_all(const struct cn_rule *rule);
  * rule without weight() has none. */
 size_t cn_rule_attributes(const struct cn_rule *rule, const char **names,
 			  size_t max);
+
+/* ---- the parsed tree, read-only (for analysis.h) ----------------------- */
+
+enum cn_rule_op {
+	CN_RULE_CONSENSUS, CN_RULE_UNANIMITY, CN_RULE_COUNT, CN_RULE_WEIGHT,
+	CN_RULE_NONE, CN_RULE_AND, CN_RULE_OR,
+};
+enum cn_rule_cmp {
+	CN_RULE_GE, CN_RULE_GT, CN_RULE_LE, CN_RULE_LT, CN_RULE_EQ, CN_RULE_NE,
+};
+/* The bit of `declared` in a position set; position p is 1u << p. */
+#define CN_RULE_SET_DECLARED (1u << CN_POS_COUNT)
+
+/* One node of a parsed rule as docs/RULES.md describes it. */
+struct cn_rule_shape {
+	enum cn_rule_op op;
+	size_t noperands;     /* AND, OR: read each with cn_rule_operand() */
+	unsigned set;         /* COUNT, WEIGHT, NONE: the position set */
+	size_t ngroup;        /* COUNT, WEIGHT, NONE: codes of the group, 0
+			       * for the whole electorate (cn_rule_group_code) */
+	const char *attr;     /* WEIGHT: the attribute (borrowed) */
+	enum cn_rule_cmp cmp; /* COUNT, WEIGHT */
+	/* COUNT, WEIGHT: the right-hand side, num/den of the base (a
+	 * percentage p% is p*100/10000); den 0: the absolute number num. */
+	uint64_t num, den;
+	int base_cast;        /* the base is those who cast a vote */
+};
+
+/* Describe node r (the root, or an operand). */
+void cn_rule_shape(const struct cn_rule *r, struct cn_rule_shape *out);
+/* Operand i of an AND or OR node. */
+const struct cn_rule *cn_rule_operand(const struct cn_rule *r, size_t i);
+/* Code i of a node's group (borrowed). */
+const char *cn_rule_group_code(const struct cn_rule *r, size_t i);
 
 /* Evaluate.  Fails (CN_EINVAL) only when the rule needs something the input
  * lacks, e.g. weight(...) on a member without that attribute; err says which.

@@ -20,12 +20,14 @@ const struct cn_route cn_routes[] = {
 	{"GET", "/api/v1/whoami", h_whoami},
 	{"GET", "/api/v1/members", h_members},
 	{"GET", "/api/v1/bodies", h_bodies},
+	{"GET", "/api/v1/bodies/{key}/analysis", h_body_analysis},
 	{"GET", "/api/v1/partners", h_partners},
 	{"GET", "/api/v1/offices", h_offices},
 	{"GET", "/api/v1/proposals", h_proposals},
 	{"POST", "/api/v1/proposals", h_propose},
 	{"GET", "/api/v1/proposals/{id}", h_proposal},
 	{"GET", "/api/v1/proposals/{id}/events", h_proposal_events},
+	{"GET", "/api/v1/proposals/{id}/analysis", h_proposal_analysis},
 	{"POST", "/api/v1/proposals/{id}/positions", h_position},
 	{"POST", "/api/v1/proposals/{id}/votes", h_vote},
 	{"POST", "/api/v1/proposals/{id}/extend", h_extend},
@@ -41,10 +43,31 @@ const struct cn_route cn_routes[] = {
 	{NULL, NULL, NULL},
 };
 
-/* Match path against pattern; {id} takes a positive integer. */
-static int match(const char *pattern, const char *path, int64_t *id)
+/* A registry key in a path ({key}): a body's id, letters, digits, '-'
+ * and '_'. */
+static size_t key_len(const char *path)
+{
+	size_t n = strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+			  "qrstuvwxyz0123456789-_");
+	return n < CN_KEY_MAX ? n : 0;
+}
+
+/* Match path against pattern; {id} takes a positive integer, {key} a
+ * registry key. */
+static int match(const char *pattern, const char *path, int64_t *id,
+		 char key[CN_KEY_MAX])
 {
 	while (*pattern && *path) {
+		if (!strncmp(pattern, "{key}", 5)) {
+			size_t n = key_len(path);
+			if (!n || (path[n] && path[n] != '/'))
+				return 0;
+			memcpy(key, path, n);
+			key[n] = '\0';
+			path += n;
+			pattern += 5;
+			continue;
+		}
 		if (!strncmp(pattern, "{id}", 4)) {
 			char *end;
 			if (*path < '1' || *path > '9')
@@ -78,12 +101,14 @@ void cn_api_handle(void *vapi, const struct http_request *req,
 
 	for (const struct cn_route *r = cn_routes; r->method; r++) {
 		int64_t id = 0;
-		if (!match(r->pattern, req->path, &id))
+		char key[CN_KEY_MAX] = "";
+		if (!match(r->pattern, req->path, &id, key))
 			continue;
 		methods |= !strcmp(r->method, "GET") ? 1 : 2;
 		if (!strcmp(r->method, req->method)) {
 			hit = r;
 			x.id = id;
+			memcpy(x.key, key, sizeof(x.key));
 			break;
 		}
 	}

@@ -23,6 +23,9 @@
 struct writer;
 struct cache;
 
+/* A registry key in a path, and its NUL. */
+#define CN_KEY_MAX 16
+
 /* Set up by cn_serve (serve.c), read-only while the server runs. */
 struct cn_api {
 	char db[512];
@@ -43,6 +46,7 @@ struct ctx {
 	struct http_response *res;
 	struct cn_principal who;
 	int64_t id;     /* {id} in the path */
+	char key[CN_KEY_MAX]; /* {key} in the path (a body's id), or "" */
 	int64_t now;    /* the wall clock when the request arrived */
 };
 

@@ -9,6 +9,8 @@
  *   api_history.c     one proposal with its events, through sight
  *   api_log.c         the log, its key, checkpoints and proofs
  *   api_keys.c        a delegation's signing key
+ *   api_analysis.c    who can block and who holds power: a body's rule
+ *                     on a date, a proposal through sight
  */
 #ifndef CN_HANDLERS_H
 #define CN_HANDLERS_H
@@ -41,5 +43,8 @@ void h_proof_inclusion(struct ctx *x);
 void h_proof_consistency(struct ctx *x);
 
 void h_keys(struct ctx *x);
+
+void h_body_analysis(struct ctx *x);
+void h_proposal_analysis(struct ctx *x);
 
 #endif

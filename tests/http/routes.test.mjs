@@ -103,6 +103,7 @@ const PROBES = {
   'GET /api/v1/whoami': { who: 'secretariat', want: 200 },
   'GET /api/v1/members': { who: 'secretariat', query: '?body=NAC', want: 200 },
   'GET /api/v1/bodies': { who: 'secretariat', query: '?at=2000-01-01', want: 200 },
+  'GET /api/v1/bodies/{key}/analysis': { who: 'secretariat', key: 'NAC', want: 200 },
   'GET /api/v1/partners': { who: 'secretariat', want: 200 },
   'GET /api/v1/offices': { who: 'secretariat', query: '?all', want: 200 },
   'GET /api/v1/proposals': { who: 'secretariat', query: '?status=open', want: 200 },
@@ -110,6 +111,7 @@ const PROBES = {
     body: { body: 'NPG', title: 'routes: probe', level: 'defence-ministers', place: 'Brussels' } },
   'GET /api/v1/proposals/{id}': { who: 'secretariat', id: 'meeting', want: 200 },
   'GET /api/v1/proposals/{id}/events': { who: 'FR', id: 'meeting', want: 200 },
+  'GET /api/v1/proposals/{id}/analysis': { who: 'FR', id: 'meeting', want: 200 },
   // The secretariat may not state positions (403, after routing); a member
   // delegation may.
   'POST /api/v1/proposals/{id}/positions': { who: 'FR', id: 'meeting', want: 200,
@@ -140,7 +142,8 @@ for (const route of specRoutes(readFileSync(SPEC, 'utf8'))) {
     const p = PROBES[route];
     assert.ok(p, `no probe for ${route}: add one to PROBES`);
     const [method, pattern] = route.split(' ');
-    const path = pattern.replace('{id}', () => String(ids[p.id])) + (p.query || '');
+    const path = pattern.replace('{id}', () => String(ids[p.id]))
+      .replace('{key}', () => p.key) + (p.query || '');
     const body = typeof p.body === 'function' ? p.body() : p.body;
     const r = await api(srv.base, store.tokens[p.who], method, path, body);
     assert.notEqual(r.status, 405, `${method} ${path}: 405 ${JSON.stringify(r.body)}`);
@@ -160,7 +163,7 @@ test('a served path with another method answers 405, Allow naming its methods; a
   }
   const wrongAllow = [];
   for (const [pattern, methods] of byPath) {
-    const path = pattern.replace('{id}', String(ids.meeting));
+    const path = pattern.replace('{id}', String(ids.meeting)).replace('{key}', 'NAC');
     for (const m of ['GET', 'POST', 'DELETE'].filter((x) => !methods.includes(x))) {
       const r = await api(srv.base, S, m, path, m === 'POST' ? {} : undefined);
       assert.equal(r.status, 405, `${m} ${path}`);

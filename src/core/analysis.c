@@ -1,0 +1,919 @@
+/*
+ * analysis.c - the power of a rule's members: the yes/no game compiled
+ * (analysis_game.c), its decision diagram built (analysis_bdd.c), and
+ * every count read off the diagram in passes over its nodes; or, for a
+ * plain weighted majority asked only for Banzhaf's family of indices, the
+ * generating function (analysis_gf.c).  See analysis.h.
+ *
+ * Counting on the diagram.  For a node u at level l:
+ *   Up(u)[a]  the assignments of levels 0..l-1 with a members "yes" that
+ *             lead from the root to u (top-down pass);
+ *   Down(u)[b] the assignments of levels l..n-1 with b members "yes"
+ *             that u accepts (bottom-up pass).
+ * An edge that skips g levels leaves those members free, which multiplies
+ * by (1 + x)^g, i.e. convolves with binomial coefficients.  Member l
+ * turns a coalition of size k of the others exactly on the paths through
+ * a node of level l whose 1-branch accepts and 0-branch does not, so
+ *   sw_l[k] = sum over u at level l of sum_{a+b=k} Up(u)[a] (H(u)[b] - L(u)[b])
+ * with H and L the branches' Down counts (a level the path skips does
+ * not matter to the rule: no swing there).  Then
+ *   Banzhaf swings   = sum_k sw_l[k]
+ *   Shapley-Shubik   = sum_k sw_l[k] k! (n-1-k)! / n!
+ * (the textbook formulas, e.g. Felsenthal and Machover 1998).  Only the
+ * swing totals are needed for Banzhaf alone, which saves the factor n.
+ */
+#include "analysis.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis_bdd.h"
+#include "analysis_gf.h"
+#include "analysis_words.h"
+
+/* The generating function is used only below these (words of memory,
+ * additions of L-word counts). */
+#define GF_MAX_WORDS (1u << 24)
+#define GF_MAX_ADDS ((uint64_t)1 << 31)
+
+/* A diagram and what the passes need to walk it. */
+struct dd {
+	struct cn_bdd b;
+	uint32_t root;
+	size_t n;
+	unsigned L;
+	size_t *order;          /* level -> member */
+	uint32_t *nodes;        /* reachable non-terminal ids, ascending */
+	size_t count;
+	uint32_t *index;        /* node id -> position in nodes */
+	uint64_t *binom;        /* C(g, j) for 0 <= j <= g <= n, L words each */
+};
+
+static uint32_t var_of(const struct dd *d, uint32_t u)
+{
+	return d->b.nodes[u].var;
+}
+
+static const uint64_t *binom(const struct dd *d, size_t g, size_t j)
+{
+	return d->binom + ((g * (g + 1)) / 2 + j) * d->L;
+}
+
+static int make_binom(struct dd *d)
+{
+	size_t n = d->n, L = d->L;
+
+	d->binom = calloc((n + 1) * (n + 2) / 2 * L, sizeof(uint64_t));
+	if (!d->binom)
+		return -1;
+	for (size_t g = 0; g <= n; g++) {
+		uint64_t *row = d->binom + (g * (g + 1)) / 2 * L;
+		row[0] = 1;
+		row[g * L] = 1;
+		for (size_t j = 1; j < g; j++) {
+			w_add(row + j * L, binom(d, g - 1, j - 1), d->L);
+			w_add(row + j * L, binom(d, g - 1, j), d->L);
+		}
+	}
+	return 0;
+}
+
+/* The non-terminal nodes reachable from `root`, by id. */
+static int reachable(struct dd *d, uint32_t root)
+{
+	size_t nn = d->b.nnodes, top = 0;
+	unsigned char *seen = calloc(nn, 1);
+	uint32_t *stack = malloc(nn * sizeof(*stack));
+
+	free(d->nodes);
+	free(d->index);
+	d->nodes = malloc(nn * sizeof(*d->nodes));
+	d->index = malloc(nn * sizeof(*d->index));
+	d->count = 0;
+	if (!seen || !stack || !d->nodes || !d->index) {
+		free(seen);
+		free(stack);
+		return -1;
+	}
+	if (root > CN_BDD_TRUE)
+		stack[top++] = root;
+	while (top) {
+		uint32_t u = stack[--top];
+		if (u <= CN_BDD_TRUE || seen[u])
+			continue;
+		seen[u] = 1;
+		stack[top++] = d->b.nodes[u].lo;
+		stack[top++] = d->b.nodes[u].hi;
+	}
+	for (uint32_t u = 2; u < nn; u++) {
+		if (seen[u]) {
+			d->index[u] = (uint32_t)d->count;
+			d->nodes[d->count++] = u;
+		}
+	}
+	free(seen);
+	free(stack);
+	return 0;
+}
+
+/* Satisfying assignments of all n levels (L words into out). */
+static int count_sat(struct dd *d, uint32_t root, uint64_t *out)
+{
+	unsigned L = d->L;
+	uint64_t *D;
+
+	memset(out, 0, L * sizeof(*out));
+	if (root == CN_BDD_FALSE)
+		return 0;
+	if (root == CN_BDD_TRUE) {
+		w_add_shl(out, (uint64_t[CN_NAT_LIMBS]){1}, (unsigned)d->n, L);
+		return 0;
+	}
+	if (reachable(d, root))
+		return -1;
+	if (!(D = calloc(d->count * L, sizeof(*D))))
+		return -1;
+	for (size_t k = 0; k < d->count; k++) {
+		uint32_t u = d->nodes[k];
+		uint32_t lv = var_of(d, u);
+		uint32_t kid[2] = {d->b.nodes[u].lo, d->b.nodes[u].hi};
+		for (int s = 0; s < 2; s++) {
+			unsigned g = var_of(d, kid[s]) - lv - 1;
+			if (kid[s] == CN_BDD_TRUE)
+				w_add_shl(D + k * L, (uint64_t[CN_NAT_LIMBS]){1}, g, L);
+			else if (kid[s] != CN_BDD_FALSE)
+				w_add_shl(D + k * L, D + d->index[kid[s]] * L, g, L);
+		}
+	}
+	w_add_shl(out, D + d->index[root] * L, var_of(d, root), L);
+	free(D);
+	return 0;
+}
+
+/* ---- swings: totals, or by the size of the coalition ------------------- */
+
+/* A rule that adopts always or never: every coalition wins, or none, and
+ * nobody swings (the swing arrays stay zero). */
+static int constant_game(const struct dd *d, uint64_t *winning)
+{
+	static const uint64_t one[CN_NAT_LIMBS] = {1};
+
+	if (d->root == CN_BDD_TRUE)
+		w_add_shl(winning, one, (unsigned)d->n, d->L);
+	return 0;
+}
+
+/* Banzhaf alone: swings[l] for each level, and the winning coalitions. */
+static int swings_total(struct dd *d, uint64_t *swings, uint64_t *winning)
+{
+	unsigned L = d->L;
+	uint64_t *D, *Up, *br;
+	static const uint64_t one[CN_NAT_LIMBS] = {1};
+
+	if (d->root <= CN_BDD_TRUE)
+		return constant_game(d, winning);
+	D = calloc(d->count * L, sizeof(*D));
+	Up = calloc(d->count * L, sizeof(*Up));
+	br = calloc(2 * L, sizeof(*br));
+	if (!D || !Up || !br) {
+		free(D);
+		free(Up);
+		free(br);
+		return -1;
+	}
+	/* Down, bottom-up. */
+	for (size_t k = 0; k < d->count; k++) {
+		uint32_t u = d->nodes[k], lv = var_of(d, u);
+		uint32_t kid[2] = {d->b.nodes[u].lo, d->b.nodes[u].hi};
+		for (int s = 0; s < 2; s++) {
+			unsigned g = var_of(d, kid[s]) - lv - 1;
+			if (kid[s] > CN_BDD_TRUE)
+				w_add_shl(D + k * L, D + d->index[kid[s]] * L, g, L);
+			else if (kid[s] == CN_BDD_TRUE)
+				w_add_shl(D + k * L, one, g, L);
+		}
+	}
+	w_add_shl(winning, D + d->index[d->root] * L, var_of(d, d->root), L);
+	/* Up, top-down, and the swings of each node's level. */
+	w_add_shl(Up + d->index[d->root] * L, one, var_of(d, d->root), L);
+	for (size_t k = d->count; k-- > 0;) {
+		uint32_t u = d->nodes[k], lv = var_of(d, u);
+		uint32_t kid[2] = {d->b.nodes[u].lo, d->b.nodes[u].hi};
+		memset(br, 0, 2 * L * sizeof(*br));
+		for (int s = 0; s < 2; s++) {
+			unsigned g = var_of(d, kid[s]) - lv - 1;
+			if (kid[s] > CN_BDD_TRUE) {
+				w_add_shl(Up + d->index[kid[s]] * L, Up + k * L, g, L);
+				w_add_shl(br + s * L, D + d->index[kid[s]] * L, g, L);
+			} else if (kid[s] == CN_BDD_TRUE) {
+				w_add_shl(br + s * L, one, g, L);
+			}
+		}
+		/* monotone: the 1-branch accepts at least what the 0-branch does */
+		w_sub(br + L, br, L);
+		w_mul_add(swings + (size_t)lv * L, Up + k * L, br + L, L);
+	}
+	free(D);
+	free(Up);
+	free(br);
+	return 0;
+}
+
+/* dst[j + s + off] += src[j] * C(g, s) for j < len, s <= g. */
+static void add_binom(const struct dd *d, uint64_t *dst, const uint64_t *src,
+		      size_t len, unsigned g, unsigned off)
+{
+	unsigned L = d->L;
+
+	if (g == 0) {
+		for (size_t j = 0; j < len; j++)
+			w_add(dst + (j + off) * L, src + j * L, L);
+		return;
+	}
+	for (size_t j = 0; j < len; j++) {
+		if (w_is_zero(src + j * L, L))
+			continue;
+		for (unsigned s = 0; s <= g; s++)
+			w_mul_add(dst + (j + s + off) * L, src + j * L,
+				  binom(d, g, s), L);
+	}
+}
+
+/* Shapley-Shubik and Banzhaf: sw[l * n + k] for each level and size of
+ * the others' coalition, and the winning coalitions. */
+static int swings_by_size(struct dd *d, uint64_t *sw, uint64_t *winning)
+{
+	size_t n = d->n, L = d->L, *dofs, *uofs, total = 0;
+	uint64_t *arena, *tl, *th;
+	static const uint64_t one[CN_NAT_LIMBS] = {1};
+	int rc = -1;
+
+	if (d->root <= CN_BDD_TRUE)
+		return constant_game(d, winning);
+	dofs = malloc(d->count * sizeof(*dofs));
+	uofs = malloc(d->count * sizeof(*uofs));
+	tl = calloc(2 * (n + 1) * L, sizeof(*tl));
+	th = tl ? tl + (n + 1) * L : NULL;
+	if (!dofs || !uofs || !tl)
+		goto done;
+	/* Down(u) has n - l + 1 sizes, Up(u) l + 1. */
+	for (size_t k = 0; k < d->count; k++) {
+		size_t lv = var_of(d, d->nodes[k]);
+		dofs[k] = total;
+		total += (n - lv + 1) * L;
+		uofs[k] = total;
+		total += (lv + 1) * L;
+	}
+	if (!(arena = calloc(total ? total : 1, sizeof(*arena))))
+		goto done;
+
+	/* Up, top-down. */
+	size_t r = d->index[d->root], rv = var_of(d, d->root);
+	add_binom(d, arena + uofs[r], one, 1, (unsigned)rv, 0);
+	for (size_t k = d->count; k-- > 0;) {
+		uint32_t u = d->nodes[k], lv = var_of(d, u);
+		uint32_t kid[2] = {d->b.nodes[u].lo, d->b.nodes[u].hi};
+		for (unsigned s = 0; s < 2; s++) {
+			if (kid[s] <= CN_BDD_TRUE)
+				continue;
+			add_binom(d, arena + uofs[d->index[kid[s]]], arena + uofs[k],
+				  lv + 1, var_of(d, kid[s]) - lv - 1, s);
+		}
+	}
+	/* Down, bottom-up, and each level's swings by size. */
+	for (size_t k = 0; k < d->count; k++) {
+		uint32_t u = d->nodes[k], lv = var_of(d, u);
+		uint32_t kid[2] = {d->b.nodes[u].lo, d->b.nodes[u].hi};
+		size_t len = n - lv;            /* sizes 0..n-l-1 below u */
+		uint64_t *t[2] = {tl, th};
+
+		memset(tl, 0, 2 * (n + 1) * L * sizeof(*tl));
+		for (int s = 0; s < 2; s++) {
+			unsigned g = var_of(d, kid[s]) - lv - 1;
+			if (kid[s] == CN_BDD_TRUE)
+				add_binom(d, t[s], one, 1, g, 0);
+			else if (kid[s] != CN_BDD_FALSE)
+				add_binom(d, t[s], arena + dofs[d->index[kid[s]]],
+					  n - var_of(d, kid[s]) + 1, g, 0);
+		}
+		uint64_t *down = arena + dofs[k], *up = arena + uofs[k];
+		for (size_t j = 0; j < len; j++) {
+			w_add(down + j * L, tl + j * L, L);
+			w_add(down + (j + 1) * L, th + j * L, L);
+			w_sub(th + j * L, tl + j * L, L);   /* monotone: >= 0 */
+		}
+		uint64_t *acc = sw + (size_t)lv * n * L;
+		for (size_t a = 0; a <= lv; a++) {
+			if (w_is_zero(up + a * L, L))
+				continue;
+			if (L == 1) {
+				uint64_t ua = up[a];
+				for (size_t b = 0; b < len; b++)
+					acc[a + b] += ua * th[b];
+			} else {
+				for (size_t b = 0; b < len; b++)
+					w_mul_add(acc + (a + b) * L, up + a * L,
+						  th + b * L, (unsigned)L);
+			}
+		}
+	}
+	for (size_t j = 0; j <= n - rv; j++) {
+		uint64_t part[CN_NAT_LIMBS] = {0};
+		w_add_shl(part, arena + dofs[r] + j * L, (unsigned)rv, (unsigned)L);
+		w_add(winning, part, (unsigned)L);
+	}
+	free(arena);
+	rc = 0;
+done:
+	free(dofs);
+	free(uofs);
+	free(tl);
+	return rc;
+}
+
+/* ---- smallest blocking coalitions ------------------------------------- */
+
+/* The largest losing coalitions (the complements of the smallest
+ * blocking ones): how large (-1: none), how many, and one (x by level). */
+static int largest_losing(struct dd *d, long *size, uint64_t *count,
+			  unsigned char *x)
+{
+	unsigned L = d->L;
+	long *best = malloc(d->count * sizeof(*best));
+	uint64_t *cnt = calloc(d->count * L, sizeof(*cnt));
+	static const uint64_t one[CN_NAT_LIMBS] = {1};
+
+	if (!best || !cnt) {
+		free(best);
+		free(cnt);
+		return -1;
+	}
+	/* value of a branch: its members "yes" (the skipped ones all yes) */
+#define BRANCH(kid, g, bonus, v, c)                                          \
+	do {                                                                  \
+		if ((kid) == CN_BDD_FALSE) {                                  \
+			v = (long)(g) + (bonus);                               \
+			c = one;                                              \
+		} else if ((kid) == CN_BDD_TRUE || best[d->index[kid]] < 0) { \
+			v = -1;                                               \
+			c = NULL;                                             \
+		} else {                                                      \
+			v = best[d->index[kid]] + (long)(g) + (bonus);         \
+			c = cnt + d->index[kid] * L;                          \
+		}                                                             \
+	} while (0)
+	for (size_t k = 0; k < d->count; k++) {
+		uint32_t u = d->nodes[k], lv = var_of(d, u);
+		uint32_t lo = d->b.nodes[u].lo, hi = d->b.nodes[u].hi;
+		long v0, v1;
+		const uint64_t *c0, *c1;
+		BRANCH(lo, var_of(d, lo) - lv - 1, 0, v0, c0);
+		BRANCH(hi, var_of(d, hi) - lv - 1, 1, v1, c1);
+		best[k] = v0 > v1 ? v0 : v1;
+		if (best[k] >= 0 && v0 == best[k])
+			w_add(cnt + k * L, c0, L);
+		if (best[k] >= 0 && v1 == best[k])
+			w_add(cnt + k * L, c1, L);
+	}
+	/* from the root: levels above it all yes */
+	long v;
+	const uint64_t *c;
+	uint32_t u = d->root;
+	BRANCH(u, var_of(d, u), 0, v, c);
+	*size = v;
+	memset(count, 0, L * sizeof(*count));
+	memset(x, 1, d->n);
+	if (v >= 0) {
+		w_add(count, c, L);
+		/* One of them: at each node the better branch, the 0-branch
+		 * (the member in the blocking coalition) on a tie. */
+		while (u > CN_BDD_TRUE) {
+			uint32_t lv = var_of(d, u);
+			uint32_t lo = d->b.nodes[u].lo, hi = d->b.nodes[u].hi;
+			long v0, v1;
+			const uint64_t *c0, *c1;
+			BRANCH(lo, var_of(d, lo) - lv - 1, 0, v0, c0);
+			BRANCH(hi, var_of(d, hi) - lv - 1, 1, v1, c1);
+			(void)c0;
+			(void)c1;
+			x[lv] = v1 > v0;
+			u = v1 > v0 ? hi : lo;
+		}
+	}
+#undef BRANCH
+	free(best);
+	free(cnt);
+	return 0;
+}
+
+/* ---- minimal winning coalitions -------------------------------------- */
+
+/* Coalitions T minimal in g (g(T), and g(T - i) false for each i in T)
+ * that h rejects, for monotone h <= g, counted on pairs of nodes without
+ * building the minimal sets' diagram:
+ *   cnt(g, h) = cnt(g0, h0) + cnt(g1, g0 or h1)
+ * at the top level x of g and h (T without x; T = x + T' with T' minimal
+ * in g1, losing in g0 since removing x must lose, and rejected by h1).  A
+ * level g skips holds no minimal coalition's member (removing it changes
+ * nothing), so the levels between nodes need no factor. */
+struct mincount {
+	struct dd *d;
+	uint64_t *key;           /* (g << 32 | h), UINT64_MAX: empty */
+	uint32_t *slot;          /* index into val */
+	size_t cap, used;
+	uint64_t *val;           /* L words per entry */
+	size_t nval, valcap;
+};
+
+static int mc_find(const struct mincount *m, uint64_t key, size_t *at)
+{
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 20) & (m->cap - 1);
+
+	while (m->key[i] != UINT64_MAX && m->key[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	*at = i;
+	return m->key[i] == key;
+}
+
+static int mc_grow(struct mincount *m)
+{
+	size_t cap = m->cap * 2, at;
+	uint64_t *k = malloc(cap * sizeof(*k)), *ok = m->key;
+	uint32_t *s = malloc(cap * sizeof(*s)), *os = m->slot;
+	size_t ocap = m->cap;
+
+	if (!k || !s) {
+		free(k);
+		free(s);
+		return -1;
+	}
+	memset(k, 0xff, cap * sizeof(*k));
+	m->key = k;
+	m->slot = s;
+	m->cap = cap;
+	for (size_t i = 0; i < ocap; i++) {
+		if (ok[i] == UINT64_MAX)
+			continue;
+		(void)mc_find(m, ok[i], &at);
+		m->key[at] = ok[i];
+		m->slot[at] = os[i];
+	}
+	free(ok);
+	free(os);
+	return 0;
+}
+
+/* h on the empty coalition. */
+static int rejects_empty(const struct cn_bdd *b, uint32_t h)
+{
+	while (h > CN_BDD_TRUE)
+		h = b->nodes[h].lo;
+	return h == CN_BDD_FALSE;
+}
+
+/* The count for (g, h) into out (L words); -1 when memory or the
+ * diagram's limit ran out. */
+static int mc_rec(struct mincount *m, uint32_t g, uint32_t h, uint64_t *out)
+{
+	struct dd *d = m->d;
+	struct cn_bdd *b = &d->b;
+	unsigned L = d->L;
+	size_t at;
+
+	memset(out, 0, L * sizeof(*out));
+	if (g == CN_BDD_FALSE || h == CN_BDD_TRUE || g == h)
+		return 0;
+	if (g == CN_BDD_TRUE) {
+		out[0] = (uint64_t)rejects_empty(b, h);
+		return 0;
+	}
+	uint64_t key = (uint64_t)g << 32 | h;
+	if (mc_find(m, key, &at)) {
+		memcpy(out, m->val + (size_t)m->slot[at] * L, L * sizeof(*out));
+		return 0;
+	}
+	const struct cn_bdd_node ng = b->nodes[g], nh = b->nodes[h];
+	uint32_t x = ng.var < nh.var ? ng.var : nh.var;
+	uint32_t g0 = ng.var == x ? ng.lo : g, g1 = ng.var == x ? ng.hi : g;
+	uint32_t h0 = nh.var == x ? nh.lo : h, h1 = nh.var == x ? nh.hi : h;
+	uint64_t part[CN_NAT_LIMBS];
+
+	if (mc_rec(m, g0, h0, out))
+		return -1;
+	if (g0 != g1) {
+		uint32_t h2 = cn_bdd_apply(b, CN_BDD_OR, g0, h1);
+		if (h2 == CN_BDD_NONE || mc_rec(m, g1, h2, part))
+			return -1;
+		w_add(out, part, L);
+	}
+	/* store */
+	if (m->nval == m->valcap) {
+		size_t cap = m->valcap ? 2 * m->valcap : 1024;
+		uint64_t *v = realloc(m->val, cap * L * sizeof(*v));
+		if (!v)
+			return -1;
+		m->val = v;
+		m->valcap = cap;
+	}
+	/* The recursion above may have filled or moved the slot found at
+	 * the start: look again. */
+	if (2 * (m->used + 1) > m->cap && mc_grow(m))
+		return -1;
+	(void)mc_find(m, key, &at);
+	memcpy(m->val + m->nval * L, out, L * sizeof(*out));
+	m->key[at] = key;
+	m->slot[at] = (uint32_t)m->nval++;
+	m->used++;
+	return 0;
+}
+
+/* Minimal coalitions of the function at `root` (L words into out). */
+static int count_minimal(struct dd *d, uint32_t root, uint64_t *out)
+{
+	struct mincount m = {.d = d, .cap = 1024};
+	int rc;
+
+	m.key = malloc(m.cap * sizeof(*m.key));
+	m.slot = malloc(m.cap * sizeof(*m.slot));
+	if (!m.key || !m.slot) {
+		rc = -1;
+		goto done;
+	}
+	memset(m.key, 0xff, m.cap * sizeof(*m.key));
+	rc = mc_rec(&m, root, CN_BDD_FALSE, out);
+done:
+	free(m.key);
+	free(m.slot);
+	free(m.val);
+	return rc;
+}
+
+/* ---- from counts to indices -------------------------------------------- */
+
+static void nat_words(struct cn_nat *a, const uint64_t *w, unsigned L)
+{
+	cn_nat_set_words(a, w, L);
+}
+
+/* r = a / b, or 0 when b is 0 (then a is 0 too: no swings). */
+static void ratio(struct cn_ratio *r, const struct cn_nat *a,
+		  const struct cn_nat *b)
+{
+	struct cn_nat one;
+
+	if (cn_nat_is_zero(b)) {
+		cn_nat_set(&one, 1);
+		cn_ratio_set(r, b, &one);
+		return;
+	}
+	cn_ratio_set(r, a, b);
+}
+
+/* Banzhaf's family from the swings and the winning coalitions. */
+static void banzhaf_family(struct cn_power *p)
+{
+	struct cn_nat total, half, losing;
+
+	cn_nat_zero(&total);
+	for (size_t i = 0; i < p->n; i++)
+		cn_nat_add(&total, &total, &p->members[i].swings);
+	cn_nat_pow2(&half, (unsigned)p->n - 1);
+	cn_nat_sub(&losing, &p->coalitions, &p->winning);
+	for (size_t i = 0; i < p->n; i++) {
+		struct cn_power_member *m = &p->members[i];
+		m->dummy = cn_nat_is_zero(&m->swings);
+		ratio(&m->banzhaf, &m->swings, &total);
+		ratio(&m->penrose, &m->swings, &half);
+		ratio(&m->prevent, &m->swings, &p->winning);
+		ratio(&m->initiate, &m->swings, &losing);
+	}
+	p->computed |= CN_AN_BANZHAF;
+}
+
+/* Append to p->note, "; " between parts. */
+static void note(struct cn_power *p, const char *fmt, ...) CN_PRINTF(2, 3);
+static void note(struct cn_power *p, const char *fmt, ...)
+{
+	size_t len = strlen(p->note);
+	va_list ap;
+
+	if (len && len + 2 < sizeof(p->note)) {
+		memcpy(p->note + len, "; ", 3);
+		len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(p->note + len, sizeof(p->note) - len, fmt, ap);
+	va_end(ap);
+}
+
+static const char *too_large(int failure)
+{
+	return failure == CN_ENOMEM ? "memory ran out"
+				    : "the decision diagram passed its size limit";
+}
+
+/* Everything on the diagram; `want` as asked.  0, or -1 when out of
+ * memory outside the diagram (the diagram's own failures are noted). */
+static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
+		      int positive)
+{
+	size_t n = d->n;
+	unsigned L = d->L;
+	uint64_t *sw = NULL, win[CN_NAT_LIMBS] = {0};
+	unsigned char *x = NULL;
+	int rc = -1;
+
+	p->method = "decision diagram";
+	if (!positive) {
+		uint32_t up = cn_bdd_upward(&d->b, d->root);
+		if (up == CN_BDD_NONE)
+			return d->b.failure == CN_ENOMEM ? -1 : 1;
+		p->monotone = up == d->root;
+	} else {
+		p->monotone = 1;
+	}
+	if (reachable(d, d->root) || make_binom(d))
+		return -1;
+	p->size = d->count + 2;     /* and the two terminals */
+	if (!(x = malloc(n)))
+		return -1;
+	if (!p->monotone) {
+		if (count_sat(d, d->root, win))
+			goto done;
+		nat_words(&p->winning, win, L);
+		note(p, "the rule is not monotone (a member joining a "
+			"coalition can turn its adoption into rejection), and "
+			"power indices are defined for monotone rules");
+		rc = 0;
+		goto done;
+	}
+	if (want & CN_AN_SHAPLEY) {
+		if (!(sw = calloc(n * n * L, sizeof(*sw))) ||
+		    swings_by_size(d, sw, win))
+			goto done;
+	} else {
+		if (!(sw = calloc(n * L, sizeof(*sw))) ||
+		    swings_total(d, sw, win))
+			goto done;
+	}
+	nat_words(&p->winning, win, L);
+	/* Member order[l] is level l.  A swing into a coalition of k others
+	 * weighs k! (n-1-k)! orders of arrival (of n!). */
+	struct cn_nat fact_n, t, *orders = NULL;
+	cn_nat_factorial(&fact_n, (unsigned)n);
+	if (want & CN_AN_SHAPLEY) {
+		struct cn_nat *fact = calloc(n, sizeof(*fact));
+		if (!fact || !(orders = calloc(n, sizeof(*orders)))) {
+			free(fact);
+			goto done;
+		}
+		cn_nat_set(&fact[0], 1);
+		for (size_t k = 1; k < n; k++)
+			cn_nat_mul_u64(&fact[k], &fact[k - 1], k);
+		for (size_t k = 0; k < n; k++)
+			cn_nat_mul(&orders[k], &fact[k], &fact[n - 1 - k]);
+		free(fact);
+	}
+	for (size_t l = 0; l < n; l++) {
+		struct cn_power_member *m = &p->members[d->order[l]];
+		cn_nat_zero(&m->swings);
+		if (want & CN_AN_SHAPLEY) {
+			struct cn_nat num;
+			cn_nat_zero(&num);
+			for (size_t k = 0; k < n; k++) {
+				nat_words(&t, sw + (l * n + k) * L, L);
+				if (cn_nat_is_zero(&t))
+					continue;
+				cn_nat_add(&m->swings, &m->swings, &t);
+				cn_nat_mul(&t, &t, &orders[k]);
+				cn_nat_add(&num, &num, &t);
+			}
+			cn_ratio_set(&m->shapley, &num, &fact_n);
+		} else {
+			nat_words(&m->swings, sw + l * L, L);
+		}
+	}
+	free(orders);
+	if (want & CN_AN_SHAPLEY)
+		p->computed |= CN_AN_SHAPLEY;
+	banzhaf_family(p);
+	/* Veto players: the coalition of everyone else loses. */
+	for (size_t l = 0; l < n; l++) {
+		memset(x, 1, n);
+		x[l] = 0;
+		p->members[d->order[l]].veto =
+			!cn_nat_is_zero(&p->winning) &&
+			!cn_bdd_eval(&d->b, d->root, x);
+	}
+	if (want & CN_AN_BLOCKING) {
+		long size;
+		uint64_t cnt[CN_NAT_LIMBS] = {0};
+		if (largest_losing(d, &size, cnt, x))
+			goto done;
+		p->blocking_size = size < 0 ? n + 1 : n - (size_t)size;
+		nat_words(&p->blocking_count, cnt, L);
+		if (size >= 0) {
+			size_t k = 0;
+			if (!(p->blocking_example = calloc(n + 1, sizeof(size_t))))
+				goto done;
+			/* in electorate order */
+			for (size_t i = 0; i < n; i++)
+				for (size_t l = 0; l < n; l++)
+					if (d->order[l] == i && !x[l])
+						p->blocking_example[k++] = i;
+		}
+		p->computed |= CN_AN_BLOCKING;
+	}
+	/* Last, as they add nodes and may meet the diagram's limit. */
+	if (want & CN_AN_MINIMAL) {
+		uint64_t mw[CN_NAT_LIMBS], mb[CN_NAT_LIMBS];
+		uint32_t du = cn_bdd_dual(&d->b, d->root);
+		uint32_t np = cn_bdd_apply(&d->b, CN_BDD_ANDNOT, d->root, du);
+		uint32_t ns = cn_bdd_apply(&d->b, CN_BDD_ANDNOT, du, d->root);
+		int bad = du == CN_BDD_NONE || count_minimal(d, d->root, mw);
+		bad = bad || count_minimal(d, du, mb);
+
+		if (bad && d->b.failure != CN_EREFUSED)
+			goto done;      /* out of memory */
+		if (bad) {
+			note(p, "minimal coalitions not counted: %s",
+			     too_large(d->b.failure));
+		} else {
+			nat_words(&p->minimal_winning, mw, L);
+			nat_words(&p->minimal_blocking, mb, L);
+			p->proper = np == CN_BDD_FALSE;
+			p->strong = ns == CN_BDD_FALSE;
+			p->computed |= CN_AN_MINIMAL;
+		}
+	}
+	rc = 0;
+done:
+	free(sw);
+	free(x);
+	return rc;
+}
+
+/* Banzhaf's family by the generating function, when the game is one
+ * weighted majority.  1 when it does not apply or is too large. */
+static int by_gf(const struct cn_game *g, struct cn_power *p, unsigned L,
+		 int forced)
+{
+	const struct cn_game_node *root = &g->nodes[g->root];
+	uint64_t words, adds, *sw, win[CN_NAT_LIMBS] = {0};
+	const struct cn_game_atom *a;
+	int64_t sum = 0;
+
+	if (root->kind != CN_GAME_ATOM || !g->positive)
+		return 1;
+	a = &g->atoms[root->atom];
+	cn_gf_cost(a->d, g->n, a->t, L, &words, &adds);
+	if (!forced && (words > GF_MAX_WORDS || adds > GF_MAX_ADDS))
+		return 1;
+	if (!(sw = calloc(g->n * L, sizeof(*sw))))
+		return -1;
+	if (cn_gf_banzhaf(a->d, g->n, a->t, L, win, sw)) {
+		free(sw);
+		return -1;
+	}
+	p->method = "generating function";
+	p->size = (size_t)(words / L);
+	p->monotone = 1;
+	nat_words(&p->winning, win, L);
+	for (size_t i = 0; i < g->n; i++) {
+		nat_words(&p->members[i].swings, sw + i * L, L);
+		sum += a->d[i];
+	}
+	for (size_t i = 0; i < g->n; i++)
+		p->members[i].veto = sum - a->d[i] < a->t;
+	banzhaf_family(p);
+	free(sw);
+	return 0;
+}
+
+static int attr_none(void *ctx, const char *code, const char *attr,
+		     const char **value)
+{
+	(void)ctx;
+	(void)code;
+	(void)attr;
+	(void)value;
+	return CN_ENOTFOUND;
+}
+
+int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
+		     struct cn_err *err)
+{
+	size_t n = in->n;
+	unsigned L = (unsigned)(n / 64 + 1);
+	unsigned want = in->want & CN_AN_ALL;
+	struct cn_game_member *gm = NULL;
+	struct cn_game g = {0};
+	struct dd d = {0};
+	struct cn_power *p = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!(gm = calloc(n ? n : 1, sizeof(*gm))))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		gm[i].code = in->codes[i];
+		gm[i].one.pos = CN_POS_CONCUR;
+		gm[i].zero.pos = CN_POS_OBJECT;
+	}
+	rc = cn_game_compile(in->rule, gm, n, in->attr ? in->attr : attr_none,
+			     in->attr_ctx, &g, err);
+	free(gm);
+	if (rc)
+		return rc;
+	if (!(p = calloc(1, sizeof(*p))) ||
+	    !(p->members = calloc(n, sizeof(*p->members)))) {
+		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+		goto done;
+	}
+	p->n = n;
+	p->proper = p->strong = -1;
+	p->blocking_size = n + 1;
+	cn_nat_pow2(&p->coalitions, (unsigned)n);
+	for (size_t i = 0; i < n; i++)
+		p->members[i].code = in->codes[i];
+
+	/* Banzhaf's family alone on one weighted majority: the generating
+	 * function, unless the diagram is forced. */
+	if (!(want & ~CN_AN_BANZHAF) && !(in->want & CN_AN_FORCE_DIAGRAM)) {
+		rc = by_gf(&g, p, L, (in->want & CN_AN_FORCE_GF) != 0);
+		if (rc < 0) {
+			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (rc == 0)
+			goto ratios;
+	}
+	if (!(d.order = calloc(n, sizeof(*d.order))) ||
+	    cn_bdd_init(&d.b, n, in->max_nodes ? in->max_nodes
+					       : CN_AN_DEFAULT_NODES)) {
+		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+		goto done;
+	}
+	d.n = n;
+	d.L = L;
+	cn_game_order(&g, d.order);
+	d.root = cn_bdd_game(&d.b, &g, d.order);
+	if (d.root == CN_BDD_NONE) {
+		if (d.b.failure == CN_ENOMEM) {
+			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+			goto done;
+		}
+		/* Too large a diagram: Banzhaf's family may still come from
+		 * the generating function. */
+		if ((want & CN_AN_BANZHAF) && by_gf(&g, p, L, 0) == 0) {
+			note(p, "only the Banzhaf indices were computed: %s",
+			     too_large(CN_EREFUSED));
+			goto ratios;
+		}
+		rc = cn_err_set(err, CN_EREFUSED,
+				"analysis: the game of this rule on %zu members "
+				"needs more than %zu decision-diagram nodes",
+				n, d.b.max_nodes);
+		goto done;
+	}
+	rc = on_diagram(&d, p, want, g.positive);
+	if (rc < 0) {
+		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (rc > 0) {
+		rc = cn_err_set(err, CN_EREFUSED,
+				"analysis: the game of this rule on %zu members "
+				"needs more than %zu decision-diagram nodes",
+				n, d.b.max_nodes);
+		goto done;
+	}
+ratios:
+	ratio(&p->collective, &p->winning, &p->coalitions);
+	rc = 0;
+done:
+	cn_game_release(&g);
+	cn_bdd_release(&d.b);
+	free(d.order);
+	free(d.nodes);
+	free(d.index);
+	free(d.binom);
+	if (rc) {
+		cn_power_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+void cn_power_free(struct cn_power *p)
+{
+	if (!p)
+		return;
+	free(p->members);
+	free(p->blocking_example);
+	free(p);
+}

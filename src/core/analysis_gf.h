@@ -1,0 +1,39 @@
+/*
+ * analysis_gf.h - the Banzhaf swings of a weighted majority game (one
+ * weight vector, one quota) from its generating function.
+ *
+ * The coefficient of x^s in prod_i (1 + x^{w_i}) counts the coalitions of
+ * weight s (Brams and Affuso, 1976).  The textbook method divides
+ * (1 + x^{w_i}) back out for each member, O(q) each.  Here the quotient
+ * is never formed: with P[s] the number of coalitions of weight below s,
+ * member i's swings (coalitions T without i, q - w_i <= w(T) < q) are
+ *
+ *     sum_{k >= 0} (-1)^k (P[q - k w_i] - P[max(0, q - (k+1) w_i)]),
+ *
+ * which unrolls g[s] = f[s] - g[s - w_i], so each member costs q / w_i
+ * terms and the whole game one pass of the product truncated at q, its
+ * members taken lightest first so that the early passes are short.
+ *
+ * Counts are L-limb little-endian numbers (L 64-bit words each, enough for
+ * 2^n).  Ownership: the caller's arrays.  Pure code.
+ */
+#ifndef CN_ANALYSIS_GF_H
+#define CN_ANALYSIS_GF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* The work the method needs for weights w[0..n) (all >= 0) and quota q
+ * (0 < q <= sum w): memory in words and additions of counts, so a
+ * caller can decline a game too large. */
+void cn_gf_cost(const int64_t *w, size_t n, int64_t q, unsigned L,
+		uint64_t *words, uint64_t *adds);
+
+/* winning[0..L) = coalitions of weight >= q; swings[i*L..(i+1)*L) =
+ * member i's swings.  CN_ENOMEM. */
+int cn_gf_banzhaf(const int64_t *w, size_t n, int64_t q, unsigned L,
+		  uint64_t *winning, uint64_t *swings) CN_NODISCARD;
+
+#endif
