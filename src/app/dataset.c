@@ -14,6 +14,7 @@
 #include "../core/iso3166.h"
 #include "../core/timeutil.h"
 #include "app.h"
+#include "json_file.h"
 
 struct section {
 	const char *name;      /* key in the file */
@@ -109,7 +110,6 @@ static int seed_fn(const struct cn_world *w, int64_t now, const void *arg,
 int cn_app_seed(struct cn_app *app, const char *path, int64_t now,
 		struct cn_err *err)
 {
-	json_error_t je;
 	json_t *root;
 	const json_t *a;
 	int rc = 0;
@@ -118,10 +118,8 @@ int cn_app_seed(struct cn_app *app, const char *path, int64_t now,
 		return cn_err_set(err, CN_EREFUSED,
 				  "the store already holds events; a dataset "
 				  "seeds only an empty store");
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (!root)
-		return cn_err_set(err, CN_EINVAL, "%s: line %d, column %d: %s",
-				  path, je.line, je.column, je.text);
+	if (!(root = cn_json_file_load(path, "dataset", err)))
+		return err->code;
 	a = json_object_get(root, "alliance");
 	if (!json_is_object(a) || !json_is_string(json_object_get(a, "id")) ||
 	    !json_is_string(json_object_get(a, "name")))

@@ -25,6 +25,7 @@
 
 #include "../core/timeutil.h"
 #include "app.h"
+#include "json_file.h"
 
 #define MAX_NAMES 32
 #define MAX_KEYS 16
@@ -628,7 +629,6 @@ static int run_step(const struct step_op *op, struct replay *r,
 int cn_app_replay(struct cn_app *app, const char *path, json_t **report,
 		  struct cn_err *err)
 {
-	json_error_t je;
 	json_t *root, *rep;
 	const json_t *step;
 	struct replay r = {.app = app, .at = INT64_MIN};
@@ -636,15 +636,8 @@ int cn_app_replay(struct cn_app *app, const char *path, json_t **report,
 	int rc = 0;
 
 	*report = NULL;
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	/* jansson names every syntax error; no message means it could not
-	 * allocate before it began. */
-	if (!root)
-		return json_error_code(&je) == json_error_out_of_memory ||
-				       !je.text[0]
-			? cn_err_set(err, CN_ENOMEM, "%s: out of memory", path)
-			: cn_err_set(err, CN_EINVAL, "%s: line %d, column %d: %s",
-				     path, je.line, je.column, je.text);
+	if (!(root = cn_json_file_load(path, "scenario", err)))
+		return err->code;
 	if ((rc = check_file(root, cn_app_world(app), err))) {
 		json_decref(root);
 		return cn_err_prefix(err, "%s: ", path);

@@ -15,6 +15,7 @@ W="$T/repo"
 mkdir -p "$W/build"
 ln -s "$COUNCIL" "$W/build/council"
 ln -s "$ROOT/scenarios" "$W/scenarios"
+ln -s "$ROOT/data" "$W/data"
 (cd "$W" && build/council --db council.db init >/dev/null &&
 	build/council --db council.db replay scenarios/tokyo-2023.json >/dev/null) ||
 	not_ok "the store make run makes" "init or the Tokyo replay failed"
@@ -35,7 +36,7 @@ for m in re.finditer(r'^```sh\n(.*?)^```', text, re.S | re.M):
 
 EOF
 nblocks=$(ls "$T"/block*.sh 2>/dev/null | wc -l)
-check "the README has its three example blocks" test "$nblocks" -ge 3
+check "the README has its four example blocks" test "$nblocks" -ge 4
 
 for i in $(seq 1 "$nblocks"); do
 	title=$(sed -n '2p' "$T/block$i.sh" | cut -c1-60)
@@ -56,5 +57,9 @@ check "block 2: the blocked proposal is 404 to the public" grep -qx "404" "$T/ou
 check "block 2: the chair's conclusion is blocked" grep -qx '"blocked"' "$T/out2"
 check "block 3: the receipt verifies offline" grep -q "^ok: event" "$T/out3"
 check "block 3: the export verifies" grep -q "^ok: " "$T/out3"
+check "block 4: every ally a veto player under consensus" grep -q "veto players         BE, CA, DK, FR" "$T/out4"
+check "block 4: without HU, the reinforced majority is measured on 26 members" grep -q "left out             HU" "$T/out4"
+check "block 4: the Security Council's five veto players in 2011" grep -q "veto players         CN, FR, GB, RU, US" "$T/out4"
+check "block 4: resolution 1973 adopted, and who could have blocked it" grep -q "can still block alone CN, FR, GB, RU, US" "$T/out4"
 # the server the API block started is gone
 check "block 2 stops its server" sh -c "! curl -sf http://127.0.0.1:$PORT/healthz >/dev/null"

@@ -128,3 +128,11 @@ scenario refused-other '[{"at": "2023-05-03", "do": "propose", "as": "p", "body"
  {"do": "respond", "proposal": "$p", "member": "JP", "position": "concur", "refused": "a reason never given"}]'
 c replay "$T/refused-other.json"
 expect_err "a refusal for another reason quotes that reason whole" 1 "refused, but the reason 'proposal 1 (electorate frozen on 2023-05-03): JP"
+
+# a file that is not there is named with the system's reason, not as a
+# syntax error at "line -1, column -1"
+c replay "$T/none.json"
+expect_err "a missing scenario says it cannot be read, and why" 1 "$T/none.json: cannot read the scenario: No such file or directory"
+check "with no line and column" sh -c "! grep -q 'line -1' '$T/.err'"
+"$COUNCIL" --db "$T/fresh.db" init --dataset "$T/none.json" >"$T/.out" 2>"$T/.err"; rc=$?
+expect_err "a missing dataset likewise" 1 "$T/none.json: cannot read the dataset: No such file or directory"
