@@ -42,7 +42,10 @@
  * Writes are answered synchronously (defer returns NULL: submit.c then
  * waits for the writer).  The store is copied back from its pristine
  * state every REBUILD_EVERY accepted writes, so it stays small and fast;
- * an input that crashes reproduces alone, from the pristine store. */
+ * an input that crashes reproduces alone, from the pristine store.
+ * FUZZ_HTTP_TRACE=1 prints each request and its answer.  The store's
+ * directory (/dev/shm/fuzz_http.PID.XXXXXX) is removed at exit; after a
+ * crash it is left for the post-mortem, and removed by the next run. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -52,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,7 +73,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define REBUILD_EVERY 256 /* accepted writes between two rebuilds */
+#define REBUILD_EVERY 64 /* accepted writes between two rebuilds */
 #define MAX_HEADERS 16
 #define MAX_ARGS 32
 
@@ -548,6 +552,24 @@ static void cleanup(void)
 	remove_tree(F.dir);
 }
 
+/* The stores of runs that crashed (fuzz_http.PID.XXXXXX, PID gone). */
+static void remove_stale(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+	char path[512];
+	long pid;
+
+	while (d && (e = readdir(d)))
+		if (sscanf(e->d_name, "fuzz_http.%ld.", &pid) == 1 && pid > 0 &&
+		    kill((pid_t)pid, 0) && errno == ESRCH) {
+			snprintf(path, sizeof(path), "%s/%s", base, e->d_name);
+			remove_tree(path);
+		}
+	if (d)
+		closedir(d);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm"
@@ -558,7 +580,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (sodium_init() < 0)
 		abort();
 	read_api_yaml(CN_DATADIR "/../docs/api.yaml");
-	snprintf(F.dir, sizeof(F.dir), "%s/fuzz_http.XXXXXX", base);
+	remove_stale(base);
+	snprintf(F.dir, sizeof(F.dir), "%s/fuzz_http.%ld.XXXXXX", base,
+		 (long)getpid());
 	if (!mkdtemp(F.dir))
 		die(F.dir, NULL);
 	snprintf(F.db, sizeof(F.db), "%s/council.db", F.dir);
@@ -771,8 +795,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(text);
 	free(body);
 	if (F.writes >= REBUILD_EVERY) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		stop();
 		start();
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (F.trace)
+			fprintf(stderr, "store rebuilt in %.1f ms\n",
+				(double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+					(double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	}
 	return 0;
 }
