@@ -54,8 +54,8 @@ static size_t key_len(const char *path)
 
 /* Match path against pattern; {id} takes a positive integer, {key} a
  * registry key. */
-static int match(const char *pattern, const char *path, int64_t *id,
-		 char key[CN_KEY_MAX])
+int cn_route_match(const char *pattern, const char *path, int64_t *id,
+		   char key[CN_KEY_MAX])
 {
 	while (*pattern && *path) {
 		if (!strncmp(pattern, "{key}", 5)) {
@@ -102,7 +102,7 @@ void cn_api_handle(void *vapi, const struct http_request *req,
 	for (const struct cn_route *r = cn_routes; r->method; r++) {
 		int64_t id = 0;
 		char key[CN_KEY_MAX] = "";
-		if (!match(r->pattern, req->path, &id, key))
+		if (!cn_route_match(r->pattern, req->path, &id, key))
 			continue;
 		methods |= !strcmp(r->method, "GET") ? 1 : 2;
 		if (!strcmp(r->method, req->method)) {

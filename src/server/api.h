@@ -7,6 +7,9 @@
 #ifndef CN_API_H
 #define CN_API_H
 
+#include <stdint.h>
+
+#include "ctx.h"
 #include "server.h"
 
 struct ctx;
@@ -21,6 +24,12 @@ struct cn_route {
 
 /* Ends with a row of NULLs. */
 extern const struct cn_route cn_routes[];
+
+/* Whether path matches a route's pattern: {id} takes a positive integer
+ * (into *id), {key} a registry key (letters, digits, '-', '_'; into key).
+ * 1 or 0. */
+int cn_route_match(const char *pattern, const char *path, int64_t *id,
+		   char key[CN_KEY_MAX]);
 
 /* Answer one request (an http_handler, http.h; vapi: the struct cn_api,
  * ctx.h): route it, find the thread's reader and the principal, and run

@@ -72,6 +72,12 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 void http_quiesce(struct http_server *srv);
 void http_stop(struct http_server *srv);
 
+/* Percent-decode s in place, as the server decodes a request's path and
+ * query (libmicrohttpd's unescape, except that "%00" stays encoded: see
+ * http_mhd.c); returns the new length.  For tests and fuzzers that build
+ * requests without sockets. */
+size_t http_unescape(char *s);
+
 struct http_deferred;
 /* Send the response of a deferred request; from any thread, exactly once.
  * Takes ownership of res->body. */

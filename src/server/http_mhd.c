@@ -217,11 +217,10 @@ static int hex_digit(char c)
 	return -1;
 }
 
-static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+size_t http_unescape(char *s)
 {
 	char *w = s;
-	(void)cls;
-	(void)conn;
+
 	for (const char *r = s; *r;) {
 		int hi, lo;
 		if (r[0] == '%' && (hi = hex_digit(r[1])) >= 0 &&
@@ -233,6 +232,13 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
 	}
 	*w = '\0';
 	return (size_t)(w - s);
+}
+
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return http_unescape(s);
 }
 
 /* The guard's entry of a connection (set at NOTIFY_STARTED). */

@@ -176,25 +176,13 @@ static void read_api_yaml(const char *file)
 		abort(); /* the file's layout moved: the oracle would be empty */
 }
 
-/* As api.c's match: {id} takes a positive integer. */
-static int matches(const char *pattern, const char *path)
+/* The route matcher the server dispatches by (api.h). */
+static int route_matches(const char *pattern, const char *path)
 {
-	while (*pattern && *path) {
-		if (!strncmp(pattern, "{id}", 4)) {
-			char *end;
-			if (*path < '1' || *path > '9')
-				return 0;
-			(void)strtoll(path, &end, 10);
-			if (*end && *end != '/')
-				return 0;
-			path = end;
-			pattern += 4;
-			continue;
-		}
-		if (*pattern++ != *path++)
-			return 0;
-	}
-	return *pattern == '\0' && *path == '\0';
+	int64_t id;
+	char key[CN_KEY_MAX];
+
+	return cn_route_match(pattern, path, &id, key);
 }
 
 /* ---- the request ------------------------------------------------------ */
@@ -209,41 +197,14 @@ struct fuzz_req {
 	int narg;
 };
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* http_mhd.c's unescape: libmicrohttpd's, but %00 stays encoded. */
-static void unescape(char *s)
-{
-	char *w = s;
-	for (const char *r = s; *r;) {
-		int hi, lo;
-		if (r[0] == '%' && (hi = hex_digit(r[1])) >= 0 &&
-		    (lo = hex_digit(r[2])) >= 0 && (hi || lo)) {
-			*w++ = (char)(hi << 4 | lo);
-			r += 3;
-		} else
-			*w++ = *r++;
-	}
-	*w = '\0';
-}
-
 /* An argument's name or value as libmicrohttpd decodes it: '+' is a
- * space, then the unescape above. */
+ * space, then the server's own unescape (http.h). */
 static void unescape_arg(char *s)
 {
 	for (char *p = s; *p; p++)
 		if (*p == '+')
 			*p = ' ';
-	unescape(s);
+	http_unescape(s);
 }
 
 /* libmicrohttpd's split of a query: pairs at '&', a name and its value at
@@ -380,7 +341,7 @@ static int decode(const uint8_t *data, size_t size, struct fuzz_req *fr,
 	if (!fr->line[0])
 		return -1; /* no request target: a 400 of the HTTP layer */
 	parse_query(fr, q);
-	unescape(fr->line);
+	http_unescape(fr->line);
 	fr->req.path = fr->line;
 	/* Choice 0 of each is the header line's (none without one). */
 	if (!ai)
@@ -678,7 +639,7 @@ static int documented(const struct fuzz_req *fr, int status)
 {
 	int path_known = 0;
 	for (int i = 0; i < nops; i++) {
-		if (!matches(ops[i].pattern, fr->req.path))
+		if (!route_matches(ops[i].pattern, fr->req.path))
 			continue;
 		path_known = 1;
 		if (strcmp(ops[i].method, fr->req.method))
