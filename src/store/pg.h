@@ -45,6 +45,7 @@ struct cn_store_backend {
 	 * the connection string (which may hold a password). */
 	char label[160];
 	int readonly;
+	int reading; /* inside read_begin .. read_end */
 	/* Nesting of open cursors: each scan names its own. */
 	int cursors;
 	/* The SQL of each projection table's upsert, delete and scans, built

@@ -336,19 +336,22 @@ static int pg_read_begin(struct cn_store_backend *b, struct cn_err *err)
 			    cn_pg_get_int64, &v, "starting a read",
 			    "no marker row", err)))
 		pg_rollback(b);
+	b->reading = rc == 0;
 	return rc;
 }
 
 static void pg_read_end(struct cn_store_backend *b)
 {
+	b->reading = 0;
 	pg_rollback(b); /* nothing was written: ending it is all */
 }
 
 static int pg_data_version(struct cn_store_backend *b, int64_t *out,
 			   struct cn_err *err)
 {
-	int rc = PQtransactionStatus(b->conn) == PQTRANS_IDLE
-			 ? connected(b, err) : 0;
+	/* Outside a read (whose snapshot a new session would not keep), a
+	 * lost connection is made again here: readers ask this first. */
+	int rc = b->reading ? 0 : connected(b, err);
 	return rc ? rc : cn_pg_one(b, "SELECT version FROM council", NULL,
 				   cn_pg_get_int64, out, "reading the change "
 				   "counter", "no marker row", err);

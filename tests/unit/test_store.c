@@ -1521,6 +1521,76 @@ static void test_change_signal(void **state)
 	cn_store_close(rd);
 }
 
+static int count_events_cb(void *ctx, const struct cn_event *ev,
+			   struct cn_err *err)
+{
+	(void)ev;
+	(void)err;
+	(*(int64_t *)ctx)++;
+	return 0;
+}
+
+/* The server ends the store's connection (a restart, a failover, an
+ * administrator): a scan half read, a lookup, a count all fail with
+ * CN_EIO -- never a shorter log, never "not found" -- and the store
+ * connects again at its next transaction.  PostgreSQL's case (SQLite's
+ * failed reads are test_store_io.c's). */
+static int end_connection(void *ctx, const struct cn_event *ev,
+			  struct cn_err *err)
+{
+	struct fx *f = ctx;
+	char q[160];
+	(void)err;
+	if (ev->seq == 2) {
+		/* Waits until the backend is gone. */
+		snprintf(q, sizeof(q), "SELECT pg_terminate_backend(pid, 60000)"
+			 " FROM pg_stat_activity WHERE application_name = '%s'",
+			 f->schema);
+		sql_ok(pg_base, q);
+	}
+	return 0;
+}
+
+static void test_lost_connection_is_an_error(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *st = NULL;
+	struct cn_respond_args de = {.proposal = 3, .member = "DE",
+				     .act = CN_ACT_COMMENT, .text = "again"};
+	char path[1100], *text = NULL;
+	int64_t n = 0, v = 0;
+	uint64_t size = 0;
+
+	if (!pg_base)
+		skip();
+	seed(f, 0);
+	history(f);
+	/* More events than a scan's page, so the scan must fetch again. */
+	assert_int_equal(cn_app_batch_begin(f->app, &err), 0);
+	for (int i = 0; i < 300; i++)
+		if (cn_app_run(f->app, T("2023-07-22T09:00:00Z"), "secretariat",
+			       cn_app_cmd_respond, &de, NULL, &err))
+			fail_msg("comment %d: %s", i, err.msg);
+	assert_int_equal(cn_app_batch_end(f->app, 1, &err), 0);
+	const int64_t total = f->seeded + 310;
+	snprintf(path, sizeof(path), "%s application_name=%s", f->path, f->schema);
+	assert_int_equal(cn_store_open(path, CN_STORE_READONLY, &st, &err), 0);
+	int rc = cn_store_scan(st, 1, end_connection, f, &err);
+	if (rc != CN_EIO)
+		fail_msg("a scan whose connection ended gave %d (%s)", rc, err.msg);
+	assert_int_equal(cn_store_tree_size(st, &size, &err), CN_EIO);
+	assert_int_equal(cn_store_proposal_text(st, 1, &text, NULL, &err), CN_EIO);
+	assert_null(text);
+	/* The next transaction connects again and reads everything. */
+	assert_int_equal(cn_store_data_version(st, &v, &err), 0);
+	assert_int_equal(cn_store_read_begin(st, &err), 0);
+	assert_int_equal(cn_store_scan(st, 1, count_events_cb, &n, &err), 0);
+	cn_store_read_end(st);
+	assert_int_equal(n, total);
+	cn_store_close(st);
+}
+
 int main(void)
 {
 	pg_base = getenv("COUNCIL_TEST_PG");
@@ -1556,6 +1626,7 @@ int main(void)
 		S(test_same_log_same_root),
 		S(test_two_writers_one_log),
 		S(test_change_signal),
+		S(test_lost_connection_is_an_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
