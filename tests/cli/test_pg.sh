@@ -17,7 +17,7 @@
 PGDIR=$(mktemp -u /tmp/council-pg.XXXXXX)
 srv=""
 cleanup() {
-	[ -n "$srv" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
+	for s in $srv; do kill "$s" 2>/dev/null && wait "$s" 2>/dev/null; done
 	"$ROOT/tests/pg/cluster.sh" stop "$PGDIR"
 	rm -rf "$T"
 }
@@ -235,3 +235,82 @@ c --db "$T/a.db" verify
 expect_rc "the SQLite store verifies" 0
 c --db "$PDB" verify
 expect_rc "the PostgreSQL store verifies" 0
+
+# ---- two servers on one database ---------------------------------------------
+# Each server's writer takes the database's write lock and folds what the
+# other appended before appending, and signs its checkpoint in the same
+# transaction: one linear log.  A silence deadline that both servers' clocks
+# see falls due once: the second finds it concluded.
+export COUNCIL_KEY="$T/two.key"
+TDB=$(newdb two)
+c --db "$TDB" init
+expect_rc "init for two servers" 0
+sec=$("$COUNCIL" --db "$TDB" token issue --role secretariat 2>/dev/null)
+declare -A tok2
+for m in BE CA FR IT; do tok2[$m]=$("$COUNCIL" --db "$TDB" token issue --member "$m" 2>/dev/null); done
+srvs="" bases=""
+for k in 1 2; do
+	p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	"$COUNCIL" --db "$TDB" serve --listen "127.0.0.1:$p" --threads 2 --web '' \
+		2>"$T/serve$k.err" &
+	srvs="$srvs $!"
+	bases="$bases http://127.0.0.1:$p"
+done
+srv=$srvs
+up=0
+for b in $bases; do
+	for _ in $(seq 600); do
+		curl -sf "$b/healthz" >/dev/null && { up=$((up + 1)); break; }
+		sleep 0.1
+	done
+done
+check "two servers start on one database" test "$up" = 2
+set -- $bases
+b1=$1 b2=$2
+deadline=$(date -u -d '+15 seconds' +%Y-%m-%dT%H:%M:%SZ)
+sid=$(curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
+	"$b1/api/v1/proposals" -d "{\"body\":\"NAC\",\"title\":\"Silence\",\"procedure\":\"silence\",\"deadline\":\"$deadline\"}" | jq -r .id)
+mid=$(curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
+	"$b2/api/v1/proposals" -d '{"body":"NAC","title":"Meeting"}' | jq -r .id)
+check "each server took a proposal ($sid, $mid)" test "$sid" = 1 -a "$mid" = 2
+writer2() {
+	local m=$1 base=$2 pos
+	for i in $(seq 10); do
+		if [ $((i % 2)) = 0 ]; then pos=concur; else pos=abstain; fi
+		curl -sf -o /dev/null -X POST -H "Authorization: Bearer ${tok2[$m]}" \
+			-H "Content-Type: application/json" \
+			"$base/api/v1/proposals/$mid/positions" -d "{\"position\":\"$pos\"}" || return 1
+	done
+}
+pids=""
+writer2 BE "$b1" & pids="$pids $!"
+writer2 CA "$b2" & pids="$pids $!"
+writer2 FR "$b1" & pids="$pids $!"
+writer2 IT "$b2" & pids="$pids $!"
+wrote=0
+for p in $pids; do wait "$p" && wrote=$((wrote + 1)); done
+check "writers spread over both servers were all answered" test "$wrote" = 4
+n=$("${PSQL[@]}" -d two -At -c "SELECT count(*) FROM events WHERE type = 'position.stated'")
+check "their 40 positions are on the record ($n)" test "$n" = 40
+# The silence falls due; wait (bounded) until a server concluded it.
+st=""
+for _ in $(seq 1200); do
+	st=$(curl -sf -H "Authorization: Bearer $sec" "$b2/api/v1/proposals/$sid" | jq -r .status)
+	[ "$st" = concluded ] && break
+	sleep 0.1
+done
+check "the silence procedure concluded at its deadline" test "$st" = concluded
+run curl -sf -H "Authorization: Bearer $sec" "$b1/api/v1/proposals/$sid"
+expect_json "both servers show it concluded at the deadline" .concluded "$deadline"
+# Both clocks have passed the deadline by now; give each a write, so
+# each writer has ticked after it.
+for b in $b1 $b2; do
+	curl -sf -o /dev/null -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
+		"$b/api/v1/proposals" -d '{"body":"NAC","title":"After"}'
+done
+n=$("${PSQL[@]}" -d two -At -c "SELECT count(*) FROM events WHERE type = 'procedure.concluded' AND proposal = $sid")
+check "it was concluded once, not once per server ($n)" test "$n" = 1
+for s in $srvs; do kill "$s"; wait "$s" 2>/dev/null; done
+srv=""
+c --db "$TDB" verify
+expect_rc "the log two servers wrote is one chain and verifies" 0
