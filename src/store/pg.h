@@ -29,6 +29,7 @@
 #include <libpq-fe.h>
 #include <stdint.h>
 
+#include "rowsql.h"
 #include "store.h"
 
 /* Type OIDs of the values exchanged (pg_type.h, not installed with
@@ -50,7 +51,7 @@ struct cn_store_backend {
 	int cursors;
 	/* The SQL of each projection table's upsert, delete and scans, built
 	 * once from cn_tables. */
-	char *row_sql[CN_TAB_COUNT][4];
+	char *row_sql[CN_TAB_COUNT][CN_ROWSQL_COUNT];
 };
 
 /* The parameters of one statement, every one binary and typed. */
