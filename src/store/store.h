@@ -26,7 +26,8 @@
  *     rows, meta) becomes visible together or not at all; a rollback, a
  *     failed commit or a crash leaves nothing of it.
  *  2. Durable on return.  When cn_store_commit returns 0 the transaction
- *     survives a crash or power loss (SQLite: WAL with synchronous=FULL).
+ *     survives a crash or power loss (SQLite: WAL with synchronous=FULL;
+ *     PostgreSQL: synchronous_commit=on, whatever the server's default).
  *  3. One writer at a time.  cn_store_begin takes the write lock, waiting
  *     for another writer to finish, so appends are serialised; a writer
  *     that finds the log longer than it thought re-reads it first (app.c).
@@ -48,7 +49,8 @@
  *     which is the order the fold met them).
  *
  * A council database is marked as such (SQLite: PRAGMA application_id
- * 'CNCL'); anything else is refused rather than written to.
+ * 'CNCL'; PostgreSQL: the one row of table "council"); anything else is
+ * refused rather than written to.
  *
  * Ownership: struct cn_store is opaque, created by cn_store_open and freed
  * by cn_store_close.  Everything passed to a callback (events, rows,
