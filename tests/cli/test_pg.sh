@@ -33,6 +33,16 @@ newdb() {
 	"${PSQL[@]}" -d postgres -c "CREATE DATABASE $1 ENCODING 'UTF8'" >/dev/null &&
 		echo "host=$PGDIR user=council dbname=$1"
 }
+# writer TOKEN BASE ID N: N positions over HTTP, concur and abstain in turn
+writer() {
+	local pos
+	for i in $(seq "$4"); do
+		if [ $((i % 2)) = 0 ]; then pos=concur; else pos=abstain; fi
+		curl -sf -o /dev/null -X POST -H "Authorization: Bearer $1" \
+			-H "Content-Type: application/json" \
+			"$2/api/v1/proposals/$3/positions" -d "{\"position\":\"$pos\"}" || return 1
+	done
+}
 unset COUNCIL_DB
 export COUNCIL_KEY="$T/pg.key"
 
@@ -156,22 +166,13 @@ expect_rc "GET the checkpoint" 0
 members="BE CA FR IT NL NO"
 declare -A tok
 for m in $members; do tok[$m]=$("$COUNCIL" --db "$DB" token issue --member "$m" 2>/dev/null); done
-writer() {
-	local m=$1 pos
-	for i in $(seq 15); do
-		if [ $((i % 2)) = 0 ]; then pos=concur; else pos=abstain; fi
-		curl -sf -o /dev/null -X POST -H "Authorization: Bearer ${tok[$m]}" \
-			-H "Content-Type: application/json" \
-			"$base/api/v1/proposals/$hid/positions" -d "{\"position\":\"$pos\"}" || return 1
-	done
-}
 cliwriter() {
 	for i in 1 2 3 4; do
 		"$COUNCIL" --db "$DB" propose --body NAC --title "Beside $i" >/dev/null || return 1
 	done
 }
 pids=""
-for m in $members; do writer "$m" & pids="$pids $!"; done
+for m in $members; do writer "${tok[$m]}" "$base" "$hid" 15 & pids="$pids $!"; done
 cliwriter & pids="$pids $!"
 rounds=0 bad=0
 while [ $rounds -lt 3 ] || kill -0 $pids 2>/dev/null; do
@@ -273,20 +274,11 @@ sid=$(curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: applica
 mid=$(curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
 	"$b2/api/v1/proposals" -d '{"body":"NAC","title":"Meeting"}' | jq -r .id)
 check "each server took a proposal ($sid, $mid)" test "$sid" = 1 -a "$mid" = 2
-writer2() {
-	local m=$1 base=$2 pos
-	for i in $(seq 10); do
-		if [ $((i % 2)) = 0 ]; then pos=concur; else pos=abstain; fi
-		curl -sf -o /dev/null -X POST -H "Authorization: Bearer ${tok2[$m]}" \
-			-H "Content-Type: application/json" \
-			"$base/api/v1/proposals/$mid/positions" -d "{\"position\":\"$pos\"}" || return 1
-	done
-}
 pids=""
-writer2 BE "$b1" & pids="$pids $!"
-writer2 CA "$b2" & pids="$pids $!"
-writer2 FR "$b1" & pids="$pids $!"
-writer2 IT "$b2" & pids="$pids $!"
+writer "${tok2[BE]}" "$b1" "$mid" 10 & pids="$pids $!"
+writer "${tok2[CA]}" "$b2" "$mid" 10 & pids="$pids $!"
+writer "${tok2[FR]}" "$b1" "$mid" 10 & pids="$pids $!"
+writer "${tok2[IT]}" "$b2" "$mid" 10 & pids="$pids $!"
 wrote=0
 for p in $pids; do wait "$p" && wrote=$((wrote + 1)); done
 check "writers spread over both servers were all answered" test "$wrote" = 4
