@@ -35,13 +35,10 @@ struct cn_app {
 	struct cn_projector pj;
 };
 
-/* The log's signing key lives beside the store, in FILE.key (mode 0600),
- * never inside it: a copy of the database cannot sign.  Its public half is
- * kept in the store's meta ("log_vkey") for verifiers. */
-static int key_path(const char *db, char *out, size_t n)
-{
-	return (size_t)snprintf(out, n, "%s.key", db) >= n ? -1 : 0;
-}
+/* The log's signing key lives outside the store (mode 0600), never inside
+ * it: a copy of the database cannot sign.  Beside a SQLite file, in
+ * FILE.key; for a database, where cn_store_key_path says.  Its public
+ * half is kept in the store's meta ("log_vkey") for verifiers. */
 
 static int load_or_make_key(struct cn_app *app, const char *db, int flags,
 			    struct cn_err *err)
@@ -55,8 +52,8 @@ static int load_or_make_key(struct cn_app *app, const char *db, int flags,
 		return 0;
 	have_vkey = cn_store_get_meta(app->st, "log_vkey", &vkey, NULL) == 0;
 	if (!(flags & CN_STORE_MEMORY)) {
-		if (key_path(db, path, sizeof(path)))
-			return cn_err_set(err, CN_EINVAL, "path too long");
+		if ((rc = cn_store_key_path(app->st, db, path, sizeof(path), err)))
+			return rc;
 		if ((f = fopen(path, "r"))) {
 			char line[512];
 			if (!fgets(line, sizeof(line), f))

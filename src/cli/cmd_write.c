@@ -162,6 +162,17 @@ static int fsync_path(const char *path)
 	return rc;
 }
 
+/* What init prints of the store it seeded. */
+static void init_summary(struct cn_app *app, char *summary, size_t n)
+{
+	const struct cn_world *w = cn_app_world(app);
+	snprintf(summary, n, "%s, %zu members, %zu bodies, %zu partners, "
+		 "%zu offices (%lld events)",
+		 json_string_value(json_object_get(w->alliance, "name")),
+		 w->nmembers, w->nbodies, w->npartners, w->noffices,
+		 (long long)w->last_seq);
+}
+
 /* Build, seed and close the store at p->tmp; *summary gets what to print. */
 static int init_build(struct cli *c, const char *dataset,
 		      const struct init_paths *p, char *summary, size_t n,
@@ -173,14 +184,8 @@ static int init_build(struct cli *c, const char *dataset,
 
 	if ((rc = cn_app_open(p->tmp, CN_STORE_CREATE, &app, err)))
 		return rc;
-	if ((rc = cn_app_seed(clocked(app), dataset, c->now, err)) == 0) {
-		const struct cn_world *w = cn_app_world(app);
-		snprintf(summary, n, "%s, %zu members, %zu bodies, %zu partners, "
-			 "%zu offices (%lld events)",
-			 json_string_value(json_object_get(w->alliance, "name")),
-			 w->nmembers, w->nbodies, w->npartners, w->noffices,
-			 (long long)w->last_seq);
-	}
+	if ((rc = cn_app_seed(clocked(app), dataset, c->now, err)) == 0)
+		init_summary(app, summary, n);
 	cn_app_close(app);
 	if (rc)
 		return rc;
@@ -196,6 +201,54 @@ static int init_build(struct cli *c, const char *dataset,
 	return 0;
 }
 
+/* ---- init of a PostgreSQL store ---------------------------------------------------
+ * A database has no directory to build a store aside in: the schema is
+ * created in one transaction, the log key made (cn_store_key_path says
+ * where), and the seed committed in another.  A database that already
+ * holds events is never written to.  A kill in between leaves the schema
+ * without events, which the next init seeds.  A key file found for a
+ * store that has no log key yet belongs to another log (or to an init
+ * killed before it recorded the key): init refuses rather than sign a new
+ * log with it. */
+static int init_database(struct cli *c, const char *dataset)
+{
+	struct cn_store *st = NULL;
+	struct cn_app *app = NULL;
+	struct cn_err err = {0};
+	char key[600], summary[512] = "", *vkey = NULL;
+	int rc, empty, keyed;
+
+	if (cn_store_open(c->db, CN_STORE_CREATE, &st, &err))
+		return cli_fail(c, &err);
+	empty = cn_store_empty(st);
+	keyed = cn_store_get_meta(st, "log_vkey", &vkey, NULL) == 0;
+	free(vkey);
+	rc = cn_store_key_path(st, c->db, key, sizeof(key), &err);
+	cn_store_close(st);
+	if (rc)
+		return cli_fail(c, &err);
+	if (!empty) {
+		fprintf(stderr, "council: %s already holds a council store; init "
+			"creates a new store and never overwrites one\n", c->db);
+		return EXIT_REFUSED;
+	}
+	if (!keyed && access(key, F_OK) == 0) {
+		fprintf(stderr, "council: %s: a key file is there already, and the "
+			"new store has no key yet: it belongs to another log; "
+			"move it away or set COUNCIL_KEY to another file\n", key);
+		return EXIT_REFUSED;
+	}
+	if (cn_app_open(c->db, CN_STORE_CREATE, &app, &err))
+		return cli_fail(c, &err);
+	if ((rc = cn_app_seed(clocked(app), dataset, c->now, &err)) == 0)
+		init_summary(app, summary, sizeof(summary));
+	cn_app_close(app);
+	if (rc)
+		return cli_fail(c, &err);
+	printf("created %s: %s; log key in %s\n", c->db, summary, key);
+	return 0;
+}
+
 int cmd_init(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 {
 	const char *dataset = a->val[INIT_DATASET];
@@ -207,6 +260,8 @@ int cmd_init(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 
 	if (!dataset)
 		dataset = default_dataset();
+	if (cn_store_is_database(c->db))
+		return init_database(c, dataset);
 	if (init_paths(c->db, &p, &err))
 		return cli_fail(c, &err);
 	dfd = open(p.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -23,6 +23,7 @@
 
 #include <sqlite3.h>
 
+#include "rowsql.h"
 #include "store.h"
 
 #define CN_SQ_CACHE 48
@@ -40,7 +41,7 @@ struct cn_store_backend {
 	int ncache;
 	/* The SQL of each projection table's upsert, delete and scans, built
 	 * once from cn_tables. */
-	char *row_sql[CN_TAB_COUNT][4];
+	char *row_sql[CN_TAB_COUNT][CN_ROWSQL_COUNT];
 };
 
 /* CN_EIO naming the file, what was being done, and SQLite's message. */

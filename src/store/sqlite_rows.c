@@ -5,6 +5,7 @@
  * and the readers' queries on the proposals table.
  */
 #include "sqlite.h"
+#include "rowsql.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -12,117 +13,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SQL_PUT, SQL_DELETE, SQL_BY_KEY, SQL_WRITTEN, NSQL };
-
-struct sqlbuf {
-	char s[1024];
-	size_t n;
+/* A row keeps its rowid through an upsert: the order its key was first
+ * written. */
+static const struct cn_sql_dialect sqlite_sql = {
+	.numbered = 0,
+	.int_type = "INTEGER",
+	.text_type = "TEXT",
+	.order_col = "rowid",
+	.order_def = "",
 };
 
-static void add(struct sqlbuf *q, const char *fmt, ...) CN_PRINTF(2, 3);
-static void add(struct sqlbuf *q, const char *fmt, ...)
-{
-	va_list ap;
-	int k;
-
-	va_start(ap, fmt);
-	k = vsnprintf(q->s + q->n, sizeof(q->s) - q->n, fmt, ap);
-	va_end(ap);
-	/* The tables are fixed and small: their SQL always fits. */
-	assert(k >= 0 && (size_t)k < sizeof(q->s) - q->n);
-	q->n += (size_t)k;
-}
-
-enum col_form { NAME, NAME_EQ_PARAM, NAME_EQ_EXCLUDED };
-
-/* Columns [from, to), each as `form`, separated by sep. */
-static void columns(struct sqlbuf *q, const struct cn_table_def *t,
-		    unsigned from, unsigned to, enum col_form form,
-		    const char *sep)
-{
-	for (unsigned i = from; i < to; i++) {
-		const char *c = t->cols[i].name;
-		if (i > from)
-			add(q, "%s", sep);
-		if (form == NAME)
-			add(q, "%s", c);
-		else if (form == NAME_EQ_PARAM)
-			add(q, "%s = ?", c);
-		else
-			add(q, "%s = excluded.%s", c, c);
-	}
-}
-
-static void build_sql(const struct cn_table_def *t, int which,
-		      struct sqlbuf *q)
-{
-	q->n = 0;
-	switch (which) {
-	case SQL_PUT:
-		add(q, "INSERT INTO %s(", t->name);
-		columns(q, t, 0, t->ncols, NAME, ", ");
-		add(q, ") VALUES(");
-		for (unsigned i = 0; i < t->ncols; i++)
-			add(q, "%s?", i ? "," : "");
-		add(q, ") ON CONFLICT(");
-		columns(q, t, 0, t->nkey, NAME, ", ");
-		add(q, ") DO UPDATE SET ");
-		columns(q, t, t->nkey, t->ncols, NAME_EQ_EXCLUDED, ", ");
-		break;
-	case SQL_DELETE:
-		add(q, "DELETE FROM %s WHERE ", t->name);
-		columns(q, t, 0, t->nkey, NAME_EQ_PARAM, " AND ");
-		break;
-	default:
-		add(q, "SELECT ");
-		columns(q, t, 0, t->ncols, NAME, ", ");
-		add(q, " FROM %s ORDER BY ", t->name);
-		if (which == SQL_BY_KEY)
-			columns(q, t, 0, t->nkey, NAME, ", ");
-		else
-			add(q, "rowid");
-	}
-}
-
-/* The SQL of table t's statement `which`, built on first use. */
 static const char *row_sql(struct cn_store_backend *b, enum cn_table t,
-			   int which, struct cn_err *err)
+			   enum cn_rowsql_stmt which, struct cn_err *err)
 {
-	struct sqlbuf q;
-
-	assert((unsigned)t < CN_TAB_COUNT && which < NSQL);
-	if (!b->row_sql[t][which]) {
-		build_sql(&cn_tables[t], which, &q);
-		if (!(b->row_sql[t][which] = strdup(q.s))) {
-			cn_err_set(err, CN_ENOMEM, "out of memory");
-			return NULL;
-		}
-	}
-	return b->row_sql[t][which];
+	return cn_rowsql(&b->row_sql[t][which], &sqlite_sql, t, which, err);
 }
 
 void cn_sq_rows_release(struct cn_store_backend *b)
 {
-	for (unsigned t = 0; t < CN_TAB_COUNT; t++)
-		for (int k = 0; k < NSQL; k++)
-			free(b->row_sql[t][k]);
+	cn_rowsql_release(b->row_sql);
 }
 
 int cn_sq_create_rows(struct cn_store_backend *b, struct cn_err *err)
 {
-	for (unsigned i = 0; i < CN_TAB_COUNT; i++) {
-		const struct cn_table_def *t = &cn_tables[i];
-		struct sqlbuf q = {.n = 0};
-
-		add(&q, "CREATE TABLE %s(", t->name);
-		for (unsigned c = 0; c < t->ncols; c++)
-			add(&q, "%s %s%s, ", t->cols[c].name,
-			    t->cols[c].type == CN_VAL_INT ? "INTEGER" : "TEXT",
-			    t->cols[c].notnull ? " NOT NULL" : "");
-		add(&q, "PRIMARY KEY(");
-		columns(&q, t, 0, t->nkey, NAME, ", ");
-		add(&q, "))");
-		if (cn_sq_exec(b, q.s, err))
+	for (unsigned t = 0; t < CN_TAB_COUNT; t++) {
+		const char *sql = row_sql(b, t, CN_ROWSQL_CREATE, err);
+		if (!sql)
+			return CN_ENOMEM;
+		if (cn_sq_exec(b, sql, err))
 			return CN_EIO;
 	}
 	return 0;
@@ -142,7 +60,7 @@ static void bind_values(sqlite3_stmt *s, const struct cn_value *v, unsigned n)
 int cn_sq_row_put(struct cn_store_backend *b, const struct cn_row *row,
 		  struct cn_err *err)
 {
-	const char *sql = row_sql(b, row->table, SQL_PUT, err);
+	const char *sql = row_sql(b, row->table, CN_ROWSQL_PUT, err);
 	sqlite3_stmt *s = sql ? cn_sq_stmt(b, sql, err) : NULL;
 
 	if (!s)
@@ -154,7 +72,7 @@ int cn_sq_row_put(struct cn_store_backend *b, const struct cn_row *row,
 int cn_sq_row_delete(struct cn_store_backend *b, enum cn_table t,
 		     const struct cn_value *key, struct cn_err *err)
 {
-	const char *sql = row_sql(b, t, SQL_DELETE, err);
+	const char *sql = row_sql(b, t, CN_ROWSQL_DELETE, err);
 	sqlite3_stmt *s = sql ? cn_sq_stmt(b, sql, err) : NULL;
 
 	if (!s)
@@ -201,8 +119,8 @@ int cn_sq_rows(struct cn_store_backend *b, enum cn_table t,
 	       struct cn_err *err)
 {
 	struct row_scan rs = {t, fn, ctx};
-	const char *sql = row_sql(b, t, order == CN_ORDER_KEY ? SQL_BY_KEY
-							      : SQL_WRITTEN, err);
+	const char *sql = row_sql(b, t, order == CN_ORDER_KEY ? CN_ROWSQL_BY_KEY
+							      : CN_ROWSQL_WRITTEN, err);
 	sqlite3_stmt *s = sql ? cn_sq_fresh(b, sql, err) : NULL;
 
 	if (!s)

@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,14 +22,38 @@ int cn_store_open(const char *path, int flags, struct cn_store **out,
 
 	if (!st)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	/* The one backend so far; a second one is chosen here, by the
-	 * path's form (a connection string rather than a file). */
-	st->ops = &cn_store_sqlite;
+	/* The backend by the path's form: a connection string or a file (an
+	 * in-memory store is SQLite's). */
+	st->ops = path && !(flags & CN_STORE_MEMORY) && cn_store_is_database(path)
+			  ? &cn_store_pg : &cn_store_sqlite;
 	if ((rc = st->ops->open(path, flags, &st->b, err))) {
 		free(st);
 		return rc;
 	}
 	*out = st;
+	return 0;
+}
+
+int cn_store_is_database(const char *path)
+{
+	size_t k = 0;
+
+	if (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11))
+		return 1;
+	while ((path[k] >= 'a' && path[k] <= 'z') || path[k] == '_')
+		k++;
+	while (k > 0 && path[k] == ' ')
+		k++;
+	return k > 0 && path[k] == '=';
+}
+
+int cn_store_key_path(struct cn_store *st, const char *path, char *out,
+		      size_t n, struct cn_err *err)
+{
+	if (st->ops->key_path)
+		return st->ops->key_path(st->b, path, out, n, err);
+	if ((size_t)snprintf(out, n, "%s.key", path) >= n)
+		return cn_err_set(err, CN_EINVAL, "%s: path too long", path);
 	return 0;
 }
 

@@ -15,7 +15,8 @@
  * The layout follows SQLite's VFS and libuv's platform layer: the
  * cn_store_* functions are the one interface the rest of the program
  * calls; struct cn_store_ops (at the end) is what a backend provides.
- * SQLite is the first backend (store/sqlite_*.c).
+ * SQLite is the first backend (store/sqlite_*.c), PostgreSQL the second
+ * (store/pg_*.c).
  *
  * What every backend guarantees (a second one, such as PostgreSQL, must
  * keep all of these; the tests of the first one rely on them):
@@ -25,7 +26,8 @@
  *     rows, meta) becomes visible together or not at all; a rollback, a
  *     failed commit or a crash leaves nothing of it.
  *  2. Durable on return.  When cn_store_commit returns 0 the transaction
- *     survives a crash or power loss (SQLite: WAL with synchronous=FULL).
+ *     survives a crash or power loss (SQLite: WAL with synchronous=FULL;
+ *     PostgreSQL: synchronous_commit=on, whatever the server's default).
  *  3. One writer at a time.  cn_store_begin takes the write lock, waiting
  *     for another writer to finish, so appends are serialised; a writer
  *     that finds the log longer than it thought re-reads it first (app.c).
@@ -47,7 +49,8 @@
  *     which is the order the fold met them).
  *
  * A council database is marked as such (SQLite: PRAGMA application_id
- * 'CNCL'); anything else is refused rather than written to.
+ * 'CNCL'; PostgreSQL: the one row of table "council"); anything else is
+ * refused rather than written to.
  *
  * Ownership: struct cn_store is opaque, created by cn_store_open and freed
  * by cn_store_close.  Everything passed to a callback (events, rows,
@@ -74,9 +77,26 @@ enum {
 	CN_STORE_MEMORY = 4,   /* a private in-memory store (path ignored) */
 };
 
+/* path names the store: a SQLite file, or a PostgreSQL database when it
+ * is a connection string (cn_store_is_database). */
 int cn_store_open(const char *path, int flags, struct cn_store **out,
 		  struct cn_err *err) CN_NODISCARD;
 void cn_store_close(struct cn_store *st);
+
+/* Nonzero when path is a PostgreSQL connection string rather than a
+ * file: it starts with "postgresql://" or "postgres://", or it is a
+ * libpq keyword string, which starts with a keyword (lower-case letters
+ * and '_') and '=' ("host=/run/pg dbname=council").  A file whose name
+ * looks like one is named with a directory: ./dbname=x. */
+int cn_store_is_database(const char *path);
+
+/* Where the log's signing key of the store opened from `path` lives
+ * (written into out, n bytes): FILE.key beside a SQLite file; for a
+ * PostgreSQL store the file $COUNCIL_KEY, or else
+ * ${XDG_CONFIG_HOME:-$HOME/.config}/council/STORE_ID.key, its directory
+ * made (0700) when the store is writable. */
+int cn_store_key_path(struct cn_store *st, const char *path, char *out,
+		      size_t n, struct cn_err *err) CN_NODISCARD;
 
 /* Nonzero when the store holds no event yet; 0 when it holds events or
  * cannot be read (so a seed never writes into a store it cannot read). */
@@ -481,9 +501,16 @@ struct cn_store_ops {
 			char **value, struct cn_err *err);
 	int (*meta_set)(struct cn_store_backend *b, const char *key,
 			const char *value, struct cn_err *err);
+
+	/* Where the log's signing key lives (cn_store_key_path); NULL:
+	 * beside the store, in path + ".key". */
+	int (*key_path)(struct cn_store_backend *b, const char *path,
+			char *out, size_t n, struct cn_err *err);
 };
 
 /* The SQLite backend (store/sqlite_*.c). */
 extern const struct cn_store_ops cn_store_sqlite;
+/* The PostgreSQL backend (store/pg_*.c), on libpq. */
+extern const struct cn_store_ops cn_store_pg;
 
 #endif

@@ -11,6 +11,13 @@
  * its sources), and the other counts are read from the dataset file by
  * the test itself.
  * The NAC in July 2023 had 31 members (Sweden joined 2024-03-07).
+ *
+ * The same tests run on the PostgreSQL store when COUNCIL_TEST_PG holds
+ * the connection string of a database (tests/cli/test_pg.sh starts a
+ * throwaway cluster and sets it): each test then gets a schema of its
+ * own, named in the store's connection string (search_path), and its key
+ * file in its directory ($COUNCIL_KEY).  Tampering is done with SQL of
+ * the backend's own dialect (Q()), on a connection of the test's.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +26,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,10 +46,43 @@
 
 struct fx {
 	char dir[64];
-	char path[128];
+	char path[1024];
+	char schema[32]; /* PostgreSQL: the test's schema */
 	struct cn_app *app;
 	int64_t seeded;   /* events after the seed */
 };
+
+/* COUNCIL_TEST_PG: the database the tests make their schemas in; NULL:
+ * the tests run on SQLite files. */
+static const char *pg_base;
+
+/* The SQL of a change, in SQLite's dialect or PostgreSQL's. */
+static const char *Q(const char *sqlite, const char *pg)
+{
+	return pg_base ? pg : sqlite;
+}
+
+/* Run SQL on a PostgreSQL database with a connection of the test's:
+ * 0, or 1 with PostgreSQL's message in msg. */
+static int pg_sql(const char *conninfo, const char *text, char *msg, size_t n)
+{
+	PGconn *c = PQconnectdb(conninfo);
+	PGresult *r = NULL;
+	int rc = 1;
+
+	if (PQstatus(c) == CONNECTION_OK) {
+		PQclear(PQexec(c, "SET client_min_messages = warning"));
+		r = PQexec(c, text);
+		rc = PQresultStatus(r) != PGRES_COMMAND_OK &&
+		     PQresultStatus(r) != PGRES_TUPLES_OK;
+	}
+	if (msg)
+		snprintf(msg, n, "%s", rc ? (r ? PQresultErrorMessage(r)
+					      : PQerrorMessage(c)) : "");
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
 
 static int64_t T(const char *iso)
 {
@@ -71,17 +112,50 @@ static void rm_dir(const char *dir)
 	rmdir(dir);
 }
 
+/* A new empty place for a store: a directory, with the store's file in
+ * it or (PostgreSQL) a schema of its own and the key file in it. */
+static int fresh_store(struct fx *f)
+{
+	static int n;
+	char ddl[160], key[128];
+
+	strcpy(f->dir, "/tmp/council-test-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	if (!pg_base) {
+		snprintf(f->path, sizeof(f->path), "%s/council.db", f->dir);
+		return 0;
+	}
+	snprintf(f->schema, sizeof(f->schema), "t%ld_%d", (long)getpid(), ++n);
+	snprintf(f->path, sizeof(f->path), "%s options='-csearch_path=%s'",
+		 pg_base, f->schema);
+	snprintf(key, sizeof(key), "%s/pg.key", f->dir);
+	setenv("COUNCIL_KEY", key, 1);
+	snprintf(ddl, sizeof(ddl), "DROP SCHEMA IF EXISTS %s CASCADE;"
+		 " CREATE SCHEMA %s", f->schema, f->schema);
+	return pg_sql(pg_base, ddl, NULL, 0) ? -1 : 0;
+}
+
+static void drop_store(struct fx *f)
+{
+	char ddl[80];
+
+	rm_dir(f->dir);
+	if (pg_base) {
+		snprintf(ddl, sizeof(ddl), "DROP SCHEMA %s CASCADE", f->schema);
+		pg_sql(pg_base, ddl, NULL, 0);
+	}
+}
+
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	if (!f)
 		return -1;
-	strcpy(f->dir, "/tmp/council-test-XXXXXX");
-	if (!mkdtemp(f->dir)) {
+	if (fresh_store(f)) {
 		free(f);
 		return -1;
 	}
-	snprintf(f->path, sizeof(f->path), "%s/council.db", f->dir);
 	*state = f;
 	return 0;
 }
@@ -90,7 +164,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	cn_app_close(f->app);
-	rm_dir(f->dir);
+	drop_store(f);
 	free(f);
 	return 0;
 }
@@ -111,21 +185,39 @@ static int64_t dataset_events(void)
 	return n;
 }
 
+/* The integers of a one-row query, read through a connection of the
+ * test's own (NULL reads as 0). */
+static void query_ints(const char *path, const char *q, int64_t *out, int n)
+{
+	if (pg_base) {
+		PGconn *c = PQconnectdb(path);
+		PGresult *r = PQexec(c, q);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+			fail_msg("%s: %s", q, PQresultErrorMessage(r));
+		for (int i = 0; i < n; i++)
+			out[i] = strtoll(PQgetvalue(r, 0, i), NULL, 10);
+		PQclear(r);
+		PQfinish(c);
+		return;
+	}
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", q, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	for (int i = 0; i < n; i++)
+		out[i] = sqlite3_column_int64(s, i);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
 /* Number of rows in events, read through a separate connection. */
 static int64_t count_events(const char *path)
 {
-	sqlite3 *db;
-	sqlite3_stmt *s;
 	int64_t n = -1;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
-			 SQLITE_OK);
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM events", -1, &s, NULL) ==
-	    SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			n = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
-	}
-	sqlite3_close(db);
+	query_ints(path, "SELECT count(*) FROM events", &n, 1);
 	return n;
 }
 
@@ -136,6 +228,9 @@ static int sql(const char *path, const char *text, char *msg, size_t n)
 	sqlite3 *db;
 	char *e = NULL;
 	int rc;
+
+	if (pg_base)
+		return pg_sql(path, text, msg, n);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 			    NULL) != SQLITE_OK) {
 		snprintf(msg ? msg : (char[1]){0}, msg ? n : 1, "%s",
@@ -426,14 +521,37 @@ static void test_triggers_refuse_update_delete(void **state)
 	assert_non_null(strstr(msg, "append-only"));
 	assert_int_not_equal(sql(f->path, "DELETE FROM events", msg, sizeof(msg)),
 			     SQLITE_OK);
+	if (pg_base) {
+		/* And TRUNCATE, which no row trigger sees; and an event
+		 * that does not follow the last one. */
+		assert_int_not_equal(sql(f->path, "TRUNCATE events", msg,
+					 sizeof(msg)), 0);
+		assert_non_null(strstr(msg, "append-only"));
+		assert_int_not_equal(sql(f->path, "INSERT INTO events VALUES(1000,"
+					 " 'x', decode(repeat('00', 32), 'hex'),"
+					 " decode(repeat('00', 32), 'hex'), 't', NULL)",
+					 msg, sizeof(msg)), 0);
+		assert_non_null(strstr(msg, "does not follow the log"));
+	}
 	assert_int_equal(count_events(f->path), f->seeded + 10);
 	open_app(f, 0);
 }
 
 static void drop_triggers(const char *path)
 {
-	sql_ok(path, "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete");
+	sql_ok(path, Q("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete",
+		       "ALTER TABLE events DISABLE TRIGGER events_append_only"));
 }
+
+/* One byte of an event's stored text changed, in each dialect. */
+#define CHANGE_ACTOR(seq)                                                    \
+	Q("UPDATE events SET bytes = replace(bytes, '\"actor\":\"dataset\"',"   \
+	  " '\"actor\":\"datasEt\"') WHERE seq = " #seq,                         \
+	  "UPDATE events SET bytes = convert_to(replace(convert_from(bytes,"    \
+	  " 'UTF8'), '\"actor\":\"dataset\"', '\"actor\":\"datasEt\"'), 'UTF8')" \
+	  " WHERE seq = " #seq)
+/* 32 zero bytes. */
+#define ZEROS32 Q("zeroblob(32)", "decode(repeat('00', 32), 'hex')")
 
 /* Opening the app and scanning the store both fail naming event k. */
 static void assert_corrupt_at(struct fx *f, int64_t k, const char *what)
@@ -472,24 +590,60 @@ static void tampered(struct fx *f, const char *text, int64_t k,
 static void test_tamper_changed_byte(void **state)
 {
 	/* One byte of event 50 (a partner from the seed). */
-	tampered(*state, "UPDATE events SET bytes = replace(bytes, "
-		 "'\"actor\":\"dataset\"', '\"actor\":\"datasEt\"') WHERE seq = 50",
-		 50, "changed byte");
+	tampered(*state, CHANGE_ACTOR(50), 50, "changed byte");
 }
 
 static void test_tamper_changed_hash(void **state)
 {
-	tampered(*state, "UPDATE events SET hash = zeroblob(32) WHERE seq = 100",
-		 100, "changed recorded hash");
+	char q[128];
+	snprintf(q, sizeof(q), "UPDATE events SET hash = %s WHERE seq = 100",
+		 ZEROS32);
+	tampered(*state, q, 100, "changed recorded hash");
+}
+
+/* Store other bytes and hash for event seq, with a connection of the
+ * test's (the events' triggers dropped). */
+static void rewrite_event(struct fx *f, int64_t seq, const char *bytes,
+			  const uint8_t h[CN_HASH_LEN])
+{
+	if (pg_base) {
+		char hex[2 * CN_HASH_LEN + 1], num[24];
+		const char *v[3] = {bytes, hex, num};
+		for (int i = 0; i < CN_HASH_LEN; i++)
+			snprintf(hex + 2 * i, 3, "%02x", h[i]);
+		snprintf(num, sizeof(num), "%lld", (long long)seq);
+		PGconn *c = PQconnectdb(f->path);
+		PGresult *r = PQexecParams(c, "UPDATE events SET bytes ="
+					   " convert_to($1, 'UTF8'), hash ="
+					   " decode($2, 'hex') WHERE seq = $3::int8",
+					   3, NULL, v, NULL, NULL, 0);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			fail_msg("rewriting event: %s", PQresultErrorMessage(r));
+		PQclear(r);
+		PQfinish(c);
+		return;
+	}
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE events SET bytes = ?, hash = ?"
+					    " WHERE seq = ?", -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_text(s, 1, bytes, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, h, CN_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, seq);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
 }
 
 static void test_tamper_rewritten_event_breaks_chain(void **state)
 {
 	struct fx *f = *state;
-	sqlite3 *db;
-	sqlite3_stmt *s;
+	struct cn_err err = {0};
+	struct cn_store *st = NULL;
+	struct cn_event ev;
 	char *bytes;
-	uint8_t h[CN_HASH_LEN], salt[CN_SALT_LEN];
+	uint8_t h[CN_HASH_LEN];
 
 	prepared_file(f);
 	drop_triggers(f->path);
@@ -497,28 +651,16 @@ static void test_tamper_rewritten_event_breaks_chain(void **state)
 	/* Change the objection's bytes and give it a matching hash (with its
 	 * own salt, as whoever holds the store can): the next event no longer
 	 * follows it. */
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT bytes, salt FROM events"
-					    " WHERE seq = ?", -1, &s, NULL),
-			 SQLITE_OK);
-	sqlite3_bind_int64(s, 1, objection);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	bytes = strdup((const char *)sqlite3_column_text(s, 0));
-	assert_int_equal(sqlite3_column_bytes(s, 1), CN_SALT_LEN);
-	memcpy(salt, sqlite3_column_blob(s, 1), CN_SALT_LEN);
-	sqlite3_finalize(s);
+	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &st, &err), 0);
+	assert_int_equal(cn_store_event(st, objection, &ev, &err), 0);
+	cn_store_close(st);
+	bytes = strndup(ev.bytes, ev.len);
 	char *p = strstr(bytes, "geography is stubborn");
 	assert_non_null(p);
 	p[0] = 'G'; /* one letter of France's reason: still canonical */
-	cn_event_hash(salt, bytes, strlen(bytes), h); /* its leaf, event.h */
-	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE events SET bytes = ?, hash = ?"
-					    " WHERE seq = ?", -1, &s, NULL), SQLITE_OK);
-	sqlite3_bind_text(s, 1, bytes, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 2, h, CN_HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, objection);
-	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
+	cn_event_hash(ev.salt, bytes, strlen(bytes), h); /* its leaf, event.h */
+	cn_event_release(&ev);
+	rewrite_event(f, objection, bytes, h);
 	free(bytes);
 	assert_corrupt_at(f, objection + 1, "rewritten objection");
 }
@@ -590,9 +732,8 @@ static void test_tamper_projection(void **state)
 					 err.msg);
 		} else {
 			/* Start again from a clean store. */
-			rm_dir(f->dir);
-			assert_non_null(mkdtemp(strcpy(f->dir, "/tmp/council-test-XXXXXX")));
-			snprintf(f->path, sizeof(f->path), "%s/council.db", f->dir);
+			drop_store(f);
+			assert_int_equal(fresh_store(f), 0);
 			prepared_file(f);
 		}
 	}
@@ -604,7 +745,7 @@ static void test_foreign_sqlite_refused(void **state)
 	struct cn_err err = {0};
 	struct cn_store *st = NULL;
 	struct cn_app *app = NULL;
-	char key[200];
+	char key[1100];
 	struct stat sb;
 
 	sql_ok(f->path, "CREATE TABLE notes(x TEXT); INSERT INTO notes VALUES('mine')");
@@ -613,6 +754,16 @@ static void test_foreign_sqlite_refused(void **state)
 	assert_non_null(strstr(err.msg, "another application"));
 	assert_int_equal(cn_app_open(f->path, CN_STORE_CREATE, &app, &err), CN_ECORRUPT);
 	/* Nothing was written into it or beside it. */
+	if (pg_base) {
+		int64_t n[2];
+		query_ints(f->path, "SELECT (SELECT count(*) FROM pg_tables WHERE"
+			   " schemaname = current_schema()), (SELECT count(*)"
+			   " FROM notes)", n, 2);
+		assert_int_equal(n[0], 1);
+		assert_int_equal(n[1], 1);
+		assert_int_not_equal(stat(getenv("COUNCIL_KEY"), &sb), 0);
+		return;
+	}
 	sqlite3 *db;
 	sqlite3_stmt *s;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
@@ -642,6 +793,9 @@ static void test_random_bytes_refused(void **state)
 	unsigned char buf[8192], back[8192];
 	uint32_t x = 2463534242u; /* xorshift32: deterministic noise */
 	FILE *fp;
+
+	if (pg_base)
+		skip(); /* a file of noise: SQLite's case only */
 
 	for (size_t i = 0; i < sizeof(buf); i++) {
 		x ^= x << 13;
@@ -793,8 +947,7 @@ static void test_failed_reload_keeps_the_world(void **state)
 	history(f);
 	const int64_t last = cn_app_world(f->app)->last_seq;
 	drop_triggers(f->path);
-	sql_ok(f->path, "UPDATE events SET bytes = replace(bytes, '\"actor\":\"dataset\"',"
-			" '\"actor\":\"datasEt\"') WHERE seq = 5");
+	sql_ok(f->path, CHANGE_ACTOR(5));
 	/* Refused: rolls back, and the reload meets event 5. */
 	assert_int_equal(cn_app_run(f->app, T("2023-07-22T09:00:00Z"), "x",
 				    cn_app_cmd_respond, &xx, NULL, &err),
@@ -820,8 +973,10 @@ static void test_verify_error_code_agrees(void **state)
 	int64_t nev = 0, ncp = 0;
 
 	prepared_file(f);
-	sql_ok(f->path, "DROP TRIGGER checkpoints_no_update;"
-			" UPDATE checkpoints SET note = 'not a note'"
+	sql_ok(f->path, Q("DROP TRIGGER checkpoints_no_update;",
+			  "ALTER TABLE checkpoints DISABLE TRIGGER"
+			  " checkpoints_append_only;"));
+	sql_ok(f->path, "UPDATE checkpoints SET note = 'not a note'"
 			" WHERE size = (SELECT min(size) FROM checkpoints)");
 	open_app(f, 0);
 	int rc = cn_app_verify(f->app, NULL, &nev, &ncp, &err);
@@ -845,10 +1000,23 @@ static void test_readonly_copy_verifies_without_key(void **state)
 	assert_int_equal(cn_store_get_meta(cn_app_store(f->app), "log_vkey", &vkey,
 					   &err), 0);
 	close_app(f);
+	if (pg_base) {
+		/* A database has no file to copy: the auditor is a
+		 * connection without the key file. */
+		setenv("COUNCIL_KEY", "/nonexistent/council.key", 1);
+		if (cn_app_open(f->path, CN_STORE_READONLY, &f->app, &err))
+			fail_msg("opening read-only without the key: %s", err.msg);
+		if (cn_app_verify(f->app, vkey, &nev, &ncp, &err))
+			fail_msg("verify without the key: %s", err.msg);
+		assert_int_equal(nev, f->seeded + 10);
+		assert_true(ncp > 0);
+		free(vkey);
+		return;
+	}
 	snprintf(copy, sizeof(copy), "%s/copy.db", f->dir);
 	sql_ok(f->path, "VACUUM");
 	{
-		char cmd[1024];
+		char cmd[3500];
 		snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chmod 444 '%s'",
 			 f->path, copy, copy);
 		assert_int_equal(system(cmd), 0);
@@ -968,8 +1136,10 @@ static void test_readers_registry_keeps_the_fold_order(void **state)
 static void test_tamper_changed_salt(void **state)
 {
 	/* The bytes and the hash as written; only the salt changed. */
-	tampered(*state, "UPDATE events SET salt = zeroblob(32) WHERE seq = 80",
-		 80, "changed salt");
+	char q[128];
+	snprintf(q, sizeof(q), "UPDATE events SET salt = %s WHERE seq = 80",
+		 ZEROS32);
+	tampered(*state, q, 80, "changed salt");
 }
 
 /* Every event has a salt of its own, stored beside it; reading one event
@@ -981,31 +1151,32 @@ static void test_salts_beside_events(void **state)
 	struct cn_store *st = NULL;
 	struct cn_event ev;
 	uint8_t h[CN_HASH_LEN], zero[CN_SALT_LEN] = {0};
-	sqlite3 *db;
-	sqlite3_stmt *s;
 
 	prepared_file(f);
-	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
+	int64_t v[7];
+	query_ints(f->path, Q(
 		"SELECT count(DISTINCT salt), count(*),"
 		" sum(length(salt) = 32),"
 		" sum(type IS json_extract(bytes, '$.type')),"
 		" (SELECT count(*) FROM events WHERE proposal = 1),"
 		" (SELECT count(*) FROM events WHERE proposal IS NULL),"
 		" sum(instr(bytes, lower(hex(salt))) > 0)"
-		" FROM events", -1, &s, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		" FROM events",
+		"SELECT count(DISTINCT salt), count(*),"
+		" sum((length(salt) = 32)::int),"
+		" sum((type = convert_from(bytes, 'UTF8')::json->>'type')::int),"
+		" (SELECT count(*) FROM events WHERE proposal = 1),"
+		" (SELECT count(*) FROM events WHERE proposal IS NULL),"
+		" sum((position(encode(salt, 'hex') in convert_from(bytes, 'UTF8'))"
+		" > 0)::int) FROM events"), v, 7);
 	const int64_t n = f->seeded + 10;
-	assert_int_equal(sqlite3_column_int64(s, 0), n); /* all different */
-	assert_int_equal(sqlite3_column_int64(s, 1), n);
-	assert_int_equal(sqlite3_column_int64(s, 2), n);
-	assert_int_equal(sqlite3_column_int64(s, 3), n);
-	assert_int_equal(sqlite3_column_int64(s, 4), 3); /* created, FR, concluded */
-	assert_int_equal(sqlite3_column_int64(s, 5), f->seeded);
-	assert_int_equal(sqlite3_column_int64(s, 6), 0); /* never inside the bytes */
-	sqlite3_finalize(s);
-	sqlite3_close(db);
+	assert_int_equal(v[0], n); /* all different */
+	assert_int_equal(v[1], n);
+	assert_int_equal(v[2], n);
+	assert_int_equal(v[3], n);
+	assert_int_equal(v[4], 3); /* created, FR, concluded */
+	assert_int_equal(v[5], f->seeded);
+	assert_int_equal(v[6], 0); /* never inside the bytes */
 
 	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &st, &err), 0);
 	assert_int_equal(cn_store_event(st, f->seeded + 2, &ev, &err), 0);
@@ -1028,9 +1199,17 @@ static void test_version_2_store_refused(void **state)
 	struct cn_app *app = NULL;
 
 	prepared_file(f);
-	sql_ok(f->path, "PRAGMA user_version = 2");
+	sql_ok(f->path, Q("PRAGMA user_version = 2",
+			  "UPDATE council SET schema_version = 2"));
 	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &st, &err),
 			 CN_ECORRUPT);
+	if (pg_base) {
+		/* No PostgreSQL store was ever of version 2: only the
+		 * version is named. */
+		assert_non_null(strstr(err.msg, "schema version 2, this council reads 3"));
+		assert_int_equal(cn_app_open(f->path, 0, &app, &err), CN_ECORRUPT);
+		return;
+	}
 	assert_non_null(strstr(err.msg, "schema version 2: the record format changed"));
 	assert_non_null(strstr(err.msg, "council init"));
 	assert_int_equal(cn_app_open(f->path, 0, &app, &err), CN_ECORRUPT);
@@ -1171,8 +1350,252 @@ static void test_sight_rule(void **state)
 			fail_msg("audience '%s' accepted", bad[i]);
 }
 
+/* ---- what a second backend must give the same ------------------------------ */
+
+static int copy_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	return cn_store_append(ctx, ev, err);
+}
+
+/* The log's secret key, from the file the app keeps it in. */
+static void read_key(const char *path, char **name, uint8_t sk[CN_NOTE_SECKEY_LEN])
+{
+	struct cn_err err = {0};
+	char line[512] = "";
+	FILE *fp = fopen(path, "r");
+
+	assert_non_null(fp);
+	assert_non_null(fgets(line, sizeof(line), fp));
+	fclose(fp);
+	line[strcspn(line, "\n")] = '\0';
+	if (cn_note_skey_decode(line, name, sk, &err))
+		fail_msg("%s: %s", path, err.msg);
+}
+
+/*
+ * A log copied event by event (bytes and salts) from a SQLite store into
+ * the store under test gives back the same bytes, the same Merkle root at
+ * every size, and, signed with the same key at the same time, a
+ * byte-identical checkpoint (Ed25519 signatures are deterministic): the
+ * backends keep the same record, not merely similar ones.
+ */
+static void test_same_log_same_root(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *src = NULL, *dst = NULL;
+	char srcpath[160], keypath[200], *name = NULL, *note1 = NULL, *note2 = NULL;
+	uint8_t sk[CN_NOTE_SECKEY_LEN], r1[32], r2[32];
+	uint64_t n = 0, size = 0;
+	struct cn_app *app = NULL;
+
+	/* The source: a SQLite file with history, whatever the backend
+	 * under test. */
+	snprintf(srcpath, sizeof(srcpath), "%s/source.db", f->dir);
+	snprintf(keypath, sizeof(keypath), "%s.key", srcpath);
+	{
+		char save[1024];
+		snprintf(save, sizeof(save), "%s", f->path);
+		snprintf(f->path, sizeof(f->path), "%s", srcpath);
+		seed(f, 0);
+		history(f);
+		close_app(f);
+		snprintf(f->path, sizeof(f->path), "%s", save);
+	}
+	assert_int_equal(cn_store_open(srcpath, CN_STORE_READONLY, &src, &err), 0);
+	if (cn_store_open(f->path, CN_STORE_CREATE, &dst, &err))
+		fail_msg("creating the copy: %s", err.msg);
+	assert_int_equal(cn_store_begin(dst, &err), 0);
+	if (cn_store_scan(src, 1, copy_event, dst, &err))
+		fail_msg("copying: %s", err.msg);
+	assert_int_equal(cn_store_commit(dst, &err), 0);
+	/* Every event back as written, checked against its hash and link. */
+	assert_int_equal(cn_store_scan(dst, 1, NULL, NULL, &err), 0);
+	assert_int_equal(cn_store_tree_size(src, &n, &err), 0);
+	assert_int_equal(n, (uint64_t)(f->seeded + 10));
+	for (int64_t seq = 1; seq <= (int64_t)n; seq++) {
+		struct cn_event a, b;
+		assert_int_equal(cn_store_event(src, seq, &a, &err), 0);
+		assert_int_equal(cn_store_event(dst, seq, &b, &err), 0);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.bytes, b.bytes, a.len);
+		assert_memory_equal(a.salt, b.salt, CN_SALT_LEN);
+		cn_event_release(&a);
+		cn_event_release(&b);
+	}
+	for (uint64_t k = 1; k <= n; k++) {
+		assert_int_equal(cn_store_root_at(src, k, r1, &err), 0);
+		assert_int_equal(cn_store_root_at(dst, k, r2, &err), 0);
+		if (memcmp(r1, r2, 32))
+			fail_msg("the roots differ at size %llu", (unsigned long long)k);
+	}
+	/* The checkpoint: the source's latest, signed again on the copy. */
+	read_key(keypath, &name, sk);
+	assert_int_equal(cn_store_set_signer(dst, name, sk, &err), 0);
+	assert_int_equal(cn_store_checkpoint_latest(src, &note1, &size, NULL, &err), 0);
+	assert_int_equal(size, n);
+	assert_int_equal(cn_store_begin(dst, &err), 0);
+	assert_int_equal(cn_store_checkpoint_sign(dst, T("2023-07-21T10:00:00Z"), &err), 0);
+	assert_int_equal(cn_store_commit(dst, &err), 0);
+	assert_int_equal(cn_store_checkpoint_latest(dst, &note2, &size, NULL, &err), 0);
+	assert_string_equal(note1, note2);
+	free(note1);
+	free(note2);
+	free(name);
+	cn_store_close(src);
+	cn_store_close(dst);
+	/* And the copy's projections are empty: verify says so, naming a
+	 * table, rather than passing a store it did not check. */
+	assert_int_equal(cn_app_open(f->path, CN_STORE_READONLY, &app, &err), 0);
+	assert_int_equal(cn_verify_projections(cn_app_store(app), NULL, &err),
+			 CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "projection"));
+	cn_app_close(app);
+}
+
+/* Two apps on one store, each with its own connection, write in turn:
+ * each folds the other's events before appending (guarantee 3), so the
+ * log stays one gap-free chain that both see whole. */
+static void test_two_writers_one_log(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_app *other = NULL;
+	int64_t nev = 0, ncp = 0;
+
+	seed(f, 0);
+	if (cn_app_open(f->path, 0, &other, &err))
+		fail_msg("second app: %s", err.msg);
+	for (int i = 0; i < 6; i++) {
+		char title[32];
+		snprintf(title, sizeof(title), "Item %d", i + 1);
+		struct cn_propose_args p = {.body = "NAC", .title = title};
+		struct cn_app *a = i % 2 ? other : f->app;
+		if (cn_app_run(a, T("2023-07-07T09:00:00Z") + i, "secretariat",
+			       cn_app_cmd_propose, &p, NULL, &err))
+			fail_msg("write %d: %s", i, err.msg);
+		assert_int_equal(cn_app_world(a)->last_seq, f->seeded + i + 1);
+		assert_int_equal(cn_app_world(a)->nproposals, (size_t)i + 1);
+	}
+	cn_app_close(other);
+	assert_int_equal(count_events(f->path), f->seeded + 6);
+	assert_int_equal(cn_app_reload(f->app, &err), 0);
+	if (cn_app_verify(f->app, NULL, &nev, &ncp, &err))
+		fail_msg("verify: %s", err.msg);
+	assert_int_equal(nev, f->seeded + 6);
+}
+
+/* Guarantee 6: a reader's change signal moves when another connection
+ * commits, and the tokens counter with a token issued or revoked. */
+static void test_change_signal(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *rd = NULL;
+	int64_t v0 = 0, v1 = 0, v2 = 0, reg = 0, tok0 = 0, tok1 = 0, id = 0;
+	uint8_t h[CN_HASH_LEN] = {1, 2, 3};
+	struct cn_propose_args p = {.body = "NAC", .title = "Signal"};
+
+	seed(f, 0);
+	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &rd, &err), 0);
+	assert_int_equal(cn_store_data_version(rd, &v0, &err), 0);
+	assert_int_equal(cn_store_registry_version(rd, &reg, &tok0, &err), 0);
+	assert_int_equal(reg, f->seeded);
+	run(f, "2023-07-07T09:00:00Z", cn_app_cmd_propose, &p);
+	assert_int_equal(cn_store_data_version(rd, &v1, &err), 0);
+	assert_int_not_equal(v1, v0);
+	assert_int_equal(cn_store_token_add(cn_app_store(f->app), h, "secretariat",
+					    NULL, "test", T("2023-07-07T10:00:00Z"),
+					    &id, &err), 0);
+	assert_int_equal(cn_store_data_version(rd, &v2, &err), 0);
+	assert_int_not_equal(v2, v1);
+	assert_int_equal(cn_store_registry_version(rd, &reg, &tok1, &err), 0);
+	assert_int_not_equal(tok1, tok0);
+	assert_int_equal(cn_store_token_revoke(cn_app_store(f->app), id,
+					       T("2023-07-07T11:00:00Z"), &err), 0);
+	assert_int_equal(cn_store_token_revoke(cn_app_store(f->app), id,
+					       T("2023-07-07T11:00:00Z"), &err),
+			 CN_ENOTFOUND);
+	assert_int_equal(cn_store_registry_version(rd, &reg, &tok0, &err), 0);
+	assert_int_equal(tok0, tok1 + 1);
+	cn_store_close(rd);
+}
+
+static int count_events_cb(void *ctx, const struct cn_event *ev,
+			   struct cn_err *err)
+{
+	(void)ev;
+	(void)err;
+	(*(int64_t *)ctx)++;
+	return 0;
+}
+
+/* The server ends the store's connection (a restart, a failover, an
+ * administrator): a scan half read, a lookup, a count all fail with
+ * CN_EIO -- never a shorter log, never "not found" -- and the store
+ * connects again at its next transaction.  PostgreSQL's case (SQLite's
+ * failed reads are test_store_io.c's). */
+static int end_connection(void *ctx, const struct cn_event *ev,
+			  struct cn_err *err)
+{
+	struct fx *f = ctx;
+	char q[160];
+	(void)err;
+	if (ev->seq == 2) {
+		/* Waits until the backend is gone. */
+		snprintf(q, sizeof(q), "SELECT pg_terminate_backend(pid, 60000)"
+			 " FROM pg_stat_activity WHERE application_name = '%s'",
+			 f->schema);
+		sql_ok(pg_base, q);
+	}
+	return 0;
+}
+
+static void test_lost_connection_is_an_error(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *st = NULL;
+	struct cn_respond_args de = {.proposal = 3, .member = "DE",
+				     .act = CN_ACT_COMMENT, .text = "again"};
+	char path[1100], *text = NULL;
+	int64_t n = 0, v = 0;
+	uint64_t size = 0;
+
+	if (!pg_base)
+		skip();
+	seed(f, 0);
+	history(f);
+	/* More events than a scan's page, so the scan must fetch again. */
+	assert_int_equal(cn_app_batch_begin(f->app, &err), 0);
+	for (int i = 0; i < 300; i++)
+		if (cn_app_run(f->app, T("2023-07-22T09:00:00Z"), "secretariat",
+			       cn_app_cmd_respond, &de, NULL, &err))
+			fail_msg("comment %d: %s", i, err.msg);
+	assert_int_equal(cn_app_batch_end(f->app, 1, &err), 0);
+	const int64_t total = f->seeded + 310;
+	snprintf(path, sizeof(path), "%s application_name=%s", f->path, f->schema);
+	assert_int_equal(cn_store_open(path, CN_STORE_READONLY, &st, &err), 0);
+	int rc = cn_store_scan(st, 1, end_connection, f, &err);
+	if (rc != CN_EIO)
+		fail_msg("a scan whose connection ended gave %d (%s)", rc, err.msg);
+	assert_int_equal(cn_store_tree_size(st, &size, &err), CN_EIO);
+	assert_int_equal(cn_store_proposal_text(st, 1, &text, NULL, &err), CN_EIO);
+	assert_null(text);
+	/* The next transaction connects again and reads everything. */
+	assert_int_equal(cn_store_data_version(st, &v, &err), 0);
+	assert_int_equal(cn_store_read_begin(st, &err), 0);
+	assert_int_equal(cn_store_scan(st, 1, count_events_cb, &n, &err), 0);
+	cn_store_read_end(st);
+	assert_int_equal(n, total);
+	cn_store_close(st);
+}
+
 int main(void)
 {
+	pg_base = getenv("COUNCIL_TEST_PG");
+	if (pg_base && !*pg_base)
+		pg_base = NULL;
 #define S(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		S(test_create_seed_reopen),
@@ -1200,6 +1623,10 @@ int main(void)
 		S(test_version_2_store_refused),
 		S(test_checkpoint_times),
 		S(test_sight_rule),
+		S(test_same_log_same_root),
+		S(test_two_writers_one_log),
+		S(test_change_signal),
+		S(test_lost_connection_is_an_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,198 @@
+/*
+ * pg.h - internal to the PostgreSQL backend of the store (store.h): its
+ * state and the helpers its files share.  Not for use outside
+ * src/store/pg_*.c.
+ *
+ * One database (or one schema of it: the connection's search_path names
+ * where the tables are) per store, reached through libpq.  Files, one
+ * concept each:
+ *   pg_open.c    connecting, the schema, the council marker row,
+ *                transactions and the change signal, where the signing
+ *                key lives, the table of operations
+ *   pg_exec.c    parameters, running statements, reading results, and
+ *                scans through cursors
+ *   pg_log.c     events: append, scans, one event
+ *   pg_tree.c    Merkle nodes and checkpoints
+ *   pg_rows.c    projection rows and the readers' proposal queries
+ *   pg_tokens.c  the API's bearer tokens
+ *   pg_meta.c    meta values
+ *
+ * Every value crosses the wire in binary: parameters with their types
+ * (bigint, text, bytea) and results as stored, so bytes come back exactly
+ * as written whatever the client's or server's settings.  Every query's
+ * status is checked and a scan reads every page its cursor gives, so a
+ * read that fails half way is an error (CN_EIO), never a shorter answer.
+ */
+#ifndef CN_STORE_PG_H
+#define CN_STORE_PG_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "rowsql.h"
+#include "store.h"
+
+/* Type OIDs of the values exchanged (pg_type.h, not installed with
+ * libpq-dev). */
+#define CN_PG_BYTEA 17
+#define CN_PG_INT8 20
+#define CN_PG_TEXT 25
+
+#define CN_PG_MAXP 16
+
+struct cn_store_backend {
+	PGconn *conn;
+	/* "postgresql database NAME": what messages call the store, never
+	 * the connection string (which may hold a password). */
+	char label[160];
+	int readonly;
+	int reading; /* inside read_begin .. read_end */
+	/* Nesting of open cursors: each scan names its own. */
+	int cursors;
+	/* The SQL of each projection table's upsert, delete and scans, built
+	 * once from cn_tables. */
+	char *row_sql[CN_TAB_COUNT][CN_ROWSQL_COUNT];
+};
+
+/* The parameters of one statement, every one binary and typed. */
+struct cn_pg_params {
+	int n;
+	Oid types[CN_PG_MAXP];
+	const char *values[CN_PG_MAXP];
+	int lengths[CN_PG_MAXP];
+	int formats[CN_PG_MAXP];
+	unsigned char ints[CN_PG_MAXP][8];
+};
+void cn_pg_int(struct cn_pg_params *p, int64_t v);
+/* Text of len bytes (need not be NUL-terminated); s NULL: SQL NULL. */
+void cn_pg_text(struct cn_pg_params *p, const char *s, size_t len);
+/* A NUL-terminated string, or NULL for SQL NULL. */
+void cn_pg_str(struct cn_pg_params *p, const char *s);
+void cn_pg_bytes(struct cn_pg_params *p, const void *b, size_t len);
+/* SQL NULL of a type (CN_PG_INT8, CN_PG_TEXT, CN_PG_BYTEA). */
+void cn_pg_null(struct cn_pg_params *p, Oid type);
+
+/* CN_EIO naming the store, what was being done, and PostgreSQL's
+ * message. */
+int cn_pg_err(struct cn_store_backend *b, struct cn_err *err,
+	      const char *what);
+
+/* Run a statement that returns no rows (p may be NULL); *changed (may be
+ * NULL) gets the number of rows it changed. */
+int cn_pg_cmd(struct cn_store_backend *b, const char *sql,
+	      const struct cn_pg_params *p, int64_t *changed, const char *what,
+	      struct cn_err *err);
+
+/* Run SQL of several statements without parameters or results (the
+ * schema, session settings). */
+int cn_pg_script(struct cn_store_backend *b, const char *sql, const char *what,
+		 struct cn_err *err);
+
+/* A row of a result, for row callbacks. */
+struct cn_pg_row {
+	PGresult *res;
+	int i;
+};
+typedef int (*cn_pg_row_fn)(void *ctx, const struct cn_pg_row *r,
+			    struct cn_err *err);
+
+/* A query of at most one row: fn on it (fn may be NULL), or CN_ENOTFOUND
+ * with `notfound` as the message when there is none. */
+int cn_pg_one(struct cn_store_backend *b, const char *sql,
+	      const struct cn_pg_params *p, cn_pg_row_fn fn, void *ctx,
+	      const char *what, const char *notfound, struct cn_err *err);
+/* Every row of a query, in pages through a cursor, so a scan of any size
+ * holds one page in memory and its callback may run other queries.
+ * Outside a transaction the scan takes a read transaction of its own, so
+ * its pages are one snapshot. */
+int cn_pg_each(struct cn_store_backend *b, const char *sql,
+	       const struct cn_pg_params *p, cn_pg_row_fn fn, void *ctx,
+	       const char *what, struct cn_err *err);
+
+/* Column values of a row (binary results).  cn_pg_int64 of a NULL or of a
+ * value that is not a bigint is 0. */
+int cn_pg_isnull(const struct cn_pg_row *r, int col);
+int64_t cn_pg_int64(const struct cn_pg_row *r, int col);
+const char *cn_pg_value(const struct cn_pg_row *r, int col, size_t *len);
+Oid cn_pg_type(const struct cn_pg_row *r, int col);
+/* Row callbacks for one-value queries: column 0 into *(int64_t *)ctx, or
+ * a malloc'd NUL-terminated copy into a struct cn_pg_textout. */
+struct cn_pg_textout {
+	char **text;
+	size_t *len; /* may be NULL */
+};
+int cn_pg_get_int64(void *ctx, const struct cn_pg_row *r, struct cn_err *err);
+int cn_pg_get_text(void *ctx, const struct cn_pg_row *r, struct cn_err *err);
+/* Copy column col's text into buf (cut to n - 1 bytes; "" for NULL). */
+void cn_pg_copy(const struct cn_pg_row *r, int col, char *buf, size_t n);
+
+/* The transaction helpers: run fn's change as one transaction of its own
+ * when none is open, or inside a savepoint of the caller's (so a failure
+ * leaves the caller's transaction usable). */
+int cn_pg_change_begin(struct cn_store_backend *b, int *own,
+		       struct cn_err *err);
+int cn_pg_change_end(struct cn_store_backend *b, int own, int rc,
+		     struct cn_err *err);
+
+/* Create the projection tables (pg_open.c, when creating a store). */
+int cn_pg_create_rows(struct cn_store_backend *b, struct cn_err *err);
+void cn_pg_rows_release(struct cn_store_backend *b);
+
+/* The operations, by file. */
+int cn_pg_append(struct cn_store_backend *b, const struct cn_raw_event *ev,
+		 struct cn_err *err);
+int cn_pg_events(struct cn_store_backend *b, int64_t from, cn_raw_event_fn fn,
+		 void *ctx, struct cn_err *err);
+int cn_pg_proposal_events(struct cn_store_backend *b, int64_t id,
+			  cn_raw_event_fn fn, void *ctx, struct cn_err *err);
+int cn_pg_last_seq(struct cn_store_backend *b, int64_t *out,
+		   struct cn_err *err);
+int cn_pg_event(struct cn_store_backend *b, int64_t seq, cn_raw_event_fn fn,
+		void *ctx, struct cn_err *err);
+
+int cn_pg_node_get(struct cn_store_backend *b, unsigned level, uint64_t index,
+		   uint8_t out[CN_MERKLE_HASH_LEN], struct cn_err *err);
+int cn_pg_node_put(struct cn_store_backend *b, const struct cn_merkle_node *n,
+		   struct cn_err *err);
+int cn_pg_nodes(struct cn_store_backend *b, cn_node_fn fn, void *ctx,
+		struct cn_err *err);
+int cn_pg_checkpoint_put(struct cn_store_backend *b,
+			 const struct cn_checkpoint_row *cp, struct cn_err *err);
+int cn_pg_checkpoint_latest(struct cn_store_backend *b, int64_t until,
+			    cn_checkpoint_fn fn, void *ctx, struct cn_err *err);
+int cn_pg_checkpoints(struct cn_store_backend *b, cn_checkpoint_fn fn,
+		      void *ctx, struct cn_err *err);
+
+int cn_pg_row_put(struct cn_store_backend *b, const struct cn_row *row,
+		  struct cn_err *err);
+int cn_pg_row_delete(struct cn_store_backend *b, enum cn_table t,
+		     const struct cn_value *key, struct cn_err *err);
+int cn_pg_rows(struct cn_store_backend *b, enum cn_table t,
+	       enum cn_row_order order, cn_row_fn fn, void *ctx,
+	       struct cn_err *err);
+int cn_pg_proposal_doc(struct cn_store_backend *b, int64_t id, char **text,
+		       size_t *len, struct cn_err *err);
+int cn_pg_proposal_docs(struct cn_store_backend *b,
+			int (*fn)(void *ctx, const char *text, size_t len,
+				  struct cn_err *err),
+			void *ctx, struct cn_err *err);
+int cn_pg_proposal_meta(struct cn_store_backend *b, int64_t id, char body[16],
+			int *shared, int *adopted, struct cn_err *err);
+
+int cn_pg_token_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
+		    const char *role, const char *principal, const char *label,
+		    const char *created, int64_t *id, struct cn_err *err);
+int cn_pg_token_find(struct cn_store_backend *b,
+		     const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
+		     struct cn_err *err);
+int cn_pg_token_list(struct cn_store_backend *b, struct cn_token_info **out,
+		     size_t *n, struct cn_err *err);
+int cn_pg_token_revoke(struct cn_store_backend *b, int64_t id,
+		       const char *revoked, struct cn_err *err);
+
+int cn_pg_meta_get(struct cn_store_backend *b, const char *key, char **value,
+		   struct cn_err *err);
+int cn_pg_meta_set(struct cn_store_backend *b, const char *key,
+		   const char *value, struct cn_err *err);
+
+#endif

@@ -1,0 +1,277 @@
+/*
+ * pg_exec.c - the PostgreSQL backend's way of talking to the server:
+ * typed binary parameters, statements whose status is always checked,
+ * binary results read by column, and scans through cursors (pg.h).
+ */
+#include "pg.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- parameters ------------------------------------------------------------ */
+
+static void param(struct cn_pg_params *p, Oid type, const void *v, size_t len)
+{
+	assert(p->n < CN_PG_MAXP);
+	p->types[p->n] = type;
+	p->values[p->n] = v;
+	p->lengths[p->n] = (int)len;
+	p->formats[p->n] = 1;
+	p->n++;
+}
+
+void cn_pg_int(struct cn_pg_params *p, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+
+	assert(p->n < CN_PG_MAXP);
+	for (int k = 7; k >= 0; k--, u >>= 8)
+		p->ints[p->n][k] = (unsigned char)(u & 0xff);
+	param(p, CN_PG_INT8, p->ints[p->n], 8);
+}
+
+void cn_pg_text(struct cn_pg_params *p, const char *s, size_t len)
+{
+	param(p, CN_PG_TEXT, s, s ? len : 0);
+}
+
+void cn_pg_str(struct cn_pg_params *p, const char *s)
+{
+	cn_pg_text(p, s, s ? strlen(s) : 0);
+}
+
+void cn_pg_bytes(struct cn_pg_params *p, const void *b, size_t len)
+{
+	param(p, CN_PG_BYTEA, b, len);
+}
+
+void cn_pg_null(struct cn_pg_params *p, Oid type)
+{
+	param(p, type, NULL, 0);
+}
+
+/* ---- running statements ------------------------------------------------------ */
+
+/* PostgreSQL's message, its trailing newline dropped. */
+static int fail(struct cn_store_backend *b, const char *msg,
+		struct cn_err *err, const char *what)
+{
+	int n = (int)strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	return cn_err_set(err, CN_EIO, "%s: %s: %.*s", b->label, what, n, msg);
+}
+
+int cn_pg_err(struct cn_store_backend *b, struct cn_err *err, const char *what)
+{
+	return fail(b, PQerrorMessage(b->conn), err, what);
+}
+
+static PGresult *exec(struct cn_store_backend *b, const char *sql,
+		      const struct cn_pg_params *p)
+{
+	static const struct cn_pg_params none = {0};
+	if (!p)
+		p = &none;
+	return PQexecParams(b->conn, sql, p->n, p->types, p->values, p->lengths,
+			    p->formats, 1);
+}
+
+/* The result of sql when it has status `want`, else NULL with err set
+ * (and the result freed). */
+static PGresult *run(struct cn_store_backend *b, const char *sql,
+		     const struct cn_pg_params *p, ExecStatusType want,
+		     const char *what, struct cn_err *err)
+{
+	PGresult *res = exec(b, sql, p);
+
+	if (res && PQresultStatus(res) == want)
+		return res;
+	if (res)
+		fail(b, PQresultErrorMessage(res), err, what);
+	else
+		cn_pg_err(b, err, what);
+	PQclear(res);
+	return NULL;
+}
+
+int cn_pg_cmd(struct cn_store_backend *b, const char *sql,
+	      const struct cn_pg_params *p, int64_t *changed, const char *what,
+	      struct cn_err *err)
+{
+	PGresult *res = run(b, sql, p, PGRES_COMMAND_OK, what, err);
+
+	if (!res)
+		return CN_EIO;
+	if (changed)
+		*changed = strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+int cn_pg_script(struct cn_store_backend *b, const char *sql, const char *what,
+		 struct cn_err *err)
+{
+	PGresult *res = PQexec(b->conn, sql);
+	int rc = 0;
+
+	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = res ? fail(b, PQresultErrorMessage(res), err, what)
+			 : cn_pg_err(b, err, what);
+	PQclear(res);
+	return rc;
+}
+
+int cn_pg_one(struct cn_store_backend *b, const char *sql,
+	      const struct cn_pg_params *p, cn_pg_row_fn fn, void *ctx,
+	      const char *what, const char *notfound, struct cn_err *err)
+{
+	PGresult *res = run(b, sql, p, PGRES_TUPLES_OK, what, err);
+	int rc = 0;
+
+	if (!res)
+		return CN_EIO;
+	assert(PQntuples(res) <= 1);
+	if (PQntuples(res) == 0)
+		rc = cn_err_set(err, CN_ENOTFOUND, "%s", notfound);
+	else if (fn)
+		rc = fn(ctx, &(struct cn_pg_row){res, 0}, err);
+	PQclear(res);
+	return rc;
+}
+
+/* Rows per FETCH: a page is what a scan holds in memory at once. */
+#define PAGE 256
+
+/* Fetch and hand over every page of cursor `name`. */
+static int fetch_all(struct cn_store_backend *b, const char *name,
+		     cn_pg_row_fn fn, void *ctx, const char *what,
+		     struct cn_err *err)
+{
+	char fetch[64];
+	int rc = 0, n;
+
+	snprintf(fetch, sizeof(fetch), "FETCH %d FROM %s", PAGE, name);
+	do {
+		PGresult *res = run(b, fetch, NULL, PGRES_TUPLES_OK, what, err);
+		if (!res)
+			return CN_EIO;
+		n = PQntuples(res);
+		for (int i = 0; rc == 0 && i < n; i++)
+			if (fn)
+				rc = fn(ctx, &(struct cn_pg_row){res, i}, err);
+		PQclear(res);
+	} while (rc == 0 && n == PAGE);
+	return rc;
+}
+
+int cn_pg_each(struct cn_store_backend *b, const char *sql,
+	       const struct cn_pg_params *p, cn_pg_row_fn fn, void *ctx,
+	       const char *what, struct cn_err *err)
+{
+	const int own = PQtransactionStatus(b->conn) == PQTRANS_IDLE;
+	char name[32], *declare;
+	size_t n = strlen(sql) + 64;
+	int rc;
+
+	if (!(declare = malloc(n)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	snprintf(name, sizeof(name), "cn_scan_%d", b->cursors);
+	snprintf(declare, n, "DECLARE %s NO SCROLL CURSOR FOR %s", name, sql);
+	if (own && cn_pg_cmd(b, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+			     NULL, NULL, what, err)) {
+		free(declare);
+		return CN_EIO;
+	}
+	rc = cn_pg_cmd(b, declare, p, NULL, what, err);
+	free(declare);
+	if (rc == 0) {
+		b->cursors++;
+		rc = fetch_all(b, name, fn, ctx, what, err);
+		b->cursors--;
+		/* A cursor left open would keep its name taken until the
+		 * transaction ends; after an error the transaction is over
+		 * for the caller anyway. */
+		if (PQtransactionStatus(b->conn) == PQTRANS_INTRANS) {
+			char close[48];
+			snprintf(close, sizeof(close), "CLOSE %s", name);
+			if (cn_pg_cmd(b, close, NULL, NULL, what,
+				      rc ? NULL : err) && rc == 0)
+				rc = CN_EIO;
+		}
+	}
+	if (own) {
+		/* Nothing was written: ending the transaction is all. */
+		PGresult *res = PQexec(b->conn, rc ? "ROLLBACK" : "COMMIT");
+		if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = cn_pg_err(b, err, what);
+		PQclear(res);
+	}
+	return rc;
+}
+
+/* ---- reading results ------------------------------------------------------------ */
+
+int cn_pg_isnull(const struct cn_pg_row *r, int col)
+{
+	return PQgetisnull(r->res, r->i, col);
+}
+
+int64_t cn_pg_int64(const struct cn_pg_row *r, int col)
+{
+	const unsigned char *v;
+	uint64_t u = 0;
+
+	if (PQgetisnull(r->res, r->i, col) || PQftype(r->res, col) != CN_PG_INT8 ||
+	    PQgetlength(r->res, r->i, col) != 8)
+		return 0;
+	v = (const unsigned char *)PQgetvalue(r->res, r->i, col);
+	for (int k = 0; k < 8; k++)
+		u = u << 8 | v[k];
+	return (int64_t)u;
+}
+
+const char *cn_pg_value(const struct cn_pg_row *r, int col, size_t *len)
+{
+	*len = (size_t)PQgetlength(r->res, r->i, col);
+	/* libpq ends every value with a NUL, binary ones too. */
+	return PQgetvalue(r->res, r->i, col);
+}
+
+Oid cn_pg_type(const struct cn_pg_row *r, int col)
+{
+	return PQftype(r->res, col);
+}
+
+int cn_pg_get_int64(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	(void)err;
+	*(int64_t *)ctx = cn_pg_int64(r, 0);
+	return 0;
+}
+
+int cn_pg_get_text(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	struct cn_pg_textout *out = ctx;
+	size_t n;
+	const char *v = cn_pg_value(r, 0, &n);
+	char *copy = malloc(n + 1);
+
+	if (!copy)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	memcpy(copy, v, n);
+	copy[n] = '\0';
+	*out->text = copy;
+	if (out->len)
+		*out->len = n;
+	return 0;
+}
+
+void cn_pg_copy(const struct cn_pg_row *r, int col, char *buf, size_t n)
+{
+	size_t len;
+	const char *v = cn_pg_value(r, col, &len);
+	snprintf(buf, n, "%.*s", (int)(len < n ? len : n - 1), v);
+}

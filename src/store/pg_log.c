@@ -1,0 +1,92 @@
+/*
+ * pg_log.c - the PostgreSQL backend's event log: append, scans, one event.
+ * The events table refuses UPDATE, DELETE and TRUNCATE and takes seq
+ * n + 1 only after seq n (triggers, pg_open.c); seq is its primary key,
+ * so a seq is stored once.  The bytes are bytea: stored and given back
+ * exactly, whatever the session's encoding.  type and proposal are plain
+ * columns written at append, so selecting a proposal's events reads an
+ * index, not every event's JSON.
+ */
+#include "pg.h"
+
+#include <stdio.h>
+
+int cn_pg_append(struct cn_store_backend *b, const struct cn_raw_event *ev,
+		 struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+
+	cn_pg_int(&p, ev->seq);
+	cn_pg_bytes(&p, ev->bytes, ev->len);
+	cn_pg_bytes(&p, ev->salt, ev->saltlen);
+	cn_pg_bytes(&p, ev->hash, ev->hashlen);
+	cn_pg_str(&p, ev->type);
+	if (ev->proposal > 0)
+		cn_pg_int(&p, ev->proposal);
+	else
+		cn_pg_null(&p, CN_PG_INT8);
+	return cn_pg_cmd(b, "INSERT INTO events(seq, bytes, salt, hash, type,"
+			 " proposal) VALUES($1, $2, $3, $4, $5, $6)", &p,
+			 NULL, "appending event", err);
+}
+
+/* Every read selects these columns, in this order. */
+#define EVENT_COLS "SELECT seq, bytes, salt, hash FROM events"
+
+struct scan {
+	cn_raw_event_fn fn;
+	void *ctx;
+};
+
+static int event_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	struct scan *sc = ctx;
+	struct cn_raw_event ev = {.seq = cn_pg_int64(r, 0)};
+
+	ev.bytes = cn_pg_value(r, 1, &ev.len);
+	ev.salt = (const uint8_t *)cn_pg_value(r, 2, &ev.saltlen);
+	ev.hash = (const uint8_t *)cn_pg_value(r, 3, &ev.hashlen);
+	return sc->fn(sc->ctx, &ev, err);
+}
+
+int cn_pg_events(struct cn_store_backend *b, int64_t from, cn_raw_event_fn fn,
+		 void *ctx, struct cn_err *err)
+{
+	struct scan sc = {fn, ctx};
+	struct cn_pg_params p = {0};
+
+	cn_pg_int(&p, from);
+	return cn_pg_each(b, EVENT_COLS " WHERE seq >= $1 ORDER BY seq", &p,
+			  event_row, &sc, "reading the log", err);
+}
+
+int cn_pg_proposal_events(struct cn_store_backend *b, int64_t id,
+			  cn_raw_event_fn fn, void *ctx, struct cn_err *err)
+{
+	struct scan sc = {fn, ctx};
+	struct cn_pg_params p = {0};
+
+	cn_pg_int(&p, id);
+	return cn_pg_each(b, EVENT_COLS " WHERE proposal = $1 ORDER BY seq", &p,
+			  event_row, &sc, "reading the log", err);
+}
+
+int cn_pg_last_seq(struct cn_store_backend *b, int64_t *out, struct cn_err *err)
+{
+	return cn_pg_one(b, "SELECT coalesce(max(seq), 0)::int8 FROM events",
+			 NULL, cn_pg_get_int64, out, "reading the log",
+			 "no events", err);
+}
+
+int cn_pg_event(struct cn_store_backend *b, int64_t seq, cn_raw_event_fn fn,
+		void *ctx, struct cn_err *err)
+{
+	struct scan sc = {fn, ctx};
+	struct cn_pg_params p = {0};
+	char notfound[48];
+
+	cn_pg_int(&p, seq);
+	snprintf(notfound, sizeof(notfound), "no event %lld", (long long)seq);
+	return cn_pg_one(b, EVENT_COLS " WHERE seq = $1", &p, event_row, &sc,
+			 "reading the log", notfound, err);
+}

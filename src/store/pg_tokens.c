@@ -1,0 +1,129 @@
+/*
+ * pg_tokens.c - the PostgreSQL backend's bearer tokens: only a hash of
+ * each is kept.  Issuing or revoking one moves the meta counter
+ * "tokens_seq" in the same transaction (one of its own, which also moves
+ * the change counter, or a savepoint of the caller's), so a reader that
+ * sees the change sees the counter move (guarantee 6).
+ */
+#include "pg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Readers cache resolved tokens until this counter moves. */
+static int bump_tokens(struct cn_store_backend *b, struct cn_err *err)
+{
+	return cn_pg_cmd(b, "INSERT INTO meta(key, value) VALUES('tokens_seq', '1')"
+			 " ON CONFLICT(key) DO UPDATE"
+			 " SET value = (meta.value::bigint + 1)::text", NULL, NULL,
+			 "writing meta", err);
+}
+
+int cn_pg_token_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
+		    const char *role, const char *principal, const char *label,
+		    const char *created, int64_t *id, struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+	int own, rc;
+
+	cn_pg_bytes(&p, hash, CN_HASH_LEN);
+	cn_pg_str(&p, role);
+	cn_pg_str(&p, principal);
+	cn_pg_str(&p, label);
+	cn_pg_str(&p, created);
+	if ((rc = cn_pg_change_begin(b, &own, err)))
+		return rc;
+	rc = cn_pg_one(b, "INSERT INTO tokens(hash, role, principal, label,"
+		       " created) VALUES($1, $2, $3, $4, $5) RETURNING id", &p,
+		       cn_pg_get_int64, id, "storing a token", "no token id", err);
+	if (rc == 0)
+		rc = bump_tokens(b, err);
+	return cn_pg_change_end(b, own, rc, err);
+}
+
+#define TOKEN_COLS "SELECT id, role, principal, label, created, revoked" \
+		   " FROM tokens"
+
+static void token_row(const struct cn_pg_row *r, struct cn_token_info *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->id = cn_pg_int64(r, 0);
+	cn_pg_copy(r, 1, t->role, sizeof(t->role));
+	cn_pg_copy(r, 2, t->principal, sizeof(t->principal));
+	cn_pg_copy(r, 3, t->label, sizeof(t->label));
+	cn_pg_copy(r, 4, t->created, sizeof(t->created));
+	cn_pg_copy(r, 5, t->revoked, sizeof(t->revoked));
+}
+
+static int one_token(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	(void)err;
+	token_row(r, ctx);
+	return 0;
+}
+
+int cn_pg_token_find(struct cn_store_backend *b,
+		     const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
+		     struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+
+	cn_pg_bytes(&p, hash, CN_HASH_LEN);
+	return cn_pg_one(b, TOKEN_COLS " WHERE hash = $1 AND revoked IS NULL",
+			 &p, one_token, info, "reading tokens",
+			 "unknown or revoked token", err);
+}
+
+struct token_vec {
+	struct cn_token_info *v;
+	size_t n;
+};
+
+static int add_token(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	struct token_vec *tv = ctx;
+	struct cn_token_info *nv = realloc(tv->v, (tv->n + 1) * sizeof(*nv));
+	if (!nv)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	tv->v = nv;
+	token_row(r, &tv->v[tv->n++]);
+	return 0;
+}
+
+int cn_pg_token_list(struct cn_store_backend *b, struct cn_token_info **out,
+		     size_t *n, struct cn_err *err)
+{
+	struct token_vec tv = {NULL, 0};
+	int rc = cn_pg_each(b, TOKEN_COLS " ORDER BY id", NULL, add_token, &tv,
+			    "reading tokens", err);
+	if (rc) {
+		free(tv.v);
+		return rc;
+	}
+	*out = tv.v;
+	*n = tv.n;
+	return 0;
+}
+
+int cn_pg_token_revoke(struct cn_store_backend *b, int64_t id,
+		       const char *revoked, struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+	int64_t changed = 0;
+	int own, rc;
+
+	cn_pg_str(&p, revoked);
+	cn_pg_int(&p, id);
+	if ((rc = cn_pg_change_begin(b, &own, err)))
+		return rc;
+	rc = cn_pg_cmd(b, "UPDATE tokens SET revoked = $1 WHERE id = $2"
+		       " AND revoked IS NULL", &p, &changed, "revoking a token",
+		       err);
+	if (rc == 0 && changed == 0)
+		rc = cn_err_set(err, CN_ENOTFOUND, "no valid token with id %lld",
+				(long long)id);
+	if (rc == 0)
+		rc = bump_tokens(b, err);
+	return cn_pg_change_end(b, own, rc, err);
+}

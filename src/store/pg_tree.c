@@ -1,0 +1,137 @@
+/*
+ * pg_tree.c - the PostgreSQL backend's Merkle nodes and signed
+ * checkpoints: two append-only tables (triggers, pg_open.c),
+ * merkle_nodes keyed by (level, idx) and checkpoints keyed by size, with
+ * an index on the time each was signed.
+ */
+#include "pg.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static int node_hash(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	size_t len;
+	const char *h = cn_pg_value(r, 0, &len);
+	(void)err;
+	if (len != CN_MERKLE_HASH_LEN)
+		return CN_ENOTFOUND;
+	memcpy(ctx, h, CN_MERKLE_HASH_LEN);
+	return 0;
+}
+
+int cn_pg_node_get(struct cn_store_backend *b, unsigned level, uint64_t index,
+		   uint8_t out[CN_MERKLE_HASH_LEN], struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+	int rc;
+
+	cn_pg_int(&p, level);
+	cn_pg_int(&p, (int64_t)index);
+	rc = cn_pg_one(b, "SELECT hash FROM merkle_nodes WHERE level = $1"
+		       " AND idx = $2", &p, node_hash, out,
+		       "reading the Merkle tree", "no such Merkle node", err);
+	if (rc == CN_ENOTFOUND)
+		cn_err_set(err, CN_ENOTFOUND, "Merkle node (%u, %llu) is missing"
+			   " or malformed", level, (unsigned long long)index);
+	return rc;
+}
+
+int cn_pg_node_put(struct cn_store_backend *b, const struct cn_merkle_node *n,
+		   struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+
+	cn_pg_int(&p, n->level);
+	cn_pg_int(&p, (int64_t)n->index);
+	cn_pg_bytes(&p, n->hash, CN_MERKLE_HASH_LEN);
+	return cn_pg_cmd(b, "INSERT INTO merkle_nodes(level, idx, hash)"
+			 " VALUES($1, $2, $3)", &p, NULL,
+			 "writing the Merkle tree", err);
+}
+
+struct node_scan {
+	cn_node_fn fn;
+	void *ctx;
+};
+
+static int node_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	struct node_scan *ns = ctx;
+	struct cn_node_row n = {
+		.level = (unsigned)cn_pg_int64(r, 0),
+		.index = (uint64_t)cn_pg_int64(r, 1),
+	};
+	n.hash = (const uint8_t *)cn_pg_value(r, 2, &n.hashlen);
+	return ns->fn(ns->ctx, &n, err);
+}
+
+int cn_pg_nodes(struct cn_store_backend *b, cn_node_fn fn, void *ctx,
+		struct cn_err *err)
+{
+	struct node_scan ns = {fn, ctx};
+	return cn_pg_each(b, "SELECT level, idx, hash FROM merkle_nodes"
+			  " ORDER BY level, idx", NULL, node_row, &ns,
+			  "reading the Merkle tree", err);
+}
+
+int cn_pg_checkpoint_put(struct cn_store_backend *b,
+			 const struct cn_checkpoint_row *cp, struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+
+	cn_pg_int(&p, (int64_t)cp->size);
+	cn_pg_bytes(&p, cp->root, cp->rootlen);
+	cn_pg_str(&p, cp->note);
+	cn_pg_int(&p, cp->time);
+	return cn_pg_cmd(b, "INSERT INTO checkpoints(size, root, note, time)"
+			 " VALUES($1, $2, $3, $4)", &p, NULL,
+			 "writing a checkpoint", err);
+}
+
+struct cp_scan {
+	cn_checkpoint_fn fn;
+	void *ctx;
+};
+
+static int checkpoint_row(void *ctx, const struct cn_pg_row *r,
+			  struct cn_err *err)
+{
+	struct cp_scan *cs = ctx;
+	size_t notelen;
+	struct cn_checkpoint_row cp = {
+		.size = (uint64_t)cn_pg_int64(r, 0),
+		.time = cn_pg_int64(r, 3),
+	};
+	cp.root = (const uint8_t *)cn_pg_value(r, 1, &cp.rootlen);
+	cp.note = cn_pg_value(r, 2, &notelen);
+	return cs->fn(cs->ctx, &cp, err);
+}
+
+#define CHECKPOINT_COLS "SELECT size, root, note, time FROM checkpoints"
+
+int cn_pg_checkpoint_latest(struct cn_store_backend *b, int64_t until,
+			    cn_checkpoint_fn fn, void *ctx, struct cn_err *err)
+{
+	struct cp_scan cs = {fn, ctx};
+	struct cn_pg_params p = {0};
+
+	/* The largest; or, at a cadence, the last signed by `until`, found
+	 * through the time index. */
+	if (until == INT64_MAX)
+		return cn_pg_one(b, CHECKPOINT_COLS " ORDER BY size DESC LIMIT 1",
+				 NULL, checkpoint_row, &cs, "reading checkpoints",
+				 "no checkpoint yet", err);
+	cn_pg_int(&p, until);
+	return cn_pg_one(b, CHECKPOINT_COLS " WHERE time <= $1 ORDER BY"
+			 " time DESC, size DESC LIMIT 1", &p, checkpoint_row, &cs,
+			 "reading checkpoints", "no checkpoint yet", err);
+}
+
+int cn_pg_checkpoints(struct cn_store_backend *b, cn_checkpoint_fn fn,
+		      void *ctx, struct cn_err *err)
+{
+	struct cp_scan cs = {fn, ctx};
+	return cn_pg_each(b, CHECKPOINT_COLS " ORDER BY size", NULL,
+			  checkpoint_row, &cs, "reading checkpoints", err);
+}

@@ -1,0 +1,308 @@
+#!/bin/bash
+# test_pg.sh - council on the PostgreSQL store, against a real PostgreSQL 15
+# started for the run (tests/pg/cluster.sh: initdb and pg_ctl in a
+# temporary directory, a Unix socket, stopped at the end).
+#
+#  - the store's unit tests (build/test_store) with COUNCIL_TEST_PG: each
+#    cmocka case is one check here;
+#  - the CLI on a database: init, members, propose, respond, conclude,
+#    show, verify, log export and verify --export, tokens, and the key:
+#    where it lives ($COUNCIL_KEY), verify without it;
+#  - serve on a database: HTTP reads and writes, with CLI writers beside
+#    the server's writer and verify/export running meanwhile;
+#  - the same scenario replayed on SQLite and on PostgreSQL gives the same
+#    proposals, registry and tally, and both stores verify.
+. "$(dirname "$0")/lib.sh"
+
+PGDIR=$(mktemp -u /tmp/council-pg.XXXXXX)
+srv=""
+cleanup() {
+	for s in $srv; do kill "$s" 2>/dev/null && wait "$s" 2>/dev/null; done
+	"$ROOT/tests/pg/cluster.sh" stop "$PGDIR"
+	rm -rf "$T"
+}
+trap cleanup EXIT
+if ! BASE=$("$ROOT/tests/pg/cluster.sh" start "$PGDIR" 2>"$T/cluster.err"); then
+	not_ok "a throwaway PostgreSQL cluster starts" "$(head -c 600 "$T/cluster.err")"
+	exit 1
+fi
+ok "a throwaway PostgreSQL cluster starts"
+PSQL=(/usr/lib/postgresql/15/bin/psql -X -q -v ON_ERROR_STOP=1 -h "$PGDIR" -U council)
+# newdb NAME: a new database; prints its keyword connection string
+newdb() {
+	"${PSQL[@]}" -d postgres -c "CREATE DATABASE $1 ENCODING 'UTF8'" >/dev/null &&
+		echo "host=$PGDIR user=council dbname=$1"
+}
+# writer TOKEN BASE ID N: N positions over HTTP, concur and abstain in turn
+writer() {
+	local pos
+	for i in $(seq "$4"); do
+		if [ $((i % 2)) = 0 ]; then pos=concur; else pos=abstain; fi
+		curl -sf -o /dev/null -X POST -H "Authorization: Bearer $1" \
+			-H "Content-Type: application/json" \
+			"$2/api/v1/proposals/$3/positions" -d "{\"position\":\"$pos\"}" || return 1
+	done
+}
+unset COUNCIL_DB
+export COUNCIL_KEY="$T/pg.key"
+
+# ---- the store's unit tests on PostgreSQL ------------------------------------
+UNIT=$(dirname "$COUNCIL")/test_store
+if [ -x "$UNIT" ]; then
+	COUNCIL_TEST_PG=$(newdb unit) "$UNIT" >"$T/unit.log" 2>&1
+	urc=$?
+	while read -r name; do ok "store unit test on PostgreSQL: $name"; done \
+		< <(sed -n 's/^\[       OK \] \(test_[a-z0-9_]*\)$/\1/p' "$T/unit.log")
+	while read -r name; do
+		not_ok "store unit test on PostgreSQL: $name" \
+			"$(grep -B1 -A4 "$name" "$T/unit.log" | head -c 800)"
+	done < <(sed -n 's/^\[  FAILED  \] \(test_[a-z0-9_]*\)$/\1/p' "$T/unit.log" | sort -u)
+	check "the unit tests ran to their end" grep -q '^\[==========\] .* run\.' "$T/unit.log"
+	[ "$urc" = 0 ] || tail -5 "$T/unit.log"
+else
+	not_ok "store unit tests built" "$UNIT is missing"
+fi
+
+# ---- the CLI on a database ---------------------------------------------------
+DB=$(newdb cli)
+URI="postgresql:///cli?host=$PGDIR&user=council"
+c --db "$DB" init --at 2024-01-01
+expect_rc "init creates the store in the database" 0
+check "init names the key file it wrote" grep -qF "log key in $COUNCIL_KEY" "$T/.out"
+check "the key file is private" test "$(stat -c %a "$COUNCIL_KEY")" = 600
+c --db "$DB" init --at 2024-01-01
+expect_err "a second init refuses to overwrite" 1 "already holds a council store"
+c --db "$DB" members --json
+expect_json "members come back from PostgreSQL" .count 32
+c --db "$URI" members --json
+expect_json "a postgresql:// URI reaches the same store" .count 32
+c --db "$DB" propose --body NAC --title "Office in Tokyo" --at 2024-01-02
+expect_rc "propose" 0
+pid=$out
+c --db "$DB" respond "$pid" --member FR --object --reason "geography" --at 2024-01-03
+expect_rc "respond" 0
+c --db "$DB" respond "$pid" --member XX --concur --at 2024-01-03
+expect_err "a refused respond names the member" 1 "XX"
+c --db "$DB" conclude "$pid" --at 2024-01-04
+expect_rc "conclude" 0
+c --db "$DB" show "$pid" --json
+expect_json "show: the objection blocked it" .outcome blocked
+expect_json "show: FR's position is kept" '.positions[] | select(.member == "FR") | .position' object
+c --db "$DB" verify
+expect_rc "verify on PostgreSQL" 0
+check "verify checked checkpoints" grep -q "signed checkpoints verified" "$T/.out"
+c --db "$DB" log key
+vkey=$out
+c --db "$DB" log export "$T/cli.jsonl"
+expect_rc "log export" 0
+c verify --export "$T/cli.jsonl" --log-key "$vkey"
+expect_rc "the export verifies offline against the log key" 0
+COUNCIL_KEY=$T/none.key c --db "$DB" verify --log-key "$vkey"
+expect_rc "verify --log-key needs no signing key" 0
+check "and wrote none" test ! -e "$T/none.key"
+COUNCIL_KEY=$T/none.key c --db "$DB" propose --body NAC --title x --at 2024-01-05
+expect_err "a write without the key is refused, naming the file" 1 "$T/none.key"
+c --db "$DB" token issue --role secretariat
+expect_rc "token issue" 0
+sec=$out
+c --db "$DB" token list
+check "token list shows it" grep -q secretariat "$T/.out"
+c --db "host=$PGDIR/nowhere user=council dbname=cli" members
+expect_err "an unreachable database is an error, not an empty store" 1 "cannot connect"
+c --db "$(newdb other)" members
+expect_err "an empty database is not a council store" 1 "create it with 'council init'"
+"${PSQL[@]}" -d cli -c "UPDATE events SET type = 'x' WHERE seq = 3" >/dev/null 2>"$T/.err"
+check "the database refuses to change an event" grep -q "append-only" "$T/.err"
+
+# ---- writers in parallel on one database -------------------------------------
+pids=""
+for i in 1 2 3 4 5 6; do
+	"$COUNCIL" --db "$DB" propose --body NAC --title "Parallel $i" --at 2024-02-01 \
+		>"$T/par$i.out" 2>&1 &
+	pids="$pids $!"
+done
+good=0
+for p in $pids; do wait "$p" && good=$((good + 1)); done
+check "six CLI writers at once all succeed" test "$good" = 6
+ids=$(cat "$T"/par*.out | sort -n | tr '\n' ' ')
+check "they got six different proposals, in one sequence ($ids)" test "$ids" = "2 3 4 5 6 7 "
+c --db "$DB" verify
+expect_rc "and the log verifies after them" 0
+
+# ---- serve on a database -------------------------------------------------------
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$COUNCIL" --db "$DB" serve --listen "127.0.0.1:$port" --threads 2 --web '' \
+	2>"$T/serve.err" &
+srv=$!
+base="http://127.0.0.1:$port"
+up=""
+for _ in $(seq 600); do
+	curl -sf "$base/healthz" >/dev/null && { up=1; break; }
+	kill -0 "$srv" 2>/dev/null || break
+	sleep 0.1
+done
+check "serve starts on the database" test -n "$up"
+run curl -sf "$base/api/v1/members"
+expect_json "GET members" .count 32
+run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/proposals/$pid"
+expect_json "GET a proposal" .outcome blocked
+run curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
+	"$base/api/v1/proposals" -d '{"body":"NAC","title":"Over HTTP"}'
+expect_json "POST a proposal" .title "Over HTTP"
+hid=$(printf '%s' "$out" | jq -r .id)
+c --db "$DB" token issue --member DE
+de=$out
+run curl -sf -X POST -H "Authorization: Bearer $de" -H "Content-Type: application/json" \
+	"$base/api/v1/proposals/$hid/positions" -d '{"position":"concur"}'
+expect_rc "a member token issued while serving is honoured at once" 0
+c --db "$DB" propose --body NAC --title "From the CLI beside the server"
+cli_id=$out
+run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/proposals/$cli_id"
+expect_json "the server reads what the CLI wrote beside it" .title "From the CLI beside the server"
+run curl -sf "$base/api/v1/log/checkpoint"
+expect_rc "GET the checkpoint" 0
+
+# Writers over HTTP and from the CLI, with verify and export meanwhile.
+members="BE CA FR IT NL NO"
+declare -A tok
+for m in $members; do tok[$m]=$("$COUNCIL" --db "$DB" token issue --member "$m" 2>/dev/null); done
+cliwriter() {
+	for i in 1 2 3 4; do
+		"$COUNCIL" --db "$DB" propose --body NAC --title "Beside $i" >/dev/null || return 1
+	done
+}
+pids=""
+for m in $members; do writer "${tok[$m]}" "$base" "$hid" 15 & pids="$pids $!"; done
+cliwriter & pids="$pids $!"
+rounds=0 bad=0
+while [ $rounds -lt 3 ] || kill -0 $pids 2>/dev/null; do
+	rounds=$((rounds + 1))
+	"$COUNCIL" --db "$DB" verify --log-key "$vkey" >"$T/v.out" 2>&1 || { bad=$((bad + 1)); cp "$T/v.out" "$T/v.bad"; }
+	if ! "$COUNCIL" --db "$DB" log export "$T/live.jsonl" 2>"$T/e.out" ||
+	   ! "$COUNCIL" verify --export "$T/live.jsonl" --log-key "$vkey" >>"$T/e.out" 2>&1; then
+		bad=$((bad + 1))
+		cp "$T/e.out" "$T/e.bad"
+	fi
+done
+wrote=0
+for p in $pids; do wait "$p" && wrote=$((wrote + 1)); done
+check "every HTTP and CLI writer was answered" test "$wrote" = 7
+check "verify and export held in all $rounds rounds under writes" test "$bad" = 0
+[ "$bad" = 0 ] || cat "$T/v.bad" "$T/e.bad" 2>/dev/null | head -5
+n=$("${PSQL[@]}" -d cli -At -c "SELECT count(*) FROM events WHERE type = 'position.stated'")
+check "the 90 positions over HTTP are on the record ($n)" test "$n" -ge 91
+n=$("${PSQL[@]}" -d cli -At -c "SELECT count(*) FROM events WHERE type = 'proposal.created'")
+check "the CLI's proposals beside the server too ($n)" test "$n" = 13
+kill "$srv"
+wait "$srv" 2>/dev/null
+srv=""
+c --db "$DB" verify --log-key "$vkey"
+expect_rc "the store verifies at rest" 0
+
+# ---- one scenario, both backends ------------------------------------------------
+SCEN="$ROOT/scenarios/tokyo-2023.json"
+c --db "$T/a.db" init --at 2023-01-01
+expect_rc "init on SQLite" 0
+PDB=$(newdb scen)
+export COUNCIL_KEY="$T/scen.key"
+c --db "$PDB" init --at 2023-01-01
+expect_rc "init on PostgreSQL" 0
+c --db "$T/a.db" replay "$SCEN" --json
+echo "$out" >"$T/replay-sqlite.json"
+expect_rc "the scenario on SQLite" 0
+c --db "$PDB" replay "$SCEN" --json
+echo "$out" >"$T/replay-pg.json"
+expect_rc "the scenario on PostgreSQL" 0
+check "the replay reports agree" cmp -s "$T/replay-sqlite.json" "$T/replay-pg.json"
+same=1
+for what in "members --json" "partners --json" "offices --json" "bodies --json" \
+	"list --json" "show 1 --json"; do
+	# shellcheck disable=SC2086
+	"$COUNCIL" --db "$T/a.db" $what >"$T/s.json" 2>&1
+	# shellcheck disable=SC2086
+	"$COUNCIL" --db "$PDB" $what >"$T/p.json" 2>&1
+	cmp -s "$T/s.json" "$T/p.json" || { same=0; echo "    differs: $what"; }
+done
+check "the same outcomes, registry and views on both backends" test "$same" = 1
+n1=$("$COUNCIL" --db "$T/a.db" log --json | wc -l)
+n2=$("$COUNCIL" --db "$PDB" log --json | wc -l)
+check "the same number of events on both ($n1)" test "$n1" = "$n2"
+# The events differ only by their salts (and so by the hashes that link
+# them): the same record blinded with other keys.
+"$COUNCIL" --db "$T/a.db" log --json | jq -c 'del(.prev)' >"$T/s.ev"
+"$COUNCIL" --db "$PDB" log --json | jq -c 'del(.prev)' >"$T/p.ev"
+check "event by event the same content, but for the link" cmp -s "$T/s.ev" "$T/p.ev"
+c --db "$T/a.db" verify
+expect_rc "the SQLite store verifies" 0
+c --db "$PDB" verify
+expect_rc "the PostgreSQL store verifies" 0
+
+# ---- two servers on one database ---------------------------------------------
+# Each server's writer takes the database's write lock and folds what the
+# other appended before appending, and signs its checkpoint in the same
+# transaction: one linear log.  A silence deadline that both servers' clocks
+# see falls due once: the second finds it concluded.
+export COUNCIL_KEY="$T/two.key"
+TDB=$(newdb two)
+c --db "$TDB" init
+expect_rc "init for two servers" 0
+sec=$("$COUNCIL" --db "$TDB" token issue --role secretariat 2>/dev/null)
+declare -A tok2
+for m in BE CA FR IT; do tok2[$m]=$("$COUNCIL" --db "$TDB" token issue --member "$m" 2>/dev/null); done
+srvs="" bases=""
+for k in 1 2; do
+	p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	"$COUNCIL" --db "$TDB" serve --listen "127.0.0.1:$p" --threads 2 --web '' \
+		2>"$T/serve$k.err" &
+	srvs="$srvs $!"
+	bases="$bases http://127.0.0.1:$p"
+done
+srv=$srvs
+up=0
+for b in $bases; do
+	for _ in $(seq 600); do
+		curl -sf "$b/healthz" >/dev/null && { up=$((up + 1)); break; }
+		sleep 0.1
+	done
+done
+check "two servers start on one database" test "$up" = 2
+set -- $bases
+b1=$1 b2=$2
+deadline=$(date -u -d '+15 seconds' +%Y-%m-%dT%H:%M:%SZ)
+sid=$(curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
+	"$b1/api/v1/proposals" -d "{\"body\":\"NAC\",\"title\":\"Silence\",\"procedure\":\"silence\",\"deadline\":\"$deadline\"}" | jq -r .id)
+mid=$(curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
+	"$b2/api/v1/proposals" -d '{"body":"NAC","title":"Meeting"}' | jq -r .id)
+check "each server took a proposal ($sid, $mid)" test "$sid" = 1 -a "$mid" = 2
+pids=""
+writer "${tok2[BE]}" "$b1" "$mid" 10 & pids="$pids $!"
+writer "${tok2[CA]}" "$b2" "$mid" 10 & pids="$pids $!"
+writer "${tok2[FR]}" "$b1" "$mid" 10 & pids="$pids $!"
+writer "${tok2[IT]}" "$b2" "$mid" 10 & pids="$pids $!"
+wrote=0
+for p in $pids; do wait "$p" && wrote=$((wrote + 1)); done
+check "writers spread over both servers were all answered" test "$wrote" = 4
+n=$("${PSQL[@]}" -d two -At -c "SELECT count(*) FROM events WHERE type = 'position.stated'")
+check "their 40 positions are on the record ($n)" test "$n" = 40
+# The silence falls due; wait (bounded) until a server concluded it.
+st=""
+for _ in $(seq 1200); do
+	st=$(curl -sf -H "Authorization: Bearer $sec" "$b2/api/v1/proposals/$sid" | jq -r .status)
+	[ "$st" = concluded ] && break
+	sleep 0.1
+done
+check "the silence procedure concluded at its deadline" test "$st" = concluded
+run curl -sf -H "Authorization: Bearer $sec" "$b1/api/v1/proposals/$sid"
+expect_json "both servers show it concluded at the deadline" .concluded "$deadline"
+# Both clocks have passed the deadline by now; give each a write, so
+# each writer has ticked after it.
+for b in $b1 $b2; do
+	curl -sf -o /dev/null -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
+		"$b/api/v1/proposals" -d '{"body":"NAC","title":"After"}'
+done
+n=$("${PSQL[@]}" -d two -At -c "SELECT count(*) FROM events WHERE type = 'procedure.concluded' AND proposal = $sid")
+check "it was concluded once, not once per server ($n)" test "$n" = 1
+for s in $srvs; do kill "$s"; wait "$s" 2>/dev/null; done
+srv=""
+c --db "$TDB" verify
+expect_rc "the log two servers wrote is one chain and verifies" 0

@@ -1,0 +1,50 @@
+#!/bin/bash
+# cluster.sh - a throwaway PostgreSQL 15 cluster for the tests of the
+# PostgreSQL store: made with Debian's initdb and pg_ctl in a directory of
+# its own, listening only on a Unix socket in that directory.
+#
+#   cluster.sh start DIR   create DIR (it must not exist), initdb, start;
+#                          prints the libpq keyword string of database
+#                          "council" (superuser "council", trust auth)
+#   cluster.sh stop DIR    stop the server and remove DIR
+#
+# initdb refuses to run as root: as root, the cluster belongs to the
+# "postgres" user that Debian's postgresql-15 package creates, and DIR is
+# given to it.  pg_ctl -w waits for the server to accept connections, with
+# a generous timeout, so a loaded machine is slow but never flaky.  fsync
+# is off: the cluster lives only as long as the test run.
+set -eu
+BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+cmd=${1:?usage: cluster.sh start|stop DIR}
+dir=${2:?usage: cluster.sh start|stop DIR}
+
+as_owner() {
+	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case $cmd in
+start)
+	[ -x "$BIN/initdb" ] || { echo "cluster.sh: $BIN/initdb missing (apt-get install postgresql-15)" >&2; exit 1; }
+	mkdir "$dir"
+	chmod 700 "$dir"
+	[ "$(id -u)" = 0 ] && chown postgres: "$dir"
+	as_owner "$BIN/initdb" -D "$dir/data" -U council --auth=trust -E UTF8 \
+		--locale=C --no-sync >"$dir/initdb.log" 2>&1 ||
+		{ cat "$dir/initdb.log" >&2; exit 1; }
+	as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 300 \
+		-o "-k $dir -c listen_addresses= -c fsync=off -c max_connections=200" \
+		start >/dev/null ||
+		{ cat "$dir/server.log" >&2; exit 1; }
+	"$BIN/psql" -X -q -h "$dir" -U council -d postgres \
+		-c "CREATE DATABASE council ENCODING 'UTF8'" >/dev/null
+	echo "host=$dir user=council dbname=council"
+	;;
+stop)
+	[ -d "$dir/data" ] && as_owner "$BIN/pg_ctl" -D "$dir/data" -m fast -w -t 300 stop >/dev/null 2>&1
+	rm -rf "$dir"
+	;;
+*)
+	echo "usage: cluster.sh start|stop DIR" >&2
+	exit 2
+	;;
+esac
