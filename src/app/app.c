@@ -20,6 +20,9 @@ struct cn_app {
 	struct cn_store *st;
 	struct cn_world w;
 	int batch; /* inside cn_app_batch_begin/end */
+	/* Opened by cn_app_open_registry: the world is the registry read
+	 * from the projection rows, and no command may run on it. */
+	int registry_only;
 	/* The world may hold events the store does not (a failed write whose
 	 * reload failed too): the next write reloads first. */
 	int stale;
@@ -144,6 +147,31 @@ int cn_app_open(const char *path, int flags, struct cn_app **out,
 		free(app);
 		return rc;
 	}
+	*out = app;
+	return 0;
+}
+
+int cn_app_open_registry(const char *path, int flags, struct cn_app **out,
+			 struct cn_err *err)
+{
+	struct cn_app *app = calloc(1, sizeof(*app));
+	int rc;
+
+	if (!app)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	if ((rc = cn_store_open(path, flags & ~CN_STORE_CREATE, &app->st, err))) {
+		free(app);
+		return rc;
+	}
+	cn_world_init(&app->w);
+	if ((rc = cn_projection_registry(app->st, &app->w, err))) {
+		cn_err_prefix(err, "%s: ", path ? path : ":memory:");
+		cn_world_release(&app->w);
+		cn_store_close(app->st);
+		free(app);
+		return rc;
+	}
+	app->registry_only = 1;
 	*out = app;
 	return 0;
 }
@@ -384,6 +412,9 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 	size_t count = 0;
 	int rc;
 
+	if (app->registry_only)
+		return cn_err_set(err, CN_EINVAL, "a store opened for reading "
+				  "its registry runs no command");
 	if (app->has_clock && (rc = cn_timeline_not_future(now, app->wall, err)))
 		return rc;
 	if (!app->batch) {
@@ -444,6 +475,9 @@ int cn_app_batch_begin(struct cn_app *app, struct cn_err *err)
 {
 	int rc;
 	assert(!app->batch);
+	if (app->registry_only)
+		return cn_err_set(err, CN_EINVAL, "a store opened for reading "
+				  "its registry runs no command");
 	if ((rc = cn_store_begin(app->st, err)))
 		return rc;
 	if ((rc = sync_world(app, err))) {
