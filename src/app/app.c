@@ -26,6 +26,10 @@ struct cn_app {
 	/* The world may hold events the store does not (a failed write whose
 	 * reload failed too): the next write reloads first. */
 	int stale;
+	/* The world has folded events this transaction has not committed:
+	 * a rollback must rebuild it.  Without them (a refusal before any
+	 * fold) the world is still the store's. */
+	int dirty;
 	int64_t command_seq; /* first event of the last command run */
 	/* The time of the write being made (the latest `now` a command of
 	 * this transaction ran at): recorded beside its checkpoint. */
@@ -198,16 +202,58 @@ struct cn_store *cn_app_store(struct cn_app *app)
 	return app->st;
 }
 
-int cn_app_reload(struct cn_app *app, struct cn_err *err)
+/* The world again, from nothing but the store. */
+static int rebuild(struct cn_app *app, struct cn_err *err)
 {
 	struct cn_world w;
-	int rc = cn_projection_replay(app->st, &w, err);
+	int rc;
+
+	if (app->registry_only) {
+		cn_world_init(&w);
+		rc = cn_projection_registry(app->st, &w, err);
+		if (rc)
+			cn_world_release(&w);
+	} else
+		rc = cn_projection_replay(app->st, &w, err);
 	if (rc)
 		return rc;
 	cn_world_release(&app->w);
 	app->w = w;
 	app->stale = 0;
+	app->dirty = 0;
 	return 0;
+}
+
+/* Fold one event of the store's tail, which must follow the world's last
+ * event. */
+static int fold_next(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	struct cn_world *w = ctx;
+	if (memcmp(ev->prev, w->last_hash, CN_HASH_LEN))
+		return cn_err_set(err, CN_ECORRUPT, "event %lld does not follow "
+				  "the world's last event", (long long)ev->seq);
+	return cn_world_apply(w, ev, err);
+}
+
+/* Only the events another process appended are folded, when the store
+ * continues the world (the scan checks the chain from the world's last
+ * event, and each event must link to the one before); anything else, a
+ * store that is not a continuation or a fold that failed half-way,
+ * rebuilds the world from the store. */
+int cn_app_reload(struct cn_app *app, struct cn_err *err)
+{
+	struct cn_err why;
+	uint64_t n;
+
+	if (!app->stale && !app->dirty && !app->registry_only &&
+	    cn_store_tree_size(app->st, &n, &why) == 0 &&
+	    (int64_t)n >= app->w.last_seq) {
+		if ((int64_t)n == app->w.last_seq ||
+		    cn_store_scan(app->st, app->w.last_seq + 1, fold_next,
+				  &app->w, &why) == 0)
+			return 0;
+	}
+	return rebuild(app, err);
 }
 
 void cn_app_set_clock(struct cn_app *app, int64_t wall)
@@ -230,7 +276,8 @@ static void reload(struct cn_app *app)
 {
 	struct cn_err e;
 	cn_projector_reset(&app->pj);
-	app->stale = cn_app_reload(app, &e) != 0;
+	if (app->dirty)
+		app->stale = rebuild(app, &e) != 0;
 }
 
 /* The name of the first payload field whose value does not survive the
@@ -356,6 +403,7 @@ static int emit_box(struct cn_app *app, const char *actor,
 			rc = read_back(&evs[n], err);
 	}
 	for (size_t i = 0; rc == 0 && i < box->n; i++) {
+		app->dirty = 1;
 		if ((rc = cn_world_apply(&app->w, &evs[i], err)) && i == 0 &&
 		    rc != CN_ENOMEM) {
 			rc = cn_err_recode(err, CN_EINVAL);
@@ -400,7 +448,8 @@ static int commit_write(struct cn_app *app, struct cn_err *err)
 	if (rc) {
 		cn_store_rollback(app->st);
 		reload(app);
-	}
+	} else
+		app->dirty = 0;
 	return rc;
 }
 
@@ -502,8 +551,10 @@ int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
 		rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
 	if (commit && rc == 0 &&
 	    (rc = cn_store_checkpoint_sign(app->st, app->now, err)) == 0 &&
-	    (rc = cn_store_commit(app->st, err)) == 0)
+	    (rc = cn_store_commit(app->st, err)) == 0) {
+		app->dirty = 0;
 		return 0;
+	}
 	cn_store_rollback(app->st);
 	reload(app);
 	return rc;
