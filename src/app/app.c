@@ -131,8 +131,12 @@ out:
 	return rc;
 }
 
-int cn_app_open(const char *path, int flags, struct cn_app **out,
-		struct cn_err *err)
+static int rebuild(struct cn_app *app, struct cn_err *err);
+
+/* The one way an app is made: the store, the world built from it (the
+ * whole log replayed, or the registry from its rows), then the key. */
+static int open_app(const char *path, int flags, int registry_only,
+		    struct cn_app **out, struct cn_err *err)
 {
 	struct cn_app *app = calloc(1, sizeof(*app));
 	int rc;
@@ -143,8 +147,9 @@ int cn_app_open(const char *path, int flags, struct cn_app **out,
 		free(app);
 		return rc;
 	}
-	if ((rc = cn_projection_replay(app->st, &app->w, err)) ||
-	    (rc = load_or_make_key(app, path, flags, err))) {
+	app->registry_only = registry_only;
+	if ((rc = rebuild(app, err)) ||
+	    (!registry_only && (rc = load_or_make_key(app, path, flags, err)))) {
 		cn_err_prefix(err, "%s: ", path ? path : ":memory:");
 		cn_world_release(&app->w);
 		cn_store_close(app->st);
@@ -155,29 +160,16 @@ int cn_app_open(const char *path, int flags, struct cn_app **out,
 	return 0;
 }
 
+int cn_app_open(const char *path, int flags, struct cn_app **out,
+		struct cn_err *err)
+{
+	return open_app(path, flags, 0, out, err);
+}
+
 int cn_app_open_registry(const char *path, int flags, struct cn_app **out,
 			 struct cn_err *err)
 {
-	struct cn_app *app = calloc(1, sizeof(*app));
-	int rc;
-
-	if (!app)
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	if ((rc = cn_store_open(path, flags & ~CN_STORE_CREATE, &app->st, err))) {
-		free(app);
-		return rc;
-	}
-	cn_world_init(&app->w);
-	if ((rc = cn_projection_registry(app->st, &app->w, err))) {
-		cn_err_prefix(err, "%s: ", path ? path : ":memory:");
-		cn_world_release(&app->w);
-		cn_store_close(app->st);
-		free(app);
-		return rc;
-	}
-	app->registry_only = 1;
-	*out = app;
-	return 0;
+	return open_app(path, flags & ~CN_STORE_CREATE, 1, out, err);
 }
 
 void cn_app_close(struct cn_app *app)
