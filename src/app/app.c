@@ -20,9 +20,16 @@ struct cn_app {
 	struct cn_store *st;
 	struct cn_world w;
 	int batch; /* inside cn_app_batch_begin/end */
+	/* Opened by cn_app_open_registry: the world is the registry read
+	 * from the projection rows, and no command may run on it. */
+	int registry_only;
 	/* The world may hold events the store does not (a failed write whose
 	 * reload failed too): the next write reloads first. */
 	int stale;
+	/* The world has folded events this transaction has not committed:
+	 * a rollback must rebuild it.  Without them (a refusal before any
+	 * fold) the world is still the store's. */
+	int dirty;
 	int64_t command_seq; /* first event of the last command run */
 	/* The time of the write being made (the latest `now` a command of
 	 * this transaction ran at): recorded beside its checkpoint. */
@@ -121,8 +128,12 @@ out:
 	return rc;
 }
 
-int cn_app_open(const char *path, int flags, struct cn_app **out,
-		struct cn_err *err)
+static int rebuild(struct cn_app *app, struct cn_err *err);
+
+/* The one way an app is made: the store, the world built from it (the
+ * whole log replayed, or the registry from its rows), then the key. */
+static int open_app(const char *path, int flags, int registry_only,
+		    struct cn_app **out, struct cn_err *err)
 {
 	struct cn_app *app = calloc(1, sizeof(*app));
 	int rc;
@@ -133,8 +144,9 @@ int cn_app_open(const char *path, int flags, struct cn_app **out,
 		free(app);
 		return rc;
 	}
-	if ((rc = cn_projection_replay(app->st, &app->w, err)) ||
-	    (rc = load_or_make_key(app, path, flags, err))) {
+	app->registry_only = registry_only;
+	if ((rc = rebuild(app, err)) ||
+	    (!registry_only && (rc = load_or_make_key(app, path, flags, err)))) {
 		cn_err_prefix(err, "%s: ", path ? path : ":memory:");
 		cn_world_release(&app->w);
 		cn_store_close(app->st);
@@ -143,6 +155,18 @@ int cn_app_open(const char *path, int flags, struct cn_app **out,
 	}
 	*out = app;
 	return 0;
+}
+
+int cn_app_open(const char *path, int flags, struct cn_app **out,
+		struct cn_err *err)
+{
+	return open_app(path, flags, 0, out, err);
+}
+
+int cn_app_open_registry(const char *path, int flags, struct cn_app **out,
+			 struct cn_err *err)
+{
+	return open_app(path, flags & ~CN_STORE_CREATE, 1, out, err);
 }
 
 void cn_app_close(struct cn_app *app)
@@ -167,16 +191,58 @@ struct cn_store *cn_app_store(struct cn_app *app)
 	return app->st;
 }
 
-int cn_app_reload(struct cn_app *app, struct cn_err *err)
+/* The world again, from nothing but the store. */
+static int rebuild(struct cn_app *app, struct cn_err *err)
 {
 	struct cn_world w;
-	int rc = cn_projection_replay(app->st, &w, err);
+	int rc;
+
+	if (app->registry_only) {
+		cn_world_init(&w);
+		rc = cn_projection_registry(app->st, &w, err);
+		if (rc)
+			cn_world_release(&w);
+	} else
+		rc = cn_projection_replay(app->st, &w, err);
 	if (rc)
 		return rc;
 	cn_world_release(&app->w);
 	app->w = w;
 	app->stale = 0;
+	app->dirty = 0;
 	return 0;
+}
+
+/* Fold one event of the store's tail, which must follow the world's last
+ * event. */
+static int fold_next(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	struct cn_world *w = ctx;
+	if (memcmp(ev->prev, w->last_hash, CN_HASH_LEN))
+		return cn_err_set(err, CN_ECORRUPT, "event %lld does not follow "
+				  "the world's last event", (long long)ev->seq);
+	return cn_world_apply(w, ev, err);
+}
+
+/* Only the events another process appended are folded, when the store
+ * continues the world (the scan checks the chain from the world's last
+ * event, and each event must link to the one before); anything else, a
+ * store that is not a continuation or a fold that failed half-way,
+ * rebuilds the world from the store. */
+int cn_app_reload(struct cn_app *app, struct cn_err *err)
+{
+	struct cn_err why;
+	uint64_t n;
+
+	if (!app->stale && !app->dirty && !app->registry_only &&
+	    cn_store_tree_size(app->st, &n, &why) == 0 &&
+	    (int64_t)n >= app->w.last_seq) {
+		if ((int64_t)n == app->w.last_seq ||
+		    cn_store_scan(app->st, app->w.last_seq + 1, fold_next,
+				  &app->w, &why) == 0)
+			return 0;
+	}
+	return rebuild(app, err);
 }
 
 void cn_app_set_clock(struct cn_app *app, int64_t wall)
@@ -199,7 +265,8 @@ static void reload(struct cn_app *app)
 {
 	struct cn_err e;
 	cn_projector_reset(&app->pj);
-	app->stale = cn_app_reload(app, &e) != 0;
+	if (app->dirty)
+		app->stale = rebuild(app, &e) != 0;
 }
 
 /* The name of the first payload field whose value does not survive the
@@ -325,6 +392,7 @@ static int emit_box(struct cn_app *app, const char *actor,
 			rc = read_back(&evs[n], err);
 	}
 	for (size_t i = 0; rc == 0 && i < box->n; i++) {
+		app->dirty = 1;
 		if ((rc = cn_world_apply(&app->w, &evs[i], err)) && i == 0 &&
 		    rc != CN_ENOMEM) {
 			rc = cn_err_recode(err, CN_EINVAL);
@@ -369,7 +437,8 @@ static int commit_write(struct cn_app *app, struct cn_err *err)
 	if (rc) {
 		cn_store_rollback(app->st);
 		reload(app);
-	}
+	} else
+		app->dirty = 0;
 	return rc;
 }
 
@@ -381,6 +450,9 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 	size_t count = 0;
 	int rc;
 
+	if (app->registry_only)
+		return cn_err_set(err, CN_EINVAL, "a store opened for reading "
+				  "its registry runs no command");
 	if (app->has_clock && (rc = cn_timeline_not_future(now, app->wall, err)))
 		return rc;
 	if (!app->batch) {
@@ -441,6 +513,9 @@ int cn_app_batch_begin(struct cn_app *app, struct cn_err *err)
 {
 	int rc;
 	assert(!app->batch);
+	if (app->registry_only)
+		return cn_err_set(err, CN_EINVAL, "a store opened for reading "
+				  "its registry runs no command");
 	if ((rc = cn_store_begin(app->st, err)))
 		return rc;
 	if ((rc = sync_world(app, err))) {
@@ -465,8 +540,10 @@ int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
 		rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
 	if (commit && rc == 0 &&
 	    (rc = cn_store_checkpoint_sign(app->st, app->now, err)) == 0 &&
-	    (rc = cn_store_commit(app->st, err)) == 0)
+	    (rc = cn_store_commit(app->st, err)) == 0) {
+		app->dirty = 0;
 		return 0;
+	}
 	cn_store_rollback(app->st);
 	reload(app);
 	return rc;

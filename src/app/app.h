@@ -40,6 +40,15 @@ struct cn_app;
  * only a copy of the database can read and verify it. */
 int cn_app_open(const char *path, int store_flags, struct cn_app **out,
 		struct cn_err *err) CN_NODISCARD;
+/* Open the store for reading without folding the log: the world holds
+ * the registry (alliance, members, partners, bodies, offices) folded from
+ * the projection rows (cn_projection_registry), and no proposal; a reader
+ * asks the store for proposals' stored views.  Its cost grows with the
+ * registry, not with the log.  No command runs on it (CN_EINVAL) and it
+ * signs nothing, so it needs no signing key; flags as cn_app_open's
+ * (CN_STORE_CREATE ignored: there is nothing to read in a new store). */
+int cn_app_open_registry(const char *path, int flags, struct cn_app **out,
+			 struct cn_err *err) CN_NODISCARD;
 void cn_app_close(struct cn_app *app);
 
 const struct cn_world *cn_app_world(const struct cn_app *app);

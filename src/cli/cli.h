@@ -51,6 +51,11 @@ enum {
 	 * with no app and the error in cli.open_err (verify: a failed
 	 * verification, in its --json form too). */
 	CLI_OPEN_ERR_OWN = 1 << 3,
+	/* Reads the registry and the stored views only: the store is
+	 * opened without folding its log (cn_app_open_registry), so the
+	 * command costs the same on a record of any length.  The world
+	 * holds no proposal: proposals are read from the store. */
+	CLI_VIEWS = 1 << 4,
 };
 
 struct cli;

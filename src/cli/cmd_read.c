@@ -199,15 +199,72 @@ const struct cli_opt cli_opts_proposals[] = {
 	[PROPOSALS_JSON] = OPT_JSON,
 	OPT_END};
 
-static int status_matches(const char *status, const struct cn_proposal *p)
+/* What the plain table shows of a stored proposals row, read from its
+ * columns: the view it was taken from (the doc column) is not parsed. */
+struct list_ctx {
+	const char *body, *status;
+	struct cli_table *t;
+};
+
+static const char *col_text(const struct cn_row *r, const char *name)
 {
-	if (!strcmp(status, "open"))
-		return !p->concluded;
-	if (!strcmp(status, "concluded"))
-		return p->concluded;
-	return p->concluded && !strcmp(status, p->outcome);
+	const struct cn_table_def *d = &cn_tables[CN_TAB_PROPOSALS];
+	for (unsigned i = 0; i < d->ncols; i++)
+		if (!strcmp(d->cols[i].name, name))
+			return r->v[i].type == CN_VAL_TEXT ? r->v[i].s : NULL;
+	return NULL;
 }
 
+/* status: the row's "status" column, "open" or "concluded". */
+static int status_matches(const char *want, const char *status,
+			  const char *outcome)
+{
+	int concluded = status && !strcmp(status, "concluded");
+	if (!strcmp(want, "open"))
+		return !concluded;
+	if (!strcmp(want, "concluded"))
+		return concluded;
+	return concluded && outcome && !strcmp(want, outcome);
+}
+
+static int list_row(void *ctx, const struct cn_row *r, struct cn_err *err)
+{
+	struct list_ctx *l = ctx;
+	const char *body = col_text(r, "body"), *status = col_text(r, "status");
+	const char *outcome = col_text(r, "outcome");
+	int concluded = status && !strcmp(status, "concluded");
+	char id[32];
+	(void)err;
+
+	if ((l->body && (!body || strcasecmp(l->body, body))) ||
+	    (l->status && !status_matches(l->status, status, outcome)))
+		return 0;
+	snprintf(id, sizeof(id), "%lld", (long long)r->v[0].i);
+	cli_table_row(l->t, (const char *[]){id, cli_or(body, ""),
+		cli_or(col_text(r, "procedure"), ""),
+		concluded ? cli_or(outcome, "") : "open",
+		cli_or(col_text(r, "title"), "")});
+	return 0;
+}
+
+/* The stored views: JSON only for the proposals that pass the filters. */
+static json_t *filtered_docs(json_t *docs, const char *body, const char *status)
+{
+	json_t *out = json_array(), *d;
+	size_t i;
+	json_array_foreach(docs, i, d) {
+		const char *b = cli_str(d, "body"), *st = cli_str(d, "status");
+		if ((body && strcasecmp(body, b)) ||
+		    (status && !status_matches(status, st, cli_str(d, "outcome"))))
+			continue;
+		json_array_append(out, d);
+	}
+	json_decref(docs);
+	return out;
+}
+
+/* Answered from the proposals table (the projection), never from a fold of
+ * the log: the plain table reads its columns, --json the stored views. */
 int cmd_proposals(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	const char *body = a->val[PROPOSALS_BODY], *status = a->val[PROPOSALS_STATUS];
@@ -231,28 +288,22 @@ int cmd_proposals(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		fprintf(stderr, "council: unknown body '%s'\n", body);
 		return EXIT_REFUSED;
 	}
-	json_t *out = c->json ? json_array() : NULL;
-	if (!c->json)
-		cli_table_init(&t, "rllll", (const char *[]){"id", "body",
-			       "procedure", "status", "title"});
-	for (size_t i = 0; i < w->nproposals; i++) {
-		const struct cn_proposal *p = w->proposals[i];
-		char id[32];
-		if ((body && strcasecmp(body, p->body)) ||
-		    (status && !status_matches(status, p)))
-			continue;
-		if (c->json) {
-			json_array_append_new(out, cn_proposal_json(w, p));
-			continue;
-		}
-		snprintf(id, sizeof(id), "%lld", (long long)p->id);
-		cli_table_row(&t, (const char *[]){id, p->body,
-			cn_proc_name(p->proc), p->concluded ? p->outcome : "open",
-			p->title});
-	}
 	if (c->json) {
-		cli_print_json(out);
+		json_t *docs;
+		if (cn_store_proposal_docs(cn_app_store(app), &docs, &err))
+			return cli_fail(c, &err);
+		cli_print_json(filtered_docs(docs, body, status));
 		return 0;
+	}
+	cli_table_init(&t, "rllll", (const char *[]){"id", "body", "procedure",
+		       "status", "title"});
+	struct list_ctx l = {body, status, &t};
+	if (cn_store_rows(cn_app_store(app), CN_TAB_PROPOSALS, CN_ORDER_KEY,
+			  list_row, &l, &err)) {
+		struct cn_err ignore;
+		t.failed = 1; /* print nothing of a partial list; free it */
+		(void)cli_table_print(&t, &ignore);
+		return cli_fail(c, &err);
 	}
 	return cli_table_print(&t, &err) ? cli_fail(c, &err) : 0;
 }
@@ -324,19 +375,37 @@ static void print_record(const json_t *doc)
 			       json_object_get(doc, "superseded_by")));
 }
 
+/* The stored view of proposal id (new reference), or NULL after printing
+ * why. */
+static json_t *stored_view(const struct cli *c, struct cn_app *app, int64_t id)
+{
+	struct cn_err err = {0};
+	json_t *doc = NULL;
+	int rc = cn_store_proposal_doc(cn_app_store(app), id, &doc, &err);
+	if (rc == CN_ENOTFOUND)
+		fprintf(stderr, "council: no proposal %lld\n", (long long)id);
+	else if (rc)
+		cli_fail(c, &err);
+	return rc ? NULL : doc;
+}
+
+/* The proposal a stored view supersedes, 0 when none. */
+static int64_t supersedes(const json_t *doc)
+{
+	return json_integer_value(json_object_get(doc, "supersedes"));
+}
+
+/* Answered from the stored view (the proposals projection) and the events
+ * indexed under the proposal: nothing here grows with the log. */
 int cmd_show(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
-	const struct cn_world *w = cn_app_world(app);
 	struct cn_err err = {0};
-	int64_t id = a->id;
-	int rc;
+	int64_t id = a->id, q;
+	int rc = 0;
 
-	const struct cn_proposal *p = cn_world_proposal(w, id);
-	if (!p) {
-		fprintf(stderr, "council: no proposal %lld\n", (long long)id);
+	json_t *doc = stored_view(c, app, id);
+	if (!doc)
 		return EXIT_REFUSED;
-	}
-	json_t *doc = cn_proposal_json(w, p);
 	if (c->json) {
 		json_t *hist = json_array(), *earlier = json_array();
 		rc = cn_store_proposal_events(cn_app_store(app), id, collect_event,
@@ -344,33 +413,49 @@ int cmd_show(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		json_object_set_new(doc, "history", hist);
 		/* The matter's history runs through the proposals it
 		 * superseded. */
-		for (const struct cn_proposal *q = p; rc == 0 && q->supersedes;) {
-			json_t *h = json_array();
-			q = cn_world_proposal(w, q->supersedes);
-			rc = cn_store_proposal_events(cn_app_store(app), q->id,
+		for (q = supersedes(doc); rc == 0 && q; ) {
+			json_t *h = json_array(), *prev = stored_view(c, app, q);
+			if (!prev) {
+				json_decref(h);
+				json_decref(earlier);
+				json_decref(doc);
+				return EXIT_REFUSED;
+			}
+			rc = cn_store_proposal_events(cn_app_store(app), q,
 						      collect_event, h, &err);
 			json_array_append_new(earlier, json_pack("{s:I, s:o}",
-					      "proposal", (json_int_t)q->id,
+					      "proposal", (json_int_t)q,
 					      "history", h));
+			q = supersedes(prev);
+			json_decref(prev);
 		}
 		if (json_array_size(earlier))
 			json_object_set_new(doc, "earlier", earlier);
 		else
 			json_decref(earlier);
-		cli_print_json(doc);
-	} else {
-		cli_print_proposal(doc);
-		print_record(doc);
-		json_decref(doc);
-		printf("  history\n");
-		rc = cn_store_proposal_events(cn_app_store(app), id, print_event,
-					      NULL, &err);
-		for (const struct cn_proposal *q = p; rc == 0 && q->supersedes;) {
-			q = cn_world_proposal(w, q->supersedes);
-			printf("  earlier, as proposal %lld\n", (long long)q->id);
-			rc = cn_store_proposal_events(cn_app_store(app), q->id,
-						      print_event, NULL, &err);
+		if (rc) {
+			json_decref(doc);
+			return cli_fail(c, &err);
 		}
+		cli_print_json(doc);
+		return 0;
+	}
+	cli_print_proposal(doc);
+	print_record(doc);
+	q = supersedes(doc);
+	json_decref(doc);
+	printf("  history\n");
+	rc = cn_store_proposal_events(cn_app_store(app), id, print_event, NULL,
+				      &err);
+	while (rc == 0 && q) {
+		json_t *prev = stored_view(c, app, q);
+		if (!prev)
+			return EXIT_REFUSED;
+		printf("  earlier, as proposal %lld\n", (long long)q);
+		rc = cn_store_proposal_events(cn_app_store(app), q, print_event,
+					      NULL, &err);
+		q = supersedes(prev);
+		json_decref(prev);
 	}
 	return rc ? cli_fail(c, &err) : 0;
 }

@@ -28,27 +28,29 @@
 	((const struct cli_form[]){{.args = "ID", .nargs = 1, .needs = (need), \
 				    .id = "proposal id"}, CLI_FORM_END})
 #define WRITES (CLI_STORE_RW | CLI_SIGNER)
+/* A read answered from the projections (no fold of the log). */
+#define READS (CLI_STORE_RO | CLI_VIEWS)
 
 const struct cmd cli_commands[] = {
 	{"init", cmd_init, cli_opts_init, ONE(NULL, 0, CLI_NO_STORE),
 	 "create a store and seed it with a dataset",
 	 "Create the store and seed it with the alliance dataset (default:\n"
 	 "the NATO dataset, data/nato.json).  Refuses a store that exists.\n"},
-	{"members", cmd_members, cli_opts_members, ONE(NULL, 0, CLI_STORE_RO),
+	{"members", cmd_members, cli_opts_members, ONE(NULL, 0, READS),
 	 "list members, of the alliance or of a body",
 	 "Members of the alliance (or of body B) on DATE (default today).\n"},
-	{"bodies", cmd_bodies, cli_opts_bodies, ONE(NULL, 0, CLI_STORE_RO),
+	{"bodies", cmd_bodies, cli_opts_bodies, ONE(NULL, 0, READS),
 	 "list bodies with their rules",
 	 "Bodies, their decision rule, default procedure, and size on DATE.\n"},
-	{"partners", cmd_partners, cli_opts_partners, ONE(NULL, 0, CLI_STORE_RO),
+	{"partners", cmd_partners, cli_opts_partners, ONE(NULL, 0, READS),
 	 "list partners by framework",
 	 "Partners on DATE (default today), by framework.\n"},
-	{"offices", cmd_offices, cli_opts_offices, ONE(NULL, 0, CLI_STORE_RO),
+	{"offices", cmd_offices, cli_opts_offices, ONE(NULL, 0, READS),
 	 "list offices, open on a date or all",
 	 "Offices open on DATE (default today), with the treaty-area check\n"
 	 "(North Atlantic Treaty Art. 6; advisory).\n"},
 	{"proposals", cmd_proposals, cli_opts_proposals,
-	 ONE(NULL, 0, CLI_STORE_RO), "list proposals", NULL},
+	 ONE(NULL, 0, READS), "list proposals", NULL},
 	{"propose", cmd_propose, cli_opts_propose, ONE(NULL, 0, WRITES),
 	 "put a proposal before a body",
 	 "Open a procedure on a proposal; prints its id (--json: the proposal).\n"
@@ -86,20 +88,20 @@ const struct cmd cli_commands[] = {
 	 "conclude procedures whose deadline has passed",
 	 "Conclude every silence procedure and written vote whose deadline is at or before\n"
 	 "TIME (default now), each at its deadline.\n"},
-	{"show", cmd_show, cli_opts_show, ON_PROPOSAL(CLI_STORE_RO),
+	{"show", cmd_show, cli_opts_show, ON_PROPOSAL(READS),
 	 "show a proposal, its positions and outcome",
 	 "The proposal, its electorate and positions, the rule's verdict and\n"
 	 "explanation, effects, and its history.\n"},
 	{"log", cmd_log, cli_opts_log,
 	 (const struct cli_form[]){
-		 {.needs = CLI_STORE_RO},
-		 {.sub = "key", .needs = CLI_STORE_RO, .run = cmd_log_key,
+		 {.needs = READS},
+		 {.sub = "key", .needs = READS, .run = cmd_log_key,
 		  .help = "the log's public key (vkey)"},
-		 {.sub = "checkpoint", .needs = CLI_STORE_RO,
+		 {.sub = "checkpoint", .needs = READS,
 		  .run = cmd_log_checkpoint, .help = "the latest signed checkpoint"},
-		 {.sub = "proof", .args = "INDEX", .nargs = 1, .needs = CLI_STORE_RO,
+		 {.sub = "proof", .args = "INDEX", .nargs = 1, .needs = READS,
 		  .run = cmd_log_proof, .help = "proof for event INDEX+1 (0-based)"},
-		 {.sub = "export", .args = "FILE", .nargs = 1, .needs = CLI_STORE_RO,
+		 {.sub = "export", .args = "FILE", .nargs = 1, .needs = READS,
 		  .run = cmd_log_export,
 		  .help = "events and checkpoints as JSON Lines"},
 		 CLI_FORM_END},
@@ -156,10 +158,11 @@ const struct cmd cli_commands[] = {
 	 "several per fsync; silence deadlines conclude on time.\n"},
 	{"token", NULL, cli_opts_token,
 	 (const struct cli_form[]){
-		 {.sub = "issue", .needs = CLI_STORE_RW, .run = cmd_token_issue},
-		 {.sub = "list", .needs = CLI_STORE_RO, .run = cmd_token_list},
+		 {.sub = "issue", .needs = CLI_STORE_RW | CLI_VIEWS,
+		  .run = cmd_token_issue},
+		 {.sub = "list", .needs = READS, .run = cmd_token_list},
 		 {.sub = "revoke", .args = "ID", .nargs = 1, .id = "token id",
-		  .needs = CLI_STORE_RW, .run = cmd_token_revoke},
+		  .needs = CLI_STORE_RW | CLI_VIEWS, .run = cmd_token_revoke},
 		 CLI_FORM_END},
 	 "issue, list or revoke API tokens",
 	 "issue prints a bearer token once; only its hash is stored.\n"},
@@ -233,7 +236,9 @@ static int run(struct cli *c, const struct cmd *k, int argc, char **argv)
 		if (a.val[i] && (k->opts[i].flags & CLI_OPT_NO_STORE))
 			needs = CLI_NO_STORE;
 	if (needs != CLI_NO_STORE &&
-	    cn_app_open(c->db, store_flags(needs), &app, &err)) {
+	    (needs & CLI_VIEWS
+		     ? cn_app_open_registry(c->db, store_flags(needs), &app, &err)
+		     : cn_app_open(c->db, store_flags(needs), &app, &err))) {
 		if (!(needs & CLI_OPEN_ERR_OWN))
 			return cli_fail(c, &err);
 		c->open_err = err;

@@ -586,6 +586,16 @@ int cn_world_apply(struct cn_world *w, const struct cn_event *ev,
 	 * parser that noticed it calls it. */
 	else if (rc)
 		rc = cn_err_recode(err, CN_ECORRUPT);
+	/* The deadline index follows the proposal the event changed. */
+	if (rc == 0 && t->entity == CN_ENT_PROPOSAL) {
+		const char *kind;
+		char key[64];
+		struct cn_proposal *p = NULL;
+		if (cn_event_entity(ev, &kind, key) == 0)
+			p = cn_world_proposal(w, strtoll(key, NULL, 10));
+		if (p)
+			rc = cn_deadlines_track(w, p, err);
+	}
 	if (rc == 0) {
 		w->last_seq = ev->seq;
 		memcpy(w->last_hash, ev->hash, CN_HASH_LEN);

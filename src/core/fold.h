@@ -15,6 +15,12 @@
 #include "event.h"
 #include "world.h"
 
+/* deadlines.c: put proposal p in the deadline index, or take it out,
+ * as its state now says (called by cn_world_apply after each proposal
+ * event).  CN_ENOMEM only. */
+int cn_deadlines_track(struct cn_world *w, struct cn_proposal *p,
+		       struct cn_err *err);
+
 int cn_fold_alliance(struct cn_world *w, const struct cn_event *ev,
 		     struct cn_err *err);
 int cn_fold_member(struct cn_world *w, const struct cn_event *ev,

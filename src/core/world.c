@@ -102,6 +102,7 @@ void cn_world_release(struct cn_world *w)
 	free(w->bodies);
 	free(w->offices);
 	free(w->proposals);
+	free(w->deadlines);
 	memset(w, 0, sizeof(*w));
 }
 

@@ -186,6 +186,10 @@ struct cn_proposal {
 	int64_t supersedes;         /* the proposal this one takes up, or 0 */
 	int64_t superseded_by;      /* the one that took it up, or 0 */
 	int64_t last_at;            /* time of its latest event */
+	/* Where the world's deadline index holds it (deadlines.c): under
+	 * indexed_deadline while `indexed`. */
+	int indexed;
+	int64_t indexed_deadline;
 	/* Added by fold_proposal.c (issue 13): the body's named rule chosen
 	 * (rule_name) and the State concerned, left out of the electorate
 	 * (concerned); NULL when neither was given (owned). */
@@ -196,6 +200,13 @@ struct cn_proposal {
  * procedure allows it (the OSCE's), a proposed amendment. */
 enum { CN_BREAK_OBJECT = 1 << 0, CN_BREAK_AMEND = 1 << 1 };
 
+/* An entry of the deadline index: an open procedure that concludes at
+ * its deadline (silence, written vote). */
+struct cn_deadline {
+	int64_t deadline;
+	int64_t id;
+};
+
 struct cn_world {
 	json_t *alliance;           /* null until alliance.founded */
 	struct cn_member *members;   size_t nmembers;
@@ -205,6 +216,12 @@ struct cn_world {
 	struct cn_proposal **proposals; size_t nproposals; /* id = index+1 */
 	int64_t last_seq;
 	uint8_t last_hash[CN_HASH_LEN];
+	/* The deadline index (deadlines.c): every open silence procedure
+	 * and written vote with a deadline, by (deadline, id), kept by the
+	 * fold, so that the clock finds what is due without looking at
+	 * every proposal. */
+	struct cn_deadline *deadlines;
+	size_t ndeadlines, cap_deadlines;
 };
 
 void cn_world_init(struct cn_world *w);
@@ -234,6 +251,15 @@ void cn_world_skip_to(struct cn_world *w, const struct cn_event *ev);
  * world folded from a whole log. */
 int cn_world_skip_proposals(struct cn_world *w, int64_t id,
 			    struct cn_err *err) CN_NODISCARD;
+
+/* ---- the deadline index (deadlines.c) ----------------------------------- */
+
+/* How many procedures are due at `now` (deadline at or before it): they
+ * are w->deadlines[0 .. n), by deadline.  O(log n). */
+size_t cn_world_due(const struct cn_world *w, int64_t now);
+/* The earliest deadline after `after` of an open silence procedure or
+ * written vote, or CN_TIME_NONE.  O(log n). */
+int64_t cn_world_next_deadline(const struct cn_world *w, int64_t after);
 
 /* Which entity an event changed, for projections: *kind is one of
  * "alliance", "member", "partner", "body", "office", "proposal", and key is

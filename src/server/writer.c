@@ -43,22 +43,6 @@ static int64_t wall_clock(void)
 	return (int64_t)ts.tv_sec;
 }
 
-/* The earliest deadline after `now` of an open silence procedure or
- * written vote, or CN_TIME_NONE. */
-static int64_t next_deadline(const struct cn_world *w, int64_t now)
-{
-	int64_t next = CN_TIME_NONE;
-	for (size_t i = 0; i < w->nproposals; i++) {
-		const struct cn_proposal *p = w->proposals[i];
-		/* Past deadlines held by a reservation are retried with
-		 * every batch; only future ones set the alarm. */
-		if (!p->concluded && (p->proc == CN_PROC_SILENCE ||
-				      p->proc == CN_PROC_WRITTEN) &&
-		    p->deadline > now && p->deadline < next)
-			next = p->deadline;
-	}
-	return next;
-}
 
 /* Tell each submitter its job is durable (or refused), in queue order. */
 static void finish(struct writer *w, struct qnode *batch)
@@ -276,7 +260,8 @@ static void *writer_main(void *arg)
 		int64_t now = wall_clock();
 		/* Due: any deadline after the last tick, even one we woke late
 		 * for (a long batch, a paused process, a clock step). */
-		int64_t due = next_deadline(cn_app_world(w->app), w->last_tick);
+		int64_t due = cn_world_next_deadline(cn_app_world(w->app),
+						     w->last_tick);
 		/* A batch with no jobs is just the clock.  The first round
 		 * concludes what fell due while the server was down, each at
 		 * its own deadline. */
@@ -289,7 +274,7 @@ static void *writer_main(void *arg)
 		if (w->head || w->stop)
 			continue;
 		now = wall_clock();
-		due = next_deadline(cn_app_world(w->app), w->last_tick);
+		due = cn_world_next_deadline(cn_app_world(w->app), w->last_tick);
 		if (due <= now)
 			continue; /* due already: go round at once */
 		/* Sleep to the next deadline (to the second), or a minute at

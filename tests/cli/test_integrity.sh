@@ -93,8 +93,13 @@ tamper "UPDATE events SET bytes = substr(bytes, 1, instr(bytes, '\"name\":\"') +
 check "exactly one byte differs" test "$(sqlite3 "$COUNCIL_DB" "SELECT length(bytes) FROM events WHERE seq = 7")" = "$(sqlite3 "$T/clean.db" "SELECT length(bytes) FROM events WHERE seq = 7")"
 c verify
 expect_err "one changed byte is detected and names event 7" 1 "event 7"
-c members
-expect_err "and the store refuses to open for use" 1 "event 7"
+# A read answers from the projection rows without folding the log (so its
+# cost does not grow with the record); a write folds the log from its last
+# snapshot, and this log is shorter than the snapshot interval.
+c tick
+expect_err "and the store refuses to open for a write" 1 "event 7"
+c members --at 2023-01-01
+expect_rc "a read answers from the projections, which verify checks" 0
 tamper "DELETE FROM events WHERE seq = 12"
 c verify
 expect_err "a deleted event is named" 1 "event 12 is missing"

@@ -931,9 +931,12 @@ static void test_registry_change_rewrites_views_that_read_it(void **state)
 	json_decref(now);
 }
 
-/* A failed command whose reload fails too (the store was damaged under
+/* A failed write whose reload fails too (the store was damaged under
  * the app) keeps the world it had, never an empty one; the next write
- * reloads first and fails, naming the damage. */
+ * reloads first and fails, naming the damage.  (A refusal before any fold
+ * needs no reload at all, and a write folds only the events after the
+ * world's: the damage is met when the world must be rebuilt, here after
+ * a group of commands was rolled back.) */
 static void test_failed_reload_keeps_the_world(void **state)
 {
 	struct fx *f = *state;
@@ -948,12 +951,19 @@ static void test_failed_reload_keeps_the_world(void **state)
 	const int64_t last = cn_app_world(f->app)->last_seq;
 	drop_triggers(f->path);
 	sql_ok(f->path, CHANGE_ACTOR(5));
-	/* Refused: rolls back, and the reload meets event 5. */
+	/* Refused before anything was folded: the world is still the
+	 * store's, and nothing is read again. */
 	assert_int_equal(cn_app_run(f->app, T("2023-07-22T09:00:00Z"), "x",
 				    cn_app_cmd_respond, &xx, NULL, &err),
 			 CN_ENOTFOUND);
+	assert_int_equal(cn_app_world(f->app)->last_seq, last);
+	/* A group rolled back after a fold: the rebuild meets event 5. */
+	assert_int_equal(cn_app_batch_begin(f->app, &err), 0);
+	assert_int_equal(cn_app_run(f->app, T("2023-07-22T09:30:00Z"), "x",
+				    cn_app_cmd_respond, &be, NULL, &err), 0);
+	assert_int_equal(cn_app_batch_end(f->app, 0, &err), 0);
 	const struct cn_world *w = cn_app_world(f->app);
-	assert_int_equal(w->last_seq, last);
+	assert_true(w->last_seq >= last);
 	assert_int_equal(w->nmembers, 32);
 	assert_int_equal(w->nproposals, 3);
 	int rc = cn_app_run(f->app, T("2023-07-22T10:00:00Z"), "x",
@@ -962,6 +972,89 @@ static void test_failed_reload_keeps_the_world(void **state)
 		fail_msg("the next write gave %d '%s', want CN_ECORRUPT naming "
 			 "event 5", rc, err.msg);
 	assert_int_equal(count_events(f->path), last);
+}
+
+/* A write beside another writer folds only the events that writer
+ * appended: history the world already holds is not read again (here, an
+ * event damaged under both apps would stop a re-read), and the world
+ * caught up equals a replay of the whole log. */
+static void test_catch_up_folds_only_the_new_events(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_app *other = NULL;
+	struct cn_respond_args be = {.proposal = 3, .member = "BE",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+	struct cn_respond_args dk = {.proposal = 3, .member = "DK",
+				     .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+
+	seed(f, 0);
+	history(f);
+	const int64_t last = cn_app_world(f->app)->last_seq;
+	if (cn_app_open(f->path, 0, &other, &err))
+		fail_msg("second app: %s", err.msg);
+	drop_triggers(f->path);
+	sql_ok(f->path, CHANGE_ACTOR(5));
+	assert_int_equal(cn_app_run(other, T("2023-07-22T09:00:00Z"), "x",
+				    cn_app_cmd_respond, &be, NULL, &err), 0);
+	cn_app_close(other);
+	if (cn_app_run(f->app, T("2023-07-22T10:00:00Z"), "x",
+		       cn_app_cmd_respond, &dk, NULL, &err))
+		fail_msg("the write beside another gave '%s'", err.msg);
+	const struct cn_world *w = cn_app_world(f->app);
+	assert_int_equal(w->last_seq, last + 2);
+	const struct cn_proposal *p = cn_world_proposal(w, 3);
+	int seen = 0;
+	for (size_t i = 0; i < p->nballots; i++)
+		if (!strcmp(p->ballots[i].code, "BE") || !strcmp(p->ballots[i].code, "DK"))
+			seen += p->ballots[i].pos == CN_POS_CONCUR;
+	assert_int_equal(seen, 2);
+	assert_int_equal(count_events(f->path), last + 2);
+}
+
+/* The deadline index holds the open silence procedures by deadline: a
+ * deadline extended moves its entry, a conclusion removes it, and the
+ * clock finds the due ones without a look at every proposal. */
+static void test_deadline_index(void **state)
+{
+	struct fx *f = *state;
+	struct cn_propose_args a = {.body = "NAC", .title = "A", .procedure = "silence",
+				    .deadline = "2023-08-10T12:00:00Z"};
+	struct cn_propose_args b = {.body = "NAC", .title = "B", .procedure = "silence",
+				    .deadline = "2023-08-05T12:00:00Z"};
+	struct cn_propose_args m = {.body = "NAC", .title = "M"};
+	struct cn_app_secretariat_args ext = {.proposal = 4,
+					      .deadline = "2023-08-20T12:00:00Z"};
+
+	seed(f, 0);
+	history(f);
+	const struct cn_world *w = cn_app_world(f->app);
+	assert_int_equal(w->ndeadlines, 0);
+	assert_int_equal(run(f, "2023-08-01T09:00:00Z", cn_app_cmd_propose, &a), 1);
+	assert_int_equal(run(f, "2023-08-01T10:00:00Z", cn_app_cmd_propose, &b), 1);
+	assert_int_equal(run(f, "2023-08-01T11:00:00Z", cn_app_cmd_propose, &m), 1);
+	w = cn_app_world(f->app);
+	assert_int_equal(w->ndeadlines, 2); /* a meeting has no deadline */
+	assert_int_equal(w->deadlines[0].id, 5);
+	assert_int_equal(w->deadlines[1].id, 4);
+	assert_int_equal(cn_world_next_deadline(w, T("2023-08-01T12:00:00Z")),
+			 T("2023-08-05T12:00:00Z"));
+	assert_int_equal(cn_world_due(w, T("2023-08-05T12:00:00Z")), 1);
+	assert_int_equal(cn_world_due(w, T("2023-08-05T11:59:59Z")), 0);
+	assert_int_equal(run(f, "2023-08-02T09:00:00Z", cn_app_cmd_extend, &ext), 1);
+	w = cn_app_world(f->app);
+	assert_int_equal(w->deadlines[1].id, 4);
+	assert_int_equal(w->deadlines[1].deadline, T("2023-08-20T12:00:00Z"));
+	/* The clock concludes B at its deadline; A stays, alone. */
+	assert_int_equal(run(f, "2023-08-06T09:00:00Z", cn_app_cmd_tick, NULL), 1);
+	w = cn_app_world(f->app);
+	assert_true(cn_world_proposal(w, 5)->concluded);
+	assert_int_equal(w->ndeadlines, 1);
+	assert_int_equal(w->deadlines[0].id, 4);
+	assert_int_equal(cn_world_next_deadline(w, T("2023-08-06T09:00:00Z")),
+			 T("2023-08-20T12:00:00Z"));
+	assert_int_equal(cn_world_next_deadline(w, T("2023-08-20T12:00:00Z")),
+			 CN_TIME_NONE);
 }
 
 /* A checkpoint note that does not even parse: verify's return value and
@@ -1614,6 +1707,8 @@ int main(void)
 		S(test_stale_effect_does_not_stop_the_app),
 		S(test_registry_change_rewrites_views_that_read_it),
 		S(test_failed_reload_keeps_the_world),
+		S(test_catch_up_folds_only_the_new_events),
+		S(test_deadline_index),
 		S(test_verify_error_code_agrees),
 		S(test_readonly_copy_verifies_without_key),
 		S(test_read_transaction_is_one_snapshot),
