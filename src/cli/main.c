@@ -2,7 +2,7 @@
  * main.c - the `council` command: global options, the command table, and
  * running one command.
  *
- * git-style: `council [--db FILE] COMMAND [options]`.  Each row of the
+ * git-style: `council [--db STORE] COMMAND [options]`.  Each row of the
  * table names a command, its function, its forms (subcommands, with what
  * each needs: no store, the store read-only or read-write, the log's
  * signer) and its help; its options are in the command's own file (see
@@ -189,13 +189,16 @@ const struct cmd cli_commands[] = {
 static void usage_all(FILE *f)
 {
 	fprintf(f,
-		"usage: council [--db FILE] COMMAND [options]\n\n"
+		"usage: council [--db STORE] COMMAND [options]\n\n"
 		"council: a decision engine for bodies that decide by consensus,\n"
 		"unanimity or weighted majority (first model: NATO's North\n"
 		"Atlantic Council).\n\ncommands:\n");
 	for (const struct cmd *c = cli_commands; c->name; c++)
 		fprintf(f, "  %-12s %s\n", c->name, c->summary);
-	fprintf(f, "\n'council COMMAND --help' describes one command.\n"
+	fprintf(f, "\nSTORE: a SQLite file (default $COUNCIL_DB or ./council.db), or a\n"
+		   "PostgreSQL database: postgresql://... or a libpq keyword string\n"
+		   "such as 'host=/run/postgresql dbname=council'.\n"
+		   "\n'council COMMAND --help' describes one command.\n"
 		   "Exit status: 0 ok, 1 refused or invalid input, 2 usage.\n");
 }
 

@@ -27,7 +27,8 @@
 #define WRAP 78
 
 static const char *const common_help[][2] = {
-	{"--db FILE", "the store (default $COUNCIL_DB or ./council.db)"},
+	{"--db STORE", "the store: a SQLite file (default $COUNCIL_DB or\n"
+		       "./council.db) or a PostgreSQL connection string"},
 	{"--help", "this text"},
 };
 
