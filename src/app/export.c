@@ -104,10 +104,6 @@ int cn_app_export(struct cn_app *app, FILE *out, struct cn_err *err)
 	return rc;
 }
 
-struct cp_item {
-	char *note;
-};
-
 /* The tail of an event's canonical bytes is fixed by the key order:
  * ...,"prev":"<64 hex>","seq":N,"time":"...","type":"T"}.  Read prev, seq
  * and the type without parsing the JSON.  Returns 0, or -1 when the line
@@ -175,153 +171,400 @@ static int must_decode(const char *line, size_t n, const char *type,
 	return memmem(line, n, "\"signature\":", 12) != NULL;
 }
 
-int cn_verify_export(const char *path, const char *vkey,
-		     struct cn_export_stats *stats, struct cn_err *err)
+/* ---- verifying an export ---------------------------------------------------- *
+ * One pass reads every line: the leaves of the tree (each event line's
+ * hash over its exact bytes), the hash each event line says the one before
+ * it has, and the checkpoints.  A line that is wrong by itself (it does not
+ * read, is out of place, its signature does not verify) is noted where it
+ * is; after it, only the chain is read on.  Then the links of the chain
+ * are checked, and a broken link is blamed on the event that was changed:
+ * the one before it when the event after the break still records the
+ * hash of the one at the break, else the one at it.  The earliest fault
+ * in the file is reported, so a change is named where it was made rather
+ * than where it shows first. */
+
+struct cp_item {
+	char *note;
+	long line;
+};
+
+/* What the verifier keeps of an event line beside its leaf hash. */
+struct ev_link {
+	uint8_t prev[CN_HASH_LEN]; /* the hash it says the event before has */
+	long line;
+	int known;                 /* prev could be read */
+};
+
+struct xv {
+	const char *path;
+	struct cn_export_stats *stats;
+	struct cn_merkle_mem mem;  /* leaf k - 1 is event k's hash */
+	struct cn_world w;         /* what signatures are checked against */
+	struct ev_link *ev;
+	size_t nev, evcap;
+	struct cp_item *cps;
+	size_t ncps;
+	char *name;                /* the log key */
+	uint8_t pk[32];
+	struct cn_err fault;       /* the first line wrong by itself */
+	long fault_line;           /* 0: none */
+};
+
+/* Note the first line that is wrong by itself: "line L (event k): why",
+ * without repeating the event when `why` already names it first. */
+static void fault(struct xv *x, long line, int64_t k, const struct cn_err *why)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL, *name = NULL, *hvkey = NULL;
+	char ev[32];
+	int n;
+
+	if (x->fault_line)
+		return;
+	x->fault_line = line;
+	n = snprintf(ev, sizeof(ev), "event %lld", (long long)k);
+	/* A changed event line is a damaged record, whatever the parser
+	 * that noticed it calls it. */
+	const int code = k && why->code != CN_ENOMEM ? CN_ECORRUPT : why->code;
+	if (k == 0 || (!strncmp(why->msg, ev, (size_t)n) &&
+		       (why->msg[n] == ' ' || why->msg[n] == ':')))
+		cn_err_set(&x->fault, code, "%s: line %ld: %s", x->path, line,
+			   why->msg);
+	else
+		cn_err_set(&x->fault, code, "%s: line %ld (event %lld): %s",
+			   x->path, line, (long long)k, why->msg);
+}
+
+static void fault_msg(struct xv *x, long line, int64_t k, int code,
+		      const char *msg)
+{
+	struct cn_err why;
+	cn_err_set(&why, code, "%s", msg);
+	fault(x, line, k, &why);
+}
+
+static int header_line(struct xv *x, const char *line, const char *vkey,
+		       struct cn_err *err)
+{
+	json_t *h = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+	const char *v = json_string_value(json_object_get(h, "vkey"));
+	struct cn_err why = {0};
+	char *gname = NULL;
+	uint8_t gpk[32];
+	int rc = 0;
+
+	if (!h || json_integer_value(json_object_get(h, "council_log")) != 1 || !v)
+		fault_msg(x, 1, 0, CN_EINVAL, "not a council log export");
+	else if (cn_note_vkey_decode(v, &x->name, x->pk, &why)) {
+		cn_err_prefix(&why, "the log key it names: ");
+		cn_err_recode(&why, CN_ECORRUPT);
+		fault(x, 1, 0, &why);
+	}
+	json_decref(h);
+	/* The key given is the published one; the file must name it. */
+	if (vkey && (rc = cn_note_vkey_decode(vkey, &gname, gpk, err)) == 0) {
+		if (x->name && (strcmp(gname, x->name) || memcmp(gpk, x->pk, 32)))
+			fault_msg(x, 1, 0, CN_ECORRUPT, "the file names another log "
+				  "key than the published one");
+		free(x->name);
+		x->name = gname;
+		memcpy(x->pk, gpk, 32);
+	} else if (vkey)
+		cn_err_prefix(err, "the log key given: ");
+	return rc;
+}
+
+static int checkpoint_line(struct xv *x, const char *line, long lineno,
+			   struct cn_err *err)
+{
+	json_t *o = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+	const char *note = json_string_value(json_object_get(o, "checkpoint"));
+	struct cp_item *nc = note ? realloc(x->cps, (x->ncps + 1) * sizeof(*nc))
+				  : NULL;
+	int rc = 0;
+
+	if (!note || json_object_size(o) != 1)
+		fault_msg(x, lineno, 0, CN_ECORRUPT, "bad checkpoint line");
+	else if (!nc)
+		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+	else if (x->cps = nc, !(nc[x->ncps].note = strdup(note)))
+		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+	else
+		nc[x->ncps++].line = lineno;
+	json_decref(o);
+	return rc;
+}
+
+/* Decode an event line and check what only its content can show: its
+ * place, and the registry, keys and signatures (folded, or checked). */
+static int event_content(struct xv *x, const char *line, size_t n,
+			 struct ev_link *e, int64_t k, struct cn_err *err)
+{
+	struct cn_event ev;
+	struct cn_err why = {0};
+	int rc = cn_event_decode(line, n, &ev, &why);
+
+	if (rc == 0) {
+		memcpy(e->prev, ev.prev, CN_HASH_LEN);
+		e->known = 1;
+		if (ev.seq != k)
+			rc = cn_err_set(&why, CN_ECORRUPT, "its bytes say it is event "
+					"%lld (an event removed, added or reordered)",
+					(long long)ev.seq);
+		else if (ev.et && (ev.et->flags & CN_EVT_STATEMENT))
+			/* A signed statement is checked, not folded, since
+			 * the statements before it were skipped. */
+			rc = cn_event_check_signature(&x->w, &ev, &why);
+		else {
+			struct cn_event before = {.seq = ev.seq - 1};
+			cn_world_skip_to(&x->w, &before);
+			rc = cn_world_apply(&x->w, &ev, &why);
+		}
+		cn_event_release(&ev);
+	}
+	if (rc == CN_ENOMEM)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	if (rc)
+		fault(x, e->line, k, &why);
+	return 0;
+}
+
+static int event_line(struct xv *x, const char *line, size_t n, long lineno,
+		      struct cn_err *err)
+{
+	uint8_t hash[CN_HASH_LEN];
+	struct ev_link *e;
+	int64_t rseq, k;
+	const char *type;
+	size_t tl;
+	int rc;
+
+	if (x->nev == x->evcap) {
+		size_t cap = x->evcap ? 2 * x->evcap : 256;
+		struct ev_link *v = realloc(x->ev, cap * sizeof(*v));
+		if (!v)
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		x->ev = v;
+		x->evcap = cap;
+	}
+	e = &x->ev[x->nev++];
+	memset(e, 0, sizeof(*e));
+	e->line = lineno;
+	k = (int64_t)x->nev;
+	cn_event_hash(line, n, hash);
+	if ((rc = cn_merkle_mem_append(&x->mem, hash, err)))
+		return rc;
+	x->stats->events++;
+	x->stats->bytes += (uint64_t)n;
+	/* Fast path: the chain and the tree need only the raw bytes. */
+	if (raw_tail(line, n, e->prev, &rseq, &type, &tl) == 0) {
+		e->known = 1;
+		if (x->fault_line)
+			return 0;
+		if (rseq != k) {
+			struct cn_err why;
+			cn_err_set(&why, CN_ECORRUPT, "its bytes say it is event %lld "
+				   "(an event removed, added or reordered)",
+				   (long long)rseq);
+			fault(x, lineno, k, &why);
+			return 0;
+		}
+		if (!must_decode(line, n, type, tl))
+			return 0;
+	} else if (x->fault_line)
+		return 0;
+	return event_content(x, line, n, e, k, err);
+}
+
+/* The hash of event k as the file has it (event 0: zeros). */
+static void leaf(const struct xv *x, int64_t k, uint8_t out[CN_HASH_LEN])
+{
+	memset(out, 0, CN_HASH_LEN);
+	if (k > 0)
+		(void)cn_merkle_mem_get((void *)&x->mem, 0, (uint64_t)k - 1, out);
+}
+
+static int links(const struct xv *x, int64_t k)
+{
+	uint8_t h[CN_HASH_LEN];
+	leaf(x, k - 1, h);
+	return !x->ev[k - 1].known || !memcmp(x->ev[k - 1].prev, h, CN_HASH_LEN);
+}
+
+/* Whether a signed checkpoint covering event k gives its root when event
+ * k's hash is `h`: the test of "event k was changed, and h is what it
+ * hashed to before", for the last event, which no later one records. */
+static int signed_root_with(const struct xv *x, int64_t k,
+			    const uint8_t h[CN_HASH_LEN])
+{
+	struct cn_checkpoint cp;
+	int found = 0;
+
+	for (size_t i = 0; !found && x->name && i < x->ncps; i++) {
+		const char *note = x->cps[i].note;
+		if (cn_checkpoint_verify(note, strlen(note), x->name, x->pk, &cp,
+					 NULL))
+			continue;
+		if (cp.size >= (uint64_t)k && cp.size <= x->mem.size) {
+			struct cn_merkle_mem m;
+			uint8_t l[CN_HASH_LEN], root[CN_MERKLE_HASH_LEN];
+			int rc = 0;
+			cn_merkle_mem_init(&m);
+			for (uint64_t i2 = 0; rc == 0 && i2 < cp.size; i2++) {
+				leaf(x, (int64_t)i2 + 1, l);
+				rc = cn_merkle_mem_append(&m, (int64_t)i2 + 1 == k
+							  ? h : l, NULL);
+			}
+			found = rc == 0 &&
+				cn_merkle_root(cn_merkle_mem_get, &m, cp.size, root,
+					       NULL) == 0 &&
+				!memcmp(root, cp.root, CN_MERKLE_HASH_LEN) ? 1 : -1;
+			cn_merkle_mem_release(&m);
+		}
+		cn_checkpoint_release(&cp);
+	}
+	return found == 1;
+}
+
+/* The first broken link of the chain, blamed on the event changed:
+ * 0 when the chain holds, else the line of that event, with *msg. */
+static long chain_fault(const struct xv *x, struct cn_err *msg)
+{
+	const int64_t n = (int64_t)x->nev;
+	int64_t j = 1;
+
+	while (j <= n && links(x, j))
+		j++;
+	if (j > n)
+		return 0;
+	const struct ev_link *e = &x->ev[j - 1];
+	if (j == 1) {
+		cn_err_set(msg, CN_ECORRUPT, "%s: line %ld (event 1): changed: its "
+			   "prev hash is not zero", x->path, e->line);
+		return e->line;
+	}
+	/* The event after the break still records the hash of the one at
+	 * it (or, for the last, a signed root says what the one before
+	 * hashed to): the one before was changed. */
+	if (j < n ? x->ev[j].known && links(x, j + 1)
+		  : signed_root_with(x, j - 1, e->prev)) {
+		const struct ev_link *b = &x->ev[j - 2];
+		cn_err_set(msg, CN_ECORRUPT, "%s: line %ld (event %lld): changed: "
+			   "its hash is not the one event %lld records (line %ld)",
+			   x->path, b->line, (long long)j - 1, (long long)j, e->line);
+		return b->line;
+	}
+	cn_err_set(msg, CN_ECORRUPT, "%s: line %ld (event %lld): changed: it does "
+		   "not follow event %lld (its prev hash differs)", x->path,
+		   e->line, (long long)j, (long long)j - 1);
+	return e->line;
+}
+
+/* Whether checkpoint c is signed by the log key, covers the whole log and
+ * yet its root is not the events': when the chain holds, only a change to
+ * the last event, which no later one records, does that. */
+static int last_event_changed(const struct xv *x, const struct cp_item *c)
+{
+	struct cn_checkpoint cp;
+	int whole;
+
+	if (!x->nev || cn_checkpoint_verify(c->note, strlen(c->note), x->name,
+					    x->pk, &cp, NULL))
+		return 0;
+	whole = cp.size == x->mem.size;
+	cn_checkpoint_release(&cp);
+	return whole;
+}
+
+/* The checkpoints, against the tree of the events. */
+static int check_checkpoints(struct xv *x, struct cn_err *err)
+{
+	struct cn_cp_check check;
+	int rc = 0;
+
+	cn_cp_check_init(&check, &x->mem, x->name, x->pk);
+	for (size_t i = 0; rc == 0 && i < x->ncps; i++) {
+		const struct cp_item *c = &x->cps[i];
+
+		if ((rc = cn_cp_check_next(&check, c->note, NULL, err)) == 0)
+			continue;
+		if (last_event_changed(x, c))
+			rc = cn_err_set(err, CN_ECORRUPT, "%s: line %ld (event %llu): "
+					"changed: the signed checkpoint of the whole "
+					"log (line %ld) gives another root", x->path,
+					x->ev[x->nev - 1].line,
+					(unsigned long long)x->nev, c->line);
+		else
+			cn_err_prefix(err, "%s: line %ld: ", x->path, c->line);
+	}
+	x->stats->checkpoints = check.count;
+	/* Every event must be under a signature: lines after the last
+	 * checkpoint could be anything, appended by anyone. */
+	if (rc == 0 && check.size != x->mem.size)
+		rc = cn_err_set(err, CN_ECORRUPT,
+				"%s: %llu events are not covered by any signed "
+				"checkpoint (the last covers %llu)", x->path,
+				(unsigned long long)(x->mem.size - check.size),
+				(unsigned long long)check.size);
+	return rc;
+}
+
+static int read_lines(struct xv *x, FILE *f, const char *vkey,
+		      struct cn_err *err)
+{
+	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	long lineno = 0;
-	uint8_t prev[CN_HASH_LEN] = {0}, pk[32];
-	struct cn_merkle_mem mem;
-	struct cn_world w;
-	struct cp_item *cps = NULL;
-	size_t ncps = 0;
 	int rc = 0;
 
-	memset(stats, 0, sizeof(*stats));
-	if (!f)
-		return cn_err_set(err, CN_EIO, "%s: cannot open", path);
-	cn_merkle_mem_init(&mem);
-	cn_world_init(&w);
 	while (rc == 0 && (n = getline(&line, &cap, f)) > 0) {
 		lineno++;
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
-		if (lineno == 1) {
-			json_t *h = json_loads(line, 0, NULL);
-			const char *v = json_string_value(json_object_get(h, "vkey"));
-			if (!h || json_integer_value(json_object_get(h, "council_log")) != 1 || !v)
-				rc = cn_err_set(err, CN_EINVAL,
-						"%s: line 1: not a council log export", path);
-			else
-				hvkey = strdup(v);
-			json_decref(h);
-			continue;
-		}
-		if (!strncmp(line, "{\"checkpoint\":", 14)) {
-			json_t *o = json_loads(line, 0, NULL);
-			const char *note = json_string_value(json_object_get(o, "checkpoint"));
-			struct cp_item *nc = note ? realloc(cps, (ncps + 1) * sizeof(*cps)) : NULL;
-			if (!nc)
-				rc = cn_err_set(err, CN_ECORRUPT, "%s: line %ld: bad checkpoint line",
-						path, lineno);
-			else if (cps = nc, !(cps[ncps].note = strdup(note)))
-				rc = cn_err_set(err, CN_ENOMEM, "out of memory");
-			else
-				ncps++;
-			json_decref(o);
-			continue;
-		}
-		struct cn_event ev;
-		uint8_t rprev[CN_HASH_LEN], hash[CN_HASH_LEN];
-		int64_t rseq;
-		const char *type;
-		size_t tl;
-
-		/* Fast path: chain and tree on the raw bytes. */
-		if (raw_tail(line, (size_t)n, rprev, &rseq, &type, &tl) == 0 &&
-		    !must_decode(line, (size_t)n, type, tl)) {
-			if (rseq != stats->events + 1)
-				rc = cn_err_set(err, CN_ECORRUPT,
-						"%s: line %ld: event %lld where event "
-						"%lld was due (removed or reordered)",
-						path, lineno, (long long)rseq,
-						(long long)stats->events + 1);
-			else if (memcmp(rprev, prev, CN_HASH_LEN))
-				rc = cn_err_set(err, CN_ECORRUPT,
-						"%s: line %ld: event %lld does not follow "
-						"event %lld (changed, removed or "
-						"reordered)", path, lineno,
-						(long long)rseq, (long long)rseq - 1);
-			if (rc == 0) {
-				cn_event_hash(line, (size_t)n, hash);
-				memcpy(prev, hash, CN_HASH_LEN);
-				rc = cn_merkle_mem_append(&mem, hash, err);
-				stats->events++;
-				stats->bytes += (uint64_t)n;
-			}
-			continue;
-		}
-		if (cn_event_decode(line, (size_t)n, &ev, err)) {
-			rc = cn_err_prefix(err, "%s: line %ld (event %lld): ", path,
-					   lineno, (long long)stats->events + 1);
-			break;
-		}
-		if (ev.seq != stats->events + 1)
-			rc = cn_err_set(err, CN_ECORRUPT,
-					"%s: line %ld: event %lld where event %lld "
-					"was due (removed or reordered)", path, lineno,
-					(long long)ev.seq, (long long)stats->events + 1);
-		else if (memcmp(ev.prev, prev, CN_HASH_LEN))
-			rc = cn_err_set(err, CN_ECORRUPT,
-					"%s: line %ld: event %lld does not follow "
-					"event %lld (changed, removed or reordered)",
-					path, lineno, (long long)ev.seq,
-					(long long)ev.seq - 1);
-		if (rc == 0) {
-			/* The world holds only what signatures are checked
-			 * against (keys, proposals, revisions); a signed
-			 * statement is checked, not folded, since the
-			 * statements before it were skipped. */
-			int stmt = ev.et && (ev.et->flags & CN_EVT_STATEMENT);
-			if (stmt)
-				rc = cn_event_check_signature(&w, &ev, err);
-			else {
-				/* Folded in order, though not every event before
-				 * it was: the statements were skipped. */
-				struct cn_event before = {.seq = ev.seq - 1};
-				cn_world_skip_to(&w, &before);
-				rc = cn_world_apply(&w, &ev, err);
-			}
-			if (rc)
-				cn_err_prefix(err, "%s: line %ld: ", path, lineno);
-		}
-		if (rc == 0) {
-			memcpy(prev, ev.hash, CN_HASH_LEN);
-			rc = cn_merkle_mem_append(&mem, ev.hash, err);
-			stats->events++;
-			stats->bytes += ev.len;
-		}
-		cn_event_release(&ev);
+		if (lineno == 1)
+			rc = header_line(x, line, vkey, err);
+		else if (!strncmp(line, "{\"checkpoint\":", 14))
+			rc = checkpoint_line(x, line, lineno, err);
+		else
+			rc = event_line(x, line, (size_t)n, lineno, err);
 	}
 	free(line);
-	fclose(f);
+	if (rc == 0 && ferror(f))
+		rc = cn_err_set(err, CN_EIO, "%s: reading failed", x->path);
 	if (rc == 0 && lineno == 0)
-		rc = cn_err_set(err, CN_EINVAL, "%s: empty file", path);
+		rc = cn_err_set(err, CN_EINVAL, "%s: empty file", x->path);
+	return rc;
+}
+
+int cn_verify_export(const char *path, const char *vkey,
+		     struct cn_export_stats *stats, struct cn_err *err)
+{
+	FILE *f = fopen(path, "r");
+	struct xv x = {.path = path, .stats = stats};
+	struct cn_err chain = {0};
+	long chain_line;
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	if (!f)
+		return cn_err_set(err, CN_EIO, "%s: cannot open", path);
+	cn_merkle_mem_init(&x.mem);
+	cn_world_init(&x.w);
+	rc = read_lines(&x, f, vkey, err);
+	fclose(f);
+	/* The earliest fault in the file; a line wrong by itself first. */
+	if (rc == 0 && (chain_line = chain_fault(&x, &chain)) &&
+	    (!x.fault_line || chain_line < x.fault_line))
+		rc = cn_err_set(err, chain.code, "%s", chain.msg);
+	else if (rc == 0 && x.fault_line)
+		rc = cn_err_set(err, x.fault.code, "%s", x.fault.msg);
 	if (rc == 0)
-		rc = cn_note_vkey_decode(vkey ? vkey : hvkey, &name, pk, err);
-	struct cn_cp_check check;
-	cn_cp_check_init(&check, &mem, name, pk);
-	for (size_t i = 0; rc == 0 && i < ncps; i++)
-		if ((rc = cn_cp_check_next(&check, cps[i].note, NULL, err)))
-			cn_err_prefix(err, "%s: ", path);
-	stats->checkpoints = check.count;
-	/* Every event must be under a signature: lines after the last
-	 * checkpoint could be anything, appended by anyone. */
-	if (rc == 0 && check.size != mem.size)
-		rc = cn_err_set(err, CN_ECORRUPT,
-				"%s: %llu events are not covered by any signed "
-				"checkpoint (the last covers %llu)", path,
-				(unsigned long long)(mem.size - check.size),
-				(unsigned long long)check.size);
-	for (size_t i = 0; i < ncps; i++)
-		free(cps[i].note);
-	free(cps);
-	free(name);
-	free(hvkey);
-	cn_merkle_mem_release(&mem);
-	cn_world_release(&w);
+		rc = check_checkpoints(&x, err);
+	for (size_t i = 0; i < x.ncps; i++)
+		free(x.cps[i].note);
+	free(x.cps);
+	free(x.ev);
+	free(x.name);
+	cn_merkle_mem_release(&x.mem);
+	cn_world_release(&x.w);
 	return rc;
 }
