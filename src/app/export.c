@@ -241,18 +241,41 @@ static void fault_msg(struct xv *x, long line, int64_t k, int code,
 	fault(x, line, k, &why);
 }
 
+/* The JSON value of a header or checkpoint line, which must be written
+ * exactly as the exporter writes it (compact): JSON would take other
+ * spellings of the same value (a space, another escape), and a verified
+ * file is the file that was written, byte for byte.  NULL when it does not
+ * read; *same says whether it is in that form. */
+static json_t *line_json(const char *line, int *same, int *oom)
+{
+	json_t *o = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+	char *again = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	*oom = o && !again;
+	*same = again && !strcmp(again, line);
+	free(again);
+	return o;
+}
+
 static int header_line(struct xv *x, const char *line, const char *vkey,
 		       struct cn_err *err)
 {
-	json_t *h = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+	int same, oom;
+	json_t *h = line_json(line, &same, &oom);
 	const char *v = json_string_value(json_object_get(h, "vkey"));
 	struct cn_err why = {0};
 	char *gname = NULL;
 	uint8_t gpk[32];
 	int rc = 0;
 
+	if (oom) {
+		json_decref(h);
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
 	if (!h || json_integer_value(json_object_get(h, "council_log")) != 1 || !v)
 		fault_msg(x, 1, 0, CN_EINVAL, "not a council log export");
+	else if (!same)
+		fault_msg(x, 1, 0, CN_ECORRUPT, "not written as council writes it");
 	else if (cn_note_vkey_decode(v, &x->name, x->pk, &why)) {
 		cn_err_prefix(&why, "the log key it names: ");
 		cn_err_recode(&why, CN_ECORRUPT);
@@ -275,15 +298,17 @@ static int header_line(struct xv *x, const char *line, const char *vkey,
 static int checkpoint_line(struct xv *x, const char *line, long lineno,
 			   struct cn_err *err)
 {
-	json_t *o = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+	int same, oom;
+	json_t *o = line_json(line, &same, &oom);
 	const char *note = json_string_value(json_object_get(o, "checkpoint"));
-	struct cp_item *nc = note ? realloc(x->cps, (x->ncps + 1) * sizeof(*nc))
-				  : NULL;
+	struct cp_item *nc;
 	int rc = 0;
 
-	if (!note || json_object_size(o) != 1)
+	if (oom)
+		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+	else if (!note || json_object_size(o) != 1 || !same)
 		fault_msg(x, lineno, 0, CN_ECORRUPT, "bad checkpoint line");
-	else if (!nc)
+	else if (!(nc = realloc(x->cps, (x->ncps + 1) * sizeof(*nc))))
 		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 	else if (x->cps = nc, !(nc[x->ncps].note = strdup(note)))
 		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
@@ -517,8 +542,9 @@ static int read_lines(struct xv *x, FILE *f, const char *vkey,
 	int rc = 0;
 
 	while (rc == 0 && (n = getline(&line, &cap, f)) > 0) {
+		const int ended = line[n - 1] == '\n';
 		lineno++;
-		if (line[n - 1] == '\n')
+		if (ended)
 			line[--n] = '\0';
 		if (lineno == 1)
 			rc = header_line(x, line, vkey, err);
@@ -526,6 +552,12 @@ static int read_lines(struct xv *x, FILE *f, const char *vkey,
 			rc = checkpoint_line(x, line, lineno, err);
 		else
 			rc = event_line(x, line, (size_t)n, lineno, err);
+		/* Every line ends with one, the last too: the file was
+		 * written whole. */
+		if (!ended)
+			fault_msg(x, lineno, lineno == 1 || !strncmp(line,
+				  "{\"checkpoint\":", 14) ? 0 : (int64_t)x->nev,
+				  CN_ECORRUPT, "the line does not end with a newline");
 	}
 	free(line);
 	if (rc == 0 && ferror(f))
