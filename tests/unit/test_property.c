@@ -1794,6 +1794,74 @@ static void test_malformed_signature_is_named(void **state)
 	sqlite3_close(db);
 }
 
+/* Change byte `at` of line `line` (1-based) of the export to `b`, verify
+ * with the published key, and check the message names the line and, when
+ * k > 0, event k first. */
+static void export_byte(struct prop *P, const char *buf, size_t len,
+			const struct lines *L, size_t line, size_t at, char b,
+			int64_t k)
+{
+	struct cn_err err = {0};
+	struct cn_export_stats stx;
+	char *m = malloc(len);
+	size_t pos = L->start[line - 1] + at;
+
+	assert_non_null(m);
+	memcpy(m, buf, len);
+	assert_true(pos < len);
+	m[pos] = b;
+	spit(P->mut, m, len);
+	free(m);
+	if (cn_verify_export(P->mut, P->vkey, &stx, &err) != CN_ECORRUPT ||
+	    first_number(err.msg, "line") != (long long)line ||
+	    (k && first_number(err.msg, "event") != k))
+		fail_msg("line %zu byte %zu -> '%c': '%s', want line %zu%s", line, at,
+			 b, err.msg, line, k ? " and its event" : "");
+}
+
+/* The end of an export, where no later event records a hash: the last
+ * two events and the final newline.  Found while the property test was
+ * written (the final newline by seed 20260390 of an earlier generator);
+ * kept here since no seed of today's makes exactly these changes. */
+static void test_export_end_is_named(void **state)
+{
+	struct prop *P = *state;
+	struct lines L;
+	struct seq s;
+	int64_t n;
+	size_t len;
+
+	signed_store(P, &s, &n);
+	char *buf = slurp(P->exp, &len);
+	assert_non_null(buf);
+	split_lines(buf, len, &L);
+	/* Event k is on line k + 1.  The one before the last (FR's key): a
+	 * letter of its actor; the link into the last breaks, and the
+	 * signed checkpoint of the whole log says which of the two changed. */
+	const char *ln = buf + L.start[n - 1];
+	assert_int_equal(strncmp(ln, "{\"actor\":\"secretariat\",", 23), 0);
+	export_byte(P, buf, len, &L, (size_t)n, 12, 'S', n - 1);
+	/* The last: a digit of its time (not signed), and a digit of the
+	 * hash it records of the one before. */
+	ln = buf + L.start[n];
+	const char *t = strstr(ln, "\"time\":\"2024-01-05T1");
+	assert_non_null(t);
+	export_byte(P, buf, len, &L, (size_t)n + 1,
+		    (size_t)(t - ln) + strlen("\"time\":\"2024-01-0"), '6', n);
+	const char *pv = strstr(ln, "\"prev\":\"");
+	assert_non_null(pv);
+	size_t at = (size_t)(pv - ln) + 9 + 10;
+	export_byte(P, buf, len, &L, (size_t)n + 1, at,
+		    ln[at] == '0' ? '1' : '0', n);
+	/* The file's final newline, to a space or a letter. */
+	export_byte(P, buf, len, &L, L.n, L.start[L.n] - L.start[L.n - 1] - 1,
+		    ' ', 0);
+	export_byte(P, buf, len, &L, L.n, L.start[L.n] - L.start[L.n - 1] - 1,
+		    'x', 0);
+	free(L.start);
+	free(buf);
+}
+
 /* The XK case of issue 9, alone: an office opened in XK by decision, then
  * XK admitted effective a month before; the untouched store and its
  * export verify (the office's proposal view reads the registry). */
@@ -1818,20 +1886,18 @@ static const struct {
 	uint64_t seed;
 	const char *found;
 } regressions[] = {
-	{20260210, "a changed export line was named by the event after it"},
-	{20260219, "the same for the event before the last, which a signed "
-		   "checkpoint decides"},
-	{20260237, "a changed last event of an export was named as a "
+	{20260209, "a changed export line was named by the event after it"},
+	{20260388, "a changed last event of an export was named as a "
 		   "checkpoint's root"},
-	{20260212, "a checkpoint line of an export that fails was not named"},
+	{20260217, "a checkpoint line of an export that fails was not named; "
+		   "a position row was named by its proposal alone"},
 	{20260224, "with the published key, a changed header key of an export "
 		   "went unnoticed"},
 	{20260226, "a Merkle node level changed in its high bytes read as the "
 		   "level it had: unnoticed"},
-	{20260500, "a node index changed in its sign byte was named unsigned"},
-	{20260481, "a checkpoint size changed in its sign byte was named "
+	{20260269, "a node index changed in its sign byte was named unsigned"},
+	{20260250, "a checkpoint size changed in its sign byte was named "
 		   "unsigned"},
-	{20260238, "a position row was named by its proposal alone"},
 	{20260218, "with the published key, a changed meta log_vkey went "
 		   "unnoticed"},
 };
@@ -1848,6 +1914,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_malformed_signature_is_named),
+		cmocka_unit_test(test_export_end_is_named),
 		cmocka_unit_test(test_office_then_backdated_admission),
 		cmocka_unit_test(test_regression_seeds),
 		cmocka_unit_test(test_verify_never_cries_wolf),
