@@ -7,7 +7,7 @@ BUILD       ?= build
 CHECK_BUILD ?= build-check
 DB          ?= council.db
 
-.PHONY: all run check deps deps-test build build-check web fuzz bench clean
+.PHONY: all run check deps deps-test build build-check web fuzz bench bench-scale crash lighthouse clean
 
 all: build
 
@@ -30,10 +30,16 @@ web/dist/index.html: web/package.json web/package-lock.json web/build.mjs $(wild
 
 LISTEN      ?= 127.0.0.1:8080
 
+# DATASET= seeds another organisation (one per store): make run
+# DATASET=data/eu-council.json DB=eu.db; its scenarios are not replayed.
+DATASET     ?=
+
 run: build
-	@test -f $(DB) || { ./$(BUILD)/council --db $(DB) init && \
-	  ./$(BUILD)/council --db $(DB) replay scenarios/tokyo-2023.json; }
-	@./$(BUILD)/council --db $(DB) show 1 | head -8
+	@test -f $(DB) || { if [ -n "$(DATASET)" ]; then \
+	    ./$(BUILD)/council --db $(DB) init --dataset $(DATASET); \
+	  else ./$(BUILD)/council --db $(DB) init && \
+	    ./$(BUILD)/council --db $(DB) replay scenarios/tokyo-2023.json; fi; }
+	@./$(BUILD)/council --db $(DB) show 1 2>/dev/null | head -8 || true
 	@echo
 	@echo "council serve: http://$(LISTEN)/ (Ctrl-C to stop);" \
 	      "tokens: ./$(BUILD)/council --db $(DB) token issue --role secretariat"
@@ -50,9 +56,27 @@ check: build-check
 
 bench:
 	@bench/run.sh
+	@bench/scale.sh
+
+# only the cost of a long record (EVENTS=, PROPOSALS=, DURATION=)
+bench-scale:
+	@bench/scale.sh
+
+# kill -9 the server KILLS times (default 50) under 32 writers; prints
+# acknowledged / lost / verify failures / restart time (scripts/crash.sh).
+crash: build
+	@KILLS=$${KILLS:-50} scripts/crash.sh $(BUILD)
+
+# Lighthouse (npm, pinned in tests/web/lighthouse/package-lock.json) with its
+# mobile preset on the page's main views, signed in, on a store of 10,000
+# events, in Debian's chromium; prints the scores beside the targets
+# (docs/WEB.md).  No browser is downloaded.
+lighthouse: build
+	@cd tests/web/lighthouse && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@COUNCIL=$(CURDIR)/$(BUILD)/council node tests/web/lighthouse/run.mjs
 
 fuzz: build-check
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} tests/fuzz/run.sh
 
 clean:
-	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz build-bench web/dist web/node_modules
+	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz build-bench web/dist web/node_modules tests/web/lighthouse/node_modules

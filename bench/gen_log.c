@@ -1,7 +1,8 @@
 /*
  * gen_log.c - write an exported council log of N events for the verify
- * benchmark: the NATO-like registry head, one proposal, then position
- * changes by 32 delegations (footnotes with new texts), sealed into the
+ * benchmark, in export format 2 (app/export.h) for everyone: the NATO-like
+ * registry head, one proposal, then position changes by 32 delegations
+ * (footnotes with new texts), each with a random salt, sealed into the
  * hash chain, with a checkpoint signed every 1000 events and at the end.
  *
  * usage: gen_log N OUT.jsonl OUT.vkey
@@ -35,16 +36,19 @@ static void emit(const char *type, json_t *payload)
 {
 	struct cn_event ev;
 	struct cn_err err;
-	uint8_t leaf[CN_HASH_LEN];
+	uint8_t salt[CN_SALT_LEN];
+	char b64[CN_MERKLE_B64_LEN];
 
+	randombytes_buf(salt, sizeof(salt));
 	if (cn_event_init(&ev, 1700000000 + seq, "bench", type, payload, &err) ||
-	    cn_event_seal(&ev, seq + 1, prev, &err))
+	    cn_event_seal(&ev, seq + 1, prev, salt, &err))
 		die(&err);
 	json_decref(payload);
+	cn_merkle_hash_b64(salt, b64);
+	fprintf(out, "{\"salt\":\"%s\",\"event\":", b64);
 	fwrite(ev.bytes, 1, ev.len, out);
-	fputc('\n', out);
-	cn_merkle_leaf_hash(ev.bytes, ev.len, leaf);
-	if (cn_merkle_mem_append(&mem, leaf, &err))
+	fputs("}\n", out);
+	if (cn_merkle_mem_append(&mem, ev.hash, &err))
 		die(&err);
 	memcpy(prev, ev.hash, CN_HASH_LEN);
 	seq++;
@@ -73,7 +77,8 @@ int main(int argc, char **argv)
 		die(&err);
 	fprintf(kf, "%s\n", vkey);
 	fclose(kf);
-	fprintf(out, "{\"council_log\":1,\"vkey\":\"%s\"}\n", vkey);
+	fprintf(out, "{\"council_log\":2,\"vkey\":\"%s\",\"audience\":\"all\"}\n",
+		vkey);
 	cn_merkle_mem_init(&mem);
 	emit("alliance.founded", json_pack("{s:{s:s, s:s}}", "alliance", "id",
 					   "NATO", "name", "bench"));

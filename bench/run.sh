@@ -45,7 +45,7 @@ $C serve --listen 127.0.0.1:$PA --threads 2 --quiet &
 SRV=$!
 for _ in $(seq 50); do curl -sf http://127.0.0.1:$PA/healthz >/dev/null && break; sleep 0.1; done
 AUTH="Authorization: Bearer $SEC"
-ID=$(curl -sf -X POST -H "$AUTH" http://127.0.0.1:$PA/api/v1/proposals \
+ID=$(curl -sf -X POST -H "$AUTH" -H "Content-Type: application/json" http://127.0.0.1:$PA/api/v1/proposals \
 	-d '{"body":"NAC","title":"Open a NATO liaison office in Tokyo","effects":[{"type":"open-office","id":"nlo-tokyo","name":"NATO Liaison Office Tokyo","city":"Tokyo","country":"JP","lat":"35.68","lon":"139.69"}]}' | jq .id)
 mkdir -p "$T/www"
 curl -sf -H "$AUTH" http://127.0.0.1:$PA/api/v1/proposals/$ID > "$T/www/proposal.json"

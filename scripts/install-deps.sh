@@ -5,17 +5,22 @@
 # (or sudo) when something is missing.  Used by `make run` and `make check`.
 set -eu
 
-# build + run: compiler, meson/ninja, and the libraries docs/ARCHITECTURE.md names
+# build + run: compiler, meson/ninja, the libraries docs/ARCHITECTURE.md names,
+# iso-codes, whose ISO 3166-1 list becomes the country-code table at build
+# time (scripts/gen_iso3166.py, run with meson's python3), and curl and jq,
+# which the README's API examples use
 PKGS="gcc make meson ninja-build pkg-config libsqlite3-dev libsodium-dev \
-libjansson-dev libmicrohttpd-dev libssl-dev sqlite3"
-# test: cmocka, clang with libFuzzer (fuzz smoke tests) and its sanitizer runtime
+libjansson-dev libmicrohttpd-dev libssl-dev sqlite3 iso-codes curl jq"
+# test: cmocka, clang with libFuzzer (fuzz smoke tests) and its sanitizer
+# runtime; strace, which kills `council init` at chosen system calls
+# (tests/cli/test_hostile.sh)
 if [ "${1:-}" = "--test" ]; then
-	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl"
+	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl strace"
 fi
 
 # benchmark: wrk as the load, nginx as the yardstick
 if [ "${1:-}" = "--bench" ]; then
-	PKGS="$PKGS wrk nginx jq curl"
+	PKGS="$PKGS wrk nginx jq curl sqlite3 time"
 fi
 
 # the web page is bundled with npm; the HTTP and browser tests run on

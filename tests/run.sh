@@ -112,7 +112,7 @@ for s in tests/web/unit/*.test.mjs; do
 done
 
 echo "== fuzz smoke (libFuzzer, ${FUZZ_SMOKE_SECONDS:-10}s each)"
-FUZZ_SECONDS=${FUZZ_SMOKE_SECONDS:-10} tests/fuzz/run.sh >"$log" 2>&1
+FUZZ_SMOKE=1 FUZZ_SECONDS=${FUZZ_SMOKE_SECONDS:-10} tests/fuzz/run.sh >"$log" 2>&1
 p=$(grep -c '^ok - ' "$log")
 f=$(grep -c '^FAIL - ' "$log")
 grep -E '^(ok|FAIL) - ' "$log" | sed 's/^/    /'

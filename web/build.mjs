@@ -1,44 +1,112 @@
 // build.mjs - bundle the page into dist/ (served by `council serve --web`).
-//   src/main.js  -> dist/app.js   (ES module, with d3-geo and topojson-client)
-//   src/app.css  -> dist/app.css
-//   src/index.html, src/favicon.svg -> dist/
-//   world-atlas countries-110m.json -> dist/world-110m.json (fetched by the maps)
-//   Inter (latin, latin-ext) -> dist/fonts/*.woff2
+//   src/main.js and what it imports -> dist/assets/*-[hash].js: ES modules
+//     split by esbuild, one chunk per view; the map (d3-geo,
+//     topojson-client) and the chart are chunks of their own, loaded when
+//     a view needs them
+//   src/app.css -> inlined into dist/index.html (no render-blocking request)
+//   src/index.html -> dist/index.html: the page's shell (header, layout),
+//     naming the hashed files, with modulepreload for main's own chunks
+//   Inter (latin, latin-ext), world-atlas countries-110m.json (the maps),
+//     favicon.svg -> dist/assets/*-[hash].*
+// Every file under assets/ has its content's hash in its name, so the
+// server sends it as immutable; index.html is the one file that changes
+// in place.  Each text file gets a .br and a .gz beside it (Node's zlib,
+// when smaller), which the server sends by the client's Accept-Encoding.
 // Nothing is fetched from outside at run time.
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const src = join(here, 'src');
 const dist = join(here, 'dist');
+const assets = join(dist, 'assets');
 const nm = join(here, 'node_modules');
 
 rmSync(dist, { recursive: true, force: true });
-mkdirSync(join(dist, 'fonts'), { recursive: true });
+mkdirSync(assets, { recursive: true });
 
-await build({
-  entryPoints: [join(here, 'src/main.js')],
-  bundle: true,
-  format: 'esm',
-  target: ['es2020'],
-  minify: true,
-  sourcemap: false,
-  legalComments: 'none',
-  outfile: join(dist, 'app.js'),
-  logLevel: 'warning',
+// `import url from 'asset:PKG/FILE'`: the file copied to assets/ under a
+// hashed name; the import is its path from the importing module
+// ('./NAME-HASH.EXT': resolve it with new URL(url, import.meta.url)).
+// `url(fonts/NAME)` in the CSS: Inter's files, the same way.
+const assetFiles = {
+  name: 'asset-files',
+  setup(b) {
+    b.onResolve({ filter: /^asset:/ }, (a) => ({ path: join(nm, a.path.slice(6)), namespace: 'asset' }));
+    b.onLoad({ filter: /.*/, namespace: 'asset' }, (a) => ({ contents: readFileSync(a.path), loader: 'file' }));
+    b.onResolve({ filter: /^fonts\// }, (a) => ({ path: join(nm, '@fontsource-variable/inter/files', basename(a.path)) }));
+  },
+};
+const common = {
+  bundle: true, minify: true, legalComments: 'none', logLevel: 'warning', outdir: assets,
+  assetNames: '[name]-[hash]', plugins: [assetFiles], metafile: true,
+};
+
+// main.js is the page's entry; the views, the map and the chart are only
+// imported with import(), and are entry points here too so that their
+// files carry their names (assets/views/proposal-HASH.js).
+const js = await build({
+  ...common,
+  entryPoints: [join(src, 'main.js'), join(src, 'map.js'), join(src, 'chart.js'),
+    ...readdirSync(join(src, 'views')).map((f) => join(src, 'views', f))],
+  outbase: src, format: 'esm', splitting: true, target: ['es2020'],
+  entryNames: '[dir]/[name]-[hash]', chunkNames: 'chunk-[hash]',
 });
-await build({
-  entryPoints: [join(here, 'src/app.css')],
-  bundle: true,
-  minify: true,
-  outfile: join(dist, 'app.css'),
-  external: ['fonts/*'],
-  logLevel: 'warning',
+const css = await build({
+  ...common,
+  entryPoints: [join(src, 'app.css')],
+  loader: { '.woff2': 'file' },
+  publicPath: 'assets', // inlined in index.html: url(assets/NAME-HASH.woff2)
+  write: false,
 });
-cpSync(join(here, 'src/index.html'), join(dist, 'index.html'));
-cpSync(join(here, 'src/favicon.svg'), join(dist, 'favicon.svg'));
-cpSync(join(nm, 'world-atlas/countries-110m.json'), join(dist, 'world-110m.json'));
-for (const f of ['inter-latin-wght-normal.woff2', 'inter-latin-ext-wght-normal.woff2'])
-  cpSync(join(nm, '@fontsource-variable/inter/files', f), join(dist, 'fonts', f));
-console.log('web/dist: index.html app.js app.css world-110m.json favicon.svg fonts/');
+for (const f of css.outputFiles) if (!f.path.endsWith('.css')) writeFileSync(f.path, f.contents);
+const cssText = css.outputFiles.find((f) => f.path.endsWith('.css')).text.trim();
+
+const url = (abs) => relative(dist, abs).split('\\').join('/');
+const [mainOut, mainMeta] = Object.entries(js.metafile.outputs).find(([, o]) => o.entryPoint === 'src/main.js');
+const preload = mainMeta.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path);
+
+// favicon.svg under its hash
+const icon = readFileSync(join(src, 'favicon.svg'));
+const iconName = `favicon-${createHash('sha256').update(icon).digest('hex').slice(0, 8).toUpperCase()}.svg`;
+writeFileSync(join(assets, iconName), icon);
+
+// The shell: each placeholder must be found exactly once.
+let html = readFileSync(join(src, 'index.html'), 'utf8');
+const put = (from, to) => {
+  if (html.split(from).length !== 2) throw new Error(`index.html: "${from}" must appear once`);
+  html = html.replace(from, () => to);
+};
+put('<link rel="icon" href="favicon.svg" type="image/svg+xml">',
+  `<link rel="icon" href="assets/${iconName}" type="image/svg+xml">`);
+put('<link rel="stylesheet" href="app.css">', `<style>${cssText}</style>`);
+put('<script type="module" src="main.js"></script>',
+  [`<script type="module" src="${url(join(here, mainOut))}"></script>`,
+    ...preload.map((p) => `<link rel="modulepreload" href="${url(join(here, p))}">`)].join('\n'));
+writeFileSync(join(dist, 'index.html'), html);
+
+// .br and .gz beside every text file, when smaller.
+const TEXT = new Set(['.html', '.js', '.css', '.json', '.svg']);
+const walk = (d) => readdirSync(d).flatMap((n) => {
+  const p = join(d, n);
+  return statSync(p).isDirectory() ? walk(p) : [p];
+});
+let raw = 0;
+let br = 0;
+for (const f of walk(dist).filter((p) => TEXT.has(extname(p)))) {
+  const data = readFileSync(f);
+  const b = brotliCompressSync(data, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+  });
+  const g = gzipSync(data, { level: 9 });
+  if (b.length < data.length) writeFileSync(`${f}.br`, b);
+  if (g.length < data.length) writeFileSync(`${f}.gz`, g);
+  raw += data.length;
+  br += Math.min(b.length, data.length);
+}
+console.log(`web/dist: index.html and ${readdirSync(assets).length} files in assets/; `
+  + `text ${Math.round(raw / 1024)} KiB, ${Math.round(br / 1024)} KiB with brotli`);

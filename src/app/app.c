@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../core/checkpoint.h"
+#include "../core/timeline.h"
 #include "projection.h"
 
 struct cn_app {
@@ -23,6 +24,13 @@ struct cn_app {
 	 * reload failed too): the next write reloads first. */
 	int stale;
 	int64_t command_seq; /* first event of the last command run */
+	/* The time of the write being made (the latest `now` a command of
+	 * this transaction ran at): recorded beside its checkpoint. */
+	int64_t now;
+	/* The real time, when the face gave it: no event is recorded after
+	 * it (cn_app_set_clock). */
+	int has_clock;
+	int64_t wall;
 	/* The proposal views this transaction has yet to rewrite. */
 	struct cn_projector pj;
 };
@@ -174,6 +182,12 @@ int cn_app_reload(struct cn_app *app, struct cn_err *err)
 	return 0;
 }
 
+void cn_app_set_clock(struct cn_app *app, int64_t wall)
+{
+	app->has_clock = 1;
+	app->wall = wall;
+}
+
 int64_t cn_app_command_seq(const struct cn_app *app)
 {
 	return app->command_seq;
@@ -191,33 +205,145 @@ static void reload(struct cn_app *app)
 	app->stale = cn_app_reload(app, &e) != 0;
 }
 
-/* Append, fold and project each event of the outbox. */
+/* The name of the first payload field whose value does not survive the
+ * canonical encoding and the decoder's parser, or NULL.  Only asked once an
+ * event failed to read back, to say which field it was. */
+static const char *unreadable_field(const json_t *payload)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)payload, key, v) {
+		struct cn_err ignore;
+		char *text = NULL;
+		size_t len;
+		json_t *back = NULL;
+		if (cn_canon_dump(v, &text, &len, &ignore) == 0)
+			back = json_loadb(text, len, JSON_DECODE_ANY |
+					  JSON_REJECT_DUPLICATES, NULL);
+		int same = back && json_equal(back, v);
+		json_decref(back);
+		free(text);
+		if (!same)
+			return key;
+	}
+	return NULL;
+}
+
+/* Nothing is appended that the reader cannot read back: decode the sealed
+ * bytes with the decoder the store's reader uses, and check that they say
+ * what was meant (sequence, time, actor, type, link, every payload field)
+ * and carry the fields the fold requires.  A refusal (CN_EINVAL) names the
+ * field when it can, else the event type. */
+static int read_back(const struct cn_event *ev, struct cn_err *err)
+{
+	struct cn_event back;
+	struct cn_err why = {0};
+	const char *key, *field = NULL;
+	json_t *v;
+	int rc = cn_event_decode(ev->bytes, ev->len, &back, &why);
+
+	if (rc == CN_ENOMEM)
+		return cn_err_set(err, rc, "out of memory");
+	if (rc) {
+		field = unreadable_field(ev->payload);
+		return field ? cn_err_set(err, CN_EINVAL,
+					  "%s: field '%s' would not read back from "
+					  "the log (%s)", ev->type, field, why.msg)
+			     : cn_err_set(err, CN_EINVAL,
+					  "%s: the event would not read back from "
+					  "the log (%s)", ev->type, why.msg);
+	}
+	if (back.seq != ev->seq)
+		field = "seq";
+	else if (back.time != ev->time)
+		field = "time";
+	else if (strcmp(back.actor, ev->actor))
+		field = "actor";
+	else if (strcmp(back.type, ev->type) || !back.et)
+		field = "type";
+	else if (memcmp(back.prev, ev->prev, CN_HASH_LEN))
+		field = "prev";
+	json_object_foreach(ev->payload, key, v)
+		if (!field && !json_equal(v, json_object_get(back.payload, key)))
+			field = key;
+	if (!field && json_object_size(back.payload) != json_object_size(ev->payload))
+		field = "payload";
+	for (const char *const *f = back.et ? back.et->required : NULL; !field && f && *f; f++)
+		if (!json_object_get(back.payload, *f)) {
+			rc = cn_err_set(err, CN_EINVAL, "%s: field '%s' is required",
+					ev->type, *f);
+			cn_event_release(&back);
+			return rc;
+		}
+	cn_event_release(&back);
+	if (field)
+		return cn_err_set(err, CN_EINVAL, "%s: field '%s' would not read back "
+				  "from the log as written", ev->type, field);
+	return 0;
+}
+
+static void release_events(struct cn_event *evs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cn_event_release(&evs[i]);
+	free(evs);
+}
+
+/* Append, fold and project each event of the outbox, in two phases.
+ * First every event is sealed (each linked to the one before it) and read
+ * back: a refusal there changes nothing.  Then each is folded, appended
+ * and projected; the fold is the reader's last check, so the first event
+ * is folded before it is appended and its refusal changes nothing either.
+ * A failure after that has changed the world or the store: it is never
+ * reported as a refusal (CN_ECORRUPT unless I/O or memory), so a caller
+ * that groups commands (the server's batch) knows the group must fail. */
 static int emit_box(struct cn_app *app, const char *actor,
 		    struct cn_outbox *box, size_t *count, struct cn_err *err)
 {
-	for (size_t i = 0; i < box->n; i++) {
-		struct cn_outbox_item *it = &box->items[i];
-		struct cn_event ev;
-		int rc;
+	struct cn_event *evs = box->n ? calloc(box->n, sizeof(*evs)) : NULL;
+	size_t n = 0;
+	int rc = 0;
 
-		if ((rc = cn_event_init(&ev, it->time, actor,
+	if (box->n && !evs)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	for (; n < box->n && rc == 0; n++) {
+		struct cn_outbox_item *it = &box->items[n];
+		uint8_t salt[CN_SALT_LEN];
+
+		/* A decision's events are its body's (procedure.h). */
+		if ((rc = cn_event_init(&evs[n], it->time,
+					it->actor[0] ? it->actor : actor,
 					cn_event_type_get(it->type)->name,
 					it->payload, err)))
-			return rc;
-		rc = cn_event_seal(&ev, app->w.last_seq + 1, app->w.last_hash, err);
+			break;
+		/* A fresh salt per event blinds its leaf (event.h): from the
+		 * operating system's generator, never derived from anything
+		 * an outsider could know. */
+		randombytes_buf(salt, sizeof(salt));
+		rc = cn_event_seal(&evs[n], app->w.last_seq + 1 + (int64_t)n,
+				   n ? evs[n - 1].hash : app->w.last_hash, salt, err);
+		sodium_memzero(salt, sizeof(salt));
 		if (!rc)
-			rc = cn_store_append(app->st, &ev, err);
+			rc = read_back(&evs[n], err);
+	}
+	for (size_t i = 0; rc == 0 && i < box->n; i++) {
+		if ((rc = cn_world_apply(&app->w, &evs[i], err)) && i == 0 &&
+		    rc != CN_ENOMEM) {
+			rc = cn_err_recode(err, CN_EINVAL);
+			break;
+		}
 		if (!rc)
-			rc = cn_world_apply(&app->w, &ev, err);
+			rc = cn_store_append(app->st, &evs[i], err);
 		if (!rc)
-			rc = cn_project_event(&app->pj, app->st, &app->w, &ev, err);
-		cn_event_release(&ev);
-		if (rc)
-			return rc;
-		if (count)
+			rc = cn_project_event(&app->pj, app->st, &app->w, &evs[i], err);
+		if (rc && rc != CN_ENOMEM && rc != CN_EIO)
+			rc = cn_err_recode(err, CN_ECORRUPT);
+		if (!rc && count)
 			(*count)++;
 	}
-	return 0;
+	release_events(evs, n);
+	return rc;
 }
 
 /* Inside a write transaction: if another process appended since the world
@@ -232,6 +358,24 @@ static int sync_world(struct cn_app *app, struct cn_err *err)
 	return cn_app_reload(app, err);
 }
 
+/* Ends a write outside a batch: each touched proposal's view once, then
+ * one signed checkpoint per committed write.  On failure, nothing of it
+ * is kept and the world is folded again from the store. */
+static int commit_write(struct cn_app *app, struct cn_err *err)
+{
+	int rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
+
+	if (!rc)
+		rc = cn_store_checkpoint_sign(app->st, app->now, err);
+	if (!rc)
+		rc = cn_store_commit(app->st, err);
+	if (rc) {
+		cn_store_rollback(app->st);
+		reload(app);
+	}
+	return rc;
+}
+
 int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 	       cn_command_fn fn, const void *args, size_t *nevents,
 	       struct cn_err *err)
@@ -240,6 +384,8 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 	size_t count = 0;
 	int rc;
 
+	if (app->has_clock && (rc = cn_timeline_not_future(now, app->wall, err)))
+		return rc;
 	if (!app->batch) {
 		if ((rc = cn_store_begin(app->st, err)))
 			return rc;
@@ -247,12 +393,27 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 			cn_store_rollback(app->st);
 			return rc;
 		}
-	}
+		app->now = now;
+	} else if (now > app->now)
+		app->now = now;
 	/* Due deadlines first, recorded by the clock, not by the caller. */
 	rc = cn_cmd_tick(&app->w, now, &box, err);
 	if (!rc)
 		rc = emit_box(app, "clock", &box, &count, err);
 	cn_outbox_release(&box);
+	/* Alone, what the clock concluded is committed before the command
+	 * runs: it is due whatever the caller asks, and a command the engine
+	 * refuses (a position on the proposal the clock just concluded) must
+	 * not take it back, or its refusal would name a conclusion that the
+	 * record does not hold. */
+	if (!rc && !app->batch && count && fn != cn_app_cmd_tick) {
+		if ((rc = commit_write(app, err)) == 0 &&
+		    (rc = cn_store_begin(app->st, err)) == 0 &&
+		    (rc = sync_world(app, err)) != 0)
+			cn_store_rollback(app->st);
+		if (rc)
+			return rc;
+	}
 	if (!rc && fn != cn_app_cmd_tick) {
 		app->command_seq = app->w.last_seq + 1;
 		rc = fn(&app->w, now, args, &box, err);
@@ -268,18 +429,11 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 		cn_outbox_release(&box);
 	}
 	if (!app->batch) {
-		/* Each touched proposal's view once; then one signed
-		 * checkpoint per committed write. */
-		if (!rc)
-			rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
-		if (!rc)
-			rc = cn_store_checkpoint_sign(app->st, err);
-		if (!rc)
-			rc = cn_store_commit(app->st, err);
 		if (rc) {
 			cn_store_rollback(app->st);
 			reload(app);
-		}
+		} else
+			rc = commit_write(app, err);
 	}
 	if (!rc && nevents)
 		*nevents = count;
@@ -297,6 +451,7 @@ int cn_app_batch_begin(struct cn_app *app, struct cn_err *err)
 		return rc;
 	}
 	app->batch = 1;
+	app->now = INT64_MIN;
 	cn_projector_reset(&app->pj);
 	cn_store_docs_reset(app->st);
 	return 0;
@@ -311,7 +466,8 @@ int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
 	 * written once, from the world as the batch left it. */
 	if (commit)
 		rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
-	if (commit && rc == 0 && (rc = cn_store_checkpoint_sign(app->st, err)) == 0 &&
+	if (commit && rc == 0 &&
+	    (rc = cn_store_checkpoint_sign(app->st, app->now, err)) == 0 &&
 	    (rc = cn_store_commit(app->st, err)) == 0)
 		return 0;
 	cn_store_rollback(app->st);

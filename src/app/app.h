@@ -47,6 +47,12 @@ struct cn_store *cn_app_store(struct cn_app *app);
 /* Rebuild the world from the store (after another process wrote to it). */
 int cn_app_reload(struct cn_app *app, struct cn_err *err) CN_NODISCARD;
 
+/* The real time, read by the face (the CLI's clock): from now on every
+ * command dated after it is refused (timeline.h), whatever time it was
+ * asked to record.  Without it no time is refused for being late: the
+ * server records only the clock's own time. */
+void cn_app_set_clock(struct cn_app *app, int64_t wall);
+
 /* The sequence number of the first event the last command (not the clock)
  * appended: for a position, the position itself. */
 int64_t cn_app_command_seq(const struct cn_app *app);

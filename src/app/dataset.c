@@ -4,11 +4,14 @@
  * The file is read whole and every record checked before anything is
  * written, so a bad dataset leaves the store as it was.  Each record
  * becomes one event, carrying the record itself (its `source` included),
- * so the log says where every fact came from.
+ * so the log says where every fact came from.  Country codes (a member's,
+ * a partner's, an office's host) are checked as an effect's are: ISO
+ * 3166-1 alpha-2 in upper case, or XK (core/iso3166.h).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/iso3166.h"
 #include "../core/timeutil.h"
 #include "app.h"
 
@@ -18,17 +21,21 @@ struct section {
 	const char *wrap;      /* payload key */
 	const char *required[6];
 	const char *dates[4];
+	const char *country;   /* the field holding a country code, or NULL */
 };
 
 static const struct section sections[] = {
 	{"members", CN_EV_MEMBER_ADMITTED, "member",
-	 {"code", "name", "accession", "source"}, {"accession", "exit", "signed"}},
+	 {"code", "name", "accession", "source"}, {"accession", "exit", "signed"},
+	 "code"},
 	{"bodies", CN_EV_BODY_ESTABLISHED, "body",
-	 {"id", "name", "rule", "procedure", "source"}, {"established", "dissolved"}},
+	 {"id", "name", "rule", "procedure", "source"}, {"established", "dissolved"},
+	 NULL},
 	{"partners", CN_EV_PARTNER_ADDED, "partner",
-	 {"code", "name", "framework", "source"}, {"since", "until"}},
+	 {"code", "name", "framework", "source"}, {"since", "until"}, "code"},
 	{"offices", CN_EV_OFFICE_OPENED, "office",
-	 {"id", "name", "city", "country", "source"}, {"opened", "closed"}},
+	 {"id", "name", "city", "country", "source"}, {"opened", "closed"},
+	 "country"},
 };
 
 static int check_record(const char *path, const struct section *s, size_t i,
@@ -49,6 +56,11 @@ static int check_record(const char *path, const struct section *s, size_t i,
 					  "'%s'", path, s->name, i,
 					  label ? label : "?", s->required[k]);
 	}
+	if (s->country &&
+	    cn_country_check(json_string_value(json_object_get(rec, s->country)),
+			     s->country, err))
+		return cn_err_prefix(err, "%s: %s[%zu] (%s): ", path, s->name, i,
+				     label);
 	for (size_t k = 0; k < 4 && s->dates[k]; k++) {
 		const json_t *v = json_object_get(rec, s->dates[k]);
 		if (!v || json_is_null(v))

@@ -122,15 +122,29 @@ int cn_reader_scan(struct cn_reader *rd, int64_t from, cn_reader_event_fn fn,
 	return cn_store_scan(rd->st, from, fn, ctx, err);
 }
 
+int cn_reader_proposal_events(struct cn_reader *rd, int64_t id,
+			      cn_reader_event_fn fn, void *ctx,
+			      struct cn_err *err)
+{
+	return cn_store_proposal_events(rd->st, id, fn, ctx, err);
+}
+
 int cn_reader_log_key(struct cn_reader *rd, char **vkey, struct cn_err *err)
 {
 	return cn_store_get_meta(rd->st, "log_vkey", vkey, err);
 }
 
-int cn_reader_checkpoint(struct cn_reader *rd, char **note, uint64_t *size,
-			 uint8_t root[CN_MERKLE_HASH_LEN], struct cn_err *err)
+int cn_reader_checkpoint(struct cn_reader *rd, int64_t until, char **note,
+			 uint64_t *size, uint8_t root[CN_MERKLE_HASH_LEN],
+			 struct cn_err *err)
 {
-	return cn_store_checkpoint_latest(rd->st, note, size, root, err);
+	return cn_store_checkpoint_until(rd->st, until, note, size, root, err);
+}
+
+int cn_reader_event(struct cn_reader *rd, int64_t seq, struct cn_event *ev,
+		    struct cn_err *err)
+{
+	return cn_store_event(rd->st, seq, ev, err);
 }
 
 int cn_reader_tree_size(struct cn_reader *rd, uint64_t *size,

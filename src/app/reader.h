@@ -27,6 +27,7 @@
 #include "../core/event.h"
 #include "../core/merkle.h"
 #include "../core/world.h"
+#include "sight.h"
 
 struct cn_reader;
 
@@ -51,14 +52,8 @@ int cn_reader_refresh(struct cn_reader *rd, unsigned *moved,
 /* The registry as of the last refresh (proposals are not in it). */
 const struct cn_world *cn_reader_registry(const struct cn_reader *rd);
 
-/* The few fields of a proposal that decide who may see it. */
-struct cn_proposal_sight {
-	char body[16];
-	int shared;  /* made with shared: true (partners see it) */
-	int adopted; /* concluded, outcome adopted (the public sees it) */
-};
-
-/* Those fields of proposal `id`, or CN_ENOTFOUND. */
+/* The fields of proposal `id` that decide who may see it (sight.h), or
+ * CN_ENOTFOUND. */
 int cn_reader_proposal_sight(struct cn_reader *rd, int64_t id,
 			     struct cn_proposal_sight *out, struct cn_err *err)
 	CN_NODISCARD;
@@ -82,16 +77,28 @@ typedef int (*cn_reader_event_fn)(void *ctx, const struct cn_event *ev,
 int cn_reader_scan(struct cn_reader *rd, int64_t from, cn_reader_event_fn fn,
 		   void *ctx, struct cn_err *err) CN_NODISCARD;
 
+/* The events of proposal `id`, in log order, through fn (the store's
+ * index on the proposal: the cost grows with the proposal's events, not
+ * with the log; not chain-checked, for display). */
+int cn_reader_proposal_events(struct cn_reader *rd, int64_t id,
+			      cn_reader_event_fn fn, void *ctx,
+			      struct cn_err *err) CN_NODISCARD;
+
 /* ---- the verifiable record (docs/MERKLE.md) ---------------------------- */
 
 /* The log's public key as a note verifier key (*vkey malloc'd). */
 int cn_reader_log_key(struct cn_reader *rd, char **vkey, struct cn_err *err)
 	CN_NODISCARD;
-/* The newest signed checkpoint: its note (malloc'd), size and root;
- * CN_ENOTFOUND when none was signed. */
-int cn_reader_checkpoint(struct cn_reader *rd, char **note, uint64_t *size,
-			 uint8_t root[CN_MERKLE_HASH_LEN], struct cn_err *err)
-	CN_NODISCARD;
+/* The newest signed checkpoint, or with until < INT64_MAX the one signed
+ * last at or before that time (a cadence, docs/MERKLE.md): its note
+ * (malloc'd), size and root; CN_ENOTFOUND when none was signed. */
+int cn_reader_checkpoint(struct cn_reader *rd, int64_t until, char **note,
+			 uint64_t *size, uint8_t root[CN_MERKLE_HASH_LEN],
+			 struct cn_err *err) CN_NODISCARD;
+/* Event `seq` with its salt, its hash checked (the caller releases *ev);
+ * CN_ENOTFOUND when there is none. */
+int cn_reader_event(struct cn_reader *rd, int64_t seq, struct cn_event *ev,
+		    struct cn_err *err) CN_NODISCARD;
 /* How many events the tree holds. */
 int cn_reader_tree_size(struct cn_reader *rd, uint64_t *size,
 			struct cn_err *err) CN_NODISCARD;

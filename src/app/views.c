@@ -65,6 +65,68 @@ json_t *cn_view_bodies(const struct cn_world *w, int64_t at,
 	return o ? o : oom(err, NULL);
 }
 
+/* j.date_unknown[field] = {"bound": the record key the unknown day is
+ * counted from, or null when it is counted from nothing, "date": that
+ * key's value}.  0, or -1 when out of memory. */
+static int date_unknown(json_t *j, const json_t *rec, const char *field,
+			const char *bound)
+{
+	json_t *all = json_object_get(j, "date_unknown");
+	json_t *x = json_pack("{s:s?, s:O}", "bound", bound, "date",
+			      bound ? json_object_get(rec, bound) : json_null());
+
+	if (!x)
+		return -1;
+	if (!all) {
+		if (json_object_set_new(j, "date_unknown", json_object())) {
+			json_decref(x);
+			return -1;
+		}
+		all = json_object_get(j, "date_unknown");
+	}
+	return json_object_set_new(all, field, x) ? -1 : 0;
+}
+
+/* The period a record without periods stands for: active from since. */
+static json_t *implied_period(const json_t *rec)
+{
+	const json_t *since = json_object_get(rec, "since");
+	const json_t *until = json_object_get(rec, "until");
+	return json_pack("{s:s, s:O, s:O}", "status", "active", "from",
+			 since ? since : json_null(), "to",
+			 until ? until : json_null());
+}
+
+/* A partner's record as of `at`: its status that day and the period
+ * that gives it, and how an unknown start is counted. */
+static json_t *partner_json(const struct cn_partner *p, int64_t at)
+{
+	const struct cn_partner_period *per;
+	enum cn_partner_status st = cn_partner_status_at(p, at, &per);
+	json_t *j = json_deep_copy(p->record);
+	json_t *pj = per && per->record ? json_deep_copy(per->record)
+					: implied_period(p->record);
+	int bad = !j || !pj;
+
+	if (!bad && (json_object_set_new(j, "status",
+					 json_string(cn_partner_status_name(st))) ||
+		     json_object_set(j, "status_period", pj)))
+		bad = 1;
+	/* The page names the day a suspension began. */
+	if (!bad && st == CN_PARTNER_SUSPENDED &&
+	    json_object_set(j, "suspended_since", json_object_get(pj, "from")))
+		bad = 1;
+	if (!bad && !json_is_string(json_object_get(p->record, "since")) &&
+	    date_unknown(j, p->record, "since", p->since_bound))
+		bad = 1;
+	json_decref(pj);
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
 json_t *cn_view_partners(const struct cn_world *w, const char *framework,
 			 int64_t at, struct cn_err *err)
 {
@@ -73,11 +135,15 @@ json_t *cn_view_partners(const struct cn_world *w, const char *framework,
 
 	for (size_t i = 0; arr && i < w->npartners; i++) {
 		const struct cn_partner *p = &w->partners[i];
-		if ((!framework || !strcmp(framework, p->framework)) &&
-		    cn_partner_active(p, at))
-			json_array_append(arr, p->record);
+		json_t *j;
+		if ((framework && strcmp(framework, p->framework)) ||
+		    !cn_partner_on(p, at))
+			continue;
+		if (!(j = partner_json(p, at)) || json_array_append_new(arr, j))
+			return oom(err, arr);
 	}
-	o = arr ? json_pack("{s:s, s:o}", "at", cn_date_format(at, d),
+	o = arr ? json_pack("{s:s, s:I, s:o}", "at", cn_date_format(at, d),
+			    "count", (json_int_t)json_array_size(arr),
 			    "partners", arr) : NULL;
 	return o ? o : oom(err, NULL);
 }
@@ -98,9 +164,21 @@ json_t *cn_view_offices(const struct cn_world *w, int64_t at, int all,
 		if (!j)
 			return oom(err, arr);
 		/* Open or not on the date asked, whatever date the area was
-		 * judged on. */
-		json_object_set_new(j, "open", json_boolean(cn_office_open(of, at)));
-		json_array_append_new(arr, j);
+		 * judged on; and how an unknown day is counted. */
+		if (json_object_set_new(j, "open",
+					json_boolean(cn_office_open(of, at))) ||
+		    json_object_set_new(j, "status",
+					json_string(cn_office_state_name(
+						cn_office_state_at(of, at)))) ||
+		    (!json_is_string(json_object_get(of->record, "opened")) &&
+		     date_unknown(j, of->record, "opened", of->opened_bound)) ||
+		    (of->closed_bound &&
+		     date_unknown(j, of->record, "closed", of->closed_bound))) {
+			json_decref(j);
+			return oom(err, arr);
+		}
+		if (json_array_append_new(arr, j))
+			return oom(err, arr);
 	}
 	o = arr ? json_pack("{s:s, s:I, s:o}", "at",
 			    all ? "all" : cn_date_format(at, d), "count",

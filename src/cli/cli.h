@@ -1,9 +1,26 @@
 /*
- * cli.h - shared pieces of the `council` command: option parsing helpers,
- * the open-the-store step, and exit statuses.
+ * cli.h - the `council` command: its command table, option tables and the
+ * pieces the commands share.
+ *
+ * Modelled on git's builtins.  main.c holds one row per command: its name,
+ * its function, what it needs before it runs (no store, the store
+ * read-only, read-write, read-write with the log's signer) and its help.
+ * Each command file holds the command's option table, and every option's
+ * help line sits next to its name: options.c parses argv against that
+ * table and prints usage and --help from it, so what is documented is
+ * what is parsed.  main.c then opens the store as the row says and hands
+ * it to the command, which never opens or closes it itself.
+ *
+ * Files: main.c (command table, dispatch), options.c (parsing, help),
+ * util.c (shared printing, util.h), cmd_read.c (registry and proposal
+ * queries), cmd_log.c (log), cmd_verify.c (verify), cmd_receipt.c
+ * (receipts), cmd_write.c (changes, body add|amend), cmd_serve.c (serve,
+ * token, routes).
+ * Commands depend on util.c and options.c, never on each other, except
+ * respond on cmd_receipt.c's receipt writer.
  *
  * Exit status: 0 success; 1 the input was refused or invalid (message on
- * stderr); 2 usage error.
+ * stderr) and nothing was changed; 2 usage error.
  */
 #ifndef CN_CLI_H
 #define CN_CLI_H
@@ -16,21 +33,120 @@
 
 #define EXIT_REFUSED 1
 #define EXIT_USAGE 2
+/* Returned by cli_parse when it printed --help: main exits 0. */
+#define CLI_HELP_SHOWN (-1)
+
+/* What a command (or one form of it) needs before it runs. */
+enum {
+	/* No store, or one the command makes itself (init creates it,
+	 * replay may use a private one, serve hands the path to the
+	 * server). */
+	CLI_NO_STORE = 0,
+	CLI_STORE_RO = 1 << 0,  /* the store, opened read-only */
+	CLI_STORE_RW = 1 << 1,  /* the store, opened read-write */
+	/* Appends events: read-write, and the log's signing key (the
+	 * store's .key file) signs the new checkpoint. */
+	CLI_SIGNER = 1 << 2,
+	/* A store that fails to open is the command's to report: it runs
+	 * with no app and the error in cli.open_err (verify: a failed
+	 * verification, in its --json form too). */
+	CLI_OPEN_ERR_OWN = 1 << 3,
+};
+
+struct cli;
+struct cli_args;
+typedef int (*cli_run_fn)(struct cli *c, const struct cli_args *a,
+			  struct cn_app *app);
+
+/* One way of calling a command: `council log proof INDEX`. */
+struct cli_form {
+	const char *sub;      /* the subcommand word, or NULL: the command alone */
+	const char *args;     /* its positional arguments, for the synopsis */
+	int nargs;            /* how many positional arguments it takes */
+	unsigned needs;       /* CLI_NO_STORE, CLI_STORE_*, CLI_SIGNER */
+	const char *help;     /* one line beside the synopsis, or NULL */
+	cli_run_fn run;       /* what runs it; NULL: the command's run */
+	/* Its one positional argument is an id (cli_args.id), checked
+	 * before any store is opened: what it names ("proposal id"). */
+	const char *id;
+};
+#define CLI_FORM_END {.nargs = -1}
+
+/* One option of a command's table. */
+struct cli_opt {
+	const char *name;     /* without the leading "--" */
+	const char *arg;      /* its value's name in help ("CODE"); NULL: a switch */
+	const char *help;     /* help text; each '\n' starts an indented line */
+	unsigned flags;       /* CLI_OPT_* */
+	int max;              /* CLI_OPT_LIST: at most this many */
+	/* The forms it applies to: subcommand words separated by spaces,
+	 * "-" for the command alone; NULL: every form. */
+	const char *only;
+};
+
+enum {
+	CLI_OPT_REQUIRED = 1 << 0, /* must be given */
+	CLI_OPT_ONE_OF = 1 << 1,   /* exactly one of the options so marked */
+	CLI_OPT_LIST = 1 << 2,     /* may be repeated, up to max */
+	CLI_OPT_AT = 1 << 3,       /* a time: sets cli.now (--at, --now) */
+	CLI_OPT_JSON = 1 << 4,     /* sets cli.json */
+	CLI_OPT_NO_STORE = 1 << 5, /* given, the command opens no store */
+	CLI_OPT_ID = 1 << 6,       /* an id or number: cli_args.num */
+};
+
+#define OPT_VAL(n, a, h) {.name = (n), .arg = (a), .help = (h)}
+#define OPT_REQ(n, a, h) {.name = (n), .arg = (a), .help = (h), \
+			  .flags = CLI_OPT_REQUIRED}
+#define OPT_FLAG(n, h) {.name = (n), .help = (h)}
+#define OPT_ONE(n, a, h) {.name = (n), .arg = (a), .help = (h), \
+			  .flags = CLI_OPT_ONE_OF}
+#define OPT_LIST(n, a, m, h) {.name = (n), .arg = (a), .help = (h), \
+			      .flags = CLI_OPT_LIST, .max = (m)}
+#define OPT_AT(n, a, h) {.name = (n), .arg = (a), .help = (h), \
+			 .flags = CLI_OPT_AT}
+/* --at on a change: when it is recorded as having happened. */
+#define OPT_RECORD_AT OPT_AT("at", "TIME", \
+			     "record as happening at TIME (default now)")
+#define OPT_JSON {.name = "json", .help = "machine-readable output", \
+		  .flags = CLI_OPT_JSON}
+#define OPT_END {.name = NULL}
+
+#define CLI_MAX_OPTS 20
+#define CLI_MAX_POS 2
+#define CLI_MAX_LIST 16
+
+/* What cli_parse found, for the command to read. */
+struct cli_args {
+	const struct cli_form *form;      /* the form called */
+	/* Per option of the table, by index: its value, or for a switch its
+	 * name; NULL when not given. */
+	const char *val[CLI_MAX_OPTS];
+	const char *list[CLI_MAX_LIST];   /* the values of the list option */
+	int nlist;
+	const char *pos[CLI_MAX_POS];     /* positional arguments after the
+					     subcommand word */
+	int npos;
+	int64_t id;                       /* the form's id argument */
+	int64_t num[CLI_MAX_OPTS];        /* CLI_OPT_ID options' values */
+};
+
+struct cmd {
+	const char *name;
+	cli_run_fn run;                   /* NULL: each form has its own */
+	const struct cli_opt *opts;       /* OPT_END-terminated, or NULL */
+	const struct cli_form *forms;     /* CLI_FORM_END-terminated */
+	const char *summary;              /* one line, for `council --help` */
+	const char *about;                /* the paragraph of `--help`, or NULL */
+};
 
 struct cli {
 	const char *db;      /* --db, $COUNCIL_DB, or council.db */
 	int db_given;        /* --db was on the command line */
 	int json;            /* --json */
-	const char *at;      /* --at, as given */
+	const char *at;      /* --at (or --now), as given */
 	int64_t now;         /* --at parsed, or the wall clock */
-	const char *prog;
-};
-
-struct cmd {
-	const char *name;
-	int (*run)(struct cli *c, int argc, char **argv);
-	const char *summary;
-	const char *usage;   /* full --help text */
+	const struct cmd *cmd;
+	struct cn_err open_err; /* see CLI_OPEN_ERR_OWN */
 };
 
 extern const struct cmd cli_commands[];
@@ -38,73 +154,82 @@ extern const struct cmd cli_commands[];
 /* Print err to stderr as "council: <msg>" and map its code to an exit
  * status. */
 int cli_fail(const struct cli *c, const struct cn_err *err);
-int cli_usage(const struct cli *c, const char *cmd, const char *fmt, ...)
-	CN_PRINTF(3, 4);
-/* Open the store named by c->db (it must exist). */
-int cli_open(struct cli *c, int flags, struct cn_app **app);
-/* Print a JSON value to stdout, indented, with a newline; takes the ref. */
-void cli_print_json(json_t *v);
-/* Set c->at/c->now from a --at value. */
-int cli_set_at(struct cli *c, const char *cmd, const char *value);
+/* Print a usage error naming the command; returns EXIT_USAGE. */
+int cli_usage(const struct cli *c, const char *fmt, ...) CN_PRINTF(2, 3);
 
-/* One option of a command.  `value` set: takes an argument (the last one
- * wins, or with `list`, each is appended up to `max`); `flag` set: a
- * switch. --db, --json and --at are common to every command. */
-struct cli_opt {
-	const char *name;     /* without the leading "--" */
-	const char **value;
-	int *flag;
-	const char **list;
-	int *nlist;
-	int max;
-};
+/* options.c: parse argv (argv[0] is the command name) against c->cmd's
+ * tables into *a.  Returns 0; CLI_HELP_SHOWN after printing --help; or an
+ * exit status after printing what was wrong. */
+int cli_parse(struct cli *c, int argc, char **argv, struct cli_args *a);
+/* Print `council CMD --help`, generated from the command's tables. */
+void cli_help(const struct cmd *k, FILE *f);
 
-#define OPT_VAL(n, p) {.name = (n), .value = (p)}
-#define OPT_FLAG(n, p) {.name = (n), .flag = (p)}
-#define OPT_LIST(n, l, c, m) {.name = (n), .list = (l), .nlist = (c), .max = (m)}
-#define OPT_END {.name = NULL}
-
-/* Parse argv (argv[0] is the command name).  Positional arguments go to
- * pos[0..maxpos-1]; *npos gets their count.  Returns 0 or EXIT_USAGE after
- * printing what was wrong. */
-int cli_parse(struct cli *c, const char *cmd, int argc, char **argv,
-	      const struct cli_opt *opts, const char **pos, int maxpos,
-	      int *npos);
-
-/* Commands. */
-int cmd_init(struct cli *c, int argc, char **argv);
-int cmd_members(struct cli *c, int argc, char **argv);
-int cmd_bodies(struct cli *c, int argc, char **argv);
-int cmd_partners(struct cli *c, int argc, char **argv);
-int cmd_offices(struct cli *c, int argc, char **argv);
-int cmd_proposals(struct cli *c, int argc, char **argv);
-int cmd_show(struct cli *c, int argc, char **argv);
-int cmd_log(struct cli *c, int argc, char **argv);
-int cmd_verify(struct cli *c, int argc, char **argv);
-int cmd_propose(struct cli *c, int argc, char **argv);
-int cmd_respond(struct cli *c, int argc, char **argv);
-int cmd_extend(struct cli *c, int argc, char **argv);
-int cmd_recirculate(struct cli *c, int argc, char **argv);
-int cmd_conclude(struct cli *c, int argc, char **argv);
-int cmd_withdraw(struct cli *c, int argc, char **argv);
-int cmd_tick(struct cli *c, int argc, char **argv);
-int cmd_replay(struct cli *c, int argc, char **argv);
-int cmd_serve(struct cli *c, int argc, char **argv);
-int cmd_token(struct cli *c, int argc, char **argv);
-int cmd_routes(struct cli *c, int argc, char **argv);
-int cmd_receipt(struct cli *c, int argc, char **argv);
-int cmd_keygen(struct cli *c, int argc, char **argv);
-int cmd_key(struct cli *c, int argc, char **argv);
-/* `council log key | checkpoint | export FILE | proof INDEX [--size N]` */
-int cli_log_sub(struct cli *c, int np, const char **pos, const char *size);
+/* A whole number in min..max, digits only; else a usage error. */
+int cli_number(const struct cli *c, const char *s, const char *what,
+	       int64_t min, int64_t max, int64_t *out);
 /* A key or note given on the command line: the text itself, or the file
- * holding it (its first line for a key, the whole file when whole). */
+ * holding it (its first line for a key, the whole file when whole).
+ * Returns a malloc'd string or NULL. */
 char *cli_text_or_file(const char *arg, int whole);
-/* Write the receipt of member's latest statement on proposal id. */
-int cli_write_receipt(struct cn_app *app, int64_t id, const char *member,
-		      const char *path, struct cn_err *err);
 
-/* Human-readable rendering of a proposal (used by show and replay). */
-void cli_print_proposal(const struct cn_world *w, const json_t *doc);
+/* Commands (run functions; their option tables are in the same files). */
+#define CLI_COMMAND(name)                                                  \
+	extern const struct cli_opt cli_opts_##name[];                     \
+	int cmd_##name(struct cli *c, const struct cli_args *a,            \
+		       struct cn_app *app)
+CLI_COMMAND(init);
+CLI_COMMAND(members);
+CLI_COMMAND(bodies);
+CLI_COMMAND(partners);
+CLI_COMMAND(offices);
+CLI_COMMAND(proposals);
+CLI_COMMAND(show);
+CLI_COMMAND(log);
+CLI_COMMAND(verify);
+CLI_COMMAND(propose);
+CLI_COMMAND(respond);
+CLI_COMMAND(vote);
+CLI_COMMAND(extend);
+CLI_COMMAND(recirculate);
+CLI_COMMAND(conclude);
+CLI_COMMAND(withdraw);
+CLI_COMMAND(tick);
+CLI_COMMAND(replay);
+CLI_COMMAND(serve);
+CLI_COMMAND(routes);
+CLI_COMMAND(receipt);
+CLI_COMMAND(keygen);
+CLI_COMMAND(key);
+CLI_COMMAND(body);
+#undef CLI_COMMAND
+/* Forms with their own function (main.c's table names them). */
+extern const struct cli_opt cli_opts_token[];
+int cmd_log_key(struct cli *c, const struct cli_args *a, struct cn_app *app);
+int cmd_log_checkpoint(struct cli *c, const struct cli_args *a,
+		       struct cn_app *app);
+int cmd_log_proof(struct cli *c, const struct cli_args *a, struct cn_app *app);
+int cmd_log_export(struct cli *c, const struct cli_args *a, struct cn_app *app);
+int cmd_token_issue(struct cli *c, const struct cli_args *a,
+		    struct cn_app *app);
+int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app);
+int cmd_token_revoke(struct cli *c, const struct cli_args *a,
+		     struct cn_app *app);
+
+/* cmd_receipt.c: a receipt file for respond --receipt, opened before the
+ * position is recorded so that a path that cannot be written refuses the
+ * command while nothing is changed yet. */
+struct cli_receipt {
+	const char *path;
+	FILE *f;
+	int created;          /* the file did not exist: remove it on abandon */
+};
+int cli_receipt_open(struct cli_receipt *r, const char *path,
+		     struct cn_err *err);
+/* Write the receipt of member's latest statement on proposal id into the
+ * file opened, and close it. */
+int cli_receipt_write(struct cli_receipt *r, struct cn_app *app, int64_t id,
+		      const char *member, struct cn_err *err);
+/* The command was refused: close the file, and remove it if it was new. */
+void cli_receipt_abandon(struct cli_receipt *r);
 
 #endif

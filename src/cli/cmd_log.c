@@ -1,187 +1,148 @@
 /*
- * cmd_log.c - the record as others can check it: the log key, the latest
- * signed checkpoint, inclusion proofs, export to a file, offline
- * verification of an export, and receipts.
+ * cmd_log.c - `council log`: the event log as people and other programs
+ * read it.  Alone: the events, one a line (--json: the stored canonical
+ * bytes); `key`: the log's public key; `checkpoint`: the latest signed
+ * checkpoint; `proof INDEX`: an inclusion proof; `export FILE [--for
+ * AUDIENCE]`: events and checkpoints as JSON Lines, for `council verify
+ * --export` (for one audience: what it may see in full, the rest as leaf
+ * hashes).  Every form reads; main.c opens the store read-only.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../app/export.h"
-#include "../core/checkpoint.h"
-#include "../core/merkle.h"
 #include "cli.h"
+#include "util.h"
 
-int cli_log_sub(struct cli *c, int np, const char **pos, const char *size)
-{
-	struct cn_app *app;
-	struct cn_err err = {0};
-	int rc;
+enum { LOG_PROPOSAL, LOG_FROM, LOG_SIZE, LOG_FOR, LOG_JSON };
+const struct cli_opt cli_opts_log[] = {
+	[LOG_PROPOSAL] = {.name = "proposal", .arg = "ID", .only = "-",
+			  .flags = CLI_OPT_ID,
+			  .help = "only the events of this proposal"},
+	[LOG_FROM] = {.name = "from", .arg = "SEQ", .only = "-",
+		      .flags = CLI_OPT_ID, .help = "from event SEQ on"},
+	[LOG_SIZE] = {.name = "size", .arg = "N", .only = "proof",
+		      .help = "the tree size to prove against (default: the\n"
+			      "latest checkpoint's)"},
+	[LOG_FOR] = {.name = "for", .arg = "AUDIENCE", .only = "export",
+		     .help = "all (default: every event, with its salt),\n"
+			     "member:CODE, partner:CODE or public: the events\n"
+			     "that principal may see in full, with their salts,\n"
+			     "the others as their leaf hashes only"},
+	[LOG_JSON] = {.name = "json", .flags = CLI_OPT_JSON, .only = "- checkpoint",
+		      .help = "one event per line, exactly the stored canonical\n"
+			      "bytes (checkpoint: its size and note)"},
+	OPT_END};
 
-	if ((rc = cli_open(c, CN_STORE_READONLY, &app)))
-		return rc;
-	struct cn_store *st = cn_app_store(app);
-	if (!strcmp(pos[0], "key") && np == 1) {
-		char *vkey = NULL;
-		if ((rc = cn_store_get_meta(st, "log_vkey", &vkey, &err)) == 0)
-			printf("%s\n", vkey);
-		free(vkey);
-	} else if (!strcmp(pos[0], "checkpoint") && np == 1) {
-		char *note = NULL;
-		uint64_t n;
-		if ((rc = cn_store_checkpoint_latest(st, &note, &n, NULL, &err)) == 0) {
-			if (c->json)
-				cli_print_json(json_pack("{s:I, s:s}", "size",
-							 (json_int_t)n, "note", note));
-			else
-				fputs(note, stdout);
-		}
-		free(note);
-	} else if (!strcmp(pos[0], "export") && np == 2) {
-		FILE *f = strcmp(pos[1], "-") ? fopen(pos[1], "w") : stdout;
-		if (!f)
-			rc = cn_err_set(&err, CN_EIO, "%s: cannot create", pos[1]);
-		else {
-			rc = cn_app_export(app, f, &err);
-			if (f != stdout && fclose(f) && !rc)
-				rc = cn_err_set(&err, CN_EIO, "%s: write failed", pos[1]);
-		}
-	} else if (!strcmp(pos[0], "proof") && np == 2) {
-		struct cn_merkle_proof proof;
-		uint64_t n, idx = strtoull(pos[1], NULL, 10);
-		char *note = NULL;
-		rc = cn_store_checkpoint_latest(st, &note, &n, NULL, &err);
-		if (rc == 0 && size)
-			n = strtoull(size, NULL, 10);
-		if (rc == 0 && (rc = cn_store_inclusion(st, idx, n, &proof, &err)) == 0)
-			cli_print_json(json_pack("{s:I, s:I, s:o}", "index",
-						 (json_int_t)idx, "size", (json_int_t)n,
-						 "proof", cn_proof_json(&proof)));
-		free(note);
-	} else {
-		cn_app_close(app);
-		return cli_usage(c, "log", "unknown: try 'council log key', 'log "
-				 "checkpoint', 'log export FILE', 'log proof INDEX'");
-	}
-	cn_app_close(app);
-	return rc ? cli_fail(c, &err) : 0;
-}
-
-/* ---- receipts ------------------------------------------------------------ */
-
-struct last_stmt {
-	const char *member;
-	int64_t seq;
+struct listing {
+	int64_t proposal;     /* 0: every event */
+	int raw;              /* the stored bytes, not a summary */
 };
 
-static int find_stmt(void *ctx, const struct cn_event *ev, struct cn_err *err)
+static int log_line(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
-	struct last_stmt *ls = ctx;
-	const char *m = json_string_value(json_object_get(ev->payload, "member"));
+	const struct listing *l = ctx;
 	(void)err;
-	if (m && !strcmp(m, ls->member) && ev->et &&
-	    (ev->et->flags & CN_EVT_STATEMENT))
-		ls->seq = ev->seq;
+
+	if (l->proposal && cn_event_proposal(ev) != l->proposal)
+		return 0;
+	if (l->raw) {
+		fwrite(ev->bytes, 1, ev->len, stdout);
+		fputc('\n', stdout);
+	} else
+		cli_print_event(ev);
 	return 0;
 }
 
-int cli_write_receipt(struct cn_app *app, int64_t id, const char *member,
-		      const char *path, struct cn_err *err)
+int cmd_log(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	/* 0 when not given: every proposal, from the first event. */
+	struct listing l = {a->num[LOG_PROPOSAL], c->json};
+	int64_t from = a->val[LOG_FROM] ? a->num[LOG_FROM] : 1;
+	struct cn_err err = {0};
+
+	if (cn_store_scan(cn_app_store(app), from, log_line, &l, &err))
+		return cli_fail(c, &err);
+	return 0;
+}
+
+int cmd_log_key(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	struct cn_err err = {0};
+	char *vkey = NULL;
+	(void)a;
+
+	if (cn_store_get_meta(cn_app_store(app), "log_vkey", &vkey, &err))
+		return cli_fail(c, &err);
+	printf("%s\n", vkey);
+	free(vkey);
+	return 0;
+}
+
+int cmd_log_checkpoint(struct cli *c, const struct cli_args *a,
+		       struct cn_app *app)
+{
+	struct cn_err err = {0};
+	char *note = NULL;
+	uint64_t n;
+	(void)a;
+
+	if (cn_store_checkpoint_latest(cn_app_store(app), &note, &n, NULL, &err))
+		return cli_fail(c, &err);
+	if (c->json)
+		cli_print_json(json_pack("{s:I, s:s}", "size", (json_int_t)n,
+					 "note", note));
+	else
+		fputs(note, stdout);
+	free(note);
+	return 0;
+}
+
+int cmd_log_proof(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	struct cn_store *st = cn_app_store(app);
-	struct last_stmt ls = {member, 0};
-	json_t *r = NULL;
+	struct cn_err err = {0};
+	struct cn_merkle_proof pr;
+	int64_t idx, n = 0;
+	uint64_t latest;
+	char *note = NULL;
 	int rc;
 
-	if ((rc = cn_store_proposal_events(st, id, find_stmt, &ls, err)))
+	if ((rc = cli_number(c, a->pos[0], "INDEX", 0, INT64_MAX, &idx)) ||
+	    (a->val[LOG_SIZE] &&
+	     (rc = cli_number(c, a->val[LOG_SIZE], "--size", 1, INT64_MAX, &n))))
 		return rc;
-	if (!ls.seq)
-		return cn_err_set(err, CN_ENOTFOUND, "no statement by %s on %lld",
-				  member, (long long)id);
-	if ((rc = cn_receipt_json(st, ls.seq, &r, err)) == 0) {
-		FILE *f = fopen(path, "w");
-		if (!f || json_dumpf(r, f, JSON_INDENT(2)) || fputc('\n', f) == EOF)
-			rc = cn_err_set(err, CN_EIO, "%s: cannot write the receipt", path);
-		if (f && fclose(f) && !rc)
-			rc = cn_err_set(err, CN_EIO, "%s: cannot write the receipt", path);
-		json_decref(r);
-	}
-	return rc;
+	rc = cn_store_checkpoint_latest(st, &note, &latest, NULL, &err);
+	free(note);
+	if (rc)
+		return cli_fail(c, &err);
+	if (!a->val[LOG_SIZE])
+		n = (int64_t)latest;
+	if (cn_store_inclusion(st, (uint64_t)idx, (uint64_t)n, &pr, &err))
+		return cli_fail(c, &err);
+	cli_print_json(json_pack("{s:I, s:I, s:o}", "index", (json_int_t)idx,
+				 "size", (json_int_t)n, "proof", cn_proof_json(&pr)));
+	return 0;
 }
 
-/* `council receipt verify FILE --log-key KEY`: offline, no store. */
-int cmd_receipt(struct cli *c, int argc, char **argv)
+int cmd_log_export(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
-	const char *logkey = NULL, *pos[2];
-	struct cli_opt opts[] = {OPT_VAL("log-key", &logkey), OPT_END};
+	const char *path = a->pos[0];
+	struct cn_audience aud;
 	struct cn_err err = {0};
-	json_error_t je;
-	int np, rc;
+	FILE *f;
+	int rc;
 
-	if ((rc = cli_parse(c, "receipt", argc, argv, opts, pos, 2, &np)))
-		return rc;
-	if (np != 2 || strcmp(pos[0], "verify"))
-		return cli_usage(c, "receipt", "council receipt verify FILE --log-key KEY");
-	json_t *r = json_load_file(pos[1], JSON_REJECT_DUPLICATES, &je);
-	if (!r) {
-		fprintf(stderr, "council: %s: line %d, column %d: %s\n", pos[1], je.line,
-			je.column, je.text);
-		return EXIT_REFUSED;
+	if (cn_audience_parse(cli_or(a->val[LOG_FOR], "all"), &aud, &err))
+		return cli_usage(c, "--for: %s", err.msg);
+	if (!(f = strcmp(path, "-") ? fopen(path, "w") : stdout)) {
+		cn_err_set(&err, CN_EIO, "%s: cannot create", path);
+		return cli_fail(c, &err);
 	}
-	const char *event = json_string_value(json_object_get(r, "event"));
-	const char *note = json_string_value(json_object_get(r, "checkpoint"));
-	const json_t *pj = json_object_get(r, "proof");
-	json_int_t index = json_integer_value(json_object_get(r, "index"));
-	char *vkey = logkey ? cli_text_or_file(logkey, 0) : NULL, *name = NULL;
-	uint8_t pk[32], leaf[32];
-	struct cn_checkpoint cp;
-	struct cn_merkle_proof proof;
-	const char *elems[CN_MERKLE_PROOF_MAX];
-	struct cn_event ev;
-
-	if (!event || !note || !json_is_array(pj) ||
-	    json_array_size(pj) > CN_MERKLE_PROOF_MAX || index < 0) {
-		rc = cn_err_set(&err, CN_EINVAL, "%s: not a council receipt", pos[1]);
-		goto out;
-	}
-	if (!vkey) {
-		rc = cn_err_set(&err, CN_EINVAL, "--log-key is required: the log's "
-				"published key (the receipt's own copy proves nothing)");
-		goto out;
-	}
-	for (size_t i = 0; i < json_array_size(pj); i++)
-		elems[i] = json_string_value(json_array_get(pj, i)) ? json_string_value(json_array_get(pj, i)) : "";
-	if ((rc = cn_note_vkey_decode(vkey, &name, pk, &err)) ||
-	    (rc = cn_checkpoint_verify(note, strlen(note), name, pk, &cp, &err))) {
-		cn_err_prefix(&err, "checkpoint: ");
-		goto out;
-	}
-	cn_merkle_leaf_hash(event, strlen(event), leaf);
-	rc = cn_merkle_proof_parse(elems, json_array_size(pj), CN_MERKLE_BASE64,
-				   &proof, &err);
-	if (rc == 0)
-		rc = cn_merkle_verify_inclusion((uint64_t)index, cp.size, leaf,
-						proof.node, proof.len, cp.root, &err);
-	if (rc == 0 && cn_event_decode(event, strlen(event), &ev, &err) == 0) {
-		if (ev.seq != index + 1)
-			rc = cn_err_set(&err, CN_ECORRUPT, "the event says it is number "
-					"%lld, the receipt %lld", (long long)ev.seq,
-					(long long)index + 1);
-		else
-			printf("ok: event %lld (%s by %s) is in the log signed at size "
-			       "%llu by %s\n", (long long)ev.seq, ev.type, ev.actor,
-			       (unsigned long long)cp.size, name);
-		cn_event_release(&ev);
-	} else if (rc == 0)
-		rc = CN_ECORRUPT;
-	cn_checkpoint_release(&cp);
-out:
-	json_decref(r);
-	free(vkey);
-	free(name);
-	if (rc) {
-		fprintf(stderr, "council: receipt does not verify: %s\n", err.msg);
-		return EXIT_REFUSED;
-	}
-	return 0;
+	/* Sight is decided with the registry as of now (--at). */
+	rc = cn_app_export(app, f, &aud, c->now, &err);
+	if (f != stdout && fclose(f) && !rc)
+		rc = cn_err_set(&err, CN_EIO, "%s: write failed", path);
+	return rc ? cli_fail(c, &err) : 0;
 }

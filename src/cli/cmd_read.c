@@ -1,169 +1,181 @@
 /*
- * cmd_read.c - the query commands: members, bodies, partners, offices,
- * proposals, show, log, verify.  Each prints a table for people, or JSON
- * with --json.  None of them changes the store.
+ * cmd_read.c - the registry and proposal queries: members, bodies,
+ * partners, offices, proposals, show.  Each prints a table for people, or
+ * JSON with --json.  main.c opens the store read-only for them.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/timeutil.h"
-#include "../app/export.h"
 #include "../app/views.h"
-#include "../core/checkpoint.h"
+#include "../core/timeutil.h"
 #include "cli.h"
+#include "util.h"
 
-static const char *s(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-	return v ? v : "";
-}
+/* ---- members --------------------------------------------------------------- */
 
-static const char *date_or(const char *v, const char *dflt)
-{
-	return v && *v ? v : dflt;
-}
+enum { MEMBERS_BODY, MEMBERS_ALL, MEMBERS_AT, MEMBERS_JSON };
+const struct cli_opt cli_opts_members[] = {
+	[MEMBERS_BODY] = OPT_VAL("body", "B", "NAC, NPG, MC, DPC, ..."),
+	[MEMBERS_ALL] = OPT_FLAG("all", "every member ever, with dates (ignores --at)"),
+	[MEMBERS_AT] = OPT_AT("at", "DATE", "as of this date (ISO 8601)"),
+	[MEMBERS_JSON] = OPT_JSON,
+	OPT_END};
 
-int cmd_members(struct cli *c, int argc, char **argv)
+int cmd_members(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
-	const char *body = NULL, *pos[1];
-	int all = 0, np, rc;
-	struct cli_opt opts[] = {OPT_VAL("body", &body), OPT_FLAG("all", &all), OPT_END};
-	struct cn_app *app;
+	const char *body = a->val[MEMBERS_BODY];
+	int all = a->val[MEMBERS_ALL] != NULL;
 	struct cn_err err = {0};
+	const struct cn_world *w = cn_app_world(app);
 	char d[CN_TIME_BUF];
 	const json_t *m;
 	size_t i;
 
-	if ((rc = cli_parse(c, "members", argc, argv, opts, pos, 0, &np)) ||
-	    (rc = cli_open(c, CN_STORE_READONLY, &app)))
-		return rc;
-	const struct cn_world *w = cn_app_world(app);
 	json_t *v = cn_view_members(w, body, c->now, all, &err);
-	if (!v) {
-		cn_app_close(app);
-		return cli_fail(c, &err);
-	}
-	if (c->json) {
-		cli_print_json(v);
-		cn_app_close(app);
-		return 0;
-	}
-	json_array_foreach(json_object_get(v, "members"), i, m)
-		printf("%-3s %-18s %s%s%s\n", s(m, "code"), s(m, "name"),
-		       s(m, "accession"), *s(m, "exit") ? "  exit " : "",
-		       s(m, "exit"));
-	if (all)
-		printf("%zu members in all\n", i);
-	else
-		printf("%zu members of the %s on %s\n", i,
-		       body ? s(v, "body_name") : s(w->alliance, "name"),
-		       cn_date_format(c->now, d));
-	json_decref(v);
-	cn_app_close(app);
-	return 0;
-}
-
-int cmd_bodies(struct cli *c, int argc, char **argv)
-{
-	const char *pos[1];
-	int np, rc;
-	struct cn_app *app;
-	char d[CN_TIME_BUF];
-
-	if ((rc = cli_parse(c, "bodies", argc, argv, NULL, pos, 0, &np)) ||
-	    (rc = cli_open(c, CN_STORE_READONLY, &app)))
-		return rc;
-	const struct cn_world *w = cn_app_world(app);
-	if (c->json) {
-		struct cn_err err = {0};
-		json_t *v = cn_view_bodies(w, c->now, &err);
-		cn_app_close(app);
-		if (!v)
-			return cli_fail(c, &err);
-		cli_print_json(v);
-		return 0;
-	}
-	for (size_t i = 0; i < w->nbodies; i++) {
-		const struct cn_body *b = &w->bodies[i];
-		const struct cn_member **ms;
-		size_t n = 0;
-		if (cn_body_members(w, b, c->now, &ms, &n) == 0)
-			free(ms);
-		printf("%-4s %-30s %-10s %-8s %zu members on %s%s\n", b->id,
-			       b->name, b->rule_src, b->procedure, n,
-			       cn_date_format(c->now, d),
-			       cn_body_exists(b, c->now) ? "" : " (not in existence)");
-	}
-	cn_app_close(app);
-	return 0;
-}
-
-int cmd_partners(struct cli *c, int argc, char **argv)
-{
-	const char *fw = NULL, *pos[1];
-	int np, rc;
-	struct cli_opt opts[] = {OPT_VAL("framework", &fw), OPT_END};
-	struct cn_app *app;
-		if ((rc = cli_parse(c, "partners", argc, argv, opts, pos, 0, &np)) ||
-	    (rc = cli_open(c, CN_STORE_READONLY, &app)))
-		return rc;
-	const struct cn_world *w = cn_app_world(app);
-	if (c->json) {
-		struct cn_err err = {0};
-		json_t *v = cn_view_partners(w, fw, c->now, &err);
-		cn_app_close(app);
-		if (!v)
-			return cli_fail(c, &err);
-		cli_print_json(v);
-		return 0;
-	}
-	const char *last = NULL;
-	for (size_t i = 0; i < w->npartners; i++) {
-		const struct cn_partner *p = &w->partners[i];
-		if (fw && strcmp(fw, p->framework))
-			continue;
-		if (!cn_partner_active(p, c->now))
-			continue;
-		if (!last || strcmp(last, p->framework))
-			printf("%s%s\n", last ? "\n" : "", p->framework);
-		last = p->framework;
-		printf("  %-3s %-28s since %-10s %s\n", p->code, p->name,
-		       date_or(s(p->record, "since"), "unknown"),
-		       s(p->record, "status"));
-	}
-	cn_app_close(app);
-	return 0;
-}
-
-int cmd_offices(struct cli *c, int argc, char **argv)
-{
-	const char *pos[1];
-	int all = 0, np, rc;
-	struct cli_opt opts[] = {OPT_FLAG("all", &all), OPT_END};
-	struct cn_app *app;
-	char d[CN_TIME_BUF];
-
-	if ((rc = cli_parse(c, "offices", argc, argv, opts, pos, 0, &np)) ||
-	    (rc = cli_open(c, CN_STORE_READONLY, &app)))
-		return rc;
-	struct cn_err err = {0};
-	json_t *v = cn_view_offices(cn_app_world(app), c->now, all, &err), *j;
-	size_t i;
-	cn_app_close(app);
 	if (!v)
 		return cli_fail(c, &err);
 	if (c->json) {
 		cli_print_json(v);
 		return 0;
 	}
+	struct cli_table t;
+	cli_table_init(&t, "llll",
+		       (const char *[]){"code", "name", "accession", "exit"});
+	json_array_foreach(json_object_get(v, "members"), i, m)
+		cli_table_row(&t, (const char *[]){cli_str(m, "code"),
+			cli_str(m, "name"), cli_str(m, "accession"), cli_str(m, "exit")});
+	if (cli_table_print(&t, &err)) {
+		json_decref(v);
+		return cli_fail(c, &err);
+	}
+	if (all)
+		printf("%zu members in all\n", i);
+	else
+		printf("%zu members of the %s on %s\n", i,
+		       body ? cli_str(v, "body_name") : cli_str(w->alliance, "name"),
+		       cn_date_format(c->now, d));
+	json_decref(v);
+	return 0;
+}
+
+/* ---- bodies ---------------------------------------------------------------- */
+
+enum { BODIES_AT, BODIES_JSON };
+const struct cli_opt cli_opts_bodies[] = {
+	[BODIES_AT] = OPT_AT("at", "DATE", "as of this date"),
+	[BODIES_JSON] = OPT_JSON,
+	OPT_END};
+
+int cmd_bodies(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	const struct cn_world *w = cn_app_world(app);
+	struct cn_err err = {0};
+	char d[CN_TIME_BUF];
+	(void)a;
+
+	if (c->json) {
+		json_t *v = cn_view_bodies(w, c->now, &err);
+		if (!v)
+			return cli_fail(c, &err);
+		cli_print_json(v);
+		return 0;
+	}
+	struct cli_table t;
+	cli_table_init(&t, "llllrl", (const char *[]){"id", "name", "rule",
+		       "procedure", "members", NULL});
+	for (size_t i = 0; i < w->nbodies; i++) {
+		const struct cn_body *b = &w->bodies[i];
+		const struct cn_member **ms;
+		size_t n = 0;
+		char count[32];
+		if (cn_body_members(w, b, c->now, &ms, &n) == 0)
+			free(ms);
+		snprintf(count, sizeof(count), "%zu", n);
+		cli_table_row(&t, (const char *[]){b->id, b->name, b->rule_src,
+			b->procedure, count,
+			cn_body_exists(b, c->now) ? NULL : "not in existence"});
+	}
+	if (cli_table_print(&t, &err))
+		return cli_fail(c, &err);
+	printf("%zu bodies on %s\n", w->nbodies, cn_date_format(c->now, d));
+	return 0;
+}
+
+/* ---- partners -------------------------------------------------------------- */
+
+enum { PARTNERS_FRAMEWORK, PARTNERS_AT, PARTNERS_JSON };
+const struct cli_opt cli_opts_partners[] = {
+	[PARTNERS_FRAMEWORK] = OPT_VAL("framework", "F", "only this framework"),
+	[PARTNERS_AT] = OPT_AT("at", "DATE", "as of this date (default today)"),
+	[PARTNERS_JSON] = OPT_JSON,
+	OPT_END};
+
+int cmd_partners(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	const char *fw = a->val[PARTNERS_FRAMEWORK];
+	struct cn_err err = {0};
+	json_t *v = cn_view_partners(cn_app_world(app), fw, c->now, &err), *j;
+	size_t i;
+	int rc;
+
+	if (!v)
+		return cli_fail(c, &err);
+	if (c->json) {
+		cli_print_json(v);
+		return 0;
+	}
+	/* The view's status is the one of the date asked. */
+	struct cli_table t;
+	cli_table_init(&t, "lllll", (const char *[]){"code", "name", "since",
+		       "status", "framework"});
+	json_array_foreach(json_object_get(v, "partners"), i, j)
+		cli_table_row(&t, (const char *[]){cli_str(j, "code"),
+			cli_str(j, "name"),
+			cli_or(cli_str(j, "since"), "unknown"),
+			cli_str(j, "status"), cli_str(j, "framework")});
+	rc = cli_table_print(&t, &err) ? cli_fail(c, &err) : 0;
+	json_decref(v);
+	return rc;
+}
+
+/* ---- offices --------------------------------------------------------------- */
+
+enum { OFFICES_AT, OFFICES_ALL, OFFICES_JSON };
+const struct cli_opt cli_opts_offices[] = {
+	[OFFICES_AT] = OPT_AT("at", "DATE", "as of this date"),
+	[OFFICES_ALL] = OPT_FLAG("all", "every office, open or closed"),
+	[OFFICES_JSON] = OPT_JSON,
+	OPT_END};
+
+int cmd_offices(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	int all = a->val[OFFICES_ALL] != NULL;
+	struct cn_err err = {0};
+	char d[CN_TIME_BUF];
+	json_t *v = cn_view_offices(cn_app_world(app), c->now, all, &err), *j;
+	size_t i;
+
+	if (!v)
+		return cli_fail(c, &err);
+	if (c->json) {
+		cli_print_json(v);
+		return 0;
+	}
+	struct cli_table t;
+	cli_table_init(&t, "llllll", (const char *[]){"id", "city", "country",
+		       "opened", "closed", "treaty area"});
 	json_array_foreach(json_object_get(v, "offices"), i, j)
-		printf("%-26s %-14s %-2s %-10s %-10s %s\n", s(j, "id"),
-		       s(j, "city"), s(j, "country"),
-		       date_or(s(j, "opened"), "unknown"),
-		       date_or(s(j, "closed"), "-"),
-		       json_is_true(json_object_get(j, "out_of_area"))
-			       ? "out of area" : "in area");
+		cli_table_row(&t, (const char *[]){cli_str(j, "id"),
+			cli_str(j, "city"), cli_str(j, "country"),
+			cli_or(cli_str(j, "opened"), "unknown"),
+			cli_or(cli_str(j, "closed"), "-"),
+			json_is_true(json_object_get(j, "out_of_area"))
+				? "out of area" : "in area"});
+	if (cli_table_print(&t, &err)) {
+		json_decref(v);
+		return cli_fail(c, &err);
+	}
 	if (all)
 		printf("%zu offices in all\n", i);
 	else
@@ -172,389 +184,193 @@ int cmd_offices(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-int cmd_proposals(struct cli *c, int argc, char **argv)
-{
-	const char *body = NULL, *status = NULL, *pos[1];
-	int np, rc;
-	struct cli_opt opts[] = {OPT_VAL("body", &body), OPT_VAL("status", &status), OPT_END};
-	struct cn_app *app;
+/* ---- proposals ------------------------------------------------------------- */
 
-	if ((rc = cli_parse(c, "proposals", argc, argv, opts, pos, 0, &np)))
-		return rc;
-	static const char *const statuses[] = {"open", "concluded", "adopted",
-					       "blocked", "failed", "withdrawn",
-					       "lapsed", NULL};
-	if (status) {
-		int ok = 0;
-		for (int i = 0; statuses[i]; i++)
-			ok |= !strcmp(statuses[i], status);
-		if (!ok)
-			return cli_usage(c, "proposals",
-					 "unknown status '%s' (open, concluded, "
-					 "adopted, blocked, failed, withdrawn)", status);
-	}
-	if ((rc = cli_open(c, CN_STORE_READONLY, &app)))
-		return rc;
+/* The statuses --status takes: open, concluded, or an outcome. */
+static const char *const statuses[] = {"open", "concluded", "adopted",
+				       "blocked", "failed", "withdrawn",
+				       "lapsed", NULL};
+
+enum { PROPOSALS_BODY, PROPOSALS_STATUS, PROPOSALS_JSON };
+const struct cli_opt cli_opts_proposals[] = {
+	[PROPOSALS_BODY] = OPT_VAL("body", "B", "only this body"),
+	[PROPOSALS_STATUS] = OPT_VAL("status", "S", "open, concluded, or an outcome:\n"
+				     "adopted, blocked, failed, withdrawn, lapsed"),
+	[PROPOSALS_JSON] = OPT_JSON,
+	OPT_END};
+
+static int status_matches(const char *status, const struct cn_proposal *p)
+{
+	if (!strcmp(status, "open"))
+		return !p->concluded;
+	if (!strcmp(status, "concluded"))
+		return p->concluded;
+	return p->concluded && !strcmp(status, p->outcome);
+}
+
+int cmd_proposals(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	const char *body = a->val[PROPOSALS_BODY], *status = a->val[PROPOSALS_STATUS];
 	const struct cn_world *w = cn_app_world(app);
+	struct cn_err err = {0};
+	struct cli_table t;
+
+	if (status) {
+		char list[128];
+		size_t len = 0;
+		int ok = 0;
+		for (int i = 0; statuses[i]; i++) {
+			ok |= !strcmp(statuses[i], status);
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+						i ? ", " : "", statuses[i]);
+		}
+		if (!ok)
+			return cli_usage(c, "unknown status '%s' (%s)", status, list);
+	}
 	if (body && !cn_world_body(w, body)) {
 		fprintf(stderr, "council: unknown body '%s'\n", body);
-		cn_app_close(app);
 		return EXIT_REFUSED;
 	}
-	json_t *out = json_array();
+	json_t *out = c->json ? json_array() : NULL;
+	if (!c->json)
+		cli_table_init(&t, "rllll", (const char *[]){"id", "body",
+			       "procedure", "status", "title"});
 	for (size_t i = 0; i < w->nproposals; i++) {
 		const struct cn_proposal *p = w->proposals[i];
-		if (body && strcasecmp(body, p->body))
+		char id[32];
+		if ((body && strcasecmp(body, p->body)) ||
+		    (status && !status_matches(status, p)))
 			continue;
-		if (status && !(!strcmp(status, "open") ? !p->concluded
-				: !strcmp(status, "concluded") ? p->concluded
-				: p->concluded && !strcmp(status, p->outcome)))
-			continue;
-		json_t *doc = cn_proposal_json(w, p);
 		if (c->json) {
-			json_array_append_new(out, doc);
+			json_array_append_new(out, cn_proposal_json(w, p));
 			continue;
 		}
-		printf("%4lld  %-4s %-12s %-9s %s\n", (long long)p->id, p->body,
-		       cn_proc_name(p->proc), p->concluded ? p->outcome : "open",
-		       p->title);
-		json_decref(doc);
+		snprintf(id, sizeof(id), "%lld", (long long)p->id);
+		cli_table_row(&t, (const char *[]){id, p->body,
+			cn_proc_name(p->proc), p->concluded ? p->outcome : "open",
+			p->title});
 	}
-	if (c->json)
+	if (c->json) {
 		cli_print_json(out);
-	else
-		json_decref(out);
-	cn_app_close(app);
-	return 0;
+		return 0;
+	}
+	return cli_table_print(&t, &err) ? cli_fail(c, &err) : 0;
 }
 
-/* One event as JSON (new reference), for show and log. */
-static json_t *event_json(const struct cn_event *ev)
-{
-	char t[CN_TIME_BUF];
-	return json_pack("{s:I, s:s, s:s, s:s, s:O}", "seq", (json_int_t)ev->seq,
-			 "time", cn_time_format(ev->time, t), "actor", ev->actor,
-			 "type", ev->type, "payload", ev->payload);
-}
+/* ---- show ------------------------------------------------------------------ */
 
-static void print_event_line(const json_t *e)
-{
-	const json_t *pl = json_object_get(e, "payload");
-
-	printf("  %s  #%-5lld %-20s %-16s", s(e, "time"),
-	       (long long)json_integer_value(json_object_get(e, "seq")),
-	       s(e, "type"), s(e, "actor"));
-	if (json_object_get(pl, "member"))
-		printf(" %s", s(pl, "member"));
-	if (json_object_get(pl, "position"))
-		printf(" %s", s(pl, "position"));
-	if (json_object_get(pl, "outcome"))
-		printf(" %s", s(pl, "explanation"));
-	if (json_is_string(json_object_get(pl, "deadline")))
-		printf(" deadline %s", s(pl, "deadline"));
-	if (json_is_string(json_object_get(pl, "reason")))
-		printf(" \"%s\"", s(pl, "reason"));
-	else if (json_is_string(json_object_get(pl, "text")) &&
-		 strcmp(s(e, "type"), "proposal.created"))
-		printf(" \"%s\"", s(pl, "text"));
-	else if (json_is_string(json_object_get(pl, "title")))
-		printf(" \"%s\"", s(pl, "title"));
-	printf("\n");
-}
+enum { SHOW_JSON };
+const struct cli_opt cli_opts_show[] = {[SHOW_JSON] = OPT_JSON, OPT_END};
 
 static int collect_event(void *ctx, const struct cn_event *ev,
 			 struct cn_err *err)
 {
-	json_t *e = event_json(ev);
+	char t[CN_TIME_BUF];
+	json_t *e = json_pack("{s:I, s:s, s:s, s:s, s:O}", "seq",
+			      (json_int_t)ev->seq, "time",
+			      cn_time_format(ev->time, t), "actor", ev->actor,
+			      "type", ev->type, "payload", ev->payload);
 	if (!e || json_array_append_new(ctx, e))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;
 }
 
-void cli_print_proposal(const struct cn_world *w, const json_t *doc)
+static int print_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
-	const json_t *x;
-	size_t i;
-	(void)w;
-
-	printf("Proposal %lld: %s\n", (long long)json_integer_value(json_object_get(doc, "id")),
-	       s(doc, "title"));
-	printf("  body        %s (%s)\n", s(doc, "body_name"), s(doc, "body"));
-	printf("  procedure   %s, rule: %s\n", s(doc, "procedure"), s(doc, "rule"));
-	if (json_object_get(doc, "level"))
-		printf("  meeting     %s%s%s\n", s(doc, "level"),
-		       json_object_get(doc, "place") ? ", " : "", s(doc, "place"));
-	printf("  opened      %s\n", s(doc, "opened"));
-	if (json_is_string(json_object_get(doc, "deadline")))
-		printf("  deadline    %s\n", s(doc, "deadline"));
-	if (*s(doc, "text"))
-		printf("  text (rev %lld) %s\n",
-		       (long long)json_integer_value(json_object_get(doc, "revision")),
-		       s(doc, "text"));
-	if (!strcmp(s(doc, "status"), "concluded"))
-		printf("  outcome     %s (concluded %s)\n", s(doc, "explanation"),
-		       s(doc, "concluded"));
-	else
-		printf("  status      open; now %s\n", s(doc, "explanation"));
-	printf("  electorate  %lld members:",
-	       (long long)json_integer_value(json_object_get(doc, "electorate_size")));
-	json_array_foreach(json_object_get(doc, "electorate"), i, x)
-		printf(" %s", json_string_value(x));
-	printf("\n");
-	json_array_foreach(json_object_get(doc, "positions"), i, x) {
-		if (!strcmp(s(x, "position"), "silent"))
-			continue;
-		printf("    %-3s %-9s %s%s%s%s\n", s(x, "member"), s(x, "position"),
-		       s(x, "at"), json_object_get(x, "text") ? "  \"" : "",
-		       s(x, "text"), json_object_get(x, "text") ? "\"" : "");
-	}
-	if (json_array_size(json_object_get(doc, "outstanding"))) {
-		printf("  outstanding");
-		json_array_foreach(json_object_get(doc, "outstanding"), i, x)
-			printf(" %s", json_string_value(x));
-		printf("\n");
-	}
-	json_array_foreach(json_object_get(doc, "effects"), i, x) {
-		printf("  effect %zu    %s", i + 1, s(x, "type"));
-		if (json_object_get(x, "name"))
-			printf(" %s", s(x, "name"));
-		if (json_object_get(x, "city"))
-			printf(", %s (%s) %s N %s E", s(x, "city"), s(x, "country"),
-			       s(x, "lat"), s(x, "lon"));
-		if (json_object_get(x, "code"))
-			printf(" %s", s(x, "code"));
-		printf("\n");
-		if (json_object_get(x, "treaty_area"))
-			printf("              %s\n", s(x, "treaty_area"));
-	}
-}
-
-int cmd_show(struct cli *c, int argc, char **argv)
-{
-	const char *pos[1];
-	int np, rc;
-	struct cn_app *app;
-	struct cn_err err = {0};
-
-	if ((rc = cli_parse(c, "show", argc, argv, NULL, pos, 1, &np)))
-		return rc;
-	if (np != 1)
-		return cli_usage(c, "show", "which proposal? (council show ID)");
-	char *end;
-	long long id = strtoll(pos[0], &end, 10);
-	if (*end || id <= 0)
-		return cli_usage(c, "show", "'%s' is not a proposal id", pos[0]);
-	if ((rc = cli_open(c, CN_STORE_READONLY, &app)))
-		return rc;
-	const struct cn_world *w = cn_app_world(app);
-	const struct cn_proposal *p = cn_world_proposal(w, id);
-	if (!p) {
-		fprintf(stderr, "council: no proposal %lld\n", id);
-		cn_app_close(app);
-		return EXIT_REFUSED;
-	}
-	json_t *doc = cn_proposal_json(w, p), *hist = json_array();
-	rc = cn_store_proposal_events(cn_app_store(app), id, collect_event, hist,
-				      &err);
-	if (c->json) {
-		json_object_set_new(doc, "history", hist);
-		cli_print_json(doc);
-	} else {
-		const json_t *e;
-		size_t i;
-		cli_print_proposal(w, doc);
-		printf("  history\n");
-		json_array_foreach(hist, i, e)
-			print_event_line(e);
-		json_decref(doc);
-		json_decref(hist);
-	}
-	cn_app_close(app);
-	if (rc)
-		return cli_fail(c, &err);
-	return 0;
-}
-
-static int log_line(void *ctx, const struct cn_event *ev, struct cn_err *err)
-{
-	const long long *filter = ctx;
+	(void)ctx;
 	(void)err;
-	if (*filter) {
-		const char *kind;
-		char key[64];
-		if (cn_event_entity(ev, &kind, key) || strcmp(kind, "proposal") ||
-		    atoll(key) != *filter)
-			return 0;
-	}
-	if (filter[1]) {
-		fwrite(ev->bytes, 1, ev->len, stdout);
-		fputc('\n', stdout);
-		return 0;
-	}
-	json_t *e = event_json(ev);
-	if (!e)
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	print_event_line(e);
-	json_decref(e);
+	cli_print_event(ev);
 	return 0;
 }
 
-int cmd_log(struct cli *c, int argc, char **argv)
+/* What the view says beyond cli_print_proposal: every break of silence,
+ * what breaks it, signed and public positions, the figures weighed, the
+ * matter's other proposals. */
+static void print_record(const json_t *doc)
 {
-	const char *prop = NULL, *from = NULL, *size = NULL, *pos[2];
-	int np, rc;
-	struct cli_opt opts[] = {OPT_VAL("proposal", &prop), OPT_VAL("from", &from),
-				 OPT_VAL("size", &size), OPT_END};
-	struct cn_app *app;
+	const json_t *x, *m, *wts = json_object_get(doc, "weights");
+	const char *attr;
+	size_t i, k;
+
+	if (json_array_size(json_object_get(doc, "silence_breaks")) > 1)
+		printf("  silence     broken by an objection or a proposed "
+		       "amendment\n");
+	json_array_foreach(json_object_get(doc, "breaks"), i, x) {
+		printf("  broken      %s by", cli_str(x, "at"));
+		json_array_foreach(json_object_get(x, "members"), k, m)
+			printf("%s %s", k ? "," : "", json_string_value(m));
+		printf("%s%s\n",
+		       json_array_size(json_object_get(x, "members")) > 1
+			       ? " (joint letter)" : "",
+		       !strcmp(cli_str(x, "kind"), "amend") ? " (an amendment)" : "");
+	}
+	json_array_foreach(json_object_get(doc, "positions"), i, x) {
+		if (json_is_true(json_object_get(x, "signed")))
+			printf("  signed      %s %s, with key %s\n", cli_str(x, "member"),
+			       cli_str(x, "position"), cli_str(x, "key"));
+		if (json_is_true(json_object_get(x, "public")))
+			printf("  public      %s's footnote, published with the "
+			       "decision if adopted\n", cli_str(x, "member"));
+	}
+	json_object_foreach((json_t *)wts, attr, x)
+		printf("  weighed by  %s, the figures in force on %.10s\n", attr,
+		       cli_str(doc, "opened"));
+	if (json_object_get(doc, "supersedes"))
+		printf("  supersedes  proposal %lld\n",
+		       (long long)json_integer_value(json_object_get(doc, "supersedes")));
+	if (json_object_get(doc, "superseded_by"))
+		printf("  taken up by proposal %lld\n",
+		       (long long)json_integer_value(
+			       json_object_get(doc, "superseded_by")));
+}
+
+int cmd_show(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	const struct cn_world *w = cn_app_world(app);
 	struct cn_err err = {0};
-	long long filter[2] = {0, 0};
-
-	if ((rc = cli_parse(c, "log", argc, argv, opts, pos, 2, &np)))
-		return rc;
-	if (np >= 1)
-		return cli_log_sub(c, np, pos, size);
-	filter[0] = prop ? atoll(prop) : 0;
-	filter[1] = c->json;
-	if ((prop && filter[0] <= 0) || (from && atoll(from) <= 0))
-		return cli_usage(c, "log", "--proposal and --from take a number");
-	if ((rc = cli_open(c, CN_STORE_READONLY, &app)))
-		return rc;
-	rc = cn_store_scan(cn_app_store(app), from ? atoll(from) : 1, log_line,
-			   filter, &err);
-	cn_app_close(app);
-	return rc ? cli_fail(c, &err) : 0;
-}
-
-/* A key or note given on the command line: the text itself, or a file
- * holding it (the first line for a key, the whole file for a note). */
-char *cli_text_or_file(const char *arg, int whole)
-{
-	FILE *f = fopen(arg, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return strdup(arg);
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > 1 << 20 ||
-	    fseek(f, 0, SEEK_SET) || !(buf = calloc(1, (size_t)n + 1))) {
-		fclose(f);
-		return NULL;
-	}
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	if (!whole)
-		buf[strcspn(buf, "\r\n")] = '\0';
-	return buf;
-}
-
-/* The store must contain the tree a checkpoint signed: not shorter (a
- * rollback), and giving the same root at its size. */
-static int check_against(struct cn_app *app, const char *note, const char *vkey,
-			 struct cn_err *err)
-{
-	struct cn_checkpoint cp;
-	uint8_t pk[32], root[32];
-	uint64_t size;
-	char *name = NULL, *stored = NULL;
+	int64_t id = a->id;
 	int rc;
 
-	if (!vkey && cn_store_get_meta(cn_app_store(app), "log_vkey", &stored, err))
-		return CN_ECORRUPT;
-	rc = cn_note_vkey_decode(vkey ? vkey : stored, &name, pk, err);
-	if (rc == 0 && (rc = cn_checkpoint_verify(note, strlen(note), name, pk, &cp,
-						  err)) == 0) {
-		if ((rc = cn_store_tree_size(cn_app_store(app), &size, err)) == 0) {
-			if (cp.size > size)
-				rc = cn_err_set(err, CN_ECORRUPT,
-						"the log has %llu events but a "
-						"checkpoint of size %llu was signed: "
-						"it was rolled back or truncated",
-						(unsigned long long)size,
-						(unsigned long long)cp.size);
-			else if ((rc = cn_store_root_at(cn_app_store(app), cp.size,
-							root, err)) == 0 &&
-				 memcmp(root, cp.root, 32))
-				rc = cn_err_set(err, CN_ECORRUPT,
-						"the log is not consistent with the "
-						"checkpoint of size %llu: its first "
-						"%llu events were changed",
-						(unsigned long long)cp.size,
-						(unsigned long long)cp.size);
-		}
-		cn_checkpoint_release(&cp);
-	} else if (rc)
-		cn_err_prefix(err, "checkpoint: ");
-	free(name);
-	free(stored);
-	return rc;
-}
-
-int cmd_verify(struct cli *c, int argc, char **argv)
-{
-	const char *logkey = NULL, *checkpoint = NULL, *export = NULL, *pos[1];
-	int np, rc;
-	struct cli_opt opts[] = {OPT_VAL("log-key", &logkey),
-				 OPT_VAL("checkpoint", &checkpoint),
-				 OPT_VAL("export", &export), OPT_END};
-	struct cn_app *app;
-	struct cn_err err = {0};
-	int64_t n = 0, ncp = 0;
-	char *vkey = NULL, *note = NULL;
-
-	if ((rc = cli_parse(c, "verify", argc, argv, opts, pos, 0, &np)))
-		return rc;
-	if (logkey && !(vkey = cli_text_or_file(logkey, 0)))
-		return cli_usage(c, "verify", "cannot read --log-key %s", logkey);
-	if (checkpoint && !(note = cli_text_or_file(checkpoint, 1))) {
-		free(vkey);
-		return cli_usage(c, "verify", "cannot read --checkpoint %s", checkpoint);
-	}
-	if (export) {
-		struct cn_export_stats stx;
-		rc = cn_verify_export(export, vkey, &stx, &err);
-		free(vkey);
-		free(note);
-		if (rc) {
-			fprintf(stderr, "council: verify failed: %s\n", err.msg);
-			return EXIT_REFUSED;
-		}
-		printf("ok: %lld events (%llu bytes); hash chain intact; Merkle tree "
-		       "and %lld signed checkpoints verified%s\n",
-		       (long long)stx.events, (unsigned long long)stx.bytes,
-		       (long long)stx.checkpoints,
-		       logkey ? "" : " (against the key the file names: give "
-				     "--log-key to check it is the log's)");
-		return 0;
-	}
-	/* Read-only: an auditor's copy of the database, without the log's
-	 * signing key, verifies. */
-	if (cn_app_open(c->db, CN_STORE_READONLY, &app, &err) == 0) {
-		rc = cn_app_verify(app, vkey, &n, &ncp, &err);
-		if (rc == 0 && note)
-			rc = check_against(app, note, vkey, &err);
-		cn_app_close(app);
-	} else
-		rc = err.code;
-	free(vkey);
-	free(note);
-	if (c->json) {
-		cli_print_json(json_pack("{s:b, s:I, s:I, s:s}", "ok", rc == 0,
-					 "events", (json_int_t)n, "checkpoints",
-					 (json_int_t)ncp, "message",
-					 rc ? err.msg : "chain, tree, checkpoints and projections verified"));
-		return rc ? EXIT_REFUSED : 0;
-	}
-	if (rc) {
-		fprintf(stderr, "council: verify failed: %s\n", err.msg);
+	const struct cn_proposal *p = cn_world_proposal(w, id);
+	if (!p) {
+		fprintf(stderr, "council: no proposal %lld\n", (long long)id);
 		return EXIT_REFUSED;
 	}
-	printf("ok: %lld events; hash chain intact; Merkle tree and %lld signed "
-	       "checkpoints verified%s; projections match a replay of the log\n",
-	       (long long)n, (long long)ncp,
-	       checkpoint ? "; consistent with the given checkpoint" : "");
-	return 0;
+	json_t *doc = cn_proposal_json(w, p);
+	if (c->json) {
+		json_t *hist = json_array(), *earlier = json_array();
+		rc = cn_store_proposal_events(cn_app_store(app), id, collect_event,
+					      hist, &err);
+		json_object_set_new(doc, "history", hist);
+		/* The matter's history runs through the proposals it
+		 * superseded. */
+		for (const struct cn_proposal *q = p; rc == 0 && q->supersedes;) {
+			json_t *h = json_array();
+			q = cn_world_proposal(w, q->supersedes);
+			rc = cn_store_proposal_events(cn_app_store(app), q->id,
+						      collect_event, h, &err);
+			json_array_append_new(earlier, json_pack("{s:I, s:o}",
+					      "proposal", (json_int_t)q->id,
+					      "history", h));
+		}
+		if (json_array_size(earlier))
+			json_object_set_new(doc, "earlier", earlier);
+		else
+			json_decref(earlier);
+		cli_print_json(doc);
+	} else {
+		cli_print_proposal(doc);
+		print_record(doc);
+		json_decref(doc);
+		printf("  history\n");
+		rc = cn_store_proposal_events(cn_app_store(app), id, print_event,
+					      NULL, &err);
+		for (const struct cn_proposal *q = p; rc == 0 && q->supersedes;) {
+			q = cn_world_proposal(w, q->supersedes);
+			printf("  earlier, as proposal %lld\n", (long long)q->id);
+			rc = cn_store_proposal_events(cn_app_store(app), q->id,
+						      print_event, NULL, &err);
+		}
+	}
+	return rc ? cli_fail(c, &err) : 0;
 }

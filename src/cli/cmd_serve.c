@@ -1,52 +1,70 @@
 /*
- * cmd_serve.c - `council serve`, `council token` and `council routes`.
+ * cmd_serve.c - the HTTP face from the command line: `council serve`
+ * (the server opens the store itself), `council token` (the API's bearer
+ * tokens: issue and revoke write the store, list reads it) and `council
+ * routes`.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/timeutil.h"
 #include "../server/api.h"
 #include "../server/auth.h"
 #include "../server/server.h"
 #include "cli.h"
+#include "util.h"
 
 #ifndef CN_WEBDIR
 #define CN_WEBDIR "web/dist"
 #endif
 
-int cmd_serve(struct cli *c, int argc, char **argv)
+enum { SERVE_LISTEN, SERVE_THREADS, SERVE_TIMEOUT, SERVE_WEB, SERVE_CADENCE,
+       SERVE_QUIET };
+const struct cli_opt cli_opts_serve[] = {
+	[SERVE_LISTEN] = OPT_VAL("listen", "ADDR:PORT",
+		"where to listen (default 127.0.0.1:8080)"),
+	[SERVE_THREADS] = OPT_VAL("threads", "N", "HTTP worker threads (default 2)"),
+	[SERVE_TIMEOUT] = OPT_VAL("timeout", "S",
+		"close a connection after S seconds without traffic (15)"),
+	[SERVE_WEB] = OPT_VAL("web", "DIR",
+		"serve the web page from DIR (default: web/dist of the\n"
+		"source tree; '' for the API alone)"),
+	[SERVE_CADENCE] = OPT_VAL("public-checkpoint-every", "S",
+		"the public and partners see the record (checkpoints,\n"
+		"proofs, the log) only as of the last multiple of S\n"
+		"seconds, so they learn when it grew only to that\n"
+		"resolution (default 0: every commit)"),
+	[SERVE_QUIET] = OPT_FLAG("quiet", "say nothing on start and stop"),
+	OPT_END};
+
+int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
-	const char *listen = "127.0.0.1:8080", *threads = NULL, *timeout = NULL,
-		   *web = NULL, *pos[1];
-	int quiet = 0, np, rc;
-	struct cli_opt opts[] = {OPT_VAL("listen", &listen),
-				 OPT_VAL("threads", &threads),
-				 OPT_VAL("timeout", &timeout),
-				 OPT_VAL("web", &web),
-				 OPT_FLAG("quiet", &quiet), OPT_END};
+	const char *listen = cli_or(a->val[SERVE_LISTEN], "127.0.0.1:8080");
+	const char *web = a->val[SERVE_WEB];
 	struct cn_serve_opts o = {0};
 	struct cn_err err = {0};
+	int64_t port, nthreads = 2, tmo = 15, cadence = 0;
 	char addr[64];
 	const char *colon;
-	char *end;
+	int rc;
+	(void)app;
 
-	if ((rc = cli_parse(c, "serve", argc, argv, opts, pos, 0, &np)))
-		return rc;
 	colon = strrchr(listen, ':');
 	if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof(addr))
-		return cli_usage(c, "serve", "--listen takes ADDR:PORT, e.g. 127.0.0.1:8080");
+		return cli_usage(c, "--listen takes ADDR:PORT, e.g. 127.0.0.1:8080");
 	snprintf(addr, sizeof(addr), "%.*s", (int)(colon - listen), listen);
-	long port = strtol(colon + 1, &end, 10);
-	if (*end || port < 0 || port > 65535)
-		return cli_usage(c, "serve", "bad port in --listen '%s'", listen);
-	long nthreads = threads ? strtol(threads, &end, 10) : 2;
-	if ((threads && *end) || nthreads < 1 || nthreads > 64)
-		return cli_usage(c, "serve", "--threads takes 1..64");
-	long tmo = timeout ? strtol(timeout, &end, 10) : 15;
-	if ((timeout && *end) || tmo < 1 || tmo > 3600)
-		return cli_usage(c, "serve", "--timeout takes 1..3600 seconds");
+	if ((rc = cli_number(c, colon + 1, "port in --listen", 0, 65535, &port)) ||
+	    (a->val[SERVE_THREADS] &&
+	     (rc = cli_number(c, a->val[SERVE_THREADS], "--threads", 1, 64,
+			      &nthreads))) ||
+	    (a->val[SERVE_TIMEOUT] &&
+	     (rc = cli_number(c, a->val[SERVE_TIMEOUT], "--timeout", 1, 3600, &tmo))) ||
+	    (a->val[SERVE_CADENCE] &&
+	     (rc = cli_number(c, a->val[SERVE_CADENCE], "--public-checkpoint-every",
+			      0, 366 * 86400, &cadence))))
+		return rc;
 	o.timeout_s = (unsigned)tmo;
+	o.public_checkpoint_every = cadence;
 	/* The page ships beside the binary's sources unless told otherwise;
 	 * --web '' serves the API alone. */
 	o.web = web ? web : getenv("COUNCIL_WEB") ? getenv("COUNCIL_WEB")
@@ -55,136 +73,145 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	o.addr = addr;
 	o.port = (unsigned)port;
 	o.threads = (unsigned)nthreads;
-	o.quiet = quiet;
+	o.quiet = a->val[SERVE_QUIET] != NULL;
 	if (cn_serve(&o, &err))
 		return cli_fail(c, &err);
 	return 0;
 }
 
-int cmd_routes(struct cli *c, int argc, char **argv)
+const struct cli_opt cli_opts_routes[] = {OPT_END};
+
+int cmd_routes(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
-	const char *pos[1];
-	int np, rc;
-	if ((rc = cli_parse(c, "routes", argc, argv, NULL, pos, 0, &np)))
-		return rc;
+	(void)c;
+	(void)a;
+	(void)app;
 	for (const struct cn_route *r = cn_routes; r->method; r++)
 		printf("%s %s\n", r->method, r->pattern);
 	return 0;
 }
 
-int cmd_token(struct cli *c, int argc, char **argv)
-{
-	const char *role = NULL, *member = NULL, *partner = NULL, *label = NULL,
-		   *pos[2];
-	int np, rc;
-	struct cli_opt opts[] = {OPT_VAL("role", &role), OPT_VAL("member", &member),
-				 OPT_VAL("partner", &partner),
-				 OPT_VAL("label", &label), OPT_END};
-	struct cn_app *app;
-	struct cn_err err = {0};
+/* ---- tokens ---------------------------------------------------------------- */
 
-	if ((rc = cli_parse(c, "token", argc, argv, opts, pos, 2, &np)))
-		return rc;
-	if (np < 1)
-		return cli_usage(c, "token", "issue, list or revoke?");
-	if (!strcmp(pos[0], "issue")) {
-		const char *r = role, *code = NULL;
-		int n = (role != NULL) + (member != NULL) + (partner != NULL);
-		if (n != 1 || np != 1)
-			return cli_usage(c, "token", "give exactly one of --role "
-					 "secretariat, --member CODE, --partner CODE");
-		if (role && strcmp(role, "secretariat"))
-			return cli_usage(c, "token", "--role takes 'secretariat' "
-					 "(use --member or --partner for the others)");
-		if (member) {
-			r = "member";
-			code = member;
-		} else if (partner) {
-			r = "partner";
-			code = partner;
-		}
-		if ((rc = cli_open(c, 0, &app)))
-			return rc;
-		const struct cn_world *w = cn_app_world(app);
-		if (member && !cn_world_member(w, member)) {
-			cn_app_close(app);
-			fprintf(stderr, "council: unknown member code '%s'\n", member);
-			return EXIT_REFUSED;
-		}
-		if (partner && !cn_world_partner(w, partner)) {
-			cn_app_close(app);
-			fprintf(stderr, "council: unknown partner code '%s'\n", partner);
-			return EXIT_REFUSED;
-		}
-		char tok[CN_TOKEN_LEN + 1];
-		uint8_t hash[CN_HASH_LEN];
-		int64_t id;
-		cn_token_new(tok, hash);
-		rc = cn_store_token_add(cn_app_store(app), hash, r, code, label,
-					c->now, &id, &err);
-		cn_app_close(app);
-		if (rc)
-			return cli_fail(c, &err);
-		if (c->json)
-			cli_print_json(json_pack("{s:I, s:s, s:s?, s:s}", "id",
-						 (json_int_t)id, "role", r, "code",
-						 code, "token", tok));
-		else {
-			printf("%s\n", tok);
-			fprintf(stderr, "token %lld for %s%s%s: shown once; only its "
-				"hash is stored\n", (long long)id, r, code ? " " : "",
-				code ? code : "");
-		}
-		return 0;
+enum { TOKEN_ROLE, TOKEN_MEMBER, TOKEN_PARTNER, TOKEN_LABEL, TOKEN_JSON };
+const struct cli_opt cli_opts_token[] = {
+	[TOKEN_ROLE] = {.name = "role", .arg = "secretariat", .only = "issue",
+			.flags = CLI_OPT_ONE_OF, .help = "the secretariat's token"},
+	[TOKEN_MEMBER] = {.name = "member", .arg = "CODE", .only = "issue",
+			  .flags = CLI_OPT_ONE_OF,
+			  .help = "a member delegation's token"},
+	[TOKEN_PARTNER] = {.name = "partner", .arg = "CODE", .only = "issue",
+			   .flags = CLI_OPT_ONE_OF, .help = "a partner's token"},
+	[TOKEN_LABEL] = {.name = "label", .arg = "TEXT", .only = "issue",
+			 .help = "what it is for, shown by list"},
+	[TOKEN_JSON] = {.name = "json", .flags = CLI_OPT_JSON, .only = "issue list",
+			.help = "machine-readable output"},
+	OPT_END};
+
+/* A member code given as a partner's, or the reverse: say which it is and
+ * how to issue its token. */
+static int wrong_kind(const struct cn_world *w, const char *code, int member)
+{
+	const struct cn_partner *p = member ? cn_world_partner(w, code) : NULL;
+	const struct cn_member *m = member ? NULL : cn_world_member(w, code);
+
+	if (p)
+		fprintf(stderr, "council: %s (%s) is a partner, not a member: issue "
+			"its token with --partner %s\n", code, p->name, code);
+	else if (m)
+		fprintf(stderr, "council: %s (%s) is a member, not a partner: issue "
+			"its token with --member %s\n", code, m->name, code);
+	else
+		fprintf(stderr, "council: unknown %s code '%s'\n",
+			member ? "member" : "partner", code);
+	return EXIT_REFUSED;
+}
+
+int cmd_token_issue(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	const char *role = a->val[TOKEN_ROLE], *member = a->val[TOKEN_MEMBER];
+	const char *partner = a->val[TOKEN_PARTNER], *r = role, *code = NULL;
+	const struct cn_world *w = cn_app_world(app);
+	struct cn_err err = {0};
+	char tok[CN_TOKEN_LEN + 1];
+	uint8_t hash[CN_HASH_LEN];
+	int64_t id;
+
+	if (role && strcmp(role, "secretariat"))
+		return cli_usage(c, "--role takes 'secretariat' (use --member or "
+				 "--partner for the others)");
+	if (member) {
+		r = "member";
+		code = member;
+		if (!cn_world_member(w, member))
+			return wrong_kind(w, member, 1);
+	} else if (partner) {
+		r = "partner";
+		code = partner;
+		if (!cn_world_partner(w, partner))
+			return wrong_kind(w, partner, 0);
 	}
-	if (!strcmp(pos[0], "list")) {
-		struct cn_token_info *v;
-		size_t n;
-		if ((rc = cli_open(c, CN_STORE_READONLY, &app)))
-			return rc;
-		rc = cn_store_token_list(cn_app_store(app), &v, &n, &err);
-		cn_app_close(app);
-		if (rc)
-			return cli_fail(c, &err);
+	cn_token_new(tok, hash);
+	if (cn_store_token_add(cn_app_store(app), hash, r, code, a->val[TOKEN_LABEL],
+			       c->now, &id, &err))
+		return cli_fail(c, &err);
+	if (c->json)
+		cli_print_json(json_pack("{s:I, s:s, s:s?, s:s}", "id", (json_int_t)id,
+					 "role", r, "code", code, "token", tok));
+	else {
+		printf("%s\n", tok);
+		fprintf(stderr, "token %lld for %s%s%s: shown once; only its hash is "
+			"stored\n", (long long)id, r, code ? " " : "",
+			code ? code : "");
+	}
+	return 0;
+}
+
+int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	struct cn_token_info *v;
+	struct cn_err err = {0};
+	struct cli_table t;
+	size_t n;
+	int rc = 0;
+	(void)a;
+
+	if (cn_store_token_list(cn_app_store(app), &v, &n, &err))
+		return cli_fail(c, &err);
+	if (c->json) {
 		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, json_pack(
+				"{s:I, s:s, s:s, s:s, s:s, s:s?}", "id",
+				(json_int_t)v[i].id, "role", v[i].role, "code",
+				v[i].principal, "label", v[i].label, "created",
+				v[i].created, "revoked",
+				v[i].revoked[0] ? v[i].revoked : NULL));
+		cli_print_json(arr);
+	} else {
+		cli_table_init(&t, "rlllll", (const char *[]){"id", "role", "code",
+			       "created", "revoked", "label"});
 		for (size_t i = 0; i < n; i++) {
-			if (c->json)
-				json_array_append_new(arr, json_pack(
-					"{s:I, s:s, s:s, s:s, s:s, s:s?}", "id",
-					(json_int_t)v[i].id, "role", v[i].role,
-					"code", v[i].principal, "label", v[i].label,
-					"created", v[i].created, "revoked",
-					v[i].revoked[0] ? v[i].revoked : NULL));
-			else
-				printf("%4lld  %-11s %-3s %-20s %s%s%s\n",
-				       (long long)v[i].id, v[i].role, v[i].principal,
-				       v[i].created, v[i].label,
-				       v[i].revoked[0] ? "  revoked " : "",
-				       v[i].revoked);
+			char id[32];
+			snprintf(id, sizeof(id), "%lld", (long long)v[i].id);
+			cli_table_row(&t, (const char *[]){id, v[i].role,
+				v[i].principal, v[i].created,
+				cli_or(v[i].revoked, "-"), v[i].label});
 		}
-		free(v);
-		if (c->json)
-			cli_print_json(arr);
-		else
-			json_decref(arr);
-		return 0;
+		rc = cli_table_print(&t, &err);
 	}
-	if (!strcmp(pos[0], "revoke")) {
-		char *end;
-		if (np != 2)
-			return cli_usage(c, "token", "revoke which id?");
-		long long id = strtoll(pos[1], &end, 10);
-		if (*end || id <= 0)
-			return cli_usage(c, "token", "'%s' is not a token id", pos[1]);
-		if ((rc = cli_open(c, 0, &app)))
-			return rc;
-		rc = cn_store_token_revoke(cn_app_store(app), id, c->now, &err);
-		cn_app_close(app);
-		if (rc)
-			return cli_fail(c, &err);
-		printf("token %lld revoked\n", id);
-		return 0;
-	}
-	return cli_usage(c, "token", "unknown action '%s' (issue, list, revoke)",
-			 pos[0]);
+	free(v);
+	return rc ? cli_fail(c, &err) : 0;
+}
+
+int cmd_token_revoke(struct cli *c, const struct cli_args *a,
+		     struct cn_app *app)
+{
+	struct cn_err err = {0};
+	int64_t id = a->id;
+
+	if (cn_store_token_revoke(cn_app_store(app), id, c->now, &err))
+		return cli_fail(c, &err);
+	printf("token %lld revoked\n", (long long)id);
+	return 0;
 }

@@ -1,5 +1,5 @@
 /* event.c - the event record: canonical JSON bytes, sealing into the hash
- * chain, strict decoding; see event.h. */
+ * chain with a blinded leaf, strict decoding; see event.h. */
 #include "event.h"
 
 #include <assert.h>
@@ -55,10 +55,21 @@ void cn_sha256(const void *data, size_t len, uint8_t out[CN_HASH_LEN])
 
 _Static_assert(CN_HASH_LEN == CN_MERKLE_HASH_LEN,
 	       "an event's hash is its Merkle leaf hash");
+_Static_assert(CN_HASH_LEN == CN_SHA256_LEN,
+	       "a commitment is one HMAC-SHA256 output");
 
-void cn_event_hash(const void *bytes, size_t len, uint8_t out[CN_HASH_LEN])
+void cn_event_commitment(const uint8_t salt[CN_SALT_LEN], const void *bytes,
+			 size_t len, uint8_t out[CN_HASH_LEN])
 {
-	cn_merkle_leaf_hash(bytes, len, out);
+	cn_hmac_sha256(salt, CN_SALT_LEN, bytes, len, out);
+}
+
+void cn_event_hash(const uint8_t salt[CN_SALT_LEN], const void *bytes,
+		   size_t len, uint8_t out[CN_HASH_LEN])
+{
+	uint8_t c[CN_HASH_LEN];
+	cn_event_commitment(salt, bytes, len, c);
+	cn_merkle_leaf_hash(c, CN_HASH_LEN, out);
 }
 
 int cn_event_init(struct cn_event *ev, int64_t time, const char *actor,
@@ -91,7 +102,8 @@ static json_t *event_object(const struct cn_event *ev)
 }
 
 int cn_event_seal(struct cn_event *ev, int64_t seq,
-		  const uint8_t prev[CN_HASH_LEN], struct cn_err *err)
+		  const uint8_t prev[CN_HASH_LEN],
+		  const uint8_t salt[CN_SALT_LEN], struct cn_err *err)
 {
 	json_t *o;
 	int rc;
@@ -99,6 +111,7 @@ int cn_event_seal(struct cn_event *ev, int64_t seq,
 	assert(seq >= 1);
 	ev->seq = seq;
 	memcpy(ev->prev, prev, CN_HASH_LEN);
+	memcpy(ev->salt, salt, CN_SALT_LEN);
 	o = event_object(ev);
 	if (!o)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
@@ -108,7 +121,7 @@ int cn_event_seal(struct cn_event *ev, int64_t seq,
 	json_decref(o);
 	if (rc)
 		return cn_err_prefix(err, "event %lld: ", (long long)seq);
-	cn_event_hash(ev->bytes, ev->len, ev->hash);
+	cn_event_hash(ev->salt, ev->bytes, ev->len, ev->hash);
 	return 0;
 }
 
@@ -164,7 +177,6 @@ int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
 			memcpy(ev->bytes, bytes, len);
 			ev->bytes[len] = '\0';
 			ev->len = len;
-			cn_event_hash(bytes, len, ev->hash);
 		}
 	}
 	json_decref(o);
@@ -176,6 +188,18 @@ int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
 	return rc;
 }
 
+int cn_event_open(const char *bytes, size_t len,
+		  const uint8_t salt[CN_SALT_LEN], struct cn_event *ev,
+		  struct cn_err *err)
+{
+	int rc = cn_event_decode(bytes, len, ev, err);
+	if (rc == 0) {
+		memcpy(ev->salt, salt, CN_SALT_LEN);
+		cn_event_hash(salt, bytes, len, ev->hash);
+	}
+	return rc;
+}
+
 void cn_event_release(struct cn_event *ev)
 {
 	free(ev->actor);
@@ -183,4 +207,17 @@ void cn_event_release(struct cn_event *ev)
 	free(ev->bytes);
 	json_decref(ev->payload);
 	memset(ev, 0, sizeof(*ev));
+}
+
+int64_t cn_event_proposal(const struct cn_event *ev)
+{
+	const json_t *id;
+
+	if (!ev->et)
+		return -1;
+	if (ev->et->entity != CN_ENT_PROPOSAL)
+		return 0;
+	id = json_object_get(ev->payload, ev->et->key[0]);
+	return json_is_integer(id) && json_integer_value(id) > 0
+		? (int64_t)json_integer_value(id) : 0;
 }

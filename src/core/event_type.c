@@ -48,41 +48,67 @@ static const struct cn_event_type types[CN_EV_COUNT] = {
 		{"id", NULL},
 		FIELDS("id", "body", "title", "procedure", "rule", "electorate"),
 		CN_EVT_PUBLIC_RECORD | CN_EVT_STRUCTURE, NULL, NULL,
-		cn_fold_proposal_created},
+		cn_fold_proposal_opened},
 	[CN_EV_POSITION_STATED] = {
 		CN_EV_POSITION_STATED, "position.stated", CN_ENT_PROPOSAL,
 		{"proposal", NULL}, FIELDS("proposal", "member", "position"),
 		CN_EVT_STATEMENT | CN_EVT_BALLOT, NULL, "text",
-		cn_fold_proposal_event},
+		cn_fold_statement},
 	[CN_EV_RESERVATION_LIFTED] = {
 		CN_EV_RESERVATION_LIFTED, "reservation.lifted", CN_ENT_PROPOSAL,
 		{"proposal", NULL}, FIELDS("proposal", "member"),
 		CN_EVT_STATEMENT | CN_EVT_BALLOT, "lift", "text",
-		cn_fold_proposal_event},
+		cn_fold_statement},
 	[CN_EV_SILENCE_BROKEN] = {
 		CN_EV_SILENCE_BROKEN, "silence.broken", CN_ENT_PROPOSAL,
 		{"proposal", NULL}, FIELDS("proposal", "member"),
-		CN_EVT_STATEMENT | CN_EVT_BALLOT, "object", "reason",
-		cn_fold_proposal_event},
+		/* A joint letter changes several ballots (so not
+		 * CN_EVT_BALLOT: every positions row is rewritten), and an
+		 * ally may join a break after it ended the procedure. */
+		CN_EVT_STATEMENT | CN_EVT_AFTER_CONCLUSION, "object", "reason",
+		cn_fold_silence_broken},
 	[CN_EV_COMMENT_MADE] = {
 		CN_EV_COMMENT_MADE, "comment.made", CN_ENT_PROPOSAL,
 		{"proposal", NULL}, FIELDS("proposal", "member"),
 		CN_EVT_STATEMENT | CN_EVT_RECORD_ONLY | CN_EVT_AFTER_CONCLUSION,
-		"comment", "text", cn_fold_proposal_event},
+		"comment", "text", cn_fold_proposal_step},
 	[CN_EV_DEADLINE_EXTENDED] = {
 		CN_EV_DEADLINE_EXTENDED, "deadline.extended", CN_ENT_PROPOSAL,
 		{"proposal", NULL}, FIELDS("proposal", "deadline"), 0, NULL, NULL,
-		cn_fold_proposal_event},
+		cn_fold_proposal_step},
 	[CN_EV_TEXT_RECIRCULATED] = {
 		CN_EV_TEXT_RECIRCULATED, "text.recirculated", CN_ENT_PROPOSAL,
 		{"proposal", NULL}, FIELDS("proposal", "text", "deadline"),
-		CN_EVT_STRUCTURE, NULL, NULL, cn_fold_proposal_event},
+		CN_EVT_STRUCTURE, NULL, NULL, cn_fold_proposal_step},
 	[CN_EV_PROCEDURE_CONCLUDED] = {
 		CN_EV_PROCEDURE_CONCLUDED, "procedure.concluded", CN_ENT_PROPOSAL,
 		{"proposal", NULL},
 		FIELDS("proposal", "outcome", "explanation"),
 		CN_EVT_PUBLIC_RECORD | CN_EVT_STRUCTURE, NULL, NULL,
-		cn_fold_proposal_event},
+		cn_fold_proposal_step},
+	[CN_EV_BODY_AMENDED] = {
+		CN_EV_BODY_AMENDED, "body.amended", CN_ENT_BODY,
+		{"body", NULL}, FIELDS("body", "effective", "changes"),
+		CN_EVT_REGISTRY | CN_EVT_STRUCTURE, NULL, NULL,
+		cn_fold_body_amended},
+	[CN_EV_PROPOSAL_SUPERSEDED] = {
+		CN_EV_PROPOSAL_SUPERSEDED, "proposal.superseded", CN_ENT_PROPOSAL,
+		{"proposal", NULL}, FIELDS("proposal", "by"),
+		CN_EVT_AFTER_CONCLUSION, NULL, NULL, cn_fold_superseded},
+	/* A member's vote in a roll-call or written vote (core/vote.h):
+	 * {proposal, member, vote, previous, text?, declared?}. */
+	[CN_EV_VOTE_CAST] = {
+		CN_EV_VOTE_CAST, "vote.cast", CN_ENT_PROPOSAL,
+		{"proposal", NULL}, FIELDS("proposal", "member", "vote"),
+		CN_EVT_STATEMENT | CN_EVT_BALLOT, NULL, "text",
+		cn_fold_vote_cast},
+	/* A member does not agree to the use of the written procedure:
+	 * {proposal, member, reason}; the procedure ends, not adopted. */
+	[CN_EV_WRITTEN_REFUSED] = {
+		CN_EV_WRITTEN_REFUSED, "written.refused", CN_ENT_PROPOSAL,
+		{"proposal", NULL}, FIELDS("proposal", "member", "reason"),
+		CN_EVT_STATEMENT | CN_EVT_BALLOT, NULL, "reason",
+		cn_fold_written_refused},
 };
 
 const struct cn_event_type *cn_event_type_find(const char *name)

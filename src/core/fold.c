@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attribute.h"
 #include "buf.h"
 #include "checkpoint.h"
+#include "registry_dates.h"
 #include "timeutil.h"
 
 static int corrupt(struct cn_err *err, const struct cn_event *ev,
@@ -34,19 +36,12 @@ static int copy_code(char dst[CN_CODE_MAX], const char *src)
 	return 0;
 }
 
-/* A date field of a record: absent or null gives `dflt`. */
+/* A date field of a record: absent or null gives `dflt`
+ * (registry_dates.h). */
 static int record_date(const json_t *rec, const char *key, int64_t dflt,
 		       int64_t *out, struct cn_err *err)
 {
-	const json_t *v = json_object_get(rec, key);
-	if (!v || json_is_null(v)) {
-		*out = dflt;
-		return 0;
-	}
-	if (!json_is_string(v))
-		return cn_err_set(err, CN_EINVAL, "%s: expected a date string",
-				  key);
-	return cn_date_parse_partial(json_string_value(v), key, out, NULL, err);
+	return cn_record_date(rec, key, dflt, out, err);
 }
 
 /* Room for one more element after the n of an array of `size`-byte
@@ -66,6 +61,7 @@ int cn_fold_member(struct cn_world *w, const struct cn_event *ev,
 {
 	json_t *rec = json_object_get(ev->payload, "member");
 	struct cn_member m = {0}, *v;
+	struct cn_partner *p;
 
 	if (!json_is_object(rec) || !cn_jstr(rec, "name") || !cn_jstr(rec, "code") ||
 	    copy_code(m.code, cn_jstr(rec, "code")))
@@ -76,12 +72,23 @@ int cn_fold_member(struct cn_world *w, const struct cn_event *ev,
 	    m.accession == INT64_MIN ||
 	    record_date(rec, "exit", CN_TIME_NONE, &m.exit, err))
 		return corrupt(err, ev, "member needs a valid accession date");
+	/* Dated attributes (attribute.h), which weight() rules sum. */
+	if (cn_attributes_check(json_object_get(rec, "attributes"), err))
+		return cn_err_prefix(err, "event %lld (%s): member %s: ",
+				     (long long)ev->seq, ev->type, m.code);
+	p = (struct cn_partner *)cn_world_partner(w, m.code);
+	if (p && cn_partner_member_check(p, &m, 1, err))
+		return cn_err_prefix(err, "event %lld (%s): ", (long long)ev->seq,
+				     ev->type);
 	if (!(v = grow(w->members, w->nmembers, sizeof(*v))))
 		return CN_ENOMEM;
 	w->members = v;
 	m.record = json_incref(rec);
 	m.name = cn_jstr(rec, "name");
 	w->members[w->nmembers++] = m;
+	/* A partner that joins is a partner no longer. */
+	if (p)
+		cn_partner_end_at(p, m.accession);
 	return 0;
 }
 
@@ -90,6 +97,7 @@ int cn_fold_partner(struct cn_world *w, const struct cn_event *ev,
 {
 	json_t *rec = json_object_get(ev->payload, "partner");
 	struct cn_partner p = {0}, *v;
+	const struct cn_member *m;
 
 	if (!json_is_object(rec) || !cn_jstr(rec, "name") ||
 	    !cn_jstr(rec, "framework") || !cn_jstr(rec, "code") ||
@@ -97,12 +105,17 @@ int cn_fold_partner(struct cn_world *w, const struct cn_event *ev,
 		return corrupt(err, ev, "partner needs code, name, framework");
 	if (cn_world_partner(w, p.code))
 		return corrupt(err, ev, "partner already added");
-	if (record_date(rec, "since", INT64_MIN, &p.since, err) ||
-	    record_date(rec, "until", CN_TIME_NONE, &p.until, err))
+	m = cn_world_member(w, p.code);
+	if (cn_partner_dates(rec, &p, err) ||
+	    (m && cn_partner_member_check(&p, m, 0, err))) {
+		free(p.periods);
 		return cn_err_prefix(err, "event %lld (%s): ", (long long)ev->seq,
 				     ev->type);
-	if (!(v = grow(w->partners, w->npartners, sizeof(*v))))
+	}
+	if (!(v = grow(w->partners, w->npartners, sizeof(*v)))) {
+		free(p.periods);
 		return CN_ENOMEM;
+	}
 	w->partners = v;
 	p.record = json_incref(rec);
 	p.name = cn_jstr(rec, "name");
@@ -239,17 +252,9 @@ int cn_fold_office_opened(struct cn_world *w, const struct cn_event *ev,
 					     (long long)ev->seq, cn_jstr(rec, "id"));
 		o.has_coords = 1;
 	}
-	/* An unknown opening day falls back to a sourced bound, and an
-	 * unknown closing to the opening of a successor (data/README.md). */
-	if (record_date(rec, "opened", INT64_MIN, &o.opened, err) ||
-	    (o.opened == INT64_MIN &&
-	     record_date(rec, "opened_not_before", INT64_MIN, &o.opened, err)) ||
-	    (o.opened == INT64_MIN &&
-	     record_date(rec, "known_open_by", INT64_MIN, &o.opened, err)) ||
-	    record_date(rec, "closed", CN_TIME_NONE, &o.closed, err) ||
-	    (o.closed == CN_TIME_NONE &&
-	     record_date(rec, "closed_by_succession", CN_TIME_NONE, &o.closed,
-			 err)))
+	/* An unknown day is counted from a sourced bound, or not at all
+	 * (registry_dates.h, data/README.md). */
+	if (cn_office_dates(rec, &o, err))
 		return cn_err_prefix(err, "event %lld: office %s: ",
 				     (long long)ev->seq, cn_jstr(rec, "id"));
 	if (!(v = grow(w->offices, w->noffices, sizeof(*v))))
@@ -293,6 +298,8 @@ int cn_fold_office_closed(struct cn_world *w, const struct cn_event *ev,
 	o->name = cn_jstr(rec, "name");
 	o->country = cn_jstr(rec, "country");
 	o->closed = closed;
+	o->closed_bound = NULL;
+	o->end = CN_OFFICE_CLOSED;
 	return 0;
 }
 
@@ -590,6 +597,21 @@ void cn_world_skip_to(struct cn_world *w, const struct cn_event *ev)
 {
 	w->last_seq = ev->seq;
 	memcpy(w->last_hash, ev->hash, CN_HASH_LEN);
+}
+
+int cn_world_skip_proposals(struct cn_world *w, int64_t id,
+			    struct cn_err *err)
+{
+	struct cn_proposal **v;
+
+	if (id < 1 || (uint64_t)id <= w->nproposals + 1)
+		return 0;
+	if (!(v = realloc(w->proposals, (size_t)(id - 1) * sizeof(*v))))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	w->proposals = v;
+	while (w->nproposals < (uint64_t)id - 1)
+		w->proposals[w->nproposals++] = NULL;
+	return 0;
 }
 
 int cn_event_entity(const struct cn_event *ev, const char **kind,

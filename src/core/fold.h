@@ -37,6 +37,34 @@ int cn_fold_proposal_created(struct cn_world *w, const struct cn_event *ev,
 int cn_fold_proposal_event(struct cn_world *w, const struct cn_event *ev,
 			   struct cn_err *err);
 
+/* fold_proposal.c: proposal.created with what fold.c's opening does not
+ * read (frozen weights, what breaks silence, the proposal it supersedes);
+ * position.stated and reservation.lifted with what the position's record
+ * says beside it (signed, public); silence.broken, one ally's letter or
+ * a joint one, ending the procedure or joining the break that ended it;
+ * proposal.superseded; and the other proposal events, through
+ * cn_fold_proposal_event, keeping each proposal's latest time. */
+int cn_fold_proposal_opened(struct cn_world *w, const struct cn_event *ev,
+			    struct cn_err *err);
+int cn_fold_statement(struct cn_world *w, const struct cn_event *ev,
+		      struct cn_err *err);
+int cn_fold_silence_broken(struct cn_world *w, const struct cn_event *ev,
+			   struct cn_err *err);
+int cn_fold_superseded(struct cn_world *w, const struct cn_event *ev,
+		       struct cn_err *err);
+int cn_fold_proposal_step(struct cn_world *w, const struct cn_event *ev,
+			  struct cn_err *err);
+/* fold_vote.c: vote.cast, a member's vote in a roll-call or written vote;
+ * written.refused, a member refusing the written procedure (core/vote.h). */
+int cn_fold_vote_cast(struct cn_world *w, const struct cn_event *ev,
+		      struct cn_err *err);
+int cn_fold_written_refused(struct cn_world *w, const struct cn_event *ev,
+			    struct cn_err *err);
+/* fold_body.c: body.amended, a body's name, rule, default procedure,
+ * silence breaks or membership changed by a decision from a date. */
+int cn_fold_body_amended(struct cn_world *w, const struct cn_event *ev,
+			 struct cn_err *err);
+
 /* Free a proposal and all it owns (NULL is fine); world.c, for
  * cn_world_release() and the fold's failure paths. */
 void cn_proposal_free(struct cn_proposal *p);

@@ -7,7 +7,9 @@
  *     leaf hash   = SHA-256(0x00 || leaf bytes)
  *     node hash   = SHA-256(0x01 || left || right)
  *     empty root  = SHA-256("")
- * A leaf is an event's canonical bytes exactly as stored (see event.h).
+ * A leaf is an event's 32-byte commitment, HMAC-SHA256 of its canonical
+ * bytes keyed by its salt (event.h), so a leaf hash reveals nothing of the
+ * bytes to whoever lacks the salt.
  *
  * Storage: a tree of size n is kept as its *perfect* nodes.  Node
  * (level, index) is the root of the perfect subtree over leaves

@@ -7,9 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attribute.h"
 #include "buf.h"
 #include "effect.h"
+#include "silence.h"
 #include "timeutil.h"
+#include "vote.h"
+
+/* weight(): the figures frozen into the proposal when it opened. */
+static int frozen_weight(void *ctx, const char *member, const char *name,
+			 double *out)
+{
+	const char *v = cn_jstr(json_object_get(ctx, name), member);
+
+	if (!v)
+		return CN_ENOTFOUND;
+	*out = cn_attribute_number(v);
+	return 0;
+}
 
 int cn_proposal_evaluate(const struct cn_world *w, const struct cn_proposal *p,
 			 int final, struct cn_rule_result *res,
@@ -34,6 +49,12 @@ int cn_proposal_evaluate(const struct cn_world *w, const struct cn_proposal *p,
 	in.voters = v;
 	in.nvoters = p->nballots;
 	in.final = final;
+	/* The figures of the day the procedure opened, frozen with the
+	 * electorate (docs/RULES.md, "Attributes"). */
+	if (p->weights) {
+		in.attr = frozen_weight;
+		in.attr_ctx = p->weights;
+	}
 	rc = cn_rule_eval(p->rule, &in, res, err);
 	free(v);
 	return rc;
@@ -133,7 +154,60 @@ static json_t *position_json(const struct cn_ballot *x)
 		set(o, "declared", json_true(), &bad);
 	if (x->pos != CN_POS_NONE)
 		set(o, "at", time_or_null(x->at), &bad);
+	/* signed and key, public, amendment, joint (world.h) */
+	if (o && x->extra && json_object_update(o, x->extra))
+		bad = 1;
 	return whole(o, bad);
+}
+
+/* The footnotes the delegations made public, once the decision is
+ * adopted: they are published with it, the rest stay confidential. */
+static json_t *public_footnotes(const struct cn_proposal *p)
+{
+	json_t *a = json_array();
+	int bad = !a;
+
+	for (size_t i = 0; a && i < p->nballots; i++) {
+		const struct cn_ballot *x = &p->ballots[i];
+		if (x->pos != CN_POS_FOOTNOTE ||
+		    !json_is_true(json_object_get(x->extra, "public")))
+			continue;
+		if (json_array_append_new(a, json_pack("{s:s, s:s}", "member",
+						       x->code, "text",
+						       x->text ? x->text : "")))
+			bad = 1;
+	}
+	return whole(a, bad);
+}
+
+/* What issue 15 added to the view: the weights counted, what breaks
+ * silence and every break, the link to the matter's other proposal, the
+ * public footnotes of an adopted decision. */
+static void add_record(json_t *j, const struct cn_proposal *p, int *bad)
+{
+	if (p->weights)
+		set(j, "weights", json_deep_copy(p->weights), bad);
+	/* Said only when there is something to say, so the views of
+	 * proposals that use none of it read as they always have. */
+	if (p->proc == CN_PROC_SILENCE && p->silence_breaks != CN_BREAK_OBJECT)
+		set(j, "silence_breaks", cn_silence_breaks_json(p->silence_breaks),
+		    bad);
+	if (json_array_size(p->breaks))
+		set(j, "breaks", json_deep_copy(p->breaks), bad);
+	if (p->supersedes)
+		set(j, "supersedes", json_integer(p->supersedes), bad);
+	if (p->superseded_by)
+		set(j, "superseded_by", json_integer(p->superseded_by), bad);
+	if (p->concluded && !strcmp(p->outcome, "adopted"))
+		set(j, "footnotes", public_footnotes(p), bad);
+	/* issue 13: the named rule, the State concerned, and a vote's count
+	 * and roll (who voted which way; while open, who has not voted). */
+	if (p->extra && json_object_update(j, p->extra))
+		*bad = 1;
+	if (cn_proc_votes(p->proc)) {
+		set(j, "tally", cn_vote_tally(p, p->concluded), bad);
+		set(j, "votes", cn_vote_roll(p, p->concluded), bad);
+	}
 }
 
 json_t *cn_proposal_json(const struct cn_world *w, const struct cn_proposal *p)
@@ -154,7 +228,10 @@ json_t *cn_proposal_json(const struct cn_world *w, const struct cn_proposal *p)
 		 * concurrence, everyone who has not concurred; otherwise
 		 * those holding a reservation. */
 		int awaited = x->pos == CN_POS_RESERVE;
-		if (p->proc == CN_PROC_RATIFICATION || cn_rule_needs_all(p->rule))
+		if (cn_proc_votes(p->proc))
+			awaited = !cn_ballot_vote(x);
+		else if (p->proc == CN_PROC_RATIFICATION ||
+			 cn_rule_needs_all(p->rule))
 			awaited = x->pos != CN_POS_CONCUR &&
 				  x->pos != CN_POS_FOOTNOTE;
 		if (awaited && !p->concluded &&
@@ -182,6 +259,7 @@ json_t *cn_proposal_json(const struct cn_world *w, const struct cn_proposal *p)
 	if (p->place)
 		set(j, "place", json_string(p->place), &bad);
 	set(j, "effects", effects_json(w, p), &bad);
+	add_record(j, p, &bad);
 	if (p->concluded) {
 		set(j, "status", json_string("concluded"), &bad);
 		set(j, "outcome", json_string(p->outcome), &bad);

@@ -211,6 +211,34 @@ int cn_rule_needs_all(const struct cn_rule *r)
 	return 0;
 }
 
+/* Add r's attributes, and its operands', to names[0..*n) when new; *more
+ * when there is no room for one. */
+static void collect_attrs(const struct cn_rule *r, const char **names,
+			  size_t max, size_t *n, int *more)
+{
+	if (r->kind == K_WEIGHT) {
+		size_t i;
+		for (i = 0; i < *n && strcmp(names[i], r->attr); i++)
+			;
+		if (i == *n && *n < max)
+			names[(*n)++] = r->attr;
+		else if (i == *n)
+			*more = 1;
+	}
+	for (size_t i = 0; i < r->nkids; i++)
+		collect_attrs(r->kids[i], names, max, n, more);
+}
+
+size_t cn_rule_attributes(const struct cn_rule *rule, const char **names,
+			  size_t max)
+{
+	size_t n = 0;
+	int more = 0;
+
+	collect_attrs(rule, names, max, &n, &more);
+	return more ? max + 1 : n;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Parser: works directly on the characters; "tokens" are only needed to
  * describe what was found in error messages. */

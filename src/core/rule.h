@@ -98,6 +98,13 @@ void cn_rule_free(struct cn_rule *rule);
  * silence is consent; thresholds; weights; vetoes). */
 int cn_rule_needs_all(const struct cn_rule *rule);
 
+/* The attributes the rule's weight() operands sum, each once, in the
+ * order they appear: up to max names into names[] (borrowed from the
+ * rule).  Returns how many, or max + 1 when there are more than max.  A
+ * rule without weight() has none. */
+size_t cn_rule_attributes(const struct cn_rule *rule, const char **names,
+			  size_t max);
+
 /* Evaluate.  Fails (CN_EINVAL) only when the rule needs something the input
  * lacks, e.g. weight(...) on a member without that attribute; err says which.
  * On failure *res is left zeroed. */

@@ -10,12 +10,35 @@
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static EVP_MD *method; /* set once, never changed: not mutable state */
+static pthread_key_t ctx_key; /* frees a thread's context when it ends */
+
+/* Each thread's context, made on its first digest and reused: allocating
+ * one per digest cost as much as hashing a 300-byte event, and an event
+ * now takes four digests (commitment, leaf, a Merkle node). */
+static _Thread_local EVP_MD_CTX *thread_ctx;
+
+static void free_ctx(void *ctx)
+{
+	EVP_MD_CTX_free(ctx);
+}
 
 static void fetch(void)
 {
 	/* An explicit fetch: EVP_sha256() would fetch again on every init,
 	 * which costs more than hashing a Merkle node. */
 	method = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (pthread_key_create(&ctx_key, free_ctx))
+		method = NULL; /* no way to free contexts: use libsodium */
+}
+
+static EVP_MD_CTX *context(void)
+{
+	if (!thread_ctx && (thread_ctx = EVP_MD_CTX_new()) &&
+	    pthread_setspecific(ctx_key, thread_ctx)) {
+		EVP_MD_CTX_free(thread_ctx);
+		thread_ctx = NULL;
+	}
+	return thread_ctx;
 }
 
 static void sodium_parts(const void *const *parts, const size_t *lens,
@@ -38,7 +61,7 @@ void cn_sha256_parts(const void *const *parts, const size_t *lens, size_t n,
 
 	assert(n <= 4);
 	pthread_once(&once, fetch);
-	if (!method || !(ctx = EVP_MD_CTX_new())) {
+	if (!method || !(ctx = context())) {
 		sodium_parts(parts, lens, n, out);
 		return;
 	}
@@ -47,9 +70,36 @@ void cn_sha256_parts(const void *const *parts, const size_t *lens, size_t n,
 		ok = EVP_DigestUpdate(ctx, parts[i], lens[i]);
 	/* Into tmp: out may alias an input (merkle.c folds in place). */
 	ok = ok && EVP_DigestFinal_ex(ctx, tmp, &len) && len == CN_SHA256_LEN;
-	EVP_MD_CTX_free(ctx);
 	if (ok)
 		memcpy(out, tmp, CN_SHA256_LEN);
 	else
 		sodium_parts(parts, lens, n, out);
+}
+
+#define HMAC_BLOCK 64
+
+void cn_hmac_sha256(const void *key, size_t keylen, const void *msg,
+		    size_t len, uint8_t out[CN_SHA256_LEN])
+{
+	uint8_t k[HMAC_BLOCK] = {0}, ipad[HMAC_BLOCK], opad[HMAC_BLOCK];
+	uint8_t inner[CN_SHA256_LEN];
+
+	if (keylen > HMAC_BLOCK) {
+		const void *parts[1] = {key};
+		cn_sha256_parts(parts, &keylen, 1, k);
+	} else if (keylen)
+		memcpy(k, key, keylen);
+	for (size_t i = 0; i < HMAC_BLOCK; i++) {
+		ipad[i] = k[i] ^ 0x36;
+		opad[i] = k[i] ^ 0x5c;
+	}
+	const void *in[2] = {ipad, msg};
+	size_t inl[2] = {HMAC_BLOCK, len};
+	cn_sha256_parts(in, inl, 2, inner);
+	const void *outp[2] = {opad, inner};
+	size_t outl[2] = {HMAC_BLOCK, CN_SHA256_LEN};
+	cn_sha256_parts(outp, outl, 2, out);
+	sodium_memzero(k, sizeof(k));
+	sodium_memzero(ipad, sizeof(ipad));
+	sodium_memzero(opad, sizeof(opad));
 }

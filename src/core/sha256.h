@@ -8,8 +8,12 @@
  * context (out of memory, no provider) the same digest is computed with
  * libsodium, so a result is always produced and always the same.
  *
+ * HMAC-SHA256 is built here on the same digest, so an event's commitment
+ * (event.h: HMAC keyed by its salt) costs two digests and no MAC object.
+ *
  * Thread-safe.  The SHA-256 method is fetched once per process and kept
- * (an immutable handle); contexts are per call.
+ * (an immutable handle); each thread makes one context on its first
+ * digest and reuses it (freed when the thread ends).
  */
 #ifndef CN_SHA256_H
 #define CN_SHA256_H
@@ -22,5 +26,10 @@
 /* SHA-256 of the concatenation of n parts (at most 4). */
 void cn_sha256_parts(const void *const *parts, const size_t *lens, size_t n,
 		     uint8_t out[CN_SHA256_LEN]);
+
+/* HMAC-SHA256 (RFC 2104, FIPS 198-1) of msg under key (any length; a key
+ * longer than the 64-byte block is hashed first).  out may alias msg. */
+void cn_hmac_sha256(const void *key, size_t keylen, const void *msg,
+		    size_t len, uint8_t out[CN_SHA256_LEN]);
 
 #endif

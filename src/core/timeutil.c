@@ -115,6 +115,13 @@ int cn_time_parse(const char *s, const char *what, int64_t *out,
 	}
 	if (*p != '\0')
 		return bad(err, what, s, "time (trailing text)");
+	/* An offset can carry a time in the first or last year past the
+	 * range: it would be written with a year the decoder refuses. */
+	if (t < CN_TIME_MIN || t > CN_TIME_MAX)
+		return cn_err_set(err, CN_EINVAL,
+				  "%s: '%s' is outside the times council records "
+				  "(1000-01-01T00:00:00Z to 9999-12-31T23:59:59Z, "
+				  "in UTC after the offset)", what, s);
 	*out = t;
 	return 0;
 }

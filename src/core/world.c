@@ -17,6 +17,8 @@ const char *cn_proc_name(enum cn_proc p)
 	case CN_PROC_MEETING: return "meeting";
 	case CN_PROC_SILENCE: return "silence";
 	case CN_PROC_RATIFICATION: return "ratification";
+	case CN_PROC_VOTE: return "vote";
+	case CN_PROC_WRITTEN: return "written";
 	}
 	return "?";
 }
@@ -29,6 +31,10 @@ int cn_proc_parse(const char *s, enum cn_proc *out)
 		*out = CN_PROC_SILENCE;
 	else if (!strcmp(s, "ratification"))
 		*out = CN_PROC_RATIFICATION;
+	else if (!strcmp(s, "vote"))
+		*out = CN_PROC_VOTE;
+	else if (!strcmp(s, "written"))
+		*out = CN_PROC_WRITTEN;
 	else
 		return CN_EINVAL;
 	return 0;
@@ -50,9 +56,14 @@ void cn_proposal_free(struct cn_proposal *p)
 	free(p->place);
 	free(p->rule_src);
 	cn_rule_free(p->rule);
-	for (size_t i = 0; i < p->nballots; i++)
+	for (size_t i = 0; i < p->nballots; i++) {
 		free(p->ballots[i].text);
+		json_decref(p->ballots[i].extra);
+	}
 	free(p->ballots);
+	json_decref(p->weights);
+	json_decref(p->extra);
+	json_decref(p->breaks);
 	json_decref(p->effects);
 	json_decref(p->revisions);
 	free(p->outcome);
@@ -70,8 +81,10 @@ void cn_world_release(struct cn_world *w)
 		free(w->members[i].key_vkey);
 		free(w->members[i].key_name);
 	}
-	for (size_t i = 0; i < w->npartners; i++)
+	for (size_t i = 0; i < w->npartners; i++) {
+		free(w->partners[i].periods);
 		json_decref(w->partners[i].record);
+	}
 	for (size_t i = 0; i < w->nbodies; i++) {
 		struct cn_body *b = &w->bodies[i];
 		for (size_t j = 0; j < b->nclauses; j++)
@@ -141,9 +154,47 @@ int cn_member_active(const struct cn_member *m, int64_t at)
 	return m->accession <= at && at < m->exit;
 }
 
+const char *cn_partner_status_name(enum cn_partner_status s)
+{
+	switch (s) {
+	case CN_PARTNER_NONE: return "none";
+	case CN_PARTNER_ACTIVE: return "active";
+	case CN_PARTNER_SUSPENDED: return "suspended";
+	case CN_PARTNER_ENDED: return "ended";
+	}
+	return "?";
+}
+
+enum cn_partner_status cn_partner_status_at(const struct cn_partner *p,
+					    int64_t at,
+					    const struct cn_partner_period **period)
+{
+	if (period)
+		*period = NULL;
+	if (at < p->since)
+		return CN_PARTNER_NONE;
+	if (at >= p->until)
+		return CN_PARTNER_ENDED;
+	/* The periods are contiguous from since (the fold checks it), so
+	 * one holds every day of the partnership. */
+	for (size_t i = 0; i < p->nperiods; i++)
+		if (p->periods[i].from <= at && at < p->periods[i].to) {
+			if (period)
+				*period = &p->periods[i];
+			return p->periods[i].status;
+		}
+	return CN_PARTNER_NONE;
+}
+
 int cn_partner_active(const struct cn_partner *p, int64_t at)
 {
-	return p->since <= at && at < p->until;
+	return cn_partner_status_at(p, at, NULL) == CN_PARTNER_ACTIVE;
+}
+
+int cn_partner_on(const struct cn_partner *p, int64_t at)
+{
+	enum cn_partner_status s = cn_partner_status_at(p, at, NULL);
+	return s == CN_PARTNER_ACTIVE || s == CN_PARTNER_SUSPENDED;
 }
 
 int cn_body_exists(const struct cn_body *b, int64_t at)
@@ -154,6 +205,27 @@ int cn_body_exists(const struct cn_body *b, int64_t at)
 int cn_office_open(const struct cn_office *o, int64_t at)
 {
 	return o->opened <= at && at < o->closed;
+}
+
+const char *cn_office_state_name(enum cn_office_state s)
+{
+	switch (s) {
+	case CN_OFFICE_NOT_YET: return "not-yet-open";
+	case CN_OFFICE_OPEN: return "open";
+	case CN_OFFICE_CLOSED: return "closed";
+	case CN_OFFICE_SUSPENDED: return "suspended";
+	case CN_OFFICE_UNKNOWN: return "unknown";
+	}
+	return "?";
+}
+
+enum cn_office_state cn_office_state_at(const struct cn_office *o, int64_t at)
+{
+	if (o->opened == CN_TIME_NONE)
+		return CN_OFFICE_UNKNOWN;
+	if (at < o->opened)
+		return CN_OFFICE_NOT_YET;
+	return at < o->closed ? CN_OFFICE_OPEN : o->end;
 }
 
 static int clause_has(const struct cn_clause *c, const char *code)
@@ -223,6 +295,12 @@ int cn_explain_not_member(const struct cn_world *w, const struct cn_body *b,
 		return cn_err_set(err, CN_ENOTFOUND,
 				  "unknown member code '%s'", code);
 	cn_date_format(at, d1);
+	if (at < m->accession && p && cn_partner_on(p, at))
+		return cn_err_set(err, CN_EREFUSED,
+				  "%s (%s) was a partner (%s), not yet a "
+				  "member, on %s (accession %s)", code, m->name,
+				  p->framework, d1,
+				  cn_date_format(m->accession, d2));
 	if (at < m->accession)
 		return cn_err_set(err, CN_EREFUSED,
 				  "%s (%s) was not yet a member on %s "

@@ -61,10 +61,37 @@ struct cn_member {
 	uint8_t key_pk[32];
 };
 
+/* A partner's status on a date (data/README.md, "partners"). */
+enum cn_partner_status {
+	CN_PARTNER_NONE,            /* not (yet) a partner, or its start is unknown */
+	CN_PARTNER_ACTIVE,
+	CN_PARTNER_SUSPENDED,       /* cooperation suspended; still a partner */
+	CN_PARTNER_ENDED,           /* left, or became a member */
+};
+const char *cn_partner_status_name(enum cn_partner_status s);
+
+/* One dated status period of a partnership, [from, to). */
+struct cn_partner_period {
+	enum cn_partner_status status;
+	int64_t from, to;           /* to is CN_TIME_NONE while it lasts */
+	const json_t *record;       /* the record's period, borrowed; NULL
+				     * for the one period of a record that
+				     * has no "periods" */
+};
+
 struct cn_partner {
 	char code[CN_CODE_MAX];
 	const char *name, *framework;
-	int64_t since, until;       /* since may be INT64_MIN when unknown */
+	/* The partnership is counted from `since` (its day, or the sourced
+	 * bound named by since_bound when the day is unknown; CN_TIME_NONE
+	 * when neither is known: never counted) until `until`, when it
+	 * ended (CN_TIME_NONE while it lasts).  A state is never a member
+	 * and a partner on the same day: the fold refuses a partnership
+	 * over a membership, and ends one at the state's accession. */
+	int64_t since, until;
+	const char *since_bound;    /* record key of the bound, or NULL */
+	struct cn_partner_period *periods; /* contiguous, from `since` */
+	size_t nperiods;
 	json_t *record;
 };
 
@@ -78,16 +105,41 @@ struct cn_body {
 	json_t *record;
 };
 
+/* Where an office stands on a date. */
+enum cn_office_state {
+	CN_OFFICE_NOT_YET,          /* before the day it is counted from */
+	CN_OFFICE_OPEN,
+	CN_OFFICE_CLOSED,           /* closed, or succeeded by another office */
+	CN_OFFICE_SUSPENDED,        /* its work suspended by the host */
+	CN_OFFICE_UNKNOWN,          /* after its last attested day, or never
+				     * attested open */
+};
+const char *cn_office_state_name(enum cn_office_state s);
+
 struct cn_office {
 	const char *id, *name, *country;
 	int has_coords;
 	int64_t lat_e6, lon_e6;     /* micro-degrees: no floats in the log */
-	int64_t opened, closed;     /* opened INT64_MIN when unknown */
+	/* Open on [opened, closed).  An unknown opening day is counted from
+	 * a sourced bound (opened_bound names it), and an office with no
+	 * bound is never counted (opened CN_TIME_NONE).  `end` says what
+	 * `closed` is; closed_bound names a bound used for it. */
+	int64_t opened, closed;
+	const char *opened_bound, *closed_bound;
+	enum cn_office_state end;   /* CLOSED, SUSPENDED or UNKNOWN; OPEN
+				     * while closed is CN_TIME_NONE */
 	int64_t decision;           /* proposal that opened it, 0 if none */
 	json_t *record;
 };
 
-enum cn_proc { CN_PROC_MEETING, CN_PROC_SILENCE, CN_PROC_RATIFICATION };
+/* vote: a roll-call vote at a meeting (yes, no, abstain, not
+ * participating), closed by the chair; written: a written vote with a
+ * deadline, which a member may refuse (the EU Council's ordinary written
+ * procedure).  See procedure.h and core/vote.h. */
+enum cn_proc {
+	CN_PROC_MEETING, CN_PROC_SILENCE, CN_PROC_RATIFICATION, CN_PROC_VOTE,
+	CN_PROC_WRITTEN,
+};
 const char *cn_proc_name(enum cn_proc p);
 int cn_proc_parse(const char *s, enum cn_proc *out);
 
@@ -98,6 +150,12 @@ struct cn_ballot {
 	int declared;               /* abstain with formal declaration */
 	char *text;                 /* reason or footnote text, owned */
 	int64_t at;                 /* when the position was last changed */
+	/* What else the record says of the position, shown with it (owned;
+	 * NULL when nothing): signed_by (the key that signed it), public (a
+	 * footnote the delegation made public), amendment (a break of
+	 * silence by a proposed amendment), joint (the members of a joint
+	 * letter breaking silence).  See fold_proposal.c. */
+	json_t *extra;
 };
 
 struct cn_proposal {
@@ -119,7 +177,24 @@ struct cn_proposal {
 	char *outcome;              /* adopted|blocked|failed|withdrawn|lapsed */
 	char *explanation;
 	json_t *blocking, *holding; /* arrays of codes */
+	/* Added by fold_proposal.c (issue 15). */
+	json_t *weights;            /* {attr: {code: "value"}} frozen at opening,
+				     * or NULL when the rule weighs nothing */
+	json_t *breaks;             /* [{members, at, kind}]: every break of
+				     * silence, first to last (owned) */
+	unsigned silence_breaks;    /* CN_BREAK_* bits: what breaks silence */
+	int64_t supersedes;         /* the proposal this one takes up, or 0 */
+	int64_t superseded_by;      /* the one that took it up, or 0 */
+	int64_t last_at;            /* time of its latest event */
+	/* Added by fold_proposal.c (issue 13): the body's named rule chosen
+	 * (rule_name) and the State concerned, left out of the electorate
+	 * (concerned); NULL when neither was given (owned). */
+	json_t *extra;
 };
+
+/* What breaks a silence procedure: an objection (always), and, where the
+ * procedure allows it (the OSCE's), a proposed amendment. */
+enum { CN_BREAK_OBJECT = 1 << 0, CN_BREAK_AMEND = 1 << 1 };
 
 struct cn_world {
 	json_t *alliance;           /* null until alliance.founded */
@@ -151,6 +226,15 @@ int cn_world_apply(struct cn_world *w, const struct cn_event *ev,
  * folding them). */
 void cn_world_skip_to(struct cn_world *w, const struct cn_event *ev);
 
+/* For the same verifier of an export that shows only some proposals (an
+ * export per audience): the proposals before `id` that it was not shown
+ * become holes, so that proposal `id` may be folded next.  A hole is no
+ * proposal to lookups (cn_world_proposal answers NULL) but counts as an
+ * earlier one where an event names it (supersedes).  Never used on a
+ * world folded from a whole log. */
+int cn_world_skip_proposals(struct cn_world *w, int64_t id,
+			    struct cn_err *err) CN_NODISCARD;
+
 /* Which entity an event changed, for projections: *kind is one of
  * "alliance", "member", "partner", "body", "office", "proposal", and key is
  * its id.  Returns 0, or CN_ENOTFOUND for an unknown type. */
@@ -175,7 +259,16 @@ int cn_body_exists(const struct cn_body *b, int64_t at);
 int cn_body_has(const struct cn_world *w, const struct cn_body *b,
 		const char *code, int64_t at);
 int cn_office_open(const struct cn_office *o, int64_t at);
+enum cn_office_state cn_office_state_at(const struct cn_office *o, int64_t at);
+/* The partner's status on `at`, and the period that gives it (NULL when
+ * not a partner that day).  period may be NULL. */
+enum cn_partner_status cn_partner_status_at(const struct cn_partner *p,
+					    int64_t at,
+					    const struct cn_partner_period **period);
+/* Active on `at` (a suspended partner is not). */
 int cn_partner_active(const struct cn_partner *p, int64_t at);
+/* A partner on `at`, active or suspended. */
+int cn_partner_on(const struct cn_partner *p, int64_t at);
 
 /* The members of body b on `at`, in the order of the member list.  *out is
  * a malloc'd array of borrowed member pointers.  A body that does not exist

@@ -1,27 +1,13 @@
 /* access.c - who sees what; see access.h. */
 #include "access.h"
 
+#include <stdio.h>
 #include <string.h>
 
 enum sight sight_of(const struct ctx *x, const struct cn_proposal_sight *p)
 {
-	/* The public's sight, the floor of everyone's. */
-	enum sight floor = p->adopted ? SEE_REDACTED : SEE_NONE;
-	const struct cn_body *b;
-
-	switch (x->who.role) {
-	case CN_ROLE_SECRETARIAT:
-		return SEE_FULL;
-	case CN_ROLE_MEMBER:
-		b = p->body[0] ? cn_world_body(x->reg, p->body) : NULL;
-		return b && cn_body_has(x->reg, b, x->who.code, x->now) ? SEE_FULL
-									: floor;
-	case CN_ROLE_PARTNER:
-		return p->shared ? SEE_REDACTED : floor;
-	case CN_ROLE_PUBLIC:
-		return floor;
-	}
-	return SEE_NONE;
+	const struct cn_viewer v = {x->who.role, x->who.code, x->reg, x->now};
+	return (enum sight)cn_sight_of(&v, p);
 }
 
 int sight_of_proposal(struct ctx *x, int64_t id, enum sight *out,
@@ -35,6 +21,82 @@ int sight_of_proposal(struct ctx *x, int64_t id, enum sight *out,
 		return rc == CN_ENOTFOUND ? 0 : rc;
 	*out = sight_of(x, &p);
 	return 0;
+}
+
+int sight_shows_event(enum sight s, const struct cn_event *ev)
+{
+	return cn_sight_shows_event((enum cn_sight)s, ev);
+}
+
+struct lookup {
+	struct ctx *x;
+	json_t *sights;
+};
+
+/* cn_sight_lookup_fn over the reader, through the answer's cache. */
+static int lookup_sight(void *ctx, int64_t id, enum cn_sight *out,
+			struct cn_err *err)
+{
+	struct lookup *l = ctx;
+	char key[24];
+	json_t *c;
+	enum sight s;
+	int rc;
+
+	snprintf(key, sizeof(key), "%lld", (long long)id);
+	if (l->sights && (c = json_object_get(l->sights, key))) {
+		*out = (enum cn_sight)json_integer_value(c);
+		return 0;
+	}
+	if ((rc = sight_of_proposal(l->x, id, &s, err)))
+		return rc;
+	if (l->sights)
+		json_object_set_new(l->sights, key, json_integer(s));
+	*out = (enum cn_sight)s;
+	return 0;
+}
+
+int sees_event(struct ctx *x, const struct cn_event *ev, json_t *sights,
+	       int *sees, struct cn_err *err)
+{
+	const struct cn_viewer v = {x->who.role, x->who.code, x->reg, x->now};
+	struct lookup l = {x, sights};
+	return cn_sight_sees_event(&v, ev, lookup_sight, &l, sees, err);
+}
+
+/* Until when x->who is shown checkpoints: all of them, or (the public and
+ * partners, at a cadence) those signed by the cadence's last multiple, so
+ * that they learn when the log grew only to that resolution. */
+static int64_t shown_until(const struct ctx *x)
+{
+	const int64_t every = x->api->public_checkpoint_every;
+	const int restricted = x->who.role == CN_ROLE_PUBLIC ||
+			       x->who.role == CN_ROLE_PARTNER;
+
+	if (!restricted || every <= 0)
+		return INT64_MAX;
+	return x->now - (x->now % every + every) % every;
+}
+
+int record_checkpoint(struct ctx *x, char **note, uint64_t *size,
+		      uint8_t root[32], struct cn_err *err)
+{
+	return cn_reader_checkpoint(x->rd, shown_until(x), note, size, root, err);
+}
+
+int record_size(struct ctx *x, uint64_t *size, struct cn_err *err)
+{
+	uint8_t root[32];
+	int rc;
+
+	if (shown_until(x) == INT64_MAX)
+		return cn_reader_tree_size(x->rd, size, err);
+	rc = record_checkpoint(x, NULL, size, root, err);
+	if (rc == CN_ENOTFOUND) {
+		*size = 0;
+		return 0;
+	}
+	return rc;
 }
 
 int may_write(struct ctx *x, enum cn_role role, int on_proposal,
@@ -66,28 +128,16 @@ int may_write(struct ctx *x, enum cn_role role, int on_proposal,
 
 void redact(json_t *view)
 {
+	/* votes: who voted which way is the members' deliberation; the
+	 * count (tally) is announced with the outcome. */
 	static const char *const drop[] = {"positions", "outstanding", "holding",
-					   "verdict", NULL};
+					   "verdict", "votes", NULL};
 	for (int i = 0; drop[i]; i++)
 		json_object_del(view, drop[i]);
 	const char *status = json_string_value(json_object_get(view, "status"));
 	if (!status || strcmp(status, "concluded")) {
 		json_object_del(view, "explanation");
 		json_object_del(view, "blocked_by");
+		json_object_del(view, "tally");
 	}
-}
-
-int sight_shows_event(enum sight s, const struct cn_event *ev)
-{
-	switch (s) {
-	case SEE_FULL:
-		return 1;
-	case SEE_REDACTED:
-		/* Without sight of the deliberations, only the opening and
-		 * the conclusion are on a principal's record. */
-		return ev->et && (ev->et->flags & CN_EVT_PUBLIC_RECORD);
-	case SEE_NONE:
-		break;
-	}
-	return 0;
 }

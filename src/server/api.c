@@ -25,7 +25,9 @@ const struct cn_route cn_routes[] = {
 	{"GET", "/api/v1/proposals", h_proposals},
 	{"POST", "/api/v1/proposals", h_propose},
 	{"GET", "/api/v1/proposals/{id}", h_proposal},
+	{"GET", "/api/v1/proposals/{id}/events", h_proposal_events},
 	{"POST", "/api/v1/proposals/{id}/positions", h_position},
+	{"POST", "/api/v1/proposals/{id}/votes", h_vote},
 	{"POST", "/api/v1/proposals/{id}/extend", h_extend},
 	{"POST", "/api/v1/proposals/{id}/recirculate", h_recirculate},
 	{"POST", "/api/v1/proposals/{id}/conclude", h_conclude},
@@ -103,6 +105,13 @@ void cn_api_handle(void *vapi, const struct http_request *req,
 	if (cache_principal(x.cache, req->authorization, &x.who, &err)) {
 		reply_error(&x, 401, "unauthorized", "%s", err.msg);
 		return;
+	}
+	/* What the public reads is the same for everyone: it may be kept and
+	 * revalidated.  Anything read with a token stays no-store (the
+	 * default): it depends on the token and must not be kept. */
+	if (x.who.role == CN_ROLE_PUBLIC && !strcmp(req->method, "GET")) {
+		res->cache_control = "no-cache";
+		res->vary = "Authorization";
 	}
 	hit->fn(&x);
 }

@@ -1,6 +1,9 @@
 /* api_log.c - the record as others check it: the log, page by page and
- * filtered by sight (access.h); the log's public key; the latest signed
- * checkpoint; inclusion and consistency proofs (docs/MERKLE.md). */
+ * filtered by sight (access.h), each event shown with its salt so its leaf
+ * can be recomputed; the log's public key; the latest signed checkpoint;
+ * inclusion proofs (of the events the caller may see) and consistency
+ * proofs (docs/MERKLE.md).  The public and partners see all of it only up
+ * to the checkpoint they are shown (record_size). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,66 +18,50 @@ struct log_page {
 	json_t *events;
 	json_t *sights; /* proposal id -> enum sight, kept for the page */
 	int64_t limit, next; /* next: first event not returned, 0 at the end */
+	uint64_t upto;       /* the last event the principal may be shown */
 };
 
-#define STOP_PAGE 1
-
-/* Whether the principal sees event ev: a registry event, everyone; a
- * proposal's, as the principal's sight of that proposal shows it. */
-static int page_shows(struct log_page *pg, const struct cn_event *ev,
-		      int *shows, struct cn_err *err)
-{
-	const char *kind;
-	char key[64];
-	enum sight s;
-	json_t *c;
-	int rc;
-
-	*shows = 1;
-	if (cn_event_entity(ev, &kind, key) || strcmp(kind, "proposal"))
-		return 0;
-	if ((c = json_object_get(pg->sights, key)))
-		s = (enum sight)json_integer_value(c);
-	else {
-		if ((rc = sight_of_proposal(pg->x, atoll(key), &s, err)))
-			return rc;
-		json_object_set_new(pg->sights, key, json_integer(s));
-	}
-	*shows = sight_shows_event(s, ev);
-	return 0;
-}
+enum { STOP_PAGE = 1, STOP_END = 2 };
 
 static int log_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
 	struct log_page *pg = ctx;
-	char t[CN_TIME_BUF], hex[CN_HEX_LEN];
+	char t[CN_TIME_BUF], hex[CN_HEX_LEN], salt[CN_SALT_B64_LEN];
 	int shows, rc;
 
+	if ((uint64_t)ev->seq > pg->upto)
+		return STOP_END;
 	if ((int64_t)json_array_size(pg->events) >= pg->limit) {
 		pg->next = ev->seq;
 		return STOP_PAGE;
 	}
-	if ((rc = page_shows(pg, ev, &shows, err)))
+	if ((rc = sees_event(pg->x, ev, pg->sights, &shows, err)))
 		return rc;
 	if (!shows)
 		return 0; /* filtered events still advance the page */
-	json_t *e = json_pack("{s:I, s:s, s:s, s:s, s:O, s:s}", "seq",
+	json_t *e = json_pack("{s:I, s:s, s:s, s:s, s:O}", "seq",
 			      (json_int_t)ev->seq, "time", cn_time_format(ev->time, t),
 			      "actor", ev->actor, "type", ev->type, "payload",
-			      ev->payload, "hash", "");
+			      ev->payload);
+	if (!e)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	cn_hex(ev->hash, CN_HASH_LEN, hex);
 	json_object_set_new(e, "hash", json_string(hex));
 	json_object_set_new(e, "bytes", json_stringn(ev->bytes, ev->len));
+	/* Whoever is shown the bytes gets the salt with them: with both it
+	 * recomputes the leaf (event.h) and checks it against the tree. */
+	cn_merkle_hash_b64(ev->salt, salt);
+	json_object_set_new(e, "salt", json_string(salt));
 	cn_hex(ev->prev, CN_HASH_LEN, hex);
 	json_object_set_new(e, "prev", json_string(hex));
-	if (!e || json_array_append_new(pg->events, e))
+	if (json_array_append_new(pg->events, e))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;
 }
 
 void h_log(struct ctx *x)
 {
-	struct log_page pg = {x, json_array(), json_object(), 0, 0};
+	struct log_page pg = {x, json_array(), json_object(), 0, 0, 0};
 	struct cn_err err = {0};
 	int64_t from;
 	int rc;
@@ -85,9 +72,11 @@ void h_log(struct ctx *x)
 		json_decref(pg.sights);
 		return;
 	}
-	rc = cn_reader_scan(x->rd, from, log_event, &pg, &err);
+	rc = record_size(x, &pg.upto, &err);
+	if (rc == 0 && (uint64_t)from <= pg.upto)
+		rc = cn_reader_scan(x->rd, from, log_event, &pg, &err);
 	json_decref(pg.sights);
-	if (rc && rc != STOP_PAGE) {
+	if (rc && rc != STOP_PAGE && rc != STOP_END) {
 		json_decref(pg.events);
 		reply_err(x, &err);
 		return;
@@ -118,7 +107,7 @@ void h_log_checkpoint(struct ctx *x)
 	char *note = NULL, b64[CN_MERKLE_B64_LEN];
 	uint8_t root[CN_MERKLE_HASH_LEN];
 	uint64_t size;
-	if (cn_reader_checkpoint(x->rd, &note, &size, root, &err)) {
+	if (record_checkpoint(x, &note, &size, root, &err)) {
 		reply_err(x, &err);
 		return;
 	}
@@ -129,24 +118,43 @@ void h_log_checkpoint(struct ctx *x)
 }
 
 /* The two proofs: their query arguments (a required; b defaulting to
- * the tree's size, never beyond it), the order they must be in, and where
- * the proof comes from. */
+ * the size of the record the caller may see, never beyond it), the order
+ * they must be in, whether the caller must see leaf a, and where the proof
+ * comes from. */
 struct proof_kind {
 	const char *a, *b;
 	int64_t a_min;
 	int a_below_b;    /* a < b, else a <= b */
 	const char *order; /* the answer when they are not in order */
+	int of_event;      /* a is the index of a leaf the caller must see */
 	int (*prove)(struct cn_reader *rd, uint64_t a, uint64_t b,
 		     struct cn_merkle_proof *proof, struct cn_err *err);
 };
 
 static const struct proof_kind inclusion = {
-	"index", "size", 0, 1, "'index' must be below 'size'",
+	"index", "size", 0, 1, "'index' must be below 'size'", 1,
 	cn_reader_inclusion,
 };
 static const struct proof_kind consistency = {
-	"from", "to", 1, 0, "need 1 <= 'from' <= 'to'", cn_reader_consistency,
+	"from", "to", 1, 0, "need 1 <= 'from' <= 'to'", 0, cn_reader_consistency,
 };
+
+/* Whether the caller may see event seq in full: an inclusion proof of a
+ * leaf is for those who may check what the leaf commits to.  A hidden
+ * event answers 404, as an index beyond the tree does. */
+static int may_prove(struct ctx *x, int64_t seq, struct cn_err *err)
+{
+	struct cn_event ev;
+	int sees = 0, rc;
+
+	if ((rc = cn_reader_event(x->rd, seq, &ev, err)))
+		return rc;
+	rc = sees_event(x, &ev, NULL, &sees, err);
+	cn_event_release(&ev);
+	if (rc == 0 && !sees)
+		rc = cn_err_set(err, CN_ENOTFOUND, "no such event");
+	return rc;
+}
 
 static void reply_proof(struct ctx *x, const struct proof_kind *k)
 {
@@ -155,7 +163,7 @@ static void reply_proof(struct ctx *x, const struct proof_kind *k)
 	int64_t a, b;
 	uint64_t size;
 
-	if (cn_reader_tree_size(x->rd, &size, &err)) {
+	if (record_size(x, &size, &err)) {
 		reply_err(x, &err);
 		return;
 	}
@@ -172,8 +180,19 @@ static void reply_proof(struct ctx *x, const struct proof_kind *k)
 			    k->b, (unsigned long long)size);
 		return;
 	}
+	if (k->of_event && a >= b && !x->req->arg(x->req, k->b)) {
+		not_found(x); /* a leaf beyond the tree */
+		return;
+	}
 	if (a < k->a_min || a > b || (k->a_below_b && a == b)) {
 		reply_error(x, 400, "invalid", "%s", k->order);
+		return;
+	}
+	if (k->of_event && may_prove(x, a + 1, &err)) {
+		if (err.code == CN_ENOTFOUND)
+			not_found(x);
+		else
+			reply_err(x, &err);
 		return;
 	}
 	if (k->prove(x->rd, (uint64_t)a, (uint64_t)b, &proof, &err)) {

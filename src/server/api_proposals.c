@@ -1,6 +1,10 @@
 /* api_proposals.c - the proposal routes: the list and one view (through
- * sight, access.h), and the writes (through submit.h): propose, state a
- * position, and the secretariat's extend, recirculate, conclude and
+ * sight, access.h), and the writes (through submit.h): propose (a body
+ * established or amended is a proposal with that effect; a matter taken
+ * up again names what it supersedes), state a position (an objection or
+ * amendment under silence breaks it; a footnote may be made public), cast
+ * a vote in a roll-call or written vote (or refuse the written
+ * procedure), and the secretariat's extend, recirculate, conclude and
  * withdraw. */
 #include <string.h>
 #include <strings.h>
@@ -11,12 +15,18 @@
 #include "request.h"
 #include "submit.h"
 
+/* The list, filtered by sight, body and status.  With ?limit=N, a page:
+ * the N newest (highest ids) that match, below ?before=ID if given, still
+ * in id order, and "next": the `before` of the next (older) page, or null
+ * at the end; a list's answer then stays the same size however many
+ * proposals the log holds. */
 void h_proposals(struct ctx *x)
 {
 	const char *body = x->req->arg(x->req, "body");
 	const char *status = x->req->arg(x->req, "status");
 	struct cn_err err = {0};
-	json_t *all, *out, *doc;
+	json_t *all, *out, *doc, *res;
+	int64_t limit, before;
 	size_t i;
 
 	static const char *const statuses[] = {"open", "concluded", "adopted",
@@ -33,30 +43,51 @@ void h_proposals(struct ctx *x)
 			return;
 		}
 	}
+	if (arg_int(x, "limit", 0, 1, API_LIST_PAGE_MAX, &limit) ||
+	    arg_int(x, "before", INT64_MAX, 1, INT64_MAX, &before))
+		return;
 	if (cn_reader_proposals(x->rd, &all, &err)) {
 		reply_err(x, &err);
 		return;
 	}
-	out = json_array();
-	json_array_foreach(all, i, doc) {
+	/* Newest first, so that a page stops early; then put back in id order. */
+	json_t *newest = json_array();
+	int more = 0;
+	for (i = json_array_size(all); i-- > 0;) {
+		doc = json_array_get(all, i);
 		const char *st = json_string_value(json_object_get(doc, "status"));
 		const char *oc = json_string_value(json_object_get(doc, "outcome"));
 		struct cn_proposal_sight p;
 		cn_proposal_sight_of(doc, &p);
 		enum sight s = sight_of(x, &p);
-		if (s == SEE_NONE)
+		if (s == SEE_NONE ||
+		    json_integer_value(json_object_get(doc, "id")) >= before)
 			continue;
 		if (body && strcasecmp(body, p.body))
 			continue;
 		if (status && !(!strcmp(status, st) || (oc && !strcmp(status, oc))))
 			continue;
+		if (limit && (int64_t)json_array_size(newest) == limit) {
+			more = 1;
+			break;
+		}
 		if (s == SEE_REDACTED)
 			redact(doc);
-		json_array_append(out, doc);
+		json_array_append(newest, doc);
 	}
+	out = json_array();
+	for (i = json_array_size(newest); i-- > 0;)
+		json_array_append(out, json_array_get(newest, i));
+	res = json_object();
+	if (limit)
+		json_object_set_new(res, "next", more ? json_incref(json_object_get(
+							     json_array_get(out, 0), "id"))
+						      : json_null());
+	json_decref(newest);
 	json_decref(all);
-	reply_json(x, 200, json_pack("{s:I, s:o}", "count",
-				     (json_int_t)json_array_size(out), "proposals", out));
+	json_object_set_new(res, "count", json_integer((json_int_t)json_array_size(out)));
+	json_object_set_new(res, "proposals", out);
+	reply_json(x, 200, res);
 }
 
 void h_proposal(struct ctx *x)
@@ -93,38 +124,66 @@ void h_proposal(struct ctx *x)
 static const char NEEDS_TOKEN[] = "this action needs a token";
 static const char SECRETARIAT_ONLY[] = "only the secretariat may do this";
 
+/* A list-valued field (NULL when absent or null); -1 after answering 400
+ * when it is not a list. */
+static int field_list(struct ctx *x, const json_t *o, const char *name,
+		      const json_t **out)
+{
+	const json_t *v = json_object_get(o, name);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v)) {
+		reply_error(x, 400, "invalid", "field '%s' must be a list", name);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 void h_propose(struct ctx *x)
 {
 	static const char *const fields[] = {"body", "title", "text", "procedure",
 					     "deadline", "level", "place",
-					     "shared", "effects", NULL};
+					     "shared", "effects", "supersedes",
+					     "breaks", "rule", "concerned", NULL};
 	struct cn_propose_args a = {0};
 	struct pending *p;
-	const json_t *eff;
+	const json_t *sup;
 	json_t *o;
+	int fresh;
 
 	if (may_write(x, CN_ROLE_SECRETARIAT, 0, NEEDS_TOKEN,
 		      SECRETARIAT_ONLY) ||
 	    !(o = body_object(x)))
 		return;
-	if (known_fields(x, o, fields) || field_str(x, o, "body", 1, &a.body) ||
-	    field_str(x, o, "title", 1, &a.title) ||
+	/* A matter taken up again keeps its body and title unless given. */
+	sup = json_object_get(o, "supersedes");
+	fresh = !sup || json_is_null(sup);
+	if (known_fields(x, o, fields) ||
+	    field_str(x, o, "body", fresh, &a.body) ||
+	    field_str(x, o, "title", fresh, &a.title) ||
 	    field_str(x, o, "text", 0, &a.text) ||
 	    field_str(x, o, "procedure", 0, &a.procedure) ||
 	    field_str(x, o, "deadline", 0, &a.deadline) ||
 	    field_str(x, o, "level", 0, &a.level) ||
 	    field_str(x, o, "place", 0, &a.place) ||
-	    field_bool(x, o, "shared", &a.shared)) {
+	    field_str(x, o, "rule", 0, &a.rule) ||
+	    field_str(x, o, "concerned", 0, &a.concerned) ||
+	    field_bool(x, o, "shared", &a.shared) ||
+	    field_list(x, o, "effects", &a.effects) ||
+	    field_list(x, o, "breaks", &a.breaks)) {
 		json_decref(o);
 		return;
 	}
-	eff = json_object_get(o, "effects");
-	if (eff && !json_is_null(eff) && !json_is_array(eff)) {
-		reply_error(x, 400, "invalid", "field 'effects' must be a list");
+	if (!fresh && (!json_is_integer(sup) || json_integer_value(sup) <= 0)) {
+		reply_error(x, 400, "invalid",
+			    "field 'supersedes' must be a proposal id");
 		json_decref(o);
 		return;
 	}
-	a.effects = json_is_array(eff) ? eff : NULL;
+	a.supersedes = fresh ? 0 : json_integer_value(sup);
 	if (!(p = pending_new(x, o)))
 		return;
 	p->a.propose = a;
@@ -135,7 +194,7 @@ void h_position(struct ctx *x)
 {
 	static const char *const fields[] = {"member", "position", "text",
 					     "reason", "declared", "signature",
-					     NULL};
+					     "public", NULL};
 	struct cn_respond_args r = {0};
 	const char *pos, *member, *reason;
 	struct pending *p;
@@ -151,7 +210,8 @@ void h_position(struct ctx *x)
 	    field_str(x, o, "text", 0, &r.text) ||
 	    field_str(x, o, "reason", 0, &reason) ||
 	    field_str(x, o, "signature", 0, &r.signature) ||
-	    field_bool(x, o, "declared", &r.declared)) {
+	    field_bool(x, o, "declared", &r.declared) ||
+	    field_bool(x, o, "public", &r.public_note)) {
 		json_decref(o);
 		return;
 	}
@@ -169,10 +229,12 @@ void h_position(struct ctx *x)
 		r.act = CN_ACT_LIFT;
 	else if (!strcmp(pos, "comment"))
 		r.act = CN_ACT_COMMENT;
+	else if (!strcmp(pos, "amend"))
+		r.act = CN_ACT_AMEND;
 	else if (cn_pos_parse(pos, &r.pos) || r.pos == CN_POS_NONE) {
 		reply_error(x, 400, "invalid",
 			    "field 'position' must be one of concur, object, "
-			    "abstain, reserve, footnote, lift, comment");
+			    "abstain, reserve, footnote, lift, comment, amend");
 		json_decref(o);
 		return;
 	}
@@ -182,6 +244,58 @@ void h_position(struct ctx *x)
 	p->a.respond = r;
 	p->job.want_receipt = 1;
 	pending_submit(x, p, cn_app_cmd_respond, x->id, result_view);
+}
+
+static int vote_fn(const struct cn_world *w, int64_t now, const void *a,
+		   struct cn_outbox *box, struct cn_err *err)
+{
+	return cn_cmd_vote(w, now, a, box, err);
+}
+
+/* A delegation's vote: {member?, vote, text?, declared?}, or {member?,
+ * refuse: reason} to refuse a written procedure. */
+void h_vote(struct ctx *x)
+{
+	static const char *const fields[] = {"member", "vote", "text",
+					     "declared", "refuse", NULL};
+	struct cn_vote_args v = {0};
+	const char *member;
+	struct pending *p;
+	json_t *o;
+
+	if (may_write(x, CN_ROLE_MEMBER, 1,
+		      "voting needs a delegation's token",
+		      "only a member delegation votes") ||
+	    !(o = body_object(x)))
+		return;
+	if (known_fields(x, o, fields) || field_str(x, o, "member", 0, &member) ||
+	    field_str(x, o, "vote", 0, &v.vote) ||
+	    field_str(x, o, "text", 0, &v.text) ||
+	    field_str(x, o, "refuse", 0, &v.refuse) ||
+	    field_bool(x, o, "declared", &v.declared)) {
+		json_decref(o);
+		return;
+	}
+	if (member && strcmp(member, x->who.code)) {
+		reply_error(x, 403, "forbidden",
+			    "the delegation of %s may vote for %s only",
+			    x->who.code, x->who.code);
+		json_decref(o);
+		return;
+	}
+	if (!v.vote == !v.refuse) {
+		reply_error(x, 400, "invalid",
+			    "give field 'vote' (yes, no, abstain or "
+			    "not-participating) or field 'refuse', not both");
+		json_decref(o);
+		return;
+	}
+	if (!(p = pending_new(x, o)))
+		return;
+	v.proposal = x->id;
+	v.member = p->member;
+	p->a.vote = v;
+	pending_submit(x, p, vote_fn, x->id, result_view);
 }
 
 static void secretariat_action(struct ctx *x, cn_command_fn fn)

@@ -17,10 +17,27 @@ void h_health(struct ctx *x)
 	reply_json(x, 200, json_pack("{s:b}", "ok", 1));
 }
 
+/* The principal (with its member's or partner's name in the registry),
+ * and the alliance the store records (its id and name, for the page's
+ * header; null before alliance.founded). */
 void h_whoami(struct ctx *x)
 {
-	reply_json(x, 200, json_pack("{s:s, s:s?}", "role", cn_role_name(x->who.role),
-				     "code", x->who.code[0] ? x->who.code : NULL));
+	const json_t *a = x->reg->alliance;
+	const struct cn_member *m = NULL;
+	const struct cn_partner *p = NULL;
+	json_t *alliance = a ? json_pack("{s:O?, s:O?}", "id", json_object_get(a, "id"),
+					 "name", json_object_get(a, "name"))
+			     : NULL;
+
+	if (x->who.role == CN_ROLE_MEMBER)
+		m = cn_world_member(x->reg, x->who.code);
+	else if (x->who.role == CN_ROLE_PARTNER)
+		p = cn_world_partner(x->reg, x->who.code);
+	reply_json(x, 200, json_pack("{s:s, s:s?, s:s?, s:o?}", "role",
+				     cn_role_name(x->who.role), "code",
+				     x->who.code[0] ? x->who.code : NULL, "name",
+				     m ? m->name : p ? p->name : NULL, "alliance",
+				     alliance));
 }
 
 void h_members(struct ctx *x)

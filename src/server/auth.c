@@ -42,10 +42,12 @@ int cn_auth_resolve(struct cn_reader *rd, const char *authorization,
 	const char *tok;
 
 	memset(out, 0, sizeof(*out));
-	if (!authorization || !*authorization) {
+	if (!authorization) {
 		out->role = CN_ROLE_PUBLIC;
 		return 0;
 	}
+	/* An empty header is a credential too, a bad one: only its absence
+	 * stands for the public. */
 	if (strncasecmp(authorization, "Bearer ", 7))
 		return cn_err_set(err, CN_EREFUSED,
 				  "Authorization must be 'Bearer <token>'");

@@ -22,8 +22,8 @@
 #include "../core/event.h"
 #include "../core/world.h"
 
-enum cn_role { CN_ROLE_PUBLIC, CN_ROLE_SECRETARIAT, CN_ROLE_MEMBER,
-	       CN_ROLE_PARTNER };
+/* enum cn_role: app/sight.h (through reader.h), where what each role may
+ * see is decided. */
 
 struct cn_principal {
 	enum cn_role role;
@@ -37,9 +37,9 @@ struct cn_principal {
 void cn_token_new(char out[CN_TOKEN_LEN + 1], uint8_t hash[CN_HASH_LEN]);
 void cn_token_hash(const char *token, uint8_t hash[CN_HASH_LEN]);
 
-/* Resolve an Authorization header value.  NULL or empty: the public (0).
- * "Bearer <token>" of a valid token: its principal (0).  Anything else:
- * CN_EREFUSED (the caller answers 401). */
+/* Resolve an Authorization header value.  NULL (no header): the public
+ * (0).  "Bearer <token>" of a valid token: its principal (0).  Anything
+ * else, an empty header too: CN_EREFUSED (the caller answers 401). */
 int cn_auth_resolve(struct cn_reader *rd, const char *authorization,
 		    struct cn_principal *out, struct cn_err *err) CN_NODISCARD;
 

@@ -81,7 +81,7 @@ int cache_principal(struct cache *c, const char *authorization,
 	uint8_t hash[CN_HASH_LEN];
 	int rc;
 
-	if (!authorization || !*authorization)
+	if (!authorization)
 		return cn_auth_resolve(c->rd, authorization, who, err);
 	cn_sha256(authorization, strlen(authorization), hash);
 	for (int i = 0; i < c->ntokens; i++)

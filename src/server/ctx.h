@@ -29,6 +29,9 @@ struct cn_api {
 	char web[512];          /* directory of the web page, "" for none */
 	struct writer *writer;
 	pthread_key_t cache_key; /* this thread's struct cache (cache.h) */
+	/* The public and partners see checkpoints only at multiples of
+	 * this many seconds (0: every one; access.h). */
+	int64_t public_checkpoint_every;
 };
 
 struct ctx {

@@ -6,6 +6,7 @@
  *   api_registry.c    health, whoami, members, bodies, partners, offices
  *   api_proposals.c   proposals: list, view, propose, positions, the
  *                     secretariat's actions
+ *   api_history.c     one proposal with its events, through sight
  *   api_log.c         the log, its key, checkpoints and proofs
  *   api_keys.c        a delegation's signing key
  */
@@ -25,10 +26,13 @@ void h_proposals(struct ctx *x);
 void h_proposal(struct ctx *x);
 void h_propose(struct ctx *x);
 void h_position(struct ctx *x);
+void h_vote(struct ctx *x);
 void h_extend(struct ctx *x);
 void h_recirculate(struct ctx *x);
 void h_conclude(struct ctx *x);
 void h_withdraw(struct ctx *x);
+
+void h_proposal_events(struct ctx *x);
 
 void h_log(struct ctx *x);
 void h_log_key(struct ctx *x);

@@ -17,7 +17,10 @@
 struct http_request {
 	const char *method;
 	const char *path;       /* without the query string */
-	const char *authorization;
+	const char *authorization; /* NULL when absent, "" when empty */
+	const char *content_type;  /* NULL when absent */
+	/* A request header by name (case-insensitive), or NULL. */
+	const char *(*header)(const struct http_request *req, const char *name);
 	const char *body;       /* may be NULL when empty */
 	size_t body_len;
 	/* Query-string argument, or NULL. */
@@ -36,6 +39,12 @@ struct http_response {
 	char *body;               /* malloc'd */
 	size_t len;
 	const char *allow;        /* for 405: the Allow header, static */
+	/* Cache-Control, static; NULL sends "no-store" (nothing kept: the
+	 * default for answers that depend on the token or are writes). */
+	const char *cache_control;
+	const char *content_encoding; /* static, or NULL for none */
+	const char *vary;             /* static, or NULL */
+	char etag[48];                /* "" for none; quoted, as sent */
 };
 
 typedef void (*http_handler)(void *ctx, const struct http_request *req,
@@ -43,8 +52,11 @@ typedef void (*http_handler)(void *ctx, const struct http_request *req,
 
 struct http_limits {
 	size_t max_body;        /* 413 above this */
-	unsigned max_conns;
-	unsigned timeout_s;     /* idle and slow clients */
+	unsigned max_conns;     /* beyond: a new connection is closed at once */
+	unsigned per_ip;        /* connections from one address, likewise */
+	unsigned timeout_s;     /* idle: closed after this much silence */
+	unsigned headers_s;     /* a request's headers, from its first byte */
+	unsigned body_s;        /* its body, from the end of its headers */
 	size_t conn_memory;     /* per connection, bounds header size */
 	unsigned threads;
 };

@@ -11,32 +11,93 @@
  * and http_complete() from the writer thread stores the response and
  * resumes it; MHD then calls the access handler once more and the stored
  * response is sent.
+ *
+ * Hostile clients: libmicrohttpd bounds connections (in all and per
+ * address), header memory and silence; the guard (guard.h) bounds the
+ * time a request's headers and body may take, told of each connection's
+ * phase here: accepted (NOTIFY_STARTED), headers in (the access handler's
+ * first call), request in (its last), answered (NOTIFY_COMPLETED), closed
+ * (NOTIFY_CLOSED, which libmicrohttpd 0.9.75 calls before it closes the
+ * socket: daemon.c, MHD_cleanup_connections and the failure path of
+ * internal_add_connection).  Before the handler, the request must be
+ * HTTP/1.1 with one Host (RFC 9112, 3.2), and carry at most one of the
+ * headers whose repetition would be ambiguous; and no NUL is decoded into
+ * its path or query (see unescape).
  */
 #include "http.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
-/* A request body must arrive within this many seconds. */
-#define BODY_SECONDS_MAX 30
+#include "guard.h"
 
 struct http_server {
 	struct MHD_Daemon *d;
+	struct guard *guard;
 	http_handler handler;
 	void *ctx;
 	size_t max_body;
 	char keep_alive[32];  /* "timeout=N": the idle timeout, announced */
+	/* libmicrohttpd's messages (see mhd_log) */
+	pthread_mutex_t log_mu;
+	int starting;
+	char start_msg[256];
+	time_t log_window;
+	unsigned log_shown, log_dropped;
 };
+
+/* libmicrohttpd's error log.  While the daemon starts, its first message
+ * is kept: if the start fails it becomes http_start's error, so a port in
+ * use is reported once, by the caller.  Afterwards it logs a line for
+ * every connection it refuses or loses, which under a flood of hostile
+ * clients would flood stderr too: at most LOG_BURST lines go out per
+ * LOG_WINDOW_S seconds, and the next window says how many were dropped. */
+#define LOG_BURST 10
+#define LOG_WINDOW_S 60
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct http_server *srv = cls;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&srv->log_mu);
+	if (srv->starting) {
+		if (!srv->start_msg[0]) {
+			vsnprintf(srv->start_msg, sizeof(srv->start_msg), fmt, ap);
+			srv->start_msg[strcspn(srv->start_msg, "\n")] = '\0';
+		}
+		pthread_mutex_unlock(&srv->log_mu);
+		return;
+	}
+	if (now.tv_sec - srv->log_window >= LOG_WINDOW_S) {
+		if (srv->log_dropped)
+			fprintf(stderr,
+				"council: http: %u more messages dropped\n",
+				srv->log_dropped);
+		srv->log_window = now.tv_sec;
+		srv->log_shown = srv->log_dropped = 0;
+	}
+	if (srv->log_shown < LOG_BURST) {
+		srv->log_shown++;
+		fputs("council: http: ", stderr);
+		vfprintf(stderr, fmt, ap);
+	} else
+		srv->log_dropped++;
+	pthread_mutex_unlock(&srv->log_mu);
+}
 
 /* Per-request state (MHD's con_cls); also the handle of a deferral. */
 struct http_deferred {
-	struct timespec start; /* when the headers were complete */
+	struct guard_conn *gc; /* the connection's guard entry, or NULL */
 	char *buf;
 	size_t len, cap;
 	int too_large;
@@ -58,6 +119,11 @@ static const char *mhd_arg(const struct http_request *req, const char *name)
 	return v ? v : "";
 }
 
+static const char *mhd_header(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->impl, MHD_HEADER_KIND, name);
+}
+
 static struct http_deferred *mhd_defer(const struct http_request *req)
 {
 	struct http_deferred *up = req->impl2;
@@ -77,6 +143,106 @@ void http_complete(struct http_deferred *up, struct http_response *res)
 	MHD_resume_connection(up->conn);
 }
 
+/* An error this layer answers itself, before any handler; msg is a
+ * constant of this file (nothing the client sent), so needs no escaping. */
+static void own_error(struct http_response *res, int status, const char *code,
+		      const char *msg)
+{
+	char buf[256];
+	int n = snprintf(buf, sizeof(buf),
+			 "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code,
+			 msg);
+	res->status = status;
+	res->body = n > 0 && (size_t)n < sizeof(buf) ? strdup(buf) : NULL;
+	res->len = res->body ? (size_t)n : 0;
+}
+
+/* Headers a request may carry once at most: a second Host, credential or
+ * media type would make the request mean two things (RFC 9110, 5.3). */
+static const char *const singletons[] = {"Host", "Authorization",
+					 "Content-Type"};
+#define NSINGLETONS (sizeof(singletons) / sizeof(singletons[0]))
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
+				    const char *key, const char *value)
+{
+	unsigned *counts = cls;
+	(void)kind;
+	(void)value;
+	for (size_t i = 0; i < NSINGLETONS; i++)
+		if (!strcasecmp(key, singletons[i]))
+			counts[i]++;
+	return MHD_YES;
+}
+
+/* The protocol's demands on a request, before routing: 0, or the error
+ * answered in res. */
+static int check_protocol(struct MHD_Connection *conn, const char *version,
+			  struct http_response *res)
+{
+	static const char *const twice[NSINGLETONS] = {
+		"more than one Host header",
+		"more than one Authorization header",
+		"more than one Content-Type header",
+	};
+	unsigned counts[NSINGLETONS] = {0};
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, counts);
+	for (size_t i = 0; i < NSINGLETONS; i++)
+		if (counts[i] > 1) {
+			own_error(res, 400, "invalid", twice[i]);
+			return -1;
+		}
+	if (!counts[0] && !strcmp(version, MHD_HTTP_VERSION_1_1)) {
+		own_error(res, 400, "invalid",
+			  "an HTTP/1.1 request needs a Host header");
+		return -1;
+	}
+	return 0;
+}
+
+/* Percent-decoding of the path and the query (MHD_OPTION_UNESCAPE_CALLBACK),
+ * as libmicrohttpd's own, except that "%00" stays as it is: handlers see C
+ * strings, and a NUL decoded into one would cut it short unseen, so that
+ * /proposals/1%00/x reached /proposals/1 and at=2023-01-01%00 passed for a
+ * date.  Left encoded, it is a character no route or argument takes. */
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *w = s;
+	(void)cls;
+	(void)conn;
+	for (const char *r = s; *r;) {
+		int hi, lo;
+		if (r[0] == '%' && (hi = hex_digit(r[1])) >= 0 &&
+		    (lo = hex_digit(r[2])) >= 0 && (hi || lo)) {
+			*w++ = (char)(hi << 4 | lo);
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+/* The guard's entry of a connection (set at NOTIFY_STARTED). */
+static struct guard_conn *guard_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
 static enum MHD_Result send_res(const struct http_server *srv,
 				struct MHD_Connection *conn,
 				struct http_response *res)
@@ -92,7 +258,14 @@ static enum MHD_Result send_res(const struct http_server *srv,
 	MHD_add_response_header(r, "Content-Type",
 				res->content_type ? res->content_type
 						  : "application/json");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "Cache-Control",
+				res->cache_control ? res->cache_control : "no-store");
+	if (res->content_encoding)
+		MHD_add_response_header(r, "Content-Encoding", res->content_encoding);
+	if (res->vary)
+		MHD_add_response_header(r, "Vary", res->vary);
+	if (res->etag[0])
+		MHD_add_response_header(r, "ETag", res->etag);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (res->allow)
 		MHD_add_response_header(r, "Allow", res->allow);
@@ -113,14 +286,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 {
 	struct http_server *srv = cls;
 	struct http_deferred *up = *con_cls;
-	(void)version;
 
 	if (!up) {
+		/* The first call: the headers are in. */
 		if (!(up = calloc(1, sizeof(*up))))
 			return MHD_NO;
 		pthread_mutex_init(&up->mu, NULL);
 		up->conn = conn;
-		clock_gettime(CLOCK_MONOTONIC, &up->start);
+		up->gc = guard_of(conn);
+		guard_headers_done(srv->guard, up->gc);
 		*con_cls = up;
 		return MHD_YES;
 	}
@@ -136,12 +310,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return send_res(srv, conn, &up->res);
 	}
 	if (*data_size) {
-		/* The idle timeout does not catch a client that trickles its
-		 * body a byte at a time: bound the whole upload too. */
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - up->start.tv_sec > BODY_SECONDS_MAX)
-			return MHD_NO;
 		if (!up->too_large && up->len + *data_size > srv->max_body)
 			up->too_large = 1;
 		if (!up->too_large) {
@@ -163,30 +331,32 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	if (up->handled)
 		return MHD_YES;
 	up->handled = 1;
+	guard_request_in(srv->guard, up->gc);
 	struct http_response res = {0};
-	if (up->too_large) {
-		static const char msg[] =
-			"{\"error\":{\"code\":\"too-large\",\"message\":"
-			"\"request body over the size limit\"}}";
-		res.status = 413;
-		res.body = strdup(msg);
-		res.len = res.body ? strlen(msg) : 0;
-	} else {
-		struct http_request req = {
-			.method = method,
-			.path = url,
-			.authorization = MHD_lookup_connection_value(
-				conn, MHD_HEADER_KIND, "Authorization"),
-			.body = up->buf,
-			.body_len = up->len,
-			.arg = mhd_arg,
-			.defer = mhd_defer,
-			.impl = conn,
-			.impl2 = up,
-		};
-		srv->handler(srv->ctx, &req, &res);
-		if (up->deferred)
-			return MHD_YES;
+	if (check_protocol(conn, version, &res) == 0) {
+		if (up->too_large) {
+			own_error(&res, 413, "too-large",
+				  "request body over the size limit");
+		} else {
+			struct http_request req = {
+				.method = method,
+				.path = url,
+				.authorization = MHD_lookup_connection_value(
+					conn, MHD_HEADER_KIND, "Authorization"),
+				.content_type = MHD_lookup_connection_value(
+					conn, MHD_HEADER_KIND, "Content-Type"),
+				.body = up->buf,
+				.body_len = up->len,
+				.header = mhd_header,
+				.arg = mhd_arg,
+				.defer = mhd_defer,
+				.impl = conn,
+				.impl2 = up,
+			};
+			srv->handler(srv->ctx, &req, &res);
+			if (up->deferred)
+				return MHD_YES;
+		}
 	}
 	return send_res(srv, conn, &res);
 }
@@ -194,15 +364,36 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 static void on_completed(void *cls, struct MHD_Connection *conn,
 			 void **con_cls, enum MHD_RequestTerminationCode toe)
 {
+	struct http_server *srv = cls;
 	struct http_deferred *up = *con_cls;
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	guard_answered(srv->guard, guard_of(conn));
 	if (up) {
 		free(up->buf);
 		pthread_mutex_destroy(&up->mu);
 		free(up);
 		*con_cls = NULL;
+	}
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn,
+			  void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *srv = cls;
+	const union MHD_ConnectionInfo *ci;
+
+	switch (code) {
+	case MHD_CONNECTION_NOTIFY_STARTED:
+		ci = MHD_get_connection_info(conn,
+					     MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = ci ? guard_open(srv->guard, ci->connect_fd)
+				     : NULL;
+		return;
+	case MHD_CONNECTION_NOTIFY_CLOSED:
+		guard_close(srv->guard, *socket_context);
+		*socket_context = NULL;
+		return;
 	}
 }
 
@@ -224,6 +415,14 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 		free(srv);
 		return -1;
 	}
+	if (!(srv->guard = guard_start(lim->headers_s, lim->body_s))) {
+		snprintf(errbuf, errlen, "cannot start the connection guard");
+		free(srv);
+		return -1;
+	}
+	pthread_mutex_init(&srv->log_mu, NULL);
+	srv->log_window = -LOG_WINDOW_S; /* the first message opens a window */
+	srv->starting = 1;
 	srv->handler = handler;
 	srv->ctx = ctx;
 	srv->max_body = lim->max_body;
@@ -233,16 +432,27 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
 		(uint16_t)port, NULL, NULL, on_request, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv, /* first: see MHD */
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, lim->threads,
 		MHD_OPTION_CONNECTION_LIMIT, lim->max_conns,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, lim->timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, lim->conn_memory,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_END);
+	pthread_mutex_lock(&srv->log_mu);
+	srv->starting = 0;
+	if (srv->d && srv->start_msg[0])
+		fprintf(stderr, "council: http: %s\n", srv->start_msg);
+	pthread_mutex_unlock(&srv->log_mu);
 	if (!srv->d) {
-		snprintf(errbuf, errlen, "cannot listen on %s:%u (in use?)", addr,
-			 port);
+		snprintf(errbuf, errlen, "cannot listen on %s:%u (%s)", addr, port,
+			 srv->start_msg[0] ? srv->start_msg : "in use?");
+		guard_stop(srv->guard);
+		pthread_mutex_destroy(&srv->log_mu);
 		free(srv);
 		return -1;
 	}
@@ -261,6 +471,10 @@ void http_stop(struct http_server *srv)
 {
 	if (!srv)
 		return;
+	/* Every connection is closed (NOTIFY_CLOSED) before the daemon
+	 * stops; only then may the guard go. */
 	MHD_stop_daemon(srv->d);
+	guard_stop(srv->guard);
+	pthread_mutex_destroy(&srv->log_mu);
 	free(srv);
 }

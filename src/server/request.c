@@ -1,8 +1,11 @@
 /* request.c - request bodies and query arguments; see request.h. */
 #include "request.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../core/timeutil.h"
 
@@ -28,8 +31,60 @@ static int depth_of(const json_t *v)
 	return 0;
 }
 
+/* Whether a Content-Type names JSON in UTF-8: application/json, any case,
+ * with parameters after ';' of which a charset must be utf-8 (RFC 8259
+ * defines none, and JSON between systems is UTF-8). */
+static int is_json_media_type(const char *ct)
+{
+	static const char type[] = "application/json";
+	const char *p = ct;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncasecmp(p, type, sizeof(type) - 1))
+		return 0;
+	p += sizeof(type) - 1;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			return 1;
+		if (*p++ != ';')
+			return 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		const char *name = p;
+		while (*p && *p != '=' && *p != ';')
+			p++;
+		size_t nlen = (size_t)(p - name);
+		while (nlen && isspace((unsigned char)name[nlen - 1]))
+			nlen--;
+		if (*p != '=')
+			return 0; /* a parameter is name=value */
+		p++;
+		const char *value = p;
+		size_t vlen;
+		if (*p == '"') {
+			value = ++p;
+			while (*p && *p != '"')
+				p++;
+			if (*p != '"')
+				return 0;
+			vlen = (size_t)(p++ - value);
+		} else {
+			while (*p && *p != ';' && *p != ' ' && *p != '\t')
+				p++;
+			vlen = (size_t)(p - value);
+		}
+		if (nlen == 7 && !strncasecmp(name, "charset", 7) &&
+		    !(vlen == 5 && !strncasecmp(value, "utf-8", 5)))
+			return 0;
+	}
+}
+
 json_t *body_object(struct ctx *x)
 {
+	const char *ct = x->req->content_type;
 	json_error_t je;
 	json_t *v;
 
@@ -37,12 +92,27 @@ json_t *body_object(struct ctx *x)
 		reply_error(x, 400, "invalid", "a JSON object body is required");
 		return NULL;
 	}
+	if (!ct || !is_json_media_type(ct)) {
+		reply_error(x, 415, "unsupported-media-type",
+			    "a JSON body needs Content-Type: application/json "
+			    "(charset utf-8 or none), not %s%s%s", ct ? "'" : "",
+			    ct ? ct : "none", ct ? "'" : "");
+		return NULL;
+	}
 	/* jansson's own limit is 2048 levels; the recursion in depth_of
 	 * stays far below any stack limit at that depth. */
-	v = json_loadb(x->req->body, x->req->body_len, JSON_REJECT_DUPLICATES, &je);
+	/* JSON_DECODE_ANY: a body that is valid JSON but not an object is
+	 * answered as such below, not as jansson's "'[' or '{' expected". */
+	v = json_loadb(x->req->body, x->req->body_len,
+		       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!v) {
+		/* jansson names its own flag here; say what the client sent. */
+		const char *why = strstr(je.text, "JSON_ALLOW_NUL")
+					  ? "a string holds \\u0000 (NUL), which "
+					    "no field takes"
+					  : je.text;
 		reply_error(x, 400, "malformed-json", "line %d, column %d: %s",
-			    je.line, je.column, je.text);
+			    je.line, je.column, why);
 		return NULL;
 	}
 	if (!json_is_object(v)) {
@@ -135,8 +205,13 @@ int arg_int(struct ctx *x, const char *name, int64_t dflt, int64_t min,
 	*out = dflt;
 	if (!s)
 		return 0;
+	/* Digits only, after an optional minus: strtoll alone would also
+	 * take leading spaces and a plus sign. */
+	errno = 0;
 	long long v = strtoll(s, &end, 10);
-	if (*s == '\0' || *end || v < min || v > max) {
+	if (!(isdigit((unsigned char)s[0]) ||
+	      (s[0] == '-' && isdigit((unsigned char)s[1]))) ||
+	    *end || errno == ERANGE || v < min || v > max) {
 		reply_error(x, 400, "invalid",
 			    "query argument '%s' must be an integer in %lld..%lld",
 			    name, (long long)min, (long long)max);

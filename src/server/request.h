@@ -4,9 +4,10 @@
  * "Limits").  Parsing is strict: duplicate keys are malformed JSON and an
  * unknown field is refused, so a typo never passes silently.
  *
- * Every function that finds something wrong has already answered (400)
- * when it returns NULL or -1: the handler just returns.  Strings returned
- * point into the parsed body or the request, borrowed as long as those.
+ * Every function that finds something wrong has already answered (400, or
+ * 415 for a body that is not JSON) when it returns NULL or -1: the handler
+ * just returns.  Strings returned point into the parsed body or the
+ * request, borrowed as long as those.
  */
 #ifndef CN_REQUEST_H
 #define CN_REQUEST_H
@@ -19,8 +20,11 @@
 #define API_MAX_BODY (64 * 1024) /* bytes; beyond: 413 (http_mhd.c) */
 #define API_MAX_JSON_DEPTH 16    /* levels; the top object is 1 */
 #define API_LOG_PAGE_MAX 1000    /* events in one page of the log */
+#define API_LIST_PAGE_MAX 1000   /* proposals in one page of the list */
 
-/* The body as a JSON object (a new reference), or NULL. */
+/* The body as a JSON object (a new reference), or NULL.  It must come as
+ * Content-Type: application/json (a charset parameter, if any, utf-8);
+ * anything else is 415, so a form or a text never passes for JSON. */
 json_t *body_object(struct ctx *x);
 /* A string field (NULL when absent or null); -1 when required and
  * absent, or not a string. */

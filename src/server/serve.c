@@ -6,12 +6,56 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #include "api.h"
 #include "cache.h"
 #include "ctx.h"
 #include "request.h"
 #include "writer.h"
+
+/* Connections the server takes at most, in all and from one address;
+ * enough that a thousand slow clients, each cut off by the guard's
+ * deadlines, leave room for everyone else.  Beyond either limit a new
+ * connection is closed at once. */
+#define CONNS_MAX 4096
+#define CONNS_PER_IP 128
+/* Descriptors kept for everything but connections: the listening socket,
+ * epoll sets, the store and each reader's (database, WAL, shared memory),
+ * files of the web page. */
+#define FDS_RESERVE 256
+/* Seconds a request's headers may take from its first byte, and its body
+ * from the end of the headers (guard.h); the idle timeout is apart. */
+#define HEADERS_SECONDS 10
+#define BODY_SECONDS 30
+
+/* How many connections the descriptors allow: raise RLIMIT_NOFILE's soft
+ * limit towards CONNS_MAX + FDS_RESERVE, within the hard limit. */
+static unsigned conn_capacity(int quiet)
+{
+	struct rlimit rl;
+	rlim_t want = CONNS_MAX + FDS_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return CONNS_MAX; /* cannot tell: libmicrohttpd refuses past it */
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want
+				      ? want
+				      : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return CONNS_MAX;
+	unsigned n = rl.rlim_cur > FDS_RESERVE + 16
+			     ? (unsigned)(rl.rlim_cur - FDS_RESERVE)
+			     : 16;
+	if (!quiet)
+		fprintf(stderr,
+			"council: %u connections at most (RLIMIT_NOFILE %llu)\n",
+			n, (unsigned long long)rl.rlim_cur);
+	return n;
+}
 
 int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 {
@@ -20,8 +64,11 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	struct http_server *http = NULL;
 	struct http_limits lim = {
 		.max_body = API_MAX_BODY,
-		.max_conns = 512,
+		.max_conns = conn_capacity(o->quiet),
+		.per_ip = CONNS_PER_IP,
 		.timeout_s = o->timeout_s ? o->timeout_s : 15,
+		.headers_s = HEADERS_SECONDS,
+		.body_s = BODY_SECONDS,
 		.conn_memory = 32 * 1024,
 		.threads = o->threads ? o->threads : 2,
 	};
@@ -39,6 +86,7 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	snprintf(api.db, sizeof(api.db), "%s", o->db);
 	snprintf(api.web, sizeof(api.web), "%s", o->web ? o->web : "");
+	api.public_checkpoint_every = o->public_checkpoint_every;
 	/* The writer's app is the only read-write connection. */
 	if ((rc = cn_app_open(o->db, 0, &app, err)))
 		return rc;

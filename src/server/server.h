@@ -18,6 +18,8 @@
 #ifndef CN_SERVER_H
 #define CN_SERVER_H
 
+#include <stdint.h>
+
 #include "../core/err.h"
 
 struct cn_serve_opts {
@@ -25,8 +27,13 @@ struct cn_serve_opts {
 	const char *addr;     /* "127.0.0.1" */
 	unsigned port;
 	unsigned threads;     /* HTTP pool size */
-	unsigned timeout_s;   /* idle or slow connections are closed after */
+	unsigned timeout_s;   /* idle connections are closed after (slow ones:
+			       * the guard's deadlines, guard.h) */
 	const char *web;      /* directory of the web page (index.html), or NULL */
+	/* The public and partners see checkpoints (and proofs, and the log)
+	 * only as of the last multiple of this many seconds; 0: every
+	 * commit's (access.h). */
+	int64_t public_checkpoint_every;
 	int quiet;
 };
 

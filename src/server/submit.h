@@ -40,6 +40,7 @@ struct pending {
 		struct cn_propose_args propose;
 		struct cn_respond_args respond;
 		struct cn_app_secretariat_args sec;
+		struct cn_vote_args vote;
 	} a;                       /* the command's arguments */
 	json_t *body;              /* the parsed request; a points into it */
 	char actor[32];            /* recorded with the events */

@@ -16,6 +16,7 @@
 
 struct qnode {
 	struct writer_job *job;
+	int64_t proposal;      /* the job's proposal as submitted */
 	writer_done_fn done;
 	void *ctx;
 	struct qnode *next;
@@ -42,8 +43,8 @@ static int64_t wall_clock(void)
 	return (int64_t)ts.tv_sec;
 }
 
-/* The earliest deadline after `now` of an open silence procedure, or
- * CN_TIME_NONE. */
+/* The earliest deadline after `now` of an open silence procedure or
+ * written vote, or CN_TIME_NONE. */
 static int64_t next_deadline(const struct cn_world *w, int64_t now)
 {
 	int64_t next = CN_TIME_NONE;
@@ -51,7 +52,8 @@ static int64_t next_deadline(const struct cn_world *w, int64_t now)
 		const struct cn_proposal *p = w->proposals[i];
 		/* Past deadlines held by a reservation are retried with
 		 * every batch; only future ones set the alarm. */
-		if (!p->concluded && p->proc == CN_PROC_SILENCE &&
+		if (!p->concluded && (p->proc == CN_PROC_SILENCE ||
+				      p->proc == CN_PROC_WRITTEN) &&
 		    p->deadline > now && p->deadline < next)
 			next = p->deadline;
 	}
@@ -103,75 +105,147 @@ static void add_receipt(struct writer *w, struct writer_job *j)
 	free(rtext);
 }
 
+/* The events in the log, counted inside the batch's transaction. */
+static int log_size(struct writer *w, uint64_t *n, struct cn_err *err)
+{
+	return cn_store_tree_size(cn_app_store(w->app), n, err);
+}
+
+/* A job that failed and must be answered alone: it appended something
+ * before it failed, or the log could not read back an event it made
+ * (CN_ECORRUPT from the fold: an input the engine took but cannot
+ * represent).  Either way the batch holds a half-applied command. */
+static int poisons_batch(const struct writer_job *j, uint64_t before,
+			 uint64_t after)
+{
+	return j->rc == CN_ECORRUPT || after != before;
+}
+
+/* Run the clock and the jobs of batch in one transaction, and commit.
+ * 0 or the error that fails every job (the store cannot be written).  When
+ * a job poisons the batch, everything is rolled back and *culprit names it
+ * (0 returned): the caller answers it alone and runs the rest again. */
+static int run_jobs(struct writer *w, struct qnode *batch, int64_t now,
+		    struct qnode **culprit, struct cn_err *err)
+{
+	int rc;
+
+	*culprit = NULL;
+	/* Another process (the CLI) may have committed to the store: the app
+	 * folds it in at the start of the batch, inside the write lock. */
+	if ((rc = cn_app_batch_begin(w->app, err)))
+		return rc;
+	/* Due deadlines first, at their own deadline times. */
+	rc = cn_app_run(w->app, now, "clock", cn_app_cmd_tick, NULL, NULL, err);
+	for (struct qnode *n = batch; n && !rc; n = n->next) {
+		struct writer_job *j = n->job;
+		uint64_t before, after;
+
+		/* As submitted, whatever an earlier round of this batch made
+		 * of it (the world may have moved between rounds). */
+		j->proposal = n->proposal;
+		if ((rc = log_size(w, &before, err)))
+			break;
+		j->rc = cn_app_run(w->app, now, j->actor, j->fn, j->args, NULL,
+				   &j->err);
+		if (j->rc == CN_EIO || j->rc == CN_ENOMEM) {
+			/* Not this job's doing: the store or the machine. */
+			*err = j->err;
+			rc = j->rc;
+			break;
+		}
+		if ((rc = log_size(w, &after, err)))
+			break;
+		if (j->rc && poisons_batch(j, before, after)) {
+			struct cn_err ignore;
+			*culprit = n;
+			if (cn_app_batch_end(w->app, 0, &ignore))
+				(void)0; /* rolled back: nothing more to say */
+			return 0;
+		}
+		if (j->rc == 0) {
+			const struct cn_world *wo = cn_app_world(w->app);
+			/* proposal 0: the one this job created; < 0: the job
+			 * is not about a proposal. */
+			if (j->proposal == 0)
+				j->proposal = (int64_t)wo->nproposals;
+			j->seq = cn_app_command_seq(w->app);
+		}
+	}
+	if (rc) {
+		struct cn_err ignore;
+		if (cn_app_batch_end(w->app, 0, &ignore))
+			(void)0; /* rollback has nothing more to say */
+		return rc;
+	}
+	/* A failed commit has rolled back already. */
+	if ((rc = cn_app_batch_end(w->app, 1, err)))
+		return rc;
+	/* Each answer is the view as the batch left it (the batch wrote each
+	 * touched proposal's view once). */
+	for (struct qnode *n = batch; n; n = n->next) {
+		struct writer_job *j = n->job;
+		const struct cn_world *wo = cn_app_world(w->app);
+		const struct cn_proposal *p;
+		struct cn_err e2;
+		if (j->rc || j->proposal < 0)
+			continue;
+		if (cn_store_last_doc(cn_app_store(w->app), j->proposal,
+				      &j->result, &e2) &&
+		    (p = cn_world_proposal(wo, j->proposal))) {
+			json_t *doc = cn_proposal_json(wo, p);
+			j->result = doc ? json_dumps(doc, JSON_COMPACT |
+							  JSON_SORT_KEYS)
+					: NULL;
+			json_decref(doc);
+		}
+		j->result_len = j->result ? strlen(j->result) : 0;
+	}
+	return 0;
+}
+
+/* A job answered alone because it poisoned its batch.  An event that the
+ * log cannot read back came from what the client sent (a time the encoder
+ * writes and the decoder refuses, say): refused as invalid, naming the
+ * event, not reported as the server's failure. */
+static void answer_alone(struct qnode *n)
+{
+	struct writer_job *j = n->job;
+
+	if (j->rc == CN_ECORRUPT) {
+		char msg[CN_ERR_MSG_MAX];
+		snprintf(msg, sizeof(msg), "%s", j->err.msg);
+		j->rc = cn_err_set(&j->err, CN_EINVAL,
+				   "not recorded: the log could not read back "
+				   "the event this request makes (%s)",
+				   msg);
+	}
+	n->next = NULL;
+	n->done(j, n->ctx);
+	free(n);
+}
+
 static void run_batch(struct writer *w, struct qnode *batch)
 {
 	struct cn_err err = {0};
 	int64_t now = wall_clock();
-	int rc, fatal = 0;
+	struct qnode *culprit;
+	int rc;
 
-	/* Another process (the CLI) may have committed to the store: the app
-	 * folds it in at the start of the batch, inside the write lock. */
-	if ((rc = cn_app_batch_begin(w->app, &err)) == 0) {
-		/* Due deadlines first, at their own deadline times. */
-		rc = cn_app_run(w->app, now, "clock", cn_app_cmd_tick, NULL, NULL,
-				&err);
-		fatal = rc != 0;
-		for (struct qnode *n = batch; n && !fatal; n = n->next) {
-			struct writer_job *j = n->job;
-			j->rc = cn_app_run(w->app, now, j->actor, j->fn, j->args,
-					   NULL, &j->err);
-			/* A refusal emits nothing; anything else may have left
-			 * the batch half-applied, so the whole batch fails. */
-			if (j->rc == CN_EIO || j->rc == CN_ENOMEM ||
-			    j->rc == CN_ECORRUPT) {
-				fatal = 1;
-				err = j->err;
-				rc = j->rc;
-			}
-			if (j->rc == 0) {
-				const struct cn_world *wo = cn_app_world(w->app);
-				/* proposal 0: the one this job created; < 0:
-				 * the job is not about a proposal. */
-				if (j->proposal == 0)
-					j->proposal = (int64_t)wo->nproposals;
-				j->seq = cn_app_command_seq(w->app);
-			}
-		}
-		if (!fatal) {
-			/* A failed commit has rolled back already. */
-			if ((rc = cn_app_batch_end(w->app, 1, &err)) == 0)
-				w->last_tick = now;
-			/* Each answer is the view as the batch left it (the
-			 * batch wrote each touched proposal's view once). */
-			for (struct qnode *n = batch; rc == 0 && n; n = n->next) {
-				struct writer_job *j = n->job;
-				const struct cn_world *wo = cn_app_world(w->app);
-				const struct cn_proposal *p;
-				struct cn_err e2;
-				if (j->rc || j->proposal < 0)
-					continue;
-				if (cn_store_last_doc(cn_app_store(w->app), j->proposal,
-						      &j->result, &e2) &&
-				    (p = cn_world_proposal(wo, j->proposal))) {
-					json_t *doc = cn_proposal_json(wo, p);
-					j->result = doc ? json_dumps(doc, JSON_COMPACT |
-								     JSON_SORT_KEYS) : NULL;
-					json_decref(doc);
-				}
-				j->result_len = j->result ? strlen(j->result) : 0;
-			}
-		} else {
-			struct cn_err ignore;
-			if (cn_app_batch_end(w->app, 0, &ignore))
-				(void)0; /* rollback has nothing more to say */
-		}
+	/* A poisoned batch is run again without its culprit: each round
+	 * takes one job out, so this ends. */
+	while ((rc = run_jobs(w, batch, now, &culprit, &err)) == 0 && culprit) {
+		struct qnode **pp = &batch;
+		while (*pp != culprit)
+			pp = &(*pp)->next;
+		*pp = culprit->next;
+		answer_alone(culprit);
 	}
-	if (rc) {
-		/* Do not spin on a batch that keeps failing: its deadlines are
-		 * tried again with the next write. */
-		w->last_tick = now;
+	/* Even when it failed: do not spin on a batch that keeps failing;
+	 * its deadlines are tried again with the next write. */
+	w->last_tick = now;
+	if (rc)
 		fprintf(stderr, "council: a write batch failed: %s\n", err.msg);
-	}
 	/* Receipts need the checkpoint this batch's commit signed. */
 	for (struct qnode *n = batch; rc == 0 && n; n = n->next)
 		if (n->job->rc == 0 && n->job->want_receipt)
@@ -260,6 +334,7 @@ void writer_submit_async(struct writer *w, struct writer_job *job,
 		return;
 	}
 	n->job = job;
+	n->proposal = job->proposal;
 	n->done = done;
 	n->ctx = ctx;
 	pthread_mutex_lock(&w->mu);

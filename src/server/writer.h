@@ -4,7 +4,11 @@
  *
  * HTTP worker threads submit a command and are called back (or block)
  * once it is durable (its transaction committed with synchronous=FULL) or
- * refused; they never answer before.  The writer
+ * refused; they never answer before.  A refused command fails alone: one
+ * that appended something before it failed, or whose event the log cannot
+ * read back, is answered alone (the latter as invalid input) and its batch
+ * runs again without it; only a failure of the store fails the batch.  The
+ * writer
  * owns the app (the store's only read-write connection and the world).
  * Between batches it sleeps until the next silence deadline, so a
  * procedure concludes at its deadline with no request arriving; at start it

@@ -27,6 +27,9 @@ struct cn_store {
 	/* Detail of a failed node lookup during a Merkle computation (the
 	 * lookup callback cannot take an err). */
 	struct cn_err node_err;
+	/* Nesting of read transactions: an inner one joins the outer's
+	 * snapshot (a reader inside an export's, say). */
+	int reads;
 };
 
 #endif

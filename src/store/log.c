@@ -1,13 +1,14 @@
 /*
  * log.c - the log above the store's backends (store.h): appending an
  * event with the Merkle nodes it completes, reading events back with the
- * hash chain checked, proofs from the stored nodes, and signing
- * checkpoints.  Written once here so that every backend checks and
+ * hash chain and every event's salted hash checked, proofs from the
+ * stored nodes, and signing checkpoints.  Written once here so that every backend checks and
  * computes the same way; backends only keep bytes, hashes and rows.
  */
 #include "internal.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,8 +103,12 @@ int cn_store_nodes(struct cn_store *st, cn_node_fn fn, void *ctx,
 int cn_store_append(struct cn_store *st, const struct cn_event *ev,
 		    struct cn_err *err)
 {
-	struct cn_raw_event raw = {ev->seq, ev->bytes, ev->len, ev->hash,
-				   CN_HASH_LEN};
+	struct cn_raw_event raw = {
+		.seq = ev->seq, .bytes = ev->bytes, .len = ev->len,
+		.salt = ev->salt, .saltlen = CN_SALT_LEN,
+		.hash = ev->hash, .hashlen = CN_HASH_LEN,
+		.type = ev->type, .proposal = cn_event_proposal(ev),
+	};
 	int rc;
 
 	assert(ev->bytes && ev->seq >= 1);
@@ -112,7 +117,8 @@ int cn_store_append(struct cn_store *st, const struct cn_event *ev,
 	return tree_append(st, ev, err);
 }
 
-/* Decode an event as stored; a failure is the corruption of event seq. */
+/* Decode an event as stored, with its salt (so ev->hash is its leaf
+ * hash); a failure is the corruption of event seq. */
 static int decode(const struct cn_raw_event *r, int64_t seq,
 		  struct cn_event *ev, struct cn_err *err)
 {
@@ -120,11 +126,26 @@ static int decode(const struct cn_raw_event *r, int64_t seq,
 	int rc;
 
 	memset(ev, 0, sizeof(*ev));
-	if ((rc = cn_event_decode(r->bytes, r->len, ev, &why)) == 0)
+	if (r->saltlen != CN_SALT_LEN)
+		return cn_err_set(err, CN_ECORRUPT, "event %lld: its stored salt "
+				  "is not %d bytes", (long long)seq, CN_SALT_LEN);
+	if ((rc = cn_event_open(r->bytes, r->len, r->salt, ev, &why)) == 0)
 		return 0;
 	return rc == CN_ENOMEM ? cn_err_set(err, rc, "out of memory")
 		: cn_err_set(err, CN_ECORRUPT, "event %lld: %s", (long long)seq,
 			     why.msg);
+}
+
+/* Its bytes, hashed with its salt, must give the recorded hash. */
+static int check_hash(const struct cn_raw_event *r, const struct cn_event *ev,
+		      struct cn_err *err)
+{
+	if (r->hashlen != CN_HASH_LEN || memcmp(r->hash, ev->hash, CN_HASH_LEN))
+		return cn_err_set(err, CN_ECORRUPT,
+				  "event %lld: its bytes and salt do not match its "
+				  "recorded hash (changed after it was written)",
+				  (long long)r->seq);
+	return 0;
 }
 
 struct chain {
@@ -154,14 +175,10 @@ static int chain_step(void *ctx, const struct cn_raw_event *r,
 		rc = cn_err_set(err, CN_ECORRUPT,
 				"event %lld: its bytes say it is event %lld",
 				(long long)seq, (long long)ev.seq);
-	else if (r->hashlen != CN_HASH_LEN ||
-		 memcmp(r->hash, ev.hash, CN_HASH_LEN))
-		rc = cn_err_set(err, CN_ECORRUPT,
-				"event %lld: its bytes do not match its recorded "
-				"hash (changed after it was written)",
-				(long long)seq);
-	else if ((seq == 1 || seq != c->start) &&
-		 memcmp(ev.prev, c->prev, CN_HASH_LEN))
+	else
+		rc = check_hash(r, &ev, err);
+	if (rc == 0 && (seq == 1 || seq != c->start) &&
+	    memcmp(ev.prev, c->prev, CN_HASH_LEN))
 		rc = seq == 1
 			? cn_err_set(err, CN_ECORRUPT,
 				     "event 1: prev hash is not zero")
@@ -214,10 +231,34 @@ int cn_store_proposal_events(struct cn_store *st, int64_t proposal,
 	return st->ops->proposal_events(st->b, proposal, display_step, &d, err);
 }
 
-int cn_store_event_bytes(struct cn_store *st, int64_t seq, char **bytes,
-			 struct cn_err *err)
+struct one_event {
+	struct cn_event *ev;
+	int found;
+};
+
+static int one_event(void *ctx, const struct cn_raw_event *r,
+		     struct cn_err *err)
 {
-	return st->ops->event_bytes(st->b, seq, bytes, err);
+	struct one_event *o = ctx;
+	int rc = decode(r, r->seq, o->ev, err);
+
+	if (rc == 0 && (rc = check_hash(r, o->ev, err)))
+		cn_event_release(o->ev);
+	o->found = rc == 0;
+	return rc;
+}
+
+int cn_store_event(struct cn_store *st, int64_t seq, struct cn_event *ev,
+		   struct cn_err *err)
+{
+	struct one_event o = {ev, 0};
+	int rc;
+
+	memset(ev, 0, sizeof(*ev));
+	rc = st->ops->event(st->b, seq, one_event, &o, err);
+	if (rc && o.found)
+		cn_event_release(ev);
+	return rc;
 }
 
 /* ---- checkpoints ---------------------------------------------------------- */
@@ -258,12 +299,19 @@ static int take_latest(void *ctx, const struct cn_checkpoint_row *cp,
 	return 0;
 }
 
+int cn_store_checkpoint_until(struct cn_store *st, int64_t until, char **note,
+			      uint64_t *size, uint8_t root[32],
+			      struct cn_err *err)
+{
+	struct latest l = {note, size, root};
+	return st->ops->checkpoint_latest(st->b, until, take_latest, &l, err);
+}
+
 int cn_store_checkpoint_latest(struct cn_store *st, char **note,
 			       uint64_t *size, uint8_t root[32],
 			       struct cn_err *err)
 {
-	struct latest l = {note, size, root};
-	return st->ops->checkpoint_latest(st->b, take_latest, &l, err);
+	return cn_store_checkpoint_until(st, INT64_MAX, note, size, root, err);
 }
 
 int cn_store_checkpoints(struct cn_store *st, cn_checkpoint_fn fn, void *ctx,
@@ -272,7 +320,8 @@ int cn_store_checkpoints(struct cn_store *st, cn_checkpoint_fn fn, void *ctx,
 	return st->ops->checkpoints(st->b, fn, ctx, err);
 }
 
-int cn_store_checkpoint_sign(struct cn_store *st, struct cn_err *err)
+int cn_store_checkpoint_sign(struct cn_store *st, int64_t now,
+			     struct cn_err *err)
 {
 	uint8_t root[CN_MERKLE_HASH_LEN], prev_root[CN_MERKLE_HASH_LEN];
 	uint64_t prev = 0, n = 0;
@@ -300,7 +349,8 @@ int cn_store_checkpoint_sign(struct cn_store *st, struct cn_err *err)
 	    (rc = cn_checkpoint_sign(st->signer_name, n, root, st->signer_name,
 				     st->signer_sk, &note, err)))
 		return rc;
-	rc = st->ops->checkpoint_put(st->b, n, root, note, err);
+	struct cn_checkpoint_row cp = {n, root, CN_MERKLE_HASH_LEN, note, now};
+	rc = st->ops->checkpoint_put(st->b, &cp, err);
 	free(note);
 	return rc;
 }

@@ -8,7 +8,7 @@
  *   sqlite_open.c    open, schema, transactions, the change signal, the
  *                    statement cache and step helpers, the table of
  *                    operations
- *   sqlite_log.c     events: append, scans, bytes
+ *   sqlite_log.c     events: append, scans, one event
  *   sqlite_tree.c    Merkle nodes and checkpoints
  *   sqlite_rows.c    projection rows and the readers' proposal queries
  *   sqlite_tokens.c  the API's bearer tokens
@@ -108,8 +108,8 @@ int cn_sq_proposal_events(struct cn_store_backend *b, int64_t id,
 			  cn_raw_event_fn fn, void *ctx, struct cn_err *err);
 int cn_sq_last_seq(struct cn_store_backend *b, int64_t *out,
 		   struct cn_err *err);
-int cn_sq_event_bytes(struct cn_store_backend *b, int64_t seq, char **bytes,
-		      struct cn_err *err);
+int cn_sq_event(struct cn_store_backend *b, int64_t seq, cn_raw_event_fn fn,
+		void *ctx, struct cn_err *err);
 
 int cn_sq_node_get(struct cn_store_backend *b, unsigned level, uint64_t index,
 		   uint8_t out[CN_MERKLE_HASH_LEN], struct cn_err *err);
@@ -117,11 +117,10 @@ int cn_sq_node_put(struct cn_store_backend *b, const struct cn_merkle_node *n,
 		   struct cn_err *err);
 int cn_sq_nodes(struct cn_store_backend *b, cn_node_fn fn, void *ctx,
 		struct cn_err *err);
-int cn_sq_checkpoint_put(struct cn_store_backend *b, uint64_t size,
-			 const uint8_t root[CN_MERKLE_HASH_LEN],
-			 const char *note, struct cn_err *err);
-int cn_sq_checkpoint_latest(struct cn_store_backend *b, cn_checkpoint_fn fn,
-			    void *ctx, struct cn_err *err);
+int cn_sq_checkpoint_put(struct cn_store_backend *b,
+			 const struct cn_checkpoint_row *cp, struct cn_err *err);
+int cn_sq_checkpoint_latest(struct cn_store_backend *b, int64_t until,
+			    cn_checkpoint_fn fn, void *ctx, struct cn_err *err);
 int cn_sq_checkpoints(struct cn_store_backend *b, cn_checkpoint_fn fn,
 		      void *ctx, struct cn_err *err);
 

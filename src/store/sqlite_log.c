@@ -1,39 +1,52 @@
 /*
- * sqlite_log.c - the SQLite backend's event log: append, scans, one event's
- * bytes.  The events table refuses UPDATE and DELETE (triggers,
- * sqlite_open.c); seq is its primary key, so a seq is stored once.
+ * sqlite_log.c - the SQLite backend's event log: append, scans, one event.
+ * The events table refuses UPDATE and DELETE (triggers, sqlite_open.c);
+ * seq is its primary key, so a seq is stored once.  type and proposal are
+ * plain columns written at append (the layer above takes them from the
+ * decoded event), so selecting a proposal's events reads an index, not
+ * every event's JSON.
  */
 #include "sqlite.h"
 
 int cn_sq_append(struct cn_store_backend *b, const struct cn_raw_event *ev,
 		 struct cn_err *err)
 {
-	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO events(seq, bytes, hash)"
-				     " VALUES(?,?,?)", err);
+	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO events(seq, bytes, salt,"
+				     " hash, type, proposal) VALUES(?,?,?,?,?,?)",
+				     err);
 	if (!s)
 		return CN_EIO;
 	sqlite3_bind_int64(s, 1, ev->seq);
 	sqlite3_bind_text(s, 2, ev->bytes, (int)ev->len, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 3, ev->hash, (int)ev->hashlen, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, ev->salt, (int)ev->saltlen, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, ev->hash, (int)ev->hashlen, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, ev->type, -1, SQLITE_STATIC);
+	if (ev->proposal > 0)
+		sqlite3_bind_int64(s, 6, ev->proposal);
+	else
+		sqlite3_bind_null(s, 6);
 	return cn_sq_done(b, s, "appending event", err);
 }
+
+/* Every read selects these columns, in this order. */
+#define EVENT_COLS "SELECT seq, bytes, salt, hash FROM events"
 
 struct scan {
 	cn_raw_event_fn fn;
 	void *ctx;
-	int with_seq; /* the query's first column is seq */
 };
 
 static int event_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct scan *sc = ctx;
-	int c = sc->with_seq;
 	struct cn_raw_event ev = {
-		.seq = c ? sqlite3_column_int64(s, 0) : 0,
-		.bytes = (const char *)sqlite3_column_text(s, c),
-		.len = (size_t)sqlite3_column_bytes(s, c),
-		.hash = c ? sqlite3_column_blob(s, 2) : NULL,
-		.hashlen = c ? (size_t)sqlite3_column_bytes(s, 2) : 0,
+		.seq = sqlite3_column_int64(s, 0),
+		.bytes = (const char *)sqlite3_column_text(s, 1),
+		.len = (size_t)sqlite3_column_bytes(s, 1),
+		.salt = sqlite3_column_blob(s, 2),
+		.saltlen = (size_t)sqlite3_column_bytes(s, 2),
+		.hash = sqlite3_column_blob(s, 3),
+		.hashlen = (size_t)sqlite3_column_bytes(s, 3),
 	};
 	if (!ev.bytes)
 		ev.bytes = "";
@@ -43,9 +56,9 @@ static int event_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 int cn_sq_events(struct cn_store_backend *b, int64_t from, cn_raw_event_fn fn,
 		 void *ctx, struct cn_err *err)
 {
-	struct scan sc = {fn, ctx, 1};
-	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT seq, bytes, hash FROM events"
-				      " WHERE seq >= ? ORDER BY seq", err);
+	struct scan sc = {fn, ctx};
+	sqlite3_stmt *s = cn_sq_fresh(b, EVENT_COLS " WHERE seq >= ? ORDER BY seq",
+				      err);
 	if (!s)
 		return CN_EIO;
 	sqlite3_bind_int64(s, 1, from);
@@ -55,9 +68,9 @@ int cn_sq_events(struct cn_store_backend *b, int64_t from, cn_raw_event_fn fn,
 int cn_sq_proposal_events(struct cn_store_backend *b, int64_t id,
 			  cn_raw_event_fn fn, void *ctx, struct cn_err *err)
 {
-	struct scan sc = {fn, ctx, 0};
-	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT bytes FROM events"
-				      " WHERE proposal = ? ORDER BY seq", err);
+	struct scan sc = {fn, ctx};
+	sqlite3_stmt *s = cn_sq_fresh(b, EVENT_COLS " WHERE proposal = ?"
+				      " ORDER BY seq", err);
 	if (!s)
 		return CN_EIO;
 	sqlite3_bind_int64(s, 1, id);
@@ -73,10 +86,10 @@ int cn_sq_last_seq(struct cn_store_backend *b, int64_t *out, struct cn_err *err)
 		 : CN_EIO;
 }
 
-int cn_sq_event_bytes(struct cn_store_backend *b, int64_t seq, char **bytes,
-		      struct cn_err *err)
+int cn_sq_event(struct cn_store_backend *b, int64_t seq, cn_raw_event_fn fn,
+		void *ctx, struct cn_err *err)
 {
-	struct cn_sq_text out = {bytes, NULL};
-	return cn_sq_by_id(b, "SELECT bytes FROM events WHERE seq = ?", seq,
-			   "event", cn_sq_dup_text, &out, err);
+	struct scan sc = {fn, ctx};
+	return cn_sq_by_id(b, EVENT_COLS " WHERE seq = ?", seq, "event",
+			   event_row, &sc, err);
 }

@@ -11,20 +11,23 @@
 #include <string.h>
 
 #define APP_ID 0x434E434C /* 'CNCL' */
-#define SCHEMA_VERSION 2 /* 2: Merkle tree, checkpoints, tokens */
+/* 2: Merkle tree, checkpoints, tokens; 3: blinded leaves (each event's
+ * salt beside its bytes), type and proposal written at append, the time
+ * of each checkpoint. */
+#define SCHEMA_VERSION 3
 
 /* The log and what lives beside it; the projection tables come from
  * cn_tables (sqlite_rows.c). */
 static const char log_schema[] =
+	/* The salt is the key of the event's commitment (core/event.h):
+	 * beside the bytes, never inside them. */
 	"CREATE TABLE events("
 	"  seq INTEGER PRIMARY KEY,"
 	"  bytes TEXT NOT NULL,"
+	"  salt BLOB NOT NULL CHECK(length(salt) = 32),"
 	"  hash BLOB NOT NULL CHECK(length(hash) = 32),"
-	"  type TEXT GENERATED ALWAYS AS (json_extract(bytes, '$.type')) VIRTUAL,"
-	"  proposal INTEGER GENERATED ALWAYS AS (CASE"
-	"    WHEN json_extract(bytes, '$.type') = 'proposal.created'"
-	"    THEN json_extract(bytes, '$.payload.id')"
-	"    ELSE json_extract(bytes, '$.payload.proposal') END) VIRTUAL);"
+	"  type TEXT NOT NULL,"
+	"  proposal INTEGER);"
 	"CREATE INDEX events_proposal ON events(proposal);"
 	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN"
 	"  SELECT RAISE(ABORT, 'the event log is append-only'); END;"
@@ -38,7 +41,9 @@ static const char log_schema[] =
 	"  hash BLOB NOT NULL CHECK(length(hash) = 32),"
 	"  PRIMARY KEY(level, idx)) WITHOUT ROWID;"
 	"CREATE TABLE checkpoints(size INTEGER PRIMARY KEY,"
-	"  root BLOB NOT NULL CHECK(length(root) = 32), note TEXT NOT NULL);"
+	"  root BLOB NOT NULL CHECK(length(root) = 32), note TEXT NOT NULL,"
+	"  time INTEGER NOT NULL);"
+	"CREATE INDEX checkpoints_time ON checkpoints(time, size);"
 	"CREATE TRIGGER nodes_no_update BEFORE UPDATE ON merkle_nodes BEGIN"
 	"  SELECT RAISE(ABORT, 'the Merkle tree is append-only'); END;"
 	"CREATE TRIGGER nodes_no_delete BEFORE DELETE ON merkle_nodes BEGIN"
@@ -315,6 +320,17 @@ static int sq_open(const char *path, int flags, struct cn_store_backend **out,
 					: "it is empty; create it with 'council init'");
 		sq_close(b);
 		return rc;
+	} else if (ver == 2) {
+		/* Pre-release: no migration.  Its leaves are unblinded, and
+		 * salting them now would change every hash it ever signed. */
+		rc = cn_err_set(err, CN_ECORRUPT,
+				"%s: schema version 2: the record format changed "
+				"(version 3 blinds every event's leaf with a salt "
+				"stored beside it), and this council reads only "
+				"version %d; there is no migration: create a new "
+				"store with 'council init'", b->path, SCHEMA_VERSION);
+		sq_close(b);
+		return rc;
 	} else if (ver != SCHEMA_VERSION) {
 		rc = cn_err_set(err, CN_ECORRUPT,
 				"%s: schema version %d, this council reads %d",
@@ -397,7 +413,7 @@ const struct cn_store_ops cn_store_sqlite = {
 	.events = cn_sq_events,
 	.proposal_events = cn_sq_proposal_events,
 	.last_seq = cn_sq_last_seq,
-	.event_bytes = cn_sq_event_bytes,
+	.event = cn_sq_event,
 	.node_get = cn_sq_node_get,
 	.node_put = cn_sq_node_put,
 	.nodes = cn_sq_nodes,

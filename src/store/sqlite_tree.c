@@ -1,10 +1,12 @@
 /*
  * sqlite_tree.c - the SQLite backend's Merkle nodes and signed checkpoints: two
  * append-only tables (triggers, sqlite_open.c), merkle_nodes keyed by
- * (level, idx) and checkpoints keyed by size.
+ * (level, idx) and checkpoints keyed by size, with an index on the time
+ * each was signed.
  */
 #include "sqlite.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static int node_hash(void *ctx, sqlite3_stmt *s, struct cn_err *err)
@@ -84,17 +86,17 @@ int cn_sq_nodes(struct cn_store_backend *b, cn_node_fn fn, void *ctx,
 		 : CN_EIO;
 }
 
-int cn_sq_checkpoint_put(struct cn_store_backend *b, uint64_t size,
-			 const uint8_t root[CN_MERKLE_HASH_LEN],
-			 const char *note, struct cn_err *err)
+int cn_sq_checkpoint_put(struct cn_store_backend *b,
+			 const struct cn_checkpoint_row *cp, struct cn_err *err)
 {
-	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO checkpoints VALUES(?,?,?)",
-				     err);
+	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO checkpoints(size, root, note,"
+				     " time) VALUES(?,?,?,?)", err);
 	if (!s)
 		return CN_EIO;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
-	sqlite3_bind_blob(s, 2, root, CN_MERKLE_HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)cp->size);
+	sqlite3_bind_blob(s, 2, cp->root, (int)cp->rootlen, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, cp->note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, cp->time);
 	return cn_sq_done(b, s, "writing a checkpoint", err);
 }
 
@@ -112,16 +114,28 @@ static int checkpoint_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 		.root = sqlite3_column_blob(s, 1),
 		.rootlen = (size_t)sqlite3_column_bytes(s, 1),
 		.note = note ? note : "",
+		.time = sqlite3_column_int64(s, 3),
 	};
 	return cs->fn(cs->ctx, &cp, err);
 }
 
-int cn_sq_checkpoint_latest(struct cn_store_backend *b, cn_checkpoint_fn fn,
-			    void *ctx, struct cn_err *err)
+#define CHECKPOINT_COLS "SELECT size, root, note, time FROM checkpoints"
+
+int cn_sq_checkpoint_latest(struct cn_store_backend *b, int64_t until,
+			    cn_checkpoint_fn fn, void *ctx, struct cn_err *err)
 {
 	struct cp_scan cs = {fn, ctx};
-	sqlite3_stmt *s = cn_sq_stmt(b, "SELECT size, root, note FROM checkpoints"
-				     " ORDER BY size DESC LIMIT 1", err);
+	sqlite3_stmt *s;
+
+	/* The largest; or, at a cadence, the last signed by `until`, found
+	 * through the time index rather than by walking back from the
+	 * largest over every checkpoint signed since. */
+	if (until == INT64_MAX)
+		s = cn_sq_stmt(b, CHECKPOINT_COLS " ORDER BY size DESC LIMIT 1",
+			       err);
+	else if ((s = cn_sq_stmt(b, CHECKPOINT_COLS " WHERE time <= ? ORDER BY"
+				 " time DESC, size DESC LIMIT 1", err)))
+		sqlite3_bind_int64(s, 1, until);
 	return s ? cn_sq_one(b, s, checkpoint_row, &cs, "reading checkpoints",
 			     "no checkpoint yet", err)
 		 : CN_EIO;
@@ -131,8 +145,7 @@ int cn_sq_checkpoints(struct cn_store_backend *b, cn_checkpoint_fn fn,
 		      void *ctx, struct cn_err *err)
 {
 	struct cp_scan cs = {fn, ctx};
-	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT size, root, note FROM"
-				      " checkpoints ORDER BY size", err);
+	sqlite3_stmt *s = cn_sq_fresh(b, CHECKPOINT_COLS " ORDER BY size", err);
 	return s ? cn_sq_each(b, s, checkpoint_row, &cs, "reading checkpoints",
 			      err)
 		 : CN_EIO;

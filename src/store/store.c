@@ -66,12 +66,20 @@ void cn_store_rollback(struct cn_store *st)
 
 int cn_store_read_begin(struct cn_store *st, struct cn_err *err)
 {
-	return st->ops->read_begin(st->b, err);
+	int rc;
+
+	if (st->reads)
+		return st->reads++, 0; /* joins the snapshot already taken */
+	if ((rc = st->ops->read_begin(st->b, err)) == 0)
+		st->reads = 1;
+	return rc;
 }
 
 void cn_store_read_end(struct cn_store *st)
 {
-	st->ops->read_end(st->b);
+	assert(st->reads > 0);
+	if (--st->reads == 0)
+		st->ops->read_end(st->b);
 }
 
 /* ---- projection rows ------------------------------------------------------ */

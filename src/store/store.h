@@ -88,7 +88,9 @@ int cn_store_commit(struct cn_store *st, struct cn_err *err) CN_NODISCARD;
 void cn_store_rollback(struct cn_store *st);
 
 /* A read transaction: one snapshot until cn_store_read_end (guarantee 5).
- * Not inside a write transaction. */
+ * Not inside a write transaction.  A read begun inside another joins its
+ * snapshot (and ends with it): a function that reads in one snapshot can
+ * be called by one that reads more in the same. */
 int cn_store_read_begin(struct cn_store *st, struct cn_err *err)
 	CN_NODISCARD;
 void cn_store_read_end(struct cn_store *st);
@@ -101,8 +103,8 @@ int cn_store_append(struct cn_store *st, const struct cn_event *ev,
 		    struct cn_err *err) CN_NODISCARD;
 
 /* Read events from seq `from` on, in order, checking the hash chain as it
- * goes: each event's bytes must decode canonically, hash to the stored
- * hash, and name the previous event's hash.  The first event that fails
+ * goes: each event's bytes must decode canonically, hash with its stored
+ * salt to the stored hash (event.h), and name the previous event's hash.  The first event that fails
  * stops the scan with CN_ECORRUPT and a message naming its sequence
  * number; a read that fails stops it with CN_EIO (a scan is never
  * silently shortened).  fn may stop the scan by returning nonzero (that
@@ -118,9 +120,11 @@ int cn_store_proposal_events(struct cn_store *st, int64_t proposal,
 			     cn_event_fn fn, void *ctx, struct cn_err *err)
 	CN_NODISCARD;
 
-/* The stored bytes of event `seq` (malloc'd). */
-int cn_store_event_bytes(struct cn_store *st, int64_t seq, char **bytes,
-			 struct cn_err *err) CN_NODISCARD;
+/* Event `seq`, decoded into *ev (the caller releases it) with its salt,
+ * its hash checked against the stored one (CN_ECORRUPT naming the event);
+ * CN_ENOTFOUND when there is no such event. */
+int cn_store_event(struct cn_store *st, int64_t seq, struct cn_event *ev,
+		   struct cn_err *err) CN_NODISCARD;
 
 /* ---- the Merkle tree and signed checkpoints (docs/MERKLE.md) -------------
  *
@@ -133,15 +137,22 @@ int cn_store_set_signer(struct cn_store *st, const char *name,
 			const uint8_t sk[CN_NOTE_SECKEY_LEN], struct cn_err *err)
 	CN_NODISCARD;
 /* Sign and store a checkpoint of the current tree, if it grew since the
- * last one (inside the caller's transaction).  Refuses (CN_ECORRUPT) to
+ * last one (inside the caller's transaction), recording `now` (the time of
+ * the write, seconds since the epoch) beside it.  Refuses (CN_ECORRUPT) to
  * sign a tree that no longer gives the last signed root. */
-int cn_store_checkpoint_sign(struct cn_store *st, struct cn_err *err)
-	CN_NODISCARD;
+int cn_store_checkpoint_sign(struct cn_store *st, int64_t now,
+			     struct cn_err *err) CN_NODISCARD;
 /* The newest checkpoint: note (malloc'd, may pass NULL), size, root (may
  * pass NULL).  CN_ENOTFOUND when none was signed. */
 int cn_store_checkpoint_latest(struct cn_store *st, char **note,
 			       uint64_t *size, uint8_t root[32],
 			       struct cn_err *err) CN_NODISCARD;
+/* The checkpoint signed last at or before time `until` (the same outputs;
+ * CN_ENOTFOUND when none was): what a principal who may see checkpoints
+ * only at a cadence is shown (docs/MERKLE.md, "Metadata"). */
+int cn_store_checkpoint_until(struct cn_store *st, int64_t until, char **note,
+			      uint64_t *size, uint8_t root[32],
+			      struct cn_err *err) CN_NODISCARD;
 /* The number of events, which is the tree's size. */
 int cn_store_tree_size(struct cn_store *st, uint64_t *size, struct cn_err *err)
 	CN_NODISCARD;
@@ -156,12 +167,14 @@ int cn_store_consistency(struct cn_store *st, uint64_t size1, uint64_t size2,
 	CN_NODISCARD;
 
 /* A stored checkpoint: the size and root kept beside its note, as stored
- * (a verifier compares them with the note's own). */
+ * (a verifier compares them with the note's own), and when it was signed
+ * (not part of the signed note). */
 struct cn_checkpoint_row {
 	uint64_t size;
 	const uint8_t *root;
 	size_t rootlen;
 	const char *note;
+	int64_t time;
 };
 typedef int (*cn_checkpoint_fn)(void *ctx, const struct cn_checkpoint_row *cp,
 				struct cn_err *err);
@@ -353,14 +366,20 @@ int cn_store_set_meta(struct cn_store *st, const char *key, const char *value,
 
 struct cn_store_backend;
 
-/* An event as stored: its seq, bytes and recorded hash (any length: the
- * layer above checks it). */
+/* An event as stored: its seq, bytes, salt and recorded hash (any length:
+ * the layer above checks them), and the two columns readers select on,
+ * which the layer above fills at append from the decoded event: its type
+ * and the proposal it is about (0: none).  Reads need not fill those two. */
 struct cn_raw_event {
 	int64_t seq;
 	const char *bytes;
 	size_t len;
+	const uint8_t *salt;
+	size_t saltlen;
 	const uint8_t *hash;
 	size_t hashlen;
+	const char *type;
+	int64_t proposal;
 };
 typedef int (*cn_raw_event_fn)(void *ctx, const struct cn_raw_event *ev,
 			       struct cn_err *err);
@@ -395,9 +414,9 @@ struct cn_store_ops {
 	/* The highest seq stored (0 when none). */
 	int (*last_seq)(struct cn_store_backend *b, int64_t *out,
 			struct cn_err *err);
-	/* CN_ENOTFOUND when there is no event seq. */
-	int (*event_bytes)(struct cn_store_backend *b, int64_t seq,
-			   char **bytes, struct cn_err *err);
+	/* Event seq (fn called once), or CN_ENOTFOUND. */
+	int (*event)(struct cn_store_backend *b, int64_t seq,
+		     cn_raw_event_fn fn, void *ctx, struct cn_err *err);
 
 	/* Merkle nodes: node_get gives CN_ENOTFOUND for a node that is not
 	 * stored or is not 32 bytes long. */
@@ -409,12 +428,14 @@ struct cn_store_ops {
 	int (*nodes)(struct cn_store_backend *b, cn_node_fn fn, void *ctx,
 		     struct cn_err *err);
 	/* Checkpoints: put fails when one of that size is stored; latest
-	 * gives CN_ENOTFOUND when there is none. */
-	int (*checkpoint_put)(struct cn_store_backend *b, uint64_t size,
-			      const uint8_t root[CN_MERKLE_HASH_LEN],
-			      const char *note, struct cn_err *err);
-	int (*checkpoint_latest)(struct cn_store_backend *b, cn_checkpoint_fn fn,
-				 void *ctx, struct cn_err *err);
+	 * gives the largest (until = INT64_MAX), or the last signed at or
+	 * before `until`, or CN_ENOTFOUND when there is none. */
+	int (*checkpoint_put)(struct cn_store_backend *b,
+			      const struct cn_checkpoint_row *cp,
+			      struct cn_err *err);
+	int (*checkpoint_latest)(struct cn_store_backend *b, int64_t until,
+				 cn_checkpoint_fn fn, void *ctx,
+				 struct cn_err *err);
 	int (*checkpoints)(struct cn_store_backend *b, cn_checkpoint_fn fn,
 			   void *ctx, struct cn_err *err);
 

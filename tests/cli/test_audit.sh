@@ -63,14 +63,14 @@ for _ in $(seq 100); do
 	curl -sf "$base/healthz" >/dev/null && break
 	sleep 0.1
 done
-id=$(curl -sf -X POST -H "Authorization: Bearer $sec" "$base/api/v1/proposals" \
+id=$(curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" "$base/api/v1/proposals" \
 	-d '{"body":"NAC","title":"Under load"}' | jq -r .id)
 check "the server took a proposal" test -n "$id"
 writer() {
 	local m=$1 pos
 	for i in $(seq 40); do
 		if [ $((i % 2)) = 0 ]; then pos=concur; else pos=abstain; fi
-		curl -sf -o /dev/null -X POST -H "Authorization: Bearer ${tok[$m]}" \
+		curl -sf -o /dev/null -X POST -H "Authorization: Bearer ${tok[$m]}" -H "Content-Type: application/json" \
 			"$base/api/v1/proposals/$id/positions" -d "{\"position\":\"$pos\"}" || return 1
 	done
 }

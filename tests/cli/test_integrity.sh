@@ -27,8 +27,8 @@ c propose --body NAC --title x --effect 'launch-rocket:id=a'
 expect_err "an unknown effect is refused" 1 "unknown type 'launch-rocket'"
 c propose --body NAC --title x --effect 'open-office:id=a,name=b,city=c,country=JP,lat=95,lon=0'
 expect_err "latitude out of range" 1 "outside -90..90"
-c propose --body NAC --title x --procedure silence --deadline 2030-01-02 --at 2030-01-01 \
-	--effect '{"type":"add-partner","code":"ZZ","name":"Zed","framework":"pfp","since":"garbage"}'
+c propose --body NAC --title x --procedure silence --deadline 2025-01-02 --at 2025-01-01 \
+	--effect '{"type":"add-partner","code":"MX","name":"Mexico","framework":"pfp","since":"garbage"}'
 expect_err "an effect field the registry could not read is refused when proposed" 1 "since: 'garbage'"
 c propose --body NAC --title x --effect '{"type":"open-office","id":"o","name":"O","city":"C","country":"JP","closed":"soon"}'
 expect_err "every date of an effect is checked, not only the usual ones" 1 "closed: 'soon'"

@@ -87,7 +87,11 @@ c show "$id" --json
 expect_json "broken silence ends it, blocked" .outcome blocked
 expect_json "naming who broke it" .explanation "blocked: FR broke silence"
 c respond "$id" --member DE --object --reason "also" --at 2003-02-10T09:00:00Z
-expect_err "a second letter after the end is refused" 1 "concluded"
+expect_rc "a second letter before the deadline joins the break" 0
+c show "$id" --json
+expect_json "and the outcome names both" .explanation "blocked: FR, DE broke silence"
+c respond "$id" --member BE --object --reason "late" --at 2003-02-10T11:00:00Z
+expect_err "a letter after the deadline is refused" 1 "concluded"
 
 # --- the same text moved to the DPC, where France did not sit -------------
 c propose --body DPC --title "Defensive measures for Turkey" --at 2003-02-16T10:00:00Z
@@ -140,7 +144,7 @@ expect_json "when the hold was lifted" .concluded 2024-02-05T00:00:00Z
 
 # --- ratification: every member, no deadline ------------------------------
 c propose --body NAC --procedure ratification --title "Accession Protocol: Sweden" \
-	--effect 'admit-member:code=XS,name=Testland,effective=2024-03-07' --at 2022-07-05
+	--effect 'admit-member:code=CY,name=Cyprus,effective=2024-03-07' --at 2022-07-05
 id=$out
 c show "$id" --json
 expect_json "30 allies must ratify" '.outstanding | length' 30
@@ -162,9 +166,9 @@ c show "$id" --json
 expect_json "adopted when the last ratifies" .outcome adopted
 expect_json "naming the last" .explanation "adopted: all 30 members ratified, the last HU"
 c members --at 2024-03-07 --json
-expect_json "the admitted member counts from its effective date" '[.members[].code] | index("XS") != null' true
+expect_json "the admitted member counts from its effective date" '[.members[].code] | index("CY") != null' true
 c members --at 2024-03-06 --json
-expect_json "and not before" '[.members[].code] | index("XS") == null' true
+expect_json "and not before" '[.members[].code] | index("CY") == null' true
 
 # --- withdraw ---------------------------------------------------------------
 c propose --body MC --title "Advice" --at 2024-04-01
@@ -172,6 +176,20 @@ id=$out
 c withdraw "$id" --reason "overtaken by events" --at 2024-04-02
 c show "$id" --json
 expect_json "withdrawn" .outcome withdrawn
+
+# --- a command refused after the clock concluded keeps the conclusion -------
+c propose --body NAC --title "Clock first" --procedure silence --deadline 2024-05-10 --at 2024-05-01
+id=$out
+c respond "$id" --member FR --object --reason "too late" --at 2024-05-11
+expect_err "a position after the deadline is refused: the clock concluded first" 1 \
+	"proposal $id was concluded on 2024-05-10T00:00:00Z (adopted"
+c show "$id" --json
+expect_json "and the record holds the conclusion the refusal names" .outcome adopted
+c conclude "$id" --at 2024-05-12
+expect_err "conclude after the clock did is refused, naming the outcome" 1 "was concluded on 2024-05-10"
+c log --proposal "$id" --json
+check "the clock's conclusion is recorded once" \
+	test "$(grep -c '"type":"procedure.concluded"' "$T/.out")" = 1
 
 c proposals --status blocked --json
 expect_json "proposals --status filters" 'map(.id) | length' 2

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Registry queries through the real binary: member counts at every
-# accession date (facts.md section 1), body membership (NPG, DPC), partners,
-# offices and the treaty-area flag.
+# accession date (data/nato.json, whose records cite their sources), body
+# membership (NPG, DPC, MC), partners and their dated status, offices,
+# days that are not known, and the treaty-area flag.
 . "$(dirname "$0")/lib.sh"
 
 c init --at 2026-11-27
@@ -11,9 +12,9 @@ check "init reports 32 members and 4 bodies" grep -q "32 members, 4 bodies" "$T/
 c init
 expect_err "init refuses an existing store" 1 "already exists"
 
-# Alliance size the day before and on each accession date (hand-counted
-# from facts.md: 12 founders; +GR,TR; +DE; +ES; +CZ,HU,PL; +7; +AL,HR;
-# +ME; +MK; +FI; +SE).
+# Alliance size the day before and on each accession date (hand-counted:
+# 12 founders; +GR,TR; +DE; +ES; +CZ,HU,PL; +7; +AL,HR; +ME; +MK; +FI;
+# +SE).
 while read -r day want; do
 	c members --at "$day" --json
 	expect_json "members on $day: $want" .count "$want"
@@ -88,6 +89,77 @@ c offices --at 2010-01-01 --json
 expect_json "NIO Moscow open in 2010" '[.offices[] | select(.id=="nio-moscow")] | length' 1
 c offices --at 2024-01-01 --json
 expect_json "Geneva's office cannot be open before its host agreement" '[.offices[] | select(.id=="nlo-geneva")] | length' 0
+
+# ---- a state is a member or a partner, never both --------------------------
+c partners --at 2010-01-01 --json
+expect_json "Finland is a partner in 2010" '.partners[] | select(.code=="FI") | .status' active
+c members --at 2010-01-01 --json
+expect_json "Finland is not a member in 2010" '[.members[].code] | index("FI") == null' true
+c partners --at 2024-01-01 --json
+expect_json "Finland is no partner in 2024" '[.partners[].code] | index("FI") == null' true
+c members --at 2024-01-01 --json
+expect_json "Finland is a member in 2024" '[.members[].code] | index("FI") != null' true
+ok_never_both=1
+for y in 1990 1995 1999 2004 2009 2017 2020 2023 2024 2026; do
+	c members --at "$y-06-01" --json
+	m=$(printf '%s' "$out" | jq -c '[.members[].code]')
+	c partners --at "$y-06-01" --json
+	both=$(printf '%s' "$out" | jq -r --argjson m "$m" '[.partners[].code | select(. as $c | $m | index($c))] | join(" ")')
+	[ -z "$both" ] || { ok_never_both=0; echo "    $y-06-01: both $both"; }
+done
+check "no state is a member and a partner on the same day" test "$ok_never_both" = 1
+c propose --body NAC --title "Kosovo" --at 2025-06-01 \
+	--effect admit-member:code=XK,name=Kosovo,effective=2025-07-01 \
+	--effect add-partner:code=XK,name=Kosovo,framework=partnership-for-peace
+expect_err "admitting a state and adding it as a partner at once is refused" 1 \
+	"XK cannot be both a member and a partner"
+c proposals --json
+expect_json "the refused proposal left no trace" 'length' 0
+
+# ---- partners' status on the date asked -------------------------------------
+c partners --at 2026-11-27 --json
+expect_json "38 partners on 2026-11-27" .count 38
+expect_json "Russia is not an active partner today" \
+	'.partners[] | select(.code=="RU") | .status' suspended
+expect_json "Russia's suspension dates from 2014-04-01" \
+	'.partners[] | select(.code=="RU") | .status_period.from' 2014-04-01
+expect_json "three partners are suspended today" \
+	'[.partners[] | select(.status=="suspended") | .code] | sort | join(" ")' "AF BY RU"
+c partners --at 2026-11-27
+check "the partners table shows Russia suspended" grep -Eq '^RU +Russia +1994-06-22 +suspended +partnership-for-peace$' "$T/.out"
+c partners --at 2010-01-01 --json
+expect_json "Russia was an active partner in 2010" \
+	'.partners[] | select(.code=="RU") | .status' active
+
+# ---- a day that is not known is not "forever" -------------------------------
+c partners --at 1960-01-01 --json
+expect_json "no partners in 1960" .count 0
+c partners --at 1994-08-03 --json
+expect_json "23 partners on 1994-08-03 (22 in PfP, and Japan)" .count 23
+c offices --at 1950-01-01 --json
+expect_json "no office open in 1950" .count 0
+c offices --at 2010-01-01 --json
+expect_json "the Astana office is counted from its sourced bound" \
+	'.offices[] | select(.id=="nlo-central-asia-astana") | .date_unknown.opened.bound' opened_not_before
+c partners --at 2026-11-27 --json
+expect_json "Kuwait's unknown joining day says so" \
+	'.partners[] | select(.code=="KW") | .date_unknown.since.bound' known_partner_by
+
+# ---- the Military Committee and France --------------------------------------
+c members --body MC --at 1965-01-01 --json
+expect_json "France sat in the MC in 1965" '[.members[].code] | index("FR") != null' true
+c members --body MC --at 1980-01-01 --json
+expect_json "France was out of the MC in 1980" '[.members[].code] | index("FR") == null' true
+c members --body MC --at 1996-01-01 --json
+expect_json "France sat in the MC again in 1996" '[.members[].code] | index("FR") != null' true
+
+# ---- the NATO offices in Moscow ---------------------------------------------
+c offices --all --at 2022-01-01 --json
+expect_json "NIO Moscow closed" '.offices[] | select(.id=="nio-moscow") | .status' closed
+expect_json "MLM Moscow suspended" '.offices[] | select(.id=="mlm-moscow") | .status' suspended
+expect_json "no Moscow office is open in 2022" '[.offices[] | select(.city=="Moscow" and .open)] | length' 0
+expect_json "the documentation centre's state is unknown, not open" \
+	'.offices[] | select(.id=="nato-documentation-centre-moscow") | .status' unknown
 
 c members --at 2023-02-30
 expect_err "an impossible date is refused naming --at" 1 "--at: '2023-02-30'"

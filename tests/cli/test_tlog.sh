@@ -1,8 +1,18 @@
 #!/bin/bash
 # The verifiable record (issue 5): signed checkpoints, receipts checked
 # offline, exported logs verified without the store, and each way of
-# tampering detected and named.
+# tampering detected and named; blinded leaves and exports per audience
+# (issue 9).
 . "$(dirname "$0")/lib.sh"
+
+# An event's leaf as an outsider computes it (core/event.h), with OpenSSL
+# and coreutils: SHA-256(0x00 || HMAC-SHA256(key = salt, bytes)).
+# leaf SALT_HEX BYTES -> 64 hex digits
+leaf() {
+	local c
+	c=$(printf '%s' "$2" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$1" | sed 's/.*= //')
+	{ printf '\0'; printf '%s' "$c" | xxd -r -p; } | sha256sum | cut -c1-64
+}
 
 c init --at 2024-01-01
 check "init writes the log key beside the store, private" \
@@ -31,6 +41,21 @@ c receipt verify "$T/forged.json" --log-key "$T/vkey"
 expect_err "a receipt whose event was changed does not verify" 1 "does not verify"
 c receipt verify "$T/receipt.json"
 expect_err "a receipt needs the published key" 1 "--log-key"
+check "the receipt carries the event's salt" test "$(jq -r .salt "$T/receipt.json" | base64 -d | wc -c)" = 32
+salt=$(jq -r .salt "$T/receipt.json" | base64 -d | xxd -p -c 64)
+idx=$(jq -r .index "$T/receipt.json")
+check "its leaf is SHA-256(0x00 || HMAC(salt, event)), as an outsider computes it" \
+	test "$(leaf "$salt" "$(jq -r .event "$T/receipt.json")")" = \
+	"$(sqlite3 "$COUNCIL_DB" "SELECT lower(hex(hash)) FROM events WHERE seq = $((idx + 1))")"
+jq --arg s "$(head -c 32 /dev/urandom | base64)" '.salt = $s' "$T/receipt.json" > "$T/forged.json"
+c receipt verify "$T/forged.json" --log-key "$T/vkey"
+expect_err "a receipt with another salt does not verify" 1 "does not verify"
+jq 'del(.salt)' "$T/receipt.json" > "$T/forged.json"
+c receipt verify "$T/forged.json" --log-key "$T/vkey"
+expect_err "a receipt without its salt is refused" 1 "not a council receipt"
+jq '.council_receipt = 1' "$T/receipt.json" > "$T/forged.json"
+c receipt verify "$T/forged.json" --log-key "$T/vkey"
+expect_err "a receipt of the old format is refused, saying why" 1 "format 2 (blinded leaves)"
 
 # export and verify without the database
 c respond 1 --member DE --concur --at 2024-01-04
@@ -39,7 +64,13 @@ expect_rc "log export" 0
 mv "$COUNCIL_DB" "$T/away.db"
 c verify --export "$T/log.jsonl" --log-key "$T/vkey"
 expect_rc "an exported log verifies with no store at all" 0
-check "every event and checkpoint counted" grep -q "ok: 100 events" "$T/.out"
+# the seed (the alliance and one event per dataset record) and 3 events
+events=$(jq '1 + ([.members, .bodies, .partners, .offices] | map(length) | add) + 3' \
+	"$ROOT/data/nato.json")
+check "every event and checkpoint counted" grep -q "ok: $events events" "$T/.out"
+check "and none of them as commitments" grep -q "export for all, 0 of them checked only as commitments" "$T/.out"
+check "every event of a full export has its salt" \
+	test "$(grep -c '^{"salt":"[A-Za-z0-9+/]\{43\}=","event":{' "$T/log.jsonl")" = "$events"
 mv "$T/away.db" "$COUNCIL_DB"
 sed '50s/"name":"/"name":"X/' "$T/log.jsonl" > "$T/bad.jsonl"
 c verify --export "$T/bad.jsonl" --log-key "$T/vkey"
@@ -115,7 +146,7 @@ expect_rc "signed positions verify" 0
 # the operator rewrites the letter and fixes up the hash: the signature betrays it
 seq=$(sqlite3 "$COUNCIL_DB" "SELECT max(seq) FROM events WHERE type = 'silence.broken'")
 forged=$(sqlite3 "$COUNCIL_DB" "SELECT replace(bytes, 'letter of objection', 'letter of support') FROM events WHERE seq = $seq")
-hash=$({ printf '\0'; printf '%s' "$forged"; } | sha256sum | cut -c1-64)
+hash=$(leaf "$(sqlite3 "$COUNCIL_DB" "SELECT hex(salt) FROM events WHERE seq = $seq")" "$forged")
 sqlite3 "$COUNCIL_DB" "DROP TRIGGER events_no_update; UPDATE events SET bytes = '$forged', hash = X'$hash' WHERE seq = $seq"
 c verify --log-key "$T/vkey"
 expect_err "a forged delegation signature is named" 1 "event $seq (silence.broken): delegation signature does not verify"
@@ -134,10 +165,96 @@ c log export "$T/lift.jsonl"
 c verify --export "$T/lift.jsonl" --log-key "$T/vkey"
 expect_rc "an export with a signed lift after an unsigned reservation verifies" 0
 last=$(grep -v '^{"checkpoint"' "$T/lift.jsonl" | tail -1)
-lasthash=$({ printf '\0'; printf '%s' "$last"; } | sha256sum | cut -c1-64)
+lastsalt=$(printf '%s' "$last" | cut -c10-53 | base64 -d | xxd -p -c 64)
+lasthash=$(leaf "$lastsalt" "$(printf '%s' "$last" | cut -c64- | sed 's/}$//')")
 nseq=$(( $(grep -vc '^{"checkpoint"' "$T/lift.jsonl") ))
+ev=$(printf '{"actor":"delegation:FR","payload":{"member":"FR","proposal":%d},"prev":"%s","seq":%d,"time":"2024-01-10T00:00:00Z","type":"comment.made"}' "$id" "$lasthash" "$nseq")
 { grep -v '^{"checkpoint"' "$T/lift.jsonl"
-  printf '{"actor":"delegation:FR","payload":NOT JSON,"prev":"%s","seq":%d,"time":"x","type":"position.stated"}\n' "$lasthash" "$nseq"
+  printf '{"salt":"%s","event":%s}\n' "$(head -c 32 /dev/urandom | base64)" "$ev"
   grep '^{"checkpoint"' "$T/lift.jsonl"; } > "$T/appended.jsonl"
 c verify --export "$T/appended.jsonl" --log-key "$T/vkey"
 expect_err "an event appended after the last checkpoint is refused" 1 "not covered by any signed checkpoint"
+
+# exports per audience: what the principal may see in full, with salts;
+# the rest as leaf hashes.  An NPG item (France does not sit on the NPG)
+# with positions; the earlier NAC proposal is open.
+c propose --body NPG --title "Nuclear planning item" --at 2024-01-11
+npg=$out
+c respond "$npg" --member DE --object --reason "no" --at 2024-01-12
+c respond "$npg" --member US --concur --at 2024-01-12
+hidden=$(sqlite3 "$COUNCIL_DB" "SELECT count(*) FROM events WHERE proposal = $npg")
+nac=$(sqlite3 "$COUNCIL_DB" "SELECT count(*) FROM events WHERE proposal IS NOT NULL AND proposal <> $npg")
+total=$(sqlite3 "$COUNCIL_DB" "SELECT count(*) FROM events")
+c log key
+for who in public partner:JP member:FR member:DE all; do
+	c log export "$T/for.jsonl" --for "$who"
+	expect_rc "log export --for $who" 0
+	cp "$T/for.jsonl" "$T/for-${who/:/-}.jsonl"
+	mv "$COUNCIL_DB" "$T/away.db"
+	c verify --export "$T/for.jsonl" --log-key "$T/vkey"
+	expect_rc "the export for $who verifies with no store and the public key" 0
+	mv "$T/away.db" "$COUNCIL_DB"
+	case $who in
+	public|partner:JP) want=$((hidden + nac)) ;; # nothing adopted, nothing shared
+	member:FR) want=$hidden ;;                   # FR sits on the NAC, not the NPG
+	member:DE|all) want=0 ;;                     # DE sits on both
+	esac
+	check "verify --export counts $want entries of the export for $who as commitments only" \
+		grep -q "export for $who, $want of them checked only as commitments" "$T/.out"
+	check "the export for $who has one entry per event" \
+		test "$(grep -vc '^{"checkpoint"\|^{"council_log"' "$T/for.jsonl")" = "$total"
+done
+check "the header names the audience" grep -q '^{"council_log":2,"vkey":"council-log-[^"]*","audience":"partner:JP"}$' "$T/for-partner-JP.jsonl"
+check "a hidden position is a leaf hash only: no salt, no bytes" \
+	sh -c "! grep -q '\"proposal\":$npg' '$T/for-public.jsonl' && ! grep -q 'delegation:DE' '$T/for-public.jsonl'"
+pos=$(sqlite3 "$COUNCIL_DB" "SELECT seq FROM events WHERE proposal = $npg AND type = 'position.stated' LIMIT 1")
+check "which is the event's leaf, in its place" \
+	grep -q "^{\"leaf\":\"$(sqlite3 "$COUNCIL_DB" "SELECT hex(hash) FROM events WHERE seq = $pos" | xxd -r -p | base64 -w0)\",\"seq\":$pos}$" "$T/for-public.jsonl"
+check "the registry is everyone's: its events are in full in the public export" \
+	test "$(grep -c '^{"salt":' "$T/for-public.jsonl")" = $((total - hidden - nac))
+first=$(awk '/^{"leaf"/ { l = NR } /^{"salt"/ && l == NR - 1 { print l; exit }' "$T/for-public.jsonl")
+last=$(grep -n '^{"leaf"' "$T/for-public.jsonl" | tail -1 | cut -d: -f1)
+check "the last entries of the public export are the hidden positions" test "$last" = $((total + 1))
+# edited SED NAME MESSAGE: the public export edited by SED fails to verify,
+# saying MESSAGE
+edited() {
+	sed "$1" "$T/for-public.jsonl" > "$T/bad.jsonl"
+	if cmp -s "$T/bad.jsonl" "$T/for-public.jsonl"; then not_ok "$2" "the edit changed nothing"; return; fi
+	c verify --export "$T/bad.jsonl" --log-key "$T/vkey"
+	expect_err "$2" 1 "$3"
+}
+edited "${first}s/^{\"leaf\":\"[A-Za-z0-9+\/]\{4\}/{\"leaf\":\"AAAA/" \
+	"a changed commitment-only entry breaks the chain of the full event after it" "does not follow"
+edited "${last}s/^{\"leaf\":\"[A-Za-z0-9+\/]\{4\}/{\"leaf\":\"AAAA/" \
+	"and the last one fails against the signed root" "is not the root"
+edited "${last}d" "a commitment-only entry removed is missed by the signed tree" "truncated"
+# salts and leaves are canonical base64 of 32 bytes, nothing else
+edited '2s/^{"salt":"./{"salt":"-/' "a salt in the URL alphabet is refused" "line 2: malformed event entry"
+edited "${last}s/^\({\"leaf\":\"[A-Za-z0-9+\/]\{42\}\)[AEIMQUYcgkosw048]=/\1B=/" \
+	"a leaf whose last digit has unused bits set is refused" "line $last: malformed commitment entry"
+edited '2s/=","event"/","event"/' "a salt without its padding is refused" "line 2: malformed event entry"
+c log export "$T/x.jsonl" --for member:XX
+expect_err "an export for a member the registry does not know is refused" 1 "unknown member code 'XX'"
+c log export "$T/x.jsonl" --for delegation:FR
+expect_err "an audience that is none is refused" 2 "want all, public, member:CODE or partner:CODE"
+
+# a proposal the audience sees after ones it may not see: the proposal
+# ids it is shown skip the hidden ones, and its export still verifies
+c propose --body NAC --title "Silence after the NPG item" --procedure silence --deadline 2024-01-20T12:00:00Z --at 2024-01-13
+after=$out
+c conclude "$after" --at 2024-01-21
+check "the later proposal is adopted (the clock concludes it at its deadline)" \
+	grep -q "proposal $after was concluded on 2024-01-20T12:00:00Z (adopted" "$T/.err"
+for who in member:FR partner:JP public; do
+	c log export "$T/for.jsonl" --for "$who"
+	c verify --export "$T/for.jsonl" --log-key "$T/vkey"
+	expect_rc "an export for $who that skips hidden proposal ids verifies" 0
+done
+check "the adopted proposal is in full in the public export" \
+	grep -q "\"id\":$after,\"level\"\|\"proposal\":$after" "$T/for.jsonl"
+
+# a store of the format before blinded leaves is refused, saying why
+cp "$COUNCIL_DB" "$T/v2.db"
+sqlite3 "$T/v2.db" "PRAGMA user_version = 2"
+"$COUNCIL" --db "$T/v2.db" show 1 >"$T/.out" 2>"$T/.err"; rc=$?
+expect_err "a version-2 store is refused: the record format changed" 1 "the record format changed"

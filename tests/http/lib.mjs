@@ -1,7 +1,7 @@
 // lib.mjs - start a real `council serve` on a free 127.0.0.1 port over a
 // fresh store seeded with the NATO dataset, with one token per role.
 // Used by tests/http/*.test.mjs (node --test).
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,15 @@ if (!COUNCIL) throw new Error('set COUNCIL to the council binary');
 
 export function council(db, ...args) {
   return execFileSync(COUNCIL, ['--db', db, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+// The same without blocking the event loop: use it while a server runs
+// and the call may be long, so that the HTTP client's timers keep running
+// (a pooled connection must be retired before the server's idle timeout,
+// which a loop blocked for longer than that cannot do).
+export function councilAsync(db, ...args) {
+  return new Promise((resolve, reject) => execFile(COUNCIL, ['--db', db, ...args], { encoding: 'utf8' },
+    (e, out, err) => (e ? reject(new Error(`council ${args.join(' ')}: ${err || e.message}`)) : resolve(out))));
 }
 
 export async function freePort() {
@@ -44,11 +53,11 @@ export function makeStore({ at } = {}) {
   return { dir, db, tokens, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function startServer(db, { threads = 2, timeout = 15, web } = {}) {
+export async function startServer(db, { threads = 2, timeout = 15, web, args = [] } = {}) {
   const port = await freePort();
   const child = spawn(COUNCIL, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`,
     '--threads', String(threads), '--timeout', String(timeout),
-    ...(web === undefined ? [] : ['--web', web])], { stdio: ['ignore', 'ignore', 'pipe'] });
+    ...(web === undefined ? [] : ['--web', web]), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const base = `http://127.0.0.1:${port}`;
@@ -80,6 +89,10 @@ export async function api(base, token, method, path, body) {
     headers,
     body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
   };
+  // One turn of the event loop first: after a long synchronous step (a CLI
+  // call) the client's idle timers must run and retire pooled connections
+  // the server is about to close, before this request picks one.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   let r;
   try {
     r = await fetch(base + path, init);

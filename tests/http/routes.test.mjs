@@ -109,10 +109,15 @@ const PROBES = {
   'POST /api/v1/proposals': { who: 'secretariat', want: 201,
     body: { body: 'NPG', title: 'routes: probe', level: 'defence-ministers', place: 'Brussels' } },
   'GET /api/v1/proposals/{id}': { who: 'secretariat', id: 'meeting', want: 200 },
+  'GET /api/v1/proposals/{id}/events': { who: 'FR', id: 'meeting', want: 200 },
   // The secretariat may not state positions (403, after routing); a member
   // delegation may.
   'POST /api/v1/proposals/{id}/positions': { who: 'FR', id: 'meeting', want: 200,
     body: { position: 'comment', text: 'probe' } },
+  // NATO's bodies do not vote: routed, and refused by the engine (409);
+  // tests/http/vote.test.mjs casts votes on the EU dataset.
+  'POST /api/v1/proposals/{id}/votes': { who: 'FR', id: 'meeting', want: 409,
+    body: { vote: 'yes' } },
   'POST /api/v1/proposals/{id}/extend': { who: 'secretariat', id: 'silence', want: 200,
     body: () => ({ deadline: isoIn(60 * 86400) }) },
   'POST /api/v1/proposals/{id}/recirculate': { who: 'secretariat', id: 'silence', want: 200,

@@ -4,8 +4,9 @@
  *
  * Sources of truth, none of them the code under test:
  *  - the transparency-dev/merkle JSON vectors (tests/vectors/merkle);
- *  - the 8-leaf roots and hash prefixes in engineering.md B.1.1 and the
- *    RFC 9162 7-leaf worked example;
+ *  - the roots of transparency-dev/merkle's eight test leaves
+ *    (testonly/constants.go, RootHashes), the hash prefixes of its
+ *    rfc6962/rfc6962_test.go, and the RFC 9162 7-leaf worked example;
  *  - a recursive implementation written straight from the RFC's MTH, PATH
  *    and SUBPROOF definitions (and recursive verifiers derived from the same
  *    definitions), below, cross-checked for every tree size 1..300;
@@ -650,7 +651,8 @@ static const char *const leaves8[8] = {
 	"606162636465666768696a6b6c6d6e6f",
 };
 
-/* Roots for n = 0..8 (engineering.md B.1.1). */
+/* Roots for n = 0..8: transparency-dev/merkle testonly/constants.go,
+ * RootHashes(). */
 static const char *const roots8[9] = {
 	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
 	"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",

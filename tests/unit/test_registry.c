@@ -1,6 +1,8 @@
 /*
  * test_registry.c - the registry as a fold of events and its as-of
- * queries (src/core/world.c, src/core/fold.c, src/core/treaty.c).
+ * queries (src/core/world.c, src/core/fold.c, src/core/registry_dates.c,
+ * src/core/treaty.c), and the registry of data/nato.json itself on the
+ * dates its sources give.
  *
  * Dates are those of data/nato.json, whose records name their public
  * sources: accessions, the DPC without France from 1966 until the 2009
@@ -18,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/effect.h"
 #include "fixture.h"
 
 #define ONE_SEC 1
@@ -414,6 +417,7 @@ static void test_out_of_sequence(void **state)
 	json_t *pl = json_pack("{s:{s:s, s:s, s:s}}", "member", "code", "DE",
 			       "name", "Germany", "accession", "1955-05-06");
 	const int64_t last = w->last_seq;
+	const uint8_t salt[CN_SALT_LEN] = {0};
 	uint8_t head[CN_HASH_LEN];
 
 	memcpy(head, w->last_hash, CN_HASH_LEN);
@@ -421,17 +425,17 @@ static void test_out_of_sequence(void **state)
 				       &err), 0);
 	json_decref(pl);
 	/* Skipping one... */
-	assert_int_equal(cn_event_seal(&ev, last + 2, w->last_hash, &err), 0);
+	assert_int_equal(cn_event_seal(&ev, last + 2, w->last_hash, salt, &err), 0);
 	assert_int_equal(cn_world_apply(w, &ev, &err), CN_ECORRUPT);
 	assert_non_null(strstr(err.msg, "out of sequence"));
 	/* ...or repeating the last one. */
-	assert_int_equal(cn_event_seal(&ev, last, w->last_hash, &err), 0);
+	assert_int_equal(cn_event_seal(&ev, last, w->last_hash, salt, &err), 0);
 	assert_int_equal(cn_world_apply(w, &ev, &err), CN_ECORRUPT);
 	assert_int_equal(w->last_seq, last);
 	assert_memory_equal(w->last_hash, head, CN_HASH_LEN);
 	assert_null(cn_world_member(w, "DE"));
 	/* In sequence it applies. */
-	assert_int_equal(cn_event_seal(&ev, last + 1, w->last_hash, &err), 0);
+	assert_int_equal(cn_event_seal(&ev, last + 1, w->last_hash, salt, &err), 0);
 	assert_int_equal(cn_world_apply(w, &ev, &err), 0);
 	assert_int_equal(w->last_seq, last + 1);
 	assert_memory_equal(w->last_hash, ev.hash, CN_HASH_LEN);
@@ -592,6 +596,399 @@ static void test_event_entity(void **state)
 	cn_event_release(&ev);
 }
 
+/* ---- a state is a member or a partner, never both -------------------- */
+
+/* A registry record given as JSON text, folded as a `type` event. */
+static int fold_json(struct cn_world *w, const char *type, const char *wrap,
+		     const char *json, struct cn_err *err)
+{
+	json_error_t je;
+	json_t *rec = json_loads(json, 0, &je);
+	if (!rec)
+		fail_msg("bad test JSON '%s': %s", json, je.text);
+	return fx_apply(w, 0, "dataset", type, json_pack("{s:o}", wrap, rec), err);
+}
+
+static int fold_partner(struct cn_world *w, const char *json, struct cn_err *err)
+{
+	return fold_json(w, "partner.added", "partner", json, err);
+}
+
+static int fold_office(struct cn_world *w, const char *json, struct cn_err *err)
+{
+	return fold_json(w, "office.opened", "office", json, err);
+}
+
+static void want_corrupt(int rc, const struct cn_err *err, const char *what,
+			 const char *msg)
+{
+	if (rc != CN_ECORRUPT || !strstr(err->msg, msg))
+		fail_msg("%s: rc %d, message '%s'; want CN_ECORRUPT and '%s'",
+			 what, rc, err->msg, msg);
+}
+
+static void test_member_and_partner_refused(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	const int64_t last = w->last_seq;
+
+	/* Finland is a member from 2023-04-04: a partnership that runs on
+	 * past its accession would make it both. */
+	want_corrupt(fold_partner(w, "{\"code\":\"FI\",\"name\":\"Finland\","
+				  "\"framework\":\"pfp\",\"since\":\"1994-05-09\","
+				  "\"source\":\"t\"}", &err), &err,
+		     "partner over a membership",
+		     "FI cannot be both a member and a partner: it would be "
+		     "both on 2023-04-04");
+	assert_null(cn_world_partner(w, "FI"));
+	assert_int_equal(w->last_seq, last);
+	/* Ended at the accession, it stands. */
+	assert_int_equal(fold_partner(w,
+		"{\"code\":\"FI\",\"name\":\"Finland\",\"framework\":\"pfp\","
+		"\"since\":\"1994-05-09\",\"source\":\"t\",\"periods\":["
+		"{\"status\":\"active\",\"from\":\"1994-05-09\",\"to\":\"2023-04-04\"},"
+		"{\"status\":\"ended\",\"from\":\"2023-04-04\",\"to\":null}]}",
+		&err), 0);
+	const struct cn_partner *fi = cn_world_partner(w, "FI");
+	const struct cn_member *fim = cn_world_member(w, "FI");
+	assert_true(cn_partner_active(fi, fx_t("2010-01-01")));
+	assert_false(cn_member_active(fim, fx_t("2010-01-01")));
+	assert_true(cn_partner_active(fi, fx_t("2023-04-04") - ONE_SEC));
+	assert_int_equal(cn_partner_status_at(fi, fx_t("2023-04-04"), NULL),
+			 CN_PARTNER_ENDED);
+	assert_true(cn_member_active(fim, fx_t("2024-01-01")));
+	assert_false(cn_partner_on(fi, fx_t("2024-01-01")));
+	explain(w, "NAC", "FI", "2010-01-01", CN_EREFUSED,
+		"FI (Finland) was a partner (pfp), not yet a member, on "
+		"2010-01-01 (accession 2023-04-04)");
+
+	/* A member admitted from a day a partnership had already begun on:
+	 * both at once. */
+	assert_int_equal(fx_partner(w, 0, "XK", "Kosovo", "pfp", "2020-01-01",
+				    &err), 0);
+	want_corrupt(fx_member(w, 0, "XK", "Kosovo", "2019-01-01", NULL, &err),
+		     &err, "member admitted into a partnership",
+		     "XK cannot be both a member and a partner");
+	assert_null(cn_world_member(w, "XK"));
+
+	/* A partner that joins is a partner no longer: the partnership
+	 * ends at the accession. */
+	const struct cn_partner *jp = cn_world_partner(w, "JP");
+	assert_int_equal(fx_member(w, 0, "JP", "Japan", "2030-01-01", NULL, &err),
+			 0);
+	assert_true(cn_partner_active(jp, fx_t("2030-01-01") - ONE_SEC));
+	assert_int_equal(cn_partner_status_at(jp, fx_t("2030-01-01"), NULL),
+			 CN_PARTNER_ENDED);
+	assert_true(cn_member_active(cn_world_member(w, "JP"), fx_t("2030-01-01")));
+	assert_int_equal(jp->until, fx_t("2030-01-01"));
+}
+
+/* The proposal that admitted XK and added it as a partner in one
+ * adoption is refused when proposed. */
+static void test_member_and_partner_effects_refused(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	json_t *effects = json_loads(
+		"[{\"type\":\"admit-member\",\"code\":\"XK\",\"name\":\"Kosovo\","
+		"\"effective\":\"2025-01-01\"},"
+		"{\"type\":\"add-partner\",\"code\":\"XK\",\"name\":\"Kosovo\","
+		"\"framework\":\"partnership-for-peace\"}]", 0, NULL);
+
+	assert_non_null(effects);
+	assert_int_equal(cn_effects_check(w, fx_t("2025-06-01"), effects, &err),
+			 CN_EREFUSED);
+	assert_string_equal(err.msg, "effects 1 and 2: XK cannot be both a member "
+			    "and a partner");
+	/* Either one alone is fine. */
+	json_array_remove(effects, 1);
+	assert_int_equal(cn_effects_check(w, fx_t("2025-06-01"), effects, &err), 0);
+	json_decref(effects);
+}
+
+/* ---- dated partner status -------------------------------------------- */
+
+static void test_partner_periods(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	const struct cn_partner_period *per;
+
+	assert_int_equal(fold_partner(w,
+		"{\"code\":\"RU\",\"name\":\"Russia\",\"framework\":\"pfp\","
+		"\"since\":\"1994-06-22\",\"source\":\"t\",\"periods\":["
+		"{\"status\":\"active\",\"from\":\"1994-06-22\",\"to\":\"2014-04-01\"},"
+		"{\"status\":\"suspended\",\"from\":\"2014-04-01\",\"to\":null,"
+		"\"note\":\"n\"}]}", &err), 0);
+	const struct cn_partner *ru = cn_world_partner(w, "RU");
+	assert_int_equal(cn_partner_status_at(ru, fx_t("1994-06-21"), &per),
+			 CN_PARTNER_NONE);
+	assert_null(per);
+	assert_int_equal(cn_partner_status_at(ru, fx_t("2010-01-01"), &per),
+			 CN_PARTNER_ACTIVE);
+	assert_int_equal(per->from, fx_t("1994-06-22"));
+	assert_int_equal(cn_partner_status_at(ru, fx_t("2014-04-01"), &per),
+			 CN_PARTNER_SUSPENDED);
+	assert_string_equal(json_string_value(json_object_get(per->record, "note")),
+			    "n");
+	/* Suspended: a partner still, but not an active one. */
+	assert_false(cn_partner_active(ru, fx_t("2026-11-27")));
+	assert_true(cn_partner_on(ru, fx_t("2026-11-27")));
+	assert_string_equal(cn_partner_status_name(CN_PARTNER_SUSPENDED),
+			    "suspended");
+
+	/* Left and came back: an ended period between two others. */
+	assert_int_equal(fold_partner(w,
+		"{\"code\":\"MT\",\"name\":\"Malta\",\"framework\":\"pfp\","
+		"\"since\":\"1995-04-26\",\"source\":\"t\",\"periods\":["
+		"{\"status\":\"active\",\"from\":\"1995-04-26\",\"to\":\"1996-10\"},"
+		"{\"status\":\"ended\",\"from\":\"1996-10\",\"to\":\"2008-04-03\"},"
+		"{\"status\":\"active\",\"from\":\"2008-04-03\",\"to\":null}]}",
+		&err), 0);
+	const struct cn_partner *mt = cn_world_partner(w, "MT");
+	assert_false(cn_partner_on(mt, fx_t("2000-01-01")));
+	assert_true(cn_partner_active(mt, fx_t("2010-01-01")));
+
+	/* Periods that do not follow one another, or say nothing true, are
+	 * a corrupt log. */
+	static const struct {
+		const char *json, *msg;
+	} bad[] = {
+		{"{\"code\":\"B1\",\"name\":\"B\",\"framework\":\"f\",\"source\":\"t\","
+		 "\"since\":\"2000\",\"periods\":[{\"status\":\"active\",\"from\":"
+		 "\"2000\",\"to\":\"2005\"},{\"status\":\"suspended\",\"from\":\"2006\","
+		 "\"to\":null}]}", "periods[1].from must be periods[0].to"},
+		{"{\"code\":\"B2\",\"name\":\"B\",\"framework\":\"f\",\"source\":\"t\","
+		 "\"since\":\"2000\",\"periods\":[{\"status\":\"ended\",\"from\":"
+		 "\"2000\",\"to\":null}]}", "cannot begin ended"},
+		{"{\"code\":\"B3\",\"name\":\"B\",\"framework\":\"f\",\"source\":\"t\","
+		 "\"since\":\"2000\",\"periods\":[{\"status\":\"frozen\",\"from\":"
+		 "\"2000\",\"to\":null}]}", "'frozen' is not active, suspended or ended"},
+		{"{\"code\":\"B4\",\"name\":\"B\",\"framework\":\"f\",\"source\":\"t\","
+		 "\"since\":\"2000\",\"periods\":[{\"status\":\"active\",\"from\":"
+		 "\"2000\",\"to\":null},{\"status\":\"ended\",\"from\":\"2001\","
+		 "\"to\":null}]}", "only the last period is open-ended"},
+		{"{\"code\":\"B5\",\"name\":\"B\",\"framework\":\"f\",\"source\":\"t\","
+		 "\"since\":\"2000\",\"periods\":[{\"status\":\"active\",\"from\":"
+		 "\"1999\",\"to\":null}]}", "periods[0].from must be since"},
+		{"{\"code\":\"B6\",\"name\":\"B\",\"framework\":\"f\",\"source\":\"t\","
+		 "\"since\":\"2000\",\"until\":\"2001\",\"periods\":[{\"status\":"
+		 "\"active\",\"from\":\"2000\",\"to\":null}]}", "the end is an ended"},
+		{"{\"code\":\"B7\",\"name\":\"B\",\"framework\":\"f\",\"source\":\"t\","
+		 "\"since\":\"2000\",\"periods\":[{\"status\":\"active\",\"from\":"
+		 "\"2000\",\"to\":\"1999\"}]}", "periods[0].to is not after its from"},
+		{"{\"code\":\"B8\",\"name\":\"B\",\"framework\":\"f\",\"source\":\"t\","
+		 "\"since\":\"2000\",\"periods\":[]}", "non-empty list"},
+	};
+	const int64_t last = w->last_seq;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		want_corrupt(fold_partner(w, bad[i].json, &err), &err, bad[i].json,
+			     bad[i].msg);
+	assert_int_equal(w->last_seq, last);
+}
+
+/* ---- a day that is not known is not "forever" ------------------------ */
+
+static void test_unknown_days(void **state)
+{
+	struct cn_world *w = *state;
+	struct cn_err err = {0};
+	const struct cn_office *o;
+
+	/* No opening day and no bound: open on no date. */
+	assert_int_equal(fold_office(w, "{\"id\":\"o1\",\"name\":\"O\",\"country\":"
+				     "\"KZ\",\"opened\":null,\"closed\":\"2013-03\","
+				     "\"source\":\"t\"}", &err), 0);
+	o = cn_world_office(w, "o1");
+	assert_false(cn_office_open(o, fx_t("1950-01-01")));
+	assert_false(cn_office_open(o, fx_t("2010-01-01")));
+	assert_int_equal(cn_office_state_at(o, fx_t("1950-01-01")),
+			 CN_OFFICE_UNKNOWN);
+	/* With a bound, counted from it. */
+	assert_int_equal(fold_office(w, "{\"id\":\"o2\",\"name\":\"O\",\"country\":"
+				     "\"KZ\",\"opened\":null,\"opened_not_before\":"
+				     "\"2004-06-28\",\"closed\":\"2013-03\","
+				     "\"source\":\"t\"}", &err), 0);
+	o = cn_world_office(w, "o2");
+	assert_false(cn_office_open(o, fx_t("1950-01-01")));
+	assert_int_equal(cn_office_state_at(o, fx_t("1950-01-01")),
+			 CN_OFFICE_NOT_YET);
+	assert_true(cn_office_open(o, fx_t("2004-06-28")));
+	assert_string_equal(o->opened_bound, "opened_not_before");
+	assert_int_equal(cn_office_state_at(o, fx_t("2013-03-01")),
+			 CN_OFFICE_CLOSED);
+	/* The day it is first attested comes before the day it cannot
+	 * precede. */
+	assert_int_equal(fold_office(w, "{\"id\":\"o3\",\"name\":\"O\",\"country\":"
+				     "\"AT\",\"opened_not_before\":\"2018-05\","
+				     "\"known_open_by\":\"2019-01\",\"source\":\"t\"}",
+				     &err), 0);
+	o = cn_world_office(w, "o3");
+	assert_false(cn_office_open(o, fx_t("2018-12-31")));
+	assert_true(cn_office_open(o, fx_t("2019-01-01")));
+	assert_string_equal(o->opened_bound, "known_open_by");
+	/* Known open on its opening day only: open that day, then unknown. */
+	assert_int_equal(fold_office(w, "{\"id\":\"o4\",\"name\":\"O\",\"country\":"
+				     "\"RU\",\"opened\":\"1998-02-12\","
+				     "\"known_open_until\":\"1998-02-12\","
+				     "\"source\":\"t\"}", &err), 0);
+	o = cn_world_office(w, "o4");
+	assert_true(cn_office_open(o, fx_t("1998-02-12T23:59:59Z")));
+	assert_false(cn_office_open(o, fx_t("1998-02-13")));
+	assert_int_equal(cn_office_state_at(o, fx_t("2010-01-01")),
+			 CN_OFFICE_UNKNOWN);
+	assert_string_equal(o->closed_bound, "known_open_until");
+	/* Suspended by the host: not open, not closed. */
+	assert_int_equal(fold_office(w, "{\"id\":\"o5\",\"name\":\"O\",\"country\":"
+				     "\"RU\",\"opened\":\"2002\",\"suspended_from\":"
+				     "\"2021-11-01\",\"source\":\"t\"}", &err), 0);
+	o = cn_world_office(w, "o5");
+	assert_true(cn_office_open(o, fx_t("2021-10-31")));
+	assert_int_equal(cn_office_state_at(o, fx_t("2021-11-01")),
+			 CN_OFFICE_SUSPENDED);
+	assert_string_equal(cn_office_state_name(CN_OFFICE_SUSPENDED), "suspended");
+
+	/* A partner whose start is not known and not bounded is a partner
+	 * on no date; with a bound, from it. */
+	assert_int_equal(fx_partner(w, 0, "AU", "Australia", "pagl", NULL, &err), 0);
+	assert_false(cn_partner_on(cn_world_partner(w, "AU"), fx_t("1960-01-01")));
+	assert_false(cn_partner_on(cn_world_partner(w, "AU"), fx_t("2020-01-01")));
+	assert_int_equal(fold_partner(w, "{\"code\":\"KW\",\"name\":\"Kuwait\","
+				      "\"framework\":\"ici\",\"since\":null,"
+				      "\"known_partner_by\":\"2005-04-01\","
+				      "\"since_not_before\":\"2004-06-28\","
+				      "\"source\":\"t\"}", &err), 0);
+	const struct cn_partner *kw = cn_world_partner(w, "KW");
+	assert_false(cn_partner_on(kw, fx_t("2005-03-31")));
+	assert_true(cn_partner_active(kw, fx_t("2005-04-01")));
+	assert_string_equal(kw->since_bound, "known_partner_by");
+}
+
+/* ---- the registry of data/nato.json ---------------------------------- */
+
+/* data/nato.json folded as `council init` seeds it: the alliance, then
+ * members, bodies, partners and offices in file order. */
+static struct cn_world *nato(void)
+{
+	static const char *const sections[][2] = {
+		{"members", "member.admitted"}, {"bodies", "body.established"},
+		{"partners", "partner.added"}, {"offices", "office.opened"},
+	};
+	struct cn_world *w = calloc(1, sizeof(*w));
+	struct cn_err err = {0};
+	json_error_t je;
+	json_t *root = json_load_file(CN_DATADIR "/nato.json", 0, &je), *rec;
+	static const char *const wrap[] = {"member", "body", "partner", "office"};
+	size_t i;
+	int rc;
+
+	if (!w || !root)
+		fail_msg("data/nato.json: %s", je.text);
+	cn_world_init(w);
+	rc = fx_apply(w, 0, "dataset", "alliance.founded",
+		      json_pack("{s:O}", "alliance", json_object_get(root, "alliance")),
+		      &err);
+	for (size_t s = 0; !rc && s < 4; s++)
+		json_array_foreach(json_object_get(root, sections[s][0]), i, rec)
+			if ((rc = fx_apply(w, 0, "dataset", sections[s][1],
+					   json_pack("{s:O}", wrap[s], rec), &err)))
+				break;
+	json_decref(root);
+	if (rc)
+		fail_msg("folding data/nato.json: %s", err.msg);
+	return w;
+}
+
+static size_t partners_on(const struct cn_world *w, const char *at)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < w->npartners; i++)
+		n += cn_partner_on(&w->partners[i], fx_t(at)) != 0;
+	return n;
+}
+
+static size_t offices_open(const struct cn_world *w, const char *at)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < w->noffices; i++)
+		n += cn_office_open(&w->offices[i], fx_t(at)) != 0;
+	return n;
+}
+
+static void test_nato_dataset_dates(void **state)
+{
+	struct cn_world *w = nato();
+	const struct cn_body *mc = cn_world_body(w, "MC");
+	char day[16];
+	(void)state;
+
+	/* Nothing before its day: no partners in 1960, no office in 1950. */
+	assert_int_equal(partners_on(w, "1960-01-01"), 0);
+	assert_int_equal(offices_open(w, "1950-01-01"), 0);
+	assert_false(cn_office_open(cn_world_office(w, "nlo-central-asia-astana"),
+				    fx_t("1950-01-01")));
+	/* 22 states had joined PfP by 3 August 1994, and Japan's dialogue
+	 * dates from 1990. */
+	assert_int_equal(partners_on(w, "1994-08-03"), 23);
+	/* Today: 38 partners, Russia, Belarus and Afghanistan suspended. */
+	assert_int_equal(partners_on(w, "2026-11-27"), 38);
+	assert_int_equal(cn_partner_status_at(cn_world_partner(w, "RU"),
+					      fx_t("2026-11-27"), NULL),
+			 CN_PARTNER_SUSPENDED);
+	assert_false(cn_partner_active(cn_world_partner(w, "RU"),
+				       fx_t("2026-11-27")));
+	assert_true(cn_partner_active(cn_world_partner(w, "RU"),
+				      fx_t("2010-01-01")));
+	assert_false(cn_partner_active(cn_world_partner(w, "BY"),
+				       fx_t("2026-11-27")));
+	assert_false(cn_partner_active(cn_world_partner(w, "AF"),
+				       fx_t("2026-11-27")));
+	/* Finland: a partner in 2010, a member in 2024. */
+	assert_true(cn_partner_active(cn_world_partner(w, "FI"), fx_t("2010-01-01")));
+	assert_false(cn_member_active(cn_world_member(w, "FI"), fx_t("2010-01-01")));
+	assert_false(cn_partner_on(cn_world_partner(w, "FI"), fx_t("2024-01-01")));
+	assert_true(cn_member_active(cn_world_member(w, "FI"), fx_t("2024-01-01")));
+	/* Never both, for any state, on the first of any month. */
+	for (int y = 1949; y <= 2030; y++)
+		for (int m = 1; m <= 12; m++) {
+			snprintf(day, sizeof(day), "%04d-%02d-01", y % 10000, m % 100);
+			for (size_t i = 0; i < w->npartners; i++) {
+				const struct cn_partner *p = &w->partners[i];
+				const struct cn_member *mm = cn_world_member(w, p->code);
+				if (mm && cn_member_active(mm, fx_t(day)) &&
+				    cn_partner_on(p, fx_t(day)))
+					fail_msg("%s both a member and a partner on %s",
+						 p->code, day);
+			}
+		}
+	/* Every PfP partner that joined NATO has its partnership ended. */
+	size_t former = 0;
+	for (size_t i = 0; i < w->npartners; i++)
+		if (cn_world_member(w, w->partners[i].code))
+			former++;
+	assert_int_equal(former, 16);
+	/* France in the Military Committee: until 1966, and again from
+	 * 1995-12-05. */
+	assert_true(cn_body_has(w, mc, "FR", fx_t("1965-01-01")));
+	assert_false(cn_body_has(w, mc, "FR", fx_t("1980-01-01")));
+	assert_false(cn_body_has(w, mc, "FR", fx_t("1995-12-04")));
+	assert_true(cn_body_has(w, mc, "FR", fx_t("1995-12-05")));
+	assert_true(cn_body_has(w, mc, "FR", fx_t("2024-01-01")));
+	/* Moscow: the information office closed, the military liaison
+	 * mission suspended, the documentation centre unknown after its
+	 * inauguration. */
+	assert_int_equal(cn_office_state_at(cn_world_office(w, "nio-moscow"),
+					    fx_t("2022-01-01")), CN_OFFICE_CLOSED);
+	assert_int_equal(cn_office_state_at(cn_world_office(w, "mlm-moscow"),
+					    fx_t("2022-01-01")), CN_OFFICE_SUSPENDED);
+	assert_int_equal(cn_office_state_at(
+				 cn_world_office(w, "nato-documentation-centre-moscow"),
+				 fx_t("2010-01-01")), CN_OFFICE_UNKNOWN);
+	cn_world_release(w);
+	free(w);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -611,6 +1008,11 @@ int main(void)
 		T(test_bad_registry_payloads_are_corrupt),
 		T(test_bad_partner_date_message),
 		T(test_event_entity),
+		T(test_member_and_partner_refused),
+		T(test_member_and_partner_effects_refused),
+		T(test_partner_periods),
+		T(test_unknown_days),
+		cmocka_unit_test(test_nato_dataset_dates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

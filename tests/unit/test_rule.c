@@ -946,6 +946,40 @@ static void test_needs_all(void **state)
 	needs_all(eu_qmv, 0);
 }
 
+/* The attributes a rule weighs by: each once, in rule order; a proposal
+ * freezes exactly these figures when it opens. */
+static void attrs_are(const char *src, size_t max, size_t want_n,
+		      const char *want)
+{
+	struct cn_err err = {0};
+	struct cn_rule *r = NULL;
+	const char *names[4] = {0};
+	char got[128] = "";
+	size_t n, len = 0;
+
+	if (cn_rule_parse(src, &r, &err))
+		fail_msg("%s: %s", src, err.msg);
+	n = cn_rule_attributes(r, names, max);
+	for (size_t i = 0; i < n && i < max; i++)
+		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s",
+					i ? " " : "", names[i]);
+	if (n != want_n || strcmp(got, want))
+		fail_msg("%s: %zu '%s', want %zu '%s'", src, n, got, want_n, want);
+	cn_rule_free(r);
+}
+
+static void test_rule_attributes(void **state)
+{
+	(void)state;
+	attrs_are("consensus", 4, 0, "");
+	attrs_are(eu_qmv, 4, 1, "population");
+	attrs_are("weight(concur, population) >= 65% of electorate and "
+		  "(weight(declared, gdp) < 1/3 of electorate or "
+		  "weight(concur, population) >= 1)", 4, 2, "population gdp");
+	attrs_are("weight(concur, a) >= 1 and weight(concur, b) >= 1 and "
+		  "weight(concur, c) >= 1", 2, 3, "a b");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -971,6 +1005,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_null),
 		cmocka_unit_test(test_needs_all),
+		cmocka_unit_test(test_rule_attributes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,8 +7,9 @@
  * Each test works in its own mkdtemp directory under /tmp, removed at the
  * end.  Time is always an input.  Counts: the seed is one alliance.founded
  * event plus one event per member, body, partner and office record of the
- * dataset (src/app/dataset.c); facts.md section 1 gives 32 members, and
- * the other counts are read from the dataset file by the test itself.
+ * dataset (src/app/dataset.c); NATO has 32 members (data/nato.json, with
+ * its sources), and the other counts are read from the dataset file by
+ * the test itself.
  * The NAC in July 2023 had 31 members (Sweden joined 2024-03-07).
  */
 #include <stdarg.h>
@@ -27,6 +28,7 @@
 
 #include "app/app.h"
 #include "app/projection.h"
+#include "app/sight.h"
 #include "app/verify.h"
 #include "core/checkpoint.h"
 #include "core/timeutil.h"
@@ -205,7 +207,8 @@ static void seed(struct fx *f, int flags)
 
 #define P2_DEADLINE "2023-07-20T12:00:00Z"
 
-/* The Tokyo office (facts.md 3.1) and a silence procedure; 10 events. */
+/* The Tokyo office proposed in 2023 (scenarios/tokyo-2023.json) and a
+ * silence procedure; 10 events. */
 static void history(struct fx *f)
 {
 	json_t *tokyo = json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}]", "type",
@@ -455,24 +458,29 @@ static void assert_corrupt_at(struct fx *f, int64_t k, const char *what)
 			 "event %lld", what, rc, err.msg, (long long)k);
 }
 
-static void test_tamper_changed_byte(void **state)
+/* The prepared store changed by `text` (SQL, the events' triggers
+ * dropped) fails naming event k. */
+static void tampered(struct fx *f, const char *text, int64_t k,
+		     const char *what)
 {
-	struct fx *f = *state;
 	prepared_file(f);
 	drop_triggers(f->path);
+	sql_ok(f->path, text);
+	assert_corrupt_at(f, k, what);
+}
+
+static void test_tamper_changed_byte(void **state)
+{
 	/* One byte of event 50 (a partner from the seed). */
-	sql_ok(f->path, "UPDATE events SET bytes = replace(bytes, '\"actor\":\"dataset\"',"
-			" '\"actor\":\"datasEt\"') WHERE seq = 50");
-	assert_corrupt_at(f, 50, "changed byte");
+	tampered(*state, "UPDATE events SET bytes = replace(bytes, "
+		 "'\"actor\":\"dataset\"', '\"actor\":\"datasEt\"') WHERE seq = 50",
+		 50, "changed byte");
 }
 
 static void test_tamper_changed_hash(void **state)
 {
-	struct fx *f = *state;
-	prepared_file(f);
-	drop_triggers(f->path);
-	sql_ok(f->path, "UPDATE events SET hash = zeroblob(32) WHERE seq = 100");
-	assert_corrupt_at(f, 100, "changed recorded hash");
+	tampered(*state, "UPDATE events SET hash = zeroblob(32) WHERE seq = 100",
+		 100, "changed recorded hash");
 }
 
 static void test_tamper_rewritten_event_breaks_chain(void **state)
@@ -481,31 +489,38 @@ static void test_tamper_rewritten_event_breaks_chain(void **state)
 	sqlite3 *db;
 	sqlite3_stmt *s;
 	char *bytes;
-	uint8_t h[CN_HASH_LEN];
+	uint8_t h[CN_HASH_LEN], salt[CN_SALT_LEN];
 
 	prepared_file(f);
 	drop_triggers(f->path);
-	/* Change event 99's bytes and give it a matching hash: the next event
-	 * no longer follows it. */
+	const int64_t objection = f->seeded + 2; /* France's, in history() */
+	/* Change the objection's bytes and give it a matching hash (with its
+	 * own salt, as whoever holds the store can): the next event no longer
+	 * follows it. */
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT bytes FROM events WHERE seq = 99",
-					    -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT bytes, salt FROM events"
+					    " WHERE seq = ?", -1, &s, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(s, 1, objection);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	bytes = strdup((const char *)sqlite3_column_text(s, 0));
+	assert_int_equal(sqlite3_column_bytes(s, 1), CN_SALT_LEN);
+	memcpy(salt, sqlite3_column_blob(s, 1), CN_SALT_LEN);
 	sqlite3_finalize(s);
 	char *p = strstr(bytes, "geography is stubborn");
 	assert_non_null(p);
 	p[0] = 'G'; /* one letter of France's reason: still canonical */
-	cn_event_hash(bytes, strlen(bytes), h); /* the leaf hash, event.h */
+	cn_event_hash(salt, bytes, strlen(bytes), h); /* its leaf, event.h */
 	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE events SET bytes = ?, hash = ?"
-					    " WHERE seq = 99", -1, &s, NULL), SQLITE_OK);
+					    " WHERE seq = ?", -1, &s, NULL), SQLITE_OK);
 	sqlite3_bind_text(s, 1, bytes, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 2, h, CN_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, objection);
 	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	free(bytes);
-	assert_corrupt_at(f, 100, "rewritten event 99");
+	assert_corrupt_at(f, objection + 1, "rewritten objection");
 }
 
 static void test_tamper_deleted_event(void **state)
@@ -878,7 +893,13 @@ static void test_read_transaction_is_one_snapshot(void **state)
 	assert_int_equal(cn_store_tree_size(rd, &during, &err), 0);
 	assert_int_equal(cn_store_rows(rd, CN_TAB_POSITIONS, CN_ORDER_KEY,
 				       count_rows, &npos_during, &err), 0);
+	/* A read begun inside joins the snapshot, and ending it keeps it. */
+	assert_int_equal(cn_store_read_begin(rd, &err), 0);
+	assert_int_equal(cn_store_tree_size(rd, &during, &err), 0);
+	assert_int_equal(during, before);
+	cn_store_read_end(rd);
 	assert_int_equal(cn_store_scan(rd, 1, NULL, NULL, &err), 0);
+	assert_int_equal(cn_store_tree_size(rd, &during, &err), 0);
 	cn_store_read_end(rd);
 	assert_int_equal(cn_store_tree_size(rd, &after, &err), 0);
 	cn_store_close(rd);
@@ -942,6 +963,214 @@ static void test_readers_registry_keeps_the_fold_order(void **state)
 	cn_world_release(&reg);
 }
 
+/* ---- blinded leaves (issue 9) ----------------------------------------------- */
+
+static void test_tamper_changed_salt(void **state)
+{
+	/* The bytes and the hash as written; only the salt changed. */
+	tampered(*state, "UPDATE events SET salt = zeroblob(32) WHERE seq = 80",
+		 80, "changed salt");
+}
+
+/* Every event has a salt of its own, stored beside it; reading one event
+ * gives it back with the leaf it makes; type and proposal are columns. */
+static void test_salts_beside_events(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *st = NULL;
+	struct cn_event ev;
+	uint8_t h[CN_HASH_LEN], zero[CN_SALT_LEN] = {0};
+	sqlite3 *db;
+	sqlite3_stmt *s;
+
+	prepared_file(f);
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+		"SELECT count(DISTINCT salt), count(*),"
+		" sum(length(salt) = 32),"
+		" sum(type IS json_extract(bytes, '$.type')),"
+		" (SELECT count(*) FROM events WHERE proposal = 1),"
+		" (SELECT count(*) FROM events WHERE proposal IS NULL),"
+		" sum(instr(bytes, lower(hex(salt))) > 0)"
+		" FROM events", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	const int64_t n = f->seeded + 10;
+	assert_int_equal(sqlite3_column_int64(s, 0), n); /* all different */
+	assert_int_equal(sqlite3_column_int64(s, 1), n);
+	assert_int_equal(sqlite3_column_int64(s, 2), n);
+	assert_int_equal(sqlite3_column_int64(s, 3), n);
+	assert_int_equal(sqlite3_column_int64(s, 4), 3); /* created, FR, concluded */
+	assert_int_equal(sqlite3_column_int64(s, 5), f->seeded);
+	assert_int_equal(sqlite3_column_int64(s, 6), 0); /* never inside the bytes */
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+
+	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &st, &err), 0);
+	assert_int_equal(cn_store_event(st, f->seeded + 2, &ev, &err), 0);
+	assert_string_equal(ev.type, "position.stated");
+	assert_memory_not_equal(ev.salt, zero, CN_SALT_LEN);
+	cn_event_hash(ev.salt, ev.bytes, ev.len, h);
+	assert_memory_equal(h, ev.hash, CN_HASH_LEN);
+	cn_event_release(&ev);
+	assert_int_equal(cn_store_event(st, n + 1, &ev, &err), CN_ENOTFOUND);
+	assert_null(ev.bytes);
+	cn_store_close(st);
+}
+
+/* A store of the format before salts is refused, saying why. */
+static void test_version_2_store_refused(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *st = NULL;
+	struct cn_app *app = NULL;
+
+	prepared_file(f);
+	sql_ok(f->path, "PRAGMA user_version = 2");
+	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &st, &err),
+			 CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "schema version 2: the record format changed"));
+	assert_non_null(strstr(err.msg, "council init"));
+	assert_int_equal(cn_app_open(f->path, 0, &app, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "the record format changed"));
+}
+
+/* Each checkpoint records when its write was made: a cadence shows the
+ * one signed last by a given time. */
+static void test_checkpoint_times(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *st = NULL;
+	uint64_t size = 0;
+	char *note = NULL;
+
+	prepared_file(f);
+	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &st, &err), 0);
+	assert_int_equal(cn_store_checkpoint_until(st, T("2022-12-31T23:59:59Z"),
+						   NULL, &size, NULL, &err),
+			 CN_ENOTFOUND);
+	assert_int_equal(cn_store_checkpoint_until(st, T("2023-01-01T00:00:00Z"),
+						   NULL, &size, NULL, &err), 0);
+	assert_int_equal(size, f->seeded);
+	/* P1 proposed, FR objects, concluded on 07-12 at 15:00. */
+	assert_int_equal(cn_store_checkpoint_until(st, T("2023-07-12T15:00:00Z"),
+						   &note, &size, NULL, &err), 0);
+	assert_int_equal(size, f->seeded + 3);
+	assert_non_null(strstr(note, "\n"));
+	free(note);
+	assert_int_equal(cn_store_checkpoint_until(st, T("2023-07-12T14:59:59Z"),
+						   NULL, &size, NULL, &err), 0);
+	assert_int_equal(size, f->seeded + 2);
+	assert_int_equal(cn_store_checkpoint_until(st, INT64_MAX, NULL, &size, NULL,
+						   &err), 0);
+	assert_int_equal(size, f->seeded + 10);
+	cn_store_close(st);
+}
+
+static int no_lookup(void *ctx, int64_t id, enum cn_sight *out,
+		     struct cn_err *err)
+{
+	(void)ctx;
+	(void)id;
+	(void)err;
+	*out = CN_SIGHT_NONE;
+	return 0;
+}
+
+static int lookup_redacted(void *ctx, int64_t id, enum cn_sight *out,
+			   struct cn_err *err)
+{
+	(void)id;
+	(void)err;
+	++*(int *)ctx;
+	*out = CN_SIGHT_REDACTED;
+	return 0;
+}
+
+/* The one rule of sight (app/sight.h) on the seeded registry: who sees
+ * which proposal, and which of its events. */
+static void test_sight_rule(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	const struct cn_world *w;
+	struct cn_store *st;
+	struct cn_audience a;
+	char name[32];
+	int sees, lookups = 0;
+
+	seed(f, 0);
+	history(f);
+	w = cn_app_world(f->app);
+	const int64_t now = T("2024-06-01T00:00:00Z");
+	const struct cn_proposal_sight npg = {"NPG", 0, 0}, npg_adopted = {"NPG", 0, 1},
+		nac_shared = {"NAC", 1, 0}, none = {"", 0, 0};
+	const struct {
+		enum cn_role role;
+		const char *code;
+		const struct cn_proposal_sight *p;
+		enum cn_sight want;
+	} v[] = {
+		{CN_ROLE_SECRETARIAT, "", &npg, CN_SIGHT_FULL},
+		{CN_ROLE_MEMBER, "DE", &npg, CN_SIGHT_FULL},
+		{CN_ROLE_MEMBER, "FR", &npg, CN_SIGHT_NONE}, /* not on the NPG */
+		{CN_ROLE_MEMBER, "FR", &npg_adopted, CN_SIGHT_REDACTED},
+		{CN_ROLE_MEMBER, "FR", &nac_shared, CN_SIGHT_FULL},
+		{CN_ROLE_PARTNER, "JP", &npg, CN_SIGHT_NONE},
+		{CN_ROLE_PARTNER, "JP", &nac_shared, CN_SIGHT_REDACTED},
+		{CN_ROLE_PARTNER, "JP", &npg_adopted, CN_SIGHT_REDACTED},
+		{CN_ROLE_PUBLIC, "", &nac_shared, CN_SIGHT_NONE},
+		{CN_ROLE_PUBLIC, "", &npg_adopted, CN_SIGHT_REDACTED},
+		{CN_ROLE_MEMBER, "DE", &none, CN_SIGHT_NONE},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		const struct cn_viewer vw = {v[i].role, v[i].code, w, now};
+		if (cn_sight_of(&vw, v[i].p) != v[i].want)
+			fail_msg("case %zu: %s %s", i, v[i].code, v[i].p->body);
+	}
+
+	/* Events: the registry is everyone's, without asking; a redacted
+	 * sight shows a proposal's opening, not a position. */
+	const struct cn_viewer pub = {CN_ROLE_PUBLIC, "", w, now};
+	struct cn_event ev;
+	st = cn_app_store(f->app);
+	assert_int_equal(cn_store_event(st, 1, &ev, &err), 0);
+	assert_int_equal(cn_sight_sees_event(&pub, &ev, no_lookup, NULL, &sees, &err), 0);
+	assert_true(sees);
+	cn_event_release(&ev);
+	assert_int_equal(cn_store_event(st, f->seeded + 1, &ev, &err), 0);
+	assert_string_equal(ev.type, "proposal.created");
+	assert_int_equal(cn_sight_sees_event(&pub, &ev, no_lookup, NULL, &sees, &err), 0);
+	assert_false(sees);
+	assert_int_equal(cn_sight_sees_event(&pub, &ev, lookup_redacted, &lookups,
+					     &sees, &err), 0);
+	assert_true(sees);
+	cn_event_release(&ev);
+	assert_int_equal(cn_store_event(st, f->seeded + 2, &ev, &err), 0);
+	assert_string_equal(ev.type, "position.stated");
+	assert_int_equal(cn_sight_sees_event(&pub, &ev, lookup_redacted, &lookups,
+					     &sees, &err), 0);
+	assert_false(sees);
+	cn_event_release(&ev);
+	assert_int_equal(lookups, 2);
+
+	/* Audiences as `log export --for` names them. */
+	static const char *const good[] = {"all", "public", "member:FR", "partner:JP"};
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(cn_audience_parse(good[i], &a, &err), 0);
+		assert_string_equal(cn_audience_name(&a, name, sizeof(name)), good[i]);
+	}
+	static const char *const bad[] = {"", "everyone", "member", "member:",
+					  "public:XX", "partner:ABCDEFGHIJ", "all:x",
+					  "secretariat"};
+	for (size_t i = 0; i < 8; i++)
+		if (cn_audience_parse(bad[i], &a, &err) != CN_EINVAL)
+			fail_msg("audience '%s' accepted", bad[i]);
+}
+
 int main(void)
 {
 #define S(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -966,6 +1195,11 @@ int main(void)
 		S(test_readonly_copy_verifies_without_key),
 		S(test_read_transaction_is_one_snapshot),
 		S(test_readers_registry_keeps_the_fold_order),
+		S(test_tamper_changed_salt),
+		S(test_salts_beside_events),
+		S(test_version_2_store_refused),
+		S(test_checkpoint_times),
+		S(test_sight_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -349,7 +349,7 @@ static int run_op(enum op op, struct cn_app *app, struct cn_store *st,
 		return rc;
 	}
 	case EXPORT:
-		return cn_app_export(app, a->f, err);
+		return cn_app_export(app, a->f, NULL, 0, err);
 	case VERIFY: {
 		int64_t n = 0, ncp = 0;
 		if ((rc = cn_app_verify(app, NULL, &n, &ncp, err)) == 0)

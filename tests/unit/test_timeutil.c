@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/timeutil.h"
 
@@ -286,6 +287,172 @@ static void test_date_format(void **state)
 	assert_ptr_equal(cn_date_format(0, buf), buf);
 }
 
+/* ---- the range: what the parser accepts, the formatter writes -------------- */
+
+/* Independent oracle: glibc's timegm(), which never looks at TZ. */
+static int64_t oracle(int y, int mo, int d, int hh, int mm, int ss)
+{
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+			.tm_hour = hh, .tm_min = mm, .tm_sec = ss};
+	return (int64_t)timegm(&tm);
+}
+
+static void test_range_constants(void **state)
+{
+	char buf[CN_TIME_BUF];
+	(void)state;
+	assert_int_equal(CN_TIME_MIN, oracle(1000, 1, 1, 0, 0, 0));
+	assert_int_equal(CN_TIME_MAX, oracle(9999, 12, 31, 23, 59, 59));
+	roundtrip("1000-01-01T00:00:00Z", CN_TIME_MIN);
+	roundtrip("9999-12-31T23:59:59Z", CN_TIME_MAX);
+	assert_string_equal(cn_time_format(CN_TIME_MIN, buf), "1000-01-01T00:00:00Z");
+	assert_string_equal(cn_time_format(CN_TIME_MAX, buf), "9999-12-31T23:59:59Z");
+	assert_int_equal(parse_ok("9999-12-31"), CN_TIME_MAX - 86399);
+	assert_int_equal(parse_ok("1000-01-01"), CN_TIME_MIN);
+}
+
+/* The two inputs that bricked a store: both are refused, naming the field
+ * and quoting the input, and saying why. */
+static void test_range_offsets_cross_the_edge(void **state)
+{
+	struct cn_err err = {0};
+	int64_t t;
+	(void)state;
+	parse_bad("9999-12-31T23:59:59-23:59", "--at");
+	parse_bad("1000-01-01T00:00:00+01:00", "deadline");
+	parse_bad("9999-12-31T23:59:59-00:01", "deadline");
+	parse_bad("9999-12-31T00:01:00-23:59", "deadline");
+	parse_bad("1000-01-01T00:00:00+00:01", "deadline");
+	parse_bad("1000-01-01T23:58:59+23:59", "deadline");
+	assert_int_equal(cn_time_parse("9999-12-31T23:59:59-23:59", "deadline", &t,
+				       &err), CN_EINVAL);
+	assert_non_null(strstr(err.msg, "1000-01-01T00:00:00Z"));
+	assert_non_null(strstr(err.msg, "9999-12-31T23:59:59Z"));
+	/* Just inside. */
+	assert_int_equal(parse_ok("9999-12-31T00:00:59-23:59"), CN_TIME_MAX);
+	assert_int_equal(parse_ok("9999-12-31T23:59:59+23:59"),
+			 CN_TIME_MAX - 23 * 3600 - 59 * 60);
+	assert_int_equal(parse_ok("1000-01-01T23:59:00+23:59"), CN_TIME_MIN);
+	assert_int_equal(parse_ok("1000-01-01T00:00:00-23:59"),
+			 CN_TIME_MIN + 23 * 3600 + 59 * 60);
+}
+
+/* The property: s is accepted exactly when the instant it names lies in
+ * CN_TIME_MIN..CN_TIME_MAX; then its value is the oracle's, and
+ * parse -> format -> parse gives the same second and the same text. */
+static void check_property(int y, int mo, int d, int hh, int mm, int ss,
+			   int osign, int oh, int om)
+{
+	char s[64], buf[CN_TIME_BUF], again[CN_TIME_BUF];
+	struct cn_err err = {0};
+	int64_t t = 0, t2 = 0;
+	int64_t want = oracle(y, mo, d, hh, mm, ss) -
+		       osign * (int64_t)(oh * 3600 + om * 60);
+	int in_range = want >= CN_TIME_MIN && want <= CN_TIME_MAX;
+
+	if (osign)
+		snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, mo,
+			 d, hh, mm, ss, osign > 0 ? '+' : '-', oh, om);
+	else
+		snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, hh,
+			 mm, ss);
+	int rc = cn_time_parse(s, "p", &t, &err);
+	if (!in_range) {
+		if (rc == 0)
+			fail_msg("'%s' (%lld, out of range) accepted", s, (long long)want);
+		if (strncmp(err.msg, "p: ", 3))
+			fail_msg("'%s': message does not name the field: %s", s, err.msg);
+		return;
+	}
+	if (rc)
+		fail_msg("'%s' (%lld, in range) refused: %s", s, (long long)want,
+			 err.msg);
+	if (t != want)
+		fail_msg("'%s' parsed as %lld, want %lld", s, (long long)t,
+			 (long long)want);
+	cn_time_format(t, buf);
+	if (cn_time_parse(buf, "again", &t2, &err) || t2 != t)
+		fail_msg("'%s' -> '%s' does not read back (%s)", s, buf, err.msg);
+	if (strcmp(cn_time_format(t2, again), buf))
+		fail_msg("'%s' -> '%s' -> '%s'", s, buf, again);
+}
+
+static const int edge_days[][3] = {
+	{1000, 1, 1}, {1000, 1, 2}, {1000, 12, 31}, {1001, 1, 1},
+	{1004, 2, 29}, {1600, 2, 29}, {1900, 2, 28}, {1900, 3, 1},
+	{1969, 12, 31}, {1970, 1, 1}, {2000, 2, 29}, {2024, 2, 29},
+	{2100, 2, 28}, {2100, 3, 1}, {9996, 2, 29}, {9998, 12, 31},
+	{9999, 1, 1}, {9999, 2, 28}, {9999, 12, 30}, {9999, 12, 31},
+};
+
+/* Every offset, minute by minute from -23:59 to +23:59, at the first and
+ * last second of days at the year edges, leap days and century turns. */
+static void test_range_every_offset(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < sizeof(edge_days) / sizeof(edge_days[0]); k++) {
+		const int *e = edge_days[k];
+		for (int off = -(23 * 60 + 59); off <= 23 * 60 + 59; off++) {
+			int sign = off < 0 ? -1 : off > 0 ? 1 : 0;
+			int a = off < 0 ? -off : off;
+			check_property(e[0], e[1], e[2], 0, 0, 0, sign, a / 60, a % 60);
+			check_property(e[0], e[1], e[2], 23, 59, 59, sign, a / 60, a % 60);
+		}
+		check_property(e[0], e[1], e[2], 12, 0, 0, 0, 0, 0);
+	}
+}
+
+/* A small deterministic generator (splitmix64), so a failure is
+ * reproducible from its seed. */
+static uint64_t next_rand(uint64_t *x)
+{
+	uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static int days_in(int y, int m)
+{
+	static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+static void test_range_random(void **state)
+{
+	uint64_t x = 20250101;
+	char buf[CN_TIME_BUF];
+	(void)state;
+	/* Random texts, biased to the ends of the range. */
+	for (int i = 0; i < 200000; i++) {
+		uint64_t r = next_rand(&x);
+		int y = (int)(r % 4 == 0 ? 1000 + r / 4 % 3 : r % 4 == 1 ? 9999 - r / 4 % 3
+			      : 1000 + r / 4 % 9000);
+		r = next_rand(&x);
+		int mo = (int)(r % 12) + 1;
+		int d = (int)(r / 12 % (uint64_t)days_in(y, mo)) + 1;
+		r = next_rand(&x);
+		int off = (int)(r % (2 * (23 * 60 + 59) + 1)) - (23 * 60 + 59);
+		int a = off < 0 ? -off : off;
+		r = next_rand(&x);
+		check_property(y, mo, d, (int)(r % 24), (int)(r / 24 % 60),
+			       (int)(r / 1440 % 60), off < 0 ? -1 : off > 0 ? 1 : 0,
+			       a / 60, a % 60);
+	}
+	/* Random seconds in the range: format, then parse back exactly. */
+	for (int i = 0; i < 200000; i++) {
+		int64_t t = CN_TIME_MIN +
+			    (int64_t)(next_rand(&x) % (uint64_t)(CN_TIME_MAX - CN_TIME_MIN + 1));
+		struct cn_err err = {0};
+		int64_t back = 0;
+		cn_time_format(t, buf);
+		if (cn_time_parse(buf, "t", &back, &err) || back != t)
+			fail_msg("%lld -> '%s' -> %lld (%s)", (long long)t, buf,
+				 (long long)back, err.msg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +466,10 @@ int main(void)
 		cmocka_unit_test(test_partial_dates),
 		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_date_format),
+		cmocka_unit_test(test_range_constants),
+		cmocka_unit_test(test_range_offsets_cross_the_edge),
+		cmocka_unit_test(test_range_every_offset),
+		cmocka_unit_test(test_range_random),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

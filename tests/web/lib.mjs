@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../http/lib.mjs';
+import { startServer, makeStore } from '../http/lib.mjs';
 
 export { COUNCIL, makeStore, api, isoIn, council } from '../http/lib.mjs';
 
@@ -30,6 +30,12 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--disable-quic', '--no-first-run'];
 
+// The one failed request the page makes on purpose: a proposal out of
+// sight answers 404 (exactly as one that does not exist), and the page
+// shows "No proposal N here"; chromium logs the 404 as a console error.
+const expected404 = (m) => /status of 404/.test(m.text())
+  && /\/api\/v1\/proposals\/\d+\/events$/.test(m.location()?.url || '');
+
 // A browser with a fresh profile.  Pages of one context share no
 // sessionStorage, so each page can sign in as a different principal.
 export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { width: 1280, height: 900 }, locale = 'en-GB' } = {}) {
@@ -41,7 +47,10 @@ export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { 
   });
   const errors = [];
   const track = (page, label) => {
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`${label}: console: ${m.text()} ${JSON.stringify(m.location())}`); });
+    page.on('console', (m) => {
+      if (m.type() !== 'error' || expected404(m)) return;
+      errors.push(`${label}: console: ${m.text()} ${JSON.stringify(m.location())}`);
+    });
     page.on('pageerror', (e) => errors.push(`${label}: page error: ${e.message}`));
     return page;
   };
@@ -59,6 +68,29 @@ export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { 
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+// What a browser test file shares: a fresh seeded store with its tokens,
+// the server over it, and (unless browser: false) a browser.  Made in
+// before(), closed in after().
+export async function webFixture({ browser = true, timezoneId = 'Europe/Paris' } = {}) {
+  const store = makeStore();
+  const f = { store, tok: store.tokens };
+  try {
+    f.server = await startWebServer(store.db);
+    f.base = f.server.base;
+    if (browser) f.browser = await launchBrowser({ timezoneId });
+  } catch (e) {
+    await f.server?.stop();
+    store.cleanup();
+    throw e;
+  }
+  f.close = async () => {
+    await f.browser?.close();
+    await f.server.stop();
+    store.cleanup();
+  };
+  return f;
 }
 
 // Sign in through the page as a person would.

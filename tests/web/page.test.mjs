@@ -4,32 +4,24 @@
 // no test may leave a console error or a page error behind.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  makeStore, api, isoIn, startWebServer, launchBrowser, signIn, localInput,
-} from './lib.mjs';
+import { webFixture, api, isoIn, signIn, localInput } from './lib.mjs';
 
 const TITLE = 'Open a NATO liaison office in Tokyo';
 const REASON = 'France is not in favour: NATO means North Atlantic Treaty Organization.';
-let store, server, browser, base, tok;
+let browser, base, tok;
 let tokyo; // the proposal id
 let officesBefore; // open office ids before the proposal
 let secPage, frPage;
 
+let fx;
 before(async () => {
-  store = makeStore();
-  tok = store.tokens;
-  server = await startWebServer(store.db);
-  base = server.base;
-  browser = await launchBrowser({ timezoneId: 'Europe/Paris' });
+  fx = await webFixture();
+  ({ browser, base, tok } = fx);
   const r = await api(base, null, 'GET', '/api/v1/offices');
   officesBefore = r.body.offices.map((o) => o.id).sort();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  store?.cleanup();
-});
+after(() => fx?.close());
 
 const nav = (page, name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 
@@ -44,6 +36,8 @@ test('1. the secretariat proposes the Tokyo office and puts it under silence wit
   assert.match(await page.locator('.who-badge').innerText(), /Secretariat/);
   await nav(page, 'New proposal').click();
   await page.waitForURL(/#\/propose$/);
+  // the list's own Body filter stays on screen until the form is drawn
+  await page.locator('#p-title').waitFor();
 
   await page.getByLabel('Body').selectOption('NAC');
   await page.getByLabel('Title').fill(TITLE);
@@ -80,7 +74,8 @@ test('1. the secretariat proposes the Tokyo office and puts it under silence wit
   assert.match(vt, /Under silence/i);
   assert.match(vt, /Silence ends in \d+ min \d\d s|Silence ends in \d+ h/);
   assert.match(vt, /UTC/);
-  assert.equal(await page.locator('h1').innerText(), TITLE);
+  await page.locator('main h1', { hasText: TITLE }).waitFor();
+  assert.equal(await page.locator('main h1').innerText(), TITLE);
   assert.equal(await page.locator('#rollcall-grid .tile').count(), 32);
   assert.equal(await page.locator('#rollcall-grid .tile[data-position="silent"]').count(), 32);
   const eff = page.locator('[data-effect="open-office"]');
@@ -101,7 +96,8 @@ test("2. France's delegation breaks silence", async () => {
   frPage = await browser.newPage('FR');
   const page = frPage;
   await signIn(page, base, tok.FR);
-  assert.match(await page.locator('.who-badge').innerText(), /Delegation of France/);
+  // the header names the delegation once the registry is read
+  await page.locator('.who-badge', { hasText: 'Delegation of France' }).waitFor();
   const card = page.locator(`#open-list [data-proposal="${tokyo}"]`);
   await card.waitFor();
   assert.match(await card.innerText(), /Silence ends in/);
@@ -184,8 +180,9 @@ test('4. a partner (Japan) cannot see that draft', async () => {
   assert.equal(shared.status, 201);
   const page = await browser.newPage('JP');
   await signIn(page, base, tok.JP);
-  assert.match(await page.locator('.who-badge').innerText(), /Partner · Japan/);
-  assert.equal(await page.locator('h1').innerText(), 'Shared with partners');
+  await page.locator('.who-badge', { hasText: 'Partner · Japan' }).waitFor();
+  // the sign-in view stays on screen until the list is drawn: wait for its heading
+  await page.locator('main h1', { hasText: /^Shared with partners$/ }).waitFor();
   await page.locator(`#open-list [data-proposal="${shared.body.id}"]`).waitFor();
   await page.locator('#concluded-list').filter({ hasNotText: 'Loading' }).waitFor();
   assert.equal(await page.locator(`[data-proposal="${tokyo}"]`).count(), 0);
@@ -217,8 +214,8 @@ test('5. the public sees adopted decisions only', async () => {
   await page.waitForURL(/#\/signin$/);
   await page.getByRole('button', { name: 'Browse as the public' }).click();
   await page.waitForURL(/#\/proposals$/);
-  assert.match(await page.locator('.who-badge').innerText(), /Public/);
-  assert.equal(await page.locator('h1').innerText(), 'Adopted decisions');
+  await page.locator('.who-badge', { hasText: 'Public' }).waitFor();
+  await page.locator('main h1', { hasText: /^Adopted decisions$/ }).waitFor();
   const row = page.locator(`#concluded-list tr[data-proposal="${adopted.body.id}"]`);
   await row.waitFor();
   const outcomes = await page.locator('#concluded-list tr[data-proposal]').evaluateAll(

@@ -7,17 +7,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, createHash } from 'node:crypto';
-import { makeStore, api, council, startWebServer, launchBrowser, signIn } from './lib.mjs';
+import { webFixture, api, council, signIn } from './lib.mjs';
 
 const TITLE = 'Agree the communiqué on receipts';
-let store; let server; let browser; let base; let tok; let id; let vkey; let page;
+let store; let browser; let base; let tok; let id; let vkey; let page;
 
+let fx;
 before(async () => {
-  store = makeStore();
-  tok = store.tokens;
-  server = await startWebServer(store.db);
-  base = server.base;
-  browser = await launchBrowser({ timezoneId: 'Europe/Paris' });
+  fx = await webFixture();
+  ({ store, browser, base, tok } = fx);
   const r = await api(base, tok.secretariat, 'POST', '/api/v1/proposals',
     { body: 'NAC', title: TITLE, text: 'The Council agrees the communiqué.' });
   assert.equal(r.status, 201);
@@ -26,11 +24,7 @@ before(async () => {
   vkey = council(store.db, 'log', 'key').trim();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  store?.cleanup();
-});
+after(() => fx?.close());
 
 function noErrors() {
   assert.deepEqual(browser.errors, [], 'no console or page errors');
@@ -69,14 +63,16 @@ test('FR states positions on the page and keeps their receipts', async () => {
   assert.equal(list.length, 2);
   assert.deepEqual(list.map((x) => x.proposal), [id, id]);
   assert.deepEqual(list.map((x) => JSON.parse(x.receipt.event).type), ['position.stated', 'comment.made']);
-  assert.ok(list.every((x) => x.receipt.council_receipt === 1 && x.receipt.log_key === vkey && x.title === TITLE));
+  assert.ok(list.every((x) => x.receipt.council_receipt === 2 && x.receipt.log_key === vkey && x.title === TITLE));
   noErrors();
 });
 
 test('its receipts page: pin the published key, verify in the browser', async () => {
   await nav(page, 'Receipts').click();
   await page.waitForURL(/#\/receipts$/);
-  assert.equal(await page.locator('main h1').innerText(), 'Receipts');
+  // the URL changes before the view is drawn: wait for the new view's heading
+  await page.locator('main h1', { hasText: /^Receipts$/ }).waitFor();
+  await page.locator('#receipt-list > li.receipt').first().waitFor();
   const items = page.locator('#receipt-list > li.receipt');
   assert.equal(await items.count(), 2);
   // newest event first: the comment, then the objection

@@ -1,18 +1,19 @@
 // verify.test.mjs - web/src/verify.js in Node (WebCrypto Ed25519 through
 // globalThis.crypto.subtle), no browser: the RFC 9162 inclusion vectors of
 // transparency-dev/merkle (every file), the known notes and keys of
-// docs/MERKLE.md and Go's sumdb/note tests, a reference tree, and a real
+// docs/MERKLE.md and Go's sumdb/note tests, a reference tree, the blinded
+// leaf against Node's own HMAC and test_event.c's vector, and a real
 // receipt from a real `council serve`, intact and tampered with.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeStore, startServer, api, council } from '../http/lib.mjs';
 import {
   verifyInclusion, checkInclusion, leafHash, nodeHash, b64decode, b64encode, parseVkey,
-  parseNote, parseCheckpointText, verifyNote, verifyReceipt, receiptFacts,
+  parseNote, parseCheckpointText, verifyNote, verifyReceipt, receiptFacts, commitment, eventLeafHash,
 } from '../../web/src/verify.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -104,6 +105,30 @@ test('proofs of a reference tree (RFC 9162 MTH and PATH) verify, and fail when c
   assert.equal(await verifyInclusion(-1, 2, new Uint8Array(32), [], new Uint8Array(32)), false);
   assert.equal(await verifyInclusion(0.5, 2, new Uint8Array(32), [], new Uint8Array(32)), false);
   assert.equal(await verifyInclusion(0, 1n << 64n, new Uint8Array(32), [], new Uint8Array(32)), false);
+});
+
+// ---- blinded leaves ------------------------------------------------------------------
+
+test('an event\'s leaf is SHA-256(0x00 || HMAC-SHA256(salt, bytes)), as council computes it', async () => {
+  // test_event.c's event 1 and salt 0x01..0x20, hashes computed with openssl and Python
+  const ev1 = '{"actor":"delegation:FR","payload":{"member":"FR","proposal":1,"text":"G\\u00E9ographie"},'
+    + `"prev":"${'0'.repeat(64)}","seq":1,"time":"2023-07-07T09:30:00Z","type":"comment.made"}`;
+  const salt1 = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+  assert.equal(Buffer.from(await commitment(salt1, ev1)).toString('hex'),
+    '0059bfd12a2306c4f1755f1f68da43fd8e70b8cdd6904e4361ffa353d40f47f6');
+  assert.equal(Buffer.from(await eventLeafHash(salt1, ev1)).toString('hex'),
+    '1f2fbb3c2bf493b41832fdb5ecc23343e2210899c938e510ad8a3fddd6f901ed');
+  // the unblinded leaf of the old format is another hash
+  assert.equal(Buffer.from(await leafHash(ev1)).toString('hex'),
+    '55b40943946b59d606b55299d4d721447a521a51594cd02f99aabb2d53eec9b6');
+  // against Node's HMAC, for random salts and texts (non-ASCII as UTF-8)
+  for (let i = 0; i < 50; i++) {
+    const salt = new Uint8Array(randomBytes(32));
+    const text = `{"n":${i},"t":"${randomBytes(i).toString('base64')}é"}`;
+    const c = createHmac('sha256', salt).update(text, 'utf8').digest();
+    assert.deepEqual(Buffer.from(await commitment(salt, text)), c);
+    assert.deepEqual(Buffer.from(await eventLeafHash(salt, text)), sha([0], c));
+  }
 });
 
 // ---- base64, keys and notes ----------------------------------------------------------
@@ -241,6 +266,26 @@ async function expectFail(rc, check, key = vkey) {
   return r;
 }
 
+test('the receipt carries the event\'s salt; another salt, none, or the old format fails', async () => {
+  assert.equal(b64decode(receipt.salt)?.length, 32);
+  assert.equal(receipt.council_receipt, 2);
+  for (const i of [0, 13, 31]) {
+    const r = await expectFail({ ...receipt, salt: flipB64(receipt.salt, i) }, 'inclusion');
+    assert.match(r.reason, /another root/);
+  }
+  await expectFail({ ...receipt, salt: b64encode(new Uint8Array(randomBytes(32))) }, 'inclusion');
+  await expectFail({ ...receipt, salt: undefined }, 'receipt');
+  await expectFail({ ...receipt, salt: receipt.salt.slice(0, -4) }, 'receipt');
+  const r = await expectFail({ ...receipt, council_receipt: 1 }, 'receipt');
+  assert.match(r.reason, /format 1, from before blinded leaves/);
+  // the old leaf over the bare bytes is not what the tree holds
+  const proof = receipt.proof.map(b64decode);
+  const cp = parseCheckpointText(parseNote(receipt.checkpoint).text);
+  assert.equal(await verifyInclusion(receipt.index, cp.size, await leafHash(receipt.event), proof, cp.root), false);
+  assert.equal(await verifyInclusion(receipt.index, cp.size,
+    await eventLeafHash(b64decode(receipt.salt), receipt.event), proof, cp.root), true);
+});
+
 test('one byte changed in the event fails', async () => {
   const ev = receipt.event;
   // inside the letter of objection: still a well-formed event, not in the tree
@@ -309,7 +354,7 @@ test('a different pinned key fails', async () => {
   await expectFail(receipt, 'key', null);
   await expectFail(receipt, 'key', vkey.replace(/\+[0-9a-f]{8}\+/, '+00000000+'));
   // not a receipt
-  await expectFail({ ...receipt, council_receipt: 2 }, 'receipt');
+  await expectFail({ ...receipt, council_receipt: 3 }, 'receipt');
   await expectFail(null, 'receipt');
   await expectFail({ ...receipt, proof: 'x' }, 'receipt');
 });

@@ -1,8 +1,9 @@
 // api.js - the HTTP/JSON API (docs/api.yaml) as the page uses it: the
-// session (token in sessionStorage), registry caches and the event log.
-// The addresses are built by endpoints.js, the log's index by history.js.
+// session (token in sessionStorage), the alliance the store names, the
+// registry caches, and reads started early (prefetch) so that a view's
+// data is on its way while its code loads.  The addresses come from
+// endpoints.js.
 import { url } from './endpoints.js';
-import { newIndex, indexPage, hasCreation, eventsOf } from './history.js';
 
 const TOKEN_KEY = 'council.token';
 const PUBLIC_KEY = 'council.public';
@@ -18,6 +19,7 @@ export class ApiError extends Error {
 export const session = {
   token: sessionStorage.getItem(TOKEN_KEY) || null,
   principal: null, // {role, code}
+  alliance: null, // {id, name}, from whoami
   browsing: sessionStorage.getItem(PUBLIC_KEY) === '1',
 };
 
@@ -30,6 +32,7 @@ export async function request(path, { method = 'GET', body, token = session.toke
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let r;
   try {
+    // Never kept by the browser: what a token reads must not be stored.
     r = await fetch(path, {
       method, headers, cache: 'no-store',
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -50,27 +53,55 @@ export async function request(path, { method = 'GET', body, token = session.toke
   return data;
 }
 
+// ---- reads started early ---------------------------------------------------
+// A read started by prefetch() is handed, once, to the first get() of the
+// same address within a few seconds; after that get() asks again.
+
+const EARLY_MS = 5000;
+const early = new Map();
+
+export function prefetch(path) {
+  if (early.has(path)) return;
+  const p = request(path);
+  p.catch(() => {}); // handed over to get(), or dropped
+  early.set(path, { p, at: Date.now(), token: session.token });
+}
+
+function get(path) {
+  const e = early.get(path);
+  early.delete(path);
+  if (e && e.token === session.token && Date.now() - e.at < EARLY_MS) return e.p;
+  return request(path);
+}
+
 // ---- session ---------------------------------------------------------------
+
+// {role, code, name}: the name is the member's or partner's in the registry.
+function setWho(who) {
+  session.alliance = who.alliance || null;
+  return { role: who.role, code: who.code, name: who.name || null };
+}
 
 export async function signIn(token) {
   const who = await request(url.whoami(), { token });
   if (who.role === 'public') throw new ApiError(401, 'unauthorized', 'That token stands for no one.');
   session.token = token;
-  session.principal = who;
+  session.principal = setWho(who);
   session.browsing = false;
   sessionStorage.setItem(TOKEN_KEY, token);
   sessionStorage.removeItem(PUBLIC_KEY);
   resetCaches();
-  return who;
+  return session.principal;
 }
 
 export function browseAsPublic() {
+  // Reads already made without a token stay good.
+  if (session.token) resetCaches();
   session.token = null;
   session.principal = { role: 'public', code: null };
   session.browsing = true;
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.setItem(PUBLIC_KEY, '1');
-  resetCaches();
 }
 
 export function signOut() {
@@ -82,17 +113,20 @@ export function signOut() {
   resetCaches();
 }
 
+// Who the tab's token stands for (the public without one), and the
+// alliance the store names: one request, whatever the session.
 export async function restore() {
-  if (session.token) {
-    try {
-      session.principal = await request(url.whoami());
-    } catch (e) {
-      if (e.status === 401) signOut();
-      else throw e;
-    }
-  } else if (session.browsing) {
-    session.principal = { role: 'public', code: null };
+  let who;
+  try {
+    who = await request(url.whoami());
+  } catch (e) {
+    if (e.status !== 401) throw e;
+    signOut();
+    who = await request(url.whoami());
   }
+  const principal = setWho(who);
+  if (session.token) session.principal = principal;
+  else if (session.browsing) session.principal = { role: 'public', code: null };
   return session.principal;
 }
 
@@ -105,18 +139,18 @@ function cached(key, fn) {
   if (!cache.has(key)) cache.set(key, fn().catch((e) => { cache.delete(key); throw e; }));
   return cache.get(key);
 }
-export function resetCaches() { cache.clear(); logState = null; }
+export function resetCaches() { cache.clear(); early.clear(); }
 export function dropRegistryCache() {
   for (const k of [...cache.keys()]) if (k.startsWith('reg:')) cache.delete(k);
 }
 
-export const allMembers = () => cached('reg:members:all', () => request(url.allMembers()));
-export const members = (at, body) => request(url.members(at, body));
-export const bodies = (at) => request(url.bodies(at));
-export const partners = (at) => request(url.partners(at));
-export const allPartners = () => cached('reg:partners', () => request(url.partners()));
-export const offices = (at) => request(url.offices(at));
-export const allOffices = () => request(url.allOffices());
+export const allMembers = () => cached('reg:members:all', () => get(url.allMembers()));
+export const members = (at, body) => get(url.members(at, body));
+export const bodies = (at) => get(url.bodies(at));
+export const partners = (at) => get(url.partners(at));
+export const allPartners = () => cached('reg:partners', () => get(url.partners()));
+export const offices = (at) => get(url.offices(at));
+export const allOffices = () => get(url.allOffices());
 
 // code -> name for members ever and partners today
 export async function names() {
@@ -131,45 +165,16 @@ export async function names() {
 
 // ---- the log's public key (fetched once a session; it names, it is not trusted) --
 
-export const logKey = () => cached('log:key', () => request(url.logKey()));
+export const logKey = () => cached('log:key', () => get(url.logKey()));
 
 // ---- proposals ---------------------------------------------------------------
 
-export const listProposals = (o = {}) => request(url.proposals(o));
+export const listProposals = (o = {}) => get(url.proposals(o));
 export const getProposal = (id) => request(url.proposal(id));
+// One proposal with its events, as the principal may see them: a
+// proposal's page in one request (GET /api/v1/proposals/{id}/events).
+export const proposalHistory = (id) => get(url.history(id));
 export const propose = (body) => request(url.proposals(), { method: 'POST', body });
 export const statePosition = (id, body) => request(url.positions(id), { method: 'POST', body });
 export const secretariat = (id, action, body = {}) =>
   request(url.action(id, action), { method: 'POST', body });
-
-// ---- the log: a proposal's history -------------------------------------------
-// Read incrementally (append-only), kept per session, indexed by proposal.
-
-let logState = null;
-let syncing = null;
-
-async function syncLog() {
-  if (syncing) return syncing;
-  syncing = (async () => {
-    if (!logState) logState = newIndex();
-    const st = logState;
-    for (let pages = 0; pages < 100; pages++) {
-      const page = await request(url.log(st.cursor, 1000));
-      if (st !== logState) return;
-      if (!indexPage(st, page)) break;
-    }
-  })().finally(() => { syncing = null; });
-  return syncing;
-}
-
-export async function historyOf(id) {
-  await syncLog();
-  const st = logState;
-  if (!hasCreation(st, id) && !st.rescanned.has(id)) {
-    // Events may have been out of sight when first read (e.g. before adoption).
-    st.rescanned.add(id);
-    st.cursor = 1;
-    await syncLog();
-  }
-  return eventsOf(logState, id);
-}

@@ -1,5 +1,8 @@
 // chart.js - the enlargement timeline: members of the alliance over time
-// (a step chart, 1949 to 2024), in plain SVG.
+// (a step chart, 1949 to 2024), in plain SVG.  Drawn at the width it is
+// shown at (one unit of the viewBox is one CSS pixel), so its labels keep
+// their size on a phone; on a narrow one it names fewer years and leaves
+// out the labels of waves too close to the next (the table has them all).
 import { s } from './dom.js';
 
 const yearOf = (d) => {
@@ -24,7 +27,7 @@ export function enlargementWaves(members) {
 }
 
 export function enlargementChart(waves, { from = 1949, to = 2024, width = 880, height = 320, label } = {}) {
-  const m = { l: 44, r: 20, t: 34, b: 40 };
+  const m = { l: 36, r: 16, t: 34, b: 40 };
   const end = to + 1;
   const maxY = Math.max(35, Math.ceil((waves.at(-1)?.total || 0) / 5) * 5 + 5);
   const X = (y) => m.l + ((y - from) / (end - from)) * (width - m.l - m.r);
@@ -38,8 +41,9 @@ export function enlargementChart(waves, { from = 1949, to = 2024, width = 880, h
     g.append(s('line', { class: v ? 'grid' : 'axis', x1: m.l, x2: width - m.r, y1: Y(v), y2: Y(v) }));
     if (v % 10 === 0) g.append(s('text', { class: 'tick', x: m.l - 8, y: Y(v) + 4, 'text-anchor': 'end' }, String(v)));
   }
-  const years = [1949, 1960, 1970, 1980, 1990, 2000, 2010, 2020];
-  if (to - 2020 >= 3) years.push(to);
+  const narrow = width < 600;
+  const years = narrow ? [1949, 1970, 1990, 2010] : [1949, 1960, 1970, 1980, 1990, 2000, 2010, 2020];
+  if (to - years.at(-1) >= (narrow ? 8 : 3)) years.push(to);
   for (const y of years) {
     g.append(s('line', { class: 'xtick', x1: X(y), x2: X(y), y1: height - m.b, y2: height - m.b + 5 }));
     g.append(s('text', { class: 'tick', x: X(y), y: height - m.b + 20, 'text-anchor': 'middle' }, String(y)));
@@ -64,13 +68,16 @@ export function enlargementChart(waves, { from = 1949, to = 2024, width = 880, h
     const x = X(Math.max(from, yearOf(w.date)));
     const y = Y(w.total);
     const added = w.codes.length;
-    // A wave followed closely by the next is labelled on its left.
+    // A wave followed closely by the next is labelled on its left, or on a
+    // narrow chart not at all.
     const crowded = i + 1 < waves.length && X(yearOf(waves[i + 1].date)) - x < 22;
+    let label = s('text', { class: 'wave-n', x, y: y - 10, 'text-anchor': 'middle' }, `+${added}`);
+    if (crowded) {
+      label = narrow ? null : s('text', { class: 'wave-n', x: x - 8, y: y + 4, 'text-anchor': 'end' }, `+${added}`);
+    }
     dots.append(s('g', { class: 'wave', 'data-date': w.date },
-      s('circle', { cx: x, cy: y, r: 4.5 }),
-      crowded
-        ? s('text', { class: 'wave-n', x: x - 8, y: y + 4, 'text-anchor': 'end' }, `+${added}`)
-        : s('text', { class: 'wave-n', x, y: y - 10, 'text-anchor': 'middle' }, `+${added}`),
+      s('circle', { cx: x, cy: y, r: narrow ? 3.5 : 4.5 }),
+      label,
       s('title', {}, `${w.date}: ${w.names.join(', ')} (${w.total} members)`)));
   });
   svg.append(dots);

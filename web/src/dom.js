@@ -38,12 +38,17 @@ export function replace(el, ...kids) {
   return append(el, kids);
 }
 
-// Keep the focused control (by its data-focus key) across a re-render.
-export function keepFocus(container, fn) {
+// Keep the focused control (by its data-focus key) across a re-render; if
+// it is gone, focus fallback() (when given) rather than lose it.
+export function keepFocus(container, fn, fallback) {
   const a = document.activeElement;
-  const key = a && container.contains(a) ? a.getAttribute('data-focus') : null;
+  const inside = a && a !== document.body && container.contains(a);
+  const key = inside ? a.getAttribute('data-focus') : null;
   fn();
-  if (key) container.querySelector(`[data-focus="${CSS.escape(key)}"]`)?.focus();
+  if (!inside || (a.isConnected && document.activeElement === a)) return;
+  const next = key && container.querySelector(`[data-focus="${CSS.escape(key)}"]`);
+  if (next && next.getClientRects().length) next.focus();
+  else fallback?.()?.focus();
 }
 
 // Small inline icons (24x24 viewBox, stroke currentColor).

@@ -21,9 +21,9 @@ export const url = {
   offices: (at) => `${V1}/offices${query({ at })}`,
   allOffices: () => `${V1}/offices?all=1`,
   logKey: () => `${V1}/log/key`,
-  log: (from, limit) => `${V1}/log${query({ from, limit })}`,
   proposals: (o = {}) => `${V1}/proposals${query(o)}`,
   proposal: (id) => `${V1}/proposals/${id}`,
+  history: (id) => `${V1}/proposals/${id}/events`,
   positions: (id) => `${V1}/proposals/${id}/positions`,
   action: (id, action) => `${V1}/proposals/${id}/${action}`,
 };

@@ -1,36 +1,33 @@
 // main.js - the council page: session, header, hash router, ticking clocks.
+// Each view is a chunk of its own, loaded when its route is first shown;
+// the route's first API reads start at the same time (model/navigation.js
+// routeReads), so a view's data and its code arrive together.
 import { h, replace } from './dom.js';
 import * as api from './api.js';
 import { tickAll, zone } from './time.js';
-import { alertBox, errorText } from './ui.js';
-import { signinView } from './views/signin.js';
-import { proceduresView } from './views/procedures.js';
-import { proposalView } from './views/proposal.js';
-import { proposeView } from './views/propose.js';
-import { bodiesView } from './views/bodies.js';
-import { registryView } from './views/registry.js';
-import { receiptsView } from './views/receipts.js';
-import { parseHash, principalLabel, shortLabel } from './model/navigation.js';
+import { alertBox, errorText, loading } from './ui.js';
+import { parseHash, principalLabel, shortLabel, navLinks, routeReads } from './model/navigation.js';
 
+// [path, the view's module and export, options]
 const ROUTES = [
-  [/^\/signin$/, signinView, { public: true }],
-  [/^\/proposals$/, proceduresView],
-  [/^\/proposals\/(\d+)$/, proposalView],
-  [/^\/propose$/, proposeView, {
+  [/^\/signin$/, () => import('./views/signin.js'), 'signinView', { public: true }],
+  [/^\/proposals$/, () => import('./views/procedures.js'), 'proceduresView'],
+  [/^\/proposals\/(\d+)$/, () => import('./views/proposal.js'), 'proposalView'],
+  [/^\/propose$/, () => import('./views/propose.js'), 'proposeView', {
     role: 'secretariat', deny: ['Only the secretariat may make proposals. ', 'Sign in with a secretariat token.'],
   }],
-  [/^\/receipts$/, receiptsView, {
+  [/^\/receipts$/, () => import('./views/receipts.js'), 'receiptsView', {
     role: 'member', deny: ['Receipts are kept for member delegations. ', 'Sign in with a delegation’s token.'],
   }],
-  [/^\/bodies$/, bodiesView],
-  [/^\/registry(?:\/(members|partners|offices))?$/, registryView],
+  [/^\/bodies$/, () => import('./views/bodies.js'), 'bodiesView'],
+  [/^\/registry(?:\/(members|partners|offices))?$/, () => import('./views/registry.js'), 'registryView'],
 ];
 
-const header = document.getElementById('site-header');
 const main = document.getElementById('main');
 let cleanups = [];
 let routeSeq = 0;
 let flash = null;
+let ready = null; // the session, restored once (whoami)
 
 export function navigate(hash, { replace: rep = false } = {}) {
   if (location.hash === hash) { route(); return; }
@@ -39,79 +36,73 @@ export function navigate(hash, { replace: rep = false } = {}) {
 
 export function setFlash(msg) { flash = msg; }
 
-async function renderHeader(path) {
+// The header is in index.html (the shell); this fills in the alliance, the
+// principal and the role's links, without changing its size.
+function renderHeader(path) {
   const p = api.session.principal;
-  let names = null;
-  try {
-    names = p && (p.role === 'member' || p.role === 'partner') ? await api.names() : null;
-  } catch { /* labels fall back to codes */ }
-  const link = (href, label, match) => h('a', {
+  const role = p?.role || 'public';
+  document.getElementById('alliance-name').textContent = api.session.alliance?.name || '';
+  document.getElementById('brand').setAttribute('href', p ? '#/proposals' : '#/signin');
+  replace(document.getElementById('site-nav'), navLinks(role).map(([href, label, match]) => h('a', {
     href, class: 'nav-link', 'aria-current': match.test(path) ? 'page' : null,
-  }, label);
-  const nav = p ? h('nav', { class: 'site-nav', 'aria-label': 'Main' },
-    link('#/proposals', 'Procedures', /^\/proposals/),
-    link('#/bodies', 'Bodies', /^\/bodies/),
-    link('#/registry/members', 'Registry', /^\/registry/),
-    p.role === 'secretariat' ? link('#/propose', 'New proposal', /^\/propose/) : null,
-    p.role === 'member' ? link('#/receipts', 'Receipts', /^\/receipts/) : null) : null;
-  const who = p ? h('div', { class: 'who' },
-    h('span', { class: `who-badge role-${p.role}`, 'data-role': p.role, 'data-code': p.code || null },
-      h('span', { class: 'sr-only' }, 'Signed in as '),
-      h('span', { class: 'who-long' }, principalLabel(p, names)),
-      h('span', { class: 'who-short', 'aria-hidden': 'true' }, shortLabel(p, names))),
-    p.role === 'public'
+  }, label)));
+  const who = document.getElementById('who');
+  if (!p) { replace(who, h('a', { class: 'btn small ghost', href: '#/signin' }, 'Sign in')); return; }
+  replace(who, h('span', { class: `who-badge role-${role}`, 'data-role': role, 'data-code': p.code || null },
+    h('span', { class: 'sr-only' }, 'Signed in as '),
+    h('span', { class: 'who-long' }, principalLabel(p)),
+    h('span', { class: 'who-short', 'aria-hidden': 'true' }, shortLabel(p))),
+    role === 'public'
       ? h('a', { class: 'btn small ghost', href: '#/signin' }, 'Sign in')
       : h('button', { type: 'button', class: 'btn small ghost', id: 'sign-out', onclick: () => {
         api.signOut();
         setFlash({ kind: 'ok', msg: 'You are signed out.' });
         navigate('#/signin');
-      } }, 'Sign out')) : null;
-  replace(header,
-    h('div', { class: 'bar' },
-      h('a', { class: 'brand', href: p ? '#/proposals' : '#/signin' },
-        h('span', { class: 'logo', 'aria-hidden': 'true' }, logo()),
-        h('span', { class: 'brand-name' }, 'council'),
-        h('span', { class: 'brand-sub' }, 'North Atlantic Council')),
-      who),
-    nav);
-}
-
-function logo() {
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('viewBox', '0 0 32 32');
-  svg.innerHTML = '<circle cx="16" cy="16" r="14" fill="none" stroke="currentColor" stroke-width="2"/>'
-    + '<path d="M16 3l3.2 12.8L16 29l-3.2-13.2z" fill="currentColor"/>'
-    + '<path d="M3 16l12.8-3.2L29 16l-13.2 3.2z" fill="currentColor" opacity=".55"/>';
-  return svg;
+      } }, 'Sign out'));
 }
 
 async function route() {
   const seq = ++routeSeq;
   for (const c of cleanups.splice(0)) { try { c(); } catch { /* ignore */ } }
   const { path, query } = parseHash(location.hash);
+  const hit = ROUTES.find(([re]) => re.test(path));
+  // Its data and its code, both on their way before anything waits.
+  for (const u of routeReads(path)) api.prefetch(u);
+  const code = hit ? hit[1]().catch((e) => e) : null;
+  try {
+    await ready;
+  } catch (e) {
+    replace(main, alertBox(`The server cannot be reached: ${errorText(e)}`));
+    return;
+  }
+  if (seq !== routeSeq) return;
   if (path === '/') {
     navigate(api.session.principal ? '#/proposals' : '#/signin', { replace: true });
     return;
   }
-  const hit = ROUTES.find(([re]) => re.test(path));
+  const [re, , name, opts] = hit || [];
   // A deep link without a session: browse as the public.
-  if (!api.session.principal && !(hit && hit[2]?.public)) api.browseAsPublic();
-  await renderHeader(path);
-  if (seq !== routeSeq) return;
+  if (!api.session.principal && !opts?.public) api.browseAsPublic();
+  renderHeader(path);
   const view = h('div', { class: 'view' });
-  replace(main, view);
-  if (flash) { view.before(alertBox(flash.msg, flash.kind)); flash = null; }
+  const show = () => {
+    replace(main, view);
+    if (flash) { view.before(alertBox(flash.msg, flash.kind)); flash = null; }
+  };
   if (!hit) {
     document.title = 'Not found · council';
+    show();
     replace(view, h('h1', { tabindex: '-1' }, 'Page not found'),
       h('p', {}, 'There is no page at this address. ', h('a', { href: '#/proposals' }, 'Go to the procedures.')));
+    focusHeading();
     return;
   }
-  const [re, fn, opts] = hit;
   if (opts?.role && api.role() !== opts.role) {
     document.title = 'Not allowed · council';
+    show();
     replace(view, h('h1', { tabindex: '-1' }, 'Not available'),
       h('p', {}, opts.deny[0], h('a', { href: '#/signin' }, opts.deny[1])));
+    focusHeading();
     return;
   }
   const ctx = {
@@ -123,20 +114,30 @@ async function route() {
     navigate,
   };
   try {
-    await fn(ctx);
+    const mod = await code;
+    if (mod instanceof Error) throw new Error('This part of the page could not be loaded; try again.');
+    if (seq !== routeSeq) return;
+    show();
+    replace(view, loading());
+    await mod[name](ctx);
   } catch (e) {
     if (seq !== routeSeq) return;
+    show();
     replace(view, h('h1', { tabindex: '-1' }, 'Something went wrong'), alertBox(errorText(e)),
       h('p', {}, h('button', { type: 'button', class: 'btn', onclick: () => route() }, 'Try again')));
   }
-  if (seq === routeSeq && document.activeElement === document.body) {
-    // Move focus to the new view's heading (screen readers announce it),
-    // except on first load.
-    if (routed) main.querySelector('h1')?.focus({ preventScroll: true });
+  if (seq === routeSeq) focusHeading();
+}
+
+// Move focus to the new view's heading (screen readers announce it),
+// except on first load, and unless the view put it somewhere already.
+let routed = false;
+function focusHeading() {
+  if (routed && (document.activeElement === document.body || !document.activeElement?.isConnected)) {
+    main.querySelector('h1')?.focus({ preventScroll: true });
   }
   routed = true;
 }
-let routed = false;
 
 api.setUnauthorizedHandler(() => {
   api.signOut();
@@ -144,15 +145,12 @@ api.setUnauthorizedHandler(() => {
   navigate('#/signin');
 });
 
-async function start() {
+function start() {
   document.getElementById('tz').textContent = zone;
-  try {
-    await api.restore();
-  } catch (e) {
-    replace(main, alertBox(`The server cannot be reached: ${errorText(e)}`));
-  }
+  ready = api.restore();
+  ready.catch(() => { /* route() says so */ });
   window.addEventListener('hashchange', route);
-  await route();
+  route();
   setInterval(() => {
     if (tickAll()) document.dispatchEvent(new CustomEvent('council:deadline'));
   }, 1000);

@@ -1,8 +1,13 @@
-// map.js - world maps with d3-geo and world-atlas (served as world-110m.json):
-// the offices map, a small globe for an office effect, and a location picker.
-import { geoNaturalEarth1, geoOrthographic, geoPath, geoGraticule10, geoContains } from 'd3-geo';
+// map.js - world maps with d3-geo and world-atlas (Natural Earth 1:110m,
+// served under its hash from assets/): the offices map, a small globe for
+// an office effect, and a location picker.  A chunk of its own, loaded by
+// the views that draw a map, when they draw it.
+import { geoNaturalEarth1, geoOrthographic, geoPath, geoGraticule, geoGraticule10, geoContains } from 'd3-geo';
 import { feature } from 'topojson-client';
+import worldUrl from 'asset:world-atlas/countries-110m.json';
+import landUrl from 'asset:world-atlas/land-110m.json';
 import { s } from './dom.js';
+import { TROPIC_OF_CANCER } from './model/registry.js';
 
 // ISO 3166 alpha-2 -> numeric (world-atlas ids) for the alliance's members
 // and partners; Kosovo (XK) has no numeric code and is found by name.
@@ -21,22 +26,56 @@ const NUMERIC = {
   PH: '608', TW: '158', VN: '704', TH: '764', MY: '458', SG: '702',
 };
 const ALPHA2 = Object.fromEntries(Object.entries(NUMERIC).map(([a, n]) => [n, a]));
-export const TROPIC_OF_CANCER = 23.4362;
 
+// The countries (for the maps: members shaded, a country found by a
+// point), read once.
 let world = null;
 export function loadWorld() {
-  world ??= fetch('world-110m.json')
-    .then((r) => { if (!r.ok) throw new Error(`world map: ${r.status}`); return r.json(); })
-    .then((topo) => {
-      const fc = feature(topo, topo.objects.countries);
-      for (const f of fc.features) {
-        f.properties.code = f.id ? ALPHA2[f.id] : (f.properties.name === 'Kosovo' ? 'XK' : undefined);
-      }
-      return fc;
-    });
+  world ??= fetchJson(new URL(worldUrl, import.meta.url)).then((topo) => {
+    const fc = feature(topo, topo.objects.countries);
+    for (const f of fc.features) {
+      f.properties.code = f.id ? ALPHA2[f.id] : (f.properties.name === 'Kosovo' ? 'XK' : undefined);
+    }
+    return fc;
+  });
   world.catch(() => { world = null; });
   return world;
 }
+
+// The land alone, for the small globe: a third of the countries' bytes,
+// and coarsened to what 200 px show.
+let land = null;
+export function loadLand() {
+  land ??= fetchJson(new URL(landUrl, import.meta.url)).then((topo) => coarsen(feature(topo, topo.objects.land), 0.75));
+  land.catch(() => { land = null; });
+  return land;
+}
+
+// Polygons with the points closer than `deg` degrees to the last one kept
+// left out (each ring keeps its first and last point, and at least four).
+export function coarsen(fc, deg) {
+  const ring = (r) => {
+    if (r.length <= 8) return r;
+    const out = [r[0]];
+    for (let i = 1; i < r.length - 1; i++) {
+      const [x, y] = out[out.length - 1];
+      if (Math.abs(r[i][0] - x) >= deg || Math.abs(r[i][1] - y) >= deg) out.push(r[i]);
+    }
+    out.push(r[r.length - 1]);
+    return out.length >= 4 ? out : r;
+  };
+  const geom = (g) => {
+    if (g.type === 'Polygon') return { ...g, coordinates: g.coordinates.map(ring) };
+    if (g.type === 'MultiPolygon') return { ...g, coordinates: g.coordinates.map((p) => p.map(ring)) };
+    return g;
+  };
+  return { ...fc, features: fc.features.map((f) => ({ ...f, geometry: f.geometry && geom(f.geometry) })) };
+}
+
+const fetchJson = (u) => fetch(u).then((r) => {
+  if (!r.ok) throw new Error(`world map: ${r.status}`);
+  return r.json();
+});
 
 function countryClass(f, shade) {
   const c = f.properties.code;
@@ -109,17 +148,20 @@ export function drawMarkers(g, proj, markers) {
 }
 
 // A small globe centred on a point, with a marker: the office effect.
+// fc: the land (loadLand) or the countries (loadWorld).
 export function globe(fc, { lon, lat, size = 220, cls = '', title } = {}) {
+  // At 200 px a pixel's precision is enough: a third of the points and
+  // a fifth of the text of the default, so drawing it stays cheap.
   const proj = geoOrthographic().rotate([-lon, -Math.max(-60, Math.min(60, lat)) * 0.7])
-    .fitExtent([[4, 4], [size - 4, size - 4]], { type: 'Sphere' }).clipAngle(90);
-  const path = geoPath(proj);
+    .fitExtent([[4, 4], [size - 4, size - 4]], { type: 'Sphere' }).clipAngle(90).precision(1);
+  const path = geoPath(proj).digits(1);
   const svg = s('svg', {
     class: 'globe', viewBox: `0 0 ${size} ${size}`, role: 'img',
     'aria-label': title || `Location ${lat}, ${lon}`,
   });
   svg.append(
     s('path', { class: 'sphere', d: path({ type: 'Sphere' }) }),
-    s('path', { class: 'graticule', d: path(geoGraticule10()) }),
+    s('path', { class: 'graticule', d: path(geoGraticule().step([30, 30])()) }),
     s('g', {}, fc.features.map((f) => s('path', { class: 'country', d: path(f) || '' }))),
     s('path', { class: 'tropic', d: path(tropicLine()) || '' }),
   );

@@ -1,25 +1,43 @@
 // time.js - times in the viewer's time zone with UTC alongside; dates;
-// countdowns to a deadline.
+// countdowns to a deadline.  Formats follow the browser's language.
 import { h } from './dom.js';
 
 export const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 const isUTC = /^(UTC|Etc\/UTC|Etc\/GMT|GMT)$/.test(zone);
 
-const localFmt = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'short', day: 'numeric', month: 'short', year: 'numeric',
-  hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short',
-});
+// Dates and times are written the way the browser's chosen language writes
+// them (navigator.language); the words around them are the page's.
+let locale = 'en-GB';
+let fmt = null;
+
+// The formats of one locale, made when first needed.
+function formats() {
+  if (fmt) return fmt;
+  const f = (o) => new Intl.DateTimeFormat(locale, o);
+  const hm = { hour: '2-digit', minute: '2-digit' };
+  fmt = {
+    local: f({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', ...hm, timeZoneName: 'short' }),
+    utcTime: f({ ...hm, timeZone: 'UTC' }),
+    utcFull: f({ day: 'numeric', month: 'short', year: 'numeric', ...hm, timeZone: 'UTC' }),
+    date: f({ day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }),
+    month: f({ month: 'short', year: 'numeric', timeZone: 'UTC' }),
+  };
+  return fmt;
+}
+
+// Another locale (the tests; a later choice of language).
+export function setLocale(l) {
+  let known = false;
+  try { known = Intl.DateTimeFormat.supportedLocalesOf([l]).length > 0; } catch { /* not a language tag */ }
+  locale = known ? l : 'en-GB';
+  fmt = null;
+}
+export const currentLocale = () => locale;
+setLocale(globalThis.navigator?.language || 'en-GB');
+
+// Calendar days as YYYY-MM-DD, whatever the locale: for comparing, not showing.
 const localDay = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
 const utcDay = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' });
-const utcTime = new Intl.DateTimeFormat('en-GB', {
-  hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC',
-});
-const utcFull = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
-  hourCycle: 'h23', timeZone: 'UTC',
-});
-const dateFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const monthFmt = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 export function parseTime(iso) {
   const d = new Date(iso);
@@ -30,17 +48,17 @@ export function parseTime(iso) {
 export function timeParts(iso) {
   const d = parseTime(iso);
   if (!d) return { local: String(iso ?? ''), utc: '' };
-  const local = localFmt.format(d).replace(/,(?=[^,]*$)/, ',');
-  if (isUTC) return { local: utcFull.format(d) + ' UTC', utc: '' };
+  const f = formats();
+  if (isUTC) return { local: f.utcFull.format(d) + ' UTC', utc: '' };
   const same = localDay.format(d) === utcDay.format(d);
-  return { local, utc: (same ? utcTime.format(d) : utcFull.format(d)) + ' UTC' };
+  return { local: f.local.format(d), utc: (same ? f.utcTime.format(d) : f.utcFull.format(d)) + ' UTC' };
 }
 
 // <time> with the local time and the UTC time alongside.
 export function timeEl(iso, cls = 'when') {
   if (!iso) return h('span', { class: cls }, '—');
   const { local, utc } = timeParts(iso);
-  return h('time', { class: cls, datetime: iso, title: iso },
+  return h('time', { class: cls, datetime: iso, title: iso, lang: locale },
     h('span', { class: 'local' }, local),
     utc ? h('span', { class: 'utc' }, utc) : null);
 }
@@ -54,9 +72,9 @@ export function timeText(iso) {
 export function fmtDate(d) {
   if (!d) return '—';
   if (/^\d{4}$/.test(d)) return d;
-  if (/^\d{4}-\d{2}$/.test(d)) return monthFmt.format(new Date(d + '-01T00:00:00Z'));
+  if (/^\d{4}-\d{2}$/.test(d)) return formats().month.format(new Date(d + '-01T00:00:00Z'));
   const t = parseTime(d.length === 10 ? d + 'T00:00:00Z' : d);
-  return t ? dateFmt.format(t) : d;
+  return t ? formats().date.format(t) : d;
 }
 
 export function today() {

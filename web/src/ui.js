@@ -75,13 +75,53 @@ export function toast(msg, kind = 'ok') {
   setTimeout(() => t.remove(), 4600);
 }
 
+// ---- tables that may scroll sideways --------------------------------------------
+// A table in a box that scrolls sideways on a narrow screen.  While it does,
+// the box says so (a line above it, shadows at the edges that hide columns)
+// and can be reached with the keyboard (a named, focusable region), so its
+// hidden columns can be scrolled into view with the arrow keys.
+export function tableWrap(label, table) {
+  const wrap = h('div', { class: 'table-wrap' }, table);
+  const hint = h('p', { class: 'scroll-hint', 'aria-hidden': 'true' }, icon('arrow'), 'Scroll sideways for more');
+  const box = h('div', { class: 'table-scroll' }, hint, wrap);
+  const check = () => {
+    const over = wrap.scrollWidth > wrap.clientWidth + 1;
+    box.classList.toggle('overflows', over);
+    for (const [k, v] of [['tabindex', '0'], ['role', 'region'], ['aria-label', `${label} (scrolls sideways)`]]) {
+      if (over) wrap.setAttribute(k, v); else wrap.removeAttribute(k);
+    }
+  };
+  // Called after layout and before paint: the hint never moves what is drawn.
+  const ro = new ResizeObserver(check);
+  ro.observe(wrap);
+  ro.observe(table);
+  return box;
+}
+
+// ---- focus ------------------------------------------------------------------
+// Where focus goes when the element that had it is gone: the first of
+// `candidates` that is in the page, shown and enabled, else the view's h1.
+export function focusFirst(...candidates) {
+  const ok = (el) => el && el.isConnected && el.getClientRects().length && !el.disabled;
+  const el = candidates.find(ok) || document.querySelector('main h1');
+  el?.focus();
+  return el;
+}
+
 // ---- modal dialog -------------------------------------------------------------
 // fields: [{name, label, type: text|textarea|checkbox|datetime, required, value, hint, rows}]
 // onConfirm(values) may throw: the message shows in the dialog, which stays open.
+// On closing, focus goes back to the button that opened it, or, when that
+// button was drawn anew meanwhile (an action re-renders its panel), to the
+// one that took its place (same data-focus), else to fallbackFocus(), else
+// to the view's heading: never to the page's start.
 let dialogSeq = 0;
-export function openDialog({ title, body, fields = [], confirmLabel = 'Confirm', danger = false, onConfirm }) {
+export function openDialog({
+  title, body, fields = [], confirmLabel = 'Confirm', danger = false, onConfirm, fallbackFocus,
+}) {
   const id = `dlg${++dialogSeq}`;
   const opener = document.activeElement;
+  const openerKey = opener?.getAttribute?.('data-focus');
   const err = h('div', { class: 'dialog-error', 'aria-live': 'assertive' });
   const inputs = {};
   const fieldEls = fields.map((f) => {
@@ -139,7 +179,8 @@ export function openDialog({ title, body, fields = [], confirmLabel = 'Confirm',
   const close = () => { dlg.close(); };
   dlg.addEventListener('close', () => {
     dlg.remove();
-    if (opener && opener.isConnected) opener.focus();
+    focusFirst(opener, openerKey && document.querySelector(`[data-focus="${CSS.escape(openerKey)}"]`),
+      fallbackFocus?.());
   });
   cancelBtn.addEventListener('click', close);
   form.addEventListener('submit', async (ev) => {

@@ -1,8 +1,9 @@
 // verify.js - check a receipt in the browser: the log key (a note verifier
 // key), the checkpoint (a C2SP signed note, Ed25519 through WebCrypto), the
-// leaf hash of the event's bytes and its RFC 9162 inclusion proof against
-// the signed root.  No DOM: the same module runs in Node (>= 20) for the
-// tests.  Formats: docs/MERKLE.md; algorithm: engineering.md B.1.3.
+// event's blinded leaf (SHA-256(0x00 || HMAC-SHA256(salt, bytes))) and its
+// RFC 9162 inclusion proof against the signed root.  No DOM: the same
+// module runs in Node (>= 20) for the tests.  Formats: docs/MERKLE.md;
+// algorithm: RFC 9162 section 2.1.3.2.
 //
 // verifyReceipt(receipt, pinnedVkey) -> {ok, checks, failed, summary, facts}
 // Nothing here throws on bad input: every failure is a named check.
@@ -78,9 +79,22 @@ export async function sha256(bytes) {
 
 // ---- RFC 9162 -------------------------------------------------------------------
 
-// SHA-256(0x00 || leaf): the leaf is the event's canonical bytes (UTF-8).
+// SHA-256(0x00 || leaf): the RFC 9162 leaf hash of any leaf input.
 export async function leafHash(leaf) {
   return sha256(concat(Uint8Array.of(0), typeof leaf === 'string' ? enc.encode(leaf) : leaf));
+}
+
+// An event's commitment: HMAC-SHA256 keyed by its 32-byte salt over its
+// canonical bytes (UTF-8).  Without the salt nobody can test a guess of
+// the bytes against the leaf.
+export async function commitment(salt, bytes) {
+  const key = await subtle().importKey('raw', salt, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return new Uint8Array(await subtle().sign('HMAC', key, typeof bytes === 'string' ? enc.encode(bytes) : bytes));
+}
+
+// An event's leaf hash: SHA-256(0x00 || commitment), as council computes it.
+export async function eventLeafHash(salt, bytes) {
+  return leafHash(await commitment(salt, bytes));
 }
 
 export async function nodeHash(left, right) {
@@ -93,7 +107,7 @@ function u64(x) {
   return null;
 }
 
-// verify_inclusion of engineering.md B.1.3 (RFC 9162 section 2.1.3.2).
+// verify_inclusion of RFC 9162 section 2.1.3.2.
 // index, size: numbers or BigInts; leaf, root and every proof node 32 bytes.
 // Resolves to {ok, reason}.
 export async function checkInclusion(index, size, leaf, proof, root) {
@@ -293,7 +307,7 @@ export function receiptFacts(receipt) {
   return f;
 }
 
-// Check a receipt {council_receipt: 1, log_key, index, event, checkpoint, proof}
+// Check a receipt {council_receipt: 2, log_key, index, event, salt, checkpoint, proof}
 // against the pinned log key (a vkey string; the receipt's own log_key is
 // not trusted).  Resolves to
 //   {ok, failed: check id or null, reason, summary, checks: [{id, label, status: ok|failed|skipped, detail}], facts}
@@ -307,11 +321,16 @@ export async function verifyReceipt(receipt, pinnedVkey) {
     if (!receipt || typeof receipt !== 'object' || Array.isArray(receipt)) {
       fail('receipt', 'the receipt is not a JSON object');
     }
-    if (receipt.council_receipt !== 1) fail('receipt', 'it is not a council receipt (version 1)');
+    if (receipt.council_receipt === 1) {
+      fail('receipt', 'it is a receipt of format 1, from before blinded leaves: this page verifies format 2');
+    }
+    if (receipt.council_receipt !== 2) fail('receipt', 'it is not a council receipt (format 2)');
     if (!Number.isSafeInteger(receipt.index) || receipt.index < 0) {
       fail('receipt', 'its index is not a non-negative integer');
     }
     if (typeof receipt.event !== 'string' || !receipt.event) fail('receipt', 'it carries no event');
+    const salt = b64decode(receipt.salt);
+    if (!salt || salt.length !== 32) fail('receipt', 'it carries no salt (base64 of 32 bytes)');
     if (typeof receipt.checkpoint !== 'string') fail('receipt', 'it carries no checkpoint');
     if (!Array.isArray(receipt.proof)) fail('receipt', 'it carries no proof');
     pass('receipt', `leaf ${receipt.index}, ${receipt.proof.length} proof nodes`);
@@ -370,8 +389,8 @@ export async function verifyReceipt(receipt, pinnedVkey) {
     if (proof.length > 64) fail('proof', 'the proof has more than 64 nodes');
     pass('proof', `${proof.length} nodes of 32 bytes`);
 
-    // the leaf hash, computed here from the event's bytes, up to the signed root
-    const leaf = await leafHash(receipt.event);
+    // the leaf hash, computed here from the event's bytes and salt, up to the signed root
+    const leaf = await eventLeafHash(salt, receipt.event);
     const inc = await checkInclusion(receipt.index, cp.size, leaf, proof, cp.root);
     if (!inc.ok) fail('inclusion', `the event is not in the signed tree: ${inc.reason}`);
     pass('inclusion', `leaf hash ${hex(leaf).slice(0, 16)}… leads to the signed root`);

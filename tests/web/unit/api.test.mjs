@@ -1,10 +1,11 @@
-// api.test.mjs - what api.js sends and keeps, without a server: the
-// addresses (web/src/endpoints.js) and the event log's index by proposal
-// (web/src/history.js), page by page as GET /log returns them.
+// api.test.mjs - what the page asks of the API, without a server: the
+// addresses (web/src/endpoints.js), and the reads a route starts while its
+// view's code loads (one, for a proposal's page; never the log), the
+// navigation each role gets (web/src/model/navigation.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { query, url } from '../../../web/src/endpoints.js';
-import { proposalOf, newIndex, indexPage, hasCreation, eventsOf } from '../../../web/src/history.js';
+import { routeReads, navLinks } from '../../../web/src/model/navigation.js';
 
 test('query: parameters left empty are not sent; values are encoded', () => {
   assert.equal(query({}), '');
@@ -24,54 +25,31 @@ test('url: one address per resource, as in docs/api.yaml', () => {
   assert.equal(url.offices(''), '/api/v1/offices');
   assert.equal(url.allOffices(), '/api/v1/offices?all=1');
   assert.equal(url.logKey(), '/api/v1/log/key');
-  assert.equal(url.log(41, 1000), '/api/v1/log?from=41&limit=1000');
   assert.equal(url.proposals({ body: undefined, status: 'open' }), '/api/v1/proposals?status=open');
   assert.equal(url.proposals(), '/api/v1/proposals');
   assert.equal(url.proposal(7), '/api/v1/proposals/7');
+  assert.equal(url.history(7), '/api/v1/proposals/7/events', 'one proposal with its history');
   assert.equal(url.positions(7), '/api/v1/proposals/7/positions');
   assert.equal(url.action(7, 'extend'), '/api/v1/proposals/7/extend');
 });
 
-const ev = (seq, type, payload) => ({ seq, type, payload });
+const q = (s = '') => new URLSearchParams(s);
 
-test('proposalOf: proposal.created names it in payload.id, the others in payload.proposal', () => {
-  assert.equal(proposalOf(ev(1, 'proposal.created', { id: 3 })), 3);
-  assert.equal(proposalOf(ev(2, 'position.stated', { proposal: 3, member: 'FR' })), 3);
-  assert.equal(proposalOf(ev(3, 'member.admitted', { code: 'FI' })), undefined);
+test('routeReads: a proposal page is one read, that proposal with its history; nothing else is read early', () => {
+  assert.deepEqual(routeReads('/proposals/12'), ['/api/v1/proposals/12/events']);
+  for (const path of ['/proposals', '/bodies', '/registry/offices', '/signin', '/receipts']) {
+    assert.deepEqual(routeReads(path), [], `${path}: its view draws first, then reads`);
+  }
+  assert.equal(url.proposals({ status: 'concluded', limit: 20, before: 7 }),
+    '/api/v1/proposals?status=concluded&limit=20&before=7', 'the concluded list, a page at a time');
 });
 
-test('indexPage: events by proposal, each once, the cursor past the last seen', () => {
-  const st = newIndex();
-  const more = indexPage(st, {
-    events: [ev(1, 'proposal.created', { id: 1 }), ev(2, 'member.admitted', { code: 'SE' }),
-      ev(3, 'position.stated', { proposal: 1 }), ev(4, 'proposal.created', { id: 2 })],
-    next: 5,
-  });
-  assert.equal(more, true, 'a next page is announced');
-  assert.equal(st.cursor, 5);
-  assert.deepEqual(eventsOf(st, 1).map((e) => e.seq), [1, 3]);
-  assert.deepEqual(eventsOf(st, 2).map((e) => e.seq), [4]);
-  // The same events again (a rescan from the start), then a new one: once each.
-  const done = indexPage(st, {
-    events: [ev(3, 'position.stated', { proposal: 1 }), ev(1, 'proposal.created', { id: 1 }),
-      ev(6, 'procedure.concluded', { proposal: 1 })],
-    next: null,
-  });
-  assert.equal(done, false, 'the last page');
-  assert.equal(st.cursor, 7, 'the cursor follows the highest seq seen');
-  assert.deepEqual(eventsOf(st, 1).map((e) => e.seq), [1, 3, 6], 'in log order, each once');
-});
-
-test('hasCreation and eventsOf: a proposal whose creation was not seen; no index yet', () => {
-  const st = newIndex();
-  indexPage(st, { events: [ev(9, 'position.stated', { proposal: 4 })], next: null });
-  assert.equal(hasCreation(st, 4), false, 'read again from the start once');
-  assert.equal(hasCreation(st, 5), false);
-  indexPage(st, { events: [ev(2, 'proposal.created', { id: 4 })], next: null });
-  assert.equal(hasCreation(st, 4), true);
-  assert.deepEqual(eventsOf(st, 4).map((e) => e.seq), [2, 9]);
-  assert.deepEqual(eventsOf(null, 4), []);
-  const copy = eventsOf(st, 4);
-  copy.pop();
-  assert.equal(eventsOf(st, 4).length, 2, 'the caller gets a copy');
+test('navLinks: everyone browses the procedures, bodies and registry; the role adds its own', () => {
+  const labels = (role) => navLinks(role).map((l) => l[1]);
+  assert.deepEqual(labels('public'), ['Procedures', 'Bodies', 'Registry']);
+  assert.deepEqual(labels('partner'), ['Procedures', 'Bodies', 'Registry']);
+  assert.deepEqual(labels('secretariat'), ['Procedures', 'Bodies', 'Registry', 'New proposal']);
+  assert.deepEqual(labels('member'), ['Procedures', 'Bodies', 'Registry', 'Receipts']);
+  const [, , match] = navLinks('public')[2];
+  assert.ok(match.test('/registry/offices') && !match.test('/bodies'), 'current for its own paths');
 });

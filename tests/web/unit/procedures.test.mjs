@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  heading, tally, sortOpen, sortConcluded, explanationAfterVerdict, effectText,
+  heading, tally, sortOpen, sortConcluded, explanationAfterVerdict, effectText, mergePages, CONCLUDED_PAGE,
 } from '../../../web/src/model/procedures.js';
 import { humanize, statusOf, statusLabel, errorText } from '../../../web/src/ui.js';
 
@@ -76,4 +76,14 @@ test('humanize and errorText', () => {
   assert.equal(errorText({ status: 0, message: 'The server cannot be reached.' }), 'The server cannot be reached.');
   assert.equal(errorText(new Error('boom')), 'boom');
   assert.equal(errorText('plain'), 'plain');
+});
+
+test('mergePages: the first page (re-read) and the older pages as one list, each proposal once', () => {
+  const v = (id, outcome) => ({ id, outcome });
+  const first = [v(9, 'adopted'), v(8, 'blocked')];
+  const older = [v(8, 'open-then'), v(5, 'adopted'), v(3, 'failed')];
+  assert.deepEqual(mergePages(first, older), [v(9, 'adopted'), v(8, 'blocked'), v(5, 'adopted'), v(3, 'failed')],
+    'the first page\'s copy wins');
+  assert.deepEqual(mergePages([], older), older);
+  assert.ok(CONCLUDED_PAGE > 0 && CONCLUDED_PAGE <= 1000, 'a page the API serves');
 });

@@ -25,7 +25,7 @@ const KEY = 'council.test+1a2b3c4d+AQ==';
 const cp = `council.test/log\n12\n${Buffer.alloc(32, 7).toString('base64')}\n\n— council.test ${
   Buffer.alloc(68, 1).toString('base64')}\n`;
 const receipt = (index, proposal, payload = {}) => ({
-  council_receipt: 1, log_key: KEY, index, checkpoint: cp, proof: [],
+  council_receipt: 2, log_key: KEY, index, salt: Buffer.alloc(32, 9).toString('base64'), checkpoint: cp, proof: [],
   event: JSON.stringify({ seq: index + 1, type: 'position.stated', time: '2026-05-01T10:00:00Z',
     payload: { proposal, member: 'FR', position: 'concur', ...payload } }),
 });
@@ -115,4 +115,8 @@ test('the header names the principal, long and short', () => {
   assert.equal(shortLabel({ role: 'member', code: 'FR' }, names), 'France');
   assert.equal(shortLabel({ role: 'partner', code: 'JP' }, names), 'JP (partner)');
   assert.equal(shortLabel({ role: 'secretariat' }, names), 'Secretariat');
+  // whoami names the principal's member or partner: no registry needed
+  assert.equal(principalLabel({ role: 'member', code: 'FR', name: 'France' }), 'Delegation of France');
+  assert.equal(principalLabel({ role: 'partner', code: 'JP', name: 'Japan' }), 'Partner · Japan');
+  assert.equal(shortLabel({ role: 'member', code: 'FR', name: 'France' }), 'France');
 });

@@ -63,3 +63,23 @@ test('datetime-local values are local wall time; the API speaks UTC', () => {
     assert.equal(t.isoToLocalInput(t.localInputToISO(v)), v, `${v} survives the round trip`);
   }
 });
+
+test('dates and times follow the chosen locale: French, American; an unknown one falls back', () => {
+  try {
+    t.setLocale('fr-FR');
+    assert.equal(t.fmtDate('1949-08-24'), '24 août 1949');
+    assert.equal(t.fmtDate('1980-10'), 'oct. 1980');
+    const fr = t.timeParts('2026-11-28T19:39:00Z');
+    assert.match(fr.local, /sam\. 28 nov\. 2026/);
+    assert.match(fr.local, /20:39/);
+    assert.equal(fr.utc, '19:39 UTC');
+    t.setLocale('en-US');
+    assert.equal(t.fmtDate('1949-08-24'), 'Aug 24, 1949');
+    assert.match(t.timeParts('2026-11-28T19:39:00Z').local, /Nov 28, 2026.*08:39 PM/);
+    t.setLocale('xx-not-a-locale');
+    assert.equal(t.currentLocale(), 'en-GB');
+    assert.equal(t.fmtDate('1949-08-24'), '24 Aug 1949');
+  } finally {
+    t.setLocale('en-GB');
+  }
+});

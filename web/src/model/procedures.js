@@ -3,6 +3,18 @@
 // rows, the verdict's explanation and the effects in words.  Pure (no DOM):
 // views/procedures.js draws it, the Node unit tests import it.
 
+// How many concluded procedures a page of the list shows at first (the
+// newest); "Show older" reads the next ones.  The list's cost does not grow
+// with the log.
+export const CONCLUDED_PAGE = 20;
+
+// The concluded pages read so far as one list, each proposal once (the
+// first page, re-read while the view is open, wins over an older copy).
+export function mergePages(first, older) {
+  const seen = new Set(first.map((p) => p.id));
+  return [...first, ...older.filter((p) => !seen.has(p.id))];
+}
+
 // [title, lead] by role; a delegation's lead names its member.
 export function heading(role, memberName) {
   switch (role) {

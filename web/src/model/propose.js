@@ -4,7 +4,7 @@
 // DOM): views/propose.js reads the fields and draws, the Node unit tests
 // import it.  A problem is [field key, message]; the view maps the key to
 // its field's id.
-import { TROPIC_OF_CANCER } from '../map.js';
+import { TROPIC_OF_CANCER } from './registry.js';
 
 // 'São Paulo' -> 'sao-paulo'
 export function slug(s) {

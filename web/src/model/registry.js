@@ -5,6 +5,10 @@
 // unit tests import it.
 import { fmtDate } from '../time.js';
 
+// The treaty area's southern limit (North Atlantic Treaty, Art. 6), in
+// degrees north: the maps draw it, the form's advice checks against it.
+export const TROPIC_OF_CANCER = 23.4362;
+
 export const isDay = (s) => /^\d{4}-\d{2}-\d{2}$/.test(s || '');
 
 // The ?at= of the address when it is a day (YYYY-MM-DD), else fallback.

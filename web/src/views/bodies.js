@@ -32,7 +32,8 @@ export async function bodiesView(ctx) {
     list);
 
   try {
-    const [b, all, names] = await Promise.all([api.bodies(at), api.members(at), api.names().catch(() => new Map())]);
+    const [b, all] = await Promise.all([api.bodies(at), api.members(at)]);
+    const names = new Map(all.members.map((m) => [m.code, m.name]));
     const per = await Promise.all(b.bodies.map((x) => (x.exists_on_date ? api.members(at, x.id)
       : Promise.resolve({ members: [] }))));
     if (!ctx.alive()) return;

@@ -1,14 +1,18 @@
 // views/procedures.js - open procedures with live countdowns, and the
-// concluded ones; polled every 2 s so a deadline passing shows at once.
+// concluded ones, the newest page first ("Show older" reads more); polled
+// every 2 s so a deadline passing shows at once.
+// The first draw waits for every list (read in parallel, started by the
+// router), so nothing on the page moves when a later one arrives.
 import { h, replace, icon } from '../dom.js';
 import * as api from '../api.js';
 import { timeEl, countdownEl } from '../time.js';
 import {
   statusBadge, alertBox, errorText, empty, loading, PROCEDURE_LABEL, OUTCOME_LABEL,
-  POSITIONS, POSITION_LABEL,
+  POSITIONS, POSITION_LABEL, tableWrap,
 } from '../ui.js';
 import {
-  heading as headingFor, tally, sortOpen, sortConcluded, explanationAfterVerdict, effectText,
+  heading as headingFor, tally, sortOpen, sortConcluded, explanationAfterVerdict, effectText, CONCLUDED_PAGE,
+  mergePages,
 } from '../model/procedures.js';
 
 const POLL_MS = 2000;
@@ -17,21 +21,29 @@ export async function proceduresView(ctx) {
   const role = api.role();
   const me = ctx.principal?.code;
   ctx.title(headingFor(role)[0]);
-  const names = await api.names().catch(() => new Map());
-  const heading = headingFor(role, names.get(me) || me);
-
   const bodyFilter = ctx.query.get('body') || '';
+  const filt = { body: bodyFilter || undefined };
+  const doneStatus = role === 'public' ? 'adopted' : 'concluded';
+  const reads = Promise.all([
+    api.bodies().catch(() => ({ bodies: [] })),
+    role === 'public' ? null : api.listProposals({ ...filt, status: 'open' }),
+    api.listProposals({ ...filt, status: doneStatus, limit: CONCLUDED_PAGE }),
+  ]);
+  const heading = headingFor(role, ctx.principal?.name || me);
+
+  // The heading and the filter at once (they need only the principal);
+  // the lists below, in one go, once they are all in: what is drawn first
+  // never moves.  The filter keeps its width when its options arrive.
   const filterSel = h('select', { id: 'body-filter', onchange: () => {
     ctx.navigate(filterSel.value ? `#/proposals?body=${encodeURIComponent(filterSel.value)}` : '#/proposals');
-  } }, h('option', { value: '' }, 'All bodies'));
-  api.bodies().then((b) => {
-    for (const x of b.bodies) filterSel.append(h('option', { value: x.id }, `${x.name} (${x.id})`));
-    filterSel.value = bodyFilter;
-  }).catch(() => {});
+  } }, h('option', { value: '' }, 'All bodies'),
+  bodyFilter ? h('option', { value: bodyFilter }, bodyFilter) : null);
+  filterSel.value = bodyFilter;
 
-  const openList = h('div', { class: 'cards', id: 'open-list', 'aria-live': 'polite', 'aria-busy': 'true' });
+  const openList = h('div', { class: 'cards', id: 'open-list', 'aria-live': 'polite' });
   const doneList = h('div', { id: 'concluded-list' });
   const status = h('div', { class: 'poll-status', 'aria-live': 'polite' });
+  const lists = h('div', { class: 'lists' }, loading());
 
   replace(ctx.el,
     h('div', { class: 'page-head' },
@@ -41,39 +53,38 @@ export async function proceduresView(ctx) {
       h('div', { class: 'head-tools' },
         h('label', { for: 'body-filter', class: 'inline-label' }, 'Body'), filterSel,
         role === 'secretariat' ? h('a', { class: 'btn primary', href: '#/propose' }, '+ New proposal') : null)),
-    status,
+    status, lists);
+
+  const [bodies, open, done] = await reads;
+  if (!ctx.alive()) return;
+  replace(filterSel, h('option', { value: '' }, 'All bodies'),
+    bodies.bodies.map((x) => h('option', { value: x.id }, `${x.name} (${x.id})`)));
+  filterSel.value = bodyFilter;
+  replace(lists,
     role === 'public' ? null : h('section', { 'aria-labelledby': 'open-h' },
       h('h2', { id: 'open-h' }, 'Open procedures'), openList),
     h('section', { 'aria-labelledby': 'done-h' },
       h('h2', { id: 'done-h' }, role === 'public' ? 'Decisions' : 'Concluded'), doneList));
-  openList.append(loading());
-  doneList.append(loading());
 
   let openKey = null;
   let doneKey = null;
   let busy = false;
   let lastDone = 0;
+  let firstPage = [];
+  let older = []; // pages read with "Show older"
+  let next = null; // the before= of the next older page, null at the end
 
   async function refresh(force = false) {
     if (busy || !ctx.alive()) return;
     busy = true;
     try {
-      const filt = { body: bodyFilter || undefined };
       if (role !== 'public') {
-        const open = await api.listProposals({ ...filt, status: 'open' });
-        const key = JSON.stringify(open.proposals);
-        if (key !== openKey) {
-          const changed = openKey !== null;
-          openKey = key;
-          renderOpen(open.proposals);
-          if (changed) force = true;
-        }
+        const o = await api.listProposals({ ...filt, status: 'open' });
+        if (showOpen(o)) force = true;
       }
-      if (force || doneKey === null || Date.now() - lastDone > 10000) {
+      if (force || Date.now() - lastDone > 10000) {
         lastDone = Date.now();
-        const done = await api.listProposals({ ...filt, status: role === 'public' ? 'adopted' : 'concluded' });
-        const key = JSON.stringify(done.proposals);
-        if (key !== doneKey) { doneKey = key; renderDone(done.proposals); }
+        showDone(await api.listProposals({ ...filt, status: doneStatus, limit: CONCLUDED_PAGE }));
       }
       status.replaceChildren();
     } catch (e) {
@@ -83,27 +94,71 @@ export async function proceduresView(ctx) {
     }
   }
 
+  // Draw a list when it changed; true when the open set did (after the first).
+  let openShown = [];
+  function showOpen(o) {
+    const key = JSON.stringify(o.proposals);
+    if (key === openKey) return false;
+    const changed = openKey !== null;
+    openKey = key;
+    openShown = o.proposals;
+    renderOpen(openShown);
+    return changed;
+  }
+  function showDone(d) {
+    const key = JSON.stringify(d.proposals);
+    if (key === doneKey) return;
+    doneKey = key;
+    firstPage = d.proposals;
+    if (!older.length) next = d.next;
+    renderDone();
+    // Read after the open list, it may know of a conclusion that list has
+    // not seen yet: a proposal is never shown open and concluded at once.
+    const done = new Set(d.proposals.map((p) => p.id));
+    if (openShown.some((p) => done.has(p.id))) {
+      openShown = openShown.filter((p) => !done.has(p.id));
+      renderOpen(openShown);
+    }
+  }
+
+  // The next older page; focus stays on the button, or, once there is
+  // nothing older, goes to the first proposal that page brought.
+  async function showOlder() {
+    const page = await api.listProposals({ ...filt, status: doneStatus, limit: CONCLUDED_PAGE, before: next });
+    if (!ctx.alive()) return;
+    older = [...older, ...page.proposals];
+    next = page.next;
+    renderDone();
+    if (next == null) {
+      const newest = sortConcluded(page.proposals)[0];
+      doneList.querySelector(`tr[data-proposal="${newest?.id}"] a`)?.focus();
+    } else {
+      doneList.querySelector('#show-older')?.focus();
+    }
+  }
+
   function renderOpen(list) {
-    openList.setAttribute('aria-busy', 'false');
     if (!list.length) {
       replace(openList, empty(role === 'partner' ? 'Nothing shared with partners is open.' : 'No procedure is open.'));
       return;
     }
     // Silence procedures by deadline, soonest first; then the others.
-    replace(openList, sortOpen(list).map((p) => openCard(p, names, role === 'member' ? me : null)));
+    replace(openList, sortOpen(list).map((p) => openCard(p, role === 'member' ? me : null)));
   }
 
-  function renderDone(list) {
+  function renderDone() {
+    const list = mergePages(firstPage, older);
     if (!list.length) {
       replace(doneList, empty(role === 'public' ? 'No decision has been adopted yet.'
         : 'No procedure has been concluded yet.'));
       return;
     }
     const rows = sortConcluded(list);
-    replace(doneList, h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
+    replace(doneList, tableWrap(role === 'public' ? 'Adopted decisions' : 'Concluded procedures',
+      h('table', { class: 'table' },
       h('caption', { class: 'sr-only' }, role === 'public' ? 'Adopted decisions' : 'Concluded procedures'),
       h('thead', {}, h('tr', {},
-        h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Proposal'),
+        h('th', { scope: 'col', class: 'num' }, '#'), h('th', { scope: 'col' }, 'Proposal'),
         h('th', { scope: 'col' }, 'Outcome'), h('th', { scope: 'col' }, 'Concluded'))),
       h('tbody', {}, rows.map((p) => h('tr', { 'data-proposal': p.id, 'data-outcome': p.outcome },
         h('td', { class: 'num' }, p.id),
@@ -111,10 +166,18 @@ export async function proceduresView(ctx) {
           h('a', { href: `#/proposals/${p.id}`, class: 'title-link' }, p.title),
           h('div', { class: 'sub' }, `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure}`)),
         h('td', {}, statusBadge(p), p.explanation ? h('div', { class: 'sub explanation' }, p.explanation) : null),
-        h('td', {}, timeEl(p.concluded))))))));
+        h('td', {}, timeEl(p.concluded))))))),
+    next != null ? h('p', { class: 'more' }, h('button', {
+      type: 'button', class: 'btn', id: 'show-older', onclick: async (ev) => {
+        ev.currentTarget.setAttribute('aria-busy', 'true');
+        try { await showOlder(); } catch (e) { status.replaceChildren(alertBox(errorText(e))); }
+      },
+    }, role === 'public' ? 'Show older decisions' : 'Show older procedures')) : null);
   }
 
-  await refresh(true);
+  if (open) showOpen(open);
+  showDone(done);
+  lastDone = Date.now();
   const timer = setInterval(() => refresh(), POLL_MS);
   const onDue = () => refresh(true);
   const onVis = () => { if (!document.hidden) refresh(true); };
@@ -127,10 +190,10 @@ export async function proceduresView(ctx) {
   });
 }
 
-function openCard(p, names, me) {
+function openCard(p, me) {
   const t = tally(p);
   const mine = me && p.positions ? p.positions.find((x) => x.member === me) : null;
-  const eff = (p.effects || []).map((e) => effectSummary(e, names));
+  const eff = (p.effects || []).map(effectSummary);
   return h('article', { class: 'card proc-card', 'data-proposal': p.id, 'data-status': p.status },
     h('div', { class: 'proc-top' },
       statusBadge(p),
@@ -155,8 +218,9 @@ function openCard(p, names, me) {
       h('strong', {}, POSITION_LABEL[mine.position])) : null);
 }
 
-function effectSummary(e, names) {
-  return [effectText(e, names),
+// An effect in a line; a country by its code (the registry is not read here).
+function effectSummary(e) {
+  return [effectText(e, null),
     e.type === 'open-office' && e.out_of_area
       ? h('span', { class: 'badge warn small-badge' }, 'out of treaty area') : null];
 }

@@ -1,12 +1,14 @@
 // views/proposal.js - one proposal: verdict and explanation, text and
-// revisions, the roll-call grid, reasons and footnotes, the history (from
-// the event log), effects with a map and the treaty-area flag, and the
-// actions the principal may take.  Polled every 2 s while open.
+// revisions, the roll-call grid, reasons and footnotes, the history, effects
+// with a map and the treaty-area flag, and the actions the principal may
+// take.  Drawn at once from one request: the proposal with its events and
+// the states' names (GET /api/v1/proposals/{id}/events); the globe of an
+// office effect is loaded when it comes into view.  Polled every 2 s while
+// open.
 import { h, replace, icon, keepFocus } from '../dom.js';
 import * as api from '../api.js';
 import * as receipts from '../receipts.js';
 import { timeEl, countdownEl, isoToLocalInput, timeText } from '../time.js';
-import { loadWorld, globe } from '../map.js';
 import {
   statusBadge, positionBadge, alertBox, errorText, loading, openDialog, toast,
   POSITIONS, POSITION_LABEL, POSITION_ICON, PROCEDURE_LABEL, LEVEL_LABEL, humanize,
@@ -28,12 +30,20 @@ export async function proposalView(ctx) {
   ctx.title(`Proposal ${id}`);
   replace(ctx.el, loading());
 
-  // Ask the list first: what a principal may not see is simply absent from
-  // it, so an invisible proposal shows "not found" without a failed request.
-  const [list, names] = await Promise.all([api.listProposals(), api.names().catch(() => new Map())]);
+  // The proposal with its history and the names; a proposal out of sight
+  // is 404, as one that does not exist.
+  let first;
+  try {
+    first = await api.proposalHistory(id);
+  } catch (e) {
+    if (e.status !== 404) throw e;
+    if (ctx.alive()) notFound(ctx, id, role);
+    return;
+  }
   if (!ctx.alive()) return;
-  let p = list.proposals.find((x) => x.id === id);
-  if (!p) { notFound(ctx, id, role); return; }
+  let p = first.proposal;
+  let events = first.events;
+  const names = new Map(Object.entries(first.names || {}));
 
   const nameOf = (c) => names.get(c) || c;
   const announce = h('div', { class: 'sr-only', 'aria-live': 'assertive', id: 'announce' });
@@ -49,17 +59,26 @@ export async function proposalView(ctx) {
   const reasons = h('section', { id: 'reasons', class: 'card', 'aria-labelledby': 'reasons-h' });
   const hist = h('section', { id: 'history', class: 'card', 'aria-labelledby': 'history-h' });
   const actionMsg = h('div', { class: 'action-msg', 'aria-live': 'polite' });
+  // On a narrow screen the actions come first while the procedure is open;
+  // once it is concluded there are none, and the text and the roll call
+  // come before the effects.
+  const grid = h('div', { class: 'detail-grid' },
+    h('div', { class: 'side' }, actions, effects),
+    h('div', { class: 'primary' }, text, rollcall, reasons, hist));
 
-  let events = [];
   let lastKey = '';
+  // Where focus goes when the control that had it is gone (the procedure
+  // concluded and its actions with it): the verdict's heading.
+  const verdictHeading = () => document.getElementById('verdict-h');
 
   function render() {
     ctx.title(p.title);
+    grid.classList.toggle('concluded', p.status === 'concluded');
     renderHead();
     keepFocus(verdict, renderVerdict);
-    keepFocus(actions, renderActions);
+    keepFocus(actions, renderActions, verdictHeading);
     renderEffects();
-    renderText();
+    keepFocus(text, renderText);
     renderRollcall();
     renderReasons();
     renderHistory();
@@ -82,6 +101,10 @@ export async function proposalView(ctx) {
         h('div', {}, h('dt', {}, 'Electorate'), h('dd', {}, `${p.electorate_size} members, frozen when opened`))));
   }
 
+  // The verdict in words: the panel's heading (focus lands here when a
+  // dialog's action ends the procedure).
+  const verdictLabel = (...kids) => h('h2', { class: 'verdict-label', id: 'verdict-h', tabindex: '-1' }, kids);
+
   function renderVerdict() {
     const st = verdictState(p);
     verdict.className = `verdict verdict-${st}`;
@@ -91,8 +114,8 @@ export async function proposalView(ctx) {
       const by = namedCodes(p.blocked_by, nameOf);
       replace(verdict,
         h('div', { class: 'verdict-main' },
-          h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Outcome'),
-          h('p', { class: 'verdict-label' }, icon(outcomeIcon(p.outcome), 'icon big'), outcomeText(p.outcome)),
+          h('p', { class: 'verdict-kicker' }, 'Outcome'),
+          verdictLabel(icon(outcomeIcon(p.outcome), 'icon big'), outcomeText(p.outcome)),
           p.explanation ? h('p', { class: 'verdict-explanation', id: 'explanation' }, p.explanation) : null),
         h('div', { class: 'verdict-side' },
           by ? h('p', {}, 'Blocked by ', h('strong', { id: 'blocked-by' }, by)) : null,
@@ -103,19 +126,19 @@ export async function proposalView(ctx) {
     const main = [];
     if (p.procedure === 'silence') {
       main.push(
-        h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Under silence'),
-        h('p', { class: 'verdict-label' }, icon('clock', 'icon big'),
+        h('p', { class: 'verdict-kicker' }, 'Under silence'),
+        verdictLabel(icon('clock', 'icon big'),
           h('span', {}, 'Silence ends in ', countdownEl(p.deadline, 'countdown'))),
         h('p', { class: 'verdict-deadline' }, 'Deadline ', timeEl(p.deadline)),
         h('p', { class: 'sub' }, 'Unless an ally breaks silence before the deadline, the text is adopted then. '
           + 'A standing reservation keeps it open.'));
     } else if (p.procedure === 'ratification') {
-      main.push(h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Ratification'),
-        h('p', { class: 'verdict-label' }, ratificationLabel(p)),
+      main.push(h('p', { class: 'verdict-kicker' }, 'Ratification'),
+        verdictLabel(ratificationLabel(p)),
         p.outstanding?.length ? h('p', { class: 'sub' }, 'Outstanding: ', p.outstanding.join(' ')) : null);
     } else {
-      main.push(h('p', { class: 'verdict-kicker', id: 'verdict-h' }, 'Open'),
-        h('p', { class: 'verdict-label' }, 'Before the ', p.body_name),
+      main.push(h('p', { class: 'verdict-kicker' }, 'Open'),
+        verdictLabel('Before the ', p.body_name),
         h('p', { class: 'sub' }, 'The chair concludes; positions may change until then.'));
     }
     const side = [];
@@ -144,6 +167,10 @@ export async function proposalView(ctx) {
     render();
   }
 
+  // Opens an action's dialog; when it closes, focus goes back to its
+  // button, or to the verdict if the action ended the procedure.
+  const dialog = (o) => openDialog({ ...o, fallbackFocus: verdictHeading });
+
   function renderActions() {
     actions.hidden = false;
     if (p.status !== 'open') {
@@ -168,9 +195,13 @@ export async function proposalView(ctx) {
       return;
     }
     const silence = p.procedure === 'silence';
-    const btn = (label, pos, cls, onclick, extra = {}) => h('button', {
-      type: 'button', class: `btn ${cls || ''}`, 'data-action': pos, 'data-focus': `act-${pos}`,
-      'aria-pressed': mine.position === pos ? 'true' : null, onclick, ...extra,
+    // A position's button.  The one for the position already held stays
+    // focusable (aria-disabled, not disabled), so focus stays on it after
+    // it is pressed; reserve and lift share a place (and a focus key).
+    const btn = (label, pos, cls, onclick, { current = false, focus = pos } = {}) => h('button', {
+      type: 'button', class: `btn ${cls || ''}`, 'data-action': pos, 'data-focus': `act-${focus}`,
+      'aria-pressed': mine.position === pos ? 'true' : null, 'aria-disabled': current ? 'true' : null,
+      onclick: current ? null : onclick,
     }, icon(POSITION_ICON[pos] || 'comment'), label);
     // The answer carries the receipt of the event: kept in this browser.
     const post = (body, msg) => {
@@ -190,10 +221,11 @@ export async function proposalView(ctx) {
       h('p', { class: 'mine-line' }, 'Your position: ', positionBadge(mine.position)),
       h('div', { class: 'action-grid' },
         btn('Concur', 'concur', 'ok', guard(() => post({ position: 'concur' }, 'Position recorded: concur')),
-          { disabled: mine.position === 'concur' || null }),
+          { current: mine.position === 'concur' }),
         mine.position === 'reserve'
-          ? btn('Lift reservation', 'lift', '', guard(() => post({ position: 'lift' }, 'Reservation lifted')))
-          : btn('Reserve…', 'reserve', '', () => openDialog({
+          ? btn('Lift reservation', 'lift', '', guard(() => post({ position: 'lift' }, 'Reservation lifted')),
+            { focus: 'reserve' })
+          : btn('Reserve…', 'reserve', '', () => dialog({
             title: 'Enter a reservation',
             body: h('p', {},
               'A reservation holds the procedure pending instructions: nothing concludes while it stands.'),
@@ -201,14 +233,14 @@ export async function proposalView(ctx) {
             confirmLabel: 'Enter reservation',
             onConfirm: (v) => post({ position: 'reserve', ...(v.text ? { text: v.text } : {}) }, 'Reservation entered'),
           })),
-        btn('Footnote…', 'footnote', '', () => openDialog({
+        btn('Footnote…', 'footnote', '', () => dialog({
           title: 'Concur with a footnote',
           body: h('p', {}, 'You concur, and your statement is put on record with the decision.'),
           fields: [{ name: 'text', label: 'Statement', type: 'textarea', required: true }],
           confirmLabel: 'Concur with footnote',
           onConfirm: (v) => post({ position: 'footnote', text: v.text }, 'Footnote recorded'),
         })),
-        btn('Abstain…', 'abstain', '', () => openDialog({
+        btn('Abstain…', 'abstain', '', () => dialog({
           title: 'Abstain',
           fields: [
             { name: 'declared', label: 'With a formal declaration (constructive abstention)', type: 'checkbox' },
@@ -219,7 +251,7 @@ export async function proposalView(ctx) {
             position: 'abstain', ...(v.declared ? { declared: true } : {}), ...(v.text ? { text: v.text } : {}),
           }, 'Abstention recorded'),
         })),
-        btn('Comment…', 'comment', 'ghost', () => openDialog({
+        btn('Comment…', 'comment', 'ghost', () => dialog({
           title: 'Comment',
           body: h('p', {}, silence ? 'A comment is put on record; it does not break silence.'
             : 'A comment is put on record; your position does not change.'),
@@ -228,7 +260,7 @@ export async function proposalView(ctx) {
           onConfirm: (v) => post({ position: 'comment', text: v.text }, 'Comment recorded'),
         }))),
       h('div', { class: 'danger-zone' },
-        btn(silence ? 'Break silence…' : 'Object…', 'object', 'danger', () => openDialog({
+        btn(silence ? 'Break silence…' : 'Object…', 'object', 'danger', () => dialog({
           title: silence ? 'Break silence?' : 'Object?',
           danger: true,
           body: [
@@ -247,7 +279,7 @@ export async function proposalView(ctx) {
           confirmLabel: silence ? 'Break silence' : 'Object',
           onConfirm: (v) => post({ position: 'object', ...(v.reason ? { reason: v.reason } : {}) },
             silence ? `${nameOf(me)} broke silence` : 'Objection recorded'),
-        }), { disabled: mine.position === 'object' || null })),
+        }), { current: mine.position === 'object' })),
       h('p', { class: 'receipts-line sub' }, icon('check'),
         receiptsNote(nKept),
         h('a', { href: `#/receipts?proposal=${p.id}`, id: 'receipts-link' }, nKept ? 'Verify them' : 'Your receipts')),
@@ -256,9 +288,9 @@ export async function proposalView(ctx) {
 
   function renderSecretariat() {
     // A button opening the action's dialog (made when clicked); its confirm runs the action.
-    const actionBtn = (action, cls, ic, label, dialog) => h('button', {
+    const actionBtn = (action, cls, ic, label, spec) => h('button', {
       type: 'button', class: cls, 'data-action': action, 'data-focus': `act-${action}`,
-      onclick: () => openDialog(dialog()),
+      onclick: () => dialog(spec()),
     }, icon(ic), label);
     const run = (action, body, msg) => act(() => api.secretariat(p.id, action, body), msg);
     const items = [];
@@ -324,12 +356,14 @@ export async function proposalView(ctx) {
     const state = effectState(applied);
     if (e.type === 'open-office') {
       const out = !!e.out_of_area;
-      const mapBox = h('div', { class: 'effect-map' });
-      if (e.lat != null && e.lon != null) {
-        loadWorld().then((fc) => mapBox.replaceChildren(globe(fc, {
-          lon: +e.lon, lat: +e.lat, size: 200, cls: out ? 'out' : 'in',
-          title: `${e.city}: ${fmtLatLon(e.lat, e.lon)}`,
-        }))).catch(() => mapBox.replaceChildren());
+      // The box keeps the globe's size, so drawing it moves nothing.
+      const mapBox = e.lat != null && e.lon != null ? h('div', { class: 'effect-map' }) : null;
+      if (mapBox) {
+        whenShown(mapBox, () => import('../map.js').then((m) => m.loadLand().then((fc) => mapBox.replaceChildren(
+          m.globe(fc, {
+            lon: +e.lon, lat: +e.lat, size: 200, cls: out ? 'out' : 'in',
+            title: `${e.city}: ${fmtLatLon(e.lat, e.lon)}`,
+          })))).catch(() => mapBox.replaceChildren()));
       }
       return h('article', {
         class: `effect effect-${state}`, 'data-effect': e.type, 'data-office': e.id, 'data-out-of-area': String(out),
@@ -353,6 +387,7 @@ export async function proposalView(ctx) {
   }
 
   // ---- text, roll call, reasons, history -----------------------------------------
+  let revisionsOpen = false;
   function renderText() {
     const revs = p.revisions || [];
     replace(text,
@@ -360,8 +395,11 @@ export async function proposalView(ctx) {
         h('h2', { id: 'text-h' }, 'Text'),
         h('span', { class: 'sub' }, `Revision ${p.revision}`, revs.length > 1 ? ` of ${revs.length}` : '')),
       h('div', { class: 'document' }, (p.text || '(no text)').split(/\n{2,}/).map((para) => h('p', {}, para))),
-      revs.length > 1 ? h('details', { class: 'revisions' },
-        h('summary', {}, `Earlier revisions (${revs.length - 1})`),
+      revs.length > 1 ? h('details', {
+        class: 'revisions', open: revisionsOpen || null,
+        ontoggle: (ev) => { revisionsOpen = ev.target.open; },
+      },
+        h('summary', { 'data-focus': 'revisions' }, `Earlier revisions (${revs.length - 1})`),
         h('ol', { reversed: true }, [...revs].reverse().slice(1).map((r) => h('li', {},
           h('p', { class: 'sub' }, `Revision ${r.revision}, circulated `, timeEl(r.at),
             r.deadline ? [' · silence until ', timeEl(r.deadline)] : null),
@@ -392,16 +430,19 @@ export async function proposalView(ctx) {
       silenceConsents(p)
         ? h('p', { class: 'sub' }, 'Under silence, a member that says nothing consents at the deadline.') : null,
       h('ul', { class: 'rollcall-grid', id: 'rollcall-grid' }, sorted.map((x) => {
-        const { label, title } = tileLabel(x, nameOf);
+        const { title } = tileLabel(x, nameOf);
+        // Read as "France, Object, with a statement": the code is for the eye.
         return h('li', {
           class: `tile pos-${x.position}${x.member === me ? ' mine' : ''}`,
-          'data-member': x.member, 'data-position': x.position, title, 'aria-label': label,
+          'data-member': x.member, 'data-position': x.position, title,
         },
         h('span', { class: 'tile-code', 'aria-hidden': 'true' }, x.member),
-        h('span', { class: 'tile-name', 'aria-hidden': 'true' }, nameOf(x.member)),
-        h('span', { class: 'tile-pos', 'aria-hidden': 'true' },
-          icon(POSITION_ICON[x.position]), POSITION_LABEL[x.position]),
-        x.text ? h('span', { class: 'tile-note', 'aria-hidden': 'true' }, icon('comment')) : null);
+        h('span', { class: 'tile-name' }, nameOf(x.member), h('span', { class: 'sr-only' }, ', ')),
+        h('span', { class: 'tile-pos' }, icon(POSITION_ICON[x.position]), POSITION_LABEL[x.position],
+          x.declared ? h('span', { class: 'sr-only' }, ' (formal declaration)') : null),
+        x.member === me ? h('span', { class: 'sr-only' }, ', your delegation') : null,
+        x.text ? h('span', { class: 'tile-note' }, icon('comment'),
+          h('span', { class: 'sr-only' }, ', with a statement')) : null);
       })));
   }
 
@@ -442,19 +483,19 @@ export async function proposalView(ctx) {
       })) : h('p', { class: 'empty' }, 'The record is not available.'));
   }
 
+  // The events (and the proposal with them) after a change.
   async function refreshHistory() {
-    try { events = await api.historyOf(p.id); } catch { /* keep what we have */ }
+    try {
+      const r = await api.proposalHistory(p.id);
+      p = r.proposal;
+      events = r.events;
+    } catch { /* keep what we have */ }
   }
 
   // ---- first render, then polling ------------------------------------------------------
-  await refreshHistory();
-  if (!ctx.alive()) return;
   lastKey = JSON.stringify(p);
   render();
-  replace(ctx.el, announce, crumbs, head, verdict,
-    h('div', { class: 'detail-grid' },
-      h('div', { class: 'side' }, actions, effects),
-      h('div', { class: 'primary' }, text, rollcall, reasons, hist)));
+  replace(ctx.el, announce, crumbs, head, verdict, grid);
 
   let busy = false;
   async function poll() {
@@ -494,6 +535,15 @@ export async function proposalView(ctx) {
     document.removeEventListener('council:deadline', onDue);
     for (const d of document.querySelectorAll('dialog')) d.close();
   });
+}
+
+// Run fn once el is near the screen (or at once without IntersectionObserver).
+function whenShown(el, fn) {
+  if (typeof IntersectionObserver === 'undefined') { fn(); return; }
+  const io = new IntersectionObserver((entries) => {
+    if (entries.some((x) => x.isIntersecting)) { io.disconnect(); fn(); }
+  }, { rootMargin: '100px' });
+  io.observe(el);
 }
 
 function notFound(ctx, id, role) {

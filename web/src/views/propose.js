@@ -4,7 +4,6 @@
 import { h, replace, icon } from '../dom.js';
 import * as api from '../api.js';
 import { localInputToISO, isoToLocalInput, timeText, today } from '../time.js';
-import { loadWorld, worldMap, drawMarkers, countryAt, svgPoint } from '../map.js';
 import { alertBox, errorText, toast, LEVEL_LABEL, FRAMEWORK_LABEL, PROCEDURE_LABEL } from '../ui.js';
 import {
   slug, parseCoords, treatyAreaAdvice, proposalRequest, openOfficeEffect, closeOfficeEffect, admitMemberEffect,
@@ -143,20 +142,20 @@ export async function proposeView(ctx) {
     }
   } },
   formErr,
-  h('fieldset', { class: 'card' }, h('legend', {}, 'Proposal'),
+  h('fieldset', { class: 'card' }, h('legend', {}, h('h2', { class: 'legend-h' }, 'Proposal')),
     field('p-body', 'Body', bodySel,
       'The electorate is the body’s members today, frozen when the procedure opens.', true),
     field('p-title', 'Title', title, null, true),
     field('p-text', 'Text', text),
     h('div', { class: 'field check' }, shared,
       h('label', { for: 'p-shared' }, 'Share with partners (they see the text, not the positions)'))),
-  h('fieldset', { class: 'card' }, h('legend', {}, 'Procedure'),
+  h('fieldset', { class: 'card' }, h('legend', {}, h('h2', { class: 'legend-h' }, 'Procedure')),
     h('div', { class: 'radio-cards', role: 'radiogroup', 'aria-label': 'Procedure' },
       procRadios.map((r) => h('label', { class: 'radio-card', for: r.id }, r,
         h('span', {}, h('strong', {}, PROCEDURE_LABEL[r.value]),
           h('span', { class: 'sub' }, procDesc[r.value]))))),
     silenceBox, meetingBox),
-  h('fieldset', { class: 'card' }, h('legend', {}, 'Effects on the registry'),
+  h('fieldset', { class: 'card' }, h('legend', {}, h('h2', { class: 'legend-h' }, 'Effects on the registry')),
     h('p', { class: 'sub' }, 'Applied only if the proposal is adopted, in the same transaction as the conclusion.'),
     effectsList, addButtons),
   h('div', { class: 'form-actions' }, h('a', { class: 'btn ghost', href: '#/proposals' }, 'Cancel'), submit));
@@ -225,7 +224,9 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
       }
     }
     for (const k of ['lat', 'lon']) f[k].addEventListener('input', () => { area(); redraw(); });
-    loadWorld().then((fc) => {
+    // The map's code and data, loaded when an office is to be placed.
+    import('../map.js').then((m) => m.loadWorld().then((fc) => ({ m, fc }))).then(({ m, fc }) => {
+      const { worldMap, drawMarkers, countryAt, svgPoint } = m;
       const { svg, proj, markersLayer } = worldMap(fc, {
         width: 720, height: 360, label: 'Map: click to choose the office’s location',
         shade: Object.fromEntries([...memberCodes].map((c) => [c, 'member'])),

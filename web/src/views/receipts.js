@@ -28,7 +28,6 @@ export async function receiptsView(ctx) {
   let serverKey = null;
   let serverErr = null;
   try { serverKey = (await api.logKey()).vkey; } catch (e) { serverErr = e; }
-  const names = await api.names().catch(() => new Map());
   if (!ctx.alive()) return;
 
   const announce = h('div', { class: 'sr-only', 'aria-live': 'polite', id: 'receipts-announce' });
@@ -220,9 +219,9 @@ export async function receiptsView(ctx) {
   replace(ctx.el, announce,
     h('div', { class: 'page-head' },
       h('div', {}, h('h1', { tabindex: '-1' }, 'Receipts'),
-        h('p', { class: 'lead' }, `Every position the delegation of ${names.get(me) || me} states through this page `
-          + 'comes back with a receipt: the event as recorded, a checkpoint of the log signed with the log’s key, '
-          + 'and a proof that the event is in it. Verify checks them here, in your browser.'))),
+        h('p', { class: 'lead' }, `Every position the delegation of ${ctx.principal.name || me} states through `
+          + 'this page comes back with a receipt: the event as recorded, a checkpoint of the log signed with the '
+          + 'log’s key, and a proof that the event is in it. Verify checks them here, in your browser.'))),
     alertBox(h('span', {}, 'Receipts are kept in this browser only. Download one to keep it elsewhere, '
       + 'or to check it offline with ',
       h('code', {}, 'council receipt verify FILE --log-key KEY'), '.'), 'info'),

@@ -1,12 +1,11 @@
 // views/registry.js - the registry: members (enlargement timeline),
 // partners by framework, offices on a world map (open and closed by date,
-// out-of-area offices marked).
+// out-of-area offices marked).  The chart's and the map's code are loaded
+// by the tab that draws them.
 import { h, replace, icon } from '../dom.js';
 import * as api from '../api.js';
 import { fmtDate, today } from '../time.js';
-import { enlargementWaves, enlargementChart } from '../chart.js';
-import { loadWorld, worldMap } from '../map.js';
-import { loading, alertBox, errorText, empty, FRAMEWORK_LABEL, humanize } from '../ui.js';
+import { loading, alertBox, errorText, empty, FRAMEWORK_LABEL, humanize, tableWrap } from '../ui.js';
 import {
   isDay, dayOr, byFramework, officeRows, officeCounts, officeMarkers, officeStatusText, OFFICE_STATE_LABEL,
 } from '../model/registry.js';
@@ -56,25 +55,38 @@ function th(label, cls) {
 
 async function membersTab(ctx, el) {
   const at = dateOf(ctx);
-  const [all, now] = await Promise.all([api.allMembers(), api.members(at)]);
+  const [all, now, { enlargementWaves, enlargementChart }] = await Promise.all([
+    api.allMembers(), api.members(at), import('../chart.js')]);
   if (!ctx.alive()) return;
   const waves = enlargementWaves(all.members);
   const inRange = waves.filter((w) => w.date <= '2024-12-31');
   const last = inRange.at(-1);
+  // The chart is drawn at the width it is shown at, so its labels keep
+  // their size on a phone; drawn again when that width changes.
+  const fig = h('figure', { class: 'chart-fig' });
+  const caption = h('figcaption', { class: 'sub' }, 'Members on each date, from entry into force of the Treaty '
+    + '(24 Aug 1949). Each step is an accession; the table below lists them.');
+  let drawnAt = 0;
+  const draw = () => {
+    const w = Math.round(fig.clientWidth);
+    if (!w || w === drawnAt) return;
+    drawnAt = w;
+    replace(fig, enlargementChart(inRange, {
+      from: 1949, to: 2024, width: w, height: Math.round(Math.min(320, Math.max(220, w * 0.4))),
+      label: 'Members of the alliance from 1949 to 2024: '
+        + `${inRange.map((x) => `${x.total} in ${x.date.slice(0, 4)}`).join(', ')}`,
+    }), caption);
+  };
+  const ro = new ResizeObserver(() => draw());
+  ro.observe(fig);
+  ctx.onCleanup(() => ro.disconnect());
   replace(el,
     h('section', { class: 'card', 'aria-labelledby': 'enl-h' },
       h('div', { class: 'section-head' }, h('h2', { id: 'enl-h' }, 'Enlargement, 1949 to 2024'),
         h('span', { class: 'sub' },
           `${waves[0]?.total || 0} founders, ${last?.total || 0} members after ${inRange.length - 1} enlargements`)),
-      h('figure', { class: 'chart-fig' },
-        enlargementChart(inRange, {
-          from: 1949, to: 2024,
-          label: 'Members of the alliance from 1949 to 2024: '
-            + `${inRange.map((w) => `${w.total} in ${w.date.slice(0, 4)}`).join(', ')}`,
-        }),
-        h('figcaption', { class: 'sub' }, 'Members on each date, from entry into force of the Treaty (24 Aug 1949). '
-          + 'Each step is an accession; hover a point for the states.')),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'table compact', id: 'waves' },
+      fig,
+      tableWrap('Accessions', h('table', { class: 'table compact', id: 'waves' },
         h('caption', { class: 'sr-only' }, 'Accessions'),
         h('thead', {}, h('tr', {}, th('Date'), th('Wave'), th('Joined'), th('Members', 'num'))),
         h('tbody', {}, waves.map((w) => h('tr', {},
@@ -87,6 +99,7 @@ async function membersTab(ctx, el) {
       h('ul', { class: 'member-list' }, now.members.map((m) => h('li', { 'data-code': m.code },
         h('span', { class: 'code-tag' }, m.code), h('span', { class: 'mname' }, m.name),
         h('span', { class: 'sub' }, `since ${fmtDate(m.accession)}`))))));
+  draw();
 }
 
 async function partnersTab(ctx, el) {
@@ -115,7 +128,8 @@ function frameworkCard(fw, list) {
 }
 
 async function officesTab(ctx, el) {
-  const [all, fc] = await Promise.all([api.allOffices(), loadWorld()]);
+  const [all, { fc, worldMap }] = await Promise.all([api.allOffices(),
+    import('../map.js').then((m) => m.loadWorld().then((fc) => ({ fc, worldMap: m.worldMap })))]);
   if (!ctx.alive()) return;
   const thisYear = Number(today().slice(0, 4));
   const dateInput = h('input', { type: 'date', id: 'offices-at', min: '1949-01-01', max: '2100-12-31' });
@@ -172,7 +186,7 @@ async function officesTab(ctx, el) {
         h('li', {}, h('span', { class: 'lg lg-tropic' }), 'Tropic of Cancer'))),
     h('section', { class: 'card', 'aria-labelledby': 'otable-h' },
       h('h2', { id: 'otable-h' }, 'Offices'),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'offices-table' }, caption,
+      tableWrap('Offices', h('table', { class: 'table', id: 'offices-table' }, caption,
         h('thead', {}, h('tr', {}, th('Office'), th('Host'), th('Status'), th('Treaty area'))),
         tbody))));
 

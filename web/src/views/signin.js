@@ -3,6 +3,10 @@ import { h, replace } from '../dom.js';
 import * as api from '../api.js';
 import { alertBox, errorText } from '../ui.js';
 
+// The alliance as the store records it (whoami), e.g. "the North Atlantic
+// Treaty Organization (NATO)".
+const allianceName = (a) => (a?.name ? `the ${a.name}${a.id ? ` (${a.id})` : ''}` : 'an alliance');
+
 export async function signinView(ctx) {
   ctx.title('Sign in');
   const p = api.session.principal;
@@ -60,7 +64,7 @@ export async function signinView(ctx) {
       h('section', { class: 'signin-intro' },
         h('h1', { tabindex: '-1' }, 'Decisions by consensus'),
         h('p', { class: 'lead' },
-          'council runs the procedures of the North Atlantic Council and its committees: ',
+          'council runs the decision procedures of ', allianceName(api.session.alliance), ': ',
           'proposals, the silence procedure, every position on the record, and the registry of ',
           'members, partners and offices that only adopted decisions can change.'),
         h('ul', { class: 'roles' },

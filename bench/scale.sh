@@ -1,0 +1,232 @@
+#!/bin/bash
+# bench/scale.sh - `make bench-scale`: what a long record costs.  For stores
+# of several sizes, written through the app's own write path (bench/gen_store:
+# group commits of 16 commands, a signed checkpoint each, as the server
+# writes), it measures each request the "years of history" issue names, beside
+# a baseline taken in the same run on the same file:
+#
+#   CLI reads (show, members --at, proposals)  vs sqlite3 answering the same
+#                                                 question on the same file
+#   council serve start-up                     vs start-up on the smallest store
+#   GET /api/v1/proposals, first page          vs the same on the smallest store
+#   durable writes, 32 clients (rate, p99)     vs the rate on the smallest store
+#   council verify (time, RSS)                 vs sha256sum over the store's bytes
+#   log export + verify --export               vs sha256sum over the export
+#   GET /healthz while 4 clients read lists    (latency)
+#   server RSS after the list load
+#
+# Sizes: EVENTS="10000 100000" (stores of about that many events, ~32 events a
+# proposal) and PROPOSALS="100 10000" (5 events a proposal); DURATION seconds
+# per wrk run (default 5).  The first size of each list is the baseline for
+# the "same figure at the smallest size" ratios.  Stores are cached in
+# build-bench/scale/ (delete it to regenerate).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+EVENTS=${EVENTS:-10000 100000}
+PROPOSALS=${PROPOSALS:-100 10000}
+DUR=${DURATION:-5}
+BUILD=build-bench
+CACHE=$BUILD/scale
+
+scripts/install-deps.sh --bench
+test -f $BUILD/build.ninja || meson setup $BUILD -Dbuildtype=release -Db_ndebug=if-release >/dev/null
+ninja -C $BUILD >/dev/null
+mkdir -p "$CACHE"
+COUNCIL="$ROOT/$BUILD/council"
+T=$(mktemp -d "$ROOT/$BUILD/scale-run.XXXXXX")
+SRV=
+cleanup() {
+	[ -n "$SRV" ] && kill "$SRV" 2>/dev/null || true
+	wait 2>/dev/null || true
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+now_ns() { date +%s%N; }
+# median of the arguments
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# seconds a command takes (stdout and stderr discarded), median of 3
+time3() {
+	local a=() s e
+	for _ in 1 2 3; do
+		s=$(now_ns); "$@" >/dev/null 2>&1; e=$(now_ns)
+		a+=("$(awk -v d=$((e - s)) 'BEGIN { printf "%.4f", d / 1e9 }')")
+	done
+	median "${a[@]}"
+}
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rps() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$1"; }
+p99() {
+	awk '/^ +99%/ { v=$2; if (v ~ /us$/) { sub(/us/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms/,"",v) } else if (v ~ /s$/) { sub(/s/,"",v); v*=1000 } printf "%.1f", v }' "$1"
+}
+rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
+# make (or reuse) a store: NAME PROPOSALS POSITIONS; tokens beside it
+store() {
+	local db="$CACHE/$1.db"
+	if [ ! -f "$db.tokens" ]; then
+		rm -f "$db" "$db"-* "$db.key"
+		"$ROOT/$BUILD/gen_store" "$db" "$2" "$3" 16 3 >&2
+		{
+			$COUNCIL --db "$db" token issue --role secretariat
+			for m in BE CA DK FR IS IT LU NL NO PT GB US GR TR DE ES CZ HU PL BG EE LV \
+				 LT RO SK SI AL HR ME MK FI SE; do
+				$COUNCIL --db "$db" token issue --member "$m"
+			done
+		} > "$db.tokens.tmp"
+		mv "$db.tokens.tmp" "$db.tokens"
+	fi
+	echo "$db"
+}
+
+start_server() {
+	PORT=$(port)
+	local s e
+	s=$(now_ns)
+	$COUNCIL --db "$1" serve --listen 127.0.0.1:$PORT --threads 4 --quiet &
+	SRV=$!
+	until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
+		kill -0 "$SRV" 2>/dev/null || { echo "scale: the server died" >&2; exit 1; }
+		sleep 0.01
+	done
+	e=$(now_ns)
+	START=$(awk -v d=$((e - s)) 'BEGIN { printf "%.3f", d / 1e9 }')
+}
+stop_server() { kill "$SRV"; wait "$SRV" 2>/dev/null || true; SRV=; }
+
+# measure one store; prints one line of key=value
+measure() {
+	local name=$1 db=$2 events nprop mid sec
+	events=$(sqlite3 "$db" "SELECT max(seq) FROM events")
+	nprop=$(sqlite3 "$db" "SELECT count(*) FROM proposals")
+	mid=$(( (nprop + 1) / 2 ))
+	sec=$(head -1 "$db.tokens")
+	local show q_show mem q_mem list q_list
+	show=$(time3 $COUNCIL --db "$db" show "$mid")
+	q_show=$(time3 sqlite3 "$db" "SELECT doc FROM proposals WHERE id = $mid")
+	mem=$(time3 $COUNCIL --db "$db" members --at 2023-04-04)
+	q_mem=$(time3 sqlite3 "$db" "SELECT record FROM members")
+	list=$(time3 $COUNCIL --db "$db" proposals)
+	q_list=$(time3 sqlite3 "$db" "SELECT id, body, procedure, status, title FROM proposals")
+
+	local starts=()
+	for _ in 1 2 3; do start_server "$db"; starts+=("$START"); stop_server; done
+	local start; start=$(median "${starts[@]}")
+
+	start_server "$db"
+	local base="http://127.0.0.1:$PORT" a=() s e
+	for _ in 1 2 3 4 5; do
+		a+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $sec" "$base/api/v1/proposals")")
+	done
+	local page; page=$(median "${a[@]}")
+
+	# durable writes: 32 delegations on a fresh meeting proposal
+	local id
+	id=$(curl -sf -H "Authorization: Bearer $sec" -H 'Content-Type: application/json' \
+		"$base/api/v1/proposals" -d '{"body":"NAC","title":"scale: writes"}' | jq .id)
+	TOKENS=$(tail -n +2 "$db.tokens" | tr '\n' ' ') PROPOSAL=$id \
+		wrk -t2 -c32 -d"${DUR}s" --latency -s bench/positions.lua "$base" > "$T/w.$name"
+	local wr wp; wr=$(rps "$T/w.$name"); wp=$(p99 "$T/w.$name")
+
+	# /healthz while 4 clients read the proposal list
+	wrk -t1 -c4 -d"${DUR}s" -H "Authorization: Bearer $sec" "$base/api/v1/proposals" > "$T/l.$name" &
+	local wl=$! h=()
+	sleep 0.5
+	for _ in $(seq 20); do
+		h+=("$(curl -s -o /dev/null -w '%{time_total}' "$base/healthz")")
+		sleep 0.1
+	done
+	wait $wl
+	local hz; hz=$(printf '%s\n' "${h[@]}" | sort -g | tail -1)
+	local rss; rss=$(rss_mb "$SRV")
+	stop_server
+
+	# verify the store (time, peak RSS) vs sha256sum over its bytes
+	local v vr sh
+	s=$(now_ns)
+	/usr/bin/time -f '%M' -o "$T/rss.$name" $COUNCIL --db "$db" verify >/dev/null
+	e=$(now_ns)
+	v=$(awk -v d=$((e - s)) 'BEGIN { printf "%.3f", d / 1e9 }')
+	vr=$(awk '{ printf "%.0f", $1 / 1024 }' "$T/rss.$name")
+	sh=$(time3 sh -c "cat '$db' '$db-wal' 2>/dev/null | sha256sum")
+
+	# export, and verify the export vs sha256sum over it
+	local ex vx shx mb
+	s=$(now_ns); $COUNCIL --db "$db" log export "$T/x.$name" >/dev/null; e=$(now_ns)
+	ex=$(awk -v d=$((e - s)) 'BEGIN { printf "%.3f", d / 1e9 }')
+	$COUNCIL --db "$db" log key > "$T/k.$name"
+	vx=$(time3 $COUNCIL verify --export "$T/x.$name" --log-key "$T/k.$name")
+	shx=$(time3 sha256sum "$T/x.$name")
+	mb=$(awk -v b="$(stat -c %s "$T/x.$name")" 'BEGIN { printf "%.0f", b / 1e6 }')
+	rm -f "$T/x.$name"
+
+	echo "name=$name events=$events proposals=$nprop show=$show q_show=$q_show" \
+	     "members=$mem q_members=$q_mem list=$list q_list=$q_list start=$start" \
+	     "page=$page writes=$wr p99=$wp healthz=$hz rss=$rss verify=$v verify_rss=$vr" \
+	     "sha_store=$sh export=$ex verify_export=$vx sha_export=$shx export_mb=$mb"
+}
+
+RES="$T/results"
+: > "$RES"
+for n in $EVENTS; do
+	measure "e$n" "$(store "e$n" $(( n / 32 > 0 ? n / 32 : 1 )) 30)" >> "$RES"
+done
+for p in $PROPOSALS; do
+	measure "p$p" "$(store "p$p" "$p" 3)" >> "$RES"
+done
+
+# ---- the table ----------------------------------------------------------------
+awk '
+function v(k) { return f[NR, k] }
+{
+	for (i = 1; i <= NF; i++) { split($i, kv, "="); f[NR, kv[1]] = kv[2] }
+	n = NR
+}
+END {
+	printf "\n%-8s %9s %6s | %-17s | %-17s | %-17s | %6s | %6s | %-12s | %7s | %5s | %-16s | %-16s\n",
+		"store", "events", "props", "show (sqlite3)", "members (sqlite3)", "proposals (sqlite3)",
+		"start", "page", "writes, p99", "healthz", "RSS", "verify (sha, RSS)", "verify --export"
+	for (r = 1; r <= n; r++)
+		printf "%-8s %9d %6d | %6.3f (%6.3f)   | %6.3f (%6.3f)   | %6.3f (%6.3f)   | %5.2fs | %5.3fs | %5.0f/s %4.1fms | %6.3fs | %4dM | %6.2fs (%.2fs, %dM) | %6.2fs (%.2fs)\n",
+			f[r,"name"], f[r,"events"], f[r,"proposals"], f[r,"show"], f[r,"q_show"],
+			f[r,"members"], f[r,"q_members"], f[r,"list"], f[r,"q_list"], f[r,"start"],
+			f[r,"page"], f[r,"writes"], f[r,"p99"], f[r,"healthz"], f[r,"rss"],
+			f[r,"verify"], f[r,"sha_store"], f[r,"verify_rss"], f[r,"verify_export"], f[r,"sha_export"]
+	print ""
+	# the targets, each a ratio measured in this run
+	ok = 1
+	for (r = 1; r <= n; r++) {
+		nm = f[r,"name"]
+		x = f[r,"show"] / f[r,"q_show"]; y = f[r,"members"] / f[r,"q_members"]
+		t = (x <= 3 && y <= 3); ok = ok && t
+		printf "%-8s CLI read / sqlite3: show %.1fx, members %.1fx (target <= 3x)  %s\n", nm, x, y, t ? "met" : "NOT MET"
+		t = f[r,"verify_rss"] < 100; ok = ok && t
+		printf "%-8s verify RSS %d MB (target < 100 MB)  %s\n", nm, f[r,"verify_rss"], t ? "met" : "NOT MET"
+		x = f[r,"sha_store"] / f[r,"verify"]; t = x >= 0.5; ok = ok && t
+		printf "%-8s verify throughput / sha256sum over the store: %.2fx (target >= 0.5x)  %s\n", nm, x, t ? "met" : "NOT MET"
+		x = f[r,"sha_export"] / f[r,"verify_export"]; t = x >= 0.5; ok = ok && t
+		printf "%-8s verify --export / sha256sum over the export: %.2fx (target >= 0.5x)  %s\n", nm, x, t ? "met" : "NOT MET"
+		t = f[r,"healthz"] <= 0.010; ok = ok && t
+		printf "%-8s healthz under 4 list readers: %.1f ms (target <= 10 ms)  %s\n", nm, f[r,"healthz"] * 1000, t ? "met" : "NOT MET"
+		t = f[r,"p99"] <= 25; ok = ok && t
+		printf "%-8s write p99 %.1f ms (target <= 25 ms)  %s\n", nm, f[r,"p99"], t ? "met" : "NOT MET"
+	}
+	# against the smallest store of the same family
+	for (r = 1; r <= n; r++) {
+		nm = f[r,"name"]; fam = substr(nm, 1, 1)
+		if (!(fam in first)) { first[fam] = r; continue }
+		b = first[fam]
+		x = f[r,"start"] / f[b,"start"]; t = x <= 2; ok = ok && t
+		printf "%-8s serve start-up / smallest: %.2fx (target <= 2x; %.2f s)  %s\n", nm, x, f[r,"start"], t ? "met" : "NOT MET"
+		x = f[r,"page"] / f[b,"page"]; t = x <= 1.5; ok = ok && t
+		printf "%-8s GET proposals first page / smallest: %.2fx (target <= 1.5x)  %s\n", nm, x, t ? "met" : "NOT MET"
+		x = f[r,"writes"] / f[b,"writes"]; t = x >= 0.9; ok = ok && t
+		printf "%-8s durable writes / smallest: %.2fx (target >= 0.9x)  %s\n", nm, x, t ? "met" : "NOT MET"
+		if (fam == "p") {
+			t = f[r,"rss"] < 200; ok = ok && t
+			printf "%-8s server RSS %d MB (target < 200 MB)  %s\n", nm, f[r,"rss"], t ? "met" : "NOT MET"
+		}
+	}
+	printf "\n%s\n", ok ? "scale: every target met" : "scale: some targets NOT met"
+}' "$RES"

@@ -1,0 +1,145 @@
+/*
+ * cmd_verify.c - `council verify`: check the whole record of a store (hash
+ * chain, Merkle tree, signed checkpoints, projections against a replay),
+ * optionally against a checkpoint kept from earlier; or, with --export, an
+ * exported log without any store.  main.c opens the store (none with
+ * --export; read-write for the store's scratch replay schema, though
+ * nothing is written); a store that does not open fails verification.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../app/export.h"
+#include "../core/checkpoint.h"
+#include "cli.h"
+#include "util.h"
+
+enum { VERIFY_LOG_KEY, VERIFY_CHECKPOINT, VERIFY_EXPORT, VERIFY_JSON };
+const struct cli_opt cli_opts_verify[] = {
+	[VERIFY_LOG_KEY] = OPT_VAL("log-key", "KEY",
+		"the log's published key (text or file); default:\n"
+		"the key the store names (self-consistency only)"),
+	[VERIFY_CHECKPOINT] = OPT_VAL("checkpoint", "NOTE",
+		"a checkpoint kept from earlier (text or file): the\n"
+		"store must still contain it (detects a rollback)"),
+	[VERIFY_EXPORT] = {.name = "export", .arg = "FILE",
+		.flags = CLI_OPT_NO_STORE,
+		.help = "verify an exported log, without any store (an\n"
+			"audience's too: the entries it may not see are\n"
+			"checked as commitments only, and counted)"},
+	[VERIFY_JSON] = OPT_JSON,
+	OPT_END};
+
+/* The store must contain the tree a checkpoint signed: not shorter (a
+ * rollback), and giving the same root at its size. */
+static int check_against(struct cn_app *app, const char *note, const char *vkey,
+			 struct cn_err *err)
+{
+	struct cn_checkpoint cp;
+	uint8_t pk[32], root[32];
+	uint64_t size;
+	char *name = NULL, *stored = NULL;
+	int rc;
+
+	if (!vkey && cn_store_get_meta(cn_app_store(app), "log_vkey", &stored, err))
+		return CN_ECORRUPT;
+	rc = cn_note_vkey_decode(vkey ? vkey : stored, &name, pk, err);
+	if (rc == 0 && (rc = cn_checkpoint_verify(note, strlen(note), name, pk, &cp,
+						  err)) == 0) {
+		if ((rc = cn_store_tree_size(cn_app_store(app), &size, err)) == 0) {
+			if (cp.size > size)
+				rc = cn_err_set(err, CN_ECORRUPT,
+						"the log has %llu events but a "
+						"checkpoint of size %llu was signed: "
+						"it was rolled back or truncated",
+						(unsigned long long)size,
+						(unsigned long long)cp.size);
+			else if ((rc = cn_store_root_at(cn_app_store(app), cp.size,
+							root, err)) == 0 &&
+				 memcmp(root, cp.root, 32))
+				rc = cn_err_set(err, CN_ECORRUPT,
+						"the log is not consistent with the "
+						"checkpoint of size %llu: its first "
+						"%llu events were changed",
+						(unsigned long long)cp.size,
+						(unsigned long long)cp.size);
+		}
+		cn_checkpoint_release(&cp);
+	} else if (rc)
+		cn_err_prefix(err, "checkpoint: ");
+	free(name);
+	free(stored);
+	return rc;
+}
+
+static int verify_export(const char *path, const char *vkey, int keyed)
+{
+	struct cn_export_stats stx;
+	struct cn_err err = {0};
+
+	if (cn_verify_export(path, vkey, &stx, &err)) {
+		fprintf(stderr, "council: verify failed: %s\n", err.msg);
+		return EXIT_REFUSED;
+	}
+	printf("ok: %lld events (%llu bytes), export for %s, %lld of them "
+	       "checked only as commitments; hash chain intact; Merkle tree "
+	       "and %lld signed checkpoints verified%s\n",
+	       (long long)stx.events, (unsigned long long)stx.bytes,
+	       stx.audience, (long long)stx.commitments,
+	       (long long)stx.checkpoints,
+	       keyed ? "" : " (against the key the file names: give "
+			    "--log-key to check it is the log's)");
+	return 0;
+}
+
+int cmd_verify(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	const char *logkey = a->val[VERIFY_LOG_KEY];
+	const char *checkpoint = a->val[VERIFY_CHECKPOINT];
+	struct cn_err err = {0};
+	int64_t n = 0, ncp = 0;
+	char *vkey = NULL, *note = NULL;
+	int rc;
+
+	if (a->val[VERIFY_EXPORT] && checkpoint)
+		return cli_usage(c, "--checkpoint is checked against a store; "
+				 "an export carries its own checkpoints");
+	if (logkey && !(vkey = cli_text_or_file(logkey, 0)))
+		return cli_usage(c, "cannot read --log-key %s", logkey);
+	if (a->val[VERIFY_EXPORT]) {
+		rc = verify_export(a->val[VERIFY_EXPORT], vkey, logkey != NULL);
+		free(vkey);
+		return rc;
+	}
+	if (checkpoint && !(note = cli_text_or_file(checkpoint, 1))) {
+		free(vkey);
+		return cli_usage(c, "cannot read --checkpoint %s", checkpoint);
+	}
+	if (!app) {
+		err = c->open_err;
+		rc = err.code;
+	} else
+		rc = cn_app_verify(app, vkey, &n, &ncp, &err);
+	if (rc == 0 && note)
+		rc = check_against(app, note, vkey, &err);
+	free(vkey);
+	free(note);
+	if (c->json) {
+		cli_print_json(json_pack("{s:b, s:I, s:I, s:s}", "ok", rc == 0,
+					 "events", (json_int_t)n, "checkpoints",
+					 (json_int_t)ncp, "message",
+					 rc ? err.msg : "chain, tree, checkpoints "
+							"and projections verified"));
+		return rc ? EXIT_REFUSED : 0;
+	}
+	if (rc) {
+		fprintf(stderr, "council: verify failed: %s\n", err.msg);
+		return EXIT_REFUSED;
+	}
+	printf("ok: %lld events; hash chain intact; Merkle tree and %lld signed "
+	       "checkpoints verified%s; projections match a replay of the log\n",
+	       (long long)n, (long long)ncp,
+	       checkpoint ? "; consistent with the given checkpoint" : "");
+	return 0;
+}

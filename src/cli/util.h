@@ -1,0 +1,67 @@
+/*
+ * util.h - how the `council` command shows things: JSON on stdout,
+ * aligned tables with headers (widths counted in characters, not bytes, so
+ * "Chișinău" and "Türkiye" line up), dates for display, a proposal, one
+ * event as one line, a procedure's verdict; and the actor name a
+ * delegation's statements are recorded under.
+ *
+ * Ownership: the table copies every cell it is given and frees them in
+ * cli_table_print; nothing else here keeps a pointer after returning.
+ */
+#ifndef CN_CLI_UTIL_H
+#define CN_CLI_UTIL_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "../core/err.h"
+#include "../core/event.h"
+
+/* Print a JSON value to stdout, indented, with a newline; takes the ref. */
+void cli_print_json(json_t *v);
+
+/* A string member of a JSON object, or "" (also for null or absent). */
+const char *cli_str(const json_t *o, const char *key);
+/* v, unless it is NULL or empty: then dflt ("unknown" for a date no
+ * source gives). */
+const char *cli_or(const char *v, const char *dflt);
+
+/* Characters s takes on a terminal: UTF-8 code points, less combining
+ * marks (U+0300..U+036F), which print on the character before them. */
+size_t cli_width(const char *s);
+
+/* A table: a header row, then rows, printed with each column as wide as
+ * its widest cell and two spaces between columns.  align has one letter
+ * per column: 'l' or 'r'.  The last left-aligned column is not padded. */
+#define CLI_TABLE_MAXCOLS 8
+struct cli_table {
+	int ncols;
+	const char *align;
+	char **cells;         /* nrows * ncols, row 0 the header */
+	size_t nrows, cap;
+	int failed;           /* out of memory: print reports it */
+};
+void cli_table_init(struct cli_table *t, const char *align,
+		    const char *const *headers);
+/* Add a row of t->ncols cells (NULL prints as empty). */
+void cli_table_row(struct cli_table *t, const char *const *cells);
+/* Print to stdout and free the table.  Returns 0, or CN_ENOMEM when a row
+ * could not be kept (then nothing is printed). */
+int cli_table_print(struct cli_table *t, struct cn_err *err);
+
+/* A proposal's view (cn_proposal_json) for people: show and replay. */
+void cli_print_proposal(const json_t *doc);
+/* One event on one line: time, number, type, actor, and what it did
+ * ("BE Belgium, member from 1949-08-24"; "FR object ..."). */
+void cli_print_event(const struct cn_event *ev);
+/* "proposal N: ..." after a change: its outcome once concluded ("blocked:
+ * FR objects"); while open, the running verdict said as such ("open;
+ * so far pending: reservation by DE", "open: silence holds so far;
+ * deadline ..."). */
+void cli_print_verdict(const json_t *doc);
+
+/* "delegation:FR" into buf: the actor of a delegation's statements. */
+#define CLI_ACTOR_MAX 32
+const char *cli_actor_delegation(const char *member, char buf[CLI_ACTOR_MAX]);
+
+#endif

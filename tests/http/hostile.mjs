@@ -1,0 +1,90 @@
+// hostile.mjs - helpers for the hostile-input tests (protocol, badinput,
+// slowloris, crash): raw HTTP exchanges read as bytes, strict UTF-8 JSON,
+// the answer a request gets as bytes, and a store's fingerprint.
+import net from 'node:net';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Send raw bytes on a fresh connection (from localAddress when given) and
+// resolve with every byte the server sent until it closed or timeoutMs.
+export function exchange(port, bytes, { timeoutMs = 5000, localAddress } = {}) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    const s = net.connect({ port, host: '127.0.0.1', localAddress });
+    const done = () => { clearTimeout(t); s.destroy(); resolve(Buffer.concat(chunks)); };
+    const t = setTimeout(done, timeoutMs);
+    s.on('data', (d) => chunks.push(d));
+    s.on('end', done);
+    s.on('error', done);
+    s.on('connect', () => s.write(bytes));
+  });
+}
+
+// The first response in buf: { status, headers (lower-case names), body }.
+export function parseResponse(buf) {
+  const end = buf.indexOf('\r\n\r\n');
+  if (end < 0) return { status: 0, headers: {}, body: Buffer.alloc(0) };
+  const head = buf.subarray(0, end).toString('latin1').split('\r\n');
+  const status = Number((/^HTTP\/1\.[01] (\d{3})/.exec(head[0]) || [])[1] || 0);
+  const headers = {};
+  for (const l of head.slice(1)) {
+    const i = l.indexOf(':');
+    headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+  }
+  const len = Number(headers['content-length'] ?? buf.length - end - 4);
+  return { status, headers, body: buf.subarray(end + 4, end + 4 + len) };
+}
+
+// Bytes -> JSON, refusing anything that is not valid UTF-8.
+export function strictJson(bytes) {
+  return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+}
+
+// One request through fetch; the answer's bytes and, when they are valid
+// UTF-8 JSON, the parsed value (else json is undefined and why says why).
+export async function call(base, { method = 'GET', path, token, body, contentType, headers = {} }) {
+  const h = { ...headers };
+  if (token) h.Authorization = `Bearer ${token}`;
+  if (body !== undefined && contentType !== null) h['Content-Type'] = contentType ?? 'application/json';
+  const init = { method, headers: h };
+  if (body !== undefined) init.body = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  let r;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      r = await fetch(base + path, init);
+      break;
+    } catch (e) {
+      // a pooled connection closed for idleness: retry a GET once
+      if (method !== 'GET' || attempt) throw e;
+    }
+  }
+  const bytes = Buffer.from(await r.arrayBuffer());
+  let json;
+  let why = '';
+  try { json = strictJson(bytes); } catch (e) { why = `${e.message}: ${bytes.toString('latin1').slice(0, 120)}`; }
+  return { status: r.status, bytes, json, why, headers: r.headers };
+}
+
+// Whether an answer is the API's error shape, valid UTF-8, with a code and
+// a message; returns a string saying what is wrong, or '' when it is.
+export function errorShapeProblem(r) {
+  if (r.json === undefined) return `not UTF-8 JSON (${r.why})`;
+  const e = r.json && r.json.error;
+  if (!e || typeof e.code !== 'string' || !e.code) return `no error.code in ${r.bytes.toString().slice(0, 200)}`;
+  if (typeof e.message !== 'string' || !e.message) return `no error.message in ${r.bytes.toString().slice(0, 200)}`;
+  return '';
+}
+
+// Everything the store holds, as one hash: any event, checkpoint, token or
+// projection row appended or changed moves it.
+export function fingerprint(db) {
+  const dump = execFileSync('sqlite3', ['-readonly', db, '.dump'], { maxBuffer: 256 * 1024 * 1024 });
+  return createHash('sha256').update(dump).digest('hex');
+}
+
+// The number of events in the store.
+export function eventCount(db) {
+  return Number(execFileSync('sqlite3', ['-readonly', db, 'SELECT count(*) FROM events'], { encoding: 'utf8' }).trim());
+}

@@ -1,0 +1,247 @@
+// keyboard.test.mjs - the main flows with the keyboard alone (Tab, Enter,
+// Space, Escape; no mouse), checking where focus lands after each action:
+// never back at the start of the page.  Signing in lands on the view's
+// heading; a position's button keeps focus after it is pressed (it is
+// drawn anew, the focus follows it); a dialog gives focus back to the
+// button that opened it, or, when its action ended the procedure, to the
+// verdict's heading; a new proposal lands on its heading.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { webFixture, api, isoIn } from './lib.mjs';
+
+let fx, browser, base, tok;
+const ids = {};
+
+before(async () => {
+  fx = await webFixture();
+  ({ browser, base, tok } = fx);
+  const mk = async (b) => {
+    const r = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', b);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body.id;
+  };
+  ids.silence = await mk({ body: 'NAC', title: 'Statement on the summit', procedure: 'silence',
+    deadline: isoIn(86400), text: 'The Council issues the statement.' });
+  ids.review = await mk({ body: 'NAC', title: 'Terms of reference of the review', procedure: 'silence',
+    deadline: isoIn(86400), text: 'First text.' });
+  ids.meeting = await mk({ body: 'NAC', title: 'Take note of the annual report' });
+  ids.withdrawn = await mk({ body: 'NAC', title: 'A draft to withdraw' });
+});
+
+after(() => fx?.close());
+
+// What has focus, in words: 'button[data-focus=act-concur] "Concur"'.
+const focused = (page) => page.evaluate(() => {
+  const a = document.activeElement;
+  if (!a || a === document.body) return 'body';
+  const key = a.getAttribute('data-focus');
+  return `${a.tagName.toLowerCase()}${a.id ? `#${a.id}` : ''}${key ? `[data-focus=${key}]` : ''} `
+    + `"${(a.innerText || a.value || a.getAttribute('aria-label') || '').trim().slice(0, 40)}"`;
+});
+
+// Tab (or Shift+Tab) until the focused element matches selector.
+async function tabTo(page, selector, { back = false, max = 80 } = {}) {
+  const seen = [];
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    seen.push(await focused(page));
+  }
+  assert.fail(`no ${selector} within ${max} presses of Tab; focus went: ${seen.slice(-12).join(' > ')}`);
+}
+
+async function assertFocus(page, selector, what) {
+  await page.waitForFunction((s) => document.activeElement?.matches(s), selector, { timeout: 8000 })
+    .catch(() => {});
+  const ok = await page.evaluate((s) => document.activeElement?.matches(s), selector);
+  assert.ok(ok, `${what}: focus should be on ${selector}, is on ${await focused(page)}`);
+}
+
+// Open an action's dialog from its button (Enter), fill it by keyboard,
+// confirm (Tab to the confirm button, Enter).
+async function dialogAction(page, action, fill = async () => {}) {
+  await tabTo(page, `#actions [data-action="${action}"]`);
+  await page.keyboard.press('Enter');
+  await page.locator('dialog[open]').waitFor();
+  await fill();
+  await tabTo(page, 'dialog[open] [data-focus="confirm"]');
+  await page.keyboard.press('Enter');
+  await page.locator('dialog').waitFor({ state: 'detached' });
+}
+
+// Sign in as a person with a keyboard does: the field has focus, type, Enter;
+// focus lands on the view's heading.
+async function keyboardSignIn(page, token) {
+  await page.goto(`${base}/#/signin`);
+  await assertFocus(page, '#token', 'the sign-in page');
+  await page.keyboard.type(token);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/proposals$/);
+  await assertFocus(page, 'main h1', 'after signing in');
+}
+
+const tile = (page, member) => page.locator(`#rollcall-grid .tile[data-member="${member}"]`);
+
+test('a delegation: sign in, open a proposal, state each position, break silence; focus after each', async () => {
+  const page = await browser.newPage('FR');
+  await page.goto(`${base}/#/signin`);
+  await assertFocus(page, '#token', 'the sign-in page');
+  // the skip link is the first stop
+  await page.keyboard.press('Shift+Tab');
+  await tabTo(page, '.skip-link');
+  await tabTo(page, '#token');
+  await page.keyboard.type(tok.FR);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/proposals$/);
+  await assertFocus(page, 'main h1', 'after signing in');
+
+  // open the proposal from its card
+  await tabTo(page, `#open-list [data-proposal="${ids.silence}"] a`);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(new RegExp(`#/proposals/${ids.silence}$`));
+  await page.locator('#actions .mine-line').waitFor();
+  await assertFocus(page, 'main h1', 'after opening a proposal');
+
+  // concur: the button stays focused (pressed, not disabled)
+  await tabTo(page, '#actions [data-action="concur"]');
+  await page.keyboard.press('Enter');
+  await page.locator('#rollcall-grid .tile[data-member="FR"][data-position="concur"]').waitFor();
+  await assertFocus(page, '[data-focus="act-concur"][aria-pressed="true"]', 'after concurring');
+
+  // reserve, with a note; then lift it: the same place keeps focus
+  await dialogAction(page, 'reserve', () => page.keyboard.type('Pending instructions from Paris.'));
+  await page.locator('#rollcall-grid .tile[data-member="FR"][data-position="reserve"]').waitFor();
+  await assertFocus(page, '[data-focus="act-reserve"][data-action="lift"]', 'after entering a reservation');
+  await page.keyboard.press('Enter');
+  await page.locator('#rollcall-grid .tile[data-member="FR"][data-position="silent"]').waitFor();
+  await assertFocus(page, '[data-focus="act-reserve"][data-action="reserve"]', 'after lifting it');
+
+  // a dialog backed out of with Escape gives focus back to its button
+  await tabTo(page, '#actions [data-action="footnote"]');
+  await page.keyboard.press('Enter');
+  await page.locator('dialog[open]').waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('dialog').waitFor({ state: 'detached' });
+  await assertFocus(page, '[data-focus="act-footnote"]', 'after Escape');
+
+  await dialogAction(page, 'footnote', () => page.keyboard.type('France recalls its position.'));
+  await tile(page, 'FR').and(page.locator('[data-position="footnote"]')).waitFor();
+  await assertFocus(page, '[data-focus="act-footnote"]', 'after a footnote');
+
+  await dialogAction(page, 'abstain', async () => {
+    await page.keyboard.press('Space'); // the formal declaration
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('A constructive abstention.');
+  });
+  await tile(page, 'FR').and(page.locator('[data-position="abstain"]')).waitFor();
+  assert.match(await page.locator('#reasons').innerText(), /formal declaration/);
+  await assertFocus(page, '[data-focus="act-abstain"]', 'after abstaining');
+
+  await dialogAction(page, 'comment', () => page.keyboard.type('France asks for the annex.'));
+  await page.locator('#reasons .statement[data-kind="comment"]').waitFor();
+  await assertFocus(page, '[data-focus="act-comment"]', 'after a comment');
+
+  // breaking silence ends the procedure: focus goes to the verdict
+  await dialogAction(page, 'object', () => page.keyboard.type('France cannot agree to the text.'));
+  await page.locator('#verdict[data-outcome="blocked"]').waitFor();
+  await assertFocus(page, '#verdict-h', 'after breaking silence');
+  assert.match(await page.locator('#verdict-h').innerText(), /Blocked/);
+
+  // sign out: the sign-in page, its field ready
+  await tabTo(page, '#sign-out', { back: true });
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/signin$/);
+  await assertFocus(page, '#token', 'after signing out');
+  await page.close();
+  assert.deepEqual(browser.errors, []);
+});
+
+test('the secretariat: propose, extend, recirculate, conclude, withdraw; focus after each', async () => {
+  const page = await browser.newPage('secretariat');
+  await keyboardSignIn(page, tok.secretariat);
+
+  // a new proposal, by keyboard: the body is chosen, a title, Enter
+  await tabTo(page, 'nav[aria-label="Main"] a[href="#/propose"]', { back: true });
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/propose$/);
+  // the list's own Body filter stays on screen until the form is drawn
+  await page.locator('#p-title').waitFor();
+  await assertFocus(page, '#p-title', 'the form');
+  await page.keyboard.type('Agree the statement by keyboard');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/proposals\/\d+$/);
+  await page.locator('#verdict').waitFor();
+  await assertFocus(page, 'main h1', 'after proposing');
+  assert.equal(await page.locator('main h1').innerText(), 'Agree the statement by keyboard');
+
+  await page.goto(`${base}/#/proposals/${ids.review}`);
+  await page.locator('#actions [data-action="extend"]').waitFor();
+  const before = await page.locator('#verdict .verdict-deadline time').getAttribute('datetime');
+  await dialogAction(page, 'extend'); // the new deadline is filled in: a day later
+  await page.locator('#history [data-type="deadline.extended"]').waitFor();
+  assert.notEqual(await page.locator('#verdict .verdict-deadline time').getAttribute('datetime'), before);
+  await assertFocus(page, '[data-focus="act-extend"]', 'after extending');
+
+  await dialogAction(page, 'recirculate', async () => {
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('Revised text.');
+  });
+  await page.locator('#history [data-type="text.recirculated"]').waitFor();
+  assert.match(await page.locator('#text').innerText(), /Revised text\./);
+  await assertFocus(page, '[data-focus="act-recirculate"]', 'after recirculating');
+
+  // concluding ends the procedure: focus goes to the verdict
+  await page.goto(`${base}/#/proposals/${ids.meeting}`);
+  await page.locator('#actions [data-action="conclude"]').waitFor();
+  await dialogAction(page, 'conclude');
+  await page.locator('#verdict[data-outcome="adopted"]').waitFor();
+  await assertFocus(page, '#verdict-h', 'after concluding');
+
+  await page.goto(`${base}/#/proposals/${ids.withdrawn}`);
+  await page.locator('#actions [data-action="withdraw"]').waitFor();
+  await dialogAction(page, 'withdraw', () => page.keyboard.type('Overtaken by events.'));
+  await page.locator('#verdict[data-outcome="withdrawn"]').waitFor();
+  await assertFocus(page, '#verdict-h', 'after withdrawing');
+  await page.close();
+  assert.deepEqual(browser.errors, []);
+});
+
+test('a table that scrolls sideways at 390 px is reached and scrolled with the keyboard', async () => {
+  const page = await browser.newPage('phone', { viewport: { width: 390, height: 844 } });
+  await page.goto(`${base}/#/registry/offices`);
+  await page.locator('#offices-table tbody tr').first().waitFor();
+  const box = page.locator('.table-wrap[role="region"]');
+  assert.equal(await box.count(), 1, 'the offices table scrolls, and says so');
+  assert.match(await box.getAttribute('aria-label'), /Offices \(scrolls sideways\)/);
+  assert.ok(await page.locator('.table-scroll.overflows .scroll-hint').isVisible(), 'a visible cue');
+  await tabTo(page, '.table-wrap[role="region"]');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('.table-wrap[role="region"]').scrollLeft > 0);
+  await page.close();
+  assert.deepEqual(browser.errors, []);
+});
+
+test('the concluded list shows its newest page; "Show older" reads the rest, focus on what it brought', async () => {
+  // more concluded procedures than a page holds
+  const made = [];
+  for (let i = 0; i < 22; i++) {
+    const r = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', { body: 'NAC', title: `Routine ${i + 1}` });
+    assert.equal((await api(base, tok.secretariat, 'POST', `/api/v1/proposals/${r.body.id}/conclude`, {})).status, 200);
+    made.push(r.body.id);
+  }
+  const total = (await api(base, tok.secretariat, 'GET', '/api/v1/proposals?status=concluded')).body.count;
+  const page = await browser.newPage('older');
+  await keyboardSignIn(page, tok.FR);
+  const rows = page.locator('#concluded-list tr[data-proposal]');
+  await page.locator('#show-older').waitFor();
+  assert.equal(await rows.count(), 20, 'the newest page');
+  assert.equal(await page.locator(`#concluded-list tr[data-proposal="${made.at(-1)}"]`).count(), 1);
+  await tabTo(page, '#show-older');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('#concluded-list tr[data-proposal]').length === n, total);
+  assert.equal(await page.locator('#show-older').count(), 0, 'nothing older left');
+  await assertFocus(page, '#concluded-list tr[data-proposal] a', 'after the last page');
+  await page.close();
+  assert.deepEqual(browser.errors, []);
+});
