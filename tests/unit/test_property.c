@@ -2056,6 +2056,36 @@ static void test_office_then_backdated_admission(void **state)
 	cn_app_close(s.ro);
 }
 
+/* A partner admitted as a member (MD, a partner since 1994 in the
+ * dataset, admitted by decision): the registry the exports per audience
+ * and the server's readers load from the projection tables must take
+ * what the log took.  Found by the property test (seed 20260214): loaded
+ * members first, the partnership read as a conflict and `log export
+ * --for` failed on a store that verifies. */
+static void test_partner_admitted_exports(void **state)
+{
+	struct prop *P = *state;
+	struct seq s;
+
+	start_sequence(P, &s, 3);
+	s.now = fx_t("2024-01-05T09:00:00Z");
+	json_t *admit = json_pack("[{s:s, s:s, s:s, s:s}]", "type", "admit-member",
+				  "code", "MD", "name", "Moldova", "effective",
+				  "2024-06-01");
+	struct cn_propose_args p = {.body = "NAC", .title = "Admit MD",
+				    .effects = admit};
+	struct cn_app_secretariat_args c = {.proposal = 1};
+	assert_int_equal(run(&s, "secretariat", cn_app_cmd_propose, &p), 0);
+	s.now += 86400;
+	assert_int_equal(run(&s, "secretariat", cn_app_cmd_conclude, &c), 0);
+	json_decref(admit);
+	assert_non_null(cn_world_member(W(&s), "MD"));
+	assert_non_null(cn_world_partner(W(&s), "MD"));
+	s.now = fx_t("2025-01-05T09:00:00Z");
+	verify_untouched(&s);
+	cn_app_close(s.ro);
+}
+
 /*
  * The seeds that found each fault, kept with the generator as it is
  * (tests/unit/test_property.c at the time of issue 9).  Each replays one
@@ -2095,6 +2125,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_signature_is_named),
 		cmocka_unit_test(test_export_end_is_named),
 		cmocka_unit_test(test_office_then_backdated_admission),
+		cmocka_unit_test(test_partner_admitted_exports),
 		cmocka_unit_test(test_regression_seeds),
 		cmocka_unit_test(test_verify_never_cries_wolf),
 	};
