@@ -224,15 +224,17 @@ edited() {
 	expect_err "$2" 1 "$3"
 }
 edited "${first}s/^{\"leaf\":\"[A-Za-z0-9+\/]\{4\}/{\"leaf\":\"AAAA/" \
-	"a changed commitment-only entry breaks the chain of the full event after it" "does not follow"
+	"a changed commitment-only entry breaks the chain of the full event after it, which names it" \
+	"line $first (event $((first - 1))): changed: its hash is not the one event $first records"
 edited "${last}s/^{\"leaf\":\"[A-Za-z0-9+\/]\{4\}/{\"leaf\":\"AAAA/" \
-	"and the last one fails against the signed root" "is not the root"
+	"and the last one, against the signed root, which names it" \
+	"line $last (event $((last - 1))): changed: the signed checkpoint of size"
 edited "${last}d" "a commitment-only entry removed is missed by the signed tree" "truncated"
 # salts and leaves are canonical base64 of 32 bytes, nothing else
-edited '2s/^{"salt":"./{"salt":"-/' "a salt in the URL alphabet is refused" "line 2: malformed event entry"
+edited '2s/^{"salt":"./{"salt":"-/' "a salt in the URL alphabet is refused" "line 2 (event 1): malformed event entry"
 edited "${last}s/^\({\"leaf\":\"[A-Za-z0-9+\/]\{42\}\)[AEIMQUYcgkosw048]=/\1B=/" \
-	"a leaf whose last digit has unused bits set is refused" "line $last: malformed commitment entry"
-edited '2s/=","event"/","event"/' "a salt without its padding is refused" "line 2: malformed event entry"
+	"a leaf whose last digit has unused bits set is refused" "line $last (event $((last - 1))): malformed commitment entry"
+edited '2s/=","event"/","event"/' "a salt without its padding is refused" "line 2 (event 1): malformed event entry"
 c log export "$T/x.jsonl" --for member:XX
 expect_err "an export for a member the registry does not know is refused" 1 "unknown member code 'XX'"
 c log export "$T/x.jsonl" --for delegation:FR
