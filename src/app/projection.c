@@ -429,16 +429,20 @@ int cn_projection_replay(struct cn_store *st, struct cn_world *w,
 }
 
 /* The registry tables in the order the registry is folded from them, and
- * the event each row stands for (its record under `wrap`). */
+ * the event each row stands for (its record under `wrap`).  Partners
+ * before members: a partner that joins ends its partnership at its
+ * accession (fold.c), which the partner's row does not record, so folded
+ * after the member it would read as both at once; folded before, the
+ * admission ends it, as the log did. */
 static const struct {
 	enum cn_table table;
 	enum cn_ev type;
 	const char *wrap;
 } registry[] = {
 	{CN_TAB_ALLIANCE, CN_EV_ALLIANCE_FOUNDED, "alliance"},
+	{CN_TAB_PARTNERS, CN_EV_PARTNER_ADDED, "partner"},
 	{CN_TAB_MEMBERS, CN_EV_MEMBER_ADMITTED, "member"},
 	{CN_TAB_BODIES, CN_EV_BODY_ESTABLISHED, "body"},
-	{CN_TAB_PARTNERS, CN_EV_PARTNER_ADDED, "partner"},
 	{CN_TAB_OFFICES, CN_EV_OFFICE_OPENED, "office"},
 };
 

@@ -30,10 +30,12 @@ static int check_parsed(struct cn_cp_check *c, const struct cn_checkpoint *cp,
 	const unsigned long long size = cp->size;
 	struct cn_merkle_proof proof;
 
+	/* A stored size is named signed, as SQL holds it: a changed one
+	 * reads as the row does. */
 	if (stored && stored->size != cp->size)
-		return cn_err_set(err, CN_ECORRUPT, "checkpoint at size %llu: its"
+		return cn_err_set(err, CN_ECORRUPT, "checkpoint at size %lld: its"
 				  " note says size %llu",
-				  (unsigned long long)stored->size, size);
+				  (long long)stored->size, size);
 	if (cp->size > c->tree->size)
 		return cn_err_set(err, CN_ECORRUPT, "checkpoint at size %llu: the "
 				  "log has only %llu events (truncated or rolled "
@@ -75,8 +77,8 @@ int cn_cp_check_next(struct cn_cp_check *c, const char *note,
 		 * record. */
 		if (stored)
 			return cn_err_set(err, CN_ECORRUPT, "checkpoint at size "
-					  "%llu: %s",
-					  (unsigned long long)stored->size, why.msg);
+					  "%lld: %s", (long long)stored->size,
+					  why.msg);
 		return cn_err_set(err, CN_ECORRUPT, "checkpoint %lld: %s",
 				  (long long)c->count, why.msg);
 	}
@@ -185,14 +187,23 @@ struct merge {
 	char replay_bad[64];   /* first replay row not in the store */
 };
 
+/* A row by its whole key ("FR"; "12, FR" for a position), cut to fit. */
 static void row_name(const struct cn_row *row, char out[64])
 {
-	const struct cn_value *v = &row->v[0];
-	if (v->type == CN_VAL_INT)
-		snprintf(out, 64, "%lld", (long long)v->i);
-	else
-		snprintf(out, 64, "%.*s", v->s ? (int)(v->len < 60 ? v->len : 60)
-						: 0, v->s ? v->s : "");
+	size_t at = 0;
+
+	out[0] = '\0';
+	for (unsigned k = 0; k < cn_tables[row->table].nkey && at < 63; k++) {
+		const struct cn_value *v = &row->v[k];
+		const char *sep = k ? ", " : "";
+		if (v->type == CN_VAL_INT)
+			snprintf(out + at, 64 - at, "%s%lld", sep, (long long)v->i);
+		else
+			snprintf(out + at, 64 - at, "%s%.*s", sep,
+				 v->s ? (int)(v->len < 60 ? v->len : 60) : 0,
+				 v->s ? v->s : "");
+		at = strlen(out);
+	}
 }
 
 static void first(char *slot, const struct cn_row *row)
@@ -307,9 +318,11 @@ static int node_one(void *ctx, const struct cn_node_row *n, struct cn_err *err)
 	if (cn_merkle_mem_get((void *)nc->tree, n->level, n->index, h) ||
 	    n->hashlen != CN_MERKLE_HASH_LEN ||
 	    memcmp(h, n->hash, CN_MERKLE_HASH_LEN))
-		return cn_err_set(err, CN_ECORRUPT, "Merkle node (%u, %llu) "
+		/* Signed, as SQL stores it: a changed index is named as
+		 * the row now reads. */
+		return cn_err_set(err, CN_ECORRUPT, "Merkle node (%u, %lld) "
 				  "differs from the tree of the events", n->level,
-				  (unsigned long long)n->index);
+				  (long long)n->index);
 	return 0;
 }
 
@@ -336,36 +349,72 @@ static int checkpoint_one(void *ctx, const struct cn_checkpoint_row *cp,
 	return cn_cp_check_next(ctx, cp->note, cp, err);
 }
 
+/* The log key to check against: the published key when given, else the
+ * one the store names (meta "log_vkey"), which proves only that the log
+ * agrees with itself.  *name is malloc'd. */
+static int log_key(struct cn_store *st, const char *vkey, char **name,
+		   uint8_t pk[CN_NOTE_PUBKEY_LEN], struct cn_err *err)
+{
+	char *stored = NULL;
+	struct cn_err why = {0};
+	int rc = 0;
+
+	if (vkey && cn_note_vkey_decode(vkey, name, pk, &why))
+		return cn_err_set(err, CN_EINVAL, "the published log key: %s",
+				  why.msg);
+	if (!vkey && (rc = cn_store_get_meta(st, "log_vkey", &stored, err)))
+		return rc == CN_ENOTFOUND
+			? cn_err_set(err, CN_ECORRUPT, "the store names no log key "
+				     "(meta log_vkey)")
+			: rc;
+	if (!vkey && cn_note_vkey_decode(stored, name, pk, &why))
+		rc = cn_err_set(err, CN_ECORRUPT, "the log key the store names "
+				"(meta log_vkey) is malformed: %s", why.msg);
+	free(stored);
+	return rc;
+}
+
+/* The key the store names is what `council log key` and receipts hand
+ * out: with a published key, it must be that one. */
+static int named_key_is(struct cn_store *st, const char *name,
+			const uint8_t pk[CN_NOTE_PUBKEY_LEN], struct cn_err *err)
+{
+	char *stored = NULL, *sname = NULL;
+	uint8_t spk[CN_NOTE_PUBKEY_LEN];
+	int rc = cn_store_get_meta(st, "log_vkey", &stored, err);
+
+	if (rc == 0 && (cn_note_vkey_decode(stored, &sname, spk, NULL) ||
+			strcmp(sname, name) || memcmp(spk, pk, sizeof(spk))))
+		rc = cn_err_set(err, CN_ECORRUPT, "the store names another log key "
+				"(meta log_vkey) than the published one");
+	else if (rc == CN_ENOTFOUND)
+		rc = cn_err_set(err, CN_ECORRUPT, "the store names no log key "
+				"(meta log_vkey)");
+	free(sname);
+	free(stored);
+	return rc;
+}
+
 /* Everything after the replay: projections, the key, nodes, checkpoints. */
 static int check_store(struct cn_store *st, const struct replay *r,
 		       const char *vkey, int64_t *ncheckpoints,
 		       struct cn_err *err)
 {
 	struct cn_cp_check c;
-	char *stored = NULL, *name = NULL;
+	char *name = NULL;
 	uint8_t pk[CN_NOTE_PUBKEY_LEN];
 	int rc;
 
-	if ((rc = compare_all(st, &r->w, err)))
-		return rc;
-	/* The published key when given; otherwise the one the store names,
-	 * which proves only that the log agrees with itself. */
-	if (!vkey) {
-		if ((rc = cn_store_get_meta(st, "log_vkey", &stored, err)))
-			return rc == CN_ENOTFOUND
-				? cn_err_set(err, CN_ECORRUPT,
-					     "the store names no log key")
-				: rc;
-		vkey = stored;
-	}
-	if ((rc = cn_note_vkey_decode(vkey, &name, pk, err)) == 0 &&
+	if ((rc = compare_all(st, &r->w, err)) == 0 &&
+	    (rc = log_key(st, vkey, &name, pk, err)) == 0 &&
 	    (rc = check_nodes(st, &r->tree, err)) == 0) {
 		cn_cp_check_init(&c, &r->tree, name, pk);
 		rc = cn_store_checkpoints(st, checkpoint_one, &c, err);
 		*ncheckpoints = c.count;
+		if (rc == 0 && vkey)
+			rc = named_key_is(st, name, pk, err);
 	}
 	free(name);
-	free(stored);
 	return rc;
 }
 

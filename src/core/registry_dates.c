@@ -170,8 +170,9 @@ int cn_partner_dates(const json_t *rec, struct cn_partner *p,
 		return cn_err_set(err, CN_EINVAL,
 				  "until: with periods, the end is an ended "
 				  "period");
+	/* Set, not only returned: the fold returns err's code. */
 	if (!(p->periods = calloc(n, sizeof(*p->periods))))
-		return CN_ENOMEM;
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	json_array_foreach(list, i, per)
 		if (read_period(rec, per, i, n, p, err)) {
 			free(p->periods);

@@ -81,15 +81,15 @@ int cn_position_verify(const struct cn_member *m, int64_t proposal,
 int cn_event_check_signature(const struct cn_world *w,
 			     const struct cn_event *ev, struct cn_err *err)
 {
-	const json_t *pl = ev->payload;
+	const json_t *pl = ev->payload, *sig = json_object_get(pl, "signature");
 	const struct cn_event_type *t = ev->et;
 	const struct cn_proposal *p;
 	const struct cn_member *m;
-	struct cn_err why = {0};
-	const char *ppos;
-	int rc = 0;
+	const char *ppos, *why;
+	struct cn_err e;
+	int rc;
 
-	if (!json_object_get(pl, "signature"))
+	if (!sig)
 		return 0;
 	if (!t || !(t->flags & CN_EVT_STATEMENT))
 		return cn_err_set(err, CN_ECORRUPT,
@@ -99,21 +99,28 @@ int cn_event_check_signature(const struct cn_world *w,
 	p = cn_world_proposal(w, json_integer_value(json_object_get(pl, "proposal")));
 	m = cn_world_member(w, cn_jstr(pl, "member") ? cn_jstr(pl, "member") : "");
 	ppos = t->signed_position ? t->signed_position : cn_jstr(pl, "position");
-	if (p && m && ppos && cn_jstr(pl, "signature"))
-		rc = cn_position_verify(m, p->id, p->revision, ppos,
-					cn_jstr(pl, t->signed_text),
-					json_is_true(json_object_get(pl, "declared")),
-					cn_jstr(pl, "signature"), &why);
-	/* Running out of memory says nothing about the log. */
-	if (rc == CN_ENOMEM)
+	/* Each reason is its own text; `e` is read only after the check
+	 * that fills it has failed (defect 4 of issue 9: a malformed field
+	 * once printed a message nobody had written). */
+	if (!json_is_string(sig))
+		why = "the signature is not a string";
+	else if (!p)
+		why = "no such proposal";
+	else if (!m)
+		why = "no such member";
+	else if (!ppos)
+		why = "no position";
+	else if ((rc = cn_position_verify(m, p->id, p->revision, ppos,
+					  cn_jstr(pl, t->signed_text),
+					  json_is_true(json_object_get(pl, "declared")),
+					  json_string_value(sig), &e)) == 0)
+		return 0;
+	else if (rc == CN_ENOMEM)
+		/* Running out of memory says nothing about the log. */
 		return cn_err_set(err, CN_ENOMEM, "event %lld (%s): %s",
-				  (long long)ev->seq, ev->type, why.msg);
-	if (!p || !m || !ppos || !cn_jstr(pl, "signature") || rc)
-		return cn_err_set(err, CN_ECORRUPT,
-				  "event %lld (%s): delegation signature does not "
-				  "verify (%s)", (long long)ev->seq, ev->type,
-				  !p ? "no such proposal" : !m ? "no such member"
-				  : !ppos ? "no position"
-				  : why.msg[0] ? why.msg : "no signature text");
-	return 0;
+				  (long long)ev->seq, ev->type, e.msg);
+	else
+		why = e.msg;
+	return cn_err_set(err, CN_ECORRUPT, "event %lld (%s): delegation signature "
+			  "does not verify (%s)", (long long)ev->seq, ev->type, why);
 }

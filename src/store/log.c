@@ -148,6 +148,22 @@ static int check_hash(const struct cn_raw_event *r, const struct cn_event *ev,
 	return 0;
 }
 
+/* The columns kept beside the bytes for lookups (a proposal's events are
+ * selected by them) must say what the bytes say. */
+static int check_lookups(const struct cn_raw_event *r, const struct cn_event *ev,
+			 struct cn_err *err)
+{
+	const int64_t proposal = cn_event_proposal(ev);
+
+	if (!r->type || strcmp(r->type, ev->type) ||
+	    r->proposal != (proposal > 0 ? proposal : 0))
+		return cn_err_set(err, CN_ECORRUPT,
+				  "event %lld: its stored type or proposal is not "
+				  "what its bytes say (changed after it was "
+				  "written)", (long long)r->seq);
+	return 0;
+}
+
 struct chain {
 	int64_t from, start, expect;
 	uint8_t prev[CN_HASH_LEN];
@@ -175,8 +191,8 @@ static int chain_step(void *ctx, const struct cn_raw_event *r,
 		rc = cn_err_set(err, CN_ECORRUPT,
 				"event %lld: its bytes say it is event %lld",
 				(long long)seq, (long long)ev.seq);
-	else
-		rc = check_hash(r, &ev, err);
+	else if ((rc = check_hash(r, &ev, err)) == 0)
+		rc = check_lookups(r, &ev, err);
 	if (rc == 0 && (seq == 1 || seq != c->start) &&
 	    memcmp(ev.prev, c->prev, CN_HASH_LEN))
 		rc = seq == 1

@@ -29,7 +29,7 @@ int cn_sq_append(struct cn_store_backend *b, const struct cn_raw_event *ev,
 }
 
 /* Every read selects these columns, in this order. */
-#define EVENT_COLS "SELECT seq, bytes, salt, hash FROM events"
+#define EVENT_COLS "SELECT seq, bytes, salt, hash, type, proposal FROM events"
 
 struct scan {
 	cn_raw_event_fn fn;
@@ -39,6 +39,7 @@ struct scan {
 static int event_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct scan *sc = ctx;
+	const int typed = sqlite3_column_type(s, 4) != SQLITE_NULL;
 	struct cn_raw_event ev = {
 		.seq = sqlite3_column_int64(s, 0),
 		.bytes = (const char *)sqlite3_column_text(s, 1),
@@ -47,9 +48,18 @@ static int event_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 		.saltlen = (size_t)sqlite3_column_bytes(s, 2),
 		.hash = sqlite3_column_blob(s, 3),
 		.hashlen = (size_t)sqlite3_column_bytes(s, 3),
+		.type = (const char *)sqlite3_column_text(s, 4),
+		/* NULL: about no proposal; not an integer: none that is. */
+		.proposal = sqlite3_column_type(s, 5) == SQLITE_NULL ? 0
+			    : sqlite3_column_type(s, 5) == SQLITE_INTEGER
+			    ? sqlite3_column_int64(s, 5) : -1,
 	};
 	if (!ev.bytes)
 		ev.bytes = "";
+	/* A type that reads as NULL though it is not: out of memory, not a
+	 * changed row. */
+	if (typed && !ev.type)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return sc->fn(sc->ctx, &ev, err);
 }
 

@@ -58,8 +58,17 @@ struct node_scan {
 static int node_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct node_scan *ns = ctx;
+	const sqlite3_int64 level = sqlite3_column_int64(s, 0);
+	/* A level no tree has would be cut to an unsigned and could read as
+	 * a node that exists: name the row as stored instead. */
+	if (level < 0 || level >= CN_MERKLE_LEVELS)
+		return cn_err_set(err, CN_ECORRUPT, "Merkle node (%lld, %lld): "
+				  "level %lld is not a level of a Merkle tree",
+				  (long long)level,
+				  (long long)sqlite3_column_int64(s, 1),
+				  (long long)level);
 	struct cn_node_row n = {
-		.level = (unsigned)sqlite3_column_int(s, 0),
+		.level = (unsigned)level,
 		.index = (uint64_t)sqlite3_column_int64(s, 1),
 		.hash = sqlite3_column_blob(s, 2),
 		.hashlen = (size_t)sqlite3_column_bytes(s, 2),

@@ -74,7 +74,7 @@ check "every event of a full export has its salt" \
 mv "$T/away.db" "$COUNCIL_DB"
 sed '50s/"name":"/"name":"X/' "$T/log.jsonl" > "$T/bad.jsonl"
 c verify --export "$T/bad.jsonl" --log-key "$T/vkey"
-expect_err "a changed event of an export is named (line 50 holds event 49)" 1 "does not follow event 49"
+expect_err "a changed event of an export is named itself (line 50 holds event 49)" 1 "line 50 (event 49): changed"
 head -n 60 "$T/log.jsonl" > "$T/short.jsonl"
 grep '^{"checkpoint"' "$T/log.jsonl" >> "$T/short.jsonl"
 c verify --export "$T/short.jsonl" --log-key "$T/vkey"
@@ -224,15 +224,17 @@ edited() {
 	expect_err "$2" 1 "$3"
 }
 edited "${first}s/^{\"leaf\":\"[A-Za-z0-9+\/]\{4\}/{\"leaf\":\"AAAA/" \
-	"a changed commitment-only entry breaks the chain of the full event after it" "does not follow"
+	"a changed commitment-only entry breaks the chain of the full event after it, which names it" \
+	"line $first (event $((first - 1))): changed: its hash is not the one event $first records"
 edited "${last}s/^{\"leaf\":\"[A-Za-z0-9+\/]\{4\}/{\"leaf\":\"AAAA/" \
-	"and the last one fails against the signed root" "is not the root"
+	"and the last one, against the signed root, which names it" \
+	"line $last (event $((last - 1))): changed: the signed checkpoint of size"
 edited "${last}d" "a commitment-only entry removed is missed by the signed tree" "truncated"
 # salts and leaves are canonical base64 of 32 bytes, nothing else
-edited '2s/^{"salt":"./{"salt":"-/' "a salt in the URL alphabet is refused" "line 2: malformed event entry"
+edited '2s/^{"salt":"./{"salt":"-/' "a salt in the URL alphabet is refused" "line 2 (event 1): malformed event entry"
 edited "${last}s/^\({\"leaf\":\"[A-Za-z0-9+\/]\{42\}\)[AEIMQUYcgkosw048]=/\1B=/" \
-	"a leaf whose last digit has unused bits set is refused" "line $last: malformed commitment entry"
-edited '2s/=","event"/","event"/' "a salt without its padding is refused" "line 2: malformed event entry"
+	"a leaf whose last digit has unused bits set is refused" "line $last (event $((last - 1))): malformed commitment entry"
+edited '2s/=","event"/","event"/' "a salt without its padding is refused" "line 2 (event 1): malformed event entry"
 c log export "$T/x.jsonl" --for member:XX
 expect_err "an export for a member the registry does not know is refused" 1 "unknown member code 'XX'"
 c log export "$T/x.jsonl" --for delegation:FR
