@@ -290,3 +290,17 @@ int cn_store_set_meta(struct cn_store *st, const char *key, const char *value,
 {
 	return st->ops->meta_set(st->b, key, value, err);
 }
+
+/* ---- paged queries ------------------------------------------------------------ */
+
+int cn_store_proposal_page(struct cn_store *st, const struct cn_proposal_query *q,
+			   cn_doc_fn fn, void *ctx, struct cn_err *err)
+{
+	return st->ops->proposal_page(st->b, q, fn, ctx, err);
+}
+
+int cn_store_log_page(struct cn_store *st, const struct cn_log_query *q,
+		      int64_t *seqs, size_t *n, struct cn_err *err)
+{
+	return st->ops->log_page(st->b, q, seqs, n, err);
+}
