@@ -247,3 +247,31 @@ test('registry lists page by key; an unknown key and a bad switch are 400', asyn
   const end = await as('public', `/api/v1/members?after=${last}`);
   assert.deepEqual([end.status, end.body.members, end.body.next], [200, [], null]);
 });
+
+test("a proposal's events page by seq; a redacted viewer's pages are full too", async () => {
+  const id = ids.nac[1]; // adopted: FR sees every event, the public its record
+  const whole = (await as('FR', `/api/v1/proposals/${id}/events`)).body;
+  assert.equal(whole.next, null);
+  const seqs = whole.events.map((e) => e.seq);
+  assert.ok(seqs.length >= 5, `${seqs.length} events`);
+  const got = [];
+  for (let p = `/api/v1/proposals/${id}/events?limit=2`; p; ) {
+    const r = await as('FR', p);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.ok(r.body.events.length === 2 || r.body.next === null);
+    got.push(...r.body.events.map((e) => e.seq));
+    p = r.body.next_href;
+  }
+  assert.deepEqual(got, seqs);
+  const pub = await as('public', `/api/v1/proposals/${id}/events?limit=1`);
+  assert.equal(pub.body.events.length, 1);
+  assert.equal(pub.body.events[0].type, 'proposal.created');
+  const rest = await as('public', pub.body.next_href);
+  assert.deepEqual(rest.body.events.map((e) => e.type), ['procedure.concluded'], 'hidden events skipped, not counted');
+  assert.equal(rest.body.next, null);
+  for (const q of ['limit=0', 'limit=1001', 'after=x']) {
+    const r = await as('FR', `/api/v1/proposals/${id}/events?${q}`);
+    assert.equal(r.status, 400, q);
+  }
+  assert.equal((await as('FR', `/api/v1/proposals/${ids.npg[0]}/events?limit=1`)).status, 404);
+});
