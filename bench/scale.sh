@@ -106,6 +106,19 @@ start_server() {
 }
 stop_server() { kill "$SRV"; wait "$SRV" 2>/dev/null || true; SRV=; }
 
+# HZ: the slowest of 20 GET /healthz while the load (process PID, a child
+# of this shell) runs; then waits for it.  PID BASE
+healthz_under() {
+	local h=()
+	sleep 0.5
+	for _ in $(seq 20); do
+		h+=("$(curl -s -o /dev/null -w '%{time_total}' "$2/healthz")")
+		sleep 0.1
+	done
+	wait "$1"
+	HZ=$(printf '%s\n' "${h[@]}" | sort -g | tail -1)
+}
+
 # measure one store; prints one line of key=value
 measure() {
 	local name=$1 db=$2 events nprop mid sec
@@ -142,14 +155,8 @@ measure() {
 
 	# /healthz while 4 clients read the proposal list
 	wrk -t1 -c4 -d"${DUR}s" -H "Authorization: Bearer $sec" "$base/api/v1/proposals" > "$T/l.$name" &
-	local wl=$! h=()
-	sleep 0.5
-	for _ in $(seq 20); do
-		h+=("$(curl -s -o /dev/null -w '%{time_total}' "$base/healthz")")
-		sleep 0.1
-	done
-	wait $wl
-	local hz; hz=$(printf '%s\n' "${h[@]}" | sort -g | tail -1)
+	healthz_under $! "$base"
+	local hz=$HZ
 	local rss; rss=$(rss_mb "$SRV")
 	stop_server
 
@@ -206,14 +213,8 @@ local n = 0
 request = function() n = n + 1; return wrk.format("GET", paths[n % 2 + 1]) end
 LUA
 	wrk -t1 -c4 -d"${DUR}s" -s "$T/quiet.lua" "$base" > "$T/q.$name" &
-	local wl=$! h=()
-	sleep 0.5
-	for _ in $(seq 20); do
-		h+=("$(curl -s -o /dev/null -w '%{time_total}' "$base/healthz")")
-		sleep 0.1
-	done
-	wait $wl
-	local hz; hz=$(printf '%s\n' "${h[@]}" | sort -g | tail -1)
+	healthz_under $! "$base"
+	local hz=$HZ
 	local lr; lr=$(rps "$T/q.$name")
 	stop_server
 	echo "name=$name events=$events pub_log=$pub sec_log=$sec_page search=$search" \
