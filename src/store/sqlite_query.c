@@ -7,7 +7,8 @@
  * And what those queries need beside the tables: the search index (an
  * FTS5 table over each proposal's title and text, keyed by its id) with
  * the triggers that keep it in step with the proposals table inside the
- * same transaction as the projection write, and an index on event types.
+ * same transaction as the projection write, an index on event types,
+ * and indexes on the proposals' sight fields.
  * They are created with a store, or added (and the index filled) the
  * first time an older store of the same schema version is opened for
  * writing.
@@ -27,6 +28,12 @@
 
 static const char query_schema[] =
 	"CREATE INDEX IF NOT EXISTS events_type ON events(type);"
+	/* What sight selects proposals by besides their body: the adopted
+	 * ones (everyone's) and the shared ones (partners'), each in id
+	 * order (the rowid ends every index), so that a principal who sees
+	 * few of many finds them without reading the others. */
+	"CREATE INDEX IF NOT EXISTS proposals_outcome ON proposals(status, outcome);"
+	"CREATE INDEX IF NOT EXISTS proposals_shared ON proposals(shared);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS proposal_search USING"
 	"  fts5(title, text, tokenize = 'unicode61 remove_diacritics 2');"
 	"CREATE TRIGGER IF NOT EXISTS proposal_search_insert AFTER INSERT ON"
