@@ -2,7 +2,7 @@
  * gen_store.c - make a council store of a given size through the app's own
  * write path, for the scale benchmark (bench/scale.sh).
  *
- *   gen_store DB PROPOSALS POSITIONS [GROUP] [OPEN]
+ *   gen_store DB PROPOSALS POSITIONS [GROUP] [OPEN] [meeting]
  *
  * Seeds DB with data/nato.json, then writes PROPOSALS proposals alternately
  * before the North Atlantic Council and the Nuclear Planning Group (so that
@@ -10,7 +10,9 @@
  * POSITIONS positions of distinct delegations (concur, some objections and
  * footnotes), concluded by the chair.  The last OPEN proposals (default 0)
  * stay open: silence procedures whose deadlines lie after the generated
- * history, so the deadline clock has work to find.
+ * history, so the deadline clock has work to find; with `meeting`, they
+ * are meetings instead, which no clock concludes (OPEN = PROPOSALS: a
+ * store where nothing but the registry is public).
  *
  * Commands are committed GROUP at a time (default 16), each commit signing
  * a checkpoint: the shape of a log the server writes under load (group
@@ -63,10 +65,12 @@ int main(int argc, char **argv)
 	struct gen g = {.group = 16};
 	struct cn_err err = {0};
 	long nprop, npos, open = 0;
+	int meetings = 0;
 	char t[CN_TIME_BUF], title[64], deadline[CN_TIME_BUF];
 
-	if (argc < 4 || argc > 6) {
-		fprintf(stderr, "usage: gen_store DB PROPOSALS POSITIONS [GROUP] [OPEN]\n");
+	if (argc < 4 || argc > 7 || (argc == 7 && strcmp(argv[6], "meeting"))) {
+		fprintf(stderr, "usage: gen_store DB PROPOSALS POSITIONS [GROUP] [OPEN] "
+				"[meeting]\n");
 		return 2;
 	}
 	nprop = atol(argv[2]);
@@ -75,6 +79,7 @@ int main(int argc, char **argv)
 		g.group = atol(argv[4]);
 	if (argc > 5)
 		open = atol(argv[5]);
+	meetings = argc > 6;
 	if (nprop < 1 || npos < 0 || npos > 31 || g.group < 1 || open < 0 ||
 	    open > nprop) {
 		fprintf(stderr, "gen_store: PROPOSALS >= 1, 0 <= POSITIONS <= 31, "
@@ -97,8 +102,8 @@ int main(int argc, char **argv)
 			.body = npg ? "NPG" : "NAC",
 			.title = title,
 			.text = "Generated for the scale benchmark.",
-			.procedure = is_open ? "silence" : "meeting",
-			.deadline = is_open ? deadline : NULL,
+			.procedure = is_open && !meetings ? "silence" : "meeting",
+			.deadline = is_open && !meetings ? deadline : NULL,
 		};
 		snprintf(title, sizeof(title), "Item %ld", i + 1);
 		run(&g, "secretariat", cn_app_cmd_propose, &pa);

@@ -15,6 +15,15 @@
 #   GET /healthz while 4 clients read lists    (latency)
 #   server RSS after the list load
 #
+# and, on a store of each EVENTS size where nothing but the registry is
+# public (every proposal an open meeting, with comments: q*):
+#
+#   GET /api/v1/log, the public's first page   vs the secretariat's same page
+#     after the registry
+#   GET /api/v1/search?q=, the public's         (a word only hidden texts hold)
+#   GET /healthz while 4 clients page the        (latency)
+#     public's log and search
+#
 # Sizes: EVENTS="10000 100000" (stores of about that many events, ~32 events a
 # proposal) and PROPOSALS="100 10000" (5 events a proposal); DURATION seconds
 # per wrk run (default 5).  The first size of each list is the baseline for
@@ -35,7 +44,8 @@ test -f $BUILD/build.ninja || meson setup $BUILD -Dbuildtype=release -Db_ndebug=
 # sanitizer build does not (-Werror)
 ninja -C $BUILD council gen_store >/dev/null
 mkdir -p "$CACHE"
-COUNCIL="$ROOT/$BUILD/council"
+# COUNCIL_BIN: measure another build of council (a baseline) on the same stores
+COUNCIL="${COUNCIL_BIN:-$ROOT/$BUILD/council}"
 T=$(mktemp -d "$ROOT/$BUILD/scale-run.XXXXXX")
 SRV=
 cleanup() {
@@ -64,12 +74,13 @@ p99() {
 }
 rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
-# make (or reuse) a store: NAME PROPOSALS POSITIONS; tokens beside it
+# make (or reuse) a store: NAME PROPOSALS POSITIONS [OPEN meeting]; tokens
+# beside it
 store() {
 	local db="$CACHE/$1.db"
 	if [ ! -f "$db.tokens" ]; then
 		rm -f "$db" "$db"-* "$db.key"
-		"$ROOT/$BUILD/gen_store" "$db" "$2" "$3" 16 3 >&2
+		"$ROOT/$BUILD/gen_store" "$db" "$2" "$3" 16 "${4:-3}" ${5:-} >&2
 		{
 			$COUNCIL --db "$db" token issue --role secretariat
 			for m in BE CA DK FR IS IT LU NL NO PT GB US GR TR DE ES CZ HU PL BG EE LV \
@@ -96,6 +107,19 @@ start_server() {
 	START=$(awk -v d=$((e - s)) 'BEGIN { printf "%.3f", d / 1e9 }')
 }
 stop_server() { kill "$SRV"; wait "$SRV" 2>/dev/null || true; SRV=; }
+
+# HZ: the slowest of 20 GET /healthz while the load (process PID, a child
+# of this shell) runs; then waits for it.  PID BASE
+healthz_under() {
+	local h=()
+	sleep 0.5
+	for _ in $(seq 20); do
+		h+=("$(curl -s -o /dev/null -w '%{time_total}' "$2/healthz")")
+		sleep 0.1
+	done
+	wait "$1"
+	HZ=$(printf '%s\n' "${h[@]}" | sort -g | tail -1)
+}
 
 # measure one store; prints one line of key=value
 measure() {
@@ -133,14 +157,8 @@ measure() {
 
 	# /healthz while 4 clients read the proposal list
 	wrk -t1 -c4 -d"${DUR}s" -H "Authorization: Bearer $sec" "$base/api/v1/proposals" > "$T/l.$name" &
-	local wl=$! h=()
-	sleep 0.5
-	for _ in $(seq 20); do
-		h+=("$(curl -s -o /dev/null -w '%{time_total}' "$base/healthz")")
-		sleep 0.1
-	done
-	wait $wl
-	local hz; hz=$(printf '%s\n' "${h[@]}" | sort -g | tail -1)
+	healthz_under $! "$base"
+	local hz=$HZ
 	local rss; rss=$(rss_mb "$SRV")
 	stop_server
 
@@ -169,6 +187,42 @@ measure() {
 	     "sha_store=$sh export=$ex verify_export=$vx sha_export=$shx export_mb=$mb"
 }
 
+# seconds one GET takes, median of 5: URL [TOKEN]
+get5() {
+	local a=()
+	for _ in 1 2 3 4 5; do
+		a+=("$(curl -s -o /dev/null -w '%{time_total}' ${2:+-H "Authorization: Bearer $2"} "$1")")
+	done
+	median "${a[@]}"
+}
+
+# measure a store where nothing but the registry is public
+measure_quiet() {
+	local name=$1 db=$2 events from sec
+	events=$(sqlite3 "$db" "SELECT max(seq) FROM events")
+	from=$(sqlite3 "$db" "SELECT min(seq) FROM events WHERE proposal IS NOT NULL")
+	sec=$(head -1 "$db.tokens")
+	start_server "$db"
+	local base="http://127.0.0.1:$PORT"
+	local pub sec_page search
+	pub=$(get5 "$base/api/v1/log?from=$from")
+	sec_page=$(get5 "$base/api/v1/log?from=$from" "$sec")
+	search=$(get5 "$base/api/v1/search?q=generated")
+	# /healthz while 4 clients page the public's log and search
+	cat > "$T/quiet.lua" <<LUA
+local paths = {"/api/v1/log?from=$from", "/api/v1/search?q=generated"}
+local n = 0
+request = function() n = n + 1; return wrk.format("GET", paths[n % 2 + 1]) end
+LUA
+	wrk -t1 -c4 -d"${DUR}s" -s "$T/quiet.lua" "$base" > "$T/q.$name" &
+	healthz_under $! "$base"
+	local hz=$HZ
+	local lr; lr=$(rps "$T/q.$name")
+	stop_server
+	echo "name=$name events=$events pub_log=$pub sec_log=$sec_page search=$search" \
+	     "healthz=$hz list_rps=$lr"
+}
+
 RES="$T/results"
 : > "$RES"
 for n in $EVENTS; do
@@ -177,6 +231,20 @@ done
 for p in $PROPOSALS; do
 	measure "p$p" "$(store "p$p" "$p" 3)" >> "$RES"
 done
+QUIET="$T/quiet"
+: > "$QUIET"
+for n in $EVENTS; do
+	q=$(( n / 32 > 0 ? n / 32 : 1 ))
+	measure_quiet "q$n" "$(store "q$n" "$q" 30 "$q" meeting)" >> "$QUIET"
+done
+awk '{
+	for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+	if (NR == 1) printf "\n%-8s %9s | %-28s | %8s | %8s | %s\n", "store", "events",
+		"public log page (secretariat)", "search", "healthz", "4 readers"
+	printf "%-8s %9d | %8.4fs (%8.4fs) %6.1fx | %7.4fs | %6.1fms | %.0f/s\n", f["name"], f["events"],
+		f["pub_log"], f["sec_log"], f["pub_log"] / f["sec_log"], f["search"], f["healthz"] * 1000,
+		f["list_rps"]
+}' "$QUIET"
 
 # ---- the table ----------------------------------------------------------------
 awk '

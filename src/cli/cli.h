@@ -13,7 +13,7 @@
  *
  * Files: main.c (command table, dispatch), options.c (parsing, help),
  * util.c (shared printing, util.h), cmd_read.c (registry and proposal
- * queries), cmd_log.c (log), cmd_verify.c (verify), cmd_receipt.c
+ * queries), cmd_search.c (search), cmd_log.c (log), cmd_verify.c (verify), cmd_receipt.c
  * (receipts), cmd_write.c (changes, body add|amend), cmd_serve.c (serve,
  * token, routes), cmd_analyze.c (analyze rule|proposal).
  * Commands depend on util.c and options.c, never on each other, except
@@ -188,6 +188,7 @@ CLI_COMMAND(bodies);
 CLI_COMMAND(partners);
 CLI_COMMAND(offices);
 CLI_COMMAND(proposals);
+CLI_COMMAND(search);
 CLI_COMMAND(show);
 CLI_COMMAND(log);
 CLI_COMMAND(verify);

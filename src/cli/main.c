@@ -51,6 +51,11 @@ const struct cmd cli_commands[] = {
 	 "(North Atlantic Treaty Art. 6; advisory).\n"},
 	{"proposals", cmd_proposals, cli_opts_proposals,
 	 ONE(NULL, 0, READS), "list proposals", NULL},
+	{"search", cmd_search, cli_opts_search, ONE("WORDS", 1, READS),
+	 "find proposals by the words of their title or text",
+	 "The proposals whose title or current text holds every word of WORDS\n"
+	 "(one argument; without case or diacritics), the newest first.  A\n"
+	 "page holds --limit of them; the next page is --before the last id.\n"},
 	{"propose", cmd_propose, cli_opts_propose, ONE(NULL, 0, WRITES),
 	 "put a proposal before a body",
 	 "Open a procedure on a proposal; prints its id (--json: the proposal).\n"

@@ -14,7 +14,12 @@
  * answer costs what that proposal holds, not what the log holds: a
  * proposal's page needs this one request, however long the log grows.
  * An event is the log's (GET /api/v1/log) without its bytes and prev:
- * to check one, read it from the log or keep its receipt. */
+ * to check one, read it from the log or keep its receipt.
+ *
+ * The events come a page at a time: ?limit=N (default and maximum 1000,
+ * so a proposal's whole history in all but extreme cases) and
+ * ?after=SEQ; `next` is the `after` of the next page (null at the end).
+ * The events it does not show (redacted sight) do not shorten a page. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +28,16 @@
 #include "access.h"
 #include "cache.h"
 #include "handlers.h"
+#include "paging.h"
+#include "request.h"
 
 struct history {
 	enum sight sight;
 	json_t *events;
+	int64_t after, limit, next; /* next: the after of the next page, 0: none */
 };
+
+enum { STOP_PAGE = 1 };
 
 static int add_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
@@ -35,8 +45,15 @@ static int add_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	char t[CN_TIME_BUF], hex[CN_HEX_LEN];
 	json_t *e;
 
-	if (!sight_shows_event(h->sight, ev))
+	if (ev->seq <= h->after || !sight_shows_event(h->sight, ev))
 		return 0;
+	if ((int64_t)json_array_size(h->events) == h->limit) {
+		/* More follow: the next page is after the last one given. */
+		h->next = (int64_t)json_integer_value(json_object_get(
+			json_array_get(h->events, json_array_size(h->events) - 1),
+			"seq"));
+		return STOP_PAGE;
+	}
 	cn_hex(ev->hash, CN_HASH_LEN, hex);
 	e = json_pack("{s:I, s:s, s:s, s:s, s:O, s:s}", "seq", (json_int_t)ev->seq,
 		      "time", cn_time_format(ev->time, t), "actor", ev->actor,
@@ -86,12 +103,17 @@ static json_t *registry_names(const struct cn_world *reg)
 void h_proposal_events(struct ctx *x)
 {
 	static const char head[] = "{\"proposal\":";
-	struct history h = {SEE_NONE, NULL};
+	static const char *const args[] = {"limit", "after", NULL};
+	struct history h = {SEE_NONE, NULL, 0, 0, 0};
 	struct cn_err err = {0};
 	const char *view = NULL;
 	size_t vlen = 0, rlen, n;
-	char *rest, *out;
+	char *rest, *out, cursor[24];
+	int rc;
 
+	if (arg_int(x, "after", 0, 0, INT64_MAX, &h.after) ||
+	    page_limit(x, API_REGISTRY_PAGE_MAX, API_REGISTRY_PAGE_MAX, &h.limit))
+		return;
 	if (seen_view(x, &h.sight, &view, &vlen, &err)) {
 		reply_err(x, &err);
 		return;
@@ -104,15 +126,20 @@ void h_proposal_events(struct ctx *x)
 		reply_error(x, 500, "internal", "out of memory");
 		return;
 	}
-	if (cn_reader_proposal_events(x->rd, x->id, add_event, &h, &err)) {
+	rc = cn_reader_proposal_events(x->rd, x->id, add_event, &h, &err);
+	if (rc && rc != STOP_PAGE) {
 		json_decref(h.events);
 		reply_err(x, &err);
 		return;
 	}
+	snprintf(cursor, sizeof(cursor), "%lld", (long long)h.next);
 	/* {"events": ..., "names": ...} made as JSON; the view's stored bytes
 	 * go in front as they are: no parse, no re-dump. */
-	json_t *tail = json_pack("{s:o, s:o*}", "events", h.events, "names",
-				 registry_names(x->reg));
+	json_t *tail = json_pack("{s:o, s:o*, s:o, s:o}", "events", h.events,
+				 "names", registry_names(x->reg), "next",
+				 h.next ? json_integer(h.next) : json_null(),
+				 "next_href", next_href(x, args, "after",
+							h.next ? cursor : NULL, NULL));
 	rest = tail ? json_dumps(tail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(tail);
 	rlen = rest ? strlen(rest) : 0;

@@ -4,24 +4,24 @@
  * inclusion proofs (of the events the caller may see) and consistency
  * proofs (docs/MERKLE.md).  The public and partners see all of it only up
  * to the checkpoint they are shown (record_size). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../app/export.h"
+#include "../app/lists.h"
 #include "../core/timeutil.h"
 #include "access.h"
+#include "cache.h"
 #include "handlers.h"
+#include "paging.h"
 #include "request.h"
 
 struct log_page {
 	struct ctx *x;
 	json_t *events;
 	json_t *sights; /* proposal id -> enum sight, kept for the page */
-	int64_t limit, next; /* next: first event not returned, 0 at the end */
-	uint64_t upto;       /* the last event the principal may be shown */
 };
-
-enum { STOP_PAGE = 1, STOP_END = 2 };
 
 static int log_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
@@ -29,16 +29,12 @@ static int log_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	char t[CN_TIME_BUF], hex[CN_HEX_LEN], salt[CN_SALT_B64_LEN];
 	int shows, rc;
 
-	if ((uint64_t)ev->seq > pg->upto)
-		return STOP_END;
-	if ((int64_t)json_array_size(pg->events) >= pg->limit) {
-		pg->next = ev->seq;
-		return STOP_PAGE;
-	}
+	/* The page's query already applied sight (app/lists.h); the rule
+	 * itself has the last word on each event shown. */
 	if ((rc = sees_event(pg->x, ev, pg->sights, &shows, err)))
 		return rc;
 	if (!shows)
-		return 0; /* filtered events still advance the page */
+		return 0;
 	json_t *e = json_pack("{s:I, s:s, s:s, s:s, s:O}", "seq",
 			      (json_int_t)ev->seq, "time", cn_time_format(ev->time, t),
 			      "actor", ev->actor, "type", ev->type, "payload",
@@ -59,34 +55,48 @@ static int log_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	return 0;
 }
 
+/* A page of the events x->who sees, from ?from= on: found through the
+ * store's indexes (app/lists.h), so the events it may not see cost
+ * nothing, and `next` is the next one it sees (null: none yet). */
 void h_log(struct ctx *x)
 {
-	struct log_page pg = {x, json_array(), json_object(), 0, 0, 0};
+	static const char *const args[] = {"limit", "from", NULL};
+	const struct cn_viewer v = {x->who.role, x->who.code, x->reg, x->now};
+	struct log_page pg = {x, NULL, NULL};
 	struct cn_err err = {0};
-	int64_t from;
+	struct cn_store *st;
+	int64_t from, limit, next = 0;
+	uint64_t upto;
+	char cursor[24];
 	int rc;
 
 	if (arg_int(x, "from", 1, 1, INT64_MAX / 2, &from) ||
-	    arg_int(x, "limit", 100, 1, API_LOG_PAGE_MAX, &pg.limit)) {
-		json_decref(pg.events);
-		json_decref(pg.sights);
+	    page_limit(x, PAGE_DEFAULT, API_LOG_PAGE_MAX, &limit))
+		return;
+	if (record_size(x, &upto, &err)) {
+		reply_err(x, &err);
 		return;
 	}
-	rc = record_size(x, &pg.upto, &err);
-	if (rc == 0 && (uint64_t)from <= pg.upto)
-		rc = cn_reader_scan(x->rd, from, log_event, &pg, &err);
+	if (!(st = cache_lists(x->cache, x->api, &err))) {
+		reply_error(x, 503, "unavailable", "%s", err.msg);
+		return;
+	}
+	pg.events = json_array();
+	pg.sights = json_object();
+	rc = cn_lists_log(st, &v, from, (int64_t)upto, limit, log_event, &pg,
+			  &next, &err);
 	json_decref(pg.sights);
-	if (rc && rc != STOP_PAGE && rc != STOP_END) {
+	if (rc) {
 		json_decref(pg.events);
 		reply_err(x, &err);
 		return;
 	}
-	json_t *out = json_pack("{s:o}", "events", pg.events);
-	if (rc == STOP_PAGE)
-		json_object_set_new(out, "next", json_integer(pg.next));
-	else
-		json_object_set_new(out, "next", json_null());
-	reply_json(x, 200, out);
+	snprintf(cursor, sizeof(cursor), "%lld", (long long)next);
+	reply_json(x, 200, json_pack("{s:o, s:o, s:o}", "events", pg.events,
+				     "next", next ? json_integer(next) : json_null(),
+				     "next_href", next_href(x, args, "from",
+							    next ? cursor : NULL,
+							    NULL)));
 }
 
 void h_log_key(struct ctx *x)

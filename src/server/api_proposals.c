@@ -1,5 +1,5 @@
-/* api_proposals.c - the proposal routes: the list and one view (through
- * sight, access.h), and the writes (through submit.h): propose (a body
+/* api_proposals.c - the proposal routes: one view (through sight,
+ * access.h; the list is api_lists.c), and the writes (through submit.h): propose (a body
  * established or amended is a proposal with that effect; a matter taken
  * up again names what it supersedes), state a position (an objection or
  * amendment under silence breaks it; a footnote may be made public), cast
@@ -14,81 +14,6 @@
 #include "handlers.h"
 #include "request.h"
 #include "submit.h"
-
-/* The list, filtered by sight, body and status.  With ?limit=N, a page:
- * the N newest (highest ids) that match, below ?before=ID if given, still
- * in id order, and "next": the `before` of the next (older) page, or null
- * at the end; a list's answer then stays the same size however many
- * proposals the log holds. */
-void h_proposals(struct ctx *x)
-{
-	const char *body = x->req->arg(x->req, "body");
-	const char *status = x->req->arg(x->req, "status");
-	struct cn_err err = {0};
-	json_t *all, *out, *doc, *res;
-	int64_t limit, before;
-	size_t i;
-
-	static const char *const statuses[] = {"open", "concluded", "adopted",
-					       "blocked", "failed", "withdrawn",
-					       NULL};
-	if (status) {
-		int ok = 0;
-		for (int k = 0; statuses[k]; k++)
-			ok |= !strcmp(statuses[k], status);
-		if (!ok) {
-			reply_error(x, 400, "invalid",
-				    "query argument 'status' must be one of open, "
-				    "concluded, adopted, blocked, failed, withdrawn");
-			return;
-		}
-	}
-	if (arg_int(x, "limit", 0, 1, API_LIST_PAGE_MAX, &limit) ||
-	    arg_int(x, "before", INT64_MAX, 1, INT64_MAX, &before))
-		return;
-	if (cn_reader_proposals(x->rd, &all, &err)) {
-		reply_err(x, &err);
-		return;
-	}
-	/* Newest first, so that a page stops early; then put back in id order. */
-	json_t *newest = json_array();
-	int more = 0;
-	for (i = json_array_size(all); i-- > 0;) {
-		doc = json_array_get(all, i);
-		const char *st = json_string_value(json_object_get(doc, "status"));
-		const char *oc = json_string_value(json_object_get(doc, "outcome"));
-		struct cn_proposal_sight p;
-		cn_proposal_sight_of(doc, &p);
-		enum sight s = sight_of(x, &p);
-		if (s == SEE_NONE ||
-		    json_integer_value(json_object_get(doc, "id")) >= before)
-			continue;
-		if (body && strcasecmp(body, p.body))
-			continue;
-		if (status && !(!strcmp(status, st) || (oc && !strcmp(status, oc))))
-			continue;
-		if (limit && (int64_t)json_array_size(newest) == limit) {
-			more = 1;
-			break;
-		}
-		if (s == SEE_REDACTED)
-			redact(doc);
-		json_array_append(newest, doc);
-	}
-	out = json_array();
-	for (i = json_array_size(newest); i-- > 0;)
-		json_array_append(out, json_array_get(newest, i));
-	res = json_object();
-	if (limit)
-		json_object_set_new(res, "next", more ? json_incref(json_object_get(
-							     json_array_get(out, 0), "id"))
-						      : json_null());
-	json_decref(newest);
-	json_decref(all);
-	json_object_set_new(res, "count", json_integer((json_int_t)json_array_size(out)));
-	json_object_set_new(res, "proposals", out);
-	reply_json(x, 200, res);
-}
 
 void h_proposal(struct ctx *x)
 {

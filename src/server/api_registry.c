@@ -2,6 +2,7 @@
  * the registry as of a date (views.h builds the documents). */
 #include "../app/views.h"
 #include "handlers.h"
+#include "paging.h"
 #include "request.h"
 
 static void reply_view(struct ctx *x, json_t *v, struct cn_err *err)
@@ -9,6 +10,17 @@ static void reply_view(struct ctx *x, json_t *v, struct cn_err *err)
 	if (!v)
 		reply_err(x, err);
 	else
+		reply_json(x, 200, v);
+}
+
+/* A registry list a page at a time (paging.h), keyed by `key`. */
+static void reply_list(struct ctx *x, json_t *v, const char *list,
+		       const char *key, const char *const *names,
+		       struct cn_err *err)
+{
+	if (!v)
+		reply_err(x, err);
+	else if ((v = page_registry(x, v, list, key, names)))
 		reply_json(x, 200, v);
 }
 
@@ -42,12 +54,15 @@ void h_whoami(struct ctx *x)
 
 void h_members(struct ctx *x)
 {
+	static const char *const names[] = {"at", "body", "all", "limit", NULL};
 	struct cn_err err = {0};
 	int64_t at;
-	if (arg_at(x, &at))
+	int all;
+	const char *body = x->req->arg(x->req, "body");
+	if (arg_at(x, &at) || arg_switch(x, "all", 0, &all))
 		return;
-	reply_view(x, cn_view_members(x->reg, x->req->arg(x->req, "body"), at,
-				      arg_flag(x, "all"), &err), &err);
+	reply_list(x, cn_view_members(x->reg, body, at, all, &err), "members",
+		   "code", names, &err);
 }
 
 void h_bodies(struct ctx *x)
@@ -65,15 +80,19 @@ void h_partners(struct ctx *x)
 	int64_t at;
 	if (arg_at(x, &at))
 		return;
-	reply_view(x, cn_view_partners(x->reg, x->req->arg(x->req, "framework"),
-				       at, &err), &err);
+	static const char *const names[] = {"at", "framework", "limit", NULL};
+	reply_list(x, cn_view_partners(x->reg, x->req->arg(x->req, "framework"),
+				       at, &err), "partners", "code", names, &err);
 }
 
 void h_offices(struct ctx *x)
 {
+	static const char *const names[] = {"at", "all", "limit", NULL};
 	struct cn_err err = {0};
 	int64_t at;
-	if (arg_at(x, &at))
+	int all;
+	if (arg_at(x, &at) || arg_switch(x, "all", 0, &all))
 		return;
-	reply_view(x, cn_view_offices(x->reg, at, arg_flag(x, "all"), &err), &err);
+	reply_list(x, cn_view_offices(x->reg, at, all, &err), "offices", "id",
+		   names, &err);
 }

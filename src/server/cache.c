@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/lists.h"
 #include "access.h"
 
 #define CACHE_SLOTS 64
 
 struct cache {
 	struct cn_reader *rd;
+	struct cn_store *lists; /* the paged lists' connection, on first use */
 	struct {
 		uint8_t hash[CN_HASH_LEN];
 		struct cn_principal who;
@@ -36,6 +38,7 @@ void cache_free(void *p)
 		return;
 	drop_views(c);
 	cn_reader_close(c->rd);
+	cn_store_close(c->lists);
 	free(c);
 }
 
@@ -73,6 +76,14 @@ struct cache *cache_get(struct cn_api *api, struct cn_err *err)
 struct cn_reader *cache_reader(struct cache *c)
 {
 	return c->rd;
+}
+
+struct cn_store *cache_lists(struct cache *c, const struct cn_api *api,
+			     struct cn_err *err)
+{
+	if (!c->lists && cn_lists_open(api->db, &c->lists, err))
+		return NULL;
+	return c->lists;
 }
 
 int cache_principal(struct cache *c, const char *authorization,

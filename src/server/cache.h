@@ -10,6 +10,8 @@
  * on), and the reader rebuilds the registry only when it moved.
  *
  *   tokens     principal by SHA-256 of the Authorization header (64 slots)
+ *   lists      a second read-only connection for the paged lists
+ *              (app/lists.h), opened on the first list asked for
  *   views      a proposal's stored view text, its sight fields, and its
  *              redacted text once asked for (64 slots; emptied when full)
  *
@@ -27,6 +29,7 @@
 #include "ctx.h"
 
 struct cache;
+struct cn_store;
 
 /* This thread's cache, brought up to date with the last commit; NULL with
  * err when the store cannot be opened or read. */
@@ -35,6 +38,10 @@ struct cache *cache_get(struct cn_api *api, struct cn_err *err);
 void cache_free(void *cache);
 
 struct cn_reader *cache_reader(struct cache *c);
+/* This thread's connection for the paged lists (app/lists.h), opened on
+ * first use; NULL with err when it cannot be. */
+struct cn_store *cache_lists(struct cache *c, const struct cn_api *api,
+			     struct cn_err *err);
 
 /* The principal of an Authorization header (see cn_auth_resolve). */
 int cache_principal(struct cache *c, const char *authorization,

@@ -25,6 +25,7 @@ void h_partners(struct ctx *x);
 void h_offices(struct ctx *x);
 
 void h_proposals(struct ctx *x);
+void h_search(struct ctx *x);
 void h_proposal(struct ctx *x);
 void h_propose(struct ctx *x);
 void h_position(struct ctx *x);

@@ -191,12 +191,6 @@ int arg_at(struct ctx *x, int64_t *at)
 	return 0;
 }
 
-int arg_flag(struct ctx *x, const char *name)
-{
-	const char *s = x->req->arg(x->req, name);
-	return s && (!strcmp(s, "") || !strcmp(s, "1") || !strcmp(s, "true"));
-}
-
 int arg_int(struct ctx *x, const char *name, int64_t dflt, int64_t min,
 	    int64_t max, int64_t *out)
 {

@@ -37,8 +37,6 @@ int known_fields(struct ctx *x, const json_t *o, const char *const *names);
 
 /* ?at=DATE, the request's time when absent. */
 int arg_at(struct ctx *x, int64_t *at);
-/* ?name, ?name=1, ?name=true: 1; anything else or absent: 0. */
-int arg_flag(struct ctx *x, const char *name);
 /* ?name=N in min..max; dflt when absent. */
 int arg_int(struct ctx *x, const char *name, int64_t dflt, int64_t min,
 	    int64_t max, int64_t *out);

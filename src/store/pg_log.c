@@ -31,7 +31,7 @@ int cn_pg_append(struct cn_store_backend *b, const struct cn_raw_event *ev,
 }
 
 /* Every read selects these columns, in this order. */
-#define EVENT_COLS "SELECT seq, bytes, salt, hash FROM events"
+#define EVENT_COLS "SELECT seq, bytes, salt, hash, type, proposal FROM events"
 
 struct scan {
 	cn_raw_event_fn fn;
@@ -46,6 +46,14 @@ static int event_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 	ev.bytes = cn_pg_value(r, 1, &ev.len);
 	ev.salt = (const uint8_t *)cn_pg_value(r, 2, &ev.saltlen);
 	ev.hash = (const uint8_t *)cn_pg_value(r, 3, &ev.hashlen);
+	/* The lookup columns, which verify checks against the bytes (log.c);
+	 * libpq ends every value with a NUL, so the type is a C string.  A
+	 * NULL proposal: the event is about none. */
+	if (!cn_pg_isnull(r, 4)) {
+		size_t tl;
+		ev.type = cn_pg_value(r, 4, &tl);
+	}
+	ev.proposal = cn_pg_isnull(r, 5) ? 0 : cn_pg_int64(r, 5);
 	return sc->fn(sc->ctx, &ev, err);
 }
 

@@ -13,6 +13,7 @@
  *   sqlite_rows.c    projection rows and the readers' proposal queries
  *   sqlite_tokens.c  the API's bearer tokens
  *   sqlite_meta.c    meta values
+ *   sqlite_query.c   paged queries, the search index
  *
  * Every statement that returns rows is stepped by cn_sq_each() or
  * cn_sq_one(), which check SQLITE_DONE, so a read that fails half way is
@@ -156,5 +157,15 @@ int cn_sq_meta_get(struct cn_store_backend *b, const char *key, char **value,
 		   struct cn_err *err);
 int cn_sq_meta_set(struct cn_store_backend *b, const char *key,
 		   const char *value, struct cn_err *err);
+
+/* Paged queries and what they need beside the tables (sqlite_query.c):
+ * create_query adds the search index, its triggers and the type index
+ * when missing (opening for writing). */
+int cn_sq_create_query(struct cn_store_backend *b, struct cn_err *err);
+int cn_sq_proposal_page(struct cn_store_backend *b,
+			const struct cn_proposal_query *q, cn_doc_fn fn,
+			void *ctx, struct cn_err *err);
+int cn_sq_log_page(struct cn_store_backend *b, const struct cn_log_query *q,
+		   int64_t *seqs, size_t *n, struct cn_err *err);
 
 #endif

@@ -339,7 +339,8 @@ static int sq_open(const char *path, int flags, struct cn_store_backend **out,
 		return rc;
 	}
 	if (!(flags & CN_STORE_READONLY) &&
-	    cn_sq_exec(b, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err)) {
+	    (cn_sq_exec(b, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err) ||
+	     cn_sq_create_query(b, err))) {
 		sq_close(b);
 		return CN_EIO;
 	}
@@ -432,4 +433,6 @@ const struct cn_store_ops cn_store_sqlite = {
 	.token_revoke = cn_sq_token_revoke,
 	.meta_get = cn_sq_meta_get,
 	.meta_set = cn_sq_meta_set,
+	.proposal_page = cn_sq_proposal_page,
+	.log_page = cn_sq_log_page,
 };

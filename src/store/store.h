@@ -374,6 +374,61 @@ int cn_store_get_meta(struct cn_store *st, const char *key, char **value,
 int cn_store_set_meta(struct cn_store *st, const char *key, const char *value,
 		      struct cn_err *err) CN_NODISCARD;
 
+/* ---- paged queries: lists that grow ---------------------------------------
+ *
+ * Lists of proposals and of the log's events a page at a time, with the
+ * principal's sight applied inside the query, so that a page costs what
+ * it shows, not what the record holds, and a hidden item is, to a page,
+ * exactly an item that does not exist.  The store does not decide sight:
+ * the app describes it (app/sight.c) and the store selects by it. */
+
+/* Which proposals a principal sees: every one; or those of `bodies`
+ * (compared without case), those made shared (when `shared`), and the
+ * adopted ones (always: the public's floor). */
+struct cn_sight_rows {
+	int every;
+	const char *const *bodies;
+	size_t nbodies;
+	int shared;
+};
+
+/* A page of proposals: the sight, then every filter given (NULL or 0:
+ * none), ordered by id, at most `limit`.  Times are canonical ISO 8601
+ * (timeutil.h), ranges [from, to).  `status` matches the status or the
+ * outcome; `member`, a member of the electorate; `match`, an FTS5 query
+ * over titles and texts. */
+struct cn_proposal_query {
+	struct cn_sight_rows sight;
+	const char *body, *status, *member, *match;
+	const char *opened_from, *opened_to, *concluded_from, *concluded_to;
+	int64_t after, before; /* ids strictly above / below (0: no bound) */
+	int ascending;         /* by id up from `after`; else down */
+	int64_t limit;
+};
+/* A proposal's stored view, borrowed for the call. */
+typedef int (*cn_doc_fn)(void *ctx, int64_t id, const char *doc, size_t len,
+			 struct cn_err *err);
+int cn_store_proposal_page(struct cn_store *st, const struct cn_proposal_query *q,
+			   cn_doc_fn fn, void *ctx, struct cn_err *err)
+	CN_NODISCARD;
+
+/* The events a restricted sight sees, from `from` to `upto`, by seq: the
+ * events about no proposal whose type is one of `open_types`; the events
+ * of type `record_types` about a proposal the sight sees (its public
+ * record); and every event about a proposal of sight.bodies.  The
+ * secretariat's log needs no query (every event).  At most `limit` seqs
+ * into seqs[]; *n how many. */
+struct cn_log_query {
+	struct cn_sight_rows sight;
+	const char *const *open_types;
+	size_t nopen;
+	const char *const *record_types;
+	size_t nrecord;
+	int64_t from, upto, limit;
+};
+int cn_store_log_page(struct cn_store *st, const struct cn_log_query *q,
+		      int64_t *seqs, size_t *n, struct cn_err *err) CN_NODISCARD;
+
 /* ---- the backend's side: the table of operations --------------------------
  *
  * A backend implements these over its own state (struct cn_store_backend,
@@ -506,6 +561,13 @@ struct cn_store_ops {
 	 * beside the store, in path + ".key". */
 	int (*key_path)(struct cn_store_backend *b, const char *path,
 			char *out, size_t n, struct cn_err *err);
+
+	/* Paged queries (see cn_store_proposal_page, cn_store_log_page). */
+	int (*proposal_page)(struct cn_store_backend *b,
+			     const struct cn_proposal_query *q, cn_doc_fn fn,
+			     void *ctx, struct cn_err *err);
+	int (*log_page)(struct cn_store_backend *b, const struct cn_log_query *q,
+			int64_t *seqs, size_t *n, struct cn_err *err);
 };
 
 /* The SQLite backend (store/sqlite_*.c). */

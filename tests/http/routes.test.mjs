@@ -105,6 +105,7 @@ const PROBES = {
   'GET /api/v1/bodies': { who: 'secretariat', query: '?at=2000-01-01', want: 200 },
   'GET /api/v1/bodies/{key}/analysis': { who: 'secretariat', key: 'NAC', want: 200 },
   'GET /api/v1/partners': { who: 'secretariat', want: 200 },
+  'GET /api/v1/search': { who: 'secretariat', query: '?q=office', want: 200 },
   'GET /api/v1/offices': { who: 'secretariat', query: '?all', want: 200 },
   'GET /api/v1/proposals': { who: 'secretariat', query: '?status=open', want: 200 },
   'POST /api/v1/proposals': { who: 'secretariat', want: 201,

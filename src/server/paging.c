@@ -1,0 +1,160 @@
+/* paging.c - the query arguments of lists that grow; see paging.h. */
+#include "paging.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/buf.h"
+#include "../core/timeutil.h"
+#include "request.h"
+
+int page_limit(struct ctx *x, int64_t dflt, int64_t max, int64_t *out)
+{
+	return arg_int(x, "limit", dflt, 1, max, out);
+}
+
+/* The spellings of a switch, and what each means. */
+static const struct {
+	const char *word;
+	int on;
+} switches[] = {
+	{"", 1}, {"1", 1}, {"true", 1}, {"yes", 1},
+	{"0", 0}, {"false", 0}, {"no", 0},
+};
+
+int arg_switch(struct ctx *x, const char *name, int dflt, int *out)
+{
+	const char *s = x->req->arg(x->req, name);
+
+	*out = dflt;
+	if (!s)
+		return 0;
+	for (size_t i = 0; i < sizeof(switches) / sizeof(switches[0]); i++)
+		if (!strcmp(s, switches[i].word)) {
+			*out = switches[i].on;
+			return 0;
+		}
+	reply_error(x, 400, "invalid", "query argument '%s' must be yes or no "
+		    "(true, false, 1, 0)", name);
+	return -1;
+}
+
+int arg_time(struct ctx *x, const char *name, char *buf, const char **out)
+{
+	const char *s = x->req->arg(x->req, name);
+	struct cn_err err = {0};
+	char what[48];
+	int64_t t;
+
+	*out = NULL;
+	if (!s)
+		return 0;
+	snprintf(what, sizeof(what), "query argument '%s'", name);
+	if (cn_time_parse(s, what, &t, &err)) {
+		reply_error(x, 400, "invalid", "%s", err.msg);
+		return -1;
+	}
+	*out = cn_time_format(t, buf);
+	return 0;
+}
+
+int arg_enum(struct ctx *x, const char *name, const char *const *values,
+	     const char **out)
+{
+	const char *s = x->req->arg(x->req, name);
+	struct cn_buf list = CN_BUF_INIT;
+
+	*out = NULL;
+	if (!s)
+		return 0;
+	for (int i = 0; values[i]; i++) {
+		if (!strcmp(values[i], s)) {
+			*out = values[i];
+			cn_buf_release(&list);
+			return 0;
+		}
+		cn_buf_printf(&list, "%s%s", i ? ", " : "", values[i]);
+	}
+	reply_error(x, 400, "invalid", "query argument '%s' must be one of %s",
+		    name, list.s ? list.s : "");
+	cn_buf_release(&list);
+	return -1;
+}
+
+/* name=value, percent-encoded but for RFC 3986's unreserved characters. */
+static void add_arg(struct cn_buf *b, const char *name, const char *value)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	cn_buf_puts(b, b->len && strchr(b->s, '?') ? "&" : "?");
+	cn_buf_puts(b, name);
+	cn_buf_puts(b, "=");
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+			cn_buf_add(b, p, 1);
+		} else {
+			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			cn_buf_add(b, e, 3);
+		}
+	}
+}
+
+json_t *next_href(struct ctx *x, const char *const *names, const char *cursor,
+		  const char *value, const char *drop)
+{
+	struct cn_buf b = CN_BUF_INIT;
+	json_t *out;
+
+	if (!value)
+		return json_null();
+	cn_buf_puts(&b, x->req->path);
+	for (int i = 0; names[i]; i++) {
+		const char *v = x->req->arg(x->req, names[i]);
+		if (v && strcmp(names[i], cursor) && !(drop && !strcmp(names[i], drop)))
+			add_arg(&b, names[i], v);
+	}
+	add_arg(&b, cursor, value);
+	out = b.oom ? json_null() : json_string(b.s);
+	cn_buf_release(&b);
+	return out;
+}
+
+json_t *page_registry(struct ctx *x, json_t *view, const char *list,
+		      const char *key, const char *const *names)
+{
+	const char *after = x->req->arg(x->req, "after");
+	json_t *all = json_object_get(view, list), *page;
+	size_t start = 0, n = json_array_size(all);
+	int64_t limit;
+
+	if (page_limit(x, API_REGISTRY_PAGE_MAX, API_REGISTRY_PAGE_MAX, &limit)) {
+		json_decref(view);
+		return NULL;
+	}
+	if (after) {
+		for (; start < n; start++) {
+			const char *k = cn_jstr(json_array_get(all, start), key);
+			if (k && !strcmp(after, k))
+				break;
+		}
+		if (start == n) {
+			reply_error(x, 400, "invalid", "query argument 'after': "
+				    "no item '%s' in this list", after);
+			json_decref(view);
+			return NULL;
+		}
+		start++;
+	}
+	page = json_array();
+	for (size_t i = start; i < n && (int64_t)(i - start) < limit; i++)
+		json_array_append(page, json_array_get(all, i));
+	const size_t end = start + json_array_size(page);
+	const char *last = end < n && end > start
+		? cn_jstr(json_array_get(all, end - 1), key) : NULL;
+	json_object_set_new(view, "count", json_integer((json_int_t)json_array_size(page)));
+	json_object_set_new(view, "next", last ? json_string(last) : json_null());
+	json_object_set_new(view, "next_href", next_href(x, names, "after", last, NULL));
+	json_object_set_new(view, list, page);
+	return view;
+}

@@ -1,0 +1,51 @@
+/*
+ * paging.h - the query arguments of the lists that grow, alike on every
+ * route: a page size (a default and a maximum; beyond it 400 naming
+ * `limit`), a cursor (`after`, and `before` on the newest-first lists),
+ * switches that are on or off and nothing else, a time range, and the
+ * `next_href` link that repeats the request's own arguments with the next
+ * page's cursor.
+ *
+ * Like request.h, every function that finds something wrong has already
+ * answered 400 when it returns -1: the handler just returns.
+ *
+ * Ownership: strings returned are borrowed from the request; next_href's
+ * value is a new JSON reference.
+ */
+#ifndef CN_PAGING_H
+#define CN_PAGING_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "ctx.h"
+
+#define PAGE_DEFAULT 100 /* items in a page when `limit` is not given */
+
+/* ?limit=N in 1..max, dflt when absent. */
+int page_limit(struct ctx *x, int64_t dflt, int64_t max, int64_t *out);
+/* ?name=yes|no|true|false|1|0, or ?name alone (on); dflt when absent. */
+int arg_switch(struct ctx *x, const char *name, int dflt, int *out);
+/* ?name=TIME (ISO 8601, timeutil.h) as the canonical UTC text the store
+ * compares (buf of CN_TIME_BUF), or NULL when absent. */
+int arg_time(struct ctx *x, const char *name, char *buf, const char **out);
+/* ?name=one of values (NULL-terminated), or NULL when absent. */
+int arg_enum(struct ctx *x, const char *name, const char *const *values,
+	     const char **out);
+
+/* The request's path and its arguments among `names` (NULL-terminated),
+ * with `cursor` set to value and `drop` (if any) left out: the link to
+ * the next page.  JSON null when value is NULL. */
+json_t *next_href(struct ctx *x, const char *const *names, const char *cursor,
+		  const char *value, const char *drop);
+
+/* A registry list (view[list], each item keyed by its `key` field) cut
+ * to one page: the items after ?after=KEY (400 when no item has that
+ * key), at most ?limit= (default and maximum API_REGISTRY_PAGE_MAX, so
+ * the whole registry unless asked), with count, next and next_href
+ * (repeating `names`).  Takes the reference to view; NULL after 400. */
+#define API_REGISTRY_PAGE_MAX 1000
+json_t *page_registry(struct ctx *x, json_t *view, const char *list,
+		      const char *key, const char *const *names);
+
+#endif

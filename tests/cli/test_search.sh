@@ -1,0 +1,44 @@
+#!/bin/bash
+# council search: the words of titles and texts (SQLite FTS5), kept in
+# step with the proposals in the same transaction, a page at a time, and
+# an older store gets its index the first time it is opened for writing.
+. "$(dirname "$0")/lib.sh"
+
+c init --at 2026-01-05
+expect_rc "init" 0
+c propose --at 2026-01-06 --body NAC --title "Harbour security" --text "Zebrafish posture"
+c propose --at 2026-01-06 --body NPG --title "Planning review" --text "zebrafish again, Café"
+c propose --at 2026-01-06 --body NAC --title "Unrelated" --text "Nothing to see"
+
+c search zebrafish --json
+expect_json "both texts that hold the word" .count 2
+expect_json "the newest first" '.proposals[0].id' 2
+c search "ZEBRAFISH harbour" --json
+expect_json "every word required, without case" '.proposals | map(.id) | join(",")' 1
+c search cafe --json
+expect_json "without diacritics" '.proposals[0].id' 2
+c search zebrafish --limit 1 --json
+expect_json "a page of one" .count 1
+expect_json "says where the next starts" .next 2
+c search zebrafish --limit 1 --before 2 --json
+expect_json "the next page" '.proposals[0].id' 1
+c search zebrafish --body npg --json
+expect_json "a body filter" .count 1
+c search 'a OR "b' --json
+expect_rc "operators and quotes are words, not syntax" 0
+c search "   "
+expect_err "no word is a usage error" 2 "at least one word"
+c search zebrafish --status bogus
+expect_err "an unknown status is a usage error" 2 "unknown status"
+c search zebrafish --limit 1001
+expect_err "a limit beyond 1000" 2 "--limit"
+
+# A store made before the index: drop it, as an older build's store has
+# none; opening it for writing builds it again from the proposals.
+sqlite3 "$COUNCIL_DB" "DROP TABLE proposal_search; DROP TRIGGER IF EXISTS proposal_search_insert;"
+c withdraw 3 --at 2026-01-07
+expect_rc "a write on the older store" 0
+c search zebrafish --json
+expect_json "its index is filled again" .count 2
+c verify
+expect_rc "and the record still verifies" 0
