@@ -626,9 +626,13 @@ static int commitment_entry(struct xv *x, const char *line, size_t n,
 		 line[n - 1] == '}' && line[i] >= '1' && line[i] <= '9' &&
 		 !b64_32(line + sizeof(head) - 1, leaf);
 
+	/* Digits only, and no more than an int64 holds: checked before the
+	 * multiplication, which must never overflow (fuzz_export found it). */
 	for (; ok && i < n - 1; i++) {
-		ok = line[i] >= '0' && line[i] <= '9' && seq <= INT64_MAX / 10 - 1;
-		seq = seq * 10 + (line[i] - '0');
+		const int d = line[i] - '0';
+		ok = d >= 0 && d <= 9 && seq <= (INT64_MAX - d) / 10;
+		if (ok)
+			seq = seq * 10 + d;
 	}
 	if (!ok) {
 		memset(leaf, 0, sizeof(leaf));

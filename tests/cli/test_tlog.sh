@@ -235,6 +235,9 @@ edited '2s/^{"salt":"./{"salt":"-/' "a salt in the URL alphabet is refused" "lin
 edited "${last}s/^\({\"leaf\":\"[A-Za-z0-9+\/]\{42\}\)[AEIMQUYcgkosw048]=/\1B=/" \
 	"a leaf whose last digit has unused bits set is refused" "line $last (event $((last - 1))): malformed commitment entry"
 edited '2s/=","event"/","event"/' "a salt without its padding is refused" "line 2 (event 1): malformed event entry"
+edited "${last}s/\"seq\":[0-9]*}\$/\"seq\":14000000000000000000000}/" \
+	"a commitment's seq beyond what an integer holds is malformed, not an overflow" \
+	"line $last (event $((last - 1))): malformed commitment entry"
 c log export "$T/x.jsonl" --for member:XX
 expect_err "an export for a member the registry does not know is refused" 1 "unknown member code 'XX'"
 c log export "$T/x.jsonl" --for delegation:FR
