@@ -19,7 +19,7 @@ deps-test:
 
 build: deps web
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) >/dev/null
-	@ninja -C $(BUILD) >/dev/null
+	@ninja --quiet -C $(BUILD)
 
 # The web page: npm packages from the registry (package-lock.json pins
 # them), bundled by esbuild into web/dist, which council serve serves.
@@ -49,9 +49,11 @@ build-check: deps-test web
 	@test -f $(CHECK_BUILD)/build.ninja || meson setup $(CHECK_BUILD) \
 		-Db_sanitize=address,undefined -Db_lundef=false \
 		-Dbuildtype=debug >/dev/null
-	@ninja -C $(CHECK_BUILD) >/dev/null
+	@ninja --quiet -C $(CHECK_BUILD)
 
-check: build-check
+# The release build too: `make run` builds it, and -O2 finds warnings
+# (so errors, with -Werror) that the debug build of the tests cannot.
+check: build build-check
 	@tests/run.sh $(CHECK_BUILD)
 
 bench:
