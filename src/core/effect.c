@@ -10,6 +10,7 @@
 #include "body_decision.h"
 #include "buf.h"
 #include "iso3166.h"
+#include "registry_dates.h"
 #include "timeutil.h"
 #include "world.h"
 
@@ -72,8 +73,17 @@ static int check_admit_member(const struct cn_world *w, int64_t at,
 	if (cn_world_member(w, code))
 		return cn_err_set(err, CN_EREFUSED, "%s is already a member",
 				  code);
-	return cn_date_parse_partial(cn_jstr(e, "effective"), "effective", &v,
-				     NULL, err);
+	if ((rc = cn_date_parse_partial(cn_jstr(e, "effective"), "effective",
+					&v, NULL, err)))
+		return rc;
+	/* A partner's admission ends its partnership, but only one that has
+	 * begun: admitted before it began, the state would be both from the
+	 * partnership's first day, which the fold refuses.  Refused here,
+	 * so that no proposal is left open that could never be adopted. */
+	const struct cn_partner *p = cn_world_partner(w, code);
+	struct cn_member m = {.accession = v, .exit = CN_TIME_NONE};
+	snprintf(m.code, sizeof(m.code), "%s", code);
+	return p ? cn_partner_member_check(p, &m, 1, err) : 0;
 }
 
 static int check_add_partner(const struct cn_world *w, int64_t at,
