@@ -5,7 +5,7 @@
  * Every primary of docs/RULES.md adds up, over the members, a number that
  * depends only on the member's own position: count() and none() one per
  * member whose position is in the set, weight() the member's figure, and
- * a fraction of the base cross-multiplied as rule.c does (den * count -
+ * a fraction of the base cross-multiplied as rule_eval.c does (den * count -
  * num * base).  With member i's position chosen by x_i, that sum is
  * K + sum_i d_i x_i, where K is the sum with every x_i = 0 and d_i what
  * member i adds by switching.  Arithmetic is in 128 bits, and a game is
@@ -200,7 +200,7 @@ static int pair(struct compiler *c, enum cn_game_kind kind, size_t a,
 	return combine(c, kind, kids, 2, out);
 }
 
-/* rule.c's set_has() and is_cast(), on a game position. */
+/* rule_eval.c's set_has() and is_cast(), on a game position. */
 static int in_set(unsigned set, const struct cn_game_pos *p)
 {
 	if (set & (1u << p->pos))

@@ -14,7 +14,7 @@
  *
  * joined by and/or as the rule joins them: count() and none() count 1 per
  * member, weight() the member's figure, a fraction of the base is
- * cross-multiplied (den * count - num * base >= 0, as rule.c compares),
+ * cross-multiplied (den * count - num * base >= 0, as rule_eval.c compares),
  * `==` is ">= and <=", `!=` is "> or <".  A reservation holds every rule,
  * so the game ANDs "nobody reserves" to it.  Constant atoms fold away.
  *

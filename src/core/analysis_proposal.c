@@ -3,7 +3,7 @@
  * changes would; see analysis.h (cn_proposal_analyse).
  *
  * The verdicts (now, at conclusion, if the silent concur, if they object)
- * and the single changes are plain evaluations of the rule by rule.c, so
+ * and the single changes are plain evaluations of the rule by rule_eval.c, so
  * they say exactly what the engine would.  The smallest flip is a
  * question over 2^n sets of changes: the game "member i changes to the
  * target position (x_i = 1) or keeps its own (x_i = 0)" is compiled
@@ -22,7 +22,7 @@
 #include "analysis_words.h"
 #include "attribute.h"
 
-/* rule.c's weight() wants numbers; the game keeps the decimal strings. */
+/* rule_eval.c's weight() wants numbers; the game keeps the decimal strings. */
 struct attr_bridge {
 	cn_game_attr_fn attr;
 	void *ctx;

@@ -66,6 +66,15 @@ static json_t *done_or_null(json_t *o, int bad)
 	return o;
 }
 
+/* *out = o, built whole; else o released and CN_ENOMEM, *out untouched. */
+static int hand_over(json_t *o, int bad, json_t **out, struct cn_err *err)
+{
+	if (!(o = done_or_null(o, bad)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	*out = o;
+	return 0;
+}
+
 /* ---- power -------------------------------------------------------------- */
 
 static json_t *power_json(const struct cn_power *p)
@@ -231,9 +240,7 @@ static int one(const char *src, const char *name, struct electorate *e,
 	put(o, "electorate", codes, &bad);
 	put(o, "power", power_json(p), &bad);
 	cn_power_free(p);
-	if (!(*out = done_or_null(o, bad)))
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	return 0;
+	return hand_over(o, bad, out, err);
 }
 
 /* e = today's electorate with a's changes. */
@@ -366,13 +373,7 @@ int cn_analysis_body_json(const struct cn_world *w,
 		put(o, "what_if", x, &bad);
 		x = NULL;
 	}
-	if (bad) {
-		json_decref(o);
-		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
-		goto done;
-	}
-	*out = o;
-	rc = 0;
+	rc = hand_over(o, bad, out, err);
 done:
 	json_decref(t);
 	json_decref(x);
@@ -533,13 +534,7 @@ int cn_analysis_proposal_json(const json_t *view, size_t max_nodes,
 	put(o, "pivotal", piv, &bad);
 	put(o, "smallest_flip", flip_json(bal, a), &bad);
 	put(o, "power", power_json(pw), &bad);
-	if (bad) {
-		json_decref(o);
-		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
-		goto done;
-	}
-	*out = o;
-	rc = 0;
+	rc = hand_over(o, bad, out, err);
 done:
 	cn_proposal_analysis_free(a);
 	cn_power_free(pw);

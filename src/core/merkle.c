@@ -258,6 +258,27 @@ int cn_merkle_consistency_proof(cn_merkle_get_fn get, void *ctx,
 
 /* --- verification ------------------------------------------------------- */
 
+/* One step up the path both proofs walk (RFC 9162 2.1.3.2 and 2.1.4.2):
+ * 1 when the proof's next node is the left sibling of what was hashed so
+ * far (the path is a right child, or on the right edge, fn == sn), 0 when
+ * it is the right one; then fn and sn move up, past the levels where the
+ * right edge has no sibling. */
+static int path_step(uint64_t *fn, uint64_t *sn)
+{
+	int left = (*fn & 1) || *fn == *sn;
+
+	/* AND, not OR: "while !(fn & 1) || fn == 0" spins forever at
+	 * fn == 0 (one public port has it; here the callers stop once sn
+	 * reaches 0, which keeps fn == 0 out). */
+	while (left && !(*fn & 1) && *fn != 0) {
+		*fn >>= 1;
+		*sn >>= 1;
+	}
+	*fn >>= 1;
+	*sn >>= 1;
+	return left;
+}
+
 int cn_merkle_verify_inclusion(uint64_t index, uint64_t size,
 			       const uint8_t leaf_hash[CN_MERKLE_HASH_LEN],
 			       const struct cn_merkle_hash proof[],
@@ -267,6 +288,7 @@ int cn_merkle_verify_inclusion(uint64_t index, uint64_t size,
 {
 	uint8_t r[CN_MERKLE_HASH_LEN];
 	uint64_t fn, sn;
+	size_t i;
 
 	if (index >= size)
 		return cn_err_set(err, CN_EINVAL,
@@ -280,33 +302,19 @@ int cn_merkle_verify_inclusion(uint64_t index, uint64_t size,
 	fn = index;
 	sn = size - 1;
 	memcpy(r, leaf_hash, sizeof(r));
-	for (size_t i = 0; i < nproof; i++) {
-		if (sn == 0)
-			return cn_err_set(err, CN_ECORRUPT,
-					  "inclusion proof: %zu nodes is too "
-					  "many for leaf %llu of %llu",
-					  nproof, (unsigned long long)index,
-					  (unsigned long long)size);
-		if ((fn & 1) || fn == sn) {
+	for (i = 0; i < nproof && sn != 0; i++) {
+		if (path_step(&fn, &sn))
 			cn_merkle_node_hash(proof[i].b, r, r);
-			/* AND, not OR: "while !(fn & 1) || fn == 0" spins
-			 * forever at fn == 0 (one public port has it; here
-			 * the sn == 0 check above keeps fn == 0 out). */
-			while (!(fn & 1) && fn != 0) {
-				fn >>= 1;
-				sn >>= 1;
-			}
-		} else {
+		else
 			cn_merkle_node_hash(r, proof[i].b, r);
-		}
-		fn >>= 1;
-		sn >>= 1;
 	}
-	if (sn != 0)
+	/* The last node of a proof that fits takes the path to the root. */
+	if (i < nproof || sn != 0)
 		return cn_err_set(err, CN_ECORRUPT,
-				  "inclusion proof: %zu nodes is too few for "
-				  "leaf %llu of %llu",
-				  nproof, (unsigned long long)index,
+				  "inclusion proof: %zu nodes is too %s for "
+				  "leaf %llu of %llu", nproof,
+				  i < nproof ? "many" : "few",
+				  (unsigned long long)index,
 				  (unsigned long long)size);
 	if (memcmp(r, root, sizeof(r)) != 0)
 		return cn_err_set(err, CN_ECORRUPT,
@@ -371,33 +379,22 @@ int cn_merkle_verify_consistency(uint64_t size1, uint64_t size2,
 		fn >>= 1;
 		sn >>= 1;
 	}
-	for (; i < nproof; i++) {
+	for (; i < nproof && sn != 0; i++) {
 		const uint8_t *c = proof[i].b;
 
-		if (sn == 0)
-			return cn_err_set(err, CN_ECORRUPT,
-					  "consistency proof: %zu nodes is too "
-					  "many for sizes %llu and %llu",
-					  nproof, (unsigned long long)size1,
-					  (unsigned long long)size2);
-		if ((fn & 1) || fn == sn) {
+		if (path_step(&fn, &sn)) {
 			cn_merkle_node_hash(c, fr, fr);
 			cn_merkle_node_hash(c, sr, sr);
-			while (!(fn & 1) && fn != 0) {
-				fn >>= 1;
-				sn >>= 1;
-			}
 		} else {
 			cn_merkle_node_hash(sr, c, sr);
 		}
-		fn >>= 1;
-		sn >>= 1;
 	}
-	if (sn != 0)
+	if (i < nproof || sn != 0)
 		return cn_err_set(err, CN_ECORRUPT,
-				  "consistency proof: %zu nodes is too few for "
-				  "sizes %llu and %llu",
-				  nproof, (unsigned long long)size1,
+				  "consistency proof: %zu nodes is too %s for "
+				  "sizes %llu and %llu", nproof,
+				  i < nproof ? "many" : "few",
+				  (unsigned long long)size1,
 				  (unsigned long long)size2);
 	if (memcmp(fr, root1, sizeof(fr)) != 0)
 		return cn_err_set(err, CN_ECORRUPT,

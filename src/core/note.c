@@ -232,13 +232,37 @@ static int parse_key_string(const char *s, const char *what, char **name,
 	return 0;
 }
 
+/* Both key strings' common part, "name+keyid+base64(alg || key)", where
+ * key is the public key or the private seed: 32 bytes either way.  The
+ * copies made here are wiped, since the key may be secret. */
+static void sb_key_string(struct cn_buf *sb, const char *name,
+			  const uint8_t id[CN_NOTE_KEYID_LEN],
+			  const uint8_t k[CN_NOTE_PUBKEY_LEN])
+{
+	uint8_t key[1 + CN_NOTE_PUBKEY_LEN];
+	char b64[sodium_base64_ENCODED_LEN(1 + CN_NOTE_PUBKEY_LEN,
+					   sodium_base64_VARIANT_ORIGINAL)];
+
+	_Static_assert(crypto_sign_SEEDBYTES == CN_NOTE_PUBKEY_LEN,
+		       "an Ed25519 seed is as long as its public key");
+	key[0] = ALG_ED25519;
+	memcpy(key + 1, k, CN_NOTE_PUBKEY_LEN);
+	sodium_bin2base64(b64, sizeof(b64), key, sizeof(key),
+			  sodium_base64_VARIANT_ORIGINAL);
+	cn_buf_puts(sb, name);
+	cn_buf_add(sb, "+", 1);
+	sb_key_id_hex(sb, id);
+	cn_buf_add(sb, "+", 1);
+	cn_buf_puts(sb, b64);
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(b64, sizeof(b64));
+}
+
 int cn_note_vkey_encode(const char *name, const uint8_t pk[CN_NOTE_PUBKEY_LEN],
 			char **out, struct cn_err *err)
 {
 	struct cn_buf sb = CN_BUF_INIT;
-	uint8_t id[CN_NOTE_KEYID_LEN], key[1 + CN_NOTE_PUBKEY_LEN];
-	char b64[sodium_base64_ENCODED_LEN(1 + CN_NOTE_PUBKEY_LEN,
-					   sodium_base64_VARIANT_ORIGINAL)];
+	uint8_t id[CN_NOTE_KEYID_LEN];
 	int rc;
 
 	*out = NULL;
@@ -246,15 +270,7 @@ int cn_note_vkey_encode(const char *name, const uint8_t pk[CN_NOTE_PUBKEY_LEN],
 	if (rc)
 		return rc;
 	cn_note_key_id(name, pk, id);
-	key[0] = ALG_ED25519;
-	memcpy(key + 1, pk, CN_NOTE_PUBKEY_LEN);
-	sodium_bin2base64(b64, sizeof(b64), key, sizeof(key),
-			  sodium_base64_VARIANT_ORIGINAL);
-	cn_buf_puts(&sb, name);
-	cn_buf_add(&sb, "+", 1);
-	sb_key_id_hex(&sb, id);
-	cn_buf_add(&sb, "+", 1);
-	cn_buf_puts(&sb, b64);
+	sb_key_string(&sb, name, id, pk);
 	return sb_finish(&sb, out, err);
 }
 
@@ -285,9 +301,7 @@ int cn_note_skey_encode(const char *name, const uint8_t sk[CN_NOTE_SECKEY_LEN],
 {
 	struct cn_buf sb = CN_BUF_INIT;
 	uint8_t id[CN_NOTE_KEYID_LEN], pk[CN_NOTE_PUBKEY_LEN];
-	uint8_t key[1 + crypto_sign_SEEDBYTES];
-	char b64[sodium_base64_ENCODED_LEN(1 + crypto_sign_SEEDBYTES,
-					   sodium_base64_VARIANT_ORIGINAL)];
+	uint8_t seed[crypto_sign_SEEDBYTES];
 	int rc;
 
 	*out = NULL;
@@ -296,18 +310,10 @@ int cn_note_skey_encode(const char *name, const uint8_t sk[CN_NOTE_SECKEY_LEN],
 		return rc;
 	crypto_sign_ed25519_sk_to_pk(pk, sk);
 	cn_note_key_id(name, pk, id);
-	key[0] = ALG_ED25519;
-	crypto_sign_ed25519_sk_to_seed(key + 1, sk);
-	sodium_bin2base64(b64, sizeof(b64), key, sizeof(key),
-			  sodium_base64_VARIANT_ORIGINAL);
+	crypto_sign_ed25519_sk_to_seed(seed, sk);
 	cn_buf_puts(&sb, skey_prefix);
-	cn_buf_puts(&sb, name);
-	cn_buf_add(&sb, "+", 1);
-	sb_key_id_hex(&sb, id);
-	cn_buf_add(&sb, "+", 1);
-	cn_buf_puts(&sb, b64);
-	sodium_memzero(key, sizeof(key));
-	sodium_memzero(b64, sizeof(b64));
+	sb_key_string(&sb, name, id, seed);
+	sodium_memzero(seed, sizeof(seed));
 	if (sb.oom && sb.s)
 		sodium_memzero(sb.s, sb.cap);
 	return sb_finish(&sb, out, err);

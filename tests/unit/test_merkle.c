@@ -1411,7 +1411,7 @@ static void test_verifier_termination(void **state)
 						 i, n, f->r.leaf[i], p.node,
 						 p.len, f->root[n], &err),
 					 CN_ECORRUPT);
-			/* stopped by the "sn == 0" check inside the loop */
+			/* the walk reached the root with nodes left over */
 			assert_non_null(strstr(err.msg, "too many"));
 		}
 	}
@@ -1445,6 +1445,46 @@ static void test_verifier_termination(void **state)
 					 3, UINT64_MAX, f->root[3], f->root[4],
 					 many, CN_MERKLE_PROOF_MAX + 5, NULL),
 				 CN_ECORRUPT);
+	}
+	fixture_free(f);
+}
+
+/* A proof one node short leaves the walk below the root: "too few", for
+ * both kinds of proof, whichever the size. */
+static void test_verifier_short_proof(void **state)
+{
+	struct fixture *f = fixture_new();
+	struct cn_merkle_proof p;
+
+	(void)state;
+	for (uint64_t n = 2; n <= MMAX; n += 5) {
+		for (uint64_t m = 1; m < n; m += 3) {
+			struct cn_err err = { 0 };
+
+			assert_int_equal(cn_merkle_inclusion_proof(
+						 cn_merkle_mem_get, &f->mem, m,
+						 n, &p, NULL), 0);
+			assert_true(p.len >= 1);
+			p.len--;
+			assert_int_equal(cn_merkle_verify_inclusion(
+						 m, n, f->r.leaf[m], p.node,
+						 p.len, f->root[n], &err),
+					 CN_ECORRUPT);
+			assert_non_null(strstr(err.msg, "too few"));
+			assert_int_equal(cn_merkle_consistency_proof(
+						 cn_merkle_mem_get, &f->mem, m,
+						 n, &p, NULL), 0);
+			/* One node is all some proofs have: without it,
+			 * the proof is empty, which has its own error. */
+			if (p.len < 2)
+				continue;
+			p.len--;
+			assert_int_equal(cn_merkle_verify_consistency(
+						 m, n, f->root[m], f->root[n],
+						 p.node, p.len, &err),
+					 CN_ECORRUPT);
+			assert_non_null(strstr(err.msg, "too few"));
+		}
 	}
 	fixture_free(f);
 }
@@ -2185,6 +2225,7 @@ int main(void)
 		cmocka_unit_test(test_inclusion_mutations),
 		cmocka_unit_test(test_consistency_mutations),
 		cmocka_unit_test(test_verifier_termination),
+		cmocka_unit_test(test_verifier_short_proof),
 		cmocka_unit_test(test_hash_parse),
 		cmocka_unit_test(test_checkpoint_known),
 		cmocka_unit_test(test_checkpoint_round_trip),
