@@ -49,7 +49,8 @@ enum {
 	CLI_STORE_RO = 1 << 0,  /* the store, opened read-only */
 	CLI_STORE_RW = 1 << 1,  /* the store, opened read-write */
 	/* Appends events: read-write, and the log's signing key (the
-	 * store's .key file) signs the new checkpoint. */
+	 * store's .key file) signs the new checkpoint; main.c gives the app
+	 * the clock, so no event is dated after it. */
 	CLI_SIGNER = 1 << 2,
 	/* A store that fails to open is the command's to report: it runs
 	 * with no app and the error in cli.open_err (verify: a failed
