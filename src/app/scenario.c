@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../core/buf.h"
 #include "../core/timeutil.h"
 #include "app.h"
 #include "json_file.h"
@@ -290,12 +291,22 @@ static int each_member(const struct step_op *op, struct replay *r,
 	return 0;
 }
 
+/* Run fn as the delegation of member ("?" when the step names none,
+ * which the engine refuses as unknown). */
+static int as_delegation(struct replay *r, const char *member,
+			 cn_command_fn fn, const void *args, struct cn_err *err)
+{
+	char actor[32];
+
+	cn_actor_delegation(actor, sizeof(actor), member ? member : "?");
+	return cn_app_run(r->app, r->at, actor, fn, args, NULL, err);
+}
+
 static int step_respond(const struct step_op *op, struct replay *r,
 			const json_t *step, struct cn_err *err)
 {
 	struct cn_respond_args a = {0};
 	const char *pos = sget(step, "position");
-	char actor[32];
 	int rc;
 
 	if (json_object_get(step, "members"))
@@ -318,8 +329,7 @@ static int step_respond(const struct step_op *op, struct replay *r,
 		a.act = CN_ACT_AMEND;
 	else if (cn_pos_parse(pos, &a.pos) || a.pos == CN_POS_NONE)
 		return cn_err_set(err, CN_EINVAL, "unknown position '%s'", pos);
-	snprintf(actor, sizeof(actor), "delegation:%s", a.member ? a.member : "?");
-	return cn_app_run(r->app, r->at, actor, cn_app_cmd_respond, &a, NULL, err);
+	return as_delegation(r, a.member, cn_app_cmd_respond, &a, err);
 }
 
 static int vote_fn(const struct cn_world *w, int64_t now, const void *a,
@@ -337,15 +347,13 @@ static int step_vote(const struct step_op *op, struct replay *r,
 		.member = sget(step, "member"), .vote = sget(step, "vote"),
 		.text = sget(step, "text"), .refuse = sget(step, "refuse"),
 		.declared = json_is_true(json_object_get(step, "declared"))};
-	char actor[32];
 	int rc;
 
 	if (json_object_get(step, "members"))
 		return each_member(op, r, step, err);
 	if ((rc = proposal_ref(step, &r->nm, &a.proposal, err)))
 		return rc;
-	snprintf(actor, sizeof(actor), "delegation:%s", a.member ? a.member : "?");
-	return cn_app_run(r->app, r->at, actor, vote_fn, &a, NULL, err);
+	return as_delegation(r, a.member, vote_fn, &a, err);
 }
 
 /* extend, recirculate, conclude, withdraw: op->cmd on one proposal. */

@@ -11,11 +11,15 @@
  * what is parsed.  main.c then opens the store as the row says and hands
  * it to the command, which never opens or closes it itself.
  *
- * Files: main.c (command table, dispatch), options.c (parsing, help),
- * util.c (shared printing, util.h), cmd_read.c (registry and proposal
- * queries), cmd_search.c (search), cmd_log.c (log), cmd_verify.c (verify), cmd_receipt.c
- * (receipts), cmd_write.c (changes, body add|amend), cmd_serve.c (serve,
- * token, routes), cmd_analyze.c (analyze rule|proposal).
+ * Files: main.c (command table, dispatch), options.c (parsing, help,
+ * argument readers), util.c (shared printing, util.h), cmd_read.c
+ * (registry and proposal queries), cmd_search.c (search), cmd_log.c
+ * (log), cmd_verify.c (verify), cmd_receipt.c (receipts), cmd_init.c
+ * (init), cmd_replay.c (replay), cmd_propose.c (propose, body
+ * add|amend), cmd_respond.c (respond, vote), cmd_secretariat.c (extend,
+ * recirculate, conclude, withdraw, tick), cmd_key.c (keygen, key
+ * register), cmd_serve.c (serve, token, routes), cmd_analyze.c (analyze
+ * rule|proposal).
  * Commands depend on util.c and options.c, never on each other, except
  * respond on cmd_receipt.c's receipt writer.
  *
@@ -45,7 +49,8 @@ enum {
 	CLI_STORE_RO = 1 << 0,  /* the store, opened read-only */
 	CLI_STORE_RW = 1 << 1,  /* the store, opened read-write */
 	/* Appends events: read-write, and the log's signing key (the
-	 * store's .key file) signs the new checkpoint. */
+	 * store's .key file) signs the new checkpoint; main.c gives the app
+	 * the clock, so no event is dated after it. */
 	CLI_SIGNER = 1 << 2,
 	/* A store that fails to open is the command's to report: it runs
 	 * with no app and the error in cli.open_err (verify: a failed
@@ -176,6 +181,11 @@ int cli_number(const struct cli *c, const char *s, const char *what,
  * holding it (its first line for a key, the whole file when whole).
  * Returns a malloc'd string or NULL. */
 char *cli_text_or_file(const char *arg, int whole);
+/* "FR,BE" into a new JSON array of strings (NULL: none given). */
+json_t *cli_code_list(const char *s);
+/* The dataset a store is seeded with: dataset when given, else
+ * $COUNCIL_DATASET, else the NATO dataset of the data directory. */
+const char *cli_dataset(const char *dataset);
 
 /* Commands (run functions; their option tables are in the same files). */
 #define CLI_COMMAND(name)                                                  \

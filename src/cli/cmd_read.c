@@ -12,6 +12,54 @@
 #include "cli.h"
 #include "util.h"
 
+/* ---- registry views as tables --------------------------------------------- */
+
+/* A column of a registry table: its header and the key of the view's rows
+ * it shows; an empty cell shows dflt (NULL: nothing), and a boolean key
+ * shows yes or no. */
+struct column {
+	const char *header, *key, *dflt, *yes, *no;
+};
+
+/* Print registry view v: as JSON with --json, else its array `list` as a
+ * table of ncols columns, and *n the number of rows.  v stays the
+ * caller's.  Returns 0 or an exit status. */
+static int print_view(struct cli *c, json_t *v, const char *list,
+		      const struct column *cols, int ncols, size_t *n)
+{
+	const char *head[CLI_TABLE_MAXCOLS], *cell[CLI_TABLE_MAXCOLS];
+	char align[CLI_TABLE_MAXCOLS + 1] = "";
+	struct cn_err err = {0};
+	struct cli_table t;
+	const json_t *j;
+	size_t i;
+
+	if (c->json) {
+		cli_print_json(json_incref(v));
+		return 0;
+	}
+	for (int k = 0; k < ncols; k++) {
+		head[k] = cols[k].header;
+		align[k] = 'l';
+	}
+	cli_table_init(&t, align, head);
+	json_array_foreach(json_object_get(v, list), i, j) {
+		for (int k = 0; k < ncols; k++)
+			cell[k] = cols[k].yes
+				? json_is_true(json_object_get(j, cols[k].key))
+					  ? cols[k].yes : cols[k].no
+				: cli_or(cli_str(j, cols[k].key), cols[k].dflt);
+		cli_table_row(&t, cell);
+	}
+	*n = i;
+	return cli_table_print(&t, &err) ? cli_fail(c, &err) : 0;
+}
+
+#define COL(h, k) {.header = (h), .key = (k)}
+#define COL_OR(h, k, d) {.header = (h), .key = (k), .dflt = (d)}
+#define COL_BOOL(h, k, y, n) {.header = (h), .key = (k), .yes = (y), .no = (n)}
+#define NCOLS(cols) ((int)(sizeof(cols) / sizeof(cols[0])))
+
 /* ---- members --------------------------------------------------------------- */
 
 enum { MEMBERS_BODY, MEMBERS_ALL, MEMBERS_AT, MEMBERS_JSON };
@@ -22,6 +70,10 @@ const struct cli_opt cli_opts_members[] = {
 	[MEMBERS_JSON] = OPT_JSON,
 	OPT_END};
 
+static const struct column member_cols[] = {
+	COL("code", "code"), COL("name", "name"), COL("accession", "accession"),
+	COL("exit", "exit")};
+
 int cmd_members(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	const char *body = a->val[MEMBERS_BODY];
@@ -29,34 +81,21 @@ int cmd_members(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	struct cn_err err = {0};
 	const struct cn_world *w = cn_app_world(app);
 	char d[CN_TIME_BUF];
-	const json_t *m;
-	size_t i;
+	size_t n;
+	int rc;
 
 	json_t *v = cn_view_members(w, body, c->now, all, &err);
 	if (!v)
 		return cli_fail(c, &err);
-	if (c->json) {
-		cli_print_json(v);
-		return 0;
-	}
-	struct cli_table t;
-	cli_table_init(&t, "llll",
-		       (const char *[]){"code", "name", "accession", "exit"});
-	json_array_foreach(json_object_get(v, "members"), i, m)
-		cli_table_row(&t, (const char *[]){cli_str(m, "code"),
-			cli_str(m, "name"), cli_str(m, "accession"), cli_str(m, "exit")});
-	if (cli_table_print(&t, &err)) {
-		json_decref(v);
-		return cli_fail(c, &err);
-	}
-	if (all)
-		printf("%zu members in all\n", i);
-	else
-		printf("%zu members of the %s on %s\n", i,
+	rc = print_view(c, v, "members", member_cols, NCOLS(member_cols), &n);
+	if (rc == 0 && !c->json && all)
+		printf("%zu members in all\n", n);
+	else if (rc == 0 && !c->json)
+		printf("%zu members of the %s on %s\n", n,
 		       body ? cli_str(v, "body_name") : cli_str(w->alliance, "name"),
 		       cn_date_format(c->now, d));
 	json_decref(v);
-	return 0;
+	return rc;
 }
 
 /* ---- bodies ---------------------------------------------------------------- */
@@ -111,30 +150,22 @@ const struct cli_opt cli_opts_partners[] = {
 	[PARTNERS_JSON] = OPT_JSON,
 	OPT_END};
 
+/* The view's status is the one of the date asked. */
+static const struct column partner_cols[] = {
+	COL("code", "code"), COL("name", "name"), COL_OR("since", "since", "unknown"),
+	COL("status", "status"), COL("framework", "framework")};
+
 int cmd_partners(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	const char *fw = a->val[PARTNERS_FRAMEWORK];
 	struct cn_err err = {0};
-	json_t *v = cn_view_partners(cn_app_world(app), fw, c->now, &err), *j;
-	size_t i;
+	json_t *v = cn_view_partners(cn_app_world(app), fw, c->now, &err);
+	size_t n;
 	int rc;
 
 	if (!v)
 		return cli_fail(c, &err);
-	if (c->json) {
-		cli_print_json(v);
-		return 0;
-	}
-	/* The view's status is the one of the date asked. */
-	struct cli_table t;
-	cli_table_init(&t, "lllll", (const char *[]){"code", "name", "since",
-		       "status", "framework"});
-	json_array_foreach(json_object_get(v, "partners"), i, j)
-		cli_table_row(&t, (const char *[]){cli_str(j, "code"),
-			cli_str(j, "name"),
-			cli_or(cli_str(j, "since"), "unknown"),
-			cli_str(j, "status"), cli_str(j, "framework")});
-	rc = cli_table_print(&t, &err) ? cli_fail(c, &err) : 0;
+	rc = print_view(c, v, "partners", partner_cols, NCOLS(partner_cols), &n);
 	json_decref(v);
 	return rc;
 }
@@ -148,40 +179,29 @@ const struct cli_opt cli_opts_offices[] = {
 	[OFFICES_JSON] = OPT_JSON,
 	OPT_END};
 
+static const struct column office_cols[] = {
+	COL("id", "id"), COL("city", "city"), COL("country", "country"),
+	COL_OR("opened", "opened", "unknown"), COL_OR("closed", "closed", "-"),
+	COL_BOOL("treaty area", "out_of_area", "out of area", "in area")};
+
 int cmd_offices(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	int all = a->val[OFFICES_ALL] != NULL;
 	struct cn_err err = {0};
 	char d[CN_TIME_BUF];
-	json_t *v = cn_view_offices(cn_app_world(app), c->now, all, &err), *j;
-	size_t i;
+	json_t *v = cn_view_offices(cn_app_world(app), c->now, all, &err);
+	size_t n;
+	int rc;
 
 	if (!v)
 		return cli_fail(c, &err);
-	if (c->json) {
-		cli_print_json(v);
-		return 0;
-	}
-	struct cli_table t;
-	cli_table_init(&t, "llllll", (const char *[]){"id", "city", "country",
-		       "opened", "closed", "treaty area"});
-	json_array_foreach(json_object_get(v, "offices"), i, j)
-		cli_table_row(&t, (const char *[]){cli_str(j, "id"),
-			cli_str(j, "city"), cli_str(j, "country"),
-			cli_or(cli_str(j, "opened"), "unknown"),
-			cli_or(cli_str(j, "closed"), "-"),
-			json_is_true(json_object_get(j, "out_of_area"))
-				? "out of area" : "in area"});
-	if (cli_table_print(&t, &err)) {
-		json_decref(v);
-		return cli_fail(c, &err);
-	}
-	if (all)
-		printf("%zu offices in all\n", i);
-	else
-		printf("%zu offices open on %s\n", i, cn_date_format(c->now, d));
+	rc = print_view(c, v, "offices", office_cols, NCOLS(office_cols), &n);
+	if (rc == 0 && !c->json && all)
+		printf("%zu offices in all\n", n);
+	else if (rc == 0 && !c->json)
+		printf("%zu offices open on %s\n", n, cn_date_format(c->now, d));
 	json_decref(v);
-	return 0;
+	return rc;
 }
 
 /* ---- proposals ------------------------------------------------------------- */

@@ -252,6 +252,10 @@ static int run(struct cli *c, const struct cmd *k, int argc, char **argv)
 		c->open_err = err;
 		app = NULL;
 	}
+	/* Give a writer the real time: an event dated after it is refused
+	 * (core/timeline.h), whatever --at says. */
+	if (app && (needs & CLI_SIGNER))
+		cn_app_set_clock(app, (int64_t)time(NULL));
 	cli_run_fn fn = a.form->run ? a.form->run : k->run;
 	assert(fn);
 	rc = fn(c, &a, app);

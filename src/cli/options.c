@@ -2,7 +2,8 @@
  * options.c - a command's arguments, read against its tables (cli.h):
  * parsing argv, and the usage and --help text printed from the same
  * tables, so the two cannot disagree.  Also the small argument readers
- * every command uses (ids, numbers, text-or-file).
+ * every command uses (ids, numbers, text-or-file, lists of codes, the
+ * default dataset).
  *
  * Rules the parser enforces for every command: an option it does not
  * list is a usage error; a single-value option given twice is a usage
@@ -20,6 +21,10 @@
 
 #include "../core/timeutil.h"
 #include "cli.h"
+
+#ifndef CN_DATADIR
+#define CN_DATADIR "data"
+#endif
 
 /* The help column starts at least here (the widest "--name ARG" + 2
  * otherwise); synopsis lines wrap before this width. */
@@ -465,4 +470,29 @@ char *cli_text_or_file(const char *arg, int whole)
 	if (!whole)
 		buf[strcspn(buf, "\r\n")] = '\0';
 	return buf;
+}
+
+json_t *cli_code_list(const char *s)
+{
+	json_t *a;
+
+	if (!s)
+		return NULL;
+	a = json_array();
+	for (const char *p = s; a && *p;) {
+		size_t n = strcspn(p, ",");
+		if (n)
+			json_array_append_new(a, json_stringn(p, n));
+		p += n + (p[n] == ',');
+	}
+	return a;
+}
+
+const char *cli_dataset(const char *dataset)
+{
+	const char *d = getenv("COUNCIL_DATASET");
+
+	if (dataset)
+		return dataset;
+	return d ? d : CN_DATADIR "/nato.json";
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../core/event_type.h"
+#include "../core/proposal_view.h"
 #include "../core/timeutil.h"
 
 void cli_print_json(json_t *v)
@@ -211,6 +212,18 @@ void cli_print_verdict(const json_t *doc)
 		printf("proposal %lld: open; so far %s%s%s\n", id,
 		       cli_str(doc, "explanation"), deadline ? "; deadline " : "",
 		       deadline ? deadline : "");
+}
+
+void cli_print_after(const struct cn_world *w, int64_t id, int json)
+{
+	json_t *doc = cn_proposal_json(w, cn_world_proposal(w, id));
+
+	if (json) {
+		cli_print_json(doc);
+		return;
+	}
+	cli_print_verdict(doc);
+	json_decref(doc);
 }
 
 /* ---- events --------------------------------------------------------------- */

@@ -2,8 +2,8 @@
  * util.h - how the `council` command shows things: JSON on stdout,
  * aligned tables with headers (widths counted in characters, not bytes, so
  * "Chișinău" and "Türkiye" line up), dates for display, a proposal, one
- * event as one line, a procedure's verdict; and the actor name a
- * delegation's statements are recorded under.
+ * event as one line, a procedure's verdict (after a change too); and the
+ * actor name a delegation's statements are recorded under.
  *
  * Ownership: the table copies every cell it is given and frees them in
  * cli_table_print; nothing else here keeps a pointer after returning.
@@ -12,10 +12,12 @@
 #define CN_CLI_UTIL_H
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../core/err.h"
 #include "../core/event.h"
+#include "../core/world.h"
 
 /* Print a JSON value to stdout, indented, with a newline; takes the ref. */
 void cli_print_json(json_t *v);
@@ -59,6 +61,9 @@ void cli_print_event(const struct cn_event *ev);
  * so far pending: reservation by DE", "open: silence holds so far;
  * deadline ..."). */
 void cli_print_verdict(const json_t *doc);
+/* After a change to proposal id: the proposal's view (json), or its
+ * verdict so far. */
+void cli_print_after(const struct cn_world *w, int64_t id, int json);
 
 /* "delegation:FR" into buf: the actor of a delegation's statements. */
 #define CLI_ACTOR_MAX 32

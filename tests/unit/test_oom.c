@@ -160,7 +160,7 @@ void __wrap_free(void *p)
 static sqlite3_mem_methods sqlite_mem;
 
 /* getline's buffer comes from libc's own malloc: counted here, failed
- * here (export.c reads exported logs with it). */
+ * here (export_verify.c reads exported logs with it). */
 ssize_t __real_getline(char **line, size_t *cap, FILE *f);
 ssize_t __wrap_getline(char **line, size_t *cap, FILE *f);
 ssize_t __wrap_getline(char **line, size_t *cap, FILE *f)
@@ -1200,10 +1200,10 @@ static const struct known_bug {
 	 "parsed for lack of memory returns CN_ECORRUPT while err->code says "
 	 "CN_ENOMEM"},
 	{"app-export", V_CODE,
-	 "src/app/export.c cn_app_export: a failed cn_store_get_meta (SQLite "
+	 "src/app/export_write.c cn_app_export: a failed cn_store_get_meta (SQLite "
 	 "out of memory) is CN_ECORRUPT 'the store names no log key'"},
 	{"verify-export", V_CODE,
-	 "src/app/export.c cn_verify_export: getline's failure ends the loop "
+	 "src/app/export_verify.c cn_verify_export: getline's failure ends the loop "
 	 "as if at end of file ('empty file', or a log cut short), a failed "
 	 "json_loads of the header is 'not a council log export', of a "
 	 "checkpoint line 'bad checkpoint line'; strdup results unchecked"},
