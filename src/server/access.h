@@ -17,7 +17,12 @@
  * the log and its inclusion proofs, the writes (may_write: only whether the proposal is
  * visible matters) and the view cache, which keeps a proposal's sight
  * fields beside its text.  What a principal may not see answers 404,
- * exactly as what does not exist.
+ * exactly as what does not exist, and at the same time: every 404 leaves
+ * at a fixed floor after its request reached the server (http.h), so the
+ * different work of finding a hidden row and finding none cannot show.
+ * A 403 or 409 about a proposal comes only after it was found visible
+ * (may_write decides 404 first; the writer refuses only what passed it),
+ * so neither tells hidden from nonexistent.
  *
  * And the metadata: with `--public-checkpoint-every`, the public and
  * partners see the record only up to the checkpoint of the last multiple

@@ -23,10 +23,11 @@ void h_proposal(struct ctx *x)
 	int rc;
 
 	/* A proposal that does not exist answers as one not visible, and in
-	 * the same time: sight is decided by the same uncached lookup for
+	 * the same time: the 404 of either leaves at the same floor after
+	 * the request came in (http.h).  Below the floor, the work is kept
+	 * small and alike: sight is decided by the same uncached lookup for
 	 * both (one indexed row, access.c), and only a proposal the
-	 * principal may see reaches the per-thread cache of views, whose
-	 * hits would otherwise tell a hidden proposal from none
+	 * principal may see reaches the per-thread cache of views
 	 * (bench/sight_timing.mjs measures it). */
 	if ((rc = sight_of_proposal(x, x->id, &s, &err))) {
 		reply_err(x, &err);

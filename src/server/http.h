@@ -5,6 +5,9 @@
  * handlers) sees these structs, so the HTTP library can be swapped without
  * touching handlers.
  *
+ * Every 404 is released at a floor after the request reached the handler
+ * (http_limits.not_found_floor_us), deferred or not.
+ *
  * Ownership: the request and everything it points to are borrowed for the
  * duration of the handler call.  The handler fills the response; its body
  * is malloc'd and freed by the HTTP layer after sending.
@@ -59,6 +62,10 @@ struct http_limits {
 	unsigned body_s;        /* its body, from the end of its headers */
 	size_t conn_memory;     /* per connection, bounds header size */
 	unsigned threads;
+	/* A 404 leaves no sooner than this many microseconds after the
+	 * request reached the handler, whichever thread decided it: its
+	 * timing then cannot show the work that decided it.  0: at once. */
+	unsigned not_found_floor_us;
 };
 
 struct http_server;

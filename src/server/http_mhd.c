@@ -12,6 +12,14 @@
  * resumes it; MHD then calls the access handler once more and the stored
  * response is sent.
  *
+ * A 404 leaves no sooner than a fixed time (http_limits.not_found_floor_us)
+ * after the request reached the handler, whichever thread decided it, so
+ * its timing cannot tell a resource hidden from the client from one that
+ * does not exist (docs/PERFORMANCE.md, "Sight in time").  One sent before
+ * its deadline is held the same way: its connection is suspended and
+ * parked in the hold (hold.h), whose timer thread resumes it at the
+ * deadline; no pool thread waits.
+ *
  * Hostile clients: libmicrohttpd bounds connections (in all and per
  * address), header memory and silence; the guard (guard.h) bounds the
  * time a request's headers and body may take, told of each connection's
@@ -38,10 +46,13 @@
 #include <unistd.h>
 
 #include "guard.h"
+#include "hold.h"
 
 struct http_server {
 	struct MHD_Daemon *d;
 	struct guard *guard;
+	struct hold *hold;    /* 404s waiting for their deadline */
+	long floor_ns;        /* a 404's least time after the handler began */
 	http_handler handler;
 	void *ctx;
 	size_t max_body;
@@ -106,6 +117,10 @@ struct http_deferred {
 	pthread_mutex_t mu;   /* completed/res are set by another thread */
 	int deferred, completed;
 	struct http_response res;
+	struct http_server *srv;
+	/* A 404 leaves no sooner (CLOCK_MONOTONIC): the floor after the
+	 * request reached the handler. */
+	struct timespec not_before;
 };
 
 static const char *mhd_arg(const struct http_request *req, const char *name)
@@ -134,13 +149,60 @@ static struct http_deferred *mhd_defer(const struct http_request *req)
 	return up;
 }
 
+/* Send up's stored answer: its connection, suspended, goes on (MHD calls
+ * the access handler again, which sends up->res).  From any thread; the
+ * hold's release function. */
+static void release(void *item)
+{
+	struct http_deferred *up = item;
+
+	pthread_mutex_lock(&up->mu);
+	up->completed = 1;
+	pthread_mutex_unlock(&up->mu);
+	MHD_resume_connection(up->conn);
+}
+
+/* Whether up's answer res must wait for its deadline: a 404 before it. */
+static int held_back(const struct http_deferred *up,
+		     const struct http_response *res)
+{
+	struct timespec now;
+
+	if (res->status != 404)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec < up->not_before.tv_sec ||
+	       (now.tv_sec == up->not_before.tv_sec &&
+		now.tv_nsec < up->not_before.tv_nsec);
+}
+
 void http_complete(struct http_deferred *up, struct http_response *res)
 {
 	pthread_mutex_lock(&up->mu);
 	up->res = *res;
-	up->completed = 1;
 	pthread_mutex_unlock(&up->mu);
-	MHD_resume_connection(up->conn);
+	/* Decided by the writer: held like a 404 of the pool threads. */
+	if (held_back(up, res) &&
+	    hold_park(up->srv->hold, &up->not_before, up) == 0)
+		return;
+	release(up);
+}
+
+/* Answer res later, at up's deadline, when it is a 404 decided before
+ * then: 1 when held (the connection is suspended, up owns res), 0 to send
+ * it now.  Inside the access handler, where suspending is safe. */
+static int hold_answer(struct http_deferred *up, struct http_response *res)
+{
+	if (!held_back(up, res))
+		return 0;
+	up->res = *res;
+	up->deferred = 1;
+	/* Suspended before it is parked, so the release, on the timer
+	 * thread, always resumes a suspended connection. */
+	MHD_suspend_connection(up->conn);
+	if (hold_park(up->srv->hold, &up->not_before, up))
+		release(up); /* stopping, or out of memory: at once */
+	return 1;
 }
 
 /* An error this layer answers itself, before any handler; msg is a
@@ -299,6 +361,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			return MHD_NO;
 		pthread_mutex_init(&up->mu, NULL);
 		up->conn = conn;
+		up->srv = srv;
 		up->gc = guard_of(conn);
 		guard_headers_done(srv->guard, up->gc);
 		*con_cls = up;
@@ -338,6 +401,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	up->handled = 1;
 	guard_request_in(srv->guard, up->gc);
+	/* The floor counts from here: the request is whole and the handler
+	 * about to see it.  From its first byte instead, a client that sent
+	 * its body late would see the work's time past the floor. */
+	clock_gettime(CLOCK_MONOTONIC, &up->not_before);
+	up->not_before.tv_nsec += srv->floor_ns % 1000000000L;
+	up->not_before.tv_sec += srv->floor_ns / 1000000000L +
+				 up->not_before.tv_nsec / 1000000000L;
+	up->not_before.tv_nsec %= 1000000000L;
 	struct http_response res = {0};
 	if (check_protocol(conn, version, &res) == 0) {
 		if (up->too_large) {
@@ -364,6 +435,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				return MHD_YES;
 		}
 	}
+	if (hold_answer(up, &res))
+		return MHD_YES;
 	return send_res(srv, conn, &res);
 }
 
@@ -426,6 +499,13 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 		free(srv);
 		return -1;
 	}
+	if (!(srv->hold = hold_start(release))) {
+		snprintf(errbuf, errlen, "cannot start the timer of 404 answers");
+		guard_stop(srv->guard);
+		free(srv);
+		return -1;
+	}
+	srv->floor_ns = (long)lim->not_found_floor_us * 1000L;
 	pthread_mutex_init(&srv->log_mu, NULL);
 	srv->log_window = -LOG_WINDOW_S; /* the first message opens a window */
 	srv->starting = 1;
@@ -457,6 +537,7 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 	if (!srv->d) {
 		snprintf(errbuf, errlen, "cannot listen on %s:%u (%s)", addr, port,
 			 srv->start_msg[0] ? srv->start_msg : "in use?");
+		hold_free(srv->hold);
 		guard_stop(srv->guard);
 		pthread_mutex_destroy(&srv->log_mu);
 		free(srv);
@@ -477,9 +558,14 @@ void http_stop(struct http_server *srv)
 {
 	if (!srv)
 		return;
-	/* Every connection is closed (NOTIFY_CLOSED) before the daemon
-	 * stops; only then may the guard go. */
+	/* The 404s still held go now (the server is stopping, and a
+	 * suspended connection would outlive the daemon); a 404 made while the
+	 * daemon stops goes at once.  Every connection is closed
+	 * (NOTIFY_CLOSED) before the daemon stops; only then may the guard
+	 * and the hold go. */
+	hold_stop(srv->hold);
 	MHD_stop_daemon(srv->d);
+	hold_free(srv->hold);
 	guard_stop(srv->guard);
 	pthread_mutex_destroy(&srv->log_mu);
 	free(srv);

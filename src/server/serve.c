@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 
 #include "api.h"
@@ -28,6 +29,33 @@
  * from the end of the headers (guard.h); the idle timeout is apart. */
 #define HEADERS_SECONDS 10
 #define BODY_SECONDS 30
+/* Every 404 leaves this long after its request reached the handler
+ * (http.h), so that its timing cannot tell a proposal hidden from the
+ * client from one that does not exist.  Above the 99.9th percentile of
+ * the work of a 404 in the release build on a loaded machine (measured:
+ * docs/PERFORMANCE.md, "Sight in time"); a client waits this long for a
+ * 404, which it meets only when it asks for something it cannot see. */
+#define NOT_FOUND_FLOOR_US 2000
+/* The environment may raise the floor (in milliseconds), never lower it:
+ * the tests raise it to watch 404s held while others are answered. */
+#define NOT_FOUND_FLOOR_ENV "COUNCIL_NOT_FOUND_FLOOR_MS"
+#define NOT_FOUND_FLOOR_MAX_MS 60000
+
+/* The floor of a 404, in microseconds: NOT_FOUND_FLOOR_US, or more when
+ * the environment asks for more. */
+static unsigned not_found_floor_us(void)
+{
+	const char *v = getenv(NOT_FOUND_FLOOR_ENV);
+	char *end;
+	unsigned long ms;
+
+	if (!v || !*v)
+		return NOT_FOUND_FLOOR_US;
+	ms = strtoul(v, &end, 10);
+	if (*end || ms > NOT_FOUND_FLOOR_MAX_MS || ms * 1000 < NOT_FOUND_FLOOR_US)
+		return NOT_FOUND_FLOOR_US;
+	return (unsigned)(ms * 1000);
+}
 
 /* How many connections the descriptors allow: raise RLIMIT_NOFILE's soft
  * limit towards CONNS_MAX + FDS_RESERVE, within the hard limit. */
@@ -71,6 +99,7 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 		.body_s = BODY_SECONDS,
 		.conn_memory = 32 * 1024,
 		.threads = o->threads ? o->threads : 2,
+		.not_found_floor_us = not_found_floor_us(),
 	};
 	char msg[256];
 	int rc;

@@ -13,7 +13,8 @@
  * partner sees the proposals shared with partners, without positions; and
  * every principal sees what the public sees, the registry and the adopted
  * decisions, without positions.  What a principal may not see answers
- * 404, so its existence does not leak.
+ * 404, so its existence does not leak; and every 404 leaves at the same
+ * floor after the request came in (http.h), so neither does its time.
  */
 #ifndef CN_SERVER_H
 #define CN_SERVER_H
