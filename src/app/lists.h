@@ -16,7 +16,8 @@
  * (cn_lists_open); the CLI passes the store it has.
  *
  * Ownership: docs and events passed to a callback are borrowed for the
- * call; cn_lists_summary changes the caller's view in place.  *match from cn_lists_match is malloc'd, the caller's.
+ * call; cn_lists_summary changes the caller's view in place.  *match
+ * from cn_lists_match is malloc'd, the caller's.
  */
 #ifndef CN_LISTS_H
 #define CN_LISTS_H
