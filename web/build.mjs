@@ -6,6 +6,7 @@
 //   src/app.css -> inlined into dist/index.html (no render-blocking request)
 //   src/index.html -> dist/index.html: the page's shell (header, layout),
 //     naming the hashed files, with modulepreload for main's own chunks
+//     and, as JSON (#view-chunks), each view's other chunks
 //   Inter (latin, latin-ext), world-atlas countries-110m.json (the maps),
 //     favicon.svg -> dist/assets/*-[hash].*
 // Every file under assets/ has its content's hash in its name, so the
@@ -67,8 +68,23 @@ for (const f of css.outputFiles) if (!f.path.endsWith('.css')) writeFileSync(f.p
 const cssText = css.outputFiles.find((f) => f.path.endsWith('.css')).text.trim();
 
 const url = (abs) => relative(dist, abs).split('\\').join('/');
-const [mainOut, mainMeta] = Object.entries(js.metafile.outputs).find(([, o]) => o.entryPoint === 'src/main.js');
-const preload = mainMeta.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path);
+const outputs = js.metafile.outputs;
+// An output's static imports, and theirs: what loads with it.
+const closure = (out, seen = new Set()) => {
+  for (const i of outputs[out].imports) {
+    if (i.kind === 'import-statement' && !seen.has(i.path)) closure(i.path, seen.add(i.path));
+  }
+  return seen;
+};
+const [mainOut] = Object.entries(outputs).find(([, o]) => o.entryPoint === 'src/main.js');
+const preload = [...closure(mainOut)];
+// Each view's chunks beyond main's ({procedures: ['assets/chunk-HASH.js']}):
+// main.js preloads them when the view's route starts, so they come with
+// the view's code instead of one round trip after it.
+const viewChunks = Object.fromEntries(Object.entries(outputs)
+  .filter(([, o]) => o.entryPoint?.startsWith('src/views/'))
+  .map(([out, o]) => [basename(o.entryPoint, '.js'),
+    [...closure(out)].filter((c) => !preload.includes(c)).map((c) => url(join(here, c)))]));
 
 // favicon.svg under its hash
 const icon = readFileSync(join(src, 'favicon.svg'));
@@ -86,7 +102,8 @@ put('<link rel="icon" href="favicon.svg" type="image/svg+xml">',
 put('<link rel="stylesheet" href="app.css">', `<style>${cssText}</style>`);
 put('<script type="module" src="main.js"></script>',
   [`<script type="module" src="${url(join(here, mainOut))}"></script>`,
-    ...preload.map((p) => `<link rel="modulepreload" href="${url(join(here, p))}">`)].join('\n'));
+    ...preload.map((p) => `<link rel="modulepreload" href="${url(join(here, p))}">`),
+    `<script type="application/json" id="view-chunks">${JSON.stringify(viewChunks)}</script>`].join('\n'));
 writeFileSync(join(dist, 'index.html'), html);
 
 // .br and .gz beside every text file, when smaller.

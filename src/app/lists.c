@@ -2,6 +2,7 @@
 #include "lists.h"
 
 #include <ctype.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +102,84 @@ int cn_lists_proposals(struct cn_store *st, const struct cn_viewer *v,
 		cn_store_read_end(st);
 	}
 	free(bodies);
+	return rc;
+}
+
+/* ---- a proposal in a list ------------------------------------------------ */
+
+/* What a summary keeps of a view, when the view has it; the rest (the
+ * text, revisions, electorate, and whatever a view holds per member) is a
+ * proposal's page's, not a list's.  A field the view gains later stays
+ * out of lists until it is named here. */
+static const char *const summary_keeps[] = {
+	"id", "body", "body_name", "title", "procedure", "rule", "rule_name",
+	"revision", "proposer", "opened", "deadline", "shared",
+	"electorate_size", "level", "place", "status", "outcome", "concluded",
+	"verdict", "explanation", "blocked_by", "effects", "tally",
+	"supersedes", "superseded_by", "concerned", NULL};
+
+static int kept(const char *key)
+{
+	for (size_t i = 0; summary_keeps[i]; i++)
+		if (!strcmp(key, summary_keeps[i]))
+			return 1;
+	return 0;
+}
+
+/* positions -> position_counts and the member's own position alone. */
+static int summary_positions(json_t *view, json_t *positions,
+			     const char *member)
+{
+	json_t *counts = json_object(), *own = json_array(), *x;
+	size_t i;
+
+	if (!counts || !own)
+		goto oom;
+	json_array_foreach(positions, i, x) {
+		const char *pos = json_string_value(json_object_get(x, "position"));
+		const char *who = json_string_value(json_object_get(x, "member"));
+		json_int_t n;
+
+		if (!pos)
+			continue;
+		n = json_integer_value(json_object_get(counts, pos));
+		if (json_object_set_new(counts, pos, json_integer(n + 1)))
+			goto oom;
+		if (member && who && !strcmp(who, member) &&
+		    json_array_append(own, x))
+			goto oom;
+	}
+	if (json_object_set_new(view, "position_counts", counts))
+		goto oom_own;
+	if (!member) {
+		json_decref(own);
+		return 0;
+	}
+	return json_object_set_new(view, "positions", own) ? -1 : 0;
+oom:
+	json_decref(counts);
+oom_own:
+	json_decref(own);
+	return -1;
+}
+
+int cn_lists_summary(json_t *view, const char *member, struct cn_err *err)
+{
+	json_t *positions = json_incref(json_object_get(view, "positions"));
+	const char *key;
+	json_t *value;
+	void *tmp;
+	int rc = 0;
+
+	json_object_foreach_safe(view, tmp, key, value) {
+		(void)value;
+		if (!kept(key))
+			json_object_del(view, key);
+	}
+	if (json_is_array(positions) &&
+	    summary_positions(view, positions, member))
+		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+	json_decref(positions);
 	return rc;
 }
 

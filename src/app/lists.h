@@ -16,12 +16,15 @@
  * (cn_lists_open); the CLI passes the store it has.
  *
  * Ownership: docs and events passed to a callback are borrowed for the
- * call.  *match from cn_lists_match is malloc'd, the caller's.
+ * call; cn_lists_summary changes the caller's view in place.  *match
+ * from cn_lists_match is malloc'd, the caller's.
  */
 #ifndef CN_LISTS_H
 #define CN_LISTS_H
 
 #include <stdint.h>
+
+#include <jansson.h>
 
 #include "../core/err.h"
 #include "../core/event.h"
@@ -44,6 +47,19 @@ int cn_lists_match(const char *words, const char *field, char **match,
 int cn_lists_proposals(struct cn_store *st, const struct cn_viewer *v,
 		       const struct cn_proposal_query *q, cn_doc_fn fn,
 		       void *ctx, struct cn_err *err) CN_NODISCARD;
+
+/* The summary form of a proposal's view, in place: what a list shows of
+ * each proposal, not its whole view.  It keeps, of what `view` holds (full
+ * or already redacted), the proposal's scalars (id, title, body and
+ * body_name, procedure, rule and rule_name, status, outcome, the dates,
+ * verdict, explanation, ...), its effects, tally and blocked_by; it drops
+ * the text, the revisions, the electorate (electorate_size stays) and
+ * every per-member detail.  When the view holds positions, they become
+ * position_counts ({position: how many}) and, for `member` (a delegation's
+ * own, NULL for other principals), that member's position alone.  So a
+ * summary never shows what its view did not.  CN_ENOMEM. */
+int cn_lists_summary(json_t *view, const char *member, struct cn_err *err)
+	CN_NODISCARD;
 
 /* The events v sees from `from` to `upto`, at most `limit` of them,
  * through fn; *next the seq of the next event v sees after them, 0 when

@@ -9,6 +9,10 @@
  * (the cursor of the next page, null at the end) and `next_href` (this
  * request with that cursor).
  *
+ * `form=summary` gives each proposal in its summary form (lists.h,
+ * cn_lists_summary: what a list shows, a few hundred bytes) instead of
+ * its whole view; `form=full`, the default, the whole view.
+ *
  * Sight is applied in the query itself, so a proposal the principal may
  * not see is, to a page, to its cursor and to the search, one that does
  * not exist: a page is full whenever more visible proposals follow, and
@@ -30,10 +34,12 @@
 static const char *const statuses[] = {"open", "concluded", "adopted",
 				       "blocked", "failed", "withdrawn",
 				       "lapsed", NULL};
+static const char *const forms[] = {"full", "summary", NULL};
 /* The arguments a next page repeats. */
 static const char *const list_args[] = {
 	"q", "body", "status", "member", "opened_from", "opened_to",
-	"concluded_from", "concluded_to", "limit", "after", "before", NULL};
+	"concluded_from", "concluded_to", "limit", "after", "before", "form",
+	NULL};
 
 enum { STOP_PAGE = 1 };
 
@@ -42,6 +48,7 @@ struct page {
 	json_t *items;
 	int64_t limit;
 	int more;
+	int summary; /* form=summary */
 };
 
 static int add_doc(void *ctx, int64_t id, const char *doc, size_t len,
@@ -51,6 +58,7 @@ static int add_doc(void *ctx, int64_t id, const char *doc, size_t len,
 	struct cn_proposal_sight p;
 	json_t *v;
 	enum sight s;
+	int rc;
 
 	if ((int64_t)json_array_size(pg->items) == pg->limit) {
 		pg->more = 1;
@@ -62,18 +70,27 @@ static int add_doc(void *ctx, int64_t id, const char *doc, size_t len,
 	cn_proposal_sight_of(v, &p);
 	if ((s = sight_of(pg->x, &p)) == SEE_REDACTED)
 		redact(v);
-	if (s == SEE_NONE)
+	if (s == SEE_NONE) {
 		json_decref(v);
-	else if (json_array_append_new(pg->items, v))
+		return 0;
+	}
+	/* After sight: a summary is made of what the principal sees. */
+	if (pg->summary &&
+	    (rc = cn_lists_summary(v, pg->x->who.role == CN_ROLE_MEMBER
+					  ? pg->x->who.code : NULL, err))) {
+		json_decref(v);
+		return rc;
+	}
+	if (json_array_append_new(pg->items, v))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;
 }
 
 /* The filters and cursor of a list: 0, or -1 after answering 400. */
 static int list_query(struct ctx *x, struct cn_proposal_query *q,
-		      char times[4][CN_TIME_BUF], char **match)
+		      char times[4][CN_TIME_BUF], char **match, int *summary)
 {
-	const char *words = x->req->arg(x->req, "q");
+	const char *words = x->req->arg(x->req, "q"), *form;
 	struct cn_err err = {0};
 
 	memset(q, 0, sizeof(*q));
@@ -84,6 +101,7 @@ static int list_query(struct ctx *x, struct cn_proposal_query *q,
 	    arg_int(x, "after", 0, 1, INT64_MAX, &q->after) ||
 	    arg_int(x, "before", 0, 1, INT64_MAX, &q->before) ||
 	    arg_enum(x, "status", statuses, &q->status) ||
+	    arg_enum(x, "form", forms, &form) ||
 	    arg_time(x, "opened_from", times[0], &q->opened_from) ||
 	    arg_time(x, "opened_to", times[1], &q->opened_to) ||
 	    arg_time(x, "concluded_from", times[2], &q->concluded_from) ||
@@ -109,13 +127,14 @@ static int list_query(struct ctx *x, struct cn_proposal_query *q,
 	}
 	q->match = *match;
 	q->ascending = q->after != 0;
+	*summary = form && !strcmp(form, "summary");
 	return 0;
 }
 
 static void list(struct ctx *x, int search)
 {
 	char times[4][CN_TIME_BUF], *match = NULL, cursor[24];
-	struct page pg = {x, NULL, 0, 0};
+	struct page pg = {x, NULL, 0, 0, 0};
 	struct cn_proposal_query q;
 	const struct cn_viewer v = {x->who.role, x->who.code, x->reg, x->now};
 	struct cn_err err = {0};
@@ -127,7 +146,7 @@ static void list(struct ctx *x, int search)
 		reply_error(x, 400, "invalid", "query argument 'q' is required");
 		return;
 	}
-	if (list_query(x, &q, times, &match))
+	if (list_query(x, &q, times, &match, &pg.summary))
 		return;
 	if (!(st = cache_lists(x->cache, x->api, &err))) {
 		free(match);

@@ -326,6 +326,7 @@ const RULES = {
   'components/schemas/VoteRequest/properties/vote': { elsewhere: 'tests/http/vote.test.mjs' },
   'components/schemas/Position/properties/vote': { elsewhere: 'tests/http/vote.test.mjs' },
   'components/parameters/listStatus/schema': { query: 'status' },
+  'components/parameters/listForm/schema': { query: 'form' },
   'components/parameters/all/schema': { query: 'all' },
 };
 
@@ -408,22 +409,22 @@ for (const [path, rule] of Object.entries(RULES)) {
       }
       const r = await call(rule.badWho || S, 'POST', rule.badPath ? rule.badPath() : '/api/v1/proposals', rule.bad);
       if (r.status !== 400) problems.push(`a value outside the enum (${fmt(rule.bad)}) answered ${r.status}, not 400`);
-    } else if (rule.query === 'status') {
+    } else if (rule.query === 'status' || rule.query === 'form') {
       for (const v of listed) {
-        const r = await call(S, 'GET', `/api/v1/proposals?status=${v}`);
+        const r = await call(S, 'GET', `/api/v1/proposals?${rule.query}=${v}`);
         if (r.status === 200) reachedBy.add(v);
         else if (known(path, v)) t.diagnostic(`open bug: ${known(path, v)}`);
-        else problems.push(`?status=${v}: ${r.status} ${fmt(r.body)}`);
+        else problems.push(`?${rule.query}=${v}: ${r.status} ${fmt(r.body)}`);
       }
       // the server names the values it takes: the same list
-      const r = await call(S, 'GET', '/api/v1/proposals?status=bogus');
+      const r = await call(S, 'GET', `/api/v1/proposals?${rule.query}=bogus`);
       assert.equal(r.status, 400);
       const named = /one of (.*)$/.exec(r.body.error.message)[1].split(',').map((s) => s.trim());
       for (const v of named.filter((x) => !listed.includes(x))) {
-        problems.push(`the server takes ?status=${v}, which the spec does not list`);
+        problems.push(`the server takes ?${rule.query}=${v}, which the spec does not list`);
       }
       for (const v of listed.filter((x) => !named.includes(x) && !known(path, x))) {
-        problems.push(`the spec lists ?status=${v}, which the server's message does not`);
+        problems.push(`the spec lists ?${rule.query}=${v}, which the server's message does not`);
       }
     } else if (rule.query === 'all') {
       // on: every office ever; off: those open today, as without ?all

@@ -45,6 +45,7 @@ const decode = (r) => {
 const shell = () => readFileSync(join(WEB_DIST, 'index.html'), 'utf8');
 // The files the shell names: the entry script, its preloads, the icon.
 const named = () => [...shell().matchAll(/(?:src|href)="(assets\/[^"]+)"/g)].map((m) => `/${m[1]}`);
+const viewChunks = () => JSON.parse(shell().match(/<script type="application\/json" id="view-chunks">(.*?)<\/script>/)[1]);
 
 test('the shell names only hashed files under assets/, and they are there', () => {
   const files = named();
@@ -53,6 +54,17 @@ test('the shell names only hashed files under assets/, and they are there', () =
   for (const f of files) {
     assert.match(f, /-[A-Z0-9]{8}\.[a-z0-9]+$/, `${f}: a hashed name`);
     assert.ok(existsSync(join(WEB_DIST, f)), `${f} exists`);
+  }
+  // Each view's other chunks, for main.js to preload with the view's code.
+  const views = viewChunks();
+  for (const v of ['procedures', 'proposal', 'signin', 'bodies', 'registry', 'propose', 'receipts']) {
+    assert.ok(Array.isArray(views[v]), `${v}: its chunks are named`);
+  }
+  assert.ok(views.procedures.length && views.proposal.length, 'the list and the proposal import chunks of their own');
+  for (const f of Object.values(views).flat()) {
+    assert.match(f, /^assets\/chunk-[A-Z0-9]{8}\.js$/);
+    assert.ok(existsSync(join(WEB_DIST, f)), `${f} exists`);
+    assert.ok(!files.includes(`/${f}`), `${f}: not one main preloads already`);
   }
   assert.doesNotMatch(shell(), /<link rel="stylesheet"/, 'the CSS is inlined: nothing blocks the first paint');
   assert.match(shell(), /<header id="site-header"[\s\S]*<nav class="site-nav"[\s\S]*<main id="main"/,
@@ -155,6 +167,39 @@ test('a first visit to a proposal page: one request for it, none for the log, un
     const bytes = await page.evaluate(() => [performance.getEntriesByType('navigation')[0],
       ...performance.getEntriesByType('resource')].reduce((n, e) => n + e.transferSize, 0));
     assert.ok(bytes > 10000 && bytes < 120 * 1024, `a first visit transfers ${bytes} bytes`);
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the procedures list: its chunks asked for with its code, each list read once, in its summary form', async () => {
+  const open = (await api(base, store.tokens.FR, 'GET', '/api/v1/proposals?status=open')).body.proposals;
+  assert.ok(open.length, 'an open proposal (the one above)');
+  assert.equal((await api(base, store.tokens.FR, 'POST', `/api/v1/proposals/${open[0].id}/positions`,
+    { position: 'concur' })).status, 200);
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage('FR');
+    await page.route('**/favicon.ico', (q) => q.fulfill({ status: 204 }));
+    await page.goto(`${base}/healthz`);
+    await page.evaluate((t) => sessionStorage.setItem('council.token', t), store.tokens.FR);
+    const requests = [];
+    page.on('request', (q) => requests.push(q.url().replace(base, '')));
+    await page.goto(`${base}/#/proposals`);
+    await page.locator('#concluded-list').locator('table, .empty').first().waitFor();
+    const reads = requests.filter((u) => u.startsWith('/api/v1/proposals'));
+    assert.deepEqual(reads.slice(0, 2).sort(), ['/api/v1/proposals?form=summary&status=concluded&limit=20',
+      '/api/v1/proposals?form=summary&status=open'], 'the two lists, in their summary form');
+    for (const f of viewChunks().procedures) {
+      assert.ok(requests.includes(`/${f}`), `${f} is read`);
+      assert.equal(await page.locator(`head link[rel="modulepreload"][href="${f}"]`).count(), 1,
+        `${f}: preloaded when the route started`);
+    }
+    // Drawn from the summaries: the counts of positions and France's own.
+    const card = page.locator(`#open-list [data-proposal="${open[0].id}"]`);
+    await assert.doesNotReject(card.locator('.tally-line', { hasText: '1 concur' }).waitFor());
+    assert.match(await card.locator('.mine').innerText(), /Your position:\s*Concur/);
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();

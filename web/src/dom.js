@@ -70,3 +70,17 @@ export function icon(name, cls = 'icon') {
   return s('svg', { class: cls, viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false' },
     s('path', { d: ICONS[name] || ICONS.dot }));
 }
+
+// Resolves once what is drawn now is on the screen: after the frame that
+// paints it (two animation frames: the second runs once the first was
+// presented), at once when the page is hidden and paints nothing, and
+// after half a second at the latest (hidden while it waits).  Reads
+// started after it do not share the line, or the main thread, with that
+// first paint.
+export function afterPaint() {
+  return new Promise((resolve) => {
+    if (document.hidden) { resolve(); return; }
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    setTimeout(resolve, 500);
+  });
+}

@@ -23,6 +23,23 @@ const ROUTES = [
   [/^\/registry(?:\/(members|partners|offices))?$/, () => import('./views/registry.js'), 'registryView'],
 ];
 
+// The chunks each view imports beyond main's own, by the view's module
+// name (build.mjs writes them in the shell; none when run unbundled).
+const VIEW_CHUNKS = JSON.parse(document.getElementById('view-chunks')?.textContent || '{}');
+
+// A view's chunks asked for with its code, not once its code has arrived
+// and named them (a round trip more before the view can draw).  The view
+// of 'proceduresView' is views/procedures.js.
+function preloadChunks(exportName) {
+  for (const href of VIEW_CHUNKS[exportName.replace(/View$/, '')] || []) {
+    if (document.head.querySelector(`link[href="${href}"]`)) continue;
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = href;
+    document.head.append(link);
+  }
+}
+
 const main = document.getElementById('main');
 let cleanups = [];
 let routeSeq = 0;
@@ -68,6 +85,7 @@ async function route() {
   const hit = ROUTES.find(([re]) => re.test(path));
   // Its data and its code, both on their way before anything waits.
   for (const u of routeReads(path)) api.prefetch(u);
+  if (hit) preloadChunks(hit[2]);
   const code = hit ? hit[1]().catch((e) => e) : null;
   try {
     await ready;

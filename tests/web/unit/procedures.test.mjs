@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  heading, tally, sortOpen, sortConcluded, explanationAfterVerdict, effectText, mergePages, CONCLUDED_PAGE,
+  heading, tally, ownPosition, sortOpen, sortConcluded, explanationAfterVerdict, effectText, mergePages, CONCLUDED_PAGE,
 } from '../../../web/src/model/procedures.js';
 import { humanize, statusOf, statusLabel, errorText } from '../../../web/src/ui.js';
 
@@ -18,6 +18,19 @@ test('tally: positions counted by kind; none without positions', () => {
   const p = { positions: [{ position: 'concur' }, { position: 'silent' }, { position: 'concur' }] };
   assert.deepEqual(tally(p), { concur: 2, silent: 1 });
   assert.deepEqual(tally({}), {}, 'a partner or the public sees no positions');
+  const summary = { position_counts: { concur: 30, object: 1 }, positions: [{ member: 'FR', position: 'object' }] };
+  assert.deepEqual(tally(summary), { concur: 30, object: 1 }, 'a list\'s summary gives the counts');
+  tally(summary).concur = 0;
+  assert.equal(summary.position_counts.concur, 30, 'a copy');
+});
+
+test('ownPosition: the delegation\'s own, from a summary or a full view; none for others', () => {
+  const fr = { member: 'FR', position: 'object' };
+  assert.equal(ownPosition({ positions: [fr] }, 'FR'), fr);
+  assert.equal(ownPosition({ positions: [{ member: 'US', position: 'concur' }, fr] }, 'FR'), fr);
+  assert.equal(ownPosition({ positions: [fr] }, 'US'), null);
+  assert.equal(ownPosition({ positions: [fr] }, null), null, 'the secretariat has no position');
+  assert.equal(ownPosition({ position_counts: {} }, 'FR'), null);
 });
 
 test('sortOpen: deadlines first, soonest first, then by id; the input is kept', () => {

@@ -30,11 +30,19 @@ export function heading(role, memberName) {
   }
 }
 
-// {position: count} over the proposal's positions (absent: none).
+// {position: count}: a list's summary gives it (position_counts), a full
+// proposal its positions; none for a partner or the public.
 export function tally(p) {
+  if (p.position_counts) return { ...p.position_counts };
   const t = {};
   for (const x of p.positions || []) t[x.position] = (t[x.position] || 0) + 1;
   return t;
+}
+
+// The delegation's own position ({member, position, vote}) among the
+// proposal's, or null (another principal's session, or none shown).
+export function ownPosition(p, member) {
+  return (member && (p.positions || []).find((x) => x.member === member)) || null;
 }
 
 // Open procedures: those with a deadline first, soonest first; then by id.

@@ -1,9 +1,12 @@
 // views/procedures.js - open procedures with live countdowns, and the
 // concluded ones, the newest page first ("Show older" reads more); polled
 // every 2 s so a deadline passing shows at once.
-// The first draw waits for every list (read in parallel, started by the
-// router), so nothing on the page moves when a later one arrives.
-import { h, replace, icon } from '../dom.js';
+// The heading is drawn first, from the session alone (it is the page's
+// largest text, what a phone sees first); the lists are read once it is
+// on the screen, in their summary form, and each is drawn when it is in,
+// the open ones above the concluded ones: the concluded table waits for
+// the open cards, so nothing drawn ever moves.
+import { h, replace, icon, afterPaint } from '../dom.js';
 import * as api from '../api.js';
 import { timeEl, countdownEl } from '../time.js';
 import {
@@ -12,8 +15,8 @@ import {
 } from '../ui.js';
 import { isVote, voteOf, tallyEntries, tallyText } from '../model/votes.js';
 import {
-  heading as headingFor, tally, sortOpen, sortConcluded, explanationAfterVerdict, effectText, CONCLUDED_PAGE,
-  mergePages,
+  heading as headingFor, tally, ownPosition, sortOpen, sortConcluded, explanationAfterVerdict, effectText,
+  CONCLUDED_PAGE, mergePages,
 } from '../model/procedures.js';
 
 const POLL_MS = 2000;
@@ -23,18 +26,12 @@ export async function proceduresView(ctx) {
   const me = ctx.principal?.code;
   ctx.title(headingFor(role)[0]);
   const bodyFilter = ctx.query.get('body') || '';
-  const filt = { body: bodyFilter || undefined };
+  const filt = { body: bodyFilter || undefined, form: 'summary' };
   const doneStatus = role === 'public' ? 'adopted' : 'concluded';
-  const reads = Promise.all([
-    api.bodies().catch(() => ({ bodies: [] })),
-    role === 'public' ? null : api.listProposals({ ...filt, status: 'open' }),
-    api.listProposals({ ...filt, status: doneStatus, limit: CONCLUDED_PAGE }),
-  ]);
   const heading = headingFor(role, ctx.principal?.name || me);
 
-  // The heading and the filter at once (they need only the principal);
-  // the lists below, in one go, once they are all in: what is drawn first
-  // never moves.  The filter keeps its width when its options arrive.
+  // The heading and the filter at once (they need only the principal).
+  // The filter keeps its width when its options arrive.
   const filterSel = h('select', { id: 'body-filter', onchange: () => {
     ctx.navigate(filterSel.value ? `#/proposals?body=${encodeURIComponent(filterSel.value)}` : '#/proposals');
   } }, h('option', { value: '' }, 'All bodies'),
@@ -44,6 +41,10 @@ export async function proceduresView(ctx) {
   const openList = h('div', { class: 'cards', id: 'open-list', 'aria-live': 'polite' });
   const doneList = h('div', { id: 'concluded-list' });
   const status = h('div', { class: 'poll-status', 'aria-live': 'polite' });
+  const openSection = role === 'public' ? null : h('section', { 'aria-labelledby': 'open-h' },
+    h('h2', { id: 'open-h' }, 'Open procedures'), openList);
+  const doneSection = h('section', { 'aria-labelledby': 'done-h' },
+    h('h2', { id: 'done-h' }, role === 'public' ? 'Decisions' : 'Concluded'), doneList);
   const lists = h('div', { class: 'lists' }, loading());
 
   replace(ctx.el,
@@ -56,16 +57,17 @@ export async function proceduresView(ctx) {
         role === 'secretariat' ? h('a', { class: 'btn primary', href: '#/propose' }, '+ New proposal') : null)),
     status, lists);
 
-  const [bodies, open, done] = await reads;
+  await afterPaint();
   if (!ctx.alive()) return;
-  replace(filterSel, h('option', { value: '' }, 'All bodies'),
-    bodies.bodies.map((x) => h('option', { value: x.id }, `${x.name} (${x.id})`)));
-  filterSel.value = bodyFilter;
-  replace(lists,
-    role === 'public' ? null : h('section', { 'aria-labelledby': 'open-h' },
-      h('h2', { id: 'open-h' }, 'Open procedures'), openList),
-    h('section', { 'aria-labelledby': 'done-h' },
-      h('h2', { id: 'done-h' }, role === 'public' ? 'Decisions' : 'Concluded'), doneList));
+  const openRead = role === 'public' ? null : api.listProposals({ ...filt, status: 'open' });
+  const doneRead = api.listProposals({ ...filt, status: doneStatus, limit: CONCLUDED_PAGE });
+  doneRead.catch(() => { /* awaited below, after the open list */ });
+  api.bodies().then((bodies) => {
+    if (!ctx.alive()) return;
+    replace(filterSel, h('option', { value: '' }, 'All bodies'),
+      bodies.bodies.map((x) => h('option', { value: x.id }, `${x.name} (${x.id})`)));
+    filterSel.value = bodyFilter;
+  }, () => { /* the filter keeps "All bodies" and the one asked for */ });
 
   let openKey = null;
   let doneKey = null;
@@ -177,7 +179,17 @@ export async function proceduresView(ctx) {
     }, role === 'public' ? 'Show older decisions' : 'Show older procedures')) : null);
   }
 
-  if (open) showOpen(open);
+  // Each list when it is in: the open cards in place of "Loading…", the
+  // concluded table below them once both are (it never pushes the cards).
+  if (openRead) {
+    const open = await openRead;
+    if (!ctx.alive()) return;
+    replace(lists, openSection, loading());
+    showOpen(open);
+  }
+  const done = await doneRead;
+  if (!ctx.alive()) return;
+  replace(lists, openSection, doneSection);
   showDone(done);
   lastDone = Date.now();
   const timer = setInterval(() => refresh(), POLL_MS);
@@ -194,7 +206,7 @@ export async function proceduresView(ctx) {
 
 function openCard(p, me) {
   const t = tally(p);
-  const mine = me && p.positions ? p.positions.find((x) => x.member === me) : null;
+  const mine = ownPosition(p, me);
   const eff = (p.effects || []).map(effectSummary);
   return h('article', { class: 'card proc-card', 'data-proposal': p.id, 'data-status': p.status },
     h('div', { class: 'proc-top' },
@@ -213,7 +225,7 @@ function openCard(p, me) {
     p.tally ? h('p', { class: 'tally-line' }, tallyEntries(p.tally).filter(([, n]) => n)
       .map(([v, n]) => h('span', { class: `tally pos-${VOTE_POSITION[v]}`, 'data-vote': v },
         `${n} ${VOTE_LABEL[v].toLowerCase()}`))) : null,
-    p.positions && !p.tally ? h('p', { class: 'tally-line' },
+    p.position_counts && !p.tally ? h('p', { class: 'tally-line' },
       POSITIONS.filter((k) => t[k]).map((k) => h('span', { class: `tally pos-${k}` },
         `${t[k]} ${POSITION_LABEL[k].toLowerCase()}`))) : null,
     p.verdict ? h('p', { class: `verdict-line verdict-${p.verdict}` },
