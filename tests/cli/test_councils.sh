@@ -81,13 +81,38 @@ expect_json "a procedural vote: nine yes, no veto" .outcome adopted
 expect_json "the named rule is on the proposal" .rule_name procedural
 c propose --body SC --title "X" --rule nonsense --at 2024-03-22T14:00:00Z
 expect_err "an unknown rule name is refused, the known ones listed" 1 "its rules: procedural, substantive"
-c propose --body SC --title "X" --at 2008-06-01T12:00:00Z
-expect_err "a year the dataset does not seat anyone is refused" 1 "no members"
+
+# Every year from 2006 to 2026 seats fifteen: the five permanent members
+# and ten elected ones, on the first day of the year and in mid-year.
+for y in $(seq 2006 2026); do
+	for day in 01-01 07-01; do
+		c members --body SC --at "$y-$day"
+		seated=$(printf '%s\n' "$out" | grep -oE '^ *[A-Z]{2} ' | tr -d ' ' | sort | tr '\n' ' ')
+		p5=$(printf '%s\n' $seated | grep -cxE 'CN|FR|GB|RU|US')
+		check "$y-$day: fifteen on the Council, five of them permanent ($seated)" \
+			test "$(printf '%s\n' $seated | wc -l)-$p5" = "15-5"
+	done
+done
+check "each year's list is the five and the states whose terms hold that year" \
+	test "$(jq '[.members as $m | .bodies[0].membership[]
+		| (.from // "2006-01-01") as $d
+		| select((.members | sort) != ([$m[] | select(.permanent or any(.terms[]?;
+			.from <= $d and $d < .to)) | .code] | sort))] | length' \
+		"$ROOT/data/unsc.json")" = 0
+c members --body SC --at 2008-06-01
+check "2008: Libya, Viet Nam, Burkina Faso, Costa Rica, Croatia beside the 2007 cohort" \
+	test "$(printf '%s\n' "$out" | grep -oE '^ *[A-Z]{2} ' | tr -d ' ' | sort | tr '\n' ' ')" \
+	= "BE BF CN CR FR GB HR ID IT LY PA RU US VN ZA "
+c propose --body SC --title "A 2008 draft" --procedure vote --at 2008-06-01T12:00:00Z --json
+expect_json "a draft of 2008 goes before the fifteen of 2008" .electorate_size 15
 
 # --- the Council of the EU: figures of the year, the written procedure -------
 export COUNCIL_DB="$T/eu-council.db"
 c propose --body COUNCIL --title "A 2024 act" --at 2024-06-17T12:00:00Z
 expect_err "a 2024 vote needs the 2024 figures of every state" 1 "no population_share in force on 2024-06-17"
+expect_err "the refusal names the first state whose 2024 figure is missing" 1 "AT has no population_share"
+c propose --body COUNCIL --title "A 2024 act" --rule unanimity --at 2024-06-17T12:00:00Z
+expect_rc "a 2024 vote under a rule that weighs no one needs no figure" 0
 c propose --body COUNCIL --title "A 2025 act" --at 2025-03-03T12:00:00Z --json
 expect_json "a 2025 vote counts the 2025 figures" .weights.population_share.DE 18.49
 c propose --body COUNCIL --title "Urgent" --procedure written --at 2025-03-03T12:00:00Z
