@@ -206,3 +206,30 @@ test('the concluded list shows its newest page; "Show older" reads the rest, foc
   await page.close();
   assert.deepEqual(browser.errors, []);
 });
+
+// The page polls an open proposal and draws it anew when it changed (another
+// delegation's position): the heading or verdict a reader had focus on is
+// drawn anew too, and focus must follow it, not fall to <body>.  (Under load
+// a poll that left before an action and answered after it did the same to
+// the focus an action had just put on the verdict.)
+test('a proposal drawn anew by its poll keeps focus on its heading and on its verdict', async () => {
+  const r = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', { body: 'NAC', title: 'Polled while read' });
+  assert.equal(r.status, 201);
+  const page = await browser.newPage('polled');
+  await keyboardSignIn(page, tok.FR);
+  await page.goto(`${base}/#/proposals/${r.body.id}`);
+  await page.locator('#verdict-h').waitFor();
+  for (const [who, sel] of [['US', '#verdict-h'], ['HU', 'main h1']]) {
+    await page.focus(sel);
+    const drawn = await page.evaluateHandle(() => document.querySelector('#verdict-h'));
+    const s = await api(base, tok[who], 'POST', `/api/v1/proposals/${r.body.id}/positions`, { position: 'concur' });
+    assert.equal(s.status, 200, JSON.stringify(s.body));
+    // the poll has drawn the page anew: the verdict element is another one
+    await page.waitForFunction((code) => document.querySelector(`#rollcall-grid .tile[data-member="${code}"]`)
+      ?.innerText.match(/concur/i), who);
+    assert.ok(await page.evaluate((old) => old !== document.querySelector('#verdict-h'), drawn), 'drawn anew');
+    await assertFocus(page, sel, `after ${who}'s position arrived by the poll`);
+  }
+  await page.close();
+  assert.deepEqual(browser.errors, []);
+});

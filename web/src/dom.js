@@ -38,15 +38,17 @@ export function replace(el, ...kids) {
   return append(el, kids);
 }
 
-// Keep the focused control (by its data-focus key) across a re-render; if
-// it is gone, focus fallback() (when given) rather than lose it.
+// Keep the focused element (by its data-focus key, else its id) across a
+// re-render; if it is gone, focus fallback() (when given) rather than lose it.
 export function keepFocus(container, fn, fallback) {
   const a = document.activeElement;
   const inside = a && a !== document.body && container.contains(a);
-  const key = inside ? a.getAttribute('data-focus') : null;
+  const key = !inside ? null
+    : a.hasAttribute('data-focus') ? `[data-focus="${CSS.escape(a.getAttribute('data-focus'))}"]`
+      : a.id ? `#${CSS.escape(a.id)}` : null;
   fn();
   if (!inside || (a.isConnected && document.activeElement === a)) return;
-  const next = key && container.querySelector(`[data-focus="${CSS.escape(key)}"]`);
+  const next = key && container.querySelector(key);
   if (next && next.getClientRects().length) next.focus();
   else fallback?.()?.focus();
 }

@@ -80,8 +80,8 @@ export async function proposalView(ctx) {
   function render() {
     ctx.title(p.title);
     grid.classList.toggle('concluded', p.status === 'concluded');
-    renderHead();
-    keepFocus(verdict, renderVerdict);
+    keepFocus(head, renderHead);
+    keepFocus(verdict, renderVerdict, verdictHeading);
     keepFocus(actions, renderActions, verdictHeading);
     renderEffects();
     keepFocus(text, renderText);
@@ -97,7 +97,7 @@ export async function proposalView(ctx) {
         h('span', { class: 'badge subtle' }, PROCEDURE_LABEL[p.procedure] || p.procedure),
         p.shared ? h('span', { class: 'badge subtle' }, 'Shared with partners') : null,
         h('span', { class: 'proc-id' }, `#${p.id}`)),
-      h('h1', { tabindex: '-1' }, p.title),
+      h('h1', { tabindex: '-1', id: 'proposal-h' }, p.title),
       h('dl', { class: 'meta' },
         h('div', {}, h('dt', {}, 'Body'), h('dd', {}, `${p.body_name} (${p.body})`)),
         h('div', { class: 'meta-rule' }, h('dt', {}, 'Rule'),
