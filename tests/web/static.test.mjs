@@ -155,15 +155,19 @@ test('a first visit to a proposal page: one request for it, none for the log, un
     page.on('request', (q) => requests.push(q.url().replace(base, '')));
     await page.goto(`${base}/#/proposals/${r.body.id}`);
     await page.locator('#rollcall-grid .tile').first().waitFor();
+    // What the page read to draw the proposal.  Its poll (every 2 s, set
+    // once the page is drawn) reads the proposal again later: a loaded
+    // machine takes longer than that to reach the globe below.
+    const drawn = requests.length;
     // the globe, drawn when it comes into view (counted here), and the font
     await page.locator('#effects').scrollIntoViewIfNeeded();
     await page.locator('#effects svg.globe').waitFor();
     await page.evaluate(() => document.fonts.ready);
     await page.waitForLoadState('networkidle');
-    const api1 = requests.filter((u) => u.startsWith('/api/'));
+    const api1 = requests.slice(0, drawn).filter((u) => u.startsWith('/api/'));
     assert.deepEqual(api1.filter((u) => u.startsWith(`/api/v1/proposals/${r.body.id}`)),
       [`/api/v1/proposals/${r.body.id}/events`], 'one request for the proposal and its history');
-    assert.ok(!api1.some((u) => u.startsWith('/api/v1/log')), `the log is not read: ${api1}`);
+    assert.ok(!requests.some((u) => u.startsWith('/api/v1/log')), `the log is not read: ${requests}`);
     const bytes = await page.evaluate(() => [performance.getEntriesByType('navigation')[0],
       ...performance.getEntriesByType('resource')].reduce((n, e) => n + e.transferSize, 0));
     assert.ok(bytes > 10000 && bytes < 120 * 1024, `a first visit transfers ${bytes} bytes`);
