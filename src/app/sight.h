@@ -2,7 +2,7 @@
  * sight.h - what a principal may see of the record: the one rule.
  *
  * The server asks it for every route, proof and cache (server/access.c),
- * and the per-audience export asks it for every event (export.c), so what
+ * and the per-audience export asks it for every event (export_write.c), so what
  * an API answers and what an export for the same principal holds can
  * never disagree.  From a proposal's few sight fields (its body, whether
  * it is shared with partners, whether it was adopted) and the registry as
