@@ -3,8 +3,11 @@
  * update projections, in one transaction; every read goes to the world.
  *
  * An app owns one store and the world folded from it.  cn_app_open loads
- * the world by replaying the log, which also verifies the hash chain, so a
- * changed or foreign database is refused before anything is written.
+ * the world from the newest snapshot that names an event of the log (by
+ * seq and hash) plus the events after it, or else by replaying the whole
+ * log; either way the hash chain of what it folds is checked, so a changed
+ * or foreign tail is refused before anything is written (the whole chain,
+ * and every snapshot against the replay, is `council verify`'s).
  *
  * Time is an input: every write takes `now`.  Before a command runs, any
  * silence procedure whose deadline is at or before `now` is concluded (at
