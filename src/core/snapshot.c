@@ -384,6 +384,13 @@ static json_t *get_json(struct reader *r, const char *field, int nullable)
 	}
 	if (!(s = get_bytes(r, field, n - 1)))
 		return NULL;
+	/* Most proposals' effects, blocking and holding are empty: no parse
+	 * needed for what has one spelling. */
+	if (n - 1 == 2 && (!memcmp(s, "[]", 2) || !memcmp(s, "{}", 2))) {
+		if (!(v = s[0] == '[' ? json_array() : json_object()))
+			oom(r);
+		return v;
+	}
 	v = json_loadb(s, n - 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
 	if (!v) {
 		bad(r, field, "not JSON");
