@@ -24,6 +24,17 @@
 #   GET /healthz while 4 clients page the        (latency)
 #     public's log and search
 #
+# and, on each EVENTS store, the writer's world from a snapshot (issue 14
+# item 1), before and after in the same run on the same log:
+#
+#   council serve start-up, and one CLI write (propose)
+#     before: the store's snapshots deleted (the whole log folded), as
+#             before snapshots existed
+#     after:  from the snapshot the generator's commits wrote, plus the tail
+#   beside start-up on a new store (init only) and the snapshot's size
+#
+# SNAPSHOT_ONLY=1 measures only that (the rest takes many minutes).
+#
 # Sizes: EVENTS="10000 100000" (stores of about that many events, ~32 events a
 # proposal) and PROPOSALS="100 10000" (5 events a proposal); DURATION seconds
 # per wrk run (default 5).  The first size of each list is the baseline for
@@ -223,6 +234,69 @@ LUA
 	     "healthz=$hz list_rps=$lr"
 }
 
+# serve start-up and a CLI write, from the snapshot and from the whole
+# log: NAME DB
+measure_snapshot() {
+	local name=$1 db=$2 cp="$T/nosnap.db" events snap kb starts=() w=() i
+	events=$(sqlite3 "$db" "SELECT max(seq) FROM events")
+	cp "$db" "$cp"; cp "$db.key" "$cp.key"
+	[ -f "$db-wal" ] && cp "$db-wal" "$cp-wal"
+	sqlite3 "$cp" "CREATE TABLE IF NOT EXISTS snapshots(seq INTEGER PRIMARY KEY,
+		hash BLOB NOT NULL, bytes BLOB NOT NULL); DELETE FROM snapshots"
+	local before_start after_start before_write after_write
+	# before: no snapshot, and none written while measuring
+	for i in 1 2 3; do
+		COUNCIL_SNAPSHOT_EVERY=1000000000000 start_server "$cp"; starts+=("$START"); stop_server
+	done
+	before_start=$(median "${starts[@]}")
+	before_write=$(COUNCIL_SNAPSHOT_EVERY=1000000000000 time3 $COUNCIL --db "$cp" \
+		propose --body NAC --title "scale: a write")
+	starts=()
+	for i in 1 2 3; do start_server "$db"; starts+=("$START"); stop_server; done
+	after_start=$(median "${starts[@]}")
+	after_write=$(time3 $COUNCIL --db "$db" propose --body NAC --title "scale: a write")
+	snap=$(sqlite3 "$db" "SELECT max(seq) FROM snapshots")
+	kb=$(sqlite3 "$db" "SELECT length(bytes) / 1024 FROM snapshots ORDER BY seq DESC LIMIT 1")
+	rm -f "$cp" "$cp"-* "$cp.key"
+	echo "name=$name events=$events snap=${snap:-0} snap_kb=${kb:-0}" \
+	     "before_start=$before_start after_start=$after_start" \
+	     "before_write=$before_write after_write=$after_write empty_start=$EMPTY_START"
+}
+
+# start-up on a new store (init only), the baseline of the start-up target
+empty_start() {
+	local db="$T/empty.db" starts=()
+	$COUNCIL --db "$db" init >/dev/null 2>&1
+	for _ in 1 2 3; do start_server "$db"; starts+=("$START"); stop_server; done
+	EMPTY_START=$(median "${starts[@]}")
+}
+
+report_snapshot() {
+	awk '{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+		if (NR == 1) printf "\n%-8s %9s | %-22s | %-24s | %-24s | %s\n", "store",
+			"events", "snapshot at (KB)", "serve start-up before -> after",
+			"CLI write before -> after", "start-up / on an empty store"
+		x = f["after_start"] / f["empty_start"]
+		printf "%-8s %9d | %9d (%7d KB) | %8.3fs -> %8.3fs    | %8.3fs -> %8.3fs    | %.2fx (empty %.3fs)\n",
+			f["name"], f["events"], f["snap"], f["snap_kb"], f["before_start"],
+			f["after_start"], f["before_write"], f["after_write"], x, f["empty_start"]
+	}' "$1"
+}
+
+snapshot_runs() {
+	empty_start
+	: > "$T/snap"
+	for n in $EVENTS; do
+		measure_snapshot "e$n" "$(store "e$n" $(( n / 32 > 0 ? n / 32 : 1 )) 30)" >> "$T/snap"
+	done
+	report_snapshot "$T/snap"
+}
+if [ "${SNAPSHOT_ONLY:-0}" = 1 ]; then
+	snapshot_runs
+	exit 0
+fi
+
 RES="$T/results"
 : > "$RES"
 for n in $EVENTS; do
@@ -231,6 +305,7 @@ done
 for p in $PROPOSALS; do
 	measure "p$p" "$(store "p$p" "$p" 3)" >> "$RES"
 done
+snapshot_runs
 QUIET="$T/quiet"
 : > "$QUIET"
 for n in $EVENTS; do

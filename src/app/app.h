@@ -3,8 +3,11 @@
  * update projections, in one transaction; every read goes to the world.
  *
  * An app owns one store and the world folded from it.  cn_app_open loads
- * the world by replaying the log, which also verifies the hash chain, so a
- * changed or foreign database is refused before anything is written.
+ * the world from the newest snapshot that names an event of the log (by
+ * seq and hash) plus the events after it, or else by replaying the whole
+ * log; either way the hash chain of what it folds is checked, so a changed
+ * or foreign tail is refused before anything is written (the whole chain,
+ * and every snapshot against the replay, is `council verify`'s).
  *
  * Time is an input: every write takes `now`.  Before a command runs, any
  * silence procedure whose deadline is at or before `now` is concluded (at
@@ -53,6 +56,24 @@ void cn_app_close(struct cn_app *app);
 
 const struct cn_world *cn_app_world(const struct cn_app *app);
 struct cn_store *cn_app_store(struct cn_app *app);
+
+/* Snapshots of the writer's world (core/snapshot.h, store.h).  A writer
+ * stores one in the transaction of a commit once CN_APP_SNAPSHOT_EVERY
+ * events (COUNCIL_SNAPSHOT_EVERY in the environment, when a positive
+ * number) passed since the last, and keeps the newest
+ * CN_APP_SNAPSHOTS_KEPT.  Opening (and every rebuild) starts from the
+ * newest snapshot that names an event of this log by seq and hash,
+ * decodes, and takes the events after it; any other is not trusted: the
+ * world is then folded from the whole log, a warning says why (on stderr
+ * and through cn_app_warning), and the next snapshot written drops it. */
+#define CN_APP_SNAPSHOT_EVERY 10000
+#define CN_APP_SNAPSHOTS_KEPT 2
+#define CN_APP_SNAP_BAD 8
+/* Why the last open or rebuild did not start from a stored snapshot, or
+ * NULL (borrowed, valid until the next rebuild). */
+const char *cn_app_warning(const struct cn_app *app);
+/* The seq of the snapshot the world counts from (0: none). */
+int64_t cn_app_snapshot_seq(const struct cn_app *app);
 /* Rebuild the world from the store (after another process wrote to it). */
 int cn_app_reload(struct cn_app *app, struct cn_err *err) CN_NODISCARD;
 

@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "projection.h"
+#include "snapcheck.h"
 
 /* ---- a sequence of checkpoints ------------------------------------------- */
 
@@ -294,12 +295,15 @@ int cn_verify_projections(struct cn_store *st, struct cn_world *wout,
 struct replay {
 	struct cn_world w;
 	struct cn_merkle_mem tree;
+	struct cn_snapcheck snaps; /* the stored snapshots, met on the way */
 };
 
 static int replay_one(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
 	struct replay *r = ctx;
 	int rc = cn_world_apply(&r->w, ev, err);
+	if (!rc)
+		rc = cn_snapcheck_event(&r->snaps, &r->w, ev, err);
 	return rc ? rc : cn_merkle_mem_append(&r->tree, ev->hash, err);
 }
 
@@ -430,10 +434,14 @@ int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 		return rc;
 	cn_world_init(&r.w);
 	cn_merkle_mem_init(&r.tree);
-	if ((rc = cn_store_scan(st, 1, replay_one, &r, err)) == 0) {
+	if ((rc = cn_snapcheck_load(&r.snaps, st, err)) == 0 &&
+	    (rc = cn_store_scan(st, 1, replay_one, &r, err)) == 0) {
 		*nevents = r.w.last_seq;
 		rc = check_store(st, &r, vkey, ncheckpoints, err);
+		if (rc == 0)
+			rc = cn_snapcheck_end(&r.snaps, err);
 	}
+	cn_snapcheck_release(&r.snaps);
 	cn_merkle_mem_release(&r.tree);
 	cn_world_release(&r.w);
 	cn_store_read_end(st);

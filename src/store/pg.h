@@ -190,6 +190,16 @@ int cn_pg_token_list(struct cn_store_backend *b, struct cn_token_info **out,
 int cn_pg_token_revoke(struct cn_store_backend *b, int64_t id,
 		       const char *revoked, struct cn_err *err);
 
+/* pg_snapshot.c: the snapshots table (made on a writable open) and its
+ * three operations. */
+int cn_pg_create_snapshots(struct cn_store_backend *b, struct cn_err *err);
+int cn_pg_snapshot_put(struct cn_store_backend *b,
+		       const struct cn_snapshot_row *s, unsigned keep,
+		       struct cn_err *err);
+int cn_pg_snapshot_drop(struct cn_store_backend *b, int64_t seq,
+			struct cn_err *err);
+int cn_pg_snapshots(struct cn_store_backend *b, cn_snapshot_fn fn, void *ctx,
+		    struct cn_err *err);
 int cn_pg_meta_get(struct cn_store_backend *b, const char *key, char **value,
 		   struct cn_err *err);
 int cn_pg_meta_set(struct cn_store_backend *b, const char *key,

@@ -257,7 +257,8 @@ static int pg_open(const char *path, int flags, struct cn_store_backend **out,
 		pg_close(b);
 		return rc;
 	}
-	if ((rc = session_setup(b, err)) || (rc = check_or_create(b, flags, err))) {
+	if ((rc = session_setup(b, err)) || (rc = check_or_create(b, flags, err)) ||
+	    (!b->readonly && (rc = cn_pg_create_snapshots(b, err)))) {
 		pg_close(b);
 		return rc;
 	}
@@ -473,4 +474,7 @@ const struct cn_store_ops cn_store_pg = {
 	.meta_get = cn_pg_meta_get,
 	.meta_set = cn_pg_meta_set,
 	.key_path = pg_key_path,
+	.snapshot_put = cn_pg_snapshot_put,
+	.snapshot_drop = cn_pg_snapshot_drop,
+	.snapshots = cn_pg_snapshots,
 };

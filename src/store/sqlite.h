@@ -161,6 +161,16 @@ int cn_sq_meta_set(struct cn_store_backend *b, const char *key,
 /* Paged queries and what they need beside the tables (sqlite_query.c):
  * create_query adds the search index, its triggers and the type index
  * when missing (opening for writing). */
+/* sqlite_snapshot.c: the snapshots table (made on a writable open) and
+ * its three operations. */
+int cn_sq_create_snapshots(struct cn_store_backend *b, struct cn_err *err);
+int cn_sq_snapshot_put(struct cn_store_backend *b,
+		       const struct cn_snapshot_row *s, unsigned keep,
+		       struct cn_err *err);
+int cn_sq_snapshot_drop(struct cn_store_backend *b, int64_t seq,
+			struct cn_err *err);
+int cn_sq_snapshots(struct cn_store_backend *b, cn_snapshot_fn fn, void *ctx,
+		    struct cn_err *err);
 int cn_sq_create_query(struct cn_store_backend *b, struct cn_err *err);
 int cn_sq_proposal_page(struct cn_store_backend *b,
 			const struct cn_proposal_query *q, cn_doc_fn fn,

@@ -340,7 +340,7 @@ static int sq_open(const char *path, int flags, struct cn_store_backend **out,
 	}
 	if (!(flags & CN_STORE_READONLY) &&
 	    (cn_sq_exec(b, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err) ||
-	     cn_sq_create_query(b, err))) {
+	     cn_sq_create_query(b, err) || cn_sq_create_snapshots(b, err))) {
 		sq_close(b);
 		return CN_EIO;
 	}
@@ -435,4 +435,7 @@ const struct cn_store_ops cn_store_sqlite = {
 	.meta_set = cn_sq_meta_set,
 	.proposal_page = cn_sq_proposal_page,
 	.log_page = cn_sq_log_page,
+	.snapshot_put = cn_sq_snapshot_put,
+	.snapshot_drop = cn_sq_snapshot_drop,
+	.snapshots = cn_sq_snapshots,
 };

@@ -343,3 +343,31 @@ int cn_store_log_page(struct cn_store *st, const struct cn_log_query *q,
 		return no_paging(err);
 	return st->ops->log_page(st->b, q, seqs, n, err);
 }
+
+/* ---- snapshots ---------------------------------------------------------------- */
+
+int cn_store_has_snapshots(struct cn_store *st)
+{
+	return st->ops->snapshots != NULL;
+}
+
+int cn_store_snapshot_put(struct cn_store *st, const struct cn_snapshot_row *s,
+			  unsigned keep, struct cn_err *err)
+{
+	assert(keep > 0 && s->hashlen == CN_HASH_LEN);
+	return st->ops->snapshot_put ? st->ops->snapshot_put(st->b, s, keep, err)
+				     : 0;
+}
+
+int cn_store_snapshot_drop(struct cn_store *st, int64_t seq,
+			   struct cn_err *err)
+{
+	return st->ops->snapshot_drop ? st->ops->snapshot_drop(st->b, seq, err)
+				      : 0;
+}
+
+int cn_store_snapshots(struct cn_store *st, cn_snapshot_fn fn, void *ctx,
+		       struct cn_err *err)
+{
+	return st->ops->snapshots ? st->ops->snapshots(st->b, fn, ctx, err) : 0;
+}

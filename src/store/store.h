@@ -429,6 +429,40 @@ struct cn_log_query {
 int cn_store_log_page(struct cn_store *st, const struct cn_log_query *q,
 		      int64_t *seqs, size_t *n, struct cn_err *err) CN_NODISCARD;
 
+/* ---- snapshots of the writer's world (core/snapshot.h) ------------------
+ *
+ * A snapshot is the world folded to event `seq` as canonical bytes, kept
+ * with that event's hash so that an opener can check it names an event of
+ * this log before trusting it.  Written inside the write transaction that
+ * appends the events up to seq (guarantee 1), so a snapshot never names an
+ * event that is not durable.  Not part of the record: nothing signs or
+ * proves them, `council verify` compares each with the replay, and a
+ * store without any (or a backend without them) folds the whole log. */
+struct cn_snapshot_row {
+	int64_t seq;
+	const uint8_t *hash;
+	size_t hashlen;
+	const uint8_t *bytes;
+	size_t len;
+};
+typedef int (*cn_snapshot_fn)(void *ctx, const struct cn_snapshot_row *s,
+			      struct cn_err *err);
+
+/* Nonzero when this store keeps snapshots. */
+int cn_store_has_snapshots(struct cn_store *st);
+/* Store a snapshot (inside a write transaction; one already at that seq
+ * is replaced), then drop all but the newest `keep`. */
+int cn_store_snapshot_put(struct cn_store *st, const struct cn_snapshot_row *s,
+			  unsigned keep, struct cn_err *err) CN_NODISCARD;
+/* Drop the snapshot at seq (none there is no error). */
+int cn_store_snapshot_drop(struct cn_store *st, int64_t seq,
+			   struct cn_err *err) CN_NODISCARD;
+/* Every stored snapshot, newest (highest seq) first; fn may stop the walk
+ * by returning nonzero.  None stored (or a backend without them) calls fn
+ * never. */
+int cn_store_snapshots(struct cn_store *st, cn_snapshot_fn fn, void *ctx,
+		       struct cn_err *err) CN_NODISCARD;
+
 /* ---- the backend's side: the table of operations --------------------------
  *
  * A backend implements these over its own state (struct cn_store_backend,
@@ -561,6 +595,17 @@ struct cn_store_ops {
 	 * beside the store, in path + ".key". */
 	int (*key_path)(struct cn_store_backend *b, const char *path,
 			char *out, size_t n, struct cn_err *err);
+
+	/* Snapshots (see cn_store_snapshot_put and friends); all three NULL
+	 * in a backend that keeps none.  snapshot_put replaces one at the
+	 * same seq and keeps the newest `keep`. */
+	int (*snapshot_put)(struct cn_store_backend *b,
+			    const struct cn_snapshot_row *s, unsigned keep,
+			    struct cn_err *err);
+	int (*snapshot_drop)(struct cn_store_backend *b, int64_t seq,
+			     struct cn_err *err);
+	int (*snapshots)(struct cn_store_backend *b, cn_snapshot_fn fn,
+			 void *ctx, struct cn_err *err);
 
 	/* Paged queries (see cn_store_proposal_page, cn_store_log_page). */
 	int (*proposal_page)(struct cn_store_backend *b,

@@ -45,6 +45,11 @@
  * them, which it checks at its end; the meta counters and the tokens are
  * not the record and are left alone.
  *
+ * Before its checks, each sequence also restores its world from a
+ * snapshot taken at a random event and folds the rest of the log onto it:
+ * the same snapshot bytes and projection rows as the world folded from
+ * the whole log (issue 14).
+ *
  * The regression cases keep the seed that found each fault, the XK case
  * alone, and defect 4 of issue 9 (a malformed delegation signature).
  */
@@ -65,6 +70,9 @@
 
 #include "app/app.h"
 #include "app/export.h"
+#include "app/projection.h"
+#include "core/buf.h"
+#include "core/snapshot.h"
 #include "core/event_type.h"
 #include "core/note.h"
 #include "core/proposal_view.h"
@@ -217,6 +225,7 @@ struct prop {
 		unsigned long aud_mut[3];     /* changed: salt, event, leaf */
 		unsigned long aud_cp_mut;     /* changed: a checkpoint line */
 		unsigned long by_range;       /* named among a few, not alone */
+		unsigned long snapshots;      /* restored mid-history (issue 14) */
 	} n;
 };
 
@@ -786,6 +795,114 @@ static void verify_audience_export(struct seq *s, const struct cn_audience *a)
 	P->n.commitments += (unsigned long)stx.commitments;
 }
 
+/* ---- snapshots (issue 14) ---------------------------------------------------- */
+
+struct upto {
+	struct cn_world *w;
+	int64_t seq;
+};
+
+static int fold_upto(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	struct upto *u = ctx;
+	if (ev->seq > u->seq)
+		return 1; /* stops the scan */
+	return cn_world_apply(u->w, ev, err);
+}
+
+static int fold_all(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	return cn_world_apply(ctx, ev, err);
+}
+
+/* Every projection row of a world, as text, one table after another. */
+static int row_text(void *ctx, const struct cn_row *row, struct cn_err *err)
+{
+	struct cn_buf *b = ctx;
+	(void)err;
+	cn_buf_printf(b, "%u", (unsigned)row->table);
+	for (unsigned i = 0; i < cn_tables[row->table].ncols; i++) {
+		const struct cn_value *v = &row->v[i];
+		if (v->type == CN_VAL_INT)
+			cn_buf_printf(b, "|%lld", (long long)v->i);
+		else if (v->type == CN_VAL_TEXT) {
+			cn_buf_puts(b, "|'");
+			cn_buf_add(b, v->s, v->len);
+		} else
+			cn_buf_puts(b, "|-");
+	}
+	cn_buf_puts(b, "\n");
+	return 0;
+}
+
+static char *rows_of_world(const struct cn_world *w)
+{
+	struct cn_buf b = CN_BUF_INIT;
+	struct cn_err err = {0};
+	char *out;
+
+	for (int t = 0; t < CN_TAB_COUNT; t++)
+		if (cn_projection_rows(w, (enum cn_table)t, row_text, &b, &err))
+			fail_msg("projection rows: %s", err.msg);
+	assert_int_equal(cn_buf_finish(&b, &out), 0);
+	return out;
+}
+
+/* A world restored from a snapshot taken at a random event of the history
+ * (its own draws: the sequence's are left as they were), plus the events
+ * after it, is the world folded from the whole log: the same snapshot
+ * bytes, the same projection rows.  And the snapshot itself decodes to a
+ * world that encodes to it again. */
+static void snapshot_restores(struct seq *s)
+{
+	struct rng r = {s->seed ^ 0x5eedf00dULL};
+	const struct cn_world *full = W(s);
+	struct cn_store *st = cn_app_store(s->app);
+	struct cn_err err = {0};
+	struct cn_world mid, back;
+	struct upto u = {&mid, (int64_t)below(&r, (uint64_t)full->last_seq) + 1};
+	uint8_t *a = NULL, *b = NULL;
+	size_t alen, blen;
+	char *ra, *rb;
+	int rc;
+
+	cn_world_init(&mid);
+	rc = cn_store_scan(st, 1, fold_upto, &u, &err);
+	if (rc < 0 || mid.last_seq != u.seq)
+		fail_msg("seed %llu: fold to %lld: %s", (unsigned long long)s->seed,
+			 (long long)u.seq, err.msg);
+	if (cn_snapshot_encode(&mid, &a, &alen, &err) ||
+	    cn_snapshot_decode(a, alen, &back, &err))
+		fail_msg("seed %llu: snapshot at %lld: %s", (unsigned long long)s->seed,
+			 (long long)u.seq, err.msg);
+	cn_world_release(&mid);
+	assert_int_equal(cn_snapshot_encode(&back, &b, &blen, &err), 0);
+	if (alen != blen || memcmp(a, b, alen))
+		fail_msg("seed %llu: the snapshot at %lld decodes to another world",
+			 (unsigned long long)s->seed, (long long)u.seq);
+	free(a);
+	free(b);
+	if (cn_store_scan(st, u.seq + 1, fold_all, &back, &err))
+		fail_msg("seed %llu: the tail after %lld: %s",
+			 (unsigned long long)s->seed, (long long)u.seq, err.msg);
+	assert_int_equal(cn_snapshot_encode(&back, &a, &alen, &err), 0);
+	assert_int_equal(cn_snapshot_encode(full, &b, &blen, &err), 0);
+	if (alen != blen || memcmp(a, b, alen))
+		fail_msg("seed %llu: restored at %lld plus the tail is not the "
+			 "folded world", (unsigned long long)s->seed, (long long)u.seq);
+	ra = rows_of_world(&back);
+	rb = rows_of_world(full);
+	if (strcmp(ra, rb))
+		fail_msg("seed %llu: restored at %lld: the projections differ",
+			 (unsigned long long)s->seed, (long long)u.seq);
+	free(ra);
+	free(rb);
+	free(a);
+	free(b);
+	cn_world_release(&back);
+	s->P->n.snapshots++;
+}
+
 /* The untouched store verifies, through the writer and read-only, with
  * its own key and the published one; so does its export. */
 static void verify_untouched(struct seq *s)
@@ -795,6 +912,7 @@ static void verify_untouched(struct seq *s)
 	struct cn_export_stats stx;
 	int64_t n, ncp;
 
+	snapshot_restores(s);
 	if (cn_app_verify(s->app, NULL, &n, &ncp, &err))
 		fail_msg("seed %llu: the writer's verify of an untouched store: %s",
 			 (unsigned long long)s->seed, err.msg);
@@ -1811,6 +1929,9 @@ static void test_verify_never_cries_wolf(void **state)
 	       P->n.aud[CN_ROLE_MEMBER], P->n.aud[CN_ROLE_PARTNER],
 	       P->n.commitments, P->n.aud_mut[0], P->n.aud_mut[1], P->n.aud_mut[2],
 	       P->n.aud_cp_mut, P->n.by_range);
+	printf("  snapshots: %lu worlds restored mid-history plus their tails, "
+	       "each the folded world\n", P->n.snapshots);
+	assert_int_equal(P->n.snapshots, P->n.sequences);
 	for (unsigned t = 0; t < CN_EV_COUNT; t++)
 		printf("  %-20s made %5lu, changed in the store %4lu, in exports %4lu\n",
 		       cn_event_type_get((enum cn_ev)t)->name, P->n.by_type[t],

@@ -1,0 +1,46 @@
+/*
+ * snapcheck.h - `council verify`'s check of the stored snapshots of the
+ * writer's world (core/snapshot.h, store.h): each must be, byte for byte,
+ * the snapshot of the world replayed to its seq, with that event's hash.
+ * A snapshot is not the record (nothing signs it), but a writer opens
+ * from it, so one that disagrees with the log is named.
+ *
+ * Use: load the snapshots before the replay, call cn_snapcheck_event
+ * after each event is folded, then cn_snapcheck_end for those at events
+ * the log does not hold.  Ownership: the check owns copies of the
+ * snapshots until cn_snapcheck_release.
+ */
+#ifndef CN_SNAPCHECK_H
+#define CN_SNAPCHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+#include "../core/world.h"
+#include "../store/store.h"
+
+struct cn_snapcheck_item {
+	int64_t seq;
+	uint8_t *hash, *bytes;
+	size_t hashlen, len;
+};
+
+struct cn_snapcheck {
+	struct cn_snapcheck_item *s; /* by seq, ascending */
+	size_t n, next;
+};
+
+int cn_snapcheck_load(struct cn_snapcheck *c, struct cn_store *st,
+		      struct cn_err *err) CN_NODISCARD;
+/* After event ev is folded into w: the snapshots at ev->seq must be w's.
+ * CN_ECORRUPT naming the snapshot by its event. */
+int cn_snapcheck_event(struct cn_snapcheck *c, const struct cn_world *w,
+		       const struct cn_event *ev, struct cn_err *err)
+	CN_NODISCARD;
+/* After the last event: any snapshot left names an event not in the log. */
+int cn_snapcheck_end(const struct cn_snapcheck *c, struct cn_err *err)
+	CN_NODISCARD;
+void cn_snapcheck_release(struct cn_snapcheck *c);
+
+#endif

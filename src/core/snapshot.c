@@ -1,0 +1,768 @@
+/*
+ * snapshot.c - the world as canonical bytes and back; see snapshot.h.
+ */
+#include "snapshot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "event.h"
+#include "event_type.h"
+#include "fold.h"
+#include "registry_dates.h"
+#include "timeutil.h"
+
+static const char magic[6] = {'C', 'N', 'S', 'N', 'A', 'P'};
+
+/* ---- writing -------------------------------------------------------------- */
+
+struct writer {
+	struct cn_buf b;
+	int rc;           /* first failure: CN_ENOMEM or CN_EINVAL */
+	struct cn_err *err;
+};
+
+static void put_u(struct writer *o, uint64_t v)
+{
+	uint8_t x[10];
+	size_t n = 0;
+
+	do {
+		x[n] = v & 0x7f;
+		v >>= 7;
+		if (v)
+			x[n] |= 0x80;
+		n++;
+	} while (v);
+	cn_buf_add(&o->b, x, n);
+}
+
+/* Zigzag: small magnitudes, either sign, take few bytes. */
+static void put_i(struct writer *o, int64_t v)
+{
+	put_u(o, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+static void put_str(struct writer *o, const char *s)
+{
+	size_t n = strlen(s);
+	put_u(o, n);
+	cn_buf_add(&o->b, s, n);
+}
+
+/* A string that may be NULL: its length + 1, or 0. */
+static void put_nstr(struct writer *o, const char *s)
+{
+	if (!s) {
+		put_u(o, 0);
+		return;
+	}
+	put_u(o, (uint64_t)strlen(s) + 1);
+	cn_buf_add(&o->b, s, strlen(s));
+}
+
+/* A JSON value that may be NULL, canonical (event.h). */
+static void put_json(struct writer *o, const json_t *v)
+{
+	char *text = NULL;
+	size_t len;
+	int rc;
+
+	if (!v) {
+		put_u(o, 0);
+		return;
+	}
+	if ((rc = cn_canon_dump(v, &text, &len, o->err))) {
+		if (!o->rc)
+			o->rc = rc;
+		return;
+	}
+	put_u(o, (uint64_t)len + 1);
+	cn_buf_add(&o->b, text, len);
+	free(text);
+}
+
+static void put_member(struct writer *o, const struct cn_member *m)
+{
+	put_json(o, m->record);
+	put_nstr(o, m->key_vkey);
+}
+
+static void put_partner(struct writer *o, const struct cn_partner *p)
+{
+	put_json(o, p->record);
+	put_i(o, p->since);
+	put_i(o, p->until);
+	put_u(o, p->nperiods);
+	for (size_t i = 0; i < p->nperiods; i++) {
+		put_u(o, p->periods[i].status);
+		put_i(o, p->periods[i].from);
+		put_i(o, p->periods[i].to);
+	}
+}
+
+static void put_office(struct writer *o, const struct cn_office *f)
+{
+	put_json(o, f->record);
+	put_i(o, f->decision);
+	put_i(o, f->opened);
+	put_i(o, f->closed);
+	put_u(o, f->end);
+	put_nstr(o, f->closed_bound);
+}
+
+static void put_proposal(struct writer *o, const struct cn_proposal *p)
+{
+	put_i(o, p->id);
+	put_str(o, p->body);
+	put_str(o, p->title);
+	put_str(o, p->text);
+	put_str(o, p->proposer);
+	put_nstr(o, p->level);
+	put_nstr(o, p->place);
+	put_u(o, p->proc);
+	put_str(o, p->rule_src);
+	put_u(o, p->shared ? 1 : 0);
+	put_i(o, p->revision);
+	put_i(o, p->opened);
+	put_i(o, p->deadline);
+	put_u(o, p->concluded ? 1 : 0);
+	put_i(o, p->concluded_at);
+	put_nstr(o, p->outcome);
+	put_nstr(o, p->explanation);
+	put_u(o, p->silence_breaks);
+	put_i(o, p->supersedes);
+	put_i(o, p->superseded_by);
+	put_i(o, p->last_at);
+	put_json(o, p->effects);
+	put_json(o, p->revisions);
+	put_json(o, p->blocking);
+	put_json(o, p->holding);
+	put_json(o, p->weights);
+	put_json(o, p->breaks);
+	put_json(o, p->extra);
+	put_u(o, p->nballots);
+	for (size_t i = 0; i < p->nballots; i++) {
+		const struct cn_ballot *b = &p->ballots[i];
+		put_str(o, b->code);
+		put_u(o, b->pos);
+		put_u(o, b->declared ? 1 : 0);
+		put_nstr(o, b->text);
+		put_i(o, b->at);
+		put_json(o, b->extra);
+	}
+}
+
+int cn_snapshot_encode(const struct cn_world *w, uint8_t **out, size_t *len,
+		       struct cn_err *err)
+{
+	struct writer o = {CN_BUF_INIT, 0, err};
+	char *s;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < w->nproposals; i++)
+		if (!w->proposals[i])
+			return cn_err_set(err, CN_EINVAL, "snapshot: proposal %zu "
+					  "is a hole: only a whole log's world "
+					  "has a snapshot", i + 1);
+	cn_buf_add(&o.b, magic, sizeof(magic));
+	put_u(&o, CN_SNAPSHOT_FORMAT);
+	put_i(&o, w->last_seq);
+	cn_buf_add(&o.b, w->last_hash, CN_HASH_LEN);
+	put_json(&o, w->alliance);
+	put_u(&o, w->nmembers);
+	for (i = 0; i < w->nmembers; i++)
+		put_member(&o, &w->members[i]);
+	put_u(&o, w->npartners);
+	for (i = 0; i < w->npartners; i++)
+		put_partner(&o, &w->partners[i]);
+	put_u(&o, w->nbodies);
+	for (i = 0; i < w->nbodies; i++)
+		put_json(&o, w->bodies[i].record);
+	put_u(&o, w->noffices);
+	for (i = 0; i < w->noffices; i++)
+		put_office(&o, &w->offices[i]);
+	put_u(&o, w->nproposals);
+	for (i = 0; i < w->nproposals; i++)
+		put_proposal(&o, w->proposals[i]);
+	if (o.rc) {
+		cn_buf_release(&o.b);
+		return o.rc;
+	}
+	if (!o.b.oom) {
+		uint8_t digest[CN_HASH_LEN];
+		cn_sha256(o.b.s, o.b.len, digest);
+		cn_buf_add(&o.b, digest, sizeof(digest));
+	}
+	*len = o.b.len;
+	if ((rc = cn_buf_finish(&o.b, &s)))
+		return cn_err_set(err, rc, "out of memory");
+	*out = (uint8_t *)s;
+	return 0;
+}
+
+/* ---- reading -------------------------------------------------------------- */
+
+/* The reader stops at the first failure: every later read gives zeros and
+ * NULLs, so a decoder reads a whole entity and checks once. */
+struct reader {
+	const uint8_t *p, *end;
+	int rc;
+	struct cn_err *err;
+	char where[48]; /* the entity being read, for messages */
+};
+
+static int bad(struct reader *r, const char *field, const char *what)
+{
+	if (!r->rc)
+		r->rc = cn_err_set(r->err, CN_ECORRUPT, "snapshot: %s%s'%s': %s",
+				   r->where, r->where[0] ? ": " : "", field, what);
+	return r->rc;
+}
+
+static int oom(struct reader *r)
+{
+	if (!r->rc)
+		r->rc = cn_err_set(r->err, CN_ENOMEM, "out of memory");
+	return r->rc;
+}
+
+static uint64_t get_u(struct reader *r, const char *field)
+{
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; !r->rc; shift += 7) {
+		uint8_t x;
+		if (r->p == r->end) {
+			bad(r, field, "cut short");
+			break;
+		}
+		x = *r->p++;
+		if (shift == 63 && x > 1) {
+			bad(r, field, "integer too large");
+			break;
+		}
+		v |= (uint64_t)(x & 0x7f) << shift;
+		if (!(x & 0x80)) {
+			/* The shortest form only: one value, one spelling. */
+			if (x == 0 && shift)
+				bad(r, field, "integer not in its shortest form");
+			return r->rc ? 0 : v;
+		}
+	}
+	return 0;
+}
+
+static int64_t get_i(struct reader *r, const char *field)
+{
+	uint64_t u = get_u(r, field);
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+/* A count of things that each take at least one byte: never more than
+ * the bytes left, so a forged count cannot ask for a huge allocation. */
+static size_t get_count(struct reader *r, const char *field)
+{
+	uint64_t n = get_u(r, field);
+	if (!r->rc && n > (uint64_t)(r->end - r->p))
+		bad(r, field, "count larger than the bytes left");
+	return r->rc ? 0 : (size_t)n;
+}
+
+static unsigned get_enum(struct reader *r, const char *field, unsigned count)
+{
+	uint64_t v = get_u(r, field);
+	if (!r->rc && v >= count)
+		bad(r, field, "value out of range");
+	return r->rc ? 0 : (unsigned)v;
+}
+
+/* Whether s[0..n) is UTF-8 (RFC 3629: shortest forms, no surrogates),
+ * as every string the world holds came from JSON. */
+static int utf8_ok(const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint8_t c = s[i];
+		size_t k = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1
+			 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3
+			 : 4;
+		uint32_t cp;
+		if (k == 4 || n - i <= k)
+			return 0;
+		cp = k ? c & (0x3f >> k) : c;
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + j] & 0x3f);
+		}
+		if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+/* n bytes of text: a view into the input, or NULL after a failure. */
+static const char *get_bytes(struct reader *r, const char *field, uint64_t n)
+{
+	const char *s = (const char *)r->p;
+	if (r->rc)
+		return NULL;
+	if (n > (uint64_t)(r->end - r->p)) {
+		bad(r, field, "cut short");
+		return NULL;
+	}
+	if (memchr(s, '\0', n) || !utf8_ok(r->p, n)) {
+		bad(r, field, "text holds a NUL byte or is not UTF-8");
+		return NULL;
+	}
+	r->p += n;
+	return s;
+}
+
+/* A malloc'd string; *present says whether it was there (NULL stored). */
+static char *get_text(struct reader *r, const char *field, int nullable)
+{
+	uint64_t n = get_u(r, field);
+	const char *s;
+	char *out;
+
+	if (r->rc || (nullable && n == 0))
+		return NULL;
+	if (nullable)
+		n--;
+	if (!(s = get_bytes(r, field, n)))
+		return NULL;
+	if (!(out = malloc(n + 1))) {
+		oom(r);
+		return NULL;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return out;
+}
+
+/* A fixed-size code (member code, body id): 1 .. size - 1 bytes. */
+static void get_code(struct reader *r, const char *field, char *dst,
+		     size_t size)
+{
+	uint64_t n = get_u(r, field);
+	const char *s;
+
+	dst[0] = '\0';
+	if (!r->rc && (n == 0 || n >= size)) {
+		bad(r, field, "empty or too long");
+		return;
+	}
+	if ((s = get_bytes(r, field, n))) {
+		memcpy(dst, s, n);
+		dst[n] = '\0';
+	}
+}
+
+/* A canonical JSON value (new reference; NULL when stored as NULL, which
+ * only a nullable field may be). */
+static json_t *get_json(struct reader *r, const char *field, int nullable)
+{
+	uint64_t n = get_u(r, field);
+	const char *s;
+	json_error_t je;
+	json_t *v;
+
+	if (r->rc)
+		return NULL;
+	if (n == 0) {
+		if (!nullable)
+			bad(r, field, "missing");
+		return NULL;
+	}
+	if (!(s = get_bytes(r, field, n - 1)))
+		return NULL;
+	/* Most proposals' effects, blocking and holding are empty: no parse
+	 * needed for what has one spelling. */
+	if (n - 1 == 2 && (!memcmp(s, "[]", 2) || !memcmp(s, "{}", 2))) {
+		if (!(v = s[0] == '[' ? json_array() : json_object()))
+			oom(r);
+		return v;
+	}
+	v = json_loadb(s, n - 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+	if (!v) {
+		bad(r, field, "not JSON");
+		return NULL;
+	}
+	/* Only the canonical spelling, so that decoding and encoding again
+	 * gives the same bytes. */
+	char *canon = NULL;
+	size_t clen = 0;
+	struct cn_err why = {0};
+	int rc = cn_canon_dump(v, &canon, &clen, &why);
+	if (rc == CN_ENOMEM)
+		oom(r);
+	else if (rc || clen != n - 1 || memcmp(canon, s, clen))
+		bad(r, field, "JSON not in its canonical form");
+	free(canon);
+	if (r->rc) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* Check a decoded JSON value's type (any of the json_is_* given). */
+static int want(struct reader *r, const char *field, const json_t *v,
+		int ok)
+{
+	if (r->rc || !v)
+		return r->rc;
+	return ok ? 0 : bad(r, field, "JSON of the wrong type");
+}
+
+/* Fold a registry event made from a stored record, as the projection
+ * readers do (app/projection.c): the fold checks the record exactly as it
+ * checked the log's event. */
+static int refold(struct reader *r, struct cn_world *w, enum cn_ev type,
+		  json_t *payload)
+{
+	struct cn_event ev = {0};
+	struct cn_err why = {0};
+	int rc;
+
+	if (!payload)
+		return oom(r);
+	ev.seq = w->last_seq + 1;
+	ev.et = cn_event_type_get(type);
+	ev.type = (char *)ev.et->name;
+	ev.actor = (char *)"snapshot";
+	ev.payload = payload;
+	rc = cn_world_apply(w, &ev, &why);
+	json_decref(payload);
+	if (rc == CN_ENOMEM)
+		return oom(r);
+	if (rc)
+		return bad(r, "record", why.msg);
+	return 0;
+}
+
+static int get_member(struct reader *r, struct cn_world *w)
+{
+	json_t *rec = get_json(r, "record", 0);
+	char *vkey = get_text(r, "key", 1);
+	struct cn_member *m;
+
+	if (!want(r, "record", rec, json_is_object(rec)))
+		refold(r, w, CN_EV_MEMBER_ADMITTED, json_pack("{s:O}", "member", rec));
+	json_decref(rec);
+	m = r->rc ? NULL : &w->members[w->nmembers - 1];
+	if (m && vkey)
+		refold(r, w, CN_EV_KEY_REGISTERED,
+		       json_pack("{s:s, s:s}", "member", m->code, "vkey", vkey));
+	free(vkey);
+	return r->rc;
+}
+
+/* A partner from its record, ended where the snapshot says an accession
+ * ended it (fold.c), and then exactly as stored. */
+static int get_partner(struct reader *r, struct cn_world *w)
+{
+	json_t *rec = get_json(r, "record", 0);
+	struct cn_partner p = {0}, *v;
+	struct cn_err why = {0};
+	int64_t since = get_i(r, "since"), until = get_i(r, "until");
+	size_t n = get_count(r, "periods");
+	int same;
+
+	if (want(r, "record", rec, json_is_object(rec) && cn_jstr(rec, "code") &&
+				   cn_jstr(rec, "name") && cn_jstr(rec, "framework") &&
+				   strlen(cn_jstr(rec, "code")) < CN_CODE_MAX)) {
+		json_decref(rec);
+		return r->rc;
+	}
+	if (cn_partner_dates(rec, &p, &why)) {
+		json_decref(rec);
+		return bad(r, "record", why.msg);
+	}
+	snprintf(r->where, sizeof(r->where), "partner %s", cn_jstr(rec, "code"));
+	if (cn_world_partner(w, cn_jstr(rec, "code")))
+		bad(r, "code", "partner twice");
+	if (until < p.until)
+		cn_partner_end_at(&p, until);
+	same = p.since == since && p.until == until && p.nperiods == n;
+	for (size_t i = 0; i < n; i++) {
+		unsigned st = get_enum(r, "periods.status", CN_PARTNER_ENDED + 1);
+		int64_t from = get_i(r, "periods.from"), to = get_i(r, "periods.to");
+		same = same && p.periods[i].status == (enum cn_partner_status)st &&
+		       p.periods[i].from == from && p.periods[i].to == to;
+	}
+	if (!r->rc && !same)
+		bad(r, "periods", "not what its record and the accessions give");
+	if (!r->rc && !(v = realloc(w->partners, (w->npartners + 1) * sizeof(*v))))
+		oom(r);
+	if (r->rc) {
+		free(p.periods);
+		json_decref(rec);
+		return r->rc;
+	}
+	w->partners = v;
+	strcpy(p.code, cn_jstr(rec, "code"));
+	p.record = rec;
+	p.name = cn_jstr(rec, "name");
+	p.framework = cn_jstr(rec, "framework");
+	w->partners[w->npartners++] = p;
+	return 0;
+}
+
+static int get_office(struct reader *r, struct cn_world *w)
+{
+	json_t *rec = get_json(r, "record", 0), *pl;
+	int64_t decision = get_i(r, "decision"), opened = get_i(r, "opened"),
+		closed = get_i(r, "closed");
+	unsigned end = get_enum(r, "end", CN_OFFICE_UNKNOWN + 1);
+	char *bound = get_text(r, "closed_bound", 1);
+	struct cn_office *o;
+
+	if (!want(r, "record", rec, json_is_object(rec))) {
+		pl = json_pack("{s:O}", "office", rec);
+		if (pl && decision &&
+		    json_object_set_new(pl, "decision", json_integer(decision))) {
+			json_decref(pl);
+			pl = NULL;
+		}
+		refold(r, w, CN_EV_OFFICE_OPENED, pl);
+	}
+	json_decref(rec);
+	o = r->rc ? NULL : &w->offices[w->noffices - 1];
+	if (o) {
+		snprintf(r->where, sizeof(r->where), "office %s", o->id);
+		/* office.closed: closed on its payload's date (which it also
+		 * wrote into the record), with no bound (fold.c). */
+		if (end == CN_OFFICE_CLOSED && !bound &&
+		    json_object_get(o->record, "closed")) {
+			o->closed = closed;
+			o->closed_bound = NULL;
+			o->end = CN_OFFICE_CLOSED;
+		}
+		if (o->decision != decision || o->opened != opened ||
+		    o->closed != closed || o->end != (enum cn_office_state)end ||
+		    (!bound != !o->closed_bound) ||
+		    (bound && strcmp(bound, o->closed_bound)))
+			bad(r, "closed", "not what its record and closure give");
+	}
+	free(bound);
+	return r->rc;
+}
+
+static int get_ballot(struct reader *r, struct cn_ballot *b)
+{
+	get_code(r, "ballot.code", b->code, sizeof(b->code));
+	b->pos = get_enum(r, "ballot.pos", CN_POS_COUNT);
+	b->declared = (int)get_enum(r, "ballot.declared", 2);
+	b->text = get_text(r, "ballot.text", 1);
+	b->at = get_i(r, "ballot.at");
+	b->extra = get_json(r, "ballot.extra", 1);
+	return want(r, "ballot.extra", b->extra,
+		    json_is_object(b->extra) && json_object_size(b->extra));
+}
+
+/* The fields no fold leaves NULL, with the types the fold gives them. */
+static int proposal_ok(struct reader *r, const struct cn_proposal *p)
+{
+	if (r->rc)
+		return r->rc;
+	if (!p->title || !p->text || !p->proposer || !p->rule_src)
+		return bad(r, "title", "missing");
+	if (p->revision < 1)
+		return bad(r, "revision", "below 1");
+	if (!json_is_array(p->effects) || !json_is_array(p->revisions) ||
+	    !json_is_array(p->blocking) || !json_is_array(p->holding))
+		return bad(r, "effects", "effects, revisions, blocking and "
+			   "holding must be arrays");
+	if ((p->weights && !json_is_object(p->weights)) ||
+	    (p->breaks && !json_is_array(p->breaks)) ||
+	    (p->extra && !json_is_object(p->extra)))
+		return bad(r, "weights", "weights, breaks or extra of the wrong "
+			   "type");
+	if (p->concluded ? !p->outcome || !p->explanation : p->outcome != NULL)
+		return bad(r, "outcome", "an outcome exactly when concluded");
+	if (p->supersedes < 0 || p->supersedes >= p->id ||
+	    p->superseded_by < 0 || (p->superseded_by && p->superseded_by <= p->id))
+		return bad(r, "supersedes", "names no earlier (or later) proposal");
+	return 0;
+}
+
+static int get_proposal(struct reader *r, struct cn_world *w)
+{
+	struct cn_proposal *p = calloc(1, sizeof(*p)), **v;
+	struct cn_err why = {0};
+	size_t n;
+	int rc;
+
+	if (!p)
+		return oom(r);
+	p->id = get_i(r, "id");
+	if (!r->rc && (uint64_t)p->id != w->nproposals + 1)
+		bad(r, "id", "out of sequence");
+	snprintf(r->where, sizeof(r->where), "proposal %lld", (long long)p->id);
+	get_code(r, "body", p->body, sizeof(p->body));
+	if (!r->rc && !cn_world_body(w, p->body))
+		bad(r, "body", "no such body");
+	p->title = get_text(r, "title", 0);
+	p->text = get_text(r, "text", 0);
+	p->proposer = get_text(r, "proposer", 0);
+	p->level = get_text(r, "level", 1);
+	p->place = get_text(r, "place", 1);
+	p->proc = get_enum(r, "procedure", CN_PROC_WRITTEN + 1);
+	p->rule_src = get_text(r, "rule", 0);
+	p->shared = (int)get_enum(r, "shared", 2);
+	p->revision = (int)get_i(r, "revision");
+	p->opened = get_i(r, "opened");
+	p->deadline = get_i(r, "deadline");
+	p->concluded = (int)get_enum(r, "concluded", 2);
+	p->concluded_at = get_i(r, "concluded_at");
+	p->outcome = get_text(r, "outcome", 1);
+	p->explanation = get_text(r, "explanation", 1);
+	p->silence_breaks = get_enum(r, "silence_breaks",
+				     (CN_BREAK_OBJECT | CN_BREAK_AMEND) + 1);
+	p->supersedes = get_i(r, "supersedes");
+	p->superseded_by = get_i(r, "superseded_by");
+	p->last_at = get_i(r, "last_at");
+	p->effects = get_json(r, "effects", 0);
+	p->revisions = get_json(r, "revisions", 0);
+	p->blocking = get_json(r, "blocking", 0);
+	p->holding = get_json(r, "holding", 0);
+	p->weights = get_json(r, "weights", 1);
+	p->breaks = get_json(r, "breaks", 1);
+	p->extra = get_json(r, "extra", 1);
+	n = get_count(r, "ballots");
+	if (!r->rc && !(p->ballots = calloc(n + 1, sizeof(*p->ballots))))
+		oom(r);
+	for (size_t i = 0; i < n && !r->rc; i++) {
+		get_ballot(r, &p->ballots[i]);
+		p->nballots++;
+		for (size_t j = 0; j < i && !r->rc; j++)
+			if (!strcmp(p->ballots[j].code, p->ballots[i].code))
+				bad(r, "ballot.code", "a member twice in the electorate");
+	}
+	proposal_ok(r, p);
+	if (!r->rc && (rc = cn_rule_parse(p->rule_src, &p->rule, &why)))
+		rc == CN_ENOMEM ? oom(r) : bad(r, "rule", why.msg);
+	if (!r->rc && !(v = realloc(w->proposals, (w->nproposals + 1) * sizeof(*v))))
+		oom(r);
+	if (r->rc) {
+		cn_proposal_free(p);
+		return r->rc;
+	}
+	w->proposals = v;
+	w->proposals[w->nproposals++] = p;
+	/* The deadline index, as the fold keeps it. */
+	if ((rc = cn_deadlines_track(w, p, &why)))
+		return oom(r);
+	return 0;
+}
+
+static void get_header(struct reader *r, int64_t *seq, uint8_t hash[CN_HASH_LEN])
+{
+	uint64_t format;
+
+	if ((size_t)(r->end - r->p) < sizeof(magic) ||
+	    memcmp(r->p, magic, sizeof(magic))) {
+		bad(r, "magic", "not a council snapshot");
+		return;
+	}
+	r->p += sizeof(magic);
+	format = get_u(r, "format");
+	if (!r->rc && format != CN_SNAPSHOT_FORMAT) {
+		snprintf(r->where, sizeof(r->where), "format %llu",
+			 (unsigned long long)format);
+		bad(r, "format", "this council reads only format 1");
+		return;
+	}
+	*seq = get_i(r, "seq");
+	if (!r->rc && *seq < 0)
+		bad(r, "seq", "negative");
+	if (!r->rc && (size_t)(r->end - r->p) < CN_HASH_LEN)
+		bad(r, "hash", "cut short");
+	if (!r->rc) {
+		memcpy(hash, r->p, CN_HASH_LEN);
+		r->p += CN_HASH_LEN;
+	}
+}
+
+int cn_snapshot_position(const uint8_t *data, size_t len, int64_t *seq,
+			 uint8_t hash[CN_HASH_LEN], struct cn_err *err)
+{
+	struct reader r = {data, data + len, 0, err, ""};
+
+	get_header(&r, seq, hash);
+	return r.rc;
+}
+
+/* Each entity's list: its count, then each, named for messages. */
+static void get_list(struct reader *r, struct cn_world *w, const char *what,
+		     int (*get)(struct reader *, struct cn_world *))
+{
+	size_t n = get_count(r, what);
+
+	for (size_t i = 0; i < n && !r->rc; i++) {
+		snprintf(r->where, sizeof(r->where), "%s %zu", what, i + 1);
+		get(r, w);
+	}
+	r->where[0] = '\0';
+}
+
+static int get_body(struct reader *r, struct cn_world *w)
+{
+	json_t *rec = get_json(r, "record", 0);
+
+	if (!want(r, "record", rec, json_is_object(rec)))
+		refold(r, w, CN_EV_BODY_ESTABLISHED, json_pack("{s:O}", "body", rec));
+	json_decref(rec);
+	return r->rc;
+}
+
+int cn_snapshot_decode(const uint8_t *data, size_t len, struct cn_world *w,
+		       struct cn_err *err)
+{
+	struct reader r = {data, data + len, 0, err, ""};
+	uint8_t hash[CN_HASH_LEN], digest[CN_HASH_LEN];
+	int64_t seq = 0;
+	json_t *alliance;
+
+	cn_world_init(w);
+	/* The digest at the end first: a snapshot changed by accident (or
+	 * by hand) is refused before anything is read from it. */
+	if (len < sizeof(magic) + CN_HASH_LEN)
+		return bad(&r, "digest", "cut short");
+	cn_sha256(data, len - CN_HASH_LEN, digest);
+	if (memcmp(digest, data + len - CN_HASH_LEN, CN_HASH_LEN))
+		return bad(&r, "digest", "not the SHA-256 of the bytes before it");
+	r.end -= CN_HASH_LEN;
+	get_header(&r, &seq, hash);
+	alliance = get_json(&r, "alliance", 1);
+	if (!want(&r, "alliance", alliance, json_is_object(alliance)) && alliance)
+		refold(&r, w, CN_EV_ALLIANCE_FOUNDED,
+		       json_pack("{s:O}", "alliance", alliance));
+	json_decref(alliance);
+	/* Members before partners: the partners are stored as the
+	 * accessions left them, and a member folded after its partner
+	 * would end the partnership again. */
+	get_list(&r, w, "member", get_member);
+	get_list(&r, w, "partner", get_partner);
+	get_list(&r, w, "body", get_body);
+	get_list(&r, w, "office", get_office);
+	get_list(&r, w, "proposal", get_proposal);
+	if (!r.rc && r.p != r.end)
+		bad(&r, "end", "bytes after the last proposal");
+	if (r.rc) {
+		cn_world_release(w);
+		return r.rc;
+	}
+	w->last_seq = seq;
+	memcpy(w->last_hash, hash, CN_HASH_LEN);
+	return 0;
+}

@@ -1,0 +1,64 @@
+/*
+ * snapshot.h - the writer's world as canonical bytes, so that opening a
+ * long log folds only the events after the snapshot instead of all of
+ * them.
+ *
+ * A snapshot holds everything cn_world_apply() built: the world's place in
+ * the log (last seq and hash), the registry (alliance, members with their
+ * keys, partners with their dated periods, bodies, offices) and every
+ * proposal with its ballots, revisions, breaks, weights and extra facts.
+ * The deadline index and the parsed rules are not stored: decoding
+ * rebuilds them, as the fold does.
+ *
+ * Registry entities are stored as their records and rebuilt by the fold's
+ * own functions from those records (so a record is checked exactly as the
+ * log's event was); what events changed beside the record (a partnership
+ * ended by an accession, an office closed by a decision) is stored too and
+ * must agree with what the record allows.  Proposals are stored field by
+ * field.  Bytes: the magic "CNSNAP", then the format version, then each
+ * field in a fixed order; integers as zigzag LEB128 varints (the shortest
+ * form only), strings and JSON (its canonical form, event.h) with a
+ * varint length, a nullable one with length + 1 and 0 for NULL; last, the
+ * SHA-256 of all the bytes before it, so that a snapshot changed by
+ * accident or by hand is refused whole (one rewritten together with its
+ * digest decodes, and is found by `council verify`).  The same
+ * world always gives the same bytes, so a snapshot is checked by encoding
+ * the world replayed to its seq and comparing bytes (app/verify.c).
+ *
+ * Decoding trusts nothing: every count, enum, string and JSON value is
+ * checked, each rule is parsed again, each record is folded again, and the
+ * input must end where the last field does.  A failure is CN_ECORRUPT
+ * naming the entity and the field (CN_ENOMEM when out of memory).
+ *
+ * Ownership: cn_snapshot_encode hands *out (malloc'd) to the caller.
+ * cn_snapshot_decode initialises *w, which the caller releases with
+ * cn_world_release() on success; on failure *w is left empty.  Pure code:
+ * no I/O, no clock.
+ */
+#ifndef CN_SNAPSHOT_H
+#define CN_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "world.h"
+
+#define CN_SNAPSHOT_FORMAT 1
+
+/* The canonical bytes of world w.  CN_EINVAL for a world no writer folds
+ * (one with proposal holes, see cn_world_skip_proposals), CN_ENOMEM. */
+int cn_snapshot_encode(const struct cn_world *w, uint8_t **out, size_t *len,
+		       struct cn_err *err) CN_NODISCARD;
+
+/* The world of snapshot bytes data[0..len) into *w. */
+int cn_snapshot_decode(const uint8_t *data, size_t len, struct cn_world *w,
+		       struct cn_err *err) CN_NODISCARD;
+
+/* The seq and hash a snapshot says it was taken at, read from its header
+ * alone (without decoding the rest): 0 or CN_ECORRUPT. */
+int cn_snapshot_position(const uint8_t *data, size_t len, int64_t *seq,
+			 uint8_t hash[CN_HASH_LEN], struct cn_err *err)
+	CN_NODISCARD;
+
+#endif

@@ -1,0 +1,472 @@
+/*
+ * test_snapshot.c - the writer's world from a snapshot (core/snapshot.h,
+ * issue 14 item 1).
+ *
+ * The codec: a world's snapshot decodes to a world that encodes to the
+ * same bytes; every prefix is refused; every single byte changed is
+ * refused by the digest, and, with the digest made to fit, is either
+ * refused by the decoder naming what it read or decodes to exactly the
+ * changed bytes (one world, one spelling).  The store: a writer stores
+ * snapshots in its commits and opens from the newest, folding only the
+ * events after it, to the same world as the whole log gives; a snapshot
+ * changed in a byte, moved to another seq, or given another event's hash
+ * is not trusted: the world is folded from the log, a warning says why,
+ * `verify` names the snapshot, and the next write replaces it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "app/projection.h"
+#include "core/snapshot.h"
+#include "core/timeutil.h"
+#include "store/store.h"
+
+#ifndef CN_DATADIR
+#define CN_DATADIR "data"
+#endif
+#define DAY INT64_C(86400)
+#define START INT64_C(1688688000) /* 2023-07-07T00:00:00Z */
+
+struct fx {
+	char dir[64], db[128];
+	struct cn_app *app;
+	int64_t now;
+};
+
+static void must(int rc, const struct cn_err *err, const char *what)
+{
+	if (rc)
+		fail_msg("%s: %d %s", what, rc, err->msg);
+}
+
+static int run(struct fx *f, const char *actor, cn_command_fn fn,
+	       const void *args)
+{
+	struct cn_err err = {0};
+	f->now += 3600;
+	return cn_app_run(f->app, f->now, actor, fn, args, NULL, &err);
+}
+
+static void propose(struct fx *f, const char *body, const char *proc,
+		    const char *title, json_t *effects)
+{
+	char deadline[CN_TIME_BUF];
+	struct cn_propose_args p = {.body = body, .title = title,
+				    .procedure = proc, .effects = effects,
+				    .text = "A text"};
+	struct cn_err err = {0};
+
+	if (proc && !strcmp(proc, "silence")) {
+		cn_time_format(f->now + 2 * DAY, deadline);
+		p.deadline = deadline;
+	}
+	f->now += 3600;
+	must(cn_app_run(f->app, f->now, "secretariat", cn_app_cmd_propose, &p,
+			NULL, &err), &err, title);
+	json_decref(effects);
+}
+
+/* A history with something of everything the world keeps: proposals
+ * under several procedures with positions, footnotes and objections, a
+ * recirculated text, an admission and a new partner adopted, an office
+ * opened and closed, silence procedures left open (the deadline index). */
+static void history(struct fx *f)
+{
+	const struct cn_world *w = cn_app_world(f->app);
+	struct cn_respond_args r = {.act = CN_ACT_POSITION};
+	struct cn_app_secretariat_args s = {0};
+	char deadline[CN_TIME_BUF];
+
+	propose(f, "NAC", "meeting", "Admit and open",
+		json_pack("[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}, "
+			  "{s:s, s:s, s:s, s:s}]",
+			  "type", "admit-member", "code", "MD", "name", "Moldova",
+			  "effective", "2023-09-01",
+			  "type", "open-office", "id", "office-x", "name", "X",
+			  "city", "Somewhere", "country", "BE",
+			  "type", "add-partner", "code", "BR", "name", "Brazil",
+			  "framework", "partners across the globe"));
+	s.proposal = (int64_t)w->nproposals;
+	assert_int_equal(run(f, "secretariat", cn_app_cmd_conclude, &s), 0);
+	propose(f, "NAC", "meeting", "Close it",
+		json_pack("[{s:s, s:s}]", "type", "close-office", "id", "office-x"));
+	s.proposal = (int64_t)w->nproposals;
+	assert_int_equal(run(f, "secretariat", cn_app_cmd_conclude, &s), 0);
+	for (int i = 0; i < 6; i++) {
+		propose(f, i % 3 == 2 ? "MC" : "NAC", i % 2 ? "silence" : "meeting",
+			"A matter", NULL);
+		r.proposal = (int64_t)w->nproposals;
+		r.member = "FR";
+		r.pos = i % 2 ? CN_POS_OBJECT : CN_POS_FOOTNOTE;
+		r.text = "For the record";
+		assert_int_equal(run(f, "delegation:FR", cn_app_cmd_respond, &r), 0);
+		r.member = "DE";
+		r.pos = CN_POS_CONCUR;
+		r.text = NULL;
+		if (i % 2 == 0)
+			assert_int_equal(run(f, "delegation:DE", cn_app_cmd_respond,
+					     &r), 0);
+		if (i == 3) {
+			s.proposal = r.proposal;
+			s.text = "A revised text";
+			cn_time_format(f->now + 5 * DAY, deadline);
+			s.deadline = deadline;
+			(void)run(f, "secretariat", cn_app_cmd_recirculate, &s);
+			s.text = s.deadline = NULL;
+		}
+		if (i == 4) {
+			s.proposal = r.proposal;
+			assert_int_equal(run(f, "secretariat", cn_app_cmd_conclude,
+					     &s), 0);
+		}
+	}
+	propose(f, "NAC", "silence", "Left open", NULL);
+}
+
+static void fx_open(struct fx *f)
+{
+	struct cn_err err = {0};
+	must(cn_app_open(f->db, 0, &f->app, &err), &err, "open");
+}
+
+static void fx_make(struct fx *f, const char *every)
+{
+	struct cn_err err = {0};
+
+	memset(f, 0, sizeof(*f));
+	snprintf(f->dir, sizeof(f->dir), "/tmp/cn_snapshot_XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->db, sizeof(f->db), "%s/council.db", f->dir);
+	if (every)
+		setenv("COUNCIL_SNAPSHOT_EVERY", every, 1);
+	else
+		unsetenv("COUNCIL_SNAPSHOT_EVERY");
+	f->now = START;
+	must(cn_app_open(f->db, CN_STORE_CREATE, &f->app, &err), &err, "create");
+	must(cn_app_seed(f->app, CN_DATADIR "/nato.json", f->now, &err), &err,
+	     "seed");
+}
+
+static void fx_done(struct fx *f)
+{
+	char path[160];
+
+	cn_app_close(f->app);
+	f->app = NULL;
+	for (const char *const *x = (const char *const[]){"", ".key", "-wal", "-shm",
+							   NULL};
+	     *x; x++) {
+		snprintf(path, sizeof(path), "%s%s", f->db, *x);
+		unlink(path);
+	}
+	rmdir(f->dir);
+	unsetenv("COUNCIL_SNAPSHOT_EVERY");
+}
+
+static uint8_t *encode(const struct cn_world *w, size_t *len)
+{
+	struct cn_err err = {0};
+	uint8_t *b = NULL;
+	must(cn_snapshot_encode(w, &b, len, &err), &err, "encode");
+	return b;
+}
+
+/* The world of the whole log, encoded. */
+static uint8_t *replayed(struct fx *f, size_t *len)
+{
+	struct cn_err err = {0};
+	struct cn_world w;
+	uint8_t *b;
+
+	must(cn_projection_replay(cn_app_store(f->app), &w, &err), &err, "replay");
+	b = encode(&w, len);
+	cn_world_release(&w);
+	return b;
+}
+
+static void assert_same(const uint8_t *a, size_t alen, const uint8_t *b,
+			size_t blen)
+{
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+}
+
+/* ---- the codec ------------------------------------------------------------ */
+
+/* The offsets tried: every one of the first 256, then steps that reach
+ * every residue of the step over the run (a prime step). */
+static size_t next(size_t i, size_t len)
+{
+	size_t step = len / 2000 | 1;
+	while (step > 2 && (step % 3 == 0 || step % 5 == 0 || step % 7 == 0))
+		step += 2;
+	return i < 256 ? i + 1 : i + step;
+}
+
+static void test_round_trip_and_every_byte(void **state)
+{
+	struct fx f;
+	struct cn_err err = {0};
+	struct cn_world w;
+	uint8_t *b, *again, *m;
+	size_t len, len2;
+	unsigned refused = 0, decoded = 0;
+
+	(void)state;
+	fx_make(&f, NULL);
+	history(&f);
+	b = encode(cn_app_world(f.app), &len);
+	must(cn_snapshot_decode(b, len, &w, &err), &err, "decode");
+	assert_int_equal(w.last_seq, cn_app_world(f.app)->last_seq);
+	assert_int_equal(w.ndeadlines, cn_app_world(f.app)->ndeadlines);
+	assert_true(w.ndeadlines > 0);
+	again = encode(&w, &len2);
+	assert_same(b, len, again, len2);
+	free(again);
+	cn_world_release(&w);
+	print_message("a snapshot of %zu bytes\n", len);
+
+	/* Every prefix is refused, naming what was cut (the first bytes one
+	 * by one, then a spread of about 2,000 more: each decode folds the
+	 * whole registry again). */
+	for (size_t n = 0; n < len; n = next(n, len)) {
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(cn_snapshot_decode(b, n, &w, &err), CN_ECORRUPT);
+		assert_non_null(strstr(err.msg, "snapshot: "));
+	}
+	/* Every byte changed: the digest refuses it; with the digest made to
+	 * fit, the decoder refuses it or it is one world's only spelling. */
+	m = malloc(len);
+	assert_non_null(m);
+	for (size_t i = 0; i + CN_HASH_LEN < len; i = next(i, len)) {
+		memcpy(m, b, len);
+		m[i] ^= (uint8_t)(1u << (i % 8));
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(cn_snapshot_decode(m, len, &w, &err), CN_ECORRUPT);
+		assert_non_null(strstr(err.msg, "'digest'"));
+		cn_sha256(m, len - CN_HASH_LEN, m + len - CN_HASH_LEN);
+		memset(&err, 0, sizeof(err));
+		int rc = cn_snapshot_decode(m, len, &w, &err);
+		if (rc) {
+			assert_int_equal(rc, CN_ECORRUPT);
+			assert_non_null(strstr(err.msg, "snapshot: "));
+			refused++;
+			continue;
+		}
+		again = encode(&w, &len2);
+		if (len2 != len || memcmp(again, m, len))
+			fail_msg("byte %zu changed: decodes, but encodes otherwise", i);
+		free(again);
+		cn_world_release(&w);
+		decoded++;
+	}
+	/* Both kinds happen: texts take any byte, structure does not. */
+	assert_true(refused > 0 && decoded > 0);
+	free(m);
+	free(b);
+	fx_done(&f);
+}
+
+/* ---- the store and the app ------------------------------------------------- */
+
+struct seen {
+	int64_t seq[8];
+	size_t n;
+};
+
+static int note_seq(void *ctx, const struct cn_snapshot_row *s,
+		    struct cn_err *err)
+{
+	struct seen *v = ctx;
+	(void)err;
+	if (v->n < 8)
+		v->seq[v->n++] = s->seq;
+	return 0;
+}
+
+static struct seen stored(struct fx *f)
+{
+	struct seen v = {{0}, 0};
+	struct cn_err err = {0};
+	must(cn_store_snapshots(cn_app_store(f->app), note_seq, &v, &err), &err,
+	     "snapshots");
+	return v;
+}
+
+static void sql(struct fx *f, const char *q)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	if (sqlite3_exec(db, q, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", q, msg);
+	sqlite3_close(db);
+}
+
+/* One byte in the middle of the newest snapshot, changed. */
+static void flip_middle_byte(struct fx *f)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	uint8_t *b;
+	int n;
+
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT bytes FROM snapshots "
+					    "ORDER BY seq DESC LIMIT 1", -1, &s,
+					    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	n = sqlite3_column_bytes(s, 0);
+	b = malloc((size_t)n);
+	assert_non_null(b);
+	memcpy(b, sqlite3_column_blob(s, 0), (size_t)n);
+	sqlite3_finalize(s);
+	b[n / 2] ^= 0x20;
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE snapshots SET bytes = ? "
+					    "WHERE seq = (SELECT max(seq) FROM "
+					    "snapshots)", -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_blob(s, 1, b, n, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	free(b);
+}
+
+/* The world opened from the store is the whole log's. */
+static void same_as_replay(struct fx *f)
+{
+	size_t alen, blen;
+	uint8_t *a = encode(cn_app_world(f->app), &alen), *b = replayed(f, &blen);
+	assert_same(a, alen, b, blen);
+	free(a);
+	free(b);
+}
+
+static void test_writer_opens_from_snapshot(void **state)
+{
+	struct fx f;
+	struct cn_err err = {0};
+	int64_t n, ncp;
+
+	(void)state;
+	fx_make(&f, "10");
+	history(&f);
+	struct seen v = stored(&f);
+	/* Taken as the log grew, the newest two kept. */
+	assert_int_equal(v.n, CN_APP_SNAPSHOTS_KEPT);
+	assert_true(v.seq[0] > v.seq[1]);
+	assert_int_equal(cn_app_snapshot_seq(f.app), v.seq[0]);
+	cn_app_close(f.app);
+	fx_open(&f);
+	assert_int_equal(cn_app_snapshot_seq(f.app), v.seq[0]);
+	assert_null(cn_app_warning(f.app));
+	same_as_replay(&f);
+	must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err, "verify");
+	/* And a write on it goes on as on the folded world. */
+	propose(&f, "NAC", "meeting", "After the open", NULL);
+	same_as_replay(&f);
+	fx_done(&f);
+}
+
+/* Each way a snapshot can disagree with the log: the world is folded
+ * from the log, the warning says why, verify names the snapshot, and the
+ * next write replaces it. */
+static void test_untrusted_snapshot(void **state)
+{
+	static const struct {
+		const char *change, *warning, *verify;
+	} cases[] = {
+		{NULL, "not the SHA-256", "differs from the world replayed to it"},
+		{"UPDATE snapshots SET seq = seq - 1"
+		 " WHERE seq = (SELECT max(seq) FROM snapshots)",
+		 "its bytes say event", "its hash is not the event's"},
+		{"UPDATE snapshots SET hash = (SELECT hash FROM events WHERE"
+		 " seq = 3) WHERE seq = (SELECT max(seq) FROM snapshots)",
+		 "another hash", "its hash is not the event's"},
+		{"UPDATE snapshots SET seq = 1000000"
+		 " WHERE seq = (SELECT max(seq) FROM snapshots)",
+		 "its bytes say event", "the log holds no such event"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx f;
+		struct cn_err err = {0};
+		int64_t n, ncp;
+		char want[64];
+
+		fx_make(&f, "10");
+		history(&f);
+		struct seen before = stored(&f);
+		cn_app_close(f.app);
+		if (cases[i].change)
+			sql(&f, cases[i].change);
+		else
+			flip_middle_byte(&f);
+		fx_open(&f);
+		struct seen now = stored(&f);
+		const char *warn = cn_app_warning(f.app);
+		if (!warn || !strstr(warn, cases[i].warning) ||
+		    !strstr(warn, "not trusted"))
+			fail_msg("case %zu: warning '%s'", i, warn ? warn : "(none)");
+		/* The older snapshot, still good, is where the world starts. */
+		assert_int_equal(cn_app_snapshot_seq(f.app), before.seq[1]);
+		same_as_replay(&f);
+		snprintf(want, sizeof(want), "snapshot at event %lld: ",
+			 (long long)now.seq[0]);
+		if (cn_app_verify(f.app, NULL, &n, &ncp, &err) != CN_ECORRUPT ||
+		    !strstr(err.msg, want) || !strstr(err.msg, cases[i].verify))
+			fail_msg("case %zu: verify said '%s', want '%s...%s'", i,
+				 err.msg, want, cases[i].verify);
+		/* The next write replaces it: verify passes again. */
+		propose(&f, "NAC", "meeting", "After the change", NULL);
+		memset(&err, 0, sizeof(err));
+		must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err,
+		     "verify after the write");
+		cn_app_close(f.app);
+		fx_open(&f);
+		assert_null(cn_app_warning(f.app));
+		assert_int_equal(cn_app_snapshot_seq(f.app), n);
+		same_as_replay(&f);
+		fx_done(&f);
+	}
+}
+
+/* Every snapshot bad: the whole log is folded. */
+static void test_no_snapshot_trusted(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fx_make(&f, "10");
+	history(&f);
+	cn_app_close(f.app);
+	sql(&f, "UPDATE snapshots SET bytes = CAST('CNSNAP' AS BLOB)");
+	fx_open(&f);
+	assert_int_equal(cn_app_snapshot_seq(f.app), 0);
+	assert_non_null(strstr(cn_app_warning(f.app), "folded from the whole log"));
+	same_as_replay(&f);
+	fx_done(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_and_every_byte),
+		cmocka_unit_test(test_writer_opens_from_snapshot),
+		cmocka_unit_test(test_untrusted_snapshot),
+		cmocka_unit_test(test_no_snapshot_trusted),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
