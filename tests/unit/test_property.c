@@ -1895,7 +1895,7 @@ static void test_verify_never_cries_wolf(void **state)
 	struct prop *P = *state;
 	/* 100 in `make check` (about 50 s of CPU under ASan); 200 or more
 	 * to hold every column at its start, middle and end. */
-	const uint64_t nseq = env_u64("PROPERTY_SEQUENCES", 100);
+	const uint64_t nseq = env_u64("PROPERTY_SEQUENCES", 200);
 	const uint64_t from = env_u64("PROPERTY_FROM", 0);
 	struct timespec t0, t1;
 
