@@ -18,6 +18,7 @@
  * its alliance's id: "nato" for NATO); it is refused on a store that
  * holds another alliance.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -531,18 +532,6 @@ static const struct step_op ops[] = {
 
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 
-/* "propose, respond, ... or expect" into buf. */
-static void op_names(char *buf, size_t n)
-{
-	size_t k = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < NOPS && k < n; i++)
-		k += (size_t)snprintf(buf + k, n - k, "%s%s",
-				      i == 0 ? "" : i + 1 < NOPS ? ", " : " or ",
-				      ops[i].name);
-}
-
 /* The step is well formed: an object with a known `do`, only the keys
  * that `do` takes, each of its type, and a valid `at` (or an earlier
  * step's).  Sets *op and r->at. */
@@ -562,7 +551,8 @@ static int check_step(const json_t *step, struct replay *r,
 			*op = &ops[i];
 	if (!*op) {
 		char known[128];
-		op_names(known, sizeof(known));
+		cn_names_or(known, sizeof(known), ops, NOPS, sizeof(ops[0]),
+			    offsetof(struct step_op, name));
 		return cn_err_set(err, CN_EINVAL,
 				  "unknown action '%s' (expected %s)", name, known);
 	}

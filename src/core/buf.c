@@ -4,6 +4,7 @@
  */
 #include "buf.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,4 +192,22 @@ json_t *cn_jstrings(char *const *v, size_t n)
 void cn_actor_delegation(char out[], size_t outlen, const char *code)
 {
 	snprintf(out, outlen, "delegation:%s", code);
+}
+
+const char *cn_names_or(char *buf, size_t n, const void *rows, size_t count,
+			size_t stride, size_t offset)
+{
+	size_t len = 0;
+
+	assert(n > 0);
+	buf[0] = '\0';
+	for (size_t i = 0; i < count && len < n; i++) {
+		const char *name;
+		memcpy(&name, (const char *)rows + i * stride + offset,
+		       sizeof(name));
+		len += (size_t)snprintf(buf + len, n - len, "%s%s",
+					i == 0 ? "" : i + 1 < count ? ", " : " or ",
+					name);
+	}
+	return buf;
 }

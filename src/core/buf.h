@@ -73,4 +73,11 @@ json_t *cn_jstrings(char *const *v, size_t n);
  * gets it (cut to outlen - 1 bytes). */
 void cn_actor_delegation(char out[], size_t outlen, const char *code);
 
+/* "a, b or c" into buf (n bytes, cut if short): the names of a table's
+ * count rows, `stride` bytes apart, each row's name a `const char *` at
+ * `offset` (offsetof) in it.  For "expected ..." in error messages.
+ * Returns buf. */
+const char *cn_names_or(char *buf, size_t n, const void *rows, size_t count,
+			size_t stride, size_t offset);
+
 #endif

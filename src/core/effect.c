@@ -5,6 +5,7 @@
  */
 #include "effect.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "body_decision.h"
@@ -267,14 +268,8 @@ int cn_effect_kind_of(const json_t *e, enum cn_effect_kind *out)
 /* "open-office, close-office, admit-member or add-partner" */
 static const char *kind_names(char *buf, size_t n)
 {
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < NKINDS && len < n; i++)
-		len += (size_t)snprintf(buf + len, n - len, "%s%s",
-					i == 0 ? "" : i + 1 < NKINDS ? ", " : " or ",
-					kinds[i].name);
-	return buf;
+	return cn_names_or(buf, n, kinds, NKINDS, sizeof(kinds[0]),
+			   offsetof(struct effect_kind, name));
 }
 
 /* "id, name, city and country" (the required ones) or "id, name, city,
