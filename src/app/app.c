@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "../core/checkpoint.h"
-#include "../core/snapshot.h"
 #include "../core/timeline.h"
+#include "app_snapshot.h"
 #include "projection.h"
 
 struct cn_app {
@@ -41,16 +41,8 @@ struct cn_app {
 	int64_t wall;
 	/* The proposal views this transaction has yet to rewrite. */
 	struct cn_projector pj;
-	/* Snapshots of the world (core/snapshot.h): the seq of the newest
-	 * one stored and trusted (0: none), the one a commit in progress
-	 * writes, how many events may pass before the next, and those found
-	 * untrustworthy at open, which the next snapshot's write drops. */
-	int64_t snap_seq, snap_pending, snap_every;
-	int64_t snap_bad[CN_APP_SNAP_BAD];
-	size_t nsnap_bad;
-	/* Why the last open or rebuild did not start from a snapshot that
-	 * was stored ("" when it did, or when there was none). */
-	char warning[CN_ERR_MSG_MAX + 64];
+	/* Snapshots of the world (app_snapshot.h). */
+	struct cn_app_snaps snaps;
 };
 
 /* The log's signing key lives outside the store (mode 0600), never inside
@@ -140,19 +132,6 @@ out:
 }
 
 static int rebuild(struct cn_app *app, struct cn_err *err);
-
-/* How many events may pass between two snapshots: COUNCIL_SNAPSHOT_EVERY
- * when set to a positive number (the tests take them often), else
- * CN_APP_SNAPSHOT_EVERY. */
-static int64_t snapshot_every(void)
-{
-	const char *v = getenv("COUNCIL_SNAPSHOT_EVERY");
-	char *end;
-	long long n = v ? strtoll(v, &end, 10) : 0;
-
-	return v && *v && !*end && n > 0 ? (int64_t)n : CN_APP_SNAPSHOT_EVERY;
-}
-
 /* The one way an app is made: the store, the world built from it (the
  * whole log replayed, or the registry from its rows), then the key. */
 static int open_app(const char *path, int flags, int registry_only,
@@ -168,7 +147,7 @@ static int open_app(const char *path, int flags, int registry_only,
 		return rc;
 	}
 	app->registry_only = registry_only;
-	app->snap_every = snapshot_every();
+	cn_app_snaps_init(&app->snaps);
 	if ((rc = rebuild(app, err)) ||
 	    (!registry_only && (rc = load_or_make_key(app, path, flags, err)))) {
 		cn_err_prefix(err, "%s: ", path ? path : ":memory:");
@@ -217,139 +196,12 @@ struct cn_store *cn_app_store(struct cn_app *app)
 
 const char *cn_app_warning(const struct cn_app *app)
 {
-	return app->warning[0] ? app->warning : NULL;
+	return app->snaps.warning[0] ? app->snaps.warning : NULL;
 }
 
 int64_t cn_app_snapshot_seq(const struct cn_app *app)
 {
-	return app->snap_seq;
-}
-
-/* Fold one event of the store's tail, which must follow the world's last
- * event. */
-static int fold_next(void *ctx, const struct cn_event *ev, struct cn_err *err)
-{
-	struct cn_world *w = ctx;
-	if (memcmp(ev->prev, w->last_hash, CN_HASH_LEN))
-		return cn_err_set(err, CN_ECORRUPT, "event %lld does not follow "
-				  "the world's last event", (long long)ev->seq);
-	return cn_world_apply(w, ev, err);
-}
-
-/* ---- the world from a snapshot --------------------------------------------- */
-
-struct restore {
-	struct cn_app *app;
-	struct cn_world w;
-	int64_t seq; /* the snapshot restored, 0 while none */
-};
-
-/* A snapshot not trusted: say why (the first reason is kept), and have
- * the next snapshot's write drop it. */
-static void distrust(struct restore *r, int64_t seq, const char *why)
-{
-	struct cn_app *app = r->app;
-
-	if (!app->warning[0])
-		snprintf(app->warning, sizeof(app->warning),
-			 "the snapshot at event %lld is not trusted (%s)",
-			 (long long)seq, why);
-	if (app->nsnap_bad < CN_APP_SNAP_BAD)
-		app->snap_bad[app->nsnap_bad++] = seq;
-}
-
-/* Whether snapshot s names an event of this log: its header and its row
- * agree on seq and hash, and event seq is stored with that hash.  0, or
- * CN_ECORRUPT with the reason (CN_EIO / CN_ENOMEM: the store failed). */
-static int names_log_event(struct cn_store *st, const struct cn_snapshot_row *s,
-			   struct cn_err *why)
-{
-	uint8_t hash[CN_HASH_LEN];
-	struct cn_event ev;
-	int64_t seq;
-	int rc;
-
-	if (s->hashlen != CN_HASH_LEN)
-		return cn_err_set(why, CN_ECORRUPT, "its hash is not %d bytes",
-				  CN_HASH_LEN);
-	if ((rc = cn_snapshot_position(s->bytes, s->len, &seq, hash, why)))
-		return rc;
-	if (seq != s->seq || memcmp(hash, s->hash, CN_HASH_LEN))
-		return cn_err_set(why, CN_ECORRUPT, "its bytes say event %lld with "
-				  "another hash", (long long)seq);
-	rc = cn_store_event(st, s->seq, &ev, why);
-	if (rc == CN_ENOTFOUND)
-		return cn_err_set(why, CN_ECORRUPT, "the log holds no event %lld",
-				  (long long)s->seq);
-	if (rc)
-		return rc;
-	if (memcmp(ev.hash, s->hash, CN_HASH_LEN))
-		rc = cn_err_set(why, CN_ECORRUPT, "its hash is not event %lld's",
-				(long long)s->seq);
-	cn_event_release(&ev);
-	return rc;
-}
-
-/* One stored snapshot, newest first: the first that names an event of
- * this log, decodes, and takes the events after it ends the walk. */
-static int try_snapshot(void *ctx, const struct cn_snapshot_row *s,
-			struct cn_err *err)
-{
-	struct restore *r = ctx;
-	struct cn_err why = {0};
-	int rc = names_log_event(r->app->st, s, &why);
-
-	if (rc == CN_EIO || rc == CN_ENOMEM)
-		return cn_err_set(err, rc, "%s", why.msg);
-	if (rc == 0 && (rc = cn_snapshot_decode(s->bytes, s->len, &r->w, &why)) ==
-			       CN_ENOMEM)
-		return cn_err_set(err, rc, "%s", why.msg);
-	if (rc == 0 &&
-	    (rc = cn_store_scan(r->app->st, s->seq + 1, fold_next, &r->w, &why))) {
-		cn_world_release(&r->w);
-		if (rc == CN_EIO || rc == CN_ENOMEM)
-			return cn_err_set(err, rc, "%s", why.msg);
-		cn_err_prefix(&why, "the events after it do not fold onto it: ");
-	}
-	if (rc) {
-		distrust(r, s->seq, why.msg);
-		return 0;
-	}
-	r->seq = s->seq;
-	return 1;
-}
-
-/* The writer's world: from the newest snapshot that can be trusted plus
- * the events after it, else from the whole log. */
-static int restore_world(struct cn_app *app, struct cn_world *w, int64_t *seq,
-			 struct cn_err *err)
-{
-	struct restore r = {app, {0}, 0};
-	int rc;
-
-	app->warning[0] = '\0';
-	app->nsnap_bad = 0;
-	cn_world_init(&r.w);
-	rc = cn_store_snapshots(app->st, try_snapshot, &r, err);
-	if (rc < 0)
-		return rc;
-	*seq = r.seq;
-	if (app->warning[0]) {
-		size_t n = strlen(app->warning);
-		if (r.seq)
-			snprintf(app->warning + n, sizeof(app->warning) - n,
-				 "; the world starts from the snapshot at event "
-				 "%lld", (long long)r.seq);
-		else
-			snprintf(app->warning + n, sizeof(app->warning) - n,
-				 "; the world is folded from the whole log");
-		fprintf(stderr, "council: warning: %s\n", app->warning);
-	}
-	if (r.seq) {
-		*w = r.w;
-		return 0;
-	}
-	return cn_projection_replay(app->st, w, err);
+	return app->snaps.seq;
 }
 
 /* The world again, from nothing but the store. */
@@ -365,54 +217,15 @@ static int rebuild(struct cn_app *app, struct cn_err *err)
 		if (rc)
 			cn_world_release(&w);
 	} else
-		rc = restore_world(app, &w, &seq, err);
+		rc = cn_app_snaps_restore(&app->snaps, app->st, &w, &seq, err);
 	if (rc)
 		return rc;
 	cn_world_release(&app->w);
 	app->w = w;
-	app->snap_seq = seq;
+	app->snaps.seq = seq;
 	app->stale = 0;
 	app->dirty = 0;
 	return 0;
-}
-
-/* Inside the write transaction, before its commit: a snapshot of the
- * world when enough events passed since the last one, replacing any found
- * untrustworthy.  A world that cannot be encoded (out of memory) is no
- * reason to refuse the write: the next commit tries again. */
-static int take_snapshot(struct cn_app *app, struct cn_err *err)
-{
-	struct cn_err ignore;
-	uint8_t *bytes = NULL;
-	size_t len;
-	int rc;
-
-	app->snap_pending = 0;
-	if (!cn_store_has_snapshots(app->st) ||
-	    app->w.last_seq - app->snap_seq < app->snap_every)
-		return 0;
-	if (cn_snapshot_encode(&app->w, &bytes, &len, &ignore))
-		return 0;
-	struct cn_snapshot_row row = {app->w.last_seq, app->w.last_hash,
-				      CN_HASH_LEN, bytes, len};
-	rc = cn_store_snapshot_put(app->st, &row, CN_APP_SNAPSHOTS_KEPT, err);
-	for (size_t i = 0; rc == 0 && i < app->nsnap_bad; i++)
-		if (app->snap_bad[i] != app->w.last_seq)
-			rc = cn_store_snapshot_drop(app->st, app->snap_bad[i], err);
-	free(bytes);
-	if (rc == 0)
-		app->snap_pending = app->w.last_seq;
-	return rc;
-}
-
-/* After the commit: the snapshot written is the one to count from. */
-static void snapshot_committed(struct cn_app *app)
-{
-	if (app->snap_pending) {
-		app->snap_seq = app->snap_pending;
-		app->snap_pending = 0;
-		app->nsnap_bad = 0;
-	}
 }
 
 /* Only the events another process appended are folded, when the store
@@ -429,7 +242,7 @@ int cn_app_reload(struct cn_app *app, struct cn_err *err)
 	    cn_store_tree_size(app->st, &n, &why) == 0 &&
 	    (int64_t)n >= app->w.last_seq) {
 		if ((int64_t)n == app->w.last_seq ||
-		    cn_store_scan(app->st, app->w.last_seq + 1, fold_next,
+		    cn_store_scan(app->st, app->w.last_seq + 1, cn_app_fold_next,
 				  &app->w, &why) == 0)
 			return 0;
 	}
@@ -624,7 +437,7 @@ static int commit_write(struct cn_app *app, struct cn_err *err)
 	if (!rc)
 		rc = cn_store_checkpoint_sign(app->st, app->now, err);
 	if (!rc)
-		rc = take_snapshot(app, err);
+		rc = cn_app_snaps_take(&app->snaps, app->st, &app->w, err);
 	if (!rc)
 		rc = cn_store_commit(app->st, err);
 	if (rc) {
@@ -632,7 +445,7 @@ static int commit_write(struct cn_app *app, struct cn_err *err)
 		reload(app);
 	} else {
 		app->dirty = 0;
-		snapshot_committed(app);
+		cn_app_snaps_committed(&app->snaps);
 	}
 	return rc;
 }
@@ -735,10 +548,10 @@ int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
 		rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
 	if (commit && rc == 0 &&
 	    (rc = cn_store_checkpoint_sign(app->st, app->now, err)) == 0 &&
-	    (rc = take_snapshot(app, err)) == 0 &&
+	    (rc = cn_app_snaps_take(&app->snaps, app->st, &app->w, err)) == 0 &&
 	    (rc = cn_store_commit(app->st, err)) == 0) {
 		app->dirty = 0;
-		snapshot_committed(app);
+		cn_app_snaps_committed(&app->snaps);
 		return 0;
 	}
 	cn_store_rollback(app->st);

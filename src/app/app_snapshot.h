@@ -1,0 +1,62 @@
+/*
+ * app_snapshot.h - the writer's world from a snapshot, for app.c alone.
+ *
+ * An app (app.c) starts its world from the newest stored snapshot it can
+ * trust (core/snapshot.h: canonical bytes of a world, with its place in
+ * the log) and folds the events after it; any other snapshot is not
+ * trusted: a warning says why, the world comes from an older one or from
+ * the whole log, and the next snapshot written drops it.  Inside a
+ * commit's transaction it writes a new one once enough events passed.
+ * This module holds that policy and what it remembers between calls;
+ * app.c owns the struct (inside struct cn_app) and the store.
+ */
+#ifndef CN_APP_SNAPSHOT_H
+#define CN_APP_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+#include "../core/world.h"
+#include "../store/store.h"
+#include "app.h"
+
+struct cn_app_snaps {
+	/* The seq of the newest snapshot stored and trusted (0: none), the
+	 * one a commit in progress writes, and how many events may pass
+	 * before the next. */
+	int64_t seq, pending, every;
+	/* Those found untrustworthy at open, which the next write drops. */
+	int64_t bad[CN_APP_SNAP_BAD];
+	size_t nbad;
+	/* Why the last open or rebuild did not start from a snapshot that
+	 * was stored ("" when it did, or when there was none). */
+	char warning[CN_ERR_MSG_MAX + 64];
+};
+
+/* Empty, with the interval: COUNCIL_SNAPSHOT_EVERY when set to a positive
+ * number (the tests take them often), else CN_APP_SNAPSHOT_EVERY. */
+void cn_app_snaps_init(struct cn_app_snaps *s);
+
+/* The writer's world into *w (initialised here): from the newest snapshot
+ * that can be trusted plus the events after it (*seq its seq), else from
+ * the whole log (*seq 0).  Resets and fills s->warning and s->bad. */
+int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
+			 struct cn_world *w, int64_t *seq,
+			 struct cn_err *err) CN_NODISCARD;
+
+/* Inside the write transaction, before its commit: a snapshot of w when
+ * s->every events passed since the last, replacing any found
+ * untrustworthy.  A world that cannot be encoded (out of memory) is no
+ * reason to refuse the write: the next commit tries again. */
+int cn_app_snaps_take(struct cn_app_snaps *s, struct cn_store *st,
+		      const struct cn_world *w, struct cn_err *err) CN_NODISCARD;
+
+/* After the commit: the snapshot written is the one to count from. */
+void cn_app_snaps_committed(struct cn_app_snaps *s);
+
+/* A cn_store_scan callback: fold one event of the store's tail into the
+ * world ctx, which it must follow (its prev is the world's last hash). */
+int cn_app_fold_next(void *ctx, const struct cn_event *ev, struct cn_err *err);
+
+#endif
