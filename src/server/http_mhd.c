@@ -321,8 +321,10 @@ static enum MHD_Result send_res(const struct http_server *srv,
 
 	if (!r) {
 		free(res->body);
+		res->body = NULL;
 		return MHD_NO;
 	}
+	res->body = NULL; /* libmicrohttpd's now */
 	MHD_add_response_header(r, "Content-Type",
 				res->content_type ? res->content_type
 						  : "application/json");
@@ -448,6 +450,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	(void)toe;
 	guard_answered(srv->guard, guard_of(conn));
 	if (up) {
+		/* An answer never sent: a connection closed while its answer
+		 * was held or deferred (the daemon stopping with 404s held). */
+		free(up->res.body);
 		free(up->buf);
 		pthread_mutex_destroy(&up->mu);
 		free(up);
