@@ -74,7 +74,7 @@ crash: build
 # mobile preset on the page's main views, signed in, on a store of 10,000
 # events, in Debian's chromium; prints the scores beside the targets
 # (docs/WEB.md).  No browser is downloaded.
-lighthouse: build
+lighthouse: deps-test build
 	@cd tests/web/lighthouse && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@COUNCIL=$(CURDIR)/$(BUILD)/council node tests/web/lighthouse/run.mjs
 
