@@ -38,12 +38,12 @@ int cn_lists_match(const char *words, const char *field, char **match,
 			return cn_err_set(err, CN_EINVAL, "%s: at most %d words",
 					  field, MATCH_WORDS);
 		}
-		/* A phrase in double quotes, a quote inside it doubled: FTS5
-		 * reads it as text, never as an operator. */
-		cn_buf_puts(&b, nwords > 1 ? " \"" : "\"");
+		/* One space between words: each backend makes its own query
+		 * of them (store/pagesql.c), none reads an operator. */
+		if (nwords > 1)
+			cn_buf_puts(&b, " ");
 		for (; *p && !isspace((unsigned char)*p); p++)
-			cn_buf_add(&b, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
-		cn_buf_puts(&b, "\"");
+			cn_buf_add(&b, p, 1);
 	}
 	if (!nwords) {
 		cn_buf_release(&b);

@@ -35,10 +35,10 @@
 int cn_lists_open(const char *path, struct cn_store **out, struct cn_err *err)
 	CN_NODISCARD;
 
-/* Search words (what a user types) as an FTS5 query: each word a
- * phrase, all of them required, so that no input is an FTS5 syntax error
- * or an operator.  CN_EINVAL, naming `field`, for no word, too many (16)
- * or too long a text (256 bytes). */
+/* Search words (what a user types), checked and put one space apart:
+ * the store's query of them (store.h, cn_proposal_query.match) requires
+ * every word and reads none as an operator.  CN_EINVAL, naming `field`,
+ * for no word, too many (16) or too long a text (256 bytes). */
 int cn_lists_match(const char *words, const char *field, char **match,
 		   struct cn_err *err) CN_NODISCARD;
 

@@ -13,7 +13,7 @@
  *
  * Files: main.c (command table, dispatch), options.c (parsing, help,
  * argument readers), util.c (shared printing, util.h), cmd_read.c
- * (registry and proposal queries), cmd_search.c (search), cmd_log.c
+ * (registry queries, show), cmd_proposals.c (proposals, search), cmd_log.c
  * (log), cmd_verify.c (verify), cmd_receipt.c (receipts), cmd_init.c
  * (init), cmd_replay.c (replay), cmd_propose.c (propose, body
  * add|amend), cmd_respond.c (respond, vote), cmd_secretariat.c (extend,

@@ -1,6 +1,6 @@
 /*
  * cmd_read.c - the registry and proposal queries: members, bodies,
- * partners, offices, proposals, show.  Each prints a table for people, or
+ * partners, offices, show (the list of proposals: cmd_proposals.c).  Each prints a table for people, or
  * JSON with --json.  main.c opens the store read-only for them.
  */
 #include <stdio.h>
@@ -202,130 +202,6 @@ int cmd_offices(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		printf("%zu offices open on %s\n", n, cn_date_format(c->now, d));
 	json_decref(v);
 	return rc;
-}
-
-/* ---- proposals ------------------------------------------------------------- */
-
-/* The statuses --status takes: open, concluded, or an outcome. */
-static const char *const statuses[] = {"open", "concluded", "adopted",
-				       "blocked", "failed", "withdrawn",
-				       "lapsed", NULL};
-
-enum { PROPOSALS_BODY, PROPOSALS_STATUS, PROPOSALS_JSON };
-const struct cli_opt cli_opts_proposals[] = {
-	[PROPOSALS_BODY] = OPT_VAL("body", "B", "only this body"),
-	[PROPOSALS_STATUS] = OPT_VAL("status", "S", "open, concluded, or an outcome:\n"
-				     "adopted, blocked, failed, withdrawn, lapsed"),
-	[PROPOSALS_JSON] = OPT_JSON,
-	OPT_END};
-
-/* What the plain table shows of a stored proposals row, read from its
- * columns: the view it was taken from (the doc column) is not parsed. */
-struct list_ctx {
-	const char *body, *status;
-	struct cli_table *t;
-};
-
-static const char *col_text(const struct cn_row *r, const char *name)
-{
-	const struct cn_table_def *d = &cn_tables[CN_TAB_PROPOSALS];
-	for (unsigned i = 0; i < d->ncols; i++)
-		if (!strcmp(d->cols[i].name, name))
-			return r->v[i].type == CN_VAL_TEXT ? r->v[i].s : NULL;
-	return NULL;
-}
-
-/* status: the row's "status" column, "open" or "concluded". */
-static int status_matches(const char *want, const char *status,
-			  const char *outcome)
-{
-	int concluded = status && !strcmp(status, "concluded");
-	if (!strcmp(want, "open"))
-		return !concluded;
-	if (!strcmp(want, "concluded"))
-		return concluded;
-	return concluded && outcome && !strcmp(want, outcome);
-}
-
-static int list_row(void *ctx, const struct cn_row *r, struct cn_err *err)
-{
-	struct list_ctx *l = ctx;
-	const char *body = col_text(r, "body"), *status = col_text(r, "status");
-	const char *outcome = col_text(r, "outcome");
-	int concluded = status && !strcmp(status, "concluded");
-	char id[32];
-	(void)err;
-
-	if ((l->body && (!body || strcasecmp(l->body, body))) ||
-	    (l->status && !status_matches(l->status, status, outcome)))
-		return 0;
-	snprintf(id, sizeof(id), "%lld", (long long)r->v[0].i);
-	cli_table_row(l->t, (const char *[]){id, cli_or(body, ""),
-		cli_or(col_text(r, "procedure"), ""),
-		concluded ? cli_or(outcome, "") : "open",
-		cli_or(col_text(r, "title"), "")});
-	return 0;
-}
-
-/* The stored views: JSON only for the proposals that pass the filters. */
-static json_t *filtered_docs(json_t *docs, const char *body, const char *status)
-{
-	json_t *out = json_array(), *d;
-	size_t i;
-	json_array_foreach(docs, i, d) {
-		const char *b = cli_str(d, "body"), *st = cli_str(d, "status");
-		if ((body && strcasecmp(body, b)) ||
-		    (status && !status_matches(status, st, cli_str(d, "outcome"))))
-			continue;
-		json_array_append(out, d);
-	}
-	json_decref(docs);
-	return out;
-}
-
-/* Answered from the proposals table (the projection), never from a fold of
- * the log: the plain table reads its columns, --json the stored views. */
-int cmd_proposals(struct cli *c, const struct cli_args *a, struct cn_app *app)
-{
-	const char *body = a->val[PROPOSALS_BODY], *status = a->val[PROPOSALS_STATUS];
-	const struct cn_world *w = cn_app_world(app);
-	struct cn_err err = {0};
-	struct cli_table t;
-
-	if (status) {
-		char list[128];
-		size_t len = 0;
-		int ok = 0;
-		for (int i = 0; statuses[i]; i++) {
-			ok |= !strcmp(statuses[i], status);
-			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-						i ? ", " : "", statuses[i]);
-		}
-		if (!ok)
-			return cli_usage(c, "unknown status '%s' (%s)", status, list);
-	}
-	if (body && !cn_world_body(w, body)) {
-		fprintf(stderr, "council: unknown body '%s'\n", body);
-		return EXIT_REFUSED;
-	}
-	if (c->json) {
-		json_t *docs;
-		if (cn_store_proposal_docs(cn_app_store(app), &docs, &err))
-			return cli_fail(c, &err);
-		cli_print_json(filtered_docs(docs, body, status));
-		return 0;
-	}
-	cli_table_init(&t, "rllll", (const char *[]){"id", "body", "procedure",
-		       "status", "title"});
-	struct list_ctx l = {body, status, &t};
-	if (cn_store_rows(cn_app_store(app), CN_TAB_PROPOSALS, CN_ORDER_KEY,
-			  list_row, &l, &err)) {
-		struct cn_err ignore;
-		t.failed = 1; /* print nothing of a partial list; free it */
-		(void)cli_table_print(&t, &ignore);
-		return cli_fail(c, &err);
-	}
-	return cli_table_print(&t, &err) ? cli_fail(c, &err) : 0;
 }
 
 /* ---- show ------------------------------------------------------------------ */

@@ -50,12 +50,15 @@ const struct cmd cli_commands[] = {
 	 "Offices open on DATE (default today), with the treaty-area check\n"
 	 "(North Atlantic Treaty Art. 6; advisory).\n"},
 	{"proposals", cmd_proposals, cli_opts_proposals,
-	 ONE(NULL, 0, READS), "list proposals", NULL},
+	 ONE(NULL, 0, READS), "list proposals, a page at a time",
+	 "The proposals that pass every filter given, the newest first.  A page\n"
+	 "holds --limit of them; the table's last line (--json: `next`) names\n"
+	 "the next page's cursor.  --after ID reads up from ID instead.\n"},
 	{"search", cmd_search, cli_opts_search, ONE("WORDS", 1, READS),
 	 "find proposals by the words of their title or text",
 	 "The proposals whose title or current text holds every word of WORDS\n"
-	 "(one argument; without case or diacritics), the newest first.  A\n"
-	 "page holds --limit of them; the next page is --before the last id.\n"},
+	 "(one argument; without case or diacritics), with the filters and\n"
+	 "pages of 'council proposals'.\n"},
 	{"propose", cmd_propose, cli_opts_propose, ONE(NULL, 0, WRITES),
 	 "put a proposal before a body",
 	 "Open a procedure on a proposal; prints its id (--json: the proposal).\n"

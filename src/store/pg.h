@@ -14,6 +14,7 @@
  *   pg_log.c     events: append, scans, one event
  *   pg_tree.c    Merkle nodes and checkpoints
  *   pg_rows.c    projection rows and the readers' proposal queries
+ *   pg_query.c   the paged queries (pagesql.c's SQL) and their indexes
  *   pg_tokens.c  the API's bearer tokens
  *   pg_meta.c    meta values
  *
@@ -38,7 +39,8 @@
 #define CN_PG_INT8 20
 #define CN_PG_TEXT 25
 
-#define CN_PG_MAXP 16
+/* As many as the paged queries bind (pagesql.h). */
+#define CN_PG_MAXP 128
 
 struct cn_store_backend {
 	PGconn *conn;
@@ -189,6 +191,15 @@ int cn_pg_token_list(struct cn_store_backend *b, struct cn_token_info **out,
 		     size_t *n, struct cn_err *err);
 int cn_pg_token_revoke(struct cn_store_backend *b, int64_t id,
 		       const char *revoked, struct cn_err *err);
+
+/* pg_query.c: the paged queries' indexes and search configuration
+ * (made on a writable open of a store that has none) and the queries. */
+int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err);
+int cn_pg_proposal_page(struct cn_store_backend *b,
+			const struct cn_proposal_query *pq, cn_doc_fn fn,
+			void *ctx, struct cn_err *err);
+int cn_pg_log_page(struct cn_store_backend *b, const struct cn_log_query *lq,
+		   int64_t *seqs, size_t *n, struct cn_err *err);
 
 /* pg_snapshot.c: the snapshots table (made on a writable open) and its
  * three operations. */

@@ -258,7 +258,8 @@ static int pg_open(const char *path, int flags, struct cn_store_backend **out,
 		return rc;
 	}
 	if ((rc = session_setup(b, err)) || (rc = check_or_create(b, flags, err)) ||
-	    (!b->readonly && (rc = cn_pg_create_snapshots(b, err)))) {
+	    (!b->readonly && ((rc = cn_pg_create_snapshots(b, err)) ||
+				(rc = cn_pg_create_query(b, err))))) {
 		pg_close(b);
 		return rc;
 	}
@@ -467,6 +468,8 @@ const struct cn_store_ops cn_store_pg = {
 	.proposal_doc = cn_pg_proposal_doc,
 	.proposal_docs = cn_pg_proposal_docs,
 	.proposal_meta = cn_pg_proposal_meta,
+	.proposal_page = cn_pg_proposal_page,
+	.log_page = cn_pg_log_page,
 	.token_add = cn_pg_token_add,
 	.token_find = cn_pg_token_find,
 	.token_list = cn_pg_token_list,

@@ -318,20 +318,10 @@ int cn_store_set_meta(struct cn_store *st, const char *key, const char *value,
 
 /* ---- paged queries ------------------------------------------------------------ */
 
-/* A backend may not have them yet (the PostgreSQL store: issue 14's
- * paged queries and search were written for SQLite first): then the
- * caller is told so, plainly, rather than given a partial answer. */
-static int no_paging(struct cn_err *err)
-{
-	return cn_err_set(err, CN_EREFUSED, "this store's backend cannot page "
-			  "lists or search yet (the SQLite store can)");
-}
-
 int cn_store_proposal_page(struct cn_store *st, const struct cn_proposal_query *q,
 			   cn_doc_fn fn, void *ctx, struct cn_err *err)
 {
-	if (!st->ops->proposal_page)
-		return no_paging(err);
+	assert(st->ops->proposal_page);
 	return st->ops->proposal_page(st->b, q, fn, ctx, err);
 }
 
@@ -339,8 +329,7 @@ int cn_store_log_page(struct cn_store *st, const struct cn_log_query *q,
 		      int64_t *seqs, size_t *n, struct cn_err *err)
 {
 	*n = 0;
-	if (!st->ops->log_page)
-		return no_paging(err);
+	assert(st->ops->log_page);
 	return st->ops->log_page(st->b, q, seqs, n, err);
 }
 

@@ -395,8 +395,9 @@ struct cn_sight_rows {
 /* A page of proposals: the sight, then every filter given (NULL or 0:
  * none), ordered by id, at most `limit`.  Times are canonical ISO 8601
  * (timeutil.h), ranges [from, to).  `status` matches the status or the
- * outcome; `member`, a member of the electorate; `match`, an FTS5 query
- * over titles and texts. */
+ * outcome; `member`, a member of the electorate; `match`, words one space
+ * apart (cn_lists_match), every one required in the title or current
+ * text, without case or diacritics, none read as an operator. */
 struct cn_proposal_query {
 	struct cn_sight_rows sight;
 	const char *body, *status, *member, *match;

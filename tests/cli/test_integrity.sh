@@ -46,7 +46,7 @@ expect_err "a failing scenario step is named" 1 "step 2 (respond)"
 after=$(fingerprint)
 check "refused commands and failed replays changed nothing" test "$before" = "$after"
 c proposals --json
-expect_json "the failed replay's first step was rolled back" length 1
+expect_json "the failed replay's first step was rolled back" .count 1
 
 # usage errors exit 2
 c respond 1 --member FR

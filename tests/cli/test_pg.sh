@@ -163,11 +163,30 @@ run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/proposals/$cli_id"
 expect_json "the server reads what the CLI wrote beside it" .title "From the CLI beside the server"
 run curl -sf "$base/api/v1/log/checkpoint"
 expect_rc "GET the checkpoint" 0
-# The paged lists and search are SQLite's alone so far: on PostgreSQL the
-# list answers a plain refusal saying so, and the server stays up.
-out=$(curl -s -w '\n%{http_code}' -H "Authorization: Bearer $sec" "$base/api/v1/proposals")
-check "the proposals list is refused plainly on PostgreSQL (not yet paged there)" \
-	sh -c "printf '%s' \"\$1\" | tail -1 | grep -qx 409 && printf '%s' \"\$1\" | grep -q 'cannot page lists or search yet'" _ "$out"
+# The paged lists, search and the public log on PostgreSQL
+# (store/pg_query.c): the same queries as on SQLite.
+run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/proposals?limit=3"
+expect_json "the proposals list on PostgreSQL: the newest 3, in id order" \
+	'.proposals | map(.id) | join(",")' "7,$hid,$cli_id"
+nxt=$(printf '%s' "$out" | jq -r .next)
+run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/proposals?limit=3&before=$nxt"
+expect_json "and its next page, older" '.proposals | map(.id) | join(",")' "4,5,6"
+run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/proposals?after=6&limit=2"
+expect_json "a page up from a cursor" '.proposals | map(.id) | join(",")' "7,$hid"
+run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/proposals?status=blocked"
+expect_json "filtered by outcome" '.proposals | map(.id) | join(",")' "$pid"
+run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/proposals?body=nac&limit=1"
+expect_json "filtered by body, without case" '.proposals[0].body' NAC
+run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/search?q=PARALLEL%205"
+expect_json "search on PostgreSQL: every word, without case" '.proposals | map(.title) | join(",")' "Parallel 5"
+run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/search?q=parallel%20%22%20OR%20*"
+expect_json "an operator is only a word" '.count' 0
+run curl -sf "$base/api/v1/proposals"
+expect_json "the public sees no proposal here (none adopted)" '.count' 0
+run curl -sf "$base/api/v1/log?limit=5"
+expect_json "the public log pages on PostgreSQL" '.events | length' 5
+check "and shows the public only registry events" \
+	sh -c "printf '%s' \"\$1\" | jq -e '[.events[].type | startswith(\"proposal.\") or startswith(\"position.\")] | any | not' >/dev/null" _ "$out"
 check "and the server is still up" curl -sf "$base/healthz" -o /dev/null
 
 # Writers over HTTP and from the CLI, with verify and export meanwhile.
@@ -240,10 +259,40 @@ check "the same number of events on both ($n1)" test "$n1" = "$n2"
 "$COUNCIL" --db "$T/a.db" log --json | jq -c 'del(.prev)' >"$T/s.ev"
 "$COUNCIL" --db "$PDB" log --json | jq -c 'del(.prev)' >"$T/p.ev"
 check "event by event the same content, but for the link" cmp -s "$T/s.ev" "$T/p.ev"
+# Search finds words without their diacritics on both (unaccent on
+# PostgreSQL, FTS5's remove_diacritics on SQLite).
+for db in "$T/a.db" "$PDB"; do
+	"$COUNCIL" --db "$db" propose --body NAC --title "Coopération renforcée à Chișinău" \
+		--at 2023-08-01 >/dev/null
+done
+"$COUNCIL" --db "$T/a.db" search "cooperation chisinau" --json >"$T/s.json" 2>&1
+"$COUNCIL" --db "$PDB" search "cooperation chisinau" --json >"$T/p.json" 2>&1
+check "search without diacritics finds it on PostgreSQL" \
+	test "$(jq -r '.proposals | map(.title) | join(",")' "$T/p.json")" = "Coopération renforcée à Chișinău"
+check "as on SQLite" cmp -s "$T/s.json" "$T/p.json"
+"$COUNCIL" --db "$T/a.db" search tokyo --json >"$T/s.json" 2>&1
+"$COUNCIL" --db "$PDB" search tokyo --json >"$T/p.json" 2>&1
+check "the same search answers on both backends" \
+	sh -c 'jq -e ".count >= 1" "$1" >/dev/null && cmp -s "$1" "$2"' _ "$T/s.json" "$T/p.json"
 c --db "$T/a.db" verify
 expect_rc "the SQLite store verifies" 0
 c --db "$PDB" verify
 expect_rc "the PostgreSQL store verifies" 0
+
+# ---- two stores in two schemas of one database -------------------------------
+# The unaccent extension is one per database, made apart from both stores:
+# dropping one store's schema leaves the other's search whole.
+SDB=$(newdb sch)
+"${PSQL[@]}" -d sch -c "CREATE SCHEMA a; CREATE SCHEMA b" >/dev/null
+for s in a b; do
+	COUNCIL_KEY="$T/sch-$s.key" "$COUNCIL" --db "$SDB options='-csearch_path=$s'" init >/dev/null 2>&1 &&
+		COUNCIL_KEY="$T/sch-$s.key" "$COUNCIL" --db "$SDB options='-csearch_path=$s'" \
+			propose --body NAC --title "Réunion $s" >/dev/null 2>&1
+done
+"${PSQL[@]}" -d sch -c "DROP SCHEMA a CASCADE" >/dev/null 2>&1
+c --db "$SDB options='-csearch_path=b'" search reunion --json
+expect_json "after another store's schema is dropped, search still works" \
+	'.proposals | map(.title) | join(",")' "Réunion b"
 
 # ---- two servers on one database ---------------------------------------------
 # Each server's writer takes the database's write lock and folds what the

@@ -192,9 +192,9 @@ check "the clock's conclusion is recorded once" \
 	test "$(grep -c '"type":"procedure.concluded"' "$T/.out")" = 1
 
 c proposals --status blocked --json
-expect_json "proposals --status filters" 'map(.id) | length' 2
+expect_json "proposals --status filters" '.proposals | map(.id) | length' 2
 c proposals --body DPC --json
-expect_json "proposals --body filters" 'map(.body) | unique | join(",")' DPC
+expect_json "proposals --body filters" '.proposals | map(.body) | unique | join(",")' DPC
 
 c verify
 expect_rc "the store verifies after all of this" 0

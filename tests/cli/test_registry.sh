@@ -114,7 +114,7 @@ c propose --body NAC --title "Kosovo" --at 2025-06-01 \
 expect_err "admitting a state and adding it as a partner at once is refused" 1 \
 	"XK cannot be both a member and a partner"
 c proposals --json
-expect_json "the refused proposal left no trace" 'length' 0
+expect_json "the refused proposal left no trace" '.count' 0
 # A partner admitted as a member from a date before its partnership began
 # would be both on the partnership's first day: refused when proposed, not
 # left open to fail at its conclusion (Colombia: a partner since 2017-05).
@@ -123,7 +123,7 @@ c propose --body NAC --title "Colombia, backdated" \
 expect_err "admitting a partner before its partnership began is refused when proposed" 1 \
 	"effect 1 (admit-member): CO cannot be both a member and a partner: it would be both on 2017-05-01"
 c proposals --json
-expect_json "the backdated admission left no trace" 'length' 0
+expect_json "the backdated admission left no trace" '.count' 0
 c propose --body NAC --title "Colombia" \
 	--effect admit-member:code=CO,name=Colombia,effective=2030-01-01
 expect_rc "admitting a partner after its partnership began is proposed" 0

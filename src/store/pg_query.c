@@ -1,0 +1,159 @@
+/*
+ * pg_query.c - the PostgreSQL backend's paged queries (store.h, "paged
+ * queries"): a page of proposals by sight, filters, words and cursor;
+ * the seqs of the log's events a restricted sight sees, through indexes
+ * rather than by decoding the events it does not see.  The SQL is
+ * pagesql.c's, the same questions as the SQLite backend asks.
+ *
+ * And what they need beside the tables, made on a writable open of a
+ * store that lacks them (as sqlite_query.c does):
+ *   - indexes on event types and on the proposals' sight fields;
+ *   - the text search configuration `council_search`: PostgreSQL's
+ *     `simple` parser and dictionary (words as written, lower-cased, no
+ *     stemming: as SQLite's unicode61 tokenizer) after the `unaccent`
+ *     dictionary, so that words match without diacritics as they do on
+ *     SQLite (remove_diacritics);
+ *   - a GIN index on each proposal's words (CN_PAGESQL_PG_WORDS), which
+ *     PostgreSQL keeps in step with the proposals table in the same
+ *     transaction as the projection write.
+ * `unaccent` is a contrib extension that Debian's postgresql package
+ * ships and that a database owner may create (it is marked trusted); it
+ * is made once per database, in schema council_unaccent.
+ */
+#include "pg.h"
+
+#include <assert.h>
+
+#include "pagesql.h"
+
+static const char query_schema[] =
+	"SELECT pg_advisory_xact_lock(hashtext('council query schema'));"
+	"CREATE INDEX IF NOT EXISTS events_type ON events(type);"
+	"CREATE INDEX IF NOT EXISTS proposals_outcome ON proposals(status, outcome);"
+	"CREATE INDEX IF NOT EXISTS proposals_shared ON proposals(shared);"
+	/* The extension is one per database: made in a schema of its own,
+	 * not in this store's, so that dropping one store's schema never
+	 * takes another's search with it; where an administrator made it
+	 * already, it is used where it is, its dictionary named with that
+	 * schema. */
+	"DO $$ BEGIN"
+	"  IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'unaccent')"
+	"  THEN"
+	"    CREATE SCHEMA IF NOT EXISTS council_unaccent;"
+	"    CREATE EXTENSION unaccent SCHEMA council_unaccent;"
+	"  END IF; END $$;"
+	"DO $$ DECLARE s text; BEGIN"
+	"  IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname ="
+	"    'council_search' AND cfgnamespace = current_schema()::regnamespace)"
+	"  THEN"
+	"    SELECT n.nspname INTO s FROM pg_extension e JOIN pg_namespace n"
+	"      ON n.oid = e.extnamespace WHERE e.extname = 'unaccent';"
+	"    CREATE TEXT SEARCH CONFIGURATION council_search"
+	"      (COPY = pg_catalog.simple);"
+	"    EXECUTE format('ALTER TEXT SEARCH CONFIGURATION council_search"
+	"      ALTER MAPPING FOR asciiword, word, numword, asciihword, hword,"
+	"      numhword, hword_asciipart, hword_part, hword_numpart"
+	"      WITH %I.unaccent, simple', s);"
+	"  END IF; END $$;"
+	"CREATE INDEX IF NOT EXISTS proposals_words ON proposals USING gin("
+	CN_PAGESQL_PG_WORDS ");";
+
+int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err)
+{
+	int64_t have = 0;
+	int rc;
+
+	/* Made once: later opens find the last thing made and change
+	 * nothing, so writers opening at once take no lock. */
+	if ((rc = cn_pg_one(b, "SELECT (to_regclass('proposals_words')"
+			    " IS NOT NULL)::int::bigint", NULL, cn_pg_get_int64,
+			    &have, "reading the schema", "no schema", err)))
+		return rc;
+	if (have)
+		return 0;
+	if ((rc = cn_pg_cmd(b, "BEGIN", NULL, NULL, "creating the search", err)))
+		return rc;
+	rc = cn_pg_script(b, query_schema, "creating the search (it needs the "
+			  "unaccent extension, which Debian's postgresql "
+			  "package ships)", err);
+	if (rc == 0)
+		rc = cn_pg_cmd(b, "COMMIT", NULL, NULL, "creating the search", err);
+	if (rc)
+		PQclear(PQexec(b->conn, "ROLLBACK"));
+	return rc;
+}
+
+/* A built query's parameters, typed for the wire. */
+static int bind(const struct cn_pagesql *q, struct cn_pg_params *p,
+		struct cn_err *err)
+{
+	if (q->np > CN_PG_MAXP)
+		return cn_err_set(err, CN_EINVAL, "the query has too many terms");
+	for (int i = 0; i < q->np; i++) {
+		if (q->p[i].s)
+			cn_pg_str(p, q->p[i].s);
+		else
+			cn_pg_int(p, q->p[i].i);
+	}
+	return 0;
+}
+
+struct doc_page {
+	cn_doc_fn fn;
+	void *ctx;
+};
+
+static int doc_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	struct doc_page *d = ctx;
+	size_t len;
+	const char *t = cn_pg_value(r, 1, &len);
+	return d->fn(d->ctx, cn_pg_int64(r, 0), t ? t : "", t ? len : 0, err);
+}
+
+int cn_pg_proposal_page(struct cn_store_backend *b,
+			const struct cn_proposal_query *pq, cn_doc_fn fn,
+			void *ctx, struct cn_err *err)
+{
+	struct doc_page d = {fn, ctx};
+	struct cn_pg_params p = {0};
+	struct cn_pagesql q;
+	int rc;
+
+	if (!(rc = cn_pagesql_proposals(&q, CN_PAGESQL_PG, pq, err)) &&
+	    !(rc = bind(&q, &p, err)))
+		rc = cn_pg_each(b, q.sql, &p, doc_row, &d, "reading proposals",
+				err);
+	cn_pagesql_release(&q);
+	return rc;
+}
+
+struct seq_page {
+	int64_t *seqs;
+	size_t n, max;
+};
+
+static int seq_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	struct seq_page *s = ctx;
+	(void)err;
+	assert(s->n < s->max);
+	s->seqs[s->n++] = cn_pg_int64(r, 0);
+	return 0;
+}
+
+int cn_pg_log_page(struct cn_store_backend *b, const struct cn_log_query *lq,
+		   int64_t *seqs, size_t *n, struct cn_err *err)
+{
+	struct seq_page s = {seqs, 0, (size_t)lq->limit};
+	struct cn_pg_params p = {0};
+	struct cn_pagesql q;
+	int rc;
+
+	if (!(rc = cn_pagesql_log(&q, CN_PAGESQL_PG, lq, err)) &&
+	    !(rc = bind(&q, &p, err)))
+		rc = cn_pg_each(b, q.sql, &p, seq_row, &s, "reading the log", err);
+	*n = s.n;
+	cn_pagesql_release(&q);
+	return rc;
+}
