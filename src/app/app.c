@@ -75,6 +75,7 @@ static int load_or_make_key(struct cn_app *app, const char *db, int flags,
 				return cn_err_prefix(err, "%s: ", path);
 			}
 			rc = cn_store_set_signer(app->st, name, sk, err);
+			cn_app_snaps_seal_with(&app->snaps, sk);
 			free(name);
 			free(vkey);
 			sodium_memzero(sk, sizeof(sk));
@@ -122,6 +123,8 @@ static int load_or_make_key(struct cn_app *app, const char *db, int flags,
 	}
 	if (rc == 0)
 		rc = cn_store_set_signer(app->st, keyname, sk, err);
+	if (rc == 0)
+		cn_app_snaps_seal_with(&app->snaps, sk);
 out:
 	sodium_memzero(sk, sizeof(sk));
 	if (skey)
@@ -132,8 +135,9 @@ out:
 }
 
 static int rebuild(struct cn_app *app, struct cn_err *err);
-/* The one way an app is made: the store, the world built from it (the
- * whole log replayed, or the registry from its rows), then the key. */
+/* The one way an app is made: the store, the key, then the world built
+ * from the store (from a sealed snapshot and the events after it, or the
+ * whole log replayed, or the registry from its rows). */
 static int open_app(const char *path, int flags, int registry_only,
 		    struct cn_app **out, struct cn_err *err)
 {
@@ -148,9 +152,11 @@ static int open_app(const char *path, int flags, int registry_only,
 	}
 	app->registry_only = registry_only;
 	cn_app_snaps_init(&app->snaps);
-	if ((rc = rebuild(app, err)) ||
-	    (!registry_only && (rc = load_or_make_key(app, path, flags, err)))) {
+	/* The key first: a writer trusts only the snapshots it sealed. */
+	if ((!registry_only && (rc = load_or_make_key(app, path, flags, err))) ||
+	    (rc = rebuild(app, err))) {
 		cn_err_prefix(err, "%s: ", path ? path : ":memory:");
+		cn_app_snaps_release(&app->snaps);
 		cn_world_release(&app->w);
 		cn_store_close(app->st);
 		free(app);
@@ -179,6 +185,7 @@ void cn_app_close(struct cn_app *app)
 	if (app->batch)
 		cn_store_rollback(app->st);
 	cn_projector_release(&app->pj);
+	cn_app_snaps_release(&app->snaps);
 	cn_world_release(&app->w);
 	cn_store_close(app->st);
 	free(app);

@@ -3,6 +3,8 @@
  */
 #include "app_snapshot.h"
 
+#include <assert.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,68 @@ void cn_app_snaps_init(struct cn_app_snaps *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->every = snapshot_every();
+}
+
+/* ---- the seal ------------------------------------------------------------ */
+
+static const char SEAL_MAGIC[8] = "CNSEAL01";
+#define SEAL_LEN (crypto_auth_BYTES + sizeof(SEAL_MAGIC))
+
+_Static_assert(crypto_auth_KEYBYTES == 32, "the seal's key is 32 bytes");
+
+void cn_app_snaps_seal_with(struct cn_app_snaps *s, const uint8_t *sk)
+{
+	static const char domain[] = "council/v1/snapshot-seal";
+	/* The Ed25519 secret key's first half is its seed: the key proper. */
+	crypto_generichash(s->seal_key, sizeof(s->seal_key),
+			   (const unsigned char *)domain, sizeof(domain) - 1,
+			   sk, 32);
+	s->sealing = 1;
+}
+
+void cn_app_snaps_release(struct cn_app_snaps *s)
+{
+	sodium_memzero(s->seal_key, sizeof(s->seal_key));
+	s->sealing = 0;
+}
+
+static int has_seal(const uint8_t *bytes, size_t len)
+{
+	return len >= SEAL_LEN + CN_HASH_LEN &&
+	       !memcmp(bytes + len - sizeof(SEAL_MAGIC), SEAL_MAGIC,
+		       sizeof(SEAL_MAGIC));
+}
+
+size_t cn_app_snap_unsealed_len(const uint8_t *bytes, size_t len)
+{
+	return has_seal(bytes, len) ? len - SEAL_LEN : len;
+}
+
+/* The seal of snapshot bytes[0..len): a MAC of its digest (its last
+ * CN_HASH_LEN bytes), which decoding checks against everything before. */
+static void seal_of(const struct cn_app_snaps *s, const uint8_t *bytes,
+		    size_t len, unsigned char mac[crypto_auth_BYTES])
+{
+	assert(len >= CN_HASH_LEN);
+	crypto_auth(mac, bytes + len - CN_HASH_LEN, CN_HASH_LEN, s->seal_key);
+}
+
+/* Whether a writer may trust stored bytes[0..len): its seal verifies with
+ * this log's key.  *n the snapshot's own length.  0, or CN_ECORRUPT. */
+static int check_seal(const struct cn_app_snaps *s, const uint8_t *bytes,
+		      size_t len, size_t *n, struct cn_err *why)
+{
+	*n = cn_app_snap_unsealed_len(bytes, len);
+	if (!s->sealing)
+		return 0;
+	if (*n == len)
+		return cn_err_set(why, CN_ECORRUPT, "it carries no seal of this "
+				  "log's key");
+	if (crypto_auth_verify(bytes + *n,
+			       bytes + *n - CN_HASH_LEN, CN_HASH_LEN, s->seal_key))
+		return cn_err_set(why, CN_ECORRUPT, "its seal does not verify "
+				  "with this log's key");
+	return 0;
 }
 
 int cn_app_fold_next(void *ctx, const struct cn_event *ev, struct cn_err *err)
@@ -97,11 +161,14 @@ static int try_snapshot(void *ctx, const struct cn_snapshot_row *s,
 {
 	struct restore *r = ctx;
 	struct cn_err why = {0};
+	size_t n = s->len;
 	int rc = names_log_event(r->st, s, &why);
 
 	if (rc == CN_EIO || rc == CN_ENOMEM)
 		return cn_err_set(err, rc, "%s", why.msg);
-	if (rc == 0 && (rc = cn_snapshot_decode(s->bytes, s->len, &r->w, &why)) ==
+	if (rc == 0)
+		rc = check_seal(r->snaps, s->bytes, s->len, &n, &why);
+	if (rc == 0 && (rc = cn_snapshot_decode(s->bytes, n, &r->w, &why)) ==
 			       CN_ENOMEM)
 		return cn_err_set(err, rc, "%s", why.msg);
 	if (rc == 0 &&
@@ -163,6 +230,17 @@ int cn_app_snaps_take(struct cn_app_snaps *s, struct cn_store *st,
 		return 0;
 	if (cn_snapshot_encode(w, &bytes, &len, &ignore))
 		return 0;
+	if (s->sealing) {
+		uint8_t *sealed = realloc(bytes, len + SEAL_LEN);
+		if (!sealed) {
+			free(bytes);
+			return 0;
+		}
+		bytes = sealed;
+		seal_of(s, bytes, len, bytes + len);
+		memcpy(bytes + len + crypto_auth_BYTES, SEAL_MAGIC, sizeof(SEAL_MAGIC));
+		len += SEAL_LEN;
+	}
 	struct cn_snapshot_row row = {w->last_seq, w->last_hash, CN_HASH_LEN,
 				      bytes, len};
 	rc = cn_store_snapshot_put(st, &row, CN_APP_SNAPSHOTS_KEPT, err);

@@ -9,6 +9,21 @@
  * commit's transaction it writes a new one once enough events passed.
  * This module holds that policy and what it remembers between calls;
  * app.c owns the struct (inside struct cn_app) and the store.
+ *
+ * The seal.  A snapshot's own digest (core/snapshot.h) finds accidents,
+ * not someone who can write the database and rewrites a snapshot with its
+ * digest: the writer would then fold new events onto a world that is not
+ * the log's, and sign what it decides from it.  So a writer seals each
+ * snapshot it stores with a key derived from the log's signing key,
+ * which lives outside the database (app.c): stored bytes are the
+ * snapshot, then a 32-byte HMAC-SHA-512-256 (libsodium crypto_auth) of
+ * its digest, then the 8 bytes "CNSEAL01".  A writer trusts only a
+ * snapshot whose seal its key verifies (one from before seals is rebuilt
+ * once from the log).  A read-only open holds no key and checks no seal:
+ * its world only names the registry to the read commands, which answer
+ * from the projections, and whoever could forge a snapshot could as well
+ * rewrite those; `council verify` compares every snapshot with the
+ * replay, which finds both.
  */
 #ifndef CN_APP_SNAPSHOT_H
 #define CN_APP_SNAPSHOT_H
@@ -29,6 +44,10 @@ struct cn_app_snaps {
 	/* Those found untrustworthy at open, which the next write drops. */
 	int64_t bad[CN_APP_SNAP_BAD];
 	size_t nbad;
+	/* The seal's key (derived from the log's signing key), when this
+	 * app writes. */
+	unsigned char seal_key[32];
+	int sealing;
 	/* Why the last open or rebuild did not start from a snapshot that
 	 * was stored ("" when it did, or when there was none). */
 	char warning[CN_ERR_MSG_MAX + 64];
@@ -37,6 +56,16 @@ struct cn_app_snaps {
 /* Empty, with the interval: COUNCIL_SNAPSHOT_EVERY when set to a positive
  * number (the tests take them often), else CN_APP_SNAPSHOT_EVERY. */
 void cn_app_snaps_init(struct cn_app_snaps *s);
+
+/* Seal the snapshots written and check those read with a key derived
+ * from sk, the log's Ed25519 secret key (64 bytes). */
+void cn_app_snaps_seal_with(struct cn_app_snaps *s, const uint8_t *sk);
+/* Forget the seal's key (sodium_memzero). */
+void cn_app_snaps_release(struct cn_app_snaps *s);
+
+/* How many of a stored snapshot's len bytes are the snapshot itself:
+ * len less its seal when it has one (for app/snapcheck.c). */
+size_t cn_app_snap_unsealed_len(const uint8_t *bytes, size_t len);
 
 /* The writer's world into *w (initialised here): from the newest snapshot
  * that can be trusted plus the events after it (*seq its seq), else from

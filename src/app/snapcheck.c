@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/snapshot.h"
+#include "app_snapshot.h"
 
 static uint8_t *dup_bytes(const uint8_t *b, size_t n)
 {
@@ -27,7 +28,7 @@ static int keep(void *ctx, const struct cn_snapshot_row *s, struct cn_err *err)
 	it = &c->s[c->n];
 	it->seq = s->seq;
 	it->hashlen = s->hashlen;
-	it->len = s->len;
+	it->len = cn_app_snap_unsealed_len(s->bytes, s->len);
 	it->hash = dup_bytes(s->hash, s->hashlen);
 	it->bytes = dup_bytes(s->bytes, s->len);
 	if (!it->hash || !it->bytes) {

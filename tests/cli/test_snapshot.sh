@@ -84,6 +84,45 @@ tamper_case "another event's hash" \
 	"UPDATE snapshots SET hash = (SELECT hash FROM events WHERE seq = 2) WHERE seq = (SELECT max(seq) FROM snapshots)" \
 	"another hash" "its hash is not the event's"
 
+# Forged with its digest: someone who can write the database rewrites a
+# title inside the newest snapshot and computes its SHA-256 again, with
+# the writer's seal left as it was or cut off.  The digest then holds, so
+# only the seal, keyed by the log's key outside the database, tells: the
+# writer must not fold new events onto that world.
+forge() { # keep|cut
+	python3 - "$COUNCIL_DB" "$1" <<'PY'
+import hashlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+seq, b = db.execute("SELECT seq, bytes FROM snapshots ORDER BY seq DESC LIMIT 1").fetchone()
+seal = b""
+if b[-8:] == b"CNSEAL01":
+    b, seal = b[:-40], b[-40:]
+assert b.count(b"Matter 1") == 1, "the title is in the snapshot once"
+core = b[:-32].replace(b"Matter 1", b"Mattex 1")
+forged = core + hashlib.sha256(core).digest() + (seal if sys.argv[2] == "keep" else b"")
+db.execute("UPDATE snapshots SET bytes = ? WHERE seq = ?", (forged, seq))
+db.commit()
+PY
+}
+for how in keep cut; do
+	if [ "$how" = keep ]; then who=IT; else who=ES; fi
+	check "the writer seals its snapshots" test "$(sqlite3 "$COUNCIL_DB" \
+		"SELECT hex(substr(bytes, -8)) FROM snapshots ORDER BY seq DESC LIMIT 1")" = "$(printf CNSEAL01 | xxd -p -u)"
+	forge "$how"
+	c respond 1 --member "$who" --concur --at 2024-02-1$((++month))
+	if [ "$how" = keep ]; then why="its seal does not verify"; else why="carries no seal"; fi
+	expect_err "forged with its digest, seal $how: the writer does not trust it" 0 "$why"
+	c show 1 --json
+	expect_json "forged, seal $how: the view the write made is the log's" .title "Matter 1"
+	c verify
+	expect_rc "forged, seal $how: verify passes once the write replaced it" 0
+done
+forge keep
+c verify
+expect_err "a forged snapshot is named by verify" 1 "differs from the world replayed to it"
+c respond 1 --member NL --concur --at 2024-02-19
+expect_rc "and the next write replaces it" 0
+
 # Every snapshot gone or bad: the whole log is folded, and a store from
 # before snapshots (no table) opens as well.
 sqlite3 "$COUNCIL_DB" "UPDATE snapshots SET bytes = x'00'"
