@@ -117,7 +117,7 @@ static int stored_tree(struct cn_vstream *s, const struct cn_checkpoint *t,
 				  (unsigned long long)s->cps.size);
 	if ((rc = cn_store_frontier(s->st, s->tree.size, &stored, err)))
 		return rc;
-	if (memcmp(&stored, &s->tree, sizeof(stored)))
+	if (!cn_merkle_frontier_equal(&stored, &s->tree))
 		return cn_err_set(err, CN_ECORRUPT, "the stored Merkle tree of the "
 				  "first %llu events differs from the tree of the "
 				  "events", (unsigned long long)s->tree.size);

@@ -60,6 +60,18 @@ int cn_merkle_frontier_append(struct cn_merkle_frontier *f,
 	return 0;
 }
 
+int cn_merkle_frontier_equal(const struct cn_merkle_frontier *a,
+			     const struct cn_merkle_frontier *b)
+{
+	if (a->size != b->size)
+		return 0;
+	for (unsigned l = 0; l < CN_MERKLE_LEVELS; l++)
+		if ((a->size >> l & 1) &&
+		    memcmp(a->node[l].b, b->node[l].b, CN_MERKLE_HASH_LEN))
+			return 0;
+	return 1;
+}
+
 void cn_merkle_frontier_root(const struct cn_merkle_frontier *f,
 			     uint8_t root[CN_MERKLE_HASH_LEN])
 {

@@ -45,6 +45,12 @@ int cn_merkle_frontier_append(struct cn_merkle_frontier *f,
 			      struct cn_merkle_node out[CN_MERKLE_LEVELS],
 			      size_t *nout, struct cn_err *err) CN_NODISCARD;
 
+/* Whether two frontiers are of the same size with the same subtree roots
+ * (only node[l] for the one bits of size count: an append leaves the
+ * levels it absorbed as they were). */
+int cn_merkle_frontier_equal(const struct cn_merkle_frontier *a,
+			     const struct cn_merkle_frontier *b);
+
 /* The root of the tree of f->size leaves (the empty root for 0):
  * O(log size) hashes. */
 void cn_merkle_frontier_root(const struct cn_merkle_frontier *f,

@@ -90,6 +90,9 @@ static void test_frontier_matches_tree(void **state)
 		assert_int_equal(cn_merkle_frontier_load(&g, cn_merkle_mem_get,
 							 &mem, i + 1), 0);
 		assert_int_equal(g.size, f.size);
+		/* the streamed one keeps the levels it absorbed; the loaded
+		 * one never had them: equal all the same */
+		assert_true(cn_merkle_frontier_equal(&f, &g));
 		cn_merkle_frontier_root(&g, root);
 		assert_memory_equal(root, want, HL);
 	}
@@ -100,7 +103,7 @@ static void test_frontier_matches_tree(void **state)
  * gives the same roots (what `verify --since` relies on). */
 static void test_frontier_load_then_append(void **state)
 {
-	struct cn_merkle_frontier f;
+	struct cn_merkle_frontier f, g;
 	struct cn_merkle_mem mem;
 	uint8_t root[HL], want[HL];
 
@@ -117,6 +120,16 @@ static void test_frontier_load_then_append(void **state)
 		mth(0, i + 1, want);
 		assert_memory_equal(root, want, HL);
 	}
+	/* Another leaf: another frontier. */
+	assert_int_equal(cn_merkle_frontier_load(&g, cn_merkle_mem_get, &mem, 37),
+			 0);
+	assert_int_equal(cn_merkle_frontier_append(&g, leaves[0], NULL, NULL,
+						   NULL), 0);
+	assert_int_equal(cn_merkle_frontier_load(&f, cn_merkle_mem_get, &mem, 37),
+			 0);
+	assert_int_equal(cn_merkle_frontier_append(&f, leaves[37], NULL, NULL,
+						   NULL), 0);
+	assert_false(cn_merkle_frontier_equal(&f, &g));
 	/* A node the tree lacks is the lookup's error, unchanged. */
 	assert_int_equal(cn_merkle_frontier_load(&f, cn_merkle_mem_get, &mem, 38),
 			 CN_ENOTFOUND);
