@@ -521,9 +521,9 @@ int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 	    (rc = cn_verify_log_key(st, vkey, &name, pk, err)) == 0) {
 		cn_cp_check_init(&v->s.cps, cn_vstream_root, &v->s, name, pk);
 		rc = cn_store_checkpoints(st, cn_vstream_checkpoint, &v->s, err);
-		*ncheckpoints = v->s.cps.count;
 		if (rc == 0)
 			rc = cn_vstream_to(&v->s, INT64_MAX, err);
+		*ncheckpoints = v->s.cps.count;
 		*nevents = v->w.last_seq;
 		if (rc == 0)
 			rc = compare_all(st, &v->w, err);
@@ -535,6 +535,7 @@ int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 			rc = cn_snapcheck_end(&v->snaps, err);
 	}
 	free(name);
+	cn_vstream_release(&v->s);
 	cn_snapcheck_release(&v->snaps);
 	cn_world_release(&v->w);
 	cn_store_read_end(st);

@@ -71,9 +71,13 @@ int cn_cp_check_next(struct cn_cp_check *c, const char *note,
  * One pass in seq order, a range at a time: each event is chained (store.h),
  * appended to a Merkle frontier, then handed to fn with the perfect nodes
  * it completed.  Checkpoints are read by size (cn_store_checkpoints with
- * cn_vstream_checkpoint, the stream as ctx): the events up to each one's
- * size are read first, and cps, set up with cn_vstream_root, checks it
- * against the frontier's root there.  O(log n) memory. */
+ * cn_vstream_checkpoint, the stream as ctx) and kept a batch at a time;
+ * the events up to the batch's last size are then read, and cps, set up
+ * with cn_vstream_root, checks each against the frontier's root when the
+ * stream reaches its size.  After the checkpoints, cn_vstream_to(INT64_MAX)
+ * checks the last batch and reads the rest.  O(log n) memory, and one
+ * batch of checkpoints. */
+struct cn_vstream_cp;
 typedef int (*cn_vstream_fn)(void *ctx, const struct cn_event *ev,
 			     const struct cn_merkle_node *done, size_t ndone,
 			     struct cn_err *err);
@@ -85,15 +89,21 @@ struct cn_vstream {
 	struct cn_cp_check cps;
 	cn_vstream_fn fn;
 	void *ctx;
+	struct cn_vstream_cp *pending;   /* the batch of checkpoints */
+	size_t npending, next;           /* held; the next to check */
 };
 
 /* From the first event (a caller may then set tree and prev to start
  * later, from a head it trusts). */
 void cn_vstream_init(struct cn_vstream *s, struct cn_store *st,
 		     cn_vstream_fn fn, void *ctx);
-/* Read on up to event `to` (INT64_MAX: to the end). */
+/* Read on up to event `to` (INT64_MAX: to the end), checking the batch's
+ * checkpoints on the way (those beyond the log's end too); the batch is
+ * then empty. */
 int cn_vstream_to(struct cn_vstream *s, int64_t to, struct cn_err *err)
 	CN_NODISCARD;
+/* Free the batch (after a failure; cn_vstream_to frees it otherwise). */
+void cn_vstream_release(struct cn_vstream *s);
 /* The cn_cp_root_fn of a stream (ctx: the stream). */
 int cn_vstream_root(void *ctx, uint64_t size, uint8_t root[CN_MERKLE_HASH_LEN],
 		    uint64_t *have);

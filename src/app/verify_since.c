@@ -145,10 +145,10 @@ static int since_in(struct cn_vstream *s, const char *note, const char *vkey,
 		cn_cp_check_init(&s->cps, cn_vstream_root, s, name, pk);
 		rc = cn_store_checkpoints_from(s->st, t.size,
 					       cn_vstream_checkpoint, s, err);
+		if (rc == 0)
+			rc = cn_vstream_to(s, INT64_MAX, err);
 		out->checkpoints = s->cps.count;
 	}
-	if (rc == 0)
-		rc = cn_vstream_to(s, INT64_MAX, err);
 	out->events = (int64_t)s->tree.size;
 	if (rc == 0)
 		rc = stored_tree(s, &t, err);
@@ -170,6 +170,7 @@ int cn_app_verify_since(struct cn_app *app, const char *note, const char *vkey,
 	if ((rc = cn_store_read_begin(s.st, err)))
 		return rc;
 	rc = since_in(&s, note, vkey, out, err);
+	cn_vstream_release(&s);
 	cn_store_read_end(s.st);
 	return rc;
 }

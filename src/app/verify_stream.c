@@ -3,12 +3,23 @@
  * for verify and verify --since (struct cn_vstream, verify.h).  Each event
  * read is chained to the one before (store.h checks it), appended to a
  * Merkle frontier and handed to the caller with the perfect nodes it
- * completed; a checkpoint is checked when the stream reaches its size, the
- * frontier giving the root there.  Nothing here grows with the log.
+ * completed.  The checkpoints are taken a batch at a time (their rows
+ * copied), then one range of events is read up to the last of the batch,
+ * each checkpoint checked when the stream reaches its size, the frontier
+ * giving the root there: one query a batch rather than one a checkpoint
+ * (a server signs one a commit).  Nothing here grows with the log.
  */
 #include "verify.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+/* A checkpoint row kept until the stream reaches its size. */
+struct cn_vstream_cp {
+	struct cn_checkpoint_row row;
+	uint8_t root[CN_MERKLE_HASH_LEN];
+	char *note;
+};
 
 void cn_vstream_init(struct cn_vstream *s, struct cn_store *st,
 		     cn_vstream_fn fn, void *ctx)
@@ -20,6 +31,28 @@ void cn_vstream_init(struct cn_vstream *s, struct cn_store *st,
 	cn_merkle_frontier_init(&s->tree);
 }
 
+void cn_vstream_release(struct cn_vstream *s)
+{
+	for (size_t i = 0; i < s->npending; i++)
+		free(s->pending[i].note);
+	free(s->pending);
+	s->pending = NULL;
+	s->npending = s->next = 0;
+}
+
+/* The pending checkpoints the stream has reached. */
+static int check_reached(struct cn_vstream *s, struct cn_err *err)
+{
+	int rc = 0;
+
+	while (rc == 0 && s->next < s->npending &&
+	       s->pending[s->next].row.size <= s->tree.size) {
+		const struct cn_vstream_cp *c = &s->pending[s->next++];
+		rc = cn_cp_check_next(&s->cps, c->note, &c->row, err);
+	}
+	return rc;
+}
+
 static int vstream_one(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
 	struct cn_vstream *s = ctx;
@@ -28,14 +61,27 @@ static int vstream_one(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	int rc = cn_merkle_frontier_append(&s->tree, ev->hash, done, &n, err);
 
 	memcpy(s->prev, ev->hash, CN_HASH_LEN);
-	return rc ? rc : s->fn(s->ctx, ev, done, n, err);
+	if (rc == 0)
+		rc = s->fn(s->ctx, ev, done, n, err);
+	return rc ? rc : check_reached(s, err);
 }
 
 int cn_vstream_to(struct cn_vstream *s, int64_t to, struct cn_err *err)
 {
 	const int64_t from = (int64_t)s->tree.size + 1;
-	return to < from ? 0 : cn_store_scan_range(s->st, from, to, s->prev,
-						   vstream_one, s, err);
+	int rc = check_reached(s, err);
+
+	if (rc == 0 && to >= from)
+		rc = cn_store_scan_range(s->st, from, to, s->prev, vstream_one, s,
+					 err);
+	/* Those beyond the log's end, which no event reached: the checker
+	 * names them (the log is shorter than they say). */
+	while (rc == 0 && s->next < s->npending) {
+		const struct cn_vstream_cp *c = &s->pending[s->next++];
+		rc = cn_cp_check_next(&s->cps, c->note, &c->row, err);
+	}
+	cn_vstream_release(s);
+	return rc;
 }
 
 int cn_vstream_root(void *ctx, uint64_t size, uint8_t root[CN_MERKLE_HASH_LEN],
@@ -44,22 +90,42 @@ int cn_vstream_root(void *ctx, uint64_t size, uint8_t root[CN_MERKLE_HASH_LEN],
 	struct cn_vstream *s = ctx;
 
 	*have = s->tree.size;
-	/* The stream is read up to each checkpoint's size before it is
-	 * checked, and checkpoints come in size order: a smaller size is
-	 * one the checker has already refused. */
+	/* A checkpoint is checked when the stream reaches the size its row
+	 * says, and the checker holds the row to its note first: a smaller
+	 * size is one already refused. */
 	if (size != s->tree.size)
 		return size > s->tree.size ? CN_ENOTFOUND : CN_ECORRUPT;
 	cn_merkle_frontier_root(&s->tree, root);
 	return 0;
 }
 
+/* Checkpoints a batch holds: about 300 bytes each. */
+#define BATCH 1024
+
 int cn_vstream_checkpoint(void *ctx, const struct cn_checkpoint_row *cp,
 			  struct cn_err *err)
 {
 	struct cn_vstream *s = ctx;
-	/* Read on to the size the row says; the checker then holds the row
-	 * to its note (a row whose size was changed fails there). */
-	int rc = cn_vstream_to(s, cp->size <= INT64_MAX ? (int64_t)cp->size
-			       : INT64_MAX, err);
-	return rc ? rc : cn_cp_check_next(&s->cps, cp->note, cp, err);
+	struct cn_vstream_cp *c;
+
+	if (!s->pending && !(s->pending = calloc(BATCH, sizeof(*s->pending))))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	c = &s->pending[s->npending];
+	c->row = *cp;
+	c->row.note = NULL;
+	c->row.root = c->root;
+	c->row.rootlen = cp->rootlen <= CN_MERKLE_HASH_LEN ? cp->rootlen
+			 : CN_MERKLE_HASH_LEN + 1; /* wrong either way */
+	if (cp->rootlen)
+		memcpy(c->root, cp->root, cp->rootlen < CN_MERKLE_HASH_LEN
+		       ? cp->rootlen : CN_MERKLE_HASH_LEN);
+	if (!(c->note = strdup(cp->note)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	c->row.note = c->note;
+	s->npending++;
+	/* A full batch: read on to its last size (a row whose size was
+	 * changed is held to its note when reached, or at the end). */
+	return s->npending < BATCH ? 0
+		: cn_vstream_to(s, cp->size <= INT64_MAX ? (int64_t)cp->size
+				: INT64_MAX, err);
 }

@@ -36,6 +36,9 @@ expect_json "--json: the checkpoints since (one a write, the trusted one too)" \
 	.checkpoints "$(sqlite3 "$COUNCIL_DB" "SELECT count(*) FROM checkpoints WHERE size >= $k")"
 c verify --since "$T/later.note"
 expect_rc "a checkpoint at the log's end: nothing added, nothing wrong" 0
+c verify
+check "the full verify counts every checkpoint it checked" \
+	grep -q " $(sqlite3 "$COUNCIL_DB" "SELECT count(*) FROM checkpoints") signed checkpoints verified" "$T/.out"
 # from every checkpoint the store signed: trees of every shape, with one
 # more event each (its size's low bits absorbed, or not)
 c respond 2 --member PL --concur --at 2024-01-08
