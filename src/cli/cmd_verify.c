@@ -2,9 +2,9 @@
  * cmd_verify.c - `council verify`: check the whole record of a store (hash
  * chain, Merkle tree, signed checkpoints, projections against a replay),
  * optionally against a checkpoint kept from earlier; or, with --export, an
- * exported log without any store.  main.c opens the store (none with
- * --export; read-write for the store's scratch replay schema, though
- * nothing is written); a store that does not open fails verification.
+ * exported log without any store.  main.c opens the store read-only
+ * without folding its log (none with --export): verify folds it itself;
+ * a store that does not open fails verification.
  * With --since, only what was added after a trusted checkpoint
  * (app/verify_since.c).
  */

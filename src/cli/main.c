@@ -122,7 +122,8 @@ const struct cmd cli_commands[] = {
 	 "verify the record: chain, tree, checkpoints",
 	 "Recompute every event's hash and link, the Merkle tree, every signed\n"
 	 "checkpoint (signature and consistency), and compare the projections\n"
-	 "with a replay of the log.  Names the first bad event.\n"},
+	 "with a replay of the log, read once.  Names the first bad event.\n"
+	 "With --since, only what was added after a checkpoint you trust.\n"},
 	{"keygen", cmd_keygen, cli_opts_keygen, ONE(NULL, 0, CLI_NO_STORE),
 	 "make a delegation's Ed25519 signing key",
 	 "Write a new secret key to FILE (mode 0600) and its public key to\n"
