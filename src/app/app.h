@@ -141,6 +141,24 @@ int cn_app_seed(struct cn_app *app, const char *dataset_path, int64_t now,
 int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 		  int64_t *ncheckpoints, struct cn_err *err) CN_NODISCARD;
 
+/* `verify --since` (verify_since.c): only what was added after `note`, a
+ * checkpoint the auditor trusts (signed by `vkey`; NULL: the key the store
+ * names), at a cost proportional to the events added: that the store
+ * still gives the trusted root, that the new events chain from the
+ * trusted tree's last leaf, every checkpoint since (signature, root), and
+ * the stored consistency proof from the trusted size to the newest one.
+ * Not the events before, nor projections, snapshots or the member
+ * signatures inside events (docs/MERKLE.md).  CN_EINVAL when `note` is
+ * not a checkpoint signed by the key; CN_ECORRUPT naming what differs. */
+struct cn_verify_since {
+	uint64_t trusted;    /* the trusted checkpoint's size */
+	int64_t events;      /* the log's size */
+	int64_t checkpoints; /* checked: those of size >= trusted */
+};
+int cn_app_verify_since(struct cn_app *app, const char *note, const char *vkey,
+			struct cn_verify_since *out, struct cn_err *err)
+	CN_NODISCARD;
+
 /* Replay a scenario file (under scenarios/) as one batch.  Returns a report
  * (new reference) with one entry per step; a step that fails its
  * expectation, or fails unexpectedly, stops the replay, rolls everything

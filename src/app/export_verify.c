@@ -582,7 +582,7 @@ static int check_checkpoints(struct xv *x, struct cn_err *err)
 	struct cn_cp_check check;
 	int rc = 0;
 
-	cn_cp_check_init(&check, &x->mem, x->name, x->pk);
+	cn_cp_check_init(&check, cn_cp_root_mem, &x->mem, x->name, x->pk);
 	for (size_t i = 0; rc == 0 && i < x->ncps; i++) {
 		const struct cp_item *c = &x->cps[i];
 

@@ -1,7 +1,7 @@
 /*
  * verify.c - checking the record; see verify.h.  cn_app_verify (app.h)
  * is here: the chain, the projections, the tree and the checkpoints of a
- * store, from one replay inside one read transaction.
+ * store, from one streamed replay inside one read transaction.
  */
 #include "verify.h"
 
@@ -9,19 +9,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "app.h"
 #include "projection.h"
 #include "snapcheck.h"
 
 /* ---- a sequence of checkpoints ------------------------------------------- */
 
-void cn_cp_check_init(struct cn_cp_check *c, const struct cn_merkle_mem *tree,
+void cn_cp_check_init(struct cn_cp_check *c, cn_cp_root_fn root, void *ctx,
 		      const char *key_name, const uint8_t pk[32])
 {
 	memset(c, 0, sizeof(*c));
-	c->tree = tree;
+	c->root_fn = root;
+	c->root_ctx = ctx;
 	c->key_name = key_name;
 	c->pk = pk;
+}
+
+int cn_cp_root_mem(void *ctx, uint64_t size, uint8_t root[CN_MERKLE_HASH_LEN],
+		   uint64_t *have)
+{
+	const struct cn_merkle_mem *tree = ctx;
+
+	*have = tree->size;
+	if (size > tree->size)
+		return CN_ENOTFOUND;
+	return cn_merkle_root(cn_merkle_mem_get, (void *)tree, size, root, NULL);
 }
 
 static int check_parsed(struct cn_cp_check *c, const struct cn_checkpoint *cp,
@@ -29,7 +43,8 @@ static int check_parsed(struct cn_cp_check *c, const struct cn_checkpoint *cp,
 			uint8_t root[CN_MERKLE_HASH_LEN], struct cn_err *err)
 {
 	const unsigned long long size = cp->size;
-	struct cn_merkle_proof proof;
+	uint64_t have = 0;
+	int rc;
 
 	/* A stored size is named signed, as SQL holds it: a changed one
 	 * reads as the row does. */
@@ -37,28 +52,25 @@ static int check_parsed(struct cn_cp_check *c, const struct cn_checkpoint *cp,
 		return cn_err_set(err, CN_ECORRUPT, "checkpoint at size %lld: its"
 				  " note says size %llu",
 				  (long long)stored->size, size);
-	if (cp->size > c->tree->size)
+	/* The roots are the verifier's own, of one sequence of leaves, so
+	 * two checkpoints in size order whose roots are those of their sizes
+	 * are consistent by construction: no proof between them is needed,
+	 * only the order. */
+	if (c->count > 1 && cp->size < c->size)
+		return cn_err_set(err, CN_ECORRUPT, "checkpoints at sizes %llu and "
+				  "%llu are not consistent",
+				  (unsigned long long)c->size, size);
+	rc = c->root_fn(c->root_ctx, cp->size, root, &have);
+	if (rc == CN_ENOTFOUND)
 		return cn_err_set(err, CN_ECORRUPT, "checkpoint at size %llu: the "
 				  "log has only %llu events (truncated or rolled "
-				  "back)", size,
-				  (unsigned long long)c->tree->size);
-	if (cn_merkle_root(cn_merkle_mem_get, (void *)c->tree, cp->size, root,
-			   NULL) ||
-	    memcmp(cp->root, root, CN_MERKLE_HASH_LEN) ||
+				  "back)", size, (unsigned long long)have);
+	if (rc || memcmp(cp->root, root, CN_MERKLE_HASH_LEN) ||
 	    (stored && (stored->rootlen != CN_MERKLE_HASH_LEN ||
 			memcmp(stored->root, root, CN_MERKLE_HASH_LEN))))
 		return cn_err_set(err, CN_ECORRUPT, "checkpoint at size %llu: its "
 				  "root is not the root of the first %llu events",
 				  size, size);
-	if (c->size &&
-	    (cp->size < c->size ||
-	     cn_merkle_consistency_proof(cn_merkle_mem_get, (void *)c->tree,
-					 c->size, cp->size, &proof, NULL) ||
-	     cn_merkle_verify_consistency(c->size, cp->size, c->root, root,
-					  proof.node, proof.len, NULL)))
-		return cn_err_set(err, CN_ECORRUPT, "checkpoints at sizes %llu and "
-				  "%llu are not consistent",
-				  (unsigned long long)c->size, size);
 	return 0;
 }
 
@@ -289,29 +301,106 @@ int cn_verify_projections(struct cn_store *st, struct cn_world *wout,
 	return rc;
 }
 
-/* ---- a whole store ----------------------------------------------------------- */
+/* ---- a whole store ----------------------------------------------------------- *
+ * One pass over the log, in seq order, a range of events at a time: the
+ * checkpoints are read by size, and before each is checked the events up
+ * to its size are read, folded into the world, checked against the
+ * snapshots and appended to a Merkle frontier, whose root is then the
+ * root at the checkpoint's size.  Nothing kept grows with the log but the
+ * world (and the projection table being compared): the frontier is
+ * O(log n), and the stored nodes are compared with the ones the events
+ * complete through one digest per level (below). */
 
-/* One pass over the log gives both the world and the tree. */
-struct replay {
+/* The perfect nodes of a tree, level by level in index order, folded into
+ * one SHA-256 per level: the stored tree is read by (level, index), the
+ * events complete nodes in index order within each level, so the two
+ * sequences meet without either being kept. */
+struct node_digest {
+	crypto_hash_sha256_state st[CN_MERKLE_LEVELS];
+	uint64_t n[CN_MERKLE_LEVELS];
+	int bad; /* a node no tree of 64 levels has (level >= 64, hash length) */
+};
+
+static void digest_init(struct node_digest *d)
+{
+	memset(d, 0, sizeof(*d));
+	for (unsigned l = 0; l < CN_MERKLE_LEVELS; l++)
+		crypto_hash_sha256_init(&d->st[l]);
+}
+
+static void digest_add(struct node_digest *d, unsigned level, uint64_t index,
+		       const uint8_t *hash, size_t hashlen)
+{
+	uint8_t idx[8];
+
+	if (level >= CN_MERKLE_LEVELS || hashlen != CN_MERKLE_HASH_LEN) {
+		d->bad = 1;
+		return;
+	}
+	for (int i = 0; i < 8; i++)
+		idx[i] = (uint8_t)(index >> (56 - 8 * i));
+	crypto_hash_sha256_update(&d->st[level], idx, sizeof(idx));
+	crypto_hash_sha256_update(&d->st[level], hash, CN_MERKLE_HASH_LEN);
+	d->n[level]++;
+}
+
+/* Whether two digests saw the same nodes (finishes both). */
+static int digest_same(struct node_digest *a, struct node_digest *b)
+{
+	int same = !a->bad && !b->bad;
+
+	for (unsigned l = 0; l < CN_MERKLE_LEVELS; l++) {
+		uint8_t x[32], y[32];
+		crypto_hash_sha256_final(&a->st[l], x);
+		crypto_hash_sha256_final(&b->st[l], y);
+		same = same && a->n[l] == b->n[l] && !memcmp(x, y, sizeof(x));
+	}
+	return same;
+}
+
+struct whole {
+	struct cn_vstream s;
 	struct cn_world w;
-	struct cn_merkle_mem tree;
+	struct node_digest nodes;  /* the nodes the events complete */
 	struct cn_snapcheck snaps; /* the stored snapshots, met on the way */
 };
 
-static int replay_one(void *ctx, const struct cn_event *ev, struct cn_err *err)
+static int whole_one(void *ctx, const struct cn_event *ev,
+		     const struct cn_merkle_node *done, size_t n,
+		     struct cn_err *err)
 {
-	struct replay *r = ctx;
-	int rc = cn_world_apply(&r->w, ev, err);
+	struct whole *v = ctx;
+	int rc = cn_world_apply(&v->w, ev, err);
+
 	if (!rc)
-		rc = cn_snapcheck_event(&r->snaps, &r->w, ev, err);
-	return rc ? rc : cn_merkle_mem_append(&r->tree, ev->hash, err);
+		rc = cn_snapcheck_event(&v->snaps, &v->w, ev, err);
+	for (size_t i = 0; i < n; i++)
+		digest_add(&v->nodes, done[i].level, done[i].index, done[i].hash,
+			   CN_MERKLE_HASH_LEN);
+	return rc;
 }
 
-/* The stored nodes must be exactly the tree of the events. */
+static int stored_node(void *ctx, const struct cn_node_row *n,
+		       struct cn_err *err)
+{
+	(void)err;
+	digest_add(ctx, n->level, n->index, n->hash, n->hashlen);
+	return 0;
+}
+
+/* The slow way, on the failure path only: the whole tree of the events in
+ * memory, each stored node looked up in it, so the message names the
+ * node that differs. */
 struct node_check {
-	const struct cn_merkle_mem *tree;
+	struct cn_merkle_mem tree;
 	uint64_t stored;
 };
+
+static int leaf_one(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	return cn_merkle_mem_append(&((struct node_check *)ctx)->tree, ev->hash,
+				    err);
+}
 
 static int node_one(void *ctx, const struct cn_node_row *n, struct cn_err *err)
 {
@@ -319,7 +408,7 @@ static int node_one(void *ctx, const struct cn_node_row *n, struct cn_err *err)
 	uint8_t h[CN_MERKLE_HASH_LEN];
 
 	nc->stored++;
-	if (cn_merkle_mem_get((void *)nc->tree, n->level, n->index, h) ||
+	if (cn_merkle_mem_get(&nc->tree, n->level, n->index, h) ||
 	    n->hashlen != CN_MERKLE_HASH_LEN ||
 	    memcmp(h, n->hash, CN_MERKLE_HASH_LEN))
 		/* Signed, as SQL stores it: a changed index is named as
@@ -330,34 +419,43 @@ static int node_one(void *ctx, const struct cn_node_row *n, struct cn_err *err)
 	return 0;
 }
 
-static int check_nodes(struct cn_store *st, const struct cn_merkle_mem *tree,
-		       struct cn_err *err)
+static int name_bad_node(struct cn_store *st, struct cn_err *err)
 {
-	struct node_check nc = {tree, 0};
+	struct node_check nc = {.stored = 0};
 	uint64_t expected = 0;
-	int rc = cn_store_nodes(st, node_one, &nc, err);
+	int rc;
 
-	for (unsigned l = 0; l < CN_MERKLE_LEVELS; l++)
-		expected += tree->len[l];
-	if (rc == 0 && nc.stored != expected)
+	cn_merkle_mem_init(&nc.tree);
+	if ((rc = cn_store_scan(st, 1, leaf_one, &nc, err)) == 0 &&
+	    (rc = cn_store_nodes(st, node_one, &nc, err)) == 0) {
+		for (unsigned l = 0; l < CN_MERKLE_LEVELS; l++)
+			expected += nc.tree.len[l];
 		rc = cn_err_set(err, CN_ECORRUPT, "the stored Merkle tree has %llu "
 				"nodes, the events give %llu",
 				(unsigned long long)nc.stored,
 				(unsigned long long)expected);
+	}
+	cn_merkle_mem_release(&nc.tree);
 	return rc;
 }
 
-static int checkpoint_one(void *ctx, const struct cn_checkpoint_row *cp,
-			  struct cn_err *err)
+static int check_nodes(struct cn_store *st, struct node_digest *events,
+		       struct cn_err *err)
 {
-	return cn_cp_check_next(ctx, cp->note, cp, err);
+	struct node_digest stored;
+	int rc;
+
+	digest_init(&stored);
+	if ((rc = cn_store_nodes(st, stored_node, &stored, err)))
+		return rc;
+	return digest_same(events, &stored) ? 0 : name_bad_node(st, err);
 }
 
 /* The log key to check against: the published key when given, else the
  * one the store names (meta "log_vkey"), which proves only that the log
  * agrees with itself.  *name is malloc'd. */
-static int log_key(struct cn_store *st, const char *vkey, char **name,
-		   uint8_t pk[CN_NOTE_PUBKEY_LEN], struct cn_err *err)
+int cn_verify_log_key(struct cn_store *st, const char *vkey, char **name,
+		      uint8_t pk[CN_NOTE_PUBKEY_LEN], struct cn_err *err)
 {
 	char *stored = NULL;
 	struct cn_err why = {0};
@@ -380,8 +478,9 @@ static int log_key(struct cn_store *st, const char *vkey, char **name,
 
 /* The key the store names is what `council log key` and receipts hand
  * out: with a published key, it must be that one. */
-static int named_key_is(struct cn_store *st, const char *name,
-			const uint8_t pk[CN_NOTE_PUBKEY_LEN], struct cn_err *err)
+int cn_verify_named_key_is(struct cn_store *st, const char *name,
+			   const uint8_t pk[CN_NOTE_PUBKEY_LEN],
+			   struct cn_err *err)
 {
 	char *stored = NULL, *sname = NULL;
 	uint8_t spk[CN_NOTE_PUBKEY_LEN];
@@ -399,51 +498,47 @@ static int named_key_is(struct cn_store *st, const char *name,
 	return rc;
 }
 
-/* Everything after the replay: projections, the key, nodes, checkpoints. */
-static int check_store(struct cn_store *st, const struct replay *r,
-		       const char *vkey, int64_t *ncheckpoints,
-		       struct cn_err *err)
-{
-	struct cn_cp_check c;
-	char *name = NULL;
-	uint8_t pk[CN_NOTE_PUBKEY_LEN];
-	int rc;
-
-	if ((rc = compare_all(st, &r->w, err)) == 0 &&
-	    (rc = log_key(st, vkey, &name, pk, err)) == 0 &&
-	    (rc = check_nodes(st, &r->tree, err)) == 0) {
-		cn_cp_check_init(&c, &r->tree, name, pk);
-		rc = cn_store_checkpoints(st, checkpoint_one, &c, err);
-		*ncheckpoints = c.count;
-		if (rc == 0 && vkey)
-			rc = named_key_is(st, name, pk, err);
-	}
-	free(name);
-	return rc;
-}
-
 int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 		  int64_t *ncheckpoints, struct cn_err *err)
 {
 	struct cn_store *st = cn_app_store(app);
-	struct replay r;
+	struct whole *v = calloc(1, sizeof(*v)); /* 64 hash states: 7 KiB */
+	char *name = NULL;
+	uint8_t pk[CN_NOTE_PUBKEY_LEN];
 	int rc;
 
 	*nevents = *ncheckpoints = 0;
-	if ((rc = cn_store_read_begin(st, err)))
+	if (!v)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	if ((rc = cn_store_read_begin(st, err))) {
+		free(v);
 		return rc;
-	cn_world_init(&r.w);
-	cn_merkle_mem_init(&r.tree);
-	if ((rc = cn_snapcheck_load(&r.snaps, st, err)) == 0 &&
-	    (rc = cn_store_scan(st, 1, replay_one, &r, err)) == 0) {
-		*nevents = r.w.last_seq;
-		rc = check_store(st, &r, vkey, ncheckpoints, err);
-		if (rc == 0)
-			rc = cn_snapcheck_end(&r.snaps, err);
 	}
-	cn_snapcheck_release(&r.snaps);
-	cn_merkle_mem_release(&r.tree);
-	cn_world_release(&r.w);
+	cn_vstream_init(&v->s, st, whole_one, v);
+	cn_world_init(&v->w);
+	digest_init(&v->nodes);
+	if ((rc = cn_snapcheck_load(&v->snaps, st, err)) == 0 &&
+	    (rc = cn_verify_log_key(st, vkey, &name, pk, err)) == 0) {
+		cn_cp_check_init(&v->s.cps, cn_vstream_root, &v->s, name, pk);
+		rc = cn_store_checkpoints(st, cn_vstream_checkpoint, &v->s, err);
+		if (rc == 0)
+			rc = cn_vstream_to(&v->s, INT64_MAX, err);
+		*ncheckpoints = v->s.cps.count;
+		*nevents = v->w.last_seq;
+		if (rc == 0)
+			rc = compare_all(st, &v->w, err);
+		if (rc == 0)
+			rc = check_nodes(st, &v->nodes, err);
+		if (rc == 0 && vkey)
+			rc = cn_verify_named_key_is(st, name, pk, err);
+		if (rc == 0)
+			rc = cn_snapcheck_end(&v->snaps, err);
+	}
+	free(name);
+	cn_vstream_release(&v->s);
+	cn_snapcheck_release(&v->snaps);
+	cn_world_release(&v->w);
 	cn_store_read_end(st);
+	free(v);
 	return rc;
 }

@@ -3,17 +3,25 @@
  * cn_app_verify in app.h) or an exported log (`verify --export`, in
  * export.h) against the events themselves and the published log key.
  *
- * One checker of a checkpoint sequence serves both: given a Merkle tree
- * the verifier computed itself from the events, each signed checkpoint
- * must be signed by the key, give the tree's root at its size (which the
- * tree must reach), and be consistent with the checkpoint before it.
+ * One checker of a checkpoint sequence serves both: given the roots of a
+ * Merkle tree the verifier computed itself from the events (a whole tree
+ * in memory for an export, a frontier streamed to each checkpoint's size
+ * for a store), each signed checkpoint must be signed by the key, give
+ * the tree's root at its size (which the tree must reach), and come in
+ * size order, which with roots of one sequence of leaves makes each
+ * consistent with the one before it.
  *
  * A store is checked through the store contract only (store.h), inside
  * one read transaction, so any backend gets the same checks and a store
  * being written by a running server verifies as the snapshot it was.
  *
- * Ownership: the checker borrows the tree and the key for its life; it
- * allocates nothing.
+ * A store is streamed: memory does not grow with the log (only the world
+ * and one projection table at a time are held); see docs/MERKLE.md,
+ * "Verifying".  `verify --since` (verify_since.c) checks only what was
+ * added after a checkpoint the auditor trusts.
+ *
+ * Ownership: the checker borrows the root function's context and the key
+ * for its life; it allocates nothing.
  */
 #ifndef CN_VERIFY_H
 #define CN_VERIFY_H
@@ -21,12 +29,19 @@
 #include <stdint.h>
 
 #include "../core/err.h"
+#include "../core/frontier.h"
 #include "../core/merkle.h"
 #include "../core/world.h"
 #include "../store/store.h"
 
+/* The root of the verifier's own tree at `size` (0), or CN_ENOTFOUND with
+ * *have the number of leaves it has when that is fewer than size. */
+typedef int (*cn_cp_root_fn)(void *ctx, uint64_t size,
+			     uint8_t root[CN_MERKLE_HASH_LEN], uint64_t *have);
+
 struct cn_cp_check {
-	const struct cn_merkle_mem *tree;
+	cn_cp_root_fn root_fn;
+	void *root_ctx;
 	const char *key_name;
 	const uint8_t *pk;
 	uint64_t size;                   /* the last one checked (0: none) */
@@ -34,8 +49,13 @@ struct cn_cp_check {
 	int64_t count;                   /* checkpoints seen */
 };
 
-void cn_cp_check_init(struct cn_cp_check *c, const struct cn_merkle_mem *tree,
+void cn_cp_check_init(struct cn_cp_check *c, cn_cp_root_fn root, void *ctx,
 		      const char *key_name, const uint8_t pk[32]);
+
+/* The cn_cp_root_fn of a whole tree in memory (ctx: a struct
+ * cn_merkle_mem). */
+int cn_cp_root_mem(void *ctx, uint64_t size, uint8_t root[CN_MERKLE_HASH_LEN],
+		   uint64_t *have);
 
 /* Check the next checkpoint of the sequence (by size, oldest first).
  * `stored` (NULL for an export) is what a store keeps beside the note: its
@@ -46,6 +66,51 @@ int cn_cp_check_next(struct cn_cp_check *c, const char *note,
 		     const struct cn_checkpoint_row *stored, struct cn_err *err)
 	CN_NODISCARD;
 
+/* ---- the log streamed (verify_stream.c) ----------------------------------
+ *
+ * One pass in seq order, a range at a time: each event is chained (store.h),
+ * appended to a Merkle frontier, then handed to fn with the perfect nodes
+ * it completed.  Checkpoints are read by size (cn_store_checkpoints with
+ * cn_vstream_checkpoint, the stream as ctx) and kept a batch at a time;
+ * the events up to the batch's last size are then read, and cps, set up
+ * with cn_vstream_root, checks each against the frontier's root when the
+ * stream reaches its size.  After the checkpoints, cn_vstream_to(INT64_MAX)
+ * checks the last batch and reads the rest.  O(log n) memory, and one
+ * batch of checkpoints. */
+struct cn_vstream_cp;
+typedef int (*cn_vstream_fn)(void *ctx, const struct cn_event *ev,
+			     const struct cn_merkle_node *done, size_t ndone,
+			     struct cn_err *err);
+
+struct cn_vstream {
+	struct cn_store *st;
+	struct cn_merkle_frontier tree; /* of the events read */
+	uint8_t prev[CN_HASH_LEN];      /* the hash of the last one read */
+	struct cn_cp_check cps;
+	cn_vstream_fn fn;
+	void *ctx;
+	struct cn_vstream_cp *pending;   /* the batch of checkpoints */
+	size_t npending, next;           /* held; the next to check */
+};
+
+/* From the first event (a caller may then set tree and prev to start
+ * later, from a head it trusts). */
+void cn_vstream_init(struct cn_vstream *s, struct cn_store *st,
+		     cn_vstream_fn fn, void *ctx);
+/* Read on up to event `to` (INT64_MAX: to the end), checking the batch's
+ * checkpoints on the way (those beyond the log's end too); the batch is
+ * then empty. */
+int cn_vstream_to(struct cn_vstream *s, int64_t to, struct cn_err *err)
+	CN_NODISCARD;
+/* Free the batch (after a failure; cn_vstream_to frees it otherwise). */
+void cn_vstream_release(struct cn_vstream *s);
+/* The cn_cp_root_fn of a stream (ctx: the stream). */
+int cn_vstream_root(void *ctx, uint64_t size, uint8_t root[CN_MERKLE_HASH_LEN],
+		    uint64_t *have);
+/* The cn_checkpoint_fn of a stream (ctx: the stream). */
+int cn_vstream_checkpoint(void *ctx, const struct cn_checkpoint_row *cp,
+			  struct cn_err *err);
+
 /* Replay the log (checking the chain) and compare every projection table
  * with the rows that replay gives (app/projection.h), in one read
  * transaction.  0 when they match; CN_ECORRUPT naming the first
@@ -53,5 +118,16 @@ int cn_cp_check_next(struct cn_cp_check *c, const char *note,
  * replayed world. */
 int cn_verify_projections(struct cn_store *st, struct cn_world *w,
 			  struct cn_err *err) CN_NODISCARD;
+
+/* The log key to check against: the published key `vkey` (text) when
+ * given, else the one the store names (meta "log_vkey"), which proves
+ * only that the log agrees with itself.  *name is malloc'd. */
+int cn_verify_log_key(struct cn_store *st, const char *vkey, char **name,
+		      uint8_t pk[CN_NOTE_PUBKEY_LEN], struct cn_err *err)
+	CN_NODISCARD;
+/* With a published key, the key the store names must be that one. */
+int cn_verify_named_key_is(struct cn_store *st, const char *name,
+			   const uint8_t pk[CN_NOTE_PUBKEY_LEN],
+			   struct cn_err *err) CN_NODISCARD;
 
 #endif

@@ -116,13 +116,17 @@ const struct cmd cli_commands[] = {
 	 "print, export or prove the event log",
 	 "Without a subcommand: the events, one a line, with what each did.\n"},
 	/* verify reads only: an auditor with a copy of the database and the
-	 * published key needs no signing key. */
+	 * published key needs no signing key.  It folds the log itself (or,
+	 * with --since, only what was added), so the store is opened without
+	 * folding it (the registry from its rows): no second world, and a
+	 * damaged log is named by verify rather than by the open. */
 	{"verify", cmd_verify, cli_opts_verify,
-	 ONE(NULL, 0, CLI_STORE_RO | CLI_OPEN_ERR_OWN),
+	 ONE(NULL, 0, READS | CLI_OPEN_ERR_OWN),
 	 "verify the record: chain, tree, checkpoints",
 	 "Recompute every event's hash and link, the Merkle tree, every signed\n"
 	 "checkpoint (signature and consistency), and compare the projections\n"
-	 "with a replay of the log.  Names the first bad event.\n"},
+	 "with a replay of the log, read once.  Names the first bad event.\n"
+	 "With --since, only what was added after a checkpoint you trust.\n"},
 	{"keygen", cmd_keygen, cli_opts_keygen, ONE(NULL, 0, CLI_NO_STORE),
 	 "make a delegation's Ed25519 signing key",
 	 "Write a new secret key to FILE (mode 0600) and its public key to\n"

@@ -83,6 +83,20 @@ static int tree_append(struct cn_store *st, const struct cn_event *ev,
 	return rc;
 }
 
+int cn_store_node(struct cn_store *st, unsigned level, uint64_t index,
+		  uint8_t out[CN_MERKLE_HASH_LEN], struct cn_err *err)
+{
+	int rc = node_get(tree(st), level, index, out);
+	return rc ? cn_err_set(err, rc, "%s", st->node_err.msg) : 0;
+}
+
+int cn_store_frontier(struct cn_store *st, uint64_t size,
+		      struct cn_merkle_frontier *f, struct cn_err *err)
+{
+	int rc = cn_merkle_frontier_load(f, node_get, tree(st), size);
+	return rc ? cn_err_set(err, rc, "%s", st->node_err.msg) : 0;
+}
+
 int cn_store_tree_size(struct cn_store *st, uint64_t *size, struct cn_err *err)
 {
 	int64_t n = 0;
@@ -166,6 +180,7 @@ static int check_lookups(const struct cn_raw_event *r, const struct cn_event *ev
 
 struct chain {
 	int64_t from, start, expect;
+	int based; /* prev was given: event start links to it too */
 	uint8_t prev[CN_HASH_LEN];
 	cn_event_fn fn;
 	void *ctx;
@@ -193,7 +208,7 @@ static int chain_step(void *ctx, const struct cn_raw_event *r,
 				(long long)seq, (long long)ev.seq);
 	else if ((rc = check_hash(r, &ev, err)) == 0)
 		rc = check_lookups(r, &ev, err);
-	if (rc == 0 && (seq == 1 || seq != c->start) &&
+	if (rc == 0 && (seq == 1 || seq != c->start || c->based) &&
 	    memcmp(ev.prev, c->prev, CN_HASH_LEN))
 		rc = seq == 1
 			? cn_err_set(err, CN_ECORRUPT,
@@ -218,7 +233,19 @@ int cn_store_scan(struct cn_store *st, int64_t from, cn_event_fn fn,
 
 	/* From event from - 1, so event `from` is checked against it. */
 	c.start = c.expect = from > 1 ? from - 1 : 1;
-	return st->ops->events(st->b, c.start, chain_step, &c, err);
+	return st->ops->events(st->b, c.start, INT64_MAX, chain_step, &c, err);
+}
+
+int cn_store_scan_range(struct cn_store *st, int64_t from, int64_t to,
+			const uint8_t prev[CN_HASH_LEN], cn_event_fn fn,
+			void *ctx, struct cn_err *err)
+{
+	struct chain c = {.from = from, .start = from, .expect = from,
+			  .based = 1, .fn = fn, .ctx = ctx};
+
+	assert(from >= 1 && to >= from);
+	memcpy(c.prev, prev, CN_HASH_LEN);
+	return st->ops->events(st->b, from, to, chain_step, &c, err);
 }
 
 struct display {
@@ -333,7 +360,14 @@ int cn_store_checkpoint_latest(struct cn_store *st, char **note,
 int cn_store_checkpoints(struct cn_store *st, cn_checkpoint_fn fn, void *ctx,
 			 struct cn_err *err)
 {
-	return st->ops->checkpoints(st->b, fn, ctx, err);
+	return st->ops->checkpoints(st->b, 0, fn, ctx, err);
+}
+
+int cn_store_checkpoints_from(struct cn_store *st, uint64_t from,
+			      cn_checkpoint_fn fn, void *ctx, struct cn_err *err)
+{
+	return st->ops->checkpoints(st->b, from > INT64_MAX ? INT64_MAX
+				    : (int64_t)from, fn, ctx, err);
 }
 
 int cn_store_checkpoint_sign(struct cn_store *st, int64_t now,

@@ -57,14 +57,16 @@ static int event_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 	return sc->fn(sc->ctx, &ev, err);
 }
 
-int cn_pg_events(struct cn_store_backend *b, int64_t from, cn_raw_event_fn fn,
-		 void *ctx, struct cn_err *err)
+int cn_pg_events(struct cn_store_backend *b, int64_t from, int64_t to,
+		 cn_raw_event_fn fn, void *ctx, struct cn_err *err)
 {
 	struct scan sc = {fn, ctx};
 	struct cn_pg_params p = {0};
 
 	cn_pg_int(&p, from);
-	return cn_pg_each(b, EVENT_COLS " WHERE seq >= $1 ORDER BY seq", &p,
+	cn_pg_int(&p, to);
+	return cn_pg_each(b, EVENT_COLS " WHERE seq BETWEEN $1 AND $2"
+			  " ORDER BY seq", &p,
 			  event_row, &sc, "reading the log", err);
 }
 

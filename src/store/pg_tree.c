@@ -128,10 +128,13 @@ int cn_pg_checkpoint_latest(struct cn_store_backend *b, int64_t until,
 			 "reading checkpoints", "no checkpoint yet", err);
 }
 
-int cn_pg_checkpoints(struct cn_store_backend *b, cn_checkpoint_fn fn,
-		      void *ctx, struct cn_err *err)
+int cn_pg_checkpoints(struct cn_store_backend *b, int64_t from,
+		      cn_checkpoint_fn fn, void *ctx, struct cn_err *err)
 {
 	struct cp_scan cs = {fn, ctx};
-	return cn_pg_each(b, CHECKPOINT_COLS " ORDER BY size", NULL,
-			  checkpoint_row, &cs, "reading checkpoints", err);
+	struct cn_pg_params p = {0};
+
+	cn_pg_int(&p, from);
+	return cn_pg_each(b, CHECKPOINT_COLS " WHERE size >= $1 ORDER BY size",
+			  &p, checkpoint_row, &cs, "reading checkpoints", err);
 }

@@ -104,8 +104,8 @@ void cn_sq_rows_release(struct cn_store_backend *b);
 /* The operations, by file. */
 int cn_sq_append(struct cn_store_backend *b, const struct cn_raw_event *ev,
 		 struct cn_err *err);
-int cn_sq_events(struct cn_store_backend *b, int64_t from, cn_raw_event_fn fn,
-		 void *ctx, struct cn_err *err);
+int cn_sq_events(struct cn_store_backend *b, int64_t from, int64_t to,
+		 cn_raw_event_fn fn, void *ctx, struct cn_err *err);
 int cn_sq_proposal_events(struct cn_store_backend *b, int64_t id,
 			  cn_raw_event_fn fn, void *ctx, struct cn_err *err);
 int cn_sq_last_seq(struct cn_store_backend *b, int64_t *out,
@@ -123,8 +123,8 @@ int cn_sq_checkpoint_put(struct cn_store_backend *b,
 			 const struct cn_checkpoint_row *cp, struct cn_err *err);
 int cn_sq_checkpoint_latest(struct cn_store_backend *b, int64_t until,
 			    cn_checkpoint_fn fn, void *ctx, struct cn_err *err);
-int cn_sq_checkpoints(struct cn_store_backend *b, cn_checkpoint_fn fn,
-		      void *ctx, struct cn_err *err);
+int cn_sq_checkpoints(struct cn_store_backend *b, int64_t from,
+		      cn_checkpoint_fn fn, void *ctx, struct cn_err *err);
 
 int cn_sq_row_put(struct cn_store_backend *b, const struct cn_row *row,
 		  struct cn_err *err);

@@ -63,15 +63,16 @@ static int event_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	return sc->fn(sc->ctx, &ev, err);
 }
 
-int cn_sq_events(struct cn_store_backend *b, int64_t from, cn_raw_event_fn fn,
-		 void *ctx, struct cn_err *err)
+int cn_sq_events(struct cn_store_backend *b, int64_t from, int64_t to,
+		 cn_raw_event_fn fn, void *ctx, struct cn_err *err)
 {
 	struct scan sc = {fn, ctx};
-	sqlite3_stmt *s = cn_sq_fresh(b, EVENT_COLS " WHERE seq >= ? ORDER BY seq",
-				      err);
+	sqlite3_stmt *s = cn_sq_fresh(b, EVENT_COLS " WHERE seq BETWEEN ? AND ?"
+				      " ORDER BY seq", err);
 	if (!s)
 		return CN_EIO;
 	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
 	return cn_sq_each(b, s, event_row, &sc, "reading the log", err);
 }
 

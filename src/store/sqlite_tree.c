@@ -141,11 +141,14 @@ int cn_sq_checkpoint_latest(struct cn_store_backend *b, int64_t until,
 		 : CN_EIO;
 }
 
-int cn_sq_checkpoints(struct cn_store_backend *b, cn_checkpoint_fn fn,
-		      void *ctx, struct cn_err *err)
+int cn_sq_checkpoints(struct cn_store_backend *b, int64_t from,
+		      cn_checkpoint_fn fn, void *ctx, struct cn_err *err)
 {
 	struct cp_scan cs = {fn, ctx};
-	sqlite3_stmt *s = cn_sq_fresh(b, CHECKPOINT_COLS " ORDER BY size", err);
+	sqlite3_stmt *s = cn_sq_fresh(b, CHECKPOINT_COLS " WHERE size >= ?"
+				      " ORDER BY size", err);
+	if (s)
+		sqlite3_bind_int64(s, 1, from);
 	return s ? cn_sq_each(b, s, checkpoint_row, &cs, "reading checkpoints",
 			      err)
 		 : CN_EIO;

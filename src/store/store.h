@@ -67,6 +67,7 @@
 #include "../core/checkpoint.h"
 #include "../core/err.h"
 #include "../core/event.h"
+#include "../core/frontier.h"
 #include "../core/merkle.h"
 
 struct cn_store;
@@ -134,6 +135,15 @@ typedef int (*cn_event_fn)(void *ctx, const struct cn_event *ev,
 			   struct cn_err *err);
 int cn_store_scan(struct cn_store *st, int64_t from, cn_event_fn fn,
 		  void *ctx, struct cn_err *err) CN_NODISCARD;
+/* Events from..to (1 <= from <= to) as cn_store_scan checks them, event
+ * `from` required to name `prev`: the hash of event from - 1, which the
+ * caller has already checked (zeros when from is 1).  A long log is read
+ * a range at a time without reading any event twice; the scan stops at
+ * the last stored event (the caller counts what it was given).  A range
+ * may be scanned while another scan (of checkpoints) is open. */
+int cn_store_scan_range(struct cn_store *st, int64_t from, int64_t to,
+			const uint8_t prev[CN_HASH_LEN], cn_event_fn fn,
+			void *ctx, struct cn_err *err) CN_NODISCARD;
 
 /* Events of one proposal, in order (not chain-checked: for display). */
 int cn_store_proposal_events(struct cn_store *st, int64_t proposal,
@@ -201,6 +211,22 @@ typedef int (*cn_checkpoint_fn)(void *ctx, const struct cn_checkpoint_row *cp,
 /* Every checkpoint, by size. */
 int cn_store_checkpoints(struct cn_store *st, cn_checkpoint_fn fn, void *ctx,
 			 struct cn_err *err) CN_NODISCARD;
+/* The checkpoints of size >= from, by size (what `verify --since` reads:
+ * only those signed after the one the auditor trusts). */
+int cn_store_checkpoints_from(struct cn_store *st, uint64_t from,
+			      cn_checkpoint_fn fn, void *ctx,
+			      struct cn_err *err) CN_NODISCARD;
+/* Stored perfect node (level, index) into out; CN_ECORRUPT when the store
+ * lacks it (every caller asks for a node its tree has). */
+int cn_store_node(struct cn_store *st, unsigned level, uint64_t index,
+		  uint8_t out[CN_MERKLE_HASH_LEN], struct cn_err *err)
+	CN_NODISCARD;
+/* The Merkle frontier (core/frontier.h) of the first `size` events, from
+ * the stored nodes: one lookup per one bit of size.  CN_ECORRUPT when
+ * the store lacks a node the tree of that size has. */
+int cn_store_frontier(struct cn_store *st, uint64_t size,
+		      struct cn_merkle_frontier *f, struct cn_err *err)
+	CN_NODISCARD;
 
 /* A stored perfect node, as stored. */
 struct cn_node_row {
@@ -513,8 +539,11 @@ struct cn_store_ops {
 	/* The log: append fails when ev->seq is already stored. */
 	int (*append)(struct cn_store_backend *b, const struct cn_raw_event *ev,
 		      struct cn_err *err);
-	/* Events with seq >= from, by seq. */
-	int (*events)(struct cn_store_backend *b, int64_t from,
+	/* Events with from <= seq <= to, by seq (to = INT64_MAX: every
+	 * one from `from` on).  A scan may run while another is open on
+	 * the same connection (verify reads the events between two
+	 * checkpoints inside the scan of the checkpoints). */
+	int (*events)(struct cn_store_backend *b, int64_t from, int64_t to,
 		      cn_raw_event_fn fn, void *ctx, struct cn_err *err);
 	/* Events about proposal `id` (proposal.created's payload.id, or
 	 * payload.proposal), by seq. */
@@ -546,8 +575,9 @@ struct cn_store_ops {
 	int (*checkpoint_latest)(struct cn_store_backend *b, int64_t until,
 				 cn_checkpoint_fn fn, void *ctx,
 				 struct cn_err *err);
-	int (*checkpoints)(struct cn_store_backend *b, cn_checkpoint_fn fn,
-			   void *ctx, struct cn_err *err);
+	/* Checkpoints of size >= from, by size. */
+	int (*checkpoints)(struct cn_store_backend *b, int64_t from,
+			   cn_checkpoint_fn fn, void *ctx, struct cn_err *err);
 
 	/* Projection rows (see cn_store_put_row and friends). */
 	int (*row_put)(struct cn_store_backend *b, const struct cn_row *row,

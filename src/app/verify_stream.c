@@ -1,0 +1,131 @@
+/*
+ * verify_stream.c - the log read once, in seq order, a range at a time,
+ * for verify and verify --since (struct cn_vstream, verify.h).  Each event
+ * read is chained to the one before (store.h checks it), appended to a
+ * Merkle frontier and handed to the caller with the perfect nodes it
+ * completed.  The checkpoints are taken a batch at a time (their rows
+ * copied), then one range of events is read up to the last of the batch,
+ * each checkpoint checked when the stream reaches its size, the frontier
+ * giving the root there: one query a batch rather than one a checkpoint
+ * (a server signs one a commit).  Nothing here grows with the log.
+ */
+#include "verify.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A checkpoint row kept until the stream reaches its size. */
+struct cn_vstream_cp {
+	struct cn_checkpoint_row row;
+	uint8_t root[CN_MERKLE_HASH_LEN];
+	char *note;
+};
+
+void cn_vstream_init(struct cn_vstream *s, struct cn_store *st,
+		     cn_vstream_fn fn, void *ctx)
+{
+	memset(s, 0, sizeof(*s));
+	s->st = st;
+	s->fn = fn;
+	s->ctx = ctx;
+	cn_merkle_frontier_init(&s->tree);
+}
+
+void cn_vstream_release(struct cn_vstream *s)
+{
+	for (size_t i = 0; i < s->npending; i++)
+		free(s->pending[i].note);
+	free(s->pending);
+	s->pending = NULL;
+	s->npending = s->next = 0;
+}
+
+/* The pending checkpoints the stream has reached. */
+static int check_reached(struct cn_vstream *s, struct cn_err *err)
+{
+	int rc = 0;
+
+	while (rc == 0 && s->next < s->npending &&
+	       s->pending[s->next].row.size <= s->tree.size) {
+		const struct cn_vstream_cp *c = &s->pending[s->next++];
+		rc = cn_cp_check_next(&s->cps, c->note, &c->row, err);
+	}
+	return rc;
+}
+
+static int vstream_one(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	struct cn_vstream *s = ctx;
+	struct cn_merkle_node done[CN_MERKLE_LEVELS];
+	size_t n = 0;
+	int rc = cn_merkle_frontier_append(&s->tree, ev->hash, done, &n, err);
+
+	memcpy(s->prev, ev->hash, CN_HASH_LEN);
+	if (rc == 0)
+		rc = s->fn(s->ctx, ev, done, n, err);
+	return rc ? rc : check_reached(s, err);
+}
+
+int cn_vstream_to(struct cn_vstream *s, int64_t to, struct cn_err *err)
+{
+	const int64_t from = (int64_t)s->tree.size + 1;
+	int rc = check_reached(s, err);
+
+	if (rc == 0 && to >= from)
+		rc = cn_store_scan_range(s->st, from, to, s->prev, vstream_one, s,
+					 err);
+	/* Those beyond the log's end, which no event reached: the checker
+	 * names them (the log is shorter than they say). */
+	while (rc == 0 && s->next < s->npending) {
+		const struct cn_vstream_cp *c = &s->pending[s->next++];
+		rc = cn_cp_check_next(&s->cps, c->note, &c->row, err);
+	}
+	cn_vstream_release(s);
+	return rc;
+}
+
+int cn_vstream_root(void *ctx, uint64_t size, uint8_t root[CN_MERKLE_HASH_LEN],
+		    uint64_t *have)
+{
+	struct cn_vstream *s = ctx;
+
+	*have = s->tree.size;
+	/* A checkpoint is checked when the stream reaches the size its row
+	 * says, and the checker holds the row to its note first: a smaller
+	 * size is one already refused. */
+	if (size != s->tree.size)
+		return size > s->tree.size ? CN_ENOTFOUND : CN_ECORRUPT;
+	cn_merkle_frontier_root(&s->tree, root);
+	return 0;
+}
+
+/* Checkpoints a batch holds: about 300 bytes each. */
+#define BATCH 1024
+
+int cn_vstream_checkpoint(void *ctx, const struct cn_checkpoint_row *cp,
+			  struct cn_err *err)
+{
+	struct cn_vstream *s = ctx;
+	struct cn_vstream_cp *c;
+
+	if (!s->pending && !(s->pending = calloc(BATCH, sizeof(*s->pending))))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	c = &s->pending[s->npending];
+	c->row = *cp;
+	c->row.note = NULL;
+	c->row.root = c->root;
+	c->row.rootlen = cp->rootlen <= CN_MERKLE_HASH_LEN ? cp->rootlen
+			 : CN_MERKLE_HASH_LEN + 1; /* wrong either way */
+	if (cp->rootlen)
+		memcpy(c->root, cp->root, cp->rootlen < CN_MERKLE_HASH_LEN
+		       ? cp->rootlen : CN_MERKLE_HASH_LEN);
+	if (!(c->note = strdup(cp->note)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	c->row.note = c->note;
+	s->npending++;
+	/* A full batch: read on to its last size (a row whose size was
+	 * changed is held to its note when reached, or at the end). */
+	return s->npending < BATCH ? 0
+		: cn_vstream_to(s, cp->size <= INT64_MAX ? (int64_t)cp->size
+				: INT64_MAX, err);
+}
