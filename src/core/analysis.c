@@ -496,9 +496,12 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 	if (want & CN_AN_MINIMAL) {
 		uint64_t mw[CN_NAT_LIMBS], mb[CN_NAT_LIMBS];
 		uint32_t du = cn_bdd_dual(&d->b, d->root);
-		uint32_t np = cn_bdd_apply(&d->b, CN_BDD_ANDNOT, d->root, du);
-		uint32_t ns = cn_bdd_apply(&d->b, CN_BDD_ANDNOT, du, d->root);
-		int bad = du == CN_BDD_NONE || cn_dd_count_minimal(d, d->root, mw);
+		/* Proper: winning implies the complement loses (f <= dual);
+		 * strong: the converse. */
+		int proper = cn_bdd_leq(&d->b, d->root, du);
+		int strong = cn_bdd_leq(&d->b, du, d->root);
+		int bad = du == CN_BDD_NONE || proper < 0 || strong < 0 ||
+			  cn_dd_count_minimal(d, d->root, mw);
 		bad = bad || cn_dd_count_minimal(d, du, mb);
 
 		if (bad && d->b.failure != CN_EREFUSED)
@@ -509,8 +512,8 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 		} else {
 			nat_words(&p->minimal_winning, mw, L);
 			nat_words(&p->minimal_blocking, mb, L);
-			p->proper = np == CN_BDD_FALSE;
-			p->strong = ns == CN_BDD_FALSE;
+			p->proper = proper;
+			p->strong = strong;
 			p->computed |= CN_AN_MINIMAL;
 		}
 	}
@@ -625,6 +628,7 @@ int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
 	d.n = n;
 	d.L = L;
 	cn_game_order(&g, d.order);
+	d.ordered = cn_game_ordered(&g, d.order);
 	d.root = cn_bdd_game(&d.b, &g, d.order);
 	if (d.root == CN_BDD_NONE) {
 		if (d.b.failure == CN_ENOMEM) {
