@@ -337,6 +337,56 @@ static void ratio(struct cn_ratio *r, const struct cn_nat *a,
 	cn_ratio_set(r, a, b);
 }
 
+/* Row r of the swings belongs to member map[r] (map NULL: r). */
+static void totals(struct cn_power *p, const uint64_t *sw, const size_t *map,
+		   unsigned L)
+{
+	for (size_t r = 0; r < p->n; r++)
+		nat_words(&p->members[map ? map[r] : r].swings, sw + r * L, L);
+}
+
+/* Swings and Shapley-Shubik from the swings by size, sw[(r * n + k) * L]
+ * for member map[r] (map NULL: r) and k others: a swing into a coalition
+ * of k others weighs k! (n-1-k)! orders of arrival (of n!).  0, or -1
+ * when out of memory. */
+static int by_size(struct cn_power *p, const uint64_t *sw, const size_t *map,
+		   unsigned L)
+{
+	size_t n = p->n;
+	struct cn_nat fact_n, t, num, *fact = calloc(n, sizeof(*fact));
+	struct cn_nat *orders = calloc(n, sizeof(*orders));
+
+	if (!fact || !orders) {
+		free(fact);
+		free(orders);
+		return -1;
+	}
+	cn_nat_factorial(&fact_n, (unsigned)n);
+	cn_nat_set(&fact[0], 1);
+	for (size_t k = 1; k < n; k++)
+		cn_nat_mul_u64(&fact[k], &fact[k - 1], k);
+	for (size_t k = 0; k < n; k++)
+		cn_nat_mul(&orders[k], &fact[k], &fact[n - 1 - k]);
+	for (size_t r = 0; r < n; r++) {
+		struct cn_power_member *m = &p->members[map ? map[r] : r];
+		cn_nat_zero(&m->swings);
+		cn_nat_zero(&num);
+		for (size_t k = 0; k < n; k++) {
+			nat_words(&t, sw + (r * n + k) * L, L);
+			if (cn_nat_is_zero(&t))
+				continue;
+			cn_nat_add(&m->swings, &m->swings, &t);
+			cn_nat_mul(&t, &t, &orders[k]);
+			cn_nat_add(&num, &num, &t);
+		}
+		cn_ratio_set(&m->shapley, &num, &fact_n);
+	}
+	free(fact);
+	free(orders);
+	p->computed |= CN_AN_SHAPLEY;
+	return 0;
+}
+
 /* Banzhaf's family from the swings and the winning coalitions. */
 static void banzhaf_family(struct cn_power *p)
 {
@@ -425,45 +475,10 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 			goto done;
 	}
 	nat_words(&p->winning, win, L);
-	/* Member order[l] is level l.  A swing into a coalition of k others
-	 * weighs k! (n-1-k)! orders of arrival (of n!). */
-	struct cn_nat fact_n, t, *orders = NULL;
-	cn_nat_factorial(&fact_n, (unsigned)n);
-	if (want & CN_AN_SHAPLEY) {
-		struct cn_nat *fact = calloc(n, sizeof(*fact));
-		if (!fact || !(orders = calloc(n, sizeof(*orders)))) {
-			free(fact);
-			goto done;
-		}
-		cn_nat_set(&fact[0], 1);
-		for (size_t k = 1; k < n; k++)
-			cn_nat_mul_u64(&fact[k], &fact[k - 1], k);
-		for (size_t k = 0; k < n; k++)
-			cn_nat_mul(&orders[k], &fact[k], &fact[n - 1 - k]);
-		free(fact);
-	}
-	for (size_t l = 0; l < n; l++) {
-		struct cn_power_member *m = &p->members[d->order[l]];
-		cn_nat_zero(&m->swings);
-		if (want & CN_AN_SHAPLEY) {
-			struct cn_nat num;
-			cn_nat_zero(&num);
-			for (size_t k = 0; k < n; k++) {
-				nat_words(&t, sw + (l * n + k) * L, L);
-				if (cn_nat_is_zero(&t))
-					continue;
-				cn_nat_add(&m->swings, &m->swings, &t);
-				cn_nat_mul(&t, &t, &orders[k]);
-				cn_nat_add(&num, &num, &t);
-			}
-			cn_ratio_set(&m->shapley, &num, &fact_n);
-		} else {
-			nat_words(&m->swings, sw + l * L, L);
-		}
-	}
-	free(orders);
-	if (want & CN_AN_SHAPLEY)
-		p->computed |= CN_AN_SHAPLEY;
+	if (!(want & CN_AN_SHAPLEY))
+		totals(p, sw, d->order, L);
+	else if (by_size(p, sw, d->order, L))
+		goto done;
 	banzhaf_family(p);
 	/* Veto players: the coalition of everyone else loses. */
 	for (size_t l = 0; l < n; l++) {
@@ -524,37 +539,43 @@ done:
 	return rc;
 }
 
-/* Banzhaf's family by the generating function, when the game is one
- * weighted majority.  1 when it does not apply or is too large. */
+/* Banzhaf's family, and Shapley-Shubik when `want` asks for it, by the
+ * generating function, when the game is one weighted majority.  1 when it
+ * does not apply or is too large (unless forced), -1 when out of memory. */
 static int by_gf(const struct cn_game *g, struct cn_power *p, unsigned L,
-		 int forced)
+		 unsigned want, int forced)
 {
 	const struct cn_game_node *root = &g->nodes[g->root];
 	uint64_t words, adds, *sw, win[CN_NAT_LIMBS] = {0};
 	const struct cn_game_atom *a;
+	int shapley = (want & CN_AN_SHAPLEY) != 0;
+	size_t n = g->n;
 	int64_t sum = 0;
+	int rc;
 
 	if (root->kind != CN_GAME_ATOM || !g->positive)
 		return 1;
 	a = &g->atoms[root->atom];
-	cn_gf_cost(a->d, g->n, a->t, L, &words, &adds);
+	cn_gf_cost(a->d, n, a->t, L, shapley, &words, &adds);
 	if (!forced && (words > GF_MAX_WORDS || adds > GF_MAX_ADDS))
 		return 1;
-	if (!(sw = calloc(g->n * L, sizeof(*sw))))
+	if (!(sw = calloc((shapley ? n * n : n) * L, sizeof(*sw))))
 		return -1;
-	if (cn_gf_banzhaf(a->d, g->n, a->t, L, win, sw)) {
+	rc = shapley ? cn_gf_shapley(a->d, n, a->t, L, win, sw)
+		     : cn_gf_banzhaf(a->d, n, a->t, L, win, sw);
+	if (rc || (shapley && by_size(p, sw, NULL, L))) {
 		free(sw);
 		return -1;
 	}
+	if (!shapley)
+		totals(p, sw, NULL, L);
 	p->method = "generating function";
 	p->size = (size_t)(words / L);
 	p->monotone = 1;
 	nat_words(&p->winning, win, L);
-	for (size_t i = 0; i < g->n; i++) {
-		nat_words(&p->members[i].swings, sw + i * L, L);
+	for (size_t i = 0; i < n; i++)
 		sum += a->d[i];
-	}
-	for (size_t i = 0; i < g->n; i++)
+	for (size_t i = 0; i < n; i++)
 		p->members[i].veto = sum - a->d[i] < a->t;
 	banzhaf_family(p);
 	free(sw);
@@ -608,10 +629,11 @@ int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
 	for (size_t i = 0; i < n; i++)
 		p->members[i].code = in->codes[i];
 
-	/* Banzhaf's family alone on one weighted majority: the generating
-	 * function, unless the diagram is forced. */
-	if (!(want & ~CN_AN_BANZHAF) && !(in->want & CN_AN_FORCE_DIAGRAM)) {
-		rc = by_gf(&g, p, L, (in->want & CN_AN_FORCE_GF) != 0);
+	/* Banzhaf's family and Shapley-Shubik alone on one weighted
+	 * majority: the generating function, unless the diagram is forced. */
+	if (!(want & ~(CN_AN_BANZHAF | CN_AN_SHAPLEY)) &&
+	    !(in->want & CN_AN_FORCE_DIAGRAM)) {
+		rc = by_gf(&g, p, L, want, (in->want & CN_AN_FORCE_GF) != 0);
 		if (rc < 0) {
 			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 			goto done;
@@ -635,10 +657,22 @@ int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
 			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 			goto done;
 		}
-		/* Too large a diagram: Banzhaf's family may still come from
-		 * the generating function. */
-		if ((want & CN_AN_BANZHAF) && by_gf(&g, p, L, 0) == 0) {
-			note(p, "only the Banzhaf indices were computed: %s",
+		/* Too large a diagram: the indices may still come from the
+		 * generating function, Shapley-Shubik's if it is not too
+		 * large either. */
+		rc = 1;
+		if (want & (CN_AN_BANZHAF | CN_AN_SHAPLEY))
+			rc = by_gf(&g, p, L, want, 0);
+		if (rc == 1 && (want & CN_AN_SHAPLEY))
+			rc = by_gf(&g, p, L, CN_AN_BANZHAF, 0);
+		if (rc < 0) {
+			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (rc == 0) {
+			note(p, "only the %s indices were computed: %s",
+			     p->computed & CN_AN_SHAPLEY
+				     ? "Banzhaf and Shapley-Shubik" : "Banzhaf",
 			     too_large(CN_EREFUSED));
 			goto ratios;
 		}

@@ -1,7 +1,7 @@
 /*
- * analysis_gf.c - Banzhaf swings of a weighted majority game from its
- * generating function, each member's read off by an alternating sum of
- * prefix sums; see analysis_gf.h.
+ * analysis_gf.c - Banzhaf and Shapley-Shubik swings of a weighted majority
+ * game from its generating function, each member's read off by an
+ * alternating sum of prefix sums; see analysis_gf.h.
  */
 #include "analysis_gf.h"
 
@@ -30,65 +30,225 @@ static int64_t *sorted(const int64_t *w, size_t n)
 	return s;
 }
 
-void cn_gf_cost(const int64_t *w, size_t n, int64_t q, unsigned L,
-		uint64_t *words, uint64_t *adds)
+/* Words that hold every coefficient once the product has taken `taken`
+ * members: they count subsets of those members, below 2^taken. */
+static unsigned need(size_t taken)
 {
-	uint64_t sum = 0, cost = 0;
-	int64_t *s = sorted(w, n);
+	return taken > 64 ? (unsigned)((taken + 63) / 64) : 1;
+}
 
-	*words = ((uint64_t)q + 1) * L;
+/* ---- counts in word planes ------------------------------------------- */
+
+/* The coefficients are kept in M planes: word j of count x at
+ * base[j * stride + x].  While the product has taken few members only
+ * the low planes are touched, and each is a contiguous run that the
+ * memory system streams (with the words of a count side by side, the
+ * unused high words would ride along in every cache line). */
+struct planes {
+	uint64_t *base;
+	size_t stride;
+	unsigned M;
+};
+
+/* out[0..L) = count x (L >= M; the words above M are zero). */
+static void pl_get(const struct planes *pl, size_t x, uint64_t *out,
+		   unsigned L)
+{
+	memset(out, 0, L * sizeof(*out));
+	for (unsigned j = 0; j < pl->M; j++)
+		out[j] = pl->base[j * pl->stride + x];
+}
+
+/* count x += count x - 1, for x = 1..len-1: prefix sums in place. */
+static void pl_prefix(const struct planes *pl, size_t first, size_t len)
+{
+	uint64_t *b = pl->base + first;
+
+	for (size_t x = 1; x < len; x++) {
+		cn_u128 c = 0;
+		for (unsigned j = 0; j < pl->M; j++) {
+			uint64_t *v = b + j * pl->stride;
+			c += (cn_u128)v[x] + v[x - 1];
+			v[x] = (uint64_t)c;
+			c >>= 64;
+		}
+	}
+}
+
+static inline void add_run_n(const struct planes *pl, size_t dst, size_t src,
+			     size_t count, unsigned words)
+{
+	uint64_t *b = pl->base;
+	size_t st = pl->stride;
+
+	for (size_t x = count; x-- > 0;) {
+		cn_u128 c = 0;
+		for (unsigned j = 0; j < words; j++) {
+			c += (cn_u128)b[j * st + dst + x] + b[j * st + src + x];
+			b[j * st + dst + x] = (uint64_t)c;
+			c >>= 64;
+		}
+	}
+}
+
+/* count[dst + x] += count[src + x] for x = count-1 down to 0, in the low
+ * `words` planes (the others are zero and stay so).  Descending, so dst
+ * may lie above src in the same run: src + x is read before it is
+ * overwritten.  The word counts get their own loops: this is where the
+ * time goes. */
+static void add_run(const struct planes *pl, size_t dst, size_t src,
+		    size_t count, unsigned words)
+{
+	uint64_t *d0 = pl->base + dst, *s0 = pl->base + src;
+	size_t st = pl->stride;
+
+	switch (words) {
+	case 1:
+		for (size_t x = count; x-- > 0;)
+			d0[x] += s0[x];
+		return;
+	case 2:
+		for (size_t x = count; x-- > 0;) {
+			cn_u128 v = ((cn_u128)d0[st + x] << 64 | d0[x]) +
+				    ((cn_u128)s0[st + x] << 64 | s0[x]);
+			d0[x] = (uint64_t)v;
+			d0[st + x] = (uint64_t)(v >> 64);
+		}
+		return;
+	case 3: {
+		uint64_t *d1 = d0 + st, *d2 = d1 + st;
+		const uint64_t *s1 = s0 + st, *s2 = s1 + st;
+		for (size_t x = count; x-- > 0;) {
+			cn_u128 c = (cn_u128)d0[x] + s0[x];
+			d0[x] = (uint64_t)c;
+			c = (c >> 64) + d1[x] + s1[x];
+			d1[x] = (uint64_t)c;
+			d2[x] += s2[x] + (uint64_t)(c >> 64);
+		}
+		return;
+	}
+	case 4: {
+		uint64_t *d1 = d0 + st, *d2 = d1 + st, *d3 = d2 + st;
+		const uint64_t *s1 = s0 + st, *s2 = s1 + st, *s3 = s2 + st;
+		for (size_t x = count; x-- > 0;) {
+			cn_u128 c = (cn_u128)d0[x] + s0[x];
+			d0[x] = (uint64_t)c;
+			c = (c >> 64) + d1[x] + s1[x];
+			d1[x] = (uint64_t)c;
+			c = (c >> 64) + d2[x] + s2[x];
+			d2[x] = (uint64_t)c;
+			d3[x] += s3[x] + (uint64_t)(c >> 64);
+		}
+		return;
+	}
+	default:
+		add_run_n(pl, dst, src, count, words);
+	}
+}
+
+/* ---- cost ------------------------------------------------------------- */
+
+/* kmax: the most members whose weight can stay below q (the lightest,
+ * pre[k] = the k lightest's weight). */
+static size_t most_below(const int64_t *pre, size_t n, int64_t q)
+{
+	size_t k = 0;
+
+	while (k < n && pre[k + 1] < q)
+		k++;
+	return k;
+}
+
+/* pre[0..n]: sums of the k lightest of the sorted s. */
+static void prefix_weights(const int64_t *s, size_t n, int64_t *pre)
+{
+	pre[0] = 0;
+	for (size_t k = 0; k < n; k++)
+		pre[k + 1] = pre[k] + s[k];
+}
+
+void cn_gf_cost(const int64_t *w, size_t n, int64_t q, unsigned L,
+		int by_size, uint64_t *words, uint64_t *adds)
+{
+	uint64_t cost = 0;
+	int64_t *s = sorted(w, n), *pre = malloc((n + 1) * sizeof(*pre));
+	int64_t reach = 0;
+	size_t kmax;
+
+	if (!s || !pre) {
+		/* Unknown: too large for anyone to try. */
+		free(s);
+		free(pre);
+		*words = *adds = UINT64_MAX;
+		return;
+	}
+	prefix_weights(s, n, pre);
+	kmax = by_size ? most_below(pre, n, q) : 0;
+	*words = ((uint64_t)q + 1) * L * (by_size ? kmax + 1 : 1);
 	for (size_t i = 0; i < n; i++) {
-		int64_t wi = s ? s[i] : w[i];
-		uint64_t reach;
-		sum += (uint64_t)wi;
-		reach = sum < (uint64_t)q ? sum : (uint64_t)q;
-		cost += (reach >= (uint64_t)wi ? reach - (uint64_t)wi + 1 : 0) +
-			(wi == 0 ? reach : 0);
-		cost += wi ? (uint64_t)q / (uint64_t)wi + 1 : 0;
+		int64_t wi = s[i];
+		reach = reach + wi < q - 1 ? reach + wi : q - 1;
+		if (!by_size) {
+			cost += reach >= wi ? (uint64_t)(reach - wi + 1) : 0;
+		} else {
+			size_t top = i + 1 < kmax ? i + 1 : kmax;
+			for (size_t k = 1; k <= top; k++) {
+				int64_t lo = pre[k - 1] + wi;
+				cost += lo <= reach ? (uint64_t)(reach - lo + 1) : 0;
+			}
+		}
+		cost += wi ? ((uint64_t)q / (uint64_t)wi + 1) * (kmax + 1) : 0;
 	}
 	free(s);
+	free(pre);
 	*adds = cost * L;
+}
+
+/* ---- Banzhaf ----------------------------------------------------------- */
+
+/* winning = 2^n - below, in L words (2^n needs the L-th word when n is a
+ * multiple of 64). */
+static void winning_from(uint64_t *winning, const uint64_t *below, size_t n,
+			 unsigned L)
+{
+	memset(winning, 0, L * sizeof(*winning));
+	if (n / 64 < L)
+		winning[n / 64] = (uint64_t)1 << (n % 64);
+	w_sub(winning, below, L);
 }
 
 int cn_gf_banzhaf(const int64_t *w, size_t n, int64_t q, unsigned L,
 		  uint64_t *winning, uint64_t *swings)
 {
-	/* P[s] for s = 0..q, L words each; first the coefficients f[s] at
-	 * P[s + 1], then summed in place. */
-	uint64_t *P = calloc(((size_t)q + 1) * L, sizeof(*P));
-	uint64_t *pos = calloc(2 * L, sizeof(*pos)), *neg = pos + L;
+	/* P[s] for s = 0..q; first the coefficients f[s] at P[s + 1], then
+	 * summed in place.  Every count is below 2^n: M words. */
+	struct planes pl = {.stride = (size_t)q + 1, .M = need(n)};
+	uint64_t *tmp = calloc(4 * L, sizeof(*tmp));
+	uint64_t *pos = tmp + L, *neg = tmp + 2 * L, *at = tmp + 3 * L;
 	int64_t *s = sorted(w, n);
 	int64_t reach = 0;
 
-	assert(q > 0);
-	if (!P || !pos || !s) {
-		free(P);
-		free(pos);
+	assert(q > 0 && pl.M <= L);
+	pl.base = calloc(pl.stride * pl.M, sizeof(*pl.base));
+	if (!pl.base || !tmp || !s) {
+		free(pl.base);
+		free(tmp);
 		free(s);
 		return CN_ENOMEM;
 	}
-#define F(x) (P + ((size_t)(x) + 1) * L)  /* f[x], x in 0..q-1 */
-	F(0)[0] = 1;
+	pl.base[1] = 1;         /* f[0] */
 	for (size_t i = 0; i < n; i++) {
 		int64_t wi = s[i];
 		reach = reach + wi < q - 1 ? reach + wi : q - 1;
-		if (wi == 0) {
-			/* (1 + x^0) doubles every coefficient. */
-			for (int64_t x = 0; x <= reach; x++)
-				w_add(F(x), F(x), L);
-			continue;
-		}
-		for (int64_t x = reach; x >= wi; x--)
-			w_add(F(x), F(x - wi), L);
+		/* f[x] += f[x - wi] for x = reach..wi, top down; (1 + x^0)
+		 * doubles every coefficient. */
+		if (reach >= wi)
+			add_run(&pl, (size_t)wi + 1, 1, (size_t)(reach - wi + 1),
+				need(i + 1));
 	}
-#undef F
-	for (int64_t x = 1; x <= q; x++)
-		w_add(P + (size_t)x * L, P + (size_t)(x - 1) * L, L);
-	/* winning = 2^n - P[q], modulo 2^(64 L) which holds 2^n. */
-	memset(winning, 0, L * sizeof(*winning));
-	if (n / 64 < L)
-		winning[n / 64] = (uint64_t)1 << (n % 64);
-	w_sub(winning, P + (size_t)q * L, L);
+	pl_prefix(&pl, 0, (size_t)q + 1);
+	pl_get(&pl, (size_t)q, at, L);
+	winning_from(winning, at, n, L);
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t *out = swings + i * L;
@@ -102,14 +262,101 @@ int cn_gf_banzhaf(const int64_t *w, size_t n, int64_t q, unsigned L,
 		for (int64_t hi = q, k = 0; hi > 0; hi -= wi, k++) {
 			int64_t lo = hi - wi > 0 ? hi - wi : 0;
 			uint64_t *acc = k % 2 ? neg : pos;
-			w_add(acc, P + (size_t)hi * L, L);
-			w_sub(acc, P + (size_t)lo * L, L);
+			pl_get(&pl, (size_t)hi, at, L);
+			w_add(acc, at, L);
+			pl_get(&pl, (size_t)lo, at, L);
+			w_sub(acc, at, L);
 		}
 		w_add(out, pos, L);
 		w_sub(out, neg, L);
 	}
-	free(P);
-	free(pos);
+	free(pl.base);
+	free(tmp);
 	free(s);
+	return 0;
+}
+
+/* ---- Shapley-Shubik: the coalitions by size and weight --------------- */
+
+int cn_gf_shapley(const int64_t *w, size_t n, int64_t q, unsigned L,
+		  uint64_t *winning, uint64_t *sw)
+{
+	int64_t *s = sorted(w, n), *pre = malloc((n + 1) * sizeof(*pre));
+	uint64_t *tmp = calloc(3 * L, sizeof(*tmp));
+	uint64_t *block = tmp + L, *at = tmp + 2 * L, *below = tmp;
+	size_t kmax = 0, row = (size_t)q + 1;
+	struct planes pl = {.M = need(n)};
+	int64_t reach = 0;
+
+	assert(q > 0 && pl.M <= L);
+	if (s && pre) {
+		prefix_weights(s, n, pre);
+		kmax = most_below(pre, n, q);
+		pl.stride = (kmax + 1) * row;
+		pl.base = calloc(pl.stride * pl.M, sizeof(*pl.base));
+	}
+	if (!s || !pre || !pl.base || !tmp) {
+		free(s);
+		free(pre);
+		free(pl.base);
+		free(tmp);
+		return CN_ENOMEM;
+	}
+	/* Row k: P_k[x] for x = 0..q at index k * row + x; first the
+	 * coefficients f_k[x] at P_k[x + 1], then summed in place.  Rows
+	 * above kmax would be zero. */
+#define F(k, x) ((size_t)(k) * row + (size_t)(x) + 1)
+#define PS(k, x) ((size_t)(k) * row + (size_t)(x))
+	pl.base[F(0, 0)] = 1;
+	for (size_t i = 0; i < n; i++) {
+		int64_t wi = s[i];
+		size_t top = i + 1 < kmax ? i + 1 : kmax;
+		reach = reach + wi < q - 1 ? reach + wi : q - 1;
+		/* f_k[x] += f_{k-1}[x - wi], k top down so that row k - 1 is
+		 * still the product without member i; row k - 1 is zero below
+		 * the weight of the k - 1 lightest, pre[k - 1]. */
+		for (size_t k = top; k >= 1; k--) {
+			int64_t lo = pre[k - 1] + wi;
+			if (lo <= reach)
+				add_run(&pl, F(k, lo), F(k - 1, lo - wi),
+					(size_t)(reach - lo + 1), need(i + 1));
+		}
+	}
+#undef F
+	for (size_t k = 0; k <= kmax; k++) {
+		pl_prefix(&pl, PS(k, 0), row);
+		pl_get(&pl, PS(k, q), at, L);
+		w_add(below, at, L);
+	}
+	winning_from(winning, below, n, L);
+	memset(sw, 0, n * n * L * sizeof(*sw));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t *out = sw + i * n * L;
+		int64_t wi = w[i];
+
+		if (wi == 0)
+			continue;   /* weight 0 turns nothing: a dummy */
+		/* Block j: the others' coalitions of k - j members and weight
+		 * in [q - (j+1) wi, q - j wi), sign (-1)^j, into size k.
+		 * Sums wrap modulo 2^(64 L); the total is the true count. */
+		for (int64_t hi = q, j = 0; hi > 0 && (size_t)j < n;
+		     hi -= wi, j++) {
+			int64_t lo = hi - wi > 0 ? hi - wi : 0;
+			for (size_t k = 0; k <= kmax && k + (size_t)j < n; k++) {
+				pl_get(&pl, PS(k, hi), block, L);
+				pl_get(&pl, PS(k, lo), at, L);
+				w_sub(block, at, L);
+				if (j % 2)
+					w_sub(out + (k + (size_t)j) * L, block, L);
+				else
+					w_add(out + (k + (size_t)j) * L, block, L);
+			}
+		}
+	}
+#undef PS
+	free(s);
+	free(pre);
+	free(pl.base);
+	free(tmp);
 	return 0;
 }
