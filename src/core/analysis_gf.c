@@ -43,9 +43,29 @@ static unsigned need(size_t taken)
  * base[j * stride + x].  While the product has taken few members only
  * the low planes are touched, and each is a contiguous run that the
  * memory system streams (with the words of a count side by side, the
- * unused high words would ride along in every cache line). */
+ * unused high words would ride along in every cache line).  Words are
+ * unsigned long long, the type of the add-with-carry intrinsic. */
+typedef unsigned long long limb;
+_Static_assert(sizeof(limb) == sizeof(uint64_t), "64-bit limbs");
+
+/* *out = a + b + c; returns the carry out.  The x86-64 intrinsic becomes
+ * one adc writing straight to memory; the portable form is what it
+ * computes. */
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#define ADDC(c, a, b, out) _addcarry_u64((c), (a), (b), (out))
+#else
+static inline unsigned char ADDC(unsigned char c, limb a, limb b, limb *out)
+{
+	limb s = a + b, t = s + c;
+
+	*out = t;
+	return (unsigned char)((s < a) | (t < s));
+}
+#endif
+
 struct planes {
-	uint64_t *base;
+	limb *base;
 	size_t stride;
 	unsigned M;
 };
@@ -62,88 +82,92 @@ static void pl_get(const struct planes *pl, size_t x, uint64_t *out,
 /* count x += count x - 1, for x = 1..len-1: prefix sums in place. */
 static void pl_prefix(const struct planes *pl, size_t first, size_t len)
 {
-	uint64_t *b = pl->base + first;
+	limb *b = pl->base + first;
 
 	for (size_t x = 1; x < len; x++) {
-		cn_u128 c = 0;
+		unsigned char c = 0;
 		for (unsigned j = 0; j < pl->M; j++) {
-			uint64_t *v = b + j * pl->stride;
-			c += (cn_u128)v[x] + v[x - 1];
-			v[x] = (uint64_t)c;
-			c >>= 64;
-		}
-	}
-}
-
-static inline void add_run_n(const struct planes *pl, size_t dst, size_t src,
-			     size_t count, unsigned words)
-{
-	uint64_t *b = pl->base;
-	size_t st = pl->stride;
-
-	for (size_t x = count; x-- > 0;) {
-		cn_u128 c = 0;
-		for (unsigned j = 0; j < words; j++) {
-			c += (cn_u128)b[j * st + dst + x] + b[j * st + src + x];
-			b[j * st + dst + x] = (uint64_t)c;
-			c >>= 64;
+			limb *v = b + j * pl->stride;
+			c = ADDC(c, v[x], v[x - 1], &v[x]);
 		}
 	}
 }
 
 /* count[dst + x] += count[src + x] for x = count-1 down to 0, in the low
- * `words` planes (the others are zero and stay so).  Descending, so dst
- * may lie above src in the same run: src + x is read before it is
- * overwritten.  The word counts get their own loops: this is where the
- * time goes. */
-static void add_run(const struct planes *pl, size_t dst, size_t src,
+ * `words` planes (the others are zero and stay so); returns the OR of the
+ * top plane's new words.  Descending, so dst may lie above src in the
+ * same run: src + x is read before it is overwritten.  The word counts
+ * get their own loops: this is where the time goes. */
+static limb add_run(const struct planes *pl, size_t dst, size_t src,
 		    size_t count, unsigned words)
 {
-	uint64_t *d0 = pl->base + dst, *s0 = pl->base + src;
-	size_t st = pl->stride;
+	limb *d0 = pl->base + dst, *s0 = pl->base + src;
+	limb *d1 = d0 + pl->stride, *s1 = s0 + pl->stride;
+	limb *d2 = d1 + pl->stride, *s2 = s1 + pl->stride;
+	limb *d3 = d2 + pl->stride, *s3 = s2 + pl->stride;
+	limb top = 0;
+	unsigned char c;
 
 	switch (words) {
 	case 1:
 		for (size_t x = count; x-- > 0;)
-			d0[x] += s0[x];
-		return;
+			top |= d0[x] += s0[x];
+		return top;
 	case 2:
 		for (size_t x = count; x-- > 0;) {
-			cn_u128 v = ((cn_u128)d0[st + x] << 64 | d0[x]) +
-				    ((cn_u128)s0[st + x] << 64 | s0[x]);
-			d0[x] = (uint64_t)v;
-			d0[st + x] = (uint64_t)(v >> 64);
+			c = ADDC(0, d0[x], s0[x], &d0[x]);
+			(void)ADDC(c, d1[x], s1[x], &d1[x]);
+			top |= d1[x];
 		}
-		return;
-	case 3: {
-		uint64_t *d1 = d0 + st, *d2 = d1 + st;
-		const uint64_t *s1 = s0 + st, *s2 = s1 + st;
+		return top;
+	case 3:
 		for (size_t x = count; x-- > 0;) {
-			cn_u128 c = (cn_u128)d0[x] + s0[x];
-			d0[x] = (uint64_t)c;
-			c = (c >> 64) + d1[x] + s1[x];
-			d1[x] = (uint64_t)c;
-			d2[x] += s2[x] + (uint64_t)(c >> 64);
+			c = ADDC(0, d0[x], s0[x], &d0[x]);
+			c = ADDC(c, d1[x], s1[x], &d1[x]);
+			(void)ADDC(c, d2[x], s2[x], &d2[x]);
+			top |= d2[x];
 		}
-		return;
-	}
-	case 4: {
-		uint64_t *d1 = d0 + st, *d2 = d1 + st, *d3 = d2 + st;
-		const uint64_t *s1 = s0 + st, *s2 = s1 + st, *s3 = s2 + st;
+		return top;
+	case 4:
 		for (size_t x = count; x-- > 0;) {
-			cn_u128 c = (cn_u128)d0[x] + s0[x];
-			d0[x] = (uint64_t)c;
-			c = (c >> 64) + d1[x] + s1[x];
-			d1[x] = (uint64_t)c;
-			c = (c >> 64) + d2[x] + s2[x];
-			d2[x] = (uint64_t)c;
-			d3[x] += s3[x] + (uint64_t)(c >> 64);
+			c = ADDC(0, d0[x], s0[x], &d0[x]);
+			c = ADDC(c, d1[x], s1[x], &d1[x]);
+			c = ADDC(c, d2[x], s2[x], &d2[x]);
+			(void)ADDC(c, d3[x], s3[x], &d3[x]);
+			top |= d3[x];
 		}
-		return;
-	}
+		return top;
 	default:
-		add_run_n(pl, dst, src, count, words);
+		for (size_t x = count; x-- > 0;) {
+			c = 0;
+			for (unsigned j = 0; j < words; j++) {
+				limb *d = d0 + j * pl->stride;
+				c = ADDC(c, d[x], s0[j * pl->stride + x], &d[x]);
+			}
+			top |= d0[(words - 1) * pl->stride + x];
+		}
+		return top;
 	}
+}
+
+/* The words the product's next factor needs.  Each factor at most
+ * doubles a count (f[x] + f[x - w], both at most the largest count), so
+ * while no count has its top bit set in the top plane in use the sum
+ * still fits: `top` is the OR of every word ever written to that plane
+ * (counts only grow), and a new plane starts out zero.  Much tighter
+ * than 2^taken: coalitions of one weight are a small part of all. */
+struct width {
+	unsigned words;
+	limb top;
+};
+
+static unsigned widen(struct width *wd, unsigned M)
+{
+	if (wd->top >> 63 && wd->words < M) {
+		wd->words++;
+		wd->top = 0;
+	}
+	return wd->words;
 }
 
 /* ---- cost ------------------------------------------------------------- */
@@ -223,6 +247,7 @@ int cn_gf_banzhaf(const int64_t *w, size_t n, int64_t q, unsigned L,
 	/* P[s] for s = 0..q; first the coefficients f[s] at P[s + 1], then
 	 * summed in place.  Every count is below 2^n: M words. */
 	struct planes pl = {.stride = (size_t)q + 1, .M = need(n)};
+	struct width wd = {1, 1};
 	uint64_t *tmp = calloc(4 * L, sizeof(*tmp));
 	uint64_t *pos = tmp + L, *neg = tmp + 2 * L, *at = tmp + 3 * L;
 	int64_t *s = sorted(w, n);
@@ -239,12 +264,13 @@ int cn_gf_banzhaf(const int64_t *w, size_t n, int64_t q, unsigned L,
 	pl.base[1] = 1;         /* f[0] */
 	for (size_t i = 0; i < n; i++) {
 		int64_t wi = s[i];
+		unsigned words = widen(&wd, pl.M);
 		reach = reach + wi < q - 1 ? reach + wi : q - 1;
 		/* f[x] += f[x - wi] for x = reach..wi, top down; (1 + x^0)
 		 * doubles every coefficient. */
 		if (reach >= wi)
-			add_run(&pl, (size_t)wi + 1, 1, (size_t)(reach - wi + 1),
-				need(i + 1));
+			wd.top |= add_run(&pl, (size_t)wi + 1, 1,
+					  (size_t)(reach - wi + 1), words);
 	}
 	pl_prefix(&pl, 0, (size_t)q + 1);
 	pl_get(&pl, (size_t)q, at, L);
@@ -286,6 +312,7 @@ int cn_gf_shapley(const int64_t *w, size_t n, int64_t q, unsigned L,
 	uint64_t *block = tmp + L, *at = tmp + 2 * L, *below = tmp;
 	size_t kmax = 0, row = (size_t)q + 1;
 	struct planes pl = {.M = need(n)};
+	struct width wd = {1, 1};
 	int64_t reach = 0;
 
 	assert(q > 0 && pl.M <= L);
@@ -311,6 +338,7 @@ int cn_gf_shapley(const int64_t *w, size_t n, int64_t q, unsigned L,
 	for (size_t i = 0; i < n; i++) {
 		int64_t wi = s[i];
 		size_t top = i + 1 < kmax ? i + 1 : kmax;
+		unsigned words = widen(&wd, pl.M);
 		reach = reach + wi < q - 1 ? reach + wi : q - 1;
 		/* f_k[x] += f_{k-1}[x - wi], k top down so that row k - 1 is
 		 * still the product without member i; row k - 1 is zero below
@@ -318,8 +346,8 @@ int cn_gf_shapley(const int64_t *w, size_t n, int64_t q, unsigned L,
 		for (size_t k = top; k >= 1; k--) {
 			int64_t lo = pre[k - 1] + wi;
 			if (lo <= reach)
-				add_run(&pl, F(k, lo), F(k - 1, lo - wi),
-					(size_t)(reach - lo + 1), need(i + 1));
+				wd.top |= add_run(&pl, F(k, lo), F(k - 1, lo - wi),
+						  (size_t)(reach - lo + 1), words);
 		}
 	}
 #undef F
