@@ -150,6 +150,18 @@ static limb add_run(const struct planes *pl, size_t dst, size_t src,
 	}
 }
 
+/* f[x] = f[W - x] for x = from..to (nothing when to < from), in the low
+ * `words` planes; every W - x is below from. */
+static void mirror(const struct planes *pl, int64_t from, int64_t to,
+		   int64_t W, unsigned words)
+{
+	for (unsigned j = 0; j < words; j++) {
+		limb *f = pl->base + j * pl->stride + 1;
+		for (int64_t x = from; x <= to; x++)
+			f[x] = f[W - x];
+	}
+}
+
 /* The words the product's next factor needs.  Each factor at most
  * doubles a count (f[x] + f[x - w], both at most the largest count), so
  * while no count has its top bit set in the top plane in use the sum
@@ -251,7 +263,7 @@ int cn_gf_banzhaf(const int64_t *w, size_t n, int64_t q, unsigned L,
 	uint64_t *tmp = calloc(4 * L, sizeof(*tmp));
 	uint64_t *pos = tmp + L, *neg = tmp + 2 * L, *at = tmp + 3 * L;
 	int64_t *s = sorted(w, n);
-	int64_t reach = 0;
+	int64_t W = 0;
 
 	assert(q > 0 && pl.M <= L);
 	pl.base = calloc(pl.stride * pl.M, sizeof(*pl.base));
@@ -261,17 +273,34 @@ int cn_gf_banzhaf(const int64_t *w, size_t n, int64_t q, unsigned L,
 		free(s);
 		return CN_ENOMEM;
 	}
+	/* The coefficients are symmetric, f[x] = f[W - x] with W the weight
+	 * of the members taken so far, so only x <= W / 2 are computed (and
+	 * x < q): the upper half of a factor's pass reads its old values
+	 * mirrored.  Lightest first, this is about a third less work. */
 	pl.base[1] = 1;         /* f[0] */
 	for (size_t i = 0; i < n; i++) {
-		int64_t wi = s[i];
+		int64_t wi = s[i], nW = W + wi;
+		int64_t held = W / 2 < q - 1 ? W / 2 : q - 1;
+		int64_t top = nW / 2 < q - 1 ? nW / 2 : q - 1;
 		unsigned words = widen(&wd, pl.M);
-		reach = reach + wi < q - 1 ? reach + wi : q - 1;
-		/* f[x] += f[x - wi] for x = reach..wi, top down; (1 + x^0)
+		/* New places held < x <= top: f[x] = f[W - x] (0 above W),
+		 * then + f[x - wi], which is held. */
+		mirror(&pl, held + 1, top < W ? top : W, W, words);
+		if (top >= wi && top > held) {
+			int64_t lo = held + 1 > wi ? held + 1 : wi;
+			wd.top |= add_run(&pl, (size_t)lo + 1,
+					  (size_t)(lo - wi) + 1,
+					  (size_t)(top - lo + 1), words);
+		}
+		/* f[x] += f[x - wi] for x = held..wi, top down; (1 + x^0)
 		 * doubles every coefficient. */
-		if (reach >= wi)
+		if (held >= wi)
 			wd.top |= add_run(&pl, (size_t)wi + 1, 1,
-					  (size_t)(reach - wi + 1), words);
+					  (size_t)(held - wi + 1), words);
+		W = nW;
 	}
+	/* The upper half, up to q - 1 (q <= W). */
+	mirror(&pl, W / 2 + 1, q - 1, W, pl.M);
 	pl_prefix(&pl, 0, (size_t)q + 1);
 	pl_get(&pl, (size_t)q, at, L);
 	winning_from(winning, at, n, L);
