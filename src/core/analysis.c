@@ -2,8 +2,9 @@
  * analysis.c - the power of a rule's members: the yes/no game compiled
  * (analysis_game.c), its decision diagram built (analysis_bdd.c), and
  * every count read off the diagram in passes over its nodes; or, for a
- * plain weighted majority asked only for Banzhaf's family of indices, the
- * generating function (analysis_gf.c).  See analysis.h.
+ * plain weighted majority, the winning coalitions, the swings and the
+ * indices from the generating function (analysis_gf.c), the coalitions
+ * asked for still from the diagram.  See analysis.h.
  *
  * Counting on the diagram.  For a node u at level l:
  *   Up(u)[a]  the assignments of levels 0..l-1 with a members "yes" that
@@ -430,10 +431,12 @@ static const char *too_large(int failure)
 				    : "the decision diagram passed its size limit";
 }
 
-/* Everything on the diagram; `want` as asked.  0, or -1 when out of
- * memory outside the diagram (the diagram's own failures are noted). */
+/* Everything on the diagram; `want` as asked, but the counts of winning
+ * coalitions, swings and indices not when `indices` says the generating
+ * function gave them.  0, or -1 when out of memory outside the diagram
+ * (the diagram's own failures are noted). */
 static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
-		      int positive)
+		      int positive, int indices)
 {
 	size_t n = d->n;
 	unsigned L = d->L;
@@ -441,7 +444,8 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 	unsigned char *x = NULL;
 	int rc = -1;
 
-	p->method = "decision diagram";
+	p->method = indices ? "generating function and decision diagram"
+			    : "decision diagram";
 	if (!positive) {
 		uint32_t up = cn_bdd_upward(&d->b, d->root);
 		if (up == CN_BDD_NONE)
@@ -465,7 +469,9 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 		rc = 0;
 		goto done;
 	}
-	if (want & CN_AN_SHAPLEY) {
+	if (indices) {
+		/* the generating function gave the counts and indices */
+	} else if (want & CN_AN_SHAPLEY) {
 		if (!(sw = calloc(n * n * L, sizeof(*sw))) ||
 		    swings_by_size(d, sw, win))
 			goto done;
@@ -474,12 +480,14 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 		    swings_total(d, sw, win))
 			goto done;
 	}
-	nat_words(&p->winning, win, L);
-	if (!(want & CN_AN_SHAPLEY))
-		totals(p, sw, d->order, L);
-	else if (by_size(p, sw, d->order, L))
-		goto done;
-	banzhaf_family(p);
+	if (!indices) {
+		nat_words(&p->winning, win, L);
+		if (!(want & CN_AN_SHAPLEY))
+			totals(p, sw, d->order, L);
+		else if (by_size(p, sw, d->order, L))
+			goto done;
+		banzhaf_family(p);
+	}
 	/* Veto players: the coalition of everyone else loses. */
 	for (size_t l = 0; l < n; l++) {
 		memset(x, 1, n);
@@ -602,7 +610,7 @@ int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
 	struct cn_game g = {0};
 	struct dd d = {0};
 	struct cn_power *p = NULL;
-	int rc;
+	int rc, indices = 0;      /* the indices came from by_gf */
 
 	*out = NULL;
 	if (!(gm = calloc(n ? n : 1, sizeof(*gm))))
@@ -629,16 +637,18 @@ int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
 	for (size_t i = 0; i < n; i++)
 		p->members[i].code = in->codes[i];
 
-	/* Banzhaf's family and Shapley-Shubik alone on one weighted
-	 * majority: the generating function, unless the diagram is forced. */
-	if (!(want & ~(CN_AN_BANZHAF | CN_AN_SHAPLEY)) &&
+	/* Banzhaf's family and Shapley-Shubik on one weighted majority:
+	 * the generating function, unless the diagram is forced; the
+	 * coalitions, if asked, still from the diagram. */
+	if ((want & (CN_AN_BANZHAF | CN_AN_SHAPLEY)) &&
 	    !(in->want & CN_AN_FORCE_DIAGRAM)) {
 		rc = by_gf(&g, p, L, want, (in->want & CN_AN_FORCE_GF) != 0);
 		if (rc < 0) {
 			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 			goto done;
 		}
-		if (rc == 0)
+		indices = rc == 0;
+		if (indices && !(want & (CN_AN_MINIMAL | CN_AN_BLOCKING)))
 			goto ratios;
 	}
 	if (!(d.order = calloc(n, sizeof(*d.order))) ||
@@ -660,8 +670,8 @@ int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
 		/* Too large a diagram: the indices may still come from the
 		 * generating function, Shapley-Shubik's if it is not too
 		 * large either. */
-		rc = 1;
-		if (want & (CN_AN_BANZHAF | CN_AN_SHAPLEY))
+		rc = indices ? 0 : 1;
+		if (rc && (want & (CN_AN_BANZHAF | CN_AN_SHAPLEY)))
 			rc = by_gf(&g, p, L, want, 0);
 		if (rc == 1 && (want & CN_AN_SHAPLEY))
 			rc = by_gf(&g, p, L, CN_AN_BANZHAF, 0);
@@ -682,7 +692,7 @@ int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
 				n, d.b.max_nodes);
 		goto done;
 	}
-	rc = on_diagram(&d, p, want, g.positive);
+	rc = on_diagram(&d, p, want, g.positive, indices);
 	if (rc < 0) {
 		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 		goto done;
