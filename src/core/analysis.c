@@ -2,9 +2,9 @@
  * analysis.c - the power of a rule's members: the yes/no game compiled
  * (analysis_game.c), its decision diagram built (analysis_bdd.c), and
  * every count read off the diagram in passes over its nodes; or, for a
- * plain weighted majority, the winning coalitions, the swings and the
- * indices from the generating function (analysis_gf.c), the coalitions
- * asked for still from the diagram.  See analysis.h.
+ * plain weighted majority, from its generating functions (analysis_gf.c),
+ * each part that fits their limits, the diagram giving the rest.  See
+ * analysis.h.
  *
  * Counting on the diagram.  For a node u at level l:
  *   Up(u)[a]  the assignments of levels 0..l-1 with a members "yes" that
@@ -431,6 +431,31 @@ static const char *too_large(int failure)
 				    : "the decision diagram passed its size limit";
 }
 
+/* "only ... were computed: why", listing what p->computed holds. */
+static void note_computed(struct cn_power *p, const char *why)
+{
+	static const struct {
+		unsigned bit;
+		const char *what;
+	} part[] = {
+		{CN_AN_BANZHAF, "the Banzhaf indices"},
+		{CN_AN_SHAPLEY, "Shapley-Shubik"},
+		{CN_AN_MINIMAL, "the minimal coalitions"},
+		{CN_AN_BLOCKING, "the smallest blocking coalitions"},
+	};
+	const char *got[4];
+	size_t k = 0;
+
+	for (size_t i = 0; i < 4; i++)
+		if (p->computed & part[i].bit)
+			got[k++] = part[i].what;
+	/* something is missing: at most three of the four */
+	assert(k > 0 && k < 4);
+	note(p, "only %s%s%s%s%s were computed: %s", got[0],
+	     k > 2 ? ", " : "", k > 2 ? got[1] : "",
+	     k > 1 ? " and " : "", k > 1 ? got[k - 1] : "", why);
+}
+
 /* Everything on the diagram; `want` as asked, but the counts of winning
  * coalitions, swings and indices not when `indices` says the generating
  * function gave them.  0, or -1 when out of memory outside the diagram
@@ -469,6 +494,11 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 		rc = 0;
 		goto done;
 	}
+	/* What the generating functions did not give (want, short of
+	 * p->computed): the indices unless given, or Shapley-Shubik alone
+	 * missing, which by size gives them all again. */
+	if (indices && (want & CN_AN_SHAPLEY & ~p->computed))
+		indices = 0;
 	if (indices) {
 		/* the generating function gave the counts and indices */
 	} else if (want & CN_AN_SHAPLEY) {
@@ -496,7 +526,7 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 			!cn_nat_is_zero(&p->winning) &&
 			!cn_bdd_eval(&d->b, d->root, x);
 	}
-	if (want & CN_AN_BLOCKING) {
+	if ((want & CN_AN_BLOCKING) && !(p->computed & CN_AN_BLOCKING)) {
 		long size;
 		uint64_t cnt[CN_NAT_LIMBS] = {0};
 		if (cn_dd_largest_losing(d, &size, cnt, x))
@@ -516,7 +546,7 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 		p->computed |= CN_AN_BLOCKING;
 	}
 	/* Last, as they add nodes and may meet the diagram's limit. */
-	if (want & CN_AN_MINIMAL) {
+	if ((want & CN_AN_MINIMAL) && !(p->computed & CN_AN_MINIMAL)) {
 		uint64_t mw[CN_NAT_LIMBS], mb[CN_NAT_LIMBS];
 		uint32_t du = cn_bdd_dual(&d->b, d->root);
 		/* Proper: winning implies the complement loses (f <= dual);
@@ -547,9 +577,43 @@ done:
 	return rc;
 }
 
-/* Banzhaf's family, and Shapley-Shubik when `want` asks for it, by the
- * generating function, when the game is one weighted majority.  1 when it
- * does not apply or is too large (unless forced), -1 when out of memory. */
+/* The minimal and blocking coalitions of the weighted majority `a` by
+ * its generating functions, unless too large (1; the diagram then
+ * counts them).  0, or -1 when out of memory. */
+static int coalitions_by_gf(const struct cn_game_atom *a, size_t n,
+			    unsigned L, struct cn_power *p, int forced)
+{
+	uint64_t words, adds, mw[CN_NAT_LIMBS] = {0}, mb[CN_NAT_LIMBS] = {0};
+	uint64_t bc[CN_NAT_LIMBS] = {0};
+	struct cn_gf_coalitions c = {.minimal_winning = mw,
+				     .minimal_blocking = mb,
+				     .blocking_count = bc};
+
+	cn_gf_coalitions_cost(a->d, n, a->t, L, &words, &adds);
+	if (!forced && (words > GF_MAX_WORDS || adds > GF_MAX_ADDS))
+		return 1;
+	if (!(c.blocking_example = calloc(n + 1, sizeof(size_t))))
+		return -1;
+	if (cn_gf_coalitions(a->d, n, a->t, L, &c)) {
+		free(c.blocking_example);
+		return -1;
+	}
+	nat_words(&p->minimal_winning, mw, L);
+	nat_words(&p->minimal_blocking, mb, L);
+	nat_words(&p->blocking_count, bc, L);
+	p->blocking_size = c.blocking_size;
+	p->blocking_example = c.blocking_example;
+	p->proper = c.proper;
+	p->strong = c.strong;
+	p->computed |= CN_AN_MINIMAL | CN_AN_BLOCKING;
+	return 0;
+}
+
+/* Banzhaf's family, and Shapley-Shubik and the coalitions when `want`
+ * asks for them and they are not too large (unless forced), by the
+ * generating functions, when the game is one weighted majority.  1 when
+ * it does not apply or even Banzhaf's is too large, -1 when out of
+ * memory; p->computed says what was done, the rest is the diagram's. */
 static int by_gf(const struct cn_game *g, struct cn_power *p, unsigned L,
 		 unsigned want, int forced)
 {
@@ -564,9 +628,16 @@ static int by_gf(const struct cn_game *g, struct cn_power *p, unsigned L,
 	if (root->kind != CN_GAME_ATOM || !g->positive)
 		return 1;
 	a = &g->atoms[root->atom];
-	cn_gf_cost(a->d, n, a->t, L, shapley, &words, &adds);
+	cn_gf_cost(a->d, n, a->t, L, 0, &words, &adds);
 	if (!forced && (words > GF_MAX_WORDS || adds > GF_MAX_ADDS))
 		return 1;
+	if (shapley) {
+		/* by size: n times the memory, and less may fit */
+		uint64_t w2, a2;
+		cn_gf_cost(a->d, n, a->t, L, 1, &w2, &a2);
+		shapley = forced || (w2 <= GF_MAX_WORDS && a2 <= GF_MAX_ADDS);
+		words = shapley ? w2 : words;
+	}
 	if (!(sw = calloc((shapley ? n * n : n) * L, sizeof(*sw))))
 		return -1;
 	rc = shapley ? cn_gf_shapley(a->d, n, a->t, L, win, sw)
@@ -587,6 +658,8 @@ static int by_gf(const struct cn_game *g, struct cn_power *p, unsigned L,
 		p->members[i].veto = sum - a->d[i] < a->t;
 	banzhaf_family(p);
 	free(sw);
+	if (want & (CN_AN_MINIMAL | CN_AN_BLOCKING))
+		return coalitions_by_gf(a, n, L, p, forced) < 0 ? -1 : 0;
 	return 0;
 }
 
@@ -637,18 +710,16 @@ int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
 	for (size_t i = 0; i < n; i++)
 		p->members[i].code = in->codes[i];
 
-	/* Banzhaf's family and Shapley-Shubik on one weighted majority:
-	 * the generating function, unless the diagram is forced; the
-	 * coalitions, if asked, still from the diagram. */
-	if ((want & (CN_AN_BANZHAF | CN_AN_SHAPLEY)) &&
-	    !(in->want & CN_AN_FORCE_DIAGRAM)) {
+	/* On one weighted majority the generating functions give what they
+	 * can, unless the diagram is forced; the diagram the rest. */
+	if (!(in->want & CN_AN_FORCE_DIAGRAM)) {
 		rc = by_gf(&g, p, L, want, (in->want & CN_AN_FORCE_GF) != 0);
 		if (rc < 0) {
 			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 			goto done;
 		}
 		indices = rc == 0;
-		if (indices && !(want & (CN_AN_MINIMAL | CN_AN_BLOCKING)))
+		if (indices && !(want & ~p->computed))
 			goto ratios;
 	}
 	if (!(d.order = calloc(n, sizeof(*d.order))) ||
@@ -667,23 +738,15 @@ int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
 			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 			goto done;
 		}
-		/* Too large a diagram: the indices may still come from the
-		 * generating function, Shapley-Shubik's if it is not too
-		 * large either. */
-		rc = indices ? 0 : 1;
-		if (rc && (want & (CN_AN_BANZHAF | CN_AN_SHAPLEY)))
-			rc = by_gf(&g, p, L, want, 0);
-		if (rc == 1 && (want & CN_AN_SHAPLEY))
-			rc = by_gf(&g, p, L, CN_AN_BANZHAF, 0);
+		/* Too large a diagram: what the generating functions give. */
+		rc = indices ? 0 : by_gf(&g, p, L, want, 0);
 		if (rc < 0) {
 			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 			goto done;
 		}
 		if (rc == 0) {
-			note(p, "only the %s indices were computed: %s",
-			     p->computed & CN_AN_SHAPLEY
-				     ? "Banzhaf and Shapley-Shubik" : "Banzhaf",
-			     too_large(CN_EREFUSED));
+			if (want & ~p->computed)
+				note_computed(p, too_large(CN_EREFUSED));
 			goto ratios;
 		}
 		rc = cn_err_set(err, CN_EREFUSED,

@@ -80,8 +80,8 @@ struct cn_power {
 	struct cn_power_member *members;   /* electorate order */
 	unsigned computed;                 /* CN_AN_* bits done */
 	/* "decision diagram", "generating function", or "generating
-	 * function and decision diagram" (the indices from the one, the
-	 * coalitions from the other) */
+	 * function and decision diagram" (a weighted majority whose
+	 * generating functions could not hold every part) */
 	const char *method;
 	size_t size;                       /* the diagram's nodes, else the function's terms */
 	int monotone;

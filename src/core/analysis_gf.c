@@ -1,7 +1,8 @@
 /*
  * analysis_gf.c - Banzhaf and Shapley-Shubik swings of a weighted majority
  * game from its generating function, each member's read off by an
- * alternating sum of prefix sums; see analysis_gf.h.
+ * alternating sum of prefix sums, and its minimal and blocking coalitions;
+ * see analysis_gf.h.
  */
 #include "analysis_gf.h"
 
@@ -14,6 +15,13 @@
 static int by_weight(const void *pa, const void *pb)
 {
 	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return (a > b) - (a < b);
+}
+
+static int by_index(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
 
 	return (a > b) - (a < b);
 }
@@ -333,6 +341,36 @@ int cn_gf_banzhaf(const int64_t *w, size_t n, int64_t q, unsigned L,
 
 /* ---- Shapley-Shubik: the coalitions by size and weight --------------- */
 
+/* The coalitions of weight below q by size, k <= kmax, of the members
+ * s[0..n) (lightest first, pre their prefix sums): f_k[x] at index
+ * k * row + x + off, row >= q + off, in planes pl (zeroed). */
+static void by_size_product(const int64_t *s, const int64_t *pre, size_t n,
+			    int64_t q, size_t kmax, const struct planes *pl,
+			    size_t row, size_t off)
+{
+	struct width wd = {1, 1};
+	int64_t reach = 0;
+
+#define F(k, x) ((size_t)(k) * row + (size_t)(x) + off)
+	pl->base[F(0, 0)] = 1;
+	for (size_t i = 0; i < n; i++) {
+		int64_t wi = s[i];
+		size_t top = i + 1 < kmax ? i + 1 : kmax;
+		unsigned words = widen(&wd, pl->M);
+		reach = reach + wi < q - 1 ? reach + wi : q - 1;
+		/* f_k[x] += f_{k-1}[x - wi], k top down so that row k - 1 is
+		 * still the product without member i; row k - 1 is zero below
+		 * the weight of the k - 1 lightest, pre[k - 1]. */
+		for (size_t k = top; k >= 1; k--) {
+			int64_t lo = pre[k - 1] + wi;
+			if (lo <= reach)
+				wd.top |= add_run(pl, F(k, lo), F(k - 1, lo - wi),
+						  (size_t)(reach - lo + 1), words);
+		}
+	}
+#undef F
+}
+
 int cn_gf_shapley(const int64_t *w, size_t n, int64_t q, unsigned L,
 		  uint64_t *winning, uint64_t *sw)
 {
@@ -341,8 +379,6 @@ int cn_gf_shapley(const int64_t *w, size_t n, int64_t q, unsigned L,
 	uint64_t *block = tmp + L, *at = tmp + 2 * L, *below = tmp;
 	size_t kmax = 0, row = (size_t)q + 1;
 	struct planes pl = {.M = need(n)};
-	struct width wd = {1, 1};
-	int64_t reach = 0;
 
 	assert(q > 0 && pl.M <= L);
 	if (s && pre) {
@@ -361,25 +397,8 @@ int cn_gf_shapley(const int64_t *w, size_t n, int64_t q, unsigned L,
 	/* Row k: P_k[x] for x = 0..q at index k * row + x; first the
 	 * coefficients f_k[x] at P_k[x + 1], then summed in place.  Rows
 	 * above kmax would be zero. */
-#define F(k, x) ((size_t)(k) * row + (size_t)(x) + 1)
 #define PS(k, x) ((size_t)(k) * row + (size_t)(x))
-	pl.base[F(0, 0)] = 1;
-	for (size_t i = 0; i < n; i++) {
-		int64_t wi = s[i];
-		size_t top = i + 1 < kmax ? i + 1 : kmax;
-		unsigned words = widen(&wd, pl.M);
-		reach = reach + wi < q - 1 ? reach + wi : q - 1;
-		/* f_k[x] += f_{k-1}[x - wi], k top down so that row k - 1 is
-		 * still the product without member i; row k - 1 is zero below
-		 * the weight of the k - 1 lightest, pre[k - 1]. */
-		for (size_t k = top; k >= 1; k--) {
-			int64_t lo = pre[k - 1] + wi;
-			if (lo <= reach)
-				wd.top |= add_run(&pl, F(k, lo), F(k - 1, lo - wi),
-						  (size_t)(reach - lo + 1), words);
-		}
-	}
-#undef F
+	by_size_product(s, pre, n, q, kmax, &pl, row, 1);
 	for (size_t k = 0; k <= kmax; k++) {
 		pl_prefix(&pl, PS(k, 0), row);
 		pl_get(&pl, PS(k, q), at, L);
@@ -416,4 +435,214 @@ int cn_gf_shapley(const int64_t *w, size_t n, int64_t q, unsigned L,
 	free(pl.base);
 	free(tmp);
 	return 0;
+}
+
+/* ---- the coalitions of a weighted majority ---------------------------- */
+
+struct ranked_w {
+	int64_t w;
+	size_t i;
+};
+
+/* Heaviest first, ties in electorate order. */
+static int heaviest_first(const void *pa, const void *pb)
+{
+	const struct ranked_w *a = pa, *b = pb;
+
+	if (a->w != b->w)
+		return a->w < b->w ? 1 : -1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/* The minimal winning coalitions of [qq; w] into count (L words), the
+ * members r[0..n) heaviest first.  A weighted majority is complete in
+ * that order, so T is minimal exactly when T wins and T without its last
+ * member j loses: T = S + j, S among those before j, qq - w_j <= w(S) <
+ * qq, read off the product of the members before j (a member of weight 0
+ * is in none).  *some: a coalition weighs in [lo, qq - 1].  0 or
+ * CN_ENOMEM. */
+static int minimal_count(const struct ranked_w *r, size_t n, int64_t qq,
+			 unsigned L, uint64_t *count, int64_t lo, int *some)
+{
+	struct planes pl = {.stride = (size_t)qq, .M = need(n)};
+	struct width wd = {1, 1};
+	uint64_t *at = calloc(L, sizeof(*at));
+	int64_t reach = 0;
+
+	pl.base = calloc(pl.stride * pl.M, sizeof(*pl.base));
+	if (!pl.base || !at) {
+		free(pl.base);
+		free(at);
+		return CN_ENOMEM;
+	}
+	memset(count, 0, L * sizeof(*count));
+	pl.base[0] = 1;         /* f[x] at x, x < qq */
+	for (size_t j = 0; j < n; j++) {
+		int64_t wj = r[j].w;
+		unsigned words = widen(&wd, pl.M);
+		for (int64_t x = qq - wj > 0 ? qq - wj : 0; wj > 0 && x <= reach;
+		     x++) {
+			pl_get(&pl, (size_t)x, at, L);
+			w_add(count, at, L);
+		}
+		reach = reach + wj < qq - 1 ? reach + wj : qq - 1;
+		if (reach >= wj)
+			wd.top |= add_run(&pl, (size_t)wj, 0,
+					  (size_t)(reach - wj + 1), words);
+	}
+	*some = 0;
+	for (int64_t x = lo > 0 ? lo : 0; x < qq && !*some; x++)
+		for (unsigned j = 0; j < pl.M; j++)
+			*some |= pl.base[j * pl.stride + (size_t)x] != 0;
+	free(pl.base);
+	free(at);
+	return 0;
+}
+
+/* The coalitions of exactly k members weighing below `bound` (L words
+ * into out).  0 or CN_ENOMEM. */
+static int size_below(const int64_t *w, size_t n, size_t k, int64_t bound,
+		      unsigned L, uint64_t *out)
+{
+	int64_t *s = sorted(w, n), *pre = malloc((n + 1) * sizeof(*pre));
+	uint64_t *at = calloc(L, sizeof(*at));
+	struct planes pl = {.M = need(n)};
+	size_t kmax = 0, row = (size_t)bound;
+
+	memset(out, 0, L * sizeof(*out));
+	if (s && pre) {
+		prefix_weights(s, n, pre);
+		kmax = most_below(pre, n, bound);
+		kmax = kmax < k ? kmax : k;
+		pl.stride = (kmax + 1) * row;
+		pl.base = calloc(pl.stride * pl.M, sizeof(*pl.base));
+	}
+	if (!s || !pre || !pl.base || !at) {
+		free(s);
+		free(pre);
+		free(pl.base);
+		free(at);
+		return CN_ENOMEM;
+	}
+	by_size_product(s, pre, n, bound, kmax, &pl, row, 0);
+	for (int64_t x = 0; kmax == k && x < bound; x++) {
+		pl_get(&pl, k * row + (size_t)x, at, L);
+		w_add(out, at, L);
+	}
+	free(s);
+	free(pre);
+	free(pl.base);
+	free(at);
+	return 0;
+}
+
+/* C(n, k) in L words. */
+static int binomial_words(size_t n, size_t k, unsigned L, uint64_t *out)
+{
+	uint64_t *row = calloc((k + 1) * L, sizeof(*row));
+
+	if (!row)
+		return CN_ENOMEM;
+	row[0] = 1;
+	for (size_t i = 1; i <= n; i++)
+		for (size_t j = i < k ? i : k; j >= 1; j--)
+			w_add(row + j * L, row + (j - 1) * L, L);
+	memcpy(out, row + k * L, L * sizeof(*out));
+	free(row);
+	return 0;
+}
+
+/* The smallest blocking size k (the fewest heaviest reaching the dual
+ * quota), and the cheaper of the two ways to count: the k-coalitions
+ * that reach qd directly as C(n, k) minus those below it, or their
+ * complements, the (n - k)-coalitions below q.  Work in counts. */
+static size_t smallest_blocking(const struct ranked_w *r, size_t n,
+				int64_t qd, int64_t q, int *direct,
+				uint64_t *work)
+{
+	int64_t sum = 0;
+	size_t k = 0;
+
+	while (k < n && sum < qd)
+		sum += r[k++].w;
+	uint64_t a = ((uint64_t)k + 1) * (uint64_t)qd;
+	uint64_t b = ((uint64_t)(n - k) + 1) * (uint64_t)q;
+	*direct = a <= b;
+	*work = a <= b ? a : b;
+	return k;
+}
+
+void cn_gf_coalitions_cost(const int64_t *w, size_t n, int64_t q, unsigned L,
+			   uint64_t *words, uint64_t *adds)
+{
+	struct ranked_w *r = malloc((n ? n : 1) * sizeof(*r));
+	int64_t W = 0, qd, big;
+	uint64_t dp;
+	int direct;
+
+	if (!r) {
+		*words = *adds = UINT64_MAX;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r[i] = (struct ranked_w){w[i], i};
+		W += w[i];
+	}
+	qsort(r, n, sizeof(*r), heaviest_first);
+	qd = W - q + 1;
+	big = q > qd ? q : qd;
+	(void)smallest_blocking(r, n, qd, q, &direct, &dp);
+	free(r);
+	*words = ((uint64_t)big + dp) * L;
+	*adds = ((uint64_t)n * (uint64_t)(q + qd) + (uint64_t)n * dp) * L;
+}
+
+int cn_gf_coalitions(const int64_t *w, size_t n, int64_t q, unsigned L,
+		     struct cn_gf_coalitions *out)
+{
+	struct ranked_w *r = malloc((n ? n : 1) * sizeof(*r));
+	uint64_t *below = calloc(L, sizeof(*below)), work;
+	int64_t W = 0, qd;
+	int direct, some, rc = CN_ENOMEM;
+	size_t k;
+
+	if (!r || !below)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		r[i] = (struct ranked_w){w[i], i};
+		W += w[i];
+	}
+	assert(q > 0 && q <= W);
+	qsort(r, n, sizeof(*r), heaviest_first);
+	/* The dual game, whose winning coalitions block: B blocks when
+	 * w(N - B) < q, i.e. w(B) >= W - q + 1. */
+	qd = W - q + 1;
+	/* Strong: nothing weighs in [qd, q - 1] (blocks and loses);
+	 * proper: nothing weighs in [q, qd - 1] (wins, and so does the
+	 * complement). */
+	if (minimal_count(r, n, q, L, out->minimal_winning, qd, &some))
+		goto done;
+	out->strong = !some;
+	if (minimal_count(r, n, qd, L, out->minimal_blocking, q, &some))
+		goto done;
+	out->proper = !some;
+	k = smallest_blocking(r, n, qd, q, &direct, &work);
+	out->blocking_size = k;
+	if (direct) {
+		if (binomial_words(n, k, L, out->blocking_count) ||
+		    size_below(w, n, k, qd, L, below))
+			goto done;
+		w_sub(out->blocking_count, below, L);
+	} else if (size_below(w, n, n - k, q, L, out->blocking_count)) {
+		goto done;
+	}
+	/* one of them: the k heaviest, in electorate order */
+	for (size_t j = 0; j < k; j++)
+		out->blocking_example[j] = r[j].i;
+	qsort(out->blocking_example, k, sizeof(size_t), by_index);
+	rc = 0;
+done:
+	free(r);
+	free(below);
+	return rc;
 }

@@ -1,7 +1,8 @@
 /*
- * analysis_gf.h - the Banzhaf swings and the Shapley-Shubik swings by
- * coalition size of a weighted majority game (one weight vector, one
- * quota) from its generating function.
+ * analysis_gf.h - the Banzhaf swings, the Shapley-Shubik swings by
+ * coalition size, and the minimal and blocking coalitions of a weighted
+ * majority game (one weight vector, one quota) from its generating
+ * functions.
  *
  * Banzhaf.  The coefficient of x^s in prod_i (1 + x^{w_i}) counts the
  * coalitions of weight s (Brams and Affuso, 1976).  The textbook method
@@ -55,5 +56,29 @@ int cn_gf_banzhaf(const int64_t *w, size_t n, int64_t q, unsigned L,
  * coalitions of k others (k < n).  CN_ENOMEM. */
 int cn_gf_shapley(const int64_t *w, size_t n, int64_t q, unsigned L,
 		  uint64_t *winning, uint64_t *sw) CN_NODISCARD;
+
+/* The coalitions of the weighted majority [q; w] (0 < q <= sum w), as
+ * analysis.h defines them: minimal winning and minimal blocking (L words
+ * each), the smallest blocking coalitions (size, count in L words, and
+ * one of them, member indices in electorate order, in the caller's array
+ * of n), proper and strong.  The members are ordered heaviest first; a
+ * weighted majority is complete in that order, so a winning coalition is
+ * minimal exactly when it loses without its last member, which one pass
+ * of the product (members heaviest first) counts; blocking coalitions
+ * are the winning ones of the dual majority [sum w - q + 1; w]. */
+struct cn_gf_coalitions {
+	uint64_t *minimal_winning, *minimal_blocking, *blocking_count;
+	size_t blocking_size;
+	size_t *blocking_example;
+	int proper, strong;
+};
+
+/* Memory in words and additions of counts that cn_gf_coalitions needs. */
+void cn_gf_coalitions_cost(const int64_t *w, size_t n, int64_t q, unsigned L,
+			   uint64_t *words, uint64_t *adds);
+
+/* CN_ENOMEM. */
+int cn_gf_coalitions(const int64_t *w, size_t n, int64_t q, unsigned L,
+		     struct cn_gf_coalitions *out) CN_NODISCARD;
 
 #endif
