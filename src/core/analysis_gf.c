@@ -192,6 +192,22 @@ static unsigned widen(struct width *wd, unsigned M)
 
 /* ---- cost ------------------------------------------------------------- */
 
+/* Costs saturate: weights reach 2^62, and a wrapped product would look
+ * small enough to try. */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+static uint64_t sat_mul(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
 /* kmax: the most members whose weight can stay below q (the lightest,
  * pre[k] = the k lightest's weight). */
 static size_t most_below(const int64_t *pre, size_t n, int64_t q)
@@ -228,24 +244,28 @@ void cn_gf_cost(const int64_t *w, size_t n, int64_t q, unsigned L,
 	}
 	prefix_weights(s, n, pre);
 	kmax = by_size ? most_below(pre, n, q) : 0;
-	*words = ((uint64_t)q + 1) * L * (by_size ? kmax + 1 : 1);
+	*words = sat_mul(sat_mul((uint64_t)q + 1, L), by_size ? kmax + 1 : 1);
 	for (size_t i = 0; i < n; i++) {
 		int64_t wi = s[i];
 		reach = reach + wi < q - 1 ? reach + wi : q - 1;
 		if (!by_size) {
-			cost += reach >= wi ? (uint64_t)(reach - wi + 1) : 0;
+			cost = sat_add(cost, reach >= wi ? (uint64_t)(reach - wi + 1)
+							 : 0);
 		} else {
 			size_t top = i + 1 < kmax ? i + 1 : kmax;
 			for (size_t k = 1; k <= top; k++) {
 				int64_t lo = pre[k - 1] + wi;
-				cost += lo <= reach ? (uint64_t)(reach - lo + 1) : 0;
+				cost = sat_add(cost, lo <= reach
+						     ? (uint64_t)(reach - lo + 1) : 0);
 			}
 		}
-		cost += wi ? ((uint64_t)q / (uint64_t)wi + 1) * (kmax + 1) : 0;
+		if (wi)
+			cost = sat_add(cost, sat_mul((uint64_t)q / (uint64_t)wi + 1,
+						     kmax + 1));
 	}
 	free(s);
 	free(pre);
-	*adds = cost * L;
+	*adds = sat_mul(cost, L);
 }
 
 /* ---- Banzhaf ----------------------------------------------------------- */
@@ -565,8 +585,8 @@ static size_t smallest_blocking(const struct ranked_w *r, size_t n,
 
 	while (k < n && sum < qd)
 		sum += r[k++].w;
-	uint64_t a = ((uint64_t)k + 1) * (uint64_t)qd;
-	uint64_t b = ((uint64_t)(n - k) + 1) * (uint64_t)q;
+	uint64_t a = sat_mul((uint64_t)k + 1, (uint64_t)qd);
+	uint64_t b = sat_mul((uint64_t)(n - k) + 1, (uint64_t)q);
 	*direct = a <= b;
 	*work = a <= b ? a : b;
 	return k;
@@ -593,8 +613,9 @@ void cn_gf_coalitions_cost(const int64_t *w, size_t n, int64_t q, unsigned L,
 	big = q > qd ? q : qd;
 	(void)smallest_blocking(r, n, qd, q, &direct, &dp);
 	free(r);
-	*words = ((uint64_t)big + dp) * L;
-	*adds = ((uint64_t)n * (uint64_t)(q + qd) + (uint64_t)n * dp) * L;
+	*words = sat_mul(sat_add((uint64_t)big, dp), L);
+	*adds = sat_mul(sat_add(sat_mul(n, (uint64_t)q + (uint64_t)qd),
+				sat_mul(n, dp)), L);
 }
 
 int cn_gf_coalitions(const int64_t *w, size_t n, int64_t q, unsigned L,

@@ -33,9 +33,10 @@
 
 #define BIGN 250
 
-static char big_names[BIGN][24], big_vals[BIGN][16];
+static char big_names[BIGN][24], big_vals[BIGN][24];
 static const char *big_codes[BIGN];
 static size_t big_n, big_max_nodes;   /* 0: the default */
+static const char *const *big_fig;      /* figures by i % 2, if set */
 
 static int big_attr(void *ctx, const char *code, const char *attr,
 		    const char **value)
@@ -71,7 +72,11 @@ static struct cn_power *big_game(const unsigned *w, size_t n, const char *src,
 	assert_true(n <= BIGN);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(big_names[i], sizeof(big_names[i]), "M%zu", i);
-		snprintf(big_vals[i], sizeof(big_vals[i]), "%u", w[i]);
+		if (big_fig)
+			snprintf(big_vals[i], sizeof(big_vals[i]), "%s",
+				 big_fig[i % 2]);
+		else
+			snprintf(big_vals[i], sizeof(big_vals[i]), "%u", w[i]);
 		big_codes[i] = big_names[i];
 	}
 	big_n = n;
@@ -287,12 +292,52 @@ static void test_partial(void **state)
 	cn_power_free(p);
 }
 
+/* Figures near the most a game may sum to (2^62): 40 members of
+ * 50000000000.000001 and .000003 in turn, i.e. 5 10^16 + 1 and + 3 once
+ * whole, and "> 1/2 of electorate", so a quota near 10^18 and 21 sizes
+ * below it: far too large for the generating functions (their cost,
+ * past 2^64, saturates).  The game goes to the diagram, and agrees with
+ * the same game in weights of 101 and 103 (20 members win when more than
+ * 10 of them are of the heavier kind, in both). */
+static void test_huge_weights(void **state)
+{
+	static const char *const huge[2] = {"50000000000.000001",
+					    "50000000000.000003"};
+	const char *src = "weight(concur, votes) > 1/2 of electorate";
+	unsigned w[40];
+	struct cn_power *a, *b;
+
+	(void)state;
+	for (size_t i = 0; i < 40; i++)
+		w[i] = i % 2 ? 103 : 101;
+	big_fig = huge;
+	a = big_game(w, 40, src, CN_AN_ALL);
+	big_fig = NULL;
+	b = big_game(w, 40, src, CN_AN_ALL);
+	assert_string_equal(a->method, "decision diagram");
+	assert_string_equal(b->method, "generating function");
+	assert_int_equal(a->computed, CN_AN_ALL);
+	nat_is(&a->winning, &b->winning, "huge");
+	nat_is(&a->minimal_winning, &b->minimal_winning, "huge");
+	nat_is(&a->minimal_blocking, &b->minimal_blocking, "huge");
+	nat_is(&a->blocking_count, &b->blocking_count, "huge");
+	assert_int_equal(a->blocking_size, b->blocking_size);
+	for (size_t i = 0; i < 40; i++) {
+		nat_is(&a->members[i].swings, &b->members[i].swings, "huge");
+		nat_is(&a->members[i].shapley.num, &b->members[i].shapley.num,
+		       "huge");
+	}
+	cn_power_free(a);
+	cn_power_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_weighted_closed_form),
 		cmocka_unit_test(test_weighted_methods_agree),
 		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_huge_weights),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
