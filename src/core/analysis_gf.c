@@ -109,13 +109,18 @@ static void pl_prefix(const struct planes *pl, size_t first, size_t len)
 static limb add_run(const struct planes *pl, size_t dst, size_t src,
 		    size_t count, unsigned words)
 {
-	limb *d0 = pl->base + dst, *s0 = pl->base + src;
-	limb *d1 = d0 + pl->stride, *s1 = s0 + pl->stride;
-	limb *d2 = d1 + pl->stride, *s2 = s1 + pl->stride;
-	limb *d3 = d2 + pl->stride, *s3 = s2 + pl->stride;
-	limb top = 0;
+	size_t st = pl->stride;
+	limb *d0 = pl->base + dst, *s0 = pl->base + src, top = 0;
+	limb *d1, *s1, *d2, *s2, *d3, *s3;
 	unsigned char c;
 
+	/* the planes in use only: a pointer past the array is undefined */
+	d1 = words > 1 ? d0 + st : d0;
+	s1 = words > 1 ? s0 + st : s0;
+	d2 = words > 2 ? d1 + st : d1;
+	s2 = words > 2 ? s1 + st : s1;
+	d3 = words > 3 ? d2 + st : d2;
+	s3 = words > 3 ? s2 + st : s2;
 	switch (words) {
 	case 1:
 		for (size_t x = count; x-- > 0;)
@@ -149,10 +154,10 @@ static limb add_run(const struct planes *pl, size_t dst, size_t src,
 		for (size_t x = count; x-- > 0;) {
 			c = 0;
 			for (unsigned j = 0; j < words; j++) {
-				limb *d = d0 + j * pl->stride;
-				c = ADDC(c, d[x], s0[j * pl->stride + x], &d[x]);
+				limb *d = d0 + j * st;
+				c = ADDC(c, d[x], s0[j * st + x], &d[x]);
 			}
-			top |= d0[(words - 1) * pl->stride + x];
+			top |= d0[(words - 1) * st + x];
 		}
 		return top;
 	}
