@@ -577,35 +577,50 @@ done:
 	return rc;
 }
 
-/* The minimal and blocking coalitions of the weighted majority `a` by
- * its generating functions, unless too large (1; the diagram then
- * counts them).  0, or -1 when out of memory. */
+/* The minimal and the blocking coalitions of the weighted majority `a`,
+ * as `want` asks, by its generating functions, each unless too large (1
+ * when neither fits; the diagram then counts what is missing).  0, or -1
+ * when out of memory. */
 static int coalitions_by_gf(const struct cn_game_atom *a, size_t n,
-			    unsigned L, struct cn_power *p, int forced)
+			    unsigned L, struct cn_power *p, unsigned want,
+			    int forced)
 {
-	uint64_t words, adds, mw[CN_NAT_LIMBS] = {0}, mb[CN_NAT_LIMBS] = {0};
-	uint64_t bc[CN_NAT_LIMBS] = {0};
+	uint64_t words[2], adds[2], mw[CN_NAT_LIMBS] = {0};
+	uint64_t mb[CN_NAT_LIMBS] = {0}, bc[CN_NAT_LIMBS] = {0};
 	struct cn_gf_coalitions c = {.minimal_winning = mw,
 				     .minimal_blocking = mb,
 				     .blocking_count = bc};
+	unsigned parts = 0;
 
-	cn_gf_coalitions_cost(a->d, n, a->t, L, &words, &adds);
-	if (!forced && (words > GF_MAX_WORDS || adds > GF_MAX_ADDS))
+	cn_gf_coalitions_cost(a->d, n, a->t, L, words, adds);
+	for (int k = 0; k < 2; k++)
+		if ((want & (k ? CN_AN_BLOCKING : CN_AN_MINIMAL)) &&
+		    (forced || (words[k] <= GF_MAX_WORDS &&
+				adds[k] <= GF_MAX_ADDS)))
+			parts |= k ? CN_GF_BLOCKING : CN_GF_MINIMAL;
+	if (!parts)
 		return 1;
 	if (!(c.blocking_example = calloc(n + 1, sizeof(size_t))))
 		return -1;
-	if (cn_gf_coalitions(a->d, n, a->t, L, &c)) {
+	if (cn_gf_coalitions(a->d, n, a->t, L, parts, &c)) {
 		free(c.blocking_example);
 		return -1;
 	}
-	nat_words(&p->minimal_winning, mw, L);
-	nat_words(&p->minimal_blocking, mb, L);
-	nat_words(&p->blocking_count, bc, L);
-	p->blocking_size = c.blocking_size;
-	p->blocking_example = c.blocking_example;
-	p->proper = c.proper;
-	p->strong = c.strong;
-	p->computed |= CN_AN_MINIMAL | CN_AN_BLOCKING;
+	if (parts & CN_GF_MINIMAL) {
+		nat_words(&p->minimal_winning, mw, L);
+		nat_words(&p->minimal_blocking, mb, L);
+		p->proper = c.proper;
+		p->strong = c.strong;
+		p->computed |= CN_AN_MINIMAL;
+	}
+	if (parts & CN_GF_BLOCKING) {
+		nat_words(&p->blocking_count, bc, L);
+		p->blocking_size = c.blocking_size;
+		p->blocking_example = c.blocking_example;
+		p->computed |= CN_AN_BLOCKING;
+	} else {
+		free(c.blocking_example);
+	}
 	return 0;
 }
 
@@ -659,7 +674,7 @@ static int by_gf(const struct cn_game *g, struct cn_power *p, unsigned L,
 	banzhaf_family(p);
 	free(sw);
 	if (want & (CN_AN_MINIMAL | CN_AN_BLOCKING))
-		return coalitions_by_gf(a, n, L, p, forced) < 0 ? -1 : 0;
+		return coalitions_by_gf(a, n, L, p, want, forced) < 0 ? -1 : 0;
 	return 0;
 }
 

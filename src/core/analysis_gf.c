@@ -598,7 +598,7 @@ static size_t smallest_blocking(const struct ranked_w *r, size_t n,
 }
 
 void cn_gf_coalitions_cost(const int64_t *w, size_t n, int64_t q, unsigned L,
-			   uint64_t *words, uint64_t *adds)
+			   uint64_t words[2], uint64_t adds[2])
 {
 	struct ranked_w *r = malloc((n ? n : 1) * sizeof(*r));
 	int64_t W = 0, qd, big;
@@ -606,7 +606,7 @@ void cn_gf_coalitions_cost(const int64_t *w, size_t n, int64_t q, unsigned L,
 	int direct;
 
 	if (!r) {
-		*words = *adds = UINT64_MAX;
+		words[0] = words[1] = adds[0] = adds[1] = UINT64_MAX;
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -618,13 +618,14 @@ void cn_gf_coalitions_cost(const int64_t *w, size_t n, int64_t q, unsigned L,
 	big = q > qd ? q : qd;
 	(void)smallest_blocking(r, n, qd, q, &direct, &dp);
 	free(r);
-	*words = sat_mul(sat_add((uint64_t)big, dp), L);
-	*adds = sat_mul(sat_add(sat_mul(n, (uint64_t)q + (uint64_t)qd),
-				sat_mul(n, dp)), L);
+	words[0] = sat_mul((uint64_t)big, L);
+	adds[0] = sat_mul(sat_mul(n, (uint64_t)q + (uint64_t)qd), L);
+	words[1] = sat_mul(dp, L);
+	adds[1] = sat_mul(sat_mul(n, dp), L);
 }
 
 int cn_gf_coalitions(const int64_t *w, size_t n, int64_t q, unsigned L,
-		     struct cn_gf_coalitions *out)
+		     unsigned parts, struct cn_gf_coalitions *out)
 {
 	struct ranked_w *r = malloc((n ? n : 1) * sizeof(*r));
 	uint64_t *below = calloc(L, sizeof(*below)), work;
@@ -646,26 +647,30 @@ int cn_gf_coalitions(const int64_t *w, size_t n, int64_t q, unsigned L,
 	/* Strong: nothing weighs in [qd, q - 1] (blocks and loses);
 	 * proper: nothing weighs in [q, qd - 1] (wins, and so does the
 	 * complement). */
-	if (minimal_count(r, n, q, L, out->minimal_winning, qd, &some))
-		goto done;
-	out->strong = !some;
-	if (minimal_count(r, n, qd, L, out->minimal_blocking, q, &some))
-		goto done;
-	out->proper = !some;
-	k = smallest_blocking(r, n, qd, q, &direct, &work);
-	out->blocking_size = k;
-	if (direct) {
-		if (binomial_words(n, k, L, out->blocking_count) ||
-		    size_below(w, n, k, qd, L, below))
+	if (parts & CN_GF_MINIMAL) {
+		if (minimal_count(r, n, q, L, out->minimal_winning, qd, &some))
 			goto done;
-		w_sub(out->blocking_count, below, L);
-	} else if (size_below(w, n, n - k, q, L, out->blocking_count)) {
-		goto done;
+		out->strong = !some;
+		if (minimal_count(r, n, qd, L, out->minimal_blocking, q, &some))
+			goto done;
+		out->proper = !some;
 	}
-	/* one of them: the k heaviest, in electorate order */
-	for (size_t j = 0; j < k; j++)
-		out->blocking_example[j] = r[j].i;
-	qsort(out->blocking_example, k, sizeof(size_t), by_index);
+	if (parts & CN_GF_BLOCKING) {
+		k = smallest_blocking(r, n, qd, q, &direct, &work);
+		out->blocking_size = k;
+		if (direct) {
+			if (binomial_words(n, k, L, out->blocking_count) ||
+			    size_below(w, n, k, qd, L, below))
+				goto done;
+			w_sub(out->blocking_count, below, L);
+		} else if (size_below(w, n, n - k, q, L, out->blocking_count)) {
+			goto done;
+		}
+		/* one of them: the k heaviest, in electorate order */
+		for (size_t j = 0; j < k; j++)
+			out->blocking_example[j] = r[j].i;
+		qsort(out->blocking_example, k, sizeof(size_t), by_index);
+	}
 	rc = 0;
 done:
 	free(r);

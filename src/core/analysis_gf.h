@@ -73,12 +73,16 @@ struct cn_gf_coalitions {
 	int proper, strong;
 };
 
-/* Memory in words and additions of counts that cn_gf_coalitions needs. */
-void cn_gf_coalitions_cost(const int64_t *w, size_t n, int64_t q, unsigned L,
-			   uint64_t *words, uint64_t *adds);
+enum { CN_GF_MINIMAL = 1, CN_GF_BLOCKING = 2 };
 
-/* CN_ENOMEM. */
+/* Memory in words and additions of counts that cn_gf_coalitions needs for
+ * each part: [0] the minimal coalitions (with proper and strong), [1] the
+ * smallest blocking ones. */
+void cn_gf_coalitions_cost(const int64_t *w, size_t n, int64_t q, unsigned L,
+			   uint64_t words[2], uint64_t adds[2]);
+
+/* The parts asked (CN_GF_*) into out.  CN_ENOMEM. */
 int cn_gf_coalitions(const int64_t *w, size_t n, int64_t q, unsigned L,
-		     struct cn_gf_coalitions *out) CN_NODISCARD;
+		     unsigned parts, struct cn_gf_coalitions *out) CN_NODISCARD;
 
 #endif
