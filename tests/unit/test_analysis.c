@@ -787,25 +787,6 @@ static void test_node_limit(void **state)
 	assert_null(p);
 	assert_non_null(strstr(err.msg, "decision-diagram nodes"));
 	cn_rule_free(r);
-
-	/* A weighted majority needs no diagram; made to build one, it
-	 * falls back on the generating functions. */
-	assert_int_equal(cn_rule_parse("weight(concur, votes) >= 12", &r, &err),
-			 0);
-	in = (struct cn_power_input){.rule = r, .codes = eec, .n = 6,
-				     .attr = eec_attr, .want = CN_AN_ALL,
-				     .max_nodes = 3};
-	assert_int_equal(cn_power_compute(&in, &p, &err), 0);
-	assert_int_equal(p->computed, CN_AN_ALL);
-	assert_string_equal(p->note, "");
-	cn_power_free(p);
-	in.want = CN_AN_ALL | CN_AN_FORCE_DIAGRAM;
-	assert_int_equal(cn_power_compute(&in, &p, &err), 0);
-	assert_int_equal(p->computed, CN_AN_ALL);
-	assert_string_equal(p->method, "generating function");
-	ratio_is(&p->members[0].shapley, 7, 30, "shapley", "FR");
-	cn_power_free(p);
-	cn_rule_free(r);
 }
 
 /* ---- a proposal --------------------------------------------------------- */

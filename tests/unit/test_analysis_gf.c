@@ -15,6 +15,9 @@
  *                  (analysis_bdd.c, analysis.c, analysis_coalitions.c),
  *                  independent computations, agree exactly on every
  *                  count, index and coalition count
+ *   limits         what the generating functions cannot hold goes to the
+ *                  diagram, and the other way round, and the note says
+ *                  what was computed; huge figures do not fool the costs
  *
  * Binomials are computed here with the exact naturals of analysis_nat.c.
  */
@@ -332,6 +335,34 @@ static void test_huge_weights(void **state)
 	cn_power_free(b);
 }
 
+/* A weighted majority needs no diagram: with a budget of 3 nodes it is
+ * analysed all the same, and made to build one, it falls back on the
+ * generating functions.  The EEC Council of 1958 (weights 4 4 4 2 2 1,
+ * quota 12; test_analysis.c has its published values): France's
+ * Shapley-Shubik index is 7/30. */
+static void test_diagram_limit(void **state)
+{
+	static const unsigned w[6] = {4, 4, 4, 2, 2, 1};
+	struct cn_power *p;
+	struct cn_nat seven, thirty;
+
+	(void)state;
+	cn_nat_set(&seven, 7);
+	cn_nat_set(&thirty, 30);
+	big_max_nodes = 3;
+	p = big_game(w, 6, "weight(concur, votes) >= 12", CN_AN_ALL);
+	assert_int_equal(p->computed, CN_AN_ALL);
+	assert_string_equal(p->note, "");
+	cn_power_free(p);
+	p = big_game(w, 6, "weight(concur, votes) >= 12",
+		     CN_AN_ALL | CN_AN_FORCE_DIAGRAM);
+	big_max_nodes = 0;
+	assert_int_equal(p->computed, CN_AN_ALL);
+	assert_string_equal(p->method, "generating function");
+	ratio_nat_is(&p->members[0].shapley, &seven, &thirty, "FR");
+	cn_power_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_weighted_methods_agree),
 		cmocka_unit_test(test_partial),
 		cmocka_unit_test(test_huge_weights),
+		cmocka_unit_test(test_diagram_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
