@@ -2,8 +2,9 @@
  * analysis.c - the power of a rule's members: the yes/no game compiled
  * (analysis_game.c), its decision diagram built (analysis_bdd.c), and
  * every count read off the diagram in passes over its nodes; or, for a
- * plain weighted majority asked only for Banzhaf's family of indices, the
- * generating function (analysis_gf.c).  See analysis.h.
+ * plain weighted majority, from its generating functions (analysis_gf.c),
+ * each part that fits their limits, the diagram giving the rest.  See
+ * analysis.h.
  *
  * Counting on the diagram.  For a node u at level l:
  *   Up(u)[a]  the assignments of levels 0..l-1 with a members "yes" that
@@ -337,6 +338,56 @@ static void ratio(struct cn_ratio *r, const struct cn_nat *a,
 	cn_ratio_set(r, a, b);
 }
 
+/* Row r of the swings belongs to member map[r] (map NULL: r). */
+static void totals(struct cn_power *p, const uint64_t *sw, const size_t *map,
+		   unsigned L)
+{
+	for (size_t r = 0; r < p->n; r++)
+		nat_words(&p->members[map ? map[r] : r].swings, sw + r * L, L);
+}
+
+/* Swings and Shapley-Shubik from the swings by size, sw[(r * n + k) * L]
+ * for member map[r] (map NULL: r) and k others: a swing into a coalition
+ * of k others weighs k! (n-1-k)! orders of arrival (of n!).  0, or -1
+ * when out of memory. */
+static int by_size(struct cn_power *p, const uint64_t *sw, const size_t *map,
+		   unsigned L)
+{
+	size_t n = p->n;
+	struct cn_nat fact_n, t, num, *fact = calloc(n, sizeof(*fact));
+	struct cn_nat *orders = calloc(n, sizeof(*orders));
+
+	if (!fact || !orders) {
+		free(fact);
+		free(orders);
+		return -1;
+	}
+	cn_nat_factorial(&fact_n, (unsigned)n);
+	cn_nat_set(&fact[0], 1);
+	for (size_t k = 1; k < n; k++)
+		cn_nat_mul_u64(&fact[k], &fact[k - 1], k);
+	for (size_t k = 0; k < n; k++)
+		cn_nat_mul(&orders[k], &fact[k], &fact[n - 1 - k]);
+	for (size_t r = 0; r < n; r++) {
+		struct cn_power_member *m = &p->members[map ? map[r] : r];
+		cn_nat_zero(&m->swings);
+		cn_nat_zero(&num);
+		for (size_t k = 0; k < n; k++) {
+			nat_words(&t, sw + (r * n + k) * L, L);
+			if (cn_nat_is_zero(&t))
+				continue;
+			cn_nat_add(&m->swings, &m->swings, &t);
+			cn_nat_mul(&t, &t, &orders[k]);
+			cn_nat_add(&num, &num, &t);
+		}
+		cn_ratio_set(&m->shapley, &num, &fact_n);
+	}
+	free(fact);
+	free(orders);
+	p->computed |= CN_AN_SHAPLEY;
+	return 0;
+}
+
 /* Banzhaf's family from the swings and the winning coalitions. */
 static void banzhaf_family(struct cn_power *p)
 {
@@ -380,10 +431,37 @@ static const char *too_large(int failure)
 				    : "the decision diagram passed its size limit";
 }
 
-/* Everything on the diagram; `want` as asked.  0, or -1 when out of
- * memory outside the diagram (the diagram's own failures are noted). */
+/* "only ... were computed: why", listing what p->computed holds. */
+static void note_computed(struct cn_power *p, const char *why)
+{
+	static const struct {
+		unsigned bit;
+		const char *what;
+	} part[] = {
+		{CN_AN_BANZHAF, "the Banzhaf indices"},
+		{CN_AN_SHAPLEY, "Shapley-Shubik"},
+		{CN_AN_MINIMAL, "the minimal coalitions"},
+		{CN_AN_BLOCKING, "the smallest blocking coalitions"},
+	};
+	const char *got[4];
+	size_t k = 0;
+
+	for (size_t i = 0; i < 4; i++)
+		if (p->computed & part[i].bit)
+			got[k++] = part[i].what;
+	/* something is missing: at most three of the four */
+	assert(k > 0 && k < 4);
+	note(p, "only %s%s%s%s%s were computed: %s", got[0],
+	     k > 2 ? ", " : "", k > 2 ? got[1] : "",
+	     k > 1 ? " and " : "", k > 1 ? got[k - 1] : "", why);
+}
+
+/* Everything on the diagram; `want` as asked, but the counts of winning
+ * coalitions, swings and indices not when `indices` says the generating
+ * function gave them.  0, or -1 when out of memory outside the diagram
+ * (the diagram's own failures are noted). */
 static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
-		      int positive)
+		      int positive, int indices)
 {
 	size_t n = d->n;
 	unsigned L = d->L;
@@ -391,7 +469,8 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 	unsigned char *x = NULL;
 	int rc = -1;
 
-	p->method = "decision diagram";
+	p->method = indices ? "generating function and decision diagram"
+			    : "decision diagram";
 	if (!positive) {
 		uint32_t up = cn_bdd_upward(&d->b, d->root);
 		if (up == CN_BDD_NONE)
@@ -415,7 +494,14 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 		rc = 0;
 		goto done;
 	}
-	if (want & CN_AN_SHAPLEY) {
+	/* What the generating functions did not give (want, short of
+	 * p->computed): the indices unless given, or Shapley-Shubik alone
+	 * missing, which by size gives them all again. */
+	if (indices && (want & CN_AN_SHAPLEY & ~p->computed))
+		indices = 0;
+	if (indices) {
+		/* the generating function gave the counts and indices */
+	} else if (want & CN_AN_SHAPLEY) {
 		if (!(sw = calloc(n * n * L, sizeof(*sw))) ||
 		    swings_by_size(d, sw, win))
 			goto done;
@@ -424,47 +510,14 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 		    swings_total(d, sw, win))
 			goto done;
 	}
-	nat_words(&p->winning, win, L);
-	/* Member order[l] is level l.  A swing into a coalition of k others
-	 * weighs k! (n-1-k)! orders of arrival (of n!). */
-	struct cn_nat fact_n, t, *orders = NULL;
-	cn_nat_factorial(&fact_n, (unsigned)n);
-	if (want & CN_AN_SHAPLEY) {
-		struct cn_nat *fact = calloc(n, sizeof(*fact));
-		if (!fact || !(orders = calloc(n, sizeof(*orders)))) {
-			free(fact);
+	if (!indices) {
+		nat_words(&p->winning, win, L);
+		if (!(want & CN_AN_SHAPLEY))
+			totals(p, sw, d->order, L);
+		else if (by_size(p, sw, d->order, L))
 			goto done;
-		}
-		cn_nat_set(&fact[0], 1);
-		for (size_t k = 1; k < n; k++)
-			cn_nat_mul_u64(&fact[k], &fact[k - 1], k);
-		for (size_t k = 0; k < n; k++)
-			cn_nat_mul(&orders[k], &fact[k], &fact[n - 1 - k]);
-		free(fact);
+		banzhaf_family(p);
 	}
-	for (size_t l = 0; l < n; l++) {
-		struct cn_power_member *m = &p->members[d->order[l]];
-		cn_nat_zero(&m->swings);
-		if (want & CN_AN_SHAPLEY) {
-			struct cn_nat num;
-			cn_nat_zero(&num);
-			for (size_t k = 0; k < n; k++) {
-				nat_words(&t, sw + (l * n + k) * L, L);
-				if (cn_nat_is_zero(&t))
-					continue;
-				cn_nat_add(&m->swings, &m->swings, &t);
-				cn_nat_mul(&t, &t, &orders[k]);
-				cn_nat_add(&num, &num, &t);
-			}
-			cn_ratio_set(&m->shapley, &num, &fact_n);
-		} else {
-			nat_words(&m->swings, sw + l * L, L);
-		}
-	}
-	free(orders);
-	if (want & CN_AN_SHAPLEY)
-		p->computed |= CN_AN_SHAPLEY;
-	banzhaf_family(p);
 	/* Veto players: the coalition of everyone else loses. */
 	for (size_t l = 0; l < n; l++) {
 		memset(x, 1, n);
@@ -473,7 +526,7 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 			!cn_nat_is_zero(&p->winning) &&
 			!cn_bdd_eval(&d->b, d->root, x);
 	}
-	if (want & CN_AN_BLOCKING) {
+	if ((want & CN_AN_BLOCKING) && !(p->computed & CN_AN_BLOCKING)) {
 		long size;
 		uint64_t cnt[CN_NAT_LIMBS] = {0};
 		if (cn_dd_largest_losing(d, &size, cnt, x))
@@ -493,12 +546,15 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 		p->computed |= CN_AN_BLOCKING;
 	}
 	/* Last, as they add nodes and may meet the diagram's limit. */
-	if (want & CN_AN_MINIMAL) {
+	if ((want & CN_AN_MINIMAL) && !(p->computed & CN_AN_MINIMAL)) {
 		uint64_t mw[CN_NAT_LIMBS], mb[CN_NAT_LIMBS];
 		uint32_t du = cn_bdd_dual(&d->b, d->root);
-		uint32_t np = cn_bdd_apply(&d->b, CN_BDD_ANDNOT, d->root, du);
-		uint32_t ns = cn_bdd_apply(&d->b, CN_BDD_ANDNOT, du, d->root);
-		int bad = du == CN_BDD_NONE || cn_dd_count_minimal(d, d->root, mw);
+		/* Proper: winning implies the complement loses (f <= dual);
+		 * strong: the converse. */
+		int proper = cn_bdd_leq(&d->b, d->root, du);
+		int strong = cn_bdd_leq(&d->b, du, d->root);
+		int bad = du == CN_BDD_NONE || proper < 0 || strong < 0 ||
+			  cn_dd_count_minimal(d, d->root, mw);
 		bad = bad || cn_dd_count_minimal(d, du, mb);
 
 		if (bad && d->b.failure != CN_EREFUSED)
@@ -509,8 +565,8 @@ static int on_diagram(struct dd *d, struct cn_power *p, unsigned want,
 		} else {
 			nat_words(&p->minimal_winning, mw, L);
 			nat_words(&p->minimal_blocking, mb, L);
-			p->proper = np == CN_BDD_FALSE;
-			p->strong = ns == CN_BDD_FALSE;
+			p->proper = proper;
+			p->strong = strong;
 			p->computed |= CN_AN_MINIMAL;
 		}
 	}
@@ -521,40 +577,104 @@ done:
 	return rc;
 }
 
-/* Banzhaf's family by the generating function, when the game is one
- * weighted majority.  1 when it does not apply or is too large. */
+/* The minimal and the blocking coalitions of the weighted majority `a`,
+ * as `want` asks, by its generating functions, each unless too large (1
+ * when neither fits; the diagram then counts what is missing).  0, or -1
+ * when out of memory. */
+static int coalitions_by_gf(const struct cn_game_atom *a, size_t n,
+			    unsigned L, struct cn_power *p, unsigned want,
+			    int forced)
+{
+	uint64_t words[2], adds[2], mw[CN_NAT_LIMBS] = {0};
+	uint64_t mb[CN_NAT_LIMBS] = {0}, bc[CN_NAT_LIMBS] = {0};
+	struct cn_gf_coalitions c = {.minimal_winning = mw,
+				     .minimal_blocking = mb,
+				     .blocking_count = bc};
+	unsigned parts = 0;
+
+	cn_gf_coalitions_cost(a->d, n, a->t, L, words, adds);
+	for (int k = 0; k < 2; k++)
+		if ((want & (k ? CN_AN_BLOCKING : CN_AN_MINIMAL)) &&
+		    (forced || (words[k] <= GF_MAX_WORDS &&
+				adds[k] <= GF_MAX_ADDS)))
+			parts |= k ? CN_GF_BLOCKING : CN_GF_MINIMAL;
+	if (!parts)
+		return 1;
+	if (!(c.blocking_example = calloc(n + 1, sizeof(size_t))))
+		return -1;
+	if (cn_gf_coalitions(a->d, n, a->t, L, parts, &c)) {
+		free(c.blocking_example);
+		return -1;
+	}
+	if (parts & CN_GF_MINIMAL) {
+		nat_words(&p->minimal_winning, mw, L);
+		nat_words(&p->minimal_blocking, mb, L);
+		p->proper = c.proper;
+		p->strong = c.strong;
+		p->computed |= CN_AN_MINIMAL;
+	}
+	if (parts & CN_GF_BLOCKING) {
+		nat_words(&p->blocking_count, bc, L);
+		p->blocking_size = c.blocking_size;
+		p->blocking_example = c.blocking_example;
+		p->computed |= CN_AN_BLOCKING;
+	} else {
+		free(c.blocking_example);
+	}
+	return 0;
+}
+
+/* Banzhaf's family, and Shapley-Shubik and the coalitions when `want`
+ * asks for them and they are not too large (unless forced), by the
+ * generating functions, when the game is one weighted majority.  1 when
+ * it does not apply or even Banzhaf's is too large, -1 when out of
+ * memory; p->computed says what was done, the rest is the diagram's. */
 static int by_gf(const struct cn_game *g, struct cn_power *p, unsigned L,
-		 int forced)
+		 unsigned want, int forced)
 {
 	const struct cn_game_node *root = &g->nodes[g->root];
 	uint64_t words, adds, *sw, win[CN_NAT_LIMBS] = {0};
 	const struct cn_game_atom *a;
+	int shapley = (want & CN_AN_SHAPLEY) != 0;
+	size_t n = g->n;
 	int64_t sum = 0;
+	int rc;
 
 	if (root->kind != CN_GAME_ATOM || !g->positive)
 		return 1;
 	a = &g->atoms[root->atom];
-	cn_gf_cost(a->d, g->n, a->t, L, &words, &adds);
+	cn_gf_cost(a->d, n, a->t, L, 0, &words, &adds);
 	if (!forced && (words > GF_MAX_WORDS || adds > GF_MAX_ADDS))
 		return 1;
-	if (!(sw = calloc(g->n * L, sizeof(*sw))))
+	if (shapley) {
+		/* by size: n times the memory, and less may fit */
+		uint64_t w2, a2;
+		cn_gf_cost(a->d, n, a->t, L, 1, &w2, &a2);
+		shapley = forced || (w2 <= GF_MAX_WORDS && a2 <= GF_MAX_ADDS);
+		words = shapley ? w2 : words;
+	}
+	if (!(sw = calloc((shapley ? n * n : n) * L, sizeof(*sw))))
 		return -1;
-	if (cn_gf_banzhaf(a->d, g->n, a->t, L, win, sw)) {
+	rc = shapley ? cn_gf_shapley(a->d, n, a->t, L, win, sw)
+		     : cn_gf_banzhaf(a->d, n, a->t, L, win, sw);
+	if (rc || (shapley && by_size(p, sw, NULL, L))) {
 		free(sw);
 		return -1;
 	}
+	if (!shapley)
+		totals(p, sw, NULL, L);
 	p->method = "generating function";
 	p->size = (size_t)(words / L);
 	p->monotone = 1;
 	nat_words(&p->winning, win, L);
-	for (size_t i = 0; i < g->n; i++) {
-		nat_words(&p->members[i].swings, sw + i * L, L);
+	for (size_t i = 0; i < n; i++)
 		sum += a->d[i];
-	}
-	for (size_t i = 0; i < g->n; i++)
+	for (size_t i = 0; i < n; i++)
 		p->members[i].veto = sum - a->d[i] < a->t;
 	banzhaf_family(p);
 	free(sw);
+	if (want & (CN_AN_MINIMAL | CN_AN_BLOCKING))
+		return coalitions_by_gf(a, n, L, p, want, forced) < 0 ? -1 : 0;
 	return 0;
 }
 
@@ -578,7 +698,7 @@ int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
 	struct cn_game g = {0};
 	struct dd d = {0};
 	struct cn_power *p = NULL;
-	int rc;
+	int rc, indices = 0;      /* the indices came from by_gf */
 
 	*out = NULL;
 	if (!(gm = calloc(n ? n : 1, sizeof(*gm))))
@@ -605,15 +725,16 @@ int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
 	for (size_t i = 0; i < n; i++)
 		p->members[i].code = in->codes[i];
 
-	/* Banzhaf's family alone on one weighted majority: the generating
-	 * function, unless the diagram is forced. */
-	if (!(want & ~CN_AN_BANZHAF) && !(in->want & CN_AN_FORCE_DIAGRAM)) {
-		rc = by_gf(&g, p, L, (in->want & CN_AN_FORCE_GF) != 0);
+	/* On one weighted majority the generating functions give what they
+	 * can, unless the diagram is forced; the diagram the rest. */
+	if (!(in->want & CN_AN_FORCE_DIAGRAM)) {
+		rc = by_gf(&g, p, L, want, (in->want & CN_AN_FORCE_GF) != 0);
 		if (rc < 0) {
 			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 			goto done;
 		}
-		if (rc == 0)
+		indices = rc == 0;
+		if (indices && !(want & ~p->computed))
 			goto ratios;
 	}
 	if (!(d.order = calloc(n, sizeof(*d.order))) ||
@@ -625,17 +746,22 @@ int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
 	d.n = n;
 	d.L = L;
 	cn_game_order(&g, d.order);
+	d.ordered = cn_game_ordered(&g, d.order);
 	d.root = cn_bdd_game(&d.b, &g, d.order);
 	if (d.root == CN_BDD_NONE) {
 		if (d.b.failure == CN_ENOMEM) {
 			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 			goto done;
 		}
-		/* Too large a diagram: Banzhaf's family may still come from
-		 * the generating function. */
-		if ((want & CN_AN_BANZHAF) && by_gf(&g, p, L, 0) == 0) {
-			note(p, "only the Banzhaf indices were computed: %s",
-			     too_large(CN_EREFUSED));
+		/* Too large a diagram: what the generating functions give. */
+		rc = indices ? 0 : by_gf(&g, p, L, want, 0);
+		if (rc < 0) {
+			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (rc == 0) {
+			if (want & ~p->computed)
+				note_computed(p, too_large(CN_EREFUSED));
 			goto ratios;
 		}
 		rc = cn_err_set(err, CN_EREFUSED,
@@ -644,7 +770,7 @@ int cn_power_compute(const struct cn_power_input *in, struct cn_power **out,
 				n, d.b.max_nodes);
 		goto done;
 	}
-	rc = on_diagram(&d, p, want, g.positive);
+	rc = on_diagram(&d, p, want, g.positive, indices);
 	if (rc < 0) {
 		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 		goto done;

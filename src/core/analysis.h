@@ -79,8 +79,11 @@ struct cn_power {
 	size_t n;
 	struct cn_power_member *members;   /* electorate order */
 	unsigned computed;                 /* CN_AN_* bits done */
-	const char *method;                /* "decision diagram", "generating function" */
-	size_t size;                       /* the diagram's nodes, or the function's terms */
+	/* "decision diagram", "generating function", or "generating
+	 * function and decision diagram" (a weighted majority whose
+	 * generating functions could not hold every part) */
+	const char *method;
+	size_t size;                       /* the diagram's nodes, else the function's terms */
 	int monotone;
 	int proper;                        /* no two disjoint winning coalitions; -1 unknown */
 	int strong;                        /* of a coalition and its complement one wins; -1 */

@@ -234,6 +234,45 @@ uint32_t cn_bdd_apply(struct cn_bdd *b, enum cn_bdd_op op, uint32_t u,
 	return apply_rec(b, op, u, v);
 }
 
+/* ---- implication, without building ------------------------------------ */
+
+/* The cache's fourth operation: (u <= v) as 0 or 1, under the key of op 3,
+ * which no enum cn_bdd_op uses. */
+#define LEQ_OP 3u
+
+static int leq_rec(struct cn_bdd *b, uint32_t u, uint32_t v)
+{
+	if (u == CN_BDD_FALSE || v == CN_BDD_TRUE || u == v)
+		return 1;
+	/* A reduced non-terminal is neither constant. */
+	if (u == CN_BDD_TRUE || v == CN_BDD_FALSE)
+		return 0;
+	uint64_t key = (uint64_t)LEQ_OP << 62 | (uint64_t)u << 31 | v;
+	uint32_t r = cache_get(b, key);
+	if (r != CN_BDD_NONE)
+		return (int)r;
+	const struct cn_bdd_node nu = b->nodes[u], nv = b->nodes[v];
+	uint32_t var = nu.var < nv.var ? nu.var : nv.var;
+	uint32_t u0 = nu.var == var ? nu.lo : u, u1 = nu.var == var ? nu.hi : u;
+	uint32_t v0 = nv.var == var ? nv.lo : v, v1 = nv.var == var ? nv.hi : v;
+	int lo = leq_rec(b, u0, v0);
+	int res = lo < 0 ? lo : lo ? leq_rec(b, u1, v1) : 0;
+	if (res >= 0 && cache_put(b, key, (uint32_t)res)) {
+		fail(b, CN_ENOMEM);
+		return -1;
+	}
+	return res;
+}
+
+int cn_bdd_leq(struct cn_bdd *b, uint32_t u, uint32_t v)
+{
+	if (u == CN_BDD_NONE || v == CN_BDD_NONE || b->failure) {
+		fail(b, b->failure ? b->failure : CN_ENOMEM);
+		return -1;
+	}
+	return leq_rec(b, u, v);
+}
+
 /* ---- threshold constraints by intervals -------------------------------- */
 
 /* One interval [a, b] of remaining thresholds at a level that all give

@@ -69,6 +69,11 @@ enum cn_bdd_op { CN_BDD_AND, CN_BDD_OR, CN_BDD_ANDNOT /* u and not v */ };
 uint32_t cn_bdd_apply(struct cn_bdd *b, enum cn_bdd_op op, uint32_t u,
 		      uint32_t v);
 
+/* Whether u implies v (every coalition u accepts v accepts): 1 or 0,
+ * without building a node (memoised in the apply cache); -1 when memory
+ * runs out. */
+int cn_bdd_leq(struct cn_bdd *b, uint32_t u, uint32_t v);
+
 /* sum_l d[l] x_l >= t, d indexed by level. */
 uint32_t cn_bdd_threshold(struct cn_bdd *b, const int64_t *d, int64_t t);
 

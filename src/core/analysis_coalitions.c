@@ -209,11 +209,116 @@ static int mc_rec(struct mincount *m, uint32_t g, uint32_t h, uint64_t *out)
 	return 0;
 }
 
+/* ---- minimal winning coalitions of a complete game ------------------- */
+
+/* v with level m set to `bit`, when v tests level m. */
+static uint32_t cofactor(const struct cn_bdd *b, uint32_t v, uint32_t m,
+			 int bit)
+{
+	if (v <= CN_BDD_TRUE || b->nodes[v].var != m)
+		return v;
+	return bit ? b->nodes[v].hi : b->nodes[v].lo;
+}
+
+/* When the levels are in order of desirability (the member of level l is
+ * at least as desirable as that of l + 1: f(S + l) >= f(S + l + 1) for
+ * every S without both, so by transitivity for any two levels), the game
+ * is complete, and a winning T is minimal exactly when T without its last
+ * member loses (dropping an earlier member leaves a coalition no stronger
+ * than that; Taylor and Zwicker 1999, "shift-minimal").  Such T are
+ * counted in one pass: for a node u of level l, the paths from the root
+ * to u (the members of T above l) times [u's 1-branch accepts with
+ * everyone below "no", its 0-branch does not].  The EU's and the Security
+ * Council's rules, and every weighted majority, are complete in the
+ * heaviest-first order the diagram uses.
+ *
+ * The order is checked on the diagram: an edge that skips the level just
+ * above a node makes that level no more desirable than the node's
+ * (monotone: its 1-branch accepts more than its 0-branch there), and a
+ * node of level l needs f(10) >= f(01) on levels l, l + 1 (cn_bdd_leq, no
+ * node built), unless the game's atoms showed the order (d->ordered).
+ * 0 and the count, 1 when the order does not qualify, -1
+ * when memory runs out. */
+static int count_minimal_complete(struct dd *d, uint32_t root, uint64_t *out)
+{
+	const struct cn_bdd *b = &d->b;
+	size_t nn = b->nnodes;
+	unsigned L = d->L;
+	unsigned char *reach, *zero;
+	uint64_t *up;
+	int rc = 1;
+
+	memset(out, 0, L * sizeof(*out));
+	if (root <= CN_BDD_TRUE) {
+		out[0] = root == CN_BDD_TRUE;   /* the empty coalition */
+		return 0;
+	}
+	if (b->nodes[root].var != 0)
+		return 1;
+	reach = calloc(nn, 1);
+	zero = calloc(nn, 1);
+	up = calloc(nn * L, sizeof(*up));
+	if (!reach || !zero || !up) {
+		rc = -1;
+		goto done;
+	}
+	/* Children have smaller ids: descending ids are top-down. */
+	reach[root] = 1;
+	up[(size_t)root * L] = 1;
+	for (uint32_t u = root; u > CN_BDD_TRUE; u--) {
+		if (!reach[u])
+			continue;
+		const struct cn_bdd_node nu = b->nodes[u];
+		uint32_t kid[2] = {nu.lo, nu.hi};
+		for (int s = 0; s < 2; s++) {
+			if (kid[s] <= CN_BDD_TRUE)
+				continue;
+			if (b->nodes[kid[s]].var != nu.var + 1)
+				goto done;      /* a skipped level: not in order */
+			reach[kid[s]] = 1;
+			w_add(up + (size_t)kid[s] * L, up + (size_t)u * L, L);
+		}
+		if (!d->ordered && nu.var + 1 < d->n) {
+			int ok = cn_bdd_leq(&d->b, cofactor(b, nu.lo, nu.var + 1, 1),
+					    cofactor(b, nu.hi, nu.var + 1, 0));
+			if (ok <= 0) {
+				rc = ok < 0 ? -1 : 1;
+				goto done;
+			}
+		}
+	}
+	/* zero[u]: u accepts with everyone "no"; ascending ids are bottom-up. */
+	for (uint32_t u = 2; u <= root; u++) {
+		if (!reach[u])
+			continue;
+		uint32_t lo = b->nodes[u].lo;
+		zero[u] = lo <= CN_BDD_TRUE ? lo == CN_BDD_TRUE : zero[lo];
+	}
+	for (uint32_t u = 2; u <= root; u++) {
+		if (!reach[u])
+			continue;
+		uint32_t lo = b->nodes[u].lo, hi = b->nodes[u].hi;
+		int z1 = hi <= CN_BDD_TRUE ? hi == CN_BDD_TRUE : zero[hi];
+		int z0 = lo <= CN_BDD_TRUE ? lo == CN_BDD_TRUE : zero[lo];
+		if (z1 && !z0)
+			w_add(out, up + (size_t)u * L, L);
+	}
+	rc = 0;
+done:
+	free(reach);
+	free(zero);
+	free(up);
+	return rc;
+}
+
 /* Minimal coalitions of the function at `root` (L words into out). */
 int cn_dd_count_minimal(struct dd *d, uint32_t root, uint64_t *out)
 {
 	struct mincount m = {.d = d, .cap = 1024};
-	int rc;
+	int rc = count_minimal_complete(d, root, out);
+
+	if (rc <= 0)
+		return rc;
 
 	m.key = malloc(m.cap * sizeof(*m.key));
 	m.slot = malloc(m.cap * sizeof(*m.slot));

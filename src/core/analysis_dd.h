@@ -24,6 +24,9 @@ struct dd {
 	size_t count;
 	uint32_t *index;        /* node id -> position in nodes */
 	uint64_t *binom;        /* C(g, j) for 0 <= j <= g <= n, L words each */
+	/* The levels are known to be in order of desirability
+	 * (cn_game_ordered): the minimal coalitions need no check of it. */
+	int ordered;
 };
 
 /* The member level of node u. */

@@ -527,3 +527,14 @@ void cn_game_order(const struct cn_game *g, size_t *order)
 		order[i] = r[i].i;
 	free(r);
 }
+
+int cn_game_ordered(const struct cn_game *g, const size_t *order)
+{
+	if (!g->positive)
+		return 0;
+	for (size_t a = 0; a < g->natoms; a++)
+		for (size_t l = 1; l < g->n; l++)
+			if (g->atoms[a].d[order[l]] > g->atoms[a].d[order[l - 1]])
+				return 0;
+	return 1;
+}

@@ -99,4 +99,12 @@ int cn_game_eval(const struct cn_game *g, const unsigned char *x);
  * counts, only the diagram's size depends on it. */
 void cn_game_order(const struct cn_game *g, size_t *order);
 
+/* Whether the game is positive and every atom's coefficients are
+ * non-increasing along `order` (order[level] = member): then each member
+ * is at least as desirable as the next (f(S + a) >= f(S + b) for a before
+ * b, since every atom, and so every and/or of them, prefers a), and the
+ * game is complete in that order.  0 says only that this test did not
+ * show it. */
+int cn_game_ordered(const struct cn_game *g, const size_t *order);
+
 #endif

@@ -224,6 +224,8 @@ static void check_all_methods(const struct cn_rule *r, const char **codes,
 	static const unsigned wants[] = {
 		CN_AN_ALL, CN_AN_BANZHAF, CN_AN_BANZHAF | CN_AN_FORCE_DIAGRAM,
 		CN_AN_BANZHAF | CN_AN_FORCE_GF, CN_AN_SHAPLEY | CN_AN_BLOCKING,
+		CN_AN_SHAPLEY | CN_AN_FORCE_GF,
+		CN_AN_SHAPLEY | CN_AN_BANZHAF | CN_AN_FORCE_DIAGRAM,
 	};
 	for (size_t k = 0; k < sizeof(wants) / sizeof(wants[0]); k++) {
 		struct cn_power_input in = {.rule = r, .codes = codes, .n = n,
@@ -698,6 +700,10 @@ static void test_eec_1958(void **state)
 	ratio_is(&p->members[3].banzhaf, 1, 7, "banzhaf", "BE");
 	ratio_is(&p->members[0].shapley, 7, 30, "shapley", "FR");
 	ratio_is(&p->members[4].shapley, 3, 20, "shapley", "NL");
+	/* a weighted majority: all from the generating functions */
+	assert_string_equal(p->method, "generating function");
+	/* {FR DE IT}, and two large with BE and NL */
+	assert_int_equal(cn_nat_cmp_u64(&p->minimal_winning, 4), 0);
 	cn_power_free(p);
 	cn_rule_free(r);
 }
