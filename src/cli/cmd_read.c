@@ -34,6 +34,7 @@ static int print_view(struct cli *c, json_t *v, const char *list,
 	const json_t *j;
 	size_t i;
 
+	*n = 0;
 	if (c->json) {
 		cli_print_json(json_incref(v));
 		return 0;
