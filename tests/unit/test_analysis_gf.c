@@ -130,7 +130,7 @@ static void ratio_nat_is(const struct cn_ratio *r, const struct cn_nat *num,
  * times 2^zeros; Shapley-Shubik 1/m each, 0 for the weight 0 ones. */
 static void symmetric(unsigned m, unsigned zeros, unsigned k, unsigned want)
 {
-	unsigned w[BIGN];
+	unsigned w[BIGN] = {0};
 	size_t n = m + zeros;
 	char src[64], label[64];
 	struct cn_nat sw, one, den, win, t;
