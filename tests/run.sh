@@ -14,8 +14,18 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_strin
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 pass=0
 fail=0
+skipped=0 # reported, never counted as passed
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+
+# skip_note N LOG PATTERN: ", N skipped (names)" into $skipnote when N > 0,
+# and N added to the skipped total.
+skip_note() {
+	skipnote=""
+	[ "$1" = 0 ] && return
+	skipped=$((skipped + $1))
+	skipnote=", $1 skipped ($(grep -E "$3" "$2" | sed 's/^.*\] //; s/^ok [0-9]* - //; s/ # SKIP.*//' | awk '!seen[$0]++' | tr '\n' ' ' | sed 's/ $//'))"
+}
 
 echo "== unit tests (cmocka, $BUILD)"
 for t in "$BUILD"/test_*; do
@@ -24,13 +34,16 @@ for t in "$BUILD"/test_*; do
 	rc=$?
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | tail -1)
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | tail -1)
+	k=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s).*/\1/p' "$log" | tail -1)
 	p=${p:-0}
 	f=${f:-0}
+	k=${k:-0}
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		# crashed or a sanitizer fired outside a test case
 		f=1
 	fi
-	echo "$(basename "$t"): $p passed, $f failed"
+	skip_note "$k" "$log" '^\[  SKIPPED \] test_'
+	echo "$(basename "$t"): $p passed, $f failed$skipnote"
 	if [ "$f" != 0 ]; then
 		grep -E 'FAILED|ERROR|error|Sanitizer|runtime error' "$log" | head -30 | sed 's/^/    /'
 	fi
@@ -61,10 +74,12 @@ node_test() {
 	local p f
 	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
 	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
+	k=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$log" | tail -1)
 	p=${p:-0}
 	f=${f:-0}
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
-	echo "$2: $p passed, $f failed"
+	skip_note "${k:-0}" "$log" '^ *ok [0-9]+ - .* # SKIP'
+	echo "$2: $p passed, $f failed$skipnote"
 	if [ "$f" != 0 ]; then
 		grep -B2 -A25 '^not ok' "$log" | head -80 | sed 's/^/    /'
 		[ "$rc" != 0 ] && tail -5 "$log" | sed 's/^/    /'
@@ -120,5 +135,6 @@ grep -E '^(ok|FAIL) - ' "$log" | sed 's/^/    /'
 pass=$((pass + p))
 fail=$((fail + f))
 
+[ "$skipped" != 0 ] && echo "$skipped skipped, not counted as passed (named above)"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
