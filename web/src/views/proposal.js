@@ -5,7 +5,7 @@
 // the states' names (GET /api/v1/proposals/{id}/events); the globe of an
 // office effect is loaded when it comes into view.  Polled every 2 s while
 // open.
-import { h, replace, icon, keepFocus } from '../dom.js';
+import { h, replace, icon, keepFocus, afterPaint } from '../dom.js';
 import * as api from '../api.js';
 import * as receipts from '../receipts.js';
 import { timeEl, countdownEl, isoToLocalInput, timeText } from '../time.js';
@@ -62,6 +62,10 @@ export async function proposalView(ctx) {
   const text = h('section', { id: 'text', class: 'card', 'aria-labelledby': 'text-h' });
   const count = h('section', { id: 'count', class: 'card', 'aria-labelledby': 'count-h' });
   const rollcall = h('section', { id: 'rollcall', class: 'card', 'aria-labelledby': 'rollcall-h' });
+  // Who can still block it: its code and its read once the rest is drawn;
+  // last in its column, so that its arrival moves nothing on the screen.
+  const blocking = h('section', { id: 'blocking', class: 'card', 'aria-labelledby': 'blocking-h', hidden: true });
+  let updateBlocking = null;
   const reasons = h('section', { id: 'reasons', class: 'card', 'aria-labelledby': 'reasons-h' });
   const hist = h('section', { id: 'history', class: 'card', 'aria-labelledby': 'history-h' });
   const actionMsg = h('div', { class: 'action-msg', 'aria-live': 'polite' });
@@ -70,7 +74,7 @@ export async function proposalView(ctx) {
   // come before the effects.
   const grid = h('div', { class: 'detail-grid' },
     h('div', { class: 'side' }, actions, effects),
-    h('div', { class: 'primary' }, text, count, rollcall, reasons, hist));
+    h('div', { class: 'primary' }, text, count, rollcall, reasons, hist, blocking));
 
   let lastKey = '';
   // Where focus goes when the control that had it is gone (the procedure
@@ -89,6 +93,7 @@ export async function proposalView(ctx) {
     renderRollcall();
     renderReasons();
     renderHistory();
+    updateBlocking?.(p);
   }
 
   function renderHead() {
@@ -713,6 +718,11 @@ export async function proposalView(ctx) {
   lastKey = JSON.stringify(p);
   render();
   replace(ctx.el, announce, crumbs, head, verdict, grid);
+  afterPaint().then(() => import('../blocking.js')).then((m) => {
+    if (!ctx.alive()) return;
+    updateBlocking = m.blockingSection(blocking, { nameOf, alive: ctx.alive });
+    updateBlocking(p);
+  }).catch(() => { /* the rest of the page stands without it */ });
 
   let busy = false;
   async function poll() {
