@@ -233,3 +233,47 @@ test('a proposal drawn anew by its poll keeps focus on its heading and on its ve
   await page.close();
   assert.deepEqual(browser.errors, []);
 });
+
+// A body's power with the keyboard alone: the bodies page's link, the date
+// slider (arrow keys, Home; its value announced and focus kept while the
+// analysis is drawn anew), the index the bars show, a what-if.
+test('the power analysis: reached, walked by date and compared with the keyboard; focus stays put', async () => {
+  const page = await browser.newPage('analysis');
+  await keyboardSignIn(page, tok.FR);
+  await page.goto(`${base}/#/bodies`);
+  await page.locator('[data-analysis="NAC"]').waitFor();
+  await tabTo(page, '[data-analysis="NAC"]');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/bodies\/NAC\/analysis$/);
+  await page.locator('#an-today-table').waitFor();
+  await assertFocus(page, 'main h1', 'after opening the analysis');
+  const members = () => page.locator('#an-today-members').innerText();
+  assert.equal(await members(), '32 members');
+
+  await tabTo(page, '#an-stop');
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => document.querySelector('#an-today-members')?.textContent === '12 members');
+  assert.match(await page.locator('#an-stop').getAttribute('aria-valuetext'), /^24 Aug 1949: Established/);
+  assert.match(await page.locator('#an-announce').innerText(), /24 Aug 1949: 12 members/);
+  await assertFocus(page, '#an-stop', 'after moving the slider');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('#an-today-members')?.textContent === '14 members');
+  await assertFocus(page, '#an-stop', 'after the analysis of 1952 was drawn');
+
+  // the bars show another index; the pressed button keeps focus
+  await tabTo(page, '[data-focus="idx-banzhaf"]');
+  await page.keyboard.press('Enter');
+  await page.locator('.bars[data-index="banzhaf"]').first().waitFor();
+  await assertFocus(page, '[data-focus="idx-banzhaf"][aria-pressed="true"]', 'after choosing the index');
+
+  // what if France were left out (a type-ahead on the select), compared
+  await tabTo(page, '#an-without', { back: true });
+  await page.keyboard.type('France');
+  await tabTo(page, '#an-compare');
+  await page.keyboard.press('Enter');
+  await page.locator('#an-whatif-table').waitFor();
+  assert.equal(await page.locator('#an-whatif-members').innerText(), '13 members');
+  await assertFocus(page, '#an-compare', 'after comparing');
+  await page.close();
+  assert.deepEqual(browser.errors, []);
+});

@@ -118,10 +118,11 @@ export function localInput(page, ms) {
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-// A view is drawn: its heading, nothing loading, the fonts in.
+// A view is drawn: its heading, nothing loading (a proposal's "who can
+// still block it" in too, which comes after the rest), the fonts in.
 export async function settle(page) {
   await page.locator('main h1').first().waitFor();
-  await page.waitForFunction(() => !document.querySelector('main .loading')
+  await page.waitForFunction(() => !document.querySelector('main .loading, #blocking[hidden]')
     && (!document.querySelector('#registry-offices') || document.querySelector('#registry-offices svg.map')));
   await page.evaluate(() => document.fonts.ready);
 }
