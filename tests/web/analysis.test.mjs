@@ -79,14 +79,14 @@ test('NATO today: from the bodies page, every ally a veto player with 1/32 of th
   }
   assert.deepEqual(drawn, apiTable((await analysis(base, 'NAC')).today));
   // the bars: one per member, marked as veto players, each 1/32 of the whole
-  assert.equal(await page.locator('.bars .bar-row.veto').count(), 32);
+  assert.equal(await page.locator('.power-bars .pb-row.veto').count(), 32);
   assert.match(await page.locator('#an-today-blocking').innerText(), /a single member: 32 of them/);
   assert.match(await page.locator('.an-facts').first().innerText(), /1 of 4,294,967,296 coalitions win/);
   assert.deepEqual(browser.errors, []);
   await page.close();
 });
 
-test('the date: before the accessions of 12 March 1999 there were 16 members; the slider walks the changes', async () => {
+test('the date: 16 members before the accessions of 12 March 1999; the slider walks the changes', async () => {
   const page = await browser.newPage('public');
   await page.goto(`${base}/#/bodies/NAC/analysis`);
   await settle(page);
@@ -143,7 +143,7 @@ test('what if: a member left out and one added, drawn beside the day’s analysi
   await page.close();
 });
 
-test('the EU Council in 2025: no veto player, blocking coalitions of four, each index as the API gives it', async () => {
+test('the EU Council in 2025: no veto player, blocking coalitions of four, each index as the API gives', async () => {
   const { eu } = councils;
   const page = await browser.newPage('public');
   await page.goto(`${eu.base}/#/bodies/COUNCIL/analysis?at=2025-06-01`);

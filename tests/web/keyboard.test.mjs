@@ -263,7 +263,7 @@ test('the power analysis: reached, walked by date and compared with the keyboard
   // the bars show another index; the pressed button keeps focus
   await tabTo(page, '[data-focus="idx-banzhaf"]');
   await page.keyboard.press('Enter');
-  await page.locator('.bars[data-index="banzhaf"]').first().waitFor();
+  await page.locator('.power-bars[data-index="banzhaf"]').first().waitFor();
   await assertFocus(page, '[data-focus="idx-banzhaf"][aria-pressed="true"]', 'after choosing the index');
 
   // what if France were left out (a type-ahead on the select), compared
@@ -274,6 +274,18 @@ test('the power analysis: reached, walked by date and compared with the keyboard
   await page.locator('#an-whatif-table').waitFor();
   assert.equal(await page.locator('#an-whatif-members').innerText(), '13 members');
   await assertFocus(page, '#an-compare', 'after comparing');
+
+  // a proposal's "who can still block it", asked for with its button:
+  // focus goes to the section's heading when the button gives way
+  const r = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', { body: 'NAC', title: 'Who blocks it' });
+  assert.equal(r.status, 201);
+  await page.goto(`${base}/#/proposals/${r.body.id}`);
+  await page.locator('#blocking-show').waitFor();
+  await tabTo(page, '#blocking-show');
+  await page.keyboard.press('Enter');
+  await page.locator('#blocking[data-drawn="full"]').waitFor();
+  await assertFocus(page, '#blocking-h', 'after asking who can still block it');
+  assert.match(await page.locator('#blocking-can').innerText(), /^Any member can still block it alone: all 32/);
   await page.close();
   assert.deepEqual(browser.errors, []);
 });

@@ -4,9 +4,10 @@
 // alone; each single change of position that flips the outcome; the
 // smallest set of changes that does.  A principal who does not see the
 // positions gets the power of the rule only (`redacted`), and is told so.
-// A chunk of its own, loaded by views/proposal.js once the proposal's
-// heading, verdict and roll call are on the screen: the proposal page's
-// first visit does not carry it.
+// A chunk of its own, loaded by views/proposal.js when asked for (its
+// button), or, once asked for in the tab, when the section comes into view
+// after the proposal's heading, verdict and roll call are on the screen: a
+// first visit to a proposal page does not carry it.
 import { h, replace, keepFocus } from './dom.js';
 import * as api from './api.js';
 import { alertBox, errorText, loading } from './ui.js';
@@ -20,31 +21,34 @@ import {
 export function blockingSection(el, { nameOf, alive }) {
   let lastKey = null;
   let seq = 0;
-  el.hidden = false;
   return async function update(p) {
     const key = JSON.stringify([p.status, p.revision, p.positions, p.votes, p.deadline]);
     if (key === lastKey) return;
     lastKey = key;
     const my = ++seq;
     const open = p.status === 'open';
-    if (!el.firstChild) replace(el, heading(open), loading());
+    // (focus on the button that asked for it goes to the heading)
+    if (!el.hasAttribute('data-drawn')) keepFocus(el, () => replace(el, heading(open), loading()), headingEl);
     let a;
     try {
       a = await api.proposalAnalysis(p.id);
     } catch (e) {
       if (!alive() || my !== seq) return;
       // A game too large to analyse is said so; the page goes on.
-      keepFocus(el, () => replace(el, heading(open), alertBox(errorText(e))));
+      keepFocus(el, () => replace(el, heading(open), alertBox(errorText(e))), headingEl);
+      el.setAttribute('data-drawn', 'error');
       return;
     }
     if (!alive() || my !== seq) return;
     keepFocus(el, () => replace(el, heading(open), ...(a.redacted ? redacted(a, nameOf)
-      : open ? full(a, p, nameOf) : settled(a, nameOf))));
+      : open ? full(a, p, nameOf) : settled(a, nameOf))), headingEl);
+    el.setAttribute('data-drawn', a.redacted ? 'redacted' : 'full');
   };
 }
 
+const headingEl = () => document.getElementById('blocking-h');
 const heading = (open) => h('div', { class: 'section-head' },
-  h('h2', { id: 'blocking-h' }, open ? 'Who can still block it' : 'Who could block it'),
+  h('h2', { id: 'blocking-h', tabindex: '-1' }, open ? 'Who can still block it' : 'Who could block it'),
   h('span', { class: 'sub' }, open ? 'as the positions stand' : 'under its rule and electorate'));
 
 // The power of the rule: veto players and the smallest blocking coalition.

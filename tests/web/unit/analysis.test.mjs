@@ -102,14 +102,16 @@ test('a proposal: the verdicts, who can block it alone, the smallest flip', () =
   const a = {
     silence_is_consent: true, power: { members: 3 }, silent: ['A', 'B', 'C'], can_block: ['A', 'B', 'C'],
     now: { verdict: 'adopted' }, at_conclusion: { verdict: 'adopted' },
-    smallest_flip: { to: 'object', size: 1, count: '3', verdict: 'blocked', example: [{ member: 'C', from: 'silent', to: 'object' }] },
+    smallest_flip: { to: 'object', size: 1, count: '3', verdict: 'blocked',
+      example: [{ member: 'C', from: 'silent', to: 'object' }] },
   };
   assert.deepEqual(verdictRows(a).map(([l]) => l),
     ['As it stands now', 'At the deadline, if the silent stay silent (silence is consent)']);
   assert.equal(canBlockText(a), 'Any member can still block it alone: all 3.');
   assert.equal(canBlockText({ ...a, can_block: ['B'] }), 'One member can still block it alone: B.');
   assert.equal(canBlockText({ ...a, can_block: [] }), 'No member can still block it alone.');
-  assert.equal(flipText(a), 'One change to object would make it blocked (3 such sets), for example: C silent → object.');
+  assert.equal(flipText(a),
+    'One change to object would make it blocked (3 such sets), for example: C silent → object.');
   assert.match(flipText({ ...a, smallest_flip: { ...a.smallest_flip, proved_smallest: false } }), /upper bound/);
   assert.equal(flipText({ smallest_flip: null }), 'No change of positions would turn the outcome.');
 });

@@ -27,6 +27,8 @@ import { isVote, voteOf, voteCounts, tallyEntries, tallyText, votedLabel } from 
 import { ruleTests, ruleHasTests, attrWords } from '../model/rule.js';
 
 const POLL_MS = 2000;
+// Set once "Who can still block it" was asked for in this tab.
+const BLOCKING_KEY = 'council.blocking';
 
 export async function proposalView(ctx) {
   const id = Number(ctx.params[0]);
@@ -62,10 +64,23 @@ export async function proposalView(ctx) {
   const text = h('section', { id: 'text', class: 'card', 'aria-labelledby': 'text-h' });
   const count = h('section', { id: 'count', class: 'card', 'aria-labelledby': 'count-h' });
   const rollcall = h('section', { id: 'rollcall', class: 'card', 'aria-labelledby': 'rollcall-h' });
-  // Who can still block it: its code and its read once the rest is drawn;
-  // last in its column, so that its arrival moves nothing on the screen.
-  const blocking = h('section', { id: 'blocking', class: 'card', 'aria-labelledby': 'blocking-h', hidden: true });
+  // Who can still block it: its code and its read (15 KB for NATO) asked
+  // for by a button, or, once asked for in this tab, when it comes into
+  // view: never on a first visit's budget.  Last in its column, so that its
+  // arrival moves nothing on the screen.
   let updateBlocking = null;
+  const showBlocking = () => import('../blocking.js').then((m) => {
+    if (!ctx.alive() || updateBlocking) return;
+    updateBlocking = m.blockingSection(blocking, { nameOf, alive: ctx.alive });
+    updateBlocking(p);
+  }).catch(() => { /* the rest of the page stands without it */ });
+  const blocking = h('section', { id: 'blocking', class: 'card', 'aria-labelledby': 'blocking-h' },
+    h('h2', { id: 'blocking-h', tabindex: '-1' }, `Who ${p.status === 'open' ? 'can still' : 'could'} block it`),
+    h('p', { class: 'sub' }, 'Who is pivotal, the smallest change that turns the outcome, the power under its rule. ',
+      h('button', { type: 'button', class: 'btn small', id: 'blocking-show', onclick: () => {
+        sessionStorage.setItem(BLOCKING_KEY, '1');
+        showBlocking();
+      } }, 'Show')));
   const reasons = h('section', { id: 'reasons', class: 'card', 'aria-labelledby': 'reasons-h' });
   const hist = h('section', { id: 'history', class: 'card', 'aria-labelledby': 'history-h' });
   const actionMsg = h('div', { class: 'action-msg', 'aria-live': 'polite' });
@@ -718,11 +733,7 @@ export async function proposalView(ctx) {
   lastKey = JSON.stringify(p);
   render();
   replace(ctx.el, announce, crumbs, head, verdict, grid);
-  afterPaint().then(() => import('../blocking.js')).then((m) => {
-    if (!ctx.alive()) return;
-    updateBlocking = m.blockingSection(blocking, { nameOf, alive: ctx.alive });
-    updateBlocking(p);
-  }).catch(() => { /* the rest of the page stands without it */ });
+  if (sessionStorage.getItem(BLOCKING_KEY)) afterPaint().then(() => whenShown(blocking, showBlocking));
 
   let busy = false;
   async function poll() {
