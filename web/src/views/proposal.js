@@ -74,10 +74,11 @@ export async function proposalView(ctx) {
     updateBlocking = m.blockingSection(blocking, { nameOf, alive: ctx.alive });
     updateBlocking(p);
   }).catch(() => { /* the rest of the page stands without it */ });
+  const asked = sessionStorage.getItem(BLOCKING_KEY);
   const blocking = h('section', { id: 'blocking', class: 'card', 'aria-labelledby': 'blocking-h' },
     h('h2', { id: 'blocking-h', tabindex: '-1' }, `Who ${p.status === 'open' ? 'can still' : 'could'} block it`),
     h('p', { class: 'sub' }, 'Who is pivotal, the smallest change that turns the outcome, the power under its rule. ',
-      h('button', { type: 'button', class: 'btn small', id: 'blocking-show', onclick: () => {
+      asked ? null : h('button', { type: 'button', class: 'btn small', id: 'blocking-show', onclick: () => {
         sessionStorage.setItem(BLOCKING_KEY, '1');
         showBlocking();
       } }, 'Show')));
@@ -733,7 +734,7 @@ export async function proposalView(ctx) {
   lastKey = JSON.stringify(p);
   render();
   replace(ctx.el, announce, crumbs, head, verdict, grid);
-  if (sessionStorage.getItem(BLOCKING_KEY)) afterPaint().then(() => whenShown(blocking, showBlocking));
+  if (asked) afterPaint().then(() => whenShown(blocking, showBlocking));
 
   let busy = false;
   async function poll() {
