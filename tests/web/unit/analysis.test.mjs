@@ -53,11 +53,15 @@ test('the slider stops: accessions, exits, figures, the body established, today'
   assert.equal(stopIndex(stops, '1900-01-01'), 0);
   // Today lacks the figures: the latest stop with them all is shown first.
   assert.equal(firstDate(stops, EU, ['population_share'], '2026-12-02'), '2025-01-01');
-  assert.equal(firstDate(stops, EU, ['population_share'], '2025-03-01'), '2025-03-01');
+  assert.equal(firstDate(changeDates(body, EU, '2025-03-01'), EU, ['population_share'], '2025-03-01'), '2025-03-01');
   assert.equal(firstDate(stops, EU, [], '2026-12-02'), '2026-12-02');
   // nothing before the body's establishment, nothing after today
   const later = changeDates({ established: '2000-01-01' }, EU, '2010-01-01');
   assert.deepEqual(later.map((s) => s.date), ['2000-01-01', '2004-05-01', '2010-01-01']);
+  // a body dissolved: its stops end before the dissolution, and the last is shown first
+  const gone = changeDates({ established: '1963-10-10', dissolved: '2010-06-01' }, EU, '2026-12-02');
+  assert.deepEqual(gone.map((s) => s.date), ['1963-10-10', '1973-01-01', '2004-05-01']);
+  assert.equal(firstDate(gone, EU, [], '2026-12-02'), '2004-05-01');
 });
 
 test('numbers: exact counts grouped, indices as percentages, short fractions kept', () => {

@@ -31,6 +31,10 @@ test('url: one address per resource, as in docs/api.yaml', () => {
   assert.equal(url.history(7), '/api/v1/proposals/7/events', 'one proposal with its history');
   assert.equal(url.positions(7), '/api/v1/proposals/7/positions');
   assert.equal(url.action(7, 'extend'), '/api/v1/proposals/7/extend');
+  assert.equal(url.bodyAnalysis('NAC', { at: '1999-03-12', rule: '', with: 'PL', without: '' }),
+    '/api/v1/bodies/NAC/analysis?at=1999-03-12&with=PL');
+  assert.equal(url.bodyAnalysis('COUNCIL', { with: 'UA=8.5' }), '/api/v1/bodies/COUNCIL/analysis?with=UA%3D8.5');
+  assert.equal(url.proposalAnalysis(7), '/api/v1/proposals/7/analysis');
 });
 
 const q = (s = '') => new URLSearchParams(s);

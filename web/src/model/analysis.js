@@ -103,8 +103,10 @@ export function stopIndex(stops, day) {
 
 // The date shown first: today, unless the registry lacks a figure the
 // body's rule counts today; then the latest stop that has them all (the
-// EU's population shares are dated by the year they are in force).
+// EU's population shares are dated by the year they are in force).  For a
+// body dissolved (no stop today), its last stop.
 export function firstDate(stops, members, attrs, today) {
+  if (stops.length && stops.at(-1).date !== today) return stops.at(-1).date;
   if (!attrs.length || figuresHeld(members, attrs, today)) return today;
   const ok = stops.filter((s) => figuresHeld(members, attrs, s.date));
   return ok.length ? ok.at(-1).date : today;

@@ -129,10 +129,12 @@ export async function analysisView(ctx) {
     const hash = analysisHash(body.id, at, w, now);
     if (location.hash !== hash) history.replaceState(null, '', hash);
     let a;
+    results.setAttribute('aria-busy', 'true');
     try {
       a = await api.bodyAnalysis(body.id, { at, ...w });
     } catch (e) {
       if (!ctx.alive() || my !== seq) return;
+      results.removeAttribute('aria-busy');
       shown = null;
       keepFocus(results, () => replace(results, alertBox(errorText(e))), () => dateInput);
       announce.textContent = errorText(e);
@@ -140,6 +142,7 @@ export async function analysisView(ctx) {
       return;
     }
     if (!ctx.alive() || my !== seq) return;
+    results.removeAttribute('aria-busy');
     shown = a;
     fillSelects(a.today);
     render();
