@@ -160,6 +160,16 @@ test('the EU Council in 2025: no veto player, blocking coalitions of four, each 
   const order = await page.locator('#an-today-table tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.member));
   assert.equal(order[0], 'DE');
   assert.equal(order.at(-1), 'MT');
+  // what if the Treaties required unanimity (one of the Council's named rules)
+  await page.locator('#an-rule').selectOption('unanimity');
+  await page.locator('#an-compare').click();
+  await page.locator('#an-whatif-table').waitFor();
+  assert.match(await page.locator('#an-whatif-h').innerText(), /under the rule unanimity/);
+  assert.match(await page.locator('#an-whatif-veto').innerText(), /^Every member can block alone: all 27/);
+  const u = await analysis(eu.base, 'COUNCIL', '?at=2025-06-01&rule=unanimity');
+  assert.deepEqual(await tableOf(page, 'whatif'), apiTable(u.what_if));
+  await page.locator('#an-clear').click();
+  await page.locator('#an-whatif').waitFor({ state: 'detached' });
   // a date without the figures the rule counts: the API's refusal, said
   await page.locator('#an-at').fill('2024-06-01');
   await page.locator('#an-results .alert').waitFor();

@@ -87,7 +87,8 @@ export async function analysisView(ctx) {
   h('div', { class: 'an-fields' },
     h('div', { class: 'field' }, h('label', { for: 'an-with' }, 'Add a member'), withSel),
     h('div', { class: 'field' }, h('label', { for: 'an-without' }, 'Leave out a member'), withoutSel),
-    rules.length > 1 ? h('div', { class: 'field' }, h('label', { for: 'an-rule' }, 'Rule'), ruleSel) : null),
+    rules.some((r) => !r.isDefault) ? h('div', { class: 'field' }, h('label', { for: 'an-rule' }, 'Rule'), ruleSel)
+      : null),
   h('div', { class: 'an-actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'an-compare' }, 'Compare'),
     clearBtn));
 
