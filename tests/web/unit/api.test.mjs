@@ -39,8 +39,10 @@ test('url: one address per resource, as in docs/api.yaml', () => {
 
 const q = (s = '') => new URLSearchParams(s);
 
-test('routeReads: a proposal page is one read, that proposal with its history; nothing else is read early', () => {
+test('routeReads: a proposal page is one read, its history; the power analysis two; nothing else early', () => {
   assert.deepEqual(routeReads('/proposals/12'), ['/api/v1/proposals/12/events']);
+  assert.deepEqual(routeReads('/bodies/NAC/analysis'), ['/api/v1/bodies', '/api/v1/members?all=1'],
+    'the analysis: what its first date needs, with its code');
   for (const path of ['/proposals', '/bodies', '/registry/offices', '/signin', '/receipts']) {
     assert.deepEqual(routeReads(path), [], `${path}: its view draws first, then reads`);
   }

@@ -22,7 +22,9 @@ export async function analysisView(ctx) {
   const key = ctx.params[0];
   ctx.title(`Power in ${key}`);
   const now = today();
-  const [b, all] = await Promise.all([api.bodies(now), api.allMembers()]);
+  // The bodies' records (their rules, clauses, dates) as the server has
+  // them today: the read the route started (model/navigation.js).
+  const [b, all] = await Promise.all([api.bodies(), api.allMembers()]);
   if (!ctx.alive()) return;
   const body = b.bodies.find((x) => x.id === key);
   if (!body) {
