@@ -52,7 +52,7 @@ const common = {
 // files carry their names (assets/views/proposal-HASH.js).
 const js = await build({
   ...common,
-  entryPoints: [join(src, 'main.js'), join(src, 'map.js'), join(src, 'chart.js'),
+  entryPoints: [join(src, 'main.js'), join(src, 'map.js'), join(src, 'chart.js'), join(src, 'blocking.js'),
     ...readdirSync(join(src, 'views')).map((f) => join(src, 'views', f))],
   outbase: src, format: 'esm', splitting: true, target: ['es2020'],
   entryNames: '[dir]/[name]-[hash]', chunkNames: 'chunk-[hash]',

@@ -233,3 +233,59 @@ test('a proposal drawn anew by its poll keeps focus on its heading and on its ve
   await page.close();
   assert.deepEqual(browser.errors, []);
 });
+
+// A body's power with the keyboard alone: the bodies page's link, the date
+// slider (arrow keys, Home; its value announced and focus kept while the
+// analysis is drawn anew), the index the bars show, a what-if.
+test('the power analysis: reached, walked by date and compared with the keyboard; focus stays put', async () => {
+  const page = await browser.newPage('analysis');
+  await keyboardSignIn(page, tok.FR);
+  await page.goto(`${base}/#/bodies`);
+  await page.locator('[data-analysis="NAC"]').waitFor();
+  await tabTo(page, '[data-analysis="NAC"]');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/bodies\/NAC\/analysis$/);
+  await page.locator('#an-today-table').waitFor();
+  await assertFocus(page, 'main h1', 'after opening the analysis');
+  const members = () => page.locator('#an-today-members').innerText();
+  assert.equal(await members(), '32 members');
+
+  await tabTo(page, '#an-stop');
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => document.querySelector('#an-today-members')?.textContent === '12 members');
+  assert.match(await page.locator('#an-stop').getAttribute('aria-valuetext'), /^24 Aug 1949: Established/);
+  assert.match(await page.locator('#an-announce').innerText(), /24 Aug 1949: 12 members/);
+  await assertFocus(page, '#an-stop', 'after moving the slider');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('#an-today-members')?.textContent === '14 members');
+  await assertFocus(page, '#an-stop', 'after the analysis of 1952 was drawn');
+
+  // the bars show another index; the pressed button keeps focus
+  await tabTo(page, '[data-focus="idx-banzhaf"]');
+  await page.keyboard.press('Enter');
+  await page.locator('.power-bars[data-index="banzhaf"]').first().waitFor();
+  await assertFocus(page, '[data-focus="idx-banzhaf"][aria-pressed="true"]', 'after choosing the index');
+
+  // what if France were left out (a type-ahead on the select), compared
+  await tabTo(page, '#an-without', { back: true });
+  await page.keyboard.type('France');
+  await tabTo(page, '#an-compare');
+  await page.keyboard.press('Enter');
+  await page.locator('#an-whatif-table').waitFor();
+  assert.equal(await page.locator('#an-whatif-members').innerText(), '13 members');
+  await assertFocus(page, '#an-compare', 'after comparing');
+
+  // a proposal's "who can still block it", asked for with its button:
+  // focus goes to the section's heading when the button gives way
+  const r = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', { body: 'NAC', title: 'Who blocks it' });
+  assert.equal(r.status, 201);
+  await page.goto(`${base}/#/proposals/${r.body.id}`);
+  await page.locator('#blocking-show').waitFor();
+  await tabTo(page, '#blocking-show');
+  await page.keyboard.press('Enter');
+  await page.locator('#blocking[data-drawn="full"]').waitFor();
+  await assertFocus(page, '#blocking-h', 'after asking who can still block it');
+  assert.match(await page.locator('#blocking-can').innerText(), /^Any member can still block it alone: all 32/);
+  await page.close();
+  assert.deepEqual(browser.errors, []);
+});

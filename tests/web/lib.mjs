@@ -118,9 +118,17 @@ export function localInput(page, ms) {
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-// A view is drawn: its heading, nothing loading, the fonts in.
+// A view is drawn: its heading, nothing loading, the fonts in; on a
+// proposal's page, its "who can still block it" too (asked for with its
+// button, or drawn when it comes into view once asked for in the tab).
 export async function settle(page) {
   await page.locator('main h1').first().waitFor();
+  await page.waitForFunction(() => !document.querySelector('main .loading'));
+  if (await page.locator('#blocking').count()) {
+    if (await page.locator('#blocking-show').count()) await page.locator('#blocking-show').click();
+    await page.locator('#blocking').scrollIntoViewIfNeeded();
+    await page.locator('#blocking[data-drawn]').waitFor();
+  }
   await page.waitForFunction(() => !document.querySelector('main .loading')
     && (!document.querySelector('#registry-offices') || document.querySelector('#registry-offices svg.map')));
   await page.evaluate(() => document.fonts.ready);

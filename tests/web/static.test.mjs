@@ -171,6 +171,15 @@ test('a first visit to a proposal page: one request for it, none for the log, un
     const bytes = await page.evaluate(() => [performance.getEntriesByType('navigation')[0],
       ...performance.getEntriesByType('resource')].reduce((n, e) => n + e.transferSize, 0));
     assert.ok(bytes > 10000 && bytes < 120 * 1024, `a first visit transfers ${bytes} bytes`);
+    // "Who can still block it" (its chunk and its read) waits until it is
+    // asked for: not on the first visit's budget.
+    const analysisRead = (u) => u === `/api/v1/proposals/${r.body.id}/analysis`;
+    assert.ok(!requests.some((u) => analysisRead(u) || /\/blocking-[A-Z0-9]{8}\.js$/.test(u)),
+      `not read before it is asked for: ${requests}`);
+    await page.locator('#blocking-show').click();
+    await page.locator('#blocking[data-drawn="full"]').waitFor();
+    assert.equal(requests.filter(analysisRead).length, 1);
+    assert.ok(requests.some((u) => /^\/assets\/blocking-[A-Z0-9]{8}\.js$/.test(u)), 'its own chunk');
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();

@@ -151,6 +151,8 @@ export const partners = (at) => get(url.partners(at));
 export const allPartners = () => cached('reg:partners', () => get(url.partners()));
 export const offices = (at) => get(url.offices(at));
 export const allOffices = () => get(url.allOffices());
+// Power under a body's rule on a date, a what-if beside it (docs/ANALYSIS.md).
+export const bodyAnalysis = (key, o) => get(url.bodyAnalysis(key, o));
 
 // code -> name for members ever and partners today
 export async function names() {
@@ -174,6 +176,8 @@ export const getProposal = (id) => request(url.proposal(id));
 // One proposal with its events, as the principal may see them: a
 // proposal's page in one request (GET /api/v1/proposals/{id}/events).
 export const proposalHistory = (id) => get(url.history(id));
+// Who can still turn a proposal (redacted: the power of its rule only).
+export const proposalAnalysis = (id) => request(url.proposalAnalysis(id));
 export const propose = (body) => request(url.proposals(), { method: 'POST', body });
 export const statePosition = (id, body) => request(url.positions(id), { method: 'POST', body });
 export const castVote = (id, body) => request(url.votes(id), { method: 'POST', body });

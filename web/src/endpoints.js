@@ -27,4 +27,7 @@ export const url = {
   positions: (id) => `${V1}/proposals/${id}/positions`,
   votes: (id) => `${V1}/proposals/${id}/votes`,
   action: (id, action) => `${V1}/proposals/${id}/${action}`,
+  // {at, rule, with, without}: the what-if's parameters, as the API takes them
+  bodyAnalysis: (key, o = {}) => `${V1}/bodies/${encodeURIComponent(key)}/analysis${query(o)}`,
+  proposalAnalysis: (id) => `${V1}/proposals/${id}/analysis`,
 };

@@ -20,6 +20,7 @@ const ROUTES = [
     role: 'member', deny: ['Receipts are kept for member delegations. ', 'Sign in with a delegation’s token.'],
   }],
   [/^\/bodies$/, () => import('./views/bodies.js'), 'bodiesView'],
+  [/^\/bodies\/([A-Za-z0-9_-]{1,15})\/analysis$/, () => import('./views/analysis.js'), 'analysisView'],
   [/^\/registry(?:\/(members|partners|offices))?$/, () => import('./views/registry.js'), 'registryView'],
 ];
 

@@ -110,6 +110,7 @@ const VIEWS = [
   ['proposal-open', `/proposals/${open}`, true],
   ['bodies', '/bodies', false],
   ['registry-members', '/registry/members', false],
+  ['analysis', '/bodies/NAC/analysis', false],
 ];
 const TARGET = { performance: 95, accessibility: 100, lcp: 2000, cls: 0.05, bytes: 120 * 1024 };
 

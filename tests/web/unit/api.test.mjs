@@ -31,12 +31,18 @@ test('url: one address per resource, as in docs/api.yaml', () => {
   assert.equal(url.history(7), '/api/v1/proposals/7/events', 'one proposal with its history');
   assert.equal(url.positions(7), '/api/v1/proposals/7/positions');
   assert.equal(url.action(7, 'extend'), '/api/v1/proposals/7/extend');
+  assert.equal(url.bodyAnalysis('NAC', { at: '1999-03-12', rule: '', with: 'PL', without: '' }),
+    '/api/v1/bodies/NAC/analysis?at=1999-03-12&with=PL');
+  assert.equal(url.bodyAnalysis('COUNCIL', { with: 'UA=8.5' }), '/api/v1/bodies/COUNCIL/analysis?with=UA%3D8.5');
+  assert.equal(url.proposalAnalysis(7), '/api/v1/proposals/7/analysis');
 });
 
 const q = (s = '') => new URLSearchParams(s);
 
-test('routeReads: a proposal page is one read, that proposal with its history; nothing else is read early', () => {
+test('routeReads: a proposal page is one read, its history; the power analysis two; nothing else early', () => {
   assert.deepEqual(routeReads('/proposals/12'), ['/api/v1/proposals/12/events']);
+  assert.deepEqual(routeReads('/bodies/NAC/analysis'), ['/api/v1/bodies', '/api/v1/members?all=1'],
+    'the analysis: what its first date needs, with its code');
   for (const path of ['/proposals', '/bodies', '/registry/offices', '/signin', '/receipts']) {
     assert.deepEqual(routeReads(path), [], `${path}: its view draws first, then reads`);
   }

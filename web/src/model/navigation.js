@@ -48,8 +48,11 @@ export function shortLabel(p, names) {
 // A proposal's page is one read: the proposal with its events and the
 // states' names.  The procedures list draws its heading first and reads
 // its lists then: started earlier, they would share the line with the
-// view's code and delay the heading.
+// view's code and delay the heading.  A body's power analysis reads the
+// bodies and every member (its slider's stops and its first date) before
+// it can ask for the analysis: those two start with its code.
 export function routeReads(path) {
   const m = path.match(/^\/proposals\/(\d+)$/);
-  return m ? [url.history(Number(m[1]))] : [];
+  if (m) return [url.history(Number(m[1]))];
+  return /^\/bodies\/[^/]+\/analysis$/.test(path) ? [url.bodies(), url.allMembers()] : [];
 }

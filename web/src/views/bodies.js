@@ -51,6 +51,10 @@ export async function bodiesView(ctx) {
           h('div', { class: 'big-count', 'data-count': body.members_on_date },
             h('span', { class: 'n' }, body.exists_on_date ? String(ms.length) : '—'),
             h('span', { class: 'l' }, 'members'))),
+        body.exists_on_date ? h('p', { class: 'body-links' }, h('a', {
+          href: `#/bodies/${body.id}/analysis${isToday ? '' : `?at=${at}`}`, class: 'btn small',
+          'data-analysis': body.id,
+        }, 'Who can block: power on this date')) : null,
         body.exists_on_date
           ? h('ul', { class: 'member-chips', 'aria-label': `Members of the ${body.name}` },
             ms.map((m) => h('li', {

@@ -5,7 +5,7 @@
 // the states' names (GET /api/v1/proposals/{id}/events); the globe of an
 // office effect is loaded when it comes into view.  Polled every 2 s while
 // open.
-import { h, replace, icon, keepFocus } from '../dom.js';
+import { h, replace, icon, keepFocus, afterPaint } from '../dom.js';
 import * as api from '../api.js';
 import * as receipts from '../receipts.js';
 import { timeEl, countdownEl, isoToLocalInput, timeText } from '../time.js';
@@ -27,6 +27,8 @@ import { isVote, voteOf, voteCounts, tallyEntries, tallyText, votedLabel } from 
 import { ruleTests, ruleHasTests, attrWords } from '../model/rule.js';
 
 const POLL_MS = 2000;
+// Set once "Who can still block it" was asked for in this tab.
+const BLOCKING_KEY = 'council.blocking';
 
 export async function proposalView(ctx) {
   const id = Number(ctx.params[0]);
@@ -62,6 +64,24 @@ export async function proposalView(ctx) {
   const text = h('section', { id: 'text', class: 'card', 'aria-labelledby': 'text-h' });
   const count = h('section', { id: 'count', class: 'card', 'aria-labelledby': 'count-h' });
   const rollcall = h('section', { id: 'rollcall', class: 'card', 'aria-labelledby': 'rollcall-h' });
+  // Who can still block it: its code and its read (15 KB for NATO) asked
+  // for by a button, or, once asked for in this tab, when it comes into
+  // view: never on a first visit's budget.  Last in its column, so that its
+  // arrival moves nothing on the screen.
+  let updateBlocking = null;
+  const showBlocking = () => import('../blocking.js').then((m) => {
+    if (!ctx.alive() || updateBlocking) return;
+    updateBlocking = m.blockingSection(blocking, { nameOf, alive: ctx.alive });
+    updateBlocking(p);
+  }).catch(() => { /* the rest of the page stands without it */ });
+  const asked = sessionStorage.getItem(BLOCKING_KEY);
+  const blocking = h('section', { id: 'blocking', class: 'card', 'aria-labelledby': 'blocking-h' },
+    h('h2', { id: 'blocking-h', tabindex: '-1' }, `Who ${p.status === 'open' ? 'can still' : 'could'} block it`),
+    h('p', { class: 'sub' }, 'Who is pivotal, the smallest change that turns the outcome, the power under its rule. ',
+      asked ? null : h('button', { type: 'button', class: 'btn small', id: 'blocking-show', onclick: () => {
+        sessionStorage.setItem(BLOCKING_KEY, '1');
+        showBlocking();
+      } }, 'Show')));
   const reasons = h('section', { id: 'reasons', class: 'card', 'aria-labelledby': 'reasons-h' });
   const hist = h('section', { id: 'history', class: 'card', 'aria-labelledby': 'history-h' });
   const actionMsg = h('div', { class: 'action-msg', 'aria-live': 'polite' });
@@ -70,7 +90,7 @@ export async function proposalView(ctx) {
   // come before the effects.
   const grid = h('div', { class: 'detail-grid' },
     h('div', { class: 'side' }, actions, effects),
-    h('div', { class: 'primary' }, text, count, rollcall, reasons, hist));
+    h('div', { class: 'primary' }, text, count, rollcall, reasons, hist, blocking));
 
   let lastKey = '';
   // Where focus goes when the control that had it is gone (the procedure
@@ -89,6 +109,7 @@ export async function proposalView(ctx) {
     renderRollcall();
     renderReasons();
     renderHistory();
+    updateBlocking?.(p);
   }
 
   function renderHead() {
@@ -713,6 +734,7 @@ export async function proposalView(ctx) {
   lastKey = JSON.stringify(p);
   render();
   replace(ctx.el, announce, crumbs, head, verdict, grid);
+  if (asked) afterPaint().then(() => whenShown(blocking, showBlocking));
 
   let busy = false;
   async function poll() {

@@ -1,0 +1,121 @@
+// analysis.test.mjs - the analysis views' pure parts (web/src/model/analysis.js):
+// the dates a body's power can change on, the first date the registry has
+// the rule's figures for, numbers and words, the what-if's address.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setLocale } from '../../../web/src/time.js';
+import {
+  dayOf, ruleAttributes, figuresHeld, changeDates, stopIndex, firstDate, groupDigits, percent, shortExact,
+  indexRows, vetoText, blockingText, analysisHash, whatIfOf, whatIfTitle, canBlockText, flipText, verdictRows,
+} from '../../../web/src/model/analysis.js';
+
+setLocale('en-GB');
+
+const QMV = 'count(concur) >= 55% of electorate and (weight(concur, population_share) >= 65% of electorate '
+  + 'or count(object|abstain|silent) < 4)';
+const share = (v, from, to) => ({ population_share: [{ value: v, from, to }] });
+// Two states with 2025's figures, one that left in 2020, one with no figure.
+const EU = [
+  { code: 'DE', name: 'Germany', accession: '1958', attributes: share('18.6', '2025-01-01', '2026-01-01') },
+  { code: 'MT', name: 'Malta', accession: '2004-05-01', attributes: share('0.1', '2025-01-01', '2026-01-01') },
+  { code: 'GB', name: 'United Kingdom', accession: '1973', exit: '2020-02-01' },
+];
+
+test('partial dates stand for the first day of their period; the figures a rule counts', () => {
+  assert.equal(dayOf('1995'), '1995-01-01');
+  assert.equal(dayOf('1949-10'), '1949-10-01');
+  assert.equal(dayOf('2004-05-01'), '2004-05-01');
+  assert.equal(dayOf(null), null);
+  assert.deepEqual(ruleAttributes(QMV), ['population_share']);
+  assert.deepEqual(ruleAttributes('consensus'), []);
+});
+
+test('the registry holds the figures on a date when every member of that day has them', () => {
+  const attrs = ['population_share'];
+  assert.equal(figuresHeld(EU, attrs, '2025-06-01'), true); // GB has left
+  assert.equal(figuresHeld(EU, attrs, '2026-01-01'), false); // the period is [from, to)
+  assert.equal(figuresHeld(EU, attrs, '2019-06-01'), false);
+});
+
+test('the slider stops: accessions, exits, figures, the body established, today', () => {
+  const body = { established: '1958-01-01', membership: [{ kind: 'all', from: null, to: null }] };
+  const stops = changeDates(body, EU, '2026-12-02', (c) => ({ DE: 'Germany', MT: 'Malta' }[c] || c));
+  assert.deepEqual(stops.map((s) => [s.date, s.what]), [
+    ['1958-01-01', 'Established; Joined: Germany'],
+    ['1973-01-01', 'Joined: GB'],
+    ['2004-05-01', 'Joined: Malta'],
+    ['2020-02-01', 'Left: GB'],
+    ['2025-01-01', 'New figures: population share'],
+    ['2026-01-01', 'Figures end: population share'],
+    ['2026-12-02', 'Today'],
+  ]);
+  assert.equal(stopIndex(stops, '2019-12-31'), 2);
+  assert.equal(stopIndex(stops, '1900-01-01'), 0);
+  // Today lacks the figures: the latest stop with them all is shown first.
+  assert.equal(firstDate(stops, EU, ['population_share'], '2026-12-02'), '2025-01-01');
+  assert.equal(firstDate(changeDates(body, EU, '2025-03-01'), EU, ['population_share'], '2025-03-01'), '2025-03-01');
+  assert.equal(firstDate(stops, EU, [], '2026-12-02'), '2026-12-02');
+  // nothing before the body's establishment, nothing after today
+  const later = changeDates({ established: '2000-01-01' }, EU, '2010-01-01');
+  assert.deepEqual(later.map((s) => s.date), ['2000-01-01', '2004-05-01', '2010-01-01']);
+  // a body dissolved: its stops end before the dissolution, and the last is shown first
+  const gone = changeDates({ established: '1963-10-10', dissolved: '2010-06-01' }, EU, '2026-12-02');
+  assert.deepEqual(gone.map((s) => s.date), ['1963-10-10', '1973-01-01', '2004-05-01']);
+  assert.equal(firstDate(gone, EU, [], '2026-12-02'), '2004-05-01');
+});
+
+test('numbers: exact counts grouped, indices as percentages, short fractions kept', () => {
+  assert.equal(groupDigits('4294967296'), '4,294,967,296');
+  assert.equal(groupDigits('514'), '514');
+  assert.equal(percent({ exact: '1/32', value: 0.03125 }), '3.13%');
+  assert.equal(percent({ exact: '1/4294967295', value: 2.3283064370807974e-10 }), '2.3e-8%');
+  assert.equal(percent(null), '—');
+  assert.equal(shortExact({ exact: '421/2145' }), '421/2145');
+  assert.equal(shortExact({ exact: '890954123/40156716600' }), null);
+});
+
+test('veto players and blocking coalitions in words; rows by power', () => {
+  const all = { electorate: ['FR', 'US'], power: { veto_players: ['FR', 'US'] } };
+  assert.equal(vetoText(all).text, 'Every member can block alone: all 2 are veto players.');
+  assert.equal(vetoText(all).all, true);
+  const sc = { electorate: ['CN', 'FR', 'MT'], power: { veto_players: ['CN', 'FR'] } };
+  assert.equal(vetoText(sc).text, '2 veto players, each able to block alone: CN, FR.');
+  assert.equal(vetoText({ electorate: ['A', 'B'], power: { veto_players: [] } }).all, false);
+  assert.equal(blockingText({ smallest_blocking: { size: 4, count: '514', example: ['FR', 'DE', 'IT', 'ES'] } }),
+    'The smallest blocking coalitions have 4 members: 514 of them, for example FR, DE, IT, ES.');
+  assert.match(blockingText({ smallest_blocking: { size: null, count: '0', example: [] } }), /No coalition can block/);
+  const rows = indexRows({ indices: [
+    { member: 'MT', shapley_shubik: { value: 0.01 } }, { member: 'DE', shapley_shubik: { value: 0.2 } },
+    { member: 'AT', shapley_shubik: { value: 0.01 } }] });
+  assert.deepEqual(rows.map((r) => r.member), ['DE', 'AT', 'MT']);
+});
+
+test('the what-if in the address, and its title', () => {
+  const q = new URLSearchParams('with=PL&without=FR');
+  const w = whatIfOf(q);
+  assert.deepEqual(w, { rule: '', with: 'PL', without: 'FR' });
+  assert.equal(analysisHash('NAC', '1990-01-01', w, '2026-12-02'),
+    '#/bodies/NAC/analysis?at=1990-01-01&with=PL&without=FR');
+  assert.equal(analysisHash('NAC', '2026-12-02', whatIfOf(new URLSearchParams()), '2026-12-02'),
+    '#/bodies/NAC/analysis');
+  assert.equal(whatIfTitle({ with: ['UA=8.5'], without: ['FR'], rule_name: 'procedural' }),
+    'What if: with UA, without FR, under the rule procedural');
+});
+
+test('a proposal: the verdicts, who can block it alone, the smallest flip', () => {
+  const a = {
+    silence_is_consent: true, power: { members: 3 }, silent: ['A', 'B', 'C'], can_block: ['A', 'B', 'C'],
+    now: { verdict: 'adopted' }, at_conclusion: { verdict: 'adopted' },
+    smallest_flip: { to: 'object', size: 1, count: '3', verdict: 'blocked',
+      example: [{ member: 'C', from: 'silent', to: 'object' }] },
+  };
+  assert.deepEqual(verdictRows(a).map(([l]) => l),
+    ['As it stands now', 'At the deadline, if the silent stay silent (silence is consent)']);
+  assert.equal(canBlockText(a), 'Any member can still block it alone: all 3.');
+  assert.equal(canBlockText({ ...a, can_block: ['B'] }), 'One member can still block it alone: B.');
+  assert.equal(canBlockText({ ...a, can_block: [] }), 'No member can still block it alone.');
+  assert.equal(flipText(a),
+    'One change to object would make it blocked (3 such sets), for example: C silent → object.');
+  assert.match(flipText({ ...a, smallest_flip: { ...a.smallest_flip, proved_smallest: false } }), /upper bound/);
+  assert.equal(flipText({ smallest_flip: null }), 'No change of positions would turn the outcome.');
+});

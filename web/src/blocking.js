@@ -1,0 +1,91 @@
+// blocking.js - a proposal's "Who can still block it" (GET
+// /api/v1/proposals/{id}/analysis, docs/ANALYSIS.md): the verdict now and
+// if the silent stay silent, concur or object; who can still block it
+// alone; each single change of position that flips the outcome; the
+// smallest set of changes that does.  A principal who does not see the
+// positions gets the power of the rule only (`redacted`), and is told so.
+// A chunk of its own, loaded by views/proposal.js when asked for (its
+// button), or, once asked for in the tab, when the section comes into view
+// after the proposal's heading, verdict and roll call are on the screen: a
+// first visit to a proposal page does not carry it.
+import { h, replace, keepFocus } from './dom.js';
+import * as api from './api.js';
+import { alertBox, errorText, loading } from './ui.js';
+import {
+  verdictRows, verdictWord, canBlockText, pivotalRows, flipText, vetoText, blockingText, REDACTED_TEXT,
+} from './model/analysis.js';
+
+// Draws into `el` (a section the proposal view placed and keeps); returns
+// update(p), called with the proposal whenever it changes: the analysis is
+// asked again only when the proposal's state has changed.
+export function blockingSection(el, { nameOf, alive }) {
+  let lastKey = null;
+  let seq = 0;
+  return async function update(p) {
+    const key = JSON.stringify([p.status, p.revision, p.positions, p.votes, p.deadline]);
+    if (key === lastKey) return;
+    lastKey = key;
+    const my = ++seq;
+    const open = p.status === 'open';
+    // (focus on the button that asked for it goes to the heading)
+    if (!el.hasAttribute('data-drawn')) keepFocus(el, () => replace(el, heading(open), loading()), headingEl);
+    let a;
+    try {
+      a = await api.proposalAnalysis(p.id);
+    } catch (e) {
+      if (!alive() || my !== seq) return;
+      // A game too large to analyse is said so; the page goes on.
+      keepFocus(el, () => replace(el, heading(open), alertBox(errorText(e))), headingEl);
+      el.setAttribute('data-drawn', 'error');
+      return;
+    }
+    if (!alive() || my !== seq) return;
+    keepFocus(el, () => replace(el, heading(open), ...(a.redacted ? redacted(a, nameOf)
+      : open ? full(a, p, nameOf) : settled(a, nameOf))), headingEl);
+    el.setAttribute('data-drawn', a.redacted ? 'redacted' : 'full');
+  };
+}
+
+const headingEl = () => document.getElementById('blocking-h');
+const heading = (open) => h('div', { class: 'section-head' },
+  h('h2', { id: 'blocking-h', tabindex: '-1' }, open ? 'Who can still block it' : 'Who could block it'),
+  h('span', { class: 'sub' }, open ? 'as the positions stand' : 'under its rule and electorate'));
+
+// The power of the rule: veto players and the smallest blocking coalition.
+function powerLines(a, nameOf) {
+  return [
+    h('p', { id: 'blocking-veto' }, vetoText({ electorate: a.power.indices?.map((r) => r.member) || [],
+      power: a.power }, nameOf).text),
+    h('p', { id: 'blocking-smallest' }, blockingText(a.power, nameOf)),
+  ];
+}
+
+function redacted(a, nameOf) {
+  return [h('p', { class: 'note', id: 'blocking-redacted' }, REDACTED_TEXT), ...powerLines(a, nameOf)];
+}
+
+function settled(a, nameOf) {
+  return [h('p', { class: 'sub' }, 'The procedure is concluded; the power its rule gave:'), ...powerLines(a, nameOf)];
+}
+
+function full(a, p, nameOf) {
+  const pivotal = pivotalRows(a, nameOf);
+  return [
+    h('dl', { class: 'kv blocking-verdicts', id: 'blocking-verdicts' }, verdictRows(a).map(([label, v]) => h('div', {},
+      h('dt', {}, label),
+      h('dd', { 'data-verdict': v.verdict }, h('strong', {}, verdictWord(v)),
+        v.explanation ? ` (${v.explanation})` : '')))),
+    h('p', { id: 'blocking-can', class: 'blocking-can' }, canBlockText(a, nameOf)),
+    h('h3', {}, 'One change that turns it'),
+    pivotal.length ? h('ul', { class: 'blocking-pivotal', id: 'blocking-pivotal' },
+      pivotal.map((x) => h('li', { 'data-member': x.member, 'data-to': x.to }, x.text)))
+      : h('p', { class: 'empty' }, 'No single change of position turns the outcome.'),
+    h('h3', {}, 'The smallest set of changes'),
+    h('p', { id: 'blocking-flip' }, flipText(a, nameOf)),
+    (a.silent || []).length ? h('p', { class: 'sub' }, `Silent so far: ${a.silent.length} of ${p.electorate_size}.`)
+      : null,
+    ...powerLines(a, nameOf),
+    h('p', {}, h('a', { href: `#/bodies/${encodeURIComponent(p.body)}/analysis` },
+      `Power in the ${p.body_name || p.body} on a date`)),
+  ];
+}
