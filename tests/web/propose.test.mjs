@@ -3,7 +3,8 @@
 // roll-call vote under the Security Council's procedural rule
 // (data/unsc.json), the EU Council's written procedure with its deadline
 // and a named rule (data/eu-council.json), the OSCE's consensus-minus-one
-// naming the State concerned (data/osce.json); each checked in the API.
+// naming the State concerned (data/osce.json), what breaks a silence;
+// each checked in the API.
 // A field's error names it, is tied to it, and its link takes focus
 // there; nothing is created.  The form fits 390 and 320 px; axe finds
 // nothing serious in the states only these councils show (a rule to
@@ -163,6 +164,39 @@ test('a rule applied without the State concerned asks for it (the OSCE)', async 
   assert.equal(p.rule_name, 'consensus-minus-one');
   assert.equal(p.concerned, 'RU');
   assert.ok(!p.electorate.includes('RU'));
+  await page.close();
+  noErrors();
+});
+
+test('what breaks silence: the body’s own by default, changed by the box', async () => {
+  const { eu, osce } = fx;
+  // the EU Council: an objection alone, unless ticked
+  let page = await openForm(eu.base, eu.tok.secretariat, 'EU silence');
+  await page.getByLabel('Body').selectOption('COUNCIL');
+  await page.locator('label[for="p-proc-silence"]').click();
+  const box = page.getByLabel(/A proposed amendment breaks silence too/);
+  assert.equal(await box.isChecked(), false);
+  await box.check();
+  // (qmv weighs by population shares, which the registry holds up to 2025)
+  await page.getByLabel('Rule', { exact: true }).selectOption('simple-majority');
+  await page.getByLabel('Title').fill('A silence an amendment breaks');
+  await page.getByLabel('Silence deadline (your time)').fill(await localInput(page, 3600 * 1000));
+  await page.locator('#p-submit').click();
+  let p = await created(page, eu.base, eu.tok.secretariat);
+  assert.deepEqual(p.silence_breaks, ['object', 'amend']);
+  await page.close();
+  // the OSCE's Permanent Council: an amendment too (silence_breaks), unless unticked
+  page = await openForm(osce.base, osce.tok.secretariat, 'OSCE silence');
+  await page.getByLabel('Body').selectOption('PC');
+  await page.locator('label[for="p-proc-silence"]').click();
+  const own = page.getByLabel(/A proposed amendment breaks silence too/);
+  assert.equal(await own.isChecked(), true, 'the body’s own');
+  await own.uncheck();
+  await page.getByLabel('Title').fill('A silence only an objection breaks');
+  await page.getByLabel('Silence deadline (your time)').fill(await localInput(page, 3600 * 1000));
+  await page.locator('#p-submit').click();
+  p = await created(page, osce.base, osce.tok.secretariat);
+  assert.equal(p.silence_breaks, undefined, 'an objection alone');
   await page.close();
   noErrors();
 });
