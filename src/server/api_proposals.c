@@ -189,7 +189,8 @@ static int vote_fn(const struct cn_world *w, int64_t now, const void *a,
 }
 
 /* A delegation's vote: {member?, vote, text?, declared?}, or {member?,
- * refuse: reason} to refuse a written procedure. */
+ * refuse: reason} to refuse a written procedure; answered with the
+ * proposal and a receipt. */
 void h_vote(struct ctx *x)
 {
 	static const char *const fields[] = {"member", "vote", "text",
@@ -231,6 +232,10 @@ void h_vote(struct ctx *x)
 	v.proposal = x->id;
 	v.member = p->member;
 	p->a.vote = v;
+	/* A vote is a delegation's statement as a position is: it gets the
+	 * same receipt (of the vote.cast or written.refused event, not of
+	 * the conclusion a refusal causes). */
+	p->job.want_receipt = 1;
 	pending_submit(x, p, vote_fn, x->id, result_view);
 }
 

@@ -3,11 +3,12 @@
 // closed by the secretariat with its count; who may vote; the count shown
 // to the public once concluded, the roll never; the EU Council's written
 // procedure refused by one member; a named rule of the body chosen when
-// proposing.  On data/eu-council.json, under its simple-majority rule (no
+// proposing; each vote and refusal answered with a receipt that verifies
+// offline (`council receipt verify`), as a position's is.  On data/eu-council.json, under its simple-majority rule (no
 // population figures needed, whatever today's date).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,12 +17,12 @@ import { council, startServer, api, isoIn } from './lib.mjs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EU = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE',
   'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE'];
-let dir, srv;
+let dir, db, srv;
 const tok = {};
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'council-vote-'));
-  const db = join(dir, 'eu.db');
+  db = join(dir, 'eu.db');
   council(db, 'init', '--dataset', join(ROOT, 'data', 'eu-council.json'));
   tok.secretariat = council(db, 'token', 'issue', '--role', 'secretariat').trim();
   for (const m of EU) tok[m] = council(db, 'token', 'issue', '--member', m).trim();
@@ -105,4 +106,36 @@ test('the written procedure ends when one member refuses it', async () => {
   assert.deepEqual(hist.events.map((e) => e.type),
     ['proposal.created', 'vote.cast', 'written.refused', 'procedure.concluded'],
     'the refusal is its own event in the record');
+});
+
+// The receipt the answer carries, checked offline against the published
+// log key: its first line, and whether an edited copy still verifies.
+async function verifyOffline(rc, name) {
+  const key = await ok(await api(srv.base, null, 'GET', '/api/v1/log/key'));
+  const kf = join(dir, 'vkey');
+  writeFileSync(kf, `${key.vkey}\n`);
+  const f = join(dir, `${name}.json`);
+  writeFileSync(f, JSON.stringify(rc));
+  return council(db, 'receipt', 'verify', f, '--log-key', kf);
+}
+
+test('a vote and a refusal come back with receipts that verify offline', async () => {
+  const p = await propose({ title: 'Receipts for votes', procedure: 'vote', rule: 'simple-majority' });
+  const r = await ok(await vote('FR', p.id, { vote: 'no', text: 'Not as drafted' }));
+  assert.ok(r.receipt, 'the answer carries a receipt');
+  assert.equal(r.receipt.council_receipt, 2);
+  const ev = JSON.parse(r.receipt.event);
+  assert.equal(ev.type, 'vote.cast');
+  assert.equal(ev.payload.proposal, p.id);
+  assert.equal(ev.payload.vote, 'no');
+  assert.match(await verifyOffline(r.receipt, 'vote'), /^ok: event \d+ \(vote.cast by delegation:FR\)/);
+  const forged = { ...r.receipt, event: r.receipt.event.replace('"no"', '"yes"') };
+  assert.notEqual(forged.event, r.receipt.event);
+  await assert.rejects(verifyOffline(forged, 'forged'), 'a vote turned from no to yes does not verify');
+
+  const w = await propose({ title: 'Receipts for refusals', procedure: 'written', rule: 'simple-majority',
+    deadline: isoIn(3600) });
+  const ref = await ok(await vote('HU', w.id, { refuse: 'To the Council' }));
+  assert.equal(JSON.parse(ref.receipt.event).type, 'written.refused', 'the refusal, not the conclusion it caused');
+  assert.match(await verifyOffline(ref.receipt, 'refusal'), /^ok: event \d+ \(written.refused by delegation:HU\)/);
 });

@@ -93,6 +93,12 @@ for (const who of ROLES) {
         await page.locator('#add-open-office').click();
         await page.locator('[data-effect="open-office"] svg.map').waitFor();
         found.push(...await audit(page, '/propose with an office'));
+        // a written procedure refused by the form: each field's error shown
+        await page.locator('label[for="p-proc-written"]').click();
+        await page.locator('#p-deadline').fill('');
+        await page.locator('#p-submit').click();
+        await page.locator('#p-deadline-error').waitFor();
+        found.push(...await audit(page, '/propose, written, with errors'));
       }
       await page.close();
       assert.deepEqual(found, [], `serious or critical violations:\n  ${found.join('\n  ')}`);

@@ -49,8 +49,9 @@ async function ok(r, status = 200) {
   return r.body;
 }
 
-// A store seeded with `dataset`, tokens for the secretariat and `members`.
-function store(dir, name, dataset, members) {
+// A store seeded with `dataset`, tokens for the secretariat and `members`
+// (also for a test's own council: propose.test.mjs's Security Council).
+export function store(dir, name, dataset, members) {
   const db = join(dir, `${name}.db`);
   council(db, 'init', '--dataset', join(ROOT, 'data', dataset));
   const tok = { secretariat: council(db, 'token', 'issue', '--role', 'secretariat').trim(), public: null };

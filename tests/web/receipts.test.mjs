@@ -3,7 +3,8 @@
 // positions on a proposal's page, opens its receipts, pins the published
 // log key and verifies them in the browser (WebCrypto Ed25519); tampered
 // receipts (edited in localStorage) and a wrong pinned key fail, naming the
-// check.  No console error or page error may be left behind.
+// check; a vote cast on the page is kept and verified the same way.  No
+// console error or page error may be left behind.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, createHash } from 'node:crypto';
@@ -236,5 +237,40 @@ test('receipts by proposal, at phone width, and only for delegations', async () 
   await sec.goto(`${base}/#/receipts`);
   assert.match(await sec.locator('main').innerText(), /Receipts are kept for member delegations/);
   await sec.close();
+  noErrors();
+});
+
+test('a vote cast on the page comes back with a receipt, kept and verified like a position\'s', async () => {
+  const r = await api(base, tok.secretariat, 'POST', '/api/v1/proposals',
+    { body: 'NAC', title: 'A decision put to the vote', procedure: 'vote' });
+  assert.equal(r.status, 201);
+  const voteId = r.body.id;
+  const fr = await browser.newPage('FR vote');
+  await signIn(fr, base, tok.FR);
+  await fr.goto(`${base}/#/proposals/${voteId}`);
+  await fr.locator('#actions [data-action="vote-no"]').waitFor();
+  assert.match(await fr.locator('.receipts-line').innerText(), /Each vote you cast comes back with a receipt/);
+  await fr.locator('#actions [data-action="vote-no"]').click();
+  const dlg = fr.getByRole('dialog', { name: 'Vote no?' });
+  await dlg.getByRole('button', { name: 'Vote no' }).click();
+  await dlg.waitFor({ state: 'detached' });
+  await fr.locator('.receipts-line', { hasText: '1 receipt' }).waitFor();
+  const kept = (await stored(fr))[`${STORE_PREFIX}${vkey}:FR`].filter((x) => x.proposal === voteId);
+  assert.equal(kept.length, 1);
+  const ev = JSON.parse(kept[0].receipt.event);
+  assert.deepEqual([ev.type, ev.payload.vote, ev.payload.member], ['vote.cast', 'no', 'FR']);
+
+  await fr.locator('#receipts-link').click();
+  await fr.waitForURL(new RegExp(`#/receipts\\?proposal=${voteId}$`));
+  const item = fr.locator(`#receipt-list > li.receipt[data-proposal="${voteId}"]`);
+  await item.waitFor();
+  assert.equal(await fr.locator('#receipt-list > li.receipt').count(), 1);
+  assert.equal(await item.locator('.pos-badge[data-event="vote.cast"]').innerText(), 'Voted no');
+  // the published key is pinned (the test before restored it)
+  await item.getByRole('button', { name: 'Verify' }).click();
+  const res = item.locator('.verify-result[data-result="verified"]');
+  await res.waitFor();
+  assert.match(await res.locator('.verify-summary').innerText(), new RegExp(`FR voted no on proposal ${voteId}`));
+  await fr.close();
   noErrors();
 });

@@ -278,6 +278,8 @@ export function describeEvent(ev) {
     case 'silence.broken': return `${who} broke silence`;
     case 'comment.made': return `${who} comment`;
     case 'reservation.lifted': return `${who} lifted its reservation`;
+    case 'vote.cast': return `${who} voted ${pl.vote}${pl.declared ? ' (formal declaration)' : ''}`;
+    case 'written.refused': return `${who} refused the written procedure`;
     default: return `${who} ${ev?.type || 'event'}`;
   }
 }
@@ -294,6 +296,7 @@ export function receiptFacts(receipt) {
     f.seq = Number.isSafeInteger(ev.seq) ? ev.seq : null;
     f.type = typeof ev.type === 'string' ? ev.type : null;
     f.position = ev.payload?.position ?? null;
+    f.vote = ev.payload?.vote ?? null;
     f.proposal = ev.payload?.proposal ?? null;
     f.member = ev.payload?.member ?? null;
     f.time = typeof ev.time === 'string' ? ev.time : null;

@@ -137,6 +137,7 @@ test('receipts line and why a proposal is not found', () => {
   assert.equal(receiptsNote(0), 'Each position you state comes back with a receipt. ');
   assert.equal(receiptsNote(1), '1 receipt for this proposal kept in this browser. ');
   assert.equal(receiptsNote(3), '3 receipts for this proposal kept in this browser. ');
+  assert.equal(receiptsNote(0, true), 'Each vote you cast comes back with a receipt. ', 'under a vote');
   assert.match(NOT_FOUND_WHY.public, /adopted decisions only/);
   assert.equal(NOT_FOUND_WHY.secretariat, undefined, 'the secretariat sees everything: no excuse');
 });

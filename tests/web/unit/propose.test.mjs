@@ -63,6 +63,54 @@ test('proposalRequest: a silence deadline is required and in the future; a title
     { body: 'NAC', title: 'A title', procedure: 'ratification', shared: true });
 });
 
+test('proposalRequest: a roll-call vote takes a meeting\'s level and place, and the rule chosen', () => {
+  assert.deepEqual(proposalRequest(form({
+    body: 'SC', procedure: 'vote', rule: 'procedural', level: 'foreign-ministers', place: ' New York ',
+    deadline: '2026-05-02T10:00:00Z',
+  }), NOW), {
+    request: {
+      body: 'SC', title: 'A title', procedure: 'vote', shared: false, level: 'foreign-ministers', place: 'New York',
+      rule: 'procedural',
+    },
+    problems: [],
+  }, 'no deadline: the chair closes a vote');
+  assert.equal(proposalRequest(form({ procedure: 'vote', rule: '' }), NOW).request.rule, undefined,
+    'the body\'s own rule: none sent');
+});
+
+test('proposalRequest: the written procedure needs its deadline, in the future; no level', () => {
+  assert.deepEqual(proposalRequest(form({
+    body: 'COUNCIL', procedure: 'written', rule: 'simple-majority', deadline: '2026-05-02T10:00:00Z',
+    level: 'foreign-ministers', place: 'Brussels',
+  }), NOW).request, {
+    body: 'COUNCIL', title: 'A title', procedure: 'written', shared: false, deadline: '2026-05-02T10:00:00Z',
+    rule: 'simple-majority',
+  });
+  assert.deepEqual(proposalRequest(form({ procedure: 'written' }), NOW).problems,
+    [['deadline', 'Choose the deadline for written votes.']]);
+  assert.deepEqual(proposalRequest(form({ procedure: 'written', deadline: '2026-05-01T11:00:00Z' }), NOW).problems,
+    [['deadline', 'The deadline for written votes must be in the future.']]);
+});
+
+test('proposalRequest: a rule applied without the State concerned names it; ratification takes no rule', () => {
+  const minus = { body: 'PC', rule: 'consensus-minus-one', ruleConcerned: true };
+  assert.deepEqual(proposalRequest(form({ ...minus, concerned: 'RU' }), NOW).request,
+    { body: 'PC', title: 'A title', procedure: 'meeting', shared: false, rule: 'consensus-minus-one', concerned: 'RU' });
+  assert.deepEqual(proposalRequest(form({ ...minus, concerned: '' }), NOW).problems,
+    [['concerned', 'Choose the State concerned: the rule is applied without it.']]);
+  assert.deepEqual(proposalRequest(form({ ...minus, procedure: 'ratification', concerned: '' }), NOW),
+    { request: { body: 'PC', title: 'A title', procedure: 'ratification', shared: false }, problems: [] });
+  assert.equal(proposalRequest(form({ concerned: 'RU' }), NOW).request.concerned, undefined,
+    'no State concerned under a rule that has none');
+});
+
+test('proposalRequest: what breaks silence, under silence only', () => {
+  const breaks = ['object', 'amend'];
+  assert.deepEqual(proposalRequest(form({ procedure: 'silence', deadline: '2026-05-02T10:00:00Z', breaks }), NOW)
+    .request.breaks, breaks);
+  assert.equal(proposalRequest(form({ procedure: 'meeting', breaks }), NOW).request.breaks, undefined);
+});
+
 const office = (o) => ({
   id: 'nlo-tokyo', name: 'NATO Liaison Office Tokyo', city: 'Tokyo', country: 'JP', kind: 'liaison',
   lat: '', lon: '', opened: '', ...o,

@@ -79,6 +79,11 @@ test('eventBadgeOf: a position, or the event named', () => {
   assert.deepEqual(eventBadgeOf({ type: 'deadline.extended' }),
     { cls: 'pos-silent', icon: 'dot', label: 'deadline.extended' });
   assert.deepEqual(eventBadgeOf({ type: null }), { cls: 'pos-silent', icon: 'dot', label: 'Event' });
+  assert.deepEqual(eventBadgeOf({ type: 'vote.cast', vote: 'no' }), { cls: 'pos-object', icon: 'cross', label: 'Voted no' });
+  assert.deepEqual(eventBadgeOf({ type: 'vote.cast', vote: 'not-participating' }),
+    { cls: 'pos-silent', icon: 'dot', label: 'Voted not participating' });
+  assert.deepEqual(eventBadgeOf({ type: 'written.refused' }),
+    { cls: 'pos-object', icon: 'cross', label: 'Refused the written procedure' });
 });
 
 test('a verification in words', () => {

@@ -292,8 +292,9 @@ export function secretariatNote(p) {
   return 'Conclude when the Council has spoken.';
 }
 
-export function receiptsNote(kept) {
-  if (!kept) return 'Each position you state comes back with a receipt. ';
+// voting: under a vote, where a delegation casts votes, not positions.
+export function receiptsNote(kept, voting = false) {
+  if (!kept) return `Each ${voting ? 'vote you cast' : 'position you state'} comes back with a receipt. `;
   return `${kept} receipt${kept === 1 ? '' : 's'} for this proposal kept in this browser. `;
 }
 

@@ -31,22 +31,43 @@ export function treatyAreaAdvice(country, coords, memberCodes, names) {
   return { area: country && coords ? 'in' : null, reasons };
 }
 
+// The procedures a proposal may be put under (docs/api.yaml, ProposeRequest).
+export const PROCEDURES = ['meeting', 'silence', 'ratification', 'vote', 'written'];
+// Those that run to a deadline (required, in the future), and what the
+// deadline is called in the form and its messages.
+export const DEADLINE_NAME = { silence: 'silence deadline', written: 'deadline for written votes' };
+// Those held at a meeting, which take its level and place.
+const AT_MEETING = new Set(['meeting', 'vote']);
+
 // The request body of POST /proposals from the form's values
 // {body, title, text, procedure, shared, deadline (ISO or null), level,
-// place}; now: milliseconds since the epoch.  -> {request, problems}
+// place, rule ('' for the body's own), concerned (a member code or ''),
+// ruleConcerned (the rule is applied without the State concerned), breaks
+// (silence: a list to send, or null for the body's own)}; now:
+// milliseconds since the epoch.  -> {request, problems}
 export function proposalRequest(v, now) {
   const problems = [];
   const request = { body: v.body, title: v.title.trim(), procedure: v.procedure, shared: v.shared };
   if (!request.title) problems.push(['title', 'Give the proposal a title.']);
   if (v.text.trim()) request.text = v.text.trim();
-  if (request.procedure === 'silence') {
-    if (!v.deadline) problems.push(['deadline', 'Choose the silence deadline.']);
-    else if (Date.parse(v.deadline) <= now) problems.push(['deadline', 'The silence deadline must be in the future.']);
+  const deadlineName = DEADLINE_NAME[request.procedure];
+  if (deadlineName) {
+    if (!v.deadline) problems.push(['deadline', `Choose the ${deadlineName}.`]);
+    else if (Date.parse(v.deadline) <= now) problems.push(['deadline', `The ${deadlineName} must be in the future.`]);
     else request.deadline = v.deadline;
   }
-  if (request.procedure === 'meeting') {
+  if (AT_MEETING.has(request.procedure)) {
     if (v.level) request.level = v.level;
-    if (v.place.trim()) request.place = v.place.trim();
+    if (v.place?.trim()) request.place = v.place.trim();
+  }
+  if (request.procedure === 'silence' && v.breaks) request.breaks = v.breaks;
+  // Ratification needs every member whatever the rule: no rule is sent.
+  if (request.procedure !== 'ratification' && v.rule) {
+    request.rule = v.rule;
+    if (v.ruleConcerned) {
+      if (v.concerned) request.concerned = v.concerned;
+      else problems.push(['concerned', 'Choose the State concerned: the rule is applied without it.']);
+    }
   }
   return { request, problems };
 }

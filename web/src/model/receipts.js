@@ -3,6 +3,7 @@
 // list holds, an event's badge, a verification's title and sentence.
 // Pure (no DOM): views/receipts.js draws it, the Node unit tests import it.
 import { receiptFacts, CHECK_LABEL } from '../verify.js';
+import { POSITION_ICON, VOTE_LABEL, VOTE_POSITION } from '../ui.js';
 
 // The kept receipts of one proposal (only: its id), or all (only: null).
 export function receiptsOf(all, only) {
@@ -15,11 +16,18 @@ const EVENT_BADGE = {
   'silence.broken': ['pos-object', 'cross', 'Broke silence'],
   'comment.made': ['pos-comment', 'comment', 'Comment'],
   'reservation.lifted': ['pos-reserve', 'pause', 'Lifted reservation'],
+  'written.refused': ['pos-object', 'cross', 'Refused the written procedure'],
 };
 
-// A receipt's badge: {position} for a stated position, else {cls, icon, label}.
+// A receipt's badge: {position} for a stated position, else {cls, icon, label}
+// (a vote's: 'Voted yes').
 export function eventBadgeOf(f) {
   if (f.type === 'position.stated' && f.position) return { position: f.position };
+  // a vote, in the colour of the position it counts as
+  if (f.type === 'vote.cast' && VOTE_LABEL[f.vote]) {
+    const pos = VOTE_POSITION[f.vote];
+    return { cls: `pos-${pos}`, icon: POSITION_ICON[pos], label: `Voted ${VOTE_LABEL[f.vote].toLowerCase()}` };
+  }
   const [cls, icon, label] = EVENT_BADGE[f.type] || ['pos-silent', 'dot', f.type || 'Event'];
   return { cls, icon, label };
 }

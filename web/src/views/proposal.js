@@ -281,16 +281,17 @@ export async function proposalView(ctx) {
     render();
   }
 
-  // A delegation's statement.  The answer carries the receipt of the
-  // event: kept in this browser.
-  const post = (body, msg) => {
+  // A delegation's statement or vote.  The answer carries the receipt of
+  // the event: kept in this browser.
+  const keeping = (send) => (body, msg) => {
     let kept = false;
     return act(async () => {
-      const { receipt, ...np } = await api.statePosition(p.id, body);
+      const { receipt, ...np } = await send(p.id, body);
       if (receipt) kept = receipts.keep(receipt, { member: me, proposal: p.id, title: p.title });
       return np;
     }, () => (kept ? `${msg} · receipt kept` : msg));
   };
+  const post = keeping(api.statePosition);
 
   // A comment's dialog: put on record, changing nothing.
   const commentDialog = (words) => () => dialog({
@@ -341,7 +342,6 @@ export async function proposalView(ctx) {
       'aria-pressed': mine.position === pos ? 'true' : null, 'aria-disabled': current ? 'true' : null,
       onclick: current ? null : onclick,
     }, icon(POSITION_ICON[pos] || 'comment'), label);
-    const nKept = receipts.countFor(me, p.id);
     const guard = (fn) => async () => {
       try { await fn(); } catch (e) { actionMsg.replaceChildren(alertBox(errorText(e))); }
     };
@@ -417,10 +417,16 @@ export async function proposalView(ctx) {
           onConfirm: (v) => post({ position: 'object', ...(v.reason ? { reason: v.reason } : {}) },
             silence ? `${nameOf(me)} broke silence` : 'Objection recorded'),
         }), { current: mine.position === 'object' })),
-      h('p', { class: 'receipts-line sub' }, icon('check'),
-        receiptsNote(nKept),
-        h('a', { href: `#/receipts?proposal=${p.id}`, id: 'receipts-link' }, nKept ? 'Verify them' : 'Your receipts')),
+      receiptsLine(false),
       actionMsg);
+  }
+
+  // How many receipts the delegation keeps for the proposal, and a link.
+  function receiptsLine(voting) {
+    const nKept = receipts.countFor(me, p.id);
+    return h('p', { class: 'receipts-line sub' }, icon('check'),
+      receiptsNote(nKept, voting),
+      h('a', { href: `#/receipts?proposal=${p.id}`, id: 'receipts-link' }, nKept ? 'Verify them' : 'Your receipts'));
   }
 
   // A delegation's vote: yes, no, abstain (with a formal declaration or
@@ -432,7 +438,7 @@ export async function proposalView(ctx) {
     const current = mine.vote || null;
     const written = p.procedure === 'written';
     const voteBody = (vote, extra = {}) => ({ vote, ...extra });
-    const cast = (body, msg) => act(() => api.castVote(p.id, body), msg);
+    const cast = keeping(api.castVote);
     const voteBtn = (vote, cls) => {
       const [title, words] = voteDialogText(vote, p);
       const held = current === vote;
@@ -485,6 +491,7 @@ export async function proposalView(ctx) {
       }, icon('cross'), 'Refuse the procedure…')) : null,
       h('p', { class: 'sub' }, written ? 'Votes are counted at the deadline.' : 'The chair closes the vote.',
         ' A vote may be changed until then.'),
+      receiptsLine(true),
       actionMsg);
   }
 

@@ -1,15 +1,22 @@
 // views/propose.js - the secretariat puts a proposal before a body: meeting,
-// silence (with a deadline) or ratification, with effects such as opening
-// an office (the location picked on the map or typed as coordinates).
+// silence (with a deadline), ratification, roll-call vote or written
+// procedure (with a deadline), under the body's rule or one of its named
+// rules (naming the State concerned where the rule leaves it out), with
+// effects such as opening an office (the location picked on the map or
+// typed as coordinates).
 import { h, replace, icon } from '../dom.js';
 import * as api from '../api.js';
 import { localInputToISO, isoToLocalInput, timeText, today } from '../time.js';
 import { alertBox, errorText, toast, LEVEL_LABEL, FRAMEWORK_LABEL, PROCEDURE_LABEL } from '../ui.js';
 import {
   slug, parseCoords, treatyAreaAdvice, proposalRequest, openOfficeEffect, closeOfficeEffect, admitMemberEffect,
-  addPartnerEffect,
+  addPartnerEffect, PROCEDURES, DEADLINE_NAME,
 } from '../model/propose.js';
+import { namedRules } from '../model/bodies.js';
 
+const SUBMIT_LABEL = {
+  silence: 'Circulate under silence', written: 'Open the written procedure', vote: 'Put to the vote',
+};
 const KINDS = ['liaison', 'information', 'military-liaison', 'documentation', 'regional-centre', 'headquarters'];
 let effectSeq = 0;
 
@@ -21,6 +28,12 @@ export async function proposeView(ctx) {
   if (!ctx.alive()) return;
   const memberCodes = new Set(mem.members.map((m) => m.code));
   const live = bodies.bodies.filter((b) => b.exists_on_date && b.members_on_date > 0);
+  // Who sits today on each body with a rule applied without the State
+  // concerned: the choices for that State.
+  const withConcerned = live.filter((b) => namedRules(b).some((r) => r.concerned));
+  const sitting = new Map(await Promise.all(withConcerned.map(async (b) => [b.id, (await api.members(undefined, b.id))
+    .members])));
+  if (!ctx.alive()) return;
 
   const formErr = h('div', { class: 'form-error', tabindex: '-1' });
   const field = (id, label, input, hint, req) => h('div', { class: 'field' },
@@ -36,13 +49,15 @@ export async function proposeView(ctx) {
   const text = h('textarea', { id: 'p-text', name: 'text', rows: 6 });
   const shared = h('input', { id: 'p-shared', name: 'shared', type: 'checkbox' });
 
-  const procRadios = ['meeting', 'silence', 'ratification'].map((v) => h('input', {
+  const procRadios = PROCEDURES.map((v) => h('input', {
     type: 'radio', name: 'procedure', id: `p-proc-${v}`, value: v,
   }));
   const procDesc = {
     meeting: 'The chair concludes; positions may change until then.',
     silence: 'Adopted at the deadline unless an ally breaks silence.',
     ratification: 'Each member ratifies; unanimity, no deadline.',
+    vote: 'Members vote yes, no or abstain; the chair closes the vote and it is counted under the rule.',
+    written: 'Members vote in writing by the deadline; one refusing the procedure ends it.',
   };
   const deadline = h('input', {
     id: 'p-deadline', name: 'deadline', type: 'datetime-local', 'aria-describedby': 'p-deadline-utc',
@@ -58,28 +73,73 @@ export async function proposeView(ctx) {
   const level = h('select', { id: 'p-level', name: 'level' }, h('option', { value: '' }, '—'),
     Object.entries(LEVEL_LABEL).map(([v, l]) => h('option', { value: v }, l)));
   const place = h('input', { id: 'p-place', name: 'place', type: 'text', placeholder: 'NATO Headquarters, Brussels' });
-  const silenceBox = h('div', { class: 'when-silence' },
-    field('p-deadline', 'Silence deadline (your time)', deadline, null, true), deadlineUtc);
+  const deadlineField = field('p-deadline', 'Deadline (your time)', deadline, null, true);
+  const deadlineBox = h('div', { class: 'when-deadline' }, deadlineField, deadlineUtc);
   const meetingBox = h('div', { class: 'when-meeting two' },
     field('p-level', 'Level', level), field('p-place', 'Place', place));
+  // What breaks silence: an objection, and a proposed amendment too if
+  // ticked (the OSCE's practice); the body's own by default.
+  const breaksAmend = h('input', { id: 'p-breaks-amend', name: 'breaks', type: 'checkbox' });
+  const breaksBox = h('div', { class: 'field check when-silence' }, breaksAmend,
+    h('label', { for: 'p-breaks-amend' }, 'A proposed amendment breaks silence too (not only an objection)'));
+  // The rule: the body's own, or one of its named rules (GET /bodies:
+  // `rules`); one applied without the State concerned asks which.
+  const ruleSel = h('select', { id: 'p-rule', name: 'rule', 'aria-describedby': 'p-rule-text' });
+  const ruleText = h('p', { class: 'hint', id: 'p-rule-text' });
+  const concernedSel = h('select', { id: 'p-concerned', name: 'concerned', 'aria-describedby': 'p-concerned-hint' });
+  const concernedBox = field('p-concerned', 'State concerned', concernedSel,
+    'Decided without it: it is left out of the electorate.', true);
+  const ruleBox = h('div', { class: 'when-rule' }, field('p-rule', 'Rule', ruleSel), ruleText, concernedBox);
   const submit = h('button', { type: 'submit', class: 'btn primary', id: 'p-submit' }, 'Propose');
 
+  const bodyOf = () => live.find((x) => x.id === bodySel.value);
+  const chosenRule = () => namedRules(bodyOf()).find((r) => r.name === ruleSel.value);
   const procedure = () => procRadios.find((r) => r.checked)?.value;
+  function syncRule() {
+    const b = bodyOf();
+    const r = chosenRule();
+    ruleText.textContent = `Counted under: ${r ? r.rule : b?.rule || '—'}`;
+    concernedBox.hidden = !r?.concerned;
+    concernedSel.required = !!r?.concerned;
+  }
   function syncProcedure() {
     const v = procedure();
-    silenceBox.hidden = v !== 'silence';
-    meetingBox.hidden = v !== 'meeting';
-    deadline.required = v === 'silence';
-    submit.textContent = v === 'silence' ? 'Circulate under silence' : 'Propose';
+    deadlineBox.hidden = !DEADLINE_NAME[v];
+    deadline.required = !!DEADLINE_NAME[v];
+    if (DEADLINE_NAME[v]) {
+      deadlineField.querySelector('label').firstChild.textContent =
+        `${DEADLINE_NAME[v].replace(/^./, (c) => c.toUpperCase())} (your time)`;
+    }
+    breaksBox.hidden = v !== 'silence';
+    meetingBox.hidden = v !== 'meeting' && v !== 'vote';
+    // ratification needs every member whatever the rule
+    ruleBox.hidden = !namedRules(bodyOf()).length || v === 'ratification';
+    submit.textContent = SUBMIT_LABEL[v] || 'Propose';
   }
-  function setDefaultProcedure() {
-    const b = live.find((x) => x.id === bodySel.value);
-    const v = ['meeting', 'silence', 'ratification'].includes(b?.procedure) ? b.procedure : 'meeting';
+  function setBody() {
+    const b = bodyOf();
+    const named = namedRules(b);
+    const dflt = named.find((r) => r.isDefault);
+    ruleSel.replaceChildren(h('option', { value: '' }, dflt ? `${dflt.name} (the body’s rule)` : 'The body’s rule'),
+      ...named.filter((r) => r !== dflt).map((r) => h('option', { value: r.name },
+        r.concerned ? `${r.name} (without the State concerned)` : r.name)));
+    concernedSel.replaceChildren(h('option', { value: '' }, '— choose —'),
+      ...(sitting.get(b?.id) || []).map((m) => h('option', { value: m.code }, `${m.name} (${m.code})`)));
+    breaksAmend.checked = (b?.silence_breaks || []).includes('amend');
+    const v = PROCEDURES.includes(b?.procedure) ? b.procedure : 'meeting';
     procRadios.forEach((r) => { r.checked = r.value === v; });
+    syncRule();
     syncProcedure();
   }
   procRadios.forEach((r) => r.addEventListener('change', syncProcedure));
-  bodySel.addEventListener('change', setDefaultProcedure);
+  ruleSel.addEventListener('change', syncRule);
+  bodySel.addEventListener('change', setBody);
+  // What breaks silence, sent only when it is not the body's own.
+  const breaksAsked = () => {
+    const own = (bodyOf()?.silence_breaks || []).includes('amend');
+    if (breaksAmend.checked === own) return null;
+    return breaksAmend.checked ? ['object', 'amend'] : ['object'];
+  };
 
   // ---- effects --------------------------------------------------------------------
   const effectsList = h('div', { class: 'effects-editor', id: 'effects-editor' });
@@ -108,6 +168,8 @@ export async function proposeView(ctx) {
     const { request: body, problems: formProblems } = proposalRequest({
       body: bodySel.value, title: title.value, text: text.value, procedure: procedure(), shared: shared.checked,
       deadline: localInputToISO(deadline.value), level: level.value, place: place.value,
+      rule: ruleSel.value, ruleConcerned: !!chosenRule()?.concerned, concerned: concernedSel.value,
+      breaks: breaksAsked(),
     }, Date.now());
     const problems = formProblems.map(([k, msg]) => [`p-${k}`, msg]);
     const effects = [];
@@ -116,9 +178,9 @@ export async function proposeView(ctx) {
       if (r.error) problems.push(r.error); else effects.push(r.effect);
     }
     if (effects.length) body.effects = effects;
-    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    clearProblems(form);
     if (problems.length) {
-      for (const [id] of problems) document.getElementById(id)?.setAttribute('aria-invalid', 'true');
+      markProblems(problems);
       formErr.replaceChildren(alertBox(h('div', {}, h('strong', {}, 'Please correct:'),
         h('ul', {}, problems.map(([id, msg]) => h('li', {}, h('a', {
           href: `#${id}`, onclick: (e) => { e.preventDefault(); document.getElementById(id)?.focus(); },
@@ -131,9 +193,13 @@ export async function proposeView(ctx) {
     try {
       const p = await api.propose(body);
       toast(p.procedure === 'silence' ? `Proposal ${p.id} circulated under silence`
-        : `Proposal ${p.id} put before the ${p.body_name}`);
+        : p.procedure === 'written' ? `Proposal ${p.id}: written procedure opened in the ${p.body_name}`
+          : `Proposal ${p.id} put before the ${p.body_name}`);
       ctx.navigate(`#/proposals/${p.id}`);
     } catch (e) {
+      // The server names the field it refused ("field 'concerned'"): mark it.
+      const named = /field '([a-z_]+)'/.exec(errorText(e))?.[1];
+      if (named && document.getElementById(`p-${named}`)) markProblems([[`p-${named}`, errorText(e)]]);
       formErr.replaceChildren(alertBox(`The proposal was refused: ${errorText(e)}`));
       formErr.focus();
     } finally {
@@ -154,7 +220,7 @@ export async function proposeView(ctx) {
       procRadios.map((r) => h('label', { class: 'radio-card', for: r.id }, r,
         h('span', {}, h('strong', {}, PROCEDURE_LABEL[r.value]),
           h('span', { class: 'sub' }, procDesc[r.value]))))),
-    silenceBox, meetingBox),
+    ruleBox, deadlineBox, breaksBox, meetingBox),
   h('fieldset', { class: 'card' }, h('legend', {}, h('h2', { class: 'legend-h' }, 'Effects on the registry')),
     h('p', { class: 'sub' }, 'Applied only if the proposal is adopted, in the same transaction as the conclusion.'),
     effectsList, addButtons),
@@ -165,8 +231,33 @@ export async function proposeView(ctx) {
       h('h1', { tabindex: '-1' }, 'New proposal'),
       h('p', { class: 'lead' }, 'Put a draft decision before a body. Delegations see it at once.'))),
     form);
-  setDefaultProcedure();
+  setBody();
   title.focus();
+}
+
+// Each problem [field id, message] marked on its field: aria-invalid, and
+// the message under the field, joined to its description.
+function markProblems(problems) {
+  for (const [id, msg] of problems) {
+    const el = document.getElementById(id);
+    if (!el) continue;
+    el.setAttribute('aria-invalid', 'true');
+    const errId = `${id}-error`;
+    const holder = el.closest('.field') || el.parentElement;
+    if (!document.getElementById(errId)) holder.append(h('p', { class: 'field-error', id: errId }, msg));
+    const by = (el.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    if (!by.includes(errId)) el.setAttribute('aria-describedby', [errId, ...by].join(' '));
+  }
+}
+
+// The marks of the last attempt removed.
+function clearProblems(form) {
+  for (const el of form.querySelectorAll('[aria-invalid]')) {
+    el.removeAttribute('aria-invalid');
+    const by = (el.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && x !== `${el.id}-error`);
+    if (by.length) el.setAttribute('aria-describedby', by.join(' ')); else el.removeAttribute('aria-describedby');
+  }
+  for (const p of form.querySelectorAll('.field-error')) p.remove();
 }
 
 function makeEditor(type, { memberCodes, names, offices, remove }) {
