@@ -86,3 +86,12 @@ export function afterPaint() {
     setTimeout(resolve, 500);
   });
 }
+
+// Run fn once el is near the screen (or at once without IntersectionObserver).
+export function whenShown(el, fn) {
+  if (typeof IntersectionObserver === 'undefined') { fn(); return; }
+  const io = new IntersectionObserver((entries) => {
+    if (entries.some((x) => x.isIntersecting)) { io.disconnect(); fn(); }
+  }, { rootMargin: '100px' });
+  io.observe(el);
+}

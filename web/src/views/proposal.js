@@ -5,7 +5,7 @@
 // the states' names (GET /api/v1/proposals/{id}/events); the globe of an
 // office effect is loaded when it comes into view.  Polled every 2 s while
 // open.
-import { h, replace, icon, keepFocus, afterPaint } from '../dom.js';
+import { h, replace, icon, keepFocus, afterPaint, whenShown } from '../dom.js';
 import * as api from '../api.js';
 import * as receipts from '../receipts.js';
 import { timeEl, countdownEl, isoToLocalInput, timeText } from '../time.js';
@@ -781,15 +781,6 @@ export async function proposalView(ctx) {
     document.removeEventListener('council:deadline', onDue);
     for (const d of document.querySelectorAll('dialog')) d.close();
   });
-}
-
-// Run fn once el is near the screen (or at once without IntersectionObserver).
-function whenShown(el, fn) {
-  if (typeof IntersectionObserver === 'undefined') { fn(); return; }
-  const io = new IntersectionObserver((entries) => {
-    if (entries.some((x) => x.isIntersecting)) { io.disconnect(); fn(); }
-  }, { rootMargin: '100px' });
-  io.observe(el);
 }
 
 function notFound(ctx, id, role) {
