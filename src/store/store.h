@@ -208,7 +208,7 @@ struct cn_checkpoint_row {
 };
 typedef int (*cn_checkpoint_fn)(void *ctx, const struct cn_checkpoint_row *cp,
 				struct cn_err *err);
-/* Every checkpoint, by size. */
+/* Every checkpoint row, by size, whatever its size (verify names a bad one). */
 int cn_store_checkpoints(struct cn_store *st, cn_checkpoint_fn fn, void *ctx,
 			 struct cn_err *err) CN_NODISCARD;
 /* The checkpoints of size >= from, by size (what `verify --since` reads:
