@@ -117,6 +117,12 @@ enum {
 /* --at on a change: when it is recorded as having happened. */
 #define OPT_RECORD_AT OPT_AT("at", "TIME", \
 			     "record as happening at TIME (default now)")
+/* --receipt on a delegation's statement (respond, vote). */
+#define OPT_RECEIPT OPT_VAL("receipt", "F", \
+	"write a receipt to F: the event, a signed checkpoint\n" \
+	"and its inclusion proof (check it with\n" \
+	"'council receipt verify'); F is opened first, so a\n" \
+	"path that cannot be written refuses the statement")
 #define OPT_JSON {.name = "json", .help = "machine-readable output", \
 		  .flags = CLI_OPT_JSON}
 #define OPT_END {.name = NULL}

@@ -91,14 +91,36 @@ const struct cli_opt cli_opts_respond[] = {
 	[RESPOND_SIGN] = OPT_VAL("sign", "KEY",
 		"sign the position with the delegation's key (from\n"
 		"'council keygen'; its public key registered first)"),
-	[RESPOND_RECEIPT] = OPT_VAL("receipt", "F",
-		"write a receipt to F: the event, a signed checkpoint\n"
-		"and its inclusion proof (check it with\n"
-		"'council receipt verify'); F is opened first, so a\n"
-		"path that cannot be written refuses the position"),
+	[RESPOND_RECEIPT] = OPT_RECEIPT,
 	[RESPOND_AT] = OPT_RECORD_AT,
 	[RESPOND_JSON] = OPT_JSON,
 	OPT_END};
+
+/* Run a delegation's statement (a position or a vote) with its receipt:
+ * the file is opened first, so a path that cannot be written refuses the
+ * statement before it is recorded (exit 1 means nothing changed); once
+ * recorded, a receipt that cannot be written is said, not a refusal. */
+static int run_stated(struct cli *c, struct cn_app *app, const char *member,
+		      int64_t proposal, const char *receipt_path,
+		      cn_command_fn fn, const void *args, const char *what)
+{
+	struct cli_receipt receipt = {0};
+	struct cn_err err = {0};
+	char actor[CLI_ACTOR_MAX];
+
+	if (receipt_path && cli_receipt_open(&receipt, receipt_path, &err))
+		return cli_fail(c, &err);
+	if (cn_app_run(app, c->now, cli_actor_delegation(member, actor), fn,
+		       args, NULL, &err)) {
+		cli_receipt_abandon(&receipt);
+		return cli_fail(c, &err);
+	}
+	if (receipt.f && cli_receipt_write(&receipt, app, proposal, member, &err))
+		fprintf(stderr, "council: the %s is recorded, but %s\n", what,
+			err.msg);
+	cli_print_after(cn_app_world(app), proposal, c->json);
+	return 0;
+}
 
 int cmd_respond(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
@@ -112,9 +134,8 @@ int cmd_respond(struct cli *c, const struct cli_args *a, struct cn_app *app)
 				    .declared = a->val[RESPOND_DECLARE] != NULL,
 				    .joint = joint,
 				    .public_note = a->val[RESPOND_PUBLIC] != NULL};
-	struct cli_receipt receipt = {0};
 	struct cn_err err = {0};
-	char actor[CLI_ACTOR_MAX], *sig = NULL;
+	char *sig = NULL;
 	int rc;
 
 	if ((footnote || amend) && reason) {
@@ -136,35 +157,17 @@ int cmd_respond(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		return cli_fail(c, &err);
 	}
 	r.signature = sig;
-	/* Exit 1 means refused, nothing changed: a receipt that cannot be
-	 * written must refuse the position before it is recorded. */
-	if (a->val[RESPOND_RECEIPT] &&
-	    cli_receipt_open(&receipt, a->val[RESPOND_RECEIPT], &err)) {
-		free(sig);
-		json_decref(joint);
-		return cli_fail(c, &err);
-	}
-	rc = cn_app_run(app, c->now, cli_actor_delegation(r.member, actor),
-			cn_app_cmd_respond, &r, NULL, &err);
+	rc = run_stated(c, app, r.member, r.proposal, a->val[RESPOND_RECEIPT],
+			cn_app_cmd_respond, &r, "position");
 	free(sig);
 	json_decref(joint);
-	if (rc) {
-		cli_receipt_abandon(&receipt);
-		return cli_fail(c, &err);
-	}
-	if (receipt.f && cli_receipt_write(&receipt, app, r.proposal, r.member,
-					   &err))
-		/* Recorded, so not a refusal: say what is missing. */
-		fprintf(stderr, "council: the position is recorded, but %s\n",
-			err.msg);
-	cli_print_after(cn_app_world(app), r.proposal, c->json);
-	return 0;
+	return rc;
 }
 
 /* ---- vote: a member's vote in a roll-call or written vote ------------------ */
 
 enum { VOTE_MEMBER, VOTE_YES, VOTE_NO, VOTE_ABSTAIN, VOTE_NOT_PARTICIPATING,
-       VOTE_REFUSE, VOTE_TEXT, VOTE_DECLARE, VOTE_AT, VOTE_JSON };
+       VOTE_REFUSE, VOTE_TEXT, VOTE_DECLARE, VOTE_RECEIPT, VOTE_AT, VOTE_JSON };
 const struct cli_opt cli_opts_vote[] = {
 	[VOTE_MEMBER] = OPT_REQ("member", "M", "the member whose delegation votes"),
 	[VOTE_YES] = OPT_ONE("yes", NULL, "vote in favour"),
@@ -181,6 +184,7 @@ const struct cli_opt cli_opts_vote[] = {
 	[VOTE_DECLARE] = OPT_FLAG("declare",
 		"with --abstain: a formal declaration (the EU's\n"
 		"constructive abstention)"),
+	[VOTE_RECEIPT] = OPT_RECEIPT,
 	[VOTE_AT] = OPT_RECORD_AT,
 	[VOTE_JSON] = OPT_JSON,
 	OPT_END};
@@ -200,12 +204,7 @@ int cmd_vote(struct cli *c, const struct cli_args *a, struct cn_app *app)
 			: a->val[VOTE_NOT_PARTICIPATING] ? "not-participating" : NULL,
 		.refuse = a->val[VOTE_REFUSE], .text = a->val[VOTE_TEXT],
 		.declared = a->val[VOTE_DECLARE] != NULL};
-	struct cn_err err = {0};
-	char actor[CLI_ACTOR_MAX];
 
-	if (cn_app_run(app, c->now, cli_actor_delegation(v.member, actor),
-		       vote_fn, &v, NULL, &err))
-		return cli_fail(c, &err);
-	cli_print_after(cn_app_world(app), v.proposal, c->json);
-	return 0;
+	return run_stated(c, app, v.member, v.proposal, a->val[VOTE_RECEIPT],
+			  vote_fn, &v, "vote");
 }

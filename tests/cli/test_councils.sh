@@ -54,7 +54,16 @@ for m in EC JP MT MZ KR SL SI CH GB US; do
 done
 c vote "$V" --member GY --abstain --at 2024-03-22T12:03:00Z
 c vote "$V" --member DZ --no --at 2024-03-22T12:03:00Z
-c vote "$V" --member CN --no --at 2024-03-22T12:03:00Z
+c vote "$V" --member CN --no --at 2024-03-22T12:03:00Z --receipt "$T/vote.json"
+expect_rc "China's veto, with a receipt" 0
+c log key
+echo "$out" > "$T/vkey"
+c receipt verify "$T/vote.json" --log-key "$T/vkey"
+expect_rc "the vote's receipt verifies offline" 0
+check "and proves China's vote" grep -q "vote.cast by delegation:CN" "$T/.out"
+c vote "$V" --member RU --not-participating --at 2024-03-22T12:04:00Z \
+	--receipt "$T/no/such/dir/r.json"
+expect_err "a receipt that cannot be written refuses the vote" 1 "cannot write the receipt"
 c vote "$V" --member RU --not-participating --at 2024-03-22T12:04:00Z
 expect_rc "Russia recorded as not participating" 0
 c show "$V" --json
