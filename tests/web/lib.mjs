@@ -124,11 +124,16 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 export async function settle(page) {
   await page.locator('main h1').first().waitFor();
   await page.waitForFunction(() => !document.querySelector('main .loading'));
-  if (await page.locator('#blocking').count()) {
-    if (await page.locator('#blocking-show').count()) await page.locator('#blocking-show').click();
-    await page.locator('#blocking').scrollIntoViewIfNeeded();
-    await page.locator('#blocking[data-drawn]').waitFor();
-  }
+  // The poll may draw the proposal anew at any moment (a busy machine
+  // makes that likely), so the section is found again on every try,
+  // never held: asked for, scrolled to, until it is drawn.
+  await page.waitForFunction(() => {
+    const b = document.querySelector('#blocking');
+    if (!b) return true;
+    document.querySelector('#blocking-show')?.click();
+    b.scrollIntoView({ block: 'nearest' });
+    return b.hasAttribute('data-drawn');
+  }, null, { polling: 100 });
   await page.waitForFunction(() => !document.querySelector('main .loading')
     && (!document.querySelector('#registry-offices') || document.querySelector('#registry-offices svg.map')));
   await page.evaluate(() => document.fonts.ready);
