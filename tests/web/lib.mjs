@@ -137,6 +137,10 @@ export async function settle(page) {
   await page.waitForFunction(() => !document.querySelector('main .loading')
     && (!document.querySelector('#registry-offices') || document.querySelector('#registry-offices svg.map')));
   await page.evaluate(() => document.fonts.ready);
+  // Two frames: ResizeObservers (a sideways-scrolling table's focusable
+  // region, ui.js tableWrap) run before a paint, so what axe sees next is
+  // what a reader would.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
 // axe on the page as it is: its serious and critical violations, and any
