@@ -36,6 +36,7 @@ const struct cn_route cn_routes[] = {
 	{"POST", "/api/v1/proposals/{id}/withdraw", h_withdraw},
 	{"GET", "/api/v1/search", h_search},
 	{"GET", "/api/v1/log", h_log},
+	{"GET", "/api/v1/events/stream", h_events_stream},
 	{"POST", "/api/v1/keys", h_keys},
 	{"GET", "/api/v1/log/key", h_log_key},
 	{"GET", "/api/v1/log/checkpoint", h_log_checkpoint},
