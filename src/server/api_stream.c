@@ -39,8 +39,12 @@
 #include "handlers.h"
 #include "notify.h"
 
-/* Events read from the store at once: the most text a stream holds. */
-#define STREAM_PAGE 32
+/* Events read from the store at once, and the text a stream holds: it
+ * stops taking a page's events past STREAM_TEXT_MAX bytes (one event
+ * always fits, however large: at most API_MAX_BODY twice, bytes and
+ * payload), and reads the rest again when the socket has taken these. */
+#define STREAM_PAGE 16
+#define STREAM_TEXT_MAX (64 * 1024)
 /* What a client waits before reconnecting (the `retry:` field), ms. */
 #define STREAM_RETRY_MS "3000"
 
@@ -143,6 +147,10 @@ static int next_page(struct stream *s, struct ctx *x)
 		return -1;
 	}
 	json_array_foreach(events, i, e) {
+		if (s->len >= STREAM_TEXT_MAX) {
+			next = -1; /* the rest of the page next time */
+			break;
+		}
 		if ((rc = append_event(s, e)))
 			break;
 		s->cursor = json_integer_value(json_object_get(e, "seq"));

@@ -86,7 +86,11 @@ struct http_server {
 	struct http_stream *streams;
 	unsigned nstreams, max_streams;
 	int streams_stopping;
+	pthread_cond_t streams_gone; /* nstreams fell to 0 while stopping */
 };
+
+/* How long a stopping server waits for its streams to end cleanly. */
+#define STREAMS_END_MS 2000
 
 /* One stream's reader and whether its connection sleeps (suspended by
  * stream_read; only then may it be resumed).  Linked in srv->streams from
@@ -234,7 +238,8 @@ static void stream_free(void *cls)
 		srv->streams = st->next;
 	if (st->next)
 		st->next->prev = st->prev;
-	srv->nstreams--;
+	if (--srv->nstreams == 0)
+		pthread_cond_signal(&srv->streams_gone);
 	pthread_mutex_unlock(&srv->stream_mu);
 	st->ops.free(st->state);
 	free(st);
@@ -669,6 +674,13 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 	srv->floor_ns = (long)lim->not_found_floor_us * 1000L;
 	pthread_mutex_init(&srv->log_mu, NULL);
 	pthread_mutex_init(&srv->stream_mu, NULL);
+	{
+		pthread_condattr_t ca;
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&srv->streams_gone, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	srv->max_streams = lim->max_streams;
 	srv->log_window = -LOG_WINDOW_S; /* the first message opens a window */
 	srv->starting = 1;
@@ -704,6 +716,7 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 		guard_stop(srv->guard);
 		pthread_mutex_destroy(&srv->log_mu);
 		pthread_mutex_destroy(&srv->stream_mu);
+		pthread_cond_destroy(&srv->streams_gone);
 		free(srv);
 		return -1;
 	}
@@ -729,16 +742,28 @@ void http_stop(struct http_server *srv)
 	 * and the hold go. */
 	hold_stop(srv->hold);
 	/* Streams end likewise: woken with streams_stopping set, each ends
-	 * instead of sleeping again. */
+	 * instead of sleeping again, and is given STREAMS_END_MS to send its
+	 * last chunk, so that its client sees the stream end rather than
+	 * break; one that cannot take it is cut when the daemon stops. */
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += STREAMS_END_MS / 1000;
 	pthread_mutex_lock(&srv->stream_mu);
 	srv->streams_stopping = 1;
 	pthread_mutex_unlock(&srv->stream_mu);
 	http_streams_wake(srv);
+	pthread_mutex_lock(&srv->stream_mu);
+	while (srv->nstreams &&
+	       pthread_cond_timedwait(&srv->streams_gone, &srv->stream_mu,
+				      &until) == 0)
+		;
+	pthread_mutex_unlock(&srv->stream_mu);
 	MHD_stop_daemon(srv->d);
 	assert(!srv->streams);
 	hold_free(srv->hold);
 	guard_stop(srv->guard);
 	pthread_mutex_destroy(&srv->log_mu);
 	pthread_mutex_destroy(&srv->stream_mu);
+	pthread_cond_destroy(&srv->streams_gone);
 	free(srv);
 }

@@ -129,6 +129,8 @@ const PROBES = {
   'POST /api/v1/proposals/{id}/withdraw': { who: 'secretariat', id: 'toWithdraw', want: 200,
     body: { reason: 'probe' } },
   'GET /api/v1/log': { who: 'secretariat', query: '?from=1&limit=5', want: 200 },
+  // A stream stays open: its status and type are checked, then it is let go.
+  'GET /api/v1/events/stream': { who: 'secretariat', query: '?after=1', want: 200, stream: true },
   'POST /api/v1/keys': { who: 'FR', want: 201,
     body: () => ({ vkey: council(store.db, 'keygen', '--name', 'FR-probe',
       '--out', join(store.dir, 'fr-probe.key')).trim() }) },
@@ -146,6 +148,15 @@ for (const route of specRoutes(readFileSync(SPEC, 'utf8'))) {
     const path = pattern.replace('{id}', () => String(ids[p.id]))
       .replace('{key}', () => p.key) + (p.query || '');
     const body = typeof p.body === 'function' ? p.body() : p.body;
+    if (p.stream) {
+      const ac = new AbortController();
+      const r = await fetch(srv.base + path, { signal: ac.signal,
+        headers: { Authorization: `Bearer ${store.tokens[p.who]}` } });
+      assert.equal(r.status, p.want, `${method} ${path}`);
+      assert.equal(r.headers.get('content-type'), 'text/event-stream');
+      ac.abort();
+      return;
+    }
     const r = await api(srv.base, store.tokens[p.who], method, path, body);
     assert.notEqual(r.status, 405, `${method} ${path}: 405 ${JSON.stringify(r.body)}`);
     assert.notEqual(r.status, 404, `${method} ${path}: 404 ${JSON.stringify(r.body)}`);
