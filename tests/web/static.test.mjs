@@ -152,18 +152,29 @@ test('a first visit to a proposal page: one request for it, none for the log, un
     await page.goto(`${base}/healthz`);
     await page.evaluate((t) => sessionStorage.setItem('council.token', t), fr);
     const requests = [];
-    page.on('request', (q) => requests.push(q.url().replace(base, '')));
+    // Requests under way, but the tab's event stream, which stays open
+    // (so the network is never idle by Playwright's rule).
+    const inFlight = new Set();
+    const stream = (q) => q.url().endsWith('/api/v1/events/stream');
+    page.on('request', (q) => { requests.push(q.url().replace(base, '')); if (!stream(q)) inFlight.add(q); });
+    page.on('requestfinished', (q) => inFlight.delete(q));
+    page.on('requestfailed', (q) => inFlight.delete(q));
     await page.goto(`${base}/#/proposals/${r.body.id}`);
     await page.locator('#rollcall-grid .tile').first().waitFor();
-    // What the page read to draw the proposal.  Its poll (every 2 s, set
-    // once the page is drawn) reads the proposal again later: a loaded
-    // machine takes longer than that to reach the globe below.
+    // What the page read to draw the proposal.  It reads the proposal
+    // again only on an event of it (web/src/live.js), or every 10 s while
+    // the stream is down.
     const drawn = requests.length;
     // the globe, drawn when it comes into view (counted here), and the font
     await page.locator('#effects').scrollIntoViewIfNeeded();
     await page.locator('#effects svg.globe').waitFor();
     await page.evaluate(() => document.fonts.ready);
-    await page.waitForLoadState('networkidle');
+    // Quiet: nothing but the stream under way for half a second.
+    for (let quietSince = Date.now(), end = Date.now() + 30000; Date.now() - quietSince < 500;) {
+      assert.ok(Date.now() < end, `requests still under way: ${[...inFlight].map((q) => q.url())}`);
+      if (inFlight.size) quietSince = Date.now();
+      await new Promise((res) => setTimeout(res, 50));
+    }
     const api1 = requests.slice(0, drawn).filter((u) => u.startsWith('/api/'));
     assert.deepEqual(api1.filter((u) => u.startsWith(`/api/v1/proposals/${r.body.id}`)),
       [`/api/v1/proposals/${r.body.id}/events`], 'one request for the proposal and its history');

@@ -10,8 +10,10 @@
 //
 // Each event is dispatched on `document` as `council:event` (detail: the
 // event as /log shows it); the stream's state as `council:live` (detail:
-// 'live' | 'down').  Views refresh on the events that concern them and
-// poll slowly only while the state is 'down' (isLive()).  The footer's
+// 'live', 'back' when live again after an outage, or 'down').  Views
+// refresh on the events that concern them, read once more when it is
+// 'back' (what happened during the outage, before the stream resumed),
+// and poll slowly only while it is down (isLive()).  The footer's
 // #live line says which, for everyone (role=status).
 import { session } from './api.js';
 import { url } from './endpoints.js';
@@ -22,6 +24,7 @@ let state = 'down';
 let lastId = null;
 let ctl = null; // the running connection's AbortController
 let token;      // the token the running stream was opened with
+let upBefore = false; // this stream was live once: the next 'live' is 'back'
 
 export const isLive = () => state === 'live';
 
@@ -33,6 +36,8 @@ export function proposalOf(e) {
 
 function setState(s) {
   if (s === state) return;
+  const back = s === 'live' && upBefore;
+  if (s === 'live') upBefore = true;
   state = s;
   const el = document.getElementById('live');
   if (el) {
@@ -40,7 +45,7 @@ function setState(s) {
       : 'Live updates are interrupted; the page checks for changes every few seconds.';
     el.dataset.state = s;
   }
-  document.dispatchEvent(new CustomEvent('council:live', { detail: s }));
+  document.dispatchEvent(new CustomEvent('council:live', { detail: back ? 'back' : s }));
 }
 
 function dispatch(msg) {
@@ -96,6 +101,7 @@ export function startLive() {
   ctl = mine;
   token = session.token;
   lastId = null;
+  upBefore = false;
   (async () => {
     while (!mine.signal.aborted) {
       let wait = RETRY_MS;

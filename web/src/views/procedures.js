@@ -206,7 +206,8 @@ export async function proceduresView(ctx) {
     if (proposalOf(ev.detail) === null || soon) return;
     soon = setTimeout(() => { soon = null; refresh(true); }, 150);
   };
-  const onLive = (ev) => { if (ev.detail === 'live') refresh(true); };
+  // Back after an outage: what the stream missed before it resumed.
+  const onLive = (ev) => { if (ev.detail === 'back') refresh(true); };
   document.addEventListener('council:deadline', onDue);
   document.addEventListener('visibilitychange', onVis);
   document.addEventListener('council:event', onEvent);

@@ -783,7 +783,7 @@ export async function proposalView(ctx) {
   const onDue = () => setTimeout(poll, 300);
   const onEvent = (ev) => { if (proposalOf(ev.detail) === p.id) poll(); };
   // Back after an outage: what the stream missed before it resumed.
-  const onLive = (ev) => { if (ev.detail === 'live') poll(); };
+  const onLive = (ev) => { if (ev.detail === 'back') poll(); };
   document.addEventListener('council:deadline', onDue);
   document.addEventListener('council:event', onEvent);
   document.addEventListener('council:live', onLive);
