@@ -3,7 +3,8 @@
 // /log shows it; resumed with Last-Event-ID across a server restart with
 // nothing missed or twice; a CLI write beside the server reaches it; bad
 // starts are 400; the cap answers 503 with Retry-After and /healthz still
-// answers; a revoked token's stream ends; SIGTERM ends streams promptly;
+// answers; a quiet stream sends keep-alive comments; a revoked token's
+// stream ends; SIGTERM ends streams cleanly, with nothing leaked;
 // slow clients that read nothing do not grow the server's memory.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,6 +80,7 @@ test('reconnecting with Last-Event-ID after a restart misses nothing and repeats
   assert.equal(await srv.stop(), 0, 'a clean exit with a stream open');
   await s1.ended;
   assert.equal(s1.error, undefined, 'the stream ended, not broke');
+  assert.doesNotMatch(srv.stderr(), /Sanitizer|runtime error|Fatal/, 'a clean stop, nothing leaked');
   const last = Number(s1.messages.at(-1).id);
   // Written while no server runs, and after it is back.
   council(store.db, 'propose', '--body', 'NAC', '--title', 'While it was down');
@@ -132,6 +134,33 @@ test('beyond --streams, 503 with Retry-After; /healthz still answers', async () 
   assert.equal((await api(srv.base, null, 'GET', '/healthz')).status, 200);
   a.close();
   b.close();
+});
+
+test('with a hundred streams open, /healthz and the API still answer', async () => {
+  const { store, srv } = await setup();
+  const streams = [];
+  for (let i = 0; i < 100; i++) {
+    const s = await openStream(srv.base, i % 2 ? store.tokens.FR : null);
+    assert.equal(s.status, 200, `stream ${i}: ${s.body}`);
+    streams.push(s);
+  }
+  assert.equal((await api(srv.base, null, 'GET', '/healthz')).status, 200);
+  const p = await api(srv.base, store.tokens.secretariat, 'POST', '/api/v1/proposals', { body: 'NAC', title: 'To a hundred' });
+  assert.equal(p.status, 201);
+  // Every stream of FR (a member of the NAC) gets it.
+  for (const s of streams.filter((_, i) => i % 2)) {
+    await s.until((ms) => ms.some((m) => m.data.payload.id === p.body.id), 'the proposal on every FR stream');
+  }
+  for (const s of streams) s.close();
+});
+
+test('a quiet stream sends a keep-alive comment within 20 s', async () => {
+  const { store, srv } = await setup();
+  const s = await openStream(srv.base, store.tokens.JP);
+  assert.equal(s.status, 200);
+  await s.until((ms, st) => st.comments.includes(': keep-alive'), 'a keep-alive comment', 40000);
+  assert.equal(s.messages.length, 0, 'nothing happened: no message');
+  s.close();
 });
 
 test('a stream whose token is revoked ends', async () => {
