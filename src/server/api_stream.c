@@ -226,9 +226,10 @@ static int start_after(struct ctx *x, uint64_t head, int64_t *after)
 
 void h_events_stream(struct ctx *x)
 {
-	static const char retry[] = "retry: " STREAM_RETRY_MS "\n\n";
 	struct cn_err err = {0};
-	struct stream *s;
+	struct stream *s = NULL;
+	char first[64];
+	int n;
 	uint64_t head;
 	int64_t after;
 	int rc;
@@ -239,10 +240,15 @@ void h_events_stream(struct ctx *x)
 	}
 	if (start_after(x, head, &after))
 		return;
-	if (!(s = calloc(1, sizeof(*s))) ||
+	/* The first message gives the client its place, an id with no data:
+	 * it reconnects from there even if no event came before (an
+	 * EventSource keeps the id of a message it does not dispatch). */
+	n = snprintf(first, sizeof(first), "retry: %s\nid: %lld\n\n",
+		     STREAM_RETRY_MS, (long long)after);
+	if (n < 0 || (size_t)n >= sizeof(first) || !(s = calloc(1, sizeof(*s))) ||
 	    (x->req->authorization &&
 	     !(s->authorization = strdup(x->req->authorization))) ||
-	    append(s, retry, sizeof(retry) - 1)) {
+	    append(s, first, (size_t)n)) {
 		if (s)
 			stream_free(s);
 		reply_error(x, 503, "unavailable", "out of memory");

@@ -8,6 +8,7 @@
 //   await s.until((msgs) => ...)   wait (bounded) until a predicate holds
 //   s.messages                     [{ id, event, data (parsed) }]
 //   s.comments                     comment lines seen (": keep-alive")
+//   s.lastId                       the last id seen, as EventSource keeps it
 //   await s.ended                  resolves when the stream ends; s.error is
 //                                  set if it broke instead of ending
 //   s.close()
@@ -42,6 +43,7 @@ export async function openStream(base, token, { lastEventId, after, signal } = {
           const line = buf.slice(0, nl);
           buf = buf.slice(nl + 1);
           if (line === '') {
+            if (msg.id !== undefined) s.lastId = msg.id; // kept, data or not
             if (msg.data !== undefined) {
               s.messages.push({ id: msg.id, event: msg.event || 'message', data: JSON.parse(msg.data) });
             }

@@ -51,6 +51,10 @@ test('a secretariat stream carries each new event once, in order, as /log shows 
   const h = await head(srv.base, S);
   const s = await openStream(srv.base, S); // no start: from the head on
   assert.equal(s.status, 200);
+  // Its first message says where it starts: a client that reconnects
+  // before any event resumes from there.
+  await s.until((ms, st) => st.lastId !== undefined, 'the first id');
+  assert.equal(Number(s.lastId), h);
   assert.equal(s.headers.get('cache-control'), 'no-store');
   const p = await api(srv.base, S, 'POST', '/api/v1/proposals', { body: 'NAC', title: 'Streamed' });
   assert.equal(p.status, 201);

@@ -48,3 +48,35 @@ test('a response made elsewhere appears on an open proposal page, with no pollin
   assert.deepEqual(browser.errors, [], 'no console or page errors');
   await page.close();
 });
+
+// A hidden tab lets its stream go (browsers keep six connections to a
+// server for all tabs) and resumes from the last id when shown: what
+// happened meanwhile arrives then.
+test('a hidden tab lets its stream go and catches up when shown', async () => {
+  const { browser, base, tok } = fx;
+  const p = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', { body: 'NAC', title: 'Hidden tab' });
+  assert.equal(p.status, 201);
+  const id = p.body.id;
+  const page = await browser.newPage('FR');
+  const streams = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/api/v1/events/stream') streams.push(r); });
+  await signIn(page, base, tok.US);
+  await page.goto(`${base}/#/proposals/${id}`);
+  await page.locator('#rollcall-grid li[data-member="FR"]').waitFor();
+  await page.locator('#live[data-state="live"]').waitFor({ timeout: 20000 });
+  const setHidden = (hidden) => page.evaluate((h) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+  await setHidden(true);
+  await page.locator('#live[data-state="down"]').waitFor();
+  const opened = streams.length;
+  assert.equal((await api(base, tok.FR, 'POST', `/api/v1/proposals/${id}/positions`,
+    { position: 'concur' })).status, 200);
+  await setHidden(false);
+  await page.locator('#rollcall-grid li[data-member="FR"][data-position="concur"]').waitFor({ timeout: 20000 });
+  assert.equal(streams.length, opened + 1, 'one stream again');
+  assert.match((await streams.at(-1).allHeaders())['last-event-id'] || '', /^\d+$/, 'resumed after the last id');
+  assert.deepEqual(browser.errors, [], 'no console or page errors');
+  await page.close();
+});

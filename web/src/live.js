@@ -35,9 +35,11 @@ export function proposalOf(e) {
 }
 
 function setState(s) {
-  if (s === state) return;
+  // Every connection counts, the first of a token's too: a stream opened
+  // again after sign-in, then lost, is 'back' when it returns.
   const back = s === 'live' && upBefore;
   if (s === 'live') upBefore = true;
+  if (s === state && !back) return;
   state = s;
   const el = document.getElementById('live');
   if (el) {
@@ -91,17 +93,11 @@ async function connect(signal) {
   return retry;
 }
 
-// Start the tab's stream, or start it again for another token (sign in,
-// sign out).  From the head of the log: what the views read already is
-// current, and only what happens next is needed.
-export function startLive() {
-  if (ctl && token === session.token) return;
+// Read the stream until aborted, reconnecting after each end.
+function run() {
   ctl?.abort();
   const mine = new AbortController();
   ctl = mine;
-  token = session.token;
-  lastId = null;
-  upBefore = false;
   (async () => {
     while (!mine.signal.aborted) {
       let wait = RETRY_MS;
@@ -115,3 +111,29 @@ export function startLive() {
     }
   })();
 }
+
+// Start the tab's stream, or start it again for another token (sign in,
+// sign out).  From the head of the log: what the views read already is
+// current, and only what happens next is needed.
+export function startLive() {
+  if (token === session.token && (ctl || document.hidden)) return;
+  token = session.token;
+  lastId = null;
+  upBefore = false;
+  if (!document.hidden) run();
+}
+
+// A hidden tab lets its stream go, and takes it up again from the last id
+// when shown: a browser keeps six HTTP/1.1 connections to a server for all
+// its tabs, and a stream held by every background tab would leave none for
+// the tab in use.  While hidden, the views' slow poll stands in.
+document.addEventListener('visibilitychange', () => {
+  if (token === undefined) return; // not started yet
+  if (document.hidden) {
+    ctl?.abort();
+    ctl = null;
+    setState('down');
+  } else if (!ctl) {
+    run();
+  }
+});
