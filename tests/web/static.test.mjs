@@ -10,7 +10,7 @@ import http from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { webFixture, api, launchBrowser, WEB_DIST } from './lib.mjs';
+import { webFixture, api, launchBrowser, WEB_DIST, networkQuiet } from './lib.mjs';
 
 let fx, store, base;
 
@@ -152,13 +152,7 @@ test('a first visit to a proposal page: one request for it, none for the log, un
     await page.goto(`${base}/healthz`);
     await page.evaluate((t) => sessionStorage.setItem('council.token', t), fr);
     const requests = [];
-    // Requests under way, but the tab's event stream, which stays open
-    // (so the network is never idle by Playwright's rule).
-    const inFlight = new Set();
-    const stream = (q) => q.url().endsWith('/api/v1/events/stream');
-    page.on('request', (q) => { requests.push(q.url().replace(base, '')); if (!stream(q)) inFlight.add(q); });
-    page.on('requestfinished', (q) => inFlight.delete(q));
-    page.on('requestfailed', (q) => inFlight.delete(q));
+    page.on('request', (q) => requests.push(q.url().replace(base, '')));
     await page.goto(`${base}/#/proposals/${r.body.id}`);
     await page.locator('#rollcall-grid .tile').first().waitFor();
     // What the page read to draw the proposal.  It reads the proposal
@@ -169,12 +163,7 @@ test('a first visit to a proposal page: one request for it, none for the log, un
     await page.locator('#effects').scrollIntoViewIfNeeded();
     await page.locator('#effects svg.globe').waitFor();
     await page.evaluate(() => document.fonts.ready);
-    // Quiet: nothing but the stream under way for half a second.
-    for (let quietSince = Date.now(), end = Date.now() + 30000; Date.now() - quietSince < 500;) {
-      assert.ok(Date.now() < end, `requests still under way: ${[...inFlight].map((q) => q.url())}`);
-      if (inFlight.size) quietSince = Date.now();
-      await new Promise((res) => setTimeout(res, 50));
-    }
+    await networkQuiet(page);
     const api1 = requests.slice(0, drawn).filter((u) => u.startsWith('/api/'));
     assert.deepEqual(api1.filter((u) => u.startsWith(`/api/v1/proposals/${r.body.id}`)),
       [`/api/v1/proposals/${r.body.id}/events`], 'one request for the proposal and its history');
