@@ -166,17 +166,33 @@ int cn_reader_consistency(struct cn_reader *rd, uint64_t size1,
 	return cn_store_consistency(rd->st, size1, size2, proof, err);
 }
 
+static int token_out(int rc, const struct cn_token_info *info,
+		     struct cn_reader_token *out)
+{
+	if (rc)
+		return rc;
+	out->id = info->id;
+	snprintf(out->role, sizeof(out->role), "%s", info->role);
+	snprintf(out->code, sizeof(out->code), "%s", info->principal);
+	return 0;
+}
+
+int cn_reader_feed(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
+		   struct cn_reader_token *out, struct cn_err *err)
+{
+	struct cn_token_info info;
+
+	memset(out, 0, sizeof(*out));
+	return token_out(cn_store_feed_find(rd->st, hash, &info, err), &info,
+			 out);
+}
+
 int cn_reader_token(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
 		    struct cn_reader_token *out, struct cn_err *err)
 {
 	struct cn_token_info info;
-	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = cn_store_token_find(rd->st, hash, &info, err)))
-		return rc;
-	out->id = info.id;
-	snprintf(out->role, sizeof(out->role), "%s", info.role);
-	snprintf(out->code, sizeof(out->code), "%s", info.principal);
-	return 0;
+	return token_out(cn_store_token_find(rd->st, hash, &info, err), &info,
+			 out);
 }

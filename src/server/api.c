@@ -35,6 +35,7 @@ const struct cn_route cn_routes[] = {
 	{"POST", "/api/v1/proposals/{id}/conclude", h_conclude},
 	{"POST", "/api/v1/proposals/{id}/withdraw", h_withdraw},
 	{"GET", "/api/v1/search", h_search},
+	{"GET", "/api/v1/calendar.ics", h_calendar},
 	{"GET", "/api/v1/log", h_log},
 	{"POST", "/api/v1/keys", h_keys},
 	{"GET", "/api/v1/log/key", h_log_key},

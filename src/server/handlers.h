@@ -19,6 +19,7 @@
 
 void h_health(struct ctx *x);
 void h_whoami(struct ctx *x);
+void h_calendar(struct ctx *x);
 void h_members(struct ctx *x);
 void h_bodies(struct ctx *x);
 void h_partners(struct ctx *x);

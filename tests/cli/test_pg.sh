@@ -109,6 +109,11 @@ expect_rc "token issue" 0
 sec=$out
 c --db "$DB" token list
 check "token list shows it" grep -q secretariat "$T/.out"
+# A store made before calendar feed keys: the first open for writing adds
+# the tokens' feed_of column (store/pg_query.c).
+"${PSQL[@]}" -d cli -c "ALTER TABLE tokens DROP COLUMN feed_of" >/dev/null
+c --db "$DB" token feed 1 --json
+expect_json "a store made before feed keys gets them" .token 1
 c --db "host=$PGDIR/nowhere user=council dbname=cli" members
 expect_err "an unreachable database is an error, not an empty store" 1 "cannot connect"
 c --db "$(newdb other)" members
