@@ -23,9 +23,19 @@
 //   silence   an open NAC silence procedure, deadline a year away
 //   toConclude, toWithdraw  open NAC meeting proposals the secretariat
 //             concludes (FR objected: blocked) and withdraws in the matrix
+//   npgSilence an open NPG silence procedure, deadline a year away
 //   none      an id no proposal has
+//
+// The calendar feed (GET /api/v1/calendar.ics?key={feed}) is fetched as a
+// calendar program fetches it, with no Authorization header: {feed} is the
+// key of a feed made for the row's principal's token.  It shows only
+// proposals with a date (a deadline, or a conclusion), so of the labelled
+// ones: silence, npgSilence, adopted, blocked, each as that principal sees
+// it.  The public has no token, hence no feed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { council, makeStore, startServer, isoIn } from './lib.mjs';
 
 const DAY = 86400;
@@ -37,6 +47,12 @@ const FORGED = 'cn_' + 'A'.repeat(43); // well-formed, never issued
 
 // Authorization header values; null: no header (the public).
 const AUTH = {};
+// Each principal's calendar feed key (made in before()).
+const FEEDS = {};
+const ICAL_PARSER = fileURLToPath(new URL('./tools/ical_parse.py', import.meta.url));
+// A calendar row: the feed of the row's principal, fetched without a token.
+const calendar = (who, labels) =>
+  [who, 'GET', '/api/v1/calendar.ics?key={feed}', undefined, 200, { calendar: labels }];
 
 // ---- the matrix -------------------------------------------------------------
 
@@ -70,6 +86,7 @@ const ROWS = [
   ['secretariat', 'GET', '/api/v1/proposals', undefined, 200,
     { list: ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
   ...gets('secretariat', ['full', 'full', 'full', 'full', 'full']),
+  calendar('secretariat', ['silence', 'npgSilence', 'adopted', 'blocked']),
   ['secretariat', 'GET', '/api/v1/proposals/{none}', undefined, 404, null],
   ['secretariat', 'POST', '/api/v1/proposals', PROPOSE, 201, 'full'],
   ...positions('secretariat', [403, 403, 403, 403, 403]),
@@ -91,6 +108,7 @@ const ROWS = [
     { list: ['open', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
   ['FR', 'GET', '/api/v1/proposals?body=NPG', undefined, 200, { list: [], view: 'full' }],
   ...gets('FR', ['full', 404, 'full', 'full', 'full']),
+  calendar('FR', ['silence', 'adopted', 'blocked']),
   ['FR', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('FR', [200, 404, 200, 409, 409]),
   ['FR', 'POST', '/api/v1/proposals/{open}/positions', { member: 'FR', ...COMMENT }, 200, 'full'],
@@ -106,6 +124,7 @@ const ROWS = [
     { list: ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
   ['US', 'GET', '/api/v1/proposals?body=NPG', undefined, 200, { list: ['npg'], view: 'full' }],
   ...gets('US', ['full', 'full', 'full', 'full', 'full']),
+  calendar('US', ['silence', 'npgSilence', 'adopted', 'blocked']),
   ['US', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('US', [200, 200, 200, 409, 409]),
   ['US', 'POST', '/api/v1/proposals/{npg}/positions', { member: 'FR', ...COMMENT }, 403, null],
@@ -117,6 +136,7 @@ const ROWS = [
   ['HU', 'GET', '/api/v1/proposals', undefined, 200,
     { list: ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
   ...gets('HU', ['full', 'full', 'full', 'full', 'full']),
+  calendar('HU', ['silence', 'npgSilence', 'adopted', 'blocked']),
   ['HU', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('HU', [200, 200, 200, 409, 409]),
   ...actions('HU', [403, 403, 403, 403, 403]),
@@ -128,6 +148,7 @@ const ROWS = [
   ['JP', 'GET', '/api/v1/proposals', undefined, 200, { list: ['shared', 'adopted'], view: 'redacted', exact: true }],
   ['JP', 'GET', '/api/v1/proposals?status=concluded', undefined, 200, { list: ['adopted'], view: 'redacted', exact: true }],
   ...gets('JP', [404, 404, 'redacted', 'redacted', 404]),
+  calendar('JP', ['adopted']),
   ['JP', 'GET', '/api/v1/proposals/{silence}', undefined, 404, null],
   ['JP', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('JP', [404, 404, 403, 403, 404]),
@@ -139,6 +160,8 @@ const ROWS = [
   ['public', 'GET', '/api/v1/proposals', undefined, 200, { list: ['adopted'], view: 'redacted', exact: true }],
   ['public', 'GET', '/api/v1/proposals?status=blocked', undefined, 200, { list: [], view: 'redacted', exact: true }],
   ...gets('public', [404, 404, 404, 'redacted', 404]),
+  // No token, no feed: a key is needed, and no key is not the public's.
+  ['public', 'GET', '/api/v1/calendar.ics', undefined, 404, null],
   ['public', 'POST', '/api/v1/proposals', PROPOSE, 401, null],
   ...positions('public', [401, 401, 401, 401, 401]),
   ['public', 'POST', '/api/v1/proposals/{none}/positions', COMMENT, 401, null],
@@ -152,6 +175,7 @@ const ROWS = [
     [who, 'GET', '/api/v1/proposals', undefined, 401, null],
     [who, 'GET', '/api/v1/proposals/{adopted}', undefined, 401, null],
     [who, 'GET', '/api/v1/log', undefined, 401, null],
+    [who, 'GET', '/api/v1/calendar.ics', undefined, 401, null],
     [who, 'POST', '/api/v1/proposals/{open}/positions', COMMENT, 401, null],
     [who, 'POST', '/api/v1/proposals', PROPOSE, 401, null],
   ]),
@@ -200,6 +224,8 @@ before(async () => {
     deadline: isoIn(365 * DAY) });
   ids.toConclude = await mk({ body: 'NAC', title: 'NAC meeting, the chair concludes' });
   ids.toWithdraw = await mk({ body: 'NAC', title: 'NAC meeting, withdrawn' });
+  ids.npgSilence = await mk({ body: 'NPG', title: 'NPG silence', procedure: 'silence',
+    deadline: isoIn(365 * DAY) });
   ids.none = 99999;
 
   const pos = (who, id, position) =>
@@ -219,6 +245,16 @@ before(async () => {
   AUTH.revoked = `Bearer ${issued.token}`;
   assert.equal((await call('revoked', 'GET', '/api/v1/whoami')).status, 200);
   council(store.db, 'token', 'revoke', String(issued.id));
+
+  // A calendar feed for each principal's token (the first issued for it).
+  const tokenIds = {};
+  for (const t of JSON.parse(council(store.db, 'token', 'list', '--json'))) {
+    tokenIds[t.role === 'secretariat' ? 'secretariat' : t.code] ??= t.id;
+  }
+  for (const who of ['secretariat', 'FR', 'US', 'HU', 'JP']) {
+    const url = JSON.parse(council(store.db, 'token', 'feed', String(tokenIds[who]), '--json')).url;
+    FEEDS[who] = new URL(url).searchParams.get('key');
+  }
 });
 
 after(async () => {
@@ -307,7 +343,27 @@ async function checkLog(who, page) {
   }
 }
 
+// A feed, read by python3-icalendar: the labelled proposals it holds are
+// exactly `labels`, and no other labelled proposal's title is in its bytes.
+async function checkCalendar(text, labels, what) {
+  const parsed = JSON.parse(execFileSync('/usr/bin/python3', [ICAL_PARSER],
+    { input: Buffer.from(text, 'utf8') }).toString());
+  assert.deepEqual(parsed.problems, [], `${what}: lines`);
+  const uids = new Set(parsed.events.map((e) => e.UID));
+  const all = (await call('secretariat', 'GET', '/api/v1/proposals?limit=1000')).body.proposals;
+  const title = Object.fromEntries(all.map((d) => [d.id, d.title]));
+  for (const l of ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence', 'npgSilence']) {
+    const shown = uids.has(`proposal-${ids[l]}@council`);
+    assert.equal(shown, labels.includes(l), `${what}: ${l} (${ids[l]}) ${shown ? 'shown' : 'missing'}`);
+    if (!labels.includes(l)) {
+      assert.ok(!parsed.events.some((e) => e.SUMMARY.endsWith(`: ${title[ids[l]]}`)),
+        `${what}: the title of ${l} is in the feed`);
+    }
+  }
+}
+
 function describe(exp) {
+  if (exp && exp.calendar) return ` calendar [${exp.calendar.join(', ')}]`;
   if (exp === null || exp === undefined) return '';
   if (typeof exp === 'string') return ` ${exp}`;
   if (exp.list) return ` lists [${exp.list.join(', ')}]${exp.exact ? ' only' : ''}, ${exp.view}`;
@@ -318,11 +374,13 @@ function describe(exp) {
 
 for (const [who, method, path, body, want, exp] of ROWS) {
   test(`${who} ${method} ${path} → ${want}${describe(exp)}`, async () => {
-    const real = path.replace(/\{(\w+)\}/g, (_, l) => {
+    const feed = path.includes('{feed}');
+    const real = path.replace('{feed}', () => FEEDS[who]).replace(/\{(\w+)\}/g, (_, l) => {
       assert.ok(l in ids, `no proposal labelled ${l}`);
       return String(ids[l]);
     });
-    const r = await call(who, method, real, body);
+    // A calendar program sends no Authorization header: the key is all.
+    const r = await call(feed ? 'public' : who, method, real, body);
     const what = `${who} ${method} ${real}`;
     assert.equal(r.status, want, `${what}: expected ${want}, got ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
     if (ERROR_CODES[want]) {
@@ -333,6 +391,7 @@ for (const [who, method, path, body, want, exp] of ROWS) {
     if (exp === 'full' || exp === 'redacted') checkView(r.body, exp, what);
     else if (exp === 'log') await checkLog(who, r.body);
     else if (exp && exp.has) assert.ok(exp.has in r.body, `${what}: no '${exp.has}'`);
+    else if (exp && exp.calendar) await checkCalendar(r.body, exp.calendar, what);
     else if (exp && exp.whoami) {
       assert.equal(r.body.role, exp.whoami[0]);
       assert.equal(r.body.code, exp.whoami[1]);
