@@ -38,6 +38,7 @@
 #include "access.h"
 #include "cache.h"
 #include "handlers.h"
+#include "request.h"
 #include "static.h"
 
 #define FEED_DAYS 30
@@ -178,17 +179,6 @@ static int add_doc(void *ctx, int64_t id, const char *doc, size_t len,
 	return 0;
 }
 
-/* "http://" and the request's Host, when it is a plain host[:port]. */
-static void page_base(struct feed *f)
-{
-	const char *host = f->x->req->header(f->x->req, "Host");
-
-	if (host && *host && strlen(host) < 256 &&
-	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		   "0123456789.-:[]") == strlen(host))
-		snprintf(f->base, sizeof(f->base), "http://%s", host);
-}
-
 static const char *calname(const struct cn_principal *who)
 {
 	switch (who->role) {
@@ -221,7 +211,8 @@ void h_calendar(struct ctx *x)
 		return;
 	}
 	v = (struct cn_viewer){x->who.role, x->who.code, x->reg, x->now};
-	page_base(&f);
+	if (request_origin(x, f.base, sizeof(f.base)))
+		f.base[0] = '\0'; /* no page links */
 	cn_buf_puts(&f.b, "BEGIN:VCALENDAR\r\n");
 	cn_ical_raw(&f.b, "VERSION", "2.0");
 	cn_ical_raw(&f.b, "PRODID", "-//council//calendar feed//EN");

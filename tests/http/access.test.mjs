@@ -32,6 +32,10 @@
 // proposals with a date (a deadline, or a conclusion), so of the labelled
 // ones: silence, npgSilence, adopted, blocked, each as that principal sees
 // it.  The public has no token, hence no feed.
+//
+// Feeds are made, listed and revoked (/api/v1/calendar/feeds) by a token
+// for itself: {spare:WHO} in a path is a spare feed made for WHO's token,
+// which only WHO may revoke; to anyone else it does not exist (404).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -53,6 +57,17 @@ const ICAL_PARSER = fileURLToPath(new URL('./tools/ical_parse.py', import.meta.u
 // A calendar row: the feed of the row's principal, fetched without a token.
 const calendar = (who, labels) =>
   [who, 'GET', '/api/v1/calendar.ics?key={feed}', undefined, 200, { calendar: labels }];
+// Spare feeds, by owner, made in before() for the revoke rows.
+const SPARE = {};
+// Feed management rows: list and make one's own; revoke one's own spare
+// (200), and try another's (404).
+const feedRows = (who, other) => [
+  [who, 'GET', '/api/v1/calendar/feeds', undefined, 200, { feeds: who }],
+  [who, 'POST', '/api/v1/calendar/feeds', { label: `matrix ${who}` }, 201, { has: 'url' }],
+  [who, 'POST', `/api/v1/calendar/feeds/{spare:${other}}/revoke`, undefined, 404, null],
+  [who, 'POST', `/api/v1/calendar/feeds/{spare:${who}}/revoke`, undefined, 200, { has: 'revoked' }],
+  [who, 'POST', `/api/v1/calendar/feeds/{spare:${who}}/revoke`, undefined, 404, null],
+];
 
 // ---- the matrix -------------------------------------------------------------
 
@@ -87,6 +102,7 @@ const ROWS = [
     { list: ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
   ...gets('secretariat', ['full', 'full', 'full', 'full', 'full']),
   calendar('secretariat', ['silence', 'npgSilence', 'adopted', 'blocked']),
+  ...feedRows('secretariat', 'JP'),
   ['secretariat', 'GET', '/api/v1/proposals/{none}', undefined, 404, null],
   ['secretariat', 'POST', '/api/v1/proposals', PROPOSE, 201, 'full'],
   ...positions('secretariat', [403, 403, 403, 403, 403]),
@@ -109,6 +125,7 @@ const ROWS = [
   ['FR', 'GET', '/api/v1/proposals?body=NPG', undefined, 200, { list: [], view: 'full' }],
   ...gets('FR', ['full', 404, 'full', 'full', 'full']),
   calendar('FR', ['silence', 'adopted', 'blocked']),
+  ...feedRows('FR', 'US'),
   ['FR', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('FR', [200, 404, 200, 409, 409]),
   ['FR', 'POST', '/api/v1/proposals/{open}/positions', { member: 'FR', ...COMMENT }, 200, 'full'],
@@ -125,6 +142,7 @@ const ROWS = [
   ['US', 'GET', '/api/v1/proposals?body=NPG', undefined, 200, { list: ['npg'], view: 'full' }],
   ...gets('US', ['full', 'full', 'full', 'full', 'full']),
   calendar('US', ['silence', 'npgSilence', 'adopted', 'blocked']),
+  ...feedRows('US', 'FR'),
   ['US', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('US', [200, 200, 200, 409, 409]),
   ['US', 'POST', '/api/v1/proposals/{npg}/positions', { member: 'FR', ...COMMENT }, 403, null],
@@ -137,6 +155,7 @@ const ROWS = [
     { list: ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
   ...gets('HU', ['full', 'full', 'full', 'full', 'full']),
   calendar('HU', ['silence', 'npgSilence', 'adopted', 'blocked']),
+  ...feedRows('HU', 'secretariat'),
   ['HU', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('HU', [200, 200, 200, 409, 409]),
   ...actions('HU', [403, 403, 403, 403, 403]),
@@ -149,6 +168,7 @@ const ROWS = [
   ['JP', 'GET', '/api/v1/proposals?status=concluded', undefined, 200, { list: ['adopted'], view: 'redacted', exact: true }],
   ...gets('JP', [404, 404, 'redacted', 'redacted', 404]),
   calendar('JP', ['adopted']),
+  ...feedRows('JP', 'HU'),
   ['JP', 'GET', '/api/v1/proposals/{silence}', undefined, 404, null],
   ['JP', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('JP', [404, 404, 403, 403, 404]),
@@ -162,6 +182,9 @@ const ROWS = [
   ...gets('public', [404, 404, 404, 'redacted', 404]),
   // No token, no feed: a key is needed, and no key is not the public's.
   ['public', 'GET', '/api/v1/calendar.ics', undefined, 404, null],
+  ['public', 'GET', '/api/v1/calendar/feeds', undefined, 401, null],
+  ['public', 'POST', '/api/v1/calendar/feeds', {}, 401, null],
+  ['public', 'POST', '/api/v1/calendar/feeds/{spare:FR}/revoke', undefined, 401, null],
   ['public', 'POST', '/api/v1/proposals', PROPOSE, 401, null],
   ...positions('public', [401, 401, 401, 401, 401]),
   ['public', 'POST', '/api/v1/proposals/{none}/positions', COMMENT, 401, null],
@@ -176,6 +199,8 @@ const ROWS = [
     [who, 'GET', '/api/v1/proposals/{adopted}', undefined, 401, null],
     [who, 'GET', '/api/v1/log', undefined, 401, null],
     [who, 'GET', '/api/v1/calendar.ics', undefined, 401, null],
+    [who, 'GET', '/api/v1/calendar/feeds', undefined, 401, null],
+    [who, 'POST', '/api/v1/calendar/feeds', {}, 401, null],
     [who, 'POST', '/api/v1/proposals/{open}/positions', COMMENT, 401, null],
     [who, 'POST', '/api/v1/proposals', PROPOSE, 401, null],
   ]),
@@ -254,6 +279,7 @@ before(async () => {
   for (const who of ['secretariat', 'FR', 'US', 'HU', 'JP']) {
     const url = JSON.parse(council(store.db, 'token', 'feed', String(tokenIds[who]), '--json')).url;
     FEEDS[who] = new URL(url).searchParams.get('key');
+    SPARE[who] = JSON.parse(council(store.db, 'token', 'feed', String(tokenIds[who]), '--json')).id;
   }
 });
 
@@ -375,7 +401,8 @@ function describe(exp) {
 for (const [who, method, path, body, want, exp] of ROWS) {
   test(`${who} ${method} ${path} → ${want}${describe(exp)}`, async () => {
     const feed = path.includes('{feed}');
-    const real = path.replace('{feed}', () => FEEDS[who]).replace(/\{(\w+)\}/g, (_, l) => {
+    const real = path.replace('{feed}', () => FEEDS[who])
+      .replace(/\{spare:(\w+)\}/, (_, owner) => String(SPARE[owner])).replace(/\{(\w+)\}/g, (_, l) => {
       assert.ok(l in ids, `no proposal labelled ${l}`);
       return String(ids[l]);
     });
@@ -392,6 +419,16 @@ for (const [who, method, path, body, want, exp] of ROWS) {
     else if (exp === 'log') await checkLog(who, r.body);
     else if (exp && exp.has) assert.ok(exp.has in r.body, `${what}: no '${exp.has}'`);
     else if (exp && exp.calendar) await checkCalendar(r.body, exp.calendar, what);
+    else if (exp && exp.feeds) {
+      // Its own feeds only: the matrix's and the spare, never another's.
+      const got = r.body.feeds.map((f) => f.id);
+      assert.equal(r.body.count, got.length);
+      assert.ok(got.includes(SPARE[exp.feeds]), `${what}: its spare feed is not listed`);
+      for (const [owner, id] of Object.entries(SPARE)) {
+        if (owner !== exp.feeds) assert.ok(!got.includes(id), `${what}: lists ${owner}'s feed`);
+      }
+      for (const f of r.body.feeds) assert.ok(!('url' in f) && !('key' in f), `${what}: a key in the list`);
+    }
     else if (exp && exp.whoami) {
       assert.equal(r.body.role, exp.whoami[0]);
       assert.equal(r.body.code, exp.whoami[1]);

@@ -203,3 +203,46 @@ test('a wrong, revoked or orphaned key is 404, like a missing one; a key is no b
   assert.throws(() => council(store.db, 'token', 'feed', String(feed.id)), /no valid token/);
   assert.throws(() => council(store.db, 'token', 'feed', String(owner.id)), /no valid token/);
 });
+
+test('over the API a token makes, lists and revokes its own feeds', async () => {
+  const owner = JSON.parse(council(store.db, 'token', 'issue', '--member', 'US', '--json'));
+  const made = await api(srv.base, owner.token, 'POST', '/api/v1/calendar/feeds', { label: 'office PC' });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  assert.equal(made.body.label, 'office PC');
+  assert.match(made.body.url, new RegExp(`^${srv.base}/api/v1/calendar\\.ics\\?key=cn_[A-Za-z0-9_-]{43}$`));
+  // What it serves is the owner's sight: a US delegation sees the NPG.
+  const r = await fetchFeed(made.body.url);
+  assert.equal(r.status, 200);
+  assert.ok(parse(r.text).events.some((e) => e.UID === uid(ids.npg)));
+
+  const bare = await api(srv.base, owner.token, 'POST', '/api/v1/calendar/feeds');
+  assert.equal(bare.status, 201, 'a body is optional');
+  assert.equal(bare.body.label, null);
+  const list = await api(srv.base, owner.token, 'GET', '/api/v1/calendar/feeds');
+  assert.deepEqual(list.body.feeds.map((f) => [f.id, f.label]), [[made.body.id, 'office PC'], [bare.body.id, null]]);
+  assert.ok(!JSON.stringify(list.body).includes('cn_'), 'the list never shows a key');
+
+  const long = await api(srv.base, owner.token, 'POST', '/api/v1/calendar/feeds', { label: 'x'.repeat(121) });
+  assert.equal(long.status, 400);
+  assert.match(long.body.error.message, /label/);
+  const extra = await api(srv.base, owner.token, 'POST', '/api/v1/calendar/feeds', { lable: 'typo' });
+  assert.equal(extra.status, 400);
+  assert.match(extra.body.error.message, /lable/);
+
+  // Another token cannot revoke it: to it, the feed does not exist.
+  const other = await api(srv.base, store.tokens.FR, 'POST', `/api/v1/calendar/feeds/${made.body.id}/revoke`);
+  assert.equal(other.status, 404);
+  assert.equal((await fetchFeed(made.body.url)).status, 200);
+  const rev = await api(srv.base, owner.token, 'POST', `/api/v1/calendar/feeds/${made.body.id}/revoke`);
+  assert.equal(rev.status, 200, JSON.stringify(rev.body));
+  assert.equal(rev.body.id, made.body.id);
+  assert.equal((await fetchFeed(made.body.url)).status, 404);
+  const again = await api(srv.base, owner.token, 'POST', `/api/v1/calendar/feeds/${made.body.id}/revoke`);
+  assert.equal(again.status, 404);
+  assert.deepEqual((await api(srv.base, owner.token, 'GET', '/api/v1/calendar/feeds')).body.feeds.map((f) => f.id),
+    [bare.body.id]);
+
+  // The token revoked: its feeds die with it.
+  council(store.db, 'token', 'revoke', String(owner.id));
+  assert.equal((await fetchFeed(bare.body.url)).status, 404);
+});

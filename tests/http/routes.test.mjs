@@ -89,7 +89,10 @@ before(async () => {
     deadline: isoIn(30 * 86400) });
   ids.toConclude = await mk({ body: 'NAC', title: 'routes: to conclude' });
   ids.toWithdraw = await mk({ body: 'NAC', title: 'routes: to withdraw' });
-  ids.feed = JSON.parse(council(store.db, 'token', 'feed', '1', '--json')).url.split('?')[1];
+  const feed = JSON.parse(council(store.db, 'token', 'feed', '1', '--json'));
+  ids.feed = feed.url.split('?')[1];
+  // A second feed of the secretariat's token, for the revoke probe.
+  ids.feedId = JSON.parse(council(store.db, 'token', 'feed', '1', '--json')).id;
 });
 
 after(async () => {
@@ -132,6 +135,9 @@ const PROBES = {
   'GET /api/v1/log': { who: 'secretariat', query: '?from=1&limit=5', want: 200 },
   // A calendar program sends no token: the key in the URL is the feed's.
   'GET /api/v1/calendar.ics': { who: 'public', query: () => `?${ids.feed}`, want: 200 },
+  'GET /api/v1/calendar/feeds': { who: 'FR', want: 200 },
+  'POST /api/v1/calendar/feeds': { who: 'FR', want: 201, body: { label: 'probe' } },
+  'POST /api/v1/calendar/feeds/{id}/revoke': { who: 'secretariat', id: 'feedId', want: 200 },
   'POST /api/v1/keys': { who: 'FR', want: 201,
     body: () => ({ vkey: council(store.db, 'keygen', '--name', 'FR-probe',
       '--out', join(store.dir, 'fr-probe.key')).trim() }) },
