@@ -30,6 +30,7 @@
  * once concluded.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../app/lists.h"
