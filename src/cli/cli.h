@@ -235,6 +235,7 @@ int cmd_log_export(struct cli *c, const struct cli_args *a, struct cn_app *app);
 int cmd_token_issue(struct cli *c, const struct cli_args *a,
 		    struct cn_app *app);
 int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app);
+int cmd_token_feed(struct cli *c, const struct cli_args *a, struct cn_app *app);
 int cmd_token_revoke(struct cli *c, const struct cli_args *a,
 		     struct cn_app *app);
 

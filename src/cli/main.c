@@ -175,9 +175,16 @@ const struct cmd cli_commands[] = {
 		 {.sub = "list", .needs = READS, .run = cmd_token_list},
 		 {.sub = "revoke", .args = "ID", .nargs = 1, .id = "token id",
 		  .needs = CLI_STORE_RW | CLI_VIEWS, .run = cmd_token_revoke},
+		 {.sub = "feed", .args = "ID", .nargs = 1, .id = "token id",
+		  .needs = CLI_STORE_RW | CLI_VIEWS, .run = cmd_token_feed,
+		  .help = "a calendar feed key for token ID"},
 		 CLI_FORM_END},
-	 "issue, list or revoke API tokens",
-	 "issue prints a bearer token once; only its hash is stored.\n"},
+	 "issue, list or revoke API tokens and calendar feed keys",
+	 "issue prints a bearer token once; only its hash is stored.\n"
+	 "feed ID prints, once, the subscribe URL of a calendar feed\n"
+	 "(GET /api/v1/calendar.ics?key=...) that reads what token ID sees;\n"
+	 "--url gives the server's address (default http://127.0.0.1:8080).\n"
+	 "revoke takes a feed's id too; revoking token ID kills its feeds.\n"},
 	{"analyze", cmd_analyze, cli_opts_analyze,
 	 (const struct cli_form[]){
 		 {.sub = "rule", .needs = CLI_STORE_RO,

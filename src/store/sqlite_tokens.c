@@ -84,6 +84,7 @@ static void token_row(sqlite3_stmt *s, struct cn_token_info *t)
 	if (sqlite3_column_type(s, 5) != SQLITE_NULL)
 		snprintf(t->revoked, sizeof(t->revoked), "%s",
 			 sqlite3_column_text(s, 5));
+	t->feed_of = sqlite3_column_int64(s, 6); /* NULL reads 0 */
 }
 
 static int one_token(void *ctx, sqlite3_stmt *s, struct cn_err *err)
@@ -97,14 +98,63 @@ int cn_sq_token_find(struct cn_store_backend *b,
 		     const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
 		     struct cn_err *err)
 {
+	/* A feed key is no bearer token. */
 	sqlite3_stmt *s = cn_sq_stmt(b, "SELECT id, role, principal, label,"
-				     " created, revoked FROM tokens"
-				     " WHERE hash = ? AND revoked IS NULL", err);
+				     " created, revoked, feed_of FROM tokens"
+				     " WHERE hash = ? AND revoked IS NULL"
+				     " AND feed_of IS NULL", err);
 	if (!s)
 		return CN_EIO;
 	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
 	return cn_sq_one(b, s, one_token, info, "reading tokens",
 			 "unknown or revoked token", err);
+}
+
+int cn_sq_feed_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
+		   int64_t owner, const char *label, const char *created,
+		   int64_t *id, struct cn_err *err)
+{
+	/* The owner's role and code, copied: a feed reads as its owner. */
+	sqlite3_stmt *s = change_begin(b, "INSERT INTO tokens(hash, role,"
+				       " principal, label, created, feed_of)"
+				       " SELECT ?, role, principal, ?, ?, id"
+				       " FROM tokens WHERE id = ? AND revoked"
+				       " IS NULL AND feed_of IS NULL", err);
+	int rc;
+
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
+	if (label)
+		sqlite3_bind_text(s, 2, label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, created, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, owner);
+	rc = cn_sq_done(b, s, "storing a feed key", err);
+	if (rc == 0 && sqlite3_changes(b->db) == 0)
+		rc = cn_err_set(err, CN_ENOTFOUND, "no valid token with id %lld",
+				(long long)owner);
+	if (rc == 0) {
+		*id = sqlite3_last_insert_rowid(b->db);
+		rc = bump_tokens(b, err);
+	}
+	return savepoint_end(b, rc, err);
+}
+
+int cn_sq_feed_find(struct cn_store_backend *b,
+		    const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
+		    struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_stmt(b, "SELECT f.id, f.role, f.principal,"
+				     " f.label, f.created, f.revoked, f.feed_of"
+				     " FROM tokens f JOIN tokens o"
+				     " ON o.id = f.feed_of WHERE f.hash = ?"
+				     " AND f.revoked IS NULL"
+				     " AND o.revoked IS NULL", err);
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
+	return cn_sq_one(b, s, one_token, info, "reading tokens",
+			 "unknown or revoked feed key", err);
 }
 
 struct token_vec {
@@ -128,7 +178,8 @@ int cn_sq_token_list(struct cn_store_backend *b, struct cn_token_info **out,
 {
 	struct token_vec tv = {NULL, 0};
 	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT id, role, principal, label,"
-				      " created, revoked FROM tokens ORDER BY id",
+				      " created, revoked, feed_of FROM tokens"
+				      " ORDER BY id",
 				      err);
 	int rc = s ? cn_sq_each(b, s, add_token, &tv, "reading tokens", err)
 		   : CN_EIO;

@@ -291,6 +291,21 @@ int cn_store_token_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 	return st->ops->token_find(st->b, hash, info, err);
 }
 
+int cn_store_feed_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
+		      int64_t owner, const char *label, int64_t now,
+		      int64_t *id, struct cn_err *err)
+{
+	char t[CN_TIME_BUF];
+	return st->ops->feed_add(st->b, hash, owner, label,
+				 cn_time_format(now, t), id, err);
+}
+
+int cn_store_feed_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
+		       struct cn_token_info *info, struct cn_err *err)
+{
+	return st->ops->feed_find(st->b, hash, info, err);
+}
+
 int cn_store_token_list(struct cn_store *st, struct cn_token_info **out,
 			size_t *n, struct cn_err *err)
 {

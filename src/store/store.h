@@ -371,6 +371,8 @@ struct cn_token_info {
 	char label[128];
 	char created[32];
 	char revoked[32];    /* "" while valid */
+	int64_t feed_of;     /* a calendar feed key: its owner token's id;
+			      * 0 for a bearer token */
 };
 
 /* Store the hash of a new token; *id gets its row id. */
@@ -383,7 +385,21 @@ int cn_store_token_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 int cn_store_token_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 			struct cn_token_info *info, struct cn_err *err)
 	CN_NODISCARD;
-/* All tokens, newest last; *out is malloc'd. */
+/* Calendar feed keys (server/api_calendar.c): a row of the tokens table
+ * with feed_of naming the bearer token it reads for, its role and code
+ * copied from it.  A feed key is no bearer token (cn_store_token_find
+ * never returns one) and is revoked like one (cn_store_token_revoke, by
+ * its id); revoking its owner kills it too.  feed_add: CN_ENOTFOUND when
+ * `owner` is no valid bearer token. */
+int cn_store_feed_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
+		      int64_t owner, const char *label, int64_t now,
+		      int64_t *id, struct cn_err *err) CN_NODISCARD;
+/* A feed key by hash: 0 and *info when neither it nor its owner is
+ * revoked; CN_ENOTFOUND otherwise. */
+int cn_store_feed_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
+		       struct cn_token_info *info, struct cn_err *err)
+	CN_NODISCARD;
+/* All tokens, feed keys too, newest last; *out is malloc'd. */
 int cn_store_token_list(struct cn_store *st, struct cn_token_info **out,
 			size_t *n, struct cn_err *err) CN_NODISCARD;
 /* CN_ENOTFOUND when there is no valid token with that id. */
@@ -610,6 +626,13 @@ struct cn_store_ops {
 	int (*token_find)(struct cn_store_backend *b,
 			  const uint8_t hash[CN_HASH_LEN],
 			  struct cn_token_info *info, struct cn_err *err);
+	int (*feed_add)(struct cn_store_backend *b,
+			const uint8_t hash[CN_HASH_LEN], int64_t owner,
+			const char *label, const char *created, int64_t *id,
+			struct cn_err *err);
+	int (*feed_find)(struct cn_store_backend *b,
+			 const uint8_t hash[CN_HASH_LEN],
+			 struct cn_token_info *info, struct cn_err *err);
 	int (*token_list)(struct cn_store_backend *b,
 			  struct cn_token_info **out, size_t *n,
 			  struct cn_err *err);

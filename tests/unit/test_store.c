@@ -1614,6 +1614,70 @@ static void test_change_signal(void **state)
 	cn_store_close(rd);
 }
 
+/* Calendar feed keys (store.h): a feed reads as its owner token (role
+ * and code copied), is no bearer token, is revoked alone or dies with
+ * its owner, and cannot be made for a revoked token or for a feed. */
+static void test_calendar_feed_keys(void **state)
+{
+	struct fx *f = *state;
+	struct cn_store *st;
+	struct cn_err err = {0};
+	struct cn_token_info info, *all = NULL;
+	uint8_t owner[CN_HASH_LEN] = {7}, feed[CN_HASH_LEN] = {8},
+		feed2[CN_HASH_LEN] = {9}, other[CN_HASH_LEN] = {10};
+	int64_t oid = 0, fid = 0, fid2 = 0, x = 0;
+	size_t n = 0;
+
+	seed(f, 0);
+	st = cn_app_store(f->app);
+	assert_int_equal(cn_store_token_add(st, owner, "member", "FR", "FR",
+					    T("2023-07-07T10:00:00Z"), &oid,
+					    &err), 0);
+	assert_int_equal(cn_store_feed_add(st, feed, oid, "phone",
+					   T("2023-07-07T10:01:00Z"), &fid,
+					   &err), 0);
+	assert_int_equal(cn_store_feed_add(st, feed2, oid, NULL,
+					   T("2023-07-07T10:02:00Z"), &fid2,
+					   &err), 0);
+	assert_int_equal(cn_store_feed_find(st, feed, &info, &err), 0);
+	assert_int_equal(info.id, fid);
+	assert_string_equal(info.role, "member");
+	assert_string_equal(info.principal, "FR");
+	assert_int_equal(info.feed_of, oid);
+	/* A feed key is not a bearer token, nor a token a feed key. */
+	assert_int_equal(cn_store_token_find(st, feed, &info, &err), CN_ENOTFOUND);
+	assert_int_equal(cn_store_feed_find(st, owner, &info, &err), CN_ENOTFOUND);
+	/* No feed of a feed, nor of a token that does not exist. */
+	assert_int_equal(cn_store_feed_add(st, other, fid, NULL,
+					   T("2023-07-07T10:03:00Z"), &x, &err),
+			 CN_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "no valid token"));
+	assert_int_equal(cn_store_feed_add(st, other, 9999, NULL,
+					   T("2023-07-07T10:03:00Z"), &x, &err),
+			 CN_ENOTFOUND);
+	/* Revoked alone: the other feed and the owner live on. */
+	assert_int_equal(cn_store_token_revoke(st, fid, T("2023-07-07T11:00:00Z"),
+					       &err), 0);
+	assert_int_equal(cn_store_feed_find(st, feed, &info, &err), CN_ENOTFOUND);
+	assert_int_equal(cn_store_feed_find(st, feed2, &info, &err), 0);
+	assert_int_equal(cn_store_token_find(st, owner, &info, &err), 0);
+	/* The owner revoked: its feeds die with it. */
+	assert_int_equal(cn_store_token_revoke(st, oid, T("2023-07-07T12:00:00Z"),
+					       &err), 0);
+	assert_int_equal(cn_store_feed_find(st, feed2, &info, &err), CN_ENOTFOUND);
+	assert_int_equal(cn_store_feed_add(st, other, oid, NULL,
+					   T("2023-07-07T12:01:00Z"), &x, &err),
+			 CN_ENOTFOUND);
+	/* The list shows all three, feeds with their owner. */
+	assert_int_equal(cn_store_token_list(st, &all, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(all[0].feed_of, 0);
+	assert_int_equal(all[1].feed_of, oid);
+	assert_int_equal(all[2].feed_of, oid);
+	assert_string_equal(all[1].label, "phone");
+	free(all);
+}
+
 static int count_events_cb(void *ctx, const struct cn_event *ev,
 			   struct cn_err *err)
 {
@@ -1721,6 +1785,7 @@ int main(void)
 		S(test_same_log_same_root),
 		S(test_two_writers_one_log),
 		S(test_change_signal),
+		S(test_calendar_feed_keys),
 		S(test_lost_connection_is_an_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
