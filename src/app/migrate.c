@@ -60,6 +60,7 @@ struct rows {
 	FILE *f;
 	const char *what;    /* "projection members", "tokens" */
 	unsigned ncols, nkey;
+	int keyed;           /* rows come in key order */
 	int64_t written, read;
 	char bad[256];       /* what differs first */
 };
@@ -153,42 +154,69 @@ static int next_value(struct rows *r, const struct cn_value *want, int *same,
 	return 0;
 }
 
+/* Key order, as the stores give rows (store.h, guarantee 7): NULL,
+ * integers, text bytewise, shorter first on a tie. */
+static int key_cmp(const struct cn_value *a, const struct cn_value *b,
+		   unsigned nkey)
+{
+	for (unsigned k = 0; k < nkey; k++) {
+		size_t n = a[k].len < b[k].len ? a[k].len : b[k].len;
+		int d = 0;
+
+		if (a[k].type != b[k].type)
+			return a[k].type < b[k].type ? -1 : 1;
+		if (a[k].type == CN_VAL_INT && a[k].i != b[k].i)
+			return a[k].i < b[k].i ? -1 : 1;
+		if (a[k].type == CN_VAL_INT || a[k].type == CN_VAL_NULL)
+			continue;
+		if ((d = memcmp(a[k].s, b[k].s, n)) || a[k].len != b[k].len)
+			return d ? d : a[k].len < b[k].len ? -1 : 1;
+	}
+	return 0;
+}
+
 /* The source's next row against v (NULL: the source's next row is named
- * in r->bad as missing from the destination). */
+ * in r->bad as missing from the destination).  Both come in key order,
+ * so where the keys differ the smaller one is missing on the other side. */
 static int check_next(struct rows *r, const struct cn_value *v,
 		      struct cn_err *err)
 {
-	struct cn_value src[CN_ROW_MAX + 8];
-	char names[CN_ROW_MAX + 8][64], key[96], skey[96];
-	int same = 1;
+	struct cn_value src[CN_ROW_MAX];
+	char names[CN_ROW_MAX][64], key[96];
+	int same = 1, d;
 
-	assert(r->ncols <= CN_ROW_MAX + 8);
+	assert(r->ncols <= CN_ROW_MAX);
 	for (unsigned i = 0; i < r->ncols; i++)
 		if (next_value(r, v ? &v[i] : NULL, &same, &src[i], names[i]))
 			return cn_err_set(err, CN_EIO, "%s: the temporary file "
 					  "ended early", r->what);
 	r->read++;
-	key_name(src, r->nkey, skey, sizeof(skey));
-	if (!v) {
-		snprintf(r->bad, sizeof(r->bad), "row '%s' is missing in the "
-			 "destination", skey);
+	if (v && same)
+		return 0;
+	d = v ? key_cmp(src, v, r->nkey) : -1;
+	if (d && v && !r->keyed) {
+		/* In the order written, a key elsewhere is an order that
+		 * differs, not a row missing. */
+		char other[96];
+		key_name(src, r->nkey, key, sizeof(key));
+		key_name(v, r->nkey, other, sizeof(other));
+		snprintf(r->bad, sizeof(r->bad), "the source has row '%s' where "
+			 "the destination has row '%s'", key, other);
 		return ROWS_DIFFER;
 	}
-	if (same)
-		return 0;
-	key_name(v, r->nkey, key, sizeof(key));
-	if (strcmp(key, skey))
-		snprintf(r->bad, sizeof(r->bad), "the source's row '%s' is row "
-			 "'%s' in the destination", skey, key);
-	else
-		snprintf(r->bad, sizeof(r->bad), "row '%s' differs", key);
+	key_name(d > 0 ? v : src, r->nkey, key, sizeof(key));
+	snprintf(r->bad, sizeof(r->bad), d < 0
+		 ? "row '%s' of the source is missing in the destination"
+		 : d > 0 ? "row '%s' of the destination is not in the source"
+		 : "row '%s' differs", key);
 	return ROWS_DIFFER;
 }
 
 static int rows_start(struct rows *r, const char *what, unsigned ncols,
-		      unsigned nkey, struct cn_err *err)
+		      unsigned nkey, int keyed, struct cn_err *err)
 {
 	memset(r, 0, sizeof(*r));
+	r->keyed = keyed;
 	r->what = what;
 	r->ncols = ncols;
 	r->nkey = nkey;
@@ -247,7 +275,8 @@ static int compare_table(struct cn_store *src, struct cn_store *dst,
 
 	snprintf(what, sizeof(what), "projection %s%s", def->name,
 		 order == CN_ORDER_WRITTEN ? " (in the order written)" : "");
-	if ((rc = rows_start(&r, what, def->ncols, def->nkey, err)))
+	if ((rc = rows_start(&r, what, def->ncols, def->nkey,
+			     order == CN_ORDER_KEY, err)))
 		return rc;
 	if ((rc = cn_store_rows(src, t, order, put_row, &r, err)) == 0 &&
 	    (rc = rows_rewind(&r, err)) == 0)
@@ -296,7 +325,7 @@ static int compare_tokens(struct cn_store *src, struct cn_store *dst,
 			  struct cn_err *err)
 {
 	struct rows r;
-	int rc = rows_start(&r, "tokens", 7, 1, err);
+	int rc = rows_start(&r, "tokens", 7, 1, 1, err);
 
 	if (rc)
 		return rc;
