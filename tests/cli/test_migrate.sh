@@ -16,26 +16,9 @@
 #    without a store or key); SRC missing; a different key at DST's key
 #    path (beside a file, and $COUNCIL_KEY for a database).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_pg.sh"
 
-PGDIR=$(mktemp -u /tmp/council-pg.XXXXXX)
-srv=""
-cleanup() {
-	for s in $srv; do kill "$s" 2>/dev/null && wait "$s" 2>/dev/null; done
-	"$ROOT/tests/pg/cluster.sh" stop "$PGDIR"
-	rm -rf "$T"
-}
-trap cleanup EXIT
-if ! "$ROOT/tests/pg/cluster.sh" start "$PGDIR" >/dev/null 2>"$T/cluster.err"; then
-	not_ok "a throwaway PostgreSQL cluster starts" "$(head -c 600 "$T/cluster.err")"
-	exit 1
-fi
-ok "a throwaway PostgreSQL cluster starts"
-PSQL=(/usr/lib/postgresql/15/bin/psql -X -q -At -v ON_ERROR_STOP=1 -h "$PGDIR" -U council)
-newdb() {
-	"${PSQL[@]}" -d postgres -c "CREATE DATABASE $1 ENCODING 'UTF8'" >/dev/null &&
-		echo "host=$PGDIR user=council dbname=$1"
-}
-events_in() { "${PSQL[@]}" -d "$1" -c "SELECT count(*) FROM events" 2>/dev/null; }
+events_in() { "${PSQL[@]}" -At -d "$1" -c "SELECT count(*) FROM events" 2>/dev/null; }
 unset COUNCIL_DB COUNCIL_KEY
 # A database's key goes to $XDG_CONFIG_HOME/council/STORE_ID.key.
 export XDG_CONFIG_HOME="$T/config"
