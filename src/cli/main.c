@@ -50,7 +50,9 @@ const struct cmd cli_commands[] = {
 	 "size and root must be SRC's, every checkpoint must verify on it and\n"
 	 "every projection table and token must equal SRC's, row by row; then\n"
 	 "it is verified as `council verify` does.  The first difference is\n"
-	 "named and DST is left without a store.  SRC is only read.\n"},
+	 "named and nothing is committed to DST.  SRC is only read, in one\n"
+	 "snapshot: stop its servers first, or what they write after it is\n"
+	 "not copied.  Progress goes to stderr every 10,000 events.\n"},
 	{"members", cmd_members, cli_opts_members, ONE(NULL, 0, READS),
 	 "list members, of the alliance or of a body",
 	 "Members of the alliance (or of body B) on DATE (default today).\n"},

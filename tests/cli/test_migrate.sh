@@ -230,3 +230,46 @@ c migrate --from "$A" --to "$B2"
 expect_rc "the database a corrupt source was refused into takes a good one" 0
 c --db "$B2" verify --log-key "$vkey"
 expect_rc "and it verifies" 0
+
+# ---- killed at any sync, rename or unlink: a whole store or none --------------------
+# strace kills migrate at the Nth call of one system call (deterministic);
+# what is left must be the whole record, or nothing that stops a re-run.
+if ! command -v strace >/dev/null || ! strace -qq -o /dev/null true 2>/dev/null; then
+	not_ok "strace is needed (scripts/install-deps.sh --test installs it) and must be allowed to trace"
+	exit 0
+fi
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 # not under ptrace
+SYSCALLS=fsync,fdatasync,rename,renameat,renameat2,unlink
+mkdir -p "$T/probe"
+strace -f -qq -c -o "$T/counts" -e trace=$SYSCALLS "$COUNCIL" migrate --from "$A" \
+	--to "$T/probe/x.db" >/dev/null 2>&1
+points=""
+for sc in ${SYSCALLS//,/ }; do
+	n=$(awk -v s="$sc" '$NF == s {print $4}' "$T/counts")
+	for ((k = 1; k <= ${n:-0}; k++)); do points="$points $sc:$k"; done
+done
+npoints=0 bad=0
+for pt in $points; do
+	sc=${pt%:*} k=${pt#*:}
+	d="$T/kill-$sc-$k"
+	mkdir -p "$d"
+	{ ( strace -f -qq -o /dev/null -e trace="$sc" -e inject="$sc":signal=KILL:when="$k" \
+		"$COUNCIL" migrate --from "$A" --to "$d/x.db" ) >/dev/null 2>&1; } 2>/dev/null
+	npoints=$((npoints + 1))
+	if [ ! -e "$d/x.db" ]; then
+		"$COUNCIL" migrate --from "$A" --to "$d/x.db" >/dev/null 2>&1
+	fi
+	if [ "$(ls -A "$d" | tr '\n' ' ')" = "x.db x.db.key " ] &&
+		"$COUNCIL" --db "$d/x.db" log export "$d/x.jsonl" >/dev/null 2>&1 &&
+		cmp -s "$d/x.jsonl" "$T/a.jsonl" && cmp -s "$d/x.db.key" "$A.key" &&
+		"$COUNCIL" --db "$d/x.db" verify --log-key "$vkey" >/dev/null 2>&1; then
+		:
+	else
+		bad=$((bad + 1))
+		not_ok "migrate killed at $sc #$k: neither a whole store nor a clean re-run" \
+			"$(ls -A "$d" | tr '\n' ' ')"
+	fi
+	rm -rf "$d"
+done
+check "migrate killed at $npoints points: each left the whole record or nothing in the way" \
+	test "$bad" = 0 -a "$npoints" -gt 5
