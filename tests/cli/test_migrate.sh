@@ -11,10 +11,16 @@
 #    migrated stores; the old tokens work on `serve` over the PostgreSQL
 #    copy (the revoked one does not) and a new token takes the next id;
 #    the migrated stores take new writes signed by the same key;
+#  - PostgreSQL -> a schema of another database;
 #  - refusals, each changing nothing: DST holding events (a database, a
 #    file); SRC with an event's bytes changed (named by its seq; DST left
-#    without a store or key); SRC missing; a different key at DST's key
-#    path (beside a file, and $COUNCIL_KEY for a database).
+#    without a store or key); SRC whose projection rows, stored tree or a
+#    checkpoint are not its log's (named: table and key, root, size); SRC
+#    missing, without its key, or with another log's key; a different key
+#    at DST's key path (beside a file, and $COUNCIL_KEY for a database);
+#    and a refused database then takes a good record;
+#  - killed at every sync, rename and unlink (strace), migrate to a file
+#    leaves the whole record or nothing that stops a re-run.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_pg.sh"
 
@@ -74,6 +80,20 @@ expect_rc "migrate PostgreSQL -> SQLite" 0
 check "the key is beside the new file, the source's, private" \
 	sh -c "cmp -s '$A.key' '$C.key' && test \"\$(stat -c %a '$C.key')\" = 600"
 check "no temporary file is left" test -z "$(ls -A "$T" | grep migrate)"
+
+# ---- PostgreSQL -> PostgreSQL, into a schema of another database -------------------
+S=$(newdb sch)
+"${PSQL[@]}" -d sch -c "CREATE SCHEMA b" >/dev/null
+S="$S options=-csearch_path=b"
+c migrate --from "$P" --to "$S"
+expect_rc "migrate PostgreSQL -> a schema of another database" 0
+"$COUNCIL" --db "$S" log export "$T/s.jsonl"
+"$COUNCIL" --db "$A" log export "$T/a0.jsonl"
+check "its export is the first store's" cmp "$T/a0.jsonl" "$T/s.jsonl"
+check "its tables are in the schema named" \
+	test "$("${PSQL[@]}" -At -d sch -c "SELECT count(*) FROM b.events")" -gt 100
+c --db "$S" verify --log-key "$vkey"
+expect_rc "and it verifies" 0
 
 # ---- the three are the same record -----------------------------------------------
 for s in "$A" "$P" "$C"; do
@@ -223,6 +243,16 @@ COUNCIL_KEY="$T/other.db.key" run "$COUNCIL" migrate --from "$A" --to "$E2"
 expect_err "a different key at \$COUNCIL_KEY is refused" 1 "a different key is there"
 check "the database gets no events" test "$(events_in otherkey)" = 0
 check "and the key is kept" cmp -s "$T/other.db.key" "$T/e.db.key"
+
+cp "$A" "$T/nokey.db"
+c migrate --from "$T/nokey.db" --to "$T/g.db"
+expect_err "a source without its key is refused, naming where it was looked for" 1 \
+	"the log's signing key is not at $T/nokey.db.key"
+cp "$T/other.db.key" "$T/nokey.db.key"
+c migrate --from "$T/nokey.db" --to "$T/g.db"
+expect_err "a source whose key file holds another log's key is refused" 1 \
+	"is not the key of this log"
+check "neither made a store or a key" test ! -e "$T/g.db" -a ! -e "$T/g.db.key"
 
 # A refusal leaves nothing in the way: the same databases then take the
 # record.
