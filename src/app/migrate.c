@@ -169,7 +169,7 @@ static int key_cmp(const struct cn_value *a, const struct cn_value *b,
 			return a[k].i < b[k].i ? -1 : 1;
 		if (a[k].type == CN_VAL_INT || a[k].type == CN_VAL_NULL)
 			continue;
-		if ((d = memcmp(a[k].s, b[k].s, n)) || a[k].len != b[k].len)
+		if ((n && (d = memcmp(a[k].s, b[k].s, n))) || a[k].len != b[k].len)
 			return d ? d : a[k].len < b[k].len ? -1 : 1;
 	}
 	return 0;

@@ -215,6 +215,9 @@ c migrate --from "$T/rowfr.db" --to "$T/f.db"
 expect_err "a projection row that is not the log's is named, table and key" 1 \
 	"projection members: row 'FR' differs"
 check "and no store is made" test ! -e "$T/f.db" -a ! -e "$T/f.db.key"
+c migrate --from "$T/rowfr.db" --to "$(newdb rowfr)"
+expect_err "the same, into a database" 1 "projection members: row 'FR' differs"
+check "which is left without events" test "$(events_in rowfr)" = 0
 tamper rowpos "DELETE FROM positions WHERE rowid = (SELECT min(rowid) FROM positions)"
 c migrate --from "$T/rowpos.db" --to "$T/f.db"
 expect_err "a projection row missing in the source is named" 1 \
