@@ -18,6 +18,7 @@ struct copy {
 	cn_migrate_progress_fn progress;
 	void *ctx;
 	int64_t total, done;
+	int dst_failed; /* the destination refused an event, not the source */
 };
 
 static int copy_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
@@ -25,6 +26,8 @@ static int copy_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	struct copy *c = ctx;
 	int rc = cn_app_import_event(c->dst, ev, err);
 
+	if (rc)
+		c->dst_failed = 1;
 	if (rc == 0 && ++c->done % CN_MIGRATE_STEP == 0 && c->progress)
 		c->progress(c->ctx, c->done, c->total);
 	return rc;
@@ -376,7 +379,7 @@ static int check_checkpoints(struct cn_store *dst, int64_t copied,
 				(long long)c.count, (long long)copied);
 	free(name);
 	if (rc)
-		cn_err_prefix(err, "the destination: ");
+		cn_err_prefix(err, "the checkpoints copied, on the destination: ");
 	return rc;
 }
 
@@ -463,6 +466,9 @@ static int migrate_in(struct cn_store *src, struct cn_app *dst,
 		return rc;
 	}
 	rc = cn_store_scan(src, 1, copy_event, c, err);
+	if (rc && rc != CN_ENOMEM)
+		cn_err_prefix(err, c->dst_failed ? "the destination: "
+			      : "the source: ");
 	if (rc == 0 && c->done != c->total)
 		rc = cn_err_set(err, CN_ECORRUPT, "the source gave %lld of its %lld "
 				"events", (long long)c->done, (long long)c->total);
