@@ -172,3 +172,70 @@ int cn_pg_token_revoke(struct cn_store_backend *b, int64_t id,
 		rc = bump_tokens(b, err);
 	return cn_pg_change_end(b, own, rc, err);
 }
+
+/* ---- copying a store (council migrate) -------------------------------------- */
+
+struct token_scan {
+	cn_token_fn fn;
+	void *ctx;
+};
+
+/* A text column, NULL for SQL NULL (libpq ends every value with a NUL). */
+static const char *col_text(const struct cn_pg_row *r, int col)
+{
+	size_t len;
+	return cn_pg_isnull(r, col) ? NULL : cn_pg_value(r, col, &len);
+}
+
+static int whole_token(void *ctx, const struct cn_pg_row *r,
+		       struct cn_err *err)
+{
+	struct token_scan *ts = ctx;
+	struct cn_token_row t = {
+		.id = cn_pg_int64(r, 0),
+		.role = col_text(r, 2), .principal = col_text(r, 3),
+		.label = col_text(r, 4), .created = col_text(r, 5),
+		.revoked = col_text(r, 6),
+	};
+	t.hash = (const uint8_t *)cn_pg_value(r, 1, &t.hashlen);
+	return ts->fn(ts->ctx, &t, err);
+}
+
+int cn_pg_tokens(struct cn_store_backend *b, cn_token_fn fn, void *ctx,
+		 struct cn_err *err)
+{
+	struct token_scan ts = {fn, ctx};
+	return cn_pg_each(b, "SELECT id, hash, role, principal, label, created,"
+			  " revoked FROM tokens ORDER BY id", NULL, whole_token,
+			  &ts, "reading tokens", err);
+}
+
+int cn_pg_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
+		    struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+	int own, rc;
+
+	cn_pg_int(&p, t->id);
+	cn_pg_bytes(&p, t->hash, t->hashlen);
+	cn_pg_str(&p, t->role);
+	cn_pg_str(&p, t->principal);
+	cn_pg_str(&p, t->label);
+	cn_pg_str(&p, t->created);
+	cn_pg_str(&p, t->revoked);
+	if ((rc = cn_pg_change_begin(b, &own, err)))
+		return rc;
+	rc = cn_pg_cmd(b, "INSERT INTO tokens(id, hash, role, principal, label,"
+		       " created, revoked) VALUES($1, $2, $3, $4, $5, $6, $7)",
+		       &p, NULL, "copying a token", err);
+	/* An id given is not drawn from the identity's sequence: move it
+	 * past every stored id, or the next token issued would take one. */
+	if (rc == 0)
+		rc = cn_pg_one(b, "SELECT setval(pg_get_serial_sequence("
+			       "'tokens', 'id'), (SELECT max(id) FROM tokens))",
+			       NULL, NULL, NULL, "moving the token id sequence",
+			       "no token id", err);
+	if (rc == 0)
+		rc = bump_tokens(b, err);
+	return cn_pg_change_end(b, own, rc, err);
+}

@@ -211,3 +211,62 @@ int cn_sq_token_revoke(struct cn_store_backend *b, int64_t id,
 		rc = bump_tokens(b, err);
 	return savepoint_end(b, rc, err);
 }
+
+/* ---- copying a store (council migrate) -------------------------------------- */
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+struct token_scan {
+	cn_token_fn fn;
+	void *ctx;
+};
+
+static int whole_token(void *ctx, sqlite3_stmt *s, struct cn_err *err)
+{
+	struct token_scan *ts = ctx;
+	struct cn_token_row t = {
+		.id = sqlite3_column_int64(s, 0),
+		.hash = sqlite3_column_blob(s, 1),
+		.hashlen = (size_t)sqlite3_column_bytes(s, 1),
+		.role = col_text(s, 2), .principal = col_text(s, 3),
+		.label = col_text(s, 4), .created = col_text(s, 5),
+		.revoked = col_text(s, 6),
+	};
+	return ts->fn(ts->ctx, &t, err);
+}
+
+int cn_sq_tokens(struct cn_store_backend *b, cn_token_fn fn, void *ctx,
+		 struct cn_err *err)
+{
+	struct token_scan ts = {fn, ctx};
+	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT id, hash, role, principal,"
+				      " label, created, revoked FROM tokens"
+				      " ORDER BY id", err);
+	return s ? cn_sq_each(b, s, whole_token, &ts, "reading tokens", err)
+		 : CN_EIO;
+}
+
+int cn_sq_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
+		    struct cn_err *err)
+{
+	sqlite3_stmt *s = change_begin(b, "INSERT INTO tokens(id, hash, role,"
+				       " principal, label, created, revoked)"
+				       " VALUES(?,?,?,?,?,?,?)", err);
+	int rc;
+
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_int64(s, 1, t->id);
+	sqlite3_bind_blob(s, 2, t->hash, (int)t->hashlen, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, t->role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, t->principal, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, t->label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, t->created, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, t->revoked, -1, SQLITE_STATIC);
+	if ((rc = cn_sq_done(b, s, "copying a token", err)) == 0)
+		rc = bump_tokens(b, err);
+	return savepoint_end(b, rc, err);
+}

@@ -319,6 +319,19 @@ int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
 	return st->ops->token_revoke(st->b, id, cn_time_format(now, t), err);
 }
 
+int cn_store_tokens(struct cn_store *st, cn_token_fn fn, void *ctx,
+		    struct cn_err *err)
+{
+	return st->ops->tokens(st->b, fn, ctx, err);
+}
+
+int cn_store_token_copy(struct cn_store *st, const struct cn_token_row *t,
+			struct cn_err *err)
+{
+	assert(t->hashlen == CN_HASH_LEN && t->role && t->created);
+	return st->ops->token_put(st->b, t, err);
+}
+
 int cn_store_get_meta(struct cn_store *st, const char *key, char **value,
 		      struct cn_err *err)
 {

@@ -208,6 +208,13 @@ struct cn_checkpoint_row {
 };
 typedef int (*cn_checkpoint_fn)(void *ctx, const struct cn_checkpoint_row *cp,
 				struct cn_err *err);
+/* Store a checkpoint row as it is, signed elsewhere (inside a
+ * transaction): a copy of another store's record (council migrate), which
+ * the copier checks against this store's tree.  Fails when one of that
+ * size is stored. */
+int cn_store_checkpoint_copy(struct cn_store *st,
+			     const struct cn_checkpoint_row *cp,
+			     struct cn_err *err) CN_NODISCARD;
 /* Every checkpoint row, by size, whatever its size (verify names a bad one). */
 int cn_store_checkpoints(struct cn_store *st, cn_checkpoint_fn fn, void *ctx,
 			 struct cn_err *err) CN_NODISCARD;
@@ -405,6 +412,24 @@ int cn_store_token_list(struct cn_store *st, struct cn_token_info **out,
 /* CN_ENOTFOUND when there is no valid token with that id. */
 int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
 			  struct cn_err *err) CN_NODISCARD;
+
+/* A token row as stored, every column whole (NULL for SQL NULL), for
+ * copying a store to another (council migrate); borrowed for the call. */
+struct cn_token_row {
+	int64_t id;
+	const uint8_t *hash;
+	size_t hashlen;
+	const char *role, *principal, *label, *created, *revoked;
+};
+typedef int (*cn_token_fn)(void *ctx, const struct cn_token_row *t,
+			   struct cn_err *err);
+/* Every token row, by id. */
+int cn_store_tokens(struct cn_store *st, cn_token_fn fn, void *ctx,
+		    struct cn_err *err) CN_NODISCARD;
+/* Store a token row as it is, id included (inside a transaction), moving
+ * "tokens_seq"; fails when its id or hash is stored already. */
+int cn_store_token_copy(struct cn_store *st, const struct cn_token_row *t,
+			struct cn_err *err) CN_NODISCARD;
 
 /* ---- meta ------------------------------------------------------------------ */
 
@@ -638,6 +663,13 @@ struct cn_store_ops {
 			  struct cn_err *err);
 	int (*token_revoke)(struct cn_store_backend *b, int64_t id,
 			    const char *revoked, struct cn_err *err);
+	/* Every token row as stored, by id; and one stored as given, id
+	 * included (later token_adds then take higher ids), moving
+	 * "tokens_seq" as token_add does. */
+	int (*tokens)(struct cn_store_backend *b, cn_token_fn fn, void *ctx,
+		      struct cn_err *err);
+	int (*token_put)(struct cn_store_backend *b,
+			 const struct cn_token_row *t, struct cn_err *err);
 
 	/* Meta: get gives CN_ENOTFOUND for an unset key. */
 	int (*meta_get)(struct cn_store_backend *b, const char *key,

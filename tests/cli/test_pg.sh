@@ -13,26 +13,8 @@
 #  - the same scenario replayed on SQLite and on PostgreSQL gives the same
 #    proposals, registry and tally, and both stores verify.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_pg.sh"
 
-PGDIR=$(mktemp -u /tmp/council-pg.XXXXXX)
-srv=""
-cleanup() {
-	for s in $srv; do kill "$s" 2>/dev/null && wait "$s" 2>/dev/null; done
-	"$ROOT/tests/pg/cluster.sh" stop "$PGDIR"
-	rm -rf "$T"
-}
-trap cleanup EXIT
-if ! BASE=$("$ROOT/tests/pg/cluster.sh" start "$PGDIR" 2>"$T/cluster.err"); then
-	not_ok "a throwaway PostgreSQL cluster starts" "$(head -c 600 "$T/cluster.err")"
-	exit 1
-fi
-ok "a throwaway PostgreSQL cluster starts"
-PSQL=(/usr/lib/postgresql/15/bin/psql -X -q -v ON_ERROR_STOP=1 -h "$PGDIR" -U council)
-# newdb NAME: a new database; prints its keyword connection string
-newdb() {
-	"${PSQL[@]}" -d postgres -c "CREATE DATABASE $1 ENCODING 'UTF8'" >/dev/null &&
-		echo "host=$PGDIR user=council dbname=$1"
-}
 # writer TOKEN BASE ID N: N positions over HTTP, concur and abstain in turn
 writer() {
 	local pos
