@@ -287,13 +287,16 @@ static int compare_table(struct cn_store *src, struct cn_store *dst,
 	return rows_end(&r, rc, err);
 }
 
-/* A token row as values: its 7 columns, the hash as bytes. */
-static void token_values(const struct cn_token_row *t, struct cn_value v[7])
+/* A token row as values: its 8 columns, the hash as bytes, feed_of NULL
+ * for a bearer token. */
+#define TOKEN_COLS 8
+static void token_values(const struct cn_token_row *t,
+			 struct cn_value v[TOKEN_COLS])
 {
 	const char *text[] = {t->role, t->principal, t->label, t->created,
 			      t->revoked};
 
-	memset(v, 0, 7 * sizeof(*v));
+	memset(v, 0, TOKEN_COLS * sizeof(*v));
 	v[0].type = CN_VAL_INT;
 	v[0].i = t->id;
 	v[1].type = CN_VAL_TEXT;
@@ -305,12 +308,16 @@ static void token_values(const struct cn_token_row *t, struct cn_value v[7])
 			v[2 + i].s = text[i];
 			v[2 + i].len = strlen(text[i]);
 		}
+	if (t->feed_of) {
+		v[7].type = CN_VAL_INT;
+		v[7].i = t->feed_of;
+	}
 }
 
 static int put_token(void *ctx, const struct cn_token_row *t,
 		     struct cn_err *err)
 {
-	struct cn_value v[7];
+	struct cn_value v[TOKEN_COLS];
 	token_values(t, v);
 	return put_values(ctx, v, err);
 }
@@ -328,7 +335,7 @@ static int compare_tokens(struct cn_store *src, struct cn_store *dst,
 			  struct cn_err *err)
 {
 	struct rows r;
-	int rc = rows_start(&r, "tokens", 7, 1, 1, err);
+	int rc = rows_start(&r, "tokens", TOKEN_COLS, 1, 1, err);
 
 	if (rc)
 		return rc;

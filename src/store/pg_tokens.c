@@ -196,6 +196,7 @@ static int whole_token(void *ctx, const struct cn_pg_row *r,
 		.role = col_text(r, 2), .principal = col_text(r, 3),
 		.label = col_text(r, 4), .created = col_text(r, 5),
 		.revoked = col_text(r, 6),
+		.feed_of = cn_pg_int64(r, 7), /* NULL reads 0 */
 	};
 	t.hash = (const uint8_t *)cn_pg_value(r, 1, &t.hashlen);
 	return ts->fn(ts->ctx, &t, err);
@@ -206,7 +207,7 @@ int cn_pg_tokens(struct cn_store_backend *b, cn_token_fn fn, void *ctx,
 {
 	struct token_scan ts = {fn, ctx};
 	return cn_pg_each(b, "SELECT id, hash, role, principal, label, created,"
-			  " revoked FROM tokens ORDER BY id", NULL, whole_token,
+			  " revoked, feed_of FROM tokens ORDER BY id", NULL, whole_token,
 			  &ts, "reading tokens", err);
 }
 
@@ -223,10 +224,12 @@ int cn_pg_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
 	cn_pg_str(&p, t->label);
 	cn_pg_str(&p, t->created);
 	cn_pg_str(&p, t->revoked);
+	cn_pg_int(&p, t->feed_of);
 	if ((rc = cn_pg_change_begin(b, &own, err)))
 		return rc;
 	rc = cn_pg_cmd(b, "INSERT INTO tokens(id, hash, role, principal, label,"
-		       " created, revoked) VALUES($1, $2, $3, $4, $5, $6, $7)",
+		       " created, revoked, feed_of) VALUES($1, $2, $3, $4, $5, $6,"
+		       " $7, NULLIF($8::bigint, 0))",
 		       &p, NULL, "copying a token", err);
 	/* An id given is not drawn from the identity's sequence: move it
 	 * past every stored id, or the next token issued would take one. */

@@ -234,6 +234,7 @@ static int whole_token(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 		.role = col_text(s, 2), .principal = col_text(s, 3),
 		.label = col_text(s, 4), .created = col_text(s, 5),
 		.revoked = col_text(s, 6),
+		.feed_of = sqlite3_column_int64(s, 7), /* NULL reads 0 */
 	};
 	return ts->fn(ts->ctx, &t, err);
 }
@@ -243,8 +244,8 @@ int cn_sq_tokens(struct cn_store_backend *b, cn_token_fn fn, void *ctx,
 {
 	struct token_scan ts = {fn, ctx};
 	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT id, hash, role, principal,"
-				      " label, created, revoked FROM tokens"
-				      " ORDER BY id", err);
+				      " label, created, revoked, feed_of"
+				      " FROM tokens ORDER BY id", err);
 	return s ? cn_sq_each(b, s, whole_token, &ts, "reading tokens", err)
 		 : CN_EIO;
 }
@@ -253,8 +254,9 @@ int cn_sq_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
 		    struct cn_err *err)
 {
 	sqlite3_stmt *s = change_begin(b, "INSERT INTO tokens(id, hash, role,"
-				       " principal, label, created, revoked)"
-				       " VALUES(?,?,?,?,?,?,?)", err);
+				       " principal, label, created, revoked,"
+				       " feed_of) VALUES(?,?,?,?,?,?,?,"
+				       " nullif(?, 0))", err);
 	int rc;
 
 	if (!s)
@@ -266,6 +268,7 @@ int cn_sq_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
 	sqlite3_bind_text(s, 5, t->label, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, t->created, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 7, t->revoked, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 8, t->feed_of);
 	if ((rc = cn_sq_done(b, s, "copying a token", err)) == 0)
 		rc = bump_tokens(b, err);
 	return savepoint_end(b, rc, err);

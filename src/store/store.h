@@ -420,6 +420,9 @@ struct cn_token_row {
 	const uint8_t *hash;
 	size_t hashlen;
 	const char *role, *principal, *label, *created, *revoked;
+	/* A calendar feed key: the token it reads for; 0 (SQL NULL) for a
+	 * bearer token.  Dropping it would make a feed key a bearer token. */
+	int64_t feed_of;
 };
 typedef int (*cn_token_fn)(void *ctx, const struct cn_token_row *t,
 			   struct cn_err *err);

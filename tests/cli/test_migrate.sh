@@ -57,6 +57,11 @@ fr=$out
 c --db "$A" token issue --partner JP
 c --db "$A" token revoke 2
 expect_rc "tokens: three issued, one revoked" 0
+# A calendar feed key of the secretariat's token: a row of the tokens
+# table that must stay a feed key (never a bearer token) on the copy.
+c --db "$A" token feed 1 --url http://feeds --json
+feedkey=$(jq -r .url <<<"$out" | sed 's/.*key=//')
+check "and a calendar feed key for token 1" test -n "$feedkey"
 ncp=$("$COUNCIL" --db "$A" log export /dev/stdout | grep -c '"checkpoint"')
 check "the source holds several checkpoints" test "$ncp" -ge 5
 c --db "$A" log key
@@ -66,7 +71,7 @@ vkey=$out
 P=$(newdb mig)
 c migrate --from "$A" --to "$P"
 expect_rc "migrate SQLite -> PostgreSQL" 0
-check "it says what it copied" grep -q "events, $ncp checkpoints, 3 tokens" "$T/.out"
+check "it says what it copied" grep -q "events, $ncp checkpoints, 4 tokens" "$T/.out"
 pkey=$(ls "$KEYS"/*.key 2>/dev/null | head -1)
 check "the key is where a database's key lives (STORE_ID.key)" test -n "$pkey"
 check "it is the source's key" cmp -s "$A.key" "$pkey"
@@ -159,13 +164,17 @@ run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/whoami"
 expect_json "the old secretariat token works on the copy" .role secretariat
 run curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $fr" "$base/api/v1/whoami"
 check "the revoked token stays revoked" test "$out" = 401
+run curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $feedkey" "$base/api/v1/whoami"
+check "the feed key is still no bearer token on the copy" test "$out" = 401
+run curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/calendar.ics?key=$feedkey"
+check "and still reads its calendar there" test "$out" = 200
 run curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
 	"$base/api/v1/proposals" -d '{"body":"NAC","title":"After the move"}'
 expect_rc "the copy takes a write over the API with the old token" 0
 kill "$srv" && wait "$srv" 2>/dev/null
 srv=""
 c --db "$P" token issue --role secretariat --json
-expect_json "a new token on the database takes the next id" .id 4
+expect_json "a new token on the database takes the next id" .id 5
 c --db "$C" propose --body NAC --title "After the move" --at 2023-10-01
 expect_rc "the SQLite copy takes a write" 0
 for s in "$P" "$C"; do
