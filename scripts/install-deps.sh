@@ -14,11 +14,14 @@ PKGS="gcc make meson ninja-build pkg-config libsqlite3-dev libsodium-dev \
 libjansson-dev libmicrohttpd-dev libssl-dev sqlite3 iso-codes curl jq \
 libpq-dev"
 # test: cmocka, clang with libFuzzer (fuzz smoke tests) and its sanitizer
-# runtime; strace, which kills `council init` at chosen system calls
-# (tests/cli/test_hostile.sh); postgresql-15, whose initdb and pg_ctl start
-# the throwaway cluster the PostgreSQL store is tested on (tests/pg/cluster.sh)
+# runtime; strace, which kills `council init` and `council migrate` at
+# chosen system calls (tests/cli/test_hostile.sh, test_migrate.sh);
+# postgresql-15, whose initdb and pg_ctl start the throwaway cluster the
+# PostgreSQL store and migrate are tested on (tests/pg/cluster.sh);
+# python3-icalendar, the RFC 5545 parser the calendar feed is read back with
+# (tests/http/calendar.test.mjs)
 if [ "${1:-}" = "--test" ]; then
-	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl strace postgresql-15"
+	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl strace postgresql-15 python3-icalendar"
 fi
 
 # benchmark: wrk as the load, nginx as the yardstick

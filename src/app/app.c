@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@ struct cn_app {
 	struct cn_store *st;
 	struct cn_world w;
 	int batch; /* inside cn_app_batch_begin/end */
+	int importing; /* inside cn_app_import_begin/end (a batch too) */
 	/* Opened by cn_app_open_registry: the world is the registry read
 	 * from the projection rows, and no command may run on it. */
 	int registry_only;
@@ -50,13 +52,53 @@ struct cn_app {
  * FILE.key; for a database, where cn_store_key_path says.  Its public
  * half is kept in the store's meta ("log_vkey") for verifiers. */
 
+int cn_app_key_read(const char *path, char **name,
+		    uint8_t sk[CN_NOTE_SECKEY_LEN], struct cn_err *err)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (!f)
+		return errno == ENOENT
+			? cn_err_set(err, CN_ENOTFOUND, "%s: no such file", path)
+			: cn_err_set(err, CN_EIO, "%s: cannot read: %s", path,
+				     strerror(errno));
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	rc = cn_note_skey_decode(line, name, sk, err);
+	sodium_memzero(line, sizeof(line));
+	return rc ? cn_err_prefix(err, "%s: ", path) : 0;
+}
+
+int cn_app_key_write(const char *path, const char *name,
+		     const uint8_t sk[CN_NOTE_SECKEY_LEN], struct cn_err *err)
+{
+	char *skey = NULL;
+	int fd, rc = cn_note_skey_encode(name, sk, &skey, err);
+
+	if (rc)
+		return rc;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || (size_t)write(fd, skey, strlen(skey)) != strlen(skey) ||
+	    write(fd, "\n", 1) != 1 || fsync(fd))
+		rc = cn_err_set(err, CN_EIO, "%s: cannot write the log key: %s",
+				path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	sodium_memzero(skey, strlen(skey));
+	free(skey);
+	return rc;
+}
+
 static int load_or_make_key(struct cn_app *app, const char *db, int flags,
 			    struct cn_err *err)
 {
-	char path[600], *skey = NULL, *vkey = NULL, *name = NULL;
+	char path[600], *vkey = NULL, *name = NULL;
 	uint8_t pk[CN_NOTE_PUBKEY_LEN], sk[CN_NOTE_SECKEY_LEN];
 	int rc = 0, have_vkey;
-	FILE *f;
 
 	if (flags & CN_STORE_READONLY)
 		return 0;
@@ -64,16 +106,12 @@ static int load_or_make_key(struct cn_app *app, const char *db, int flags,
 	if (!(flags & CN_STORE_MEMORY)) {
 		if ((rc = cn_store_key_path(app->st, db, path, sizeof(path), err)))
 			return rc;
-		if ((f = fopen(path, "r"))) {
-			char line[512];
-			if (!fgets(line, sizeof(line), f))
-				line[0] = '\0';
-			fclose(f);
-			line[strcspn(line, "\n")] = '\0';
-			if ((rc = cn_note_skey_decode(line, &name, sk, err))) {
-				free(vkey);
-				return cn_err_prefix(err, "%s: ", path);
-			}
+		rc = cn_app_key_read(path, &name, sk, err);
+		if (rc && rc != CN_ENOTFOUND) {
+			free(vkey);
+			return rc;
+		}
+		if (rc == 0) {
 			rc = cn_store_set_signer(app->st, name, sk, err);
 			cn_app_snaps_seal_with(&app->snaps, sk);
 			free(name);
@@ -99,21 +137,9 @@ static int load_or_make_key(struct cn_app *app, const char *db, int flags,
 	if ((rc = cn_note_keygen(keyname, pk, sk, err)) ||
 	    (rc = cn_note_vkey_encode(keyname, pk, &vkey, err)))
 		return rc;
-	if (!(flags & CN_STORE_MEMORY)) {
-		int fd;
-		if ((rc = cn_note_skey_encode(keyname, sk, &skey, err)))
-			goto out;
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-		if (fd < 0 || (size_t)write(fd, skey, strlen(skey)) != strlen(skey) ||
-		    write(fd, "\n", 1) != 1 || fsync(fd)) {
-			if (fd >= 0)
-				close(fd);
-			rc = cn_err_set(err, CN_EIO, "%s: cannot write the log key",
-					path);
-			goto out;
-		}
-		close(fd);
-	}
+	if (!(flags & CN_STORE_MEMORY) &&
+	    (rc = cn_app_key_write(path, keyname, sk, err)))
+		goto out;
 	if ((rc = cn_store_begin(app->st, err)) == 0) {
 		rc = cn_store_set_meta(app->st, "log_vkey", vkey, err);
 		if (rc == 0)
@@ -127,9 +153,6 @@ static int load_or_make_key(struct cn_app *app, const char *db, int flags,
 		cn_app_snaps_seal_with(&app->snaps, sk);
 out:
 	sodium_memzero(sk, sizeof(sk));
-	if (skey)
-		sodium_memzero(skey, strlen(skey));
-	free(skey);
 	free(vkey);
 	return rc;
 }
@@ -544,6 +567,22 @@ int cn_app_batch_begin(struct cn_app *app, struct cn_err *err)
 	return 0;
 }
 
+/* The end of a batch's transaction: committed when `commit`, else (or
+ * when the commit fails) rolled back and the world folded again.  `rc`:
+ * the failure that stopped the batch before its end, returned as it is. */
+static int batch_close(struct cn_app *app, int commit, int rc,
+		       struct cn_err *err)
+{
+	if (commit && (rc = cn_store_commit(app->st, err)) == 0) {
+		app->dirty = 0;
+		cn_app_snaps_committed(&app->snaps);
+		return 0;
+	}
+	cn_store_rollback(app->st);
+	reload(app);
+	return rc;
+}
+
 int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
 {
 	int rc = 0;
@@ -554,16 +593,62 @@ int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
 	if (commit)
 		rc = cn_projector_flush(&app->pj, app->st, &app->w, err);
 	if (commit && rc == 0 &&
-	    (rc = cn_store_checkpoint_sign(app->st, app->now, err)) == 0 &&
-	    (rc = cn_app_snaps_take(&app->snaps, app->st, &app->w, err)) == 0 &&
-	    (rc = cn_store_commit(app->st, err)) == 0) {
-		app->dirty = 0;
-		cn_app_snaps_committed(&app->snaps);
-		return 0;
-	}
-	cn_store_rollback(app->st);
-	reload(app);
+	    (rc = cn_store_checkpoint_sign(app->st, app->now, err)) == 0)
+		rc = cn_app_snaps_take(&app->snaps, app->st, &app->w, err);
+	return batch_close(app, commit && rc == 0, rc, err);
+}
+
+/* ---- importing another store's log (app.h) --------------------------------- */
+
+int cn_app_import_begin(struct cn_app *app, struct cn_err *err)
+{
+	int rc;
+
+	if (app->w.last_seq != 0 || !cn_store_empty(app->st))
+		return cn_err_set(err, CN_EINVAL, "a log is imported only into "
+				  "an empty store");
+	if ((rc = cn_app_batch_begin(app, err)) == 0)
+		app->importing = 1;
 	return rc;
+}
+
+int cn_app_import_event(struct cn_app *app, const struct cn_event *ev,
+			struct cn_err *err)
+{
+	int rc;
+
+	assert(app->batch && app->importing);
+	/* The source's scan checked its chain; this checks that it
+	 * continues what was imported, whatever the caller did between. */
+	if (ev->seq != app->w.last_seq + 1 ||
+	    memcmp(ev->prev, app->w.last_hash, CN_HASH_LEN))
+		return cn_err_set(err, CN_ECORRUPT, "event %lld does not follow "
+				  "event %lld of the import", (long long)ev->seq,
+				  (long long)app->w.last_seq);
+	app->dirty = 1;
+	if ((rc = cn_world_apply(&app->w, ev, err)) == 0 &&
+	    (rc = cn_store_append(app->st, ev, err)) == 0)
+		rc = cn_project_event(&app->pj, app->st, &app->w, ev, err);
+	if (rc)
+		cn_err_prefix(err, "event %lld: ", (long long)ev->seq);
+	return rc;
+}
+
+int cn_app_import_flush(struct cn_app *app, struct cn_err *err)
+{
+	int rc;
+
+	assert(app->batch && app->importing);
+	if ((rc = cn_projector_flush(&app->pj, app->st, &app->w, err)) == 0)
+		rc = cn_app_snaps_take(&app->snaps, app->st, &app->w, err);
+	return rc;
+}
+
+int cn_app_import_end(struct cn_app *app, int commit, struct cn_err *err)
+{
+	assert(app->batch && app->importing);
+	app->batch = app->importing = 0;
+	return batch_close(app, commit, 0, err);
 }
 
 /* ---- command adapters ------------------------------------------------------ */

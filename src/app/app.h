@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "../core/err.h"
+#include "../core/note.h"
 #include "../core/procedure.h"
 #include "../core/world.h"
 #include "../store/store.h"
@@ -53,6 +54,17 @@ int cn_app_open(const char *path, int store_flags, struct cn_app **out,
 int cn_app_open_registry(const char *path, int flags, struct cn_app **out,
 			 struct cn_err *err) CN_NODISCARD;
 void cn_app_close(struct cn_app *app);
+
+/* The log's signing key file (cn_store_key_path says where): one line,
+ * the C2SP note signer key.  read: CN_ENOTFOUND when there is no file;
+ * *name is malloc'd.  write: a new file (never over one), mode 0600,
+ * synced. */
+int cn_app_key_read(const char *path, char **name,
+		    uint8_t sk[CN_NOTE_SECKEY_LEN], struct cn_err *err)
+	CN_NODISCARD;
+int cn_app_key_write(const char *path, const char *name,
+		     const uint8_t sk[CN_NOTE_SECKEY_LEN], struct cn_err *err)
+	CN_NODISCARD;
 
 const struct cn_world *cn_app_world(const struct cn_app *app);
 struct cn_store *cn_app_store(struct cn_app *app);
@@ -102,6 +114,23 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
  * all of them land or none.  cn_app_batch_end(app, 0) rolls back. */
 int cn_app_batch_begin(struct cn_app *app, struct cn_err *err) CN_NODISCARD;
 int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
+	CN_NODISCARD;
+
+/* Importing another store's log, event by event (council migrate,
+ * app/migrate.h): events already sealed elsewhere, appended as their exact
+ * bytes and salt, folded and projected by this app's own code, in one
+ * write transaction.  cn_app_import_begin needs an empty store; each
+ * event must be the next one, linked to the last (CN_ECORRUPT naming it
+ * otherwise).  cn_app_import_flush writes the proposal views and the
+ * snapshot due, still inside the transaction, so the caller can compare
+ * what was written before cn_app_import_end commits it (commit = 1) or
+ * rolls it all back.  No checkpoint is signed: the caller copies the
+ * record's own. */
+int cn_app_import_begin(struct cn_app *app, struct cn_err *err) CN_NODISCARD;
+int cn_app_import_event(struct cn_app *app, const struct cn_event *ev,
+			struct cn_err *err) CN_NODISCARD;
+int cn_app_import_flush(struct cn_app *app, struct cn_err *err) CN_NODISCARD;
+int cn_app_import_end(struct cn_app *app, int commit, struct cn_err *err)
 	CN_NODISCARD;
 
 /* Command adapters for cn_app_run (args point at the matching struct). */

@@ -166,17 +166,64 @@ int cn_reader_consistency(struct cn_reader *rd, uint64_t size1,
 	return cn_store_consistency(rd->st, size1, size2, proof, err);
 }
 
+static int token_out(int rc, const struct cn_token_info *info,
+		     struct cn_reader_token *out)
+{
+	if (rc)
+		return rc;
+	out->id = info->id;
+	snprintf(out->role, sizeof(out->role), "%s", info->role);
+	snprintf(out->code, sizeof(out->code), "%s", info->principal);
+	return 0;
+}
+
+int cn_reader_feed(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
+		   struct cn_reader_token *out, struct cn_err *err)
+{
+	struct cn_token_info info;
+
+	memset(out, 0, sizeof(*out));
+	return token_out(cn_store_feed_find(rd->st, hash, &info, err), &info,
+			 out);
+}
+
+int cn_reader_feeds(struct cn_reader *rd, int64_t owner,
+		    struct cn_reader_feed **out, size_t *n, struct cn_err *err)
+{
+	struct cn_token_info *all;
+	struct cn_reader_feed *v;
+	size_t nall, k = 0;
+	int rc;
+
+	/* Tokens are few (people and their calendars), so the whole list
+	 * is read and filtered here rather than given a query of its own. */
+	if ((rc = cn_store_token_list(rd->st, &all, &nall, err)))
+		return rc;
+	if (!(v = calloc(nall + 1, sizeof(*v)))) {
+		free(all);
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < nall; i++) {
+		if (all[i].feed_of != owner || all[i].revoked[0])
+			continue;
+		v[k].id = all[i].id;
+		snprintf(v[k].label, sizeof(v[k].label), "%s", all[i].label);
+		snprintf(v[k].created, sizeof(v[k].created), "%s",
+			 all[i].created);
+		k++;
+	}
+	free(all);
+	*out = v;
+	*n = k;
+	return 0;
+}
+
 int cn_reader_token(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
 		    struct cn_reader_token *out, struct cn_err *err)
 {
 	struct cn_token_info info;
-	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = cn_store_token_find(rd->st, hash, &info, err)))
-		return rc;
-	out->id = info.id;
-	snprintf(out->role, sizeof(out->role), "%s", info.role);
-	snprintf(out->code, sizeof(out->code), "%s", info.principal);
-	return 0;
+	return token_out(cn_store_token_find(rd->st, hash, &info, err), &info,
+			 out);
 }

@@ -124,5 +124,23 @@ struct cn_reader_token {
 int cn_reader_token(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
 		    struct cn_reader_token *out, struct cn_err *err)
 	CN_NODISCARD;
+/* A valid calendar feed key, as a list shows it (never the key). */
+struct cn_reader_feed {
+	int64_t id;
+	char label[128];  /* "" for none */
+	char created[32];
+};
+
+/* The valid calendar feed keys made for token `owner`, oldest first
+ * (*out malloc'd, the caller's). */
+int cn_reader_feeds(struct cn_reader *rd, int64_t owner,
+		    struct cn_reader_feed **out, size_t *n, struct cn_err *err)
+	CN_NODISCARD;
+/* The same for a calendar feed key (store.h, cn_store_feed_find): the
+ * principal its owner token stands for, with out->id the feed's own id.
+ * CN_ENOTFOUND when the key, or its owner, is unknown or revoked. */
+int cn_reader_feed(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
+		   struct cn_reader_token *out, struct cn_err *err)
+	CN_NODISCARD;
 
 #endif

@@ -19,7 +19,8 @@
  * add|amend), cmd_respond.c (respond, vote), cmd_secretariat.c (extend,
  * recirculate, conclude, withdraw, tick), cmd_key.c (keygen, key
  * register), cmd_serve.c (serve, token, routes), cmd_analyze.c (analyze
- * rule|proposal).
+ * rule|proposal), cmd_migrate.c (migrate); aside.c (a SQLite store built
+ * aside and renamed into place: init, migrate).
  * Commands depend on util.c and options.c, never on each other, except
  * respond on cmd_receipt.c's receipt writer.
  *
@@ -224,6 +225,7 @@ CLI_COMMAND(analyze);
 CLI_COMMAND(keygen);
 CLI_COMMAND(key);
 CLI_COMMAND(body);
+CLI_COMMAND(migrate);
 #undef CLI_COMMAND
 /* Forms with their own function (main.c's table names them). */
 extern const struct cli_opt cli_opts_token[];
@@ -235,6 +237,7 @@ int cmd_log_export(struct cli *c, const struct cli_args *a, struct cn_app *app);
 int cmd_token_issue(struct cli *c, const struct cli_args *a,
 		    struct cn_app *app);
 int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app);
+int cmd_token_feed(struct cli *c, const struct cli_args *a, struct cn_app *app);
 int cmd_token_revoke(struct cli *c, const struct cli_args *a,
 		     struct cn_app *app);
 

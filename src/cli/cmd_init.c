@@ -5,18 +5,13 @@
  * init refuses a store that exists and never overwrites one.  main.c
  * opens no store for it: init creates its own.
  */
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "aside.h"
 #include "cli.h"
 
 /* Give the app the real time: a seed event dated after it is refused
@@ -33,95 +28,8 @@ const struct cli_opt cli_opts_init[] = {
 	[INIT_AT] = OPT_AT("at", "TIME", "time recorded for the seed events (default now)"),
 	OPT_END};
 
-/* ---- init: a whole store or none --------------------------------------------- *
- * init builds the store in a temporary file beside the target, in the same
- * directory so that a rename moves it into place at once: ".NAME.init-PID"
- * with its key in ".NAME.init-PID.key".  Seeded and closed (SQLite folds
- * its WAL into the file on the last close), the file is synced; then the
- * key and, last, the store are renamed into place and the directory is
- * synced.  A kill at any moment leaves either no store (at most a key
- * without one, which the next init replaces, and temporary files, which
- * the next init removes) or a whole one.  Inits in one directory take a
- * lock on it, so two cannot race for one name. */
-
-struct init_paths {
-	char dir[PATH_MAX];     /* the target's directory ("." if none) */
-	char prefix[PATH_MAX];  /* ".NAME.init-": temporary files start so */
-	char tmp[PATH_MAX];     /* the store being built */
-	char tmp_key[PATH_MAX + 8];
-	char key[PATH_MAX + 8]; /* the target's key */
-};
-
-static int init_paths(const char *db, struct init_paths *p, struct cn_err *err)
-{
-	const char *slash = strrchr(db, '/'), *base = slash ? slash + 1 : db;
-
-	if (!*base)
-		return cn_err_set(err, CN_EINVAL, "%s: names a directory, not a store",
-				  db);
-	if ((size_t)snprintf(p->dir, sizeof(p->dir), "%.*s",
-			     !slash ? 1 : slash == db ? 1 : (int)(slash - db),
-			     !slash ? "." : slash == db ? "/" : db) >= sizeof(p->dir) ||
-	    (size_t)snprintf(p->prefix, sizeof(p->prefix), ".%s.init-", base) >=
-		    sizeof(p->prefix) ||
-	    (size_t)snprintf(p->tmp, sizeof(p->tmp), "%s/%s%ld", p->dir, p->prefix,
-			     (long)getpid()) >= sizeof(p->tmp))
-		return cn_err_set(err, CN_EINVAL, "%s: path too long", db);
-	snprintf(p->tmp_key, sizeof(p->tmp_key), "%s.key", p->tmp);
-	snprintf(p->key, sizeof(p->key), "%s.key", db);
-	return 0;
-}
-
-/* Remove what an init killed earlier left in the directory: files named
- * PREFIX + PID (+ "-wal", "-shm", "-journal", ".key") of a process that
- * no longer runs, or of this one (a former holder of its pid). */
-static void init_remove_leftovers(int dfd, const struct init_paths *p)
-{
-	size_t plen = strlen(p->prefix);
-	int fd = dup(dfd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *e;
-
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((e = readdir(d))) {
-		char *end;
-		if (strncmp(e->d_name, p->prefix, plen))
-			continue;
-		long pid = strtol(e->d_name + plen, &end, 10);
-		if (end == e->d_name + plen || pid <= 0 ||
-		    (*end && *end != '-' && *end != '.'))
-			continue;
-		if (pid == (long)getpid() || (kill((pid_t)pid, 0) && errno == ESRCH))
-			unlinkat(dfd, e->d_name, 0);
-	}
-	closedir(d);
-}
-
-static void init_remove_tmp(const struct init_paths *p)
-{
-	static const char *const side[] = {"-wal", "-shm", "-journal", ".key"};
-	char path[PATH_MAX + 16];
-
-	unlink(p->tmp);
-	for (size_t i = 0; i < sizeof(side) / sizeof(side[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s", p->tmp, side[i]);
-		unlink(path);
-	}
-}
-
-static int fsync_path(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
+/* ---- init: a whole store or none ---------------------------------------------
+ * A SQLite store is built aside and renamed into place (aside.h). */
 
 /* What init prints of the store it seeded. */
 static void init_summary(struct cn_app *app, char *summary, size_t n)
@@ -134,32 +42,19 @@ static void init_summary(struct cn_app *app, char *summary, size_t n)
 		 (long long)w->last_seq);
 }
 
-/* Build, seed and close the store at p->tmp; *summary gets what to print. */
-static int init_build(struct cli *c, const char *dataset,
-		      const struct init_paths *p, char *summary, size_t n,
-		      struct cn_err *err)
+/* Build, seed and close the store at a->tmp; *summary gets what to print. */
+static int init_build(struct cli *c, const char *dataset, const struct aside *a,
+		      char *summary, size_t n, struct cn_err *err)
 {
 	struct cn_app *app;
-	char wal[PATH_MAX + 8];
 	int rc;
 
-	if ((rc = cn_app_open(p->tmp, CN_STORE_CREATE, &app, err)))
+	if ((rc = cn_app_open(a->tmp, CN_STORE_CREATE, &app, err)))
 		return rc;
 	if ((rc = cn_app_seed(with_clock(app), dataset, c->now, err)) == 0)
 		init_summary(app, summary, n);
 	cn_app_close(app);
-	if (rc)
-		return rc;
-	/* The last close folds the WAL into the file and removes it: the
-	 * file alone is then the whole store. */
-	snprintf(wal, sizeof(wal), "%s-wal", p->tmp);
-	if (access(wal, F_OK) == 0)
-		return cn_err_set(err, CN_EIO, "%s: the new store kept a WAL file; "
-				  "it is not complete on its own", p->tmp);
-	if (fsync_path(p->tmp))
-		return cn_err_set(err, CN_EIO, "%s: cannot sync: %s", p->tmp,
-				  strerror(errno));
-	return 0;
+	return rc ? rc : aside_sealed(a, err);
 }
 
 /* ---- init of a PostgreSQL store ---------------------------------------------------
@@ -213,42 +108,22 @@ static int init_database(struct cli *c, const char *dataset)
 int cmd_init(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 {
 	const char *dataset = a->val[INIT_DATASET];
-	struct init_paths p;
+	struct aside as;
 	struct cn_err err = {0};
 	char summary[512] = "";
-	int dfd, rc;
 	(void)unused;
 
 	dataset = cli_dataset(dataset);
 	if (cn_store_is_database(c->db))
 		return init_database(c, dataset);
-	if (init_paths(c->db, &p, &err))
+	if (aside_start(&as, c->db, "init", &err))
 		return cli_fail(c, &err);
-	dfd = open(p.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || flock(dfd, LOCK_EX)) {
-		cn_err_set(&err, CN_EIO, "%s: cannot open the directory: %s", p.dir,
-			   strerror(errno));
-		if (dfd >= 0)
-			close(dfd);
+	if (init_build(c, dataset, &as, summary, sizeof(summary), &err) ||
+	    aside_finish(&as, c->db, &err)) {
+		aside_abandon(&as);
 		return cli_fail(c, &err);
 	}
-	if (access(c->db, F_OK) == 0) {
-		close(dfd);
-		fprintf(stderr, "council: %s already exists; init creates a new "
-				"store and never overwrites one\n", c->db);
-		return EXIT_REFUSED;
-	}
-	init_remove_leftovers(dfd, &p);
-	rc = init_build(c, dataset, &p, summary, sizeof(summary), &err);
-	/* The key first: a store is never in place without its key. */
-	if (!rc && (rename(p.tmp_key, p.key) || rename(p.tmp, c->db) || fsync(dfd)))
-		rc = cn_err_set(&err, CN_EIO, "%s: cannot move the new store into "
-				"place: %s", c->db, strerror(errno));
-	if (rc)
-		init_remove_tmp(&p);
-	close(dfd);
-	if (rc)
-		return cli_fail(c, &err);
-	printf("created %s: %s; log key in %s\n", c->db, summary, p.key);
+	aside_end(&as);
+	printf("created %s: %s; log key in %s\n", c->db, summary, as.key);
 	return 0;
 }

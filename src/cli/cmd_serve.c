@@ -100,7 +100,8 @@ int cmd_routes(struct cli *c, const struct cli_args *a, struct cn_app *app)
 
 /* ---- tokens ---------------------------------------------------------------- */
 
-enum { TOKEN_ROLE, TOKEN_MEMBER, TOKEN_PARTNER, TOKEN_LABEL, TOKEN_JSON };
+enum { TOKEN_ROLE, TOKEN_MEMBER, TOKEN_PARTNER, TOKEN_LABEL, TOKEN_URL,
+       TOKEN_JSON };
 const struct cli_opt cli_opts_token[] = {
 	[TOKEN_ROLE] = {.name = "role", .arg = "secretariat", .only = "issue",
 			.flags = CLI_OPT_ONE_OF, .help = "the secretariat's token"},
@@ -109,9 +110,12 @@ const struct cli_opt cli_opts_token[] = {
 			  .help = "a member delegation's token"},
 	[TOKEN_PARTNER] = {.name = "partner", .arg = "CODE", .only = "issue",
 			   .flags = CLI_OPT_ONE_OF, .help = "a partner's token"},
-	[TOKEN_LABEL] = {.name = "label", .arg = "TEXT", .only = "issue",
+	[TOKEN_LABEL] = {.name = "label", .arg = "TEXT", .only = "issue feed",
 			 .help = "what it is for, shown by list"},
-	[TOKEN_JSON] = {.name = "json", .flags = CLI_OPT_JSON, .only = "issue list",
+	[TOKEN_URL] = {.name = "url", .arg = "URL", .only = "feed",
+		       .help = "the server's address in the subscribe URL"},
+	[TOKEN_JSON] = {.name = "json", .flags = CLI_OPT_JSON,
+			.only = "issue list feed",
 			.help = "machine-readable output"},
 	OPT_END};
 
@@ -174,6 +178,42 @@ int cmd_token_issue(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	return 0;
 }
 
+/* A feed key is made like a token and kept, hashed, in the same table
+ * (store.h, "Calendar feed keys"). */
+int cmd_token_feed(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	const char *base = a->val[TOKEN_URL] ? a->val[TOKEN_URL]
+					     : "http://127.0.0.1:8080";
+	size_t blen = strlen(base);
+	struct cn_err err = {0};
+	char key[CN_TOKEN_LEN + 1], *url;
+	uint8_t hash[CN_HASH_LEN];
+	int64_t id;
+
+	while (blen && base[blen - 1] == '/')
+		blen--;
+	if (strncmp(base, "http://", 7) && strncmp(base, "https://", 8))
+		return cli_usage(c, "--url must begin with http:// or https://");
+	cn_token_new(key, hash);
+	if (cn_store_feed_add(cn_app_store(app), hash, a->id, a->val[TOKEN_LABEL],
+			      c->now, &id, &err))
+		return cli_fail(c, &err);
+	if (asprintf(&url, "%.*s/api/v1/calendar.ics?key=%s", (int)blen, base,
+		     key) < 0)
+		return cli_fail(c, &(struct cn_err){CN_ENOMEM, "out of memory"});
+	if (c->json)
+		cli_print_json(json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id,
+					 "token", (json_int_t)a->id, "url", url));
+	else {
+		printf("%s\n", url);
+		fprintf(stderr, "feed %lld reads for token %lld: shown once; "
+			"only its hash is stored\n", (long long)id,
+			(long long)a->id);
+	}
+	free(url);
+	return 0;
+}
+
 int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	struct cn_token_info *v;
@@ -189,21 +229,26 @@ int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, json_pack(
-				"{s:I, s:s, s:s, s:s, s:s, s:s?}", "id",
+				"{s:I, s:s, s:s, s:s, s:s, s:s?, s:o}", "id",
 				(json_int_t)v[i].id, "role", v[i].role, "code",
 				v[i].principal, "label", v[i].label, "created",
 				v[i].created, "revoked",
-				v[i].revoked[0] ? v[i].revoked : NULL));
+				v[i].revoked[0] ? v[i].revoked : NULL, "feed_of",
+				v[i].feed_of ? json_integer(v[i].feed_of)
+					     : json_null()));
 		cli_print_json(arr);
 	} else {
-		cli_table_init(&t, "rlllll", (const char *[]){"id", "role", "code",
-			       "created", "revoked", "label"});
+		cli_table_init(&t, "rllllrl", (const char *[]){"id", "role", "code",
+			       "created", "revoked", "feed_of", "label"});
 		for (size_t i = 0; i < n; i++) {
-			char id[32];
+			char id[32], of[32] = "-";
 			snprintf(id, sizeof(id), "%lld", (long long)v[i].id);
+			if (v[i].feed_of)
+				snprintf(of, sizeof(of), "%lld",
+					 (long long)v[i].feed_of);
 			cli_table_row(&t, (const char *[]){id, v[i].role,
 				v[i].principal, v[i].created,
-				cli_or(v[i].revoked, "-"), v[i].label});
+				cli_or(v[i].revoked, "-"), of, v[i].label});
 		}
 		rc = cli_table_print(&t, &err);
 	}

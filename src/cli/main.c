@@ -36,6 +36,23 @@ const struct cmd cli_commands[] = {
 	 "create a store and seed it with a dataset",
 	 "Create the store and seed it with the alliance dataset (default:\n"
 	 "the NATO dataset, data/nato.json).  Refuses a store that exists.\n"},
+	{"migrate", cmd_migrate, cli_opts_migrate, ONE(NULL, 0, CLI_NO_STORE),
+	 "copy a store's record into a new store (SQLite <-> PostgreSQL)",
+	 "Copy the store SRC into DST, a new store of either backend: a file\n"
+	 "that does not exist, or a PostgreSQL database or schema holding no\n"
+	 "events.  The events move as their exact stored bytes (each checked\n"
+	 "against the hash chain as it is read) and are folded again by DST's\n"
+	 "own code; the signed checkpoints, the API tokens (credentials: they\n"
+	 "move too, and keep working) and the log's key move as they are.  The\n"
+	 "key is put where DST's backend looks for it (DST.key beside a file;\n"
+	 "$COUNCIL_KEY or ~/.config/council/STORE_ID.key for a database), mode\n"
+	 "0600, never over a different key.  Before DST is committed its tree\n"
+	 "size and root must be SRC's, every checkpoint must verify on it and\n"
+	 "every projection table and token must equal SRC's, row by row; then\n"
+	 "it is verified as `council verify` does.  The first difference is\n"
+	 "named and nothing is committed to DST.  SRC is only read, in one\n"
+	 "snapshot: stop its servers first, or what they write after it is\n"
+	 "not copied.  Progress goes to stderr every 10,000 events.\n"},
 	{"members", cmd_members, cli_opts_members, ONE(NULL, 0, READS),
 	 "list members, of the alliance or of a body",
 	 "Members of the alliance (or of body B) on DATE (default today).\n"},
@@ -175,9 +192,16 @@ const struct cmd cli_commands[] = {
 		 {.sub = "list", .needs = READS, .run = cmd_token_list},
 		 {.sub = "revoke", .args = "ID", .nargs = 1, .id = "token id",
 		  .needs = CLI_STORE_RW | CLI_VIEWS, .run = cmd_token_revoke},
+		 {.sub = "feed", .args = "ID", .nargs = 1, .id = "token id",
+		  .needs = CLI_STORE_RW | CLI_VIEWS, .run = cmd_token_feed,
+		  .help = "a calendar feed key for token ID"},
 		 CLI_FORM_END},
-	 "issue, list or revoke API tokens",
-	 "issue prints a bearer token once; only its hash is stored.\n"},
+	 "issue, list or revoke API tokens and calendar feed keys",
+	 "issue prints a bearer token once; only its hash is stored.\n"
+	 "feed ID prints, once, the subscribe URL of a calendar feed\n"
+	 "(GET /api/v1/calendar.ics?key=...) that reads what token ID sees;\n"
+	 "--url gives the server's address (default http://127.0.0.1:8080).\n"
+	 "revoke takes a feed's id too; revoking token ID kills its feeds.\n"},
 	{"analyze", cmd_analyze, cli_opts_analyze,
 	 (const struct cli_form[]){
 		 {.sub = "rule", .needs = CLI_STORE_RO,

@@ -137,6 +137,25 @@ int may_write(struct ctx *x, enum cn_role role, int on_proposal,
 	return 0;
 }
 
+int visible_view(struct ctx *x, int64_t id, const char *doc, size_t len,
+		 json_t **out, struct cn_err *err)
+{
+	struct cn_proposal_sight p;
+	enum sight s;
+
+	if (!(*out = json_loadb(doc, len, 0, NULL)))
+		return cn_err_set(err, CN_ECORRUPT, "proposal %lld: its stored "
+				  "view is not JSON", (long long)id);
+	cn_proposal_sight_of(*out, &p);
+	if ((s = sight_of(x, &p)) == SEE_REDACTED)
+		redact(*out);
+	if (s == SEE_NONE) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return 0;
+}
+
 void redact(json_t *view)
 {
 	/* votes: who voted which way is the members' deliberation; the

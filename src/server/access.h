@@ -82,5 +82,10 @@ int may_write(struct ctx *x, enum cn_role role, int on_proposal,
 /* Drop from a proposal's view what a redacted sight does not show: the
  * deliberations, and while open, the running outcome. */
 void redact(json_t *view);
+/* A stored view (a list's row, borrowed) as x->who sees it: parsed, and
+ * redacted when its sight says so; *out NULL when x->who does not see
+ * it.  CN_ECORRUPT, naming proposal id, when the doc is not JSON. */
+int visible_view(struct ctx *x, int64_t id, const char *doc, size_t len,
+		 json_t **out, struct cn_err *err) CN_NODISCARD;
 
 #endif

@@ -55,25 +55,15 @@ static int add_doc(void *ctx, int64_t id, const char *doc, size_t len,
 		   struct cn_err *err)
 {
 	struct page *pg = ctx;
-	struct cn_proposal_sight p;
 	json_t *v;
-	enum sight s;
 	int rc;
 
 	if ((int64_t)json_array_size(pg->items) == pg->limit) {
 		pg->more = 1;
 		return STOP_PAGE;
 	}
-	if (!(v = json_loadb(doc, len, 0, NULL)))
-		return cn_err_set(err, CN_ECORRUPT, "proposal %lld: its stored "
-				  "view is not JSON", (long long)id);
-	cn_proposal_sight_of(v, &p);
-	if ((s = sight_of(pg->x, &p)) == SEE_REDACTED)
-		redact(v);
-	if (s == SEE_NONE) {
-		json_decref(v);
-		return 0;
-	}
+	if ((rc = visible_view(pg->x, id, doc, len, &v, err)) || !v)
+		return rc;
 	/* After sight: a summary is made of what the principal sees. */
 	if (pg->summary &&
 	    (rc = cn_lists_summary(v, pg->x->who.role == CN_ROLE_MEMBER

@@ -34,6 +34,17 @@ const char *cn_role_name(enum cn_role r)
 	return "?";
 }
 
+/* The principal a stored token (or feed key) stands for. */
+static void principal_of(const struct cn_reader_token *info,
+			 struct cn_principal *out)
+{
+	out->token_id = info->id;
+	snprintf(out->code, sizeof(out->code), "%.7s", info->code);
+	out->role = !strcmp(info->role, "secretariat") ? CN_ROLE_SECRETARIAT
+		    : !strcmp(info->role, "member")    ? CN_ROLE_MEMBER
+						        : CN_ROLE_PARTNER;
+}
+
 int cn_auth_resolve(struct cn_reader *rd, const char *authorization,
 		    struct cn_principal *out, struct cn_err *err)
 {
@@ -59,11 +70,23 @@ int cn_auth_resolve(struct cn_reader *rd, const char *authorization,
 	cn_token_hash(tok, hash);
 	if (cn_reader_token(rd, hash, &info, err))
 		return cn_err_set(err, CN_EREFUSED, "unknown or revoked token");
-	out->token_id = info.id;
-	snprintf(out->code, sizeof(out->code), "%.7s", info.code);
-	out->role = !strcmp(info.role, "secretariat") ? CN_ROLE_SECRETARIAT
-		    : !strcmp(info.role, "member")    ? CN_ROLE_MEMBER
-						       : CN_ROLE_PARTNER;
+	principal_of(&info, out);
+	return 0;
+}
+
+int cn_auth_feed(struct cn_reader *rd, const char *key,
+		 struct cn_principal *out, struct cn_err *err)
+{
+	struct cn_reader_token info;
+	uint8_t hash[CN_HASH_LEN];
+
+	memset(out, 0, sizeof(*out));
+	if (!key || strlen(key) != CN_TOKEN_LEN || strncmp(key, "cn_", 3))
+		return cn_err_set(err, CN_ENOTFOUND, "no such feed");
+	cn_token_hash(key, hash);
+	if (cn_reader_feed(rd, hash, &info, err))
+		return cn_err_set(err, CN_ENOTFOUND, "no such feed");
+	principal_of(&info, out);
 	return 0;
 }
 

@@ -43,6 +43,14 @@ void cn_token_hash(const char *token, uint8_t hash[CN_HASH_LEN]);
 int cn_auth_resolve(struct cn_reader *rd, const char *authorization,
 		    struct cn_principal *out, struct cn_err *err) CN_NODISCARD;
 
+/* Resolve a calendar feed key (the `key` of GET /api/v1/calendar.ics,
+ * made like a token, store.h "Calendar feed keys"): the principal of the
+ * token it was made for, with token_id the feed's own id (0).  A missing,
+ * malformed, unknown or revoked key, or one whose owner token is revoked:
+ * CN_ENOTFOUND, all alike. */
+int cn_auth_feed(struct cn_reader *rd, const char *key,
+		 struct cn_principal *out, struct cn_err *err) CN_NODISCARD;
+
 const char *cn_role_name(enum cn_role r);
 
 /* The actor a principal's events are recorded with: "secretariat",

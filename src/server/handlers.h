@@ -20,6 +20,10 @@
 
 void h_health(struct ctx *x);
 void h_whoami(struct ctx *x);
+void h_calendar(struct ctx *x);
+void h_feed_new(struct ctx *x);
+void h_feeds(struct ctx *x);
+void h_feed_revoke(struct ctx *x);
 void h_members(struct ctx *x);
 void h_bodies(struct ctx *x);
 void h_partners(struct ctx *x);

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -212,5 +213,18 @@ int arg_int(struct ctx *x, const char *name, int64_t dflt, int64_t min,
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+int request_origin(const struct ctx *x, char *out, size_t n)
+{
+	const char *host = x->req->header(x->req, "Host");
+	size_t len = host ? strlen(host) : 0;
+
+	if (!len || len + sizeof("http://") > n ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789.-:[]") != len)
+		return -1;
+	snprintf(out, n, "http://%s", host);
 	return 0;
 }

@@ -41,4 +41,10 @@ int arg_at(struct ctx *x, int64_t *at);
 int arg_int(struct ctx *x, const char *name, int64_t dflt, int64_t min,
 	    int64_t max, int64_t *out);
 
+/* "http://HOST" into out (n bytes) from the request's Host header, when
+ * it is a plain host[:port]: 0, or -1 (absent, too long, or holding
+ * anything else).  The server speaks plain HTTP; a URL it gives out for
+ * use elsewhere (a calendar feed's) is built from it. */
+int request_origin(const struct ctx *x, char *out, size_t n);
+
 #endif

@@ -95,7 +95,7 @@ static int quality(const char *v, const char *name)
 
 /* Whether an If-None-Match value names etag (weak comparison: a W/
  * prefix is ignored), or is "*". */
-static int etag_matches(const char *v, const char *etag)
+int etag_matches(const char *v, const char *etag)
 {
 	size_t len = strlen(etag);
 

@@ -27,5 +27,8 @@
  * served, 0 when the path is not a page file (the caller answers 404). */
 int serve_static(const char *dir, const struct http_request *req,
 		 struct http_response *res);
+/* Whether an If-None-Match value names etag (weak comparison: a W/
+ * prefix is ignored), or is "*".  The calendar feed's 304 too. */
+int etag_matches(const char *v, const char *etag);
 
 #endif

@@ -61,6 +61,14 @@ void pending_submit(struct ctx *x, struct pending *p, cn_command_fn fn,
 	pending_answer(p, x);
 }
 
+void pending_submit_store(struct ctx *x, struct pending *p,
+			  writer_store_fn fn, pending_result_fn result)
+{
+	p->job.store_fn = fn;
+	p->job.store_args = &p->a;
+	pending_submit(x, p, NULL, -1, result);
+}
+
 static void result_status(struct ctx *x, const struct pending *p, int status)
 {
 	if (!p->job.result) {

@@ -19,12 +19,24 @@
 #include <stdint.h>
 
 #include "../app/app.h"
+#include "../core/timeutil.h"
 #include "ctx.h"
 #include "writer.h"
 
 /* The arguments of a key registration (POST /api/v1/keys). */
 struct key_args {
 	const char *member, *vkey;
+};
+
+/* A calendar feed key made (POST /api/v1/calendar/feeds) or revoked
+ * (.../{id}/revoke), for the principal's own token. */
+struct feed_args {
+	int64_t owner;              /* the principal's token */
+	int64_t id;                 /* the feed: made (out) or to revoke */
+	const char *label;          /* may be NULL */
+	uint8_t hash[CN_HASH_LEN];  /* of the new key */
+	char url[400];              /* the subscribe URL, key included */
+	char created[CN_TIME_BUF];  /* out */
 };
 
 struct pending;
@@ -37,6 +49,7 @@ struct pending {
 	struct writer_job job;
 	union {
 		struct key_args key;
+		struct feed_args feed;
 		struct cn_propose_args propose;
 		struct cn_respond_args respond;
 		struct cn_app_secretariat_args sec;
@@ -58,6 +71,11 @@ struct pending *pending_new(struct ctx *x, json_t *body);
  * the writer returns in p->job.result (0: the one it creates; -1: none). */
 void pending_submit(struct ctx *x, struct pending *p, cn_command_fn fn,
 		    int64_t proposal, pending_result_fn result);
+
+/* Queue p to run a store write (writer.h, writer_store_fn) on p->a, and
+ * answer as pending_submit does. */
+void pending_submit_store(struct ctx *x, struct pending *p,
+			  writer_store_fn fn, pending_result_fn result);
 
 /* Result builders: the proposal as the job left it, 200 or 201. */
 void result_view(struct ctx *x, const struct pending *p);

@@ -3,6 +3,7 @@
  */
 #include "writer.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -133,8 +134,16 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t now,
 		j->proposal = n->proposal;
 		if ((rc = log_size(w, &before, err)))
 			break;
-		j->rc = cn_app_run(w->app, now, j->actor, j->fn, j->args, NULL,
-				   &j->err);
+		if (j->store_fn) {
+			/* Its own savepoint: refused, it leaves the batch as
+			 * it found it.  Run again with the batch if a round
+			 * is rolled back. */
+			assert(j->proposal < 0);
+			j->rc = j->store_fn(cn_app_store(w->app), now,
+					    j->store_args, &j->err);
+		} else
+			j->rc = cn_app_run(w->app, now, j->actor, j->fn,
+					   j->args, NULL, &j->err);
 		if (j->rc == CN_EIO || j->rc == CN_ENOMEM) {
 			/* Not this job's doing: the store or the machine. */
 			*err = j->err;

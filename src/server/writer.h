@@ -29,9 +29,19 @@
 
 struct writer;
 
+/* A write of the store that records no event (a calendar feed key made
+ * or revoked, store.h): run in the batch's transaction, in the batch's
+ * order, its result in its own args. */
+typedef int (*writer_store_fn)(struct cn_store *st, int64_t now, void *args,
+			       struct cn_err *err);
+
 struct writer_job {
 	cn_command_fn fn;
 	const void *args;
+	/* When set, the job is this store write instead of fn (proposal
+	 * must be -1: no view to return). */
+	writer_store_fn store_fn;
+	void *store_args;
 	const char *actor;
 	/* what to return: the proposal this job acted on (0: the newest, for
 	 * propose) */

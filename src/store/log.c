@@ -357,6 +357,13 @@ int cn_store_checkpoint_latest(struct cn_store *st, char **note,
 	return cn_store_checkpoint_until(st, INT64_MAX, note, size, root, err);
 }
 
+int cn_store_checkpoint_copy(struct cn_store *st,
+			     const struct cn_checkpoint_row *cp,
+			     struct cn_err *err)
+{
+	return st->ops->checkpoint_put(st->b, cp, err);
+}
+
 int cn_store_checkpoints(struct cn_store *st, cn_checkpoint_fn fn, void *ctx,
 			 struct cn_err *err)
 {

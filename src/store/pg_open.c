@@ -86,7 +86,9 @@ static const char log_schema[] =
 	"  hash bytea NOT NULL UNIQUE CHECK (length(hash) = 32),"
 	"  role text NOT NULL"
 	"    CHECK (role IN ('secretariat', 'member', 'partner')),"
-	"  principal text, label text, created text NOT NULL, revoked text);";
+	"  principal text, label text, created text NOT NULL, revoked text,"
+	/* A calendar feed key reads for the bearer token it names. */
+	"  feed_of bigint REFERENCES tokens(id));";
 
 /* ---- connecting --------------------------------------------------------------- */
 
@@ -472,8 +474,12 @@ const struct cn_store_ops cn_store_pg = {
 	.log_page = cn_pg_log_page,
 	.token_add = cn_pg_token_add,
 	.token_find = cn_pg_token_find,
+	.feed_add = cn_pg_feed_add,
+	.feed_find = cn_pg_feed_find,
 	.token_list = cn_pg_token_list,
 	.token_revoke = cn_pg_token_revoke,
+	.tokens = cn_pg_tokens,
+	.token_put = cn_pg_token_put,
 	.meta_get = cn_pg_meta_get,
 	.meta_set = cn_pg_meta_set,
 	.key_path = pg_key_path,

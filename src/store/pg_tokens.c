@@ -42,8 +42,8 @@ int cn_pg_token_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
 	return cn_pg_change_end(b, own, rc, err);
 }
 
-#define TOKEN_COLS "SELECT id, role, principal, label, created, revoked" \
-		   " FROM tokens"
+#define TOKEN_COLS "SELECT id, role, principal, label, created, revoked," \
+		   " feed_of FROM tokens"
 
 static void token_row(const struct cn_pg_row *r, struct cn_token_info *t)
 {
@@ -54,6 +54,7 @@ static void token_row(const struct cn_pg_row *r, struct cn_token_info *t)
 	cn_pg_copy(r, 3, t->label, sizeof(t->label));
 	cn_pg_copy(r, 4, t->created, sizeof(t->created));
 	cn_pg_copy(r, 5, t->revoked, sizeof(t->revoked));
+	t->feed_of = cn_pg_int64(r, 6);
 }
 
 static int one_token(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
@@ -70,9 +71,53 @@ int cn_pg_token_find(struct cn_store_backend *b,
 	struct cn_pg_params p = {0};
 
 	cn_pg_bytes(&p, hash, CN_HASH_LEN);
-	return cn_pg_one(b, TOKEN_COLS " WHERE hash = $1 AND revoked IS NULL",
+	/* A feed key is no bearer token. */
+	return cn_pg_one(b, TOKEN_COLS " WHERE hash = $1 AND revoked IS NULL"
+			 " AND feed_of IS NULL",
 			 &p, one_token, info, "reading tokens",
 			 "unknown or revoked token", err);
+}
+
+int cn_pg_feed_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
+		   int64_t owner, const char *label, const char *created,
+		   int64_t *id, struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+	int own, rc;
+
+	cn_pg_bytes(&p, hash, CN_HASH_LEN);
+	cn_pg_str(&p, label);
+	cn_pg_str(&p, created);
+	cn_pg_int(&p, owner);
+	if ((rc = cn_pg_change_begin(b, &own, err)))
+		return rc;
+	/* The owner's role and code, copied: a feed reads as its owner. */
+	rc = cn_pg_one(b, "INSERT INTO tokens(hash, role, principal, label,"
+		       " created, feed_of) SELECT $1, role, principal, $2, $3, id"
+		       " FROM tokens WHERE id = $4 AND revoked IS NULL"
+		       " AND feed_of IS NULL RETURNING id", &p, cn_pg_get_int64,
+		       id, "storing a feed key", "no valid token", err);
+	if (rc == CN_ENOTFOUND)
+		rc = cn_err_set(err, CN_ENOTFOUND, "no valid token with id %lld",
+				(long long)owner);
+	if (rc == 0)
+		rc = bump_tokens(b, err);
+	return cn_pg_change_end(b, own, rc, err);
+}
+
+int cn_pg_feed_find(struct cn_store_backend *b,
+		    const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
+		    struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+
+	cn_pg_bytes(&p, hash, CN_HASH_LEN);
+	return cn_pg_one(b, "SELECT f.id, f.role, f.principal, f.label,"
+			 " f.created, f.revoked, f.feed_of FROM tokens f"
+			 " JOIN tokens o ON o.id = f.feed_of WHERE f.hash = $1"
+			 " AND f.revoked IS NULL AND o.revoked IS NULL", &p,
+			 one_token, info, "reading tokens",
+			 "unknown or revoked feed key", err);
 }
 
 struct token_vec {
@@ -123,6 +168,76 @@ int cn_pg_token_revoke(struct cn_store_backend *b, int64_t id,
 	if (rc == 0 && changed == 0)
 		rc = cn_err_set(err, CN_ENOTFOUND, "no valid token with id %lld",
 				(long long)id);
+	if (rc == 0)
+		rc = bump_tokens(b, err);
+	return cn_pg_change_end(b, own, rc, err);
+}
+
+/* ---- copying a store (council migrate) -------------------------------------- */
+
+struct token_scan {
+	cn_token_fn fn;
+	void *ctx;
+};
+
+/* A text column, NULL for SQL NULL (libpq ends every value with a NUL). */
+static const char *col_text(const struct cn_pg_row *r, int col)
+{
+	size_t len;
+	return cn_pg_isnull(r, col) ? NULL : cn_pg_value(r, col, &len);
+}
+
+static int whole_token(void *ctx, const struct cn_pg_row *r,
+		       struct cn_err *err)
+{
+	struct token_scan *ts = ctx;
+	struct cn_token_row t = {
+		.id = cn_pg_int64(r, 0),
+		.role = col_text(r, 2), .principal = col_text(r, 3),
+		.label = col_text(r, 4), .created = col_text(r, 5),
+		.revoked = col_text(r, 6),
+		.feed_of = cn_pg_int64(r, 7), /* NULL reads 0 */
+	};
+	t.hash = (const uint8_t *)cn_pg_value(r, 1, &t.hashlen);
+	return ts->fn(ts->ctx, &t, err);
+}
+
+int cn_pg_tokens(struct cn_store_backend *b, cn_token_fn fn, void *ctx,
+		 struct cn_err *err)
+{
+	struct token_scan ts = {fn, ctx};
+	return cn_pg_each(b, "SELECT id, hash, role, principal, label, created,"
+			  " revoked, feed_of FROM tokens ORDER BY id", NULL, whole_token,
+			  &ts, "reading tokens", err);
+}
+
+int cn_pg_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
+		    struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+	int own, rc;
+
+	cn_pg_int(&p, t->id);
+	cn_pg_bytes(&p, t->hash, t->hashlen);
+	cn_pg_str(&p, t->role);
+	cn_pg_str(&p, t->principal);
+	cn_pg_str(&p, t->label);
+	cn_pg_str(&p, t->created);
+	cn_pg_str(&p, t->revoked);
+	cn_pg_int(&p, t->feed_of);
+	if ((rc = cn_pg_change_begin(b, &own, err)))
+		return rc;
+	rc = cn_pg_cmd(b, "INSERT INTO tokens(id, hash, role, principal, label,"
+		       " created, revoked, feed_of) VALUES($1, $2, $3, $4, $5, $6,"
+		       " $7, NULLIF($8::bigint, 0))",
+		       &p, NULL, "copying a token", err);
+	/* An id given is not drawn from the identity's sequence: move it
+	 * past every stored id, or the next token issued would take one. */
+	if (rc == 0)
+		rc = cn_pg_one(b, "SELECT setval(pg_get_serial_sequence("
+			       "'tokens', 'id'), (SELECT max(id) FROM tokens))",
+			       NULL, NULL, NULL, "moving the token id sequence",
+			       "no token id", err);
 	if (rc == 0)
 		rc = bump_tokens(b, err);
 	return cn_pg_change_end(b, own, rc, err);

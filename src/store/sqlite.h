@@ -148,10 +148,20 @@ int cn_sq_token_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
 int cn_sq_token_find(struct cn_store_backend *b,
 		     const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
 		     struct cn_err *err);
+int cn_sq_feed_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
+		   int64_t owner, const char *label, const char *created,
+		   int64_t *id, struct cn_err *err);
+int cn_sq_feed_find(struct cn_store_backend *b,
+		    const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
+		    struct cn_err *err);
 int cn_sq_token_list(struct cn_store_backend *b, struct cn_token_info **out,
 		     size_t *n, struct cn_err *err);
 int cn_sq_token_revoke(struct cn_store_backend *b, int64_t id,
 		       const char *revoked, struct cn_err *err);
+int cn_sq_tokens(struct cn_store_backend *b, cn_token_fn fn, void *ctx,
+		 struct cn_err *err);
+int cn_sq_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
+		    struct cn_err *err);
 
 int cn_sq_meta_get(struct cn_store_backend *b, const char *key, char **value,
 		   struct cn_err *err);

@@ -61,7 +61,9 @@ static const char log_schema[] =
 	"  principal TEXT,"
 	"  label TEXT,"
 	"  created TEXT NOT NULL,"
-	"  revoked TEXT);";
+	"  revoked TEXT,"
+	/* A calendar feed key reads for the bearer token it names. */
+	"  feed_of INTEGER REFERENCES tokens(id));";
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -429,8 +431,12 @@ const struct cn_store_ops cn_store_sqlite = {
 	.proposal_meta = cn_sq_proposal_meta,
 	.token_add = cn_sq_token_add,
 	.token_find = cn_sq_token_find,
+	.feed_add = cn_sq_feed_add,
+	.feed_find = cn_sq_feed_find,
 	.token_list = cn_sq_token_list,
 	.token_revoke = cn_sq_token_revoke,
+	.tokens = cn_sq_tokens,
+	.token_put = cn_sq_token_put,
 	.meta_get = cn_sq_meta_get,
 	.meta_set = cn_sq_meta_set,
 	.proposal_page = cn_sq_proposal_page,

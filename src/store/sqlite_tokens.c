@@ -84,6 +84,7 @@ static void token_row(sqlite3_stmt *s, struct cn_token_info *t)
 	if (sqlite3_column_type(s, 5) != SQLITE_NULL)
 		snprintf(t->revoked, sizeof(t->revoked), "%s",
 			 sqlite3_column_text(s, 5));
+	t->feed_of = sqlite3_column_int64(s, 6); /* NULL reads 0 */
 }
 
 static int one_token(void *ctx, sqlite3_stmt *s, struct cn_err *err)
@@ -97,14 +98,63 @@ int cn_sq_token_find(struct cn_store_backend *b,
 		     const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
 		     struct cn_err *err)
 {
+	/* A feed key is no bearer token. */
 	sqlite3_stmt *s = cn_sq_stmt(b, "SELECT id, role, principal, label,"
-				     " created, revoked FROM tokens"
-				     " WHERE hash = ? AND revoked IS NULL", err);
+				     " created, revoked, feed_of FROM tokens"
+				     " WHERE hash = ? AND revoked IS NULL"
+				     " AND feed_of IS NULL", err);
 	if (!s)
 		return CN_EIO;
 	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
 	return cn_sq_one(b, s, one_token, info, "reading tokens",
 			 "unknown or revoked token", err);
+}
+
+int cn_sq_feed_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
+		   int64_t owner, const char *label, const char *created,
+		   int64_t *id, struct cn_err *err)
+{
+	/* The owner's role and code, copied: a feed reads as its owner. */
+	sqlite3_stmt *s = change_begin(b, "INSERT INTO tokens(hash, role,"
+				       " principal, label, created, feed_of)"
+				       " SELECT ?, role, principal, ?, ?, id"
+				       " FROM tokens WHERE id = ? AND revoked"
+				       " IS NULL AND feed_of IS NULL", err);
+	int rc;
+
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
+	if (label)
+		sqlite3_bind_text(s, 2, label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, created, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, owner);
+	rc = cn_sq_done(b, s, "storing a feed key", err);
+	if (rc == 0 && sqlite3_changes(b->db) == 0)
+		rc = cn_err_set(err, CN_ENOTFOUND, "no valid token with id %lld",
+				(long long)owner);
+	if (rc == 0) {
+		*id = sqlite3_last_insert_rowid(b->db);
+		rc = bump_tokens(b, err);
+	}
+	return savepoint_end(b, rc, err);
+}
+
+int cn_sq_feed_find(struct cn_store_backend *b,
+		    const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
+		    struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_stmt(b, "SELECT f.id, f.role, f.principal,"
+				     " f.label, f.created, f.revoked, f.feed_of"
+				     " FROM tokens f JOIN tokens o"
+				     " ON o.id = f.feed_of WHERE f.hash = ?"
+				     " AND f.revoked IS NULL"
+				     " AND o.revoked IS NULL", err);
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
+	return cn_sq_one(b, s, one_token, info, "reading tokens",
+			 "unknown or revoked feed key", err);
 }
 
 struct token_vec {
@@ -128,7 +178,8 @@ int cn_sq_token_list(struct cn_store_backend *b, struct cn_token_info **out,
 {
 	struct token_vec tv = {NULL, 0};
 	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT id, role, principal, label,"
-				      " created, revoked FROM tokens ORDER BY id",
+				      " created, revoked, feed_of FROM tokens"
+				      " ORDER BY id",
 				      err);
 	int rc = s ? cn_sq_each(b, s, add_token, &tv, "reading tokens", err)
 		   : CN_EIO;
@@ -157,6 +208,68 @@ int cn_sq_token_revoke(struct cn_store_backend *b, int64_t id,
 		rc = cn_err_set(err, CN_ENOTFOUND, "no valid token with id %lld",
 				(long long)id);
 	if (rc == 0)
+		rc = bump_tokens(b, err);
+	return savepoint_end(b, rc, err);
+}
+
+/* ---- copying a store (council migrate) -------------------------------------- */
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+struct token_scan {
+	cn_token_fn fn;
+	void *ctx;
+};
+
+static int whole_token(void *ctx, sqlite3_stmt *s, struct cn_err *err)
+{
+	struct token_scan *ts = ctx;
+	struct cn_token_row t = {
+		.id = sqlite3_column_int64(s, 0),
+		.hash = sqlite3_column_blob(s, 1),
+		.hashlen = (size_t)sqlite3_column_bytes(s, 1),
+		.role = col_text(s, 2), .principal = col_text(s, 3),
+		.label = col_text(s, 4), .created = col_text(s, 5),
+		.revoked = col_text(s, 6),
+		.feed_of = sqlite3_column_int64(s, 7), /* NULL reads 0 */
+	};
+	return ts->fn(ts->ctx, &t, err);
+}
+
+int cn_sq_tokens(struct cn_store_backend *b, cn_token_fn fn, void *ctx,
+		 struct cn_err *err)
+{
+	struct token_scan ts = {fn, ctx};
+	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT id, hash, role, principal,"
+				      " label, created, revoked, feed_of"
+				      " FROM tokens ORDER BY id", err);
+	return s ? cn_sq_each(b, s, whole_token, &ts, "reading tokens", err)
+		 : CN_EIO;
+}
+
+int cn_sq_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
+		    struct cn_err *err)
+{
+	sqlite3_stmt *s = change_begin(b, "INSERT INTO tokens(id, hash, role,"
+				       " principal, label, created, revoked,"
+				       " feed_of) VALUES(?,?,?,?,?,?,?,"
+				       " nullif(?, 0))", err);
+	int rc;
+
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_int64(s, 1, t->id);
+	sqlite3_bind_blob(s, 2, t->hash, (int)t->hashlen, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, t->role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, t->principal, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, t->label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, t->created, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, t->revoked, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 8, t->feed_of);
+	if ((rc = cn_sq_done(b, s, "copying a token", err)) == 0)
 		rc = bump_tokens(b, err);
 	return savepoint_end(b, rc, err);
 }

@@ -291,6 +291,21 @@ int cn_store_token_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 	return st->ops->token_find(st->b, hash, info, err);
 }
 
+int cn_store_feed_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
+		      int64_t owner, const char *label, int64_t now,
+		      int64_t *id, struct cn_err *err)
+{
+	char t[CN_TIME_BUF];
+	return st->ops->feed_add(st->b, hash, owner, label,
+				 cn_time_format(now, t), id, err);
+}
+
+int cn_store_feed_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
+		       struct cn_token_info *info, struct cn_err *err)
+{
+	return st->ops->feed_find(st->b, hash, info, err);
+}
+
 int cn_store_token_list(struct cn_store *st, struct cn_token_info **out,
 			size_t *n, struct cn_err *err)
 {
@@ -302,6 +317,19 @@ int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
 {
 	char t[CN_TIME_BUF];
 	return st->ops->token_revoke(st->b, id, cn_time_format(now, t), err);
+}
+
+int cn_store_tokens(struct cn_store *st, cn_token_fn fn, void *ctx,
+		    struct cn_err *err)
+{
+	return st->ops->tokens(st->b, fn, ctx, err);
+}
+
+int cn_store_token_copy(struct cn_store *st, const struct cn_token_row *t,
+			struct cn_err *err)
+{
+	assert(t->hashlen == CN_HASH_LEN && t->role && t->created);
+	return st->ops->token_put(st->b, t, err);
 }
 
 int cn_store_get_meta(struct cn_store *st, const char *key, char **value,

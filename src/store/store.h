@@ -208,6 +208,13 @@ struct cn_checkpoint_row {
 };
 typedef int (*cn_checkpoint_fn)(void *ctx, const struct cn_checkpoint_row *cp,
 				struct cn_err *err);
+/* Store a checkpoint row as it is, signed elsewhere (inside a
+ * transaction): a copy of another store's record (council migrate), which
+ * the copier checks against this store's tree.  Fails when one of that
+ * size is stored. */
+int cn_store_checkpoint_copy(struct cn_store *st,
+			     const struct cn_checkpoint_row *cp,
+			     struct cn_err *err) CN_NODISCARD;
 /* Every checkpoint row, by size, whatever its size (verify names a bad one). */
 int cn_store_checkpoints(struct cn_store *st, cn_checkpoint_fn fn, void *ctx,
 			 struct cn_err *err) CN_NODISCARD;
@@ -371,6 +378,8 @@ struct cn_token_info {
 	char label[128];
 	char created[32];
 	char revoked[32];    /* "" while valid */
+	int64_t feed_of;     /* a calendar feed key: its owner token's id;
+			      * 0 for a bearer token */
 };
 
 /* Store the hash of a new token; *id gets its row id. */
@@ -383,12 +392,47 @@ int cn_store_token_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 int cn_store_token_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 			struct cn_token_info *info, struct cn_err *err)
 	CN_NODISCARD;
-/* All tokens, newest last; *out is malloc'd. */
+/* Calendar feed keys (server/api_calendar.c): a row of the tokens table
+ * with feed_of naming the bearer token it reads for, its role and code
+ * copied from it.  A feed key is no bearer token (cn_store_token_find
+ * never returns one) and is revoked like one (cn_store_token_revoke, by
+ * its id); revoking its owner kills it too.  feed_add: CN_ENOTFOUND when
+ * `owner` is no valid bearer token. */
+int cn_store_feed_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
+		      int64_t owner, const char *label, int64_t now,
+		      int64_t *id, struct cn_err *err) CN_NODISCARD;
+/* A feed key by hash: 0 and *info when neither it nor its owner is
+ * revoked; CN_ENOTFOUND otherwise. */
+int cn_store_feed_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
+		       struct cn_token_info *info, struct cn_err *err)
+	CN_NODISCARD;
+/* All tokens, feed keys too, newest last; *out is malloc'd. */
 int cn_store_token_list(struct cn_store *st, struct cn_token_info **out,
 			size_t *n, struct cn_err *err) CN_NODISCARD;
 /* CN_ENOTFOUND when there is no valid token with that id. */
 int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
 			  struct cn_err *err) CN_NODISCARD;
+
+/* A token row as stored, every column whole (NULL for SQL NULL), for
+ * copying a store to another (council migrate); borrowed for the call. */
+struct cn_token_row {
+	int64_t id;
+	const uint8_t *hash;
+	size_t hashlen;
+	const char *role, *principal, *label, *created, *revoked;
+	/* A calendar feed key: the token it reads for; 0 (SQL NULL) for a
+	 * bearer token.  Dropping it would make a feed key a bearer token. */
+	int64_t feed_of;
+};
+typedef int (*cn_token_fn)(void *ctx, const struct cn_token_row *t,
+			   struct cn_err *err);
+/* Every token row, by id. */
+int cn_store_tokens(struct cn_store *st, cn_token_fn fn, void *ctx,
+		    struct cn_err *err) CN_NODISCARD;
+/* Store a token row as it is, id included (inside a transaction), moving
+ * "tokens_seq"; fails when its id or hash is stored already. */
+int cn_store_token_copy(struct cn_store *st, const struct cn_token_row *t,
+			struct cn_err *err) CN_NODISCARD;
 
 /* ---- meta ------------------------------------------------------------------ */
 
@@ -610,11 +654,25 @@ struct cn_store_ops {
 	int (*token_find)(struct cn_store_backend *b,
 			  const uint8_t hash[CN_HASH_LEN],
 			  struct cn_token_info *info, struct cn_err *err);
+	int (*feed_add)(struct cn_store_backend *b,
+			const uint8_t hash[CN_HASH_LEN], int64_t owner,
+			const char *label, const char *created, int64_t *id,
+			struct cn_err *err);
+	int (*feed_find)(struct cn_store_backend *b,
+			 const uint8_t hash[CN_HASH_LEN],
+			 struct cn_token_info *info, struct cn_err *err);
 	int (*token_list)(struct cn_store_backend *b,
 			  struct cn_token_info **out, size_t *n,
 			  struct cn_err *err);
 	int (*token_revoke)(struct cn_store_backend *b, int64_t id,
 			    const char *revoked, struct cn_err *err);
+	/* Every token row as stored, by id; and one stored as given, id
+	 * included (later token_adds then take higher ids), moving
+	 * "tokens_seq" as token_add does. */
+	int (*tokens)(struct cn_store_backend *b, cn_token_fn fn, void *ctx,
+		      struct cn_err *err);
+	int (*token_put)(struct cn_store_backend *b,
+			 const struct cn_token_row *t, struct cn_err *err);
 
 	/* Meta: get gives CN_ENOTFOUND for an unset key. */
 	int (*meta_get)(struct cn_store_backend *b, const char *key,

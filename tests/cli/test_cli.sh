@@ -84,6 +84,24 @@ expect_err "and the reverse" 1 "--member FR"
 c token issue --member ZZ
 expect_err "an unknown code stays unknown" 1 "unknown member code 'ZZ'"
 
+# ---- calendar feed keys -----------------------------------------------------
+c token feed 999
+expect_err "no feed for a token that does not exist" 1 "no valid token with id 999"
+c token feed 1 --url ftp://x
+expect_err "a feed's --url is http or https" 2 "--url must begin with http:// or https://"
+# A store made before feed keys: its tokens table lacks feed_of, and the
+# first open for writing adds it.
+M=$T/migrate.db
+c --db "$M" init --at 2024-01-01
+c --db "$M" token issue --role secretariat
+sqlite3 "$M" "ALTER TABLE tokens DROP COLUMN feed_of"
+c --db "$M" token feed 1 --url https://council.example/ --json
+expect_json "a store made before feed keys gets them" .token 1
+check "the subscribe URL has the server's address once, and the key" \
+	sh -c "jq -r .url '$T/.out' | grep -Eq '^https://council.example/api/v1/calendar.ics[?]key=cn_[A-Za-z0-9_-]{43}\$'"
+c --db "$M" token list --json
+expect_json "token list shows the feed and its token" '.[1].feed_of' 1
+
 # ---- tables: headers, widths in characters ----------------------------------
 col() { # col LINE TEXT: the character column where TEXT starts in LINE
 	local pre=${1%%"$2"*}

@@ -13,26 +13,8 @@
 #  - the same scenario replayed on SQLite and on PostgreSQL gives the same
 #    proposals, registry and tally, and both stores verify.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_pg.sh"
 
-PGDIR=$(mktemp -u /tmp/council-pg.XXXXXX)
-srv=""
-cleanup() {
-	for s in $srv; do kill "$s" 2>/dev/null && wait "$s" 2>/dev/null; done
-	"$ROOT/tests/pg/cluster.sh" stop "$PGDIR"
-	rm -rf "$T"
-}
-trap cleanup EXIT
-if ! BASE=$("$ROOT/tests/pg/cluster.sh" start "$PGDIR" 2>"$T/cluster.err"); then
-	not_ok "a throwaway PostgreSQL cluster starts" "$(head -c 600 "$T/cluster.err")"
-	exit 1
-fi
-ok "a throwaway PostgreSQL cluster starts"
-PSQL=(/usr/lib/postgresql/15/bin/psql -X -q -v ON_ERROR_STOP=1 -h "$PGDIR" -U council)
-# newdb NAME: a new database; prints its keyword connection string
-newdb() {
-	"${PSQL[@]}" -d postgres -c "CREATE DATABASE $1 ENCODING 'UTF8'" >/dev/null &&
-		echo "host=$PGDIR user=council dbname=$1"
-}
 # writer TOKEN BASE ID N: N positions over HTTP, concur and abstain in turn
 writer() {
 	local pos
@@ -109,6 +91,11 @@ expect_rc "token issue" 0
 sec=$out
 c --db "$DB" token list
 check "token list shows it" grep -q secretariat "$T/.out"
+# A store made before calendar feed keys: the first open for writing adds
+# the tokens' feed_of column (store/pg_query.c).
+"${PSQL[@]}" -d cli -c "ALTER TABLE tokens DROP COLUMN feed_of" >/dev/null
+c --db "$DB" token feed 1 --json
+expect_json "a store made before feed keys gets them" .token 1
 c --db "host=$PGDIR/nowhere user=council dbname=cli" members
 expect_err "an unreachable database is an error, not an empty store" 1 "cannot connect"
 c --db "$(newdb other)" members
@@ -163,6 +150,19 @@ run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/proposals/$cli_id"
 expect_json "the server reads what the CLI wrote beside it" .title "From the CLI beside the server"
 run curl -sf "$base/api/v1/log/checkpoint"
 expect_rc "GET the checkpoint" 0
+# A calendar feed made over the API: a store write through the writer
+# (pg_tokens.c, in the batch's transaction), read back, then revoked.
+run curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
+	"$base/api/v1/calendar/feeds" -d '{"label":"pg"}'
+expect_json "POST a calendar feed on PostgreSQL" .label pg
+feed_url=$(printf '%s' "$out" | jq -r .url)
+feed_id=$(printf '%s' "$out" | jq -r .id)
+run curl -sf "$feed_url"
+check "its URL serves the calendar on PostgreSQL" grep -q "^END:VCALENDAR" "$T/.out"
+run curl -sf -X POST -H "Authorization: Bearer $sec" "$base/api/v1/calendar/feeds/$feed_id/revoke"
+expect_json "revoke it over the API" .id "$feed_id"
+run curl -s -o /dev/null -w '%{http_code}' "$feed_url"
+check "a revoked feed is 404 on PostgreSQL" test "$out" = 404
 # The paged lists, search and the public log on PostgreSQL
 # (store/pg_query.c): the same queries as on SQLite.
 run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/proposals?limit=3"

@@ -42,3 +42,17 @@ c search zebrafish --json
 expect_json "its index is filled again" .count 2
 c verify
 expect_rc "and the record still verifies" 0
+
+# The restricted log's branches (store/pagesql.c) walk the events of one
+# type in seq order and test each one's proposal: an index on (type, seq,
+# proposal) answers that from the index alone, never reading an event's
+# row (its bytes) to find it hidden.  The shape of the public's branch:
+plan=$(sqlite3 "$COUNCIL_DB" "EXPLAIN QUERY PLAN SELECT seq FROM events WHERE seq BETWEEN 1 AND 1000 AND type = 'proposal.created' AND proposal IN (SELECT id FROM proposals WHERE shared = 1) ORDER BY seq LIMIT 100")
+check "a record type's walk reads only an index ($plan)" grep -q "COVERING INDEX events_type_seq" <<<"$plan"
+# An older store has the index on type alone: the next open for writing
+# replaces it.
+sqlite3 "$COUNCIL_DB" "DROP INDEX events_type_seq; CREATE INDEX events_type ON events(type);"
+c withdraw 1 --at 2026-01-07
+expect_rc "a write on a store with the older index" 0
+idx=$(sqlite3 "$COUNCIL_DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' ORDER BY name)")
+check "the older index is replaced ($idx)" test "$idx" = "events_proposal events_type_seq"

@@ -805,6 +805,16 @@ static void check(const struct fuzz_req *fr, const struct http_response *res,
 	}
 	if (doc_ok == 0 && res->status != 404)
 		return; /* a file of the page: not JSON */
+	/* The calendar feed is iCalendar, for its key's holder alone. */
+	if (!strcmp(fr->req.path, "/api/v1/calendar.ics") &&
+	    (res->status == 200 || res->status == 304)) {
+		if (res->status == 200 &&
+		    (!res->content_type ||
+		     strcmp(res->content_type, "text/calendar; charset=utf-8") ||
+		     !res->cache_control || !strstr(res->cache_control, "private")))
+			fail(fr, res, "a feed not sent as a private text/calendar");
+		return;
+	}
 	if (fr->streamed) {
 		if (res->status != 200 || !res->content_type ||
 		    strcmp(res->content_type, "text/event-stream"))

@@ -23,9 +23,23 @@
 //   silence   an open NAC silence procedure, deadline a year away
 //   toConclude, toWithdraw  open NAC meeting proposals the secretariat
 //             concludes (FR objected: blocked) and withdraws in the matrix
+//   npgSilence an open NPG silence procedure, deadline a year away
 //   none      an id no proposal has
+//
+// The calendar feed (GET /api/v1/calendar.ics?key={feed}) is fetched as a
+// calendar program fetches it, with no Authorization header: {feed} is the
+// key of a feed made for the row's principal's token.  It shows only
+// proposals with a date (a deadline, or a conclusion), so of the labelled
+// ones: silence, npgSilence, adopted, blocked, each as that principal sees
+// it.  The public has no token, hence no feed.
+//
+// Feeds are made, listed and revoked (/api/v1/calendar/feeds) by a token
+// for itself: {spare:WHO} in a path is a spare feed made for WHO's token,
+// which only WHO may revoke; to anyone else it does not exist (404).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { council, makeStore, startServer, isoIn } from './lib.mjs';
 import { openStream } from './sse.mjs';
 
@@ -38,6 +52,23 @@ const FORGED = 'cn_' + 'A'.repeat(43); // well-formed, never issued
 
 // Authorization header values; null: no header (the public).
 const AUTH = {};
+// Each principal's calendar feed key (made in before()).
+const FEEDS = {};
+const ICAL_PARSER = fileURLToPath(new URL('./tools/ical_parse.py', import.meta.url));
+// A calendar row: the feed of the row's principal, fetched without a token.
+const calendar = (who, labels) =>
+  [who, 'GET', '/api/v1/calendar.ics?key={feed}', undefined, 200, { calendar: labels }];
+// Spare feeds, by owner, made in before() for the revoke rows.
+const SPARE = {};
+// Feed management rows: list and make one's own; revoke one's own spare
+// (200), and try another's (404).
+const feedRows = (who, other) => [
+  [who, 'GET', '/api/v1/calendar/feeds', undefined, 200, { feeds: who }],
+  [who, 'POST', '/api/v1/calendar/feeds', { label: `matrix ${who}` }, 201, { has: 'url' }],
+  [who, 'POST', `/api/v1/calendar/feeds/{spare:${other}}/revoke`, undefined, 404, null],
+  [who, 'POST', `/api/v1/calendar/feeds/{spare:${who}}/revoke`, undefined, 200, { has: 'revoked' }],
+  [who, 'POST', `/api/v1/calendar/feeds/{spare:${who}}/revoke`, undefined, 404, null],
+];
 
 // ---- the matrix -------------------------------------------------------------
 
@@ -73,6 +104,8 @@ const ROWS = [
   ['secretariat', 'GET', '/api/v1/proposals', undefined, 200,
     { list: ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
   ...gets('secretariat', ['full', 'full', 'full', 'full', 'full']),
+  calendar('secretariat', ['silence', 'npgSilence', 'adopted', 'blocked']),
+  ...feedRows('secretariat', 'JP'),
   ['secretariat', 'GET', '/api/v1/proposals/{none}', undefined, 404, null],
   ['secretariat', 'POST', '/api/v1/proposals', PROPOSE, 201, 'full'],
   ...positions('secretariat', [403, 403, 403, 403, 403]),
@@ -94,6 +127,8 @@ const ROWS = [
     { list: ['open', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
   ['FR', 'GET', '/api/v1/proposals?body=NPG', undefined, 200, { list: [], view: 'full' }],
   ...gets('FR', ['full', 404, 'full', 'full', 'full']),
+  calendar('FR', ['silence', 'adopted', 'blocked']),
+  ...feedRows('FR', 'US'),
   ['FR', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('FR', [200, 404, 200, 409, 409]),
   ['FR', 'POST', '/api/v1/proposals/{open}/positions', { member: 'FR', ...COMMENT }, 200, 'full'],
@@ -109,6 +144,8 @@ const ROWS = [
     { list: ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
   ['US', 'GET', '/api/v1/proposals?body=NPG', undefined, 200, { list: ['npg'], view: 'full' }],
   ...gets('US', ['full', 'full', 'full', 'full', 'full']),
+  calendar('US', ['silence', 'npgSilence', 'adopted', 'blocked']),
+  ...feedRows('US', 'FR'),
   ['US', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('US', [200, 200, 200, 409, 409]),
   ['US', 'POST', '/api/v1/proposals/{npg}/positions', { member: 'FR', ...COMMENT }, 403, null],
@@ -120,6 +157,8 @@ const ROWS = [
   ['HU', 'GET', '/api/v1/proposals', undefined, 200,
     { list: ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
   ...gets('HU', ['full', 'full', 'full', 'full', 'full']),
+  calendar('HU', ['silence', 'npgSilence', 'adopted', 'blocked']),
+  ...feedRows('HU', 'secretariat'),
   ['HU', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('HU', [200, 200, 200, 409, 409]),
   ...actions('HU', [403, 403, 403, 403, 403]),
@@ -131,6 +170,8 @@ const ROWS = [
   ['JP', 'GET', '/api/v1/proposals', undefined, 200, { list: ['shared', 'adopted'], view: 'redacted', exact: true }],
   ['JP', 'GET', '/api/v1/proposals?status=concluded', undefined, 200, { list: ['adopted'], view: 'redacted', exact: true }],
   ...gets('JP', [404, 404, 'redacted', 'redacted', 404]),
+  calendar('JP', ['adopted']),
+  ...feedRows('JP', 'HU'),
   ['JP', 'GET', '/api/v1/proposals/{silence}', undefined, 404, null],
   ['JP', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('JP', [404, 404, 403, 403, 404]),
@@ -142,6 +183,11 @@ const ROWS = [
   ['public', 'GET', '/api/v1/proposals', undefined, 200, { list: ['adopted'], view: 'redacted', exact: true }],
   ['public', 'GET', '/api/v1/proposals?status=blocked', undefined, 200, { list: [], view: 'redacted', exact: true }],
   ...gets('public', [404, 404, 404, 'redacted', 404]),
+  // No token, no feed: a key is needed, and no key is not the public's.
+  ['public', 'GET', '/api/v1/calendar.ics', undefined, 404, null],
+  ['public', 'GET', '/api/v1/calendar/feeds', undefined, 401, null],
+  ['public', 'POST', '/api/v1/calendar/feeds', {}, 401, null],
+  ['public', 'POST', '/api/v1/calendar/feeds/{spare:FR}/revoke', undefined, 401, null],
   ['public', 'POST', '/api/v1/proposals', PROPOSE, 401, null],
   ...positions('public', [401, 401, 401, 401, 401]),
   ['public', 'POST', '/api/v1/proposals/{none}/positions', COMMENT, 401, null],
@@ -155,6 +201,9 @@ const ROWS = [
     [who, 'GET', '/api/v1/proposals', undefined, 401, null],
     [who, 'GET', '/api/v1/proposals/{adopted}', undefined, 401, null],
     [who, 'GET', '/api/v1/log', undefined, 401, null],
+    [who, 'GET', '/api/v1/calendar.ics', undefined, 401, null],
+    [who, 'GET', '/api/v1/calendar/feeds', undefined, 401, null],
+    [who, 'POST', '/api/v1/calendar/feeds', {}, 401, null],
     [who, 'GET', '/api/v1/events/stream', undefined, 401, null],
     [who, 'POST', '/api/v1/proposals/{open}/positions', COMMENT, 401, null],
     [who, 'POST', '/api/v1/proposals', PROPOSE, 401, null],
@@ -204,6 +253,8 @@ before(async () => {
     deadline: isoIn(365 * DAY) });
   ids.toConclude = await mk({ body: 'NAC', title: 'NAC meeting, the chair concludes' });
   ids.toWithdraw = await mk({ body: 'NAC', title: 'NAC meeting, withdrawn' });
+  ids.npgSilence = await mk({ body: 'NPG', title: 'NPG silence', procedure: 'silence',
+    deadline: isoIn(365 * DAY) });
   ids.none = 99999;
 
   const pos = (who, id, position) =>
@@ -223,6 +274,17 @@ before(async () => {
   AUTH.revoked = `Bearer ${issued.token}`;
   assert.equal((await call('revoked', 'GET', '/api/v1/whoami')).status, 200);
   council(store.db, 'token', 'revoke', String(issued.id));
+
+  // A calendar feed for each principal's token (the first issued for it).
+  const tokenIds = {};
+  for (const t of JSON.parse(council(store.db, 'token', 'list', '--json'))) {
+    tokenIds[t.role === 'secretariat' ? 'secretariat' : t.code] ??= t.id;
+  }
+  for (const who of ['secretariat', 'FR', 'US', 'HU', 'JP']) {
+    const url = JSON.parse(council(store.db, 'token', 'feed', String(tokenIds[who]), '--json')).url;
+    FEEDS[who] = new URL(url).searchParams.get('key');
+    SPARE[who] = JSON.parse(council(store.db, 'token', 'feed', String(tokenIds[who]), '--json')).id;
+  }
 });
 
 after(async () => {
@@ -311,7 +373,27 @@ async function checkLog(who, page) {
   }
 }
 
+// A feed, read by python3-icalendar: the labelled proposals it holds are
+// exactly `labels`, and no other labelled proposal's title is in its bytes.
+async function checkCalendar(text, labels, what) {
+  const parsed = JSON.parse(execFileSync('/usr/bin/python3', [ICAL_PARSER],
+    { input: Buffer.from(text, 'utf8') }).toString());
+  assert.deepEqual(parsed.problems, [], `${what}: lines`);
+  const uids = new Set(parsed.events.map((e) => e.UID));
+  const all = (await call('secretariat', 'GET', '/api/v1/proposals?limit=1000')).body.proposals;
+  const title = Object.fromEntries(all.map((d) => [d.id, d.title]));
+  for (const l of ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence', 'npgSilence']) {
+    const shown = uids.has(`proposal-${ids[l]}@council`);
+    assert.equal(shown, labels.includes(l), `${what}: ${l} (${ids[l]}) ${shown ? 'shown' : 'missing'}`);
+    if (!labels.includes(l)) {
+      assert.ok(!parsed.events.some((e) => e.SUMMARY.endsWith(`: ${title[ids[l]]}`)),
+        `${what}: the title of ${l} is in the feed`);
+    }
+  }
+}
+
 function describe(exp) {
+  if (exp && exp.calendar) return ` calendar [${exp.calendar.join(', ')}]`;
   if (exp === null || exp === undefined) return '';
   if (typeof exp === 'string') return ` ${exp}`;
   if (exp.list) return ` lists [${exp.list.join(', ')}]${exp.exact ? ' only' : ''}, ${exp.view}`;
@@ -344,11 +426,14 @@ for (const [who, method, path, body, want, exp] of ROWS) {
       await checkStream(who);
       return;
     }
-    const real = path.replace(/\{(\w+)\}/g, (_, l) => {
+    const feed = path.includes('{feed}');
+    const real = path.replace('{feed}', () => FEEDS[who])
+      .replace(/\{spare:(\w+)\}/, (_, owner) => String(SPARE[owner])).replace(/\{(\w+)\}/g, (_, l) => {
       assert.ok(l in ids, `no proposal labelled ${l}`);
       return String(ids[l]);
     });
-    const r = await call(who, method, real, body);
+    // A calendar program sends no Authorization header: the key is all.
+    const r = await call(feed ? 'public' : who, method, real, body);
     const what = `${who} ${method} ${real}`;
     assert.equal(r.status, want, `${what}: expected ${want}, got ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
     if (ERROR_CODES[want]) {
@@ -359,6 +444,17 @@ for (const [who, method, path, body, want, exp] of ROWS) {
     if (exp === 'full' || exp === 'redacted') checkView(r.body, exp, what);
     else if (exp === 'log') await checkLog(who, r.body);
     else if (exp && exp.has) assert.ok(exp.has in r.body, `${what}: no '${exp.has}'`);
+    else if (exp && exp.calendar) await checkCalendar(r.body, exp.calendar, what);
+    else if (exp && exp.feeds) {
+      // Its own feeds only: the matrix's and the spare, never another's.
+      const got = r.body.feeds.map((f) => f.id);
+      assert.equal(r.body.count, got.length);
+      assert.ok(got.includes(SPARE[exp.feeds]), `${what}: its spare feed is not listed`);
+      for (const [owner, id] of Object.entries(SPARE)) {
+        if (owner !== exp.feeds) assert.ok(!got.includes(id), `${what}: lists ${owner}'s feed`);
+      }
+      for (const f of r.body.feeds) assert.ok(!('url' in f) && !('key' in f), `${what}: a key in the list`);
+    }
     else if (exp && exp.whoami) {
       assert.equal(r.body.role, exp.whoami[0]);
       assert.equal(r.body.code, exp.whoami[1]);

@@ -89,6 +89,10 @@ before(async () => {
     deadline: isoIn(30 * 86400) });
   ids.toConclude = await mk({ body: 'NAC', title: 'routes: to conclude' });
   ids.toWithdraw = await mk({ body: 'NAC', title: 'routes: to withdraw' });
+  const feed = JSON.parse(council(store.db, 'token', 'feed', '1', '--json'));
+  ids.feed = feed.url.split('?')[1];
+  // A second feed of the secretariat's token, for the revoke probe.
+  ids.feedId = JSON.parse(council(store.db, 'token', 'feed', '1', '--json')).id;
 });
 
 after(async () => {
@@ -129,6 +133,11 @@ const PROBES = {
   'POST /api/v1/proposals/{id}/withdraw': { who: 'secretariat', id: 'toWithdraw', want: 200,
     body: { reason: 'probe' } },
   'GET /api/v1/log': { who: 'secretariat', query: '?from=1&limit=5', want: 200 },
+  // A calendar program sends no token: the key in the URL is the feed's.
+  'GET /api/v1/calendar.ics': { who: 'public', query: () => `?${ids.feed}`, want: 200 },
+  'GET /api/v1/calendar/feeds': { who: 'FR', want: 200 },
+  'POST /api/v1/calendar/feeds': { who: 'FR', want: 201, body: { label: 'probe' } },
+  'POST /api/v1/calendar/feeds/{id}/revoke': { who: 'secretariat', id: 'feedId', want: 200 },
   // A stream stays open: its status and type are checked, then it is let go.
   'GET /api/v1/events/stream': { who: 'secretariat', query: '?after=1', want: 200, stream: true },
   'POST /api/v1/keys': { who: 'FR', want: 201,
@@ -146,7 +155,8 @@ for (const route of specRoutes(readFileSync(SPEC, 'utf8'))) {
     assert.ok(p, `no probe for ${route}: add one to PROBES`);
     const [method, pattern] = route.split(' ');
     const path = pattern.replace('{id}', () => String(ids[p.id]))
-      .replace('{key}', () => p.key) + (p.query || '');
+      .replace('{key}', () => p.key)
+      + (typeof p.query === 'function' ? p.query() : p.query || '');
     const body = typeof p.body === 'function' ? p.body() : p.body;
     if (p.stream) {
       const ac = new AbortController();

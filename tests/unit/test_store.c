@@ -1614,6 +1614,151 @@ static void test_change_signal(void **state)
 	cn_store_close(rd);
 }
 
+/* Calendar feed keys (store.h): a feed reads as its owner token (role
+ * and code copied), is no bearer token, is revoked alone or dies with
+ * its owner, and cannot be made for a revoked token or for a feed. */
+static void test_calendar_feed_keys(void **state)
+{
+	struct fx *f = *state;
+	struct cn_store *st;
+	struct cn_err err = {0};
+	struct cn_token_info info, *all = NULL;
+	uint8_t owner[CN_HASH_LEN] = {7}, feed[CN_HASH_LEN] = {8},
+		feed2[CN_HASH_LEN] = {9}, other[CN_HASH_LEN] = {10};
+	int64_t oid = 0, fid = 0, fid2 = 0, x = 0;
+	size_t n = 0;
+
+	seed(f, 0);
+	st = cn_app_store(f->app);
+	assert_int_equal(cn_store_token_add(st, owner, "member", "FR", "FR",
+					    T("2023-07-07T10:00:00Z"), &oid,
+					    &err), 0);
+	assert_int_equal(cn_store_feed_add(st, feed, oid, "phone",
+					   T("2023-07-07T10:01:00Z"), &fid,
+					   &err), 0);
+	assert_int_equal(cn_store_feed_add(st, feed2, oid, NULL,
+					   T("2023-07-07T10:02:00Z"), &fid2,
+					   &err), 0);
+	assert_int_equal(cn_store_feed_find(st, feed, &info, &err), 0);
+	assert_int_equal(info.id, fid);
+	assert_string_equal(info.role, "member");
+	assert_string_equal(info.principal, "FR");
+	assert_int_equal(info.feed_of, oid);
+	/* A feed key is not a bearer token, nor a token a feed key. */
+	assert_int_equal(cn_store_token_find(st, feed, &info, &err), CN_ENOTFOUND);
+	assert_int_equal(cn_store_feed_find(st, owner, &info, &err), CN_ENOTFOUND);
+	/* No feed of a feed, nor of a token that does not exist. */
+	assert_int_equal(cn_store_feed_add(st, other, fid, NULL,
+					   T("2023-07-07T10:03:00Z"), &x, &err),
+			 CN_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "no valid token"));
+	assert_int_equal(cn_store_feed_add(st, other, 9999, NULL,
+					   T("2023-07-07T10:03:00Z"), &x, &err),
+			 CN_ENOTFOUND);
+	/* Revoked alone: the other feed and the owner live on. */
+	assert_int_equal(cn_store_token_revoke(st, fid, T("2023-07-07T11:00:00Z"),
+					       &err), 0);
+	assert_int_equal(cn_store_feed_find(st, feed, &info, &err), CN_ENOTFOUND);
+	assert_int_equal(cn_store_feed_find(st, feed2, &info, &err), 0);
+	assert_int_equal(cn_store_token_find(st, owner, &info, &err), 0);
+	/* The owner revoked: its feeds die with it. */
+	assert_int_equal(cn_store_token_revoke(st, oid, T("2023-07-07T12:00:00Z"),
+					       &err), 0);
+	assert_int_equal(cn_store_feed_find(st, feed2, &info, &err), CN_ENOTFOUND);
+	assert_int_equal(cn_store_feed_add(st, other, oid, NULL,
+					   T("2023-07-07T12:01:00Z"), &x, &err),
+			 CN_ENOTFOUND);
+	/* The list shows all three, feeds with their owner. */
+	assert_int_equal(cn_store_token_list(st, &all, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(all[0].feed_of, 0);
+	assert_int_equal(all[1].feed_of, oid);
+	assert_int_equal(all[2].feed_of, oid);
+	assert_string_equal(all[1].label, "phone");
+	free(all);
+}
+
+/* Token rows copied from another store (council migrate) come back as
+ * they were given, ids and NULLs included; a token issued afterwards
+ * takes an id above them (PostgreSQL: the identity moved past them), and
+ * an id copied twice is refused. */
+struct token_rows {
+	struct cn_token_row v[4];
+	uint8_t hash[4][CN_HASH_LEN];
+	char text[4][5][40];
+	int n;
+};
+
+static int keep_token(void *ctx, const struct cn_token_row *t,
+		      struct cn_err *err)
+{
+	struct token_rows *tr = ctx;
+	const char *const *src = &t->role;
+	const char **dst;
+
+	(void)err;
+	assert_true(tr->n < 4);
+	assert_int_equal(t->hashlen, CN_HASH_LEN);
+	tr->v[tr->n] = *t;
+	memcpy(tr->hash[tr->n], t->hash, CN_HASH_LEN);
+	tr->v[tr->n].hash = tr->hash[tr->n];
+	dst = &tr->v[tr->n].role;
+	for (int i = 0; i < 5; i++)
+		if (src[i]) {
+			snprintf(tr->text[tr->n][i], 40, "%s", src[i]);
+			dst[i] = tr->text[tr->n][i];
+		}
+	tr->n++;
+	return 0;
+}
+
+static void test_token_copy_keeps_rows(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *st;
+	struct token_rows got = {0};
+	uint8_t h1[CN_HASH_LEN] = {1}, h2[CN_HASH_LEN] = {2}, h3[CN_HASH_LEN] = {3};
+	const struct cn_token_row in[2] = {
+		{.id = 5, .hash = h1, .hashlen = CN_HASH_LEN, .role = "member",
+		 .principal = "FR", .created = "2023-07-07T10:00:00Z",
+		 .revoked = "2023-07-08T10:00:00Z"},
+		{.id = 9, .hash = h2, .hashlen = CN_HASH_LEN, .role = "secretariat",
+		 .label = "the secretariat", .created = "2023-07-09T10:00:00Z"},
+	};
+	int64_t id = 0, reg = 0, tok0 = 0, tok1 = 0;
+
+	seed(f, 0);
+	st = cn_app_store(f->app);
+	assert_int_equal(cn_store_registry_version(st, &reg, &tok0, &err), 0);
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(cn_store_token_copy(st, &in[i], &err), 0);
+	assert_int_equal(cn_store_commit(st, &err), 0);
+	assert_int_equal(cn_store_registry_version(st, &reg, &tok1, &err), 0);
+	assert_int_equal(tok1, tok0 + 2);
+	assert_int_equal(cn_store_tokens(st, keep_token, &got, &err), 0);
+	assert_int_equal(got.n, 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(got.v[i].id, in[i].id);
+		assert_memory_equal(got.v[i].hash, in[i].hash, CN_HASH_LEN);
+		assert_string_equal(got.v[i].role, in[i].role);
+		assert_string_equal(got.v[i].created, in[i].created);
+	}
+	assert_string_equal(got.v[0].principal, "FR");
+	assert_null(got.v[0].label);
+	assert_string_equal(got.v[0].revoked, "2023-07-08T10:00:00Z");
+	assert_null(got.v[1].principal);
+	assert_string_equal(got.v[1].label, "the secretariat");
+	assert_null(got.v[1].revoked);
+	assert_int_equal(cn_store_token_add(st, h3, "secretariat", NULL, NULL,
+					    T("2023-07-10T10:00:00Z"), &id, &err), 0);
+	assert_int_equal(id, 10);
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	assert_int_not_equal(cn_store_token_copy(st, &in[0], &err), 0);
+	cn_store_rollback(st);
+}
+
 static int count_events_cb(void *ctx, const struct cn_event *ev,
 			   struct cn_err *err)
 {
@@ -1721,6 +1866,8 @@ int main(void)
 		S(test_same_log_same_root),
 		S(test_two_writers_one_log),
 		S(test_change_signal),
+		S(test_calendar_feed_keys),
+		S(test_token_copy_keeps_rows),
 		S(test_lost_connection_is_an_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

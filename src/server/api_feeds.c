@@ -1,0 +1,168 @@
+/*
+ * api_feeds.c - a principal's calendar feeds over the API: make one
+ * (POST /api/v1/calendar/feeds), list them (GET), revoke one
+ * (POST /api/v1/calendar/feeds/{id}/revoke).  The feed itself is
+ * api_calendar.c's.
+ *
+ * A feed is made for the token the request carries, and lists and
+ * revocations see only that token's feeds: another token's feed, a
+ * revoked one and one that never was are all 404.  The public has no
+ * token to make a feed for: 401.  Making and revoking write the store,
+ * so they go to the writer like every write (submit.h), as store writes
+ * that record no event; the key is made here and shown once, in the
+ * answer, as the whole subscribe URL (http://, the request's Host: the
+ * server speaks plain HTTP; behind a TLS proxy, `council token feed
+ * --url` names the outside address).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "handlers.h"
+#include "request.h"
+#include "submit.h"
+
+#define NEEDS_FEED_TOKEN "a calendar feed is made for a token: send one"
+
+static int make_feed(struct cn_store *st, int64_t now, void *args,
+		     struct cn_err *err)
+{
+	struct feed_args *f = args;
+
+	cn_time_format(now, f->created);
+	return cn_store_feed_add(st, f->hash, f->owner, f->label, now, &f->id,
+				 err);
+}
+
+static int revoke_feed(struct cn_store *st, int64_t now, void *args,
+		       struct cn_err *err)
+{
+	struct feed_args *f = args;
+	int rc = cn_store_token_revoke(st, f->id, now, err);
+
+	cn_time_format(now, f->created);
+	/* Revoked meanwhile (a race of two revocations): as absent. */
+	return rc == CN_ENOTFOUND ? cn_err_set(err, CN_ENOTFOUND,
+					       "no such feed") : rc;
+}
+
+/* 201 {"id", "url", "label", "created"}: the only time the key is shown. */
+static void result_feed(struct ctx *x, const struct pending *p)
+{
+	const struct feed_args *f = &p->a.feed;
+	reply_json(x, 201, json_pack("{s:I, s:s, s:s?, s:s}", "id",
+				     (json_int_t)f->id, "url", f->url, "label",
+				     f->label, "created", f->created));
+}
+
+static void result_revoked(struct ctx *x, const struct pending *p)
+{
+	const struct feed_args *f = &p->a.feed;
+	reply_json(x, 200, json_pack("{s:I, s:s}", "id", (json_int_t)f->id,
+				     "revoked", f->created));
+}
+
+/* This token's valid feeds (*v malloc'd): 0, or -1 after answering (401
+ * for the public, which has no token to hold feeds). */
+static int own_feeds(struct ctx *x, struct cn_reader_feed **v, size_t *n)
+{
+	struct cn_err err = {0};
+
+	if (x->who.role == CN_ROLE_PUBLIC) {
+		reply_error(x, 401, "unauthorized", NEEDS_FEED_TOKEN);
+		return -1;
+	}
+	if (cn_reader_feeds(x->rd, x->who.token_id, v, n, &err)) {
+		reply_err(x, &err);
+		return -1;
+	}
+	return 0;
+}
+
+void h_feed_new(struct ctx *x)
+{
+	static const char *const fields[] = {"label", NULL};
+	char key[CN_TOKEN_LEN + 1], base[300];
+	const char *label = NULL;
+	struct pending *p;
+	json_t *o = NULL;
+
+	if (x->who.role == CN_ROLE_PUBLIC) {
+		reply_error(x, 401, "unauthorized", NEEDS_FEED_TOKEN);
+		return;
+	}
+	if (x->req->body_len) {
+		if (!(o = body_object(x)))
+			return;
+		if (known_fields(x, o, fields) ||
+		    field_str(x, o, "label", 0, &label)) {
+			json_decref(o);
+			return;
+		}
+		if (label && strlen(label) > 120) {
+			json_decref(o);
+			reply_error(x, 400, "invalid",
+				    "field 'label': at most 120 bytes");
+			return;
+		}
+	}
+	if (request_origin(x, base, sizeof(base))) {
+		json_decref(o);
+		reply_error(x, 400, "invalid", "header 'Host': a host[:port] is "
+			    "needed to make the subscribe URL");
+		return;
+	}
+	if (!(p = pending_new(x, o)))
+		return;
+	p->a.feed.owner = x->who.token_id;
+	p->a.feed.label = label;
+	cn_token_new(key, p->a.feed.hash);
+	snprintf(p->a.feed.url, sizeof(p->a.feed.url),
+		 "%s/api/v1/calendar.ics?key=%s", base, key);
+	pending_submit_store(x, p, make_feed, result_feed);
+}
+
+void h_feeds(struct ctx *x)
+{
+	struct cn_reader_feed *v;
+	json_t *arr;
+	size_t n;
+
+	if (own_feeds(x, &v, &n))
+		return;
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack(
+			"{s:I, s:s?, s:s}", "id", (json_int_t)v[i].id, "label",
+			v[i].label[0] ? v[i].label : NULL, "created",
+			v[i].created));
+	free(v);
+	reply_json(x, 200, json_pack("{s:I, s:o}", "count",
+				     (json_int_t)json_array_size(arr), "feeds",
+				     arr));
+}
+
+void h_feed_revoke(struct ctx *x)
+{
+	struct cn_reader_feed *v;
+	struct pending *p;
+	size_t n;
+	int mine = 0;
+
+	if (own_feeds(x, &v, &n))
+		return;
+	for (size_t i = 0; i < n; i++)
+		mine |= v[i].id == x->id;
+	free(v);
+	/* Another token's feed is, to this one, a feed that does not exist. */
+	if (!mine) {
+		not_found(x);
+		return;
+	}
+	if (!(p = pending_new(x, NULL)))
+		return;
+	p->a.feed.owner = x->who.token_id;
+	p->a.feed.id = x->id;
+	pending_submit_store(x, p, revoke_feed, result_revoked);
+}

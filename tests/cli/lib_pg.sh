@@ -1,0 +1,24 @@
+# lib_pg.sh - for CLI tests on the PostgreSQL store, sourced after lib.sh:
+# a throwaway PostgreSQL 15 cluster started for the run (tests/pg/cluster.sh:
+# initdb and pg_ctl in a temporary directory, a Unix socket), stopped at the
+# end with every server the test started ($srv: their pids).  A cluster that
+# does not start is a failure, never a skip.
+PGDIR=$(mktemp -u /tmp/council-pg.XXXXXX)
+srv=""
+cleanup() {
+	for s in $srv; do kill "$s" 2>/dev/null && wait "$s" 2>/dev/null; done
+	"$ROOT/tests/pg/cluster.sh" stop "$PGDIR"
+	rm -rf "$T"
+}
+trap cleanup EXIT
+if ! "$ROOT/tests/pg/cluster.sh" start "$PGDIR" >/dev/null 2>"$T/cluster.err"; then
+	not_ok "a throwaway PostgreSQL cluster starts" "$(head -c 600 "$T/cluster.err")"
+	exit 1
+fi
+ok "a throwaway PostgreSQL cluster starts"
+PSQL=(/usr/lib/postgresql/15/bin/psql -X -q -v ON_ERROR_STOP=1 -h "$PGDIR" -U council)
+# newdb NAME: a new database; prints its keyword connection string
+newdb() {
+	"${PSQL[@]}" -d postgres -c "CREATE DATABASE $1 ENCODING 'UTF8'" >/dev/null &&
+		echo "host=$PGDIR user=council dbname=$1"
+}
