@@ -19,7 +19,7 @@
 #endif
 
 enum { SERVE_LISTEN, SERVE_THREADS, SERVE_TIMEOUT, SERVE_WEB, SERVE_CADENCE,
-       SERVE_QUIET };
+       SERVE_STREAMS, SERVE_QUIET };
 const struct cli_opt cli_opts_serve[] = {
 	[SERVE_LISTEN] = OPT_VAL("listen", "ADDR:PORT",
 		"where to listen (default 127.0.0.1:8080)"),
@@ -34,6 +34,9 @@ const struct cli_opt cli_opts_serve[] = {
 		"proofs, the log) only as of the last multiple of S\n"
 		"seconds, so they learn when it grew only to that\n"
 		"resolution (default 0: every commit)"),
+	[SERVE_STREAMS] = OPT_VAL("streams", "N",
+		"event streams (GET /api/v1/events/stream) open at\n"
+		"most; beyond, 503 with Retry-After (default 256)"),
 	[SERVE_QUIET] = OPT_FLAG("quiet", "say nothing on start and stop"),
 	OPT_END};
 
@@ -43,7 +46,7 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	const char *web = a->val[SERVE_WEB];
 	struct cn_serve_opts o = {0};
 	struct cn_err err = {0};
-	int64_t port, nthreads = 2, tmo = 15, cadence = 0;
+	int64_t port, nthreads = 2, tmo = 15, cadence = 0, streams = 256;
 	char addr[64];
 	const char *colon;
 	int rc;
@@ -61,8 +64,12 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	     (rc = cli_number(c, a->val[SERVE_TIMEOUT], "--timeout", 1, 3600, &tmo))) ||
 	    (a->val[SERVE_CADENCE] &&
 	     (rc = cli_number(c, a->val[SERVE_CADENCE], "--public-checkpoint-every",
-			      0, 366 * 86400, &cadence))))
+			      0, 366 * 86400, &cadence))) ||
+	    (a->val[SERVE_STREAMS] &&
+	     (rc = cli_number(c, a->val[SERVE_STREAMS], "--streams", 1, 4096,
+			      &streams))))
 		return rc;
+	o.max_streams = (unsigned)streams;
 	o.timeout_s = (unsigned)tmo;
 	o.public_checkpoint_every = cadence;
 	/* The page ships beside the binary's sources unless told otherwise;

@@ -40,6 +40,7 @@ const struct cn_route cn_routes[] = {
 	{"POST", "/api/v1/calendar/feeds", h_feed_new},
 	{"POST", "/api/v1/calendar/feeds/{id}/revoke", h_feed_revoke},
 	{"GET", "/api/v1/log", h_log},
+	{"GET", "/api/v1/events/stream", h_events_stream},
 	{"POST", "/api/v1/keys", h_keys},
 	{"GET", "/api/v1/log/key", h_log_key},
 	{"GET", "/api/v1/log/checkpoint", h_log_checkpoint},

@@ -55,20 +55,32 @@ static int log_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	return 0;
 }
 
+int log_page(struct ctx *x, struct cn_store *st, int64_t from, int64_t upto,
+	     int64_t limit, json_t *events, int64_t *next, struct cn_err *err)
+{
+	const struct cn_viewer v = {x->who.role, x->who.code, x->reg, x->now};
+	struct log_page pg = {x, events, NULL};
+	int rc;
+
+	if (!(pg.sights = json_object()))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	rc = cn_lists_log(st, &v, from, upto, limit, log_event, &pg, next, err);
+	json_decref(pg.sights);
+	return rc;
+}
+
 /* A page of the events x->who sees, from ?from= on: found through the
  * store's indexes (app/lists.h), so the events it may not see cost
  * nothing, and `next` is the next one it sees (null: none yet). */
 void h_log(struct ctx *x)
 {
 	static const char *const args[] = {"limit", "from", NULL};
-	const struct cn_viewer v = {x->who.role, x->who.code, x->reg, x->now};
-	struct log_page pg = {x, NULL, NULL};
 	struct cn_err err = {0};
 	struct cn_store *st;
+	json_t *events;
 	int64_t from, limit, next = 0;
 	uint64_t upto;
 	char cursor[24];
-	int rc;
 
 	if (arg_int(x, "from", 1, 1, INT64_MAX / 2, &from) ||
 	    page_limit(x, PAGE_DEFAULT, API_LOG_PAGE_MAX, &limit))
@@ -81,18 +93,14 @@ void h_log(struct ctx *x)
 		reply_error(x, 503, "unavailable", "%s", err.msg);
 		return;
 	}
-	pg.events = json_array();
-	pg.sights = json_object();
-	rc = cn_lists_log(st, &v, from, (int64_t)upto, limit, log_event, &pg,
-			  &next, &err);
-	json_decref(pg.sights);
-	if (rc) {
-		json_decref(pg.events);
+	events = json_array();
+	if (log_page(x, st, from, (int64_t)upto, limit, events, &next, &err)) {
+		json_decref(events);
 		reply_err(x, &err);
 		return;
 	}
 	snprintf(cursor, sizeof(cursor), "%lld", (long long)next);
-	reply_json(x, 200, json_pack("{s:o, s:o, s:o}", "events", pg.events,
+	reply_json(x, 200, json_pack("{s:o, s:o, s:o}", "events", events,
 				     "next", next ? json_integer(next) : json_null(),
 				     "next_href", next_href(x, args, "from",
 							    next ? cursor : NULL,

@@ -8,6 +8,7 @@
  *                     secretariat's actions
  *   api_history.c     one proposal with its events, through sight
  *   api_log.c         the log, its key, checkpoints and proofs
+ *   api_stream.c      the log as it grows, by Server-Sent Events
  *   api_keys.c        a delegation's signing key
  *   api_analysis.c    who can block and who holds power: a body's rule
  *                     on a date, a proposal through sight
@@ -42,6 +43,7 @@ void h_withdraw(struct ctx *x);
 void h_proposal_events(struct ctx *x);
 
 void h_log(struct ctx *x);
+void h_events_stream(struct ctx *x);
 void h_log_key(struct ctx *x);
 void h_log_checkpoint(struct ctx *x);
 void h_proof_inclusion(struct ctx *x);
@@ -51,5 +53,15 @@ void h_keys(struct ctx *x);
 
 void h_body_analysis(struct ctx *x);
 void h_proposal_analysis(struct ctx *x);
+
+/* The events x->who sees among from..upto, at most limit, as GET
+ * /api/v1/log shows each (api_log.c), appended to the array `events`;
+ * *next is the next one it sees after them (0: none up to upto).  st is
+ * this thread's lists connection (cache_lists).  The stream's messages
+ * are made by it, so the stream and the log never differ. */
+struct cn_store;
+int log_page(struct ctx *x, struct cn_store *st, int64_t from, int64_t upto,
+	     int64_t limit, json_t *events, int64_t *next, struct cn_err *err)
+	CN_NODISCARD;
 
 #endif

@@ -8,14 +8,39 @@
  * Every 404 is released at a floor after the request reached the handler
  * (http_limits.not_found_floor_us), deferred or not.
  *
+ * A handler may instead answer with a stream (Server-Sent Events): a body
+ * of unknown length that the HTTP layer pulls from the handler's reader
+ * whenever the socket can take more.  A reader with nothing to send says
+ * so and its connection sleeps, holding no pool thread, until
+ * http_streams_wake(); so a stream costs its connection and the reader's
+ * state, whatever the client reads, and never queues anything here.
+ *
  * Ownership: the request and everything it points to are borrowed for the
  * duration of the handler call.  The handler fills the response; its body
- * is malloc'd and freed by the HTTP layer after sending.
+ * is malloc'd and freed by the HTTP layer after sending.  A stream's state
+ * is the HTTP layer's from http_request.stream() on, freed through its
+ * ops' free once the connection is done with it.
  */
 #ifndef CN_HTTP_H
 #define CN_HTTP_H
 
 #include <stddef.h>
+
+struct http_response;
+
+/* A stream's reader.  read fills buf with at most max bytes and returns
+ * how many (> 0); 0 when it has nothing to send now (the connection then
+ * sleeps until the next http_streams_wake); HTTP_STREAM_END to end the
+ * stream.  It runs on the pool thread serving the connection, never two
+ * at once for one stream.  free releases the state, on any thread. */
+#define HTTP_STREAM_END (-1)
+struct http_stream_ops {
+	long (*read)(void *state, char *buf, size_t max);
+	void (*free)(void *state);
+};
+
+/* What http_request.stream() returns besides 0. */
+enum { HTTP_STREAM_FULL = 1, HTTP_STREAM_NOMEM = 2 };
 
 struct http_request {
 	const char *method;
@@ -33,6 +58,13 @@ struct http_request {
 	 * handler must leave res untouched and return.  NULL when out of
 	 * memory (then answer at once). */
 	struct http_deferred *(*defer)(const struct http_request *req);
+	/* Answer with a stream: res's status and content type go out at
+	 * once, then whatever ops->read gives.  0, after which the handler
+	 * leaves res untouched and returns; HTTP_STREAM_FULL when
+	 * http_limits.max_streams are open, HTTP_STREAM_NOMEM when out of
+	 * memory: then the state is not taken and the handler answers. */
+	int (*stream)(const struct http_request *req, struct http_response *res,
+		      const struct http_stream_ops *ops, void *state);
 	void *impl, *impl2;
 };
 
@@ -48,6 +80,7 @@ struct http_response {
 	const char *content_encoding; /* static, or NULL for none */
 	const char *vary;             /* static, or NULL */
 	char etag[48];                /* "" for none; quoted, as sent */
+	const char *retry_after;      /* static, or NULL (with a 503) */
 };
 
 typedef void (*http_handler)(void *ctx, const struct http_request *req,
@@ -66,6 +99,9 @@ struct http_limits {
 	 * request reached the handler, whichever thread decided it: its
 	 * timing then cannot show the work that decided it.  0: at once. */
 	unsigned not_found_floor_us;
+	/* Streams open at most (http_request.stream); the connections
+	 * beyond are left to ordinary requests. */
+	unsigned max_streams;
 };
 
 struct http_server;
@@ -84,6 +120,10 @@ void http_stop(struct http_server *srv);
  * http_mhd.c); returns the new length.  For tests and fuzzers that build
  * requests without sockets. */
 size_t http_unescape(char *s);
+
+/* Wake every sleeping stream: its reader is asked again (after a commit,
+ * or at a heartbeat).  From any thread. */
+void http_streams_wake(struct http_server *srv);
 
 struct http_deferred;
 /* Send the response of a deferred request; from any thread, exactly once.

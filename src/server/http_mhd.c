@@ -31,10 +31,28 @@
  * HTTP/1.1 with one Host (RFC 9112, 3.2), and carry at most one of the
  * headers whose repetition would be ambiguous; and no NUL is decoded into
  * its path or query (see unescape).
+ *
+ * Streams (http.h): a response of unknown length, sent chunked, whose
+ * content-reader callback asks the handler's reader for more whenever the
+ * socket can take it.  A reader with nothing to send must not answer 0
+ * alone: libmicrohttpd 0.9.75 then parks the connection in
+ * CHUNKED_BODY_UNREADY with no event to wait for (connection.c,
+ * MHD_connection_update_event_loop_info: EVENT_LOOP_INFO_BLOCK), so it
+ * would stall until its timeout.  The callback suspends the connection
+ * first (MHD_suspend_connection is allowed there, microhttpd.h), and
+ * http_streams_wake resumes it.  MHD_resume_connection is called only on a
+ * connection this file suspended: resumed while active, libmicrohttpd
+ * cancels the next suspension instead (daemon.c,
+ * internal_suspend_connection_) and the stream would stall the same way.
+ * So each stream says, under stream_mu, whether it sleeps, and a wake that
+ * comes while its reader runs makes the callback ask again rather than
+ * sleep.  libmicrohttpd must not be stopped with a connection suspended:
+ * http_stop wakes every stream with `stopping` set, and each ends.
  */
 #include "http.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -63,6 +81,28 @@ struct http_server {
 	char start_msg[256];
 	time_t log_window;
 	unsigned log_shown, log_dropped;
+	/* Streams open (http_stream), under stream_mu. */
+	pthread_mutex_t stream_mu;
+	struct http_stream *streams;
+	unsigned nstreams, max_streams;
+	int streams_stopping;
+	pthread_cond_t streams_gone; /* nstreams fell to 0 while stopping */
+};
+
+/* How long a stopping server waits for its streams to end cleanly. */
+#define STREAMS_END_MS 2000
+
+/* One stream's reader and whether its connection sleeps (suspended by
+ * stream_read; only then may it be resumed).  Linked in srv->streams from
+ * its start until libmicrohttpd destroys its response (stream_free). */
+struct http_stream {
+	struct http_stream_ops ops;
+	void *state;
+	struct http_server *srv;
+	struct MHD_Connection *conn;
+	int asleep;
+	int woken;    /* a wake came while the reader ran */
+	struct http_stream *prev, *next;
 };
 
 /* libmicrohttpd's error log.  While the daemon starts, its first message
@@ -113,6 +153,8 @@ struct http_deferred {
 	size_t len, cap;
 	int too_large;
 	int handled;          /* the handler has run */
+	int streamed;         /* it answered with a stream: queued already */
+	enum MHD_Result stream_queued;
 	struct MHD_Connection *conn;
 	pthread_mutex_t mu;   /* completed/res are set by another thread */
 	int deferred, completed;
@@ -147,6 +189,120 @@ static struct http_deferred *mhd_defer(const struct http_request *req)
 	up->deferred = 1;
 	MHD_suspend_connection(up->conn);
 	return up;
+}
+
+/* The content reader of a stream: its reader's bytes, or sleep (see the
+ * header comment).  On the pool thread that serves the connection. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct http_stream *st = cls;
+	struct http_server *srv = st->srv;
+	(void)pos;
+
+	for (;;) {
+		long n;
+		pthread_mutex_lock(&srv->stream_mu);
+		if (srv->streams_stopping) {
+			pthread_mutex_unlock(&srv->stream_mu);
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		}
+		st->woken = 0;
+		pthread_mutex_unlock(&srv->stream_mu);
+		n = st->ops.read(st->state, buf, max);
+		assert(n <= (long)max);
+		if (n == HTTP_STREAM_END || n < 0)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		if (n > 0)
+			return (ssize_t)n;
+		pthread_mutex_lock(&srv->stream_mu);
+		if (!st->woken && !srv->streams_stopping) {
+			st->asleep = 1;
+			MHD_suspend_connection(st->conn);
+			pthread_mutex_unlock(&srv->stream_mu);
+			return 0;
+		}
+		pthread_mutex_unlock(&srv->stream_mu);
+	}
+}
+
+/* The stream's response is destroyed: the connection is done with it. */
+static void stream_free(void *cls)
+{
+	struct http_stream *st = cls;
+	struct http_server *srv = st->srv;
+
+	pthread_mutex_lock(&srv->stream_mu);
+	if (st->prev)
+		st->prev->next = st->next;
+	else if (srv->streams == st)
+		srv->streams = st->next;
+	if (st->next)
+		st->next->prev = st->prev;
+	if (--srv->nstreams == 0)
+		pthread_cond_signal(&srv->streams_gone);
+	pthread_mutex_unlock(&srv->stream_mu);
+	st->ops.free(st->state);
+	free(st);
+}
+
+void http_streams_wake(struct http_server *srv)
+{
+	pthread_mutex_lock(&srv->stream_mu);
+	for (struct http_stream *st = srv->streams; st; st = st->next) {
+		if (st->asleep) {
+			st->asleep = 0;
+			MHD_resume_connection(st->conn);
+		} else
+			st->woken = 1;
+	}
+	pthread_mutex_unlock(&srv->stream_mu);
+}
+
+static int mhd_stream(const struct http_request *req,
+		      struct http_response *res,
+		      const struct http_stream_ops *ops, void *state)
+{
+	struct http_deferred *up = req->impl2;
+	struct http_server *srv = up->srv;
+	struct http_stream *st;
+	struct MHD_Response *r;
+
+	pthread_mutex_lock(&srv->stream_mu);
+	if (srv->nstreams >= srv->max_streams || srv->streams_stopping) {
+		pthread_mutex_unlock(&srv->stream_mu);
+		return HTTP_STREAM_FULL;
+	}
+	srv->nstreams++;
+	pthread_mutex_unlock(&srv->stream_mu);
+	if (!(st = calloc(1, sizeof(*st))) ||
+	    !(r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+						    stream_read, st,
+						    stream_free))) {
+		free(st);
+		pthread_mutex_lock(&srv->stream_mu);
+		srv->nstreams--;
+		pthread_mutex_unlock(&srv->stream_mu);
+		return HTTP_STREAM_NOMEM;
+	}
+	st->ops = *ops;
+	st->state = state;
+	st->srv = srv;
+	st->conn = up->conn;
+	pthread_mutex_lock(&srv->stream_mu);
+	st->next = srv->streams;
+	if (st->next)
+		st->next->prev = st;
+	srv->streams = st;
+	pthread_mutex_unlock(&srv->stream_mu);
+	MHD_add_response_header(r, "Content-Type", res->content_type);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	/* A proxy that buffers would hold each event back. */
+	MHD_add_response_header(r, "X-Accel-Buffering", "no");
+	up->streamed = 1;
+	up->stream_queued = MHD_queue_response(up->conn, (unsigned)res->status, r);
+	MHD_destroy_response(r); /* the connection's now; or stream_free */
+	return 0;
 }
 
 /* Send up's stored answer: its connection, suspended, goes on (MHD calls
@@ -339,6 +495,8 @@ static enum MHD_Result send_res(const struct http_server *srv,
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (res->allow)
 		MHD_add_response_header(r, "Allow", res->allow);
+	if (res->retry_after)
+		MHD_add_response_header(r, "Retry-After", res->retry_after);
 	/* Tell clients how long an idle connection lives (RFC 9112's
 	 * Keep-Alive hint), so that one which pools connections stops
 	 * reusing it before we close it, instead of sending a request into
@@ -429,12 +587,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				.header = mhd_header,
 				.arg = mhd_arg,
 				.defer = mhd_defer,
+				.stream = mhd_stream,
 				.impl = conn,
 				.impl2 = up,
 			};
 			srv->handler(srv->ctx, &req, &res);
 			if (up->deferred)
 				return MHD_YES;
+			if (up->streamed)
+				return up->stream_queued;
 		}
 	}
 	if (hold_answer(up, &res))
@@ -512,6 +673,15 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 	}
 	srv->floor_ns = (long)lim->not_found_floor_us * 1000L;
 	pthread_mutex_init(&srv->log_mu, NULL);
+	pthread_mutex_init(&srv->stream_mu, NULL);
+	{
+		pthread_condattr_t ca;
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&srv->streams_gone, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	srv->max_streams = lim->max_streams;
 	srv->log_window = -LOG_WINDOW_S; /* the first message opens a window */
 	srv->starting = 1;
 	srv->handler = handler;
@@ -545,6 +715,8 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 		hold_free(srv->hold);
 		guard_stop(srv->guard);
 		pthread_mutex_destroy(&srv->log_mu);
+		pthread_mutex_destroy(&srv->stream_mu);
+		pthread_cond_destroy(&srv->streams_gone);
 		free(srv);
 		return -1;
 	}
@@ -569,9 +741,29 @@ void http_stop(struct http_server *srv)
 	 * (NOTIFY_CLOSED) before the daemon stops; only then may the guard
 	 * and the hold go. */
 	hold_stop(srv->hold);
+	/* Streams end likewise: woken with streams_stopping set, each ends
+	 * instead of sleeping again, and is given STREAMS_END_MS to send its
+	 * last chunk, so that its client sees the stream end rather than
+	 * break; one that cannot take it is cut when the daemon stops. */
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += STREAMS_END_MS / 1000;
+	pthread_mutex_lock(&srv->stream_mu);
+	srv->streams_stopping = 1;
+	pthread_mutex_unlock(&srv->stream_mu);
+	http_streams_wake(srv);
+	pthread_mutex_lock(&srv->stream_mu);
+	while (srv->nstreams &&
+	       pthread_cond_timedwait(&srv->streams_gone, &srv->stream_mu,
+				      &until) == 0)
+		;
+	pthread_mutex_unlock(&srv->stream_mu);
 	MHD_stop_daemon(srv->d);
+	assert(!srv->streams);
 	hold_free(srv->hold);
 	guard_stop(srv->guard);
 	pthread_mutex_destroy(&srv->log_mu);
+	pthread_mutex_destroy(&srv->stream_mu);
+	pthread_cond_destroy(&srv->streams_gone);
 	free(srv);
 }

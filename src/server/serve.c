@@ -12,6 +12,7 @@
 #include "api.h"
 #include "cache.h"
 #include "ctx.h"
+#include "notify.h"
 #include "request.h"
 #include "writer.h"
 
@@ -25,6 +26,11 @@
  * epoll sets, the store and each reader's (database, WAL, shared memory),
  * files of the web page. */
 #define FDS_RESERVE 256
+/* Streams (GET /api/v1/events/stream) open at most, by default: each
+ * holds a connection, so they may take an eighth of them at most, and
+ * ordinary requests always find room. */
+#define STREAMS_DEFAULT 256
+
 /* Seconds a request's headers may take from its first byte, and its body
  * from the end of the headers (guard.h); the idle timeout is apart. */
 #define HEADERS_SECONDS 10
@@ -100,7 +106,9 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 		.conn_memory = 32 * 1024,
 		.threads = o->threads ? o->threads : 2,
 		.not_found_floor_us = not_found_floor_us(),
+		.max_streams = o->max_streams ? o->max_streams : STREAMS_DEFAULT,
 	};
+	struct notify *notify = NULL;
 	char msg[256];
 	int rc;
 
@@ -132,6 +140,16 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 		pthread_key_delete(api.cache_key);
 		return cn_err_set(err, CN_EIO, "%s", msg);
 	}
+	/* Streams wake at each commit of ours, and at others' (notify.h). */
+	if ((rc = notify_start(o->db, http, &notify, err))) {
+		http_quiesce(http);
+		writer_stop(api.writer);
+		http_stop(http);
+		writer_free(api.writer);
+		pthread_key_delete(api.cache_key);
+		return rc;
+	}
+	writer_on_commit(api.writer, notify_commit, notify);
 	if (!o->quiet) {
 		fprintf(stderr, "council: serving %s on http://%s:%u/\n", o->db,
 			o->addr, o->port);
@@ -142,6 +160,7 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	 * (resuming the suspended connections), then close the rest. */
 	http_quiesce(http);
 	writer_stop(api.writer);
+	notify_stop(notify);
 	http_stop(http);
 	writer_free(api.writer);
 	pthread_key_delete(api.cache_key);

@@ -35,6 +35,7 @@ struct cn_serve_opts {
 	 * only as of the last multiple of this many seconds; 0: every
 	 * commit's (access.h). */
 	int64_t public_checkpoint_every;
+	unsigned max_streams; /* event streams open at most (0: the default) */
 	int quiet;
 };
 

@@ -32,6 +32,9 @@ struct writer {
 	struct qnode *head, *tail;
 	int stop;
 	int64_t last_tick;     /* every deadline up to this was handled */
+	/* Told after each batch that committed (writer_on_commit); under mu. */
+	void (*on_commit)(void *arg);
+	void *on_commit_arg;
 };
 
 /* Seconds of CLOCK_REALTIME.  Not time(): glibc may serve time() from the
@@ -243,6 +246,16 @@ static void run_batch(struct writer *w, struct qnode *batch)
 	for (struct qnode *n = batch; rc == 0 && n; n = n->next)
 		if (n->job->rc == 0 && n->job->want_receipt)
 			add_receipt(w, n->job);
+	if (rc == 0) {
+		void (*fn)(void *);
+		void *arg;
+		pthread_mutex_lock(&w->mu);
+		fn = w->on_commit;
+		arg = w->on_commit_arg;
+		pthread_mutex_unlock(&w->mu);
+		if (fn)
+			fn(arg);
+	}
 	for (struct qnode *n = batch; n; n = n->next) {
 		if (rc) {
 			/* Not durable: nobody may be told otherwise. */
@@ -293,6 +306,14 @@ static void *writer_main(void *arg)
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
+}
+
+void writer_on_commit(struct writer *w, void (*fn)(void *arg), void *arg)
+{
+	pthread_mutex_lock(&w->mu);
+	w->on_commit = fn;
+	w->on_commit_arg = arg;
+	pthread_mutex_unlock(&w->mu);
 }
 
 int writer_start(struct cn_app *app, struct writer **out, struct cn_err *err)

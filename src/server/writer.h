@@ -67,6 +67,9 @@ void writer_submit(struct writer *w, struct writer_job *job);
 typedef void (*writer_done_fn)(struct writer_job *job, void *ctx);
 void writer_submit_async(struct writer *w, struct writer_job *job,
 			 writer_done_fn done, void *ctx);
+/* Call fn(arg) on the writer thread after each batch that committed
+ * (streams wake at once: notify.h); NULL for none.  From any thread. */
+void writer_on_commit(struct writer *w, void (*fn)(void *arg), void *arg);
 /* Stop: answer every queued job, close the app.  Later submissions are
  * refused at once ("the server is stopping").  writer_free releases the
  * struct once no thread can submit any more. */

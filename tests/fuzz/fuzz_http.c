@@ -37,6 +37,10 @@
  *   - an answer read with a token, or of anything but a GET, is never
  *     cacheable (Cache-Control no-store: the HTTP layer's default);
  *   - a redacted view (the public, a partner) never carries positions;
+ *   - an event stream (GET /api/v1/events/stream) is read until it has
+ *     nothing more to send: it is Server-Sent Events (a `retry:` first,
+ *     then `id:`, `event:`, `data:` lines, the data one JSON object whose
+ *     seq and type are the id and event), ids rising;
  *   - nothing leaks or is read out of bounds (ASan, UBSan).
  *
  * Writes are answered synchronously (defer returns NULL: submit.c then
@@ -199,6 +203,9 @@ struct fuzz_req {
 	int nhdr;
 	struct { const char *name, *value; } arg[MAX_ARGS];
 	int narg;
+	char *sse;    /* a stream's text, read to its pause (fuzz_stream) */
+	size_t sse_len;
+	int streamed;
 };
 
 /* An argument's name or value as libmicrohttpd decodes it: '+' is a
@@ -251,6 +258,32 @@ static const char *fuzz_header(const struct http_request *req, const char *name)
 		if (!strcasecmp(fr->hdr[i].name, name))
 			return fr->hdr[i].value;
 	return NULL;
+}
+
+/* A stream: read at once until its reader has nothing more (or a bound),
+ * then freed, as when its client goes away. */
+#define STREAM_READS_MAX 256
+static int fuzz_stream(const struct http_request *req, struct http_response *res,
+		       const struct http_stream_ops *reader, void *st)
+{
+	struct fuzz_req *fr = req->impl;
+	char buf[1000];
+	long n;
+	(void)res;
+
+	fr->streamed = 1;
+	for (int i = 0; i < STREAM_READS_MAX &&
+			(n = reader->read(st, buf, sizeof(buf))) > 0; i++) {
+		char *t = realloc(fr->sse, fr->sse_len + (size_t)n + 1);
+		if (!t)
+			abort();
+		memcpy(t + fr->sse_len, buf, (size_t)n);
+		fr->sse = t;
+		fr->sse_len += (size_t)n;
+		fr->sse[fr->sse_len] = '\0';
+	}
+	reader->free(st);
+	return 0;
 }
 
 /* Answer now: what libmicrohttpd's layer does when it cannot suspend. */
@@ -361,6 +394,7 @@ static int decode(const uint8_t *data, size_t size, struct fuzz_req *fr,
 	fr->req.header = fuzz_header;
 	fr->req.arg = fuzz_arg;
 	fr->req.defer = no_defer;
+	fr->req.stream = fuzz_stream;
 	fr->req.impl = fr;
 	return 0;
 }
@@ -692,6 +726,53 @@ static void check_sight(const struct fuzz_req *fr, const struct http_response *r
 				fail(fr, res, "a redacted list shows positions");
 }
 
+/* A stream's text: Server-Sent Events as api_stream.c writes them. */
+static void check_sse(const struct fuzz_req *fr, const struct http_response *res)
+{
+	char *text = fr->sse ? strdup(fr->sse) : NULL, *save = NULL;
+	long long last = -1, id = -1;
+	const char *event = NULL;
+	int first = 1;
+
+	if (!text || strncmp(text, "retry: ", 7))
+		fail(fr, res, "a stream that does not start with retry:");
+	/* Whole messages only: the reading stopped at a bound, maybe in one. */
+	char *end = strstr(text, "\n\n"), *p;
+	if (!end)
+		fail(fr, res, "a stream's first message is not whole");
+	while ((p = strstr(end + 2, "\n\n")))
+		end = p;
+	end[2] = '\0';
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		json_error_t je;
+		json_t *e;
+		if (first) {
+			first = 0;
+			continue;
+		}
+		if (!strcmp(l, ": keep-alive"))
+			continue;
+		if (!strncmp(l, "id: ", 4)) {
+			id = strtoll(l + 4, NULL, 10);
+			if (id <= last)
+				fail(fr, res, "a stream's ids do not rise");
+			last = id;
+		} else if (!strncmp(l, "event: ", 7))
+			event = l + 7;
+		else if (!strncmp(l, "data: ", 6)) {
+			if (!(e = json_loads(l + 6, 0, &je)) || !json_is_object(e) ||
+			    json_integer_value(json_object_get(e, "seq")) != id ||
+			    !event || strcmp(event, json_string_value(json_object_get(e, "type")) ?
+					    json_string_value(json_object_get(e, "type")) : ""))
+				fail(fr, res, "a stream's data is not its event");
+			json_decref(e);
+			event = NULL;
+		} else
+			fail(fr, res, "a stream line that is not Server-Sent Events");
+	}
+	free(text);
+}
+
 static void check(const struct fuzz_req *fr, const struct http_response *res,
 		  uint64_t before)
 {
@@ -734,6 +815,13 @@ static void check(const struct fuzz_req *fr, const struct http_response *res,
 			fail(fr, res, "a feed not sent as a private text/calendar");
 		return;
 	}
+	if (fr->streamed) {
+		if (res->status != 200 || !res->content_type ||
+		    strcmp(res->content_type, "text/event-stream"))
+			fail(fr, res, "a stream that is not 200 text/event-stream");
+		check_sse(fr, res);
+		return;
+	}
 	if (res->content_type && strcmp(res->content_type, "application/json"))
 		fail(fr, res, "an API answer that is not application/json");
 	if (doc_ok > 0 && (fr->req.authorization || strcmp(fr->req.method, "GET")) &&
@@ -766,6 +854,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				res.body ? res.body : "");
 		check(&fr, &res, before);
 		free(res.body);
+		free(fr.sse);
 	}
 	free(text);
 	free(body);

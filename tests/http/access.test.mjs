@@ -41,6 +41,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { council, makeStore, startServer, isoIn } from './lib.mjs';
+import { openStream } from './sse.mjs';
 
 const DAY = 86400;
 const COMMENT = { position: 'comment', text: 'for the record' };
@@ -92,6 +93,8 @@ const registry = (who) => [
   [who, 'GET', '/api/v1/partners', undefined, 200, { has: 'partners' }],
   [who, 'GET', '/api/v1/offices?all', undefined, 200, { has: 'offices' }],
   [who, 'GET', '/api/v1/log?limit=1000', undefined, 200, 'log'],
+  // The log again, as a stream from its start: what /log shows, no more.
+  [who, 'GET', '/api/v1/events/stream?after=0', undefined, 200, 'stream'],
 ];
 
 const ROWS = [
@@ -201,6 +204,7 @@ const ROWS = [
     [who, 'GET', '/api/v1/calendar.ics', undefined, 401, null],
     [who, 'GET', '/api/v1/calendar/feeds', undefined, 401, null],
     [who, 'POST', '/api/v1/calendar/feeds', {}, 401, null],
+    [who, 'GET', '/api/v1/events/stream', undefined, 401, null],
     [who, 'POST', '/api/v1/proposals/{open}/positions', COMMENT, 401, null],
     [who, 'POST', '/api/v1/proposals', PROPOSE, 401, null],
   ]),
@@ -398,8 +402,30 @@ function describe(exp) {
   return '';
 }
 
+// A principal's stream from the start of the log against its /log: the
+// same events (so checkLog's rules hold for it), up to the last event /log
+// showed when the stream opened; the matrix's writes may add more after.
+async function checkStream(who) {
+  const log = (await call(who, 'GET', '/api/v1/log?limit=1000')).body;
+  const last = log.events.at(-1).seq;
+  const s = await openStream(srv.base, AUTH[who] ? AUTH[who].replace(/^Bearer /, '') : null, { after: 0 });
+  try {
+    assert.equal(s.status, 200, `${who}: ${s.body}`);
+    await s.until((ms) => ms.some((m) => Number(m.id) >= last), `${who}'s stream to reach event ${last}`);
+  } finally {
+    s.close();
+  }
+  const shown = s.messages.map((m) => m.data).filter((e) => e.seq <= last);
+  assert.deepEqual(shown, log.events, `${who}: the stream differs from /log`);
+  await checkLog(who, { events: shown, next: null });
+}
+
 for (const [who, method, path, body, want, exp] of ROWS) {
   test(`${who} ${method} ${path} → ${want}${describe(exp)}`, async () => {
+    if (exp === 'stream') {
+      await checkStream(who);
+      return;
+    }
     const feed = path.includes('{feed}');
     const real = path.replace('{feed}', () => FEEDS[who])
       .replace(/\{spare:(\w+)\}/, (_, owner) => String(SPARE[owner])).replace(/\{(\w+)\}/g, (_, l) => {
@@ -458,6 +484,52 @@ test('what a principal may not see answers exactly like what does not exist', as
       const absent = await call(who, method, `/api/v1/proposals/${ids.none}${suffix}`, body);
       assert.equal(hidden.status, 404, `${who} ${method} ${l}${suffix}`);
       assert.deepEqual(hidden.body, absent.body, `${who} ${method} ${l}${suffix}: differs from absent`);
+    }
+  }
+});
+
+// Live: streams open while the secretariat writes.  A partner's and the
+// public's never carry an event of a proposal hidden from them; France's
+// none of the NPG's; each message is the event as /log shows it then.  A
+// proposal adopted while the public's stream is open was hidden when it was
+// made, so the stream, past its creation already, carries its conclusion
+// alone (docs/api.yaml: earlier events are not sent again).
+test('streams opened before the writes carry only what each principal sees', async () => {
+  const whos = ['JP', 'public', 'FR'];
+  const streams = {};
+  for (const who of whos) {
+    streams[who] = await openStream(srv.base, AUTH[who] ? AUTH[who].replace(/^Bearer /, '') : null);
+    assert.equal(streams[who].status, 200);
+  }
+  const mk = async (b) => (await ok('secretariat', 'POST', '/api/v1/proposals', b, 201)).id;
+  const hidden = await mk({ body: 'NAC', title: 'live: not shared' });
+  await ok('FR', 'POST', `/api/v1/proposals/${hidden}/positions`, { position: 'concur' });
+  const npg = await mk({ body: 'NPG', title: 'live: NPG' });
+  await ok('US', 'POST', `/api/v1/proposals/${npg}/positions`, { position: 'concur' });
+  const shared = await mk({ body: 'NAC', title: 'live: shared', shared: true });
+  await ok('FR', 'POST', `/api/v1/proposals/${shared}/positions`, { position: 'concur' });
+  const adopted = await mk({ body: 'NAC', title: 'live: adopted' });
+  assert.equal((await ok('secretariat', 'POST', `/api/v1/proposals/${adopted}/conclude`)).outcome, 'adopted');
+  const concluded = (ms) => ms.some((m) => m.event === 'procedure.concluded' && m.data.payload.proposal === adopted);
+  for (const who of whos) await streams[who].until(concluded, `${who}'s stream to carry the adoption`);
+  for (const who of whos) streams[who].close();
+  const seen = (who) => streams[who].messages.map((m) => [m.data.type, proposalOf(m.data)]);
+  const of = (who, id) => seen(who).filter(([, p]) => p === id).map(([t]) => t);
+  assert.deepEqual(of('JP', hidden), [], 'JP: the hidden proposal');
+  assert.deepEqual(of('JP', npg), [], 'JP: the NPG proposal');
+  assert.deepEqual(of('JP', shared), ['proposal.created'], 'JP: the shared proposal, redacted: its creation alone');
+  assert.deepEqual(of('JP', adopted), ['procedure.concluded'], 'JP: the adoption');
+  for (const id of [hidden, npg, shared]) assert.deepEqual(of('public', id), [], `public: proposal ${id}`);
+  assert.deepEqual(of('public', adopted), ['procedure.concluded'], 'public: the adoption');
+  assert.deepEqual(of('FR', npg), [], 'FR: the NPG proposal');
+  assert.ok(of('FR', hidden).includes('position.stated'), 'FR sees its NAC proposals in full');
+  // Each message is the event as /log shows it to the same principal.
+  for (const who of whos) {
+    const first = Number(streams[who].messages[0].id);
+    const log = (await call(who, 'GET', `/api/v1/log?from=${first}&limit=1000`)).body.events;
+    const bySeq = new Map(log.map((e) => [e.seq, e]));
+    for (const m of streams[who].messages) {
+      assert.deepEqual(m.data, bySeq.get(Number(m.id)), `${who}: event ${m.id} differs from /log`);
     }
   }
 });

@@ -393,6 +393,8 @@ cli('serve: an address that is not IPv4', ['serve', '--listen', 'localhost:0'], 
 cli('serve: no port', ['serve', '--listen', '127.0.0.1'], /listen|port/);
 cli('serve: zero threads', ['serve', '--threads', '0'], /threads/);
 cli('serve: a timeout of zero', ['serve', '--timeout', '0'], /timeout/);
+cli('serve: zero streams', ['serve', '--streams', '0'], /--streams/);
+cli('serve: streams that are not a number', ['serve', '--streams', 'many'], /--streams/);
 
 // ---- known open defects, fixed elsewhere --------------------------------------
 //

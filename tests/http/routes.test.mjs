@@ -138,6 +138,8 @@ const PROBES = {
   'GET /api/v1/calendar/feeds': { who: 'FR', want: 200 },
   'POST /api/v1/calendar/feeds': { who: 'FR', want: 201, body: { label: 'probe' } },
   'POST /api/v1/calendar/feeds/{id}/revoke': { who: 'secretariat', id: 'feedId', want: 200 },
+  // A stream stays open: its status and type are checked, then it is let go.
+  'GET /api/v1/events/stream': { who: 'secretariat', query: '?after=1', want: 200, stream: true },
   'POST /api/v1/keys': { who: 'FR', want: 201,
     body: () => ({ vkey: council(store.db, 'keygen', '--name', 'FR-probe',
       '--out', join(store.dir, 'fr-probe.key')).trim() }) },
@@ -156,6 +158,15 @@ for (const route of specRoutes(readFileSync(SPEC, 'utf8'))) {
       .replace('{key}', () => p.key)
       + (typeof p.query === 'function' ? p.query() : p.query || '');
     const body = typeof p.body === 'function' ? p.body() : p.body;
+    if (p.stream) {
+      const ac = new AbortController();
+      const r = await fetch(srv.base + path, { signal: ac.signal,
+        headers: { Authorization: `Bearer ${store.tokens[p.who]}` } });
+      assert.equal(r.status, p.want, `${method} ${path}`);
+      assert.equal(r.headers.get('content-type'), 'text/event-stream');
+      ac.abort();
+      return;
+    }
     const r = await api(srv.base, store.tokens[p.who], method, path, body);
     assert.notEqual(r.status, 405, `${method} ${path}: 405 ${JSON.stringify(r.body)}`);
     assert.notEqual(r.status, 404, `${method} ${path}: 404 ${JSON.stringify(r.body)}`);

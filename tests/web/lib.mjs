@@ -37,6 +37,31 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
 const expected404 = (m) => /status of 404/.test(m.text())
   && /\/api\/v1\/proposals\/\d+\/events$/.test(m.location()?.url || '');
 
+// The requests a page has under way, but the tab's event stream
+// (web/src/live.js), which stays open: with it, Playwright's 'networkidle'
+// never comes, so networkQuiet() below stands in for it.
+const STREAM_PATH = '/api/v1/events/stream';
+function watchRequests(page) {
+  const inFlight = new Set();
+  page.on('request', (q) => { if (new URL(q.url()).pathname !== STREAM_PATH) inFlight.add(q); });
+  page.on('requestfinished', (q) => inFlight.delete(q));
+  page.on('requestfailed', (q) => inFlight.delete(q));
+  page.councilInFlight = inFlight;
+}
+
+// Wait until nothing but the event stream has been under way for quietMs
+// (as 'networkidle' does for all requests), failing after timeoutMs.
+export async function networkQuiet(page, { quietMs = 500, timeoutMs = 30000 } = {}) {
+  const inFlight = page.councilInFlight;
+  if (!inFlight) throw new Error('networkQuiet: a page made by launchBrowser().newPage() only');
+  const end = Date.now() + timeoutMs;
+  for (let since = Date.now(); Date.now() - since < quietMs;) {
+    if (Date.now() > end) throw new Error(`requests still under way: ${[...inFlight].map((q) => q.url()).join(', ')}`);
+    if (inFlight.size) since = Date.now();
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
 // A browser with a fresh profile.  Pages of one context share no
 // sessionStorage, so each page can sign in as a different principal.
 export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { width: 1280, height: 900 }, locale = 'en-GB' } = {}) {
@@ -60,6 +85,7 @@ export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { 
     context, errors,
     async newPage(label = 'page', opts = {}) {
       const page = track(await context.newPage(), label);
+      watchRequests(page);
       if (opts.viewport) await page.setViewportSize(opts.viewport);
       page.setDefaultTimeout(8000);
       return page;

@@ -4,7 +4,7 @@
 // no test may leave a console error or a page error behind.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { webFixture, api, isoIn, signIn, localInput } from './lib.mjs';
+import { webFixture, api, isoIn, signIn, localInput, networkQuiet } from './lib.mjs';
 
 const TITLE = 'Open a NATO liaison office in Tokyo';
 const REASON = 'France is not in favour: NATO means North Atlantic Treaty Organization.';
@@ -278,7 +278,7 @@ test('at phone width (390 px) the proposal and the registry fit and work', async
   for (const route of [`/proposals/${tokyo}`, '/proposals', '/registry/offices', '/bodies']) {
     await page.goto(`${base}/#${route}`);
     await page.locator('main h1').waitFor();
-    await page.waitForLoadState('networkidle');
+    await networkQuiet(page);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${route}: the page is ${overflow}px wider than the screen`);
   }

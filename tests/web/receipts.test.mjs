@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, createHash } from 'node:crypto';
-import { webFixture, api, council, signIn } from './lib.mjs';
+import { webFixture, api, council, signIn, networkQuiet } from './lib.mjs';
 
 const TITLE = 'Agree the communiqué on receipts';
 let store; let browser; let base; let tok; let id; let vkey; let page;
@@ -219,7 +219,7 @@ test('receipts by proposal, at phone width, and only for delegations', async () 
   await first.getByRole('button', { name: 'Verify' }).click();
   await first.locator('.verify-result[data-result="verified"]').waitFor();
   await first.locator('summary').click();
-  await phone.waitForLoadState('networkidle');
+  await networkQuiet(phone);
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the receipts are ${overflow}px wider than the screen`);
   await phone.close();

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeStore, council, api, isoIn, startWebServer, launchBrowser, signIn, localInput } from './lib.mjs';
+import { makeStore, council, api, isoIn, startWebServer, launchBrowser, signIn, localInput, networkQuiet } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = process.argv[2] || join(root, 'docs', 'screenshots');
@@ -58,7 +58,7 @@ const browser = await launchBrowser({ timezoneId: 'Europe/Brussels', viewport: {
 // full: the whole page; until: a selector whose bottom ends the picture.
 async function shot(page, name, { full = true, until, top = true } = {}) {
   await page.evaluate(() => document.fonts.ready);
-  await page.waitForLoadState('networkidle');
+  await networkQuiet(page);
   if (top) await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
   await page.waitForTimeout(300);
   let clip;

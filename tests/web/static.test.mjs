@@ -10,7 +10,7 @@ import http from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { webFixture, api, launchBrowser, WEB_DIST } from './lib.mjs';
+import { webFixture, api, launchBrowser, WEB_DIST, networkQuiet } from './lib.mjs';
 
 let fx, store, base;
 
@@ -155,15 +155,15 @@ test('a first visit to a proposal page: one request for it, none for the log, un
     page.on('request', (q) => requests.push(q.url().replace(base, '')));
     await page.goto(`${base}/#/proposals/${r.body.id}`);
     await page.locator('#rollcall-grid .tile').first().waitFor();
-    // What the page read to draw the proposal.  Its poll (every 2 s, set
-    // once the page is drawn) reads the proposal again later: a loaded
-    // machine takes longer than that to reach the globe below.
+    // What the page read to draw the proposal.  It reads the proposal
+    // again only on an event of it (web/src/live.js), or every 10 s while
+    // the stream is down.
     const drawn = requests.length;
     // the globe, drawn when it comes into view (counted here), and the font
     await page.locator('#effects').scrollIntoViewIfNeeded();
     await page.locator('#effects svg.globe').waitFor();
     await page.evaluate(() => document.fonts.ready);
-    await page.waitForLoadState('networkidle');
+    await networkQuiet(page);
     const api1 = requests.slice(0, drawn).filter((u) => u.startsWith('/api/'));
     assert.deepEqual(api1.filter((u) => u.startsWith(`/api/v1/proposals/${r.body.id}`)),
       [`/api/v1/proposals/${r.body.id}/events`], 'one request for the proposal and its history');

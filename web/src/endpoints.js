@@ -30,4 +30,5 @@ export const url = {
   // {at, rule, with, without}: the what-if's parameters, as the API takes them
   bodyAnalysis: (key, o = {}) => `${V1}/bodies/${encodeURIComponent(key)}/analysis${query(o)}`,
   proposalAnalysis: (id) => `${V1}/proposals/${id}/analysis`,
+  stream: () => `${V1}/events/stream`,
 };

@@ -5,6 +5,7 @@
 import { h, replace } from './dom.js';
 import * as api from './api.js';
 import { tickAll, zone } from './time.js';
+import { startLive } from './live.js';
 import { alertBox, errorText, loading } from './ui.js';
 import { parseHash, principalLabel, shortLabel, navLinks, routeReads } from './model/navigation.js';
 
@@ -103,6 +104,8 @@ async function route() {
   // A deep link without a session: browse as the public.
   if (!api.session.principal && !opts?.public) api.browseAsPublic();
   renderHeader(path);
+  // The tab's stream of events, again if the token changed (live.js).
+  startLive();
   const view = h('div', { class: 'view' });
   const show = () => {
     replace(main, view);

@@ -1,6 +1,7 @@
 // views/procedures.js - open procedures with live countdowns, and the
-// concluded ones, the newest page first ("Show older" reads more); polled
-// every 2 s so a deadline passing shows at once.
+// concluded ones, the newest page first ("Show older" reads more); read
+// again when the tab's stream (live.js) brings a proposal's event, when a
+// deadline passes, and every 10 s only while the stream is down.
 // The heading is drawn first, from the session alone (it is the page's
 // largest text, what a phone sees first); the lists are read once it is
 // on the screen, in their summary form, and each is drawn when it is in,
@@ -8,6 +9,7 @@
 // the open cards, so nothing drawn ever moves.
 import { h, replace, icon, afterPaint } from '../dom.js';
 import * as api from '../api.js';
+import { isLive, proposalOf } from '../live.js';
 import { timeEl, countdownEl } from '../time.js';
 import {
   statusBadge, alertBox, errorText, empty, loading, PROCEDURE_LABEL, OUTCOME_LABEL,
@@ -19,7 +21,7 @@ import {
   CONCLUDED_PAGE, mergePages,
 } from '../model/procedures.js';
 
-const POLL_MS = 2000;
+const FALLBACK_MS = 10000; // while the stream is down
 
 export async function proceduresView(ctx) {
   const role = api.role();
@@ -77,8 +79,10 @@ export async function proceduresView(ctx) {
   let older = []; // pages read with "Show older"
   let next = null; // the before= of the next older page, null at the end
 
+  let again = false; // an event came during a read: read once more after it
   async function refresh(force = false) {
-    if (busy || !ctx.alive()) return;
+    if (busy) { again = again || force; return; }
+    if (!ctx.alive()) return;
     busy = true;
     try {
       if (role !== 'public') {
@@ -94,6 +98,7 @@ export async function proceduresView(ctx) {
       if (ctx.alive() && e.status !== 401) status.replaceChildren(alertBox(errorText(e)));
     } finally {
       busy = false;
+      if (again) { again = false; refresh(true); }
     }
   }
 
@@ -192,15 +197,28 @@ export async function proceduresView(ctx) {
   replace(lists, openSection, doneSection);
   showDone(done);
   lastDone = Date.now();
-  const timer = setInterval(() => refresh(), POLL_MS);
+  const timer = setInterval(() => { if (!isLive()) refresh(); }, FALLBACK_MS);
   const onDue = () => refresh(true);
   const onVis = () => { if (!document.hidden) refresh(true); };
+  // A burst of events (a batch of positions) is one read, a moment after.
+  let soon = null;
+  const onEvent = (ev) => {
+    if (proposalOf(ev.detail) === null || soon) return;
+    soon = setTimeout(() => { soon = null; refresh(true); }, 150);
+  };
+  // Back after an outage: what the stream missed before it resumed.
+  const onLive = (ev) => { if (ev.detail === 'back') refresh(true); };
   document.addEventListener('council:deadline', onDue);
   document.addEventListener('visibilitychange', onVis);
+  document.addEventListener('council:event', onEvent);
+  document.addEventListener('council:live', onLive);
   ctx.onCleanup(() => {
     clearInterval(timer);
+    clearTimeout(soon);
     document.removeEventListener('council:deadline', onDue);
     document.removeEventListener('visibilitychange', onVis);
+    document.removeEventListener('council:event', onEvent);
+    document.removeEventListener('council:live', onLive);
   });
 }
 

@@ -3,10 +3,12 @@
 // with a map and the treaty-area flag, and the actions the principal may
 // take.  Drawn at once from one request: the proposal with its events and
 // the states' names (GET /api/v1/proposals/{id}/events); the globe of an
-// office effect is loaded when it comes into view.  Polled every 2 s while
-// open.
+// office effect is loaded when it comes into view.  While open, read again
+// when the tab's stream (live.js) brings an event of this proposal, and
+// every 10 s only while the stream is down.
 import { h, replace, icon, keepFocus, afterPaint, whenShown } from '../dom.js';
 import * as api from '../api.js';
+import { isLive, proposalOf } from '../live.js';
 import * as receipts from '../receipts.js';
 import { timeEl, countdownEl, isoToLocalInput, timeText } from '../time.js';
 import {
@@ -26,7 +28,7 @@ import { breaksWords } from '../model/bodies.js';
 import { isVote, voteOf, voteCounts, tallyEntries, tallyText, votedLabel } from '../model/votes.js';
 import { ruleTests, ruleHasTests, attrWords } from '../model/rule.js';
 
-const POLL_MS = 2000;
+const FALLBACK_MS = 10000; // while the stream is down
 // Set once "Who can still block it" was asked for in this tab.
 const BLOCKING_KEY = 'council.blocking';
 
@@ -744,9 +746,12 @@ export async function proposalView(ctx) {
   if (asked) afterPaint().then(() => whenShown(blocking, showBlocking));
 
   let busy = false;
+  let again = false; // an event came during a read: read once more after it
   async function poll() {
-    if (busy || !ctx.alive() || p.status !== 'open') return;
+    if (busy) { again = true; return; }
+    if (!ctx.alive() || p.status !== 'open') return;
     busy = true;
+    again = false;
     try {
       const np = await api.getProposal(id);
       const key = JSON.stringify(np);
@@ -771,14 +776,22 @@ export async function proposalView(ctx) {
       }
     } finally {
       busy = false;
+      if (again) poll();
     }
   }
-  const timer = setInterval(poll, POLL_MS);
+  const timer = setInterval(() => { if (!isLive()) poll(); }, FALLBACK_MS);
   const onDue = () => setTimeout(poll, 300);
+  const onEvent = (ev) => { if (proposalOf(ev.detail) === p.id) poll(); };
+  // Back after an outage: what the stream missed before it resumed.
+  const onLive = (ev) => { if (ev.detail === 'back') poll(); };
   document.addEventListener('council:deadline', onDue);
+  document.addEventListener('council:event', onEvent);
+  document.addEventListener('council:live', onLive);
   ctx.onCleanup(() => {
     clearInterval(timer);
     document.removeEventListener('council:deadline', onDue);
+    document.removeEventListener('council:event', onEvent);
+    document.removeEventListener('council:live', onLive);
     for (const d of document.querySelectorAll('dialog')) d.close();
   });
 }
