@@ -57,6 +57,18 @@ void writer_submit(struct writer *w, struct writer_job *job);
 typedef void (*writer_done_fn)(struct writer_job *job, void *ctx);
 void writer_submit_async(struct writer *w, struct writer_job *job,
 			 writer_done_fn done, void *ctx);
+/* Another connection committed to the store (watch.c): the writer folds
+ * it between batches, so its clock knows every deadline, whichever server
+ * created it. */
+void writer_changed(struct writer *w);
+/* Whether this writer's clock leads: when it does (the default), the
+ * writer wakes at each deadline and concludes what fell due; when it does
+ * not, another server's clock does, and this writer concludes what is due
+ * only before the writes it runs.  Either way a deadline concludes once:
+ * every batch ticks under the store's write lock after folding all that
+ * was committed before, and a concluded procedure has no deadline left. */
+void writer_set_lead(struct writer *w, int leads);
+int writer_leads(struct writer *w);
 /* Stop: answer every queued job, close the app.  Later submissions are
  * refused at once ("the server is stopping").  writer_free releases the
  * struct once no thread can submit any more. */
