@@ -260,10 +260,14 @@ static void run_batch(struct writer *w, struct qnode *batch)
 static void refresh(struct writer *w)
 {
 	const struct cn_world *wo = cn_app_world(w->app);
-	int64_t before = wo->last_seq;
+	int64_t before = wo->last_seq, version;
 	struct cn_err err;
 
-	if (cn_app_reload(w->app, &err)) {
+	/* The change signal first: outside a transaction it connects again
+	 * a connection the database lost (a restart), which the fold's
+	 * reads would not. */
+	if (cn_store_data_version(cn_app_store(w->app), &version, &err) ||
+	    cn_app_reload(w->app, &err)) {
 		fprintf(stderr, "council: folding other servers' events: %s\n",
 			err.msg);
 		return;
