@@ -36,6 +36,7 @@ struct writer {
 	int changed;
 	/* This writer's clock wakes for deadlines (see writer.h). */
 	int leads;
+	int refresh_failed; /* the last refresh failed (said once) */
 };
 
 /* Seconds of CLOCK_REALTIME.  Not time(): glibc may serve time() from the
@@ -268,10 +269,14 @@ static void refresh(struct writer *w)
 	 * reads would not. */
 	if (cn_store_data_version(cn_app_store(w->app), &version, &err) ||
 	    cn_app_reload(w->app, &err)) {
-		fprintf(stderr, "council: folding other servers' events: %s\n",
-			err.msg);
+		/* Once per outage: the watch asks again every few seconds. */
+		if (!w->refresh_failed)
+			fprintf(stderr, "council: folding other servers' events: "
+				"%s\n", err.msg);
+		w->refresh_failed = 1;
 		return;
 	}
+	w->refresh_failed = 0;
 	wo = cn_app_world(w->app);
 	if (wo->last_seq != before && wo->ndeadlines &&
 	    wo->deadlines[0].deadline <= w->last_tick)

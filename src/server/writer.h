@@ -13,7 +13,9 @@
  * Between batches it sleeps until the next silence deadline, so a
  * procedure concludes at its deadline with no request arriving; at start it
  * concludes at once whatever fell due while the server was down, each at
- * its own deadline.
+ * its own deadline.  With several servers on one database (watch.h) the
+ * writer folds others' commits between batches when told of them, and
+ * its clock wakes for deadlines only while it leads.
  *
  * Ownership: the writer owns the app passed to writer_start and closes it
  * in writer_stop.  A job's `result` text is malloc'd and handed to the
