@@ -1764,6 +1764,42 @@ static void test_watch(void **state)
 	cn_store_watch_close(w2);
 }
 
+/* Two stores in one database (two schemas): each has its own channel
+ * and its own lead, so neither hears the other's commits and both lead. */
+static void test_watch_stores_apart(void **state)
+{
+	struct fx *f = *state, *g = NULL;
+	struct cn_err err = {0};
+	struct cn_store_watch *wf = NULL, *wg = NULL;
+	struct cn_propose_args p = {.body = "NAC", .title = "Elsewhere"};
+	int changed = 0, leading = 0;
+
+	if (!pg_base) {
+		seed(f, 0);
+		assert_int_equal(cn_store_watch_open(cn_app_store(f->app), &wf,
+						     &err), 0);
+		assert_null(wf);
+		return;
+	}
+	assert_int_equal(setup((void **)&g), 0);
+	seed(f, 0);
+	seed(g, 0);
+	assert_int_equal(cn_store_watch_open(cn_app_store(f->app), &wf, &err), 0);
+	assert_int_equal(cn_store_watch_open(cn_app_store(g->app), &wg, &err), 0);
+	assert_int_equal(cn_store_watch_poll(wf, 1, &changed, &leading, &err), 0);
+	assert_int_equal(leading, 1);
+	assert_int_equal(cn_store_watch_poll(wg, 1, &changed, &leading, &err), 0);
+	assert_int_equal(leading, 1);
+	run(g, "2023-07-07T09:00:00Z", cn_app_cmd_propose, &p);
+	assert_true(readable(wg, 30000));
+	assert_false(readable(wf, 300));
+	assert_int_equal(cn_store_watch_poll(wf, 0, &changed, &leading, &err), 0);
+	assert_int_equal(changed, 0);
+	cn_store_watch_close(wf);
+	cn_store_watch_close(wg);
+	teardown((void **)&g);
+}
+
 int main(void)
 {
 	pg_base = getenv("COUNCIL_TEST_PG");
@@ -1803,6 +1839,7 @@ int main(void)
 		S(test_change_signal),
 		S(test_lost_connection_is_an_error),
 		S(test_watch),
+		S(test_watch_stores_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
