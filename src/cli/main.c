@@ -184,7 +184,10 @@ const struct cmd cli_commands[] = {
 	 "serve the HTTP/JSON API",
 	 "Serve the API (docs/api.yaml) on ADDR:PORT (default 127.0.0.1:8080)\n"
 	 "until SIGINT or SIGTERM.  Writes are committed by one writer thread,\n"
-	 "several per fsync; silence deadlines conclude on time.\n"},
+	 "several per fsync; silence deadlines conclude on time.  Several\n"
+	 "servers may serve one PostgreSQL database: each hears the others'\n"
+	 "commits at once, and one of them (/healthz clock_leader) concludes\n"
+	 "deadlines; another takes over within seconds when it stops.\n"},
 	{"token", NULL, cli_opts_token,
 	 (const struct cli_form[]){
 		 {.sub = "issue", .needs = CLI_STORE_RW | CLI_VIEWS,

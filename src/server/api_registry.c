@@ -4,6 +4,7 @@
 #include "handlers.h"
 #include "paging.h"
 #include "request.h"
+#include "writer.h"
 
 static void reply_view(struct ctx *x, json_t *v, struct cn_err *err)
 {
@@ -26,7 +27,10 @@ static void reply_list(struct ctx *x, json_t *v, const char *list,
 
 void h_health(struct ctx *x)
 {
-	reply_json(x, 200, json_pack("{s:b}", "ok", 1));
+	/* clock_leader: whether this server's clock concludes deadlines
+	 * (writer.h); with several servers on one database, one does. */
+	reply_json(x, 200, json_pack("{s:b, s:b}", "ok", 1, "clock_leader",
+				     writer_leads(x->api->writer)));
 }
 
 /* The principal (with its member's or partner's name in the registry),

@@ -1,7 +1,8 @@
 /*
  * serve.c - `council serve`'s lifecycle: open the writer's app, start the
- * writer and the HTTP pool, wait for SIGINT or SIGTERM, then stop in the
- * order that answers every queued write.  See server.h.
+ * writer, the store's watch (watch.h), the HTTP pool and the streams'
+ * notifier (notify.h), wait for SIGINT or SIGTERM, then stop in the order
+ * that answers every queued write.  See server.h.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include "ctx.h"
 #include "notify.h"
 #include "request.h"
+#include "watch.h"
 #include "writer.h"
 
 /* Connections the server takes at most, in all and from one address;
@@ -96,6 +98,8 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	struct cn_api api = {0};
 	struct cn_app *app;
 	struct http_server *http = NULL;
+	struct cn_store_watch *sw = NULL;
+	struct watch *watch = NULL;
 	struct http_limits lim = {
 		.max_body = API_MAX_BODY,
 		.max_conns = conn_capacity(o->quiet),
@@ -124,17 +128,27 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	snprintf(api.db, sizeof(api.db), "%s", o->db);
 	snprintf(api.web, sizeof(api.web), "%s", o->web ? o->web : "");
 	api.public_checkpoint_every = o->public_checkpoint_every;
-	/* The writer's app is the only read-write connection. */
+	/* The writer's app is the only read-write connection.  The store's
+	 * watch (several servers on one database) is opened from it before
+	 * the writer's thread owns it. */
 	if ((rc = cn_app_open(o->db, 0, &app, err)))
 		return rc;
-	if ((rc = writer_start(app, &api.writer, err))) {
+	if ((rc = cn_store_watch_open(cn_app_store(app), &sw, err)) ||
+	    (rc = writer_start(app, &api.writer, err))) {
+		cn_store_watch_close(sw);
 		cn_app_close(app);
+		return rc;
+	}
+	if (sw && (rc = watch_start(sw, api.writer, &watch, err))) {
+		writer_stop(api.writer);
+		writer_free(api.writer);
 		return rc;
 	}
 	pthread_key_create(&api.cache_key, cache_free);
 	signal(SIGPIPE, SIG_IGN);
 	if (http_start(o->addr, o->port, &lim, cn_api_handle, &api, &http, msg,
 		       sizeof(msg))) {
+		watch_stop(watch);
 		writer_stop(api.writer);
 		writer_free(api.writer);
 		pthread_key_delete(api.cache_key);
@@ -159,6 +173,9 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	/* Stop taking connections, let the writer answer every queued write
 	 * (resuming the suspended connections), then close the rest. */
 	http_quiesce(http);
+	/* The lead goes first, so another server's clock takes over while
+	 * this one answers its last writes. */
+	watch_stop(watch);
 	writer_stop(api.writer);
 	notify_stop(notify);
 	http_stop(http);

@@ -35,6 +35,12 @@ struct writer {
 	/* Told after each batch that committed (writer_on_commit); under mu. */
 	void (*on_commit)(void *arg);
 	void *on_commit_arg;
+	/* Another connection committed (watch.c): fold it between batches,
+	 * so the clock knows deadlines another server created. */
+	int changed;
+	/* This writer's clock wakes for deadlines (see writer.h). */
+	int leads;
+	int refresh_failed; /* the last refresh failed (said once) */
 };
 
 /* Seconds of CLOCK_REALTIME.  Not time(): glibc may serve time() from the
@@ -268,6 +274,37 @@ static void run_batch(struct writer *w, struct qnode *batch)
 	finish(w, batch);
 }
 
+/* Fold what other connections committed since the world's last event.
+ * A deadline learnt this way may lie at or before last_tick (its proposal
+ * was committed while this writer's last batch ran): the clock must look
+ * at it again, so last_tick goes back before the earliest deadline.  Only
+ * a fold of others' events does this (this writer's own commits are in
+ * its world already), so its own notifications cannot make it spin. */
+static void refresh(struct writer *w)
+{
+	const struct cn_world *wo = cn_app_world(w->app);
+	int64_t before = wo->last_seq, version;
+	struct cn_err err;
+
+	/* The change signal first: outside a transaction it connects again
+	 * a connection the database lost (a restart), which the fold's
+	 * reads would not. */
+	if (cn_store_data_version(cn_app_store(w->app), &version, &err) ||
+	    cn_app_reload(w->app, &err)) {
+		/* Once per outage: the watch asks again every few seconds. */
+		if (!w->refresh_failed)
+			fprintf(stderr, "council: folding other servers' events: "
+				"%s\n", err.msg);
+		w->refresh_failed = 1;
+		return;
+	}
+	w->refresh_failed = 0;
+	wo = cn_app_world(w->app);
+	if (wo->last_seq != before && wo->ndeadlines &&
+	    wo->deadlines[0].deadline <= w->last_tick)
+		w->last_tick = wo->deadlines[0].deadline - 1;
+}
+
 static void *writer_main(void *arg)
 {
 	struct writer *w = arg;
@@ -276,27 +313,34 @@ static void *writer_main(void *arg)
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
 		struct qnode *batch = w->head;
+		int changed = w->changed, leads = w->leads;
 		w->head = w->tail = NULL;
+		w->changed = 0;
 		pthread_mutex_unlock(&w->mu);
 
+		/* A batch folds others' events itself, inside the lock. */
+		if (changed && !batch && !first)
+			refresh(w);
 		int64_t now = wall_clock();
 		/* Due: any deadline after the last tick, even one we woke late
 		 * for (a long batch, a paused process, a clock step). */
 		int64_t due = cn_world_next_deadline(cn_app_world(w->app),
 						     w->last_tick);
-		/* A batch with no jobs is just the clock.  The first round
-		 * concludes what fell due while the server was down, each at
-		 * its own deadline. */
-		if (batch || due <= now || first) {
+		/* A batch with no jobs is just the clock, run by the leading
+		 * clock only.  The first round concludes what fell due while
+		 * the server was down, each at its own deadline. */
+		if (batch || (leads && due <= now) || first) {
 			run_batch(w, batch);
 		}
 		first = 0;
 
 		pthread_mutex_lock(&w->mu);
-		if (w->head || w->stop)
+		if (w->head || w->stop || w->changed || w->leads != leads)
 			continue;
 		now = wall_clock();
-		due = cn_world_next_deadline(cn_app_world(w->app), w->last_tick);
+		due = w->leads ? cn_world_next_deadline(cn_app_world(w->app),
+							w->last_tick)
+			       : CN_TIME_NONE;
 		if (due <= now)
 			continue; /* due already: go round at once */
 		/* Sleep to the next deadline (to the second), or a minute at
@@ -316,6 +360,32 @@ void writer_on_commit(struct writer *w, void (*fn)(void *arg), void *arg)
 	pthread_mutex_unlock(&w->mu);
 }
 
+void writer_changed(struct writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->changed = 1;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void writer_set_lead(struct writer *w, int leads)
+{
+	pthread_mutex_lock(&w->mu);
+	if (w->leads != !!leads) {
+		w->leads = !!leads;
+		pthread_cond_signal(&w->work);
+	}
+	pthread_mutex_unlock(&w->mu);
+}
+
+int writer_leads(struct writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	int leads = w->leads;
+	pthread_mutex_unlock(&w->mu);
+	return leads;
+}
+
 int writer_start(struct cn_app *app, struct writer **out, struct cn_err *err)
 {
 	struct writer *w = calloc(1, sizeof(*w));
@@ -324,6 +394,7 @@ int writer_start(struct cn_app *app, struct writer **out, struct cn_err *err)
 	if (!w)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	w->app = app;
+	w->leads = 1;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_REALTIME);

@@ -13,7 +13,9 @@
  * Between batches it sleeps until the next silence deadline, so a
  * procedure concludes at its deadline with no request arriving; at start it
  * concludes at once whatever fell due while the server was down, each at
- * its own deadline.
+ * its own deadline.  With several servers on one database (watch.h) the
+ * writer folds others' commits between batches when told of them, and
+ * its clock wakes for deadlines only while it leads.
  *
  * Ownership: the writer owns the app passed to writer_start and closes it
  * in writer_stop.  A job's `result` text is malloc'd and handed to the
@@ -70,6 +72,18 @@ void writer_submit_async(struct writer *w, struct writer_job *job,
 /* Call fn(arg) on the writer thread after each batch that committed
  * (streams wake at once: notify.h); NULL for none.  From any thread. */
 void writer_on_commit(struct writer *w, void (*fn)(void *arg), void *arg);
+/* Another connection committed to the store (watch.c): the writer folds
+ * it between batches, so its clock knows every deadline, whichever server
+ * created it. */
+void writer_changed(struct writer *w);
+/* Whether this writer's clock leads: when it does (the default), the
+ * writer wakes at each deadline and concludes what fell due; when it does
+ * not, another server's clock does, and this writer concludes what is due
+ * only before the writes it runs.  Either way a deadline concludes once:
+ * every batch ticks under the store's write lock after folding all that
+ * was committed before, and a concluded procedure has no deadline left. */
+void writer_set_lead(struct writer *w, int leads);
+int writer_leads(struct writer *w);
 /* Stop: answer every queued job, close the app.  Later submissions are
  * refused at once ("the server is stopping").  writer_free releases the
  * struct once no thread can submit any more. */

@@ -17,6 +17,8 @@
  *   pg_query.c   the paged queries (pagesql.c's SQL) and their indexes
  *   pg_tokens.c  the API's bearer tokens
  *   pg_meta.c    meta values
+ *   pg_watch.c   the watch: LISTEN for other connections' commits, and
+ *                the clock lead (a session-level advisory lock)
  *
  * Every value crosses the wire in binary: parameters with their types
  * (bigint, text, bytea) and results as stored, so bytes come back exactly
@@ -44,6 +46,9 @@
 
 struct cn_store_backend {
 	PGconn *conn;
+	/* The connection string, for the watch's own connection (it may
+	 * hold a password: never printed). */
+	char *conninfo;
 	/* "postgresql database NAME": what messages call the store, never
 	 * the connection string (which may hold a password). */
 	char label[160];
@@ -73,6 +78,21 @@ void cn_pg_str(struct cn_pg_params *p, const char *s);
 void cn_pg_bytes(struct cn_pg_params *p, const void *b, size_t len);
 /* SQL NULL of a type (CN_PG_INT8, CN_PG_TEXT, CN_PG_BYTEA). */
 void cn_pg_null(struct cn_pg_params *p, Oid type);
+
+/* The prefix of the channel every write transaction notifies; the
+ * store id follows (pg_open.c, pg_watch.c). */
+#define CN_PG_CHANNEL "council_"
+
+/* A connection with TCP keepalives on (pg_open.c). */
+PGconn *cn_pg_connect(const char *conninfo);
+
+/* pg_watch.c: other connections' commits and the clock lead (store.h). */
+int cn_pg_watch_open(struct cn_store_backend *b, struct cn_watch_backend **out,
+		     struct cn_err *err);
+int cn_pg_watch_fd(const struct cn_watch_backend *w);
+int cn_pg_watch_poll(struct cn_watch_backend *w, int try_lead, int *changed,
+		     int *leading, struct cn_err *err);
+void cn_pg_watch_close(struct cn_watch_backend *w);
 
 /* CN_EIO naming the store, what was being done, and PostgreSQL's
  * message. */

@@ -388,3 +388,50 @@ int cn_store_snapshots(struct cn_store *st, cn_snapshot_fn fn, void *ctx,
 {
 	return st->ops->snapshots ? st->ops->snapshots(st->b, fn, ctx, err) : 0;
 }
+
+/* ---- watches ----------------------------------------------------------------- */
+
+struct cn_store_watch {
+	const struct cn_store_ops *ops;
+	struct cn_watch_backend *b;
+};
+
+int cn_store_watch_open(struct cn_store *st, struct cn_store_watch **out,
+			struct cn_err *err)
+{
+	struct cn_store_watch *w;
+	int rc;
+
+	*out = NULL;
+	if (!st->ops->watch_open)
+		return 0;
+	if (!(w = calloc(1, sizeof(*w))))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	w->ops = st->ops;
+	if ((rc = st->ops->watch_open(st->b, &w->b, err))) {
+		free(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
+
+int cn_store_watch_fd(const struct cn_store_watch *w)
+{
+	return w->ops->watch_fd(w->b);
+}
+
+int cn_store_watch_poll(struct cn_store_watch *w, int try_lead, int *changed,
+			int *leading, struct cn_err *err)
+{
+	*changed = *leading = 0;
+	return w->ops->watch_poll(w->b, try_lead, changed, leading, err);
+}
+
+void cn_store_watch_close(struct cn_store_watch *w)
+{
+	if (!w)
+		return;
+	w->ops->watch_close(w->b);
+	free(w);
+}

@@ -534,6 +534,39 @@ int cn_store_snapshot_drop(struct cn_store *st, int64_t seq,
 int cn_store_snapshots(struct cn_store *st, cn_snapshot_fn fn, void *ctx,
 		       struct cn_err *err) CN_NODISCARD;
 
+/* ---- watching the store: other servers' commits and the clock lead -------
+ *
+ * Several servers may write one store (PostgreSQL).  A watch is a
+ * connection of its own that hears of every write transaction any
+ * connection commits to the store, this process's own included, and that
+ * can hold the store's clock lead: at most one watch holds it at a time,
+ * and it is released when the watch's connection ends, however it ends
+ * (a kill -9 of its process too).  PostgreSQL: LISTEN on a channel named
+ * for the store, which every write transaction NOTIFYs (delivered only on
+ * commit), and a session-level advisory lock keyed by the store id.
+ *
+ * A backend without watches (SQLite: its writer is the only server of its
+ * file) gives none: cn_store_watch_open sets *out to NULL and returns 0.
+ * The watch keeps what it needs to connect again; its connection is made
+ * again by cn_store_watch_poll whenever it was lost.  Call
+ * cn_store_watch_open before another thread uses st; the watch is then
+ * used by one thread of its own, independent of st. */
+struct cn_store_watch;
+int cn_store_watch_open(struct cn_store *st, struct cn_store_watch **out,
+			struct cn_err *err) CN_NODISCARD;
+/* A descriptor that becomes readable when something may have arrived, or
+ * -1 while the watch is not connected. */
+int cn_store_watch_fd(const struct cn_store_watch *w);
+/* Take what arrived, connecting first when the connection was lost, and,
+ * when try_lead, try to take the lead, or, if held, check that its
+ * session is still there.  *changed is
+ * nonzero when a commit was heard (or may have been missed: after the
+ * watch connected again); *leading when this watch holds the lead.  A
+ * lost connection gives CN_EIO with *leading 0: the lead is gone with it. */
+int cn_store_watch_poll(struct cn_store_watch *w, int try_lead, int *changed,
+			int *leading, struct cn_err *err) CN_NODISCARD;
+void cn_store_watch_close(struct cn_store_watch *w);
+
 /* ---- the backend's side: the table of operations --------------------------
  *
  * A backend implements these over its own state (struct cn_store_backend,
@@ -545,6 +578,7 @@ int cn_store_snapshots(struct cn_store *st, cn_snapshot_fn fn, void *ctx,
  * anything about events: the layer above does. */
 
 struct cn_store_backend;
+struct cn_watch_backend;
 
 /* An event as stored: its seq, bytes, salt and recorded hash (any length:
  * the layer above checks them), and the two columns readers select on,
@@ -702,6 +736,16 @@ struct cn_store_ops {
 			     void *ctx, struct cn_err *err);
 	int (*log_page)(struct cn_store_backend *b, const struct cn_log_query *q,
 			int64_t *seqs, size_t *n, struct cn_err *err);
+
+	/* Watches (see cn_store_watch_open and friends); all NULL in a
+	 * backend that has none.  watch_open may return a watch that is not
+	 * connected yet (watch_poll connects it). */
+	int (*watch_open)(struct cn_store_backend *b,
+			  struct cn_watch_backend **out, struct cn_err *err);
+	int (*watch_fd)(const struct cn_watch_backend *w);
+	int (*watch_poll)(struct cn_watch_backend *w, int try_lead,
+			  int *changed, int *leading, struct cn_err *err);
+	void (*watch_close)(struct cn_watch_backend *w);
 };
 
 /* The SQLite backend (store/sqlite_*.c). */

@@ -57,6 +57,12 @@ test('an empty Authorization header is 401, like any header that is not Bearer <
   assert.deepEqual({ role: r.json.role, code: r.json.code }, { role: 'public', code: null });
 });
 
+test('/healthz: the only server of a SQLite store leads its own clock', async () => {
+  const r = await rawCall(['GET /healthz HTTP/1.1', 'Host: x']);
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json, { ok: true, clock_leader: true });
+});
+
 test('HTTP/1.1 without Host is 400 naming Host; HTTP/1.0 needs none', async () => {
   const r = await rawCall(['GET /healthz HTTP/1.1']);
   assert.equal(r.status, 400, String(r.body));

@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <poll.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -1829,6 +1830,121 @@ static void test_lost_connection_is_an_error(void **state)
 	cn_store_close(st);
 }
 
+/* Wait (bounded, 30 s) until the watch's descriptor is readable: 1, or 0
+ * when it never was. */
+static int readable(struct cn_store_watch *w, int ms)
+{
+	struct pollfd pf = {cn_store_watch_fd(w), POLLIN, 0};
+	return pf.fd >= 0 && poll(&pf, 1, ms) == 1;
+}
+
+/* The watch (store.h): every commit of another connection is heard, a
+ * rolled-back write is not; one watch holds the clock lead, another takes
+ * it once the first's session ends; a lost connection is an error that
+ * drops the lead, and the next poll connects again.  SQLite has none. */
+static void test_watch(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *other = NULL;
+	struct cn_store_watch *w1 = NULL, *w2 = NULL;
+	struct cn_propose_args p = {.body = "NAC", .title = "Heard"};
+	int changed = 0, leading = 0, rc;
+
+	seed(f, 0);
+	assert_int_equal(cn_store_watch_open(cn_app_store(f->app), &w1, &err), 0);
+	if (!pg_base) {
+		assert_null(w1);
+		return;
+	}
+	assert_non_null(w1);
+	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &other, &err), 0);
+	assert_int_equal(cn_store_watch_open(other, &w2, &err), 0);
+	cn_store_close(other); /* the watch borrows nothing from it */
+	/* Not connected yet: the first poll connects (and reports a change:
+	 * whatever came before is unknown to it). */
+	assert_int_equal(cn_store_watch_fd(w1), -1);
+	assert_int_equal(cn_store_watch_poll(w1, 1, &changed, &leading, &err), 0);
+	assert_int_equal(changed, 1);
+	assert_int_equal(leading, 1);
+	assert_int_equal(cn_store_watch_poll(w2, 1, &changed, &leading, &err), 0);
+	assert_int_equal(leading, 0);
+	assert_int_equal(cn_store_watch_poll(w1, 1, &changed, &leading, &err), 0);
+	assert_int_equal(changed, 0);
+	assert_int_equal(leading, 1);
+
+	/* A rolled-back write notifies nobody. */
+	assert_int_equal(cn_store_begin(cn_app_store(f->app), &err), 0);
+	cn_store_rollback(cn_app_store(f->app));
+	assert_false(readable(w2, 300));
+	/* A commit is heard. */
+	run(f, "2023-07-07T09:00:00Z", cn_app_cmd_propose, &p);
+	assert_true(readable(w2, 30000));
+	assert_int_equal(cn_store_watch_poll(w2, 0, &changed, &leading, &err), 0);
+	assert_int_equal(changed, 1);
+	assert_int_equal(leading, 0);
+
+	/* The leader's session ends: the other takes the lead. */
+	cn_store_watch_close(w1);
+	for (int i = 0; i < 600 && !leading; i++) {
+		assert_int_equal(cn_store_watch_poll(w2, 1, &changed, &leading,
+						     &err), 0);
+		if (!leading)
+			usleep(50000);
+	}
+	assert_int_equal(leading, 1);
+
+	/* Its connection ended by the server: an error, the lead gone; the
+	 * next poll connects again and takes the lead again. */
+	sql_ok(pg_base, "SELECT pg_terminate_backend(pid, 60000) FROM "
+	       "pg_stat_activity WHERE application_name = 'council watch'");
+	assert_true(readable(w2, 30000));
+	rc = cn_store_watch_poll(w2, 1, &changed, &leading, &err);
+	assert_int_equal(rc, CN_EIO);
+	assert_int_equal(leading, 0);
+	assert_int_equal(cn_store_watch_fd(w2), -1);
+	assert_int_equal(cn_store_watch_poll(w2, 1, &changed, &leading, &err), 0);
+	assert_int_equal(changed, 1);
+	assert_int_equal(leading, 1);
+	cn_store_watch_close(w2);
+}
+
+/* Two stores in one database (two schemas): each has its own channel
+ * and its own lead, so neither hears the other's commits and both lead. */
+static void test_watch_stores_apart(void **state)
+{
+	struct fx *f = *state, *g = NULL;
+	struct cn_err err = {0};
+	struct cn_store_watch *wf = NULL, *wg = NULL;
+	struct cn_propose_args p = {.body = "NAC", .title = "Elsewhere"};
+	int changed = 0, leading = 0;
+
+	if (!pg_base) {
+		seed(f, 0);
+		assert_int_equal(cn_store_watch_open(cn_app_store(f->app), &wf,
+						     &err), 0);
+		assert_null(wf);
+		return;
+	}
+	assert_int_equal(setup((void **)&g), 0);
+	seed(f, 0);
+	seed(g, 0);
+	assert_int_equal(cn_store_watch_open(cn_app_store(f->app), &wf, &err), 0);
+	assert_int_equal(cn_store_watch_open(cn_app_store(g->app), &wg, &err), 0);
+	assert_int_equal(cn_store_watch_poll(wf, 1, &changed, &leading, &err), 0);
+	assert_int_equal(leading, 1);
+	assert_int_equal(cn_store_watch_poll(wg, 1, &changed, &leading, &err), 0);
+	assert_int_equal(leading, 1);
+	run(g, "2023-07-07T09:00:00Z", cn_app_cmd_propose, &p);
+	assert_true(readable(wg, 30000));
+	assert_false(readable(wf, 300));
+	assert_int_equal(cn_store_watch_poll(wf, 0, &changed, &leading, &err), 0);
+	assert_int_equal(changed, 0);
+	cn_store_watch_close(wf);
+	cn_store_watch_close(wg);
+	teardown((void **)&g);
+}
+
 int main(void)
 {
 	pg_base = getenv("COUNCIL_TEST_PG");
@@ -1869,6 +1985,8 @@ int main(void)
 		S(test_calendar_feed_keys),
 		S(test_token_copy_keeps_rows),
 		S(test_lost_connection_is_an_error),
+		S(test_watch),
+		S(test_watch_stores_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
