@@ -29,6 +29,14 @@ static char *run_text(const char *name, const char *value)
 	return out;
 }
 
+/* Octets before the first CR: one physical line's length.  (Also keeps
+ * gcc -O2's -Wdangling-pointer quiet, which took `strchr(out, '\r') - out`
+ * inside cmocka's macros for a use of a freed pointer.) */
+static size_t line_len(const char *s)
+{
+	return strcspn(s, "\r");
+}
+
 static char *repeat(const char *unit, size_t n)
 {
 	size_t len = strlen(unit);
@@ -118,8 +126,8 @@ static void long_ascii_continues_at_74(void **state)
 	char *back;
 
 	/* "DESCRIPTION:" is 12 octets: 63 b on the first line. */
-	assert_int_equal(strchr(out, '\r') - out, 75);
-	assert_int_equal(strchr(out + 77, '\r') - (out + 77), 75);
+	assert_int_equal(line_len(out), 75);
+	assert_int_equal(line_len(out + 77), 75);
 	assert_folded_well(out);
 	back = unfold(out);
 	assert_int_equal(strncmp(back, "DESCRIPTION:", 12), 0);
@@ -137,7 +145,7 @@ static void two_octet_sequence_is_not_split(void **state)
 	(void)state;
 	char *v = repeat("\xC3\xA9", 40), *out = run_text("SUMMARY", v);
 
-	assert_int_equal(strchr(out, '\r') - out, 74);
+	assert_int_equal(line_len(out), 74);
 	assert_memory_equal(out + 74, "\r\n \xC3\xA9", 5);
 	assert_folded_well(out);
 	free(v);
@@ -153,14 +161,14 @@ static void three_and_four_octet_sequences(void **state)
 	(void)state;
 	char *v = repeat("\xE2\x82\xAC", 30), *out = run_text("SUMMARY", v);
 
-	assert_int_equal(strchr(out, '\r') - out, 74);
+	assert_int_equal(line_len(out), 74);
 	assert_memory_equal(out + 74, "\r\n \xE2\x82\xAC", 6);
 	assert_folded_well(out);
 	free(v);
 	free(out);
 	v = repeat("\xF0\x9D\x84\x9E", 30);
 	out = run_text("X", v);
-	assert_int_equal(strchr(out, '\r') - out, 74);
+	assert_int_equal(line_len(out), 74);
 	assert_folded_well(out);
 	free(out);
 	v[18 * 4] = '\0';
@@ -198,7 +206,7 @@ static void escape_is_not_split(void **state)
 
 	v[66] = ',';
 	out = run_text("SUMMARY", v);
-	assert_int_equal(strchr(out, '\r') - out, 74);
+	assert_int_equal(line_len(out), 74);
 	assert_memory_equal(out + 74, "\r\n \\,", 5);
 	free(v);
 	free(out);
