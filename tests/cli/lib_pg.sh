@@ -1,11 +1,14 @@
 # lib_pg.sh - for CLI tests on the PostgreSQL store, sourced after lib.sh:
 # a throwaway PostgreSQL 15 cluster started for the run (tests/pg/cluster.sh:
 # initdb and pg_ctl in a temporary directory, a Unix socket), stopped at the
-# end with every server the test started ($srv: their pids).  A cluster that
+# end with every server the test started ($srv: their pids), after the
+# test's own before_cleanup when it defines one.  A cluster that
 # does not start is a failure, never a skip.
 PGDIR=$(mktemp -u /tmp/council-pg.XXXXXX)
 srv=""
 cleanup() {
+	# a test's own last steps first (writers to stop, say)
+	if declare -F before_cleanup >/dev/null; then before_cleanup; fi
 	for s in $srv; do kill "$s" 2>/dev/null && wait "$s" 2>/dev/null; done
 	"$ROOT/tests/pg/cluster.sh" stop "$PGDIR"
 	rm -rf "$T"

@@ -21,22 +21,16 @@
 # machine); the only sleeps pace polling.
 . "$(dirname "$0")/lib.sh"
 
-PGDIR=$(mktemp -u /tmp/council-ms.XXXXXX)
 declare -a pid port
 writers=""
-cleanup() {
+before_cleanup() {
 	touch "$T/stop"
 	for w in $writers; do wait "$w" 2>/dev/null; done
 	for p in "${pid[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	"$ROOT/tests/pg/cluster.sh" stop "$PGDIR"
-	rm -rf "$T"
 }
-trap cleanup EXIT
-if ! DB=$("$ROOT/tests/pg/cluster.sh" start "$PGDIR" 2>"$T/cluster.err"); then
-	not_ok "a throwaway PostgreSQL cluster starts" "$(head -c 600 "$T/cluster.err")"
-	exit 1
-fi
-PSQL=(/usr/lib/postgresql/15/bin/psql -X -q -At -v ON_ERROR_STOP=1 -h "$PGDIR" -U council -d council)
+. "$(dirname "$0")/lib_pg.sh"
+DB=$(newdb multi)
+PSQL+=(-At -d multi)
 unset COUNCIL_DB
 export COUNCIL_KEY="$T/log.key"
 
