@@ -46,7 +46,8 @@ export function materialFromApi(seen) {
   const ids = new Set();
   for (const [path, body] of Object.entries(seen)) {
     scan(body, salts, ids);
-    if (path.startsWith('/api/v1/log?') && body && Array.isArray(body.events)) {
+    if ((path.startsWith('/api/v1/log?') || path.startsWith('/api/v1/events/stream')) &&
+      body && Array.isArray(body.events)) {
       for (const e of body.events) {
         if (e.hash) leaves.set(e.seq - 1, e.hash);
         if (e.prev && e.seq > 1) leaves.set(e.seq - 2, e.prev);

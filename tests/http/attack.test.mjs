@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recoverPositions, recover, materialFromApi, materialFromExport } from './attack.mjs';
 import { makeStore, startServer, api, council } from './lib.mjs';
+import { openStream } from './sse.mjs';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/v1-unblinded-public.json', import.meta.url)));
 
@@ -81,8 +82,18 @@ before(async () => {
         }
       } else if (r === '/api/v1/log/proof/consistency') {
         for (let f = 1; f <= size; f++) await get(`${r}?from=${f}&to=${size}`);
+      } else if (r === '/api/v1/events/stream') {
+        // A stream never ends: read it from the start until it has given
+        // every event the principal's log gives (read after the routes'
+        // loop, below), then close it.
       } else await get(r);
     }
+    const all = seen[who]['/api/v1/log?limit=1000'].events.length;
+    const s = await openStream(srv.base, store.tokens[who], { after: 0 });
+    assert.equal(s.status, 200);
+    await s.until((msgs) => msgs.length >= all, `${who}'s stream to give its ${all} events`);
+    s.close();
+    seen[who]['/api/v1/events/stream?after=0'] = { events: s.messages.map((m) => m.data) };
     exports[who] = join(store.dir, `export-${who}.jsonl`);
     council(store.db, 'log', 'export', exports[who], '--for', who === 'JP' ? 'partner:JP' : 'public');
   }
