@@ -16,6 +16,15 @@ pass=0
 fail=0
 skipped=0 # reported, never counted as passed
 log=$(mktemp)
+# A test file that hangs fails, after FILE_TIMEOUT seconds (default 900),
+# instead of holding the run for ever (a stream route once did).
+FILE_TIMEOUT=${FILE_TIMEOUT:-900}
+bounded() {
+	timeout -k 30 "$FILE_TIMEOUT" "$@"
+	local rc=$?
+	[ "$rc" = 124 ] && echo "FAIL - timed out after ${FILE_TIMEOUT}s: $*" && echo "not ok - timed out after ${FILE_TIMEOUT}s"
+	return "$rc"
+}
 trap 'rm -f "$log"' EXIT
 
 # skip_note N LOG PATTERN: ", N skipped (names)" into $skipnote when N > 0,
@@ -30,7 +39,7 @@ skip_note() {
 echo "== unit tests (cmocka, $BUILD)"
 for t in "$BUILD"/test_*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
-	"$t" >"$log" 2>&1
+	bounded "$t" >"$log" 2>&1
 	rc=$?
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | tail -1)
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | tail -1)
@@ -53,7 +62,7 @@ done
 
 echo "== CLI tests (real binary)"
 for s in tests/cli/test_*.sh; do
-	COUNCIL="$ROOT/$BUILD/council" bash "$s" >"$log" 2>&1
+	COUNCIL="$ROOT/$BUILD/council" bounded bash "$s" >"$log" 2>&1
 	rc=$?
 	p=$(grep -c '^ok - ' "$log")
 	f=$(grep -c '^FAIL - ' "$log")
@@ -69,7 +78,7 @@ done
 
 # node_test FILE LABEL: one node:test file, each case counted.
 node_test() {
-	COUNCIL="$ROOT/$BUILD/council" node --test --test-reporter=tap "$1" >"$log" 2>&1
+	COUNCIL="$ROOT/$BUILD/council" bounded node --test --test-reporter=tap "$1" >"$log" 2>&1
 	local rc=$?
 	local p f
 	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
