@@ -25,3 +25,21 @@ newdb() {
 	"${PSQL[@]}" -d postgres -c "CREATE DATABASE $1 ENCODING 'UTF8'" >/dev/null &&
 		echo "host=$PGDIR user=council dbname=$1"
 }
+
+# start_serve DB: `council serve` on DB at a free port, in the background;
+# sets srv (its pid, stopped at the end), base, and up (1 once /healthz
+# answers, "" if it never did within a generous bound or the server died).
+start_serve() {
+	local port
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	"$COUNCIL" --db "$1" serve --listen "127.0.0.1:$port" --threads 2 --web '' \
+		2>"$T/serve.err" &
+	srv=$!
+	base="http://127.0.0.1:$port"
+	up=""
+	for _ in $(seq 600); do
+		curl -sf "$base/healthz" >/dev/null && { up=1; break; }
+		kill -0 "$srv" 2>/dev/null || break
+		sleep 0.1
+	done
+}

@@ -149,16 +149,7 @@ for s in "$P" "$C"; do
 	c --db "$s" verify --since "$T/old.note" --log-key "$vkey"
 	expect_rc "verify --since the old checkpoint on $(basename "${s##*dbname=}")" 0
 done
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$COUNCIL" --db "$P" serve --listen "127.0.0.1:$port" --threads 2 --web '' 2>"$T/serve.err" &
-srv=$!
-base="http://127.0.0.1:$port"
-up=""
-for _ in $(seq 300); do
-	curl -sf "$base/healthz" >/dev/null && { up=1; break; }
-	kill -0 "$srv" 2>/dev/null || break
-	sleep 0.1
-done
+start_serve "$P"
 check "serve starts on the PostgreSQL copy" test -n "$up"
 run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/whoami"
 expect_json "the old secretariat token works on the copy" .role secretariat

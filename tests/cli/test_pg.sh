@@ -119,17 +119,7 @@ c --db "$DB" verify
 expect_rc "and the log verifies after them" 0
 
 # ---- serve on a database -------------------------------------------------------
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$COUNCIL" --db "$DB" serve --listen "127.0.0.1:$port" --threads 2 --web '' \
-	2>"$T/serve.err" &
-srv=$!
-base="http://127.0.0.1:$port"
-up=""
-for _ in $(seq 600); do
-	curl -sf "$base/healthz" >/dev/null && { up=1; break; }
-	kill -0 "$srv" 2>/dev/null || break
-	sleep 0.1
-done
+start_serve "$DB"
 check "serve starts on the database" test -n "$up"
 run curl -sf "$base/api/v1/members"
 expect_json "GET members" .count 32
