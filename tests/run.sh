@@ -6,144 +6,199 @@
 # browser tests (each node:test case), the web page's lint (each file) and
 # unit tests (each case), and fuzz smoke runs (each target).  Exits non-zero
 # when anything failed.
+#
+# Each test file is one job, and JOBS jobs (default: the CPU count, at
+# most 4) run at a time: most of the suite's wall time is servers, browsers
+# and PostgreSQL clusters waiting on one another, not CPU, and every test
+# file must pass on a loaded machine anyway.  Files share nothing: each
+# makes its own stores (mktemp), ports (free ones on 127.0.0.1) and
+# PostgreSQL cluster.  A job writes its lines and its counts to a file of
+# its own; they are printed in the order below, with the seconds each
+# took, so the output reads the same whatever finished first.  JOBS=1
+# runs them one after another.
 set -u
 BUILD=${1:-build-check}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-pass=0
-fail=0
-skipped=0 # reported, never counted as passed
-log=$(mktemp)
+JOBS=${JOBS:-$(n=$(nproc 2>/dev/null || echo 2); [ "$n" -gt 4 ] && n=4; echo "$n")}
 # A test file that hangs fails, after FILE_TIMEOUT seconds (default 900),
 # instead of holding the run for ever (a stream route once did).
 FILE_TIMEOUT=${FILE_TIMEOUT:-900}
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
 bounded() {
 	timeout -k 30 "$FILE_TIMEOUT" "$@"
 	local rc=$?
 	[ "$rc" = 124 ] && echo "FAIL - timed out after ${FILE_TIMEOUT}s: $*" && echo "not ok - timed out after ${FILE_TIMEOUT}s"
 	return "$rc"
 }
-trap 'rm -f "$log"' EXIT
 
-# skip_note N LOG PATTERN: ", N skipped (names)" into $skipnote when N > 0,
-# and N added to the skipped total.
-skip_note() {
-	skipnote=""
+# Each runner below is given its arguments and, last, a file for the raw
+# log; it prints the lines to show, then "COUNT passed failed skipped".
+
+# skip_names N LOG PATTERN: " (names)" of the N skipped cases, or nothing.
+skip_names() {
 	[ "$1" = 0 ] && return
-	skipped=$((skipped + $1))
-	skipnote=", $1 skipped ($(grep -E "$3" "$2" | sed 's/^.*\] //; s/^ok [0-9]* - //; s/ # SKIP.*//' | awk '!seen[$0]++' | tr '\n' ' ' | sed 's/ $//'))"
+	echo ", $1 skipped ($(grep -E "$3" "$2" | sed 's/^.*\] //; s/^ok [0-9]* - //; s/ # SKIP.*//' | awk '!seen[$0]++' | tr '\n' ' ' | sed 's/ $//'))"
 }
 
-echo "== unit tests (cmocka, $BUILD)"
-for t in "$BUILD"/test_*; do
-	[ -f "$t" ] && [ -x "$t" ] || continue
+run_unit() { # cmocka binary
+	local t=$1 log=$2 rc p f k
 	bounded "$t" >"$log" 2>&1
 	rc=$?
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | tail -1)
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | tail -1)
 	k=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s).*/\1/p' "$log" | tail -1)
-	p=${p:-0}
-	f=${f:-0}
-	k=${k:-0}
-	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
-		# crashed or a sanitizer fired outside a test case
-		f=1
-	fi
-	skip_note "$k" "$log" '^\[  SKIPPED \] test_'
-	echo "$(basename "$t"): $p passed, $f failed$skipnote"
-	if [ "$f" != 0 ]; then
-		grep -E 'FAILED|ERROR|error|Sanitizer|runtime error' "$log" | head -30 | sed 's/^/    /'
-	fi
-	pass=$((pass + p))
-	fail=$((fail + f))
-done
+	p=${p:-0} f=${f:-0} k=${k:-0}
+	# crashed, or a sanitizer fired outside a test case
+	[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1
+	echo "$(basename "$t"): $p passed, $f failed$(skip_names "$k" "$log" '^\[  SKIPPED \] test_')"
+	[ "$f" != 0 ] && grep -E 'FAILED|ERROR|error|Sanitizer|runtime error' "$log" | head -30 | sed 's/^/    /'
+	echo "COUNT $p $f $k"
+}
 
-echo "== CLI tests (real binary)"
-for s in tests/cli/test_*.sh; do
+run_cli() { # tests/cli/test_*.sh against the real binary
+	local s=$1 log=$2 rc p f
 	COUNCIL="$ROOT/$BUILD/council" bounded bash "$s" >"$log" 2>&1
 	rc=$?
 	p=$(grep -c '^ok - ' "$log")
 	f=$(grep -c '^FAIL - ' "$log")
-	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+	[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1
 	echo "$(basename "$s"): $p passed, $f failed"
 	if [ "$f" != 0 ]; then
 		grep -A6 '^FAIL - ' "$log" | head -60 | sed 's/^/    /'
 		[ "$rc" != 0 ] && tail -5 "$log" | sed 's/^/    /'
 	fi
-	pass=$((pass + p))
-	fail=$((fail + f))
-done
+	echo "COUNT $p $f 0"
+}
 
-# node_test FILE LABEL: one node:test file, each case counted.
-node_test() {
-	COUNCIL="$ROOT/$BUILD/council" bounded node --test --test-reporter=tap "$1" >"$log" 2>&1
-	local rc=$?
-	local p f
+run_node() { # one node:test file, each case counted, named LABEL
+	local s=$1 label=$2 log=$3 rc p f k
+	COUNCIL="$ROOT/$BUILD/council" bounded node --test --test-reporter=tap "$s" >"$log" 2>&1
+	rc=$?
 	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
 	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
 	k=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$log" | tail -1)
-	p=${p:-0}
-	f=${f:-0}
-	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
-	skip_note "${k:-0}" "$log" '^ *ok [0-9]+ - .* # SKIP'
-	echo "$2: $p passed, $f failed$skipnote"
+	p=${p:-0} f=${f:-0} k=${k:-0}
+	[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1
+	echo "$label: $p passed, $f failed$(skip_names "$k" "$log" '^ *ok [0-9]+ - .* # SKIP')"
 	if [ "$f" != 0 ]; then
 		grep -B2 -A25 '^not ok' "$log" | head -80 | sed 's/^/    /'
 		[ "$rc" != 0 ] && tail -5 "$log" | sed 's/^/    /'
 	fi
-	pass=$((pass + p))
-	fail=$((fail + f))
+	echo "COUNT $p $f $k"
 }
 
-echo "== HTTP and browser tests (real server; node --test, Playwright + chromium)"
-for s in tests/http/*.test.mjs tests/web/*.test.mjs; do
-	[ -f "$s" ] || continue
-	node_test "$s" "$(basename "$s")"
-done
-
-echo "== web lint and unit tests (eslint over web/; node --test tests/web/unit)"
-# Lint: one test per file eslint checks, passed when it reports nothing in
-# it (web/eslint.config.js: recommended rules, unused variables, 120 columns).
-(cd web && npx --no-install eslint --format json .) >"$log" 2>&1
-# First line "CLEAN WITH_PROBLEMS", then one line per problem.
-lint=$(node -e '
-	const { relative } = require("path");
-	let files;
-	try { files = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); } catch { process.exit(2); }
-	const bad = files.filter((r) => r.messages.length);
-	console.log(`${files.length - bad.length} ${bad.length}`);
-	for (const r of bad) {
-		const file = relative(process.cwd(), r.filePath);
-		for (const m of r.messages) console.log(`    ${file}:${m.line}:${m.column}: ${m.message} (${m.ruleId || "parse"})`);
-	}
-' "$log")
-if [ $? = 0 ]; then
+run_lint() { # eslint over web/: one test per file, passed when it reports nothing in it
+	local log=$1 lint p f
+	# (web/eslint.config.js: recommended rules, unused variables, 120 columns)
+	(cd web && npx --no-install eslint --format json .) >"$log" 2>&1
+	# first line "CLEAN WITH_PROBLEMS", then one line per problem
+	if ! lint=$(node -e '
+		const { relative } = require("path");
+		let files;
+		try { files = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); } catch { process.exit(2); }
+		const bad = files.filter((r) => r.messages.length);
+		console.log(`${files.length - bad.length} ${bad.length}`);
+		for (const r of bad) {
+			const file = relative(process.cwd(), r.filePath);
+			for (const m of r.messages) console.log(`    ${file}:${m.line}:${m.column}: ${m.message} (${m.ruleId || "parse"})`);
+		}
+	' "$log"); then
+		echo "eslint: did not run (make web installs it in web/node_modules)"
+		head -20 "$log" | sed 's/^/    /'
+		echo "COUNT 0 1 0"
+		return
+	fi
 	read -r p f <<<"$(head -1 <<<"$lint")"
 	echo "eslint: $p files clean, $f with problems"
 	tail -n +2 <<<"$lint" | head -60
-	pass=$((pass + p))
-	fail=$((fail + f))
-else
-	echo "eslint: did not run (make web installs it in web/node_modules)"
-	head -20 "$log" | sed 's/^/    /'
-	fail=$((fail + 1))
-fi
+	echo "COUNT $p $f 0"
+}
+
+run_fuzz() { # libFuzzer smoke runs, each target counted
+	local log=$1 p f
+	FUZZ_SMOKE=1 FUZZ_SECONDS=${FUZZ_SMOKE_SECONDS:-10} tests/fuzz/run.sh >"$log" 2>&1
+	p=$(grep -c '^ok - ' "$log")
+	f=$(grep -c '^FAIL - ' "$log")
+	echo "fuzz smoke: $p passed, $f failed"
+	grep -E '^(ok|FAIL) - ' "$log" | sed 's/^/    /'
+	[ "$f" != 0 ] && grep -B2 -A20 'ERROR' "$log" | head -40 | sed 's/^/    /'
+	echo "COUNT $p $f 0"
+}
+
+# The jobs, in the order they are reported: "heading" lines start a group.
+queue=()
+queue+=("heading == unit tests (cmocka, $BUILD)")
+for t in "$BUILD"/test_*; do
+	[ -f "$t" ] && [ -x "$t" ] && queue+=("run_unit $t")
+done
+queue+=("heading == CLI tests (real binary)")
+for s in tests/cli/test_*.sh; do queue+=("run_cli $s"); done
+queue+=("heading == HTTP and browser tests (real server; node --test, Playwright + chromium)")
+for s in tests/http/*.test.mjs tests/web/*.test.mjs; do
+	[ -f "$s" ] && queue+=("run_node $s $(basename "$s")")
+done
+queue+=("heading == web lint and unit tests (eslint over web/; node --test tests/web/unit)")
+queue+=("run_lint")
 for s in tests/web/unit/*.test.mjs; do
-	[ -f "$s" ] || continue
-	node_test "$s" "unit/$(basename "$s")"
+	[ -f "$s" ] && queue+=("run_node $s unit/$(basename "$s")")
+done
+queue+=("heading == fuzz smoke (libFuzzer, ${FUZZ_SMOKE_SECONDS:-10}s each)")
+queue+=("run_fuzz")
+
+# job I CMD...: run one job, its report to $results/I.out, its time to I.time
+job() {
+	local i=$1 start
+	shift
+	start=$(date +%s)
+	"$@" "$results/$i.log" >"$results/$i.out" 2>&1 || true
+	echo $(($(date +%s) - start)) >"$results/$i.time"
+}
+
+# Start order: the longest jobs first (measured: each 2-4 minutes on a
+# 2-CPU machine, where the rest take under 2), so that no long job starts
+# last and runs alone at the end; then the rest in report order.
+LONG='run_fuzz|/test_property$|/a11y.test.mjs|/test_oom$|/votes.test.mjs|/attack.test.mjs'
+order=()
+for i in "${!queue[@]}"; do [[ ${queue[$i]} =~ $LONG ]] && order+=("$i"); done
+for i in "${!queue[@]}"; do [[ ${queue[$i]} =~ $LONG ]] || order+=("$i"); done
+
+echo "running $(printf '%s\n' "${queue[@]}" | grep -vc '^heading ') test files, $JOBS at a time"
+t0=$(date +%s)
+for i in "${order[@]}"; do
+	read -r -a cmd <<<"${queue[$i]}"
+	[ "${cmd[0]}" = heading ] && continue
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+	job "$i" "${cmd[@]}" &
+done
+wait
+
+pass=0
+fail=0
+skipped=0 # reported, never counted as passed
+for i in "${!queue[@]}"; do
+	read -r -a cmd <<<"${queue[$i]}"
+	if [ "${cmd[0]}" = heading ]; then
+		echo "${queue[$i]#heading }"
+		continue
+	fi
+	if [ ! -f "$results/$i.out" ]; then
+		echo "FAIL - ${queue[$i]}: no result"
+		fail=$((fail + 1))
+		continue
+	fi
+	read -r _ p f k <<<"$(grep '^COUNT ' "$results/$i.out" | tail -1)"
+	# the first line names the file: its time goes beside it
+	sed '/^COUNT /d' "$results/$i.out" | sed "1s/\$/ [$(cat "$results/$i.time" 2>/dev/null)s]/"
+	pass=$((pass + ${p:-0}))
+	fail=$((fail + ${f:-1}))
+	skipped=$((skipped + ${k:-0}))
 done
 
-echo "== fuzz smoke (libFuzzer, ${FUZZ_SMOKE_SECONDS:-10}s each)"
-FUZZ_SMOKE=1 FUZZ_SECONDS=${FUZZ_SMOKE_SECONDS:-10} tests/fuzz/run.sh >"$log" 2>&1
-p=$(grep -c '^ok - ' "$log")
-f=$(grep -c '^FAIL - ' "$log")
-grep -E '^(ok|FAIL) - ' "$log" | sed 's/^/    /'
-[ "$f" != 0 ] && grep -B2 -A20 'ERROR' "$log" | head -40 | sed 's/^/    /'
-pass=$((pass + p))
-fail=$((fail + f))
-
 [ "$skipped" != 0 ] && echo "$skipped skipped, not counted as passed (named above)"
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed ($(($(date +%s) - t0)) s, $JOBS at a time)"
 [ "$fail" = 0 ]
