@@ -130,7 +130,7 @@ int cn_verify_projections(struct cn_store *st, struct cn_world *wout,
  * to its size are read, folded into the world, checked against the
  * snapshots and appended to a Merkle frontier, whose root is then the
  * root at the checkpoint's size.  Nothing kept grows with the log but the
- * world (and a digest a row of the projection table being compared): the frontier is
+ * world (the projections are compared through digests): the frontier is
  * O(log n), and the stored nodes are compared with the ones the events
  * complete through one digest per level (below). */
 
