@@ -595,6 +595,33 @@ static int proposal_ok(struct reader *r, const struct cn_proposal *p)
 	return 0;
 }
 
+static int code_order(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* No member twice in the electorate: the codes sorted, neighbours
+ * compared (a pairwise check cost 12% of a start-up at 100k proposals). */
+static int electorate_ok(struct reader *r, const struct cn_proposal *p)
+{
+	const char *stack[64], **codes = stack;
+
+	if (r->rc || p->nballots < 2)
+		return r->rc;
+	if (p->nballots > sizeof(stack) / sizeof(stack[0]) &&
+	    !(codes = malloc(p->nballots * sizeof(*codes))))
+		return oom(r);
+	for (size_t i = 0; i < p->nballots; i++)
+		codes[i] = p->ballots[i].code;
+	qsort(codes, p->nballots, sizeof(*codes), code_order);
+	for (size_t i = 1; i < p->nballots && !r->rc; i++)
+		if (!strcmp(codes[i - 1], codes[i]))
+			bad(r, "ballot.code", "a member twice in the electorate");
+	if (codes != stack)
+		free(codes);
+	return r->rc;
+}
+
 static int get_proposal(struct reader *r, struct cn_world *w)
 {
 	struct cn_proposal *p = calloc(1, sizeof(*p)), **v;
@@ -644,10 +671,8 @@ static int get_proposal(struct reader *r, struct cn_world *w)
 	for (size_t i = 0; i < n && !r->rc; i++) {
 		get_ballot(r, &p->ballots[i]);
 		p->nballots++;
-		for (size_t j = 0; j < i && !r->rc; j++)
-			if (!strcmp(p->ballots[j].code, p->ballots[i].code))
-				bad(r, "ballot.code", "a member twice in the electorate");
 	}
+	electorate_ok(r, p);
 	proposal_ok(r, p);
 	if (!r->rc && (rc = cn_rule_parse(p->rule_src, &p->rule, &why)))
 		rc == CN_ENOMEM ? oom(r) : bad(r, "rule", why.msg);
