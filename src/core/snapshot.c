@@ -213,10 +213,17 @@ struct reader {
 	int rc;
 	struct cn_err *err;
 	char where[48]; /* the entity being read, for messages */
+	/* Or, when where is empty, its kind and number, formatted only for a
+	 * message (a snprintf a proposal was 6% of a start-up). */
+	const char *where_what;
+	long long where_n;
 };
 
 static int bad(struct reader *r, const char *field, const char *what)
 {
+	if (!r->rc && !r->where[0] && r->where_what)
+		snprintf(r->where, sizeof(r->where), "%s %lld", r->where_what,
+			 r->where_n);
 	if (!r->rc)
 		r->rc = cn_err_set(r->err, CN_ECORRUPT, "snapshot: %s%s'%s': %s",
 				   r->where, r->where[0] ? ": " : "", field, what);
@@ -634,7 +641,8 @@ static int get_proposal(struct reader *r, struct cn_world *w)
 	p->id = get_i(r, "id");
 	if (!r->rc && (uint64_t)p->id != w->nproposals + 1)
 		bad(r, "id", "out of sequence");
-	snprintf(r->where, sizeof(r->where), "proposal %lld", (long long)p->id);
+	r->where_what = "proposal";
+	r->where_n = (long long)p->id;
 	get_code(r, "body", p->body, sizeof(p->body));
 	if (!r->rc && !cn_world_body(w, p->body))
 		bad(r, "body", "no such body");
@@ -721,7 +729,7 @@ static void get_header(struct reader *r, int64_t *seq, uint8_t hash[CN_HASH_LEN]
 int cn_snapshot_position(const uint8_t *data, size_t len, int64_t *seq,
 			 uint8_t hash[CN_HASH_LEN], struct cn_err *err)
 {
-	struct reader r = {data, data + len, 0, err, ""};
+	struct reader r = {data, data + len, 0, err, "", NULL, 0};
 
 	get_header(&r, seq, hash);
 	return r.rc;
@@ -734,10 +742,13 @@ static void get_list(struct reader *r, struct cn_world *w, const char *what,
 	size_t n = get_count(r, what);
 
 	for (size_t i = 0; i < n && !r->rc; i++) {
-		snprintf(r->where, sizeof(r->where), "%s %zu", what, i + 1);
+		r->where[0] = '\0';
+		r->where_what = what;
+		r->where_n = (long long)i + 1;
 		get(r, w);
 	}
 	r->where[0] = '\0';
+	r->where_what = NULL;
 }
 
 static int get_body(struct reader *r, struct cn_world *w)
@@ -753,7 +764,7 @@ static int get_body(struct reader *r, struct cn_world *w)
 int cn_snapshot_decode(const uint8_t *data, size_t len, struct cn_world *w,
 		       struct cn_err *err)
 {
-	struct reader r = {data, data + len, 0, err, ""};
+	struct reader r = {data, data + len, 0, err, "", NULL, 0};
 	uint8_t hash[CN_HASH_LEN], digest[CN_HASH_LEN];
 	int64_t seq = 0;
 	json_t *alliance;

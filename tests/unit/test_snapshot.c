@@ -287,7 +287,7 @@ static void test_member_twice_in_electorate(void **state)
 	struct cn_proposal *p = NULL;
 	uint8_t *b;
 	size_t len;
-	char saved[CN_CODE_MAX];
+	char saved[CN_CODE_MAX], want[96];
 
 	(void)state;
 	fx_make(&f, NULL);
@@ -311,6 +311,10 @@ static void test_member_twice_in_electorate(void **state)
 		assert_int_equal(cn_snapshot_decode(b, len, &again, &err),
 				 CN_ECORRUPT);
 		assert_non_null(strstr(err.msg, "a member twice in the electorate"));
+		/* Named by the proposal's id, formatted only for the message. */
+		snprintf(want, sizeof(want), "snapshot: proposal %lld: "
+			 "'ballot.code'", (long long)p->id);
+		assert_non_null(strstr(err.msg, want));
 		free(b);
 	}
 	cn_world_release(&w);
