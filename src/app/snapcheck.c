@@ -86,6 +86,20 @@ static int first_differing(void *ctx, const struct cn_snapshot_row *s,
 	return 0;
 }
 
+/* The world's snapshot, streamed: only its length and digest kept. */
+struct streamed {
+	crypto_generichash_state h;
+	size_t len;
+};
+
+static int stream_sink(void *ctx, const uint8_t *bytes, size_t n)
+{
+	struct streamed *s = ctx;
+
+	s->len += n;
+	return crypto_generichash_update(&s->h, bytes, n);
+}
+
 int cn_snapcheck_event(struct cn_snapcheck *c, const struct cn_world *w,
 		       const struct cn_event *ev, struct cn_err *err)
 {
@@ -94,6 +108,7 @@ int cn_snapcheck_event(struct cn_snapcheck *c, const struct cn_world *w,
 		uint8_t *bytes = NULL, digest[CN_SNAPCHECK_DIGEST];
 		size_t len = 0;
 		struct differ d = {.seq = ev->seq};
+		struct streamed st = {.len = 0};
 		int rc;
 
 		if (it->hashlen != CN_HASH_LEN ||
@@ -101,13 +116,15 @@ int cn_snapcheck_event(struct cn_snapcheck *c, const struct cn_world *w,
 			return cn_err_set(err, CN_ECORRUPT, "snapshot at event %lld: "
 					  "its hash is not the event's",
 					  (long long)ev->seq);
+		crypto_generichash_init(&st.h, NULL, 0, sizeof(digest));
+		if ((rc = cn_snapshot_encode_to(w, stream_sink, &st, err)))
+			return rc;
+		crypto_generichash_final(&st.h, digest, sizeof(digest));
+		if (st.len == it->len && !memcmp(digest, it->digest, sizeof(digest)))
+			continue;
+		/* They differ: the world's bytes whole, to name where. */
 		if ((rc = cn_snapshot_encode(w, &bytes, &len, err)))
 			return rc;
-		crypto_generichash(digest, sizeof(digest), bytes, len, NULL, 0);
-		if (len == it->len && !memcmp(digest, it->digest, sizeof(digest))) {
-			free(bytes);
-			continue;
-		}
 		d.bytes = bytes;
 		d.len = len;
 		rc = cn_store_snapshots(c->st, first_differing, &d, err);

@@ -3,9 +3,12 @@
  */
 #include "snapshot.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "buf.h"
 #include "event.h"
@@ -22,7 +25,29 @@ struct writer {
 	struct cn_buf b;
 	int rc;           /* first failure: CN_ENOMEM or CN_EINVAL */
 	struct cn_err *err;
+	/* Streaming (cn_snapshot_encode_to): the bytes so far handed to the
+	 * sink a piece at a time, hashed on the way; NULL: all kept in b. */
+	cn_snapshot_sink sink;
+	void *ctx;
+	crypto_hash_sha256_state sha;
 };
+
+#define SPILL_AT (64 * 1024)
+
+/* Hand what is buffered to the sink (streaming only), at least `at`. */
+static void spill(struct writer *o, size_t at)
+{
+	if (!o->sink || o->rc || o->b.len < at || !o->b.len)
+		return;
+	if (o->b.oom) {
+		o->rc = cn_err_set(o->err, CN_ENOMEM, "out of memory");
+		return;
+	}
+	crypto_hash_sha256_update(&o->sha, (const uint8_t *)o->b.s, o->b.len);
+	if (o->sink(o->ctx, (const uint8_t *)o->b.s, o->b.len))
+		o->rc = cn_err_set(o->err, CN_ENOMEM, "snapshot: the sink failed");
+	cn_buf_reset(&o->b);
+}
 
 static void put_u(struct writer *o, uint64_t v)
 {
@@ -155,42 +180,70 @@ static void put_proposal(struct writer *o, const struct cn_proposal *p)
 	}
 }
 
-int cn_snapshot_encode(const struct cn_world *w, uint8_t **out, size_t *len,
-		       struct cn_err *err)
+/* Everything but the trailing digest into o (spilling as it goes). */
+static int encode_body(struct writer *o, const struct cn_world *w)
 {
-	struct writer o = {CN_BUF_INIT, 0, err};
-	char *s;
 	size_t i;
-	int rc;
 
 	for (i = 0; i < w->nproposals; i++)
 		if (!w->proposals[i])
-			return cn_err_set(err, CN_EINVAL, "snapshot: proposal %zu "
+			return cn_err_set(o->err, CN_EINVAL, "snapshot: proposal %zu "
 					  "is a hole: only a whole log's world "
 					  "has a snapshot", i + 1);
-	cn_buf_add(&o.b, magic, sizeof(magic));
-	put_u(&o, CN_SNAPSHOT_FORMAT);
-	put_i(&o, w->last_seq);
-	cn_buf_add(&o.b, w->last_hash, CN_HASH_LEN);
-	put_json(&o, w->alliance);
-	put_u(&o, w->nmembers);
+	cn_buf_add(&o->b, magic, sizeof(magic));
+	put_u(o, CN_SNAPSHOT_FORMAT);
+	put_i(o, w->last_seq);
+	cn_buf_add(&o->b, w->last_hash, CN_HASH_LEN);
+	put_json(o, w->alliance);
+	put_u(o, w->nmembers);
 	for (i = 0; i < w->nmembers; i++)
-		put_member(&o, &w->members[i]);
-	put_u(&o, w->npartners);
+		put_member(o, &w->members[i]);
+	put_u(o, w->npartners);
 	for (i = 0; i < w->npartners; i++)
-		put_partner(&o, &w->partners[i]);
-	put_u(&o, w->nbodies);
+		put_partner(o, &w->partners[i]);
+	put_u(o, w->nbodies);
 	for (i = 0; i < w->nbodies; i++)
-		put_json(&o, w->bodies[i].record);
-	put_u(&o, w->noffices);
+		put_json(o, w->bodies[i].record);
+	put_u(o, w->noffices);
 	for (i = 0; i < w->noffices; i++)
-		put_office(&o, &w->offices[i]);
-	put_u(&o, w->nproposals);
-	for (i = 0; i < w->nproposals; i++)
-		put_proposal(&o, w->proposals[i]);
-	if (o.rc) {
+		put_office(o, &w->offices[i]);
+	put_u(o, w->nproposals);
+	for (i = 0; i < w->nproposals; i++) {
+		put_proposal(o, w->proposals[i]);
+		spill(o, SPILL_AT);
+	}
+	spill(o, 0);
+	return o->rc;
+}
+
+int cn_snapshot_encode_to(const struct cn_world *w, cn_snapshot_sink sink,
+			  void *ctx, struct cn_err *err)
+{
+	struct writer o = {.b = CN_BUF_INIT, .err = err, .sink = sink, .ctx = ctx};
+	uint8_t digest[CN_HASH_LEN];
+	int rc;
+
+	assert(sink);
+	crypto_hash_sha256_init(&o.sha);
+	if ((rc = encode_body(&o, w)) == 0) {
+		crypto_hash_sha256_final(&o.sha, digest);
+		if (sink(ctx, digest, sizeof(digest)))
+			rc = cn_err_set(err, CN_ENOMEM, "snapshot: the sink failed");
+	}
+	cn_buf_release(&o.b);
+	return rc;
+}
+
+int cn_snapshot_encode(const struct cn_world *w, uint8_t **out, size_t *len,
+		       struct cn_err *err)
+{
+	struct writer o = {.b = CN_BUF_INIT, .err = err};
+	char *s;
+	int rc;
+
+	if ((rc = encode_body(&o, w))) {
 		cn_buf_release(&o.b);
-		return o.rc;
+		return rc;
 	}
 	if (!o.b.oom) {
 		uint8_t digest[CN_HASH_LEN];
