@@ -458,15 +458,11 @@ static json_t *get_json(struct reader *r, const char *field, int nullable)
 	}
 	/* Only the canonical spelling, so that decoding and encoding again
 	 * gives the same bytes. */
-	char *canon = NULL;
-	size_t clen = 0;
-	struct cn_err why = {0};
-	int rc = cn_canon_dump(v, &canon, &clen, &why);
-	if (rc == CN_ENOMEM)
+	int same = 0;
+	if (cn_canon_same(v, s, n - 1, &same))
 		oom(r);
-	else if (rc || clen != n - 1 || memcmp(canon, s, clen))
+	else if (!same)
 		bad(r, field, "JSON not in its canonical form");
-	free(canon);
 	if (r->rc) {
 		json_decref(v);
 		return NULL;
