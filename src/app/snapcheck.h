@@ -7,8 +7,14 @@
  *
  * Use: load the snapshots before the replay, call cn_snapcheck_event
  * after each event is folded, then cn_snapcheck_end for those at events
- * the log does not hold.  Ownership: the check owns copies of the
- * snapshots until cn_snapcheck_release.
+ * the log does not hold.  Each snapshot is held as its length and a
+ * digest (BLAKE2b-256) of its bytes, not the bytes: a snapshot of a
+ * large world is tens of megabytes; the world's is streamed into its
+ * digest (cn_snapshot_encode_to), never held whole.  Only when it differs is the
+ * stored one read again, in the same read transaction, to name the first
+ * byte that differs.  Ownership: the check owns its digests until
+ * cn_snapcheck_release and borrows the store (read transaction open)
+ * from cn_snapcheck_load to the last cn_snapcheck_event.
  */
 #ifndef CN_SNAPCHECK_H
 #define CN_SNAPCHECK_H
@@ -20,13 +26,17 @@
 #include "../core/world.h"
 #include "../store/store.h"
 
+#define CN_SNAPCHECK_DIGEST 32
+
 struct cn_snapcheck_item {
 	int64_t seq;
-	uint8_t *hash, *bytes;
+	uint8_t *hash;                       /* the event's, as stored */
+	uint8_t digest[CN_SNAPCHECK_DIGEST]; /* of the snapshot's len bytes */
 	size_t hashlen, len;
 };
 
 struct cn_snapcheck {
+	struct cn_store *st;
 	struct cn_snapcheck_item *s; /* by seq, ascending */
 	size_t n, next;
 };

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "projcheck.h"
 #include "projection.h"
 #include "snapcheck.h"
 
@@ -104,184 +105,6 @@ int cn_cp_check_next(struct cn_cp_check *c, const char *note,
 	return rc;
 }
 
-/* ---- projections: the stored rows against a replay's ---------------------- */
-
-/* A row whose text values live in its own buffer. */
-struct owned_row {
-	struct cn_row row;
-	char *buf;
-};
-
-struct row_set {
-	struct owned_row *v;
-	size_t n, cap;
-};
-
-static void row_set_release(struct row_set *rs)
-{
-	for (size_t i = 0; i < rs->n; i++)
-		free(rs->v[i].buf);
-	free(rs->v);
-	memset(rs, 0, sizeof(*rs));
-}
-
-static int row_copy(void *ctx, const struct cn_row *row, struct cn_err *err)
-{
-	struct row_set *rs = ctx;
-	const unsigned ncols = cn_tables[row->table].ncols;
-	struct owned_row *o;
-	size_t total = 1, at = 0;
-
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? 2 * rs->cap : 64;
-		struct owned_row *v = realloc(rs->v, cap * sizeof(*v));
-		if (!v)
-			return cn_err_set(err, CN_ENOMEM, "out of memory");
-		rs->v = v;
-		rs->cap = cap;
-	}
-	for (unsigned i = 0; i < ncols; i++)
-		total += row->v[i].s ? row->v[i].len + 1 : 0;
-	o = &rs->v[rs->n];
-	o->row = *row;
-	if (!(o->buf = malloc(total)))
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	for (unsigned i = 0; i < ncols; i++) {
-		if (!row->v[i].s)
-			continue;
-		memcpy(o->buf + at, row->v[i].s, row->v[i].len);
-		o->buf[at + row->v[i].len] = '\0';
-		o->row.v[i].s = o->buf + at;
-		at += row->v[i].len + 1;
-	}
-	rs->n++;
-	return 0;
-}
-
-static int value_cmp(const struct cn_value *a, const struct cn_value *b)
-{
-	size_t n;
-	int d;
-
-	/* Types first, as SQL orders them: NULL, integers, text. */
-	if (a->type != b->type)
-		return a->type < b->type ? -1 : 1;
-	if (a->type == CN_VAL_NULL)
-		return 0;
-	if (a->type == CN_VAL_INT)
-		return a->i < b->i ? -1 : a->i > b->i;
-	n = a->len < b->len ? a->len : b->len;
-	if ((d = memcmp(a->s, b->s, n)))
-		return d < 0 ? -1 : 1;
-	return a->len < b->len ? -1 : a->len > b->len;
-}
-
-/* Compare columns [0, n) of two rows of the same table. */
-static int cols_cmp(const struct cn_row *a, const struct cn_row *b, unsigned n)
-{
-	int d = 0;
-	for (unsigned i = 0; d == 0 && i < n; i++)
-		d = value_cmp(&a->v[i], &b->v[i]);
-	return d;
-}
-
-static int key_order(const void *x, const void *y)
-{
-	const struct cn_row *a = &((const struct owned_row *)x)->row;
-	return cols_cmp(a, &((const struct owned_row *)y)->row,
-			cn_tables[a->table].nkey);
-}
-
-/* The stored rows, met in key order, against the replay's sorted rows. */
-struct merge {
-	const struct row_set *replay;
-	size_t next;
-	char stored_bad[64];   /* first stored row not in the replay */
-	char replay_bad[64];   /* first replay row not in the store */
-};
-
-/* A row by its whole key ("FR"; "12, FR" for a position), cut to fit. */
-static void row_name(const struct cn_row *row, char out[64])
-{
-	size_t at = 0;
-
-	out[0] = '\0';
-	for (unsigned k = 0; k < cn_tables[row->table].nkey && at < 63; k++) {
-		const struct cn_value *v = &row->v[k];
-		const char *sep = k ? ", " : "";
-		if (v->type == CN_VAL_INT)
-			snprintf(out + at, 64 - at, "%s%lld", sep, (long long)v->i);
-		else
-			snprintf(out + at, 64 - at, "%s%.*s", sep,
-				 v->s ? (int)(v->len < 60 ? v->len : 60) : 0,
-				 v->s ? v->s : "");
-		at = strlen(out);
-	}
-}
-
-static void first(char *slot, const struct cn_row *row)
-{
-	if (!slot[0])
-		row_name(row, slot);
-	if (!slot[0])
-		strcpy(slot, "(null)");
-}
-
-static int merge_stored(void *ctx, const struct cn_row *row, struct cn_err *err)
-{
-	struct merge *m = ctx;
-	const unsigned nkey = cn_tables[row->table].nkey;
-	int d = 1;
-
-	(void)err;
-	while (m->next < m->replay->n &&
-	       (d = cols_cmp(&m->replay->v[m->next].row, row, nkey)) < 0)
-		first(m->replay_bad, &m->replay->v[m->next++].row);
-	if (m->next < m->replay->n && d == 0) {
-		if (cols_cmp(&m->replay->v[m->next].row, row,
-			     cn_tables[row->table].ncols))
-			first(m->stored_bad, row);
-		m->next++;
-	} else
-		first(m->stored_bad, row);
-	return 0;
-}
-
-static int compare_table(struct cn_store *st, const struct cn_world *w,
-			 enum cn_table t, struct cn_err *err)
-{
-	struct row_set replay = {0};
-	struct merge m = {.replay = &replay};
-	int rc;
-
-	if ((rc = cn_projection_rows(w, t, row_copy, &replay, err)) == 0) {
-		if (replay.n)
-			qsort(replay.v, replay.n, sizeof(*replay.v), key_order);
-		rc = cn_store_rows(st, t, CN_ORDER_KEY, merge_stored, &m, err);
-	}
-	while (rc == 0 && m.next < replay.n)
-		first(m.replay_bad, &replay.v[m.next++].row);
-	row_set_release(&replay);
-	if (rc == 0 && m.stored_bad[0])
-		rc = cn_err_set(err, CN_ECORRUPT, "projection %s: row '%s' differs "
-				"from (or is absent in) the replay of the log",
-				cn_tables[t].name, m.stored_bad);
-	else if (rc == 0 && m.replay_bad[0])
-		rc = cn_err_set(err, CN_ECORRUPT, "projection %s: row '%s' is "
-				"missing or differs in the store",
-				cn_tables[t].name, m.replay_bad);
-	return rc;
-}
-
-static int compare_all(struct cn_store *st, const struct cn_world *w,
-		       struct cn_err *err)
-{
-	int rc = 0;
-	for (unsigned t = 0; rc == 0 && t < CN_TAB_COUNT; t++)
-		rc = compare_table(st, w, (enum cn_table)t, err);
-	return rc;
-}
-
 int cn_verify_projections(struct cn_store *st, struct cn_world *wout,
 			  struct cn_err *err)
 {
@@ -291,7 +114,7 @@ int cn_verify_projections(struct cn_store *st, struct cn_world *wout,
 	if ((rc = cn_store_read_begin(st, err)))
 		return rc;
 	if ((rc = cn_projection_replay(st, &w, err)) == 0) {
-		rc = compare_all(st, &w, err);
+		rc = cn_projcheck_all(st, &w, err);
 		if (rc == 0 && wout)
 			*wout = w;
 		else
@@ -307,7 +130,7 @@ int cn_verify_projections(struct cn_store *st, struct cn_world *wout,
  * to its size are read, folded into the world, checked against the
  * snapshots and appended to a Merkle frontier, whose root is then the
  * root at the checkpoint's size.  Nothing kept grows with the log but the
- * world (and the projection table being compared): the frontier is
+ * world (the projections are compared through digests): the frontier is
  * O(log n), and the stored nodes are compared with the ones the events
  * complete through one digest per level (below). */
 
@@ -526,7 +349,7 @@ int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 		*ncheckpoints = v->s.cps.count;
 		*nevents = v->w.last_seq;
 		if (rc == 0)
-			rc = compare_all(st, &v->w, err);
+			rc = cn_projcheck_all(st, &v->w, err);
 		if (rc == 0)
 			rc = check_nodes(st, &v->nodes, err);
 		if (rc == 0 && vkey)

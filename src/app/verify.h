@@ -15,8 +15,9 @@
  * one read transaction, so any backend gets the same checks and a store
  * being written by a running server verifies as the snapshot it was.
  *
- * A store is streamed: memory does not grow with the log (only the world
- * and one projection table at a time are held); see docs/MERKLE.md,
+ * A store is streamed: memory does not grow with the log but for the
+ * world (the projections are compared through digests, projcheck.h, and
+ * the stored snapshots held as digests, snapcheck.h); see docs/MERKLE.md,
  * "Verifying".  `verify --since` (verify_since.c) checks only what was
  * added after a checkpoint the auditor trusts.
  *

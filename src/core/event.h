@@ -101,6 +101,12 @@ int64_t cn_event_proposal(const struct cn_event *ev);
 int cn_canon_dump(const json_t *v, char **out, size_t *len,
 		  struct cn_err *err) CN_NODISCARD;
 
+/* *same: whether bytes[0..len) are exactly v's canonical encoding (a
+ * value with a real number has none), found without building the text.
+ * 0, or CN_ENOMEM. */
+int cn_canon_same(const json_t *v, const void *bytes, size_t len,
+		  int *same) CN_NODISCARD;
+
 void cn_sha256(const void *data, size_t len, uint8_t out[CN_HASH_LEN]);
 /* An event's commitment: HMAC-SHA256(key = salt, message = bytes). */
 void cn_event_commitment(const uint8_t salt[CN_SALT_LEN], const void *bytes,

@@ -51,6 +51,14 @@
 int cn_snapshot_encode(const struct cn_world *w, uint8_t **out, size_t *len,
 		       struct cn_err *err) CN_NODISCARD;
 
+/* The same bytes handed to sink a piece at a time (about 64 KiB each),
+ * never all held: for a check that needs only their digest (a snapshot
+ * of a large world is tens of megabytes).  A sink returns nonzero to
+ * fail (reported as CN_ENOMEM). */
+typedef int (*cn_snapshot_sink)(void *ctx, const uint8_t *bytes, size_t n);
+int cn_snapshot_encode_to(const struct cn_world *w, cn_snapshot_sink sink,
+			  void *ctx, struct cn_err *err) CN_NODISCARD;
+
 /* The world of snapshot bytes data[0..len) into *w. */
 int cn_snapshot_decode(const uint8_t *data, size_t len, struct cn_world *w,
 		       struct cn_err *err) CN_NODISCARD;

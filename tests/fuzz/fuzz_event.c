@@ -1,7 +1,9 @@
 /* fuzz_event.c - libFuzzer target for the stored-event decoder: any bytes
  * either fail with CN_ECORRUPT or decode to an event whose canonical
  * re-encoding is the input itself; a decoded event is then folded into a
- * small world, which must refuse or accept it without crashing. */
+ * small world, which must refuse or accept it without crashing.  Any
+ * bytes that parse as JSON: cn_canon_same (the decoder's canonical check,
+ * which builds no text) must agree with the canonical text compared. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cn_event ev;
 	struct cn_err err;
 	struct cn_world w;
+	json_error_t je;
+	json_t *v = json_loadb((const char *)data, size,
+			       JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
 
+	if (v) {
+		char *text = NULL;
+		size_t len = 0;
+		int same = 0, dumped;
+
+		dumped = cn_canon_dump(v, &text, &len, &err);
+		if (cn_canon_same(v, data, size, &same) == 0 && dumped != CN_ENOMEM &&
+		    same != (dumped == 0 && len == size && !memcmp(text, data, size)))
+			abort();
+		free(text);
+		json_decref(v);
+	}
 	if (cn_event_decode((const char *)data, size, &ev, &err)) {
 		if (err.code != CN_ECORRUPT && err.code != CN_ENOMEM)
 			abort();

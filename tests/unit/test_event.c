@@ -84,6 +84,25 @@ static char *canon(json_t *v)
 
 static void assert_canon(json_t *v, const char *want)
 {
+	size_t n = strlen(want);
+	char *longer = malloc(n + 2);
+	int same = -1;
+
+	/* The comparison without the text agrees: exactly these bytes. */
+	assert_non_null(longer);
+	memcpy(longer, want, n);
+	memcpy(longer + n, " ", 2);
+	assert_int_equal(cn_canon_same(v, want, n, &same), 0);
+	assert_true(same);
+	assert_int_equal(cn_canon_same(v, want, n - 1, &same), 0);
+	assert_false(same);
+	assert_int_equal(cn_canon_same(v, longer, n + 1, &same), 0);
+	assert_false(same);
+	longer[n / 2] ^= 0x20;
+	assert_int_equal(cn_canon_same(v, longer, n, &same), 0);
+	assert_false(same);
+	free(longer);
+
 	char *s = canon(v);
 	assert_string_equal(s, want);
 	free(s);
@@ -467,6 +486,9 @@ static void test_decode_refuses_noncanonical(void **state)
 	decode_refused_edit("\\u00E9", "\\u00e9", "lower-case escape");
 	decode_refused_edit("\\u00E9", "\xc3\xa9", "raw UTF-8");
 	decode_refused_edit("\"FR\"", "\"\\u0046R\"", "needless escape");
+	/* A real number has no canonical spelling at all. */
+	decode_refused_edit("\"proposal\":1,\"text\"", "\"proposal\":1.0,\"text\"",
+			    "a real number");
 }
 
 static void test_decode_refuses_bad_events(void **state)

@@ -1,0 +1,407 @@
+/*
+ * projcheck.c - the projection tables against a replay; see projcheck.h.
+ */
+#include "projcheck.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "projection.h"
+
+/* ---- the slow way, to name the row that differs --------------------------- */
+
+/* A row whose text values live in its own buffer. */
+struct owned_row {
+	struct cn_row row;
+	char *buf;
+};
+
+struct row_set {
+	struct owned_row *v;
+	size_t n, cap;
+};
+
+static void row_set_release(struct row_set *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		free(rs->v[i].buf);
+	free(rs->v);
+	memset(rs, 0, sizeof(*rs));
+}
+
+static int row_copy(void *ctx, const struct cn_row *row, struct cn_err *err)
+{
+	struct row_set *rs = ctx;
+	const unsigned ncols = cn_tables[row->table].ncols;
+	struct owned_row *o;
+	size_t total = 1, at = 0;
+
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? 2 * rs->cap : 64;
+		struct owned_row *v = realloc(rs->v, cap * sizeof(*v));
+		if (!v)
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		rs->v = v;
+		rs->cap = cap;
+	}
+	for (unsigned i = 0; i < ncols; i++)
+		total += row->v[i].s ? row->v[i].len + 1 : 0;
+	o = &rs->v[rs->n];
+	o->row = *row;
+	if (!(o->buf = malloc(total)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	for (unsigned i = 0; i < ncols; i++) {
+		if (!row->v[i].s)
+			continue;
+		memcpy(o->buf + at, row->v[i].s, row->v[i].len);
+		o->buf[at + row->v[i].len] = '\0';
+		o->row.v[i].s = o->buf + at;
+		at += row->v[i].len + 1;
+	}
+	rs->n++;
+	return 0;
+}
+
+static int value_cmp(const struct cn_value *a, const struct cn_value *b)
+{
+	size_t n;
+	int d;
+
+	/* Types first, as SQL orders them: NULL, integers, text. */
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->type == CN_VAL_NULL)
+		return 0;
+	if (a->type == CN_VAL_INT)
+		return a->i < b->i ? -1 : a->i > b->i;
+	n = a->len < b->len ? a->len : b->len;
+	if ((d = memcmp(a->s, b->s, n)))
+		return d < 0 ? -1 : 1;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* Compare columns [0, n) of two rows of the same table. */
+static int cols_cmp(const struct cn_row *a, const struct cn_row *b, unsigned n)
+{
+	int d = 0;
+	for (unsigned i = 0; d == 0 && i < n; i++)
+		d = value_cmp(&a->v[i], &b->v[i]);
+	return d;
+}
+
+static int key_order(const void *x, const void *y)
+{
+	const struct cn_row *a = &((const struct owned_row *)x)->row;
+	return cols_cmp(a, &((const struct owned_row *)y)->row,
+			cn_tables[a->table].nkey);
+}
+
+/* The stored rows, met in key order, against the replay's sorted rows. */
+struct merge {
+	const struct row_set *replay;
+	size_t next;
+	char stored_bad[64];   /* first stored row not in the replay */
+	char replay_bad[64];   /* first replay row not in the store */
+};
+
+/* A row by its whole key ("FR"; "12, FR" for a position), cut to fit. */
+static void row_name(const struct cn_row *row, char out[64])
+{
+	size_t at = 0;
+
+	out[0] = '\0';
+	for (unsigned k = 0; k < cn_tables[row->table].nkey && at < 63; k++) {
+		const struct cn_value *v = &row->v[k];
+		const char *sep = k ? ", " : "";
+		if (v->type == CN_VAL_INT)
+			snprintf(out + at, 64 - at, "%s%lld", sep, (long long)v->i);
+		else
+			snprintf(out + at, 64 - at, "%s%.*s", sep,
+				 v->s ? (int)(v->len < 60 ? v->len : 60) : 0,
+				 v->s ? v->s : "");
+		at = strlen(out);
+	}
+}
+
+static void first(char *slot, const struct cn_row *row)
+{
+	if (!slot[0])
+		row_name(row, slot);
+	if (!slot[0])
+		strcpy(slot, "(null)");
+}
+
+static int merge_stored(void *ctx, const struct cn_row *row, struct cn_err *err)
+{
+	struct merge *m = ctx;
+	const unsigned nkey = cn_tables[row->table].nkey;
+	int d = 1;
+
+	(void)err;
+	while (m->next < m->replay->n &&
+	       (d = cols_cmp(&m->replay->v[m->next].row, row, nkey)) < 0)
+		first(m->replay_bad, &m->replay->v[m->next++].row);
+	if (m->next < m->replay->n && d == 0) {
+		if (cols_cmp(&m->replay->v[m->next].row, row,
+			     cn_tables[row->table].ncols))
+			first(m->stored_bad, row);
+		m->next++;
+	} else
+		first(m->stored_bad, row);
+	return 0;
+}
+
+static int compare_named(struct cn_store *st, const struct cn_world *w,
+			 enum cn_table t, struct cn_err *err)
+{
+	struct row_set replay = {0};
+	struct merge m = {.replay = &replay};
+	int rc;
+
+	if ((rc = cn_projection_rows(w, t, row_copy, &replay, err)) == 0) {
+		if (replay.n)
+			qsort(replay.v, replay.n, sizeof(*replay.v), key_order);
+		rc = cn_store_rows(st, t, CN_ORDER_KEY, merge_stored, &m, err);
+	}
+	while (rc == 0 && m.next < replay.n)
+		first(m.replay_bad, &replay.v[m.next++].row);
+	row_set_release(&replay);
+	if (rc == 0 && m.stored_bad[0])
+		rc = cn_err_set(err, CN_ECORRUPT, "projection %s: row '%s' differs "
+				"from (or is absent in) the replay of the log",
+				cn_tables[t].name, m.stored_bad);
+	else if (rc == 0 && m.replay_bad[0])
+		rc = cn_err_set(err, CN_ECORRUPT, "projection %s: row '%s' is "
+				"missing or differs in the store",
+				cn_tables[t].name, m.replay_bad);
+	return rc;
+}
+
+/* ---- the fast way: one digest a row -------------------------------------- */
+
+#define DIGEST_LEN 32
+
+/* A row's digest: each column's type, then its integer or its length and
+ * bytes, so that no two different rows of a table read the same. */
+static void row_digest(const struct cn_row *row, uint8_t out[DIGEST_LEN])
+{
+	crypto_generichash_state h;
+	const unsigned ncols = cn_tables[row->table].ncols;
+
+	crypto_generichash_init(&h, NULL, 0, DIGEST_LEN);
+	for (unsigned i = 0; i < ncols; i++) {
+		const struct cn_value *v = &row->v[i];
+		uint8_t head[9];
+		uint64_t n = v->type == CN_VAL_INT ? (uint64_t)v->i
+			   : v->type == CN_VAL_NULL ? 0 : (uint64_t)v->len;
+
+		head[0] = (uint8_t)v->type;
+		for (int b = 0; b < 8; b++)
+			head[1 + b] = (uint8_t)(n >> (56 - 8 * b));
+		crypto_generichash_update(&h, head, sizeof(head));
+		if ((v->type == CN_VAL_TEXT || v->type == CN_VAL_OTHER) && v->len)
+			crypto_generichash_update(&h, (const uint8_t *)v->s,
+						  v->len);
+	}
+	crypto_generichash_final(&h, out, DIGEST_LEN);
+}
+
+struct digest_set {
+	uint8_t (*d)[DIGEST_LEN];
+	unsigned char *used; /* a bit a digest, once sorted */
+	size_t n, cap, matched;
+	int differs;
+};
+
+static int digest_keep(void *ctx, const struct cn_row *row, struct cn_err *err)
+{
+	struct digest_set *s = ctx;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 256;
+		void *d = realloc(s->d, cap * DIGEST_LEN);
+		if (!d)
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		s->d = d;
+		s->cap = cap;
+	}
+	row_digest(row, s->d[s->n++]);
+	return 0;
+}
+
+static int digest_order(const void *a, const void *b)
+{
+	return memcmp(a, b, DIGEST_LEN);
+}
+
+/* A stored row: its digest must be one of the replay's not yet met. */
+static int digest_meet(void *ctx, const struct cn_row *row, struct cn_err *err)
+{
+	struct digest_set *s = ctx;
+	uint8_t d[DIGEST_LEN];
+	size_t lo = 0, hi = s->n;
+
+	(void)err;
+	if (s->differs)
+		return 0;
+	row_digest(row, d);
+	while (lo < hi) { /* the first digest not below d */
+		size_t mid = lo + (hi - lo) / 2;
+		if (memcmp(s->d[mid], d, DIGEST_LEN) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < s->n && !memcmp(s->d[lo], d, DIGEST_LEN); lo++)
+		if (!(s->used[lo / 8] & (1u << (lo % 8)))) {
+			s->used[lo / 8] |= (unsigned char)(1u << (lo % 8));
+			s->matched++;
+			return 0;
+		}
+	s->differs = 1;
+	return 0;
+}
+
+/* 0 with *same set when the stored table holds exactly the replay's rows. */
+static int compare_digests(struct cn_store *st, const struct cn_world *w,
+			   enum cn_table t, int *same, struct cn_err *err)
+{
+	struct digest_set s = {0};
+	int rc;
+
+	*same = 0;
+	if ((rc = cn_projection_rows(w, t, digest_keep, &s, err)) == 0) {
+		if (s.n)
+			qsort(s.d, s.n, DIGEST_LEN, digest_order);
+		if (!(s.used = calloc(s.n / 8 + 1, 1)))
+			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	if (rc == 0)
+		rc = cn_store_rows(st, t, CN_ORDER_KEY, digest_meet, &s, err);
+	*same = rc == 0 && !s.differs && s.matched == s.n;
+	free(s.used);
+	free(s.d);
+	return rc;
+}
+
+/* ---- the fastest way: one digest a table, streamed ------------------------ *
+ * The store gives a table's rows in key order.  The replay gives them by
+ * its world's arrays: proposals by id, each one's positions by its
+ * ballots' order, not the members' codes.  So a table's digest is taken
+ * over runs of rows sharing the first key column, in that column's order,
+ * each run's row digests sorted: both sides give the same one for the
+ * same rows however a run is ordered, and only a run (a proposal's
+ * positions) is held.  A replay whose runs do not come in order (a world
+ * array not sorted by key) is compared the collected way above. */
+struct runs {
+	crypto_generichash_state h;
+	struct cn_value prev;    /* the run's first key column */
+	char *prevbuf;           /* its text */
+	struct digest_set run;   /* the run's row digests */
+	int have, disordered;
+};
+
+static void runs_flush(struct runs *r)
+{
+	uint8_t head[9];
+	uint64_t n = r->run.n;
+
+	if (!r->have)
+		return;
+	if (r->run.n)
+		qsort(r->run.d, r->run.n, DIGEST_LEN, digest_order);
+	for (int b = 0; b < 8; b++)
+		head[1 + b] = (uint8_t)(n >> (56 - 8 * b));
+	head[0] = 0xff; /* a run's head: no column type reads 0xff */
+	crypto_generichash_update(&r->h, head, sizeof(head));
+	for (size_t i = 0; i < r->run.n; i++)
+		crypto_generichash_update(&r->h, r->run.d[i], DIGEST_LEN);
+	r->run.n = 0;
+}
+
+static int runs_row(void *ctx, const struct cn_row *row, struct cn_err *err)
+{
+	struct runs *r = ctx;
+	const struct cn_value *k = &row->v[0];
+	int d = r->have ? value_cmp(&r->prev, k) : -1;
+
+	if (r->disordered)
+		return 0;
+	if (d > 0) {
+		r->disordered = 1;
+		return 0;
+	}
+	if (d < 0) {
+		runs_flush(r);
+		free(r->prevbuf);
+		r->prevbuf = NULL;
+		r->prev = *k;
+		if ((k->type == CN_VAL_TEXT || k->type == CN_VAL_OTHER)) {
+			if (!(r->prevbuf = malloc(k->len + 1)))
+				return cn_err_set(err, CN_ENOMEM, "out of memory");
+			memcpy(r->prevbuf, k->s, k->len);
+			r->prev.s = r->prevbuf;
+		}
+		r->have = 1;
+	}
+	/* Each row's digest covers its whole key, the run's first column
+	 * too, so the run's head need not. */
+	return digest_keep(&r->run, row, err);
+}
+
+static int runs_digest(struct runs *r, uint8_t out[DIGEST_LEN])
+{
+	runs_flush(r);
+	crypto_generichash_final(&r->h, out, DIGEST_LEN);
+	free(r->prevbuf);
+	free(r->run.d);
+	return r->disordered;
+}
+
+/* 0 with *same set when the table's digests agree; *ordered 0 when the
+ * replay's runs came out of order (the digest says nothing then). */
+static int compare_runs(struct cn_store *st, const struct cn_world *w,
+			enum cn_table t, int *same, int *ordered,
+			struct cn_err *err)
+{
+	struct runs a, b;
+	uint8_t da[DIGEST_LEN], db[DIGEST_LEN];
+	int rc, bad_a, bad_b;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	crypto_generichash_init(&a.h, NULL, 0, DIGEST_LEN);
+	crypto_generichash_init(&b.h, NULL, 0, DIGEST_LEN);
+	rc = cn_projection_rows(w, t, runs_row, &a, err);
+	if (rc == 0 && !a.disordered)
+		rc = cn_store_rows(st, t, CN_ORDER_KEY, runs_row, &b, err);
+	bad_a = runs_digest(&a, da);
+	bad_b = runs_digest(&b, db);
+	*ordered = !bad_a;
+	/* A stored table out of key order is not the store's contract:
+	 * differs, and the slow way names a row. */
+	*same = !bad_b && !memcmp(da, db, DIGEST_LEN);
+	return rc;
+}
+
+int cn_projcheck_all(struct cn_store *st, const struct cn_world *w,
+		     struct cn_err *err)
+{
+	int rc = 0, same = 1, ordered = 1;
+
+	for (unsigned t = 0; rc == 0 && t < CN_TAB_COUNT; t++) {
+		rc = compare_runs(st, w, (enum cn_table)t, &same, &ordered, err);
+		if (rc == 0 && !ordered)
+			rc = compare_digests(st, w, (enum cn_table)t, &same, err);
+		if (rc == 0 && !same && (rc = compare_named(st, w, (enum cn_table)t,
+							     err)) == 0)
+			/* Digests of two different rows met: not seen. */
+			rc = cn_err_set(err, CN_ECORRUPT, "projection %s: its "
+					"rows' digests differ from the replay's "
+					"but no row does", cn_tables[t].name);
+	}
+	return rc;
+}
