@@ -41,6 +41,9 @@ struct writer {
 	/* This writer's clock wakes for deadlines (see writer.h). */
 	int leads;
 	int refresh_failed; /* the last refresh failed (said once) */
+	/* Read the store's change counter after each commit, for the
+	 * jobs' `version` (writer_want_versions); set before any job. */
+	int versions;
 };
 
 /* Seconds of CLOCK_REALTIME.  Not time(): glibc may serve time() from the
@@ -183,6 +186,14 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t now,
 	/* A failed commit has rolled back already. */
 	if ((rc = cn_app_batch_end(w->app, 1, err)))
 		return rc;
+	/* The counter as the commit left it (or later: another server's
+	 * commit only raises it): what a reader must have to show these
+	 * jobs.  Unknown (0) if it cannot be read; the jobs are durable. */
+	int64_t version = 0;
+	struct cn_err verr;
+	if (w->versions &&
+	    cn_store_data_version(cn_app_store(w->app), &version, &verr))
+		version = 0;
 	/* Each answer is the view as the batch left it (the batch wrote each
 	 * touched proposal's view once). */
 	for (struct qnode *n = batch; n; n = n->next) {
@@ -190,6 +201,8 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t now,
 		const struct cn_world *wo = cn_app_world(w->app);
 		const struct cn_proposal *p;
 		struct cn_err e2;
+		if (j->rc == 0)
+			j->version = version;
 		if (j->rc || j->proposal < 0)
 			continue;
 		if (cn_store_last_doc(cn_app_store(w->app), j->proposal,
@@ -350,6 +363,13 @@ static void *writer_main(void *arg)
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
+}
+
+void writer_want_versions(struct writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->versions = 1;
+	pthread_mutex_unlock(&w->mu);
 }
 
 void writer_on_commit(struct writer *w, void (*fn)(void *arg), void *arg)
