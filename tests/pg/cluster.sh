@@ -20,7 +20,8 @@
 # "postgres" user that Debian's postgresql-15 package creates, and DIR is
 # given to it.  pg_ctl -w waits for the server to accept connections, with
 # a generous timeout, so a loaded machine is slow but never flaky.  fsync
-# is off: the cluster lives only as long as the test run.
+# is off: the cluster lives only as long as the test run (CLUSTER_FSYNC=on
+# turns it on, for a benchmark of durable writes: bench/pg.sh).
 set -eu
 BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 cmd=${1:?usage: cluster.sh start|stop DIR}
@@ -33,7 +34,7 @@ as_owner() {
 # pg_start DIR: start DIR's server on its own socket, waiting for it
 pg_start() {
 	as_owner "$BIN/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 300 \
-		-o "-k $1 -c listen_addresses= -c fsync=off -c max_connections=200" \
+		-o "-k $1 -c listen_addresses= -c fsync=${CLUSTER_FSYNC:-off} -c max_connections=200" \
 		start >/dev/null ||
 		{ cat "$1/server.log" >&2; exit 1; }
 }
