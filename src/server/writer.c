@@ -121,10 +121,13 @@ static int poisons_batch(const struct writer_job *j, uint64_t before,
 /* Run the clock and the jobs of batch in one transaction, and commit.
  * 0 or the error that fails every job (the store cannot be written).  When
  * a job poisons the batch, everything is rolled back and *culprit names it
- * (0 returned): the caller answers it alone and runs the rest again. */
-static int run_jobs(struct writer *w, struct qnode *batch, int64_t now,
+ * (0 returned): the caller answers it alone and runs the rest again.
+ * *now: the batch's time, moved on to the wall clock once the write lock
+ * is held. */
+static int run_jobs(struct writer *w, struct qnode *batch, int64_t *pnow,
 		    struct qnode **culprit, struct cn_err *err)
 {
+	int64_t now;
 	int rc;
 
 	*culprit = NULL;
@@ -132,6 +135,15 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t now,
 	 * folds it in at the start of the batch, inside the write lock. */
 	if ((rc = cn_app_batch_begin(w->app, err)))
 		return rc;
+	/* The time is read once the lock is held: another server may have
+	 * committed, while this one waited for the lock, events dated after
+	 * the time it had read before, and a proposal's events never go
+	 * back in time, so the jobs would be refused.  Read now, it follows
+	 * every commit before (on one host; across hosts, up to their
+	 * clocks' difference). */
+	if ((now = wall_clock()) < *pnow)
+		now = *pnow;
+	*pnow = now;
 	/* Due deadlines first, at their own deadline times. */
 	rc = cn_app_run(w->app, now, "clock", cn_app_cmd_tick, NULL, NULL, err);
 	for (struct qnode *n = batch; n && !rc; n = n->next) {
@@ -249,7 +261,7 @@ static void run_batch(struct writer *w, struct qnode *batch)
 
 	/* A poisoned batch is run again without its culprit: each round
 	 * takes one job out, so this ends. */
-	while ((rc = run_jobs(w, batch, now, &culprit, &err)) == 0 && culprit) {
+	while ((rc = run_jobs(w, batch, &now, &culprit, &err)) == 0 && culprit) {
 		struct qnode **pp = &batch;
 		while (*pp != culprit)
 			pp = &(*pp)->next;
