@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "../store/store.h"
+#include "needs.h"
 
 /* Samples of the primary's WAL position: twice the longest bound, so a
  * lag within it is always judged from a sample, never guessed. */
@@ -56,11 +57,7 @@ struct standby {
 	uint64_t lag_bytes;
 	int64_t stale_ms;  /* the lag in time when last measured */
 	int64_t measured;  /* when (ms; 0: never) */
-	struct {
-		int64_t token, version;
-		int used;
-	} slots[STANDBY_SLOTS];
-	int64_t evicted;   /* the highest version pushed out of slots */
+	struct needs needs; /* each token's (needs.h) */
 };
 
 static int64_t mono_ms(void)
@@ -225,6 +222,7 @@ int standby_start(const char *db, const char *read_db, int64_t max_lag_ms,
 		*err = (struct cn_err){0};
 	}
 	pthread_mutex_init(&s->mu, NULL);
+	needs_init(&s->needs);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->cv, &ca);
@@ -256,6 +254,7 @@ void standby_stop(struct standby *s)
 	cn_store_close(s->primary);
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
+	needs_destroy(&s->needs);
 	free(s);
 }
 
@@ -280,44 +279,14 @@ int standby_usable(struct standby *s)
 	return ok;
 }
 
-static unsigned slot_of(int64_t token)
-{
-	uint64_t h = (uint64_t)token * 0x9E3779B97F4A7C15u;
-	return (unsigned)(h >> 32) % STANDBY_SLOTS;
-}
-
 int standby_may_read(struct standby *s, int64_t token, int64_t version)
 {
-	unsigned i = slot_of(token);
-	int64_t need;
-
-	pthread_mutex_lock(&s->mu);
-	need = s->slots[i].used && s->slots[i].token == token
-		       ? s->slots[i].version
-		       : s->evicted;
-	pthread_mutex_unlock(&s->mu);
-	return version >= need;
+	return version >= needs_of(&s->needs, token);
 }
 
 void standby_saw(struct standby *s, int64_t token, int64_t version)
 {
-	unsigned i = slot_of(token);
-
-	pthread_mutex_lock(&s->mu);
-	if (s->slots[i].used && s->slots[i].token != token) {
-		/* Pushed out: whoever is not in the table needs this too. */
-		if (s->slots[i].version > s->evicted)
-			s->evicted = s->slots[i].version;
-		s->slots[i].used = 0;
-	}
-	if (!s->slots[i].used) {
-		s->slots[i].used = 1;
-		s->slots[i].token = token;
-		s->slots[i].version = s->evicted;
-	}
-	if (version > s->slots[i].version)
-		s->slots[i].version = version;
-	pthread_mutex_unlock(&s->mu);
+	needs_raise(&s->needs, token, version);
 }
 
 json_t *standby_health(struct standby *s)

@@ -25,11 +25,9 @@
  *     that size from a standby that lacks it).
  *
  * Otherwise the primary answers, at once (no pool thread waits for
- * replay).  What each principal needs is kept by token id (0: the
- * public, all alike) in a table of STANDBY_SLOTS; a token pushed out of
- * it falls under the highest version ever pushed out, so forgetting is
- * conservative: it sends reads to the primary, never to a stale standby.
- * Read-your-writes holds for writes made through this server; a write
+ * replay).  What each principal needs is kept by token id in a table of
+ * fixed size (needs.h), where forgetting only sends reads to the
+ * primary, never to a stale standby.  Read-your-writes holds for writes made through this server; a write
  * acknowledged by another server is seen here once the standby has it,
  * or within the lag bound.
  *
@@ -48,7 +46,6 @@
  * samples can judge (it keeps more than that many seconds of them). */
 #define STANDBY_SAMPLE_MS 200
 #define STANDBY_MAX_LAG_S 60
-#define STANDBY_SLOTS 1024
 
 struct standby;
 
