@@ -12,7 +12,8 @@
 #  - reads come from the standby: with replay paused, a proposal just
 #    written is not found by a delegation that did not write it, while
 #    the writer reads its own write at once (read-your-writes), and so
-#    does a delegation after its own position;
+#    does a delegation after its own position; the public's checkpoint
+#    and proofs are the standby's tree, the writer's the primary's;
 #  - past --max-read-lag, reads go to the primary, and come back to the
 #    standby once it has replayed;
 #  - with the standby down, reads are answered (from the primary) and
@@ -133,6 +134,23 @@ check "that delegation reads its own write at once" \
 check "... with its position" test "$(jq -r '.positions[] | select(.member == "DE") | .position' "$T/body")" = concur
 check "while the other still reads the standby" \
 	test "$(get "$fr" 1 "/api/v1/proposals/$id")" = 404
+
+# The record from one database per request: the public's checkpoint is
+# the standby's, behind the writer's (the primary's), and the public's
+# proof is of the standby's own tree, never of a size it lacks.
+pub_size=$(curl -sf "$(base 1)/api/v1/log/checkpoint" | jq -r .size)
+get "$sec" 1 /api/v1/log/checkpoint >/dev/null
+sec_size=$(jq -r .size "$T/body")
+check "the public's checkpoint is the standby's, behind the writer's ($pub_size < $sec_size)" \
+	test "$pub_size" -lt "$sec_size"
+r=$(curl -s -o "$T/proof" -w '%{http_code}' "$(base 1)/api/v1/log/proof/inclusion?index=0&size=$pub_size")
+check "the public's inclusion proof is of the standby's tree (size $pub_size)" \
+	test "$r" = 200 -a "$(jq -r .size "$T/proof")" = "$pub_size"
+r=$(curl -s -o /dev/null -w '%{http_code}' "$(base 1)/api/v1/log/proof/inclusion?index=0&size=$sec_size")
+check "... and none of a tree the standby has not replayed ($r)" test "$r" != 200
+r=$(curl -s -o "$T/proof" -w '%{http_code}' -H "Authorization: Bearer $sec" \
+	"$(base 1)/api/v1/log/proof/consistency?from=$pub_size&to=$sec_size")
+check "the writer's proof from the public's size to its own comes from the primary" test "$r" = 200
 
 # --- the lag bound ---------------------------------------------------------
 check "server 2: past --max-read-lag 1, /healthz says reads go to the primary" \
