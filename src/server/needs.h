@@ -6,9 +6,10 @@
  * it: the client would not read its own write, or would see the record
  * go back.
  *
- * A table of NEEDS_SLOTS by token id (0: the public, all alike), so its
- * memory is fixed whatever the number of tokens.  A token pushed out of
- * its slot by another falls under the highest need ever pushed out:
+ * A table of NEEDS_SLOTS by token id (the public, 0, is not kept:
+ * standby.h says why), so its memory is fixed whatever the number of
+ * tokens.  A token pushed out of its slot by another falls under the
+ * highest need ever pushed out:
  * forgetting only ever raises a need (reads go to the primary), never
  * lowers one (never to a stale standby).  needs_of(t) is thus never
  * below the highest version needs_raise gave t.

@@ -279,14 +279,19 @@ int standby_usable(struct standby *s)
 	return ok;
 }
 
+/* The public (token 0) writes nothing and is everyone: one need shared
+ * by all its readers would pin every public read to the primary under a
+ * steady stream of writes once one of them was answered there (each
+ * answer raising it past what the standby has replayed). */
 int standby_may_read(struct standby *s, int64_t token, int64_t version)
 {
-	return version >= needs_of(&s->needs, token);
+	return token == 0 || version >= needs_of(&s->needs, token);
 }
 
 void standby_saw(struct standby *s, int64_t token, int64_t version)
 {
-	needs_raise(&s->needs, token, version);
+	if (token != 0)
+		needs_raise(&s->needs, token, version);
 }
 
 json_t *standby_health(struct standby *s)

@@ -17,12 +17,15 @@
  *
  *   - the standby answers, is a standby (in recovery) of the same store,
  *     and its lag in time is within --max-read-lag;
- *   - its reader, refreshed for this request, has the change counter
- *     (council.version) this principal needs: at least that of its last
- *     acknowledged write, and of the last answer it was given from the
- *     primary.  So a client reads its own writes, and never sees the
- *     record go back (a checkpoint read from the primary, then a proof of
- *     that size from a standby that lacks it).
+ *   - for a token, its reader, refreshed for this request, has the
+ *     change counter (council.version) the token needs: at least that of
+ *     its last acknowledged write, and of the last answer it was given
+ *     from the primary.  So a client reads its own writes, and never sees
+ *     the record go back (a checkpoint read from the primary, then a
+ *     proof of that size from a standby that lacks it).  The public
+ *     writes nothing and is not one client: its reads need nothing (after
+ *     the standby was down or lagging, a public client may see, for as
+ *     long as the lag, an older state than the primary had shown it).
  *
  * Otherwise the primary answers, at once (no pool thread waits for
  * replay).  What each principal needs is kept by token id in a table of
@@ -65,11 +68,11 @@ const char *standby_db(const struct standby *s);
 /* Whether the standby is up and within the lag bound now (before its
  * reader is refreshed for a request). */
 int standby_usable(struct standby *s);
-/* Whether a read by token (0: the public) may be answered from a standby
- * reader whose change counter is version. */
+/* Whether a read by token (0: the public, always) may be answered from a
+ * standby reader whose change counter is version. */
 int standby_may_read(struct standby *s, int64_t token, int64_t version);
 /* Token was answered from the primary, or had a write acknowledged, at
- * version: its later reads need at least that. */
+ * version: its later reads need at least that (nothing for token 0). */
 void standby_saw(struct standby *s, int64_t token, int64_t version);
 
 /* /healthz's "read_db": state (up, lagging, paused-and-lagging..., see
