@@ -8,10 +8,11 @@
  *
  * A table of NEEDS_SLOTS by token id (the public, 0, is not kept:
  * standby.h says why), so its memory is fixed whatever the number of
- * tokens.  A token pushed out of its slot by another falls under the
- * highest need ever pushed out:
- * forgetting only ever raises a need (reads go to the primary), never
- * lowers one (never to a stale standby).  needs_of(t) is thus never
+ * tokens.  A token finds room in one of NEEDS_WAYS slots; when all are
+ * taken, the one that needs least is pushed out, and every token not in
+ * the table falls under the highest need ever pushed out: forgetting only
+ * ever raises a need (reads go to the primary), never lowers one (never
+ * to a stale standby).  needs_of(t) is thus never
  * below the highest version needs_raise gave t.
  *
  * Ownership: the caller's struct (init, destroy); thread-safe.
@@ -22,7 +23,10 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#define NEEDS_SLOTS 1024
+#define NEEDS_BITS 10
+#define NEEDS_SLOTS (1 << NEEDS_BITS)
+/* A token lives in one of the NEEDS_WAYS slots from its hash's. */
+#define NEEDS_WAYS 8
 
 struct needs {
 	pthread_mutex_t mu;

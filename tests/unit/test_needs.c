@@ -69,26 +69,38 @@ static void test_never_below_through_evictions(void **state)
 	free(n);
 }
 
-/* A token pushed out of its slot keeps its need, and so does it when
- * raised again with less. */
+/* A token among ten times more tokens than slots, each needing more
+ * than it (so it is the one its neighbours push out), keeps its need,
+ * and so it does when raised again with less. */
 static void test_evicted_token_keeps_its_need(void **state)
 {
 	struct needs *n = malloc(sizeof(*n));
-	int64_t t;
 	(void)state;
 	needs_init(n);
 	needs_raise(n, 1, 100);
-	/* Others, with less, until token 1 is pushed out: then a token
-	 * never raised (-1) falls under 1's need. */
-	for (t = 2; t < 100 * NEEDS_SLOTS; t++) {
-		needs_raise(n, t, 1);
-		if (needs_of(n, -1) == 100)
-			break;
-	}
-	assert_true(t < 100 * NEEDS_SLOTS); /* it was pushed out */
+	for (int64_t t = 2; t <= 10 * NEEDS_SLOTS; t++)
+		needs_raise(n, t, 200 + t);
+	assert_true(needs_of(n, -1) >= 200); /* tokens were pushed out */
 	assert_true(needs_of(n, 1) >= 100);
 	needs_raise(n, 1, 5);
 	assert_true(needs_of(n, 1) >= 100);
+	needs_destroy(n);
+	free(n);
+}
+
+/* Tokens as many as half the slots (ids given in order, as the store
+ * gives them) all find room: nobody is pushed out, so a token that never
+ * wrote needs nothing. */
+static void test_room_for_half(void **state)
+{
+	struct needs *n = malloc(sizeof(*n));
+	(void)state;
+	needs_init(n);
+	for (int64_t t = 1; t <= NEEDS_SLOTS / 2; t++)
+		needs_raise(n, t, 1000 + t);
+	assert_int_equal(needs_of(n, -1), 0);
+	for (int64_t t = 1; t <= NEEDS_SLOTS / 2; t++)
+		assert_int_equal(needs_of(n, t), 1000 + t);
 	needs_destroy(n);
 	free(n);
 }
@@ -140,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_raise_and_never_lower),
 		cmocka_unit_test(test_never_below_through_evictions),
 		cmocka_unit_test(test_evicted_token_keeps_its_need),
+		cmocka_unit_test(test_room_for_half),
 		cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
