@@ -14,7 +14,9 @@
 #   pgbench: -b simple-update, scale 10, at 1 and CONNS clients, in a
 #            database of its own on the same cluster, same duration.
 #   reads:   wrk on GET /api/v1/proposals/{id} with a secretariat token,
-#            CONNS connections over 1, then 2 servers.
+#            CONNS connections over 1, then 2 servers; then 1 server with
+#            --read-db on a streaming-replication standby of the cluster
+#            (tests/pg/cluster.sh standby), which answers its reads.
 # DURATION (seconds per run, default 10) and CONNS (default 32) may be set;
 # the whole run takes about 10 x DURATION plus setup.
 set -euo pipefail
@@ -31,10 +33,12 @@ ninja -C $BUILD >/dev/null
 
 T=$(mktemp -d "$ROOT/build-bench/pg.XXXXXX")
 PGDIR=$(mktemp -u /tmp/council-bench-pg.XXXXXX)
+SBDIR=$(mktemp -u /tmp/council-bench-sb.XXXXXX)
 SRVS=""
 cleanup() {
 	for s in $SRVS; do kill "$s" 2>/dev/null || true; done
 	wait 2>/dev/null || true
+	"$ROOT/tests/pg/cluster.sh" stop "$SBDIR" 2>/dev/null || true
 	"$ROOT/tests/pg/cluster.sh" stop "$PGDIR" 2>/dev/null || true
 	rm -rf "$T"
 }
@@ -48,13 +52,15 @@ export COUNCIL_KEY="$T/pg.key"
 C="$ROOT/$BUILD/council"
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# serve DB: one more server on DB; its port into $P
+# serve DB [OPTION...]: one more server on DB; its port into $P
 serve() {
+	local db=$1
+	shift
 	P=$(port)
-	"$C" --db "$1" serve --listen "127.0.0.1:$P" --threads 2 --quiet --web '' &
+	"$C" --db "$db" serve --listen "127.0.0.1:$P" --threads 2 --quiet --web '' "$@" &
 	SRVS="$SRVS $!"
 	for _ in $(seq 300); do curl -sf "http://127.0.0.1:$P/healthz" >/dev/null && return 0; sleep 0.1; done
-	echo "bench: a server on $1 did not start" >&2
+	echo "bench: a server on $db did not start" >&2
 	exit 1
 }
 stop_all() {
@@ -136,6 +142,17 @@ R_PG1=$(load r_pg1 "$CONNS" "" "${ports[0]}")
 R_PG2=$(load r_pg2 "$CONNS" "" "${ports[0]}" "${ports[1]}")
 stop_all
 "$C" --db "$DB" verify >/dev/null || { echo "bench: the PostgreSQL store does not verify" >&2; exit 1; }
+
+# ---- reads from a hot standby -----------------------------------------------
+CLUSTER_FSYNC=on "$ROOT/tests/pg/cluster.sh" standby "$PGDIR" "$SBDIR" >/dev/null
+serve "$DB" --read-db "host=$SBDIR user=council dbname=council" --max-read-lag 5
+for _ in $(seq 600); do
+	[ "$(curl -sf "http://127.0.0.1:$P/healthz" | jq -r '.read_db.reads == "standby" and .read_db.lag_bytes == 0')" = true ] && break
+	sleep 0.1
+done
+R_SB=$(load r_sb "$CONNS" "" "$P")
+R_SB_WHERE=$(curl -sf "http://127.0.0.1:$P/healthz" | jq -r .read_db.reads)
+stop_all
 EVENTS=$("${PSQL[@]}" -At -d council -c "SELECT count(*) FROM events")
 
 # ---- pgbench on the same cluster --------------------------------------------
@@ -154,9 +171,11 @@ printf '%-52s %10s\n' "pgbench simple-update, 1 client" "$PGB1"
 printf '%-52s %10s\n' "pgbench simple-update, $CONNS clients" "$PGBN"
 printf '%-52s %10s %8s\n' "GET proposal, PostgreSQL store, 1 server" "$R_PG1" "$(cat "$T/r_pg1.bad")"
 printf '%-52s %10s %8s\n' "GET proposal, PostgreSQL store, 2 servers" "$R_PG2" "$(cat "$T/r_pg2.bad")"
+printf '%-52s %10s %8s\n' "GET proposal, 1 server, --read-db (reads: $R_SB_WHERE)" "$R_SB" "$(cat "$T/r_sb.bad")"
 echo
 awk -v a="$W_PG4" -v b="$PGBN" -v c="$CONNS" 'BEGIN { printf "writes: PostgreSQL store, 4 servers / pgbench at %d clients = %.2fx (target >= 0.5x)\n", c, a / b }'
 awk -v a="$W_PG1" -v b="$W_PG2" -v c="$W_PG4" 'BEGIN { printf "writes: 2 servers / 1 = %.2fx, 4 servers / 1 = %.2fx\n", b / a, c / a }'
 awk -v a="$W_PG1" -v b="$W_SQ" 'BEGIN { printf "writes: PostgreSQL, 1 server / SQLite = %.2fx\n", a / b }'
 awk -v a="$R_PG1" -v b="$R_PG2" 'BEGIN { printf "reads:  2 servers / 1 = %.2fx (target >= 1.6x on 2+ cores)\n", b / a }'
+awk -v a="$R_PG1" -v b="$R_SB" 'BEGIN { printf "reads:  1 server from a standby / from the primary = %.2fx\n", b / a }'
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); PostgreSQL log after the run: $EVENTS events, verified"
