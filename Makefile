@@ -7,7 +7,7 @@ BUILD       ?= build
 CHECK_BUILD ?= build-check
 DB          ?= council.db
 
-.PHONY: all run check deps deps-test build build-check web fuzz bench bench-scale crash lighthouse clean
+.PHONY: all run check deps deps-test build build-check web fuzz bench bench-pg bench-scale crash lighthouse clean
 
 all: build
 
@@ -60,10 +60,18 @@ bench:
 	@bench/analysis.sh
 	@bench/run.sh
 	@bench/scale.sh
+	@bench/pg.sh
+
+# durable writes on PostgreSQL with 1, 2 and 4 servers beside the SQLite
+# store and pgbench on the same cluster, and reads with 1 and 2 servers
+# (DURATION=, CONNS=; bench/pg.sh)
+bench-pg:
+	@bench/pg.sh
 
 # only the cost of a long record (EVENTS=, PROPOSALS=, DURATION=)
 bench-scale:
 	@bench/scale.sh
+	@bench/pg.sh
 
 # kill -9 the server KILLS times (default 50) under 32 writers; prints
 # acknowledged / lost / verify failures / restart time (scripts/crash.sh).

@@ -24,9 +24,10 @@ if [ "${1:-}" = "--test" ]; then
 	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl strace postgresql-15 python3-icalendar"
 fi
 
-# benchmark: wrk as the load, nginx as the yardstick
+# benchmark: wrk as the load, nginx as the yardstick; PostgreSQL 15 and
+# its pgbench for bench/pg.sh
 if [ "${1:-}" = "--bench" ]; then
-	PKGS="$PKGS wrk nginx jq curl sqlite3 time"
+	PKGS="$PKGS wrk nginx jq curl sqlite3 time postgresql-15"
 fi
 
 # the web page is bundled with npm; the HTTP and browser tests run on

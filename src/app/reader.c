@@ -79,6 +79,11 @@ int cn_reader_refresh(struct cn_reader *rd, unsigned *moved,
 	return 0;
 }
 
+int64_t cn_reader_version(const struct cn_reader *rd)
+{
+	return rd->data_version;
+}
+
 const struct cn_world *cn_reader_registry(const struct cn_reader *rd)
 {
 	return &rd->reg;

@@ -49,6 +49,9 @@ enum {
 int cn_reader_refresh(struct cn_reader *rd, unsigned *moved,
 		      struct cn_err *err) CN_NODISCARD;
 
+/* The store's change counter (data_version) as of the last refresh. */
+int64_t cn_reader_version(const struct cn_reader *rd);
+
 /* The registry as of the last refresh (proposals are not in it). */
 const struct cn_world *cn_reader_registry(const struct cn_reader *rd);
 

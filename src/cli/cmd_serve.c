@@ -11,6 +11,8 @@
 #include "../server/api.h"
 #include "../server/auth.h"
 #include "../server/server.h"
+#include "../server/standby.h"
+#include "../store/store.h"
 #include "cli.h"
 #include "util.h"
 
@@ -19,7 +21,7 @@
 #endif
 
 enum { SERVE_LISTEN, SERVE_THREADS, SERVE_TIMEOUT, SERVE_WEB, SERVE_CADENCE,
-       SERVE_STREAMS, SERVE_QUIET };
+       SERVE_STREAMS, SERVE_READ_DB, SERVE_MAX_LAG, SERVE_QUIET };
 const struct cli_opt cli_opts_serve[] = {
 	[SERVE_LISTEN] = OPT_VAL("listen", "ADDR:PORT",
 		"where to listen (default 127.0.0.1:8080)"),
@@ -37,8 +39,40 @@ const struct cli_opt cli_opts_serve[] = {
 	[SERVE_STREAMS] = OPT_VAL("streams", "N",
 		"event streams (GET /api/v1/events/stream) open at\n"
 		"most; beyond, 503 with Retry-After (default 256)"),
+	[SERVE_READ_DB] = OPT_VAL("read-db", "DB",
+		"a hot standby of --db (PostgreSQL streaming\n"
+		"replication) that answers reads while it is within\n"
+		"--max-read-lag and holds what the client last wrote\n"
+		"or saw; else the primary does (/healthz: the lag,\n"
+		"where reads go)"),
+	[SERVE_MAX_LAG] = OPT_VAL("max-read-lag", "S",
+		"how far behind --read-db may be for its reads, in\n"
+		"seconds (default 5; 0 to 60, up to 3 decimals)"),
 	[SERVE_QUIET] = OPT_FLAG("quiet", "say nothing on start and stop"),
 	OPT_END};
+
+/* --max-read-lag: seconds, with up to three decimals, 0 to 60. */
+static int max_lag_ms(struct cli *c, const char *s, int64_t *ms)
+{
+	int64_t whole = 0, frac = 0;
+	int digits = 0, places = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
+		whole = whole * 10 + (*p - '0');
+	if (*p == '.' && digits)
+		for (p++; *p >= '0' && *p <= '9' && places < 3; p++, places++)
+			frac = frac * 10 + (*p - '0');
+	for (int k = places; k < 3; k++)
+		frac *= 10;
+	if (!digits || *p || (s[digits] == '.' && !places) ||
+	    whole * 1000 + frac > STANDBY_MAX_LAG_S * 1000)
+		return cli_usage(c, "--max-read-lag takes seconds from 0 to %d "
+				 "(up to 3 decimals), not '%s'",
+				 STANDBY_MAX_LAG_S, s);
+	*ms = whole * 1000 + frac;
+	return 0;
+}
 
 int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
@@ -69,6 +103,18 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	     (rc = cli_number(c, a->val[SERVE_STREAMS], "--streams", 1, 4096,
 			      &streams))))
 		return rc;
+	o.max_read_lag_ms = 5000;
+	if (a->val[SERVE_MAX_LAG] && !a->val[SERVE_READ_DB])
+		return cli_usage(c, "--max-read-lag bounds --read-db's lag: "
+				 "give --read-db too");
+	if (a->val[SERVE_MAX_LAG] &&
+	    (rc = max_lag_ms(c, a->val[SERVE_MAX_LAG], &o.max_read_lag_ms)))
+		return rc;
+	if (a->val[SERVE_READ_DB] && !cn_store_is_database(c->db))
+		return cli_usage(c, "--read-db takes a PostgreSQL standby of a "
+				 "PostgreSQL --db; %s is a SQLite store, which "
+				 "has no standbys", c->db);
+	o.read_db = a->val[SERVE_READ_DB];
 	o.max_streams = (unsigned)streams;
 	o.timeout_s = (unsigned)tmo;
 	o.public_checkpoint_every = cadence;

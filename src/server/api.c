@@ -16,37 +16,37 @@
 #include "static.h"
 
 const struct cn_route cn_routes[] = {
-	{"GET", "/healthz", h_health},
-	{"GET", "/api/v1/whoami", h_whoami},
-	{"GET", "/api/v1/members", h_members},
-	{"GET", "/api/v1/bodies", h_bodies},
-	{"GET", "/api/v1/bodies/{key}/analysis", h_body_analysis},
-	{"GET", "/api/v1/partners", h_partners},
-	{"GET", "/api/v1/offices", h_offices},
-	{"GET", "/api/v1/proposals", h_proposals},
-	{"POST", "/api/v1/proposals", h_propose},
-	{"GET", "/api/v1/proposals/{id}", h_proposal},
-	{"GET", "/api/v1/proposals/{id}/events", h_proposal_events},
-	{"GET", "/api/v1/proposals/{id}/analysis", h_proposal_analysis},
-	{"POST", "/api/v1/proposals/{id}/positions", h_position},
-	{"POST", "/api/v1/proposals/{id}/votes", h_vote},
-	{"POST", "/api/v1/proposals/{id}/extend", h_extend},
-	{"POST", "/api/v1/proposals/{id}/recirculate", h_recirculate},
-	{"POST", "/api/v1/proposals/{id}/conclude", h_conclude},
-	{"POST", "/api/v1/proposals/{id}/withdraw", h_withdraw},
-	{"GET", "/api/v1/search", h_search},
-	{"GET", "/api/v1/calendar.ics", h_calendar},
-	{"GET", "/api/v1/calendar/feeds", h_feeds},
-	{"POST", "/api/v1/calendar/feeds", h_feed_new},
-	{"POST", "/api/v1/calendar/feeds/{id}/revoke", h_feed_revoke},
-	{"GET", "/api/v1/log", h_log},
-	{"GET", "/api/v1/events/stream", h_events_stream},
-	{"POST", "/api/v1/keys", h_keys},
-	{"GET", "/api/v1/log/key", h_log_key},
-	{"GET", "/api/v1/log/checkpoint", h_log_checkpoint},
-	{"GET", "/api/v1/log/proof/inclusion", h_proof_inclusion},
-	{"GET", "/api/v1/log/proof/consistency", h_proof_consistency},
-	{NULL, NULL, NULL},
+	{"GET", "/healthz", h_health, 0},
+	{"GET", "/api/v1/whoami", h_whoami, ROUTE_STANDBY},
+	{"GET", "/api/v1/members", h_members, ROUTE_STANDBY},
+	{"GET", "/api/v1/bodies", h_bodies, ROUTE_STANDBY},
+	{"GET", "/api/v1/bodies/{key}/analysis", h_body_analysis, ROUTE_STANDBY},
+	{"GET", "/api/v1/partners", h_partners, ROUTE_STANDBY},
+	{"GET", "/api/v1/offices", h_offices, ROUTE_STANDBY},
+	{"GET", "/api/v1/proposals", h_proposals, ROUTE_STANDBY},
+	{"POST", "/api/v1/proposals", h_propose, 0},
+	{"GET", "/api/v1/proposals/{id}", h_proposal, ROUTE_STANDBY},
+	{"GET", "/api/v1/proposals/{id}/events", h_proposal_events, ROUTE_STANDBY},
+	{"GET", "/api/v1/proposals/{id}/analysis", h_proposal_analysis, ROUTE_STANDBY},
+	{"POST", "/api/v1/proposals/{id}/positions", h_position, 0},
+	{"POST", "/api/v1/proposals/{id}/votes", h_vote, 0},
+	{"POST", "/api/v1/proposals/{id}/extend", h_extend, 0},
+	{"POST", "/api/v1/proposals/{id}/recirculate", h_recirculate, 0},
+	{"POST", "/api/v1/proposals/{id}/conclude", h_conclude, 0},
+	{"POST", "/api/v1/proposals/{id}/withdraw", h_withdraw, 0},
+	{"GET", "/api/v1/search", h_search, ROUTE_STANDBY},
+	{"GET", "/api/v1/calendar.ics", h_calendar, 0},
+	{"GET", "/api/v1/calendar/feeds", h_feeds, 0},
+	{"POST", "/api/v1/calendar/feeds", h_feed_new, 0},
+	{"POST", "/api/v1/calendar/feeds/{id}/revoke", h_feed_revoke, 0},
+	{"GET", "/api/v1/log", h_log, ROUTE_STANDBY},
+	{"GET", "/api/v1/events/stream", h_events_stream, 0},
+	{"POST", "/api/v1/keys", h_keys, 0},
+	{"GET", "/api/v1/log/key", h_log_key, ROUTE_STANDBY},
+	{"GET", "/api/v1/log/checkpoint", h_log_checkpoint, ROUTE_STANDBY},
+	{"GET", "/api/v1/log/proof/inclusion", h_proof_inclusion, ROUTE_STANDBY},
+	{"GET", "/api/v1/log/proof/consistency", h_proof_consistency, ROUTE_STANDBY},
+	{NULL, NULL, NULL, 0},
 };
 
 /* A registry key in a path ({key}): a body's id, letters, digits, '-'
@@ -131,12 +131,15 @@ void cn_api_handle(void *vapi, const struct http_request *req,
 		reply_error(&x, 503, "unavailable", "%s", err.msg);
 		return;
 	}
-	x.rd = cache_reader(x.cache);
-	x.reg = cn_reader_registry(x.rd);
 	if (cache_principal(x.cache, req->authorization, &x.who, &err)) {
 		reply_error(&x, 401, "unauthorized", "%s", err.msg);
 		return;
 	}
+	/* The principal known, its read may go to the standby. */
+	if (hit->flags & ROUTE_STANDBY)
+		(void)cache_route(x.cache, api, x.who.token_id);
+	x.rd = cache_reader(x.cache);
+	x.reg = cn_reader_registry(x.rd);
 	/* What the public reads is the same for everyone: it may be kept and
 	 * revalidated.  Anything read with a token stays no-store (the
 	 * default): it depends on the token and must not be kept. */

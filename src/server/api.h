@@ -20,7 +20,13 @@ struct cn_route {
 	const char *method;
 	const char *pattern;  /* "/api/v1/proposals/{id}" */
 	void (*fn)(struct ctx *x);
+	unsigned flags;       /* ROUTE_* */
 };
+
+/* A read a standby may answer (serve --read-db, standby.h): it reads
+ * the record only through the request's reader and lists.  Writes,
+ * credentials (feed keys) and streams stay on the primary. */
+#define ROUTE_STANDBY 1u
 
 /* Ends with a row of NULLs. */
 extern const struct cn_route cn_routes[];

@@ -4,6 +4,7 @@
 #include "handlers.h"
 #include "paging.h"
 #include "request.h"
+#include "standby.h"
 #include "writer.h"
 
 static void reply_view(struct ctx *x, json_t *v, struct cn_err *err)
@@ -29,8 +30,12 @@ void h_health(struct ctx *x)
 {
 	/* clock_leader: whether this server's clock concludes deadlines
 	 * (writer.h); with several servers on one database, one does. */
-	reply_json(x, 200, json_pack("{s:b, s:b}", "ok", 1, "clock_leader",
-				     writer_leads(x->api->writer)));
+	json_t *h = json_pack("{s:b, s:b}", "ok", 1, "clock_leader",
+			      writer_leads(x->api->writer));
+	/* --read-db: the standby's state, lag, and where reads go. */
+	if (h && x->api->standby)
+		json_object_set_new(h, "read_db", standby_health(x->api->standby));
+	reply_json(x, 200, h);
 }
 
 /* The principal (with its member's or partner's name in the registry),

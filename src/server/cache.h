@@ -15,6 +15,11 @@
  *   views      a proposal's stored view text, its sight fields, and its
  *              redacted text once asked for (64 slots; emptied when full)
  *
+ * With --read-db (standby.h) a thread keeps a second reader, lists
+ * connection and views on the standby, and cache_route picks, for each
+ * request, which side it reads: the standby's or the primary's, never
+ * both.  Tokens are always resolved on the primary.
+ *
  * Ownership: the cache belongs to its thread.  A view returned is
  * borrowed until that thread's next cache_get().
  */
@@ -37,6 +42,13 @@ struct cache *cache_get(struct cn_api *api, struct cn_err *err);
 /* The destructor of api->cache_key. */
 void cache_free(void *cache);
 
+/* Which side this request reads (after cache_get, which sets the
+ * primary's): the standby's when standby.h's rule lets token (0: the
+ * public) read it, else the primary's, which the principal then saw.
+ * 1 when the standby's. */
+int cache_route(struct cache *c, const struct cn_api *api, int64_t token);
+
+/* The reader of this request's side. */
 struct cn_reader *cache_reader(struct cache *c);
 /* This thread's connection for the paged lists (app/lists.h), opened on
  * first use; NULL with err when it cannot be. */

@@ -22,6 +22,7 @@
 
 struct writer;
 struct cache;
+struct standby;
 
 /* A registry key in a path, and its NUL. */
 #define CN_KEY_MAX 16
@@ -32,6 +33,8 @@ struct cn_api {
 	char web[512];          /* directory of the web page, "" for none */
 	struct writer *writer;
 	pthread_key_t cache_key; /* this thread's struct cache (cache.h) */
+	/* --read-db's standby (standby.h), or NULL: reads it may answer. */
+	struct standby *standby;
 	/* The public and partners see checkpoints only at multiples of
 	 * this many seconds (0: every one; access.h). */
 	int64_t public_checkpoint_every;

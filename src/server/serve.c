@@ -1,7 +1,7 @@
 /*
  * serve.c - `council serve`'s lifecycle: open the writer's app, start the
- * writer, the store's watch (watch.h), the HTTP pool and the streams'
- * notifier (notify.h), wait for SIGINT or SIGTERM, then stop in the order
+ * writer, the store's watch (watch.h), the standby's monitor (standby.h,
+ * with --read-db), the HTTP pool and the streams' notifier (notify.h), wait for SIGINT or SIGTERM, then stop in the order
  * that answers every queued write.  See server.h.
  */
 #include <pthread.h>
@@ -15,6 +15,7 @@
 #include "ctx.h"
 #include "notify.h"
 #include "request.h"
+#include "standby.h"
 #include "watch.h"
 #include "writer.h"
 
@@ -128,20 +129,32 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	snprintf(api.db, sizeof(api.db), "%s", o->db);
 	snprintf(api.web, sizeof(api.web), "%s", o->web ? o->web : "");
 	api.public_checkpoint_every = o->public_checkpoint_every;
+	/* --read-db is checked before anything starts: a standby of
+	 * another store, or a SQLite --db, is refused. */
+	if (o->read_db && (rc = standby_start(o->db, o->read_db,
+					      o->max_read_lag_ms, o->quiet,
+					      &api.standby, err)))
+		return rc;
 	/* The writer's app is the only read-write connection.  The store's
 	 * watch (several servers on one database) is opened from it before
 	 * the writer's thread owns it. */
-	if ((rc = cn_app_open(o->db, 0, &app, err)))
+	if ((rc = cn_app_open(o->db, 0, &app, err))) {
+		standby_stop(api.standby);
 		return rc;
+	}
 	if ((rc = cn_store_watch_open(cn_app_store(app), &sw, err)) ||
 	    (rc = writer_start(app, &api.writer, err))) {
 		cn_store_watch_close(sw);
 		cn_app_close(app);
+		standby_stop(api.standby);
 		return rc;
 	}
+	if (api.standby)
+		writer_want_versions(api.writer);
 	if (sw && (rc = watch_start(sw, api.writer, &watch, err))) {
 		writer_stop(api.writer);
 		writer_free(api.writer);
+		standby_stop(api.standby);
 		return rc;
 	}
 	pthread_key_create(&api.cache_key, cache_free);
@@ -152,6 +165,7 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 		writer_stop(api.writer);
 		writer_free(api.writer);
 		pthread_key_delete(api.cache_key);
+		standby_stop(api.standby);
 		return cn_err_set(err, CN_EIO, "%s", msg);
 	}
 	/* Streams wake at each commit of ours, and at others' (notify.h). */
@@ -161,12 +175,14 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 		http_stop(http);
 		writer_free(api.writer);
 		pthread_key_delete(api.cache_key);
+		standby_stop(api.standby);
 		return rc;
 	}
 	writer_on_commit(api.writer, notify_commit, notify);
 	if (!o->quiet) {
-		fprintf(stderr, "council: serving %s on http://%s:%u/\n", o->db,
-			o->addr, o->port);
+		fprintf(stderr, "council: serving %s on http://%s:%u/%s\n", o->db,
+			o->addr, o->port,
+			api.standby ? " (reads from --read-db when it can)" : "");
 		fflush(stderr);
 	}
 	sigwait(&stop, &sig);
@@ -181,6 +197,7 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	http_stop(http);
 	writer_free(api.writer);
 	pthread_key_delete(api.cache_key);
+	standby_stop(api.standby);
 	if (!o->quiet)
 		fprintf(stderr, "council: stopped\n");
 	return 0;

@@ -36,6 +36,10 @@ struct cn_serve_opts {
 	 * commit's (access.h). */
 	int64_t public_checkpoint_every;
 	unsigned max_streams; /* event streams open at most (0: the default) */
+	/* A hot standby of db that answers reads (standby.h), or NULL; and
+	 * how far behind it may be for them, in milliseconds. */
+	const char *read_db;
+	int64_t max_read_lag_ms;
 	int quiet;
 };
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "standby.h"
+
 struct pending *pending_new(struct ctx *x, json_t *body)
 {
 	struct pending *p = calloc(1, sizeof(*p));
@@ -15,12 +17,18 @@ struct pending *pending_new(struct ctx *x, json_t *body)
 	p->body = body;
 	cn_principal_actor(&x->who, p->actor, sizeof(p->actor));
 	snprintf(p->member, sizeof(p->member), "%s", x->who.code);
+	p->token = x->who.token_id;
+	p->standby = x->api->standby;
 	return p;
 }
 
 /* Answer x from the job, and release p. */
 static void pending_answer(struct pending *p, struct ctx *x)
 {
+	/* Before the answer leaves: the client's next read must show it
+	 * (read-your-writes on a standby, standby.h). */
+	if (p->job.rc == 0 && p->standby)
+		standby_saw(p->standby, p->token, p->job.version);
 	if (p->job.rc)
 		reply_err(x, &p->job.err);
 	else

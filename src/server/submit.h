@@ -58,6 +58,8 @@ struct pending {
 	json_t *body;              /* the parsed request; a points into it */
 	char actor[32];            /* recorded with the events */
 	char member[CN_CODE_MAX];  /* the principal's code */
+	int64_t token;             /* the principal's token id */
+	struct standby *standby;   /* told of the write (standby.h), or NULL */
 	pending_result_fn result;
 	struct http_deferred *d;
 };

@@ -41,6 +41,9 @@ struct writer {
 	/* This writer's clock wakes for deadlines (see writer.h). */
 	int leads;
 	int refresh_failed; /* the last refresh failed (said once) */
+	/* Read the store's change counter after each commit, for the
+	 * jobs' `version` (writer_want_versions); set before any job. */
+	int versions;
 };
 
 /* Seconds of CLOCK_REALTIME.  Not time(): glibc may serve time() from the
@@ -118,10 +121,13 @@ static int poisons_batch(const struct writer_job *j, uint64_t before,
 /* Run the clock and the jobs of batch in one transaction, and commit.
  * 0 or the error that fails every job (the store cannot be written).  When
  * a job poisons the batch, everything is rolled back and *culprit names it
- * (0 returned): the caller answers it alone and runs the rest again. */
-static int run_jobs(struct writer *w, struct qnode *batch, int64_t now,
+ * (0 returned): the caller answers it alone and runs the rest again.
+ * *now: the batch's time, moved on to the wall clock once the write lock
+ * is held. */
+static int run_jobs(struct writer *w, struct qnode *batch, int64_t *pnow,
 		    struct qnode **culprit, struct cn_err *err)
 {
+	int64_t now;
 	int rc;
 
 	*culprit = NULL;
@@ -129,6 +135,15 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t now,
 	 * folds it in at the start of the batch, inside the write lock. */
 	if ((rc = cn_app_batch_begin(w->app, err)))
 		return rc;
+	/* The time is read once the lock is held: another server may have
+	 * committed, while this one waited for the lock, events dated after
+	 * the time it had read before, and a proposal's events never go
+	 * back in time, so the jobs would be refused.  Read now, it follows
+	 * every commit before (on one host; across hosts, up to their
+	 * clocks' difference). */
+	if ((now = wall_clock()) < *pnow)
+		now = *pnow;
+	*pnow = now;
 	/* Due deadlines first, at their own deadline times. */
 	rc = cn_app_run(w->app, now, "clock", cn_app_cmd_tick, NULL, NULL, err);
 	for (struct qnode *n = batch; n && !rc; n = n->next) {
@@ -183,6 +198,14 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t now,
 	/* A failed commit has rolled back already. */
 	if ((rc = cn_app_batch_end(w->app, 1, err)))
 		return rc;
+	/* The counter as the commit left it (or later: another server's
+	 * commit only raises it): what a reader must have to show these
+	 * jobs.  Unknown (0) if it cannot be read; the jobs are durable. */
+	int64_t version = 0;
+	struct cn_err verr;
+	if (w->versions &&
+	    cn_store_data_version(cn_app_store(w->app), &version, &verr))
+		version = 0;
 	/* Each answer is the view as the batch left it (the batch wrote each
 	 * touched proposal's view once). */
 	for (struct qnode *n = batch; n; n = n->next) {
@@ -190,6 +213,8 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t now,
 		const struct cn_world *wo = cn_app_world(w->app);
 		const struct cn_proposal *p;
 		struct cn_err e2;
+		if (j->rc == 0)
+			j->version = version;
 		if (j->rc || j->proposal < 0)
 			continue;
 		if (cn_store_last_doc(cn_app_store(w->app), j->proposal,
@@ -236,7 +261,7 @@ static void run_batch(struct writer *w, struct qnode *batch)
 
 	/* A poisoned batch is run again without its culprit: each round
 	 * takes one job out, so this ends. */
-	while ((rc = run_jobs(w, batch, now, &culprit, &err)) == 0 && culprit) {
+	while ((rc = run_jobs(w, batch, &now, &culprit, &err)) == 0 && culprit) {
 		struct qnode **pp = &batch;
 		while (*pp != culprit)
 			pp = &(*pp)->next;
@@ -350,6 +375,13 @@ static void *writer_main(void *arg)
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
+}
+
+void writer_want_versions(struct writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->versions = 1;
+	pthread_mutex_unlock(&w->mu);
 }
 
 void writer_on_commit(struct writer *w, void (*fn)(void *arg), void *arg)

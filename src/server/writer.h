@@ -55,6 +55,9 @@ struct writer_job {
 	char *result;   /* the proposal's JSON view after the job (malloc'd) */
 	size_t result_len;
 	int64_t seq;    /* the job's first event (for its receipt) */
+	/* the store's change counter after the job's commit, when asked
+	 * for (writer_want_versions); else 0 */
+	int64_t version;
 };
 
 int writer_start(struct cn_app *app, struct writer **out, struct cn_err *err)
@@ -69,6 +72,10 @@ void writer_submit(struct writer *w, struct writer_job *job);
 typedef void (*writer_done_fn)(struct writer_job *job, void *ctx);
 void writer_submit_async(struct writer *w, struct writer_job *job,
 			 writer_done_fn done, void *ctx);
+/* Give each job that succeeds its commit's change counter (`version`):
+ * a reader on a standby must have it to show the job (standby.h).  One
+ * more query per batch; call before submitting. */
+void writer_want_versions(struct writer *w);
 /* Call fn(arg) on the writer thread after each batch that committed
  * (streams wake at once: notify.h); NULL for none.  From any thread. */
 void writer_on_commit(struct writer *w, void (*fn)(void *arg), void *arg);

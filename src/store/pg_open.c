@@ -391,6 +391,34 @@ static int pg_data_version(struct cn_store_backend *b, int64_t *out,
 				   "counter", "no marker row", err);
 }
 
+static int wal_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	struct cn_store_wal *w = ctx;
+	(void)err;
+	cn_pg_copy(r, 0, w->store_id, sizeof(w->store_id));
+	w->standby = cn_pg_int64(r, 1) != 0;
+	w->paused = cn_pg_int64(r, 2) != 0;
+	w->lsn = (uint64_t)cn_pg_int64(r, 3);
+	return 0;
+}
+
+static int pg_wal(struct cn_store_backend *b, struct cn_store_wal *out,
+		  struct cn_err *err)
+{
+	/* pg_is_wal_replay_paused() is an error outside recovery; an LSN
+	 * less '0/0' is its byte position (numeric, < 2^63 in practice). */
+	int rc = b->reading ? 0 : connected(b, err);
+	return rc ? rc : cn_pg_one(b, "SELECT store_id,"
+		" pg_is_in_recovery()::int::bigint,"
+		" CASE WHEN pg_is_in_recovery()"
+		"  THEN pg_is_wal_replay_paused()::int::bigint ELSE 0 END,"
+		" (coalesce(CASE WHEN pg_is_in_recovery()"
+		"  THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END,"
+		"  '0/0') - '0/0'::pg_lsn)::bigint"
+		" FROM council", NULL, wal_row, out, "reading the WAL position",
+		"no marker row", err);
+}
+
 int cn_pg_change_begin(struct cn_store_backend *b, int *own,
 		       struct cn_err *err)
 {
@@ -483,6 +511,7 @@ const struct cn_store_ops cn_store_pg = {
 	.read_begin = pg_read_begin,
 	.read_end = pg_read_end,
 	.data_version = pg_data_version,
+	.wal = pg_wal,
 	.append = cn_pg_append,
 	.events = cn_pg_events,
 	.proposal_events = cn_pg_proposal_events,

@@ -250,6 +250,17 @@ int cn_store_data_version(struct cn_store *st, int64_t *out, struct cn_err *err)
 	return st->ops->data_version(st->b, out, err);
 }
 
+int cn_store_wal(struct cn_store *st, struct cn_store_wal *out,
+		 struct cn_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (!st->ops->wal)
+		return cn_err_set(err, CN_EINVAL, "a %s store has no standbys "
+				  "(replication needs a PostgreSQL store)",
+				  st->ops->name);
+	return st->ops->wal(st->b, out, err);
+}
+
 /* A counter kept in meta: 0 when unset. */
 static int meta_counter(struct cn_store *st, const char *key, int64_t *out,
 			struct cn_err *err)

@@ -369,6 +369,25 @@ int cn_store_data_version(struct cn_store *st, int64_t *out,
 int cn_store_registry_version(struct cn_store *st, int64_t *out,
 			      int64_t *tokens, struct cn_err *err) CN_NODISCARD;
 
+/* ---- replication: where a database stands in the WAL ---------------------
+ *
+ * A PostgreSQL store may have hot standbys (streaming replication) that
+ * serve reads (`serve --read-db`).  cn_store_wal tells, on one query,
+ * which store this is, whether the database is a standby, and its
+ * position in the write-ahead log: on a primary the current write
+ * position (pg_current_wal_lsn), on a standby the last position replayed
+ * (pg_last_wal_replay_lsn), so a primary's lsn minus a standby's is the
+ * bytes the standby has still to replay.  A backend without replication
+ * (SQLite) gives CN_EINVAL. */
+struct cn_store_wal {
+	char store_id[40];
+	int standby;        /* in recovery: a standby */
+	int paused;         /* a standby whose replay is paused */
+	uint64_t lsn;
+};
+int cn_store_wal(struct cn_store *st, struct cn_store_wal *out,
+		 struct cn_err *err) CN_NODISCARD;
+
 /* ---- tokens ---------------------------------------------------------------- */
 
 struct cn_token_info {
@@ -613,6 +632,9 @@ struct cn_store_ops {
 	void (*read_end)(struct cn_store_backend *b);
 	int (*data_version)(struct cn_store_backend *b, int64_t *out,
 			    struct cn_err *err);
+	/* cn_store_wal; NULL in a backend without replication. */
+	int (*wal)(struct cn_store_backend *b, struct cn_store_wal *out,
+		   struct cn_err *err);
 
 	/* The log: append fails when ev->seq is already stored. */
 	int (*append)(struct cn_store_backend *b, const struct cn_raw_event *ev,

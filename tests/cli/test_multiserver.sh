@@ -97,20 +97,28 @@ concluded() {
 }
 # writer M K P: member M states positions on proposal P through server K
 # until $T/stop; each answer of a write acknowledged is one line of
-# $T/ack.M (read at the end: a jq per write would slow the writers)
+# $T/ack.M (read at the end: a jq per write would slow the writers).
+# Every write is valid (the position alternates, so it changes): a 4xx
+# refusal is a defect, kept in $T/refused.M with its answer; but for
+# "already" (a write whose answer the leader's kill lost leaves the
+# writer one step out of turn).
 writer() {
-	local i=0 pos r
+	local i=0 pos code
 	while [ ! -e "$T/stop" ]; do
 		i=$((i + 1))
 		if [ $((i % 2)) = 0 ]; then pos=concur; else pos=abstain; fi
-		if r=$(curl -sf -m 60 -X POST -H "Authorization: Bearer ${tok[$1]}" \
+		code=$(curl -s -m 60 -o "$T/answer.$1" -w '%{http_code}' -X POST \
+			-H "Authorization: Bearer ${tok[$1]}" \
 			-H "Content-Type: application/json" \
 			"$(base "$2")/api/v1/proposals/$3/positions" \
-			-d "{\"position\":\"$pos\"}"); then
-			printf '%s\n' "$r" >>"$T/ack.$1"
-		else
-			sleep 0.2 # its server is down: try again
-		fi
+			-d "{\"position\":\"$pos\"}")
+		case $code in
+		2??) { cat "$T/answer.$1"; echo; } >>"$T/ack.$1" ;;
+		409) grep -q "is already" "$T/answer.$1" ||
+			printf '%s %s\n' "$code" "$(head -c 300 "$T/answer.$1")" >>"$T/refused.$1" ;;
+		4??) printf '%s %s\n' "$code" "$(head -c 300 "$T/answer.$1")" >>"$T/refused.$1" ;;
+		*) sleep 0.2 ;; # its server is down: try again
+		esac
 	done
 }
 acks() { cat "$T"/ack.* 2>/dev/null | wc -l; }
@@ -190,6 +198,9 @@ touch "$T/stop"
 for w in $writers; do wait "$w"; done
 writers=""
 check "the leader is still one server ($(leader 0 1 2))" test -n "$(leader 0 1 2)"
+refused=$(cat "$T"/refused.* 2>/dev/null)
+check "no valid write was refused ($(printf '%s' "$refused" | wc -l): $(printf '%s' "$refused" | head -1 | head -c 300))" \
+	test -z "$refused"
 
 # ---- a deadline made beside the servers, with no write coming -------------------
 # The CLI, which runs no clock, opens a silence procedure: only the

@@ -395,6 +395,11 @@ cli('serve: zero threads', ['serve', '--threads', '0'], /threads/);
 cli('serve: a timeout of zero', ['serve', '--timeout', '0'], /timeout/);
 cli('serve: zero streams', ['serve', '--streams', '0'], /--streams/);
 cli('serve: streams that are not a number', ['serve', '--streams', 'many'], /--streams/);
+cli('serve: --read-db with a SQLite store', ['serve', '--read-db', 'host=/nowhere dbname=council'], /SQLite store, which has no standbys/);
+cli('serve: --max-read-lag without --read-db', ['serve', '--max-read-lag', '5'], /give --read-db too/);
+for (const lag of ['', 'soon', '-1', '61', '60.001', '1e3', '.5', '5.', '1.2345', '0x10', '5 ']) {
+  cli(`serve: --max-read-lag '${lag}'`, ['serve', '--read-db', 'host=/nowhere dbname=council', '--max-read-lag', lag], /--max-read-lag takes seconds/);
+}
 
 // ---- known open defects, fixed elsewhere --------------------------------------
 //

@@ -6,13 +6,22 @@
 #   cluster.sh start DIR   create DIR (it must not exist), initdb, start;
 #                          prints the libpq keyword string of database
 #                          "council" (superuser "council", trust auth)
+#   cluster.sh standby PRIMARY DIR
+#                          a hot standby of the cluster started in PRIMARY:
+#                          pg_basebackup -R (streaming replication, a
+#                          standby.signal) into DIR, its own Unix socket in
+#                          DIR; prints the keyword string of its "council"
+#   cluster.sh down DIR    stop the server, keeping DIR (a standby to
+#                          bring back)
+#   cluster.sh up DIR      start it again
 #   cluster.sh stop DIR    stop the server and remove DIR
 #
 # initdb refuses to run as root: as root, the cluster belongs to the
 # "postgres" user that Debian's postgresql-15 package creates, and DIR is
 # given to it.  pg_ctl -w waits for the server to accept connections, with
 # a generous timeout, so a loaded machine is slow but never flaky.  fsync
-# is off: the cluster lives only as long as the test run.
+# is off: the cluster lives only as long as the test run (CLUSTER_FSYNC=on
+# turns it on, for a benchmark of durable writes: bench/pg.sh).
 set -eu
 BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 cmd=${1:?usage: cluster.sh start|stop DIR}
@@ -20,6 +29,14 @@ dir=${2:?usage: cluster.sh start|stop DIR}
 
 as_owner() {
 	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# pg_start DIR: start DIR's server on its own socket, waiting for it
+pg_start() {
+	as_owner "$BIN/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 300 \
+		-o "-k $1 -c listen_addresses= -c fsync=${CLUSTER_FSYNC:-off} -c max_connections=200" \
+		start >/dev/null ||
+		{ cat "$1/server.log" >&2; exit 1; }
 }
 
 case $cmd in
@@ -31,20 +48,37 @@ start)
 	as_owner "$BIN/initdb" -D "$dir/data" -U council --auth=trust -E UTF8 \
 		--locale=C --no-sync >"$dir/initdb.log" 2>&1 ||
 		{ cat "$dir/initdb.log" >&2; exit 1; }
-	as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 300 \
-		-o "-k $dir -c listen_addresses= -c fsync=off -c max_connections=200" \
-		start >/dev/null ||
-		{ cat "$dir/server.log" >&2; exit 1; }
+	pg_start "$dir"
 	"$BIN/psql" -X -q -h "$dir" -U council -d postgres \
 		-c "CREATE DATABASE council ENCODING 'UTF8'" >/dev/null
 	echo "host=$dir user=council dbname=council"
+	;;
+standby)
+	primary=$dir
+	dir=${3:?usage: cluster.sh standby PRIMARY DIR}
+	mkdir "$dir"
+	chmod 700 "$dir"
+	[ "$(id -u)" = 0 ] && chown postgres: "$dir"
+	# initdb's trust rules admit local replication connections.
+	as_owner "$BIN/pg_basebackup" -h "$primary" -U council -D "$dir/data" -R \
+		--checkpoint=fast --no-sync >"$dir/basebackup.log" 2>&1 ||
+		{ cat "$dir/basebackup.log" >&2; exit 1; }
+	# hot_standby is on by default: the standby answers reads.
+	pg_start "$dir"
+	echo "host=$dir user=council dbname=council"
+	;;
+down)
+	as_owner "$BIN/pg_ctl" -D "$dir/data" -m fast -w -t 300 stop >/dev/null
+	;;
+up)
+	pg_start "$dir"
 	;;
 stop)
 	[ -d "$dir/data" ] && as_owner "$BIN/pg_ctl" -D "$dir/data" -m fast -w -t 300 stop >/dev/null 2>&1
 	rm -rf "$dir"
 	;;
 *)
-	echo "usage: cluster.sh start|stop DIR" >&2
+	echo "usage: cluster.sh start|down|up|stop DIR, or standby PRIMARY DIR" >&2
 	exit 2
 	;;
 esac
