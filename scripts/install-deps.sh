@@ -24,6 +24,15 @@ if [ "${1:-}" = "--test" ]; then
 	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl strace postgresql-15 python3-icalendar"
 fi
 
+# package: what `make deb` builds the .deb with (dpkg-buildpackage, dh and
+# its meson support), and what `make deb-check` tests it with: systemd's
+# unit checker (systemd-analyze verify), nginx (the reverse-proxy example),
+# groff and man-db (the man page), postgresql-15 (council@.service's
+# database)
+if [ "${1:-}" = "--package" ]; then
+	PKGS="$PKGS dpkg-dev debhelper fakeroot systemd nginx groff-base man-db postgresql-15"
+fi
+
 # benchmark: wrk as the load, nginx as the yardstick
 if [ "${1:-}" = "--bench" ]; then
 	PKGS="$PKGS wrk nginx jq curl sqlite3 time"
