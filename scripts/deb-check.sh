@@ -10,7 +10,8 @@
 # council init from /usr/bin, the unit files checked by systemd-analyze
 # verify, the service's command run as its user (this machine runs no
 # systemd to start it), the page and the API answering, the bash
-# completion, the man page; last, dpkg --purge.  Prints "ok - ..." or
+# completion, the man page; then dpkg -i again (an upgrade keeps the
+# store) and last dpkg --purge.  Prints "ok - ..." or
 # "FAIL - ..." per check and "N passed, M failed"; exits 1 on a failure.
 # Needs root (dpkg -i), or fails saying so.
 set -u
@@ -19,9 +20,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 deb=$(ls "$dir"/council_*_*.deb 2>/dev/null | grep -v dbgsym | head -1)
 [ -n "$deb" ] || { echo "deb-check: no council_*.deb in $dir (make deb)" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "deb-check: dpkg -i needs root" >&2; exit 1; }
-deb=$(cd "$(dirname "$deb")" && pwd)/$(basename "$deb")
 S=$(mktemp -d)
 trap 'rm -rf "$S"' EXIT
+# a copy, as the source tree (and DIR in it) will be hidden
+cp "$deb" "$S/" && deb=$S/$(basename "$deb")
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 cat >"$S/inside.sh" <<'EOF'
@@ -40,9 +42,13 @@ mount -t tmpfs none "$ROOT" || { echo "FAIL - hide the source tree"; exit 1; }
 check "the source tree is hidden" test ! -e "$ROOT/meson.build"
 check "council is not installed before" test ! -e /usr/bin/council
 
-dpkg -i "$DEB" >"$S/dpkg.out" 2>&1
-check "dpkg -i installs the package" test "$?" = 0
-sed 's/^/    dpkg: /' "$S/dpkg.out" | tail -8
+if ! dpkg -i "$DEB" >"$S/dpkg.out" 2>&1; then
+	bad "dpkg -i installs the package" "$(tail -8 "$S/dpkg.out")"
+	echo "$pass passed, $fail failed"
+	exit 1
+fi
+ok "dpkg -i installs the package"
+sed 's/^/    dpkg: /' "$S/dpkg.out"
 check "dpkg says it is installed" \
 	test "$(dpkg-query -W -f='${Status}' council 2>/dev/null)" = "install ok installed"
 
@@ -86,12 +92,14 @@ check "ExecStart is the installed binary" test "${exec_start%% *}" = /usr/bin/co
 	cd /var/lib/council &&
 	eval "$(sed -n 's/^Environment=//p' /lib/systemd/system/council.service | sed 's/^/export /')" &&
 	set -a && . /etc/default/council && set +a &&
-	COUNCIL_LISTEN=127.0.0.1:$PORT exec runuser -u council -- \
+	COUNCIL_LISTEN=127.0.0.1:$PORT &&
+	exec runuser -u council -- \
 		/usr/bin/council serve --listen "$COUNCIL_LISTEN" $COUNCIL_SERVE_OPTS
 ) 2>"$S/serve.err" &
 srv=$!
 wait_up "http://127.0.0.1:$PORT/healthz" "$srv"
 check "the service's command serves, as council" test -n "$up"
+[ -z "$up" ] && sed 's/^/    serve: /' "$S/serve.err"
 n=$(curl -sf "http://127.0.0.1:$PORT/api/v1/members" | jq '.members | length')
 check "the API answers from the store postinst made ($n members)" test "${n:-0}" -ge 30
 curl -sf "http://127.0.0.1:$PORT/" -o "$S/index.html"
@@ -106,6 +114,13 @@ out=$(bash -c '. /usr/share/bash-completion/completions/council
 check "the installed bash completion completes 'council ser'" test "$out" = serve
 out=$(MANWIDTH=80 man council 2>&1 | grep -c '^   council ')
 check "man council shows a section per command ($out)" test "$out" -ge 20
+
+# An upgrade (the same version again runs the same scripts, as
+# "configure" of an installed version): the store is kept, not made again.
+before=$(sha256sum </var/lib/council/council.db)
+dpkg -i "$DEB" >"$S/dpkg2.out" 2>&1
+check "dpkg -i over the installed package (an upgrade's path)" test "$?" = 0
+check "... keeps the store as it was" test "$(sha256sum </var/lib/council/council.db)" = "$before"
 
 dpkg --purge council >"$S/purge.out" 2>&1
 check "dpkg --purge removes it" test "$?" = 0
