@@ -2,9 +2,9 @@
 # test_deploy.sh - deploy/'s reverse-proxy example in front of two servers
 # on one PostgreSQL database, as council@.service runs them.
 #
-# A throwaway cluster (tests/pg/cluster.sh) holds the store; each server
-# reads the log's key from its own read-only copy, as systemd's
-# LoadCredential gives each council@PORT its own; nginx runs
+# A throwaway cluster (tests/pg/cluster.sh) holds the store; the servers
+# read the log's key from a read-only file (0400), as council@PORT does
+# /etc/council/log.key; nginx runs
 # deploy/nginx-council.conf as shipped but for its ports (the servers'
 # free ones instead of 8081/8082, a free one instead of 80) and its temp
 # and log paths.  Through nginx: requests reach both servers, the page and
@@ -33,18 +33,18 @@ expect_rc "init on the database, the key where COUNCIL_KEY says" 0
 check "the key is made 0600" test "$(stat -c %a "$T/log.key")" = 600
 sec=$(COUNCIL_KEY="$T/log.key" "$COUNCIL" --db "$DB" token issue --role secretariat 2>/dev/null)
 
-# Two servers, each with its own read-only copy of the key.
+# Two servers on one read-only key.
 declare -a port
+chmod 0400 "$T/log.key"
 for k in 1 2; do
 	port[$k]=$(free_port)
-	install -m 0400 "$T/log.key" "$T/cred$k.key"
-	COUNCIL_KEY="$T/cred$k.key" "$COUNCIL" --db "$DB" serve \
+	COUNCIL_KEY="$T/log.key" "$COUNCIL" --db "$DB" serve \
 		--listen "127.0.0.1:${port[$k]}" --threads 2 --web "$ROOT/web/dist" \
 		2>"$T/serve$k.err" &
 	pid[$k]=$!
 	srv="$srv ${pid[$k]}"
 	wait_up "http://127.0.0.1:${port[$k]}/healthz" "${pid[$k]}"
-	check "server $k serves with a read-only copy of the key" test -n "$up"
+	check "server $k serves with the key read-only" test -n "$up"
 done
 
 # nginx: the example, with this test's ports; a main file around it.
