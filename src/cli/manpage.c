@@ -17,8 +17,9 @@
 #include "cli.h"
 
 /* s[0..n) as roff text: a backslash is \e, a minus is \- (which man-db
- * renders as the ASCII hyphen options are typed with), and a line that
- * would begin with a control character is guarded by \&. */
+ * renders as the ASCII hyphen options are typed with), a slash may end a
+ * line (\:, for long paths), and a line that would begin with a control
+ * character is guarded by \&. */
 static void roff_text(FILE *f, const char *s, size_t n, int line_start)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -29,6 +30,8 @@ static void roff_text(FILE *f, const char *s, size_t n, int line_start)
 			fputs("\\e", f);
 		else if (s[i] == '-')
 			fputs("\\-", f);
+		else if (s[i] == '/')
+			fputs("/\\:", f); /* a path may break after a slash */
 		else
 			fputc(s[i], f);
 	}
@@ -37,6 +40,34 @@ static void roff_text(FILE *f, const char *s, size_t n, int line_start)
 static void roff_line(FILE *f, const char *s)
 {
 	roff_text(f, s, strlen(s), 1);
+	fputc('\n', f);
+}
+
+/* A synopsis line: filled, but never broken inside "[--at TIME]" or
+ * "--deadline TIME", and in "(--a | --b X)" only after a bar: the other
+ * spaces inside brackets, and between an option and its argument, are
+ * unbreakable. */
+static void roff_synopsis(FILE *f, const char *s)
+{
+	int depth = 0;
+	size_t n;
+
+	for (const char *p = s; *p; p += n) {
+		n = strcspn(p, " []()");
+		roff_text(f, p, n, p == s);
+		if (!p[n])
+			break;
+		int opt_arg = n > 2 && !strncmp(p, "--", 2) && p[n + 1] >= 'A' &&
+			      p[n + 1] <= 'Z';
+		int bar = n == 1 && *p == '|'; /* a group breaks after its bars */
+		if (p[n] == ' ')
+			fputs((depth && !bar) || opt_arg ? "\\ " : " ", f);
+		else {
+			depth += p[n] == '[' || p[n] == '(' ? 1 : -1;
+			fputc(p[n], f);
+		}
+		n++;
+	}
 	fputc('\n', f);
 }
 
@@ -113,7 +144,7 @@ static int command_section(FILE *f, const struct cmd *k)
 		/* The synopsis filled, without justification, each form its
 		 * own paragraph; its help beside it on the next line. */
 		fputs(".PP\n.ad l\n", f);
-		roff_line(f, syn);
+		roff_synopsis(f, syn);
 		free(syn);
 		if (fm->help) {
 			fputs(".br\n", f);
@@ -156,7 +187,9 @@ int cli_man(FILE *f)
 {
 	fprintf(f, ".\\\" council(1), written by `council help --man` from the "
 		   "command tables: do not edit.\n"
-		   ".TH COUNCIL 1 \"\" \"council %s\" \"User Commands\"\n",
+		   ".TH COUNCIL 1 \"\" \"council %s\" \"User Commands\"\n"
+		   /* Options must not be hyphenated where a line breaks. */
+		   ".nh\n",
 		cli_version);
 	fputs(".SH NAME\n"
 	      "council \\- a decision engine for bodies that decide by consensus,\n"
