@@ -7,7 +7,7 @@ BUILD       ?= build
 CHECK_BUILD ?= build-check
 DB          ?= council.db
 
-.PHONY: all run check deps deps-test build build-check web fuzz bench bench-pg bench-scale crash lighthouse clean
+.PHONY: all run check deps deps-test deps-package build build-check web deb deb-check fuzz bench bench-pg bench-scale crash lighthouse clean
 
 all: build
 
@@ -16,6 +16,9 @@ deps:
 
 deps-test:
 	@scripts/install-deps.sh --test
+
+deps-package:
+	@scripts/install-deps.sh --package
 
 build: deps web
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) >/dev/null
@@ -56,6 +59,19 @@ build-check: deps-test web
 check: build build-check
 	@tests/run.sh $(CHECK_BUILD)
 
+# The Debian package (debian/), built on a copy of the tree in $(DEB_DIR):
+# `make deb` leaves $(DEB_DIR)/council_VERSION_ARCH.deb; `make deb-check`
+# builds it and tests it installed (scripts/deb-check.sh).  Minutes, so
+# not part of `make check`.
+DEB_DIR     ?= build-deb
+
+deb: deps-package web
+	@mkdir -p $(DEB_DIR)
+	@scripts/build-deb.sh $(DEB_DIR)
+
+deb-check: deb
+	@scripts/deb-check.sh $(DEB_DIR)
+
 bench:
 	@bench/analysis.sh
 	@bench/run.sh
@@ -90,4 +106,4 @@ fuzz: build-check
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} tests/fuzz/run.sh
 
 clean:
-	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz build-bench web/dist web/node_modules tests/web/lighthouse/node_modules
+	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz build-bench $(DEB_DIR) web/dist web/node_modules tests/web/lighthouse/node_modules

@@ -19,9 +19,18 @@ libpq-dev"
 # postgresql-15, whose initdb and pg_ctl start the throwaway cluster the
 # PostgreSQL store and migrate are tested on (tests/pg/cluster.sh);
 # python3-icalendar, the RFC 5545 parser the calendar feed is read back with
-# (tests/http/calendar.test.mjs)
+# (tests/http/calendar.test.mjs); nginx, running deploy/'s reverse-proxy
+# example (tests/cli/test_deploy.sh); groff-base and man-db, rendering the
+# man page (tests/cli/test_manpage.sh, test_install.sh)
 if [ "${1:-}" = "--test" ]; then
-	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl strace postgresql-15 python3-icalendar"
+	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl strace postgresql-15 python3-icalendar nginx groff-base man-db"
+fi
+
+# package: what `make deb` builds the .deb with (dpkg-buildpackage, dh and
+# its meson support), and what `make deb-check` tests it with: systemd's
+# unit checker (systemd-analyze verify), man-db (man council)
+if [ "${1:-}" = "--package" ]; then
+	PKGS="$PKGS dpkg-dev debhelper fakeroot systemd man-db"
 fi
 
 # benchmark: wrk as the load, nginx as the yardstick; PostgreSQL 15 and

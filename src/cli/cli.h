@@ -20,7 +20,11 @@
  * recirculate, conclude, withdraw, tick), cmd_key.c (keygen, key
  * register), cmd_serve.c (serve, token, routes), cmd_analyze.c (analyze
  * rule|proposal), cmd_migrate.c (migrate); aside.c (a SQLite store built
- * aside and renamed into place: init, migrate).
+ * aside and renamed into place: init, migrate); paths.c (the version and
+ * the directories of the datasets and the page: the one file built
+ * differently for the build tree's binary and the installed one);
+ * manpage.c and completion.c (`council help --man`, `--completion bash`:
+ * council(1) and bash completion, written from the same tables as --help).
  * Commands depend on util.c and options.c, never on each other, except
  * respond on cmd_receipt.c's receipt writer.
  *
@@ -180,6 +184,20 @@ int cli_usage(const struct cli *c, const char *fmt, ...) CN_PRINTF(2, 3);
 int cli_parse(struct cli *c, int argc, char **argv, struct cli_args *a);
 /* Print `council CMD --help`, generated from the command's tables. */
 void cli_help(const struct cmd *k, FILE *f);
+/* The pieces of --help, for the man page and the completion that are
+ * written from the same tables: whether option o applies to form f; o as
+ * "--name ARG" in buf; form f's synopsis on one line ("council log proof
+ * INDEX [--json]"), malloc'd (NULL: no memory); the options every command
+ * takes (--db, --help), as {"--name ARG", help}. */
+int cli_opt_applies(const struct cli_opt *o, const struct cli_form *f);
+const char *cli_opt_text(const struct cli_opt *o, char *buf, size_t n);
+char *cli_synopsis(const struct cmd *k, const struct cli_form *f);
+#define CLI_NCOMMON 2
+extern const char *const cli_common_help[CLI_NCOMMON][2];
+/* manpage.c: council(1) in roff, a section per command. */
+int cli_man(FILE *f);
+/* completion.c: the bash completion script (`complete -F _council`). */
+int cli_completion_bash(FILE *f);
 
 /* A whole number in min..max, digits only; else a usage error. */
 int cli_number(const struct cli *c, const char *s, const char *what,
@@ -190,8 +208,17 @@ int cli_number(const struct cli *c, const char *s, const char *what,
 char *cli_text_or_file(const char *arg, int whole);
 /* "FR,BE" into a new JSON array of strings (NULL: none given). */
 json_t *cli_code_list(const char *s);
+
+/* paths.c: what ships with this binary, where it was built to find it. */
+extern const char cli_version[];
+/* The datasets' directory: $COUNCIL_DATADIR, else where this binary's
+ * build put them (the source tree's data/, or PREFIX/share/council/data). */
+const char *cli_datadir(void);
+/* The web page's directory: $COUNCIL_WEB (may be '': no page), else where
+ * this binary's build put it. */
+const char *cli_webdir(void);
 /* The dataset a store is seeded with: dataset when given, else
- * $COUNCIL_DATASET, else the NATO dataset of the data directory. */
+ * $COUNCIL_DATASET, else nato.json of cli_datadir(). */
 const char *cli_dataset(const char *dataset);
 
 /* Commands (run functions; their option tables are in the same files). */

@@ -16,10 +16,6 @@
 #include "cli.h"
 #include "util.h"
 
-#ifndef CN_WEBDIR
-#define CN_WEBDIR "web/dist"
-#endif
-
 enum { SERVE_LISTEN, SERVE_THREADS, SERVE_TIMEOUT, SERVE_WEB, SERVE_CADENCE,
        SERVE_STREAMS, SERVE_READ_DB, SERVE_MAX_LAG, SERVE_QUIET };
 const struct cli_opt cli_opts_serve[] = {
@@ -29,8 +25,9 @@ const struct cli_opt cli_opts_serve[] = {
 	[SERVE_TIMEOUT] = OPT_VAL("timeout", "S",
 		"close a connection after S seconds without traffic (15)"),
 	[SERVE_WEB] = OPT_VAL("web", "DIR",
-		"serve the web page from DIR (default: web/dist of the\n"
-		"source tree; '' for the API alone)"),
+		"serve the web page from DIR (default: $COUNCIL_WEB, else\n"
+		"the page installed with council, see --version;\n"
+		"'' for the API alone)"),
 	[SERVE_CADENCE] = OPT_VAL("public-checkpoint-every", "S",
 		"the public and partners see the record (checkpoints,\n"
 		"proofs, the log) only as of the last multiple of S\n"
@@ -118,10 +115,9 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	o.max_streams = (unsigned)streams;
 	o.timeout_s = (unsigned)tmo;
 	o.public_checkpoint_every = cadence;
-	/* The page ships beside the binary's sources unless told otherwise;
-	 * --web '' serves the API alone. */
-	o.web = web ? web : getenv("COUNCIL_WEB") ? getenv("COUNCIL_WEB")
-						  : CN_WEBDIR;
+	/* The page that ships with this binary (paths.c) unless told
+	 * otherwise; --web '' serves the API alone. */
+	o.web = web ? web : cli_webdir();
 	o.db = c->db;
 	o.addr = addr;
 	o.port = (unsigned)port;

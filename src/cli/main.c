@@ -35,7 +35,8 @@ const struct cmd cli_commands[] = {
 	{"init", cmd_init, cli_opts_init, ONE(NULL, 0, CLI_NO_STORE),
 	 "create a store and seed it with a dataset",
 	 "Create the store and seed it with the alliance dataset (default:\n"
-	 "the NATO dataset, data/nato.json).  Refuses a store that exists.\n"},
+	 "the NATO dataset, nato.json of the datasets' directory that\n"
+	 "'council --version' names).  Refuses a store that exists.\n"},
 	{"migrate", cmd_migrate, cli_opts_migrate, ONE(NULL, 0, CLI_NO_STORE),
 	 "copy a store's record into a new store (SQLite <-> PostgreSQL)",
 	 "Copy the store SRC into DST, a new store of either backend: a file\n"
@@ -237,7 +238,9 @@ static void usage_all(FILE *f)
 	fprintf(f, "\nSTORE: a SQLite file (default $COUNCIL_DB or ./council.db), or a\n"
 		   "PostgreSQL database: postgresql://... or a libpq keyword string\n"
 		   "such as 'host=/run/postgresql dbname=council'.\n"
-		   "\n'council COMMAND --help' describes one command.\n"
+		   "\n'council COMMAND --help' describes one command; 'man council'\n"
+		   "all of them; 'council --version' the version and where the\n"
+		   "datasets and the web page are.\n"
 		   "Exit status: 0 ok, 1 refused or invalid input, 2 usage.\n");
 }
 
@@ -313,6 +316,11 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage_all(stdout);
 			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("council %s\ndatasets: %s\nweb page: %s\n",
+			       cli_version, cli_datadir(),
+			       *cli_webdir() ? cli_webdir() : "(none: COUNCIL_WEB is empty)");
+			return 0;
 		} else if (!strcmp(argv[i], "--db") && i + 1 < argc) {
 			c.db = argv[i + 1];
 			c.db_given = 1;
@@ -336,6 +344,14 @@ int main(int argc, char **argv)
 			usage_all(stdout);
 			return 0;
 		}
+		/* What meson.build installs: council(1) and the completion,
+		 * from the tables --help prints. */
+		if (!strcmp(argv[i + 1], "--man") && i + 2 == argc)
+			return cli_man(stdout) || fflush(stdout) ? EXIT_REFUSED : 0;
+		if (!strcmp(argv[i + 1], "--completion") && i + 3 == argc &&
+		    !strcmp(argv[i + 2], "bash"))
+			return cli_completion_bash(stdout) || fflush(stdout)
+				? EXIT_REFUSED : 0;
 		if (!(k = find(argv[i + 1]))) {
 			fprintf(stderr, "council: '%s' is not a council command\n",
 				argv[i + 1]);

@@ -2,8 +2,7 @@
  * options.c - a command's arguments, read against its tables (cli.h):
  * parsing argv, and the usage and --help text printed from the same
  * tables, so the two cannot disagree.  Also the small argument readers
- * every command uses (ids, numbers, text-or-file, lists of codes, the
- * default dataset).
+ * every command uses (ids, numbers, text-or-file, lists of codes).
  *
  * Rules the parser enforces for every command: an option it does not
  * list is a usage error; a single-value option given twice is a usage
@@ -22,19 +21,15 @@
 #include "../core/timeutil.h"
 #include "cli.h"
 
-#ifndef CN_DATADIR
-#define CN_DATADIR "data"
-#endif
-
 /* The help column starts at least here (the widest "--name ARG" + 2
  * otherwise); synopsis lines wrap before this width. */
 #define HELP_COL 16
 #define WRAP 78
 
-static const char *const common_help[][2] = {
+const char *const cli_common_help[CLI_NCOMMON][2] = {
 	{"--db STORE", "the store: a SQLite file (default $COUNCIL_DB or\n"
 		       "./council.db) or a PostgreSQL connection string"},
-	{"--help", "this text"},
+	{"--help", "print the command's help and exit"},
 };
 
 static int nopts(const struct cli_opt *o)
@@ -45,8 +40,7 @@ static int nopts(const struct cli_opt *o)
 	return n;
 }
 
-/* Whether option o applies to form f ("-" names the command alone). */
-static int applies(const struct cli_opt *o, const struct cli_form *f)
+int cli_opt_applies(const struct cli_opt *o, const struct cli_form *f)
 {
 	const char *want = f->sub ? f->sub : "-";
 	size_t n = strlen(want);
@@ -63,8 +57,7 @@ static int applies(const struct cli_opt *o, const struct cli_form *f)
 	return 0;
 }
 
-/* "--name ARG" into buf. */
-static const char *opt_text(const struct cli_opt *o, char *buf, size_t n)
+const char *cli_opt_text(const struct cli_opt *o, char *buf, size_t n)
 {
 	snprintf(buf, n, "--%s%s%s", o->name, o->arg ? " " : "",
 		 o->arg ? o->arg : "");
@@ -109,9 +102,9 @@ static void synopsis(const struct cmd *k, const struct cli_form *f, FILE *out,
 	if (f->args && *f->args)
 		word(&l, f->args);
 	for (const struct cli_opt *o = k->opts; o && o->name; o++) {
-		if (!applies(o, f))
+		if (!cli_opt_applies(o, f))
 			continue;
-		opt_text(o, buf, sizeof(buf));
+		cli_opt_text(o, buf, sizeof(buf));
 		if (!(o->flags & CLI_OPT_ONE_OF)) {
 			if (o->flags & CLI_OPT_REQUIRED)
 				snprintf(word_buf, sizeof(word_buf), "%s", buf);
@@ -128,13 +121,13 @@ static void synopsis(const struct cmd *k, const struct cli_form *f, FILE *out,
 			continue;
 		const struct cli_opt *last = NULL;
 		for (const struct cli_opt *g = o; g->name; g++)
-			if ((g->flags & CLI_OPT_ONE_OF) && applies(g, f))
+			if ((g->flags & CLI_OPT_ONE_OF) && cli_opt_applies(g, f))
 				last = g;
 		for (const struct cli_opt *g = o; g <= last; g++) {
-			if (!(g->flags & CLI_OPT_ONE_OF) || !applies(g, f))
+			if (!(g->flags & CLI_OPT_ONE_OF) || !cli_opt_applies(g, f))
 				continue;
 			snprintf(word_buf, sizeof(word_buf), "%s%s%s",
-				 g == o ? "(" : "", opt_text(g, buf, sizeof(buf)),
+				 g == o ? "(" : "", cli_opt_text(g, buf, sizeof(buf)),
 				 g == last ? ")" : " |");
 			word(&l, word_buf);
 		}
@@ -142,8 +135,7 @@ static void synopsis(const struct cmd *k, const struct cli_form *f, FILE *out,
 	fputc('\n', out);
 }
 
-/* One form's synopsis on one line, as a malloc'd string (NULL: no memory). */
-static char *synopsis_line(const struct cmd *k, const struct cli_form *f)
+char *cli_synopsis(const struct cmd *k, const struct cli_form *f)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -160,6 +152,19 @@ static char *synopsis_line(const struct cmd *k, const struct cli_form *f)
 	return text;
 }
 
+/* "  --name ARG  help", each further line of help under its first. */
+static void help_item(FILE *f, const char *opt, const char *help, size_t w)
+{
+	fprintf(f, "  %-*s", (int)w - 2, opt);
+	for (const char *h = help; *h;) {
+		size_t n = strcspn(h, "\n");
+		fprintf(f, "%.*s\n", (int)n, h);
+		h += n;
+		if (*h == '\n' && *++h)
+			fprintf(f, "%*s", (int)w, "");
+	}
+}
+
 void cli_help(const struct cmd *k, FILE *f)
 {
 	const struct cli_form *fm;
@@ -169,13 +174,13 @@ void cli_help(const struct cmd *k, FILE *f)
 	/* A form with a help line is short: its synopsis on one line, the
 	 * help beside it, aligned with the others'. */
 	for (fm = k->forms; fm->nargs >= 0; fm++) {
-		char *line = fm->help ? synopsis_line(k, fm) : NULL;
+		char *line = fm->help ? cli_synopsis(k, fm) : NULL;
 		if (line && strlen(line) > syn)
 			syn = strlen(line);
 		free(line);
 	}
 	for (fm = k->forms; fm->nargs >= 0; fm++) {
-		char *line = fm->help ? synopsis_line(k, fm) : NULL;
+		char *line = fm->help ? cli_synopsis(k, fm) : NULL;
 		fputs(fm == k->forms ? "usage: " : "       ", f);
 		if (line)
 			fprintf(f, "%-*s  %s\n", (int)syn, line, fm->help);
@@ -186,21 +191,12 @@ void cli_help(const struct cmd *k, FILE *f)
 	if (k->about)
 		fputs(k->about, f);
 	for (const struct cli_opt *o = k->opts; o && o->name; o++)
-		if (strlen(opt_text(o, buf, sizeof(buf))) + 4 > w)
+		if (strlen(cli_opt_text(o, buf, sizeof(buf))) + 4 > w)
 			w = strlen(buf) + 4;
-	for (const struct cli_opt *o = k->opts; o && o->name; o++) {
-		fprintf(f, "  %-*s", (int)w - 2, opt_text(o, buf, sizeof(buf)));
-		for (const char *h = o->help; *h;) {
-			size_t n = strcspn(h, "\n");
-			fprintf(f, "%.*s\n", (int)n, h);
-			h += n;
-			if (*h == '\n' && *++h)
-				fprintf(f, "%*s", (int)w, "");
-		}
-	}
-	for (size_t i = 0; i < sizeof(common_help) / sizeof(common_help[0]); i++)
-		fprintf(f, "  %-*s%s\n", (int)w - 2, common_help[i][0],
-			common_help[i][1]);
+	for (const struct cli_opt *o = k->opts; o && o->name; o++)
+		help_item(f, cli_opt_text(o, buf, sizeof(buf)), o->help, w);
+	for (size_t i = 0; i < CLI_NCOMMON; i++)
+		help_item(f, cli_common_help[i][0], cli_common_help[i][1], w);
 }
 
 /* ---- parsing ------------------------------------------------------------- */
@@ -299,7 +295,7 @@ static int check_options(struct cli *c, struct cli_args *a)
 	for (int i = 0; i < nopts(opts); i++) {
 		const struct cli_opt *o = &opts[i];
 		int has = a->val[i] || ((o->flags & CLI_OPT_LIST) && a->nlist);
-		if (!applies(o, a->form)) {
+		if (!cli_opt_applies(o, a->form)) {
 			if (has)
 				return cli_usage(c, "--%s does not apply to 'council %s%s%s'",
 						 o->name, c->cmd->name,
@@ -315,7 +311,7 @@ static int check_options(struct cli *c, struct cli_args *a)
 			if (len < sizeof(list))
 				len += (size_t)snprintf(list + len, sizeof(list) - len,
 							"%s%s", len ? ", " : "",
-							opt_text(o, buf, sizeof(buf)));
+							cli_opt_text(o, buf, sizeof(buf)));
 		}
 	}
 	if (ngroup && given != 1)
@@ -486,13 +482,4 @@ json_t *cli_code_list(const char *s)
 		p += n + (p[n] == ',');
 	}
 	return a;
-}
-
-const char *cli_dataset(const char *dataset)
-{
-	const char *d = getenv("COUNCIL_DATASET");
-
-	if (dataset)
-		return dataset;
-	return d ? d : CN_DATADIR "/nato.json";
 }

@@ -54,3 +54,14 @@ fingerprint() {
 		SELECT group_concat(record) FROM offices;
 		SELECT group_concat(record) FROM members;" | sha256sum
 }
+
+# wait_up URL PID: up=1 once URL answers, "" if it never does within a
+# generous bound (60 s) or PID dies first.
+wait_up() {
+	up=""
+	for _ in $(seq 600); do
+		curl -sf "$1" >/dev/null && { up=1; return; }
+		kill -0 "$2" 2>/dev/null || return
+		sleep 0.1
+	done
+}

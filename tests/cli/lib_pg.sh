@@ -36,10 +36,5 @@ start_serve() {
 		2>"$T/serve.err" &
 	srv=$!
 	base="http://127.0.0.1:$port"
-	up=""
-	for _ in $(seq 600); do
-		curl -sf "$base/healthz" >/dev/null && { up=1; break; }
-		kill -0 "$srv" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_up "$base/healthz" "$srv"
 }
