@@ -19,7 +19,7 @@
 #endif
 
 enum { SERVE_LISTEN, SERVE_THREADS, SERVE_TIMEOUT, SERVE_WEB, SERVE_CADENCE,
-       SERVE_STREAMS, SERVE_QUIET };
+       SERVE_STREAMS, SERVE_HOOKS_LOCAL, SERVE_QUIET };
 const struct cli_opt cli_opts_serve[] = {
 	[SERVE_LISTEN] = OPT_VAL("listen", "ADDR:PORT",
 		"where to listen (default 127.0.0.1:8080)"),
@@ -37,6 +37,11 @@ const struct cli_opt cli_opts_serve[] = {
 	[SERVE_STREAMS] = OPT_VAL("streams", "N",
 		"event streams (GET /api/v1/events/stream) open at\n"
 		"most; beyond, 503 with Retry-After (default 256)"),
+	[SERVE_HOOKS_LOCAL] = OPT_FLAG("webhooks-allow-local",
+		"let webhooks name and reach loopback and private\n"
+		"addresses (off by default: a webhook URL could make the\n"
+		"server call inside its own network; for tests and closed\n"
+		"networks)"),
 	[SERVE_QUIET] = OPT_FLAG("quiet", "say nothing on start and stop"),
 	OPT_END};
 
@@ -81,6 +86,7 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	o.port = (unsigned)port;
 	o.threads = (unsigned)nthreads;
 	o.quiet = a->val[SERVE_QUIET] != NULL;
+	o.webhooks_allow_local = a->val[SERVE_HOOKS_LOCAL] != NULL;
 	if (cn_serve(&o, &err))
 		return cli_fail(c, &err);
 	return 0;

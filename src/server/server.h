@@ -36,6 +36,9 @@ struct cn_serve_opts {
 	 * commit's (access.h). */
 	int64_t public_checkpoint_every;
 	unsigned max_streams; /* event streams open at most (0: the default) */
+	/* Webhooks may name and reach loopback and private addresses (an
+	 * SSRF guard lifted: for tests and closed networks; hooks.h). */
+	int webhooks_allow_local;
 	int quiet;
 };
 
