@@ -12,7 +12,6 @@
  * The secret is made here (libsodium) and shown once, in the answer to
  * POST; the store keeps it, since the server signs with it.
  */
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,22 +27,11 @@
 #include "submit.h"
 
 #define NEEDS_HOOK_TOKEN "a webhook is made for a token: send one"
-#define SECRET_PREFIX "whsec_"
 
 static int make_hook(struct cn_store *st, int64_t now, void *args,
 		     struct cn_err *err)
 {
-	struct cn_webhook *w = &((struct hook_args *)args)->hook;
-	uint64_t size;
-	int rc;
-
-	/* It follows the log from here: what was recorded before it was
-	 * made is not sent. */
-	if ((rc = cn_store_tree_size(st, &size, err)))
-		return rc;
-	w->cursor = (int64_t)size;
-	cn_time_format(now, w->created);
-	return cn_store_webhook_add(st, w, &w->id, err);
+	return hook_store(st, now, &((struct hook_args *)args)->hook, err);
 }
 
 static int revoke_hook(struct cn_store *st, int64_t now, void *args,
@@ -129,8 +117,7 @@ void h_webhook_new(struct ctx *x)
 {
 	static const char *const fields[] = {"url", "types", NULL};
 	struct cn_err err = {0};
-	uint8_t raw[32];
-	char b64[48], types[CN_WEBHOOK_TYPES_MAX + 1];
+	char types[CN_WEBHOOK_TYPES_MAX + 1];
 	const char *url = NULL;
 	struct cn_webhook *w;
 	struct pending *p;
@@ -161,11 +148,7 @@ void h_webhook_new(struct ctx *x)
 	snprintf(w->types, sizeof(w->types), "%s", types);
 	w->owner = x->who.token_id;
 	snprintf(w->url, sizeof(w->url), "%s", url);
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(b64, sizeof(b64), raw, sizeof(raw),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(raw, sizeof(raw));
-	snprintf(w->secret, sizeof(w->secret), SECRET_PREFIX "%s", b64);
+	hook_secret_new(w->secret);
 	pending_submit_store(x, p, make_hook, result_hook);
 }
 
@@ -266,21 +249,9 @@ void h_webhook_revoke(struct ctx *x)
 static int list_attempt(void *ctx, const struct cn_attempt *a,
 			struct cn_err *err)
 {
-	char t[CN_TIME_BUF], n[CN_TIME_BUF];
-	json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s?, s:s}",
-			      "delivery", (json_int_t)a->item, "seq",
-			      (json_int_t)strtoll(a->ref, NULL, 10), "type",
-			      a->kind, "attempt", (json_int_t)a->attempt,
-			      "time", cn_time_format(a->time, t), "error",
-			      a->error, "state", a->state);
-	if (!o)
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	json_object_set_new(o, "status", a->status ? json_integer(a->status)
-						   : json_null());
-	json_object_set_new(o, "next_retry",
-			    a->next_at ? json_string(cn_time_format(a->next_at, n))
-				       : json_null());
-	if (json_array_append_new(ctx, o))
+	json_t *o = hook_attempt_json(a);
+
+	if (!o || json_array_append_new(ctx, o))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;
 }

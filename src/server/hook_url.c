@@ -1,11 +1,17 @@
-/* hook_url.c - a webhook's URL checked before it is stored (hooks.h),
- * parsed by libcurl's own URL parser, the one that will send to it. */
+/* hook_url.c - what a webhook is made with (hooks.h): its URL, checked
+ * before it is stored, parsed by libcurl's own URL parser, the one that
+ * will send to it; and its secret.  The API and the CLI make webhooks
+ * through these. */
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "../core/hook.h"
+#include "../core/timeutil.h"
 #include "../store/store.h"
 #include "hooks.h"
 
@@ -70,4 +76,44 @@ int hook_url_check(const char *url, int allow_local, struct cn_err *err)
 	curl_free(pass);
 	curl_url_cleanup(u);
 	return rc;
+}
+
+void hook_secret_new(char out[CN_HOOK_SECRET_LEN + 1])
+{
+	uint8_t raw[32];
+
+	memcpy(out, "whsec_", 6);
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(out + 6, CN_HOOK_SECRET_LEN + 1 - 6, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+}
+
+int hook_store(struct cn_store *st, int64_t now, struct cn_webhook *w,
+	       struct cn_err *err)
+{
+	uint64_t size;
+	int rc;
+
+	if ((rc = cn_store_tree_size(st, &size, err)))
+		return rc;
+	w->cursor = (int64_t)size;
+	cn_time_format(now, w->created);
+	return cn_store_webhook_add(st, w, &w->id, err);
+}
+
+json_t *hook_attempt_json(const struct cn_attempt *a)
+{
+	char t[CN_TIME_BUF], n[CN_TIME_BUF];
+	json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s?, s:s, s:o, s:o}",
+			      "delivery", (json_int_t)a->item, "seq",
+			      (json_int_t)strtoll(a->ref, NULL, 10), "type",
+			      a->kind, "attempt", (json_int_t)a->attempt,
+			      "time", cn_time_format(a->time, t), "error",
+			      a->error, "state", a->state, "status",
+			      a->status ? json_integer(a->status) : json_null(),
+			      "next_retry",
+			      a->next_at ? json_string(cn_time_format(a->next_at, n))
+					 : json_null());
+	return o;
 }

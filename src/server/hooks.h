@@ -35,6 +35,7 @@
 #define CN_HOOKS_H
 
 #include "../core/err.h"
+#include "../store/store.h"
 #include "ctx.h"
 
 #define HOOKS_CHANNEL "webhook"
@@ -59,8 +60,25 @@ void hooks_stop(struct hooks *h);
 /* Whether url may be a webhook's: http or https, a host, no user or
  * password, not over CN_WEBHOOK_URL_MAX; and, unless allow_local, no
  * loopback, private or link-local address literal and no "localhost".
- * 0, or CN_EINVAL with a message that names what is wrong (hook_url.c). */
+ * 0, or CN_EINVAL with a message that names what is wrong (hook_url.c,
+ * with hook_secret_new: what a webhook is made with). */
 int hook_url_check(const char *url, int allow_local, struct cn_err *err)
 	CN_NODISCARD;
+
+/* Store webhook w (owner, url, secret, types set; inside a write
+ * transaction), made at `now`: it follows the log from its end as it is
+ * now (what was recorded before is not sent).  Sets w's id, created and
+ * cursor. */
+int hook_store(struct cn_store *st, int64_t now, struct cn_webhook *w,
+	       struct cn_err *err) CN_NODISCARD;
+
+/* One attempt of the delivery log as the API and `council webhook
+ * deliveries --json` show it (a new reference; NULL when out of memory). */
+json_t *hook_attempt_json(const struct cn_attempt *a);
+
+/* A new secret, "whsec_" and 43 characters of base64url (32 random bytes
+ * from libsodium), into out (CN_HOOK_SECRET_LEN + 1 bytes). */
+#define CN_HOOK_SECRET_LEN 49
+void hook_secret_new(char out[CN_HOOK_SECRET_LEN + 1]);
 
 #endif
