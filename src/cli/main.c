@@ -187,7 +187,8 @@ const struct cmd cli_commands[] = {
 	 "several per fsync; silence deadlines conclude on time.  Several\n"
 	 "servers may serve one PostgreSQL database: each hears the others'\n"
 	 "commits at once, and one of them (/healthz clock_leader) concludes\n"
-	 "deadlines; another takes over within seconds when it stops.\n"},
+	 "deadlines; another takes over within seconds when it stops.\n"
+	 "Webhooks are delivered from its own thread (docs/WEBHOOKS.md).\n"},
 	{"token", NULL, cli_opts_token,
 	 (const struct cli_form[]){
 		 {.sub = "issue", .needs = CLI_STORE_RW | CLI_VIEWS,

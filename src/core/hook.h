@@ -24,7 +24,7 @@
 /* "t=" 20 digits ",v1=" 64 hex digits, and the NUL. */
 #define CN_HOOK_SIG_LEN 96
 /* Attempts a notification gets before it is given up. */
-#define CN_HOOK_ATTEMPTS 12
+#define CN_HOOK_ATTEMPTS 16
 /* The first retry's wait, and the most any wait may be (seconds). */
 #define CN_HOOK_BACKOFF_BASE 1
 #define CN_HOOK_BACKOFF_CAP 3600
