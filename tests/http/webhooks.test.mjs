@@ -235,6 +235,22 @@ test('revoked: no more deliveries', async () => {
     at('/hu-stays')[0].body), null);
 });
 
+test('a webhook dies with its token', async () => {
+  // A token of its own, revoked with the CLI while the server runs.
+  const issued = JSON.parse(await councilAsync(store.db, 'token', 'issue', '--member', 'DE', '--json'));
+  store.tokens.DE = issued.token;
+  const dies = await hook('DE', recv.url('/de-token'), ['proposal.created']);
+  const stays = await hook('FR', recv.url('/fr-stays'), ['proposal.created']);
+  const first = await propose({ body: 'NAC', title: 'webhooks: before the token is revoked' });
+  await until('the first delivery', () => at('/de-token').some((g) => JSON.parse(g.body).payload.id === first));
+  await councilAsync(store.db, 'token', 'revoke', String(issued.id));
+  const second = await propose({ body: 'NAC', title: 'webhooks: after the token is revoked' });
+  await until('the other webhook', () => at('/fr-stays').some((g) => JSON.parse(g.body).payload.id === second));
+  assert.ok(!at('/de-token').some((g) => JSON.parse(g.body).payload.id === second), 'nothing after revocation');
+  assert.equal(verify(dies.secret, at('/de-token')[0].headers['council-signature'], at('/de-token')[0].body), null);
+  assert.equal(verify(stays.secret, at('/fr-stays')[0].headers['council-signature'], at('/fr-stays')[0].body), null);
+});
+
 test('a receiver answering 500 is tried again; the log shows both attempts', async () => {
   recv.plan.set('/flaky', [500]);
   const h = await hook('US', recv.url('/flaky'), ['proposal.created']);
