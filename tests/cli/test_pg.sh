@@ -119,7 +119,8 @@ c --db "$DB" verify
 expect_rc "and the log verifies after them" 0
 
 # ---- serve on a database -------------------------------------------------------
-start_serve "$DB"
+# Webhooks may reach the receiver below, on 127.0.0.1.
+start_serve "$DB" --webhooks-allow-local
 check "serve starts on the database" test -n "$up"
 run curl -sf "$base/api/v1/members"
 expect_json "GET members" .count 32
@@ -153,6 +154,46 @@ run curl -sf -X POST -H "Authorization: Bearer $sec" "$base/api/v1/calendar/feed
 expect_json "revoke it over the API" .id "$feed_id"
 run curl -s -o /dev/null -w '%{http_code}' "$feed_url"
 check "a revoked feed is 404 on PostgreSQL" test "$out" = 404
+# A webhook on PostgreSQL (pg_hooks.c): made over the API, its notice
+# queued and claimed in the writer's transactions, delivered signed to a
+# receiver on 127.0.0.1, and its attempt in the delivery log.
+rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 - "$rport" "$T/secret" "$T/received" <<'PY' 2>/dev/null &
+import hashlib, hmac, http.server, re, sys
+port, secret_file, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers['Content-Length']))
+        m = re.fullmatch(r't=(\d+),v1=([0-9a-f]{64})', self.headers.get('Council-Signature', ''))
+        key = open(secret_file).read().strip().encode()
+        ok = bool(m) and hmac.compare_digest(
+            hmac.new(key, m.group(1).encode() + b'.' + body, hashlib.sha256).hexdigest(), m.group(2))
+        with open(out, 'a') as f:
+            f.write('%s %s %s\n' % ('signed' if ok else 'UNSIGNED', self.headers['Council-Event'], body.decode()))
+        self.send_response(204)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()
+PY
+receiver=$!
+run curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
+	"$base/api/v1/webhooks" -d "{\"url\":\"http://127.0.0.1:$rport/pg\",\"types\":[\"comment.made\"]}"
+expect_json "POST a webhook on PostgreSQL" .types[0] comment.made
+hook_id=$(printf '%s' "$out" | jq -r .id)
+printf '%s' "$out" | jq -r .secret >"$T/secret"
+run curl -sf -X POST -H "Authorization: Bearer $de" -H "Content-Type: application/json" \
+	"$base/api/v1/proposals/$hid/positions" -d '{"position":"comment","text":"For the webhook"}'
+for _ in $(seq 600); do
+	grep -q "For the webhook" "$T/received" 2>/dev/null && break
+	sleep 0.1
+done
+check "the webhook delivers it, signed, on PostgreSQL" \
+	grep -q '^signed comment.made .*"text":"For the webhook"' "$T/received"
+check "once" test "$(grep -c . "$T/received")" = 1
+run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/webhooks/$hook_id/deliveries"
+expect_json "its delivery log on PostgreSQL" '.deliveries[0].state + " " + (.deliveries[0].status|tostring)' "delivered 204"
+kill "$receiver"
 # The paged lists, search and the public log on PostgreSQL
 # (store/pg_query.c): the same queries as on SQLite.
 run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/proposals?limit=3"
