@@ -267,9 +267,9 @@ static int record_store(struct cn_store *st, int64_t now, void *args,
 			.status = (int)s->status, .state = "delivered",
 		};
 		if (!s->hook) {
-			a.error = "the webhook or its token was revoked";
+			/* Logged as the attempt it would have been. */
+			a.error = "not sent: the webhook or its token was revoked";
 			a.state = "cancelled";
-			a.attempt = s->attempts ? s->attempts : 1;
 		} else if (!ok) {
 			int64_t wait = cn_hook_backoff(a.attempt,
 						       randombytes_random());

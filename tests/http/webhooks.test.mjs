@@ -274,6 +274,31 @@ test('a receiver answering 500 is tried again; the log shows both attempts', asy
   assert.equal(byAttempt[2].state, 'delivered');
 });
 
+test('revoked while a delivery waits for its retry: cancelled, not sent', async () => {
+  recv.plan.set('/cancel', [500, 500, 500, 500]);
+  const h = await hook('HU', recv.url('/cancel'), ['proposal.created']);
+  await hook('HU', recv.url('/cancel-companion'), ['proposal.created']);
+  await propose({ body: 'NAC', title: 'webhooks: cancelled' });
+  await until('the first attempt', () => at('/cancel').length >= 1);
+  assert.equal((await as('HU')('POST', `/api/v1/webhooks/${h.id}/revoke`)).status, 200);
+  // The delivery log outlives the webhook in the store (the API shows
+  // only live ones): the retry is logged as cancelled.
+  const log = await until('the cancellation', async () => {
+    const d = JSON.parse(await councilAsync(store.db, 'webhook', 'deliveries', String(h.id), '--json'));
+    return d.some((a) => a.state === 'cancelled') && d;
+  });
+  const attempts = log.map((a) => a.attempt).sort();
+  assert.deepEqual(attempts, [...new Set(attempts)], 'each attempt logged once');
+  assert.ok(log.find((a) => a.attempt === Math.max(...attempts)).error.includes('revoked'));
+  const sent = at('/cancel').length;
+  assert.equal(log.filter((a) => a.status === 500).length, sent, 'every request the receiver got is logged');
+  // A later event reaches a live webhook, and nothing more the revoked one.
+  const after = await propose({ body: 'NAC', title: 'webhooks: after the cancellation' });
+  await until('the live webhook', () => at('/cancel-companion').some((g) =>
+    JSON.parse(g.body).payload.id === after));
+  assert.equal(at('/cancel').length, sent, 'nothing more sent');
+});
+
 test('a crash between the commit and the delivery: delivered after the restart', async () => {
   // The receiver is down: its port is free and nothing listens there.
   const port = await freePort();
