@@ -158,24 +158,7 @@ check "a revoked feed is 404 on PostgreSQL" test "$out" = 404
 # queued and claimed in the writer's transactions, delivered signed to a
 # receiver on 127.0.0.1, and its attempt in the delivery log.
 rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 - "$rport" "$T/secret" "$T/received" <<'PY' 2>/dev/null &
-import hashlib, hmac, http.server, re, sys
-port, secret_file, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers['Content-Length']))
-        m = re.fullmatch(r't=(\d+),v1=([0-9a-f]{64})', self.headers.get('Council-Signature', ''))
-        key = open(secret_file).read().strip().encode()
-        ok = bool(m) and hmac.compare_digest(
-            hmac.new(key, m.group(1).encode() + b'.' + body, hashlib.sha256).hexdigest(), m.group(2))
-        with open(out, 'a') as f:
-            f.write('%s %s %s\n' % ('signed' if ok else 'UNSIGNED', self.headers['Council-Event'], body.decode()))
-        self.send_response(204)
-        self.end_headers()
-    def log_message(self, *a):
-        pass
-http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()
-PY
+python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/secret" "$T/received" 2>/dev/null &
 receiver=$!
 run curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
 	"$base/api/v1/webhooks" -d "{\"url\":\"http://127.0.0.1:$rport/pg\",\"types\":[\"comment.made\"]}"
@@ -337,11 +320,18 @@ expect_rc "init for two servers" 0
 sec=$("$COUNCIL" --db "$TDB" token issue --role secretariat 2>/dev/null)
 declare -A tok2
 for m in BE CA FR IT; do tok2[$m]=$("$COUNCIL" --db "$TDB" token issue --member "$m" 2>/dev/null); done
+# The secretariat's webhook, which both servers deliver: each position
+# once, whichever server recorded it and whichever delivers it.
+rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$COUNCIL" --db "$TDB" webhook add 1 --url "http://127.0.0.1:$rport/two" --allow-local \
+	--types position.stated >"$T/secret2" 2>/dev/null
+python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/secret2" "$T/received2" 2>/dev/null &
+receiver=$!
 srvs="" bases=""
 for k in 1 2; do
 	p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	"$COUNCIL" --db "$TDB" serve --listen "127.0.0.1:$p" --threads 2 --web '' \
-		2>"$T/serve$k.err" &
+		--webhooks-allow-local 2>"$T/serve$k.err" &
 	srvs="$srvs $!"
 	bases="$bases http://127.0.0.1:$p"
 done
@@ -372,6 +362,18 @@ for p in $pids; do wait "$p" && wrote=$((wrote + 1)); done
 check "writers spread over both servers were all answered" test "$wrote" = 4
 n=$("${PSQL[@]}" -d two -At -c "SELECT count(*) FROM events WHERE type = 'position.stated'")
 check "their 40 positions are on the record ($n)" test "$n" = 40
+for _ in $(seq 600); do
+	[ "$(grep -c . "$T/received2" 2>/dev/null)" -ge 40 ] && break
+	sleep 0.1
+done
+check "the webhook got the 40 positions, signed" \
+	test "$(grep -c '^signed position.stated ' "$T/received2")" = 40
+check "each once, from two servers" \
+	test "$(cut -d' ' -f3 "$T/received2" | sort -u | wc -l)" = 40 -a \
+	"$(sed 's/.*"seq":\([0-9]*\).*/\1/' "$T/received2" | sort -u | wc -l)" = 40
+n=$("${PSQL[@]}" -d two -At -c "SELECT count(*) FROM deliveries")
+check "and logged one attempt each ($n)" test "$n" = 40
+kill "$receiver"
 # The silence falls due; wait (bounded) until a server concluded it.
 st=""
 for _ in $(seq 1200); do
