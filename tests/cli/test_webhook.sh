@@ -56,3 +56,8 @@ expect_err "revoked once" 1 "no live webhook with id 1"
 c token revoke 2
 c webhook list --json
 expect_json "dead with its token" length 0
+
+# Not copied by migrate yet: said, not silent.
+c webhook add 1 --url https://example.org/again
+c migrate --from "$COUNCIL_DB" --to "$T/copy.db"
+expect_err "migrate says the webhooks were not copied" 0 "1 webhooks were not copied"
