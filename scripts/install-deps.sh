@@ -8,11 +8,12 @@ set -eu
 # build + run: compiler, meson/ninja, the libraries docs/ARCHITECTURE.md names
 # (libpq-dev for the PostgreSQL store),
 # iso-codes, whose ISO 3166-1 list becomes the country-code table at build
-# time (scripts/gen_iso3166.py, run with meson's python3), and curl and jq,
-# which the README's API examples use
+# time (scripts/gen_iso3166.py, run with meson's python3), curl and jq,
+# which the README's API examples use, and libcurl4-openssl-dev, the HTTP
+# client webhook deliveries are sent with (src/server/hooks.c)
 PKGS="gcc make meson ninja-build pkg-config libsqlite3-dev libsodium-dev \
 libjansson-dev libmicrohttpd-dev libssl-dev sqlite3 iso-codes curl jq \
-libpq-dev"
+libpq-dev libcurl4-openssl-dev"
 # test: cmocka, clang with libFuzzer (fuzz smoke tests) and its sanitizer
 # runtime; strace, which kills `council init` and `council migrate` at
 # chosen system calls (tests/cli/test_hostile.sh, test_migrate.sh);

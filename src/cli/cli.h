@@ -267,6 +267,15 @@ int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app);
 int cmd_token_feed(struct cli *c, const struct cli_args *a, struct cn_app *app);
 int cmd_token_revoke(struct cli *c, const struct cli_args *a,
 		     struct cn_app *app);
+/* cmd_webhook.c */
+extern const struct cli_opt cli_opts_webhook[];
+int cmd_webhook_add(struct cli *c, const struct cli_args *a, struct cn_app *app);
+int cmd_webhook_list(struct cli *c, const struct cli_args *a,
+		     struct cn_app *app);
+int cmd_webhook_revoke(struct cli *c, const struct cli_args *a,
+		       struct cn_app *app);
+int cmd_webhook_deliveries(struct cli *c, const struct cli_args *a,
+			   struct cn_app *app);
 
 /* cmd_receipt.c: a receipt file for respond --receipt, opened before the
  * position is recorded so that a path that cannot be written refuses the

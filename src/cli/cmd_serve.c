@@ -17,7 +17,8 @@
 #include "util.h"
 
 enum { SERVE_LISTEN, SERVE_THREADS, SERVE_TIMEOUT, SERVE_WEB, SERVE_CADENCE,
-       SERVE_STREAMS, SERVE_READ_DB, SERVE_MAX_LAG, SERVE_QUIET };
+       SERVE_STREAMS, SERVE_READ_DB, SERVE_MAX_LAG,
+       SERVE_HOOKS_LOCAL, SERVE_QUIET };
 const struct cli_opt cli_opts_serve[] = {
 	[SERVE_LISTEN] = OPT_VAL("listen", "ADDR:PORT",
 		"where to listen (default 127.0.0.1:8080)"),
@@ -45,6 +46,11 @@ const struct cli_opt cli_opts_serve[] = {
 	[SERVE_MAX_LAG] = OPT_VAL("max-read-lag", "S",
 		"how far behind --read-db may be for its reads, in\n"
 		"seconds (default 5; 0 to 60, up to 3 decimals)"),
+	[SERVE_HOOKS_LOCAL] = OPT_FLAG("webhooks-allow-local",
+		"let webhooks name and reach loopback and private\n"
+		"addresses (off by default: a webhook URL could make the\n"
+		"server call inside its own network; for tests and closed\n"
+		"networks)"),
 	[SERVE_QUIET] = OPT_FLAG("quiet", "say nothing on start and stop"),
 	OPT_END};
 
@@ -123,6 +129,7 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	o.port = (unsigned)port;
 	o.threads = (unsigned)nthreads;
 	o.quiet = a->val[SERVE_QUIET] != NULL;
+	o.webhooks_allow_local = a->val[SERVE_HOOKS_LOCAL] != NULL;
 	if (cn_serve(&o, &err))
 		return cli_fail(c, &err);
 	return 0;

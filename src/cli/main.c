@@ -188,7 +188,8 @@ const struct cmd cli_commands[] = {
 	 "several per fsync; silence deadlines conclude on time.  Several\n"
 	 "servers may serve one PostgreSQL database: each hears the others'\n"
 	 "commits at once, and one of them (/healthz clock_leader) concludes\n"
-	 "deadlines; another takes over within seconds when it stops.\n"},
+	 "deadlines; another takes over within seconds when it stops.\n"
+	 "Webhooks are delivered from its own thread (docs/WEBHOOKS.md).\n"},
 	{"token", NULL, cli_opts_token,
 	 (const struct cli_form[]){
 		 {.sub = "issue", .needs = CLI_STORE_RW | CLI_VIEWS,
@@ -206,6 +207,26 @@ const struct cmd cli_commands[] = {
 	 "(GET /api/v1/calendar.ics?key=...) that reads what token ID sees;\n"
 	 "--url gives the server's address (default http://127.0.0.1:8080).\n"
 	 "revoke takes a feed's id too; revoking token ID kills its feeds.\n"},
+	{"webhook", NULL, cli_opts_webhook,
+	 (const struct cli_form[]){
+		 {.sub = "add", .args = "ID", .nargs = 1, .id = "token id",
+		  .needs = CLI_STORE_RW | CLI_VIEWS, .run = cmd_webhook_add,
+		  .help = "a webhook that receives what token ID sees"},
+		 {.sub = "list", .needs = READS, .run = cmd_webhook_list},
+		 {.sub = "revoke", .args = "ID", .nargs = 1, .id = "webhook id",
+		  .needs = CLI_STORE_RW | CLI_VIEWS, .run = cmd_webhook_revoke},
+		 {.sub = "deliveries", .args = "ID", .nargs = 1,
+		  .id = "webhook id", .needs = READS,
+		  .run = cmd_webhook_deliveries,
+		  .help = "the delivery log of webhook ID, newest first"},
+		 CLI_FORM_END},
+	 "add, list or revoke webhooks; read their delivery logs",
+	 "add ID prints, once, the secret of a new webhook that receives\n"
+	 "every event token ID may see, from now on, POSTed to --url and\n"
+	 "signed (docs/WEBHOOKS.md); a token makes its own with POST\n"
+	 "/api/v1/webhooks.  Only `council serve` delivers: retried with\n"
+	 "backoff, each attempt logged (deliveries ID).  list shows the\n"
+	 "live ones (never a secret); revoking token ID kills its webhooks.\n"},
 	{"analyze", cmd_analyze, cli_opts_analyze,
 	 (const struct cli_form[]){
 		 {.sub = "rule", .needs = CLI_STORE_RO,

@@ -38,6 +38,9 @@ struct cn_api {
 	/* The public and partners see checkpoints only at multiples of
 	 * this many seconds (0: every one; access.h). */
 	int64_t public_checkpoint_every;
+	/* Webhooks may name and reach loopback and private addresses
+	 * (serve --webhooks-allow-local; hooks.h). */
+	int webhooks_allow_local;
 };
 
 struct ctx {

@@ -10,6 +10,7 @@
  *   api_log.c         the log, its key, checkpoints and proofs
  *   api_stream.c      the log as it grows, by Server-Sent Events
  *   api_keys.c        a delegation's signing key
+ *   api_webhooks.c    a token's webhooks and their delivery logs
  *   api_analysis.c    who can block and who holds power: a body's rule
  *                     on a date, a proposal through sight
  */
@@ -24,6 +25,11 @@ void h_calendar(struct ctx *x);
 void h_feed_new(struct ctx *x);
 void h_feeds(struct ctx *x);
 void h_feed_revoke(struct ctx *x);
+void h_webhooks(struct ctx *x);
+void h_webhook_new(struct ctx *x);
+void h_webhook(struct ctx *x);
+void h_webhook_revoke(struct ctx *x);
+void h_webhook_deliveries(struct ctx *x);
 void h_members(struct ctx *x);
 void h_bodies(struct ctx *x);
 void h_partners(struct ctx *x);

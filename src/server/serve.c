@@ -13,6 +13,7 @@
 #include "api.h"
 #include "cache.h"
 #include "ctx.h"
+#include "hooks.h"
 #include "notify.h"
 #include "request.h"
 #include "standby.h"
@@ -94,6 +95,19 @@ static unsigned conn_capacity(int quiet)
 	return n;
 }
 
+/* What a commit of the writer wakes: the streams and the webhooks. */
+struct commit_hooks {
+	struct notify *notify;
+	struct hooks *hooks;
+};
+
+static void committed(void *arg)
+{
+	struct commit_hooks *c = arg;
+	notify_commit(c->notify);
+	hooks_wake(c->hooks);
+}
+
 int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 {
 	struct cn_api api = {0};
@@ -114,6 +128,8 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 		.max_streams = o->max_streams ? o->max_streams : STREAMS_DEFAULT,
 	};
 	struct notify *notify = NULL;
+	struct hooks *hooks = NULL;
+	struct commit_hooks on_commit = {0};
 	char msg[256];
 	int rc;
 
@@ -129,6 +145,7 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	snprintf(api.db, sizeof(api.db), "%s", o->db);
 	snprintf(api.web, sizeof(api.web), "%s", o->web ? o->web : "");
 	api.public_checkpoint_every = o->public_checkpoint_every;
+	api.webhooks_allow_local = o->webhooks_allow_local;
 	/* --read-db is checked before anything starts: a standby of
 	 * another store, or a SQLite --db, is refused. */
 	if (o->read_db && (rc = standby_start(o->db, o->read_db,
@@ -171,6 +188,7 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	/* Streams wake at each commit of ours, and at others' (notify.h). */
 	if ((rc = notify_start(o->db, http, &notify, err))) {
 		http_quiesce(http);
+		watch_stop(watch);
 		writer_stop(api.writer);
 		http_stop(http);
 		writer_free(api.writer);
@@ -178,7 +196,21 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 		standby_stop(api.standby);
 		return rc;
 	}
-	writer_on_commit(api.writer, notify_commit, notify);
+	/* Webhooks follow the log from their own thread (hooks.h). */
+	if ((rc = hooks_start(&api, &hooks, err))) {
+		http_quiesce(http);
+		watch_stop(watch);
+		writer_stop(api.writer);
+		notify_stop(notify);
+		http_stop(http);
+		writer_free(api.writer);
+		pthread_key_delete(api.cache_key);
+		standby_stop(api.standby);
+		return rc;
+	}
+	on_commit.notify = notify;
+	on_commit.hooks = hooks;
+	writer_on_commit(api.writer, committed, &on_commit);
 	if (!o->quiet) {
 		fprintf(stderr, "council: serving %s on http://%s:%u/%s\n", o->db,
 			o->addr, o->port,
@@ -192,6 +224,9 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	/* The lead goes first, so another server's clock takes over while
 	 * this one answers its last writes. */
 	watch_stop(watch);
+	/* Deliveries end before the writer, which records their attempts. */
+	writer_on_commit(api.writer, notify_commit, notify);
+	hooks_stop(hooks);
 	writer_stop(api.writer);
 	notify_stop(notify);
 	http_stop(http);

@@ -40,6 +40,9 @@ struct cn_serve_opts {
 	 * how far behind it may be for them, in milliseconds. */
 	const char *read_db;
 	int64_t max_read_lag_ms;
+	/* Webhooks may name and reach loopback and private addresses (an
+	 * SSRF guard lifted: for tests and closed networks; hooks.h). */
+	int webhooks_allow_local;
 	int quiet;
 };
 

@@ -39,6 +39,13 @@ struct feed_args {
 	char created[CN_TIME_BUF];  /* out */
 };
 
+/* A webhook made (POST /api/v1/webhooks) or revoked (.../{id}/revoke)
+ * for the principal's own token: hook.owner, url, secret and types are
+ * the request's; id, created and cursor are filled by the job. */
+struct hook_args {
+	struct cn_webhook hook;
+};
+
 struct pending;
 
 /* Make the answer of a job that succeeded.  When the answer comes later,
@@ -50,6 +57,7 @@ struct pending {
 	union {
 		struct key_args key;
 		struct feed_args feed;
+		struct hook_args hook;
 		struct cn_propose_args propose;
 		struct cn_respond_args respond;
 		struct cn_app_secretariat_args sec;

@@ -123,6 +123,12 @@ typedef int (*cn_pg_row_fn)(void *ctx, const struct cn_pg_row *r,
 int cn_pg_one(struct cn_store_backend *b, const char *sql,
 	      const struct cn_pg_params *p, cn_pg_row_fn fn, void *ctx,
 	      const char *what, const char *notfound, struct cn_err *err);
+/* Every row of a query whose rows are few (a LIMIT bounds them), at once,
+ * without a cursor: what a data-modifying statement with RETURNING needs,
+ * which a cursor cannot hold. */
+int cn_pg_few(struct cn_store_backend *b, const char *sql,
+	      const struct cn_pg_params *p, cn_pg_row_fn fn, void *ctx,
+	      const char *what, struct cn_err *err);
 /* Every row of a query, in pages through a cursor, so a scan of any size
  * holds one page in memory and its callback may run other queries.
  * Outside a transaction the scan takes a read transaction of its own, so
@@ -233,6 +239,29 @@ int cn_pg_log_page(struct cn_store_backend *b, const struct cn_log_query *lq,
 
 /* pg_snapshot.c: the snapshots table (made on a writable open) and its
  * three operations. */
+/* pg_hooks.c: webhooks and the notification outbox. */
+int cn_pg_create_hooks(struct cn_store_backend *b, struct cn_err *err);
+int cn_pg_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
+		      int64_t *id, struct cn_err *err);
+int cn_pg_webhooks(struct cn_store_backend *b, int64_t owner, int64_t id,
+		   cn_webhook_fn fn, void *ctx, struct cn_err *err);
+int cn_pg_webhook_revoke(struct cn_store_backend *b, int64_t id,
+			 const char *revoked, struct cn_err *err);
+int cn_pg_webhook_advance(struct cn_store_backend *b, int64_t id,
+			  int64_t cursor, struct cn_err *err);
+int cn_pg_notice_add(struct cn_store_backend *b,
+		     const struct cn_notice *it, int *added,
+		     struct cn_err *err);
+int cn_pg_notice_next(struct cn_store_backend *b, const char *channel,
+		      int64_t *at, struct cn_err *err);
+int cn_pg_notice_claim(struct cn_store_backend *b, const char *channel,
+		       int64_t now, int64_t until, int limit, cn_notice_fn fn,
+		       void *ctx, struct cn_err *err);
+int cn_pg_notice_attempt(struct cn_store_backend *b, const struct cn_attempt *a,
+			 struct cn_err *err);
+int cn_pg_notice_log(struct cn_store_backend *b, const char *channel,
+		     int64_t target, int64_t limit, cn_attempt_fn fn, void *ctx,
+		     struct cn_err *err);
 int cn_pg_create_snapshots(struct cn_store_backend *b, struct cn_err *err);
 int cn_pg_snapshot_put(struct cn_store_backend *b,
 		       const struct cn_snapshot_row *s, unsigned keep,

@@ -142,6 +142,21 @@ int cn_pg_one(struct cn_store_backend *b, const char *sql,
 	return rc;
 }
 
+int cn_pg_few(struct cn_store_backend *b, const char *sql,
+	      const struct cn_pg_params *p, cn_pg_row_fn fn, void *ctx,
+	      const char *what, struct cn_err *err)
+{
+	PGresult *res = run(b, sql, p, PGRES_TUPLES_OK, what, err);
+	int rc = 0;
+
+	if (!res)
+		return CN_EIO;
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++)
+		rc = fn(ctx, &(struct cn_pg_row){res, i}, err);
+	PQclear(res);
+	return rc;
+}
+
 /* Rows per FETCH: a page is what a scan holds in memory at once. */
 #define PAGE 256
 

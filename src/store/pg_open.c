@@ -286,7 +286,8 @@ static int pg_open(const char *path, int flags, struct cn_store_backend **out,
 	}
 	if ((rc = session_setup(b, err)) || (rc = check_or_create(b, flags, err)) ||
 	    (!b->readonly && ((rc = cn_pg_create_snapshots(b, err)) ||
-				(rc = cn_pg_create_query(b, err))))) {
+				(rc = cn_pg_create_query(b, err)) ||
+				(rc = cn_pg_create_hooks(b, err))))) {
 		pg_close(b);
 		return rc;
 	}
@@ -545,6 +546,15 @@ const struct cn_store_ops cn_store_pg = {
 	.snapshot_put = cn_pg_snapshot_put,
 	.snapshot_drop = cn_pg_snapshot_drop,
 	.snapshots = cn_pg_snapshots,
+	.webhook_add = cn_pg_webhook_add,
+	.webhooks = cn_pg_webhooks,
+	.webhook_revoke = cn_pg_webhook_revoke,
+	.webhook_advance = cn_pg_webhook_advance,
+	.notice_add = cn_pg_notice_add,
+	.notice_next = cn_pg_notice_next,
+	.notice_claim = cn_pg_notice_claim,
+	.notice_attempt = cn_pg_notice_attempt,
+	.notice_log = cn_pg_notice_log,
 	.watch_open = cn_pg_watch_open,
 	.watch_fd = cn_pg_watch_fd,
 	.watch_poll = cn_pg_watch_poll,

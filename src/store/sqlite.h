@@ -181,6 +181,29 @@ int cn_sq_snapshot_drop(struct cn_store_backend *b, int64_t seq,
 			struct cn_err *err);
 int cn_sq_snapshots(struct cn_store_backend *b, cn_snapshot_fn fn, void *ctx,
 		    struct cn_err *err);
+/* sqlite_hooks.c: webhooks and the notification outbox. */
+int cn_sq_create_hooks(struct cn_store_backend *b, struct cn_err *err);
+int cn_sq_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
+		      int64_t *id, struct cn_err *err);
+int cn_sq_webhooks(struct cn_store_backend *b, int64_t owner, int64_t id,
+		   cn_webhook_fn fn, void *ctx, struct cn_err *err);
+int cn_sq_webhook_revoke(struct cn_store_backend *b, int64_t id,
+			 const char *revoked, struct cn_err *err);
+int cn_sq_webhook_advance(struct cn_store_backend *b, int64_t id,
+			  int64_t cursor, struct cn_err *err);
+int cn_sq_notice_add(struct cn_store_backend *b,
+		     const struct cn_notice *it, int *added,
+		     struct cn_err *err);
+int cn_sq_notice_next(struct cn_store_backend *b, const char *channel,
+		      int64_t *at, struct cn_err *err);
+int cn_sq_notice_claim(struct cn_store_backend *b, const char *channel,
+		       int64_t now, int64_t until, int limit, cn_notice_fn fn,
+		       void *ctx, struct cn_err *err);
+int cn_sq_notice_attempt(struct cn_store_backend *b, const struct cn_attempt *a,
+			 struct cn_err *err);
+int cn_sq_notice_log(struct cn_store_backend *b, const char *channel,
+		     int64_t target, int64_t limit, cn_attempt_fn fn, void *ctx,
+		     struct cn_err *err);
 int cn_sq_create_query(struct cn_store_backend *b, struct cn_err *err);
 int cn_sq_proposal_page(struct cn_store_backend *b,
 			const struct cn_proposal_query *q, cn_doc_fn fn,

@@ -342,7 +342,8 @@ static int sq_open(const char *path, int flags, struct cn_store_backend **out,
 	}
 	if (!(flags & CN_STORE_READONLY) &&
 	    (cn_sq_exec(b, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err) ||
-	     cn_sq_create_query(b, err) || cn_sq_create_snapshots(b, err))) {
+	     cn_sq_create_query(b, err) || cn_sq_create_snapshots(b, err) ||
+	     cn_sq_create_hooks(b, err))) {
 		sq_close(b);
 		return CN_EIO;
 	}
@@ -444,4 +445,13 @@ const struct cn_store_ops cn_store_sqlite = {
 	.snapshot_put = cn_sq_snapshot_put,
 	.snapshot_drop = cn_sq_snapshot_drop,
 	.snapshots = cn_sq_snapshots,
+	.webhook_add = cn_sq_webhook_add,
+	.webhooks = cn_sq_webhooks,
+	.webhook_revoke = cn_sq_webhook_revoke,
+	.webhook_advance = cn_sq_webhook_advance,
+	.notice_add = cn_sq_notice_add,
+	.notice_next = cn_sq_notice_next,
+	.notice_claim = cn_sq_notice_claim,
+	.notice_attempt = cn_sq_notice_attempt,
+	.notice_log = cn_sq_notice_log,
 };

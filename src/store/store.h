@@ -453,6 +453,10 @@ int cn_store_tokens(struct cn_store *st, cn_token_fn fn, void *ctx,
 int cn_store_token_copy(struct cn_store *st, const struct cn_token_row *t,
 			struct cn_err *err) CN_NODISCARD;
 
+/* ---- webhooks and the notification outbox: store/notice.h ---------------- */
+
+#include "notice.h"
+
 /* ---- meta ------------------------------------------------------------------ */
 
 /* A meta value (malloc'd), or CN_ENOTFOUND. */
@@ -729,6 +733,30 @@ struct cn_store_ops {
 		      struct cn_err *err);
 	int (*token_put)(struct cn_store_backend *b,
 			 const struct cn_token_row *t, struct cn_err *err);
+
+	/* Webhooks and the outbox (see cn_store_webhook_add and friends). */
+	int (*webhook_add)(struct cn_store_backend *b,
+			   const struct cn_webhook *w, int64_t *id,
+			   struct cn_err *err);
+	int (*webhooks)(struct cn_store_backend *b, int64_t owner, int64_t id,
+			cn_webhook_fn fn, void *ctx, struct cn_err *err);
+	int (*webhook_revoke)(struct cn_store_backend *b, int64_t id,
+			      const char *revoked, struct cn_err *err);
+	int (*webhook_advance)(struct cn_store_backend *b, int64_t id,
+			       int64_t cursor, struct cn_err *err);
+	int (*notice_add)(struct cn_store_backend *b,
+			  const struct cn_notice *it, int *added,
+			  struct cn_err *err);
+	int (*notice_next)(struct cn_store_backend *b, const char *channel,
+			   int64_t *at, struct cn_err *err);
+	int (*notice_claim)(struct cn_store_backend *b, const char *channel,
+			    int64_t now, int64_t until, int limit,
+			    cn_notice_fn fn, void *ctx, struct cn_err *err);
+	int (*notice_attempt)(struct cn_store_backend *b,
+			      const struct cn_attempt *a, struct cn_err *err);
+	int (*notice_log)(struct cn_store_backend *b, const char *channel,
+			  int64_t target, int64_t limit, cn_attempt_fn fn,
+			  void *ctx, struct cn_err *err);
 
 	/* Meta: get gives CN_ENOTFOUND for an unset key. */
 	int (*meta_get)(struct cn_store_backend *b, const char *key,

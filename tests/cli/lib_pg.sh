@@ -26,14 +26,15 @@ newdb() {
 		echo "host=$PGDIR user=council dbname=$1"
 }
 
-# start_serve DB: `council serve` on DB at a free port, in the background;
-# sets srv (its pid, stopped at the end), base, and up (1 once /healthz
-# answers, "" if it never did within a generous bound or the server died).
+# start_serve DB [ARG...]: `council serve` on DB at a free port, in the
+# background, with any further serve options; sets srv (its pid, stopped
+# at the end), base, and up (1 once /healthz answers, "" if it never did
+# within a generous bound or the server died).
 start_serve() {
 	local port
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	"$COUNCIL" --db "$1" serve --listen "127.0.0.1:$port" --threads 2 --web '' \
-		2>"$T/serve.err" &
+		"${@:2}" 2>"$T/serve.err" &
 	srv=$!
 	base="http://127.0.0.1:$port"
 	wait_up "$base/healthz" "$srv"

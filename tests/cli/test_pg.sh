@@ -119,7 +119,8 @@ c --db "$DB" verify
 expect_rc "and the log verifies after them" 0
 
 # ---- serve on a database -------------------------------------------------------
-start_serve "$DB"
+# Webhooks may reach the receiver below, on 127.0.0.1.
+start_serve "$DB" --webhooks-allow-local
 check "serve starts on the database" test -n "$up"
 run curl -sf "$base/api/v1/members"
 expect_json "GET members" .count 32
@@ -153,6 +154,29 @@ run curl -sf -X POST -H "Authorization: Bearer $sec" "$base/api/v1/calendar/feed
 expect_json "revoke it over the API" .id "$feed_id"
 run curl -s -o /dev/null -w '%{http_code}' "$feed_url"
 check "a revoked feed is 404 on PostgreSQL" test "$out" = 404
+# A webhook on PostgreSQL (pg_hooks.c): made over the API, its notice
+# queued and claimed in the writer's transactions, delivered signed to a
+# receiver on 127.0.0.1, and its attempt in the delivery log.
+rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/secret" "$T/received" 2>/dev/null &
+receiver=$!
+run curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
+	"$base/api/v1/webhooks" -d "{\"url\":\"http://127.0.0.1:$rport/pg\",\"types\":[\"comment.made\"]}"
+expect_json "POST a webhook on PostgreSQL" .types[0] comment.made
+hook_id=$(printf '%s' "$out" | jq -r .id)
+printf '%s' "$out" | jq -r .secret >"$T/secret"
+run curl -sf -X POST -H "Authorization: Bearer $de" -H "Content-Type: application/json" \
+	"$base/api/v1/proposals/$hid/positions" -d '{"position":"comment","text":"For the webhook"}'
+for _ in $(seq 600); do
+	grep -q "For the webhook" "$T/received" 2>/dev/null && break
+	sleep 0.1
+done
+check "the webhook delivers it, signed, on PostgreSQL" \
+	grep -q '^signed comment.made .*"text":"For the webhook"' "$T/received"
+check "once" test "$(grep -c . "$T/received")" = 1
+run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/webhooks/$hook_id/deliveries"
+expect_json "its delivery log on PostgreSQL" '.deliveries[0].state + " " + (.deliveries[0].status|tostring)' "delivered 204"
+kill "$receiver"
 # The paged lists, search and the public log on PostgreSQL
 # (store/pg_query.c): the same queries as on SQLite.
 run curl -sf -H "Authorization: Bearer $sec" "$base/api/v1/proposals?limit=3"
@@ -296,11 +320,18 @@ expect_rc "init for two servers" 0
 sec=$("$COUNCIL" --db "$TDB" token issue --role secretariat 2>/dev/null)
 declare -A tok2
 for m in BE CA FR IT; do tok2[$m]=$("$COUNCIL" --db "$TDB" token issue --member "$m" 2>/dev/null); done
+# The secretariat's webhook, which both servers deliver: each position
+# once, whichever server recorded it and whichever delivers it.
+rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$COUNCIL" --db "$TDB" webhook add 1 --url "http://127.0.0.1:$rport/two" --allow-local \
+	--types position.stated >"$T/secret2" 2>/dev/null
+python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/secret2" "$T/received2" 2>/dev/null &
+receiver=$!
 srvs="" bases=""
 for k in 1 2; do
 	p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	"$COUNCIL" --db "$TDB" serve --listen "127.0.0.1:$p" --threads 2 --web '' \
-		2>"$T/serve$k.err" &
+		--webhooks-allow-local 2>"$T/serve$k.err" &
 	srvs="$srvs $!"
 	bases="$bases http://127.0.0.1:$p"
 done
@@ -331,6 +362,18 @@ for p in $pids; do wait "$p" && wrote=$((wrote + 1)); done
 check "writers spread over both servers were all answered" test "$wrote" = 4
 n=$("${PSQL[@]}" -d two -At -c "SELECT count(*) FROM events WHERE type = 'position.stated'")
 check "their 40 positions are on the record ($n)" test "$n" = 40
+for _ in $(seq 600); do
+	[ "$(grep -c . "$T/received2" 2>/dev/null)" -ge 40 ] && break
+	sleep 0.1
+done
+check "the webhook got the 40 positions, signed" \
+	test "$(grep -c '^signed position.stated ' "$T/received2")" = 40
+check "each once, from two servers" \
+	test "$(cut -d' ' -f3 "$T/received2" | sort -u | wc -l)" = 40 -a \
+	"$(sed 's/.*"seq":\([0-9]*\).*/\1/' "$T/received2" | sort -u | wc -l)" = 40
+n=$("${PSQL[@]}" -d two -At -c "SELECT count(*) FROM deliveries")
+check "and logged one attempt each ($n)" test "$n" = 40
+kill "$receiver"
 # The silence falls due; wait (bounded) until a server concluded it.
 st=""
 for _ in $(seq 1200); do

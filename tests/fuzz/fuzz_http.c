@@ -2,8 +2,9 @@
  * input is decoded into one struct http_request (http.h) and answered by
  * cn_api_handle, the server's own dispatcher, with the server's own route
  * handlers, body parsers, per-thread reader cache and writer thread, on a
- * store in /dev/shm seeded with the NATO dataset, the tokyo-2023 scenario
- * and five tokens, and a tiny web page for the static files.
+ * store in /dev/shm seeded with the NATO dataset, the tokyo-2023 scenario,
+ * five tokens and France's webhook, and a tiny web page for the static
+ * files.
  *
  * Input: three selector bytes, then a request line, header lines and a
  * body, as in HTTP/1.1:
@@ -468,6 +469,15 @@ static void build_pristine(void)
 		     cn_store_token_revoke(cn_app_store(app), id, now, &err)))
 			die("token", &err);
 	}
+	/* France's webhook (id 1), for the webhook routes to find. */
+	struct cn_webhook w = {.owner = 2, .cursor = 1};
+	snprintf(w.url, sizeof(w.url), "https://example.org/fuzz");
+	snprintf(w.secret, sizeof(w.secret), "whsec_fuzz");
+	snprintf(w.created, sizeof(w.created), "2023-01-01T00:00:00Z");
+	if (cn_store_begin(cn_app_store(app), &err) ||
+	    cn_store_webhook_add(cn_app_store(app), &w, &id, &err) ||
+	    cn_store_commit(cn_app_store(app), &err))
+		die("webhook", &err);
 	cn_app_close(app);
 }
 
@@ -793,13 +803,15 @@ static void check(const struct fuzz_req *fr, const struct http_response *res,
 		fail(fr, res, "not the API's, nor a file of the page");
 	if (res->status == 405 && !res->allow)
 		fail(fr, res, "405 without Allow");
+	/* Every accepted write changes the store, the log or not (a feed
+	 * key, a webhook): the next input must meet the pristine store. */
+	if (write)
+		F.writes++;
 	if ((after = log_size()) != before) {
 		struct cn_err err = {0};
 		if (after < before)
 			fail(fr, res, "the log shrank");
-		if (write)
-			F.writes++;
-		else if (cn_reader_scan(F.watch, (int64_t)before + 1, only_clock, NULL,
+		if (!write && cn_reader_scan(F.watch, (int64_t)before + 1, only_clock, NULL,
 					&err))
 			die("scan", &err);
 	}

@@ -36,9 +36,21 @@
 // Feeds are made, listed and revoked (/api/v1/calendar/feeds) by a token
 // for itself: {spare:WHO} in a path is a spare feed made for WHO's token,
 // which only WHO may revoke; to anyone else it does not exist (404).
+//
+// Webhooks (/api/v1/webhooks) are a token's own, as feeds are:
+// {hook:WHO} is a webhook of WHO's token (read, its delivery log),
+// {hookspare:WHO} one WHO may revoke; to anyone else each does not exist
+// (404), and the public, which has no token, gets 401.  Each principal's
+// token also has a webhook made before anything was proposed, whose
+// receiver (node:http on 127.0.0.1) checks every signature: its rows
+// ('webhook') compare what it was sent with what /log shows the same
+// principal, and no delivery to a partner or to France carries an event
+// of a proposal hidden from it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { council, makeStore, startServer, isoIn } from './lib.mjs';
 import { openStream } from './sse.mjs';
@@ -68,6 +80,29 @@ const feedRows = (who, other) => [
   [who, 'POST', `/api/v1/calendar/feeds/{spare:${other}}/revoke`, undefined, 404, null],
   [who, 'POST', `/api/v1/calendar/feeds/{spare:${who}}/revoke`, undefined, 200, { has: 'revoked' }],
   [who, 'POST', `/api/v1/calendar/feeds/{spare:${who}}/revoke`, undefined, 404, null],
+];
+
+// Webhooks, by owner, made in before(): HOOKS[who] receives every event,
+// HOOKSPARE[who] is revoked by the rows.
+const HOOKS = {};
+const HOOKSPARE = {};
+// Where the matrix's own webhook goes: nothing listens there, and it
+// waits for a type the matrix never records.
+const HOOK_BODY = { url: 'http://127.0.0.1:9/matrix', types: ['office.closed'] };
+// Webhook rows: list and make one's own, read one's own and its delivery
+// log, revoke one's own (200, then 404); another's is 404 throughout.
+const hookRows = (who, other) => [
+  [who, 'GET', '/api/v1/webhooks', undefined, 200, { hooks: who }],
+  [who, 'POST', '/api/v1/webhooks', HOOK_BODY, 201, { has: 'secret' }],
+  [who, 'GET', `/api/v1/webhooks/{hook:${who}}`, undefined, 200, { has: 'url' }],
+  [who, 'GET', `/api/v1/webhooks/{hook:${other}}`, undefined, 404, null],
+  [who, 'GET', `/api/v1/webhooks/{hook:${who}}/deliveries`, undefined, 200, { has: 'deliveries' }],
+  [who, 'GET', `/api/v1/webhooks/{hook:${other}}/deliveries`, undefined, 404, null],
+  [who, 'POST', `/api/v1/webhooks/{hookspare:${other}}/revoke`, undefined, 404, null],
+  [who, 'POST', `/api/v1/webhooks/{hookspare:${who}}/revoke`, undefined, 200, { has: 'revoked' }],
+  [who, 'POST', `/api/v1/webhooks/{hookspare:${who}}/revoke`, undefined, 404, null],
+  // What its webhook was sent: what /log shows it, and nothing hidden.
+  [who, 'GET', '/api/v1/log?limit=1000', undefined, 200, 'webhook'],
 ];
 
 // ---- the matrix -------------------------------------------------------------
@@ -106,6 +141,7 @@ const ROWS = [
   ...gets('secretariat', ['full', 'full', 'full', 'full', 'full']),
   calendar('secretariat', ['silence', 'npgSilence', 'adopted', 'blocked']),
   ...feedRows('secretariat', 'JP'),
+  ...hookRows('secretariat', 'JP'),
   ['secretariat', 'GET', '/api/v1/proposals/{none}', undefined, 404, null],
   ['secretariat', 'POST', '/api/v1/proposals', PROPOSE, 201, 'full'],
   ...positions('secretariat', [403, 403, 403, 403, 403]),
@@ -129,6 +165,7 @@ const ROWS = [
   ...gets('FR', ['full', 404, 'full', 'full', 'full']),
   calendar('FR', ['silence', 'adopted', 'blocked']),
   ...feedRows('FR', 'US'),
+  ...hookRows('FR', 'US'),
   ['FR', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('FR', [200, 404, 200, 409, 409]),
   ['FR', 'POST', '/api/v1/proposals/{open}/positions', { member: 'FR', ...COMMENT }, 200, 'full'],
@@ -146,6 +183,7 @@ const ROWS = [
   ...gets('US', ['full', 'full', 'full', 'full', 'full']),
   calendar('US', ['silence', 'npgSilence', 'adopted', 'blocked']),
   ...feedRows('US', 'FR'),
+  ...hookRows('US', 'FR'),
   ['US', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('US', [200, 200, 200, 409, 409]),
   ['US', 'POST', '/api/v1/proposals/{npg}/positions', { member: 'FR', ...COMMENT }, 403, null],
@@ -159,6 +197,7 @@ const ROWS = [
   ...gets('HU', ['full', 'full', 'full', 'full', 'full']),
   calendar('HU', ['silence', 'npgSilence', 'adopted', 'blocked']),
   ...feedRows('HU', 'secretariat'),
+  ...hookRows('HU', 'secretariat'),
   ['HU', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('HU', [200, 200, 200, 409, 409]),
   ...actions('HU', [403, 403, 403, 403, 403]),
@@ -172,6 +211,7 @@ const ROWS = [
   ...gets('JP', [404, 404, 'redacted', 'redacted', 404]),
   calendar('JP', ['adopted']),
   ...feedRows('JP', 'HU'),
+  ...hookRows('JP', 'HU'),
   ['JP', 'GET', '/api/v1/proposals/{silence}', undefined, 404, null],
   ['JP', 'POST', '/api/v1/proposals', PROPOSE, 403, null],
   ...positions('JP', [404, 404, 403, 403, 404]),
@@ -188,6 +228,11 @@ const ROWS = [
   ['public', 'GET', '/api/v1/calendar/feeds', undefined, 401, null],
   ['public', 'POST', '/api/v1/calendar/feeds', {}, 401, null],
   ['public', 'POST', '/api/v1/calendar/feeds/{spare:FR}/revoke', undefined, 401, null],
+  ['public', 'GET', '/api/v1/webhooks', undefined, 401, null],
+  ['public', 'POST', '/api/v1/webhooks', HOOK_BODY, 401, null],
+  ['public', 'GET', '/api/v1/webhooks/{hook:FR}', undefined, 401, null],
+  ['public', 'GET', '/api/v1/webhooks/{hook:FR}/deliveries', undefined, 401, null],
+  ['public', 'POST', '/api/v1/webhooks/{hookspare:FR}/revoke', undefined, 401, null],
   ['public', 'POST', '/api/v1/proposals', PROPOSE, 401, null],
   ...positions('public', [401, 401, 401, 401, 401]),
   ['public', 'POST', '/api/v1/proposals/{none}/positions', COMMENT, 401, null],
@@ -204,6 +249,9 @@ const ROWS = [
     [who, 'GET', '/api/v1/calendar.ics', undefined, 401, null],
     [who, 'GET', '/api/v1/calendar/feeds', undefined, 401, null],
     [who, 'POST', '/api/v1/calendar/feeds', {}, 401, null],
+    [who, 'GET', '/api/v1/webhooks', undefined, 401, null],
+    [who, 'POST', '/api/v1/webhooks', HOOK_BODY, 401, null],
+    [who, 'GET', '/api/v1/webhooks/{hook:FR}/deliveries', undefined, 401, null],
     [who, 'GET', '/api/v1/events/stream', undefined, 401, null],
     [who, 'POST', '/api/v1/proposals/{open}/positions', COMMENT, 401, null],
     [who, 'POST', '/api/v1/proposals', PROPOSE, 401, null],
@@ -237,11 +285,21 @@ async function ok(who, method, path, body, want = 200) {
 
 before(async () => {
   store = makeStore();
-  srv = await startServer(store.db);
+  // Webhooks may reach the receiver on 127.0.0.1.
+  srv = await startServer(store.db, { args: ['--webhooks-allow-local'] });
   for (const [who, tok] of Object.entries(store.tokens)) AUTH[who] = tok ? `Bearer ${tok}` : null;
   AUTH.forged = `Bearer ${FORGED}`;
   AUTH.short = 'Bearer xyz';
   AUTH.basic = 'Basic Zm9vOmJhcg==';
+
+  // Each principal's webhook, made before anything is proposed, so that
+  // it is sent every proposal's events its token may see.
+  receiver = await startReceiver();
+  for (const who of ['secretariat', 'FR', 'US', 'HU', 'JP']) {
+    HOOKS[who] = await ok(who, 'POST', '/api/v1/webhooks',
+      { url: `http://127.0.0.1:${receiver.port}/${who}` }, 201);
+    HOOKSPARE[who] = (await ok(who, 'POST', '/api/v1/webhooks', HOOK_BODY, 201)).id;
+  }
 
   const mk = async (b) => (await ok('secretariat', 'POST', '/api/v1/proposals', b, 201)).id;
   ids.open = await mk({ body: 'NAC', title: 'open NAC meeting' });
@@ -289,8 +347,80 @@ before(async () => {
 
 after(async () => {
   if (srv) await srv.stop();
+  if (receiver) await receiver.close();
   if (store) store.cleanup();
 });
+
+// The receiver of the principals' webhooks: every delivery, by path,
+// with its signature checked as docs/WEBHOOKS.md says a receiver does.
+let receiver;
+function startReceiver() {
+  const got = {};
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const who = req.url.slice(1);
+      const body = Buffer.concat(chunks).toString('utf8');
+      const sig = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(req.headers['council-signature'] || '');
+      const want = sig && HOOKS[who] &&
+        createHmac('sha256', HOOKS[who].secret).update(`${sig[1]}.${body}`).digest('hex');
+      (got[who] ??= []).push({ body, signed: !!sig && want === sig[2] });
+      res.writeHead(204);
+      res.end();
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    got, port: server.address().port,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  })));
+}
+
+// What who's webhook was sent, against /log as who reads it now: every
+// event after the webhook was made, up to /log's last, each once (a
+// duplicate would carry the same bytes) and signed; for France and Japan,
+// none of a proposal hidden from them.
+async function checkWebhook(who, page) {
+  const after = HOOKS[who].cursor;
+  const want = page.events.filter((e) => e.seq > after);
+  const last = page.events.at(-1).seq;
+  const deadline = Date.now() + 60000;
+  const sent = () => (receiver.got[who] || []).map((g) => ({ ...g, event: JSON.parse(g.body) }));
+  while (!sent().some((g) => g.event.seq >= last)) {
+    assert.ok(Date.now() < deadline, `${who}'s webhook never reached event ${last}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const bySeq = new Map();
+  for (const g of sent()) {
+    assert.ok(g.signed, `${who}: delivery of event ${g.event.seq} not signed with its secret`);
+    if (bySeq.has(g.event.seq)) assert.equal(g.body, bySeq.get(g.event.seq).body, `${who}: resent differently`);
+    bySeq.set(g.event.seq, g);
+  }
+  const got = [...bySeq.values()].filter((g) => g.event.seq <= last).sort((a, b) => a.event.seq - b.event.seq);
+  // Every delivery is the event exactly as /log shows it now.
+  const logged = new Map(want.map((e) => [e.seq, JSON.stringify(e)]));
+  for (const g of got) assert.equal(g.body, logged.get(g.event.seq), `${who}: event ${g.event.seq} differs from /log`);
+  // And /log shows no more, but for what became visible only later: a
+  // proposal adopted after its creation was hidden from a redacted sight
+  // when the webhook passed its creation, as a stream passes it
+  // (docs/api.yaml), and only its conclusion was sent.
+  const adoptedLater = (e) => got.some((g) => g.event.type === 'procedure.concluded' &&
+    g.event.payload.outcome === 'adopted' && g.event.payload.proposal === proposalOf(e) && g.event.seq > e.seq);
+  const missing = want.filter((e) => !bySeq.has(e.seq));
+  for (const e of missing) {
+    assert.ok(SIGHT[who] && !Object.values(SIGHT[who]).every((v) => v === 'full') && adoptedLater(e),
+      `${who}: event ${e.seq} (${e.type}) is in /log but was never sent`);
+  }
+  const label = Object.fromEntries(Object.entries(ids).map(([k, v]) => [v, k]));
+  for (const g of got) {
+    const l = label[proposalOf(g.event)];
+    if (P.includes(l) && SIGHT[who]) assert.ok(SIGHT[who][l], `${who}'s webhook carries ${g.event.type} of ${l}`);
+  }
+  if (who === 'FR' || who === 'JP') {
+    assert.ok(!got.some((g) => [ids.npg, ids.npgSilence].includes(proposalOf(g.event))),
+      `${who}'s webhook carries an NPG proposal's event`);
+  }
+}
 
 // ---- checking one answer -----------------------------------------------------------
 
@@ -393,6 +523,7 @@ async function checkCalendar(text, labels, what) {
 }
 
 function describe(exp) {
+  if (exp === 'webhook') return ' = its webhook\'s deliveries';
   if (exp && exp.calendar) return ` calendar [${exp.calendar.join(', ')}]`;
   if (exp === null || exp === undefined) return '';
   if (typeof exp === 'string') return ` ${exp}`;
@@ -428,7 +559,9 @@ for (const [who, method, path, body, want, exp] of ROWS) {
     }
     const feed = path.includes('{feed}');
     const real = path.replace('{feed}', () => FEEDS[who])
-      .replace(/\{spare:(\w+)\}/, (_, owner) => String(SPARE[owner])).replace(/\{(\w+)\}/g, (_, l) => {
+      .replace(/\{spare:(\w+)\}/, (_, owner) => String(SPARE[owner]))
+      .replace(/\{hook:(\w+)\}/, (_, owner) => String(HOOKS[owner].id))
+      .replace(/\{hookspare:(\w+)\}/, (_, owner) => String(HOOKSPARE[owner])).replace(/\{(\w+)\}/g, (_, l) => {
       assert.ok(l in ids, `no proposal labelled ${l}`);
       return String(ids[l]);
     });
@@ -443,6 +576,17 @@ for (const [who, method, path, body, want, exp] of ROWS) {
     }
     if (exp === 'full' || exp === 'redacted') checkView(r.body, exp, what);
     else if (exp === 'log') await checkLog(who, r.body);
+    else if (exp === 'webhook') await checkWebhook(who, r.body);
+    else if (exp && exp.hooks) {
+      // Its own webhooks only, never a secret.
+      const got = r.body.webhooks.map((w) => w.id);
+      assert.equal(r.body.count, got.length);
+      assert.ok(got.includes(HOOKS[exp.hooks].id), `${what}: its webhook is not listed`);
+      for (const [owner, h] of Object.entries(HOOKS)) {
+        if (owner !== exp.hooks) assert.ok(!got.includes(h.id), `${what}: lists ${owner}'s webhook`);
+      }
+      for (const w of r.body.webhooks) assert.ok(!('secret' in w), `${what}: a secret in the list`);
+    }
     else if (exp && exp.has) assert.ok(exp.has in r.body, `${what}: no '${exp.has}'`);
     else if (exp && exp.calendar) await checkCalendar(r.body, exp.calendar, what);
     else if (exp && exp.feeds) {

@@ -256,6 +256,36 @@ api('keys: an unknown field', key({ vkey: 'x', member: 'FR' }), 400, /'member'/)
 api('keys: by the secretariat', key({ vkey: 'x' }, 'secretariat'), 403, /delegation/);
 api('keys: by a partner', key({ vkey: 'x' }, 'JP'), 403, /delegation/);
 
+// webhooks: what POST /api/v1/webhooks takes (a URL to call: an SSRF
+// vector), and the routes of one webhook
+const hook = (body, who = 'FR', extra = {}) => ({ method: 'POST', path: '/api/v1/webhooks', who, body, ...extra });
+for (const [what, v] of WRONG_TYPES.slice(0, 4)) api(`webhook: url is ${what}`, hook({ url: v }), 400, /'url'/);
+api('webhook: no url', hook({}), 400, /'url'/);
+for (const [what, url, names] of [
+  ['an empty url', '', /'url'/], ['words', 'my server', /'url'/], ['a relative url', '/hook', /'url'/],
+  ['a file url', 'file:///etc/passwd', /'url'.*http/], ['a gopher url', 'gopher://example.org/', /'url'.*http/],
+  ['javascript', 'javascript:alert(1)', /'url'/], ['credentials', 'https://user:pw@example.org/', /'url'.*password/],
+  ['a loopback address', 'http://127.0.0.1:8080/', /'url'.*loopback/], ['localhost', 'http://localhost/', /'url'.*loopback/],
+  ['an IPv6 loopback', 'http://[::1]/', /'url'.*loopback/], ['a mapped loopback', 'http://[::ffff:127.0.0.1]/', /'url'.*loopback/],
+  ['a private address', 'http://192.168.1.1/', /'url'.*private/], ['the metadata address', 'http://169.254.169.254/latest', /'url'.*link-local/],
+  ['a zero address', 'http://0.0.0.0/', /'url'.*unspecified/], ['a sub-domain of localhost', 'http://a.localhost/', /'url'.*loopback/],
+  ['2,001 bytes', `https://example.org/${'a'.repeat(1982)}`, /'url'.*2000/],
+]) api(`webhook: ${what}`, hook({ url }), 400, names);
+api('webhook: url with invalid UTF-8', hook(withBytes('{"url":"https://example.org/', [0xff], '"}')), 400, /UTF-8|column/);
+api('webhook: types a string', hook({ url: 'https://example.org/', types: 'proposal.created' }), 400, /'types'/);
+api('webhook: types of numbers', hook({ url: 'https://example.org/', types: [1] }), 400, /'types'/);
+api('webhook: an unknown type', hook({ url: 'https://example.org/', types: ['proposal.made'] }), 400, /'types'.*proposal\.made/);
+api('webhook: a type twice', hook({ url: 'https://example.org/', types: ['comment.made', 'comment.made'] }), 400, /'types'.*twice/);
+api('webhook: a type with a comma', hook({ url: 'https://example.org/', types: ['comment.made,x'] }), 400, /'types'/);
+api('webhook: an unknown field', hook({ url: 'https://example.org/', secret: 'mine' }), 400, /'secret'/);
+api('webhook: by the public', hook({ url: 'https://example.org/' }, null), 401, /token/);
+api('webhook: as text', hook('url=https://example.org/', 'FR', { contentType: 'text/plain' }), 415, /Content-Type/);
+for (const path of ['/api/v1/webhooks/99999', '/api/v1/webhooks/99999/deliveries']) {
+  api(`webhook: GET ${path}`, { method: 'GET', path, who: 'FR' }, 404, /no such/);
+}
+api('webhook: revoke one that never was', { method: 'POST', path: '/api/v1/webhooks/99999/revoke', who: 'FR' }, 404, /no such/);
+api('webhook: deliveries limit 0', { method: 'GET', path: '/api/v1/webhooks/1/deliveries?limit=0', who: 'FR' }, 400, /'limit'/);
+
 // media types and credentials
 for (const ct of [null, 'text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'application/json; charset=utf-16', 'text/json']) {
   api(`propose: Content-Type ${ct}`, { method: 'POST', path: P, body: PROPOSE, contentType: ct }, 415, /Content-Type/);
@@ -393,6 +423,12 @@ cli('serve: an address that is not IPv4', ['serve', '--listen', 'localhost:0'], 
 cli('serve: no port', ['serve', '--listen', '127.0.0.1'], /listen|port/);
 cli('serve: zero threads', ['serve', '--threads', '0'], /threads/);
 cli('serve: a timeout of zero', ['serve', '--timeout', '0'], /timeout/);
+cli('webhook add: no --url', ['webhook', 'add', '1'], /--url/);
+cli('webhook add: a loopback --url', ['webhook', 'add', '1', '--url', 'http://127.0.0.1/'], /--url.*loopback/);
+cli('webhook add: an unknown type', ['webhook', 'add', '1', '--url', 'https://example.org/', '--types', 'x.y'], /--types.*x\.y/);
+cli('webhook add: a token that never was', ['webhook', 'add', '99999', '--url', 'https://example.org/'], /no valid token/);
+cli('webhook revoke: one that never was', ['webhook', 'revoke', '99999'], /no live webhook/);
+cli('webhook deliveries: limit 0', ['webhook', 'deliveries', '1', '--limit', '0'], /--limit/);
 cli('serve: zero streams', ['serve', '--streams', '0'], /--streams/);
 cli('serve: streams that are not a number', ['serve', '--streams', 'many'], /--streams/);
 cli('serve: --read-db with a SQLite store', ['serve', '--read-db', 'host=/nowhere dbname=council'], /SQLite store, which has no standbys/);

@@ -74,10 +74,13 @@ test('every served route is in docs/api.yaml and every spec route is served', ()
 
 let store, srv;
 const ids = {};
+const HOOK = { url: 'http://127.0.0.1:9/routes', types: ['office.closed'] };
 
 before(async () => {
   store = makeStore();
-  srv = await startServer(store.db);
+  // Webhooks may name 127.0.0.1, where nothing listens: no probe reaches
+  // beyond this machine.
+  srv = await startServer(store.db, { args: ['--webhooks-allow-local'] });
   const S = store.tokens.secretariat;
   const mk = async (body) => {
     const r = await api(srv.base, S, 'POST', '/api/v1/proposals', body);
@@ -93,6 +96,12 @@ before(async () => {
   ids.feed = feed.url.split('?')[1];
   // A second feed of the secretariat's token, for the revoke probe.
   ids.feedId = JSON.parse(council(store.db, 'token', 'feed', '1', '--json')).id;
+  // Two of France's webhooks: one to read, one to revoke.
+  for (const name of ['hook', 'hookToRevoke']) {
+    const r = await api(srv.base, store.tokens.FR, 'POST', '/api/v1/webhooks', HOOK);
+    assert.equal(r.status, 201, `setup webhook: ${JSON.stringify(r.body)}`);
+    ids[name] = r.body.id;
+  }
 });
 
 after(async () => {
@@ -138,6 +147,11 @@ const PROBES = {
   'GET /api/v1/calendar/feeds': { who: 'FR', want: 200 },
   'POST /api/v1/calendar/feeds': { who: 'FR', want: 201, body: { label: 'probe' } },
   'POST /api/v1/calendar/feeds/{id}/revoke': { who: 'secretariat', id: 'feedId', want: 200 },
+  'GET /api/v1/webhooks': { who: 'FR', want: 200 },
+  'POST /api/v1/webhooks': { who: 'FR', want: 201, body: HOOK },
+  'GET /api/v1/webhooks/{id}': { who: 'FR', id: 'hook', want: 200 },
+  'POST /api/v1/webhooks/{id}/revoke': { who: 'FR', id: 'hookToRevoke', want: 200 },
+  'GET /api/v1/webhooks/{id}/deliveries': { who: 'FR', id: 'hook', want: 200 },
   // A stream stays open: its status and type are checked, then it is let go.
   'GET /api/v1/events/stream': { who: 'secretariat', query: '?after=1', want: 200, stream: true },
   'POST /api/v1/keys': { who: 'FR', want: 201,

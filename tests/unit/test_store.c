@@ -1680,6 +1680,233 @@ static void test_calendar_feed_keys(void **state)
 	free(all);
 }
 
+/* Webhooks and the notification outbox (store.h): a webhook lives while
+ * neither it nor its owner token is revoked, and only a bearer token owns
+ * one; its cursor only moves forward; a notice is queued once per
+ * (channel, target, ref), comes back byte for byte, is claimed by one
+ * claimer until its claim ends, and each attempt is logged with the
+ * state and next attempt it leaves. */
+struct hook_seen {
+	struct cn_webhook w[4];
+	int n;
+};
+
+static int keep_hook(void *ctx, const struct cn_webhook *w, struct cn_err *err)
+{
+	struct hook_seen *hs = ctx;
+	(void)err;
+	assert_true(hs->n < 4);
+	hs->w[hs->n++] = *w;
+	return 0;
+}
+
+struct notice_seen {
+	int64_t id[4], target[4], attempts[4];
+	char body[4][64], ref[4][16], kind[4][32];
+	size_t len[4];
+	int n;
+};
+
+static int keep_notice(void *ctx, const struct cn_notice *it, struct cn_err *err)
+{
+	struct notice_seen *ns = ctx;
+	(void)err;
+	assert_true(ns->n < 4 && it->len < 64);
+	ns->id[ns->n] = it->id;
+	ns->target[ns->n] = it->target;
+	ns->attempts[ns->n] = it->attempts;
+	memcpy(ns->body[ns->n], it->body, it->len);
+	ns->len[ns->n] = it->len;
+	snprintf(ns->ref[ns->n], 16, "%s", it->ref);
+	snprintf(ns->kind[ns->n], 32, "%s", it->kind);
+	ns->n++;
+	return 0;
+}
+
+struct attempt_seen {
+	struct cn_attempt a[4];
+	char error[4][64], state[4][16];
+	int n;
+};
+
+static int keep_attempt(void *ctx, const struct cn_attempt *a, struct cn_err *err)
+{
+	struct attempt_seen *as = ctx;
+	(void)err;
+	assert_true(as->n < 4);
+	as->a[as->n] = *a;
+	snprintf(as->error[as->n], 64, "%s", a->error ? a->error : "(null)");
+	snprintf(as->state[as->n], 16, "%s", a->state);
+	as->n++;
+	return 0;
+}
+
+static void in_tx(struct cn_store *st, int rc_want, int rc)
+{
+	struct cn_err err = {0};
+	assert_int_equal(rc, rc_want);
+	assert_int_equal(cn_store_commit(st, &err), 0);
+}
+
+static void test_webhooks_and_outbox(void **state)
+{
+	struct fx *f = *state;
+	struct cn_store *st;
+	struct cn_err err = {0};
+	uint8_t owner[CN_HASH_LEN] = {21}, other[CN_HASH_LEN] = {22},
+		feed[CN_HASH_LEN] = {23};
+	int64_t oid = 0, xid = 0, fid = 0, hid = 0, x = 0, at = 0;
+	static const char body[] = "{\"seq\":7,\"t\":\"caf\xc3\xa9\"}";
+	struct cn_webhook w = {.cursor = 5};
+	struct cn_notice it = {
+		.channel = "webhook", .kind = "proposal.created", .ref = "7",
+		.body = body, .len = sizeof(body) - 1, .created = 1000,
+		.next_at = 1000,
+	};
+	struct hook_seen hs = {0};
+	struct notice_seen ns = {0};
+	struct attempt_seen as = {0};
+	int added = -1;
+
+	seed(f, 0);
+	st = cn_app_store(f->app);
+	assert_int_equal(cn_store_token_add(st, owner, "member", "FR", NULL,
+					    1000, &oid, &err), 0);
+	assert_int_equal(cn_store_token_add(st, other, "partner", "JP", NULL,
+					    1000, &xid, &err), 0);
+	assert_int_equal(cn_store_feed_add(st, feed, oid, NULL, 1000, &fid,
+					   &err), 0);
+	snprintf(w.url, sizeof(w.url), "https://example.org/hook");
+	snprintf(w.secret, sizeof(w.secret), "whsec_test");
+	snprintf(w.types, sizeof(w.types), "proposal.created");
+	snprintf(w.created, sizeof(w.created), "2023-07-07T10:00:00Z");
+	/* Only a valid bearer token owns one. */
+	for (int64_t bad = 0; bad < 2; bad++) {
+		w.owner = bad ? fid : 9999;
+		assert_int_equal(cn_store_begin(st, &err), 0);
+		assert_int_equal(cn_store_webhook_add(st, &w, &hid, &err),
+				 CN_ENOTFOUND);
+		assert_non_null(strstr(err.msg, "no valid token"));
+		cn_store_rollback(st);
+	}
+	w.owner = oid;
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	in_tx(st, 0, cn_store_webhook_add(st, &w, &hid, &err));
+	assert_int_equal(cn_store_webhooks(st, 0, 0, keep_hook, &hs, &err), 0);
+	assert_int_equal(hs.n, 1);
+	assert_int_equal(hs.w[0].id, hid);
+	assert_int_equal(hs.w[0].owner, oid);
+	assert_string_equal(hs.w[0].role, "member");
+	assert_string_equal(hs.w[0].principal, "FR");
+	assert_string_equal(hs.w[0].url, "https://example.org/hook");
+	assert_string_equal(hs.w[0].secret, "whsec_test");
+	assert_string_equal(hs.w[0].types, "proposal.created");
+	assert_string_equal(hs.w[0].revoked, "");
+	assert_int_equal(hs.w[0].cursor, 5);
+	/* By owner and by id: another token's is not there. */
+	hs.n = 0;
+	assert_int_equal(cn_store_webhooks(st, xid, 0, keep_hook, &hs, &err), 0);
+	assert_int_equal(cn_store_webhooks(st, oid, hid + 1, keep_hook, &hs, &err), 0);
+	assert_int_equal(hs.n, 0);
+	/* The cursor moves forward only. */
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	assert_int_equal(cn_store_webhook_advance(st, hid, 9, &err), 0);
+	in_tx(st, 0, cn_store_webhook_advance(st, hid, 3, &err));
+	assert_int_equal(cn_store_webhooks(st, oid, hid, keep_hook, &hs, &err), 0);
+	assert_int_equal(hs.n, 1);
+	assert_int_equal(hs.w[0].cursor, 9);
+
+	/* Queued once. */
+	it.target = hid;
+	assert_int_equal(cn_store_notice_next(st, "webhook", &at, &err),
+			 CN_ENOTFOUND);
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	assert_int_equal(cn_store_notice_add(st, &it, &added, &err), 0);
+	assert_int_equal(added, 1);
+	in_tx(st, 0, cn_store_notice_add(st, &it, &added, &err));
+	assert_int_equal(added, 0);
+	assert_int_equal(cn_store_notice_next(st, "webhook", &at, &err), 0);
+	assert_int_equal(at, 1000);
+	assert_int_equal(cn_store_notice_next(st, "email", &at, &err), CN_ENOTFOUND);
+	/* Claimed only when due, by one claimer until its claim ends. */
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	in_tx(st, 0, cn_store_notice_claim(st, "webhook", 999, 1029, 8,
+					   keep_notice, &ns, &err));
+	assert_int_equal(ns.n, 0);
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	in_tx(st, 0, cn_store_notice_claim(st, "webhook", 1000, 1030, 8,
+					   keep_notice, &ns, &err));
+	assert_int_equal(ns.n, 1);
+	assert_int_equal(ns.target[0], hid);
+	assert_int_equal(ns.attempts[0], 0);
+	assert_int_equal(ns.len[0], sizeof(body) - 1);
+	assert_memory_equal(ns.body[0], body, sizeof(body) - 1);
+	assert_string_equal(ns.ref[0], "7");
+	assert_string_equal(ns.kind[0], "proposal.created");
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	in_tx(st, 0, cn_store_notice_claim(st, "webhook", 1010, 1040, 8,
+					   keep_notice, &ns, &err));
+	assert_int_equal(ns.n, 1);
+	assert_int_equal(cn_store_notice_next(st, "webhook", &at, &err), 0);
+	assert_int_equal(at, 1030);
+	/* A failed attempt: its claim ends, the next attempt is set. */
+	struct cn_attempt a = {.item = ns.id[0], .attempt = 1, .time = 1001,
+			       .status = 500, .error = "the receiver did not answer 2xx",
+			       .next_at = 1005, .state = "pending"};
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	in_tx(st, 0, cn_store_notice_attempt(st, &a, &err));
+	assert_int_equal(cn_store_notice_next(st, "webhook", &at, &err), 0);
+	assert_int_equal(at, 1005);
+	ns.n = 0;
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	in_tx(st, 0, cn_store_notice_claim(st, "webhook", 1005, 1035, 8,
+					   keep_notice, &ns, &err));
+	assert_int_equal(ns.n, 1);
+	assert_int_equal(ns.attempts[0], 1);
+	a = (struct cn_attempt){.item = ns.id[0], .attempt = 2, .time = 1006,
+				.status = 204, .state = "delivered"};
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	in_tx(st, 0, cn_store_notice_attempt(st, &a, &err));
+	assert_int_equal(cn_store_notice_next(st, "webhook", &at, &err),
+			 CN_ENOTFOUND);
+	a.state = "lost";
+	assert_int_equal(cn_store_notice_attempt(st, &a, &err), CN_EINVAL);
+	/* The delivery log, newest first. */
+	assert_int_equal(cn_store_notice_log(st, "webhook", hid, 10, keep_attempt,
+					     &as, &err), 0);
+	assert_int_equal(as.n, 2);
+	assert_int_equal(as.a[0].attempt, 2);
+	assert_int_equal(as.a[0].status, 204);
+	assert_string_equal(as.error[0], "(null)");
+	assert_int_equal(as.a[0].next_at, 0);
+	assert_string_equal(as.state[0], "delivered");
+	assert_int_equal(as.a[1].attempt, 1);
+	assert_int_equal(as.a[1].status, 500);
+	assert_int_equal(as.a[1].time, 1001);
+	assert_int_equal(as.a[1].next_at, 1005);
+	assert_string_equal(as.error[1], "the receiver did not answer 2xx");
+	as.n = 0;
+	assert_int_equal(cn_store_notice_log(st, "webhook", hid, 1, keep_attempt,
+					     &as, &err), 0);
+	assert_int_equal(as.n, 1);
+
+	/* Revoked: not live, and not revoked twice; a second webhook dies
+	 * with its owner token. */
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	assert_int_equal(cn_store_webhook_add(st, &w, &x, &err), 0);
+	in_tx(st, 0, cn_store_webhook_revoke(st, hid, 2000, &err));
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	in_tx(st, CN_ENOTFOUND, cn_store_webhook_revoke(st, hid, 2001, &err));
+	hs.n = 0;
+	assert_int_equal(cn_store_webhooks(st, 0, 0, keep_hook, &hs, &err), 0);
+	assert_int_equal(hs.n, 1);
+	assert_int_equal(hs.w[0].id, x);
+	assert_int_equal(cn_store_token_revoke(st, oid, 2002, &err), 0);
+	hs.n = 0;
+	assert_int_equal(cn_store_webhooks(st, 0, 0, keep_hook, &hs, &err), 0);
+	assert_int_equal(hs.n, 0);
+}
+
 /* Token rows copied from another store (council migrate) come back as
  * they were given, ids and NULLs included; a token issued afterwards
  * takes an id above them (PostgreSQL: the identity moved past them), and
@@ -1984,6 +2211,7 @@ int main(void)
 		S(test_two_writers_one_log),
 		S(test_change_signal),
 		S(test_calendar_feed_keys),
+		S(test_webhooks_and_outbox),
 		S(test_token_copy_keeps_rows),
 		S(test_lost_connection_is_an_error),
 		S(test_watch),

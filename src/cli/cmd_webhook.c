@@ -1,0 +1,204 @@
+/*
+ * cmd_webhook.c - webhooks from the command line: `council webhook add
+ * TOKEN_ID --url URL` (made for a token, as the token itself makes one
+ * with POST /api/v1/webhooks), `list`, `revoke ID` and `deliveries ID`.
+ * A running server delivers (server/hooks.c); these only write and read
+ * the store.  What a webhook is made with is the API's (server/hooks.h):
+ * the same URL check, the same secret, the same start at the log's end.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/hook.h"
+#include "../core/timeutil.h"
+#include "../server/hooks.h"
+#include "cli.h"
+#include "util.h"
+
+enum { HOOK_URL, HOOK_TYPES, HOOK_LOCAL, HOOK_LIMIT, HOOK_JSON };
+const struct cli_opt cli_opts_webhook[] = {
+	[HOOK_URL] = {.name = "url", .arg = "URL", .only = "add",
+		      .help = "where deliveries are POSTed (http or https);\n"
+			      "required"},
+	[HOOK_TYPES] = {.name = "types", .arg = "T,T", .only = "add",
+			.help = "only events of these types (default: all)"},
+	[HOOK_LOCAL] = {.name = "allow-local", .only = "add",
+			.help = "take a loopback or private address (the\n"
+				"server delivers there only with serve\n"
+				"--webhooks-allow-local)"},
+	[HOOK_LIMIT] = {.name = "limit", .arg = "N", .only = "deliveries",
+			.help = "the newest N attempts (default 100)"},
+	[HOOK_JSON] = {.name = "json", .flags = CLI_OPT_JSON,
+		       .only = "add list deliveries",
+		       .help = "machine-readable output"},
+	OPT_END};
+
+int cmd_webhook_add(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	struct cn_store *st = cn_app_store(app);
+	const char *types = cli_or(a->val[HOOK_TYPES], "");
+	struct cn_err err = {0};
+	struct cn_webhook w;
+
+	if (!a->val[HOOK_URL])
+		return cli_usage(c, "webhook add needs --url URL");
+	memset(&w, 0, sizeof(w));
+	if (hook_url_check(a->val[HOOK_URL], a->val[HOOK_LOCAL] != NULL, &err)) {
+		/* The API's message names its field; here it is an option. */
+		const char *why = strncmp(err.msg, "field 'url': ", 13) ? err.msg
+								       : err.msg + 13;
+		return cli_usage(c, "--url: %s", why);
+	}
+	if (strlen(types) > CN_WEBHOOK_TYPES_MAX)
+		return cli_usage(c, "--types: at most %d bytes", CN_WEBHOOK_TYPES_MAX);
+	if (cn_hook_types_check(types, &err))
+		return cli_usage(c, "--types: %s", err.msg);
+	w.owner = a->id;
+	snprintf(w.url, sizeof(w.url), "%s", a->val[HOOK_URL]);
+	snprintf(w.types, sizeof(w.types), "%s", types);
+	hook_secret_new(w.secret);
+	if (cn_store_begin(st, &err))
+		return cli_fail(c, &err);
+	if (hook_store(st, c->now, &w, &err) || cn_store_commit(st, &err)) {
+		cn_store_rollback(st);
+		return cli_fail(c, &err);
+	}
+	if (c->json)
+		cli_print_json(json_pack("{s:I, s:I, s:s, s:s, s:s, s:I}", "id",
+					 (json_int_t)w.id, "token", (json_int_t)a->id,
+					 "url", w.url, "secret", w.secret,
+					 "created", w.created,
+					 "cursor", (json_int_t)w.cursor));
+	else {
+		printf("%s\n", w.secret);
+		fprintf(stderr, "webhook %lld for token %lld: its secret is shown "
+			"once\n", (long long)w.id, (long long)a->id);
+	}
+	return 0;
+}
+
+static int list_one(void *ctx, const struct cn_webhook *w, struct cn_err *err)
+{
+	struct cli_table *t = ctx;
+	char id[24], owner[24], cursor[24];
+	(void)err;
+
+	if (!t) /* --json: an array */
+		return 0;
+	snprintf(id, sizeof(id), "%lld", (long long)w->id);
+	snprintf(owner, sizeof(owner), "%lld", (long long)w->owner);
+	snprintf(cursor, sizeof(cursor), "%lld", (long long)w->cursor);
+	cli_table_row(t, (const char *[]){id, owner, w->role,
+		cli_or(w->principal, "-"), w->created, cursor,
+		cli_or(w->types, "all"), w->url});
+	return 0;
+}
+
+static int list_json(void *ctx, const struct cn_webhook *w, struct cn_err *err)
+{
+	if (json_array_append_new(ctx, json_pack(
+		    "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
+		    (json_int_t)w->id, "token", (json_int_t)w->owner, "role",
+		    w->role, "code", w->principal, "url", w->url, "types",
+		    w->types, "created", w->created, "cursor",
+		    (json_int_t)w->cursor)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	return 0;
+}
+
+int cmd_webhook_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	struct cn_err err = {0};
+	struct cli_table t;
+	json_t *arr;
+	int rc;
+	(void)a;
+
+	if (c->json) {
+		arr = json_array();
+		if (cn_store_webhooks(cn_app_store(app), 0, 0, list_json, arr, &err)) {
+			json_decref(arr);
+			return cli_fail(c, &err);
+		}
+		cli_print_json(arr);
+		return 0;
+	}
+	cli_table_init(&t, "rrllrrll", (const char *[]){"id", "token", "role",
+		       "code", "created", "cursor", "types", "url"});
+	rc = cn_store_webhooks(cn_app_store(app), 0, 0, list_one, &t, &err);
+	if (!rc)
+		rc = cli_table_print(&t, &err);
+	return rc ? cli_fail(c, &err) : 0;
+}
+
+int cmd_webhook_revoke(struct cli *c, const struct cli_args *a,
+		       struct cn_app *app)
+{
+	struct cn_store *st = cn_app_store(app);
+	struct cn_err err = {0};
+
+	if (cn_store_begin(st, &err))
+		return cli_fail(c, &err);
+	if (cn_store_webhook_revoke(st, a->id, c->now, &err) ||
+	    cn_store_commit(st, &err)) {
+		cn_store_rollback(st);
+		return cli_fail(c, &err);
+	}
+	printf("webhook %lld revoked\n", (long long)a->id);
+	return 0;
+}
+
+static int attempt_json(void *ctx, const struct cn_attempt *a,
+			struct cn_err *err)
+{
+	json_t *o = hook_attempt_json(a);
+
+	if (!o || json_array_append_new(ctx, o))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* One line an attempt: when, which delivery of which event, the state
+ * now, the receiver's status or what went wrong, the retry. */
+static int attempt_text(void *ctx, const struct cn_attempt *at,
+			struct cn_err *err)
+{
+	char t[CN_TIME_BUF], n[CN_TIME_BUF], status[24] = "";
+	(void)ctx;
+	(void)err;
+
+	if (at->status)
+		snprintf(status, sizeof(status), ", HTTP %d", at->status);
+	printf("%s delivery %lld (event %s, %s) attempt %lld: %s%s%s%s%s%s\n",
+	       cn_time_format(at->time, t), (long long)at->item, at->ref,
+	       at->kind, (long long)at->attempt, at->state, status,
+	       at->error ? ": " : "", at->error ? at->error : "",
+	       at->next_at ? "; next at " : "",
+	       at->next_at ? cn_time_format(at->next_at, n) : "");
+	return 0;
+}
+
+int cmd_webhook_deliveries(struct cli *c, const struct cli_args *a,
+			   struct cn_app *app)
+{
+	struct cn_err err = {0};
+	int64_t limit = 100;
+	json_t *arr = NULL;
+	int rc;
+
+	if (a->val[HOOK_LIMIT] &&
+	    (rc = cli_number(c, a->val[HOOK_LIMIT], "--limit", 1, 1000, &limit)))
+		return rc;
+	if (c->json && !(arr = json_array()))
+		return cli_fail(c, &(struct cn_err){CN_ENOMEM, "out of memory"});
+	if (cn_store_notice_log(cn_app_store(app), HOOKS_CHANNEL, a->id, limit,
+				c->json ? attempt_json : attempt_text, arr,
+				&err)) {
+		json_decref(arr);
+		return cli_fail(c, &err);
+	}
+	if (arr)
+		cli_print_json(arr);
+	return 0;
+}

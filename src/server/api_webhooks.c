@@ -1,0 +1,279 @@
+/*
+ * api_webhooks.c - a principal's webhooks over the API (docs/WEBHOOKS.md):
+ * make one (POST /api/v1/webhooks), list them (GET), read one (GET
+ * .../{id}), revoke one (POST .../{id}/revoke) and read its delivery log
+ * (GET .../{id}/deliveries).  Deliveries are hooks.c's.
+ *
+ * As calendar feeds (api_feeds.c): a webhook belongs to the token the
+ * request carries, and every route sees only that token's live webhooks:
+ * another token's, a revoked one and one that never was are all 404.  The
+ * public has no token to own one: 401.  Its deliveries carry what that
+ * token sees, so a webhook never shows more than its owner may read.
+ * The secret is made here (libsodium) and shown once, in the answer to
+ * POST; the store keeps it, since the server signs with it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/hook.h"
+#include "../core/timeutil.h"
+#include "access.h"
+#include "cache.h"
+#include "handlers.h"
+#include "hooks.h"
+#include "paging.h"
+#include "request.h"
+#include "submit.h"
+
+#define NEEDS_HOOK_TOKEN "a webhook is made for a token: send one"
+
+static int make_hook(struct cn_store *st, int64_t now, void *args,
+		     struct cn_err *err)
+{
+	return hook_store(st, now, &((struct hook_args *)args)->hook, err);
+}
+
+static int revoke_hook(struct cn_store *st, int64_t now, void *args,
+		       struct cn_err *err)
+{
+	struct cn_webhook *w = &((struct hook_args *)args)->hook;
+	int rc = cn_store_webhook_revoke(st, w->id, now, err);
+
+	cn_time_format(now, w->revoked);
+	return rc == CN_ENOTFOUND ? cn_err_set(err, CN_ENOTFOUND,
+					       "no such webhook") : rc;
+}
+
+/* A webhook as the API shows it: never its secret. */
+static json_t *hook_json(const struct cn_webhook *w)
+{
+	json_t *types = json_array();
+	const char *p = w->types;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		json_array_append_new(types, json_stringn(p, n));
+		p += n + (p[n] == ',');
+	}
+	return json_pack("{s:I, s:s, s:o, s:s, s:I}", "id", (json_int_t)w->id,
+			 "url", w->url, "types", types, "created", w->created,
+			 "cursor", (json_int_t)w->cursor);
+}
+
+static void result_hook(struct ctx *x, const struct pending *p)
+{
+	const struct cn_webhook *w = &p->a.hook.hook;
+	json_t *o = hook_json(w);
+
+	json_object_set_new(o, "secret", json_string(w->secret));
+	reply_json(x, 201, o);
+}
+
+static void result_revoked(struct ctx *x, const struct pending *p)
+{
+	const struct cn_webhook *w = &p->a.hook.hook;
+	reply_json(x, 200, json_pack("{s:I, s:s}", "id", (json_int_t)w->id,
+				     "revoked", w->revoked));
+}
+
+/* The field `types`: an array of event type names into out ("a,b");
+ * -1 after answering 400. */
+static int field_types(struct ctx *x, const json_t *o, char *out, size_t n)
+{
+	const json_t *v = json_object_get(o, "types"), *t;
+	struct cn_err err = {0};
+	size_t i, len = 0;
+
+	out[0] = '\0';
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v)) {
+		reply_error(x, 400, "invalid", "field 'types': an array of event "
+			    "types");
+		return -1;
+	}
+	json_array_foreach(v, i, t) {
+		const char *s = json_string_value(t);
+		size_t k = s ? strlen(s) : 0;
+		if (!s || !k || strchr(s, ',') || len + k + 2 > n) {
+			reply_error(x, 400, "invalid", "field 'types': item %zu: "
+				    "an event type name", i);
+			return -1;
+		}
+		if (len)
+			out[len++] = ',';
+		memcpy(out + len, s, k + 1);
+		len += k;
+	}
+	if (cn_hook_types_check(out, &err)) {
+		reply_error(x, 400, "invalid", "field 'types': %s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+void h_webhook_new(struct ctx *x)
+{
+	static const char *const fields[] = {"url", "types", NULL};
+	struct cn_err err = {0};
+	char types[CN_WEBHOOK_TYPES_MAX + 1];
+	const char *url = NULL;
+	struct cn_webhook *w;
+	struct pending *p;
+	json_t *o;
+
+	if (x->who.role == CN_ROLE_PUBLIC) {
+		reply_error(x, 401, "unauthorized", NEEDS_HOOK_TOKEN);
+		return;
+	}
+	if (!(o = body_object(x)))
+		return;
+	if (known_fields(x, o, fields) || field_str(x, o, "url", 1, &url)) {
+		json_decref(o);
+		return;
+	}
+	if (hook_url_check(url, x->api->webhooks_allow_local, &err)) {
+		json_decref(o);
+		reply_err(x, &err);
+		return;
+	}
+	if (field_types(x, o, types, sizeof(types))) {
+		json_decref(o);
+		return;
+	}
+	if (!(p = pending_new(x, o)))
+		return;
+	w = &p->a.hook.hook;
+	snprintf(w->types, sizeof(w->types), "%s", types);
+	w->owner = x->who.token_id;
+	snprintf(w->url, sizeof(w->url), "%s", url);
+	hook_secret_new(w->secret);
+	pending_submit_store(x, p, make_hook, result_hook);
+}
+
+struct one_hook {
+	struct cn_webhook w;
+	int found;
+};
+
+static int got_hook(void *ctx, const struct cn_webhook *w, struct cn_err *err)
+{
+	struct one_hook *o = ctx;
+	(void)err;
+	o->w = *w;
+	o->found = 1;
+	return 0;
+}
+
+/* This token's live webhook x->id into *o: 0, or -1 after answering
+ * (401 for the public, 404 for anything not its own). */
+static int own_hook(struct ctx *x, struct cn_store **st, struct one_hook *o)
+{
+	struct cn_err err = {0};
+
+	memset(o, 0, sizeof(*o));
+	if (x->who.role == CN_ROLE_PUBLIC) {
+		reply_error(x, 401, "unauthorized", NEEDS_HOOK_TOKEN);
+		return -1;
+	}
+	if (!(*st = cache_lists(x->cache, x->api, &err))) {
+		reply_error(x, 503, "unavailable", "%s", err.msg);
+		return -1;
+	}
+	if (cn_store_webhooks(*st, x->who.token_id, x->id, got_hook, o, &err)) {
+		reply_err(x, &err);
+		return -1;
+	}
+	if (!o->found) {
+		not_found(x);
+		return -1;
+	}
+	return 0;
+}
+
+static int list_hook(void *ctx, const struct cn_webhook *w, struct cn_err *err)
+{
+	if (json_array_append_new(ctx, hook_json(w)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	return 0;
+}
+
+void h_webhooks(struct ctx *x)
+{
+	struct cn_err err = {0};
+	struct cn_store *st;
+	json_t *arr;
+
+	if (x->who.role == CN_ROLE_PUBLIC) {
+		reply_error(x, 401, "unauthorized", NEEDS_HOOK_TOKEN);
+		return;
+	}
+	if (!(st = cache_lists(x->cache, x->api, &err))) {
+		reply_error(x, 503, "unavailable", "%s", err.msg);
+		return;
+	}
+	arr = json_array();
+	if (cn_store_webhooks(st, x->who.token_id, 0, list_hook, arr, &err)) {
+		json_decref(arr);
+		reply_err(x, &err);
+		return;
+	}
+	reply_json(x, 200, json_pack("{s:I, s:o}", "count",
+				     (json_int_t)json_array_size(arr),
+				     "webhooks", arr));
+}
+
+void h_webhook(struct ctx *x)
+{
+	struct cn_store *st;
+	struct one_hook o;
+
+	if (own_hook(x, &st, &o))
+		return;
+	reply_json(x, 200, hook_json(&o.w));
+}
+
+void h_webhook_revoke(struct ctx *x)
+{
+	struct cn_store *st;
+	struct one_hook o;
+	struct pending *p;
+
+	if (own_hook(x, &st, &o) || !(p = pending_new(x, NULL)))
+		return;
+	p->a.hook.hook.id = x->id;
+	pending_submit_store(x, p, revoke_hook, result_revoked);
+}
+
+static int list_attempt(void *ctx, const struct cn_attempt *a,
+			struct cn_err *err)
+{
+	json_t *o = hook_attempt_json(a);
+
+	if (!o || json_array_append_new(ctx, o))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	return 0;
+}
+
+void h_webhook_deliveries(struct ctx *x)
+{
+	struct cn_err err = {0};
+	struct cn_store *st;
+	struct one_hook o;
+	int64_t limit;
+	json_t *arr;
+
+	if (page_limit(x, PAGE_DEFAULT, API_LIST_PAGE_MAX, &limit) ||
+	    own_hook(x, &st, &o))
+		return;
+	arr = json_array();
+	if (cn_store_notice_log(st, HOOKS_CHANNEL, o.w.id, limit, list_attempt,
+				arr, &err)) {
+		json_decref(arr);
+		reply_err(x, &err);
+		return;
+	}
+	reply_json(x, 200, json_pack("{s:I, s:o}", "id", (json_int_t)o.w.id,
+				     "deliveries", arr));
+}

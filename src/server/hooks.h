@@ -1,0 +1,84 @@
+/*
+ * hooks.h - webhook deliveries: the thread that follows the log for every
+ * live webhook and sends what each owner may see (docs/WEBHOOKS.md).
+ *
+ * Two steps, both durable through the writer (writer.h, store writes that
+ * record no event):
+ *
+ *  fill     for each live webhook, the events after its cursor, as GET
+ *           /api/v1/log shows them to its owner token (log_page, the same
+ *           sight: no second rule), filtered by its event types, become
+ *           notices of the outbox (store.h) in one transaction with the
+ *           cursor's move.  The log is the queue of what happened, so an
+ *           event committed and not yet passed is found again after a
+ *           crash; a notice, once queued, holds the exact bytes to send.
+ *  deliver  notices due are claimed (HOOKS_CLAIM_SECONDS, so that another
+ *           server on the same database does not send them meanwhile),
+ *           sent with libcurl, HOOKS_PARALLEL at a time, each bounded by
+ *           HOOKS_CONNECT_SECONDS and HOOKS_TOTAL_SECONDS, and each
+ *           attempt recorded with the notice's next attempt (core/hook.h's
+ *           backoff) or its end (delivered, failed after CN_HOOK_ATTEMPTS,
+ *           cancelled when the webhook or its token was revoked).
+ *
+ * At least once: a kill between a POST and the record of its answer sends
+ * it again, with the same Council-Delivery id, which receivers use to
+ * drop a duplicate.  Addresses: unless allow_local, a delivery never
+ * connects to a loopback, private or link-local address, whatever the
+ * URL's host name resolves to at the time (an SSRF guard checked on the
+ * socket's address, not only on the URL).
+ *
+ * Threads: one, started by hooks_start after the writer and the HTTP
+ * threads' cache key, ended by hooks_stop (before the writer stops).
+ * hooks_wake may be called from any thread.
+ */
+#ifndef CN_HOOKS_H
+#define CN_HOOKS_H
+
+#include "../core/err.h"
+#include "../store/store.h"
+#include "ctx.h"
+
+#define HOOKS_CHANNEL "webhook"
+#define HOOKS_PARALLEL 8
+#define HOOKS_CONNECT_SECONDS 5
+#define HOOKS_TOTAL_SECONDS 10
+/* A claim outlives the slowest attempt (connect and total both bounded). */
+#define HOOKS_CLAIM_SECONDS 30
+/* Events read for one webhook at once. */
+#define HOOKS_PAGE 32
+/* A look at the store at least this often (others' commits, retries). */
+#define HOOKS_POLL_MS 1000
+
+struct hooks;
+
+int hooks_start(struct cn_api *api, struct hooks **out, struct cn_err *err)
+	CN_NODISCARD;
+/* Look now: something was committed.  arg: the hooks. */
+void hooks_wake(void *arg);
+void hooks_stop(struct hooks *h);
+
+/* Whether url may be a webhook's: http or https, a host, no user or
+ * password, not over CN_WEBHOOK_URL_MAX; and, unless allow_local, no
+ * loopback, private or link-local address literal and no "localhost".
+ * 0, or CN_EINVAL with a message that names what is wrong (hook_url.c,
+ * with hook_secret_new: what a webhook is made with). */
+int hook_url_check(const char *url, int allow_local, struct cn_err *err)
+	CN_NODISCARD;
+
+/* Store webhook w (owner, url, secret, types set; inside a write
+ * transaction), made at `now`: it follows the log from its end as it is
+ * now (what was recorded before is not sent).  Sets w's id, created and
+ * cursor. */
+int hook_store(struct cn_store *st, int64_t now, struct cn_webhook *w,
+	       struct cn_err *err) CN_NODISCARD;
+
+/* One attempt of the delivery log as the API and `council webhook
+ * deliveries --json` show it (a new reference; NULL when out of memory). */
+json_t *hook_attempt_json(const struct cn_attempt *a);
+
+/* A new secret, "whsec_" and 43 characters of base64url (32 random bytes
+ * from libsodium), into out (CN_HOOK_SECRET_LEN + 1 bytes). */
+#define CN_HOOK_SECRET_LEN 49
+void hook_secret_new(char out[CN_HOOK_SECRET_LEN + 1]);
+
+#endif
