@@ -341,7 +341,7 @@ int cmd_show(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	print_record(doc);
 	q = supersedes(doc);
 	json_decref(doc);
-	printf("  history\n");
+	printf("  %s\n", cn_msg(cli_lang(), CN_M_CLI_SHOW_HISTORY));
 	rc = cn_store_proposal_events(cn_app_store(app), id, print_event, NULL,
 				      &err);
 	while (rc == 0 && q) {

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "util.h"
 
 /* A command with one form: positional arguments `args` (n of them). */
 #define ONE(a, n, need) \
@@ -228,7 +229,7 @@ const struct cmd cli_commands[] = {
 static void usage_all(FILE *f)
 {
 	fprintf(f,
-		"usage: council [--db STORE] COMMAND [options]\n\n"
+		"usage: council [--db STORE] [--lang en|fr] COMMAND [options]\n\n"
 		"council: a decision engine for bodies that decide by consensus,\n"
 		"unanimity or weighted majority (first model: NATO's North\n"
 		"Atlantic Council).\n\ncommands:\n");
@@ -237,6 +238,10 @@ static void usage_all(FILE *f)
 	fprintf(f, "\nSTORE: a SQLite file (default $COUNCIL_DB or ./council.db), or a\n"
 		   "PostgreSQL database: postgresql://... or a libpq keyword string\n"
 		   "such as 'host=/run/postgresql dbname=council'.\n"
+		   "\n--lang: the language of what council says to people (show,\n"
+		   "the verdict after a change, the proposals table): en or fr;\n"
+		   "without it, $LANGUAGE, $LC_ALL, $LC_MESSAGES or $LANG; else en.\n"
+		   "Help, errors and --json stay English.\n"
 		   "\n'council COMMAND --help' describes one command.\n"
 		   "Exit status: 0 ok, 1 refused or invalid input, 2 usage.\n");
 }
@@ -301,7 +306,7 @@ int main(int argc, char **argv)
 {
 	struct cli c = {0};
 	const struct cmd *k;
-	int i = 1;
+	int i = 1, lang_given = 0;
 
 	c.db = getenv("COUNCIL_DB") ? getenv("COUNCIL_DB") : "council.db";
 	c.now = (int64_t)time(NULL);
@@ -310,6 +315,21 @@ int main(int argc, char **argv)
 		return EXIT_REFUSED;
 	}
 	while (i < argc && argv[i][0] == '-') {
+		const char *lang_opt = NULL;
+		if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+			lang_opt = argv[++i];
+		else if (!strncmp(argv[i], "--lang=", 7))
+			lang_opt = argv[i] + 7;
+		if (lang_opt) {
+			if (cli_choose_lang(lang_opt)) {
+				fprintf(stderr, "council: --lang: '%s' is not a "
+					"language of council: en or fr\n", lang_opt);
+				return EXIT_USAGE;
+			}
+			lang_given = 1;
+			i++;
+			continue;
+		}
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage_all(stdout);
 			return 0;
@@ -327,6 +347,8 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (!lang_given)
+		cli_choose_lang(NULL);
 	if (i >= argc) {
 		usage_all(stderr);
 		return EXIT_USAGE;
