@@ -1,4 +1,6 @@
 // build.mjs - bundle the page into dist/ (served by `council serve --web`).
+//   po/en.po, po/fr.po -> src/gen/messages.js (scripts/gen_i18n.py), the
+//     page's words in both languages, bundled with main.js
 //   src/main.js and what it imports -> dist/assets/*-[hash].js: ES modules
 //     split by esbuild, one chunk per view; the map (d3-geo,
 //     topojson-client) and the chart are chunks of their own, loaded when
@@ -15,6 +17,7 @@
 // when smaller), which the server sends by the client's Accept-Encoding.
 // Nothing is fetched from outside at run time.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
@@ -26,6 +29,13 @@ const src = join(here, 'src');
 const dist = join(here, 'dist');
 const assets = join(dist, 'assets');
 const nm = join(here, 'node_modules');
+
+// The words of both languages (po/en.po, po/fr.po) as a module the page
+// imports (src/i18n.js); the generator refuses catalogues that disagree.
+const root = join(here, '..');
+mkdirSync(join(src, 'gen'), { recursive: true });
+execFileSync('python3', [join(root, 'scripts', 'gen_i18n.py'), 'js', join(src, 'gen', 'messages.js'),
+  join(root, 'po', 'en.po'), join(root, 'po', 'fr.po')], { stdio: 'inherit' });
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(assets, { recursive: true });

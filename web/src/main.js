@@ -6,6 +6,7 @@ import { h, replace } from './dom.js';
 import * as api from './api.js';
 import { tickAll, zone } from './time.js';
 import { startLive } from './live.js';
+import { t, currentLang, chooseAndReload } from './i18n.js';
 import { alertBox, errorText, loading } from './ui.js';
 import { parseHash, principalLabel, shortLabel, navLinks, routeReads } from './model/navigation.js';
 
@@ -15,10 +16,10 @@ const ROUTES = [
   [/^\/proposals$/, () => import('./views/procedures.js'), 'proceduresView'],
   [/^\/proposals\/(\d+)$/, () => import('./views/proposal.js'), 'proposalView'],
   [/^\/propose$/, () => import('./views/propose.js'), 'proposeView', {
-    role: 'secretariat', deny: ['Only the secretariat may make proposals. ', 'Sign in with a secretariat token.'],
+    role: 'secretariat', deny: ['web.deny.propose', 'web.deny.propose_link'],
   }],
   [/^\/receipts$/, () => import('./views/receipts.js'), 'receiptsView', {
-    role: 'member', deny: ['Receipts are kept for member delegations. ', 'Sign in with a delegation’s token.'],
+    role: 'member', deny: ['web.deny.receipts', 'web.deny.receipts_link'],
   }],
   [/^\/bodies$/, () => import('./views/bodies.js'), 'bodiesView'],
   [/^\/bodies\/([A-Za-z0-9_-]{1,15})\/analysis$/, () => import('./views/analysis.js'), 'analysisView'],
@@ -66,18 +67,18 @@ function renderHeader(path) {
     href, class: 'nav-link', 'aria-current': match.test(path) ? 'page' : null,
   }, label)));
   const who = document.getElementById('who');
-  if (!p) { replace(who, h('a', { class: 'btn small ghost', href: '#/signin' }, 'Sign in')); return; }
+  if (!p) { replace(who, h('a', { class: 'btn small ghost', href: '#/signin' }, t('web.signin.button'))); return; }
   replace(who, h('span', { class: `who-badge role-${role}`, 'data-role': role, 'data-code': p.code || null },
-    h('span', { class: 'sr-only' }, 'Signed in as '),
+    h('span', { class: 'sr-only' }, t('web.who.signed_in_as')),
     h('span', { class: 'who-long' }, principalLabel(p)),
     h('span', { class: 'who-short', 'aria-hidden': 'true' }, shortLabel(p))),
     role === 'public'
-      ? h('a', { class: 'btn small ghost', href: '#/signin' }, 'Sign in')
+      ? h('a', { class: 'btn small ghost', href: '#/signin' }, t('web.signin.button'))
       : h('button', { type: 'button', class: 'btn small ghost', id: 'sign-out', onclick: () => {
         api.signOut();
-        setFlash({ kind: 'ok', msg: 'You are signed out.' });
+        setFlash({ kind: 'ok', msg: t('web.signin.signed_out') });
         navigate('#/signin');
-      } }, 'Sign out'));
+      } }, t('web.signin.sign_out')));
 }
 
 async function route() {
@@ -92,7 +93,7 @@ async function route() {
   try {
     await ready;
   } catch (e) {
-    replace(main, alertBox(`The server cannot be reached: ${errorText(e)}`));
+    replace(main, alertBox(t('web.error.unreachable', { error: errorText(e) })));
     return;
   }
   if (seq !== routeSeq) return;
@@ -112,18 +113,18 @@ async function route() {
     if (flash) { view.before(alertBox(flash.msg, flash.kind)); flash = null; }
   };
   if (!hit) {
-    document.title = 'Not found · council';
+    document.title = `${t('web.notfound.title')} · council`;
     show();
-    replace(view, h('h1', { tabindex: '-1' }, 'Page not found'),
-      h('p', {}, 'There is no page at this address. ', h('a', { href: '#/proposals' }, 'Go to the procedures.')));
+    replace(view, h('h1', { tabindex: '-1' }, t('web.notfound.heading')),
+      h('p', {}, t('web.notfound.text'), ' ', h('a', { href: '#/proposals' }, t('web.notfound.link'))));
     focusHeading();
     return;
   }
   if (opts?.role && api.role() !== opts.role) {
-    document.title = 'Not allowed · council';
+    document.title = `${t('web.deny.title')} · council`;
     show();
-    replace(view, h('h1', { tabindex: '-1' }, 'Not available'),
-      h('p', {}, opts.deny[0], h('a', { href: '#/signin' }, opts.deny[1])));
+    replace(view, h('h1', { tabindex: '-1' }, t('web.deny.heading')),
+      h('p', {}, t(opts.deny[0]), ' ', h('a', { href: '#/signin' }, t(opts.deny[1]))));
     focusHeading();
     return;
   }
@@ -132,12 +133,12 @@ async function route() {
     principal: api.session.principal,
     alive: () => seq === routeSeq,
     onCleanup: (f) => cleanups.push(f),
-    title: (t) => { document.title = `${t} · council`; },
+    title: (s) => { document.title = `${s} · council`; },
     navigate,
   };
   try {
     const mod = await code;
-    if (mod instanceof Error) throw new Error('This part of the page could not be loaded; try again.');
+    if (mod instanceof Error) throw new Error(t('web.error.chunk'));
     if (seq !== routeSeq) return;
     show();
     replace(view, loading());
@@ -145,8 +146,8 @@ async function route() {
   } catch (e) {
     if (seq !== routeSeq) return;
     show();
-    replace(view, h('h1', { tabindex: '-1' }, 'Something went wrong'), alertBox(errorText(e)),
-      h('p', {}, h('button', { type: 'button', class: 'btn', onclick: () => route() }, 'Try again')));
+    replace(view, h('h1', { tabindex: '-1' }, t('web.error.heading')), alertBox(errorText(e)),
+      h('p', {}, h('button', { type: 'button', class: 'btn', onclick: () => route() }, t('web.error.retry'))));
   }
   if (seq === routeSeq) focusHeading();
 }
@@ -163,12 +164,35 @@ function focusHeading() {
 
 api.setUnauthorizedHandler(() => {
   api.signOut();
-  setFlash({ kind: 'error', msg: 'Your token is no longer accepted (revoked or unknown). Please sign in again.' });
+  setFlash({ kind: 'error', msg: t('web.signin.revoked') });
   navigate('#/signin');
 });
 
+// The shell's words (index.html is written in English) in the page's
+// language, the document's lang, and the switch to the other language,
+// which names it in that language.
+function localizeShell() {
+  const lang = currentLang();
+  document.documentElement.lang = lang;
+  const other = lang === 'fr' ? 'en' : 'fr';
+  const sw = document.getElementById('lang-switch');
+  sw.textContent = t(`web.lang.${other}`);
+  sw.setAttribute('lang', other);
+  sw.setAttribute('aria-label', t('web.lang.switch_label', { language: t(`web.lang.${other}`) }));
+  sw.onclick = () => chooseAndReload(other);
+  document.getElementById('skip-link').textContent = t('web.shell.skip');
+  document.getElementById('site-nav').setAttribute('aria-label', t('web.shell.nav_label'));
+  const tz = h('span', { id: 'tz' }, zone);
+  replace(document.getElementById('footer-times'), ...t('web.shell.footer_times', { zone: '\u0000' })
+    .split('\u0000').flatMap((part, i) => (i ? [tz, part] : [part])));
+  document.getElementById('footer-record').textContent = t('web.shell.footer_record');
+  document.getElementById('live').textContent = t('web.live.starting');
+  const ld = main.querySelector('.loading');
+  if (ld) ld.textContent = t('web.loading');
+}
+
 function start() {
-  document.getElementById('tz').textContent = zone;
+  localizeShell();
   ready = api.restore();
   ready.catch(() => { /* route() says so */ });
   window.addEventListener('hashchange', route);

@@ -1,0 +1,98 @@
+// i18n.js - the page's two languages, English and French: which one is
+// shown, and its words.  The words are the message catalogues po/en.po and
+// po/fr.po (the same keys as the C program's), made into gen/messages.js
+// by scripts/gen_i18n.py when the page is built (build.mjs); French
+// typography (a narrow no-break space before : ; ! ? and inside
+// guillemets) is already in the French texts there.
+//
+// The language, first that gives one: the one chosen with the page's
+// switch (kept in localStorage), the signed-in user's (item 7: user
+// accounts will pass it to chooseLang as `user`; there are none yet), the
+// browser's preferences (navigator.languages) in order, else English.
+// Choosing another language reloads the page: every view and the shell
+// are drawn again in it, and the session (sessionStorage) stays.
+import messages from './gen/messages.js';
+
+export const LANGS = ['en', 'fr'];
+// The locale whose date and time formats go with a language when the
+// browser's own preference is not a variant of it.
+const DEFAULT_LOCALE = { en: 'en-GB', fr: 'fr-FR' };
+const STORE_KEY = 'council.lang';
+
+// 'fr-CA' -> 'fr'; null for a language the page does not have.
+export function langOf(tag) {
+  const l = String(tag || '').toLowerCase().split(/[-_.]/)[0];
+  return LANGS.includes(l) ? l : null;
+}
+
+// {user, stored, browser: [...]} -> 'en' | 'fr' (order: header comment).
+export function chooseLang({ stored, user, browser = [] } = {}) {
+  return langOf(stored) || langOf(user) || browser.map(langOf).find(Boolean) || 'en';
+}
+
+// The locale of dates and times for lang: the browser's first preference
+// in that language (en-US keeps its month-first dates), else the default.
+export function localeFor(lang, browser = []) {
+  return browser.find((b) => langOf(b) === lang) || DEFAULT_LOCALE[lang];
+}
+
+function storedLang() {
+  try { return globalThis.localStorage?.getItem(STORE_KEY) || null; } catch { return null; }
+}
+// The browser's preferences, best first; none in Node before 21 (tests).
+const browserLangs = () => {
+  const n = globalThis.navigator;
+  return [...(n?.languages || (n?.language ? [n.language] : []))];
+};
+
+let lang = chooseLang({ stored: storedLang(), browser: browserLangs() });
+
+export const currentLang = () => lang;
+export const currentLocale = () => localeFor(lang, browserLangs());
+
+// For the tests in Node (no localStorage, no reload).
+export function useLang(l) {
+  if (!langOf(l)) throw new Error(`useLang: '${l}' is not one of ${LANGS.join(', ')}`);
+  lang = langOf(l);
+}
+
+// The switch: remember the choice and draw the page again in it.
+export function chooseAndReload(l) {
+  try { localStorage.setItem(STORE_KEY, l); } catch { /* private mode: this visit only */ }
+  location.reload();
+}
+
+// The text of key in the current language, its {name} placeholders filled
+// from params.  A key missing from the catalogue is a programming error
+// (tests/web/unit/i18n.test.mjs checks every key the page names): it shows
+// as the key itself rather than as nothing.
+export function t(key, params) {
+  const text = messages[lang][key] ?? messages.en[key];
+  if (text === undefined) return key;
+  if (!params) return text;
+  return text.replace(/\{([a-z_][a-z0-9_]*)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+}
+
+// A count: key.one or key.other by the language's plural rules ({n} is
+// the count): French says "1 membre", and "0 membre" too.
+export function tn(key, n, params = {}) {
+  const form = new Intl.PluralRules(lang).select(n) === 'one' ? 'one' : 'other';
+  return t(`${key}.${form}`, { n, ...params });
+}
+
+// {value: label} tables (ui.js's POSITION_LABEL...) read through the
+// catalogue at each use, so a table made when a module loads still
+// follows the language: labels('position')[x] is t('position.' + x),
+// undefined for a value the catalogue does not name; Object.entries
+// lists the catalogue's values under the prefix, in its order.
+export function labels(prefix) {
+  const known = (k) => typeof k === 'string' && `${prefix}.${k}` in messages.en;
+  return new Proxy({}, {
+    get: (_, k) => (known(k) ? t(`${prefix}.${k}`) : undefined),
+    has: (_, k) => known(k),
+    ownKeys: () => Object.keys(messages.en).filter((k) => k.startsWith(`${prefix}.`))
+      .map((k) => k.slice(prefix.length + 1)).filter((k) => !k.includes('.')),
+    getOwnPropertyDescriptor: (_, k) => (known(k)
+      ? { value: t(`${prefix}.${k}`), enumerable: true, configurable: true } : undefined),
+  });
+}
