@@ -19,9 +19,11 @@ libpq-dev"
 # postgresql-15, whose initdb and pg_ctl start the throwaway cluster the
 # PostgreSQL store and migrate are tested on (tests/pg/cluster.sh);
 # python3-icalendar, the RFC 5545 parser the calendar feed is read back with
-# (tests/http/calendar.test.mjs)
+# (tests/http/calendar.test.mjs); gettext, whose msgfmt, msgcmp and msgcat
+# check the message catalogues po/*.po (tests/web/unit/i18n.test.mjs; the
+# build reads them with scripts/gen_i18n.py alone)
 if [ "${1:-}" = "--test" ]; then
-	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl strace postgresql-15 python3-icalendar"
+	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl strace postgresql-15 python3-icalendar gettext"
 fi
 
 # benchmark: wrk as the load, nginx as the yardstick
