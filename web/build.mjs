@@ -1,6 +1,7 @@
 // build.mjs - bundle the page into dist/ (served by `council serve --web`).
-//   po/en.po, po/fr.po -> src/gen/messages.js (scripts/gen_i18n.py), the
-//     page's words in both languages, bundled with main.js
+//   po/en.po, po/fr.po -> src/gen/messages-en.js, messages-fr.js
+//     (scripts/gen_i18n.py): the page's words, English with main.js,
+//     French a chunk of its own, loaded only when French is chosen
 //   src/main.js and what it imports -> dist/assets/*-[hash].js: ES modules
 //     split by esbuild, one chunk per view; the map (d3-geo,
 //     topojson-client) and the chart are chunks of their own, loaded when
@@ -33,8 +34,9 @@ const nm = join(here, 'node_modules');
 // The words of both languages (po/en.po, po/fr.po) as a module the page
 // imports (src/i18n.js); the generator refuses catalogues that disagree.
 const root = join(here, '..');
-mkdirSync(join(src, 'gen'), { recursive: true });
-execFileSync('python3', [join(root, 'scripts', 'gen_i18n.py'), 'js', join(src, 'gen', 'messages.js'),
+rmSync(join(src, 'gen'), { recursive: true, force: true });
+mkdirSync(join(src, 'gen'));
+execFileSync('python3', [join(root, 'scripts', 'gen_i18n.py'), 'js', join(src, 'gen'),
   join(root, 'po', 'en.po'), join(root, 'po', 'fr.po')], { stdio: 'inherit' });
 
 rmSync(dist, { recursive: true, force: true });

@@ -117,3 +117,27 @@ test('the switch: French chosen in an English browser, kept over a reload, and b
   await page.close();
   assert.deepEqual(fx.browser.errors, []);
 });
+
+test('a proposal page in French: its headings, its verdict, its history, in French with French dates', async () => {
+  const page = await fr.newPage('fr-proposal');
+  await page.goto(`${fx.base}/#/signin`);
+  await page.getByLabel('Jeton d’accès').fill(fx.tok.secretariat);
+  await page.locator('#sign-in').click();
+  await page.waitForURL(/#\/proposals$/);
+  await page.goto(`${fx.base}/#/proposals/${ids.meeting}`);
+  await page.locator('#history .tl-item').first().waitFor();
+  await networkQuiet(page);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+  assert.equal(await page.locator('.crumbs [aria-current="page"]').innerText(), `Proposition ${ids.meeting}`);
+  assert.equal(await page.locator('#verdict .verdict-kicker').textContent(), 'Issue');
+  assert.match(await page.locator('#verdict-h').innerText(), /Adoptée/);
+  assert.match(await page.locator('#verdict .verdict-side').innerText(), /Conclue le/);
+  assert.match(await page.locator('#verdict .verdict-side time .local').innerText(), FRENCH_TIME);
+  assert.equal(await page.locator('#history-h').innerText(), 'Historique');
+  assert.equal(await page.locator('#rollcall-h').innerText(), 'Appel nominal');
+  assert.match(await page.locator('#history .tl-what').first().innerText(), /^Proposée à l’organe /);
+  assert.match(await page.locator('#history .tl-what').last().innerText(), new RegExp(`^Conclue${NNBSP}: Adoptée`));
+  assert.match(await page.locator('#text .sub').innerText(), /^Révision 1$/);
+  await page.close();
+  assert.deepEqual(fr.errors, []);
+});

@@ -1,9 +1,12 @@
 // i18n.js - the page's two languages, English and French: which one is
 // shown, and its words.  The words are the message catalogues po/en.po and
-// po/fr.po (the same keys as the C program's), made into gen/messages.js
-// by scripts/gen_i18n.py when the page is built (build.mjs); French
-// typography (a narrow no-break space before : ; ! ? and inside
-// guillemets) is already in the French texts there.
+// po/fr.po (the same keys as the C program's), made into
+// gen/messages-en.js and gen/messages-fr.js by scripts/gen_i18n.py when the
+// page is built (build.mjs); French typography (a narrow no-break space
+// before : ; ! ? and inside guillemets) is already in the French texts.
+// English is part of main.js; French is a chunk of its own, loaded by
+// loadLang() only when French is chosen, so the English page carries no
+// French bytes.
 //
 // The language, first that gives one: the one chosen with the page's
 // switch (kept in localStorage), the signed-in user's (item 7: user
@@ -11,7 +14,9 @@
 // browser's preferences (navigator.languages) in order, else English.
 // Choosing another language reloads the page: every view and the shell
 // are drawn again in it, and the session (sessionStorage) stays.
-import messages from './gen/messages.js';
+import en from './gen/messages-en.js';
+
+const messages = { en, fr: null };
 
 export const LANGS = ['en', 'fr'];
 // The locale whose date and time formats go with a language when the
@@ -50,10 +55,17 @@ let lang = chooseLang({ stored: storedLang(), browser: browserLangs() });
 export const currentLang = () => lang;
 export const currentLocale = () => localeFor(lang, browserLangs());
 
+// The words of the chosen language, loaded: main.js waits for it before
+// drawing anything.
+export async function loadLang() {
+  if (lang === 'fr' && !messages.fr) messages.fr = (await import('./gen/messages-fr.js')).default;
+}
+
 // For the tests in Node (no localStorage, no reload).
-export function useLang(l) {
+export async function useLang(l) {
   if (!langOf(l)) throw new Error(`useLang: '${l}' is not one of ${LANGS.join(', ')}`);
   lang = langOf(l);
+  await loadLang();
 }
 
 // The switch: remember the choice and draw the page again in it.
@@ -67,7 +79,7 @@ export function chooseAndReload(l) {
 // (tests/web/unit/i18n.test.mjs checks every key the page names): it shows
 // as the key itself rather than as nothing.
 export function t(key, params) {
-  const text = messages[lang][key] ?? messages.en[key];
+  const text = messages[lang]?.[key] ?? messages.en[key];
   if (text === undefined) return key;
   if (!params) return text;
   return text.replace(/\{([a-z_][a-z0-9_]*)\}/g, (m, name) => (name in params ? String(params[name]) : m));

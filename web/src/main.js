@@ -6,7 +6,7 @@ import { h, replace } from './dom.js';
 import * as api from './api.js';
 import { tickAll, zone } from './time.js';
 import { startLive } from './live.js';
-import { t, currentLang, chooseAndReload } from './i18n.js';
+import { t, currentLang, chooseAndReload, loadLang } from './i18n.js';
 import { alertBox, errorText, loading } from './ui.js';
 import { parseHash, principalLabel, shortLabel, navLinks, routeReads } from './model/navigation.js';
 
@@ -47,7 +47,7 @@ const main = document.getElementById('main');
 let cleanups = [];
 let routeSeq = 0;
 let flash = null;
-let ready = null; // the session, restored once (whoami)
+let ready = null; // the session, restored once (whoami), and the page's words
 
 export function navigate(hash, { replace: rep = false } = {}) {
   if (location.hash === hash) { route(); return; }
@@ -192,8 +192,8 @@ function localizeShell() {
 }
 
 function start() {
-  localizeShell();
-  ready = api.restore();
+  // The words (French is a chunk of its own) and the session at once.
+  ready = Promise.all([loadLang().then(localizeShell), api.restore()]);
   ready.catch(() => { /* route() says so */ });
   window.addEventListener('hashchange', route);
   route();

@@ -67,7 +67,7 @@ function generate(change) {
   try {
     copyFileSync(PO.en, join(dir, 'en.po'));
     writeFileSync(join(dir, 'fr.po'), change(readFileSync(PO.fr, 'utf8')));
-    return spawnSync('python3', [GEN, 'js', join(dir, 'out.js'), join(dir, 'en.po'), join(dir, 'fr.po')],
+    return spawnSync('python3', [GEN, 'js', dir, join(dir, 'en.po'), join(dir, 'fr.po')],
       { encoding: 'utf8' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -105,7 +105,10 @@ test('French typography: U+202F before : ; ! ? and inside guillemets, the apostr
 });
 
 // The page's module, as the build made it (make web).
-const { default: messages } = await import('../../../web/src/gen/messages.js');
+const messages = {
+  en: (await import('../../../web/src/gen/messages-en.js')).default,
+  fr: (await import('../../../web/src/gen/messages-fr.js')).default,
+};
 const i18n = await import('../../../web/src/i18n.js');
 
 test('the page gets every key but the C program\'s own, the French typeset', () => {
@@ -162,21 +165,21 @@ test('the language: the switch\'s choice, else the browser\'s first we have, els
   assert.equal(i18n.localeFor('en', []), 'en-GB');
 });
 
-test('t fills placeholders in the chosen language; labels follow it', () => {
+test('t fills placeholders in the chosen language; labels follow it', async () => {
   try {
-    i18n.useLang('en');
+    await i18n.useLang('en');
     assert.equal(i18n.t('web.who.member', { name: 'France' }), 'Delegation of France');
     const pos = i18n.labels('position');
     assert.equal(pos.concur, 'Concur');
     assert.equal(pos.nonsense, undefined);
-    i18n.useLang('fr');
+    await i18n.useLang('fr');
     assert.equal(i18n.t('web.who.member', { name: 'France' }), 'Délégation\u202f: France');
     assert.equal(pos.concur, 'Accord', 'the same table, read again');
     assert.deepEqual(Object.keys(i18n.labels('outcome')), ['adopted', 'blocked', 'failed', 'withdrawn', 'lapsed']);
     assert.equal(i18n.t('web.procs.rule', {}), `règle${NNBSP}: {rule}`, 'a placeholder not given shows');
     assert.equal(i18n.t('no.such.key'), 'no.such.key');
-    assert.throws(() => i18n.useLang('de'), /'de' is not one of en, fr/);
+    await assert.rejects(i18n.useLang('de'), /'de' is not one of en, fr/);
   } finally {
-    i18n.useLang('en');
+    await i18n.useLang('en');
   }
 });
