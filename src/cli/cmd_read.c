@@ -240,36 +240,62 @@ static void print_record(const json_t *doc)
 	const char *attr;
 	size_t i, k;
 
-	if (json_array_size(json_object_get(doc, "silence_breaks")) > 1)
-		printf("  silence     broken by an objection or a proposed "
-		       "amendment\n");
+	char n[24], day[11];
+	enum cn_lang l = cli_lang();
+
+	if (json_array_size(json_object_get(doc, "silence_breaks")) > 1) {
+		cli_label(CN_M_CLI_REC_SILENCE);
+		printf("%s\n", cn_msg(l, CN_M_CLI_REC_SILENCE_VALUE));
+	}
 	json_array_foreach(json_object_get(doc, "breaks"), i, x) {
-		printf("  broken      %s by", cli_str(x, "at"));
+		cli_label(CN_M_CLI_REC_BROKEN);
+		cli_say(CN_M_CLI_REC_BROKEN_VALUE, "at", cli_str(x, "at"),
+			(char *)NULL);
 		json_array_foreach(json_object_get(x, "members"), k, m)
 			printf("%s %s", k ? "," : "", json_string_value(m));
 		printf("%s%s\n",
 		       json_array_size(json_object_get(x, "members")) > 1
-			       ? " (joint letter)" : "",
-		       !strcmp(cli_str(x, "kind"), "amend") ? " (an amendment)" : "");
+			       ? cn_msg(l, CN_M_CLI_REC_JOINT) : "",
+		       !strcmp(cli_str(x, "kind"), "amend")
+			       ? cn_msg(l, CN_M_CLI_REC_AMENDMENT) : "");
 	}
 	json_array_foreach(json_object_get(doc, "positions"), i, x) {
-		if (json_is_true(json_object_get(x, "signed")))
-			printf("  signed      %s %s, with key %s\n", cli_str(x, "member"),
-			       cli_str(x, "position"), cli_str(x, "key"));
-		if (json_is_true(json_object_get(x, "public")))
-			printf("  public      %s's footnote, published with the "
-			       "decision if adopted\n", cli_str(x, "member"));
+		if (json_is_true(json_object_get(x, "signed"))) {
+			cli_label(CN_M_CLI_REC_SIGNED);
+			cli_say(CN_M_CLI_REC_SIGNED_VALUE, "member",
+				cli_str(x, "member"), "position",
+				cli_position_word(cli_str(x, "position")), "key",
+				cli_str(x, "key"), (char *)NULL);
+			printf("\n");
+		}
+		if (json_is_true(json_object_get(x, "public"))) {
+			cli_label(CN_M_CLI_REC_PUBLIC);
+			cli_say(CN_M_CLI_REC_PUBLIC_VALUE, "member",
+				cli_str(x, "member"), (char *)NULL);
+			printf("\n");
+		}
 	}
-	json_object_foreach((json_t *)wts, attr, x)
-		printf("  weighed by  %s, the figures in force on %.10s\n", attr,
-		       cli_str(doc, "opened"));
-	if (json_object_get(doc, "supersedes"))
-		printf("  supersedes  proposal %lld\n",
-		       (long long)json_integer_value(json_object_get(doc, "supersedes")));
-	if (json_object_get(doc, "superseded_by"))
-		printf("  taken up by proposal %lld\n",
-		       (long long)json_integer_value(
-			       json_object_get(doc, "superseded_by")));
+	snprintf(day, sizeof(day), "%.10s", cli_str(doc, "opened"));
+	json_object_foreach((json_t *)wts, attr, x) {
+		cli_label(CN_M_CLI_REC_WEIGHED);
+		cli_say(CN_M_CLI_REC_WEIGHED_VALUE, "attribute", attr, "date", day,
+			(char *)NULL);
+		printf("\n");
+	}
+	if (json_object_get(doc, "supersedes")) {
+		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(
+				 json_object_get(doc, "supersedes")));
+		cli_label(CN_M_CLI_REC_SUPERSEDES);
+		cli_say(CN_M_CLI_REC_PROPOSAL, "id", n, (char *)NULL);
+		printf("\n");
+	}
+	if (json_object_get(doc, "superseded_by")) {
+		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(
+				 json_object_get(doc, "superseded_by")));
+		cli_label(CN_M_CLI_REC_TAKEN_UP);
+		cli_say(CN_M_CLI_REC_PROPOSAL, "id", n, (char *)NULL);
+		printf("\n");
+	}
 }
 
 /* The stored view of proposal id (new reference), or NULL after printing
@@ -348,7 +374,11 @@ int cmd_show(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		json_t *prev = stored_view(c, app, q);
 		if (!prev)
 			return EXIT_REFUSED;
-		printf("  earlier, as proposal %lld\n", (long long)q);
+		char qs[24];
+		snprintf(qs, sizeof(qs), "%lld", (long long)q);
+		printf("  ");
+		cli_say(CN_M_CLI_REC_EARLIER, "id", qs, (char *)NULL);
+		printf("\n");
 		rc = cn_store_proposal_events(cn_app_store(app), q, print_event,
 					      NULL, &err);
 		q = supersedes(prev);

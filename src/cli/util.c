@@ -114,7 +114,7 @@ static void pad_label(const char *s)
 	printf("  %s%*s", s, (int)(w < 12 ? 12 - w : 1), "");
 }
 
-static void say_label(enum cn_msg msg)
+void cli_label(enum cn_msg msg)
 {
 	pad_label(cn_msg(lang, msg));
 }
@@ -142,9 +142,8 @@ static const char *int_text(const json_t *o, const char *key, char *buf)
 	return buf;
 }
 
-/* A position as `show` says it: the API's word in English ("concur"),
- * its French in French; a word the table does not know as it is. */
-static const char *position_word(const char *pos)
+/* A word the table does not know is said as it is. */
+const char *cli_position_word(const char *pos)
 {
 	static const struct {
 		const char *word;
@@ -270,23 +269,23 @@ void cli_print_proposal(const json_t *doc)
 	cli_say(CN_M_CLI_SHOW_PROPOSAL, "id", int_text(doc, "id", n), "title",
 		cli_str(doc, "title"), (char *)NULL);
 	printf("\n");
-	say_label(CN_M_CLI_SHOW_BODY);
+	cli_label(CN_M_CLI_SHOW_BODY);
 	printf("%s (%s)\n", cli_str(doc, "body_name"), cli_str(doc, "body"));
-	say_label(CN_M_CLI_SHOW_PROCEDURE);
+	cli_label(CN_M_CLI_SHOW_PROCEDURE);
 	cli_say(CN_M_CLI_SHOW_PROCEDURE_VALUE, "procedure",
 		cli_str(doc, "procedure"), "rule", cli_str(doc, "rule"),
 		(char *)NULL);
 	printf("\n");
 	if (json_object_get(doc, "level")) {
-		say_label(CN_M_CLI_SHOW_MEETING);
+		cli_label(CN_M_CLI_SHOW_MEETING);
 		printf("%s%s%s\n", cli_str(doc, "level"),
 		       json_object_get(doc, "place") ? ", " : "",
 		       cli_str(doc, "place"));
 	}
-	say_label(CN_M_CLI_SHOW_OPENED);
+	cli_label(CN_M_CLI_SHOW_OPENED);
 	printf("%s\n", cli_str(doc, "opened"));
 	if (json_is_string(json_object_get(doc, "deadline"))) {
-		say_label(CN_M_CLI_SHOW_DEADLINE);
+		cli_label(CN_M_CLI_SHOW_DEADLINE);
 		printf("%s\n", cli_str(doc, "deadline"));
 	}
 	if (*cli_str(doc, "text")) {
@@ -295,17 +294,17 @@ void cli_print_proposal(const json_t *doc)
 		printf("%s\n", cli_str(doc, "text"));
 	}
 	if (!strcmp(cli_str(doc, "status"), "concluded")) {
-		say_label(CN_M_CLI_SHOW_OUTCOME);
+		cli_label(CN_M_CLI_SHOW_OUTCOME);
 		cli_say(CN_M_CLI_SHOW_OUTCOME_VALUE, "explanation",
 			cli_str(doc, "explanation"), "at",
 			cli_str(doc, "concluded"), (char *)NULL);
 	} else {
-		say_label(CN_M_CLI_SHOW_STATUS);
+		cli_label(CN_M_CLI_SHOW_STATUS);
 		cli_say(CN_M_CLI_SHOW_STATUS_VALUE, "explanation",
 			cli_str(doc, "explanation"), (char *)NULL);
 	}
 	printf("\n");
-	say_label(CN_M_CLI_SHOW_ELECTORATE);
+	cli_label(CN_M_CLI_SHOW_ELECTORATE);
 	cli_say(CN_M_CLI_SHOW_ELECTORATE_VALUE, "n",
 		int_text(doc, "electorate_size", n), (char *)NULL);
 	json_array_foreach(json_object_get(doc, "electorate"), i, x)
@@ -313,7 +312,7 @@ void cli_print_proposal(const json_t *doc)
 	printf("\n");
 	json_array_foreach(json_object_get(doc, "positions"), i, x) {
 		const char *text = json_string_value(json_object_get(x, "text"));
-		const char *pos = position_word(cli_str(x, "position"));
+		const char *pos = cli_position_word(cli_str(x, "position"));
 		if (!strcmp(cli_str(x, "position"), "silent"))
 			continue;
 		printf("    %-3s %s%*s %s%s%s%s\n", cli_str(x, "member"), pos,

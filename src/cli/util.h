@@ -86,6 +86,11 @@ int cli_choose_lang(const char *opt);
 /* The text of msg in the command's language, placeholders filled
  * (cn_msg_put's pairs, NULL-ended), printed to stdout. */
 void cli_say(enum cn_msg msg, ...) __attribute__((sentinel));
+/* "  label" padded to the column `show` prints its values at. */
+void cli_label(enum cn_msg msg);
+/* A position as `show` says it: the API's word ("concur") in English, its
+ * French in French. */
+const char *cli_position_word(const char *pos);
 
 /* "delegation:FR" into buf: the actor of a delegation's statements. */
 #define CLI_ACTOR_MAX 32

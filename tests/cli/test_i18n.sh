@@ -71,3 +71,12 @@ c --lang fr show 1 --json
 expect_json "--json keeps the API's words" .procedure silence
 c --lang fr show 99
 expect_err "errors stay English" 1 "proposal 99"
+
+c propose --at 2026-01-08 --body NAC --title "Second" --procedure silence --deadline 2026-02-01T12:00:00Z
+c respond 2 --member FR --object --reason "non" --at 2026-01-09
+c --lang fr show 2
+check "a break of silence in French" grep -q "^  rompu       le 2026-01-09T00:00:00Z par FR$" "$T/.out"
+check "its outcome's label, the core's explanation left English" \
+	grep -q "^  issue       blocked: FR broke silence (conclue le 2026-01-09T00:00:00Z)$" "$T/.out"
+c show 2
+check "the same in English" grep -q "^  broken      2026-01-09T00:00:00Z by FR$" "$T/.out"
