@@ -240,6 +240,11 @@ static void print_record(const json_t *doc)
 	const char *attr;
 	size_t i, k;
 
+	static const struct {
+		const char *field;
+		enum cn_msg label;
+	} links[] = {{"supersedes", CN_M_CLI_REC_SUPERSEDES},
+		     {"superseded_by", CN_M_CLI_REC_TAKEN_UP}};
 	char n[24], day[11];
 	enum cn_lang l = cli_lang();
 
@@ -282,17 +287,14 @@ static void print_record(const json_t *doc)
 			(char *)NULL);
 		printf("\n");
 	}
-	if (json_object_get(doc, "supersedes")) {
+	/* the matter's other proposals: the one taken up, the one taking
+	 * it up */
+	for (k = 0; k < sizeof(links) / sizeof(links[0]); k++) {
+		if (!json_object_get(doc, links[k].field))
+			continue;
 		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(
-				 json_object_get(doc, "supersedes")));
-		cli_label(CN_M_CLI_REC_SUPERSEDES);
-		cli_say(CN_M_CLI_REC_PROPOSAL, "id", n, (char *)NULL);
-		printf("\n");
-	}
-	if (json_object_get(doc, "superseded_by")) {
-		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(
-				 json_object_get(doc, "superseded_by")));
-		cli_label(CN_M_CLI_REC_TAKEN_UP);
+				 json_object_get(doc, links[k].field)));
+		cli_label(links[k].label);
 		cli_say(CN_M_CLI_REC_PROPOSAL, "id", n, (char *)NULL);
 		printf("\n");
 	}
