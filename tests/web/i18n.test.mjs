@@ -141,3 +141,24 @@ test('a proposal page in French: its headings, its verdict, its history, in Fren
   await page.close();
   assert.deepEqual(fr.errors, []);
 });
+
+test('a delegation acts in French: its panel, a button, the confirmation', async () => {
+  const page = await fr.newPage('fr-act');
+  await page.goto(`${fx.base}/#/signin`);
+  await page.getByLabel('Jeton d’accès').fill(fx.tok.US);
+  await page.locator('#sign-in').click();
+  await page.waitForURL(/#\/proposals$/);
+  await page.goto(`${fx.base}/#/proposals/${ids.silence}`);
+  await page.locator('#actions-h').waitFor();
+  await networkQuiet(page);
+  assert.match(await page.locator('#actions-h').innerText(), new RegExp(`^Délégation${NNBSP}: `));
+  assert.match(await page.locator('#actions .mine-line').innerText(), new RegExp(`^Votre position${NNBSP}:`));
+  const concur = page.locator('[data-action="concur"]');
+  assert.equal((await concur.innerText()).trim(), 'Donner son accord');
+  await concur.click();
+  await page.locator('.toast').first().waitFor();
+  assert.match(await page.locator('.toast').first().innerText(), new RegExp(`^Position consignée${NNBSP}: accord`));
+  assert.match(await page.locator('[data-action="object"]').innerText(), /Rompre l’accord tacite…/);
+  await page.close();
+  assert.deepEqual(fr.errors, []);
+});

@@ -299,17 +299,17 @@ export async function proposalView(ctx) {
       const { receipt, ...np } = await send(p.id, body);
       if (receipt) kept = receipts.keep(receipt, { member: me, proposal: p.id, title: p.title });
       return np;
-    }, () => (kept ? `${msg} · receipt kept` : msg));
+    }, () => (kept ? tr('web.act.receipt_kept', { msg }) : msg));
   };
   const post = keeping(api.statePosition);
 
   // A comment's dialog: put on record, changing nothing.
   const commentDialog = (words) => () => dialog({
-    title: 'Comment',
+    title: tr('web.prop.kind.comment'),
     body: h('p', {}, words),
-    fields: [{ name: 'text', label: 'Comment', type: 'textarea', required: true }],
-    confirmLabel: 'Put on record',
-    onConfirm: (v) => post({ position: 'comment', text: v.text }, 'Comment recorded'),
+    fields: [{ name: 'text', label: tr('web.prop.kind.comment'), type: 'textarea', required: true }],
+    confirmLabel: tr('web.act.comment_confirm'),
+    onConfirm: (v) => post({ position: 'comment', text: v.text }, tr('web.act.comment_done')),
   });
 
   // Opens an action's dialog; when it closes, focus goes back to its
@@ -321,24 +321,24 @@ export async function proposalView(ctx) {
     if (p.status !== 'open') {
       // Concluded: nothing more to do; the verdict panel says when.
       actions.hidden = true;
-      replace(actions, h('h2', { id: 'actions-h' }, 'Actions'));
+      replace(actions, h('h2', { id: 'actions-h' }, tr('web.act.actions')));
       return;
     }
     if (role === 'member') return renderDelegation();
     if (role === 'secretariat') return renderSecretariat();
-    replace(actions, h('h2', { id: 'actions-h' }, 'Actions'),
+    replace(actions, h('h2', { id: 'actions-h' }, tr('web.act.actions')),
       h('p', { class: 'sub' }, role === 'partner'
-        ? 'Partners follow shared proposals; they take no decisions in the Council.'
-        : 'Sign in as a delegation or the secretariat to act.'));
+        ? tr('web.act.partner_note')
+        : tr('web.act.public_note')));
   }
 
   function renderDelegation() {
     const mine = (p.positions || []).find((x) => x.member === me);
     if (!mine) {
-      replace(actions, h('h2', { id: 'actions-h' }, 'Your delegation'),
+      replace(actions, h('h2', { id: 'actions-h' }, tr('web.act.your_delegation')),
         h('p', { class: 'sub', id: 'not-electorate' }, p.concerned === me
-          ? `${nameOf(me)} is the State concerned: the decision is taken without it, and it takes no part.`
-          : `${nameOf(me)} is not in this procedure's electorate.`));
+          ? tr('web.act.concerned', { name: nameOf(me) })
+          : tr('web.act.not_electorate', { name: nameOf(me) })));
       return;
     }
     if (isVote(p)) return renderVoting(mine);
@@ -356,76 +356,77 @@ export async function proposalView(ctx) {
       try { await fn(); } catch (e) { actionMsg.replaceChildren(alertBox(errorText(e))); }
     };
     replace(actions,
-      h('h2', { id: 'actions-h' }, `Delegation of ${nameOf(me)}`),
-      h('p', { class: 'mine-line' }, 'Your position: ', positionBadge(mine.position)),
+      h('h2', { id: 'actions-h' }, tr('web.who.member', { name: nameOf(me) })),
+      h('p', { class: 'mine-line' }, tr('web.act.your_position'), positionBadge(mine.position)),
       h('div', { class: 'action-grid' },
-        btn('Concur', 'concur', 'ok', guard(() => post({ position: 'concur' }, 'Position recorded: concur')),
+        btn(tr('web.act.concur'), 'concur', 'ok',
+          guard(() => post({ position: 'concur' }, tr('web.act.recorded_concur'))),
           { current: mine.position === 'concur' }),
         mine.position === 'reserve'
-          ? btn('Lift reservation', 'lift', '', guard(() => post({ position: 'lift' }, 'Reservation lifted')),
+          ? btn(tr('web.act.lift'), 'lift', '', guard(() => post({ position: 'lift' }, tr('web.act.lifted'))),
             { focus: 'reserve' })
-          : btn('Reserve…', 'reserve', '', () => dialog({
-            title: 'Enter a reservation',
+          : btn(tr('web.act.reserve'), 'reserve', '', () => dialog({
+            title: tr('web.act.reserve_title'),
             body: h('p', {},
-              'A reservation holds the procedure pending instructions: nothing concludes while it stands.'),
-            fields: [{ name: 'text', label: 'Note (optional)', type: 'textarea', rows: 3 }],
-            confirmLabel: 'Enter reservation',
-            onConfirm: (v) => post({ position: 'reserve', ...(v.text ? { text: v.text } : {}) }, 'Reservation entered'),
+              tr('web.act.reserve_body')),
+            fields: [{ name: 'text', label: tr('web.act.note_optional'), type: 'textarea', rows: 3 }],
+            confirmLabel: tr('web.act.reserve_confirm'),
+            onConfirm: (v) => post({ position: 'reserve', ...(v.text ? { text: v.text } : {}) },
+              tr('web.act.reserve_done')),
           })),
-        btn('Footnote…', 'footnote', '', () => dialog({
-          title: 'Concur with a footnote',
-          body: h('p', {}, 'You concur, and your statement is put on record with the decision.'),
-          fields: [{ name: 'text', label: 'Statement', type: 'textarea', required: true }],
-          confirmLabel: 'Concur with footnote',
-          onConfirm: (v) => post({ position: 'footnote', text: v.text }, 'Footnote recorded'),
+        btn(tr('web.act.footnote'), 'footnote', '', () => dialog({
+          title: tr('web.act.footnote_title'),
+          body: h('p', {}, tr('web.act.footnote_body')),
+          fields: [{ name: 'text', label: tr('web.act.statement'), type: 'textarea', required: true }],
+          confirmLabel: tr('web.act.footnote_confirm'),
+          onConfirm: (v) => post({ position: 'footnote', text: v.text }, tr('web.act.footnote_done')),
         })),
-        btn('Abstain…', 'abstain', '', () => dialog({
-          title: 'Abstain',
+        btn(tr('web.act.abstain'), 'abstain', '', () => dialog({
+          title: tr('web.act.abstain_title'),
           fields: [
-            { name: 'declared', label: 'With a formal declaration (constructive abstention)', type: 'checkbox' },
-            { name: 'text', label: 'Declaration or note (optional)', type: 'textarea', rows: 3 },
+            { name: 'declared', label: tr('web.act.declared'), type: 'checkbox' },
+            { name: 'text', label: tr('web.act.declaration_optional'), type: 'textarea', rows: 3 },
           ],
-          confirmLabel: 'Abstain',
+          confirmLabel: tr('web.act.abstain_title'),
           onConfirm: (v) => post({
             position: 'abstain', ...(v.declared ? { declared: true } : {}), ...(v.text ? { text: v.text } : {}),
-          }, 'Abstention recorded'),
+          }, tr('web.act.abstain_done')),
         })),
-        btn('Comment…', 'comment', 'ghost', commentDialog(silence
-          ? 'A comment is put on record; it does not break silence.'
-          : 'A comment is put on record; your position does not change.'))),
+        btn(tr('web.act.comment'), 'comment', 'ghost', commentDialog(silence
+          ? tr('web.act.comment_silence')
+          : tr('web.act.comment_position')))),
       h('div', { class: 'danger-zone' },
-        amendBreaks ? btn('Propose an amendment…', 'amend', 'danger', () => dialog({
-          title: 'Propose an amendment?',
+        amendBreaks ? btn(tr('web.act.amend'), 'amend', 'danger', () => dialog({
+          title: tr('web.act.amend_title'),
           danger: true,
           body: [
-            h('p', {}, h('strong', {}, `Under this procedure a proposed amendment breaks silence: “${p.title}” `
-              + `will be blocked by ${nameOf(me)} at once.`)),
-            h('p', {}, 'This cannot be undone. The amendment is on the record for every delegation; the '
-              + 'secretariat may take the matter up again with a revised text.'),
+            h('p', {}, h('strong', {}, tr('web.act.amend_warning', { title: p.title, name: nameOf(me) }))),
+            h('p', {}, tr('web.act.amend_undone')),
           ],
-          fields: [{ name: 'text', label: 'Amendment', type: 'textarea', required: true }],
-          confirmLabel: 'Propose the amendment',
-          onConfirm: (v) => post({ position: 'amend', text: v.text }, `${nameOf(me)} broke silence with an amendment`),
+          fields: [{ name: 'text', label: tr('web.pm.amendment'), type: 'textarea', required: true }],
+          confirmLabel: tr('web.act.amend_confirm'),
+          onConfirm: (v) => post({ position: 'amend', text: v.text },
+            tr('web.act.amend_done', { name: nameOf(me) })),
         })) : null,
-        btn(silence ? 'Break silence…' : 'Object…', 'object', 'danger', () => dialog({
-          title: silence ? 'Break silence?' : 'Object?',
+        btn(silence ? tr('web.act.break') : tr('web.act.object'), 'object', 'danger', () => dialog({
+          title: silence ? tr('web.act.break_title') : tr('web.act.object_title'),
           danger: true,
           body: [
             h('p', {}, silence
               ? h('strong', {},
-                `Breaking silence ends the procedure at once: “${p.title}” will be blocked by ${nameOf(me)}.`)
-              : h('strong', {}, `Under ${p.rule}, an objection by ${nameOf(me)} blocks “${p.title}”.`)),
+                tr('web.act.break_warning', { title: p.title, name: nameOf(me) }))
+              : h('strong', {}, tr('web.act.object_warning', { rule: p.rule, name: nameOf(me), title: p.title }))),
             h('p', {}, silence
-              ? 'This cannot be undone. The reason is your letter of objection, on the record for every delegation.'
-              : 'You may change your position until the chair concludes.'),
+              ? tr('web.act.break_undone')
+              : tr('web.act.object_change')),
           ],
           fields: [{
-            name: 'reason', label: silence ? 'Reason (letter of objection)' : 'Reason', type: 'textarea',
+            name: 'reason', label: silence ? tr('web.act.reason_letter') : tr('web.act.reason'), type: 'textarea',
             required: silence,
           }],
-          confirmLabel: silence ? 'Break silence' : 'Object',
+          confirmLabel: silence ? tr('web.act.break_confirm') : tr('web.act.object_confirm'),
           onConfirm: (v) => post({ position: 'object', ...(v.reason ? { reason: v.reason } : {}) },
-            silence ? `${nameOf(me)} broke silence` : 'Objection recorded'),
+            silence ? tr('web.act.break_done', { name: nameOf(me) }) : tr('web.act.object_done')),
         }), { current: mine.position === 'object' })),
       receiptsLine(false),
       actionMsg);
@@ -436,7 +437,8 @@ export async function proposalView(ctx) {
     const nKept = receipts.countFor(me, p.id);
     return h('p', { class: 'receipts-line sub' }, icon('check'),
       receiptsNote(nKept, voting),
-      h('a', { href: `#/receipts?proposal=${p.id}`, id: 'receipts-link' }, nKept ? 'Verify them' : 'Your receipts'));
+      h('a', { href: `#/receipts?proposal=${p.id}`, id: 'receipts-link' },
+        nKept ? tr('web.act.verify_receipts') : tr('web.act.your_receipts')));
   }
 
   // A delegation's vote: yes, no, abstain (with a formal declaration or
@@ -457,50 +459,49 @@ export async function proposalView(ctx) {
         'aria-pressed': held ? 'true' : null, 'aria-disabled': held ? 'true' : null,
         onclick: held ? null : () => dialog({
           title,
-          body: [h('p', {}, h('strong', {}, `${nameOf(me)} votes ${VOTE_LABEL[vote].toLowerCase()} on “${p.title}”.`)),
+          body: [h('p', {}, h('strong', {}, tr('web.act.votes_on',
+            { name: nameOf(me), vote: VOTE_LABEL[vote].toLowerCase(), title: p.title }))),
             h('p', {}, words)],
           fields: [
             vote === 'abstain'
-              ? { name: 'declared', label: 'With a formal declaration (constructive abstention)', type: 'checkbox' }
+              ? { name: 'declared', label: tr('web.act.declared'), type: 'checkbox' }
               : null,
-            { name: 'text', label: 'Explanation of vote (optional)', type: 'textarea', rows: 3 },
+            { name: 'text', label: tr('web.act.explanation'), type: 'textarea', rows: 3 },
           ].filter(Boolean),
-          confirmLabel: `Vote ${VOTE_LABEL[vote].toLowerCase()}`,
+          confirmLabel: tr('web.act.vote_confirm', { vote: VOTE_LABEL[vote].toLowerCase() }),
           onConfirm: (v) => cast(voteBody(vote, {
             ...(v.declared ? { declared: true } : {}), ...(v.text ? { text: v.text } : {}),
-          }), `Vote recorded: ${VOTE_LABEL[vote].toLowerCase()}`),
+          }), tr('web.act.vote_done', { vote: VOTE_LABEL[vote].toLowerCase() })),
         }),
       }, icon(POSITION_ICON[VOTE_POSITION[vote]]), VOTE_LABEL[vote]);
     };
     replace(actions,
-      h('h2', { id: 'actions-h' }, `Delegation of ${nameOf(me)}`),
-      h('p', { class: 'mine-line' }, 'Your vote: ', h('span', {
+      h('h2', { id: 'actions-h' }, tr('web.who.member', { name: nameOf(me) })),
+      h('p', { class: 'mine-line' }, tr('web.act.your_vote'), h('span', {
         class: `pos-badge pos-${VOTE_POSITION[voteOf(mine)]}`, id: 'my-vote', 'data-vote': voteOf(mine),
-      }, VOTE_LABEL[voteOf(mine)], mine.declared ? ' · formal declaration' : null)),
+      }, VOTE_LABEL[voteOf(mine)], mine.declared ? tr('web.act.declared_mark') : null)),
       h('div', { class: 'action-grid' },
         voteBtn('yes', 'ok'), voteBtn('no', 'danger-text'), voteBtn('abstain', ''), voteBtn('not-participating', ''),
         h('button', {
           type: 'button', class: 'btn ghost', 'data-action': 'comment', 'data-focus': 'act-comment',
-          onclick: commentDialog('A comment is put on record; your vote does not change.'),
-        }, icon('comment'), 'Comment…')),
+          onclick: commentDialog(tr('web.act.comment_vote')),
+        }, icon('comment'), tr('web.act.comment'))),
       written ? h('div', { class: 'danger-zone' }, h('button', {
         type: 'button', class: 'btn danger', 'data-action': 'refuse', 'data-focus': 'act-refuse',
         onclick: () => dialog({
-          title: 'Refuse the written procedure?',
+          title: tr('web.act.refuse_title'),
           danger: true,
           body: [
-            h('p', {}, h('strong', {}, `The written procedure needs every member’s agreement: if ${nameOf(me)} `
-              + `refuses it, “${p.title}” is blocked at once.`)),
-            h('p', {}, 'This cannot be undone. Your reason is on the record for every delegation; the matter may '
-              + 'go back to a meeting.'),
+            h('p', {}, h('strong', {}, tr('web.act.refuse_warning', { name: nameOf(me), title: p.title }))),
+            h('p', {}, tr('web.act.refuse_undone')),
           ],
-          fields: [{ name: 'reason', label: 'Reason', type: 'textarea', required: true }],
-          confirmLabel: 'Refuse the procedure',
-          onConfirm: (v) => cast({ refuse: v.reason }, `${nameOf(me)} refused the written procedure`),
+          fields: [{ name: 'reason', label: tr('web.act.reason'), type: 'textarea', required: true }],
+          confirmLabel: tr('web.act.refuse_confirm'),
+          onConfirm: (v) => cast({ refuse: v.reason }, tr('web.act.refuse_done', { name: nameOf(me) })),
         }),
-      }, icon('cross'), 'Refuse the procedure…')) : null,
-      h('p', { class: 'sub' }, written ? 'Votes are counted at the deadline.' : 'The chair closes the vote.',
-        ' A vote may be changed until then.'),
+      }, icon('cross'), tr('web.act.refuse'))) : null,
+      h('p', { class: 'sub' }, written ? tr('web.act.counted_deadline') : tr('web.act.chair_closes'),
+        tr('web.act.vote_change')),
       receiptsLine(true),
       actionMsg);
   }
@@ -515,52 +516,54 @@ export async function proposalView(ctx) {
     const items = [];
     if (p.procedure === 'silence') {
       const deadlineField = {
-        name: 'deadline', label: 'New deadline (your time)', type: 'datetime', required: true,
+        name: 'deadline', label: tr('web.act.new_deadline'), type: 'datetime', required: true,
         value: isoToLocalInput(extendedDeadline(p.deadline, Date.now())),
       };
       items.push(
-        actionBtn('extend', 'btn', 'clock', 'Extend deadline…', () => ({
-          title: 'Extend the silence deadline',
-          body: h('p', {}, 'Current deadline: ', timeText(p.deadline)),
+        actionBtn('extend', 'btn', 'clock', tr('web.act.extend'), () => ({
+          title: tr('web.act.extend_title'),
+          body: h('p', {}, tr('web.act.current_deadline'), timeText(p.deadline)),
           fields: [deadlineField],
-          confirmLabel: 'Extend',
-          onConfirm: (v) => run('extend', { deadline: v.deadline }, 'Deadline extended'),
+          confirmLabel: tr('web.act.extend_confirm'),
+          onConfirm: (v) => run('extend', { deadline: v.deadline }, tr('web.act.extend_done')),
         })),
-        actionBtn('recirculate', 'btn', 'pen', 'Recirculate…', () => ({
-          title: 'Recirculate a revised text',
-          body: h('p', {}, 'A new silence period opens; positions on the old text do not carry over.'),
+        actionBtn('recirculate', 'btn', 'pen', tr('web.act.recirculate'), () => ({
+          title: tr('web.act.recirculate_title'),
+          body: h('p', {}, tr('web.act.recirculate_body')),
           fields: [
-            { name: 'text', label: 'Revised text', type: 'textarea', required: true, value: p.text, rows: 6 },
+            {
+              name: 'text', label: tr('web.act.revised_text'), type: 'textarea', required: true, value: p.text, rows: 6,
+            },
             deadlineField,
           ],
-          confirmLabel: 'Recirculate',
+          confirmLabel: tr('web.act.recirculate_confirm'),
           onConfirm: (v) => run('recirculate', { text: v.text, deadline: v.deadline },
-            `Revision ${p.revision + 1} recirculated`),
+            tr('web.act.recirculate_done', { n: p.revision + 1 })),
         })));
     }
     const allVoted = p.procedure === 'written' && p.tally && !p.tally.not_voted;
     if (p.procedure === 'meeting' || p.procedure === 'vote' || allVoted) {
       const votes = isVote(p);
-      items.push(actionBtn('conclude', 'btn primary', 'check', votes ? 'Close the vote…' : 'Conclude…', () => ({
-        title: votes ? 'Close the vote as the chair' : 'Conclude as the chair',
-        body: [h('p', {}, votes ? 'The rule is counted on the votes now; a member who has not voted counts as '
-          + 'not participating.' : 'The rule is evaluated on the positions now.'),
-          p.tally ? h('p', {}, 'The count: ', tallyText(p.tally), '.') : null,
-          p.verdict ? h('p', {}, 'Verdict: ', h('strong', {}, verdictText(p.verdict)),
+      const label = votes ? tr('web.act.close') : tr('web.act.conclude');
+      items.push(actionBtn('conclude', 'btn primary', 'check', label, () => ({
+        title: votes ? tr('web.act.close_title') : tr('web.act.conclude_title'),
+        body: [h('p', {}, votes ? tr('web.act.close_body') : tr('web.act.conclude_body')),
+          p.tally ? h('p', {}, tr('web.prop.the_count'), tallyText(p.tally), '.') : null,
+          p.verdict ? h('p', {}, tr('web.act.verdict'), h('strong', {}, verdictText(p.verdict)),
             p.explanation ? ` — ${p.explanation}` : '') : null],
-        confirmLabel: votes ? 'Close the vote' : 'Conclude',
-        onConfirm: () => run('conclude', undefined, votes ? 'Vote closed' : 'Procedure concluded'),
+        confirmLabel: votes ? tr('web.act.close_confirm') : tr('web.act.conclude_confirm'),
+        onConfirm: () => run('conclude', undefined, votes ? tr('web.act.close_done') : tr('web.act.conclude_done')),
       })));
     }
-    items.push(actionBtn('withdraw', 'btn ghost danger-text', 'cross', 'Withdraw…', () => ({
-      title: 'Withdraw this proposal?',
+    items.push(actionBtn('withdraw', 'btn ghost danger-text', 'cross', tr('web.act.withdraw'), () => ({
+      title: tr('web.act.withdraw_title'),
       danger: true,
-      body: h('p', {}, 'The procedure ends without a decision. This cannot be undone.'),
-      fields: [{ name: 'reason', label: 'Reason (optional)', type: 'textarea', rows: 3 }],
-      confirmLabel: 'Withdraw',
-      onConfirm: (v) => run('withdraw', v.reason ? { reason: v.reason } : {}, 'Proposal withdrawn'),
+      body: h('p', {}, tr('web.act.withdraw_body')),
+      fields: [{ name: 'reason', label: tr('web.act.reason_optional'), type: 'textarea', rows: 3 }],
+      confirmLabel: tr('web.act.withdraw_confirm'),
+      onConfirm: (v) => run('withdraw', v.reason ? { reason: v.reason } : {}, tr('web.act.withdraw_done')),
     })));
-    replace(actions, h('h2', { id: 'actions-h' }, 'Secretariat'),
+    replace(actions, h('h2', { id: 'actions-h' }, tr('web.who.secretariat')),
       h('p', { class: 'sub' }, secretariatNote(p)),
       h('div', { class: 'action-grid' }, items), actionMsg);
   }
