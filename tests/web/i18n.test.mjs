@@ -42,6 +42,14 @@ after(async () => {
 });
 
 const heading = (page) => page.locator('main h1').innerText();
+
+// Sign in through the French page, by its French label.
+async function signInFrench(page, token) {
+  await page.goto(`${fx.base}/#/signin`);
+  await page.getByLabel('Jeton d’accès').fill(token);
+  await page.locator('#sign-in').click();
+  await page.waitForURL(/#\/proposals$/);
+}
 const navNames = (page) => page.locator('#site-nav a').allInnerTexts();
 
 test('English by default: text, <html lang>, English dates, the switch offers French', async () => {
@@ -120,10 +128,7 @@ test('the switch: French chosen in an English browser, kept over a reload, and b
 
 test('a proposal page in French: its headings, its verdict, its history, in French with French dates', async () => {
   const page = await fr.newPage('fr-proposal');
-  await page.goto(`${fx.base}/#/signin`);
-  await page.getByLabel('Jeton d’accès').fill(fx.tok.secretariat);
-  await page.locator('#sign-in').click();
-  await page.waitForURL(/#\/proposals$/);
+  await signInFrench(page, fx.tok.secretariat);
   await page.goto(`${fx.base}/#/proposals/${ids.meeting}`);
   await page.locator('#history .tl-item').first().waitFor();
   await networkQuiet(page);
@@ -144,10 +149,7 @@ test('a proposal page in French: its headings, its verdict, its history, in Fren
 
 test('a delegation acts in French: its panel, a button, the confirmation', async () => {
   const page = await fr.newPage('fr-act');
-  await page.goto(`${fx.base}/#/signin`);
-  await page.getByLabel('Jeton d’accès').fill(fx.tok.US);
-  await page.locator('#sign-in').click();
-  await page.waitForURL(/#\/proposals$/);
+  await signInFrench(page, fx.tok.US);
   await page.goto(`${fx.base}/#/proposals/${ids.silence}`);
   await page.locator('#actions-h').waitFor();
   await networkQuiet(page);
