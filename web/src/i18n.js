@@ -14,6 +14,9 @@
 // browser's preferences (navigator.languages) in order, else English.
 // Choosing another language reloads the page: every view and the shell
 // are drawn again in it, and the session (sessionStorage) stays.
+// Nothing here touches storage when loaded (the model/ modules import
+// this one, and Node imports them): main.js calls initLang() at start-up;
+// until then the language is English.
 import en from './gen/messages-en.js';
 
 const messages = { en, fr: null };
@@ -50,7 +53,13 @@ const browserLangs = () => {
   return [...(n?.languages || (n?.language ? [n.language] : []))];
 };
 
-let lang = chooseLang({ stored: storedLang(), browser: browserLangs() });
+let lang = 'en';
+
+// The page's language from the switch's choice and the browser's: once,
+// when the page starts (main.js).
+export function initLang() {
+  lang = chooseLang({ stored: storedLang(), browser: browserLangs() });
+}
 
 export const currentLang = () => lang;
 export const currentLocale = () => localeFor(lang, browserLangs());

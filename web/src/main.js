@@ -4,9 +4,9 @@
 // routeReads), so a view's data and its code arrive together.
 import { h, replace } from './dom.js';
 import * as api from './api.js';
-import { tickAll, zone } from './time.js';
+import { setLocale, tickAll, zone } from './time.js';
 import { startLive } from './live.js';
-import { t, currentLang, chooseAndReload, loadLang } from './i18n.js';
+import { t, currentLang, currentLocale, chooseAndReload, initLang, loadLang } from './i18n.js';
 import { alertBox, errorText, loading } from './ui.js';
 import { parseHash, principalLabel, shortLabel, navLinks, routeReads } from './model/navigation.js';
 
@@ -192,6 +192,8 @@ function localizeShell() {
 }
 
 function start() {
+  initLang();
+  setLocale(currentLocale());
   // The words (French is a chunk of its own) and the session at once.
   ready = Promise.all([loadLang().then(localizeShell), api.restore()]);
   ready.catch(() => { /* route() says so */ });

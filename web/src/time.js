@@ -9,7 +9,8 @@ const isUTC = /^(UTC|Etc\/UTC|Etc\/GMT|GMT)$/.test(zone);
 
 // Dates and times are written the way the page's language writes them:
 // its locale (i18n.js localeFor: the browser's own variant of it, else
-// en-GB or fr-FR).  French spells the month out and leaves the weekday.
+// en-GB or fr-FR), set by main.js once the language is chosen.  French
+// spells the month out and leaves the weekday.
 let locale = 'en-GB';
 let fmt = null;
 
