@@ -2,7 +2,8 @@
  * main.c - the `council` command: global options, the command table, and
  * running one command.
  *
- * git-style: `council [--db STORE] COMMAND [options]`.  Each row of the
+ * git-style: `council [--db STORE] [--lang en|fr] COMMAND [options]`; the
+ * language is chosen here, once (util.h, cli_choose_lang).  Each row of the
  * table names a command, its function, its forms (subcommands, with what
  * each needs: no store, the store read-only or read-write, the log's
  * signer) and its help; its options are in the command's own file (see
@@ -316,7 +317,11 @@ int main(int argc, char **argv)
 	}
 	while (i < argc && argv[i][0] == '-') {
 		const char *lang_opt = NULL;
-		if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+		if (!strcmp(argv[i], "--lang") && i + 1 >= argc) {
+			fprintf(stderr, "council: --lang needs a language: en or fr\n");
+			return EXIT_USAGE;
+		}
+		if (!strcmp(argv[i], "--lang"))
 			lang_opt = argv[++i];
 		else if (!strncmp(argv[i], "--lang=", 7))
 			lang_opt = argv[i] + 7;

@@ -80,3 +80,8 @@ check "its outcome's label, the core's explanation left English" \
 	grep -q "^  issue       blocked: FR broke silence (conclue le 2026-01-09T00:00:00Z)$" "$T/.out"
 c show 2
 check "the same in English" grep -q "^  broken      2026-01-09T00:00:00Z by FR$" "$T/.out"
+
+c --lang
+expect_err "--lang without a language names what it needs" 2 "--lang needs a language: en or fr"
+c --lang fr --help
+check "--help stays English under --lang fr" grep -q "^usage: council \[--db STORE\] \[--lang en|fr\] COMMAND" "$T/.out"
