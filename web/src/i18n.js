@@ -83,37 +83,39 @@ export function chooseAndReload(l) {
   location.reload();
 }
 
-// The text of key in the current language, its {name} placeholders filled
-// from params.  A key missing from the catalogue is a programming error
-// (tests/web/unit/i18n.test.mjs checks every key the page names): it shows
-// as the key itself rather than as nothing.
+// The text of key in the current language.  The bundle passes the English
+// text instead of a key, or [English text, ID] when two keys share that
+// text (build.mjs): the French then comes from the French chunk's tables
+// by text ('##') or by ID ('#').  A key missing from the catalogue is a
+// programming error (tests/web/unit/i18n.test.mjs checks every key the
+// page names): it shows as the key itself rather than as nothing.
+function lookup(key) {
+  const fr = lang === 'fr' ? messages.fr : null;
+  if (Array.isArray(key)) return fr?.['#'][key[1]] ?? key[0];
+  if (key in messages.en) return fr?.[key] ?? messages.en[key];
+  return fr?.['##']?.[key] ?? key;
+}
+
+// That text with its {name} placeholders filled from params.
 export function t(key, params) {
-  const text = messages[lang]?.[key] ?? messages.en[key];
-  if (text === undefined) return key;
+  const text = lookup(key);
   if (!params) return text;
   return text.replace(/\{([a-z_][a-z0-9_]*)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }
 
-// A count: key.one or key.other by the language's plural rules ({n} is
-// the count): French says "1 membre", and "0 membre" too.
-export function tn(key, n, params = {}) {
-  const form = new Intl.PluralRules(lang).select(n) === 'one' ? 'one' : 'other';
-  return t(`${key}.${form}`, { n, ...params });
-}
-
 // {value: label} tables (ui.js's POSITION_LABEL...) read through the
 // catalogue at each use, so a table made when a module loads still
-// follows the language: labels('position')[x] is t('position.' + x),
-// undefined for a value the catalogue does not name; Object.entries
-// lists the catalogue's values under the prefix, in its order.
-export function labels(prefix) {
-  const known = (k) => typeof k === 'string' && `${prefix}.${k}` in messages.en;
+// follows the language: labels({ concur: 'position.concur' }).concur is
+// t('position.concur'), undefined for a value the table does not name;
+// Object.entries lists the table's values in its order.  Each key is
+// written out whole, never built, so the build can find it (build.mjs).
+export function labels(table) {
+  const known = (k) => typeof k === 'string' && Object.hasOwn(table, k);
   return new Proxy({}, {
-    get: (_, k) => (known(k) ? t(`${prefix}.${k}`) : undefined),
+    get: (_, k) => (known(k) ? t(table[k]) : undefined),
     has: (_, k) => known(k),
-    ownKeys: () => Object.keys(messages.en).filter((k) => k.startsWith(`${prefix}.`))
-      .map((k) => k.slice(prefix.length + 1)).filter((k) => !k.includes('.')),
+    ownKeys: () => Object.keys(table),
     getOwnPropertyDescriptor: (_, k) => (known(k)
-      ? { value: t(`${prefix}.${k}`), enumerable: true, configurable: true } : undefined),
+      ? { value: t(table[k]), enumerable: true, configurable: true } : undefined),
   });
 }

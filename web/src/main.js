@@ -168,18 +168,17 @@ api.setUnauthorizedHandler(() => {
   navigate('#/signin');
 });
 
-// The shell's words (index.html is written in English) in the page's
-// language, the document's lang, and the switch to the other language,
-// which names it in that language.
-function localizeShell() {
-  const lang = currentLang();
+// The shell (index.html) is written in English: the document's language,
+// the time zone, the switch to the other language, and in French the
+// rest of the shell in French.
+function shellIn(lang) {
   document.documentElement.lang = lang;
-  const other = lang === 'fr' ? 'en' : 'fr';
+  document.getElementById('tz').textContent = zone;
   const sw = document.getElementById('lang-switch');
-  sw.textContent = t(`web.lang.${other}`);
-  sw.setAttribute('lang', other);
-  sw.setAttribute('aria-label', t('web.lang.switch_label', { language: t(`web.lang.${other}`) }));
-  sw.onclick = () => chooseAndReload(other);
+  sw.onclick = () => chooseAndReload(lang === 'fr' ? 'en' : 'fr');
+  if (lang === 'en') return;
+  sw.textContent = t('web.lang.en');
+  sw.setAttribute('lang', 'en');
   document.getElementById('skip-link').textContent = t('web.shell.skip');
   document.getElementById('site-nav').setAttribute('aria-label', t('web.shell.nav_label'));
   const tz = h('span', { id: 'tz' }, zone);
@@ -195,7 +194,7 @@ function start() {
   initLang();
   setLocale(currentLocale());
   // The words (French is a chunk of its own) and the session at once.
-  ready = Promise.all([loadLang().then(localizeShell), api.restore()]);
+  ready = Promise.all([loadLang().then(() => shellIn(currentLang())), api.restore()]);
   ready.catch(() => { /* route() says so */ });
   window.addEventListener('hashchange', route);
   route();

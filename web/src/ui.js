@@ -6,28 +6,53 @@ import { labels, t } from './i18n.js';
 export const POSITIONS = ['concur', 'object', 'abstain', 'reserve', 'footnote', 'silent'];
 // The labels of the API's words, in the page's language (i18n.js labels):
 // POSITION_LABEL.concur is the catalogue's position.concur.
-export const POSITION_LABEL = labels('position');
+export const POSITION_LABEL = labels({
+  concur: 'position.concur', object: 'position.object', abstain: 'position.abstain', reserve: 'position.reserve',
+  footnote: 'position.footnote', silent: 'position.silent',
+});
 export const POSITION_ICON = {
   concur: 'check', object: 'cross', abstain: 'minus', reserve: 'pause', footnote: 'pen', silent: 'dot',
 };
-export const OUTCOME_LABEL = labels('outcome');
-export const PROCEDURE_LABEL = labels('procedure');
+export const OUTCOME_LABEL = labels({
+  adopted: 'outcome.adopted', blocked: 'outcome.blocked', failed: 'outcome.failed', withdrawn: 'outcome.withdrawn',
+  lapsed: 'outcome.lapsed',
+});
+export const PROCEDURE_LABEL = labels({
+  meeting: 'procedure.meeting', silence: 'procedure.silence', ratification: 'procedure.ratification',
+  vote: 'procedure.vote', written: 'procedure.written',
+});
 // A member's vote (procedure vote or written), and 'not-voted' while it has
 // not; each is drawn in the colour of the position it counts as.
 export const VOTES = ['yes', 'no', 'abstain', 'not-participating', 'not-voted'];
-export const VOTE_LABEL = labels('vote');
+export const VOTE_LABEL = labels({
+  yes: 'vote.yes', no: 'vote.no', abstain: 'vote.abstain', 'not-participating': 'vote.not-participating',
+  'not-voted': 'vote.not-voted',
+});
 export const VOTE_POSITION = {
   yes: 'concur', no: 'object', abstain: 'abstain', 'not-participating': 'silent', 'not-voted': 'silent',
 };
-export const LEVEL_LABEL = labels('level');
-export const FRAMEWORK_LABEL = labels('framework');
+export const LEVEL_LABEL = labels({
+  'permanent-representatives': 'level.permanent-representatives',
+  'foreign-ministers': 'level.foreign-ministers',
+  'defence-ministers': 'level.defence-ministers',
+  'heads-of-state-and-government': 'level.heads-of-state-and-government',
+});
+export const FRAMEWORK_LABEL = labels({
+  'partners-across-the-globe': 'framework.partners-across-the-globe',
+  'partnership-for-peace': 'framework.partnership-for-peace',
+  'mediterranean-dialogue': 'framework.mediterranean-dialogue',
+  'istanbul-cooperation-initiative': 'framework.istanbul-cooperation-initiative',
+});
 export const humanize = (s) => String(s || '').replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
 export function statusOf(p) {
   if (p.status === 'concluded') return p.outcome || 'concluded';
   return p.procedure === 'silence' ? 'silence' : 'open';
 }
-const OPEN_LABEL = labels('web.open');
+const OPEN_LABEL = labels({
+  silence: 'web.open.silence', ratification: 'web.open.ratification', vote: 'web.open.vote',
+  written: 'web.open.written',
+});
 export function statusLabel(p) {
   if (p.status === 'concluded') return OUTCOME_LABEL[p.outcome] ?? t('web.status.concluded');
   return OPEN_LABEL[p.procedure] || t('web.status.open');

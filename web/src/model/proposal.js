@@ -159,7 +159,9 @@ export const concernedText = (p, nameOf) => (p.concerned
 export function breakLines(p, nameOf) {
   return (p.breaks || []).map((b) => {
     const who = b.members.map((c) => `${nameOf(c)} (${c})`).join(', ');
-    const key = `web.pm.letter${b.members.length > 1 ? '_joint' : ''}${b.kind === 'amend' ? '_amend' : ''}`;
+    const joint = b.members.length > 1;
+    const key = b.kind === 'amend' ? (joint ? 'web.pm.letter_joint_amend' : 'web.pm.letter_amend')
+      : joint ? 'web.pm.letter_joint' : 'web.pm.letter';
     return { members: b.members, at: b.at, kind: b.kind, text: t(key, { who }) };
   });
 }
@@ -213,8 +215,14 @@ export function actorLabel(a, nameOf) {
 }
 
 // "{m} concurs": web.verb.position.concur, web.verb.vote.yes...
-const POSITION_VERB = labels('web.verb.position');
-const VOTE_VERB = labels('web.verb.vote');
+const POSITION_VERB = labels({
+  concur: 'web.verb.position.concur', object: 'web.verb.position.object', abstain: 'web.verb.position.abstain',
+  reserve: 'web.verb.position.reserve', footnote: 'web.verb.position.footnote',
+});
+const VOTE_VERB = labels({
+  yes: 'web.verb.vote.yes', no: 'web.verb.vote.no', abstain: 'web.verb.vote.abstain',
+  'not-participating': 'web.verb.vote.not-participating',
+});
 
 // An event in words: parts (strings, {time} and {proposal}) for the view
 // to join.
@@ -294,4 +302,7 @@ export function receiptsNote(kept, voting = false) {
 }
 
 // Why a proposal may be out of sight, by role.
-export const NOT_FOUND_WHY = labels('web.pm.not_found_why');
+export const NOT_FOUND_WHY = labels({
+  partner: 'web.pm.not_found_why.partner', public: 'web.pm.not_found_why.public',
+  member: 'web.pm.not_found_why.member',
+});

@@ -56,9 +56,13 @@ export function proposalRequest(v, now) {
   if (v.text.trim()) request.text = v.text.trim();
   const deadlineName = DEADLINE_NAME[request.procedure];
   if (deadlineName) {
-    if (!v.deadline) problems.push(['deadline', t(`web.check.choose_deadline.${request.procedure}`)]);
-    else if (Date.parse(v.deadline) <= now) {
-      problems.push(['deadline', t(`web.check.future_deadline.${request.procedure}`)]);
+    const written = request.procedure === 'written';
+    if (!v.deadline) {
+      problems.push(['deadline',
+        t(written ? 'web.check.choose_deadline.written' : 'web.check.choose_deadline.silence')]);
+    } else if (Date.parse(v.deadline) <= now) {
+      problems.push(['deadline',
+        t(written ? 'web.check.future_deadline.written' : 'web.check.future_deadline.silence')]);
     }
     else request.deadline = v.deadline;
   }
@@ -85,8 +89,9 @@ export function openOfficeEffect(f) {
     type: 'open-office', id: f.id.trim(), name: f.name.trim(), city: f.city.trim(), country: f.country.trim(),
     kind: f.kind,
   };
-  for (const k of ['name', 'city', 'country']) {
-    if (!e[k]) return { error: [k, t(`web.check.office_give.${k}`)] };
+  for (const [k, key] of [['name', 'web.check.office_give.name'], ['city', 'web.check.office_give.city'],
+    ['country', 'web.check.office_give.country']]) {
+    if (!e[k]) return { error: [k, t(key)] };
   }
   if (!/^[A-Z]{2}$/.test(e.country)) return { error: ['country', t('web.check.office_country')] };
   if (!/^[a-z0-9][a-z0-9-]*$/.test(e.id)) return { error: ['id', t('web.check.office_id')] };

@@ -34,7 +34,9 @@ export function eventBadgeOf(f) {
   return { cls, icon, label: key ? t(key) : f.type || t('web.rec.event') };
 }
 
-export const STATUS_WORD = labels('web.rec.status');
+export const STATUS_WORD = labels({
+  ok: 'web.rec.status.ok', failed: 'web.rec.status.failed', skipped: 'web.rec.status.skipped',
+});
 export const STATUS_ICON = { ok: 'check', failed: 'cross', skipped: 'minus' };
 
 // verifyReceipt's result in words: a title, a sentence, an announcement.

@@ -63,7 +63,10 @@ export function officeMarkers(rows) {
   }));
 }
 
-export const OFFICE_STATE_LABEL = labels('web.office.label');
+export const OFFICE_STATE_LABEL = labels({
+  open: 'web.office.label.open', closed: 'web.office.label.closed', 'not-yet': 'web.office.label.not-yet',
+  'not-open': 'web.office.label.not-open',
+});
 
 export function officeStatusText(r) {
   if (r.isOpen) {

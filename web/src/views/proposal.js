@@ -256,7 +256,9 @@ export async function proposalView(ctx) {
   // eye (the words say it all: the bar is hidden from screen readers).
   function ruleTest(t, top = false) {
     const met = t.met === null ? 'unknown' : t.met ? 'met' : 'not-met';
-    const state = tr(`web.prop.test.${met}`);
+    const state = tr({
+      met: 'web.prop.test.met', 'not-met': 'web.prop.test.not-met', unknown: 'web.prop.test.unknown',
+    }[met]);
     if (t.tests) {
       const list = h('ul', { class: 'rule-group' }, t.tests.map((x) => h('li', {}, ruleTest(x))));
       if (top && t.op === 'and') return list;

@@ -111,7 +111,7 @@ export async function proposeView(ctx) {
     deadline.required = !!DEADLINE_NAME[v];
     if (DEADLINE_NAME[v]) {
       deadlineField.querySelector('label').firstChild.textContent =
-        t(`web.new.deadline_name.${v}`);
+        t(v === 'written' ? 'web.new.deadline_name.written' : 'web.new.deadline_name.silence');
     }
     breaksBox.hidden = v !== 'silence';
     meetingBox.hidden = v !== 'meeting' && v !== 'vote';
@@ -162,9 +162,10 @@ export async function proposeView(ctx) {
     h('button', {
       type: 'button', class: 'btn small', id: 'add-open-office', onclick: () => addEffect('open-office'),
     }, '+ Open an office'),
-    ['close-office', 'admit-member', 'add-partner'].map((k) => h('button', {
+    [['close-office', 'web.new.add.close-office'], ['admit-member', 'web.new.add.admit-member'],
+      ['add-partner', 'web.new.add.add-partner']].map(([k, key]) => h('button', {
       type: 'button', class: 'btn small', onclick: () => addEffect(k),
-    }, t(`web.new.add.${k}`))));
+    }, t(key))));
 
   const form = h('form', { class: 'propose-form', id: 'propose-form', novalidate: true, onsubmit: async (ev) => {
     ev.preventDefault();

@@ -12,10 +12,11 @@ import {
 import { labels, t } from '../i18n.js';
 
 const TABS = ['members', 'partners', 'offices'];
+const TAB_KEY = { members: 'web.reg.tab.members', partners: 'web.reg.tab.partners', offices: 'web.reg.tab.offices' };
 
 export async function registryView(ctx) {
   const tab = ctx.params[0] || 'members';
-  ctx.title(t('web.reg.title_tab', { tab: t(`web.reg.tab.${tab}`) }));
+  ctx.title(t('web.reg.title_tab', { tab: t(TAB_KEY[tab]) }));
   const body = h('div', { class: 'tab-body', id: `registry-${tab}` }, loading());
   replace(ctx.el,
     h('div', { class: 'page-head' }, h('div', {},
@@ -24,7 +25,7 @@ export async function registryView(ctx) {
     h('nav', { class: 'tabs', 'aria-label': t('web.reg.sections') },
       TABS.map((k) => h('a', {
         href: `#/registry/${k}`, class: 'tab', 'aria-current': k === tab ? 'page' : null,
-      }, t(`web.reg.tab.${k}`)))),
+      }, t(TAB_KEY[k])))),
     body);
   try {
     if (tab === 'members') await membersTab(ctx, body);
@@ -35,7 +36,9 @@ export async function registryView(ctx) {
   }
 }
 
-const PARTNER_STATUS = labels('web.reg.partner_status');
+const PARTNER_STATUS = labels({
+  suspended: 'web.reg.partner_status.suspended', ended: 'web.reg.partner_status.ended',
+});
 
 const dateOf = (ctx) => dayOr(ctx.query.get('at'), today());
 
@@ -150,7 +153,7 @@ async function officesTab(ctx, el) {
       for (const b of regionBtns) b.setAttribute('aria-pressed', String(b.getAttribute('data-region') === k));
       drawMap();
     },
-  }, t(`web.reg.region.${k}`)));
+  }, t(k === 'world' ? 'web.reg.region.world' : 'web.reg.region.europe')));
   let mapData = null;
   function drawMap() {
     if (!mapData) return;
@@ -183,8 +186,9 @@ async function officesTab(ctx, el) {
         h('div', { class: 'seg', role: 'group', 'aria-label': t('web.reg.map_region') }, regionBtns)),
       mapWrap,
       h('ul', { class: 'map-legend', 'aria-label': t('web.reg.map_legend') },
-        ['member', 'partner', 'open', 'closed', 'out', 'tropic'].map((k) => h('li', {},
-          h('span', { class: `lg lg-${k}` }), t(`web.reg.legend.${k}`))))),
+        [['member', 'web.reg.legend.member'], ['partner', 'web.reg.legend.partner'], ['open', 'web.reg.legend.open'],
+          ['closed', 'web.reg.legend.closed'], ['out', 'web.reg.legend.out'], ['tropic', 'web.reg.legend.tropic']]
+          .map(([k, key]) => h('li', {}, h('span', { class: `lg lg-${k}` }), t(key))))),
     h('section', { class: 'card', 'aria-labelledby': 'otable-h' },
       h('h2', { id: 'otable-h' }, t('web.reg.tab.offices')),
       tableWrap(t('web.reg.tab.offices'), h('table', { class: 'table', id: 'offices-table' }, caption,

@@ -68,8 +68,11 @@ export async function signinView(ctx) {
         h('p', { class: 'lead' },
           t('web.signin.lead', { alliance: allianceName(api.session.alliance) })),
         h('ul', { class: 'roles' },
-          ['delegations', 'secretariat', 'partners', 'public'].map((r) => h('li', {},
-            h('strong', {}, t(`web.signin.role.${r}`)), ' ', t(`web.signin.role.${r}_does`))))),
+          [['web.signin.role.delegations', 'web.signin.role.delegations_does'],
+            ['web.signin.role.secretariat', 'web.signin.role.secretariat_does'],
+            ['web.signin.role.partners', 'web.signin.role.partners_does'],
+            ['web.signin.role.public', 'web.signin.role.public_does']].map(([who, does]) => h('li', {},
+            h('strong', {}, t(who)), ' ', t(does))))),
       h('section', { class: 'card signin-card', 'aria-labelledby': 'signin-h' },
         h('h2', { id: 'signin-h' }, t('web.signin.button')),
         p && p.role !== 'public'
