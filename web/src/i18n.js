@@ -4,9 +4,11 @@
 // gen/messages-en.js and gen/messages-fr.js by scripts/gen_i18n.py when the
 // page is built (build.mjs); French typography (a narrow no-break space
 // before : ; ! ? and inside guillemets) is already in the French texts.
-// English is part of main.js; French is a chunk of its own, loaded by
-// loadLang() only when French is chosen, so the English page carries no
-// French bytes.
+// In the bundle each key the code names is already its English text
+// (build.mjs), in the chunk of the code that names it; French is a chunk
+// of its own, loaded by loadLang() only when French is chosen, so the
+// English page carries no French bytes.  Node (the tests) reads the
+// generated modules as they are, by key.
 //
 // The language, first that gives one: the one chosen with the page's
 // switch (kept in localStorage), the signed-in user's (item 7: user
