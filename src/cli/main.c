@@ -240,7 +240,7 @@ static void usage_all(FILE *f)
 		   "PostgreSQL database: postgresql://... or a libpq keyword string\n"
 		   "such as 'host=/run/postgresql dbname=council'.\n"
 		   "\n--lang: the language of what council says to people (show,\n"
-		   "the verdict after a change, the proposals table): en or fr;\n"
+		   "the verdict after a change, the tables): en or fr;\n"
 		   "without it, $LANGUAGE, $LC_ALL, $LC_MESSAGES or $LANG; else en.\n"
 		   "Help, errors and --json stay English.\n"
 		   "\n'council COMMAND --help' describes one command.\n"

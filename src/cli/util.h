@@ -7,8 +7,9 @@
  * the command speaks (English or French, core/i18n.h).
  *
  * Translated: the words of `show` (its labels and position words), the
- * verdict line after a change, the proposals table's headings and "more:"
- * line.  Left English: --help and usage (options.c's tables), the
+ * verdict line after a change, the tables' headings (proposals, members,
+ * partners, offices, bodies) and their words for an unknown date or the
+ * treaty area, the proposals table's "more:" line.  Left English: --help and usage (options.c's tables), the
  * messages of core and the app (errors, explanations such as "blocked: FR
  * objects"), which the API returns to machines too, the event lines of
  * `log` and every --json output (the API's words).

@@ -85,3 +85,10 @@ c --lang
 expect_err "--lang without a language names what it needs" 2 "--lang needs a language: en or fr"
 c --lang fr --help
 check "--help stays English under --lang fr" grep -q "^usage: council \[--db STORE\] \[--lang en|fr\] COMMAND" "$T/.out"
+
+c --lang fr members
+check "the registry's tables: headings in French" grep -q "^code  nom  *adhésion  *sortie$" "$T/.out"
+c --lang fr offices --all
+check "a treaty-area cell in French" grep -q "hors zone$" "$T/.out"
+c offices --all
+check "and in English" grep -q "out of area$" "$T/.out"
