@@ -28,7 +28,8 @@ build: deps web
 # them), bundled by esbuild into web/dist, which council serve serves.
 web: web/dist/index.html
 
-web/dist/index.html: web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/* web/src/*/*)
+web/dist/index.html: web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/* web/src/*/*) \
+		po/en.po po/fr.po scripts/gen_i18n.py
 	@cd web && npm ci --no-audit --no-fund --loglevel=error >/dev/null && npm run --silent build
 
 LISTEN      ?= 127.0.0.1:8080

@@ -22,9 +22,12 @@ libpq-dev libcurl4-openssl-dev"
 # python3-icalendar, the RFC 5545 parser the calendar feed is read back with
 # (tests/http/calendar.test.mjs); nginx, running deploy/'s reverse-proxy
 # example (tests/cli/test_deploy.sh); groff-base and man-db, rendering the
-# man page (tests/cli/test_manpage.sh, test_install.sh)
+# man page (tests/cli/test_manpage.sh, test_install.sh); gettext, whose
+# msgfmt, msgcmp and msgcat check the message catalogues po/*.po
+# (tests/web/unit/i18n.test.mjs; the build reads them with
+# scripts/gen_i18n.py alone)
 if [ "${1:-}" = "--test" ]; then
-	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl strace postgresql-15 python3-icalendar nginx groff-base man-db"
+	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl strace postgresql-15 python3-icalendar nginx groff-base man-db gettext"
 fi
 
 # package: what `make deb` builds the .deb with (dpkg-buildpackage, dh and

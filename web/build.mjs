@@ -1,4 +1,7 @@
 // build.mjs - bundle the page into dist/ (served by `council serve --web`).
+//   po/en.po, po/fr.po -> src/gen/messages-en.js, messages-fr.js
+//     (scripts/gen_i18n.py): the page's words, English with main.js,
+//     French a chunk of its own, loaded only when French is chosen
 //   src/main.js and what it imports -> dist/assets/*-[hash].js: ES modules
 //     split by esbuild, one chunk per view; the map (d3-geo,
 //     topojson-client) and the chart are chunks of their own, loaded when
@@ -15,10 +18,11 @@
 // when smaller), which the server sends by the client's Accept-Encoding.
 // Nothing is fetched from outside at run time.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,6 +30,66 @@ const src = join(here, 'src');
 const dist = join(here, 'dist');
 const assets = join(dist, 'assets');
 const nm = join(here, 'node_modules');
+
+// The words of both languages (po/en.po, po/fr.po) as a module the page
+// imports (src/i18n.js); the generator refuses catalogues that disagree.
+const root = join(here, '..');
+rmSync(join(src, 'gen'), { recursive: true, force: true });
+mkdirSync(join(src, 'gen'));
+execFileSync('python3', [join(root, 'scripts', 'gen_i18n.py'), 'js', join(src, 'gen'),
+  join(root, 'po', 'en.po'), join(root, 'po', 'fr.po')], { stdio: 'inherit' });
+
+// The bundle carries no keys: each 'KEY' of the catalogue quoted in the
+// sources becomes its English text, which t() takes in its stead (or
+// ["English text", ID] when two keys share an English text, as "Concluded"
+// the status and the column do), so a view's English travels in the
+// view's own chunk as it did before the page had two languages, and the
+// French is a table by English text (and by ID) in a chunk loaded only
+// for French.  Looked up by name at run time, so kept by name
+// in the bundle's messages-en.js and messages-fr.js: the keys a template
+// builds (never quoted whole) and every key of a labels('PREFIX') table.
+// Node (the unit tests) imports the generated modules as they are.
+const words = {
+  en: (await import(pathToFileURL(join(src, 'gen', 'messages-en.js')))).default,
+  fr: (await import(pathToFileURL(join(src, 'gen', 'messages-fr.js')))).default,
+};
+const ids = new Map(Object.keys(words.en).map((k, i) => [k, i]));
+const sources = (d) => readdirSync(d).flatMap((n) => {
+  const p = join(d, n);
+  if (p === join(src, 'gen')) return [];
+  return statSync(p).isDirectory() ? sources(p) : p.endsWith('.js') ? [p] : [];
+});
+const QUOTED = /'([a-z][a-z0-9_.-]*[a-z0-9_-])'/g;
+const texts = sources(src).map((f) => readFileSync(f, 'utf8'));
+const quoted = new Set(texts.flatMap((x) => [...x.matchAll(QUOTED)].map((m) => m[1])));
+const tables = new Set(texts.flatMap((x) => [...x.matchAll(/\blabels\('([a-z0-9_.-]+)'\)/g)].map((m) => `${m[1]}.`)));
+const named = [...ids.keys()].filter((k) => !quoted.has(k) || [...tables].some((p) => k.startsWith(p)));
+const pick = (lang) => Object.fromEntries(named.map((k) => [k, words[lang][k]]));
+const count = new Map();
+for (const v of Object.values(words.en)) count.set(v, (count.get(v) || 0) + 1);
+const shared = (k) => count.get(words.en[k]) > 1;
+const frByEnglish = Object.fromEntries([...ids.keys()].filter((k) => !shared(k))
+  .map((k) => [words.en[k], words.fr[k]]));
+const frById = Object.fromEntries([...ids.keys()].filter(shared).map((k) => [ids.get(k), words.fr[k]]));
+const catalogue = {
+  name: 'catalogue',
+  setup(b) {
+    b.onResolve({ filter: /\/gen\/messages-(en|fr)\.js$/ }, (a) => ({ path: basename(a.path), namespace: 'words' }));
+    b.onLoad({ filter: /.*/, namespace: 'words' }, (a) => ({
+      contents: a.path === 'messages-en.js' ? `export default ${JSON.stringify(pick('en'))};`
+        : `export default ${JSON.stringify({ ...pick('fr'), [ID_TABLE]: frById, [TEXT_TABLE]: frByEnglish })};`,
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /[\\/]web[\\/]src[\\/].*\.js$/ }, (a) => ({
+      contents: readFileSync(a.path, 'utf8').replace(QUOTED, (m, k) => (!ids.has(k) ? m
+        : shared(k) ? `[${JSON.stringify(words.en[k])},${ids.get(k)}]` : JSON.stringify(words.en[k]))),
+      loader: 'js',
+    }));
+  },
+};
+// t()'s tables in the bundle's French (web/src/i18n.js reads the same names).
+const ID_TABLE = '#';
+const TEXT_TABLE = '##';
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(assets, { recursive: true });
@@ -44,7 +108,7 @@ const assetFiles = {
 };
 const common = {
   bundle: true, minify: true, legalComments: 'none', logLevel: 'warning', outdir: assets,
-  assetNames: '[name]-[hash]', plugins: [assetFiles], metafile: true,
+  assetNames: '[name]-[hash]', plugins: [assetFiles, catalogue], metafile: true, charset: 'utf8',
 };
 
 // main.js is the page's entry; the views, the map and the chart are only

@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 
 export default [
-  { ignores: ['dist/'] },
+  { ignores: ['dist/', 'src/gen/'] },
   js.configs.recommended,
   {
     files: ['src/**/*.js'],

@@ -168,8 +168,12 @@ static int list(struct cli *c, const struct cli_args *a, struct cn_app *app,
 	if (c->json)
 		pg.docs = json_array();
 	else
-		cli_table_init(&pg.t, "rllll", (const char *[]){"id", "body",
-			       "procedure", "status", "title"});
+		cli_table_init(&pg.t, "rllll", (const char *[]){
+			cn_msg(cli_lang(), CN_M_CLI_LIST_ID),
+			cn_msg(cli_lang(), CN_M_CLI_LIST_BODY),
+			cn_msg(cli_lang(), CN_M_CLI_LIST_PROCEDURE),
+			cn_msg(cli_lang(), CN_M_CLI_LIST_STATUS),
+			cn_msg(cli_lang(), CN_M_CLI_LIST_TITLE)});
 	rc = cn_lists_proposals(cn_app_store(app), &v, &q, one, &pg, &err);
 	free(match);
 	if (rc && rc != STOP_PAGE) {
@@ -186,9 +190,14 @@ static int list(struct cli *c, const struct cli_args *a, struct cn_app *app,
 	}
 	if (cli_table_print(&pg.t, &err))
 		return cli_fail(c, &err);
-	if (pg.more)
-		printf("more: --%s %lld\n", q.ascending ? "after" : "before",
-		       (long long)pg.last);
+	if (pg.more) {
+		char id[24];
+		snprintf(id, sizeof(id), "%lld", (long long)pg.last);
+		cli_say(CN_M_CLI_LIST_MORE, "option",
+			q.ascending ? "--after" : "--before", "id", id,
+			(char *)NULL);
+		printf("\n");
+	}
 	return 0;
 }
 

@@ -17,8 +17,13 @@
 /* A column of a registry table: its header and the key of the view's rows
  * it shows; an empty cell shows dflt (NULL: nothing), and a boolean key
  * shows yes or no. */
+/* A column: its heading, the view's key, and the words shown for an
+ * empty value (dflt) or a boolean's (yes, no), all in the command's
+ * language; CN_MSG_COUNT for none. */
 struct column {
-	const char *header, *key, *dflt, *yes, *no;
+	enum cn_msg header;
+	const char *key;
+	enum cn_msg dflt, yes, no;
 };
 
 /* Print registry view v: as JSON with --json, else its array `list` as a
@@ -39,26 +44,30 @@ static int print_view(struct cli *c, json_t *v, const char *list,
 		cli_print_json(json_incref(v));
 		return 0;
 	}
+	enum cn_lang l = cli_lang();
+
 	for (int k = 0; k < ncols; k++) {
-		head[k] = cols[k].header;
+		head[k] = cn_msg(l, cols[k].header);
 		align[k] = 'l';
 	}
 	cli_table_init(&t, align, head);
 	json_array_foreach(json_object_get(v, list), i, j) {
 		for (int k = 0; k < ncols; k++)
-			cell[k] = cols[k].yes
-				? json_is_true(json_object_get(j, cols[k].key))
-					  ? cols[k].yes : cols[k].no
-				: cli_or(cli_str(j, cols[k].key), cols[k].dflt);
+			cell[k] = cols[k].yes != CN_MSG_COUNT
+				? cn_msg(l, json_is_true(json_object_get(j, cols[k].key))
+					  ? cols[k].yes : cols[k].no)
+				: cli_or(cli_str(j, cols[k].key),
+					 cols[k].dflt == CN_MSG_COUNT
+						 ? "" : cn_msg(l, cols[k].dflt));
 		cli_table_row(&t, cell);
 	}
 	*n = i;
 	return cli_table_print(&t, &err) ? cli_fail(c, &err) : 0;
 }
 
-#define COL(h, k) {.header = (h), .key = (k)}
-#define COL_OR(h, k, d) {.header = (h), .key = (k), .dflt = (d)}
-#define COL_BOOL(h, k, y, n) {.header = (h), .key = (k), .yes = (y), .no = (n)}
+#define COL(h, k) {(h), (k), CN_MSG_COUNT, CN_MSG_COUNT, CN_MSG_COUNT}
+#define COL_OR(h, k, d) {(h), (k), (d), CN_MSG_COUNT, CN_MSG_COUNT}
+#define COL_BOOL(h, k, y, n) {(h), (k), CN_MSG_COUNT, (y), (n)}
 #define NCOLS(cols) ((int)(sizeof(cols) / sizeof(cols[0])))
 
 /* ---- members --------------------------------------------------------------- */
@@ -72,8 +81,8 @@ const struct cli_opt cli_opts_members[] = {
 	OPT_END};
 
 static const struct column member_cols[] = {
-	COL("code", "code"), COL("name", "name"), COL("accession", "accession"),
-	COL("exit", "exit")};
+	COL(CN_M_CLI_COL_CODE, "code"), COL(CN_M_CLI_COL_NAME, "name"),
+	COL(CN_M_CLI_COL_ACCESSION, "accession"), COL(CN_M_CLI_COL_EXIT, "exit")};
 
 int cmd_members(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
@@ -122,8 +131,11 @@ int cmd_bodies(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		return 0;
 	}
 	struct cli_table t;
-	cli_table_init(&t, "llllrl", (const char *[]){"id", "name", "rule",
-		       "procedure", "members", NULL});
+	enum cn_lang l = cli_lang();
+	cli_table_init(&t, "llllrl", (const char *[]){
+		cn_msg(l, CN_M_CLI_LIST_ID), cn_msg(l, CN_M_CLI_COL_NAME),
+		cn_msg(l, CN_M_CLI_COL_RULE), cn_msg(l, CN_M_CLI_LIST_PROCEDURE),
+		cn_msg(l, CN_M_CLI_COL_MEMBERS), NULL});
 	for (size_t i = 0; i < w->nbodies; i++) {
 		const struct cn_body *b = &w->bodies[i];
 		const struct cn_member **ms;
@@ -153,8 +165,9 @@ const struct cli_opt cli_opts_partners[] = {
 
 /* The view's status is the one of the date asked. */
 static const struct column partner_cols[] = {
-	COL("code", "code"), COL("name", "name"), COL_OR("since", "since", "unknown"),
-	COL("status", "status"), COL("framework", "framework")};
+	COL(CN_M_CLI_COL_CODE, "code"), COL(CN_M_CLI_COL_NAME, "name"),
+	COL_OR(CN_M_CLI_COL_SINCE, "since", CN_M_CLI_COL_UNKNOWN),
+	COL(CN_M_CLI_LIST_STATUS, "status"), COL(CN_M_CLI_COL_FRAMEWORK, "framework")};
 
 int cmd_partners(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
@@ -181,9 +194,11 @@ const struct cli_opt cli_opts_offices[] = {
 	OPT_END};
 
 static const struct column office_cols[] = {
-	COL("id", "id"), COL("city", "city"), COL("country", "country"),
-	COL_OR("opened", "opened", "unknown"), COL_OR("closed", "closed", "-"),
-	COL_BOOL("treaty area", "out_of_area", "out of area", "in area")};
+	COL(CN_M_CLI_LIST_ID, "id"), COL(CN_M_CLI_COL_CITY, "city"),
+	COL(CN_M_CLI_COL_COUNTRY, "country"),
+	COL_OR(CN_M_CLI_COL_OPENED, "opened", CN_M_CLI_COL_UNKNOWN),
+	COL_OR(CN_M_CLI_COL_CLOSED, "closed", CN_M_CLI_COL_NONE),
+	COL_BOOL(CN_M_CLI_COL_AREA, "out_of_area", CN_M_CLI_COL_OUT, CN_M_CLI_COL_IN)};
 
 int cmd_offices(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
@@ -240,36 +255,64 @@ static void print_record(const json_t *doc)
 	const char *attr;
 	size_t i, k;
 
-	if (json_array_size(json_object_get(doc, "silence_breaks")) > 1)
-		printf("  silence     broken by an objection or a proposed "
-		       "amendment\n");
+	static const struct {
+		const char *field;
+		enum cn_msg label;
+	} links[] = {{"supersedes", CN_M_CLI_REC_SUPERSEDES},
+		     {"superseded_by", CN_M_CLI_REC_TAKEN_UP}};
+	char n[24], day[11];
+	enum cn_lang l = cli_lang();
+
+	if (json_array_size(json_object_get(doc, "silence_breaks")) > 1) {
+		cli_label(CN_M_CLI_REC_SILENCE);
+		printf("%s\n", cn_msg(l, CN_M_CLI_REC_SILENCE_VALUE));
+	}
 	json_array_foreach(json_object_get(doc, "breaks"), i, x) {
-		printf("  broken      %s by", cli_str(x, "at"));
+		cli_label(CN_M_CLI_REC_BROKEN);
+		cli_say(CN_M_CLI_REC_BROKEN_VALUE, "at", cli_str(x, "at"),
+			(char *)NULL);
 		json_array_foreach(json_object_get(x, "members"), k, m)
 			printf("%s %s", k ? "," : "", json_string_value(m));
 		printf("%s%s\n",
 		       json_array_size(json_object_get(x, "members")) > 1
-			       ? " (joint letter)" : "",
-		       !strcmp(cli_str(x, "kind"), "amend") ? " (an amendment)" : "");
+			       ? cn_msg(l, CN_M_CLI_REC_JOINT) : "",
+		       !strcmp(cli_str(x, "kind"), "amend")
+			       ? cn_msg(l, CN_M_CLI_REC_AMENDMENT) : "");
 	}
 	json_array_foreach(json_object_get(doc, "positions"), i, x) {
-		if (json_is_true(json_object_get(x, "signed")))
-			printf("  signed      %s %s, with key %s\n", cli_str(x, "member"),
-			       cli_str(x, "position"), cli_str(x, "key"));
-		if (json_is_true(json_object_get(x, "public")))
-			printf("  public      %s's footnote, published with the "
-			       "decision if adopted\n", cli_str(x, "member"));
+		if (json_is_true(json_object_get(x, "signed"))) {
+			cli_label(CN_M_CLI_REC_SIGNED);
+			cli_say(CN_M_CLI_REC_SIGNED_VALUE, "member",
+				cli_str(x, "member"), "position",
+				cli_position_word(cli_str(x, "position")), "key",
+				cli_str(x, "key"), (char *)NULL);
+			printf("\n");
+		}
+		if (json_is_true(json_object_get(x, "public"))) {
+			cli_label(CN_M_CLI_REC_PUBLIC);
+			cli_say(CN_M_CLI_REC_PUBLIC_VALUE, "member",
+				cli_str(x, "member"), (char *)NULL);
+			printf("\n");
+		}
 	}
-	json_object_foreach((json_t *)wts, attr, x)
-		printf("  weighed by  %s, the figures in force on %.10s\n", attr,
-		       cli_str(doc, "opened"));
-	if (json_object_get(doc, "supersedes"))
-		printf("  supersedes  proposal %lld\n",
-		       (long long)json_integer_value(json_object_get(doc, "supersedes")));
-	if (json_object_get(doc, "superseded_by"))
-		printf("  taken up by proposal %lld\n",
-		       (long long)json_integer_value(
-			       json_object_get(doc, "superseded_by")));
+	snprintf(day, sizeof(day), "%.10s", cli_str(doc, "opened"));
+	json_object_foreach((json_t *)wts, attr, x) {
+		cli_label(CN_M_CLI_REC_WEIGHED);
+		cli_say(CN_M_CLI_REC_WEIGHED_VALUE, "attribute", attr, "date", day,
+			(char *)NULL);
+		printf("\n");
+	}
+	/* the matter's other proposals: the one taken up, the one taking
+	 * it up */
+	for (k = 0; k < sizeof(links) / sizeof(links[0]); k++) {
+		if (!json_object_get(doc, links[k].field))
+			continue;
+		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(
+				 json_object_get(doc, links[k].field)));
+		cli_label(links[k].label);
+		cli_say(CN_M_CLI_REC_PROPOSAL, "id", n, (char *)NULL);
+		printf("\n");
+	}
 }
 
 /* The stored view of proposal id (new reference), or NULL after printing
@@ -341,14 +384,18 @@ int cmd_show(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	print_record(doc);
 	q = supersedes(doc);
 	json_decref(doc);
-	printf("  history\n");
+	printf("  %s\n", cn_msg(cli_lang(), CN_M_CLI_SHOW_HISTORY));
 	rc = cn_store_proposal_events(cn_app_store(app), id, print_event, NULL,
 				      &err);
 	while (rc == 0 && q) {
 		json_t *prev = stored_view(c, app, q);
 		if (!prev)
 			return EXIT_REFUSED;
-		printf("  earlier, as proposal %lld\n", (long long)q);
+		char qs[24];
+		snprintf(qs, sizeof(qs), "%lld", (long long)q);
+		printf("  ");
+		cli_say(CN_M_CLI_REC_EARLIER, "id", qs, (char *)NULL);
+		printf("\n");
 		rc = cn_store_proposal_events(cn_app_store(app), q, print_event,
 					      NULL, &err);
 		q = supersedes(prev);

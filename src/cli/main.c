@@ -2,7 +2,8 @@
  * main.c - the `council` command: global options, the command table, and
  * running one command.
  *
- * git-style: `council [--db STORE] COMMAND [options]`.  Each row of the
+ * git-style: `council [--db STORE] [--lang en|fr] COMMAND [options]`; the
+ * language is chosen here, once (util.h, cli_choose_lang).  Each row of the
  * table names a command, its function, its forms (subcommands, with what
  * each needs: no store, the store read-only or read-write, the log's
  * signer) and its help; its options are in the command's own file (see
@@ -18,6 +19,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "util.h"
 
 /* A command with one form: positional arguments `args` (n of them). */
 #define ONE(a, n, need) \
@@ -250,7 +252,7 @@ const struct cmd cli_commands[] = {
 static void usage_all(FILE *f)
 {
 	fprintf(f,
-		"usage: council [--db STORE] COMMAND [options]\n\n"
+		"usage: council [--db STORE] [--lang en|fr] COMMAND [options]\n\n"
 		"council: a decision engine for bodies that decide by consensus,\n"
 		"unanimity or weighted majority (first model: NATO's North\n"
 		"Atlantic Council).\n\ncommands:\n");
@@ -259,6 +261,10 @@ static void usage_all(FILE *f)
 	fprintf(f, "\nSTORE: a SQLite file (default $COUNCIL_DB or ./council.db), or a\n"
 		   "PostgreSQL database: postgresql://... or a libpq keyword string\n"
 		   "such as 'host=/run/postgresql dbname=council'.\n"
+		   "\n--lang: the language of what council says to people (show,\n"
+		   "the verdict after a change, the tables): en or fr;\n"
+		   "without it, $LANGUAGE, $LC_ALL, $LC_MESSAGES or $LANG; else en.\n"
+		   "Help, errors and --json stay English.\n"
 		   "\n'council COMMAND --help' describes one command; 'man council'\n"
 		   "all of them; 'council --version' the version and where the\n"
 		   "datasets and the web page are.\n"
@@ -325,7 +331,7 @@ int main(int argc, char **argv)
 {
 	struct cli c = {0};
 	const struct cmd *k;
-	int i = 1;
+	int i = 1, lang_given = 0;
 
 	c.db = getenv("COUNCIL_DB") ? getenv("COUNCIL_DB") : "council.db";
 	c.now = (int64_t)time(NULL);
@@ -334,6 +340,25 @@ int main(int argc, char **argv)
 		return EXIT_REFUSED;
 	}
 	while (i < argc && argv[i][0] == '-') {
+		const char *lang_opt = NULL;
+		if (!strcmp(argv[i], "--lang") && i + 1 >= argc) {
+			fprintf(stderr, "council: --lang needs a language: en or fr\n");
+			return EXIT_USAGE;
+		}
+		if (!strcmp(argv[i], "--lang"))
+			lang_opt = argv[++i];
+		else if (!strncmp(argv[i], "--lang=", 7))
+			lang_opt = argv[i] + 7;
+		if (lang_opt) {
+			if (cli_choose_lang(lang_opt)) {
+				fprintf(stderr, "council: --lang: '%s' is not a "
+					"language of council: en or fr\n", lang_opt);
+				return EXIT_USAGE;
+			}
+			lang_given = 1;
+			i++;
+			continue;
+		}
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage_all(stdout);
 			return 0;
@@ -356,6 +381,8 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (!lang_given)
+		cli_choose_lang(NULL);
 	if (i >= argc) {
 		usage_all(stderr);
 		return EXIT_USAGE;

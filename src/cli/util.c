@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <assert.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,132 @@ const char *cli_str(const json_t *o, const char *key)
 const char *cli_or(const char *v, const char *dflt)
 {
 	return v && *v ? v : dflt;
+}
+
+/* ---- language ------------------------------------------------------------ */
+
+/* One process speaks one language, chosen before any command runs. */
+static enum cn_lang lang = CN_LANG_EN;
+
+enum cn_lang cli_lang(void)
+{
+	return lang;
+}
+
+/* The first language of a LANGUAGE list ("fr:en", "de:fr") council has. */
+static int from_list(const char *list, enum cn_lang *out)
+{
+	char one[32];
+
+	while (list && *list) {
+		size_t n = strcspn(list, ":");
+		if (n < sizeof(one)) {
+			memcpy(one, list, n);
+			one[n] = '\0';
+			if (cn_lang_parse(one, out) == 0)
+				return 0;
+		}
+		list += n + (list[n] == ':');
+	}
+	return -1;
+}
+
+int cli_choose_lang(const char *opt)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+	const char *locale = NULL;
+
+	if (opt)
+		return cn_lang_parse(opt, &lang) || strlen(opt) != 2 ? -1 : 0;
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]) && !locale; i++)
+		if (getenv(vars[i]) && *getenv(vars[i]))
+			locale = getenv(vars[i]);
+	/* gettext ignores LANGUAGE under the C locale. */
+	if (locale && strcmp(locale, "C") && strcmp(locale, "POSIX") &&
+	    strncmp(locale, "C.", 2) && from_list(getenv("LANGUAGE"), &lang) == 0)
+		return 0;
+	if (cn_lang_parse(locale, &lang))
+		lang = CN_LANG_EN;
+	return 0;
+}
+
+/* msg filled from the pairs of ap, malloc'd; NULL when out of memory. */
+static char *filled(enum cn_msg msg, va_list ap)
+{
+	struct cn_buf b = CN_BUF_INIT;
+	char *s;
+
+	cn_msg_vput(&b, lang, msg, ap);
+	return cn_buf_finish(&b, &s) == 0 ? s : NULL;
+}
+
+void cli_say(enum cn_msg msg, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, msg);
+	s = filled(msg, ap);
+	va_end(ap);
+	if (s)
+		fputs(s, stdout);
+	free(s);
+}
+
+/* "  label" padded to the 12 columns the values of `show` start at
+ * (at least one space after a longer one). */
+static void pad_label(const char *s)
+{
+	size_t w = cli_width(s);
+
+	printf("  %s%*s", s, (int)(w < 12 ? 12 - w : 1), "");
+}
+
+void cli_label(enum cn_msg msg)
+{
+	pad_label(cn_msg(lang, msg));
+}
+
+/* A label with placeholders ("effect {n}"), filled, then padded. */
+static void label_put(enum cn_msg msg, ...) __attribute__((sentinel));
+static void label_put(enum cn_msg msg, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, msg);
+	s = filled(msg, ap);
+	va_end(ap);
+	if (s)
+		pad_label(s);
+	free(s);
+}
+
+/* An integer member of a JSON object as text, in buf (24 bytes). */
+static const char *int_text(const json_t *o, const char *key, char *buf)
+{
+	snprintf(buf, 24, "%lld",
+		 (long long)json_integer_value(json_object_get(o, key)));
+	return buf;
+}
+
+/* A word the table does not know is said as it is. */
+const char *cli_position_word(const char *pos)
+{
+	static const struct {
+		const char *word;
+		enum cn_msg msg;
+	} words[] = {
+		{"concur", CN_M_CLI_POSITION_CONCUR},
+		{"object", CN_M_CLI_POSITION_OBJECT},
+		{"abstain", CN_M_CLI_POSITION_ABSTAIN},
+		{"reserve", CN_M_CLI_POSITION_RESERVE},
+		{"footnote", CN_M_CLI_POSITION_FOOTNOTE},
+	};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(pos, words[i].word))
+			return cn_msg(lang, words[i].msg);
+	return pos;
 }
 
 const char *cli_actor_delegation(const char *member, char buf[CLI_ACTOR_MAX])
@@ -137,50 +264,72 @@ void cli_print_proposal(const json_t *doc)
 	const json_t *x;
 	size_t i;
 
-	printf("Proposal %lld: %s\n",
-	       (long long)json_integer_value(json_object_get(doc, "id")),
-	       cli_str(doc, "title"));
-	printf("  body        %s (%s)\n", cli_str(doc, "body_name"),
-	       cli_str(doc, "body"));
-	printf("  procedure   %s, rule: %s\n", cli_str(doc, "procedure"),
-	       cli_str(doc, "rule"));
-	if (json_object_get(doc, "level"))
-		printf("  meeting     %s%s%s\n", cli_str(doc, "level"),
+	char n[24];
+
+	cli_say(CN_M_CLI_SHOW_PROPOSAL, "id", int_text(doc, "id", n), "title",
+		cli_str(doc, "title"), (char *)NULL);
+	printf("\n");
+	cli_label(CN_M_CLI_SHOW_BODY);
+	printf("%s (%s)\n", cli_str(doc, "body_name"), cli_str(doc, "body"));
+	cli_label(CN_M_CLI_SHOW_PROCEDURE);
+	cli_say(CN_M_CLI_SHOW_PROCEDURE_VALUE, "procedure",
+		cli_str(doc, "procedure"), "rule", cli_str(doc, "rule"),
+		(char *)NULL);
+	printf("\n");
+	if (json_object_get(doc, "level")) {
+		cli_label(CN_M_CLI_SHOW_MEETING);
+		printf("%s%s%s\n", cli_str(doc, "level"),
 		       json_object_get(doc, "place") ? ", " : "",
 		       cli_str(doc, "place"));
-	printf("  opened      %s\n", cli_str(doc, "opened"));
-	if (json_is_string(json_object_get(doc, "deadline")))
-		printf("  deadline    %s\n", cli_str(doc, "deadline"));
-	if (*cli_str(doc, "text"))
-		printf("  text (rev %lld) %s\n",
-		       (long long)json_integer_value(json_object_get(doc, "revision")),
-		       cli_str(doc, "text"));
-	if (!strcmp(cli_str(doc, "status"), "concluded"))
-		printf("  outcome     %s (concluded %s)\n",
-		       cli_str(doc, "explanation"), cli_str(doc, "concluded"));
-	else
-		printf("  status      open; now %s\n", cli_str(doc, "explanation"));
-	printf("  electorate  %lld members:",
-	       (long long)json_integer_value(json_object_get(doc, "electorate_size")));
+	}
+	cli_label(CN_M_CLI_SHOW_OPENED);
+	printf("%s\n", cli_str(doc, "opened"));
+	if (json_is_string(json_object_get(doc, "deadline"))) {
+		cli_label(CN_M_CLI_SHOW_DEADLINE);
+		printf("%s\n", cli_str(doc, "deadline"));
+	}
+	if (*cli_str(doc, "text")) {
+		label_put(CN_M_CLI_SHOW_TEXT, "rev",
+			  int_text(doc, "revision", n), (char *)NULL);
+		printf("%s\n", cli_str(doc, "text"));
+	}
+	if (!strcmp(cli_str(doc, "status"), "concluded")) {
+		cli_label(CN_M_CLI_SHOW_OUTCOME);
+		cli_say(CN_M_CLI_SHOW_OUTCOME_VALUE, "explanation",
+			cli_str(doc, "explanation"), "at",
+			cli_str(doc, "concluded"), (char *)NULL);
+	} else {
+		cli_label(CN_M_CLI_SHOW_STATUS);
+		cli_say(CN_M_CLI_SHOW_STATUS_VALUE, "explanation",
+			cli_str(doc, "explanation"), (char *)NULL);
+	}
+	printf("\n");
+	cli_label(CN_M_CLI_SHOW_ELECTORATE);
+	cli_say(CN_M_CLI_SHOW_ELECTORATE_VALUE, "n",
+		int_text(doc, "electorate_size", n), (char *)NULL);
 	json_array_foreach(json_object_get(doc, "electorate"), i, x)
 		printf(" %s", json_string_value(x));
 	printf("\n");
 	json_array_foreach(json_object_get(doc, "positions"), i, x) {
 		const char *text = json_string_value(json_object_get(x, "text"));
+		const char *pos = cli_position_word(cli_str(x, "position"));
 		if (!strcmp(cli_str(x, "position"), "silent"))
 			continue;
-		printf("    %-3s %-9s %s%s%s%s\n", cli_str(x, "member"),
-		       cli_str(x, "position"), cli_str(x, "at"), text ? "  \"" : "",
-		       text ? text : "", text ? "\"" : "");
+		printf("    %-3s %s%*s %s%s%s%s\n", cli_str(x, "member"), pos,
+		       (int)(cli_width(pos) < 9 ? 9 - cli_width(pos) : 0), "",
+		       cli_str(x, "at"), text ? "  \"" : "", text ? text : "",
+		       text ? "\"" : "");
 	}
 	if (json_array_size(json_object_get(doc, "outstanding"))) {
-		printf("  outstanding");
+		printf("  %s", cn_msg(lang, CN_M_CLI_SHOW_OUTSTANDING));
 		json_array_foreach(json_object_get(doc, "outstanding"), i, x)
 			printf(" %s", json_string_value(x));
 		printf("\n");
 	}
 	json_array_foreach(json_object_get(doc, "effects"), i, x) {
-		printf("  effect %zu    %s", i + 1, cli_str(x, "type"));
+		snprintf(n, sizeof(n), "%zu", i + 1);
+		label_put(CN_M_CLI_SHOW_EFFECT, "n", n, (char *)NULL);
+		printf("%s", cli_str(x, "type"));
 		if (json_object_get(x, "name"))
 			printf(" %s", cli_str(x, "name"));
 		if (json_object_get(x, "city"))
@@ -200,18 +349,25 @@ void cli_print_verdict(const json_t *doc)
 	const char *deadline = json_string_value(json_object_get(doc, "deadline"));
 	long long id = (long long)json_integer_value(json_object_get(doc, "id"));
 
+	char n[24];
+
+	snprintf(n, sizeof(n), "%lld", id);
 	if (!strcmp(cli_str(doc, "status"), "concluded"))
-		printf("proposal %lld: %s\n", id, cli_str(doc, "explanation"));
+		cli_say(CN_M_CLI_VERDICT_CONCLUDED, "id", n, "explanation",
+			cli_str(doc, "explanation"), (char *)NULL);
 	else if (!strcmp(cli_str(doc, "procedure"), "silence") &&
 		 !strcmp(cli_str(doc, "verdict"), "adopted"))
 		/* Not adopted yet: adopted at the deadline if nobody breaks
 		 * silence first. */
-		printf("proposal %lld: open: silence holds so far; deadline %s\n",
-		       id, cli_or(deadline, "none"));
+		cli_say(CN_M_CLI_VERDICT_SILENCE_HOLDS, "id", n, "deadline",
+			cli_or(deadline, cn_msg(lang, CN_M_CLI_VERDICT_NONE)),
+			(char *)NULL);
 	else
-		printf("proposal %lld: open; so far %s%s%s\n", id,
-		       cli_str(doc, "explanation"), deadline ? "; deadline " : "",
-		       deadline ? deadline : "");
+		cli_say(deadline ? CN_M_CLI_VERDICT_OPEN_DEADLINE
+				 : CN_M_CLI_VERDICT_OPEN, "id", n, "explanation",
+			cli_str(doc, "explanation"), "deadline", deadline,
+			(char *)NULL);
+	printf("\n");
 }
 
 void cli_print_after(const struct cn_world *w, int64_t id, int json)

@@ -3,7 +3,16 @@
  * aligned tables with headers (widths counted in characters, not bytes, so
  * "Chișinău" and "Türkiye" line up), dates for display, a proposal, one
  * event as one line, a procedure's verdict (after a change too); and the
- * actor name a delegation's statements are recorded under.
+ * actor name a delegation's statements are recorded under; the language
+ * the command speaks (English or French, core/i18n.h).
+ *
+ * Translated: the words of `show` (its labels and position words), the
+ * verdict line after a change, the tables' headings (proposals, members,
+ * partners, offices, bodies) and their words for an unknown date or the
+ * treaty area, the proposals table's "more:" line.  Left English: --help and usage (options.c's tables), the
+ * messages of core and the app (errors, explanations such as "blocked: FR
+ * objects"), which the API returns to machines too, the event lines of
+ * `log` and every --json output (the API's words).
  *
  * Ownership: the table copies every cell it is given and frees them in
  * cli_table_print; nothing else here keeps a pointer after returning.
@@ -17,6 +26,7 @@
 
 #include "../core/err.h"
 #include "../core/event.h"
+#include "../core/i18n.h"
 #include "../core/world.h"
 
 /* Print a JSON value to stdout, indented, with a newline; takes the ref. */
@@ -64,6 +74,24 @@ void cli_print_verdict(const json_t *doc);
 /* After a change to proposal id: the proposal's view (json), or its
  * verdict so far. */
 void cli_print_after(const struct cn_world *w, int64_t id, int json);
+
+/* The language the command speaks: chosen once by main.c (cli_choose_lang),
+ * English until then. */
+enum cn_lang cli_lang(void);
+/* From --lang (opt, NULL when not given), else the environment as gettext
+ * reads it: LANGUAGE (a colon-separated list, its first language council
+ * has) unless the locale is C or POSIX, then LC_ALL, LC_MESSAGES, LANG
+ * (the first set decides); English when none names en or fr.  -1 when opt
+ * names neither (the caller reports the usage error), else 0. */
+int cli_choose_lang(const char *opt);
+/* The text of msg in the command's language, placeholders filled
+ * (cn_msg_put's pairs, NULL-ended), printed to stdout. */
+void cli_say(enum cn_msg msg, ...) __attribute__((sentinel));
+/* "  label" padded to the column `show` prints its values at. */
+void cli_label(enum cn_msg msg);
+/* A position as `show` says it: the API's word ("concur") in English, its
+ * French in French. */
+const char *cli_position_word(const char *pos);
 
 /* "delegation:FR" into buf: the actor of a delegation's statements. */
 #define CLI_ACTOR_MAX 32

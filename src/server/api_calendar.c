@@ -28,12 +28,20 @@
  * of the seconds from each revision to its deadline (an extension only
  * moves the deadline later, a recirculation adds a revision), plus one
  * once concluded.
+ *
+ * Its words (SUMMARY, DESCRIPTION, the calendar's name) are in the
+ * language ?lang= names (en or fr, core/i18n.h; English without it), said
+ * in Content-Language.  A calendar program sends no useful
+ * Accept-Language, so the language is in the URL the page gives, in the
+ * page's language.  A proposal's explanation, which core writes, stays
+ * English.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../app/lists.h"
+#include "../core/i18n.h"
 #include "../core/ical.h"
 #include "../core/timeutil.h"
 #include "access.h"
@@ -48,6 +56,7 @@
 struct feed {
 	struct ctx *x;
 	struct cn_buf b;
+	enum cn_lang lang;
 	char base[300]; /* "http://host" for the page's links, or "" */
 };
 
@@ -84,16 +93,33 @@ static void changes(const json_t *v, int concluded, int64_t *sequence,
 		*sequence = INT32_MAX;
 }
 
-static const char *capital(const char *outcome)
+/* A word of the API (an outcome, a procedure) and its message. */
+struct word {
+	const char *word;
+	enum cn_msg msg;
+};
+
+static const struct word outcomes[] = {
+	{"adopted", CN_M_OUTCOME_ADOPTED}, {"blocked", CN_M_OUTCOME_BLOCKED},
+	{"failed", CN_M_OUTCOME_FAILED}, {"withdrawn", CN_M_OUTCOME_WITHDRAWN},
+	{"lapsed", CN_M_OUTCOME_LAPSED}, {NULL, CN_M_CAL_OUTCOME_CONCLUDED}};
+
+static const struct word procedures[] = {
+	{"meeting", CN_M_CAL_PROCEDURE_MEETING},
+	{"silence", CN_M_CAL_PROCEDURE_SILENCE},
+	{"ratification", CN_M_CAL_PROCEDURE_RATIFICATION},
+	{"vote", CN_M_CAL_PROCEDURE_VOTE},
+	{"written", CN_M_CAL_PROCEDURE_WRITTEN}, {NULL, CN_MSG_COUNT}};
+
+/* word in lang by the table ending in {NULL, fallback}; a word the table
+ * does not know stands for itself when the fallback is CN_MSG_COUNT. */
+static const char *say(enum cn_lang lang, const struct word *t,
+		       const char *word)
 {
-	static const char *const names[][2] = {
-		{"adopted", "Adopted"}, {"blocked", "Blocked"},
-		{"failed", "Failed"}, {"withdrawn", "Withdrawn"},
-		{"lapsed", "Lapsed"}};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (outcome && !strcmp(outcome, names[i][0]))
-			return names[i][1];
-	return "Concluded";
+	for (; t->word; t++)
+		if (word && !strcmp(word, t->word))
+			return cn_msg(lang, t->msg);
+	return t->msg == CN_MSG_COUNT ? (word ? word : "?") : cn_msg(lang, t->msg);
 }
 
 /* One proposal's VEVENT, or nothing when it has no date to show. */
@@ -108,6 +134,8 @@ static void add_event(struct feed *f, const json_t *v)
 	int64_t deadline = time_of(v, "deadline"), ended = time_of(v, "concluded");
 	int64_t start = deadline != CN_TIME_NONE ? deadline : ended, seq, modified;
 	char line[512];
+	struct cn_buf s = CN_BUF_INIT;
+	char *text;
 
 	if (start == CN_TIME_NONE || (!concluded && deadline == CN_TIME_NONE))
 		return;
@@ -125,30 +153,31 @@ static void add_event(struct feed *f, const json_t *v)
 	snprintf(line, sizeof(line), "%lld", (long long)seq);
 	cn_ical_raw(&f->b, "SEQUENCE", line);
 	if (concluded)
-		snprintf(line, sizeof(line), "%s: %s", capital(outcome),
-			 title ? title : "");
+		cn_msg_put(&s, f->lang, CN_M_CAL_SUMMARY_CONCLUDED, "outcome",
+			   say(f->lang, outcomes, outcome), "title", title,
+			   (char *)NULL);
 	else
-		snprintf(line, sizeof(line), "%s: %s",
-			 proc && !strcmp(proc, "silence") ? "Silence ends"
-							  : "Deadline",
-			 title ? title : "");
-	cn_ical_text(&f->b, "SUMMARY", line);
-	{
-		struct cn_buf d = CN_BUF_INIT;
-		char *desc;
-		cn_buf_printf(&d, "Proposal %lld before %s (%s procedure).",
-			      (long long)id, cn_jstr(v, "body_name")
-			      ? cn_jstr(v, "body_name") : "?", proc ? proc : "?");
-		/* How it ended; an open one's running verdict would read
-		 * as an outcome in a calendar. */
-		if (concluded && expl)
-			cn_buf_printf(&d, "\n%s", expl);
-		if (cn_buf_finish(&d, &desc) == 0) {
-			cn_ical_text(&f->b, "DESCRIPTION", desc);
-			free(desc);
-		} else
-			f->b.oom = 1;
-	}
+		cn_msg_put(&s, f->lang, proc && !strcmp(proc, "silence")
+			   ? CN_M_CAL_SUMMARY_SILENCE : CN_M_CAL_SUMMARY_DEADLINE,
+			   "title", title, (char *)NULL);
+	if (cn_buf_finish(&s, &text) == 0) {
+		cn_ical_text(&f->b, "SUMMARY", text);
+		free(text);
+	} else
+		f->b.oom = 1;
+	snprintf(line, sizeof(line), "%lld", (long long)id);
+	cn_msg_put(&s, f->lang, CN_M_CAL_DESCRIPTION, "id", line, "body",
+		   cn_jstr(v, "body_name") ? cn_jstr(v, "body_name") : "?",
+		   "procedure", say(f->lang, procedures, proc), (char *)NULL);
+	/* How it ended; an open one's running verdict would read as an
+	 * outcome in a calendar. */
+	if (concluded && expl)
+		cn_buf_printf(&s, "\n%s", expl);
+	if (cn_buf_finish(&s, &text) == 0) {
+		cn_ical_text(&f->b, "DESCRIPTION", text);
+		free(text);
+	} else
+		f->b.oom = 1;
 	if (place)
 		cn_ical_text(&f->b, "LOCATION", place);
 	if (f->base[0]) {
@@ -180,31 +209,39 @@ static int add_doc(void *ctx, int64_t id, const char *doc, size_t len,
 	return 0;
 }
 
-static const char *calname(const struct cn_principal *who)
+static const char *calname(enum cn_lang lang, const struct cn_principal *who)
 {
 	switch (who->role) {
-	case CN_ROLE_SECRETARIAT: return "council: secretariat";
-	case CN_ROLE_MEMBER: return "council: delegation";
-	case CN_ROLE_PARTNER: return "council: partner";
+	case CN_ROLE_SECRETARIAT: return cn_msg(lang, CN_M_CAL_NAME_SECRETARIAT);
+	case CN_ROLE_MEMBER: return cn_msg(lang, CN_M_CAL_NAME_MEMBER);
+	case CN_ROLE_PARTNER: return cn_msg(lang, CN_M_CAL_NAME_PARTNER);
 	case CN_ROLE_PUBLIC: break;
 	}
-	return "council";
+	return cn_msg(lang, CN_M_CAL_NAME_PUBLIC);
 }
 
 void h_calendar(struct ctx *x)
 {
-	struct feed f = {x, CN_BUF_INIT, ""};
+	struct feed f = {x, CN_BUF_INIT, CN_LANG_EN, ""};
 	struct cn_err err = {0};
 	struct cn_proposal_query q;
 	struct cn_viewer v;
 	struct cn_store *st;
 	char since[CN_TIME_BUF], name[64], *body, etag[48];
 	uint8_t hash[CN_HASH_LEN];
-	const char *inm;
+	const char *inm, *lang = x->req->arg(x->req, "lang");
 	int rc;
 
 	if (cn_auth_feed(x->rd, x->req->arg(x->req, "key"), &x->who, &err)) {
 		not_found(x);
+		return;
+	}
+	/* Only "en" and "fr" themselves: a URL is written by the page, not
+	 * taken from a browser's preferences. */
+	if (lang && (cn_lang_parse(lang, &f.lang) || strlen(lang) != 2)) {
+		reply_error(x, 400, "invalid",
+			    "lang: '%.16s' is not a language of council: en or fr",
+			    lang);
 		return;
 	}
 	if (!(st = cache_lists(x->cache, x->api, &err))) {
@@ -219,7 +256,7 @@ void h_calendar(struct ctx *x)
 	cn_ical_raw(&f.b, "PRODID", "-//council//calendar feed//EN");
 	cn_ical_raw(&f.b, "CALSCALE", "GREGORIAN");
 	cn_ical_raw(&f.b, "METHOD", "PUBLISH");
-	snprintf(name, sizeof(name), "%s%s%s", calname(&x->who),
+	snprintf(name, sizeof(name), "%s%s%s", calname(f.lang, &x->who),
 		 x->who.code[0] ? " " : "", x->who.code);
 	cn_ical_text(&f.b, "X-WR-CALNAME", name);
 	memset(&q, 0, sizeof(q));
@@ -259,6 +296,7 @@ void h_calendar(struct ctx *x)
 	}
 	x->res->status = 200;
 	x->res->content_type = "text/calendar; charset=utf-8";
+	x->res->content_language = cn_lang_code(f.lang);
 	x->res->body = body;
 	x->res->len = strlen(body);
 }

@@ -81,6 +81,7 @@ struct http_response {
 	const char *vary;             /* static, or NULL */
 	char etag[48];                /* "" for none; quoted, as sent */
 	const char *retry_after;      /* static, or NULL (with a 503) */
+	const char *content_language; /* static, or NULL for none */
 };
 
 typedef void (*http_handler)(void *ctx, const struct http_request *req,

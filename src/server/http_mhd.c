@@ -497,6 +497,9 @@ static enum MHD_Result send_res(const struct http_server *srv,
 		MHD_add_response_header(r, "Allow", res->allow);
 	if (res->retry_after)
 		MHD_add_response_header(r, "Retry-After", res->retry_after);
+	if (res->content_language)
+		MHD_add_response_header(r, "Content-Language",
+					res->content_language);
 	/* Tell clients how long an idle connection lives (RFC 9112's
 	 * Keep-Alive hint), so that one which pools connections stops
 	 * reusing it before we close it, instead of sending a request into

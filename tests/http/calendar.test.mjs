@@ -141,6 +141,41 @@ test('sight: each feed shows what its principal sees, never a hidden proposal', 
   assert.ok(!jp.includes('NPG') && !jp.includes('Tokyo'), 'no hidden title anywhere in the bytes');
 });
 
+test('?lang=fr: the words in French, with French typography, said in Content-Language; English by default', async () => {
+  const NNBSP = '\u202f';
+  const en = await fetchFeed(feeds.FR.url);
+  assert.equal(en.headers.get('content-language'), 'en', 'English without ?lang');
+  const r = await fetchFeed(`${feeds.FR.url}&lang=fr`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.headers.get('content-language'), 'fr');
+  const cal = parse(r.text);
+  assert.equal(cal.calendar['X-WR-CALNAME'], `council${NNBSP}: délégation FR`);
+  const ev = byUid(cal.events);
+  assert.equal(ev[uid(ids.nac)].SUMMARY, `Fin de l’accord tacite${NNBSP}: ${TITLE}`,
+    'the title as written, after the French words');
+  assert.equal(ev[uid(ids.broken)].SUMMARY, `Bloquée${NNBSP}: silence France breaks`);
+  assert.equal(ev[uid(ids.adopted)].SUMMARY, `Adoptée${NNBSP}: a meeting, adopted`);
+  assert.match(ev[uid(ids.nac)].DESCRIPTION, new RegExp(`^Proposition ${ids.nac} soumise à .+ \\(procédure d’accord tacite\\)\\.$`));
+  assert.match(ev[uid(ids.adopted)].DESCRIPTION, new RegExp(`^Proposition ${ids.adopted} soumise à .+ \\(réunion\\)\\.\\n`),
+    'a concluded one: how it ended on the next line');
+  for (const e of cal.events) assert.ok(!/ :/.test(e.SUMMARY), `no plain space before a colon: ${e.SUMMARY}`);
+  // The same events, at the same times, whatever the language.
+  const enCal = parse(en.text);
+  assert.deepEqual(cal.events.map((e) => [e.UID, e.DTSTART, e.STATUS]),
+    enCal.events.map((e) => [e.UID, e.DTSTART, e.STATUS]));
+  assert.equal(ev[uid(ids.nac)].SUMMARY === byUid(enCal.events)[uid(ids.nac)].SUMMARY, false);
+});
+
+test('?lang= other than en or fr is refused, naming lang; a bad key stays 404 whatever the lang', async () => {
+  for (const bad of ['de', 'fr-FR', 'french', '']) {
+    const r = await fetchFeed(`${feeds.FR.url}&lang=${encodeURIComponent(bad)}`);
+    assert.equal(r.status, 400, `lang=${bad}: ${r.text}`);
+    assert.match(JSON.parse(r.text).error.message, /^lang: '.*' is not a language of council: en or fr$/);
+  }
+  const r = await fetchFeed(`${srv.base}/api/v1/calendar.ics?key=cn_${'A'.repeat(43)}&lang=fr`);
+  assert.equal(r.status, 404);
+});
+
 test('the same record gives the same bytes: stable UIDs, ETag and 304', async () => {
   const a = await fetchFeed(feeds.FR.url), b = await fetchFeed(feeds.FR.url);
   assert.equal(a.text, b.text);

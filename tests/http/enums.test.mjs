@@ -328,6 +328,7 @@ const RULES = {
   'components/parameters/listStatus/schema': { query: 'status' },
   'components/parameters/listForm/schema': { query: 'form' },
   'components/parameters/all/schema': { query: 'all' },
+  'paths//api/v1/calendar.ics/get/parameters/lang/schema': { query: 'lang' },
 };
 
 // Values an enum lists that this test cannot provoke, and why.
@@ -425,6 +426,25 @@ for (const [path, rule] of Object.entries(RULES)) {
       }
       for (const v of listed.filter((x) => !named.includes(x) && !known(path, x))) {
         problems.push(`the spec lists ?${rule.query}=${v}, which the server's message does not`);
+      }
+    } else if (rule.query === 'lang') {
+      // the calendar feed in each language, said in Content-Language; any
+      // other is refused naming lang
+      const feed = await ok(201, S, 'POST', '/api/v1/calendar/feeds', { label: 'enums' });
+      const url = new URL(feed.url, srv.base);
+      const get = async (v) => {
+        url.searchParams.set('lang', v);
+        const r = await fetch(url);
+        return { status: r.status, lang: r.headers.get('content-language'), text: await r.text() };
+      };
+      for (const v of listed) {
+        const r = await get(v);
+        if (r.status === 200 && r.lang === v) reachedBy.add(v);
+        else problems.push(`?lang=${v}: ${r.status}, Content-Language ${r.lang}`);
+      }
+      const bad = await get('de');
+      if (bad.status !== 400 || !/^lang: /.test(JSON.parse(bad.text).error?.message)) {
+        problems.push(`?lang=de: ${bad.status} ${bad.text}, not 400 naming lang`);
       }
     } else if (rule.query === 'all') {
       // on: every office ever; off: those open today, as without ?all

@@ -4,6 +4,7 @@
 // data is on its way while its code loads.  The addresses come from
 // endpoints.js.
 import { url } from './endpoints.js';
+import { t } from './i18n.js';
 
 const TOKEN_KEY = 'council.token';
 const PUBLIC_KEY = 'council.public';
@@ -38,7 +39,7 @@ export async function request(path, { method = 'GET', body, token = session.toke
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, 'network', 'The server cannot be reached; the page will try again.');
+    throw new ApiError(0, 'network', t('web.error.network'));
   }
   const text = await r.text();
   let data = null;
@@ -84,7 +85,7 @@ function setWho(who) {
 
 export async function signIn(token) {
   const who = await request(url.whoami(), { token });
-  if (who.role === 'public') throw new ApiError(401, 'unauthorized', 'That token stands for no one.');
+  if (who.role === 'public') throw new ApiError(401, 'unauthorized', t('web.error.no_one'));
   session.token = token;
   session.principal = setWho(who);
   session.browsing = false;

@@ -17,6 +17,7 @@
 // #live line says which, for everyone (role=status).
 import { session } from './api.js';
 import { url } from './endpoints.js';
+import { t } from './i18n.js';
 
 const RETRY_MS = 3000;
 
@@ -43,8 +44,7 @@ function setState(s) {
   state = s;
   const el = document.getElementById('live');
   if (el) {
-    el.textContent = s === 'live' ? 'Updates arrive as they happen.'
-      : 'Live updates are interrupted; the page checks for changes every few seconds.';
+    el.textContent = s === 'live' ? t('web.live.on') : t('web.live.down');
     el.dataset.state = s;
   }
   document.dispatchEvent(new CustomEvent('council:live', { detail: back ? 'back' : s }));

@@ -4,8 +4,9 @@
 // routeReads), so a view's data and its code arrive together.
 import { h, replace } from './dom.js';
 import * as api from './api.js';
-import { tickAll, zone } from './time.js';
+import { setLocale, tickAll, zone } from './time.js';
 import { startLive } from './live.js';
+import { t, currentLang, currentLocale, chooseAndReload, initLang, loadLang } from './i18n.js';
 import { alertBox, errorText, loading } from './ui.js';
 import { parseHash, principalLabel, shortLabel, navLinks, routeReads } from './model/navigation.js';
 
@@ -15,10 +16,10 @@ const ROUTES = [
   [/^\/proposals$/, () => import('./views/procedures.js'), 'proceduresView'],
   [/^\/proposals\/(\d+)$/, () => import('./views/proposal.js'), 'proposalView'],
   [/^\/propose$/, () => import('./views/propose.js'), 'proposeView', {
-    role: 'secretariat', deny: ['Only the secretariat may make proposals. ', 'Sign in with a secretariat token.'],
+    role: 'secretariat', deny: ['web.deny.propose', 'web.deny.propose_link'],
   }],
   [/^\/receipts$/, () => import('./views/receipts.js'), 'receiptsView', {
-    role: 'member', deny: ['Receipts are kept for member delegations. ', 'Sign in with a delegation’s token.'],
+    role: 'member', deny: ['web.deny.receipts', 'web.deny.receipts_link'],
   }],
   [/^\/bodies$/, () => import('./views/bodies.js'), 'bodiesView'],
   [/^\/bodies\/([A-Za-z0-9_-]{1,15})\/analysis$/, () => import('./views/analysis.js'), 'analysisView'],
@@ -46,7 +47,7 @@ const main = document.getElementById('main');
 let cleanups = [];
 let routeSeq = 0;
 let flash = null;
-let ready = null; // the session, restored once (whoami)
+let ready = null; // the session, restored once (whoami), and the page's words
 
 export function navigate(hash, { replace: rep = false } = {}) {
   if (location.hash === hash) { route(); return; }
@@ -66,18 +67,18 @@ function renderHeader(path) {
     href, class: 'nav-link', 'aria-current': match.test(path) ? 'page' : null,
   }, label)));
   const who = document.getElementById('who');
-  if (!p) { replace(who, h('a', { class: 'btn small ghost', href: '#/signin' }, 'Sign in')); return; }
+  if (!p) { replace(who, h('a', { class: 'btn small ghost', href: '#/signin' }, t('web.signin.button'))); return; }
   replace(who, h('span', { class: `who-badge role-${role}`, 'data-role': role, 'data-code': p.code || null },
-    h('span', { class: 'sr-only' }, 'Signed in as '),
+    h('span', { class: 'sr-only' }, t('web.who.signed_in_as')),
     h('span', { class: 'who-long' }, principalLabel(p)),
     h('span', { class: 'who-short', 'aria-hidden': 'true' }, shortLabel(p))),
     role === 'public'
-      ? h('a', { class: 'btn small ghost', href: '#/signin' }, 'Sign in')
+      ? h('a', { class: 'btn small ghost', href: '#/signin' }, t('web.signin.button'))
       : h('button', { type: 'button', class: 'btn small ghost', id: 'sign-out', onclick: () => {
         api.signOut();
-        setFlash({ kind: 'ok', msg: 'You are signed out.' });
+        setFlash({ kind: 'ok', msg: t('web.signin.signed_out') });
         navigate('#/signin');
-      } }, 'Sign out'));
+      } }, t('web.signin.sign_out')));
 }
 
 async function route() {
@@ -92,7 +93,7 @@ async function route() {
   try {
     await ready;
   } catch (e) {
-    replace(main, alertBox(`The server cannot be reached: ${errorText(e)}`));
+    replace(main, alertBox(t('web.error.unreachable', { error: errorText(e) })));
     return;
   }
   if (seq !== routeSeq) return;
@@ -112,18 +113,18 @@ async function route() {
     if (flash) { view.before(alertBox(flash.msg, flash.kind)); flash = null; }
   };
   if (!hit) {
-    document.title = 'Not found · council';
+    document.title = `${t('web.notfound.title')} · council`;
     show();
-    replace(view, h('h1', { tabindex: '-1' }, 'Page not found'),
-      h('p', {}, 'There is no page at this address. ', h('a', { href: '#/proposals' }, 'Go to the procedures.')));
+    replace(view, h('h1', { tabindex: '-1' }, t('web.notfound.heading')),
+      h('p', {}, t('web.notfound.text'), ' ', h('a', { href: '#/proposals' }, t('web.notfound.link'))));
     focusHeading();
     return;
   }
   if (opts?.role && api.role() !== opts.role) {
-    document.title = 'Not allowed · council';
+    document.title = `${t('web.deny.title')} · council`;
     show();
-    replace(view, h('h1', { tabindex: '-1' }, 'Not available'),
-      h('p', {}, opts.deny[0], h('a', { href: '#/signin' }, opts.deny[1])));
+    replace(view, h('h1', { tabindex: '-1' }, t('web.deny.heading')),
+      h('p', {}, t(opts.deny[0]), ' ', h('a', { href: '#/signin' }, t(opts.deny[1]))));
     focusHeading();
     return;
   }
@@ -132,12 +133,12 @@ async function route() {
     principal: api.session.principal,
     alive: () => seq === routeSeq,
     onCleanup: (f) => cleanups.push(f),
-    title: (t) => { document.title = `${t} · council`; },
+    title: (s) => { document.title = `${s} · council`; },
     navigate,
   };
   try {
     const mod = await code;
-    if (mod instanceof Error) throw new Error('This part of the page could not be loaded; try again.');
+    if (mod instanceof Error) throw new Error(t('web.error.chunk'));
     if (seq !== routeSeq) return;
     show();
     replace(view, loading());
@@ -145,8 +146,8 @@ async function route() {
   } catch (e) {
     if (seq !== routeSeq) return;
     show();
-    replace(view, h('h1', { tabindex: '-1' }, 'Something went wrong'), alertBox(errorText(e)),
-      h('p', {}, h('button', { type: 'button', class: 'btn', onclick: () => route() }, 'Try again')));
+    replace(view, h('h1', { tabindex: '-1' }, t('web.error.heading')), alertBox(errorText(e)),
+      h('p', {}, h('button', { type: 'button', class: 'btn', onclick: () => route() }, t('web.error.retry'))));
   }
   if (seq === routeSeq) focusHeading();
 }
@@ -163,13 +164,37 @@ function focusHeading() {
 
 api.setUnauthorizedHandler(() => {
   api.signOut();
-  setFlash({ kind: 'error', msg: 'Your token is no longer accepted (revoked or unknown). Please sign in again.' });
+  setFlash({ kind: 'error', msg: t('web.signin.revoked') });
   navigate('#/signin');
 });
 
-function start() {
+// The shell (index.html) is written in English: the document's language,
+// the time zone, the switch to the other language, and in French the
+// rest of the shell in French.
+function shellIn(lang) {
+  document.documentElement.lang = lang;
   document.getElementById('tz').textContent = zone;
-  ready = api.restore();
+  const sw = document.getElementById('lang-switch');
+  sw.onclick = () => chooseAndReload(lang === 'fr' ? 'en' : 'fr');
+  if (lang === 'en') return;
+  sw.textContent = t('web.lang.en');
+  sw.setAttribute('lang', 'en');
+  document.getElementById('skip-link').textContent = t('web.shell.skip');
+  document.getElementById('site-nav').setAttribute('aria-label', t('web.shell.nav_label'));
+  const tz = h('span', { id: 'tz' }, zone);
+  replace(document.getElementById('footer-times'), ...t('web.shell.footer_times', { zone: '\u0000' })
+    .split('\u0000').flatMap((part, i) => (i ? [tz, part] : [part])));
+  document.getElementById('footer-record').textContent = t('web.shell.footer_record');
+  document.getElementById('live').textContent = t('web.live.starting');
+  const ld = main.querySelector('.loading');
+  if (ld) ld.textContent = t('web.loading');
+}
+
+function start() {
+  initLang();
+  setLocale(currentLocale());
+  // The words (French is a chunk of its own) and the session at once.
+  ready = Promise.all([loadLang().then(() => shellIn(currentLang())), api.restore()]);
   ready.catch(() => { /* route() says so */ });
   window.addEventListener('hashchange', route);
   route();

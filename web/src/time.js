@@ -1,12 +1,16 @@
 // time.js - times in the viewer's time zone with UTC alongside; dates;
-// countdowns to a deadline.  Formats follow the browser's language.
+// countdowns to a deadline.  Formats are those of the page's language
+// (i18n.js): French writes "2 décembre 2026 à 14:00".
 import { h } from './dom.js';
+import { currentLocale as pageLocale, t } from './i18n.js';
 
 export const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 const isUTC = /^(UTC|Etc\/UTC|Etc\/GMT|GMT)$/.test(zone);
 
-// Dates and times are written the way the browser's chosen language writes
-// them (navigator.language); the words around them are the page's.
+// Dates and times are written the way the page's language writes them:
+// its locale (i18n.js localeFor: the browser's own variant of it, else
+// en-GB or fr-FR), set by main.js once the language is chosen.  French
+// spells the month out and leaves the weekday.
 let locale = 'en-GB';
 let fmt = null;
 
@@ -15,12 +19,15 @@ function formats() {
   if (fmt) return fmt;
   const f = (o) => new Intl.DateTimeFormat(locale, o);
   const hm = { hour: '2-digit', minute: '2-digit' };
+  const fr = /^fr\b/.test(locale);
+  const month = fr ? 'long' : 'short';
   fmt = {
-    local: f({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', ...hm, timeZoneName: 'short' }),
+    local: f({ weekday: fr ? undefined : 'short', day: 'numeric', month, year: 'numeric', ...hm,
+      timeZoneName: 'short' }),
     utcTime: f({ ...hm, timeZone: 'UTC' }),
-    utcFull: f({ day: 'numeric', month: 'short', year: 'numeric', ...hm, timeZone: 'UTC' }),
-    date: f({ day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }),
-    month: f({ month: 'short', year: 'numeric', timeZone: 'UTC' }),
+    utcFull: f({ day: 'numeric', month, year: 'numeric', ...hm, timeZone: 'UTC' }),
+    date: f({ day: 'numeric', month, year: 'numeric', timeZone: 'UTC' }),
+    month: f({ month, year: 'numeric', timeZone: 'UTC' }),
   };
   return fmt;
 }
@@ -33,7 +40,7 @@ export function setLocale(l) {
   fmt = null;
 }
 export const currentLocale = () => locale;
-setLocale(globalThis.navigator?.language || 'en-GB');
+setLocale(pageLocale());
 
 // Calendar days as YYYY-MM-DD, whatever the locale: for comparing, not showing.
 const localDay = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -81,15 +88,16 @@ export function today() {
   return localDay.format(new Date());
 }
 
-// "2 d 04 h", "3 h 12 min 05 s", "45 s"
+// "2 d 04 h", "3 h 12 min 05 s", "45 s" (French: "2 j 04 h")
 export function remaining(ms) {
+  const day = t('web.time.day_unit');
   if (ms <= 0) return '0 s';
   let s = Math.floor(ms / 1000);
   const d = Math.floor(s / 86400); s -= d * 86400;
   const hr = Math.floor(s / 3600); s -= hr * 3600;
   const m = Math.floor(s / 60); s -= m * 60;
   const p2 = (n) => String(n).padStart(2, '0');
-  if (d > 0) return `${d} d ${p2(hr)} h ${p2(m)} min`;
+  if (d > 0) return `${d} ${day} ${p2(hr)} h ${p2(m)} min`;
   if (hr > 0) return `${hr} h ${p2(m)} min ${p2(s)} s`;
   if (m > 0) return `${m} min ${p2(s)} s`;
   return `${s} s`;
@@ -106,7 +114,7 @@ export function tickOne(el) {
   const d = parseTime(el.getAttribute('data-countdown'));
   if (!d) return false;
   const ms = d.getTime() - Date.now();
-  const txt = ms > 0 ? remaining(ms) : 'deadline reached';
+  const txt = ms > 0 ? remaining(ms) : t('web.time.deadline_reached');
   if (el.textContent !== txt) el.textContent = txt;
   el.classList.toggle('due', ms <= 0);
   el.classList.toggle('soon', ms > 0 && ms < 3600e3);

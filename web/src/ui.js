@@ -1,53 +1,61 @@
 // ui.js - shared pieces: labels, badges, alerts, the modal dialog, toasts.
 import { h, icon } from './dom.js';
 import { localInputToISO, timeText } from './time.js';
+import { labels, t } from './i18n.js';
 
 export const POSITIONS = ['concur', 'object', 'abstain', 'reserve', 'footnote', 'silent'];
-export const POSITION_LABEL = {
-  concur: 'Concur', object: 'Object', abstain: 'Abstain', reserve: 'Reserve',
-  footnote: 'Footnote', silent: 'Silent',
-};
+// The labels of the API's words, in the page's language (i18n.js labels):
+// POSITION_LABEL.concur is the catalogue's position.concur.
+export const POSITION_LABEL = labels({
+  concur: 'position.concur', object: 'position.object', abstain: 'position.abstain', reserve: 'position.reserve',
+  footnote: 'position.footnote', silent: 'position.silent',
+});
 export const POSITION_ICON = {
   concur: 'check', object: 'cross', abstain: 'minus', reserve: 'pause', footnote: 'pen', silent: 'dot',
 };
-export const OUTCOME_LABEL = {
-  adopted: 'Adopted', blocked: 'Blocked', failed: 'Failed', withdrawn: 'Withdrawn', lapsed: 'Lapsed',
-};
-export const PROCEDURE_LABEL = {
-  meeting: 'Meeting', silence: 'Silence procedure', ratification: 'Ratification', vote: 'Roll-call vote',
-  written: 'Written procedure',
-};
+export const OUTCOME_LABEL = labels({
+  adopted: 'outcome.adopted', blocked: 'outcome.blocked', failed: 'outcome.failed', withdrawn: 'outcome.withdrawn',
+  lapsed: 'outcome.lapsed',
+});
+export const PROCEDURE_LABEL = labels({
+  meeting: 'procedure.meeting', silence: 'procedure.silence', ratification: 'procedure.ratification',
+  vote: 'procedure.vote', written: 'procedure.written',
+});
 // A member's vote (procedure vote or written), and 'not-voted' while it has
 // not; each is drawn in the colour of the position it counts as.
 export const VOTES = ['yes', 'no', 'abstain', 'not-participating', 'not-voted'];
-export const VOTE_LABEL = {
-  yes: 'Yes', no: 'No', abstain: 'Abstain', 'not-participating': 'Not participating', 'not-voted': 'Not yet voted',
-};
+export const VOTE_LABEL = labels({
+  yes: 'vote.yes', no: 'vote.no', abstain: 'vote.abstain', 'not-participating': 'vote.not-participating',
+  'not-voted': 'vote.not-voted',
+});
 export const VOTE_POSITION = {
   yes: 'concur', no: 'object', abstain: 'abstain', 'not-participating': 'silent', 'not-voted': 'silent',
 };
-export const LEVEL_LABEL = {
-  'permanent-representatives': 'Permanent representatives',
-  'foreign-ministers': 'Foreign ministers',
-  'defence-ministers': 'Defence ministers',
-  'heads-of-state-and-government': 'Heads of state and government',
-};
-export const FRAMEWORK_LABEL = {
-  'partners-across-the-globe': 'Partners across the globe',
-  'partnership-for-peace': 'Partnership for Peace',
-  'mediterranean-dialogue': 'Mediterranean Dialogue',
-  'istanbul-cooperation-initiative': 'Istanbul Cooperation Initiative',
-};
+export const LEVEL_LABEL = labels({
+  'permanent-representatives': 'level.permanent-representatives',
+  'foreign-ministers': 'level.foreign-ministers',
+  'defence-ministers': 'level.defence-ministers',
+  'heads-of-state-and-government': 'level.heads-of-state-and-government',
+});
+export const FRAMEWORK_LABEL = labels({
+  'partners-across-the-globe': 'framework.partners-across-the-globe',
+  'partnership-for-peace': 'framework.partnership-for-peace',
+  'mediterranean-dialogue': 'framework.mediterranean-dialogue',
+  'istanbul-cooperation-initiative': 'framework.istanbul-cooperation-initiative',
+});
 export const humanize = (s) => String(s || '').replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
 export function statusOf(p) {
   if (p.status === 'concluded') return p.outcome || 'concluded';
   return p.procedure === 'silence' ? 'silence' : 'open';
 }
-const OPEN_LABEL = { silence: 'Under silence', ratification: 'Ratifying', vote: 'Voting', written: 'Written vote' };
+const OPEN_LABEL = labels({
+  silence: 'web.open.silence', ratification: 'web.open.ratification', vote: 'web.open.vote',
+  written: 'web.open.written',
+});
 export function statusLabel(p) {
-  if (p.status === 'concluded') return OUTCOME_LABEL[p.outcome] || 'Concluded';
-  return OPEN_LABEL[p.procedure] || 'Open';
+  if (p.status === 'concluded') return OUTCOME_LABEL[p.outcome] ?? t('web.status.concluded');
+  return OPEN_LABEL[p.procedure] || t('web.status.open');
 }
 
 export function statusBadge(p) {
@@ -74,7 +82,7 @@ export function empty(msg) {
   return h('p', { class: 'empty' }, msg);
 }
 
-export function loading(msg = 'Loading…') {
+export function loading(msg = t('web.loading')) {
   return h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), msg);
 }
 
@@ -95,12 +103,13 @@ export function toast(msg, kind = 'ok') {
 // hidden columns can be scrolled into view with the arrow keys.
 export function tableWrap(label, table) {
   const wrap = h('div', { class: 'table-wrap' }, table);
-  const hint = h('p', { class: 'scroll-hint', 'aria-hidden': 'true' }, icon('arrow'), 'Scroll sideways for more');
+  const hint = h('p', { class: 'scroll-hint', 'aria-hidden': 'true' }, icon('arrow'), t('web.table.scroll_hint'));
   const box = h('div', { class: 'table-scroll' }, hint, wrap);
   const check = () => {
     const over = wrap.scrollWidth > wrap.clientWidth + 1;
     box.classList.toggle('overflows', over);
-    for (const [k, v] of [['tabindex', '0'], ['role', 'region'], ['aria-label', `${label} (scrolls sideways)`]]) {
+    const aria = t('web.table.scroll_label', { label });
+    for (const [k, v] of [['tabindex', '0'], ['role', 'region'], ['aria-label', aria]]) {
       if (over) wrap.setAttribute(k, v); else wrap.removeAttribute(k);
     }
   };
@@ -130,7 +139,7 @@ export function focusFirst(...candidates) {
 // to the view's heading: never to the page's start.
 let dialogSeq = 0;
 export function openDialog({
-  title, body, fields = [], confirmLabel = 'Confirm', danger = false, onConfirm, fallbackFocus,
+  title, body, fields = [], confirmLabel = t('web.dialog.confirm'), danger = false, onConfirm, fallbackFocus,
 }) {
   const id = `dlg${++dialogSeq}`;
   const opener = document.activeElement;
@@ -166,7 +175,7 @@ export function openDialog({
     if (utc) {
       const upd = () => {
         const iso = localInputToISO(input.value);
-        utc.textContent = iso ? timeText(iso) : 'Your time zone; UTC is shown here.';
+        utc.textContent = iso ? timeText(iso) : t('web.dialog.zone_hint');
       };
       input.addEventListener('input', upd);
       upd();
@@ -178,7 +187,7 @@ export function openDialog({
   const confirmBtn = h('button', {
     type: 'submit', class: danger ? 'btn danger' : 'btn primary', 'data-focus': 'confirm',
   }, confirmLabel);
-  const cancelBtn = h('button', { type: 'button', class: 'btn', value: 'cancel' }, 'Cancel');
+  const cancelBtn = h('button', { type: 'button', class: 'btn', value: 'cancel' }, t('web.dialog.cancel'));
   const form = h('form', { method: 'dialog', novalidate: true },
     h('h2', { id: `${id}-title` }, title),
     body ? h('div', { class: 'dialog-body', id: `${id}-body` }, body) : null,
@@ -205,7 +214,7 @@ export function openDialog({
       if (f.type === 'checkbox') { values[f.name] = el.checked; continue; }
       const v = el.value.trim();
       if (f.required && !v) {
-        err.textContent = `${f.label}: required.`;
+        err.textContent = t('web.dialog.required', { label: f.label });
         el.setAttribute('aria-invalid', 'true');
         el.focus();
         return;

@@ -64,14 +64,13 @@ test('datetime-local values are local wall time; the API speaks UTC', () => {
   }
 });
 
-test('dates and times follow the chosen locale: French, American; an unknown one falls back', () => {
+test('dates and times follow the chosen locale: French (months spelt out), American; an unknown one falls back', () => {
   try {
     t.setLocale('fr-FR');
     assert.equal(t.fmtDate('1949-08-24'), '24 août 1949');
-    assert.equal(t.fmtDate('1980-10'), 'oct. 1980');
+    assert.equal(t.fmtDate('1980-10'), 'octobre 1980');
     const fr = t.timeParts('2026-11-28T19:39:00Z');
-    assert.match(fr.local, /sam\. 28 nov\. 2026/);
-    assert.match(fr.local, /20:39/);
+    assert.match(fr.local, /^28 novembre 2026 à 20:39 UTC\+1$/);
     assert.equal(fr.utc, '19:39 UTC');
     t.setLocale('en-US');
     assert.equal(t.fmtDate('1949-08-24'), 'Aug 24, 1949');

@@ -4,10 +4,14 @@
 // draws it, the Node unit tests import it.
 import { fmtDate } from '../time.js';
 import { humanize, PROCEDURE_LABEL } from '../ui.js';
+import { t } from '../i18n.js';
 
 export function bodyLine(body) {
-  return `Rule: ${body.rule} · ${PROCEDURE_LABEL[body.procedure] || body.procedure} by default`
-    + ` · established ${fmtDate(body.established)}${body.dissolved ? ` · dissolved ${fmtDate(body.dissolved)}` : ''}`;
+  return [t('web.bodies.line_rule', { rule: body.rule }),
+    t('web.bodies.line_procedure', { procedure: PROCEDURE_LABEL[body.procedure] || body.procedure }),
+    t('web.bodies.line_established', { date: fmtDate(body.established) }),
+    body.dissolved ? t('web.bodies.line_dissolved', { date: fmtDate(body.dissolved) }) : null,
+  ].filter(Boolean).join(' · ');
 }
 
 // The members of the alliance (codes) not sitting on a body that exists.
@@ -19,13 +23,14 @@ export function absentCodes(body, allCodes, sitting) {
 
 // A membership clause: 'from 1 Jan 1952 to 1 Jul 1966: all members except FR'.
 export function clauseText(c) {
-  const when = `${c.from ? `from ${fmtDate(c.from)}` : 'from establishment'}${c.to ? ` to ${fmtDate(c.to)}` : ''}`;
+  const from = c.from ? t('web.clause.from', { date: fmtDate(c.from) }) : t('web.clause.from_establishment');
+  const when = c.to ? t('web.clause.from_to', { from, date: fmtDate(c.to) }) : from;
   let who;
-  if (c.kind === 'all') who = 'all members';
-  else if (c.kind === 'all-except') who = `all members except ${(c.except || []).join(', ')}`;
-  else if (c.kind === 'list') who = `only ${(c.members || c.list || []).join(', ')}`;
+  if (c.kind === 'all') who = t('web.clause.all');
+  else if (c.kind === 'all-except') who = t('web.clause.all_except', { codes: (c.except || []).join(', ') });
+  else if (c.kind === 'list') who = t('web.clause.only', { codes: (c.members || c.list || []).join(', ') });
   else who = humanize(c.kind);
-  return `${when}: ${who}`;
+  return t('web.clause.line', { when, who });
 }
 
 // A body's named rules (GET /api/v1/bodies: `rules`), default first:
@@ -41,4 +46,4 @@ export function namedRules(body) {
 // What breaks a silence procedure: ['object', 'amend'] -> 'an objection or
 // a proposed amendment' (docs/RULES.md §10; absent, an objection alone).
 export const breaksWords = (kinds) => (kinds || ['object'])
-  .map((k) => (k === 'amend' ? 'a proposed amendment' : 'an objection')).join(' or ');
+  .map((k) => (k === 'amend' ? t('web.bodies.break_amend') : t('web.bodies.break_object'))).join(t('web.or'));

@@ -4,6 +4,7 @@
 // starts at once.  Pure (no DOM, no location): main.js routes and draws,
 // the Node unit tests import it.
 import { url } from '../endpoints.js';
+import { t } from '../i18n.js';
 
 // '#/bodies?at=2003-02-16' -> {path: '/bodies', query: URLSearchParams}
 export function parseHash(hash) {
@@ -16,11 +17,11 @@ export function parseHash(hash) {
 // first three are in index.html already (the shell), for everyone.
 export function navLinks(role) {
   return [
-    ['#/proposals', 'Procedures', /^\/proposals/],
-    ['#/bodies', 'Bodies', /^\/bodies/],
-    ['#/registry/members', 'Registry', /^\/registry/],
-    role === 'secretariat' ? ['#/propose', 'New proposal', /^\/propose/] : null,
-    role === 'member' ? ['#/receipts', 'Receipts', /^\/receipts/] : null,
+    ['#/proposals', t('web.nav.procedures'), /^\/proposals/],
+    ['#/bodies', t('web.nav.bodies'), /^\/bodies/],
+    ['#/registry/members', t('web.nav.registry'), /^\/registry/],
+    role === 'secretariat' ? ['#/propose', t('web.nav.propose'), /^\/propose/] : null,
+    role === 'member' ? ['#/receipts', t('web.nav.receipts'), /^\/receipts/] : null,
   ].filter(Boolean);
 }
 
@@ -29,17 +30,17 @@ export function navLinks(role) {
 const nameOf = (p, names) => names?.get(p.code) || p.name || p.code;
 
 export function principalLabel(p, names) {
-  if (!p) return 'Not signed in';
-  if (p.role === 'secretariat') return 'Secretariat';
-  if (p.role === 'member') return `Delegation of ${nameOf(p, names)}`;
-  if (p.role === 'partner') return `Partner · ${nameOf(p, names)}`;
-  return 'Public';
+  if (!p) return t('web.who.nobody');
+  if (p.role === 'secretariat') return t('web.who.secretariat');
+  if (p.role === 'member') return t('web.who.member', { name: nameOf(p, names) });
+  if (p.role === 'partner') return t('web.who.partner', { name: nameOf(p, names) });
+  return t('web.who.public');
 }
 
 // The label on a narrow screen.
 export function shortLabel(p, names) {
   if (p.role === 'member') return nameOf(p, names);
-  if (p.role === 'partner') return `${p.code} (partner)`;
+  if (p.role === 'partner') return t('web.who.partner_short', { code: p.code });
   return principalLabel(p, names);
 }
 

@@ -2,6 +2,7 @@
 // API's proposals: headings by role, the tally, the order of the cards and
 // rows, the verdict's explanation and the effects in words.  Pure (no DOM):
 // views/procedures.js draws it, the Node unit tests import it.
+import { t } from '../i18n.js';
 
 // How many concluded procedures a page of the list shows at first (the
 // newest); "Show older" reads the next ones.  The list's cost does not grow
@@ -18,15 +19,10 @@ export function mergePages(first, older) {
 // [title, lead] by role; a delegation's lead names its member.
 export function heading(role, memberName) {
   switch (role) {
-    case 'secretariat': return ['Procedures', 'Every proposal before every body.'];
-    case 'member':
-      return ['Procedures',
-        `Proposals before the bodies ${memberName} sits on, with every delegation's position.`];
-    case 'partner':
-      return ['Shared with partners',
-        'Proposals the Council shares with its partners. Positions are not shared.'];
-    default:
-      return ['Adopted decisions', 'The public sees decisions once adopted; deliberations are not public.'];
+    case 'secretariat': return [t('web.procs.title'), t('web.procs.lead_secretariat')];
+    case 'member': return [t('web.procs.title'), t('web.procs.lead_member', { member: memberName })];
+    case 'partner': return [t('web.procs.title_partner'), t('web.procs.lead_partner')];
+    default: return [t('web.procs.title_public'), t('web.procs.lead_public')];
   }
 }
 
@@ -34,9 +30,9 @@ export function heading(role, memberName) {
 // proposal its positions; none for a partner or the public.
 export function tally(p) {
   if (p.position_counts) return { ...p.position_counts };
-  const t = {};
-  for (const x of p.positions || []) t[x.position] = (t[x.position] || 0) + 1;
-  return t;
+  const n = {};
+  for (const x of p.positions || []) n[x.position] = (n[x.position] || 0) + 1;
+  return n;
 }
 
 // The delegation's own position ({member, position, vote}) among the
@@ -68,13 +64,13 @@ export function explanationAfterVerdict(p) {
 export function effectText(e, names) {
   const n = (c) => (names && names.get(c)) || c;
   switch (e.type) {
-    case 'open-office': return `Open ${e.name}, ${e.city} (${n(e.country)})`;
-    case 'close-office': return `Close office ${e.id}`;
-    case 'admit-member': return `Admit ${e.name} (${e.code}) from ${e.effective}`;
-    case 'add-partner': return `Add partner ${e.name} (${e.code}), ${e.framework}`;
-    case 'establish-body': return `Establish the body ${e.name} (${e.id}), rule: ${e.rule}`;
-    case 'amend-body': return `Amend the body ${e.body}: ${
-      ['name', 'rule', 'procedure', 'silence_breaks', 'membership'].filter((k) => k in e).join(', ')}`;
+    case 'open-office': return t('web.effect.open-office', { name: e.name, city: e.city, country: n(e.country) });
+    case 'close-office': return t('web.effect.close-office', { id: e.id });
+    case 'admit-member': return t('web.effect.admit-member', { name: e.name, code: e.code, date: e.effective });
+    case 'add-partner': return t('web.effect.add-partner', { name: e.name, code: e.code, framework: e.framework });
+    case 'establish-body': return t('web.effect.establish-body', { name: e.name, id: e.id, rule: e.rule });
+    case 'amend-body': return t('web.effect.amend-body', { body: e.body, fields:
+      ['name', 'rule', 'procedure', 'silence_breaks', 'membership'].filter((k) => k in e).join(', ') });
     default: return e.type;
   }
 }

@@ -7,6 +7,7 @@ import { fmtDate } from '../time.js';
 import { humanize, OUTCOME_LABEL, POSITION_LABEL, PROCEDURE_LABEL, VOTE_LABEL } from '../ui.js';
 import { voteOf, tallyText } from './votes.js';
 import { clauseText, breaksWords } from './bodies.js';
+import { labels, t } from '../i18n.js';
 
 export const outcomeText = (o) => OUTCOME_LABEL[o] || o;
 // The verdict if concluded now (it may be 'pending').
@@ -28,14 +29,13 @@ export const namedCodes = (codes, nameOf) => (codes || []).map((c) => `${nameOf(
 
 // A concluded proposal's word on the registry.
 export function effectsOutcomeNote(p) {
-  if (!(p.effects || []).length) return 'It carried no change to the registry.';
-  return p.outcome === 'adopted' ? 'Its effects were applied to the registry.'
-    : 'No effect was applied: the registry is unchanged.';
+  if (!(p.effects || []).length) return t('web.pm.no_change');
+  return p.outcome === 'adopted' ? t('web.pm.effects_applied') : t('web.pm.effects_not_applied');
 }
 
 export function ratificationLabel(p) {
-  if (!p.outstanding) return 'In progress';
-  return `${p.electorate_size - p.outstanding.length} of ${p.electorate_size} ratified`;
+  if (!p.outstanding) return t('web.pm.in_progress');
+  return t('web.pm.ratified', { n: p.electorate_size - p.outstanding.length, of: p.electorate_size });
 }
 
 // A new silence deadline's default: a day after the current one, or after
@@ -53,9 +53,9 @@ export function effectState(applied) {
 
 export function effectsNote(p) {
   const applied = effectsApplied(p);
-  if (applied === null) return 'Applied to the registry only if adopted.';
-  return applied ? `Applied on adoption, ${fmtDate(p.concluded?.slice(0, 10))}.`
-    : 'Not applied: the registry is unchanged.';
+  if (applied === null) return t('web.pm.applied_if');
+  return applied ? t('web.pm.applied_on', { date: fmtDate(p.concluded?.slice(0, 10)) })
+    : t('web.pm.not_applied');
 }
 
 // [heading, line] of an effect other than opening an office.
@@ -105,8 +105,8 @@ export const positionsByName = (positions, nameOf) =>
 // written procedure, a proposed amendment that broke silence, else the
 // position.
 export function positionWord(x, votes, closed = false) {
-  if (x.refused_procedure) return 'Refused the procedure';
-  if (x.amendment) return 'Amendment';
+  if (x.refused_procedure) return t('web.pm.refused_procedure');
+  if (x.amendment) return t('web.pm.amendment');
   return votes ? VOTE_LABEL[voteOf(x, closed)] : POSITION_LABEL[x.position] || x.position;
 }
 
@@ -114,18 +114,19 @@ export function positionWord(x, votes, closed = false) {
 // declaration, its signature, a public footnote, a joint letter.
 export function positionMarks(x, nameOf) {
   return [
-    x.declared ? 'formal declaration' : null,
-    x.signed ? `signed${x.key ? ` with the key ${x.key}` : ''}` : null,
-    x.public ? 'published with the decision' : null,
+    x.declared ? t('web.pm.declared') : null,
+    x.signed ? (x.key ? t('web.pm.signed_key', { key: x.key }) : t('web.pm.signed')) : null,
+    x.public ? t('web.pm.published') : null,
     x.joint && x.joint.length > 1
-      ? `joint letter with ${x.joint.filter((c) => c !== x.member).map(nameOf).join(', ')}` : null,
+      ? t('web.pm.joint', { with: x.joint.filter((c) => c !== x.member).map(nameOf).join(', ') }) : null,
   ].filter(Boolean);
 }
 
 // A tile's accessible label, and its title with the statement if any.
 export function tileLabel(x, nameOf, votes = false, closed = false) {
   const marks = positionMarks(x, nameOf);
-  const label = `${nameOf(x.member)}: ${positionWord(x, votes, closed)}${marks.length ? ` (${marks.join('; ')})` : ''}`;
+  const label = t('web.pm.tile', { name: nameOf(x.member), position: positionWord(x, votes, closed) })
+    + (marks.length ? ` (${marks.join('; ')})` : '');
   return { label, title: x.text ? `${label} — ${x.text}` : label };
 }
 
@@ -148,20 +149,20 @@ export function voteDialogText(vote, p) {
 // ---- the rule, the State concerned, the matter's other proposals -------------------------
 
 // The rule's name: the body's named rule the proposal was put under, or its default.
-export const ruleName = (p) => p.rule_name || 'the body’s rule';
+export const ruleName = (p) => p.rule_name || t('web.pm.body_rule');
 
 export const concernedText = (p, nameOf) => (p.concerned
-  ? `${nameOf(p.concerned)} (${p.concerned}) is the State concerned: the decision is taken without it, `
-    + 'so it is not in the electorate and takes no part.' : '');
+  ? t('web.pm.concerned', { name: nameOf(p.concerned), code: p.concerned }) : '');
 
 // Every letter breaking silence, first to last, in words:
 // [{members, at, kind, text}].
 export function breakLines(p, nameOf) {
   return (p.breaks || []).map((b) => {
     const who = b.members.map((c) => `${nameOf(c)} (${c})`).join(', ');
-    const letter = b.members.length > 1 ? 'a joint letter' : 'a letter';
-    const what = b.kind === 'amend' ? 'proposing an amendment' : 'of objection';
-    return { members: b.members, at: b.at, kind: b.kind, text: `${who}: ${letter} ${what}` };
+    const joint = b.members.length > 1;
+    const key = b.kind === 'amend' ? (joint ? 'web.pm.letter_joint_amend' : 'web.pm.letter_amend')
+      : joint ? 'web.pm.letter_joint' : 'web.pm.letter';
+    return { members: b.members, at: b.at, kind: b.kind, text: t(key, { who }) };
   });
 }
 
@@ -208,19 +209,20 @@ export function statements(positions, events, footnotes = [], nameOf = (c) => c)
 
 export function actorLabel(a, nameOf) {
   if (!a) return '';
-  if (a.startsWith('delegation:')) return `Delegation of ${nameOf(a.slice(11))}`;
-  if (a === 'clock') return 'Deadline clock';
+  if (a.startsWith('delegation:')) return t('web.who.member', { name: nameOf(a.slice(11)) });
+  if (a === 'clock') return t('web.pm.clock');
   return humanize(a);
 }
 
-const POSITION_VERB = {
-  concur: 'concurs', object: 'objects', abstain: 'abstains', reserve: 'enters a reservation',
-  footnote: 'concurs with a footnote',
-};
-
-const VOTE_VERB = {
-  yes: 'votes yes', no: 'votes no', abstain: 'abstains', 'not-participating': 'does not participate',
-};
+// "{m} concurs": web.verb.position.concur, web.verb.vote.yes...
+const POSITION_VERB = labels({
+  concur: 'web.verb.position.concur', object: 'web.verb.position.object', abstain: 'web.verb.position.abstain',
+  reserve: 'web.verb.position.reserve', footnote: 'web.verb.position.footnote',
+});
+const VOTE_VERB = labels({
+  yes: 'web.verb.vote.yes', no: 'web.verb.vote.no', abstain: 'web.verb.vote.abstain',
+  'not-participating': 'web.verb.vote.not-participating',
+});
 
 // An event in words: parts (strings, {time} and {proposal}) for the view
 // to join.
@@ -229,33 +231,34 @@ export function historyLine(e, bodyName, nameOf) {
   const m = pl.member ? `${nameOf(pl.member)} (${pl.member})` : '';
   switch (e.type) {
     case 'proposal.created': {
-      const rest = pl.supersedes ? [', taking up the matter of ', { proposal: pl.supersedes }] : [];
+      const rest = pl.supersedes ? [t('web.hist.taking_up'), { proposal: pl.supersedes }] : [];
+      const to = t('web.hist.proposed', { body: bodyName });
       if ((pl.procedure === 'silence' || pl.procedure === 'written') && pl.deadline) {
-        return [`Proposed to the ${bodyName}`, pl.procedure === 'silence' ? ', under silence until '
-          : ', by written procedure until ', { time: pl.deadline }, ...rest];
+        return [to, t(pl.procedure === 'silence' ? 'web.hist.silence_until' : 'web.hist.written_until'),
+          { time: pl.deadline }, ...rest];
       }
-      return [`Proposed to the ${bodyName}`, pl.procedure ? ` (${PROCEDURE_LABEL[pl.procedure] || pl.procedure})` : '',
-        ...rest];
+      return [to, pl.procedure ? ` (${PROCEDURE_LABEL[pl.procedure] || pl.procedure})` : '', ...rest];
     }
-    case 'vote.cast': return [`${m} ${VOTE_VERB[pl.vote] || `votes ${pl.vote}`}`,
-      pl.declared ? ' (formal declaration)' : ''];
-    case 'written.refused': return [`${m} does not agree to the written procedure`];
-    case 'proposal.superseded': return ['Taken up again in ', { proposal: pl.by }];
+    case 'vote.cast': return [`${m} ${VOTE_VERB[pl.vote] || t('web.hist.votes', { vote: pl.vote })}`,
+      pl.declared ? ` (${t('web.pm.declared')})` : ''];
+    case 'written.refused': return [t('web.hist.refused', { m })];
+    case 'proposal.superseded': return [t('web.hist.taken_up'), { proposal: pl.by }];
     case 'position.stated':
-      return [`${m} ${POSITION_VERB[pl.position] || pl.position}`, pl.declared ? ' (formal declaration)' : '',
-        pl.previous && pl.previous !== 'silent' ? ` (was ${pl.previous})` : ''];
-    case 'reservation.lifted': return [`${m} lifts its reservation`];
+      return [`${m} ${POSITION_VERB[pl.position] || pl.position}`, pl.declared ? ` (${t('web.pm.declared')})` : '',
+        pl.previous && pl.previous !== 'silent' ? ` ${t('web.hist.was', { was: pl.previous })}` : ''];
+    case 'reservation.lifted': return [t('web.hist.lifted', { m })];
     case 'silence.broken': {
       const who = pl.members && pl.members.length > 1
-        ? `${pl.members.map((c) => `${nameOf(c)} (${c})`).join(', ')} break silence in a joint letter`
-        : `${m} breaks silence`;
-      return [who, pl.kind === 'amend' ? ', proposing an amendment' : ''];
+        ? t('web.hist.break_joint', { who: pl.members.map((c) => `${nameOf(c)} (${c})`).join(', ') })
+        : t('web.hist.break', { m });
+      return [who, pl.kind === 'amend' ? t('web.hist.proposing_amendment') : ''];
     }
-    case 'comment.made': return [`${m} comments`];
-    case 'deadline.extended': return ['Deadline extended to ', { time: pl.deadline }];
-    case 'text.recirculated': return [`Revision ${pl.revision} recirculated; silence until `, { time: pl.deadline }];
+    case 'comment.made': return [t('web.hist.comments', { m })];
+    case 'deadline.extended': return [t('web.hist.extended'), { time: pl.deadline }];
+    case 'text.recirculated': return [t('web.hist.recirculated', { n: pl.revision }), { time: pl.deadline }];
     case 'procedure.concluded':
-      return [`Concluded: ${outcomeText(pl.outcome)}`, pl.tally ? ` (${tallyText(pl.tally)})` : ''];
+      return [t('web.hist.concluded', { outcome: outcomeText(pl.outcome) }),
+        pl.tally ? ` (${tallyText(pl.tally)})` : ''];
     default: return [e.type];
   }
 }
@@ -268,8 +271,8 @@ export function historyNote(e) {
     case 'procedure.concluded': return pl.explanation;
     case 'silence.broken': case 'written.refused': return pl.reason || pl.text;
     case 'position.stated': case 'comment.made': case 'vote.cast': return pl.text;
-    case 'proposal.created': return [pl.rule_name ? `Under the rule ${pl.rule_name}.` : '',
-      pl.concerned ? `Without ${pl.concerned}, the State concerned.` : ''].filter(Boolean).join(' ') || null;
+    case 'proposal.created': return [pl.rule_name ? t('web.hist.under_rule', { rule: pl.rule_name }) : '',
+      pl.concerned ? t('web.hist.without', { code: pl.concerned }) : ''].filter(Boolean).join(' ') || null;
     default: return null;
   }
 }
@@ -299,8 +302,7 @@ export function receiptsNote(kept, voting = false) {
 }
 
 // Why a proposal may be out of sight, by role.
-export const NOT_FOUND_WHY = {
-  partner: 'Partners see only the proposals the Council shares with them.',
-  public: 'The public sees adopted decisions only.',
-  member: 'A delegation sees the proposals of the bodies its member sits on.',
-};
+export const NOT_FOUND_WHY = labels({
+  partner: 'web.pm.not_found_why.partner', public: 'web.pm.not_found_why.public',
+  member: 'web.pm.not_found_why.member',
+});

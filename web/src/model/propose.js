@@ -5,6 +5,7 @@
 // import it.  A problem is [field key, message]; the view maps the key to
 // its field's id.
 import { TROPIC_OF_CANCER } from './registry.js';
+import { t } from '../i18n.js';
 
 // 'São Paulo' -> 'sao-paulo'
 export function slug(s) {
@@ -25,8 +26,10 @@ export function parseCoords(latText, lonText) {
 // too little is known.  country: ISO code or ''; coords: [lon, lat] or null.
 export function treatyAreaAdvice(country, coords, memberCodes, names) {
   const reasons = [];
-  if (country && !memberCodes.has(country)) reasons.push(`${names.get(country) || country} is not a member state`);
-  if (coords && coords[1] < TROPIC_OF_CANCER) reasons.push('it lies south of the Tropic of Cancer');
+  if (country && !memberCodes.has(country)) {
+    reasons.push(t('web.check.not_member', { name: names.get(country) || country }));
+  }
+  if (coords && coords[1] < TROPIC_OF_CANCER) reasons.push(t('web.check.south'));
   if (reasons.length) return { area: 'out', reasons };
   return { area: country && coords ? 'in' : null, reasons };
 }
@@ -34,7 +37,8 @@ export function treatyAreaAdvice(country, coords, memberCodes, names) {
 // The procedures a proposal may be put under (docs/api.yaml, ProposeRequest).
 export const PROCEDURES = ['meeting', 'silence', 'ratification', 'vote', 'written'];
 // Those that run to a deadline (required, in the future), and what the
-// deadline is called in the form and its messages.
+// deadline is called (in English; the form and its messages take their
+// words from the catalogue, web.new.deadline_name.* and web.check.*).
 export const DEADLINE_NAME = { silence: 'silence deadline', written: 'deadline for written votes' };
 // Those held at a meeting, which take its level and place.
 const AT_MEETING = new Set(['meeting', 'vote']);
@@ -48,12 +52,18 @@ const AT_MEETING = new Set(['meeting', 'vote']);
 export function proposalRequest(v, now) {
   const problems = [];
   const request = { body: v.body, title: v.title.trim(), procedure: v.procedure, shared: v.shared };
-  if (!request.title) problems.push(['title', 'Give the proposal a title.']);
+  if (!request.title) problems.push(['title', t('web.check.title')]);
   if (v.text.trim()) request.text = v.text.trim();
   const deadlineName = DEADLINE_NAME[request.procedure];
   if (deadlineName) {
-    if (!v.deadline) problems.push(['deadline', `Choose the ${deadlineName}.`]);
-    else if (Date.parse(v.deadline) <= now) problems.push(['deadline', `The ${deadlineName} must be in the future.`]);
+    const written = request.procedure === 'written';
+    if (!v.deadline) {
+      problems.push(['deadline',
+        t(written ? 'web.check.choose_deadline.written' : 'web.check.choose_deadline.silence')]);
+    } else if (Date.parse(v.deadline) <= now) {
+      problems.push(['deadline',
+        t(written ? 'web.check.future_deadline.written' : 'web.check.future_deadline.silence')]);
+    }
     else request.deadline = v.deadline;
   }
   if (AT_MEETING.has(request.procedure)) {
@@ -66,7 +76,7 @@ export function proposalRequest(v, now) {
     request.rule = v.rule;
     if (v.ruleConcerned) {
       if (v.concerned) request.concerned = v.concerned;
-      else problems.push(['concerned', 'Choose the State concerned: the rule is applied without it.']);
+      else problems.push(['concerned', t('web.check.concerned')]);
     }
   }
   return { request, problems };
@@ -79,20 +89,17 @@ export function openOfficeEffect(f) {
     type: 'open-office', id: f.id.trim(), name: f.name.trim(), city: f.city.trim(), country: f.country.trim(),
     kind: f.kind,
   };
-  for (const [k, label] of [['name', 'office name'], ['city', 'host city'], ['country', 'country']]) {
-    if (!e[k]) return { error: [k, `Open an office: give the ${label}.`] };
+  for (const [k, key] of [['name', 'web.check.office_give.name'], ['city', 'web.check.office_give.city'],
+    ['country', 'web.check.office_give.country']]) {
+    if (!e[k]) return { error: [k, t(key)] };
   }
-  if (!/^[A-Z]{2}$/.test(e.country)) {
-    return { error: ['country', 'Open an office: the country is a two-letter ISO code (JP).'] };
-  }
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(e.id)) {
-    return { error: ['id', 'Open an office: the office id uses lower case, digits and hyphens.'] };
-  }
+  if (!/^[A-Z]{2}$/.test(e.country)) return { error: ['country', t('web.check.office_country')] };
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(e.id)) return { error: ['id', t('web.check.office_id')] };
   const la = f.lat.trim();
   const lo = f.lon.trim();
   if (la || lo) {
     if (!parseCoords(f.lat, f.lon)) {
-      return { error: ['lat', 'Open an office: latitude −90…90 and longitude −180…180, both or neither.'] };
+      return { error: ['lat', t('web.check.office_coords')] };
     }
     e.lat = String(+(+la).toFixed(4));
     e.lon = String(+(+lo).toFixed(4));
@@ -102,22 +109,22 @@ export function openOfficeEffect(f) {
 }
 
 export function closeOfficeEffect(office) {
-  if (!office) return { error: ['office', 'Close an office: choose the office.'] };
+  if (!office) return { error: ['office', t('web.check.close_office')] };
   return { effect: { type: 'close-office', id: office } };
 }
 
 export function admitMemberEffect(f) {
   const e = { type: 'admit-member', code: f.code.trim().toUpperCase(), name: f.name.trim(), effective: f.effective };
-  if (!/^[A-Z]{2}$/.test(e.code)) return { error: ['code', 'Admit a member: a two-letter code.'] };
-  if (!e.name) return { error: ['name', 'Admit a member: the name.'] };
-  if (!e.effective) return { error: ['effective', 'Admit a member: the accession date.'] };
+  if (!/^[A-Z]{2}$/.test(e.code)) return { error: ['code', t('web.check.admit_code')] };
+  if (!e.name) return { error: ['name', t('web.check.admit_name')] };
+  if (!e.effective) return { error: ['effective', t('web.check.admit_date')] };
   return { effect: e };
 }
 
 export function addPartnerEffect(f) {
   const e = { type: 'add-partner', code: f.code.trim().toUpperCase(), name: f.name.trim(), framework: f.framework };
-  if (!e.code) return { error: ['code', 'Add a partner: the code.'] };
-  if (!e.name) return { error: ['name', 'Add a partner: the name.'] };
+  if (!e.code) return { error: ['code', t('web.check.partner_code')] };
+  if (!e.name) return { error: ['name', t('web.check.partner_name')] };
   if (f.since) e.since = f.since;
   return { effect: e };
 }

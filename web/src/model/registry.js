@@ -4,6 +4,7 @@
 // Pure (no DOM): views/registry.js and views/bodies.js draw it, the Node
 // unit tests import it.
 import { fmtDate } from '../time.js';
+import { labels, t } from '../i18n.js';
 
 // The treaty area's southern limit (North Atlantic Treaty, Art. 6), in
 // degrees north: the maps draw it, the form's advice checks against it.
@@ -56,21 +57,30 @@ export function officeMarkers(rows) {
     lon: r.lon, lat: r.lat, key: r.id,
     cls: `${r.isOpen ? 'open' : 'closed'}${r.out ? ' out' : ''}`,
     shape: r.out ? 'diamond' : 'circle',
-    title: `${r.name}, ${r.city}: ${r.isOpen ? 'open' : r.state === 'closed' ? 'closed' : 'not open'}`
-      + `${r.out ? ' · out of the treaty area' : ''}`,
+    title: t(r.out ? 'web.office.marker_out' : 'web.office.marker', { name: r.name, city: r.city,
+      state: t(r.isOpen ? 'web.office.state_open' : r.state === 'closed' ? 'web.office.state_closed'
+        : 'web.office.state_not_open') }),
   }));
 }
 
-export const OFFICE_STATE_LABEL = { open: 'Open', closed: 'Closed', 'not-yet': 'Not yet open', 'not-open': 'Not open' };
+export const OFFICE_STATE_LABEL = labels({
+  open: 'web.office.label.open', closed: 'web.office.label.closed', 'not-yet': 'web.office.label.not-yet',
+  'not-open': 'web.office.label.not-open',
+});
 
 export function officeStatusText(r) {
-  if (r.isOpen) return r.opened ? `Open since ${fmtDate(r.opened)}` : 'Open (opening date unknown)';
+  if (r.isOpen) {
+    return r.opened ? t('web.office.open_since', { date: fmtDate(r.opened) }) : t('web.office.open_unknown');
+  }
   if (r.state === 'closed') {
-    if (r.closed) return `Closed ${fmtDate(r.closed)}`;
-    return `Succeeded ${fmtDate(r.closed_by_succession)}${r.superseded_by ? ` by ${r.superseded_by}` : ''}`;
+    if (r.closed) return t('web.office.closed', { date: fmtDate(r.closed) });
+    const date = fmtDate(r.closed_by_succession);
+    return r.superseded_by ? t('web.office.succeeded_by', { date, by: r.superseded_by })
+      : t('web.office.succeeded', { date });
   }
   if (r.state === 'not-yet') {
-    return r.opened ? `Opens ${fmtDate(r.opened)}` : `Opened after ${fmtDate(r.opened_not_before)}`;
+    return r.opened ? t('web.office.opens', { date: fmtDate(r.opened) })
+      : t('web.office.opened_after', { date: fmtDate(r.opened_not_before) });
   }
-  return 'Not open on this date';
+  return t('web.office.not_open');
 }

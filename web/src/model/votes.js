@@ -3,6 +3,7 @@
 // gives in words and in order.  Pure (no DOM): the proposal's page and the
 // procedures list draw it, the Node unit tests import it.
 import { VOTES } from '../ui.js';
+import { t as tr } from '../i18n.js';
 
 // Roll-call votes and the written procedure are voted (yes, no, ...).
 export const isVote = (p) => p.procedure === 'vote' || p.procedure === 'written';
@@ -24,14 +25,15 @@ export const tallyEntries = (t) => VOTES.filter((v) => tallyKey(v) in (t || {}))
 // {yes: 25, no: 2, abstain: 0, not_participating: 0} -> '25 in favour, 2 against, 0 abstaining'
 export function tallyText(t) {
   if (!t) return '';
-  const parts = [`${t.yes || 0} in favour`, `${t.no || 0} against`, `${t.abstain || 0} abstaining`];
-  if (t.not_participating) parts.push(`${t.not_participating} not participating`);
-  if (t.not_voted) parts.push(`${t.not_voted} not yet voted`);
+  const parts = [tr('web.tally.yes', { n: t.yes || 0 }), tr('web.tally.no', { n: t.no || 0 }),
+    tr('web.tally.abstain', { n: t.abstain || 0 })];
+  if (t.not_participating) parts.push(tr('web.tally.not_participating', { n: t.not_participating }));
+  if (t.not_voted) parts.push(tr('web.tally.not_voted', { n: t.not_voted }));
   return parts.join(', ');
 }
 
 // '17 of 27 have voted' while a vote is open.
 export function votedLabel(p) {
-  if (!p.tally) return 'Voting';
-  return `${p.electorate_size - (p.tally.not_voted || 0)} of ${p.electorate_size} have voted`;
+  if (!p.tally) return tr('web.open.vote');
+  return tr('web.tally.voted', { n: p.electorate_size - (p.tally.not_voted || 0), of: p.electorate_size });
 }

@@ -3,11 +3,12 @@ import { h, replace } from '../dom.js';
 import * as api from '../api.js';
 import { fmtDate, today } from '../time.js';
 import { loading, alertBox, errorText } from '../ui.js';
+import { t } from '../i18n.js';
 import { bodyLine, absentCodes, clauseText, namedRules, breaksWords } from '../model/bodies.js';
 import { dayOr, isDay } from '../model/registry.js';
 
 export async function bodiesView(ctx) {
-  ctx.title('Bodies');
+  ctx.title(t('web.bodies.title'));
   const at = dayOr(ctx.query.get('at'), today());
   const isToday = at === today();
   const date = h('input', { type: 'date', id: 'bodies-at', value: at, min: '1949-01-01', max: '2100-12-31' });
@@ -16,19 +17,18 @@ export async function bodiesView(ctx) {
   const list = h('div', { class: 'bodies', id: 'bodies-list' }, loading());
   replace(ctx.el,
     h('div', { class: 'page-head' },
-      h('div', {}, h('h1', { tabindex: '-1' }, 'Bodies'),
-        h('p', { class: 'lead' }, 'Councils and committees, their decision rules and their membership. '
-          + 'Membership is dated: a state sits on a body when it is a member of the alliance that day and '
-          + 'the body’s clause in force admits it.')),
+      h('div', {}, h('h1', { tabindex: '-1' }, t('web.bodies.title')),
+        h('p', { class: 'lead' }, t('web.bodies.lead'))),
       h('form', { class: 'head-tools', onsubmit: (e) => { e.preventDefault(); go(date.value); } },
-        h('label', { for: 'bodies-at', class: 'inline-label' }, 'Members as of'), date,
-        h('button', { type: 'button', class: 'btn small', disabled: isToday || null, onclick: () => go('') }, 'Today'),
+        h('label', { for: 'bodies-at', class: 'inline-label' }, t('web.bodies.as_of_label')), date,
+        h('button', { type: 'button', class: 'btn small', disabled: isToday || null, onclick: () => go('') },
+          t('web.bodies.today')),
         h('span', { class: 'chip-row' },
           ['1966-07-01', '2003-02-16', '2023-04-04'].map((d) => h('button', {
             type: 'button', class: 'btn small ghost', onclick: () => go(d),
           }, fmtDate(d)))))),
     h('p', { class: 'as-of', id: 'bodies-as-of', 'aria-live': 'polite' },
-      isToday ? `Today, ${fmtDate(at)}` : `As of ${fmtDate(at)}`),
+      t(isToday ? 'web.bodies.today_is' : 'web.bodies.as_of', { date: fmtDate(at) })),
     list);
 
   try {
@@ -50,31 +50,32 @@ export async function bodiesView(ctx) {
             h('p', { class: 'sub' }, bodyLine(body))),
           h('div', { class: 'big-count', 'data-count': body.members_on_date },
             h('span', { class: 'n' }, body.exists_on_date ? String(ms.length) : '—'),
-            h('span', { class: 'l' }, 'members'))),
+            h('span', { class: 'l' }, t('web.bodies.members')))),
         body.exists_on_date ? h('p', { class: 'body-links' }, h('a', {
           href: `#/bodies/${body.id}/analysis${isToday ? '' : `?at=${at}`}`, class: 'btn small',
           'data-analysis': body.id,
-        }, 'Who can block: power on this date')) : null,
+        }, t('web.bodies.analysis_link'))) : null,
         body.exists_on_date
-          ? h('ul', { class: 'member-chips', 'aria-label': `Members of the ${body.name}` },
+          ? h('ul', { class: 'member-chips', 'aria-label': t('web.bodies.members_of', { body: body.name }) },
             ms.map((m) => h('li', {
-              class: 'chip', 'data-code': m.code, title: `${m.name}, member since ${fmtDate(m.accession)}`,
+              class: 'chip', 'data-code': m.code,
+              title: t('web.bodies.member_since', { name: m.name, date: fmtDate(m.accession) }),
             },
               h('strong', {}, m.code), ' ', m.name)))
-          : h('p', { class: 'empty' }, `Not in existence on ${fmtDate(at)}.`),
-        absent.length ? h('p', { class: 'absent' }, 'Not sitting: ',
+          : h('p', { class: 'empty' }, t('web.bodies.not_existing', { date: fmtDate(at) })),
+        absent.length ? h('p', { class: 'absent' }, t('web.bodies.not_sitting'), ' ',
           absent.map((c) => `${names.get(c) || c} (${c})`).join(', ')) : null,
         namedRules(body).length ? h('div', { class: 'named-rules' },
-          h('h3', {}, 'Named rules'),
-          h('p', { class: 'sub' }, 'A proposal is put under one of them, or under the body’s rule.'),
+          h('h3', {}, t('web.bodies.named_rules')),
+          h('p', { class: 'sub' }, t('web.bodies.named_rules_hint')),
           h('dl', { class: 'kv' }, namedRules(body).map((r) => h('div', { 'data-rule': r.name },
-            h('dt', {}, h('strong', {}, r.name), r.isDefault ? ' (the body’s rule)' : ''),
+            h('dt', {}, h('strong', {}, r.name), r.isDefault ? ` ${t('web.bodies.default_rule')}` : ''),
             h('dd', {}, h('code', {}, r.rule),
-              r.concerned ? h('p', {}, 'Names a State concerned, which is left out of the electorate.') : null,
+              r.concerned ? h('p', {}, t('web.bodies.concerned')) : null,
               r.note ? h('p', { class: 'note' }, r.note) : null))))) : null,
-        body.silence_breaks ? h('p', { class: 'sub' }, 'Under silence: broken by ',
-          breaksWords(body.silence_breaks), '.') : null,
-        h('details', { class: 'about' }, h('summary', {}, 'Membership rules and notes'),
+        body.silence_breaks ? h('p', { class: 'sub' },
+          t('web.bodies.breaks', { what: breaksWords(body.silence_breaks) })) : null,
+        h('details', { class: 'about' }, h('summary', {}, t('web.bodies.about')),
           h('ul', { class: 'clauses' }, (body.membership || []).map((c) => h('li', {}, clauseText(c)))),
           body.note ? h('p', { class: 'note' }, body.note) : null));
     }));

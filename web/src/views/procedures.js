@@ -11,6 +11,7 @@ import { h, replace, icon, afterPaint } from '../dom.js';
 import * as api from '../api.js';
 import { isLive, proposalOf } from '../live.js';
 import { timeEl, countdownEl } from '../time.js';
+import { t } from '../i18n.js';
 import {
   statusBadge, alertBox, errorText, empty, loading, PROCEDURE_LABEL, OUTCOME_LABEL,
   POSITIONS, POSITION_LABEL, tableWrap, VOTE_LABEL, VOTE_POSITION,
@@ -36,7 +37,7 @@ export async function proceduresView(ctx) {
   // The filter keeps its width when its options arrive.
   const filterSel = h('select', { id: 'body-filter', onchange: () => {
     ctx.navigate(filterSel.value ? `#/proposals?body=${encodeURIComponent(filterSel.value)}` : '#/proposals');
-  } }, h('option', { value: '' }, 'All bodies'),
+  } }, h('option', { value: '' }, t('web.procs.all_bodies')),
   bodyFilter ? h('option', { value: bodyFilter }, bodyFilter) : null);
   filterSel.value = bodyFilter;
 
@@ -44,9 +45,9 @@ export async function proceduresView(ctx) {
   const doneList = h('div', { id: 'concluded-list' });
   const status = h('div', { class: 'poll-status', 'aria-live': 'polite' });
   const openSection = role === 'public' ? null : h('section', { 'aria-labelledby': 'open-h' },
-    h('h2', { id: 'open-h' }, 'Open procedures'), openList);
+    h('h2', { id: 'open-h' }, t('web.procs.open')), openList);
   const doneSection = h('section', { 'aria-labelledby': 'done-h' },
-    h('h2', { id: 'done-h' }, role === 'public' ? 'Decisions' : 'Concluded'), doneList);
+    h('h2', { id: 'done-h' }, role === 'public' ? t('web.procs.decisions') : t('web.procs.concluded')), doneList);
   const lists = h('div', { class: 'lists' }, loading());
 
   replace(ctx.el,
@@ -55,8 +56,8 @@ export async function proceduresView(ctx) {
         h('h1', { tabindex: '-1' }, heading[0]),
         heading[1] ? h('p', { class: 'lead' }, heading[1]) : null),
       h('div', { class: 'head-tools' },
-        h('label', { for: 'body-filter', class: 'inline-label' }, 'Body'), filterSel,
-        role === 'secretariat' ? h('a', { class: 'btn primary', href: '#/propose' }, '+ New proposal') : null)),
+        h('label', { for: 'body-filter', class: 'inline-label' }, t('web.procs.body')), filterSel,
+        role === 'secretariat' ? h('a', { class: 'btn primary', href: '#/propose' }, t('web.procs.new')) : null)),
     status, lists);
 
   await afterPaint();
@@ -66,7 +67,7 @@ export async function proceduresView(ctx) {
   doneRead.catch(() => { /* awaited below, after the open list */ });
   api.bodies().then((bodies) => {
     if (!ctx.alive()) return;
-    replace(filterSel, h('option', { value: '' }, 'All bodies'),
+    replace(filterSel, h('option', { value: '' }, t('web.procs.all_bodies')),
       bodies.bodies.map((x) => h('option', { value: x.id }, `${x.name} (${x.id})`)));
     filterSel.value = bodyFilter;
   }, () => { /* the filter keeps "All bodies" and the one asked for */ });
@@ -147,7 +148,7 @@ export async function proceduresView(ctx) {
 
   function renderOpen(list) {
     if (!list.length) {
-      replace(openList, empty(role === 'partner' ? 'Nothing shared with partners is open.' : 'No procedure is open.'));
+      replace(openList, empty(role === 'partner' ? t('web.procs.none_open_partner') : t('web.procs.none_open')));
       return;
     }
     // Silence procedures by deadline, soonest first; then the others.
@@ -157,17 +158,18 @@ export async function proceduresView(ctx) {
   function renderDone() {
     const list = mergePages(firstPage, older);
     if (!list.length) {
-      replace(doneList, empty(role === 'public' ? 'No decision has been adopted yet.'
-        : 'No procedure has been concluded yet.'));
+      replace(doneList, empty(role === 'public' ? t('web.procs.none_adopted') : t('web.procs.none_concluded')));
       return;
     }
     const rows = sortConcluded(list);
-    replace(doneList, tableWrap(role === 'public' ? 'Adopted decisions' : 'Concluded procedures',
+    const caption = role === 'public' ? t('web.procs.title_public') : t('web.procs.concluded_table');
+    replace(doneList, tableWrap(caption,
       h('table', { class: 'table' },
-      h('caption', { class: 'sr-only' }, role === 'public' ? 'Adopted decisions' : 'Concluded procedures'),
+      h('caption', { class: 'sr-only' }, caption),
       h('thead', {}, h('tr', {},
-        h('th', { scope: 'col', class: 'num' }, '#'), h('th', { scope: 'col' }, 'Proposal'),
-        h('th', { scope: 'col' }, 'Outcome'), h('th', { scope: 'col' }, 'Concluded'))),
+        h('th', { scope: 'col', class: 'num' }, '#'), h('th', { scope: 'col' }, t('web.procs.col_proposal')),
+        h('th', { scope: 'col' }, t('web.procs.col_outcome')),
+        h('th', { scope: 'col' }, t('web.procs.col_concluded')))),
       h('tbody', {}, rows.map((p) => h('tr', { 'data-proposal': p.id, 'data-outcome': p.outcome },
         h('td', { class: 'num' }, p.id),
         h('td', {},
@@ -181,7 +183,7 @@ export async function proceduresView(ctx) {
         ev.currentTarget.setAttribute('aria-busy', 'true');
         try { await showOlder(); } catch (e) { status.replaceChildren(alertBox(errorText(e))); }
       },
-    }, role === 'public' ? 'Show older decisions' : 'Show older procedures')) : null);
+    }, role === 'public' ? t('web.procs.older_decisions') : t('web.procs.older_procedures'))) : null);
   }
 
   // Each list when it is in: the open cards in place of "Loading…", the
@@ -223,35 +225,37 @@ export async function proceduresView(ctx) {
 }
 
 function openCard(p, me) {
-  const t = tally(p);
+  const n = tally(p);
   const mine = ownPosition(p, me);
   const eff = (p.effects || []).map(effectSummary);
   return h('article', { class: 'card proc-card', 'data-proposal': p.id, 'data-status': p.status },
     h('div', { class: 'proc-top' },
       statusBadge(p),
       h('span', { class: 'proc-id' }, `#${p.id}`),
-      p.shared ? h('span', { class: 'badge subtle' }, 'Shared with partners') : null),
+      p.shared ? h('span', { class: 'badge subtle' }, t('web.procs.shared')) : null),
     h('h3', {}, h('a', { href: `#/proposals/${p.id}` }, p.title)),
     h('p', { class: 'sub' },
-      `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure} · rule: ${p.rule_name || p.rule}`,
-      p.concerned ? ` · without ${p.concerned}, the State concerned` : ''),
+      `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure} · `
+        + t('web.procs.rule', { rule: p.rule_name || p.rule }),
+      p.concerned ? ` · ${t('web.procs.concerned', { code: p.concerned })}` : ''),
     (p.procedure === 'silence' || p.procedure === 'written') && p.deadline ? h('div', { class: 'deadline-line' },
       icon('clock'),
-      h('span', {}, p.procedure === 'silence' ? 'Silence ends in ' : 'Voting ends in ',
+      h('span', {}, p.procedure === 'silence' ? t('web.procs.silence_ends_in') : t('web.procs.voting_ends_in'), ' ',
         countdownEl(p.deadline, 'countdown strong')),
       h('span', { class: 'deadline-at' }, timeEl(p.deadline))) : null,
     p.tally ? h('p', { class: 'tally-line' }, tallyEntries(p.tally).filter(([, n]) => n)
       .map(([v, n]) => h('span', { class: `tally pos-${VOTE_POSITION[v]}`, 'data-vote': v },
-        `${n} ${VOTE_LABEL[v].toLowerCase()}`))) : null,
+        t('web.procs.count', { n, what: VOTE_LABEL[v].toLowerCase() })))) : null,
     p.position_counts && !p.tally ? h('p', { class: 'tally-line' },
-      POSITIONS.filter((k) => t[k]).map((k) => h('span', { class: `tally pos-${k}` },
-        `${t[k]} ${POSITION_LABEL[k].toLowerCase()}`))) : null,
+      POSITIONS.filter((k) => n[k]).map((k) => h('span', { class: `tally pos-${k}` },
+        t('web.procs.count', { n: n[k], what: POSITION_LABEL[k].toLowerCase() })))) : null,
     p.verdict ? h('p', { class: `verdict-line verdict-${p.verdict}` },
-      p.procedure === 'silence' ? 'If concluded now: ' : 'Verdict now: ',
-      h('strong', {}, OUTCOME_LABEL[p.verdict] || 'Pending'),
+      p.procedure === 'silence' ? t('web.procs.if_now') : t('web.procs.verdict_now'), ' ',
+      h('strong', {}, OUTCOME_LABEL[p.verdict] || t('web.procs.pending')),
       p.explanation ? ` — ${explanationAfterVerdict(p)}` : '') : null,
     eff.length ? h('ul', { class: 'effects-line' }, eff.map((x) => h('li', {}, x))) : null,
-    mine ? h('p', { class: `mine pos-${mine.position}` }, isVote(p) ? 'Your vote: ' : 'Your position: ',
+    mine ? h('p', { class: `mine pos-${mine.position}` },
+      isVote(p) ? t('web.procs.your_vote') : t('web.procs.your_position'), ' ',
       h('strong', {}, isVote(p) ? VOTE_LABEL[voteOf(mine)] : POSITION_LABEL[mine.position])) : null);
 }
 
@@ -259,5 +263,5 @@ function openCard(p, me) {
 function effectSummary(e) {
   return [effectText(e, null),
     e.type === 'open-office' && e.out_of_area
-      ? h('span', { class: 'badge warn small-badge' }, 'out of treaty area') : null];
+      ? h('span', { class: 'badge warn small-badge' }, t('web.procs.out_of_area')) : null];
 }

@@ -27,6 +27,7 @@ import {
 import { breaksWords } from '../model/bodies.js';
 import { isVote, voteOf, voteCounts, tallyEntries, tallyText, votedLabel } from '../model/votes.js';
 import { ruleTests, ruleHasTests, attrWords } from '../model/rule.js';
+import { t as tr } from '../i18n.js';
 
 const FALLBACK_MS = 10000; // while the stream is down
 // Set once "Who can still block it" was asked for in this tab.
@@ -36,7 +37,7 @@ export async function proposalView(ctx) {
   const id = Number(ctx.params[0]);
   const role = api.role();
   const me = role === 'member' ? ctx.principal.code : null;
-  ctx.title(`Proposal ${id}`);
+  ctx.title(tr('web.prop.proposal', { id }));
   replace(ctx.el, loading());
 
   // The proposal with its history and the names; a proposal out of sight
@@ -56,9 +57,10 @@ export async function proposalView(ctx) {
 
   const nameOf = (c) => names.get(c) || c;
   const announce = h('div', { class: 'sr-only', 'aria-live': 'assertive', id: 'announce' });
-  const crumbs = h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
-    h('a', { href: '#/proposals' }, role === 'public' ? 'Adopted decisions' : 'Procedures'),
-    h('span', { 'aria-hidden': 'true' }, ' / '), h('span', { 'aria-current': 'page' }, `Proposal ${id}`));
+  const crumbs = h('nav', { class: 'crumbs', 'aria-label': tr('web.prop.breadcrumb') },
+    h('a', { href: '#/proposals' }, role === 'public' ? tr('web.procs.title_public') : tr('web.procs.title')),
+    h('span', { 'aria-hidden': 'true' }, ' / '),
+    h('span', { 'aria-current': 'page' }, tr('web.prop.proposal', { id })));
   const head = h('header', { class: 'proposal-head' });
   const verdict = h('section', { id: 'verdict', class: 'verdict', 'aria-labelledby': 'verdict-h' });
   const actions = h('section', { id: 'actions', class: 'card side-card', 'aria-labelledby': 'actions-h' });
@@ -78,12 +80,13 @@ export async function proposalView(ctx) {
   }).catch(() => { /* the rest of the page stands without it */ });
   const asked = sessionStorage.getItem(BLOCKING_KEY);
   const blocking = h('section', { id: 'blocking', class: 'card', 'aria-labelledby': 'blocking-h' },
-    h('h2', { id: 'blocking-h', tabindex: '-1' }, `Who ${p.status === 'open' ? 'can still' : 'could'} block it`),
-    h('p', { class: 'sub' }, 'Who is pivotal, the smallest change that turns the outcome, the power under its rule. ',
+    h('h2', { id: 'blocking-h', tabindex: '-1' },
+      tr(p.status === 'open' ? 'web.prop.blocking_open' : 'web.prop.blocking_closed')),
+    h('p', { class: 'sub' }, tr('web.prop.blocking_lead'), ' ',
       asked ? null : h('button', { type: 'button', class: 'btn small', id: 'blocking-show', onclick: () => {
         sessionStorage.setItem(BLOCKING_KEY, '1');
         showBlocking();
-      } }, 'Show')));
+      } }, tr('web.signin.show'))));
   const reasons = h('section', { id: 'reasons', class: 'card', 'aria-labelledby': 'reasons-h' });
   const hist = h('section', { id: 'history', class: 'card', 'aria-labelledby': 'history-h' });
   const actionMsg = h('div', { class: 'action-msg', 'aria-live': 'polite' });
@@ -118,30 +121,32 @@ export async function proposalView(ctx) {
     replace(head,
       h('div', { class: 'badges' }, statusBadge(p),
         h('span', { class: 'badge subtle' }, PROCEDURE_LABEL[p.procedure] || p.procedure),
-        p.shared ? h('span', { class: 'badge subtle' }, 'Shared with partners') : null,
+        p.shared ? h('span', { class: 'badge subtle' }, tr('web.procs.shared')) : null,
         h('span', { class: 'proc-id' }, `#${p.id}`)),
       h('h1', { tabindex: '-1', id: 'proposal-h' }, p.title),
       h('dl', { class: 'meta' },
-        h('div', {}, h('dt', {}, 'Body'), h('dd', {}, `${p.body_name} (${p.body})`)),
-        h('div', { class: 'meta-rule' }, h('dt', {}, 'Rule'),
+        h('div', {}, h('dt', {}, tr('web.prop.meta.body')), h('dd', {}, `${p.body_name} (${p.body})`)),
+        h('div', { class: 'meta-rule' }, h('dt', {}, tr('web.prop.meta.rule')),
           h('dd', { id: 'rule' },
-            h('a', { id: 'rule-name', href: '#/bodies', title: 'The bodies and their named rules' }, ruleName(p)),
-            ': ', h('code', {}, p.rule))),
-        p.concerned ? h('div', {}, h('dt', {}, 'State concerned'),
+            h('a', { id: 'rule-name', href: '#/bodies', title: tr('web.prop.meta.rule_link') }, ruleName(p)),
+            tr('web.prop.meta.colon'), h('code', {}, p.rule))),
+        p.concerned ? h('div', {}, h('dt', {}, tr('web.prop.meta.concerned')),
           h('dd', { id: 'concerned', 'data-member': p.concerned }, concernedText(p, nameOf))) : null,
-        p.procedure === 'silence' ? h('div', {}, h('dt', {}, 'Silence broken by'),
+        p.procedure === 'silence' ? h('div', {}, h('dt', {}, tr('web.prop.meta.breaks')),
           h('dd', { id: 'silence-breaks' }, capitalize(breaksWords(p.silence_breaks)))) : null,
-        p.supersedes ? h('div', {}, h('dt', {}, 'Takes up'),
-          h('dd', {}, h('a', { href: `#/proposals/${p.supersedes}`, id: 'supersedes' }, `Proposal ${p.supersedes}`)))
-          : null,
-        p.superseded_by ? h('div', {}, h('dt', {}, 'Taken up again in'),
+        p.supersedes ? h('div', {}, h('dt', {}, tr('web.prop.meta.takes_up')),
+          h('dd', {}, h('a', { href: `#/proposals/${p.supersedes}`, id: 'supersedes' },
+            tr('web.prop.proposal', { id: p.supersedes })))) : null,
+        p.superseded_by ? h('div', {}, h('dt', {}, tr('web.prop.meta.taken_up')),
           h('dd', {}, h('a', { href: `#/proposals/${p.superseded_by}`, id: 'superseded-by' },
-            `Proposal ${p.superseded_by}`))) : null,
-        p.level ? h('div', {}, h('dt', {}, 'Level'), h('dd', {}, LEVEL_LABEL[p.level] || humanize(p.level))) : null,
-        p.place ? h('div', {}, h('dt', {}, 'Place'), h('dd', {}, p.place)) : null,
-        h('div', {}, h('dt', {}, 'Proposed by'), h('dd', {}, humanize(p.proposer))),
-        h('div', {}, h('dt', {}, 'Opened'), h('dd', {}, timeEl(p.opened))),
-        h('div', {}, h('dt', {}, 'Electorate'), h('dd', {}, `${p.electorate_size} members, frozen when opened`))));
+            tr('web.prop.proposal', { id: p.superseded_by })))) : null,
+        p.level ? h('div', {}, h('dt', {}, tr('web.prop.meta.level')),
+          h('dd', {}, LEVEL_LABEL[p.level] || humanize(p.level))) : null,
+        p.place ? h('div', {}, h('dt', {}, tr('web.prop.meta.place')), h('dd', {}, p.place)) : null,
+        h('div', {}, h('dt', {}, tr('web.prop.meta.proposer')), h('dd', {}, humanize(p.proposer))),
+        h('div', {}, h('dt', {}, tr('web.prop.meta.opened')), h('dd', {}, timeEl(p.opened))),
+        h('div', {}, h('dt', {}, tr('web.prop.meta.electorate')),
+          h('dd', {}, tr('web.prop.meta.electorate_value', { n: p.electorate_size })))));
   }
 
   // The verdict in words: the panel's heading (focus lands here when a
@@ -157,57 +162,58 @@ export async function proposalView(ctx) {
       const by = namedCodes(p.blocked_by, nameOf);
       replace(verdict,
         h('div', { class: 'verdict-main' },
-          h('p', { class: 'verdict-kicker' }, 'Outcome'),
+          h('p', { class: 'verdict-kicker' }, tr('web.procs.col_outcome')),
           verdictLabel(icon(outcomeIcon(p.outcome), 'icon big'), outcomeText(p.outcome)),
           p.explanation ? h('p', { class: 'verdict-explanation', id: 'explanation' }, p.explanation) : null,
-          p.tally ? h('p', { class: 'verdict-tally', id: 'tally-line' }, 'The count: ', tallyText(p.tally)) : null),
+          p.tally ? h('p', { class: 'verdict-tally', id: 'tally-line' }, tr('web.prop.the_count'), ' ',
+            tallyText(p.tally)) : null),
         h('div', { class: 'verdict-side' },
-          by ? h('p', {}, 'Blocked by ', h('strong', { id: 'blocked-by' }, by)) : null,
+          by ? h('p', {}, tr('web.prop.blocked_by'), ' ', h('strong', { id: 'blocked-by' }, by)) : null,
           breakList(),
-          h('p', {}, 'Concluded ', timeEl(p.concluded)),
+          h('p', {}, tr('web.prop.concluded_at'), ' ', timeEl(p.concluded)),
           h('p', { class: 'sub' }, effectsOutcomeNote(p))));
       return;
     }
     const main = [];
     if (p.procedure === 'silence') {
       main.push(
-        h('p', { class: 'verdict-kicker' }, 'Under silence'),
+        h('p', { class: 'verdict-kicker' }, tr('web.open.silence')),
         verdictLabel(icon('clock', 'icon big'),
-          h('span', {}, 'Silence ends in ', countdownEl(p.deadline, 'countdown'))),
-        h('p', { class: 'verdict-deadline' }, 'Deadline ', timeEl(p.deadline)),
-        h('p', { class: 'sub' }, 'Unless an ally breaks silence before the deadline, the text is adopted then. '
-          + 'A standing reservation keeps it open.'));
+          h('span', {}, tr('web.procs.silence_ends_in'), ' ', countdownEl(p.deadline, 'countdown'))),
+        h('p', { class: 'verdict-deadline' }, tr('web.prop.deadline'), ' ', timeEl(p.deadline)),
+        h('p', { class: 'sub' }, tr('web.prop.silence_note')));
     } else if (p.procedure === 'written') {
       main.push(
-        h('p', { class: 'verdict-kicker' }, 'Written procedure'),
+        h('p', { class: 'verdict-kicker' }, tr('procedure.written')),
         verdictLabel(icon('clock', 'icon big'),
-          h('span', {}, 'Voting ends in ', countdownEl(p.deadline, 'countdown'))),
-        h('p', { class: 'verdict-deadline' }, 'Deadline ', timeEl(p.deadline)),
-        h('p', { class: 'sub' }, `${votedLabel(p)}. The votes are counted at the deadline; a member who does not `
-          + 'agree to the written procedure ends it at once.'));
+          h('span', {}, tr('web.procs.voting_ends_in'), ' ', countdownEl(p.deadline, 'countdown'))),
+        h('p', { class: 'verdict-deadline' }, tr('web.prop.deadline'), ' ', timeEl(p.deadline)),
+        h('p', { class: 'sub' }, tr('web.prop.written_note', { voted: votedLabel(p) })));
     } else if (p.procedure === 'vote') {
-      main.push(h('p', { class: 'verdict-kicker' }, 'Roll-call vote'),
+      main.push(h('p', { class: 'verdict-kicker' }, tr('procedure.vote')),
         verdictLabel(votedLabel(p)),
-        h('p', { class: 'sub' }, 'The chair closes the vote; votes may change until then.'));
+        h('p', { class: 'sub' }, tr('web.prop.vote_note')));
     } else if (p.procedure === 'ratification') {
-      main.push(h('p', { class: 'verdict-kicker' }, 'Ratification'),
+      main.push(h('p', { class: 'verdict-kicker' }, tr('procedure.ratification')),
         verdictLabel(ratificationLabel(p)),
-        p.outstanding?.length ? h('p', { class: 'sub' }, 'Outstanding: ', p.outstanding.join(' ')) : null);
+        p.outstanding?.length ? h('p', { class: 'sub' }, tr('web.prop.outstanding'), ' ', p.outstanding.join(' '))
+          : null);
     } else {
-      main.push(h('p', { class: 'verdict-kicker' }, 'Open'),
-        verdictLabel('Before the ', p.body_name),
-        h('p', { class: 'sub' }, 'The chair concludes; positions may change until then.'));
+      main.push(h('p', { class: 'verdict-kicker' }, tr('web.status.open')),
+        verdictLabel(tr('web.prop.before', { body: p.body_name })),
+        h('p', { class: 'sub' }, tr('web.prop.meeting_note')));
     }
     const side = [];
     if (p.verdict) {
-      side.push(h('p', { class: 'verdict-now' }, p.procedure === 'silence' ? 'If concluded now' : 'Verdict now'),
+      side.push(h('p', { class: 'verdict-now' },
+        tr(p.procedure === 'silence' ? 'web.prop.if_now' : 'web.prop.verdict_now')),
         h('p', { class: `verdict-now-value verdict-${p.verdict}` }, verdictText(p.verdict)),
         p.explanation ? h('p', { class: 'verdict-explanation', id: 'explanation' }, p.explanation) : null);
       if (p.holding?.length) {
-        side.push(h('p', { class: 'holding' }, 'Held open by the reservation of ', namedCodes(p.holding, nameOf)));
+        side.push(h('p', { class: 'holding' }, tr('web.prop.holding'), ' ', namedCodes(p.holding, nameOf)));
       }
     } else {
-      side.push(h('p', { class: 'sub' }, 'Positions and the verdict are not shared while the procedure is open.'));
+      side.push(h('p', { class: 'sub' }, tr('web.prop.not_shared')));
     }
     replace(verdict, h('div', { class: 'verdict-main' }, main), h('div', { class: 'verdict-side' }, side));
   }
@@ -216,7 +222,7 @@ export async function proposalView(ctx) {
   function breakList() {
     const lines = breakLines(p, nameOf);
     if (!lines.length) return null;
-    return h('div', { class: 'breaks' }, h('p', {}, 'Silence broken:'),
+    return h('div', { class: 'breaks' }, h('p', {}, tr('web.prop.silence_broken')),
       h('ul', { id: 'breaks' }, lines.map((b) => h('li', { 'data-kind': b.kind, 'data-members': b.members.join(' ') },
         b.text, ', ', timeEl(b.at)))));
   }
@@ -229,17 +235,19 @@ export async function proposalView(ctx) {
     const votes = isVote(p);
     replace(count,
       h('div', { class: 'section-head' },
-        h('h2', { id: 'count-h' }, votes ? 'The vote' : 'The count'),
-        h('span', { class: 'sub' }, p.status === 'open' ? 'as it stands' : 'as concluded')),
+        h('h2', { id: 'count-h' }, tr(votes ? 'web.prop.count_vote' : 'web.prop.count')),
+        h('span', { class: 'sub' }, tr(p.status === 'open' ? 'web.prop.as_it_stands' : 'web.prop.as_concluded'))),
       // the count alone, to those who do not see the roll call's legend
-      p.tally && !p.positions ? h('ul', { class: 'legend vote-tally', id: 'vote-tally', 'aria-label': 'Votes' },
+      p.tally && !p.positions ? h('ul', {
+        class: 'legend vote-tally', id: 'vote-tally', 'aria-label': tr('web.prop.votes'),
+      },
         tallyEntries(p.tally).map(([v, n]) => h('li', {
           class: `legend-item pos-${VOTE_POSITION[v]}`, 'data-vote': v,
         }, h('span', { class: 'swatch', 'aria-hidden': 'true' }, icon(POSITION_ICON[VOTE_POSITION[v]])),
         VOTE_LABEL[v], h('span', { class: 'legend-count' }, String(n))))) : null,
       tests ? [
-        h('p', { class: 'sub' }, 'Under ', h('strong', {}, ruleName(p)), ', what the rule asks and where it stands',
-          p.weights ? ' (the figures frozen when the procedure opened)' : '', ':'),
+        h('p', { class: 'sub' }, tr('web.prop.rule_under_before'), h('strong', {}, ruleName(p)),
+          tr(p.weights ? 'web.prop.rule_under_after_weights' : 'web.prop.rule_under_after')),
         h('div', { class: 'rule-tests', id: 'rule-tests' }, ruleTest(tests, true)),
       ] : null);
   }
@@ -248,7 +256,9 @@ export async function proposalView(ctx) {
   // eye (the words say it all: the bar is hidden from screen readers).
   function ruleTest(t, top = false) {
     const met = t.met === null ? 'unknown' : t.met ? 'met' : 'not-met';
-    const state = { met: 'met', 'not-met': 'not met', unknown: 'not shown' }[met];
+    const state = tr({
+      met: 'web.prop.test.met', 'not-met': 'web.prop.test.not-met', unknown: 'web.prop.test.unknown',
+    }[met]);
     if (t.tests) {
       const list = h('ul', { class: 'rule-group' }, t.tests.map((x) => h('li', {}, ruleTest(x))));
       if (top && t.op === 'and') return list;
@@ -263,7 +273,7 @@ export async function proposalView(ctx) {
     return h('div', { class: `rule-test rule-${t.op}`, 'data-met': met, 'data-label': t.label },
       h('p', { class: 'rule-test-head' }, h('span', {}, t.label), stateBadge(met, state)),
       h('p', { class: 'rule-test-value' }, h('strong', { class: 'num' }, t.valueText),
-        t.thresholdText ? [' · needs ', t.thresholdText] : null,
+        t.thresholdText ? [` · ${tr('web.prop.needs')} `, t.thresholdText] : null,
         t.who && t.who.length ? [' · ', namedCodes(t.who, nameOf)] : null),
       bar);
   }
@@ -291,17 +301,17 @@ export async function proposalView(ctx) {
       const { receipt, ...np } = await send(p.id, body);
       if (receipt) kept = receipts.keep(receipt, { member: me, proposal: p.id, title: p.title });
       return np;
-    }, () => (kept ? `${msg} · receipt kept` : msg));
+    }, () => (kept ? tr('web.act.receipt_kept', { msg }) : msg));
   };
   const post = keeping(api.statePosition);
 
   // A comment's dialog: put on record, changing nothing.
   const commentDialog = (words) => () => dialog({
-    title: 'Comment',
+    title: tr('web.prop.kind.comment'),
     body: h('p', {}, words),
-    fields: [{ name: 'text', label: 'Comment', type: 'textarea', required: true }],
-    confirmLabel: 'Put on record',
-    onConfirm: (v) => post({ position: 'comment', text: v.text }, 'Comment recorded'),
+    fields: [{ name: 'text', label: tr('web.prop.kind.comment'), type: 'textarea', required: true }],
+    confirmLabel: tr('web.act.comment_confirm'),
+    onConfirm: (v) => post({ position: 'comment', text: v.text }, tr('web.act.comment_done')),
   });
 
   // Opens an action's dialog; when it closes, focus goes back to its
@@ -313,24 +323,24 @@ export async function proposalView(ctx) {
     if (p.status !== 'open') {
       // Concluded: nothing more to do; the verdict panel says when.
       actions.hidden = true;
-      replace(actions, h('h2', { id: 'actions-h' }, 'Actions'));
+      replace(actions, h('h2', { id: 'actions-h' }, tr('web.act.actions')));
       return;
     }
     if (role === 'member') return renderDelegation();
     if (role === 'secretariat') return renderSecretariat();
-    replace(actions, h('h2', { id: 'actions-h' }, 'Actions'),
+    replace(actions, h('h2', { id: 'actions-h' }, tr('web.act.actions')),
       h('p', { class: 'sub' }, role === 'partner'
-        ? 'Partners follow shared proposals; they take no decisions in the Council.'
-        : 'Sign in as a delegation or the secretariat to act.'));
+        ? tr('web.act.partner_note')
+        : tr('web.act.public_note')));
   }
 
   function renderDelegation() {
     const mine = (p.positions || []).find((x) => x.member === me);
     if (!mine) {
-      replace(actions, h('h2', { id: 'actions-h' }, 'Your delegation'),
+      replace(actions, h('h2', { id: 'actions-h' }, tr('web.act.your_delegation')),
         h('p', { class: 'sub', id: 'not-electorate' }, p.concerned === me
-          ? `${nameOf(me)} is the State concerned: the decision is taken without it, and it takes no part.`
-          : `${nameOf(me)} is not in this procedure's electorate.`));
+          ? tr('web.act.concerned', { name: nameOf(me) })
+          : tr('web.act.not_electorate', { name: nameOf(me) })));
       return;
     }
     if (isVote(p)) return renderVoting(mine);
@@ -348,76 +358,77 @@ export async function proposalView(ctx) {
       try { await fn(); } catch (e) { actionMsg.replaceChildren(alertBox(errorText(e))); }
     };
     replace(actions,
-      h('h2', { id: 'actions-h' }, `Delegation of ${nameOf(me)}`),
-      h('p', { class: 'mine-line' }, 'Your position: ', positionBadge(mine.position)),
+      h('h2', { id: 'actions-h' }, tr('web.who.member', { name: nameOf(me) })),
+      h('p', { class: 'mine-line' }, tr('web.act.your_position'), positionBadge(mine.position)),
       h('div', { class: 'action-grid' },
-        btn('Concur', 'concur', 'ok', guard(() => post({ position: 'concur' }, 'Position recorded: concur')),
+        btn(tr('web.act.concur'), 'concur', 'ok',
+          guard(() => post({ position: 'concur' }, tr('web.act.recorded_concur'))),
           { current: mine.position === 'concur' }),
         mine.position === 'reserve'
-          ? btn('Lift reservation', 'lift', '', guard(() => post({ position: 'lift' }, 'Reservation lifted')),
+          ? btn(tr('web.act.lift'), 'lift', '', guard(() => post({ position: 'lift' }, tr('web.act.lifted'))),
             { focus: 'reserve' })
-          : btn('Reserve…', 'reserve', '', () => dialog({
-            title: 'Enter a reservation',
+          : btn(tr('web.act.reserve'), 'reserve', '', () => dialog({
+            title: tr('web.act.reserve_title'),
             body: h('p', {},
-              'A reservation holds the procedure pending instructions: nothing concludes while it stands.'),
-            fields: [{ name: 'text', label: 'Note (optional)', type: 'textarea', rows: 3 }],
-            confirmLabel: 'Enter reservation',
-            onConfirm: (v) => post({ position: 'reserve', ...(v.text ? { text: v.text } : {}) }, 'Reservation entered'),
+              tr('web.act.reserve_body')),
+            fields: [{ name: 'text', label: tr('web.act.note_optional'), type: 'textarea', rows: 3 }],
+            confirmLabel: tr('web.act.reserve_confirm'),
+            onConfirm: (v) => post({ position: 'reserve', ...(v.text ? { text: v.text } : {}) },
+              tr('web.act.reserve_done')),
           })),
-        btn('Footnote…', 'footnote', '', () => dialog({
-          title: 'Concur with a footnote',
-          body: h('p', {}, 'You concur, and your statement is put on record with the decision.'),
-          fields: [{ name: 'text', label: 'Statement', type: 'textarea', required: true }],
-          confirmLabel: 'Concur with footnote',
-          onConfirm: (v) => post({ position: 'footnote', text: v.text }, 'Footnote recorded'),
+        btn(tr('web.act.footnote'), 'footnote', '', () => dialog({
+          title: tr('web.act.footnote_title'),
+          body: h('p', {}, tr('web.act.footnote_body')),
+          fields: [{ name: 'text', label: tr('web.act.statement'), type: 'textarea', required: true }],
+          confirmLabel: tr('web.act.footnote_confirm'),
+          onConfirm: (v) => post({ position: 'footnote', text: v.text }, tr('web.act.footnote_done')),
         })),
-        btn('Abstain…', 'abstain', '', () => dialog({
-          title: 'Abstain',
+        btn(tr('web.act.abstain'), 'abstain', '', () => dialog({
+          title: tr('web.act.abstain_title'),
           fields: [
-            { name: 'declared', label: 'With a formal declaration (constructive abstention)', type: 'checkbox' },
-            { name: 'text', label: 'Declaration or note (optional)', type: 'textarea', rows: 3 },
+            { name: 'declared', label: tr('web.act.declared'), type: 'checkbox' },
+            { name: 'text', label: tr('web.act.declaration_optional'), type: 'textarea', rows: 3 },
           ],
-          confirmLabel: 'Abstain',
+          confirmLabel: tr('web.act.abstain_title'),
           onConfirm: (v) => post({
             position: 'abstain', ...(v.declared ? { declared: true } : {}), ...(v.text ? { text: v.text } : {}),
-          }, 'Abstention recorded'),
+          }, tr('web.act.abstain_done')),
         })),
-        btn('Comment…', 'comment', 'ghost', commentDialog(silence
-          ? 'A comment is put on record; it does not break silence.'
-          : 'A comment is put on record; your position does not change.'))),
+        btn(tr('web.act.comment'), 'comment', 'ghost', commentDialog(silence
+          ? tr('web.act.comment_silence')
+          : tr('web.act.comment_position')))),
       h('div', { class: 'danger-zone' },
-        amendBreaks ? btn('Propose an amendment…', 'amend', 'danger', () => dialog({
-          title: 'Propose an amendment?',
+        amendBreaks ? btn(tr('web.act.amend'), 'amend', 'danger', () => dialog({
+          title: tr('web.act.amend_title'),
           danger: true,
           body: [
-            h('p', {}, h('strong', {}, `Under this procedure a proposed amendment breaks silence: “${p.title}” `
-              + `will be blocked by ${nameOf(me)} at once.`)),
-            h('p', {}, 'This cannot be undone. The amendment is on the record for every delegation; the '
-              + 'secretariat may take the matter up again with a revised text.'),
+            h('p', {}, h('strong', {}, tr('web.act.amend_warning', { title: p.title, name: nameOf(me) }))),
+            h('p', {}, tr('web.act.amend_undone')),
           ],
-          fields: [{ name: 'text', label: 'Amendment', type: 'textarea', required: true }],
-          confirmLabel: 'Propose the amendment',
-          onConfirm: (v) => post({ position: 'amend', text: v.text }, `${nameOf(me)} broke silence with an amendment`),
+          fields: [{ name: 'text', label: tr('web.pm.amendment'), type: 'textarea', required: true }],
+          confirmLabel: tr('web.act.amend_confirm'),
+          onConfirm: (v) => post({ position: 'amend', text: v.text },
+            tr('web.act.amend_done', { name: nameOf(me) })),
         })) : null,
-        btn(silence ? 'Break silence…' : 'Object…', 'object', 'danger', () => dialog({
-          title: silence ? 'Break silence?' : 'Object?',
+        btn(silence ? tr('web.act.break') : tr('web.act.object'), 'object', 'danger', () => dialog({
+          title: silence ? tr('web.act.break_title') : tr('web.act.object_title'),
           danger: true,
           body: [
             h('p', {}, silence
               ? h('strong', {},
-                `Breaking silence ends the procedure at once: “${p.title}” will be blocked by ${nameOf(me)}.`)
-              : h('strong', {}, `Under ${p.rule}, an objection by ${nameOf(me)} blocks “${p.title}”.`)),
+                tr('web.act.break_warning', { title: p.title, name: nameOf(me) }))
+              : h('strong', {}, tr('web.act.object_warning', { rule: p.rule, name: nameOf(me), title: p.title }))),
             h('p', {}, silence
-              ? 'This cannot be undone. The reason is your letter of objection, on the record for every delegation.'
-              : 'You may change your position until the chair concludes.'),
+              ? tr('web.act.break_undone')
+              : tr('web.act.object_change')),
           ],
           fields: [{
-            name: 'reason', label: silence ? 'Reason (letter of objection)' : 'Reason', type: 'textarea',
+            name: 'reason', label: silence ? tr('web.act.reason_letter') : tr('web.act.reason'), type: 'textarea',
             required: silence,
           }],
-          confirmLabel: silence ? 'Break silence' : 'Object',
+          confirmLabel: silence ? tr('web.act.break_confirm') : tr('web.act.object_confirm'),
           onConfirm: (v) => post({ position: 'object', ...(v.reason ? { reason: v.reason } : {}) },
-            silence ? `${nameOf(me)} broke silence` : 'Objection recorded'),
+            silence ? tr('web.act.break_done', { name: nameOf(me) }) : tr('web.act.object_done')),
         }), { current: mine.position === 'object' })),
       receiptsLine(false),
       actionMsg);
@@ -428,7 +439,8 @@ export async function proposalView(ctx) {
     const nKept = receipts.countFor(me, p.id);
     return h('p', { class: 'receipts-line sub' }, icon('check'),
       receiptsNote(nKept, voting),
-      h('a', { href: `#/receipts?proposal=${p.id}`, id: 'receipts-link' }, nKept ? 'Verify them' : 'Your receipts'));
+      h('a', { href: `#/receipts?proposal=${p.id}`, id: 'receipts-link' },
+        nKept ? tr('web.act.verify_receipts') : tr('web.act.your_receipts')));
   }
 
   // A delegation's vote: yes, no, abstain (with a formal declaration or
@@ -449,50 +461,49 @@ export async function proposalView(ctx) {
         'aria-pressed': held ? 'true' : null, 'aria-disabled': held ? 'true' : null,
         onclick: held ? null : () => dialog({
           title,
-          body: [h('p', {}, h('strong', {}, `${nameOf(me)} votes ${VOTE_LABEL[vote].toLowerCase()} on “${p.title}”.`)),
+          body: [h('p', {}, h('strong', {}, tr('web.act.votes_on',
+            { name: nameOf(me), vote: VOTE_LABEL[vote].toLowerCase(), title: p.title }))),
             h('p', {}, words)],
           fields: [
             vote === 'abstain'
-              ? { name: 'declared', label: 'With a formal declaration (constructive abstention)', type: 'checkbox' }
+              ? { name: 'declared', label: tr('web.act.declared'), type: 'checkbox' }
               : null,
-            { name: 'text', label: 'Explanation of vote (optional)', type: 'textarea', rows: 3 },
+            { name: 'text', label: tr('web.act.explanation'), type: 'textarea', rows: 3 },
           ].filter(Boolean),
-          confirmLabel: `Vote ${VOTE_LABEL[vote].toLowerCase()}`,
+          confirmLabel: tr('web.act.vote_confirm', { vote: VOTE_LABEL[vote].toLowerCase() }),
           onConfirm: (v) => cast(voteBody(vote, {
             ...(v.declared ? { declared: true } : {}), ...(v.text ? { text: v.text } : {}),
-          }), `Vote recorded: ${VOTE_LABEL[vote].toLowerCase()}`),
+          }), tr('web.act.vote_done', { vote: VOTE_LABEL[vote].toLowerCase() })),
         }),
       }, icon(POSITION_ICON[VOTE_POSITION[vote]]), VOTE_LABEL[vote]);
     };
     replace(actions,
-      h('h2', { id: 'actions-h' }, `Delegation of ${nameOf(me)}`),
-      h('p', { class: 'mine-line' }, 'Your vote: ', h('span', {
+      h('h2', { id: 'actions-h' }, tr('web.who.member', { name: nameOf(me) })),
+      h('p', { class: 'mine-line' }, tr('web.act.your_vote'), h('span', {
         class: `pos-badge pos-${VOTE_POSITION[voteOf(mine)]}`, id: 'my-vote', 'data-vote': voteOf(mine),
-      }, VOTE_LABEL[voteOf(mine)], mine.declared ? ' · formal declaration' : null)),
+      }, VOTE_LABEL[voteOf(mine)], mine.declared ? tr('web.act.declared_mark') : null)),
       h('div', { class: 'action-grid' },
         voteBtn('yes', 'ok'), voteBtn('no', 'danger-text'), voteBtn('abstain', ''), voteBtn('not-participating', ''),
         h('button', {
           type: 'button', class: 'btn ghost', 'data-action': 'comment', 'data-focus': 'act-comment',
-          onclick: commentDialog('A comment is put on record; your vote does not change.'),
-        }, icon('comment'), 'Comment…')),
+          onclick: commentDialog(tr('web.act.comment_vote')),
+        }, icon('comment'), tr('web.act.comment'))),
       written ? h('div', { class: 'danger-zone' }, h('button', {
         type: 'button', class: 'btn danger', 'data-action': 'refuse', 'data-focus': 'act-refuse',
         onclick: () => dialog({
-          title: 'Refuse the written procedure?',
+          title: tr('web.act.refuse_title'),
           danger: true,
           body: [
-            h('p', {}, h('strong', {}, `The written procedure needs every member’s agreement: if ${nameOf(me)} `
-              + `refuses it, “${p.title}” is blocked at once.`)),
-            h('p', {}, 'This cannot be undone. Your reason is on the record for every delegation; the matter may '
-              + 'go back to a meeting.'),
+            h('p', {}, h('strong', {}, tr('web.act.refuse_warning', { name: nameOf(me), title: p.title }))),
+            h('p', {}, tr('web.act.refuse_undone')),
           ],
-          fields: [{ name: 'reason', label: 'Reason', type: 'textarea', required: true }],
-          confirmLabel: 'Refuse the procedure',
-          onConfirm: (v) => cast({ refuse: v.reason }, `${nameOf(me)} refused the written procedure`),
+          fields: [{ name: 'reason', label: tr('web.act.reason'), type: 'textarea', required: true }],
+          confirmLabel: tr('web.act.refuse_confirm'),
+          onConfirm: (v) => cast({ refuse: v.reason }, tr('web.act.refuse_done', { name: nameOf(me) })),
         }),
-      }, icon('cross'), 'Refuse the procedure…')) : null,
-      h('p', { class: 'sub' }, written ? 'Votes are counted at the deadline.' : 'The chair closes the vote.',
-        ' A vote may be changed until then.'),
+      }, icon('cross'), tr('web.act.refuse'))) : null,
+      h('p', { class: 'sub' }, written ? tr('web.act.counted_deadline') : tr('web.act.chair_closes'),
+        tr('web.act.vote_change')),
       receiptsLine(true),
       actionMsg);
   }
@@ -507,52 +518,54 @@ export async function proposalView(ctx) {
     const items = [];
     if (p.procedure === 'silence') {
       const deadlineField = {
-        name: 'deadline', label: 'New deadline (your time)', type: 'datetime', required: true,
+        name: 'deadline', label: tr('web.act.new_deadline'), type: 'datetime', required: true,
         value: isoToLocalInput(extendedDeadline(p.deadline, Date.now())),
       };
       items.push(
-        actionBtn('extend', 'btn', 'clock', 'Extend deadline…', () => ({
-          title: 'Extend the silence deadline',
-          body: h('p', {}, 'Current deadline: ', timeText(p.deadline)),
+        actionBtn('extend', 'btn', 'clock', tr('web.act.extend'), () => ({
+          title: tr('web.act.extend_title'),
+          body: h('p', {}, tr('web.act.current_deadline'), timeText(p.deadline)),
           fields: [deadlineField],
-          confirmLabel: 'Extend',
-          onConfirm: (v) => run('extend', { deadline: v.deadline }, 'Deadline extended'),
+          confirmLabel: tr('web.act.extend_confirm'),
+          onConfirm: (v) => run('extend', { deadline: v.deadline }, tr('web.act.extend_done')),
         })),
-        actionBtn('recirculate', 'btn', 'pen', 'Recirculate…', () => ({
-          title: 'Recirculate a revised text',
-          body: h('p', {}, 'A new silence period opens; positions on the old text do not carry over.'),
+        actionBtn('recirculate', 'btn', 'pen', tr('web.act.recirculate'), () => ({
+          title: tr('web.act.recirculate_title'),
+          body: h('p', {}, tr('web.act.recirculate_body')),
           fields: [
-            { name: 'text', label: 'Revised text', type: 'textarea', required: true, value: p.text, rows: 6 },
+            {
+              name: 'text', label: tr('web.act.revised_text'), type: 'textarea', required: true, value: p.text, rows: 6,
+            },
             deadlineField,
           ],
-          confirmLabel: 'Recirculate',
+          confirmLabel: tr('web.act.recirculate_confirm'),
           onConfirm: (v) => run('recirculate', { text: v.text, deadline: v.deadline },
-            `Revision ${p.revision + 1} recirculated`),
+            tr('web.act.recirculate_done', { n: p.revision + 1 })),
         })));
     }
     const allVoted = p.procedure === 'written' && p.tally && !p.tally.not_voted;
     if (p.procedure === 'meeting' || p.procedure === 'vote' || allVoted) {
       const votes = isVote(p);
-      items.push(actionBtn('conclude', 'btn primary', 'check', votes ? 'Close the vote…' : 'Conclude…', () => ({
-        title: votes ? 'Close the vote as the chair' : 'Conclude as the chair',
-        body: [h('p', {}, votes ? 'The rule is counted on the votes now; a member who has not voted counts as '
-          + 'not participating.' : 'The rule is evaluated on the positions now.'),
-          p.tally ? h('p', {}, 'The count: ', tallyText(p.tally), '.') : null,
-          p.verdict ? h('p', {}, 'Verdict: ', h('strong', {}, verdictText(p.verdict)),
+      const label = votes ? tr('web.act.close') : tr('web.act.conclude');
+      items.push(actionBtn('conclude', 'btn primary', 'check', label, () => ({
+        title: votes ? tr('web.act.close_title') : tr('web.act.conclude_title'),
+        body: [h('p', {}, votes ? tr('web.act.close_body') : tr('web.act.conclude_body')),
+          p.tally ? h('p', {}, tr('web.prop.the_count'), tallyText(p.tally), '.') : null,
+          p.verdict ? h('p', {}, tr('web.act.verdict'), h('strong', {}, verdictText(p.verdict)),
             p.explanation ? ` — ${p.explanation}` : '') : null],
-        confirmLabel: votes ? 'Close the vote' : 'Conclude',
-        onConfirm: () => run('conclude', undefined, votes ? 'Vote closed' : 'Procedure concluded'),
+        confirmLabel: votes ? tr('web.act.close_confirm') : tr('web.act.conclude_confirm'),
+        onConfirm: () => run('conclude', undefined, votes ? tr('web.act.close_done') : tr('web.act.conclude_done')),
       })));
     }
-    items.push(actionBtn('withdraw', 'btn ghost danger-text', 'cross', 'Withdraw…', () => ({
-      title: 'Withdraw this proposal?',
+    items.push(actionBtn('withdraw', 'btn ghost danger-text', 'cross', tr('web.act.withdraw'), () => ({
+      title: tr('web.act.withdraw_title'),
       danger: true,
-      body: h('p', {}, 'The procedure ends without a decision. This cannot be undone.'),
-      fields: [{ name: 'reason', label: 'Reason (optional)', type: 'textarea', rows: 3 }],
-      confirmLabel: 'Withdraw',
-      onConfirm: (v) => run('withdraw', v.reason ? { reason: v.reason } : {}, 'Proposal withdrawn'),
+      body: h('p', {}, tr('web.act.withdraw_body')),
+      fields: [{ name: 'reason', label: tr('web.act.reason_optional'), type: 'textarea', rows: 3 }],
+      confirmLabel: tr('web.act.withdraw_confirm'),
+      onConfirm: (v) => run('withdraw', v.reason ? { reason: v.reason } : {}, tr('web.act.withdraw_done')),
     })));
-    replace(actions, h('h2', { id: 'actions-h' }, 'Secretariat'),
+    replace(actions, h('h2', { id: 'actions-h' }, tr('web.who.secretariat')),
       h('p', { class: 'sub' }, secretariatNote(p)),
       h('div', { class: 'action-grid' }, items), actionMsg);
   }
@@ -563,7 +576,7 @@ export async function proposalView(ctx) {
     if (!list.length) { effects.hidden = true; return; }
     effects.hidden = false;
     const applied = effectsApplied(p);
-    replace(effects, h('h2', { id: 'effects-h' }, 'Effects'),
+    replace(effects, h('h2', { id: 'effects-h' }, tr('web.prop.effects')),
       h('p', { class: 'sub' }, effectsNote(p)),
       list.map((e) => effectCard(e, applied)));
   }
@@ -584,17 +597,18 @@ export async function proposalView(ctx) {
       return h('article', {
         class: `effect effect-${state}`, 'data-effect': e.type, 'data-office': e.id, 'data-out-of-area': String(out),
       },
-        h('h3', {}, icon('pin'), 'Open an office'),
+        h('h3', {}, icon('pin'), tr('web.prop.open_office')),
         h('p', { class: 'effect-name' }, e.name),
         mapBox,
         h('dl', { class: 'kv' },
-          h('div', {}, h('dt', {}, 'City'), h('dd', {}, `${e.city}, ${nameOf(e.country)}`)),
-          e.kind ? h('div', {}, h('dt', {}, 'Kind'), h('dd', {}, humanize(e.kind))) : null,
-          e.lat != null ? h('div', {}, h('dt', {}, 'Location'), h('dd', {}, fmtLatLon(e.lat, e.lon))) : null,
-          h('div', {}, h('dt', {}, 'Office id'), h('dd', {}, h('code', {}, e.id)))),
+          h('div', {}, h('dt', {}, tr('web.prop.office.city')), h('dd', {}, `${e.city}, ${nameOf(e.country)}`)),
+          e.kind ? h('div', {}, h('dt', {}, tr('web.prop.office.kind')), h('dd', {}, humanize(e.kind))) : null,
+          e.lat != null ? h('div', {}, h('dt', {}, tr('web.prop.office.location')),
+            h('dd', {}, fmtLatLon(e.lat, e.lon))) : null,
+          h('div', {}, h('dt', {}, tr('web.prop.office.id')), h('dd', {}, h('code', {}, e.id)))),
         h('div', { class: `area-flag ${out ? 'out' : 'in'}`, 'data-treaty-area': out ? 'out' : 'in' },
           icon(out ? 'out' : 'check'),
-          h('div', {}, h('strong', {}, out ? 'Out of the treaty area' : 'In the treaty area'),
+          h('div', {}, h('strong', {}, tr(out ? 'web.reg.legend.out' : 'web.prop.in_area')),
             e.treaty_area ? h('p', {}, capitalize(e.treaty_area)) : null)));
     }
     const label = effectLabel(e);
@@ -608,27 +622,28 @@ export async function proposalView(ctx) {
     const revs = p.revisions || [];
     replace(text,
       h('div', { class: 'section-head' },
-        h('h2', { id: 'text-h' }, 'Text'),
-        h('span', { class: 'sub' }, `Revision ${p.revision}`, revs.length > 1 ? ` of ${revs.length}` : '')),
-      h('div', { class: 'document' }, (p.text || '(no text)').split(/\n{2,}/).map((para) => h('p', {}, para))),
+        h('h2', { id: 'text-h' }, tr('web.prop.text')),
+        h('span', { class: 'sub' }, revs.length > 1 ? tr('web.prop.revision_of', { n: p.revision, of: revs.length })
+          : tr('web.prop.revision', { n: p.revision }))),
+      h('div', { class: 'document' },
+        (p.text || tr('web.prop.no_text')).split(/\n{2,}/).map((para) => h('p', {}, para))),
       revs.length > 1 ? h('details', {
         class: 'revisions', open: revisionsOpen || null,
         ontoggle: (ev) => { revisionsOpen = ev.target.open; },
       },
-        h('summary', { 'data-focus': 'revisions' }, `Earlier revisions (${revs.length - 1})`),
+        h('summary', { 'data-focus': 'revisions' }, tr('web.prop.earlier', { n: revs.length - 1 })),
         h('ol', { reversed: true }, [...revs].reverse().slice(1).map((r) => h('li', {},
-          h('p', { class: 'sub' }, `Revision ${r.revision}, circulated `, timeEl(r.at),
-            r.deadline ? [' · silence until ', timeEl(r.deadline)] : null),
+          h('p', { class: 'sub' }, tr('web.prop.circulated', { n: r.revision }), ' ', timeEl(r.at),
+            r.deadline ? [` · ${tr('web.prop.silence_until')} `, timeEl(r.deadline)] : null),
           h('div', { class: 'document small' }, r.text))))) : null);
   }
 
   function renderRollcall() {
     const positions = p.positions;
     if (!positions) {
-      replace(rollcall, h('h2', { id: 'rollcall-h' }, 'Electorate'),
-        h('p', { class: 'sub' }, `${p.electorate_size} members. `,
-          role === 'public' ? 'The public does not see delegations’ positions.'
-            : 'Positions are not shared with partners.'),
+      replace(rollcall, h('h2', { id: 'rollcall-h' }, tr('web.prop.meta.electorate')),
+        h('p', { class: 'sub' }, tr('web.prop.n_members', { n: p.electorate_size }), ' ',
+          tr(role === 'public' ? 'web.prop.public_no_positions' : 'web.prop.partner_no_positions')),
         h('ul', { class: 'chips' }, byName(p.electorate, nameOf)
           .map((c) => h('li', { class: 'chip', title: nameOf(c) }, c))));
       return;
@@ -642,19 +657,17 @@ export async function proposalView(ctx) {
     const [attr, weightOf] = Object.entries(p.weights || {})[0] || [];
     replace(rollcall,
       h('div', { class: 'section-head' },
-        h('h2', { id: 'rollcall-h' }, votes ? 'Roll call of the vote' : 'Roll call'),
-        h('span', { class: 'sub' }, `${p.electorate_size} members, in alphabetical order`)),
-      h('ul', { class: 'legend', 'aria-label': 'Legend and count' },
+        h('h2', { id: 'rollcall-h' }, tr(votes ? 'web.prop.rollcall_vote' : 'web.prop.rollcall')),
+        h('span', { class: 'sub' }, tr('web.prop.rollcall_sub', { n: p.electorate_size }))),
+      h('ul', { class: 'legend', 'aria-label': tr('web.prop.legend') },
         (votes ? VOTES : POSITIONS).map((k) => {
           const pos = votes ? VOTE_POSITION[k] : k;
           return h('li', { class: `legend-item pos-${pos}`, [votes ? 'data-vote' : 'data-position']: k },
             h('span', { class: 'swatch', 'aria-hidden': 'true' }, icon(POSITION_ICON[pos])),
             votes ? VOTE_LABEL[k] : POSITION_LABEL[k], h('span', { class: 'legend-count' }, String(t[k] || 0)));
         })),
-      attr ? h('p', { class: 'sub' }, `Each tile gives the member’s ${attrWords(attr).toLowerCase()}, `
-        + 'as counted by the rule.') : null,
-      silenceConsents(p)
-        ? h('p', { class: 'sub' }, 'Under silence, a member that says nothing consents at the deadline.') : null,
+      attr ? h('p', { class: 'sub' }, tr('web.prop.tile_weight', { what: attrWords(attr).toLowerCase() })) : null,
+      silenceConsents(p) ? h('p', { class: 'sub' }, tr('web.prop.silence_consents')) : null,
       h('ul', { class: 'rollcall-grid', id: 'rollcall-grid' }, sorted.map((x) => {
         const { title } = tileLabel(x, nameOf, votes, closed);
         const marks = positionMarks(x, nameOf);
@@ -670,9 +683,9 @@ export async function proposalView(ctx) {
           marks.length ? h('span', { class: 'sr-only' }, ` (${marks.join('; ')})`) : null),
         weightOf && weightOf[x.member] != null ? h('span', { class: 'tile-weight num' },
           h('span', { class: 'sr-only' }, `, ${attrWords(attr).toLowerCase()} `), weightOf[x.member]) : null,
-        x.member === me ? h('span', { class: 'sr-only' }, ', your delegation') : null,
+        x.member === me ? h('span', { class: 'sr-only' }, `, ${tr('web.prop.your_delegation')}`) : null,
         x.text ? h('span', { class: 'tile-note' }, icon('comment'),
-          h('span', { class: 'sr-only' }, ', with a statement')) : null);
+          h('span', { class: 'sr-only' }, `, ${tr('web.prop.with_statement')}`)) : null);
       })));
   }
 
@@ -680,9 +693,9 @@ export async function proposalView(ctx) {
     const items = statements(p.positions, events, p.footnotes, nameOf);
     if (!p.positions && !items.length) { reasons.hidden = true; return; }
     reasons.hidden = false;
-    replace(reasons, h('h2', { id: 'reasons-h' }, 'Reasons and footnotes'),
+    replace(reasons, h('h2', { id: 'reasons-h' }, tr('web.prop.reasons')),
       items.length ? h('ul', { class: 'statements' }, items.map(statement))
-        : h('p', { class: 'empty' }, 'No delegation has put a statement on record.'));
+        : h('p', { class: 'empty' }, tr('web.prop.no_statement')));
   }
 
   function statement(x) {
@@ -701,10 +714,11 @@ export async function proposalView(ctx) {
     const badge = (pos, ic, label) => h('span', { class: `pos-badge pos-${pos}`, 'data-position': pos },
       icon(ic), label);
     switch (x.kind) {
-      case 'comment': return badge('comment', 'comment', 'Comment');
-      case 'amend': return badge('object', 'pen', 'Proposed amendment');
-      case 'refused': return badge('object', 'cross', 'Refused the written procedure');
-      case 'vote': return badge(x.position, POSITION_ICON[x.position], `Voted ${VOTE_LABEL[x.vote].toLowerCase()}`);
+      case 'comment': return badge('comment', 'comment', tr('web.prop.kind.comment'));
+      case 'amend': return badge('object', 'pen', tr('web.prop.kind.amend'));
+      case 'refused': return badge('object', 'cross', tr('web.prop.kind.refused'));
+      case 'vote': return badge(x.position, POSITION_ICON[x.position],
+        tr('web.prop.kind.vote', { vote: VOTE_LABEL[x.vote].toLowerCase() }));
       default: return positionBadge(x.kind);
     }
   }
@@ -717,7 +731,7 @@ export async function proposalView(ctx) {
   });
 
   function renderHistory() {
-    replace(hist, h('h2', { id: 'history-h' }, 'History'),
+    replace(hist, h('h2', { id: 'history-h' }, tr('web.prop.history')),
       events.length ? h('ol', { class: 'timeline' }, events.map((e) => {
         const note = historyNote(e);
         return h('li', { class: timelineClass(e.type), 'data-type': e.type, 'data-seq': e.seq },
@@ -726,8 +740,9 @@ export async function proposalView(ctx) {
             h('p', { class: 'tl-what' }, lineOf(e)),
             note ? h('p', { class: 'tl-note' }, note) : null,
             h('p', { class: 'tl-meta' }, timeEl(e.time), h('span', { class: 'tl-actor' }, actorLabel(e.actor, nameOf)),
-              h('span', { class: 'tl-seq', title: `event ${e.seq}, hash ${e.hash}` }, `#${e.seq}`))));
-      })) : h('p', { class: 'empty' }, 'The record is not available.'));
+              h('span', { class: 'tl-seq', title: tr('web.prop.event_title', { seq: e.seq, hash: e.hash }) },
+                `#${e.seq}`))));
+      })) : h('p', { class: 'empty' }, tr('web.prop.no_record')));
   }
 
   // The events (and the proposal with them) after a change.
@@ -763,7 +778,8 @@ export async function proposalView(ctx) {
         if (!ctx.alive()) return;
         render();
         if (was === 'open' && p.status === 'concluded') {
-          announce.textContent = `Concluded: ${outcomeText(p.outcome)}. ${p.explanation || ''}`;
+          announce.textContent = tr('web.prop.announce_concluded',
+            { outcome: outcomeText(p.outcome), explanation: p.explanation || '' });
           toast(`${p.title}: ${outcomeText(p.outcome)}`, p.outcome === 'adopted' ? 'ok' : 'warn');
         }
       }
@@ -797,12 +813,13 @@ export async function proposalView(ctx) {
 }
 
 function notFound(ctx, id, role) {
-  ctx.title('Not found');
+  ctx.title(tr('web.notfound.title'));
   const why = NOT_FOUND_WHY[role];
   replace(ctx.el,
-    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/proposals' }, 'Procedures')),
+    h('nav', { class: 'crumbs', 'aria-label': tr('web.prop.breadcrumb') },
+      h('a', { href: '#/proposals' }, tr('web.procs.title'))),
     h('div', { class: 'card notfound', id: 'not-found' },
-      h('h1', { tabindex: '-1' }, `No proposal ${id} here`),
-      h('p', {}, 'It does not exist, or it is not visible to you. ', why || ''),
-      h('p', {}, h('a', { class: 'btn', href: '#/proposals' }, 'Back to the procedures'))));
+      h('h1', { tabindex: '-1' }, tr('web.prop.none_here', { id })),
+      h('p', {}, tr('web.prop.none_here_why'), ' ', why || ''),
+      h('p', {}, h('a', { class: 'btn', href: '#/proposals' }, tr('web.prop.back')))));
 }

@@ -13,15 +13,16 @@ import {
   addPartnerEffect, PROCEDURES, DEADLINE_NAME,
 } from '../model/propose.js';
 import { namedRules } from '../model/bodies.js';
+import { t } from '../i18n.js';
 
 const SUBMIT_LABEL = {
-  silence: 'Circulate under silence', written: 'Open the written procedure', vote: 'Put to the vote',
+  silence: t('web.new.submit.silence'), written: t('web.new.submit.written'), vote: t('web.new.submit.vote'),
 };
 const KINDS = ['liaison', 'information', 'military-liaison', 'documentation', 'regional-centre', 'headquarters'];
 let effectSeq = 0;
 
 export async function proposeView(ctx) {
-  ctx.title('New proposal');
+  ctx.title(t('web.nav.propose'));
   const [bodies, mem, offs, names] = await Promise.all([
     api.bodies(), api.members(), api.offices(), api.names().catch(() => new Map()),
   ]);
@@ -41,7 +42,8 @@ export async function proposeView(ctx) {
     input, hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null);
 
   const bodySel = h('select', { id: 'p-body', name: 'body', required: true },
-    live.map((b) => h('option', { value: b.id }, `${b.name} (${b.id}) · ${b.members_on_date} members`)));
+    live.map((b) => h('option', { value: b.id },
+      t('web.new.body_option', { name: b.name, id: b.id, n: b.members_on_date }))));
   bodySel.value = live.find((b) => b.id === 'NAC') ? 'NAC' : live[0]?.id;
   const title = h('input', {
     id: 'p-title', name: 'title', type: 'text', required: true, maxlength: 300, autocomplete: 'off',
@@ -53,11 +55,11 @@ export async function proposeView(ctx) {
     type: 'radio', name: 'procedure', id: `p-proc-${v}`, value: v,
   }));
   const procDesc = {
-    meeting: 'The chair concludes; positions may change until then.',
-    silence: 'Adopted at the deadline unless an ally breaks silence.',
-    ratification: 'Each member ratifies; unanimity, no deadline.',
-    vote: 'Members vote yes, no or abstain; the chair closes the vote and it is counted under the rule.',
-    written: 'Members vote in writing by the deadline; one refusing the procedure ends it.',
+    meeting: t('web.prop.meeting_note'),
+    silence: t('web.new.hint.silence'),
+    ratification: t('web.new.hint.ratification'),
+    vote: t('web.new.hint.vote'),
+    written: t('web.new.hint.written'),
   };
   const deadline = h('input', {
     id: 'p-deadline', name: 'deadline', type: 'datetime-local', 'aria-describedby': 'p-deadline-utc',
@@ -66,31 +68,32 @@ export async function proposeView(ctx) {
   const deadlineUtc = h('p', { class: 'hint', id: 'p-deadline-utc' });
   const showUtc = () => {
     const iso = localInputToISO(deadline.value);
-    deadlineUtc.textContent = iso ? `${timeText(iso)} — the procedure ends then.` : 'Your time zone.';
+    deadlineUtc.textContent = iso ? `${timeText(iso)} — the procedure ends then.` : t('web.new.your_zone');
   };
   deadline.addEventListener('input', showUtc);
   showUtc();
   const level = h('select', { id: 'p-level', name: 'level' }, h('option', { value: '' }, '—'),
     Object.entries(LEVEL_LABEL).map(([v, l]) => h('option', { value: v }, l)));
   const place = h('input', { id: 'p-place', name: 'place', type: 'text', placeholder: 'NATO Headquarters, Brussels' });
-  const deadlineField = field('p-deadline', 'Deadline (your time)', deadline, null, true);
+  const deadlineField = field('p-deadline', t('web.new.deadline'), deadline, null, true);
   const deadlineBox = h('div', { class: 'when-deadline' }, deadlineField, deadlineUtc);
   const meetingBox = h('div', { class: 'when-meeting two' },
-    field('p-level', 'Level', level), field('p-place', 'Place', place));
+    field('p-level', t('web.prop.meta.level'), level), field('p-place', t('web.prop.meta.place'), place));
   // What breaks silence: an objection, and a proposed amendment too if
   // ticked (the OSCE's practice); the body's own by default.
   const breaksAmend = h('input', { id: 'p-breaks-amend', name: 'breaks', type: 'checkbox' });
   const breaksBox = h('div', { class: 'field check when-silence' }, breaksAmend,
-    h('label', { for: 'p-breaks-amend' }, 'A proposed amendment breaks silence too (not only an objection)'));
+    h('label', { for: 'p-breaks-amend' }, t('web.new.breaks_amend')));
   // The rule: the body's own, or one of its named rules (GET /bodies:
   // `rules`); one applied without the State concerned asks which.
   const ruleSel = h('select', { id: 'p-rule', name: 'rule', 'aria-describedby': 'p-rule-text' });
   const ruleText = h('p', { class: 'hint', id: 'p-rule-text' });
   const concernedSel = h('select', { id: 'p-concerned', name: 'concerned', 'aria-describedby': 'p-concerned-hint' });
-  const concernedBox = field('p-concerned', 'State concerned', concernedSel,
-    'Decided without it: it is left out of the electorate.', true);
-  const ruleBox = h('div', { class: 'when-rule' }, field('p-rule', 'Rule', ruleSel), ruleText, concernedBox);
-  const submit = h('button', { type: 'submit', class: 'btn primary', id: 'p-submit' }, 'Propose');
+  const concernedBox = field('p-concerned', t('web.prop.meta.concerned'), concernedSel,
+    t('web.new.concerned_hint'), true);
+  const ruleBox = h('div', { class: 'when-rule' }, field('p-rule', t('web.prop.meta.rule'), ruleSel), ruleText,
+    concernedBox);
+  const submit = h('button', { type: 'submit', class: 'btn primary', id: 'p-submit' }, t('web.new.submit.propose'));
 
   const bodyOf = () => live.find((x) => x.id === bodySel.value);
   const chosenRule = () => namedRules(bodyOf()).find((r) => r.name === ruleSel.value);
@@ -98,7 +101,7 @@ export async function proposeView(ctx) {
   function syncRule() {
     const b = bodyOf();
     const r = chosenRule();
-    ruleText.textContent = `Counted under: ${r ? r.rule : b?.rule || '—'}`;
+    ruleText.textContent = t('web.new.counted_under', { rule: r ? r.rule : b?.rule || '—' });
     concernedBox.hidden = !r?.concerned;
     concernedSel.required = !!r?.concerned;
   }
@@ -108,21 +111,22 @@ export async function proposeView(ctx) {
     deadline.required = !!DEADLINE_NAME[v];
     if (DEADLINE_NAME[v]) {
       deadlineField.querySelector('label').firstChild.textContent =
-        `${DEADLINE_NAME[v].replace(/^./, (c) => c.toUpperCase())} (your time)`;
+        t(v === 'written' ? 'web.new.deadline_name.written' : 'web.new.deadline_name.silence');
     }
     breaksBox.hidden = v !== 'silence';
     meetingBox.hidden = v !== 'meeting' && v !== 'vote';
     // ratification needs every member whatever the rule
     ruleBox.hidden = !namedRules(bodyOf()).length || v === 'ratification';
-    submit.textContent = SUBMIT_LABEL[v] || 'Propose';
+    submit.textContent = SUBMIT_LABEL[v] || t('web.new.submit.propose');
   }
   function setBody() {
     const b = bodyOf();
     const named = namedRules(b);
     const dflt = named.find((r) => r.isDefault);
-    ruleSel.replaceChildren(h('option', { value: '' }, dflt ? `${dflt.name} (the body’s rule)` : 'The body’s rule'),
+    ruleSel.replaceChildren(h('option', { value: '' },
+      dflt ? t('web.new.default_rule', { name: dflt.name }) : t('web.new.body_rule')),
       ...named.filter((r) => r !== dflt).map((r) => h('option', { value: r.name },
-        r.concerned ? `${r.name} (without the State concerned)` : r.name)));
+        r.concerned ? t('web.new.rule_concerned', { name: r.name }) : r.name)));
     concernedSel.replaceChildren(h('option', { value: '' }, '— choose —'),
       ...(sitting.get(b?.id) || []).map((m) => h('option', { value: m.code }, `${m.name} (${m.code})`)));
     breaksAmend.checked = (b?.silence_breaks || []).includes('amend');
@@ -158,9 +162,10 @@ export async function proposeView(ctx) {
     h('button', {
       type: 'button', class: 'btn small', id: 'add-open-office', onclick: () => addEffect('open-office'),
     }, '+ Open an office'),
-    h('button', { type: 'button', class: 'btn small', onclick: () => addEffect('close-office') }, '+ Close an office'),
-    h('button', { type: 'button', class: 'btn small', onclick: () => addEffect('admit-member') }, '+ Admit a member'),
-    h('button', { type: 'button', class: 'btn small', onclick: () => addEffect('add-partner') }, '+ Add a partner'));
+    [['close-office', 'web.new.add.close-office'], ['admit-member', 'web.new.add.admit-member'],
+      ['add-partner', 'web.new.add.add-partner']].map(([k, key]) => h('button', {
+      type: 'button', class: 'btn small', onclick: () => addEffect(k),
+    }, t(key))));
 
   const form = h('form', { class: 'propose-form', id: 'propose-form', novalidate: true, onsubmit: async (ev) => {
     ev.preventDefault();
@@ -181,7 +186,7 @@ export async function proposeView(ctx) {
     clearProblems(form);
     if (problems.length) {
       markProblems(problems);
-      formErr.replaceChildren(alertBox(h('div', {}, h('strong', {}, 'Please correct:'),
+      formErr.replaceChildren(alertBox(h('div', {}, h('strong', {}, t('web.new.correct')),
         h('ul', {}, problems.map(([id, msg]) => h('li', {}, h('a', {
           href: `#${id}`, onclick: (e) => { e.preventDefault(); document.getElementById(id)?.focus(); },
         }, msg)))))));
@@ -192,15 +197,14 @@ export async function proposeView(ctx) {
     submit.setAttribute('aria-busy', 'true');
     try {
       const p = await api.propose(body);
-      toast(p.procedure === 'silence' ? `Proposal ${p.id} circulated under silence`
-        : p.procedure === 'written' ? `Proposal ${p.id}: written procedure opened in the ${p.body_name}`
-          : `Proposal ${p.id} put before the ${p.body_name}`);
+      toast(t(p.procedure === 'silence' ? 'web.new.done_silence' : p.procedure === 'written' ? 'web.new.done_written'
+        : 'web.new.done', { id: p.id, body: p.body_name }));
       ctx.navigate(`#/proposals/${p.id}`);
     } catch (e) {
       // The server names the field it refused ("field 'concerned'"): mark it.
       const named = /field '([a-z_]+)'/.exec(errorText(e))?.[1];
       if (named && document.getElementById(`p-${named}`)) markProblems([[`p-${named}`, errorText(e)]]);
-      formErr.replaceChildren(alertBox(`The proposal was refused: ${errorText(e)}`));
+      formErr.replaceChildren(alertBox(t('web.new.refused', { error: errorText(e) })));
       formErr.focus();
     } finally {
       submit.disabled = false;
@@ -208,28 +212,29 @@ export async function proposeView(ctx) {
     }
   } },
   formErr,
-  h('fieldset', { class: 'card' }, h('legend', {}, h('h2', { class: 'legend-h' }, 'Proposal')),
-    field('p-body', 'Body', bodySel,
-      'The electorate is the body’s members today, frozen when the procedure opens.', true),
-    field('p-title', 'Title', title, null, true),
-    field('p-text', 'Text', text),
+  h('fieldset', { class: 'card' }, h('legend', {}, h('h2', { class: 'legend-h' }, t('web.procs.col_proposal'))),
+    field('p-body', t('web.prop.meta.body'), bodySel,
+      t('web.new.body_hint'), true),
+    field('p-title', t('web.new.title'), title, null, true),
+    field('p-text', t('web.prop.text'), text),
     h('div', { class: 'field check' }, shared,
-      h('label', { for: 'p-shared' }, 'Share with partners (they see the text, not the positions)'))),
-  h('fieldset', { class: 'card' }, h('legend', {}, h('h2', { class: 'legend-h' }, 'Procedure')),
-    h('div', { class: 'radio-cards', role: 'radiogroup', 'aria-label': 'Procedure' },
+      h('label', { for: 'p-shared' }, t('web.new.share')))),
+  h('fieldset', { class: 'card' }, h('legend', {}, h('h2', { class: 'legend-h' }, t('web.new.procedure'))),
+    h('div', { class: 'radio-cards', role: 'radiogroup', 'aria-label': t('web.new.procedure') },
       procRadios.map((r) => h('label', { class: 'radio-card', for: r.id }, r,
         h('span', {}, h('strong', {}, PROCEDURE_LABEL[r.value]),
           h('span', { class: 'sub' }, procDesc[r.value]))))),
     ruleBox, deadlineBox, breaksBox, meetingBox),
-  h('fieldset', { class: 'card' }, h('legend', {}, h('h2', { class: 'legend-h' }, 'Effects on the registry')),
-    h('p', { class: 'sub' }, 'Applied only if the proposal is adopted, in the same transaction as the conclusion.'),
+  h('fieldset', { class: 'card' }, h('legend', {}, h('h2', { class: 'legend-h' }, t('web.new.effects'))),
+    h('p', { class: 'sub' }, t('web.new.effects_hint')),
     effectsList, addButtons),
-  h('div', { class: 'form-actions' }, h('a', { class: 'btn ghost', href: '#/proposals' }, 'Cancel'), submit));
+  h('div', { class: 'form-actions' }, h('a', { class: 'btn ghost', href: '#/proposals' }, t('web.dialog.cancel')),
+    submit));
 
   replace(ctx.el,
     h('div', { class: 'page-head' }, h('div', {},
-      h('h1', { tabindex: '-1' }, 'New proposal'),
-      h('p', { class: 'lead' }, 'Put a draft decision before a body. Delegations see it at once.'))),
+      h('h1', { tabindex: '-1' }, t('web.nav.propose')),
+      h('p', { class: 'lead' }, t('web.new.lead')))),
     form);
   setBody();
   title.focus();
@@ -274,8 +279,8 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
     h('legend', { class: 'sr-only' }, label),
     h('div', { class: 'effect-head' }, h('h3', {}, label),
       h('button', {
-        type: 'button', class: 'btn small ghost', 'aria-label': `Remove effect: ${label}`, onclick: remove,
-      }, 'Remove')),
+        type: 'button', class: 'btn small ghost', 'aria-label': t('web.new.remove_label', { label }), onclick: remove,
+      }, t('web.new.remove'))),
     kids);
 
   if (type === 'open-office') {
@@ -297,19 +302,19 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
     });
     f.country.addEventListener('input', () => { f.country.value = f.country.value.toUpperCase(); area(); });
     const areaEl = h('div', { class: 'area-preview', 'aria-live': 'polite' });
-    const mapBox = h('div', { class: 'picker-map' }, h('p', { class: 'sub' }, 'Loading the map…'));
+    const mapBox = h('div', { class: 'picker-map' }, h('p', { class: 'sub' }, t('web.new.map_loading')));
     let redraw = () => {};
     const coords = () => parseCoords(f.lat.value, f.lon.value);
     function area() {
       const { area: where, reasons } = treatyAreaAdvice(f.country.value.trim(), coords(), memberCodes, names);
       if (where === 'out') {
         areaEl.replaceChildren(h('div', { class: 'area-flag out', 'data-treaty-area': 'out' }, icon('out'),
-          h('div', {}, h('strong', {}, 'Likely out of the treaty area'),
-            h('p', {}, `${reasons.join('; ')} (Art. 6, advisory; the server decides).`))));
+          h('div', {}, h('strong', {}, t('web.new.likely_out')),
+            h('p', {}, t('web.new.out_reasons', { reasons: reasons.join('; ') })))));
       } else if (where === 'in') {
         areaEl.replaceChildren(h('div', { class: 'area-flag in', 'data-treaty-area': 'in' }, icon('check'),
-          h('div', {}, h('strong', {}, 'In the treaty area'),
-            h('p', {}, 'A member state north of the Tropic of Cancer (advisory).'))));
+          h('div', {}, h('strong', {}, t('web.prop.in_area')),
+            h('p', {}, t('web.new.in_area_hint')))));
       } else {
         areaEl.replaceChildren();
       }
@@ -319,13 +324,13 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
     import('../map.js').then((m) => m.loadWorld().then((fc) => ({ m, fc }))).then(({ m, fc }) => {
       const { worldMap, drawMarkers, countryAt, svgPoint } = m;
       const { svg, proj, markersLayer } = worldMap(fc, {
-        width: 720, height: 360, label: 'Map: click to choose the office’s location',
+        width: 720, height: 360, label: t('web.new.map_label'),
         shade: Object.fromEntries([...memberCodes].map((c) => [c, 'member'])),
       });
       svg.classList.add('pickable');
       redraw = () => {
         const c = coords();
-        const picked = c ? [{ lon: c[0], lat: c[1], cls: 'picked', r: 6, title: 'The new office' }] : [];
+        const picked = c ? [{ lon: c[0], lat: c[1], cls: 'picked', r: 6, title: t('web.new.new_office') }] : [];
         drawMarkers(markersLayer, proj, picked);
       };
       svg.addEventListener('click', (ev) => {
@@ -339,21 +344,20 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
         area();
         redraw();
       });
-      mapBox.replaceChildren(svg, h('p', { class: 'hint' }, 'Click the map to set the coordinates, or type them. '
-        + 'Shaded: member states. Dashed: the Tropic of Cancer.'));
+      mapBox.replaceChildren(svg, h('p', { class: 'hint' }, t('web.new.map_hint')));
       redraw();
     }).catch(() => mapBox.replaceChildren(
-      h('p', { class: 'hint' }, 'The map could not be loaded; type the coordinates.')));
-    const el = box('Open an office',
+      h('p', { class: 'hint' }, t('web.new.map_failed'))));
+    const el = box(t('web.prop.open_office'),
       h('div', { class: 'grid-2' },
-        fld('name', 'Office name', f.name, true),
-        fld('city', 'Host city', f.city, true),
-        fld('country', 'Country (ISO code)', f.country, true),
-        fld('kind', 'Kind', f.kind),
-        fld('id', 'Office id', f.oid, true, 'Lower case, digits and hyphens; unique in the registry.'),
-        fld('opened', 'Opens on', f.opened, false, 'Default: the day of adoption.')),
+        fld('name', t('web.new.office_name'), f.name, true),
+        fld('city', t('web.new.host_city'), f.city, true),
+        fld('country', t('web.new.country'), f.country, true),
+        fld('kind', t('web.prop.office.kind'), f.kind),
+        fld('id', t('web.prop.office.id'), f.oid, true, t('web.new.id_hint')),
+        fld('opened', t('web.new.opens_on'), f.opened, false, t('web.new.opens_hint'))),
       h('div', { class: 'coords' },
-        fld('lat', 'Latitude (° N, negative south)', f.lat), fld('lon', 'Longitude (° E, negative west)', f.lon)),
+        fld('lat', t('web.new.lat'), f.lat), fld('lon', t('web.new.lon'), f.lon)),
       areaEl, mapBox);
     return {
       el,
@@ -367,7 +371,7 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
     const sel = h('select', { id: id('office'), name: 'office' },
       offices.map((o) => h('option', { value: o.id }, `${o.name} — ${o.city}`)));
     return {
-      el: box('Close an office', fld('office', 'Office (open today)', sel, true)),
+      el: box(t('web.new.close_office'), fld('office', t('web.new.office_open'), sel, true)),
       value: () => withIds(closeOfficeEffect(sel.value)),
     };
   }
@@ -376,9 +380,9 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
     const nm = inp('name');
     const eff = h('input', { id: id('effective'), name: 'effective', type: 'date', value: today() });
     return {
-      el: box('Admit a member', h('div', { class: 'grid-2' },
-        fld('code', 'Code (ISO)', code, true), fld('name', 'Name', nm, true),
-        fld('effective', 'Accession', eff, true))),
+      el: box(t('web.new.admit_member'), h('div', { class: 'grid-2' },
+        fld('code', t('web.new.code_iso'), code, true), fld('name', t('web.new.name'), nm, true),
+        fld('effective', t('web.new.accession'), eff, true))),
       value: () => withIds(admitMemberEffect({ code: code.value, name: nm.value, effective: eff.value })),
     };
   }
@@ -388,9 +392,10 @@ function makeEditor(type, { memberCodes, names, offices, remove }) {
     Object.entries(FRAMEWORK_LABEL).map(([v, l]) => h('option', { value: v }, l)));
   const since = h('input', { id: id('since'), name: 'since', type: 'date' });
   return {
-    el: box('Add a partner', h('div', { class: 'grid-2' },
-      fld('code', 'Code', code, true), fld('name', 'Name', nm, true), fld('framework', 'Framework', fw, true),
-      fld('since', 'Since', since))),
+    el: box(t('web.new.add_partner'), h('div', { class: 'grid-2' },
+      fld('code', t('web.new.code'), code, true), fld('name', t('web.new.name'), nm, true),
+      fld('framework', t('web.new.framework'), fw, true),
+      fld('since', t('web.new.since'), since))),
     value: () => withIds(addPartnerEffect({
       code: code.value, name: nm.value, framework: fw.value, since: since.value,
     })),

@@ -8,6 +8,7 @@ import * as store from '../receipts.js';
 import { verifyReceipt, parseVkey, receiptFacts } from '../verify.js';
 import { timeEl } from '../time.js';
 import { alertBox, errorText, positionBadge, loading } from '../ui.js';
+import { t } from '../i18n.js';
 import {
   receiptsOf, eventBadgeOf, STATUS_WORD, STATUS_ICON, resultTitle, resultSentence, resultAnnouncement,
 } from '../model/receipts.js';
@@ -21,7 +22,7 @@ function eventBadge(f) {
 export async function receiptsView(ctx) {
   const me = ctx.principal.code;
   const only = /^\d+$/.test(ctx.query.get('proposal') || '') ? Number(ctx.query.get('proposal')) : null;
-  ctx.title('Receipts');
+  ctx.title(t('web.nav.receipts'));
   replace(ctx.el, loading());
 
   // The key the server names, fetched once a session: shown, never trusted.
@@ -48,35 +49,35 @@ export async function receiptsView(ctx) {
       pinError.textContent = '';
       input.focus();
     },
-  }, 'Copy the server’s key into the field') : null;
+  }, t('web.rec.copy_key')) : null;
   const form = h('form', { id: 'pin-form', class: 'pin-form', novalidate: true },
     h('div', { class: 'field' },
-      h('label', { for: 'pin-input' }, 'Published log key'),
+      h('label', { for: 'pin-input' }, t('web.rec.published_key')),
       input,
-      h('p', { class: 'hint', id: 'pin-hint' }, 'As the Council publishes it, out of band: ',
+      h('p', { class: 'hint', id: 'pin-hint' }, t('web.rec.pin_hint_1'),
         h('code', {}, 'NAME+KEYID+KEY'), ' (', h('code', {}, 'council log key'),
-        ' prints it). The key is checked (Ed25519, key id) before it is kept in this browser.'),
+        t('web.rec.pin_hint_2')),
       pinError),
     h('div', { class: 'form-actions' }, useServer,
-      h('button', { type: 'submit', class: 'btn primary', id: 'pin-key' }, icon('pin'), 'Pin key')));
+      h('button', { type: 'submit', class: 'btn primary', id: 'pin-key' }, icon('pin'), t('web.rec.pin'))));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     pinError.textContent = '';
     const v = input.value.trim();
-    if (!v) { fieldError('Paste the published log key.'); return; }
+    if (!v) { fieldError(t('web.rec.paste')); return; }
     let key;
-    try { key = await parseVkey(v); } catch (e) { fieldError(`This is not a log key: ${e.message}.`); return; }
+    try { key = await parseVkey(v); } catch (e) { fieldError(t('web.rec.not_key', { error: e.message })); return; }
     try {
       store.pin(key.vkey);
     } catch {
-      fieldError('This browser refused to keep the key (storage is full or disabled).');
+      fieldError(t('web.rec.storage'));
       return;
     }
     input.removeAttribute('aria-invalid');
     input.value = '';
     for (const r of results) clearResult(r);
     renderKey();
-    announce.textContent = `Pinned ${key.name}+${key.id}. Verify the receipts again.`;
+    announce.textContent = t('web.rec.pinned_announce', { key: `${key.name}+${key.id}` });
   });
   function fieldError(msg) {
     pinError.textContent = msg;
@@ -89,26 +90,24 @@ export async function receiptsView(ctx) {
     const same = pinned && serverKey && pinned === serverKey;
     replace(keyStatus,
       h('dl', { class: 'kv key-kv' },
-        h('div', {}, h('dt', {}, 'Pinned'),
+        h('div', {}, h('dt', {}, t('web.rec.pinned')),
           h('dd', {}, pinned ? h('code', { class: 'vkey', id: 'pinned-key' }, pinned)
-            : h('span', { class: 'empty', id: 'pinned-key' }, 'No key pinned yet.'))),
-        h('div', {}, h('dt', {}, 'The server names'),
+            : h('span', { class: 'empty', id: 'pinned-key' }, t('web.rec.no_key')))),
+        h('div', {}, h('dt', {}, t('web.rec.server_names')),
           h('dd', {}, serverKey ? h('code', { class: 'vkey', id: 'server-key' }, serverKey)
-            : h('span', { class: 'empty', id: 'server-key' }, `Not available: ${errorText(serverErr)}`)))),
+            : h('span', { class: 'empty', id: 'server-key' },
+              t('web.rec.not_available', { error: errorText(serverErr) }))))),
       pinned && serverKey ? h('p', {
         class: `key-match ${same ? 'same' : 'differs'}`, 'data-match': same ? 'same' : 'differs',
       },
         icon(same ? 'check' : 'out'),
-        same ? 'The server names the key you pinned.'
-          : 'The server names another key than the one you pinned: its receipts will not verify against yours. '
-            + 'If the Council has published a new key, pin that one.') : null);
+        same ? t('web.rec.same')
+          : t('web.rec.differs')) : null);
   }
 
   const keyCard = h('section', { id: 'log-key', class: 'card', 'aria-labelledby': 'log-key-h' },
-    h('h2', { id: 'log-key-h' }, 'Log key'),
-    h('p', { class: 'sub' }, 'A receipt is checked against the key you pin here, never against the copy it carries. '
-      + 'Take the key from where the Council publishes it: a key read from this server proves only that the server '
-      + 'agrees with itself.'),
+    h('h2', { id: 'log-key-h' }, t('web.rec.log_key')),
+    h('p', { class: 'sub' }, t('web.rec.key_lead')),
     keyStatus, form);
   renderKey();
 
@@ -131,12 +130,13 @@ export async function receiptsView(ctx) {
       h('p', { class: 'verify-title' }, icon(r.ok ? 'check' : 'cross', 'icon big'), h('strong', {}, resultTitle(r))),
       h('p', { class: 'verify-summary' }, resultSentence(r)),
       r.ok && r.facts?.receiptKeyDiffers
-        ? h('p', { class: 'sub' }, 'The receipt names another log key; it was checked against the pinned one.') : null,
-      r.checks?.length ? h('ul', { class: 'checks', 'aria-label': 'Checks' }, r.checks.map((c) => h('li', {
+        ? h('p', { class: 'sub' }, t('web.rec.other_key')) : null,
+      r.checks?.length ? h('ul', { class: 'checks', 'aria-label': t('web.rec.checks') }, r.checks.map((c) => h('li', {
         class: `check check-${c.status}`, 'data-check': c.id, 'data-status': c.status,
       }, icon(STATUS_ICON[c.status]),
       h('span', { class: 'check-label' }, h('span', { class: 'sr-only' }, `${STATUS_WORD[c.status]}: `), c.label),
-      h('span', { class: 'check-detail' }, c.detail || (c.status === 'skipped' ? 'not checked' : ''))))) : null);
+      h('span', { class: 'check-detail' },
+        c.detail || (c.status === 'skipped' ? t('web.rec.status.skipped') : ''))))) : null);
   }
 
   function item(x, i) {
@@ -157,14 +157,14 @@ export async function receiptsView(ctx) {
           result.className = 'verify-result info';
           result.setAttribute('data-result', 'no-key');
           replace(result,
-            h('p', {}, 'No log key is pinned yet: paste the published key above and pin it, then verify.'));
-          announce.textContent = 'No log key is pinned yet.';
+            h('p', {}, t('web.rec.no_key_verify')));
+          announce.textContent = t('web.rec.no_key_announce');
           input.focus();
           return;
         }
         busy = true;
         btn.setAttribute('aria-busy', 'true');
-        replace(result, loading('Verifying…'));
+        replace(result, loading(t('web.rec.verifying')));
         result.className = 'verify-result';
         let res;
         try {
@@ -178,7 +178,7 @@ export async function receiptsView(ctx) {
         showResult(result, res);
         announce.textContent = resultAnnouncement(res);
       },
-    }, icon('check'), 'Verify');
+    }, icon('check'), t('web.rec.verify'));
     const json = JSON.stringify(x.receipt, null, 2);
     const title = x.title || '';
     return h('li', {
@@ -186,44 +186,42 @@ export async function receiptsView(ctx) {
     },
     h('div', { class: 'receipt-head' },
       h('h3', { id: hid }, proposal != null
-        ? h('a', { href: `#/proposals/${proposal}` }, `Proposal ${proposal}`, title ? `: ${title}` : '')
-        : 'Receipt', f.seq != null ? h('span', { class: 'sr-only' }, `, event ${f.seq}`) : null),
+        ? h('a', { href: `#/proposals/${proposal}` }, title ? t('web.rec.proposal_title', { id: proposal, title })
+          : t('web.prop.proposal', { id: proposal }))
+        : t('web.rec.receipt'),
+      f.seq != null ? h('span', { class: 'sr-only' }, t('web.rec.event_sr', { seq: f.seq })) : null),
       eventBadge(f)),
     h('dl', { class: 'receipt-facts' },
-      h('div', {}, h('dt', {}, 'Event'), h('dd', { class: 'tnum' }, f.seq != null ? `#${f.seq}` : '—',
-        f.index != null ? h('span', { class: 'sub' }, ` · leaf ${f.index}`) : null)),
-      h('div', {}, h('dt', {}, 'Checkpoint size'), h('dd', { class: 'tnum' }, f.size != null ? String(f.size) : '—')),
-      h('div', {}, h('dt', {}, 'Time'), h('dd', {}, timeEl(f.time))),
+      h('div', {}, h('dt', {}, t('web.rec.event')), h('dd', { class: 'tnum' }, f.seq != null ? `#${f.seq}` : '—',
+        f.index != null ? h('span', { class: 'sub' }, ` · ${t('web.rec.leaf', { n: f.index })}`) : null)),
+      h('div', {}, h('dt', {}, t('web.rec.size')), h('dd', { class: 'tnum' }, f.size != null ? String(f.size) : '—')),
+      h('div', {}, h('dt', {}, t('web.rec.time')), h('dd', {}, timeEl(f.time))),
       x.logKey !== serverKey
-        ? h('div', {}, h('dt', {}, 'Log'), h('dd', {}, h('code', { class: 'vkey' }, x.logKey))) : null),
+        ? h('div', {}, h('dt', {}, t('web.rec.log')), h('dd', {}, h('code', { class: 'vkey' }, x.logKey))) : null),
     h('div', { class: 'receipt-actions' }, btn,
       h('a', {
         class: 'btn small ghost',
         href: `data:application/json;charset=utf-8,${encodeURIComponent(`${JSON.stringify(x.receipt)}\n`)}`,
         download: `receipt-${f.seq ?? i}.json`, 'aria-describedby': hid,
-      }, 'Download'),
-      h('details', { class: 'receipt-raw' }, h('summary', {}, 'The receipt as kept'), h('pre', {}, json))),
+      }, t('web.rec.download')),
+      h('details', { class: 'receipt-raw' }, h('summary', {}, t('web.rec.raw')), h('pre', {}, json))),
     result);
   }
 
   const listCard = h('section', { id: 'receipts', class: 'card', 'aria-labelledby': 'receipts-h' },
     h('div', { class: 'section-head' },
-      h('h2', { id: 'receipts-h' }, only == null ? 'Receipts' : `Receipts for proposal ${only}`),
-      h('span', { class: 'sub', id: 'receipts-count' }, `${shown.length} kept in this browser`)),
-    only != null ? h('p', {}, h('a', { href: '#/receipts' }, `Show all receipts (${all.length})`)) : null,
+      h('h2', { id: 'receipts-h' }, only == null ? t('web.nav.receipts') : t('web.rec.for_proposal', { id: only })),
+      h('span', { class: 'sub', id: 'receipts-count' }, t('web.rec.kept', { n: shown.length }))),
+    only != null ? h('p', {}, h('a', { href: '#/receipts' }, t('web.rec.show_all', { n: all.length }))) : null,
     shown.length
       ? h('ol', { class: 'receipt-list', id: 'receipt-list' }, shown.map(item))
-      : h('p', { class: 'empty' }, 'No receipt yet. When your delegation states a position on a proposal’s page, '
-        + 'the server answers with a receipt, kept here.'));
+      : h('p', { class: 'empty' }, t('web.rec.none')));
 
   replace(ctx.el, announce,
     h('div', { class: 'page-head' },
-      h('div', {}, h('h1', { tabindex: '-1' }, 'Receipts'),
-        h('p', { class: 'lead' }, `Every position the delegation of ${ctx.principal.name || me} states through `
-          + 'this page comes back with a receipt: the event as recorded, a checkpoint of the log signed with the '
-          + 'log’s key, and a proof that the event is in it. Verify checks them here, in your browser.'))),
-    alertBox(h('span', {}, 'Receipts are kept in this browser only. Download one to keep it elsewhere, '
-      + 'or to check it offline with ',
+      h('div', {}, h('h1', { tabindex: '-1' }, t('web.nav.receipts')),
+        h('p', { class: 'lead' }, t('web.rec.lead', { name: ctx.principal.name || me })))),
+    alertBox(h('span', {}, t('web.rec.kept_here'),
       h('code', {}, 'council receipt verify FILE --log-key KEY'), '.'), 'info'),
     keyCard, listCard);
 }

@@ -9,22 +9,23 @@ import { loading, alertBox, errorText, empty, FRAMEWORK_LABEL, humanize, tableWr
 import {
   isDay, dayOr, byFramework, officeRows, officeCounts, officeMarkers, officeStatusText, OFFICE_STATE_LABEL,
 } from '../model/registry.js';
+import { labels, t } from '../i18n.js';
 
-const TABS = [['members', 'Members'], ['partners', 'Partners'], ['offices', 'Offices']];
+const TABS = ['members', 'partners', 'offices'];
+const TAB_KEY = { members: 'web.reg.tab.members', partners: 'web.reg.tab.partners', offices: 'web.reg.tab.offices' };
 
 export async function registryView(ctx) {
   const tab = ctx.params[0] || 'members';
-  const label = TABS.find((t) => t[0] === tab)[1];
-  ctx.title(`Registry: ${label}`);
+  ctx.title(t('web.reg.title_tab', { tab: t(TAB_KEY[tab]) }));
   const body = h('div', { class: 'tab-body', id: `registry-${tab}` }, loading());
   replace(ctx.el,
     h('div', { class: 'page-head' }, h('div', {},
-      h('h1', { tabindex: '-1' }, 'Registry'),
-      h('p', { class: 'lead' }, 'Members, partners and offices: public, and changed only by adopted decisions.'))),
-    h('nav', { class: 'tabs', 'aria-label': 'Registry sections' },
-      TABS.map(([k, l]) => h('a', {
+      h('h1', { tabindex: '-1' }, t('web.reg.title')),
+      h('p', { class: 'lead' }, t('web.reg.lead')))),
+    h('nav', { class: 'tabs', 'aria-label': t('web.reg.sections') },
+      TABS.map((k) => h('a', {
         href: `#/registry/${k}`, class: 'tab', 'aria-current': k === tab ? 'page' : null,
-      }, l))),
+      }, t(TAB_KEY[k])))),
     body);
   try {
     if (tab === 'members') await membersTab(ctx, body);
@@ -34,6 +35,10 @@ export async function registryView(ctx) {
     if (ctx.alive()) replace(body, alertBox(errorText(e)));
   }
 }
+
+const PARTNER_STATUS = labels({
+  suspended: 'web.reg.partner_status.suspended', ended: 'web.reg.partner_status.ended',
+});
 
 const dateOf = (ctx) => dayOr(ctx.query.get('at'), today());
 
@@ -45,7 +50,7 @@ function dateTool(ctx, id, labelText, at, base) {
   return h('div', { class: 'head-tools' }, h('label', { for: id, class: 'inline-label' }, labelText), input,
     h('button', {
       type: 'button', class: 'btn small', disabled: at === today() || null, onclick: () => ctx.navigate(base),
-    }, 'Today'));
+    }, t('web.bodies.today')));
 }
 
 // A table's column heading.
@@ -64,8 +69,7 @@ async function membersTab(ctx, el) {
   // The chart is drawn at the width it is shown at, so its labels keep
   // their size on a phone; drawn again when that width changes.
   const fig = h('figure', { class: 'chart-fig' });
-  const caption = h('figcaption', { class: 'sub' }, 'Members on each date, from entry into force of the Treaty '
-    + '(24 Aug 1949). Each step is an accession; the table below lists them.');
+  const caption = h('figcaption', { class: 'sub' }, t('web.reg.chart_caption', { date: fmtDate('1949-08-24') }));
   let drawnAt = 0;
   const draw = () => {
     const w = Math.round(fig.clientWidth);
@@ -73,8 +77,9 @@ async function membersTab(ctx, el) {
     drawnAt = w;
     replace(fig, enlargementChart(inRange, {
       from: 1949, to: 2024, width: w, height: Math.round(Math.min(320, Math.max(220, w * 0.4))),
-      label: 'Members of the alliance from 1949 to 2024: '
-        + `${inRange.map((x) => `${x.total} in ${x.date.slice(0, 4)}`).join(', ')}`,
+      label: t('web.reg.chart_label', {
+        counts: inRange.map((x) => t('web.reg.chart_count', { n: x.total, year: x.date.slice(0, 4) })).join(', '),
+      }),
     }), caption);
   };
   const ro = new ResizeObserver(() => draw());
@@ -82,23 +87,25 @@ async function membersTab(ctx, el) {
   ctx.onCleanup(() => ro.disconnect());
   replace(el,
     h('section', { class: 'card', 'aria-labelledby': 'enl-h' },
-      h('div', { class: 'section-head' }, h('h2', { id: 'enl-h' }, 'Enlargement, 1949 to 2024'),
-        h('span', { class: 'sub' },
-          `${waves[0]?.total || 0} founders, ${last?.total || 0} members after ${inRange.length - 1} enlargements`)),
+      h('div', { class: 'section-head' }, h('h2', { id: 'enl-h' }, t('web.reg.enlargement')),
+        h('span', { class: 'sub' }, t('web.reg.enlargement_sub',
+          { founders: waves[0]?.total || 0, members: last?.total || 0, n: inRange.length - 1 }))),
       fig,
-      tableWrap('Accessions', h('table', { class: 'table compact', id: 'waves' },
-        h('caption', { class: 'sr-only' }, 'Accessions'),
-        h('thead', {}, h('tr', {}, th('Date'), th('Wave'), th('Joined'), th('Members', 'num'))),
+      tableWrap(t('web.reg.accessions'), h('table', { class: 'table compact', id: 'waves' },
+        h('caption', { class: 'sr-only' }, t('web.reg.accessions')),
+        h('thead', {}, h('tr', {}, th(t('web.reg.col.date')), th(t('web.reg.col.wave')), th(t('web.reg.col.joined')),
+          th(t('web.reg.col.members'), 'num'))),
         h('tbody', {}, waves.map((w) => h('tr', {},
           h('td', { class: 'nowrap' }, fmtDate(w.date)), h('td', {}, humanize(w.label)),
           h('td', {}, w.names.join(', ')), h('td', { class: 'num' }, String(w.total)))))))),
     h('section', { class: 'card', 'aria-labelledby': 'mem-h' },
-      h('div', { class: 'section-head wrap' }, h('h2', { id: 'mem-h' }, `Members on ${fmtDate(at)}`, ' ',
+      h('div', { class: 'section-head wrap' },
+        h('h2', { id: 'mem-h' }, t('web.reg.members_on', { date: fmtDate(at) }), ' ',
         h('span', { class: 'count-pill', id: 'members-count' }, String(now.count))),
-        dateTool(ctx, 'members-at', 'As of', at, '#/registry/members')),
+        dateTool(ctx, 'members-at', t('web.reg.as_of'), at, '#/registry/members')),
       h('ul', { class: 'member-list' }, now.members.map((m) => h('li', { 'data-code': m.code },
         h('span', { class: 'code-tag' }, m.code), h('span', { class: 'mname' }, m.name),
-        h('span', { class: 'sub' }, `since ${fmtDate(m.accession)}`))))));
+        h('span', { class: 'sub' }, t('web.reg.since', { date: fmtDate(m.accession) })))))));
   draw();
 }
 
@@ -109,11 +116,10 @@ async function partnersTab(ctx, el) {
   const groups = byFramework(p.partners);
   replace(el,
     h('div', { class: 'section-head wrap' },
-      h('p', { class: 'sub' }, `${p.partners.length} partners on ${fmtDate(at)}, by partnership framework. `
-        + 'Partners never take decisions.'),
-      dateTool(ctx, 'partners-at', 'As of', at, '#/registry/partners')),
+      h('p', { class: 'sub' }, t('web.reg.partners_sub', { n: p.partners.length, date: fmtDate(at) })),
+      dateTool(ctx, 'partners-at', t('web.reg.as_of'), at, '#/registry/partners')),
     groups.length ? h('div', { class: 'framework-grid' }, groups.map(([fw, list]) => frameworkCard(fw, list)))
-      : empty('No partner on this date.'));
+      : empty(t('web.reg.no_partner')));
 }
 
 function frameworkCard(fw, list) {
@@ -122,9 +128,10 @@ function frameworkCard(fw, list) {
       h('span', { class: 'count-pill' }, String(list.length))),
     h('ul', { class: 'partner-list' }, list.map((x) => h('li', { 'data-code': x.code, 'data-status': x.status },
       h('span', { class: 'code-tag' }, x.code), h('span', { class: 'mname' }, x.name),
-      x.since ? h('span', { class: 'sub' }, `since ${fmtDate(x.since)}`) : null,
-      x.status && x.status !== 'active' ? h('span', { class: 'badge warn' }, humanize(x.status),
-        x.suspended_since ? ` since ${fmtDate(x.suspended_since)}` : '') : null))));
+      x.since ? h('span', { class: 'sub' }, t('web.reg.since', { date: fmtDate(x.since) })) : null,
+      x.status && x.status !== 'active' ? h('span', { class: 'badge warn' },
+        PARTNER_STATUS[x.status] ?? humanize(x.status),
+        x.suspended_since ? ` ${t('web.reg.since', { date: fmtDate(x.suspended_since) })}` : '') : null))));
 }
 
 async function officesTab(ctx, el) {
@@ -133,7 +140,8 @@ async function officesTab(ctx, el) {
   if (!ctx.alive()) return;
   const thisYear = Number(today().slice(0, 4));
   const dateInput = h('input', { type: 'date', id: 'offices-at', min: '1949-01-01', max: '2100-12-31' });
-  const todayBtn = h('button', { type: 'button', class: 'btn small', onclick: () => draw(today()) }, 'Today');
+  const todayBtn = h('button', { type: 'button', class: 'btn small', onclick: () => draw(today()) },
+    t('web.bodies.today'));
   const slider = h('input', { type: 'range', id: 'offices-year', min: 1990, max: thisYear, step: 1 });
   const yearOut = h('output', { for: 'offices-year', class: 'year-out' });
   const REGIONS = { world: null, europe: { lon: [-28, 62], lat: [24, 71] } };
@@ -145,7 +153,7 @@ async function officesTab(ctx, el) {
       for (const b of regionBtns) b.setAttribute('aria-pressed', String(b.getAttribute('data-region') === k));
       drawMap();
     },
-  }, k === 'world' ? 'World' : 'Europe and the Middle East'));
+  }, t(k === 'world' ? 'web.reg.region.world' : 'web.reg.region.europe')));
   let mapData = null;
   function drawMap() {
     if (!mapData) return;
@@ -159,35 +167,33 @@ async function officesTab(ctx, el) {
   const tbody = h('tbody', {});
   const caption = h('caption', { class: 'sr-only' });
   dateInput.addEventListener('change', () => { if (isDay(dateInput.value)) draw(dateInput.value); });
-  let t = null;
+  let timer = null;
   slider.addEventListener('input', () => {
     yearOut.textContent = slider.value;
     slider.setAttribute('aria-valuetext', slider.value);
-    clearTimeout(t);
-    t = setTimeout(() => draw(Number(slider.value) === thisYear ? today() : `${slider.value}-12-31`), 150);
+    clearTimeout(timer);
+    timer = setTimeout(() => draw(Number(slider.value) === thisYear ? today() : `${slider.value}-12-31`), 150);
   });
-  ctx.onCleanup(() => clearTimeout(t));
+  ctx.onCleanup(() => clearTimeout(timer));
 
   replace(el,
     h('div', { class: 'section-head wrap' }, summary,
       h('div', { class: 'head-tools' },
-        h('label', { for: 'offices-at', class: 'inline-label' }, 'As of'), dateInput, todayBtn,
-        h('label', { for: 'offices-year', class: 'inline-label' }, 'Year'), slider, yearOut)),
+        h('label', { for: 'offices-at', class: 'inline-label' }, t('web.reg.as_of')), dateInput, todayBtn,
+        h('label', { for: 'offices-year', class: 'inline-label' }, t('web.reg.year')), slider, yearOut)),
     h('section', { class: 'card map-card', 'aria-labelledby': 'map-h' },
-      h('div', { class: 'map-tools' }, h('h2', { id: 'map-h' }, 'Map of offices'),
-        h('div', { class: 'seg', role: 'group', 'aria-label': 'Map region' }, regionBtns)),
+      h('div', { class: 'map-tools' }, h('h2', { id: 'map-h' }, t('web.reg.map')),
+        h('div', { class: 'seg', role: 'group', 'aria-label': t('web.reg.map_region') }, regionBtns)),
       mapWrap,
-      h('ul', { class: 'map-legend', 'aria-label': 'Map legend' },
-        h('li', {}, h('span', { class: 'lg lg-member' }), 'Member state'),
-        h('li', {}, h('span', { class: 'lg lg-partner' }), 'Partner'),
-        h('li', {}, h('span', { class: 'lg lg-open' }), 'Office open'),
-        h('li', {}, h('span', { class: 'lg lg-closed' }), 'Closed or not yet open'),
-        h('li', {}, h('span', { class: 'lg lg-out' }), 'Out of the treaty area'),
-        h('li', {}, h('span', { class: 'lg lg-tropic' }), 'Tropic of Cancer'))),
+      h('ul', { class: 'map-legend', 'aria-label': t('web.reg.map_legend') },
+        [['member', 'web.reg.legend.member'], ['partner', 'web.reg.legend.partner'], ['open', 'web.reg.legend.open'],
+          ['closed', 'web.reg.legend.closed'], ['out', 'web.reg.legend.out'], ['tropic', 'web.reg.legend.tropic']]
+          .map(([k, key]) => h('li', {}, h('span', { class: `lg lg-${k}` }), t(key))))),
     h('section', { class: 'card', 'aria-labelledby': 'otable-h' },
-      h('h2', { id: 'otable-h' }, 'Offices'),
-      tableWrap('Offices', h('table', { class: 'table', id: 'offices-table' }, caption,
-        h('thead', {}, h('tr', {}, th('Office'), th('Host'), th('Status'), th('Treaty area'))),
+      h('h2', { id: 'otable-h' }, t('web.reg.tab.offices')),
+      tableWrap(t('web.reg.tab.offices'), h('table', { class: 'table', id: 'offices-table' }, caption,
+        h('thead', {}, h('tr', {}, th(t('web.reg.col.office')), th(t('web.reg.col.host')), th(t('web.reg.col.status')),
+          th(t('web.reg.col.area')))),
         tbody))));
 
   let seq = 0;
@@ -211,12 +217,11 @@ async function officesTab(ctx, el) {
     const markers = officeMarkers(rows);
     mapData = {
       shade, markers,
-      label: `Map of the offices on ${fmtDate(at)}: ${nOpen} open, ${nOut} of them out of the treaty area`,
+      label: t('web.reg.map_label', { date: fmtDate(at), open: nOpen, out: nOut }),
     };
     drawMap();
-    summary.textContent = `${nOpen} offices open on ${fmtDate(at)}, ${nOut} of them out of the treaty area; `
-      + `${nOther} closed or not yet open.`;
-    caption.textContent = `Offices on ${fmtDate(at)}`;
+    summary.textContent = t('web.reg.offices_summary', { date: fmtDate(at), open: nOpen, out: nOut, other: nOther });
+    caption.textContent = t('web.reg.offices_on', { date: fmtDate(at) });
     replace(tbody, rows.map(officeRow));
   }
   await draw(dateOf(ctx));
@@ -228,11 +233,12 @@ function officeRow(r) {
     class: r.isOpen ? '' : 'muted',
   },
   h('td', {}, h('span', { class: 'oname' }, r.name), h('div', { class: 'sub' }, humanize(r.kind || ''),
-    r.decision ? h('span', {}, ' · by ', h('a', { href: `#/proposals/${r.decision}` }, `decision ${r.decision}`))
+    r.decision ? h('span', {}, ` · ${t('web.reg.by')} `,
+      h('a', { href: `#/proposals/${r.decision}` }, t('web.reg.decision', { id: r.decision })))
       : null)),
   h('td', {}, `${r.city}, ${r.country}`),
   h('td', {}, h('span', { class: `badge ${r.isOpen ? 'status-adopted' : 'subtle'}` }, OFFICE_STATE_LABEL[r.state]),
     h('div', { class: 'sub' }, officeStatusText(r))),
-  h('td', {}, r.out ? h('span', { class: 'badge warn', title: r.area || '' }, icon('out'), 'Out of area')
-    : h('span', { class: 'badge subtle', title: r.area || '' }, 'In area')));
+  h('td', {}, r.out ? h('span', { class: 'badge warn', title: r.area || '' }, icon('out'), t('web.reg.out_of_area'))
+    : h('span', { class: 'badge subtle', title: r.area || '' }, t('web.reg.in_area'))));
 }

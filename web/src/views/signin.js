@@ -2,13 +2,16 @@
 import { h, replace } from '../dom.js';
 import * as api from '../api.js';
 import { alertBox, errorText } from '../ui.js';
+import { t } from '../i18n.js';
 
 // The alliance as the store records it (whoami), e.g. "the North Atlantic
 // Treaty Organization (NATO)".
-const allianceName = (a) => (a?.name ? `the ${a.name}${a.id ? ` (${a.id})` : ''}` : 'an alliance');
+const allianceName = (a) => (!a?.name ? t('web.signin.an_alliance')
+  : a.id ? t('web.signin.the_alliance_id', { name: a.name, id: a.id })
+    : t('web.signin.the_alliance', { name: a.name }));
 
 export async function signinView(ctx) {
-  ctx.title('Sign in');
+  ctx.title(t('web.signin.button'));
   const p = api.session.principal;
   const err = h('div', { class: 'form-error', 'aria-live': 'assertive' });
   const input = h('input', {
@@ -20,68 +23,66 @@ export async function signinView(ctx) {
       const on = input.type === 'password';
       input.type = on ? 'text' : 'password';
       show.setAttribute('aria-pressed', String(on));
-      show.textContent = on ? 'Hide' : 'Show';
-    } }, 'Show');
-  const submit = h('button', { type: 'submit', class: 'btn primary wide', id: 'sign-in' }, 'Sign in');
+      show.textContent = on ? t('web.signin.hide') : t('web.signin.show');
+    } }, t('web.signin.show'));
+  const submit = h('button', { type: 'submit', class: 'btn primary wide', id: 'sign-in' }, t('web.signin.button'));
   const form = h('form', { class: 'signin-form', novalidate: true, onsubmit: async (ev) => {
     ev.preventDefault();
     err.textContent = '';
     const token = input.value.trim();
-    if (!token) { err.replaceChildren(alertBox('Enter your access token.')); input.focus(); return; }
+    if (!token) { err.replaceChildren(alertBox(t('web.signin.enter_token'))); input.focus(); return; }
     if (!/^cn_[A-Za-z0-9_-]{43}$/.test(token)) {
-      err.replaceChildren(alertBox('That is not a council token: tokens start with "cn_" followed by 43 letters, '
-        + 'digits, "-" or "_".'));
+      err.replaceChildren(alertBox(t('web.signin.not_a_token')));
       input.setAttribute('aria-invalid', 'true');
       input.focus();
       return;
     }
     submit.disabled = true;
-    submit.textContent = 'Signing in…';
+    submit.textContent = t('web.signin.signing_in');
     try {
       await api.signIn(token);
       const next = ctx.query.get('next');
       ctx.navigate(next && next.startsWith('/') ? `#${next}` : '#/proposals');
     } catch (e) {
       submit.disabled = false;
-      submit.textContent = 'Sign in';
+      submit.textContent = t('web.signin.button');
       input.setAttribute('aria-invalid', 'true');
       err.replaceChildren(alertBox(e.status === 401
-        ? 'This token was not accepted: it is unknown or has been revoked.'
+        ? t('web.signin.refused')
         : errorText(e)));
       input.focus();
     }
   } },
   h('div', { class: 'field' },
-    h('label', { for: 'token' }, 'Access token'),
+    h('label', { for: 'token' }, t('web.signin.token_label')),
     h('div', { class: 'input-row' }, input, show),
     h('p', { class: 'hint', id: 'token-hint' },
-      'Issued to your delegation or to the secretariat (', h('code', {}, 'council token issue'),
-      '). It is kept in this browser tab only, until you sign out or close the tab.')),
+      t('web.signin.token_hint_before'), h('code', {}, 'council token issue'),
+      t('web.signin.token_hint_after'))),
   err, submit);
 
   replace(ctx.el,
     h('div', { class: 'signin' },
       h('section', { class: 'signin-intro' },
-        h('h1', { tabindex: '-1' }, 'Decisions by consensus'),
+        h('h1', { tabindex: '-1' }, t('web.signin.heading')),
         h('p', { class: 'lead' },
-          'council runs the decision procedures of ', allianceName(api.session.alliance), ': ',
-          'proposals, the silence procedure, every position on the record, and the registry of ',
-          'members, partners and offices that only adopted decisions can change.'),
+          t('web.signin.lead', { alliance: allianceName(api.session.alliance) })),
         h('ul', { class: 'roles' },
-          h('li', {}, h('strong', {}, 'Delegations'), ' see what is before their bodies and state their positions.'),
-          h('li', {}, h('strong', {}, 'The secretariat'), ' proposes, circulates texts under silence and concludes.'),
-          h('li', {}, h('strong', {}, 'Partners'), ' see what is shared with partners.'),
-          h('li', {}, h('strong', {}, 'The public'), ' sees adopted decisions and the registry.'))),
+          [['web.signin.role.delegations', 'web.signin.role.delegations_does'],
+            ['web.signin.role.secretariat', 'web.signin.role.secretariat_does'],
+            ['web.signin.role.partners', 'web.signin.role.partners_does'],
+            ['web.signin.role.public', 'web.signin.role.public_does']].map(([who, does]) => h('li', {},
+            h('strong', {}, t(who)), ' ', t(does))))),
       h('section', { class: 'card signin-card', 'aria-labelledby': 'signin-h' },
-        h('h2', { id: 'signin-h' }, 'Sign in'),
+        h('h2', { id: 'signin-h' }, t('web.signin.button')),
         p && p.role !== 'public'
-          ? alertBox('You are signed in; signing in again replaces that session.', 'info') : null,
+          ? alertBox(t('web.signin.again'), 'info') : null,
         form,
-        h('div', { class: 'or', role: 'separator' }, h('span', {}, 'or')),
+        h('div', { class: 'or', role: 'separator' }, h('span', {}, t('web.signin.or'))),
         h('button', { type: 'button', class: 'btn wide', id: 'browse-public', onclick: () => {
           api.browseAsPublic();
           ctx.navigate('#/proposals');
-        } }, 'Browse as the public'),
-        h('p', { class: 'hint center' }, 'Adopted decisions, bodies and the registry; no deliberations.'))));
+        } }, t('web.signin.browse')),
+        h('p', { class: 'hint center' }, t('web.signin.browse_hint')))));
   input.focus();
 }

@@ -1,0 +1,87 @@
+/*
+ * i18n.c - languages and the catalogue's messages (i18n.h).
+ */
+#include <assert.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "i18n.h"
+
+static const char *const codes[CN_LANG_COUNT] = {"en", "fr"};
+
+const char *cn_lang_code(enum cn_lang lang)
+{
+	assert((unsigned)lang < CN_LANG_COUNT);
+	return codes[lang];
+}
+
+int cn_lang_parse(const char *tag, enum cn_lang *lang)
+{
+	size_t n;
+
+	if (!tag)
+		return -1;
+	/* The language is what comes before a region, a codeset or a
+	 * modifier: fr-CA, fr_FR.UTF-8, fr_BE@euro. */
+	n = strcspn(tag, "-_.@");
+	if (n != 2)
+		return -1;
+	for (int i = 0; i < CN_LANG_COUNT; i++)
+		if ((tag[0] | 0x20) == codes[i][0] &&
+		    (tag[1] | 0x20) == codes[i][1]) {
+			*lang = (enum cn_lang)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *cn_msg(enum cn_lang lang, enum cn_msg msg)
+{
+	assert((unsigned)lang < CN_LANG_COUNT && (unsigned)msg < CN_MSG_COUNT);
+	return cn_msg_table[lang][msg];
+}
+
+/* The value of the placeholder name (n bytes) in the pairs of ap into
+ * *value: 1, or 0 when no pair names it. */
+static int lookup(va_list ap, const char *name, size_t n, const char **value)
+{
+	va_list aq;
+	const char *k;
+	int found = 0;
+
+	va_copy(aq, ap);
+	while ((k = va_arg(aq, const char *))) {
+		const char *v = va_arg(aq, const char *);
+		if (!found && strlen(k) == n && !memcmp(k, name, n)) {
+			*value = v ? v : "";
+			found = 1;
+		}
+	}
+	va_end(aq);
+	return found;
+}
+
+void cn_msg_vput(struct cn_buf *b, enum cn_lang lang, enum cn_msg msg,
+		 va_list ap)
+{
+	const char *s = cn_msg(lang, msg), *open, *close, *v;
+
+	while ((open = strchr(s, '{')) && (close = strchr(open, '}'))) {
+		cn_buf_add(b, s, (size_t)(open - s));
+		if (lookup(ap, open + 1, (size_t)(close - open - 1), &v))
+			cn_buf_puts(b, v);
+		else
+			cn_buf_add(b, open, (size_t)(close - open + 1));
+		s = close + 1;
+	}
+	cn_buf_puts(b, s);
+}
+
+void cn_msg_put(struct cn_buf *b, enum cn_lang lang, enum cn_msg msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	cn_msg_vput(b, lang, msg, ap);
+	va_end(ap);
+}

@@ -1,0 +1,94 @@
+#!/bin/bash
+# Two languages: what council says to people in English or French, chosen
+# with --lang or, as gettext reads it, the environment (LANGUAGE unless the
+# locale is C, then LC_ALL, LC_MESSAGES, LANG).  French typography: a
+# narrow no-break space (U+202F) before a colon.  Errors, --help and --json
+# stay English.
+. "$(dirname "$0")/lib.sh"
+unset LANGUAGE LC_ALL LC_MESSAGES LANG
+N=$(printf '\342\200\257') # U+202F in UTF-8, whatever this shell's locale
+# ce VAR=VALUE... ARGS: council with those variables (through env, so
+# bash itself never tries the locales, which this machine may lack)
+ce() {
+	local vars=()
+	while [[ $1 == *=* ]]; do vars+=("$1"); shift; done
+	run env "${vars[@]}" "$COUNCIL" "$@"
+}
+
+c init --at 2026-01-05
+c propose --at 2026-01-06 --body NAC --title "Bureau de liaison" --procedure silence --deadline 2026-02-01T12:00:00Z
+expect_rc "a proposal under silence" 0
+
+c show 1
+check "English without --lang or a locale" grep -q "^Proposal 1: Bureau de liaison$" "$T/.out"
+check "English labels" grep -q "^  status      open; now " "$T/.out"
+
+c --lang fr show 1
+expect_rc "--lang fr" 0
+check "the heading in French, a narrow no-break space before the colon" \
+	grep -q "^Proposition 1${N}: Bureau de liaison$" "$T/.out"
+check "labels in French, the values still in their column" grep -q "^  organe      North Atlantic Council (NAC)$" "$T/.out"
+check "the rule's label" grep -q "^  procédure   silence, règle${N}: consensus$" "$T/.out"
+check "the deadline's" grep -q "^  échéance    2026-02-01T12:00:00Z$" "$T/.out"
+check "the history's" grep -q "^  historique$" "$T/.out"
+check "no English label left" bash -c "! grep -qE '^  (body|procedure|opened|deadline|status|electorate|history) ' '$T/.out'"
+
+c --lang=fr show 1
+check "--lang=fr is the same" grep -q "^Proposition 1${N}: " "$T/.out"
+
+ce LANG=fr_FR.UTF-8 show 1
+check "LANG=fr_FR.UTF-8 alone gives French" grep -q "^Proposition 1${N}: " "$T/.out"
+ce LC_ALL=fr_CA.UTF-8 LANG=en_GB.UTF-8 show 1
+check "LC_ALL before LANG" grep -q "^Proposition 1${N}: " "$T/.out"
+ce LC_MESSAGES=en_GB.UTF-8 LANG=fr_FR.UTF-8 show 1
+check "LC_MESSAGES before LANG" grep -q "^Proposal 1: " "$T/.out"
+ce LANGUAGE=de:fr:en LANG=en_GB.UTF-8 show 1
+check "LANGUAGE: its first language council has" grep -q "^Proposition 1${N}: " "$T/.out"
+ce LANGUAGE=fr LC_ALL=C show 1
+check "LANGUAGE is not read under the C locale" grep -q "^Proposal 1: " "$T/.out"
+ce LANG=de_DE.UTF-8 show 1
+check "a language council does not have: English" grep -q "^Proposal 1: " "$T/.out"
+ce LANG=fr_FR.UTF-8 --lang en show 1
+check "--lang before the environment" grep -q "^Proposal 1: " "$T/.out"
+
+c --lang de show 1
+expect_err "--lang de is a usage error naming it" 2 "--lang: 'de' is not a language of council: en or fr"
+c --lang fr-FR show 1
+expect_err "--lang takes en or fr themselves" 2 "--lang: 'fr-FR'"
+
+c --lang fr proposals
+check "the table's headings in French" grep -q "^n°  organe  procédure  état  titre$" "$T/.out"
+check "its rows line up under them" grep -q "^ 1  NAC     silence    open  Bureau de liaison$" "$T/.out"
+
+c --lang fr respond 1 --member DE --reserve --at 2026-01-07
+check "the verdict after a change" grep -q "^proposition 1${N}: ouverte${N}; à ce stade " "$T/.out"
+c --lang fr show 1
+check "a position in French words" grep -qE "^    DE  réserve   2026-01-07T00:00:00Z$" "$T/.out"
+c show 1
+check "and in the API's words in English" grep -qE "^    DE  reserve   2026-01-07T00:00:00Z$" "$T/.out"
+
+c --lang fr show 1 --json
+expect_json "--json keeps the API's words" .procedure silence
+c --lang fr show 99
+expect_err "errors stay English" 1 "proposal 99"
+
+c propose --at 2026-01-08 --body NAC --title "Second" --procedure silence --deadline 2026-02-01T12:00:00Z
+c respond 2 --member FR --object --reason "non" --at 2026-01-09
+c --lang fr show 2
+check "a break of silence in French" grep -q "^  rompu       le 2026-01-09T00:00:00Z par FR$" "$T/.out"
+check "its outcome's label, the core's explanation left English" \
+	grep -q "^  issue       blocked: FR broke silence (conclue le 2026-01-09T00:00:00Z)$" "$T/.out"
+c show 2
+check "the same in English" grep -q "^  broken      2026-01-09T00:00:00Z by FR$" "$T/.out"
+
+c --lang
+expect_err "--lang without a language names what it needs" 2 "--lang needs a language: en or fr"
+c --lang fr --help
+check "--help stays English under --lang fr" grep -q "^usage: council \[--db STORE\] \[--lang en|fr\] COMMAND" "$T/.out"
+
+c --lang fr members
+check "the registry's tables: headings in French" grep -q "^code  nom  *adhésion  *sortie$" "$T/.out"
+c --lang fr offices --all
+check "a treaty-area cell in French" grep -q "hors zone$" "$T/.out"
+c offices --all
+check "and in English" grep -q "out of area$" "$T/.out"
