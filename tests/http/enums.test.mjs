@@ -63,7 +63,8 @@ export function specEnums(text) {
       item = true;
       content = content.slice(2);
     }
-    const m = /^("?)([^":{[]+)\1:\s*(.*)$/.exec(content);
+    // a key may hold braces (a path's /{id}/) but not start with one (a flow map)
+    const m = /^("?)([^":{[][^":]*)\1:\s*(.*)$/.exec(content);
     if (!m) {
       if (item) stack.push({ indent, key: '-' });
       continue;
@@ -329,6 +330,15 @@ const RULES = {
   'components/parameters/listForm/schema': { query: 'form' },
   'components/parameters/all/schema': { query: 'all' },
   'paths//api/v1/calendar.ics/get/parameters/lang/schema': { query: 'lang' },
+  // A hot standby's state (serve --read-db) needs PostgreSQL with
+  // streaming replication: tests/cli/test_readdb.sh (UNREACHED below).
+  'paths//healthz/get/responses/200/content/application/json/schema/properties/read_db/properties/state':
+    { elsewhere: 'tests/cli/test_readdb.sh' },
+  'paths//healthz/get/responses/200/content/application/json/schema/properties/read_db/properties/reads':
+    { elsewhere: 'tests/cli/test_readdb.sh' },
+  // A webhook's deliveries need a receiver: tests/http/webhooks.test.mjs.
+  'paths//api/v1/webhooks/{id}/deliveries/get/responses/200/content/application/json/schema/properties/deliveries/items/properties/state':
+    { elsewhere: 'tests/http/webhooks.test.mjs' },
 };
 
 // Values an enum lists that this test cannot provoke, and why.
@@ -353,6 +363,21 @@ const UNREACHED = {
   },
   'components/schemas/VoteRequest/properties/vote': {
     yes: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', no: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', abstain: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', 'not-participating': 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote' },
+  'paths//healthz/get/responses/200/content/application/json/schema/properties/read_db/properties/state': {
+    up: 'tests/cli/test_readdb.sh: a caught-up standby', lagging: 'tests/cli/test_readdb.sh: replay paused past --max-read-lag',
+    down: 'tests/cli/test_readdb.sh: the standby stopped',
+    'not-a-standby': 'not provoked while serving: a standby promoted under a running server; tests/cli/test_readdb.sh checks that serve refuses one at start',
+    'other-store': 'not provoked while serving: a standby re-pointed at another store under a running server; serve refuses one at start (src/server/standby.c)',
+  },
+  'paths//healthz/get/responses/200/content/application/json/schema/properties/read_db/properties/reads': {
+    standby: 'tests/cli/test_readdb.sh: reads from a caught-up standby', primary: 'tests/cli/test_readdb.sh: the standby lagging or down',
+  },
+  'paths//api/v1/webhooks/{id}/deliveries/get/responses/200/content/application/json/schema/properties/deliveries/items/properties/state': {
+    pending: 'tests/http/webhooks.test.mjs: a delivery waiting for its retry',
+    delivered: 'tests/http/webhooks.test.mjs: delivered, and delivered at the second attempt',
+    cancelled: 'tests/http/webhooks.test.mjs: revoked while waiting for a retry',
+    failed: 'after the 16th attempt, hours of retries (waits doubling from 1 s to an hour): not provoked end to end; tests/unit/test_hook.c checks the schedule gives up at the last attempt',
+  },
   'components/schemas/Position/properties/vote': {
     yes: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', no: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', abstain: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', 'not-participating': 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote' },
 };

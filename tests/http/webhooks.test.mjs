@@ -280,6 +280,13 @@ test('revoked while a delivery waits for its retry: cancelled, not sent', async 
   await hook('HU', recv.url('/cancel-companion'), ['proposal.created']);
   await propose({ body: 'NAC', title: 'webhooks: cancelled' });
   await until('the first attempt', () => at('/cancel').length >= 1);
+  // Until the revocation, the delivery waits for its next retry: pending
+  // (the receiver answers 500 to each of the first four attempts).
+  const waiting = await until('the first attempt logged', async () => {
+    const r = await as('HU')('GET', `/api/v1/webhooks/${h.id}/deliveries`);
+    return r.body.deliveries.length >= 1 && r.body.deliveries;
+  });
+  assert.ok(waiting.every((a) => a.state === 'pending'), JSON.stringify(waiting));
   assert.equal((await as('HU')('POST', `/api/v1/webhooks/${h.id}/revoke`)).status, 200);
   // The delivery log outlives the webhook in the store (the API shows
   // only live ones): the retry is logged as cancelled.
