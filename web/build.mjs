@@ -39,6 +39,12 @@ mkdirSync(join(src, 'gen'));
 execFileSync('python3', [join(root, 'scripts', 'gen_i18n.py'), 'js', join(src, 'gen'),
   join(root, 'po', 'en.po'), join(root, 'po', 'fr.po')], { stdio: 'inherit' });
 
+// The small globe's land, coarsened here once rather than in each browser
+// (src/model/land.js); map.js imports it as an asset (asset:gen/...).
+const { encodeLand } = await import(pathToFileURL(join(src, 'model', 'land.js')));
+writeFileSync(join(src, 'gen', 'land-globe.json'), JSON.stringify(encodeLand(
+  JSON.parse(readFileSync(join(nm, 'world-atlas', 'land-110m.json'), 'utf8')))));
+
 // The bundle carries no keys: each 'KEY' of the catalogue quoted in the
 // sources becomes its English text, which t() takes in its stead (or
 // ["English text", ID] when two keys share an English text, as "Concluded"
@@ -101,6 +107,7 @@ mkdirSync(assets, { recursive: true });
 const assetFiles = {
   name: 'asset-files',
   setup(b) {
+    b.onResolve({ filter: /^asset:gen\// }, (a) => ({ path: join(src, a.path.slice(6)), namespace: 'asset' }));
     b.onResolve({ filter: /^asset:/ }, (a) => ({ path: join(nm, a.path.slice(6)), namespace: 'asset' }));
     b.onLoad({ filter: /.*/, namespace: 'asset' }, (a) => ({ contents: readFileSync(a.path), loader: 'file' }));
     b.onResolve({ filter: /^fonts\// }, (a) => ({ path: join(nm, '@fontsource-variable/inter/files', basename(a.path)) }));

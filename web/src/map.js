@@ -5,8 +5,9 @@
 import { geoNaturalEarth1, geoOrthographic, geoPath, geoGraticule, geoGraticule10, geoContains } from 'd3-geo';
 import { feature } from 'topojson-client';
 import worldUrl from 'asset:world-atlas/countries-110m.json';
-import landUrl from 'asset:world-atlas/land-110m.json';
+import landUrl from 'asset:gen/land-globe.json';
 import { s } from './dom.js';
+import { decodeLand } from './model/land.js';
 import { TROPIC_OF_CANCER } from './model/registry.js';
 
 // ISO 3166 alpha-2 -> numeric (world-atlas ids) for the alliance's members
@@ -42,34 +43,13 @@ export function loadWorld() {
   return world;
 }
 
-// The land alone, for the small globe: a third of the countries' bytes,
-// and coarsened to what 200 px show.
+// The land alone, for the small globe: coarsened when the page is built
+// (model/land.js), a fifth of the countries' bytes.
 let land = null;
 export function loadLand() {
-  land ??= fetchJson(new URL(landUrl, import.meta.url)).then((topo) => coarsen(feature(topo, topo.objects.land), 0.75));
+  land ??= fetchJson(new URL(landUrl, import.meta.url)).then(decodeLand);
   land.catch(() => { land = null; });
   return land;
-}
-
-// Polygons with the points closer than `deg` degrees to the last one kept
-// left out (each ring keeps its first and last point, and at least four).
-export function coarsen(fc, deg) {
-  const ring = (r) => {
-    if (r.length <= 8) return r;
-    const out = [r[0]];
-    for (let i = 1; i < r.length - 1; i++) {
-      const [x, y] = out[out.length - 1];
-      if (Math.abs(r[i][0] - x) >= deg || Math.abs(r[i][1] - y) >= deg) out.push(r[i]);
-    }
-    out.push(r[r.length - 1]);
-    return out.length >= 4 ? out : r;
-  };
-  const geom = (g) => {
-    if (g.type === 'Polygon') return { ...g, coordinates: g.coordinates.map(ring) };
-    if (g.type === 'MultiPolygon') return { ...g, coordinates: g.coordinates.map((p) => p.map(ring)) };
-    return g;
-  };
-  return { ...fc, features: fc.features.map((f) => ({ ...f, geometry: f.geometry && geom(f.geometry) })) };
 }
 
 const fetchJson = (u) => fetch(u).then((r) => {
