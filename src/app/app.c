@@ -41,6 +41,8 @@ struct cn_app {
 	 * it (cn_app_set_clock). */
 	int has_clock;
 	int64_t wall;
+	/* Read again once the write lock is held (cn_app_follow_clock). */
+	int64_t (*clock)(void);
 	/* The proposal views this transaction has yet to rewrite. */
 	struct cn_projector pj;
 	/* Snapshots of the world (app_snapshot.h). */
@@ -285,6 +287,12 @@ void cn_app_set_clock(struct cn_app *app, int64_t wall)
 	app->wall = wall;
 }
 
+void cn_app_follow_clock(struct cn_app *app, int64_t (*clock)(void))
+{
+	assert(app->has_clock);
+	app->clock = clock;
+}
+
 int64_t cn_app_command_seq(const struct cn_app *app)
 {
 	return app->command_seq;
@@ -499,6 +507,15 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 		if ((rc = sync_world(app, err))) {
 			cn_store_rollback(app->st);
 			return rc;
+		}
+		/* The lock is held: the time moves on to the clock's, which
+		 * follows every event committed before (on this host). */
+		if (app->clock) {
+			int64_t t = app->clock();
+			if (t > app->wall)
+				app->wall = t;
+			if (t > now)
+				now = t;
 		}
 		app->now = now;
 	} else if (now > app->now)

@@ -94,6 +94,14 @@ int cn_app_reload(struct cn_app *app, struct cn_err *err) CN_NODISCARD;
  * asked to record.  Without it no time is refused for being late: the
  * server records only the clock's own time. */
 void cn_app_set_clock(struct cn_app *app, int64_t wall);
+/* And the clock itself, for a write made "now" (no time asked for): a
+ * command run outside a batch is dated the later of its `now` and this
+ * clock read once the store's write lock is held.  Between the face's
+ * first reading and the lock another process (a server on the same
+ * PostgreSQL database) may have recorded events on the same proposal a
+ * second later, and a proposal's history never goes back in time
+ * (timeline.h): the write would be refused for the wait alone. */
+void cn_app_follow_clock(struct cn_app *app, int64_t (*clock)(void));
 
 /* The sequence number of the first event the last command (not the clock)
  * appended: for a position, the position itself. */

@@ -293,6 +293,12 @@ static int store_flags(unsigned needs)
 	return needs & (CLI_STORE_RW | CLI_SIGNER) ? 0 : CN_STORE_READONLY;
 }
 
+/* The real time, in seconds: a writer's clock (cn_app_follow_clock). */
+static int64_t wall_clock(void)
+{
+	return (int64_t)time(NULL);
+}
+
 static int run(struct cli *c, const struct cmd *k, int argc, char **argv)
 {
 	struct cli_args a;
@@ -317,9 +323,13 @@ static int run(struct cli *c, const struct cmd *k, int argc, char **argv)
 		app = NULL;
 	}
 	/* Give a writer the real time: an event dated after it is refused
-	 * (core/timeline.h), whatever --at says. */
-	if (app && (needs & CLI_SIGNER))
-		cn_app_set_clock(app, (int64_t)time(NULL));
+	 * (core/timeline.h), whatever --at says.  Without --at the write is
+	 * dated when it holds the store's lock (app.h, cn_app_follow_clock). */
+	if (app && (needs & CLI_SIGNER)) {
+		cn_app_set_clock(app, wall_clock());
+		if (!c->at)
+			cn_app_follow_clock(app, wall_clock);
+	}
 	cli_run_fn fn = a.form->run ? a.form->run : k->run;
 	assert(fn);
 	rc = fn(c, &a, app);
