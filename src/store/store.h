@@ -108,6 +108,17 @@ int cn_store_begin(struct cn_store *st, struct cn_err *err) CN_NODISCARD;
 int cn_store_commit(struct cn_store *st, struct cn_err *err) CN_NODISCARD;
 void cn_store_rollback(struct cn_store *st);
 
+/* A part of the write transaction that fails alone: what is written
+ * between cn_store_savepoint and cn_store_savepoint_end(st, 0) is undone
+ * and the transaction goes on as it was (on PostgreSQL a transaction in
+ * which a statement failed is usable again only this way); end with keep
+ * = 1 to keep it.  One at a time, inside cn_store_begin.  An error from
+ * either means the transaction itself is lost: roll it back. */
+enum cn_savepoint { CN_SAVEPOINT_OPEN, CN_SAVEPOINT_KEEP, CN_SAVEPOINT_UNDO };
+int cn_store_savepoint(struct cn_store *st, struct cn_err *err) CN_NODISCARD;
+int cn_store_savepoint_end(struct cn_store *st, int keep, struct cn_err *err)
+	CN_NODISCARD;
+
 /* A read transaction: one snapshot until cn_store_read_end (guarantee 5).
  * Not inside a write transaction.  A read begun inside another joins its
  * snapshot (and ends with it): a function that reads in one snapshot can
@@ -632,6 +643,10 @@ struct cn_store_ops {
 	int (*begin)(struct cn_store_backend *b, struct cn_err *err);
 	int (*commit)(struct cn_store_backend *b, struct cn_err *err);
 	void (*rollback)(struct cn_store_backend *b);
+	/* cn_store_savepoint (OPEN) and cn_store_savepoint_end (KEEP,
+	 * UNDO): UNDO leaves the transaction as OPEN found it, and usable. */
+	int (*savepoint)(struct cn_store_backend *b, enum cn_savepoint op,
+			 struct cn_err *err);
 	int (*read_begin)(struct cn_store_backend *b, struct cn_err *err);
 	void (*read_end)(struct cn_store_backend *b);
 	int (*data_version)(struct cn_store_backend *b, int64_t *out,
