@@ -57,6 +57,13 @@ c token revoke 2
 c webhook list --json
 expect_json "dead with its token" length 0
 
+# serve --webhook-attempts is bounded, and refused before anything starts.
+for n in 0 31 many; do
+	c serve --listen 127.0.0.1:0 --webhook-attempts "$n"
+	expect_err "serve --webhook-attempts $n is refused, naming it" 2 \
+		"--webhook-attempts: '$n' is not a number in 1..30"
+done
+
 # Not copied by migrate yet: said, not silent.
 c webhook add 1 --url https://example.org/again
 c migrate --from "$COUNCIL_DB" --to "$T/copy.db"
