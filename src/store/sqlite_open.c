@@ -470,4 +470,10 @@ const struct cn_store_ops cn_store_sqlite = {
 	.notice_claim = cn_sq_notice_claim,
 	.notice_attempt = cn_sq_notice_attempt,
 	.notice_log = cn_sq_notice_log,
+	.webhook_rows = cn_sq_webhook_rows,
+	.notice_rows = cn_sq_notice_rows,
+	.attempt_rows = cn_sq_attempt_rows,
+	.webhook_put = cn_sq_webhook_put,
+	.notice_put = cn_sq_notice_put,
+	.attempt_put = cn_sq_attempt_put,
 };

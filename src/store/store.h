@@ -772,6 +772,23 @@ struct cn_store_ops {
 	int (*notice_log)(struct cn_store_backend *b, const char *channel,
 			  int64_t target, int64_t limit, cn_attempt_fn fn,
 			  void *ctx, struct cn_err *err);
+	/* council migrate's copy (cn_store_webhook_rows and friends):
+	 * every row as stored, by id (attempts by item and attempt), and
+	 * one stored as given, id included (later adds take higher ids).
+	 * webhook_rows gives CN_ENOTFOUND when the store has no tables for
+	 * them (made before webhooks, opened read-only). */
+	int (*webhook_rows)(struct cn_store_backend *b, cn_webhook_fn fn,
+			    void *ctx, struct cn_err *err);
+	int (*notice_rows)(struct cn_store_backend *b, cn_notice_fn fn,
+			   void *ctx, struct cn_err *err);
+	int (*attempt_rows)(struct cn_store_backend *b, cn_attempt_fn fn,
+			    void *ctx, struct cn_err *err);
+	int (*webhook_put)(struct cn_store_backend *b,
+			   const struct cn_webhook *w, struct cn_err *err);
+	int (*notice_put)(struct cn_store_backend *b,
+			  const struct cn_notice *it, struct cn_err *err);
+	int (*attempt_put)(struct cn_store_backend *b,
+			   const struct cn_attempt *a, struct cn_err *err);
 
 	/* Meta: get gives CN_ENOTFOUND for an unset key. */
 	int (*meta_get)(struct cn_store_backend *b, const char *key,
