@@ -345,6 +345,182 @@ static int compare_tokens(struct cn_store *src, struct cn_store *dst,
 	return rows_end(&r, rc, err);
 }
 
+/* ---- webhooks and the outbox ------------------------------------------------------ */
+
+static int copy_webhook(void *ctx, const struct cn_webhook *w,
+			struct cn_err *err)
+{
+	struct copy *c = ctx;
+	c->done++;
+	return cn_store_webhook_put(cn_app_store(c->dst), w, err);
+}
+
+static int copy_notice(void *ctx, const struct cn_notice *it,
+		       struct cn_err *err)
+{
+	struct copy *c = ctx;
+	c->done++;
+	return cn_store_notice_put(cn_app_store(c->dst), it, err);
+}
+
+static int copy_attempt(void *ctx, const struct cn_attempt *a,
+			struct cn_err *err)
+{
+	struct copy *c = ctx;
+	c->done++;
+	return cn_store_attempt_put(cn_app_store(c->dst), a, err);
+}
+
+/* Webhooks (secrets and cursors), the outbox and the delivery log, rows
+ * as they are, so the copy delivers from where the source stopped.  A
+ * source made before webhooks and opened read-only has no tables: none. */
+static int copy_hooks(struct cn_store *src, struct copy *c,
+		      struct cn_migrate_report *out, struct cn_err *err)
+{
+	int rc;
+
+	c->done = 0;
+	rc = cn_store_webhook_rows(src, copy_webhook, c, err);
+	out->webhooks = c->done;
+	if (rc == CN_ENOTFOUND && c->done == 0)
+		return 0;
+	c->done = 0;
+	if (rc == 0)
+		rc = cn_store_notice_rows(src, copy_notice, c, err);
+	out->notices = c->done;
+	c->done = 0;
+	if (rc == 0)
+		rc = cn_store_attempt_rows(src, copy_attempt, c, err);
+	out->deliveries = c->done;
+	return rc;
+}
+
+static void v_int(struct cn_value *v, int64_t i)
+{
+	v->type = CN_VAL_INT;
+	v->i = i;
+}
+
+/* Text of len bytes; NULL is SQL NULL, and "" (a webhook not revoked)
+ * stays "": both stores read it back the same way. */
+static void v_text(struct cn_value *v, const char *s, size_t len)
+{
+	v->type = s ? CN_VAL_TEXT : CN_VAL_NULL;
+	v->s = s;
+	v->len = s ? len : 0;
+}
+
+static void v_str(struct cn_value *v, const char *s)
+{
+	v_text(v, s, s ? strlen(s) : 0);
+}
+
+/* One side of a comparison: the source's rows into the file, or the
+ * destination's checked against it. */
+struct hook_side {
+	struct rows r;
+	int dst;
+};
+
+static int hook_values(struct hook_side *h, const struct cn_value *v,
+		       struct cn_err *err)
+{
+	struct cn_row row = {0};
+
+	if (!h->dst)
+		return put_values(&h->r, v, err);
+	memcpy(row.v, v, h->r.ncols * sizeof(*v));
+	return check_row(&h->r, &row, err);
+}
+
+static int webhook_side(void *ctx, const struct cn_webhook *w,
+			struct cn_err *err)
+{
+	struct cn_value v[8] = {0};
+
+	v_int(&v[0], w->id);
+	v_int(&v[1], w->owner);
+	v_str(&v[2], w->url);
+	v_str(&v[3], w->secret);
+	v_str(&v[4], w->types);
+	v_str(&v[5], w->created);
+	v_str(&v[6], w->revoked);
+	v_int(&v[7], w->cursor);
+	return hook_values(ctx, v, err);
+}
+
+static int notice_side(void *ctx, const struct cn_notice *it,
+		       struct cn_err *err)
+{
+	struct cn_value v[10] = {0};
+
+	v_int(&v[0], it->id);
+	v_str(&v[1], it->channel);
+	v_str(&v[2], it->kind);
+	v_int(&v[3], it->target);
+	v_str(&v[4], it->ref);
+	v_text(&v[5], it->body, it->len);
+	v_int(&v[6], it->created);
+	v_str(&v[7], it->state);
+	v_int(&v[8], it->attempts);
+	v_int(&v[9], it->next_at);
+	return hook_values(ctx, v, err);
+}
+
+static int attempt_side(void *ctx, const struct cn_attempt *a,
+			struct cn_err *err)
+{
+	struct cn_value v[6] = {0};
+
+	v_int(&v[0], a->item);
+	v_int(&v[1], a->attempt);
+	v_int(&v[2], a->time);
+	v_int(&v[3], a->status);
+	v_str(&v[4], a->error);
+	v_int(&v[5], a->next_at);
+	return hook_values(ctx, v, err);
+}
+
+/* The three tables in key order: (what, columns, key columns). */
+static const struct {
+	const char *what;
+	unsigned ncols, nkey;
+} hook_tables[] = {
+	{"webhooks", 8, 1}, {"notices", 10, 1}, {"deliveries", 6, 2},
+};
+
+static int hook_scan(struct cn_store *st, unsigned t, struct hook_side *h,
+		     struct cn_err *err)
+{
+	int rc = t == 0   ? cn_store_webhook_rows(st, webhook_side, h, err)
+		 : t == 1 ? cn_store_notice_rows(st, notice_side, h, err)
+			  : cn_store_attempt_rows(st, attempt_side, h, err);
+	/* No tables (the source, from before webhooks): no rows. */
+	return rc == CN_ENOTFOUND && t == 0 && !h->dst ? 0 : rc;
+}
+
+static int compare_hooks(struct cn_store *src, struct cn_store *dst,
+			 struct cn_err *err)
+{
+	int rc = 0;
+
+	for (unsigned t = 0; rc == 0 && t < 3; t++) {
+		struct hook_side h = {.dst = 0};
+
+		if ((rc = rows_start(&h.r, hook_tables[t].what,
+				     hook_tables[t].ncols, hook_tables[t].nkey,
+				     1, err)))
+			break;
+		rc = hook_scan(src, t, &h, err);
+		if (rc == 0 && (rc = rows_rewind(&h.r, err)) == 0) {
+			h.dst = 1;
+			rc = hook_scan(dst, t, &h, err);
+		}
+		rc = rows_end(&h.r, rc, err);
+	}
+	return rc;
+}
+
 /* ---- the checks ----------------------------------------------------------------- */
 
 /* The destination's tree as the checkpoint checker's root function. */
@@ -442,6 +618,8 @@ static int check_copy(struct cn_store *src, struct cn_store *dst,
 	if (rc == 0)
 		rc = compare_tokens(src, dst, err);
 	if (rc == 0)
+		rc = compare_hooks(src, dst, err);
+	if (rc == 0)
 		rc = same_meta(src, dst, "log_vkey", err);
 	if (rc == 0)
 		rc = same_meta(src, dst, "registry_seq", err);
@@ -492,6 +670,8 @@ static int migrate_in(struct cn_store *src, struct cn_app *dst,
 		rc = cn_store_tokens(src, copy_token, c, err);
 		out->tokens = c->done;
 	}
+	if (rc == 0)
+		rc = copy_hooks(src, c, out, err);
 	if (rc == 0)
 		rc = cn_store_set_meta(dst_st, "log_vkey", vkey, err);
 	free(vkey);

@@ -6,7 +6,11 @@
  * What a store keeps that nothing else can give back is copied as it is:
  * the events (their exact bytes and salts, in order, each chain-checked as
  * it is read), the signed checkpoints (what auditors hold), the tokens
- * (credentials: hashes with their ids and dates) and the log's public key.
+ * (credentials: hashes with their ids and dates), the log's public key,
+ * and the webhooks with their secrets and cursors, the outbox (notices)
+ * and its delivery log, ids included, so the copy delivers from where
+ * the source stopped, no notice twice and none missed (a claim, a running
+ * server's lease, is not copied: such a notice is due again).
  * What is derived is made again by the destination's own code: the events
  * are folded and projected by the destination app (cn_app_import_*), its
  * Merkle nodes are those its appends complete, its snapshot is its own.
@@ -15,7 +19,8 @@
  * the source: the tree's size and root, every checkpoint verified against
  * the destination's own tree with the log key, every projection table
  * row by row (in key order, and the registry's in the order first
- * written, which readers fold), the tokens, and the registry counter.  The
+ * written, which readers fold), the tokens, the webhooks, notices and
+ * deliveries, and the registry counter.  The
  * first difference is named (table and key) and nothing is committed.
  * Rows are compared through a temporary file, one table at a time, so
  * memory does not grow with the tables; the events are streamed.
@@ -34,6 +39,7 @@
 
 struct cn_migrate_report {
 	int64_t events, checkpoints, tokens;
+	int64_t webhooks, notices, deliveries; /* the outbox's rows */
 	uint8_t root[CN_MERKLE_HASH_LEN];
 };
 

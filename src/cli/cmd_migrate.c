@@ -11,6 +11,8 @@
  * transaction, committed only when the copy matches SRC; then verified).
  * The key is never written over a different one: a key file already at
  * DST's key path must be SRC's key, or migrate refuses, changing nothing.
+ * Webhooks come along with their secrets, cursors and delivery log (a
+ * notice's claim does not: migrate.h), which the output says.
  * main.c opens no store for it.
  */
 #include <errno.h>
@@ -210,14 +212,6 @@ static int to_database(struct cn_store *src, const struct log_key *k,
 	return rc;
 }
 
-static int count_hook(void *ctx, const struct cn_webhook *w, struct cn_err *err)
-{
-	(void)w;
-	(void)err;
-	++*(int64_t *)ctx;
-	return 0;
-}
-
 int cmd_migrate(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 {
 	const char *from = a->val[MIG_FROM], *to = a->val[MIG_TO];
@@ -226,7 +220,6 @@ int cmd_migrate(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 	struct log_key k = {0};
 	struct cn_err err = {0};
 	char keypath[PATH_MAX + 8], hex[2 * CN_MERKLE_HASH_LEN + 1];
-	int64_t hooks = 0;
 	int rc;
 	(void)unused;
 
@@ -241,21 +234,21 @@ int cmd_migrate(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 			? to_database(src, &k, to, &r, keypath, sizeof(keypath), &err)
 			: to_file(src, &k, to, &r, keypath, sizeof(keypath), &err);
 	key_release(&k);
-	/* Webhooks are not copied yet (a store from before them has none:
-	 * an error reading them counts none). */
-	if (rc == 0 && cn_store_webhooks(src, 0, 0, count_hook, &hooks,
-					 &(struct cn_err){0}))
-		hooks = 0;
 	cn_store_close(src);
 	if (rc)
 		return cli_fail(c, &err);
 	sodium_bin2hex(hex, sizeof(hex), r.root, sizeof(r.root));
-	printf("migrated %s to %s: %lld events, %lld checkpoints, %lld tokens; "
-	       "root %s; log key in %s\n", from, to, (long long)r.events,
-	       (long long)r.checkpoints, (long long)r.tokens, hex, keypath);
-	if (hooks)
-		fprintf(stderr, "council migrate: %lld webhooks were not copied: "
-			"make them again on %s (council webhook add) and give "
-			"their receivers the new secrets\n", (long long)hooks, to);
+	printf("migrated %s to %s: %lld events, %lld checkpoints, %lld tokens, "
+	       "%lld webhooks (%lld notices, %lld deliveries); root %s; log key "
+	       "in %s\n", from, to, (long long)r.events,
+	       (long long)r.checkpoints, (long long)r.tokens,
+	       (long long)r.webhooks, (long long)r.notices,
+	       (long long)r.deliveries, hex, keypath);
+	if (r.webhooks)
+		fprintf(stderr, "council migrate: the webhooks' secrets were "
+			"copied: guard %s as %s; claims were not (a server's "
+			"lease on %s): a delivery in flight there when it "
+			"stopped is sent again from %s, with the same "
+			"Council-Delivery id\n", to, from, from, to);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/hook.h"
 #include "../server/api.h"
 #include "../server/auth.h"
 #include "../server/server.h"
@@ -18,7 +19,7 @@
 
 enum { SERVE_LISTEN, SERVE_THREADS, SERVE_TIMEOUT, SERVE_WEB, SERVE_CADENCE,
        SERVE_STREAMS, SERVE_READ_DB, SERVE_MAX_LAG,
-       SERVE_HOOKS_LOCAL, SERVE_QUIET };
+       SERVE_HOOKS_LOCAL, SERVE_HOOK_ATTEMPTS, SERVE_QUIET };
 const struct cli_opt cli_opts_serve[] = {
 	[SERVE_LISTEN] = OPT_VAL("listen", "ADDR:PORT",
 		"where to listen (default 127.0.0.1:8080)"),
@@ -51,6 +52,11 @@ const struct cli_opt cli_opts_serve[] = {
 		"addresses (off by default: a webhook URL could make the\n"
 		"server call inside its own network; for tests and closed\n"
 		"networks)"),
+	[SERVE_HOOK_ATTEMPTS] = OPT_VAL("webhook-attempts", "N",
+		"attempts a webhook delivery gets before it is given\n"
+		"up (failed in its delivery log): the waits between\n"
+		"them double from 1 s to an hour (default 16, about\n"
+		"2 to 4 hours in all; 1 to 30)"),
 	[SERVE_QUIET] = OPT_FLAG("quiet", "say nothing on start and stop"),
 	OPT_END};
 
@@ -83,7 +89,8 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	const char *web = a->val[SERVE_WEB];
 	struct cn_serve_opts o = {0};
 	struct cn_err err = {0};
-	int64_t port, nthreads = 2, tmo = 15, cadence = 0, streams = 256;
+	int64_t port, nthreads = 2, tmo = 15, cadence = 0, streams = 256,
+		attempts = CN_HOOK_ATTEMPTS;
 	char addr[64];
 	const char *colon;
 	int rc;
@@ -104,7 +111,10 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 			      0, 366 * 86400, &cadence))) ||
 	    (a->val[SERVE_STREAMS] &&
 	     (rc = cli_number(c, a->val[SERVE_STREAMS], "--streams", 1, 4096,
-			      &streams))))
+			      &streams))) ||
+	    (a->val[SERVE_HOOK_ATTEMPTS] &&
+	     (rc = cli_number(c, a->val[SERVE_HOOK_ATTEMPTS], "--webhook-attempts",
+			      1, CN_HOOK_ATTEMPTS_MAX, &attempts))))
 		return rc;
 	o.max_read_lag_ms = 5000;
 	if (a->val[SERVE_MAX_LAG] && !a->val[SERVE_READ_DB])
@@ -130,6 +140,7 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	o.threads = (unsigned)nthreads;
 	o.quiet = a->val[SERVE_QUIET] != NULL;
 	o.webhooks_allow_local = a->val[SERVE_HOOKS_LOCAL] != NULL;
+	o.webhook_attempts = attempts;
 	if (cn_serve(&o, &err))
 		return cli_fail(c, &err);
 	return 0;

@@ -1,6 +1,7 @@
 /* hook.c - see hook.h. */
 #include "hook.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -26,11 +27,12 @@ void cn_hook_signature(const char *secret, int64_t t, const void *body,
 	snprintf(out, CN_HOOK_SIG_LEN, "t=%s,v1=%s", ts, hex);
 }
 
-int64_t cn_hook_backoff(int64_t attempts, uint32_t jitter)
+int64_t cn_hook_backoff(int64_t attempts, int64_t limit, uint32_t jitter)
 {
 	int64_t step = CN_HOOK_BACKOFF_BASE;
 
-	if (attempts < 1 || attempts >= CN_HOOK_ATTEMPTS)
+	assert(limit >= 1 && limit <= CN_HOOK_ATTEMPTS_MAX);
+	if (attempts < 1 || attempts >= limit)
 		return 0;
 	for (int64_t i = 1; i < attempts && step < CN_HOOK_BACKOFF_CAP; i++)
 		step *= 2;

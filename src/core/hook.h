@@ -23,8 +23,11 @@
 
 /* "t=" 20 digits ",v1=" 64 hex digits, and the NUL. */
 #define CN_HOOK_SIG_LEN 96
-/* Attempts a notification gets before it is given up. */
+/* Attempts a notification gets before it is given up: the default, and
+ * the bounds of `serve --webhook-attempts` (30 waits close to a day, the
+ * last ones an hour each). */
 #define CN_HOOK_ATTEMPTS 16
+#define CN_HOOK_ATTEMPTS_MAX 30
 /* The first retry's wait, and the most any wait may be (seconds). */
 #define CN_HOOK_BACKOFF_BASE 1
 #define CN_HOOK_BACKOFF_CAP 3600
@@ -37,9 +40,9 @@ void cn_hook_signature(const char *secret, int64_t t, const void *body,
  * the base doubled each time, capped, of which the first half is kept
  * and the second scaled by jitter/2^32 ("equal jitter": receivers that
  * failed together do not all come back at once, and no wait is shorter
- * than half its step).  0 when attempts reached CN_HOOK_ATTEMPTS: give
- * up. */
-int64_t cn_hook_backoff(int64_t attempts, uint32_t jitter);
+ * than half its step).  0 when attempts reached `limit` (1 to
+ * CN_HOOK_ATTEMPTS_MAX): give up. */
+int64_t cn_hook_backoff(int64_t attempts, int64_t limit, uint32_t jitter);
 
 /* Why an address must not be dialled without --webhooks-allow-local
  * (loopback, private, link-local, unspecified, multicast, carrier-grade

@@ -41,6 +41,9 @@ struct cn_api {
 	/* Webhooks may name and reach loopback and private addresses
 	 * (serve --webhooks-allow-local; hooks.h). */
 	int webhooks_allow_local;
+	/* Attempts a delivery gets before it is failed (serve
+	 * --webhook-attempts, 1 to CN_HOOK_ATTEMPTS_MAX; hooks.h). */
+	int64_t webhook_attempts;
 };
 
 struct ctx {

@@ -204,6 +204,7 @@ struct send {
 
 struct claim_job {
 	int64_t until;
+	int64_t limit;   /* attempts before a notice is given up */
 	struct send *s;
 	size_t n;
 };
@@ -271,7 +272,7 @@ static int record_store(struct cn_store *st, int64_t now, void *args,
 			a.error = "not sent: the webhook or its token was revoked";
 			a.state = "cancelled";
 		} else if (!ok) {
-			int64_t wait = cn_hook_backoff(a.attempt,
+			int64_t wait = cn_hook_backoff(a.attempt, c->limit,
 						       randombytes_random());
 			a.error = s->refused ? s->refused
 				  : s->result != CURLE_OK
@@ -401,7 +402,7 @@ static int deliver(struct hooks *h, struct cn_store *st, int *again,
 		   struct cn_err *err)
 {
 	struct send sends[HOOKS_PARALLEL];
-	struct claim_job c = {.s = sends};
+	struct claim_job c = {.s = sends, .limit = h->api->webhook_attempts};
 	struct hook_vec hv = {NULL, 0};
 	int64_t at, now = wall_now();
 	int rc;

@@ -17,7 +17,8 @@
  *           sent with libcurl, HOOKS_PARALLEL at a time, each bounded by
  *           HOOKS_CONNECT_SECONDS and HOOKS_TOTAL_SECONDS, and each
  *           attempt recorded with the notice's next attempt (core/hook.h's
- *           backoff) or its end (delivered, failed after CN_HOOK_ATTEMPTS,
+ *           backoff) or its end (delivered, failed after the api's
+ *           webhook_attempts (serve --webhook-attempts),
  *           cancelled when the webhook or its token was revoked).
  *
  * At least once: a kill between a POST and the record of its answer sends

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
+#include "../core/hook.h"
 #include "api.h"
 #include "cache.h"
 #include "ctx.h"
@@ -146,6 +147,8 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	snprintf(api.web, sizeof(api.web), "%s", o->web ? o->web : "");
 	api.public_checkpoint_every = o->public_checkpoint_every;
 	api.webhooks_allow_local = o->webhooks_allow_local;
+	api.webhook_attempts = o->webhook_attempts ? o->webhook_attempts
+						   : CN_HOOK_ATTEMPTS;
 	/* --read-db is checked before anything starts: a standby of
 	 * another store, or a SQLite --db, is refused. */
 	if (o->read_db && (rc = standby_start(o->db, o->read_db,

@@ -43,6 +43,9 @@ struct cn_serve_opts {
 	/* Webhooks may name and reach loopback and private addresses (an
 	 * SSRF guard lifted: for tests and closed networks; hooks.h). */
 	int webhooks_allow_local;
+	/* Attempts a webhook delivery gets before it is failed; 0: the
+	 * default, CN_HOOK_ATTEMPTS (core/hook.h). */
+	int64_t webhook_attempts;
 	int quiet;
 };
 

@@ -118,6 +118,26 @@ static int poisons_batch(const struct writer_job *j, uint64_t before,
 	return j->rc == CN_ECORRUPT || after != before;
 }
 
+/* Run a store job in a savepoint of its own: refused, whatever it wrote
+ * before it failed is undone and the batch goes on as the job found it,
+ * whatever the error (a broken constraint, a row gone, CN_EIO from the
+ * statement that failed: on PostgreSQL the transaction is usable again
+ * only after the savepoint is undone).  0, or the error that fails the
+ * batch: the savepoint could not be opened or undone, so the transaction
+ * itself is lost. */
+static int run_store_job(struct writer *w, int64_t now, struct writer_job *j,
+			 struct cn_err *err)
+{
+	struct cn_store *st = cn_app_store(w->app);
+	int rc;
+
+	assert(j->proposal < 0);
+	if ((rc = cn_store_savepoint(st, err)))
+		return rc;
+	j->rc = j->store_fn(st, now, j->store_args, &j->err);
+	return cn_store_savepoint_end(st, j->rc == 0, err);
+}
+
 /* Run the clock and the jobs of batch in one transaction, and commit.
  * 0 or the error that fails every job (the store cannot be written).  When
  * a job poisons the batch, everything is rolled back and *culprit names it
@@ -153,18 +173,17 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t *pnow,
 		/* As submitted, whatever an earlier round of this batch made
 		 * of it (the world may have moved between rounds). */
 		j->proposal = n->proposal;
+		if (j->store_fn) {
+			/* Fails alone (run again with the batch if a round
+			 * is rolled back). */
+			if ((rc = run_store_job(w, now, j, err)))
+				break;
+			continue;
+		}
 		if ((rc = log_size(w, &before, err)))
 			break;
-		if (j->store_fn) {
-			/* Its own savepoint: refused, it leaves the batch as
-			 * it found it.  Run again with the batch if a round
-			 * is rolled back. */
-			assert(j->proposal < 0);
-			j->rc = j->store_fn(cn_app_store(w->app), now,
-					    j->store_args, &j->err);
-		} else
-			j->rc = cn_app_run(w->app, now, j->actor, j->fn,
-					   j->args, NULL, &j->err);
+		j->rc = cn_app_run(w->app, now, j->actor, j->fn, j->args, NULL,
+				   &j->err);
 		if (j->rc == CN_EIO || j->rc == CN_ENOMEM) {
 			/* Not this job's doing: the store or the machine. */
 			*err = j->err;

@@ -7,9 +7,10 @@
  * refused; they never answer before.  A refused command fails alone: one
  * that appended something before it failed, or whose event the log cannot
  * read back, is answered alone (the latter as invalid input) and its batch
- * runs again without it; only a failure of the store fails the batch.  The
- * writer
- * owns the app (the store's only read-write connection and the world).
+ * runs again without it; a store job runs in a savepoint of its own, so
+ * whatever its error it leaves the batch as it found it.  Only a failure
+ * of the store (its transaction lost) fails the batch.  The writer owns
+ * the app (the store's only read-write connection and the world).
  * Between batches it sleeps until the next silence deadline, so a
  * procedure concludes at its deadline with no request arriving; at start it
  * concludes at once whatever fell due while the server was down, each at
@@ -32,8 +33,11 @@
 struct writer;
 
 /* A write of the store that records no event (a calendar feed key made
- * or revoked, store.h): run in the batch's transaction, in the batch's
- * order, its result in its own args. */
+ * or revoked, a webhook's bookkeeping: store.h): run in the batch's
+ * transaction, in the batch's order, inside a savepoint of its own (an
+ * error undoes what it wrote and fails it alone), its result in its own
+ * args.  It may run again, from the start, when a round of its batch is
+ * rolled back. */
 typedef int (*writer_store_fn)(struct cn_store *st, int64_t now, void *args,
 			       struct cn_err *err);
 

@@ -89,3 +89,53 @@ int cn_store_notice_log(struct cn_store *st, const char *channel,
 {
 	return st->ops->notice_log(st->b, channel, target, limit, fn, ctx, err);
 }
+
+int cn_store_webhook_rows(struct cn_store *st, cn_webhook_fn fn, void *ctx,
+			  struct cn_err *err)
+{
+	return st->ops->webhook_rows(st->b, fn, ctx, err);
+}
+
+int cn_store_notice_rows(struct cn_store *st, cn_notice_fn fn, void *ctx,
+			 struct cn_err *err)
+{
+	return st->ops->notice_rows(st->b, fn, ctx, err);
+}
+
+int cn_store_attempt_rows(struct cn_store *st, cn_attempt_fn fn, void *ctx,
+			  struct cn_err *err)
+{
+	return st->ops->attempt_rows(st->b, fn, ctx, err);
+}
+
+int cn_store_webhook_put(struct cn_store *st, const struct cn_webhook *w,
+			 struct cn_err *err)
+{
+	if (w->id < 1 || w->owner < 1 || !w->url[0] || !w->secret[0] ||
+	    !w->created[0])
+		return cn_err_set(err, CN_ECORRUPT, "webhook %lld: its id, owner, "
+				  "url, secret or date is missing",
+				  (long long)w->id);
+	return st->ops->webhook_put(st->b, w, err);
+}
+
+int cn_store_notice_put(struct cn_store *st, const struct cn_notice *it,
+			struct cn_err *err)
+{
+	if (it->id < 1 || !it->channel || !it->kind || !it->ref || !it->body ||
+	    !known_state(it->state))
+		return cn_err_set(err, CN_ECORRUPT, "notice %lld: its id, channel, "
+				  "kind, ref, body or state is missing or "
+				  "unknown", (long long)it->id);
+	return st->ops->notice_put(st->b, it, err);
+}
+
+int cn_store_attempt_put(struct cn_store *st, const struct cn_attempt *a,
+			 struct cn_err *err)
+{
+	if (a->item < 1 || a->attempt < 1)
+		return cn_err_set(err, CN_ECORRUPT, "delivery %lld attempt %lld: "
+				  "not a delivery", (long long)a->item,
+				  (long long)a->attempt);
+	return st->ops->attempt_put(st->b, a, err);
+}

@@ -114,4 +114,32 @@ int cn_store_notice_log(struct cn_store *st, const char *channel,
 			int64_t target, int64_t limit, cn_attempt_fn fn,
 			void *ctx, struct cn_err *err) CN_NODISCARD;
 
+/* ---- copying (council migrate, app/migrate.c) ------------------------------
+ * Every row as stored and each stored again as given, ids included, so a
+ * copied store delivers from where the original stopped: webhooks (revoked
+ * ones too: their notices and log name them), their secrets and cursors,
+ * the outbox in every state, every attempt of the delivery log.  A claim
+ * is not copied: it is a running server's lease on the original, and a
+ * notice claimed there is due again on the copy (sent again: at least
+ * once). */
+
+/* Every webhook, revoked or not, by id; CN_ENOTFOUND when the store has
+ * no webhook tables (made before them and opened read-only). */
+int cn_store_webhook_rows(struct cn_store *st, cn_webhook_fn fn, void *ctx,
+			  struct cn_err *err) CN_NODISCARD;
+/* Every notice, in any state, by id (claims not given). */
+int cn_store_notice_rows(struct cn_store *st, cn_notice_fn fn, void *ctx,
+			 struct cn_err *err) CN_NODISCARD;
+/* Every attempt, by item and attempt (state: its notice's). */
+int cn_store_attempt_rows(struct cn_store *st, cn_attempt_fn fn, void *ctx,
+			  struct cn_err *err) CN_NODISCARD;
+/* Store one as given (inside a transaction); a notice unclaimed, an
+ * attempt without touching its notice. */
+int cn_store_webhook_put(struct cn_store *st, const struct cn_webhook *w,
+			 struct cn_err *err) CN_NODISCARD;
+int cn_store_notice_put(struct cn_store *st, const struct cn_notice *it,
+			struct cn_err *err) CN_NODISCARD;
+int cn_store_attempt_put(struct cn_store *st, const struct cn_attempt *a,
+			 struct cn_err *err) CN_NODISCARD;
+
 #endif

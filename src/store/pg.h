@@ -262,6 +262,18 @@ int cn_pg_notice_attempt(struct cn_store_backend *b, const struct cn_attempt *a,
 int cn_pg_notice_log(struct cn_store_backend *b, const char *channel,
 		     int64_t target, int64_t limit, cn_attempt_fn fn, void *ctx,
 		     struct cn_err *err);
+int cn_pg_webhook_rows(struct cn_store_backend *b, cn_webhook_fn fn, void *ctx,
+		      struct cn_err *err);
+int cn_pg_notice_rows(struct cn_store_backend *b, cn_notice_fn fn, void *ctx,
+		     struct cn_err *err);
+int cn_pg_attempt_rows(struct cn_store_backend *b, cn_attempt_fn fn, void *ctx,
+		      struct cn_err *err);
+int cn_pg_webhook_put(struct cn_store_backend *b, const struct cn_webhook *w,
+		     struct cn_err *err);
+int cn_pg_notice_put(struct cn_store_backend *b, const struct cn_notice *it,
+		    struct cn_err *err);
+int cn_pg_attempt_put(struct cn_store_backend *b, const struct cn_attempt *a,
+		     struct cn_err *err);
 int cn_pg_create_snapshots(struct cn_store_backend *b, struct cn_err *err);
 int cn_pg_snapshot_put(struct cn_store_backend *b,
 		       const struct cn_snapshot_row *s, unsigned keep,

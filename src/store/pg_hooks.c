@@ -72,6 +72,11 @@ struct hook_scan {
 	void *ctx;
 };
 
+/* A webhook with its owner's role and code, hook_row's columns. */
+#define HOOK_SELECT "SELECT w.id, w.owner, t.role, t.principal, w.url," \
+		    " w.secret, w.types, w.created, w.revoked, w.cursor" \
+		    " FROM webhooks w JOIN tokens t ON t.id = w.owner"
+
 static int hook_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 {
 	struct hook_scan *hs = ctx;
@@ -99,9 +104,7 @@ int cn_pg_webhooks(struct cn_store_backend *b, int64_t owner, int64_t id,
 
 	cn_pg_int(&p, owner);
 	cn_pg_int(&p, id);
-	return cn_pg_each(b, "SELECT w.id, w.owner, t.role, t.principal, w.url,"
-			  " w.secret, w.types, w.created, w.revoked, w.cursor"
-			  " FROM webhooks w JOIN tokens t ON t.id = w.owner"
+	return cn_pg_each(b, HOOK_SELECT
 			  " WHERE w.revoked IS NULL AND t.revoked IS NULL"
 			  " AND ($1 = 0 OR w.owner = $1) AND ($2 = 0 OR"
 			  " w.id = $2) ORDER BY w.id", &p, hook_row, &hs,
@@ -194,16 +197,17 @@ static int item_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 {
 	struct item_scan *is = ctx;
 	size_t n;
+	/* A copy's scan (no channel) reads the state and channel too. */
 	struct cn_notice it = {
 		.id = cn_pg_int64(r, 0),
-		.channel = is->channel,
+		.channel = is->channel ? is->channel : cn_pg_value(r, 9, &n),
 		.kind = cn_pg_value(r, 1, &n),
 		.target = cn_pg_int64(r, 2),
 		.ref = cn_pg_value(r, 3, &n),
 		.created = cn_pg_int64(r, 5),
 		.next_at = cn_pg_int64(r, 6),
 		.attempts = cn_pg_int64(r, 7),
-		.state = "pending",
+		.state = is->channel ? "pending" : cn_pg_value(r, 8, &n),
 	};
 	it.body = cn_pg_value(r, 4, &it.len);
 	return is->fn(is->ctx, &it, err);
@@ -229,12 +233,11 @@ int cn_pg_notice_claim(struct cn_store_backend *b, const char *channel,
 			 &is, "claiming notifications", err);
 }
 
-int cn_pg_notice_attempt(struct cn_store_backend *b, const struct cn_attempt *a,
-			 struct cn_err *err)
+/* A row of the delivery log (the notice's state untouched). */
+int cn_pg_attempt_put(struct cn_store_backend *b, const struct cn_attempt *a,
+		      struct cn_err *err)
 {
-	struct cn_pg_params p = {0}, q = {0};
-	int64_t changed = 0;
-	int rc;
+	struct cn_pg_params p = {0};
 
 	cn_pg_int(&p, a->item);
 	cn_pg_int(&p, a->attempt);
@@ -242,10 +245,20 @@ int cn_pg_notice_attempt(struct cn_store_backend *b, const struct cn_attempt *a,
 	cn_pg_int(&p, a->status);
 	cn_pg_str(&p, a->error);
 	cn_pg_int(&p, a->next_at);
-	if ((rc = cn_pg_cmd(b, "INSERT INTO deliveries(item, attempt, time,"
-			    " status, error, next_at) VALUES($1, $2, $3,"
-			    " nullif($4, 0), $5, nullif($6, 0))", &p, NULL,
-			    "recording a delivery", err)))
+	return cn_pg_cmd(b, "INSERT INTO deliveries(item, attempt, time,"
+			 " status, error, next_at) VALUES($1, $2, $3,"
+			 " nullif($4, 0), $5, nullif($6, 0))", &p, NULL,
+			 "recording a delivery", err);
+}
+
+int cn_pg_notice_attempt(struct cn_store_backend *b, const struct cn_attempt *a,
+			 struct cn_err *err)
+{
+	struct cn_pg_params q = {0};
+	int64_t changed = 0;
+	int rc;
+
+	if ((rc = cn_pg_attempt_put(b, a, err)))
 		return rc;
 	cn_pg_str(&q, a->state);
 	cn_pg_int(&q, a->attempt);
@@ -303,4 +316,106 @@ int cn_pg_notice_log(struct cn_store_backend *b, const char *channel,
 			  " ORDER BY d.time DESC, d.item DESC, d.attempt DESC"
 			  " LIMIT $3", &p, attempt_row, &as,
 			  "reading deliveries", err);
+}
+
+/* ---- copying (council migrate) --------------------------------------------- */
+
+int cn_pg_webhook_rows(struct cn_store_backend *b, cn_webhook_fn fn, void *ctx,
+		       struct cn_err *err)
+{
+	struct hook_scan hs = {fn, ctx};
+	int64_t there = 0;
+	int rc;
+
+	/* In the connection's search_path, as every query here. */
+	if ((rc = cn_pg_one(b, "SELECT CASE WHEN to_regclass('webhooks') IS NULL"
+			    " THEN 0 ELSE 1 END::int8", NULL, cn_pg_get_int64, &there,
+			    "reading the schema", "no schema", err)))
+		return rc;
+	if (!there)
+		return cn_err_set(err, CN_ENOTFOUND, "%s: no webhook tables",
+				  b->label);
+	return cn_pg_each(b, HOOK_SELECT " ORDER BY w.id", NULL, hook_row, &hs,
+			  "reading webhooks", err);
+}
+
+int cn_pg_notice_rows(struct cn_store_backend *b, cn_notice_fn fn, void *ctx,
+		      struct cn_err *err)
+{
+	struct item_scan is = {fn, ctx, NULL};
+
+	return cn_pg_each(b, "SELECT id, kind, target, ref, body, created,"
+			  " next_at, attempts, state, channel FROM notices"
+			  " ORDER BY id", NULL, item_row, &is,
+			  "reading the outbox", err);
+}
+
+int cn_pg_attempt_rows(struct cn_store_backend *b, cn_attempt_fn fn, void *ctx,
+		       struct cn_err *err)
+{
+	struct attempt_scan as = {fn, ctx};
+
+	return cn_pg_each(b, "SELECT d.item, d.attempt, d.time, d.status,"
+			  " d.error, d.next_at, o.state, o.ref, o.kind"
+			  " FROM deliveries d JOIN notices o ON o.id = d.item"
+			  " ORDER BY d.item, d.attempt", NULL, attempt_row, &as,
+			  "reading deliveries", err);
+}
+
+/* Insert a row of `table` with its id given.  An id given is not drawn
+ * from the identity's sequence: move it past every stored id, or the
+ * next one made would take one. */
+static int put_with_id(struct cn_store_backend *b, const char *table,
+		       const char *sql, const struct cn_pg_params *p,
+		       const char *what, struct cn_err *err)
+{
+	char q[160];
+	int rc;
+
+	if ((rc = cn_pg_cmd(b, sql, p, NULL, what, err)))
+		return rc;
+	snprintf(q, sizeof(q), "SELECT setval(pg_get_serial_sequence('%s',"
+		 " 'id'), (SELECT max(id) FROM %s))", table, table);
+	return cn_pg_one(b, q, NULL, NULL, NULL, "moving an id sequence",
+			 "no id", err);
+}
+
+int cn_pg_webhook_put(struct cn_store_backend *b, const struct cn_webhook *w,
+		      struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+
+	cn_pg_int(&p, w->id);
+	cn_pg_int(&p, w->owner);
+	cn_pg_str(&p, w->url);
+	cn_pg_str(&p, w->secret);
+	cn_pg_str(&p, w->types);
+	cn_pg_str(&p, w->created);
+	cn_pg_str(&p, w->revoked);
+	cn_pg_int(&p, w->cursor);
+	return put_with_id(b, "webhooks", "INSERT INTO webhooks(id, owner, url,"
+			   " secret, types, created, revoked, cursor) VALUES($1,"
+			   " $2, $3, $4, $5, $6, nullif($7, ''), $8)", &p,
+			   "copying a webhook", err);
+}
+
+int cn_pg_notice_put(struct cn_store_backend *b, const struct cn_notice *it,
+		     struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+
+	cn_pg_int(&p, it->id);
+	cn_pg_str(&p, it->channel);
+	cn_pg_str(&p, it->kind);
+	cn_pg_int(&p, it->target);
+	cn_pg_str(&p, it->ref);
+	cn_pg_bytes(&p, it->body, it->len);
+	cn_pg_int(&p, it->created);
+	cn_pg_str(&p, it->state);
+	cn_pg_int(&p, it->attempts);
+	cn_pg_int(&p, it->next_at);
+	return put_with_id(b, "notices", "INSERT INTO notices(id, channel, kind,"
+			   " target, ref, body, created, state, attempts,"
+			   " next_at) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+			   " $10)", &p, "copying a notification", err);
 }

@@ -320,6 +320,22 @@ static void pg_rollback(struct cn_store_backend *b)
 		PQclear(PQexec(b->conn, "ROLLBACK"));
 }
 
+/* cn_store_savepoint's SQL, by operation: after a failed statement only
+ * ROLLBACK TO makes the transaction usable again. */
+static int pg_savepoint(struct cn_store_backend *b, enum cn_savepoint op,
+			struct cn_err *err)
+{
+	static const char *const sql[] = {
+		[CN_SAVEPOINT_OPEN] = "SAVEPOINT cn_part",
+		[CN_SAVEPOINT_KEEP] = "RELEASE SAVEPOINT cn_part",
+		[CN_SAVEPOINT_UNDO] = "ROLLBACK TO SAVEPOINT cn_part;"
+				      " RELEASE SAVEPOINT cn_part",
+	};
+	assert(PQtransactionStatus(b->conn) != PQTRANS_IDLE ||
+	       op != CN_SAVEPOINT_OPEN);
+	return cn_pg_script(b, sql[op], "a savepoint", err);
+}
+
 static int pg_begin(struct cn_store_backend *b, struct cn_err *err)
 {
 	int rc;
@@ -509,6 +525,7 @@ const struct cn_store_ops cn_store_pg = {
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
+	.savepoint = pg_savepoint,
 	.read_begin = pg_read_begin,
 	.read_end = pg_read_end,
 	.data_version = pg_data_version,
@@ -555,6 +572,12 @@ const struct cn_store_ops cn_store_pg = {
 	.notice_claim = cn_pg_notice_claim,
 	.notice_attempt = cn_pg_notice_attempt,
 	.notice_log = cn_pg_notice_log,
+	.webhook_rows = cn_pg_webhook_rows,
+	.notice_rows = cn_pg_notice_rows,
+	.attempt_rows = cn_pg_attempt_rows,
+	.webhook_put = cn_pg_webhook_put,
+	.notice_put = cn_pg_notice_put,
+	.attempt_put = cn_pg_attempt_put,
 	.watch_open = cn_pg_watch_open,
 	.watch_fd = cn_pg_watch_fd,
 	.watch_poll = cn_pg_watch_poll,

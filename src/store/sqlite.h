@@ -204,6 +204,18 @@ int cn_sq_notice_attempt(struct cn_store_backend *b, const struct cn_attempt *a,
 int cn_sq_notice_log(struct cn_store_backend *b, const char *channel,
 		     int64_t target, int64_t limit, cn_attempt_fn fn, void *ctx,
 		     struct cn_err *err);
+int cn_sq_webhook_rows(struct cn_store_backend *b, cn_webhook_fn fn, void *ctx,
+		      struct cn_err *err);
+int cn_sq_notice_rows(struct cn_store_backend *b, cn_notice_fn fn, void *ctx,
+		     struct cn_err *err);
+int cn_sq_attempt_rows(struct cn_store_backend *b, cn_attempt_fn fn, void *ctx,
+		      struct cn_err *err);
+int cn_sq_webhook_put(struct cn_store_backend *b, const struct cn_webhook *w,
+		     struct cn_err *err);
+int cn_sq_notice_put(struct cn_store_backend *b, const struct cn_notice *it,
+		    struct cn_err *err);
+int cn_sq_attempt_put(struct cn_store_backend *b, const struct cn_attempt *a,
+		     struct cn_err *err);
 int cn_sq_create_query(struct cn_store_backend *b, struct cn_err *err);
 int cn_sq_proposal_page(struct cn_store_backend *b,
 			const struct cn_proposal_query *q, cn_doc_fn fn,

@@ -77,6 +77,11 @@ static void copy_col(char *dst, size_t n, sqlite3_stmt *s, int i)
 	snprintf(dst, n, "%s", t ? (const char *)t : "");
 }
 
+/* A webhook with its owner's role and code, hook_row's columns. */
+#define HOOK_SELECT "SELECT w.id, w.owner, t.role, t.principal, w.url," \
+		    " w.secret, w.types, w.created, w.revoked, w.cursor" \
+		    " FROM webhooks w JOIN tokens t ON t.id = w.owner"
+
 static int hook_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct hook_scan *hs = ctx;
@@ -100,11 +105,7 @@ int cn_sq_webhooks(struct cn_store_backend *b, int64_t owner, int64_t id,
 		   cn_webhook_fn fn, void *ctx, struct cn_err *err)
 {
 	struct hook_scan hs = {fn, ctx};
-	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT w.id, w.owner, t.role,"
-				      " t.principal, w.url, w.secret, w.types,"
-				      " w.created, w.revoked, w.cursor"
-				      " FROM webhooks w JOIN tokens t"
-				      " ON t.id = w.owner WHERE w.revoked IS NULL"
+	sqlite3_stmt *s = cn_sq_fresh(b, HOOK_SELECT " WHERE w.revoked IS NULL"
 				      " AND t.revoked IS NULL AND (?1 = 0 OR"
 				      " w.owner = ?1) AND (?2 = 0 OR w.id = ?2)"
 				      " ORDER BY w.id", err);
@@ -202,9 +203,11 @@ struct item_scan {
 static int item_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct item_scan *is = ctx;
+	/* A copy's scan (no channel) reads the state and channel too. */
 	struct cn_notice it = {
 		.id = sqlite3_column_int64(s, 0),
-		.channel = is->channel,
+		.channel = is->channel ? is->channel
+				       : (const char *)sqlite3_column_text(s, 9),
 		.kind = (const char *)sqlite3_column_text(s, 1),
 		.target = sqlite3_column_int64(s, 2),
 		.ref = (const char *)sqlite3_column_text(s, 3),
@@ -213,7 +216,8 @@ static int item_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 		.created = sqlite3_column_int64(s, 5),
 		.next_at = sqlite3_column_int64(s, 6),
 		.attempts = sqlite3_column_int64(s, 7),
-		.state = "pending",
+		.state = is->channel ? "pending"
+				     : (const char *)sqlite3_column_text(s, 8),
 	};
 	if (!it.body)
 		it.body = "";
@@ -243,14 +247,14 @@ int cn_sq_notice_claim(struct cn_store_backend *b, const char *channel,
 	return cn_sq_each(b, s, item_row, &is, "claiming notifications", err);
 }
 
-int cn_sq_notice_attempt(struct cn_store_backend *b, const struct cn_attempt *a,
-			 struct cn_err *err)
+/* A row of the delivery log (the notice's state untouched). */
+int cn_sq_attempt_put(struct cn_store_backend *b, const struct cn_attempt *a,
+		      struct cn_err *err)
 {
 	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO deliveries(item, attempt,"
 				     " time, status, error, next_at)"
 				     " VALUES(?,?,?,nullif(?, 0),?,nullif(?, 0))",
 				     err);
-	int rc;
 
 	if (!s)
 		return CN_EIO;
@@ -261,7 +265,16 @@ int cn_sq_notice_attempt(struct cn_store_backend *b, const struct cn_attempt *a,
 	if (a->error)
 		sqlite3_bind_text(s, 5, a->error, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, a->next_at);
-	if ((rc = cn_sq_done(b, s, "recording a delivery", err)))
+	return cn_sq_done(b, s, "recording a delivery", err);
+}
+
+int cn_sq_notice_attempt(struct cn_store_backend *b, const struct cn_attempt *a,
+			 struct cn_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = cn_sq_attempt_put(b, a, err)))
 		return rc;
 	if (!(s = cn_sq_stmt(b, "UPDATE notices SET state = ?, attempts = ?,"
 			     " next_at = CASE WHEN ? > 0 THEN ? ELSE next_at END,"
@@ -320,4 +333,98 @@ int cn_sq_notice_log(struct cn_store_backend *b, const char *channel,
 	sqlite3_bind_int64(s, 2, target);
 	sqlite3_bind_int64(s, 3, limit);
 	return cn_sq_each(b, s, attempt_row, &as, "reading deliveries", err);
+}
+
+/* ---- copying (council migrate) --------------------------------------------- */
+
+int cn_sq_webhook_rows(struct cn_store_backend *b, cn_webhook_fn fn, void *ctx,
+		       struct cn_err *err)
+{
+	struct hook_scan hs = {fn, ctx};
+	sqlite3_stmt *s = cn_sq_stmt(b, "SELECT count(*) FROM sqlite_master"
+				     " WHERE type = 'table' AND name = 'webhooks'",
+				     err);
+	int64_t n = 0;
+	int rc;
+
+	if (!s)
+		return CN_EIO;
+	if ((rc = cn_sq_one(b, s, cn_sq_int64, &n, "reading the schema",
+			    "no schema", err)))
+		return rc;
+	if (n == 0)
+		return cn_err_set(err, CN_ENOTFOUND, "%s: no webhook tables",
+				  b->path);
+	if (!(s = cn_sq_fresh(b, HOOK_SELECT " ORDER BY w.id", err)))
+		return CN_EIO;
+	return cn_sq_each(b, s, hook_row, &hs, "reading webhooks", err);
+}
+
+int cn_sq_notice_rows(struct cn_store_backend *b, cn_notice_fn fn, void *ctx,
+		      struct cn_err *err)
+{
+	struct item_scan is = {fn, ctx, NULL};
+	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT id, kind, target, ref, body,"
+				      " created, next_at, attempts, state,"
+				      " channel FROM notices ORDER BY id", err);
+
+	return s ? cn_sq_each(b, s, item_row, &is, "reading the outbox", err)
+		 : CN_EIO;
+}
+
+int cn_sq_attempt_rows(struct cn_store_backend *b, cn_attempt_fn fn, void *ctx,
+		       struct cn_err *err)
+{
+	struct attempt_scan as = {fn, ctx};
+	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT d.item, d.attempt, d.time,"
+				      " d.status, d.error, d.next_at, o.state,"
+				      " o.ref, o.kind FROM deliveries d JOIN"
+				      " notices o ON o.id = d.item"
+				      " ORDER BY d.item, d.attempt", err);
+
+	return s ? cn_sq_each(b, s, attempt_row, &as, "reading deliveries", err)
+		 : CN_EIO;
+}
+
+int cn_sq_webhook_put(struct cn_store_backend *b, const struct cn_webhook *w,
+		      struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO webhooks(id, owner, url,"
+				     " secret, types, created, revoked, cursor)"
+				     " VALUES(?,?,?,?,?,?,nullif(?, ''),?)", err);
+
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_int64(s, 1, w->id);
+	sqlite3_bind_int64(s, 2, w->owner);
+	sqlite3_bind_text(s, 3, w->url, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, w->secret, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, w->types, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, w->created, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, w->revoked, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 8, w->cursor);
+	return cn_sq_done(b, s, "copying a webhook", err);
+}
+
+int cn_sq_notice_put(struct cn_store_backend *b, const struct cn_notice *it,
+		     struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO notices(id, channel, kind,"
+				     " target, ref, body, created, state,"
+				     " attempts, next_at)"
+				     " VALUES(?,?,?,?,?,?,?,?,?,?)", err);
+
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_int64(s, 1, it->id);
+	sqlite3_bind_text(s, 2, it->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, it->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, it->target);
+	sqlite3_bind_text(s, 5, it->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(s, 6, it->body, it->len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 7, it->created);
+	sqlite3_bind_text(s, 8, it->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 9, it->attempts);
+	sqlite3_bind_int64(s, 10, it->next_at);
+	return cn_sq_done(b, s, "copying a notification", err);
 }

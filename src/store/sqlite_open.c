@@ -371,6 +371,21 @@ static void sq_rollback(struct cn_store_backend *b)
 		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* cn_store_savepoint's SQL, by operation.  A statement that failed in
+ * SQLite undoes its own changes only (or, for some errors, the whole
+ * transaction: then the savepoint is gone and UNDO fails, as it must). */
+static int sq_savepoint(struct cn_store_backend *b, enum cn_savepoint op,
+			struct cn_err *err)
+{
+	static const char *const sql[] = {
+		[CN_SAVEPOINT_OPEN] = "SAVEPOINT cn_part",
+		[CN_SAVEPOINT_KEEP] = "RELEASE cn_part",
+		[CN_SAVEPOINT_UNDO] = "ROLLBACK TO cn_part; RELEASE cn_part",
+	};
+	assert(!sqlite3_get_autocommit(b->db) || op != CN_SAVEPOINT_OPEN);
+	return cn_sq_exec(b, sql[op], err);
+}
+
 static int sq_read_begin(struct cn_store_backend *b, struct cn_err *err)
 {
 	int v;
@@ -410,6 +425,7 @@ const struct cn_store_ops cn_store_sqlite = {
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
+	.savepoint = sq_savepoint,
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
 	.data_version = sq_data_version,
@@ -454,4 +470,10 @@ const struct cn_store_ops cn_store_sqlite = {
 	.notice_claim = cn_sq_notice_claim,
 	.notice_attempt = cn_sq_notice_attempt,
 	.notice_log = cn_sq_notice_log,
+	.webhook_rows = cn_sq_webhook_rows,
+	.notice_rows = cn_sq_notice_rows,
+	.attempt_rows = cn_sq_attempt_rows,
+	.webhook_put = cn_sq_webhook_put,
+	.notice_put = cn_sq_notice_put,
+	.attempt_put = cn_sq_attempt_put,
 };

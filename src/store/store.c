@@ -89,6 +89,17 @@ void cn_store_rollback(struct cn_store *st)
 	st->ops->rollback(st->b);
 }
 
+int cn_store_savepoint(struct cn_store *st, struct cn_err *err)
+{
+	return st->ops->savepoint(st->b, CN_SAVEPOINT_OPEN, err);
+}
+
+int cn_store_savepoint_end(struct cn_store *st, int keep, struct cn_err *err)
+{
+	return st->ops->savepoint(st->b, keep ? CN_SAVEPOINT_KEEP
+					      : CN_SAVEPOINT_UNDO, err);
+}
+
 int cn_store_read_begin(struct cn_store *st, struct cn_err *err)
 {
 	int rc;

@@ -108,6 +108,17 @@ int cn_store_begin(struct cn_store *st, struct cn_err *err) CN_NODISCARD;
 int cn_store_commit(struct cn_store *st, struct cn_err *err) CN_NODISCARD;
 void cn_store_rollback(struct cn_store *st);
 
+/* A part of the write transaction that fails alone: what is written
+ * between cn_store_savepoint and cn_store_savepoint_end(st, 0) is undone
+ * and the transaction goes on as it was (on PostgreSQL a transaction in
+ * which a statement failed is usable again only this way); end with keep
+ * = 1 to keep it.  One at a time, inside cn_store_begin.  An error from
+ * either means the transaction itself is lost: roll it back. */
+enum cn_savepoint { CN_SAVEPOINT_OPEN, CN_SAVEPOINT_KEEP, CN_SAVEPOINT_UNDO };
+int cn_store_savepoint(struct cn_store *st, struct cn_err *err) CN_NODISCARD;
+int cn_store_savepoint_end(struct cn_store *st, int keep, struct cn_err *err)
+	CN_NODISCARD;
+
 /* A read transaction: one snapshot until cn_store_read_end (guarantee 5).
  * Not inside a write transaction.  A read begun inside another joins its
  * snapshot (and ends with it): a function that reads in one snapshot can
@@ -632,6 +643,10 @@ struct cn_store_ops {
 	int (*begin)(struct cn_store_backend *b, struct cn_err *err);
 	int (*commit)(struct cn_store_backend *b, struct cn_err *err);
 	void (*rollback)(struct cn_store_backend *b);
+	/* cn_store_savepoint (OPEN) and cn_store_savepoint_end (KEEP,
+	 * UNDO): UNDO leaves the transaction as OPEN found it, and usable. */
+	int (*savepoint)(struct cn_store_backend *b, enum cn_savepoint op,
+			 struct cn_err *err);
 	int (*read_begin)(struct cn_store_backend *b, struct cn_err *err);
 	void (*read_end)(struct cn_store_backend *b);
 	int (*data_version)(struct cn_store_backend *b, int64_t *out,
@@ -757,6 +772,23 @@ struct cn_store_ops {
 	int (*notice_log)(struct cn_store_backend *b, const char *channel,
 			  int64_t target, int64_t limit, cn_attempt_fn fn,
 			  void *ctx, struct cn_err *err);
+	/* council migrate's copy (cn_store_webhook_rows and friends):
+	 * every row as stored, by id (attempts by item and attempt), and
+	 * one stored as given, id included (later adds take higher ids).
+	 * webhook_rows gives CN_ENOTFOUND when the store has no tables for
+	 * them (made before webhooks, opened read-only). */
+	int (*webhook_rows)(struct cn_store_backend *b, cn_webhook_fn fn,
+			    void *ctx, struct cn_err *err);
+	int (*notice_rows)(struct cn_store_backend *b, cn_notice_fn fn,
+			   void *ctx, struct cn_err *err);
+	int (*attempt_rows)(struct cn_store_backend *b, cn_attempt_fn fn,
+			    void *ctx, struct cn_err *err);
+	int (*webhook_put)(struct cn_store_backend *b,
+			   const struct cn_webhook *w, struct cn_err *err);
+	int (*notice_put)(struct cn_store_backend *b,
+			  const struct cn_notice *it, struct cn_err *err);
+	int (*attempt_put)(struct cn_store_backend *b,
+			   const struct cn_attempt *a, struct cn_err *err);
 
 	/* Meta: get gives CN_ENOTFOUND for an unset key. */
 	int (*meta_get)(struct cn_store_backend *b, const char *key,

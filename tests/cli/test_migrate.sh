@@ -12,6 +12,9 @@
 #    copy (the revoked one does not) and a new token takes the next id;
 #    the migrated stores take new writes signed by the same key;
 #  - PostgreSQL -> a schema of another database;
+#  - webhooks, their secrets and cursors, the outbox in each state and the
+#    delivery log, SQLite -> PostgreSQL -> SQLite row for row, and the
+#    copy delivers from where the source stopped: no duplicate, no gap;
 #  - refusals, each changing nothing: DST holding events (a database, a
 #    file); SRC with an event's bytes changed (named by its seq; DST left
 #    without a store or key); SRC whose projection rows, stored tree or a
@@ -172,6 +175,103 @@ for s in "$P" "$C"; do
 	c --db "$s" verify --log-key "$vkey"
 	expect_rc "after new writes, $(basename "${s##*dbname=}") verifies with the old key" 0
 done
+
+# ---- webhooks: copied both ways, delivering from where they stopped ---------------
+# A store whose server delivered two events to a receiver, gave up on a
+# webhook whose receiver is down (one attempt), and had a webhook revoked;
+# then an event recorded by the CLI that no server has passed yet.  Copied
+# to PostgreSQL and back, the rows are the same (secrets, cursors, the
+# outbox in each state, the delivery log), and the PostgreSQL copy sends
+# the third event, once, signed with the old secret, and nothing twice.
+W="$T/w.db"
+c --db "$W" init --at 2023-01-01
+c --db "$W" token issue --role secretariat
+wtok=$out
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rport=$(free_port)
+dport=$(free_port)
+"$COUNCIL" --db "$W" webhook add 1 --url "http://127.0.0.1:$rport/m" --allow-local \
+	--types proposal.created >"$T/wsecret" 2>/dev/null
+"$COUNCIL" --db "$W" webhook add 1 --url "http://127.0.0.1:$dport/down" --allow-local \
+	--types proposal.created >/dev/null 2>&1
+"$COUNCIL" --db "$W" webhook add 1 --url "http://127.0.0.1:$rport/gone" --allow-local \
+	>/dev/null 2>&1
+c --db "$W" webhook revoke 3
+expect_rc "three webhooks, one revoked" 0
+python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/wsecret" "$T/wgot" 2>/dev/null &
+receiver=$!
+before_cleanup() { kill "$receiver" 2>/dev/null; }
+start_serve "$W" --webhooks-allow-local --webhook-attempts 1
+for t in one two; do
+	curl -sf -o /dev/null -X POST -H "Authorization: Bearer $wtok" -H "Content-Type: application/json" \
+		"$base/api/v1/proposals" -d "{\"body\":\"NAC\",\"title\":\"Hook $t\"}"
+done
+# wait (bounded) for two deliveries and two attempts given up
+for _ in $(seq 600); do
+	[ "$(sqlite3 "$W" "SELECT count(*) FROM notices WHERE state IN ('delivered', 'failed')")" = 4 ] && break
+	sleep 0.1
+done
+kill "$srv" && wait "$srv" 2>/dev/null
+srv=""
+check "the server delivered two events and gave up on the receiver that is down" \
+	test "$(sqlite3 "$W" "SELECT group_concat(state) FROM (SELECT state FROM notices ORDER BY state)")" = \
+	"delivered,delivered,failed,failed"
+check "the receiver got the two, signed" test "$(grep -c '^signed proposal.created ' "$T/wgot")" = 2
+c --db "$W" propose --body NAC --title "Hook three"
+expect_rc "a third event, recorded while no server runs" 0
+
+# hookrows DB: every row of the three tables, in key order (claims left out)
+hookrows() {
+	local q="SELECT id, owner, url, secret, types, created, coalesce(revoked, ''), cursor FROM webhooks ORDER BY id;
+		SELECT id, channel, kind, target, ref, encode(body, 'hex'), created, state, attempts, next_at FROM notices ORDER BY id;
+		SELECT item, attempt, time, coalesce(status, 0), coalesce(error, ''), coalesce(next_at, 0) FROM deliveries ORDER BY item, attempt"
+	if [ -f "$1" ]; then
+		sqlite3 -bail -separator '|' "$1" "$(sed "s/encode(body, 'hex')/lower(hex(body))/" <<<"$q")"
+	else
+		"${PSQL[@]}" -At -d "${1##*dbname=}" -c "$q"
+	fi
+}
+WP=$(newdb hooks)
+c migrate --from "$W" --to "$WP"
+expect_rc "migrate SQLite -> PostgreSQL with webhooks" 0
+check "it says what it copied" grep -q "3 webhooks (4 notices, 4 deliveries)" "$T/.out"
+check "and that the secrets came along, and claims did not" \
+	grep -q "secrets were copied.*claims were not" "$T/.err"
+hookrows "$W" >"$T/w.hooks"
+hookrows "$WP" >"$T/wp.hooks"
+check "the webhooks, the outbox and the delivery log were read back" \
+	test "$(grep -c . "$T/w.hooks")" = 11
+check "on PostgreSQL, row for row" cmp "$T/w.hooks" "$T/wp.hooks"
+W2="$T/w2.db"
+c migrate --from "$WP" --to "$W2"
+expect_rc "and back to SQLite" 0
+hookrows "$W2" >"$T/w2.hooks"
+check "on SQLite again, row for row" cmp "$T/w.hooks" "$T/w2.hooks"
+
+start_serve "$WP" --webhooks-allow-local --webhook-attempts 1
+curl -sf -o /dev/null -X POST -H "Authorization: Bearer $wtok" -H "Content-Type: application/json" \
+	"$base/api/v1/proposals" -d '{"body":"NAC","title":"Hook four"}'
+for _ in $(seq 600); do
+	[ "$(grep -c . "$T/wgot")" -ge 4 ] && break
+	sleep 0.1
+done
+# the down webhook's two new notices are given up too: then all is done
+for _ in $(seq 600); do
+	[ "$("${PSQL[@]}" -At -d hooks -c "SELECT count(*) FROM notices WHERE state = 'pending'")" = 0 ] && break
+	sleep 0.1
+done
+kill "$srv" && wait "$srv" 2>/dev/null
+srv=""
+check "the copy sent the third event and a new fourth, signed with the old secret" \
+	test "$(grep -c '^signed proposal.created ' "$T/wgot")" = 4
+check "each once: no duplicate, no gap" \
+	test "$(sed 's/.*"title":"\(Hook [a-z]*\)".*/\1/' "$T/wgot" | sort | tr '\n' ,)" = \
+	"Hook four,Hook one,Hook three,Hook two,"
+check "distinct delivery ids: new notices take ids after the copied ones" \
+	test "$(cut -d' ' -f3 "$T/wgot" | sort -u | wc -l)" = 4
+check "nothing else came (the revoked webhook stayed silent)" test "$(grep -c . "$T/wgot")" = 4
+c --db "$W2" webhook add 1 --url https://example.org/next --json
+expect_json "a new webhook on the SQLite copy takes the next id" .id 4
 
 # ---- refusals -------------------------------------------------------------------------
 before=$(events_in mig)

@@ -2,8 +2,8 @@
 # test_webhook.sh - `council webhook add|list|revoke|deliveries` on a real
 # store: made for a token with its secret shown once, bad input refused
 # naming the option with nothing stored, listed without the secret,
-# revoked once, dead with its token.  Deliveries are the server's
-# (tests/http/webhooks.test.mjs).
+# revoked once, dead with its token, copied by migrate.  Deliveries are
+# the server's (tests/http/webhooks.test.mjs).
 . "$(dirname "$0")/lib.sh"
 
 hooks() { sqlite3 "$COUNCIL_DB" "SELECT count(*) FROM webhooks"; }
@@ -57,7 +57,20 @@ c token revoke 2
 c webhook list --json
 expect_json "dead with its token" length 0
 
-# Not copied by migrate yet: said, not silent.
+# serve --webhook-attempts is bounded, and refused before anything starts.
+for n in 0 31 many; do
+	c serve --listen 127.0.0.1:0 --webhook-attempts "$n"
+	expect_err "serve --webhook-attempts $n is refused, naming it" 2 \
+		"--webhook-attempts: '$n' is not a number in 1..30"
+done
+
+# Copied by migrate (tests/cli/test_migrate.sh: both ways, delivering),
+# revoked ones too, which it says, and that the secrets came along.
 c webhook add 1 --url https://example.org/again
 c migrate --from "$COUNCIL_DB" --to "$T/copy.db"
-expect_err "migrate says the webhooks were not copied" 0 "1 webhooks were not copied"
+expect_err "migrate copies the webhooks and says the secrets came along" 0 \
+	"the webhooks' secrets were copied"
+check "all three, the revoked two too" grep -q "3 webhooks (0 notices, 0 deliveries)" "$T/.out"
+check "secrets and all, row for row" test \
+	"$(sqlite3 "$COUNCIL_DB" "SELECT * FROM webhooks ORDER BY id")" = \
+	"$(sqlite3 "$T/copy.db" "SELECT * FROM webhooks ORDER BY id")"

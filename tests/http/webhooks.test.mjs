@@ -1,7 +1,8 @@
 // webhooks.test.mjs - webhooks to a real HTTP receiver (node:http on
 // 127.0.0.1) that checks every delivery's signature as docs/WEBHOOKS.md
 // tells a receiver to: made, delivered, filtered, revoked, retried after a
-// 500, sight (a webhook carries only what its owner token sees), bad input
+// 500 and given up after the last attempt (serve --webhook-attempts),
+// sight (a webhook carries only what its owner token sees), bad input
 // refused with nothing stored, and a crash between the commit and the
 // delivery (kill -9: delivered after the restart, the body byte for byte
 // what the log shows the owner).
@@ -304,6 +305,47 @@ test('revoked while a delivery waits for its retry: cancelled, not sent', async 
   await until('the live webhook', () => at('/cancel-companion').some((g) =>
     JSON.parse(g.body).payload.id === after));
   assert.equal(at('/cancel').length, sent, 'nothing more sent');
+});
+
+test('given up after the last attempt (serve --webhook-attempts): failed, nothing more sent', async () => {
+  // Three attempts: waits of about 1 s and 2 s, then given up.
+  await srv.stop();
+  srv = await startServer(store.db, { args: [...LOCAL, '--webhook-attempts', '3'] });
+  recv.plan.set('/always-500', Array(1000).fill(500));
+  const h = await hook('US', recv.url('/always-500'), ['proposal.created']);
+  await hook('US', recv.url('/beside-500'), ['proposal.created']);
+  const first = await propose({ body: 'NAC', title: 'webhooks: never answered 2xx' });
+  const about = (g) => JSON.parse(g.body).payload.id;
+  const deliveries = async () => (await as('US')('GET', `/api/v1/webhooks/${h.id}/deliveries`)).body.deliveries;
+  const log = await until('the delivery given up', async () => {
+    const d = await deliveries();
+    return d.some((a) => a.state === 'failed') && d;
+  });
+  const sent = at('/always-500').filter((g) => about(g) === first);
+  assert.equal(sent.length, 3, 'three attempts reached the receiver');
+  assert.equal(new Set(sent.map((g) => g.headers['council-delivery'])).size, 1, 'one delivery, tried three times');
+  const mine = log.filter((a) => String(a.delivery) === sent[0].headers['council-delivery']);
+  assert.deepEqual(mine.map((a) => a.attempt).sort(), [1, 2, 3], 'each attempt logged once');
+  for (const a of mine) {
+    assert.equal(a.status, 500);
+    assert.equal(a.state, 'failed', 'the delivery is failed');
+    assert.ok(a.error, 'each attempt says why');
+  }
+  assert.equal(mine.find((a) => a.attempt === 3).next_retry, null, 'no retry after the last');
+  assert.ok(mine.find((a) => a.attempt === 2).next_retry, 'a retry after the others');
+  // Later events still go out: to the webhook beside it, and to this one
+  // (a delivery of its own, given up in turn); the first is sent no more.
+  const later = await propose({ body: 'NAC', title: 'webhooks: after one was given up' });
+  await until('the webhook beside it', () => at('/beside-500').some((g) => about(g) === later));
+  const laterLog = await until('the later delivery given up', async () => {
+    const d = await deliveries();
+    return d.filter((a) => a.state === 'failed' && String(a.delivery) !== sent[0].headers['council-delivery'])
+      .length === 3 && d;
+  });
+  assert.ok(laterLog.every((a) => a.state === 'failed'), JSON.stringify(laterLog));
+  assert.equal(at('/always-500').filter((g) => about(g) === first).length, 3, 'nothing more sent for the first');
+  assert.equal(at('/always-500').filter((g) => about(g) === later).length, 3);
+  assert.equal((await deliveries()).length, 6, 'and nothing more logged');
 });
 
 test('a crash between the commit and the delivery: delivered after the restart', async () => {

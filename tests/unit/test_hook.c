@@ -46,21 +46,34 @@ static void test_backoff(void **state)
 			step *= 2;
 		if (step > CN_HOOK_BACKOFF_CAP)
 			step = CN_HOOK_BACKOFF_CAP;
-		int64_t lo = cn_hook_backoff(n, 0), hi = cn_hook_backoff(n, UINT32_MAX);
+		int64_t lo = cn_hook_backoff(n, CN_HOOK_ATTEMPTS, 0),
+			hi = cn_hook_backoff(n, CN_HOOK_ATTEMPTS, UINT32_MAX);
 		assert_true(lo >= 1);
 		assert_true(lo >= step / 2 && hi <= step);
 		assert_true(lo <= hi);
-		assert_true(cn_hook_backoff(n, 1u << 31) >= lo);
+		assert_true(cn_hook_backoff(n, CN_HOOK_ATTEMPTS, 1u << 31) >= lo);
 		total += hi;
 	}
-	assert_int_equal(cn_hook_backoff(1, 0), 1);
+	assert_int_equal(cn_hook_backoff(1, CN_HOOK_ATTEMPTS, 0), 1);
 	/* Given up at the last attempt, and for nonsense. */
-	assert_int_equal(cn_hook_backoff(CN_HOOK_ATTEMPTS, 0), 0);
-	assert_int_equal(cn_hook_backoff(0, 0), 0);
+	assert_int_equal(cn_hook_backoff(CN_HOOK_ATTEMPTS, CN_HOOK_ATTEMPTS, 0), 0);
+	assert_int_equal(cn_hook_backoff(0, CN_HOOK_ATTEMPTS, 0), 0);
 	/* Never beyond the cap, and a bounded whole (a few hours). */
-	assert_true(cn_hook_backoff(CN_HOOK_ATTEMPTS - 1, UINT32_MAX) <=
-		    CN_HOOK_BACKOFF_CAP);
+	assert_true(cn_hook_backoff(CN_HOOK_ATTEMPTS - 1, CN_HOOK_ATTEMPTS,
+				    UINT32_MAX) <= CN_HOOK_BACKOFF_CAP);
 	assert_true(total < 24 * 3600);
+	/* Another limit (serve --webhook-attempts): given up at it, the same
+	 * waits before it; one attempt is never retried. */
+	assert_int_equal(cn_hook_backoff(3, 3, 0), 0);
+	assert_int_equal(cn_hook_backoff(2, 3, 0), cn_hook_backoff(2, 16, 0));
+	assert_int_equal(cn_hook_backoff(1, 1, UINT32_MAX), 0);
+	/* The most allowed still ends within a day. */
+	total = 0;
+	for (int64_t n = 1; n < CN_HOOK_ATTEMPTS_MAX; n++)
+		total += cn_hook_backoff(n, CN_HOOK_ATTEMPTS_MAX, UINT32_MAX);
+	assert_true(total > 0 && total < 24 * 3600);
+	assert_int_equal(cn_hook_backoff(CN_HOOK_ATTEMPTS_MAX,
+					 CN_HOOK_ATTEMPTS_MAX, 0), 0);
 }
 
 static void test_local_addresses(void **state)

@@ -27,6 +27,7 @@
 
 #include <dirent.h>
 #include <poll.h>
+#include <pthread.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -41,6 +42,7 @@
 #include "app/verify.h"
 #include "core/checkpoint.h"
 #include "core/timeutil.h"
+#include "server/writer.h"
 #include "store/store.h"
 
 #define DATASET CN_DATADIR "/nato.json"
@@ -2173,6 +2175,139 @@ static void test_watch_stores_apart(void **state)
 	teardown((void **)&g);
 }
 
+/* ---- the writer: a store job fails alone ----------------------------------- */
+
+/* A store job that holds the writer until the test lets it go, so the
+ * jobs queued meanwhile make the next batch together. */
+struct gate {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int entered, open, done;
+};
+
+static int gate_job(struct cn_store *st, int64_t now, void *args,
+		    struct cn_err *err)
+{
+	struct gate *g = args;
+	(void)st, (void)now, (void)err;
+	pthread_mutex_lock(&g->mu);
+	g->entered = 1;
+	pthread_cond_broadcast(&g->cv);
+	while (!g->open)
+		pthread_cond_wait(&g->cv, &g->mu);
+	pthread_mutex_unlock(&g->mu);
+	return 0;
+}
+
+static void gate_done(struct writer_job *job, void *ctx)
+{
+	struct gate *g = ctx;
+	(void)job;
+	pthread_mutex_lock(&g->mu);
+	g->done++;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+}
+
+/* Records an attempt, then the same attempt again: the second breaks the
+ * deliveries' primary key after the first was written. */
+static int twice_job(struct cn_store *st, int64_t now, void *args,
+		     struct cn_err *err)
+{
+	const struct cn_attempt *a = args;
+	int rc;
+	(void)now;
+	if ((rc = cn_store_notice_attempt(st, a, err)))
+		return rc;
+	return cn_store_notice_attempt(st, a, err);
+}
+
+static void test_writer_store_job_fails_alone(void **state)
+{
+	struct fx *f = *state;
+	struct cn_store *st;
+	struct cn_err err = {0};
+	uint8_t owner[CN_HASH_LEN] = {31};
+	int64_t oid = 0, hid = 0, n[2];
+	struct cn_webhook w = {.cursor = 0};
+	static const char body[] = "{}";
+	struct cn_notice it = {.channel = "webhook", .kind = "proposal.created",
+			       .ref = "1", .body = body, .len = 2,
+			       .created = 1000, .next_at = 1000};
+	struct notice_seen ns = {0};
+	struct writer *wr = NULL;
+	struct gate g = {.mu = PTHREAD_MUTEX_INITIALIZER,
+			 .cv = PTHREAD_COND_INITIALIZER};
+	struct cn_propose_args p1 = {.body = "NAC", .title = "Before the job"},
+			       p2 = {.body = "NAC", .title = "After the job"};
+	struct writer_job hold = {.store_fn = gate_job, .store_args = &g,
+				  .actor = "", .proposal = -1},
+			  before = {.fn = cn_app_cmd_propose, .args = &p1,
+				    .actor = "secretariat"},
+			  bad = {.store_fn = twice_job, .actor = "",
+				 .proposal = -1},
+			  after = {.fn = cn_app_cmd_propose, .args = &p2,
+				   .actor = "secretariat"};
+	struct cn_attempt a = {.attempt = 1, .time = 1001, .status = 204,
+			       .state = "delivered"};
+
+	seed(f, 0);
+	st = cn_app_store(f->app);
+	snprintf(w.url, sizeof(w.url), "https://example.org/hook");
+	snprintf(w.secret, sizeof(w.secret), "whsec_test");
+	snprintf(w.created, sizeof(w.created), "2023-07-07T10:00:00Z");
+	assert_int_equal(cn_store_token_add(st, owner, "secretariat", NULL,
+					    NULL, 1000, &oid, &err), 0);
+	w.owner = oid;
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	assert_int_equal(cn_store_webhook_add(st, &w, &hid, &err), 0);
+	it.target = hid;
+	assert_int_equal(cn_store_notice_add(st, &it, NULL, &err), 0);
+	in_tx(st, 0, cn_store_notice_claim(st, "webhook", 1000, 1030, 8,
+					   keep_notice, &ns, &err));
+	assert_int_equal(ns.n, 1);
+	a.item = ns.id[0];
+	bad.store_args = &a;
+
+	assert_int_equal(writer_start(f->app, &wr, &err), 0);
+	writer_submit_async(wr, &hold, gate_done, &g);
+	pthread_mutex_lock(&g.mu);
+	while (!g.entered)
+		pthread_cond_wait(&g.cv, &g.mu);
+	pthread_mutex_unlock(&g.mu);
+	/* Queued while the writer is held: one batch. */
+	writer_submit_async(wr, &before, gate_done, &g);
+	writer_submit_async(wr, &bad, gate_done, &g);
+	writer_submit_async(wr, &after, gate_done, &g);
+	pthread_mutex_lock(&g.mu);
+	g.open = 1;
+	pthread_cond_broadcast(&g.cv);
+	while (g.done < 4)
+		pthread_cond_wait(&g.cv, &g.mu);
+	pthread_mutex_unlock(&g.mu);
+	writer_stop(wr);
+	writer_free(wr);
+	f->app = NULL; /* the writer closed it */
+	free(before.result);
+	free(after.result);
+
+	/* The job's error is its own, named; the writes beside it are
+	 * committed; nothing of the job is (its first attempt neither). */
+	assert_int_equal(hold.rc, 0);
+	if (before.rc || after.rc)
+		fail_msg("the writes beside a failed job were refused: %s",
+			 (before.rc ? before.err : after.err).msg);
+	assert_int_not_equal(bad.rc, 0);
+	assert_non_null(strstr(bad.err.msg, "recording a delivery"));
+	query_ints(f->path, "SELECT count(*) FROM events WHERE type ="
+		   " 'proposal.created'", n, 1);
+	assert_int_equal(n[0], 2);
+	query_ints(f->path, "SELECT (SELECT count(*) FROM deliveries),"
+		   " (SELECT attempts FROM notices)", n, 2);
+	assert_int_equal(n[0], 0);
+	assert_int_equal(n[1], 0);
+}
+
 int main(void)
 {
 	pg_base = getenv("COUNCIL_TEST_PG");
@@ -2212,6 +2347,7 @@ int main(void)
 		S(test_change_signal),
 		S(test_calendar_feed_keys),
 		S(test_webhooks_and_outbox),
+		S(test_writer_store_job_fails_alone),
 		S(test_token_copy_keeps_rows),
 		S(test_lost_connection_is_an_error),
 		S(test_watch),
