@@ -11,7 +11,11 @@
  * events after it, to the same world as the whole log gives; a snapshot
  * changed in a byte, moved to another seq, or given another event's hash
  * is not trusted: the world is folded from the log, a warning says why,
- * `verify` names the snapshot, and the next write replaces it.
+ * `verify` names the snapshot, and the next write replaces it.  Verify's
+ * replay with its concluded proposals in a file (app/verify_pager.c): the
+ * same snapshot bytes and projection rows as the whole world, a later
+ * event naming such a proposal folded (or refused) as the whole world
+ * does, and a changed row or snapshot still named.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -590,13 +594,42 @@ static void supersede_one(struct fx *f)
 struct paged {
 	struct cn_world w;
 	struct cn_vpager pg;
+	json_t *position; /* a position.stated payload, copied */
 };
 
 static int paged_one(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
 	struct paged *r = ctx;
 	int rc = cn_world_apply(&r->w, ev, err);
+
+	if (!r->position && !strcmp(ev->type, "position.stated"))
+		r->position = json_deep_copy(ev->payload);
 	return rc ? rc : cn_vpager_event(&r->pg, err);
+}
+
+/* A position on concluded proposal id, folded next into both worlds: the
+ * one out of memory must refuse it as the whole world does. */
+static void refused_alike(struct cn_world *whole, struct paged *r, int64_t id,
+			  int64_t at)
+{
+	struct cn_event ev;
+	struct cn_err e1 = {0}, e2 = {0};
+	int rc1, rc2;
+
+	assert_non_null(r->position);
+	assert_null(r->w.proposals[id - 1]);
+	json_object_set_new(r->position, "proposal", json_integer(id));
+	must(cn_event_init(&ev, at, "secretariat", "position.stated", r->position,
+			   &e1), &e1, "event");
+	ev.seq = whole->last_seq + 1;
+	rc1 = cn_world_apply(whole, &ev, &e1);
+	rc2 = cn_world_apply(&r->w, &ev, &e2);
+	assert_int_not_equal(rc1, 0);
+	assert_int_equal(rc1, rc2);
+	assert_string_equal(e1.msg, e2.msg);
+	assert_non_null(strstr(e1.msg, "conclude"));
+	cn_event_release(&ev);
+	json_decref(r->position);
 }
 
 static void test_verify_pages_out_concluded(void **state)
@@ -622,6 +655,7 @@ static void test_verify_pages_out_concluded(void **state)
 	must(cn_projection_replay(st, &whole, &err), &err, "replay");
 	cn_world_init(&r.w);
 	cn_vpager_init(&r.pg, &r.w);
+	r.position = NULL;
 	must(cn_store_scan(st, 1, paged_one, &r, &err), &err, "paged replay");
 	for (size_t i = 0; i < whole.nproposals; i++) {
 		concluded += whole.proposals[i]->concluded != 0;
@@ -642,6 +676,7 @@ static void test_verify_pages_out_concluded(void **state)
 	cn_store_read_end(st);
 	/* Still out of memory: the check brought each back for itself. */
 	assert_null(r.w.proposals[0]);
+	refused_alike(&whole, &r, 1, f.now + DAY);
 	cn_world_release(&r.w);
 	cn_vpager_release(&r.pg);
 	cn_world_release(&whole);
