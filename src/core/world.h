@@ -18,7 +18,8 @@
  *
  * Ownership: the world owns every entity and every string in it; pointers
  * returned by lookups are borrowed and valid until the next
- * cn_world_apply() or cn_world_free().  Not thread-safe: one writer.
+ * cn_world_apply() or cn_world_free() (and, in a verifier's world with a
+ * pager, its next sweep).  Not thread-safe: one writer.
  * Pure code: no I/O, no clock.
  */
 #ifndef CN_WORLD_H
