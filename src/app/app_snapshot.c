@@ -53,16 +53,25 @@ void cn_app_snaps_release(struct cn_app_snaps *s)
 	s->sealing = 0;
 }
 
-static int has_seal(const uint8_t *bytes, size_t len)
+_Static_assert(SEAL_LEN == CN_APP_SNAP_TAIL, "the tail is the seal");
+
+/* tail: the last SEAL_LEN bytes of len (all of them when fewer). */
+static int has_seal(const uint8_t *tail, size_t len)
 {
 	return len >= SEAL_LEN + CN_HASH_LEN &&
-	       !memcmp(bytes + len - sizeof(SEAL_MAGIC), SEAL_MAGIC,
+	       !memcmp(tail + SEAL_LEN - sizeof(SEAL_MAGIC), SEAL_MAGIC,
 		       sizeof(SEAL_MAGIC));
+}
+
+size_t cn_app_snap_unsealed_len_tail(const uint8_t *tail, size_t len)
+{
+	return has_seal(tail, len) ? len - SEAL_LEN : len;
 }
 
 size_t cn_app_snap_unsealed_len(const uint8_t *bytes, size_t len)
 {
-	return has_seal(bytes, len) ? len - SEAL_LEN : len;
+	return cn_app_snap_unsealed_len_tail(
+		bytes + len - (len < SEAL_LEN ? len : SEAL_LEN), len);
 }
 
 /* The seal of snapshot bytes[0..len): a MAC of its digest (its last

@@ -66,6 +66,10 @@ void cn_app_snaps_release(struct cn_app_snaps *s);
 /* How many of a stored snapshot's len bytes are the snapshot itself:
  * len less its seal when it has one (for app/snapcheck.c). */
 size_t cn_app_snap_unsealed_len(const uint8_t *bytes, size_t len);
+/* The same from its last CN_APP_SNAP_TAIL bytes alone (all of them when
+ * len is less), for bytes read a piece at a time. */
+#define CN_APP_SNAP_TAIL 40 /* a seal: a 32-byte MAC and "CNSEAL01" */
+size_t cn_app_snap_unsealed_len_tail(const uint8_t *tail, size_t len);
 
 /* The writer's world into *w (initialised here): from the newest snapshot
  * that can be trusted plus the events after it (*seq its seq), else from

@@ -389,19 +389,27 @@ int cn_projection_rows(const struct cn_world *w, enum cn_table t, cn_row_fn fn,
 				  ctx, err);
 		break;
 	case CN_TAB_PROPOSALS:
-		for (size_t i = 0; rc == 0 && i < w->nproposals; i++)
-			rc = emit(&rb, proposal_row(w, w->proposals[i], &rb, err),
-				  fn, ctx, err);
-		break;
 	case CN_TAB_POSITIONS:
+		/* A proposal a verifier's pager holds (world.h) is brought
+		 * back for its rows alone. */
 		for (size_t i = 0; rc == 0 && i < w->nproposals; i++) {
-			const struct cn_proposal *p = w->proposals[i];
-			for (size_t j = 0; rc == 0 && j < p->nballots; j++) {
+			struct cn_proposal *tmp;
+			const struct cn_proposal *p = cn_world_proposal_at(w, i, &tmp);
+			if (!p)
+				rc = cn_err_set(err, CN_EINVAL, "proposal %zu is not "
+						"in the world (a hole, or its pager "
+						"failed)", i + 1);
+			else if (t == CN_TAB_PROPOSALS)
+				rc = emit(&rb, proposal_row(w, p, &rb, err), fn, ctx,
+					  err);
+			for (size_t j = 0; p && t == CN_TAB_POSITIONS && rc == 0 &&
+			     j < p->nballots; j++) {
 				if (p->ballots[j].pos == CN_POS_NONE)
 					continue;
 				position_row(p, &p->ballots[j], &rb);
 				rc = emit(&rb, 0, fn, ctx, err);
 			}
+			cn_proposal_free(tmp);
 		}
 		break;
 	case CN_TAB_COUNT:

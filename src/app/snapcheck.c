@@ -19,34 +19,86 @@ static uint8_t *dup_bytes(const uint8_t *b, size_t n)
 	return out;
 }
 
-static int keep(void *ctx, const struct cn_snapshot_row *s, struct cn_err *err)
+/* A stored snapshot read a piece at a time (cn_store_snapshot_pieces):
+ * its bytes are digested as they come but for the last CN_APP_SNAP_TAIL,
+ * which may be its seal (not part of the snapshot) and are held until the
+ * end says whether they are. */
+struct reading {
+	struct cn_snapcheck *c;
+	crypto_generichash_state h;
+	uint8_t tail[CN_APP_SNAP_TAIL];
+	size_t len, got, cut; /* its length, bytes seen, where the tail starts */
+};
+
+/* The snapshot's bytes all seen: its length and digest. */
+static void finish(struct reading *r)
 {
-	struct cn_snapcheck *c = ctx;
+	struct cn_snapcheck_item *it = &r->c->s[r->c->n - 1];
+
+	it->len = cn_app_snap_unsealed_len_tail(r->tail, r->len);
+	if (it->len > r->cut)
+		crypto_generichash_update(&r->h, r->tail, it->len - r->cut);
+	crypto_generichash_final(&r->h, it->digest, sizeof(it->digest));
+}
+
+static int head(void *ctx, const struct cn_snapshot_row *s, struct cn_err *err)
+{
+	struct reading *r = ctx;
+	struct cn_snapcheck *c = r->c;
 	struct cn_snapcheck_item *v = realloc(c->s, (c->n + 1) * sizeof(*v)), *it;
 
 	if (!v)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	c->s = v;
 	it = &c->s[c->n];
+	memset(it, 0, sizeof(*it));
 	it->seq = s->seq;
 	it->hashlen = s->hashlen;
-	it->len = cn_app_snap_unsealed_len(s->bytes, s->len);
-	crypto_generichash(it->digest, sizeof(it->digest), s->bytes, it->len,
-			   NULL, 0);
 	if (!(it->hash = dup_bytes(s->hash, s->hashlen)))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	c->n++;
+	r->len = s->len;
+	r->got = 0;
+	r->cut = s->len < CN_APP_SNAP_TAIL ? 0 : s->len - CN_APP_SNAP_TAIL;
+	crypto_generichash_init(&r->h, NULL, 0, CN_SNAPCHECK_DIGEST);
+	if (!s->len)
+		finish(r);
+	return 0;
+}
+
+static int piece(void *ctx, const uint8_t *b, size_t n, struct cn_err *err)
+{
+	struct reading *r = ctx;
+
+	if (n > r->len - r->got)
+		return cn_err_set(err, CN_EIO, "the snapshot at event %lld: more "
+				  "bytes than its length", (long long)
+				  r->c->s[r->c->n - 1].seq);
+	if (r->got < r->cut) { /* before the tail */
+		size_t k = r->cut - r->got < n ? r->cut - r->got : n;
+		crypto_generichash_update(&r->h, b, k);
+		r->got += k;
+		b += k;
+		n -= k;
+	}
+	if (n) {
+		memcpy(r->tail + (r->got - r->cut), b, n);
+		r->got += n;
+	}
+	if (r->got == r->len)
+		finish(r);
 	return 0;
 }
 
 int cn_snapcheck_load(struct cn_snapcheck *c, struct cn_store *st,
 		      struct cn_err *err)
 {
+	struct reading r = {.c = c};
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	c->st = st;
-	if ((rc = cn_store_snapshots(st, keep, c, err)))
+	if ((rc = cn_store_snapshot_pieces(st, head, piece, &r, err)))
 		return rc;
 	/* The store gives them newest first; the replay meets them oldest
 	 * first. */

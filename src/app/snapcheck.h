@@ -9,8 +9,9 @@
  * after each event is folded, then cn_snapcheck_end for those at events
  * the log does not hold.  Each snapshot is held as its length and a
  * digest (BLAKE2b-256) of its bytes, not the bytes: a snapshot of a
- * large world is tens of megabytes; the world's is streamed into its
- * digest (cn_snapshot_encode_to), never held whole.  Only when it differs is the
+ * large world is tens of megabytes; the stored one is read a piece at a
+ * time (cn_store_snapshot_pieces) and the world's streamed
+ * (cn_snapshot_encode_to) into their digests, neither held whole.  Only when it differs is the
  * stored one read again, in the same read transaction, to name the first
  * byte that differs.  Ownership: the check owns its digests until
  * cn_snapcheck_release and borrows the store (read transaction open)

@@ -181,6 +181,9 @@ static const char *const environment[][2] = {
 	{"COUNCIL_KEY", "the log's signing key of a PostgreSQL store (default\n"
 			"${XDG_CONFIG_HOME:-$HOME/.config}/council/STORE_ID.key);\n"
 			"a SQLite store's key is STORE.key beside it"},
+	{"TMPDIR", "where verify keeps the concluded proposals of the log it\n"
+		   "replays, in a file removed as soon as it is made (default\n"
+		   "/tmp): its memory does not grow with the log"},
 };
 
 int cli_man(FILE *f)

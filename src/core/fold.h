@@ -71,8 +71,4 @@ int cn_fold_written_refused(struct cn_world *w, const struct cn_event *ev,
 int cn_fold_body_amended(struct cn_world *w, const struct cn_event *ev,
 			 struct cn_err *err);
 
-/* Free a proposal and all it owns (NULL is fine); world.c, for
- * cn_world_release() and the fold's failure paths. */
-void cn_proposal_free(struct cn_proposal *p);
-
 #endif

@@ -186,7 +186,7 @@ static int encode_body(struct writer *o, const struct cn_world *w)
 	size_t i;
 
 	for (i = 0; i < w->nproposals; i++)
-		if (!w->proposals[i])
+		if (!w->proposals[i] && !w->pager)
 			return cn_err_set(o->err, CN_EINVAL, "snapshot: proposal %zu "
 					  "is a hole: only a whole log's world "
 					  "has a snapshot", i + 1);
@@ -208,8 +208,19 @@ static int encode_body(struct writer *o, const struct cn_world *w)
 	for (i = 0; i < w->noffices; i++)
 		put_office(o, &w->offices[i]);
 	put_u(o, w->nproposals);
-	for (i = 0; i < w->nproposals; i++) {
-		put_proposal(o, w->proposals[i]);
+	for (i = 0; i < w->nproposals && !o->rc; i++) {
+		const uint8_t *bytes;
+		size_t n;
+
+		if (w->proposals[i])
+			put_proposal(o, w->proposals[i]);
+		/* One the pager holds: the bytes put_proposal gave it. */
+		else if (w->pager->bytes(w->pager->ctx, (int64_t)i + 1, &bytes, &n))
+			o->rc = cn_err_set(o->err, CN_EINVAL, "snapshot: proposal "
+					   "%zu is a hole, or its pager failed",
+					   i + 1);
+		else
+			cn_buf_add(&o->b, bytes, n);
 		spill(o, SPILL_AT);
 	}
 	spill(o, 0);
@@ -232,6 +243,18 @@ int cn_snapshot_encode_to(const struct cn_world *w, cn_snapshot_sink sink,
 	}
 	cn_buf_release(&o.b);
 	return rc;
+}
+
+int cn_snapshot_proposal_encode(const struct cn_proposal *p, struct cn_buf *out,
+				struct cn_err *err)
+{
+	struct writer o = {.b = *out, .err = err};
+
+	put_proposal(&o, p);
+	*out = o.b;
+	if (!o.rc && out->oom)
+		o.rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+	return o.rc;
 }
 
 int cn_snapshot_encode(const struct cn_world *w, uint8_t **out, size_t *len,
@@ -678,17 +701,21 @@ static int electorate_ok(struct reader *r, const struct cn_proposal *p)
 	return r->rc;
 }
 
-static int get_proposal(struct reader *r, struct cn_world *w)
+/* Proposal `id` into *out (NULL on failure), checked against w's
+ * registry. */
+static int read_proposal(struct reader *r, const struct cn_world *w,
+			 int64_t id, struct cn_proposal **out)
 {
-	struct cn_proposal *p = calloc(1, sizeof(*p)), **v;
+	struct cn_proposal *p = calloc(1, sizeof(*p));
 	struct cn_err why = {0};
 	size_t n;
 	int rc;
 
+	*out = NULL;
 	if (!p)
 		return oom(r);
 	p->id = get_i(r, "id");
-	if (!r->rc && (uint64_t)p->id != w->nproposals + 1)
+	if (!r->rc && p->id != id)
 		bad(r, "id", "out of sequence");
 	r->where_what = "proposal";
 	r->where_n = (long long)p->id;
@@ -733,11 +760,25 @@ static int get_proposal(struct reader *r, struct cn_world *w)
 	proposal_ok(r, p);
 	if (!r->rc && (rc = cn_rule_parse(p->rule_src, &p->rule, &why)))
 		rc == CN_ENOMEM ? oom(r) : bad(r, "rule", why.msg);
-	if (!r->rc && !(v = realloc(w->proposals, (w->nproposals + 1) * sizeof(*v))))
-		oom(r);
 	if (r->rc) {
 		cn_proposal_free(p);
 		return r->rc;
+	}
+	*out = p;
+	return 0;
+}
+
+static int get_proposal(struct reader *r, struct cn_world *w)
+{
+	struct cn_proposal *p, **v;
+	struct cn_err why = {0};
+	int rc;
+
+	if (read_proposal(r, w, (int64_t)w->nproposals + 1, &p))
+		return r->rc;
+	if (!(v = realloc(w->proposals, (w->nproposals + 1) * sizeof(*v)))) {
+		cn_proposal_free(p);
+		return oom(r);
 	}
 	w->proposals = v;
 	w->proposals[w->nproposals++] = p;
@@ -850,4 +891,18 @@ int cn_snapshot_decode(const uint8_t *data, size_t len, struct cn_world *w,
 	w->last_seq = seq;
 	memcpy(w->last_hash, hash, CN_HASH_LEN);
 	return 0;
+}
+
+int cn_snapshot_proposal_decode(const uint8_t *data, size_t len,
+				const struct cn_world *w, int64_t id,
+				struct cn_proposal **out, struct cn_err *err)
+{
+	struct reader r = {data, data + len, 0, err, "", "proposal", (long long)id};
+
+	if (read_proposal(&r, w, id, out) == 0 && r.p != r.end) {
+		bad(&r, "end", "bytes after the proposal");
+		cn_proposal_free(*out);
+		*out = NULL;
+	}
+	return r.rc;
 }

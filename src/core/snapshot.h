@@ -41,6 +41,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
 #include "world.h"
 
@@ -62,6 +63,18 @@ int cn_snapshot_encode_to(const struct cn_world *w, cn_snapshot_sink sink,
 /* The world of snapshot bytes data[0..len) into *w. */
 int cn_snapshot_decode(const uint8_t *data, size_t len, struct cn_world *w,
 		       struct cn_err *err) CN_NODISCARD;
+
+/* One proposal's part of a snapshot, appended to *out, and back: the
+ * decode checks it as cn_snapshot_decode does, against w's registry (its
+ * body must be there), and that it is proposal `id`, and ends where the
+ * bytes do.  For a verifier that keeps concluded proposals out of memory
+ * (struct cn_world_pager, world.h); *out is malloc'd (NULL on failure). */
+int cn_snapshot_proposal_encode(const struct cn_proposal *p, struct cn_buf *out,
+				struct cn_err *err) CN_NODISCARD;
+int cn_snapshot_proposal_decode(const uint8_t *data, size_t len,
+				const struct cn_world *w, int64_t id,
+				struct cn_proposal **out, struct cn_err *err)
+	CN_NODISCARD;
 
 /* The seq and hash a snapshot says it was taken at, read from its header
  * alone (without decoding the rest): 0 or CN_ECORRUPT. */

@@ -4,6 +4,7 @@
  */
 #include "world.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -145,9 +146,25 @@ const struct cn_office *cn_world_office(const struct cn_world *w,
 
 struct cn_proposal *cn_world_proposal(const struct cn_world *w, int64_t id)
 {
+	struct cn_proposal *p;
+
 	if (id < 1 || (uint64_t)id > w->nproposals)
 		return NULL;
+	if (!w->proposals[id - 1] && w->pager &&
+	    w->pager->load(w->pager->ctx, id, &p) == 0)
+		w->proposals[id - 1] = p; /* the array is the world's own */
 	return w->proposals[id - 1];
+}
+
+const struct cn_proposal *cn_world_proposal_at(const struct cn_world *w,
+					       size_t i, struct cn_proposal **tmp)
+{
+	*tmp = NULL;
+	assert(i < w->nproposals);
+	if (!w->proposals[i] && w->pager &&
+	    w->pager->load(w->pager->ctx, (int64_t)i + 1, tmp) == 0)
+		return *tmp;
+	return w->proposals[i];
 }
 
 int cn_member_active(const struct cn_member *m, int64_t at)

@@ -18,7 +18,8 @@
  *
  * Ownership: the world owns every entity and every string in it; pointers
  * returned by lookups are borrowed and valid until the next
- * cn_world_apply() or cn_world_free().  Not thread-safe: one writer.
+ * cn_world_apply() or cn_world_free() (and, in a verifier's world with a
+ * pager, its next sweep).  Not thread-safe: one writer.
  * Pure code: no I/O, no clock.
  */
 #ifndef CN_WORLD_H
@@ -207,6 +208,19 @@ struct cn_deadline {
 	int64_t id;
 };
 
+/* Where a world may keep proposals outside memory (a verifier's bounded
+ * replay, app/verify_pager.c): such a proposal's slot in w->proposals is
+ * NULL, and the pager gives it back.  A world folded for writing has
+ * none.  load: the proposal, malloc'd, whole (CN_ENOTFOUND for a hole,
+ * world.h's cn_world_skip_proposals; any other failure is the pager's to
+ * report).  bytes: its snapshot encoding (core/snapshot.h), borrowed
+ * until the pager's next call. */
+struct cn_world_pager {
+	int (*load)(void *ctx, int64_t id, struct cn_proposal **out);
+	int (*bytes)(void *ctx, int64_t id, const uint8_t **b, size_t *n);
+	void *ctx;
+};
+
 struct cn_world {
 	json_t *alliance;           /* null until alliance.founded */
 	struct cn_member *members;   size_t nmembers;
@@ -222,10 +236,15 @@ struct cn_world {
 	 * every proposal. */
 	struct cn_deadline *deadlines;
 	size_t ndeadlines, cap_deadlines;
+	/* NULL but for a verifier's world: see struct cn_world_pager. */
+	const struct cn_world_pager *pager;
 };
 
 void cn_world_init(struct cn_world *w);
 void cn_world_release(struct cn_world *w);
+/* Free a proposal and all it owns (NULL is fine): for cn_world_release(),
+ * the fold's failure paths and a pager's proposals. */
+void cn_proposal_free(struct cn_proposal *p);
 
 /* ---- the fold (fold.c) ----------------------------------------------- */
 
@@ -277,7 +296,16 @@ const struct cn_partner *cn_world_partner(const struct cn_world *w,
 const struct cn_body *cn_world_body(const struct cn_world *w, const char *id);
 const struct cn_office *cn_world_office(const struct cn_world *w,
 					const char *id);
+/* A proposal the pager holds is brought back into the world first (it
+ * stays until its owner pages it out again): the world is the same, only
+ * where it keeps the proposal changed, hence const. */
 struct cn_proposal *cn_world_proposal(const struct cn_world *w, int64_t id);
+/* The proposal at index i (id i+1) for a walk over all of them that
+ * changes nothing: one the pager holds is loaded for the walk alone, and
+ * *tmp set to it, for the caller to free (cn_proposal_free) after use;
+ * NULL for a hole or when the pager fails. */
+const struct cn_proposal *cn_world_proposal_at(const struct cn_world *w,
+					       size_t i, struct cn_proposal **tmp);
 
 /* As-of queries. */
 int cn_member_active(const struct cn_member *m, int64_t at);

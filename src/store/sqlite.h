@@ -179,6 +179,9 @@ int cn_sq_snapshot_put(struct cn_store_backend *b,
 		       struct cn_err *err);
 int cn_sq_snapshot_drop(struct cn_store_backend *b, int64_t seq,
 			struct cn_err *err);
+int cn_sq_snapshot_pieces(struct cn_store_backend *b, cn_snapshot_fn head,
+			  cn_snapshot_piece_fn piece, void *ctx,
+			  struct cn_err *err);
 int cn_sq_snapshots(struct cn_store_backend *b, cn_snapshot_fn fn, void *ctx,
 		    struct cn_err *err);
 /* sqlite_hooks.c: webhooks and the notification outbox. */

@@ -461,6 +461,7 @@ const struct cn_store_ops cn_store_sqlite = {
 	.snapshot_put = cn_sq_snapshot_put,
 	.snapshot_drop = cn_sq_snapshot_drop,
 	.snapshots = cn_sq_snapshots,
+	.snapshot_pieces = cn_sq_snapshot_pieces,
 	.webhook_add = cn_sq_webhook_add,
 	.webhooks = cn_sq_webhooks,
 	.webhook_revoke = cn_sq_webhook_revoke,

@@ -8,6 +8,7 @@
 #include "sqlite.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 int cn_sq_create_snapshots(struct cn_store_backend *b, struct cn_err *err)
 {
@@ -76,24 +77,108 @@ static int snapshot_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	return ss->fn(ss->ctx, &row, err);
 }
 
-int cn_sq_snapshots(struct cn_store_backend *b, cn_snapshot_fn fn, void *ctx,
-		    struct cn_err *err)
+/* Whether the table is there: a read-only open of a store no writer of
+ * this version has opened yet has none (no snapshot).  -1 on failure. */
+static int have_table(struct cn_store_backend *b, struct cn_err *err)
 {
-	struct snap_scan ss = {fn, ctx};
 	int64_t have = 0;
 	sqlite3_stmt *s = cn_sq_stmt(b, "SELECT count(*) FROM sqlite_schema"
 				     " WHERE type = 'table' AND name = 'snapshots'",
 				     err);
 
-	/* A read-only open of a store no writer of this version has opened
-	 * yet has no table: no snapshot. */
 	if (!s || cn_sq_one(b, s, cn_sq_int64, &have, "reading the schema",
 			    "no schema", err))
-		return CN_EIO;
-	if (!have)
-		return 0;
+		return -1;
+	return have != 0;
+}
+
+int cn_sq_snapshots(struct cn_store_backend *b, cn_snapshot_fn fn, void *ctx,
+		    struct cn_err *err)
+{
+	struct snap_scan ss = {fn, ctx};
+	int have = have_table(b, err);
+	sqlite3_stmt *s;
+
+	if (have <= 0)
+		return have ? CN_EIO : 0;
 	if (!(s = cn_sq_fresh(b, "SELECT seq, hash, bytes FROM snapshots"
 			      " ORDER BY seq DESC", err)))
 		return CN_EIO;
 	return cn_sq_each(b, s, snapshot_row, &ss, "reading snapshots", err);
+}
+
+/* ---- a piece at a time: SQLite's incremental blob I/O --------------------- *
+ * The query asks for length(bytes), which SQLite answers from the record
+ * header without reading the blob's overflow pages; the bytes are then
+ * read 64 KiB at a time through a blob handle on the row (seq is the
+ * rowid), in the caller's read transaction. */
+#define PIECE (64 * 1024)
+
+struct snap_pieces {
+	cn_snapshot_fn head;
+	cn_snapshot_piece_fn piece;
+	void *ctx;
+	struct cn_store_backend *b;
+	uint8_t *buf;
+};
+
+static int pieces_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
+{
+	struct snap_pieces *p = ctx;
+	static const uint8_t none[1];
+	struct cn_snapshot_row row = {
+		.seq = sqlite3_column_int64(s, 0),
+		.hash = sqlite3_column_blob(s, 1),
+		.hashlen = (size_t)sqlite3_column_bytes(s, 1),
+		.len = (size_t)sqlite3_column_int64(s, 2),
+	};
+	sqlite3_blob *blob = NULL;
+	int rc;
+
+	if (!row.hash)
+		row.hash = none;
+	if ((rc = p->head(p->ctx, &row, err)) || !row.len)
+		return rc;
+	if (sqlite3_blob_open(p->b->db, "main", "snapshots", "bytes", row.seq, 0,
+			      &blob) != SQLITE_OK) {
+		rc = cn_err_set(err, CN_EIO, "reading the snapshot at event %lld: "
+				"%s", (long long)row.seq, sqlite3_errmsg(p->b->db));
+		sqlite3_blob_close(blob);
+		return rc;
+	}
+	if ((size_t)sqlite3_blob_bytes(blob) != row.len)
+		rc = cn_err_set(err, CN_EIO, "reading the snapshot at event %lld: "
+				"its length changed", (long long)row.seq);
+	for (size_t at = 0; rc == 0 && at < row.len; at += PIECE) {
+		int n = (int)(row.len - at < PIECE ? row.len - at : PIECE);
+		if (sqlite3_blob_read(blob, p->buf, n, (int)at) != SQLITE_OK)
+			rc = cn_err_set(err, CN_EIO, "reading the snapshot at event "
+					"%lld: %s", (long long)row.seq,
+					sqlite3_errmsg(p->b->db));
+		else
+			rc = p->piece(p->ctx, p->buf, (size_t)n, err);
+	}
+	sqlite3_blob_close(blob);
+	return rc;
+}
+
+int cn_sq_snapshot_pieces(struct cn_store_backend *b, cn_snapshot_fn head,
+			  cn_snapshot_piece_fn piece, void *ctx,
+			  struct cn_err *err)
+{
+	struct snap_pieces p = {head, piece, ctx, b, NULL};
+	int have = have_table(b, err), rc;
+	sqlite3_stmt *s;
+
+	if (have <= 0)
+		return have ? CN_EIO : 0;
+	if (!(p.buf = malloc(PIECE)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	if (!(s = cn_sq_fresh(b, "SELECT seq, hash, length(bytes) FROM snapshots"
+			      " ORDER BY seq DESC", err)))
+		rc = CN_EIO;
+	else
+		rc = cn_sq_each(b, s, pieces_row, &p, "reading snapshots", err);
+	free(p.buf);
+	return rc;
 }

@@ -411,6 +411,37 @@ int cn_store_snapshots(struct cn_store *st, cn_snapshot_fn fn, void *ctx,
 	return st->ops->snapshots ? st->ops->snapshots(st->b, fn, ctx, err) : 0;
 }
 
+/* A backend without pieces: each snapshot whole, as one piece. */
+struct whole_pieces {
+	cn_snapshot_fn head;
+	cn_snapshot_piece_fn piece;
+	void *ctx;
+};
+
+static int one_piece(void *ctx, const struct cn_snapshot_row *s,
+		     struct cn_err *err)
+{
+	const struct whole_pieces *w = ctx;
+	struct cn_snapshot_row h = *s;
+	int rc;
+
+	h.bytes = NULL;
+	if ((rc = w->head(w->ctx, &h, err)) == 0 && s->len)
+		rc = w->piece(w->ctx, s->bytes, s->len, err);
+	return rc;
+}
+
+int cn_store_snapshot_pieces(struct cn_store *st, cn_snapshot_fn head,
+			     cn_snapshot_piece_fn piece, void *ctx,
+			     struct cn_err *err)
+{
+	struct whole_pieces w = {head, piece, ctx};
+
+	if (st->ops->snapshot_pieces)
+		return st->ops->snapshot_pieces(st->b, head, piece, ctx, err);
+	return cn_store_snapshots(st, one_piece, &w, err);
+}
+
 /* ---- watches ----------------------------------------------------------------- */
 
 struct cn_store_watch {

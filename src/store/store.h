@@ -567,6 +567,17 @@ int cn_store_snapshot_drop(struct cn_store *st, int64_t seq,
  * never. */
 int cn_store_snapshots(struct cn_store *st, cn_snapshot_fn fn, void *ctx,
 		       struct cn_err *err) CN_NODISCARD;
+/* The same, each snapshot's bytes handed on a piece at a time (about 64
+ * KiB each), never all held: for a check that needs only their digest
+ * (`council verify`; a snapshot of a large world is tens of megabytes).
+ * head gets the row with bytes NULL and len the whole length, then piece
+ * gets the bytes in order.  A backend that cannot read a part of a value
+ * hands them as one piece. */
+typedef int (*cn_snapshot_piece_fn)(void *ctx, const uint8_t *bytes, size_t n,
+				    struct cn_err *err);
+int cn_store_snapshot_pieces(struct cn_store *st, cn_snapshot_fn head,
+			     cn_snapshot_piece_fn piece, void *ctx,
+			     struct cn_err *err) CN_NODISCARD;
 
 /* ---- watching the store: other servers' commits and the clock lead -------
  *
@@ -811,6 +822,10 @@ struct cn_store_ops {
 			     struct cn_err *err);
 	int (*snapshots)(struct cn_store_backend *b, cn_snapshot_fn fn,
 			 void *ctx, struct cn_err *err);
+	/* May be NULL: cn_store_snapshot_pieces falls back on snapshots. */
+	int (*snapshot_pieces)(struct cn_store_backend *b, cn_snapshot_fn head,
+			       cn_snapshot_piece_fn piece, void *ctx,
+			       struct cn_err *err);
 
 	/* Paged queries (see cn_store_proposal_page, cn_store_log_page). */
 	int (*proposal_page)(struct cn_store_backend *b,

@@ -142,3 +142,32 @@ expect_err "a proposal row moved to another id is named" 1 "projection proposals
 cp "$T/clean.db" "$COUNCIL_DB"
 c verify --json
 expect_json "verify --json" .ok true
+
+# verify keeps a concluded proposal out of memory, in a temporary file
+# (app/verify_pager.c; COUNCIL_VERIFY_SWEEP=1: from the event that
+# concludes it on): a later event naming it (the superseding proposal's
+# proposal.superseded) folds as with it in memory, its rows and positions
+# are still checked, and a later snapshot that holds it too.
+export COUNCIL_DB="$T/paged.db" COUNCIL_VERIFY_SWEEP=1 COUNCIL_SNAPSHOT_EVERY=2
+c init --at 2024-01-01
+c propose --body NAC --title "Early" --at 2024-01-02
+c respond 1 --member FR --concur --at 2024-01-03
+c withdraw 1 --reason "Redrafted" --at 2024-01-04
+c propose --body NAC --title "Between" --at 2024-01-05
+c propose --supersedes 1 --at 2024-01-06
+c respond 3 --member DE --concur --at 2024-01-07
+check "proposal 1 was taken up again after it concluded" test "$(sqlite3 "$COUNCIL_DB" "SELECT count(*) FROM events WHERE type = 'proposal.superseded' AND seq > (SELECT seq FROM events WHERE type = 'procedure.concluded')")" = 1
+c verify
+expect_rc "a concluded proposal taken up again later verifies out of memory" 0
+cp "$COUNCIL_DB" "$T/clean.db"
+tamper "UPDATE proposals SET explanation = 'withdrawn: Redrafted.' WHERE id = 1"
+c verify
+expect_err "a changed row of a proposal out of verify's memory is named" 1 "projection proposals: row '1' differs"
+tamper "UPDATE positions SET position = 'footnote' WHERE proposal = 1 AND member = 'FR'"
+c verify
+expect_err "a changed position of a proposal out of verify's memory is named" 1 "projection positions: row '1, FR' differs"
+tamper "UPDATE snapshots SET bytes = CAST(replace(CAST(bytes AS TEXT), 'Redrafted', 'Redrafter') AS BLOB) WHERE seq = (SELECT max(seq) FROM snapshots)"
+check "the newest snapshot holds proposal 1's text (so the case means something)" test "$(sqlite3 "$T/clean.db" "SELECT instr(CAST(bytes AS TEXT), 'Redrafted') > 0 FROM snapshots WHERE seq = (SELECT max(seq) FROM snapshots)")" = 1
+c verify
+expect_err "a snapshot changed in a proposal out of verify's memory is named" 1 "snapshot at event"
+unset COUNCIL_VERIFY_SWEEP COUNCIL_SNAPSHOT_EVERY

@@ -11,7 +11,11 @@
  * events after it, to the same world as the whole log gives; a snapshot
  * changed in a byte, moved to another seq, or given another event's hash
  * is not trusted: the world is folded from the log, a warning says why,
- * `verify` names the snapshot, and the next write replaces it.
+ * `verify` names the snapshot, and the next write replaces it.  Verify's
+ * replay with its concluded proposals in a file (app/verify_pager.c): the
+ * same snapshot bytes and projection rows as the whole world, a later
+ * event naming such a proposal folded (or refused) as the whole world
+ * does, and a changed row or snapshot still named.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,7 +30,9 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/projcheck.h"
 #include "app/projection.h"
+#include "app/verify.h"
 #include "core/snapshot.h"
 #include "core/timeutil.h"
 #include "store/store.h"
@@ -558,6 +564,163 @@ static void test_no_snapshot_trusted(void **state)
 	fx_done(&f);
 }
 
+/* ---- verify with its concluded proposals out of memory ------------------- *
+ * (app/verify_pager.c, issue 14 item 5.)  Swept after every event, a
+ * proposal leaves memory as soon as it concludes; a later event that
+ * names it (proposal.superseded) must bring it back whole, and the
+ * snapshots and projections of a world that holds almost none of its
+ * proposals must check as the whole world's do. */
+
+/* A concluded proposal not adopted, taken up again by a new one: the
+ * log's proposal.superseded changes a concluded proposal. */
+static void supersede_one(struct fx *f)
+{
+	const struct cn_world *w = cn_app_world(f->app);
+	struct cn_propose_args p = {.title = "Taken up again"};
+	struct cn_err err = {0};
+
+	for (size_t i = 0; i < w->nproposals && !p.supersedes; i++)
+		if (w->proposals[i]->concluded &&
+		    strcmp(w->proposals[i]->outcome, "adopted"))
+			p.supersedes = w->proposals[i]->id;
+	assert_true(p.supersedes > 0);
+	f->now += 3600;
+	must(cn_app_run(f->app, f->now, "secretariat", cn_app_cmd_propose, &p,
+			NULL, &err), &err, "supersede");
+	assert_int_equal(w->proposals[p.supersedes - 1]->superseded_by,
+			 (int64_t)w->nproposals);
+}
+
+struct paged {
+	struct cn_world w;
+	struct cn_vpager pg;
+	json_t *position; /* a position.stated payload, copied */
+};
+
+static int paged_one(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	struct paged *r = ctx;
+	int rc = cn_world_apply(&r->w, ev, err);
+
+	if (!r->position && !strcmp(ev->type, "position.stated"))
+		r->position = json_deep_copy(ev->payload);
+	return rc ? rc : cn_vpager_event(&r->pg, err);
+}
+
+/* A position on concluded proposal id, folded next into both worlds: the
+ * one out of memory must refuse it as the whole world does. */
+static void refused_alike(struct cn_world *whole, struct paged *r, int64_t id,
+			  int64_t at)
+{
+	struct cn_event ev;
+	struct cn_err e1 = {0}, e2 = {0};
+	int rc1, rc2;
+
+	assert_non_null(r->position);
+	assert_null(r->w.proposals[id - 1]);
+	json_object_set_new(r->position, "proposal", json_integer(id));
+	must(cn_event_init(&ev, at, "secretariat", "position.stated", r->position,
+			   &e1), &e1, "event");
+	ev.seq = whole->last_seq + 1;
+	rc1 = cn_world_apply(whole, &ev, &e1);
+	rc2 = cn_world_apply(&r->w, &ev, &e2);
+	assert_int_not_equal(rc1, 0);
+	assert_int_equal(rc1, rc2);
+	assert_string_equal(e1.msg, e2.msg);
+	assert_non_null(strstr(e1.msg, "conclude"));
+	cn_event_release(&ev);
+	json_decref(r->position);
+}
+
+static void test_verify_pages_out_concluded(void **state)
+{
+	struct fx f;
+	struct paged r;
+	struct cn_world whole;
+	struct cn_err err = {0};
+	struct cn_store *st;
+	size_t alen, blen, concluded = 0;
+	uint8_t *a, *b;
+	int64_t n, ncp;
+
+	(void)state;
+	fx_make(&f, "3"); /* snapshots after most concluded proposals left */
+	history(&f);
+	supersede_one(&f);
+	propose(&f, "NAC", "meeting", "Opened after", NULL);
+	setenv("COUNCIL_VERIFY_SWEEP", "1", 1);
+	st = cn_app_store(f.app);
+
+	/* The replay, swept after every event, against the whole world. */
+	must(cn_projection_replay(st, &whole, &err), &err, "replay");
+	cn_world_init(&r.w);
+	cn_vpager_init(&r.pg, &r.w);
+	r.position = NULL;
+	must(cn_store_scan(st, 1, paged_one, &r, &err), &err, "paged replay");
+	for (size_t i = 0; i < whole.nproposals; i++) {
+		concluded += whole.proposals[i]->concluded != 0;
+		/* Out of memory exactly when concluded. */
+		assert_int_equal(r.w.proposals[i] == NULL,
+				 whole.proposals[i]->concluded != 0);
+	}
+	assert_true(concluded >= 4 && concluded < whole.nproposals);
+	/* The superseded one was brought back and written out again. */
+	assert_true(r.pg.out > concluded);
+	a = encode(&whole, &alen);
+	b = encode(&r.w, &blen);
+	assert_same(a, alen, b, blen);
+	free(a);
+	free(b);
+	must(cn_store_read_begin(st, &err), &err, "read");
+	must(cn_projcheck_all(st, &r.w, &err), &err, "projections");
+	cn_store_read_end(st);
+	/* Still out of memory: the check brought each back for itself. */
+	assert_null(r.w.proposals[0]);
+	refused_alike(&whole, &r, 1, f.now + DAY);
+	cn_world_release(&r.w);
+	cn_vpager_release(&r.pg);
+	cn_world_release(&whole);
+
+	/* Verify, whole, then with a row of the first proposal (concluded
+	 * early, out of memory since) changed, then one of its positions. */
+	assert_true(stored(&f).n >= 2);
+	must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err, "verify");
+	cn_app_close(f.app);
+	sql(&f, "UPDATE proposals SET explanation = explanation || '.' "
+	    "WHERE id = 1");
+	fx_open(&f);
+	assert_int_equal(cn_app_verify(f.app, NULL, &n, &ncp, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "projection proposals: row '1'"));
+	cn_app_close(f.app);
+	sql(&f, "UPDATE proposals SET explanation = substr(explanation, 1, "
+	    "length(explanation) - 1) WHERE id = 1");
+	sql(&f, "UPDATE positions SET text = 'Tampered' WHERE proposal = 3 AND "
+	    "member = 'FR'");
+	fx_open(&f);
+	assert_int_equal(cn_app_verify(f.app, NULL, &n, &ncp, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "projection positions: row '3, FR'"));
+	cn_app_close(f.app);
+	sql(&f, "UPDATE positions SET text = 'For the record' WHERE proposal = 3 "
+	    "AND member = 'FR'");
+	fx_open(&f);
+	must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err, "verify again");
+	/* A snapshot that disagrees, met while most proposals are out. */
+	cn_app_close(f.app);
+	flip_middle_byte(&f);
+	fx_open(&f);
+	assert_int_equal(cn_app_verify(f.app, NULL, &n, &ncp, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "snapshot"));
+
+	/* No temporary file to be had: said so, not read as a bad log. */
+	setenv("TMPDIR", "/nonexistent-council-tmp", 1);
+	assert_int_equal(cn_app_verify(f.app, NULL, &n, &ncp, &err), CN_EIO);
+	assert_non_null(strstr(err.msg, "temporary file of concluded proposals "
+			       "(in /nonexistent-council-tmp)"));
+	unsetenv("TMPDIR");
+	unsetenv("COUNCIL_VERIFY_SWEEP");
+	fx_done(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -567,6 +730,7 @@ int main(void)
 		cmocka_unit_test(test_writer_opens_from_snapshot),
 		cmocka_unit_test(test_untrusted_snapshot),
 		cmocka_unit_test(test_no_snapshot_trusted),
+		cmocka_unit_test(test_verify_pages_out_concluded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
