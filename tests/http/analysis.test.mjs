@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { council, startServer, api } from './lib.mjs';
+import { council, startServer, api, newDb } from './lib.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const P5 = ['CN', 'FR', 'GB', 'RU', 'US'];
@@ -20,13 +20,13 @@ const tok = {};
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'council-analysis-'));
-  const udb = join(dir, 'un.db');
+  const udb = newDb(dir, 'un.db');
   council(udb, 'init', '--dataset', join(ROOT, 'data', 'unsc.json'));
   tok.secretariat = council(udb, 'token', 'issue', '--role', 'secretariat').trim();
   sc = JSON.parse(council(udb, 'members', '--body', 'SC', '--json')).members.map((m) => m.code);
   for (const m of sc) tok[m] = council(udb, 'token', 'issue', '--member', m).trim();
   un = await startServer(udb);
-  const edb = join(dir, 'eu.db');
+  const edb = newDb(dir, 'eu.db');
   council(edb, 'init', '--dataset', join(ROOT, 'data', 'eu-council.json'));
   eu = await startServer(edb);
 });

@@ -79,12 +79,25 @@ export function errorShapeProblem(r) {
 
 // Everything the store holds, as one hash: any event, checkpoint, token or
 // projection row appended or changed moves it.
+// A PostgreSQL store (a libpq keyword string or URI, lib.mjs's BACKEND
+// postgresql): pg_dump's rows, without the sequences' positions, which a
+// refused insert rolled back still moves though nothing is stored, and
+// without the random key of each dump's \restrict line.
+const isPg = (db) => /^postgres(ql)?:\/\/|dbname=/.test(db);
+const VOLATILE = /^(SELECT pg_catalog\.setval\(|\\restrict |\\unrestrict )/;
 export function fingerprint(db) {
-  const dump = execFileSync('sqlite3', ['-readonly', db, '.dump'], { maxBuffer: 256 * 1024 * 1024 });
+  const dump = isPg(db)
+    ? execFileSync('/usr/lib/postgresql/15/bin/pg_dump', ['--data-only', '--no-owner', '-d', db],
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n').filter((l) => !VOLATILE.test(l)).join('\n')
+    : execFileSync('sqlite3', ['-readonly', db, '.dump'], { maxBuffer: 256 * 1024 * 1024 });
   return createHash('sha256').update(dump).digest('hex');
 }
 
 // The number of events in the store.
 export function eventCount(db) {
-  return Number(execFileSync('sqlite3', ['-readonly', db, 'SELECT count(*) FROM events'], { encoding: 'utf8' }).trim());
+  const sql = 'SELECT count(*) FROM events';
+  return Number((isPg(db)
+    ? execFileSync('/usr/lib/postgresql/15/bin/psql', ['-X', '-At', '-d', db, '-c', sql], { encoding: 'utf8' })
+    : execFileSync('sqlite3', ['-readonly', db, sql], { encoding: 'utf8' })).trim());
 }

@@ -1,11 +1,24 @@
 // lib.mjs - start a real `council serve` on a free 127.0.0.1 port over a
 // fresh store seeded with the NATO dataset, with one token per role.
 // Used by tests/http/*.test.mjs (node --test).
+//
+// COUNCIL_TEST_BACKEND=postgresql: the stores are PostgreSQL databases
+// instead of SQLite files, in a throwaway PostgreSQL 15 cluster this
+// process starts at its first store (tests/pg/cluster.sh) and stops when
+// it exits; their signing keys under a private $HOME (a PostgreSQL store's
+// key is ~/.config/council/STORE_ID.key).  tests/run.sh runs the suites
+// that do not reach into a store's file this way too.
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+
+export const BACKEND = process.env.COUNCIL_TEST_BACKEND || 'sqlite';
+if (!['sqlite', 'postgresql'].includes(BACKEND)) {
+  throw new Error(`COUNCIL_TEST_BACKEND: '${BACKEND}' is neither sqlite nor postgresql`);
+}
 
 export const COUNCIL = process.env.COUNCIL;
 if (!COUNCIL) throw new Error('set COUNCIL to the council binary');
@@ -37,9 +50,38 @@ export async function freePort() {
 
 // A store with tokens; the server is started separately so tests can
 // stop and restart it over the same store.
+// The PostgreSQL cluster of this process (BACKEND postgresql), started
+// once; each store is a database of its own in it.
+let cluster = null;
+function pgDatabase() {
+  if (!cluster) {
+    const home = mkdtempSync(join(tmpdir(), 'council-http-home-'));
+    // not under home (0700): the cluster's user, postgres, must reach it
+    const dir = join(tmpdir(), `council-pg-http.${process.pid}`);
+    const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'pg', 'cluster.sh');
+    const conn = execFileSync(script, ['start', dir], { encoding: 'utf8' }).trim();
+    process.env.HOME = home;
+    cluster = { dir, home, conn, script, n: 0 };
+    process.on('exit', () => {
+      try { execFileSync(cluster.script, ['stop', cluster.dir], { stdio: 'ignore' }); } catch { /* reported by pg_ctl */ }
+      rmSync(cluster.home, { recursive: true, force: true });
+    });
+  }
+  const name = `s${++cluster.n}`;
+  execFileSync('/usr/lib/postgresql/15/bin/psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', cluster.dir,
+    '-U', 'council', '-d', 'postgres', '-c', `CREATE DATABASE ${name} ENCODING 'UTF8'`]);
+  return cluster.conn.replace(/dbname=\S+/, `dbname=${name}`);
+}
+
+// A new, empty store's address: the file NAME in dir (SQLite), or a new
+// database in this process's cluster (BACKEND postgresql).
+export function newDb(dir, name) {
+  return BACKEND === 'postgresql' ? pgDatabase() : join(dir, name);
+}
+
 export function makeStore({ at } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'council-http-'));
-  const db = join(dir, 'council.db');
+  const db = newDb(dir, 'council.db');
   council(db, 'init', ...(at ? ['--at', at] : []));
   const tok = (...a) => council(db, 'token', 'issue', ...a).trim();
   const tokens = {

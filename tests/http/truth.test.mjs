@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { council, makeStore, startServer, api, isoIn } from './lib.mjs';
+import { council, makeStore, startServer, api, isoIn, newDb } from './lib.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EU_DATASET = join(ROOT, 'tests', 'data', 'eu.json');
@@ -28,7 +28,7 @@ before(async () => {
   natoSrv = await startServer(nato.db);
 
   const dir = mkdtempSync(join(tmpdir(), 'council-eu-'));
-  const db = join(dir, 'eu.db');
+  const db = newDb(dir, 'eu.db');
   council(db, 'init', '--dataset', EU_DATASET);
   eu = { dir, db, tokens: { secretariat: council(db, 'token', 'issue', '--role', 'secretariat').trim() } };
   for (const m of EU) eu.tokens[m] = council(db, 'token', 'issue', '--member', m).trim();

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { council, startServer, api, isoIn } from './lib.mjs';
+import { council, startServer, api, isoIn, newDb } from './lib.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EU = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE',
@@ -22,7 +22,7 @@ const tok = {};
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'council-vote-'));
-  db = join(dir, 'eu.db');
+  db = newDb(dir, 'eu.db');
   council(db, 'init', '--dataset', join(ROOT, 'data', 'eu-council.json'));
   tok.secretariat = council(db, 'token', 'issue', '--role', 'secretariat').trim();
   for (const m of EU) tok[m] = council(db, 'token', 'issue', '--member', m).trim();
