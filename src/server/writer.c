@@ -108,6 +108,15 @@ static int log_size(struct writer *w, uint64_t *n, struct cn_err *err)
 	return cn_store_tree_size(cn_app_store(w->app), n, err);
 }
 
+/* End the batch without committing it; the rollback has nothing more to
+ * say (the app folds the store again if it must). */
+static void abandon(struct writer *w)
+{
+	struct cn_err ignore;
+	if (cn_app_batch_end(w->app, 0, &ignore))
+		(void)0;
+}
+
 /* A job that failed and must be answered alone: it appended something
  * before it failed, or the log could not read back an event it made
  * (CN_ECORRUPT from the fold: an input the engine took but cannot
@@ -164,6 +173,16 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t *pnow,
 	if ((now = wall_clock()) < *pnow)
 		now = *pnow;
 	*pnow = now;
+	/* Whether the batch changes the store: only then is it committed.  A
+	 * batch of refusals commits nothing (on PostgreSQL the write lock's
+	 * own update would otherwise move the data version: a refused
+	 * request changes nothing, whatever the backend). */
+	uint64_t start;
+	int changed = 0;
+	if ((rc = log_size(w, &start, err))) {
+		abandon(w);
+		return rc;
+	}
 	/* Due deadlines first, at their own deadline times. */
 	rc = cn_app_run(w->app, now, "clock", cn_app_cmd_tick, NULL, NULL, err);
 	for (struct qnode *n = batch; n && !rc; n = n->next) {
@@ -178,6 +197,7 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t *pnow,
 			 * is rolled back). */
 			if ((rc = run_store_job(w, now, j, err)))
 				break;
+			changed |= j->rc == 0;
 			continue;
 		}
 		if ((rc = log_size(w, &before, err)))
@@ -193,10 +213,8 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t *pnow,
 		if ((rc = log_size(w, &after, err)))
 			break;
 		if (j->rc && poisons_batch(j, before, after)) {
-			struct cn_err ignore;
 			*culprit = n;
-			if (cn_app_batch_end(w->app, 0, &ignore))
-				(void)0; /* rolled back: nothing more to say */
+			abandon(w);
 			return 0;
 		}
 		if (j->rc == 0) {
@@ -209,13 +227,17 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t *pnow,
 		}
 	}
 	if (rc) {
-		struct cn_err ignore;
-		if (cn_app_batch_end(w->app, 0, &ignore))
-			(void)0; /* rollback has nothing more to say */
+		abandon(w);
 		return rc;
 	}
+	uint64_t end;
+	if ((rc = log_size(w, &end, err))) {
+		abandon(w);
+		return rc;
+	}
+	changed |= end != start;
 	/* A failed commit has rolled back already. */
-	if ((rc = cn_app_batch_end(w->app, 1, err)))
+	if ((rc = cn_app_batch_end(w->app, changed, err)))
 		return rc;
 	/* The counter as the commit left it (or later: another server's
 	 * commit only raises it): what a reader must have to show these
