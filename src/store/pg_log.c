@@ -25,9 +25,11 @@ int cn_pg_append(struct cn_store_backend *b, const struct cn_raw_event *ev,
 		cn_pg_int(&p, ev->proposal);
 	else
 		cn_pg_null(&p, CN_PG_INT8);
-	return cn_pg_cmd(b, "INSERT INTO events(seq, bytes, salt, hash, type,"
-			 " proposal) VALUES($1, $2, $3, $4, $5, $6)", &p,
-			 NULL, "appending event", err);
+	if (b->writing && b->wseq >= 0)
+		b->wseq = ev->seq; /* a failure fails the transaction */
+	return cn_pg_send(b, "INSERT INTO events(seq, bytes, salt, hash, type,"
+			  " proposal) VALUES($1, $2, $3, $4, $5, $6)", &p,
+			  "appending event", err);
 }
 
 /* Every read selects these columns, in this order. */
@@ -81,11 +83,17 @@ int cn_pg_proposal_events(struct cn_store_backend *b, int64_t id,
 			  event_row, &sc, "reading the log", err);
 }
 
+const char cn_pg_last_seq_sql[] = "SELECT coalesce(max(seq), 0)::int8 FROM events";
+
 int cn_pg_last_seq(struct cn_store_backend *b, int64_t *out, struct cn_err *err)
 {
-	return cn_pg_one(b, "SELECT coalesce(max(seq), 0)::int8 FROM events",
-			 NULL, cn_pg_get_int64, out, "reading the log",
-			 "no events", err);
+	/* Inside the write lock: read with it (pg_begin), moved by appends. */
+	if (b->writing && b->wseq >= 0) {
+		*out = b->wseq;
+		return 0;
+	}
+	return cn_pg_one(b, cn_pg_last_seq_sql, NULL, cn_pg_get_int64, out,
+			 "reading the log", "no events", err);
 }
 
 int cn_pg_event(struct cn_store_backend *b, int64_t seq, cn_raw_event_fn fn,

@@ -45,9 +45,9 @@ int cn_pg_node_put(struct cn_store_backend *b, const struct cn_merkle_node *n,
 	cn_pg_int(&p, n->level);
 	cn_pg_int(&p, (int64_t)n->index);
 	cn_pg_bytes(&p, n->hash, CN_MERKLE_HASH_LEN);
-	return cn_pg_cmd(b, "INSERT INTO merkle_nodes(level, idx, hash)"
-			 " VALUES($1, $2, $3)", &p, NULL,
-			 "writing the Merkle tree", err);
+	return cn_pg_send(b, "INSERT INTO merkle_nodes(level, idx, hash)"
+			  " VALUES($1, $2, $3)", &p,
+			  "writing the Merkle tree", err);
 }
 
 struct node_scan {
@@ -84,9 +84,9 @@ int cn_pg_checkpoint_put(struct cn_store_backend *b,
 	cn_pg_bytes(&p, cp->root, cp->rootlen);
 	cn_pg_str(&p, cp->note);
 	cn_pg_int(&p, cp->time);
-	return cn_pg_cmd(b, "INSERT INTO checkpoints(size, root, note, time)"
-			 " VALUES($1, $2, $3, $4)", &p, NULL,
-			 "writing a checkpoint", err);
+	return cn_pg_send(b, "INSERT INTO checkpoints(size, root, note, time)"
+			  " VALUES($1, $2, $3, $4)", &p,
+			  "writing a checkpoint", err);
 }
 
 struct cp_scan {
