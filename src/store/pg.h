@@ -9,8 +9,9 @@
  *   pg_open.c    connecting, the schema, the council marker row,
  *                transactions and the change signal, where the signing
  *                key lives, the table of operations
- *   pg_exec.c    parameters, running statements, reading results, and
- *                scans through cursors
+ *   pg_exec.c    parameters, running statements, reading results,
+ *                scans through cursors, and a write's pipeline (its
+ *                statements sent ahead, one wait for all)
  *   pg_log.c     events: append, scans, one event
  *   pg_tree.c    Merkle nodes and checkpoints
  *   pg_rows.c    projection rows and the readers' proposal queries

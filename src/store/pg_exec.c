@@ -1,7 +1,10 @@
 /*
  * pg_exec.c - the PostgreSQL backend's way of talking to the server:
  * typed binary parameters, statements whose status is always checked,
- * binary results read by column, and scans through cursors (pg.h).
+ * binary results read by column, scans through cursors, and a write's
+ * pipeline: inside a write transaction the statements nobody waits on
+ * are sent ahead in libpq's pipeline mode and their results read at the
+ * next wait (pg.h, "Pipelining").
  */
 #include "pg.h"
 
