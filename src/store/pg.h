@@ -73,6 +73,13 @@ struct cn_store_backend {
 	 * (-1: unknown). */
 	int writing;
 	int64_t wseq;
+	/* The newest checkpoint, read with the lock too and replaced by the
+	 * one the write stores: what signing asks for (pg_tree.c).  wcp: 0
+	 * not known, 1 none stored, 2 held. */
+	int wcp;
+	int64_t wcp_size, wcp_time;
+	uint8_t wcp_root[CN_MERKLE_HASH_LEN];
+	char *wcp_note;
 	/* Statements sent in pipeline mode whose results are still to be
 	 * read (pg_exec.c): what each was, for its error message, and the
 	 * callback of one that returns rows. */
@@ -234,6 +241,12 @@ int cn_pg_node_put(struct cn_store_backend *b, const struct cn_merkle_node *n,
 		   struct cn_err *err);
 int cn_pg_nodes(struct cn_store_backend *b, cn_node_fn fn, void *ctx,
 		struct cn_err *err);
+/* The newest checkpoint's query, and the row callback (ctx: b) that
+ * keeps it for the write (pg_begin); cn_pg_checkpoint_forget drops it. */
+extern const char cn_pg_latest_sql[];
+int cn_pg_checkpoint_keep(void *ctx, const struct cn_pg_row *r,
+			  struct cn_err *err);
+void cn_pg_checkpoint_forget(struct cn_store_backend *b);
 int cn_pg_checkpoint_put(struct cn_store_backend *b,
 			 const struct cn_checkpoint_row *cp, struct cn_err *err);
 int cn_pg_checkpoint_latest(struct cn_store_backend *b, int64_t until,

@@ -149,6 +149,7 @@ static void pg_close(struct cn_store_backend *b)
 	if (!b)
 		return;
 	cn_pg_rows_release(b);
+	cn_pg_checkpoint_forget(b);
 	PQfinish(b->conn);
 	free(b->conninfo);
 	free(b);
@@ -312,6 +313,7 @@ static void pg_rollback(struct cn_store_backend *b)
 	cn_pg_sync(b, NULL); /* what was sent ahead is void now */
 	b->writing = 0;
 	b->wseq = -1;
+	cn_pg_checkpoint_forget(b);
 	if (PQtransactionStatus(b->conn) != PQTRANS_IDLE)
 		PQclear(PQexec(b->conn, "ROLLBACK"));
 }
@@ -339,15 +341,21 @@ static int pg_begin(struct cn_store_backend *b, struct cn_err *err)
 	 * size is read after the lock was granted. */
 	b->writing = 1;
 	b->wseq = -1;
+	cn_pg_checkpoint_forget(b);
+	b->wcp = 1; /* none stored, unless a row comes (pg_tree.c) */
 	if ((rc = cn_pg_send(b, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL,
 			     "starting a write", err)) == 0 &&
 	    (rc = cn_pg_send_rows(b, lock_sql, NULL, lock_row, &locked,
 				  "taking the write lock", err)) == 0 &&
 	    (rc = cn_pg_send_rows(b, cn_pg_last_seq_sql, NULL, cn_pg_get_int64,
 				  &b->wseq, "reading the log", err)) == 0 &&
+	    (rc = cn_pg_send_rows(b, cn_pg_latest_sql, NULL,
+				  cn_pg_checkpoint_keep, b, "reading checkpoints",
+				  err)) == 0 &&
 	    (rc = cn_pg_sync(b, err)) == 0 && !locked)
 		rc = cn_err_set(err, CN_ECORRUPT, "%s: the marker row is missing",
 				b->label);
+
 	if (rc)
 		pg_rollback(b);
 	return rc;
@@ -362,6 +370,7 @@ static int pg_commit(struct cn_store_backend *b, struct cn_err *err)
 		rc = cn_pg_sync(b, err);
 	b->writing = 0;
 	b->wseq = -1;
+	cn_pg_checkpoint_forget(b);
 	return rc;
 }
 
