@@ -12,7 +12,7 @@
  *   pg_exec.c    parameters, running statements, reading results,
  *                scans through cursors, and a write's pipeline (its
  *                statements sent ahead, one wait for all)
- *   pg_log.c     events: append, scans, one event
+ *   pg_log.c     events: append, scans (by keyset pages), one event
  *   pg_tree.c    Merkle nodes and checkpoints
  *   pg_rows.c    projection rows and the readers' proposal queries
  *   pg_query.c   the paged queries (pagesql.c's SQL) and their indexes
@@ -24,8 +24,9 @@
  * Every value crosses the wire in binary: parameters with their types
  * (bigint, text, bytea) and results as stored, so bytes come back exactly
  * as written whatever the client's or server's settings.  Every query's
- * status is checked and a scan reads every page its cursor gives, so a
- * read that fails half way is an error (CN_EIO), never a shorter answer.
+ * status is checked and a scan reads every page its cursor (or its
+ * keyset, for events) gives, so a read that fails half way is an error
+ * (CN_EIO), never a shorter answer.
  */
 #ifndef CN_STORE_PG_H
 #define CN_STORE_PG_H
