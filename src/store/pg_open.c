@@ -121,7 +121,10 @@ static int connected(struct cn_store_backend *b, struct cn_err *err)
 {
 	if (PQstatus(b->conn) == CONNECTION_OK)
 		return 0;
+	b->piped = 0; /* lost with the connection */
 	PQreset(b->conn);
+	if (PQpipelineStatus(b->conn) != PQ_PIPELINE_OFF)
+		(void)PQexitPipelineMode(b->conn);
 	if (PQstatus(b->conn) != CONNECTION_OK)
 		return cn_pg_err(b, err, "connecting again");
 	return session_setup(b, err);
