@@ -81,7 +81,7 @@ check "every write of the bursts acknowledged (200)" test "$bad" = 0
 check "the conclusion adopted p1" test "$(body_of "$(cat "$T/w/conclude")" | jq -r .outcome)" = adopted
 nw=$(ls "$T/w" | wc -l)
 cps=$("${PSQL[@]}" -At -d batch -c "SELECT count(*) FROM checkpoints WHERE size > (SELECT min(seq) FROM events WHERE proposal = $p2)")
-check "the writes were grouped: $cps checkpoints for $nw writes" test "$cps" -lt "$nw"
+check "the writes were grouped: $cps checkpoints for $nw writes" test "$cps" -ge 1 -a "$cps" -lt "$nw"
 
 # Every position's receipt verifies with the log key.
 vkey=$("$COUNCIL" --db "$DB" log key)
@@ -111,5 +111,6 @@ for p in "$p1" "$p2"; do
 	a=$("$COUNCIL" --db "$DB" show "$p" --json) b=$("$COUNCIL" --db "$S" show "$p" --json)
 	check "proposal $p with its positions: the same on both" test -n "$a" -a "$a" = "$b"
 done
-check "the office the conclusion opened is in the registry" sh -c "'$COUNCIL' --db '$S' offices --json | jq -e '.offices[] | select(.id == \"nlo-tokyo\")' >/dev/null"
+tokyo=$("$COUNCIL" --db "$S" offices --json 2>/dev/null | jq '[.offices[] | select(.id == "nlo-tokyo")] | length' 2>/dev/null)
+check "the office the conclusion opened is in the copy's registry" test "$tokyo" = 1
 
