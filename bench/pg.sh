@@ -18,7 +18,10 @@
 #            --read-db on a streaming-replication standby of the cluster
 #            (tests/pg/cluster.sh standby), which answers its reads.
 # DURATION (seconds per run, default 10) and CONNS (default 32) may be set;
-# the whole run takes about 10 x DURATION plus setup.
+# the whole run takes about 10 x DURATION plus setup.  BEFORE=BINARY (a
+# council built from an older commit) adds its PostgreSQL write rows,
+# measured in the same run on a database of its own made by it, beside
+# this build's: a before/after comparison on the same cluster and load.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -128,16 +131,37 @@ W_SQ=$(load w_sq "$CONNS" bench/positions.lua "$P")
 stop_all
 "$C" --db "$SQ" verify >/dev/null || { echo "bench: the SQLite store does not verify" >&2; exit 1; }
 
+# pg_writes DB NAME: init DB, its tokens, four servers on it and a
+# proposal; the write rates over 1, 2 and 4 of them into NAME1, NAME2 and
+# NAME4 (wrk's output in $T/name1...); the servers stay up, in ports[]
+pg_writes() {
+	local db=$1 name=$2 k
+	"$C" --db "$db" init >/dev/null
+	tokens "$db"
+	ports=()
+	for k in 1 2 3 4; do serve "$db"; ports+=("$P"); done
+	proposal "${ports[0]}"
+	export TOKENS PROPOSAL
+	printf -v "${name}1" '%s' "$(load "${name,,}1" "$CONNS" bench/positions.lua "${ports[0]}")"
+	printf -v "${name}2" '%s' "$(load "${name,,}2" "$CONNS" bench/positions.lua "${ports[0]}" "${ports[1]}")"
+	printf -v "${name}4" '%s' "$(load "${name,,}4" "$CONNS" bench/positions.lua "${ports[@]}")"
+}
+
+# ---- an older build's writes, on a database of its own ------------------------
+if [ -n "${BEFORE:-}" ]; then
+	"${PSQL[@]}" -d postgres -c "CREATE DATABASE before ENCODING 'UTF8'"
+	DBB="host=$PGDIR user=council dbname=before"
+	NOW=$C C=$BEFORE
+	export COUNCIL_KEY="$T/before.key"
+	pg_writes "$DBB" B_PG
+	stop_all
+	"$C" --db "$DBB" verify >/dev/null || { echo "bench: the older build's store does not verify" >&2; exit 1; }
+	C=$NOW
+	export COUNCIL_KEY="$T/pg.key"
+fi
+
 # ---- PostgreSQL: 1, 2, 4 servers on one database ---------------------------
-"$C" --db "$DB" init >/dev/null
-tokens "$DB"
-ports=()
-for k in 1 2 3 4; do serve "$DB"; ports+=("$P"); done
-proposal "${ports[0]}"
-export TOKENS PROPOSAL
-W_PG1=$(load w_pg1 "$CONNS" bench/positions.lua "${ports[0]}")
-W_PG2=$(load w_pg2 "$CONNS" bench/positions.lua "${ports[0]}" "${ports[1]}")
-W_PG4=$(load w_pg4 "$CONNS" bench/positions.lua "${ports[@]}")
+pg_writes "$DB" W_PG
 R_PG1=$(load r_pg1 "$CONNS" "" "${ports[0]}")
 R_PG2=$(load r_pg2 "$CONNS" "" "${ports[0]}" "${ports[1]}")
 stop_all
@@ -167,6 +191,12 @@ printf '%-52s %10s %8s\n' "position writes, SQLite store, 1 server" "$W_SQ" "$(c
 printf '%-52s %10s %8s\n' "position writes, PostgreSQL store, 1 server" "$W_PG1" "$(cat "$T/w_pg1.bad")"
 printf '%-52s %10s %8s\n' "position writes, PostgreSQL store, 2 servers" "$W_PG2" "$(cat "$T/w_pg2.bad")"
 printf '%-52s %10s %8s\n' "position writes, PostgreSQL store, 4 servers" "$W_PG4" "$(cat "$T/w_pg4.bad")"
+if [ -n "${BEFORE:-}" ]; then
+	for k in 1 2 4; do
+		v=B_PG$k
+		printf '%-52s %10s %8s\n' "  the same, BEFORE build, $k server(s)" "${!v}" "$(cat "$T/b_pg$k.bad")"
+	done
+fi
 printf '%-52s %10s\n' "pgbench simple-update, 1 client" "$PGB1"
 printf '%-52s %10s\n' "pgbench simple-update, $CONNS clients" "$PGBN"
 printf '%-52s %10s %8s\n' "GET proposal, PostgreSQL store, 1 server" "$R_PG1" "$(cat "$T/r_pg1.bad")"
@@ -174,6 +204,7 @@ printf '%-52s %10s %8s\n' "GET proposal, PostgreSQL store, 2 servers" "$R_PG2" "
 printf '%-52s %10s %8s\n' "GET proposal, 1 server, --read-db (reads: $R_SB_WHERE)" "$R_SB" "$(cat "$T/r_sb.bad")"
 echo
 awk -v a="$W_PG4" -v b="$PGBN" -v c="$CONNS" 'BEGIN { printf "writes: PostgreSQL store, 4 servers / pgbench at %d clients = %.2fx (target >= 0.5x)\n", c, a / b }'
+[ -n "${BEFORE:-}" ] && awk -v a="$B_PG4" -v b="$PGBN" -v c="$CONNS" 'BEGIN { printf "writes: BEFORE build, 4 servers / pgbench at %d clients = %.2fx\n", c, a / b }'
 awk -v a="$W_PG1" -v b="$W_PG2" -v c="$W_PG4" 'BEGIN { printf "writes: 2 servers / 1 = %.2fx, 4 servers / 1 = %.2fx\n", b / a, c / a }'
 awk -v a="$W_PG1" -v b="$W_SQ" 'BEGIN { printf "writes: PostgreSQL, 1 server / SQLite = %.2fx\n", a / b }'
 awk -v a="$R_PG1" -v b="$R_PG2" 'BEGIN { printf "reads:  2 servers / 1 = %.2fx (target >= 1.6x on 2+ cores)\n", b / a }'

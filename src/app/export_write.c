@@ -41,7 +41,16 @@ int cn_receipt_json(struct cn_store *st, int64_t seq, json_t **out,
 	uint64_t size;
 	int rc;
 
-	if ((rc = cn_store_checkpoint_latest(st, &note, &size, NULL, err)) == 0 &&
+	/* The checkpoint that the write of the event signed, when this
+	 * store made it (no read), else the newest. */
+	if (cn_store_checkpoint_signed(st, &note, &size, NULL) ||
+	    size < (uint64_t)seq) {
+		free(note);
+		note = NULL;
+		rc = cn_store_checkpoint_latest(st, &note, &size, NULL, err);
+	} else
+		rc = 0;
+	if (rc == 0 &&
 	    (rc = cn_store_inclusion(st, (uint64_t)seq - 1, size, &proof, err)) == 0 &&
 	    (rc = cn_store_get_meta(st, "log_vkey", &vkey, err)) == 0 &&
 	    (rc = cn_store_event(st, seq, &ev, err)) == 0) {

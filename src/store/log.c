@@ -4,6 +4,13 @@
  * hash chain and every event's salted hash checked, proofs from the
  * stored nodes, and signing checkpoints.  Written once here so that every backend checks and
  * computes the same way; backends only keep bytes, hashes and rows.
+ *
+ * A writer reads as little as it can (internal.h): the log's size once
+ * per transaction, and no Merkle node it stored or read before, since
+ * nodes never change.  The frontier it keeps is the one every append
+ * needs (the left siblings) and every checkpoint (the subtree roots);
+ * scans that continue it move it, so a server that folds what another
+ * server committed knows that server's tree without reading it.
  */
 #include "internal.h"
 
@@ -14,17 +21,100 @@
 
 /* ---- the Merkle tree from the stored nodes --------------------------------- */
 
+/* Node (level, index) when frontier f holds it: the root of the perfect
+ * subtree of bit `level` of its size. */
+static int frontier_has(const struct cn_merkle_frontier *f, unsigned level,
+			uint64_t index, uint8_t out[CN_MERKLE_HASH_LEN])
+{
+	if (level >= CN_MERKLE_LEVELS || !(f->size >> level & 1) ||
+	    index != (f->size >> level) - 1)
+		return 0;
+	memcpy(out, f->node[level].b, CN_MERKLE_HASH_LEN);
+	return 1;
+}
+
+/* A node this store wrote or knows, without asking the backend. */
+static int known_node(const struct cn_store *st, unsigned level,
+		      uint64_t index, uint8_t out[CN_MERKLE_HASH_LEN])
+{
+	for (size_t i = st->nnodes; i-- > 0;)
+		if (st->nodes[i].level == level && st->nodes[i].index == index) {
+			memcpy(out, st->nodes[i].hash, CN_MERKLE_HASH_LEN);
+			return 1;
+		}
+	return (st->front_ok && frontier_has(&st->front, level, index, out)) ||
+	       (st->base_set && frontier_has(&st->front_base, level, index, out));
+}
+
 /* The cn_merkle_get_fn over the backend; a failure's message is kept in
  * st->node_err, since the callback has no err of its own. */
 static int node_get(void *ctx, unsigned level, uint64_t index,
 		    uint8_t out[CN_MERKLE_HASH_LEN])
 {
 	struct cn_store *st = ctx;
-	int rc = st->ops->node_get(st->b, level, index, out, &st->node_err);
+	int rc;
+
+	if (known_node(st, level, index, out))
+		return 0;
+	rc = st->ops->node_get(st->b, level, index, out, &st->node_err);
 	/* A node the tree needs and the store lacks is a damaged store. */
 	if (rc == CN_ENOTFOUND)
 		st->node_err.code = rc = CN_ECORRUPT;
 	return rc;
+}
+
+static void forget_recent(struct cn_store *st)
+{
+	for (size_t i = 0; i < st->nrecent; i++)
+		free(st->recent[i].bytes);
+	st->nrecent = 0;
+}
+
+static void forget_checkpoint(struct cn_store *st)
+{
+	free(st->cp_note);
+	st->cp_note = NULL;
+	st->cp_state = 0;
+}
+
+void cn_store_log_begin(struct cn_store *st)
+{
+	st->writing = 1;
+	st->wsize = -1;
+	st->base_set = 0;
+	st->nnodes = 0;
+	forget_recent(st);
+	forget_checkpoint(st);
+}
+
+void cn_store_log_release(struct cn_store *st)
+{
+	forget_recent(st);
+	forget_checkpoint(st);
+	free(st->vkey);
+	st->vkey = NULL;
+}
+
+void cn_store_log_end(struct cn_store *st, int committed)
+{
+	if (!st->writing)
+		return;
+	st->writing = 0;
+	st->wsize = -1;
+	if (committed) {
+		if (st->cp_state == 1)
+			st->cp_state = 2;
+		return;
+	}
+	forget_recent(st);
+	forget_checkpoint(st);
+	/* What the transaction appended is gone: its nodes, and the
+	 * frontier it moved (a failed commit may or may not have kept it:
+	 * read again). */
+	st->nnodes = 0;
+	if (st->base_set)
+		st->front = st->front_base;
+	st->base_set = 0;
 }
 
 /* The store, ready for a Merkle computation over its nodes. */
@@ -66,6 +156,22 @@ int cn_store_consistency(struct cn_store *st, uint64_t size1, uint64_t size2,
 							   err), err);
 }
 
+/* The frontier at the log's size before event seq, from memory when it
+ * is there, else read (one node per one bit of the size). */
+static int front_at(struct cn_store *st, uint64_t size, struct cn_err *err)
+{
+	int rc;
+
+	if (st->front_ok && st->front.size == size)
+		return 0;
+	st->front_ok = 0;
+	rc = cn_merkle_frontier_load(&st->front, node_get, tree(st), size);
+	if (rc)
+		return cn_err_set(err, rc, "%s", st->node_err.msg);
+	st->front_ok = 1;
+	return 0;
+}
+
 static int tree_append(struct cn_store *st, const struct cn_event *ev,
 		       struct cn_err *err)
 {
@@ -75,11 +181,24 @@ static int tree_append(struct cn_store *st, const struct cn_event *ev,
 
 	/* The event's hash is its leaf hash (event.h); leaf i is event
 	 * i + 1, so the tree's size before it is seq - 1. */
-	rc = tree_result(st, cn_merkle_append(node_get, tree(st),
-					      (uint64_t)ev->seq - 1, ev->hash,
-					      nodes, &n, err), err);
-	for (size_t i = 0; rc == 0 && i < n; i++)
+	if ((rc = front_at(st, (uint64_t)ev->seq - 1, err)))
+		return rc;
+	if (st->writing && !st->base_set) {
+		st->front_base = st->front;
+		st->base_set = 1;
+	}
+	if ((rc = cn_merkle_frontier_append(&st->front, ev->hash, nodes, &n,
+					    err))) {
+		st->front_ok = 0;
+		return rc;
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		rc = st->ops->node_put(st->b, &nodes[i], err);
+		if (rc == 0 && st->writing && st->nnodes < CN_STORE_NODES)
+			st->nodes[st->nnodes++] = nodes[i];
+	}
+	if (rc)
+		st->front_ok = 0;
 	return rc;
 }
 
@@ -100,9 +219,18 @@ int cn_store_frontier(struct cn_store *st, uint64_t size,
 int cn_store_tree_size(struct cn_store *st, uint64_t *size, struct cn_err *err)
 {
 	int64_t n = 0;
-	int rc = st->ops->last_seq(st->b, &n, err);
-	if (rc == 0)
+	int rc;
+
+	/* Inside the write lock nobody else appends: read once. */
+	if (st->writing && st->wsize >= 0) {
+		*size = (uint64_t)st->wsize;
+		return 0;
+	}
+	if ((rc = st->ops->last_seq(st->b, &n, err)) == 0) {
 		*size = (uint64_t)n;
+		if (st->writing)
+			st->wsize = n;
+	}
 	return rc;
 }
 
@@ -128,6 +256,16 @@ int cn_store_append(struct cn_store *st, const struct cn_event *ev,
 	assert(ev->bytes && ev->seq >= 1);
 	if ((rc = st->ops->append(st->b, &raw, err)))
 		return rc;
+	if (st->writing && st->wsize >= 0)
+		st->wsize = ev->seq;
+	if (st->writing && st->nrecent < CN_STORE_RECENT &&
+	    (st->recent[st->nrecent].bytes = malloc(ev->len ? ev->len : 1))) {
+		memcpy(st->recent[st->nrecent].bytes, ev->bytes, ev->len);
+		st->recent[st->nrecent].len = ev->len;
+		st->recent[st->nrecent].seq = ev->seq;
+		memcpy(st->recent[st->nrecent].salt, ev->salt, CN_SALT_LEN);
+		st->nrecent++;
+	}
 	return tree_append(st, ev, err);
 }
 
@@ -179,6 +317,7 @@ static int check_lookups(const struct cn_raw_event *r, const struct cn_event *ev
 }
 
 struct chain {
+	struct cn_store *st;
 	int64_t from, start, expect;
 	int based; /* prev was given: event start links to it too */
 	uint8_t prev[CN_HASH_LEN];
@@ -219,6 +358,11 @@ static int chain_step(void *ctx, const struct cn_raw_event *r,
 				     "changed, removed or reordered)",
 				     (long long)seq, (long long)seq - 1);
 	memcpy(c->prev, ev.hash, CN_HASH_LEN);
+	/* A checked event that continues the frontier the writer keeps
+	 * moves it: the next append needs no node read. */
+	if (rc == 0 && c->st->front_ok && c->st->front.size == (uint64_t)seq - 1 &&
+	    cn_merkle_frontier_append(&c->st->front, ev.hash, NULL, NULL, NULL))
+		c->st->front_ok = 0;
 	if (rc == 0 && seq >= c->from && c->fn)
 		rc = c->fn(c->ctx, &ev, err);
 	cn_event_release(&ev);
@@ -229,7 +373,7 @@ static int chain_step(void *ctx, const struct cn_raw_event *r,
 int cn_store_scan(struct cn_store *st, int64_t from, cn_event_fn fn,
 		  void *ctx, struct cn_err *err)
 {
-	struct chain c = {.from = from, .fn = fn, .ctx = ctx};
+	struct chain c = {.st = st, .from = from, .fn = fn, .ctx = ctx};
 
 	/* From event from - 1, so event `from` is checked against it. */
 	c.start = c.expect = from > 1 ? from - 1 : 1;
@@ -240,7 +384,7 @@ int cn_store_scan_range(struct cn_store *st, int64_t from, int64_t to,
 			const uint8_t prev[CN_HASH_LEN], cn_event_fn fn,
 			void *ctx, struct cn_err *err)
 {
-	struct chain c = {.from = from, .start = from, .expect = from,
+	struct chain c = {.st = st, .from = from, .start = from, .expect = from,
 			  .based = 1, .fn = fn, .ctx = ctx};
 
 	assert(from >= 1 && to >= from);
@@ -297,6 +441,17 @@ int cn_store_event(struct cn_store *st, int64_t seq, struct cn_event *ev,
 	struct one_event o = {ev, 0};
 	int rc;
 
+	/* One this store appended, as it stored it. */
+	for (size_t i = 0; i < st->nrecent; i++)
+		if (st->recent[i].seq == seq) {
+			struct cn_raw_event r = {
+				.seq = seq, .bytes = st->recent[i].bytes,
+				.len = st->recent[i].len,
+				.salt = st->recent[i].salt,
+				.saltlen = CN_SALT_LEN,
+			};
+			return decode(&r, seq, ev, err);
+		}
 	memset(ev, 0, sizeof(*ev));
 	rc = st->ops->event(st->b, seq, one_event, &o, err);
 	if (rc && o.found)
@@ -409,7 +564,25 @@ int cn_store_checkpoint_sign(struct cn_store *st, int64_t now,
 				     st->signer_sk, &note, err)))
 		return rc;
 	struct cn_checkpoint_row cp = {n, root, CN_MERKLE_HASH_LEN, note, now};
-	rc = st->ops->checkpoint_put(st->b, &cp, err);
-	free(note);
-	return rc;
+	if ((rc = st->ops->checkpoint_put(st->b, &cp, err)) || !st->writing) {
+		free(note);
+		return rc;
+	}
+	forget_checkpoint(st);
+	st->cp_note = note;
+	st->cp_size = n;
+	st->cp_state = 1;
+	return 0;
+}
+
+int cn_store_checkpoint_signed(struct cn_store *st, char **note,
+			       uint64_t *size, struct cn_err *err)
+{
+	if (st->cp_state != 2)
+		return cn_err_set(err, CN_ENOTFOUND, "this store signed no "
+				  "checkpoint in its last write");
+	if (!(*note = strdup(st->cp_note)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	*size = st->cp_size;
+	return 0;
 }

@@ -9,9 +9,10 @@
  *   pg_open.c    connecting, the schema, the council marker row,
  *                transactions and the change signal, where the signing
  *                key lives, the table of operations
- *   pg_exec.c    parameters, running statements, reading results, and
- *                scans through cursors
- *   pg_log.c     events: append, scans, one event
+ *   pg_exec.c    parameters, running statements, reading results,
+ *                scans through cursors, and a write's pipeline (its
+ *                statements sent ahead, one wait for all)
+ *   pg_log.c     events: append, scans (by keyset pages), one event
  *   pg_tree.c    Merkle nodes and checkpoints
  *   pg_rows.c    projection rows and the readers' proposal queries
  *   pg_query.c   the paged queries (pagesql.c's SQL) and their indexes
@@ -23,8 +24,9 @@
  * Every value crosses the wire in binary: parameters with their types
  * (bigint, text, bytea) and results as stored, so bytes come back exactly
  * as written whatever the client's or server's settings.  Every query's
- * status is checked and a scan reads every page its cursor gives, so a
- * read that fails half way is an error (CN_EIO), never a shorter answer.
+ * status is checked and a scan reads every page its cursor (or its
+ * keyset, for events) gives, so a read that fails half way is an error
+ * (CN_EIO), never a shorter answer.
  */
 #ifndef CN_STORE_PG_H
 #define CN_STORE_PG_H
@@ -44,6 +46,14 @@
 /* As many as the paged queries bind (pagesql.h). */
 #define CN_PG_MAXP 128
 
+/* Statements a write sends ahead before it reads their results: the
+ * results of this many are a few kilobytes, which the server's socket
+ * buffer holds while it waits for us to read (libpq's pipeline mode
+ * deadlocks when neither side reads). */
+#define CN_PG_PIPE 256
+
+struct cn_pg_row;
+
 struct cn_store_backend {
 	PGconn *conn;
 	/* The connection string, for the watch's own connection (it may
@@ -59,6 +69,30 @@ struct cn_store_backend {
 	/* The SQL of each projection table's upsert, delete and scans, built
 	 * once from cn_tables. */
 	char *row_sql[CN_TAB_COUNT][CN_ROWSQL_COUNT];
+	/* Inside a write transaction (pg_begin .. commit or rollback), and
+	 * the log's size in it: read with the lock, moved by each append
+	 * (-1: unknown). */
+	int writing;
+	int64_t wseq;
+	/* The newest checkpoint, read with the lock too and replaced by the
+	 * one the write stores: what signing asks for (pg_tree.c).  wcp: 0
+	 * not known, 1 none stored, 2 held. */
+	int wcp;
+	int64_t wcp_size, wcp_time;
+	uint8_t wcp_root[CN_MERKLE_HASH_LEN];
+	char *wcp_note;
+	/* Statements sent in pipeline mode whose results are still to be
+	 * read (pg_exec.c): what each was, for its error message, and the
+	 * callback of one that returns rows. */
+	int piped;
+	struct cn_pg_pending {
+		const char *what;
+		int rows;      /* expects rows (PGRES_TUPLES_OK) */
+		int commit;    /* COMMIT: its status must say COMMIT */
+		int (*fn)(void *ctx, const struct cn_pg_row *r,
+			  struct cn_err *err);
+		void *ctx;
+	} pending[CN_PG_PIPE];
 };
 
 /* The parameters of one statement, every one binary and typed. */
@@ -118,6 +152,28 @@ struct cn_pg_row {
 typedef int (*cn_pg_row_fn)(void *ctx, const struct cn_pg_row *r,
 			    struct cn_err *err);
 
+/* Pipelining (libpq's pipeline mode).  Inside a write transaction a
+ * statement whose result the caller does not need at once is sent
+ * without waiting: cn_pg_send (no rows; outside a write it runs at once
+ * as cn_pg_cmd does) and cn_pg_send_rows (fn on each row when the
+ * results are read).  Every other statement first reads the results of
+ * those sent (cn_pg_sync), so a write's statements travel together and
+ * wait once.  A failure among them is reported by the next statement
+ * that waits (or the commit), naming what failed; the transaction is
+ * then aborted, as it would be had it been reported at once, and the
+ * caller rolls back.  cn_pg_sync(b, NULL) discards the results (before
+ * a rollback). */
+int cn_pg_send(struct cn_store_backend *b, const char *sql,
+	       const struct cn_pg_params *p, const char *what,
+	       struct cn_err *err);
+int cn_pg_send_rows(struct cn_store_backend *b, const char *sql,
+		    const struct cn_pg_params *p, cn_pg_row_fn fn, void *ctx,
+		    const char *what, struct cn_err *err);
+/* COMMIT, sent after the statements waiting in the pipeline: one round
+ * trip for all of them. */
+int cn_pg_send_commit(struct cn_store_backend *b, struct cn_err *err);
+int cn_pg_sync(struct cn_store_backend *b, struct cn_err *err);
+
 /* A query of at most one row: fn on it (fn may be NULL), or CN_ENOTFOUND
  * with `notfound` as the message when there is none. */
 int cn_pg_one(struct cn_store_backend *b, const char *sql,
@@ -175,6 +231,8 @@ int cn_pg_proposal_events(struct cn_store_backend *b, int64_t id,
 			  cn_raw_event_fn fn, void *ctx, struct cn_err *err);
 int cn_pg_last_seq(struct cn_store_backend *b, int64_t *out,
 		   struct cn_err *err);
+/* The statement that reads the log's size (pg_log.c). */
+extern const char cn_pg_last_seq_sql[];
 int cn_pg_event(struct cn_store_backend *b, int64_t seq, cn_raw_event_fn fn,
 		void *ctx, struct cn_err *err);
 
@@ -184,6 +242,12 @@ int cn_pg_node_put(struct cn_store_backend *b, const struct cn_merkle_node *n,
 		   struct cn_err *err);
 int cn_pg_nodes(struct cn_store_backend *b, cn_node_fn fn, void *ctx,
 		struct cn_err *err);
+/* The newest checkpoint's query, and the row callback (ctx: b) that
+ * keeps it for the write (pg_begin); cn_pg_checkpoint_forget drops it. */
+extern const char cn_pg_latest_sql[];
+int cn_pg_checkpoint_keep(void *ctx, const struct cn_pg_row *r,
+			  struct cn_err *err);
+void cn_pg_checkpoint_forget(struct cn_store_backend *b);
 int cn_pg_checkpoint_put(struct cn_store_backend *b,
 			 const struct cn_checkpoint_row *cp, struct cn_err *err);
 int cn_pg_checkpoint_latest(struct cn_store_backend *b, int64_t until,

@@ -1,7 +1,10 @@
 /*
  * pg_exec.c - the PostgreSQL backend's way of talking to the server:
  * typed binary parameters, statements whose status is always checked,
- * binary results read by column, and scans through cursors (pg.h).
+ * binary results read by column, scans through cursors, and a write's
+ * pipeline: inside a write transaction the statements nobody waits on
+ * are sent ahead in libpq's pipeline mode and their results read at the
+ * next wait (pg.h, "Pipelining").
  */
 #include "pg.h"
 
@@ -69,12 +72,124 @@ int cn_pg_err(struct cn_store_backend *b, struct cn_err *err, const char *what)
 	return fail(b, PQerrorMessage(b->conn), err, what);
 }
 
+/* ---- the pipeline ------------------------------------------------------------- */
+
+static const char commit_what[] = "committing";
+
+static int pipe_send(struct cn_store_backend *b, const char *sql,
+		const struct cn_pg_params *p, const struct cn_pg_pending *pend,
+		struct cn_err *err)
+{
+	static const struct cn_pg_params none = {0};
+	int rc;
+
+	assert(b->writing);
+	if (b->piped == CN_PG_PIPE && (rc = cn_pg_sync(b, err)))
+		return rc;
+	if (PQpipelineStatus(b->conn) == PQ_PIPELINE_OFF &&
+	    !PQenterPipelineMode(b->conn))
+		return cn_pg_err(b, err, pend->what);
+	if (!p)
+		p = &none;
+	if (!PQsendQueryParams(b->conn, sql, p->n, p->types, p->values,
+			       p->lengths, p->formats, 1))
+		return cn_pg_err(b, err, pend->what);
+	b->pending[b->piped++] = *pend;
+	return 0;
+}
+
+int cn_pg_send(struct cn_store_backend *b, const char *sql,
+	       const struct cn_pg_params *p, const char *what,
+	       struct cn_err *err)
+{
+	if (!b->writing)
+		return cn_pg_cmd(b, sql, p, NULL, what, err);
+	return pipe_send(b, sql, p, &(struct cn_pg_pending){.what = what}, err);
+}
+
+int cn_pg_send_rows(struct cn_store_backend *b, const char *sql,
+		    const struct cn_pg_params *p, cn_pg_row_fn fn, void *ctx,
+		    const char *what, struct cn_err *err)
+{
+	return pipe_send(b, sql, p, &(struct cn_pg_pending){
+			    .what = what, .rows = 1, .fn = fn, .ctx = ctx}, err);
+}
+
+int cn_pg_send_commit(struct cn_store_backend *b, struct cn_err *err)
+{
+	return pipe_send(b, "COMMIT", NULL, &(struct cn_pg_pending){
+			    .what = commit_what, .commit = 1}, err);
+}
+
+/* The result of one statement sent: its status checked, its rows given
+ * to its callback.  The first failure is the one reported. */
+static int take(struct cn_store_backend *b, const struct cn_pg_pending *pend,
+		PGresult *res, int rc, struct cn_err *err)
+{
+	const ExecStatusType want = pend->rows ? PGRES_TUPLES_OK
+					       : PGRES_COMMAND_OK;
+
+	if (rc)
+		return rc;
+	if (!res)
+		return cn_pg_err(b, err, pend->what);
+	if (PQresultStatus(res) != want)
+		return PQresultStatus(res) == PGRES_PIPELINE_ABORTED
+			? cn_err_set(err, CN_EIO, "%s: %s: not run (an earlier "
+				     "statement of the transaction failed)",
+				     b->label, pend->what)
+			: fail(b, PQresultErrorMessage(res), err, pend->what);
+	/* A transaction a statement failed in answers COMMIT with
+	 * ROLLBACK, without an error: only "COMMIT" is a commit. */
+	if (pend->commit && strcmp(PQcmdStatus(res), "COMMIT"))
+		return cn_err_set(err, CN_EIO, "%s: committing: the transaction "
+				  "had failed and was rolled back", b->label);
+	for (int i = 0; rc == 0 && pend->fn && i < PQntuples(res); i++)
+		rc = pend->fn(pend->ctx, &(struct cn_pg_row){res, i}, err);
+	return rc;
+}
+
+int cn_pg_sync(struct cn_store_backend *b, struct cn_err *err)
+{
+	PGresult *res;
+	int rc = 0, n = b->piped;
+
+	if (PQpipelineStatus(b->conn) == PQ_PIPELINE_OFF)
+		return 0;
+	b->piped = 0;
+	if (!PQpipelineSync(b->conn))
+		rc = cn_pg_err(b, err, "sending statements");
+	/* Each statement's result, then the NULL that ends it; then the
+	 * sync's own.  A lost connection gives NULL at once: stop there. */
+	for (int i = 0; i < n; i++) {
+		res = PQgetResult(b->conn);
+		rc = take(b, &b->pending[i], res, rc, err);
+		if (!res)
+			break;
+		PQclear(res);
+		while ((res = PQgetResult(b->conn)))
+			PQclear(res);
+	}
+	while ((res = PQgetResult(b->conn))) {
+		int sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+		PQclear(res);
+		if (sync)
+			break;
+	}
+	if (!PQexitPipelineMode(b->conn) && rc == 0)
+		rc = cn_pg_err(b, err, "ending the pipeline");
+	return rc;
+}
+
+/* Every statement run at once waits for those sent before it. */
 static PGresult *exec(struct cn_store_backend *b, const char *sql,
-		      const struct cn_pg_params *p)
+		      const struct cn_pg_params *p, struct cn_err *err)
 {
 	static const struct cn_pg_params none = {0};
 	if (!p)
 		p = &none;
+	if (cn_pg_sync(b, err))
+		return NULL;
 	return PQexecParams(b->conn, sql, p->n, p->types, p->values, p->lengths,
 			    p->formats, 1);
 }
@@ -85,12 +200,17 @@ static PGresult *run(struct cn_store_backend *b, const char *sql,
 		     const struct cn_pg_params *p, ExecStatusType want,
 		     const char *what, struct cn_err *err)
 {
-	PGresult *res = exec(b, sql, p);
+	struct cn_err why = {0};
+	PGresult *res = exec(b, sql, p, &why);
 
 	if (res && PQresultStatus(res) == want)
 		return res;
 	if (res)
 		fail(b, PQresultErrorMessage(res), err, what);
+	else if (why.code) {
+		if (err)
+			*err = why; /* what an earlier statement sent said */
+	}
 	else
 		cn_pg_err(b, err, what);
 	PQclear(res);
@@ -114,8 +234,12 @@ int cn_pg_cmd(struct cn_store_backend *b, const char *sql,
 int cn_pg_script(struct cn_store_backend *b, const char *sql, const char *what,
 		 struct cn_err *err)
 {
-	PGresult *res = PQexec(b->conn, sql);
-	int rc = 0;
+	PGresult *res;
+	int rc = cn_pg_sync(b, err);
+
+	if (rc)
+		return rc;
+	res = PQexec(b->conn, sql);
 
 	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
 		rc = res ? fail(b, PQresultErrorMessage(res), err, what)
@@ -124,13 +248,38 @@ int cn_pg_script(struct cn_store_backend *b, const char *sql, const char *what,
 	return rc;
 }
 
+struct one_row {
+	cn_pg_row_fn fn;
+	void *ctx;
+	int n;
+};
+
+static int one_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	struct one_row *o = ctx;
+
+	assert(o->n == 0);
+	o->n++;
+	return o->fn ? o->fn(o->ctx, r, err) : 0;
+}
+
 int cn_pg_one(struct cn_store_backend *b, const char *sql,
 	      const struct cn_pg_params *p, cn_pg_row_fn fn, void *ctx,
 	      const char *what, const char *notfound, struct cn_err *err)
 {
-	PGresult *res = run(b, sql, p, PGRES_TUPLES_OK, what, err);
+	PGresult *res;
 	int rc = 0;
 
+	/* Behind statements sent ahead: with them, one round trip (a
+	 * writer's checkpoint, read after its batch's rows). */
+	if (b->piped) {
+		struct one_row o = {fn, ctx, 0};
+		if ((rc = cn_pg_send_rows(b, sql, p, one_row, &o, what, err)) == 0 &&
+		    (rc = cn_pg_sync(b, err)) == 0 && o.n == 0)
+			rc = cn_err_set(err, CN_ENOTFOUND, "%s", notfound);
+		return rc;
+	}
+	res = run(b, sql, p, PGRES_TUPLES_OK, what, err);
 	if (!res)
 		return CN_EIO;
 	assert(PQntuples(res) <= 1);
@@ -218,7 +367,8 @@ int cn_pg_each(struct cn_store_backend *b, const char *sql,
 		}
 	}
 	if (own) {
-		/* Nothing was written: ending the transaction is all. */
+		/* Nothing was written: ending the transaction is all (and no
+		 * statement was sent ahead: this one owns the transaction). */
 		PGresult *res = PQexec(b->conn, rc ? "ROLLBACK" : "COMMIT");
 		if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
 			rc = cn_pg_err(b, err, what);

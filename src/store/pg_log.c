@@ -25,9 +25,11 @@ int cn_pg_append(struct cn_store_backend *b, const struct cn_raw_event *ev,
 		cn_pg_int(&p, ev->proposal);
 	else
 		cn_pg_null(&p, CN_PG_INT8);
-	return cn_pg_cmd(b, "INSERT INTO events(seq, bytes, salt, hash, type,"
-			 " proposal) VALUES($1, $2, $3, $4, $5, $6)", &p,
-			 NULL, "appending event", err);
+	if (b->writing && b->wseq >= 0)
+		b->wseq = ev->seq; /* a failure fails the transaction */
+	return cn_pg_send(b, "INSERT INTO events(seq, bytes, salt, hash, type,"
+			  " proposal) VALUES($1, $2, $3, $4, $5, $6)", &p,
+			  "appending event", err);
 }
 
 /* Every read selects these columns, in this order. */
@@ -57,17 +59,54 @@ static int event_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 	return sc->fn(sc->ctx, &ev, err);
 }
 
+/* Events a page at a time by key (seq above the last page's), each page
+ * a plain query held whole, rather than through a cursor: a cursor costs
+ * a DECLARE, a FETCH and a CLOSE, and outside a transaction a
+ * transaction of its own, five round trips where a writer folding the
+ * few events another server committed needs one.  Committed events are
+ * always a gap-free prefix of the log (appended in order under the write
+ * lock, never changed), so pages read in successive snapshots outside a
+ * transaction still give one chain, at most a longer one; inside a read
+ * transaction they are all of its snapshot.  Held whole, a page lets its
+ * callback run other queries (a scan inside a scan). */
+#define EVENT_PAGE 256
+
+struct page {
+	struct scan *sc;
+	int n;
+	int64_t last;
+};
+
+static int page_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	struct page *pg = ctx;
+
+	pg->n++;
+	pg->last = cn_pg_int64(r, 0);
+	return event_row(pg->sc, r, err);
+}
+
 int cn_pg_events(struct cn_store_backend *b, int64_t from, int64_t to,
 		 cn_raw_event_fn fn, void *ctx, struct cn_err *err)
 {
 	struct scan sc = {fn, ctx};
-	struct cn_pg_params p = {0};
+	int rc;
 
-	cn_pg_int(&p, from);
-	cn_pg_int(&p, to);
-	return cn_pg_each(b, EVENT_COLS " WHERE seq BETWEEN $1 AND $2"
-			  " ORDER BY seq", &p,
-			  event_row, &sc, "reading the log", err);
+	for (;;) {
+		struct page pg = {&sc, 0, 0};
+		struct cn_pg_params p = {0};
+
+		cn_pg_int(&p, from);
+		cn_pg_int(&p, to);
+		cn_pg_int(&p, EVENT_PAGE);
+		if ((rc = cn_pg_few(b, EVENT_COLS " WHERE seq BETWEEN $1 AND $2"
+				    " ORDER BY seq LIMIT $3", &p, page_row, &pg,
+				    "reading the log", err)))
+			return rc;
+		if (pg.n < EVENT_PAGE || pg.last >= to)
+			return 0;
+		from = pg.last + 1;
+	}
 }
 
 int cn_pg_proposal_events(struct cn_store_backend *b, int64_t id,
@@ -81,11 +120,17 @@ int cn_pg_proposal_events(struct cn_store_backend *b, int64_t id,
 			  event_row, &sc, "reading the log", err);
 }
 
+const char cn_pg_last_seq_sql[] = "SELECT coalesce(max(seq), 0)::int8 FROM events";
+
 int cn_pg_last_seq(struct cn_store_backend *b, int64_t *out, struct cn_err *err)
 {
-	return cn_pg_one(b, "SELECT coalesce(max(seq), 0)::int8 FROM events",
-			 NULL, cn_pg_get_int64, out, "reading the log",
-			 "no events", err);
+	/* Inside the write lock: read with it (pg_begin), moved by appends. */
+	if (b->writing && b->wseq >= 0) {
+		*out = b->wseq;
+		return 0;
+	}
+	return cn_pg_one(b, cn_pg_last_seq_sql, NULL, cn_pg_get_int64, out,
+			 "reading the log", "no events", err);
 }
 
 int cn_pg_event(struct cn_store_backend *b, int64_t seq, cn_raw_event_fn fn,

@@ -27,7 +27,7 @@ int cn_pg_meta_set(struct cn_store_backend *b, const char *key,
 
 	cn_pg_str(&p, key);
 	cn_pg_str(&p, value);
-	return cn_pg_cmd(b, "INSERT INTO meta(key, value) VALUES($1, $2)"
-			 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-			 &p, NULL, "writing meta", err);
+	return cn_pg_send(b, "INSERT INTO meta(key, value) VALUES($1, $2)"
+			  " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			  &p, "writing meta", err);
 }

@@ -121,7 +121,10 @@ static int connected(struct cn_store_backend *b, struct cn_err *err)
 {
 	if (PQstatus(b->conn) == CONNECTION_OK)
 		return 0;
+	b->piped = 0; /* lost with the connection */
 	PQreset(b->conn);
+	if (PQpipelineStatus(b->conn) != PQ_PIPELINE_OFF)
+		(void)PQexitPipelineMode(b->conn);
 	if (PQstatus(b->conn) != CONNECTION_OK)
 		return cn_pg_err(b, err, "connecting again");
 	return session_setup(b, err);
@@ -149,6 +152,7 @@ static void pg_close(struct cn_store_backend *b)
 	if (!b)
 		return;
 	cn_pg_rows_release(b);
+	cn_pg_checkpoint_forget(b);
 	PQfinish(b->conn);
 	free(b->conninfo);
 	free(b);
@@ -265,6 +269,7 @@ static int pg_open(const char *path, int flags, struct cn_store_backend **out,
 	if (!b)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	b->readonly = (flags & CN_STORE_READONLY) != 0;
+	b->wseq = -1;
 	b->conn = cn_pg_connect(path);
 	if (!b->conn || PQstatus(b->conn) != CONNECTION_OK || !(b->conninfo = strdup(path))) {
 		rc = cn_err_set(err, CN_EIO, "cannot connect to PostgreSQL: %s",
@@ -301,21 +306,17 @@ static int pg_open(const char *path, int flags, struct cn_store_backend **out,
  * same statement notifies the store's channel (pg_watch.c), which
  * PostgreSQL delivers to every listener when, and only if, the
  * transaction commits: other servers hear of the commit at once. */
-static int lock_head(struct cn_store_backend *b, struct cn_err *err)
-{
-	int rc = cn_pg_one(b, "WITH head AS (UPDATE council"
-			   " SET version = version + 1 RETURNING store_id)"
-			   " SELECT pg_notify('" CN_PG_CHANNEL "' || store_id, '')"
-			   " FROM head", NULL, NULL, NULL,
-			   "taking the write lock", "no marker row", err);
-	if (rc == CN_ENOTFOUND)
-		rc = cn_err_set(err, CN_ECORRUPT, "%s: the marker row is missing",
-				b->label);
-	return rc;
-}
+static const char lock_sql[] =
+	"WITH head AS (UPDATE council SET version = version + 1"
+	" RETURNING store_id)"
+	" SELECT pg_notify('" CN_PG_CHANNEL "' || store_id, '') FROM head";
 
 static void pg_rollback(struct cn_store_backend *b)
 {
+	cn_pg_sync(b, NULL); /* what was sent ahead is void now */
+	b->writing = 0;
+	b->wseq = -1;
+	cn_pg_checkpoint_forget(b);
 	if (PQtransactionStatus(b->conn) != PQTRANS_IDLE)
 		PQclear(PQexec(b->conn, "ROLLBACK"));
 }
@@ -336,37 +337,59 @@ static int pg_savepoint(struct cn_store_backend *b, enum cn_savepoint op,
 	return cn_pg_script(b, sql[op], "a savepoint", err);
 }
 
+static int lock_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	(void)r;
+	(void)err;
+	++*(int *)ctx;
+	return 0;
+}
+
 static int pg_begin(struct cn_store_backend *b, struct cn_err *err)
 {
-	int rc;
+	int rc, locked = 0;
 
 	assert(PQtransactionStatus(b->conn) == PQTRANS_IDLE ||
 	       PQstatus(b->conn) != CONNECTION_OK);
+	if ((rc = connected(b, err)))
+		return rc;
 	/* READ COMMITTED: once the lock is held, every statement sees all
 	 * that the writer before committed (the app re-reads the log when
-	 * it grew meanwhile). */
-	if ((rc = connected(b, err)) ||
-	    (rc = cn_pg_cmd(b, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL, NULL,
-			    "starting a write", err)))
-		return rc;
-	if ((rc = lock_head(b, err)))
+	 * it grew meanwhile).  The three statements go together, one
+	 * round trip: each of them takes its own snapshot, so the log's
+	 * size is read after the lock was granted. */
+	b->writing = 1;
+	b->wseq = -1;
+	cn_pg_checkpoint_forget(b);
+	b->wcp = 1; /* none stored, unless a row comes (pg_tree.c) */
+	if ((rc = cn_pg_send(b, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL,
+			     "starting a write", err)) == 0 &&
+	    (rc = cn_pg_send_rows(b, lock_sql, NULL, lock_row, &locked,
+				  "taking the write lock", err)) == 0 &&
+	    (rc = cn_pg_send_rows(b, cn_pg_last_seq_sql, NULL, cn_pg_get_int64,
+				  &b->wseq, "reading the log", err)) == 0 &&
+	    (rc = cn_pg_send_rows(b, cn_pg_latest_sql, NULL,
+				  cn_pg_checkpoint_keep, b, "reading checkpoints",
+				  err)) == 0 &&
+	    (rc = cn_pg_sync(b, err)) == 0 && !locked)
+		rc = cn_err_set(err, CN_ECORRUPT, "%s: the marker row is missing",
+				b->label);
+
+	if (rc)
 		pg_rollback(b);
 	return rc;
 }
 
 static int pg_commit(struct cn_store_backend *b, struct cn_err *err)
 {
-	PGresult *res = PQexec(b->conn, "COMMIT");
-	int rc = 0;
+	/* With the statements sent ahead: one round trip for all. */
+	int rc = cn_pg_send_commit(b, err);
 
-	/* A transaction a statement failed in answers COMMIT with ROLLBACK,
-	 * without an error: only "COMMIT" is a commit. */
-	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = cn_pg_err(b, err, "committing");
-	else if (strcmp(PQcmdStatus(res), "COMMIT"))
-		rc = cn_err_set(err, CN_EIO, "%s: committing: the transaction "
-				"had failed and was rolled back", b->label);
-	PQclear(res);
+	if (rc == 0)
+		rc = cn_pg_sync(b, err);
+	b->writing = 0;
+	b->wseq = -1;
+	cn_pg_checkpoint_forget(b);
 	return rc;
 }
 
@@ -457,6 +480,7 @@ int cn_pg_change_end(struct cn_store_backend *b, int own, int rc,
 	if (rc == 0 && (rc = cn_pg_cmd(b, "RELEASE SAVEPOINT cn_change", NULL,
 				       NULL, "ending a change", err)) == 0)
 		return 0;
+	cn_pg_sync(b, NULL);
 	PQclear(PQexec(b->conn, "ROLLBACK TO SAVEPOINT cn_change;"
 			       " RELEASE SAVEPOINT cn_change"));
 	return rc;

@@ -70,7 +70,7 @@ int cn_pg_row_put(struct cn_store_backend *b, const struct cn_row *row,
 	if (!sql)
 		return CN_ENOMEM;
 	bind_values(&p, t, row->v, t->ncols);
-	return cn_pg_cmd(b, sql, &p, NULL, "writing projection", err);
+	return cn_pg_send(b, sql, &p, "writing projection", err);
 }
 
 int cn_pg_row_delete(struct cn_store_backend *b, enum cn_table t,
@@ -82,7 +82,7 @@ int cn_pg_row_delete(struct cn_store_backend *b, enum cn_table t,
 	if (!sql)
 		return CN_ENOMEM;
 	bind_values(&p, &cn_tables[t], key, cn_tables[t].nkey);
-	return cn_pg_cmd(b, sql, &p, NULL, "writing projection", err);
+	return cn_pg_send(b, sql, &p, "writing projection", err);
 }
 
 struct row_scan {

@@ -7,6 +7,7 @@
 #include "pg.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int node_hash(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
@@ -45,9 +46,9 @@ int cn_pg_node_put(struct cn_store_backend *b, const struct cn_merkle_node *n,
 	cn_pg_int(&p, n->level);
 	cn_pg_int(&p, (int64_t)n->index);
 	cn_pg_bytes(&p, n->hash, CN_MERKLE_HASH_LEN);
-	return cn_pg_cmd(b, "INSERT INTO merkle_nodes(level, idx, hash)"
-			 " VALUES($1, $2, $3)", &p, NULL,
-			 "writing the Merkle tree", err);
+	return cn_pg_send(b, "INSERT INTO merkle_nodes(level, idx, hash)"
+			  " VALUES($1, $2, $3)", &p,
+			  "writing the Merkle tree", err);
 }
 
 struct node_scan {
@@ -75,18 +76,65 @@ int cn_pg_nodes(struct cn_store_backend *b, cn_node_fn fn, void *ctx,
 			  "reading the Merkle tree", err);
 }
 
+/* ---- the newest checkpoint, kept by a write ------------------------------------
+ *
+ * Signing asks for the newest checkpoint (to check the tree still gives
+ * its root); read with the lock (pg_begin, the same round trip) and
+ * replaced by the one the write stores, it costs the write no wait of
+ * its own.  Under the lock nobody else stores one. */
+
+void cn_pg_checkpoint_forget(struct cn_store_backend *b)
+{
+	free(b->wcp_note);
+	b->wcp_note = NULL;
+	b->wcp = 0;
+}
+
+static int keep(struct cn_store_backend *b, int64_t size, const void *root,
+		size_t rootlen, const char *note, int64_t time)
+{
+	char *copy;
+
+	cn_pg_checkpoint_forget(b);
+	/* A malformed root is for the reader to name: not kept. */
+	if (rootlen != CN_MERKLE_HASH_LEN || !(copy = strdup(note)))
+		return 0;
+	b->wcp_note = copy;
+	b->wcp_size = size;
+	b->wcp_time = time;
+	memcpy(b->wcp_root, root, CN_MERKLE_HASH_LEN);
+	b->wcp = 2;
+	return 0;
+}
+
+int cn_pg_checkpoint_keep(void *ctx, const struct cn_pg_row *r,
+			  struct cn_err *err)
+{
+	size_t rootlen, notelen;
+	const char *root = cn_pg_value(r, 1, &rootlen);
+	(void)err;
+	return keep(ctx, cn_pg_int64(r, 0), root, rootlen,
+		    cn_pg_value(r, 2, &notelen), cn_pg_int64(r, 3));
+}
+
 int cn_pg_checkpoint_put(struct cn_store_backend *b,
 			 const struct cn_checkpoint_row *cp, struct cn_err *err)
 {
 	struct cn_pg_params p = {0};
+	int rc;
 
 	cn_pg_int(&p, (int64_t)cp->size);
 	cn_pg_bytes(&p, cp->root, cp->rootlen);
 	cn_pg_str(&p, cp->note);
 	cn_pg_int(&p, cp->time);
-	return cn_pg_cmd(b, "INSERT INTO checkpoints(size, root, note, time)"
-			 " VALUES($1, $2, $3, $4)", &p, NULL,
-			 "writing a checkpoint", err);
+	rc = cn_pg_send(b, "INSERT INTO checkpoints(size, root, note, time)"
+			" VALUES($1, $2, $3, $4)", &p, "writing a checkpoint", err);
+	/* Now the newest (a copy may store older ones: migrate). */
+	if (rc == 0 && b->writing &&
+	    (b->wcp == 1 || (b->wcp == 2 && (int64_t)cp->size > b->wcp_size)))
+		keep(b, (int64_t)cp->size, cp->root, cp->rootlen, cp->note,
+		     cp->time);
+	return rc;
 }
 
 struct cp_scan {
@@ -110,16 +158,26 @@ static int checkpoint_row(void *ctx, const struct cn_pg_row *r,
 
 #define CHECKPOINT_COLS "SELECT size, root, note, time FROM checkpoints"
 
+const char cn_pg_latest_sql[] = CHECKPOINT_COLS " ORDER BY size DESC LIMIT 1";
+
 int cn_pg_checkpoint_latest(struct cn_store_backend *b, int64_t until,
 			    cn_checkpoint_fn fn, void *ctx, struct cn_err *err)
 {
 	struct cp_scan cs = {fn, ctx};
 	struct cn_pg_params p = {0};
 
-	/* The largest; or, at a cadence, the last signed by `until`, found
-	 * through the time index. */
+	/* The largest (kept by a write); or, at a cadence, the last signed
+	 * by `until`, found through the time index. */
+	if (until == INT64_MAX && b->writing && b->wcp == 1)
+		return cn_err_set(err, CN_ENOTFOUND, "no checkpoint yet");
+	if (until == INT64_MAX && b->writing && b->wcp == 2) {
+		struct cn_checkpoint_row cp = {
+			(uint64_t)b->wcp_size, b->wcp_root, CN_MERKLE_HASH_LEN,
+			b->wcp_note, b->wcp_time};
+		return fn(ctx, &cp, err);
+	}
 	if (until == INT64_MAX)
-		return cn_pg_one(b, CHECKPOINT_COLS " ORDER BY size DESC LIMIT 1",
+		return cn_pg_one(b, cn_pg_latest_sql,
 				 NULL, checkpoint_row, &cs, "reading checkpoints",
 				 "no checkpoint yet", err);
 	cn_pg_int(&p, until);

@@ -62,6 +62,7 @@ void cn_store_close(struct cn_store *st)
 	if (!st)
 		return;
 	cn_store_docs_reset(st);
+	cn_store_log_release(st);
 	free(st->signer_name);
 	sodium_memzero(st->signer_sk, sizeof(st->signer_sk));
 	st->ops->close(st->b);
@@ -76,17 +77,23 @@ int cn_store_empty(struct cn_store *st)
 
 int cn_store_begin(struct cn_store *st, struct cn_err *err)
 {
-	return st->ops->begin(st->b, err);
+	int rc = st->ops->begin(st->b, err);
+	if (rc == 0)
+		cn_store_log_begin(st);
+	return rc;
 }
 
 int cn_store_commit(struct cn_store *st, struct cn_err *err)
 {
-	return st->ops->commit(st->b, err);
+	int rc = st->ops->commit(st->b, err);
+	cn_store_log_end(st, rc == 0);
+	return rc;
 }
 
 void cn_store_rollback(struct cn_store *st)
 {
 	st->ops->rollback(st->b);
+	cn_store_log_end(st, 0);
 }
 
 int cn_store_savepoint(struct cn_store *st, struct cn_err *err)
@@ -354,15 +361,31 @@ int cn_store_token_copy(struct cn_store *st, const struct cn_token_row *t,
 	return st->ops->token_put(st->b, t, err);
 }
 
+/* The log's public key is written once (app.c, with the first signing
+ * key): a writer asks for it with every receipt, and reads it once. */
+static const char vkey_meta[] = "log_vkey";
+
 int cn_store_get_meta(struct cn_store *st, const char *key, char **value,
 		      struct cn_err *err)
 {
-	return st->ops->meta_get(st->b, key, value, err);
+	int rc;
+
+	if (st->vkey && !strcmp(key, vkey_meta))
+		return (*value = strdup(st->vkey)) ? 0
+			: cn_err_set(err, CN_ENOMEM, "out of memory");
+	rc = st->ops->meta_get(st->b, key, value, err);
+	if (rc == 0 && !strcmp(key, vkey_meta))
+		st->vkey = strdup(*value); /* none: only not remembered */
+	return rc;
 }
 
 int cn_store_set_meta(struct cn_store *st, const char *key, const char *value,
 		      struct cn_err *err)
 {
+	if (!strcmp(key, vkey_meta)) {
+		free(st->vkey);
+		st->vkey = NULL;
+	}
 	return st->ops->meta_set(st->b, key, value, err);
 }
 

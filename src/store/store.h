@@ -188,6 +188,12 @@ int cn_store_checkpoint_sign(struct cn_store *st, int64_t now,
 int cn_store_checkpoint_latest(struct cn_store *st, char **note,
 			       uint64_t *size, uint8_t root[32],
 			       struct cn_err *err) CN_NODISCARD;
+/* The checkpoint this store signed in its last committed write
+ * transaction (note malloc'd, size): what the receipts of that write
+ * name.  CN_ENOTFOUND when that write signed none (or failed). */
+int cn_store_checkpoint_signed(struct cn_store *st, char **note,
+			       uint64_t *size, struct cn_err *err)
+	CN_NODISCARD;
 /* The checkpoint signed last at or before time `until` (the same outputs;
  * CN_ENOTFOUND when none was): what a principal who may see checkpoints
  * only at a cadence is shown (docs/MERKLE.md, "Metadata"). */

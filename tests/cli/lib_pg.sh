@@ -39,3 +39,15 @@ start_serve() {
 	base="http://127.0.0.1:$port"
 	wait_up "$base/healthz" "$srv"
 }
+
+# init_with_tokens DB: `council init` on DB, then the secretariat's token
+# into $sec, the members' codes into $members and each member's token into
+# tok[CODE] (the caller declares tok: declare -A tok)
+init_with_tokens() {
+	c --db "$1" init
+	expect_rc "init on the database" 0
+	sec=$("$COUNCIL" --db "$1" token issue --role secretariat 2>/dev/null)
+	members=$("$COUNCIL" --db "$1" members --json | jq -r '.members[].code')
+	for m in $members; do tok[$m]=$("$COUNCIL" --db "$1" token issue --member "$m" 2>/dev/null); done
+	check "32 member tokens" test "${#tok[@]}" = 32
+}

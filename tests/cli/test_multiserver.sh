@@ -34,13 +34,8 @@ PSQL+=(-At -d multi)
 unset COUNCIL_DB
 export COUNCIL_KEY="$T/log.key"
 
-c --db "$DB" init
-expect_rc "init on the database" 0
-sec=$("$COUNCIL" --db "$DB" token issue --role secretariat 2>/dev/null)
-members=$("$COUNCIL" --db "$DB" members --json | jq -r '.members[].code')
 declare -A tok
-for m in $members; do tok[$m]=$("$COUNCIL" --db "$DB" token issue --member "$m" 2>/dev/null); done
-check "32 member tokens" test "${#tok[@]}" = 32
+init_with_tokens "$DB"
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
