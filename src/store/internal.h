@@ -74,6 +74,9 @@ struct cn_store {
 	/* The meta value "log_vkey" once read: it is written once, when the
 	 * log's first signing key is made. */
 	char *vkey;
+	/* Only a store opened to write keeps it: a verifier (read-only)
+	 * checks the key the store holds now, each time it asks. */
+	int keep_vkey;
 };
 
 /* log.c: the writer's memory across a transaction's start and end. */

@@ -30,6 +30,7 @@ int cn_store_open(const char *path, int flags, struct cn_store **out,
 		free(st);
 		return rc;
 	}
+	st->keep_vkey = !(flags & CN_STORE_READONLY);
 	*out = st;
 	return 0;
 }
@@ -362,7 +363,10 @@ int cn_store_token_copy(struct cn_store *st, const struct cn_token_row *t,
 }
 
 /* The log's public key is written once (app.c, with the first signing
- * key): a writer asks for it with every receipt, and reads it once. */
+ * key): a writer asks for it with every receipt, and reads it once.  A
+ * read-only store (a verifier) reads it every time: what it checks is
+ * what the store holds now (tests/unit/test_property.c changes it under
+ * an open verifier). */
 static const char vkey_meta[] = "log_vkey";
 
 int cn_store_get_meta(struct cn_store *st, const char *key, char **value,
@@ -374,7 +378,7 @@ int cn_store_get_meta(struct cn_store *st, const char *key, char **value,
 		return (*value = strdup(st->vkey)) ? 0
 			: cn_err_set(err, CN_ENOMEM, "out of memory");
 	rc = st->ops->meta_get(st->b, key, value, err);
-	if (rc == 0 && !strcmp(key, vkey_meta))
+	if (rc == 0 && st->keep_vkey && !strcmp(key, vkey_meta))
 		st->vkey = strdup(*value); /* none: only not remembered */
 	return rc;
 }
