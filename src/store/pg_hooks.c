@@ -40,7 +40,11 @@ int cn_pg_create_hooks(struct cn_store_backend *b, struct cn_err *err)
 		"  item bigint NOT NULL REFERENCES notices(id),"
 		"  attempt bigint NOT NULL, time bigint NOT NULL,"
 		"  status bigint, error text, next_at bigint,"
-		"  PRIMARY KEY (item, attempt))", "creating the outbox", err);
+		"  PRIMARY KEY (item, attempt));"
+		/* Reminder offsets (core/remind.h), in a store whose
+		 * webhooks were made before them: none. */
+		"ALTER TABLE webhooks ADD COLUMN IF NOT EXISTS remind text"
+		"  NOT NULL DEFAULT ''", "creating the outbox", err);
 }
 
 int cn_pg_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
@@ -55,9 +59,11 @@ int cn_pg_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
 	cn_pg_str(&p, w->created);
 	cn_pg_int(&p, w->cursor);
 	cn_pg_int(&p, w->owner);
+	cn_pg_str(&p, w->remind);
 	/* Only a valid bearer token owns one: not a feed key, not revoked. */
 	rc = cn_pg_one(b, "INSERT INTO webhooks(owner, url, secret, types,"
-		       " created, cursor) SELECT id, $1, $2, $3, $4, $5"
+		       " created, cursor, remind) SELECT id, $1, $2, $3, $4,"
+		       " $5, $7"
 		       " FROM tokens WHERE id = $6 AND revoked IS NULL"
 		       " AND feed_of IS NULL RETURNING id", &p, cn_pg_get_int64,
 		       id, "storing a webhook", "no valid token", err);
@@ -74,7 +80,8 @@ struct hook_scan {
 
 /* A webhook with its owner's role and code, hook_row's columns. */
 #define HOOK_SELECT "SELECT w.id, w.owner, t.role, t.principal, w.url," \
-		    " w.secret, w.types, w.created, w.revoked, w.cursor" \
+		    " w.secret, w.types, w.created, w.revoked, w.cursor," \
+		    " w.remind" \
 		    " FROM webhooks w JOIN tokens t ON t.id = w.owner"
 
 static int hook_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
@@ -93,6 +100,7 @@ static int hook_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 	cn_pg_copy(r, 7, w.created, sizeof(w.created));
 	cn_pg_copy(r, 8, w.revoked, sizeof(w.revoked));
 	w.cursor = cn_pg_int64(r, 9);
+	cn_pg_copy(r, 10, w.remind, sizeof(w.remind));
 	return hs->fn(hs->ctx, &w, err);
 }
 
@@ -393,9 +401,11 @@ int cn_pg_webhook_put(struct cn_store_backend *b, const struct cn_webhook *w,
 	cn_pg_str(&p, w->created);
 	cn_pg_str(&p, w->revoked);
 	cn_pg_int(&p, w->cursor);
+	cn_pg_str(&p, w->remind);
 	return put_with_id(b, "webhooks", "INSERT INTO webhooks(id, owner, url,"
-			   " secret, types, created, revoked, cursor) VALUES($1,"
-			   " $2, $3, $4, $5, $6, nullif($7, ''), $8)", &p,
+			   " secret, types, created, revoked, cursor, remind)"
+			   " VALUES($1, $2, $3, $4, $5, $6, nullif($7, ''), $8,"
+			   " $9)", &p,
 			   "copying a webhook", err);
 }
 

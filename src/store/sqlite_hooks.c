@@ -9,6 +9,21 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Reminder offsets (core/remind.h), in a store whose webhooks were made
+ * before them: none, as a webhook made without `remind`. */
+static int add_remind(struct cn_store_backend *b, struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT count(*) FROM pragma_table_info("
+				      "'webhooks') WHERE name = 'remind'", err);
+	int64_t has = 0;
+
+	if (!s || cn_sq_one(b, s, cn_sq_int64, &has, "reading the schema",
+			    "no schema", err))
+		return CN_EIO;
+	return has ? 0 : cn_sq_exec(b, "ALTER TABLE webhooks ADD COLUMN remind"
+				    " TEXT NOT NULL DEFAULT ''", err);
+}
+
 int cn_sq_create_hooks(struct cn_store_backend *b, struct cn_err *err)
 {
 	return cn_sq_exec(b,
@@ -17,6 +32,7 @@ int cn_sq_create_hooks(struct cn_store_backend *b, struct cn_err *err)
 		"  owner INTEGER NOT NULL REFERENCES tokens(id),"
 		"  url TEXT NOT NULL, secret TEXT NOT NULL,"
 		"  types TEXT NOT NULL DEFAULT '',"
+		"  remind TEXT NOT NULL DEFAULT '',"
 		"  created TEXT NOT NULL, revoked TEXT,"
 		"  cursor INTEGER NOT NULL);"
 		"CREATE TABLE IF NOT EXISTS notices("
@@ -36,7 +52,8 @@ int cn_sq_create_hooks(struct cn_store_backend *b, struct cn_err *err)
 		"  item INTEGER NOT NULL REFERENCES notices(id),"
 		"  attempt INTEGER NOT NULL, time INTEGER NOT NULL,"
 		"  status INTEGER, error TEXT, next_at INTEGER,"
-		"  PRIMARY KEY(item, attempt)) WITHOUT ROWID", err);
+		"  PRIMARY KEY(item, attempt)) WITHOUT ROWID", err) ||
+	       add_remind(b, err);
 }
 
 int cn_sq_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
@@ -44,9 +61,10 @@ int cn_sq_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
 {
 	/* Only a valid bearer token owns one: not a feed key, not revoked. */
 	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO webhooks(owner, url, secret,"
-				     " types, created, cursor) SELECT id, ?, ?,"
-				     " ?, ?, ? FROM tokens WHERE id = ? AND"
-				     " revoked IS NULL AND feed_of IS NULL", err);
+				     " types, created, cursor, remind) SELECT id,"
+				     " ?, ?, ?, ?, ?, ?7 FROM tokens WHERE id = ?6"
+				     " AND revoked IS NULL AND feed_of IS NULL",
+				     err);
 	int rc;
 
 	if (!s)
@@ -57,6 +75,7 @@ int cn_sq_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
 	sqlite3_bind_text(s, 4, w->created, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, w->cursor);
 	sqlite3_bind_int64(s, 6, w->owner);
+	sqlite3_bind_text(s, 7, w->remind, -1, SQLITE_STATIC);
 	if ((rc = cn_sq_done(b, s, "storing a webhook", err)))
 		return rc;
 	if (sqlite3_changes(b->db) == 0)
@@ -79,7 +98,8 @@ static void copy_col(char *dst, size_t n, sqlite3_stmt *s, int i)
 
 /* A webhook with its owner's role and code, hook_row's columns. */
 #define HOOK_SELECT "SELECT w.id, w.owner, t.role, t.principal, w.url," \
-		    " w.secret, w.types, w.created, w.revoked, w.cursor" \
+		    " w.secret, w.types, w.created, w.revoked, w.cursor," \
+		    " w.remind" \
 		    " FROM webhooks w JOIN tokens t ON t.id = w.owner"
 
 static int hook_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
@@ -98,6 +118,7 @@ static int hook_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	copy_col(w.created, sizeof(w.created), s, 7);
 	copy_col(w.revoked, sizeof(w.revoked), s, 8);
 	w.cursor = sqlite3_column_int64(s, 9);
+	copy_col(w.remind, sizeof(w.remind), s, 10);
 	return hs->fn(hs->ctx, &w, err);
 }
 
@@ -390,8 +411,9 @@ int cn_sq_webhook_put(struct cn_store_backend *b, const struct cn_webhook *w,
 		      struct cn_err *err)
 {
 	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO webhooks(id, owner, url,"
-				     " secret, types, created, revoked, cursor)"
-				     " VALUES(?,?,?,?,?,?,nullif(?, ''),?)", err);
+				     " secret, types, created, revoked, cursor,"
+				     " remind) VALUES(?,?,?,?,?,?,nullif(?, ''),"
+				     "?,?)", err);
 
 	if (!s)
 		return CN_EIO;
@@ -403,6 +425,7 @@ int cn_sq_webhook_put(struct cn_store_backend *b, const struct cn_webhook *w,
 	sqlite3_bind_text(s, 6, w->created, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 7, w->revoked, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 8, w->cursor);
+	sqlite3_bind_text(s, 9, w->remind, -1, SQLITE_STATIC);
 	return cn_sq_done(b, s, "copying a webhook", err);
 }
 
