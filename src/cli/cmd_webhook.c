@@ -51,7 +51,8 @@ static int remind_option(struct cli *c, const char *arg,
 	size_t i = 0;
 
 	out[0] = '\0';
-	for (const char *p = arg; arg && *p; i++) {
+	/* Every item, an empty one too ("2h," has two): it is refused. */
+	for (const char *p = arg; p; i++) {
 		size_t n = strcspn(p, ",");
 		snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) ? n
 			 : sizeof(word) - 1), p);
@@ -61,10 +62,29 @@ static int remind_option(struct cli *c, const char *arg,
 			return cli_usage(c, "--remind: %s", strncmp(err.msg,
 					 "field 'remind': ", 16) ? err.msg
 					 : err.msg + 16);
-		p += n + (p[n] == ',');
+		p = p[n] ? p + n + 1 : NULL;
 	}
 	cn_remind_encode(&r, out);
 	return 0;
+}
+
+/* The stored offsets as --remind takes them, "24h,2h" ("" for none). */
+static const char *remind_words(const char *stored, char *out, size_t n)
+{
+	struct cn_remind r;
+	struct cn_err err = {0};
+	char word[CN_REMIND_WORD];
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (cn_remind_decode(stored, &r, &err))
+		return stored; /* not this program's: shown as it is */
+	for (size_t i = 0; i < r.n && len < n; i++) {
+		cn_remind_word(r.at[i], word);
+		len += (size_t)snprintf(out + len, n - len, "%s%s", i ? "," : "",
+					word);
+	}
+	return out;
 }
 
 int cmd_webhook_add(struct cli *c, const struct cli_args *a, struct cn_app *app)
@@ -73,7 +93,7 @@ int cmd_webhook_add(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	const char *types = cli_or(a->val[HOOK_TYPES], "");
 	struct cn_err err = {0};
 	struct cn_webhook w;
-	char remind[CN_REMIND_TEXT];
+	char remind[CN_REMIND_TEXT], words[CN_REMIND_COUNT * CN_REMIND_WORD];
 	int rc;
 
 	if (!a->val[HOOK_URL])
@@ -103,10 +123,11 @@ int cmd_webhook_add(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		return cli_fail(c, &err);
 	}
 	if (c->json)
-		cli_print_json(json_pack("{s:I, s:I, s:s, s:s, s:s, s:I}", "id",
-					 (json_int_t)w.id, "token", (json_int_t)a->id,
-					 "url", w.url, "secret", w.secret,
-					 "created", w.created,
+		cli_print_json(json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I}",
+					 "id", (json_int_t)w.id, "token",
+					 (json_int_t)a->id, "url", w.url, "secret",
+					 w.secret, "remind", remind_words(w.remind,
+					 words, sizeof(words)), "created", w.created,
 					 "cursor", (json_int_t)w.cursor));
 	else {
 		printf("%s\n", w.secret);
@@ -135,11 +156,14 @@ static int list_one(void *ctx, const struct cn_webhook *w, struct cn_err *err)
 
 static int list_json(void *ctx, const struct cn_webhook *w, struct cn_err *err)
 {
+	char words[CN_REMIND_COUNT * CN_REMIND_WORD];
+
 	if (json_array_append_new(ctx, json_pack(
 		    "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
 		    (json_int_t)w->id, "token", (json_int_t)w->owner, "role",
 		    w->role, "code", w->principal, "url", w->url, "types",
-		    w->types, "remind", w->remind, "created", w->created,
+		    w->types, "remind", remind_words(w->remind, words,
+		    sizeof(words)), "created", w->created,
 		    "cursor", (json_int_t)w->cursor)))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;
