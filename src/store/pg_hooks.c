@@ -78,11 +78,14 @@ struct hook_scan {
 	void *ctx;
 };
 
-/* A webhook with its owner's role and code, hook_row's columns. */
-#define HOOK_SELECT "SELECT w.id, w.owner, t.role, t.principal, w.url," \
-		    " w.secret, w.types, w.created, w.revoked, w.cursor," \
-		    " w.remind" \
-		    " FROM webhooks w JOIN tokens t ON t.id = w.owner"
+/* A webhook with its owner's role and code, hook_row's columns; its
+ * reminders from `remind` (a column, or '' in a store from before it
+ * opened read-only). */
+#define HOOK_SELECT_WITH(remind)                                              \
+	"SELECT w.id, w.owner, t.role, t.principal, w.url, w.secret, w.types,"\
+	" w.created, w.revoked, w.cursor, " remind                            \
+	" FROM webhooks w JOIN tokens t ON t.id = w.owner"
+#define HOOK_SELECT HOOK_SELECT_WITH("w.remind")
 
 static int hook_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 {
@@ -343,8 +346,17 @@ int cn_pg_webhook_rows(struct cn_store_backend *b, cn_webhook_fn fn, void *ctx,
 	if (!there)
 		return cn_err_set(err, CN_ENOTFOUND, "%s: no webhook tables",
 				  b->label);
-	return cn_pg_each(b, HOOK_SELECT " ORDER BY w.id", NULL, hook_row, &hs,
-			  "reading webhooks", err);
+	/* A source made before reminders, opened read-only, has no column
+	 * for them (a writable open adds it): none. */
+	if ((rc = cn_pg_one(b, "SELECT count(*)::int8 FROM"
+			    " information_schema.columns WHERE table_schema ="
+			    " current_schema() AND table_name = 'webhooks' AND"
+			    " column_name = 'remind'", NULL, cn_pg_get_int64,
+			    &there, "reading the schema", "no schema", err)))
+		return rc;
+	return cn_pg_each(b, there ? HOOK_SELECT " ORDER BY w.id"
+				   : HOOK_SELECT_WITH("''") " ORDER BY w.id",
+			  NULL, hook_row, &hs, "reading webhooks", err);
 }
 
 int cn_pg_notice_rows(struct cn_store_backend *b, cn_notice_fn fn, void *ctx,

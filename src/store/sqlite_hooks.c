@@ -96,11 +96,14 @@ static void copy_col(char *dst, size_t n, sqlite3_stmt *s, int i)
 	snprintf(dst, n, "%s", t ? (const char *)t : "");
 }
 
-/* A webhook with its owner's role and code, hook_row's columns. */
-#define HOOK_SELECT "SELECT w.id, w.owner, t.role, t.principal, w.url," \
-		    " w.secret, w.types, w.created, w.revoked, w.cursor," \
-		    " w.remind" \
-		    " FROM webhooks w JOIN tokens t ON t.id = w.owner"
+/* A webhook with its owner's role and code, hook_row's columns; its
+ * reminders from `remind` (a column, or '' in a store from before it
+ * opened read-only). */
+#define HOOK_SELECT_WITH(remind)                                              \
+	"SELECT w.id, w.owner, t.role, t.principal, w.url, w.secret, w.types,"\
+	" w.created, w.revoked, w.cursor, " remind                            \
+	" FROM webhooks w JOIN tokens t ON t.id = w.owner"
+#define HOOK_SELECT HOOK_SELECT_WITH("w.remind")
 
 static int hook_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
@@ -376,7 +379,16 @@ int cn_sq_webhook_rows(struct cn_store_backend *b, cn_webhook_fn fn, void *ctx,
 	if (n == 0)
 		return cn_err_set(err, CN_ENOTFOUND, "%s: no webhook tables",
 				  b->path);
-	if (!(s = cn_sq_fresh(b, HOOK_SELECT " ORDER BY w.id", err)))
+	/* A source made before reminders, opened read-only, has no column
+	 * for them (a writable open adds it): none. */
+	if (!(s = cn_sq_fresh(b, "SELECT count(*) FROM pragma_table_info("
+			      "'webhooks') WHERE name = 'remind'", err)) ||
+	    (rc = cn_sq_one(b, s, cn_sq_int64, &n, "reading the schema",
+			    "no schema", err)))
+		return s ? rc : CN_EIO;
+	if (!(s = cn_sq_fresh(b, n ? HOOK_SELECT " ORDER BY w.id"
+				   : HOOK_SELECT_WITH("''") " ORDER BY w.id",
+			      err)))
 		return CN_EIO;
 	return cn_sq_each(b, s, hook_row, &hs, "reading webhooks", err);
 }

@@ -86,3 +86,18 @@ check "all four, the revoked three too" grep -q "4 webhooks (0 notices, 0 delive
 check "secrets and all, row for row" test \
 	"$(sqlite3 "$COUNCIL_DB" "SELECT * FROM webhooks ORDER BY id")" = \
 	"$(sqlite3 "$T/copy.db" "SELECT * FROM webhooks ORDER BY id")"
+
+# A store whose webhooks were made before reminders (no remind column):
+# migrate reads it (read-only: nothing added) as having none; the copy has
+# the column, and a writable open gives the old store one too.
+cp "$COUNCIL_DB" "$T/old.db"
+cp "$COUNCIL_DB.key" "$T/old.db.key"
+sqlite3 "$T/old.db" "ALTER TABLE webhooks DROP COLUMN remind"
+c migrate --from "$T/old.db" --to "$T/copy2.db"
+expect_rc "migrate reads webhooks from before reminders" 0
+check "all four of them" grep -q "4 webhooks" "$T/.out"
+check "the source was not changed" test \
+	"$(sqlite3 "$T/old.db" "SELECT count(*) FROM pragma_table_info('webhooks') WHERE name = 'remind'")" = 0
+check "the copy has none" test "$(sqlite3 "$T/copy2.db" "SELECT group_concat(remind, '|') FROM webhooks")" = "|||"
+c --db "$T/old.db" webhook list --json
+expect_json "a writable open adds the column: none" '.[0].remind' ""
