@@ -20,6 +20,7 @@ struct decided {
 struct remind_memo {
 	struct decided *v;
 	size_t n, cap;
+	int64_t looked; /* the second of the last look that committed */
 };
 
 static int cmp_decided(const struct decided *a, const struct decided *b)
@@ -290,6 +291,10 @@ int remind_round(struct hooks *h, struct remind_memo **memo, struct ctx *x,
 	if (!*memo && !(*memo = calloc(1, sizeof(**memo))))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	r.memo = *memo;
+	/* Offsets and deadlines are whole seconds: one look a second is
+	 * enough, however many commits wake the thread within it. */
+	if (r.memo->looked == x->now)
+		return 0;
 	memo_prune(r.memo, x->now);
 	if (!(r.hooks = calloc(n + 1, sizeof(*r.hooks))))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
@@ -321,6 +326,8 @@ int remind_round(struct hooks *h, struct remind_memo **memo, struct ctx *x,
 	/* Remembered once durable: a failed round decides again. */
 	for (size_t i = 0; !rc && i < r.nq; i++)
 		rc = memo_add(r.memo, &r.q[i].d, err);
+	if (!rc)
+		r.memo->looked = x->now;
 out:
 	for (size_t i = 0; i < r.nq; i++)
 		free(r.q[i].body);

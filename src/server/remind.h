@@ -26,7 +26,9 @@
  * record; and what was already decided for a (webhook, proposal,
  * deadline, offset) is remembered (struct remind_memo, until the
  * deadline passes), so a decided reminder costs no parse and no write in
- * later rounds.  Only the server whose clock leads (writer_leads) queues:
+ * later rounds; and a round looks at most once a second, however many
+ * commits wake the thread.  Only the server whose clock leads
+ * (writer_leads) queues:
  * with several servers on one store one looks, and the unique ref keeps
  * a reminder single even when two briefly think they lead.
  */

@@ -3,7 +3,9 @@
 // signature: a silence procedure a few seconds ahead and offsets in
 // seconds; the reminder comes once, signed, before the deadline, to the
 // delegations that have not answered and may see the proposal, and to
-// no one else; a deadline extended gets a reminder of its own; a
+// no one else (not the secretariat, not a partner, not a member off the
+// body); a written vote the same until the delegation votes; a deadline
+// extended gets a reminder of its own; a
 // withdrawn proposal none; a reminder queued before a kill -9 is
 // delivered once after the restart.  Every wait is for a condition, with
 // generous bounds (hooklib.mjs); the offsets leave the deadline at least
@@ -31,10 +33,10 @@ async function hook(who, url, remind) {
   return r.body;
 }
 
-async function silence(body, title, seconds) {
+async function silence(body, title, seconds, { procedure = 'silence', shared = false } = {}) {
   const deadline = isoIn(seconds);
   const r = await as('secretariat')('POST', '/api/v1/proposals',
-    { body, title, procedure: 'silence', deadline, shared: false });
+    { body, title, procedure, deadline, shared });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return { id: r.body.id, deadline };
 }
@@ -80,7 +82,8 @@ test('once, signed, before the deadline, to the delegations still awaited that s
     JP: await hook('JP', recv.url('/jp'), ['15s']),
     secretariat: await hook('secretariat', recv.url('/sec'), ['15s']),
   };
-  const nac = await silence('NAC', 'reminders: NAC silence', 20);
+  // Shared: Japan sees it, and still owes no answer.
+  const nac = await silence('NAC', 'reminders: NAC silence', 20, { shared: true });
   const npg = await silence('NPG', 'reminders: NPG silence, hidden from France', 20);
   const gone = await silence('NAC', 'reminders: withdrawn at once', 20);
   const w = await as('secretariat')('POST', `/api/v1/proposals/${gone.id}/withdraw`, { reason: 'overtaken' });
@@ -111,7 +114,8 @@ test('once, signed, before the deadline, to the delegations still awaited that s
   assert.deepEqual(reminders(at('/us')).map((g) => JSON.parse(g.body).proposal), [npg.id],
     'the United States answered on the NAC item');
   assert.equal(reminders(at('/sec')).length, 0, 'the secretariat owes no answer');
-  assert.equal(reminders(at('/jp')).length, 0, 'a partner owes none and sees none of these');
+  assert.equal(reminders(at('/jp')).length, 0, 'a partner owes none');
+  assert.ok(concluded(at('/jp'), nac.id), 'though Japan sees the shared item');
   for (const g of [...at('/fr'), ...at('/jp')]) assert.ok(!g.body.includes('hidden from France'), g.body);
 
   // The delivery log names it.
@@ -120,6 +124,24 @@ test('once, signed, before the deadline, to the delegations still awaited that s
   assert.equal(rem.length, 1, JSON.stringify(log.body));
   assert.equal(rem[0].state, 'delivered');
   assert.equal(rem[0].seq, null, 'a reminder is no event of the log');
+});
+
+test('a written vote: reminded until the delegation votes', async () => {
+  const fr = await hook('FR', recv.url('/w-fr'), ['15s']);
+  const us = await hook('US', recv.url('/w-us'), ['15s']);
+  const p = await silence('NAC', 'reminders: a written vote', 20, { procedure: 'written' });
+  const v = await as('US')('POST', `/api/v1/proposals/${p.id}/votes`, { vote: 'yes' });
+  assert.equal(v.status, 200, JSON.stringify(v.body));
+  const got = await until('France\'s reminder', () => reminders(at('/w-fr'))[0]);
+  assert.equal(verify(fr.secret, got.headers['council-signature'], got.body), null);
+  const body = JSON.parse(got.body);
+  assert.equal(body.proposal, p.id);
+  assert.equal(body.procedure, 'written');
+  assert.equal(body.awaited, 'vote');
+  await until('the count', () => concluded(at('/w-us'), p.id) && concluded(at('/w-fr'), p.id));
+  assert.equal(reminders(at('/w-fr')).length, 1);
+  assert.equal(reminders(at('/w-us')).length, 0, 'the United States voted');
+  assert.ok(us.id > 0);
 });
 
 test('an extended deadline gets a reminder of its own', async () => {
