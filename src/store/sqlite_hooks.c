@@ -26,7 +26,7 @@ static int add_remind(struct cn_store_backend *b, struct cn_err *err)
 
 int cn_sq_create_hooks(struct cn_store_backend *b, struct cn_err *err)
 {
-	return cn_sq_exec(b,
+	int rc = cn_sq_exec(b,
 		"CREATE TABLE IF NOT EXISTS webhooks("
 		"  id INTEGER PRIMARY KEY,"
 		"  owner INTEGER NOT NULL REFERENCES tokens(id),"
@@ -52,8 +52,9 @@ int cn_sq_create_hooks(struct cn_store_backend *b, struct cn_err *err)
 		"  item INTEGER NOT NULL REFERENCES notices(id),"
 		"  attempt INTEGER NOT NULL, time INTEGER NOT NULL,"
 		"  status INTEGER, error TEXT, next_at INTEGER,"
-		"  PRIMARY KEY(item, attempt)) WITHOUT ROWID", err) ||
-	       add_remind(b, err);
+		"  PRIMARY KEY(item, attempt)) WITHOUT ROWID", err);
+
+	return rc ? rc : add_remind(b, err);
 }
 
 int cn_sq_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
