@@ -163,6 +163,37 @@ static const char *awaited(const json_t *view, const char *proc,
 	return NULL;
 }
 
+struct commented {
+	const char *code;
+	int found;
+};
+
+static int saw_comment(void *ctx, const struct cn_event *ev,
+		       struct cn_err *err)
+{
+	struct commented *c = ctx;
+	const char *m = cn_jstr(ev->payload, "member");
+	(void)err;
+
+	if (!strcmp(ev->type, "comment.made") && m && !strcmp(m, c->code))
+		c->found = 1;
+	return 0;
+}
+
+/* Whether member `code` commented on proposal id: a comment is on the
+ * record and changes no state, so the view does not show it; the
+ * proposal's events do (its index: the cost of its events, once per
+ * decision). */
+static int commented(struct ctx *x, int64_t id, const char *code, int *out,
+		     struct cn_err *err)
+{
+	struct commented c = {code, 0};
+	int rc = cn_reader_proposal_events(x->rd, id, saw_comment, &c, err);
+
+	*out = c.found;
+	return rc;
+}
+
 /* The reminder's body: what its owner may see of the proposal, and what
  * is awaited from it. */
 static char *reminder_body(const json_t *view, int64_t id, const char *code,
@@ -199,6 +230,14 @@ static int decide(struct round *r, const struct reminding *k, int64_t id,
 			       sight_of(r->x, &ps) != SEE_NONE
 		       ? awaited(view, proc, r->x->who.code)
 		       : NULL;
+	/* Under silence, a comment is a word stated on it too. */
+	if (what && !strcmp(what, "position")) {
+		int said = 0;
+		if (commented(r->x, id, r->x->who.code, &said, err))
+			return err->code;
+		if (said)
+			what = NULL;
+	}
 	if (what) {
 		snprintf(q.ref, sizeof(q.ref), "remind:%lld:%lld:%lld",
 			 (long long)id, (long long)d->deadline,

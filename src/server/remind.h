@@ -15,8 +15,8 @@
  *
  * Who is reminded: a member's token, of the proposal's electorate, that
  * sees the proposal (access.h's sight, never a rule of its own), while
- * its delegation has not answered: under silence no position stated,
- * under a written vote no vote cast.  Concluded, withdrawn or answered
+ * its delegation has not answered: under silence no position stated
+ * and no comment made, under a written vote no vote cast.  Concluded, withdrawn or answered
  * by the time the reminder is due: none.  The secretariat and partners
  * owe no answer, so their webhooks get none.  Ratifications and meetings
  * have no deadline: nothing to remind before.

@@ -79,6 +79,7 @@ test('once, signed, before the deadline, to the delegations still awaited that s
   const hooks = {
     FR: await hook('FR', recv.url('/fr'), ['15s']),
     US: await hook('US', recv.url('/us'), ['15s']),
+    HU: await hook('HU', recv.url('/hu'), ['15s']),
     JP: await hook('JP', recv.url('/jp'), ['15s']),
     secretariat: await hook('secretariat', recv.url('/sec'), ['15s']),
   };
@@ -92,6 +93,10 @@ test('once, signed, before the deadline, to the delegations still awaited that s
   const us = await as('US')('POST', `/api/v1/proposals/${nac.id}/positions`,
     { position: 'concur' });
   assert.equal(us.status, 200, JSON.stringify(us.body));
+  // Hungary comments: a word on the record, no position; it answered too.
+  const hu = await as('HU')('POST', `/api/v1/proposals/${nac.id}/positions`,
+    { position: 'comment', text: 'noted' });
+  assert.equal(hu.status, 200, JSON.stringify(hu.body));
 
   const got = await until('France\'s reminder', () => reminders(at('/fr'))
     .find((g) => JSON.parse(g.body).proposal === nac.id));
@@ -105,7 +110,7 @@ test('once, signed, before the deadline, to the delegations still awaited that s
   });
 
   // Past the deadline no reminder can come: wait for the conclusions.
-  for (const path of ['/fr', '/us', '/sec']) {
+  for (const path of ['/fr', '/us', '/hu', '/sec']) {
     await until(`the conclusion at ${path}`, () => concluded(at(path), nac.id));
   }
   await until('the NPG conclusion', () => concluded(at('/sec'), npg.id));
@@ -113,6 +118,8 @@ test('once, signed, before the deadline, to the delegations still awaited that s
   // The United States sits on the NPG and did not answer there.
   assert.deepEqual(reminders(at('/us')).map((g) => JSON.parse(g.body).proposal), [npg.id],
     'the United States answered on the NAC item');
+  assert.deepEqual(reminders(at('/hu')).map((g) => JSON.parse(g.body).proposal), [npg.id],
+    'Hungary commented on the NAC item (and sits on the NPG)');
   assert.equal(reminders(at('/sec')).length, 0, 'the secretariat owes no answer');
   assert.equal(reminders(at('/jp')).length, 0, 'a partner owes none');
   assert.ok(concluded(at('/jp'), nac.id), 'though Japan sees the shared item');
