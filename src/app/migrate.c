@@ -436,7 +436,7 @@ static int hook_values(struct hook_side *h, const struct cn_value *v,
 static int webhook_side(void *ctx, const struct cn_webhook *w,
 			struct cn_err *err)
 {
-	struct cn_value v[8] = {0};
+	struct cn_value v[9] = {0};
 
 	v_int(&v[0], w->id);
 	v_int(&v[1], w->owner);
@@ -446,6 +446,7 @@ static int webhook_side(void *ctx, const struct cn_webhook *w,
 	v_str(&v[5], w->created);
 	v_str(&v[6], w->revoked);
 	v_int(&v[7], w->cursor);
+	v_str(&v[8], w->remind);
 	return hook_values(ctx, v, err);
 }
 
@@ -486,7 +487,7 @@ static const struct {
 	const char *what;
 	unsigned ncols, nkey;
 } hook_tables[] = {
-	{"webhooks", 8, 1}, {"notices", 10, 1}, {"deliveries", 6, 2},
+	{"webhooks", 9, 1}, {"notices", 10, 1}, {"deliveries", 6, 2},
 };
 
 static int hook_scan(struct cn_store *st, unsigned t, struct hook_side *h,

@@ -11,18 +11,24 @@
 #include <string.h>
 
 #include "../core/hook.h"
+#include "../core/remind.h"
 #include "../core/timeutil.h"
 #include "../server/hooks.h"
 #include "cli.h"
 #include "util.h"
 
-enum { HOOK_URL, HOOK_TYPES, HOOK_LOCAL, HOOK_LIMIT, HOOK_JSON };
+enum { HOOK_URL, HOOK_TYPES, HOOK_REMIND, HOOK_LOCAL, HOOK_LIMIT, HOOK_JSON };
 const struct cli_opt cli_opts_webhook[] = {
 	[HOOK_URL] = {.name = "url", .arg = "URL", .only = "add",
 		      .help = "where deliveries are POSTed (http or https);\n"
 			      "required"},
 	[HOOK_TYPES] = {.name = "types", .arg = "T,T", .only = "add",
 			.help = "only events of these types (default: all)"},
+	[HOOK_REMIND] = {.name = "remind", .arg = "D,D", .only = "add",
+			 .help = "remind the token's delegation this long\n"
+				 "before a deadline that waits on it, e.g.\n"
+				 "24h,2h (s, m, h or d; at most 4, 1s to\n"
+				 "30d; default: no reminders)"},
 	[HOOK_LOCAL] = {.name = "allow-local", .only = "add",
 			.help = "take a loopback or private address (the\n"
 				"server delivers there only with serve\n"
@@ -34,12 +40,61 @@ const struct cli_opt cli_opts_webhook[] = {
 		       .help = "machine-readable output"},
 	OPT_END};
 
+/* --remind's offsets, "24h,2h", into the stored form; 0 or -1 after
+ * saying what is wrong. */
+static int remind_option(struct cli *c, const char *arg,
+			 char out[CN_REMIND_TEXT])
+{
+	struct cn_remind r = {0};
+	struct cn_err err = {0};
+	char word[CN_REMIND_WORD];
+	size_t i = 0;
+
+	out[0] = '\0';
+	/* Every item, an empty one too ("2h," has two): it is refused. */
+	for (const char *p = arg; p; i++) {
+		size_t n = strcspn(p, ",");
+		snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) ? n
+			 : sizeof(word) - 1), p);
+		if (n >= sizeof(word))
+			word[0] = '\0'; /* too long: refused as no offset */
+		if (cn_remind_add(&r, word, "remind", i, &err))
+			return cli_usage(c, "--remind: %s", strncmp(err.msg,
+					 "field 'remind': ", 16) ? err.msg
+					 : err.msg + 16);
+		p = p[n] ? p + n + 1 : NULL;
+	}
+	cn_remind_encode(&r, out);
+	return 0;
+}
+
+/* The stored offsets as --remind takes them, "24h,2h" ("" for none). */
+static const char *remind_words(const char *stored, char *out, size_t n)
+{
+	struct cn_remind r;
+	struct cn_err err = {0};
+	char word[CN_REMIND_WORD];
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (cn_remind_decode(stored, &r, &err))
+		return stored; /* not this program's: shown as it is */
+	for (size_t i = 0; i < r.n && len < n; i++) {
+		cn_remind_word(r.at[i], word);
+		len += (size_t)snprintf(out + len, n - len, "%s%s", i ? "," : "",
+					word);
+	}
+	return out;
+}
+
 int cmd_webhook_add(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	struct cn_store *st = cn_app_store(app);
 	const char *types = cli_or(a->val[HOOK_TYPES], "");
 	struct cn_err err = {0};
 	struct cn_webhook w;
+	char remind[CN_REMIND_TEXT], words[CN_REMIND_COUNT * CN_REMIND_WORD];
+	int rc;
 
 	if (!a->val[HOOK_URL])
 		return cli_usage(c, "webhook add needs --url URL");
@@ -54,6 +109,9 @@ int cmd_webhook_add(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		return cli_usage(c, "--types: at most %d bytes", CN_WEBHOOK_TYPES_MAX);
 	if (cn_hook_types_check(types, &err))
 		return cli_usage(c, "--types: %s", err.msg);
+	if ((rc = remind_option(c, a->val[HOOK_REMIND], remind)))
+		return rc;
+	snprintf(w.remind, sizeof(w.remind), "%s", remind);
 	w.owner = a->id;
 	snprintf(w.url, sizeof(w.url), "%s", a->val[HOOK_URL]);
 	snprintf(w.types, sizeof(w.types), "%s", types);
@@ -65,10 +123,11 @@ int cmd_webhook_add(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		return cli_fail(c, &err);
 	}
 	if (c->json)
-		cli_print_json(json_pack("{s:I, s:I, s:s, s:s, s:s, s:I}", "id",
-					 (json_int_t)w.id, "token", (json_int_t)a->id,
-					 "url", w.url, "secret", w.secret,
-					 "created", w.created,
+		cli_print_json(json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I}",
+					 "id", (json_int_t)w.id, "token",
+					 (json_int_t)a->id, "url", w.url, "secret",
+					 w.secret, "remind", remind_words(w.remind,
+					 words, sizeof(words)), "created", w.created,
 					 "cursor", (json_int_t)w.cursor));
 	else {
 		printf("%s\n", w.secret);
@@ -97,12 +156,15 @@ static int list_one(void *ctx, const struct cn_webhook *w, struct cn_err *err)
 
 static int list_json(void *ctx, const struct cn_webhook *w, struct cn_err *err)
 {
+	char words[CN_REMIND_COUNT * CN_REMIND_WORD];
+
 	if (json_array_append_new(ctx, json_pack(
-		    "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
+		    "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
 		    (json_int_t)w->id, "token", (json_int_t)w->owner, "role",
 		    w->role, "code", w->principal, "url", w->url, "types",
-		    w->types, "created", w->created, "cursor",
-		    (json_int_t)w->cursor)))
+		    w->types, "remind", remind_words(w->remind, words,
+		    sizeof(words)), "created", w->created,
+		    "cursor", (json_int_t)w->cursor)))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;
 }

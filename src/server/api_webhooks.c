@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../core/hook.h"
+#include "../core/remind.h"
 #include "../core/timeutil.h"
 #include "access.h"
 #include "cache.h"
@@ -48,16 +49,29 @@ static int revoke_hook(struct cn_store *st, int64_t now, void *args,
 /* A webhook as the API shows it: never its secret. */
 static json_t *hook_json(const struct cn_webhook *w)
 {
-	json_t *types = json_array();
+	json_t *types = json_array(), *remind = json_array();
 	const char *p = w->types;
+	struct cn_remind r;
+	struct cn_err err = {0};
+	char word[CN_REMIND_WORD];
+
+	/* The store holds what POST checked; a row that is not is shown
+	 * with none rather than failing the list. */
+	if (cn_remind_decode(w->remind, &r, &err))
+		r.n = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		cn_remind_word(r.at[i], word);
+		json_array_append_new(remind, json_string(word));
+	}
 
 	while (*p) {
 		size_t n = strcspn(p, ",");
 		json_array_append_new(types, json_stringn(p, n));
 		p += n + (p[n] == ',');
 	}
-	return json_pack("{s:I, s:s, s:o, s:s, s:I}", "id", (json_int_t)w->id,
-			 "url", w->url, "types", types, "created", w->created,
+	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:I}", "id",
+			 (json_int_t)w->id, "url", w->url, "types", types,
+			 "remind", remind, "created", w->created,
 			 "cursor", (json_int_t)w->cursor);
 }
 
@@ -113,11 +127,45 @@ static int field_types(struct ctx *x, const json_t *o, char *out, size_t n)
 	return 0;
 }
 
+/* The field `remind`: an array of offsets ("24h") into out, the stored
+ * form (core/remind.h); -1 after answering 400. */
+static int field_remind(struct ctx *x, const json_t *o,
+			char out[CN_REMIND_TEXT])
+{
+	const json_t *v = json_object_get(o, "remind"), *t;
+	struct cn_remind r = {0};
+	struct cn_err err = {0};
+	size_t i;
+
+	out[0] = '\0';
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v)) {
+		reply_error(x, 400, "invalid", "field 'remind': an array of "
+			    "offsets such as \"24h\"");
+		return -1;
+	}
+	json_array_foreach(v, i, t) {
+		const char *s = json_string_value(t);
+		if (!s) {
+			reply_error(x, 400, "invalid", "field 'remind': item %zu: "
+				    "a string such as \"24h\"", i);
+			return -1;
+		}
+		if (cn_remind_add(&r, s, "remind", i, &err)) {
+			reply_err(x, &err);
+			return -1;
+		}
+	}
+	cn_remind_encode(&r, out);
+	return 0;
+}
+
 void h_webhook_new(struct ctx *x)
 {
-	static const char *const fields[] = {"url", "types", NULL};
+	static const char *const fields[] = {"url", "types", "remind", NULL};
 	struct cn_err err = {0};
-	char types[CN_WEBHOOK_TYPES_MAX + 1];
+	char types[CN_WEBHOOK_TYPES_MAX + 1], remind[CN_REMIND_TEXT];
 	const char *url = NULL;
 	struct cn_webhook *w;
 	struct pending *p;
@@ -138,7 +186,8 @@ void h_webhook_new(struct ctx *x)
 		reply_err(x, &err);
 		return;
 	}
-	if (field_types(x, o, types, sizeof(types))) {
+	if (field_types(x, o, types, sizeof(types)) ||
+	    field_remind(x, o, remind)) {
 		json_decref(o);
 		return;
 	}
@@ -146,6 +195,7 @@ void h_webhook_new(struct ctx *x)
 		return;
 	w = &p->a.hook.hook;
 	snprintf(w->types, sizeof(w->types), "%s", types);
+	snprintf(w->remind, sizeof(w->remind), "%s", remind);
 	w->owner = x->who.token_id;
 	snprintf(w->url, sizeof(w->url), "%s", url);
 	hook_secret_new(w->secret);

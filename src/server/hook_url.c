@@ -105,9 +105,13 @@ int hook_store(struct cn_store *st, int64_t now, struct cn_webhook *w,
 json_t *hook_attempt_json(const struct cn_attempt *a)
 {
 	char t[CN_TIME_BUF], n[CN_TIME_BUF];
-	json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s?, s:s, s:o, s:o}",
+	/* An event's ref is its seq; a reminder's (remind.h) is not an
+	 * event: no seq. */
+	int event = a->ref[0] >= '0' && a->ref[0] <= '9';
+	json_t *o = json_pack("{s:I, s:o, s:s, s:I, s:s, s:s?, s:s, s:o, s:o}",
 			      "delivery", (json_int_t)a->item, "seq",
-			      (json_int_t)strtoll(a->ref, NULL, 10), "type",
+			      event ? json_integer(strtoll(a->ref, NULL, 10))
+				    : json_null(), "type",
 			      a->kind, "attempt", (json_int_t)a->attempt,
 			      "time", cn_time_format(a->time, t), "error",
 			      a->error, "state", a->state, "status",

@@ -1,4 +1,5 @@
-/* hooks.c - webhook deliveries; see hooks.h.
+/* hooks.c - webhook deliveries; see hooks.h (and remind.h, the
+ * reminders queued in each round).
  *
  * The thread wakes at each commit of this server's writer (hooks_wake),
  * and at least every HOOKS_POLL_MS for what others committed and for
@@ -23,6 +24,7 @@
 #include "access.h"
 #include "cache.h"
 #include "handlers.h"
+#include "remind.h"
 #include "writer.h"
 
 struct hooks {
@@ -32,6 +34,7 @@ struct hooks {
 	pthread_cond_t wake;
 	int stop, woken;
 	CURLM *multi;
+	struct remind_memo *memo; /* the thread's (remind.h) */
 };
 
 static int64_t wall_now(void)
@@ -69,8 +72,8 @@ static const struct cn_webhook *find_hook(const struct hook_vec *hv, int64_t id)
 }
 
 /* A store job run to durability on the writer; its result code. */
-static int run_job(struct hooks *h, writer_store_fn fn, void *args,
-		   struct cn_err *err)
+int hooks_run_job(struct hooks *h, writer_store_fn fn, void *args,
+		  struct cn_err *err)
 {
 	struct writer_job job = {.store_fn = fn, .store_args = args,
 				 .actor = "", .proposal = -1};
@@ -117,7 +120,7 @@ static int fill_store(struct cn_store *st, int64_t now, void *args,
 }
 
 /* The owner's principal, as the webhook's row names it. */
-static void owner_of(const struct cn_webhook *w, struct cn_principal *who)
+void hooks_owner(const struct cn_webhook *w, struct cn_principal *who)
 {
 	memset(who, 0, sizeof(*who));
 	who->token_id = w->owner;
@@ -140,7 +143,7 @@ static int fill_one(struct hooks *h, struct ctx *x, struct cn_store *st,
 	int rc;
 
 	*more = 0;
-	owner_of(w, &x->who);
+	hooks_owner(w, &x->who);
 	if ((rc = record_size(x, &upto, err)) || (int64_t)upto <= w->cursor)
 		return rc == CN_ENOTFOUND ? 0 : rc;
 	if (!(events = json_array()))
@@ -177,7 +180,7 @@ static int fill_one(struct hooks *h, struct ctx *x, struct cn_store *st,
 	}
 	json_decref(events);
 	if (!rc)
-		rc = run_job(h, fill_store, &f, err);
+		rc = hooks_run_job(h, fill_store, &f, err);
 	for (i = 0; f.q && i < f.n; i++)
 		free(f.q[i].body);
 	free(f.q);
@@ -412,7 +415,7 @@ static int deliver(struct hooks *h, struct cn_store *st, int *again,
 		return rc == CN_ENOTFOUND ? 0 : rc;
 	if (at > now)
 		return 0;
-	if ((rc = run_job(h, claim_store, &c, err)) || c.n == 0) {
+	if ((rc = hooks_run_job(h, claim_store, &c, err)) || c.n == 0) {
 		sends_clear(&c);
 		return rc;
 	}
@@ -430,7 +433,7 @@ static int deliver(struct hooks *h, struct cn_store *st, int *again,
 		}
 		if (!rc) {
 			send_all(h, &c);
-			rc = run_job(h, record_store, &c, err);
+			rc = hooks_run_job(h, record_store, &c, err);
 		}
 	}
 	free(hv.v);
@@ -468,6 +471,10 @@ static void round_once(struct hooks *h, int *again)
 		rc = fill_one(h, &x, st, &hv.v[i], &more, &err);
 		any |= more;
 	}
+	/* Reminders are queued after the log's events, so a webhook's
+	 * owner whose answer was just recorded is seen to have answered. */
+	if (!rc)
+		rc = remind_round(h, &h->memo, &x, st, hv.v, hv.n, &err);
 	if (!rc)
 		rc = deliver(h, st, &more, &err);
 	*again = any || more;
@@ -554,6 +561,7 @@ void hooks_stop(struct hooks *h)
 	pthread_join(h->thread, NULL);
 	curl_multi_cleanup(h->multi);
 	curl_global_cleanup();
+	remind_memo_free(h->memo);
 	pthread_cond_destroy(&h->wake);
 	pthread_mutex_destroy(&h->mu);
 	free(h);

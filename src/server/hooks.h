@@ -21,6 +21,9 @@
  *           webhook_attempts (serve --webhook-attempts),
  *           cancelled when the webhook or its token was revoked).
  *
+ * Between the two, each round queues the reminders due before deadlines
+ * (remind.h): notices of the same channel, delivered by the same step.
+ *
  * At least once: a kill between a POST and the record of its answer sends
  * it again, with the same Council-Delivery id, which receivers use to
  * drop a duplicate.  Addresses: unless allow_local, a delivery never

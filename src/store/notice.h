@@ -14,7 +14,7 @@
  * to be sent: one row per notification, made once (unique by channel,
  * target and ref), with the exact body to send, its state and its next attempt, so that nothing is
  * lost across a crash and a retry sends the same bytes.  The outbox knows
- * channels ("webhook" today; reminders and e-mail later), not webhooks;
+ * channels ("webhook" today, its reminders too; e-mail later), not webhooks;
  * each attempt is a row of the delivery log.  Credentials beside the
  * log, not in it, as tokens are: none of this appends an event.  The
  * tables are made on the first writable open (as snapshots are). */
@@ -25,6 +25,7 @@
 
 #define CN_WEBHOOK_URL_MAX 2000
 #define CN_WEBHOOK_TYPES_MAX 600
+#define CN_WEBHOOK_REMIND_MAX 40
 
 struct cn_webhook {
 	int64_t id;
@@ -34,6 +35,9 @@ struct cn_webhook {
 	char url[CN_WEBHOOK_URL_MAX + 1];
 	char secret[64];
 	char types[CN_WEBHOOK_TYPES_MAX + 1]; /* "a,b": event types; "": all */
+	char remind[CN_WEBHOOK_REMIND_MAX + 1]; /* reminder offsets, seconds,
+						 * "86400,7200" (core/remind.h);
+						 * "": none */
 	char created[32];
 	char revoked[32];      /* "" while live */
 	int64_t cursor;        /* every event up to here was passed */
@@ -42,7 +46,7 @@ typedef int (*cn_webhook_fn)(void *ctx, const struct cn_webhook *w,
 			     struct cn_err *err);
 
 /* Store a webhook (inside a transaction) from w's owner, url, secret,
- * types, created and cursor; *id gets its id.  CN_ENOTFOUND when owner is
+ * types, remind, created and cursor; *id gets its id.  CN_ENOTFOUND when owner is
  * no valid bearer token. */
 int cn_store_webhook_add(struct cn_store *st, const struct cn_webhook *w,
 			 int64_t *id, struct cn_err *err) CN_NODISCARD;

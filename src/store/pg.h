@@ -295,6 +295,9 @@ int cn_pg_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
 /* pg_query.c: the paged queries' indexes and search configuration
  * (made on a writable open of a store that has none) and the queries. */
 int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err);
+int cn_pg_deadline_page(struct cn_store_backend *b, const char *after,
+			int64_t after_id, const char *upto, int64_t limit, cn_doc_fn fn,
+			void *ctx, struct cn_err *err);
 int cn_pg_proposal_page(struct cn_store_backend *b,
 			const struct cn_proposal_query *pq, cn_doc_fn fn,
 			void *ctx, struct cn_err *err);

@@ -40,7 +40,11 @@ int cn_pg_create_hooks(struct cn_store_backend *b, struct cn_err *err)
 		"  item bigint NOT NULL REFERENCES notices(id),"
 		"  attempt bigint NOT NULL, time bigint NOT NULL,"
 		"  status bigint, error text, next_at bigint,"
-		"  PRIMARY KEY (item, attempt))", "creating the outbox", err);
+		"  PRIMARY KEY (item, attempt));"
+		/* Reminder offsets (core/remind.h), in a store whose
+		 * webhooks were made before them: none. */
+		"ALTER TABLE webhooks ADD COLUMN IF NOT EXISTS remind text"
+		"  NOT NULL DEFAULT ''", "creating the outbox", err);
 }
 
 int cn_pg_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
@@ -55,9 +59,11 @@ int cn_pg_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
 	cn_pg_str(&p, w->created);
 	cn_pg_int(&p, w->cursor);
 	cn_pg_int(&p, w->owner);
+	cn_pg_str(&p, w->remind);
 	/* Only a valid bearer token owns one: not a feed key, not revoked. */
 	rc = cn_pg_one(b, "INSERT INTO webhooks(owner, url, secret, types,"
-		       " created, cursor) SELECT id, $1, $2, $3, $4, $5"
+		       " created, cursor, remind) SELECT id, $1, $2, $3, $4,"
+		       " $5, $7"
 		       " FROM tokens WHERE id = $6 AND revoked IS NULL"
 		       " AND feed_of IS NULL RETURNING id", &p, cn_pg_get_int64,
 		       id, "storing a webhook", "no valid token", err);
@@ -72,10 +78,14 @@ struct hook_scan {
 	void *ctx;
 };
 
-/* A webhook with its owner's role and code, hook_row's columns. */
-#define HOOK_SELECT "SELECT w.id, w.owner, t.role, t.principal, w.url," \
-		    " w.secret, w.types, w.created, w.revoked, w.cursor" \
-		    " FROM webhooks w JOIN tokens t ON t.id = w.owner"
+/* A webhook with its owner's role and code, hook_row's columns; its
+ * reminders from `remind` (a column, or '' in a store from before it
+ * opened read-only). */
+#define HOOK_SELECT_WITH(remind)                                              \
+	"SELECT w.id, w.owner, t.role, t.principal, w.url, w.secret, w.types,"\
+	" w.created, w.revoked, w.cursor, " remind                            \
+	" FROM webhooks w JOIN tokens t ON t.id = w.owner"
+#define HOOK_SELECT HOOK_SELECT_WITH("w.remind")
 
 static int hook_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 {
@@ -93,6 +103,7 @@ static int hook_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 	cn_pg_copy(r, 7, w.created, sizeof(w.created));
 	cn_pg_copy(r, 8, w.revoked, sizeof(w.revoked));
 	w.cursor = cn_pg_int64(r, 9);
+	cn_pg_copy(r, 10, w.remind, sizeof(w.remind));
 	return hs->fn(hs->ctx, &w, err);
 }
 
@@ -335,8 +346,17 @@ int cn_pg_webhook_rows(struct cn_store_backend *b, cn_webhook_fn fn, void *ctx,
 	if (!there)
 		return cn_err_set(err, CN_ENOTFOUND, "%s: no webhook tables",
 				  b->label);
-	return cn_pg_each(b, HOOK_SELECT " ORDER BY w.id", NULL, hook_row, &hs,
-			  "reading webhooks", err);
+	/* A source made before reminders, opened read-only, has no column
+	 * for them (a writable open adds it): none. */
+	if ((rc = cn_pg_one(b, "SELECT count(*)::int8 FROM"
+			    " information_schema.columns WHERE table_schema ="
+			    " current_schema() AND table_name = 'webhooks' AND"
+			    " column_name = 'remind'", NULL, cn_pg_get_int64,
+			    &there, "reading the schema", "no schema", err)))
+		return rc;
+	return cn_pg_each(b, there ? HOOK_SELECT " ORDER BY w.id"
+				   : HOOK_SELECT_WITH("''") " ORDER BY w.id",
+			  NULL, hook_row, &hs, "reading webhooks", err);
 }
 
 int cn_pg_notice_rows(struct cn_store_backend *b, cn_notice_fn fn, void *ctx,
@@ -393,9 +413,11 @@ int cn_pg_webhook_put(struct cn_store_backend *b, const struct cn_webhook *w,
 	cn_pg_str(&p, w->created);
 	cn_pg_str(&p, w->revoked);
 	cn_pg_int(&p, w->cursor);
+	cn_pg_str(&p, w->remind);
 	return put_with_id(b, "webhooks", "INSERT INTO webhooks(id, owner, url,"
-			   " secret, types, created, revoked, cursor) VALUES($1,"
-			   " $2, $3, $4, $5, $6, nullif($7, ''), $8)", &p,
+			   " secret, types, created, revoked, cursor, remind)"
+			   " VALUES($1, $2, $3, $4, $5, $6, nullif($7, ''), $8,"
+			   " $9)", &p,
 			   "copying a webhook", err);
 }
 

@@ -572,6 +572,7 @@ const struct cn_store_ops cn_store_pg = {
 	.proposal_docs = cn_pg_proposal_docs,
 	.proposal_meta = cn_pg_proposal_meta,
 	.proposal_page = cn_pg_proposal_page,
+	.deadline_page = cn_pg_deadline_page,
 	.log_page = cn_pg_log_page,
 	.token_add = cn_pg_token_add,
 	.token_find = cn_pg_token_find,

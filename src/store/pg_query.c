@@ -36,6 +36,10 @@ static const char query_schema[] =
 	"DROP INDEX IF EXISTS events_type;"
 	"CREATE INDEX IF NOT EXISTS proposals_outcome ON proposals(status, outcome);"
 	"CREATE INDEX IF NOT EXISTS proposals_shared ON proposals(shared);"
+	/* The open proposals by deadline: what reminders look ahead at
+	 * (cn_store_deadline_page); byte order, as the times compare. */
+	"CREATE INDEX IF NOT EXISTS proposals_deadline"
+	"  ON proposals(status, deadline COLLATE \"C\");"
 	/* The extension is one per database: made in a schema of its own,
 	 * not in this store's, so that dropping one store's schema never
 	 * takes another's search with it; where an administrator made it
@@ -138,6 +142,25 @@ int cn_pg_proposal_page(struct cn_store_backend *b,
 				err);
 	cn_pagesql_release(&q);
 	return rc;
+}
+
+int cn_pg_deadline_page(struct cn_store_backend *b, const char *after,
+			int64_t after_id, const char *upto, int64_t limit, cn_doc_fn fn,
+			void *ctx, struct cn_err *err)
+{
+	struct doc_page d = {fn, ctx};
+	struct cn_pg_params p = {0};
+
+	cn_pg_str(&p, after);
+	cn_pg_int(&p, after_id);
+	cn_pg_str(&p, upto);
+	cn_pg_int(&p, limit);
+	return cn_pg_each(b, "SELECT id, doc FROM proposals WHERE status ="
+			  " 'open' AND deadline COLLATE \"C\" >= $1 AND"
+			  " (deadline COLLATE \"C\" > $1 OR id > $2) AND"
+			  " deadline COLLATE \"C\" <= $3 ORDER BY deadline"
+			  " COLLATE \"C\", id LIMIT $4", &p, doc_row, &d,
+			  "reading deadlines", err);
 }
 
 struct seq_page {

@@ -220,6 +220,9 @@ int cn_sq_notice_put(struct cn_store_backend *b, const struct cn_notice *it,
 int cn_sq_attempt_put(struct cn_store_backend *b, const struct cn_attempt *a,
 		     struct cn_err *err);
 int cn_sq_create_query(struct cn_store_backend *b, struct cn_err *err);
+int cn_sq_deadline_page(struct cn_store_backend *b, const char *after,
+			int64_t after_id, const char *upto, int64_t limit, cn_doc_fn fn,
+			void *ctx, struct cn_err *err);
 int cn_sq_proposal_page(struct cn_store_backend *b,
 			const struct cn_proposal_query *q, cn_doc_fn fn,
 			void *ctx, struct cn_err *err);

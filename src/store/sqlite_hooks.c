@@ -9,14 +9,30 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Reminder offsets (core/remind.h), in a store whose webhooks were made
+ * before them: none, as a webhook made without `remind`. */
+static int add_remind(struct cn_store_backend *b, struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT count(*) FROM pragma_table_info("
+				      "'webhooks') WHERE name = 'remind'", err);
+	int64_t has = 0;
+
+	if (!s || cn_sq_one(b, s, cn_sq_int64, &has, "reading the schema",
+			    "no schema", err))
+		return CN_EIO;
+	return has ? 0 : cn_sq_exec(b, "ALTER TABLE webhooks ADD COLUMN remind"
+				    " TEXT NOT NULL DEFAULT ''", err);
+}
+
 int cn_sq_create_hooks(struct cn_store_backend *b, struct cn_err *err)
 {
-	return cn_sq_exec(b,
+	int rc = cn_sq_exec(b,
 		"CREATE TABLE IF NOT EXISTS webhooks("
 		"  id INTEGER PRIMARY KEY,"
 		"  owner INTEGER NOT NULL REFERENCES tokens(id),"
 		"  url TEXT NOT NULL, secret TEXT NOT NULL,"
 		"  types TEXT NOT NULL DEFAULT '',"
+		"  remind TEXT NOT NULL DEFAULT '',"
 		"  created TEXT NOT NULL, revoked TEXT,"
 		"  cursor INTEGER NOT NULL);"
 		"CREATE TABLE IF NOT EXISTS notices("
@@ -37,6 +53,8 @@ int cn_sq_create_hooks(struct cn_store_backend *b, struct cn_err *err)
 		"  attempt INTEGER NOT NULL, time INTEGER NOT NULL,"
 		"  status INTEGER, error TEXT, next_at INTEGER,"
 		"  PRIMARY KEY(item, attempt)) WITHOUT ROWID", err);
+
+	return rc ? rc : add_remind(b, err);
 }
 
 int cn_sq_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
@@ -44,9 +62,10 @@ int cn_sq_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
 {
 	/* Only a valid bearer token owns one: not a feed key, not revoked. */
 	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO webhooks(owner, url, secret,"
-				     " types, created, cursor) SELECT id, ?, ?,"
-				     " ?, ?, ? FROM tokens WHERE id = ? AND"
-				     " revoked IS NULL AND feed_of IS NULL", err);
+				     " types, created, cursor, remind) SELECT id,"
+				     " ?, ?, ?, ?, ?, ?7 FROM tokens WHERE id = ?6"
+				     " AND revoked IS NULL AND feed_of IS NULL",
+				     err);
 	int rc;
 
 	if (!s)
@@ -57,6 +76,7 @@ int cn_sq_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
 	sqlite3_bind_text(s, 4, w->created, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, w->cursor);
 	sqlite3_bind_int64(s, 6, w->owner);
+	sqlite3_bind_text(s, 7, w->remind, -1, SQLITE_STATIC);
 	if ((rc = cn_sq_done(b, s, "storing a webhook", err)))
 		return rc;
 	if (sqlite3_changes(b->db) == 0)
@@ -77,10 +97,14 @@ static void copy_col(char *dst, size_t n, sqlite3_stmt *s, int i)
 	snprintf(dst, n, "%s", t ? (const char *)t : "");
 }
 
-/* A webhook with its owner's role and code, hook_row's columns. */
-#define HOOK_SELECT "SELECT w.id, w.owner, t.role, t.principal, w.url," \
-		    " w.secret, w.types, w.created, w.revoked, w.cursor" \
-		    " FROM webhooks w JOIN tokens t ON t.id = w.owner"
+/* A webhook with its owner's role and code, hook_row's columns; its
+ * reminders from `remind` (a column, or '' in a store from before it
+ * opened read-only). */
+#define HOOK_SELECT_WITH(remind)                                              \
+	"SELECT w.id, w.owner, t.role, t.principal, w.url, w.secret, w.types,"\
+	" w.created, w.revoked, w.cursor, " remind                            \
+	" FROM webhooks w JOIN tokens t ON t.id = w.owner"
+#define HOOK_SELECT HOOK_SELECT_WITH("w.remind")
 
 static int hook_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
@@ -98,6 +122,7 @@ static int hook_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	copy_col(w.created, sizeof(w.created), s, 7);
 	copy_col(w.revoked, sizeof(w.revoked), s, 8);
 	w.cursor = sqlite3_column_int64(s, 9);
+	copy_col(w.remind, sizeof(w.remind), s, 10);
 	return hs->fn(hs->ctx, &w, err);
 }
 
@@ -355,7 +380,16 @@ int cn_sq_webhook_rows(struct cn_store_backend *b, cn_webhook_fn fn, void *ctx,
 	if (n == 0)
 		return cn_err_set(err, CN_ENOTFOUND, "%s: no webhook tables",
 				  b->path);
-	if (!(s = cn_sq_fresh(b, HOOK_SELECT " ORDER BY w.id", err)))
+	/* A source made before reminders, opened read-only, has no column
+	 * for them (a writable open adds it): none. */
+	if (!(s = cn_sq_fresh(b, "SELECT count(*) FROM pragma_table_info("
+			      "'webhooks') WHERE name = 'remind'", err)) ||
+	    (rc = cn_sq_one(b, s, cn_sq_int64, &n, "reading the schema",
+			    "no schema", err)))
+		return s ? rc : CN_EIO;
+	if (!(s = cn_sq_fresh(b, n ? HOOK_SELECT " ORDER BY w.id"
+				   : HOOK_SELECT_WITH("''") " ORDER BY w.id",
+			      err)))
 		return CN_EIO;
 	return cn_sq_each(b, s, hook_row, &hs, "reading webhooks", err);
 }
@@ -390,8 +424,9 @@ int cn_sq_webhook_put(struct cn_store_backend *b, const struct cn_webhook *w,
 		      struct cn_err *err)
 {
 	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO webhooks(id, owner, url,"
-				     " secret, types, created, revoked, cursor)"
-				     " VALUES(?,?,?,?,?,?,nullif(?, ''),?)", err);
+				     " secret, types, created, revoked, cursor,"
+				     " remind) VALUES(?,?,?,?,?,?,nullif(?, ''),"
+				     "?,?)", err);
 
 	if (!s)
 		return CN_EIO;
@@ -403,6 +438,7 @@ int cn_sq_webhook_put(struct cn_store_backend *b, const struct cn_webhook *w,
 	sqlite3_bind_text(s, 6, w->created, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 7, w->revoked, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 8, w->cursor);
+	sqlite3_bind_text(s, 9, w->remind, -1, SQLITE_STATIC);
 	return cn_sq_done(b, s, "copying a webhook", err);
 }
 

@@ -457,6 +457,7 @@ const struct cn_store_ops cn_store_sqlite = {
 	.meta_get = cn_sq_meta_get,
 	.meta_set = cn_sq_meta_set,
 	.proposal_page = cn_sq_proposal_page,
+	.deadline_page = cn_sq_deadline_page,
 	.log_page = cn_sq_log_page,
 	.snapshot_put = cn_sq_snapshot_put,
 	.snapshot_drop = cn_sq_snapshot_drop,

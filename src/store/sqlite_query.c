@@ -39,6 +39,10 @@ static const char query_schema[] =
 	 * few of many finds them without reading the others. */
 	"CREATE INDEX IF NOT EXISTS proposals_outcome ON proposals(status, outcome);"
 	"CREATE INDEX IF NOT EXISTS proposals_shared ON proposals(shared);"
+	/* The open proposals by deadline: what reminders look ahead at
+	 * (cn_store_deadline_page). */
+	"CREATE INDEX IF NOT EXISTS proposals_deadline"
+	"  ON proposals(status, deadline);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS proposal_search USING"
 	"  fts5(title, text, tokenize = 'unicode61 remove_diacritics 2');"
 	"CREATE TRIGGER IF NOT EXISTS proposal_search_insert AFTER INSERT ON"
@@ -134,6 +138,26 @@ int cn_sq_proposal_page(struct cn_store_backend *b,
 out:
 	cn_pagesql_release(&q);
 	return rc;
+}
+
+int cn_sq_deadline_page(struct cn_store_backend *b, const char *after,
+			int64_t after_id, const char *upto, int64_t limit, cn_doc_fn fn,
+			void *ctx, struct cn_err *err)
+{
+	struct doc_page d = {fn, ctx};
+	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT id, doc FROM proposals"
+				      " WHERE status = 'open' AND deadline >= ?1"
+				      " AND (deadline > ?1 OR id > ?2) AND"
+				      " deadline <= ?3 ORDER BY deadline, id"
+				      " LIMIT ?4", err);
+
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_text(s, 1, after, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, after_id);
+	sqlite3_bind_text(s, 3, upto, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, limit);
+	return cn_sq_each(b, s, doc_row, &d, "reading deadlines", err);
 }
 
 /* ---- the log ---------------------------------------------------------------- */

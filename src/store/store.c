@@ -402,6 +402,14 @@ int cn_store_proposal_page(struct cn_store *st, const struct cn_proposal_query *
 	return st->ops->proposal_page(st->b, q, fn, ctx, err);
 }
 
+int cn_store_deadline_page(struct cn_store *st, const char *after,
+			   int64_t after_id, const char *upto, int64_t limit, cn_doc_fn fn,
+			   void *ctx, struct cn_err *err)
+{
+	assert(st->ops->deadline_page);
+	return st->ops->deadline_page(st->b, after, after_id, upto, limit, fn, ctx, err);
+}
+
 int cn_store_log_page(struct cn_store *st, const struct cn_log_query *q,
 		      int64_t *seqs, size_t *n, struct cn_err *err)
 {

@@ -522,6 +522,15 @@ typedef int (*cn_doc_fn)(void *ctx, int64_t id, const char *doc, size_t len,
 int cn_store_proposal_page(struct cn_store *st, const struct cn_proposal_query *q,
 			   cn_doc_fn fn, void *ctx, struct cn_err *err)
 	CN_NODISCARD;
+/* The open proposals after (after, after_id) by (deadline, id) whose
+ * deadline is at or before `upto` (times as cn_time_format writes them;
+ * after_id 0 to start at a time), in that order, at most `limit`, through fn (id, view): what the reminders look ahead at
+ * (server/remind.c).  Through an index on (status, deadline), so it costs
+ * the open proposals due in that window, not the record.  No sight: the
+ * caller applies it. */
+int cn_store_deadline_page(struct cn_store *st, const char *after,
+			   int64_t after_id, const char *upto, int64_t limit, cn_doc_fn fn,
+			   void *ctx, struct cn_err *err) CN_NODISCARD;
 
 /* The events a restricted sight sees, from `from` to `upto`, by seq: the
  * events about no proposal whose type is one of `open_types`; the events
@@ -833,7 +842,11 @@ struct cn_store_ops {
 			       cn_snapshot_piece_fn piece, void *ctx,
 			       struct cn_err *err);
 
-	/* Paged queries (see cn_store_proposal_page, cn_store_log_page). */
+	/* Paged queries (see cn_store_proposal_page, cn_store_log_page,
+	 * cn_store_deadline_page). */
+	int (*deadline_page)(struct cn_store_backend *b, const char *after,
+			     int64_t after_id, const char *upto, int64_t limit, cn_doc_fn fn,
+			     void *ctx, struct cn_err *err);
 	int (*proposal_page)(struct cn_store_backend *b,
 			     const struct cn_proposal_query *q, cn_doc_fn fn,
 			     void *ctx, struct cn_err *err);

@@ -356,6 +356,14 @@ rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 	--types position.stated >"$T/secret2" 2>/dev/null
 python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/secret2" "$T/received2" 2>/dev/null &
 receiver=$!
+# France's webhook with a reminder 10 s before a deadline (the silence
+# below is 15 s ahead, and France says nothing on it): queued by the
+# server whose clock leads, unique in the outbox, so sent once.
+fport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$COUNCIL" --db "$TDB" webhook add 4 --url "http://127.0.0.1:$fport/fr" --allow-local \
+	--types procedure.concluded --remind 10s >"$T/secret3" 2>/dev/null
+python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$fport" "$T/secret3" "$T/received3" 2>/dev/null &
+freceiver=$!
 srvs="" bases=""
 for k in 1 2; do
 	p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -400,7 +408,7 @@ check "the webhook got the 40 positions, signed" \
 check "each once, from two servers" \
 	test "$(cut -d' ' -f3 "$T/received2" | sort -u | wc -l)" = 40 -a \
 	"$(sed 's/.*"seq":\([0-9]*\).*/\1/' "$T/received2" | sort -u | wc -l)" = 40
-n=$("${PSQL[@]}" -d two -At -c "SELECT count(*) FROM deliveries")
+n=$("${PSQL[@]}" -d two -At -c "SELECT count(*) FROM deliveries d JOIN notices o ON o.id = d.item WHERE o.target = 1")
 check "and logged one attempt each ($n)" test "$n" = 40
 kill "$receiver"
 # The silence falls due; wait (bounded) until a server concluded it.
@@ -421,6 +429,18 @@ for b in $b1 $b2; do
 done
 n=$("${PSQL[@]}" -d two -At -c "SELECT count(*) FROM events WHERE type = 'procedure.concluded' AND proposal = $sid")
 check "it was concluded once, not once per server ($n)" test "$n" = 1
+# France's reminder came before the conclusion (which it also gets).
+for _ in $(seq 600); do
+	grep -q '^signed procedure.concluded ' "$T/received3" 2>/dev/null && break
+	sleep 0.1
+done
+check "France's webhook got the conclusion" grep -q '^signed procedure.concluded ' "$T/received3"
+check "and, before it, one reminder, signed, from two servers" \
+	test "$(grep -c '^signed reminder .*"proposal":'"$sid"',.*"member":"FR"' "$T/received3")" = 1 -a \
+	"$(head -1 "$T/received3" | cut -d' ' -f2)" = reminder
+n=$("${PSQL[@]}" -d two -At -c "SELECT count(*) FROM notices WHERE kind = 'reminder'")
+check "one reminder in the outbox ($n)" test "$n" = 1
+kill "$freceiver"
 for s in $srvs; do kill "$s"; wait "$s" 2>/dev/null; done
 srv=""
 c --db "$TDB" verify

@@ -2,7 +2,8 @@
 # test_webhook.sh - `council webhook add|list|revoke|deliveries` on a real
 # store: made for a token with its secret shown once, bad input refused
 # naming the option with nothing stored, listed without the secret,
-# revoked once, dead with its token, copied by migrate.  Deliveries are
+# reminder offsets (--remind) checked and shown, revoked once, dead with
+# its token, copied by migrate.  Deliveries are
 # the server's (tests/http/webhooks.test.mjs).
 . "$(dirname "$0")/lib.sh"
 
@@ -19,6 +20,10 @@ c webhook add 1 --url ftp://example.org/x
 expect_err "an ftp URL is refused" 2 "only http and https"
 c webhook add 1 --url https://example.org/x --types proposal.made
 expect_err "an unknown event type is refused, named" 2 "'proposal.made' is no event type"
+for bad in 24 1w 0s 31d 2h,120m 1h,2h,3h,4h,5h -1h 2h,; do
+	c webhook add 1 --url https://example.org/x --remind "$bad"
+	expect_err "--remind $bad is refused, naming it" 2 "--remind: "
+done
 c webhook add 1
 expect_err "--url is required" 2 "--url URL"
 c webhook add 9 --url https://example.org/x
@@ -36,8 +41,15 @@ c webhook add 2 --url http://10.0.0.7/hook --allow-local --json
 expect_json "--allow-local takes a private address" .url "http://10.0.0.7/hook"
 expect_json "it starts at the log's end" .cursor "$(sqlite3 "$COUNCIL_DB" "SELECT max(seq) FROM events")"
 
+c webhook add 1 --url https://example.org/remind --remind 90s,1d,2h --json
+expect_json "--remind: largest first, in whole units" .remind "24h,2h,90s"
+check "--remind: stored in seconds" test "$(sqlite3 "$COUNCIL_DB" "SELECT remind FROM webhooks WHERE id = 3")" = "86400,7200,90"
+c webhook revoke 3
+expect_rc "revoke the reminding one" 0
+
 c webhook list --json
 expect_json "list: both" 'map(.id) | join(",")' "1,2"
+expect_json "list: no reminders by default" '.[0].remind' ""
 expect_json "list: the owner's role and code" '.[1].role + " " + .[1].code' "partner JP"
 expect_json "list: the filter" '.[0].types' "proposal.created,procedure.concluded"
 check "list: never the secret" test "$(printf '%s' "$out" | grep -c whsec_)" = 0
@@ -70,7 +82,22 @@ c webhook add 1 --url https://example.org/again
 c migrate --from "$COUNCIL_DB" --to "$T/copy.db"
 expect_err "migrate copies the webhooks and says the secrets came along" 0 \
 	"the webhooks' secrets were copied"
-check "all three, the revoked two too" grep -q "3 webhooks (0 notices, 0 deliveries)" "$T/.out"
+check "all four, the revoked three too" grep -q "4 webhooks (0 notices, 0 deliveries)" "$T/.out"
 check "secrets and all, row for row" test \
 	"$(sqlite3 "$COUNCIL_DB" "SELECT * FROM webhooks ORDER BY id")" = \
 	"$(sqlite3 "$T/copy.db" "SELECT * FROM webhooks ORDER BY id")"
+
+# A store whose webhooks were made before reminders (no remind column):
+# migrate reads it (read-only: nothing added) as having none; the copy has
+# the column, and a writable open gives the old store one too.
+cp "$COUNCIL_DB" "$T/old.db"
+cp "$COUNCIL_DB.key" "$T/old.db.key"
+sqlite3 "$T/old.db" "ALTER TABLE webhooks DROP COLUMN remind"
+c migrate --from "$T/old.db" --to "$T/copy2.db"
+expect_rc "migrate reads webhooks from before reminders" 0
+check "all four of them" grep -q "4 webhooks" "$T/.out"
+check "the source was not changed" test \
+	"$(sqlite3 "$T/old.db" "SELECT count(*) FROM pragma_table_info('webhooks') WHERE name = 'remind'")" = 0
+check "the copy has none" test "$(sqlite3 "$T/copy2.db" "SELECT group_concat(remind, '|') FROM webhooks")" = "|||"
+c --db "$T/old.db" webhook list --json
+expect_json "a writable open adds the column: none" '.[0].remind' ""

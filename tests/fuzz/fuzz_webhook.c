@@ -1,18 +1,25 @@
 /* fuzz_webhook.c - libFuzzer target for what a webhook's maker sends:
- * its URL (server/hook_url.c, on libcurl's parser) and its event-type
- * filter (core/hook.c).  The first byte chooses the input.
+ * its URL (server/hook_url.c, on libcurl's parser), its event-type
+ * filter (core/hook.c) and its reminder offsets (core/remind.c, the
+ * items comma-separated as --remind takes them).  The first byte
+ * chooses the input: bit 1 set, offsets; else bit 0 set, a filter; else
+ * a URL.
  *
  * Properties: a URL taken is http or https, holds no NUL (the input is
  * cut there), and without --webhooks-allow-local it is taken only if it
  * is taken with it too; one refused says so naming field 'url'.  A filter
  * taken matches each of its names and no name outside it; one refused
- * has a message. */
+ * has a message.  Offsets taken are in range, largest first, none twice,
+ * and come back the same through the stored form and, each, through the
+ * word the API shows; one refused names field 'remind' and changes
+ * nothing. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/hook.h"
+#include "core/remind.h"
 #include "server/hooks.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -55,6 +62,45 @@ static void types(const char *s)
 		abort();
 }
 
+static void remind(const char *s)
+{
+	struct cn_remind r = {0}, back, one;
+	struct cn_err err = {0};
+	char text[CN_REMIND_TEXT], word[CN_REMIND_WORD];
+	const char *p = s;
+
+	for (size_t i = 0; p; i++) {
+		size_t n = strcspn(p, ",");
+		struct cn_remind before = r;
+		char item[64];
+		if (n >= sizeof(item))
+			return;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (cn_remind_add(&r, item, "remind", i, &err)) {
+			if (!strstr(err.msg, "'remind'") ||
+			    memcmp(&before, &r, sizeof(r)))
+				abort();
+			return;
+		}
+		p = p[n] ? p + n + 1 : NULL;
+	}
+	for (size_t i = 0; i < r.n; i++) {
+		if (r.at[i] < CN_REMIND_MIN || r.at[i] > CN_REMIND_MAX ||
+		    (i && r.at[i] >= r.at[i - 1]))
+			abort();
+		memset(&one, 0, sizeof(one));
+		cn_remind_word(r.at[i], word);
+		if (cn_remind_add(&one, word, "remind", 0, &err) ||
+		    one.at[0] != r.at[i])
+			abort();
+	}
+	cn_remind_encode(&r, text);
+	if (cn_remind_decode(text, &back, &err) || back.n != r.n ||
+	    memcmp(back.at, r.at, r.n * sizeof(r.at[0])))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s;
@@ -63,7 +109,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
-	if (data[0] & 1)
+	if (data[0] & 2)
+		remind(s);
+	else if (data[0] & 1)
 		types(s);
 	else
 		url(s);

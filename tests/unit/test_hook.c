@@ -2,7 +2,7 @@
  * test_hook.c - the pure parts of webhook deliveries (core/hook.h): the
  * signature against an HMAC computed elsewhere (Python's hmac module),
  * the retry schedule's bounds, the addresses a delivery may not reach,
- * and the event-type filter.
+ * the event-type filter, and the reminder offsets (core/remind.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "core/hook.h"
+#include "core/remind.h"
 
 static void test_signature(void **state)
 {
@@ -139,6 +140,72 @@ static void test_types(void **state)
 	assert_false(cn_hook_types_match("proposal", "proposal.created"));
 }
 
+static void test_remind(void **state)
+{
+	struct cn_remind r = {0}, back;
+	struct cn_err err = {0};
+	char text[CN_REMIND_TEXT], word[CN_REMIND_WORD];
+	int64_t off = 0;
+	(void)state;
+
+	assert_int_equal(cn_remind_add(&r, "2h", "remind", 0, &err), 0);
+	assert_int_equal(cn_remind_add(&r, "1d", "remind", 1, &err), 0);
+	assert_int_equal(cn_remind_add(&r, "90s", "remind", 2, &err), 0);
+	/* Largest first, in seconds. */
+	cn_remind_encode(&r, text);
+	assert_string_equal(text, "86400,7200,90");
+	assert_int_equal(cn_remind_decode(text, &back, &err), 0);
+	assert_int_equal(back.n, 3);
+	assert_int_equal(back.at[0], 86400);
+	assert_int_equal(back.at[2], 90);
+	cn_remind_word(86400, word);
+	assert_string_equal(word, "24h");
+	cn_remind_word(90, word);
+	assert_string_equal(word, "90s");
+	cn_remind_word(1800, word);
+	assert_string_equal(word, "30m");
+
+	/* Bad words name the field and the item. */
+	assert_int_equal(cn_remind_add(&r, "2 h", "remind", 3, &err), CN_EINVAL);
+	assert_non_null(strstr(err.msg, "field 'remind': item 3"));
+	assert_int_equal(cn_remind_add(&r, "h", "remind", 3, &err), CN_EINVAL);
+	assert_int_equal(cn_remind_add(&r, "10", "remind", 3, &err), CN_EINVAL);
+	assert_int_equal(cn_remind_add(&r, "10w", "remind", 3, &err), CN_EINVAL);
+	assert_int_equal(cn_remind_add(&r, "-1h", "remind", 3, &err), CN_EINVAL);
+	assert_int_equal(cn_remind_add(&r, "0s", "remind", 3, &err), CN_EINVAL);
+	assert_int_equal(cn_remind_add(&r, "31d", "remind", 3, &err), CN_EINVAL);
+	assert_int_equal(cn_remind_add(&r, "99999999999999999999d", "remind", 3,
+				       &err), CN_EINVAL);
+	assert_int_equal(cn_remind_add(&r, "120m", "remind", 3, &err), CN_EINVAL);
+	assert_non_null(strstr(err.msg, "twice"));
+	assert_int_equal(r.n, 3); /* refused ones changed nothing */
+	assert_int_equal(cn_remind_add(&r, "30d", "remind", 3, &err), 0);
+	assert_int_equal(cn_remind_add(&r, "1s", "remind", 4, &err), CN_EINVAL);
+	assert_non_null(strstr(err.msg, "at most 4"));
+
+	assert_int_equal(cn_remind_decode("", &back, &err), 0);
+	assert_int_equal(back.n, 0);
+	assert_int_equal(cn_remind_decode("7200,", &back, &err), CN_ECORRUPT);
+	assert_int_equal(cn_remind_decode("0", &back, &err), CN_ECORRUPT);
+	assert_int_equal(cn_remind_decode("x", &back, &err), CN_ECORRUPT);
+	assert_int_equal(cn_remind_decode("5,5", &back, &err), CN_ECORRUPT);
+
+	/* Due: the smallest offset whose time has come, before the deadline. */
+	assert_int_equal(cn_remind_decode("86400,7200", &back, &err), 0);
+	assert_false(cn_remind_due(&back, 100000, 100000 - 86401, &off));
+	assert_true(cn_remind_due(&back, 100000, 100000 - 86400, &off));
+	assert_int_equal(off, 86400);
+	assert_true(cn_remind_due(&back, 100000, 100000 - 7201, &off));
+	assert_int_equal(off, 86400);
+	assert_true(cn_remind_due(&back, 100000, 100000 - 7200, &off));
+	assert_int_equal(off, 7200);
+	assert_true(cn_remind_due(&back, 100000, 99999, &off));
+	assert_int_equal(off, 7200);
+	assert_false(cn_remind_due(&back, 100000, 100000, &off));
+	assert_int_equal(cn_remind_decode("", &back, &err), 0);
+	assert_false(cn_remind_due(&back, 100000, 99999, &off));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_local_addresses),
 		cmocka_unit_test(test_types),
+		cmocka_unit_test(test_remind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

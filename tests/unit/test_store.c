@@ -1019,6 +1019,35 @@ static void test_catch_up_folds_only_the_new_events(void **state)
 /* The deadline index holds the open silence procedures by deadline: a
  * deadline extended moves its entry, a conclusion removes it, and the
  * clock finds the due ones without a look at every proposal. */
+/* The ids cn_store_deadline_page gives, in order. */
+struct ids_seen {
+	int64_t id[8];
+	int n;
+};
+
+static int keep_id(void *ctx, int64_t id, const char *doc, size_t len,
+		   struct cn_err *err)
+{
+	struct ids_seen *is = ctx;
+	(void)doc;
+	(void)err;
+	assert_true(is->n < 8 && len > 0);
+	is->id[is->n++] = id;
+	return 0;
+}
+
+static struct ids_seen deadline_page(struct cn_store *st, const char *after,
+				     int64_t after_id, const char *upto,
+				     int64_t limit)
+{
+	struct ids_seen is = {0};
+	struct cn_err err = {0};
+
+	assert_int_equal(cn_store_deadline_page(st, after, after_id, upto, limit,
+						keep_id, &is, &err), 0);
+	return is;
+}
+
 static void test_deadline_index(void **state)
 {
 	struct fx *f = *state;
@@ -1049,6 +1078,36 @@ static void test_deadline_index(void **state)
 	w = cn_app_world(f->app);
 	assert_int_equal(w->deadlines[1].id, 4);
 	assert_int_equal(w->deadlines[1].deadline, T("2023-08-20T12:00:00Z"));
+	/* The store's range of open deadlines (reminders' look ahead): by
+	 * deadline, after a time (and an id at it), up to a time, paged. */
+	{
+		struct cn_store *st = cn_app_store(f->app);
+		struct ids_seen is = deadline_page(st, "2023-08-02T09:00:00Z", 0,
+						   "2023-08-30T00:00:00Z", 10);
+		assert_int_equal(is.n, 2);
+		assert_int_equal(is.id[0], 5);
+		assert_int_equal(is.id[1], 4);
+		is = deadline_page(st, "2023-08-02T09:00:00Z", 0,
+				   "2023-08-19T00:00:00Z", 10);
+		assert_int_equal(is.n, 1);
+		assert_int_equal(is.id[0], 5);
+		is = deadline_page(st, "2023-08-02T09:00:00Z", 0,
+				   "2023-08-30T00:00:00Z", 1);
+		assert_int_equal(is.n, 1);
+		assert_int_equal(is.id[0], 5);
+		is = deadline_page(st, "2023-08-05T12:00:00Z", 5,
+				   "2023-08-30T00:00:00Z", 1);
+		assert_int_equal(is.n, 1);
+		assert_int_equal(is.id[0], 4);
+		/* (T, 0) comes before every proposal due at T; (T, its id)
+		 * after it. */
+		is = deadline_page(st, "2023-08-20T12:00:00Z", 0,
+				   "2023-08-30T00:00:00Z", 10);
+		assert_int_equal(is.n, 1);
+		is = deadline_page(st, "2023-08-20T12:00:00Z", 4,
+				   "2023-08-30T00:00:00Z", 10);
+		assert_int_equal(is.n, 0);
+	}
 	/* The clock concludes B at its deadline; A stays, alone. */
 	assert_int_equal(run(f, "2023-08-06T09:00:00Z", cn_app_cmd_tick, NULL), 1);
 	w = cn_app_world(f->app);
@@ -1059,6 +1118,14 @@ static void test_deadline_index(void **state)
 			 T("2023-08-20T12:00:00Z"));
 	assert_int_equal(cn_world_next_deadline(w, T("2023-08-20T12:00:00Z")),
 			 CN_TIME_NONE);
+	/* Concluded: no longer in the store's range either. */
+	{
+		struct ids_seen is = deadline_page(cn_app_store(f->app),
+						   "2023-08-01T00:00:00Z", 0,
+						   "2023-08-30T00:00:00Z", 10);
+		assert_int_equal(is.n, 1);
+		assert_int_equal(is.id[0], 4);
+	}
 }
 
 /* A checkpoint note that does not even parse: verify's return value and
@@ -1781,6 +1848,7 @@ static void test_webhooks_and_outbox(void **state)
 	snprintf(w.url, sizeof(w.url), "https://example.org/hook");
 	snprintf(w.secret, sizeof(w.secret), "whsec_test");
 	snprintf(w.types, sizeof(w.types), "proposal.created");
+	snprintf(w.remind, sizeof(w.remind), "86400,7200");
 	snprintf(w.created, sizeof(w.created), "2023-07-07T10:00:00Z");
 	/* Only a valid bearer token owns one. */
 	for (int64_t bad = 0; bad < 2; bad++) {
@@ -1803,6 +1871,7 @@ static void test_webhooks_and_outbox(void **state)
 	assert_string_equal(hs.w[0].url, "https://example.org/hook");
 	assert_string_equal(hs.w[0].secret, "whsec_test");
 	assert_string_equal(hs.w[0].types, "proposal.created");
+	assert_string_equal(hs.w[0].remind, "86400,7200");
 	assert_string_equal(hs.w[0].revoked, "");
 	assert_int_equal(hs.w[0].cursor, 5);
 	/* By owner and by id: another token's is not there. */
