@@ -452,7 +452,7 @@ static void round_once(struct hooks *h, int *again)
 	struct hook_vec hv = {NULL, 0};
 	struct cn_store *st;
 	struct ctx x;
-	int more, any = 0, rc = 0;
+	int more = 0, any = 0, rc = 0;
 
 	*again = 0;
 	memset(&x, 0, sizeof(x));
@@ -475,6 +475,7 @@ static void round_once(struct hooks *h, int *again)
 	 * owner whose answer was just recorded is seen to have answered. */
 	if (!rc)
 		rc = remind_round(h, &h->memo, &x, st, hv.v, hv.n, &err);
+	more = 0;
 	if (!rc)
 		rc = deliver(h, st, &more, &err);
 	*again = any || more;
