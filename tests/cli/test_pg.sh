@@ -209,14 +209,12 @@ check "and the server is still up" curl -sf "$base/healthz" -o /dev/null
 # proposal a second later: the CLI's position is dated when it holds the
 # lock, after that event, instead of being refused as going back in time.
 # (LeakSanitizer cannot run under ptrace: leaks are checked everywhere else.)
-ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e trace=connect -e inject=connect:signal=SIGSTOP:when=1 \
+ASAN_OPTIONS=detect_leaks=0 strace -f -o "$T/held.strace" -e trace=connect -e inject=connect:signal=SIGSTOP:when=1 \
 	"$COUNCIL" --db "$DB" respond "$hid" --member FR --concur >"$T/held.out" 2>"$T/held.err" &
 held=$!
-stopped() { # the council process under strace is stopped
-	local p
-	for p in $(pgrep -P "$held"); do grep -q '^State:.*\(stopped\|tracing stop\)' "/proc/$p/status" && return 0; done
-	return 1
-}
+# strace says when its tracee has stopped (its group-stop), whatever
+# /proc shows of a traced process meanwhile
+stopped() { grep -q -- '--- stopped by SIGSTOP ---' "$T/held.strace" 2>/dev/null; }
 for _ in $(seq 600); do stopped && break; sleep 0.1; done
 check "the CLI write is held before the write lock" stopped
 t0=$(date +%s)
@@ -224,7 +222,7 @@ while [ "$(date +%s)" -le "$t0" ]; do sleep 0.1; done
 run curl -sf -X POST -H "Authorization: Bearer $de" -H "Content-Type: application/json" \
 	"$base/api/v1/proposals/$hid/positions" -d '{"position":"comment","text":"While the CLI waits"}'
 expect_rc "meanwhile the server records a comment on the same proposal, a second later" 0
-for p in $(pgrep -P "$held"); do kill -CONT "$p"; done
+pkill -CONT -P "$held"
 wait "$held"
 held_rc=$?
 check "the held CLI write is recorded, not refused as going back in time (rc $held_rc: $(head -c 300 "$T/held.err"))" \
