@@ -86,6 +86,8 @@ static void memo_prune(struct remind_memo *m, int64_t now)
 
 	while (k < m->n && m->v[k].deadline <= now)
 		k++;
+	if (k == 0)
+		return; /* nothing to forget (and m->v may be NULL) */
 	memmove(m->v, m->v + k, (m->n - k) * sizeof(*m->v));
 	m->n -= k;
 }
