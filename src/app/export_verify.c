@@ -663,7 +663,15 @@ static int read_lines(struct xv *x, FILE *f, const char *vkey,
 			k = (int64_t)x->nev + 1;
 		else
 			cps = lineno > 1;
-		if (lineno == 1)
+		/* An export is text: a NUL would end the line for the C
+		 * string parsers below, and what follows it go unread. */
+		if (memchr(line, '\0', (size_t)n)) {
+			const uint8_t none[CN_HASH_LEN] = {0};
+			fault_msg(x, lineno, k, lineno == 1 ? CN_EINVAL : CN_ECORRUPT,
+				  "a NUL byte: an export is text");
+			if (k && !entry(x, lineno, none, err))
+				rc = err->code;
+		} else if (lineno == 1)
 			rc = header_line(x, line, vkey, err);
 		else if (cps)
 			rc = checkpoint_line(x, line, lineno, err);

@@ -75,6 +75,15 @@ mv "$T/away.db" "$COUNCIL_DB"
 sed '50s/"name":"/"name":"X/' "$T/log.jsonl" > "$T/bad.jsonl"
 c verify --export "$T/bad.jsonl" --log-key "$T/vkey"
 expect_err "a changed event of an export is named itself (line 50 holds event 49)" 1 "line 50 (event 49): changed"
+# A NUL byte inside a line: an export is text, and the rest of the line
+# is not skipped (fuzz_export found a header followed by NULs and junk
+# verifying as the empty log).
+{ head -n 1 "$T/log.jsonl" | tr -d '\n'; printf '\0\0junk\n'; } > "$T/nul1.jsonl"
+c verify --export "$T/nul1.jsonl"
+expect_err "a NUL byte after the header is refused, naming line 1" 1 "line 1: a NUL byte"
+{ head -n 49 "$T/log.jsonl"; sed -n '50p' "$T/log.jsonl" | sed 's/"name":"/"name":"\x00/'; tail -n +51 "$T/log.jsonl"; } > "$T/nul50.jsonl"
+c verify --export "$T/nul50.jsonl" --log-key "$T/vkey"
+expect_err "a NUL byte inside an event is refused, naming its line" 1 "line 50 (event 49): a NUL byte"
 head -n 60 "$T/log.jsonl" > "$T/short.jsonl"
 grep '^{"checkpoint"' "$T/log.jsonl" >> "$T/short.jsonl"
 c verify --export "$T/short.jsonl" --log-key "$T/vkey"
