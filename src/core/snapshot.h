@@ -46,6 +46,10 @@
 #include "world.h"
 
 #define CN_SNAPSHOT_FORMAT 1
+/* The bytes a snapshot starts with (written by snapshot_write.c, checked
+ * by snapshot.c). */
+#define CN_SNAPSHOT_MAGIC "CNSNAP"
+#define CN_SNAPSHOT_MAGIC_LEN 6
 
 /* The canonical bytes of world w.  CN_EINVAL for a world no writer folds
  * (one with proposal holes, see cn_world_skip_proposals), CN_ENOMEM. */
