@@ -10,6 +10,7 @@
 #include "hooks.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -488,25 +489,54 @@ out:
 	free(hv.v);
 }
 
+/* t + ms */
+static struct timespec after_ms(struct timespec t, long ms)
+{
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (ms % 1000) * 1000000L;
+	t.tv_sec += t.tv_nsec / 1000000000L;
+	t.tv_nsec %= 1000000000L;
+	return t;
+}
+
+static int reached(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t->tv_sec ||
+	       (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
 static void *run(void *arg)
 {
 	struct hooks *h = arg;
-	struct timespec at;
+	struct timespec began, at;
 	int again = 0;
 
 	pthread_mutex_lock(&h->mu);
 	while (!h->stop) {
 		h->woken = 0;
 		pthread_mutex_unlock(&h->mu);
+		clock_gettime(CLOCK_MONOTONIC, &began);
 		round_once(h, &again);
 		pthread_mutex_lock(&h->mu);
-		if (h->stop || again || h->woken)
+		if (again)
 			continue;
-		clock_gettime(CLOCK_MONOTONIC, &at);
-		at.tv_nsec += (HOOKS_POLL_MS % 1000) * 1000000L;
-		at.tv_sec += HOOKS_POLL_MS / 1000 + at.tv_nsec / 1000000000L;
-		at.tv_nsec %= 1000000000L;
-		pthread_cond_timedwait(&h->wake, &h->mu, &at);
+		/* The next round: HOOKS_POLL_MS after this one began, or
+		 * HOOKS_COALESCE_MS after if a commit woke the thread.  A
+		 * round costs its reads whatever it finds, and under a
+		 * stream of writes a commit lands during every round: one
+		 * round per commit would spend a store's round trips per
+		 * write even with no webhook at all. */
+		while (!h->stop) {
+			at = after_ms(began, h->woken ? HOOKS_COALESCE_MS
+						      : HOOKS_POLL_MS);
+			if (reached(&at) ||
+			    pthread_cond_timedwait(&h->wake, &h->mu, &at) ==
+				    ETIMEDOUT)
+				break;
+		}
 	}
 	pthread_mutex_unlock(&h->mu);
 	return NULL;

@@ -52,6 +52,11 @@
 #define HOOKS_PAGE 32
 /* A look at the store at least this often (others' commits, retries). */
 #define HOOKS_POLL_MS 1000
+/* A commit wakes the thread, but rounds are at least this far apart
+ * unless the last one left work to do: a notice is delivered at most
+ * this much later, and a stream of writes costs a round per
+ * HOOKS_COALESCE_MS, not one per commit. */
+#define HOOKS_COALESCE_MS 50
 
 struct hooks;
 

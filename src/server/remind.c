@@ -9,96 +9,6 @@
 #include "../core/timeutil.h"
 #include "access.h"
 
-/* ---- what was decided ------------------------------------------------------ */
-
-/* One (webhook, proposal, deadline, offset) decided: queued, or owed
- * nothing.  Kept sorted, until its deadline passes. */
-struct decided {
-	int64_t deadline, proposal, hook, offset;
-};
-
-struct remind_memo {
-	struct decided *v;
-	size_t n, cap;
-	int64_t looked; /* the second of the last look that committed */
-};
-
-static int cmp_decided(const struct decided *a, const struct decided *b)
-{
-	const int64_t x[4] = {a->deadline, a->proposal, a->hook, a->offset};
-	const int64_t y[4] = {b->deadline, b->proposal, b->hook, b->offset};
-
-	for (int i = 0; i < 4; i++)
-		if (x[i] != y[i])
-			return x[i] < y[i] ? -1 : 1;
-	return 0;
-}
-
-/* Where d is, or would go. */
-static size_t memo_find(const struct remind_memo *m, const struct decided *d,
-			int *found)
-{
-	size_t lo = 0, hi = m->n;
-
-	*found = 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = cmp_decided(&m->v[mid], d);
-		if (c == 0) {
-			*found = 1;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static int memo_add(struct remind_memo *m, const struct decided *d,
-		    struct cn_err *err)
-{
-	int found;
-	size_t i = memo_find(m, d, &found);
-
-	if (found)
-		return 0;
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 32;
-		struct decided *v = realloc(m->v, cap * sizeof(*v));
-		if (!v)
-			return cn_err_set(err, CN_ENOMEM, "out of memory");
-		m->v = v;
-		m->cap = cap;
-	}
-	memmove(&m->v[i + 1], &m->v[i], (m->n - i) * sizeof(*m->v));
-	m->v[i] = *d;
-	m->n++;
-	return 0;
-}
-
-/* Forget what is decided for deadlines at or before now: sorted by
- * deadline first, so a prefix. */
-static void memo_prune(struct remind_memo *m, int64_t now)
-{
-	size_t k = 0;
-
-	while (k < m->n && m->v[k].deadline <= now)
-		k++;
-	if (k == 0)
-		return; /* nothing to forget (and m->v may be NULL) */
-	memmove(m->v, m->v + k, (m->n - k) * sizeof(*m->v));
-	m->n -= k;
-}
-
-void remind_memo_free(struct remind_memo *m)
-{
-	if (m)
-		free(m->v);
-	free(m);
-}
-
 /* ---- one round ------------------------------------------------------------- */
 
 struct reminding {
@@ -107,7 +17,7 @@ struct reminding {
 };
 
 struct queued_reminder {
-	struct decided d;
+	struct remind_decided d;
 	char *body; /* NULL: owed nothing, only remembered */
 	char ref[96];
 };
@@ -219,7 +129,7 @@ static char *reminder_body(const json_t *view, int64_t id, const char *code,
 
 /* Decide hook k's reminder d about proposal id (view parsed). */
 static int decide(struct round *r, const struct reminding *k, int64_t id,
-		  const json_t *view, const struct decided *d,
+		  const json_t *view, const struct remind_decided *d,
 		  struct cn_err *err)
 {
 	struct queued_reminder q = {.d = *d};
@@ -277,13 +187,11 @@ static int on_open(void *ctx, int64_t id, const char *doc, size_t len,
 				  "deadline is not a time", (long long)id);
 	}
 	for (size_t i = 0; i < r->nhooks && !rc; i++) {
-		struct decided d = {deadline, id, r->hooks[i].w->id, 0};
-		int found;
+		struct remind_decided d = {deadline, id, r->hooks[i].w->id, 0};
 
 		if (!cn_remind_due(&r->hooks[i].r, deadline, r->x->now, &d.offset))
 			continue;
-		memo_find(r->memo, &d, &found);
-		if (!found)
+		if (!remind_memo_has(r->memo, &d))
 			rc = decide(r, &r->hooks[i], id, view, &d, err);
 	}
 	json_decref(view);
@@ -336,7 +244,7 @@ int remind_round(struct hooks *h, struct remind_memo **memo, struct ctx *x,
 	 * enough, however many commits wake the thread within it. */
 	if (r.memo->looked == x->now)
 		return 0;
-	memo_prune(r.memo, x->now);
+	remind_memo_forget(r.memo, x->now);
 	if (!(r.hooks = calloc(n + 1, sizeof(*r.hooks))))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
@@ -366,7 +274,7 @@ int remind_round(struct hooks *h, struct remind_memo **memo, struct ctx *x,
 		rc = hooks_run_job(h, queue_store, &r, err);
 	/* Remembered once durable: a failed round decides again. */
 	for (size_t i = 0; !rc && i < r.nq; i++)
-		rc = memo_add(r.memo, &r.q[i].d, err);
+		rc = remind_memo_add(r.memo, &r.q[i].d, err);
 	if (!rc)
 		r.memo->looked = x->now;
 out:

@@ -36,13 +36,12 @@
 #define CN_REMIND_SERVER_H
 
 #include "hooks.h"
+#include "remind_memo.h"
 #include "writer.h"
 
 /* Open proposals read per query (a round pages through the window). */
 #define REMIND_PAGE 128
 #define REMIND_KIND "reminder"
-
-struct remind_memo;
 
 /* hooks.c's, for remind.c: a store job run to durability on the writer,
  * and a webhook's owner as a principal. */
@@ -52,10 +51,9 @@ void hooks_owner(const struct cn_webhook *w, struct cn_principal *who);
 
 /* Queue the reminders due at x->now for the live webhooks v[0..n) (x's
  * cache, reader and registry set).  *memo is made on first use; free it
- * with remind_memo_free. */
+ * with remind_memo_free (remind_memo.h). */
 int remind_round(struct hooks *h, struct remind_memo **memo, struct ctx *x,
 		 struct cn_store *st, const struct cn_webhook *v, size_t n,
 		 struct cn_err *err) CN_NODISCARD;
-void remind_memo_free(struct remind_memo *m);
 
 #endif
