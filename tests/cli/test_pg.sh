@@ -261,6 +261,55 @@ n=$("${PSQL[@]}" -d cli -At -c "SELECT count(*) FROM events WHERE type = 'positi
 check "the 90 positions over HTTP are on the record ($n)" test "$n" -ge 91
 n=$("${PSQL[@]}" -d cli -At -c "SELECT count(*) FROM events WHERE type = 'proposal.created'")
 check "the CLI's proposals beside the server too ($n)" test "$n" = 13
+# The writer's connection lost with statements sent and unanswered: a
+# session holds the events table (EXCLUSIVE: reads pass, inserts wait), a
+# write over HTTP goes into the pipeline and waits on its INSERT, and the
+# database then ends that connection (pg_terminate_backend, as a restart
+# or a failover would).  The write's answer and the record must agree
+# (an error, nothing stored: the transaction died with the connection),
+# and the server must write again on a new connection.
+mkfifo "$T/hold.in"
+"${PSQL[@]}" -d cli <"$T/hold.in" >"$T/hold.out" 2>&1 &
+holder=$!
+exec 7>"$T/hold.in"
+echo "BEGIN; LOCK TABLE events IN EXCLUSIVE MODE; SELECT pg_backend_pid();" >&7
+held_lock() {
+	"${PSQL[@]}" -d cli -At -c "SELECT count(*) FROM pg_locks WHERE locktype = 'relation'
+		AND relation = 'events'::regclass AND mode = 'ExclusiveLock' AND granted" 2>/dev/null | grep -qx 1
+}
+for _ in $(seq 600); do held_lock && break; sleep 0.1; done
+check "a session holds the events table" held_lock
+before=$("${PSQL[@]}" -d cli -At -c "SELECT count(*) FROM events")
+curl -s -o "$T/lost.body" -w '%{http_code}' -X POST -H "Authorization: Bearer ${tok[NL]}" \
+	-H "Content-Type: application/json" "$base/api/v1/proposals/$hid/positions" \
+	-d '{"position":"comment","text":"Lost with its connection"}' >"$T/lost.code" &
+poster=$!
+# the writer's backend, waiting on the lock with its INSERT
+waiter() {
+	"${PSQL[@]}" -d cli -At -c "SELECT pid FROM pg_stat_activity WHERE datname = 'cli'
+		AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO events%'" 2>/dev/null | head -1
+}
+wpid=""
+for _ in $(seq 600); do wpid=$(waiter); [ -n "$wpid" ] && break; sleep 0.1; done
+check "the write waits on the lock with its INSERT sent" test -n "$wpid"
+[ -n "$wpid" ] && "${PSQL[@]}" -d cli -At -c "SELECT pg_terminate_backend($wpid)" >/dev/null
+echo "ROLLBACK;" >&7
+exec 7>&-
+wait "$holder"
+wait "$poster"
+code=$(cat "$T/lost.code")
+after=$("${PSQL[@]}" -d cli -At -c "SELECT count(*) FROM events")
+check "the write whose connection was lost is answered with a server error ($code: $(head -c 200 "$T/lost.body"))" \
+	test "$code" -ge 500
+check "and nothing of it is stored ($before events before, $after after)" test "$after" = "$before"
+check "the answer says what failed" grep -qi 'database\|connection\|postgres' "$T/lost.body"
+run curl -sf -X POST -H "Authorization: Bearer ${tok[NL]}" -H "Content-Type: application/json" \
+	"$base/api/v1/proposals/$hid/positions" -d '{"position":"comment","text":"On a new connection"}'
+expect_rc "the next write succeeds on a new connection" 0
+n=$("${PSQL[@]}" -d cli -At -c "SELECT count(*) FROM events")
+check "and is stored once ($after events before it, $n after)" test "$n" = $((after + 1))
+check "the server is still up" curl -sf "$base/healthz" -o /dev/null
+
 kill "$srv"
 wait "$srv" 2>/dev/null
 srv=""
