@@ -61,6 +61,17 @@ int hooks_start(struct cn_api *api, struct hooks **out, struct cn_err *err)
 void hooks_wake(void *arg);
 void hooks_stop(struct hooks *h);
 
+/* The outbox channel of subscription w: HOOKS_CHANNEL, or MAIL_CHANNEL
+ * for an e-mail subscription (a mailto row; mail.h). */
+const char *hooks_channel(const struct cn_webhook *w);
+
+/* The body queued for w's notice (kind, ref): *body, a webhook's JSON,
+ * as it is for a webhook; for an e-mail subscription, replaced by the
+ * message made from it (mail_compose) and *len set.  0, or the error. */
+int hooks_body(const struct cn_api *api, const struct cn_webhook *w,
+	       const char *kind, const char *ref, int64_t now, char **body,
+	       size_t *len, struct cn_err *err) CN_NODISCARD;
+
 /* Whether url may be a webhook's: http or https, a host, no user or
  * password, not over CN_WEBHOOK_URL_MAX; and, unless allow_local, no
  * loopback, private or link-local address literal and no "localhost".
