@@ -121,6 +121,19 @@ static int fill_store(struct cn_store *st, int64_t now, void *args,
 	return cn_store_webhook_advance(st, f->hook, f->cursor, err);
 }
 
+int hooks_fillable(const struct cn_api *api, const struct cn_webhook *w)
+{
+	char addr[CN_MAIL_ADDR_MAX + 1], lang[3];
+	struct cn_err err = {0};
+
+	if (!cn_mail_is_uri(w->url))
+		return 1;
+	/* Without --smtp an e-mail subscription waits, its cursor kept; a
+	 * row this server did not write (its URI unreadable) is skipped
+	 * rather than stopping every other subscription's round. */
+	return api->mail.url[0] && !cn_mail_uri_parse(w->url, addr, lang, &err);
+}
+
 const char *hooks_channel(const struct cn_webhook *w)
 {
 	return cn_mail_is_uri(w->url) ? MAIL_CHANNEL : HOOKS_CHANNEL;
@@ -167,8 +180,7 @@ static int fill_one(struct hooks *h, struct ctx *x, struct cn_store *st,
 	int rc;
 
 	*more = 0;
-	/* Without --smtp an e-mail subscription waits, its cursor kept. */
-	if (cn_mail_is_uri(w->url) && !h->api->mail.url[0])
+	if (!hooks_fillable(h->api, w))
 		return 0;
 	hooks_owner(w, &x->who);
 	if ((rc = record_size(x, &upto, err)) || (int64_t)upto <= w->cursor)

@@ -65,6 +65,11 @@ void hooks_stop(struct hooks *h);
  * for an e-mail subscription (a mailto row; mail.h). */
 const char *hooks_channel(const struct cn_webhook *w);
 
+/* Whether the thread fills and reminds for w now: a webhook always; an
+ * e-mail subscription when the server has --smtp and its stored URI
+ * reads (else it waits, its cursor kept). */
+int hooks_fillable(const struct cn_api *api, const struct cn_webhook *w);
+
 /* The body queued for w's notice (kind, ref): *body, a webhook's JSON,
  * as it is for a webhook; for an e-mail subscription, replaced by the
  * message made from it (mail_compose) and *len set.  0, or the error. */

@@ -353,7 +353,7 @@ int remind_round(struct hooks *h, struct remind_memo **memo, struct ctx *x,
 		/* Only a delegation owes an answer; a stored offset that is
 		 * not one (not written by this server) reminds of nothing. */
 		if (!v[i].remind[0] || strcmp(v[i].role, "member") ||
-		    (cn_mail_is_uri(v[i].url) && !x->api->mail.url[0]) ||
+		    !hooks_fillable(x->api, &v[i]) ||
 		    cn_remind_decode(v[i].remind, &k->r, &ignored))
 			continue;
 		k->w = &v[i];

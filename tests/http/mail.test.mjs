@@ -7,63 +7,28 @@
 // threading headers; an event notice; a reminder before the deadline,
 // once; nothing about a proposal its owner may not see; a 451 retried
 // then delivered; a 550 recorded as failed at once; a kill -9 between
-// the commit and the delivery, delivered once after the restart; bad
-// input refused naming the field, and refused without --smtp.  Every
+// the commit and the delivery, delivered once after the restart; a
+// subscription waiting while a server runs without --smtp, sent after;
+// bad input refused naming the field, and refused without --smtp.  Every
 // wait is for a condition with a generous bound (hooklib.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { api, makeStore, startServer, isoIn } from './lib.mjs';
 import { until } from './hooklib.mjs';
+import { startSink, stopSink, mails as sunk, text, html, carried as body } from './maillib.mjs';
 
-const TOOLS = join(dirname(fileURLToPath(import.meta.url)), 'tools');
 const NNBSP = '\u202f';
 
 let store;
 let srv;
 let sink;
 
-// The SMTP listener: started on `port` (0: a free one), writing to dir.
-function startSink(dir, port = 0) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/python3', [join(TOOLS, 'smtp_sink.py'), dir, String(port)],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d) => { err += d; });
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /PORT (\d+)/.exec(out);
-      if (m) resolve({ child, dir, port: Number(m[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`smtp_sink.py exited ${code}: ${err}`)));
-  });
-}
-
-async function stopSink(s) {
-  if (s.child.exitCode !== null) return;
-  const gone = new Promise((r) => s.child.on('exit', r));
-  s.child.kill('SIGKILL');
-  await gone;
-}
-
-// Every message the sink took so far, parsed.
-function mails() {
-  const files = readdirSync(sink.dir).filter((f) => f.endsWith('.json')).sort()
-    .map((f) => join(sink.dir, f.replace(/\.json$/, '.eml')));
-  if (!files.length) return [];
-  return JSON.parse(execFileSync('/usr/bin/python3', [join(TOOLS, 'mail_parse.py'), ...files],
-    { encoding: 'utf8' }));
-}
+const mails = () => sunk(sink.dir);
 const to = (addr) => mails().filter((m) => m.envelope.to.includes(addr));
-const text = (m) => m.parts.find((p) => p.type === 'text/plain').text.replace(/\r\n/g, '\n');
-const html = (m) => m.parts.find((p) => p.type === 'text/html').text.replace(/\r\n/g, '\n');
-// What a message is about: the webhook body it carries, in its text part.
-const body = (m) => JSON.parse(/\n(\{[\s\S]*\n\})\n/.exec(text(m))[1]);
+// What a message is about: the proposal of the webhook body it carries.
 const about = (m) => { const b = body(m); return b.proposal ?? b.payload?.id ?? b.payload?.proposal; };
 
 const as = (who) => (method, path, b) => api(srv.base, store.tokens[who], method, path, b);
@@ -286,6 +251,24 @@ test('a 451 is retried and delivered; a 550 is failed at once, its reply in the 
   assert.equal(to('reject@delegation.example').length, 0);
   assert.equal(to('tempfail@delegation.example').filter((x) => about(x) === id).length, 1, 'delivered once');
   for (const s of [temp, rej]) assert.equal((await as('FR')('POST', `/api/v1/webhooks/${s.id}/revoke`)).status, 200);
+});
+
+test('a server without --smtp leaves a subscription waiting; one with --smtp sends what it missed', async () => {
+  const s = await subscribe('FR', { email: 'fr-wait@delegation.example', types: ['proposal.created'] });
+  assert.equal(await srv.stop(), 0);
+  srv = await startServer(store.db, { args: ['--webhooks-allow-local'] });
+  // A webhook of the same token shows the thread has passed the event.
+  const w = await subscribe('FR', { url: 'http://127.0.0.1:9/wait', types: ['proposal.created'] });
+  const id = await propose('NAC', 'mail: while the server sends no e-mail');
+  await until('the webhook passed the event', async () =>
+    (await as('FR')('GET', `/api/v1/webhooks/${w.id}`)).body.cursor > s.cursor);
+  assert.equal((await as('FR')('GET', `/api/v1/webhooks/${s.id}`)).body.cursor, s.cursor, 'the e-mail cursor waits');
+  assert.equal(to('fr-wait@delegation.example').length, 0);
+  assert.equal(await srv.stop(), 0);
+  srv = await startServer(store.db, { args: ['--webhooks-allow-local', ...SMTP()] });
+  const m = await until('the missed message', () => to('fr-wait@delegation.example').find((x) => about(x) === id));
+  assert.equal(m.headers['Council-Event'], 'proposal.created');
+  for (const x of [s, w]) assert.equal((await as('FR')('POST', `/api/v1/webhooks/${x.id}/revoke`)).status, 200);
 });
 
 test('a notice queued before a kill -9 is delivered once after the restart', async () => {
