@@ -31,9 +31,8 @@ const struct cli_opt cli_opts_webhook[] = {
 	[HOOK_EMAIL] = {.name = "email", .arg = "ADDR", .only = "add",
 			.help = "send e-mail to ADDR instead (a server with\n"
 				"--smtp sends it; docs/MAIL.md)"},
-	[HOOK_LANG] = {.name = "lang", .arg = "LANG", .only = "add",
-		       .help = "the e-mails' language, en or fr (default\n"
-			       "en)"},
+	[HOOK_LANG] = {.name = "lang", .arg = "en|fr", .only = "add",
+		       .help = "the e-mails' language (default en)"},
 	[HOOK_TYPES] = {.name = "types", .arg = "T,T", .only = "add",
 			.help = "only events of these types (default: all)"},
 	[HOOK_REMIND] = {.name = "remind", .arg = "D,D", .only = "add",
