@@ -24,6 +24,12 @@
  * Between the two, each round queues the reminders due before deadlines
  * (remind.h): notices of the same channel, delivered by the same step.
  *
+ * E-mail (mail.h) is the same two steps on a second channel: a row whose
+ * url is a mailto URI is filled into channel MAIL_CHANNEL, its notice's
+ * body the whole message (hooks_body), and delivered over SMTP to serve
+ * --smtp's server; without --smtp it is neither filled nor delivered
+ * (hooks_fillable).  A 5xx reply fails a notice at once.
+ *
  * At least once: a kill between a POST and the record of its answer sends
  * it again, with the same Council-Delivery id, which receivers use to
  * drop a duplicate.  Addresses: unless allow_local, a delivery never
