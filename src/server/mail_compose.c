@@ -53,7 +53,9 @@ static void put_date(struct cn_buf *b, enum cn_lang lang, const char *iso)
 	snprintf(day, sizeof(day), "%d%s", tm.tm_mday,
 		 lang == CN_LANG_FR && tm.tm_mday == 1 ? "er" : "");
 	snprintf(year, sizeof(year), "%d", tm.tm_year + 1900);
-	snprintf(hour, sizeof(hour), "%02d", tm.tm_hour);
+	/* French writes 9 h 05, English 09:05. */
+	snprintf(hour, sizeof(hour), lang == CN_LANG_FR ? "%d" : "%02d",
+		 tm.tm_hour);
 	snprintf(minute, sizeof(minute), "%02d", tm.tm_min);
 	cn_msg_put(b, lang, CN_M_MAIL_DATE, "day", day, "month",
 		   cn_msg(lang, months[tm.tm_mon]), "year", year, "hour", hour,

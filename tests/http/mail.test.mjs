@@ -31,6 +31,15 @@ const to = (addr) => mails().filter((m) => m.envelope.to.includes(addr));
 // What a message is about: the proposal of the webhook body it carries.
 const about = (m) => { const b = body(m); return b.proposal ?? b.payload?.id ?? b.payload?.proposal; };
 
+// A time as the French messages write it: "1er décembre 2026 à 9 h 05 UTC".
+const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août',
+  'septembre', 'octobre', 'novembre', 'décembre'];
+const frDate = (iso) => {
+  const d = new Date(iso);
+  const day = d.getUTCDate() === 1 ? '1er' : String(d.getUTCDate());
+  return `${day} ${MOIS[d.getUTCMonth()]} ${d.getUTCFullYear()} à ${d.getUTCHours()} h ${String(d.getUTCMinutes()).padStart(2, '0')} UTC`;
+};
+
 const as = (who) => (method, path, b) => api(srv.base, store.tokens[who], method, path, b);
 const SMTP = () => ['--smtp', `smtp://127.0.0.1:${sink.port}`, '--mail-from', 'council@nac.example'];
 
@@ -183,7 +192,7 @@ test('an event notice: multipart/alternative, UTF-8, French for a French subscri
   assert.equal(m.headers.To, 'fr@delegation.example');
   assert.equal(m.headers['Content-Language'], 'fr');
   assert.equal(m.headers.Subject, `[council] proposal.created${NNBSP}: proposition ${id}, «${NNBSP}${title}${NNBSP}»`);
-  assert.match(text(m), new RegExp(`L’événement \\d+ du registre, proposal\\.created, a été enregistré le \\d{1,2}(er)? [a-zéû]+ \\d{4} à \\d\\d h \\d\\d UTC par`));
+  assert.match(text(m), new RegExp(`L’événement \\d+ du registre, proposal\\.created, a été enregistré le \\d{1,2}(er)? [a-zéû]+ \\d{4} à (1?\\d|2[0-3]) h \\d\\d UTC par`));
   assert.ok(text(m).includes(`Ce que le registre vous montre (le même contenu que le corps d’un webhook)${NNBSP}:`));
   assert.ok(html(m).startsWith('<!DOCTYPE html>\n<html lang="fr">'));
   assert.equal(e.headers['Content-Language'], 'en');
@@ -214,7 +223,7 @@ test('a reminder before the deadline, once, in French', async () => {
     type: 'reminder', proposal: id, title: 'mail: a silence procedure', body: 'NAC',
     procedure: 'silence', deadline, remind: '15s', member: 'FR', awaited: 'position',
   });
-  assert.match(m.headers.Subject, new RegExp(`^\\[council\\] Rappel${NNBSP}: proposition ${id}, «${NNBSP}mail: a silence procedure${NNBSP}», échéance le \\d{1,2}(er)? [a-zéû]+ \\d{4} à \\d\\d h \\d\\d UTC$`));
+  assert.equal(m.headers.Subject, `[council] Rappel${NNBSP}: proposition ${id}, «${NNBSP}mail: a silence procedure${NNBSP}», échéance le ${frDate(deadline)}`);
   assert.match(text(m), /La procédure d’accord tacite sur la proposition \d+/);
   assert.match(m.headers.References, new RegExp(`p${id}@`));
   await until('the conclusion', () => to('fr-remind@delegation.example')
