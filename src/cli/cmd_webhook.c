@@ -189,14 +189,24 @@ static int list_one(void *ctx, const struct cn_webhook *w, struct cn_err *err)
 static int list_json(void *ctx, const struct cn_webhook *w, struct cn_err *err)
 {
 	char words[CN_REMIND_COUNT * CN_REMIND_WORD];
+	char addr[CN_MAIL_ADDR_MAX + 1], lang[3];
+	struct cn_err ignored = {0};
+	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
+			      "id", (json_int_t)w->id, "token",
+			      (json_int_t)w->owner, "role", w->role, "code",
+			      w->principal, "url", w->url, "types", w->types,
+			      "remind", remind_words(w->remind, words,
+			      sizeof(words)), "created", w->created,
+			      "cursor", (json_int_t)w->cursor);
 
-	if (json_array_append_new(ctx, json_pack(
-		    "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
-		    (json_int_t)w->id, "token", (json_int_t)w->owner, "role",
-		    w->role, "code", w->principal, "url", w->url, "types",
-		    w->types, "remind", remind_words(w->remind, words,
-		    sizeof(words)), "created", w->created,
-		    "cursor", (json_int_t)w->cursor)))
+	/* An e-mail subscription: its address and language read out of
+	 * the stored URI, as the API shows them. */
+	if (o && cn_mail_is_uri(w->url) &&
+	    !cn_mail_uri_parse(w->url, addr, lang, &ignored)) {
+		json_object_set_new(o, "email", json_string(addr));
+		json_object_set_new(o, "lang", json_string(lang));
+	}
+	if (!o || json_array_append_new(ctx, o))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;
 }

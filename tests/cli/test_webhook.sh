@@ -128,6 +128,9 @@ expect_json "stored as a mailto URI with its language" .url \
 mid=$(printf '%s' "$out" | jq -r .id)
 c webhook deliveries "$mid" --json
 expect_json "its delivery log: empty" length 0
+c webhook list --json
+expect_json "list: an e-mail's address and language" \
+	'map(select(.id == '"$mid"')) | .[0].email + " " + .[0].lang' "fr+council@delegation.example fr"
 c webhook add "$us" --email us@delegation.example
 expect_rc "add --email, text" 0
 check "prints its id" grep -qE '^[0-9]+$' "$T/.out"
