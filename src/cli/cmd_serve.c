@@ -20,7 +20,7 @@
 enum { SERVE_LISTEN, SERVE_THREADS, SERVE_TIMEOUT, SERVE_WEB, SERVE_CADENCE,
        SERVE_STREAMS, SERVE_READ_DB, SERVE_MAX_LAG,
        SERVE_HOOKS_LOCAL, SERVE_HOOK_ATTEMPTS, SERVE_SMTP, SERVE_MAIL_FROM,
-       SERVE_SMTP_AUTH, SERVE_QUIET };
+       SERVE_SMTP_AUTH, SERVE_SMTP_CA, SERVE_QUIET };
 const struct cli_opt cli_opts_serve[] = {
 	[SERVE_LISTEN] = OPT_VAL("listen", "ADDR:PORT",
 		"where to listen (default 127.0.0.1:8080)"),
@@ -71,6 +71,9 @@ const struct cli_opt cli_opts_serve[] = {
 		"USER:PASSWORD (else $COUNCIL_SMTP_USER and\n"
 		"$COUNCIL_SMTP_PASSWORD; never in the URL); sent only\n"
 		"over TLS"),
+	[SERVE_SMTP_CA] = OPT_VAL("smtp-ca", "FILE",
+		"trust the SMTP server's certificate when these CAs\n"
+		"(PEM) vouch for it, instead of the system's"),
 	[SERVE_QUIET] = OPT_FLAG("quiet", "say nothing on start and stop"),
 	OPT_END};
 
@@ -158,6 +161,7 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	o.smtp = a->val[SERVE_SMTP];
 	o.mail_from = a->val[SERVE_MAIL_FROM];
 	o.smtp_auth = a->val[SERVE_SMTP_AUTH];
+	o.smtp_ca = a->val[SERVE_SMTP_CA];
 	if (cn_serve(&o, &err))
 		return cli_fail(c, &err);
 	return 0;

@@ -44,15 +44,18 @@ struct mail_conf {
 	char url[MAIL_URL_MAX + 1]; /* smtp:// or smtps://; "": no e-mail */
 	char from[CN_MAIL_ADDR_MAX + 1];
 	char user[MAIL_SECRET_MAX + 1], password[MAIL_SECRET_MAX + 1];
+	char ca[MAIL_URL_MAX + 1]; /* --smtp-ca: a PEM bundle; "": the system's */
 };
 
 /* Set up m from --smtp URL, --mail-from ADDR and --smtp-auth FILE (may be
  * NULL; else a file whose first line is USER:PASSWORD), or the
  * environment's COUNCIL_SMTP_USER and COUNCIL_SMTP_PASSWORD; never from
  * the URL (a user or password there is refused, as it would show in
- * ps).  0, or CN_EINVAL naming the option. */
+ * ps); and --smtp-ca FILE (may be NULL), the CAs that vouch for the
+ * server's certificate.  0, or CN_EINVAL naming the option. */
 int mail_conf_set(struct mail_conf *m, const char *url, const char *from,
-		  const char *auth_file, struct cn_err *err) CN_NODISCARD;
+		  const char *auth_file, const char *ca, struct cn_err *err)
+	CN_NODISCARD;
 
 /* The message for notice (kind, ref) of subscription w (a mailto row),
  * whose webhook body is json, made at `now`; *len its length.  NULL with

@@ -71,17 +71,25 @@ static int read_auth(struct mail_conf *m, const char *file, struct cn_err *err)
 }
 
 int mail_conf_set(struct mail_conf *m, const char *url, const char *from,
-		  const char *auth_file, struct cn_err *err)
+		  const char *auth_file, const char *ca, struct cn_err *err)
 {
 	const char *u = getenv("COUNCIL_SMTP_USER");
 	const char *pw = getenv("COUNCIL_SMTP_PASSWORD");
 
 	memset(m, 0, sizeof(*m));
 	if (!url) {
-		if (from || auth_file)
-			return cn_err_set(err, CN_EINVAL, "--mail-from and "
-					  "--smtp-auth need --smtp");
+		if (from || auth_file || ca)
+			return cn_err_set(err, CN_EINVAL, "--mail-from, "
+					  "--smtp-auth and --smtp-ca need --smtp");
 		return 0;
+	}
+	if (ca) {
+		FILE *f = strlen(ca) <= MAIL_URL_MAX ? fopen(ca, "r") : NULL;
+		if (!f)
+			return cn_err_set(err, CN_EIO, "--smtp-ca: cannot read %s",
+					  ca);
+		fclose(f);
+		snprintf(m->ca, sizeof(m->ca), "%s", ca);
 	}
 	if (check_url(url, err))
 		return err->code;
@@ -163,6 +171,8 @@ int mail_prepare(CURL *easy, const struct mail_conf *m, const char *to,
 	curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(easy, CURLOPT_DEBUGFUNCTION, trace);
 	curl_easy_setopt(easy, CURLOPT_DEBUGDATA, ms);
+	if (m->ca[0])
+		curl_easy_setopt(easy, CURLOPT_CAINFO, m->ca);
 	if (m->user[0]) {
 		curl_easy_setopt(easy, CURLOPT_USERNAME, m->user);
 		curl_easy_setopt(easy, CURLOPT_PASSWORD, m->password);

@@ -47,8 +47,9 @@ struct cn_serve_opts {
 	 * default, CN_HOOK_ATTEMPTS (core/hook.h). */
 	int64_t webhook_attempts;
 	/* E-mail notifications (mail.h): the SMTP URL, the sender, a file
-	 * of credentials; smtp NULL: no e-mail. */
-	const char *smtp, *mail_from, *smtp_auth;
+	 * of credentials, the CAs for its certificate; smtp NULL: no
+	 * e-mail. */
+	const char *smtp, *mail_from, *smtp_auth, *smtp_ca;
 	int quiet;
 };
 

@@ -147,3 +147,8 @@ c serve --listen 127.0.0.1:0 --mail-from council@nac.example
 expect_err "--mail-from needs --smtp" 1 "need --smtp"
 c serve --listen 127.0.0.1:0 --smtp smtp://127.0.0.1:25 --mail-from council@nac.example --smtp-auth "$T/none"
 expect_err "--smtp-auth: a file that is not there" 1 "--smtp-auth: cannot read"
+c serve --listen 127.0.0.1:0 --smtp smtp://127.0.0.1:25 --mail-from council@nac.example --smtp-ca "$T/none"
+expect_err "--smtp-ca: a file that is not there" 1 "--smtp-ca: cannot read"
+printf 'no colon here\n' >"$T/badauth"
+c serve --listen 127.0.0.1:0 --smtp smtp://127.0.0.1:25 --mail-from council@nac.example --smtp-auth "$T/badauth"
+expect_err "--smtp-auth: USER:PASSWORD" 1 "is USER:PASSWORD"

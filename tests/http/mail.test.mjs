@@ -13,7 +13,8 @@
 // wait is for a condition with a generous bound (hooklib.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { api, makeStore, startServer, isoIn } from './lib.mjs';
@@ -298,6 +299,71 @@ test('a notice queued before a kill -9 is delivered once after the restart', asy
   const later = await propose('NAC', 'mail: after the restart');
   await until('the later message', () => to('fr-crash@delegation.example').some((x) => about(x) === later));
   assert.equal(to('fr-crash@delegation.example').filter((x) => about(x) === id).length, 1, 'once');
+});
+
+test('a relay: STARTTLS and AUTH, credentials from a file or the environment, never in the clear', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'council-relay-'));
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
+    '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const auth = join(dir, 'auth');
+  writeFileSync(auth, 'council:s3cret\n', { mode: 0o600 });
+  const wrong = join(dir, 'wrong');
+  writeFileSync(wrong, 'council:guess\n', { mode: 0o600 });
+  const relay = await startSink(join(dir, 'sunk'), 0, [cert, key, 'council:s3cret']);
+  const viaRelay = (addr) => sunk(relay.dir).filter((m) => m.envelope.to.includes(addr));
+  const restart = async (args) => {
+    assert.equal(await srv.stop(), 0);
+    srv = await startServer(store.db, { args: ['--webhooks-allow-local', '--mail-from', 'council@nac.example', ...args] });
+  };
+  const relayArgs = ['--smtp', `smtp://127.0.0.1:${relay.port}`, '--smtp-ca', cert];
+  try {
+    // Credentials from a file: over STARTTLS, authenticated.
+    await restart([...relayArgs, '--smtp-auth', auth]);
+    const a = await subscribe('FR', { email: 'fr-relay@delegation.example', types: ['proposal.created'] });
+    const id = await propose('NAC', 'mail: through a relay');
+    const m = await until('the message through the relay', () => viaRelay('fr-relay@delegation.example').find((x) => about(x) === id));
+    assert.equal(m.envelope.auth, 'council');
+    assert.equal(m.envelope.tls, true);
+    // From the environment.
+    process.env.COUNCIL_SMTP_USER = 'council';
+    process.env.COUNCIL_SMTP_PASSWORD = 's3cret';
+    try {
+      await restart(relayArgs);
+    } finally {
+      delete process.env.COUNCIL_SMTP_USER;
+      delete process.env.COUNCIL_SMTP_PASSWORD;
+    }
+    const id2 = await propose('NAC', 'mail: credentials from the environment');
+    const m2 = await until('the second message', () => viaRelay('fr-relay@delegation.example').find((x) => about(x) === id2));
+    assert.deepEqual([m2.envelope.auth, m2.envelope.tls], ['council', true]);
+    // A wrong password: the relay's 535 is permanent, the notice failed.
+    await restart([...relayArgs, '--smtp-auth', wrong]);
+    const id3 = await propose('NAC', 'mail: a wrong password');
+    const log3 = await until('the refusal recorded', async () => {
+      const log = await deliveries('FR', a.id);
+      return log.find((d) => d.state === 'failed') ? log : null;
+    });
+    assert.equal(log3.find((d) => d.state === 'failed').status, 535, JSON.stringify(log3));
+    assert.ok(!viaRelay('fr-relay@delegation.example').some((x) => about(x) === id3));
+    // Credentials toward a server without TLS: not sent, not delivered.
+    await restart(['--smtp', `smtp://127.0.0.1:${sink.port}`, '--smtp-auth', auth]);
+    const b = await subscribe('FR', { email: 'fr-clear@delegation.example', types: ['proposal.created'] });
+    await propose('NAC', 'mail: no TLS, no password');
+    const log4 = await until('the attempt recorded', async () => {
+      const log = await deliveries('FR', b.id);
+      return log.length ? log : null;
+    });
+    assert.notEqual(log4[0].state, 'delivered', JSON.stringify(log4));
+    assert.match(log4[0].error, /TLS|SSL/i, JSON.stringify(log4));
+    assert.equal(to('fr-clear@delegation.example').length, 0, 'nothing in the clear');
+    for (const x of [a, b]) assert.equal((await as('FR')('POST', `/api/v1/webhooks/${x.id}/revoke`)).status, 200);
+  } finally {
+    await stopSink(relay);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await restart(['--smtp', `smtp://127.0.0.1:${sink.port}`]);
 });
 
 test('the server stops cleanly: nothing leaked, no sanitizer report', async () => {

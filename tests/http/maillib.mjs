@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 
 const TOOLS = join(dirname(fileURLToPath(import.meta.url)), 'tools');
 
-// The listener: on `port` (0: a free one), writing what it takes to dir.
-export function startSink(dir, port = 0) {
+// The listener: on `port` (0: a free one), writing what it takes to dir;
+// tls = [cert, key, 'user:password']: STARTTLS and AUTH required.
+export function startSink(dir, port = 0, tls = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/python3', [join(TOOLS, 'smtp_sink.py'), dir, String(port)],
+    const child = spawn('/usr/bin/python3', [join(TOOLS, 'smtp_sink.py'), dir, String(port), ...tls],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
