@@ -25,9 +25,12 @@ libpq-dev libcurl4-openssl-dev"
 # man page (tests/cli/test_manpage.sh, test_install.sh); gettext, whose
 # msgfmt, msgcmp and msgcat check the message catalogues po/*.po
 # (tests/web/unit/i18n.test.mjs; the build reads them with
-# scripts/gen_i18n.py alone)
+# scripts/gen_i18n.py alone); python3-aiosmtpd, the SMTP listener that
+# receives the e-mail notifications (tests/http/tools/smtp_sink.py,
+# tests/http/mail.test.mjs), and openssl, whose req makes that listener's
+# certificate for STARTTLS
 if [ "${1:-}" = "--test" ]; then
-	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl strace postgresql-15 python3-icalendar nginx groff-base man-db gettext"
+	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev jq curl strace postgresql-15 python3-icalendar python3-aiosmtpd openssl nginx groff-base man-db gettext"
 fi
 
 # package: what `make deb` builds the .deb with (dpkg-buildpackage, dh and

@@ -19,7 +19,8 @@
 
 enum { SERVE_LISTEN, SERVE_THREADS, SERVE_TIMEOUT, SERVE_WEB, SERVE_CADENCE,
        SERVE_STREAMS, SERVE_READ_DB, SERVE_MAX_LAG,
-       SERVE_HOOKS_LOCAL, SERVE_HOOK_ATTEMPTS, SERVE_QUIET };
+       SERVE_HOOKS_LOCAL, SERVE_HOOK_ATTEMPTS, SERVE_SMTP, SERVE_MAIL_FROM,
+       SERVE_SMTP_AUTH, SERVE_SMTP_CA, SERVE_QUIET };
 const struct cli_opt cli_opts_serve[] = {
 	[SERVE_LISTEN] = OPT_VAL("listen", "ADDR:PORT",
 		"where to listen (default 127.0.0.1:8080)"),
@@ -57,6 +58,22 @@ const struct cli_opt cli_opts_serve[] = {
 		"up (failed in its delivery log): the waits between\n"
 		"them double from 1 s to an hour (default 16, about\n"
 		"2 to 4 hours in all; 1 to 30)"),
+	[SERVE_SMTP] = OPT_VAL("smtp", "URL",
+		"send e-mail subscriptions' messages through this SMTP\n"
+		"server: smtp://127.0.0.1:25 (a local exim4 or\n"
+		"postfix; STARTTLS when offered) or smtps://HOST:465;\n"
+		"needs --mail-from (without it, e-mail subscriptions\n"
+		"are refused; docs/MAIL.md)"),
+	[SERVE_MAIL_FROM] = OPT_VAL("mail-from", "ADDR",
+		"the sender of e-mail notifications"),
+	[SERVE_SMTP_AUTH] = OPT_VAL("smtp-auth", "FILE",
+		"the relay's credentials, the first line of FILE as\n"
+		"USER:PASSWORD (else $COUNCIL_SMTP_USER and\n"
+		"$COUNCIL_SMTP_PASSWORD; never in the URL); sent only\n"
+		"over TLS"),
+	[SERVE_SMTP_CA] = OPT_VAL("smtp-ca", "FILE",
+		"trust the SMTP server's certificate when these CAs\n"
+		"(PEM) vouch for it, instead of the system's"),
 	[SERVE_QUIET] = OPT_FLAG("quiet", "say nothing on start and stop"),
 	OPT_END};
 
@@ -141,6 +158,10 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	o.quiet = a->val[SERVE_QUIET] != NULL;
 	o.webhooks_allow_local = a->val[SERVE_HOOKS_LOCAL] != NULL;
 	o.webhook_attempts = attempts;
+	o.smtp = a->val[SERVE_SMTP];
+	o.mail_from = a->val[SERVE_MAIL_FROM];
+	o.smtp_auth = a->val[SERVE_SMTP_AUTH];
+	o.smtp_ca = a->val[SERVE_SMTP_CA];
 	if (cn_serve(&o, &err))
 		return cli_fail(c, &err);
 	return 0;

@@ -5,23 +5,34 @@
  * A running server delivers (server/hooks.c); these only write and read
  * the store.  What a webhook is made with is the API's (server/hooks.h):
  * the same URL check, the same secret, the same start at the log's end.
+ * `add --email ADDR [--lang en|fr]` makes an e-mail subscription instead
+ * (docs/MAIL.md): a row whose url is a mailto URI (core/mail_addr.h),
+ * delivered by a server started with --smtp.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/hook.h"
+#include "../core/mail_addr.h"
 #include "../core/remind.h"
 #include "../core/timeutil.h"
 #include "../server/hooks.h"
+#include "../server/mail.h"
 #include "cli.h"
 #include "util.h"
 
-enum { HOOK_URL, HOOK_TYPES, HOOK_REMIND, HOOK_LOCAL, HOOK_LIMIT, HOOK_JSON };
+enum { HOOK_URL, HOOK_EMAIL, HOOK_LANG, HOOK_TYPES, HOOK_REMIND, HOOK_LOCAL,
+       HOOK_LIMIT, HOOK_JSON };
 const struct cli_opt cli_opts_webhook[] = {
 	[HOOK_URL] = {.name = "url", .arg = "URL", .only = "add",
 		      .help = "where deliveries are POSTed (http or https);\n"
-			      "required"},
+			      "this or --email"},
+	[HOOK_EMAIL] = {.name = "email", .arg = "ADDR", .only = "add",
+			.help = "send e-mail to ADDR instead (a server with\n"
+				"--smtp sends it; docs/MAIL.md)"},
+	[HOOK_LANG] = {.name = "lang", .arg = "en|fr", .only = "add",
+		       .help = "the e-mails' language (default en)"},
 	[HOOK_TYPES] = {.name = "types", .arg = "T,T", .only = "add",
 			.help = "only events of these types (default: all)"},
 	[HOOK_REMIND] = {.name = "remind", .arg = "D,D", .only = "add",
@@ -96,10 +107,21 @@ int cmd_webhook_add(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	char remind[CN_REMIND_TEXT], words[CN_REMIND_COUNT * CN_REMIND_WORD];
 	int rc;
 
-	if (!a->val[HOOK_URL])
-		return cli_usage(c, "webhook add needs --url URL");
 	memset(&w, 0, sizeof(w));
-	if (hook_url_check(a->val[HOOK_URL], a->val[HOOK_LOCAL] != NULL, &err)) {
+	if (!a->val[HOOK_URL] == !a->val[HOOK_EMAIL])
+		return cli_usage(c, "webhook add needs --url URL or --email ADDR "
+				 "(one of them)");
+	if (a->val[HOOK_LANG] && !a->val[HOOK_EMAIL])
+		return cli_usage(c, "--lang goes with --email");
+	if (a->val[HOOK_EMAIL]) {
+		const char *lang = cli_or(a->val[HOOK_LANG], "en");
+		if (strcmp(lang, "en") && strcmp(lang, "fr"))
+			return cli_usage(c, "--lang: en or fr, not '%s'", lang);
+		if (cn_mail_addr_check(a->val[HOOK_EMAIL], "--email", &err))
+			return cli_usage(c, "%s", err.msg);
+		cn_mail_uri(a->val[HOOK_EMAIL], lang, w.url, sizeof(w.url));
+	} else if (hook_url_check(a->val[HOOK_URL], a->val[HOOK_LOCAL] != NULL,
+				  &err)) {
 		/* The API's message names its field; here it is an option. */
 		const char *why = strncmp(err.msg, "field 'url': ", 13) ? err.msg
 								       : err.msg + 13;
@@ -113,7 +135,8 @@ int cmd_webhook_add(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		return rc;
 	snprintf(w.remind, sizeof(w.remind), "%s", remind);
 	w.owner = a->id;
-	snprintf(w.url, sizeof(w.url), "%s", a->val[HOOK_URL]);
+	if (a->val[HOOK_URL])
+		snprintf(w.url, sizeof(w.url), "%s", a->val[HOOK_URL]);
 	snprintf(w.types, sizeof(w.types), "%s", types);
 	hook_secret_new(w.secret);
 	if (cn_store_begin(st, &err))
@@ -122,14 +145,23 @@ int cmd_webhook_add(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		cn_store_rollback(st);
 		return cli_fail(c, &err);
 	}
-	if (c->json)
-		cli_print_json(json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I}",
-					 "id", (json_int_t)w.id, "token",
-					 (json_int_t)a->id, "url", w.url, "secret",
-					 w.secret, "remind", remind_words(w.remind,
-					 words, sizeof(words)), "created", w.created,
-					 "cursor", (json_int_t)w.cursor));
-	else {
+	if (c->json) {
+		json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I}",
+				      "id", (json_int_t)w.id, "token",
+				      (json_int_t)a->id, "url", w.url, "secret",
+				      w.secret, "remind", remind_words(w.remind,
+				      words, sizeof(words)), "created", w.created,
+				      "cursor", (json_int_t)w.cursor);
+		/* An e-mail is not signed: no secret to show. */
+		if (o && cn_mail_is_uri(w.url))
+			json_object_del(o, "secret");
+		cli_print_json(o);
+	}
+	else if (cn_mail_is_uri(w.url)) {
+		printf("%lld\n", (long long)w.id);
+		fprintf(stderr, "e-mail subscription %lld for token %lld\n",
+			(long long)w.id, (long long)a->id);
+	} else {
 		printf("%s\n", w.secret);
 		fprintf(stderr, "webhook %lld for token %lld: its secret is shown "
 			"once\n", (long long)w.id, (long long)a->id);
@@ -157,14 +189,24 @@ static int list_one(void *ctx, const struct cn_webhook *w, struct cn_err *err)
 static int list_json(void *ctx, const struct cn_webhook *w, struct cn_err *err)
 {
 	char words[CN_REMIND_COUNT * CN_REMIND_WORD];
+	char addr[CN_MAIL_ADDR_MAX + 1], lang[3];
+	struct cn_err ignored = {0};
+	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
+			      "id", (json_int_t)w->id, "token",
+			      (json_int_t)w->owner, "role", w->role, "code",
+			      w->principal, "url", w->url, "types", w->types,
+			      "remind", remind_words(w->remind, words,
+			      sizeof(words)), "created", w->created,
+			      "cursor", (json_int_t)w->cursor);
 
-	if (json_array_append_new(ctx, json_pack(
-		    "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
-		    (json_int_t)w->id, "token", (json_int_t)w->owner, "role",
-		    w->role, "code", w->principal, "url", w->url, "types",
-		    w->types, "remind", remind_words(w->remind, words,
-		    sizeof(words)), "created", w->created,
-		    "cursor", (json_int_t)w->cursor)))
+	/* An e-mail subscription: its address and language read out of
+	 * the stored URI, as the API shows them. */
+	if (o && cn_mail_is_uri(w->url) &&
+	    !cn_mail_uri_parse(w->url, addr, lang, &ignored)) {
+		json_object_set_new(o, "email", json_string(addr));
+		json_object_set_new(o, "lang", json_string(lang));
+	}
+	if (!o || json_array_append_new(ctx, o))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;
 }
@@ -227,11 +269,11 @@ static int attempt_text(void *ctx, const struct cn_attempt *at,
 			struct cn_err *err)
 {
 	char t[CN_TIME_BUF], n[CN_TIME_BUF], status[24] = "";
-	(void)ctx;
 	(void)err;
 
 	if (at->status)
-		snprintf(status, sizeof(status), ", HTTP %d", at->status);
+		snprintf(status, sizeof(status), ", %s %d",
+			 strcmp(ctx, MAIL_CHANNEL) ? "HTTP" : "SMTP", at->status);
 	printf("%s delivery %lld (event %s, %s) attempt %lld: %s%s%s%s%s%s\n",
 	       cn_time_format(at->time, t), (long long)at->item, at->ref,
 	       at->kind, (long long)at->attempt, at->state, status,
@@ -241,9 +283,37 @@ static int attempt_text(void *ctx, const struct cn_attempt *at,
 	return 0;
 }
 
+struct row_find {
+	int64_t id;
+	const char *channel;
+};
+
+static int row_seen(void *ctx, const struct cn_webhook *w, struct cn_err *err)
+{
+	struct row_find *f = ctx;
+	(void)err;
+
+	if (w->id == f->id)
+		f->channel = hooks_channel(w);
+	return 0;
+}
+
+/* The outbox channel of row id, revoked or not: a webhook's or an
+ * e-mail's log.  CN_ENOTFOUND when the store has no webhooks at all. */
+static int row_channel(struct cn_store *st, int64_t id, const char **channel,
+		       struct cn_err *err)
+{
+	struct row_find f = {id, HOOKS_CHANNEL};
+	int rc = cn_store_webhook_rows(st, row_seen, &f, err);
+
+	*channel = f.channel;
+	return rc;
+}
+
 int cmd_webhook_deliveries(struct cli *c, const struct cli_args *a,
 			   struct cn_app *app)
 {
+	const char *channel;
 	struct cn_err err = {0};
 	int64_t limit = 100;
 	json_t *arr = NULL;
@@ -254,9 +324,16 @@ int cmd_webhook_deliveries(struct cli *c, const struct cli_args *a,
 		return rc;
 	if (c->json && !(arr = json_array()))
 		return cli_fail(c, &(struct cn_err){CN_ENOMEM, "out of memory"});
-	if (cn_store_notice_log(cn_app_store(app), HOOKS_CHANNEL, a->id, limit,
-				c->json ? attempt_json : attempt_text, arr,
-				&err)) {
+	/* A store without webhook tables has no log either: the log's
+	 * read says so as it did before e-mail. */
+	if ((rc = row_channel(cn_app_store(app), a->id, &channel, &err)) &&
+	    rc != CN_ENOTFOUND) {
+		json_decref(arr);
+		return cli_fail(c, &err);
+	}
+	if (cn_store_notice_log(cn_app_store(app), channel, a->id, limit,
+				c->json ? attempt_json : attempt_text,
+				c->json ? (void *)arr : (void *)channel, &err)) {
 		json_decref(arr);
 		return cli_fail(c, &err);
 	}

@@ -33,13 +33,14 @@ static int is_file_arg(const char *arg)
 }
 
 /* An argument named by a lowercase word is that word (`--role
- * secretariat`). */
+ * secretariat`); by words between bars, one of them (`--lang en|fr`). */
 static int is_literal_arg(const char *arg)
 {
-	if (!arg || !*arg)
+	if (!arg || !*arg || *arg == '|')
 		return 0;
 	for (const char *p = arg; *p; p++)
-		if (!islower((unsigned char)*p))
+		if (!islower((unsigned char)*p) &&
+		    !(*p == '|' && p[1] && p[1] != '|'))
 			return 0;
 	return 1;
 }
@@ -102,7 +103,7 @@ static const char script[] =
 	"\t\t*\" $prev \"*) _council_files \"$cur\"; return 0 ;;\n"
 	"\t\tesac\n"
 	"\t\tfor w in $lits; do\n"
-	"\t\t\t[ \"${w%%=*}\" = \"$prev\" ] && COMPREPLY=($(compgen -W \"${w#*=}\" -- \"$cur\"))\n"
+	"\t\t\t[ \"${w%%=*}\" = \"$prev\" ] && w=${w#*=} && COMPREPLY=($(compgen -W \"${w//,/ }\" -- \"$cur\"))\n"
 	"\t\tdone\n"
 	"\t\treturn 0 ;;\n"
 	"\tesac\n"
@@ -165,7 +166,10 @@ static void command_case(FILE *f, const struct cmd *k)
 	first = 1;
 	for (const struct cli_opt *o = k->opts; o && o->name; o++)
 		if (is_literal_arg(o->arg)) {
-			fprintf(f, "%s--%s=%s", first ? "" : " ", o->name, o->arg);
+			/* "en|fr" as "en,fr": a bar would end the case. */
+			fprintf(f, "%s--%s=", first ? "" : " ", o->name);
+			for (const char *p = o->arg; *p; p++)
+				fputc(*p == '|' ? ',' : *p, f);
 			first = 0;
 		}
 	fputs("' ;;\n", f);

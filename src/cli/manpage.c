@@ -181,6 +181,9 @@ static const char *const environment[][2] = {
 	{"COUNCIL_KEY", "the log's signing key of a PostgreSQL store (default\n"
 			"${XDG_CONFIG_HOME:-$HOME/.config}/council/STORE_ID.key);\n"
 			"a SQLite store's key is STORE.key beside it"},
+	{"COUNCIL_SMTP_USER", "serve --smtp's user, with COUNCIL_SMTP_PASSWORD, when\n"
+			      "--smtp-auth is not given (sent only over TLS)"},
+	{"COUNCIL_SMTP_PASSWORD", "that user's password"},
 	{"TMPDIR", "where verify keeps the concluded proposals of the log it\n"
 		   "replays, in a file removed as soon as it is made (default\n"
 		   "/tmp): its memory does not grow with the log"},

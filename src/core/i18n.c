@@ -35,6 +35,64 @@ int cn_lang_parse(const char *tag, enum cn_lang *lang)
 	return -1;
 }
 
+/* A weight, "q=0.8" after a ';' (1000 for 1, 0 to 1000); -1 when bad. */
+static int weight(const char *p, size_t n)
+{
+	int w = 0, places = 0;
+	size_t i = 2;
+
+	while (n && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n < 3 || (p[0] | 0x20) != 'q' || p[1] != '=' ||
+	    (p[2] != '0' && p[2] != '1'))
+		return -1;
+	w = (p[i++] - '0') * 1000;
+	if (i < n && p[i] == '.')
+		for (i++; i < n && places < 3 && p[i] >= '0' && p[i] <= '9';
+		     i++, places++)
+			w += (p[i] - '0') * (places == 0 ? 100 : places == 1 ? 10 : 1);
+	return i == n && w <= 1000 ? w : -1;
+}
+
+int cn_lang_accept(const char *header, enum cn_lang *lang)
+{
+	int best = 0, found = -1;
+	enum cn_lang pick = CN_LANG_EN;
+	const char *p = header;
+
+	while (p && *p) {
+		size_t n = strcspn(p, ","), t;
+		const char *semi = memchr(p, ';', n);
+		char tag[16];
+		int w = 1000;
+		enum cn_lang l;
+
+		if (semi && (w = weight(semi + 1, n - (size_t)(semi + 1 - p))) < 0)
+			w = 0; /* a weight not understood counts for nothing */
+		t = semi ? (size_t)(semi - p) : n;
+		while (t && (*p == ' ' || *p == '\t'))
+			p++, t--, n--;
+		while (t && (p[t - 1] == ' ' || p[t - 1] == '\t'))
+			t--;
+		if (t < sizeof(tag)) {
+			memcpy(tag, p, t);
+			tag[t] = '\0';
+			if (strcspn(tag, "_.@") == t && !cn_lang_parse(tag, &l) &&
+			    w > best) {
+				best = w;
+				pick = l;
+				found = 0;
+			}
+		}
+		p += n + (p[n] == ',');
+	}
+	if (!found)
+		*lang = pick;
+	return found;
+}
+
 const char *cn_msg(enum cn_lang lang, enum cn_msg msg)
 {
 	assert((unsigned)lang < CN_LANG_COUNT && (unsigned)msg < CN_MSG_COUNT);

@@ -36,6 +36,13 @@ const char *cn_lang_code(enum cn_lang lang);
  * "french"), leaving *lang alone. */
 int cn_lang_parse(const char *tag, enum cn_lang *lang);
 
+/* The language an HTTP Accept-Language header prefers (RFC 9110 12.5.4:
+ * "fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5"): of the ranges that name en or
+ * fr, the one of highest weight (the first of equal weights); a weight 0
+ * refuses.  0 and *lang set, or -1 when none names either (NULL, "",
+ * "de", "*"), leaving *lang alone. */
+int cn_lang_accept(const char *header, enum cn_lang *lang);
+
 /* The text of msg in lang, placeholders unfilled. */
 const char *cn_msg(enum cn_lang lang, enum cn_msg msg);
 

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "../core/hook.h"
+#include "../core/i18n.h"
+#include "../core/mail_addr.h"
 #include "../core/remind.h"
 #include "../core/timeutil.h"
 #include "access.h"
@@ -46,10 +48,13 @@ static int revoke_hook(struct cn_store *st, int64_t now, void *args,
 					       "no such webhook") : rc;
 }
 
-/* A webhook as the API shows it: never its secret. */
+/* A webhook as the API shows it: never its secret.  An e-mail
+ * subscription (a mailto row, mail.h) shows its address and language
+ * instead of a URL. */
 static json_t *hook_json(const struct cn_webhook *w)
 {
-	json_t *types = json_array(), *remind = json_array();
+	json_t *types = json_array(), *remind = json_array(), *o;
+	char addr[CN_MAIL_ADDR_MAX + 1], lang[3];
 	const char *p = w->types;
 	struct cn_remind r;
 	struct cn_err err = {0};
@@ -69,10 +74,16 @@ static json_t *hook_json(const struct cn_webhook *w)
 		json_array_append_new(types, json_stringn(p, n));
 		p += n + (p[n] == ',');
 	}
-	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:I}", "id",
-			 (json_int_t)w->id, "url", w->url, "types", types,
-			 "remind", remind, "created", w->created,
-			 "cursor", (json_int_t)w->cursor);
+	o = json_pack("{s:I, s:o, s:o, s:s, s:I}", "id", (json_int_t)w->id,
+		      "types", types, "remind", remind, "created", w->created,
+		      "cursor", (json_int_t)w->cursor);
+	if (!cn_mail_is_uri(w->url)) {
+		json_object_set_new(o, "url", json_string(w->url));
+	} else if (!cn_mail_uri_parse(w->url, addr, lang, &err)) {
+		json_object_set_new(o, "email", json_string(addr));
+		json_object_set_new(o, "lang", json_string(lang));
+	}
+	return o;
 }
 
 static void result_hook(struct ctx *x, const struct pending *p)
@@ -80,7 +91,9 @@ static void result_hook(struct ctx *x, const struct pending *p)
 	const struct cn_webhook *w = &p->a.hook.hook;
 	json_t *o = hook_json(w);
 
-	json_object_set_new(o, "secret", json_string(w->secret));
+	/* An e-mail is not signed: its secret is never used, never shown. */
+	if (!cn_mail_is_uri(w->url))
+		json_object_set_new(o, "secret", json_string(w->secret));
 	reply_json(x, 201, o);
 }
 
@@ -161,12 +174,53 @@ static int field_remind(struct ctx *x, const json_t *o,
 	return 0;
 }
 
+/* An e-mail subscription's `email` and `lang` into its stored URI (out,
+ * CN_WEBHOOK_URL_MAX + 1 bytes): 0, or -1 after answering.  The language
+ * is `lang`, else the request's Accept-Language, else English. */
+static int field_email(struct ctx *x, const json_t *o, const char *email,
+		       char *out)
+{
+	const char *tag = NULL;
+	enum cn_lang lang = CN_LANG_EN;
+	struct cn_err err = {0};
+
+	if (json_object_get(o, "url")) {
+		reply_error(x, 400, "invalid", "field 'email': a subscription has "
+			    "a url (a webhook) or an email, not both");
+		return -1;
+	}
+	if (field_str(x, o, "lang", 0, &tag))
+		return -1;
+	if (tag && (strlen(tag) != 2 || cn_lang_parse(tag, &lang))) {
+		reply_error(x, 400, "invalid", "field 'lang': en or fr, not '%s'",
+			    tag);
+		return -1;
+	}
+	if (!tag)
+		(void)cn_lang_accept(x->req->header(x->req, "Accept-Language"),
+				     &lang);
+	if (cn_mail_addr_check(email, "email", &err)) {
+		reply_err(x, &err);
+		return -1;
+	}
+	/* Refused rather than stored undelivered: the maker learns now. */
+	if (!x->api->mail.url[0]) {
+		reply_error(x, 409, "refused", "field 'email': this server sends "
+			    "no e-mail (it runs without --smtp)");
+		return -1;
+	}
+	cn_mail_uri(email, cn_lang_code(lang), out, CN_WEBHOOK_URL_MAX + 1);
+	return 0;
+}
+
 void h_webhook_new(struct ctx *x)
 {
-	static const char *const fields[] = {"url", "types", "remind", NULL};
+	static const char *const fields[] = {"url", "email", "lang", "types",
+					     "remind", NULL};
 	struct cn_err err = {0};
 	char types[CN_WEBHOOK_TYPES_MAX + 1], remind[CN_REMIND_TEXT];
-	const char *url = NULL;
+	char mailto[CN_WEBHOOK_URL_MAX + 1];
+	const char *url = NULL, *email = NULL;
 	struct cn_webhook *w;
 	struct pending *p;
 	json_t *o;
@@ -177,11 +231,24 @@ void h_webhook_new(struct ctx *x)
 	}
 	if (!(o = body_object(x)))
 		return;
-	if (known_fields(x, o, fields) || field_str(x, o, "url", 1, &url)) {
+	if (known_fields(x, o, fields) || field_str(x, o, "email", 0, &email)) {
 		json_decref(o);
 		return;
 	}
-	if (hook_url_check(url, x->api->webhooks_allow_local, &err)) {
+	if (email) {
+		if (field_email(x, o, email, mailto)) {
+			json_decref(o);
+			return;
+		}
+		url = mailto;
+	} else if (json_object_get(o, "lang")) {
+		json_decref(o);
+		reply_error(x, 400, "invalid", "field 'lang': only with 'email'");
+		return;
+	} else if (field_str(x, o, "url", 1, &url)) {
+		json_decref(o);
+		return;
+	} else if (hook_url_check(url, x->api->webhooks_allow_local, &err)) {
 		json_decref(o);
 		reply_err(x, &err);
 		return;
@@ -318,7 +385,7 @@ void h_webhook_deliveries(struct ctx *x)
 	    own_hook(x, &st, &o))
 		return;
 	arr = json_array();
-	if (cn_store_notice_log(st, HOOKS_CHANNEL, o.w.id, limit, list_attempt,
+	if (cn_store_notice_log(st, hooks_channel(&o.w), o.w.id, limit, list_attempt,
 				arr, &err)) {
 		json_decref(arr);
 		reply_err(x, &err);

@@ -19,6 +19,7 @@
 #include "../core/err.h"
 #include "auth.h"
 #include "http.h"
+#include "mail.h"
 
 struct writer;
 struct cache;
@@ -44,6 +45,8 @@ struct cn_api {
 	/* Attempts a delivery gets before it is failed (serve
 	 * --webhook-attempts, 1 to CN_HOOK_ATTEMPTS_MAX; hooks.h). */
 	int64_t webhook_attempts;
+	/* serve --smtp and --mail-from (mail.h); url "": no e-mail. */
+	struct mail_conf mail;
 };
 
 struct ctx {

@@ -25,6 +25,7 @@
 #include "access.h"
 #include "cache.h"
 #include "handlers.h"
+#include "mail.h"
 #include "remind.h"
 #include "writer.h"
 
@@ -96,6 +97,7 @@ struct queued {
 };
 
 struct fill_job {
+	const char *channel;
 	int64_t hook, cursor;
 	struct queued *q;
 	size_t n;
@@ -109,7 +111,7 @@ static int fill_store(struct cn_store *st, int64_t now, void *args,
 
 	for (size_t i = 0; i < f->n; i++) {
 		struct cn_notice it = {
-			.channel = HOOKS_CHANNEL, .kind = f->q[i].kind,
+			.channel = f->channel, .kind = f->q[i].kind,
 			.ref = f->q[i].ref, .target = f->hook,
 			.body = f->q[i].body, .len = f->q[i].len,
 			.created = now, .next_at = now,
@@ -118,6 +120,41 @@ static int fill_store(struct cn_store *st, int64_t now, void *args,
 			return rc;
 	}
 	return cn_store_webhook_advance(st, f->hook, f->cursor, err);
+}
+
+int hooks_fillable(const struct cn_api *api, const struct cn_webhook *w)
+{
+	char addr[CN_MAIL_ADDR_MAX + 1], lang[3];
+	struct cn_err err = {0};
+
+	if (!cn_mail_is_uri(w->url))
+		return 1;
+	/* Without --smtp an e-mail subscription waits, its cursor kept; a
+	 * row this server did not write (its URI unreadable) is skipped
+	 * rather than stopping every other subscription's round. */
+	return api->mail.url[0] && !cn_mail_uri_parse(w->url, addr, lang, &err);
+}
+
+const char *hooks_channel(const struct cn_webhook *w)
+{
+	return cn_mail_is_uri(w->url) ? MAIL_CHANNEL : HOOKS_CHANNEL;
+}
+
+int hooks_body(const struct cn_api *api, const struct cn_webhook *w,
+	       const char *kind, const char *ref, int64_t now, char **body,
+	       size_t *len, struct cn_err *err)
+{
+	char *msg;
+
+	if (!cn_mail_is_uri(w->url))
+		return 0;
+	if (!(msg = mail_compose(&api->mail, w, kind, ref, *body, now, len,
+				 err)))
+		return err->code ? err->code
+				 : cn_err_set(err, CN_ENOMEM, "out of memory");
+	free(*body);
+	*body = msg;
+	return 0;
 }
 
 /* The owner's principal, as the webhook's row names it. */
@@ -136,7 +173,7 @@ void hooks_owner(const struct cn_webhook *w, struct cn_principal *who)
 static int fill_one(struct hooks *h, struct ctx *x, struct cn_store *st,
 		    const struct cn_webhook *w, int *more, struct cn_err *err)
 {
-	struct fill_job f = {.hook = w->id};
+	struct fill_job f = {.hook = w->id, .channel = hooks_channel(w)};
 	json_t *events, *e;
 	int64_t next = 0;
 	uint64_t upto;
@@ -144,6 +181,8 @@ static int fill_one(struct hooks *h, struct ctx *x, struct cn_store *st,
 	int rc;
 
 	*more = 0;
+	if (!hooks_fillable(h->api, w))
+		return 0;
 	hooks_owner(w, &x->who);
 	if ((rc = record_size(x, &upto, err)) || (int64_t)upto <= w->cursor)
 		return rc == CN_ENOTFOUND ? 0 : rc;
@@ -178,6 +217,10 @@ static int fill_one(struct hooks *h, struct ctx *x, struct cn_store *st,
 		snprintf(f.q[f.n].ref, sizeof(f.q[f.n].ref), "%lld",
 			 (long long)seq);
 		f.n++;
+		if ((rc = hooks_body(h->api, w, type, f.q[f.n - 1].ref, x->now,
+				     &f.q[f.n - 1].body, &f.q[f.n - 1].len,
+				     err)))
+			break;
 	}
 	json_decref(events);
 	if (!rc)
@@ -199,6 +242,9 @@ struct send {
 	const struct cn_webhook *hook; /* NULL: revoked meanwhile */
 	int allow_local;
 	const char *refused;           /* the address was local */
+	const char *channel;
+	struct mail_send mail;         /* an e-mail's submission */
+	char to[CN_MAIL_ADDR_MAX + 1];
 	CURL *easy;
 	struct curl_slist *headers;
 	long status;
@@ -207,6 +253,7 @@ struct send {
 };
 
 struct claim_job {
+	const char *channel;
 	int64_t until;
 	int64_t limit;   /* attempts before a notice is given up */
 	struct send *s;
@@ -218,6 +265,7 @@ static void sends_clear(struct claim_job *c)
 	for (size_t i = 0; i < c->n; i++) {
 		free(c->s[i].body);
 		curl_slist_free_all(c->s[i].headers);
+		mail_send_clear(&c->s[i].mail);
 		if (c->s[i].easy)
 			curl_easy_cleanup(c->s[i].easy);
 	}
@@ -240,6 +288,7 @@ static int claimed(void *ctx, const struct cn_notice *it, struct cn_err *err)
 	s->item = it->id;
 	s->target = it->target;
 	s->attempts = it->attempts;
+	s->channel = c->channel;
 	snprintf(s->kind, sizeof(s->kind), "%s", it->kind);
 	c->n++;
 	return 0;
@@ -252,7 +301,7 @@ static int claim_store(struct cn_store *st, int64_t now, void *args,
 
 	/* A batch may run a job again (writer.h): start afresh. */
 	sends_clear(c);
-	return cn_store_notice_claim(st, HOOKS_CHANNEL, now,
+	return cn_store_notice_claim(st, c->channel, now,
 				     now + HOOKS_CLAIM_SECONDS, HOOKS_PARALLEL,
 				     claimed, c, err);
 }
@@ -265,8 +314,11 @@ static int record_store(struct cn_store *st, int64_t now, void *args,
 
 	for (size_t i = 0; i < c->n; i++) {
 		struct send *s = &c->s[i];
+		int mail = !strcmp(s->channel, MAIL_CHANNEL);
+		/* SMTP's status is the server's last reply code (250 after
+		 * the message); its CURLE_OK is the message taken. */
 		int ok = s->hook && !s->refused && s->result == CURLE_OK &&
-			 s->status >= 200 && s->status < 300;
+			 (mail || (s->status >= 200 && s->status < 300));
 		struct cn_attempt a = {
 			.item = s->item, .attempt = s->attempts + 1, .time = now,
 			.status = (int)s->status, .state = "delivered",
@@ -279,10 +331,15 @@ static int record_store(struct cn_store *st, int64_t now, void *args,
 			int64_t wait = cn_hook_backoff(a.attempt, c->limit,
 						       randombytes_random());
 			a.error = s->refused ? s->refused
+				  : mail && s->mail.reply[0] && s->status >= 400
+					  ? s->mail.reply
 				  : s->result != CURLE_OK
 					  ? (s->error[0] ? s->error
 							 : curl_easy_strerror(s->result))
 					  : "the receiver did not answer 2xx";
+			/* An SMTP 5xx is permanent: another try gets it too. */
+			if (mail && s->status >= 500 && s->status < 600)
+				wait = 0;
 			a.state = wait ? "pending" : "failed";
 			a.next_at = wait ? now + wait : 0;
 		}
@@ -338,10 +395,30 @@ static int add_header(struct send *s, const char *name, const char *v)
 	return 0;
 }
 
-/* Make s's transfer: POST its body, signed now. */
-static int prepare(struct send *s, int64_t now)
+/* Make s's transfer: POST its body, signed now; or submit its message. */
+static int prepare(const struct cn_api *api, struct send *s, int64_t now)
 {
-	char sig[CN_HOOK_SIG_LEN], id[24];
+	char sig[CN_HOOK_SIG_LEN], id[24], lang[3];
+	struct cn_err err = {0};
+
+	if (!strcmp(s->channel, MAIL_CHANNEL)) {
+		if (cn_mail_uri_parse(s->hook->url, s->to, lang, &err)) {
+			s->refused = "not an e-mail subscription";
+			return 0;
+		}
+		if (!(s->easy = curl_easy_init()) ||
+		    mail_prepare(s->easy, &api->mail, s->to, s->body, s->len,
+				 &s->mail))
+			return -1;
+		curl_easy_setopt(s->easy, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(s->easy, CURLOPT_CONNECTTIMEOUT,
+				 (long)HOOKS_CONNECT_SECONDS);
+		curl_easy_setopt(s->easy, CURLOPT_TIMEOUT,
+				 (long)HOOKS_TOTAL_SECONDS);
+		curl_easy_setopt(s->easy, CURLOPT_ERRORBUFFER, s->error);
+		curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
+		return 0;
+	}
 
 	snprintf(id, sizeof(id), "%lld", (long long)s->item);
 	cn_hook_signature(s->hook->secret, now, s->body, s->len, sig);
@@ -401,18 +478,19 @@ static void send_all(struct hooks *h, struct claim_job *c)
 			curl_multi_remove_handle(h->multi, c->s[i].easy);
 }
 
-/* Deliver what is due: *again when more may be due at once. */
-static int deliver(struct hooks *h, struct cn_store *st, int *again,
-		   struct cn_err *err)
+/* Deliver what is due on channel: *again when more may be due at once. */
+static int deliver(struct hooks *h, struct cn_store *st, const char *channel,
+		   int *again, struct cn_err *err)
 {
 	struct send sends[HOOKS_PARALLEL];
-	struct claim_job c = {.s = sends, .limit = h->api->webhook_attempts};
+	struct claim_job c = {.s = sends, .limit = h->api->webhook_attempts,
+			      .channel = channel};
 	struct hook_vec hv = {NULL, 0};
 	int64_t at, now = wall_now();
 	int rc;
 
 	*again = 0;
-	if ((rc = cn_store_notice_next(st, HOOKS_CHANNEL, &at, err)))
+	if ((rc = cn_store_notice_next(st, channel, &at, err)))
 		return rc == CN_ENOTFOUND ? 0 : rc;
 	if (at > now)
 		return 0;
@@ -427,7 +505,8 @@ static int deliver(struct hooks *h, struct cn_store *st, int *again,
 		for (size_t i = 0; i < c.n; i++) {
 			struct send *s = &c.s[i];
 			s->allow_local = h->api->webhooks_allow_local;
-			if ((s->hook = find_hook(&hv, s->target)) && prepare(s, now)) {
+			if ((s->hook = find_hook(&hv, s->target)) &&
+			    prepare(h->api, s, now)) {
 				rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 				break;
 			}
@@ -478,7 +557,11 @@ static void round_once(struct hooks *h, int *again)
 		rc = remind_round(h, &h->memo, &x, st, hv.v, hv.n, &err);
 	more = 0;
 	if (!rc)
-		rc = deliver(h, st, &more, &err);
+		rc = deliver(h, st, HOOKS_CHANNEL, &more, &err);
+	any |= more;
+	more = 0;
+	if (!rc && h->api->mail.url[0])
+		rc = deliver(h, st, MAIL_CHANNEL, &more, &err);
 	*again = any || more;
 out:
 	pthread_mutex_lock(&h->mu);

@@ -24,6 +24,12 @@
  * Between the two, each round queues the reminders due before deadlines
  * (remind.h): notices of the same channel, delivered by the same step.
  *
+ * E-mail (mail.h) is the same two steps on a second channel: a row whose
+ * url is a mailto URI is filled into channel MAIL_CHANNEL, its notice's
+ * body the whole message (hooks_body), and delivered over SMTP to serve
+ * --smtp's server; without --smtp it is neither filled nor delivered
+ * (hooks_fillable).  A 5xx reply fails a notice at once.
+ *
  * At least once: a kill between a POST and the record of its answer sends
  * it again, with the same Council-Delivery id, which receivers use to
  * drop a duplicate.  Addresses: unless allow_local, a delivery never
@@ -65,6 +71,22 @@ int hooks_start(struct cn_api *api, struct hooks **out, struct cn_err *err)
 /* Look now: something was committed.  arg: the hooks. */
 void hooks_wake(void *arg);
 void hooks_stop(struct hooks *h);
+
+/* The outbox channel of subscription w: HOOKS_CHANNEL, or MAIL_CHANNEL
+ * for an e-mail subscription (a mailto row; mail.h). */
+const char *hooks_channel(const struct cn_webhook *w);
+
+/* Whether the thread fills and reminds for w now: a webhook always; an
+ * e-mail subscription when the server has --smtp and its stored URI
+ * reads (else it waits, its cursor kept). */
+int hooks_fillable(const struct cn_api *api, const struct cn_webhook *w);
+
+/* The body queued for w's notice (kind, ref): *body, a webhook's JSON,
+ * as it is for a webhook; for an e-mail subscription, replaced by the
+ * message made from it (mail_compose) and *len set.  0, or the error. */
+int hooks_body(const struct cn_api *api, const struct cn_webhook *w,
+	       const char *kind, const char *ref, int64_t now, char **body,
+	       size_t *len, struct cn_err *err) CN_NODISCARD;
 
 /* Whether url may be a webhook's: http or https, a host, no user or
  * password, not over CN_WEBHOOK_URL_MAX; and, unless allow_local, no

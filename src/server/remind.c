@@ -19,6 +19,8 @@ struct reminding {
 struct queued_reminder {
 	struct remind_decided d;
 	char *body; /* NULL: owed nothing, only remembered */
+	size_t len;
+	const char *channel; /* the subscription's (hooks_channel) */
 	char ref[96];
 };
 
@@ -132,7 +134,7 @@ static int decide(struct round *r, const struct reminding *k, int64_t id,
 		  const json_t *view, const struct remind_decided *d,
 		  struct cn_err *err)
 {
-	struct queued_reminder q = {.d = *d};
+	struct queued_reminder q = {.d = *d, .channel = hooks_channel(k->w)};
 	struct cn_proposal_sight ps;
 	const char *proc = cn_jstr(view, "procedure"), *what;
 
@@ -157,6 +159,12 @@ static int decide(struct round *r, const struct reminding *k, int64_t id,
 		if (!(q.body = reminder_body(view, id, r->x->who.code, what,
 					     d->offset)))
 			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		q.len = strlen(q.body);
+		if (hooks_body(r->x->api, k->w, REMIND_KIND, q.ref, r->x->now,
+			       &q.body, &q.len, err)) {
+			free(q.body);
+			return err->code;
+		}
 	}
 	if (push(r, &q, err)) {
 		free(q.body);
@@ -207,9 +215,9 @@ static int queue_store(struct cn_store *st, int64_t now, void *args,
 	for (size_t i = 0; i < r->nq; i++) {
 		struct queued_reminder *q = &r->q[i];
 		struct cn_notice it = {
-			.channel = HOOKS_CHANNEL, .kind = REMIND_KIND,
+			.channel = q->channel, .kind = REMIND_KIND,
 			.ref = q->ref, .target = q->d.hook, .body = q->body,
-			.len = q->body ? strlen(q->body) : 0,
+			.len = q->len,
 			.created = now, .next_at = now,
 		};
 		if (q->body && (rc = cn_store_notice_add(st, &it, NULL, err)))
@@ -253,6 +261,7 @@ int remind_round(struct hooks *h, struct remind_memo **memo, struct ctx *x,
 		/* Only a delegation owes an answer; a stored offset that is
 		 * not one (not written by this server) reminds of nothing. */
 		if (!v[i].remind[0] || strcmp(v[i].role, "member") ||
+		    !hooks_fillable(x->api, &v[i]) ||
 		    cn_remind_decode(v[i].remind, &k->r, &ignored))
 			continue;
 		k->w = &v[i];

@@ -149,6 +149,9 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	api.webhooks_allow_local = o->webhooks_allow_local;
 	api.webhook_attempts = o->webhook_attempts ? o->webhook_attempts
 						   : CN_HOOK_ATTEMPTS;
+	if ((rc = mail_conf_set(&api.mail, o->smtp, o->mail_from,
+				o->smtp_auth, o->smtp_ca, err)))
+		return rc;
 	/* --read-db is checked before anything starts: a standby of
 	 * another store, or a SQLite --db, is refused. */
 	if (o->read_db && (rc = standby_start(o->db, o->read_db,

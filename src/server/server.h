@@ -46,6 +46,10 @@ struct cn_serve_opts {
 	/* Attempts a webhook delivery gets before it is failed; 0: the
 	 * default, CN_HOOK_ATTEMPTS (core/hook.h). */
 	int64_t webhook_attempts;
+	/* E-mail notifications (mail.h): the SMTP URL, the sender, a file
+	 * of credentials, the CAs for its certificate; smtp NULL: no
+	 * e-mail. */
+	const char *smtp, *mail_from, *smtp_auth, *smtp_ca;
 	int quiet;
 };
 

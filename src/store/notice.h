@@ -14,7 +14,8 @@
  * to be sent: one row per notification, made once (unique by channel,
  * target and ref), with the exact body to send, its state and its next attempt, so that nothing is
  * lost across a crash and a retry sends the same bytes.  The outbox knows
- * channels ("webhook" today, its reminders too; e-mail later), not webhooks;
+ * channels ("webhook", its reminders too; "email", server/mail.h, for a
+ * webhook row whose url is a mailto URI), not webhooks;
  * each attempt is a row of the delivery log.  Credentials beside the
  * log, not in it, as tokens are: none of this appends an event.  The
  * tables are made on the first writable open (as snapshots are). */

@@ -64,7 +64,7 @@ for k in "${cmds[@]}"; do
 	for l in "${lines[@]}"; do
 		o=$(printf '%s' "$l" | awk '{print $1}')
 		arg=$(printf '%s' "$l" | awk '{print $2}')
-		case $arg in [A-Z]* | secretariat) o="$o=x" ;; esac
+		case $arg in [A-Z]* | secretariat | *'|'*) o="$o=x" ;; esac
 		run "$COUNCIL" "$k" "$o" --zz-no-such-option
 		grep -qF "unknown option '--zz-no-such-option'" "$T/.err" || bad="$bad $o"
 	done
@@ -89,6 +89,8 @@ check "completion: token's subcommands" \
 	test "$(complete_words council token '' | tr '\n' ' ')" = "feed issue list revoke "
 check "completion: --role's one value" \
 	test "$(complete_words council token issue --role '')" = secretariat
+check "completion: --lang en|fr offers both" \
+	test "$(complete_words council webhook add 1 --lang '' | tr '\n' ' ')" = "en fr "
 check "completion: log proof takes --size, not --proposal" \
 	test "$(complete_words council log proof --)" = "$(printf '%s\n' --db --help --size)"
 mkdir -p "$T/dir/sub dir" && touch "$T/dir/data set.json"

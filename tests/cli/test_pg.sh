@@ -411,11 +411,21 @@ fport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 	--types procedure.concluded --remind 10s >"$T/secret3" 2>/dev/null
 python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$fport" "$T/secret3" "$T/received3" 2>/dev/null &
 freceiver=$!
+# The secretariat's e-mail subscription (docs/MAIL.md) to a real SMTP
+# listener: the same 40 positions, each one message, whichever server
+# sends it (the outbox's claims, channel email).
+mkdir -p "$T/sunk"
+/usr/bin/python3 "$ROOT/tests/http/tools/smtp_sink.py" "$T/sunk" >"$T/sinkport" 2>/dev/null &
+sinkpid=$!
+for _ in $(seq 600); do grep -q '^PORT ' "$T/sinkport" && break; sleep 0.1; done
+sport=$(sed -n 's/^PORT //p' "$T/sinkport")
+"$COUNCIL" --db "$TDB" webhook add 1 --email sec@two.example --types position.stated >/dev/null 2>&1
 srvs="" bases=""
 for k in 1 2; do
 	p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	"$COUNCIL" --db "$TDB" serve --listen "127.0.0.1:$p" --threads 2 --web '' \
-		--webhooks-allow-local 2>"$T/serve$k.err" &
+		--webhooks-allow-local --smtp "smtp://127.0.0.1:$sport" \
+		--mail-from council@two.example 2>"$T/serve$k.err" &
 	srvs="$srvs $!"
 	bases="$bases http://127.0.0.1:$p"
 done
@@ -458,6 +468,17 @@ check "each once, from two servers" \
 n=$("${PSQL[@]}" -d two -At -c "SELECT count(*) FROM deliveries d JOIN notices o ON o.id = d.item WHERE o.target = 1")
 check "and logged one attempt each ($n)" test "$n" = 40
 kill "$receiver"
+for _ in $(seq 600); do
+	[ "$(ls "$T/sunk" | grep -c '\.json$')" -ge 40 ] && break
+	sleep 0.1
+done
+/usr/bin/python3 "$ROOT/tests/http/tools/mail_parse.py" "$T"/sunk/*.eml >"$T/sunk.json"
+check "the e-mail subscription got the 40 positions" \
+	test "$(jq '[.[] | select(.headers["Council-Event"] == "position.stated")] | length' "$T/sunk.json")" = 40
+check "each once, from two servers (one Message-ID, one seq each)" \
+	test "$(jq -r '.[].headers["Message-ID"]' "$T/sunk.json" | sort -u | wc -l)" = 40 -a \
+	"$(jq -r '.[].headers["Message-ID"]' "$T/sunk.json" | cut -d. -f3 | sort -u | wc -l)" = 40
+kill "$sinkpid"
 # The silence falls due; wait (bounded) until a server concluded it.
 st=""
 for _ in $(seq 1200); do

@@ -101,3 +101,54 @@ check "the source was not changed" test \
 check "the copy has none" test "$(sqlite3 "$T/copy2.db" "SELECT group_concat(remind, '|') FROM webhooks")" = "|||"
 c --db "$T/old.db" webhook list --json
 expect_json "a writable open adds the column: none" '.[0].remind' ""
+
+# E-mail subscriptions (docs/MAIL.md): --email instead of --url, checked
+# as the API checks it, stored as a mailto URI with its language, no
+# secret shown; serve's --smtp options refused before anything starts.
+c token issue --member US
+us=$(sqlite3 "$COUNCIL_DB" "SELECT max(id) FROM tokens")
+n0=$(hooks)
+for bad in 'no-at-sign' 'a@b@example.org' '"q"@example.org' 'fr@[127.0.0.1]' \
+	".fr@example.org" "fr@-x.example" "$(printf 'fr@x.example\r\nBcc: y@z.example')"; do
+	c webhook add "$us" --email "$bad"
+	expect_err "--email '$bad' is refused, naming it" 2 "field '--email': "
+done
+c webhook add "$us" --email fr@delegation.example --lang de
+expect_err "--lang de is refused" 2 "--lang: en or fr, not 'de'"
+c webhook add "$us" --url https://example.org/x --lang fr
+expect_err "--lang goes with --email" 2 "--lang goes with --email"
+c webhook add "$us" --url https://example.org/x --email fr@delegation.example
+expect_err "not both" 2 "--url URL or --email ADDR"
+check "nothing stored" test "$(hooks)" = "$n0"
+c webhook add "$us" --email 'fr+council@delegation.example' --lang fr --remind 2h --json
+expect_rc "add --email" 0
+expect_json "no secret for an e-mail" 'has("secret")' "false"
+expect_json "stored as a mailto URI with its language" .url \
+	"mailto:fr%2Bcouncil@delegation.example?Content-Language=fr"
+mid=$(printf '%s' "$out" | jq -r .id)
+c webhook deliveries "$mid" --json
+expect_json "its delivery log: empty" length 0
+c webhook list --json
+expect_json "list: an e-mail's address and language" \
+	'map(select(.id == '"$mid"')) | .[0].email + " " + .[0].lang' "fr+council@delegation.example fr"
+c webhook add "$us" --email us@delegation.example
+expect_rc "add --email, text" 0
+check "prints its id" grep -qE '^[0-9]+$' "$T/.out"
+
+c serve --listen 127.0.0.1:0 --smtp smtp://user:pw@127.0.0.1:25 --mail-from council@nac.example
+expect_err "serve --smtp refuses credentials in the URL" 1 "--smtp: no user or password in the URL"
+c serve --listen 127.0.0.1:0 --smtp http://127.0.0.1:25 --mail-from council@nac.example
+expect_err "serve --smtp takes smtp or smtps" 1 "--smtp: the scheme is smtp or smtps"
+c serve --listen 127.0.0.1:0 --smtp smtp://127.0.0.1:25
+expect_err "serve --smtp needs --mail-from" 1 "--smtp needs --mail-from"
+c serve --listen 127.0.0.1:0 --smtp smtp://127.0.0.1:25 --mail-from 'not an address'
+expect_err "serve --mail-from is checked" 1 "field '--mail-from'"
+c serve --listen 127.0.0.1:0 --mail-from council@nac.example
+expect_err "--mail-from needs --smtp" 1 "need --smtp"
+c serve --listen 127.0.0.1:0 --smtp smtp://127.0.0.1:25 --mail-from council@nac.example --smtp-auth "$T/none"
+expect_err "--smtp-auth: a file that is not there" 1 "--smtp-auth: cannot read"
+c serve --listen 127.0.0.1:0 --smtp smtp://127.0.0.1:25 --mail-from council@nac.example --smtp-ca "$T/none"
+expect_err "--smtp-ca: a file that is not there" 1 "--smtp-ca: cannot read"
+printf 'no colon here\n' >"$T/badauth"
+c serve --listen 127.0.0.1:0 --smtp smtp://127.0.0.1:25 --mail-from council@nac.example --smtp-auth "$T/badauth"
+expect_err "--smtp-auth: USER:PASSWORD" 1 "is USER:PASSWORD"

@@ -45,7 +45,10 @@
 // receiver (node:http on 127.0.0.1) checks every signature: its rows
 // ('webhook') compare what it was sent with what /log shows the same
 // principal, and no delivery to a partner or to France carries an event
-// of a proposal hidden from it.
+// of a proposal hidden from it.  Each token also has an e-mail
+// subscription (docs/MAIL.md) to a real SMTP listener (maillib.mjs): its
+// rows ('mail') compare the webhook body each message carries with what
+// /log shows, with the same rule, and {mail:WHO} is read like a webhook.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -54,6 +57,10 @@ import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { council, makeStore, startServer, isoIn } from './lib.mjs';
 import { openStream } from './sse.mjs';
+import { startSink, stopSink, mails, carried } from './maillib.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const DAY = 86400;
 const COMMENT = { position: 'comment', text: 'for the record' };
@@ -86,6 +93,11 @@ const feedRows = (who, other) => [
 // HOOKSPARE[who] is revoked by the rows.
 const HOOKS = {};
 const HOOKSPARE = {};
+// E-mail subscriptions, by owner, made in before(), each to its own
+// address: every event its token may see.
+const MAILS = {};
+const mailTo = (who) => `${who.toLowerCase()}@matrix.example`;
+let sink;
 // Where the matrix's own webhook goes: nothing listens there, and it
 // waits for a type the matrix never records.
 const HOOK_BODY = { url: 'http://127.0.0.1:9/matrix', types: ['office.closed'] };
@@ -94,6 +106,11 @@ const HOOK_BODY = { url: 'http://127.0.0.1:9/matrix', types: ['office.closed'] }
 const hookRows = (who, other) => [
   [who, 'GET', '/api/v1/webhooks', undefined, 200, { hooks: who }],
   [who, 'POST', '/api/v1/webhooks', HOOK_BODY, 201, { has: 'secret' }],
+  [who, 'POST', '/api/v1/webhooks', { email: `spare-${mailTo(who)}`, types: ['office.closed'] }, 201, { has: 'email' }],
+  [who, 'GET', `/api/v1/webhooks/{mail:${who}}`, undefined, 200, { has: 'email' }],
+  [who, 'GET', `/api/v1/webhooks/{mail:${other}}`, undefined, 404, null],
+  [who, 'GET', `/api/v1/webhooks/{mail:${who}}/deliveries`, undefined, 200, { has: 'deliveries' }],
+  [who, 'GET', `/api/v1/webhooks/{mail:${other}}/deliveries`, undefined, 404, null],
   [who, 'GET', `/api/v1/webhooks/{hook:${who}}`, undefined, 200, { has: 'url' }],
   [who, 'GET', `/api/v1/webhooks/{hook:${other}}`, undefined, 404, null],
   [who, 'GET', `/api/v1/webhooks/{hook:${who}}/deliveries`, undefined, 200, { has: 'deliveries' }],
@@ -103,6 +120,8 @@ const hookRows = (who, other) => [
   [who, 'POST', `/api/v1/webhooks/{hookspare:${who}}/revoke`, undefined, 404, null],
   // What its webhook was sent: what /log shows it, and nothing hidden.
   [who, 'GET', '/api/v1/log?limit=1000', undefined, 200, 'webhook'],
+  // What its e-mail subscription was sent: the same.
+  [who, 'GET', '/api/v1/log?limit=1000', undefined, 200, 'mail'],
 ];
 
 // ---- the matrix -------------------------------------------------------------
@@ -230,6 +249,8 @@ const ROWS = [
   ['public', 'POST', '/api/v1/calendar/feeds/{spare:FR}/revoke', undefined, 401, null],
   ['public', 'GET', '/api/v1/webhooks', undefined, 401, null],
   ['public', 'POST', '/api/v1/webhooks', HOOK_BODY, 401, null],
+  ['public', 'POST', '/api/v1/webhooks', { email: 'public@matrix.example' }, 401, null],
+  ['public', 'GET', '/api/v1/webhooks/{mail:FR}', undefined, 401, null],
   ['public', 'GET', '/api/v1/webhooks/{hook:FR}', undefined, 401, null],
   ['public', 'GET', '/api/v1/webhooks/{hook:FR}/deliveries', undefined, 401, null],
   ['public', 'POST', '/api/v1/webhooks/{hookspare:FR}/revoke', undefined, 401, null],
@@ -286,7 +307,9 @@ async function ok(who, method, path, body, want = 200) {
 before(async () => {
   store = makeStore();
   // Webhooks may reach the receiver on 127.0.0.1.
-  srv = await startServer(store.db, { args: ['--webhooks-allow-local'] });
+  sink = await startSink(mkdtempSync(join(tmpdir(), 'council-smtp-')));
+  srv = await startServer(store.db, { args: ['--webhooks-allow-local', '--smtp',
+    `smtp://127.0.0.1:${sink.port}`, '--mail-from', 'council@matrix.example'] });
   for (const [who, tok] of Object.entries(store.tokens)) AUTH[who] = tok ? `Bearer ${tok}` : null;
   AUTH.forged = `Bearer ${FORGED}`;
   AUTH.short = 'Bearer xyz';
@@ -299,6 +322,7 @@ before(async () => {
     HOOKS[who] = await ok(who, 'POST', '/api/v1/webhooks',
       { url: `http://127.0.0.1:${receiver.port}/${who}` }, 201);
     HOOKSPARE[who] = (await ok(who, 'POST', '/api/v1/webhooks', HOOK_BODY, 201)).id;
+    MAILS[who] = await ok(who, 'POST', '/api/v1/webhooks', { email: mailTo(who) }, 201);
   }
 
   const mk = async (b) => (await ok('secretariat', 'POST', '/api/v1/proposals', b, 201)).id;
@@ -348,6 +372,10 @@ before(async () => {
 after(async () => {
   if (srv) await srv.stop();
   if (receiver) await receiver.close();
+  if (sink) {
+    await stopSink(sink);
+    rmSync(sink.dir, { recursive: true, force: true });
+  }
   if (store) store.cleanup();
 });
 
@@ -419,6 +447,47 @@ async function checkWebhook(who, page) {
   if (who === 'FR' || who === 'JP') {
     assert.ok(!got.some((g) => [ids.npg, ids.npgSilence].includes(proposalOf(g.event))),
       `${who}'s webhook carries an NPG proposal's event`);
+  }
+}
+
+// What who's e-mail subscription was sent, against /log as who reads it
+// now: each message carries one event after the subscription was made,
+// exactly as /log shows it (the webhook's rule), each once (a duplicate,
+// at least once, has the same Message-ID); none of a proposal hidden
+// from France or Japan.
+async function checkMail(who, page) {
+  const after = MAILS[who].cursor;
+  const want = page.events.filter((e) => e.seq > after);
+  const last = page.events.at(-1).seq;
+  const deadline = Date.now() + 60000;
+  const sent = () => mails(sink.dir).filter((m) => m.envelope.to.includes(mailTo(who)))
+    .map((m) => ({ id: m.headers['Message-ID'], event: carried(m) }));
+  let got = sent();
+  while (!got.some((g) => g.event.seq >= last)) {
+    assert.ok(Date.now() < deadline, `${who}'s e-mails never reached event ${last}`);
+    await new Promise((r) => setTimeout(r, 200));
+    got = sent();
+  }
+  const bySeq = new Map();
+  for (const g of got) {
+    if (bySeq.has(g.event.seq)) assert.equal(g.id, bySeq.get(g.event.seq).id, `${who}: event ${g.event.seq} mailed twice`);
+    bySeq.set(g.event.seq, g);
+  }
+  const logged = new Map(want.map((e) => [e.seq, e]));
+  const hooked = new Map((receiver.got[who] || []).map((g) => JSON.parse(g.body)).map((e) => [e.seq, e]));
+  for (const g of bySeq.values()) {
+    if (g.event.seq > last) continue;
+    // As /log shows it, or (made visible later) as the webhook was sent it.
+    assert.deepEqual(g.event, logged.get(g.event.seq) ?? hooked.get(g.event.seq),
+      `${who}: the e-mail of event ${g.event.seq} differs from /log and from its webhook`);
+  }
+  for (const e of want) {
+    assert.ok(bySeq.has(e.seq) || !hooked.has(e.seq) || !logged.has(e.seq),
+      `${who}: event ${e.seq} (${e.type}) was sent to its webhook but not mailed`);
+  }
+  if (who === 'FR' || who === 'JP') {
+    assert.ok(![...bySeq.values()].some((g) => [ids.npg, ids.npgSilence].includes(proposalOf(g.event))),
+      `${who}'s e-mails carry an NPG proposal's event`);
   }
 }
 
@@ -524,6 +593,7 @@ async function checkCalendar(text, labels, what) {
 
 function describe(exp) {
   if (exp === 'webhook') return ' = its webhook\'s deliveries';
+  if (exp === 'mail') return ' = its e-mails';
   if (exp && exp.calendar) return ` calendar [${exp.calendar.join(', ')}]`;
   if (exp === null || exp === undefined) return '';
   if (typeof exp === 'string') return ` ${exp}`;
@@ -561,6 +631,7 @@ for (const [who, method, path, body, want, exp] of ROWS) {
     const real = path.replace('{feed}', () => FEEDS[who])
       .replace(/\{spare:(\w+)\}/, (_, owner) => String(SPARE[owner]))
       .replace(/\{hook:(\w+)\}/, (_, owner) => String(HOOKS[owner].id))
+      .replace(/\{mail:(\w+)\}/, (_, owner) => String(MAILS[owner].id))
       .replace(/\{hookspare:(\w+)\}/, (_, owner) => String(HOOKSPARE[owner])).replace(/\{(\w+)\}/g, (_, l) => {
       assert.ok(l in ids, `no proposal labelled ${l}`);
       return String(ids[l]);
@@ -577,6 +648,7 @@ for (const [who, method, path, body, want, exp] of ROWS) {
     if (exp === 'full' || exp === 'redacted') checkView(r.body, exp, what);
     else if (exp === 'log') await checkLog(who, r.body);
     else if (exp === 'webhook') await checkWebhook(who, r.body);
+    else if (exp === 'mail') await checkMail(who, r.body);
     else if (exp && exp.hooks) {
       // Its own webhooks only, never a secret.
       const got = r.body.webhooks.map((w) => w.id);

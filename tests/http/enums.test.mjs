@@ -336,6 +336,12 @@ const RULES = {
     { elsewhere: 'tests/cli/test_readdb.sh' },
   'paths//healthz/get/responses/200/content/application/json/schema/properties/read_db/properties/reads':
     { elsewhere: 'tests/cli/test_readdb.sh' },
+  // An e-mail subscription needs a server with --smtp and an SMTP
+  // listener: tests/http/mail.test.mjs makes one in each language, by
+  // lang and by Accept-Language, and is refused 'de' naming lang.
+  'paths//api/v1/webhooks/post/requestBody/content/application/json/schema/properties/lang':
+    { elsewhere: 'tests/http/mail.test.mjs' },
+  'components/schemas/Webhook/properties/lang': { elsewhere: 'tests/http/mail.test.mjs' },
   // A webhook's deliveries need a receiver: tests/http/webhooks.test.mjs.
   'paths//api/v1/webhooks/{id}/deliveries/get/responses/200/content/application/json/schema/properties/deliveries/items/properties/state':
     { elsewhere: 'tests/http/webhooks.test.mjs' },
@@ -377,6 +383,14 @@ const UNREACHED = {
     delivered: 'tests/http/webhooks.test.mjs: delivered, and delivered at the second attempt',
     cancelled: 'tests/http/webhooks.test.mjs: revoked while waiting for a retry',
     failed: 'tests/http/webhooks.test.mjs: a receiver that always answers 500, given up after the last attempt (serve --webhook-attempts 3)',
+  },
+  'paths//api/v1/webhooks/post/requestBody/content/application/json/schema/properties/lang': {
+    en: 'tests/http/mail.test.mjs: lang en taken over an Accept-Language of fr; each request value taken, de and fr-FR refused naming lang',
+    fr: 'tests/http/mail.test.mjs: lang fr taken, and its messages in French',
+  },
+  'components/schemas/Webhook/properties/lang': {
+    en: 'tests/http/mail.test.mjs: shown for lang en, for no Accept-Language, and for one naming neither language',
+    fr: 'tests/http/mail.test.mjs: shown for lang fr and for an Accept-Language preferring French',
   },
   'components/schemas/Position/properties/vote': {
     yes: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', no: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', abstain: 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote', 'not-participating': 'given and checked on the EU Council dataset by tests/http/vote.test.mjs; NATO bodies do not vote' },
