@@ -81,6 +81,33 @@ check "its outcome's label, the core's explanation left English" \
 c show 2
 check "the same in English" grep -q "^  broken      2026-01-09T00:00:00Z by FR$" "$T/.out"
 
+# receipt verify: its verdict in the user's language, the reason of a
+# failure (core's) left English
+c log key
+echo "$out" > "$T/vkey"
+c propose --at 2026-01-10 --body NAC --title "Reçu"
+c respond 3 --member FR --concur --at 2026-01-11 --receipt "$T/receipt.json"
+expect_rc "a position with a receipt" 0
+seq=$(jq -r '.event | fromjson | .seq' "$T/receipt.json")
+size=$(jq -r '.checkpoint | split("\n")[1]' "$T/receipt.json")
+key=$(cut -d+ -f1 "$T/vkey")
+c --lang fr receipt verify "$T/receipt.json" --log-key "$T/vkey"
+expect_rc "receipt verify --lang fr" 0
+check "its verdict in French, French typography" grep -qx \
+	"ok${N}: l’événement $seq (position.stated par delegation:FR) est dans le journal signé à la taille $size par $key" "$T/.out"
+check "no English left" bash -c "! grep -qE 'event|is in the log|signed at|by ' '$T/.out'"
+ce LANGUAGE=fr LANG=fr_FR.UTF-8 receipt verify "$T/receipt.json" --log-key "$T/vkey"
+check "the environment gives French too" grep -q "^ok${N}: l’événement $seq " "$T/.out"
+c receipt verify "$T/receipt.json" --log-key "$T/vkey"
+check "English without --lang" grep -qx \
+	"ok: event $seq (position.stated by delegation:FR) is in the log signed at size $size by $key" "$T/.out"
+jq '.event |= sub("concur"; "object")' "$T/receipt.json" > "$T/forged.json"
+c --lang fr receipt verify "$T/forged.json" --log-key "$T/vkey"
+expect_err "a forged receipt: the verdict in French" 1 "council${N}: le reçu ne se vérifie pas${N}: "
+check "its reason, core's, in English" grep -q "root" "$T/.err"
+c receipt verify "$T/forged.json" --log-key "$T/vkey"
+expect_err "and in English" 1 "council: receipt does not verify: "
+
 c --lang
 expect_err "--lang without a language names what it needs" 2 "--lang needs a language: en or fr"
 c --lang fr --help
