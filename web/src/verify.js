@@ -273,7 +273,9 @@ const POSITION_WORD = labels({
   concur: 'web.verify.ev.pos.concur', object: 'web.verify.ev.pos.object', abstain: 'web.verify.ev.pos.abstain',
   reserve: 'web.verify.ev.pos.reserve', footnote: 'web.verify.ev.pos.footnote',
 });
-const VOTE_WORD = labels({ yes: 'web.verify.ev.vote.yes', no: 'web.verify.ev.vote.no', abstain: 'web.verify.ev.vote.abstain' });
+const VOTE_WORD = labels({
+  yes: 'web.verify.ev.vote.yes', no: 'web.verify.ev.vote.no', abstain: 'web.verify.ev.vote.abstain',
+});
 
 // "FR object", "FR broke silence", ... (the event's who and what)
 export function describeEvent(ev) {
@@ -352,7 +354,9 @@ export async function verifyReceipt(receipt, pinnedVkey) {
     }
     if (!pinnedVkey) fail('key', t('web.verify.no_key'));
     let key;
-    try { key = await parseVkey(pinnedVkey); } catch (e) { fail('key', t('web.verify.key_invalid', { error: e.message })); }
+    try {
+      key = await parseVkey(pinnedVkey);
+    } catch (e) { fail('key', t('web.verify.key_invalid', { error: e.message })); }
     facts.key = `${key.name}+${key.id}`;
     facts.receiptKeyDiffers = typeof receipt.log_key === 'string' && receipt.log_key.trim() !== key.vkey;
     pass('key', t('web.verify.pass_key', { key: facts.key }));

@@ -194,7 +194,8 @@ export function vetoText(ra, nameOf = (c) => c) {
   const members = list(v, nameOf);
   return {
     all: false,
-    text: v.length === 1 ? t('web.an.veto_one', { members }) : t('web.an.veto_some', { n: groupDigits(v.length), members }),
+    text: v.length === 1 ? t('web.an.veto_one', { members })
+      : t('web.an.veto_some', { n: groupDigits(v.length), members }),
   };
 }
 

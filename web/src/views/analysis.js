@@ -89,9 +89,11 @@ export async function analysisView(ctx) {
   h('div', { class: 'an-fields' },
     h('div', { class: 'field' }, h('label', { for: 'an-with' }, t('web.an.add_member')), withSel),
     h('div', { class: 'field' }, h('label', { for: 'an-without' }, t('web.an.leave_out')), withoutSel),
-    rules.some((r) => !r.isDefault) ? h('div', { class: 'field' }, h('label', { for: 'an-rule' }, t('web.an.rule')), ruleSel)
+    rules.some((r) => !r.isDefault)
+      ? h('div', { class: 'field' }, h('label', { for: 'an-rule' }, t('web.an.rule')), ruleSel)
       : null),
-  h('div', { class: 'an-actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'an-compare' }, t('web.an.compare')),
+  h('div', { class: 'an-actions' },
+    h('button', { type: 'submit', class: 'btn primary', id: 'an-compare' }, t('web.an.compare')),
     clearBtn));
 
   const asOf = h('p', { class: 'as-of', id: 'an-as-of' });
@@ -149,7 +151,9 @@ export async function analysisView(ctx) {
     fillSelects(a.today);
     render();
     const v = vetoText(a.today, nameOf);
-    announce.textContent = t('web.an.announce', { date: asOfText(at, now), n: a.today.electorate.length, veto: v.text });
+    announce.textContent = t('web.an.announce', {
+      date: asOfText(at, now), n: a.today.electorate.length, veto: v.text,
+    });
   }
 
   // The what-if's choices: members of the alliance not sitting that day
@@ -205,7 +209,8 @@ export async function analysisView(ctx) {
         h('p', { class: 'sub' }, t('web.an.bars_lead')),
         indexBars(rows, { index, scale }),
         h('h3', { id: `an-${id}-table-h` }, t('web.an.every_index')),
-        tableWrap(t('web.an.table_label', { title }), h('table', { class: 'table compact an-table', id: `an-${id}-table` },
+        tableWrap(t('web.an.table_label', { title }),
+          h('table', { class: 'table compact an-table', id: `an-${id}-table` },
           h('caption', { class: 'sr-only' }, t('web.an.table_caption', { title })),
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('web.an.col_member')),
             h('th', { scope: 'col' }, t('web.an.col_veto')),
