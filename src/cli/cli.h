@@ -184,6 +184,8 @@ int cli_usage(const struct cli *c, const char *fmt, ...) CN_PRINTF(2, 3);
 int cli_parse(struct cli *c, int argc, char **argv, struct cli_args *a);
 /* Print `council CMD --help`, generated from the command's tables. */
 void cli_help(const struct cmd *k, FILE *f);
+/* A command's summary line in the command's language (`council --help`). */
+const char *cli_summary_text(const struct cmd *k);
 /* The pieces of --help, for the man page and the completion that are
  * written from the same tables: whether option o applies to form f; o as
  * "--name ARG" in buf; form f's synopsis on one line ("council log proof

@@ -3,7 +3,8 @@
  * event and its salt, a signed checkpoint and the event's inclusion
  * proof), and
  * `council receipt verify FILE --log-key KEY`, which checks one offline,
- * with no store.
+ * with no store, and says so in the command's language (cli.receipt.*;
+ * the reason a receipt fails is core's, in English, like every error).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include "../core/event_type.h"
 #include "../core/merkle.h"
 #include "cli.h"
+#include "util.h"
 
 /* ---- writing, for respond -------------------------------------------------- */
 
@@ -185,10 +187,17 @@ static int check(const json_t *r, const char *path, const char *vkey,
 			rc = cn_err_set(err, CN_ECORRUPT, "the event says it is number "
 					"%lld, the receipt %lld", (long long)ev.seq,
 					(long long)index + 1);
-		else
-			printf("ok: event %lld (%s by %s) is in the log signed at size "
-			       "%llu by %s\n", (long long)ev.seq, ev.type, ev.actor,
-			       (unsigned long long)cp.size, name);
+		else {
+			char seq[24], size[24];
+
+			snprintf(seq, sizeof(seq), "%lld", (long long)ev.seq);
+			snprintf(size, sizeof(size), "%llu",
+				 (unsigned long long)cp.size);
+			cli_say(CN_M_CLI_RECEIPT_OK, "seq", seq, "type", ev.type,
+				"actor", ev.actor, "size", size, "key", name,
+				(char *)NULL);
+			putchar('\n');
+		}
 		cn_event_release(&ev);
 	}
 	cn_checkpoint_release(&cp);
@@ -215,7 +224,9 @@ int cmd_receipt(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	json_decref(r);
 	free(vkey);
 	if (rc) {
-		fprintf(stderr, "council: receipt does not verify: %s\n", err.msg);
+		cli_say_err(CN_M_CLI_RECEIPT_FAILED, "reason", err.msg,
+			    (char *)NULL);
+		fputc('\n', stderr);
 		return EXIT_REFUSED;
 	}
 	return 0;

@@ -249,26 +249,16 @@ const struct cmd cli_commands[] = {
 	{NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
+/* `council --help`, in the command's language (po/en.po, po/fr.po: cli.help.intro,
+ * the commands' summaries, cli.help.outro). */
 static void usage_all(FILE *f)
 {
-	fprintf(f,
-		"usage: council [--db STORE] [--lang en|fr] COMMAND [options]\n\n"
-		"council: a decision engine for bodies that decide by consensus,\n"
-		"unanimity or weighted majority (first model: NATO's North\n"
-		"Atlantic Council).\n\ncommands:\n");
+	fprintf(f, "%s %s\n\n%s\n", cn_msg(cli_lang(), CN_M_CLI_HELP_USAGE_WORD),
+		"council [--db STORE] [--lang en|fr] COMMAND [options]",
+		cn_msg(cli_lang(), CN_M_CLI_HELP_INTRO));
 	for (const struct cmd *c = cli_commands; c->name; c++)
-		fprintf(f, "  %-12s %s\n", c->name, c->summary);
-	fprintf(f, "\nSTORE: a SQLite file (default $COUNCIL_DB or ./council.db), or a\n"
-		   "PostgreSQL database: postgresql://... or a libpq keyword string\n"
-		   "such as 'host=/run/postgresql dbname=council'.\n"
-		   "\n--lang: the language of what council says to people (show,\n"
-		   "the verdict after a change, the tables): en or fr;\n"
-		   "without it, $LANGUAGE, $LC_ALL, $LC_MESSAGES or $LANG; else en.\n"
-		   "Help, errors and --json stay English.\n"
-		   "\n'council COMMAND --help' describes one command; 'man council'\n"
-		   "all of them; 'council --version' the version and where the\n"
-		   "datasets and the web page are.\n"
-		   "Exit status: 0 ok, 1 refused or invalid input, 2 usage.\n");
+		fprintf(f, "  %-12s %s\n", c->name, cli_summary_text(c));
+	fprintf(f, "\n%s\n", cn_msg(cli_lang(), CN_M_CLI_HELP_OUTRO));
 }
 
 int cli_fail(const struct cli *c, const struct cn_err *err)
@@ -370,6 +360,8 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			if (!lang_given)
+				cli_choose_lang(NULL);
 			usage_all(stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--version")) {

@@ -10,6 +10,15 @@
  * --size 3`) is a usage error; required options and "exactly one of"
  * groups are checked; --at and the like are parsed as times, naming the
  * option that was wrong.  --db and --help are common to every command.
+ *
+ * --help speaks the command's language (cli_lang): the tables hold the
+ * English, which the man page prints as it stands; in French each text
+ * is the catalogue's under a key made from the names, cli.help.CMD.summary,
+ * .about, .form.SUB (.form.main for the form without a word), .opt.NAME
+ * (else cli.help.opt.NAME, the text several commands share), and
+ * cli.help.common.db / .help; po/en.po holds the tables' English under
+ * the same keys (tests/cli/test_i18n.sh checks that they agree, and that
+ * nothing is left English in French).
  */
 #include <assert.h>
 #include <stdarg.h>
@@ -18,8 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/i18n.h"
 #include "../core/timeutil.h"
 #include "cli.h"
+#include "util.h"
 
 /* The help column starts at least here (the widest "--name ARG" + 2
  * otherwise); synopsis lines wrap before this width. */
@@ -65,6 +76,48 @@ const char *cli_opt_text(const struct cli_opt *o, char *buf, size_t n)
 }
 
 /* ---- usage and help ------------------------------------------------------ */
+
+/* The text `english` of a table in the command's language: itself in
+ * English, else the catalogue's text of the key the arguments print
+ * (a '-' of an option's name read as '_'), else of the fallback key
+ * (NULL: none), else `english` (a key the catalogue lacks, which
+ * test_i18n.sh reports). */
+static const char *help_text(const char *english, const char *fallback,
+			     const char *fmt, ...) CN_PRINTF(3, 4);
+static const char *help_text(const char *english, const char *fallback,
+			     const char *fmt, ...)
+{
+	char key[128];
+	enum cn_msg m;
+	va_list ap;
+
+	if (cli_lang() == CN_LANG_EN)
+		return english;
+	va_start(ap, fmt);
+	vsnprintf(key, sizeof(key), fmt, ap);
+	va_end(ap);
+	for (char *p = key; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	if (cn_msg_find(key, &m) == 0 ||
+	    (fallback && cn_msg_find(fallback, &m) == 0))
+		return cn_msg(cli_lang(), m);
+	return english;
+}
+
+const char *cli_summary_text(const struct cmd *k)
+{
+	return help_text(k->summary, NULL, "cli.help.%s.summary", k->name);
+}
+
+/* Columns a UTF-8 text takes (one per character: no wide ones here). */
+static size_t columns(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
 
 /* Appends words to a synopsis line, wrapping under its first word. */
 struct line {
@@ -152,17 +205,44 @@ char *cli_synopsis(const struct cmd *k, const struct cli_form *f)
 	return text;
 }
 
-/* "  --name ARG  help", each further line of help under its first. */
-static void help_item(FILE *f, const char *opt, const char *help, size_t w)
+/* "  --name ARG  help", each further line of help under its first: the
+ * table's lines as they are (English, wrapped by hand for its column),
+ * or, for a translation (reflow), its words filled up to WRAP columns,
+ * since the column where the help starts depends on the command. */
+static void help_item(FILE *f, const char *opt, const char *help, size_t w,
+		      int reflow)
 {
+	size_t col = w;
+
 	fprintf(f, "  %-*s", (int)w - 2, opt);
-	for (const char *h = help; *h;) {
-		size_t n = strcspn(h, "\n");
-		fprintf(f, "%.*s\n", (int)n, h);
-		h += n;
-		if (*h == '\n' && *++h)
-			fprintf(f, "%*s", (int)w, "");
+	if (!reflow) {
+		for (const char *h = help; *h;) {
+			size_t n = strcspn(h, "\n");
+			fprintf(f, "%.*s\n", (int)n, h);
+			h += n;
+			if (*h == '\n' && *++h)
+				fprintf(f, "%*s", (int)w, "");
+		}
+		return;
 	}
+	for (const char *h = help + strspn(help, " \n"); *h;) {
+		size_t n = strcspn(h, " \n"), cols = 0;
+
+		for (size_t i = 0; i < n; i++)
+			cols += ((unsigned char)h[i] & 0xC0) != 0x80;
+		if (col > w && col + 1 + cols > WRAP) {
+			fprintf(f, "\n%*s", (int)w, "");
+			col = w;
+		} else if (col > w) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", (int)n, h);
+		col += cols;
+		h += n;
+		h += strspn(h, " \n");
+	}
+	fputc('\n', f);
 }
 
 void cli_help(const struct cmd *k, FILE *f)
@@ -179,24 +259,54 @@ void cli_help(const struct cmd *k, FILE *f)
 			syn = strlen(line);
 		free(line);
 	}
+	const char *usage = cn_msg(cli_lang(), CN_M_CLI_HELP_USAGE_WORD);
+	size_t ucol = columns(usage) + 1;
+
 	for (fm = k->forms; fm->nargs >= 0; fm++) {
 		char *line = fm->help ? cli_synopsis(k, fm) : NULL;
-		fputs(fm == k->forms ? "usage: " : "       ", f);
-		if (line)
-			fprintf(f, "%-*s  %s\n", (int)syn, line, fm->help);
+		if (fm == k->forms)
+			fprintf(f, "%s ", usage);
 		else
-			synopsis(k, fm, f, 7, 1);
+			fprintf(f, "%*s", (int)ucol, "");
+		if (line)
+			fprintf(f, "%-*s  %s\n", (int)syn, line,
+				help_text(fm->help, NULL, "cli.help.%s.form.%s",
+					  k->name, fm->sub ? fm->sub : "main"));
+		else
+			synopsis(k, fm, f, ucol, 1);
 		free(line);
 	}
-	if (k->about)
-		fputs(k->about, f);
+	if (k->about) {
+		/* the catalogue's paragraph lacks the table's last newline
+		 * (msgfmt --check wants msgid and msgstr to agree on it) */
+		const char *a = help_text(k->about, NULL, "cli.help.%s.about",
+					  k->name);
+		fputs(a, f);
+		if (*a && a[strlen(a) - 1] != '\n')
+			fputc('\n', f);
+	}
 	for (const struct cli_opt *o = k->opts; o && o->name; o++)
 		if (strlen(cli_opt_text(o, buf, sizeof(buf))) + 4 > w)
 			w = strlen(buf) + 4;
-	for (const struct cli_opt *o = k->opts; o && o->name; o++)
-		help_item(f, cli_opt_text(o, buf, sizeof(buf)), o->help, w);
+	for (const struct cli_opt *o = k->opts; o && o->name; o++) {
+		char shared[96];
+
+		snprintf(shared, sizeof(shared), "cli.help.opt.%s", o->name);
+		for (char *p = shared; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		help_item(f, cli_opt_text(o, buf, sizeof(buf)),
+			  help_text(o->help, shared, "cli.help.%s.opt.%s",
+				    k->name, o->name), w,
+			  cli_lang() != CN_LANG_EN);
+	}
 	for (size_t i = 0; i < CLI_NCOMMON; i++)
-		help_item(f, cli_common_help[i][0], cli_common_help[i][1], w);
+		help_item(f, cli_common_help[i][0],
+			  help_text(cli_common_help[i][1], NULL,
+				    "cli.help.common.%.*s",
+				    (int)strcspn(cli_common_help[i][0] + 2, " "),
+				    cli_common_help[i][0] + 2),
+			  w, cli_lang() != CN_LANG_EN);
 }
 
 /* ---- parsing ------------------------------------------------------------- */

@@ -92,17 +92,31 @@ static char *filled(enum cn_msg msg, va_list ap)
 	return cn_buf_finish(&b, &s) == 0 ? s : NULL;
 }
 
+static void say_to(FILE *f, enum cn_msg msg, va_list ap)
+{
+	char *s = filled(msg, ap);
+
+	if (s)
+		fputs(s, f);
+	free(s);
+}
+
 void cli_say(enum cn_msg msg, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, msg);
-	s = filled(msg, ap);
+	say_to(stdout, msg, ap);
 	va_end(ap);
-	if (s)
-		fputs(s, stdout);
-	free(s);
+}
+
+void cli_say_err(enum cn_msg msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	say_to(stderr, msg, ap);
+	va_end(ap);
 }
 
 /* "  label" padded to the 12 columns the values of `show` start at

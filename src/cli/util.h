@@ -87,6 +87,9 @@ int cli_choose_lang(const char *opt);
 /* The text of msg in the command's language, placeholders filled
  * (cn_msg_put's pairs, NULL-ended), printed to stdout. */
 void cli_say(enum cn_msg msg, ...) __attribute__((sentinel));
+/* The same to stderr: a verdict for people, such as a receipt that does
+ * not verify (the reason in it, core's, stays English). */
+void cli_say_err(enum cn_msg msg, ...) __attribute__((sentinel));
 /* "  label" padded to the column `show` prints its values at. */
 void cli_label(enum cn_msg msg);
 /* A position as `show` says it: the API's word ("concur") in English, its

@@ -99,6 +99,16 @@ const char *cn_msg(enum cn_lang lang, enum cn_msg msg)
 	return cn_msg_table[lang][msg];
 }
 
+int cn_msg_find(const char *key, enum cn_msg *msg)
+{
+	for (unsigned i = 0; i < CN_MSG_COUNT; i++)
+		if (!strcmp(cn_msg_keys[i], key)) {
+			*msg = (enum cn_msg)i;
+			return 0;
+		}
+	return -1;
+}
+
 /* The value of the placeholder name (n bytes) in the pairs of ap into
  * *value: 1, or 0 when no pair names it. */
 static int lookup(va_list ap, const char *name, size_t n, const char **value)

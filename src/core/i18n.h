@@ -46,6 +46,12 @@ int cn_lang_accept(const char *header, enum cn_lang *lang);
 /* The text of msg in lang, placeholders unfilled. */
 const char *cn_msg(enum cn_lang lang, enum cn_msg msg);
 
+/* The message whose key is key ("cli.help.show.summary"): 0 and *msg
+ * set, or -1 when the catalogue has no such key.  For texts whose key is
+ * made at run time (the CLI's help, keyed by command and option names);
+ * a linear search, for text printed once. */
+int cn_msg_find(const char *key, enum cn_msg *msg);
+
 /* The text of msg in lang appended to b, each {name} replaced by the
  * value that follows name in the arguments: name, value pairs ended by
  * NULL (a NULL value prints as "").  A placeholder with no pair is

@@ -117,12 +117,32 @@ static void french_table(void **state)
 	}
 }
 
+/* A key made at run time (the CLI's --help) finds its message; a key the
+ * catalogue lacks, or a prefix of one, finds nothing and changes nothing. */
+static void find_by_key(void **state)
+{
+	enum cn_msg m = CN_M_OUTCOME_BLOCKED;
+
+	(void)state;
+	assert_int_equal(cn_msg_find("outcome.adopted", &m), 0);
+	assert_int_equal(m, CN_M_OUTCOME_ADOPTED);
+	assert_int_equal(cn_msg_find("cli.help.respond.summary", &m), 0);
+	assert_string_equal(cn_msg(CN_LANG_FR, m),
+			    "exprimer, changer ou lever la position d\xe2\x80\x99un membre");
+	m = CN_M_OUTCOME_BLOCKED;
+	assert_int_equal(cn_msg_find("outcome.adopte", &m), -1);
+	assert_int_equal(cn_msg_find("outcome.adopted.x", &m), -1);
+	assert_int_equal(cn_msg_find("", &m), -1);
+	assert_int_equal(m, CN_M_OUTCOME_BLOCKED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tags_and_locales),
 		cmocka_unit_test(placeholders_by_name),
 		cmocka_unit_test(french_table),
+		cmocka_unit_test(find_by_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

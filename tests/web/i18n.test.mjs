@@ -4,10 +4,13 @@
 // Accept-Language) or when the page's switch chose it (kept in
 // localStorage, over reloads); English by default.  French text, French
 // dates and times ("2 décembre 2026 à 14:00"), French typography (U+202F
-// before a colon), and <html lang> following the language.
+// before a colon), and <html lang> following the language.  The analysis
+// views (a body's power, a proposal's "who can still block it") with
+// French numbers ("4 294 967 296", "3,13 %"), and a receipt verified in
+// French, each checked for English words left, then switched back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { webFixture, launchBrowser, api, isoIn, signIn, networkQuiet } from './lib.mjs';
+import { webFixture, launchBrowser, api, isoIn, signIn, networkQuiet, settle, council } from './lib.mjs';
 
 const NNBSP = '\u202f';
 const MONTHS_FR = 'janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre';
@@ -33,6 +36,11 @@ before(async () => {
   }
   const c = await sec('POST', `/api/v1/proposals/${ids.meeting}/conclude`);
   assert.equal(c.body.outcome, 'adopted');
+  // an open meeting that Hungary's objection blocks as it stands
+  const objected = await sec('POST', '/api/v1/proposals', { body: 'NAC', title: 'A contested text' });
+  ids.objected = objected.body.id;
+  const o = await api(fx.base, fx.tok.HU, 'POST', `/api/v1/proposals/${ids.objected}/positions`, { position: 'object' });
+  assert.equal(o.status, 200, JSON.stringify(o.body));
   fr = await launchBrowser({ locale: 'fr-FR' });
 });
 
@@ -161,6 +169,138 @@ test('a delegation acts in French: its panel, a button, the confirmation', async
   await page.locator('.toast').first().waitFor();
   assert.match(await page.locator('.toast').first().innerText(), new RegExp(`^Position consignée${NNBSP}: accord`));
   assert.match(await page.locator('[data-action="object"]').innerText(), /Rompre l’accord tacite…/);
+  await page.close();
+  assert.deepEqual(fr.errors, []);
+});
+
+// English words that must not be left on a French page (whole words, so
+// that "Veto" and "Shapley-Shubik", the same in both, do not count).
+const ENGLISH = /\b(Who|members?|coalitions? win|What if|Compare|Leave out|per member|Every index|veto players?|Today|As of|blocked by|Pending|Adopted|Blocked|smallest|Verified|Failed|passed|Receipt format|Checkpoint|Inclusion proof|Event \d|is in the log|signed by|proof nodes)\b/;
+const noEnglish = async (page, sel, what) => {
+  const text = await page.locator(sel).innerText();
+  assert.doesNotMatch(text, ENGLISH, `${what}: English left in ${JSON.stringify(text.match(ENGLISH)?.[0])}`);
+  assert.doesNotMatch(text, /\bweb\.[a-z_]+\.[a-z_.]+/, `${what}: a catalogue key shown as it stands`);
+  return text;
+};
+const G = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, NNBSP); // French grouping
+
+test('a body\'s power in French: words, French numbers, no English left; and back to English', async () => {
+  const page = await fr.newPage('fr-analysis');
+  await page.goto(`${fx.base}/#/bodies/NAC/analysis`);
+  await settle(page);
+  await page.locator('#an-today-table').waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+  assert.match(await heading(page), /^Qui peut bloquer au sein de l’organe /);
+  assert.match(await page.locator('#an-today-veto').innerText(),
+    new RegExp(`^Chaque membre peut bloquer seul${NNBSP}: les 32 ont tous un droit de veto\\.$`));
+  assert.equal(await page.locator('#an-today-members').innerText(), '32 membres');
+  // 2^32 coalitions, one wins (all together): French grouping and percent
+  const facts = await page.locator('#an-today .an-facts').innerText();
+  assert.match(facts, new RegExp(`1 coalitions sur ${G(2 ** 32)} l’emportent \\(0,000000023${NNBSP}%${NNBSP}: `));
+  assert.match(await page.locator('#an-today-blocking').innerText(),
+    new RegExp(`^Les plus petites coalitions de blocage comptent un seul membre${NNBSP}: il y en a 32, par exemple `));
+  assert.deepEqual(await page.locator('#an-today-table thead th').allTextContents(),
+    ['Membre', 'Veto', 'Shapley-Shubik', 'Banzhaf normalisé', 'Coleman, pour empêcher', 'Coleman, pour initier']);
+  // 1/32 of the power each: "3,13 %" (decimal comma, narrow space)
+  const cell = page.locator('#an-today-table tbody tr[data-member="FR"] td[data-index="shapley_shubik"]');
+  assert.equal(await cell.getAttribute('data-exact'), '1/32');
+  assert.match(await cell.innerText(), new RegExp(`^3,13${NNBSP}%`));
+  assert.match(await page.locator('#an-today .pb-value').first().innerText(), new RegExp(`^3,13${NNBSP}%$`));
+  assert.match(await page.locator('#an-as-of').innerText(), new RegExp(`^Aujourd’hui, \\d{1,2} (${MONTHS_FR}) \\d{4}$`));
+  assert.match(await page.locator('#an-stop-out').innerText(), new RegExp(`${NNBSP}: `));
+  await noEnglish(page, 'main', 'the analysis view');
+  // back to English: the same view in English words and numbers
+  await Promise.all([page.waitForEvent('load'), page.locator('#lang-switch').click()]);
+  await settle(page);
+  await page.locator('#an-today-table').waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  assert.match(await heading(page), /^Who can block in the /);
+  assert.equal(await page.locator('#an-today-members').innerText(), '32 members');
+  assert.match(await page.locator('#an-today .an-facts').innerText(), /1 of 4,294,967,296 coalitions win \(0\.000000023%: /);
+  assert.match(await page.locator('#an-today-table tbody tr[data-member="FR"] td[data-index="shapley_shubik"]').innerText(),
+    /^3\.13%/);
+  await page.evaluate(() => localStorage.removeItem('council.lang'));
+  await page.close();
+  assert.deepEqual(fr.errors, []);
+});
+
+test('who can still block a proposal, in French: the verdicts explained in French, not the API\'s English', async () => {
+  const a = (await api(fx.base, fx.tok.secretariat, 'GET', `/api/v1/proposals/${ids.objected}/analysis`)).body;
+  assert.equal(a.now.verdict, 'blocked');
+  assert.deepEqual(a.now.blocking, ['HU']);
+  assert.match(a.now.explanation, /HU/, 'the API\'s own explanation, English, is kept for machines');
+  const page = await fr.newPage('fr-blocking');
+  await signInFrench(page, fx.tok.secretariat);
+  await page.goto(`${fx.base}/#/proposals/${ids.objected}`);
+  await settle(page);
+  await page.locator('#blocking-verdicts').waitFor();
+  assert.equal(await page.locator('#blocking-h').innerText(), 'Qui peut encore la bloquer');
+  const rows = await page.locator('#blocking-verdicts > div').allInnerTexts();
+  assert.match(rows[0], /^En l’état actuel\s+Bloquée \(bloquée par [^)]+\)$/);
+  assert.doesNotMatch(rows.join('\n'), new RegExp(a.now.explanation.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  assert.match(await page.locator('#blocking-can').innerText(), new RegExp(`peu(t|vent) encore la bloquer seuls?${NNBSP}: `));
+  assert.match(await page.locator('#blocking-flip').innerText(), /^(Un changement|\d+ changements) vers /);
+  await noEnglish(page, '#blocking', 'who can still block it');
+  await page.close();
+  assert.deepEqual(fr.errors, []);
+  // in English the API's explanation is shown as it stands
+  const en = await fx.browser.newPage('en-blocking');
+  await signIn(en, fx.base, fx.tok.secretariat);
+  await en.goto(`${fx.base}/#/proposals/${ids.objected}`);
+  await settle(en);
+  await en.locator('#blocking-verdicts').waitFor();
+  assert.equal((await en.locator('#blocking-verdicts > div dd').first().innerText()).trim(),
+    `Blocked (${a.now.explanation})`);
+  await en.close();
+  assert.deepEqual(fx.browser.errors, []);
+});
+
+test('a receipt verified in French: the checks, the summary, a failure, no English left', async () => {
+  const vkey = council(fx.store.db, 'log', 'key').trim();
+  const [name, keyid] = vkey.split('+');
+  const page = await fr.newPage('fr-receipt');
+  await signInFrench(page, fx.tok.FR);
+  await page.goto(`${fx.base}/#/proposals/${ids.objected}`);
+  await page.locator('#actions-h').waitFor();
+  await page.locator('[data-action="concur"]').click();
+  await page.locator('.toast').first().waitFor();
+  await page.goto(`${fx.base}/#/receipts`);
+  await page.locator('#receipt-list > li.receipt').first().waitFor();
+  await page.locator('#pin-input').fill(vkey);
+  await page.locator('#pin-key').click();
+  await page.locator('code#pinned-key').waitFor();
+  const item = page.locator('#receipt-list > li.receipt').first();
+  const seq = Number(await item.getAttribute('data-seq'));
+  await item.getByRole('button', { name: 'Vérifier' }).click();
+  const res = item.locator('.verify-result[data-result="verified"]');
+  await res.waitFor();
+  assert.equal(await res.locator('.verify-title').innerText(), 'Vérifié');
+  assert.match(await res.locator('.verify-summary').innerText(), new RegExp(`^L’événement ${seq}, FR accord sur la `
+    + `proposition ${ids.objected}, est dans le journal signé à la taille \\d+ par ${name}\\+${keyid}\\.$`));
+  assert.deepEqual(await res.locator('.check-label').allTextContents(), [
+    'réussie : Format du reçu', 'réussie : Clé de journal épinglée', 'réussie : Format du point de contrôle',
+    'réussie : Signature du point de contrôle', 'réussie : Événement', 'réussie : Format de la preuve',
+    'réussie : Preuve d’inclusion'].map((x) => x.replace(' : ', `${NNBSP}: `)));
+  assert.match(await res.locator('[data-check="receipt"] .check-detail').innerText(), /^feuille \d+, \d+ nœuds de preuve$/);
+  assert.match(await res.locator('[data-check="inclusion"] .check-detail').innerText(),
+    /^l’empreinte de feuille [0-9a-f]{16}… mène à la racine signée$/);
+  await noEnglish(page, '#receipt-list', 'a verified receipt');
+  // the event edited in the browser's store: the inclusion proof fails, said in French
+  const key = `council.receipts.v1:${vkey}:FR`;
+  await page.evaluate((k) => {
+    const list = JSON.parse(localStorage.getItem(k));
+    list[0].receipt.event = list[0].receipt.event.replace('"concur"', '"object"');
+    localStorage.setItem(k, JSON.stringify(list));
+  }, key);
+  await page.reload();
+  await page.locator('#receipt-list > li.receipt').first().waitFor();
+  await page.locator('#receipt-list > li.receipt').first().getByRole('button', { name: 'Vérifier' }).click();
+  const bad = page.locator('#receipt-list > li.receipt').first().locator('.verify-result[data-result="failed"]');
+  await bad.waitFor();
+  assert.equal(await bad.locator('.verify-title').innerText(), `Échec${NNBSP}: Preuve d’inclusion`);
+  assert.match(await bad.locator('.verify-summary').innerText(),
+    new RegExp(`^L’événement n’est pas dans l’arbre signé${NNBSP}: la preuve mène à une autre racine\\.$`));
+  await noEnglish(page, '#receipt-list', 'a failed receipt');
   await page.close();
   assert.deepEqual(fr.errors, []);
 });

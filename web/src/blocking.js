@@ -11,8 +11,10 @@
 import { h, replace, keepFocus } from './dom.js';
 import * as api from './api.js';
 import { alertBox, errorText, loading } from './ui.js';
+import { t } from './i18n.js';
 import {
-  verdictRows, verdictWord, canBlockText, pivotalRows, flipText, vetoText, blockingText, REDACTED_TEXT,
+  verdictRows, verdictWord, verdictExplanation, canBlockText, pivotalRows, flipText, vetoText, blockingText,
+  redactedText,
 } from './model/analysis.js';
 
 // Draws into `el` (a section the proposal view placed and keeps); returns
@@ -48,8 +50,8 @@ export function blockingSection(el, { nameOf, alive }) {
 
 const headingEl = () => document.getElementById('blocking-h');
 const heading = (open) => h('div', { class: 'section-head' },
-  h('h2', { id: 'blocking-h', tabindex: '-1' }, open ? 'Who can still block it' : 'Who could block it'),
-  h('span', { class: 'sub' }, open ? 'as the positions stand' : 'under its rule and electorate'));
+  h('h2', { id: 'blocking-h', tabindex: '-1' }, open ? t('web.block.title_open') : t('web.block.title_settled')),
+  h('span', { class: 'sub' }, open ? t('web.block.sub_open') : t('web.block.sub_settled')));
 
 // The power of the rule: veto players and the smallest blocking coalition.
 function powerLines(a, nameOf) {
@@ -61,31 +63,34 @@ function powerLines(a, nameOf) {
 }
 
 function redacted(a, nameOf) {
-  return [h('p', { class: 'note', id: 'blocking-redacted' }, REDACTED_TEXT), ...powerLines(a, nameOf)];
+  return [h('p', { class: 'note', id: 'blocking-redacted' }, redactedText()), ...powerLines(a, nameOf)];
 }
 
 function settled(a, nameOf) {
-  return [h('p', { class: 'sub' }, 'The procedure is concluded; the power its rule gave:'), ...powerLines(a, nameOf)];
+  return [h('p', { class: 'sub' }, t('web.block.concluded')), ...powerLines(a, nameOf)];
 }
 
 function full(a, p, nameOf) {
   const pivotal = pivotalRows(a, nameOf);
   return [
-    h('dl', { class: 'kv blocking-verdicts', id: 'blocking-verdicts' }, verdictRows(a).map(([label, v]) => h('div', {},
-      h('dt', {}, label),
-      h('dd', { 'data-verdict': v.verdict }, h('strong', {}, verdictWord(v)),
-        v.explanation ? ` (${v.explanation})` : '')))),
+    h('dl', { class: 'kv blocking-verdicts', id: 'blocking-verdicts' }, verdictRows(a).map(([label, v]) => {
+      const why = verdictExplanation(v, nameOf);
+      return h('div', {},
+        h('dt', {}, label),
+        h('dd', { 'data-verdict': v.verdict }, h('strong', {}, verdictWord(v)), why ? ` (${why})` : ''));
+    })),
     h('p', { id: 'blocking-can', class: 'blocking-can' }, canBlockText(a, nameOf)),
-    h('h3', {}, 'One change that turns it'),
+    h('h3', {}, t('web.block.one_change')),
     pivotal.length ? h('ul', { class: 'blocking-pivotal', id: 'blocking-pivotal' },
       pivotal.map((x) => h('li', { 'data-member': x.member, 'data-to': x.to }, x.text)))
-      : h('p', { class: 'empty' }, 'No single change of position turns the outcome.'),
-    h('h3', {}, 'The smallest set of changes'),
+      : h('p', { class: 'empty' }, t('web.block.one_change_none')),
+    h('h3', {}, t('web.block.smallest_set')),
     h('p', { id: 'blocking-flip' }, flipText(a, nameOf)),
-    (a.silent || []).length ? h('p', { class: 'sub' }, `Silent so far: ${a.silent.length} of ${p.electorate_size}.`)
-      : null,
+    (a.silent || []).length ? h('p', { class: 'sub' }, t('web.block.silent_so_far', {
+      n: a.silent.length, of: p.electorate_size,
+    })) : null,
     ...powerLines(a, nameOf),
     h('p', {}, h('a', { href: `#/bodies/${encodeURIComponent(p.body)}/analysis` },
-      `Power in the ${p.body_name || p.body} on a date`)),
+      t('web.block.power_link', { body: p.body_name || p.body }))),
   ];
 }

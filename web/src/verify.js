@@ -8,6 +8,8 @@
 // verifyReceipt(receipt, pinnedVkey) -> {ok, checks, failed, summary, facts}
 // Nothing here throws on bad input: every failure is a named check.
 
+import { labels, t } from './i18n.js';
+
 const enc = new TextEncoder();
 const EM_DASH = '\u2014';
 const MAX_NOTE = 1 << 20;
@@ -15,16 +17,13 @@ const MAX_SIGS = 100;
 const U64_MAX = (1n << 64n) - 1n;
 
 // The checks of a receipt, in the order they are made.
-export const CHECKS = [
-  ['receipt', 'Receipt format'],
-  ['key', 'Pinned log key'],
-  ['note', 'Checkpoint format'],
-  ['signature', 'Checkpoint signature'],
-  ['event', 'Event'],
-  ['proof', 'Proof format'],
-  ['inclusion', 'Inclusion proof'],
-];
-export const CHECK_LABEL = Object.fromEntries(CHECKS);
+// CHECK_LABEL[id] is the check's name in the page's language.
+export const CHECK_LABEL = labels({
+  receipt: 'web.verify.check.receipt', key: 'web.verify.check.key', note: 'web.verify.check.note',
+  signature: 'web.verify.check.signature', event: 'web.verify.check.event', proof: 'web.verify.check.proof',
+  inclusion: 'web.verify.check.inclusion',
+});
+export const CHECKS = Object.keys(CHECK_LABEL);
 
 class Failure extends Error {
   constructor(check, message) { super(message); this.check = check; }
@@ -113,20 +112,20 @@ function u64(x) {
 export async function checkInclusion(index, size, leaf, proof, root) {
   const i = u64(index);
   const n = u64(size);
-  if (i === null || n === null) return { ok: false, reason: 'the index or the size is not a 64-bit unsigned integer' };
+  if (i === null || n === null) return { ok: false, reason: t('web.verify.index_size') };
   const is32 = (x) => x instanceof Uint8Array && x.length === 32;
-  if (!is32(leaf)) return { ok: false, reason: 'the leaf hash is not 32 bytes' };
-  if (!is32(root)) return { ok: false, reason: 'the root is not 32 bytes' };
-  if (!Array.isArray(proof)) return { ok: false, reason: 'the proof is not a list' };
+  if (!is32(leaf)) return { ok: false, reason: t('web.verify.leaf_32') };
+  if (!is32(root)) return { ok: false, reason: t('web.verify.root_32') };
+  if (!Array.isArray(proof)) return { ok: false, reason: t('web.verify.proof_list') };
   for (let k = 0; k < proof.length; k++) {
-    if (!is32(proof[k])) return { ok: false, reason: `proof node ${k} is not 32 bytes` };
+    if (!is32(proof[k])) return { ok: false, reason: t('web.verify.node_32', { k }) };
   }
-  if (i >= n) return { ok: false, reason: `index ${i} is not below size ${n}` };
+  if (i >= n) return { ok: false, reason: t('web.verify.index_below', { i, n }) };
   let fn = i;
   let sn = n - 1n;
   let r = leaf;
   for (const p of proof) {
-    if (sn === 0n) return { ok: false, reason: 'the proof has too many nodes' };
+    if (sn === 0n) return { ok: false, reason: t('web.verify.too_many') };
     if ((fn & 1n) === 1n || fn === sn) {
       r = await nodeHash(p, r);
       while ((fn & 1n) === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; }
@@ -136,8 +135,8 @@ export async function checkInclusion(index, size, leaf, proof, root) {
     fn >>= 1n;
     sn >>= 1n;
   }
-  if (sn !== 0n) return { ok: false, reason: 'the proof has too few nodes' };
-  if (!equalBytes(r, root)) return { ok: false, reason: 'the proof leads to another root' };
+  if (sn !== 0n) return { ok: false, reason: t('web.verify.too_few') };
+  if (!equalBytes(r, root)) return { ok: false, reason: t('web.verify.other_root') };
   return { ok: true, reason: '' };
 }
 
@@ -158,25 +157,25 @@ export async function keyId(name, publicKey) {
 // "NAME+KEYID+BASE64(0x01 || 32-byte key)" -> {vkey, name, id (8 hex), keyId, publicKey};
 // throws an Error saying what is wrong.
 export async function parseVkey(vkey) {
-  if (typeof vkey !== 'string') throw new Error('the key is not text');
+  if (typeof vkey !== 'string') throw new Error(t('web.verify.key_text'));
   const s = vkey.trim();
   const a = s.indexOf('+');
   const b = a < 0 ? -1 : s.indexOf('+', a + 1);
-  if (a < 0 || b < 0) throw new Error('a log key reads NAME+KEYID+KEY');
+  if (a < 0 || b < 0) throw new Error(t('web.verify.key_form'));
   const name = s.slice(0, a);
   const idHex = s.slice(a + 1, b);
-  if (!validName(name)) throw new Error('the key name is empty or contains a space or a control character');
-  if (!/^[0-9a-fA-F]{8}$/.test(idHex)) throw new Error('the key id is not 8 hex digits');
+  if (!validName(name)) throw new Error(t('web.verify.key_name'));
+  if (!/^[0-9a-fA-F]{8}$/.test(idHex)) throw new Error(t('web.verify.key_id_hex'));
   const raw = b64decode(s.slice(b + 1));
-  if (!raw) throw new Error('the key is not canonical base64');
+  if (!raw) throw new Error(t('web.verify.key_b64'));
   if (raw.length < 1 || raw[0] !== 0x01) {
-    throw new Error(`the key type is ${raw.length ? `0x${hex(raw.subarray(0, 1))}` : 'missing'}, not 0x01 (Ed25519)`);
+    throw new Error(t('web.verify.key_type', { type: raw.length ? `0x${hex(raw.subarray(0, 1))}` : '—' }));
   }
-  if (raw.length !== 33) throw new Error(`an Ed25519 key is 32 bytes, not ${raw.length - 1}`);
+  if (raw.length !== 33) throw new Error(t('web.verify.key_len', { n: raw.length - 1 }));
   const publicKey = raw.slice(1);
   const id = await keyId(name, publicKey);
   if (hex(id) !== idHex.toLowerCase()) {
-    throw new Error(`the key id ${idHex} does not match the name and key (${hex(id)})`);
+    throw new Error(t('web.verify.key_id_match', { id: idHex, computed: hex(id) }));
   }
   return { vkey: s, name, id: hex(id), keyId: id, publicKey };
 }
@@ -186,29 +185,29 @@ export async function parseVkey(vkey) {
 // -> {text (the signed body, with its final newline), signatures: [{name, keyId, sig}]};
 // throws an Error saying what is wrong.
 export function parseNote(note) {
-  if (typeof note !== 'string') throw new Error('the note is not text');
-  if (enc.encode(note).length > MAX_NOTE) throw new Error('the note is larger than 1 MiB');
+  if (typeof note !== 'string') throw new Error(t('web.verify.note_text'));
+  if (enc.encode(note).length > MAX_NOTE) throw new Error(t('web.verify.note_size'));
   // eslint-disable-next-line no-control-regex -- control characters are what this looks for
-  if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(note)) throw new Error('the note contains a control character');
-  if (/\p{Cs}/u.test(note)) throw new Error('the note is not valid UTF-8 (a lone surrogate)');
+  if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(note)) throw new Error(t('web.verify.note_control'));
+  if (/\p{Cs}/u.test(note)) throw new Error(t('web.verify.note_utf8'));
   const split = note.lastIndexOf('\n\n');
-  if (split < 0) throw new Error('the note has no blank line before its signatures');
+  if (split < 0) throw new Error(t('web.verify.note_blank'));
   const text = note.slice(0, split + 1);
   const sigs = note.slice(split + 2);
-  if (!sigs.endsWith('\n')) throw new Error('the note does not end with a newline');
+  if (!sigs.endsWith('\n')) throw new Error(t('web.verify.note_newline'));
   const signatures = [];
   for (const line of sigs.slice(0, -1).split('\n')) {
-    if (!line.startsWith(`${EM_DASH} `)) throw new Error(`not a signature line: "${line.slice(0, 40)}"`);
+    if (!line.startsWith(`${EM_DASH} `)) throw new Error(t('web.verify.sig_line', { line: line.slice(0, 40) }));
     const rest = line.slice(2);
     const sp = rest.indexOf(' ');
     const name = sp < 0 ? '' : rest.slice(0, sp);
-    if (!validName(name)) throw new Error('a signature line has no valid key name');
+    if (!validName(name)) throw new Error(t('web.verify.sig_name'));
     const raw = b64decode(rest.slice(sp + 1));
-    if (!raw || raw.length < 5) throw new Error(`the signature by ${name} is not base64 of a key id and a signature`);
+    if (!raw || raw.length < 5) throw new Error(t('web.verify.sig_b64', { name }));
     signatures.push({ name, keyId: raw.slice(0, 4), sig: raw.slice(4) });
   }
-  if (!signatures.length) throw new Error('the note has no signature');
-  if (signatures.length > MAX_SIGS) throw new Error('the note has more than 100 signatures');
+  if (!signatures.length) throw new Error(t('web.verify.no_sig'));
+  if (signatures.length > MAX_SIGS) throw new Error(t('web.verify.many_sigs'));
   return { text, signatures };
 }
 
@@ -220,7 +219,7 @@ export async function checkNoteSignature(parsed, key) {
   const label = `${key.name}+${key.id}`;
   if (!mine.length) {
     const others = parsed.signatures.map((s) => `${s.name}+${hex(s.keyId)}`).join(', ');
-    return { ok: false, reason: `it is not signed by the pinned key ${label} (signed by ${others})` };
+    return { ok: false, reason: t('web.verify.not_signed', { key: label, others }) };
   }
   let pk;
   try {
@@ -228,14 +227,14 @@ export async function checkNoteSignature(parsed, key) {
   } catch (e) {
     if (e instanceof Failure) throw e;
     if (e?.name === 'NotSupportedError') {
-      fail('signature', 'this browser cannot check Ed25519 signatures (WebCrypto has no Ed25519)');
+      fail('signature', t('web.verify.no_ed25519'));
     }
-    fail('signature', `the pinned key is not a usable Ed25519 public key (${e?.name || e})`);
+    fail('signature', t('web.verify.key_unusable', { error: e?.name || e }));
   }
   const msg = enc.encode(parsed.text);
   for (const s of mine) {
     const ok = s.sig.length === 64 && await subtle().verify('Ed25519', pk, s.sig, msg);
-    if (!ok) return { ok: false, reason: `the signature by ${label} does not verify` };
+    if (!ok) return { ok: false, reason: t('web.verify.sig_bad', { key: label }) };
   }
   return { ok: true, reason: '' };
 }
@@ -254,33 +253,44 @@ export async function verifyNote(note, vkey) {
 // The signed text "origin\nsize\nbase64 root\n[extensions\n]" -> {origin, size (BigInt), root}.
 export function parseCheckpointText(text) {
   const lines = text.split('\n');
-  if (lines.pop() !== '') throw new Error('the checkpoint does not end with a newline');
-  if (lines.length < 3) throw new Error('a checkpoint has an origin, a size and a root');
+  if (lines.pop() !== '') throw new Error(t('web.verify.cp_newline'));
+  if (lines.length < 3) throw new Error(t('web.verify.cp_lines'));
   const [origin, sizeText, rootText, ...ext] = lines;
-  if (!origin) throw new Error('the checkpoint has no origin');
+  if (!origin) throw new Error(t('web.verify.cp_origin'));
   if (!/^(0|[1-9][0-9]{0,19})$/.test(sizeText) || BigInt(sizeText) > U64_MAX) {
-    throw new Error(`the size "${sizeText.slice(0, 24)}" is not a decimal 64-bit number`);
+    throw new Error(t('web.verify.cp_size', { size: sizeText.slice(0, 24) }));
   }
   const root = b64decode(rootText);
-  if (!root || root.length !== 32) throw new Error('the root is not base64 of 32 bytes');
-  if (ext.some((l) => !l)) throw new Error('the checkpoint has an empty line in its body');
+  if (!root || root.length !== 32) throw new Error(t('web.verify.cp_root'));
+  if (ext.some((l) => !l)) throw new Error(t('web.verify.cp_empty'));
   return { origin, size: BigInt(sizeText), root, extensions: ext };
 }
 
 // ---- receipts -------------------------------------------------------------------------------
 
+// A stated position and a vote, in the event's sentence.
+const POSITION_WORD = labels({
+  concur: 'web.verify.ev.pos.concur', object: 'web.verify.ev.pos.object', abstain: 'web.verify.ev.pos.abstain',
+  reserve: 'web.verify.ev.pos.reserve', footnote: 'web.verify.ev.pos.footnote',
+});
+const VOTE_WORD = labels({
+  yes: 'web.verify.ev.vote.yes', no: 'web.verify.ev.vote.no', abstain: 'web.verify.ev.vote.abstain',
+});
+
 // "FR object", "FR broke silence", ... (the event's who and what)
 export function describeEvent(ev) {
   const pl = ev?.payload || {};
-  const who = pl.member || String(ev?.actor || '').replace(/^delegation:/, '') || 'someone';
+  const who = pl.member || String(ev?.actor || '').replace(/^delegation:/, '') || t('web.verify.ev.someone');
+  const declared = pl.declared ? t('web.verify.ev.declared') : '';
   switch (ev?.type) {
-    case 'position.stated': return `${who} ${pl.position}${pl.declared ? ' (formal declaration)' : ''}`;
-    case 'silence.broken': return `${who} broke silence`;
-    case 'comment.made': return `${who} comment`;
-    case 'reservation.lifted': return `${who} lifted its reservation`;
-    case 'vote.cast': return `${who} voted ${pl.vote}${pl.declared ? ' (formal declaration)' : ''}`;
-    case 'written.refused': return `${who} refused the written procedure`;
-    default: return `${who} ${ev?.type || 'event'}`;
+    case 'position.stated':
+      return t('web.verify.ev.position', { who, position: POSITION_WORD[pl.position] || pl.position, declared });
+    case 'silence.broken': return t('web.verify.ev.broke', { who });
+    case 'comment.made': return t('web.verify.ev.comment', { who });
+    case 'reservation.lifted': return t('web.verify.ev.lifted', { who });
+    case 'vote.cast': return t('web.verify.ev.vote', { who, vote: VOTE_WORD[pl.vote] || pl.vote, declared });
+    case 'written.refused': return t('web.verify.ev.refused', { who });
+    default: return t('web.verify.ev.other', { who, type: ev?.type || t('web.verify.ev.event') });
   }
 }
 
@@ -322,32 +332,34 @@ export async function verifyReceipt(receipt, pinnedVkey) {
   try {
     // the receipt's shape
     if (!receipt || typeof receipt !== 'object' || Array.isArray(receipt)) {
-      fail('receipt', 'the receipt is not a JSON object');
+      fail('receipt', t('web.verify.not_object'));
     }
     if (receipt.council_receipt === 1) {
-      fail('receipt', 'it is a receipt of format 1, from before blinded leaves: this page verifies format 2');
+      fail('receipt', t('web.verify.format_1'));
     }
-    if (receipt.council_receipt !== 2) fail('receipt', 'it is not a council receipt (format 2)');
+    if (receipt.council_receipt !== 2) fail('receipt', t('web.verify.not_council'));
     if (!Number.isSafeInteger(receipt.index) || receipt.index < 0) {
-      fail('receipt', 'its index is not a non-negative integer');
+      fail('receipt', t('web.verify.bad_index'));
     }
-    if (typeof receipt.event !== 'string' || !receipt.event) fail('receipt', 'it carries no event');
+    if (typeof receipt.event !== 'string' || !receipt.event) fail('receipt', t('web.verify.no_event'));
     const salt = b64decode(receipt.salt);
-    if (!salt || salt.length !== 32) fail('receipt', 'it carries no salt (base64 of 32 bytes)');
-    if (typeof receipt.checkpoint !== 'string') fail('receipt', 'it carries no checkpoint');
-    if (!Array.isArray(receipt.proof)) fail('receipt', 'it carries no proof');
-    pass('receipt', `leaf ${receipt.index}, ${receipt.proof.length} proof nodes`);
+    if (!salt || salt.length !== 32) fail('receipt', t('web.verify.no_salt'));
+    if (typeof receipt.checkpoint !== 'string') fail('receipt', t('web.verify.no_checkpoint'));
+    if (!Array.isArray(receipt.proof)) fail('receipt', t('web.verify.no_proof'));
+    pass('receipt', t('web.verify.pass_receipt', { leaf: receipt.index, n: receipt.proof.length }));
 
     // the key the user pinned
     if (!globalThis.crypto?.subtle) {
-      fail('key', 'this browser offers no WebCrypto here (the page must be served over HTTPS or from localhost)');
+      fail('key', t('web.verify.no_webcrypto'));
     }
-    if (!pinnedVkey) fail('key', 'no log key is pinned: pin the published key first');
+    if (!pinnedVkey) fail('key', t('web.verify.no_key'));
     let key;
-    try { key = await parseVkey(pinnedVkey); } catch (e) { fail('key', `the pinned key is not valid: ${e.message}`); }
+    try {
+      key = await parseVkey(pinnedVkey);
+    } catch (e) { fail('key', t('web.verify.key_invalid', { error: e.message })); }
     facts.key = `${key.name}+${key.id}`;
     facts.receiptKeyDiffers = typeof receipt.log_key === 'string' && receipt.log_key.trim() !== key.vkey;
-    pass('key', `${facts.key}: Ed25519, key id matches`);
+    pass('key', t('web.verify.pass_key', { key: facts.key }));
 
     // the checkpoint note
     let note;
@@ -355,65 +367,66 @@ export async function verifyReceipt(receipt, pinnedVkey) {
     try {
       note = parseNote(receipt.checkpoint);
       cp = parseCheckpointText(note.text);
-    } catch (e) { fail('note', `the checkpoint is not a signed checkpoint: ${e.message}`); }
+    } catch (e) { fail('note', t('web.verify.not_checkpoint', { error: e.message })); }
     facts.origin = cp.origin;
     facts.size = String(cp.size);
     facts.root = b64encode(cp.root);
-    pass('note', `${cp.origin}, size ${cp.size}`);
+    pass('note', t('web.verify.pass_note', { origin: cp.origin, size: cp.size }));
 
     // its signature, by the pinned key, over the body with its final newline
     const sig = await checkNoteSignature(note, key);
-    if (!sig.ok) fail('signature', `the checkpoint: ${sig.reason}`);
-    pass('signature', `signed by ${facts.key}`);
+    if (!sig.ok) fail('signature', t('web.verify.sig_failed', { reason: sig.reason }));
+    pass('signature', t('web.verify.pass_sig', { key: facts.key }));
 
     // the event: its sequence number is the leaf index + 1
     let ev;
-    try { ev = JSON.parse(receipt.event); } catch { fail('event', 'the event is not JSON'); }
+    try { ev = JSON.parse(receipt.event); } catch { fail('event', t('web.verify.event_json')); }
     if (!ev || typeof ev !== 'object' || !Number.isSafeInteger(ev.seq) || typeof ev.type !== 'string') {
-      fail('event', 'the event has no sequence number or type');
+      fail('event', t('web.verify.event_seq'));
     }
     if (ev.seq !== receipt.index + 1) {
-      fail('event', `the event is number ${ev.seq}, but the receipt is for leaf ${receipt.index}`
-        + ` (event ${receipt.index + 1})`);
+      fail('event', t('web.verify.event_leaf', { seq: ev.seq, leaf: receipt.index, event: receipt.index + 1 }));
     }
     facts.seq = ev.seq;
     facts.type = ev.type;
     facts.what = describeEvent(ev);
     facts.proposal = ev.payload?.proposal ?? null;
     facts.time = ev.time;
-    pass('event', `event ${ev.seq}, ${facts.what}`);
+    pass('event', t('web.verify.pass_event', { seq: ev.seq, what: facts.what }));
 
     // the proof's nodes
     const proof = receipt.proof.map((p, k) => {
       const b = b64decode(p);
-      if (!b || b.length !== 32) fail('proof', `proof node ${k} is not base64 of 32 bytes`);
+      if (!b || b.length !== 32) fail('proof', t('web.verify.node_b64', { k }));
       return b;
     });
-    if (proof.length > 64) fail('proof', 'the proof has more than 64 nodes');
-    pass('proof', `${proof.length} nodes of 32 bytes`);
+    if (proof.length > 64) fail('proof', t('web.verify.proof_64'));
+    pass('proof', t('web.verify.pass_proof', { n: proof.length }));
 
     // the leaf hash, computed here from the event's bytes and salt, up to the signed root
     const leaf = await eventLeafHash(salt, receipt.event);
     const inc = await checkInclusion(receipt.index, cp.size, leaf, proof, cp.root);
-    if (!inc.ok) fail('inclusion', `the event is not in the signed tree: ${inc.reason}`);
-    pass('inclusion', `leaf hash ${hex(leaf).slice(0, 16)}… leads to the signed root`);
+    if (!inc.ok) fail('inclusion', t('web.verify.not_in_tree', { reason: inc.reason }));
+    pass('inclusion', t('web.verify.pass_inclusion', { hash: hex(leaf).slice(0, 16) }));
   } catch (e) {
     if (!(e instanceof Failure)) throw e;
     failure = e;
     results.set(e.check, { status: 'failed', detail: e.message });
   }
-  const checks = CHECKS.map(([id, label]) => ({
-    id, label, ...(results.get(id) || { status: 'skipped', detail: '' }),
+  const checks = CHECKS.map((id) => ({
+    id, label: CHECK_LABEL[id], ...(results.get(id) || { status: 'skipped', detail: '' }),
   }));
   if (failure) {
     return {
       ok: false, failed: failure.check, reason: failure.message, checks, facts,
-      summary: `${CHECK_LABEL[failure.check]} failed: ${failure.message}.`,
+      summary: t('web.verify.summary_failed', { check: CHECK_LABEL[failure.check], reason: failure.message }),
     };
   }
   return {
     ok: true, failed: null, reason: '', checks, facts,
-    summary: `Event ${facts.seq}, ${facts.what}${facts.proposal != null ? ` on proposal ${facts.proposal}` : ''},`
-      + ` is in the log signed at size ${facts.size} by ${facts.key}.`,
+    summary: facts.proposal != null
+      ? t('web.verify.summary_ok_proposal', { seq: facts.seq, what: facts.what, proposal: facts.proposal,
+        size: facts.size, key: facts.key })
+      : t('web.verify.summary_ok', { seq: facts.seq, what: facts.what, size: facts.size, key: facts.key }),
   };
 }

@@ -4,9 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setLocale } from '../../../web/src/time.js';
+import { useLang } from '../../../web/src/i18n.js';
 import {
   dayOf, ruleAttributes, figuresHeld, changeDates, stopIndex, firstDate, groupDigits, percent, shortExact,
   indexRows, vetoText, blockingText, analysisHash, whatIfOf, whatIfTitle, canBlockText, flipText, verdictRows,
+  verdictExplanation, pivotalRows, coalitionLines, INDICES,
 } from '../../../web/src/model/analysis.js';
 
 setLocale('en-GB');
@@ -68,7 +70,7 @@ test('numbers: exact counts grouped, indices as percentages, short fractions kep
   assert.equal(groupDigits('4294967296'), '4,294,967,296');
   assert.equal(groupDigits('514'), '514');
   assert.equal(percent({ exact: '1/32', value: 0.03125 }), '3.13%');
-  assert.equal(percent({ exact: '1/4294967295', value: 2.3283064370807974e-10 }), '2.3e-8%');
+  assert.equal(percent({ exact: '1/4294967295', value: 2.3283064370807974e-10 }), '0.000000023%');
   assert.equal(percent(null), '—');
   assert.equal(shortExact({ exact: '421/2145' }), '421/2145');
   assert.equal(shortExact({ exact: '890954123/40156716600' }), null);
@@ -118,4 +120,58 @@ test('a proposal: the verdicts, who can block it alone, the smallest flip', () =
     'One change to object would make it blocked (3 such sets), for example: C silent → object.');
   assert.match(flipText({ ...a, smallest_flip: { ...a.smallest_flip, proved_smallest: false } }), /upper bound/);
   assert.equal(flipText({ smallest_flip: null }), 'No change of positions would turn the outcome.');
+});
+
+// French: the words of the catalogue, the numbers as French writes them
+// (a narrow no-break space between thousands and before %, a decimal
+// comma), and the verdict explained from the answer's fields, not from
+// the API's English explanation.
+test('in French: words, numbers and the verdicts\' explanations', async (t) => {
+  const NNBSP = '\u202f';
+  await useLang('fr');
+  t.after(() => useLang('en'));
+  setLocale('fr-FR');
+  t.after(() => setLocale('en-GB'));
+  assert.equal(groupDigits('4294967296'), `4${NNBSP}294${NNBSP}967${NNBSP}296`);
+  assert.equal(percent({ exact: '1/32', value: 0.03125 }), `3,13${NNBSP}%`);
+  assert.equal(percent({ value: 2.3283064370807974e-10 }), `0,000000023${NNBSP}%`);
+  assert.deepEqual(INDICES.map((x) => x.label),
+    ['Shapley-Shubik', 'Banzhaf normalisé', 'Coleman, pour empêcher', 'Coleman, pour initier']);
+  assert.equal(vetoText({ electorate: ['A', 'B'], power: { veto_players: ['A', 'B'] } }).text,
+    `Chaque membre peut bloquer seul${NNBSP}: les 2 ont tous un droit de veto.`);
+  assert.equal(blockingText({ smallest_blocking: { size: 4, count: '1514', example: ['FR', 'DE', 'IT', 'ES'] } }),
+    `Les plus petites coalitions de blocage comptent 4 membres${NNBSP}: il y en a 1${NNBSP}514, par exemple FR, DE, IT, ES.`);
+  assert.deepEqual(coalitionLines({ winning: '1', coalitions: '4294967296', collective_power: { value: 1 / 4294967296 },
+    minimal_winning: '1' }), [
+    `1 coalitions sur 4${NNBSP}294${NNBSP}967${NNBSP}296 l’emportent (0,000000023${NNBSP}%${NNBSP}: le pouvoir d’agir de l’organe).`,
+    '1 coalitions gagnantes minimales (chacune perd si l’un de ses membres la quitte).',
+  ]);
+  const body = { established: '1958-01-01', membership: [] };
+  assert.deepEqual(changeDates(body, EU, '2026-12-02', (c) => ({ DE: 'Allemagne' }[c] || c)).slice(0, 1)
+    .map((s) => s.what), [`Création${NNBSP}; Adhésion${NNBSP}: Allemagne`]);
+  assert.equal(whatIfTitle({ with: ['UA=8.5'], without: ['FR'], rule_name: 'procedural' }),
+    `Et si${NNBSP}: avec UA, sans FR, sous la règle procedural`);
+  const a = {
+    silence_is_consent: true, power: { members: 3 }, can_block: ['B'],
+    now: { verdict: 'blocked', explanation: 'blocked: B objects', blocking: ['B'] },
+    at_conclusion: { verdict: 'pending', explanation: 'pending: A reserves', holding: ['A'] },
+    pivotal: [{ member: 'C', from: 'silent', to: 'object', verdict: 'blocked' }],
+    smallest_flip: { to: 'object', size: 2, count: '1', verdict: 'blocked',
+      example: [{ member: 'C', from: 'silent', to: 'object' }, { member: 'A', from: 'concur', to: 'object' }] },
+  };
+  assert.deepEqual(verdictRows(a).map(([l]) => l),
+    ['En l’état actuel', 'À l’échéance, si les silencieux se taisent (qui ne dit mot consent)']);
+  const names = (c) => ({ A: 'Albanie', B: 'Belgique' }[c] || c);
+  assert.equal(verdictExplanation(a.now, names), 'bloquée par Belgique');
+  assert.equal(verdictExplanation(a.at_conclusion, names), 'retenue par la réserve de Albanie');
+  assert.equal(verdictExplanation({ verdict: 'adopted', explanation: 'adopted: all concur' }), '');
+  assert.equal(canBlockText(a, names), `Un seul membre peut encore la bloquer seul${NNBSP}: Belgique.`);
+  assert.deepEqual(pivotalRows(a).map((r) => r.text), [`C silence → objection${NNBSP}: bloquée`]);
+  assert.equal(flipText(a, names), '2 changements vers objection la rendraient bloquée (le seul ensemble de ce type), '
+    + `par exemple${NNBSP}: C silence → objection, Albanie accord → objection.`);
+});
+
+test('in English the verdict is explained by the API\'s own text', () => {
+  assert.equal(verdictExplanation({ verdict: 'blocked', explanation: 'blocked: B objects', blocking: ['B'] }),
+    'blocked: B objects');
 });

@@ -6,16 +6,25 @@
 // coalition in words, the what-if's parameters, and a proposal's "who can
 // still block it".  Pure (no DOM): views/analysis.js and blocking.js draw
 // it, the Node unit tests import it.
+// The words are the catalogue's (web.an.*, web.block.*) in the page's
+// language, and the numbers are written the way that language writes
+// them (Intl.NumberFormat in the page's locale: "4 294 967 296" and
+// "3,13 %" in French, with narrow no-break spaces).  The API's own
+// explanation of a verdict is core's English text, on record; in French
+// the page words the verdict from the answer's structured fields instead
+// (verdictExplanation).
 import { fmtDate } from '../time.js';
 import { query } from '../endpoints.js';
+import { currentLocale, currentLang, labels, t } from '../i18n.js';
 
-// The indices the page shows, in the table's order (the API's keys).
-export const INDICES = [
-  { key: 'shapley_shubik', label: 'Shapley-Shubik' },
-  { key: 'banzhaf', label: 'Banzhaf, normalised' },
-  { key: 'coleman_prevent', label: 'Coleman, to prevent' },
-  { key: 'coleman_initiate', label: 'Coleman, to initiate' },
-];
+const INDEX_LABEL = labels({
+  shapley_shubik: 'web.an.idx.shapley_shubik', banzhaf: 'web.an.idx.banzhaf',
+  coleman_prevent: 'web.an.idx.coleman_prevent', coleman_initiate: 'web.an.idx.coleman_initiate',
+});
+// The indices the page shows, in the table's order (the API's keys); each
+// label in the page's language when read.
+export const INDICES = ['shapley_shubik', 'banzhaf', 'coleman_prevent', 'coleman_initiate']
+  .map((key) => ({ key, get label() { return INDEX_LABEL[key]; } }));
 
 // A dataset's partial date stands for the first day of its period:
 // '1995' -> '1995-01-01', '1949-10' -> '1949-10-01'.
@@ -46,6 +55,13 @@ export function figuresHeld(members, attrs, day) {
   return members.filter((m) => memberOn(m, day)).every((m) => attrs.every((a) => heldOn(m.attributes?.[a], day)));
 }
 
+// What happens on a stop, in words.
+const KIND_LABEL = labels({
+  established: 'web.an.kind.established', clause: 'web.an.kind.clause', amended: 'web.an.kind.amended',
+  joined: 'web.an.kind.joined', left: 'web.an.kind.left', figures: 'web.an.kind.figures',
+  figures_end: 'web.an.kind.figures_end', today: 'web.an.kind.today',
+});
+
 // The dates from the body's establishment to `today` on which its
 // electorate, rule or figures change, oldest first, each with what changes
 // in words: [{date: 'YYYY-MM-DD', what: 'Joined: Poland, Czechia'}].
@@ -62,35 +78,36 @@ export function changeDates(body, members, today, nameOf = (c) => c) {
     if (!kinds.has(kind)) kinds.set(kind, []);
     if (item && !kinds.get(kind).includes(item)) kinds.get(kind).push(item);
   };
-  add(body.established, 'Established');
+  add(body.established, 'established');
   for (const c of body.membership || []) {
-    add(c.from, 'Membership clause');
-    add(c.to, 'Membership clause');
+    add(c.from, 'clause');
+    add(c.to, 'clause');
   }
-  for (const a of body.amendments || []) add(a.effective, 'Amended');
+  for (const a of body.amendments || []) add(a.effective, 'amended');
   for (const m of members) {
-    add(m.accession, 'Joined', nameOf(m.code));
-    add(m.exit, 'Left', nameOf(m.code));
+    add(m.accession, 'joined', nameOf(m.code));
+    add(m.exit, 'left', nameOf(m.code));
     for (const [attr, periods] of Object.entries(m.attributes || {})) {
       for (const p of periods) {
-        add(p.from, 'New figures', attr.replace(/_/g, ' '));
-        add(p.to, 'Figures end', attr.replace(/_/g, ' '));
+        add(p.from, 'figures', attr.replace(/_/g, ' '));
+        add(p.to, 'figures_end', attr.replace(/_/g, ' '));
       }
     }
   }
   // Figures replaced on a day are new figures, not figures that end.
   for (const kinds of at.values()) {
-    const fresh = kinds.get('New figures') || [];
-    const ended = (kinds.get('Figures end') || []).filter((x) => !fresh.includes(x));
-    if (kinds.has('Figures end')) {
-      if (ended.length) kinds.set('Figures end', ended); else kinds.delete('Figures end');
+    const fresh = kinds.get('figures') || [];
+    const ended = (kinds.get('figures_end') || []).filter((x) => !fresh.includes(x));
+    if (kinds.has('figures_end')) {
+      if (ended.length) kinds.set('figures_end', ended); else kinds.delete('figures_end');
     }
   }
-  add(today, 'Today');
+  add(today, 'today');
   return [...at.keys()].sort().map((date) => ({
     date,
-    what: [...at.get(date)].map(([kind, items]) => (items.length ? `${kind}: ${items.join(', ')}` : kind))
-      .join('; '),
+    what: [...at.get(date)].map(([kind, items]) => (items.length
+      ? t('web.an.kind_items', { kind: KIND_LABEL[kind], items: items.join(', ') }) : KIND_LABEL[kind]))
+      .reduce((a, b) => t('web.an.kinds_and', { a, b })),
   }));
 }
 
@@ -114,14 +131,35 @@ export function firstDate(stops, members, attrs, today) {
 
 // ---- numbers -----------------------------------------------------------------
 
-// '4294967296' -> '4,294,967,296' (counts are exact decimal strings).
-export const groupDigits = (s) => String(s ?? '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+// The page's number formats, made once per locale.
+const formats = new Map();
+function numberFormat(name) {
+  const locale = currentLocale();
+  if (!formats.has(locale)) {
+    formats.set(locale, {
+      count: new Intl.NumberFormat(locale),
+      percent: new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+      tiny: new Intl.NumberFormat(locale, { style: 'percent', maximumSignificantDigits: 2 }),
+    });
+  }
+  return formats.get(locale)[name];
+}
 
-// An index as a percentage: {exact: '1/32', value: 0.03125} -> '3.13%'.
+// '4294967296' -> '4,294,967,296', '4 294 967 296' in French (counts are
+// exact decimal strings, beyond 2^53 too: formatted as BigInt).
+export function groupDigits(s) {
+  const str = String(s ?? '');
+  return /^\d+$/.test(str) ? numberFormat('count').format(BigInt(str)) : str;
+}
+
+// An index as a percentage: {exact: '1/32', value: 0.03125} -> '3.13%',
+// '3,13 %' in French; below 0.01 % two significant digits.  The space
+// before % is the narrow one French typography (and po/fr.po's texts)
+// use: ICU versions differ, some give a full no-break space.
 export function percent(f) {
   if (!f || typeof f.value !== 'number') return '—';
-  const v = f.value * 100;
-  return `${v !== 0 && v < 0.01 ? v.toPrecision(2) : v.toFixed(2)}%`;
+  const v = f.value;
+  return numberFormat(v !== 0 && v < 0.0001 ? 'tiny' : 'percent').format(v).replace(/\u00a0%/, '\u202f%');
 }
 
 // The exact fraction when it is short enough to read ('1/32', '421/2145').
@@ -150,35 +188,34 @@ const list = (codes, nameOf) => codes.map(nameOf).join(', ');
 export function vetoText(ra, nameOf = (c) => c) {
   const n = ra.electorate.length;
   const v = ra.power.veto_players || [];
-  if (n > 1 && v.length === n) {
-    return { all: true, text: `Every member can block alone: all ${n} are veto players.` };
-  }
-  if (n === 1 && v.length === 1) return { all: true, text: `${nameOf(v[0])}, the only member, decides alone.` };
-  if (!v.length) return { all: false, text: 'No member can block alone: there is no veto player.' };
+  if (n > 1 && v.length === n) return { all: true, text: t('web.an.veto_all', { n: groupDigits(n) }) };
+  if (n === 1 && v.length === 1) return { all: true, text: t('web.an.veto_only', { member: nameOf(v[0]) }) };
+  if (!v.length) return { all: false, text: t('web.an.veto_none') };
+  const members = list(v, nameOf);
   return {
     all: false,
-    text: `${v.length === 1 ? 'One veto player' : `${v.length} veto players`}, each able to block alone: `
-      + `${list(v, nameOf)}.`,
+    text: v.length === 1 ? t('web.an.veto_one', { members })
+      : t('web.an.veto_some', { n: groupDigits(v.length), members }),
   };
 }
 
 // The smallest blocking coalitions: their size, how many, one of them.
 export function blockingText(power, nameOf = (c) => c) {
   const sb = power.smallest_blocking;
-  if (!sb || sb.size == null) return 'No coalition can block: the rule adopts whatever the members do.';
-  const of = sb.size === 1 ? 'a single member' : `${sb.size} members`;
-  const n = groupDigits(sb.count);
-  return `The smallest blocking coalitions have ${of}: ${n} of them, for example ${list(sb.example || [], nameOf)}.`;
+  if (!sb || sb.size == null) return t('web.an.blocking_none');
+  return t(sb.size === 1 ? 'web.an.blocking_one' : 'web.an.blocking_some', {
+    size: groupDigits(sb.size), n: groupDigits(sb.count), example: list(sb.example || [], nameOf),
+  });
 }
 
 // The counts of coalitions, in words.
 export function coalitionLines(power) {
   if (power.winning == null) return [];
   return [
-    `${groupDigits(power.winning)} of ${groupDigits(power.coalitions)} coalitions win`
-      + ` (${percent(power.collective_power)}: the power of the body to act).`,
-    power.minimal_winning != null ? `${groupDigits(power.minimal_winning)} minimal winning coalitions`
-      + ' (each loses if any member leaves it).' : null,
+    t('web.an.winning', {
+      n: groupDigits(power.winning), of: groupDigits(power.coalitions), power: percent(power.collective_power),
+    }),
+    power.minimal_winning != null ? t('web.an.minimal_winning', { n: groupDigits(power.minimal_winning) }) : null,
   ].filter(Boolean);
 }
 
@@ -200,62 +237,93 @@ export function analysisHash(key, at, w, today) {
 // The what-if's title: 'With Ukraine, without France, under procedural'.
 export function whatIfTitle(ra, nameOf = (c) => c) {
   const parts = [];
-  if (ra.with?.length) parts.push(`with ${list(ra.with.map((x) => x.split('=')[0]), nameOf)}`);
-  if (ra.without?.length) parts.push(`without ${list(ra.without, nameOf)}`);
-  if (ra.rule_name) parts.push(`under the rule ${ra.rule_name}`);
-  else if (parts.length === 0) parts.push('under another rule');
-  const s = parts.join(', ');
-  return `What if: ${s}`;
+  if (ra.with?.length) parts.push(t('web.an.if_with', { members: list(ra.with.map((x) => x.split('=')[0]), nameOf) }));
+  if (ra.without?.length) parts.push(t('web.an.if_without', { members: list(ra.without, nameOf) }));
+  if (ra.rule_name) parts.push(t('web.an.if_rule', { rule: ra.rule_name }));
+  else if (parts.length === 0) parts.push(t('web.an.if_other_rule'));
+  return t('web.an.what_if_title', { what: parts.join(', ') });
 }
 
 // ---- a proposal: who can still block it ---------------------------------------
 
-const VERDICT_WORD = { pending: 'Pending', adopted: 'Adopted', blocked: 'Blocked', failed: 'Fails' };
+const VERDICT_WORD = labels({
+  pending: 'web.block.verdict.pending', adopted: 'web.block.verdict.adopted',
+  blocked: 'web.block.verdict.blocked', failed: 'web.block.verdict.failed',
+});
 export const verdictWord = (v) => VERDICT_WORD[v?.verdict] || v?.verdict || '—';
+// The same in the running text: 'blocked', 'bloquée'.
+const VERDICT_IN_TEXT = labels({
+  pending: 'web.block.in_text.pending', adopted: 'web.block.in_text.adopted',
+  blocked: 'web.block.in_text.blocked', failed: 'web.block.in_text.failed',
+});
+const verdictInText = (verdict) => VERDICT_IN_TEXT[verdict] || verdict;
+
+// A position in a change ('silent → object'), lower case in the text.
+const POSITION_IN_TEXT = labels({
+  concur: 'web.block.pos.concur', object: 'web.block.pos.object', abstain: 'web.block.pos.abstain',
+  'abstain-declared': 'web.block.pos.abstain_declared', reserve: 'web.block.pos.reserve',
+  footnote: 'web.block.pos.footnote', silent: 'web.block.pos.silent',
+});
+const positionInText = (p) => POSITION_IN_TEXT[p] || p;
 
 // The verdicts the answer gives, each [label, {verdict, explanation}].
 export function verdictRows(a) {
   return [
-    ['As it stands now', a.now],
-    [a.silence_is_consent ? 'At the deadline, if the silent stay silent (silence is consent)'
-      : 'At conclusion, if the silent stay silent', a.at_conclusion],
-    ['If every silent member concurs', a.if_silent_concur],
-    ['If every silent member objects', a.if_silent_object],
+    [t('web.block.row.now'), a.now],
+    [a.silence_is_consent ? t('web.block.row.deadline_consent') : t('web.block.row.conclusion'), a.at_conclusion],
+    [t('web.block.row.silent_concur'), a.if_silent_concur],
+    [t('web.block.row.silent_object'), a.if_silent_object],
   ].filter(([, v]) => v);
+}
+
+// Why a verdict, in words: in English the API's explanation (core's text,
+// as the record has it); in French the page's own words from the
+// verdict's structured fields (who blocks, whose reservation holds it),
+// or nothing when they name no one.
+export function verdictExplanation(v, nameOf = (c) => c) {
+  if (!v) return '';
+  if (currentLang() === 'en') return v.explanation || '';
+  if (v.blocking?.length) return t('web.block.why.blocking', { members: list(v.blocking, nameOf) });
+  if (v.holding?.length) return t('web.block.why.holding', { members: list(v.holding, nameOf) });
+  return '';
 }
 
 // Who can still block it alone, in words.
 export function canBlockText(a, nameOf = (c) => c) {
   const c = a.can_block || [];
-  if (!c.length) return 'No member can still block it alone.';
-  if (c.length > 1 && c.length === a.power?.members) return `Any member can still block it alone: all ${c.length}.`;
-  return `${c.length === 1 ? 'One member' : `${c.length} members`} can still block it alone: ${list(c, nameOf)}.`;
+  if (!c.length) return t('web.block.can_none');
+  if (c.length > 1 && c.length === a.power?.members) return t('web.block.can_all', { n: groupDigits(c.length) });
+  return c.length === 1 ? t('web.block.can_one', { members: list(c, nameOf) })
+    : t('web.block.can_some', { n: groupDigits(c.length), members: list(c, nameOf) });
 }
 
-const change = (x, nameOf) => `${nameOf(x.member)} ${x.from} → ${x.to}`;
+const change = (x, nameOf) => `${nameOf(x.member)} ${positionInText(x.from)} → ${positionInText(x.to)}`;
 
 // One change of position that flips the outcome, per member:
 // [{member, text: 'France silent → object: blocked'}].
 export function pivotalRows(a, nameOf = (c) => c) {
   return (a.pivotal || []).map((x) => ({
-    member: x.member, to: x.to, text: `${change(x, nameOf)}: ${verdictWord({ verdict: x.verdict }).toLowerCase()}`,
+    member: x.member, to: x.to,
+    text: t('web.block.pivotal', { change: change(x, nameOf), verdict: verdictInText(x.verdict) }),
   }));
 }
 
 // The smallest set of changes that flips the outcome, in words.
 export function flipText(a, nameOf = (c) => c) {
   const f = a.smallest_flip;
-  if (!f) return 'No change of positions would turn the outcome.';
-  const n = f.size === 1 ? 'One change' : `${f.size} changes`;
-  const sets = f.count === '1' ? 'the only such set' : `${groupDigits(f.count)} such sets`;
-  return `${n} to ${f.to} would make it ${verdictWord({ verdict: f.verdict }).toLowerCase()} (${sets}), `
-    + `for example: ${(f.example || []).map((x) => change(x, nameOf)).join(', ')}.`
-    + (f.proved_smallest === false ? ' This is an upper bound: another position might need fewer.' : '');
+  if (!f) return t('web.block.flip_none');
+  const words = {
+    n: groupDigits(f.size), to: positionInText(f.to), verdict: verdictInText(f.verdict), sets: groupDigits(f.count),
+    example: (f.example || []).map((x) => change(x, nameOf)).join(', '),
+  };
+  const text = f.size === 1
+    ? (f.count === '1' ? t('web.block.flip_one_only', words) : t('web.block.flip_one', words))
+    : (f.count === '1' ? t('web.block.flip_some_only', words) : t('web.block.flip_some', words));
+  return f.proved_smallest === false ? `${text} ${t('web.block.flip_bound')}` : text;
 }
 
 // For a redacted sight: what it is shown, and why no more.
-export const REDACTED_TEXT = 'You see the power under this proposal’s rule and electorate, not the positions: '
-  + 'who can still block it depends on positions that are not shared with you.';
+export const redactedText = () => t('web.block.redacted');
 
 // 'As of 1 Jan 2025' or 'Today, 2 Dec 2026'.
-export const asOfText = (at, today) => (at === today ? `Today, ${fmtDate(at)}` : `As of ${fmtDate(at)}`);
+export const asOfText = (at, today) => t(at === today ? 'web.an.as_of_today' : 'web.an.as_of', { date: fmtDate(at) });

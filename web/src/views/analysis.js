@@ -17,10 +17,11 @@ import {
   coalitionLines, whatIfOf, hasWhatIf, analysisHash, whatIfTitle, percent, shortExact, asOfText,
 } from '../model/analysis.js';
 import { indexBars } from '../bars.js';
+import { t } from '../i18n.js';
 
 export async function analysisView(ctx) {
   const key = ctx.params[0];
-  ctx.title(`Power in ${key}`);
+  ctx.title(t('web.an.title_power', { body: key }));
   const now = today();
   // The bodies' records (their rules, clauses, dates) as the server has
   // them today: the read the route started (model/navigation.js).
@@ -28,11 +29,11 @@ export async function analysisView(ctx) {
   if (!ctx.alive()) return;
   const body = b.bodies.find((x) => x.id === key);
   if (!body) {
-    replace(ctx.el, h('h1', { tabindex: '-1' }, 'No such body'),
-      h('p', {}, `There is no body ${key}. `, h('a', { href: '#/bodies' }, 'See the bodies.')));
+    replace(ctx.el, h('h1', { tabindex: '-1' }, t('web.an.no_body')),
+      h('p', {}, t('web.an.no_body_text', { body: key }), ' ', h('a', { href: '#/bodies' }, t('web.an.see_bodies'))));
     return;
   }
-  ctx.title(`Power in the ${body.name}`);
+  ctx.title(t('web.an.title_named', { body: body.name }));
   const names = new Map(all.members.map((m) => [m.code, m.name]));
   const nameOf = (c) => names.get(c) || c;
   const stops = changeDates(body, all.members, now, nameOf);
@@ -44,7 +45,7 @@ export async function analysisView(ctx) {
 
   // ---- the controls ----
   const dateInput = h('input', { type: 'date', id: 'an-at', value: at, min: '1000-01-01', max: '9999-12-31' });
-  const todayBtn = h('button', { type: 'button', class: 'btn small', onclick: () => draw(now) }, 'Today');
+  const todayBtn = h('button', { type: 'button', class: 'btn small', onclick: () => draw(now) }, t('web.an.today'));
   const slider = h('input', {
     type: 'range', id: 'an-stop', min: 0, max: Math.max(0, stops.length - 1), step: 1,
     value: stopIndex(stops, at), 'aria-describedby': 'an-stop-hint',
@@ -52,7 +53,7 @@ export async function analysisView(ctx) {
   const stopOut = h('output', { for: 'an-stop', id: 'an-stop-out', class: 'stop-out' });
   const showStop = (i) => {
     const s = stops[i];
-    const text = s ? `${fmtDate(s.date)}: ${s.what}` : '';
+    const text = s ? t('web.an.stop', { date: fmtDate(s.date), what: s.what }) : '';
     stopOut.textContent = text;
     slider.setAttribute('aria-valuetext', text);
   };
@@ -69,12 +70,12 @@ export async function analysisView(ctx) {
   const withoutSel = h('select', { id: 'an-without' });
   const rules = namedRules(body);
   const ruleSel = h('select', { id: 'an-rule' },
-    h('option', { value: '' }, 'The body’s rule'),
+    h('option', { value: '' }, t('web.an.body_rule')),
     rules.filter((r) => !r.isDefault).map((r) => h('option', { value: r.name }, r.name)));
   const clearBtn = h('button', { type: 'button', class: 'btn small ghost', id: 'an-clear', onclick: () => {
     w = { rule: '', with: '', without: '' };
     draw(at);
-  } }, 'Clear');
+  } }, t('web.an.clear'));
   const whatIf = h('form', {
     class: 'card an-whatif', 'aria-labelledby': 'an-form-h',
     onsubmit: (e) => {
@@ -83,15 +84,16 @@ export async function analysisView(ctx) {
       draw(at);
     },
   },
-  h('h2', { id: 'an-form-h' }, 'What if'),
-  h('p', { class: 'sub' }, 'Add a member or leave one out, or take another of the body’s rules: '
-    + 'the analysis is drawn beside the day’s, below.'),
+  h('h2', { id: 'an-form-h' }, t('web.an.what_if')),
+  h('p', { class: 'sub' }, t('web.an.what_if_lead')),
   h('div', { class: 'an-fields' },
-    h('div', { class: 'field' }, h('label', { for: 'an-with' }, 'Add a member'), withSel),
-    h('div', { class: 'field' }, h('label', { for: 'an-without' }, 'Leave out a member'), withoutSel),
-    rules.some((r) => !r.isDefault) ? h('div', { class: 'field' }, h('label', { for: 'an-rule' }, 'Rule'), ruleSel)
+    h('div', { class: 'field' }, h('label', { for: 'an-with' }, t('web.an.add_member')), withSel),
+    h('div', { class: 'field' }, h('label', { for: 'an-without' }, t('web.an.leave_out')), withoutSel),
+    rules.some((r) => !r.isDefault)
+      ? h('div', { class: 'field' }, h('label', { for: 'an-rule' }, t('web.an.rule')), ruleSel)
       : null),
-  h('div', { class: 'an-actions' }, h('button', { type: 'submit', class: 'btn primary', id: 'an-compare' }, 'Compare'),
+  h('div', { class: 'an-actions' },
+    h('button', { type: 'submit', class: 'btn primary', id: 'an-compare' }, t('web.an.compare')),
     clearBtn));
 
   const asOf = h('p', { class: 'as-of', id: 'an-as-of' });
@@ -99,22 +101,21 @@ export async function analysisView(ctx) {
   const results = h('div', { id: 'an-results', class: 'an-results' }, loading());
 
   replace(ctx.el,
-    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
-      h('a', { href: '#/bodies' }, 'Bodies'), h('span', { 'aria-hidden': 'true' }, ' / '),
-      h('span', { 'aria-current': 'page' }, `${body.id}: power`)),
+    h('nav', { class: 'crumbs', 'aria-label': t('web.an.crumbs') },
+      h('a', { href: '#/bodies' }, t('web.an.bodies')), h('span', { 'aria-hidden': 'true' }, ' / '),
+      h('span', { 'aria-current': 'page' }, t('web.an.crumb', { body: body.id }))),
     h('div', { class: 'page-head' },
-      h('div', {}, h('h1', { tabindex: '-1' }, `Who can block in the ${body.name}`),
-        h('p', { class: 'lead' }, 'The body’s rule on its members and figures of a date, as a procedure opened '
-          + 'that day would freeze them: who can block alone, the smallest coalitions that block, and how much '
-          + 'each member weighs.'))),
+      h('div', {}, h('h1', { tabindex: '-1' }, t('web.an.heading', { body: body.name })),
+        h('p', { class: 'lead' }, t('web.an.lead')))),
     h('div', { class: 'card an-dates' },
       h('div', { class: 'head-tools' },
-        h('label', { for: 'an-at', class: 'inline-label' }, 'Date'), dateInput, todayBtn),
+        h('label', { for: 'an-at', class: 'inline-label' }, t('web.an.date')), dateInput, todayBtn),
       h('div', { class: 'an-slider' },
-        h('label', { for: 'an-stop', class: 'inline-label' }, 'Dates the members or figures change'),
+        h('label', { for: 'an-stop', class: 'inline-label' }, t('web.an.stops')),
         slider, stopOut,
-        h('p', { class: 'sub', id: 'an-stop-hint' }, `${stops.length} dates from ${fmtDate(stops[0]?.date)}: `
-          + 'accessions, departures, membership clauses and dated figures. Arrow keys move between them.'))),
+        h('p', { class: 'sub', id: 'an-stop-hint' }, t('web.an.stops_hint', {
+          n: stops.length, from: fmtDate(stops[0]?.date),
+        })))),
     whatIf, asOf, announce, results);
 
   // ---- drawing ----
@@ -150,7 +151,9 @@ export async function analysisView(ctx) {
     fillSelects(a.today);
     render();
     const v = vetoText(a.today, nameOf);
-    announce.textContent = `${asOfText(at, now)}: ${a.today.electorate.length} members. ${v.text}`;
+    announce.textContent = t('web.an.announce', {
+      date: asOfText(at, now), n: a.today.electorate.length, veto: v.text,
+    });
   }
 
   // The what-if's choices: members of the alliance not sitting that day
@@ -173,14 +176,16 @@ export async function analysisView(ctx) {
     const a = shown;
     const scale = scaleOf([a.today, a.what_if], index);
     keepFocus(results, () => replace(results,
-      h('div', { class: 'an-index', role: 'group', 'aria-label': 'Index the bars show' },
-        h('span', { class: 'inline-label', 'aria-hidden': 'true' }, 'Bars:'),
+      h('div', { class: 'an-index', role: 'group', 'aria-label': t('web.an.bars_group') },
+        h('span', { class: 'inline-label', 'aria-hidden': 'true' }, t('web.an.bars')),
         INDICES.map((x) => h('button', {
           type: 'button', class: 'btn small', 'data-focus': `idx-${x.key}`, 'aria-pressed': String(x.key === index),
           onclick: () => { index = x.key; render(); },
         }, x.label))),
       h('div', { class: `an-compare${a.what_if ? ' pair' : ''}` },
-        panel(a.today, 'today', `On ${fmtDate(a.at)}: ${a.today.rule_name || 'the body’s rule'}`, scale),
+        panel(a.today, 'today', t('web.an.on_date', {
+          date: fmtDate(a.at), rule: a.today.rule_name || t('web.an.the_body_rule'),
+        }), scale),
         a.what_if ? panel(a.what_if, 'whatif', whatIfTitle(a.what_if, nameOf), scale) : null)));
   }
 
@@ -195,22 +200,24 @@ export async function analysisView(ctx) {
       h('p', { class: `an-veto${v.all ? ' all' : ''}`, id: `an-${id}-veto`, 'data-veto': ra.power.veto_players.length },
         v.text),
       h('ul', { class: 'an-facts' },
-        h('li', { id: `an-${id}-members` }, `${ra.electorate.length} members`),
-        coalitionLines(p).map((t) => h('li', {}, t)),
+        h('li', { id: `an-${id}-members` }, t('web.an.members', { n: ra.electorate.length })),
+        coalitionLines(p).map((line) => h('li', {}, line)),
         h('li', { id: `an-${id}-blocking` }, blockingText(p, nameOf))),
       p.note ? h('p', { class: 'note' }, p.note) : null,
       rows.length ? [
-        h('h3', {}, `${idx.label}, per member`),
-        h('p', { class: 'sub' }, 'Bars for the eye; the table below gives every figure.'),
+        h('h3', {}, t('web.an.per_member', { index: idx.label })),
+        h('p', { class: 'sub' }, t('web.an.bars_lead')),
         indexBars(rows, { index, scale }),
-        h('h3', { id: `an-${id}-table-h` }, 'Every index, per member'),
-        tableWrap(`Indices, ${title}`, h('table', { class: 'table compact an-table', id: `an-${id}-table` },
-          h('caption', { class: 'sr-only' }, `Power indices, ${title}`),
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Member'), h('th', { scope: 'col' }, 'Veto'),
+        h('h3', { id: `an-${id}-table-h` }, t('web.an.every_index')),
+        tableWrap(t('web.an.table_label', { title }),
+          h('table', { class: 'table compact an-table', id: `an-${id}-table` },
+          h('caption', { class: 'sr-only' }, t('web.an.table_caption', { title })),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('web.an.col_member')),
+            h('th', { scope: 'col' }, t('web.an.col_veto')),
             INDICES.map((x) => h('th', { scope: 'col', class: 'num' }, x.label)))),
           h('tbody', {}, rows.map((r) => h('tr', { 'data-member': r.member, 'data-veto': String(r.veto) },
             h('th', { scope: 'row' }, r.name, ' ', h('span', { class: 'code-tag' }, r.member)),
-            h('td', {}, r.veto ? 'Veto' : '—'),
+            h('td', {}, r.veto ? t('web.an.veto') : '—'),
             INDICES.map((x) => h('td', { class: 'num', 'data-index': x.key, 'data-exact': r[x.key]?.exact || '' },
               percent(r[x.key]), shortExact(r[x.key]) ? h('span', { class: 'exact' }, shortExact(r[x.key]))
                 : null))))))),

@@ -134,7 +134,8 @@ export async function receiptsView(ctx) {
       r.checks?.length ? h('ul', { class: 'checks', 'aria-label': t('web.rec.checks') }, r.checks.map((c) => h('li', {
         class: `check check-${c.status}`, 'data-check': c.id, 'data-status': c.status,
       }, icon(STATUS_ICON[c.status]),
-      h('span', { class: 'check-label' }, h('span', { class: 'sr-only' }, `${STATUS_WORD[c.status]}: `), c.label),
+      h('span', { class: 'check-label' },
+        h('span', { class: 'sr-only' }, `${t('web.rec.check_status', { status: STATUS_WORD[c.status] })} `), c.label),
       h('span', { class: 'check-detail' },
         c.detail || (c.status === 'skipped' ? t('web.rec.status.skipped') : ''))))) : null);
   }
