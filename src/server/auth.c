@@ -11,16 +11,22 @@ void cn_token_hash(const char *token, uint8_t hash[CN_HASH_LEN])
 	cn_sha256(token, strlen(token), hash);
 }
 
-void cn_token_new(char out[CN_TOKEN_LEN + 1], uint8_t hash[CN_HASH_LEN])
+void cn_secret_new(const char prefix[4], char out[CN_TOKEN_LEN + 1],
+		   uint8_t hash[CN_HASH_LEN])
 {
 	unsigned char raw[32];
 
 	randombytes_buf(raw, sizeof(raw));
-	memcpy(out, "cn_", 3);
+	memcpy(out, prefix, 3);
 	sodium_bin2base64(out + 3, CN_TOKEN_LEN + 1 - 3, raw, sizeof(raw),
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
 	cn_token_hash(out, hash);
+}
+
+void cn_token_new(char out[CN_TOKEN_LEN + 1], uint8_t hash[CN_HASH_LEN])
+{
+	cn_secret_new("cn_", out, hash);
 }
 
 const char *cn_role_name(enum cn_role r)

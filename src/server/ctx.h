@@ -44,6 +44,11 @@ struct cn_api {
 	/* Attempts a delivery gets before it is failed (serve
 	 * --webhook-attempts, 1 to CN_HOOK_ATTEMPTS_MAX; hooks.h). */
 	int64_t webhook_attempts;
+	/* Sessions (session.h): idle and absolute lifetimes, in seconds
+	 * (serve --session-idle, --session-max); and the failed sign-ins
+	 * counted per account and per client address (throttle.h). */
+	int64_t session_idle, session_max;
+	struct throttle *signin_name, *signin_addr;
 };
 
 struct ctx {

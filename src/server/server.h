@@ -46,6 +46,10 @@ struct cn_serve_opts {
 	/* Attempts a webhook delivery gets before it is failed; 0: the
 	 * default, CN_HOOK_ATTEMPTS (core/hook.h). */
 	int64_t webhook_attempts;
+	/* A person's session ends after this many seconds without a
+	 * request, and this many after sign-in; 0: the defaults
+	 * (session.h). */
+	int64_t session_idle, session_max;
 	int quiet;
 };
 

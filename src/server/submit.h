@@ -46,6 +46,20 @@ struct hook_args {
 	struct cn_webhook hook;
 };
 
+/* A person made or disabled (POST /api/v1/people, .../{id}/disable), or
+ * a session begun or ended (POST and DELETE /api/v1/session): the
+ * person, its id (out when made), the session and its cookie value,
+ * a stronger hash to store (rehash), and the time the job ran (out). */
+struct people_args {
+	struct cn_person person;
+	int64_t id;
+	struct cn_session session;
+	char cookie[48];
+	int rehash;
+	int64_t idle;               /* the server's session idle time */
+	char when[CN_TIME_BUF];
+};
+
 struct pending;
 
 /* Make the answer of a job that succeeded.  When the answer comes later,
@@ -58,6 +72,7 @@ struct pending {
 		struct key_args key;
 		struct feed_args feed;
 		struct hook_args hook;
+		struct people_args people;
 		struct cn_propose_args propose;
 		struct cn_respond_args respond;
 		struct cn_app_secretariat_args sec;
