@@ -71,11 +71,17 @@ static void result_signed_in(struct ctx *x, const struct pending *p)
 				     (json_int_t)a->idle));
 }
 
+/* The client's address, as the throttle counts it. */
+static const char *client_of(const struct ctx *x)
+{
+	return x->req->client ? x->req->client : "";
+}
+
 /* 429 when name or the client has failed too often lately. */
 static int throttled(struct ctx *x, const char *name)
 {
 	int64_t a = throttle_wait(x->api->signin_name, name, x->now);
-	int64_t b = throttle_wait(x->api->signin_addr, x->req->client, x->now);
+	int64_t b = throttle_wait(x->api->signin_addr, client_of(x), x->now);
 	int64_t wait = a > b ? a : b;
 
 	if (!wait)
@@ -127,7 +133,7 @@ void h_session_new(struct ctx *x)
 				pwlen) && !rc && !pe.disabled[0];
 	if (!ok) {
 		throttle_fail(x->api->signin_name, name, x->now);
-		throttle_fail(x->api->signin_addr, x->req->client, x->now);
+		throttle_fail(x->api->signin_addr, client_of(x), x->now);
 		json_decref(o);
 		reply_error(x, 401, "unauthorized", "wrong name or password");
 		return;
