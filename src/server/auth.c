@@ -98,12 +98,17 @@ int cn_auth_feed(struct cn_reader *rd, const char *key,
 
 void cn_principal_actor(const struct cn_principal *who, char *buf, size_t len)
 {
+	/* A person acting in a session is named after its principal: the
+	 * record says who acted for the delegation (buf.h). */
+	const char *by = who->person ? CN_ACTOR_PERSON : "";
+	const char *name = who->person ? who->person_name : "";
+
 	switch (who->role) {
 	case CN_ROLE_SECRETARIAT:
-		snprintf(buf, len, "secretariat");
+		snprintf(buf, len, "secretariat%s%s", by, name);
 		return;
 	case CN_ROLE_MEMBER:
-		snprintf(buf, len, "delegation:%s", who->code);
+		snprintf(buf, len, "delegation:%s%s%s", who->code, by, name);
 		return;
 	case CN_ROLE_PARTNER:
 	case CN_ROLE_PUBLIC:

@@ -64,7 +64,10 @@ int cn_auth_feed(struct cn_reader *rd, const char *key,
 const char *cn_role_name(enum cn_role r);
 
 /* The actor a principal's events are recorded with: "secretariat",
- * "delegation:FR"; "" for a partner or the public, who write nothing. */
+ * "delegation:FR", and for a person in a session its name after that,
+ * "delegation:FR person:anne" (core/buf.h); "" for a partner or the
+ * public, who write nothing.  CN_ACTOR_LEN bytes hold any. */
+#define CN_ACTOR_LEN 96
 void cn_principal_actor(const struct cn_principal *who, char *buf, size_t len);
 
 #endif

@@ -79,7 +79,7 @@ struct pending {
 		struct cn_vote_args vote;
 	} a;                       /* the command's arguments */
 	json_t *body;              /* the parsed request; a points into it */
-	char actor[32];            /* recorded with the events */
+	char actor[CN_ACTOR_LEN];  /* recorded with the events */
 	char member[CN_CODE_MAX];  /* the principal's code */
 	int64_t token;             /* the principal's token id */
 	struct standby *standby;   /* told of the write (standby.h), or NULL */

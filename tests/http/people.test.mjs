@@ -108,7 +108,14 @@ test('sign-in sets a secure session cookie; the session acts as its delegation, 
   const log = (await api(srv.base, store.tokens.secretariat, 'GET', '/api/v1/log?limit=1000')).body.events;
   assert.equal(log.length, before + 1);
   assert.equal(log.at(-1).type, 'position.stated');
-  assert.equal(log.at(-1).actor, 'delegation:FR');
+  // The delegation acted, and the record names the person.
+  assert.equal(log.at(-1).actor, 'delegation:FR person:anne');
+  assert.equal(log.at(-1).person, 'anne');
+  assert.ok(log.at(-1).bytes.includes('"actor":"delegation:FR person:anne"'), 'the person is in the bytes');
+  const hist = await asPerson(srv.base, s, 'GET', `/api/v1/proposals/${ids.open}/events`);
+  assert.equal(hist.body.events.at(-1).person, 'anne');
+  // A token's writes name nobody.
+  assert.ok(log.filter((e) => e.actor === 'secretariat').every((e) => !('person' in e)));
   // Not another member's position, and nothing of the secretariat's.
   assert.equal((await asPerson(srv.base, s, 'POST', `/api/v1/proposals/${ids.open}/positions`,
     { member: 'US', position: 'concur' })).status, 403);
@@ -145,7 +152,9 @@ test('a write by cookie without its CSRF token, or from another site, is refused
     { headers: { Origin: srv.base } });
   assert.equal(ok.status, 201, JSON.stringify(ok.body));
   const last = (await api(srv.base, store.tokens.secretariat, 'GET', '/api/v1/log?limit=1000')).body.events.at(-1);
-  assert.deepEqual([last.type, last.actor], ['proposal.created', 'secretariat']);
+  assert.deepEqual([last.type, last.actor, last.person], ['proposal.created', 'secretariat person:sg', 'sg']);
+  // The record with people in it verifies, hash chain and tree.
+  assert.match(council(store.db, 'verify'), /^ok: \d+ events; hash chain intact/);
   // Sign-in itself from another site: refused (login CSRF).
   const x = await signIn(srv.base, 'sg', PW, { Origin: 'http://evil.example' });
   assert.equal(x.status, 403);
