@@ -59,6 +59,14 @@ int cn_store_person_password(struct cn_store *st, int64_t id,
 	return st->ops->person_password(st->b, id, pwhash, err);
 }
 
+int cn_store_person_copy(struct cn_store *st, const struct cn_person *p,
+			 struct cn_err *err)
+{
+	assert(p->id > 0 && p->name[0] && known_role(p->role) && p->pwhash[0] &&
+	       p->created[0]);
+	return st->ops->person_put(st->b, p, err);
+}
+
 int cn_store_session_add(struct cn_store *st, const struct cn_session *s,
 			 struct cn_err *err)
 {

@@ -65,6 +65,11 @@ int cn_store_person_password(struct cn_store *st, int64_t id,
 			     const char *pwhash, struct cn_err *err)
 	CN_NODISCARD;
 
+/* Store a person as it is, id, dates and hash included (council migrate;
+ * later adds take higher ids); fails when its id or name is taken. */
+int cn_store_person_copy(struct cn_store *st, const struct cn_person *p,
+			 struct cn_err *err) CN_NODISCARD;
+
 /* Store a new session (s->id ignored). */
 int cn_store_session_add(struct cn_store *st, const struct cn_session *s,
 			 struct cn_err *err) CN_NODISCARD;

@@ -595,6 +595,7 @@ const struct cn_store_ops cn_store_pg = {
 	.people = cn_pg_people,
 	.person_disable = cn_pg_person_disable,
 	.person_password = cn_pg_person_password,
+	.person_put = cn_pg_person_put,
 	.session_add = cn_pg_session_add,
 	.session_find = cn_pg_session_find,
 	.session_seen = cn_pg_session_seen,

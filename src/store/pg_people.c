@@ -53,6 +53,35 @@ int cn_pg_person_add(struct cn_store_backend *b, const struct cn_person *p,
 	return cn_pg_change_end(b, own, rc, err);
 }
 
+int cn_pg_person_put(struct cn_store_backend *b, const struct cn_person *p,
+		     struct cn_err *err)
+{
+	struct cn_pg_params q = {0};
+	int own, rc;
+
+	cn_pg_int(&q, p->id);
+	cn_pg_str(&q, p->name);
+	cn_pg_str(&q, p->role);
+	cn_pg_str(&q, p->principal[0] ? p->principal : NULL);
+	cn_pg_str(&q, p->pwhash);
+	cn_pg_str(&q, p->created);
+	cn_pg_str(&q, p->disabled[0] ? p->disabled : NULL);
+	if ((rc = cn_pg_change_begin(b, &own, err)))
+		return rc;
+	rc = cn_pg_cmd(b, "INSERT INTO people(id, name, role, principal, pwhash,"
+		       " created, disabled) VALUES($1, $2, $3, $4, $5, $6, $7)",
+		       &q, NULL, "copying a person", err);
+	/* Past every stored id, or the next person made would take one. */
+	if (rc == 0)
+		rc = cn_pg_one(b, "SELECT setval(pg_get_serial_sequence('people',"
+			       " 'id'), (SELECT max(id) FROM people))", NULL, NULL,
+			       NULL, "moving the person id sequence", "no id",
+			       err);
+	if (rc == 0)
+		rc = cn_pg_bump_tokens(b, err);
+	return cn_pg_change_end(b, own, rc, err);
+}
+
 #define PERSON_COLS "p.id, p.name, p.role, p.principal, p.pwhash, p.created," \
 		    " p.disabled"
 
@@ -89,10 +118,19 @@ int cn_pg_people(struct cn_store_backend *b, const char *name, int64_t id,
 	struct person_scan ps = {fn, ctx};
 	struct cn_pg_params q = {0};
 
-	if (!name && !id)
+	if (!name && !id) {
+		/* A store from before people, opened read-only (council
+		 * migrate's source), has no table for them: none. */
+		int64_t n = 0;
+		int rc = cn_pg_one(b, "SELECT count(*) FROM pg_class WHERE oid ="
+				   " to_regclass('people')", NULL, cn_pg_get_int64,
+				   &n, "reading the schema", "no schema", err);
+		if (rc || !n)
+			return rc;
 		return cn_pg_each(b, "SELECT " PERSON_COLS " FROM people p"
 				  " ORDER BY p.id", NULL, each_person, &ps,
 				  "reading people", err);
+	}
 	if (name) {
 		cn_pg_str(&q, name);
 		return cn_pg_one(b, "SELECT " PERSON_COLS " FROM people p"

@@ -199,6 +199,8 @@ int cn_sq_people(struct cn_store_backend *b, const char *name, int64_t id,
 		 cn_person_fn fn, void *ctx, struct cn_err *err);
 int cn_sq_person_disable(struct cn_store_backend *b, int64_t id,
 			 const char *disabled, int64_t now, struct cn_err *err);
+int cn_sq_person_put(struct cn_store_backend *b, const struct cn_person *p,
+		     struct cn_err *err);
 int cn_sq_person_password(struct cn_store_backend *b, int64_t id,
 			  const char *pwhash, struct cn_err *err);
 int cn_sq_session_add(struct cn_store_backend *b, const struct cn_session *se,

@@ -469,6 +469,7 @@ const struct cn_store_ops cn_store_sqlite = {
 	.people = cn_sq_people,
 	.person_disable = cn_sq_person_disable,
 	.person_password = cn_sq_person_password,
+	.person_put = cn_sq_person_put,
 	.session_add = cn_sq_session_add,
 	.session_find = cn_sq_session_find,
 	.session_seen = cn_sq_session_seen,

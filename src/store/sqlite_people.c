@@ -92,6 +92,29 @@ static int each_person(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	return ps->fn ? ps->fn(ps->ctx, &p, err) : 0;
 }
 
+int cn_sq_person_put(struct cn_store_backend *b, const struct cn_person *p,
+		     struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_change_begin(b, "INSERT INTO people(id, name, role,"
+					     " principal, pwhash, created, disabled)"
+					     " VALUES(?,?,?,nullif(?, ''),?,?,"
+					     " nullif(?, ''))", err);
+	int rc;
+
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_int64(s, 1, p->id);
+	sqlite3_bind_text(s, 2, p->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, p->role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, p->principal, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, p->pwhash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, p->created, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, p->disabled, -1, SQLITE_STATIC);
+	if ((rc = cn_sq_done(b, s, "copying a person", err)) == 0)
+		rc = cn_sq_bump_tokens(b, err);
+	return cn_sq_change_end(b, rc, err);
+}
+
 int cn_sq_people(struct cn_store_backend *b, const char *name, int64_t id,
 		 cn_person_fn fn, void *ctx, struct cn_err *err)
 {
@@ -99,6 +122,19 @@ int cn_sq_people(struct cn_store_backend *b, const char *name, int64_t id,
 	sqlite3_stmt *s;
 
 	if (!name && !id) {
+		/* A store from before people, opened read-only (council
+		 * migrate's source), has no table for them: none. */
+		int64_t n = 0;
+		int rc;
+		if (!(s = cn_sq_stmt(b, "SELECT count(*) FROM sqlite_master"
+				     " WHERE type = 'table' AND name = 'people'",
+				     err)))
+			return CN_EIO;
+		if ((rc = cn_sq_one(b, s, cn_sq_int64, &n, "reading the schema",
+				    "no schema", err)))
+			return rc;
+		if (!n)
+			return 0;
 		s = cn_sq_stmt(b, "SELECT " PERSON_COLS " FROM people p"
 			       " ORDER BY p.id", err);
 		return s ? cn_sq_each(b, s, each_person, &ps, "reading people",

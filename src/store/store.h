@@ -831,6 +831,8 @@ struct cn_store_ops {
 			      struct cn_err *err);
 	int (*person_password)(struct cn_store_backend *b, int64_t id,
 			       const char *pwhash, struct cn_err *err);
+	int (*person_put)(struct cn_store_backend *b, const struct cn_person *p,
+			  struct cn_err *err);
 	int (*session_add)(struct cn_store_backend *b,
 			   const struct cn_session *s, struct cn_err *err);
 	int (*session_find)(struct cn_store_backend *b,
