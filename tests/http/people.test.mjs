@@ -96,6 +96,12 @@ test('sign-in sets a secure session cookie; the session acts as its delegation, 
   assert.deepEqual(me.body, { person: s.body.person, csrf: s.csrf });
   const who = await asPerson(srv.base, s, 'GET', '/api/v1/whoami');
   assert.deepEqual([who.body.role, who.body.code], ['member', 'FR']);
+  // whoami names the person and gives the CSRF token (the page's one read
+  // at load); a token's names nobody.
+  assert.deepEqual(who.body.person, { id: ids.anne, name: 'anne' });
+  assert.equal(who.body.csrf, s.csrf);
+  const tokWho = await api(srv.base, store.tokens.FR, 'GET', '/api/v1/whoami');
+  assert.ok(!('person' in tokWho.body) && !('csrf' in tokWho.body));
   // Its delegation's sight: France's open NAC proposal, in full.
   const p = await asPerson(srv.base, s, 'GET', `/api/v1/proposals/${ids.open}`);
   assert.equal(p.status, 200);
