@@ -62,6 +62,9 @@ struct ctx {
 	int64_t id;     /* {id} in the path */
 	char key[CN_KEY_MAX]; /* {key} in the path (a body's id), or "" */
 	int64_t now;    /* the wall clock when the request arrived */
+	/* A person's session (session.h): the SHA-256 of its cookie, when
+	 * x->who.person is set. */
+	uint8_t session_hash[CN_HASH_LEN];
 };
 
 /* A JSON answer (takes the reference to v). */

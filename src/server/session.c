@@ -193,15 +193,40 @@ static int refuse(struct ctx *x, const char *why)
 	return -1;
 }
 
+int session_principal(struct ctx *x, const uint8_t hash[CN_HASH_LEN],
+		      struct cn_session *s, const char **why, struct cn_err *err)
+{
+	struct cn_person p;
+	int rc = cn_reader_session(x->rd, hash, s, &p, err);
+
+	*why = NULL;
+	if (rc == CN_ENOTFOUND)
+		*why = "signed out: sign in again";
+	else if (rc)
+		return rc;
+	else if (x->now >= s->expires || x->now - s->seen >= x->api->session_idle)
+		*why = "session expired: sign in again";
+	if (*why)
+		return CN_ENOTFOUND;
+	x->who.role = !strcmp(p.role, "secretariat") ? CN_ROLE_SECRETARIAT
+		      : !strcmp(p.role, "member")    ? CN_ROLE_MEMBER
+						     : CN_ROLE_PARTNER;
+	snprintf(x->who.code, sizeof(x->who.code), "%.7s", p.principal);
+	x->who.token_id = 0;
+	x->who.person = p.id;
+	snprintf(x->who.person_name, sizeof(x->who.person_name), "%s", p.name);
+	x->who.session_id = s->id;
+	return 0;
+}
+
 int session_enter(struct ctx *x)
 {
 	const struct http_request *req = x->req;
 	char value[SESSION_LEN + 1];
 	uint8_t hash[CN_HASH_LEN];
 	struct cn_session s;
-	struct cn_person p;
 	struct cn_err err = {0};
-	const char *sent;
+	const char *sent, *why;
 	int rc;
 
 	if (req->authorization)
@@ -211,22 +236,13 @@ int session_enter(struct ctx *x)
 	if (rc < 0)
 		return refuse(x, "malformed session cookie: sign in again");
 	cn_sha256(value, SESSION_LEN, hash);
-	rc = cn_reader_session(x->rd, hash, &s, &p, &err);
-	if (rc == CN_ENOTFOUND)
-		return refuse(x, "signed out: sign in again");
+	if ((rc = session_principal(x, hash, &s, &why, &err)) && why)
+		return refuse(x, why);
 	if (rc) {
 		reply_err(x, &err);
 		return -1;
 	}
-	if (x->now >= s.expires || x->now - s.seen >= x->api->session_idle)
-		return refuse(x, "session expired: sign in again");
-	x->who.role = !strcmp(p.role, "secretariat") ? CN_ROLE_SECRETARIAT
-		      : !strcmp(p.role, "member")    ? CN_ROLE_MEMBER
-						     : CN_ROLE_PARTNER;
-	snprintf(x->who.code, sizeof(x->who.code), "%.7s", p.principal);
-	x->who.person = p.id;
-	snprintf(x->who.person_name, sizeof(x->who.person_name), "%s", p.name);
-	x->who.session_id = s.id;
+	memcpy(x->session_hash, hash, CN_HASH_LEN);
 	session_csrf(value, x->who.csrf);
 	sodium_memzero(value, sizeof(value));
 	if (strcmp(req->method, "GET")) {

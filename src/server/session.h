@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../store/store.h"
 #include "ctx.h"
 #include "http.h"
 
@@ -74,8 +75,17 @@ void session_set_cookie(struct http_response *res, const char *value,
 int signin_fields(const json_t *o, const char **name, const char **pw,
 		  size_t *pwlen, char *why, size_t n);
 
+/* The principal of the session whose cookie hashes to `hash`, into
+ * x->who (its CSRF token left alone): 0; CN_ENOTFOUND with *why the
+ * words of a 401 when it is unknown, ended, its person disabled, or
+ * expired; another error when the store cannot be read. */
+int session_principal(struct ctx *x, const uint8_t hash[CN_HASH_LEN],
+		      struct cn_session *s, const char **why,
+		      struct cn_err *err) CN_NODISCARD;
+
 /* The request's session, when it carries no Authorization and a session
- * cookie: resolve it into x->who (checking its expiry, marking it seen),
+ * cookie: resolve it into x->who (checking its expiry, marking it seen; its
+ * hash into x->session_hash, for a stream to check again),
  * and refuse a write without CSRF token or from another site.  0 when
  * the request goes on (the public without a cookie, or the session's
  * person); -1 after answering (401, clearing the cookie, for one that is

@@ -332,7 +332,7 @@ const ACTIONS = {
 for (const kind of PEOPLE) {
   const who = `person:${kind}`;
   ROWS.push(
-    ...registry(who).filter((r) => r[5] !== 'stream'),
+    ...registry(who),
     ...GRID[kind].map((r) => [who, ...r]),
     ...gets(who, VIEWS[kind]),
     ...positions(who, POSITIONS[kind]),
@@ -663,7 +663,9 @@ function describe(exp) {
 async function checkStream(who) {
   const log = (await call(who, 'GET', '/api/v1/log?limit=1000')).body;
   const last = log.events.at(-1).seq;
-  const s = await openStream(srv.base, AUTH[who] ? AUTH[who].replace(/^Bearer /, '') : null, { after: 0 });
+  const sess = who.startsWith('person:') ? SESSIONS[who.replace(/^person:/, '')] : null;
+  const s = await openStream(srv.base, AUTH[who] ? AUTH[who].replace(/^Bearer /, '') : null,
+    { after: 0, headers: sess ? { Cookie: `cn_session=${sess.cookie}` } : {} });
   try {
     assert.equal(s.status, 200, `${who}: ${s.body}`);
     await s.until((ms) => ms.some((m) => Number(m.id) >= last), `${who}'s stream to reach event ${last}`);
@@ -672,7 +674,7 @@ async function checkStream(who) {
   }
   const shown = s.messages.map((m) => m.data).filter((e) => e.seq <= last);
   assert.deepEqual(shown, log.events, `${who}: the stream differs from /log`);
-  await checkLog(who, { events: shown, next: null });
+  await checkLog(who.replace(/^person:/, ''), { events: shown, next: null });
 }
 
 for (const [who, method, path, body, want, exp] of ROWS) {

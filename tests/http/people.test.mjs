@@ -12,6 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeStore, startServer, api, council, addPerson, signIn, asPerson } from './lib.mjs';
+import { openStream } from './sse.mjs';
 
 const PW = 'correct horse battery';
 let store, srv;
@@ -205,6 +206,28 @@ test('sign-out and disabling end sessions in the store: the same cookie is refus
   const again = await signIn(srv.base, 'ken', PW);
   assert.equal(again.status, 401);
   assert.deepEqual(again.body, (await signIn(srv.base, 'nobody-else', PW)).body);
+});
+
+test("a session's event stream has its delegation's sight, and ends when it is signed out", async () => {
+  const s = await signIn(srv.base, 'anne', PW);
+  const stream = await openStream(srv.base, null, { headers: { Cookie: `cn_session=${s.cookie}` } });
+  try {
+    assert.equal(stream.status, 200);
+    // A position on an open NAC proposal: France sees it, the public not.
+    const r = await api(srv.base, store.tokens.US, 'POST', `/api/v1/proposals/${ids.open}/positions`,
+      { position: 'comment', text: 'for the stream' });
+    assert.equal(r.status, 200);
+    await stream.until((ms) => ms.some((m) => m.event === 'comment.made' && m.data.payload.proposal === ids.open),
+      "the US comment on France's stream");
+    // Signed out: the next event ends the stream instead of reaching it.
+    assert.equal((await asPerson(srv.base, s, 'DELETE', '/api/v1/session')).status, 200);
+    const seen = stream.messages.length;
+    await api(srv.base, store.tokens.secretariat, 'POST', '/api/v1/proposals', { body: 'NAC', title: 'after sign-out' });
+    await Promise.race([stream.ended, new Promise((_, no) => setTimeout(() => no(new Error('the stream outlived its session')), 30000))]);
+    assert.equal(stream.messages.length, seen, 'an event after sign-out reached the stream');
+  } finally {
+    stream.close();
+  }
 });
 
 test('a bearer token wins over any cookie; a malformed or doubled cookie is 401', async () => {
