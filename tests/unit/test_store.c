@@ -29,6 +29,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <libpq-fe.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1757,6 +1758,18 @@ static void test_people_and_sessions(void **state)
 	assert_true(cn_password_verify(all[0].pwhash, pw, strlen(pw)));
 	assert_false(cn_password_verify(all[0].pwhash, "correct horse batterY",
 					strlen(pw)));
+	/* Today's limits need no rehash; a hash made with weaker ones does,
+	 * and still checks its password; an unknown name matches nothing. */
+	assert_false(cn_password_needs_rehash(all[0].pwhash));
+	{
+		char weak[CN_PWHASH_MAX];
+		assert_int_equal(crypto_pwhash_str(weak, pw, strlen(pw),
+						   crypto_pwhash_OPSLIMIT_MIN,
+						   crypto_pwhash_MEMLIMIT_MIN), 0);
+		assert_true(cn_password_needs_rehash(weak));
+		assert_true(cn_password_verify(weak, pw, strlen(pw)));
+	}
+	assert_false(cn_password_verify(NULL, pw, strlen(pw)));
 	assert_int_equal(cn_store_people(rd, "nobody", 0, NULL, NULL, &err),
 			 CN_ENOTFOUND);
 	assert_int_equal(cn_store_people(rd, NULL, 9999, NULL, NULL, &err),
