@@ -36,7 +36,8 @@ const struct cli_opt cli_opts_person[] = {
 			     .flags = CLI_OPT_REQUIRED,
 			     .help = "read the password from F ('-': standard\n"
 				     "input); one final newline is dropped"},
-	[PERSON_JSON] = OPT_JSON,
+	[PERSON_JSON] = {.name = "json", .help = "machine-readable output",
+			 .flags = CLI_OPT_JSON, .only = "add list"},
 	OPT_END,
 };
 
