@@ -53,6 +53,59 @@ static int copy_token(void *ctx, const struct cn_token_row *t,
 	return cn_store_token_copy(cn_app_store(c->dst), t, err);
 }
 
+/* ---- people (store/people.h): copied as stored, compared field by field --- */
+
+static int copy_person(void *ctx, const struct cn_person *p, struct cn_err *err)
+{
+	struct copy *c = ctx;
+	c->done++;
+	return cn_store_person_copy(cn_app_store(c->dst), p, err);
+}
+
+struct people_vec {
+	struct cn_person *v;
+	size_t n;
+};
+
+static int add_person(void *ctx, const struct cn_person *p, struct cn_err *err)
+{
+	struct people_vec *pv = ctx;
+	struct cn_person *nv = realloc(pv->v, (pv->n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	pv->v = nv;
+	pv->v[pv->n++] = *p;
+	return 0;
+}
+
+/* People are few: both lists in memory, compared in id order. */
+static int compare_people(struct cn_store *src, struct cn_store *dst,
+			  struct cn_err *err)
+{
+	struct people_vec a = {0}, b = {0};
+	int rc = cn_store_people(src, NULL, 0, add_person, &a, err);
+
+	if (rc == 0)
+		rc = cn_store_people(dst, NULL, 0, add_person, &b, err);
+	if (rc == 0 && a.n != b.n)
+		rc = cn_err_set(err, CN_ECORRUPT, "people: the destination holds "
+				"%zu, the source %zu", b.n, a.n);
+	for (size_t i = 0; rc == 0 && i < a.n; i++) {
+		const struct cn_person *x = &a.v[i], *y = &b.v[i];
+		if (x->id != y->id || strcmp(x->name, y->name) ||
+		    strcmp(x->role, y->role) || strcmp(x->principal, y->principal) ||
+		    strcmp(x->pwhash, y->pwhash) || strcmp(x->created, y->created) ||
+		    strcmp(x->disabled, y->disabled))
+			rc = cn_err_set(err, CN_ECORRUPT, "people: person %lld "
+					"differs in the destination",
+					(long long)x->id);
+	}
+	free(a.v);
+	free(b.v);
+	return rc;
+}
+
 /* ---- comparing rows through a file ------------------------------------------ *
  * The source's rows are written to a temporary file as typed values (a
  * type byte, then an int64 or a length and the bytes), then the
@@ -619,6 +672,8 @@ static int check_copy(struct cn_store *src, struct cn_store *dst,
 	if (rc == 0)
 		rc = compare_tokens(src, dst, err);
 	if (rc == 0)
+		rc = compare_people(src, dst, err);
+	if (rc == 0)
 		rc = compare_hooks(src, dst, err);
 	if (rc == 0)
 		rc = same_meta(src, dst, "log_vkey", err);
@@ -670,6 +725,13 @@ static int migrate_in(struct cn_store *src, struct cn_app *dst,
 		c->done = 0;
 		rc = cn_store_tokens(src, copy_token, c, err);
 		out->tokens = c->done;
+	}
+	/* People, not their sessions: a session is one browser's, and
+	 * signing in again on the new store costs nothing. */
+	if (rc == 0) {
+		c->done = 0;
+		rc = cn_store_people(src, NULL, 0, copy_person, c, err);
+		out->people = c->done;
 	}
 	if (rc == 0)
 		rc = copy_hooks(src, c, out, err);

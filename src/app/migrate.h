@@ -38,7 +38,7 @@
 #include "app.h"
 
 struct cn_migrate_report {
-	int64_t events, checkpoints, tokens;
+	int64_t events, checkpoints, tokens, people;
 	int64_t webhooks, notices, deliveries; /* the outbox's rows */
 	uint8_t root[CN_MERKLE_HASH_LEN];
 };

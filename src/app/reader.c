@@ -232,3 +232,32 @@ int cn_reader_token(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
 	return token_out(cn_store_token_find(rd->st, hash, &info, err), &info,
 			 out);
 }
+
+static int copy_person(void *ctx, const struct cn_person *p, struct cn_err *err)
+{
+	(void)err;
+	*(struct cn_person *)ctx = *p;
+	return 0;
+}
+
+int cn_reader_person(struct cn_reader *rd, const char *name,
+		     struct cn_person *out, struct cn_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	return cn_store_people(rd->st, name, 0, copy_person, out, err);
+}
+
+int cn_reader_people(struct cn_reader *rd,
+		     int (*fn)(void *ctx, const struct cn_person *p,
+			       struct cn_err *err),
+		     void *ctx, struct cn_err *err)
+{
+	return cn_store_people(rd->st, NULL, 0, fn, ctx, err);
+}
+
+int cn_reader_session(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
+		      struct cn_session *s, struct cn_person *p,
+		      struct cn_err *err)
+{
+	return cn_store_session_find(rd->st, hash, s, p, err);
+}

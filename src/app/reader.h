@@ -146,4 +146,25 @@ int cn_reader_feed(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
 		   struct cn_reader_token *out, struct cn_err *err)
 	CN_NODISCARD;
 
+/* ---- people and sessions (store/people.h) ---------------------------- */
+
+struct cn_person;
+struct cn_session;
+
+/* A person by name (disabled or not: the caller decides): 0, or
+ * CN_ENOTFOUND. */
+int cn_reader_person(struct cn_reader *rd, const char *name,
+		     struct cn_person *out, struct cn_err *err) CN_NODISCARD;
+/* Every person, by id (cn_store_people). */
+int cn_reader_people(struct cn_reader *rd,
+		     int (*fn)(void *ctx, const struct cn_person *p,
+			       struct cn_err *err),
+		     void *ctx, struct cn_err *err) CN_NODISCARD;
+/* A session by the SHA-256 of its cookie value, with its person: 0 when
+ * it is neither ended nor its person disabled (its expiry is the
+ * caller's to check); CN_ENOTFOUND otherwise. */
+int cn_reader_session(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
+		      struct cn_session *s, struct cn_person *p,
+		      struct cn_err *err) CN_NODISCARD;
+
 #endif

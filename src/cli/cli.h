@@ -19,7 +19,7 @@
  * add|amend), cmd_respond.c (respond, vote), cmd_secretariat.c (extend,
  * recirculate, conclude, withdraw, tick), cmd_key.c (keygen, key
  * register), cmd_serve.c (serve, token, routes), cmd_analyze.c (analyze
- * rule|proposal), cmd_migrate.c (migrate); aside.c (a SQLite store built
+ * rule|proposal), cmd_migrate.c (migrate), cmd_person.c (person); aside.c (a SQLite store built
  * aside and renamed into place: init, migrate); paths.c (the version and
  * the directories of the datasets and the page: the one file built
  * differently for the build tree's binary and the installed one);
@@ -269,6 +269,13 @@ int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app);
 int cmd_token_feed(struct cli *c, const struct cli_args *a, struct cn_app *app);
 int cmd_token_revoke(struct cli *c, const struct cli_args *a,
 		     struct cn_app *app);
+/* cmd_person.c */
+extern const struct cli_opt cli_opts_person[];
+int cmd_person_add(struct cli *c, const struct cli_args *a, struct cn_app *app);
+int cmd_person_list(struct cli *c, const struct cli_args *a,
+		    struct cn_app *app);
+int cmd_person_disable(struct cli *c, const struct cli_args *a,
+		       struct cn_app *app);
 /* cmd_webhook.c */
 extern const struct cli_opt cli_opts_webhook[];
 int cmd_webhook_add(struct cli *c, const struct cli_args *a, struct cn_app *app);

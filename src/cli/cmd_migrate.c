@@ -239,9 +239,9 @@ int cmd_migrate(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 		return cli_fail(c, &err);
 	sodium_bin2hex(hex, sizeof(hex), r.root, sizeof(r.root));
 	printf("migrated %s to %s: %lld events, %lld checkpoints, %lld tokens, "
-	       "%lld webhooks (%lld notices, %lld deliveries); root %s; log key "
-	       "in %s\n", from, to, (long long)r.events,
-	       (long long)r.checkpoints, (long long)r.tokens,
+	       "%lld people, %lld webhooks (%lld notices, %lld deliveries); root "
+	       "%s; log key in %s\n", from, to, (long long)r.events,
+	       (long long)r.checkpoints, (long long)r.tokens, (long long)r.people,
 	       (long long)r.webhooks, (long long)r.notices,
 	       (long long)r.deliveries, hex, keypath);
 	if (r.webhooks)

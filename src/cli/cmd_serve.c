@@ -12,6 +12,7 @@
 #include "../server/api.h"
 #include "../server/auth.h"
 #include "../server/server.h"
+#include "../server/session.h"
 #include "../server/standby.h"
 #include "../store/store.h"
 #include "cli.h"
@@ -20,7 +21,8 @@
 enum { SERVE_LISTEN, SERVE_THREADS, SERVE_TIMEOUT, SERVE_WEB, SERVE_CADENCE,
        SERVE_STREAMS, SERVE_READ_DB, SERVE_MAX_LAG,
        SERVE_HOOKS_LOCAL, SERVE_HOOK_ATTEMPTS, SERVE_SMTP, SERVE_MAIL_FROM,
-       SERVE_SMTP_AUTH, SERVE_SMTP_CA, SERVE_QUIET };
+       SERVE_SMTP_AUTH, SERVE_SMTP_CA, SERVE_SESSION_IDLE, SERVE_SESSION_MAX,
+       SERVE_QUIET };
 const struct cli_opt cli_opts_serve[] = {
 	[SERVE_LISTEN] = OPT_VAL("listen", "ADDR:PORT",
 		"where to listen (default 127.0.0.1:8080)"),
@@ -74,6 +76,12 @@ const struct cli_opt cli_opts_serve[] = {
 	[SERVE_SMTP_CA] = OPT_VAL("smtp-ca", "FILE",
 		"trust the SMTP server's certificate when these CAs\n"
 		"(PEM) vouch for it, instead of the system's"),
+	[SERVE_SESSION_IDLE] = OPT_VAL("session-idle", "S",
+		"a person's session ends after S seconds without a\n"
+		"request (default 1800)"),
+	[SERVE_SESSION_MAX] = OPT_VAL("session-max", "S",
+		"and S seconds after sign-in in any case (default\n"
+		"43200; both at most 30 days)"),
 	[SERVE_QUIET] = OPT_FLAG("quiet", "say nothing on start and stop"),
 	OPT_END};
 
@@ -107,7 +115,7 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	struct cn_serve_opts o = {0};
 	struct cn_err err = {0};
 	int64_t port, nthreads = 2, tmo = 15, cadence = 0, streams = 256,
-		attempts = CN_HOOK_ATTEMPTS;
+		attempts = CN_HOOK_ATTEMPTS, idle = 0, life = 0;
 	char addr[64];
 	const char *colon;
 	int rc;
@@ -131,8 +139,16 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 			      &streams))) ||
 	    (a->val[SERVE_HOOK_ATTEMPTS] &&
 	     (rc = cli_number(c, a->val[SERVE_HOOK_ATTEMPTS], "--webhook-attempts",
-			      1, CN_HOOK_ATTEMPTS_MAX, &attempts))))
+			      1, CN_HOOK_ATTEMPTS_MAX, &attempts))) ||
+	    (a->val[SERVE_SESSION_IDLE] &&
+	     (rc = cli_number(c, a->val[SERVE_SESSION_IDLE], "--session-idle",
+			      1, SESSION_LIFE_MAX, &idle))) ||
+	    (a->val[SERVE_SESSION_MAX] &&
+	     (rc = cli_number(c, a->val[SERVE_SESSION_MAX], "--session-max",
+			      1, SESSION_LIFE_MAX, &life))))
 		return rc;
+	o.session_idle = idle;
+	o.session_max = life;
 	o.max_read_lag_ms = 5000;
 	if (a->val[SERVE_MAX_LAG] && !a->val[SERVE_READ_DB])
 		return cli_usage(c, "--max-read-lag bounds --read-db's lag: "

@@ -209,6 +209,22 @@ const struct cmd cli_commands[] = {
 	 "(GET /api/v1/calendar.ics?key=...) that reads what token ID sees;\n"
 	 "--url gives the server's address (default http://127.0.0.1:8080).\n"
 	 "revoke takes a feed's id too; revoking token ID kills its feeds.\n"},
+	{"person", NULL, cli_opts_person,
+	 (const struct cli_form[]){
+		 {.sub = "add", .needs = CLI_STORE_RW | CLI_VIEWS,
+		  .run = cmd_person_add},
+		 {.sub = "list", .needs = CLI_STORE_RW | CLI_VIEWS,
+		  .run = cmd_person_list},
+		 {.sub = "disable", .args = "ID", .nargs = 1, .id = "person id",
+		  .needs = CLI_STORE_RW | CLI_VIEWS, .run = cmd_person_disable},
+		 CLI_FORM_END},
+	 "add, list or disable the people who sign in",
+	 "add makes a person who signs in to the page (POST /api/v1/session)\n"
+	 "with NAME and the password read from --password-file, and acts for\n"
+	 "a delegation (--delegation CODE: a member or a partner) or the\n"
+	 "secretariat; only an Argon2id hash of the password is stored.\n"
+	 "list shows every person (never a password); disable ID signs the\n"
+	 "person out everywhere and refuses its sign-ins from then on.\n"},
 	{"webhook", NULL, cli_opts_webhook,
 	 (const struct cli_form[]){
 		 {.sub = "add", .args = "ID", .nargs = 1, .id = "token id",

@@ -194,6 +194,14 @@ void cn_actor_delegation(char out[], size_t outlen, const char *code)
 	snprintf(out, outlen, "delegation:%s", code);
 }
 
+const char *cn_actor_person(const char *actor)
+{
+	const char *p = actor ? strstr(actor, CN_ACTOR_PERSON) : NULL;
+
+	return p && p[sizeof(CN_ACTOR_PERSON) - 1] ? p + sizeof(CN_ACTOR_PERSON) - 1
+						   : NULL;
+}
+
 const char *cn_names_or(char *buf, size_t n, const void *rows, size_t count,
 			size_t stride, size_t offset)
 {

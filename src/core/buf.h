@@ -73,6 +73,13 @@ json_t *cn_jstrings(char *const *v, size_t n);
  * gets it (cut to outlen - 1 bytes). */
 void cn_actor_delegation(char out[], size_t outlen, const char *code);
 
+/* A person who acted for a principal (a session, server/session.h) is
+ * named in the actor after it: "delegation:FR person:anne".  The name
+ * after CN_ACTOR_PERSON, or NULL for an actor that names nobody (every
+ * actor before people, every token's, the clock's). */
+#define CN_ACTOR_PERSON " person:"
+const char *cn_actor_person(const char *actor);
+
 /* "a, b or c" into buf (n bytes, cut if short): the names of a table's
  * count rows, `stride` bytes apart, each row's name a `const char *` at
  * `offset` (offsetof) in it.  For "expected ..." in error messages.

@@ -13,6 +13,7 @@
 #include "cache.h"
 #include "ctx.h"
 #include "handlers.h"
+#include "session.h"
 #include "static.h"
 
 const struct cn_route cn_routes[] = {
@@ -36,14 +37,21 @@ const struct cn_route cn_routes[] = {
 	{"POST", "/api/v1/proposals/{id}/withdraw", h_withdraw, 0},
 	{"GET", "/api/v1/search", h_search, ROUTE_STANDBY},
 	{"GET", "/api/v1/calendar.ics", h_calendar, 0},
-	{"GET", "/api/v1/calendar/feeds", h_feeds, 0},
-	{"POST", "/api/v1/calendar/feeds", h_feed_new, 0},
-	{"POST", "/api/v1/calendar/feeds/{id}/revoke", h_feed_revoke, 0},
-	{"GET", "/api/v1/webhooks", h_webhooks, 0},
-	{"POST", "/api/v1/webhooks", h_webhook_new, 0},
-	{"GET", "/api/v1/webhooks/{id}", h_webhook, 0},
-	{"POST", "/api/v1/webhooks/{id}/revoke", h_webhook_revoke, 0},
-	{"GET", "/api/v1/webhooks/{id}/deliveries", h_webhook_deliveries, 0},
+	{"GET", "/api/v1/calendar/feeds", h_feeds, ROUTE_TOKEN},
+	{"POST", "/api/v1/calendar/feeds", h_feed_new, ROUTE_TOKEN},
+	{"POST", "/api/v1/calendar/feeds/{id}/revoke", h_feed_revoke, ROUTE_TOKEN},
+	{"GET", "/api/v1/webhooks", h_webhooks, ROUTE_TOKEN},
+	{"POST", "/api/v1/webhooks", h_webhook_new, ROUTE_TOKEN},
+	{"GET", "/api/v1/webhooks/{id}", h_webhook, ROUTE_TOKEN},
+	{"POST", "/api/v1/webhooks/{id}/revoke", h_webhook_revoke, ROUTE_TOKEN},
+	{"GET", "/api/v1/webhooks/{id}/deliveries", h_webhook_deliveries,
+	 ROUTE_TOKEN},
+	{"GET", "/api/v1/session", h_session, 0},
+	{"POST", "/api/v1/session", h_session_new, ROUTE_SIGNIN},
+	{"DELETE", "/api/v1/session", h_session_end, 0},
+	{"GET", "/api/v1/people", h_people, 0},
+	{"POST", "/api/v1/people", h_person_new, 0},
+	{"POST", "/api/v1/people/{id}/disable", h_person_disable, 0},
 	{"GET", "/api/v1/log", h_log, ROUTE_STANDBY},
 	{"GET", "/api/v1/events/stream", h_events_stream, 0},
 	{"POST", "/api/v1/keys", h_keys, 0},
@@ -107,15 +115,20 @@ void cn_api_handle(void *vapi, const struct http_request *req,
 			.now = (int64_t)ts.tv_sec};
 	struct cn_err err = {0};
 	const struct cn_route *hit = NULL;
-	static const char *const allows[4] = {NULL, "GET", "POST", "GET, POST"};
-	int methods = 0; /* bit 0 GET, bit 1 POST: what this path serves */
+	static const char *const allows[8] = {
+		NULL, "GET", "POST", "GET, POST", "DELETE", "GET, DELETE",
+		"POST, DELETE", "GET, POST, DELETE"};
+	/* bit 0 GET, bit 1 POST, bit 2 DELETE: what this path serves */
+	int methods = 0;
 
 	for (const struct cn_route *r = cn_routes; r->method; r++) {
 		int64_t id = 0;
 		char key[CN_KEY_MAX] = "";
 		if (!cn_route_match(r->pattern, req->path, &id, key))
 			continue;
-		methods |= !strcmp(r->method, "GET") ? 1 : 2;
+		methods |= !strcmp(r->method, "GET")    ? 1
+			   : !strcmp(r->method, "POST") ? 2
+							: 4;
 		if (!strcmp(r->method, req->method)) {
 			hit = r;
 			x.id = id;
@@ -140,6 +153,16 @@ void cn_api_handle(void *vapi, const struct http_request *req,
 		reply_error(&x, 401, "unauthorized", "%s", err.msg);
 		return;
 	}
+	/* No token: a person's session cookie, if any (session.h), read
+	 * from the primary like tokens. */
+	x.rd = cache_reader(x.cache);
+	if (!(hit->flags & ROUTE_SIGNIN) && session_enter(&x))
+		return;
+	if ((hit->flags & ROUTE_TOKEN) && x.who.person) {
+		reply_error(&x, 403, "forbidden", "calendar feeds and webhooks"
+			    " belong to bearer tokens, not to a person's session");
+		return;
+	}
 	/* The principal known, its read may go to the standby. */
 	if (hit->flags & ROUTE_STANDBY)
 		(void)cache_route(x.cache, api, x.who.token_id);
@@ -150,7 +173,7 @@ void cn_api_handle(void *vapi, const struct http_request *req,
 	 * default): it depends on the token and must not be kept. */
 	if (x.who.role == CN_ROLE_PUBLIC && !strcmp(req->method, "GET")) {
 		res->cache_control = "no-cache";
-		res->vary = "Authorization";
+		res->vary = "Authorization, Cookie";
 	}
 	hit->fn(&x);
 }

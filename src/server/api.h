@@ -27,6 +27,13 @@ struct cn_route {
  * the record only through the request's reader and lists.  Writes,
  * credentials (feed keys) and streams stay on the primary. */
 #define ROUTE_STANDBY 1u
+/* Signing in (POST /api/v1/session): a session cookie the request still
+ * carries, stale or not, is not resolved (session.h); the handler checks
+ * the request's origin itself. */
+#define ROUTE_SIGNIN 2u
+/* What belongs to a bearer token (calendar feeds, webhooks, made for and
+ * listed by the token): a person's session gets 403. */
+#define ROUTE_TOKEN 4u
 
 /* Ends with a row of NULLs. */
 extern const struct cn_route cn_routes[];

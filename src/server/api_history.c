@@ -58,6 +58,9 @@ static int add_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	e = json_pack("{s:I, s:s, s:s, s:s, s:O, s:s}", "seq", (json_int_t)ev->seq,
 		      "time", cn_time_format(ev->time, t), "actor", ev->actor,
 		      "type", ev->type, "payload", ev->payload, "hash", hex);
+	if (e && cn_actor_person(ev->actor))
+		json_object_set_new(e, "person",
+				    json_string(cn_actor_person(ev->actor)));
 	if (!e || json_array_append_new(h->events, e))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;

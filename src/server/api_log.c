@@ -41,6 +41,9 @@ static int log_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 			      ev->payload);
 	if (!e)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	if (cn_actor_person(ev->actor))
+		json_object_set_new(e, "person",
+				    json_string(cn_actor_person(ev->actor)));
 	cn_hex(ev->hash, CN_HASH_LEN, hex);
 	json_object_set_new(e, "hash", json_string(hex));
 	json_object_set_new(e, "bytes", json_stringn(ev->bytes, ev->len));

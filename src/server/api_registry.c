@@ -54,11 +54,20 @@ void h_whoami(struct ctx *x)
 		m = cn_world_member(x->reg, x->who.code);
 	else if (x->who.role == CN_ROLE_PARTNER)
 		p = cn_world_partner(x->reg, x->who.code);
-	reply_json(x, 200, json_pack("{s:s, s:s?, s:s?, s:o?}", "role",
-				     cn_role_name(x->who.role), "code",
-				     x->who.code[0] ? x->who.code : NULL, "name",
-				     m ? m->name : p ? p->name : NULL, "alliance",
-				     alliance));
+	json_t *who = json_pack("{s:s, s:s?, s:s?, s:o?}", "role",
+				cn_role_name(x->who.role), "code",
+				x->who.code[0] ? x->who.code : NULL, "name",
+				m ? m->name : p ? p->name : NULL, "alliance",
+				alliance);
+	/* A person's session: who, and the CSRF token its writes need, so
+	 * the page learns both in the one read it makes at load. */
+	if (who && x->who.person) {
+		json_object_set_new(who, "person", json_pack(
+			"{s:I, s:s}", "id", (json_int_t)x->who.person, "name",
+			x->who.person_name));
+		json_object_set_new(who, "csrf", json_string(x->who.csrf));
+	}
+	reply_json(x, 200, who);
 }
 
 void h_members(struct ctx *x)

@@ -20,7 +20,8 @@
  * Sight is applied as each event passes the cursor, with the token
  * resolved again at every read, event or heartbeat: a revoked token ends
  * the stream there (a stream is one request; its token is checked as a
- * new request's would be).  A proposal that becomes visible later (the
+ * new request's would be), and so is a person's session (session.h): a
+ * session signed out, expired or disabled ends it.  A proposal that becomes visible later (the
  * public's, once adopted) shows its earlier events in /log; the stream,
  * past them already, does not send them again, but does send what follows.
  *
@@ -38,6 +39,7 @@
 #include "cache.h"
 #include "handlers.h"
 #include "notify.h"
+#include "session.h"
 
 /* Events read from the store at once, and the text a stream holds: it
  * stops taking a page's events past STREAM_TEXT_MAX bytes (one event
@@ -51,6 +53,10 @@
 struct stream {
 	struct cn_api *api;
 	char *authorization; /* the request's, copied; NULL for none */
+	/* A person's session (session.h) opened it: its cookie's hash,
+	 * resolved again at every read as a token is. */
+	int session;
+	uint8_t session_hash[CN_HASH_LEN];
 	int64_t cursor;      /* every event up to here was sent or hidden */
 	char *text;          /* messages not taken yet: text[off..len) */
 	size_t len, off, cap;
@@ -120,6 +126,13 @@ static int context(struct stream *s, struct ctx *x)
 	x->reg = cn_reader_registry(x->rd);
 	if (cache_principal(x->cache, s->authorization, &x->who, &err))
 		return -1;
+	/* Signed out, expired or disabled since: the stream ends there. */
+	if (s->session) {
+		struct cn_session se;
+		const char *why;
+		if (session_principal(x, s->session_hash, &se, &why, &err))
+			return -1;
+	}
 	return 0;
 }
 
@@ -256,6 +269,8 @@ void h_events_stream(struct ctx *x)
 	}
 	s->api = x->api;
 	s->cursor = after;
+	if ((s->session = x->who.person != 0))
+		memcpy(s->session_hash, x->session_hash, CN_HASH_LEN);
 	clock_gettime(CLOCK_MONOTONIC, &s->last_sent);
 	x->res->status = 200;
 	x->res->content_type = "text/event-stream";

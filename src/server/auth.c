@@ -11,16 +11,22 @@ void cn_token_hash(const char *token, uint8_t hash[CN_HASH_LEN])
 	cn_sha256(token, strlen(token), hash);
 }
 
-void cn_token_new(char out[CN_TOKEN_LEN + 1], uint8_t hash[CN_HASH_LEN])
+void cn_secret_new(const char prefix[4], char out[CN_TOKEN_LEN + 1],
+		   uint8_t hash[CN_HASH_LEN])
 {
 	unsigned char raw[32];
 
 	randombytes_buf(raw, sizeof(raw));
-	memcpy(out, "cn_", 3);
+	memcpy(out, prefix, 3);
 	sodium_bin2base64(out + 3, CN_TOKEN_LEN + 1 - 3, raw, sizeof(raw),
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
 	cn_token_hash(out, hash);
+}
+
+void cn_token_new(char out[CN_TOKEN_LEN + 1], uint8_t hash[CN_HASH_LEN])
+{
+	cn_secret_new("cn_", out, hash);
 }
 
 const char *cn_role_name(enum cn_role r)
@@ -92,12 +98,17 @@ int cn_auth_feed(struct cn_reader *rd, const char *key,
 
 void cn_principal_actor(const struct cn_principal *who, char *buf, size_t len)
 {
+	/* A person acting in a session is named after its principal: the
+	 * record says who acted for the delegation (buf.h). */
+	const char *by = who->person ? CN_ACTOR_PERSON : "";
+	const char *name = who->person ? who->person_name : "";
+
 	switch (who->role) {
 	case CN_ROLE_SECRETARIAT:
-		snprintf(buf, len, "secretariat");
+		snprintf(buf, len, "secretariat%s%s", by, name);
 		return;
 	case CN_ROLE_MEMBER:
-		snprintf(buf, len, "delegation:%s", who->code);
+		snprintf(buf, len, "delegation:%s%s%s", who->code, by, name);
 		return;
 	case CN_ROLE_PARTNER:
 	case CN_ROLE_PUBLIC:

@@ -29,6 +29,13 @@ struct cn_principal {
 	enum cn_role role;
 	char code[CN_CODE_MAX];  /* member or partner code */
 	int64_t token_id;
+	/* A person signed in by a session cookie (session.h): its id and
+	 * name, the session's id and the CSRF token its writes must carry;
+	 * person 0 for a bearer token or the public. */
+	int64_t person;
+	char person_name[65];
+	int64_t session_id;
+	char csrf[44];
 };
 
 #define CN_TOKEN_LEN 46 /* "cn_" + 43 */
@@ -36,6 +43,9 @@ struct cn_principal {
 /* Make a new token (text into out, CN_TOKEN_LEN + 1 bytes) and its hash. */
 void cn_token_new(char out[CN_TOKEN_LEN + 1], uint8_t hash[CN_HASH_LEN]);
 void cn_token_hash(const char *token, uint8_t hash[CN_HASH_LEN]);
+/* The same with another three-character prefix ("cs_": a session). */
+void cn_secret_new(const char prefix[4], char out[CN_TOKEN_LEN + 1],
+		   uint8_t hash[CN_HASH_LEN]);
 
 /* Resolve an Authorization header value.  NULL (no header): the public
  * (0).  "Bearer <token>" of a valid token: its principal (0).  Anything
@@ -54,7 +64,10 @@ int cn_auth_feed(struct cn_reader *rd, const char *key,
 const char *cn_role_name(enum cn_role r);
 
 /* The actor a principal's events are recorded with: "secretariat",
- * "delegation:FR"; "" for a partner or the public, who write nothing. */
+ * "delegation:FR", and for a person in a session its name after that,
+ * "delegation:FR person:anne" (core/buf.h); "" for a partner or the
+ * public, who write nothing.  CN_ACTOR_LEN bytes hold any. */
+#define CN_ACTOR_LEN 96
 void cn_principal_actor(const struct cn_principal *who, char *buf, size_t len);
 
 #endif

@@ -47,6 +47,11 @@ struct cn_api {
 	int64_t webhook_attempts;
 	/* serve --smtp and --mail-from (mail.h); url "": no e-mail. */
 	struct mail_conf mail;
+	/* Sessions (session.h): idle and absolute lifetimes, in seconds
+	 * (serve --session-idle, --session-max); and the failed sign-ins
+	 * counted per account and per client address (throttle.h). */
+	int64_t session_idle, session_max;
+	struct throttle *signin_name, *signin_addr;
 };
 
 struct ctx {
@@ -60,6 +65,9 @@ struct ctx {
 	int64_t id;     /* {id} in the path */
 	char key[CN_KEY_MAX]; /* {key} in the path (a body's id), or "" */
 	int64_t now;    /* the wall clock when the request arrived */
+	/* A person's session (session.h): the SHA-256 of its cookie, when
+	 * x->who.person is set. */
+	uint8_t session_hash[CN_HASH_LEN];
 };
 
 /* A JSON answer (takes the reference to v). */

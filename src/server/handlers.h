@@ -23,6 +23,13 @@ void h_health(struct ctx *x);
 void h_whoami(struct ctx *x);
 void h_calendar(struct ctx *x);
 void h_feed_new(struct ctx *x);
+/* api_session.c, api_people.c */
+void h_session(struct ctx *x);
+void h_session_new(struct ctx *x);
+void h_session_end(struct ctx *x);
+void h_people(struct ctx *x);
+void h_person_new(struct ctx *x);
+void h_person_disable(struct ctx *x);
 void h_feeds(struct ctx *x);
 void h_feed_revoke(struct ctx *x);
 void h_webhooks(struct ctx *x);

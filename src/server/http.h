@@ -46,6 +46,7 @@ struct http_request {
 	const char *method;
 	const char *path;       /* without the query string */
 	const char *authorization; /* NULL when absent, "" when empty */
+	const char *client;     /* the peer's address as text, "" unknown */
 	const char *content_type;  /* NULL when absent */
 	/* A request header by name (case-insensitive), or NULL. */
 	const char *(*header)(const struct http_request *req, const char *name);
@@ -81,6 +82,8 @@ struct http_response {
 	const char *vary;             /* static, or NULL */
 	char etag[48];                /* "" for none; quoted, as sent */
 	const char *retry_after;      /* static, or NULL (with a 503) */
+	char retry_after_s[24];       /* made for this answer (a 429), or "" */
+	char set_cookie[300];         /* a Set-Cookie header, or "" */
 	const char *content_language; /* static, or NULL for none */
 };
 

@@ -467,6 +467,22 @@ static struct guard_conn *guard_of(struct MHD_Connection *conn)
 	return ci ? ci->socket_context : NULL;
 }
 
+/* The peer's address as text ("" when unknown): what rate limits count
+ * by.  Behind a proxy every request comes from the proxy's address. */
+static void client_address(struct MHD_Connection *conn, char *buf, size_t n)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  buf, (socklen_t)n);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+			  buf, (socklen_t)n);
+}
+
 static enum MHD_Result send_res(const struct http_server *srv,
 				struct MHD_Connection *conn,
 				struct http_response *res)
@@ -497,6 +513,10 @@ static enum MHD_Result send_res(const struct http_server *srv,
 		MHD_add_response_header(r, "Allow", res->allow);
 	if (res->retry_after)
 		MHD_add_response_header(r, "Retry-After", res->retry_after);
+	else if (res->retry_after_s[0])
+		MHD_add_response_header(r, "Retry-After", res->retry_after_s);
+	if (res->set_cookie[0])
+		MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
 	if (res->content_language)
 		MHD_add_response_header(r, "Content-Language",
 					res->content_language);
@@ -578,8 +598,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			own_error(&res, 413, "too-large",
 				  "request body over the size limit");
 		} else {
+			char client[INET6_ADDRSTRLEN] = "";
+			client_address(conn, client, sizeof(client));
 			struct http_request req = {
 				.method = method,
+				.client = client,
 				.path = url,
 				.authorization = MHD_lookup_connection_value(
 					conn, MHD_HEADER_KIND, "Authorization"),

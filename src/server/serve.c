@@ -17,7 +17,9 @@
 #include "hooks.h"
 #include "notify.h"
 #include "request.h"
+#include "session.h"
 #include "standby.h"
+#include "throttle.h"
 #include "watch.h"
 #include "writer.h"
 
@@ -109,9 +111,10 @@ static void committed(void *arg)
 	hooks_wake(c->hooks);
 }
 
-int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
+static int serve_run(const struct cn_serve_opts *o, struct cn_api *sessions,
+		     struct cn_err *err)
 {
-	struct cn_api api = {0};
+	struct cn_api api = *sessions;
 	struct cn_app *app;
 	struct http_server *http = NULL;
 	struct cn_store_watch *sw = NULL;
@@ -242,4 +245,24 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 	if (!o->quiet)
 		fprintf(stderr, "council: stopped\n");
 	return 0;
+}
+
+int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
+{
+	/* The sign-in throttles outlive every thread that counts in them. */
+	struct cn_api api = {
+		.session_idle = o->session_idle ? o->session_idle
+						: SESSION_IDLE_DEFAULT,
+		.session_max = o->session_max ? o->session_max
+					      : SESSION_MAX_DEFAULT,
+		.signin_name = throttle_new(SIGNIN_FAILS_NAME, SIGNIN_WINDOW),
+		.signin_addr = throttle_new(SIGNIN_FAILS_ADDR, SIGNIN_WINDOW),
+	};
+	int rc = api.signin_name && api.signin_addr
+			 ? serve_run(o, &api, err)
+			 : cn_err_set(err, CN_ENOMEM, "out of memory");
+
+	throttle_free(api.signin_name);
+	throttle_free(api.signin_addr);
+	return rc;
 }

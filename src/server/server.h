@@ -50,6 +50,10 @@ struct cn_serve_opts {
 	 * of credentials, the CAs for its certificate; smtp NULL: no
 	 * e-mail. */
 	const char *smtp, *mail_from, *smtp_auth, *smtp_ca;
+	/* A person's session ends after this many seconds without a
+	 * request, and this many after sign-in; 0: the defaults
+	 * (session.h). */
+	int64_t session_idle, session_max;
 	int quiet;
 };
 

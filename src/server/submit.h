@@ -46,6 +46,20 @@ struct hook_args {
 	struct cn_webhook hook;
 };
 
+/* A person made or disabled (POST /api/v1/people, .../{id}/disable), or
+ * a session begun or ended (POST and DELETE /api/v1/session): the
+ * person, its id (out when made), the session and its cookie value,
+ * a stronger hash to store (rehash), and the time the job ran (out). */
+struct people_args {
+	struct cn_person person;
+	int64_t id;
+	struct cn_session session;
+	char cookie[48];
+	int rehash;
+	int64_t idle;               /* the server's session idle time */
+	char when[CN_TIME_BUF];
+};
+
 struct pending;
 
 /* Make the answer of a job that succeeded.  When the answer comes later,
@@ -58,13 +72,14 @@ struct pending {
 		struct key_args key;
 		struct feed_args feed;
 		struct hook_args hook;
+		struct people_args people;
 		struct cn_propose_args propose;
 		struct cn_respond_args respond;
 		struct cn_app_secretariat_args sec;
 		struct cn_vote_args vote;
 	} a;                       /* the command's arguments */
 	json_t *body;              /* the parsed request; a points into it */
-	char actor[32];            /* recorded with the events */
+	char actor[CN_ACTOR_LEN];  /* recorded with the events */
 	char member[CN_CODE_MAX];  /* the principal's code */
 	int64_t token;             /* the principal's token id */
 	struct standby *standby;   /* told of the write (standby.h), or NULL */

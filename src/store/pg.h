@@ -306,6 +306,30 @@ int cn_pg_log_page(struct cn_store_backend *b, const struct cn_log_query *lq,
 
 /* pg_snapshot.c: the snapshots table (made on a writable open) and its
  * three operations. */
+/* pg_tokens.c: move "tokens_seq" (inside a change). */
+int cn_pg_bump_tokens(struct cn_store_backend *b, struct cn_err *err);
+/* pg_people.c: people and sessions. */
+int cn_pg_create_people(struct cn_store_backend *b, struct cn_err *err);
+int cn_pg_person_add(struct cn_store_backend *b, const struct cn_person *p,
+		     const char *created, int64_t *id, struct cn_err *err);
+int cn_pg_people(struct cn_store_backend *b, const char *name, int64_t id,
+		 cn_person_fn fn, void *ctx, struct cn_err *err);
+int cn_pg_person_disable(struct cn_store_backend *b, int64_t id,
+			 const char *disabled, int64_t now, struct cn_err *err);
+int cn_pg_person_put(struct cn_store_backend *b, const struct cn_person *p,
+		     struct cn_err *err);
+int cn_pg_person_password(struct cn_store_backend *b, int64_t id,
+			  const char *pwhash, struct cn_err *err);
+int cn_pg_session_add(struct cn_store_backend *b, const struct cn_session *se,
+		      struct cn_err *err);
+int cn_pg_session_find(struct cn_store_backend *b,
+		       const uint8_t hash[CN_HASH_LEN], struct cn_session *se,
+		       struct cn_person *p, struct cn_err *err);
+int cn_pg_session_seen(struct cn_store_backend *b, int64_t id, int64_t seen,
+		       struct cn_err *err);
+int cn_pg_session_end(struct cn_store_backend *b,
+		      const uint8_t hash[CN_HASH_LEN], int64_t now,
+		      struct cn_err *err);
 /* pg_hooks.c: webhooks and the notification outbox. */
 int cn_pg_create_hooks(struct cn_store_backend *b, struct cn_err *err);
 int cn_pg_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,

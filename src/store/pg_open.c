@@ -292,7 +292,8 @@ static int pg_open(const char *path, int flags, struct cn_store_backend **out,
 	if ((rc = session_setup(b, err)) || (rc = check_or_create(b, flags, err)) ||
 	    (!b->readonly && ((rc = cn_pg_create_snapshots(b, err)) ||
 				(rc = cn_pg_create_query(b, err)) ||
-				(rc = cn_pg_create_hooks(b, err))))) {
+				(rc = cn_pg_create_hooks(b, err)) ||
+				(rc = cn_pg_create_people(b, err))))) {
 		pg_close(b);
 		return rc;
 	}
@@ -590,6 +591,15 @@ const struct cn_store_ops cn_store_pg = {
 	.snapshots = cn_pg_snapshots,
 	.webhook_add = cn_pg_webhook_add,
 	.webhooks = cn_pg_webhooks,
+	.person_add = cn_pg_person_add,
+	.people = cn_pg_people,
+	.person_disable = cn_pg_person_disable,
+	.person_password = cn_pg_person_password,
+	.person_put = cn_pg_person_put,
+	.session_add = cn_pg_session_add,
+	.session_find = cn_pg_session_find,
+	.session_seen = cn_pg_session_seen,
+	.session_end = cn_pg_session_end,
 	.webhook_revoke = cn_pg_webhook_revoke,
 	.webhook_advance = cn_pg_webhook_advance,
 	.notice_add = cn_pg_notice_add,

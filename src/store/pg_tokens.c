@@ -12,7 +12,7 @@
 #include <string.h>
 
 /* Readers cache resolved tokens until this counter moves. */
-static int bump_tokens(struct cn_store_backend *b, struct cn_err *err)
+int cn_pg_bump_tokens(struct cn_store_backend *b, struct cn_err *err)
 {
 	return cn_pg_cmd(b, "INSERT INTO meta(key, value) VALUES('tokens_seq', '1')"
 			 " ON CONFLICT(key) DO UPDATE"
@@ -38,7 +38,7 @@ int cn_pg_token_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
 		       " created) VALUES($1, $2, $3, $4, $5) RETURNING id", &p,
 		       cn_pg_get_int64, id, "storing a token", "no token id", err);
 	if (rc == 0)
-		rc = bump_tokens(b, err);
+		rc = cn_pg_bump_tokens(b, err);
 	return cn_pg_change_end(b, own, rc, err);
 }
 
@@ -101,7 +101,7 @@ int cn_pg_feed_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
 		rc = cn_err_set(err, CN_ENOTFOUND, "no valid token with id %lld",
 				(long long)owner);
 	if (rc == 0)
-		rc = bump_tokens(b, err);
+		rc = cn_pg_bump_tokens(b, err);
 	return cn_pg_change_end(b, own, rc, err);
 }
 
@@ -169,7 +169,7 @@ int cn_pg_token_revoke(struct cn_store_backend *b, int64_t id,
 		rc = cn_err_set(err, CN_ENOTFOUND, "no valid token with id %lld",
 				(long long)id);
 	if (rc == 0)
-		rc = bump_tokens(b, err);
+		rc = cn_pg_bump_tokens(b, err);
 	return cn_pg_change_end(b, own, rc, err);
 }
 
@@ -239,6 +239,6 @@ int cn_pg_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
 			       NULL, NULL, NULL, "moving the token id sequence",
 			       "no token id", err);
 	if (rc == 0)
-		rc = bump_tokens(b, err);
+		rc = cn_pg_bump_tokens(b, err);
 	return cn_pg_change_end(b, own, rc, err);
 }

@@ -184,6 +184,35 @@ int cn_sq_snapshot_pieces(struct cn_store_backend *b, cn_snapshot_fn head,
 			  struct cn_err *err);
 int cn_sq_snapshots(struct cn_store_backend *b, cn_snapshot_fn fn, void *ctx,
 		    struct cn_err *err);
+/* sqlite_tokens.c: the savepoint a credential's change and the move of
+ * "tokens_seq" share (cn_sq_change_begin prepares the change's first
+ * statement, NULL with the savepoint closed on failure). */
+int cn_sq_bump_tokens(struct cn_store_backend *b, struct cn_err *err);
+sqlite3_stmt *cn_sq_change_begin(struct cn_store_backend *b, const char *sql,
+				 struct cn_err *err);
+int cn_sq_change_end(struct cn_store_backend *b, int rc, struct cn_err *err);
+/* sqlite_people.c: people and sessions. */
+int cn_sq_create_people(struct cn_store_backend *b, struct cn_err *err);
+int cn_sq_person_add(struct cn_store_backend *b, const struct cn_person *p,
+		     const char *created, int64_t *id, struct cn_err *err);
+int cn_sq_people(struct cn_store_backend *b, const char *name, int64_t id,
+		 cn_person_fn fn, void *ctx, struct cn_err *err);
+int cn_sq_person_disable(struct cn_store_backend *b, int64_t id,
+			 const char *disabled, int64_t now, struct cn_err *err);
+int cn_sq_person_put(struct cn_store_backend *b, const struct cn_person *p,
+		     struct cn_err *err);
+int cn_sq_person_password(struct cn_store_backend *b, int64_t id,
+			  const char *pwhash, struct cn_err *err);
+int cn_sq_session_add(struct cn_store_backend *b, const struct cn_session *se,
+		      struct cn_err *err);
+int cn_sq_session_find(struct cn_store_backend *b,
+		       const uint8_t hash[CN_HASH_LEN], struct cn_session *se,
+		       struct cn_person *p, struct cn_err *err);
+int cn_sq_session_seen(struct cn_store_backend *b, int64_t id, int64_t seen,
+		       struct cn_err *err);
+int cn_sq_session_end(struct cn_store_backend *b,
+		      const uint8_t hash[CN_HASH_LEN], int64_t now,
+		      struct cn_err *err);
 /* sqlite_hooks.c: webhooks and the notification outbox. */
 int cn_sq_create_hooks(struct cn_store_backend *b, struct cn_err *err);
 int cn_sq_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,

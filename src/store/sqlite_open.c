@@ -343,7 +343,7 @@ static int sq_open(const char *path, int flags, struct cn_store_backend **out,
 	if (!(flags & CN_STORE_READONLY) &&
 	    (cn_sq_exec(b, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err) ||
 	     cn_sq_create_query(b, err) || cn_sq_create_snapshots(b, err) ||
-	     cn_sq_create_hooks(b, err))) {
+	     cn_sq_create_hooks(b, err) || cn_sq_create_people(b, err))) {
 		sq_close(b);
 		return CN_EIO;
 	}
@@ -465,6 +465,15 @@ const struct cn_store_ops cn_store_sqlite = {
 	.snapshot_pieces = cn_sq_snapshot_pieces,
 	.webhook_add = cn_sq_webhook_add,
 	.webhooks = cn_sq_webhooks,
+	.person_add = cn_sq_person_add,
+	.people = cn_sq_people,
+	.person_disable = cn_sq_person_disable,
+	.person_password = cn_sq_person_password,
+	.person_put = cn_sq_person_put,
+	.session_add = cn_sq_session_add,
+	.session_find = cn_sq_session_find,
+	.session_seen = cn_sq_session_seen,
+	.session_end = cn_sq_session_end,
 	.webhook_revoke = cn_sq_webhook_revoke,
 	.webhook_advance = cn_sq_webhook_advance,
 	.notice_add = cn_sq_notice_add,

@@ -11,7 +11,7 @@
 #include <string.h>
 
 /* Readers cache resolved tokens until this counter moves. */
-static int bump_tokens(struct cn_store_backend *b, struct cn_err *err)
+int cn_sq_bump_tokens(struct cn_store_backend *b, struct cn_err *err)
 {
 	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO meta(key, value)"
 				     " VALUES('tokens_seq', 1) ON CONFLICT(key)"
@@ -20,8 +20,8 @@ static int bump_tokens(struct cn_store_backend *b, struct cn_err *err)
 }
 
 /* A change and the counter's move are one unit, inside a transaction or
- * outside one: change_begin() ... savepoint_end(). */
-static int savepoint_end(struct cn_store_backend *b, int rc,
+ * outside one: cn_sq_change_begin() ... cn_sq_change_end(). */
+int cn_sq_change_end(struct cn_store_backend *b, int rc,
 			 struct cn_err *err)
 {
 	if (rc == 0 && (rc = cn_sq_exec(b, "RELEASE tokens", err)) == 0)
@@ -33,7 +33,7 @@ static int savepoint_end(struct cn_store_backend *b, int rc,
 
 /* Open the savepoint and prepare the change's statement (NULL, with the
  * savepoint closed, on failure). */
-static sqlite3_stmt *change_begin(struct cn_store_backend *b, const char *sql,
+sqlite3_stmt *cn_sq_change_begin(struct cn_store_backend *b, const char *sql,
 				  struct cn_err *err)
 {
 	sqlite3_stmt *s;
@@ -41,7 +41,7 @@ static sqlite3_stmt *change_begin(struct cn_store_backend *b, const char *sql,
 	if (cn_sq_exec(b, "SAVEPOINT tokens", err))
 		return NULL;
 	if (!(s = cn_sq_stmt(b, sql, err)))
-		savepoint_end(b, CN_EIO, err);
+		cn_sq_change_end(b, CN_EIO, err);
 	return s;
 }
 
@@ -49,7 +49,7 @@ int cn_sq_token_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
 		    const char *role, const char *principal, const char *label,
 		    const char *created, int64_t *id, struct cn_err *err)
 {
-	sqlite3_stmt *s = change_begin(b, "INSERT INTO tokens(hash, role,"
+	sqlite3_stmt *s = cn_sq_change_begin(b, "INSERT INTO tokens(hash, role,"
 				       " principal, label, created)"
 				       " VALUES(?,?,?,?,?)", err);
 	int rc;
@@ -65,9 +65,9 @@ int cn_sq_token_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
 	sqlite3_bind_text(s, 5, created, -1, SQLITE_STATIC);
 	if ((rc = cn_sq_done(b, s, "storing a token", err)) == 0) {
 		*id = sqlite3_last_insert_rowid(b->db);
-		rc = bump_tokens(b, err);
+		rc = cn_sq_bump_tokens(b, err);
 	}
-	return savepoint_end(b, rc, err);
+	return cn_sq_change_end(b, rc, err);
 }
 
 static void token_row(sqlite3_stmt *s, struct cn_token_info *t)
@@ -115,7 +115,7 @@ int cn_sq_feed_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
 		   int64_t *id, struct cn_err *err)
 {
 	/* The owner's role and code, copied: a feed reads as its owner. */
-	sqlite3_stmt *s = change_begin(b, "INSERT INTO tokens(hash, role,"
+	sqlite3_stmt *s = cn_sq_change_begin(b, "INSERT INTO tokens(hash, role,"
 				       " principal, label, created, feed_of)"
 				       " SELECT ?, role, principal, ?, ?, id"
 				       " FROM tokens WHERE id = ? AND revoked"
@@ -135,9 +135,9 @@ int cn_sq_feed_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
 				(long long)owner);
 	if (rc == 0) {
 		*id = sqlite3_last_insert_rowid(b->db);
-		rc = bump_tokens(b, err);
+		rc = cn_sq_bump_tokens(b, err);
 	}
-	return savepoint_end(b, rc, err);
+	return cn_sq_change_end(b, rc, err);
 }
 
 int cn_sq_feed_find(struct cn_store_backend *b,
@@ -195,7 +195,7 @@ int cn_sq_token_list(struct cn_store_backend *b, struct cn_token_info **out,
 int cn_sq_token_revoke(struct cn_store_backend *b, int64_t id,
 		       const char *revoked, struct cn_err *err)
 {
-	sqlite3_stmt *s = change_begin(b, "UPDATE tokens SET revoked = ?"
+	sqlite3_stmt *s = cn_sq_change_begin(b, "UPDATE tokens SET revoked = ?"
 				       " WHERE id = ? AND revoked IS NULL", err);
 	int rc;
 
@@ -208,8 +208,8 @@ int cn_sq_token_revoke(struct cn_store_backend *b, int64_t id,
 		rc = cn_err_set(err, CN_ENOTFOUND, "no valid token with id %lld",
 				(long long)id);
 	if (rc == 0)
-		rc = bump_tokens(b, err);
-	return savepoint_end(b, rc, err);
+		rc = cn_sq_bump_tokens(b, err);
+	return cn_sq_change_end(b, rc, err);
 }
 
 /* ---- copying a store (council migrate) -------------------------------------- */
@@ -253,7 +253,7 @@ int cn_sq_tokens(struct cn_store_backend *b, cn_token_fn fn, void *ctx,
 int cn_sq_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
 		    struct cn_err *err)
 {
-	sqlite3_stmt *s = change_begin(b, "INSERT INTO tokens(id, hash, role,"
+	sqlite3_stmt *s = cn_sq_change_begin(b, "INSERT INTO tokens(id, hash, role,"
 				       " principal, label, created, revoked,"
 				       " feed_of) VALUES(?,?,?,?,?,?,?,"
 				       " nullif(?, 0))", err);
@@ -270,6 +270,6 @@ int cn_sq_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
 	sqlite3_bind_text(s, 7, t->revoked, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 8, t->feed_of);
 	if ((rc = cn_sq_done(b, s, "copying a token", err)) == 0)
-		rc = bump_tokens(b, err);
-	return savepoint_end(b, rc, err);
+		rc = cn_sq_bump_tokens(b, err);
+	return cn_sq_change_end(b, rc, err);
 }

@@ -474,6 +474,10 @@ int cn_store_token_copy(struct cn_store *st, const struct cn_token_row *t,
 
 #include "notice.h"
 
+/* ---- people and sessions: store/people.h ---------------------------------- */
+
+#include "people.h"
+
 /* ---- meta ------------------------------------------------------------------ */
 
 /* A meta value (malloc'd), or CN_ENOTFOUND. */
@@ -815,6 +819,31 @@ struct cn_store_ops {
 			  const struct cn_notice *it, struct cn_err *err);
 	int (*attempt_put)(struct cn_store_backend *b,
 			   const struct cn_attempt *a, struct cn_err *err);
+
+	/* People and sessions (see cn_store_person_add and friends); the
+	 * times of people are formatted, a session's are Unix seconds. */
+	int (*person_add)(struct cn_store_backend *b, const struct cn_person *p,
+			  const char *created, int64_t *id, struct cn_err *err);
+	int (*people)(struct cn_store_backend *b, const char *name, int64_t id,
+		      cn_person_fn fn, void *ctx, struct cn_err *err);
+	int (*person_disable)(struct cn_store_backend *b, int64_t id,
+			      const char *disabled, int64_t now,
+			      struct cn_err *err);
+	int (*person_password)(struct cn_store_backend *b, int64_t id,
+			       const char *pwhash, struct cn_err *err);
+	int (*person_put)(struct cn_store_backend *b, const struct cn_person *p,
+			  struct cn_err *err);
+	int (*session_add)(struct cn_store_backend *b,
+			   const struct cn_session *s, struct cn_err *err);
+	int (*session_find)(struct cn_store_backend *b,
+			    const uint8_t hash[CN_HASH_LEN],
+			    struct cn_session *s, struct cn_person *p,
+			    struct cn_err *err);
+	int (*session_seen)(struct cn_store_backend *b, int64_t id,
+			    int64_t seen, struct cn_err *err);
+	int (*session_end)(struct cn_store_backend *b,
+			   const uint8_t hash[CN_HASH_LEN], int64_t now,
+			   struct cn_err *err);
 
 	/* Meta: get gives CN_ENOTFOUND for an unset key. */
 	int (*meta_get)(struct cn_store_backend *b, const char *key,

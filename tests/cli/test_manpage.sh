@@ -85,6 +85,10 @@ for k in "${cmds[@]}"; do
 done
 
 # a few completions whose answer is known from the tables' meaning
+check "completion: person's subcommands" \
+	test "$(complete_words council person '' | tr '\n' ' ')" = "add disable list "
+check "completion: person add's options" \
+	grep -qx -- --password-file <(complete_words council person add --)
 check "completion: token's subcommands" \
 	test "$(complete_words council token '' | tr '\n' ' ')" = "feed issue list revoke "
 check "completion: --role's one value" \

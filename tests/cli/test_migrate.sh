@@ -65,6 +65,12 @@ expect_rc "tokens: three issued, one revoked" 0
 c --db "$A" token feed 1 --url http://feeds --json
 feedkey=$(jq -r .url <<<"$out" | sed 's/.*key=//')
 check "and a calendar feed key for token 1" test -n "$feedkey"
+# People (their password hashes, one disabled) go with the record.
+printf 'migrated password\n' >"$T/pw"
+c --db "$A" person add --name anne --delegation FR --password-file "$T/pw"
+c --db "$A" person add --name sg --secretariat --password-file "$T/pw"
+c --db "$A" person disable 1
+expect_rc "people: two made, one disabled" 0
 ncp=$("$COUNCIL" --db "$A" log export /dev/stdout | grep -c '"checkpoint"')
 check "the source holds several checkpoints" test "$ncp" -ge 5
 c --db "$A" log key
@@ -74,7 +80,7 @@ vkey=$out
 P=$(newdb mig)
 c migrate --from "$A" --to "$P"
 expect_rc "migrate SQLite -> PostgreSQL" 0
-check "it says what it copied" grep -q "events, $ncp checkpoints, 4 tokens" "$T/.out"
+check "it says what it copied" grep -q "events, $ncp checkpoints, 4 tokens, 2 people" "$T/.out"
 pkey=$(ls "$KEYS"/*.key 2>/dev/null | head -1)
 check "the key is where a database's key lives (STORE_ID.key)" test -n "$pkey"
 check "it is the source's key" cmp -s "$A.key" "$pkey"
@@ -104,6 +110,12 @@ c --db "$S" verify --log-key "$vkey"
 expect_rc "and it verifies" 0
 
 # ---- the three are the same record -----------------------------------------------
+"$COUNCIL" --db "$A" person list --json >"$T/people-a.json"
+for s in "$P" "$C"; do
+	"$COUNCIL" --db "$s" person list --json >"$T/people-x.json"
+	check "its people are the first store's ($(basename "${s##*dbname=}"))" \
+		cmp "$T/people-a.json" "$T/people-x.json"
+done
 for s in "$A" "$P" "$C"; do
 	c --db "$s" verify --log-key "$vkey"
 	expect_rc "verify passes with the published key ($(basename "${s##*dbname=}"))" 0

@@ -74,6 +74,8 @@
 #include "app/app.h"
 #include "app/reader.h"
 #include "server/api.h"
+#include "server/session.h"
+#include "server/throttle.h"
 #include "server/auth.h"
 #include "server/cache.h"
 #include "server/ctx.h"
@@ -515,6 +517,16 @@ static void start(void)
 		die("open", &err);
 	if (writer_start(app, &F.api.writer, &err))
 		die("writer", &err);
+	/* Sessions as serve's defaults; the sign-in throttles afresh, with
+	 * the store (session.h). */
+	F.api.session_idle = SESSION_IDLE_DEFAULT;
+	F.api.session_max = SESSION_MAX_DEFAULT;
+	throttle_free(F.api.signin_name);
+	throttle_free(F.api.signin_addr);
+	F.api.signin_name = throttle_new(SIGNIN_FAILS_NAME, SIGNIN_WINDOW);
+	F.api.signin_addr = throttle_new(SIGNIN_FAILS_ADDR, SIGNIN_WINDOW);
+	if (!F.api.signin_name || !F.api.signin_addr)
+		die("throttle", NULL);
 	if (cn_reader_open(F.db, &F.watch, &err))
 		die("reader", &err);
 	F.writes = 0;

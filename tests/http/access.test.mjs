@@ -49,13 +49,23 @@
 // subscription (docs/MAIL.md) to a real SMTP listener (maillib.mjs): its
 // rows ('mail') compare the webhook body each message carries with what
 // /log shows, with the same rule, and {mail:WHO} is read like a webhook.
+//
+// People (a session cookie, POST /api/v1/session) act as their
+// delegation's token would: 'person:WHO' rows run as a person of WHO's
+// delegation (or the secretariat), signed in with a password, over the
+// same grid of reads, sights and writes; calendar feeds and webhooks
+// belong to tokens (403 to a session).  And every writing route of
+// docs/api.yaml refuses a session cookie sent without its CSRF token
+// ('nocsrf' rows), or from another site ('crosssite' rows): 403 csrf,
+// before anything else is looked at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { council, makeStore, startServer, isoIn } from './lib.mjs';
+import { readFileSync } from 'node:fs';
+import { council, makeStore, startServer, isoIn, addPerson, signIn } from './lib.mjs';
 import { openStream } from './sse.mjs';
 import { startSink, stopSink, mails, carried } from './maillib.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -279,14 +289,118 @@ const ROWS = [
   ]),
 ];
 
+// ---- people: the same grid through a session cookie -----------------------------
+
+const PEOPLE = ['secretariat', 'FR', 'US', 'HU', 'JP'];
+// What belongs to a token is refused to a person's session.
+const tokenOnly = (who) => [
+  [who, 'GET', '/api/v1/calendar/feeds', undefined, 403, null],
+  [who, 'POST', '/api/v1/calendar/feeds', { label: 'x' }, 403, null],
+  [who, 'GET', '/api/v1/webhooks', undefined, 403, null],
+  [who, 'POST', '/api/v1/webhooks', HOOK_BODY, 403, null],
+  [who, 'GET', '/api/v1/webhooks/{hook:FR}', undefined, 403, null],
+];
+// The people routes: the secretariat's alone.
+const peopleRows = (who, mine) => [
+  [who, 'GET', '/api/v1/session', undefined, 200, { has: 'csrf' }],
+  [who, 'GET', '/api/v1/people', undefined, mine ? 200 : 403, mine ? { has: 'people' } : null],
+  [who, 'POST', '/api/v1/people', { name: `made-by-${who.replace(':', '-')}`, delegation: 'FR',
+    password: 'a long password' }, mine ? 201 : 403, mine ? { has: 'id' } : null],
+  [who, 'POST', '/api/v1/people/{person:gone}/disable', undefined, mine ? 200 : 403, null],
+];
+const GRID = {
+  secretariat: [
+    ['GET', '/api/v1/whoami', undefined, 200, { whoami: ['secretariat', null] }],
+    ['GET', '/api/v1/proposals', undefined, 200,
+      { list: ['open', 'npg', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
+    ['POST', '/api/v1/proposals', PROPOSE, 201, 'full'],
+    ['POST', '/api/v1/proposals/{open}/extend', EXTEND, 409, null],
+    ['POST', '/api/v1/proposals/{adopted}/conclude', undefined, 409, null],
+  ],
+  FR: [
+    ['GET', '/api/v1/whoami', undefined, 200, { whoami: ['member', 'FR'] }],
+    ['GET', '/api/v1/proposals', undefined, 200,
+      { list: ['open', 'shared', 'adopted', 'blocked', 'silence'], view: 'full' }],
+    ['POST', '/api/v1/proposals', PROPOSE, 403, null],
+    ['POST', '/api/v1/proposals/{open}/positions', { member: 'US', ...COMMENT }, 403, null],
+  ],
+  US: [
+    ['GET', '/api/v1/whoami', undefined, 200, { whoami: ['member', 'US'] }],
+    ['POST', '/api/v1/proposals', PROPOSE, 403, null],
+  ],
+  HU: [
+    ['GET', '/api/v1/whoami', undefined, 200, { whoami: ['member', 'HU'] }],
+  ],
+  JP: [
+    ['GET', '/api/v1/whoami', undefined, 200, { whoami: ['partner', 'JP'] }],
+    ['GET', '/api/v1/proposals', undefined, 200, { list: ['shared', 'adopted'], view: 'redacted', exact: true }],
+    ['POST', '/api/v1/proposals', PROPOSE, 403, null],
+  ],
+};
+const VIEWS = {
+  secretariat: ['full', 'full', 'full', 'full', 'full'], FR: ['full', 404, 'full', 'full', 'full'],
+  US: ['full', 'full', 'full', 'full', 'full'], HU: ['full', 'full', 'full', 'full', 'full'],
+  JP: [404, 404, 'redacted', 'redacted', 404],
+};
+const POSITIONS = {
+  secretariat: [403, 403, 403, 403, 403], FR: [200, 404, 200, 409, 409], US: [200, 200, 200, 409, 409],
+  HU: [200, 200, 200, 409, 409], JP: [404, 404, 403, 403, 404],
+};
+const ACTIONS = {
+  FR: [403, 404, 403, 403, 403], US: [403, 403, 403, 403, 403], HU: [403, 403, 403, 403, 403],
+  JP: [404, 404, 403, 403, 404],
+};
+for (const kind of PEOPLE) {
+  const who = `person:${kind}`;
+  ROWS.push(
+    ...registry(who),
+    ...GRID[kind].map((r) => [who, ...r]),
+    ...gets(who, VIEWS[kind]),
+    ...positions(who, POSITIONS[kind]),
+    ...(ACTIONS[kind] ? actions(who, ACTIONS[kind]) : []),
+    ...tokenOnly(who),
+    ...peopleRows(who, kind === 'secretariat'),
+  );
+}
+
+// Every writing route of the spec, with a session and no CSRF token, or
+// from another site: 403 csrf.  Sign-in itself takes no session and so no
+// token; from another site it is refused all the same (login CSRF).
+const SPEC_WRITES = readFileSync(new URL('../../docs/api.yaml', import.meta.url), 'utf8')
+  .split('\n').reduce((acc, l) => {
+    let m;
+    if ((m = /^ {2}(\/\S*):\s*$/.exec(l))) acc.path = m[1];
+    else if ((m = /^ {4}(post|delete|put|patch):\s*$/.exec(l))) acc.routes.push([m[1].toUpperCase(), acc.path]);
+    return acc;
+  }, { path: null, routes: [] }).routes;
+for (const [method, path] of SPEC_WRITES) {
+  const real = path.replace('{id}', '{open}');
+  if (!(method === 'POST' && path === '/api/v1/session')) {
+    ROWS.push(['nocsrf', method, real, {}, 403, 'csrf']);
+  }
+  ROWS.push(['crosssite', method, real, {}, 403, 'csrf']);
+}
+
 // ---- setup --------------------------------------------------------------------
 
 let store, srv;
 const ids = {};
 
+// Sessions, by principal: {cookie, csrf}; 'nocsrf' and 'crosssite' are
+// the secretariat's person, without its token or from another site.
+const SESSIONS = {};
+const PERSONS = {};
+const PASSWORD = 'matrix password';
+
 async function call(who, method, path, body) {
   const headers = {};
-  if (AUTH[who] === undefined) throw new Error(`unknown principal ${who}`);
+  const sess = SESSIONS[who.replace(/^person:/, '')];
+  if (who.startsWith('person:') || who === 'nocsrf' || who === 'crosssite') {
+    assert.ok(sess, `no session for ${who}`);
+    headers.Cookie = `cn_session=${sess.cookie}`;
+    if (who !== 'nocsrf') headers['X-CSRF-Token'] = sess.csrf;
+    if (who === 'crosssite') headers.Origin = 'http://evil.example';
+  } else if (AUTH[who] === undefined) throw new Error(`unknown principal ${who}`);
   if (AUTH[who]) headers.Authorization = AUTH[who];
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const r = await fetch(srv.base + path, {
@@ -356,6 +470,16 @@ before(async () => {
   AUTH.revoked = `Bearer ${issued.token}`;
   assert.equal((await call('revoked', 'GET', '/api/v1/whoami')).status, 200);
   council(store.db, 'token', 'revoke', String(issued.id));
+
+  // A person for each principal kind, signed in with a password; and
+  // one for the secretariat's people to disable.
+  for (const kind of PEOPLE) {
+    PERSONS[kind] = addPerson(store.db, `matrix-${kind}`, kind === 'secretariat' ? null : kind, PASSWORD);
+    SESSIONS[kind] = await signIn(srv.base, `matrix-${kind}`, PASSWORD);
+    assert.equal(SESSIONS[kind].status, 201, JSON.stringify(SESSIONS[kind].body));
+  }
+  SESSIONS.nocsrf = SESSIONS.crosssite = SESSIONS.secretariat;
+  PERSONS.gone = addPerson(store.db, 'matrix-gone', 'US', PASSWORD);
 
   // A calendar feed for each principal's token (the first issued for it).
   const tokenIds = {};
@@ -609,7 +733,9 @@ function describe(exp) {
 async function checkStream(who) {
   const log = (await call(who, 'GET', '/api/v1/log?limit=1000')).body;
   const last = log.events.at(-1).seq;
-  const s = await openStream(srv.base, AUTH[who] ? AUTH[who].replace(/^Bearer /, '') : null, { after: 0 });
+  const sess = who.startsWith('person:') ? SESSIONS[who.replace(/^person:/, '')] : null;
+  const s = await openStream(srv.base, AUTH[who] ? AUTH[who].replace(/^Bearer /, '') : null,
+    { after: 0, headers: sess ? { Cookie: `cn_session=${sess.cookie}` } : {} });
   try {
     assert.equal(s.status, 200, `${who}: ${s.body}`);
     await s.until((ms) => ms.some((m) => Number(m.id) >= last), `${who}'s stream to reach event ${last}`);
@@ -618,7 +744,7 @@ async function checkStream(who) {
   }
   const shown = s.messages.map((m) => m.data).filter((e) => e.seq <= last);
   assert.deepEqual(shown, log.events, `${who}: the stream differs from /log`);
-  await checkLog(who, { events: shown, next: null });
+  await checkLog(who.replace(/^person:/, ''), { events: shown, next: null });
 }
 
 for (const [who, method, path, body, want, exp] of ROWS) {
@@ -629,6 +755,7 @@ for (const [who, method, path, body, want, exp] of ROWS) {
     }
     const feed = path.includes('{feed}');
     const real = path.replace('{feed}', () => FEEDS[who])
+      .replace(/\{person:(\w+)\}/, (_, p) => String(PERSONS[p]))
       .replace(/\{spare:(\w+)\}/, (_, owner) => String(SPARE[owner]))
       .replace(/\{hook:(\w+)\}/, (_, owner) => String(HOOKS[owner].id))
       .replace(/\{mail:(\w+)\}/, (_, owner) => String(MAILS[owner].id))
@@ -640,13 +767,14 @@ for (const [who, method, path, body, want, exp] of ROWS) {
     const r = await call(feed ? 'public' : who, method, real, body);
     const what = `${who} ${method} ${real}`;
     assert.equal(r.status, want, `${what}: expected ${want}, got ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
-    if (ERROR_CODES[want]) {
+    if (exp === 'csrf') assert.equal(r.body?.error?.code, 'csrf', `${what}: ${JSON.stringify(r.body)}`);
+    else if (ERROR_CODES[want]) {
       assert.ok(ERROR_CODES[want].includes(r.body?.error?.code),
         `${what}: error code ${JSON.stringify(r.body)}`);
       assert.equal(typeof r.body.error.message, 'string');
     }
     if (exp === 'full' || exp === 'redacted') checkView(r.body, exp, what);
-    else if (exp === 'log') await checkLog(who, r.body);
+    else if (exp === 'log') await checkLog(who.replace(/^person:/, ''), r.body);
     else if (exp === 'webhook') await checkWebhook(who, r.body);
     else if (exp === 'mail') await checkMail(who, r.body);
     else if (exp && exp.hooks) {

@@ -286,6 +286,48 @@ for (const path of ['/api/v1/webhooks/99999', '/api/v1/webhooks/99999/deliveries
 api('webhook: revoke one that never was', { method: 'POST', path: '/api/v1/webhooks/99999/revoke', who: 'FR' }, 404, /no such/);
 api('webhook: deliveries limit 0', { method: 'GET', path: '/api/v1/webhooks/1/deliveries?limit=0', who: 'FR' }, 400, /'limit'/);
 
+// people: sign-in (no credential needed) and the secretariat's people
+const signin = (body, extra = {}) => ({ method: 'POST', path: '/api/v1/session', who: null, body, ...extra });
+const GOOD = { name: 'anne', password: 'a long password' };
+for (const f of ['name', 'password']) {
+  for (const [what, v] of WRONG_TYPES) api(`sign-in: ${f} is ${what}`, signin({ ...GOOD, [f]: v }), 400, new RegExp(`'${f}'`));
+  api(`sign-in: no ${f}`, signin({ ...GOOD, [f]: undefined }), 400, new RegExp(`'${f}'`));
+}
+for (const [what, body, names] of [
+  ['a name with a space', { ...GOOD, name: 'a b' }, /name/], ['an empty name', { ...GOOD, name: '' }, /name/],
+  ['a name of 65 bytes', { ...GOOD, name: 'n'.repeat(65) }, /name.*64/],
+  ['a password of 9 bytes', { ...GOOD, password: 'p'.repeat(9) }, /password.*10/],
+  ['a password of 257 bytes', { ...GOOD, password: 'p'.repeat(257) }, /password.*256/],
+  ['a password with a newline', { ...GOOD, password: 'a long\npassword' }, /password.*control/],
+  ['a password with a NUL', { ...GOOD, password: 'a long\u0000password' }, /NUL/],
+  ['an unknown field', { ...GOOD, remember: true }, /'remember'/],
+]) api(`sign-in: ${what}`, signin(body), 400, names);
+api('sign-in: a list', signin([GOOD]), 400, /object/);
+api('sign-in: malformed JSON', signin('{"name": "anne",'), 400, /JSON|column/);
+api('sign-in: invalid UTF-8', signin(withBytes('{"name":"a', [0xff], '","password":"a long password"}')), 400, /UTF-8|column/);
+api('sign-in: as a form', signin('name=anne&password=x', { contentType: 'application/x-www-form-urlencoded' }), 415, /Content-Type/);
+api('sign-in: from another site', signin(GOOD, { headers: { Origin: 'http://evil.example' } }), 403, /own page/);
+for (const [what, cookie] of [['garbage', 'cn_session=garbage'], ['twice', `cn_session=cs_${'A'.repeat(43)}; cn_session=cs_${'B'.repeat(43)}`],
+  ['unknown', `cn_session=cs_${'A'.repeat(43)}`], ['with a NUL', 'cn_session=cs_%00'], ['empty', 'cn_session=']]) {
+  api(`session cookie ${what}: members`, { method: 'GET', path: '/api/v1/members', who: null, headers: { Cookie: cookie } }, 401, /sign in/);
+  api(`session cookie ${what}: propose`, { method: 'POST', path: P, body: PROPOSE, who: null, headers: { Cookie: cookie } }, 401, /sign in/);
+}
+const person = (body, who = 'secretariat') => ({ method: 'POST', path: '/api/v1/people', who, body });
+const PERSON = { name: 'bad-input', delegation: 'FR', password: 'a long password' };
+for (const f of ['name', 'delegation', 'password']) {
+  for (const [what, v] of WRONG_TYPES) api(`person: ${f} is ${what}`, person({ ...PERSON, [f]: v }), 400, new RegExp(`'${f}'`));
+}
+for (const [what, body, names] of [
+  ['no name', { ...PERSON, name: undefined }, /'name'/], ['no password', { ...PERSON, password: undefined }, /'password'/],
+  ['a name with a slash', { ...PERSON, name: 'a/b' }, /name/], ['an unknown delegation', { ...PERSON, delegation: 'XX' }, /delegation.*XX/],
+  ['a lower-case delegation', { ...PERSON, delegation: 'fr' }, /delegation/], ['a short password', { ...PERSON, password: 'short' }, /password/],
+  ['an unknown field', { ...PERSON, role: 'secretariat' }, /'role'/],
+]) api(`person: ${what}`, person(body), 400, names);
+api('person: by a member', person(PERSON, 'FR'), 403, /secretariat/);
+api('person: by the public', person(PERSON, null), 401, /secretariat/);
+api('person: disable one that never was', { method: 'POST', path: '/api/v1/people/99999/disable' }, 404, /no enabled person/);
+api('person: disable id 0', { method: 'POST', path: '/api/v1/people/0/disable' }, 404, /./);
+
 // media types and credentials
 for (const ct of [null, 'text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'application/json; charset=utf-16', 'text/json']) {
   api(`propose: Content-Type ${ct}`, { method: 'POST', path: P, body: PROPOSE, contentType: ct }, 415, /Content-Type/);
@@ -398,6 +440,15 @@ cli('members: a bad date', ['members', '--at', '2023-02-30'], /--at|date|2023/);
 cli('members: an unknown body', ['members', '--body', 'NOPE'], /NOPE/);
 cli('offices: a bad date', ['offices', '--at', 'yesterday'], /--at|date|yesterday/);
 cli('tick: a bad time', ['tick', '--now', '2023-13-01T00:00:00Z'], /now|time|date/);
+cli('person add: no password file', ['person', 'add', '--name', 'x', '--delegation', 'FR'], /password-file/);
+cli('person add: a missing password file', ['person', 'add', '--name', 'x', '--delegation', 'FR', '--password-file', '/nonexistent/pw'], /password-file.*nonexistent/);
+cli('person add: a short password', ['person', 'add', '--name', 'x', '--delegation', 'FR', '--password-file', ':shortpw'], /password/);
+cli('person add: a password of 300 bytes', ['person', 'add', '--name', 'x', '--delegation', 'FR', '--password-file', ':longpw'], /password.*256/);
+cli('person add: both delegation and secretariat', ['person', 'add', '--name', 'x', '--delegation', 'FR', '--secretariat', '--password-file', ':shortpw'], /exactly one/);
+cli('person add: an unknown delegation', ['person', 'add', '--name', 'x', '--delegation', 'XX', '--password-file', ':longpw'], /delegation|password/);
+cli('person add: a name with a space', ['person', 'add', '--name', 'a b', '--secretariat', '--password-file', ':shortpw'], /name/);
+cli('person disable: id 0', ['person', 'disable', '0'], /person id/);
+cli('person disable: one that never was', ['person', 'disable', '99999'], /no enabled person/);
 cli('token issue: an unknown role', ['token', 'issue', '--role', 'king'], /role|king/);
 cli('token issue: an unknown member', ['token', 'issue', '--member', 'XX'], /XX/);
 cli('token issue: a partner as member', ['token', 'issue', '--member', 'JP'], /JP/);
@@ -479,6 +530,10 @@ before(async () => {
   files.badstep = join(work, 'step.json');
   writeFileSync(files.badstep, JSON.stringify({ scenario: 'bad-step', title: 't', summary: 's', sources: [],
     steps: [{ at: '2030-01-01T00:00:00Z', do: 'dance' }] }));
+  files.shortpw = join(work, 'short.pw');
+  writeFileSync(files.shortpw, 'short\n');
+  files.longpw = join(work, 'long.pw');
+  writeFileSync(files.longpw, 'p'.repeat(300));
   files.farstep = join(work, 'far.json');
   writeFileSync(files.farstep, JSON.stringify({ scenario: 'far-step', title: 't', summary: 's', sources: [],
     steps: [{ at: '9999-12-31T23:59:59-23:59', do: 'propose', body: 'NAC', title: 'far' }] }));
@@ -490,7 +545,7 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const subst = (s) => s.replace(/:(meeting|silence|ratification|adopted|badjson|badstep|farstep)\b/g,
+const subst = (s) => s.replace(/:(meeting|silence|ratification|adopted|badjson|badstep|farstep|shortpw|longpw)\b/g,
   (_, k) => String(ids[k] ?? files[k]));
 
 function tokenOf(who) {

@@ -352,6 +352,8 @@ const UNREACHED = {
   'components/schemas/Error/properties/error/properties/code': {
     internal: 'needs an engine failure (out of memory, a corrupt store): see test_oom, test_integrity.sh',
     unavailable: 'needs a store that cannot be read, or a server stopping under load',
+    csrf: 'a session cookie without its CSRF token, or from another site: tests/http/people.test.mjs and the access matrix',
+    'too-many-requests': 'failed sign-ins past the throttle: tests/http/people.test.mjs',
   },
   'components/schemas/Proposal/properties/outcome': {
     failed: 'a threshold rule not met at conclusion; every NATO body decides by consensus (tests/unit/test_rule.c covers it)',

@@ -120,7 +120,7 @@ test('what the public reads may be kept and revalidated; what a token reads may 
   for (const path of ['/api/v1/proposals', `/api/v1/proposals/${ids.npgAdopted}/events`, '/api/v1/members']) {
     const pub = await as('public', 'GET', path);
     assert.equal(pub.headers.get('cache-control'), 'no-cache', path);
-    assert.equal(pub.headers.get('vary'), 'Authorization', path);
+    assert.equal(pub.headers.get('vary'), 'Authorization, Cookie', path);
     const fr = await as('FR', 'GET', path);
     assert.equal(fr.headers.get('cache-control'), 'no-store', path);
   }

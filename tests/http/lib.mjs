@@ -9,7 +9,7 @@
 // key is ~/.config/council/STORE_ID.key).  tests/run.sh runs the suites
 // that do not reach into a store's file this way too.
 import { spawn, execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -166,4 +166,50 @@ export function raw(port, bytes, { timeoutMs = 5000 } = {}) {
     s.on('error', () => { clearTimeout(t); resolve(data); });
     s.on('connect', () => s.write(bytes));
   });
+}
+
+// ---- people and sessions (docs/ARCHITECTURE.md, "People and sessions") -------
+
+// Make a person with `council person add` (delegation: a member's or
+// partner's code, or null for the secretariat); its id.
+export function addPerson(db, name, delegation, password) {
+  const dir = mkdtempSync(join(tmpdir(), 'council-pw-'));
+  try {
+    const file = join(dir, 'pw');
+    writeFileSync(file, `${password}\n`, { mode: 0o600 });
+    const who = delegation ? ['--delegation', delegation] : ['--secretariat'];
+    return Number(council(db, 'person', 'add', '--name', name, ...who, '--password-file', file).trim());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// POST /api/v1/session: {status, body, cookie (the cn_session value, or
+// null), setCookie (the whole header), csrf}.
+export async function signIn(base, name, password, headers = {}) {
+  const r = await fetch(`${base}/api/v1/session`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify({ name, password }),
+  });
+  const text = await r.text();
+  let body = text;
+  try { body = JSON.parse(text); } catch { /* not JSON */ }
+  const setCookie = r.headers.get('set-cookie');
+  const m = setCookie && /^cn_session=([^;]*);/.exec(setCookie);
+  return { status: r.status, body, headers: r.headers, setCookie, cookie: m ? m[1] : null,
+    csrf: body && body.csrf };
+}
+
+// A request a session signs in: the cookie, and its CSRF token unless
+// csrf is false; extra headers (Origin, Sec-Fetch-Site) as given.
+export async function asPerson(base, session, method, path, body, { csrf = true, headers = {} } = {}) {
+  const h = { Cookie: `cn_session=${session.cookie}`, ...headers };
+  if (csrf) h['X-CSRF-Token'] = session.csrf;
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  const r = await fetch(base + path, { method, headers: h,
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  let parsed = text;
+  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: r.status, body: parsed, headers: r.headers };
 }

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { council, makeStore, startServer, api, isoIn } from './lib.mjs';
+import { council, makeStore, startServer, api, isoIn, addPerson, signIn, asPerson } from './lib.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SPEC = join(ROOT, 'docs', 'api.yaml');
@@ -96,6 +96,13 @@ before(async () => {
   ids.feed = feed.url.split('?')[1];
   // A second feed of the secretariat's token, for the revoke probe.
   ids.feedId = JSON.parse(council(store.db, 'token', 'feed', '1', '--json')).id;
+  // A person of France's delegation, signed in twice (one session to
+  // read, one to sign out), and one for the secretariat to disable.
+  addPerson(store.db, 'routes-fr', 'FR', 'routes password');
+  ids.personToDisable = addPerson(store.db, 'routes-gone', 'DE', 'routes password');
+  ids.session = await signIn(srv.base, 'routes-fr', 'routes password');
+  ids.sessionToEnd = await signIn(srv.base, 'routes-fr', 'routes password');
+  assert.equal(ids.session.status, 201);
   // Two of France's webhooks: one to read, one to revoke.
   for (const name of ['hook', 'hookToRevoke']) {
     const r = await api(srv.base, store.tokens.FR, 'POST', '/api/v1/webhooks', HOOK);
@@ -161,6 +168,14 @@ const PROBES = {
   'GET /api/v1/log/checkpoint': { who: 'public', want: 200 },
   'GET /api/v1/log/proof/inclusion': { who: 'public', query: '?index=3&size=50', want: 200 },
   'GET /api/v1/log/proof/consistency': { who: 'public', query: '?from=10&to=60', want: 200 },
+  // People: sign-in needs no credential; a session reads and ends itself.
+  'POST /api/v1/session': { who: 'public', want: 201, body: { name: 'routes-fr', password: 'routes password' } },
+  'GET /api/v1/session': { session: 'session', want: 200 },
+  'DELETE /api/v1/session': { session: 'sessionToEnd', want: 200 },
+  'GET /api/v1/people': { who: 'secretariat', want: 200 },
+  'POST /api/v1/people': { who: 'secretariat', want: 201,
+    body: { name: 'routes-new', delegation: 'US', password: 'routes password' } },
+  'POST /api/v1/people/{id}/disable': { who: 'secretariat', id: 'personToDisable', want: 200 },
 };
 
 for (const route of specRoutes(readFileSync(SPEC, 'utf8'))) {
@@ -181,7 +196,8 @@ for (const route of specRoutes(readFileSync(SPEC, 'utf8'))) {
       ac.abort();
       return;
     }
-    const r = await api(srv.base, store.tokens[p.who], method, path, body);
+    const r = p.session ? await asPerson(srv.base, ids[p.session], method, path, body)
+      : await api(srv.base, store.tokens[p.who], method, path, body);
     assert.notEqual(r.status, 405, `${method} ${path}: 405 ${JSON.stringify(r.body)}`);
     assert.notEqual(r.status, 404, `${method} ${path}: 404 ${JSON.stringify(r.body)}`);
     assert.equal(r.status, p.want, `${method} ${path}: ${JSON.stringify(r.body)}`);

@@ -12,10 +12,10 @@
 //   await s.ended                  resolves when the stream ends; s.error is
 //                                  set if it broke instead of ending
 //   s.close()
-export async function openStream(base, token, { lastEventId, after, signal } = {}) {
+export async function openStream(base, token, { lastEventId, after, signal, headers: extra = {} } = {}) {
   const ac = new AbortController();
   if (signal) signal.addEventListener('abort', () => ac.abort());
-  const headers = { Accept: 'text/event-stream' };
+  const headers = { Accept: 'text/event-stream', ...extra };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (lastEventId !== undefined) headers['Last-Event-ID'] = String(lastEventId);
   const q = after === undefined ? '' : `?after=${after}`;

@@ -29,6 +29,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <libpq-fe.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/people.h"
 #include "app/projection.h"
 #include "app/sight.h"
 #include "app/verify.h"
@@ -1685,6 +1687,163 @@ static void test_change_signal(void **state)
 	cn_store_close(rd);
 }
 
+static int copy_one_person(void *ctx, const struct cn_person *p,
+			   struct cn_err *err)
+{
+	(void)err;
+	*(struct cn_person *)ctx = *p;
+	return 0;
+}
+/* People and sessions (store/people.h), on either backend: a name is
+ * taken for good; a person comes back as made, its Argon2id hash
+ * checking its password; a session is found with its person until it
+ * ends or its person is disabled, its last sight never moves back, and
+ * the sessions past their end are swept by the next one made; the
+ * changes readers cache move "tokens_seq". */
+static int count_person(void *ctx, const struct cn_person *p,
+			struct cn_err *err)
+{
+	struct cn_person *seen = ctx;
+	(void)err;
+	for (int i = 0; i < 4; i++)
+		if (!seen[i].id) {
+			seen[i] = *p;
+			return 0;
+		}
+	return 0;
+}
+
+static void test_people_and_sessions(void **state)
+{
+	struct fx *f = *state;
+	struct cn_store *st, *rd = NULL;
+	struct cn_err err = {0};
+	struct cn_person fr, sec, dup, got, all[4] = {{0}};
+	struct cn_session s = {0}, old = {0}, back;
+	int64_t frid = 0, secid = 0, x = 0, reg = 0, tok0 = 0, tok1 = 0;
+	static const char pw[] = "correct horse battery";
+
+	seed(f, 0);
+	st = cn_app_store(f->app);
+	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &rd, &err), 0);
+	assert_int_equal(cn_store_registry_version(rd, &reg, &tok0, &err), 0);
+	assert_int_equal(cn_person_make(cn_app_world(f->app), "anne.martin",
+					"FR", pw, strlen(pw), &fr, &err), 0);
+	assert_string_equal(fr.role, "member");
+	assert_int_equal(cn_person_make(cn_app_world(f->app), "sg", NULL, pw,
+					strlen(pw), &sec, &err), 0);
+	assert_string_equal(sec.role, "secretariat");
+	/* The registry decides what a delegation is. */
+	assert_int_equal(cn_person_make(cn_app_world(f->app), "x", "XX", pw,
+					strlen(pw), &dup, &err), CN_EINVAL);
+	assert_non_null(strstr(err.msg, "delegation"));
+	assert_int_equal(cn_store_person_add(st, &fr, T("2023-07-07T10:00:00Z"),
+					     &frid, &err), 0);
+	assert_int_equal(cn_store_person_add(st, &sec, T("2023-07-07T10:01:00Z"),
+					     &secid, &err), 0);
+	assert_true(secid > frid);
+	assert_int_equal(cn_store_registry_version(rd, &reg, &tok1, &err), 0);
+	assert_int_equal(tok1, tok0 + 2);
+	/* A name is taken, whoever asks. */
+	assert_int_equal(cn_store_person_add(st, &fr, T("2023-07-07T10:02:00Z"),
+					     &x, &err), CN_EREFUSED);
+	assert_non_null(strstr(err.msg, "anne.martin"));
+	/* Back as made, by name (through another connection) and by id. */
+	assert_int_equal(cn_store_people(rd, "anne.martin", 0, count_person, all,
+					 &err), 0);
+	assert_int_equal(all[0].id, frid);
+	assert_string_equal(all[0].principal, "FR");
+	assert_string_equal(all[0].created, "2023-07-07T10:00:00Z");
+	assert_string_equal(all[0].disabled, "");
+	assert_true(cn_password_verify(all[0].pwhash, pw, strlen(pw)));
+	assert_false(cn_password_verify(all[0].pwhash, "correct horse batterY",
+					strlen(pw)));
+	/* Today's limits need no rehash; a hash made with weaker ones does,
+	 * and still checks its password; an unknown name matches nothing. */
+	assert_false(cn_password_needs_rehash(all[0].pwhash));
+	{
+		char weak[CN_PWHASH_MAX];
+		assert_int_equal(crypto_pwhash_str(weak, pw, strlen(pw),
+						   crypto_pwhash_OPSLIMIT_MIN,
+						   crypto_pwhash_MEMLIMIT_MIN), 0);
+		assert_true(cn_password_needs_rehash(weak));
+		assert_true(cn_password_verify(weak, pw, strlen(pw)));
+	}
+	assert_false(cn_password_verify(NULL, pw, strlen(pw)));
+	assert_int_equal(cn_store_people(rd, "nobody", 0, NULL, NULL, &err),
+			 CN_ENOTFOUND);
+	assert_int_equal(cn_store_people(rd, NULL, 9999, NULL, NULL, &err),
+			 CN_ENOTFOUND);
+	memset(all, 0, sizeof(all));
+	assert_int_equal(cn_store_people(rd, NULL, 0, count_person, all, &err), 0);
+	assert_int_equal(all[0].id, frid);
+	assert_int_equal(all[1].id, secid);
+	assert_string_equal(all[1].principal, "");
+	assert_int_equal(all[2].id, 0);
+
+	/* A session, found with its person. */
+	memset(s.hash, 0x5a, sizeof(s.hash));
+	s.person = frid;
+	s.created = s.seen = 1000;
+	s.expires = 5000;
+	assert_int_equal(cn_store_session_add(st, &s, &err), 0);
+	assert_int_equal(cn_store_session_find(rd, s.hash, &back, &got, &err), 0);
+	assert_int_equal(back.person, frid);
+	assert_int_equal(back.created, 1000);
+	assert_int_equal(back.expires, 5000);
+	assert_memory_equal(back.hash, s.hash, CN_HASH_LEN);
+	assert_string_equal(got.name, "anne.martin");
+	assert_string_equal(got.role, "member");
+	/* Seen later, never earlier. */
+	assert_int_equal(cn_store_session_seen(st, back.id, 2000, &err), 0);
+	assert_int_equal(cn_store_session_seen(st, back.id, 1500, &err), 0);
+	assert_int_equal(cn_store_session_find(rd, s.hash, &back, &got, &err), 0);
+	assert_int_equal(back.seen, 2000);
+	/* Ended: gone, and not twice. */
+	assert_int_equal(cn_store_session_end(st, s.hash, 2100, &err), 0);
+	assert_int_equal(cn_store_session_find(rd, s.hash, &back, &got, &err),
+			 CN_ENOTFOUND);
+	assert_int_equal(cn_store_session_end(st, s.hash, 2200, &err),
+			 CN_ENOTFOUND);
+	/* A session past its end is swept by the next one made. */
+	old = s;
+	memset(old.hash, 0x11, sizeof(old.hash));
+	old.created = old.seen = 100;
+	old.expires = 200;
+	assert_int_equal(cn_store_session_add(st, &old, &err), 0);
+	assert_int_equal(cn_store_session_find(rd, old.hash, &back, &got, &err),
+			 0);
+	memset(s.hash, 0x22, sizeof(s.hash));
+	s.created = s.seen = 3000;
+	assert_int_equal(cn_store_session_add(st, &s, &err), 0);
+	assert_int_equal(cn_store_session_find(rd, old.hash, &back, &got, &err),
+			 CN_ENOTFOUND);
+	/* A new password replaces the old. */
+	assert_int_equal(cn_password_hash("another long one", 16, fr.pwhash,
+					  &err), 0);
+	assert_int_equal(cn_store_person_password(st, frid, fr.pwhash, &err), 0);
+	assert_int_equal(cn_store_people(rd, NULL, frid, copy_one_person, &got,
+					 &err), 0);
+	assert_true(cn_password_verify(got.pwhash, "another long one", 16));
+	assert_false(cn_password_verify(got.pwhash, pw, strlen(pw)));
+	/* Disabled: its sessions end with it, its name stays taken. */
+	assert_int_equal(cn_store_session_find(rd, s.hash, &back, &got, &err), 0);
+	assert_int_equal(cn_store_person_disable(st, frid,
+						 T("2023-07-07T12:00:00Z"), &err),
+			 0);
+	assert_int_equal(cn_store_session_find(rd, s.hash, &back, &got, &err),
+			 CN_ENOTFOUND);
+	assert_int_equal(cn_store_person_disable(st, frid,
+						 T("2023-07-07T12:01:00Z"), &err),
+			 CN_ENOTFOUND);
+	assert_int_equal(cn_store_people(rd, NULL, frid, copy_one_person, &got,
+					 &err), 0);
+	assert_string_equal(got.disabled, "2023-07-07T12:00:00Z");
+	assert_int_equal(cn_store_person_add(st, &fr, T("2023-07-07T12:02:00Z"),
+					     &x, &err), CN_EREFUSED);
+	cn_store_close(rd);
+}
+
 /* Calendar feed keys (store.h): a feed reads as its owner token (role
  * and code copied), is no bearer token, is revoked alone or dies with
  * its owner, and cannot be made for a revoked token or for a feed. */
@@ -2415,6 +2574,7 @@ int main(void)
 		S(test_two_writers_one_log),
 		S(test_change_signal),
 		S(test_calendar_feed_keys),
+		S(test_people_and_sessions),
 		S(test_webhooks_and_outbox),
 		S(test_writer_store_job_fails_alone),
 		S(test_token_copy_keeps_rows),

@@ -1,5 +1,6 @@
 // api.js - the HTTP/JSON API (docs/api.yaml) as the page uses it: the
-// session (token in sessionStorage), the alliance the store names, the
+// session (a person's, by the server's HttpOnly cookie, its CSRF token in
+// memory only; or a pasted token, in sessionStorage), the alliance the store names, the
 // registry caches, and reads started early (prefetch) so that a view's
 // data is on its way while its code loads.  The addresses come from
 // endpoints.js.
@@ -22,6 +23,10 @@ export const session = {
   principal: null, // {role, code}
   alliance: null, // {id, name}, from whoami
   browsing: sessionStorage.getItem(PUBLIC_KEY) === '1',
+  // A person signed in by name and password: {id, name, role, code}; the
+  // cookie is the browser's (HttpOnly), and every write carries csrf.
+  person: null,
+  csrf: null,
 };
 
 let onUnauthorized = () => {};
@@ -30,6 +35,7 @@ export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 export async function request(path, { method = 'GET', body, token = session.token } = {}) {
   const headers = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
+  else if (session.csrf && method !== 'GET') headers['X-CSRF-Token'] = session.csrf;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let r;
   try {
@@ -48,7 +54,9 @@ export async function request(path, { method = 'GET', body, token = session.toke
     const e = data && data.error;
     const err = new ApiError(r.status, e?.code || 'http',
       e?.message || `The server answered ${r.status}.`);
-    if (r.status === 401 && token && token === session.token) onUnauthorized(err);
+    if (r.status === 401 && ((token && token === session.token) || (!token && session.person))) {
+      onUnauthorized(err);
+    }
     throw err;
   }
   return data;
@@ -95,6 +103,35 @@ export async function signIn(token) {
   return session.principal;
 }
 
+// Sign in as a person: the server sets the session cookie and gives the
+// CSRF token its writes need.  A refusal is thrown as the API gave it
+// (401 wrong name or password, 429 with retryAfter in seconds).
+export async function signInPerson(name, password) {
+  let r;
+  try {
+    r = await fetch(url.session(), { method: 'POST', cache: 'no-store',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name, password }) });
+  } catch {
+    throw new ApiError(0, 'network', t('web.error.network'));
+  }
+  const data = await r.json().catch(() => null);
+  if (!r.ok) {
+    const err = new ApiError(r.status, data?.error?.code || 'http', data?.error?.message || `${r.status}`);
+    err.retryAfter = Number(r.headers.get('retry-after')) || null;
+    throw err;
+  }
+  session.token = null;
+  session.person = data.person;
+  session.csrf = data.csrf;
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(PUBLIC_KEY);
+  resetCaches();
+  session.principal = setWho(await request(url.whoami()));
+  session.browsing = false;
+  return session.person;
+}
+
 export function browseAsPublic() {
   // Reads already made without a token stay good.
   if (session.token) resetCaches();
@@ -105,7 +142,18 @@ export function browseAsPublic() {
   sessionStorage.setItem(PUBLIC_KEY, '1');
 }
 
-export function signOut() {
+// Sign out: a person's session ends on the server (its cookie is then
+// worth nothing), a token is forgotten by the tab.
+export async function signOut() {
+  if (session.person) {
+    const csrf = session.csrf;
+    session.person = null;
+    session.csrf = null;
+    try {
+      await fetch(url.session(), { method: 'DELETE', cache: 'no-store',
+        headers: { Accept: 'application/json', 'X-CSRF-Token': csrf } });
+    } catch { /* the cookie expires on the server all the same */ }
+  }
   session.token = null;
   session.principal = null;
   session.browsing = false;
@@ -122,11 +170,18 @@ export async function restore() {
     who = await request(url.whoami());
   } catch (e) {
     if (e.status !== 401) throw e;
-    signOut();
+    await signOut();
     who = await request(url.whoami());
   }
+  // A person's session, when the browser holds its cookie: whoami says
+  // who, and gives the CSRF token (kept in memory, never in storage).
+  if (!session.token && who.person) {
+    session.person = { ...who.person, role: who.role, code: who.code };
+    session.csrf = who.csrf;
+    session.browsing = false;
+  }
   const principal = setWho(who);
-  if (session.token) session.principal = principal;
+  if (session.token || session.person) session.principal = principal;
   else if (session.browsing) session.principal = { role: 'public', code: null };
   return session.principal;
 }

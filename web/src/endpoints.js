@@ -31,4 +31,5 @@ export const url = {
   bodyAnalysis: (key, o = {}) => `${V1}/bodies/${encodeURIComponent(key)}/analysis${query(o)}`,
   proposalAnalysis: (id) => `${V1}/proposals/${id}/analysis`,
   stream: () => `${V1}/events/stream`,
+  session: () => `${V1}/session`,
 };

@@ -25,6 +25,7 @@ let state = 'down';
 let lastId = null;
 let ctl = null; // the running connection's AbortController
 let token;      // the token the running stream was opened with
+let opened;     // the credential it was opened for (token or person)
 let upBefore = false; // this stream was live once: the next 'live' is 'back'
 
 export const isLive = () => state === 'live';
@@ -116,7 +117,11 @@ function run() {
 // sign out).  From the head of the log: what the views read already is
 // current, and only what happens next is needed.
 export function startLive() {
-  if (token === session.token && (ctl || document.hidden)) return;
+  // A person's session sends its cookie, not a token: a stream opened
+  // before sign-in (the public's) is opened again after it.
+  const who = session.token || (session.person ? `person:${session.person.id}` : null);
+  if (opened === who && (ctl || document.hidden)) return;
+  opened = who;
   token = session.token;
   lastId = null;
   upBefore = false;

@@ -68,14 +68,18 @@ function renderHeader(path) {
   }, label)));
   const who = document.getElementById('who');
   if (!p) { replace(who, h('a', { class: 'btn small ghost', href: '#/signin' }, t('web.signin.button'))); return; }
+  const person = api.session.person;
   replace(who, h('span', { class: `who-badge role-${role}`, 'data-role': role, 'data-code': p.code || null },
     h('span', { class: 'sr-only' }, t('web.who.signed_in_as')),
+    // A person: its name, for its delegation (or the secretariat).
+    person ? h('span', { class: 'who-person', id: 'who-person' },
+      t('web.who.person', { name: person.name })) : null,
     h('span', { class: 'who-long' }, principalLabel(p)),
     h('span', { class: 'who-short', 'aria-hidden': 'true' }, shortLabel(p))),
     role === 'public'
       ? h('a', { class: 'btn small ghost', href: '#/signin' }, t('web.signin.button'))
-      : h('button', { type: 'button', class: 'btn small ghost', id: 'sign-out', onclick: () => {
-        api.signOut();
+      : h('button', { type: 'button', class: 'btn small ghost', id: 'sign-out', onclick: async () => {
+        await api.signOut();
         setFlash({ kind: 'ok', msg: t('web.signin.signed_out') });
         navigate('#/signin');
       } }, t('web.signin.sign_out')));
@@ -163,8 +167,9 @@ function focusHeading() {
 }
 
 api.setUnauthorizedHandler(() => {
+  const person = api.session.person;
   api.signOut();
-  setFlash({ kind: 'error', msg: t('web.signin.revoked') });
+  setFlash({ kind: 'error', msg: t(person ? 'web.signin.session_ended' : 'web.signin.revoked') });
   navigate('#/signin');
 });
 

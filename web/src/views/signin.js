@@ -1,4 +1,6 @@
-// views/signin.js - sign in with a token, or browse as the public.
+// views/signin.js - sign in as a person (name and password: the server
+// keeps the session in an HttpOnly cookie), with a token, or browse as
+// the public.
 import { h, replace } from '../dom.js';
 import * as api from '../api.js';
 import { alertBox, errorText } from '../ui.js';
@@ -9,6 +11,52 @@ import { t } from '../i18n.js';
 const allianceName = (a) => (!a?.name ? t('web.signin.an_alliance')
   : a.id ? t('web.signin.the_alliance_id', { name: a.name, id: a.id })
     : t('web.signin.the_alliance', { name: a.name }));
+
+// Where to go once signed in: ?next= when it is a path of the page.
+function after(ctx) {
+  const next = ctx.query.get('next');
+  ctx.navigate(next && next.startsWith('/') ? `#${next}` : '#/proposals');
+}
+
+// The person's form: a name and a password, for the delegation (or the
+// secretariat) the person belongs to.
+function personForm(ctx) {
+  const err = h('div', { class: 'form-error', id: 'person-error', 'aria-live': 'assertive' });
+  const name = h('input', { id: 'person-name', name: 'username', type: 'text', autocomplete: 'username',
+    spellcheck: 'false', autocapitalize: 'off', required: true, maxlength: '64' });
+  const pw = h('input', { id: 'person-password', name: 'password', type: 'password',
+    autocomplete: 'current-password', required: true, maxlength: '256' });
+  const submit = h('button', { type: 'submit', class: 'btn primary wide', id: 'person-sign-in' },
+    t('web.signin.button'));
+  return h('form', { class: 'signin-form', id: 'person-form', novalidate: true, onsubmit: async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    if (!name.value.trim() || !pw.value) {
+      err.replaceChildren(alertBox(t('web.signin.enter_name_password')));
+      (name.value.trim() ? pw : name).focus();
+      return;
+    }
+    submit.disabled = true;
+    submit.textContent = t('web.signin.signing_in');
+    try {
+      await api.signInPerson(name.value.trim(), pw.value);
+      pw.value = '';
+      after(ctx);
+    } catch (e) {
+      submit.disabled = false;
+      submit.textContent = t('web.signin.button');
+      pw.value = '';
+      pw.setAttribute('aria-invalid', 'true');
+      err.replaceChildren(alertBox(e.status === 401 ? t('web.signin.wrong_password')
+        : e.status === 429 ? t('web.signin.too_many', { seconds: String(e.retryAfter || 60) })
+          : errorText(e)));
+      pw.focus();
+    }
+  } },
+  h('div', { class: 'field' }, h('label', { for: 'person-name' }, t('web.signin.name_label')), name),
+  h('div', { class: 'field' }, h('label', { for: 'person-password' }, t('web.signin.password_label')), pw),
+  err, submit);
+}
 
 export async function signinView(ctx) {
   ctx.title(t('web.signin.button'));
@@ -41,8 +89,7 @@ export async function signinView(ctx) {
     submit.textContent = t('web.signin.signing_in');
     try {
       await api.signIn(token);
-      const next = ctx.query.get('next');
-      ctx.navigate(next && next.startsWith('/') ? `#${next}` : '#/proposals');
+      after(ctx);
     } catch (e) {
       submit.disabled = false;
       submit.textContent = t('web.signin.button');
@@ -78,6 +125,9 @@ export async function signinView(ctx) {
         p && p.role !== 'public'
           ? alertBox(t('web.signin.again'), 'info') : null,
         form,
+        h('div', { class: 'or', role: 'separator' }, h('span', {}, t('web.signin.or'))),
+        h('h3', { id: 'person-h' }, t('web.signin.as_person')),
+        personForm(ctx),
         h('div', { class: 'or', role: 'separator' }, h('span', {}, t('web.signin.or'))),
         h('button', { type: 'button', class: 'btn wide', id: 'browse-public', onclick: () => {
           api.browseAsPublic();

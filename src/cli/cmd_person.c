@@ -1,0 +1,165 @@
+/*
+ * cmd_person.c - `council person add|list|disable`: the people who sign
+ * in to the page (store/people.h), made and disabled by the secretariat
+ * from the command line as over the API (POST /api/v1/people).
+ *
+ * A password is read from a file (or standard input, "-"), never from
+ * the command line, where `ps` and the shell's history would show it;
+ * one final newline is dropped.  It is hashed (Argon2id, app/people.h)
+ * and wiped; neither it nor its hash is ever printed.
+ */
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../app/people.h"
+#include "cli.h"
+#include "util.h"
+
+enum { PERSON_NAME, PERSON_DELEGATION, PERSON_SECRETARIAT, PERSON_PASSWORD,
+       PERSON_JSON };
+const struct cli_opt cli_opts_person[] = {
+	[PERSON_NAME] = {.name = "name", .arg = "NAME", .only = "add",
+			 .flags = CLI_OPT_REQUIRED,
+			 .help = "the name the person signs in with: letters,\n"
+				 "digits and . _ - @, at most 64 bytes"},
+	[PERSON_DELEGATION] = {.name = "delegation", .arg = "CODE", .only = "add",
+			       .flags = CLI_OPT_ONE_OF,
+			       .help = "acts for this member's delegation, or\n"
+				       "this partner"},
+	[PERSON_SECRETARIAT] = {.name = "secretariat", .only = "add",
+				.flags = CLI_OPT_ONE_OF,
+				.help = "acts for the secretariat"},
+	[PERSON_PASSWORD] = {.name = "password-file", .arg = "F", .only = "add",
+			     .flags = CLI_OPT_REQUIRED,
+			     .help = "read the password from F ('-': standard\n"
+				     "input); one final newline is dropped"},
+	[PERSON_JSON] = {.name = "json", .help = "machine-readable output",
+			 .flags = CLI_OPT_JSON, .only = "add list"},
+	OPT_END,
+};
+
+/* The password in F into buf (len bytes, not NUL-terminated): 0, or an
+ * error naming F. */
+static int read_password(const char *path, char *buf, size_t max, size_t *len,
+			 struct cn_err *err)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	size_t n;
+	int bad;
+
+	if (!f)
+		return cn_err_set(err, CN_EINVAL, "--password-file %s: %s", path,
+				  strerror(errno));
+	n = fread(buf, 1, max, f);
+	bad = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (bad)
+		return cn_err_set(err, CN_EINVAL, "--password-file %s: cannot be"
+				  " read", path);
+	if (n == max)
+		return cn_err_set(err, CN_EINVAL, "--password-file %s: a password"
+				  " has at most %d bytes", path, CN_PASSWORD_MAX);
+	if (n && buf[n - 1] == '\n')
+		n--;
+	if (n && buf[n - 1] == '\r')
+		n--;
+	*len = n;
+	return 0;
+}
+
+int cmd_person_add(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	/* Room for the longest password, a CRLF, and one byte to see more. */
+	char pw[CN_PASSWORD_MAX + 3];
+	struct cn_err err = {0};
+	struct cn_person p;
+	size_t len = 0;
+	int64_t id;
+	int rc;
+
+	rc = read_password(a->val[PERSON_PASSWORD], pw, sizeof(pw), &len, &err);
+	if (rc == 0)
+		rc = cn_person_make(cn_app_world(app), a->val[PERSON_NAME],
+				    a->val[PERSON_DELEGATION], pw, len, &p, &err);
+	sodium_memzero(pw, sizeof(pw));
+	if (rc == 0)
+		rc = cn_store_person_add(cn_app_store(app), &p, c->now, &id, &err);
+	sodium_memzero(p.pwhash, sizeof(p.pwhash));
+	if (rc)
+		return cli_fail(c, &err);
+	if (c->json)
+		cli_print_json(json_pack("{s:I, s:s, s:s, s:s?}", "id",
+					 (json_int_t)id, "name", p.name, "role",
+					 p.role, "code",
+					 p.principal[0] ? p.principal : NULL));
+	else
+		printf("%lld\n", (long long)id);
+	return 0;
+}
+
+static int add_row(void *ctx, const struct cn_person *p, struct cn_err *err)
+{
+	json_t *arr = ctx;
+
+	if (json_array_append_new(arr, json_pack(
+		    "{s:I, s:s, s:s, s:s?, s:s, s:s?}", "id", (json_int_t)p->id,
+		    "name", p->name, "role", p->role, "code",
+		    p->principal[0] ? p->principal : NULL, "created", p->created,
+		    "disabled", p->disabled[0] ? p->disabled : NULL)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	return 0;
+}
+
+int cmd_person_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
+{
+	struct cn_err err = {0};
+	json_t *arr = json_array(), *v;
+	struct cli_table t;
+	size_t i;
+	int rc;
+	(void)a;
+
+	if ((rc = cn_store_people(cn_app_store(app), NULL, 0, add_row, arr,
+				  &err))) {
+		json_decref(arr);
+		return cli_fail(c, &err);
+	}
+	if (c->json) {
+		cli_print_json(arr);
+		return 0;
+	}
+	cli_table_init(&t, "rllll", (const char *[]){"id", "name", "code",
+		       "created", "disabled"});
+	json_array_foreach(arr, i, v) {
+		char id[32], code[32];
+		const char *r = json_string_value(json_object_get(v, "role"));
+		snprintf(id, sizeof(id), "%lld",
+			 (long long)json_integer_value(json_object_get(v, "id")));
+		snprintf(code, sizeof(code), "%s", strcmp(r, "secretariat") ?
+			 json_string_value(json_object_get(v, "code")) : r);
+		cli_table_row(&t, (const char *[]){id,
+			json_string_value(json_object_get(v, "name")), code,
+			json_string_value(json_object_get(v, "created")),
+			cli_or(json_string_value(json_object_get(v, "disabled")),
+			       "-")});
+	}
+	rc = cli_table_print(&t, &err);
+	json_decref(arr);
+	return rc ? cli_fail(c, &err) : 0;
+}
+
+int cmd_person_disable(struct cli *c, const struct cli_args *a,
+		       struct cn_app *app)
+{
+	struct cn_err err = {0};
+
+	if (cn_store_person_disable(cn_app_store(app), a->id, c->now, &err))
+		return cli_fail(c, &err);
+	fprintf(stderr, "person %lld disabled; its sessions are ended\n",
+		(long long)a->id);
+	return 0;
+}
