@@ -74,9 +74,11 @@ json_t *cn_jstrings(char *const *v, size_t n);
 void cn_actor_delegation(char out[], size_t outlen, const char *code);
 
 /* A person who acted for a principal (a session, server/session.h) is
- * named in the actor after it: "delegation:FR person:anne".  The name
- * after CN_ACTOR_PERSON, or NULL for an actor that names nobody (every
- * actor before people, every token's, the clock's). */
+ * named in the actor after it by its id, "delegation:FR person:7": a
+ * pseudonym, since the log is append-only and partly public, and a name
+ * is personal data kept beside it (store/people.h).  What follows
+ * CN_ACTOR_PERSON, or NULL for an actor that names nobody (every actor
+ * before people, every token's, the clock's). */
 #define CN_ACTOR_PERSON " person:"
 const char *cn_actor_person(const char *actor);
 

@@ -28,10 +28,13 @@
 #include "access.h"
 #include "cache.h"
 #include "handlers.h"
+#include "person_name.h"
 #include "paging.h"
 #include "request.h"
 
 struct history {
+	struct ctx *x;
+	struct person_names names; /* who acted, read on first need */
 	enum sight sight;
 	json_t *events;
 	int64_t after, limit, next; /* next: the after of the next page, 0: none */
@@ -58,9 +61,13 @@ static int add_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 	e = json_pack("{s:I, s:s, s:s, s:s, s:O, s:s}", "seq", (json_int_t)ev->seq,
 		      "time", cn_time_format(ev->time, t), "actor", ev->actor,
 		      "type", ev->type, "payload", ev->payload, "hash", hex);
-	if (e && cn_actor_person(ev->actor))
-		json_object_set_new(e, "person",
-				    json_string(cn_actor_person(ev->actor)));
+	const char *name = NULL;
+	if (e && person_name(h->x, &h->names, ev->actor, &name, err)) {
+		json_decref(e);
+		return err->code;
+	}
+	if (e && name)
+		json_object_set_new(e, "person", json_string(name));
 	if (!e || json_array_append_new(h->events, e))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;
@@ -107,7 +114,7 @@ void h_proposal_events(struct ctx *x)
 {
 	static const char head[] = "{\"proposal\":";
 	static const char *const args[] = {"limit", "after", NULL};
-	struct history h = {SEE_NONE, NULL, 0, 0, 0};
+	struct history h = {.x = x, .sight = SEE_NONE};
 	struct cn_err err = {0};
 	const char *view = NULL;
 	size_t vlen = 0, rlen, n;
@@ -130,6 +137,7 @@ void h_proposal_events(struct ctx *x)
 		return;
 	}
 	rc = cn_reader_proposal_events(x->rd, x->id, add_event, &h, &err);
+	person_names_free(&h.names);
 	if (rc && rc != STOP_PAGE) {
 		json_decref(h.events);
 		reply_err(x, &err);

@@ -15,12 +15,14 @@
 #include "cache.h"
 #include "handlers.h"
 #include "paging.h"
+#include "person_name.h"
 #include "request.h"
 
 struct log_page {
 	struct ctx *x;
 	json_t *events;
 	json_t *sights; /* proposal id -> enum sight, kept for the page */
+	struct person_names names; /* who acted, read on first need */
 };
 
 static int log_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
@@ -41,9 +43,13 @@ static int log_event(void *ctx, const struct cn_event *ev, struct cn_err *err)
 			      ev->payload);
 	if (!e)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	if (cn_actor_person(ev->actor))
-		json_object_set_new(e, "person",
-				    json_string(cn_actor_person(ev->actor)));
+	const char *name;
+	if (person_name(pg->x, &pg->names, ev->actor, &name, err)) {
+		json_decref(e);
+		return err->code;
+	}
+	if (name)
+		json_object_set_new(e, "person", json_string(name));
 	cn_hex(ev->hash, CN_HASH_LEN, hex);
 	json_object_set_new(e, "hash", json_string(hex));
 	json_object_set_new(e, "bytes", json_stringn(ev->bytes, ev->len));
@@ -62,13 +68,14 @@ int log_page(struct ctx *x, struct cn_store *st, int64_t from, int64_t upto,
 	     int64_t limit, json_t *events, int64_t *next, struct cn_err *err)
 {
 	const struct cn_viewer v = {x->who.role, x->who.code, x->reg, x->now};
-	struct log_page pg = {x, events, NULL};
+	struct log_page pg = {.x = x, .events = events};
 	int rc;
 
 	if (!(pg.sights = json_object()))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	rc = cn_lists_log(st, &v, from, upto, limit, log_event, &pg, next, err);
 	json_decref(pg.sights);
+	person_names_free(&pg.names);
 	return rc;
 }
 

@@ -98,10 +98,14 @@ int cn_auth_feed(struct cn_reader *rd, const char *key,
 
 void cn_principal_actor(const struct cn_principal *who, char *buf, size_t len)
 {
-	/* A person acting in a session is named after its principal: the
-	 * record says who acted for the delegation (buf.h). */
+	/* A person acting in a session follows its principal, by id: the
+	 * record says who acted for the delegation, and its name stays
+	 * beside the log (buf.h; server/person_name.h). */
 	const char *by = who->person ? CN_ACTOR_PERSON : "";
-	const char *name = who->person ? who->person_name : "";
+	char name[24] = "";
+
+	if (who->person)
+		snprintf(name, sizeof(name), "%lld", (long long)who->person);
 
 	switch (who->role) {
 	case CN_ROLE_SECRETARIAT:

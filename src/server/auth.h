@@ -64,8 +64,9 @@ int cn_auth_feed(struct cn_reader *rd, const char *key,
 const char *cn_role_name(enum cn_role r);
 
 /* The actor a principal's events are recorded with: "secretariat",
- * "delegation:FR", and for a person in a session its name after that,
- * "delegation:FR person:anne" (core/buf.h); "" for a partner or the
+ * "delegation:FR", and for a person in a session its id after that,
+ * "delegation:FR person:7" (core/buf.h; the name is told by
+ * person_name.h to those who may know it); "" for a partner or the
  * public, who write nothing.  CN_ACTOR_LEN bytes hold any. */
 #define CN_ACTOR_LEN 96
 void cn_principal_actor(const struct cn_principal *who, char *buf, size_t len);

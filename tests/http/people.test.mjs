@@ -115,10 +115,12 @@ test('sign-in sets a secure session cookie; the session acts as its delegation, 
   const log = (await api(srv.base, store.tokens.secretariat, 'GET', '/api/v1/log?limit=1000')).body.events;
   assert.equal(log.length, before + 1);
   assert.equal(log.at(-1).type, 'position.stated');
-  // The delegation acted, and the record names the person.
-  assert.equal(log.at(-1).actor, 'delegation:FR person:anne');
+  // The delegation acted, and the record names the person by its id: a
+  // pseudonym in the bytes, its name beside the log.
+  assert.equal(log.at(-1).actor, `delegation:FR person:${ids.anne}`);
   assert.equal(log.at(-1).person, 'anne');
-  assert.ok(log.at(-1).bytes.includes('"actor":"delegation:FR person:anne"'), 'the person is in the bytes');
+  assert.ok(log.at(-1).bytes.includes(`"actor":"delegation:FR person:${ids.anne}"`), 'the person is in the bytes');
+  assert.ok(!log.at(-1).bytes.includes('anne'), 'the name is in the bytes');
   const hist = await asPerson(srv.base, s, 'GET', `/api/v1/proposals/${ids.open}/events`);
   assert.equal(hist.body.events.at(-1).person, 'anne');
   // A token's writes name nobody.
@@ -159,7 +161,7 @@ test('a write by cookie without its CSRF token, or from another site, is refused
     { headers: { Origin: srv.base } });
   assert.equal(ok.status, 201, JSON.stringify(ok.body));
   const last = (await api(srv.base, store.tokens.secretariat, 'GET', '/api/v1/log?limit=1000')).body.events.at(-1);
-  assert.deepEqual([last.type, last.actor, last.person], ['proposal.created', 'secretariat person:sg', 'sg']);
+  assert.deepEqual([last.type, last.actor, last.person], ['proposal.created', `secretariat person:${ids.sg}`, 'sg']);
   // The record with people in it verifies, hash chain and tree.
   assert.match(council(store.db, 'verify'), /^ok: \d+ events; hash chain intact/);
   // Sign-in itself from another site: refused (login CSRF).
@@ -167,6 +169,44 @@ test('a write by cookie without its CSRF token, or from another site, is refused
   assert.equal(x.status, 403);
   assert.equal(x.body.error.code, 'csrf');
   assert.equal(x.cookie, null);
+});
+
+// A person's name is personal data: the record carries only its id, and
+// the name is told to the secretariat and to the person's own delegation,
+// never to other delegations, partners or the public, even where they see
+// the event (an adopted proposal's creation by a secretariat person is
+// public; another member sees France's positions in full).
+test("a person's name is told only to the secretariat and its own delegation", async () => {
+  const sg = await signIn(srv.base, 'sg', PW);
+  const made = await asPerson(srv.base, sg, 'POST', '/api/v1/proposals', { body: 'NAC', title: 'people: named for whom' },
+    { headers: { Origin: srv.base } });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const id = made.body.id;
+  const anne = await signIn(srv.base, 'anne', PW);
+  assert.equal((await asPerson(srv.base, anne, 'POST', `/api/v1/proposals/${id}/positions`,
+    { position: 'concur' }, { headers: { Origin: srv.base } })).status, 200);
+  assert.equal((await api(srv.base, store.tokens.secretariat, 'POST', `/api/v1/proposals/${id}/conclude`)).body.outcome, 'adopted');
+  const names = {};
+  for (const who of ['secretariat', 'FR', 'US', 'JP', 'public']) {
+    const hist = (await api(srv.base, store.tokens[who], 'GET', `/api/v1/proposals/${id}/events`)).body.events;
+    const log = (await api(srv.base, store.tokens[who], 'GET', '/api/v1/log?limit=1000')).body.events
+      .filter((e) => e.payload?.proposal === id || e.payload?.id === id);
+    for (const e of [...hist, ...log]) {
+      if (!e.actor.includes(' person:')) continue;
+      names[who] ??= new Set();
+      names[who].add(`${e.type} ${e.person ?? '-'}`);
+      assert.ok(!JSON.stringify(e).includes('"sg"') && !JSON.stringify(e).includes('anne') ||
+        ['secretariat', 'FR'].includes(who), `${who} is told a name: ${JSON.stringify(e).slice(0, 300)}`);
+    }
+  }
+  const got = Object.fromEntries(Object.entries(names).map(([k, v]) => [k, [...v].sort()]));
+  assert.deepEqual(got, {
+    secretariat: ['position.stated anne', 'proposal.created sg'],
+    FR: ['position.stated anne', 'proposal.created -'],
+    US: ['position.stated -', 'proposal.created -'],
+    JP: ['proposal.created -'],
+    public: ['proposal.created -'],
+  });
 });
 
 test('an unknown name, a wrong password and a disabled person get the same answer', async () => {
