@@ -605,7 +605,17 @@ async function checkMail(who, page) {
     assert.deepEqual(g.event, logged.get(g.event.seq) ?? hooked.get(g.event.seq),
       `${who}: the e-mail of event ${g.event.seq} differs from /log and from its webhook`);
   }
+  // A proposal adopted during the run was hidden from a partner and the
+  // public before: its earlier events are sent by whichever subscription
+  // fills after the adoption, and skipped by one that filled before (each
+  // has its own cursor, and each sends what /log showed then), so the
+  // webhook and the e-mail may differ on them.
+  const memberSight = who === 'secretariat' || ['FR', 'US', 'HU'].includes(who);
+  const adoptedLate = new Set(memberSight ? [] : want
+    .filter((e) => e.type === 'procedure.concluded' && e.payload.outcome === 'adopted')
+    .map((e) => e.payload.proposal));
   for (const e of want) {
+    if (adoptedLate.has(proposalOf(e)) && e.type !== 'procedure.concluded') continue;
     assert.ok(bySeq.has(e.seq) || !hooked.has(e.seq) || !logged.has(e.seq),
       `${who}: event ${e.seq} (${e.type}) was sent to its webhook but not mailed`);
   }
