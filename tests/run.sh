@@ -7,10 +7,11 @@
 # unit tests (each case), and fuzz smoke runs (each target).  Exits non-zero
 # when anything failed.
 #
-# Each test file is one job, and JOBS jobs (default: the CPU count, at
-# most 4) run at a time: most of the suite's wall time is servers, browsers
-# and PostgreSQL clusters waiting on one another, not CPU, and every test
-# file must pass on a loaded machine anyway.  Files share nothing: each
+# Each test file is one job, and JOBS jobs (default: one more than the
+# CPU count, at most 4) run at a time: much of the suite's wall time is
+# servers, browsers and PostgreSQL clusters waiting on one another, or on
+# a deadline a few seconds ahead (reminders, silence), not CPU, and every
+# test file must pass on a loaded machine anyway.  Files share nothing: each
 # makes its own stores (mktemp), ports (free ones on 127.0.0.1) and
 # PostgreSQL cluster.  A job writes its lines and its counts to a file of
 # its own; they are printed in the order below, with the seconds each
@@ -22,7 +23,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-JOBS=${JOBS:-$(n=$(nproc 2>/dev/null || echo 2); [ "$n" -gt 4 ] && n=4; echo "$n")}
+JOBS=${JOBS:-$(n=$(($(nproc 2>/dev/null || echo 2) + 1)); [ "$n" -gt 4 ] && n=4; echo "$n")}
 # A test file that hangs fails, after FILE_TIMEOUT seconds (default 900),
 # instead of holding the run for ever (a stream route once did).
 FILE_TIMEOUT=${FILE_TIMEOUT:-900}
