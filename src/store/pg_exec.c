@@ -57,12 +57,17 @@ void cn_pg_null(struct cn_pg_params *p, Oid type)
 
 /* ---- running statements ------------------------------------------------------ */
 
-/* PostgreSQL's message, its trailing newline dropped. */
+/* PostgreSQL's message: its first line only.  The lines after it quote
+ * the statement ("LINE 1: INSERT INTO events(...)") and DETAIL may quote
+ * the row's values; the error reaches API clients (a 503), who are told
+ * what failed, never the SQL or the data.  PostgreSQL's own log keeps
+ * the statement (log_min_error_statement). */
 static int fail(struct cn_store_backend *b, const char *msg,
 		struct cn_err *err, const char *what)
 {
-	int n = (int)strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+	const char *nl = strchr(msg, '\n');
+	int n = nl ? (int)(nl - msg) : (int)strlen(msg);
+	while (n > 0 && msg[n - 1] == ' ')
 		n--;
 	return cn_err_set(err, CN_EIO, "%s: %s: %.*s", b->label, what, n, msg);
 }
