@@ -14,6 +14,7 @@
 #include "../core/timeutil.h"
 #include "../store/store.h"
 #include "hooks.h"
+#include "url_parts.h"
 
 /* Whether a URL's host (as libcurl gives it: an IPv6 literal in
  * brackets) may be dialled; NULL, or why not. */
@@ -42,39 +43,30 @@ static const char *host_local(const char *host)
 
 int hook_url_check(const char *url, int allow_local, struct cn_err *err)
 {
-	CURLU *u;
-	char *scheme = NULL, *host = NULL, *user = NULL, *pass = NULL;
+	struct url_parts u;
 	const char *why;
-	int rc = 0;
+	int rc;
 
 	if (strlen(url) > CN_WEBHOOK_URL_MAX)
 		return cn_err_set(err, CN_EINVAL, "field 'url': at most %d bytes",
 				  CN_WEBHOOK_URL_MAX);
-	if (!(u = curl_url()))
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0)) {
-		rc = cn_err_set(err, CN_EINVAL, "field 'url': not an absolute "
-				"URL with a host (http://host/path)");
-	} else if (strcmp(scheme, "http") && strcmp(scheme, "https")) {
+	if ((rc = url_parts_read(url, 1, &u, err)))
+		return rc == CN_EINVAL
+			? cn_err_set(err, CN_EINVAL, "field 'url': not an "
+				     "absolute URL with a host (http://host/path)")
+			: rc;
+	if (strcmp(u.scheme, "http") && strcmp(u.scheme, "https"))
 		rc = cn_err_set(err, CN_EINVAL, "field 'url': scheme '%.20s': "
-				"only http and https", scheme);
-	} else if (!curl_url_get(u, CURLUPART_USER, &user, 0) ||
-		   !curl_url_get(u, CURLUPART_PASSWORD, &pass, 0)) {
+				"only http and https", u.scheme);
+	else if (u.credentials)
 		rc = cn_err_set(err, CN_EINVAL, "field 'url': no user or "
 				"password in the URL (the signature authenticates "
 				"deliveries)");
-	} else if (!allow_local && (why = host_local(host))) {
+	else if (!allow_local && (why = host_local(u.host)))
 		rc = cn_err_set(err, CN_EINVAL, "field 'url': host '%.100s' is %s"
 				", which a webhook may not reach (serve "
-				"--webhooks-allow-local allows it)", host, why);
-	}
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(user);
-	curl_free(pass);
-	curl_url_cleanup(u);
+				"--webhooks-allow-local allows it)", u.host, why);
+	url_parts_free(&u);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
  * mail.h.  libcurl speaks SMTP (and SMTPS, and STARTTLS); this file only
  * sets it up: no SMTP is written here. */
 #include "mail.h"
+#include "url_parts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,34 +13,26 @@
  * from a file or the environment, never from the command line). */
 static int check_url(const char *url, struct cn_err *err)
 {
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *user = NULL, *pass = NULL;
-	int rc = 0;
+	struct url_parts u;
+	int rc;
 
-	if (!u)
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	if (strlen(url) > MAIL_URL_MAX)
-		rc = cn_err_set(err, CN_EINVAL, "--smtp: over %d bytes",
-				MAIL_URL_MAX);
-	else if (curl_url_set(u, CURLUPART_URL, url, 0) ||
-		 curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
-		 curl_url_get(u, CURLUPART_HOST, &host, 0))
-		rc = cn_err_set(err, CN_EINVAL, "--smtp: not a URL such as "
-				"smtp://127.0.0.1:25 or smtps://relay.example:465");
-	else if (strcasecmp(scheme, "smtp") && strcasecmp(scheme, "smtps"))
+		return cn_err_set(err, CN_EINVAL, "--smtp: over %d bytes",
+				  MAIL_URL_MAX);
+	if ((rc = url_parts_read(url, 0, &u, err)))
+		return rc == CN_EINVAL
+			? cn_err_set(err, CN_EINVAL, "--smtp: not a URL such as "
+				     "smtp://127.0.0.1:25 or smtps://relay.example:465")
+			: rc;
+	if (strcasecmp(u.scheme, "smtp") && strcasecmp(u.scheme, "smtps"))
 		rc = cn_err_set(err, CN_EINVAL, "--smtp: the scheme is smtp or "
-				"smtps, not %s", scheme);
-	else if (!curl_url_get(u, CURLUPART_USER, &user, 0) ||
-		 !curl_url_get(u, CURLUPART_PASSWORD, &pass, 0))
+				"smtps, not %s", u.scheme);
+	else if (u.credentials)
 		rc = cn_err_set(err, CN_EINVAL, "--smtp: no user or password in "
 				"the URL (a command line is seen by ps): use "
 				"--smtp-auth FILE or COUNCIL_SMTP_USER and "
 				"COUNCIL_SMTP_PASSWORD");
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(user);
-	curl_free(pass);
-	curl_url_cleanup(u);
+	url_parts_free(&u);
 	return rc;
 }
 

@@ -1,0 +1,38 @@
+/* url_parts.c - a URL's parts by libcurl's parser; see url_parts.h. */
+#include "url_parts.h"
+
+#include <curl/curl.h>
+#include <string.h>
+
+int url_parts_read(const char *url, int any_scheme, struct url_parts *out,
+		   struct cn_err *err)
+{
+	CURLU *u = curl_url();
+	char *user = NULL, *pass = NULL;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!u)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url,
+			 any_scheme ? CURLU_NON_SUPPORT_SCHEME : 0) ||
+	    curl_url_get(u, CURLUPART_SCHEME, &out->scheme, 0) ||
+	    curl_url_get(u, CURLUPART_HOST, &out->host, 0)) {
+		url_parts_free(out);
+		rc = cn_err_set(err, CN_EINVAL, "not a URL");
+	} else {
+		out->credentials = !curl_url_get(u, CURLUPART_USER, &user, 0) ||
+				   !curl_url_get(u, CURLUPART_PASSWORD, &pass, 0);
+	}
+	curl_free(user);
+	curl_free(pass);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+void url_parts_free(struct url_parts *p)
+{
+	curl_free(p->scheme);
+	curl_free(p->host);
+	p->scheme = p->host = NULL;
+}
