@@ -134,9 +134,11 @@ const SET_WORDS = labels({
 
 export function setWords(set, votes = false) {
   if (set.length === 2 && set.includes('concur') && set.includes('footnote')) return t('web.rule.set.concur');
-  if (set.length === 3 && ['object', 'abstain', 'silent'].every((x) => set.includes(x))) return t('web.rule.set.not_in_favour');
+  if (set.length === 3 && ['object', 'abstain', 'silent'].every((x) => set.includes(x))) {
+    return t('web.rule.set.not_in_favour');
+  }
   const word = (x) => (votes && x === 'silent' ? t('web.rule.set.not_taking_part') : SET_WORDS[x] || x);
-  return set.map(word).join(t('web.rule.or'));
+  return set.map(word).join(t('web.or'));
 }
 
 const CMP_WORDS = labels({

@@ -14,7 +14,7 @@ import { isDay, dayOr } from '../model/registry.js';
 import { namedRules } from '../model/bodies.js';
 import {
   INDICES, changeDates, stopIndex, firstDate, ruleAttributes, indexRows, scaleOf, vetoText, blockingText,
-  coalitionLines, whatIfOf, hasWhatIf, analysisHash, whatIfTitle, percent, shortExact, asOfText,
+  coalitionLines, whatIfOf, hasWhatIf, analysisHash, whatIfTitle, percent, shortExact, asOfText, noteText,
 } from '../model/analysis.js';
 import { indexBars } from '../bars.js';
 import { t } from '../i18n.js';
@@ -203,7 +203,7 @@ export async function analysisView(ctx) {
         h('li', { id: `an-${id}-members` }, t('web.an.members', { n: ra.electorate.length })),
         coalitionLines(p).map((line) => h('li', {}, line)),
         h('li', { id: `an-${id}-blocking` }, blockingText(p, nameOf))),
-      p.note ? h('p', { class: 'note' }, p.note) : null,
+      noteText(p) ? h('p', { class: 'note', 'data-note': 'limits' }, noteText(p)) : null,
       rows.length ? [
         h('h3', {}, t('web.an.per_member', { index: idx.label })),
         h('p', { class: 'sub' }, t('web.an.bars_lead')),
