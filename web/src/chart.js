@@ -5,7 +5,7 @@
 // out the labels of waves too close to the next (the table has them all).
 // Its words are the page's language's (web.chart.*), its dates the locale's.
 import { s } from './dom.js';
-import { t } from './i18n.js';
+import { countryName, t } from './i18n.js';
 import { fmtDate } from './time.js';
 
 const yearOf = (d) => {
@@ -25,7 +25,10 @@ export function enlargementWaves(members) {
   return [...by.keys()].sort().map((date) => {
     const ms = by.get(date);
     total += ms.length;
-    return { date, codes: ms.map((m) => m.code), names: ms.map((m) => m.name), total, label: ms[0].wave || '' };
+    return {
+      date, codes: ms.map((m) => m.code), names: ms.map((m) => countryName(m.code, m.name)), total,
+      label: ms[0].wave || '',
+    };
   });
 }
 

@@ -9,7 +9,7 @@ import { feature } from 'topojson-client';
 import worldUrl from 'asset:world-atlas/countries-110m.json';
 import landUrl from 'asset:gen/land-globe.json';
 import { s } from './dom.js';
-import { currentLocale, t } from './i18n.js';
+import { countryName, t } from './i18n.js';
 import { decodeLand } from './model/land.js';
 import { TROPIC_OF_CANCER } from './model/registry.js';
 
@@ -61,16 +61,7 @@ const fetchJson = (u) => fetch(u).then((r) => {
 });
 
 // A country's name in the page's language, else the atlas's (English).
-let regionNames = null;
-function countryName(f) {
-  const c = f.properties.code;
-  try {
-    regionNames ??= new Intl.DisplayNames([currentLocale()], { type: 'region' });
-    return (c && c !== 'XK' && regionNames.of(c)) || f.properties.name;
-  } catch {
-    return f.properties.name;
-  }
-}
+const nameOfCountry = (f) => countryName(f.properties.code, f.properties.name);
 
 function countryClass(f, shade) {
   const c = f.properties.code;
@@ -101,7 +92,7 @@ export function worldMap(fc, {
     s('path', { class: 'graticule', d: path(geoGraticule10()) }),
     s('g', { class: 'countries' }, land.features.map((f) =>
       s('path', { class: countryClass(f, shade), d: path(f), 'data-code': f.properties.code || null },
-        s('title', {}, countryName(f))))),
+        s('title', {}, nameOfCountry(f))))),
   );
   if (tropic) {
     svg.append(s('path', { class: 'tropic', d: path(tropicLine()) }));
@@ -172,7 +163,7 @@ export function globe(fc, { lon, lat, size = 220, cls = '', title } = {}) {
 // Which country holds a point (alpha-2 when known).
 export function countryAt(fc, lon, lat) {
   const f = fc.features.find((x) => geoContains(x, [lon, lat]));
-  return f ? { code: f.properties.code, name: countryName(f) } : null;
+  return f ? { code: f.properties.code, name: nameOfCountry(f) } : null;
 }
 
 // Pointer position on an SVG -> its viewBox coordinates.

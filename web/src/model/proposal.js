@@ -7,7 +7,7 @@ import { fmtDate } from '../time.js';
 import { humanize, OUTCOME_LABEL, POSITION_LABEL, PROCEDURE_LABEL, VOTE_LABEL } from '../ui.js';
 import { voteOf, tallyText } from './votes.js';
 import { clauseText, breaksWords } from './bodies.js';
-import { currentLocale, labels, t } from '../i18n.js';
+import { currentLang, currentLocale, labels, t } from '../i18n.js';
 
 export const outcomeText = (o) => OUTCOME_LABEL[o] || o;
 // The verdict if concluded now (it may be 'pending').
@@ -276,7 +276,8 @@ export function historyLine(e, bodyName, nameOf) {
 export function historyNote(e) {
   const pl = e.payload || {};
   switch (e.type) {
-    case 'procedure.concluded': return pl.explanation;
+    // the record's explanation is English: said on the English page only
+    case 'procedure.concluded': return currentLang() === 'en' ? pl.explanation : null;
     case 'silence.broken': case 'written.refused': return pl.reason || pl.text;
     case 'position.stated': case 'comment.made': case 'vote.cast': return pl.text;
     case 'proposal.created': return [pl.rule_name ? t('web.hist.under_rule', { rule: pl.rule_name }) : '',
