@@ -6,7 +6,8 @@
  * text/plain and a text/html part, each UTF-8 in base64 (76-column
  * lines), so no line of a title can break the message.  The text comes
  * from the catalogues (po/, core/i18n.h) in the subscriber's language,
- * with that language's dates; every value taken from the record is
+ * with that language's dates and its words for the event type (the
+ * Council-Event header and the body keep the type itself); every value taken from the record is
  * escaped in the HTML part.  Both parts end with the webhook body itself
  * (pretty-printed): what the owner may see, exactly as a webhook carries
  * it, and nothing else.
@@ -89,6 +90,22 @@ static void put_about(struct cn_buf *b, enum cn_lang lang, int64_t id,
 		cn_msg_put(b, lang, CN_M_MAIL_ABOUT, "id", n, NULL);
 }
 
+/* An event type in lang's words ("proposal.created" is "New proposal",
+ * "Nouvelle proposition"): the catalogue's mail.kind.TYPE, which
+ * test_i18n checks every type of the log has; a type without one (a
+ * newer log read by an older program) shows as it stands. */
+static const char *kind_words(enum cn_lang lang, const char *kind)
+{
+	char key[80];
+	enum cn_msg m;
+
+	if ((size_t)snprintf(key, sizeof(key), "mail.kind.%s", kind) >=
+		    sizeof(key) ||
+	    cn_msg_find(key, &m))
+		return kind;
+	return cn_msg(lang, m);
+}
+
 struct parts {
 	struct cn_buf subject, lead;
 	int64_t proposal;
@@ -130,10 +147,10 @@ static void words(struct parts *p, enum cn_lang lang, const char *kind,
 		put_date(&when, lang, cn_jstr(o, "time"));
 		snprintf(seq, sizeof(seq), "%lld", (long long)jint(o, "seq"));
 		cn_msg_put(&p->subject, lang, CN_M_MAIL_SUBJECT_EVENT, "event",
-			   kind, "about", about.s, NULL);
+			   kind_words(lang, kind), "about", about.s, NULL);
 		cn_msg_put(&p->lead, lang, CN_M_MAIL_EVENT_TEXT, "seq", seq,
-			   "event", kind, "time", when.s, "actor",
-			   cn_jstr(o, "actor"), "about", about.s, NULL);
+			   "event", kind_words(lang, kind), "time", when.s,
+			   "actor", cn_jstr(o, "actor"), "about", about.s, NULL);
 	}
 	free(title);
 	cn_buf_release(&about);

@@ -192,13 +192,16 @@ test('an event notice: multipart/alternative, UTF-8, French for a French subscri
   }
   assert.equal(m.headers.To, 'fr@delegation.example');
   assert.equal(m.headers['Content-Language'], 'fr');
-  assert.equal(m.headers.Subject, `[council] proposal.created${NNBSP}: proposition ${id}, «${NNBSP}${title}${NNBSP}»`);
-  assert.match(text(m), new RegExp(`L’événement \\d+ du registre, proposal\\.created, a été enregistré le \\d{1,2}(er)? [a-zéû]+ \\d{4} à (1?\\d|2[0-3]) h \\d\\d UTC par`));
+  // The event type in French words (the subject decoded from its RFC
+  // 2047 words by Python's email package), the type itself in the header.
+  assert.equal(m.headers.Subject, `[council] Nouvelle proposition${NNBSP}: proposition ${id}, «${NNBSP}${title}${NNBSP}»`);
+  assert.match(text(m), new RegExp(`^Nouvelle proposition — événement \\d+ du registre, enregistré le \\d{1,2}(er)? [a-zéû]+ \\d{4} à (1?\\d|2[0-3]) h \\d\\d UTC par`));
+  assert.doesNotMatch(text(m).split('\n\n')[0], /proposal\.created/, 'no type name in the French sentence');
   assert.ok(text(m).includes(`Ce que le registre vous montre (le même contenu que le corps d’un webhook)${NNBSP}:`));
   assert.ok(html(m).startsWith('<!DOCTYPE html>\n<html lang="fr">'));
   assert.equal(e.headers['Content-Language'], 'en');
-  assert.equal(e.headers.Subject, `[council] proposal.created: proposal ${id}, “${title}”`);
-  assert.match(text(e), /Event \d+ of the log, proposal\.created, was recorded on \d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d UTC by /);
+  assert.equal(e.headers.Subject, `[council] New proposal: proposal ${id}, “${title}”`);
+  assert.match(text(e), /^New proposal — event \d+ of the log, recorded on \d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d UTC by /);
   // Sight: France does not sit on the NPG.
   assert.ok(!to('fr@delegation.example').some((x) => about(x) === hidden), 'nothing of the NPG for France');
   assert.ok(to('us@delegation.example').some((x) => about(x) === hidden), 'the United States sits on the NPG');
@@ -232,6 +235,8 @@ test('a reminder before the deadline, once, in French', async () => {
   assert.equal(to('fr-remind@delegation.example').filter(reminded).length, 1, 'once');
   const concl = to('fr-remind@delegation.example').find((x) => x.headers['Council-Event'] === 'procedure.concluded');
   assert.equal(concl.headers.References, m.headers.References, 'one thread per proposal');
+  // (a conclusion's payload names the proposal, not its title)
+  assert.equal(concl.headers.Subject, `[council] Procédure conclue${NNBSP}: proposition ${id}`);
   assert.equal((await as('FR')('POST', `/api/v1/webhooks/${s.id}/revoke`)).status, 200);
 });
 

@@ -14,9 +14,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/event_type.h"
 #include "core/i18n.h"
 
 #define NNBSP "\xe2\x80\xaf"
@@ -136,6 +138,32 @@ static void find_by_key(void **state)
 	assert_int_equal(m, CN_M_OUTCOME_BLOCKED);
 }
 
+/* Every event type the log can hold has its words for the e-mails
+ * (mail.kind.TYPE, server/mail_compose.c), in both languages, and they
+ * are words, not the type itself. */
+static void event_type_words(void **state)
+{
+	(void)state;
+	for (int i = 0; i < CN_EV_COUNT; i++) {
+		const char *type = cn_event_type_get((enum cn_ev)i)->name;
+		char key[80];
+		enum cn_msg m;
+
+		snprintf(key, sizeof(key), "mail.kind.%s", type);
+		if (cn_msg_find(key, &m))
+			fail_msg("%s: no key %s in the catalogue", type, key);
+		for (int l = 0; l < CN_LANG_COUNT; l++) {
+			const char *w = cn_msg((enum cn_lang)l, m);
+			if (strchr(w, '.') || !strcmp(w, type))
+				fail_msg("%s in %s: '%s' is not words", key,
+					 cn_lang_code((enum cn_lang)l), w);
+		}
+	}
+	enum cn_msg m;
+	assert_int_equal(cn_msg_find("mail.kind.procedure.concluded", &m), 0);
+	assert_string_equal(cn_msg(CN_LANG_FR, m), "Proc\xc3\xa9" "dure conclue");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +171,7 @@ int main(void)
 		cmocka_unit_test(placeholders_by_name),
 		cmocka_unit_test(french_table),
 		cmocka_unit_test(find_by_key),
+		cmocka_unit_test(event_type_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

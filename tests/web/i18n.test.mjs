@@ -7,7 +7,11 @@
 // before a colon), and <html lang> following the language.  The analysis
 // views (a body's power, a proposal's "who can still block it") with
 // French numbers ("4 294 967 296", "3,13 %"), and a receipt verified in
-// French, each checked for English words left, then switched back.
+// French, each checked for English words left, then switched back.  Every
+// view walked in French, its text, aria-labels, titles and SVG searched
+// for the English labels the page once had (maps, the chart, the rule's
+// tests, the vote dialog, the treaty area, country names), then the
+// offices' map switched back to English.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { webFixture, launchBrowser, api, isoIn, signIn, networkQuiet, settle, council } from './lib.mjs';
@@ -41,6 +45,19 @@ before(async () => {
   ids.objected = objected.body.id;
   const o = await api(fx.base, fx.tok.HU, 'POST', `/api/v1/proposals/${ids.objected}/positions`, { position: 'object' });
   assert.equal(o.status, 200, JSON.stringify(o.body));
+  // a vote (the rule's tests shown), France has voted yes; an office to open
+  const vote = await sec('POST', '/api/v1/proposals', { body: 'NAC', title: 'Scrutin', procedure: 'vote' });
+  assert.equal(vote.status, 201, JSON.stringify(vote.body));
+  ids.vote = vote.body.id;
+  const yes = await api(fx.base, fx.tok.FR, 'POST', `/api/v1/proposals/${ids.vote}/votes`, { vote: 'yes' });
+  assert.equal(yes.status, 200, JSON.stringify(yes.body));
+  const office = await sec('POST', '/api/v1/proposals', {
+    body: 'NAC', title: 'Tokyo', procedure: 'silence', deadline: isoIn(86400),
+    effects: [{ type: 'open-office', id: 'nlo-tokyo', name: 'NLO Tokyo', city: 'Tokyo', country: 'JP',
+      lat: '35.68', lon: '139.69', kind: 'liaison' }],
+  });
+  assert.equal(office.status, 201, JSON.stringify(office.body));
+  ids.office = office.body.id;
   fr = await launchBrowser({ locale: 'fr-FR' });
 });
 
@@ -303,4 +320,104 @@ test('a receipt verified in French: the checks, the summary, a failure, no Engli
   await noEnglish(page, '#receipt-list', 'a failed receipt');
   await page.close();
   assert.deepEqual(fr.errors, []);
+});
+
+// English labels the page once showed in French (a list, whole words):
+// the maps, the chart, the rule's tests, effects, the vote dialog, notes,
+// the treaty area, countries by their English names.  The record's own
+// names (bodies, offices, titles) are data and not searched for.
+const ENGLISH_LABELS = new RegExp('\\b(World map|Tropic of Cancer|treaty area limit|Members over time|Members?|members|'
+  + 'Location|in favour|against|at least|more than|fewer than|not shown|among|votes cast|All of these|At least one|'
+  + 'No member|Every member|Population share|Close an office|Admit a member|Add a partner|Establish a body|'
+  + 'Amend a body|renamed|Vote yes|Vote no|Abstain|Not participate|You may change|The server|Adopted when|'
+  + 'Close the vote|Conclude when|receipts?|kept in this browser|Open an office|out of area|in area|'
+  + 'is not a member state|no objection|Germany|United Kingdom|United States|Netherlands|Türkiye|Czechia)\\b');
+// What a view says, to eyes and to screen readers: the text of <main>
+// but for code (commands, rules), every aria-label, title and placeholder,
+// and the SVGs' titles and labels.
+const said = (page) => page.evaluate(() => [[...document.querySelectorAll('main code')]
+  .reduce((text, c) => text.split(c.innerText).join(' '), document.querySelector('main').innerText),
+  ...[...document.querySelectorAll('[aria-label], [title], [placeholder]')].flatMap((e) =>
+    ['aria-label', 'title', 'placeholder'].map((a) => e.getAttribute(a)).filter(Boolean)),
+  ...[...document.querySelectorAll('svg title, svg text')].map((e) => e.textContent)].join('\n'));
+async function noEnglishLabel(page, what) {
+  const text = await said(page);
+  assert.doesNotMatch(text, ENGLISH_LABELS, `${what}: English left in ${JSON.stringify(text.match(ENGLISH_LABELS)?.[0])}`);
+  assert.doesNotMatch(text, /\bweb\.[a-z_]+\.[a-z_.-]+/, `${what}: a catalogue key shown as it stands`);
+  return text;
+}
+
+test('every view in French: no English label in text, aria-labels or maps; French numbers; and back', async () => {
+  const page = await fr.newPage('fr-views');
+  await signInFrench(page, fx.tok.secretariat);
+  const visit = async (path, ready) => {
+    await page.goto(`${fx.base}/#${path}`);
+    await page.locator(ready).first().waitFor();
+    await settle(page);
+  };
+  await visit('/proposals', `[data-proposal="${ids.vote}"]`);
+  await noEnglishLabel(page, 'the procedures');
+  // a vote: the rule's tests in French
+  await visit(`/proposals/${ids.vote}`, '#rule-tests .rule-test');
+  const tests = await page.locator('#rule-tests').innerText();
+  assert.match(tests, /Aucun membre ne s’oppose/);
+  assert.match(tests, /aucun contre/);
+  await noEnglishLabel(page, 'a vote');
+  // an office: the globe, the coordinates, the treaty area, in French
+  await visit(`/proposals/${ids.office}`, '[data-effect="open-office"]');
+  const effect = page.locator('[data-effect="open-office"]');
+  await effect.scrollIntoViewIfNeeded();
+  await effect.locator('svg.globe').waitFor();
+  assert.equal(await effect.locator('svg.globe').getAttribute('aria-label'), `Tokyo${NNBSP}: 35,68° N, 139,69° E`);
+  assert.match(await effect.locator('.area-flag p').innerText(),
+    new RegExp(`^Hors zone${NNBSP}: JP n’est pas un État membre le \\d{1,2} (${MONTHS_FR}) \\d{4}${NNBSP}; l’article 6 `));
+  await noEnglishLabel(page, 'an office to open');
+  // the form, its map: French words
+  await visit('/propose', '#add-open-office');
+  assert.equal(await page.locator('#add-open-office').innerText(), '+ Ouvrir un bureau');
+  await page.locator('#add-open-office').click();
+  await page.locator('[data-effect="open-office"] svg.map').waitFor();
+  assert.match(await page.locator('svg.map .tropic-label').textContent(), /^Tropique du Cancer · limite de la zone/);
+  await noEnglishLabel(page, 'a new proposal');
+  await visit('/bodies', '[data-body="NAC"]');
+  await noEnglishLabel(page, 'the bodies');
+  // the enlargement chart: French words and dates; the members in French
+  await visit('/registry/members', 'svg.chart .wave');
+  assert.equal(await page.locator('svg.chart .axis-label').textContent(), 'Membres');
+  assert.match(await page.locator('svg.chart .wave title').first().textContent(),
+    new RegExp(`^\\d{1,2} (${MONTHS_FR}) 1949${NNBSP}: .*Allemagne|^\\d{1,2} (${MONTHS_FR}) 1949${NNBSP}: .*États-Unis`));
+  await noEnglishLabel(page, 'the members');
+  await visit('/registry/partners', '.partner-list li');
+  assert.equal(await page.locator('.partner-list li[data-code="JP"] .mname').innerText(), 'Japon');
+  await noEnglishLabel(page, 'the partners');
+  // the offices' map: French, its countries by their French names
+  await visit('/registry/offices', 'svg.map .countries path[data-code="DE"]');
+  assert.equal(await page.locator('svg.map path[data-code="DE"] title').textContent(), 'Allemagne');
+  assert.match(await page.locator('svg.map .tropic-label').textContent(), /^Tropique du Cancer /);
+  await noEnglishLabel(page, 'the offices');
+  // back to English: the same map in English
+  await Promise.all([page.waitForEvent('load'), page.locator('#lang-switch').click()]);
+  await page.locator('svg.map .countries path[data-code="DE"]').waitFor();
+  assert.equal(await page.locator('svg.map path[data-code="DE"] title').textContent(), 'Germany');
+  assert.match(await page.locator('svg.map .tropic-label').textContent(), /^Tropic of Cancer /);
+  await page.evaluate(() => localStorage.removeItem('council.lang'));
+  await page.close();
+  // a delegation: its vote's dialog and its receipts, in French
+  const del = await fr.newPage('fr-delegation');
+  await signInFrench(del, fx.tok.US);
+  await del.goto(`${fx.base}/#/proposals/${ids.vote}`);
+  await del.locator('[data-action="vote-no"]').click();
+  const dlg = del.locator('dialog[open]');
+  await dlg.waitFor();
+  assert.equal(await dlg.locator('h2').innerText(), `Voter contre${NNBSP}?`);
+  assert.match(await dlg.innerText(), /Vous pouvez le changer jusqu’à ce que la présidence clôture le vote\./);
+  await noEnglishLabel(del, 'the vote dialog');
+  await dlg.locator('button[value="cancel"]').click();
+  await del.goto(`${fx.base}/#/receipts`);
+  await del.locator('main h1').waitFor();
+  await settle(del);
+  await noEnglishLabel(del, 'the receipts');
+  await del.close();
+  assert.deepEqual(fr.errors, []);
+  assert.deepEqual(fx.browser.errors, []);
 });

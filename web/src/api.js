@@ -5,7 +5,7 @@
 // data is on its way while its code loads.  The addresses come from
 // endpoints.js.
 import { url } from './endpoints.js';
-import { t } from './i18n.js';
+import { countryName, t } from './i18n.js';
 
 const TOKEN_KEY = 'council.token';
 const PUBLIC_KEY = 'council.public';
@@ -215,8 +215,8 @@ export async function names() {
   return cached('reg:names', async () => {
     const [m, p] = await Promise.all([allMembers(), allPartners()]);
     const map = new Map();
-    for (const x of p.partners) map.set(x.code, x.name);
-    for (const x of m.members) map.set(x.code, x.name);
+    for (const x of p.partners) map.set(x.code, countryName(x.code, x.name));
+    for (const x of m.members) map.set(x.code, countryName(x.code, x.name));
     return map;
   });
 }

@@ -3,7 +3,10 @@
 // shown at (one unit of the viewBox is one CSS pixel), so its labels keep
 // their size on a phone; on a narrow one it names fewer years and leaves
 // out the labels of waves too close to the next (the table has them all).
+// Its words are the page's language's (web.chart.*), its dates the locale's.
 import { s } from './dom.js';
+import { countryName, t } from './i18n.js';
+import { fmtDate } from './time.js';
 
 const yearOf = (d) => {
   const [y, m = 1, day = 1] = String(d).split('-').map(Number);
@@ -22,7 +25,10 @@ export function enlargementWaves(members) {
   return [...by.keys()].sort().map((date) => {
     const ms = by.get(date);
     total += ms.length;
-    return { date, codes: ms.map((m) => m.code), names: ms.map((m) => m.name), total, label: ms[0].wave || '' };
+    return {
+      date, codes: ms.map((m) => m.code), names: ms.map((m) => countryName(m.code, m.name)), total,
+      label: ms[0].wave || '',
+    };
   });
 }
 
@@ -33,7 +39,7 @@ export function enlargementChart(waves, { from = 1949, to = 2024, width = 880, h
   const X = (y) => m.l + ((y - from) / (end - from)) * (width - m.l - m.r);
   const Y = (v) => height - m.b - (v / maxY) * (height - m.t - m.b);
   const svg = s('svg', {
-    class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label || 'Members over time',
+    class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label || t('web.chart.label'),
   });
   // grid and axes
   const g = s('g', { class: 'axes', 'aria-hidden': 'true' });
@@ -78,9 +84,9 @@ export function enlargementChart(waves, { from = 1949, to = 2024, width = 880, h
     dots.append(s('g', { class: 'wave', 'data-date': w.date },
       s('circle', { cx: x, cy: y, r: narrow ? 3.5 : 4.5 }),
       label,
-      s('title', {}, `${w.date}: ${w.names.join(', ')} (${w.total} members)`)));
+      s('title', {}, t('web.chart.wave', { date: fmtDate(w.date), names: w.names.join(', '), n: w.total }))));
   });
   svg.append(dots);
-  svg.append(s('text', { class: 'axis-label', x: m.l, y: 16 }, 'Members'));
+  svg.append(s('text', { class: 'axis-label', x: m.l, y: 16 }, t('web.chart.axis')));
   return svg;
 }

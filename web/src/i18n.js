@@ -105,6 +105,21 @@ export function t(key, params) {
   return text.replace(/\{([a-z_][a-z0-9_]*)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }
 
+// A member's or partner's name in the page's language: the record's on
+// the English page (the registry names them in English); in French the
+// locale's name of its ISO 3166 code (Intl.DisplayNames: DE is
+// "Allemagne"), else the record's.
+let regionNames = null;
+export function countryName(code, name) {
+  if (lang === 'en' || !/^[A-Z]{2}$/.test(code || '')) return name || code;
+  try {
+    regionNames ??= new Intl.DisplayNames([currentLocale()], { type: 'region', fallback: 'none' });
+    return regionNames.of(code) || name || code;
+  } catch {
+    return name || code;
+  }
+}
+
 // {value: label} tables (ui.js's POSITION_LABEL...) read through the
 // catalogue at each use, so a table made when a module loads still
 // follows the language: labels({ concur: 'position.concur' }).concur is

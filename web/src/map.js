@@ -1,12 +1,15 @@
 // map.js - world maps with d3-geo and world-atlas (Natural Earth 1:110m,
 // served under its hash from assets/): the offices map, a small globe for
 // an office effect, and a location picker.  A chunk of its own, loaded by
-// the views that draw a map, when they draw it.
+// the views that draw a map, when they draw it.  Its words are the
+// page's language's (web.map.*), and a country is named in it
+// (Intl.DisplayNames) where the atlas knows its code.
 import { geoNaturalEarth1, geoOrthographic, geoPath, geoGraticule, geoGraticule10, geoContains } from 'd3-geo';
 import { feature } from 'topojson-client';
 import worldUrl from 'asset:world-atlas/countries-110m.json';
 import landUrl from 'asset:gen/land-globe.json';
 import { s } from './dom.js';
+import { countryName, t } from './i18n.js';
 import { decodeLand } from './model/land.js';
 import { TROPIC_OF_CANCER } from './model/registry.js';
 
@@ -57,6 +60,9 @@ const fetchJson = (u) => fetch(u).then((r) => {
   return r.json();
 });
 
+// A country's name in the page's language, else the atlas's (English).
+const nameOfCountry = (f) => countryName(f.properties.code, f.properties.name);
+
 function countryClass(f, shade) {
   const c = f.properties.code;
   return ['country', c && shade?.[c]].filter(Boolean).join(' ');
@@ -79,20 +85,20 @@ export function worldMap(fc, {
   const path = geoPath(proj);
   const svg = s('svg', {
     class: 'map', viewBox: `0 0 ${width} ${height}`, role: 'img',
-    'aria-label': label || 'World map', preserveAspectRatio: 'xMidYMid meet',
+    'aria-label': label || t('web.map.world'), preserveAspectRatio: 'xMidYMid meet',
   });
   svg.append(
     s('path', { class: 'sphere', d: path({ type: 'Sphere' }) }),
     s('path', { class: 'graticule', d: path(geoGraticule10()) }),
     s('g', { class: 'countries' }, land.features.map((f) =>
       s('path', { class: countryClass(f, shade), d: path(f), 'data-code': f.properties.code || null },
-        s('title', {}, f.properties.name)))),
+        s('title', {}, nameOfCountry(f))))),
   );
   if (tropic) {
     svg.append(s('path', { class: 'tropic', d: path(tropicLine()) }));
     const [tx, ty] = proj([region ? region.lon[0] : -178, TROPIC_OF_CANCER]);
     svg.append(s('text', { class: 'tropic-label', x: Math.max(tx, 0) + 6, y: ty - 5 },
-      'Tropic of Cancer · treaty area limit (Art. 6)'));
+      t('web.map.tropic')));
   }
   const g = s('g', { class: 'markers' });
   svg.append(g);
@@ -137,7 +143,7 @@ export function globe(fc, { lon, lat, size = 220, cls = '', title } = {}) {
   const path = geoPath(proj).digits(1);
   const svg = s('svg', {
     class: 'globe', viewBox: `0 0 ${size} ${size}`, role: 'img',
-    'aria-label': title || `Location ${lat}, ${lon}`,
+    'aria-label': title || t('web.map.location', { lat, lon }),
   });
   svg.append(
     s('path', { class: 'sphere', d: path({ type: 'Sphere' }) }),
@@ -157,7 +163,7 @@ export function globe(fc, { lon, lat, size = 220, cls = '', title } = {}) {
 // Which country holds a point (alpha-2 when known).
 export function countryAt(fc, lon, lat) {
   const f = fc.features.find((x) => geoContains(x, [lon, lat]));
-  return f ? { code: f.properties.code, name: f.properties.name } : null;
+  return f ? { code: f.properties.code, name: nameOfCountry(f) } : null;
 }
 
 // Pointer position on an SVG -> its viewBox coordinates.

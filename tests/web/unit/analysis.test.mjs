@@ -8,7 +8,7 @@ import { useLang } from '../../../web/src/i18n.js';
 import {
   dayOf, ruleAttributes, figuresHeld, changeDates, stopIndex, firstDate, groupDigits, percent, shortExact,
   indexRows, vetoText, blockingText, analysisHash, whatIfOf, whatIfTitle, canBlockText, flipText, verdictRows,
-  verdictExplanation, pivotalRows, coalitionLines, INDICES,
+  verdictExplanation, pivotalRows, coalitionLines, noteText, INDICES,
 } from '../../../web/src/model/analysis.js';
 
 setLocale('en-GB');
@@ -174,4 +174,26 @@ test('in French: words, numbers and the verdicts\' explanations', async (t) => {
 test('in English the verdict is explained by the API\'s own text', () => {
   assert.equal(verdictExplanation({ verdict: 'blocked', explanation: 'blocked: B objects', blocking: ['B'] }),
     'blocked: B objects');
+});
+
+// The API's note (English) says why a part is missing; the English page
+// shows it as it is, the French one says it from the structured fields.
+test('the note on what was not computed: the API\'s in English, French words from the fields', async (t) => {
+  const NNBSP = '\u202f';
+  assert.equal(noteText({ note: '' }), '');
+  const notMonotone = { monotone: false, note: 'the rule is not monotone (...)', indices: [] };
+  assert.equal(noteText(notMonotone), notMonotone.note);
+  const tooLarge = {
+    monotone: true, note: 'minimal coalitions not counted: the decision diagram passed its size limit',
+    indices: [{ member: 'A', banzhaf: { value: 0.5 }, shapley_shubik: { value: 0.5 } }],
+    minimal_winning: null, minimal_blocking: null, smallest_blocking: { size: 1, count: '1', example: ['A'] },
+  };
+  assert.equal(noteText(tooLarge), tooLarge.note);
+  await useLang('fr');
+  t.after(() => useLang('en'));
+  assert.match(noteText(notMonotone), /^La règle n’est pas monotone /);
+  assert.equal(noteText(tooLarge), `Non calculés, le calcul étant trop grand${NNBSP}: les coalitions minimales.`);
+  assert.equal(noteText({ ...tooLarge, smallest_blocking: null, indices: [{ member: 'A', shapley_shubik: null }] }),
+    `Non calculés, le calcul étant trop grand${NNBSP}: les indices de Banzhaf, Shapley-Shubik, les coalitions `
+    + 'minimales, les plus petites coalitions de blocage.');
 });

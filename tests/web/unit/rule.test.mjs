@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRule, ruleTests, ruleHasTests, setWords, attrWords } from '../../../web/src/model/rule.js';
+import { useLang } from '../../../web/src/i18n.js';
 
 const QMV = 'count(concur) >= 55% of electorate and (weight(concur, population_share) >= 65% of electorate '
   + 'or count(object|abstain|silent) < 4)';
@@ -140,4 +141,38 @@ test('words for position sets and attributes, under a vote and not', () => {
   assert.equal(setWords(['silent'], true), 'not taking part');
   assert.equal(setWords(['declared', 'reserve']), 'abstaining with a formal declaration or holding a reservation');
   assert.equal(attrWords('population_share'), 'Population share');
+});
+
+// In French: the words of the catalogue (po/fr.po, its typography) and
+// French numbers ("96,66 %", a narrow space before %), the values the same.
+test('the tests in French: words and numbers', async (t) => {
+  const N = '\u202f';
+  await useLang('fr');
+  t.after(() => useLang('en'));
+  const q = ruleTests(eu(['HU', 'SK']));
+  assert.equal(q.met, true);
+  const members = byLabel(q, 'Membres en faveur');
+  assert.deepEqual([members.valueText, members.thresholdText], ['25 sur 27', `au moins 55${N}% des 27 membres (15)`]);
+  const pop = byLabel(q, 'Part de la population des membres en faveur');
+  assert.deepEqual([pop.valueText, pop.thresholdText], [`96,66${N}%`, `au moins 65${N}% du total`]);
+  assert.equal(byLabel(q, 'Membres ne soutenant pas la proposition').valueText, '2 sur 27');
+  assert.equal(q.label, 'Toutes ces conditions');
+  const sc = ruleTests({ rule: SC, electorate_size: 15, procedure: 'meeting',
+    positions: [{ member: 'FR', position: 'object' }, { member: 'DE', position: 'concur' }] });
+  assert.equal(byLabel(sc, 'Aucun membre contre parmi CN, FR, GB, RU, US').valueText, '1 contre');
+  const cons = ruleTests({ rule: 'consensus', electorate_size: 2, procedure: 'meeting',
+    positions: [{ member: 'FR', position: 'object' }, { member: 'DE', position: 'concur' }] });
+  assert.deepEqual([cons.label, cons.valueText], [`Aucun membre ne s’oppose`, '1 contre']);
+  const un = ruleTests({ rule: 'unanimity', electorate_size: 2, procedure: 'vote', tally: { yes: 1, no: 1 } });
+  assert.deepEqual([un.label, un.valueText, un.thresholdText], ['Tous les membres en faveur', '1 sur 2', 'les 2']);
+  assert.equal(setWords(['silent'], true), 'ne prenant pas part au vote');
+  assert.equal(setWords(['abstain', 'reserve']), 's’abstenant ou émettant une réserve');
+  const cast = ruleTests({ rule: 'count(concur) >= 2/3 of cast', electorate_size: 3, procedure: 'vote',
+    positions: [{ member: 'FR', position: 'concur' }, { member: 'DE', position: 'object' }] });
+  assert.equal(cast.thresholdText, 'au moins 2/3 des 2 suffrages exprimés (2)');
+  // nothing English left in any label or value
+  for (const x of [q, sc, cons, un, cast].flatMap(flat)) {
+    assert.doesNotMatch([x.label, x.valueText, x.thresholdText].join(' '),
+      /\b(of|members?|in favour|against|at least|not shown|among|none|votes cast)\b/, x.label);
+  }
 });

@@ -219,6 +219,25 @@ export function coalitionLines(power) {
   ].filter(Boolean);
 }
 
+// Why a part of the analysis is missing (the API's `note`, English, for
+// machines and the English page); in French the page's own words from
+// the structured fields: `monotone`, and the parts left null (the
+// indices, the minimal coalitions, the smallest blocking ones).  '' when
+// nothing is missing.
+export function noteText(power) {
+  if (!power?.note) return '';
+  if (currentLang() === 'en') return power.note;
+  if (power.monotone === false) return t('web.an.note.not_monotone');
+  const first = power.indices?.[0] || {};
+  const missing = [
+    first.banzhaf === undefined ? t('web.an.note.part.banzhaf') : null,
+    first.shapley_shubik == null ? t('web.an.note.part.shapley') : null,
+    power.minimal_winning == null ? t('web.an.note.part.minimal') : null,
+    power.smallest_blocking == null ? t('web.an.note.part.blocking') : null,
+  ].filter(Boolean);
+  return missing.length ? t('web.an.note.missing', { parts: missing.join(', ') }) : '';
+}
+
 // ---- the what-if ---------------------------------------------------------------
 
 // The what-if of the address (?rule=&with=&without=).

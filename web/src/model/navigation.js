@@ -4,7 +4,7 @@
 // starts at once.  Pure (no DOM, no location): main.js routes and draws,
 // the Node unit tests import it.
 import { url } from '../endpoints.js';
-import { t } from '../i18n.js';
+import { countryName, t } from '../i18n.js';
 
 // '#/bodies?at=2003-02-16' -> {path: '/bodies', query: URLSearchParams}
 export function parseHash(hash) {
@@ -27,7 +27,7 @@ export function navLinks(role) {
 
 // The principal's member or partner by name (whoami gives it), or by
 // names: code -> name, else by its code.
-const nameOf = (p, names) => names?.get(p.code) || p.name || p.code;
+const nameOf = (p, names) => names?.get(p.code) || countryName(p.code, p.name);
 
 export function principalLabel(p, names) {
   if (!p) return t('web.who.nobody');

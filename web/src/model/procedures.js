@@ -2,7 +2,7 @@
 // API's proposals: headings by role, the tally, the order of the cards and
 // rows, the verdict's explanation and the effects in words.  Pure (no DOM):
 // views/procedures.js draws it, the Node unit tests import it.
-import { t } from '../i18n.js';
+import { currentLang, t } from '../i18n.js';
 
 // How many concluded procedures a page of the list shows at first (the
 // newest); "Show older" reads the next ones.  The list's cost does not grow
@@ -53,11 +53,24 @@ export function sortConcluded(list) {
   return [...list].sort((a, b) => String(b.concluded).localeCompare(String(a.concluded)) || b.id - a.id);
 }
 
+// The verdict's explanation in the page's language: the API's as it
+// stands on the English page (the record's words, English by design); in
+// French the page's own words from the proposal's structured fields (who
+// blocks it, whose reservation holds it), or '' when they name no one.
+export function explanationText(p, nameOf = (c) => c) {
+  if (!p.explanation) return '';
+  if (currentLang() === 'en') return p.explanation;
+  const who = (codes) => codes.map(nameOf).join(', ');
+  if (p.blocked_by?.length) return t('web.block.why.blocking', { members: who(p.blocked_by) });
+  if (p.holding?.length) return t('web.block.why.holding', { members: who(p.holding) });
+  return '';
+}
+
 // The explanation after the verdict it starts with ("blocked: FR objects"
 // under the verdict "blocked" reads "FR objects"); '' without one.
-export function explanationAfterVerdict(p) {
-  if (!p.explanation) return '';
-  return p.explanation.startsWith(`${p.verdict}: `) ? p.explanation.slice(p.verdict.length + 2) : p.explanation;
+export function explanationAfterVerdict(p, nameOf) {
+  const text = explanationText(p, nameOf);
+  return text.startsWith(`${p.verdict}: `) ? text.slice(p.verdict.length + 2) : text;
 }
 
 // An effect in a line; names: code -> name (codes stand for themselves).

@@ -7,7 +7,7 @@ import { fmtDate } from '../time.js';
 import { humanize, OUTCOME_LABEL, POSITION_LABEL, PROCEDURE_LABEL, VOTE_LABEL } from '../ui.js';
 import { voteOf, tallyText } from './votes.js';
 import { clauseText, breaksWords } from './bodies.js';
-import { labels, t } from '../i18n.js';
+import { currentLang, currentLocale, labels, t } from '../i18n.js';
 
 export const outcomeText = (o) => OUTCOME_LABEL[o] || o;
 // The verdict if concluded now (it may be 'pending').
@@ -61,14 +61,18 @@ export function effectsNote(p) {
 // [heading, line] of an effect other than opening an office.
 export function effectLabel(e) {
   switch (e.type) {
-    case 'close-office': return ['Close an office', `Office ${e.id}`];
-    case 'admit-member': return ['Admit a member', `${e.name} (${e.code}), effective ${fmtDate(e.effective)}`];
-    case 'add-partner': return ['Add a partner', `${e.name} (${e.code}) · ${humanize(e.framework)}`];
-    case 'establish-body': return ['Establish a body', [`${e.name} (${e.id})`, ...bodyChanges(e),
-      e.established ? `established ${fmtDate(e.established)}` : null].filter(Boolean).join(' · ')];
-    case 'amend-body': return ['Amend a body', [e.body, e.name ? `renamed ${e.name}` : null, ...bodyChanges(e),
-      e.membership ? `membership: ${clauseText(e.membership)}` : null,
-      e.effective ? `from ${fmtDate(e.effective)}` : 'from the day of adoption'].filter(Boolean).join(' · ')];
+    case 'close-office': return [t('web.pm.fx.close_office'), t('web.pm.fx.office', { id: e.id })];
+    case 'admit-member': return [t('web.pm.fx.admit_member'),
+      t('web.pm.fx.effective', { name: e.name, code: e.code, date: fmtDate(e.effective) })];
+    case 'add-partner': return [t('web.pm.fx.add_partner'), `${e.name} (${e.code}) · ${humanize(e.framework)}`];
+    case 'establish-body': return [t('web.pm.fx.establish_body'), [`${e.name} (${e.id})`, ...bodyChanges(e),
+      e.established ? t('web.pm.fx.established', { date: fmtDate(e.established) }) : null]
+      .filter(Boolean).join(' · ')];
+    case 'amend-body': return [t('web.pm.fx.amend_body'), [e.body,
+      e.name ? t('web.pm.fx.renamed', { name: e.name }) : null, ...bodyChanges(e),
+      e.membership ? t('web.pm.fx.membership', { text: clauseText(e.membership) }) : null,
+      e.effective ? t('web.pm.fx.from', { date: fmtDate(e.effective) }) : t('web.pm.fx.from_adoption')]
+      .filter(Boolean).join(' · ')];
     default: return [humanize(e.type), ''];
   }
 }
@@ -76,23 +80,29 @@ export function effectLabel(e) {
 // A body effect's rule, procedure and what breaks its silence, in words.
 function bodyChanges(e) {
   return [
-    e.rule ? `rule: ${e.rule}` : null,
-    e.procedure ? `procedure: ${PROCEDURE_LABEL[e.procedure] || e.procedure}` : null,
-    e.silence_breaks ? `silence broken by ${breaksWords(e.silence_breaks)}` : null,
-    Array.isArray(e.membership) ? `membership: ${e.membership.map(clauseText).join('; ')}` : null,
+    e.rule ? t('web.pm.fx.rule', { rule: e.rule }) : null,
+    e.procedure ? t('web.pm.fx.procedure', { procedure: PROCEDURE_LABEL[e.procedure] || e.procedure }) : null,
+    e.silence_breaks ? t('web.pm.fx.breaks', { what: breaksWords(e.silence_breaks) }) : null,
+    Array.isArray(e.membership) ? t('web.pm.fx.membership', { text: e.membership.map(clauseText).join('; ') }) : null,
   ];
 }
 
 export const capitalize = (t) => String(t).replace(/^./, (c) => c.toUpperCase());
 
-// 35.6762, 'N', 'S' -> '35.68° N'
+// 35.6762, 'N', 'S' -> '35.68° N' ('35,68° N' in French)
 export function fmtCoord(v, pos, neg) {
   const n = Number(v);
   if (!Number.isFinite(n)) return String(v);
-  return `${Math.abs(n).toFixed(2)}° ${n >= 0 ? pos : neg}`;
+  const abs = new Intl.NumberFormat(currentLocale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+    .format(Math.abs(n));
+  return `${abs}° ${n >= 0 ? pos : neg}`;
 }
 
-export const fmtLatLon = (lat, lon) => `${fmtCoord(lat, 'N', 'S')}, ${fmtCoord(lon, 'E', 'W')}`;
+// The points of the compass in the page's language (west is O in French).
+export const fmtLatLon = (lat, lon) => t('web.pm.latlon', {
+  lat: fmtCoord(lat, t('web.pm.compass.n'), t('web.pm.compass.s')),
+  lon: fmtCoord(lon, t('web.pm.compass.e'), t('web.pm.compass.w')),
+});
 
 // ---- roll call ------------------------------------------------------------------
 
@@ -134,15 +144,13 @@ export function tileLabel(x, nameOf, votes = false, closed = false) {
 
 // The dialog's words for a vote: [title, what it counts as].
 export function voteDialogText(vote, p) {
-  const change = p.procedure === 'written' ? 'You may change it until the deadline.'
-    : 'You may change it until the chair closes the vote.';
+  const change = t(p.procedure === 'written' ? 'web.pm.vd.change_deadline' : 'web.pm.vd.change_chair');
   switch (vote) {
-    case 'yes': return ['Vote yes?', `A vote in favour counts as concurring under the rule. ${change}`];
-    case 'no': return ['Vote no?', `A vote against counts as an objection under the rule${
-      /none\(/.test(p.rule) ? ' (where the rule gives a veto, it is one)' : ''}. ${change}`];
-    case 'abstain': return ['Abstain?', `An abstention is not a vote in favour. ${change}`];
-    default: return ['Not participate?',
-      `A member not participating is counted apart from abstentions, as not in favour. ${change}`];
+    case 'yes': return [t('web.pm.vd.yes'), t('web.pm.vd.yes_means', { change })];
+    case 'no': return [t('web.pm.vd.no'),
+      t(/none\(/.test(p.rule) ? 'web.pm.vd.no_means_veto' : 'web.pm.vd.no_means', { change })];
+    case 'abstain': return [t('web.pm.vd.abstain'), t('web.pm.vd.abstain_means', { change })];
+    default: return [t('web.pm.vd.not_participating'), t('web.pm.vd.not_participating_means', { change })];
   }
 }
 
@@ -268,7 +276,8 @@ export function historyLine(e, bodyName, nameOf) {
 export function historyNote(e) {
   const pl = e.payload || {};
   switch (e.type) {
-    case 'procedure.concluded': return pl.explanation;
+    // the record's explanation is English: said on the English page only
+    case 'procedure.concluded': return currentLang() === 'en' ? pl.explanation : null;
     case 'silence.broken': case 'written.refused': return pl.reason || pl.text;
     case 'position.stated': case 'comment.made': case 'vote.cast': return pl.text;
     case 'proposal.created': return [pl.rule_name ? t('web.hist.under_rule', { rule: pl.rule_name }) : '',
@@ -284,21 +293,18 @@ export const timelineClass = (type) => `tl-item tl-${type.replace('.', '-')} tl-
 
 // What the secretariat does next, by procedure.
 export function secretariatNote(p) {
-  if (p.procedure === 'silence') return 'The server concludes the procedure at the deadline by itself.';
-  if (p.procedure === 'ratification') return 'Adopted when the last member ratifies.';
-  if (p.procedure === 'vote') {
-    return 'Close the vote when the members have voted: a member who has not voted counts as not participating.';
-  }
-  if (p.procedure === 'written') {
-    return 'The server counts the votes at the deadline; the vote may be closed earlier once every member has voted.';
-  }
-  return 'Conclude when the Council has spoken.';
+  if (p.procedure === 'silence') return t('web.pm.sec.silence');
+  if (p.procedure === 'ratification') return t('web.pm.sec.ratification');
+  if (p.procedure === 'vote') return t('web.pm.sec.vote');
+  if (p.procedure === 'written') return t('web.pm.sec.written');
+  return t('web.pm.sec.meeting');
 }
 
 // voting: under a vote, where a delegation casts votes, not positions.
 export function receiptsNote(kept, voting = false) {
-  if (!kept) return `Each ${voting ? 'vote you cast' : 'position you state'} comes back with a receipt. `;
-  return `${kept} receipt${kept === 1 ? '' : 's'} for this proposal kept in this browser. `;
+  if (!kept) return `${t(voting ? 'web.pm.receipts.each_vote' : 'web.pm.receipts.each_position')} `;
+  const one = new Intl.PluralRules(currentLocale()).select(kept) === 'one';
+  return `${t(one ? 'web.pm.receipts.kept.one' : 'web.pm.receipts.kept.other', { n: kept })} `;
 }
 
 // Why a proposal may be out of sight, by role.

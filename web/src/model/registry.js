@@ -4,7 +4,7 @@
 // Pure (no DOM): views/registry.js and views/bodies.js draw it, the Node
 // unit tests import it.
 import { fmtDate } from '../time.js';
-import { labels, t } from '../i18n.js';
+import { countryName, currentLang, labels, t } from '../i18n.js';
 
 // The treaty area's southern limit (North Atlantic Treaty, Art. 6), in
 // degrees north: the maps draw it, the form's advice checks against it.
@@ -83,4 +83,24 @@ export function officeStatusText(r) {
       : t('web.office.opened_after', { date: fmtDate(r.opened_not_before) });
   }
   return t('web.office.not_open');
+}
+
+// The treaty-area finding (an office's `treaty_area`, English, which
+// core/treaty.c writes in one of three forms) in the page's language: as
+// it stands on the English page and for a form this does not know.
+const AREA_FORMS = [
+  [/^out of area: (\S+) is not a member state on (\S+);/,
+    (m) => t('web.area.not_member', { code: m[1], date: fmtDate(m[2]) })],
+  [/^out of area: south of the Tropic of Cancer/, () => t('web.area.south')],
+  [/^in area: territory of (.+), a member state$/,
+    (m, code) => t('web.area.member', { name: countryName(code, m[1]) })],
+];
+// code: the office's country, whose name the finding gives.
+export function areaText(why, code) {
+  if (!why || currentLang() === 'en') return why || '';
+  for (const [re, say] of AREA_FORMS) {
+    const m = re.exec(why);
+    if (m) return say(m, code);
+  }
+  return why;
 }

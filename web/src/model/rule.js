@@ -5,6 +5,9 @@
 // share in favour against 65%, a veto.  The server decides (its verdict
 // and explanation are the record); this says the same in bars and words.
 // Pure (no DOM): views/proposal.js draws it, the Node unit tests import it.
+// The words are the catalogue's (web.rule.*), in the page's language, and
+// the shares are written the locale's way ("96.66%", "96,66 %").
+import { currentLocale, labels, t } from '../i18n.js';
 
 const CMP = ['>=', '<=', '==', '!=', '>', '<'];
 
@@ -120,23 +123,28 @@ export function parseRule(src) {
 
 // ---- measuring -------------------------------------------------------------------
 
-// Position sets in words.  Under a vote, silent is not taking part.
-const SET_WORDS = {
-  concur: 'in favour', footnote: 'in favour with a footnote', object: 'against', abstain: 'abstaining',
-  reserve: 'holding a reservation', silent: 'silent', declared: 'abstaining with a formal declaration',
-};
-const VOTE_SET_WORDS = { ...SET_WORDS, silent: 'not taking part' };
+// Position sets in words, the same after "Members" and "No member"
+// (French: "Membres contre", "Aucun membre contre").  Under a vote,
+// silent is not taking part.
+const SET_WORDS = labels({
+  concur: 'web.rule.set.concur', footnote: 'web.rule.set.footnote', object: 'web.rule.set.object',
+  abstain: 'web.rule.set.abstain', reserve: 'web.rule.set.reserve', silent: 'web.rule.set.silent',
+  declared: 'web.rule.set.declared',
+});
 
 export function setWords(set, votes = false) {
-  const w = votes ? VOTE_SET_WORDS : SET_WORDS;
-  if (set.length === 2 && set.includes('concur') && set.includes('footnote')) return 'in favour';
-  if (set.length === 3 && ['object', 'abstain', 'silent'].every((s) => set.includes(s))) return 'not in favour';
-  return set.map((s) => w[s] || s).join(' or ');
+  if (set.length === 2 && set.includes('concur') && set.includes('footnote')) return t('web.rule.set.concur');
+  if (set.length === 3 && ['object', 'abstain', 'silent'].every((x) => set.includes(x))) {
+    return t('web.rule.set.not_in_favour');
+  }
+  const word = (x) => (votes && x === 'silent' ? t('web.rule.set.not_taking_part') : SET_WORDS[x] || x);
+  return set.map(word).join(t('web.or'));
 }
 
-const CMP_WORDS = {
-  '>=': 'at least', '>': 'more than', '<=': 'at most', '<': 'fewer than', '==': 'exactly', '!=': 'not',
-};
+const CMP_WORDS = labels({
+  '>=': 'web.rule.cmp.ge', '>': 'web.rule.cmp.gt', '<=': 'web.rule.cmp.le', '<': 'web.rule.cmp.lt',
+  '==': 'web.rule.cmp.eq', '!=': 'web.rule.cmp.ne',
+});
 
 // Does a CMP b hold, for a and b compared exactly (cross-multiplied).
 function holds(c, a, b) {
@@ -158,9 +166,22 @@ function wholeThreshold(c, x) {
   return x;
 }
 
-const pct = (x) => `${(100 * x).toFixed(2)}%`;
+// A share as the locale writes it: pct(0.9666) is '96.66%', '96,66 %' in
+// French (the narrow space before %: ICU versions differ, some give a
+// full no-break space).
+const percentFormat = (digits) => new Intl.NumberFormat(currentLocale(),
+  { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: 2 });
+const pct = (x, digits = 2) => percentFormat(digits).format(x).replace(/\u00a0%/, '\u202f%');
+// The rule's own threshold, as it wrote it ('2/3') or its percentage in
+// the locale's way ('65%', '65 %').
+const ruleShare = (r) => (r.text.endsWith('%') ? pct(r.num / r.den, 0) : r.text);
 const clamp01 = (x) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
-export const attrWords = (a) => String(a).replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+// A weight's attribute in words: the catalogue's for the ones the
+// house's rules use, else its name made readable.
+const ATTR_WORDS = labels({
+  population: 'web.rule.attr.population', population_share: 'web.rule.attr.population_share',
+});
+export const attrWords = (a) => ATTR_WORDS[a] || String(a).replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
 // Who is in which position, from the full view's positions.
 const inSet = (set, x) => set.some((s) => (s === 'declared'
@@ -198,7 +219,9 @@ function explainedShare(explanation, node) {
 function measure(node, ctx) {
   const { positions, tally, weights, size, votes } = ctx;
   const scoped = (group) => (positions ? positions.filter((x) => !group || group.includes(x.member)) : null);
-  const groupText = (g) => (g ? ` among ${g.join(', ')}` : '');
+  const groupText = (g) => (g ? t('web.rule.among', { codes: g.join(', ') }) : '');
+  const notShown = () => t('web.rule.not_shown');
+  const nOf = (n, of) => t('web.rule.n_of', { n, of });
   switch (node.op) {
     case 'and': case 'or': {
       const tests = node.args.map((a) => measure(a, ctx));
@@ -206,21 +229,22 @@ function measure(node, ctx) {
       const all = known.length === tests.length;
       const met = node.op === 'and' ? (known.some((t) => !t.met) ? false : all || null)
         : (known.some((t) => t.met) ? true : (all ? false : null));
-      return { op: node.op, label: node.op === 'and' ? 'All of these' : 'At least one of these', tests, met };
+      return { op: node.op, label: node.op === 'and' ? t('web.rule.all_of') : t('web.rule.one_of'), tests, met };
     }
     case 'consensus': {
       const who = positions ? positions.filter((x) => x.position === 'object').map((x) => x.member) : null;
       const n = who ? who.length : tally ? tally.no || 0 : null;
       return {
-        op: 'none', label: 'No member objects', who, value: n,
-        valueText: n === null ? 'not shown' : n ? `${n} against` : 'none against', met: n === null ? null : n === 0,
+        op: 'none', label: t('web.rule.no_objection'), who, value: n,
+        valueText: n === null ? notShown() : n ? t('web.rule.n_against', { n }) : t('web.rule.none_against'),
+        met: n === null ? null : n === 0,
       };
     }
     case 'unanimity': {
       const n = positions ? positions.filter((x) => inSet(['concur', 'footnote'], x)).length : tally ? tally.yes : null;
       return {
-        op: 'count', label: 'Every member in favour', value: n,
-        valueText: n === null ? 'not shown' : `${n} of ${size}`, thresholdText: `all ${size}`,
+        op: 'count', label: t('web.rule.every_member'), value: n,
+        valueText: n === null ? notShown() : nOf(n, size), thresholdText: t('web.rule.all_n', { n: size }),
         fill: n === null ? 0 : clamp01(n / size), mark: 1, met: n === null ? null : n === size,
       };
     }
@@ -229,8 +253,10 @@ function measure(node, ctx) {
       const who = sc ? sc.filter((x) => inSet(node.set, x)).map((x) => x.member) : null;
       const n = who ? who.length : !node.group && tally ? tallyCount(node.set, tally) : null;
       return {
-        op: 'none', label: `No member ${setWords(node.set, votes)}${groupText(node.group)}`, who, value: n,
-        valueText: n === null ? 'not shown' : n ? `${n} ${setWords(node.set, votes)}` : 'none',
+        op: 'none', label: t('web.rule.no_member', { set: setWords(node.set, votes), among: groupText(node.group) }),
+        who, value: n,
+        valueText: n === null ? notShown() : n ? t('web.rule.n_set', { n, set: setWords(node.set, votes) })
+          : t('web.rule.none'),
         met: n === null ? null : n === 0,
       };
     }
@@ -255,30 +281,33 @@ function measure(node, ctx) {
       } else {
         const b = base === null ? scope : base;
         const whole = wholeThreshold(node.cmp, (r.num / r.den) * b);
-        const of = `${b} ${r.base === 'cast' ? 'votes cast' : 'members'}`;
-        thresholdText = `${CMP_WORDS[node.cmp]} ${r.text} of ${of} (${whole})`;
+        thresholdText = t(r.base === 'cast' ? 'web.rule.share_of_cast' : 'web.rule.share_of_members',
+          { cmp: CMP_WORDS[node.cmp], share: ruleShare(r), n: b, whole });
         mark = b ? clamp01(r.num / r.den) : 0;
         if (n !== null) met = holds(node.cmp, n * r.den, r.num * base);
       }
       return {
-        op: 'count', label: `Members ${setWords(node.set, votes)}${groupText(node.group)}`, value: n,
-        valueText: n === null ? 'not shown' : `${n} of ${base === null ? scope : base}`,
+        op: 'count', label: t('web.rule.members', { set: setWords(node.set, votes), among: groupText(node.group) }),
+        value: n, valueText: n === null ? notShown() : nOf(n, base === null ? scope : base),
         thresholdText, fill: n === null ? 0 : clamp01(n / (base || scope || 1)), mark, met,
       };
     }
     case 'weight': {
       const sc = scoped(node.group);
       const w = weights && weights[node.attr];
-      const label = `${attrWords(node.attr)} of the members ${setWords(node.set, votes)}${groupText(node.group)}`;
+      const label = t('web.rule.weight_of', {
+        attr: attrWords(node.attr), set: setWords(node.set, votes), among: groupText(node.group),
+      });
       const r = node.rhs;
       const thresholdText = 'abs' in r ? `${CMP_WORDS[node.cmp]} ${r.abs}`
-        : `${CMP_WORDS[node.cmp]} ${r.text} of the ${r.base === 'cast' ? 'votes cast' : 'total'}`;
+        : t(r.base === 'cast' ? 'web.rule.share_of_cast_total' : 'web.rule.share_of_total',
+          { cmp: CMP_WORDS[node.cmp], share: ruleShare(r) });
       const mark = 'abs' in r ? null : clamp01(r.num / r.den);
       if (!sc || !w) {
         // Not the members' positions: the share the explanation states, if it says it.
         const said = 'abs' in r ? null : explainedShare(ctx.explanation, node);
         return {
-          op: 'weight', label, value: said, valueText: said === null ? 'not shown' : pct(said), thresholdText,
+          op: 'weight', label, value: said, valueText: said === null ? notShown() : pct(said), thresholdText,
           fill: said === null ? 0 : clamp01(said), mark,
           met: said === null ? null : holds(node.cmp, Math.round(said * 1e4), Math.round((r.num / r.den) * 1e4)),
         };
@@ -290,7 +319,8 @@ function measure(node, ctx) {
       const met = 'abs' in r ? holds(node.cmp, sum, r.abs) : holds(node.cmp, sum * r.den, r.num * total);
       return {
         op: 'weight', label, value: 'abs' in r ? sum : share,
-        valueText: 'abs' in r ? String(Number(sum.toFixed(6))) : pct(share),
+        valueText: 'abs' in r ? new Intl.NumberFormat(currentLocale(), { maximumFractionDigits: 6 }).format(sum)
+          : pct(share),
         thresholdText, fill: 'abs' in r ? 0 : clamp01(share), mark, met,
       };
     }

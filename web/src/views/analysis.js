@@ -14,10 +14,10 @@ import { isDay, dayOr } from '../model/registry.js';
 import { namedRules } from '../model/bodies.js';
 import {
   INDICES, changeDates, stopIndex, firstDate, ruleAttributes, indexRows, scaleOf, vetoText, blockingText,
-  coalitionLines, whatIfOf, hasWhatIf, analysisHash, whatIfTitle, percent, shortExact, asOfText,
+  coalitionLines, whatIfOf, hasWhatIf, analysisHash, whatIfTitle, percent, shortExact, asOfText, noteText,
 } from '../model/analysis.js';
 import { indexBars } from '../bars.js';
-import { t } from '../i18n.js';
+import { countryName, t } from '../i18n.js';
 
 export async function analysisView(ctx) {
   const key = ctx.params[0];
@@ -34,7 +34,7 @@ export async function analysisView(ctx) {
     return;
   }
   ctx.title(t('web.an.title_named', { body: body.name }));
-  const names = new Map(all.members.map((m) => [m.code, m.name]));
+  const names = new Map(all.members.map((m) => [m.code, countryName(m.code, m.name)]));
   const nameOf = (c) => names.get(c) || c;
   const stops = changeDates(body, all.members, now, nameOf);
   const asked = ctx.query.get('at');
@@ -160,7 +160,7 @@ export async function analysisView(ctx) {
   // to add, those sitting to leave out.
   function fillSelects(ra) {
     const sitting = new Set(ra?.electorate || []);
-    const opt = (m, sel) => h('option', { value: m.code, selected: sel || null }, `${m.name} (${m.code})`);
+    const opt = (m, sel) => h('option', { value: m.code, selected: sel || null }, `${nameOf(m.code)} (${m.code})`);
     const byName = [...all.members].sort((x, y) => x.name.localeCompare(y.name));
     replace(withSel, h('option', { value: '' }, '—'),
       byName.filter((m) => !sitting.has(m.code)).map((m) => opt(m, m.code === w.with)));
@@ -203,7 +203,7 @@ export async function analysisView(ctx) {
         h('li', { id: `an-${id}-members` }, t('web.an.members', { n: ra.electorate.length })),
         coalitionLines(p).map((line) => h('li', {}, line)),
         h('li', { id: `an-${id}-blocking` }, blockingText(p, nameOf))),
-      p.note ? h('p', { class: 'note' }, p.note) : null,
+      noteText(p) ? h('p', { class: 'note', 'data-note': 'limits' }, noteText(p)) : null,
       rows.length ? [
         h('h3', {}, t('web.an.per_member', { index: idx.label })),
         h('p', { class: 'sub' }, t('web.an.bars_lead')),

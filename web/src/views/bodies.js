@@ -3,7 +3,7 @@ import { h, replace } from '../dom.js';
 import * as api from '../api.js';
 import { fmtDate, today } from '../time.js';
 import { loading, alertBox, errorText } from '../ui.js';
-import { t } from '../i18n.js';
+import { countryName, t } from '../i18n.js';
 import { bodyLine, absentCodes, clauseText, namedRules, breaksWords } from '../model/bodies.js';
 import { dayOr, isDay } from '../model/registry.js';
 
@@ -33,7 +33,7 @@ export async function bodiesView(ctx) {
 
   try {
     const [b, all] = await Promise.all([api.bodies(at), api.members(at)]);
-    const names = new Map(all.members.map((m) => [m.code, m.name]));
+    const names = new Map(all.members.map((m) => [m.code, countryName(m.code, m.name)]));
     const per = await Promise.all(b.bodies.map((x) => (x.exists_on_date ? api.members(at, x.id)
       : Promise.resolve({ members: [] }))));
     if (!ctx.alive()) return;
@@ -59,9 +59,9 @@ export async function bodiesView(ctx) {
           ? h('ul', { class: 'member-chips', 'aria-label': t('web.bodies.members_of', { body: body.name }) },
             ms.map((m) => h('li', {
               class: 'chip', 'data-code': m.code,
-              title: t('web.bodies.member_since', { name: m.name, date: fmtDate(m.accession) }),
+              title: t('web.bodies.member_since', { name: countryName(m.code, m.name), date: fmtDate(m.accession) }),
             },
-              h('strong', {}, m.code), ' ', m.name)))
+              h('strong', {}, m.code), ' ', countryName(m.code, m.name))))
           : h('p', { class: 'empty' }, t('web.bodies.not_existing', { date: fmtDate(at) })),
         absent.length ? h('p', { class: 'absent' }, t('web.bodies.not_sitting'), ' ',
           absent.map((c) => `${names.get(c) || c} (${c})`).join(', ')) : null,

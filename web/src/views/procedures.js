@@ -18,7 +18,8 @@ import {
 } from '../ui.js';
 import { isVote, voteOf, tallyEntries, tallyText } from '../model/votes.js';
 import {
-  heading as headingFor, tally, ownPosition, sortOpen, sortConcluded, explanationAfterVerdict, effectText,
+  heading as headingFor, tally, ownPosition, sortOpen, sortConcluded, explanationAfterVerdict, explanationText,
+  effectText,
   CONCLUDED_PAGE, mergePages,
 } from '../model/procedures.js';
 
@@ -176,7 +177,8 @@ export async function proceduresView(ctx) {
           h('a', { href: `#/proposals/${p.id}`, class: 'title-link' }, p.title),
           h('div', { class: 'sub' }, `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure}`,
             p.tally ? ` · ${tallyText(p.tally)}` : '')),
-        h('td', {}, statusBadge(p), p.explanation ? h('div', { class: 'sub explanation' }, p.explanation) : null),
+        h('td', {}, statusBadge(p), explanationText(p)
+          ? h('div', { class: 'sub explanation' }, explanationText(p)) : null),
         h('td', {}, timeEl(p.concluded))))))),
     next != null ? h('p', { class: 'more' }, h('button', {
       type: 'button', class: 'btn', id: 'show-older', onclick: async (ev) => {
@@ -252,7 +254,7 @@ function openCard(p, me) {
     p.verdict ? h('p', { class: `verdict-line verdict-${p.verdict}` },
       p.procedure === 'silence' ? t('web.procs.if_now') : t('web.procs.verdict_now'), ' ',
       h('strong', {}, OUTCOME_LABEL[p.verdict] || t('web.procs.pending')),
-      p.explanation ? ` — ${explanationAfterVerdict(p)}` : '') : null,
+      explanationAfterVerdict(p) ? ` — ${explanationAfterVerdict(p)}` : '') : null,
     eff.length ? h('ul', { class: 'effects-line' }, eff.map((x) => h('li', {}, x))) : null,
     mine ? h('p', { class: `mine pos-${mine.position}` },
       isVote(p) ? t('web.procs.your_vote') : t('web.procs.your_position'), ' ',

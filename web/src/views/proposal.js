@@ -16,7 +16,8 @@ import {
   POSITIONS, POSITION_LABEL, POSITION_ICON, PROCEDURE_LABEL, LEVEL_LABEL, humanize,
   VOTES, VOTE_LABEL, VOTE_POSITION,
 } from '../ui.js';
-import { tally } from '../model/procedures.js';
+import { tally, explanationText } from '../model/procedures.js';
+import { areaText } from '../model/registry.js';
 import {
   outcomeText, verdictText, verdictState, outcomeIcon, namedCodes, effectsOutcomeNote, ratificationLabel,
   extendedDeadline, effectsApplied, effectState, effectsNote, effectLabel, capitalize, fmtLatLon, byName,
@@ -27,7 +28,7 @@ import {
 import { breaksWords } from '../model/bodies.js';
 import { isVote, voteOf, voteCounts, tallyEntries, tallyText, votedLabel } from '../model/votes.js';
 import { ruleTests, ruleHasTests, attrWords } from '../model/rule.js';
-import { t as tr } from '../i18n.js';
+import { countryName, t as tr } from '../i18n.js';
 
 const FALLBACK_MS = 10000; // while the stream is down
 // Set once "Who can still block it" was asked for in this tab.
@@ -53,7 +54,7 @@ export async function proposalView(ctx) {
   if (!ctx.alive()) return;
   let p = first.proposal;
   let events = first.events;
-  const names = new Map(Object.entries(first.names || {}));
+  const names = new Map(Object.entries(first.names || {}).map(([c, n]) => [c, countryName(c, n)]));
 
   const nameOf = (c) => names.get(c) || c;
   const announce = h('div', { class: 'sr-only', 'aria-live': 'assertive', id: 'announce' });
@@ -164,7 +165,8 @@ export async function proposalView(ctx) {
         h('div', { class: 'verdict-main' },
           h('p', { class: 'verdict-kicker' }, tr('web.procs.col_outcome')),
           verdictLabel(icon(outcomeIcon(p.outcome), 'icon big'), outcomeText(p.outcome)),
-          p.explanation ? h('p', { class: 'verdict-explanation', id: 'explanation' }, p.explanation) : null,
+          explanationText(p, nameOf)
+            ? h('p', { class: 'verdict-explanation', id: 'explanation' }, explanationText(p, nameOf)) : null,
           p.tally ? h('p', { class: 'verdict-tally', id: 'tally-line' }, tr('web.prop.the_count'), ' ',
             tallyText(p.tally)) : null),
         h('div', { class: 'verdict-side' },
@@ -208,7 +210,8 @@ export async function proposalView(ctx) {
       side.push(h('p', { class: 'verdict-now' },
         tr(p.procedure === 'silence' ? 'web.prop.if_now' : 'web.prop.verdict_now')),
         h('p', { class: `verdict-now-value verdict-${p.verdict}` }, verdictText(p.verdict)),
-        p.explanation ? h('p', { class: 'verdict-explanation', id: 'explanation' }, p.explanation) : null);
+        explanationText(p, nameOf)
+            ? h('p', { class: 'verdict-explanation', id: 'explanation' }, explanationText(p, nameOf)) : null);
       if (p.holding?.length) {
         side.push(h('p', { class: 'holding' }, tr('web.prop.holding'), ' ', namedCodes(p.holding, nameOf)));
       }
@@ -552,7 +555,7 @@ export async function proposalView(ctx) {
         body: [h('p', {}, votes ? tr('web.act.close_body') : tr('web.act.conclude_body')),
           p.tally ? h('p', {}, tr('web.prop.the_count'), tallyText(p.tally), '.') : null,
           p.verdict ? h('p', {}, tr('web.act.verdict'), h('strong', {}, verdictText(p.verdict)),
-            p.explanation ? ` — ${p.explanation}` : '') : null],
+            explanationText(p, nameOf) ? ` — ${explanationText(p, nameOf)}` : '') : null],
         confirmLabel: votes ? tr('web.act.close_confirm') : tr('web.act.conclude_confirm'),
         onConfirm: () => run('conclude', undefined, votes ? tr('web.act.close_done') : tr('web.act.conclude_done')),
       })));
@@ -591,7 +594,7 @@ export async function proposalView(ctx) {
         whenShown(mapBox, () => import('../map.js').then((m) => m.loadLand().then((fc) => mapBox.replaceChildren(
           m.globe(fc, {
             lon: +e.lon, lat: +e.lat, size: 200, cls: out ? 'out' : 'in',
-            title: `${e.city}: ${fmtLatLon(e.lat, e.lon)}`,
+            title: tr('web.pm.place', { city: e.city, where: fmtLatLon(e.lat, e.lon) }),
           })))).catch(() => mapBox.replaceChildren()));
       }
       return h('article', {
@@ -609,7 +612,7 @@ export async function proposalView(ctx) {
         h('div', { class: `area-flag ${out ? 'out' : 'in'}`, 'data-treaty-area': out ? 'out' : 'in' },
           icon(out ? 'out' : 'check'),
           h('div', {}, h('strong', {}, tr(out ? 'web.reg.legend.out' : 'web.prop.in_area')),
-            e.treaty_area ? h('p', {}, capitalize(e.treaty_area)) : null)));
+            e.treaty_area ? h('p', {}, capitalize(areaText(e.treaty_area, e.country))) : null)));
     }
     const label = effectLabel(e);
     return h('article', { class: `effect effect-${state}`, 'data-effect': e.type },
@@ -779,7 +782,7 @@ export async function proposalView(ctx) {
         render();
         if (was === 'open' && p.status === 'concluded') {
           announce.textContent = tr('web.prop.announce_concluded',
-            { outcome: outcomeText(p.outcome), explanation: p.explanation || '' });
+            { outcome: outcomeText(p.outcome), explanation: explanationText(p, nameOf) });
           toast(`${p.title}: ${outcomeText(p.outcome)}`, p.outcome === 'adopted' ? 'ok' : 'warn');
         }
       }

@@ -161,7 +161,7 @@ export async function proposeView(ctx) {
   const addButtons = h('div', { class: 'add-effects' },
     h('button', {
       type: 'button', class: 'btn small', id: 'add-open-office', onclick: () => addEffect('open-office'),
-    }, '+ Open an office'),
+    }, t('web.new.add.open-office')),
     [['close-office', 'web.new.add.close-office'], ['admit-member', 'web.new.add.admit-member'],
       ['add-partner', 'web.new.add.add-partner']].map(([k, key]) => h('button', {
       type: 'button', class: 'btn small', onclick: () => addEffect(k),

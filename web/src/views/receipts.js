@@ -8,7 +8,7 @@ import * as store from '../receipts.js';
 import { verifyReceipt, parseVkey, receiptFacts } from '../verify.js';
 import { timeEl } from '../time.js';
 import { alertBox, errorText, positionBadge, loading } from '../ui.js';
-import { t } from '../i18n.js';
+import { countryName, t } from '../i18n.js';
 import {
   receiptsOf, eventBadgeOf, STATUS_WORD, STATUS_ICON, resultTitle, resultSentence, resultAnnouncement,
 } from '../model/receipts.js';
@@ -221,7 +221,7 @@ export async function receiptsView(ctx) {
   replace(ctx.el, announce,
     h('div', { class: 'page-head' },
       h('div', {}, h('h1', { tabindex: '-1' }, t('web.nav.receipts')),
-        h('p', { class: 'lead' }, t('web.rec.lead', { name: ctx.principal.name || me })))),
+        h('p', { class: 'lead' }, t('web.rec.lead', { name: countryName(me, ctx.principal.name) })))),
     alertBox(h('span', {}, t('web.rec.kept_here'),
       h('code', {}, 'council receipt verify FILE --log-key KEY'), '.'), 'info'),
     keyCard, listCard);

@@ -7,9 +7,9 @@ import * as api from '../api.js';
 import { fmtDate, today } from '../time.js';
 import { loading, alertBox, errorText, empty, FRAMEWORK_LABEL, humanize, tableWrap } from '../ui.js';
 import {
-  isDay, dayOr, byFramework, officeRows, officeCounts, officeMarkers, officeStatusText, OFFICE_STATE_LABEL,
+  isDay, dayOr, byFramework, officeRows, officeCounts, officeMarkers, officeStatusText, OFFICE_STATE_LABEL, areaText,
 } from '../model/registry.js';
-import { labels, t } from '../i18n.js';
+import { countryName, labels, t } from '../i18n.js';
 
 const TABS = ['members', 'partners', 'offices'];
 const TAB_KEY = { members: 'web.reg.tab.members', partners: 'web.reg.tab.partners', offices: 'web.reg.tab.offices' };
@@ -104,7 +104,7 @@ async function membersTab(ctx, el) {
         h('span', { class: 'count-pill', id: 'members-count' }, String(now.count))),
         dateTool(ctx, 'members-at', t('web.reg.as_of'), at, '#/registry/members')),
       h('ul', { class: 'member-list' }, now.members.map((m) => h('li', { 'data-code': m.code },
-        h('span', { class: 'code-tag' }, m.code), h('span', { class: 'mname' }, m.name),
+        h('span', { class: 'code-tag' }, m.code), h('span', { class: 'mname' }, countryName(m.code, m.name)),
         h('span', { class: 'sub' }, t('web.reg.since', { date: fmtDate(m.accession) })))))));
   draw();
 }
@@ -127,7 +127,7 @@ function frameworkCard(fw, list) {
     h('h2', { id: `fw-${fw}` }, FRAMEWORK_LABEL[fw] || humanize(fw), ' ',
       h('span', { class: 'count-pill' }, String(list.length))),
     h('ul', { class: 'partner-list' }, list.map((x) => h('li', { 'data-code': x.code, 'data-status': x.status },
-      h('span', { class: 'code-tag' }, x.code), h('span', { class: 'mname' }, x.name),
+      h('span', { class: 'code-tag' }, x.code), h('span', { class: 'mname' }, countryName(x.code, x.name)),
       x.since ? h('span', { class: 'sub' }, t('web.reg.since', { date: fmtDate(x.since) })) : null,
       x.status && x.status !== 'active' ? h('span', { class: 'badge warn' },
         PARTNER_STATUS[x.status] ?? humanize(x.status),
@@ -239,6 +239,7 @@ function officeRow(r) {
   h('td', {}, `${r.city}, ${r.country}`),
   h('td', {}, h('span', { class: `badge ${r.isOpen ? 'status-adopted' : 'subtle'}` }, OFFICE_STATE_LABEL[r.state]),
     h('div', { class: 'sub' }, officeStatusText(r))),
-  h('td', {}, r.out ? h('span', { class: 'badge warn', title: r.area || '' }, icon('out'), t('web.reg.out_of_area'))
-    : h('span', { class: 'badge subtle', title: r.area || '' }, t('web.reg.in_area'))));
+  h('td', {}, r.out
+    ? h('span', { class: 'badge warn', title: areaText(r.area, r.country) }, icon('out'), t('web.reg.out_of_area'))
+    : h('span', { class: 'badge subtle', title: areaText(r.area, r.country) }, t('web.reg.in_area'))));
 }
