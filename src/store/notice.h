@@ -147,4 +147,11 @@ int cn_store_notice_put(struct cn_store *st, const struct cn_notice *it,
 int cn_store_attempt_put(struct cn_store *st, const struct cn_attempt *a,
 			 struct cn_err *err) CN_NODISCARD;
 
+/* For the backends: the tokens row `t` (a webhook's or feed key's owner)
+ * is not a disabled person's holder (cn_store_person_holder).  A bearer
+ * token's row names no person and passes. */
+#define CN_SQL_HOLDER_LIVE(t)                                                 \
+	" NOT EXISTS (SELECT 1 FROM people hp WHERE hp.id = " t ".person"     \
+	" AND hp.disabled IS NOT NULL)"
+
 #endif
