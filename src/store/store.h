@@ -432,8 +432,9 @@ int cn_store_token_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
  * with feed_of naming the bearer token it reads for, its role and code
  * copied from it.  A feed key is no bearer token (cn_store_token_find
  * never returns one) and is revoked like one (cn_store_token_revoke, by
- * its id); revoking its owner kills it too.  feed_add: CN_ENOTFOUND when
- * `owner` is no valid bearer token. */
+ * its id); revoking its owner kills it too, and so does disabling the
+ * person whose holder owns it, while disabled.  feed_add: CN_ENOTFOUND
+ * when `owner` is no valid bearer token or live holder. */
 int cn_store_feed_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 		      int64_t owner, const char *label, int64_t now,
 		      int64_t *id, struct cn_err *err) CN_NODISCARD;
