@@ -12,7 +12,8 @@
 // without its CSRF token writes nothing; and once the secretariat
 // disables the person, nothing more reaches its receiver or mailbox
 // (waited for as a condition: France's token's own webhook and e-mail,
-// made alike, receive the next event) and its feed URL answers 404.
+// made alike, receive the next event), a notice queued for it before is
+// cancelled, not sent, and its feed URL answers 404.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -20,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { api, makeStore, startServer, isoIn, addPerson, signIn, asPerson } from './lib.mjs';
+import { api, councilAsync, makeStore, startServer, isoIn, addPerson, signIn, asPerson } from './lib.mjs';
 import { receiver, verify, until } from './hooklib.mjs';
 import { startSink, stopSink, mails, carried } from './maillib.mjs';
 
@@ -174,6 +175,18 @@ test('the reminder by webhook and e-mail, and the feed, carry what France sees',
 });
 
 test('a disabled person\'s subscriptions stop and its feed answers as revoked', async () => {
+  // A notice queued and waiting for its retry when the disable commits
+  // (the receiver answers 500 to the first attempts) is cancelled, not
+  // sent: the store's delivery log says so.
+  recv.plan.set('/anne-wait', [500, 500, 500, 500]);
+  const wait = await as(anne)('POST', '/api/v1/webhooks', { url: recv.url('/anne-wait'), types: ['proposal.created'] });
+  assert.equal(wait.status, 201, JSON.stringify(wait.body));
+  const queued = await propose('NAC', 'personsubs: queued before the disable');
+  await until('the first attempt logged', async () => {
+    const r = await as(anne)('GET', `/api/v1/webhooks/${wait.body.id}/deliveries`);
+    return r.body.deliveries.length >= 1 && r.body.deliveries.every((d) => d.state === 'pending');
+  });
+
   const off = await sec('POST', `/api/v1/people/${ids.anne}/disable`);
   assert.equal(off.status, 200, JSON.stringify(off.body));
   assert.equal((await fetch(made.feed.url)).status, 404, 'the feed, as a revoked one');
@@ -185,6 +198,13 @@ test('a disabled person\'s subscriptions stop and its feed answers as revoked', 
   await until('the control e-mail', () => to('ctl@fr.example').some((x) => aboutMail(x) === id));
   assert.deepEqual(at('/anne').filter((g) => aboutHook(g) === id), [], 'nothing to anne\'s receiver');
   assert.deepEqual(to('anne@fr.example').filter((x) => aboutMail(x) === id), [], 'nor her mailbox');
+  const log = await until('the cancellation', async () => {
+    const d = JSON.parse(await councilAsync(store.db, 'webhook', 'deliveries', String(wait.body.id), '--json'));
+    return d.some((a) => a.state === 'cancelled') && d;
+  });
+  assert.ok(log.find((a) => a.state === 'cancelled').error.includes('revoked'), JSON.stringify(log));
+  assert.equal(log.filter((a) => a.status === 500).length, at('/anne-wait').length, 'nothing sent but the refused');
+  assert.ok(at('/anne-wait').every((g) => aboutHook(g) === queued));
   // Signed out too: her session ended with the disable.
   assert.equal((await as(anne)('GET', '/api/v1/webhooks')).status, 401);
 });
