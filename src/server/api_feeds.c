@@ -7,10 +7,10 @@
  * A feed is made for the token the request carries, or the person
  * signed in (owner.h), and lists and revocations see only that owner's
  * feeds: another token's or person's feed, a revoked one and one that
- * never was are all 404.  The public has no
- * token to make a feed for: 401.  Making and revoking write the store,
- * so they go to the writer like every write (submit.h), as store writes
- * that record no event; the key is made here and shown once, in the
+ * never was are all 404.  The public has no token to make a feed for:
+ * 401.  Making and revoking write the store, so they go to the writer
+ * like every write (submit.h), as store writes that record no event;
+ * the key is made here and shown once, in the
  * answer, as the whole subscribe URL (http://, the request's Host: the
  * server speaks plain HTTP; behind a TLS proxy, `council token feed
  * --url` names the outside address).
@@ -36,7 +36,9 @@ static int make_feed(struct cn_store *st, int64_t now, void *args,
 	int rc = owner_job(st, f->person, now, &f->owner, err);
 
 	cn_time_format(now, f->created);
-	return rc ? rc : cn_store_feed_add(st, f->hash, f->owner, f->label, now, &f->id,
+	if (rc)
+		return rc;
+	return cn_store_feed_add(st, f->hash, f->owner, f->label, now, &f->id,
 				 err);
 }
 

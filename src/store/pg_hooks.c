@@ -118,7 +118,8 @@ int cn_pg_webhooks(struct cn_store_backend *b, int64_t owner, int64_t id,
 	cn_pg_int(&p, id);
 	return cn_pg_each(b, HOOK_SELECT
 			  " WHERE w.revoked IS NULL AND t.revoked IS NULL"
-			  " AND" CN_SQL_HOLDER_LIVE("t") " AND ($1 = 0 OR w.owner = $1) AND ($2 = 0 OR"
+			  " AND" CN_SQL_HOLDER_LIVE("t")
+			  " AND ($1 = 0 OR w.owner = $1) AND ($2 = 0 OR"
 			  " w.id = $2) ORDER BY w.id", &p, hook_row, &hs,
 			  "reading webhooks", err);
 }
