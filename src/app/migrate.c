@@ -340,9 +340,9 @@ static int compare_table(struct cn_store *src, struct cn_store *dst,
 	return rows_end(&r, rc, err);
 }
 
-/* A token row as values: its 8 columns, the hash as bytes, feed_of NULL
- * for a bearer token. */
-#define TOKEN_COLS 8
+/* A token row as values: its 9 columns, the hash as bytes, feed_of NULL
+ * for a bearer token, person NULL but for a person's holder. */
+#define TOKEN_COLS 9
 static void token_values(const struct cn_token_row *t,
 			 struct cn_value v[TOKEN_COLS])
 {
@@ -364,6 +364,10 @@ static void token_values(const struct cn_token_row *t,
 	if (t->feed_of) {
 		v[7].type = CN_VAL_INT;
 		v[7].i = t->feed_of;
+	}
+	if (t->person) {
+		v[8].type = CN_VAL_INT;
+		v[8].i = t->person;
 	}
 }
 

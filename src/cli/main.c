@@ -224,7 +224,8 @@ const struct cmd cli_commands[] = {
 	 "a delegation (--delegation CODE: a member or a partner) or the\n"
 	 "secretariat; only an Argon2id hash of the password is stored.\n"
 	 "list shows every person (never a password); disable ID signs the\n"
-	 "person out everywhere and refuses its sign-ins from then on.\n"},
+	 "person out everywhere and refuses its sign-ins from then on; its\n"
+	 "webhooks, e-mail subscriptions and calendar feeds stop.\n"},
 	{"webhook", NULL, cli_opts_webhook,
 	 (const struct cli_form[]){
 		 {.sub = "add", .args = "ID", .nargs = 1, .id = "token id",

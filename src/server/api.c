@@ -37,15 +37,14 @@ const struct cn_route cn_routes[] = {
 	{"POST", "/api/v1/proposals/{id}/withdraw", h_withdraw, 0},
 	{"GET", "/api/v1/search", h_search, ROUTE_STANDBY},
 	{"GET", "/api/v1/calendar.ics", h_calendar, 0},
-	{"GET", "/api/v1/calendar/feeds", h_feeds, ROUTE_TOKEN},
-	{"POST", "/api/v1/calendar/feeds", h_feed_new, ROUTE_TOKEN},
-	{"POST", "/api/v1/calendar/feeds/{id}/revoke", h_feed_revoke, ROUTE_TOKEN},
-	{"GET", "/api/v1/webhooks", h_webhooks, ROUTE_TOKEN},
-	{"POST", "/api/v1/webhooks", h_webhook_new, ROUTE_TOKEN},
-	{"GET", "/api/v1/webhooks/{id}", h_webhook, ROUTE_TOKEN},
-	{"POST", "/api/v1/webhooks/{id}/revoke", h_webhook_revoke, ROUTE_TOKEN},
-	{"GET", "/api/v1/webhooks/{id}/deliveries", h_webhook_deliveries,
-	 ROUTE_TOKEN},
+	{"GET", "/api/v1/calendar/feeds", h_feeds, 0},
+	{"POST", "/api/v1/calendar/feeds", h_feed_new, 0},
+	{"POST", "/api/v1/calendar/feeds/{id}/revoke", h_feed_revoke, 0},
+	{"GET", "/api/v1/webhooks", h_webhooks, 0},
+	{"POST", "/api/v1/webhooks", h_webhook_new, 0},
+	{"GET", "/api/v1/webhooks/{id}", h_webhook, 0},
+	{"POST", "/api/v1/webhooks/{id}/revoke", h_webhook_revoke, 0},
+	{"GET", "/api/v1/webhooks/{id}/deliveries", h_webhook_deliveries, 0},
 	{"GET", "/api/v1/session", h_session, 0},
 	{"POST", "/api/v1/session", h_session_new, ROUTE_SIGNIN},
 	{"DELETE", "/api/v1/session", h_session_end, 0},
@@ -158,11 +157,6 @@ void cn_api_handle(void *vapi, const struct http_request *req,
 	x.rd = cache_reader(x.cache);
 	if (!(hit->flags & ROUTE_SIGNIN) && session_enter(&x))
 		return;
-	if ((hit->flags & ROUTE_TOKEN) && x.who.person) {
-		reply_error(&x, 403, "forbidden", "calendar feeds and webhooks"
-			    " belong to bearer tokens, not to a person's session");
-		return;
-	}
 	/* The principal known, its read may go to the standby. */
 	if (hit->flags & ROUTE_STANDBY)
 		(void)cache_route(x.cache, api, x.who.token_id);

@@ -31,9 +31,6 @@ struct cn_route {
  * carries, stale or not, is not resolved (session.h); the handler checks
  * the request's origin itself. */
 #define ROUTE_SIGNIN 2u
-/* What belongs to a bearer token (calendar feeds, webhooks, made for and
- * listed by the token): a person's session gets 403. */
-#define ROUTE_TOKEN 4u
 
 /* Ends with a row of NULLs. */
 extern const struct cn_route cn_routes[];

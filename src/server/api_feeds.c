@@ -4,12 +4,13 @@
  * (POST /api/v1/calendar/feeds/{id}/revoke).  The feed itself is
  * api_calendar.c's.
  *
- * A feed is made for the token the request carries, and lists and
- * revocations see only that token's feeds: another token's feed, a
- * revoked one and one that never was are all 404.  The public has no
- * token to make a feed for: 401.  Making and revoking write the store,
- * so they go to the writer like every write (submit.h), as store writes
- * that record no event; the key is made here and shown once, in the
+ * A feed is made for the token the request carries, or the person
+ * signed in (owner.h), and lists and revocations see only that owner's
+ * feeds: another token's or person's feed, a revoked one and one that
+ * never was are all 404.  The public has no token to make a feed for:
+ * 401.  Making and revoking write the store, so they go to the writer
+ * like every write (submit.h), as store writes that record no event;
+ * the key is made here and shown once, in the
  * answer, as the whole subscribe URL (http://, the request's Host: the
  * server speaks plain HTTP; behind a TLS proxy, `council token feed
  * --url` names the outside address).
@@ -19,18 +20,24 @@
 #include <string.h>
 
 #include "access.h"
+#include "cache.h"
 #include "handlers.h"
+#include "owner.h"
 #include "request.h"
 #include "submit.h"
 
-#define NEEDS_FEED_TOKEN "a calendar feed is made for a token: send one"
+#define NEEDS_FEED_TOKEN "a calendar feed is made for a token or a person" \
+	" signed in: send a token or sign in"
 
 static int make_feed(struct cn_store *st, int64_t now, void *args,
 		     struct cn_err *err)
 {
 	struct feed_args *f = args;
+	int rc = owner_job(st, f->person, now, &f->owner, err);
 
 	cn_time_format(now, f->created);
+	if (rc)
+		return rc;
 	return cn_store_feed_add(st, f->hash, f->owner, f->label, now, &f->id,
 				 err);
 }
@@ -63,17 +70,26 @@ static void result_revoked(struct ctx *x, const struct pending *p)
 				     "revoked", f->created));
 }
 
-/* This token's valid feeds (*v malloc'd): 0, or -1 after answering (401
- * for the public, which has no token to hold feeds). */
+/* This owner's valid feeds (*v malloc'd, NULL when none): 0, or -1
+ * after answering (401 for the public, which has no token to hold
+ * feeds). */
 static int own_feeds(struct ctx *x, struct cn_reader_feed **v, size_t *n)
 {
 	struct cn_err err = {0};
+	struct cn_store *st = NULL;
+	int64_t owner = 0;
+	int rc;
 
-	if (x->who.role == CN_ROLE_PUBLIC) {
-		reply_error(x, 401, "unauthorized", NEEDS_FEED_TOKEN);
+	*v = NULL;
+	*n = 0;
+	if (x->who.person && !(st = cache_lists(x->cache, x->api, &err))) {
+		reply_error(x, 503, "unavailable", "%s", err.msg);
 		return -1;
 	}
-	if (cn_reader_feeds(x->rd, x->who.token_id, v, n, &err)) {
+	/* A person who owns nothing yet has none (owner 0: the tokens). */
+	if ((rc = owner_read(x, st, NEEDS_FEED_TOKEN, &owner)))
+		return rc < 0 ? -1 : 0;
+	if (cn_reader_feeds(x->rd, owner, v, n, &err)) {
 		reply_err(x, &err);
 		return -1;
 	}
@@ -116,6 +132,7 @@ void h_feed_new(struct ctx *x)
 	if (!(p = pending_new(x, o)))
 		return;
 	p->a.feed.owner = x->who.token_id;
+	p->a.feed.person = x->who.person;
 	p->a.feed.label = label;
 	cn_token_new(key, p->a.feed.hash);
 	snprintf(p->a.feed.url, sizeof(p->a.feed.url),

@@ -5,10 +5,11 @@
  * (GET .../{id}/deliveries).  Deliveries are hooks.c's.
  *
  * As calendar feeds (api_feeds.c): a webhook belongs to the token the
- * request carries, and every route sees only that token's live webhooks:
- * another token's, a revoked one and one that never was are all 404.  The
- * public has no token to own one: 401.  Its deliveries carry what that
- * token sees, so a webhook never shows more than its owner may read.
+ * request carries, or to the person signed in (owner.h), and every route
+ * sees only that owner's live webhooks: another token's or person's, a
+ * revoked one and one that never was are all 404.  The public has no
+ * token to own one: 401.  Its deliveries carry what its owner sees, so a
+ * webhook never shows more than its owner may read.
  * The secret is made here (libsodium) and shown once, in the answer to
  * POST; the store keeps it, since the server signs with it.
  */
@@ -25,16 +26,21 @@
 #include "cache.h"
 #include "handlers.h"
 #include "hooks.h"
+#include "owner.h"
 #include "paging.h"
 #include "request.h"
 #include "submit.h"
 
-#define NEEDS_HOOK_TOKEN "a webhook is made for a token: send one"
+#define NEEDS_HOOK_TOKEN "a webhook is made for a token or a person signed" \
+	" in: send a token or sign in"
 
 static int make_hook(struct cn_store *st, int64_t now, void *args,
 		     struct cn_err *err)
 {
-	return hook_store(st, now, &((struct hook_args *)args)->hook, err);
+	struct hook_args *a = args;
+	int rc = owner_job(st, a->person, now, &a->hook.owner, err);
+
+	return rc ? rc : hook_store(st, now, &a->hook, err);
 }
 
 static int revoke_hook(struct cn_store *st, int64_t now, void *args,
@@ -264,6 +270,7 @@ void h_webhook_new(struct ctx *x)
 	snprintf(w->types, sizeof(w->types), "%s", types);
 	snprintf(w->remind, sizeof(w->remind), "%s", remind);
 	w->owner = x->who.token_id;
+	p->a.hook.person = x->who.person;
 	snprintf(w->url, sizeof(w->url), "%s", url);
 	hook_secret_new(w->secret);
 	pending_submit_store(x, p, make_hook, result_hook);
@@ -283,22 +290,34 @@ static int got_hook(void *ctx, const struct cn_webhook *w, struct cn_err *err)
 	return 0;
 }
 
-/* This token's live webhook x->id into *o: 0, or -1 after answering
+/* The store to read webhooks from and their owner (owner.h): 0, 1 when
+ * a person owns none yet, or -1 after answering. */
+static int hook_owner(struct ctx *x, struct cn_store **st, int64_t *owner)
+{
+	struct cn_err err = {0};
+
+	if (x->who.role != CN_ROLE_PUBLIC &&
+	    !(*st = cache_lists(x->cache, x->api, &err))) {
+		reply_error(x, 503, "unavailable", "%s", err.msg);
+		return -1;
+	}
+	return owner_read(x, *st, NEEDS_HOOK_TOKEN, owner);
+}
+
+/* This owner's live webhook x->id into *o: 0, or -1 after answering
  * (401 for the public, 404 for anything not its own). */
 static int own_hook(struct ctx *x, struct cn_store **st, struct one_hook *o)
 {
 	struct cn_err err = {0};
+	int64_t owner = 0;
+	int rc;
 
 	memset(o, 0, sizeof(*o));
-	if (x->who.role == CN_ROLE_PUBLIC) {
-		reply_error(x, 401, "unauthorized", NEEDS_HOOK_TOKEN);
+	*st = NULL;
+	if ((rc = hook_owner(x, st, &owner)) < 0)
 		return -1;
-	}
-	if (!(*st = cache_lists(x->cache, x->api, &err))) {
-		reply_error(x, 503, "unavailable", "%s", err.msg);
-		return -1;
-	}
-	if (cn_store_webhooks(*st, x->who.token_id, x->id, got_hook, o, &err)) {
+	if (rc == 0 &&
+	    cn_store_webhooks(*st, owner, x->id, got_hook, o, &err)) {
 		reply_err(x, &err);
 		return -1;
 	}
@@ -319,19 +338,16 @@ static int list_hook(void *ctx, const struct cn_webhook *w, struct cn_err *err)
 void h_webhooks(struct ctx *x)
 {
 	struct cn_err err = {0};
-	struct cn_store *st;
+	struct cn_store *st = NULL;
+	int64_t owner = 0;
 	json_t *arr;
+	int rc;
 
-	if (x->who.role == CN_ROLE_PUBLIC) {
-		reply_error(x, 401, "unauthorized", NEEDS_HOOK_TOKEN);
+	if ((rc = hook_owner(x, &st, &owner)) < 0)
 		return;
-	}
-	if (!(st = cache_lists(x->cache, x->api, &err))) {
-		reply_error(x, 503, "unavailable", "%s", err.msg);
-		return;
-	}
 	arr = json_array();
-	if (cn_store_webhooks(st, x->who.token_id, 0, list_hook, arr, &err)) {
+	/* A person who owns nothing yet has none (owner 0 would be all). */
+	if (rc == 0 && cn_store_webhooks(st, owner, 0, list_hook, arr, &err)) {
 		json_decref(arr);
 		reply_err(x, &err);
 		return;

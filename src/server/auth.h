@@ -55,8 +55,9 @@ int cn_auth_resolve(struct cn_reader *rd, const char *authorization,
 
 /* Resolve a calendar feed key (the `key` of GET /api/v1/calendar.ics,
  * made like a token, store.h "Calendar feed keys"): the principal of the
- * token it was made for, with token_id the feed's own id (0).  A missing,
- * malformed, unknown or revoked key, or one whose owner token is revoked:
+ * token (or person's holder, store.h) it was made for, with token_id the
+ * feed's own id (0).  A missing, malformed, unknown or revoked key, or
+ * one whose owner token is revoked or whose person is disabled:
  * CN_ENOTFOUND, all alike. */
 int cn_auth_feed(struct cn_reader *rd, const char *key,
 		 struct cn_principal *out, struct cn_err *err) CN_NODISCARD;

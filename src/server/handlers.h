@@ -10,7 +10,8 @@
  *   api_log.c         the log, its key, checkpoints and proofs
  *   api_stream.c      the log as it grows, by Server-Sent Events
  *   api_keys.c        a delegation's signing key
- *   api_webhooks.c    a token's webhooks and their delivery logs
+ *   api_webhooks.c    a token's or person's webhooks and their delivery
+ *                     logs (owner.h: whose they are)
  *   api_analysis.c    who can block and who holds power: a body's rule
  *                     on a date, a proposal through sight
  */

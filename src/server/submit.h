@@ -31,7 +31,8 @@ struct key_args {
 /* A calendar feed key made (POST /api/v1/calendar/feeds) or revoked
  * (.../{id}/revoke), for the principal's own token. */
 struct feed_args {
-	int64_t owner;              /* the principal's token */
+	int64_t owner;              /* the principal's token (owner.h) */
+	int64_t person;             /* a person's: its id (owner_job) */
 	int64_t id;                 /* the feed: made (out) or to revoke */
 	const char *label;          /* may be NULL */
 	uint8_t hash[CN_HASH_LEN];  /* of the new key */
@@ -40,10 +41,12 @@ struct feed_args {
 };
 
 /* A webhook made (POST /api/v1/webhooks) or revoked (.../{id}/revoke)
- * for the principal's own token: hook.owner, url, secret and types are
- * the request's; id, created and cursor are filled by the job. */
+ * for the principal's own token or person (owner.h): hook.owner, url,
+ * secret and types are the request's; id, created and cursor are filled
+ * by the job, and for a person (person > 0) hook.owner too. */
 struct hook_args {
 	struct cn_webhook hook;
+	int64_t person;
 };
 
 /* A person made or disabled (POST /api/v1/people, .../{id}/disable), or

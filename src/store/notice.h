@@ -5,8 +5,9 @@
  * pg_hooks.c).  Kept apart so that store.h stays one screenful of
  * concepts; include store.h, not this file.
  *
- * A webhook is a subscription of one bearer token (its owner) to the log
- * as that token sees it: a URL, the secret its deliveries are signed
+ * A webhook is a subscription of one bearer token, or of a person's
+ * holder (store.h, cn_store_person_holder), its owner, to the log as that
+ * owner sees it: a URL, the secret its deliveries are signed
  * with, an optional filter of event types, and a cursor, the last seq the
  * notifier has passed for it.  The log is the queue of what happened;
  * the outbox (table notices; struct cn_notice, since core's procedures
@@ -47,12 +48,13 @@ typedef int (*cn_webhook_fn)(void *ctx, const struct cn_webhook *w,
 			     struct cn_err *err);
 
 /* Store a webhook (inside a transaction) from w's owner, url, secret,
- * types, remind, created and cursor; *id gets its id.  CN_ENOTFOUND when owner is
- * no valid bearer token. */
+ * types, remind, created and cursor; *id gets its id.  CN_ENOTFOUND when
+ * owner is no valid bearer token or live holder. */
 int cn_store_webhook_add(struct cn_store *st, const struct cn_webhook *w,
 			 int64_t *id, struct cn_err *err) CN_NODISCARD;
-/* The live webhooks (not revoked, owner token valid), by id: of token
- * `owner`, or every one when owner is 0; id > 0: only that one. */
+/* The live webhooks (not revoked, owner token valid, its person if any
+ * not disabled), by id: of token `owner`, or every one when owner is 0;
+ * id > 0: only that one. */
 int cn_store_webhooks(struct cn_store *st, int64_t owner, int64_t id,
 		      cn_webhook_fn fn, void *ctx, struct cn_err *err)
 	CN_NODISCARD;
@@ -146,5 +148,12 @@ int cn_store_notice_put(struct cn_store *st, const struct cn_notice *it,
 			struct cn_err *err) CN_NODISCARD;
 int cn_store_attempt_put(struct cn_store *st, const struct cn_attempt *a,
 			 struct cn_err *err) CN_NODISCARD;
+
+/* For the backends: the tokens row `t` (a webhook's or feed key's owner)
+ * is not a disabled person's holder (cn_store_person_holder).  A bearer
+ * token's row names no person and passes. */
+#define CN_SQL_HOLDER_LIVE(t)                                                 \
+	" NOT EXISTS (SELECT 1 FROM people hp WHERE hp.id = " t ".person"     \
+	" AND hp.disabled IS NOT NULL)"
 
 #endif

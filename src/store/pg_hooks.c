@@ -64,8 +64,9 @@ int cn_pg_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
 	rc = cn_pg_one(b, "INSERT INTO webhooks(owner, url, secret, types,"
 		       " created, cursor, remind) SELECT id, $1, $2, $3, $4,"
 		       " $5, $7"
-		       " FROM tokens WHERE id = $6 AND revoked IS NULL"
-		       " AND feed_of IS NULL RETURNING id", &p, cn_pg_get_int64,
+		       " FROM tokens t WHERE id = $6 AND revoked IS NULL"
+		       " AND feed_of IS NULL AND" CN_SQL_HOLDER_LIVE("t")
+		       " RETURNING id", &p, cn_pg_get_int64,
 		       id, "storing a webhook", "no valid token", err);
 	if (rc == CN_ENOTFOUND)
 		rc = cn_err_set(err, CN_ENOTFOUND, "no valid token with id %lld",
@@ -117,6 +118,7 @@ int cn_pg_webhooks(struct cn_store_backend *b, int64_t owner, int64_t id,
 	cn_pg_int(&p, id);
 	return cn_pg_each(b, HOOK_SELECT
 			  " WHERE w.revoked IS NULL AND t.revoked IS NULL"
+			  " AND" CN_SQL_HOLDER_LIVE("t")
 			  " AND ($1 = 0 OR w.owner = $1) AND ($2 = 0 OR"
 			  " w.id = $2) ORDER BY w.id", &p, hook_row, &hs,
 			  "reading webhooks", err);

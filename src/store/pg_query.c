@@ -68,7 +68,11 @@ static const char query_schema[] =
 	CN_PAGESQL_PG_WORDS ");"
 	/* Calendar feed keys (pg_tokens.c), in a store made before them. */
 	"ALTER TABLE tokens ADD COLUMN IF NOT EXISTS feed_of bigint"
-	"  REFERENCES tokens(id);";
+	"  REFERENCES tokens(id);"
+	/* A person's holder (cn_store_person_holder), in a store made before
+	 * them: every row there names no person.  Made last: its presence
+	 * says the whole script ran. */
+	"ALTER TABLE tokens ADD COLUMN IF NOT EXISTS person bigint;";
 
 int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err)
 {
@@ -81,7 +85,7 @@ int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err)
 			    " IS NOT NULL AND EXISTS (SELECT 1 FROM"
 			    " information_schema.columns WHERE table_schema ="
 			    " current_schema() AND table_name = 'tokens' AND"
-			    " column_name = 'feed_of'))::int::bigint", NULL,
+			    " column_name = 'person'))::int::bigint", NULL,
 			    cn_pg_get_int64,
 			    &have, "reading the schema", "no schema", err)))
 		return rc;

@@ -71,9 +71,9 @@ int cn_pg_token_find(struct cn_store_backend *b,
 	struct cn_pg_params p = {0};
 
 	cn_pg_bytes(&p, hash, CN_HASH_LEN);
-	/* A feed key is no bearer token. */
+	/* A feed key is no bearer token, nor a person's holder. */
 	return cn_pg_one(b, TOKEN_COLS " WHERE hash = $1 AND revoked IS NULL"
-			 " AND feed_of IS NULL",
+			 " AND feed_of IS NULL AND person IS NULL",
 			 &p, one_token, info, "reading tokens",
 			 "unknown or revoked token", err);
 }
@@ -94,8 +94,9 @@ int cn_pg_feed_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
 	/* The owner's role and code, copied: a feed reads as its owner. */
 	rc = cn_pg_one(b, "INSERT INTO tokens(hash, role, principal, label,"
 		       " created, feed_of) SELECT $1, role, principal, $2, $3, id"
-		       " FROM tokens WHERE id = $4 AND revoked IS NULL"
-		       " AND feed_of IS NULL RETURNING id", &p, cn_pg_get_int64,
+		       " FROM tokens t WHERE id = $4 AND revoked IS NULL"
+		       " AND feed_of IS NULL AND" CN_SQL_HOLDER_LIVE("t")
+		       " RETURNING id", &p, cn_pg_get_int64,
 		       id, "storing a feed key", "no valid token", err);
 	if (rc == CN_ENOTFOUND)
 		rc = cn_err_set(err, CN_ENOTFOUND, "no valid token with id %lld",
@@ -115,9 +116,50 @@ int cn_pg_feed_find(struct cn_store_backend *b,
 	return cn_pg_one(b, "SELECT f.id, f.role, f.principal, f.label,"
 			 " f.created, f.revoked, f.feed_of FROM tokens f"
 			 " JOIN tokens o ON o.id = f.feed_of WHERE f.hash = $1"
-			 " AND f.revoked IS NULL AND o.revoked IS NULL", &p,
+			 " AND f.revoked IS NULL AND o.revoked IS NULL AND"
+			 CN_SQL_HOLDER_LIVE("o"), &p,
 			 one_token, info, "reading tokens",
 			 "unknown or revoked feed key", err);
+}
+
+int cn_pg_holder_find(struct cn_store_backend *b, int64_t person, int64_t *id,
+		      struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+
+	cn_pg_int(&p, person);
+	return cn_pg_one(b, "SELECT id FROM tokens WHERE person = $1 AND"
+			 " revoked IS NULL ORDER BY id LIMIT 1", &p,
+			 cn_pg_get_int64, id, "reading tokens",
+			 "no holder for that person", err);
+}
+
+int cn_pg_holder_add(struct cn_store_backend *b,
+		     const uint8_t hash[CN_HASH_LEN], int64_t person,
+		     const char *created, int64_t *id, struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+	int own, rc;
+
+	cn_pg_bytes(&p, hash, CN_HASH_LEN);
+	cn_pg_str(&p, created);
+	cn_pg_int(&p, person);
+	if ((rc = cn_pg_change_begin(b, &own, err)))
+		return rc;
+	/* The person's role and code, copied: its subscriptions read as
+	 * the person does. */
+	rc = cn_pg_one(b, "INSERT INTO tokens(hash, role, principal, label,"
+		       " created, person) SELECT $1, role, NULLIF(principal, ''),"
+		       " 'subscriptions of person ' || id, $2, id FROM people"
+		       " WHERE id = $3 AND disabled IS NULL RETURNING id", &p,
+		       cn_pg_get_int64, id, "storing a person's holder",
+		       "no enabled person", err);
+	if (rc == CN_ENOTFOUND)
+		rc = cn_err_set(err, CN_ENOTFOUND, "no enabled person with id %lld",
+				(long long)person);
+	if (rc == 0)
+		rc = cn_pg_bump_tokens(b, err);
+	return cn_pg_change_end(b, own, rc, err);
 }
 
 struct token_vec {
@@ -197,6 +239,7 @@ static int whole_token(void *ctx, const struct cn_pg_row *r,
 		.label = col_text(r, 4), .created = col_text(r, 5),
 		.revoked = col_text(r, 6),
 		.feed_of = cn_pg_int64(r, 7), /* NULL reads 0 */
+		.person = cn_pg_int64(r, 8),
 	};
 	t.hash = (const uint8_t *)cn_pg_value(r, 1, &t.hashlen);
 	return ts->fn(ts->ctx, &t, err);
@@ -207,7 +250,8 @@ int cn_pg_tokens(struct cn_store_backend *b, cn_token_fn fn, void *ctx,
 {
 	struct token_scan ts = {fn, ctx};
 	return cn_pg_each(b, "SELECT id, hash, role, principal, label, created,"
-			  " revoked, feed_of FROM tokens ORDER BY id", NULL, whole_token,
+			  " revoked, feed_of, person FROM tokens ORDER BY id", NULL,
+			  whole_token,
 			  &ts, "reading tokens", err);
 }
 
@@ -225,11 +269,12 @@ int cn_pg_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
 	cn_pg_str(&p, t->created);
 	cn_pg_str(&p, t->revoked);
 	cn_pg_int(&p, t->feed_of);
+	cn_pg_int(&p, t->person);
 	if ((rc = cn_pg_change_begin(b, &own, err)))
 		return rc;
 	rc = cn_pg_cmd(b, "INSERT INTO tokens(id, hash, role, principal, label,"
-		       " created, revoked, feed_of) VALUES($1, $2, $3, $4, $5, $6,"
-		       " $7, NULLIF($8::bigint, 0))",
+		       " created, revoked, feed_of, person) VALUES($1, $2, $3, $4,"
+		       " $5, $6, $7, NULLIF($8::bigint, 0), NULLIF($9::bigint, 0))",
 		       &p, NULL, "copying a token", err);
 	/* An id given is not drawn from the identity's sequence: move it
 	 * past every stored id, or the next token issued would take one. */

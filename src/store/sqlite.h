@@ -151,6 +151,11 @@ int cn_sq_token_find(struct cn_store_backend *b,
 int cn_sq_feed_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
 		   int64_t owner, const char *label, const char *created,
 		   int64_t *id, struct cn_err *err);
+int cn_sq_holder_find(struct cn_store_backend *b, int64_t person, int64_t *id,
+		      struct cn_err *err);
+int cn_sq_holder_add(struct cn_store_backend *b,
+		     const uint8_t hash[CN_HASH_LEN], int64_t person,
+		     const char *created, int64_t *id, struct cn_err *err);
 int cn_sq_feed_find(struct cn_store_backend *b,
 		    const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
 		    struct cn_err *err);

@@ -63,8 +63,9 @@ int cn_sq_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
 	/* Only a valid bearer token owns one: not a feed key, not revoked. */
 	sqlite3_stmt *s = cn_sq_stmt(b, "INSERT INTO webhooks(owner, url, secret,"
 				     " types, created, cursor, remind) SELECT id,"
-				     " ?, ?, ?, ?, ?, ?7 FROM tokens WHERE id = ?6"
-				     " AND revoked IS NULL AND feed_of IS NULL",
+				     " ?, ?, ?, ?, ?, ?7 FROM tokens t WHERE"
+				     " id = ?6 AND revoked IS NULL AND feed_of"
+				     " IS NULL AND" CN_SQL_HOLDER_LIVE("t"),
 				     err);
 	int rc;
 
@@ -131,7 +132,8 @@ int cn_sq_webhooks(struct cn_store_backend *b, int64_t owner, int64_t id,
 {
 	struct hook_scan hs = {fn, ctx};
 	sqlite3_stmt *s = cn_sq_fresh(b, HOOK_SELECT " WHERE w.revoked IS NULL"
-				      " AND t.revoked IS NULL AND (?1 = 0 OR"
+				      " AND t.revoked IS NULL AND"
+				      CN_SQL_HOLDER_LIVE("t") " AND (?1 = 0 OR"
 				      " w.owner = ?1) AND (?2 = 0 OR w.id = ?2)"
 				      " ORDER BY w.id", err);
 	if (!s)

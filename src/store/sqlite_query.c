@@ -58,7 +58,7 @@ static const char query_schema[] =
 
 int cn_sq_create_query(struct cn_store_backend *b, struct cn_err *err)
 {
-	int64_t had = 0, feeds = 0;
+	int64_t had = 0, feeds = 0, holders = 0;
 	sqlite3_stmt *s;
 
 	if (cn_sq_exec(b, "BEGIN IMMEDIATE", err))
@@ -75,6 +75,14 @@ int cn_sq_create_query(struct cn_store_backend *b, struct cn_err *err)
 		      "no schema", err) ||
 	    (!feeds && cn_sq_exec(b, "ALTER TABLE tokens ADD COLUMN feed_of"
 				  " INTEGER REFERENCES tokens(id)", err)) ||
+	    /* A person's holder (cn_store_person_holder), in a store made
+	     * before them: every row there names no person. */
+	    !(s = cn_sq_fresh(b, "SELECT count(*) FROM pragma_table_info("
+			      "'tokens') WHERE name = 'person'", err)) ||
+	    cn_sq_one(b, s, cn_sq_int64, &holders, "reading the schema",
+		      "no schema", err) ||
+	    (!holders && cn_sq_exec(b, "ALTER TABLE tokens ADD COLUMN person"
+				    " INTEGER", err)) ||
 	    cn_sq_exec(b, query_schema, err) ||
 	    (!had && cn_sq_exec(b, "INSERT INTO proposal_search(rowid, title,"
 				" text) SELECT id, title, coalesce(json_extract("

@@ -98,11 +98,12 @@ int cn_sq_token_find(struct cn_store_backend *b,
 		     const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
 		     struct cn_err *err)
 {
-	/* A feed key is no bearer token. */
+	/* A feed key is no bearer token, nor a person's holder. */
 	sqlite3_stmt *s = cn_sq_stmt(b, "SELECT id, role, principal, label,"
 				     " created, revoked, feed_of FROM tokens"
 				     " WHERE hash = ? AND revoked IS NULL"
-				     " AND feed_of IS NULL", err);
+				     " AND feed_of IS NULL AND person IS NULL",
+				     err);
 	if (!s)
 		return CN_EIO;
 	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
@@ -118,8 +119,9 @@ int cn_sq_feed_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
 	sqlite3_stmt *s = cn_sq_change_begin(b, "INSERT INTO tokens(hash, role,"
 				       " principal, label, created, feed_of)"
 				       " SELECT ?, role, principal, ?, ?, id"
-				       " FROM tokens WHERE id = ? AND revoked"
-				       " IS NULL AND feed_of IS NULL", err);
+				       " FROM tokens t WHERE id = ? AND revoked"
+				       " IS NULL AND feed_of IS NULL AND"
+				       CN_SQL_HOLDER_LIVE("t"), err);
 	int rc;
 
 	if (!s)
@@ -149,12 +151,56 @@ int cn_sq_feed_find(struct cn_store_backend *b,
 				     " FROM tokens f JOIN tokens o"
 				     " ON o.id = f.feed_of WHERE f.hash = ?"
 				     " AND f.revoked IS NULL"
-				     " AND o.revoked IS NULL", err);
+				     " AND o.revoked IS NULL AND"
+				     CN_SQL_HOLDER_LIVE("o"), err);
 	if (!s)
 		return CN_EIO;
 	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
 	return cn_sq_one(b, s, one_token, info, "reading tokens",
 			 "unknown or revoked feed key", err);
+}
+
+int cn_sq_holder_find(struct cn_store_backend *b, int64_t person, int64_t *id,
+		      struct cn_err *err)
+{
+	sqlite3_stmt *s = cn_sq_stmt(b, "SELECT id FROM tokens WHERE person = ?"
+				     " AND revoked IS NULL ORDER BY id LIMIT 1",
+				     err);
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_int64(s, 1, person);
+	return cn_sq_one(b, s, cn_sq_int64, id, "reading tokens",
+			 "no holder for that person", err);
+}
+
+int cn_sq_holder_add(struct cn_store_backend *b,
+		     const uint8_t hash[CN_HASH_LEN], int64_t person,
+		     const char *created, int64_t *id, struct cn_err *err)
+{
+	/* The person's role and code, copied: its subscriptions read as
+	 * the person does. */
+	sqlite3_stmt *s = cn_sq_change_begin(b, "INSERT INTO tokens(hash, role,"
+				       " principal, label, created, person)"
+				       " SELECT ?1, role, nullif(principal, ''),"
+				       " 'subscriptions of person ' || id, ?2, id"
+				       " FROM people WHERE id = ?3"
+				       " AND disabled IS NULL", err);
+	int rc;
+
+	if (!s)
+		return CN_EIO;
+	sqlite3_bind_blob(s, 1, hash, CN_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, created, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, person);
+	rc = cn_sq_done(b, s, "storing a person's holder", err);
+	if (rc == 0 && sqlite3_changes(b->db) == 0)
+		rc = cn_err_set(err, CN_ENOTFOUND, "no enabled person with id %lld",
+				(long long)person);
+	if (rc == 0) {
+		*id = sqlite3_last_insert_rowid(b->db);
+		rc = cn_sq_bump_tokens(b, err);
+	}
+	return cn_sq_change_end(b, rc, err);
 }
 
 struct token_vec {
@@ -235,6 +281,7 @@ static int whole_token(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 		.label = col_text(s, 4), .created = col_text(s, 5),
 		.revoked = col_text(s, 6),
 		.feed_of = sqlite3_column_int64(s, 7), /* NULL reads 0 */
+		.person = sqlite3_column_int64(s, 8),
 	};
 	return ts->fn(ts->ctx, &t, err);
 }
@@ -244,8 +291,8 @@ int cn_sq_tokens(struct cn_store_backend *b, cn_token_fn fn, void *ctx,
 {
 	struct token_scan ts = {fn, ctx};
 	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT id, hash, role, principal,"
-				      " label, created, revoked, feed_of"
-				      " FROM tokens ORDER BY id", err);
+				      " label, created, revoked, feed_of,"
+				      " person FROM tokens ORDER BY id", err);
 	return s ? cn_sq_each(b, s, whole_token, &ts, "reading tokens", err)
 		 : CN_EIO;
 }
@@ -255,8 +302,8 @@ int cn_sq_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
 {
 	sqlite3_stmt *s = cn_sq_change_begin(b, "INSERT INTO tokens(id, hash, role,"
 				       " principal, label, created, revoked,"
-				       " feed_of) VALUES(?,?,?,?,?,?,?,"
-				       " nullif(?, 0))", err);
+				       " feed_of, person) VALUES(?,?,?,?,?,?,?,"
+				       " nullif(?8, 0), nullif(?9, 0))", err);
 	int rc;
 
 	if (!s)
@@ -269,6 +316,7 @@ int cn_sq_token_put(struct cn_store_backend *b, const struct cn_token_row *t,
 	sqlite3_bind_text(s, 6, t->created, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 7, t->revoked, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 8, t->feed_of);
+	sqlite3_bind_int64(s, 9, t->person);
 	if ((rc = cn_sq_done(b, s, "copying a token", err)) == 0)
 		rc = cn_sq_bump_tokens(b, err);
 	return cn_sq_change_end(b, rc, err);

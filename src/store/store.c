@@ -336,6 +336,22 @@ int cn_store_feed_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 	return st->ops->feed_find(st->b, hash, info, err);
 }
 
+int cn_store_person_holder(struct cn_store *st, int64_t person, int create,
+			   int64_t now, int64_t *id, struct cn_err *err)
+{
+	uint8_t hash[CN_HASH_LEN];
+	char t[CN_TIME_BUF];
+	int rc = st->ops->holder_find(st->b, person, id, err);
+
+	if (rc != CN_ENOTFOUND || !create)
+		return rc;
+	/* Random, and the hash itself rather than a token's: no text
+	 * hashes to it, so nobody can present it as a bearer token. */
+	randombytes_buf(hash, sizeof(hash));
+	return st->ops->holder_add(st->b, hash, person, cn_time_format(now, t),
+				   id, err);
+}
+
 int cn_store_token_list(struct cn_store *st, struct cn_token_info **out,
 			size_t *n, struct cn_err *err)
 {

@@ -432,8 +432,9 @@ int cn_store_token_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
  * with feed_of naming the bearer token it reads for, its role and code
  * copied from it.  A feed key is no bearer token (cn_store_token_find
  * never returns one) and is revoked like one (cn_store_token_revoke, by
- * its id); revoking its owner kills it too.  feed_add: CN_ENOTFOUND when
- * `owner` is no valid bearer token. */
+ * its id); revoking its owner kills it too, and so does disabling the
+ * person whose holder owns it, while disabled.  feed_add: CN_ENOTFOUND
+ * when `owner` is no valid bearer token or live holder. */
 int cn_store_feed_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 		      int64_t owner, const char *label, int64_t now,
 		      int64_t *id, struct cn_err *err) CN_NODISCARD;
@@ -441,6 +442,23 @@ int cn_store_feed_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
  * revoked; CN_ENOTFOUND otherwise. */
 int cn_store_feed_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 		       struct cn_token_info *info, struct cn_err *err)
+	CN_NODISCARD;
+/* A person's subscriptions (server/api_webhooks.c, api_feeds.c) belong to
+ * a row of the tokens table that stands for that person, its holder:
+ * person naming it, role and code copied from the person, a random hash
+ * that no bearer token has (cn_store_token_find never returns it, as it
+ * never returns a feed key).  Webhooks and feed keys name the holder as
+ * they name a bearer token, so the person's subscriptions read what the
+ * person may see.  While the person is disabled, the holder counts as
+ * revoked: its webhooks are not live (cn_store_webhooks) and its feed
+ * keys are not found (cn_store_feed_find).  Revoking the holder
+ * (cn_store_token_revoke) ends them for good.
+ * person_holder: the id of person `person`'s live holder; with `create`
+ * (inside a write transaction) one is made when there is none.
+ * CN_ENOTFOUND when there is none (and create is 0) or when the person
+ * is not an enabled one. */
+int cn_store_person_holder(struct cn_store *st, int64_t person, int create,
+			   int64_t now, int64_t *id, struct cn_err *err)
 	CN_NODISCARD;
 /* All tokens, feed keys too, newest last; *out is malloc'd. */
 int cn_store_token_list(struct cn_store *st, struct cn_token_info **out,
@@ -459,6 +477,9 @@ struct cn_token_row {
 	/* A calendar feed key: the token it reads for; 0 (SQL NULL) for a
 	 * bearer token.  Dropping it would make a feed key a bearer token. */
 	int64_t feed_of;
+	/* A person's holder (cn_store_person_holder): the person; 0 (SQL
+	 * NULL) for any other row. */
+	int64_t person;
 };
 typedef int (*cn_token_fn)(void *ctx, const struct cn_token_row *t,
 			   struct cn_err *err);
@@ -763,6 +784,11 @@ struct cn_store_ops {
 			const uint8_t hash[CN_HASH_LEN], int64_t owner,
 			const char *label, const char *created, int64_t *id,
 			struct cn_err *err);
+	int (*holder_find)(struct cn_store_backend *b, int64_t person,
+			   int64_t *id, struct cn_err *err);
+	int (*holder_add)(struct cn_store_backend *b,
+			  const uint8_t hash[CN_HASH_LEN], int64_t person,
+			  const char *created, int64_t *id, struct cn_err *err);
 	int (*feed_find)(struct cn_store_backend *b,
 			 const uint8_t hash[CN_HASH_LEN],
 			 struct cn_token_info *info, struct cn_err *err);

@@ -53,8 +53,11 @@
 // People (a session cookie, POST /api/v1/session) act as their
 // delegation's token would: 'person:WHO' rows run as a person of WHO's
 // delegation (or the secretariat), signed in with a password, over the
-// same grid of reads, sights and writes; calendar feeds and webhooks
-// belong to tokens (403 to a session).  And every writing route of
+// same grid of reads, sights and writes.  A person's calendar feed,
+// webhook and e-mail subscription are its own (made in before(), with a
+// session, as {feed}, {hook:person:WHO}, {mail:person:WHO}): the same
+// rows as a token's, and its delegation's token finds none of them
+// (404), nor the person the token's.  And every writing route of
 // docs/api.yaml refuses a session cookie sent without its CSRF token
 // ('nocsrf' rows), or from another site ('crosssite' rows): 403 csrf,
 // before anything else is looked at.
@@ -106,7 +109,7 @@ const HOOKSPARE = {};
 // E-mail subscriptions, by owner, made in before(), each to its own
 // address: every event its token may see.
 const MAILS = {};
-const mailTo = (who) => `${who.toLowerCase()}@matrix.example`;
+const mailTo = (who) => `${who.toLowerCase().replace(':', '-')}@matrix.example`;
 let sink;
 // Where the matrix's own webhook goes: nothing listens there, and it
 // waits for a type the matrix never records.
@@ -292,14 +295,20 @@ const ROWS = [
 // ---- people: the same grid through a session cookie -----------------------------
 
 const PEOPLE = ['secretariat', 'FR', 'US', 'HU', 'JP'];
-// What belongs to a token is refused to a person's session.
-const tokenOnly = (who) => [
-  [who, 'GET', '/api/v1/calendar/feeds', undefined, 403, null],
-  [who, 'POST', '/api/v1/calendar/feeds', { label: 'x' }, 403, null],
-  [who, 'GET', '/api/v1/webhooks', undefined, 403, null],
-  [who, 'POST', '/api/v1/webhooks', HOOK_BODY, 403, null],
-  [who, 'GET', '/api/v1/webhooks/{hook:FR}', undefined, 403, null],
+// A person's subscriptions and its delegation's token's are apart.
+const apart = (kind) => [
+  [kind, 'GET', `/api/v1/webhooks/{hook:person:${kind}}`, undefined, 404, null],
+  [kind, 'GET', `/api/v1/webhooks/{mail:person:${kind}}/deliveries`, undefined, 404, null],
+  [kind, 'POST', `/api/v1/webhooks/{hookspare:person:${kind}}/revoke`, undefined, 404, null],
+  [kind, 'POST', `/api/v1/calendar/feeds/{spare:person:${kind}}/revoke`, undefined, 404, null],
+  [`person:${kind}`, 'GET', `/api/v1/webhooks/{mail:${kind}}`, undefined, 404, null],
 ];
+// What each principal's calendar holds (the token rows' labels).
+const CAL = {
+  secretariat: ['silence', 'npgSilence', 'adopted', 'blocked'], FR: ['silence', 'adopted', 'blocked'],
+  US: ['silence', 'npgSilence', 'adopted', 'blocked'], HU: ['silence', 'npgSilence', 'adopted', 'blocked'],
+  JP: ['adopted'],
+};
 // The people routes: the secretariat's alone.
 const peopleRows = (who, mine) => [
   [who, 'GET', '/api/v1/session', undefined, 200, { has: 'csrf' }],
@@ -358,7 +367,10 @@ for (const kind of PEOPLE) {
     ...gets(who, VIEWS[kind]),
     ...positions(who, POSITIONS[kind]),
     ...(ACTIONS[kind] ? actions(who, ACTIONS[kind]) : []),
-    ...tokenOnly(who),
+    ...feedRows(who, kind),
+    ...hookRows(who, kind),
+    calendar(who, CAL[kind]),
+    ...apart(kind),
     ...peopleRows(who, kind === 'secretariat'),
   );
 }
@@ -438,6 +450,23 @@ before(async () => {
     HOOKSPARE[who] = (await ok(who, 'POST', '/api/v1/webhooks', HOOK_BODY, 201)).id;
     MAILS[who] = await ok(who, 'POST', '/api/v1/webhooks', { email: mailTo(who) }, 201);
   }
+  // A person for each principal kind, signed in with a password, with a
+  // webhook, an e-mail subscription and calendar feeds of its own; and
+  // one for the secretariat's people to disable.
+  for (const kind of PEOPLE) {
+    const who = `person:${kind}`;
+    PERSONS[kind] = addPerson(store.db, `matrix-${kind}`, kind === 'secretariat' ? null : kind, PASSWORD);
+    SESSIONS[kind] = await signIn(srv.base, `matrix-${kind}`, PASSWORD);
+    assert.equal(SESSIONS[kind].status, 201, JSON.stringify(SESSIONS[kind].body));
+    HOOKS[who] = await ok(who, 'POST', '/api/v1/webhooks',
+      { url: `http://127.0.0.1:${receiver.port}/${who}` }, 201);
+    HOOKSPARE[who] = (await ok(who, 'POST', '/api/v1/webhooks', HOOK_BODY, 201)).id;
+    MAILS[who] = await ok(who, 'POST', '/api/v1/webhooks', { email: mailTo(who) }, 201);
+    FEEDS[who] = new URL((await ok(who, 'POST', '/api/v1/calendar/feeds', {}, 201)).url).searchParams.get('key');
+    SPARE[who] = (await ok(who, 'POST', '/api/v1/calendar/feeds', { label: 'spare' }, 201)).id;
+  }
+  SESSIONS.nocsrf = SESSIONS.crosssite = SESSIONS.secretariat;
+  PERSONS.gone = addPerson(store.db, 'matrix-gone', 'US', PASSWORD);
 
   const mk = async (b) => (await ok('secretariat', 'POST', '/api/v1/proposals', b, 201)).id;
   ids.open = await mk({ body: 'NAC', title: 'open NAC meeting' });
@@ -471,15 +500,6 @@ before(async () => {
   assert.equal((await call('revoked', 'GET', '/api/v1/whoami')).status, 200);
   council(store.db, 'token', 'revoke', String(issued.id));
 
-  // A person for each principal kind, signed in with a password; and
-  // one for the secretariat's people to disable.
-  for (const kind of PEOPLE) {
-    PERSONS[kind] = addPerson(store.db, `matrix-${kind}`, kind === 'secretariat' ? null : kind, PASSWORD);
-    SESSIONS[kind] = await signIn(srv.base, `matrix-${kind}`, PASSWORD);
-    assert.equal(SESSIONS[kind].status, 201, JSON.stringify(SESSIONS[kind].body));
-  }
-  SESSIONS.nocsrf = SESSIONS.crosssite = SESSIONS.secretariat;
-  PERSONS.gone = addPerson(store.db, 'matrix-gone', 'US', PASSWORD);
 
   // A calendar feed for each principal's token (the first issued for it).
   const tokenIds = {};
@@ -533,6 +553,7 @@ function startReceiver() {
 // duplicate would carry the same bytes) and signed; for France and Japan,
 // none of a proposal hidden from them.
 async function checkWebhook(who, page) {
+  const kind = who.replace(/^person:/, '');
   const after = HOOKS[who].cursor;
   const want = page.events.filter((e) => e.seq > after);
   const last = page.events.at(-1).seq;
@@ -560,15 +581,15 @@ async function checkWebhook(who, page) {
     g.event.payload.outcome === 'adopted' && g.event.payload.proposal === proposalOf(e) && g.event.seq > e.seq);
   const missing = want.filter((e) => !bySeq.has(e.seq));
   for (const e of missing) {
-    assert.ok(SIGHT[who] && !Object.values(SIGHT[who]).every((v) => v === 'full') && adoptedLater(e),
+    assert.ok(SIGHT[kind] && !Object.values(SIGHT[kind]).every((v) => v === 'full') && adoptedLater(e),
       `${who}: event ${e.seq} (${e.type}) is in /log but was never sent`);
   }
   const label = Object.fromEntries(Object.entries(ids).map(([k, v]) => [v, k]));
   for (const g of got) {
     const l = label[proposalOf(g.event)];
-    if (P.includes(l) && SIGHT[who]) assert.ok(SIGHT[who][l], `${who}'s webhook carries ${g.event.type} of ${l}`);
+    if (P.includes(l) && SIGHT[kind]) assert.ok(SIGHT[kind][l], `${who}'s webhook carries ${g.event.type} of ${l}`);
   }
-  if (who === 'FR' || who === 'JP') {
+  if (kind === 'FR' || kind === 'JP') {
     assert.ok(!got.some((g) => [ids.npg, ids.npgSilence].includes(proposalOf(g.event))),
       `${who}'s webhook carries an NPG proposal's event`);
   }
@@ -580,6 +601,7 @@ async function checkWebhook(who, page) {
 // at least once, has the same Message-ID); none of a proposal hidden
 // from France or Japan.
 async function checkMail(who, page) {
+  const kind = who.replace(/^person:/, '');
   const after = MAILS[who].cursor;
   const want = page.events.filter((e) => e.seq > after);
   const last = page.events.at(-1).seq;
@@ -610,7 +632,7 @@ async function checkMail(who, page) {
   // fills after the adoption, and skipped by one that filled before (each
   // has its own cursor, and each sends what /log showed then), so the
   // webhook and the e-mail may differ on them.
-  const memberSight = who === 'secretariat' || ['FR', 'US', 'HU'].includes(who);
+  const memberSight = kind === 'secretariat' || ['FR', 'US', 'HU'].includes(kind);
   const adoptedLate = new Set(memberSight ? [] : want
     .filter((e) => e.type === 'procedure.concluded' && e.payload.outcome === 'adopted')
     .map((e) => e.payload.proposal));
@@ -619,7 +641,7 @@ async function checkMail(who, page) {
     assert.ok(bySeq.has(e.seq) || !hooked.has(e.seq) || !logged.has(e.seq),
       `${who}: event ${e.seq} (${e.type}) was sent to its webhook but not mailed`);
   }
-  if (who === 'FR' || who === 'JP') {
+  if (kind === 'FR' || kind === 'JP') {
     assert.ok(![...bySeq.values()].some((g) => [ids.npg, ids.npgSilence].includes(proposalOf(g.event))),
       `${who}'s e-mails carry an NPG proposal's event`);
   }
@@ -766,10 +788,10 @@ for (const [who, method, path, body, want, exp] of ROWS) {
     const feed = path.includes('{feed}');
     const real = path.replace('{feed}', () => FEEDS[who])
       .replace(/\{person:(\w+)\}/, (_, p) => String(PERSONS[p]))
-      .replace(/\{spare:(\w+)\}/, (_, owner) => String(SPARE[owner]))
-      .replace(/\{hook:(\w+)\}/, (_, owner) => String(HOOKS[owner].id))
-      .replace(/\{mail:(\w+)\}/, (_, owner) => String(MAILS[owner].id))
-      .replace(/\{hookspare:(\w+)\}/, (_, owner) => String(HOOKSPARE[owner])).replace(/\{(\w+)\}/g, (_, l) => {
+      .replace(/\{spare:([\w:]+)\}/, (_, owner) => String(SPARE[owner]))
+      .replace(/\{hook:([\w:]+)\}/, (_, owner) => String(HOOKS[owner].id))
+      .replace(/\{mail:([\w:]+)\}/, (_, owner) => String(MAILS[owner].id))
+      .replace(/\{hookspare:([\w:]+)\}/, (_, owner) => String(HOOKSPARE[owner])).replace(/\{(\w+)\}/g, (_, l) => {
       assert.ok(l in ids, `no proposal labelled ${l}`);
       return String(ids[l]);
     });

@@ -2171,6 +2171,104 @@ static int keep_token(void *ctx, const struct cn_token_row *t,
 	return 0;
 }
 
+/* A person's holder (store.h, cn_store_person_holder): made once, on
+ * demand, inside a write, for an enabled person only, with the person's
+ * role and code; never a bearer token; it owns webhooks and feed keys as
+ * a token does, apart from the token's; and while its person is
+ * disabled, its webhooks are not live and its feed keys not found, as a
+ * revoked token's. */
+static void test_person_holders(void **state)
+{
+	struct fx *f = *state;
+	struct cn_store *st;
+	struct cn_err err = {0};
+	struct cn_person anne = {0};
+	struct cn_token_info info, *all = NULL;
+	struct hook_seen hs = {0};
+	struct token_rows rows = {0};
+	struct cn_webhook w = {.cursor = 0};
+	uint8_t tok[CN_HASH_LEN] = {31}, feed[CN_HASH_LEN] = {32},
+		late[CN_HASH_LEN] = {33};
+	int64_t pid = 0, hid = 0, again = 0, oid = 0, fid = 0, wid = 0, x = 0;
+	size_t n = 0;
+
+	seed(f, 0);
+	st = cn_app_store(f->app);
+	snprintf(anne.name, sizeof(anne.name), "anne");
+	snprintf(anne.role, sizeof(anne.role), "member");
+	snprintf(anne.principal, sizeof(anne.principal), "FR");
+	snprintf(anne.pwhash, sizeof(anne.pwhash), "$argon2id$not-checked-here");
+	assert_int_equal(cn_store_person_add(st, &anne, 1000, &pid, &err), 0);
+	assert_int_equal(cn_store_token_add(st, tok, "member", "FR", NULL, 1000,
+					    &oid, &err), 0);
+	/* None until asked to make one; none for who is no person. */
+	assert_int_equal(cn_store_person_holder(st, pid, 0, 0, &hid, &err),
+			 CN_ENOTFOUND);
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	assert_int_equal(cn_store_person_holder(st, 9999, 1, 1000, &x, &err),
+			 CN_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "no enabled person"));
+	in_tx(st, 0, cn_store_person_holder(st, pid, 1, 1000, &hid, &err));
+	assert_true(hid > oid);
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	in_tx(st, 0, cn_store_person_holder(st, pid, 1, 1001, &again, &err));
+	assert_int_equal(again, hid);
+	assert_int_equal(cn_store_person_holder(st, pid, 0, 0, &again, &err), 0);
+	assert_int_equal(again, hid);
+
+	/* It owns a webhook and a feed key, reading as the person. */
+	snprintf(w.url, sizeof(w.url), "https://example.org/anne");
+	snprintf(w.secret, sizeof(w.secret), "whsec_anne");
+	snprintf(w.created, sizeof(w.created), "2023-07-07T10:00:00Z");
+	w.owner = hid;
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	in_tx(st, 0, cn_store_webhook_add(st, &w, &wid, &err));
+	assert_int_equal(cn_store_feed_add(st, feed, hid, "phone", 1000, &fid,
+					   &err), 0);
+	assert_int_equal(cn_store_webhooks(st, hid, 0, keep_hook, &hs, &err), 0);
+	assert_int_equal(hs.n, 1);
+	assert_int_equal(hs.w[0].id, wid);
+	assert_string_equal(hs.w[0].role, "member");
+	assert_string_equal(hs.w[0].principal, "FR");
+	assert_int_equal(cn_store_feed_find(st, feed, &info, &err), 0);
+	assert_int_equal(info.feed_of, hid);
+	assert_string_equal(info.principal, "FR");
+	/* The token of the same delegation owns none of them. */
+	hs.n = 0;
+	assert_int_equal(cn_store_webhooks(st, oid, 0, keep_hook, &hs, &err), 0);
+	assert_int_equal(hs.n, 0);
+	/* The list names the person; its hash is no bearer token's. */
+	assert_int_equal(cn_store_token_list(st, &all, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(all[1].id, hid);
+	assert_string_equal(all[1].principal, "FR");
+	assert_non_null(strstr(all[1].label, "person"));
+	free(all);
+	assert_int_equal(cn_store_tokens(st, keep_token, &rows, &err), 0);
+	assert_int_equal(rows.n, 3);
+	assert_int_equal(rows.v[1].person, pid);
+	assert_int_equal(rows.v[0].person, 0);
+	assert_int_equal(cn_store_token_find(st, rows.hash[1], &info, &err),
+			 CN_ENOTFOUND);
+	assert_int_equal(cn_store_token_find(st, tok, &info, &err), 0);
+
+	/* Disabled: nothing of it lives, nothing new is made for it. */
+	assert_int_equal(cn_store_person_disable(st, pid, 2000, &err), 0);
+	hs.n = 0;
+	assert_int_equal(cn_store_webhooks(st, 0, 0, keep_hook, &hs, &err), 0);
+	assert_int_equal(hs.n, 0);
+	assert_int_equal(cn_store_feed_find(st, feed, &info, &err), CN_ENOTFOUND);
+	assert_int_equal(cn_store_feed_add(st, late, hid, NULL, 2001, &x, &err),
+			 CN_ENOTFOUND);
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	assert_int_equal(cn_store_webhook_add(st, &w, &x, &err), CN_ENOTFOUND);
+	cn_store_rollback(st);
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	assert_int_equal(cn_store_person_holder(st, 9999, 1, 2001, &x, &err),
+			 CN_ENOTFOUND);
+	cn_store_rollback(st);
+}
+
 static void test_token_copy_keeps_rows(void **state)
 {
 	struct fx *f = *state;
@@ -2183,7 +2281,8 @@ static void test_token_copy_keeps_rows(void **state)
 		 .principal = "FR", .created = "2023-07-07T10:00:00Z",
 		 .revoked = "2023-07-08T10:00:00Z"},
 		{.id = 9, .hash = h2, .hashlen = CN_HASH_LEN, .role = "secretariat",
-		 .label = "the secretariat", .created = "2023-07-09T10:00:00Z"},
+		 .label = "the secretariat", .created = "2023-07-09T10:00:00Z",
+		 .person = 4},
 	};
 	int64_t id = 0, reg = 0, tok0 = 0, tok1 = 0;
 
@@ -2210,6 +2309,9 @@ static void test_token_copy_keeps_rows(void **state)
 	assert_null(got.v[1].principal);
 	assert_string_equal(got.v[1].label, "the secretariat");
 	assert_null(got.v[1].revoked);
+	/* A person's holder stays the person's. */
+	assert_int_equal(got.v[0].person, 0);
+	assert_int_equal(got.v[1].person, 4);
 	assert_int_equal(cn_store_token_add(st, h3, "secretariat", NULL, NULL,
 					    T("2023-07-10T10:00:00Z"), &id, &err), 0);
 	assert_int_equal(id, 10);
@@ -2578,6 +2680,7 @@ int main(void)
 		S(test_webhooks_and_outbox),
 		S(test_writer_store_job_fails_alone),
 		S(test_token_copy_keeps_rows),
+		S(test_person_holders),
 		S(test_lost_connection_is_an_error),
 		S(test_watch),
 		S(test_watch_stores_apart),

@@ -58,7 +58,7 @@ const views = () => [
   '/signin', '/proposals', '/proposals?body=NPG', `/proposals/${ids.silence}`, `/proposals/${ids.shared}`,
   `/proposals/${ids.blocked}`, `/proposals/${ids.adopted}`, '/propose', '/bodies', '/bodies?at=1966-07-01',
   '/registry/members', '/registry/partners', '/registry/offices', '/receipts', '/no-such-page',
-  '/bodies/NAC/analysis', '/bodies/NAC/analysis?at=1990-01-01&with=PL&without=FR',
+  '/bodies/NAC/analysis', '/bodies/NAC/analysis?at=1990-01-01&with=PL&without=FR', '/subscriptions',
 ];
 
 async function pageFor(who, size) {

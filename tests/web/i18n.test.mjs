@@ -83,7 +83,7 @@ test('English by default: text, <html lang>, English dates, the switch offers Fr
   await page.locator(`[data-proposal="${ids.silence}"]`).waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   assert.equal(await heading(page), 'Procedures');
-  assert.deepEqual(await navNames(page), ['Procedures', 'Bodies', 'Registry', 'New proposal']);
+  assert.deepEqual(await navNames(page), ['Procedures', 'Bodies', 'Registry', 'New proposal', 'Subscriptions']);
   const sw = page.locator('#lang-switch');
   assert.equal(await sw.innerText(), 'Français');
   assert.equal(await sw.getAttribute('lang'), 'fr', 'the name of French is marked as French');
@@ -106,7 +106,7 @@ test('a browser that prefers French gets the page in French, with French dates a
   await page.locator(`[data-proposal="${ids.silence}"]`).first().waitFor();
   await networkQuiet(page);
   assert.equal(await heading(page), 'Procédures');
-  assert.deepEqual(await navNames(page), ['Procédures', 'Organes', 'Registre', 'Nouvelle proposition']);
+  assert.deepEqual(await navNames(page), ['Procédures', 'Organes', 'Registre', 'Nouvelle proposition', 'Abonnements']);
   assert.equal(await page.locator('#open-h').innerText(), 'Procédures en cours');
   assert.match(await page.locator('.who-badge .who-long').innerText(), /^Secrétariat$/);
   // the open silence: its countdown and its deadline in French

@@ -239,3 +239,12 @@ export const statePosition = (id, body) => request(url.positions(id), { method: 
 export const castVote = (id, body) => request(url.votes(id), { method: 'POST', body });
 export const secretariat = (id, action, body = {}) =>
   request(url.action(id, action), { method: 'POST', body });
+
+// A principal's own subscriptions (views/subscriptions.js): a person's
+// with its session, a token's with the token.
+export const webhooks = () => request(url.webhooks());
+export const subscribe = (body) => request(url.webhooks(), { method: 'POST', body });
+export const revokeWebhook = (id) => request(url.webhookRevoke(id), { method: 'POST' });
+export const calendarFeeds = () => request(url.calendarFeeds());
+export const makeCalendarFeed = (body) => request(url.calendarFeeds(), { method: 'POST', body });
+export const revokeCalendarFeed = (id) => request(url.calendarFeedRevoke(id), { method: 'POST' });

@@ -32,4 +32,8 @@ export const url = {
   proposalAnalysis: (id) => `${V1}/proposals/${id}/analysis`,
   stream: () => `${V1}/events/stream`,
   session: () => `${V1}/session`,
+  webhooks: () => `${V1}/webhooks`,
+  webhookRevoke: (id) => `${V1}/webhooks/${id}/revoke`,
+  calendarFeeds: () => `${V1}/calendar/feeds`,
+  calendarFeedRevoke: (id) => `${V1}/calendar/feeds/${id}/revoke`,
 };

@@ -24,6 +24,7 @@ const ROUTES = [
   [/^\/bodies$/, () => import('./views/bodies.js'), 'bodiesView'],
   [/^\/bodies\/([A-Za-z0-9_-]{1,15})\/analysis$/, () => import('./views/analysis.js'), 'analysisView'],
   [/^\/registry(?:\/(members|partners|offices))?$/, () => import('./views/registry.js'), 'registryView'],
+  [/^\/subscriptions$/, () => import('./views/subscriptions.js'), 'subscriptionsView'],
 ];
 
 // The chunks each view imports beyond main's own, by the view's module

@@ -53,9 +53,9 @@ test('routeReads: a proposal page is one read, its history; the power analysis t
 test('navLinks: everyone browses the procedures, bodies and registry; the role adds its own', () => {
   const labels = (role) => navLinks(role).map((l) => l[1]);
   assert.deepEqual(labels('public'), ['Procedures', 'Bodies', 'Registry']);
-  assert.deepEqual(labels('partner'), ['Procedures', 'Bodies', 'Registry']);
-  assert.deepEqual(labels('secretariat'), ['Procedures', 'Bodies', 'Registry', 'New proposal']);
-  assert.deepEqual(labels('member'), ['Procedures', 'Bodies', 'Registry', 'Receipts']);
+  assert.deepEqual(labels('partner'), ['Procedures', 'Bodies', 'Registry', 'Subscriptions']);
+  assert.deepEqual(labels('secretariat'), ['Procedures', 'Bodies', 'Registry', 'New proposal', 'Subscriptions']);
+  assert.deepEqual(labels('member'), ['Procedures', 'Bodies', 'Registry', 'Receipts', 'Subscriptions']);
   const [, , match] = navLinks('public')[2];
   assert.ok(match.test('/registry/offices') && !match.test('/bodies'), 'current for its own paths');
 });

@@ -22,6 +22,7 @@ export function navLinks(role) {
     ['#/registry/members', t('web.nav.registry'), /^\/registry/],
     role === 'secretariat' ? ['#/propose', t('web.nav.propose'), /^\/propose/] : null,
     role === 'member' ? ['#/receipts', t('web.nav.receipts'), /^\/receipts/] : null,
+    role !== 'public' ? ['#/subscriptions', t('web.nav.subscriptions'), /^\/subscriptions/] : null,
   ].filter(Boolean);
 }
 

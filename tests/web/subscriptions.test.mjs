@@ -1,0 +1,87 @@
+// subscriptions.test.mjs - a person's own subscriptions through the page
+// (web/src/views/subscriptions.js), in a real Chromium against a server
+// that sends e-mail to a real SMTP listener (tests/http/tools/smtp_sink.py):
+// signed in with the form, the person subscribes an address by e-mail in
+// French with the 2 h reminder only, sees it listed, and the server holds
+// it as the person's (France's token does not list it); a calendar feed's
+// URL is shown once and answers; revoking through the page removes the
+// subscription on the server.  The view in French says so in French.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeStore, api, WEB_DIST, launchBrowser, networkQuiet } from './lib.mjs';
+import { startServer, addPerson, signIn as signInApi, asPerson } from '../http/lib.mjs';
+import { startSink, stopSink } from '../http/maillib.mjs';
+
+const PW = 'a page password';
+let store, srv, sink, browser;
+
+before(async () => {
+  store = makeStore();
+  sink = await startSink(mkdtempSync(join(tmpdir(), 'council-smtp-')));
+  srv = await startServer(store.db, { threads: 4, web: WEB_DIST,
+    args: ['--smtp', `smtp://127.0.0.1:${sink.port}`, '--mail-from', 'council@nac.example'] });
+  addPerson(store.db, 'anne.martin', 'FR', PW);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  if (srv) await srv.stop();
+  if (sink) {
+    await stopSink(sink);
+    rmSync(sink.dir, { recursive: true, force: true });
+  }
+  store?.cleanup();
+});
+
+test('signed in as a person, subscribe by e-mail through the page and see it listed', async () => {
+  const page = await browser.newPage('anne');
+  await page.goto(`${srv.base}/#/signin`);
+  await page.getByLabel('Name', { exact: true }).fill('anne.martin');
+  await page.getByLabel('Password', { exact: true }).fill(PW);
+  await page.locator('#person-sign-in').click();
+  await page.waitForURL(/#\/proposals$/);
+  await page.getByRole('link', { name: 'Subscriptions' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Subscriptions' }).waitFor();
+  await page.locator('#subs-list .empty').waitFor();
+
+  await page.getByLabel('E-mail address').fill('anne.martin@fr.example');
+  await page.getByLabel('Language of the messages').selectOption('fr');
+  await page.getByLabel('24 hours before').uncheck();
+  await page.getByRole('button', { name: 'Subscribe' }).click();
+  const row = page.locator('#subs li', { hasText: 'anne.martin@fr.example' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /\(fr\)[\s\S]*reminders 2h before/);
+  assert.equal(await page.getByLabel('E-mail address').inputValue(), '', 'the form is ready for another');
+
+  // On the server: the person's, as asked; not France's token's.
+  const anne = await signInApi(srv.base, 'anne.martin', PW);
+  const mine = await asPerson(srv.base, anne, 'GET', '/api/v1/webhooks');
+  assert.equal(mine.status, 200);
+  assert.deepEqual(mine.body.webhooks.map((w) => [w.email, w.lang, w.remind]),
+    [['anne.martin@fr.example', 'fr', ['2h']]]);
+  assert.equal((await api(srv.base, store.tokens.FR, 'GET', '/api/v1/webhooks')).body.count, 0);
+
+  // A calendar feed: its URL once, and it answers.
+  await page.getByRole('button', { name: 'Make a calendar feed' }).click();
+  const feedUrl = await page.getByLabel('Your calendar feed’s address').inputValue();
+  assert.match(feedUrl, /\/api\/v1\/calendar\.ics\?key=cn_/);
+  assert.equal((await fetch(feedUrl)).status, 200);
+  await page.locator('#feeds li').first().waitFor();
+
+  // Revoked through the page: gone on the server too.
+  await row.getByRole('button', { name: /Revoke/ }).click();
+  await page.locator('#subs-list .empty').waitFor();
+  assert.equal((await asPerson(srv.base, anne, 'GET', '/api/v1/webhooks')).body.count, 0);
+
+  // In French, the same view in French.
+  await page.locator('#lang-switch').click();
+  await page.getByRole('heading', { level: 1, name: 'Abonnements' }).waitFor();
+  await page.getByLabel('Adresse électronique').waitFor();
+  await networkQuiet(page);
+  await page.close();
+  assert.deepEqual(browser.errors, []);
+});
