@@ -58,13 +58,11 @@ static json_t *b64_json(const uint8_t *b, size_t n)
 static int b64_field(struct ctx *x, const json_t *o, const char *name,
 		     uint8_t *buf, size_t cap, size_t *len)
 {
-	const char *s, *end;
+	const char *s;
 
 	if (field_str(x, o, name, 1, &s))
 		return -1;
-	if (sodium_base642bin(buf, cap, s, strlen(s), NULL, len, &end,
-			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
-	    *end || !*len) {
+	if (wa_b64url(s, strlen(s), buf, cap, len) || !*len) {
 		reply_error(x, 400, "invalid", "field '%s': base64url without"
 			    " padding of at most %zu bytes", name, cap);
 		return -1;

@@ -340,12 +340,28 @@ int wa_auth_check(const struct wa_auth *a, const char *rp_id, char *why,
 
 /* ---- client data ------------------------------------------------------ */
 
+int wa_b64url(const char *s, size_t len, uint8_t *out, size_t cap, size_t *n)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklm"
+				       "nopqrstuvwxyz0123456789-_";
+	const char *end;
+
+	*n = 0;
+	for (size_t i = 0; i < len; i++)
+		if (!s[i] || !strchr(alphabet, s[i]))
+			return -1;
+	if (sodium_base642bin(out, cap, s, len, NULL, n, &end,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
+	    end != s + len)
+		return -1;
+	return 0;
+}
+
 int wa_client_parse(const uint8_t *data, size_t len, struct wa_client *out,
 		    char *why, size_t n)
 {
 	json_t *o, *t, *c, *g, *x;
 	size_t bin = 0;
-	const char *end;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -380,10 +396,9 @@ int wa_client_parse(const uint8_t *data, size_t len, struct wa_client *out,
 		snprintf(why, n, "clientDataJSON: crossOrigin must be false");
 		goto out;
 	}
-	if (sodium_base642bin(out->challenge, sizeof(out->challenge),
-			      json_string_value(c), json_string_length(c), NULL,
-			      &bin, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
-	    bin != WA_CHALLENGE_LEN || *end) {
+	if (wa_b64url(json_string_value(c), json_string_length(c),
+		      out->challenge, sizeof(out->challenge), &bin) ||
+	    bin != WA_CHALLENGE_LEN) {
 		snprintf(why, n, "clientDataJSON: challenge is not %d bytes"
 			 " of base64url", WA_CHALLENGE_LEN);
 		goto out;

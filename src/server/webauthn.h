@@ -57,6 +57,12 @@ struct wa_auth {
 	uint8_t pub[CN_PASSKEY_PUB_LEN];  /* 0x04 || x || y */
 };
 
+/* Decode base64url without padding, strictly: only the 64 characters of
+ * its alphabet (libsodium's decoder alone lets some bytes over 0x7f
+ * through), at most cap bytes, none left over.  0 with *n, or -1. */
+int wa_b64url(const char *s, size_t len, uint8_t *out, size_t cap,
+	      size_t *n);
+
 /* Parse client data JSON: an object with string fields type, challenge
  * (base64url of exactly WA_CHALLENGE_LEN bytes) and origin, crossOrigin
  * absent or false; other fields are the browser's and ignored.  0, or

@@ -166,6 +166,8 @@ test('registration refuses a wrong origin, type, rpIdHash, flags, format and ano
   // Malformed input: 400 naming the field, nothing stored.
   for (const [body, field] of [
     [{ clientDataJSON: 'not base64!', attestationObject: 'AA' }, /clientDataJSON/],
+    // Bytes over 0x7f that libsodium's decoder alone would take (fuzz_webauthn).
+    [{ clientDataJSON: 'QUFB\u013dQUFB', attestationObject: 'AA' }, /clientDataJSON/],
     [{ clientDataJSON: b64u('{}'), attestationObject: 'AA' }, /clientDataJSON/],
     [{ clientDataJSON: 'AA', attestationObject: 'AA', extra: 1 }, /extra/],
     [{ clientDataJSON: 'AA', attestationObject: 'AA', label: '' }, /label/],

@@ -32,4 +32,9 @@ export const url = {
   proposalAnalysis: (id) => `${V1}/proposals/${id}/analysis`,
   stream: () => `${V1}/events/stream`,
   session: () => `${V1}/session`,
+  passkeySignInOptions: () => `${V1}/session/passkey/options`,
+  passkeySignIn: () => `${V1}/session/passkey`,
+  passkeys: () => `${V1}/passkeys`,
+  passkeyOptions: () => `${V1}/passkeys/options`,
+  passkey: (id) => `${V1}/passkeys/${id}`,
 };
