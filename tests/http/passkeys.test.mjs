@@ -225,6 +225,26 @@ test('sign-in refuses what a Relying Party must, the same way where it could tel
   assert.deepEqual(off.body, unknown.body);
 });
 
+test('council person passkeys lists a person\'s passkeys and removes one', async () => {
+  const s = await signIn(srv.base, 'ben', PW);
+  const auth = new Authenticator();
+  const made = await register(s, auth, { label: 'phone' });
+  assert.equal(made.status, 201);
+  const list = JSON.parse(council(store.db, 'person', 'passkeys', String(ids.ben), '--json'));
+  assert.deepEqual(list.map((k) => [k.id, k.label, k.used]), [[made.body.id, 'phone', null]]);
+  assert.ok(!JSON.stringify(list).includes(b64u(auth.credId)), 'no credential in the list');
+  assert.match(council(store.db, 'person', 'passkeys', String(ids.ben)), /phone/);
+  // Another person's passkey is not this person's to remove.
+  assert.throws(() => council(store.db, 'person', 'passkeys', String(ids.anne), '--remove', String(made.body.id)),
+    /no passkey/);
+  assert.throws(() => council(store.db, 'person', 'passkeys', '9999'), /no such person/);
+  assert.throws(() => council(store.db, 'person', 'passkeys', String(ids.ben), '--remove', 'x'), /--remove/);
+  assert.equal((await signInWith(auth)).status, 201);
+  council(store.db, 'person', 'passkeys', String(ids.ben), '--remove', String(made.body.id));
+  assert.deepEqual(JSON.parse(council(store.db, 'person', 'passkeys', String(ids.ben), '--json')), []);
+  assert.equal((await signInWith(auth)).status, 401, 'removed, it signs nobody in');
+});
+
 test('a person\'s passkey routes: the public 401, tokens 403, writes need the CSRF token', async () => {
   for (const [m, path] of [['GET', '/api/v1/passkeys'], ['POST', '/api/v1/passkeys/options'],
     ['POST', '/api/v1/passkeys'], ['DELETE', '/api/v1/passkeys/1']]) {
