@@ -10,10 +10,11 @@ set -eu
 # iso-codes, whose ISO 3166-1 list becomes the country-code table at build
 # time (scripts/gen_iso3166.py, run with meson's python3), curl and jq,
 # which the README's API examples use, and libcurl4-openssl-dev, the HTTP
-# client webhook deliveries are sent with (src/server/hooks.c)
+# client webhook deliveries are sent with (src/server/hooks.c), and
+# libcbor-dev, which reads passkeys' CBOR (src/server/webauthn.c)
 PKGS="gcc make meson ninja-build pkg-config libsqlite3-dev libsodium-dev \
 libjansson-dev libmicrohttpd-dev libssl-dev sqlite3 iso-codes curl jq \
-libpq-dev libcurl4-openssl-dev"
+libpq-dev libcurl4-openssl-dev libcbor-dev"
 # test: cmocka, clang with libFuzzer (fuzz smoke tests) and its sanitizer
 # runtime; strace, which kills `council init` and `council migrate` at
 # chosen system calls (tests/cli/test_hostile.sh, test_migrate.sh);

@@ -261,3 +261,22 @@ int cn_reader_session(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
 {
 	return cn_store_session_find(rd->st, hash, s, p, err);
 }
+
+int cn_reader_passkeys(struct cn_reader *rd, int64_t person,
+		       int (*fn)(void *ctx, const struct cn_passkey *k,
+				 struct cn_err *err),
+		       void *ctx, struct cn_err *err)
+{
+	return cn_store_passkeys(rd->st, person, fn, ctx, err);
+}
+
+int cn_reader_passkey(struct cn_reader *rd, const uint8_t *cred, size_t len,
+		      struct cn_passkey *k, struct cn_person *p,
+		      struct cn_err *err)
+{
+	int rc = cn_store_passkey_find(rd->st, cred, len, k, err);
+
+	memset(p, 0, sizeof(*p));
+	return rc ? rc : cn_store_people(rd->st, NULL, k->person, copy_person,
+					 p, err);
+}

@@ -167,4 +167,19 @@ int cn_reader_session(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
 		      struct cn_session *s, struct cn_person *p,
 		      struct cn_err *err) CN_NODISCARD;
 
+/* ---- passkeys (store/passkeys.h) --------------------------------------- */
+
+struct cn_passkey;
+
+/* A person's passkeys, by id (cn_store_passkeys). */
+int cn_reader_passkeys(struct cn_reader *rd, int64_t person,
+		       int (*fn)(void *ctx, const struct cn_passkey *k,
+				 struct cn_err *err),
+		       void *ctx, struct cn_err *err) CN_NODISCARD;
+/* The passkey with that credential id, and its person (disabled or not:
+ * the caller decides): 0, or CN_ENOTFOUND. */
+int cn_reader_passkey(struct cn_reader *rd, const uint8_t *cred, size_t len,
+		      struct cn_passkey *k, struct cn_person *p,
+		      struct cn_err *err) CN_NODISCARD;
+
 #endif

@@ -274,6 +274,8 @@ extern const struct cli_opt cli_opts_person[];
 int cmd_person_add(struct cli *c, const struct cli_args *a, struct cn_app *app);
 int cmd_person_list(struct cli *c, const struct cli_args *a,
 		    struct cn_app *app);
+int cmd_person_passkeys(struct cli *c, const struct cli_args *a,
+			struct cn_app *app);
 int cmd_person_disable(struct cli *c, const struct cli_args *a,
 		       struct cn_app *app);
 /* cmd_webhook.c */

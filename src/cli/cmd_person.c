@@ -1,7 +1,9 @@
 /*
- * cmd_person.c - `council person add|list|disable`: the people who sign
- * in to the page (store/people.h), made and disabled by the secretariat
- * from the command line as over the API (POST /api/v1/people).
+ * cmd_person.c - `council person add|list|disable|passkeys`: the people
+ * who sign in to the page (store/people.h), made and disabled by the
+ * secretariat from the command line as over the API (POST
+ * /api/v1/people); and a person's passkeys (store/passkeys.h), listed,
+ * and one removed for a person who lost the device that held it.
  *
  * A password is read from a file (or standard input, "-"), never from
  * the command line, where `ps` and the shell's history would show it;
@@ -19,7 +21,7 @@
 #include "util.h"
 
 enum { PERSON_NAME, PERSON_DELEGATION, PERSON_SECRETARIAT, PERSON_PASSWORD,
-       PERSON_JSON };
+       PERSON_REMOVE, PERSON_JSON };
 const struct cli_opt cli_opts_person[] = {
 	[PERSON_NAME] = {.name = "name", .arg = "NAME", .only = "add",
 			 .flags = CLI_OPT_REQUIRED,
@@ -36,8 +38,11 @@ const struct cli_opt cli_opts_person[] = {
 			     .flags = CLI_OPT_REQUIRED,
 			     .help = "read the password from F ('-': standard\n"
 				     "input); one final newline is dropped"},
+	[PERSON_REMOVE] = {.name = "remove", .arg = "PK", .only = "passkeys",
+			   .help = "remove the person's passkey PK (its id in\n"
+				   "the list): it signs nobody in after"},
 	[PERSON_JSON] = {.name = "json", .help = "machine-readable output",
-			 .flags = CLI_OPT_JSON, .only = "add list"},
+			 .flags = CLI_OPT_JSON, .only = "add list passkeys"},
 	OPT_END,
 };
 
@@ -162,4 +167,65 @@ int cmd_person_disable(struct cli *c, const struct cli_args *a,
 	fprintf(stderr, "person %lld disabled; its sessions are ended\n",
 		(long long)a->id);
 	return 0;
+}
+
+static int passkey_row(void *ctx, const struct cn_passkey *k,
+		       struct cn_err *err)
+{
+	if (json_array_append_new(ctx, json_pack(
+		    "{s:I, s:s, s:s, s:s?, s:I}", "id", (json_int_t)k->id,
+		    "label", k->label, "created", k->created, "used",
+		    k->used[0] ? k->used : NULL, "sign_count",
+		    (json_int_t)k->sign_count)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	return 0;
+}
+
+int cmd_person_passkeys(struct cli *c, const struct cli_args *a,
+			struct cn_app *app)
+{
+	struct cn_store *st = cn_app_store(app);
+	struct cn_err err = {0};
+	json_t *arr, *v;
+	struct cli_table t;
+	int64_t pk;
+	size_t i;
+	int rc;
+
+	/* The person first, so that an id that names none says so. */
+	if ((rc = cn_store_people(st, NULL, a->id, NULL, NULL, &err)))
+		return cli_fail(c, &err);
+	if (a->val[PERSON_REMOVE]) {
+		if ((rc = cli_number(c, a->val[PERSON_REMOVE], "--remove", 1,
+				     INT64_MAX, &pk)))
+			return rc;
+		if (cn_store_passkey_remove(st, a->id, pk, &err))
+			return cli_fail(c, &err);
+		fprintf(stderr, "passkey %lld of person %lld removed\n",
+			(long long)pk, (long long)a->id);
+		return 0;
+	}
+	arr = json_array();
+	if ((rc = cn_store_passkeys(st, a->id, passkey_row, arr, &err))) {
+		json_decref(arr);
+		return cli_fail(c, &err);
+	}
+	if (c->json) {
+		cli_print_json(arr);
+		return 0;
+	}
+	cli_table_init(&t, "rlll", (const char *[]){"id", "label", "created",
+		       "used"});
+	json_array_foreach(arr, i, v) {
+		char id[32];
+		snprintf(id, sizeof(id), "%lld",
+			 (long long)json_integer_value(json_object_get(v, "id")));
+		cli_table_row(&t, (const char *[]){id,
+			json_string_value(json_object_get(v, "label")),
+			json_string_value(json_object_get(v, "created")),
+			cli_or(json_string_value(json_object_get(v, "used")), "-")});
+	}
+	rc = cli_table_print(&t, &err);
+	json_decref(arr);
+	return rc ? cli_fail(c, &err) : 0;
 }

@@ -14,6 +14,7 @@
 #include "../server/server.h"
 #include "../server/session.h"
 #include "../server/standby.h"
+#include "../server/webauthn.h"
 #include "../store/store.h"
 #include "cli.h"
 #include "util.h"
@@ -22,7 +23,7 @@ enum { SERVE_LISTEN, SERVE_THREADS, SERVE_TIMEOUT, SERVE_WEB, SERVE_CADENCE,
        SERVE_STREAMS, SERVE_READ_DB, SERVE_MAX_LAG,
        SERVE_HOOKS_LOCAL, SERVE_HOOK_ATTEMPTS, SERVE_SMTP, SERVE_MAIL_FROM,
        SERVE_SMTP_AUTH, SERVE_SMTP_CA, SERVE_SESSION_IDLE, SERVE_SESSION_MAX,
-       SERVE_QUIET };
+       SERVE_RP_ID, SERVE_ORIGIN, SERVE_CHALLENGE_LIFE, SERVE_QUIET };
 const struct cli_opt cli_opts_serve[] = {
 	[SERVE_LISTEN] = OPT_VAL("listen", "ADDR:PORT",
 		"where to listen (default 127.0.0.1:8080)"),
@@ -82,6 +83,18 @@ const struct cli_opt cli_opts_serve[] = {
 	[SERVE_SESSION_MAX] = OPT_VAL("session-max", "S",
 		"and S seconds after sign-in in any case (default\n"
 		"43200; both at most 30 days)"),
+	[SERVE_RP_ID] = OPT_VAL("rp-id", "DOMAIN",
+		"people may register and sign in with passkeys\n"
+		"(WebAuthn) for this domain, the Relying Party id:\n"
+		"the site's host name or a parent of it (localhost\n"
+		"for a test); needs --origin"),
+	[SERVE_ORIGIN] = OPT_VAL("origin", "URL",
+		"the page's origin as browsers see it, e.g.\n"
+		"https://council.example.org (behind the TLS proxy)\n"
+		"or http://localhost:8080; needs --rp-id"),
+	[SERVE_CHALLENGE_LIFE] = OPT_VAL("passkey-challenge-life", "S",
+		"a passkey ceremony must end within S seconds of\n"
+		"its beginning (default 300; 1 to 3600)"),
 	[SERVE_QUIET] = OPT_FLAG("quiet", "say nothing on start and stop"),
 	OPT_END};
 
@@ -115,7 +128,7 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	struct cn_serve_opts o = {0};
 	struct cn_err err = {0};
 	int64_t port, nthreads = 2, tmo = 15, cadence = 0, streams = 256,
-		attempts = CN_HOOK_ATTEMPTS, idle = 0, life = 0;
+		attempts = CN_HOOK_ATTEMPTS, idle = 0, life = 0, chal = 0;
 	char addr[64];
 	const char *colon;
 	int rc;
@@ -145,8 +158,23 @@ int cmd_serve(struct cli *c, const struct cli_args *a, struct cn_app *app)
 			      1, SESSION_LIFE_MAX, &idle))) ||
 	    (a->val[SERVE_SESSION_MAX] &&
 	     (rc = cli_number(c, a->val[SERVE_SESSION_MAX], "--session-max",
-			      1, SESSION_LIFE_MAX, &life))))
+			      1, SESSION_LIFE_MAX, &life))) ||
+	    (a->val[SERVE_CHALLENGE_LIFE] &&
+	     (rc = cli_number(c, a->val[SERVE_CHALLENGE_LIFE],
+			      "--passkey-challenge-life", 1, 3600, &chal))))
 		return rc;
+	if (!a->val[SERVE_RP_ID] != !a->val[SERVE_ORIGIN])
+		return cli_usage(c, "--rp-id and --origin go together: give"
+				 " both, or neither (no passkeys)");
+	if (a->val[SERVE_RP_ID]) {
+		char why[200];
+		if (wa_rp_check(a->val[SERVE_RP_ID], a->val[SERVE_ORIGIN], why,
+				sizeof(why)))
+			return cli_usage(c, "%s", why);
+	}
+	o.rp_id = a->val[SERVE_RP_ID];
+	o.origin = a->val[SERVE_ORIGIN];
+	o.challenge_life = chal;
 	o.session_idle = idle;
 	o.session_max = life;
 	o.max_read_lag_ms = 5000;

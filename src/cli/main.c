@@ -217,15 +217,19 @@ const struct cmd cli_commands[] = {
 		  .run = cmd_person_list},
 		 {.sub = "disable", .args = "ID", .nargs = 1, .id = "person id",
 		  .needs = CLI_STORE_RW | CLI_VIEWS, .run = cmd_person_disable},
+		 {.sub = "passkeys", .args = "ID", .nargs = 1, .id = "person id",
+		  .needs = CLI_STORE_RW | CLI_VIEWS, .run = cmd_person_passkeys},
 		 CLI_FORM_END},
-	 "add, list or disable the people who sign in",
+	 "add, list or disable the people who sign in; their passkeys",
 	 "add makes a person who signs in to the page (POST /api/v1/session)\n"
 	 "with NAME and the password read from --password-file, and acts for\n"
 	 "a delegation (--delegation CODE: a member or a partner) or the\n"
 	 "secretariat; only an Argon2id hash of the password is stored.\n"
 	 "list shows every person (never a password); disable ID signs the\n"
 	 "person out everywhere and refuses its sign-ins from then on; its\n"
-	 "webhooks, e-mail subscriptions and calendar feeds stop.\n"},
+	 "webhooks, e-mail subscriptions and calendar feeds stop.\n"
+	 "passkeys ID lists the person's passkeys (never a key); with\n"
+	 "--remove PK, removes one (a lost device).\n"},
 	{"webhook", NULL, cli_opts_webhook,
 	 (const struct cli_form[]){
 		 {.sub = "add", .args = "ID", .nargs = 1, .id = "token id",

@@ -12,6 +12,8 @@
  * Retry-After, the right password included, until the window ends.  The
  * password is checked on the HTTP thread (Argon2id, a fraction of a
  * second) and never reaches the writer, which stores the session.
+ * A passkey's sign-in (api_passkeys.c) ends the same way: the helpers
+ * below are the two ways' common part (submit.h).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -52,7 +54,7 @@ static int begin_session(struct cn_store *st, int64_t now, void *args,
 			 : 0;
 }
 
-static void result_signed_in(struct ctx *x, const struct pending *p)
+void result_signed_in(struct ctx *x, const struct pending *p)
 {
 	const struct people_args *a = &p->a.people;
 	const struct cn_person *pe = &a->person;
@@ -77,10 +79,9 @@ static const char *client_of(const struct ctx *x)
 	return x->req->client ? x->req->client : "";
 }
 
-/* 429 when name or the client has failed too often lately. */
-static int throttled(struct ctx *x, const char *name)
+int signin_throttled(struct ctx *x, const char *name)
 {
-	int64_t a = throttle_wait(x->api->signin_name, name, x->now);
+	int64_t a = name ? throttle_wait(x->api->signin_name, name, x->now) : 0;
 	int64_t b = throttle_wait(x->api->signin_addr, client_of(x), x->now);
 	int64_t wait = a > b ? a : b;
 
@@ -118,7 +119,7 @@ void h_session_new(struct ctx *x)
 		reply_error(x, 400, "invalid", "%s", why);
 		return;
 	}
-	if (throttled(x, name)) {
+	if (signin_throttled(x, name)) {
 		json_decref(o);
 		return;
 	}
@@ -132,8 +133,7 @@ void h_session_new(struct ctx *x)
 	ok = cn_password_verify(rc || pe.disabled[0] ? NULL : pe.pwhash, pw,
 				pwlen) && !rc && !pe.disabled[0];
 	if (!ok) {
-		throttle_fail(x->api->signin_name, name, x->now);
-		throttle_fail(x->api->signin_addr, client_of(x), x->now);
+		signin_failed(x, name);
 		json_decref(o);
 		reply_error(x, 401, "unauthorized", "wrong name or password");
 		return;
@@ -143,17 +143,30 @@ void h_session_new(struct ctx *x)
 		json_decref(o);
 		return;
 	}
-	p->a.people.person = pe;
+	signin_prepare(x, p, &pe);
 	if (cn_password_needs_rehash(pe.pwhash) &&
 	    cn_password_hash(pw, pwlen, p->a.people.person.pwhash, &err) == 0)
 		p->a.people.rehash = 1;
 	json_decref(o);
+	pending_submit_store(x, p, begin_session, result_signed_in);
+}
+
+void signin_failed(struct ctx *x, const char *name)
+{
+	if (name)
+		throttle_fail(x->api->signin_name, name, x->now);
+	throttle_fail(x->api->signin_addr, client_of(x), x->now);
+}
+
+void signin_prepare(struct ctx *x, struct pending *p,
+		    const struct cn_person *pe)
+{
+	p->a.people.person = *pe;
 	session_new(p->a.people.cookie, p->a.people.session.hash);
-	p->a.people.session.person = pe.id;
+	p->a.people.session.person = pe->id;
 	p->a.people.session.created = p->a.people.session.seen = x->now;
 	p->a.people.session.expires = x->now + x->api->session_max;
 	p->a.people.idle = x->api->session_idle;
-	pending_submit_store(x, p, begin_session, result_signed_in);
 }
 
 void h_session(struct ctx *x)

@@ -28,6 +28,8 @@ struct standby;
 /* A registry key in a path, and its NUL. */
 #define CN_KEY_MAX 16
 
+struct challenges;
+
 /* Set up by cn_serve (serve.c), read-only while the server runs. */
 struct cn_api {
 	char db[512];
@@ -52,6 +54,14 @@ struct cn_api {
 	 * counted per account and per client address (throttle.h). */
 	int64_t session_idle, session_max;
 	struct throttle *signin_name, *signin_addr;
+	/* Passkeys (api_passkeys.c): the Relying Party's id and the origin
+	 * the browser must report (serve --rp-id, --origin; "" when not
+	 * set, and the passkey routes refuse), how long a challenge lives
+	 * (--passkey-challenge-life), and the challenges out (challenge.h). */
+	char rp_id[254];
+	char origin[272];
+	int64_t challenge_life;
+	struct challenges *challenges;
 };
 
 struct ctx {

@@ -24,6 +24,13 @@ void h_health(struct ctx *x);
 void h_whoami(struct ctx *x);
 void h_calendar(struct ctx *x);
 void h_feed_new(struct ctx *x);
+/* api_passkeys.c */
+void h_passkey_options(struct ctx *x);
+void h_passkey_new(struct ctx *x);
+void h_passkeys(struct ctx *x);
+void h_passkey_remove(struct ctx *x);
+void h_signin_options(struct ctx *x);
+void h_signin_passkey(struct ctx *x);
 /* api_session.c, api_people.c */
 void h_session(struct ctx *x);
 void h_session_new(struct ctx *x);

@@ -13,6 +13,7 @@
 #include "../core/hook.h"
 #include "api.h"
 #include "cache.h"
+#include "challenge.h"
 #include "ctx.h"
 #include "hooks.h"
 #include "notify.h"
@@ -257,12 +258,20 @@ int cn_serve(const struct cn_serve_opts *o, struct cn_err *err)
 					      : SESSION_MAX_DEFAULT,
 		.signin_name = throttle_new(SIGNIN_FAILS_NAME, SIGNIN_WINDOW),
 		.signin_addr = throttle_new(SIGNIN_FAILS_ADDR, SIGNIN_WINDOW),
+		.challenge_life = o->challenge_life ? o->challenge_life
+						    : CHALLENGE_LIFE_DEFAULT,
+		.challenges = challenges_new(),
 	};
-	int rc = api.signin_name && api.signin_addr
-			 ? serve_run(o, &api, err)
-			 : cn_err_set(err, CN_ENOMEM, "out of memory");
+	int rc;
 
+	snprintf(api.rp_id, sizeof(api.rp_id), "%s", o->rp_id ? o->rp_id : "");
+	snprintf(api.origin, sizeof(api.origin), "%s",
+		 o->origin ? o->origin : "");
+	rc = api.signin_name && api.signin_addr && api.challenges
+		     ? serve_run(o, &api, err)
+		     : cn_err_set(err, CN_ENOMEM, "out of memory");
 	throttle_free(api.signin_name);
 	throttle_free(api.signin_addr);
+	challenges_free(api.challenges);
 	return rc;
 }

@@ -54,6 +54,11 @@ struct cn_serve_opts {
 	 * request, and this many after sign-in; 0: the defaults
 	 * (session.h). */
 	int64_t session_idle, session_max;
+	/* Passkeys: the Relying Party id and the page's origin, both NULL
+	 * (no passkeys) or both set; a challenge's life in seconds (0: the
+	 * default, challenge.h). */
+	const char *rp_id, *origin;
+	int64_t challenge_life;
 	int quiet;
 };
 

@@ -75,6 +75,19 @@ void session_set_cookie(struct http_response *res, const char *value,
 int signin_fields(const json_t *o, const char **name, const char **pw,
 		  size_t *pwlen, char *why, size_t n);
 
+/* Sign-in's common part, by password (api_session.c) or by passkey
+ * (api_passkeys.c).  signin_throttled: 429 answered (1) when the client's
+ * address, or name when not NULL, failed too often lately; else 0.
+ * signin_failed counts a failure against both.  signin_prepare fills a
+ * pending job's people_args (submit.h) with pe and a new session;
+ * result_signed_in answers its success: the cookie and the CSRF token. */
+struct pending;
+int signin_throttled(struct ctx *x, const char *name);
+void signin_failed(struct ctx *x, const char *name);
+void signin_prepare(struct ctx *x, struct pending *p,
+		    const struct cn_person *pe);
+void result_signed_in(struct ctx *x, const struct pending *p);
+
 /* The principal of the session whose cookie hashes to `hash`, into
  * x->who (its CSRF token left alone): 0; CN_ENOTFOUND with *why the
  * words of a 401 when it is unknown, ended, its person disabled, or

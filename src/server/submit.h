@@ -50,16 +50,26 @@ struct hook_args {
 };
 
 /* A person made or disabled (POST /api/v1/people, .../{id}/disable), or
- * a session begun or ended (POST and DELETE /api/v1/session): the
- * person, its id (out when made), the session and its cookie value,
- * a stronger hash to store (rehash), and the time the job ran (out). */
+ * a session begun or ended (POST and DELETE /api/v1/session, or with a
+ * passkey: POST /api/v1/session/passkey): the person, its id (out when
+ * made), the session and its cookie value, a stronger hash to store
+ * (rehash), the passkey signed in with and its new counter, and the
+ * time the job ran (out). */
 struct people_args {
 	struct cn_person person;
 	int64_t id;
+	int64_t passkey, sign_count;
 	struct cn_session session;
 	char cookie[48];
 	int rehash;
 	int64_t idle;               /* the server's session idle time */
+	char when[CN_TIME_BUF];
+};
+
+/* A passkey registered (POST /api/v1/passkeys: key in, id out) or
+ * removed (DELETE /api/v1/passkeys/{id}: key.id and key.person in). */
+struct passkey_args {
+	struct cn_passkey key;
 	char when[CN_TIME_BUF];
 };
 
@@ -76,6 +86,7 @@ struct pending {
 		struct feed_args feed;
 		struct hook_args hook;
 		struct people_args people;
+		struct passkey_args passkey;
 		struct cn_propose_args propose;
 		struct cn_respond_args respond;
 		struct cn_app_secretariat_args sec;

@@ -313,6 +313,18 @@ int cn_pg_log_page(struct cn_store_backend *b, const struct cn_log_query *lq,
  * three operations. */
 /* pg_tokens.c: move "tokens_seq" (inside a change). */
 int cn_pg_bump_tokens(struct cn_store_backend *b, struct cn_err *err);
+/* pg_passkeys.c: passkeys. */
+int cn_pg_create_passkeys(struct cn_store_backend *b, struct cn_err *err);
+int cn_pg_passkey_add(struct cn_store_backend *b, const struct cn_passkey *k,
+		      const char *created, int64_t *id, struct cn_err *err);
+int cn_pg_passkeys(struct cn_store_backend *b, int64_t person,
+		   cn_passkey_fn fn, void *ctx, struct cn_err *err);
+int cn_pg_passkey_find(struct cn_store_backend *b, const uint8_t *cred,
+		       size_t len, struct cn_passkey *k, struct cn_err *err);
+int cn_pg_passkey_used(struct cn_store_backend *b, int64_t id, int64_t count,
+		       const char *used, struct cn_err *err);
+int cn_pg_passkey_remove(struct cn_store_backend *b, int64_t person,
+			 int64_t id, struct cn_err *err);
 /* pg_people.c: people and sessions. */
 int cn_pg_create_people(struct cn_store_backend *b, struct cn_err *err);
 int cn_pg_person_add(struct cn_store_backend *b, const struct cn_person *p,

@@ -196,6 +196,18 @@ int cn_sq_bump_tokens(struct cn_store_backend *b, struct cn_err *err);
 sqlite3_stmt *cn_sq_change_begin(struct cn_store_backend *b, const char *sql,
 				 struct cn_err *err);
 int cn_sq_change_end(struct cn_store_backend *b, int rc, struct cn_err *err);
+/* sqlite_passkeys.c: passkeys. */
+int cn_sq_create_passkeys(struct cn_store_backend *b, struct cn_err *err);
+int cn_sq_passkey_add(struct cn_store_backend *b, const struct cn_passkey *k,
+		      const char *created, int64_t *id, struct cn_err *err);
+int cn_sq_passkeys(struct cn_store_backend *b, int64_t person,
+		   cn_passkey_fn fn, void *ctx, struct cn_err *err);
+int cn_sq_passkey_find(struct cn_store_backend *b, const uint8_t *cred,
+		       size_t len, struct cn_passkey *k, struct cn_err *err);
+int cn_sq_passkey_used(struct cn_store_backend *b, int64_t id, int64_t count,
+		       const char *used, struct cn_err *err);
+int cn_sq_passkey_remove(struct cn_store_backend *b, int64_t person,
+			 int64_t id, struct cn_err *err);
 /* sqlite_people.c: people and sessions. */
 int cn_sq_create_people(struct cn_store_backend *b, struct cn_err *err);
 int cn_sq_person_add(struct cn_store_backend *b, const struct cn_person *p,

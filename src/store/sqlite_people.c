@@ -13,7 +13,7 @@
 
 int cn_sq_create_people(struct cn_store_backend *b, struct cn_err *err)
 {
-	return cn_sq_exec(b,
+	int rc = cn_sq_exec(b,
 		"CREATE TABLE IF NOT EXISTS people("
 		"  id INTEGER PRIMARY KEY,"
 		"  name TEXT NOT NULL UNIQUE,"
@@ -31,6 +31,7 @@ int cn_sq_create_people(struct cn_store_backend *b, struct cn_err *err)
 		"  expires INTEGER NOT NULL, ended INTEGER);"
 		"CREATE INDEX IF NOT EXISTS sessions_expires ON sessions(expires)",
 		err);
+	return rc ? rc : cn_sq_create_passkeys(b, err);
 }
 
 int cn_sq_person_add(struct cn_store_backend *b, const struct cn_person *p,

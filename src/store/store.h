@@ -498,6 +498,7 @@ int cn_store_token_copy(struct cn_store *st, const struct cn_token_row *t,
 /* ---- people and sessions: store/people.h ---------------------------------- */
 
 #include "people.h"
+#include "passkeys.h"
 
 /* ---- meta ------------------------------------------------------------------ */
 
@@ -870,6 +871,21 @@ struct cn_store_ops {
 	int (*session_end)(struct cn_store_backend *b,
 			   const uint8_t hash[CN_HASH_LEN], int64_t now,
 			   struct cn_err *err);
+	/* Passkeys (see cn_store_passkey_add and friends); their dates
+	 * formatted. */
+	int (*passkey_add)(struct cn_store_backend *b,
+			   const struct cn_passkey *k, const char *created,
+			   int64_t *id, struct cn_err *err);
+	int (*passkeys)(struct cn_store_backend *b, int64_t person,
+			cn_passkey_fn fn, void *ctx, struct cn_err *err);
+	int (*passkey_find)(struct cn_store_backend *b, const uint8_t *cred,
+			    size_t len, struct cn_passkey *k,
+			    struct cn_err *err);
+	int (*passkey_used)(struct cn_store_backend *b, int64_t id,
+			    int64_t count, const char *used,
+			    struct cn_err *err);
+	int (*passkey_remove)(struct cn_store_backend *b, int64_t person,
+			      int64_t id, struct cn_err *err);
 
 	/* Meta: get gives CN_ENOTFOUND for an unset key. */
 	int (*meta_get)(struct cn_store_backend *b, const char *key,

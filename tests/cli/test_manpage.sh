@@ -86,7 +86,7 @@ done
 
 # a few completions whose answer is known from the tables' meaning
 check "completion: person's subcommands" \
-	test "$(complete_words council person '' | tr '\n' ' ')" = "add disable list "
+	test "$(complete_words council person '' | tr '\n' ' ')" = "add disable list passkeys "
 check "completion: person add's options" \
 	grep -qx -- --password-file <(complete_words council person add --)
 check "completion: token's subcommands" \

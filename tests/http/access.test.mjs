@@ -317,6 +317,13 @@ const peopleRows = (who, mine) => [
     password: 'a long password' }, mine ? 201 : 403, mine ? { has: 'id' } : null],
   [who, 'POST', '/api/v1/people/{person:gone}/disable', undefined, mine ? 200 : 403, null],
 ];
+// want: 200 for a person (its own list, new options, 404 for a passkey
+// that is not its own), else the status of every row.
+const passkeyRows = (who, want) => [
+  [who, 'GET', '/api/v1/passkeys', undefined, want, want === 200 ? { has: 'passkeys' } : null],
+  [who, 'POST', '/api/v1/passkeys/options', {}, want, want === 200 ? { has: 'publicKey' } : null],
+  [who, 'DELETE', '/api/v1/passkeys/999999', undefined, want === 200 ? 404 : want, null],
+];
 const GRID = {
   secretariat: [
     ['GET', '/api/v1/whoami', undefined, 200, { whoami: ['secretariat', null] }],
@@ -372,8 +379,15 @@ for (const kind of PEOPLE) {
     calendar(who, CAL[kind]),
     ...apart(kind),
     ...peopleRows(who, kind === 'secretariat'),
+    ...passkeyRows(who, 200),
   );
 }
+// Passkeys are a person's own: a token has none (403), the public is
+// asked to sign in (401), a person reads and begins its own and finds no
+// one else's (404).  The ceremonies themselves: tests/http/passkeys.
+for (const who of ['secretariat', 'FR', 'US', 'HU', 'JP']) ROWS.push(...passkeyRows(who, 403));
+ROWS.push(...passkeyRows('public', 401));
+for (const who of ['forged', 'revoked']) ROWS.push(...passkeyRows(who, 401));
 
 // Every writing route of the spec, with a session and no CSRF token, or
 // from another site: 403 csrf.  Sign-in itself takes no session and so no
@@ -387,7 +401,8 @@ const SPEC_WRITES = readFileSync(new URL('../../docs/api.yaml', import.meta.url)
   }, { path: null, routes: [] }).routes;
 for (const [method, path] of SPEC_WRITES) {
   const real = path.replace('{id}', '{open}');
-  if (!(method === 'POST' && path === '/api/v1/session')) {
+  // The sign-in routes take no session, and so no CSRF token.
+  if (!(method === 'POST' && /^\/api\/v1\/session(\/passkey(\/options)?)?$/.test(path))) {
     ROWS.push(['nocsrf', method, real, {}, 403, 'csrf']);
   }
   ROWS.push(['crosssite', method, real, {}, 403, 'csrf']);
@@ -435,7 +450,8 @@ before(async () => {
   // Webhooks may reach the receiver on 127.0.0.1.
   sink = await startSink(mkdtempSync(join(tmpdir(), 'council-smtp-')));
   srv = await startServer(store.db, { args: ['--webhooks-allow-local', '--smtp',
-    `smtp://127.0.0.1:${sink.port}`, '--mail-from', 'council@matrix.example'] });
+    `smtp://127.0.0.1:${sink.port}`, '--mail-from', 'council@matrix.example',
+    '--rp-id', 'localhost', '--origin', 'http://localhost:8443'] });
   for (const [who, tok] of Object.entries(store.tokens)) AUTH[who] = tok ? `Bearer ${tok}` : null;
   AUTH.forged = `Bearer ${FORGED}`;
   AUTH.short = 'Bearer xyz';

@@ -38,6 +38,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // message must match.
 
 const API = [];
+// Passkeys on (their routes refuse with 409 otherwise, before the body).
+const PASSKEYS = ['--rp-id', 'localhost', '--origin', 'http://localhost:8443'];
 const api = (name, req, status, names) => API.push({ name, req, status, names });
 const P = '/api/v1/proposals';
 const PROPOSE = { body: 'NAC', title: 'bad input' };
@@ -328,6 +330,34 @@ api('person: by the public', person(PERSON, null), 401, /secretariat/);
 api('person: disable one that never was', { method: 'POST', path: '/api/v1/people/99999/disable' }, 404, /no enabled person/);
 api('person: disable id 0', { method: 'POST', path: '/api/v1/people/0/disable' }, 404, /./);
 
+// passkeys: sign-in needs no credential; a person's routes no token
+const pkSignin = (body, extra = {}) => ({ method: 'POST', path: '/api/v1/session/passkey', who: null, body, ...extra });
+const ASSERTION = { id: 'AAAA', clientDataJSON: 'AAAA', authenticatorData: 'AAAA', signature: 'AAAA' };
+for (const f of Object.keys(ASSERTION)) {
+  for (const [what, v] of WRONG_TYPES) api(`passkey sign-in: ${f} is ${what}`, pkSignin({ ...ASSERTION, [f]: v }), 400, new RegExp(`'${f}'`));
+  api(`passkey sign-in: no ${f}`, pkSignin({ ...ASSERTION, [f]: undefined }), 400, new RegExp(`'${f}'`));
+  for (const [what, v] of [['padded', 'AAA='], ['standard base64', 'A+/A'], ['a byte over 0x7f', 'AA\u00e9A'], ['empty', '']]) {
+    api(`passkey sign-in: ${f} ${what}`, pkSignin({ ...ASSERTION, [f]: v }), 400, new RegExp(`'${f}'.*base64url`));
+  }
+}
+for (const [what, body, names] of [
+  ['an unknown field', { ...ASSERTION, remember: true }, /'remember'/],
+  ['client data not JSON', { ...ASSERTION, clientDataJSON: 'bm90IGpzb24' }, /clientDataJSON.*JSON/],
+  ['client data without a challenge', { ...ASSERTION, clientDataJSON: Buffer.from('{"type":"webauthn.get","origin":"x"}').toString('base64url') }, /clientDataJSON/],
+  ['a challenge of 31 bytes', { ...ASSERTION, clientDataJSON: Buffer.from(JSON.stringify({ type: 'webauthn.get', origin: 'x', challenge: Buffer.alloc(31).toString('base64url') })).toString('base64url') }, /challenge.*32/],
+  ['a signature of 81 bytes', { ...ASSERTION, signature: Buffer.alloc(81).toString('base64url') }, /'signature'.*80/],
+]) api(`passkey sign-in: ${what}`, pkSignin(body), 400, names);
+api('passkey sign-in: a list', pkSignin([ASSERTION]), 400, /object/);
+api('passkey sign-in: malformed JSON', pkSignin('{"id": "AA",'), 400, /JSON|column/);
+api('passkey sign-in: as a form', pkSignin('id=AA', { contentType: 'application/x-www-form-urlencoded' }), 415, /Content-Type/);
+api('passkey sign-in: from another site', pkSignin(ASSERTION, { headers: { Origin: 'http://evil.example' } }), 403, /own page/);
+const pkOptions = (body) => ({ method: 'POST', path: '/api/v1/session/passkey/options', who: null, body });
+for (const [what, v] of WRONG_TYPES) api(`passkey sign-in options: name is ${what}`, pkOptions({ name: v }), 400, /'name'/);
+api('passkey sign-in options: an unknown field', pkOptions({ user: 'anne' }), 400, /'user'/);
+api('passkeys: by a token', { method: 'GET', path: '/api/v1/passkeys', who: 'FR' }, 403, /people/);
+api('passkeys: by the public', { method: 'POST', path: '/api/v1/passkeys/options', who: null, body: {} }, 401, /sign in/);
+api('passkeys: remove id 0', { method: 'DELETE', path: '/api/v1/passkeys/0', who: 'FR' }, 404, /./);
+
 // media types and credentials
 for (const ct of [null, 'text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'application/json; charset=utf-16', 'text/json']) {
   api(`propose: Content-Type ${ct}`, { method: 'POST', path: P, body: PROPOSE, contentType: ct }, 415, /Content-Type/);
@@ -512,7 +542,7 @@ const files = {};
 
 before(async () => {
   store = makeStore();
-  srv = await startServer(store.db);
+  srv = await startServer(store.db, { args: PASSKEYS });
   const mk = async (body) => {
     const r = await call(srv.base, { method: 'POST', path: P, token: store.tokens.secretariat, body });
     assert.equal(r.status, 201, `setup: ${r.bytes}`);
@@ -649,7 +679,7 @@ for (const [i, d] of KNOWN_DEFECTS.entries()) {
     if (d.api) {
       if (!scratch) {
         const db = copyStore('known-api');
-        scratch = { db, srv: await startServer(db) };
+        scratch = { db, srv: await startServer(db, { args: PASSKEYS }) };
       }
       wrong = (await checkApi(scratch.srv.base, scratch.db, { req: d.api, status: d.status, names: d.names })).wrong;
     } else if (d.init) {

@@ -95,8 +95,10 @@ export function makeStore({ at } = {}) {
   return { dir, db, tokens, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function startServer(db, { threads = 2, timeout = 15, web, args = [] } = {}) {
-  const port = await freePort();
+// port: the one to listen on (default: a free one), for a test that must
+// name it before the server starts (serve --origin).
+export async function startServer(db, { threads = 2, timeout = 15, web, args = [], port: want } = {}) {
+  const port = want || await freePort();
   const child = spawn(COUNCIL, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`,
     '--threads', String(threads), '--timeout', String(timeout),
     ...(web === undefined ? [] : ['--web', web]), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -1713,6 +1713,105 @@ static int count_person(void *ctx, const struct cn_person *p,
 	return 0;
 }
 
+static int copy_passkey(void *ctx, const struct cn_passkey *k,
+			struct cn_err *err)
+{
+	struct cn_passkey *out = ctx;
+	(void)err;
+	out[out[0].id ? 1 : 0] = *k;
+	return 0;
+}
+
+/* Passkeys (store/passkeys.h), on either backend: one comes back as
+ * stored, by person and by credential id; a credential id is stored
+ * once; the signature counter only grows (0 after 0 allowed: an
+ * authenticator without a counter), the refusal saying why; removal is
+ * its person's only. */
+static void test_passkeys(void **state)
+{
+	struct fx *f = *state;
+	struct cn_store *st, *rd = NULL;
+	struct cn_err err = {0};
+	struct cn_person fr, us;
+	struct cn_passkey k = {0}, two[2], got;
+	int64_t frid = 0, usid = 0, id = 0, id2 = 0;
+	static const char pw[] = "correct horse battery";
+
+	seed(f, 0);
+	st = cn_app_store(f->app);
+	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &rd, &err), 0);
+	assert_int_equal(cn_person_make(cn_app_world(f->app), "anne", "FR", pw,
+					strlen(pw), &fr, &err), 0);
+	assert_int_equal(cn_person_make(cn_app_world(f->app), "bob", "US", pw,
+					strlen(pw), &us, &err), 0);
+	assert_int_equal(cn_store_person_add(st, &fr, T("2023-07-07T10:00:00Z"),
+					     &frid, &err), 0);
+	assert_int_equal(cn_store_person_add(st, &us, T("2023-07-07T10:00:00Z"),
+					     &usid, &err), 0);
+	k.person = frid;
+	k.cred_len = 300;  /* longer than any hash: bytes kept as they are */
+	for (size_t i = 0; i < k.cred_len; i++)
+		k.cred[i] = (uint8_t)(i * 7);
+	k.pub[0] = 0x04;
+	memset(k.pub + 1, 0xab, 64);
+	memset(k.handle, 0xcd, sizeof(k.handle));
+	snprintf(k.label, sizeof(k.label), "laptop");
+	assert_int_equal(cn_store_passkey_add(st, &k, T("2023-07-08T09:00:00Z"),
+					      &id, &err), 0);
+	assert_int_equal(cn_store_passkey_add(st, &k, T("2023-07-08T09:00:00Z"),
+					      &id2, &err), CN_EREFUSED);
+	assert_non_null(strstr(err.msg, "registered already"));
+	k.cred[0] ^= 1;
+	k.sign_count = 0;
+	assert_int_equal(cn_store_passkey_add(st, &k, T("2023-07-08T09:01:00Z"),
+					      &id2, &err), 0);
+	k.cred[0] ^= 1;
+	/* Back as stored, through another connection. */
+	assert_int_equal(cn_store_passkey_find(rd, k.cred, k.cred_len, &got,
+					       &err), 0);
+	assert_int_equal(got.id, id);
+	assert_int_equal(got.person, frid);
+	assert_int_equal(got.cred_len, 300);
+	assert_memory_equal(got.cred, k.cred, 300);
+	assert_memory_equal(got.pub, k.pub, CN_PASSKEY_PUB_LEN);
+	assert_memory_equal(got.handle, k.handle, CN_PASSKEY_HANDLE_LEN);
+	assert_string_equal(got.label, "laptop");
+	assert_string_equal(got.created, "2023-07-08T09:00:00Z");
+	assert_string_equal(got.used, "");
+	assert_int_equal(cn_store_passkey_find(rd, k.cred, 299, &got, &err),
+			 CN_ENOTFOUND);
+	memset(two, 0, sizeof(two));
+	assert_int_equal(cn_store_passkeys(rd, frid, copy_passkey, two, &err), 0);
+	assert_int_equal(two[0].id, id);
+	assert_int_equal(two[1].id, id2);
+	memset(two, 0, sizeof(two));
+	assert_int_equal(cn_store_passkeys(rd, usid, copy_passkey, two, &err), 0);
+	assert_int_equal(two[0].id, 0);
+	/* The counter: 0 after 0, then only up. */
+	assert_int_equal(cn_store_passkey_used(st, id, 0, T("2023-07-09T00:00:00Z"),
+					       &err), 0);
+	assert_int_equal(cn_store_passkey_used(st, id, 5, T("2023-07-09T00:01:00Z"),
+					       &err), 0);
+	assert_int_equal(cn_store_passkey_used(st, id, 5, T("2023-07-09T00:02:00Z"),
+					       &err), CN_EREFUSED);
+	assert_non_null(strstr(err.msg, "cloned"));
+	assert_int_equal(cn_store_passkey_used(st, id, 0, T("2023-07-09T00:02:00Z"),
+					       &err), CN_EREFUSED);
+	assert_int_equal(cn_store_passkey_find(rd, k.cred, k.cred_len, &got,
+					       &err), 0);
+	assert_int_equal(got.sign_count, 5);
+	assert_string_equal(got.used, "2023-07-09T00:01:00Z");
+	/* Removal: its person's only. */
+	assert_int_equal(cn_store_passkey_remove(st, usid, id, &err),
+			 CN_ENOTFOUND);
+	assert_int_equal(cn_store_passkey_remove(st, frid, id, &err), 0);
+	assert_int_equal(cn_store_passkey_remove(st, frid, id, &err),
+			 CN_ENOTFOUND);
+	assert_int_equal(cn_store_passkey_find(rd, k.cred, k.cred_len, &got,
+					       &err), CN_ENOTFOUND);
+	cn_store_close(rd);
+}
+
 static void test_people_and_sessions(void **state)
 {
 	struct fx *f = *state;
@@ -2677,6 +2776,7 @@ int main(void)
 		S(test_change_signal),
 		S(test_calendar_feed_keys),
 		S(test_people_and_sessions),
+		S(test_passkeys),
 		S(test_webhooks_and_outbox),
 		S(test_writer_store_job_fails_alone),
 		S(test_token_copy_keeps_rows),

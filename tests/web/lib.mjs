@@ -64,11 +64,11 @@ export async function networkQuiet(page, { quietMs = 500, timeoutMs = 30000 } = 
 
 // A browser with a fresh profile.  Pages of one context share no
 // sessionStorage, so each page can sign in as a different principal.
-export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { width: 1280, height: 900 }, locale = 'en-GB' } = {}) {
+export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { width: 1280, height: 900 }, locale = 'en-GB', args = [] } = {}) {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
   const profile = mkdtempSync(join(tmpdir(), 'council-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
+    executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...args],
     timezoneId, viewport, locale, reducedMotion: 'reduce',
   });
   const errors = [];

@@ -103,15 +103,14 @@ export async function signIn(token) {
   return session.principal;
 }
 
-// Sign in as a person: the server sets the session cookie and gives the
-// CSRF token its writes need.  A refusal is thrown as the API gave it
-// (401 wrong name or password, 429 with retryAfter in seconds).
-export async function signInPerson(name, password) {
+// A sign-in's POST (no session yet, so no CSRF token): its answer, or the
+// refusal thrown as the API gave it (429 with retryAfter in seconds).
+async function signInPost(path, body) {
   let r;
   try {
-    r = await fetch(url.session(), { method: 'POST', cache: 'no-store',
+    r = await fetch(path, { method: 'POST', cache: 'no-store',
       headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name, password }) });
+      body: JSON.stringify(body) });
   } catch {
     throw new ApiError(0, 'network', t('web.error.network'));
   }
@@ -121,6 +120,30 @@ export async function signInPerson(name, password) {
     err.retryAfter = Number(r.headers.get('retry-after')) || null;
     throw err;
   }
+  return data;
+}
+
+// Sign in as a person: the server sets the session cookie and gives the
+// CSRF token its writes need.  A refusal is thrown as the API gave it
+// (401 wrong name or password, 429 with retryAfter in seconds).
+export async function signInPerson(name, password) {
+  return adoptSession(await signInPost(url.session(), { name, password }));
+}
+
+// Sign in with a passkey (passkeys.js makes the assertion): the same
+// session as a password gives.
+export const passkeySignInOptions = () => signInPost(url.passkeySignInOptions(), {});
+export async function signInPasskey(assertion) {
+  return adoptSession(await signInPost(url.passkeySignIn(), assertion));
+}
+
+// The signed-in person's passkeys (a session's, with its CSRF token).
+export const passkeys = () => request(url.passkeys());
+export const passkeyOptions = () => request(url.passkeyOptions(), { method: 'POST', body: {} });
+export const addPasskey = (body) => request(url.passkeys(), { method: 'POST', body });
+export const removePasskey = (id) => request(url.passkey(id), { method: 'DELETE' });
+
+async function adoptSession(data) {
   session.token = null;
   session.person = data.person;
   session.csrf = data.csrf;

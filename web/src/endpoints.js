@@ -36,4 +36,9 @@ export const url = {
   webhookRevoke: (id) => `${V1}/webhooks/${id}/revoke`,
   calendarFeeds: () => `${V1}/calendar/feeds`,
   calendarFeedRevoke: (id) => `${V1}/calendar/feeds/${id}/revoke`,
+  passkeySignInOptions: () => `${V1}/session/passkey/options`,
+  passkeySignIn: () => `${V1}/session/passkey`,
+  passkeys: () => `${V1}/passkeys`,
+  passkeyOptions: () => `${V1}/passkeys/options`,
+  passkey: (id) => `${V1}/passkeys/${id}`,
 };

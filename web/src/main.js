@@ -25,6 +25,7 @@ const ROUTES = [
   [/^\/bodies\/([A-Za-z0-9_-]{1,15})\/analysis$/, () => import('./views/analysis.js'), 'analysisView'],
   [/^\/registry(?:\/(members|partners|offices))?$/, () => import('./views/registry.js'), 'registryView'],
   [/^\/subscriptions$/, () => import('./views/subscriptions.js'), 'subscriptionsView'],
+  [/^\/passkeys$/, () => import('./views/passkeys.js'), 'passkeysView'],
 ];
 
 // The chunks each view imports beyond main's own, by the view's module
@@ -77,6 +78,8 @@ function renderHeader(path) {
       t('web.who.person', { name: person.name })) : null,
     h('span', { class: 'who-long' }, principalLabel(p)),
     h('span', { class: 'who-short', 'aria-hidden': 'true' }, shortLabel(p))),
+    person ? h('a', { class: 'btn small ghost', href: '#/passkeys', id: 'passkeys-link' },
+      t('web.passkey.nav')) : null,
     role === 'public'
       ? h('a', { class: 'btn small ghost', href: '#/signin' }, t('web.signin.button'))
       : h('button', { type: 'button', class: 'btn small ghost', id: 'sign-out', onclick: async () => {

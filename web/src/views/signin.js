@@ -5,6 +5,8 @@ import { h, replace } from '../dom.js';
 import * as api from '../api.js';
 import { alertBox, errorText } from '../ui.js';
 import { t } from '../i18n.js';
+import * as passkeys from '../passkeys.js';
+import { passkeyError } from './passkeys.js';
 
 // The alliance as the store records it (whoami), e.g. "the North Atlantic
 // Treaty Organization (NATO)".
@@ -56,6 +58,27 @@ function personForm(ctx) {
   h('div', { class: 'field' }, h('label', { for: 'person-name' }, t('web.signin.name_label')), name),
   h('div', { class: 'field' }, h('label', { for: 'person-password' }, t('web.signin.password_label')), pw),
   err, submit);
+}
+
+// A passkey instead of the password: the browser offers the passkeys it
+// holds for this site (none asked by name).
+function passkeyButton(ctx) {
+  if (!passkeys.supported()) return null;
+  const err = h('div', { class: 'form-error', id: 'passkey-error', 'aria-live': 'assertive' });
+  const btn = h('button', { type: 'button', class: 'btn wide', id: 'passkey-sign-in', onclick: async () => {
+    err.textContent = '';
+    btn.disabled = true;
+    btn.textContent = t('web.passkey.signing_in');
+    try {
+      await passkeys.signIn();
+      after(ctx);
+    } catch (e) {
+      btn.disabled = false;
+      btn.textContent = t('web.passkey.sign_in');
+      err.replaceChildren(alertBox(passkeyError(e)));
+    }
+  } }, t('web.passkey.sign_in'));
+  return h('div', { class: 'passkey-signin' }, err, btn);
 }
 
 export async function signinView(ctx) {
@@ -128,6 +151,7 @@ export async function signinView(ctx) {
         h('div', { class: 'or', role: 'separator' }, h('span', {}, t('web.signin.or'))),
         h('h3', { id: 'person-h' }, t('web.signin.as_person')),
         personForm(ctx),
+        passkeyButton(ctx),
         h('div', { class: 'or', role: 'separator' }, h('span', {}, t('web.signin.or'))),
         h('button', { type: 'button', class: 'btn wide', id: 'browse-public', onclick: () => {
           api.browseAsPublic();
