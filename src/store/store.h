@@ -452,7 +452,8 @@ int cn_store_feed_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
  * person may see.  While the person is disabled, the holder counts as
  * revoked: its webhooks are not live (cn_store_webhooks) and its feed
  * keys are not found (cn_store_feed_find).  Revoking the holder
- * (cn_store_token_revoke) ends them for good.
+ * (cn_store_token_revoke) ends them for good; the person's next
+ * subscription gets a new holder.
  * person_holder: the id of person `person`'s live holder; with `create`
  * (inside a write transaction) one is made when there is none.
  * CN_ENOTFOUND when there is none (and create is 0) or when the person

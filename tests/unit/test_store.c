@@ -2351,6 +2351,20 @@ static void test_person_holders(void **state)
 			 CN_ENOTFOUND);
 	assert_int_equal(cn_store_token_find(st, tok, &info, &err), 0);
 
+	/* The secretariat revokes the holder (token revoke): what it owned
+	 * stops, and the person's next subscription gets a new holder. */
+	assert_int_equal(cn_store_token_revoke(st, hid, 1500, &err), 0);
+	hs.n = 0;
+	assert_int_equal(cn_store_webhooks(st, hid, 0, keep_hook, &hs, &err), 0);
+	assert_int_equal(hs.n, 0);
+	assert_int_equal(cn_store_feed_find(st, feed, &info, &err), CN_ENOTFOUND);
+	assert_int_equal(cn_store_person_holder(st, pid, 0, 0, &x, &err),
+			 CN_ENOTFOUND);
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	in_tx(st, 0, cn_store_person_holder(st, pid, 1, 1501, &again, &err));
+	assert_true(again > hid);
+	hid = again;
+
 	/* Disabled: nothing of it lives, nothing new is made for it. */
 	assert_int_equal(cn_store_person_disable(st, pid, 2000, &err), 0);
 	hs.n = 0;
