@@ -70,8 +70,7 @@ static const char query_schema[] =
 	"ALTER TABLE tokens ADD COLUMN IF NOT EXISTS feed_of bigint"
 	"  REFERENCES tokens(id);"
 	/* A person's holder (cn_store_person_holder), in a store made before
-	 * them: every row there names no person.  Made last: its presence
-	 * says the whole script ran. */
+	 * them: every row there names no person. */
 	"ALTER TABLE tokens ADD COLUMN IF NOT EXISTS person bigint;";
 
 int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err)
@@ -79,13 +78,16 @@ int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err)
 	int64_t have = 0;
 	int rc;
 
-	/* Made once: later opens find the last thing made and change
-	 * nothing, so writers opening at once take no lock. */
+	/* Made once: later opens find everything the script makes and
+	 * change nothing, so writers opening at once take no lock.  Each
+	 * thing is looked for, not only the newest: a store may have been
+	 * made by any version between them. */
 	if ((rc = cn_pg_one(b, "SELECT (to_regclass('proposals_words')"
-			    " IS NOT NULL AND EXISTS (SELECT 1 FROM"
+			    " IS NOT NULL AND (SELECT count(*) FROM"
 			    " information_schema.columns WHERE table_schema ="
 			    " current_schema() AND table_name = 'tokens' AND"
-			    " column_name = 'person'))::int::bigint", NULL,
+			    " column_name IN ('feed_of', 'person')) = 2)"
+			    "::int::bigint", NULL,
 			    cn_pg_get_int64,
 			    &have, "reading the schema", "no schema", err)))
 		return rc;
