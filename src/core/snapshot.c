@@ -285,7 +285,7 @@ static int get_member(struct reader *r, struct cn_world *w)
 static int get_partner(struct reader *r, struct cn_world *w)
 {
 	json_t *rec = get_json(r, "record", 0);
-	struct cn_partner p = {0}, *v;
+	struct cn_partner p = {0}, *v = NULL;
 	struct cn_err why = {0};
 	int64_t since = get_i(r, "since"), until = get_i(r, "until");
 	size_t n = get_count(r, "periods");

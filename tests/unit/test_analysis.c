@@ -470,7 +470,7 @@ static void test_nato(void **state)
 static void test_consensus_closed_form(void **state)
 {
 	const char *codes[57];
-	char names[57][4];
+	char names[57][16];
 	struct cn_rule *r;
 	struct cn_err err = {0};
 	struct cn_power *p;
