@@ -16,6 +16,7 @@
 #include "../core/checkpoint.h"
 #include "../core/timeline.h"
 #include "app_snapshot.h"
+#include "pager.h"
 #include "projection.h"
 
 struct cn_app {
@@ -47,6 +48,10 @@ struct cn_app {
 	struct cn_projector pj;
 	/* Snapshots of the world (app_snapshot.h). */
 	struct cn_app_snaps snaps;
+	/* Where the world's concluded proposals are kept (pager.h); NULL
+	 * for a registry-only app.  Each rebuild makes a new one, so that
+	 * the world it replaces stays whole should the rebuild fail. */
+	struct cn_pager *pg;
 };
 
 /* The log's signing key lives outside the store (mode 0600), never inside
@@ -159,6 +164,20 @@ out:
 	return rc;
 }
 
+static void pager_warning(const struct cn_err *why)
+{
+	fprintf(stderr, "council: warning: %s; concluded proposals stay in "
+		"memory\n", why->msg);
+}
+
+static void free_pager(struct cn_pager *pg)
+{
+	if (pg) {
+		cn_pager_release(pg);
+		free(pg);
+	}
+}
+
 static int rebuild(struct cn_app *app, struct cn_err *err);
 /* The one way an app is made: the store, the key, then the world built
  * from the store (from a sealed snapshot and the events after it, or the
@@ -183,6 +202,7 @@ static int open_app(const char *path, int flags, int registry_only,
 		cn_err_prefix(err, "%s: ", path ? path : ":memory:");
 		cn_app_snaps_release(&app->snaps);
 		cn_world_release(&app->w);
+		free_pager(app->pg);
 		cn_store_close(app->st);
 		free(app);
 		return rc;
@@ -212,6 +232,7 @@ void cn_app_close(struct cn_app *app)
 	cn_projector_release(&app->pj);
 	cn_app_snaps_release(&app->snaps);
 	cn_world_release(&app->w);
+	free_pager(app->pg);
 	cn_store_close(app->st);
 	free(app);
 }
@@ -236,9 +257,12 @@ int64_t cn_app_snapshot_seq(const struct cn_app *app)
 	return app->snaps.seq;
 }
 
-/* The world again, from nothing but the store. */
+/* The world again, from nothing but the store.  A writer's world comes
+ * with a new pager, and its concluded proposals are out of memory from
+ * the start (those of a whole log's replay at the sweep here). */
 static int rebuild(struct cn_app *app, struct cn_err *err)
 {
+	struct cn_pager *pg = NULL;
 	struct cn_world w;
 	int64_t seq = 0;
 	int rc;
@@ -248,16 +272,53 @@ static int rebuild(struct cn_app *app, struct cn_err *err)
 		rc = cn_projection_registry(app->st, &w, err);
 		if (rc)
 			cn_world_release(&w);
-	} else
-		rc = cn_app_snaps_restore(&app->snaps, app->st, &w, &seq, err);
-	if (rc)
+	} else if (!(pg = malloc(sizeof(*pg))))
+		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+	else {
+		cn_pager_init(pg);
+		rc = cn_app_snaps_restore(&app->snaps, app->st, pg, &w, &seq, err);
+	}
+	if (rc) {
+		free_pager(pg);
 		return rc;
+	}
 	cn_world_release(&app->w);
+	free_pager(app->pg);
 	app->w = w;
+	app->pg = pg;
 	app->snaps.seq = seq;
 	app->stale = 0;
 	app->dirty = 0;
+	if (pg) {
+		struct cn_err why;
+		cn_pager_attach(pg, &app->w);
+		if (cn_pager_sweep(pg, &why))
+			pager_warning(&why);
+	}
 	return 0;
+}
+
+/* After a commit: the proposals concluded since the last sweep leave
+ * memory (every CN_PAGER_EVERY events).  A pager that cannot write (its
+ * temporary file) loses nothing: the proposals stay in memory, and a
+ * warning says so once. */
+static void page_out(struct cn_app *app)
+{
+	struct cn_err why;
+
+	if (app->pg && !app->pg->failed && cn_pager_maybe(app->pg, &why))
+		pager_warning(&why);
+}
+
+/* A command that failed because a proposal the pager held could not be
+ * given back (world.h: it reads as no proposal) fails for that reason,
+ * and the next write rebuilds the world with a new pager. */
+static int pager_lost(struct cn_app *app, int rc, struct cn_err *err)
+{
+	if (!rc || !app->pg || !app->pg->lost)
+		return rc;
+	app->stale = 1;
+	return cn_pager_failed(app->pg, err);
 }
 
 /* Only the events another process appended are folded, when the store
@@ -484,6 +545,7 @@ static int commit_write(struct cn_app *app, struct cn_err *err)
 	} else {
 		app->dirty = 0;
 		cn_app_snaps_committed(&app->snaps);
+		page_out(app);
 	}
 	return rc;
 }
@@ -552,6 +614,7 @@ int cn_app_run(struct cn_app *app, int64_t now, const char *actor,
 			rc = emit_box(app, "clock", &box, &count, err);
 		cn_outbox_release(&box);
 	}
+	rc = pager_lost(app, rc, err);
 	if (!app->batch) {
 		if (rc) {
 			cn_store_rollback(app->st);
@@ -593,6 +656,7 @@ static int batch_close(struct cn_app *app, int commit, int rc,
 	if (commit && (rc = cn_store_commit(app->st, err)) == 0) {
 		app->dirty = 0;
 		cn_app_snaps_committed(&app->snaps);
+		page_out(app);
 		return 0;
 	}
 	cn_store_rollback(app->st);
@@ -658,6 +722,8 @@ int cn_app_import_flush(struct cn_app *app, struct cn_err *err)
 	assert(app->batch && app->importing);
 	if ((rc = cn_projector_flush(&app->pj, app->st, &app->w, err)) == 0)
 		rc = cn_app_snaps_take(&app->snaps, app->st, &app->w, err);
+	if (rc == 0)
+		page_out(app); /* a long import holds no more than a writer */
 	return rc;
 }
 

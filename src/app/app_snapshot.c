@@ -113,6 +113,7 @@ int cn_app_fold_next(void *ctx, const struct cn_event *ev, struct cn_err *err)
 struct restore {
 	struct cn_app_snaps *snaps;
 	struct cn_store *st;
+	struct cn_pager *pg; /* NULL: the world keeps every proposal */
 	struct cn_world w;
 	int64_t seq; /* the snapshot restored, 0 while none */
 };
@@ -177,8 +178,14 @@ static int try_snapshot(void *ctx, const struct cn_snapshot_row *s,
 		return cn_err_set(err, rc, "%s", why.msg);
 	if (rc == 0)
 		rc = check_seal(r->snaps, s->bytes, s->len, &n, &why);
-	if (rc == 0 && (rc = cn_snapshot_decode(s->bytes, n, &r->w, &why)) ==
-			       CN_ENOMEM)
+	if (rc == 0 && r->pg) {
+		/* A snapshot tried before may have left proposals with it. */
+		cn_pager_clear(r->pg);
+		cn_pager_attach(r->pg, &r->w);
+	}
+	if (rc == 0 && (rc = cn_snapshot_decode_paged(s->bytes, n,
+						      r->pg ? &r->pg->hook : NULL,
+						      &r->w, &why)) == CN_ENOMEM)
 		return cn_err_set(err, rc, "%s", why.msg);
 	if (rc == 0 &&
 	    (rc = cn_store_scan(r->st, s->seq + 1, cn_app_fold_next, &r->w, &why))) {
@@ -196,9 +203,10 @@ static int try_snapshot(void *ctx, const struct cn_snapshot_row *s,
 }
 
 int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
-			 struct cn_world *w, int64_t *seq, struct cn_err *err)
+			 struct cn_pager *pg, struct cn_world *w, int64_t *seq,
+			 struct cn_err *err)
 {
-	struct restore r = {s, st, {0}, 0};
+	struct restore r = {s, st, pg, {0}, 0};
 	int rc;
 
 	s->warning[0] = '\0';
@@ -223,7 +231,11 @@ int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
 		*w = r.w;
 		return 0;
 	}
-	return cn_projection_replay(st, w, err);
+	if (pg)
+		cn_pager_clear(pg);
+	if ((rc = cn_projection_replay(st, w, err)) == 0 && pg)
+		cn_pager_attach(pg, w);
+	return rc;
 }
 
 int cn_app_snaps_take(struct cn_app_snaps *s, struct cn_store *st,

@@ -35,6 +35,7 @@
 #include "../core/world.h"
 #include "../store/store.h"
 #include "app.h"
+#include "pager.h"
 
 struct cn_app_snaps {
 	/* The seq of the newest snapshot stored and trusted (0: none), the
@@ -73,9 +74,12 @@ size_t cn_app_snap_unsealed_len_tail(const uint8_t *tail, size_t len);
 
 /* The writer's world into *w (initialised here): from the newest snapshot
  * that can be trusted plus the events after it (*seq its seq), else from
- * the whole log (*seq 0).  Resets and fills s->warning and s->bad. */
+ * the whole log (*seq 0).  Resets and fills s->warning and s->bad.  With
+ * a pager (pager.h; NULL: none), a snapshot's concluded proposals go to
+ * it as they are decoded, and *w comes back attached to it (the caller
+ * attaches it again wherever it copies *w to). */
 int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
-			 struct cn_world *w, int64_t *seq,
+			 struct cn_pager *pg, struct cn_world *w, int64_t *seq,
 			 struct cn_err *err) CN_NODISCARD;
 
 /* Inside the write transaction, before its commit: a snapshot of w when

@@ -306,9 +306,16 @@ int cn_project_event(struct cn_projector *pj, struct cn_store *st,
 	struct rowbuf rb = {0};
 	if ((rc = put(st, &rb, registry_row(w, t->entity, key, &rb, err), err)))
 		return rc;
-	for (size_t i = 0; rc == 0 && i < w->nproposals; i++)
-		if (view_reads(w->proposals[i], t->entity, key))
-			rc = mark(pj, w->proposals[i]->id, err);
+	/* Every proposal whose view reads what changed, those a pager holds
+	 * too (each read back for the question alone: a registry event is
+	 * rare, and a proposal's view is rewritten from its bytes). */
+	for (size_t i = 0; rc == 0 && i < w->nproposals; i++) {
+		struct cn_proposal *tmp;
+		const struct cn_proposal *p = cn_world_proposal_at(w, i, &tmp);
+		if (p && view_reads(p, t->entity, key))
+			rc = mark(pj, p->id, err);
+		cn_proposal_free(tmp);
+	}
 	/* Readers cache the registry; tell them it moved. */
 	if (rc == 0 && (t->flags & CN_EVT_REGISTRY)) {
 		char seq[24];
@@ -324,11 +331,19 @@ int cn_projector_flush(struct cn_projector *pj, struct cn_store *st,
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < pj->ndirty; i++) {
-		const struct cn_proposal *p = cn_world_proposal(w, pj->dirty[i]);
+		int64_t id = pj->dirty[i];
+		struct cn_proposal *tmp = NULL;
+		/* One a pager holds is read back for its row alone, not
+		 * brought back: a body's change marks all its proposals. */
+		const struct cn_proposal *p =
+			id >= 1 && (uint64_t)id <= w->nproposals
+				? cn_world_proposal_at(w, (size_t)id - 1, &tmp)
+				: NULL;
 		struct rowbuf rb = {0};
 		rc = p ? put(st, &rb, proposal_row(w, p, &rb, err), err)
 		       : cn_err_set(err, CN_ECORRUPT, "no proposal %lld",
-				    (long long)pj->dirty[i]);
+				    (long long)id);
+		cn_proposal_free(tmp);
 	}
 	pj->ndirty = 0;
 	return rc;

@@ -2,7 +2,7 @@
  * verify.c - checking the record; see verify.h.  cn_app_verify (app.h)
  * is here: the chain, the projections, the tree and the checkpoints of a
  * store, from one streamed replay inside one read transaction, whose
- * concluded proposals are kept on disk (verify_pager.c).
+ * concluded proposals are kept on disk (pager.c).
  */
 #include "verify.h"
 
@@ -185,7 +185,7 @@ static int digest_same(struct node_digest *a, struct node_digest *b)
 struct whole {
 	struct cn_vstream s;
 	struct cn_world w;
-	struct cn_vpager pg;       /* w's concluded proposals, on disk */
+	struct cn_pager pg;        /* w's concluded proposals, on disk */
 	struct node_digest nodes;  /* the nodes the events complete */
 	struct cn_snapcheck snaps; /* the stored snapshots, met on the way */
 };
@@ -200,11 +200,11 @@ static int whole_one(void *ctx, const struct cn_event *ev,
 	if (!rc)
 		rc = cn_snapcheck_event(&v->snaps, &v->w, ev, err);
 	if (!rc)
-		rc = cn_vpager_event(&v->pg, err);
+		rc = cn_pager_maybe(&v->pg, err);
 	/* A proposal the pager could not give back reads as no proposal
 	 * to the fold: the pager's failure is the one to name. */
 	if (rc && v->pg.failed)
-		rc = cn_vpager_failed(&v->pg, err);
+		rc = cn_pager_failed(&v->pg, err);
 	for (size_t i = 0; i < n; i++)
 		digest_add(&v->nodes, done[i].level, done[i].index, done[i].hash,
 			   CN_MERKLE_HASH_LEN);
@@ -347,7 +347,8 @@ int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 	}
 	cn_vstream_init(&v->s, st, whole_one, v);
 	cn_world_init(&v->w);
-	cn_vpager_init(&v->pg, &v->w);
+	cn_pager_init(&v->pg);
+	cn_pager_attach(&v->pg, &v->w);
 	digest_init(&v->nodes);
 	if ((rc = cn_snapcheck_load(&v->snaps, st, err)) == 0 &&
 	    (rc = cn_verify_log_key(st, vkey, &name, pk, err)) == 0) {
@@ -358,11 +359,11 @@ int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 		*ncheckpoints = v->s.cps.count;
 		*nevents = v->w.last_seq;
 		if (rc == 0)
-			rc = cn_vpager_sweep(&v->pg, err);
+			rc = cn_pager_sweep(&v->pg, err);
 		if (rc == 0)
 			rc = cn_projcheck_all(st, &v->w, err);
 		if (rc && v->pg.failed)
-			rc = cn_vpager_failed(&v->pg, err);
+			rc = cn_pager_failed(&v->pg, err);
 		if (rc == 0)
 			rc = check_nodes(st, &v->nodes, err);
 		if (rc == 0 && vkey)
@@ -374,7 +375,7 @@ int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 	cn_vstream_release(&v->s);
 	cn_snapcheck_release(&v->snaps);
 	cn_world_release(&v->w);
-	cn_vpager_release(&v->pg);
+	cn_pager_release(&v->pg);
 	cn_store_read_end(st);
 	free(v);
 	return rc;

@@ -35,6 +35,7 @@
 #include "../core/frontier.h"
 #include "../core/merkle.h"
 #include "../core/world.h"
+#include "pager.h"
 #include "../store/store.h"
 
 /* The root of the verifier's own tree at `size` (0), or CN_ENOTFOUND with
@@ -113,44 +114,6 @@ int cn_vstream_root(void *ctx, uint64_t size, uint8_t root[CN_MERKLE_HASH_LEN],
 /* The cn_checkpoint_fn of a stream (ctx: the stream). */
 int cn_vstream_checkpoint(void *ctx, const struct cn_checkpoint_row *cp,
 			  struct cn_err *err);
-
-/* ---- concluded proposals out of memory (verify_pager.c) -----------------
- *
- * A replay's world whose concluded proposals are written to an unlinked
- * temporary file (in $TMPDIR, else /tmp) and brought back when an event,
- * a snapshot's check or the projection check needs them (the pager hook,
- * world.h).  Use: init with the world (empty or not), cn_vpager_event
- * after each event folded and checked, cn_vpager_sweep before the world's
- * projections are checked, release after the world.  A failure of the
- * file (CN_EIO, CN_ENOMEM) is kept: cn_vpager_failed gives it, to report
- * in place of what the fold made of a proposal it could not have. */
-struct cn_vpager_at;
-struct cn_vpager {
-	struct cn_world_pager hook;
-	struct cn_world *w;
-	const char *dir;              /* of the temporary file */
-	FILE *f;                      /* NULL until the first write */
-	struct cn_vpager_at *at;      /* where proposal i+1's bytes are */
-	size_t nat;
-	uint64_t end;                 /* the file's length */
-	size_t low;                   /* the slots below are all empty */
-	uint8_t *buf;                 /* the last bytes read */
-	size_t cap;
-	struct cn_buf enc;            /* the last proposal written */
-	uint64_t events, out;         /* events seen; proposals written */
-	uint64_t every;               /* events between sweeps */
-	int failed;
-	struct cn_err why;
-};
-
-void cn_vpager_init(struct cn_vpager *pg, struct cn_world *w);
-/* After each event: a sweep every 1024 events (COUNCIL_VERIFY_SWEEP in
- * the environment, when a positive number: the tests take 1). */
-int cn_vpager_event(struct cn_vpager *pg, struct cn_err *err) CN_NODISCARD;
-/* Write out every concluded proposal still in the world. */
-int cn_vpager_sweep(struct cn_vpager *pg, struct cn_err *err) CN_NODISCARD;
-int cn_vpager_failed(const struct cn_vpager *pg, struct cn_err *err);
-void cn_vpager_release(struct cn_vpager *pg);
 
 /* Replay the log (checking the chain) and compare every projection table
  * with the rows that replay gives (app/projection.h), in one read

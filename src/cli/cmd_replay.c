@@ -41,7 +41,8 @@ int cmd_replay(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 		json_t *props = json_array();
 		const struct cn_world *w = cn_app_world(app);
 		for (size_t i = 0; rc == 0 && i < w->nproposals; i++)
-			json_array_append_new(props, cn_proposal_json(w, w->proposals[i]));
+			json_array_append_new(props, cn_proposal_json(
+							  w, cn_world_proposal(w, (int64_t)i + 1)));
 		json_object_set_new(report, "proposals", props);
 		json_object_set_new(report, "ok", json_boolean(rc == 0));
 		cli_print_json(report);
@@ -68,7 +69,8 @@ int cmd_replay(struct cli *c, const struct cli_args *a, struct cn_app *unused)
 		if (rc == 0) {
 			const struct cn_world *w = cn_app_world(app);
 			for (size_t k = 0; k < w->nproposals; k++) {
-				json_t *doc = cn_proposal_json(w, w->proposals[k]);
+				json_t *doc = cn_proposal_json(
+					w, cn_world_proposal(w, (int64_t)k + 1));
 				printf("\n");
 				cli_print_proposal(doc);
 				json_decref(doc);

@@ -93,6 +93,12 @@ const struct cli_opt cli_opts_tick[] = {
 	[TICK_NOW] = OPT_AT("now", "TIME", "the time to conclude up to (default the clock)"),
 	OPT_END};
 
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
 int cmd_tick(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	struct cn_err err = {0};
@@ -100,25 +106,28 @@ int cmd_tick(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	int rc;
 	(void)a;
 
+	/* What is due is what the clock may conclude: the deadline index
+	 * says which, without a look at every proposal. */
 	const struct cn_world *w = cn_app_world(app);
-	size_t before = w->nproposals;
-	char *was = calloc(before + 1, 1);
-	if (!was)
+	size_t ndue = cn_world_due(w, c->now);
+	int64_t *due = malloc((ndue + 1) * sizeof(*due));
+	if (!due)
 		return cli_fail(c, &(struct cn_err){CN_ENOMEM, "out of memory"});
-	for (size_t i = 0; i < before; i++)
-		was[i] = (char)w->proposals[i]->concluded;
+	for (size_t i = 0; i < ndue; i++)
+		due[i] = w->deadlines[i].id;
+	qsort(due, ndue, sizeof(*due), by_id); /* told in the order of ids */
 	rc = cn_app_run(app, c->now, "clock", cn_app_cmd_tick, NULL, &n,
 			&err);
 	w = cn_app_world(app);
-	for (size_t i = 0; rc == 0 && i < before; i++) {
-		const struct cn_proposal *p = w->proposals[i];
+	for (size_t i = 0; rc == 0 && i < ndue; i++) {
+		const struct cn_proposal *p = cn_world_proposal(w, due[i]);
 		char t[CN_TIME_BUF];
-		if (!was[i] && p->concluded)
+		if (p && p->concluded)
 			printf("proposal %lld concluded at %s: %s\n",
 			       (long long)p->id, cn_time_format(p->concluded_at, t),
 			       p->explanation);
 	}
-	free(was);
+	free(due);
 	if (rc)
 		return cli_fail(c, &err);
 	printf("tick: %zu event%s recorded\n", n, n == 1 ? "" : "s");

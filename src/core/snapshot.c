@@ -509,6 +509,8 @@ static int get_proposal(struct reader *r, struct cn_world *w)
 	struct cn_err why = {0};
 	int rc;
 
+	const uint8_t *start = r->p;
+
 	if (read_proposal(r, w, (int64_t)w->nproposals + 1, &p))
 		return r->rc;
 	if (!(v = realloc(w->proposals, (w->nproposals + 1) * sizeof(*v)))) {
@@ -520,6 +522,15 @@ static int get_proposal(struct reader *r, struct cn_world *w)
 	/* The deadline index, as the fold keeps it. */
 	if ((rc = cn_deadlines_track(w, p, &why)))
 		return oom(r);
+	/* Its bytes are what put_proposal gives it (the same world, the
+	 * same bytes), which is what a pager holds.  A pager that cannot
+	 * take them (its file) leaves it in memory. */
+	if (w->pager && w->pager->keep && p->concluded && !p->indexed &&
+	    w->pager->keep(w->pager->ctx, p->id, start,
+			   (size_t)(r->p - start)) == 0) {
+		cn_proposal_free(p);
+		w->proposals[w->nproposals - 1] = NULL;
+	}
 	return 0;
 }
 
@@ -589,12 +600,20 @@ static int get_body(struct reader *r, struct cn_world *w)
 int cn_snapshot_decode(const uint8_t *data, size_t len, struct cn_world *w,
 		       struct cn_err *err)
 {
+	return cn_snapshot_decode_paged(data, len, NULL, w, err);
+}
+
+int cn_snapshot_decode_paged(const uint8_t *data, size_t len,
+			     const struct cn_world_pager *pager,
+			     struct cn_world *w, struct cn_err *err)
+{
 	struct reader r = {data, data + len, 0, err, "", NULL, 0};
 	uint8_t hash[CN_HASH_LEN], digest[CN_HASH_LEN];
 	int64_t seq = 0;
 	json_t *alliance;
 
 	cn_world_init(w);
+	w->pager = pager;
 	/* The digest at the end first: a snapshot changed by accident (or
 	 * by hand) is refused before anything is read from it. */
 	if (len < CN_SNAPSHOT_MAGIC_LEN + CN_HASH_LEN)

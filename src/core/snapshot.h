@@ -67,6 +67,14 @@ int cn_snapshot_encode_to(const struct cn_world *w, cn_snapshot_sink sink,
 /* The world of snapshot bytes data[0..len) into *w. */
 int cn_snapshot_decode(const uint8_t *data, size_t len, struct cn_world *w,
 		       struct cn_err *err) CN_NODISCARD;
+/* The same into a world kept by `pager` (w->pager is set to it): each
+ * proposal is decoded and checked as above, and one that is concluded and
+ * awaits no deadline is handed to the pager's keep with its bytes and
+ * freed, so that the world in memory never holds them all.  One the
+ * pager could not keep (nonzero) stays in memory: nothing is lost. */
+int cn_snapshot_decode_paged(const uint8_t *data, size_t len,
+			     const struct cn_world_pager *pager,
+			     struct cn_world *w, struct cn_err *err) CN_NODISCARD;
 
 /* One proposal's part of a snapshot, appended to *out, and back: the
  * decode checks it as cn_snapshot_decode does, against w's registry (its

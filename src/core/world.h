@@ -18,8 +18,8 @@
  *
  * Ownership: the world owns every entity and every string in it; pointers
  * returned by lookups are borrowed and valid until the next
- * cn_world_apply() or cn_world_free() (and, in a verifier's world with a
- * pager, its next sweep).  Not thread-safe: one writer.
+ * cn_world_apply() or cn_world_free() (and, in a world with a pager, its
+ * next sweep).  Not thread-safe: one writer.
  * Pure code: no I/O, no clock.
  */
 #ifndef CN_WORLD_H
@@ -208,16 +208,20 @@ struct cn_deadline {
 	int64_t id;
 };
 
-/* Where a world may keep proposals outside memory (a verifier's bounded
- * replay, app/verify_pager.c): such a proposal's slot in w->proposals is
- * NULL, and the pager gives it back.  A world folded for writing has
- * none.  load: the proposal, malloc'd, whole (CN_ENOTFOUND for a hole,
- * world.h's cn_world_skip_proposals; any other failure is the pager's to
- * report).  bytes: its snapshot encoding (core/snapshot.h), borrowed
- * until the pager's next call. */
+/* Where a world may keep proposals outside memory (app/pager.c: a
+ * verifier's bounded replay, and the writer's world): such a proposal's
+ * slot in w->proposals is NULL, and the pager gives it back.  load: the
+ * proposal, malloc'd, whole (CN_ENOTFOUND for a hole, world.h's
+ * cn_world_skip_proposals; any other failure is the pager's to report).
+ * bytes: its snapshot encoding (core/snapshot.h), borrowed until the
+ * pager's next call.  keep (may be NULL): a snapshot's decode hands over
+ * a concluded proposal's bytes instead of keeping it in memory
+ * (cn_snapshot_decode_paged); nonzero when the pager could not take
+ * them. */
 struct cn_world_pager {
 	int (*load)(void *ctx, int64_t id, struct cn_proposal **out);
 	int (*bytes)(void *ctx, int64_t id, const uint8_t **b, size_t *n);
+	int (*keep)(void *ctx, int64_t id, const uint8_t *b, size_t n);
 	void *ctx;
 };
 
@@ -236,7 +240,7 @@ struct cn_world {
 	 * every proposal. */
 	struct cn_deadline *deadlines;
 	size_t ndeadlines, cap_deadlines;
-	/* NULL but for a verifier's world: see struct cn_world_pager. */
+	/* NULL but for a paged world: see struct cn_world_pager. */
 	const struct cn_world_pager *pager;
 };
 

@@ -144,11 +144,11 @@ c verify --json
 expect_json "verify --json" .ok true
 
 # verify keeps a concluded proposal out of memory, in a temporary file
-# (app/verify_pager.c; COUNCIL_VERIFY_SWEEP=1: from the event that
+# (app/pager.c; COUNCIL_PAGER_SWEEP=1: from the event that
 # concludes it on): a later event naming it (the superseding proposal's
 # proposal.superseded) folds as with it in memory, its rows and positions
 # are still checked, and a later snapshot that holds it too.
-export COUNCIL_DB="$T/paged.db" COUNCIL_VERIFY_SWEEP=1 COUNCIL_SNAPSHOT_EVERY=2
+export COUNCIL_DB="$T/paged.db" COUNCIL_PAGER_SWEEP=1 COUNCIL_SNAPSHOT_EVERY=2
 c init --at 2024-01-01
 c propose --body NAC --title "Early" --at 2024-01-02
 c respond 1 --member FR --concur --at 2024-01-03
@@ -170,4 +170,4 @@ tamper "UPDATE snapshots SET bytes = CAST(replace(CAST(bytes AS TEXT), 'Redrafte
 check "the newest snapshot holds proposal 1's text (so the case means something)" test "$(sqlite3 "$T/clean.db" "SELECT instr(CAST(bytes AS TEXT), 'Redrafted') > 0 FROM snapshots WHERE seq = (SELECT max(seq) FROM snapshots)")" = 1
 c verify
 expect_err "a snapshot changed in a proposal out of verify's memory is named" 1 "snapshot at event"
-unset COUNCIL_VERIFY_SWEEP COUNCIL_SNAPSHOT_EVERY
+unset COUNCIL_PAGER_SWEEP COUNCIL_SNAPSHOT_EVERY

@@ -453,7 +453,7 @@ static void fp_world(struct fp *f, const struct cn_world *w)
 		json_decref(o);
 	}
 	for (size_t i = 0; i < w->nproposals; i++) {
-		json_t *p = cn_proposal_json(w, w->proposals[i]);
+		json_t *p = cn_proposal_json(w, cn_world_proposal(w, (int64_t)i + 1));
 		fp_json(f, p);
 		json_decref(p);
 	}

@@ -1567,7 +1567,7 @@ static char *world_dump(const struct cn_world *w)
 				  (json_int_t)w->offices[i].decision));
 	for (size_t i = 0; i < w->nproposals; i++)
 		json_array_append_new(json_object_get(o, "proposals"),
-				      cn_proposal_json(w, w->proposals[i]));
+				      cn_proposal_json(w, cn_world_proposal(w, (int64_t)i + 1)));
 	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
 	json_decref(o);
 	return s;

@@ -322,13 +322,16 @@ static const struct cn_proposal *open_proposal(struct seq *s, int proc)
 	const struct cn_world *w = W(s);
 	size_t open = 0, k;
 
+	/* An empty slot is a concluded proposal its pager holds (world.h):
+	 * never open. */
 	for (size_t i = 0; i < w->nproposals; i++)
-		open += is_open(s, w->proposals[i], proc);
+		open += w->proposals[i] && is_open(s, w->proposals[i], proc);
 	if (!open)
 		return NULL;
 	k = below(&s->r, open);
 	for (size_t i = 0; i < w->nproposals; i++)
-		if (is_open(s, w->proposals[i], proc) && k-- == 0)
+		if (w->proposals[i] && is_open(s, w->proposals[i], proc) &&
+		    k-- == 0)
 			return w->proposals[i];
 	return NULL;
 }
@@ -613,11 +616,12 @@ static void do_tick(struct seq *s)
 	const struct cn_world *w = W(s);
 	int64_t next = INT64_MAX;
 
-	for (size_t i = 0; i < w->nproposals; i++)
-		if (!w->proposals[i]->concluded &&
-		    w->proposals[i]->proc == CN_PROC_SILENCE &&
-		    w->proposals[i]->deadline < next)
-			next = w->proposals[i]->deadline;
+	for (size_t i = 0; i < w->nproposals; i++) {
+		const struct cn_proposal *p = w->proposals[i]; /* NULL: paged */
+		if (p && !p->concluded && p->proc == CN_PROC_SILENCE &&
+		    p->deadline < next)
+			next = p->deadline;
+	}
 	if (next != INT64_MAX && next > s->now)
 		s->now = next + (int64_t)below(&s->r, 2 * 86400);
 	run(s, "clock", cn_app_cmd_tick, NULL);

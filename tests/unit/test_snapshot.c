@@ -12,7 +12,7 @@
  * changed in a byte, moved to another seq, or given another event's hash
  * is not trusted: the world is folded from the log, a warning says why,
  * `verify` names the snapshot, and the next write replaces it.  Verify's
- * replay with its concluded proposals in a file (app/verify_pager.c): the
+ * replay with its concluded proposals in a file (app/pager.c): the
  * same snapshot bytes and projection rows as the whole world, a later
  * event naming such a proposal folded (or refused) as the whole world
  * does, and a changed row or snapshot still named.
@@ -565,7 +565,7 @@ static void test_no_snapshot_trusted(void **state)
 }
 
 /* ---- verify with its concluded proposals out of memory ------------------- *
- * (app/verify_pager.c, issue 14 item 5.)  Swept after every event, a
+ * (app/pager.c, issue 14 item 5.)  Swept after every event, a
  * proposal leaves memory as soon as it concludes; a later event that
  * names it (proposal.superseded) must bring it back whole, and the
  * snapshots and projections of a world that holds almost none of its
@@ -579,21 +579,22 @@ static void supersede_one(struct fx *f)
 	struct cn_propose_args p = {.title = "Taken up again"};
 	struct cn_err err = {0};
 
-	for (size_t i = 0; i < w->nproposals && !p.supersedes; i++)
-		if (w->proposals[i]->concluded &&
-		    strcmp(w->proposals[i]->outcome, "adopted"))
-			p.supersedes = w->proposals[i]->id;
+	for (size_t i = 0; i < w->nproposals && !p.supersedes; i++) {
+		const struct cn_proposal *q = cn_world_proposal(w, (int64_t)i + 1);
+		if (q->concluded && strcmp(q->outcome, "adopted"))
+			p.supersedes = q->id;
+	}
 	assert_true(p.supersedes > 0);
 	f->now += 3600;
 	must(cn_app_run(f->app, f->now, "secretariat", cn_app_cmd_propose, &p,
 			NULL, &err), &err, "supersede");
-	assert_int_equal(w->proposals[p.supersedes - 1]->superseded_by,
+	assert_int_equal(cn_world_proposal(w, p.supersedes)->superseded_by,
 			 (int64_t)w->nproposals);
 }
 
 struct paged {
 	struct cn_world w;
-	struct cn_vpager pg;
+	struct cn_pager pg;
 	json_t *position; /* a position.stated payload, copied */
 };
 
@@ -604,7 +605,7 @@ static int paged_one(void *ctx, const struct cn_event *ev, struct cn_err *err)
 
 	if (!r->position && !strcmp(ev->type, "position.stated"))
 		r->position = json_deep_copy(ev->payload);
-	return rc ? rc : cn_vpager_event(&r->pg, err);
+	return rc ? rc : cn_pager_maybe(&r->pg, err);
 }
 
 /* A position on concluded proposal id, folded next into both worlds: the
@@ -648,13 +649,14 @@ static void test_verify_pages_out_concluded(void **state)
 	history(&f);
 	supersede_one(&f);
 	propose(&f, "NAC", "meeting", "Opened after", NULL);
-	setenv("COUNCIL_VERIFY_SWEEP", "1", 1);
+	setenv("COUNCIL_PAGER_SWEEP", "1", 1);
 	st = cn_app_store(f.app);
 
 	/* The replay, swept after every event, against the whole world. */
 	must(cn_projection_replay(st, &whole, &err), &err, "replay");
 	cn_world_init(&r.w);
-	cn_vpager_init(&r.pg, &r.w);
+	cn_pager_init(&r.pg);
+	cn_pager_attach(&r.pg, &r.w);
 	r.position = NULL;
 	must(cn_store_scan(st, 1, paged_one, &r, &err), &err, "paged replay");
 	for (size_t i = 0; i < whole.nproposals; i++) {
@@ -678,7 +680,7 @@ static void test_verify_pages_out_concluded(void **state)
 	assert_null(r.w.proposals[0]);
 	refused_alike(&whole, &r, 1, f.now + DAY);
 	cn_world_release(&r.w);
-	cn_vpager_release(&r.pg);
+	cn_pager_release(&r.pg);
 	cn_world_release(&whole);
 
 	/* Verify, whole, then with a row of the first proposal (concluded
@@ -717,7 +719,131 @@ static void test_verify_pages_out_concluded(void **state)
 	assert_non_null(strstr(err.msg, "temporary file of concluded proposals "
 			       "(in /nonexistent-council-tmp)"));
 	unsetenv("TMPDIR");
-	unsetenv("COUNCIL_VERIFY_SWEEP");
+	unsetenv("COUNCIL_PAGER_SWEEP");
+	fx_done(&f);
+}
+
+/* ---- the writer's world with its concluded proposals out of memory ------- *
+ * (app/pager.c, issue 14: server RSS at 100k proposals.)  Swept after
+ * every commit, and handed over by the snapshot's decode at open, a
+ * concluded proposal is out of the writer's memory; the world must still
+ * be the whole log's (same snapshot bytes, same views), commands on a
+ * proposal out of memory must work, and a registry change that rewrites
+ * the views of proposals out of memory must rewrite them right without
+ * bringing them back. */
+
+/* Each slot empty exactly when its proposal is concluded (so a commit
+ * must just have swept: one read since is back in memory); the world
+ * encodes to the bytes of the whole log's; each view is the whole's. */
+static void paged_as_whole(struct fx *f)
+{
+	const struct cn_world *w = cn_app_world(f->app);
+	struct cn_world whole;
+	struct cn_err err = {0};
+	size_t alen, blen, out = 0;
+	uint8_t *a, *b;
+
+	must(cn_projection_replay(cn_app_store(f->app), &whole, &err), &err,
+	     "replay");
+	assert_int_equal(w->nproposals, whole.nproposals);
+	for (size_t i = 0; i < whole.nproposals; i++) {
+		struct cn_proposal *tmp;
+		const struct cn_proposal *p = cn_world_proposal_at(w, i, &tmp);
+		json_t *x = cn_proposal_json(&whole, whole.proposals[i]),
+		       *y = cn_proposal_json(w, p);
+		assert_int_equal(w->proposals[i] == NULL,
+				 whole.proposals[i]->concluded != 0);
+		out += w->proposals[i] == NULL;
+		assert_true(json_equal(x, y));
+		json_decref(x);
+		json_decref(y);
+		cn_proposal_free(tmp);
+	}
+	assert_true(out >= 4);
+	a = encode(&whole, &alen);
+	b = encode(w, &blen);
+	assert_same(a, alen, b, blen);
+	free(a);
+	free(b);
+	cn_world_release(&whole);
+}
+
+static void test_writer_pages_out_concluded(void **state)
+{
+	struct fx f;
+	struct cn_app_secretariat_args s = {0};
+	char eff[CN_TIME_BUF];
+	int64_t n, ncp;
+	struct cn_err err = {0};
+
+	(void)state;
+	setenv("COUNCIL_PAGER_SWEEP", "1", 1);
+	fx_make(&f, "3");
+	history(&f);
+	/* Swept at each commit. */
+	paged_as_whole(&f);
+	/* Opened again: from the snapshot, whose concluded proposals went
+	 * to the pager as they were decoded. */
+	cn_app_close(f.app);
+	fx_open(&f);
+	assert_true(cn_app_snapshot_seq(f.app) > 0);
+	paged_as_whole(&f);
+	/* A command that changes a proposal out of memory (taken up again):
+	 * brought back, changed (and read by the test after), out again at
+	 * the next commit, the amendment's below. */
+	supersede_one(&f);
+	/* A body's change rewrites the views of its proposals, those out of
+	 * memory too (the MC's concluded ones); they stay out. */
+	cn_time_format(f.now + 2 * DAY, eff);
+	eff[10] = '\0';
+	propose(&f, "NAC", "meeting", "Amend the MC",
+		json_pack("[{s:s, s:s, s:s, s:s, s:s, s:{s:s}}]", "type",
+			  "amend-body", "body", "MC", "effective", eff, "name",
+			  "The Renamed Committee", "rule", "unanimity",
+			  "membership", "kind", "all"));
+	s.proposal = (int64_t)cn_app_world(f.app)->nproposals;
+	assert_int_equal(run(&f, "secretariat", cn_app_cmd_conclude, &s), 0);
+	paged_as_whole(&f);
+	assert_string_equal(cn_world_proposal(cn_app_world(f.app),
+					      s.proposal)->outcome, "adopted");
+	{
+		/* The view of an MC proposal concluded long before: its row
+		 * has the body's new name. */
+		const struct cn_world *w = cn_app_world(f.app);
+		json_t *doc = NULL;
+		int64_t mc = 0;
+		for (size_t i = 0; i < w->nproposals && !mc; i++) {
+			struct cn_proposal *tmp;
+			const struct cn_proposal *p = cn_world_proposal_at(w, i, &tmp);
+			if (!w->proposals[i] && !strcmp(p->body, "MC"))
+				mc = p->id;
+			cn_proposal_free(tmp);
+		}
+		assert_true(mc > 0);
+		must(cn_store_proposal_doc(cn_app_store(f.app), mc, &doc, &err),
+		     &err, "row");
+		assert_string_equal(json_string_value(json_object_get(doc,
+			"body_name")), "The Renamed Committee");
+		json_decref(doc);
+	}
+	/* The projections (rows rewritten from the pager's bytes) are the
+	 * replay's. */
+	must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err, "verify");
+
+	/* No temporary file to be had: a warning, and the proposals stay
+	 * in memory; nothing is refused. */
+	cn_app_close(f.app);
+	setenv("TMPDIR", "/nonexistent-council-tmp", 1);
+	fx_open(&f);
+	for (size_t i = 0; i < cn_app_world(f.app)->nproposals; i++)
+		assert_non_null(cn_app_world(f.app)->proposals[i]);
+	propose(&f, "NAC", "meeting", "Kept in memory", NULL);
+	s.proposal = (int64_t)cn_app_world(f.app)->nproposals;
+	assert_int_equal(run(&f, "secretariat", cn_app_cmd_conclude, &s), 0);
+	assert_non_null(cn_app_world(f.app)->proposals[s.proposal - 1]);
+	unsetenv("TMPDIR");
+	unsetenv("COUNCIL_PAGER_SWEEP");
+	must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err, "verify");
 	fx_done(&f);
 }
 
@@ -731,6 +857,7 @@ int main(void)
 		cmocka_unit_test(test_untrusted_snapshot),
 		cmocka_unit_test(test_no_snapshot_trusted),
 		cmocka_unit_test(test_verify_pages_out_concluded),
+		cmocka_unit_test(test_writer_pages_out_concluded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

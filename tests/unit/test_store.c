@@ -397,7 +397,7 @@ static void test_create_seed_reopen(void **state)
 	before.nbodies = w->nbodies;
 	before.noffices = w->noffices;
 	for (size_t i = 0; i < w->nproposals; i++)
-		docs[i] = cn_proposal_json(w, w->proposals[i]);
+		docs[i] = cn_proposal_json(w, cn_world_proposal(w, (int64_t)i + 1));
 	assert_int_equal(cn_verify_projections(cn_app_store(f->app), NULL, &err), 0);
 	close_app(f);
 
@@ -412,7 +412,7 @@ static void test_create_seed_reopen(void **state)
 	assert_int_equal(w->nbodies, before.nbodies);
 	assert_int_equal(w->noffices, before.noffices);
 	for (size_t i = 0; i < w->nproposals; i++) {
-		json_t *now = cn_proposal_json(w, w->proposals[i]);
+		json_t *now = cn_proposal_json(w, cn_world_proposal(w, (int64_t)i + 1));
 		int same = json_equal(now, docs[i]);
 		json_decref(now);
 		if (!same)

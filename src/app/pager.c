@@ -1,0 +1,255 @@
+/*
+ * pager.c - a world's concluded proposals kept in a temporary file, not in
+ * memory; see pager.h.
+ */
+#include "pager.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/snapshot.h"
+
+static uint64_t sweep_every(void)
+{
+	const char *v = getenv("COUNCIL_PAGER_SWEEP");
+	char *end;
+	long long n = v ? strtoll(v, &end, 10) : 0;
+
+	return v && *v && !*end && n > 0 ? (uint64_t)n : CN_PAGER_EVERY;
+}
+
+struct cn_pager_at {
+	uint64_t off;
+	uint32_t len; /* 0: never written out (in the world, or a hole) */
+};
+
+static int fail(struct cn_pager *pg, int rc, const char *what, const char *why)
+{
+	if (!pg->failed) {
+		pg->failed = rc;
+		cn_err_set(&pg->why, rc, "the temporary file of concluded "
+			   "proposals (in %s): %s: %s", pg->dir, what, why);
+	}
+	return pg->failed;
+}
+
+/* A proposal held could not be given back. */
+static int lose(struct cn_pager *pg, int rc, const char *what, const char *why)
+{
+	pg->lost = 1;
+	return fail(pg, rc, what, why);
+}
+
+/* The bytes of proposal id into pg->buf; *n their length. */
+static int read_bytes(struct cn_pager *pg, int64_t id, size_t *n)
+{
+	const struct cn_pager_at *a;
+	ssize_t got;
+
+	if (id < 1 || (uint64_t)id > pg->nat || !pg->at[id - 1].len)
+		return CN_ENOTFOUND; /* in the world, or a hole */
+	a = &pg->at[id - 1];
+	if (pg->cap < a->len) {
+		uint8_t *b = realloc(pg->buf, a->len);
+		if (!b)
+			return lose(pg, CN_ENOMEM, "read", "out of memory");
+		pg->buf = b;
+		pg->cap = a->len;
+	}
+	if (fflush(pg->f))
+		return lose(pg, CN_EIO, "write", strerror(errno));
+	got = pread(fileno(pg->f), pg->buf, a->len, (off_t)a->off);
+	if (got != (ssize_t)a->len)
+		return lose(pg, CN_EIO, "read", got < 0 ? strerror(errno)
+			    : "cut short");
+	*n = a->len;
+	return 0;
+}
+
+static int pager_bytes(void *ctx, int64_t id, const uint8_t **b, size_t *n)
+{
+	struct cn_pager *pg = ctx;
+	int rc = read_bytes(pg, id, n);
+
+	*b = pg->buf;
+	return rc;
+}
+
+static int pager_load(void *ctx, int64_t id, struct cn_proposal **out)
+{
+	struct cn_pager *pg = ctx;
+	struct cn_err why = {0};
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	if ((rc = read_bytes(pg, id, &n)))
+		return rc;
+	if ((size_t)id - 1 < pg->low)
+		pg->low = (size_t)id - 1; /* the next sweep looks again */
+	/* Its bytes are this process's own: a failure is the file's. */
+	if ((rc = cn_snapshot_proposal_decode(pg->buf, n, pg->w, id, out, &why)))
+		return lose(pg, rc, "decode", why.msg);
+	return 0;
+}
+
+static int open_file(struct cn_pager *pg)
+{
+	char path[4096];
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/council-pager-XXXXXX", pg->dir) >=
+	    (int)sizeof(path))
+		return fail(pg, CN_EIO, "create", "the path is too long");
+	if ((fd = mkstemp(path)) < 0)
+		return fail(pg, CN_EIO, "create", strerror(errno));
+	unlink(path); /* gone when closed, whatever happens */
+	if (!(pg->f = fdopen(fd, "w+b"))) {
+		close(fd);
+		return fail(pg, CN_EIO, "create", strerror(errno));
+	}
+	return 0;
+}
+
+/* Proposal id's bytes appended to the file, and the index pointed at
+ * them. */
+static int put_bytes(struct cn_pager *pg, int64_t id, const uint8_t *b, size_t n)
+{
+	if (pg->failed)
+		return pg->failed;
+	if ((uint64_t)id > pg->nat) {
+		size_t cap = (size_t)id + (size_t)id / 2 + 64;
+		struct cn_pager_at *a = realloc(pg->at, cap * sizeof(*a));
+		if (!a)
+			return fail(pg, CN_ENOMEM, "index", "out of memory");
+		memset(a + pg->nat, 0, (cap - pg->nat) * sizeof(*a));
+		pg->at = a;
+		pg->nat = cap;
+	}
+	if (!pg->f && open_file(pg))
+		return pg->failed;
+	if (n == 0 || n > UINT32_MAX)
+		return fail(pg, CN_EIO, "write", n ? "a proposal over 4 GiB"
+			    : "a proposal of no bytes");
+	if (fwrite(b, 1, n, pg->f) != n)
+		return fail(pg, CN_EIO, "write", strerror(errno));
+	pg->at[id - 1].off = pg->end;
+	pg->at[id - 1].len = (uint32_t)n;
+	pg->end += n;
+	pg->out++;
+	return 0;
+}
+
+/* A snapshot's decode hands over a concluded proposal's bytes (checked by
+ * the snapshot's digest, and decoded once already). */
+static int pager_keep(void *ctx, int64_t id, const uint8_t *b, size_t n)
+{
+	return put_bytes(ctx, id, b, n);
+}
+
+void cn_pager_init(struct cn_pager *pg)
+{
+	const char *dir = getenv("TMPDIR");
+
+	memset(pg, 0, sizeof(*pg));
+	pg->dir = dir && *dir ? dir : "/tmp";
+	pg->every = sweep_every();
+	pg->hook.load = pager_load;
+	pg->hook.bytes = pager_bytes;
+	pg->hook.keep = pager_keep;
+	pg->hook.ctx = pg;
+	pg->enc = (struct cn_buf)CN_BUF_INIT;
+}
+
+void cn_pager_attach(struct cn_pager *pg, struct cn_world *w)
+{
+	pg->w = w;
+	w->pager = &pg->hook;
+	if (!pg->next)
+		pg->next = w->last_seq + (int64_t)pg->every;
+}
+
+/* Write proposal i out and empty its slot. */
+static int page_out(struct cn_pager *pg, size_t i)
+{
+	struct cn_proposal *p = pg->w->proposals[i];
+	struct cn_err why = {0};
+	int rc;
+
+	cn_buf_reset(&pg->enc);
+	if ((rc = cn_snapshot_proposal_encode(p, &pg->enc, &why)))
+		return fail(pg, rc, "encode", why.msg);
+	if ((rc = put_bytes(pg, (int64_t)i + 1, (const uint8_t *)pg->enc.s,
+			     pg->enc.len)))
+		return rc;
+	cn_proposal_free(p);
+	pg->w->proposals[i] = NULL;
+	return 0;
+}
+
+int cn_pager_sweep(struct cn_pager *pg, struct cn_err *err)
+{
+	struct cn_world *w = pg->w;
+
+	/* Every slot below `low` is empty (written out, or a hole); a load
+	 * lowers it (pager_load). */
+	for (size_t i = pg->low; i < w->nproposals && !pg->failed; i++) {
+		const struct cn_proposal *p = w->proposals[i];
+		/* Concluded and not awaiting a deadline: whatever the fold
+		 * may still do to it, it does through cn_world_proposal. */
+		if (p && p->concluded && !p->indexed)
+			page_out(pg, i);
+	}
+	while (pg->low < w->nproposals && !w->proposals[pg->low])
+		pg->low++;
+	pg->next = w->last_seq + (int64_t)pg->every;
+	return cn_pager_failed(pg, err);
+}
+
+int cn_pager_maybe(struct cn_pager *pg, struct cn_err *err)
+{
+	if (pg->w->last_seq < pg->next)
+		return cn_pager_failed(pg, err);
+	return cn_pager_sweep(pg, err);
+}
+
+void cn_pager_clear(struct cn_pager *pg)
+{
+	if (pg->at)
+		memset(pg->at, 0, pg->nat * sizeof(*pg->at));
+	if (pg->f && (fflush(pg->f) || ftruncate(fileno(pg->f), 0) ||
+		      fseeko(pg->f, 0, SEEK_SET)))
+		fail(pg, CN_EIO, "empty", strerror(errno));
+	pg->end = 0;
+	pg->low = 0;
+}
+
+size_t cn_pager_held(const struct cn_pager *pg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; pg->w && i < pg->w->nproposals && i < pg->nat; i++)
+		n += !pg->w->proposals[i] && pg->at[i].len;
+	return n;
+}
+
+int cn_pager_failed(const struct cn_pager *pg, struct cn_err *err)
+{
+	if (pg->failed)
+		*err = pg->why;
+	return pg->failed;
+}
+
+void cn_pager_release(struct cn_pager *pg)
+{
+	if (pg->w && pg->w->pager == &pg->hook)
+		pg->w->pager = NULL;
+	if (pg->f)
+		fclose(pg->f);
+	free(pg->at);
+	free(pg->buf);
+	cn_buf_release(&pg->enc);
+	memset(pg, 0, sizeof(*pg));
+}

@@ -1,0 +1,97 @@
+/*
+ * pager.h - a world's concluded proposals kept in a temporary file, not in
+ * memory, so that a process holds the registry and the open proposals,
+ * not every proposal the log ever made (issue 14: a writer's world at
+ * 100k proposals was 340 MB of jansson trees and ballots, a verifier's
+ * 230 MB).
+ *
+ * Two users: `council verify`'s replay (verify.c), and the writer's world
+ * of every app that runs commands (app.c: the CLI's writes and `council
+ * serve`'s writer thread).
+ *
+ * A proposal goes out once it is concluded and out of the deadline index,
+ * as its part of a snapshot (core/snapshot.h): found by a sweep of the
+ * world (cn_pager_maybe: at most every `every` events; cn_pager_sweep: at
+ * once), or handed over by a snapshot's decode without staying in memory
+ * (the hook's keep, cn_snapshot_decode_paged).  Its slot in the world is
+ * then NULL and the world reaches it through its pager hook (world.h): an
+ * event that names it (proposal.superseded changes a concluded proposal),
+ * a view, a projection row.  A proposal brought back stays until the next
+ * sweep writes it out again (appended; the old bytes are left unread).
+ *
+ * What it trusts: bytes it wrote itself in this process (from a world it
+ * folded, or from a snapshot whose digest and seal were checked before
+ * its decode); they are decoded and checked again on the way back, and
+ * the file is unlinked as soon as it is made: no other process sees it.
+ *
+ * Memory: 16 bytes a proposal for where its bytes are, and the largest
+ * proposal's bytes; the file is made at the first write (a log with no
+ * concluded proposal makes none).  A failure of the file (write, read,
+ * decode) is kept: cn_pager_failed gives it, for the caller to report in
+ * place of what the fold made of a proposal it could not have.
+ *
+ * Ownership: the pager owns its file, index and buffers; it borrows the
+ * world it is attached to (cn_pager_attach), which must be released or
+ * attached to another pager before cn_pager_release.  Not thread-safe:
+ * the world's one writer.
+ */
+#ifndef CN_PAGER_H
+#define CN_PAGER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../core/buf.h"
+#include "../core/err.h"
+#include "../core/world.h"
+
+/* Events between sweeps: at most this many proposals concluded since the
+ * last sweep stay in memory.  COUNCIL_PAGER_SWEEP in the environment,
+ * when a positive number, is used instead (the tests take 1: a proposal
+ * leaves memory at the first sweep after it concludes). */
+#define CN_PAGER_EVERY 1024
+
+struct cn_pager_at;
+struct cn_pager {
+	struct cn_world_pager hook;
+	struct cn_world *w;           /* attached to; NULL before */
+	const char *dir;              /* of the temporary file */
+	FILE *f;                      /* NULL until the first write */
+	struct cn_pager_at *at;       /* where proposal i+1's bytes are */
+	size_t nat;
+	uint64_t end;                 /* the file's length */
+	size_t low;                   /* the slots below are all empty */
+	uint8_t *buf;                 /* the last bytes read */
+	size_t cap;
+	struct cn_buf enc;            /* the last proposal written */
+	uint64_t out;                 /* proposals written (ever) */
+	uint64_t every;               /* events between sweeps */
+	int64_t next;                 /* sweep once the world is at this seq */
+	int failed;
+	/* A proposal it held could not be given back (a read or a decode
+	 * failed): the world is no longer whole.  A failed write loses
+	 * nothing (the proposal stays in memory, and sweeps stop). */
+	int lost;
+	struct cn_err why;
+};
+
+void cn_pager_init(struct cn_pager *pg);
+/* w's proposals are kept by pg from now on: w->pager is pg's hook.  Also
+ * after the world moved (a struct copy): pg follows it. */
+void cn_pager_attach(struct cn_pager *pg, struct cn_world *w);
+/* A sweep when `every` events passed since the last (by the world's
+ * last_seq): for a replay after each event, for a writer after each
+ * commit. */
+int cn_pager_maybe(struct cn_pager *pg, struct cn_err *err) CN_NODISCARD;
+/* Write out every concluded proposal still in the world. */
+int cn_pager_sweep(struct cn_pager *pg, struct cn_err *err) CN_NODISCARD;
+/* Forget every proposal kept (a world decoded half-way was thrown away):
+ * the file is emptied.  The attached world must have no empty slot that
+ * the pager filled. */
+void cn_pager_clear(struct cn_pager *pg);
+/* How many proposals are out of memory now. */
+size_t cn_pager_held(const struct cn_pager *pg);
+int cn_pager_failed(const struct cn_pager *pg, struct cn_err *err);
+void cn_pager_release(struct cn_pager *pg);
+
+#endif
