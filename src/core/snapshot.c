@@ -503,34 +503,121 @@ static int read_proposal(struct reader *r, const struct cn_world *w,
 	return 0;
 }
 
-static int get_proposal(struct reader *r, struct cn_world *w)
+/* ---- skimming a proposal (a paged decode) ---------------------------------
+ * Where a proposal's bytes end and whether it is concluded, read without
+ * decoding it: varints and lengths only, the fields in read_proposal's
+ * order.  A length-prefixed field is skipped: `plus1` when stored as its
+ * length + 1 (0 for NULL: nullable texts, and every JSON value). */
+static void skip(struct reader *r, const char *field, int plus1)
 {
-	struct cn_proposal *p, **v;
-	struct cn_err why = {0};
-	int rc;
+	uint64_t n = get_u(r, field);
 
-	const uint8_t *start = r->p;
+	if (r->rc || (plus1 && n-- == 0))
+		return;
+	if (n > (uint64_t)(r->end - r->p))
+		bad(r, field, "cut short");
+	else
+		r->p += n;
+}
 
-	if (read_proposal(r, w, (int64_t)w->nproposals + 1, &p))
-		return r->rc;
-	if (!(v = realloc(w->proposals, (w->nproposals + 1) * sizeof(*v)))) {
+static int skim_proposal(struct reader *r, int64_t id, int *concluded)
+{
+	static const struct {
+		const char *name;
+		int kind; /* 0 varint, 1 text, 2 nullable text or JSON */
+	} head[] = {
+		{"id", 0}, {"body", 1}, {"title", 1}, {"text", 1},
+		{"proposer", 1}, {"level", 2}, {"place", 2}, {"procedure", 0},
+		{"rule", 1}, {"shared", 0}, {"revision", 0}, {"opened", 0},
+		{"deadline", 0},
+	}, tail[] = {
+		{"concluded_at", 0}, {"outcome", 2}, {"explanation", 2},
+		{"silence_breaks", 0}, {"supersedes", 0}, {"superseded_by", 0},
+		{"last_at", 0}, {"effects", 2}, {"revisions", 2},
+		{"blocking", 2}, {"holding", 2}, {"weights", 2}, {"breaks", 2},
+		{"extra", 2},
+	}, ballot[] = {
+		{"ballot.code", 1}, {"ballot.pos", 0}, {"ballot.declared", 0},
+		{"ballot.text", 2}, {"ballot.at", 0}, {"ballot.extra", 2},
+	};
+	const uint8_t *at = r->p;
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(head) / sizeof(*head); i++)
+		head[i].kind ? skip(r, head[i].name, head[i].kind == 2)
+			     : (void)get_u(r, head[i].name);
+	*concluded = get_enum(r, "concluded", 2) == 1;
+	for (size_t i = 0; i < sizeof(tail) / sizeof(*tail); i++)
+		tail[i].kind ? skip(r, tail[i].name, tail[i].kind == 2)
+			     : (void)get_u(r, tail[i].name);
+	n = get_count(r, "ballots");
+	for (size_t k = 0; k < n && !r->rc; k++)
+		for (size_t i = 0; i < sizeof(ballot) / sizeof(*ballot); i++)
+			ballot[i].kind ? skip(r, ballot[i].name, ballot[i].kind == 2)
+				       : (void)get_u(r, ballot[i].name);
+	/* The id, again from its bytes: the first field. */
+	if (!r->rc) {
+		struct reader idr = {at, r->p, 0, r->err, "", NULL, 0};
+		if (get_i(&idr, "id") != id)
+			bad(r, "id", "out of sequence");
+	}
+	return r->rc;
+}
+
+static int add_slot(struct reader *r, struct cn_world *w,
+		    struct cn_proposal *p)
+{
+	struct cn_proposal **v = realloc(w->proposals,
+					 (w->nproposals + 1) * sizeof(*v));
+	if (!v) {
 		cn_proposal_free(p);
 		return oom(r);
 	}
 	w->proposals = v;
 	w->proposals[w->nproposals++] = p;
+	return 0;
+}
+
+/* A concluded proposal's bytes to the pager, skimmed, not decoded: 1 when
+ * it took them (the input then moves past them), 0 to decode it whole.
+ * Concluded, it is in no deadline index, and nothing else in the world
+ * is built from it; its bytes are checked whole when it is brought back
+ * (cn_snapshot_proposal_decode, by the pager), and meanwhile by the
+ * snapshot's digest and seal.  Anything odd in them is left to the full
+ * decode to name. */
+static int kept(struct reader *r, struct cn_world *w)
+{
+	struct cn_err scratch = {0};
+	struct reader s = *r;
+	int64_t id = (int64_t)w->nproposals + 1;
+	int concluded = 0;
+
+	s.err = &scratch;
+	s.where[0] = '\0';
+	if (skim_proposal(&s, id, &concluded) || !concluded ||
+	    w->pager->keep(w->pager->ctx, id, r->p, (size_t)(s.p - r->p)))
+		return 0;
+	if (add_slot(r, w, NULL))
+		return 0;
+	r->p = s.p;
+	return 1;
+}
+
+static int get_proposal(struct reader *r, struct cn_world *w)
+{
+	struct cn_proposal *p;
+	struct cn_err why = {0};
+	int rc;
+
+	/* A pager that cannot take them (its file) leaves them in memory. */
+	if (w->pager && w->pager->keep && kept(r, w))
+		return 0;
+	if (r->rc || read_proposal(r, w, (int64_t)w->nproposals + 1, &p) ||
+	    add_slot(r, w, p))
+		return r->rc;
 	/* The deadline index, as the fold keeps it. */
 	if ((rc = cn_deadlines_track(w, p, &why)))
 		return oom(r);
-	/* Its bytes are what put_proposal gives it (the same world, the
-	 * same bytes), which is what a pager holds.  A pager that cannot
-	 * take them (its file) leaves it in memory. */
-	if (w->pager && w->pager->keep && p->concluded && !p->indexed &&
-	    w->pager->keep(w->pager->ctx, p->id, start,
-			   (size_t)(r->p - start)) == 0) {
-		cn_proposal_free(p);
-		w->proposals[w->nproposals - 1] = NULL;
-	}
 	return 0;
 }
 

@@ -25,9 +25,10 @@
  * world always gives the same bytes, so a snapshot is checked by encoding
  * the world replayed to its seq and comparing bytes (app/verify.c).
  *
- * Decoding trusts nothing: every count, enum, string and JSON value is
- * checked, each rule is parsed again, each record is folded again, and the
- * input must end where the last field does.  A failure is CN_ECORRUPT
+ * Decoding trusts nothing (but see cn_snapshot_decode_paged): every
+ * count, enum, string and JSON value is checked, each rule is parsed
+ * again, each record is folded again, and the input must end where the
+ * last field does.  A failure is CN_ECORRUPT
  * naming the entity and the field (CN_ENOMEM when out of memory).
  *
  * Ownership: cn_snapshot_encode hands *out (malloc'd) to the caller.
@@ -67,11 +68,17 @@ int cn_snapshot_encode_to(const struct cn_world *w, cn_snapshot_sink sink,
 /* The world of snapshot bytes data[0..len) into *w. */
 int cn_snapshot_decode(const uint8_t *data, size_t len, struct cn_world *w,
 		       struct cn_err *err) CN_NODISCARD;
-/* The same into a world kept by `pager` (w->pager is set to it): each
- * proposal is decoded and checked as above, and one that is concluded and
- * awaits no deadline is handed to the pager's keep with its bytes and
- * freed, so that the world in memory never holds them all.  One the
- * pager could not keep (nonzero) stays in memory: nothing is lost. */
+/* The same into a world kept by `pager` (w->pager is set to it): a
+ * concluded proposal (which awaits no deadline) is skimmed, not decoded
+ * (its fields' lengths followed to where it ends, its concluded flag and
+ * id read), and its bytes handed to the pager's keep; every other
+ * proposal, and every other part, is decoded and checked as above.  So
+ * opening costs the open proposals' decode, not every proposal's, and the
+ * world in memory never holds them all.  A skimmed proposal is checked
+ * whole when the pager gives it back (cn_snapshot_proposal_decode);
+ * until then the snapshot's digest (and the writer's seal, app.h) stand
+ * for it.  One the pager could not keep (keep nonzero), or whose skim
+ * finds anything odd, is decoded whole and stays in memory. */
 int cn_snapshot_decode_paged(const uint8_t *data, size_t len,
 			     const struct cn_world_pager *pager,
 			     struct cn_world *w, struct cn_err *err) CN_NODISCARD;

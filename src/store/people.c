@@ -11,7 +11,7 @@
 
 #include "../core/timeutil.h"
 
-static int known_role(const char *r)
+static inline int known_role(const char *r) /* in assertions only */
 {
 	return !strcmp(r, "secretariat") || !strcmp(r, "member") ||
 	       !strcmp(r, "partner");
