@@ -334,10 +334,15 @@ int cn_app_reload(struct cn_app *app, struct cn_err *err)
 	if (!app->stale && !app->dirty && !app->registry_only &&
 	    cn_store_tree_size(app->st, &n, &why) == 0 &&
 	    (int64_t)n >= app->w.last_seq) {
-		if ((int64_t)n == app->w.last_seq ||
-		    cn_store_scan(app->st, app->w.last_seq + 1, cn_app_fold_next,
-				  &app->w, &why) == 0)
+		if ((int64_t)n == app->w.last_seq)
 			return 0;
+		/* Another server's events: what they concluded leaves memory
+		 * too, or a server that only follows would keep it all. */
+		if (cn_store_scan(app->st, app->w.last_seq + 1, cn_app_fold_next,
+				  &app->w, &why) == 0) {
+			page_out(app);
+			return 0;
+		}
 	}
 	return rebuild(app, err);
 }

@@ -830,6 +830,23 @@ static void test_writer_pages_out_concluded(void **state)
 	 * replay's. */
 	must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err, "verify");
 
+	/* A second app on the store that only follows (another server):
+	 * what the first one concludes leaves its memory at its reload. */
+	{
+		struct cn_app *b = NULL;
+		must(cn_app_open(f.db, 0, &b, &err), &err, "open the follower");
+		propose(&f, "NAC", "meeting", "Concluded elsewhere", NULL);
+		s.proposal = (int64_t)cn_app_world(f.app)->nproposals;
+		assert_int_equal(run(&f, "secretariat", cn_app_cmd_conclude, &s), 0);
+		must(cn_app_reload(b, &err), &err, "follow");
+		assert_int_equal(cn_app_world(b)->nproposals, (size_t)s.proposal);
+		assert_null(cn_app_world(b)->proposals[s.proposal - 1]);
+		assert_string_equal(cn_world_proposal(cn_app_world(b),
+						      s.proposal)->title,
+				    "Concluded elsewhere");
+		cn_app_close(b);
+	}
+
 	/* No temporary file to be had: a warning, and the proposals stay
 	 * in memory; nothing is refused. */
 	cn_app_close(f.app);
