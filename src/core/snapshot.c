@@ -520,7 +520,14 @@ static void skip(struct reader *r, const char *field, int plus1)
 		r->p += n;
 }
 
-static int skim_proposal(struct reader *r, int64_t id, int *concluded)
+/* Where two fields' bytes are, for a peek (cn_snapshot_proposal_peek). */
+struct peek {
+	const uint8_t *body, *effects;
+	size_t nbody, neffects;
+};
+
+static int skim_proposal(struct reader *r, int64_t id, int *concluded,
+			 struct peek *pk)
 {
 	static const struct {
 		const char *name;
@@ -543,13 +550,21 @@ static int skim_proposal(struct reader *r, int64_t id, int *concluded)
 	const uint8_t *at = r->p;
 	size_t n;
 
-	for (size_t i = 0; i < sizeof(head) / sizeof(*head); i++)
+	for (size_t i = 0; i < sizeof(head) / sizeof(*head); i++) {
+		const uint8_t *from = r->p;
 		head[i].kind ? skip(r, head[i].name, head[i].kind == 2)
 			     : (void)get_u(r, head[i].name);
+		if (pk && !r->rc && !strcmp(head[i].name, "body"))
+			pk->body = from, pk->nbody = (size_t)(r->p - from);
+	}
 	*concluded = get_enum(r, "concluded", 2) == 1;
-	for (size_t i = 0; i < sizeof(tail) / sizeof(*tail); i++)
+	for (size_t i = 0; i < sizeof(tail) / sizeof(*tail); i++) {
+		const uint8_t *from = r->p;
 		tail[i].kind ? skip(r, tail[i].name, tail[i].kind == 2)
 			     : (void)get_u(r, tail[i].name);
+		if (pk && !r->rc && !strcmp(tail[i].name, "effects"))
+			pk->effects = from, pk->neffects = (size_t)(r->p - from);
+	}
 	n = get_count(r, "ballots");
 	for (size_t k = 0; k < n && !r->rc; k++)
 		for (size_t i = 0; i < sizeof(ballot) / sizeof(*ballot); i++)
@@ -594,7 +609,7 @@ static int kept(struct reader *r, struct cn_world *w)
 
 	s.err = &scratch;
 	s.where[0] = '\0';
-	if (skim_proposal(&s, id, &concluded) || !concluded ||
+	if (skim_proposal(&s, id, &concluded, NULL) || !concluded ||
 	    w->pager->keep(w->pager->ctx, id, r->p, (size_t)(s.p - r->p)))
 		return 0;
 	if (add_slot(r, w, NULL))
@@ -746,4 +761,35 @@ int cn_snapshot_proposal_decode(const uint8_t *data, size_t len,
 		*out = NULL;
 	}
 	return r.rc;
+}
+
+int cn_snapshot_proposal_peek(const uint8_t *data, size_t len, int64_t id,
+			      char body[16], json_t **effects,
+			      struct cn_err *err)
+{
+	struct reader r = {data, data + len, 0, err, "", "proposal", (long long)id};
+	struct peek pk = {0};
+	int concluded;
+
+	*effects = NULL;
+	body[0] = '\0';
+	if (skim_proposal(&r, id, &concluded, &pk) == 0 && r.p != r.end)
+		bad(&r, "end", "bytes after the proposal");
+	if (r.rc)
+		return r.rc;
+	/* Each field read again, whole, from its own bytes. */
+	struct reader f = {pk.body, pk.body + pk.nbody, 0, err, "", "proposal",
+			   (long long)id};
+	get_code(&f, "body", body, 16);
+	if (!f.rc) {
+		f.p = pk.effects;
+		f.end = pk.effects + pk.neffects;
+		*effects = get_json(&f, "effects", 0);
+		want(&f, "effects", *effects, json_is_array(*effects));
+	}
+	if (f.rc) {
+		json_decref(*effects);
+		*effects = NULL;
+	}
+	return f.rc;
 }

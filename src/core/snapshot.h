@@ -95,6 +95,15 @@ int cn_snapshot_proposal_decode(const uint8_t *data, size_t len,
 				struct cn_proposal **out, struct cn_err *err)
 	CN_NODISCARD;
 
+/* Two fields of proposal id's part of a snapshot, read without decoding
+ * the rest: its body (NUL-terminated) and its effects (a JSON array, new
+ * reference).  For a question asked of every proposal a pager holds
+ * (which of them a registry change touches, app/projection.c).  0, or
+ * CN_ECORRUPT naming the field (CN_ENOMEM). */
+int cn_snapshot_proposal_peek(const uint8_t *data, size_t len, int64_t id,
+			      char body[16], json_t **effects,
+			      struct cn_err *err) CN_NODISCARD;
+
 /* The seq and hash a snapshot says it was taken at, read from its header
  * alone (without decoding the rest): 0 or CN_ECORRUPT. */
 int cn_snapshot_position(const uint8_t *data, size_t len, int64_t *seq,

@@ -80,7 +80,16 @@ static void paged(const uint8_t *in, size_t len, int whole)
 	m.w = &w;
 	for (size_t i = 0; i < w.nproposals; i++) {
 		struct cn_proposal *tmp;
-		const struct cn_proposal *p = cn_world_proposal_at(&w, i, &tmp);
+		const struct cn_proposal *p;
+		json_t *effects = NULL;
+		char body[16];
+		/* The peek a registry change makes (projection.c) first. */
+		if (i < 64 && !w.proposals[i] && m.at[i] &&
+		    cn_snapshot_proposal_peek(m.at[i], m.len[i], (int64_t)i + 1,
+					      body, &effects, &err) && whole)
+			abort();
+		json_decref(effects);
+		p = cn_world_proposal_at(&w, i, &tmp);
 		if (whole && !p)
 			abort();
 		cn_proposal_free(tmp);

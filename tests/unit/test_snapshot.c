@@ -755,6 +755,21 @@ static void paged_as_whole(struct fx *f)
 				 whole.proposals[i]->concluded != 0);
 		out += w->proposals[i] == NULL;
 		assert_true(json_equal(x, y));
+		if (!w->proposals[i]) {
+			/* What a registry change asks of it, from its bytes
+			 * (projection.c): the body and the effects. */
+			const uint8_t *bytes;
+			size_t n;
+			char body[16];
+			json_t *eff;
+			must(w->pager->bytes(w->pager->ctx, (int64_t)i + 1, &bytes,
+					     &n), &err, "bytes");
+			must(cn_snapshot_proposal_peek(bytes, n, (int64_t)i + 1, body,
+						       &eff, &err), &err, "peek");
+			assert_string_equal(body, whole.proposals[i]->body);
+			assert_true(json_equal(eff, whole.proposals[i]->effects));
+			json_decref(eff);
+		}
 		json_decref(x);
 		json_decref(y);
 		cn_proposal_free(tmp);
