@@ -178,11 +178,19 @@ static int page_out(struct cn_pager *pg, size_t i)
 	struct cn_err why = {0};
 	int rc;
 
+	size_t n;
+
 	cn_buf_reset(&pg->enc);
 	if ((rc = cn_snapshot_proposal_encode(p, &pg->enc, &why)))
 		return fail(pg, rc, "encode", why.msg);
-	if ((rc = put_bytes(pg, (int64_t)i + 1, (const uint8_t *)pg->enc.s,
-			     pg->enc.len)))
+	/* Brought back and left as it was (read by a view, or by a command
+	 * that was refused): its bytes in the file stand, so that the file
+	 * grows only when a proposal changes. */
+	if (!(i < pg->nat && pg->at[i].len == pg->enc.len &&
+	      read_bytes(pg, (int64_t)i + 1, &n) == 0 &&
+	      !memcmp(pg->buf, pg->enc.s, n)) &&
+	    (rc = put_bytes(pg, (int64_t)i + 1, (const uint8_t *)pg->enc.s,
+			    pg->enc.len)))
 		return rc;
 	cn_proposal_free(p);
 	pg->w->proposals[i] = NULL;

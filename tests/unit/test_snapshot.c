@@ -678,6 +678,15 @@ static void test_verify_pages_out_concluded(void **state)
 	cn_store_read_end(st);
 	/* Still out of memory: the check brought each back for itself. */
 	assert_null(r.w.proposals[0]);
+	/* Brought back and swept out unchanged: the file does not grow. */
+	{
+		uint64_t end = r.pg.end, out = r.pg.out;
+		assert_non_null(cn_world_proposal(&r.w, 1));
+		must(cn_pager_sweep(&r.pg, &err), &err, "sweep");
+		assert_null(r.w.proposals[0]);
+		assert_int_equal(r.pg.end, end);
+		assert_int_equal(r.pg.out, out);
+	}
 	refused_alike(&whole, &r, 1, f.now + DAY);
 	cn_world_release(&r.w);
 	cn_pager_release(&r.pg);
