@@ -449,7 +449,10 @@ before(async () => {
   store = makeStore();
   // Webhooks may reach the receiver on 127.0.0.1.
   sink = await startSink(mkdtempSync(join(tmpdir(), 'council-smtp-')));
-  srv = await startServer(store.db, { args: ['--webhooks-allow-local', '--smtp',
+  // --timeout: the delivery checks wait up to 60 s with fetch's
+  // keep-alive connection idle; at the default 15 s the server closes it
+  // as the next request arrives, which fetch reports as 'fetch failed'.
+  srv = await startServer(store.db, { timeout: 120, args: ['--webhooks-allow-local', '--smtp',
     `smtp://127.0.0.1:${sink.port}`, '--mail-from', 'council@matrix.example',
     '--rp-id', 'localhost', '--origin', 'http://localhost:8443'] });
   for (const [who, tok] of Object.entries(store.tokens)) AUTH[who] = tok ? `Bearer ${tok}` : null;
