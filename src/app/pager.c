@@ -178,7 +178,7 @@ static int page_out(struct cn_pager *pg, size_t i)
 	struct cn_err why = {0};
 	int rc;
 
-	size_t n;
+	size_t n = 0;
 
 	cn_buf_reset(&pg->enc);
 	if ((rc = cn_snapshot_proposal_encode(p, &pg->enc, &why)))

@@ -4,6 +4,7 @@
  */
 #include "snapshot.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -526,13 +527,32 @@ struct peek {
 	size_t nbody, neffects;
 };
 
+/* One field of a skim: a varint, or a length-prefixed field skipped. */
+struct skim_field {
+	const char *name;
+	int kind; /* 0 varint, 1 text, 2 nullable text or JSON */
+};
+
+/* The fields f[0..n) skimmed in order; the bytes of f[want] in *at, *len
+ * (want == n: none). */
+static void skim_fields(struct reader *r, const struct skim_field *f, size_t n,
+			size_t want, const uint8_t **at, size_t *len)
+{
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *from = r->p;
+		f[i].kind ? skip(r, f[i].name, f[i].kind == 2)
+			  : (void)get_u(r, f[i].name);
+		if (i == want && !r->rc)
+			*at = from, *len = (size_t)(r->p - from);
+	}
+}
+
+#define NFIELDS(a) (sizeof(a) / sizeof(*(a)))
+
 static int skim_proposal(struct reader *r, int64_t id, int *concluded,
 			 struct peek *pk)
 {
-	static const struct {
-		const char *name;
-		int kind; /* 0 varint, 1 text, 2 nullable text or JSON */
-	} head[] = {
+	static const struct skim_field head[] = {
 		{"id", 0}, {"body", 1}, {"title", 1}, {"text", 1},
 		{"proposer", 1}, {"level", 2}, {"place", 2}, {"procedure", 0},
 		{"rule", 1}, {"shared", 0}, {"revision", 0}, {"opened", 0},
@@ -547,29 +567,22 @@ static int skim_proposal(struct reader *r, int64_t id, int *concluded,
 		{"ballot.code", 1}, {"ballot.pos", 0}, {"ballot.declared", 0},
 		{"ballot.text", 2}, {"ballot.at", 0}, {"ballot.extra", 2},
 	};
+	enum { BODY = 1, EFFECTS = 7 }; /* head[BODY], tail[EFFECTS] */
+	struct peek unused;
 	const uint8_t *at = r->p;
 	size_t n;
 
-	for (size_t i = 0; i < sizeof(head) / sizeof(*head); i++) {
-		const uint8_t *from = r->p;
-		head[i].kind ? skip(r, head[i].name, head[i].kind == 2)
-			     : (void)get_u(r, head[i].name);
-		if (pk && !r->rc && !strcmp(head[i].name, "body"))
-			pk->body = from, pk->nbody = (size_t)(r->p - from);
-	}
+	assert(!strcmp(head[BODY].name, "body") &&
+	       !strcmp(tail[EFFECTS].name, "effects"));
+	if (!pk)
+		pk = &unused;
+	skim_fields(r, head, NFIELDS(head), BODY, &pk->body, &pk->nbody);
 	*concluded = get_enum(r, "concluded", 2) == 1;
-	for (size_t i = 0; i < sizeof(tail) / sizeof(*tail); i++) {
-		const uint8_t *from = r->p;
-		tail[i].kind ? skip(r, tail[i].name, tail[i].kind == 2)
-			     : (void)get_u(r, tail[i].name);
-		if (pk && !r->rc && !strcmp(tail[i].name, "effects"))
-			pk->effects = from, pk->neffects = (size_t)(r->p - from);
-	}
+	skim_fields(r, tail, NFIELDS(tail), EFFECTS, &pk->effects, &pk->neffects);
 	n = get_count(r, "ballots");
 	for (size_t k = 0; k < n && !r->rc; k++)
-		for (size_t i = 0; i < sizeof(ballot) / sizeof(*ballot); i++)
-			ballot[i].kind ? skip(r, ballot[i].name, ballot[i].kind == 2)
-				       : (void)get_u(r, ballot[i].name);
+		skim_fields(r, ballot, NFIELDS(ballot), NFIELDS(ballot), NULL,
+			    NULL);
 	/* The id, again from its bytes: the first field. */
 	if (!r->rc) {
 		struct reader idr = {at, r->p, 0, r->err, "", NULL, 0};
