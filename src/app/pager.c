@@ -142,8 +142,9 @@ static int put_bytes(struct cn_pager *pg, int64_t id, const uint8_t *b, size_t n
 	return 0;
 }
 
-/* A snapshot's decode hands over a concluded proposal's bytes (checked by
- * the snapshot's digest, and decoded once already). */
+/* A snapshot's decode hands over a concluded proposal's bytes, skimmed
+ * (snapshot.h: checked whole when brought back, by the snapshot's digest
+ * and seal until then). */
 static int pager_keep(void *ctx, int64_t id, const uint8_t *b, size_t n)
 {
 	return put_bytes(ctx, id, b, n);
@@ -176,9 +177,8 @@ static int page_out(struct cn_pager *pg, size_t i)
 {
 	struct cn_proposal *p = pg->w->proposals[i];
 	struct cn_err why = {0};
-	int rc;
-
 	size_t n = 0;
+	int rc;
 
 	cn_buf_reset(&pg->enc);
 	if ((rc = cn_snapshot_proposal_encode(p, &pg->enc, &why)))
@@ -232,15 +232,6 @@ void cn_pager_clear(struct cn_pager *pg)
 		fail(pg, CN_EIO, "empty", strerror(errno));
 	pg->end = 0;
 	pg->low = 0;
-}
-
-size_t cn_pager_held(const struct cn_pager *pg)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; pg->w && i < pg->w->nproposals && i < pg->nat; i++)
-		n += !pg->w->proposals[i] && pg->at[i].len;
-	return n;
 }
 
 int cn_pager_failed(const struct cn_pager *pg, struct cn_err *err)

@@ -89,8 +89,6 @@ int cn_pager_sweep(struct cn_pager *pg, struct cn_err *err) CN_NODISCARD;
  * the file is emptied.  The attached world must have no empty slot that
  * the pager filled. */
 void cn_pager_clear(struct cn_pager *pg);
-/* How many proposals are out of memory now. */
-size_t cn_pager_held(const struct cn_pager *pg);
 int cn_pager_failed(const struct cn_pager *pg, struct cn_err *err);
 void cn_pager_release(struct cn_pager *pg);
 
