@@ -153,7 +153,7 @@ static int parse_clause(const json_t *c, struct cn_clause *out,
 	if (list && json_array_size(list)) {
 		out->codes = calloc(json_array_size(list), CN_CODE_MAX);
 		if (!out->codes)
-			return CN_ENOMEM;
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
 		json_array_foreach(list, i, x)
 			if (!json_is_string(x) ||
 			    copy_code(out->codes[i], json_string_value(x))) {
@@ -196,14 +196,22 @@ int cn_fold_body(struct cn_world *w, const struct cn_event *ev,
 		return CN_ENOMEM;
 	w->bodies = v;
 	strcpy(b.id, cn_jstr(rec, "id"));
-	if (cn_rule_parse(cn_jstr(rec, "rule"), &b.rule, err))
-		return cn_err_prefix(err, "event %lld: body %s: ",
-				     (long long)ev->seq, b.id);
-	if (record_date(rec, "established", INT64_MIN, &b.established, err) ||
-	    record_date(rec, "dissolved", CN_TIME_NONE, &b.dissolved, err)) {
+	/* Each failure below returns the code it met, not err->code after
+	 * the prefix: a callee that failed without setting err (out of
+	 * memory, once) must not read as success with the body left out. */
+	if ((rc = cn_rule_parse(cn_jstr(rec, "rule"), &b.rule, err))) {
+		cn_err_prefix(err, "event %lld: body %s: ", (long long)ev->seq,
+			      b.id);
+		return rc;
+	}
+	if ((rc = record_date(rec, "established", INT64_MIN, &b.established,
+			      err)) ||
+	    (rc = record_date(rec, "dissolved", CN_TIME_NONE, &b.dissolved,
+			      err))) {
 		cn_rule_free(b.rule);
-		return cn_err_prefix(err, "event %lld: body %s: ",
-				     (long long)ev->seq, b.id);
+		cn_err_prefix(err, "event %lld: body %s: ", (long long)ev->seq,
+			      b.id);
+		return rc;
 	}
 	b.clauses = calloc(json_array_size(ms) + 1, sizeof(*b.clauses));
 	if (!b.clauses) {
@@ -220,8 +228,9 @@ int cn_fold_body(struct cn_world *w, const struct cn_event *ev,
 			free(b.clauses[i].codes);
 		free(b.clauses);
 		cn_rule_free(b.rule);
-		return cn_err_prefix(err, "event %lld: body %s: ",
-				     (long long)ev->seq, b.id);
+		cn_err_prefix(err, "event %lld: body %s: ", (long long)ev->seq,
+			      b.id);
+		return rc;
 	}
 	b.record = json_incref(rec);
 	b.name = cn_jstr(rec, "name");

@@ -1214,10 +1214,6 @@ static const struct known_bug {
 	{"event-decode", V_CODE, DECODE_BUG},
 	{"world-fold", V_CRASH, GROW_BUG},
 	{"world-fold", V_CODE, SIG_BUG},
-	{"world-fold", V_SILENT,
-	 "src/core/world.c cn_fold_body: parse_clause returns CN_ENOMEM "
-	 "without a message and cn_err_prefix returns err->code (0), so the "
-	 "fold reports success with the body left out"},
 	{"world-fold", V_LEAK, GROW_BUG},
 	{"cmd-propose", V_CODE,
 	 "src/core/procedure.c effect_dry_run: any failure of the scratch "
