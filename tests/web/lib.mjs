@@ -87,7 +87,10 @@ export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { 
       const page = track(await context.newPage(), label);
       watchRequests(page);
       if (opts.viewport) await page.setViewportSize(opts.viewport);
-      page.setDefaultTimeout(8000);
+      // What a page waits for comes in well under a second on an idle
+      // machine; the margin is for a machine running two checks at once
+      // (an 8 s wait for the blocking analysis once ran out there).
+      page.setDefaultTimeout(20000);
       return page;
     },
     async close() {
