@@ -3,7 +3,7 @@
  * will send to it; and its secret.  The API and the CLI make webhooks
  * through these. */
 #include <arpa/inet.h>
-#include <curl/curl.h>
+#include "curl_lib.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <curl/curl.h>
+#include "curl_lib.h"
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -637,10 +637,14 @@ void hooks_wake(void *arg)
 
 int hooks_start(struct cn_api *api, struct hooks **out, struct cn_err *err)
 {
-	struct hooks *h = calloc(1, sizeof(*h));
+	struct hooks *h;
 	pthread_condattr_t ca;
+	int rc;
 
-	if (!h)
+	/* Webhooks and e-mail go through libcurl, loaded here (curl_lib.h). */
+	if ((rc = cn_libcurl_load(err)))
+		return rc;
+	if (!(h = calloc(1, sizeof(*h))))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	h->api = api;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) ||

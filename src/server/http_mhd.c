@@ -53,7 +53,7 @@
 
 #include <arpa/inet.h>
 #include <assert.h>
-#include <microhttpd.h>
+#include "mhd_lib.h"
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -672,10 +672,16 @@ int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 	       http_handler handler, void *ctx, struct http_server **out,
 	       char *errbuf, size_t errlen)
 {
-	struct http_server *srv = calloc(1, sizeof(*srv));
+	struct http_server *srv;
 	struct sockaddr_in sa = {0};
+	struct cn_err why = {0};
 
-	if (!srv) {
+	/* The first server of the process loads libmicrohttpd (mhd_lib.h). */
+	if (cn_libmhd_load(&why)) {
+		snprintf(errbuf, errlen, "%s", why.msg);
+		return -1;
+	}
+	if (!(srv = calloc(1, sizeof(*srv)))) {
 		snprintf(errbuf, errlen, "out of memory");
 		return -1;
 	}

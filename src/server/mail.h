@@ -27,7 +27,7 @@
 #ifndef CN_MAIL_H
 #define CN_MAIL_H
 
-#include <curl/curl.h>
+#include "curl_lib.h"
 #include <stddef.h>
 #include <stdint.h>
 

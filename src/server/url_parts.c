@@ -1,18 +1,21 @@
 /* url_parts.c - a URL's parts by libcurl's parser; see url_parts.h. */
 #include "url_parts.h"
 
-#include <curl/curl.h>
+#include "curl_lib.h"
 #include <string.h>
 
 int url_parts_read(const char *url, int any_scheme, struct url_parts *out,
 		   struct cn_err *err)
 {
-	CURLU *u = curl_url();
+	CURLU *u;
 	char *user = NULL, *pass = NULL;
-	int rc = 0;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!u)
+	/* libcurl's URL parser, loaded on the first URL (curl_lib.h) */
+	if ((rc = cn_libcurl_load(err)))
+		return rc;
+	if (!(u = curl_url()))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	if (curl_url_set(u, CURLUPART_URL, url,
 			 any_scheme ? CURLU_NON_SUPPORT_SCHEME : 0) ||
@@ -32,7 +35,10 @@ int url_parts_read(const char *url, int any_scheme, struct url_parts *out,
 
 void url_parts_free(struct url_parts *p)
 {
-	curl_free(p->scheme);
-	curl_free(p->host);
+	/* Nothing to free unless url_parts_read loaded libcurl and read. */
+	if (p->scheme)
+		curl_free(p->scheme);
+	if (p->host)
+		curl_free(p->host);
 	p->scheme = p->host = NULL;
 }

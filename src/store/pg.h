@@ -31,7 +31,7 @@
 #ifndef CN_STORE_PG_H
 #define CN_STORE_PG_H
 
-#include <libpq-fe.h>
+#include "pg_lib.h"
 #include <stdint.h>
 
 #include "rowsql.h"

@@ -262,11 +262,14 @@ static int check_or_create(struct cn_store_backend *b, int flags,
 static int pg_open(const char *path, int flags, struct cn_store_backend **out,
 		   struct cn_err *err)
 {
-	struct cn_store_backend *b = calloc(1, sizeof(*b));
+	struct cn_store_backend *b;
 	const char *enc;
 	int rc;
 
-	if (!b)
+	/* The first PostgreSQL store of the process loads libpq (pg_lib.h). */
+	if ((rc = cn_libpq_load(err)))
+		return rc;
+	if (!(b = calloc(1, sizeof(*b))))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	b->readonly = (flags & CN_STORE_READONLY) != 0;
 	b->wseq = -1;

@@ -1,0 +1,41 @@
+#!/bin/bash
+# test_dl.sh - libpq, libcurl and libmicrohttpd are loaded when first
+# needed, not at start-up (src/store/dl.h): a command on an SQLite store
+# loads none of them; a library that is missing or lacks a function
+# council calls is a clear error naming it, and changes nothing.
+. "$(dirname "$0")/lib.sh"
+
+c init
+expect_rc "init an SQLite store" 0
+
+# What the dynamic loader opens, in its own words (LD_DEBUG=files).
+loaded() { LD_DEBUG=files "$@" 2>&1 >/dev/null | sed -n 's/.*file=\([^ ]*\) \[0\];  needed by.*/\1/p; s/.*file=\([^ ]*\) \[0\];  dynamically loaded by.*/\1/p' | sort -u; }
+libs=$(loaded "$COUNCIL" members)
+check "the dynamic loader's list is read (libsqlite3 is in it)" grep -q '^libsqlite3\.so' <<<"$libs"
+for lib in libpq libcurl libmicrohttpd libgssapi_krb5 libldap libgnutls; do
+	check "council members on an SQLite store does not load $lib" \
+		bash -c "! grep -q '^$lib[.-]' <<<\"\$1\"" _ "$libs"
+done
+
+# A stand-in libpq.so.5 without libpq's functions, found first.
+mkdir -p "$T/stub"
+echo 'int council_test_stub;' >"$T/stub/stub.c"
+cc -shared -fPIC -o "$T/stub/libpq.so.5" "$T/stub/stub.c"
+check "a stand-in libpq.so.5 is built" test -f "$T/stub/libpq.so.5"
+run env LD_LIBRARY_PATH="$T/stub" "$COUNCIL" --db "host=/nonexistent user=council dbname=council" members
+expect_err "a libpq without PQclear is refused, naming the library and the function" 1 \
+	"libpq.so.5 has no function PQclear"
+# The same for the server's libraries: `council serve` stops at once,
+# saying which one.
+cp "$T/stub/libpq.so.5" "$T/stub/libmicrohttpd.so.12"
+run timeout 60 env LD_LIBRARY_PATH="$T/stub" "$COUNCIL" serve --listen 127.0.0.1:0 --web ''
+expect_err "serve with a libmicrohttpd lacking its functions stops, naming it" 1 \
+	"libmicrohttpd.so.12 has no function"
+rm "$T/stub/libmicrohttpd.so.12"
+cp "$T/stub/libpq.so.5" "$T/stub/libcurl.so.4"
+run timeout 60 env LD_LIBRARY_PATH="$T/stub" "$COUNCIL" serve --listen 127.0.0.1:0 --web ''
+expect_err "serve with a libcurl lacking its functions stops, naming it" 1 \
+	"libcurl.so.4 has no function"
+# The SQLite store is as it was.
+c members
+expect_rc "the SQLite store still reads after those refusals" 0
