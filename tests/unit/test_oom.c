@@ -1111,10 +1111,6 @@ static const char *const verdict_names[NVERDICTS] = {
  * Remove an entry when its fix lands.
  * An entry not seen in a run is reported but does not fail the test: the
  * sampled points move whenever the code's allocations change. */
-#define GROW_BUG                                                              \
-	"src/core/world.c GROW: a failed realloc replaces the array with NULL " \
-	"and keeps the count, so the next lookup or cn_world_release reads " \
-	"through NULL; the record being added leaks"
 #define NODE_BUG                                                              \
 	"src/store/store.c node_get: an SQLite failure reading a Merkle node " \
 	"is 'missing or malformed'/'corrupt' (CN_ECORRUPT), and "             \
@@ -1161,7 +1157,6 @@ static const struct known_bug {
 	 "answers 'not empty', so src/app/dataset.c cn_app_seed refuses "
 	 "(CN_EREFUSED 'the store already holds events'); dataset.c's "
 	 "json_load_file failure is CN_EINVAL (jansson#362)"},
-	{"app-seed", V_CRASH, GROW_BUG},
 	{"app-seed", V_LEAK,
 	 "src/store/store.c run(): when the statement cannot be prepared "
 	 "(cached() fails), the JSON arguments it owns ('j') are never freed"},
@@ -1205,14 +1200,6 @@ static const struct known_bug {
 	 DUMP_BUG ", so cn_event_seal seals and hashes bytes cn_event_decode "
 	 "refuses: the store would append an event it cannot read back"},
 	{"event-decode", V_CODE, DECODE_BUG},
-	{"world-fold", V_CRASH, GROW_BUG},
-	{"world-fold", V_CODE, SIG_BUG},
-	{"world-fold", V_LEAK, GROW_BUG},
-	{"cmd-propose", V_CODE,
-	 "src/core/procedure.c effect_dry_run: any failure of the scratch "
-	 "fold, out of memory included, is CN_EINVAL 'effect N (...): out of "
-	 "memory applying event 1'"},
-	{"cmd-propose", V_LEAK, GROW_BUG " (effect_dry_run's scratch world)"},
 };
 
 /* ---- running one failure point in a child ------------------------------------ */
