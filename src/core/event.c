@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "merkle.h"
 #include "sha256.h"
 #include "timeutil.h"
@@ -30,20 +31,42 @@ static int has_real(const json_t *v)
 	return 0;
 }
 
+#define CANON_FLAGS \
+	(JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII | JSON_ENCODE_ANY)
+
+/* Each piece jansson writes, appended to our builder.  Not json_dumps:
+ * jansson 2.14 ignores a failed write of an object key into its own
+ * buffer (akheron/jansson#655) and returns the text without the key, so
+ * an event would be sealed, or a projection row stored, with a field
+ * missing.  The builder's out-of-memory is sticky, whichever piece it
+ * met. */
+static int canon_add(const char *buffer, size_t size, void *data)
+{
+	struct cn_buf *b = data;
+
+	cn_buf_add(b, buffer, size);
+	return b->oom ? -1 : 0;
+}
+
 int cn_canon_dump(const json_t *v, char **out, size_t *len,
 		  struct cn_err *err)
 {
+	struct cn_buf b = CN_BUF_INIT;
+	size_t n;
 	char *s;
 
 	if (has_real(v))
 		return cn_err_set(err, CN_EINVAL,
 				  "canonical JSON may not hold real numbers");
-	s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII |
-				  JSON_ENCODE_ANY);
-	if (!s)
+	/* A failure of jansson's own allocations (the sorted keys) is
+	 * reported; then nothing of the text is kept. */
+	if (json_dump_callback(v, canon_add, &b, CANON_FLAGS))
+		b.oom = 1;
+	n = b.len;
+	if (cn_buf_finish(&b, &s))
 		return cn_err_set(err, CN_ENOMEM, "out of memory encoding JSON");
 	*out = s;
-	*len = strlen(s);
+	*len = n;
 	return 0;
 }
 
@@ -75,8 +98,7 @@ int cn_canon_same(const json_t *v, const void *bytes, size_t len, int *same)
 	*same = 0;
 	if (has_real(v))
 		return 0;
-	if (json_dump_callback(v, canon_piece, &c, JSON_COMPACT | JSON_SORT_KEYS |
-			       JSON_ENSURE_ASCII | JSON_ENCODE_ANY) && !c.differs)
+	if (json_dump_callback(v, canon_piece, &c, CANON_FLAGS) && !c.differs)
 		return CN_ENOMEM; /* the encoder's own allocations */
 	*same = !c.differs && c.at == len;
 	return 0;

@@ -97,7 +97,9 @@ void cn_event_release(struct cn_event *ev);
 int64_t cn_event_proposal(const struct cn_event *ev);
 
 /* Canonical encoding of any JSON value (the rules above).  *out is
- * malloc'd and NUL-terminated; fails with CN_EINVAL on a real number. */
+ * malloc'd and NUL-terminated; fails with CN_EINVAL on a real number and
+ * CN_ENOMEM when out of memory (never with part of the text), leaving
+ * *out and *len as they were. */
 int cn_canon_dump(const json_t *v, char **out, size_t *len,
 		  struct cn_err *err) CN_NODISCARD;
 

@@ -263,4 +263,22 @@ static inline int fx_small_world(struct cn_world *w, struct cn_err *err)
 	return 0;
 }
 
+/* A jansson allocator that fails exactly the oom_fail_at-th allocation
+ * (counting from 1) and no other, as SQLite's test_malloc.c fails the Nth:
+ * code that ignores one failed allocation and carries on shows up as a
+ * result that differs from the one made with memory to spare.  Install it
+ * with json_set_alloc_funcs(oom_malloc, free) after zeroing oom_count and
+ * oom_fired. */
+static size_t oom_count, oom_fail_at;
+static int oom_fired;
+
+static inline void *oom_malloc(size_t n)
+{
+	if (++oom_count == oom_fail_at) {
+		oom_fired = 1;
+		return NULL;
+	}
+	return malloc(n);
+}
+
 #endif

@@ -20,6 +20,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@
 #include "core/sha256.h"
 #include "core/world.h"
 #include "core/timeutil.h"
+#include "fixture.h"
 
 #define ZEROS64 "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -166,6 +168,53 @@ static void test_canon_refuses_reals(void **state)
 
 	v = json_real(1.0);
 	assert_int_equal(cn_canon_dump(v, &s, &len, NULL), CN_EINVAL);
+	json_decref(v);
+}
+
+/* Out of memory while encoding gives CN_ENOMEM, never shorter bytes:
+ * jansson 2.14's json_dumps ignores a failed write of an object key
+ * (akheron/jansson#655) and returned the text without it, which an event
+ * would have been sealed and a projection row stored with. */
+static void test_canon_whole_or_nothing(void **state)
+{
+	json_t *v = json_object();
+	char *want, *got;
+	size_t len;
+	struct cn_err err;
+	(void)state;
+
+	/* Long keys, so that writing one makes the text's buffer grow. */
+	for (int i = 0; i < 40; i++) {
+		char key[80];
+		snprintf(key, sizeof(key), "key-%02d-%s", i,
+			 "long-enough-to-outgrow-the-buffer-more-than-once");
+		assert_int_equal(json_object_set_new(v, key, json_integer(i)), 0);
+	}
+	want = canon(json_incref(v));
+	for (oom_fail_at = 1;; oom_fail_at++) {
+		int rc;
+		oom_count = 0;
+		oom_fired = 0;
+		got = (char *)0x1;
+		memset(&err, 0, sizeof(err));
+		json_set_alloc_funcs(oom_malloc, free);
+		rc = cn_canon_dump(v, &got, &len, &err);
+		json_set_alloc_funcs(malloc, free);
+		if (rc) {
+			assert_int_equal(rc, CN_ENOMEM);
+			assert_int_equal(err.code, CN_ENOMEM);
+			assert_ptr_equal(got, (char *)0x1);
+		} else {
+			if (strcmp(got, want))
+				fail_msg("allocation %zu failed unnoticed: %s",
+					 oom_fail_at, got);
+			assert_int_equal(len, strlen(want));
+			free(got);
+		}
+		if (!oom_fired)
+			break;
+	}
+	free(want);
 	json_decref(v);
 }
 
@@ -719,6 +768,7 @@ int main(void)
 		cmocka_unit_test(test_canon_sorts_keys),
 		cmocka_unit_test(test_canon_escapes),
 		cmocka_unit_test(test_canon_refuses_reals),
+		cmocka_unit_test(test_canon_whole_or_nothing),
 		cmocka_unit_test(test_seal_bytes_and_hash),
 		cmocka_unit_test(test_init_checks_and_refs),
 		cmocka_unit_test(test_hex),

@@ -1519,21 +1519,8 @@ static void test_messages_name_fields(void **state)
 
 /* ---- out of memory in the fold ----------------------------------------------- */
 
-/* A jansson allocator that fails exactly the oom_fail_at-th allocation
- * (counting from 1) and no other, as SQLite's test_malloc.c fails the Nth:
- * code that ignores one failed allocation and carries on shows up as a
- * world that differs from the one folded with memory to spare. */
-static size_t oom_count, oom_fail_at;
-static int oom_fired;
-
-static void *oom_malloc(size_t n)
-{
-	if (++oom_count == oom_fail_at) {
-		oom_fired = 1;
-		return NULL;
-	}
-	return malloc(n);
-}
+/* oom_malloc (fixture.h): a world that differs from the one folded with
+ * memory to spare shows a failed allocation ignored. */
 
 /* Everything the fold keeps, as one string (normal allocator). */
 static char *world_dump(const struct cn_world *w)
