@@ -98,8 +98,11 @@ test('English by default: text, <html lang>, English dates, the switch offers Fr
 test('a browser that prefers French gets the page in French, with French dates and typography', async () => {
   const page = await fr.newPage('fr');
   await page.goto(`${fx.base}/#/signin`);
-  assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+  // The heading first: it waits for the page to be drawn, and the shell's
+  // lang="en" stands until main.js has chosen (a loaded machine read it
+  // before, once).
   assert.equal(await heading(page), 'Décisions par consensus');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
   await page.getByLabel('Jeton d’accès').fill(fx.tok.secretariat);
   await page.locator('#sign-in').click();
   await page.waitForURL(/#\/proposals$/);
