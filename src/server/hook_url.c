@@ -3,7 +3,6 @@
  * will send to it; and its secret.  The API and the CLI make webhooks
  * through these. */
 #include <arpa/inet.h>
-#include "curl_lib.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "../core/hook.h"
 #include "../core/timeutil.h"
 #include "../store/store.h"
+#include "curl_lib.h"
 #include "hooks.h"
 #include "url_parts.h"
 

@@ -11,7 +11,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include "curl_lib.h"
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -24,6 +23,7 @@
 #include "../core/hook.h"
 #include "access.h"
 #include "cache.h"
+#include "curl_lib.h"
 #include "handlers.h"
 #include "mail.h"
 #include "remind.h"

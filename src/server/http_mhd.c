@@ -53,7 +53,6 @@
 
 #include <arpa/inet.h>
 #include <assert.h>
-#include "mhd_lib.h"
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,6 +64,7 @@
 
 #include "guard.h"
 #include "hold.h"
+#include "mhd_lib.h"
 
 struct http_server {
 	struct MHD_Daemon *d;

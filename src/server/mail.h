@@ -27,13 +27,13 @@
 #ifndef CN_MAIL_H
 #define CN_MAIL_H
 
-#include "curl_lib.h"
 #include <stddef.h>
 #include <stdint.h>
 
 #include "../core/err.h"
 #include "../core/mail_addr.h"
 #include "../store/store.h"
+#include "curl_lib.h"
 
 #define MAIL_CHANNEL "email"
 #define MAIL_URL_MAX 1024

@@ -1,8 +1,9 @@
 /* url_parts.c - a URL's parts by libcurl's parser; see url_parts.h. */
 #include "url_parts.h"
 
-#include "curl_lib.h"
 #include <string.h>
+
+#include "curl_lib.h"
 
 int url_parts_read(const char *url, int any_scheme, struct url_parts *out,
 		   struct cn_err *err)

@@ -4,11 +4,11 @@
  * In store/, the lowest layer that may do I/O: the store (libpq) and the
  * server (libmicrohttpd, libcurl) both load through it.
  *
- * Linked the usual way, libpq, libcurl and libmicrohttpd, and the twenty
+ * Linked the usual way, libpq, libcurl and libmicrohttpd, and the thirty
  * or so libraries they bring (Kerberos, LDAP, GnuTLS, ...), were mapped
- * and relocated before main() of every command: about 8 of the 11 ms a
- * `council show` spent before its first query, for code that only a
- * PostgreSQL store or `council serve` runs.  So those three are loaded by
+ * and relocated before main() of every command: 9 of the 13.5 ms of CPU
+ * a `council --version` took, for code that only a PostgreSQL store or
+ * `council serve` runs.  So those three are loaded by
  * the modules that use them (store/pg_lib.h, server/mhd_lib.h,
  * server/curl_lib.h), the way systemd loads its optional libraries:
  * dlopen by soname, each function the module calls resolved by name into
@@ -17,8 +17,9 @@
  *
  * Ownership: a library loaded stays loaded until exit (never dlclose'd:
  * its functions may be running on other threads).  The tables are the
- * only process-wide state this adds; each is written once, under
- * pthread_once, before any of its pointers is read.
+ * only process-wide state this adds; each is written once, under its
+ * library's mutex, and read only by a thread that took that mutex after
+ * (cn_dl_load) or got a handle made after the load (a connection).
  */
 #ifndef CN_DL_H
 #define CN_DL_H
@@ -30,7 +31,7 @@
 
 /* One library and its table: a struct of n function pointers (nothing
  * else), filled in the order of names.  Static, one per library, made
- * with CN_DL_LIB; the fields after table are cn_dl_load's. */
+ * by CN_DL_DEFINE; the fields after size are cn_dl_load's. */
 struct cn_dl_lib {
 	const char *soname;  /* "libpq.so.5" */
 	const char *package; /* the Debian package that installs it */
@@ -43,10 +44,6 @@ struct cn_dl_lib {
 	struct cn_err outcome; /* of the one attempt */
 };
 
-#define CN_DL_LIB(soname, package, names, table)                          \
-	{(soname), (package), (names), sizeof(names) / sizeof((names)[0]), \
-	 &(table), sizeof(table), PTHREAD_MUTEX_INITIALIZER, 0, {0, ""}}
-
 /* In the module that owns a library's table: defines `struct TYPE
  * table` (all NULL until loaded) and `int loadfn(struct cn_err *)`, which
  * loads it (cn_dl_load), from FUNCS, the X-macro list of the functions
@@ -55,8 +52,10 @@ struct cn_dl_lib {
 #define CN_DL_DEFINE(type, table, FUNCS, loadfn, soname, package)          \
 	struct type table;                                                  \
 	static const char *const table##_names[] = {FUNCS(CN_DL_NAME)};     \
-	static struct cn_dl_lib table##_lib =                               \
-		CN_DL_LIB(soname, package, table##_names, table);           \
+	static struct cn_dl_lib table##_lib = {                             \
+		(soname), (package), table##_names,                         \
+		sizeof(table##_names) / sizeof(table##_names[0]), &(table), \
+		sizeof(table), PTHREAD_MUTEX_INITIALIZER, 0, {0, ""}};      \
 	int loadfn(struct cn_err *err)                                      \
 	{                                                                   \
 		return cn_dl_load(&table##_lib, err);                       \

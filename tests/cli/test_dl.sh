@@ -17,23 +17,24 @@ for lib in libpq libcurl libmicrohttpd libgssapi_krb5 libldap libgnutls; do
 		bash -c "! grep -q '^$lib[.-]' <<<\"\$1\"" _ "$libs"
 done
 
-# A stand-in libpq.so.5 without libpq's functions, found first.
-mkdir -p "$T/stub"
-echo 'int council_test_stub;' >"$T/stub/stub.c"
-cc -shared -fPIC -o "$T/stub/libpq.so.5" "$T/stub/stub.c"
-check "a stand-in libpq.so.5 is built" test -f "$T/stub/libpq.so.5"
-run env LD_LIBRARY_PATH="$T/stub" "$COUNCIL" --db "host=/nonexistent user=council dbname=council" members
+# A stand-in libpq.so.5, built here, that defines none of libpq's
+# functions: the dynamic loader finds it first (LD_LIBRARY_PATH).
+mkdir -p "$T/standin"
+echo 'int council_test_standin;' >"$T/standin/standin.c"
+cc -shared -fPIC -o "$T/standin/libpq.so.5" "$T/standin/standin.c"
+check "a stand-in libpq.so.5 is built" test -f "$T/standin/libpq.so.5"
+run env LD_LIBRARY_PATH="$T/standin" "$COUNCIL" --db "host=/nonexistent user=council dbname=council" members
 expect_err "a libpq without PQclear is refused, naming the library and the function" 1 \
 	"libpq.so.5 has no function PQclear"
 # The same for the server's libraries: `council serve` stops at once,
 # saying which one.
-cp "$T/stub/libpq.so.5" "$T/stub/libmicrohttpd.so.12"
-run timeout 60 env LD_LIBRARY_PATH="$T/stub" "$COUNCIL" serve --listen 127.0.0.1:0 --web ''
+cp "$T/standin/libpq.so.5" "$T/standin/libmicrohttpd.so.12"
+run timeout 60 env LD_LIBRARY_PATH="$T/standin" "$COUNCIL" serve --listen 127.0.0.1:0 --web ''
 expect_err "serve with a libmicrohttpd lacking its functions stops, naming it" 1 \
 	"libmicrohttpd.so.12 has no function"
-rm "$T/stub/libmicrohttpd.so.12"
-cp "$T/stub/libpq.so.5" "$T/stub/libcurl.so.4"
-run timeout 60 env LD_LIBRARY_PATH="$T/stub" "$COUNCIL" serve --listen 127.0.0.1:0 --web ''
+rm "$T/standin/libmicrohttpd.so.12"
+cp "$T/standin/libpq.so.5" "$T/standin/libcurl.so.4"
+run timeout 60 env LD_LIBRARY_PATH="$T/standin" "$COUNCIL" serve --listen 127.0.0.1:0 --web ''
 expect_err "serve with a libcurl lacking its functions stops, naming it" 1 \
 	"libcurl.so.4 has no function"
 # The SQLite store is as it was.

@@ -103,10 +103,7 @@ const ZERO = Buffer.from([0]);
 
 // The two leaf constructions council has used.
 const unblinded = (bytes) => sha256(ZERO, bytes);
-function blinded(salt, bytes) {
-  const c = createHmac('sha256', salt).update(bytes).digest();
-  return createHash('sha256').update(Buffer.from([0])).update(c).digest();
-}
+const blinded = (salt, bytes) => unblinded(createHmac('sha256', salt).update(bytes).digest());
 
 // HMAC-SHA256 under one key (RFC 2104), its padded key blocks made once.
 function hmacUnder(key) {
