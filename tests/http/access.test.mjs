@@ -647,14 +647,17 @@ async function checkMail(who, page) {
   const adoptedLate = new Set(memberSight ? [] : want
     .filter((e) => e.type === 'procedure.concluded' && e.payload.outcome === 'adopted')
     .map((e) => e.payload.proposal));
-  const owed = () => {
+  // Judged on the same reading of the sink as the assertions below: a
+  // second reading could see a message that arrived after `got` was read,
+  // end the wait, and leave `got` without it.
+  const owed = (got) => {
     const hooks = new Set((receiver.got[who] || []).map((g) => JSON.parse(g.body).seq));
-    const mailed = new Set(sent().map((g) => g.event.seq));
+    const mailed = new Set(got.map((g) => g.event.seq));
     return want.filter((e) => !(adoptedLate.has(proposalOf(e)) && e.type !== 'procedure.concluded') &&
       hooks.has(e.seq) && !mailed.has(e.seq));
   };
   let got = sent();
-  while (!got.some((g) => g.event.seq >= last) || owed().length) {
+  while (!got.some((g) => g.event.seq >= last) || owed(got).length) {
     if (Date.now() >= deadline) break; // the assertions below say what is missing
     await new Promise((r) => setTimeout(r, 200));
     got = sent();
