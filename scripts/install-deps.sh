@@ -77,6 +77,11 @@ if [ "$(id -u)" != 0 ]; then
 	fi
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+# Two builds started together on a new machine (make check beside make
+# run, say) both find packages missing: the second waits for the first's
+# dpkg lock instead of failing on it.
+WAIT="-o DPkg::Lock::Timeout=900"
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+$SUDO apt-get $WAIT update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get $WAIT install -y -qq --no-install-recommends $missing >/dev/null
