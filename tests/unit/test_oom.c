@@ -33,7 +33,9 @@
  * more allocations than their budget (seeding the NATO dataset makes
  * about 13,000) are sampled: every N of the first and last `edge` allocations and
  * evenly spaced ones between; COUNCIL_OOM_ALL=1 tries every N of every
- * operation (slow).
+ * operation (slow), COUNCIL_OOM_BUDGET=N about N of every sampled one.
+ * COUNCIL_OOM_EACH=1 prints every finding at every
+ * point, not only the first of each kind.
  *
  * Open bugs this test finds are listed in `known_bugs` (operation, kind,
  * file and function, what happens), ours (src/store, src/app, src/core)
@@ -1394,13 +1396,16 @@ static const char *env(const char *name)
 
 static long next_point(const struct op *op, long n, long total)
 {
+	/* COUNCIL_OOM_BUDGET=N: N points for a sampled operation */
+	long budget = op->budget && env("COUNCIL_OOM_BUDGET")
+			      ? atol(env("COUNCIL_OOM_BUDGET")) : op->budget;
 	long stride;
 
 	if ((env("COUNCIL_OOM_ALL") && strcmp(env("COUNCIL_OOM_ALL"), "0")) ||
-	    !op->budget || total <= op->budget || n < op->edge ||
+	    budget <= 2 * op->edge || total <= budget || n < op->edge ||
 	    n >= total - op->edge)
 		return n + 1;
-	stride = (total - 2 * op->edge) / (op->budget - 2 * op->edge);
+	stride = (total - 2 * op->edge) / (budget - 2 * op->edge);
 	if (stride < 1)
 		stride = 1;
 	return n + stride > total - op->edge ? total - op->edge : n + stride;
@@ -1504,6 +1509,11 @@ static int inject(const struct op *op)
 			}
 			t[v].last = n;
 			ref.report_leaks &= v != V_LEAK;
+			/* COUNCIL_OOM_EACH=1: every finding, not only the
+			 * first of its kind (a kind may have several causes) */
+			if (env("COUNCIL_OOM_EACH"))
+				print_message("    N=%ld %s: %s\n", n,
+					      verdict_names[v], o.msg[v]);
 		}
 		if (n > 0 && !o.hit)
 			break;
