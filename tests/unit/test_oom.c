@@ -1124,9 +1124,6 @@ static const char *const verdict_names[NVERDICTS] = {
 	"into a syntax error: akheron/jansson#362), and src/store/store.c "    \
 	"cn_store_scan re-codes every decode failure as CN_ECORRUPT: out of "  \
 	"memory while folding the log reads as a corrupt store"
-#define OPEN_BUG                                                              \
-	"src/store/store.c cn_store_open: an SQLite out-of-memory reading the " \
-	"header (pragma_int) is CN_ECORRUPT 'not a council database'"
 #define SIG_BUG                                                               \
 	"src/core/world.c cn_event_check_signature: a failed allocation in "   \
 	"cn_position_verify/cn_position_message is CN_ECORRUPT 'delegation "   \
@@ -1149,7 +1146,6 @@ static const struct known_bug {
 	enum verdict kind;
 	const char *where;
 } known_bugs[] = {
-	{"app-open", V_CODE, OPEN_BUG},
 	{"app-seed", V_CODE,
 	 "src/store/store.c cn_store_empty cannot report a failed query and "
 	 "answers 'not empty', so src/app/dataset.c cn_app_seed refuses "
@@ -1184,7 +1180,7 @@ static const struct known_bug {
 	 "as if at end of file ('empty file', or a log cut short), a failed "
 	 "json_loads of the header is 'not a council log export', of a "
 	 "checkpoint line 'bad checkpoint line'; strdup results unchecked"},
-	{"app-open-file", V_CODE, OPEN_BUG "; " DECODE_BUG},
+	{"app-open-file", V_CODE, DECODE_BUG},
 	{"event-decode", V_CODE, DECODE_BUG},
 };
 
