@@ -1113,11 +1113,6 @@ static const char *const verdict_names[NVERDICTS] = {
  * Remove an entry when its fix lands.
  * An entry not seen in a run is reported but does not fail the test: the
  * sampled points move whenever the code's allocations change. */
-#define NODE_BUG                                                              \
-	"src/store/store.c node_get: an SQLite failure reading a Merkle node " \
-	"is 'missing or malformed'/'corrupt' (CN_ECORRUPT), and "             \
-	"cn_store_checkpoint_sign then 'refuses to sign: the tree no longer "  \
-	"gives the root'"
 #define DECODE_BUG                                                            \
 	"src/core/event.c cn_event_decode: json_loadb's failure is CN_ECORRUPT " \
 	"'not valid JSON' (jansson 2.14's lexer turns a failed allocation "    \
@@ -1137,9 +1132,8 @@ static const char *const verdict_names[NVERDICTS] = {
 	"item(s) left unpacked', its record of unpacked keys having failed) " \
 	"is 'the event would not read back from the log', CN_EINVAL"
 
-/* A command through the app: the store's node reads, the event read
- * back. */
-#define APP_COMMAND_BUGS(op) {op, V_CODE, NODE_BUG "; " READBACK_BUG}
+/* A command through the app: the event read back. */
+#define APP_COMMAND_BUGS(op) {op, V_CODE, READBACK_BUG}
 
 static const struct known_bug {
 	const char *op;
@@ -1164,8 +1158,8 @@ static const struct known_bug {
 	APP_COMMAND_BUGS("app-lift"),
 	{"app-conclude", V_CODE, READBACK_BUG},
 	APP_COMMAND_BUGS("app-tick"),
-	{"app-register-key", V_CODE, NODE_BUG "; " READBACK_BUG},
-	{"app-respond-signed", V_CODE, SIG_BUG "; " NODE_BUG "; " READBACK_BUG},
+	{"app-register-key", V_CODE, READBACK_BUG},
+	{"app-respond-signed", V_CODE, SIG_BUG "; " READBACK_BUG},
 	APP_COMMAND_BUGS("app-withdraw"),
 	{"app-verify", V_CODE, DECODE_BUG},
 	{"app-verify", V_ERRCODE,
