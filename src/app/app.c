@@ -688,9 +688,12 @@ int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
 
 int cn_app_import_begin(struct cn_app *app, struct cn_err *err)
 {
-	int rc;
+	int rc, empty = 0;
 
-	if (app->w.last_seq != 0 || !cn_store_empty(app->st))
+	if (app->w.last_seq == 0 &&
+	    (rc = cn_store_empty(app->st, &empty, err)))
+		return rc;
+	if (app->w.last_seq != 0 || !empty)
 		return cn_err_set(err, CN_EINVAL, "a log is imported only into "
 				  "an empty store");
 	if ((rc = cn_app_batch_begin(app, err)) == 0)

@@ -70,10 +70,14 @@ void cn_store_close(struct cn_store *st)
 	free(st);
 }
 
-int cn_store_empty(struct cn_store *st)
+int cn_store_empty(struct cn_store *st, int *empty, struct cn_err *err)
 {
 	int64_t n = -1;
-	return st->ops->last_seq(st->b, &n, NULL) == 0 && n == 0;
+	int rc = st->ops->last_seq(st->b, &n, err);
+
+	if (rc == 0)
+		*empty = n == 0;
+	return rc;
 }
 
 int cn_store_begin(struct cn_store *st, struct cn_err *err)

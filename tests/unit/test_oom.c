@@ -1141,10 +1141,8 @@ static const struct known_bug {
 	const char *where;
 } known_bugs[] = {
 	{"app-seed", V_CODE,
-	 "src/store/store.c cn_store_empty cannot report a failed query and "
-	 "answers 'not empty', so src/app/dataset.c cn_app_seed refuses "
-	 "(CN_EREFUSED 'the store already holds events'); dataset.c's "
-	 "json_load_file failure is CN_EINVAL (jansson#362)"},
+	 "src/app/dataset.c: json_load_file's failure is CN_EINVAL "
+	 "(jansson#362)"},
 	{"app-seed", V_LEAK,
 	 "src/store/store.c run(): when the statement cannot be prepared "
 	 "(cached() fails), the JSON arguments it owns ('j') are never freed"},
