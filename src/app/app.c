@@ -416,7 +416,8 @@ static int read_back(const struct cn_event *ev, struct cn_err *err)
 	int rc = cn_event_decode(ev->bytes, ev->len, &back, &why);
 
 	if (rc == CN_ENOMEM)
-		return cn_err_set(err, rc, "out of memory");
+		return cn_err_set(err, rc, "%s: reading the event back: %s",
+				  ev->type, why.msg);
 	if (rc) {
 		field = unreadable_field(ev->payload);
 		return field ? cn_err_set(err, CN_EINVAL,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "json_alloc.h"
 #include "merkle.h"
 #include "sha256.h"
 #include "timeutil.h"
@@ -189,20 +190,32 @@ int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
 	json_t *o, *payload;
 	const char *actor, *type, *time, *prev;
 	json_int_t seq;
-	int same = 0;
+	int same = 0, oom = 0;
 	int rc;
 
 	memset(ev, 0, sizeof(*ev));
-	o = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &je);
+	/* Out of memory in jansson is told from bad bytes (json_alloc.h):
+	 * its parser and its strict unpack name a failed allocation as a
+	 * syntax error or a key left unpacked. */
+	cn_json_alloc_reset();
+	o = cn_json_parsed(json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &je),
+			   &je, &oom);
 	if (!o)
-		return cn_err_set(err, CN_ECORRUPT, "not valid JSON: %s (column %d)",
-				  je.text, je.column);
-	if (json_unpack_ex(o, &je, JSON_STRICT, "{s:s, s:o, s:s, s:I, s:s, s:s}",
-			   "actor", &actor, "payload", &payload, "prev", &prev,
-			   "seq", &seq, "time", &time, "type", &type) ||
-	    !json_is_object(payload)) {
+		return oom ? cn_err_set(err, CN_ENOMEM, "out of memory parsing "
+					"an event")
+			   : cn_err_set(err, CN_ECORRUPT, "not valid JSON: %s "
+					"(column %d)", je.text, je.column);
+	cn_json_alloc_reset();
+	rc = json_unpack_ex(o, &je, JSON_STRICT, "{s:s, s:o, s:s, s:I, s:s, s:s}",
+			    "actor", &actor, "payload", &payload, "prev", &prev,
+			    "seq", &seq, "time", &time, "type", &type);
+	if (rc || !json_is_object(payload)) {
 		json_decref(o);
-		return cn_err_set(err, CN_ECORRUPT, "malformed event: %s", je.text);
+		return rc && cn_json_oom(&je)
+			? cn_err_set(err, CN_ENOMEM, "out of memory reading an "
+				     "event's fields")
+			: cn_err_set(err, CN_ECORRUPT, "malformed event: %s",
+				     rc ? je.text : "its payload is not an object");
 	}
 	rc = cn_time_parse(time, "event time", &ev->time, err);
 	/* One event, one spelling: the time must be written as cn_time_format

@@ -283,7 +283,8 @@ static int decode(const struct cn_raw_event *r, int64_t seq,
 				  "is not %d bytes", (long long)seq, CN_SALT_LEN);
 	if ((rc = cn_event_open(r->bytes, r->len, r->salt, ev, &why)) == 0)
 		return 0;
-	return rc == CN_ENOMEM ? cn_err_set(err, rc, "out of memory")
+	return rc == CN_ENOMEM ? cn_err_set(err, rc, "event %lld: %s",
+					    (long long)seq, why.msg)
 		: cn_err_set(err, CN_ECORRUPT, "event %lld: %s", (long long)seq,
 			     why.msg);
 }
