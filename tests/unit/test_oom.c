@@ -1130,11 +1130,6 @@ static const struct known_bug {
 	 "src/store/store.c cn_store_check_log: a checkpoint that cannot be "
 	 "parsed for lack of memory returns CN_ECORRUPT while err->code says "
 	 "CN_ENOMEM"},
-	{"verify-export", V_CODE,
-	 "src/app/export_verify.c cn_verify_export: getline's failure ends the loop "
-	 "as if at end of file ('empty file', or a log cut short), a failed "
-	 "json_loads of the header is 'not a council log export', of a "
-	 "checkpoint line 'bad checkpoint line'; strdup results unchecked"},
 };
 
 /* ---- running one failure point in a child ------------------------------------ */
