@@ -216,13 +216,18 @@ static json_t *line_json(const char *line, int *same, int *oom)
 	json_t *o;
 	char *again;
 
-	cn_json_alloc_reset();
+	cn_json_begin();
 	o = cn_json_parsed(json_loads(line, JSON_REJECT_DUPLICATES, &je), &je,
 			   oom);
-	/* json_dumps too can drop a key it failed to write (jansson#655):
-	 * the flag, still counting, says so */
-	again = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	*oom = *oom || (o && (!again || cn_json_oom(NULL)));
+	if (!o)
+		again = NULL;
+	else {
+		/* json_dumps too can drop a key it failed to write
+		 * (jansson#655): judged as well */
+		cn_json_begin();
+		again = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		*oom = cn_json_oom(NULL) || !again;
+	}
 	*same = again && !strcmp(again, line);
 	free(again);
 	return o;

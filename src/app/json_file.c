@@ -22,7 +22,7 @@ json_t *cn_json_file_load(const char *path, const char *what,
 			   strerror(errno));
 		return NULL;
 	}
-	cn_json_alloc_reset();
+	cn_json_begin();
 	root = cn_json_parsed(json_loadf(f, JSON_REJECT_DUPLICATES, &je), &je,
 			      &oom);
 	fclose(f);
