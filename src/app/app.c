@@ -416,7 +416,8 @@ static int read_back(const struct cn_event *ev, struct cn_err *err)
 	int rc = cn_event_decode(ev->bytes, ev->len, &back, &why);
 
 	if (rc == CN_ENOMEM)
-		return cn_err_set(err, rc, "out of memory");
+		return cn_err_set(err, rc, "%s: reading the event back: %s",
+				  ev->type, why.msg);
 	if (rc) {
 		field = unreadable_field(ev->payload);
 		return field ? cn_err_set(err, CN_EINVAL,
@@ -688,9 +689,12 @@ int cn_app_batch_end(struct cn_app *app, int commit, struct cn_err *err)
 
 int cn_app_import_begin(struct cn_app *app, struct cn_err *err)
 {
-	int rc;
+	int rc, empty = 0;
 
-	if (app->w.last_seq != 0 || !cn_store_empty(app->st))
+	if (app->w.last_seq == 0 &&
+	    (rc = cn_store_empty(app->st, &empty, err)))
+		return rc;
+	if (app->w.last_seq != 0 || !empty)
 		return cn_err_set(err, CN_EINVAL, "a log is imported only into "
 				  "an empty store");
 	if ((rc = cn_app_batch_begin(app, err)) == 0)

@@ -112,9 +112,11 @@ int cn_app_seed(struct cn_app *app, const char *path, int64_t now,
 {
 	json_t *root;
 	const json_t *a;
-	int rc = 0;
+	int rc = 0, empty = 0;
 
-	if (!cn_store_empty(cn_app_store(app)))
+	if ((rc = cn_store_empty(cn_app_store(app), &empty, err)))
+		return rc;
+	if (!empty)
 		return cn_err_set(err, CN_EREFUSED,
 				  "the store already holds events; a dataset "
 				  "seeds only an empty store");

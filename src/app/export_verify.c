@@ -7,11 +7,13 @@
  */
 #include "export.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/checkpoint.h"
+#include "../core/json_alloc.h"
 #include "../core/merkle.h"
 #include "verify.h"
 
@@ -206,13 +208,26 @@ static void fault_msg(struct xv *x, long line, int64_t k, int code,
  * exactly as the exporter writes it (compact): JSON would take other
  * spellings of the same value (a space, another escape), and a verified
  * file is the file that was written, byte for byte.  NULL when it does not
- * read; *same says whether it is in that form. */
+ * read; *same says whether it is in that form, *oom whether memory ran
+ * out (then it may not have been read: core/json_alloc.h). */
 static json_t *line_json(const char *line, int *same, int *oom)
 {
-	json_t *o = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
-	char *again = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_error_t je;
+	json_t *o;
+	char *again;
 
-	*oom = o && !again;
+	cn_json_begin();
+	o = cn_json_parsed(json_loads(line, JSON_REJECT_DUPLICATES, &je), &je,
+			   oom);
+	if (!o)
+		again = NULL;
+	else {
+		/* json_dumps too can drop a key it failed to write
+		 * (jansson#655): judged as well */
+		cn_json_begin();
+		again = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		*oom = cn_json_oom(NULL) || !again;
+	}
 	*same = again && !strcmp(again, line);
 	free(again);
 	return o;
@@ -233,7 +248,8 @@ static int header_line(struct xv *x, const char *line, const char *vkey,
 
 	if (oom) {
 		json_decref(h);
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
+		return cn_err_set(err, CN_ENOMEM, "%s: out of memory reading its "
+				  "header", x->path);
 	}
 	if (h && format == 1) {
 		cn_err_set(&why, CN_EINVAL, "an export of format 1 (leaves over the "
@@ -278,7 +294,8 @@ static int checkpoint_line(struct xv *x, const char *line, long lineno,
 	int rc = 0;
 
 	if (oom)
-		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+		rc = cn_err_set(err, CN_ENOMEM, "%s: line %ld: out of memory "
+				"reading a checkpoint", x->path, lineno);
 	else if (!note || json_object_size(o) != 1 || !same)
 		fault_msg(x, lineno, 0, CN_ECORRUPT, "bad checkpoint line");
 	else if (!(nc = realloc(x->cps, (x->ncps + 1) * sizeof(*nc))))
@@ -649,7 +666,7 @@ static int read_lines(struct xv *x, FILE *f, const char *vkey,
 	long lineno = 0;
 	int rc = 0, cps = 0;
 
-	while (rc == 0 && (n = getline(&line, &cap, f)) > 0) {
+	while (rc == 0 && (errno = 0, n = getline(&line, &cap, f)) > 0) {
 		const int ended = line[n - 1] == '\n';
 		int64_t k = 0;
 		lineno++;
@@ -693,8 +710,16 @@ static int read_lines(struct xv *x, FILE *f, const char *vkey,
 				  "the line does not end with a newline");
 	}
 	free(line);
-	if (rc == 0 && ferror(f))
-		rc = cn_err_set(err, CN_EIO, "%s: reading failed", x->path);
+	/* getline's -1 is the end of the file only when feof says so: it is
+	 * also a line it could not allocate room for (ENOMEM, the stream's
+	 * error flag left clear) or a read that failed. */
+	if (rc == 0 && n < 0 && !feof(f))
+		rc = errno == ENOMEM && !ferror(f)
+			? cn_err_set(err, CN_ENOMEM, "%s: line %ld: out of memory "
+				     "reading it", x->path, lineno + 1)
+			: cn_err_set(err, CN_EIO, "%s: reading failed%s%s",
+				     x->path, errno ? ": " : "",
+				     errno ? strerror(errno) : "");
 	if (rc == 0 && lineno == 0)
 		rc = cn_err_set(err, CN_EINVAL, "%s: empty file", x->path);
 	return rc;

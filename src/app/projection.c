@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/json_alloc.h"
 #include "../core/proposal_view.h"
 #include "../core/snapshot.h"
 #include "../core/timeutil.h"
@@ -513,13 +514,20 @@ static int registry_fold(void *ctx, const struct cn_row *row,
 	const struct cn_value *rec = &row->v[ncols - 1];
 	struct cn_event ev = {0};
 	json_error_t je;
-	json_t *r, *pl;
-	int rc;
+	json_t *r = NULL, *pl;
+	int rc, oom = 0;
 
-	if (rec->type != CN_VAL_TEXT ||
-	    !(r = json_loadb(rec->s, rec->len, 0, &je)))
-		return cn_err_set(err, CN_ECORRUPT, "projection %s: bad record",
-				  cn_tables[row->table].name);
+	if (rec->type == CN_VAL_TEXT) {
+		/* out of memory is not a bad record (core/json_alloc.h) */
+		cn_json_begin();
+		r = cn_json_parsed(json_loadb(rec->s, rec->len, 0, &je), &je, &oom);
+	}
+	if (!r)
+		return oom ? cn_err_set(err, CN_ENOMEM, "projection %s: out of "
+					"memory reading a record",
+					cn_tables[row->table].name)
+			   : cn_err_set(err, CN_ECORRUPT, "projection %s: bad "
+					"record", cn_tables[row->table].name);
 	if (!(pl = json_pack("{s:o}", registry[rl->i].wrap, r)))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	if (row->table == CN_TAB_OFFICES && row->v[7].type == CN_VAL_INT &&

@@ -177,8 +177,13 @@ static json_t *open_offices(const struct cn_world *w, int64_t at)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < w->noffices; i++)
-		if (cn_office_open(&w->offices[i], at))
-			json_array_append_new(a, json_string(w->offices[i].id));
+		/* an office left out for lack of memory would read as one
+		 * closed: the whole list or none */
+		if (cn_office_open(&w->offices[i], at) &&
+		    json_array_append_new(a, json_string(w->offices[i].id))) {
+			json_decref(a);
+			a = NULL;
+		}
 	return a;
 }
 

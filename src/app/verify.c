@@ -85,16 +85,17 @@ int cn_cp_check_next(struct cn_cp_check *c, const char *note,
 	int rc;
 
 	c->count++;
-	if (cn_checkpoint_verify(note, strlen(note), c->key_name, c->pk, &cp,
-				 &why)) {
+	if ((rc = cn_checkpoint_verify(note, strlen(note), c->key_name, c->pk,
+				       &cp, &why))) {
 		/* Whatever the reason (malformed, another key, a bad
 		 * signature), a checkpoint that does not verify is a damaged
-		 * record. */
+		 * record; one that could not be checked for lack of memory
+		 * says nothing about the record. */
+		const int code = rc == CN_ENOMEM ? CN_ENOMEM : CN_ECORRUPT;
 		if (stored)
-			return cn_err_set(err, CN_ECORRUPT, "checkpoint at size "
-					  "%lld: %s", (long long)stored->size,
-					  why.msg);
-		return cn_err_set(err, CN_ECORRUPT, "checkpoint %lld: %s",
+			return cn_err_set(err, code, "checkpoint at size %lld: %s",
+					  (long long)stored->size, why.msg);
+		return cn_err_set(err, code, "checkpoint %lld: %s",
 				  (long long)c->count, why.msg);
 	}
 	rc = check_parsed(c, &cp, stored, root, err);

@@ -135,10 +135,10 @@ static int since_in(struct cn_vstream *s, const char *note, const char *vkey,
 
 	if ((rc = cn_verify_log_key(s->st, vkey, &name, pk, err)))
 		return rc;
-	if (cn_checkpoint_verify(note, strlen(note), name, pk, &t, &why)) {
+	if ((rc = cn_checkpoint_verify(note, strlen(note), name, pk, &t, &why))) {
 		free(name);
-		return cn_err_set(err, CN_EINVAL, "the trusted checkpoint: %s",
-				  why.msg);
+		return cn_err_set(err, rc == CN_ENOMEM ? CN_ENOMEM : CN_EINVAL,
+				  "the trusted checkpoint: %s", why.msg);
 	}
 	out->trusted = t.size;
 	if ((rc = trusted_head(s, &t, err)) == 0) {

@@ -72,14 +72,14 @@ static int init_database(struct cli *c, const char *dataset)
 	struct cn_app *app = NULL;
 	struct cn_err err = {0};
 	char key[600], summary[512] = "", *vkey = NULL;
-	int rc, empty, keyed;
+	int rc, empty = 0, keyed;
 
 	if (cn_store_open(c->db, CN_STORE_CREATE, &st, &err))
 		return cli_fail(c, &err);
-	empty = cn_store_empty(st);
 	keyed = cn_store_get_meta(st, "log_vkey", &vkey, NULL) == 0;
 	free(vkey);
-	rc = cn_store_key_path(st, c->db, key, sizeof(key), &err);
+	if ((rc = cn_store_empty(st, &empty, &err)) == 0)
+		rc = cn_store_key_path(st, c->db, key, sizeof(key), &err);
 	cn_store_close(st);
 	if (rc)
 		return cli_fail(c, &err);

@@ -175,12 +175,12 @@ static int to_database(struct cn_store *src, const struct log_key *k,
 {
 	struct cn_store *st = NULL;
 	char *vkey = NULL, *srcvkey = NULL;
-	int absent = 0, rc, empty;
+	int absent = 0, rc, empty = 0;
 
 	if ((rc = cn_store_open(dst, CN_STORE_CREATE, &st, err)))
 		return rc;
-	empty = cn_store_empty(st);
-	rc = cn_store_key_path(st, dst, keypath, n, err);
+	if ((rc = cn_store_empty(st, &empty, err)) == 0)
+		rc = cn_store_key_path(st, dst, keypath, n, err);
 	if (rc == 0 && !empty)
 		rc = cn_err_set(err, CN_EREFUSED, "%s already holds a council log; "
 				"migrate copies into a new store and never into "

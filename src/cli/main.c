@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "util.h"
+#include "../core/json_alloc.h"
 
 /* A command with one form: positional arguments `args` (n of them). */
 #define ONE(a, n, need) \
@@ -354,6 +355,9 @@ int main(int argc, char **argv)
 	const struct cmd *k;
 	int i = 1, lang_given = 0;
 
+	/* Before jansson allocates and before any thread: out of memory in
+	 * a parse is then told from bad input (core/json_alloc.h). */
+	cn_json_alloc_install();
 	c.db = getenv("COUNCIL_DB") ? getenv("COUNCIL_DB") : "council.db";
 	c.now = (int64_t)time(NULL);
 	if (sodium_init() < 0) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "json_alloc.h"
 #include "merkle.h"
 #include "sha256.h"
 #include "timeutil.h"
@@ -59,8 +60,11 @@ int cn_canon_dump(const json_t *v, char **out, size_t *len,
 		return cn_err_set(err, CN_EINVAL,
 				  "canonical JSON may not hold real numbers");
 	/* A failure of jansson's own allocations (the sorted keys) is
-	 * reported; then nothing of the text is kept. */
-	if (json_dump_callback(v, canon_add, &b, CANON_FLAGS))
+	 * reported, even one it carried on past (json_alloc.h); then nothing
+	 * of the text is kept. */
+	cn_json_begin();
+	if (json_dump_callback(v, canon_add, &b, CANON_FLAGS) |
+	    cn_json_oom(NULL))
 		b.oom = 1;
 	n = b.len;
 	if (cn_buf_finish(&b, &s))
@@ -94,12 +98,17 @@ static int canon_piece(const char *buffer, size_t size, void *data)
 int cn_canon_same(const json_t *v, const void *bytes, size_t len, int *same)
 {
 	struct canon_cmp c = {bytes, len, 0, 0};
+	int rc;
 
 	*same = 0;
 	if (has_real(v))
 		return 0;
-	if (json_dump_callback(v, canon_piece, &c, CANON_FLAGS) && !c.differs)
-		return CN_ENOMEM; /* the encoder's own allocations */
+	/* The encoder's own allocations (the sorted keys): a failure, or
+	 * a difference after one, is out of memory (json_alloc.h). */
+	cn_json_begin();
+	rc = json_dump_callback(v, canon_piece, &c, CANON_FLAGS);
+	if (cn_json_oom(NULL) || (rc && !c.differs))
+		return CN_ENOMEM;
 	*same = !c.differs && c.at == len;
 	return 0;
 }
@@ -189,20 +198,35 @@ int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
 	json_t *o, *payload;
 	const char *actor, *type, *time, *prev;
 	json_int_t seq;
-	int same = 0;
+	int same = 0, oom = 0;
 	int rc;
 
 	memset(ev, 0, sizeof(*ev));
-	o = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &je);
+	/* Out of memory in jansson is told from bad bytes (json_alloc.h):
+	 * its parser and its strict unpack name a failed allocation as a
+	 * syntax error or a key left unpacked. */
+	cn_json_begin();
+	o = cn_json_parsed(json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &je),
+			   &je, &oom);
 	if (!o)
-		return cn_err_set(err, CN_ECORRUPT, "not valid JSON: %s (column %d)",
-				  je.text, je.column);
-	if (json_unpack_ex(o, &je, JSON_STRICT, "{s:s, s:o, s:s, s:I, s:s, s:s}",
-			   "actor", &actor, "payload", &payload, "prev", &prev,
-			   "seq", &seq, "time", &time, "type", &type) ||
-	    !json_is_object(payload)) {
+		return oom ? cn_err_set(err, CN_ENOMEM, "out of memory parsing "
+					"an event")
+			   : cn_err_set(err, CN_ECORRUPT, "not valid JSON: %s "
+					"(column %d)", je.text, je.column);
+	/* json_unpack's strict check counts what it unpacked in a table it
+	 * may fail to grow: then a success is not one either */
+	cn_json_begin();
+	rc = json_unpack_ex(o, &je, JSON_STRICT, "{s:s, s:o, s:s, s:I, s:s, s:s}",
+			    "actor", &actor, "payload", &payload, "prev", &prev,
+			    "seq", &seq, "time", &time, "type", &type);
+	oom = cn_json_oom(rc ? &je : NULL);
+	if (rc || oom || !json_is_object(payload)) {
 		json_decref(o);
-		return cn_err_set(err, CN_ECORRUPT, "malformed event: %s", je.text);
+		return oom ? cn_err_set(err, CN_ENOMEM, "out of memory reading an "
+					"event's fields")
+			   : cn_err_set(err, CN_ECORRUPT, "malformed event: %s",
+					rc ? je.text
+					   : "its payload is not an object");
 	}
 	rc = cn_time_parse(time, "event time", &ev->time, err);
 	/* One event, one spelling: the time must be written as cn_time_format

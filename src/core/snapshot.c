@@ -14,6 +14,7 @@
 #include "event.h"
 #include "event_type.h"
 #include "fold.h"
+#include "json_alloc.h"
 #include "registry_dates.h"
 
 /* ---- reading -------------------------------------------------------------- */
@@ -193,6 +194,7 @@ static json_t *get_json(struct reader *r, const char *field, int nullable)
 	const char *s;
 	json_error_t je;
 	json_t *v;
+	int parse_oom = 0;
 
 	if (r->rc)
 		return NULL;
@@ -210,9 +212,15 @@ static json_t *get_json(struct reader *r, const char *field, int nullable)
 			oom(r);
 		return v;
 	}
-	v = json_loadb(s, n - 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+	/* out of memory is not "not JSON" (json_alloc.h) */
+	cn_json_begin();
+	v = cn_json_parsed(json_loadb(s, n - 1, JSON_DECODE_ANY |
+				      JSON_REJECT_DUPLICATES, &je), &je, &parse_oom);
 	if (!v) {
-		bad(r, field, "not JSON");
+		if (parse_oom)
+			oom(r);
+		else
+			bad(r, field, "not JSON");
 		return NULL;
 	}
 	/* Only the canonical spelling, so that decoding and encoding again

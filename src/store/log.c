@@ -283,7 +283,8 @@ static int decode(const struct cn_raw_event *r, int64_t seq,
 				  "is not %d bytes", (long long)seq, CN_SALT_LEN);
 	if ((rc = cn_event_open(r->bytes, r->len, r->salt, ev, &why)) == 0)
 		return 0;
-	return rc == CN_ENOMEM ? cn_err_set(err, rc, "out of memory")
+	return rc == CN_ENOMEM ? cn_err_set(err, rc, "event %lld: %s",
+					    (long long)seq, why.msg)
 		: cn_err_set(err, CN_ECORRUPT, "event %lld: %s", (long long)seq,
 			     why.msg);
 }
@@ -552,13 +553,25 @@ int cn_store_checkpoint_sign(struct cn_store *st, int64_t now,
 	if (rc == 0 && prev == n)
 		return 0; /* nothing new since the last checkpoint */
 	/* Never sign a tree inconsistent with what was signed before: the
-	 * stored tree must still give the old root at the old size. */
-	if (rc == 0 && (cn_store_root_at(st, prev, root, NULL) ||
-			memcmp(root, prev_root, CN_MERKLE_HASH_LEN)))
-		return cn_err_set(err, CN_ECORRUPT,
-				  "refusing to sign: the tree no longer gives "
-				  "the root signed at size %llu",
-				  (unsigned long long)prev);
+	 * stored tree must still give the old root at the old size.  Only a
+	 * tree that was read and differs, or lacks a node, says so: a read
+	 * that failed (SQLite out of memory, a lost connection) is that
+	 * failure, with its own code. */
+	if (rc == 0) {
+		struct cn_err why = {0};
+
+		rc = cn_store_root_at(st, prev, root, &why);
+		if (rc && rc != CN_ECORRUPT)
+			return cn_err_set(err, rc, "reading the root signed at "
+					  "size %llu: %s",
+					  (unsigned long long)prev, why.msg);
+		if (rc || memcmp(root, prev_root, CN_MERKLE_HASH_LEN))
+			return cn_err_set(err, CN_ECORRUPT,
+					  "refusing to sign: the tree no longer "
+					  "gives the root signed at size %llu%s%s",
+					  (unsigned long long)prev,
+					  rc ? ": " : "", rc ? why.msg : "");
+	}
 	if ((rc = cn_store_root_at(st, n, root, err)) ||
 	    (rc = cn_checkpoint_sign(st->signer_name, n, root, st->signer_name,
 				     st->signer_sk, &note, err)))

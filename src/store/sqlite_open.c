@@ -300,12 +300,17 @@ static int sq_open(const char *path, int flags, struct cn_store_backend **out,
 	sqlite3_busy_timeout(b->db, 5000);
 	sqlite3_extended_result_codes(b->db, 1);
 	/* Reading the schema is the first touch of the file: a file that is
-	 * not SQLite fails here with "file is not a database". */
+	 * not SQLite fails here with "file is not a database".  SQLite running
+	 * out of memory fails here too, and says nothing about the file. */
 	if (query_int(b, "PRAGMA application_id", &appid) ||
 	    query_int(b, "SELECT count(*) FROM sqlite_schema", &ntables) ||
 	    query_int(b, "PRAGMA user_version", &ver)) {
-		rc = cn_err_set(err, CN_ECORRUPT, "%s: not a council database: %s",
-				b->path, sqlite3_errmsg(b->db));
+		rc = (sqlite3_errcode(b->db) & 0xff) == SQLITE_NOMEM
+			? cn_err_set(err, CN_ENOMEM, "%s: out of memory while "
+				     "reading its header", b->path)
+			: cn_err_set(err, CN_ECORRUPT, "%s: not a council "
+				     "database: %s", b->path,
+				     sqlite3_errmsg(b->db));
 		sq_close(b);
 		return rc;
 	}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/json_alloc.h"
 #include "../core/timeutil.h"
 
 int cn_store_open(const char *path, int flags, struct cn_store **out,
@@ -70,10 +71,14 @@ void cn_store_close(struct cn_store *st)
 	free(st);
 }
 
-int cn_store_empty(struct cn_store *st)
+int cn_store_empty(struct cn_store *st, int *empty, struct cn_err *err)
 {
 	int64_t n = -1;
-	return st->ops->last_seq(st->b, &n, NULL) == 0 && n == 0;
+	int rc = st->ops->last_seq(st->b, &n, err);
+
+	if (rc == 0)
+		*empty = n == 0;
+	return rc;
 }
 
 int cn_store_begin(struct cn_store *st, struct cn_err *err)
@@ -209,9 +214,15 @@ static int parse_doc(const char *text, size_t len, json_t **out,
 		     struct cn_err *err)
 {
 	json_error_t je;
-	if (!(*out = json_loadb(text, len, 0, &je)))
-		return cn_err_set(err, CN_ECORRUPT,
-				  "projection proposals: bad JSON: %s", je.text);
+	int oom = 0;
+
+	/* jansson's failed allocation is not bad JSON (core/json_alloc.h) */
+	cn_json_begin();
+	if (!(*out = cn_json_parsed(json_loadb(text, len, 0, &je), &je, &oom)))
+		return oom ? cn_err_set(err, CN_ENOMEM, "projection proposals: "
+					"out of memory reading a view")
+			   : cn_err_set(err, CN_ECORRUPT, "projection proposals: "
+					"bad JSON: %s", je.text);
 	return 0;
 }
 

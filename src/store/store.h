@@ -99,9 +99,12 @@ int cn_store_is_database(const char *path);
 int cn_store_key_path(struct cn_store *st, const char *path, char *out,
 		      size_t n, struct cn_err *err) CN_NODISCARD;
 
-/* Nonzero when the store holds no event yet; 0 when it holds events or
- * cannot be read (so a seed never writes into a store it cannot read). */
-int cn_store_empty(struct cn_store *st);
+/* *empty: 1 when the store holds no event yet, else 0.  A store that
+ * cannot be read (SQLite out of memory included) is an error, CN_EIO,
+ * never an answer: "not empty" would refuse for the wrong reason, and
+ * "empty" would let a seed write into a store it could not read. */
+int cn_store_empty(struct cn_store *st, int *empty,
+		   struct cn_err *err) CN_NODISCARD;
 
 /* A write transaction (guarantees 1-3). */
 int cn_store_begin(struct cn_store *st, struct cn_err *err) CN_NODISCARD;
