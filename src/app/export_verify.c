@@ -216,9 +216,7 @@ static json_t *line_json(const char *line, int *same, int *oom)
 	json_t *o;
 	char *again;
 
-	cn_json_begin();
-	o = cn_json_parsed(json_loads(line, JSON_REJECT_DUPLICATES, &je), &je,
-			   oom);
+	o = cn_json_loadb(line, strlen(line), JSON_REJECT_DUPLICATES, &je, oom);
 	if (!o)
 		again = NULL;
 	else {

@@ -519,8 +519,7 @@ static int registry_fold(void *ctx, const struct cn_row *row,
 
 	if (rec->type == CN_VAL_TEXT) {
 		/* out of memory is not a bad record (core/json_alloc.h) */
-		cn_json_begin();
-		r = cn_json_parsed(json_loadb(rec->s, rec->len, 0, &je), &je, &oom);
+		r = cn_json_loadb(rec->s, rec->len, 0, &je, &oom);
 	}
 	if (!r)
 		return oom ? cn_err_set(err, CN_ENOMEM, "projection %s: out of "

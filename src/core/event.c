@@ -205,9 +205,7 @@ int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
 	/* Out of memory in jansson is told from bad bytes (json_alloc.h):
 	 * its parser and its strict unpack name a failed allocation as a
 	 * syntax error or a key left unpacked. */
-	cn_json_begin();
-	o = cn_json_parsed(json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &je),
-			   &je, &oom);
+	o = cn_json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &je, &oom);
 	if (!o)
 		return oom ? cn_err_set(err, CN_ENOMEM, "out of memory parsing "
 					"an event")

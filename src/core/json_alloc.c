@@ -47,3 +47,10 @@ json_t *cn_json_parsed(json_t *v, const json_error_t *je, int *oom)
 	}
 	return v;
 }
+
+json_t *cn_json_loadb(const char *buf, size_t len, size_t flags,
+		      json_error_t *je, int *oom)
+{
+	cn_json_begin();
+	return cn_json_parsed(json_loadb(buf, len, flags, je), je, oom);
+}

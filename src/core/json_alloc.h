@@ -63,7 +63,13 @@ int cn_json_oom(const json_error_t *je);
  * itself, or NULL with *oom saying whether memory ran out.  A value
  * parsed while an allocation failed is dropped (json_decref) and counts
  * as out of memory: it may not be the text's.
- * Use: cn_json_begin(); v = cn_json_parsed(json_loadb(...), &je, &oom); */
+ * Use (for a parse cn_json_loadb does not cover, json_loadf say):
+ *   cn_json_begin(); v = cn_json_parsed(json_loadf(...), &je, &oom); */
 json_t *cn_json_parsed(json_t *v, const json_error_t *je, int *oom);
+
+/* The whole of a judged json_loadb: begin, parse, end.  The value, or
+ * NULL with je filled and *oom saying whether memory ran out. */
+json_t *cn_json_loadb(const char *buf, size_t len, size_t flags,
+		      json_error_t *je, int *oom);
 
 #endif

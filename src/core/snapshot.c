@@ -213,9 +213,8 @@ static json_t *get_json(struct reader *r, const char *field, int nullable)
 		return v;
 	}
 	/* out of memory is not "not JSON" (json_alloc.h) */
-	cn_json_begin();
-	v = cn_json_parsed(json_loadb(s, n - 1, JSON_DECODE_ANY |
-				      JSON_REJECT_DUPLICATES, &je), &je, &parse_oom);
+	v = cn_json_loadb(s, n - 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je,
+			  &parse_oom);
 	if (!v) {
 		if (parse_oom)
 			oom(r);

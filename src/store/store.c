@@ -217,8 +217,7 @@ static int parse_doc(const char *text, size_t len, json_t **out,
 	int oom = 0;
 
 	/* jansson's failed allocation is not bad JSON (core/json_alloc.h) */
-	cn_json_begin();
-	if (!(*out = cn_json_parsed(json_loadb(text, len, 0, &je), &je, &oom)))
+	if (!(*out = cn_json_loadb(text, len, 0, &je, &oom)))
 		return oom ? cn_err_set(err, CN_ENOMEM, "projection proposals: "
 					"out of memory reading a view")
 			   : cn_err_set(err, CN_ECORRUPT, "projection proposals: "

@@ -100,8 +100,8 @@ int cn_store_key_path(struct cn_store *st, const char *path, char *out,
 		      size_t n, struct cn_err *err) CN_NODISCARD;
 
 /* *empty: 1 when the store holds no event yet, else 0.  A store that
- * cannot be read (SQLite out of memory included) is an error, CN_EIO,
- * never an answer: "not empty" would refuse for the wrong reason, and
+ * cannot be read (SQLite out of memory included) is an error, with the
+ * read's own code, never an answer: "not empty" would refuse for the wrong reason, and
  * "empty" would let a seed write into a store it could not read. */
 int cn_store_empty(struct cn_store *st, int *empty,
 		   struct cn_err *err) CN_NODISCARD;
