@@ -172,7 +172,8 @@ static int try_snapshot(void *ctx, const struct cn_snapshot_row *s,
 	struct restore *r = ctx;
 	struct cn_err why = {0};
 	size_t n = s->len;
-	int rc = names_log_event(r->st, s, &why);
+	int rc = s->why ? cn_err_set(&why, CN_ECORRUPT, "%s", s->why)
+			: names_log_event(r->st, s, &why);
 
 	if (rc == CN_EIO || rc == CN_ENOMEM)
 		return cn_err_set(err, rc, "%s", why.msg);
@@ -263,8 +264,11 @@ int cn_app_snaps_take(struct cn_app_snaps *s, struct cn_store *st,
 		len += SEAL_LEN;
 	}
 	struct cn_snapshot_row row = {w->last_seq, w->last_hash, CN_HASH_LEN,
-				      bytes, len};
-	rc = cn_store_snapshot_put(st, &row, CN_APP_SNAPSHOTS_KEPT, err);
+				      bytes, len, NULL};
+	/* After a snapshot was not trusted, its parts are written again: one
+	 * of those it shares with this one may be what was wrong. */
+	rc = cn_store_snapshot_put(st, &row, CN_APP_SNAPSHOTS_KEPT,
+				   s->nbad ? CN_SNAPSHOT_REWRITE : 0, err);
 	for (size_t i = 0; rc == 0 && i < s->nbad; i++)
 		if (s->bad[i] != w->last_seq)
 			rc = cn_store_snapshot_drop(st, s->bad[i], err);

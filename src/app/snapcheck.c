@@ -45,9 +45,12 @@ static int head(void *ctx, const struct cn_snapshot_row *s, struct cn_err *err)
 {
 	struct reading *r = ctx;
 	struct cn_snapcheck *c = r->c;
-	struct cn_snapcheck_item *v = realloc(c->s, (c->n + 1) * sizeof(*v)), *it;
+	struct cn_snapcheck_item *v, *it;
 
-	if (!v)
+	if (s->why)
+		return cn_err_set(err, CN_ECORRUPT, "snapshot at event %lld: %s",
+				  (long long)s->seq, s->why);
+	if (!(v = realloc(c->s, (c->n + 1) * sizeof(*v))))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	c->s = v;
 	it = &c->s[c->n];

@@ -309,8 +309,8 @@ int cn_pg_proposal_page(struct cn_store_backend *b,
 int cn_pg_log_page(struct cn_store_backend *b, const struct cn_log_query *lq,
 		   int64_t *seqs, size_t *n, struct cn_err *err);
 
-/* pg_snapshot.c: the snapshots table (made on a writable open) and its
- * three operations. */
+/* pg_snapshot.c: the snapshots and their parts' tables (made on a
+ * writable open) and their operations (declared below). */
 /* pg_tokens.c: move "tokens_seq" (inside a change). */
 int cn_pg_bump_tokens(struct cn_store_backend *b, struct cn_err *err);
 /* pg_passkeys.c: passkeys. */
@@ -389,6 +389,15 @@ int cn_pg_snapshot_put(struct cn_store_backend *b,
 int cn_pg_snapshot_drop(struct cn_store_backend *b, int64_t seq,
 			struct cn_err *err);
 int cn_pg_snapshots(struct cn_store_backend *b, cn_snapshot_fn fn, void *ctx,
+		    struct cn_err *err);
+int cn_pg_part_put(struct cn_store_backend *b, const uint8_t *hash,
+		   const uint8_t *bytes, size_t len, int replace,
+		   struct cn_err *err);
+int cn_pg_part_get(struct cn_store_backend *b, const uint8_t *hash,
+		   cn_snapshot_piece_fn fn, void *ctx, struct cn_err *err);
+int cn_pg_part_hashes(struct cn_store_backend *b, cn_snapshot_piece_fn fn,
+		      void *ctx, struct cn_err *err);
+int cn_pg_part_drop(struct cn_store_backend *b, const uint8_t *hash,
 		    struct cn_err *err);
 int cn_pg_meta_get(struct cn_store_backend *b, const char *key, char **value,
 		   struct cn_err *err);

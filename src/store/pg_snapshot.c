@@ -1,7 +1,8 @@
 /*
  * pg_snapshot.c - the PostgreSQL backend's snapshots of the writer's world
- * (store.h): table snapshots(seq, hash, bytes), made on a writable open of
- * a store that has none, as the SQLite backend does (sqlite_snapshot.c).
+ * (store.h): tables snapshots(seq, hash, bytes) and snapshot_parts(hash,
+ * bytes) (snapparts.h), made on a writable open of a store that has none,
+ * as the SQLite backend does (sqlite_snapshot.c).
  */
 #include "pg.h"
 
@@ -12,6 +13,9 @@ int cn_pg_create_snapshots(struct cn_store_backend *b, struct cn_err *err)
 	return cn_pg_script(b, "CREATE TABLE IF NOT EXISTS snapshots("
 			    "  seq bigint PRIMARY KEY,"
 			    "  hash bytea NOT NULL CHECK(length(hash) = 32),"
+			    "  bytes bytea NOT NULL);"
+			    "CREATE TABLE IF NOT EXISTS snapshot_parts("
+			    "  hash bytea PRIMARY KEY CHECK(length(hash) = 32),"
 			    "  bytes bytea NOT NULL)", "creating snapshots", err);
 }
 
@@ -81,4 +85,67 @@ int cn_pg_snapshots(struct cn_store_backend *b, cn_snapshot_fn fn, void *ctx,
 	return cn_pg_each(b, "SELECT seq, hash, bytes FROM snapshots"
 			  " ORDER BY seq DESC", NULL, snapshot_row, &ss,
 			  "reading snapshots", err);
+}
+
+/* ---- parts (snapparts.h) ------------------------------------------------ */
+
+int cn_pg_part_put(struct cn_store_backend *b, const uint8_t *hash,
+		   const uint8_t *bytes, size_t len, int replace,
+		   struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+
+	cn_pg_bytes(&p, hash, CN_HASH_LEN);
+	cn_pg_bytes(&p, bytes, len);
+	return cn_pg_cmd(b, replace
+			 ? "INSERT INTO snapshot_parts(hash, bytes) VALUES($1, $2)"
+			   " ON CONFLICT(hash) DO UPDATE SET bytes = excluded.bytes"
+			 : "INSERT INTO snapshot_parts(hash, bytes) VALUES($1, $2)"
+			   " ON CONFLICT(hash) DO NOTHING",
+			 &p, NULL, "writing a snapshot's part", err);
+}
+
+struct part_out {
+	cn_snapshot_piece_fn fn;
+	void *ctx;
+};
+
+static int part_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
+{
+	const struct part_out *o = ctx;
+	size_t len;
+	const char *v = cn_pg_value(r, 0, &len);
+
+	return o->fn(o->ctx, (const uint8_t *)v, len, err);
+}
+
+int cn_pg_part_get(struct cn_store_backend *b, const uint8_t *hash,
+		   cn_snapshot_piece_fn fn, void *ctx, struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+	struct part_out o = {fn, ctx};
+
+	cn_pg_bytes(&p, hash, CN_HASH_LEN);
+	return cn_pg_one(b, "SELECT bytes FROM snapshot_parts WHERE hash = $1",
+			 &p, part_row, &o, "reading a snapshot's part",
+			 "no such part", err);
+}
+
+int cn_pg_part_hashes(struct cn_store_backend *b, cn_snapshot_piece_fn fn,
+		      void *ctx, struct cn_err *err)
+{
+	struct part_out o = {fn, ctx};
+
+	return cn_pg_each(b, "SELECT hash FROM snapshot_parts", NULL, part_row,
+			  &o, "reading a snapshot's parts", err);
+}
+
+int cn_pg_part_drop(struct cn_store_backend *b, const uint8_t *hash,
+		    struct cn_err *err)
+{
+	struct cn_pg_params p = {0};
+
+	cn_pg_bytes(&p, hash, CN_HASH_LEN);
+	return cn_pg_cmd(b, "DELETE FROM snapshot_parts WHERE hash = $1", &p,
+			 NULL, "dropping a snapshot's part", err);
 }

@@ -176,17 +176,23 @@ int cn_sq_meta_set(struct cn_store_backend *b, const char *key,
 /* Paged queries and what they need beside the tables (sqlite_query.c):
  * create_query adds the search index, its triggers and the type index
  * when missing (opening for writing). */
-/* sqlite_snapshot.c: the snapshots table (made on a writable open) and
- * its three operations. */
+/* sqlite_snapshot.c: the snapshots and their parts' tables (made on a
+ * writable open) and their operations. */
 int cn_sq_create_snapshots(struct cn_store_backend *b, struct cn_err *err);
 int cn_sq_snapshot_put(struct cn_store_backend *b,
 		       const struct cn_snapshot_row *s, unsigned keep,
 		       struct cn_err *err);
 int cn_sq_snapshot_drop(struct cn_store_backend *b, int64_t seq,
 			struct cn_err *err);
-int cn_sq_snapshot_pieces(struct cn_store_backend *b, cn_snapshot_fn head,
-			  cn_snapshot_piece_fn piece, void *ctx,
-			  struct cn_err *err);
+int cn_sq_part_put(struct cn_store_backend *b, const uint8_t *hash,
+		   const uint8_t *bytes, size_t len, int replace,
+		   struct cn_err *err);
+int cn_sq_part_get(struct cn_store_backend *b, const uint8_t *hash,
+		   cn_snapshot_piece_fn fn, void *ctx, struct cn_err *err);
+int cn_sq_part_hashes(struct cn_store_backend *b, cn_snapshot_piece_fn fn,
+		      void *ctx, struct cn_err *err);
+int cn_sq_part_drop(struct cn_store_backend *b, const uint8_t *hash,
+		    struct cn_err *err);
 int cn_sq_snapshots(struct cn_store_backend *b, cn_snapshot_fn fn, void *ctx,
 		    struct cn_err *err);
 /* sqlite_tokens.c: the savepoint a credential's change and the move of

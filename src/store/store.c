@@ -14,6 +14,7 @@
 
 #include "../core/json_alloc.h"
 #include "../core/timeutil.h"
+#include "snapparts.h"
 
 int cn_store_open(const char *path, int flags, struct cn_store **out,
 		  struct cn_err *err)
@@ -452,55 +453,31 @@ int cn_store_has_snapshots(struct cn_store *st)
 }
 
 int cn_store_snapshot_put(struct cn_store *st, const struct cn_snapshot_row *s,
-			  unsigned keep, struct cn_err *err)
+			  unsigned keep, unsigned flags, struct cn_err *err)
 {
 	assert(keep > 0 && s->hashlen == CN_HASH_LEN);
-	return st->ops->snapshot_put ? st->ops->snapshot_put(st->b, s, keep, err)
+	return st->ops->snapshot_put ? cn_snapparts_put(st, s, keep, flags, err)
 				     : 0;
 }
 
 int cn_store_snapshot_drop(struct cn_store *st, int64_t seq,
 			   struct cn_err *err)
 {
-	return st->ops->snapshot_drop ? st->ops->snapshot_drop(st->b, seq, err)
-				      : 0;
+	return st->ops->snapshot_drop ? cn_snapparts_drop(st, seq, err) : 0;
 }
 
 int cn_store_snapshots(struct cn_store *st, cn_snapshot_fn fn, void *ctx,
 		       struct cn_err *err)
 {
-	return st->ops->snapshots ? st->ops->snapshots(st->b, fn, ctx, err) : 0;
-}
-
-/* A backend without pieces: each snapshot whole, as one piece. */
-struct whole_pieces {
-	cn_snapshot_fn head;
-	cn_snapshot_piece_fn piece;
-	void *ctx;
-};
-
-static int one_piece(void *ctx, const struct cn_snapshot_row *s,
-		     struct cn_err *err)
-{
-	const struct whole_pieces *w = ctx;
-	struct cn_snapshot_row h = *s;
-	int rc;
-
-	h.bytes = NULL;
-	if ((rc = w->head(w->ctx, &h, err)) == 0 && s->len)
-		rc = w->piece(w->ctx, s->bytes, s->len, err);
-	return rc;
+	return st->ops->snapshots ? cn_snapparts_each(st, fn, ctx, err) : 0;
 }
 
 int cn_store_snapshot_pieces(struct cn_store *st, cn_snapshot_fn head,
 			     cn_snapshot_piece_fn piece, void *ctx,
 			     struct cn_err *err)
 {
-	struct whole_pieces w = {head, piece, ctx};
-
-	if (st->ops->snapshot_pieces)
-		return st->ops->snapshot_pieces(st->b, head, piece, ctx, err);
-	return cn_store_snapshots(st, one_piece, &w, err);
+	return st->ops->snapshots ? cn_snapparts_pieces(st, head, piece, ctx, err)
+				  : 0;
 }
 
 /* ---- watches ----------------------------------------------------------------- */

@@ -594,6 +594,10 @@ struct cn_snapshot_row {
 	size_t hashlen;
 	const uint8_t *bytes;
 	size_t len;
+	/* Read back: NULL, or why the store could not put the snapshot's
+	 * parts together (a part not stored, or of another length); bytes
+	 * are then empty.  Ignored by a put. */
+	const char *why;
 };
 typedef int (*cn_snapshot_fn)(void *ctx, const struct cn_snapshot_row *s,
 			      struct cn_err *err);
@@ -601,9 +605,16 @@ typedef int (*cn_snapshot_fn)(void *ctx, const struct cn_snapshot_row *s,
 /* Nonzero when this store keeps snapshots. */
 int cn_store_has_snapshots(struct cn_store *st);
 /* Store a snapshot (inside a write transaction; one already at that seq
- * is replaced), then drop all but the newest `keep`. */
+ * is replaced), then drop all but the newest `keep`.  It is stored in
+ * parts cut by content (snapparts.h), each part once, so a snapshot that
+ * shares most of its bytes with the one before writes only the rest.
+ * flags: CN_SNAPSHOT_REWRITE writes every part again, even one already
+ * stored (after a stored snapshot failed to decode: a part it shares may
+ * be what was wrong). */
+#define CN_SNAPSHOT_REWRITE 1u
 int cn_store_snapshot_put(struct cn_store *st, const struct cn_snapshot_row *s,
-			  unsigned keep, struct cn_err *err) CN_NODISCARD;
+			  unsigned keep, unsigned flags, struct cn_err *err)
+	CN_NODISCARD;
 /* Drop the snapshot at seq (none there is no error). */
 int cn_store_snapshot_drop(struct cn_store *st, int64_t seq,
 			   struct cn_err *err) CN_NODISCARD;
@@ -612,12 +623,14 @@ int cn_store_snapshot_drop(struct cn_store *st, int64_t seq,
  * never. */
 int cn_store_snapshots(struct cn_store *st, cn_snapshot_fn fn, void *ctx,
 		       struct cn_err *err) CN_NODISCARD;
-/* The same, each snapshot's bytes handed on a piece at a time (about 64
- * KiB each), never all held: for a check that needs only their digest
- * (`council verify`; a snapshot of a large world is tens of megabytes).
- * head gets the row with bytes NULL and len the whole length, then piece
- * gets the bytes in order.  A backend that cannot read a part of a value
- * hands them as one piece. */
+/* The same, each snapshot's bytes handed on a piece at a time (a stored
+ * part each, at most CN_SNAPPART_MAX bytes), never all held: for a check
+ * that needs only their digest (`council verify`; a snapshot of a large
+ * world is tens of megabytes).  head gets the row with bytes NULL and len
+ * the whole length (0 and `why` set when its list of parts cannot be
+ * read), then piece gets the bytes in order.  A part found missing on the
+ * way is CN_ECORRUPT.  A snapshot stored whole, before parts, is one
+ * piece. */
 typedef int (*cn_snapshot_piece_fn)(void *ctx, const uint8_t *bytes, size_t n,
 				    struct cn_err *err);
 int cn_store_snapshot_pieces(struct cn_store *st, cn_snapshot_fn head,
@@ -902,9 +915,11 @@ struct cn_store_ops {
 	int (*key_path)(struct cn_store_backend *b, const char *path,
 			char *out, size_t n, struct cn_err *err);
 
-	/* Snapshots (see cn_store_snapshot_put and friends); all three NULL
-	 * in a backend that keeps none.  snapshot_put replaces one at the
-	 * same seq and keeps the newest `keep`. */
+	/* Snapshots (see cn_store_snapshot_put and friends); all NULL in a
+	 * backend that keeps none.  snapshot_put replaces the row at the
+	 * same seq and keeps the newest `keep`; its bytes are what the
+	 * store hands it (a list of parts, snapparts.h), and snapshots hands
+	 * them back as stored. */
 	int (*snapshot_put)(struct cn_store_backend *b,
 			    const struct cn_snapshot_row *s, unsigned keep,
 			    struct cn_err *err);
@@ -912,10 +927,20 @@ struct cn_store_ops {
 			     struct cn_err *err);
 	int (*snapshots)(struct cn_store_backend *b, cn_snapshot_fn fn,
 			 void *ctx, struct cn_err *err);
-	/* May be NULL: cn_store_snapshot_pieces falls back on snapshots. */
-	int (*snapshot_pieces)(struct cn_store_backend *b, cn_snapshot_fn head,
-			       cn_snapshot_piece_fn piece, void *ctx,
-			       struct cn_err *err);
+	/* The parts snapshots are stored in, each under its SHA-256:
+	 * part_put stores one (replace: over one stored under that hash,
+	 * else one stored is kept), part_get hands one's bytes to fn
+	 * (CN_ENOTFOUND: none), part_hashes each stored one's hash to fn,
+	 * part_drop drops one (none there is no error). */
+	int (*part_put)(struct cn_store_backend *b, const uint8_t *hash,
+			const uint8_t *bytes, size_t len, int replace,
+			struct cn_err *err);
+	int (*part_get)(struct cn_store_backend *b, const uint8_t *hash,
+			cn_snapshot_piece_fn fn, void *ctx, struct cn_err *err);
+	int (*part_hashes)(struct cn_store_backend *b, cn_snapshot_piece_fn fn,
+			   void *ctx, struct cn_err *err);
+	int (*part_drop)(struct cn_store_backend *b, const uint8_t *hash,
+			 struct cn_err *err);
 
 	/* Paged queries (see cn_store_proposal_page, cn_store_log_page,
 	 * cn_store_deadline_page). */

@@ -372,6 +372,42 @@ expect_rc "the SQLite store verifies" 0
 c --db "$PDB" verify
 expect_rc "the PostgreSQL store verifies" 0
 
+# ---- snapshots in parts on PostgreSQL (src/store/snapparts.h) -----------------
+# A snapshot every 5 events: its row lists its parts ("CNPARTS1", then per
+# part a SHA-256 and a 4-byte length), each part stored once; a damaged
+# part is found, the world folded from the log, and the next write stores
+# its parts again.
+SDB=$(newdb snaps)
+q() { "${PSQL[@]}" -d snaps -At -c "$1"; }
+export COUNCIL_SNAPSHOT_EVERY=5 COUNCIL_KEY="$T/snaps.key"
+c --db "$SDB" init --at 2024-01-01
+expect_rc "a store for snapshots" 0
+for i in 1 2 3 4 5 6; do
+	c --db "$SDB" propose --body NAC --title "Snapshot matter $i" --at 2024-01-0$((i + 1))
+	c --db "$SDB" respond "$i" --member FR --concur --at 2024-01-0$((i + 1))
+done
+expect_rc "writes that take snapshots on PostgreSQL" 0
+check "the newest two snapshots are kept" test "$(q "SELECT count(*) FROM snapshots")" = 2
+check "each row is a list of parts" test "$(q "SELECT count(*) FROM snapshots WHERE substr(bytes, 1, 8) = 'CNPARTS1'::bytea")" = 2
+NAMED="WITH RECURSIVE e(seq, b, i) AS (SELECT seq, bytes, 0 FROM snapshots UNION ALL SELECT seq, b, i + 1 FROM e WHERE 8 + 36 * (i + 2) <= length(b)), named AS (SELECT seq, substr(b, 9 + 36 * i, 32) AS hash FROM e)"
+check "every part named is stored, and no other" test "$(q "$NAMED SELECT (SELECT count(DISTINCT hash) FROM named) = (SELECT count(*) FROM snapshot_parts) AND NOT EXISTS (SELECT 1 FROM named WHERE hash NOT IN (SELECT hash FROM snapshot_parts))")" = t
+c --db "$SDB" propose --body NAC --title "From the snapshot" --at 2024-01-09
+expect_rc "a write opens from the snapshot" 0
+check "... without a warning" test -z "$err"
+c --db "$SDB" verify
+expect_rc "the snapshots verify against the replay" 0
+q "$NAMED UPDATE snapshot_parts SET bytes = overlay(bytes placing '\\x00'::bytea from 100 for 1) WHERE hash IN (SELECT hash FROM named)" >/dev/null
+c --db "$SDB" verify
+expect_err "a damaged part: verify names the snapshot" 1 "snapshot at event"
+c --db "$SDB" respond 7 --member DE --concur --at 2024-01-10
+expect_err "a damaged part: the write works, folded from the log" 0 "folded from the whole log"
+c --db "$SDB" verify
+expect_rc "the next write stored its parts again: verify passes" 0
+c --db "$SDB" respond 7 --member IT --concur --at 2024-01-11
+expect_rc "and the write after opens from it" 0
+check "... without a warning" test -z "$err"
+unset COUNCIL_SNAPSHOT_EVERY
+
 # ---- two stores in two schemas of one database -------------------------------
 # The unaccent extension is one per database, made apart from both stores:
 # dropping one store's schema leaves the other's search whole.

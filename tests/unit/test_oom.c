@@ -1572,6 +1572,10 @@ int main(void)
 {
 	struct CMUnitTest tests[NOPS];
 
+	/* A snapshot every other event, so that the app's writes put them
+	 * (in parts, store/snapparts.h) and its opens restore from them,
+	 * failures and all. */
+	setenv("COUNCIL_SNAPSHOT_EVERY", "2", 0);
 	oom_install();
 	for (size_t i = 0; i < NOPS; i++)
 		tests[i] = (struct CMUnitTest){ops[i].name, run_op, NULL, NULL,

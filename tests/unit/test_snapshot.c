@@ -418,13 +418,14 @@ static void sql(struct fx *f, const char *q)
 	sqlite3_close(db);
 }
 
-/* One byte in the middle of the newest snapshot, changed. */
-static void flip_middle_byte(struct fx *f)
+/* The hash of the newest snapshot's part `which` (its list of parts,
+ * store/snapparts.h: "CNPARTS1", then per part a SHA-256 and a 4-byte
+ * length); which < 0 counts from its last part. */
+static void newest_part(struct fx *f, int which, uint8_t hash[32])
 {
 	sqlite3 *db;
 	sqlite3_stmt *s;
-	uint8_t *b;
-	int n;
+	int n, parts;
 
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT bytes FROM snapshots "
@@ -432,16 +433,47 @@ static void flip_middle_byte(struct fx *f)
 					    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	n = sqlite3_column_bytes(s, 0);
+	assert_true(n > 8 && (n - 8) % 36 == 0);
+	assert_memory_equal(sqlite3_column_blob(s, 0), "CNPARTS1", 8);
+	parts = (n - 8) / 36;
+	if (which < 0)
+		which += parts;
+	assert_true(which >= 0 && which < parts);
+	memcpy(hash, (const uint8_t *)sqlite3_column_blob(s, 0) + 8 + 36 * which,
+	       32);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+/* One byte in the middle of the newest snapshot's last part (which holds
+ * its digest, so no older snapshot shares it), changed. */
+static void flip_middle_byte(struct fx *f)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	uint8_t *b, hash[32];
+	int n;
+
+	newest_part(f, -1, hash);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT bytes FROM snapshot_parts"
+					    " WHERE hash = ?", -1, &s, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	n = sqlite3_column_bytes(s, 0);
 	b = malloc((size_t)n);
 	assert_non_null(b);
 	memcpy(b, sqlite3_column_blob(s, 0), (size_t)n);
 	sqlite3_finalize(s);
 	b[n / 2] ^= 0x20;
-	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE snapshots SET bytes = ? "
-					    "WHERE seq = (SELECT max(seq) FROM "
-					    "snapshots)", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE snapshot_parts SET bytes"
+					    " = ? WHERE hash = ?", -1, &s, NULL),
+			 SQLITE_OK);
 	sqlite3_bind_blob(s, 1, b, n, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 2, hash, 32, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	assert_int_equal(sqlite3_changes(db), 1);
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	free(b);
@@ -481,6 +513,23 @@ static void test_writer_opens_from_snapshot(void **state)
 	propose(&f, "NAC", "meeting", "After the open", NULL);
 	same_as_replay(&f);
 	fx_done(&f);
+}
+
+/* The next write stores a good snapshot: verify passes, and an open
+ * starts from it without a warning. */
+static void replaced_by_next_write(struct fx *f)
+{
+	struct cn_err err = {0};
+	int64_t n, ncp;
+
+	propose(f, "NAC", "meeting", "After the change", NULL);
+	must(cn_app_verify(f->app, NULL, &n, &ncp, &err), &err,
+	     "verify after the write");
+	cn_app_close(f->app);
+	fx_open(f);
+	assert_null(cn_app_warning(f->app));
+	assert_int_equal(cn_app_snapshot_seq(f->app), n);
+	same_as_replay(f);
 }
 
 /* Each way a snapshot can disagree with the log: the world is folded
@@ -534,15 +583,7 @@ static void test_untrusted_snapshot(void **state)
 			fail_msg("case %zu: verify said '%s', want '%s...%s'", i,
 				 err.msg, want, cases[i].verify);
 		/* The next write replaces it: verify passes again. */
-		propose(&f, "NAC", "meeting", "After the change", NULL);
-		memset(&err, 0, sizeof(err));
-		must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err,
-		     "verify after the write");
-		cn_app_close(f.app);
-		fx_open(&f);
-		assert_null(cn_app_warning(f.app));
-		assert_int_equal(cn_app_snapshot_seq(f.app), n);
-		same_as_replay(&f);
+		replaced_by_next_write(&f);
 		fx_done(&f);
 	}
 }
@@ -562,6 +603,147 @@ static void test_no_snapshot_trusted(void **state)
 	assert_non_null(strstr(cn_app_warning(f.app), "folded from the whole log"));
 	same_as_replay(&f);
 	fx_done(&f);
+}
+
+/* ---- stored in parts (store/snapparts.h) --------------------------------- */
+
+static int64_t sql_int(struct fx *f, const char *q)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int64_t v;
+
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", q, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Every part each stored snapshot names, as rows (seq, hash); the newest
+ * snapshot's row. */
+#define NEWEST " WHERE seq = (SELECT max(seq) FROM snapshots)"
+#define NAMED "WITH RECURSIVE e(seq, b, i) AS (SELECT seq, bytes, 0 FROM " \
+	"snapshots UNION ALL SELECT seq, b, i + 1 FROM e WHERE 8 + 36 * (i + 2)" \
+	" <= length(b)), named(seq, hash) AS (SELECT seq, substr(b, 9 + 36 * i," \
+	" 32) FROM e) "
+
+/* What two snapshots share is stored once; every part named is stored,
+ * and none is kept that no snapshot names, after each write. */
+static void test_parts_shared_and_collected(void **state)
+{
+	struct fx f;
+	int64_t parts, named;
+
+	(void)state;
+	fx_make(&f, "10");
+	history(&f);
+	for (int round = 0; round < 2; round++) {
+		cn_app_close(f.app);
+		assert_int_equal(sql_int(&f, "SELECT count(*) FROM snapshots"), 2);
+		parts = sql_int(&f, "SELECT count(*) FROM snapshot_parts");
+		named = sql_int(&f, NAMED "SELECT count(*) FROM named");
+		assert_true(parts >= 4);
+		/* Most of the older snapshot's bytes are the newer's too. */
+		if (parts >= named)
+			fail_msg("round %d: %lld parts stored for %lld named: "
+				 "none shared", round, (long long)parts,
+				 (long long)named);
+		assert_int_equal(sql_int(&f, NAMED "SELECT count(DISTINCT hash) "
+					 "FROM named"), parts);
+		assert_int_equal(sql_int(&f, NAMED "SELECT count(*) FROM "
+					 "snapshot_parts WHERE hash NOT IN "
+					 "(SELECT hash FROM named)"), 0);
+		assert_int_equal(sql_int(&f, NAMED "SELECT count(*) FROM named "
+					 "WHERE hash NOT IN (SELECT hash FROM "
+					 "snapshot_parts)"), 0);
+		fx_open(&f);
+		assert_null(cn_app_warning(f.app));
+		same_as_replay(&f);
+		/* Enough events for the next snapshot, which drops the
+		 * oldest: its own parts must go with it. */
+		for (int i = 0; i < 4; i++)
+			propose(&f, "NAC", "meeting", "One more", NULL);
+	}
+	fx_done(&f);
+}
+
+/* A part both kept snapshots share, damaged: neither is trusted, the
+ * world is folded from the log, and the next snapshot writes its parts
+ * again instead of naming the damaged one as already stored. */
+static void test_damaged_shared_part(void **state)
+{
+	struct fx f;
+	struct cn_err err = {0};
+	int64_t n, ncp;
+
+	(void)state;
+	fx_make(&f, "10");
+	history(&f);
+	cn_app_close(f.app);
+	assert_int_equal(sql_int(&f, NAMED "SELECT count(*) FROM (SELECT hash "
+				 "FROM named GROUP BY hash HAVING count(*) = 2)") > 0,
+			 1);
+	sql(&f, NAMED "UPDATE snapshot_parts SET bytes = substr(bytes, 1, 100) "
+	    "|| x'00' || substr(bytes, 102) WHERE hash = (SELECT hash FROM named "
+	    "GROUP BY hash HAVING count(*) = 2 ORDER BY hash LIMIT 1)");
+	fx_open(&f);
+	assert_int_equal(cn_app_snapshot_seq(f.app), 0);
+	assert_non_null(strstr(cn_app_warning(f.app), "folded from the whole log"));
+	same_as_replay(&f);
+	assert_int_equal(cn_app_verify(f.app, NULL, &n, &ncp, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "differs from the world replayed"));
+	replaced_by_next_write(&f);
+	fx_done(&f);
+}
+
+/* A list of parts that cannot be followed, or a part it names gone: the
+ * newest snapshot is not trusted (the warning says what is wrong), the
+ * older one is, and verify names it. */
+static void test_bad_list_of_parts(void **state)
+{
+	static const struct {
+		const char *change, *why;
+	} cases[] = {
+		{"UPDATE snapshots SET bytes = substr(bytes, 1, length(bytes) - 1)"
+		 NEWEST, "its list of parts is cut short"},
+		{"UPDATE snapshots SET bytes = substr(bytes, 1, 40) || x'00000000'"
+		 " || substr(bytes, 45)" NEWEST, "its part 1 of"},
+		{"UPDATE snapshots SET bytes = substr(bytes, 1, 40) || x'00100000'"
+		 " || substr(bytes, 45)" NEWEST, "claims 1048576 bytes"},
+		{"UPDATE snapshots SET bytes = substr(bytes, 1, 40) || x'00000010'"
+		 " || substr(bytes, 45)" NEWEST, "its part 1 of"},
+		{NAMED "DELETE FROM snapshot_parts WHERE hash IN (SELECT hash "
+		 "FROM named GROUP BY hash HAVING count(*) = 1 AND max(seq) = "
+		 "(SELECT max(seq) FROM snapshots))", "is not stored"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx f;
+		struct cn_err err = {0};
+		int64_t n, ncp;
+
+		fx_make(&f, "10");
+		history(&f);
+		struct seen before = stored(&f);
+		cn_app_close(f.app);
+		sql(&f, cases[i].change);
+		fx_open(&f);
+		const char *warn = cn_app_warning(f.app);
+		if (!warn || !strstr(warn, cases[i].why) ||
+		    !strstr(warn, "not trusted"))
+			fail_msg("case %zu: warning '%s'", i, warn ? warn : "(none)");
+		assert_int_equal(cn_app_snapshot_seq(f.app), before.seq[1]);
+		same_as_replay(&f);
+		if (cn_app_verify(f.app, NULL, &n, &ncp, &err) != CN_ECORRUPT ||
+		    !strstr(err.msg, cases[i].why))
+			fail_msg("case %zu: verify said '%s'", i, err.msg);
+		fx_done(&f);
+	}
 }
 
 /* ---- verify with its concluded proposals out of memory ------------------- *
@@ -897,6 +1079,9 @@ int main(void)
 		cmocka_unit_test(test_writer_opens_from_snapshot),
 		cmocka_unit_test(test_untrusted_snapshot),
 		cmocka_unit_test(test_no_snapshot_trusted),
+		cmocka_unit_test(test_parts_shared_and_collected),
+		cmocka_unit_test(test_damaged_shared_part),
+		cmocka_unit_test(test_bad_list_of_parts),
 		cmocka_unit_test(test_verify_pages_out_concluded),
 		cmocka_unit_test(test_writer_pages_out_concluded),
 	};

@@ -1,0 +1,391 @@
+/*
+ * snapparts.c - a snapshot stored in parts; see snapparts.h.
+ */
+#include "snapparts.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/event.h"
+#include "internal.h"
+
+/* ---- cutting ------------------------------------------------------------- */
+
+/* A gear table: 256 fixed pseudo-random words (splitmix64 of the byte),
+ * the same on every machine, since where the cuts fall decides which
+ * parts two snapshots share. */
+static void gear_table(uint64_t g[256])
+{
+	for (uint64_t i = 0; i < 256; i++) {
+		uint64_t z = (i + 1) * 0x9e3779b97f4a7c15ULL;
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		g[i] = z ^ (z >> 31);
+	}
+}
+
+/* The top 16 bits of the gear hash depend on the last 64 bytes alone
+ * (each step shifts one bit out): zero once in 65,536 positions, so a
+ * part is about CN_SNAPPART_MIN + 64 KiB long. */
+#define CUT_MASK 0xffff000000000000ULL
+
+int cn_snapparts_cut(const uint8_t *bytes, size_t len, size_t **cuts,
+		     size_t *n, struct cn_err *err)
+{
+	size_t cap = len / CN_SNAPPART_MIN + 1, k = 0, start = 0;
+	uint64_t g[256];
+
+	*n = 0;
+	if (!(*cuts = malloc(cap * sizeof(**cuts))))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	gear_table(g);
+	while (start < len) {
+		size_t end = start + CN_SNAPPART_MIN, max = start + CN_SNAPPART_MAX;
+		uint64_t h = 0;
+
+		if (end >= len || max > len)
+			max = len;
+		if (end > max)
+			end = max;
+		/* The hash restarts 64 bytes before the first place a cut may
+		 * fall, so a cut depends on the bytes before it alone. */
+		for (size_t i = end >= start + 64 ? end - 64 : start; i < end; i++)
+			h = (h << 1) + g[bytes[i]];
+		while (end < max && (h & CUT_MASK))
+			h = (h << 1) + g[bytes[end++]];
+		assert(k < cap);
+		(*cuts)[k++] = end;
+		start = end;
+	}
+	*n = k;
+	return 0;
+}
+
+/* ---- manifests ------------------------------------------------------------ */
+
+static uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+	       p[3];
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Whether a row's bytes are a manifest (its parts' count in *n), or a
+ * snapshot stored whole. */
+static int is_manifest(const struct cn_snapshot_row *s, size_t *n)
+{
+	if (s->len < CN_SNAPPARTS_MAGIC_LEN ||
+	    memcmp(s->bytes, CN_SNAPPARTS_MAGIC, CN_SNAPPARTS_MAGIC_LEN))
+		return 0;
+	*n = (s->len - CN_SNAPPARTS_MAGIC_LEN) / CN_SNAPPART_ENTRY;
+	return 1;
+}
+
+static const uint8_t *entry(const struct cn_snapshot_row *s, size_t i)
+{
+	return s->bytes + CN_SNAPPARTS_MAGIC_LEN + i * CN_SNAPPART_ENTRY;
+}
+
+/* ---- a set of hashes ---------------------------------------------------- */
+
+struct hashes {
+	uint8_t *h; /* n hashes of CN_HASH_LEN bytes */
+	size_t n, cap;
+};
+
+static int hashes_add(void *ctx, const uint8_t *hash, size_t len,
+		      struct cn_err *err)
+{
+	struct hashes *s = ctx;
+
+	if (len != CN_HASH_LEN)
+		return 0; /* not a part's name: it names nothing to keep */
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 256;
+		uint8_t *h = realloc(s->h, cap * CN_HASH_LEN);
+		if (!h)
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		s->h = h;
+		s->cap = cap;
+	}
+	memcpy(s->h + s->n++ * CN_HASH_LEN, hash, CN_HASH_LEN);
+	return 0;
+}
+
+static int hash_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, CN_HASH_LEN);
+}
+
+static void hashes_sort(struct hashes *s)
+{
+	if (s->n)
+		qsort(s->h, s->n, CN_HASH_LEN, hash_cmp);
+}
+
+static int hashes_have(const struct hashes *s, const uint8_t *hash)
+{
+	return s->n && bsearch(hash, s->h, s->n, CN_HASH_LEN, hash_cmp) != NULL;
+}
+
+/* ---- collecting parts no snapshot names --------------------------------- */
+
+static int add_named(void *ctx, const struct cn_snapshot_row *s,
+		     struct cn_err *err)
+{
+	size_t n = 0;
+	int rc = 0;
+
+	if (is_manifest(s, &n))
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			rc = hashes_add(ctx, entry(s, i), CN_HASH_LEN, err);
+	return rc;
+}
+
+/* Drop every stored part that no stored snapshot's manifest names. */
+static int collect(struct cn_store *st, struct cn_err *err)
+{
+	struct hashes named = {0}, stored = {0};
+	int rc;
+
+	if ((rc = st->ops->snapshots(st->b, add_named, &named, err)) == 0)
+		rc = st->ops->part_hashes(st->b, hashes_add, &stored, err);
+	hashes_sort(&named);
+	for (size_t i = 0; rc == 0 && i < stored.n; i++)
+		if (!hashes_have(&named, stored.h + i * CN_HASH_LEN))
+			rc = st->ops->part_drop(st->b, stored.h + i * CN_HASH_LEN,
+						err);
+	free(named.h);
+	free(stored.h);
+	return rc;
+}
+
+/* ---- put and drop ------------------------------------------------------ */
+
+int cn_snapparts_put(struct cn_store *st, const struct cn_snapshot_row *s,
+		     unsigned keep, unsigned flags, struct cn_err *err)
+{
+	const int rewrite = (flags & CN_SNAPSHOT_REWRITE) != 0;
+	struct hashes known = {0};
+	struct cn_snapshot_row m = *s;
+	uint8_t *manifest = NULL;
+	size_t *cuts = NULL, n = 0, start = 0;
+	int rc;
+
+	if ((rc = cn_snapparts_cut(s->bytes, s->len, &cuts, &n, err)))
+		return rc;
+	if (!(manifest = malloc(CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY))) {
+		free(cuts);
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	memcpy(manifest, CN_SNAPPARTS_MAGIC, CN_SNAPPARTS_MAGIC_LEN);
+	if (!rewrite) {
+		rc = st->ops->part_hashes(st->b, hashes_add, &known, err);
+		hashes_sort(&known);
+	}
+	for (size_t i = 0; rc == 0 && i < n; start = cuts[i++]) {
+		uint8_t *e = manifest + CN_SNAPPARTS_MAGIC_LEN + i * CN_SNAPPART_ENTRY;
+		size_t len = cuts[i] - start;
+
+		assert(len > 0 && len <= CN_SNAPPART_MAX);
+		cn_sha256(s->bytes + start, len, e);
+		put_be32(e + CN_HASH_LEN, (uint32_t)len);
+		if (rewrite || !hashes_have(&known, e))
+			rc = st->ops->part_put(st->b, e, s->bytes + start, len,
+					       rewrite, err);
+	}
+	m.bytes = manifest;
+	m.len = CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY;
+	if (rc == 0)
+		rc = st->ops->snapshot_put(st->b, &m, keep, err);
+	if (rc == 0)
+		rc = collect(st, err);
+	free(known.h);
+	free(manifest);
+	free(cuts);
+	return rc;
+}
+
+int cn_snapparts_drop(struct cn_store *st, int64_t seq, struct cn_err *err)
+{
+	int rc = st->ops->snapshot_drop(st->b, seq, err);
+
+	return rc ? rc : collect(st, err);
+}
+
+/* ---- reading: the parts put together ------------------------------------ */
+
+struct gather {
+	uint8_t *at;     /* where the next part goes */
+	size_t want;     /* its length, from the manifest */
+	size_t got;      /* what the store handed */
+	cn_snapshot_piece_fn piece; /* or, streaming: hand each part on */
+	void *ctx;
+};
+
+static int gather_part(void *ctx, const uint8_t *bytes, size_t len,
+		       struct cn_err *err)
+{
+	struct gather *g = ctx;
+
+	g->got = len;
+	if (len != g->want)
+		return 0; /* the caller says so */
+	if (g->piece)
+		return g->piece(g->ctx, bytes, len, err);
+	memcpy(g->at, bytes, len);
+	return 0;
+}
+
+/* Each part of manifest row s in order, into buf (NULL: to piece).  0 with
+ * why[0] set when a part is missing or of another length; CN_EIO or
+ * CN_ENOMEM when the store failed. */
+static int gather(struct cn_store *st, const struct cn_snapshot_row *s,
+		  size_t n, uint8_t *buf, cn_snapshot_piece_fn piece,
+		  void *ctx, char *why, size_t whylen, struct cn_err *err)
+{
+	struct gather g = {buf, 0, 0, piece, ctx};
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *e = entry(s, i);
+
+		g.want = get_be32(e + CN_HASH_LEN);
+		g.got = (size_t)-1;
+		rc = st->ops->part_get(st->b, e, gather_part, &g, err);
+		if (rc == CN_ENOTFOUND) {
+			snprintf(why, whylen, "its part %zu of %zu is not stored",
+				 i + 1, n);
+			return 0;
+		}
+		if (rc)
+			return rc;
+		if (g.got != g.want) {
+			snprintf(why, whylen, "its part %zu of %zu is %zu bytes, "
+				 "not %zu", i + 1, n, g.got, g.want);
+			return 0;
+		}
+		g.at += buf ? g.want : 0;
+	}
+	return 0;
+}
+
+/* A manifest's total length, or why it cannot be read. */
+static int manifest_len(const struct cn_snapshot_row *s, size_t n, size_t *len,
+			char *why, size_t whylen)
+{
+	*len = 0;
+	if (s->len != CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY) {
+		snprintf(why, whylen, "its list of parts is cut short");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t l = get_be32(entry(s, i) + CN_HASH_LEN);
+		if (l == 0 || l > CN_SNAPPART_MAX) {
+			snprintf(why, whylen, "its part %zu of %zu claims %u bytes",
+				 i + 1, n, (unsigned)l);
+			return -1;
+		}
+		*len += l;
+	}
+	return 0;
+}
+
+struct each {
+	struct cn_store *st;
+	cn_snapshot_fn fn, head;
+	cn_snapshot_piece_fn piece;
+	void *ctx;
+};
+
+static const uint8_t nothing[1];
+
+/* A row not put together: handed on with no bytes and the reason. */
+static int unreadable(const struct each *e, const struct cn_snapshot_row *s,
+		      const char *why, struct cn_err *err)
+{
+	struct cn_snapshot_row r = *s;
+
+	r.bytes = nothing;
+	r.len = 0;
+	r.why = why;
+	if (e->fn)
+		return e->fn(e->ctx, &r, err);
+	r.bytes = NULL;
+	return e->head(e->ctx, &r, err);
+}
+
+static int each_row(void *ctx, const struct cn_snapshot_row *s,
+		    struct cn_err *err)
+{
+	const struct each *e = ctx;
+	struct cn_snapshot_row r = *s;
+	char why[128] = "";
+	size_t n, len;
+	int rc;
+
+	if (!is_manifest(s, &n)) {
+		if (e->fn)
+			return e->fn(e->ctx, s, err);
+		r.bytes = NULL;
+		if ((rc = e->head(e->ctx, &r, err)) == 0 && s->len)
+			rc = e->piece(e->ctx, s->bytes, s->len, err);
+		return rc;
+	}
+	if (manifest_len(s, n, &len, why, sizeof(why)))
+		return unreadable(e, s, why, err);
+	if (!e->fn) {
+		/* Streaming: a part missing is found only when reached, after
+		 * the head; the reader then sees the bytes end early. */
+		r.bytes = NULL;
+		r.len = len;
+		if ((rc = e->head(e->ctx, &r, err)))
+			return rc;
+		rc = gather(e->st, s, n, NULL, e->piece, e->ctx, why, sizeof(why),
+			    err);
+		if (rc == 0 && why[0])
+			rc = cn_err_set(err, CN_ECORRUPT, "the snapshot at event "
+					"%lld: %s", (long long)s->seq, why);
+		return rc;
+	}
+	uint8_t *buf = malloc(len ? len : 1);
+	if (!buf)
+		return cn_err_set(err, CN_ENOMEM, "out of memory reading the "
+				  "snapshot at event %lld", (long long)s->seq);
+	rc = gather(e->st, s, n, buf, NULL, NULL, why, sizeof(why), err);
+	if (rc == 0 && why[0])
+		rc = unreadable(e, s, why, err);
+	else if (rc == 0) {
+		r.bytes = buf;
+		r.len = len;
+		rc = e->fn(e->ctx, &r, err);
+	}
+	free(buf);
+	return rc;
+}
+
+int cn_snapparts_each(struct cn_store *st, cn_snapshot_fn fn, void *ctx,
+		      struct cn_err *err)
+{
+	struct each e = {st, fn, NULL, NULL, ctx};
+
+	return st->ops->snapshots(st->b, each_row, &e, err);
+}
+
+int cn_snapparts_pieces(struct cn_store *st, cn_snapshot_fn head,
+			cn_snapshot_piece_fn piece, void *ctx,
+			struct cn_err *err)
+{
+	struct each e = {st, NULL, head, piece, ctx};
+
+	return st->ops->snapshots(st->b, each_row, &e, err);
+}

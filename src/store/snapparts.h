@@ -1,0 +1,66 @@
+/*
+ * snapparts.h - a snapshot stored in parts, so that writing the next one
+ * writes only what changed (internal to src/store/, used by store.c).
+ *
+ * Why.  A snapshot is the whole world as bytes (core/snapshot.h): tens of
+ * megabytes at 100,000 proposals, written inside a commit's transaction
+ * every few thousand events.  Stored whole, each one wrote all of it to
+ * the database (its WAL, then the file), and the commit that carried it
+ * held every write queued behind it for about a second.  Yet almost all
+ * of those bytes are the same from one snapshot to the next: concluded
+ * proposals, in id order, do not change.
+ *
+ * How.  The bytes are cut where their content says (a gear rolling hash
+ * over the last 64 bytes, as FastCDC does: a cut after at least
+ * CN_SNAPPART_MIN bytes where the hash's top 16 bits are zero, at most
+ * CN_SNAPPART_MAX), so a change moves the cuts near it only and every
+ * other part is found again, byte for byte.  Each part is stored once,
+ * under its SHA-256, in the backend's table of parts; the snapshot's row
+ * holds a manifest instead of the bytes: the 8 bytes "CNPARTS1", then per
+ * part its SHA-256 and its length (4 bytes, big-endian).  A part no
+ * kept snapshot names is dropped after each put and drop.
+ *
+ * Trust.  Nothing here is trusted more than a whole snapshot was: the
+ * parts put together must still pass the snapshot's own digest and the
+ * writer's seal (app/app_snapshot.h), so a part changed or swapped is
+ * found there.  A manifest that cannot be read, or names a part not
+ * stored or of another length, hands its row on with no bytes and `why`
+ * saying so.  A part is shared by several snapshots: after one failed to
+ * decode, the writer's next put rewrites every part it names
+ * (CN_SNAPSHOT_REWRITE), so that a damaged part is not kept forever by
+ * being found "already stored".  Rows stored whole (before parts) are
+ * read as they are.
+ */
+#ifndef CN_STORE_SNAPPARTS_H
+#define CN_STORE_SNAPPARTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+#define CN_SNAPPART_MIN (16 * 1024)
+#define CN_SNAPPART_MAX (256 * 1024)
+#define CN_SNAPPARTS_MAGIC "CNPARTS1"
+#define CN_SNAPPARTS_MAGIC_LEN 8
+#define CN_SNAPPART_ENTRY (CN_HASH_LEN + 4)
+
+/* Where bytes[0..len) are cut: *cuts (malloc'd) the end of each part, in
+ * order, the last one len; *n how many (0 for no bytes).  CN_ENOMEM. */
+int cn_snapparts_cut(const uint8_t *bytes, size_t len, size_t **cuts,
+		     size_t *n, struct cn_err *err) CN_NODISCARD;
+
+/* cn_store_snapshot_put, cn_store_snapshot_drop, cn_store_snapshots and
+ * cn_store_snapshot_pieces over a backend with parts (store.h). */
+int cn_snapparts_put(struct cn_store *st, const struct cn_snapshot_row *s,
+		     unsigned keep, unsigned flags, struct cn_err *err)
+	CN_NODISCARD;
+int cn_snapparts_drop(struct cn_store *st, int64_t seq, struct cn_err *err)
+	CN_NODISCARD;
+int cn_snapparts_each(struct cn_store *st, cn_snapshot_fn fn, void *ctx,
+		      struct cn_err *err) CN_NODISCARD;
+int cn_snapparts_pieces(struct cn_store *st, cn_snapshot_fn head,
+			cn_snapshot_piece_fn piece, void *ctx,
+			struct cn_err *err) CN_NODISCARD;
+
+#endif
