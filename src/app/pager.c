@@ -42,55 +42,72 @@ static int lose(struct cn_pager *pg, int rc, const char *what, const char *why)
 	return fail(pg, rc, what, why);
 }
 
-/* The bytes of proposal id into pg->buf; *n their length. */
-static int read_bytes(struct cn_pager *pg, int64_t id, size_t *n)
+/* Bytes are read a window at a time (CN_PAGER_WINDOW, or one proposal
+ * when it is larger): a snapshot's encode asks for every proposal in id
+ * order, and sweeps write them to the file in that order, so one read
+ * serves thousands of them instead of a read each.  The file is only
+ * appended to (and emptied whole by cn_pager_clear, which drops the
+ * window), so bytes in the window never go stale. */
+#define CN_PAGER_WINDOW (1024 * 1024)
+
+/* The bytes of proposal id: *b (in the window, valid until the next read)
+ * and *n their length. */
+static int read_bytes(struct cn_pager *pg, int64_t id, const uint8_t **b,
+		      size_t *n)
 {
 	const struct cn_pager_at *a;
+	size_t want;
 	ssize_t got;
 
 	if (id < 1 || (uint64_t)id > pg->nat || !pg->at[id - 1].len)
 		return CN_ENOTFOUND; /* in the world, or a hole */
 	a = &pg->at[id - 1];
-	if (pg->cap < a->len) {
-		uint8_t *b = realloc(pg->buf, a->len);
-		if (!b)
-			return lose(pg, CN_ENOMEM, "read", "out of memory");
-		pg->buf = b;
-		pg->cap = a->len;
+	if (a->off < pg->win_off || a->off + a->len > pg->win_off + pg->win_len) {
+		want = a->len > CN_PAGER_WINDOW ? a->len : CN_PAGER_WINDOW;
+		if (want > pg->end - a->off)
+			want = (size_t)(pg->end - a->off);
+		if (pg->cap < want) {
+			uint8_t *buf = realloc(pg->buf, want);
+			if (!buf)
+				return lose(pg, CN_ENOMEM, "read", "out of memory");
+			pg->buf = buf;
+			pg->cap = want;
+		}
+		pg->win_len = 0;
+		if (fflush(pg->f))
+			return lose(pg, CN_EIO, "write", strerror(errno));
+		got = pread(fileno(pg->f), pg->buf, want, (off_t)a->off);
+		if (got < (ssize_t)a->len)
+			return lose(pg, CN_EIO, "read", got < 0 ? strerror(errno)
+				    : "cut short");
+		pg->win_off = a->off;
+		pg->win_len = (size_t)got;
 	}
-	if (fflush(pg->f))
-		return lose(pg, CN_EIO, "write", strerror(errno));
-	got = pread(fileno(pg->f), pg->buf, a->len, (off_t)a->off);
-	if (got != (ssize_t)a->len)
-		return lose(pg, CN_EIO, "read", got < 0 ? strerror(errno)
-			    : "cut short");
+	*b = pg->buf + (a->off - pg->win_off);
 	*n = a->len;
 	return 0;
 }
 
 static int pager_bytes(void *ctx, int64_t id, const uint8_t **b, size_t *n)
 {
-	struct cn_pager *pg = ctx;
-	int rc = read_bytes(pg, id, n);
-
-	*b = pg->buf;
-	return rc;
+	return read_bytes(ctx, id, b, n);
 }
 
 static int pager_load(void *ctx, int64_t id, struct cn_proposal **out)
 {
 	struct cn_pager *pg = ctx;
 	struct cn_err why = {0};
+	const uint8_t *b = NULL;
 	size_t n = 0;
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_bytes(pg, id, &n)))
+	if ((rc = read_bytes(pg, id, &b, &n)))
 		return rc;
 	if ((size_t)id - 1 < pg->low)
 		pg->low = (size_t)id - 1; /* the next sweep looks again */
 	/* Its bytes are this process's own: a failure is the file's. */
-	if ((rc = cn_snapshot_proposal_decode(pg->buf, n, pg->w, id, out, &why)))
+	if ((rc = cn_snapshot_proposal_decode(b, n, pg->w, id, out, &why)))
 		return lose(pg, rc, "decode", why.msg);
 	return 0;
 }
@@ -177,6 +194,7 @@ static int page_out(struct cn_pager *pg, size_t i)
 {
 	struct cn_proposal *p = pg->w->proposals[i];
 	struct cn_err why = {0};
+	const uint8_t *b = NULL;
 	size_t n = 0;
 	int rc;
 
@@ -187,8 +205,8 @@ static int page_out(struct cn_pager *pg, size_t i)
 	 * that was refused): its bytes in the file stand, so that the file
 	 * grows only when a proposal changes. */
 	if (!(i < pg->nat && pg->at[i].len == pg->enc.len &&
-	      read_bytes(pg, (int64_t)i + 1, &n) == 0 &&
-	      !memcmp(pg->buf, pg->enc.s, n)) &&
+	      read_bytes(pg, (int64_t)i + 1, &b, &n) == 0 &&
+	      !memcmp(b, pg->enc.s, n)) &&
 	    (rc = put_bytes(pg, (int64_t)i + 1, (const uint8_t *)pg->enc.s,
 			    pg->enc.len)))
 		return rc;
@@ -232,6 +250,7 @@ void cn_pager_clear(struct cn_pager *pg)
 		fail(pg, CN_EIO, "empty", strerror(errno));
 	pg->end = 0;
 	pg->low = 0;
+	pg->win_off = pg->win_len = 0;
 }
 
 int cn_pager_failed(const struct cn_pager *pg, struct cn_err *err)

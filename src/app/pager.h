@@ -24,8 +24,8 @@
  * its decode); they are decoded and checked again on the way back, and
  * the file is unlinked as soon as it is made: no other process sees it.
  *
- * Memory: 16 bytes a proposal for where its bytes are, and the largest
- * proposal's bytes; the file is made at the first write (a log with no
+ * Memory: 16 bytes a proposal for where its bytes are, and a read window
+ * of 1 MiB (or the largest proposal's bytes); the file is made at the first write (a log with no
  * concluded proposal makes none).  A failure of the file (write, read,
  * decode) is kept: cn_pager_failed gives it, for the caller to report in
  * place of what the fold made of a proposal it could not have.
@@ -61,8 +61,10 @@ struct cn_pager {
 	size_t nat;
 	uint64_t end;                 /* the file's length */
 	size_t low;                   /* the slots below are all empty */
-	uint8_t *buf;                 /* the last bytes read */
+	uint8_t *buf;                 /* the read window (pager.c) */
 	size_t cap;
+	uint64_t win_off;             /* where it starts in the file */
+	size_t win_len;               /* how many bytes of it are read */
 	struct cn_buf enc;            /* the last proposal written */
 	uint64_t out;                 /* proposals written (ever) */
 	uint64_t every;               /* events between sweeps */
