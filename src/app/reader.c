@@ -116,6 +116,18 @@ int cn_reader_proposal_text(struct cn_reader *rd, int64_t id, char **text,
 	return cn_store_proposal_text(rd->st, id, text, len, err);
 }
 
+int cn_proposal_view_parse(int64_t id, const char *text, size_t len,
+			   json_t **out, struct cn_err *err)
+{
+	json_error_t je;
+
+	if (!(*out = json_loadb(text, len, 0, &je)))
+		return cn_err_set(err, CN_ECORRUPT, "proposal %lld: its stored "
+				  "view is not JSON: %s", (long long)id,
+				  je.text);
+	return 0;
+}
+
 int cn_reader_proposals(struct cn_reader *rd, json_t **out, struct cn_err *err)
 {
 	return cn_store_proposal_docs(rd->st, out, err);
