@@ -65,6 +65,7 @@
 
 #include "app/app.h"
 #include "app/export.h"
+#include "app/reader.h"
 #include "core/checkpoint.h"
 #include "core/json_alloc.h"
 #include "core/procedure.h"
@@ -328,6 +329,8 @@ static struct {
 	uint8_t sk[CN_NOTE_SECKEY_LEN];
 	char *signature;           /* FR's signed concurrence on the ratification */
 	int64_t p_meeting, p_silence, p_ratify; /* proposals open in w */
+	char *texts[MAX_DOCS];     /* the app's stored views, by id - 1 */
+	size_t ntexts[MAX_DOCS];
 	/* outputs */
 	struct cn_event ev;
 	struct cn_world w2;
@@ -391,6 +394,10 @@ static void state_release(void)
 	free(S.vkey);
 	free(S.signature);
 	S.vkey = S.signature = NULL;
+	for (size_t i = 0; i < MAX_DOCS; i++) {
+		free(S.texts[i]);
+		S.texts[i] = NULL;
+	}
 }
 
 /* ---- fingerprints: what a clean run gives ---------------------------------- */
@@ -743,6 +750,33 @@ static void fp_docs(struct fp *f)
 		fp_json(f, S.docs[i]);
 }
 
+/* -- app: the stored views' texts parsed back, as the server and the CLI
+ * read them (a view that fails for lack of memory is not corrupt) -- */
+
+static int prep_stored_texts(struct cn_err *err)
+{
+	for (size_t i = 0; i < S.w.nproposals && i < MAX_DOCS; i++) {
+		int rc = cn_store_proposal_text(cn_app_store(S.app),
+						(int64_t)i + 1, &S.texts[i],
+						&S.ntexts[i], err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int op_stored_views(struct cn_err *err)
+{
+	out_release();
+	for (size_t i = 0; i < MAX_DOCS && S.texts[i]; i++) {
+		int rc = cn_proposal_view_parse((int64_t)i + 1, S.texts[i],
+						S.ntexts[i], &S.docs[i], err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* -- the app: an in-memory store, seeded, the Tokyo case, commands -- */
 
 static int app_run(const char *at, const char *actor, cn_command_fn fn,
@@ -1092,6 +1126,8 @@ static const struct op ops[] = {
 	INJECT("cmd-secretariat", op_cmd_secretariat, fp_outbox, PURE, 0, 0),
 	INJECT("proposal-evaluate", op_evaluate, fp_res, PURE, 0, 0),
 	INJECT("proposal-views", op_views, fp_docs, PURE, 50, 300),
+	PREP("stored-texts", prep_stored_texts),
+	INJECT("stored-views", op_stored_views, fp_docs, PURE, 50, 300),
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 
