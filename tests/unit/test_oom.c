@@ -67,6 +67,7 @@
 #include "app/export.h"
 #include "app/reader.h"
 #include "core/checkpoint.h"
+#include "core/effect.h"
 #include "core/json_alloc.h"
 #include "core/procedure.h"
 #include "core/rule.h"
@@ -613,6 +614,17 @@ static void fp_res(struct fp *f)
 		fp_result(f, &S.res[i]);
 }
 
+/* -- core: an effect as a command line writes it, in its JSON form -- */
+
+static int op_effect_parse(struct cn_err *err)
+{
+	out_release();
+	return cn_effect_parse("{\"type\": \"open-office\", \"id\": \"nlo-tokyo\", "
+			       "\"name\": \"NATO Liaison Office Tokyo\", "
+			       "\"city\": \"Tokyo\", \"country\": \"JP\"}",
+			       &S.docs[0], err);
+}
+
 /* -- core: the fold of the app's whole log (NATO registry, the Tokyo case,
  * meetings, silence, ratification, a key and a signed position) -- */
 
@@ -1120,6 +1132,7 @@ static const struct op ops[] = {
 	INJECT("event-decode", op_event_decode, fp_ev, PURE, 0, 0),
 	INJECT("rule-parse", op_rule_parse, fp_rules2, PURE, 0, 0),
 	INJECT("rule-eval", op_rule_eval, fp_res, PURE, 0, 0),
+	INJECT("effect-parse", op_effect_parse, fp_docs, PURE, 0, 0),
 	INJECT("world-fold", op_world_fold, fp_w2, PURE, 0, 0),
 	INJECT("cmd-propose", op_cmd_propose, fp_outbox, PURE, 0, 0),
 	INJECT("cmd-respond", op_cmd_respond, fp_outbox, PURE, 0, 0),
