@@ -72,6 +72,7 @@
 #include "core/procedure.h"
 #include "core/rule.h"
 #include "core/timeutil.h"
+#include "store/sqlite.h"
 #include "store/store.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -332,6 +333,8 @@ static struct {
 	int64_t p_meeting, p_silence, p_ratify; /* proposals open in w */
 	char *texts[MAX_DOCS];     /* the app's stored views, by id - 1 */
 	size_t ntexts[MAX_DOCS];
+	sqlite3 *sq;               /* a row of an integer, a NULL and a text, */
+	sqlite3_stmt *sq_row;      /* stepped, its columns not yet read */
 	/* outputs */
 	struct cn_event ev;
 	struct cn_world w2;
@@ -343,6 +346,8 @@ static struct {
 	struct cn_app *app2;
 	int64_t n1, n2;
 	struct cn_export_stats stats;
+	char *sq_cols[3];
+	size_t sq_lens[3];
 } S;
 
 static void out_release(void)
@@ -369,6 +374,19 @@ static void out_release(void)
 	S.app2 = NULL;
 	S.n1 = S.n2 = 0;
 	memset(&S.stats, 0, sizeof(S.stats));
+	for (size_t i = 0; i < 3; i++) {
+		free(S.sq_cols[i]);
+		S.sq_cols[i] = NULL;
+		S.sq_lens[i] = 0;
+	}
+	/* the row again, its columns unread: what SQLite made of them
+	 * (the integer's text) is freed with the reset, which repeats a
+	 * failed allocation's SQLITE_NOMEM: only the step must work */
+	if (S.sq_row) {
+		sqlite3_reset(S.sq_row);
+		if (sqlite3_step(S.sq_row) != SQLITE_ROW)
+			abort();
+	}
 }
 
 static void state_release(void)
@@ -399,6 +417,10 @@ static void state_release(void)
 		free(S.texts[i]);
 		S.texts[i] = NULL;
 	}
+	sqlite3_finalize(S.sq_row);
+	sqlite3_close(S.sq);
+	S.sq_row = NULL;
+	S.sq = NULL;
 }
 
 /* ---- fingerprints: what a clean run gives ---------------------------------- */
@@ -612,6 +634,36 @@ static void fp_res(struct fp *f)
 {
 	for (size_t i = 0; i < sizeof(S.res) / sizeof(S.res[0]); i++)
 		fp_result(f, &S.res[i]);
+}
+
+/* -- store: a column's text (store/sqlite.h, cn_sq_text); an integer's
+ * is made by SQLite when asked, an allocation that can fail -- */
+
+static int prep_sq_row(struct cn_err *err)
+{
+	if (sqlite3_open(":memory:", &S.sq) != SQLITE_OK ||
+	    sqlite3_prepare_v2(S.sq, "SELECT 1234567890123, NULL, 'a text'",
+			       -1, &S.sq_row, NULL) != SQLITE_OK ||
+	    sqlite3_step(S.sq_row) != SQLITE_ROW)
+		return cn_err_set(err, CN_EIO, "sqlite: %s", sqlite3_errmsg(S.sq));
+	return 0;
+}
+
+static int op_sq_text(struct cn_err *err)
+{
+	out_release();
+	for (int i = 0; i < 3; i++)
+		if (!(S.sq_cols[i] = cn_sq_text(S.sq_row, i, &S.sq_lens[i])))
+			return cn_err_set(err, CN_ENOMEM, "cn_sq_text: NULL");
+	return 0;
+}
+
+static void fp_sq_cols(struct fp *f)
+{
+	for (int i = 0; i < 3; i++) {
+		fp_str(f, S.sq_cols[i]);
+		fp_int(f, (int64_t)S.sq_lens[i]);
+	}
 }
 
 /* -- core: an effect as a command line writes it, in its JSON form -- */
@@ -1133,6 +1185,8 @@ static const struct op ops[] = {
 	INJECT("rule-parse", op_rule_parse, fp_rules2, PURE, 0, 0),
 	INJECT("rule-eval", op_rule_eval, fp_res, PURE, 0, 0),
 	INJECT("effect-parse", op_effect_parse, fp_docs, PURE, 0, 0),
+	PREP("sq-row", prep_sq_row),
+	INJECT("sq-text", op_sq_text, fp_sq_cols, PURE, 0, 0),
 	INJECT("world-fold", op_world_fold, fp_w2, PURE, 0, 0),
 	INJECT("cmd-propose", op_cmd_propose, fp_outbox, PURE, 0, 0),
 	INJECT("cmd-respond", op_cmd_respond, fp_outbox, PURE, 0, 0),
