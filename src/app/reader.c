@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/json_alloc.h"
 #include "../store/store.h"
 #include "projection.h"
 
@@ -114,6 +115,20 @@ int cn_reader_proposal_text(struct cn_reader *rd, int64_t id, char **text,
 			    size_t *len, struct cn_err *err)
 {
 	return cn_store_proposal_text(rd->st, id, text, len, err);
+}
+
+int cn_proposal_view_parse(int64_t id, const char *text, size_t len,
+			   json_t **out, struct cn_err *err)
+{
+	json_error_t je;
+	int oom = 0;
+
+	if ((*out = cn_json_loadb(text, len, 0, &je, &oom)))
+		return 0;
+	return oom ? cn_err_set(err, CN_ENOMEM, "proposal %lld: out of memory "
+				"reading its stored view", (long long)id)
+		   : cn_err_set(err, CN_ECORRUPT, "proposal %lld: its stored "
+				"view is not JSON: %s", (long long)id, je.text);
 }
 
 int cn_reader_proposals(struct cn_reader *rd, json_t **out, struct cn_err *err)

@@ -68,6 +68,14 @@ void cn_proposal_sight_of(const json_t *view, struct cn_proposal_sight *out);
 int cn_reader_proposal_text(struct cn_reader *rd, int64_t id, char **text,
 			    size_t *len, struct cn_err *err) CN_NODISCARD;
 
+/* A stored view's text (from cn_reader_proposal_text, or a scan of the
+ * open proposals) as JSON, *out a new reference: CN_ECORRUPT, naming
+ * proposal `id`, when the text is not JSON; CN_ENOMEM when memory ran
+ * out parsing it (core/json_alloc.h: jansson may call that a syntax
+ * error, or return a value that is not the text's). */
+int cn_proposal_view_parse(int64_t id, const char *text, size_t len,
+			   json_t **out, struct cn_err *err) CN_NODISCARD;
+
 /* Every proposal's view, in id order (*out: a new array). */
 int cn_reader_proposals(struct cn_reader *rd, json_t **out,
 			struct cn_err *err) CN_NODISCARD;

@@ -76,9 +76,15 @@ static int init_database(struct cli *c, const char *dataset)
 
 	if (cn_store_open(c->db, CN_STORE_CREATE, &st, &err))
 		return cli_fail(c, &err);
-	keyed = cn_store_get_meta(st, "log_vkey", &vkey, NULL) == 0;
+	/* Not found: no key yet.  Any other failure must stop init: read
+	 * as "no key", a key file there would be called another log's, or
+	 * a log with a key be keyed again. */
+	rc = cn_store_get_meta(st, "log_vkey", &vkey, &err);
 	free(vkey);
-	if ((rc = cn_store_empty(st, &empty, &err)) == 0)
+	keyed = rc == 0;
+	if (rc == CN_ENOTFOUND)
+		rc = 0;
+	if (rc == 0 && (rc = cn_store_empty(st, &empty, &err)) == 0)
 		rc = cn_store_key_path(st, c->db, key, sizeof(key), &err);
 	cn_store_close(st);
 	if (rc)

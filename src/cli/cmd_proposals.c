@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../app/lists.h"
+#include "../app/reader.h"
 #include "../core/timeutil.h"
 #include "cli.h"
 #include "util.h"
@@ -65,14 +66,14 @@ static int one(void *ctx, int64_t id, const char *doc, size_t len,
 	struct page *pg = ctx;
 	json_t *v;
 	char sid[24];
+	int rc;
 
 	if (pg->n == pg->limit) {
 		pg->more = 1;
 		return STOP_PAGE;
 	}
-	if (!(v = json_loadb(doc, len, 0, NULL)))
-		return cn_err_set(err, CN_ECORRUPT, "proposal %lld: its stored "
-				  "view is not JSON", (long long)id);
+	if ((rc = cn_proposal_view_parse(id, doc, len, &v, err)))
+		return rc;
 	pg->n++;
 	pg->last = id;
 	if (pg->c->json) {

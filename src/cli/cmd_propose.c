@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../core/effect.h"
+#include "../core/json_alloc.h"
 #include "cli.h"
 #include "util.h"
 
@@ -154,10 +155,17 @@ static json_t *membership_clause(const char *spec, struct cn_err *err)
 	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
 	json_error_t je;
 	json_t *o;
+	int oom = 0;
 
 	if (spec[0] == '{') {
-		if (!(o = json_loads(spec, JSON_REJECT_DUPLICATES, &je)) ||
-		    !json_is_object(o)) {
+		o = cn_json_loadb(spec, strlen(spec), JSON_REJECT_DUPLICATES, &je,
+				  &oom);
+		if (oom) {
+			cn_err_set(err, CN_ENOMEM, "--membership: out of memory "
+				   "reading the JSON clause");
+			return NULL;
+		}
+		if (!o || !json_is_object(o)) {
 			json_decref(o);
 			cn_err_set(err, CN_EINVAL, "--membership: not a JSON object");
 			return NULL;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../app/export.h"
+#include "../app/json_file.h"
 #include "../core/checkpoint.h"
 #include "../core/event_type.h"
 #include "../core/merkle.h"
@@ -108,27 +109,6 @@ const struct cli_opt cli_opts_receipt[] = {
 				    "needed: the receipt's own copy proves nothing"),
 	OPT_END};
 
-/* The receipt file, parsed; a message naming the file when it cannot be
- * read or is not JSON. */
-static json_t *load(const char *path, struct cn_err *err)
-{
-	FILE *f = fopen(path, "r");
-	json_error_t je;
-	json_t *r;
-
-	if (!f) {
-		cn_err_set(err, CN_EIO, "%s: cannot read the receipt: %s", path,
-			   strerror(errno));
-		return NULL;
-	}
-	r = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
-	fclose(f);
-	if (!r)
-		cn_err_set(err, CN_EINVAL, "%s: line %d, column %d: %s", path,
-			   je.line, je.column, je.text);
-	return r;
-}
-
 /* The checkpoint is signed by vkey and the proof leads from the event's
  * leaf (its bytes hashed with its salt) to its root; prints what it
  * proves. */
@@ -214,7 +194,7 @@ int cmd_receipt(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	int rc;
 	(void)app;
 
-	if (!(r = load(path, &err)))
+	if (!(r = cn_json_file_load(path, "receipt", &err)))
 		return cli_fail(c, &err);
 	if (logkey && !(vkey = cli_text_or_file(logkey, 0))) {
 		json_decref(r);

@@ -11,6 +11,7 @@
 #include "body_decision.h"
 #include "buf.h"
 #include "iso3166.h"
+#include "json_alloc.h"
 #include "registry_dates.h"
 #include "timeutil.h"
 #include "world.h"
@@ -379,7 +380,12 @@ int cn_effect_parse(const char *spec, json_t **out, struct cn_err *err)
 	*out = NULL;
 	if (spec[0] == '{') {
 		json_error_t je;
-		o = json_loads(spec, JSON_REJECT_DUPLICATES, &je);
+		int oom = 0;
+		o = cn_json_loadb(spec, strlen(spec), JSON_REJECT_DUPLICATES, &je,
+				  &oom);
+		if (oom)
+			return cn_err_set(err, CN_ENOMEM, "effect: out of memory "
+					  "reading the JSON object");
 		if (!json_is_object(o)) {
 			json_decref(o);
 			return cn_err_set(err, CN_EINVAL,

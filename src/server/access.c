@@ -142,10 +142,10 @@ int visible_view(struct ctx *x, int64_t id, const char *doc, size_t len,
 {
 	struct cn_proposal_sight p;
 	enum sight s;
+	int rc;
 
-	if (!(*out = json_loadb(doc, len, 0, NULL)))
-		return cn_err_set(err, CN_ECORRUPT, "proposal %lld: its stored "
-				  "view is not JSON", (long long)id);
+	if ((rc = cn_proposal_view_parse(id, doc, len, out, err)))
+		return rc;
 	cn_proposal_sight_of(*out, &p);
 	if ((s = sight_of(x, &p)) == SEE_REDACTED)
 		redact(*out);

@@ -74,7 +74,6 @@ void h_proposal_analysis(struct ctx *x)
 	struct cached_view *v = NULL;
 	enum sight s = SEE_NONE;
 	json_t *view, *doc;
-	json_error_t je;
 	int rc;
 
 	/* A proposal that does not exist answers as one not visible. */
@@ -88,9 +87,8 @@ void h_proposal_analysis(struct ctx *x)
 		not_found(x);
 		return;
 	}
-	if (!(view = json_loadb(v->text, v->len, 0, &je))) {
-		reply_error(x, 500, "internal", "proposal %lld: its stored view "
-			    "does not read back: %s", (long long)x->id, je.text);
+	if ((rc = cn_proposal_view_parse(x->id, v->text, v->len, &view, &err))) {
+		reply_err(x, &err);
 		return;
 	}
 	rc = cn_analysis_proposal_json(view, 0, &doc, &err);

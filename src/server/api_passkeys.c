@@ -160,7 +160,8 @@ void h_passkey_options(struct ctx *x)
 
 /* The client data of a ceremony: parsed, of type `type`, from the
  * configured origin, its challenge taken (kind, session).  0, or -1
- * after answering 400 (malformed) or 401 (wrong, replayed, expired). */
+ * after answering 400 (malformed), 401 (wrong, replayed, expired) or
+ * 500 (out of memory reading it). */
 static int client_data(struct ctx *x, const uint8_t *cd, size_t len,
 		       const char *type, enum challenge_kind kind,
 		       int64_t session, struct challenge *c)
@@ -169,8 +170,12 @@ static int client_data(struct ctx *x, const uint8_t *cd, size_t len,
 	char why[160];
 	int rc;
 
-	if (wa_client_parse(cd, len, &wc, why, sizeof(why))) {
-		reply_error(x, 400, "invalid", "field 'clientDataJSON': %s", why);
+	if ((rc = wa_client_parse(cd, len, &wc, why, sizeof(why)))) {
+		if (rc == WA_NOMEM)
+			reply_error(x, 500, "internal", "%s", why);
+		else
+			reply_error(x, 400, "invalid", "field 'clientDataJSON': "
+				    "%s", why);
 		return -1;
 	}
 	if (strcmp(wc.type, type)) {

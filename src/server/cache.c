@@ -175,7 +175,6 @@ int cache_view(struct cache *c, int64_t id, struct cached_view **out,
 {
 	struct side *d = c->cur;
 	struct cached_view *v;
-	json_error_t je;
 	json_t *doc;
 	char *text;
 	size_t len;
@@ -188,9 +187,9 @@ int cache_view(struct cache *c, int64_t id, struct cached_view **out,
 		}
 	if ((rc = cn_reader_proposal_text(d->rd, id, &text, &len, err)))
 		return rc;
-	if (!(doc = json_loadb(text, len, 0, &je))) {
+	if ((rc = cn_proposal_view_parse(id, text, len, &doc, err))) {
 		free(text);
-		return cn_err_set(err, CN_ECORRUPT, "stored proposal: %s", je.text);
+		return rc;
 	}
 	/* Full: start again rather than track ages; a burst over 64
 	 * proposals between two commits is rare. */
@@ -210,15 +209,16 @@ int cache_view(struct cache *c, int64_t id, struct cached_view **out,
 int cache_view_redacted(struct cached_view *v, struct cn_err *err)
 {
 	json_t *doc;
+	int rc;
 
 	if (v->redacted)
 		return 0;
-	if ((doc = json_loadb(v->text, v->len, 0, NULL))) {
-		redact(doc);
-		v->redacted = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
-		v->rlen = v->redacted ? strlen(v->redacted) : 0;
-		json_decref(doc);
-	}
+	if ((rc = cn_proposal_view_parse(v->id, v->text, v->len, &doc, err)))
+		return rc;
+	redact(doc);
+	v->redacted = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	v->rlen = v->redacted ? strlen(v->redacted) : 0;
+	json_decref(doc);
 	if (!v->redacted)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;

@@ -25,6 +25,7 @@
 
 #include "../core/buf.h"
 #include "../core/i18n.h"
+#include "../core/json_alloc.h"
 #include "../core/timeutil.h"
 
 static const enum cn_msg months[12] = {
@@ -266,13 +267,20 @@ char *mail_compose(const struct mail_conf *m, const struct cn_webhook *w,
 	const char *domain = strrchr(m->from, '@');
 	enum cn_lang lang;
 	json_t *o;
+	json_error_t je;
 	char *pretty, *out = NULL, *r;
+	int oom = 0;
 
 	if (cn_mail_uri_parse(w->url, to, code, err))
 		return NULL;
 	if (cn_lang_parse(code, &lang))
 		lang = CN_LANG_EN;
-	if (!(o = json_loads(json, 0, NULL)) || !json_is_object(o)) {
+	if (!(o = cn_json_loadb(json, strlen(json), 0, &je, &oom)) && oom) {
+		cn_err_set(err, CN_ENOMEM, "notice %s: out of memory reading "
+			   "its body", ref);
+		return NULL;
+	}
+	if (!o || !json_is_object(o)) {
 		json_decref(o);
 		cn_err_set(err, CN_ECORRUPT, "notice %s: its body is not JSON", ref);
 		return NULL;

@@ -184,9 +184,8 @@ static int on_open(void *ctx, int64_t id, const char *doc, size_t len,
 
 	r->rows++;
 	r->last_id = id;
-	if (!(view = json_loadb(doc, len, 0, NULL)))
-		return cn_err_set(err, CN_ECORRUPT, "proposal %lld: its stored "
-				  "view is not JSON", (long long)id);
+	if ((rc = cn_proposal_view_parse(id, doc, len, &view, err)))
+		return rc;
 	dl = cn_jstr(view, "deadline");
 	snprintf(r->last, sizeof(r->last), "%s", dl ? dl : "");
 	if (!dl || cn_time_parse(dl, "deadline", &deadline, err)) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../core/json_alloc.h"
 #include "../core/timeutil.h"
 
 static int depth_of(const json_t *v)
@@ -88,6 +89,7 @@ json_t *body_object(struct ctx *x)
 	const char *ct = x->req->content_type;
 	json_error_t je;
 	json_t *v;
+	int oom = 0;
 
 	if (!x->req->body || x->req->body_len == 0) {
 		reply_error(x, 400, "invalid", "a JSON object body is required");
@@ -104,8 +106,15 @@ json_t *body_object(struct ctx *x)
 	 * stays far below any stack limit at that depth. */
 	/* JSON_DECODE_ANY: a body that is valid JSON but not an object is
 	 * answered as such below, not as jansson's "'[' or '{' expected". */
-	v = json_loadb(x->req->body, x->req->body_len,
-		       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+	v = cn_json_loadb(x->req->body, x->req->body_len,
+			  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je, &oom);
+	if (!v && oom) {
+		/* jansson may call its failed allocation a syntax error
+		 * (core/json_alloc.h): the server's failure, not the body's */
+		reply_error(x, 500, "internal", "out of memory reading the "
+			    "request body");
+		return NULL;
+	}
 	if (!v) {
 		/* jansson names its own flag here; say what the client sent. */
 		const char *why = strstr(je.text, "JSON_ALLOW_NUL")

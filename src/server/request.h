@@ -5,7 +5,8 @@
  * unknown field is refused, so a typo never passes silently.
  *
  * Every function that finds something wrong has already answered (400, or
- * 415 for a body that is not JSON) when it returns NULL or -1: the handler
+ * 415 for a body that is not JSON, or 500 when out of memory reading the
+ * body) when it returns NULL or -1: the handler
  * just returns.  Strings returned point into the parsed body or the
  * request, borrowed as long as those.
  */
@@ -24,7 +25,8 @@
 
 /* The body as a JSON object (a new reference), or NULL.  It must come as
  * Content-Type: application/json (a charset parameter, if any, utf-8);
- * anything else is 415, so a form or a text never passes for JSON. */
+ * anything else is 415, so a form or a text never passes for JSON.  Out
+ * of memory parsing it is 500 (the server's failure), never 400. */
 json_t *body_object(struct ctx *x);
 /* A string field (NULL when absent or null); -1 when required and
  * absent, or not a string. */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../core/event.h"
+#include "../core/json_alloc.h"
 
 /* ---- the walk before cbor_load -------------------------------------- */
 
@@ -361,8 +362,9 @@ int wa_client_parse(const uint8_t *data, size_t len, struct wa_client *out,
 		    char *why, size_t n)
 {
 	json_t *o, *t, *c, *g, *x;
+	json_error_t je;
 	size_t bin = 0;
-	int rc = -1;
+	int rc = -1, oom = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (len > WA_CLIENT_DATA_MAX) {
@@ -370,8 +372,13 @@ int wa_client_parse(const uint8_t *data, size_t len, struct wa_client *out,
 			 WA_CLIENT_DATA_MAX);
 		return -1;
 	}
-	if (!(o = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES,
-			     NULL)) || !json_is_object(o)) {
+	o = cn_json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &je,
+			  &oom);
+	if (oom) {
+		snprintf(why, n, "clientDataJSON: out of memory reading it");
+		return WA_NOMEM;
+	}
+	if (!o || !json_is_object(o)) {
 		snprintf(why, n, "clientDataJSON: not a JSON object");
 		json_decref(o);
 		return -1;

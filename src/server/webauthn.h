@@ -66,7 +66,9 @@ int wa_b64url(const char *s, size_t len, uint8_t *out, size_t cap,
 /* Parse client data JSON: an object with string fields type, challenge
  * (base64url of exactly WA_CHALLENGE_LEN bytes) and origin, crossOrigin
  * absent or false; other fields are the browser's and ignored.  0, or
- * -1 with the reason in why. */
+ * -1 with the reason in why; WA_NOMEM (why says so) when memory ran out
+ * reading it, which is not the client's fault. */
+#define WA_NOMEM (-2)
 int wa_client_parse(const uint8_t *json, size_t len, struct wa_client *out,
 		    char *why, size_t n);
 

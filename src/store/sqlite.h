@@ -93,8 +93,9 @@ struct cn_sq_text {
 int cn_sq_int64(void *ctx, sqlite3_stmt *s, struct cn_err *err);
 int cn_sq_dup_text(void *ctx, sqlite3_stmt *s, struct cn_err *err);
 
-/* A malloc'd copy of column i's text (NUL-terminated; *len may be NULL),
- * or NULL when out of memory. */
+/* A malloc'd copy of column i's text (NUL-terminated; *len may be NULL;
+ * SQL NULL is the empty text), or NULL when out of memory, SQLite's
+ * making the value into text included. */
 char *cn_sq_text(sqlite3_stmt *s, int i, size_t *len);
 
 /* Create the projection tables (sqlite_open.c, when creating a store). */

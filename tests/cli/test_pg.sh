@@ -56,6 +56,17 @@ check "init names the key file it wrote" grep -qF "log key in $COUNCIL_KEY" "$T/
 check "the key file is private" test "$(stat -c %a "$COUNCIL_KEY")" = 600
 c --db "$DB" init --at 2024-01-01
 expect_err "a second init refuses to overwrite" 1 "already holds a council store"
+# An init cut short before its seed leaves the schema and the log key,
+# which the next init reads: when that read fails, init says so, rather
+# than take the key file for another log's (or key the log again).
+KDB=$(newdb keyread)
+COUNCIL_KEY="$T/keyread.key" c --db "$KDB" init --dataset "$T/no-such-dataset.json"
+expect_err "an init whose seed fails stops" 1 "cannot read the dataset"
+"${PSQL[@]}" -d keyread -c "ALTER TABLE meta RENAME TO meta_kept;
+  CREATE VIEW meta AS SELECT key, CASE WHEN key = 'log_vkey'
+    THEN (1/0)::text ELSE value END AS value FROM meta_kept"
+COUNCIL_KEY="$T/keyread.key" c --db "$KDB" init
+expect_err "init reports a log key it cannot read" 1 "reading meta: ERROR:  division by zero"
 c --db "$DB" members --json
 expect_json "members come back from PostgreSQL" .count 32
 c --db "$URI" members --json

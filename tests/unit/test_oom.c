@@ -65,11 +65,14 @@
 
 #include "app/app.h"
 #include "app/export.h"
+#include "app/reader.h"
 #include "core/checkpoint.h"
+#include "core/effect.h"
 #include "core/json_alloc.h"
 #include "core/procedure.h"
 #include "core/rule.h"
 #include "core/timeutil.h"
+#include "store/sqlite.h"
 #include "store/store.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -328,6 +331,10 @@ static struct {
 	uint8_t sk[CN_NOTE_SECKEY_LEN];
 	char *signature;           /* FR's signed concurrence on the ratification */
 	int64_t p_meeting, p_silence, p_ratify; /* proposals open in w */
+	char *texts[MAX_DOCS];     /* the app's stored views, by id - 1 */
+	size_t ntexts[MAX_DOCS];
+	sqlite3 *sq;               /* a row of an integer, a NULL and a text, */
+	sqlite3_stmt *sq_row;      /* stepped, its columns not yet read */
 	/* outputs */
 	struct cn_event ev;
 	struct cn_world w2;
@@ -339,6 +346,8 @@ static struct {
 	struct cn_app *app2;
 	int64_t n1, n2;
 	struct cn_export_stats stats;
+	char *sq_cols[3];
+	size_t sq_lens[3];
 } S;
 
 static void out_release(void)
@@ -365,6 +374,19 @@ static void out_release(void)
 	S.app2 = NULL;
 	S.n1 = S.n2 = 0;
 	memset(&S.stats, 0, sizeof(S.stats));
+	for (size_t i = 0; i < 3; i++) {
+		free(S.sq_cols[i]);
+		S.sq_cols[i] = NULL;
+		S.sq_lens[i] = 0;
+	}
+	/* the row again, its columns unread: what SQLite made of them
+	 * (the integer's text) is freed with the reset, which repeats a
+	 * failed allocation's SQLITE_NOMEM: only the step must work */
+	if (S.sq_row) {
+		sqlite3_reset(S.sq_row);
+		if (sqlite3_step(S.sq_row) != SQLITE_ROW)
+			abort();
+	}
 }
 
 static void state_release(void)
@@ -391,6 +413,14 @@ static void state_release(void)
 	free(S.vkey);
 	free(S.signature);
 	S.vkey = S.signature = NULL;
+	for (size_t i = 0; i < MAX_DOCS; i++) {
+		free(S.texts[i]);
+		S.texts[i] = NULL;
+	}
+	sqlite3_finalize(S.sq_row);
+	sqlite3_close(S.sq);
+	S.sq_row = NULL;
+	S.sq = NULL;
 }
 
 /* ---- fingerprints: what a clean run gives ---------------------------------- */
@@ -606,6 +636,47 @@ static void fp_res(struct fp *f)
 		fp_result(f, &S.res[i]);
 }
 
+/* -- store: a column's text (store/sqlite.h, cn_sq_text); an integer's
+ * is made by SQLite when asked, an allocation that can fail -- */
+
+static int prep_sq_row(struct cn_err *err)
+{
+	if (sqlite3_open(":memory:", &S.sq) != SQLITE_OK ||
+	    sqlite3_prepare_v2(S.sq, "SELECT 1234567890123, NULL, 'a text'",
+			       -1, &S.sq_row, NULL) != SQLITE_OK ||
+	    sqlite3_step(S.sq_row) != SQLITE_ROW)
+		return cn_err_set(err, CN_EIO, "sqlite: %s", sqlite3_errmsg(S.sq));
+	return 0;
+}
+
+static int op_sq_text(struct cn_err *err)
+{
+	out_release();
+	for (int i = 0; i < 3; i++)
+		if (!(S.sq_cols[i] = cn_sq_text(S.sq_row, i, &S.sq_lens[i])))
+			return cn_err_set(err, CN_ENOMEM, "cn_sq_text: NULL");
+	return 0;
+}
+
+static void fp_sq_cols(struct fp *f)
+{
+	for (int i = 0; i < 3; i++) {
+		fp_str(f, S.sq_cols[i]);
+		fp_int(f, (int64_t)S.sq_lens[i]);
+	}
+}
+
+/* -- core: an effect as a command line writes it, in its JSON form -- */
+
+static int op_effect_parse(struct cn_err *err)
+{
+	out_release();
+	return cn_effect_parse("{\"type\": \"open-office\", \"id\": \"nlo-tokyo\", "
+			       "\"name\": \"NATO Liaison Office Tokyo\", "
+			       "\"city\": \"Tokyo\", \"country\": \"JP\"}",
+			       &S.docs[0], err);
+}
+
 /* -- core: the fold of the app's whole log (NATO registry, the Tokyo case,
  * meetings, silence, ratification, a key and a signed position) -- */
 
@@ -741,6 +812,33 @@ static void fp_docs(struct fp *f)
 {
 	for (size_t i = 0; i < MAX_DOCS; i++)
 		fp_json(f, S.docs[i]);
+}
+
+/* -- app: the stored views' texts parsed back, as the server and the CLI
+ * read them (a view that fails for lack of memory is not corrupt) -- */
+
+static int prep_stored_texts(struct cn_err *err)
+{
+	for (size_t i = 0; i < S.w.nproposals && i < MAX_DOCS; i++) {
+		int rc = cn_store_proposal_text(cn_app_store(S.app),
+						(int64_t)i + 1, &S.texts[i],
+						&S.ntexts[i], err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int op_stored_views(struct cn_err *err)
+{
+	out_release();
+	for (size_t i = 0; i < MAX_DOCS && S.texts[i]; i++) {
+		int rc = cn_proposal_view_parse((int64_t)i + 1, S.texts[i],
+						S.ntexts[i], &S.docs[i], err);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 /* -- the app: an in-memory store, seeded, the Tokyo case, commands -- */
@@ -1086,12 +1184,17 @@ static const struct op ops[] = {
 	INJECT("event-decode", op_event_decode, fp_ev, PURE, 0, 0),
 	INJECT("rule-parse", op_rule_parse, fp_rules2, PURE, 0, 0),
 	INJECT("rule-eval", op_rule_eval, fp_res, PURE, 0, 0),
+	INJECT("effect-parse", op_effect_parse, fp_docs, PURE, 0, 0),
+	PREP("sq-row", prep_sq_row),
+	INJECT("sq-text", op_sq_text, fp_sq_cols, PURE, 0, 0),
 	INJECT("world-fold", op_world_fold, fp_w2, PURE, 0, 0),
 	INJECT("cmd-propose", op_cmd_propose, fp_outbox, PURE, 0, 0),
 	INJECT("cmd-respond", op_cmd_respond, fp_outbox, PURE, 0, 0),
 	INJECT("cmd-secretariat", op_cmd_secretariat, fp_outbox, PURE, 0, 0),
 	INJECT("proposal-evaluate", op_evaluate, fp_res, PURE, 0, 0),
 	INJECT("proposal-views", op_views, fp_docs, PURE, 50, 300),
+	PREP("stored-texts", prep_stored_texts),
+	INJECT("stored-views", op_stored_views, fp_docs, PURE, 50, 300),
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 
