@@ -264,7 +264,12 @@ measure_snapshot() {
 	after_start=$(median "${starts[@]}")
 	after_write=$(time3 $COUNCIL --db "$db" propose --body NAC --title "scale: a write")
 	snap=$(sqlite3 "$db" "SELECT max(seq) FROM snapshots")
-	kb=$(sqlite3 "$db" "SELECT length(bytes) / 1024 FROM snapshots ORDER BY seq DESC LIMIT 1")
+	# its size: the parts its row lists (src/store/snapparts.h: "CNPARTS1",
+	# then per part a SHA-256 and a 4-byte length), added up
+	kb=$(sqlite3 "$db" "WITH RECURSIVE e(b, i) AS (SELECT bytes, 0 FROM snapshots
+		WHERE seq = (SELECT max(seq) FROM snapshots) UNION ALL SELECT b, i + 1 FROM e
+		WHERE 8 + 36 * (i + 2) <= length(b)) SELECT sum(length(p.bytes)) / 1024
+		FROM e JOIN snapshot_parts p ON p.hash = substr(e.b, 9 + 36 * e.i, 32)")
 	rm -f "$cp" "$cp"-* "$cp.key"
 	echo "name=$name events=$events snap=${snap:-0} snap_kb=${kb:-0}" \
 	     "before_start=$before_start after_start=$after_start" \
