@@ -279,25 +279,28 @@ static int gather(struct cn_store *st, const struct cn_snapshot_row *s,
 	return 0;
 }
 
-/* A manifest's total length, or why it cannot be read. */
-static int manifest_len(const struct cn_snapshot_row *s, size_t n, size_t *len,
-			char *why, size_t whylen)
+int cn_snapparts_list(const uint8_t *bytes, size_t len, size_t *n,
+		      size_t *total, char *why, size_t whylen)
 {
-	*len = 0;
-	if (s->len != CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY) {
+	const struct cn_snapshot_row row = {.bytes = bytes, .len = len};
+
+	*total = 0;
+	if (!is_manifest(&row, n))
+		return 0;
+	if (len != CN_SNAPPARTS_MAGIC_LEN + *n * CN_SNAPPART_ENTRY) {
 		snprintf(why, whylen, "its list of parts is cut short");
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		uint32_t l = get_be32(entry(s, i) + CN_HASH_LEN);
+	for (size_t i = 0; i < *n; i++) {
+		uint32_t l = get_be32(entry(&row, i) + CN_HASH_LEN);
 		if (l == 0 || l > CN_SNAPPART_MAX) {
 			snprintf(why, whylen, "its part %zu of %zu claims %u bytes",
-				 i + 1, n, (unsigned)l);
+				 i + 1, *n, (unsigned)l);
 			return -1;
 		}
-		*len += l;
+		*total += l;
 	}
-	return 0;
+	return 1;
 }
 
 struct each {
@@ -331,9 +334,10 @@ static int each_row(void *ctx, const struct cn_snapshot_row *s,
 	struct cn_snapshot_row r = *s;
 	char why[128] = "";
 	size_t n, len;
-	int rc;
+	int rc, list = cn_snapparts_list(s->bytes, s->len, &n, &len, why,
+					 sizeof(why));
 
-	if (!is_manifest(s, &n)) {
+	if (list == 0) {
 		if (e->fn)
 			return e->fn(e->ctx, s, err);
 		r.bytes = NULL;
@@ -341,7 +345,7 @@ static int each_row(void *ctx, const struct cn_snapshot_row *s,
 			rc = e->piece(e->ctx, s->bytes, s->len, err);
 		return rc;
 	}
-	if (manifest_len(s, n, &len, why, sizeof(why)))
+	if (list < 0)
 		return unreadable(e, s, why, err);
 	if (!e->fn) {
 		/* Streaming: a part missing is found only when reached, after

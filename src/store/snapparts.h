@@ -50,6 +50,13 @@
 int cn_snapparts_cut(const uint8_t *bytes, size_t len, size_t **cuts,
 		     size_t *n, struct cn_err *err) CN_NODISCARD;
 
+/* Whether a row's bytes[0..len) are a list of parts: 0 when not (a
+ * snapshot stored whole), 1 when it can be followed (*n parts, *total
+ * bytes in all: each part 1 to CN_SNAPPART_MAX bytes), -1 when it cannot
+ * (why says what is wrong, naming the part).  Reads nothing else. */
+int cn_snapparts_list(const uint8_t *bytes, size_t len, size_t *n,
+		      size_t *total, char *why, size_t whylen);
+
 /* cn_store_snapshot_put, cn_store_snapshot_drop, cn_store_snapshots and
  * cn_store_snapshot_pieces over a backend with parts (store.h). */
 int cn_snapparts_put(struct cn_store *st, const struct cn_snapshot_row *s,

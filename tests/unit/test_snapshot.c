@@ -35,6 +35,7 @@
 #include "app/verify.h"
 #include "core/snapshot.h"
 #include "core/timeutil.h"
+#include "store/snapparts.h"
 #include "store/store.h"
 
 #ifndef CN_DATADIR
@@ -631,6 +632,59 @@ static int64_t sql_int(struct fx *f, const char *q)
 	" <= length(b)), named(seq, hash) AS (SELECT seq, substr(b, 9 + 36 * i," \
 	" 32) FROM e) "
 
+/* The cut: parts within their bounds, and a change moves only the cuts
+ * near it, so bytes with one byte inserted share all their parts but
+ * those around it (what makes the next snapshot write only what
+ * changed). */
+static void test_cut_finds_its_parts_again(void **state)
+{
+	const size_t len = 1 << 20, at = 300000;
+	uint8_t *a = malloc(len), *b = malloc(len + 1);
+	size_t *ca, *cb, na, nb, shared = 0;
+	struct cn_err err = {0};
+	uint64_t x = 14;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	for (size_t i = 0; i < len; i++) { /* xorshift: fixed bytes */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		a[i] = (uint8_t)x;
+	}
+	memcpy(b, a, at);
+	b[at] = 0x5a;
+	memcpy(b + at + 1, a + at, len - at);
+	must(cn_snapparts_cut(a, len, &ca, &na, &err), &err, "cut");
+	must(cn_snapparts_cut(b, len + 1, &cb, &nb, &err), &err, "cut again");
+	assert_true(na >= len / CN_SNAPPART_MAX && na <= len / CN_SNAPPART_MIN);
+	assert_int_equal(ca[na - 1], len);
+	for (size_t i = 0; i < na; i++) {
+		size_t start = i ? ca[i - 1] : 0, n = ca[i] - start;
+		assert_true(n <= CN_SNAPPART_MAX &&
+			    (n >= CN_SNAPPART_MIN || i == na - 1));
+	}
+	/* A part of a is found again in b when b has a part of the same
+	 * bytes, before the insertion or after it (shifted by one). */
+	for (size_t i = 0, j = 0; i < na; i++) {
+		size_t s = i ? ca[i - 1] : 0, e = ca[i];
+		size_t bs = s < at ? s : s + 1, be = e <= at ? e : e + 1;
+		while (j < nb && cb[j] < be)
+			j++;
+		if (j < nb && cb[j] == be && (j ? cb[j - 1] : 0) == bs &&
+		    !memcmp(a + s, b + bs, e - s))
+			shared++;
+	}
+	if (shared + 2 < na)
+		fail_msg("%zu of %zu parts found again after one byte inserted",
+			 shared, na);
+	free(ca);
+	free(cb);
+	free(a);
+	free(b);
+}
+
 /* What two snapshots share is stored once; every part named is stored,
  * and none is kept that no snapshot names, after each write. */
 static void test_parts_shared_and_collected(void **state)
@@ -1079,6 +1133,7 @@ int main(void)
 		cmocka_unit_test(test_writer_opens_from_snapshot),
 		cmocka_unit_test(test_untrusted_snapshot),
 		cmocka_unit_test(test_no_snapshot_trusted),
+		cmocka_unit_test(test_cut_finds_its_parts_again),
 		cmocka_unit_test(test_parts_shared_and_collected),
 		cmocka_unit_test(test_damaged_shared_part),
 		cmocka_unit_test(test_bad_list_of_parts),
