@@ -63,7 +63,7 @@ int cn_snapparts_cut(const uint8_t *bytes, size_t len, size_t **cuts,
 	return 0;
 }
 
-/* ---- manifests ------------------------------------------------------------ */
+/* ---- lists of parts ------------------------------------------------------------ */
 
 static uint32_t get_be32(const uint8_t *p)
 {
@@ -79,46 +79,45 @@ static void put_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* Whether a row's bytes are a manifest (its parts' count in *n), or a
- * snapshot stored whole. */
-static int is_manifest(const struct cn_snapshot_row *s, size_t *n)
+/* Whether bytes[0..len) are a list of parts (how many entries it holds
+ * whole in *n), or a snapshot stored whole. */
+static int is_list(const uint8_t *bytes, size_t len, size_t *n)
 {
-	if (s->len < CN_SNAPPARTS_MAGIC_LEN ||
-	    memcmp(s->bytes, CN_SNAPPARTS_MAGIC, CN_SNAPPARTS_MAGIC_LEN))
+	if (len < CN_SNAPPARTS_MAGIC_LEN ||
+	    memcmp(bytes, CN_SNAPPARTS_MAGIC, CN_SNAPPARTS_MAGIC_LEN))
 		return 0;
-	*n = (s->len - CN_SNAPPARTS_MAGIC_LEN) / CN_SNAPPART_ENTRY;
+	*n = (len - CN_SNAPPARTS_MAGIC_LEN) / CN_SNAPPART_ENTRY;
 	return 1;
 }
 
-static const uint8_t *entry(const struct cn_snapshot_row *s, size_t i)
+/* Entry i of a list: a part's SHA-256, then its length. */
+static const uint8_t *entry(const uint8_t *list, size_t i)
 {
-	return s->bytes + CN_SNAPPARTS_MAGIC_LEN + i * CN_SNAPPART_ENTRY;
+	return list + CN_SNAPPARTS_MAGIC_LEN + i * CN_SNAPPART_ENTRY;
 }
 
 /* ---- a set of hashes ---------------------------------------------------- */
 
-struct hashes {
-	uint8_t *h; /* n hashes of CN_HASH_LEN bytes */
-	size_t n, cap;
-};
+/* Hashes of CN_HASH_LEN bytes end to end in a cn_buf (core/buf.h). */
+static size_t hashes_n(const struct cn_buf *s)
+{
+	return s->len / CN_HASH_LEN;
+}
+
+static const uint8_t *hash_at(const struct cn_buf *s, size_t i)
+{
+	return (const uint8_t *)s->s + i * CN_HASH_LEN;
+}
 
 static int hashes_add(void *ctx, const uint8_t *hash, size_t len,
 		      struct cn_err *err)
 {
-	struct hashes *s = ctx;
+	struct cn_buf *s = ctx;
 
 	if (len != CN_HASH_LEN)
 		return 0; /* not a part's name: it names nothing to keep */
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 256;
-		uint8_t *h = realloc(s->h, cap * CN_HASH_LEN);
-		if (!h)
-			return cn_err_set(err, CN_ENOMEM, "out of memory");
-		s->h = h;
-		s->cap = cap;
-	}
-	memcpy(s->h + s->n++ * CN_HASH_LEN, hash, CN_HASH_LEN);
-	return 0;
+	cn_buf_add(s, hash, CN_HASH_LEN);
+	return s->oom ? cn_err_set(err, CN_ENOMEM, "out of memory") : 0;
 }
 
 static int hash_cmp(const void *a, const void *b)
@@ -126,15 +125,16 @@ static int hash_cmp(const void *a, const void *b)
 	return memcmp(a, b, CN_HASH_LEN);
 }
 
-static void hashes_sort(struct hashes *s)
+static void hashes_sort(struct cn_buf *s)
 {
-	if (s->n)
-		qsort(s->h, s->n, CN_HASH_LEN, hash_cmp);
+	if (hashes_n(s))
+		qsort(s->s, hashes_n(s), CN_HASH_LEN, hash_cmp);
 }
 
-static int hashes_have(const struct hashes *s, const uint8_t *hash)
+/* Whether hash is among the first n of s, which are sorted. */
+static int hashes_have(const struct cn_buf *s, size_t n, const uint8_t *hash)
 {
-	return s->n && bsearch(hash, s->h, s->n, CN_HASH_LEN, hash_cmp) != NULL;
+	return n && bsearch(hash, s->s, n, CN_HASH_LEN, hash_cmp) != NULL;
 }
 
 /* ---- collecting parts no snapshot names --------------------------------- */
@@ -145,27 +145,31 @@ static int add_named(void *ctx, const struct cn_snapshot_row *s,
 	size_t n = 0;
 	int rc = 0;
 
-	if (is_manifest(s, &n))
+	if (is_list(s->bytes, s->len, &n))
 		for (size_t i = 0; rc == 0 && i < n; i++)
-			rc = hashes_add(ctx, entry(s, i), CN_HASH_LEN, err);
+			rc = hashes_add(ctx, entry(s->bytes, i), CN_HASH_LEN, err);
 	return rc;
 }
 
-/* Drop every stored part that no stored snapshot's manifest names. */
-static int collect(struct cn_store *st, struct cn_err *err)
+/* Drop every stored part that no stored snapshot's list names.  stored:
+ * the stored parts' hashes when the caller has them (a put adds its own
+ * to those it read), else NULL to read them. */
+static int collect(struct cn_store *st, const struct cn_buf *stored,
+		   struct cn_err *err)
 {
-	struct hashes named = {0}, stored = {0};
-	int rc;
+	struct cn_buf named = CN_BUF_INIT, read = CN_BUF_INIT;
+	int rc = st->ops->snapshots(st->b, add_named, &named, err);
 
-	if ((rc = st->ops->snapshots(st->b, add_named, &named, err)) == 0)
-		rc = st->ops->part_hashes(st->b, hashes_add, &stored, err);
+	if (rc == 0 && !stored) {
+		rc = st->ops->part_hashes(st->b, hashes_add, &read, err);
+		stored = &read;
+	}
 	hashes_sort(&named);
-	for (size_t i = 0; rc == 0 && i < stored.n; i++)
-		if (!hashes_have(&named, stored.h + i * CN_HASH_LEN))
-			rc = st->ops->part_drop(st->b, stored.h + i * CN_HASH_LEN,
-						err);
-	free(named.h);
-	free(stored.h);
+	for (size_t i = 0; rc == 0 && i < hashes_n(stored); i++)
+		if (!hashes_have(&named, hashes_n(&named), hash_at(stored, i)))
+			rc = st->ops->part_drop(st->b, hash_at(stored, i), err);
+	cn_buf_release(&named);
+	cn_buf_release(&read);
 	return rc;
 }
 
@@ -175,42 +179,48 @@ int cn_snapparts_put(struct cn_store *st, const struct cn_snapshot_row *s,
 		     unsigned keep, unsigned flags, struct cn_err *err)
 {
 	const int rewrite = (flags & CN_SNAPSHOT_REWRITE) != 0;
-	struct hashes known = {0};
+	struct cn_buf known = CN_BUF_INIT;
 	struct cn_snapshot_row m = *s;
-	uint8_t *manifest = NULL;
-	size_t *cuts = NULL, n = 0, start = 0;
+	uint8_t *list = NULL;
+	size_t *cuts = NULL, n = 0, start = 0, nknown;
 	int rc;
 
 	if ((rc = cn_snapparts_cut(s->bytes, s->len, &cuts, &n, err)))
 		return rc;
-	if (!(manifest = malloc(CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY))) {
+	if (!(list = malloc(CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY))) {
 		free(cuts);
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	}
-	memcpy(manifest, CN_SNAPPARTS_MAGIC, CN_SNAPPARTS_MAGIC_LEN);
-	if (!rewrite) {
+	memcpy(list, CN_SNAPPARTS_MAGIC, CN_SNAPPARTS_MAGIC_LEN);
+	/* Those stored (none, when rewriting: every part is written) are
+	 * read once: to skip them here, and for collect() after. */
+	if (!rewrite)
 		rc = st->ops->part_hashes(st->b, hashes_add, &known, err);
-		hashes_sort(&known);
-	}
+	hashes_sort(&known);
+	nknown = hashes_n(&known);
 	for (size_t i = 0; rc == 0 && i < n; start = cuts[i++]) {
-		uint8_t *e = manifest + CN_SNAPPARTS_MAGIC_LEN + i * CN_SNAPPART_ENTRY;
+		uint8_t *e = list + CN_SNAPPARTS_MAGIC_LEN + i * CN_SNAPPART_ENTRY;
 		size_t len = cuts[i] - start;
 
 		assert(len > 0 && len <= CN_SNAPPART_MAX);
 		cn_sha256(s->bytes + start, len, e);
 		put_be32(e + CN_HASH_LEN, (uint32_t)len);
-		if (rewrite || !hashes_have(&known, e))
-			rc = st->ops->part_put(st->b, e, s->bytes + start, len,
-					       rewrite, err);
+		if (!rewrite && hashes_have(&known, nknown, e))
+			continue;
+		rc = st->ops->part_put(st->b, e, s->bytes + start, len, rewrite,
+				       err);
+		/* appended past the sorted ones: stored now, for collect() */
+		if (rc == 0 && !rewrite)
+			rc = hashes_add(&known, e, CN_HASH_LEN, err);
 	}
-	m.bytes = manifest;
+	m.bytes = list;
 	m.len = CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY;
 	if (rc == 0)
 		rc = st->ops->snapshot_put(st->b, &m, keep, err);
 	if (rc == 0)
-		rc = collect(st, err);
-	free(known.h);
-	free(manifest);
+		rc = collect(st, rewrite ? NULL : &known, err);
+	cn_buf_release(&known);
+	free(list);
 	free(cuts);
 	return rc;
 }
@@ -219,14 +229,14 @@ int cn_snapparts_drop(struct cn_store *st, int64_t seq, struct cn_err *err)
 {
 	int rc = st->ops->snapshot_drop(st->b, seq, err);
 
-	return rc ? rc : collect(st, err);
+	return rc ? rc : collect(st, NULL, err);
 }
 
 /* ---- reading: the parts put together ------------------------------------ */
 
 struct gather {
 	uint8_t *at;     /* where the next part goes */
-	size_t want;     /* its length, from the manifest */
+	size_t want;     /* its length, from the list */
 	size_t got;      /* what the store handed */
 	cn_snapshot_piece_fn piece; /* or, streaming: hand each part on */
 	void *ctx;
@@ -246,7 +256,7 @@ static int gather_part(void *ctx, const uint8_t *bytes, size_t len,
 	return 0;
 }
 
-/* Each part of manifest row s in order, into buf (NULL: to piece).  0 with
+/* Each part of list row s in order, into buf (NULL: to piece).  0 with
  * why[0] set when a part is missing or of another length; CN_EIO or
  * CN_ENOMEM when the store failed. */
 static int gather(struct cn_store *st, const struct cn_snapshot_row *s,
@@ -257,7 +267,7 @@ static int gather(struct cn_store *st, const struct cn_snapshot_row *s,
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		const uint8_t *e = entry(s, i);
+		const uint8_t *e = entry(s->bytes, i);
 
 		g.want = get_be32(e + CN_HASH_LEN);
 		g.got = (size_t)-1;
@@ -282,17 +292,15 @@ static int gather(struct cn_store *st, const struct cn_snapshot_row *s,
 int cn_snapparts_list(const uint8_t *bytes, size_t len, size_t *n,
 		      size_t *total, char *why, size_t whylen)
 {
-	const struct cn_snapshot_row row = {.bytes = bytes, .len = len};
-
 	*total = 0;
-	if (!is_manifest(&row, n))
+	if (!is_list(bytes, len, n))
 		return 0;
 	if (len != CN_SNAPPARTS_MAGIC_LEN + *n * CN_SNAPPART_ENTRY) {
 		snprintf(why, whylen, "its list of parts is cut short");
 		return -1;
 	}
 	for (size_t i = 0; i < *n; i++) {
-		uint32_t l = get_be32(entry(&row, i) + CN_HASH_LEN);
+		uint32_t l = get_be32(entry(bytes, i) + CN_HASH_LEN);
 		if (l == 0 || l > CN_SNAPPART_MAX) {
 			snprintf(why, whylen, "its part %zu of %zu claims %u bytes",
 				 i + 1, *n, (unsigned)l);

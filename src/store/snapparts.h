@@ -16,14 +16,14 @@
  * CN_SNAPPART_MAX), so a change moves the cuts near it only and every
  * other part is found again, byte for byte.  Each part is stored once,
  * under its SHA-256, in the backend's table of parts; the snapshot's row
- * holds a manifest instead of the bytes: the 8 bytes "CNPARTS1", then per
- * part its SHA-256 and its length (4 bytes, big-endian).  A part no
+ * holds a list of parts instead of the bytes: the 8 bytes "CNPARTS1",
+ * then per part its SHA-256 and its length (4 bytes, big-endian).  A part no
  * kept snapshot names is dropped after each put and drop.
  *
  * Trust.  Nothing here is trusted more than a whole snapshot was: the
  * parts put together must still pass the snapshot's own digest and the
  * writer's seal (app/app_snapshot.h), so a part changed or swapped is
- * found there.  A manifest that cannot be read, or names a part not
+ * found there.  A list of parts that cannot be read, or names a part not
  * stored or of another length, hands its row on with no bytes and `why`
  * saying so.  A part is shared by several snapshots: after one failed to
  * decode, the writer's next put rewrites every part it names
