@@ -150,12 +150,25 @@ test('sight: a webhook never carries what its owner may not see', async () => {
   const npg = await propose({ body: 'NPG', title: 'webhooks: hidden from France and Japan' });
   const nac = await propose({ body: 'NAC', title: 'webhooks: NAC, not shared' });
   const shared = await propose({ body: 'NAC', title: 'webhooks: shared', shared: true });
-  // The secretariat sees all three; France's and Japan's webhooks have
-  // passed them all once they carry the last one each may see.
-  await until('the secretariat', () => at('/sec-sight').some((g) => JSON.parse(g.body).payload.id === shared));
-  await until('France', () => at('/fr-sight').some((g) => JSON.parse(g.body).payload.id === shared));
-  await until('Japan', () => at('/jp-sight').some((g) => JSON.parse(g.body).payload.id === shared));
+  // The secretariat sees all three.  Deliveries go HOOKS_PARALLEL at a
+  // time, so the last one sent is not the last one received: a webhook
+  // is done with the three once its cursor has passed the last of them
+  // and every notice it queued has been delivered (and received).
+  const secGot = await until('the secretariat', () => at('/sec-sight').find((g) => JSON.parse(g.body).payload.id === shared));
+  const last = JSON.parse(secGot.body).seq;
+  const settled = (who, path, h) => until(`${who}'s webhook to settle`, async () => {
+    const w = await as(who)('GET', `/api/v1/webhooks/${h.id}`);
+    if (w.body.cursor < last) return false;
+    const d = await as(who)('GET', `/api/v1/webhooks/${h.id}/deliveries`);
+    if (!d.body.deliveries.every((x) => x.state === 'delivered')) return false;
+    const got = new Set(at(path).map((g) => g.headers['council-delivery']));
+    return d.body.deliveries.every((x) => got.has(String(x.delivery)));
+  });
+  await settled('FR', '/fr-sight', fr);
+  await settled('JP', '/jp-sight', jp);
   const about = (g) => { const p = JSON.parse(g.body).payload; return p.id ?? p.proposal; };
+  assert.ok(at('/fr-sight').some((g) => about(g) === shared));
+  assert.ok(at('/jp-sight').some((g) => about(g) === shared));
   assert.ok(at('/sec-sight').some((g) => about(g) === npg));
   assert.ok(!at('/fr-sight').some((g) => about(g) === npg), 'France never hears of the NPG item');
   assert.ok(at('/fr-sight').some((g) => about(g) === nac));
