@@ -257,6 +257,16 @@ int64_t cn_app_snapshot_seq(const struct cn_app *app)
 	return app->snaps.seq;
 }
 
+int cn_app_background_snapshots(struct cn_app *app, struct cn_err *err)
+{
+	return app->registry_only ? 0 : cn_app_snaps_background(&app->snaps, err);
+}
+
+void cn_app_snapshot_settle(struct cn_app *app)
+{
+	cn_app_snaps_settle(&app->snaps);
+}
+
 /* The world again, from nothing but the store.  A writer's world comes
  * with a new pager, and its concluded proposals are out of memory from
  * the start (those of a whole log's replay at the sweep here). */
@@ -550,7 +560,7 @@ static int commit_write(struct cn_app *app, struct cn_err *err)
 		reload(app);
 	} else {
 		app->dirty = 0;
-		cn_app_snaps_committed(&app->snaps);
+		cn_app_snaps_committed(&app->snaps, app->st, &app->w, app->pg);
 		page_out(app);
 	}
 	return rc;
@@ -661,7 +671,7 @@ static int batch_close(struct cn_app *app, int commit, int rc,
 {
 	if (commit && (rc = cn_store_commit(app->st, err)) == 0) {
 		app->dirty = 0;
-		cn_app_snaps_committed(&app->snaps);
+		cn_app_snaps_committed(&app->snaps, app->st, &app->w, app->pg);
 		page_out(app);
 		return 0;
 	}

@@ -70,6 +70,7 @@ const struct cn_world *cn_app_world(const struct cn_app *app);
 struct cn_store *cn_app_store(struct cn_app *app);
 
 /* Snapshots of the writer's world (core/snapshot.h, store.h).  A writer
+ * (made by a worker thread in a server: cn_app_background_snapshots)
  * stores one in the transaction of a commit once CN_APP_SNAPSHOT_EVERY
  * events (COUNCIL_SNAPSHOT_EVERY in the environment, when a positive
  * number) passed since the last, and keeps the newest
@@ -86,6 +87,13 @@ struct cn_store *cn_app_store(struct cn_app *app);
 const char *cn_app_warning(const struct cn_app *app);
 /* The seq of the snapshot the world counts from (0: none). */
 int64_t cn_app_snapshot_seq(const struct cn_app *app);
+/* Snapshots made on a worker thread from now on, so that the commit that
+ * makes one due does not pay for it (a server's writer; app_snapshot.h's
+ * cn_app_snaps_background says how).  And a wait until that worker has
+ * nothing to put together (the tests). */
+int cn_app_background_snapshots(struct cn_app *app, struct cn_err *err)
+	CN_NODISCARD;
+void cn_app_snapshot_settle(struct cn_app *app);
 /* Rebuild the world from the store (after another process wrote to it). */
 int cn_app_reload(struct cn_app *app, struct cn_err *err) CN_NODISCARD;
 

@@ -4,10 +4,13 @@
 #include "app_snapshot.h"
 
 #include <assert.h>
+#include <errno.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/snapshot.h"
 #include "projection.h"
@@ -47,8 +50,11 @@ void cn_app_snaps_seal_with(struct cn_app_snaps *s, const uint8_t *sk)
 	s->sealing = 1;
 }
 
+static void bg_stop(struct cn_app_snaps *s);
+
 void cn_app_snaps_release(struct cn_app_snaps *s)
 {
+	bg_stop(s);
 	sodium_memzero(s->seal_key, sizeof(s->seal_key));
 	s->sealing = 0;
 }
@@ -76,11 +82,29 @@ size_t cn_app_snap_unsealed_len(const uint8_t *bytes, size_t len)
 
 /* The seal of snapshot bytes[0..len): a MAC of its digest (its last
  * CN_HASH_LEN bytes), which decoding checks against everything before. */
-static void seal_of(const struct cn_app_snaps *s, const uint8_t *bytes,
+static void seal_of(const unsigned char key[32], const uint8_t *bytes,
 		    size_t len, unsigned char mac[crypto_auth_BYTES])
 {
 	assert(len >= CN_HASH_LEN);
-	crypto_auth(mac, bytes + len - CN_HASH_LEN, CN_HASH_LEN, s->seal_key);
+	crypto_auth(mac, bytes + len - CN_HASH_LEN, CN_HASH_LEN, key);
+}
+
+/* The seal under key appended to *bytes (realloc'd, *len grown): 0, or
+ * CN_ENOMEM with *bytes freed. */
+static int seal(const unsigned char key[32], uint8_t **bytes, size_t *len)
+{
+	uint8_t *sealed = realloc(*bytes, *len + SEAL_LEN);
+
+	if (!sealed) {
+		free(*bytes);
+		*bytes = NULL;
+		return CN_ENOMEM;
+	}
+	seal_of(key, sealed, *len, sealed + *len);
+	memcpy(sealed + *len + crypto_auth_BYTES, SEAL_MAGIC, sizeof(SEAL_MAGIC));
+	*bytes = sealed;
+	*len += SEAL_LEN;
+	return 0;
 }
 
 /* Whether a writer may trust stored bytes[0..len): its seal verifies with
@@ -239,50 +263,289 @@ int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
 	return rc;
 }
 
-int cn_app_snaps_take(struct cn_app_snaps *s, struct cn_store *st,
-		      const struct cn_world *w, struct cn_err *err)
+/* Store snapshot row (its list of parts made of its bytes: list, NULL to
+ * make it here), replacing those found untrustworthy; pending once it is. */
+static int put(struct cn_app_snaps *s, struct cn_store *st,
+	       const struct cn_snapshot_row *row, const uint8_t *list,
+	       size_t listlen, struct cn_err *err)
 {
-	struct cn_err ignore;
-	uint8_t *bytes = NULL;
-	size_t len;
-	int rc;
-
-	s->pending = 0;
-	if (!cn_store_has_snapshots(st) || w->last_seq - s->seq < s->every)
-		return 0;
-	if (cn_snapshot_encode(w, &bytes, &len, &ignore))
-		return 0;
-	if (s->sealing) {
-		uint8_t *sealed = realloc(bytes, len + SEAL_LEN);
-		if (!sealed) {
-			free(bytes);
-			return 0;
-		}
-		bytes = sealed;
-		seal_of(s, bytes, len, bytes + len);
-		memcpy(bytes + len + crypto_auth_BYTES, SEAL_MAGIC, sizeof(SEAL_MAGIC));
-		len += SEAL_LEN;
-	}
-	struct cn_snapshot_row row = {w->last_seq, w->last_hash, CN_HASH_LEN,
-				      bytes, len, NULL};
 	/* After a snapshot was not trusted, its parts are written again: one
 	 * of those it shares with this one may be what was wrong. */
-	rc = cn_store_snapshot_put(st, &row, CN_APP_SNAPSHOTS_KEPT,
-				   s->nbad ? CN_SNAPSHOT_REWRITE : 0, err);
+	const unsigned flags = s->nbad ? CN_SNAPSHOT_REWRITE : 0;
+	int rc = list ? cn_store_snapshot_put_listed(st, row, list, listlen,
+						     CN_APP_SNAPSHOTS_KEPT,
+						     flags, err)
+		      : cn_store_snapshot_put(st, row, CN_APP_SNAPSHOTS_KEPT,
+					      flags, err);
+
 	for (size_t i = 0; rc == 0 && i < s->nbad; i++)
-		if (s->bad[i] != w->last_seq)
+		if (s->bad[i] != row->seq)
 			rc = cn_store_snapshot_drop(st, s->bad[i], err);
-	free(bytes);
 	if (rc == 0)
-		s->pending = w->last_seq;
+		s->pending = row->seq;
 	return rc;
 }
 
-void cn_app_snaps_committed(struct cn_app_snaps *s)
+/* ---- the worker (cn_app_snaps_background) -------------------------------- */
+
+enum bg_state {
+	BG_IDLE,    /* nothing planned: the writer may plan */
+	BG_PLANNED, /* the job is the worker's */
+	BG_READY    /* the snapshot is the writer's to store */
+};
+
+struct cn_app_snaps_bg {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	enum bg_state state; /* under mu; so is stop */
+	int stop;
+	/* The job, written by the writer while BG_IDLE, read by the worker
+	 * while BG_PLANNED: the plan, the pager's file (-1: none), the event
+	 * it names, the seal's key. */
+	struct cn_snapshot_plan plan;
+	int fd;
+	int64_t seq;
+	uint8_t hash[CN_HASH_LEN];
+	unsigned char seal_key[32];
+	int sealing;
+	/* The snapshot made (BG_READY): NULL when it could not be. */
+	uint8_t *bytes, *list;
+	size_t len, listlen;
+};
+
+static int read_pager(void *ctx, uint64_t off, size_t len, uint8_t *dst,
+		      struct cn_err *err)
+{
+	const int fd = *(const int *)ctx;
+
+	while (len) {
+		ssize_t n = pread(fd, dst, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return cn_err_set(err, CN_EIO, "the temporary file of "
+					  "concluded proposals: %s",
+					  n < 0 ? strerror(errno) : "cut short");
+		dst += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* The job's bytes put together, sealed, cut and hashed: the worker's. */
+static void bg_make(struct cn_app_snaps_bg *b)
+{
+	struct cn_err why = {0};
+	int rc = cn_snapshot_plan_bytes(&b->plan, read_pager, &b->fd, &b->bytes,
+					&b->len, &why);
+
+	if (rc == 0 && b->sealing &&
+	    (rc = seal(b->seal_key, &b->bytes, &b->len)))
+		cn_err_set(&why, rc, "out of memory");
+	if (rc == 0)
+		rc = cn_store_snapshot_list(b->bytes, b->len, &b->list,
+					    &b->listlen, &why);
+	if (rc) {
+		/* No reason to stop writing: the next commit plans another. */
+		fprintf(stderr, "council: warning: the snapshot at event %lld "
+			"was not made: %s\n", (long long)b->seq, why.msg);
+		free(b->bytes);
+		b->bytes = NULL;
+	}
+	cn_snapshot_plan_release(&b->plan);
+	if (b->fd >= 0)
+		close(b->fd);
+	b->fd = -1;
+}
+
+static void *bg_main(void *arg)
+{
+	struct cn_app_snaps_bg *b = arg;
+
+	pthread_mutex_lock(&b->mu);
+	for (;;) {
+		while (!b->stop && b->state != BG_PLANNED)
+			pthread_cond_wait(&b->cv, &b->mu);
+		if (b->stop)
+			break;
+		pthread_mutex_unlock(&b->mu);
+		bg_make(b);
+		pthread_mutex_lock(&b->mu);
+		b->state = BG_READY;
+		pthread_cond_broadcast(&b->cv);
+	}
+	pthread_mutex_unlock(&b->mu);
+	return NULL;
+}
+
+static void bg_drop(struct cn_app_snaps_bg *b)
+{
+	free(b->bytes);
+	free(b->list);
+	b->bytes = b->list = NULL;
+	cn_snapshot_plan_release(&b->plan);
+	if (b->fd >= 0)
+		close(b->fd);
+	b->fd = -1;
+}
+
+int cn_app_snaps_background(struct cn_app_snaps *s, struct cn_err *err)
+{
+	struct cn_app_snaps_bg *b;
+
+	if (s->bg)
+		return 0;
+	if (!(b = calloc(1, sizeof(*b))))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	b->fd = -1;
+	if (pthread_mutex_init(&b->mu, NULL)) {
+		free(b);
+		return cn_err_set(err, CN_EIO, "snapshots: no mutex");
+	}
+	if (pthread_cond_init(&b->cv, NULL)) {
+		pthread_mutex_destroy(&b->mu);
+		free(b);
+		return cn_err_set(err, CN_EIO, "snapshots: no condition variable");
+	}
+	if (pthread_create(&b->thread, NULL, bg_main, b)) {
+		pthread_cond_destroy(&b->cv);
+		pthread_mutex_destroy(&b->mu);
+		free(b);
+		return cn_err_set(err, CN_EIO, "snapshots: no thread");
+	}
+	s->bg = b;
+	return 0;
+}
+
+static void bg_stop(struct cn_app_snaps *s)
+{
+	struct cn_app_snaps_bg *b = s->bg;
+
+	if (!b)
+		return;
+	pthread_mutex_lock(&b->mu);
+	b->stop = 1;
+	pthread_cond_broadcast(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+	pthread_join(b->thread, NULL);
+	bg_drop(b);
+	sodium_memzero(b->seal_key, sizeof(b->seal_key));
+	pthread_cond_destroy(&b->cv);
+	pthread_mutex_destroy(&b->mu);
+	free(b);
+	s->bg = NULL;
+}
+
+void cn_app_snaps_settle(struct cn_app_snaps *s)
+{
+	struct cn_app_snaps_bg *b = s->bg;
+
+	if (!b)
+		return;
+	pthread_mutex_lock(&b->mu);
+	while (b->state == BG_PLANNED)
+		pthread_cond_wait(&b->cv, &b->mu);
+	pthread_mutex_unlock(&b->mu);
+}
+
+/* The worker's snapshot, when it has one ready: stored now. */
+static int bg_put(struct cn_app_snaps *s, struct cn_store *st,
+		  struct cn_err *err)
+{
+	struct cn_app_snaps_bg *b = s->bg;
+	enum bg_state state;
+	int rc = 0;
+
+	pthread_mutex_lock(&b->mu);
+	state = b->state;
+	pthread_mutex_unlock(&b->mu);
+	if (state != BG_READY)
+		return 0;
+	/* BG_READY: the worker does not touch the job until BG_PLANNED. */
+	if (b->bytes && b->seq > s->seq) {
+		struct cn_snapshot_row row = {b->seq, b->hash, CN_HASH_LEN,
+					      b->bytes, b->len, NULL};
+		rc = put(s, st, &row, b->list, b->listlen, err);
+	}
+	bg_drop(b);
+	pthread_mutex_lock(&b->mu);
+	b->state = BG_IDLE;
+	pthread_mutex_unlock(&b->mu);
+	return rc;
+}
+
+/* After a commit: the snapshot due planned, for the worker. */
+static void bg_plan(struct cn_app_snaps *s, const struct cn_world *w,
+		    struct cn_pager *pg)
+{
+	struct cn_app_snaps_bg *b = s->bg;
+	struct cn_err why = {0};
+	enum bg_state state;
+	int paged = 0;
+
+	pthread_mutex_lock(&b->mu);
+	state = b->state;
+	pthread_mutex_unlock(&b->mu);
+	/* Only this thread leaves BG_IDLE: the job is ours until we do. */
+	if (state != BG_IDLE || cn_snapshot_plan(w, &b->plan, &why))
+		return;
+	for (size_t i = 0; i < b->plan.nseg; i++)
+		paged |= b->plan.seg[i].paged;
+	if (paged && (!pg || (b->fd = cn_pager_share(pg, &why)) < 0)) {
+		b->fd = -1;
+		cn_snapshot_plan_release(&b->plan);
+		return;
+	}
+	b->seq = w->last_seq;
+	memcpy(b->hash, w->last_hash, CN_HASH_LEN);
+	memcpy(b->seal_key, s->seal_key, sizeof(b->seal_key));
+	b->sealing = s->sealing;
+	pthread_mutex_lock(&b->mu);
+	b->state = BG_PLANNED;
+	pthread_cond_broadcast(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+}
+
+/* ---- taking one ----------------------------------------------------------- */
+
+static int due(const struct cn_app_snaps *s, struct cn_store *st,
+	       const struct cn_world *w)
+{
+	return cn_store_has_snapshots(st) && w->last_seq - s->seq >= s->every;
+}
+
+int cn_app_snaps_take(struct cn_app_snaps *s, struct cn_store *st,
+		      const struct cn_world *w, struct cn_err *err)
+{
+	uint8_t *bytes = NULL;
+	size_t len;
+	struct cn_err ignore;
+	int rc;
+
+	s->pending = 0;
+	if (s->bg)
+		return bg_put(s, st, err);
+	if (!due(s, st, w) || cn_snapshot_encode(w, &bytes, &len, &ignore))
+		return 0;
+	if (s->sealing && seal(s->seal_key, &bytes, &len))
+		return 0;
+	struct cn_snapshot_row row = {w->last_seq, w->last_hash, CN_HASH_LEN,
+				      bytes, len, NULL};
+	rc = put(s, st, &row, NULL, 0, err);
+	free(bytes);
+	return rc;
+}
+
+void cn_app_snaps_committed(struct cn_app_snaps *s, struct cn_store *st,
+			    const struct cn_world *w, struct cn_pager *pg)
 {
 	if (s->pending) {
 		s->seq = s->pending;
 		s->pending = 0;
 		s->nbad = 0;
 	}
+	if (s->bg && due(s, st, w))
+		bg_plan(s, w, pg);
 }

@@ -52,6 +52,9 @@ struct cn_app_snaps {
 	/* Why the last open or rebuild did not start from a snapshot that
 	 * was stored ("" when it did, or when there was none). */
 	char warning[CN_ERR_MSG_MAX + 64];
+	/* NULL: each snapshot is made in its commit (the CLI).  Else the
+	 * worker that makes them (cn_app_snaps_background). */
+	struct cn_app_snaps_bg *bg;
 };
 
 /* Empty, with the interval: COUNCIL_SNAPSHOT_EVERY when set to a positive
@@ -61,8 +64,28 @@ void cn_app_snaps_init(struct cn_app_snaps *s);
 /* Seal the snapshots written and check those read with a key derived
  * from sk, the log's Ed25519 secret key (64 bytes). */
 void cn_app_snaps_seal_with(struct cn_app_snaps *s, const uint8_t *sk);
-/* Forget the seal's key (sodium_memzero). */
+/* Forget the seal's key (sodium_memzero); stop the worker, if any (a
+ * snapshot it was making is dropped). */
 void cn_app_snaps_release(struct cn_app_snaps *s);
+
+/* From now on snapshots are made on a worker thread (a server's writer):
+ * a commit that makes one due plans it (core/snapshot.h's
+ * cn_snapshot_plan: the registry and the open proposals encoded, the
+ * concluded ones named where the pager's file holds them, a few
+ * milliseconds), the worker puts its bytes together, seals, cuts and
+ * hashes them (tens of milliseconds at 100k proposals, which the commit
+ * used to pay, holding every write queued behind it), and the first
+ * commit after it is ready stores it (cn_app_snaps_take: only the parts
+ * not stored yet).  A snapshot still names the event it was planned at,
+ * so it is stored after more events are: restoring it folds them, as
+ * for any snapshot.  Until that commit the worker holds its bytes;
+ * none is planned while one is on the way.  CN_ENOMEM, CN_EIO (the
+ * thread). */
+int cn_app_snaps_background(struct cn_app_snaps *s, struct cn_err *err)
+	CN_NODISCARD;
+/* Wait until the worker has no snapshot to put together (it may hold one
+ * ready to store): for the tests.  Without a worker, returns at once. */
+void cn_app_snaps_settle(struct cn_app_snaps *s);
 
 /* How many of a stored snapshot's len bytes are the snapshot itself:
  * len less its seal when it has one (for app/snapcheck.c). */
@@ -84,13 +107,17 @@ int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
 
 /* Inside the write transaction, before its commit: a snapshot of w when
  * s->every events passed since the last, replacing any found
- * untrustworthy.  A world that cannot be encoded (out of memory) is no
- * reason to refuse the write: the next commit tries again. */
+ * untrustworthy (with a worker: the one it has ready, if any).  A world
+ * that cannot be encoded (out of memory) is no reason to refuse the
+ * write: the next commit tries again. */
 int cn_app_snaps_take(struct cn_app_snaps *s, struct cn_store *st,
 		      const struct cn_world *w, struct cn_err *err) CN_NODISCARD;
 
-/* After the commit: the snapshot written is the one to count from. */
-void cn_app_snaps_committed(struct cn_app_snaps *s);
+/* After the commit: the snapshot written is the one to count from.  With
+ * a worker, a snapshot of w (kept by pg, NULL for none) is planned now
+ * when one is due and none is on the way. */
+void cn_app_snaps_committed(struct cn_app_snaps *s, struct cn_store *st,
+			    const struct cn_world *w, struct cn_pager *pg);
 
 /* A cn_store_scan callback: fold one event of the store's tail into the
  * world ctx, which it must follow (its prev is the world's last hash). */

@@ -46,7 +46,7 @@ static int lose(struct cn_pager *pg, int rc, const char *what, const char *why)
  * when it is larger): a snapshot's encode asks for every proposal in id
  * order, and sweeps write them to the file in that order, so one read
  * serves thousands of them instead of a read each.  The file is only
- * appended to (and emptied whole by cn_pager_clear, which drops the
+ * appended to (and replaced whole by cn_pager_clear, which drops the
  * window), so bytes in the window never go stale. */
 #define CN_PAGER_WINDOW (1024 * 1024)
 
@@ -91,6 +91,31 @@ static int read_bytes(struct cn_pager *pg, int64_t id, const uint8_t **b,
 static int pager_bytes(void *ctx, int64_t id, const uint8_t **b, size_t *n)
 {
 	return read_bytes(ctx, id, b, n);
+}
+
+static int pager_where(void *ctx, int64_t id, uint64_t *off, size_t *n)
+{
+	const struct cn_pager *pg = ctx;
+
+	if (id < 1 || (uint64_t)id > pg->nat || !pg->at[id - 1].len)
+		return CN_ENOTFOUND;
+	*off = pg->at[id - 1].off;
+	*n = pg->at[id - 1].len;
+	return 0;
+}
+
+int cn_pager_share(struct cn_pager *pg, struct cn_err *err)
+{
+	int fd;
+
+	if (pg->failed)
+		return -cn_pager_failed(pg, err);
+	if (!pg->f)
+		return -cn_err_set(err, CN_ENOTFOUND, "no proposal is paged");
+	if (fflush(pg->f) || (fd = dup(fileno(pg->f))) < 0)
+		return -cn_err_set(err, CN_EIO, "the temporary file of concluded "
+				   "proposals: %s", strerror(errno));
+	return fd;
 }
 
 static int pager_load(void *ctx, int64_t id, struct cn_proposal **out)
@@ -177,6 +202,7 @@ void cn_pager_init(struct cn_pager *pg)
 	pg->hook.load = pager_load;
 	pg->hook.bytes = pager_bytes;
 	pg->hook.keep = pager_keep;
+	pg->hook.where = pager_where;
 	pg->hook.ctx = pg;
 	pg->enc = (struct cn_buf)CN_BUF_INIT;
 }
@@ -245,9 +271,11 @@ void cn_pager_clear(struct cn_pager *pg)
 {
 	if (pg->at)
 		memset(pg->at, 0, pg->nat * sizeof(*pg->at));
-	if (pg->f && (fflush(pg->f) || ftruncate(fileno(pg->f), 0) ||
-		      fseeko(pg->f, 0, SEEK_SET)))
-		fail(pg, CN_EIO, "empty", strerror(errno));
+	/* A new file at the next write, not this one emptied: a snapshot
+	 * planned before may still be reading it (cn_pager_share). */
+	if (pg->f)
+		fclose(pg->f);
+	pg->f = NULL;
 	pg->end = 0;
 	pg->low = 0;
 	pg->win_off = pg->win_len = 0;

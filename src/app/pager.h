@@ -88,10 +88,18 @@ int cn_pager_maybe(struct cn_pager *pg, struct cn_err *err) CN_NODISCARD;
 /* Write out every concluded proposal still in the world. */
 int cn_pager_sweep(struct cn_pager *pg, struct cn_err *err) CN_NODISCARD;
 /* Forget every proposal kept (a world decoded half-way was thrown away):
- * the file is emptied.  The attached world must have no empty slot that
- * the pager filled. */
+ * the file is closed (the next write starts another).  The attached world
+ * must have no empty slot that the pager filled. */
 void cn_pager_clear(struct cn_pager *pg);
 int cn_pager_failed(const struct cn_pager *pg, struct cn_err *err);
+/* A descriptor of the pager's file (flushed first), the caller's to
+ * close: for a snapshot planned now (core/snapshot.h, cn_snapshot_plan,
+ * through the hook's where) and put together on another thread.  The
+ * bytes the plan names stay there while it is open, whatever the pager
+ * does next: the file is only appended to, and cn_pager_clear starts a
+ * new one rather than emptying it.  Negative: -CN_ENOTFOUND when no
+ * proposal was ever paged (no file), else the failure's code. */
+int cn_pager_share(struct cn_pager *pg, struct cn_err *err);
 void cn_pager_release(struct cn_pager *pg);
 
 #endif

@@ -65,6 +65,36 @@ typedef int (*cn_snapshot_sink)(void *ctx, const uint8_t *bytes, size_t n);
 int cn_snapshot_encode_to(const struct cn_world *w, cn_snapshot_sink sink,
 			  void *ctx, struct cn_err *err) CN_NODISCARD;
 
+/* The same bytes as a plan, made now, put together later (on another
+ * thread, while the world goes on changing): what the world holds in
+ * memory is encoded now, into lit; a proposal its pager holds is named
+ * by where its bytes are in the pager's file (struct cn_world_pager's
+ * where), which only grows.  So a writer pays for the registry and the
+ * open proposals, not for the tens of megabytes of concluded ones.
+ * Segments in order: lit[off..off+len) (paged 0) or the pager's file at
+ * [off..off+len) (paged 1); the digest is not in it.  CN_EINVAL as
+ * cn_snapshot_encode (and for a pager without where), CN_ENOMEM. */
+struct cn_snapshot_seg {
+	uint64_t off, len;
+	int paged;
+};
+struct cn_snapshot_plan {
+	struct cn_buf lit;
+	struct cn_snapshot_seg *seg;
+	size_t nseg, cap;
+};
+int cn_snapshot_plan(const struct cn_world *w, struct cn_snapshot_plan *plan,
+		     struct cn_err *err) CN_NODISCARD;
+/* The bytes cn_snapshot_encode would have made of the world planned,
+ * digest included: each paged segment read through read(ctx, off, len,
+ * dst), which fills dst or fails (its error returned).  *out malloc'd. */
+typedef int (*cn_snapshot_read)(void *ctx, uint64_t off, size_t len,
+				uint8_t *dst, struct cn_err *err);
+int cn_snapshot_plan_bytes(const struct cn_snapshot_plan *plan,
+			   cn_snapshot_read read, void *ctx, uint8_t **out,
+			   size_t *len, struct cn_err *err) CN_NODISCARD;
+void cn_snapshot_plan_release(struct cn_snapshot_plan *plan);
+
 /* The world of snapshot bytes data[0..len) into *w. */
 int cn_snapshot_decode(const uint8_t *data, size_t len, struct cn_world *w,
 		       struct cn_err *err) CN_NODISCARD;

@@ -24,6 +24,10 @@ struct writer {
 	cn_snapshot_sink sink;
 	void *ctx;
 	crypto_hash_sha256_state sha;
+	/* Planning (cn_snapshot_plan): b is the plan's lit, and lit_from
+	 * where its segment not yet closed starts. */
+	struct cn_snapshot_plan *plan;
+	size_t lit_from;
 };
 
 #define SPILL_AT (64 * 1024)
@@ -174,6 +178,56 @@ static void put_proposal(struct writer *o, const struct cn_proposal *p)
 	}
 }
 
+/* ---- planning --------------------------------------------------------- */
+
+static void plan_add(struct writer *o, uint64_t off, uint64_t len, int paged)
+{
+	struct cn_snapshot_plan *p = o->plan;
+	struct cn_snapshot_seg *last = p->nseg ? &p->seg[p->nseg - 1] : NULL;
+
+	if (!len || o->rc)
+		return;
+	/* Sweeps write proposals in id order: most follow one another. */
+	if (last && last->paged == paged && last->off + last->len == off) {
+		last->len += len;
+		return;
+	}
+	if (p->nseg == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 64;
+		struct cn_snapshot_seg *seg = realloc(p->seg, cap * sizeof(*seg));
+		if (!seg) {
+			o->rc = cn_err_set(o->err, CN_ENOMEM, "out of memory");
+			return;
+		}
+		p->seg = seg;
+		p->cap = cap;
+	}
+	p->seg[p->nseg++] = (struct cn_snapshot_seg){off, len, paged};
+}
+
+/* Close the literal segment encoded since the last one. */
+static void plan_lit(struct writer *o)
+{
+	plan_add(o, o->lit_from, o->b.len - o->lit_from, 0);
+	o->lit_from = o->b.len;
+}
+
+static void plan_paged(struct writer *o, const struct cn_world *w, int64_t id)
+{
+	uint64_t off;
+	size_t n;
+
+	if (!w->pager->where || w->pager->where(w->pager->ctx, id, &off, &n)) {
+		if (!o->rc)
+			o->rc = cn_err_set(o->err, CN_EINVAL, "snapshot: proposal "
+					   "%lld is a hole, or its pager cannot "
+					   "say where it is", (long long)id);
+		return;
+	}
+	plan_lit(o);
+	plan_add(o, off, n, 1);
+}
+
 /* Everything but the trailing digest into o (spilling as it goes). */
 static int encode_body(struct writer *o, const struct cn_world *w)
 {
@@ -208,6 +262,8 @@ static int encode_body(struct writer *o, const struct cn_world *w)
 
 		if (w->proposals[i])
 			put_proposal(o, w->proposals[i]);
+		else if (o->plan)
+			plan_paged(o, w, (int64_t)i + 1);
 		/* One the pager holds: the bytes put_proposal gave it. */
 		else if (w->pager->bytes(w->pager->ctx, (int64_t)i + 1, &bytes, &n))
 			o->rc = cn_err_set(o->err, CN_EINVAL, "snapshot: proposal "
@@ -272,4 +328,61 @@ int cn_snapshot_encode(const struct cn_world *w, uint8_t **out, size_t *len,
 		return cn_err_set(err, rc, "out of memory");
 	*out = (uint8_t *)s;
 	return 0;
+}
+
+int cn_snapshot_plan(const struct cn_world *w, struct cn_snapshot_plan *plan,
+		     struct cn_err *err)
+{
+	struct writer o = {.b = CN_BUF_INIT, .err = err, .plan = plan};
+	int rc;
+
+	memset(plan, 0, sizeof(*plan));
+	if ((rc = encode_body(&o, w)) == 0)
+		plan_lit(&o);
+	if (!o.rc && o.b.oom)
+		o.rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+	plan->lit = o.b;
+	if ((rc = o.rc))
+		cn_snapshot_plan_release(plan);
+	return rc;
+}
+
+int cn_snapshot_plan_bytes(const struct cn_snapshot_plan *plan,
+			   cn_snapshot_read read, void *ctx, uint8_t **out,
+			   size_t *len, struct cn_err *err)
+{
+	uint8_t *b;
+	size_t n = CN_HASH_LEN, at = 0;
+	int rc = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < plan->nseg; i++)
+		n += plan->seg[i].len;
+	if (!(b = malloc(n)))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < plan->nseg; i++) {
+		const struct cn_snapshot_seg *g = &plan->seg[i];
+
+		assert(g->paged || g->off + g->len <= plan->lit.len);
+		if (g->paged)
+			rc = read(ctx, g->off, g->len, b + at, err);
+		else
+			memcpy(b + at, plan->lit.s + g->off, g->len);
+		at += g->len;
+	}
+	if (rc) {
+		free(b);
+		return rc;
+	}
+	cn_sha256(b, at, b + at);
+	*out = b;
+	*len = n;
+	return 0;
+}
+
+void cn_snapshot_plan_release(struct cn_snapshot_plan *plan)
+{
+	cn_buf_release(&plan->lit);
+	free(plan->seg);
+	memset(plan, 0, sizeof(*plan));
 }

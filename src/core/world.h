@@ -217,12 +217,15 @@ struct cn_deadline {
  * pager's next call.  keep (may be NULL): a snapshot's decode hands over
  * a concluded proposal's bytes instead of keeping it in memory
  * (cn_snapshot_decode_paged); nonzero when the pager could not take
- * them. */
+ * them.  where (may be NULL): where those bytes are in the pager's own
+ * file (*off, *n), for a snapshot planned now and put together later on
+ * another thread (cn_snapshot_plan); bytes written there never change. */
 struct cn_world_pager {
 	int (*load)(void *ctx, int64_t id, struct cn_proposal **out);
 	int (*bytes)(void *ctx, int64_t id, const uint8_t **b, size_t *n);
 	int (*keep)(void *ctx, int64_t id, const uint8_t *b, size_t n);
 	void *ctx;
+	int (*where)(void *ctx, int64_t id, uint64_t *off, size_t *n);
 };
 
 struct cn_world {

@@ -169,7 +169,11 @@ static int serve_run(const struct cn_serve_opts *o, struct cn_api *sessions,
 		standby_stop(api.standby);
 		return rc;
 	}
-	if ((rc = cn_store_watch_open(cn_app_store(app), &sw, err)) ||
+	/* A snapshot made inside a commit held every write queued behind it
+	 * (about 100 ms at 100k proposals): the server makes them on a
+	 * thread of their own. */
+	if ((rc = cn_app_background_snapshots(app, err)) ||
+	    (rc = cn_store_watch_open(cn_app_store(app), &sw, err)) ||
 	    (rc = writer_start(app, &api.writer, err))) {
 		cn_store_watch_close(sw);
 		cn_app_close(app);

@@ -175,53 +175,93 @@ static int collect(struct cn_store *st, const struct cn_buf *stored,
 
 /* ---- put and drop ------------------------------------------------------ */
 
-int cn_snapparts_put(struct cn_store *st, const struct cn_snapshot_row *s,
-		     unsigned keep, unsigned flags, struct cn_err *err)
+int cn_snapparts_make(const uint8_t *bytes, size_t len, uint8_t **list,
+		      size_t *listlen, struct cn_err *err)
+{
+	size_t *cuts = NULL, n = 0, start = 0;
+	uint8_t *l;
+	int rc;
+
+	*list = NULL;
+	*listlen = 0;
+	if ((rc = cn_snapparts_cut(bytes, len, &cuts, &n, err)))
+		return rc;
+	if (!(l = malloc(CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY))) {
+		free(cuts);
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	memcpy(l, CN_SNAPPARTS_MAGIC, CN_SNAPPARTS_MAGIC_LEN);
+	for (size_t i = 0; i < n; start = cuts[i++]) {
+		uint8_t *e = l + CN_SNAPPARTS_MAGIC_LEN + i * CN_SNAPPART_ENTRY;
+		size_t plen = cuts[i] - start;
+
+		assert(plen > 0 && plen <= CN_SNAPPART_MAX);
+		cn_sha256(bytes + start, plen, e);
+		put_be32(e + CN_HASH_LEN, (uint32_t)plen);
+	}
+	free(cuts);
+	*list = l;
+	*listlen = CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY;
+	return 0;
+}
+
+int cn_snapparts_put_listed(struct cn_store *st, const struct cn_snapshot_row *s,
+			    const uint8_t *list, size_t listlen, unsigned keep,
+			    unsigned flags, struct cn_err *err)
 {
 	const int rewrite = (flags & CN_SNAPSHOT_REWRITE) != 0;
 	struct cn_buf known = CN_BUF_INIT;
 	struct cn_snapshot_row m = *s;
-	uint8_t *list = NULL;
-	size_t *cuts = NULL, n = 0, start = 0, nknown;
-	int rc;
+	size_t n, total, start = 0, nknown;
+	char why[128];
+	int rc = 0;
 
-	if ((rc = cn_snapparts_cut(s->bytes, s->len, &cuts, &n, err)))
-		return rc;
-	if (!(list = malloc(CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY))) {
-		free(cuts);
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	}
-	memcpy(list, CN_SNAPPARTS_MAGIC, CN_SNAPPARTS_MAGIC_LEN);
+	/* Made by cn_snapparts_make from these bytes: anything else is the
+	 * caller's mistake, not the store's. */
+	if (cn_snapparts_list(list, listlen, &n, &total, why, sizeof(why)) != 1 ||
+	    total != s->len)
+		return cn_err_set(err, CN_EINVAL, "snapshot %lld: its list of "
+				  "parts is not of its bytes", (long long)s->seq);
 	/* Those stored (none, when rewriting: every part is written) are
 	 * read once: to skip them here, and for collect() after. */
 	if (!rewrite)
 		rc = st->ops->part_hashes(st->b, hashes_add, &known, err);
 	hashes_sort(&known);
 	nknown = hashes_n(&known);
-	for (size_t i = 0; rc == 0 && i < n; start = cuts[i++]) {
-		uint8_t *e = list + CN_SNAPPARTS_MAGIC_LEN + i * CN_SNAPPART_ENTRY;
-		size_t len = cuts[i] - start;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const uint8_t *e = entry(list, i);
+		size_t len = get_be32(e + CN_HASH_LEN);
 
-		assert(len > 0 && len <= CN_SNAPPART_MAX);
-		cn_sha256(s->bytes + start, len, e);
-		put_be32(e + CN_HASH_LEN, (uint32_t)len);
+		start += len;
 		if (!rewrite && hashes_have(&known, nknown, e))
 			continue;
-		rc = st->ops->part_put(st->b, e, s->bytes + start, len, rewrite,
-				       err);
+		rc = st->ops->part_put(st->b, e, s->bytes + start - len, len,
+				       rewrite, err);
 		/* appended past the sorted ones: stored now, for collect() */
 		if (rc == 0 && !rewrite)
 			rc = hashes_add(&known, e, CN_HASH_LEN, err);
 	}
 	m.bytes = list;
-	m.len = CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY;
+	m.len = listlen;
 	if (rc == 0)
 		rc = st->ops->snapshot_put(st->b, &m, keep, err);
 	if (rc == 0)
 		rc = collect(st, rewrite ? NULL : &known, err);
 	cn_buf_release(&known);
+	return rc;
+}
+
+int cn_snapparts_put(struct cn_store *st, const struct cn_snapshot_row *s,
+		     unsigned keep, unsigned flags, struct cn_err *err)
+{
+	uint8_t *list;
+	size_t listlen;
+	int rc = cn_snapparts_make(s->bytes, s->len, &list, &listlen, err);
+
+	if (rc == 0)
+		rc = cn_snapparts_put_listed(st, s, list, listlen, keep, flags,
+					     err);
 	free(list);
-	free(cuts);
 	return rc;
 }
 

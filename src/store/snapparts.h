@@ -57,6 +57,13 @@ int cn_snapparts_cut(const uint8_t *bytes, size_t len, size_t **cuts,
 int cn_snapparts_list(const uint8_t *bytes, size_t len, size_t *n,
 		      size_t *total, char *why, size_t whylen);
 
+/* cn_store_snapshot_list and cn_store_snapshot_put_listed (store.h). */
+int cn_snapparts_make(const uint8_t *bytes, size_t len, uint8_t **list,
+		      size_t *listlen, struct cn_err *err) CN_NODISCARD;
+int cn_snapparts_put_listed(struct cn_store *st, const struct cn_snapshot_row *s,
+			    const uint8_t *list, size_t listlen, unsigned keep,
+			    unsigned flags, struct cn_err *err) CN_NODISCARD;
+
 /* cn_store_snapshot_put, cn_store_snapshot_drop, cn_store_snapshots and
  * cn_store_snapshot_pieces over a backend with parts (store.h). */
 int cn_snapparts_put(struct cn_store *st, const struct cn_snapshot_row *s,

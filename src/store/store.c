@@ -460,6 +460,25 @@ int cn_store_snapshot_put(struct cn_store *st, const struct cn_snapshot_row *s,
 				     : 0;
 }
 
+int cn_store_snapshot_list(const uint8_t *bytes, size_t len, uint8_t **list,
+			   size_t *listlen, struct cn_err *err)
+{
+	return cn_snapparts_make(bytes, len, list, listlen, err);
+}
+
+int cn_store_snapshot_put_listed(struct cn_store *st,
+				 const struct cn_snapshot_row *s,
+				 const uint8_t *list, size_t listlen,
+				 unsigned keep, unsigned flags,
+				 struct cn_err *err)
+{
+	assert(keep > 0 && s->hashlen == CN_HASH_LEN);
+	return st->ops->snapshot_put
+		       ? cn_snapparts_put_listed(st, s, list, listlen, keep,
+						 flags, err)
+		       : 0;
+}
+
 int cn_store_snapshot_drop(struct cn_store *st, int64_t seq,
 			   struct cn_err *err)
 {

@@ -615,6 +615,20 @@ int cn_store_has_snapshots(struct cn_store *st);
 int cn_store_snapshot_put(struct cn_store *st, const struct cn_snapshot_row *s,
 			  unsigned keep, unsigned flags, struct cn_err *err)
 	CN_NODISCARD;
+/* The same in two steps, so that the cost of a put (cutting the bytes
+ * and hashing each part: tens of milliseconds for tens of megabytes) can
+ * be paid on another thread, outside the transaction.  The list of parts
+ * of bytes[0..len) (snapparts.h), made without the store: *list
+ * malloc'd, *listlen its length; CN_ENOMEM.  Then the put, inside a
+ * write transaction, of s with the list made of s->bytes (CN_EINVAL
+ * when the list's lengths do not add up to s->len). */
+int cn_store_snapshot_list(const uint8_t *bytes, size_t len, uint8_t **list,
+			   size_t *listlen, struct cn_err *err) CN_NODISCARD;
+int cn_store_snapshot_put_listed(struct cn_store *st,
+				 const struct cn_snapshot_row *s,
+				 const uint8_t *list, size_t listlen,
+				 unsigned keep, unsigned flags,
+				 struct cn_err *err) CN_NODISCARD;
 /* Drop the snapshot at seq (none there is no error). */
 int cn_store_snapshot_drop(struct cn_store *st, int64_t seq,
 			   struct cn_err *err) CN_NODISCARD;

@@ -164,3 +164,34 @@ expect_rc "a write on it makes the table and a snapshot" 0
 check "... the snapshot at its last event" test "$(newest)" = "$(last)"
 c verify
 expect_rc "and verifies" 0
+
+# ---- a server's snapshots, made on a worker thread ---------------------------
+# A server plans a snapshot at the commit that makes one due, a worker
+# thread puts it together, and a later commit stores it.  After writes
+# through the API: the newest snapshot is one the server stored, behind
+# the log (it names the event it was planned at), an open starts from it
+# without a warning, and verify compares it with the replay.
+before=$(newest)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+tok=$("$COUNCIL" token issue --role secretariat 2>/dev/null)
+"$COUNCIL" serve --listen "127.0.0.1:$port" --threads 2 --web '' 2>"$T/serve.err" &
+spid=$!
+wait_up "http://127.0.0.1:$port/healthz" "$spid"
+check "the server starts" test -n "$up"
+posted=0
+for i in $(seq 1 30); do
+	curl -sf -o /dev/null -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+		-d "{\"body\":\"NAC\",\"title\":\"Through the server $i\"}" \
+		"http://127.0.0.1:$port/api/v1/proposals" && posted=$((posted + 1))
+done
+check "30 proposals through the API" test "$posted" = 30
+kill "$spid"
+wait "$spid"
+check "the server stored snapshots of its own ($before, then $(newest))" test "$(newest)" -gt "$before"
+check "... each behind the log: planned at one commit, stored by a later one" \
+	test "$(newest)" -lt "$(last)"
+c show 1
+expect_rc "an open after the server" 0
+check "starts from the server's snapshot without a warning" test -z "$err"
+c verify
+expect_rc "the server's snapshots are the replay's" 0

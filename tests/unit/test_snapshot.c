@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/pager.h"
 #include "app/projcheck.h"
 #include "app/projection.h"
 #include "app/verify.h"
@@ -1124,6 +1125,99 @@ static void test_writer_pages_out_concluded(void **state)
 	fx_done(&f);
 }
 
+/* ---- snapshots planned now, put together later (a server's worker) ---- */
+
+static int read_fd(void *ctx, uint64_t off, size_t len, uint8_t *dst,
+		   struct cn_err *err)
+{
+	ssize_t n = pread(*(int *)ctx, dst, len, (off_t)off);
+	return n == (ssize_t)len ? 0 : cn_err_set(err, CN_EIO, "short read");
+}
+
+/* A paged world's plan, put together from the pager's file after the
+ * pager and the world are gone, is byte for byte its snapshot. */
+static void test_planned_snapshot(void **state)
+{
+	struct fx f;
+	struct cn_err err = {0};
+	struct cn_snapshot_plan plan;
+	struct cn_pager pg;
+	struct cn_world w;
+	uint8_t *whole, *b;
+	size_t len, blen, npaged = 0;
+	int fd;
+
+	(void)state;
+	setenv("COUNCIL_PAGER_SWEEP", "1", 1);
+	fx_make(&f, NULL);
+	history(&f);
+	cn_pager_init(&pg);
+	must(cn_projection_replay(cn_app_store(f.app), &w, &err), &err, "replay");
+	cn_pager_attach(&pg, &w);
+	must(cn_pager_sweep(&pg, &err), &err, "sweep");
+	whole = encode(&w, &len);
+	must(cn_snapshot_plan(&w, &plan, &err), &err, "plan");
+	for (size_t i = 0; i < plan.nseg; i++)
+		npaged += plan.seg[i].paged;
+	assert_true(npaged > 0);
+	/* Swept in id order: neighbours are one segment. */
+	assert_true(plan.nseg < 2 * npaged + 2);
+	assert_true(plan.lit.len < len);
+	fd = cn_pager_share(&pg, &err);
+	assert_true(fd >= 0);
+	/* The world changes, the pager starts a new file: the plan's stands. */
+	cn_pager_clear(&pg);
+	cn_world_release(&w);
+	cn_pager_release(&pg);
+	must(cn_snapshot_plan_bytes(&plan, read_fd, &fd, &b, &blen, &err), &err,
+	     "plan bytes");
+	assert_same(whole, len, b, blen);
+	free(b);
+	/* A read that fails fails the whole. */
+	close(fd);
+	assert_int_equal(cn_snapshot_plan_bytes(&plan, read_fd, &fd, &b, &blen,
+						&err), CN_EIO);
+	assert_null(b);
+	cn_snapshot_plan_release(&plan);
+	free(whole);
+	unsetenv("COUNCIL_PAGER_SWEEP");
+	fx_done(&f);
+}
+
+/* A writer whose snapshots a worker makes: each one is planned at a
+ * commit, stored by a later one, trusted at the next open, and the same
+ * as the log's replay. */
+static void test_background_snapshots(void **state)
+{
+	struct fx f;
+	struct cn_err err = {0};
+	int64_t n, ncp, at;
+
+	(void)state;
+	setenv("COUNCIL_PAGER_SWEEP", "1", 1);
+	fx_make(&f, "4");
+	must(cn_app_background_snapshots(f.app, &err), &err, "background");
+	history(&f);
+	/* Whatever was on the way is stored by the next commit. */
+	cn_app_snapshot_settle(f.app);
+	propose(&f, "NAC", "meeting", "Stores what the worker made", NULL);
+	at = cn_app_snapshot_seq(f.app);
+	assert_true(at > 0);
+	/* It names an event before the commit that stored it. */
+	assert_true(at < cn_app_world(f.app)->last_seq);
+	struct seen v = stored(&f);
+	assert_int_equal(v.n, CN_APP_SNAPSHOTS_KEPT);
+	assert_int_equal(v.seq[0], at);
+	must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err, "verify");
+	cn_app_close(f.app);
+	fx_open(&f);
+	assert_null(cn_app_warning(f.app));
+	assert_int_equal(cn_app_snapshot_seq(f.app), at);
+	same_as_replay(&f);
+	unsetenv("COUNCIL_PAGER_SWEEP");
+	fx_done(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1138,6 +1232,8 @@ int main(void)
 		cmocka_unit_test(test_damaged_shared_part),
 		cmocka_unit_test(test_bad_list_of_parts),
 		cmocka_unit_test(test_verify_pages_out_concluded),
+		cmocka_unit_test(test_planned_snapshot),
+		cmocka_unit_test(test_background_snapshots),
 		cmocka_unit_test(test_writer_pages_out_concluded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
