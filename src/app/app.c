@@ -27,6 +27,9 @@ struct cn_app {
 	/* Opened by cn_app_open_registry: the world is the registry read
 	 * from the projection rows, and no command may run on it. */
 	int registry_only;
+	/* The world is not even the registry: an open for the commands
+	 * that read the store alone (cn_app_open_store). */
+	int store_only;
 	/* The world may hold events the store does not (a failed write whose
 	 * reload failed too): the next write reloads first. */
 	int stale;
@@ -182,7 +185,9 @@ static int rebuild(struct cn_app *app, struct cn_err *err);
 /* The one way an app is made: the store, the key, then the world built
  * from the store (from a sealed snapshot and the events after it, or the
  * whole log replayed, or the registry from its rows). */
-static int open_app(const char *path, int flags, int registry_only,
+enum open_mode { OPEN_WRITER, OPEN_REGISTRY, OPEN_STORE };
+
+static int open_app(const char *path, int flags, enum open_mode mode,
 		    struct cn_app **out, struct cn_err *err)
 {
 	struct cn_app *app = calloc(1, sizeof(*app));
@@ -194,7 +199,9 @@ static int open_app(const char *path, int flags, int registry_only,
 		free(app);
 		return rc;
 	}
+	const int registry_only = mode != OPEN_WRITER;
 	app->registry_only = registry_only;
+	app->store_only = mode == OPEN_STORE;
 	cn_app_snaps_init(&app->snaps);
 	/* The key first: a writer trusts only the snapshots it sealed. */
 	if ((!registry_only && (rc = load_or_make_key(app, path, flags, err))) ||
@@ -214,13 +221,19 @@ static int open_app(const char *path, int flags, int registry_only,
 int cn_app_open(const char *path, int flags, struct cn_app **out,
 		struct cn_err *err)
 {
-	return open_app(path, flags, 0, out, err);
+	return open_app(path, flags, OPEN_WRITER, out, err);
 }
 
 int cn_app_open_registry(const char *path, int flags, struct cn_app **out,
 			 struct cn_err *err)
 {
-	return open_app(path, flags & ~CN_STORE_CREATE, 1, out, err);
+	return open_app(path, flags & ~CN_STORE_CREATE, OPEN_REGISTRY, out, err);
+}
+
+int cn_app_open_store(const char *path, int flags, struct cn_app **out,
+		      struct cn_err *err)
+{
+	return open_app(path, flags & ~CN_STORE_CREATE, OPEN_STORE, out, err);
 }
 
 void cn_app_close(struct cn_app *app)
@@ -279,7 +292,7 @@ static int rebuild(struct cn_app *app, struct cn_err *err)
 
 	if (app->registry_only) {
 		cn_world_init(&w);
-		rc = cn_projection_registry(app->st, &w, err);
+		rc = app->store_only ? 0 : cn_projection_registry(app->st, &w, err);
 		if (rc)
 			cn_world_release(&w);
 	} else if (!(pg = malloc(sizeof(*pg))))

@@ -53,6 +53,11 @@ int cn_app_open(const char *path, int store_flags, struct cn_app **out,
  * (CN_STORE_CREATE ignored: there is nothing to read in a new store). */
 int cn_app_open_registry(const char *path, int flags, struct cn_app **out,
 			 struct cn_err *err) CN_NODISCARD;
+/* The same with not even the registry folded: the world is empty.  For
+ * the commands that read the store alone (`show`, `log`), which then cost
+ * what opening the store costs, however large the registry. */
+int cn_app_open_store(const char *path, int flags, struct cn_app **out,
+		      struct cn_err *err) CN_NODISCARD;
 void cn_app_close(struct cn_app *app);
 
 /* The log's signing key file (cn_store_key_path says where): one line,

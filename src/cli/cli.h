@@ -66,6 +66,9 @@ enum {
 	 * command costs the same on a record of any length.  The world
 	 * holds no proposal: proposals are read from the store. */
 	CLI_VIEWS = 1 << 4,
+	/* Reads the store alone (`show`, `log`): not even the registry is
+	 * folded (cn_app_open_store); the world is empty. */
+	CLI_STORE_ONLY = 1 << 5,
 };
 
 struct cli;

@@ -33,6 +33,7 @@
 #define WRITES (CLI_STORE_RW | CLI_SIGNER)
 /* A read answered from the projections (no fold of the log). */
 #define READS (CLI_STORE_RO | CLI_VIEWS)
+#define READS_STORE (CLI_STORE_RO | CLI_STORE_ONLY)
 
 const struct cmd cli_commands[] = {
 	{"init", cmd_init, cli_opts_init, ONE(NULL, 0, CLI_NO_STORE),
@@ -117,18 +118,18 @@ const struct cmd cli_commands[] = {
 	 "conclude procedures whose deadline has passed",
 	 "Conclude every silence procedure and written vote whose deadline is at or before\n"
 	 "TIME (default now), each at its deadline.\n"},
-	{"show", cmd_show, cli_opts_show, ON_PROPOSAL(READS),
+	{"show", cmd_show, cli_opts_show, ON_PROPOSAL(READS_STORE),
 	 "show a proposal, its positions and outcome",
 	 "The proposal, its electorate and positions, the rule's verdict and\n"
 	 "explanation, effects, and its history.\n"},
 	{"log", cmd_log, cli_opts_log,
 	 (const struct cli_form[]){
-		 {.needs = READS},
-		 {.sub = "key", .needs = READS, .run = cmd_log_key,
+		 {.needs = READS_STORE},
+		 {.sub = "key", .needs = READS_STORE, .run = cmd_log_key,
 		  .help = "the log's public key (vkey)"},
-		 {.sub = "checkpoint", .needs = READS,
+		 {.sub = "checkpoint", .needs = READS_STORE,
 		  .run = cmd_log_checkpoint, .help = "the latest signed checkpoint"},
-		 {.sub = "proof", .args = "INDEX", .nargs = 1, .needs = READS,
+		 {.sub = "proof", .args = "INDEX", .nargs = 1, .needs = READS_STORE,
 		  .run = cmd_log_proof, .help = "proof for event INDEX+1 (0-based)"},
 		 {.sub = "export", .args = "FILE", .nargs = 1, .needs = READS,
 		  .run = cmd_log_export,
@@ -326,7 +327,9 @@ static int run(struct cli *c, const struct cmd *k, int argc, char **argv)
 		if (a.val[i] && (k->opts[i].flags & CLI_OPT_NO_STORE))
 			needs = CLI_NO_STORE;
 	if (needs != CLI_NO_STORE &&
-	    (needs & CLI_VIEWS
+	    (needs & CLI_STORE_ONLY
+		     ? cn_app_open_store(c->db, store_flags(needs), &app, &err)
+	     : needs & CLI_VIEWS
 		     ? cn_app_open_registry(c->db, store_flags(needs), &app, &err)
 		     : cn_app_open(c->db, store_flags(needs), &app, &err))) {
 		if (!(needs & CLI_OPEN_ERR_OWN))

@@ -117,6 +117,17 @@ expect_err "a value of another type with the same bytes is named" 1 "projection 
 tamper "UPDATE members SET name = CASE code WHEN 'FR' THEN (SELECT name FROM members WHERE code = 'DE') ELSE (SELECT name FROM members WHERE code = 'FR') END WHERE code IN ('FR', 'DE')"
 c verify
 expect_err "two rows' values swapped (the same values, in other rows) are named" 1 "projection members: row 'DE' differs"
+# `show` and `log` read the store alone: not even the registry is folded
+# (so their cost is opening the store), and a damaged registry row stops
+# the reads that need it, naming it, not those that do not.
+tamper "UPDATE members SET record = '{not json' WHERE code = 'FR'"
+c members
+expect_err "a registry row that is not JSON stops a read of the registry, named" 1 "projection members"
+c show 1
+expect_rc "show reads the proposal's stored view all the same" 0
+check "... the proposal" grep -q "^Proposal 1:" "$T/.out"
+c log
+expect_rc "and log the events" 0
 tamper "DELETE FROM positions WHERE proposal = 1 AND member = 'FR'"
 c verify
 expect_err "a deleted projection row is named" 1 "projection positions: row '1, FR' is missing or differs in the store"
