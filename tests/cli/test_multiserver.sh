@@ -15,7 +15,11 @@
 #    write comes, so only the leader's clock, told by the CLI's
 #    notification, can conclude it on time;
 #  - after the database restarts, every watch connects again, one server
-#    leads, and a deadline opened then concludes on time.
+#    leads, and a deadline opened then concludes on time;
+#  - the servers' snapshots (one every 20 events here, each made on a
+#    worker thread and stored by a later commit, one server killed while
+#    it may be making one) are the replay's (verify), and a writer opens
+#    from the newest without a warning.
 #
 # Every wait is for a condition, with a generous bound (a loaded 2-CPU
 # machine); the only sleeps pace polling.
@@ -32,7 +36,7 @@ before_cleanup() {
 DB=$(newdb multi)
 PSQL+=(-At -d multi)
 unset COUNCIL_DB
-export COUNCIL_KEY="$T/log.key"
+export COUNCIL_KEY="$T/log.key" COUNCIL_SNAPSHOT_EVERY=20
 
 declare -A tok
 init_with_tokens "$DB"
@@ -263,6 +267,11 @@ c --db "$DB" verify
 expect_rc "the log three servers wrote, one killed, is one chain and verifies" 0
 n=$("${PSQL[@]}" -c "SELECT count(*) = max(seq) FROM events")
 check "one linear log: seq 1 to n without a gap" test "$n" = t
+n=$("${PSQL[@]}" -c "SELECT count(*) FROM snapshots")
+check "the servers stored snapshots ($n), which verify compared with the replay" test "$n" -ge 1
+c --db "$DB" propose --body NAC --title "After the three servers"
+expect_rc "a CLI write after them" 0
+check "opens from their newest snapshot without a warning ($err)" test -z "$err"
 for s in "$s1 $d1 30" "$s2 $d2 30" "$s3 $d3 15" "$s4 $d4 15"; do
 	set -- $s
 	n=$("${PSQL[@]}" -c "SELECT count(*) FROM events WHERE type = 'procedure.concluded' AND proposal = $1")
