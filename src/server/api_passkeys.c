@@ -245,6 +245,7 @@ void h_passkey_new(struct ctx *x)
 	struct pending *p;
 	char why[200];
 	json_t *o;
+	int rc;
 
 	if (not_a_person(x) || !(o = body_object(x)))
 		return;
@@ -260,9 +261,12 @@ void h_passkey_new(struct ctx *x)
 	if (client_data(x, cd, cdl, "webauthn.create", CHALLENGE_CREATE,
 			x->who.session_id, &c))
 		goto done;
-	if (wa_attestation_parse(ao, aol, &wa, why, sizeof(why))) {
-		reply_error(x, 400, "invalid", "field 'attestationObject': %s",
-			    why);
+	if ((rc = wa_attestation_parse(ao, aol, &wa, why, sizeof(why)))) {
+		if (rc == WA_NOMEM)
+			reply_error(x, 500, "internal", "%s", why);
+		else
+			reply_error(x, 400, "invalid", "field "
+				    "'attestationObject': %s", why);
 		goto done;
 	}
 	if (wa_auth_check(&wa, x->api->rp_id, why, sizeof(why))) {
@@ -484,9 +488,12 @@ void h_signin_passkey(struct ctx *x)
 	    client_data(x, as->cd, as->cd_len, "webauthn.get", CHALLENGE_GET, 0,
 			&c))
 		goto done;
-	if (wa_auth_parse(as->ad, as->ad_len, &wa, why, sizeof(why))) {
-		reply_error(x, 400, "invalid", "field 'authenticatorData': %s",
-			    why);
+	if ((rc = wa_auth_parse(as->ad, as->ad_len, &wa, why, sizeof(why)))) {
+		if (rc == WA_NOMEM)
+			reply_error(x, 500, "internal", "%s", why);
+		else
+			reply_error(x, 400, "invalid", "field "
+				    "'authenticatorData': %s", why);
 		goto done;
 	}
 	if (wa_auth_check(&wa, x->api->rp_id, why, sizeof(why))) {
