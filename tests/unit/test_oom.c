@@ -354,6 +354,7 @@ static struct {
 	size_t n_odd_tokens;
 	char odd_seen[1024];       /* what the odd store's other readers gave */
 	size_t n_odd_seen;
+	char refusal[CN_ERR_MSG_MAX]; /* why the app refused a command */
 } S;
 
 static void out_release(void)
@@ -398,6 +399,7 @@ static void out_release(void)
 	S.n_odd_tokens = 0;
 	S.odd_seen[0] = '\0';
 	S.n_odd_seen = 0;
+	S.refusal[0] = '\0';
 }
 
 static void state_release(void)
@@ -1221,6 +1223,51 @@ static int op_withdraw(struct cn_err *err)
 			   "2024-04-03T10:00:00Z", err);
 }
 
+/* A partner whose name holds a NUL: encoded as \u0000, which the
+ * decoder refuses, so the app's read back fails and it looks for the
+ * field to name (app.c, unreadable_field), parsing each one again.  A
+ * field before it reads back: out of memory checking that one must not
+ * name it instead. */
+static int unreadable_cmd(const struct cn_world *w, int64_t now,
+			  const void *a, struct cn_outbox *box,
+			  struct cn_err *err)
+{
+	json_t *pl = json_pack("{s:s, s:{s:s, s:s%, s:s, s:s}}", "note",
+			       "a note", "partner", "code", "MX", "name",
+			       "Mex\0ico", (size_t)7, "framework",
+			       "partners-across-the-globe", "source", "test");
+	(void)w;
+	(void)a;
+	if (!pl || !(box->items = calloc(1, sizeof(*box->items)))) {
+		json_decref(pl);
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	box->items[0].time = now;
+	box->items[0].type = CN_EV_PARTNER_ADDED;
+	box->items[0].payload = pl;
+	box->n = 1;
+	return 0;
+}
+
+/* Refused (CN_EINVAL) as a clean run refuses it: its message is the
+ * result; out of memory is an error as ever. */
+static int op_unreadable(struct cn_err *err)
+{
+	int rc = app_run("2024-04-04T10:00:00Z", "secretariat", unreadable_cmd,
+			 NULL, err);
+
+	if (rc != CN_EINVAL)
+		return rc ? rc : cn_err_set(err, CN_EINVAL, "not refused");
+	snprintf(S.refusal, sizeof(S.refusal), "%s", err->msg);
+	memset(err, 0, sizeof(*err));
+	return 0;
+}
+
+static void fp_refusal(struct fp *f)
+{
+	fp_str(f, S.refusal);
+}
+
 static int op_app_verify(struct cn_err *err)
 {
 	out_release();
@@ -1350,6 +1397,7 @@ static const struct op ops[] = {
 	APP("app-respond-signed", op_respond_signed, fp_app1),
 	PREP("due-and-withdrawn", prep_due_and_withdrawn),
 	APP("app-withdraw", op_withdraw, fp_app1),
+	INJECT("app-unreadable", op_unreadable, fp_refusal, STORE, 0, 0),
 	APP("app-verify", op_app_verify, fp_counts),
 	APP("app-export", op_app_export, fp_exported),
 	INJECT("verify-export", op_verify_export, fp_stats, PURE, 10, 40),
