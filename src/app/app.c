@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../core/checkpoint.h"
+#include "../core/json_alloc.h"
 #include "../core/timeline.h"
 #include "app_snapshot.h"
 #include "pager.h"
@@ -401,28 +402,37 @@ static void reload(struct cn_app *app)
 }
 
 /* The name of the first payload field whose value does not survive the
- * canonical encoding and the decoder's parser, or NULL.  Only asked once an
+ * canonical encoding and the decoder's parser into *field, or NULL; 0, or
+ * CN_ENOMEM when memory ran out checking one (then no field is to blame:
+ * one that failed for that reason may read back well).  Only asked once an
  * event failed to read back, to say which field it was. */
-static const char *unreadable_field(const json_t *payload)
+static int unreadable_field(const json_t *payload, const char **field)
 {
 	const char *key;
 	json_t *v;
 
+	*field = NULL;
 	json_object_foreach((json_t *)payload, key, v) {
 		struct cn_err ignore;
 		char *text = NULL;
 		size_t len;
 		json_t *back = NULL;
-		if (cn_canon_dump(v, &text, &len, &ignore) == 0)
-			back = json_loadb(text, len, JSON_DECODE_ANY |
-					  JSON_REJECT_DUPLICATES, NULL);
+		int rc = cn_canon_dump(v, &text, &len, &ignore), oom = 0;
+
+		if (rc == 0)
+			back = cn_json_loadb(text, len, JSON_DECODE_ANY |
+					     JSON_REJECT_DUPLICATES, NULL, &oom);
 		int same = back && json_equal(back, v);
 		json_decref(back);
 		free(text);
-		if (!same)
-			return key;
+		if (rc == CN_ENOMEM || oom)
+			return CN_ENOMEM;
+		if (!same) {
+			*field = key;
+			return 0;
+		}
 	}
-	return NULL;
+	return 0;
 }
 
 /* Nothing is appended that the reader cannot read back: decode the sealed
@@ -441,8 +451,11 @@ static int read_back(const struct cn_event *ev, struct cn_err *err)
 	if (rc == CN_ENOMEM)
 		return cn_err_set(err, rc, "%s: reading the event back: %s",
 				  ev->type, why.msg);
+	if (rc && unreadable_field(ev->payload, &field) == CN_ENOMEM)
+		return cn_err_set(err, CN_ENOMEM, "%s: out of memory finding "
+				  "the field that would not read back (%s)",
+				  ev->type, why.msg);
 	if (rc) {
-		field = unreadable_field(ev->payload);
 		return field ? cn_err_set(err, CN_EINVAL,
 					  "%s: field '%s' would not read back from "
 					  "the log (%s)", ev->type, field, why.msg)

@@ -162,6 +162,17 @@ void h_passkey_options(struct ctx *x)
  * configured origin, its challenge taken (kind, session).  0, or -1
  * after answering 400 (malformed), 401 (wrong, replayed, expired) or
  * 500 (out of memory reading it). */
+/* A passkey field webauthn.c did not take: the client's (400), or, when
+ * memory ran out reading it (WA_NOMEM), the server's (500). */
+static void wa_refused(struct ctx *x, int rc, const char *field,
+		       const char *why)
+{
+	if (rc == WA_NOMEM)
+		reply_error(x, 500, "internal", "%s", why);
+	else
+		reply_error(x, 400, "invalid", "field '%s': %s", field, why);
+}
+
 static int client_data(struct ctx *x, const uint8_t *cd, size_t len,
 		       const char *type, enum challenge_kind kind,
 		       int64_t session, struct challenge *c)
@@ -171,11 +182,7 @@ static int client_data(struct ctx *x, const uint8_t *cd, size_t len,
 	int rc;
 
 	if ((rc = wa_client_parse(cd, len, &wc, why, sizeof(why)))) {
-		if (rc == WA_NOMEM)
-			reply_error(x, 500, "internal", "%s", why);
-		else
-			reply_error(x, 400, "invalid", "field 'clientDataJSON': "
-				    "%s", why);
+		wa_refused(x, rc, "clientDataJSON", why);
 		return -1;
 	}
 	if (strcmp(wc.type, type)) {
@@ -245,6 +252,7 @@ void h_passkey_new(struct ctx *x)
 	struct pending *p;
 	char why[200];
 	json_t *o;
+	int rc;
 
 	if (not_a_person(x) || !(o = body_object(x)))
 		return;
@@ -260,9 +268,8 @@ void h_passkey_new(struct ctx *x)
 	if (client_data(x, cd, cdl, "webauthn.create", CHALLENGE_CREATE,
 			x->who.session_id, &c))
 		goto done;
-	if (wa_attestation_parse(ao, aol, &wa, why, sizeof(why))) {
-		reply_error(x, 400, "invalid", "field 'attestationObject': %s",
-			    why);
+	if ((rc = wa_attestation_parse(ao, aol, &wa, why, sizeof(why)))) {
+		wa_refused(x, rc, "attestationObject", why);
 		goto done;
 	}
 	if (wa_auth_check(&wa, x->api->rp_id, why, sizeof(why))) {
@@ -484,9 +491,8 @@ void h_signin_passkey(struct ctx *x)
 	    client_data(x, as->cd, as->cd_len, "webauthn.get", CHALLENGE_GET, 0,
 			&c))
 		goto done;
-	if (wa_auth_parse(as->ad, as->ad_len, &wa, why, sizeof(why))) {
-		reply_error(x, 400, "invalid", "field 'authenticatorData': %s",
-			    why);
+	if ((rc = wa_auth_parse(as->ad, as->ad_len, &wa, why, sizeof(why)))) {
+		wa_refused(x, rc, "authenticatorData", why);
 		goto done;
 	}
 	if (wa_auth_check(&wa, x->api->rp_id, why, sizeof(why))) {

@@ -3,8 +3,8 @@
  *
  * Thread pool with epoll.  The request body arrives over several calls of
  * the access handler; it is collected (up to max_body, beyond which the
- * rest is read and dropped and the answer is 413) and the handler runs
- * once, on the final call.
+ * rest is read and dropped and the answer is 413; likewise 500 when its
+ * buffer cannot grow) and the handler runs once, on the final call.
  *
  * A handler may defer its answer (writes wait for their group commit):
  * the connection is suspended, so the pool thread goes on serving others,
@@ -152,6 +152,7 @@ struct http_deferred {
 	char *buf;
 	size_t len, cap;
 	int too_large;
+	int nomem;            /* the body's buffer could not grow */
 	int handled;          /* the handler has run */
 	int streamed;         /* it answered with a stream: queued already */
 	enum MHD_Result stream_queued;
@@ -564,15 +565,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	if (*data_size) {
 		if (!up->too_large && up->len + *data_size > srv->max_body)
 			up->too_large = 1;
-		if (!up->too_large) {
-			if (up->len + *data_size + 1 > up->cap) {
-				size_t cap = (up->len + *data_size + 1) * 2;
-				char *nb = realloc(up->buf, cap);
-				if (!nb)
-					return MHD_NO;
+		if (!up->too_large && !up->nomem &&
+		    up->len + *data_size + 1 > up->cap) {
+			size_t cap = (up->len + *data_size + 1) * 2;
+			char *nb = realloc(up->buf, cap);
+			/* Out of memory: the rest is read and dropped, as
+			 * beyond max_body, and the answer says it was the
+			 * server's failure (closing the connection would
+			 * leave the client to guess). */
+			if (!nb)
+				up->nomem = 1;
+			else {
 				up->buf = nb;
 				up->cap = cap;
 			}
+		}
+		if (!up->too_large && !up->nomem) {
 			memcpy(up->buf + up->len, data, *data_size);
 			up->len += *data_size;
 			up->buf[up->len] = '\0';
@@ -597,6 +605,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		if (up->too_large) {
 			own_error(&res, 413, "too-large",
 				  "request body over the size limit");
+		} else if (up->nomem) {
+			own_error(&res, 500, "internal",
+				  "out of memory reading the request body");
 		} else {
 			char client[INET6_ADDRSTRLEN] = "";
 			client_address(conn, client, sizeof(client));

@@ -87,23 +87,29 @@ static int cbor_first_item(const uint8_t *p, size_t len, size_t *item,
 	return 0;
 }
 
-/* The item at p (its length into *used), or NULL with why. */
-static cbor_item_t *cbor_take(const uint8_t *p, size_t len, size_t *used,
-			      char *why, size_t n)
+/* The item at p into *it (its length into *used): 0, or -1 with why, or
+ * WA_NOMEM when libcbor ran out of memory building it (the walk has
+ * taken the bytes, so that is not the authenticator's fault). */
+static int cbor_take(const uint8_t *p, size_t len, cbor_item_t **it,
+		     size_t *used, char *why, size_t n)
 {
 	struct cbor_load_result r;
-	cbor_item_t *it;
 
+	*it = NULL;
 	if (cbor_first_item(p, len, used, why, n))
-		return NULL;
-	it = cbor_load(p, *used, &r);
-	if (!it || r.read != *used) {
-		if (it)
-			cbor_decref(&it);
-		snprintf(why, n, "CBOR could not be read (out of memory?)");
-		return NULL;
+		return -1;
+	*it = cbor_load(p, *used, &r);
+	if (!*it && r.error.code == CBOR_ERR_MEMERROR) {
+		snprintf(why, n, "out of memory reading CBOR");
+		return WA_NOMEM;
 	}
-	return it;
+	if (!*it || r.read != *used) {
+		if (*it)
+			cbor_decref(it);
+		snprintf(why, n, "CBOR could not be read");
+		return -1;
+	}
+	return 0;
 }
 
 /* An integer item's value, or 0 with *ok unset when it is none. */
@@ -222,8 +228,8 @@ int wa_auth_parse(const uint8_t *p, size_t len, struct wa_auth *out,
 		memcpy(out->cred, p + at, clen);
 		out->cred_len = clen;
 		at += clen;
-		if (!(it = cbor_take(p + at, len - at, &used, why, n)))
-			return -1;
+		if ((rc = cbor_take(p + at, len - at, &it, &used, why, n)))
+			return rc;
 		rc = cose_key(it, out->pub, why, n);
 		cbor_decref(&it);
 		if (rc)
@@ -232,8 +238,8 @@ int wa_auth_parse(const uint8_t *p, size_t len, struct wa_auth *out,
 		out->attested = 1;
 	}
 	if (out->flags & WA_FLAG_ED) {
-		if (!(it = cbor_take(p + at, len - at, &used, why, n)))
-			return -1;
+		if ((rc = cbor_take(p + at, len - at, &it, &used, why, n)))
+			return rc;
 		rc = cbor_isa_map(it);
 		cbor_decref(&it);
 		if (!rc) {
@@ -266,8 +272,9 @@ int wa_attestation_parse(const uint8_t *p, size_t len, struct wa_auth *out,
 			 WA_ATTESTATION_MAX);
 		return -1;
 	}
-	if (!(m = cbor_take(p, len, &used, why, n)))
-		return -1;
+	if ((rc = cbor_take(p, len, &m, &used, why, n)))
+		return rc;
+	rc = -1;
 	if (used != len || !cbor_isa_map(m) || cbor_map_size(m) != 3) {
 		snprintf(why, n, "attestationObject: a CBOR map of fmt,"
 			 " attStmt and authData expected");
@@ -305,9 +312,10 @@ int wa_attestation_parse(const uint8_t *p, size_t len, struct wa_auth *out,
 		snprintf(why, n, "attestationObject: authData must be bytes");
 		goto out;
 	}
-	if (wa_auth_parse(cbor_bytestring_handle(ad), cbor_bytestring_length(ad),
-			  out, why, n))
+	if ((rc = wa_auth_parse(cbor_bytestring_handle(ad),
+				cbor_bytestring_length(ad), out, why, n)))
 		goto out;
+	rc = -1;
 	if (!out->attested) {
 		snprintf(why, n, "authenticator data: no attested credential"
 			 " (flag AT)");

@@ -74,13 +74,15 @@ int wa_client_parse(const uint8_t *json, size_t len, struct wa_client *out,
 
 /* Parse authenticator data (37 bytes and, with AT, the attested
  * credential data whose COSE key must be an ES256 one; with ED, one CBOR
- * map of extensions; nothing after).  0, or -1 with why. */
+ * map of extensions; nothing after).  0, or -1 with why; WA_NOMEM (why
+ * says so) when memory ran out reading its CBOR. */
 int wa_auth_parse(const uint8_t *p, size_t len, struct wa_auth *out,
 		  char *why, size_t n);
 
 /* Parse an attestation object: a CBOR map of exactly fmt "none",
  * attStmt {} and authData, the latter parsed as wa_auth_parse does and
- * carrying an attested credential.  0, or -1 with why. */
+ * carrying an attested credential.  0, or -1 with why; WA_NOMEM as
+ * wa_auth_parse. */
 int wa_attestation_parse(const uint8_t *p, size_t len, struct wa_auth *out,
 			 char *why, size_t n);
 

@@ -8,6 +8,8 @@
  *   sqlite_open.c    open, schema, transactions, the change signal, the
  *                    statement cache and step helpers, the table of
  *                    operations
+ *   sqlite_col.c     a row's text and blob columns, out of memory told
+ *                    from SQL NULL
  *   sqlite_log.c     events: append, scans, one event
  *   sqlite_tree.c    Merkle nodes and checkpoints
  *   sqlite_rows.c    projection rows and the readers' proposal queries
@@ -97,6 +99,25 @@ int cn_sq_dup_text(void *ctx, sqlite3_stmt *s, struct cn_err *err);
  * SQL NULL is the empty text), or NULL when out of memory, SQLite's
  * making the value into text included. */
 char *cn_sq_text(sqlite3_stmt *s, int i, size_t *len);
+
+/* Column i of the row s is on, as SQLite holds it (good until the row's
+ * next step or reset): its text (NUL-terminated), its bytes (an empty
+ * value is not NULL), or its text copied into buf (cut to n - 1 bytes;
+ * SQL NULL there is the empty text).  `col` names it, "table.column",
+ * for the messages.  SQL NULL is *out NULL (*len 0) where the schema
+ * allows one, and CN_ECORRUPT where it does not; CN_ENOMEM when SQLite
+ * could not make the value into text or bytes (sqlite3_column_text and
+ * _blob give NULL then too).  len may be NULL for text. */
+enum cn_sq_null { CN_SQ_NOT_NULL, CN_SQ_NULLABLE };
+int cn_sq_col_text(sqlite3_stmt *s, int i, const char *col,
+		   enum cn_sq_null null, const char **out, size_t *len,
+		   struct cn_err *err);
+int cn_sq_col_blob(sqlite3_stmt *s, int i, const char *col,
+		   enum cn_sq_null null, const void **out, size_t *len,
+		   struct cn_err *err);
+int cn_sq_col_copy(sqlite3_stmt *s, int i, const char *col,
+		   enum cn_sq_null null, char *buf, size_t n,
+		   struct cn_err *err);
 
 /* Create the projection tables (sqlite_open.c, when creating a store). */
 int cn_sq_create_rows(struct cn_store_backend *b, struct cn_err *err);

@@ -92,12 +92,6 @@ struct hook_scan {
 	void *ctx;
 };
 
-static void copy_col(char *dst, size_t n, sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	snprintf(dst, n, "%s", t ? (const char *)t : "");
-}
-
 /* A webhook with its owner's role and code, hook_row's columns; its
  * reminders from `remind` (a column, or '' in a store from before it
  * opened read-only). */
@@ -111,19 +105,29 @@ static int hook_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct hook_scan *hs = ctx;
 	struct cn_webhook w;
+	int rc;
 
 	memset(&w, 0, sizeof(w));
 	w.id = sqlite3_column_int64(s, 0);
 	w.owner = sqlite3_column_int64(s, 1);
-	copy_col(w.role, sizeof(w.role), s, 2);
-	copy_col(w.principal, sizeof(w.principal), s, 3);
-	copy_col(w.url, sizeof(w.url), s, 4);
-	copy_col(w.secret, sizeof(w.secret), s, 5);
-	copy_col(w.types, sizeof(w.types), s, 6);
-	copy_col(w.created, sizeof(w.created), s, 7);
-	copy_col(w.revoked, sizeof(w.revoked), s, 8);
 	w.cursor = sqlite3_column_int64(s, 9);
-	copy_col(w.remind, sizeof(w.remind), s, 10);
+	if ((rc = cn_sq_col_copy(s, 2, "tokens.role", CN_SQ_NOT_NULL, w.role,
+				 sizeof(w.role), err)) ||
+	    (rc = cn_sq_col_copy(s, 3, "tokens.principal", CN_SQ_NULLABLE,
+				 w.principal, sizeof(w.principal), err)) ||
+	    (rc = cn_sq_col_copy(s, 4, "webhooks.url", CN_SQ_NOT_NULL, w.url,
+				 sizeof(w.url), err)) ||
+	    (rc = cn_sq_col_copy(s, 5, "webhooks.secret", CN_SQ_NOT_NULL,
+				 w.secret, sizeof(w.secret), err)) ||
+	    (rc = cn_sq_col_copy(s, 6, "webhooks.types", CN_SQ_NOT_NULL,
+				 w.types, sizeof(w.types), err)) ||
+	    (rc = cn_sq_col_copy(s, 7, "webhooks.created", CN_SQ_NOT_NULL,
+				 w.created, sizeof(w.created), err)) ||
+	    (rc = cn_sq_col_copy(s, 8, "webhooks.revoked", CN_SQ_NULLABLE,
+				 w.revoked, sizeof(w.revoked), err)) ||
+	    (rc = cn_sq_col_copy(s, 10, "webhooks.remind", CN_SQ_NOT_NULL,
+				 w.remind, sizeof(w.remind), err)))
+		return rc;
 	return hs->fn(hs->ctx, &w, err);
 }
 
@@ -233,21 +237,29 @@ static int item_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	/* A copy's scan (no channel) reads the state and channel too. */
 	struct cn_notice it = {
 		.id = sqlite3_column_int64(s, 0),
-		.channel = is->channel ? is->channel
-				       : (const char *)sqlite3_column_text(s, 9),
-		.kind = (const char *)sqlite3_column_text(s, 1),
+		.channel = is->channel,
 		.target = sqlite3_column_int64(s, 2),
-		.ref = (const char *)sqlite3_column_text(s, 3),
-		.body = sqlite3_column_blob(s, 4),
-		.len = (size_t)sqlite3_column_bytes(s, 4),
 		.created = sqlite3_column_int64(s, 5),
 		.next_at = sqlite3_column_int64(s, 6),
 		.attempts = sqlite3_column_int64(s, 7),
-		.state = is->channel ? "pending"
-				     : (const char *)sqlite3_column_text(s, 8),
+		.state = "pending",
 	};
-	if (!it.body)
-		it.body = "";
+	const void *body;
+	int rc;
+
+	if ((!is->channel &&
+	     ((rc = cn_sq_col_text(s, 9, "notices.channel", CN_SQ_NOT_NULL,
+				   &it.channel, NULL, err)) ||
+	      (rc = cn_sq_col_text(s, 8, "notices.state", CN_SQ_NOT_NULL,
+				   &it.state, NULL, err)))) ||
+	    (rc = cn_sq_col_text(s, 1, "notices.kind", CN_SQ_NOT_NULL, &it.kind,
+				 NULL, err)) ||
+	    (rc = cn_sq_col_text(s, 3, "notices.ref", CN_SQ_NOT_NULL, &it.ref,
+				 NULL, err)) ||
+	    (rc = cn_sq_col_blob(s, 4, "notices.body", CN_SQ_NOT_NULL, &body,
+				 &it.len, err)))
+		return rc;
+	it.body = body;
 	return is->fn(is->ctx, &it, err);
 }
 
@@ -333,12 +345,19 @@ static int attempt_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 		.attempt = sqlite3_column_int64(s, 1),
 		.time = sqlite3_column_int64(s, 2),
 		.status = sqlite3_column_int(s, 3),
-		.error = (const char *)sqlite3_column_text(s, 4),
 		.next_at = sqlite3_column_int64(s, 5),
-		.state = (const char *)sqlite3_column_text(s, 6),
-		.ref = (const char *)sqlite3_column_text(s, 7),
-		.kind = (const char *)sqlite3_column_text(s, 8),
 	};
+	int rc;
+
+	if ((rc = cn_sq_col_text(s, 4, "deliveries.error", CN_SQ_NULLABLE,
+				 &a.error, NULL, err)) ||
+	    (rc = cn_sq_col_text(s, 6, "notices.state", CN_SQ_NOT_NULL,
+				 &a.state, NULL, err)) ||
+	    (rc = cn_sq_col_text(s, 7, "notices.ref", CN_SQ_NOT_NULL, &a.ref,
+				 NULL, err)) ||
+	    (rc = cn_sq_col_text(s, 8, "notices.kind", CN_SQ_NOT_NULL, &a.kind,
+				 NULL, err)))
+		return rc;
 	return as->fn(as->ctx, &a, err);
 }
 

@@ -39,27 +39,29 @@ struct scan {
 static int event_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct scan *sc = ctx;
-	const int typed = sqlite3_column_type(s, 4) != SQLITE_NULL;
 	struct cn_raw_event ev = {
 		.seq = sqlite3_column_int64(s, 0),
-		.bytes = (const char *)sqlite3_column_text(s, 1),
-		.len = (size_t)sqlite3_column_bytes(s, 1),
-		.salt = sqlite3_column_blob(s, 2),
-		.saltlen = (size_t)sqlite3_column_bytes(s, 2),
-		.hash = sqlite3_column_blob(s, 3),
-		.hashlen = (size_t)sqlite3_column_bytes(s, 3),
-		.type = (const char *)sqlite3_column_text(s, 4),
 		/* NULL: about no proposal; not an integer: none that is. */
 		.proposal = sqlite3_column_type(s, 5) == SQLITE_NULL ? 0
 			    : sqlite3_column_type(s, 5) == SQLITE_INTEGER
 			    ? sqlite3_column_int64(s, 5) : -1,
 	};
-	if (!ev.bytes)
-		ev.bytes = "";
-	/* A type that reads as NULL though it is not: out of memory, not a
-	 * changed row. */
-	if (typed && !ev.type)
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	const void *salt, *hash;
+	int rc;
+
+	/* A NULL type is judged with the row's other lookups (log.c,
+	 * check_lookups: changed after it was written, naming the event). */
+	if ((rc = cn_sq_col_text(s, 1, "events.bytes", CN_SQ_NOT_NULL,
+				 &ev.bytes, &ev.len, err)) ||
+	    (rc = cn_sq_col_blob(s, 2, "events.salt", CN_SQ_NOT_NULL, &salt,
+				 &ev.saltlen, err)) ||
+	    (rc = cn_sq_col_blob(s, 3, "events.hash", CN_SQ_NOT_NULL, &hash,
+				 &ev.hashlen, err)) ||
+	    (rc = cn_sq_col_text(s, 4, "events.type", CN_SQ_NULLABLE, &ev.type,
+				 NULL, err)))
+		return rc;
+	ev.salt = salt;
+	ev.hash = hash;
 	return sc->fn(sc->ctx, &ev, err);
 }
 

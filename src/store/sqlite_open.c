@@ -180,31 +180,6 @@ int cn_sq_done(struct cn_store_backend *b, sqlite3_stmt *s, const char *what,
 	return step == SQLITE_DONE ? 0 : cn_sq_err(b, err, what);
 }
 
-char *cn_sq_text(sqlite3_stmt *s, int i, size_t *len)
-{
-	/* The type before column_text converts anything: it is only
-	 * meaningful then (sqlite3_column_type's documentation). */
-	int type = sqlite3_column_type(s, i);
-	const unsigned char *t = sqlite3_column_text(s, i);
-	size_t n;
-	char *out;
-
-	/* column_text gives NULL for SQL NULL, and for a value it could
-	 * not make into text for lack of memory: the latter is not an
-	 * empty text (column_bytes then says 0). */
-	if (!t && type != SQLITE_NULL)
-		return NULL;
-	n = t ? (size_t)sqlite3_column_bytes(s, i) : 0;
-	if (!(out = malloc(n + 1)))
-		return NULL;
-	if (n)
-		memcpy(out, t, n);
-	out[n] = '\0';
-	if (len)
-		*len = n;
-	return out;
-}
-
 int cn_sq_int64(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	(void)err;

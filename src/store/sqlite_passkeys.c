@@ -49,18 +49,24 @@ int cn_sq_passkey_add(struct cn_store_backend *b, const struct cn_passkey *k,
 #define PASSKEY_COLS "id, person, cred, pub, handle, sign_count, label," \
 		     " created, used"
 
-static void blob_col(sqlite3_stmt *s, int i, uint8_t *buf, size_t cap,
-		     size_t *len)
+/* A blob column into buf: one longer than cap reads as empty (the
+ * schema's checks keep them within). */
+static int blob_col(sqlite3_stmt *s, int i, const char *col, uint8_t *buf,
+		    size_t cap, size_t *len, struct cn_err *err)
 {
-	const void *v = sqlite3_column_blob(s, i);
-	size_t n = (size_t)sqlite3_column_bytes(s, i);
+	const void *v;
+	size_t n;
+	int rc = cn_sq_col_blob(s, i, col, CN_SQ_NOT_NULL, &v, &n, err);
 
+	if (rc)
+		return rc;
 	if (n > cap)
 		n = 0;
-	if (v && n)
+	if (n)
 		memcpy(buf, v, n);
 	if (len)
 		*len = n;
+	return 0;
 }
 
 struct passkey_scan {
@@ -73,21 +79,25 @@ static int each_passkey(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct passkey_scan *ps = ctx;
 	struct cn_passkey k, *p = ps->out ? ps->out : &k;
-	const unsigned char *t;
+	int rc;
 
 	memset(p, 0, sizeof(*p));
 	p->id = sqlite3_column_int64(s, 0);
 	p->person = sqlite3_column_int64(s, 1);
-	blob_col(s, 2, p->cred, sizeof(p->cred), &p->cred_len);
-	blob_col(s, 3, p->pub, sizeof(p->pub), NULL);
-	blob_col(s, 4, p->handle, sizeof(p->handle), NULL);
 	p->sign_count = sqlite3_column_int64(s, 5);
-	t = sqlite3_column_text(s, 6);
-	snprintf(p->label, sizeof(p->label), "%s", t ? (const char *)t : "");
-	t = sqlite3_column_text(s, 7);
-	snprintf(p->created, sizeof(p->created), "%s", t ? (const char *)t : "");
-	t = sqlite3_column_text(s, 8);
-	snprintf(p->used, sizeof(p->used), "%s", t ? (const char *)t : "");
+	if ((rc = blob_col(s, 2, "passkeys.cred", p->cred, sizeof(p->cred),
+			   &p->cred_len, err)) ||
+	    (rc = blob_col(s, 3, "passkeys.pub", p->pub, sizeof(p->pub), NULL,
+			   err)) ||
+	    (rc = blob_col(s, 4, "passkeys.handle", p->handle,
+			   sizeof(p->handle), NULL, err)) ||
+	    (rc = cn_sq_col_copy(s, 6, "passkeys.label", CN_SQ_NOT_NULL,
+				 p->label, sizeof(p->label), err)) ||
+	    (rc = cn_sq_col_copy(s, 7, "passkeys.created", CN_SQ_NOT_NULL,
+				 p->created, sizeof(p->created), err)) ||
+	    (rc = cn_sq_col_copy(s, 8, "passkeys.used", CN_SQ_NULLABLE, p->used,
+				 sizeof(p->used), err)))
+		return rc;
 	return ps->fn ? ps->fn(ps->ctx, p, err) : 0;
 }
 

@@ -8,6 +8,7 @@
  */
 #include "sqlite.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,23 +58,33 @@ int cn_sq_person_add(struct cn_store_backend *b, const struct cn_person *p,
 	return cn_sq_change_end(b, rc, err);
 }
 
-static void text_col(sqlite3_stmt *s, int i, char *buf, size_t n)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	snprintf(buf, n, "%s", t ? (const char *)t : "");
-}
-
 /* Columns 0..6 of PERSON_COLS into p. */
-static void person_row(sqlite3_stmt *s, int at, struct cn_person *p)
+static int person_row(sqlite3_stmt *s, int at, struct cn_person *p,
+		      struct cn_err *err)
 {
+	static const struct {
+		size_t off, size;
+		const char *col;
+		enum cn_sq_null null;
+	} texts[] = {
+#define TEXT(f, null) {offsetof(struct cn_person, f),                    \
+		       sizeof(((struct cn_person *)0)->f), "people." #f, null}
+		TEXT(name, CN_SQ_NOT_NULL), TEXT(role, CN_SQ_NOT_NULL),
+		TEXT(principal, CN_SQ_NULLABLE), TEXT(pwhash, CN_SQ_NOT_NULL),
+		TEXT(created, CN_SQ_NOT_NULL), TEXT(disabled, CN_SQ_NULLABLE),
+#undef TEXT
+	};
+	int rc;
+
 	memset(p, 0, sizeof(*p));
 	p->id = sqlite3_column_int64(s, at);
-	text_col(s, at + 1, p->name, sizeof(p->name));
-	text_col(s, at + 2, p->role, sizeof(p->role));
-	text_col(s, at + 3, p->principal, sizeof(p->principal));
-	text_col(s, at + 4, p->pwhash, sizeof(p->pwhash));
-	text_col(s, at + 5, p->created, sizeof(p->created));
-	text_col(s, at + 6, p->disabled, sizeof(p->disabled));
+	for (int i = 0; i < (int)(sizeof(texts) / sizeof(texts[0])); i++)
+		if ((rc = cn_sq_col_copy(s, at + 1 + i, texts[i].col,
+					 texts[i].null,
+					 (char *)p + texts[i].off,
+					 texts[i].size, err)))
+			return rc;
+	return 0;
 }
 
 #define PERSON_COLS "p.id, p.name, p.role, p.principal, p.pwhash, p.created," \
@@ -88,8 +99,10 @@ static int each_person(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct person_scan *ps = ctx;
 	struct cn_person p;
+	int rc = person_row(s, 0, &p, err);
 
-	person_row(s, 0, &p);
+	if (rc)
+		return rc;
 	return ps->fn ? ps->fn(ps->ctx, &p, err) : 0;
 }
 
@@ -238,18 +251,21 @@ struct session_out {
 static int one_session(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct session_out *o = ctx;
-	const void *h = sqlite3_column_blob(s, 1);
+	const void *h;
+	size_t n;
+	int rc = cn_sq_col_blob(s, 1, "sessions.hash", CN_SQ_NOT_NULL, &h, &n,
+				err);
 
-	(void)err;
+	if (rc)
+		return rc;
 	o->s->id = sqlite3_column_int64(s, 0);
-	if (h && sqlite3_column_bytes(s, 1) == CN_HASH_LEN)
+	if (n == CN_HASH_LEN)
 		memcpy(o->s->hash, h, CN_HASH_LEN);
 	o->s->person = sqlite3_column_int64(s, 2);
 	o->s->created = sqlite3_column_int64(s, 3);
 	o->s->seen = sqlite3_column_int64(s, 4);
 	o->s->expires = sqlite3_column_int64(s, 5);
-	person_row(s, 6, o->p);
-	return 0;
+	return person_row(s, 6, o->p, err);
 }
 
 int cn_sq_session_find(struct cn_store_backend *b,

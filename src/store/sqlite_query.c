@@ -122,9 +122,12 @@ struct doc_page {
 static int doc_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct doc_page *d = ctx;
-	const char *t = (const char *)sqlite3_column_text(s, 1);
-	return d->fn(d->ctx, sqlite3_column_int64(s, 0), t ? t : "",
-		     (size_t)sqlite3_column_bytes(s, 1), err);
+	const char *t;
+	size_t n;
+	int rc = cn_sq_col_text(s, 1, "proposals.doc", CN_SQ_NOT_NULL, &t, &n,
+				err);
+
+	return rc ? rc : d->fn(d->ctx, sqlite3_column_int64(s, 0), t, n, err);
 }
 
 int cn_sq_proposal_page(struct cn_store_backend *b,

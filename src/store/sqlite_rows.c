@@ -105,10 +105,14 @@ static int row_of(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 		default:
 			v->type = sqlite3_column_type(s, (int)i) == SQLITE_TEXT
 					  ? CN_VAL_TEXT : CN_VAL_OTHER;
-			v->s = (const char *)sqlite3_column_text(s, (int)i);
-			v->len = (size_t)sqlite3_column_bytes(s, (int)i);
-			if (!v->s)
-				return cn_err_set(err, CN_ENOMEM, "out of memory");
+			/* Not NULL (the case above): a failure is out of
+			 * memory, named here rather than for every column. */
+			if (cn_sq_col_text(s, (int)i, "", CN_SQ_NOT_NULL, &v->s,
+					   &v->len, NULL))
+				return cn_err_set(err, CN_ENOMEM, "out of memory "
+						  "reading %s.%s",
+						  cn_tables[rs->t].name,
+						  cn_tables[rs->t].cols[i].name);
 		}
 	}
 	return rs->fn(rs->ctx, &row, err);
@@ -146,9 +150,12 @@ struct docs_scan {
 static int doc_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct docs_scan *ds = ctx;
-	const char *t = (const char *)sqlite3_column_text(s, 0);
-	return ds->fn(ds->ctx, t ? t : "", (size_t)sqlite3_column_bytes(s, 0),
-		      err);
+	const char *t;
+	size_t n;
+	int rc = cn_sq_col_text(s, 0, "proposals.doc", CN_SQ_NOT_NULL, &t, &n,
+				err);
+
+	return rc ? rc : ds->fn(ds->ctx, t, n, err);
 }
 
 int cn_sq_proposal_docs(struct cn_store_backend *b,
@@ -171,9 +178,14 @@ struct meta_out {
 static int meta_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct meta_out *m = ctx;
-	const unsigned char *body = sqlite3_column_text(s, 0);
+	const char *body;
+	/* NULL: no such proposal (the query's LEFT JOIN) */
+	int rc = cn_sq_col_text(s, 0, "proposals.body", CN_SQ_NULLABLE, &body,
+				NULL, err);
 
-	snprintf(m->body, 16, "%s", body ? (const char *)body : "");
+	if (rc)
+		return rc;
+	snprintf(m->body, 16, "%s", body ? body : "");
 	*m->shared = sqlite3_column_int(s, 1);
 	*m->adopted = sqlite3_column_int(s, 2);
 	return body ? 0 : cn_err_set(err, CN_ENOTFOUND, "no proposal");

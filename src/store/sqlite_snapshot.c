@@ -66,20 +66,17 @@ struct snap_scan {
 static int snapshot_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct snap_scan *ss = ctx;
-	struct cn_snapshot_row row = {
-		.seq = sqlite3_column_int64(s, 0),
-		.hash = sqlite3_column_blob(s, 1),
-		.hashlen = (size_t)sqlite3_column_bytes(s, 1),
-		.bytes = sqlite3_column_blob(s, 2),
-		.len = (size_t)sqlite3_column_bytes(s, 2),
-	};
-	static const uint8_t none[1];
+	struct cn_snapshot_row row = {.seq = sqlite3_column_int64(s, 0)};
+	const void *hash, *bytes;
+	int rc;
 
-	/* An empty blob reads back as NULL: still zero bytes to look at. */
-	if (!row.bytes)
-		row.bytes = none;
-	if (!row.hash)
-		row.hash = none;
+	if ((rc = cn_sq_col_blob(s, 1, "snapshots.hash", CN_SQ_NOT_NULL, &hash,
+				 &row.hashlen, err)) ||
+	    (rc = cn_sq_col_blob(s, 2, "snapshots.bytes", CN_SQ_NOT_NULL,
+				 &bytes, &row.len, err)))
+		return rc;
+	row.hash = hash;
+	row.bytes = bytes;
 	return ss->fn(ss->ctx, &row, err);
 }
 
@@ -141,11 +138,12 @@ struct part_out {
 static int part_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	const struct part_out *o = ctx;
-	const uint8_t *bytes = sqlite3_column_blob(s, 0);
-	static const uint8_t none[1];
+	const void *bytes;
+	size_t n;
+	int rc = cn_sq_col_blob(s, 0, "snapshot_parts.bytes", CN_SQ_NOT_NULL,
+				&bytes, &n, err);
 
-	return o->fn(o->ctx, bytes ? bytes : none,
-		     (size_t)sqlite3_column_bytes(s, 0), err);
+	return rc ? rc : o->fn(o->ctx, bytes, n, err);
 }
 
 int cn_sq_part_get(struct cn_store_backend *b, const uint8_t *hash,
@@ -164,9 +162,14 @@ int cn_sq_part_get(struct cn_store_backend *b, const uint8_t *hash,
 static int hash_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	const struct part_out *o = ctx;
-	const uint8_t *h = sqlite3_column_blob(s, 0);
+	const void *h;
+	size_t n;
+	/* The primary key of a table with rowids may be NULL: such a row
+	 * names no part (its length is judged by the caller). */
+	int rc = cn_sq_col_blob(s, 0, "snapshot_parts.hash", CN_SQ_NULLABLE,
+				&h, &n, err);
 
-	return h ? o->fn(o->ctx, h, (size_t)sqlite3_column_bytes(s, 0), err) : 0;
+	return rc || !h ? rc : o->fn(o->ctx, h, n, err);
 }
 
 int cn_sq_part_hashes(struct cn_store_backend *b, cn_snapshot_piece_fn fn,

@@ -70,28 +70,31 @@ int cn_sq_token_add(struct cn_store_backend *b, const uint8_t hash[CN_HASH_LEN],
 	return cn_sq_change_end(b, rc, err);
 }
 
-static void token_row(sqlite3_stmt *s, struct cn_token_info *t)
+static int token_row(sqlite3_stmt *s, struct cn_token_info *t,
+		     struct cn_err *err)
 {
+	int rc;
+
 	memset(t, 0, sizeof(*t));
 	t->id = sqlite3_column_int64(s, 0);
-	snprintf(t->role, sizeof(t->role), "%s", sqlite3_column_text(s, 1));
-	if (sqlite3_column_type(s, 2) != SQLITE_NULL)
-		snprintf(t->principal, sizeof(t->principal), "%s",
-			 sqlite3_column_text(s, 2));
-	if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-		snprintf(t->label, sizeof(t->label), "%s", sqlite3_column_text(s, 3));
-	snprintf(t->created, sizeof(t->created), "%s", sqlite3_column_text(s, 4));
-	if (sqlite3_column_type(s, 5) != SQLITE_NULL)
-		snprintf(t->revoked, sizeof(t->revoked), "%s",
-			 sqlite3_column_text(s, 5));
 	t->feed_of = sqlite3_column_int64(s, 6); /* NULL reads 0 */
+	if ((rc = cn_sq_col_copy(s, 1, "tokens.role", CN_SQ_NOT_NULL, t->role,
+				 sizeof(t->role), err)) ||
+	    (rc = cn_sq_col_copy(s, 2, "tokens.principal", CN_SQ_NULLABLE,
+				 t->principal, sizeof(t->principal), err)) ||
+	    (rc = cn_sq_col_copy(s, 3, "tokens.label", CN_SQ_NULLABLE, t->label,
+				 sizeof(t->label), err)) ||
+	    (rc = cn_sq_col_copy(s, 4, "tokens.created", CN_SQ_NOT_NULL,
+				 t->created, sizeof(t->created), err)) ||
+	    (rc = cn_sq_col_copy(s, 5, "tokens.revoked", CN_SQ_NULLABLE,
+				 t->revoked, sizeof(t->revoked), err)))
+		return rc;
+	return 0;
 }
 
 static int one_token(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
-	(void)err;
-	token_row(s, ctx);
-	return 0;
+	return token_row(s, ctx, err);
 }
 
 int cn_sq_token_find(struct cn_store_backend *b,
@@ -215,8 +218,7 @@ static int add_token(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	if (!nv)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	tv->v = nv;
-	token_row(s, &tv->v[tv->n++]);
-	return 0;
+	return token_row(s, &tv->v[tv->n++], err);
 }
 
 int cn_sq_token_list(struct cn_store_backend *b, struct cn_token_info **out,
@@ -260,11 +262,6 @@ int cn_sq_token_revoke(struct cn_store_backend *b, int64_t id,
 
 /* ---- copying a store (council migrate) -------------------------------------- */
 
-static const char *col_text(sqlite3_stmt *s, int i)
-{
-	return (const char *)sqlite3_column_text(s, i);
-}
-
 struct token_scan {
 	cn_token_fn fn;
 	void *ctx;
@@ -275,14 +272,26 @@ static int whole_token(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	struct token_scan *ts = ctx;
 	struct cn_token_row t = {
 		.id = sqlite3_column_int64(s, 0),
-		.hash = sqlite3_column_blob(s, 1),
-		.hashlen = (size_t)sqlite3_column_bytes(s, 1),
-		.role = col_text(s, 2), .principal = col_text(s, 3),
-		.label = col_text(s, 4), .created = col_text(s, 5),
-		.revoked = col_text(s, 6),
 		.feed_of = sqlite3_column_int64(s, 7), /* NULL reads 0 */
 		.person = sqlite3_column_int64(s, 8),
 	};
+	const void *hash;
+	int rc;
+
+	if ((rc = cn_sq_col_blob(s, 1, "tokens.hash", CN_SQ_NOT_NULL, &hash,
+				 &t.hashlen, err)) ||
+	    (rc = cn_sq_col_text(s, 2, "tokens.role", CN_SQ_NOT_NULL, &t.role,
+				 NULL, err)) ||
+	    (rc = cn_sq_col_text(s, 3, "tokens.principal", CN_SQ_NULLABLE,
+				 &t.principal, NULL, err)) ||
+	    (rc = cn_sq_col_text(s, 4, "tokens.label", CN_SQ_NULLABLE, &t.label,
+				 NULL, err)) ||
+	    (rc = cn_sq_col_text(s, 5, "tokens.created", CN_SQ_NOT_NULL,
+				 &t.created, NULL, err)) ||
+	    (rc = cn_sq_col_text(s, 6, "tokens.revoked", CN_SQ_NULLABLE,
+				 &t.revoked, NULL, err)))
+		return rc;
+	t.hash = hash;
 	return ts->fn(ts->ctx, &t, err);
 }
 

@@ -11,10 +11,16 @@
 
 static int node_hash(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
-	(void)err;
-	if (sqlite3_column_bytes(s, 0) != CN_MERKLE_HASH_LEN)
+	const void *h;
+	size_t n;
+	int rc = cn_sq_col_blob(s, 0, "merkle_nodes.hash", CN_SQ_NOT_NULL, &h,
+				&n, err);
+
+	if (rc)
+		return rc;
+	if (n != CN_MERKLE_HASH_LEN)
 		return CN_ENOTFOUND;
-	memcpy(ctx, sqlite3_column_blob(s, 0), CN_MERKLE_HASH_LEN);
+	memcpy(ctx, h, CN_MERKLE_HASH_LEN);
 	return 0;
 }
 
@@ -70,9 +76,14 @@ static int node_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	struct cn_node_row n = {
 		.level = (unsigned)level,
 		.index = (uint64_t)sqlite3_column_int64(s, 1),
-		.hash = sqlite3_column_blob(s, 2),
-		.hashlen = (size_t)sqlite3_column_bytes(s, 2),
 	};
+	const void *hash;
+	int rc = cn_sq_col_blob(s, 2, "merkle_nodes.hash", CN_SQ_NOT_NULL,
+				&hash, &n.hashlen, err);
+
+	if (rc)
+		return rc;
+	n.hash = hash;
 	return ns->fn(ns->ctx, &n, err);
 }
 
@@ -108,14 +119,19 @@ struct cp_scan {
 static int checkpoint_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct cp_scan *cs = ctx;
-	const char *note = (const char *)sqlite3_column_text(s, 2);
 	struct cn_checkpoint_row cp = {
 		.size = (uint64_t)sqlite3_column_int64(s, 0),
-		.root = sqlite3_column_blob(s, 1),
-		.rootlen = (size_t)sqlite3_column_bytes(s, 1),
-		.note = note ? note : "",
 		.time = sqlite3_column_int64(s, 3),
 	};
+	const void *root;
+	int rc;
+
+	if ((rc = cn_sq_col_blob(s, 1, "checkpoints.root", CN_SQ_NOT_NULL,
+				 &root, &cp.rootlen, err)) ||
+	    (rc = cn_sq_col_text(s, 2, "checkpoints.note", CN_SQ_NOT_NULL,
+				 &cp.note, NULL, err)))
+		return rc;
+	cp.root = root;
 	return cs->fn(cs->ctx, &cp, err);
 }
 

@@ -335,6 +335,8 @@ static struct {
 	size_t ntexts[MAX_DOCS];
 	sqlite3 *sq;               /* a row of an integer, a NULL and a text, */
 	sqlite3_stmt *sq_row;      /* stepped, its columns not yet read */
+	char odd_db[96];           /* a store whose text columns hold blobs */
+	struct cn_store *odd;      /* it, open read-only */
 	/* outputs */
 	struct cn_event ev;
 	struct cn_world w2;
@@ -348,6 +350,11 @@ static struct {
 	struct cn_export_stats stats;
 	char *sq_cols[3];
 	size_t sq_lens[3];
+	struct cn_token_info *odd_tokens;
+	size_t n_odd_tokens;
+	char odd_seen[1024];       /* what the odd store's other readers gave */
+	size_t n_odd_seen;
+	char refusal[CN_ERR_MSG_MAX]; /* why the app refused a command */
 } S;
 
 static void out_release(void)
@@ -387,6 +394,12 @@ static void out_release(void)
 		if (sqlite3_step(S.sq_row) != SQLITE_ROW)
 			abort();
 	}
+	free(S.odd_tokens);
+	S.odd_tokens = NULL;
+	S.n_odd_tokens = 0;
+	S.odd_seen[0] = '\0';
+	S.n_odd_seen = 0;
+	S.refusal[0] = '\0';
 }
 
 static void state_release(void)
@@ -421,6 +434,8 @@ static void state_release(void)
 	sqlite3_close(S.sq);
 	S.sq_row = NULL;
 	S.sq = NULL;
+	cn_store_close(S.odd);
+	S.odd = NULL;
 }
 
 /* ---- fingerprints: what a clean run gives ---------------------------------- */
@@ -664,6 +679,168 @@ static void fp_sq_cols(struct fp *f)
 		fp_str(f, S.sq_cols[i]);
 		fp_int(f, (int64_t)S.sq_lens[i]);
 	}
+}
+
+/* -- store: the readers of rows whose values SQLite must convert to give
+ * them as text or bytes (a blob in a TEXT column, an integer in a BLOB
+ * one): the conversion allocates, and sqlite3_column_text/blob give NULL
+ * when it fails, as for SQL NULL -- */
+
+static void odd_seen(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(S.odd_seen + S.n_odd_seen,
+		      sizeof(S.odd_seen) - S.n_odd_seen, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(S.odd_seen) - S.n_odd_seen)
+		abort();
+	S.n_odd_seen += (size_t)n;
+}
+
+/* A reader's callback acts on what it is given (a notice's body is sent
+ * as it is): a value that is not the row's is a defect even when the
+ * scan fails at its next step, as SQLite makes it do after a column's
+ * failed allocation.  So each value is checked here, when given. */
+static int odd_value(const char *what, const char *got, const char *want,
+		     struct cn_err *err)
+{
+	if (got && !strcmp(got, want))
+		return 0;
+	return cn_err_set(err, CN_EINVAL, "given %s '%s', not the row's '%s'",
+			  what, got ? got : "(NULL)", want);
+}
+
+#define ODD_CREATED "2023-11-14T22:13:20Z"
+
+static int odd_notice(void *ctx, const struct cn_notice *it,
+		      struct cn_err *err)
+{
+	(void)ctx;
+	if (odd_value("a notice's kind", it->kind, "create", err) ||
+	    odd_value("a notice's ref", it->ref, "123456", err))
+		return err->code;
+	if (!it->body || it->len != 13 || memcmp(it->body, "1234567890123", 13))
+		return cn_err_set(err, CN_EINVAL, "given a notice's body of %zu "
+				  "bytes, not the row's", it->len);
+	odd_seen("notice %s/%s/%s/%s [%.*s]\n", it->channel, it->kind, it->ref,
+		 it->state, (int)it->len, it->body);
+	return 0;
+}
+
+static int odd_person(void *ctx, const struct cn_person *p,
+		      struct cn_err *err)
+{
+	(void)ctx;
+	if (odd_value("a person's name", p->name, "alices", err) ||
+	    odd_value("a person's principal", p->principal, "FR", err) ||
+	    odd_value("a person's pwhash", p->pwhash, "$argon", err) ||
+	    odd_value("a person's created", p->created, ODD_CREATED, err))
+		return err->code;
+	odd_seen("person %s/%s/%s/%s/%s\n", p->name, p->role, p->principal,
+		 p->pwhash, p->created);
+	return 0;
+}
+
+static int odd_token(void *ctx, const struct cn_token_row *t,
+		     struct cn_err *err)
+{
+	(void)ctx;
+	if (odd_value("a token's principal", t->principal, "FR", err) ||
+	    odd_value("a token's label", t->label, "labels", err) ||
+	    odd_value("a token's created", t->created, ODD_CREATED, err))
+		return err->code;
+	odd_seen("token %s/%s/%s/%s/%s\n", t->role, t->principal, t->label,
+		 t->created, t->revoked ? t->revoked : "-");
+	return 0;
+}
+
+static int op_odd_reads(struct cn_err *err)
+{
+	int rc;
+
+	out_release();
+	if ((rc = cn_store_token_list(S.odd, &S.odd_tokens, &S.n_odd_tokens,
+				      err)) ||
+	    (rc = cn_store_tokens(S.odd, odd_token, NULL, err)) ||
+	    (rc = cn_store_people(S.odd, NULL, 0, odd_person, NULL, err)) ||
+	    (rc = cn_store_notice_rows(S.odd, odd_notice, NULL, err)))
+		return rc;
+	return 0;
+}
+
+static void fp_odd_reads(struct fp *f)
+{
+	for (size_t i = 0; i < S.n_odd_tokens; i++) {
+		const struct cn_token_info *t = &S.odd_tokens[i];
+		fp_int(f, t->id);
+		fp_str(f, t->role);
+		fp_str(f, t->principal);
+		fp_str(f, t->label);
+		fp_str(f, t->created);
+		fp_str(f, t->revoked);
+	}
+	fp_str(f, S.odd_seen);
+}
+
+/* Made through the store, then changed behind its back (the store never
+ * writes such values; a file from elsewhere may hold them), then opened
+ * read-only and read once, so that what the reads keep (statements, the
+ * page cache) is the fixture's. */
+static int prep_odd_store(struct cn_err *err)
+{
+	static const uint8_t hash[CN_HASH_LEN] = {1};
+	static const char body[] = "{\"type\":\"created\"}";
+	/* Texts of 6 bytes: SQLite keeps a column's value in 8 (its
+	 * length, 2 NULs, rounded), so making a blob of 6 into text needs
+	 * a larger allocation (a third NUL, for UTF-16), one that can fail. */
+	struct cn_person p = {.name = "alices", .role = "member",
+			      .principal = "FR", .pwhash = "$argon"};
+	struct cn_notice it = {.channel = "1", .kind = "create", .ref = "123456",
+			       .target = 1, .body = body, .len = sizeof(body) - 1,
+			       .created = 1700000000, .next_at = 1700000000};
+	struct cn_store *st = NULL;
+	sqlite3 *db = NULL;
+	int64_t id;
+	int rc;
+
+	snprintf(S.odd_db, sizeof(S.odd_db), "%s/odd.db", S.dir);
+	if ((rc = cn_store_open(S.odd_db, CN_STORE_CREATE, &st, err)) ||
+	    (rc = cn_store_begin(st, err)) ||
+	    (rc = cn_store_token_add(st, hash, "member", "FR", "labels",
+				     1700000000, &id, err)) ||
+	    (rc = cn_store_person_add(st, &p, 1700000000, &id, err)) ||
+	    (rc = cn_store_notice_add(st, &it, NULL, err)) ||
+	    (rc = cn_store_commit(st, err))) {
+		cn_store_close(st);
+		return rc;
+	}
+	cn_store_close(st);
+	if (sqlite3_open(S.odd_db, &db) != SQLITE_OK ||
+	    sqlite3_exec(db,
+			 "UPDATE tokens SET principal = CAST(principal AS BLOB),"
+			 " label = CAST(label AS BLOB),"
+			 " created = CAST(created AS BLOB);"
+			 "UPDATE people SET name = CAST(name AS BLOB),"
+			 " principal = CAST(principal AS BLOB),"
+			 " pwhash = CAST(pwhash AS BLOB),"
+			 " created = CAST(created AS BLOB);"
+			 "UPDATE notices SET kind = CAST(kind AS BLOB),"
+			 " ref = CAST(ref AS BLOB), body = 1234567890123",
+			 NULL, NULL, NULL) != SQLITE_OK) {
+		rc = cn_err_set(err, CN_EIO, "%s: %s", S.odd_db,
+				sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return rc;
+	}
+	sqlite3_close(db);
+	if ((rc = cn_store_open(S.odd_db, CN_STORE_READONLY, &S.odd, err)) ||
+	    (rc = op_odd_reads(err)))
+		return rc;
+	out_release();
+	return 0;
 }
 
 /* -- core: an effect as a command line writes it, in its JSON form -- */
@@ -1046,6 +1223,51 @@ static int op_withdraw(struct cn_err *err)
 			   "2024-04-03T10:00:00Z", err);
 }
 
+/* A partner whose name holds a NUL: encoded as \u0000, which the
+ * decoder refuses, so the app's read back fails and it looks for the
+ * field to name (app.c, unreadable_field), parsing each one again.  A
+ * field before it reads back: out of memory checking that one must not
+ * name it instead. */
+static int unreadable_cmd(const struct cn_world *w, int64_t now,
+			  const void *a, struct cn_outbox *box,
+			  struct cn_err *err)
+{
+	json_t *pl = json_pack("{s:s, s:{s:s, s:s%, s:s, s:s}}", "note",
+			       "a note", "partner", "code", "MX", "name",
+			       "Mex\0ico", (size_t)7, "framework",
+			       "partners-across-the-globe", "source", "test");
+	(void)w;
+	(void)a;
+	if (!pl || !(box->items = calloc(1, sizeof(*box->items)))) {
+		json_decref(pl);
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	box->items[0].time = now;
+	box->items[0].type = CN_EV_PARTNER_ADDED;
+	box->items[0].payload = pl;
+	box->n = 1;
+	return 0;
+}
+
+/* Refused (CN_EINVAL) as a clean run refuses it: its message is the
+ * result; out of memory is an error as ever. */
+static int op_unreadable(struct cn_err *err)
+{
+	int rc = app_run("2024-04-04T10:00:00Z", "secretariat", unreadable_cmd,
+			 NULL, err);
+
+	if (rc != CN_EINVAL)
+		return rc ? rc : cn_err_set(err, CN_EINVAL, "not refused");
+	snprintf(S.refusal, sizeof(S.refusal), "%s", err->msg);
+	memset(err, 0, sizeof(*err));
+	return 0;
+}
+
+static void fp_refusal(struct fp *f)
+{
+	fp_str(f, S.refusal);
+}
+
 static int op_app_verify(struct cn_err *err)
 {
 	out_release();
@@ -1175,6 +1397,7 @@ static const struct op ops[] = {
 	APP("app-respond-signed", op_respond_signed, fp_app1),
 	PREP("due-and-withdrawn", prep_due_and_withdrawn),
 	APP("app-withdraw", op_withdraw, fp_app1),
+	INJECT("app-unreadable", op_unreadable, fp_refusal, STORE, 0, 0),
 	APP("app-verify", op_app_verify, fp_counts),
 	APP("app-export", op_app_export, fp_exported),
 	INJECT("verify-export", op_verify_export, fp_stats, PURE, 10, 40),
@@ -1187,6 +1410,8 @@ static const struct op ops[] = {
 	INJECT("effect-parse", op_effect_parse, fp_docs, PURE, 0, 0),
 	PREP("sq-row", prep_sq_row),
 	INJECT("sq-text", op_sq_text, fp_sq_cols, PURE, 0, 0),
+	PREP("odd-store", prep_odd_store),
+	INJECT("odd-reads", op_odd_reads, fp_odd_reads, STORE, 0, 0),
 	INJECT("world-fold", op_world_fold, fp_w2, PURE, 0, 0),
 	INJECT("cmd-propose", op_cmd_propose, fp_outbox, PURE, 0, 0),
 	INJECT("cmd-respond", op_cmd_respond, fp_outbox, PURE, 0, 0),
@@ -1664,6 +1889,8 @@ static int group_teardown(void **state)
 	for (size_t i = 0; i < 4; i++) {
 		static const char *const sfx[] = {"", "-wal", "-shm", ".key"};
 		snprintf(p, sizeof(p), "%s%s", S.db, sfx[i]);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s%s", S.odd_db, sfx[i]);
 		unlink(p);
 	}
 	unlink(S.exported);

@@ -2,10 +2,12 @@
  * test_server_json.c - the server's own JSON parses when memory runs out:
  * a request body (request.c's body_object), a passkey ceremony's client
  * data (webauthn.c's wa_client_parse) and a notice made into an e-mail
- * (mail_compose.c).  jansson may turn a failed allocation into a syntax
- * error, or return a value that is not the text's (core/json_alloc.h,
- * jansson#362): each must say out of memory, never blame the client (a
- * 400) or the record (corrupt), and never go on with a wrong value.
+ * (mail_compose.c); and the passkey's CBOR, an attestation object and
+ * authenticator data (webauthn.c, through libcbor's cbor_load).  jansson
+ * may turn a failed allocation into a syntax error, or return a value
+ * that is not the text's (core/json_alloc.h, jansson#362): each must say
+ * out of memory, never blame the client (a 400) or the record (corrupt),
+ * and never go on with a wrong value.
  *
  * How.  Like test_oom, after SQLite's sqlite3_memdebug_fail: the test is
  * linked with -Wl,--wrap=malloc (meson.build), so every malloc in these
@@ -13,7 +15,9 @@
  * (cn_json_alloc_install: the library's recording allocator calls
  * malloc).  Each parse runs with its Nth malloc failing, for every N
  * until a run meets no failure.  Only malloc is failed: it is what
- * jansson allocates with, the point of this test.
+ * jansson allocates with, the point of this test.  libcbor's
+ * allocations are out of reach: its cbor_load fails instead
+ * (__wrap_cbor_load, below).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +25,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <cbor.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,15 +40,40 @@ static struct {
 	int hit;
 } oom;
 
+static int oom_fails(void)
+{
+	if (oom.fail_at && ++oom.count == oom.fail_at) {
+		oom.hit = 1;
+		return 1;
+	}
+	return 0;
+}
+
 void *__real_malloc(size_t n);
 void *__wrap_malloc(size_t n);
 void *__wrap_malloc(size_t n)
 {
-	if (oom.fail_at && ++oom.count == oom.fail_at) {
-		oom.hit = 1;
+	return oom_fails() ? NULL : __real_malloc(n);
+}
+
+/* libcbor is a shared library built without CBOR_CUSTOM_ALLOC, so its
+ * own allocations are out of --wrap's reach; its entry point is not
+ * (webauthn.c is linked into this test, -Wl,--wrap=cbor_load).  A
+ * cbor_load counts as one allocation, and fails as libcbor does when
+ * one of its allocations fails: NULL, CBOR_ERR_MEMERROR. */
+cbor_item_t *__real_cbor_load(cbor_data p, size_t n,
+			      struct cbor_load_result *r);
+cbor_item_t *__wrap_cbor_load(cbor_data p, size_t n,
+			      struct cbor_load_result *r);
+cbor_item_t *__wrap_cbor_load(cbor_data p, size_t n,
+			      struct cbor_load_result *r)
+{
+	if (oom_fails()) {
+		memset(r, 0, sizeof(*r));
+		r->error.code = CBOR_ERR_MEMERROR;
 		return NULL;
 	}
-	return __real_malloc(n);
+	return __real_cbor_load(p, n, r);
 }
 
 static void arm(long n)
@@ -149,6 +179,73 @@ static void test_client_data_out_of_memory(void **state)
 	}
 }
 
+/* ---- a passkey's attestation and authenticator data -------------------- */
+
+/* A P-256 point (the curve's generator) as an ES256 COSE key. */
+#define COSE_KEY                                                              \
+	"\xa5\x01\x02\x03\x26\x20\x01\x21\x58\x20"                            \
+	"\x6b\x17\xd1\xf2\xe1\x2c\x42\x47\xf8\xbc\xe6\xe5\x63\xa4\x40\xf2"    \
+	"\x77\x03\x7d\x81\x2d\xeb\x33\xa0\xf4\xa1\x39\x45\xd8\x98\xc2\x96"    \
+	"\x22\x58\x20"                                                        \
+	"\x4f\xe3\x42\xe2\xfe\x1a\x7f\x9b\x8e\xe7\xeb\x4a\x7c\x0f\x9e\x16"    \
+	"\x2b\xce\x33\x57\x6b\x31\x5e\xce\xcb\xb6\x40\x68\x37\xbf\x51\xf5"
+/* rpIdHash, flags UP UV AT ED, counter 7, AAGUID, a credential id of 16
+ * bytes, its key, and an empty map of extensions: 149 bytes. */
+#define AUTH_DATA                                                             \
+	"RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR\xc5\x00\x00\x00\x07"                \
+	"AAAAAAAAAAAAAAAA\x00\x10" "CCCCCCCCCCCCCCCC" COSE_KEY "\xa0"
+static const char ATTESTATION[] =
+	"\xa3\x63" "fmt" "\x64" "none" "\x67" "attStmt" "\xa0"
+	"\x68" "authData" "\x58\x95" AUTH_DATA;
+
+/* Each parse with its Nth allocation failing: it takes exactly what a
+ * clean parse takes, or says out of memory (WA_NOMEM), never that the
+ * authenticator sent bad CBOR (a 400). */
+static void test_cbor_out_of_memory(void **state)
+{
+	static const struct {
+		const char *what, *p;
+		size_t len;
+		int attestation;
+	} in[] = {
+		{"attestation", ATTESTATION, sizeof(ATTESTATION) - 1, 1},
+		{"authenticator data", AUTH_DATA, sizeof(AUTH_DATA) - 1, 0},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		const uint8_t *p = (const uint8_t *)in[i].p;
+		struct wa_auth clean, a;
+		char why[160];
+		int rc = in[i].attestation
+				 ? wa_attestation_parse(p, in[i].len, &clean, why,
+							sizeof(why))
+				 : wa_auth_parse(p, in[i].len, &clean, why,
+						 sizeof(why));
+
+		if (rc || !clean.attested)
+			fail_msg("%s: %d %s", in[i].what, rc, why);
+		for (long n = 1;; n++) {
+			arm(n);
+			rc = in[i].attestation
+				     ? wa_attestation_parse(p, in[i].len, &a, why,
+							    sizeof(why))
+				     : wa_auth_parse(p, in[i].len, &a, why,
+						     sizeof(why));
+			arm(0);
+			if (rc == 0 && memcmp(&a, &clean, sizeof(a)))
+				fail_msg("%s, N=%ld: parsed while an allocation "
+					 "failed, not as the clean parse",
+					 in[i].what, n);
+			if (rc && (rc != WA_NOMEM || !strstr(why, "out of memory")))
+				fail_msg("%s, N=%ld: %d, %s", in[i].what, n, rc,
+					 why);
+			if (!oom.hit)
+				break;
+		}
+	}
+}
+
 /* ---- a notice made into an e-mail --------------------------------------- */
 
 static void test_mail_out_of_memory(void **state)
@@ -189,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_body_out_of_memory),
 		cmocka_unit_test(test_body_malformed),
 		cmocka_unit_test(test_client_data_out_of_memory),
+		cmocka_unit_test(test_cbor_out_of_memory),
 		cmocka_unit_test(test_mail_out_of_memory),
 	};
 

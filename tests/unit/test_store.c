@@ -2751,6 +2751,39 @@ static void test_writer_store_job_fails_alone(void **state)
 	assert_int_equal(n[1], 0);
 }
 
+/* A NULL where the schema forbids one (a file changed by another tool:
+ * the schema edited, then the row) is a corrupt store naming the table
+ * and column, not an empty text read as if it were the value. */
+static void test_null_where_schema_forbids(void **state)
+{
+	static const uint8_t hash[CN_HASH_LEN] = {7};
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *st = NULL;
+	struct cn_token_info *tokens = NULL;
+	size_t n = 0;
+	int64_t id;
+
+	if (pg_base)
+		skip(); /* SQLite's writable_schema; PostgreSQL's own reader */
+	assert_int_equal(cn_store_open(f->path, CN_STORE_CREATE, &st, &err), 0);
+	assert_int_equal(cn_store_begin(st, &err), 0);
+	assert_int_equal(cn_store_token_add(st, hash, "member", "FR", "a label",
+					    1700000000, &id, &err), 0);
+	assert_int_equal(cn_store_commit(st, &err), 0);
+	cn_store_close(st);
+	sql_ok(f->path, "PRAGMA writable_schema = ON;"
+	       "UPDATE sqlite_schema SET sql = replace(sql,"
+	       " 'created TEXT NOT NULL', 'created TEXT') WHERE name = 'tokens'");
+	sql_ok(f->path, "UPDATE tokens SET created = NULL");
+
+	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &st, &err), 0);
+	assert_int_equal(cn_store_token_list(st, &tokens, &n, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "tokens.created"));
+	assert_null(tokens);
+	cn_store_close(st);
+}
+
 int main(void)
 {
 	pg_base = getenv("COUNCIL_TEST_PG");
@@ -2798,6 +2831,7 @@ int main(void)
 		S(test_lost_connection_is_an_error),
 		S(test_watch),
 		S(test_watch_stores_apart),
+		S(test_null_where_schema_forbids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
