@@ -75,17 +75,14 @@ static int check_parsed(struct cn_cp_check *c, const struct cn_checkpoint *cp,
 	return 0;
 }
 
-int cn_cp_check_next(struct cn_cp_check *c, const char *note,
-		     const struct cn_checkpoint_row *stored, struct cn_err *err)
+int cn_cp_check_signed(struct cn_cp_check *c, int rc, const char *why,
+		       const struct cn_checkpoint *cp,
+		       const struct cn_checkpoint_row *stored, struct cn_err *err)
 {
-	struct cn_checkpoint cp;
-	struct cn_err why = {0};
 	uint8_t root[CN_MERKLE_HASH_LEN];
-	int rc;
 
 	c->count++;
-	if ((rc = cn_checkpoint_verify(note, strlen(note), c->key_name, c->pk,
-				       &cp, &why))) {
+	if (rc) {
 		/* Whatever the reason (malformed, another key, a bad
 		 * signature), a checkpoint that does not verify is a damaged
 		 * record; one that could not be checked for lack of memory
@@ -93,15 +90,27 @@ int cn_cp_check_next(struct cn_cp_check *c, const char *note,
 		const int code = rc == CN_ENOMEM ? CN_ENOMEM : CN_ECORRUPT;
 		if (stored)
 			return cn_err_set(err, code, "checkpoint at size %lld: %s",
-					  (long long)stored->size, why.msg);
+					  (long long)stored->size, why);
 		return cn_err_set(err, code, "checkpoint %lld: %s",
-				  (long long)c->count, why.msg);
+				  (long long)c->count, why);
 	}
-	rc = check_parsed(c, &cp, stored, root, err);
+	rc = check_parsed(c, cp, stored, root, err);
 	if (rc == 0) {
-		c->size = cp.size;
+		c->size = cp->size;
 		memcpy(c->root, root, CN_MERKLE_HASH_LEN);
 	}
+	return rc;
+}
+
+int cn_cp_check_next(struct cn_cp_check *c, const char *note,
+		     const struct cn_checkpoint_row *stored, struct cn_err *err)
+{
+	struct cn_checkpoint cp;
+	struct cn_err why = {0};
+	int rc = cn_checkpoint_verify(note, strlen(note), c->key_name, c->pk,
+				      &cp, &why);
+
+	rc = cn_cp_check_signed(c, rc, why.msg, &cp, stored, err);
 	cn_checkpoint_release(&cp);
 	return rc;
 }
