@@ -78,6 +78,40 @@ int cn_cp_check_signed(struct cn_cp_check *c, int rc, const char *why,
 		       const struct cn_checkpoint_row *stored, struct cn_err *err)
 	CN_NODISCARD;
 
+/* ---- checkpoint signatures on a second thread (verify_sigs.c) ------------
+ *
+ * A batch of notes, parsed and the key named by cn_sigs_start (on the
+ * caller's thread, which makes every allocation), their Ed25519 checks run
+ * by a second thread; cn_sigs_judge(i), for each item in order, checks the
+ * item itself if the worker has not reached it (or waits for it) and then
+ * is cn_cp_check_next for that note.  cn_sigs_stop ends the worker (early,
+ * after a failure) and frees what the items hold; the caller owns the
+ * items and their notes. */
+struct cn_sig_item {
+	const char *note;          /* set by the caller; borrowed */
+	struct cn_checkpoint cp;   /* parsed, when rc is 0 */
+	struct cn_note_check chk;  /* its signatures, when rc is 0 */
+	struct cn_err why;         /* what failed, when rc is not 0 */
+	int rc;
+	int state;                 /* to check, claimed, checked (the lock's) */
+};
+
+struct cn_sigs {
+	struct cn_sig_item *items;
+	size_t n, claim;           /* the worker's next to claim */
+	pthread_t worker;
+	pthread_mutex_t lock;
+	pthread_cond_t moved;
+	int working, stop;
+};
+
+void cn_sigs_start(struct cn_sigs *g, struct cn_sig_item *items, size_t n,
+		   const char *key_name, const uint8_t *pk);
+int cn_sigs_judge(struct cn_sigs *g, size_t i, struct cn_cp_check *c,
+		  const struct cn_checkpoint_row *stored, struct cn_err *err)
+	CN_NODISCARD;
+void cn_sigs_stop(struct cn_sigs *g);
+
 /* ---- the log streamed (verify_stream.c) ----------------------------------
  *
  * One pass in seq order, a range at a time: each event is chained (store.h),
@@ -106,13 +140,8 @@ struct cn_vstream {
 	void *ctx;
 	struct cn_vstream_cp *pending;   /* the batch of checkpoints */
 	size_t npending, next;           /* held; the next to check */
-	/* The thread checking the batch's signatures, while `working`:
-	 * pending[..checked) are done; `stop` ends it early. */
-	pthread_t worker;
-	pthread_mutex_t lock;
-	pthread_cond_t moved;
-	size_t checked;
-	int working, stop;
+	struct cn_sig_item *sig;         /* the batch's notes, checked by */
+	struct cn_sigs sigs;             /* a second thread */
 };
 
 /* From the first event (a caller may then set tree and prev to start

@@ -9,28 +9,22 @@
  * giving the root there: one query a batch rather than one a checkpoint
  * (a server signs one a commit).  Nothing here grows with the log.
  *
- * When the range is read, the batch's notes are parsed and their key named
- * here, then a second thread checks their Ed25519 signatures (allocating
- * nothing: cn_note_check_run) while this one reads and folds the events;
- * reaching a checkpoint, this thread waits for its signatures if the
- * worker is behind and judges it as cn_cp_check_next would, so the first
- * fault in log order is the one reported, in the same words.
+ * When the range is read, a second thread checks the batch's signatures
+ * (cn_sigs, verify_sigs.c) while this one reads and folds the events;
+ * reaching a checkpoint, this thread judges it as cn_cp_check_next would,
+ * so the first fault in log order is the one reported, in the same words.
  */
 #include "verify.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* A checkpoint row kept until the stream reaches its size; from the start
- * of the range that reaches it, its note parsed and signatures checked. */
+/* A checkpoint row kept until the stream reaches its size (its note in
+ * the stream's sig[], at the same place). */
 struct cn_vstream_cp {
 	struct cn_checkpoint_row row;
 	uint8_t root[CN_MERKLE_HASH_LEN];
 	char *note;
-	struct cn_checkpoint cp;   /* parsed, when rc is 0 */
-	struct cn_note_check chk;  /* its signatures, when rc is 0 */
-	int rc;                    /* parsing and naming the key (why says) */
-	struct cn_err why;
 };
 
 void cn_vstream_init(struct cn_vstream *s, struct cn_store *st,
@@ -43,115 +37,17 @@ void cn_vstream_init(struct cn_vstream *s, struct cn_store *st,
 	cn_merkle_frontier_init(&s->tree);
 }
 
-/* ---- the signatures, on a second thread -------------------------------- */
-
-/* The worker: the batch's signatures in order, from s->checked.  The batch
- * does not change while it runs; it writes only each entry's chk. */
-static void *sig_worker(void *arg)
-{
-	struct cn_vstream *s = arg;
-	size_t i = s->checked;
-	int stop = 0;
-
-	for (; !stop && i < s->npending; i++) {
-		struct cn_vstream_cp *c = &s->pending[i];
-		if (c->rc == 0)
-			cn_note_check_run(&c->chk, &c->cp.note);
-		pthread_mutex_lock(&s->lock);
-		s->checked = i + 1;
-		stop = s->stop;
-		pthread_cond_signal(&s->moved);
-		pthread_mutex_unlock(&s->lock);
-	}
-	return NULL;
-}
-
-/* Fewer than this are checked on this thread, as they are reached: a
- * thread costs about one check to start. */
-#define SIG_THREAD_MIN 8
-
-/* Parse the batch's notes from s->next and name the key in each, as
- * cn_checkpoint_verify does; then start the worker on their signatures
- * (if it cannot start, each is checked when reached). */
-static void sig_start(struct cn_vstream *s)
-{
-	for (size_t i = s->next; i < s->npending; i++) {
-		struct cn_vstream_cp *c = &s->pending[i];
-		memset(&c->cp, 0, sizeof(c->cp));
-		c->rc = cn_checkpoint_parse(c->note, strlen(c->note), &c->cp,
-					    &c->why);
-		if (c->rc == 0 &&
-		    (c->rc = cn_note_check_prepare(&c->chk, s->cps.key_name,
-						   s->cps.pk, &c->why))) {
-			cn_checkpoint_release(&c->cp);
-			cn_err_prefix(&c->why, "checkpoint: ");
-		}
-	}
-	s->checked = s->next;
-	s->stop = 0;
-	if (s->npending - s->next < SIG_THREAD_MIN)
-		return;
-	if (pthread_mutex_init(&s->lock, NULL))
-		return;
-	if (pthread_cond_init(&s->moved, NULL)) {
-		pthread_mutex_destroy(&s->lock);
-		return;
-	}
-	if (pthread_create(&s->worker, NULL, sig_worker, s)) {
-		pthread_cond_destroy(&s->moved);
-		pthread_mutex_destroy(&s->lock);
-		return;
-	}
-	s->working = 1;
-}
-
-static void sig_stop(struct cn_vstream *s)
-{
-	if (!s->working)
-		return;
-	pthread_mutex_lock(&s->lock);
-	s->stop = 1;
-	pthread_mutex_unlock(&s->lock);
-	pthread_join(s->worker, NULL);
-	pthread_cond_destroy(&s->moved);
-	pthread_mutex_destroy(&s->lock);
-	s->working = 0;
-}
-
-/* Judge pending[i] (reached, in order) as cn_cp_check_next would. */
-static int sig_judge(struct cn_vstream *s, size_t i, struct cn_err *err)
-{
-	struct cn_vstream_cp *c = &s->pending[i];
-	int rc;
-
-	if (s->working) {
-		pthread_mutex_lock(&s->lock);
-		while (s->checked <= i)
-			pthread_cond_wait(&s->moved, &s->lock);
-		pthread_mutex_unlock(&s->lock);
-	} else if (c->rc == 0)
-		cn_note_check_run(&c->chk, &c->cp.note);
-	if (c->rc == 0 && (c->rc = cn_note_check_result(&c->chk, &c->why))) {
-		cn_checkpoint_release(&c->cp);
-		cn_err_prefix(&c->why, "checkpoint: ");
-	}
-	rc = cn_cp_check_signed(&s->cps, c->rc, c->why.msg, &c->cp, &c->row,
-				err);
-	cn_checkpoint_release(&c->cp);
-	return rc;
-}
-
 /* ---- the stream ------------------------------------------------------------ */
 
 void cn_vstream_release(struct cn_vstream *s)
 {
-	sig_stop(s);
-	for (size_t i = 0; i < s->npending; i++) {
+	cn_sigs_stop(&s->sigs);
+	for (size_t i = 0; i < s->npending; i++)
 		free(s->pending[i].note);
-		cn_checkpoint_release(&s->pending[i].cp);
-	}
 	free(s->pending);
+	free(s->sig);
 	s->pending = NULL;
+	s->sig = NULL;
 	s->npending = s->next = 0;
 }
 
@@ -162,7 +58,8 @@ static int check_reached(struct cn_vstream *s, struct cn_err *err)
 
 	while (rc == 0 && s->next < s->npending &&
 	       s->pending[s->next].row.size <= s->tree.size) {
-		rc = sig_judge(s, s->next++, err);
+		const size_t i = s->next++;
+		rc = cn_sigs_judge(&s->sigs, i, &s->cps, &s->pending[i].row, err);
 	}
 	return rc;
 }
@@ -185,7 +82,10 @@ int cn_vstream_to(struct cn_vstream *s, int64_t to, struct cn_err *err)
 	const int64_t from = (int64_t)s->tree.size + 1;
 	int rc;
 
-	sig_start(s);
+	/* the batch is whole: its notes are not changed until it is freed */
+	for (size_t i = 0; i < s->npending; i++)
+		s->sig[i].note = s->pending[i].note;
+	cn_sigs_start(&s->sigs, s->sig, s->npending, s->cps.key_name, s->cps.pk);
 	rc = check_reached(s, err);
 
 	if (rc == 0 && to >= from)
@@ -193,8 +93,10 @@ int cn_vstream_to(struct cn_vstream *s, int64_t to, struct cn_err *err)
 					 err);
 	/* Those beyond the log's end, which no event reached: the checker
 	 * names them (the log is shorter than they say). */
-	while (rc == 0 && s->next < s->npending)
-		rc = sig_judge(s, s->next++, err);
+	while (rc == 0 && s->next < s->npending) {
+		const size_t i = s->next++;
+		rc = cn_sigs_judge(&s->sigs, i, &s->cps, &s->pending[i].row, err);
+	}
 	cn_vstream_release(s);
 	return rc;
 }
@@ -214,7 +116,8 @@ int cn_vstream_root(void *ctx, uint64_t size, uint8_t root[CN_MERKLE_HASH_LEN],
 	return 0;
 }
 
-/* Checkpoints a batch holds: about 300 bytes each. */
+/* Checkpoints a batch holds: about 1 KiB each, with their signatures'
+ * check (the message of a failure). */
 #define BATCH 1024
 
 int cn_vstream_checkpoint(void *ctx, const struct cn_checkpoint_row *cp,
@@ -223,7 +126,11 @@ int cn_vstream_checkpoint(void *ctx, const struct cn_checkpoint_row *cp,
 	struct cn_vstream *s = ctx;
 	struct cn_vstream_cp *c;
 
-	if (!s->pending && !(s->pending = calloc(BATCH, sizeof(*s->pending))))
+	if (!s->pending)
+		s->pending = calloc(BATCH, sizeof(*s->pending));
+	if (!s->sig)
+		s->sig = calloc(BATCH, sizeof(*s->sig));
+	if (!s->pending || !s->sig)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	c = &s->pending[s->npending];
 	c->row = *cp;

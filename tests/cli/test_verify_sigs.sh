@@ -48,3 +48,18 @@ cp "$T/clean.db" "$COUNCIL_DB"
 c verify --log-key "$T/otherkey"
 expect_err "under another key, the first checkpoint is named" 1 \
 	"checkpoint at size $first: checkpoint: note is not signed by key"
+
+# an export: its checkpoints are checked after its events, a batch at a
+# time on two threads; the first bad one named by its place and line
+cp "$T/clean.db" "$COUNCIL_DB"
+c log export "$T/x.jsonl"
+c verify --export "$T/x.jsonl" --log-key "$T/vkey"
+expect_rc "the export verifies" 0
+check "every checkpoint of the export is counted" grep -q "$n signed checkpoints" "$T/.out"
+awk 'BEGIN { k = 0 } /^\{"checkpoint"/ { k++
+	if (k == 6 || k == 11) $0 = substr($0, 1, length($0) - 14) "AAAA" substr($0, length($0) - 9) }
+	{ print }' "$T/x.jsonl" > "$T/bad.jsonl"
+line=$(grep -n '^{"checkpoint"' "$T/x.jsonl" | sed -n 6p | cut -d: -f1)
+c verify --export "$T/bad.jsonl" --log-key "$T/vkey"
+expect_err "of two bad signatures in an export, the first is named" 1 \
+	"line $line: checkpoint 6: checkpoint: invalid signature by key council-log-"
