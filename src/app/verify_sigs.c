@@ -8,9 +8,10 @@
  * allocation stays there (and out-of-memory behaves as before); the worker
  * only runs cn_note_check_run, which allocates nothing and writes only its
  * item.  The caller judges the items in order; one the worker has not
- * claimed yet it checks itself, so neither thread waits for the other
- * while there is work, and the first fault in order is named in the words
- * of cn_cp_check_next.
+ * claimed yet it checks itself, and while the worker has the one it needs
+ * it checks the next one nobody has, so neither thread waits for the other
+ * while there is work; the first fault in order is named in the words of
+ * cn_cp_check_next.
  */
 #include "verify.h"
 
@@ -94,9 +95,26 @@ int cn_sigs_judge(struct cn_sigs *g, size_t i, struct cn_cp_check *c,
 		pthread_mutex_lock(&g->lock);
 		if ((mine = it->state == SIG_TODO))
 			it->state = SIG_CLAIMED;
-		else
-			while (it->state != SIG_DONE)
+		while (!mine && it->state != SIG_DONE) {
+			/* The worker has it: check the next one nobody has
+			 * rather than sleep (an export's checkpoints come all
+			 * at once, and waking a thread per item costs more
+			 * than the item). */
+			struct cn_sig_item *o = NULL;
+			while (g->claim < g->n && g->items[g->claim].state != SIG_TODO)
+				g->claim++;
+			if (g->claim == g->n) {
 				pthread_cond_wait(&g->moved, &g->lock);
+				continue;
+			}
+			o = &g->items[g->claim];
+			o->state = SIG_CLAIMED;
+			pthread_mutex_unlock(&g->lock);
+			if (o->rc == 0)
+				cn_note_check_run(&o->chk, &o->cp.note);
+			pthread_mutex_lock(&g->lock);
+			o->state = SIG_DONE;
+		}
 		pthread_mutex_unlock(&g->lock);
 	}
 	if (mine && it->rc == 0)

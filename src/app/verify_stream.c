@@ -37,8 +37,6 @@ void cn_vstream_init(struct cn_vstream *s, struct cn_store *st,
 	cn_merkle_frontier_init(&s->tree);
 }
 
-/* ---- the stream ------------------------------------------------------------ */
-
 void cn_vstream_release(struct cn_vstream *s)
 {
 	cn_sigs_stop(&s->sigs);
