@@ -591,22 +591,45 @@ static int changed_leaf(const struct xv *x, const struct cp_item *c,
 	return rc;
 }
 
+/* Checkpoints whose signatures are checked together. */
+#define CP_BATCH 1024
+
 /* The checkpoints, against the tree of the entries. */
 static int check_checkpoints(struct xv *x, struct cn_err *err)
 {
 	struct cn_cp_check check;
+	struct cn_sigs sigs;
+	struct cn_sig_item *batch = NULL;
 	int rc = 0;
 
 	cn_cp_check_init(&check, cn_cp_root_mem, &x->mem, x->name, x->pk);
+	/* A batch at a time, its signatures checked by two threads
+	 * (verify_sigs.c); a few, or without the memory for a batch, one at
+	 * a time (the same checks and messages). */
+	if (x->ncps >= 8)
+		batch = calloc(x->ncps < CP_BATCH ? x->ncps : CP_BATCH,
+			       sizeof(*batch));
 	for (size_t i = 0; rc == 0 && i < x->ncps; i++) {
 		const struct cp_item *c = &x->cps[i];
 
-		if ((rc = cn_cp_check_next(&check, c->note, NULL, err)) == 0 ||
-		    rc == CN_ENOMEM)
+		if (batch && i % CP_BATCH == 0) {
+			const size_t n = x->ncps - i < CP_BATCH ? x->ncps - i
+				: CP_BATCH;
+			for (size_t k = 0; k < n; k++)
+				batch[k].note = x->cps[i + k].note;
+			cn_sigs_start(&sigs, batch, n, x->name, x->pk);
+		}
+		rc = batch ? cn_sigs_judge(&sigs, i % CP_BATCH, &check, NULL, err)
+			   : cn_cp_check_next(&check, c->note, NULL, err);
+		if (batch && (rc || i % CP_BATCH == CP_BATCH - 1 ||
+			      i + 1 == x->ncps))
+			cn_sigs_stop(&sigs);
+		if (rc == 0 || rc == CN_ENOMEM)
 			continue;
 		if (!changed_leaf(x, c, check.size, err))
 			cn_err_prefix(err, "%s: line %ld: ", x->path, c->line);
 	}
+	free(batch);
 	x->stats->checkpoints = check.count;
 	/* Every entry must be under a signature: lines after the last
 	 * checkpoint could be anything, appended by anyone. */

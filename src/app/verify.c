@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "app.h"
+#include "../core/sha256.h"
 #include "projcheck.h"
 #include "projection.h"
 #include "snapcheck.h"
@@ -76,17 +75,14 @@ static int check_parsed(struct cn_cp_check *c, const struct cn_checkpoint *cp,
 	return 0;
 }
 
-int cn_cp_check_next(struct cn_cp_check *c, const char *note,
-		     const struct cn_checkpoint_row *stored, struct cn_err *err)
+int cn_cp_check_signed(struct cn_cp_check *c, int rc, const char *why,
+		       const struct cn_checkpoint *cp,
+		       const struct cn_checkpoint_row *stored, struct cn_err *err)
 {
-	struct cn_checkpoint cp;
-	struct cn_err why = {0};
 	uint8_t root[CN_MERKLE_HASH_LEN];
-	int rc;
 
 	c->count++;
-	if ((rc = cn_checkpoint_verify(note, strlen(note), c->key_name, c->pk,
-				       &cp, &why))) {
+	if (rc) {
 		/* Whatever the reason (malformed, another key, a bad
 		 * signature), a checkpoint that does not verify is a damaged
 		 * record; one that could not be checked for lack of memory
@@ -94,15 +90,27 @@ int cn_cp_check_next(struct cn_cp_check *c, const char *note,
 		const int code = rc == CN_ENOMEM ? CN_ENOMEM : CN_ECORRUPT;
 		if (stored)
 			return cn_err_set(err, code, "checkpoint at size %lld: %s",
-					  (long long)stored->size, why.msg);
+					  (long long)stored->size, why);
 		return cn_err_set(err, code, "checkpoint %lld: %s",
-				  (long long)c->count, why.msg);
+				  (long long)c->count, why);
 	}
-	rc = check_parsed(c, &cp, stored, root, err);
+	rc = check_parsed(c, cp, stored, root, err);
 	if (rc == 0) {
-		c->size = cp.size;
+		c->size = cp->size;
 		memcpy(c->root, root, CN_MERKLE_HASH_LEN);
 	}
+	return rc;
+}
+
+int cn_cp_check_next(struct cn_cp_check *c, const char *note,
+		     const struct cn_checkpoint_row *stored, struct cn_err *err)
+{
+	struct cn_checkpoint cp;
+	struct cn_err why = {0};
+	int rc = cn_checkpoint_verify(note, strlen(note), c->key_name, c->pk,
+				      &cp, &why);
+
+	rc = cn_cp_check_signed(c, rc, why.msg, &cp, stored, err);
 	cn_checkpoint_release(&cp);
 	return rc;
 }
@@ -139,9 +147,10 @@ int cn_verify_projections(struct cn_store *st, struct cn_world *wout,
 /* The perfect nodes of a tree, level by level in index order, folded into
  * one SHA-256 per level: the stored tree is read by (level, index), the
  * events complete nodes in index order within each level, so the two
- * sequences meet without either being kept. */
+ * sequences meet without either being kept.  Through EVP (sha256.h): two
+ * digests of every node were a tenth of verify in libsodium's C. */
 struct node_digest {
-	crypto_hash_sha256_state st[CN_MERKLE_LEVELS];
+	struct cn_sha256 st[CN_MERKLE_LEVELS];
 	uint64_t n[CN_MERKLE_LEVELS];
 	int bad; /* a node no tree of 64 levels has (level >= 64, hash length) */
 };
@@ -150,37 +159,45 @@ static void digest_init(struct node_digest *d)
 {
 	memset(d, 0, sizeof(*d));
 	for (unsigned l = 0; l < CN_MERKLE_LEVELS; l++)
-		crypto_hash_sha256_init(&d->st[l]);
+		cn_sha256_init(&d->st[l]);
 }
 
 static void digest_add(struct node_digest *d, unsigned level, uint64_t index,
 		       const uint8_t *hash, size_t hashlen)
 {
-	uint8_t idx[8];
+	uint8_t node[8 + CN_MERKLE_HASH_LEN]; /* index, big-endian; hash */
 
 	if (level >= CN_MERKLE_LEVELS || hashlen != CN_MERKLE_HASH_LEN) {
 		d->bad = 1;
 		return;
 	}
 	for (int i = 0; i < 8; i++)
-		idx[i] = (uint8_t)(index >> (56 - 8 * i));
-	crypto_hash_sha256_update(&d->st[level], idx, sizeof(idx));
-	crypto_hash_sha256_update(&d->st[level], hash, CN_MERKLE_HASH_LEN);
+		node[i] = (uint8_t)(index >> (56 - 8 * i));
+	memcpy(node + 8, hash, CN_MERKLE_HASH_LEN);
+	cn_sha256_update(&d->st[level], node, sizeof(node));
 	d->n[level]++;
 }
 
-/* Whether two digests saw the same nodes (finishes both). */
+/* Whether two digests saw the same nodes (1, 0), or -1 when one could
+ * not be computed (finishes both). */
 static int digest_same(struct node_digest *a, struct node_digest *b)
 {
-	int same = !a->bad && !b->bad;
+	int same = !a->bad && !b->bad, failed = 0;
 
 	for (unsigned l = 0; l < CN_MERKLE_LEVELS; l++) {
 		uint8_t x[32], y[32];
-		crypto_hash_sha256_final(&a->st[l], x);
-		crypto_hash_sha256_final(&b->st[l], y);
+		failed |= cn_sha256_final(&a->st[l], x);
+		failed |= cn_sha256_final(&b->st[l], y);
 		same = same && a->n[l] == b->n[l] && !memcmp(x, y, sizeof(x));
 	}
-	return same;
+	return failed ? -1 : same;
+}
+
+/* After digest_same, nothing; before, the digests are dropped. */
+static void digest_release(struct node_digest *d)
+{
+	for (unsigned l = 0; l < CN_MERKLE_LEVELS; l++)
+		cn_sha256_release(&d->st[l]);
 }
 
 struct whole {
@@ -275,12 +292,18 @@ static int check_nodes(struct cn_store *st, struct node_digest *events,
 		       struct cn_err *err)
 {
 	struct node_digest stored;
-	int rc;
+	int rc, same;
 
 	digest_init(&stored);
-	if ((rc = cn_store_nodes(st, stored_node, &stored, err)))
+	rc = cn_store_nodes(st, stored_node, &stored, err);
+	same = rc ? 0 : digest_same(events, &stored);
+	digest_release(&stored);
+	if (rc)
 		return rc;
-	return digest_same(events, &stored) ? 0 : name_bad_node(st, err);
+	if (same < 0)
+		return cn_err_set(err, CN_EIO, "could not digest the Merkle nodes "
+				  "(OpenSSL's SHA-256 failed)");
+	return same ? 0 : name_bad_node(st, err);
 }
 
 /* The log key to check against: the published key when given, else the
@@ -334,7 +357,7 @@ int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 		  int64_t *ncheckpoints, struct cn_err *err)
 {
 	struct cn_store *st = cn_app_store(app);
-	struct whole *v = calloc(1, sizeof(*v)); /* 64 hash states: 7 KiB */
+	struct whole *v = calloc(1, sizeof(*v)); /* 64 hash states: 8 KiB */
 	char *name = NULL;
 	uint8_t pk[CN_NOTE_PUBKEY_LEN];
 	int rc;
@@ -373,6 +396,7 @@ int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 			rc = cn_snapcheck_end(&v->snaps, err);
 	}
 	free(name);
+	digest_release(&v->nodes);
 	cn_vstream_release(&v->s);
 	cn_snapcheck_release(&v->snaps);
 	cn_world_release(&v->w);

@@ -27,6 +27,7 @@
 #ifndef CN_VERIFY_H
 #define CN_VERIFY_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -69,6 +70,47 @@ int cn_cp_root_mem(void *ctx, uint64_t size, uint8_t root[CN_MERKLE_HASH_LEN],
 int cn_cp_check_next(struct cn_cp_check *c, const char *note,
 		     const struct cn_checkpoint_row *stored, struct cn_err *err)
 	CN_NODISCARD;
+/* cn_cp_check_next for a note already parsed and its signatures checked
+ * (cn_checkpoint_verify's way, or in its steps): rc and why are what
+ * cn_checkpoint_verify gave, cp the checkpoint when rc is 0 (borrowed). */
+int cn_cp_check_signed(struct cn_cp_check *c, int rc, const char *why,
+		       const struct cn_checkpoint *cp,
+		       const struct cn_checkpoint_row *stored, struct cn_err *err)
+	CN_NODISCARD;
+
+/* ---- checkpoint signatures on a second thread (verify_sigs.c) ------------
+ *
+ * A batch of notes, parsed and the key named by cn_sigs_start (on the
+ * caller's thread, which makes every allocation), their Ed25519 checks run
+ * by a second thread; cn_sigs_judge(i), for each item in order, checks the
+ * item itself if the worker has not reached it (or waits for it) and then
+ * is cn_cp_check_next for that note.  cn_sigs_stop ends the worker (early,
+ * after a failure) and frees what the items hold; the caller owns the
+ * items and their notes. */
+struct cn_sig_item {
+	const char *note;          /* set by the caller; borrowed */
+	struct cn_checkpoint cp;   /* parsed, when rc is 0 */
+	struct cn_note_check chk;  /* its signatures, when rc is 0 */
+	struct cn_err why;         /* what failed, when rc is not 0 */
+	int rc;
+	int state;                 /* to check, claimed, checked (the lock's) */
+};
+
+struct cn_sigs {
+	struct cn_sig_item *items;
+	size_t n, claim;           /* the worker's next to claim */
+	pthread_t worker;
+	pthread_mutex_t lock;
+	pthread_cond_t moved;
+	int working, stop;
+};
+
+void cn_sigs_start(struct cn_sigs *g, struct cn_sig_item *items, size_t n,
+		   const char *key_name, const uint8_t *pk);
+int cn_sigs_judge(struct cn_sigs *g, size_t i, struct cn_cp_check *c,
+		  const struct cn_checkpoint_row *stored, struct cn_err *err)
+	CN_NODISCARD;
+void cn_sigs_stop(struct cn_sigs *g);
 
 /* ---- the log streamed (verify_stream.c) ----------------------------------
  *
@@ -80,7 +122,10 @@ int cn_cp_check_next(struct cn_cp_check *c, const char *note,
  * with cn_vstream_root, checks each against the frontier's root when the
  * stream reaches its size.  After the checkpoints, cn_vstream_to(INT64_MAX)
  * checks the last batch and reads the rest.  O(log n) memory, and one
- * batch of checkpoints. */
+ * batch of checkpoints.  The batch's signatures are checked on a second
+ * thread while this one reads the events (the Ed25519 checks were a
+ * quarter of verify); each checkpoint is still judged in order, when the
+ * stream reaches it, with the messages of cn_cp_check_next. */
 struct cn_vstream_cp;
 typedef int (*cn_vstream_fn)(void *ctx, const struct cn_event *ev,
 			     const struct cn_merkle_node *done, size_t ndone,
@@ -95,6 +140,8 @@ struct cn_vstream {
 	void *ctx;
 	struct cn_vstream_cp *pending;   /* the batch of checkpoints */
 	size_t npending, next;           /* held; the next to check */
+	struct cn_sig_item *sig;         /* the batch's notes, checked by */
+	struct cn_sigs sigs;             /* a second thread */
 };
 
 /* From the first event (a caller may then set tree and prev to start

@@ -8,13 +8,19 @@
  * each checkpoint checked when the stream reaches its size, the frontier
  * giving the root there: one query a batch rather than one a checkpoint
  * (a server signs one a commit).  Nothing here grows with the log.
+ *
+ * When the range is read, a second thread checks the batch's signatures
+ * (cn_sigs, verify_sigs.c) while this one reads and folds the events;
+ * reaching a checkpoint, this thread judges it as cn_cp_check_next would,
+ * so the first fault in log order is the one reported, in the same words.
  */
 #include "verify.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* A checkpoint row kept until the stream reaches its size. */
+/* A checkpoint row kept until the stream reaches its size (its note in
+ * the stream's sig[], at the same place). */
 struct cn_vstream_cp {
 	struct cn_checkpoint_row row;
 	uint8_t root[CN_MERKLE_HASH_LEN];
@@ -33,10 +39,13 @@ void cn_vstream_init(struct cn_vstream *s, struct cn_store *st,
 
 void cn_vstream_release(struct cn_vstream *s)
 {
+	cn_sigs_stop(&s->sigs);
 	for (size_t i = 0; i < s->npending; i++)
 		free(s->pending[i].note);
 	free(s->pending);
+	free(s->sig);
 	s->pending = NULL;
+	s->sig = NULL;
 	s->npending = s->next = 0;
 }
 
@@ -47,8 +56,8 @@ static int check_reached(struct cn_vstream *s, struct cn_err *err)
 
 	while (rc == 0 && s->next < s->npending &&
 	       s->pending[s->next].row.size <= s->tree.size) {
-		const struct cn_vstream_cp *c = &s->pending[s->next++];
-		rc = cn_cp_check_next(&s->cps, c->note, &c->row, err);
+		const size_t i = s->next++;
+		rc = cn_sigs_judge(&s->sigs, i, &s->cps, &s->pending[i].row, err);
 	}
 	return rc;
 }
@@ -69,7 +78,13 @@ static int vstream_one(void *ctx, const struct cn_event *ev, struct cn_err *err)
 int cn_vstream_to(struct cn_vstream *s, int64_t to, struct cn_err *err)
 {
 	const int64_t from = (int64_t)s->tree.size + 1;
-	int rc = check_reached(s, err);
+	int rc;
+
+	/* the batch is whole: its notes are not changed until it is freed */
+	for (size_t i = 0; i < s->npending; i++)
+		s->sig[i].note = s->pending[i].note;
+	cn_sigs_start(&s->sigs, s->sig, s->npending, s->cps.key_name, s->cps.pk);
+	rc = check_reached(s, err);
 
 	if (rc == 0 && to >= from)
 		rc = cn_store_scan_range(s->st, from, to, s->prev, vstream_one, s,
@@ -77,8 +92,8 @@ int cn_vstream_to(struct cn_vstream *s, int64_t to, struct cn_err *err)
 	/* Those beyond the log's end, which no event reached: the checker
 	 * names them (the log is shorter than they say). */
 	while (rc == 0 && s->next < s->npending) {
-		const struct cn_vstream_cp *c = &s->pending[s->next++];
-		rc = cn_cp_check_next(&s->cps, c->note, &c->row, err);
+		const size_t i = s->next++;
+		rc = cn_sigs_judge(&s->sigs, i, &s->cps, &s->pending[i].row, err);
 	}
 	cn_vstream_release(s);
 	return rc;
@@ -99,7 +114,8 @@ int cn_vstream_root(void *ctx, uint64_t size, uint8_t root[CN_MERKLE_HASH_LEN],
 	return 0;
 }
 
-/* Checkpoints a batch holds: about 300 bytes each. */
+/* Checkpoints a batch holds: about 1 KiB each, with their signatures'
+ * check (the message of a failure). */
 #define BATCH 1024
 
 int cn_vstream_checkpoint(void *ctx, const struct cn_checkpoint_row *cp,
@@ -108,7 +124,11 @@ int cn_vstream_checkpoint(void *ctx, const struct cn_checkpoint_row *cp,
 	struct cn_vstream *s = ctx;
 	struct cn_vstream_cp *c;
 
-	if (!s->pending && !(s->pending = calloc(BATCH, sizeof(*s->pending))))
+	if (!s->pending)
+		s->pending = calloc(BATCH, sizeof(*s->pending));
+	if (!s->sig)
+		s->sig = calloc(BATCH, sizeof(*s->sig));
+	if (!s->pending || !s->sig)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	c = &s->pending[s->npending];
 	c->row = *cp;

@@ -95,7 +95,12 @@ static int canon_piece(const char *buffer, size_t size, void *data)
 	return 0;
 }
 
-int cn_canon_same(const json_t *v, const void *bytes, size_t len, int *same)
+/* jansson's encoder, as the decoder calls it: the sorted keys and its
+ * check for cycles allocate (a hash table keyed by printed addresses),
+ * which was a sixth of `council verify`.  canon_walk below does the same
+ * without; this is for what it leaves to jansson. */
+static int canon_same_jansson(const json_t *v, const void *bytes, size_t len,
+			      int *same)
 {
 	struct canon_cmp c = {bytes, len, 0, 0};
 	int rc;
@@ -110,6 +115,227 @@ int cn_canon_same(const json_t *v, const void *bytes, size_t len, int *same)
 	if (cn_json_oom(NULL) || (rc && !c.differs))
 		return CN_ENOMEM;
 	*same = !c.differs && c.at == len;
+	return 0;
+}
+
+/* ---- the canonical text compared without jansson's encoder ------------- *
+ * Byte for byte what jansson 2.14's dump.c writes with CANON_FLAGS
+ * (compact, sorted keys, ASCII only), compared as it goes: literals,
+ * integers in decimal, strings with \\ \" \b \f \n \r \t, other
+ * characters below 0x20 and all above 0x7F as \uXXXX (upper-case hex,
+ * UTF-16 surrogate pairs above the BMP), '/' as is.  What it cannot settle
+ * as jansson would is left to jansson (CANON_ASK): an object whose keys
+ * are not held in sorted order (jansson would sort them), a string that
+ * is not UTF-8 (jansson fails), nesting deeper than jansson's parser
+ * allows (perhaps a cycle, which jansson refuses).  tests/fuzz/fuzz_event.c
+ * holds this to cn_canon_dump. */
+enum { CANON_DIFFERS = 0, CANON_SAME = 1, CANON_ASK = -1 };
+#define CANON_MAX_DEPTH 2048 /* jansson's JSON_PARSER_MAX_DEPTH */
+
+struct canon_walk {
+	const char *b;
+	size_t len, at;
+};
+
+static int walk_bytes(struct canon_walk *w, const char *s, size_t n)
+{
+	if (n > w->len - w->at || memcmp(w->b + w->at, s, n))
+		return CANON_DIFFERS;
+	w->at += n;
+	return CANON_SAME;
+}
+
+/* One UTF-8 sequence at s[0..n) as jansson's utf8_iterate reads it:
+ * its length, or 0 when it is not a valid one (overlong, a surrogate,
+ * above U+10FFFF, cut short). */
+static size_t utf8_one(const unsigned char *s, size_t n, int32_t *cp)
+{
+	size_t k;
+	int32_t v;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] < 0xC2 || s[0] > 0xF4)
+		return 0;
+	k = s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+	if (k > n)
+		return 0;
+	v = s[0] & (k == 2 ? 0x1F : k == 3 ? 0x0F : 0x07);
+	for (size_t i = 1; i < k; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) ||
+	    (k == 3 && v < 0x800) || (k == 4 && v < 0x10000))
+		return 0;
+	*cp = v;
+	return k;
+}
+
+static void hex4(char *out, unsigned v)
+{
+	static const char digits[] = "0123456789ABCDEF";
+
+	out[0] = '\\';
+	out[1] = 'u';
+	for (int i = 0; i < 4; i++)
+		out[2 + i] = digits[(v >> (12 - 4 * i)) & 0xF];
+}
+
+static int walk_string(struct canon_walk *w, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	if (!walk_bytes(w, "\"", 1))
+		return CANON_DIFFERS;
+	while (i < n) {
+		char esc[12];
+		size_t elen = 2, k;
+		int32_t cp;
+
+		/* a run written as it is */
+		size_t j = i;
+		while (j < n && s[j] >= 0x20 && s[j] < 0x80 && s[j] != '"' &&
+		       s[j] != '\\')
+			j++;
+		if (j > i) {
+			if (!walk_bytes(w, str + i, j - i))
+				return CANON_DIFFERS;
+			i = j;
+			continue;
+		}
+		if (!(k = utf8_one(s + i, n - i, &cp)))
+			return CANON_ASK;
+		esc[0] = '\\';
+		switch (cp) {
+		case '\\': esc[1] = '\\'; break;
+		case '"': esc[1] = '"'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			if (cp < 0x10000) {
+				hex4(esc, (unsigned)cp);
+				elen = 6;
+			} else {
+				cp -= 0x10000;
+				hex4(esc, 0xD800 | ((unsigned)(cp & 0xFFC00) >> 10));
+				hex4(esc + 6, 0xDC00 | (unsigned)(cp & 0x3FF));
+				elen = 12;
+			}
+		}
+		if (!walk_bytes(w, esc, elen))
+			return CANON_DIFFERS;
+		i += k;
+	}
+	return walk_bytes(w, "\"", 1);
+}
+
+static int walk_integer(struct canon_walk *w, json_int_t v)
+{
+	char d[24];
+	size_t n = sizeof(d);
+	/* as unsigned, so the most negative value has a magnitude */
+	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v
+				     : (unsigned long long)v;
+
+	do
+		d[--n] = (char)('0' + m % 10);
+	while ((m /= 10));
+	if (v < 0)
+		d[--n] = '-';
+	return walk_bytes(w, d + n, sizeof(d) - n);
+}
+
+/* jansson's compare_keys: bytes, then the shorter first */
+static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int r = memcmp(a, b, alen < blen ? alen : blen);
+	return r ? r : (alen > blen) - (alen < blen);
+}
+
+static int canon_walk(struct canon_walk *w, const json_t *v, int depth);
+
+static int walk_object(struct canon_walk *w, const json_t *v, int depth)
+{
+	const char *prev = NULL;
+	size_t prevlen = 0;
+	int r = CANON_SAME;
+
+	/* held in sorted order, or jansson's sort decides */
+	for (void *it = json_object_iter((json_t *)v); it;
+	     it = json_object_iter_next((json_t *)v, it)) {
+		const char *key = json_object_iter_key(it);
+		size_t klen = json_object_iter_key_len(it);
+		if (prev && key_cmp(prev, prevlen, key, klen) >= 0)
+			return CANON_ASK;
+		prev = key;
+		prevlen = klen;
+	}
+	if (!walk_bytes(w, "{", 1))
+		return CANON_DIFFERS;
+	for (void *it = json_object_iter((json_t *)v); it && r == CANON_SAME;
+	     it = json_object_iter_next((json_t *)v, it)) {
+		if (it != json_object_iter((json_t *)v) && !walk_bytes(w, ",", 1))
+			return CANON_DIFFERS;
+		r = walk_string(w, json_object_iter_key(it),
+				json_object_iter_key_len(it));
+		if (r == CANON_SAME && !walk_bytes(w, ":", 1))
+			return CANON_DIFFERS;
+		if (r == CANON_SAME)
+			r = canon_walk(w, json_object_iter_value(it), depth + 1);
+	}
+	return r == CANON_SAME ? walk_bytes(w, "}", 1) : r;
+}
+
+static int canon_walk(struct canon_walk *w, const json_t *v, int depth)
+{
+	int r = CANON_SAME;
+
+	if (depth > CANON_MAX_DEPTH)
+		return CANON_ASK;
+	switch (json_typeof(v)) {
+	case JSON_NULL:
+		return walk_bytes(w, "null", 4);
+	case JSON_TRUE:
+		return walk_bytes(w, "true", 4);
+	case JSON_FALSE:
+		return walk_bytes(w, "false", 5);
+	case JSON_INTEGER:
+		return walk_integer(w, json_integer_value(v));
+	case JSON_REAL:
+		return CANON_DIFFERS; /* no canonical encoding */
+	case JSON_STRING:
+		return walk_string(w, json_string_value(v), json_string_length(v));
+	case JSON_ARRAY:
+		if (!walk_bytes(w, "[", 1))
+			return CANON_DIFFERS;
+		for (size_t i = 0; i < json_array_size(v) && r == CANON_SAME; i++) {
+			if (i && !walk_bytes(w, ",", 1))
+				return CANON_DIFFERS;
+			r = canon_walk(w, json_array_get(v, i), depth + 1);
+		}
+		return r == CANON_SAME ? walk_bytes(w, "]", 1) : r;
+	case JSON_OBJECT:
+		return walk_object(w, v, depth);
+	}
+	return CANON_ASK;
+}
+
+int cn_canon_same(const json_t *v, const void *bytes, size_t len, int *same)
+{
+	struct canon_walk w = {bytes, len, 0};
+	int r = canon_walk(&w, v, 0);
+
+	if (r == CANON_ASK)
+		return canon_same_jansson(v, bytes, len, same);
+	*same = r == CANON_SAME && w.at == len;
 	return 0;
 }
 

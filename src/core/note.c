@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "sha256.h"
 
 /* "— " : U+2014 EM DASH in UTF-8, then a space. */
 static const char sig_prefix[] = "\xE2\x80\x94 ";
@@ -151,15 +152,12 @@ void cn_note_key_id(const char *name, const uint8_t pk[CN_NOTE_PUBKEY_LEN],
 		    uint8_t id[CN_NOTE_KEYID_LEN])
 {
 	static const uint8_t sep[2] = { 0x0A, ALG_ED25519 };
-	crypto_hash_sha256_state st;
-	uint8_t h[crypto_hash_sha256_BYTES];
+	const void *parts[3] = {name, sep, pk};
+	const size_t lens[3] = {strlen(name), sizeof(sep), CN_NOTE_PUBKEY_LEN};
+	uint8_t h[CN_SHA256_LEN];
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)name,
-				  strlen(name));
-	crypto_hash_sha256_update(&st, sep, sizeof(sep));
-	crypto_hash_sha256_update(&st, pk, CN_NOTE_PUBKEY_LEN);
-	crypto_hash_sha256_final(&st, h);
+	/* Through EVP: once per checkpoint verified */
+	cn_sha256_parts(parts, lens, 3, h);
 	memcpy(id, h, CN_NOTE_KEYID_LEN);
 }
 
@@ -573,40 +571,69 @@ int cn_note_cosign(const char *msg, size_t len, const char *key_name,
 	return sb_finish(&sb, out, err);
 }
 
-int cn_note_verify(const struct cn_note *note, const char *key_name,
-		   const uint8_t pk[CN_NOTE_PUBKEY_LEN], struct cn_err *err)
+int cn_note_check_prepare(struct cn_note_check *chk, const char *key_name,
+			  const uint8_t pk[CN_NOTE_PUBKEY_LEN],
+			  struct cn_err *err)
 {
-	uint8_t id[CN_NOTE_KEYID_LEN];
-	size_t good = 0;
-	int rc;
+	int rc = check_name(key_name, err);
 
-	rc = check_name(key_name, err);
+	memset(chk, 0, sizeof(*chk));
 	if (rc)
 		return rc;
-	cn_note_key_id(key_name, pk, id);
+	chk->key_name = key_name;
+	chk->pk = pk;
+	cn_note_key_id(key_name, pk, chk->id);
+	return 0;
+}
+
+void cn_note_check_run(struct cn_note_check *chk, const struct cn_note *note)
+{
+	chk->good = chk->bad = 0;
 	for (size_t i = 0; i < note->nsigs; i++) {
 		const struct cn_note_sig *s = &note->sigs[i];
 
 		/* Only name and id together identify our key; a line that
 		 * shares just one of them is someone else's. */
-		if (strcmp(s->name, key_name) != 0 ||
-		    memcmp(s->key_id, id, sizeof(id)) != 0)
+		if (strcmp(s->name, chk->key_name) != 0 ||
+		    memcmp(s->key_id, chk->id, sizeof(chk->id)) != 0)
 			continue;
 		if (s->sig_len != CN_NOTE_SIG_LEN ||
 		    crypto_sign_verify_detached(s->sig,
 						(const unsigned char *)note->text,
-						note->text_len, pk) != 0)
-			return cn_err_set(err, CN_ECORRUPT,
-					  "invalid signature by key "
-					  "%.64s+%02x%02x%02x%02x (line %zu)",
-					  key_name, id[0], id[1], id[2], id[3],
-					  i + 1);
-		good++;
+						note->text_len, chk->pk) != 0) {
+			chk->bad = i + 1;
+			return;
+		}
+		chk->good++;
 	}
-	if (good == 0)
+}
+
+int cn_note_check_result(const struct cn_note_check *chk, struct cn_err *err)
+{
+	const uint8_t *id = chk->id;
+
+	if (chk->bad)
+		return cn_err_set(err, CN_ECORRUPT,
+				  "invalid signature by key "
+				  "%.64s+%02x%02x%02x%02x (line %zu)",
+				  chk->key_name, id[0], id[1], id[2], id[3],
+				  chk->bad);
+	if (chk->good == 0)
 		return cn_err_set(err, CN_ECORRUPT,
 				  "note is not signed by key "
 				  "%.64s+%02x%02x%02x%02x",
-				  key_name, id[0], id[1], id[2], id[3]);
+				  chk->key_name, id[0], id[1], id[2], id[3]);
 	return 0;
+}
+
+int cn_note_verify(const struct cn_note *note, const char *key_name,
+		   const uint8_t pk[CN_NOTE_PUBKEY_LEN], struct cn_err *err)
+{
+	struct cn_note_check chk;
+	int rc = cn_note_check_prepare(&chk, key_name, pk, err);
+
+	if (rc)
+		return rc;
+	cn_note_check_run(&chk, note);
+	return cn_note_check_result(&chk, err);
 }

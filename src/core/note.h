@@ -122,6 +122,28 @@ int cn_note_verify(const struct cn_note *note, const char *key_name,
 		   const uint8_t pk[CN_NOTE_PUBKEY_LEN], struct cn_err *err)
 	CN_NODISCARD;
 
+/* cn_note_verify in three steps, for a caller that checks the signatures
+ * elsewhere (verify checks a store's checkpoints on a second thread):
+ * prepare names the key (its name checked, its id computed), run checks
+ * the note's lines by that key (no allocation, no state but *chk and
+ * what it reads: any thread, while nothing changes the note), and result
+ * says what cn_note_verify would have said.  chk borrows key_name and pk
+ * until the result. */
+struct cn_note_check {
+	const char *key_name;
+	const uint8_t *pk;
+	uint8_t id[CN_NOTE_KEYID_LEN];
+	size_t good;  /* valid lines by the key */
+	size_t bad;   /* 0, or the 1-based line of the first invalid one */
+};
+
+int cn_note_check_prepare(struct cn_note_check *chk, const char *key_name,
+			  const uint8_t pk[CN_NOTE_PUBKEY_LEN],
+			  struct cn_err *err) CN_NODISCARD;
+void cn_note_check_run(struct cn_note_check *chk, const struct cn_note *note);
+int cn_note_check_result(const struct cn_note_check *chk, struct cn_err *err)
+	CN_NODISCARD;
+
 /* 1 when s[0..n) is valid note text: UTF-8 without control characters
  * but newline. */
 int cn_note_text_ok(const char *s, size_t n);

@@ -76,6 +76,48 @@ void cn_sha256_parts(const void *const *parts, const size_t *lens, size_t n,
 		sodium_parts(parts, lens, n, out);
 }
 
+void cn_sha256_init(struct cn_sha256 *h)
+{
+	pthread_once(&once, fetch);
+	h->failed = 0;
+	h->evp = method ? EVP_MD_CTX_new() : NULL;
+	if (h->evp && !EVP_DigestInit_ex(h->evp, method, NULL)) {
+		EVP_MD_CTX_free(h->evp);
+		h->evp = NULL;
+	}
+	if (!h->evp)
+		crypto_hash_sha256_init(&h->sodium);
+}
+
+void cn_sha256_update(struct cn_sha256 *h, const void *data, size_t len)
+{
+	if (!h->evp)
+		crypto_hash_sha256_update(&h->sodium, data, len);
+	else if (!h->failed && !EVP_DigestUpdate(h->evp, data, len))
+		h->failed = 1; /* the stream so far is lost: sticky */
+}
+
+int cn_sha256_final(struct cn_sha256 *h, uint8_t out[CN_SHA256_LEN])
+{
+	unsigned int len = 0;
+
+	if (!h->evp) {
+		crypto_hash_sha256_final(&h->sodium, out);
+		return 0;
+	}
+	if (!h->failed &&
+	    (!EVP_DigestFinal_ex(h->evp, out, &len) || len != CN_SHA256_LEN))
+		h->failed = 1;
+	cn_sha256_release(h);
+	return h->failed ? -1 : 0;
+}
+
+void cn_sha256_release(struct cn_sha256 *h)
+{
+	EVP_MD_CTX_free(h->evp);
+	h->evp = NULL;
+}
+
 #define HMAC_BLOCK 64
 
 void cn_hmac_sha256(const void *key, size_t keylen, const void *msg,

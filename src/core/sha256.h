@@ -13,7 +13,8 @@
  *
  * Thread-safe.  The SHA-256 method is fetched once per process and kept
  * (an immutable handle); each thread makes one context on its first
- * digest and reuses it (freed when the thread ends).
+ * digest and reuses it (freed when the thread ends); a streamed digest
+ * has a context of its own.
  */
 #ifndef CN_SHA256_H
 #define CN_SHA256_H
@@ -21,11 +22,34 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sodium.h>
+
+#include "err.h"
+
 #define CN_SHA256_LEN 32
 
 /* SHA-256 of the concatenation of n parts (at most 4). */
 void cn_sha256_parts(const void *const *parts, const size_t *lens, size_t n,
 		     uint8_t out[CN_SHA256_LEN]);
+
+/* A digest fed in pieces: for streams whose length is not known up front
+ * (verify's digest of the stored Merkle nodes).  Through EVP like the
+ * one-shot digest, else libsodium (the same digest).  Not shared between
+ * threads; cn_sha256_final ends it, and is
+ * -1 when EVP failed on the way (then out is not the digest: a caller
+ * comparing digests must not take two failures for agreement). */
+struct cn_sha256 {
+	struct evp_md_ctx_st *evp;       /* NULL: the libsodium state below */
+	crypto_hash_sha256_state sodium;
+	int failed;
+};
+
+void cn_sha256_init(struct cn_sha256 *h);
+void cn_sha256_update(struct cn_sha256 *h, const void *data, size_t len);
+int cn_sha256_final(struct cn_sha256 *h, uint8_t out[CN_SHA256_LEN])
+	CN_NODISCARD;
+/* End a digest without its result; after cn_sha256_final, nothing. */
+void cn_sha256_release(struct cn_sha256 *h);
 
 /* HMAC-SHA256 (RFC 2104, FIPS 198-1) of msg under key (any length; a key
  * longer than the 64-byte block is hashed first).  out may alias msg. */

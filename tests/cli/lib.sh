@@ -47,6 +47,21 @@ expect_json() {
 	got=$(printf '%s' "$out" | jq -r "$2" 2>&1)
 	if [ "$got" = "$3" ]; then ok "$1"; else not_ok "$1" "jq '$2' gave '$got', wanted '$3'"; fi
 }
+# tamper_copy CLEAN SQL: the store becomes a copy of CLEAN changed by SQL,
+# run with the append-only triggers dropped
+tamper_copy() {
+	cp "$1" "$COUNCIL_DB"
+	rm -f "$COUNCIL_DB-wal" "$COUNCIL_DB-shm"
+	sqlite3 "$COUNCIL_DB" "DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS events_no_delete;
+		DROP TRIGGER IF EXISTS nodes_no_update; DROP TRIGGER IF EXISTS checkpoints_no_update; $2"
+}
+# swap_events_sql A B: SQL exchanging two events' bytes and hashes
+swap_events_sql() {
+	echo "CREATE TEMP TABLE sw AS SELECT seq, bytes, hash FROM events WHERE seq IN ($1, $2);
+	UPDATE events SET bytes = (SELECT bytes FROM sw WHERE seq = $2), hash = (SELECT hash FROM sw WHERE seq = $2) WHERE seq = $1;
+	UPDATE events SET bytes = (SELECT bytes FROM sw WHERE seq = $1), hash = (SELECT hash FROM sw WHERE seq = $1) WHERE seq = $2;"
+}
+
 # fingerprint of a store's whole state: the log bytes and every projection
 fingerprint() {
 	sqlite3 "$COUNCIL_DB" "SELECT group_concat(hex(hash)) FROM events;

@@ -99,15 +99,8 @@ expect_rc "the store verifies against the published key" 0
 c verify --log-key "$T/otherkey"
 expect_err "and not against another log's key" 1 "checkpoint at size"
 cp "$COUNCIL_DB" "$T/clean.db"
-tamper() {
-	cp "$T/clean.db" "$COUNCIL_DB"
-	rm -f "$COUNCIL_DB-wal" "$COUNCIL_DB-shm"
-	sqlite3 "$COUNCIL_DB" "DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS events_no_delete;
-		DROP TRIGGER IF EXISTS nodes_no_update; DROP TRIGGER IF EXISTS checkpoints_no_update; $1"
-}
-tamper "CREATE TEMP TABLE sw AS SELECT seq, bytes, hash FROM events WHERE seq IN (30, 31);
-	UPDATE events SET bytes = (SELECT bytes FROM sw WHERE seq = 31), hash = (SELECT hash FROM sw WHERE seq = 31) WHERE seq = 30;
-	UPDATE events SET bytes = (SELECT bytes FROM sw WHERE seq = 30), hash = (SELECT hash FROM sw WHERE seq = 30) WHERE seq = 31;"
+tamper() { tamper_copy "$T/clean.db" "$1"; }
+tamper "$(swap_events_sql 30 31)"
 c verify --log-key "$T/vkey"
 expect_err "two swapped events are named" 1 "event 30"
 tamper "UPDATE merkle_nodes SET hash = zeroblob(32) WHERE level = 2 AND idx = 3"

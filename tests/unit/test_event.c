@@ -147,6 +147,56 @@ static void test_canon_escapes(void **state)
 		     "[-642384000,9007199254740993,0]");
 }
 
+/* cn_canon_same walks a value whose objects hold their keys in sorted
+ * order (any value parsed from canonical bytes) without jansson's encoder:
+ * it must say what the encoder's text says, at the edges of every rule. */
+static json_t *parsed(const char *text)
+{
+	json_error_t je;
+	json_t *v = json_loadb(text, strlen(text),
+			       JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+
+	if (!v)
+		fail_msg("%s: %s", text, je.text);
+	return v;
+}
+
+static void assert_not_canon(const char *text)
+{
+	json_t *v = parsed(text);
+	int same = -1;
+
+	assert_int_equal(cn_canon_same(v, text, strlen(text), &same), 0);
+	assert_false(same);
+	json_decref(v);
+}
+
+static void test_canon_walk(void **state)
+{
+	static const char *canonical[] = {
+		"{\"B\":3,\"_\":2,\"a\":1,\"ab\":4,\"z\":{\"x\":null,\"y\":[3,1,2]}}",
+		"[-9223372036854775808,9223372036854775807,0,-1,10,true,false,null]",
+		"\"\\u0000\\b\\f\\r\\n\\t\\u001F\x7f /\\\\\\\"\"",
+		"{\"a\":{\"b\":[{},[]],\"c\":\"\\u00E9\\uD83D\\uDE00\\uFFFF\"},\"b\":\"\"}",
+		"{\"\\u00E9\":[[[[\"x\"]]]],\"\\uD83D\\uDE00\":{}}",
+		"{}", "[]", "\"\"", "0",
+	};
+	/* each parses, and is not the canonical spelling of what it holds */
+	static const char *other[] = {
+		"{\"a\":1, \"b\":2}", "\"\\u00e9\"", "\"\\/\"", "-0", "1E2",
+		"\"\xc3\xa9\"", "\"\\u0041\"", "{\"a\":[1,2 ]}", "1.0",
+		"{\"a\":{\"c\":1,\"b\":2}}",      /* unsorted, inside sorted */
+		"{\"b\":1,\"a\":2}",              /* unsorted: jansson sorts */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(canonical) / sizeof(*canonical); i++)
+		assert_canon(parsed(canonical[i]), canonical[i]);
+	for (size_t i = 0; i < sizeof(other) / sizeof(*other); i++)
+		assert_not_canon(other[i]);
+	/* a NUL inside a string, its bytes as jansson writes them */
+	assert_canon(json_stringn("a\0b", 3), "\"a\\u0000b\"");
+}
+
 static void test_canon_refuses_reals(void **state)
 {
 	struct cn_err err = {0};
@@ -767,6 +817,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_canon_sorts_keys),
 		cmocka_unit_test(test_canon_escapes),
+		cmocka_unit_test(test_canon_walk),
 		cmocka_unit_test(test_canon_refuses_reals),
 		cmocka_unit_test(test_canon_whole_or_nothing),
 		cmocka_unit_test(test_seal_bytes_and_hash),

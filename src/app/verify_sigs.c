@@ -1,0 +1,147 @@
+/*
+ * verify_sigs.c - a batch of checkpoints' Ed25519 signatures checked on
+ * a second thread (struct cn_sigs, verify.h), for verify and verify
+ * --export: the checks were a quarter of verify, and the machines this
+ * runs on have two CPUs.
+ *
+ * The notes are parsed and the key named on the caller's thread, so every
+ * allocation stays there (and out-of-memory behaves as before); the worker
+ * only runs cn_note_check_run, which allocates nothing and writes only its
+ * item.  The caller judges the items in order; one the worker has not
+ * claimed yet it checks itself, and while the worker has the one it needs
+ * it checks the next one nobody has, so neither thread waits for the other
+ * while there is work; the first fault in order is named in the words of
+ * cn_cp_check_next.
+ */
+#include "verify.h"
+
+#include <assert.h>
+#include <string.h>
+
+enum { SIG_TODO, SIG_CLAIMED, SIG_DONE };
+
+/* The worker: claims the first item not claimed, checks it, and on. */
+static void *sig_worker(void *arg)
+{
+	struct cn_sigs *g = arg;
+
+	pthread_mutex_lock(&g->lock);
+	for (;;) {
+		struct cn_sig_item *it;
+
+		while (g->claim < g->n && g->items[g->claim].state != SIG_TODO)
+			g->claim++;
+		if (g->stop || g->claim == g->n)
+			break;
+		it = &g->items[g->claim];
+		it->state = SIG_CLAIMED;
+		pthread_mutex_unlock(&g->lock);
+		if (it->rc == 0)
+			cn_note_check_run(&it->chk, &it->cp.note);
+		pthread_mutex_lock(&g->lock);
+		it->state = SIG_DONE;
+		pthread_cond_broadcast(&g->moved);
+	}
+	pthread_mutex_unlock(&g->lock);
+	return NULL;
+}
+
+/* Fewer than this are checked on the caller's thread: a thread costs
+ * about one check to start. */
+#define SIG_THREAD_MIN 8
+
+void cn_sigs_start(struct cn_sigs *g, struct cn_sig_item *items, size_t n,
+		   const char *key_name, const uint8_t *pk)
+{
+	memset(g, 0, sizeof(*g));
+	g->items = items;
+	g->n = n;
+	for (size_t i = 0; i < n; i++) {
+		struct cn_sig_item *it = &items[i];
+		/* as cn_checkpoint_verify does, up to the signatures */
+		memset(&it->cp, 0, sizeof(it->cp));
+		it->state = SIG_TODO;
+		it->rc = cn_checkpoint_parse(it->note, strlen(it->note), &it->cp,
+					     &it->why);
+		if (it->rc == 0 &&
+		    (it->rc = cn_note_check_prepare(&it->chk, key_name, pk,
+						    &it->why))) {
+			cn_checkpoint_release(&it->cp);
+			cn_err_prefix(&it->why, "checkpoint: ");
+		}
+	}
+	if (n < SIG_THREAD_MIN || pthread_mutex_init(&g->lock, NULL))
+		return;
+	if (pthread_cond_init(&g->moved, NULL)) {
+		pthread_mutex_destroy(&g->lock);
+		return;
+	}
+	if (pthread_create(&g->worker, NULL, sig_worker, g)) {
+		pthread_cond_destroy(&g->moved);
+		pthread_mutex_destroy(&g->lock);
+		return;
+	}
+	g->working = 1;
+}
+
+int cn_sigs_judge(struct cn_sigs *g, size_t i, struct cn_cp_check *c,
+		  const struct cn_checkpoint_row *stored, struct cn_err *err)
+{
+	struct cn_sig_item *it = &g->items[i];
+	int mine = 1, rc;
+
+	assert(i < g->n);
+	if (g->working) {
+		pthread_mutex_lock(&g->lock);
+		if ((mine = it->state == SIG_TODO))
+			it->state = SIG_CLAIMED;
+		while (!mine && it->state != SIG_DONE) {
+			/* The worker has it: check the next one nobody has
+			 * rather than sleep (an export's checkpoints come all
+			 * at once, and waking a thread per item costs more
+			 * than the item). */
+			struct cn_sig_item *o = NULL;
+			while (g->claim < g->n && g->items[g->claim].state != SIG_TODO)
+				g->claim++;
+			if (g->claim == g->n) {
+				pthread_cond_wait(&g->moved, &g->lock);
+				continue;
+			}
+			o = &g->items[g->claim];
+			o->state = SIG_CLAIMED;
+			pthread_mutex_unlock(&g->lock);
+			if (o->rc == 0)
+				cn_note_check_run(&o->chk, &o->cp.note);
+			pthread_mutex_lock(&g->lock);
+			o->state = SIG_DONE;
+		}
+		pthread_mutex_unlock(&g->lock);
+	}
+	if (mine && it->rc == 0)
+		cn_note_check_run(&it->chk, &it->cp.note);
+	/* An item this thread claimed is never looked at by the worker
+	 * again: no need to mark it done. */
+	if (it->rc == 0 && (it->rc = cn_note_check_result(&it->chk, &it->why))) {
+		cn_checkpoint_release(&it->cp);
+		cn_err_prefix(&it->why, "checkpoint: ");
+	}
+	rc = cn_cp_check_signed(c, it->rc, it->why.msg, &it->cp, stored, err);
+	cn_checkpoint_release(&it->cp);
+	return rc;
+}
+
+void cn_sigs_stop(struct cn_sigs *g)
+{
+	if (g->working) {
+		pthread_mutex_lock(&g->lock);
+		g->stop = 1;
+		pthread_mutex_unlock(&g->lock);
+		pthread_join(g->worker, NULL);
+		pthread_cond_destroy(&g->moved);
+		pthread_mutex_destroy(&g->lock);
+		g->working = 0;
+	}
+	for (size_t i = 0; i < g->n; i++)
+		cn_checkpoint_release(&g->items[i].cp);
+	g->n = 0;
+}

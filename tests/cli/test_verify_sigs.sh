@@ -1,0 +1,65 @@
+#!/bin/bash
+# `council verify` checks a batch of checkpoint signatures on a second
+# thread (app/verify_stream.c) while it reads the events: every checkpoint
+# is still checked, and the first fault in log order is the one named, in
+# the words of a check made in order.  A store with more checkpoints than
+# the thread's threshold (8), each fault placed in the middle of them.
+. "$(dirname "$0")/lib.sh"
+
+c init --at 2024-01-01
+for i in $(seq 1 16); do c propose --body NAC --title "P$i" --at 2024-01-02; done
+n=$(sqlite3 "$COUNCIL_DB" "SELECT count(*) FROM checkpoints")
+check "the store has more checkpoints than the thread's threshold" test "$n" -ge 16
+c log key
+echo "$out" > "$T/vkey"
+c verify --log-key "$T/vkey"
+expect_rc "the store verifies" 0
+check "every checkpoint is counted as checked" grep -q "$n signed checkpoints" "$T/.out"
+
+# the sizes of the 6th and 11th checkpoints
+s6=$(sqlite3 "$COUNCIL_DB" "SELECT size FROM checkpoints ORDER BY size LIMIT 1 OFFSET 5")
+s11=$(sqlite3 "$COUNCIL_DB" "SELECT size FROM checkpoints ORDER BY size LIMIT 1 OFFSET 10")
+cp "$COUNCIL_DB" "$T/clean.db"
+tamper() { tamper_copy "$T/clean.db" "$1"; }
+badsig() { # SIZE: that checkpoint's signature changed (its text kept)
+	echo "UPDATE checkpoints SET note = replace(note, substr(note, -10, 4), 'AAAA') WHERE size = $1;"
+}
+
+tamper "$(badsig "$s11")"
+c verify --log-key "$T/vkey"
+expect_err "a bad signature in the middle of the batch is named by its size" 1 \
+	"checkpoint at size $s11: checkpoint: invalid signature by key council-log-"
+tamper "$(badsig "$s11") $(badsig "$s6")"
+c verify --log-key "$T/vkey"
+expect_err "of two bad signatures, the first by size is named" 1 \
+	"checkpoint at size $s6: checkpoint: invalid signature"
+tamper "UPDATE checkpoints SET note = replace(note, '— ', '-- ') WHERE size = $s6;"
+c verify --log-key "$T/vkey"
+expect_err "a note that does not parse is named by its size" 1 "checkpoint at size $s6: "
+check "and not as a bad signature" sh -c "! grep -q 'invalid signature' '$T/.err'"
+tamper "$(badsig "$s6") $(swap_events_sql 30 31)"
+c verify --log-key "$T/vkey"
+expect_err "an event before a bad checkpoint is named first" 1 "event 30"
+check "and the checkpoint is not" sh -c "! grep -q 'checkpoint at size' '$T/.err'"
+first=$(sqlite3 "$T/clean.db" "SELECT min(size) FROM checkpoints")
+cp "$T/clean.db" "$COUNCIL_DB"
+"$COUNCIL" --db "$T/other.db" init >/dev/null 2>&1
+"$COUNCIL" --db "$T/other.db" log key > "$T/otherkey"
+c verify --log-key "$T/otherkey"
+expect_err "under another key, the first checkpoint is named" 1 \
+	"checkpoint at size $first: checkpoint: note is not signed by key"
+
+# an export: its checkpoints are checked after its events, a batch at a
+# time on two threads; the first bad one named by its place and line
+cp "$T/clean.db" "$COUNCIL_DB"
+c log export "$T/x.jsonl"
+c verify --export "$T/x.jsonl" --log-key "$T/vkey"
+expect_rc "the export verifies" 0
+check "every checkpoint of the export is counted" grep -q "$n signed checkpoints" "$T/.out"
+awk 'BEGIN { k = 0 } /^\{"checkpoint"/ { k++
+	if (k == 6 || k == 11) $0 = substr($0, 1, length($0) - 14) "AAAA" substr($0, length($0) - 9) }
+	{ print }' "$T/x.jsonl" > "$T/bad.jsonl"
+line=$(grep -n '^{"checkpoint"' "$T/x.jsonl" | sed -n 6p | cut -d: -f1)
+c verify --export "$T/bad.jsonl" --log-key "$T/vkey"
+expect_err "of two bad signatures in an export, the first is named" 1 \
+	"line $line: checkpoint 6: checkpoint: invalid signature by key council-log-"
