@@ -309,6 +309,8 @@ struct cn_app_snaps_bg {
 	uint8_t hash[CN_HASH_LEN];
 	unsigned char seal_key[32];
 	int sealing;
+	/* The writer's: a warning that snapshots wait was printed. */
+	int warned;
 	/* The snapshot made (BG_READY): NULL when it could not be. */
 	uint8_t *bytes, *list;
 	size_t len, listlen;
@@ -450,21 +452,46 @@ void cn_app_snaps_settle(struct cn_app_snaps *s)
 	pthread_mutex_unlock(&b->mu);
 }
 
+/* *logged: whether the store holds event seq with that hash (not: another
+ * event, or none).  0, or the store's failure. */
+static int still_logged(struct cn_store *st, int64_t seq,
+			const uint8_t hash[CN_HASH_LEN], int *logged,
+			struct cn_err *err)
+{
+	struct cn_event ev;
+	int rc = cn_store_event(st, seq, &ev, err);
+
+	*logged = 0;
+	if (rc == CN_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	*logged = !memcmp(ev.hash, hash, CN_HASH_LEN);
+	cn_event_release(&ev);
+	return 0;
+}
+
 /* The worker's snapshot, when it has one ready: stored now. */
 static int bg_put(struct cn_app_snaps *s, struct cn_store *st,
 		  struct cn_err *err)
 {
 	struct cn_app_snaps_bg *b = s->bg;
 	enum bg_state state;
-	int rc = 0;
+	int rc = 0, logged = 0;
 
 	pthread_mutex_lock(&b->mu);
 	state = b->state;
 	pthread_mutex_unlock(&b->mu);
 	if (state != BG_READY)
 		return 0;
-	/* BG_READY: the worker does not touch the job until BG_PLANNED. */
-	if (b->bytes && b->seq > s->seq) {
+	/* BG_READY: the worker does not touch the job until BG_PLANNED.
+	 * Stored only if it is still of this log: the store may have gone
+	 * back since it was planned (set back from a backup, failed over to
+	 * a replica that missed the last commits) and hold another event at
+	 * its seq. */
+	if (b->bytes && b->seq > s->seq &&
+	    (rc = still_logged(st, b->seq, b->hash, &logged, err)) == 0 &&
+	    logged) {
 		struct cn_snapshot_row row = {b->seq, b->hash, CN_HASH_LEN,
 					      b->bytes, b->len, NULL};
 		rc = put(s, st, &row, b->list, b->listlen, err);
@@ -489,12 +516,34 @@ static void bg_plan(struct cn_app_snaps *s, const struct cn_world *w,
 	state = b->state;
 	pthread_mutex_unlock(&b->mu);
 	/* Only this thread leaves BG_IDLE: the job is ours until we do. */
-	if (state != BG_IDLE || cn_snapshot_plan(w, &b->plan, &why))
+	if (state != BG_IDLE)
 		return;
+	/* The pager's file first: when it cannot be read (its pager lost a
+	 * proposal), no plan is worth its cost, and a warning says so once
+	 * (until the next rebuild's new pager, snapshots wait). */
+	b->fd = pg ? cn_pager_share(pg, &why) : -CN_ENOTFOUND;
+	if (b->fd < 0 && b->fd != -CN_ENOTFOUND) {
+		if (!b->warned)
+			fprintf(stderr, "council: warning: no snapshot until the "
+				"world is rebuilt: %s\n", why.msg);
+		b->warned = 1;
+		b->fd = -1;
+		return;
+	}
+	if (b->fd < 0)
+		b->fd = -1; /* no file: nothing is paged */
+	b->warned = 0;
+	if (cn_snapshot_plan(w, &b->plan, &why)) {
+		if (b->fd >= 0)
+			close(b->fd);
+		b->fd = -1;
+		return;
+	}
 	for (size_t i = 0; i < b->plan.nseg; i++)
 		paged |= b->plan.seg[i].paged;
-	if (paged && (!pg || (b->fd = cn_pager_share(pg, &why)) < 0)) {
-		b->fd = -1;
+	/* Paged proposals with no file: a pager's contradiction. */
+	assert(!paged || b->fd >= 0);
+	if (paged && b->fd < 0) {
 		cn_snapshot_plan_release(&b->plan);
 		return;
 	}

@@ -1214,7 +1214,73 @@ static void test_background_snapshots(void **state)
 	assert_null(cn_app_warning(f.app));
 	assert_int_equal(cn_app_snapshot_seq(f.app), at);
 	same_as_replay(&f);
+
+	/* A pager whose file cannot be made (it keeps every proposal in
+	 * memory): snapshots are still made, of the world in memory. */
+	cn_app_close(f.app);
+	setenv("TMPDIR", "/nonexistent-council-tmp", 1);
+	fx_open(&f);
+	must(cn_app_background_snapshots(f.app, &err), &err, "background");
+	for (int i = 0; i < 6; i++) {
+		cn_app_snapshot_settle(f.app);
+		propose(&f, "NAC", "meeting", "Without a pager's file", NULL);
+	}
+	assert_true(cn_app_snapshot_seq(f.app) > at);
+	unsetenv("TMPDIR");
+	must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err, "verify");
 	unsetenv("COUNCIL_PAGER_SWEEP");
+	fx_done(&f);
+}
+
+/* Copy database `from` into `to` with SQLite's backup API (what the
+ * sqlite3 shell's .restore does): a store set back under an open app. */
+static void restore_db(const char *from, const char *to)
+{
+	sqlite3 *src, *dst;
+	sqlite3_backup *bk;
+
+	assert_int_equal(sqlite3_open(from, &src), SQLITE_OK);
+	assert_int_equal(sqlite3_open(to, &dst), SQLITE_OK);
+	assert_non_null(bk = sqlite3_backup_init(dst, "main", src, "main"));
+	assert_int_equal(sqlite3_backup_step(bk, -1), SQLITE_DONE);
+	assert_int_equal(sqlite3_backup_finish(bk), SQLITE_OK);
+	sqlite3_close(src);
+	sqlite3_close(dst);
+}
+
+/* A snapshot the worker made of an event the log then lost (a store set
+ * back from a backup, a database failed over to a replica that missed
+ * the last commits) is not stored: the event at its seq is now another
+ * one.  Before, it was stored, and verify found a snapshot of no event of
+ * this log. */
+static void test_background_snapshot_of_a_lost_event(void **state)
+{
+	struct fx f;
+	struct cn_err err = {0};
+	char back[160];
+	int64_t n, ncp;
+
+	(void)state;
+	fx_make(&f, "1"); /* a snapshot due at every commit */
+	must(cn_app_background_snapshots(f.app, &err), &err, "background");
+	history(&f);
+	snprintf(back, sizeof(back), "%s/back.db", f.dir);
+	restore_db(f.db, back);
+	/* The next commit plans a snapshot at its last event; it is made. */
+	cn_app_snapshot_settle(f.app);
+	propose(&f, "NAC", "meeting", "Lost with the restore", NULL);
+	cn_app_snapshot_settle(f.app);
+	/* The store goes back; the next write folds it again and appends
+	 * another event at the same seq, with the worker's snapshot ready. */
+	restore_db(back, f.db);
+	propose(&f, "NAC", "meeting", "Written after the restore", NULL);
+	must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err,
+	     "verify after the restore");
+	cn_app_close(f.app);
+	fx_open(&f);
+	assert_null(cn_app_warning(f.app));
+	same_as_replay(&f);
+	unlink(back);
 	fx_done(&f);
 }
 
@@ -1234,6 +1300,7 @@ int main(void)
 		cmocka_unit_test(test_verify_pages_out_concluded),
 		cmocka_unit_test(test_planned_snapshot),
 		cmocka_unit_test(test_background_snapshots),
+		cmocka_unit_test(test_background_snapshot_of_a_lost_event),
 		cmocka_unit_test(test_writer_pages_out_concluded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
