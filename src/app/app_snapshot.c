@@ -521,8 +521,8 @@ static void bg_plan(struct cn_app_snaps *s, const struct cn_world *w,
 	/* The pager's file first: when it cannot be read (its pager lost a
 	 * proposal), no plan is worth its cost, and a warning says so once
 	 * (until the next rebuild's new pager, snapshots wait). */
-	b->fd = pg ? cn_pager_share(pg, &why) : -CN_ENOTFOUND;
-	if (b->fd < 0 && b->fd != -CN_ENOTFOUND) {
+	b->fd = pg ? cn_pager_share(pg, &why) : CN_ENOTFOUND;
+	if (b->fd < 0 && b->fd != CN_ENOTFOUND) {
 		if (!b->warned)
 			fprintf(stderr, "council: warning: no snapshot until the "
 				"world is rebuilt: %s\n", why.msg);

@@ -111,18 +111,18 @@ int cn_pager_share(struct cn_pager *pg, struct cn_err *err)
 	/* A write that failed lost nothing (what it wrote before stands);
 	 * a proposal that could not be read back did. */
 	if (pg->lost)
-		return -cn_pager_failed(pg, err);
+		return cn_pager_failed(pg, err);
 	if (!pg->f)
-		return -cn_err_set(err, CN_ENOTFOUND, "no proposal is paged");
+		return cn_err_set(err, CN_ENOTFOUND, "no proposal is paged");
 	/* A failed flush drops the buffer: bytes the index names are gone
 	 * from the file, as for a failed read. */
 	if (fflush(pg->f)) {
 		lose(pg, CN_EIO, "write", strerror(errno));
-		return -cn_pager_failed(pg, err);
+		return cn_pager_failed(pg, err);
 	}
 	if ((fd = dup(fileno(pg->f))) < 0)
-		return -cn_err_set(err, CN_EIO, "the temporary file of concluded "
-				   "proposals: %s", strerror(errno));
+		return cn_err_set(err, CN_EIO, "the temporary file of concluded "
+				  "proposals: %s", strerror(errno));
 	return fd;
 }
 

@@ -97,11 +97,12 @@ int cn_pager_failed(const struct cn_pager *pg, struct cn_err *err);
  * through the hook's where) and put together on another thread.  The
  * bytes the plan names stay there while it is open, whatever the pager
  * does next: the file is only appended to, and cn_pager_clear starts a
- * new one rather than emptying it.  Negative: -CN_ENOTFOUND when no
- * proposal was ever paged (no file); minus the failure's code when the
- * pager lost a proposal, or its file could not be flushed (the pager is
- * then lost: the bytes it names are not all there).  A failed write
- * alone loses nothing: what was written before is shared. */
+ * new one rather than emptying it.  Negative, a cn_status (err.h; never
+ * a descriptor): CN_ENOTFOUND when no proposal was ever paged (no file);
+ * the failure's code when the pager lost a proposal, or its file could
+ * not be flushed (the pager is then lost: the bytes it names are not all
+ * there).  A failed write alone loses nothing: what was written before
+ * is shared. */
 int cn_pager_share(struct cn_pager *pg, struct cn_err *err);
 void cn_pager_release(struct cn_pager *pg);
 

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1165,6 +1166,14 @@ static void test_planned_snapshot(void **state)
 	assert_true(plan.lit.len < len);
 	fd = cn_pager_share(&pg, &err);
 	assert_true(fd >= 0);
+	{
+		/* A pager that never wrote has no file: a status, never a
+		 * descriptor. */
+		struct cn_pager none;
+		cn_pager_init(&none);
+		assert_int_equal(cn_pager_share(&none, &err), CN_ENOTFOUND);
+		cn_pager_release(&none);
+	}
 	/* The world changes, the pager starts a new file: the plan's stands. */
 	cn_pager_clear(&pg);
 	cn_world_release(&w);
@@ -1226,6 +1235,11 @@ static void test_background_snapshots(void **state)
 		propose(&f, "NAC", "meeting", "Without a pager's file", NULL);
 	}
 	assert_true(cn_app_snapshot_seq(f.app) > at);
+	/* And no descriptor but the pager's was handed to the worker, which
+	 * closes it: once a pager with no file said "none" as a positive
+	 * number, and the worker closed stderr (fd 2), then the servers'
+	 * next descriptors took its place. */
+	assert_true(fcntl(STDERR_FILENO, F_GETFD) != -1);
 	unsetenv("TMPDIR");
 	must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err, "verify");
 	unsetenv("COUNCIL_PAGER_SWEEP");
