@@ -18,28 +18,39 @@
 #include <assert.h>
 #include <string.h>
 
-enum { SIG_TODO, SIG_CLAIMED, SIG_DONE };
+/* An item's state: nobody has it yet, a thread checks it, checked. */
+enum { SIG_FREE, SIG_CLAIMED, SIG_DONE };
+
+/* With the lock held: the first item nobody has, claimed, or NULL. */
+static struct cn_sig_item *claim_free(struct cn_sigs *g)
+{
+	while (g->claim < g->n && g->items[g->claim].state != SIG_FREE)
+		g->claim++;
+	if (g->claim == g->n)
+		return NULL;
+	g->items[g->claim].state = SIG_CLAIMED;
+	return &g->items[g->claim];
+}
+
+/* With the lock held: check the item claimed, outside the lock. */
+static void check_claimed(struct cn_sigs *g, struct cn_sig_item *it)
+{
+	pthread_mutex_unlock(&g->lock);
+	if (it->rc == 0)
+		cn_note_check_run(&it->chk, &it->cp.note);
+	pthread_mutex_lock(&g->lock);
+	it->state = SIG_DONE;
+}
 
 /* The worker: claims the first item not claimed, checks it, and on. */
 static void *sig_worker(void *arg)
 {
 	struct cn_sigs *g = arg;
+	struct cn_sig_item *it;
 
 	pthread_mutex_lock(&g->lock);
-	for (;;) {
-		struct cn_sig_item *it;
-
-		while (g->claim < g->n && g->items[g->claim].state != SIG_TODO)
-			g->claim++;
-		if (g->stop || g->claim == g->n)
-			break;
-		it = &g->items[g->claim];
-		it->state = SIG_CLAIMED;
-		pthread_mutex_unlock(&g->lock);
-		if (it->rc == 0)
-			cn_note_check_run(&it->chk, &it->cp.note);
-		pthread_mutex_lock(&g->lock);
-		it->state = SIG_DONE;
+	while (!g->stop && (it = claim_free(g))) {
+		check_claimed(g, it);
 		pthread_cond_broadcast(&g->moved);
 	}
 	pthread_mutex_unlock(&g->lock);
@@ -60,7 +71,7 @@ void cn_sigs_start(struct cn_sigs *g, struct cn_sig_item *items, size_t n,
 		struct cn_sig_item *it = &items[i];
 		/* as cn_checkpoint_verify does, up to the signatures */
 		memset(&it->cp, 0, sizeof(it->cp));
-		it->state = SIG_TODO;
+		it->state = SIG_FREE;
 		it->rc = cn_checkpoint_parse(it->note, strlen(it->note), &it->cp,
 					     &it->why);
 		if (it->rc == 0 &&
@@ -93,27 +104,18 @@ int cn_sigs_judge(struct cn_sigs *g, size_t i, struct cn_cp_check *c,
 	assert(i < g->n);
 	if (g->working) {
 		pthread_mutex_lock(&g->lock);
-		if ((mine = it->state == SIG_TODO))
+		if ((mine = it->state == SIG_FREE))
 			it->state = SIG_CLAIMED;
 		while (!mine && it->state != SIG_DONE) {
 			/* The worker has it: check the next one nobody has
 			 * rather than sleep (an export's checkpoints come all
 			 * at once, and waking a thread per item costs more
 			 * than the item). */
-			struct cn_sig_item *o = NULL;
-			while (g->claim < g->n && g->items[g->claim].state != SIG_TODO)
-				g->claim++;
-			if (g->claim == g->n) {
+			struct cn_sig_item *o = claim_free(g);
+			if (o)
+				check_claimed(g, o);
+			else
 				pthread_cond_wait(&g->moved, &g->lock);
-				continue;
-			}
-			o = &g->items[g->claim];
-			o->state = SIG_CLAIMED;
-			pthread_mutex_unlock(&g->lock);
-			if (o->rc == 0)
-				cn_note_check_run(&o->chk, &o->cp.note);
-			pthread_mutex_lock(&g->lock);
-			o->state = SIG_DONE;
 		}
 		pthread_mutex_unlock(&g->lock);
 	}

@@ -122,9 +122,10 @@ static int canon_same_jansson(const json_t *v, const void *bytes, size_t len,
  * Byte for byte what jansson 2.14's dump.c writes with CANON_FLAGS
  * (compact, sorted keys, ASCII only), compared as it goes: literals,
  * integers in decimal, strings with \\ \" \b \f \n \r \t, other
- * characters below 0x20 and all above 0x7F as \uXXXX (upper-case hex,
- * UTF-16 surrogate pairs above the BMP), '/' as is.  What it cannot settle
- * as jansson would is left to jansson (CANON_ASK): an object whose keys
+ * characters below 0x20 and all above 0x7F as \u and four hex
+ * digits (upper-case, UTF-16 surrogate pairs above the BMP), '/' as
+ * is.  What it cannot settle as jansson would is left to jansson
+ * (CANON_ASK): an object whose keys
  * are not held in sorted order (jansson would sort them), a string that
  * is not UTF-8 (jansson fails), nesting deeper than jansson's parser
  * allows (perhaps a cycle, which jansson refuses).  tests/fuzz/fuzz_event.c

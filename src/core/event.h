@@ -4,9 +4,9 @@
  *
  * Every change to an alliance is an event.  Its canonical bytes are the
  * compact JSON object {"actor","payload","prev","seq","time","type"} with
- * keys sorted bytewise, no whitespace, non-ASCII escaped as \uXXXX, and no
- * floating-point numbers anywhere (coordinates travel as strings), so the
- * same event always has the same bytes.
+ * keys sorted bytewise, no whitespace, non-ASCII escaped as \u and four
+ * hex digits, and no floating-point numbers anywhere (coordinates travel
+ * as strings), so the same event always has the same bytes.
  *
  * Blinded leaves (docs/MERKLE.md, "Blinded leaves").  Each event has a
  * salt: 32 random bytes the app draws when it seals the event, stored
