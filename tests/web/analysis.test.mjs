@@ -244,3 +244,53 @@ test('NATO: under silence any ally can still block it alone; a partner sees no m
   assert.deepEqual(browser.errors, []);
   for (const p of [page, jp, pub]) await p.close();
 });
+
+// The analysis asked again when the server failed (503) or did not answer:
+// twice on its own, then on the section's button.  Faults made by the
+// browser's request routing, in front of the real server.
+test('who can still block it: a failed analysis is asked again, then offered again', async () => {
+  const page = await browser.newPage('retry');
+  const asked = [];
+  let failing = 1;
+  await page.route('**/api/v1/proposals/*/analysis', (route) => {
+    asked.push(failing > 0 ? 'failed' : 'answered');
+    if (failing-- > 0) return route.fulfill({ status: 503, contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'unavailable', message: 'busy' } }) });
+    return route.continue();
+  });
+  await signIn(page, base, tok.US);
+  await page.goto(`${base}/#/proposals/${ids.open}`);
+  await settle(page);
+  assert.deepEqual(asked, ['failed', 'answered']);
+  assert.equal(await page.locator('#blocking-can').innerText(), 'Any member can still block it alone: all 32.');
+  // Three failures in a row: said, with a button that asks again.
+  asked.length = 0;
+  failing = 3;
+  await page.goto(`${base}/#/proposals`);
+  await page.goto(`${base}/#/proposals/${ids.open}`);
+  await page.locator('#blocking[data-drawn="error"]').waitFor();
+  assert.deepEqual(asked, ['failed', 'failed', 'failed']);
+  assert.match(await page.locator('#blocking .alert').innerText(), /busy/);
+  await page.locator('#blocking-retry').click();
+  await page.locator('#blocking[data-drawn="full"] #blocking-can').waitFor();
+  assert.deepEqual(asked, ['failed', 'failed', 'failed', 'answered']);
+  // A refusal (4xx) is not asked again.
+  asked.length = 0;
+  await page.unroute('**/api/v1/proposals/*/analysis');
+  await page.route('**/api/v1/proposals/*/analysis', (route) => {
+    asked.push('refused');
+    return route.fulfill({ status: 422, contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'too-large', message: 'too many members to analyse' } }) });
+  });
+  await page.goto(`${base}/#/proposals`);
+  await page.goto(`${base}/#/proposals/${ids.open}`);
+  await page.locator('#blocking[data-drawn="error"]').waitFor();
+  assert.deepEqual(asked, ['refused']);
+  assert.equal(await page.locator('#blocking-retry').count(), 0);
+  await page.close();
+  // the browser's console reports each failed load; nothing else
+  const mine = browser.errors.filter((e) => e.startsWith('retry: '));
+  assert.ok(mine.every((e) => /status of (503|422)/.test(e)), mine.join('\n'));
+  browser.errors.splice(0, browser.errors.length, ...browser.errors.filter((e) => !e.startsWith('retry: ')));
+  assert.deepEqual(browser.errors, []);
+});

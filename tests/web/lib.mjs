@@ -163,6 +163,13 @@ export async function settle(page) {
     b.scrollIntoView({ block: 'nearest' });
     return b.hasAttribute('data-drawn');
   }, null, { polling: 100 });
+  // A section that drew its failure says which, here, rather than as a
+  // selector not found 20 s later.
+  const failed = await page.evaluate(() => {
+    const b = document.querySelector('#blocking');
+    return b?.getAttribute('data-drawn') === 'error' ? b.innerText : null;
+  });
+  if (failed !== null) throw new Error(`who can still block it: drawn as an error: ${failed}`);
   await page.waitForFunction(() => !document.querySelector('main .loading')
     && (!document.querySelector('#registry-offices') || document.querySelector('#registry-offices svg.map')));
   await page.evaluate(() => document.fonts.ready);

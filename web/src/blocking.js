@@ -23,30 +23,52 @@ import {
 export function blockingSection(el, { nameOf, alive }) {
   let lastKey = null;
   let seq = 0;
-  return async function update(p) {
+  async function update(p) {
     const key = JSON.stringify([p.status, p.revision, p.positions, p.votes, p.deadline]);
     if (key === lastKey) return;
     lastKey = key;
     const my = ++seq;
+    const current = () => alive() && my === seq;
     const open = p.status === 'open';
     // (focus on the button that asked for it goes to the heading)
     if (!el.hasAttribute('data-drawn')) keepFocus(el, () => replace(el, heading(open), loading()), headingEl);
     let a;
-    try {
-      a = await api.proposalAnalysis(p.id);
-    } catch (e) {
-      if (!alive() || my !== seq) return;
-      // A game too large to analyse is said so; the page goes on.
-      keepFocus(el, () => replace(el, heading(open), alertBox(errorText(e))), headingEl);
-      el.setAttribute('data-drawn', 'error');
-      return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        a = await api.proposalAnalysis(p.id);
+        break;
+      } catch (e) {
+        if (!current()) return;
+        if (transient(e) && attempt < ATTEMPTS) {
+          await new Promise((res) => setTimeout(res, RETRY_MS * attempt));
+          if (!current()) return;
+          continue;
+        }
+        // A game too large to analyse is said so, and the page goes on;
+        // a failure that may pass is offered again, and asked again when
+        // the proposal next changes.
+        if (transient(e)) lastKey = null;
+        const again = transient(e) ? h('p', {}, h('button', { type: 'button', class: 'btn small', id: 'blocking-retry',
+          onclick: () => { lastKey = null; update(p); } }, t('web.error.retry'))) : null;
+        keepFocus(el, () => replace(el, heading(open), alertBox(errorText(e)), again), headingEl);
+        el.setAttribute('data-drawn', 'error');
+        return;
+      }
     }
-    if (!alive() || my !== seq) return;
+    if (!current()) return;
     keepFocus(el, () => replace(el, heading(open), ...(a.redacted ? redacted(a, nameOf)
       : open ? full(a, p, nameOf) : settled(a, nameOf))), headingEl);
     el.setAttribute('data-drawn', a.redacted ? 'redacted' : 'full');
-  };
+  }
+  return update;
 }
+
+// No answer, or the server's own failure (5xx: busy, out of memory), may
+// not happen again: asked up to ATTEMPTS times, RETRY_MS, then twice
+// that, apart, before the section says so.  A refusal (4xx) stands.
+const ATTEMPTS = 3;
+const RETRY_MS = 1000;
+const transient = (e) => !(e?.status >= 400 && e.status < 500);
 
 const headingEl = () => document.getElementById('blocking-h');
 const heading = (open) => h('div', { class: 'section-head' },
