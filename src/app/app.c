@@ -346,6 +346,20 @@ static int pager_lost(struct cn_app *app, int rc, struct cn_err *err)
 	return cn_pager_failed(app->pg, err);
 }
 
+/* After a commit: the snapshot due planned or taken, concluded proposals
+ * paged out.  A pager that lost a proposal meanwhile (a read of its file
+ * failed for the snapshot's plan, or a write failed after buffering)
+ * makes the next write rebuild the world with a new one, rather than
+ * leave snapshots stopped until the process ends. */
+static void committed(struct cn_app *app)
+{
+	app->dirty = 0;
+	cn_app_snaps_committed(&app->snaps, app->st, &app->w, app->pg);
+	page_out(app);
+	if (app->pg && app->pg->lost)
+		app->stale = 1;
+}
+
 /* Only the events another process appended are folded, when the store
  * continues the world (the scan checks the chain from the world's last
  * event, and each event must link to the one before); anything else, a
@@ -494,11 +508,8 @@ static int commit_write(struct cn_app *app, struct cn_err *err)
 	if (rc) {
 		cn_store_rollback(app->st);
 		reload(app);
-	} else {
-		app->dirty = 0;
-		cn_app_snaps_committed(&app->snaps, app->st, &app->w, app->pg);
-		page_out(app);
-	}
+	} else
+		committed(app);
 	return rc;
 }
 
@@ -606,9 +617,7 @@ static int batch_close(struct cn_app *app, int commit, int rc,
 		       struct cn_err *err)
 {
 	if (commit && (rc = cn_store_commit(app->st, err)) == 0) {
-		app->dirty = 0;
-		cn_app_snaps_committed(&app->snaps, app->st, &app->w, app->pg);
-		page_out(app);
+		committed(app);
 		return 0;
 	}
 	cn_store_rollback(app->st);

@@ -265,9 +265,9 @@ int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
 
 /* Store snapshot row (its list of parts made of its bytes: list, NULL to
  * make it here), replacing those found untrustworthy; pending once it is. */
-static int put(struct cn_app_snaps *s, struct cn_store *st,
-	       const struct cn_snapshot_row *row, const uint8_t *list,
-	       size_t listlen, struct cn_err *err)
+static int put_parts(struct cn_app_snaps *s, struct cn_store *st,
+		     const struct cn_snapshot_row *row, const uint8_t *list,
+		     size_t listlen, struct cn_err *err)
 {
 	/* After a snapshot was not trusted, its parts are written again: one
 	 * of those it shares with this one may be what was wrong. */
@@ -281,9 +281,36 @@ static int put(struct cn_app_snaps *s, struct cn_store *st,
 	for (size_t i = 0; rc == 0 && i < s->nbad; i++)
 		if (s->bad[i] != row->seq)
 			rc = cn_store_snapshot_drop(st, s->bad[i], err);
-	if (rc == 0)
-		s->pending = row->seq;
 	return rc;
+}
+
+/* A snapshot stored in the write transaction, in a savepoint of its own:
+ * one the store refuses (full, a constraint, a trigger) is the snapshot's
+ * failure, not the write's, whose events stand.  It is said, and not
+ * tried again until another interval has passed.  Only a savepoint that
+ * could not be opened or undone fails the write (the transaction is then
+ * lost). */
+static int put(struct cn_app_snaps *s, struct cn_store *st,
+	       const struct cn_snapshot_row *row, const uint8_t *list,
+	       size_t listlen, struct cn_err *err)
+{
+	struct cn_err why = {0};
+	int rc, end;
+
+	if ((rc = cn_store_savepoint(st, err)))
+		return rc;
+	rc = put_parts(s, st, row, list, listlen, &why);
+	if ((end = cn_store_savepoint_end(st, rc == 0, err)))
+		return end;
+	if (rc) {
+		fprintf(stderr, "council: warning: the snapshot at event %lld "
+			"was not stored (the write was): %s\n",
+			(long long)row->seq, why.msg);
+		s->tried = row->seq;
+		return 0;
+	}
+	s->pending = row->seq;
+	return 0;
 }
 
 /* ---- the worker (cn_app_snaps_background) -------------------------------- */
@@ -562,7 +589,9 @@ static void bg_plan(struct cn_app_snaps *s, const struct cn_world *w,
 static int due(const struct cn_app_snaps *s, struct cn_store *st,
 	       const struct cn_world *w)
 {
-	return cn_store_has_snapshots(st) && w->last_seq - s->seq >= s->every;
+	int64_t from = s->tried > s->seq ? s->tried : s->seq;
+
+	return cn_store_has_snapshots(st) && w->last_seq - from >= s->every;
 }
 
 int cn_app_snaps_take(struct cn_app_snaps *s, struct cn_store *st,

@@ -42,6 +42,9 @@ struct cn_app_snaps {
 	 * one a commit in progress writes, and how many events may pass
 	 * before the next. */
 	int64_t seq, pending, every;
+	/* The seq of the last snapshot the store refused (put): the next is
+	 * due an interval after it. */
+	int64_t tried;
 	/* Those found untrustworthy at open, which the next write drops. */
 	int64_t bad[CN_APP_SNAP_BAD];
 	size_t nbad;

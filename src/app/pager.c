@@ -51,9 +51,13 @@ static int lose(struct cn_pager *pg, int rc, const char *what, const char *why)
 #define CN_PAGER_WINDOW (1024 * 1024)
 
 /* The bytes of proposal id: *b (in the window, valid until the next read)
- * and *n their length. */
+ * and *n their length.  When they cannot be read and `need` is set (a
+ * proposal brought back, a snapshot's bytes), the pager has lost them;
+ * unset (a comparison that can write the proposal anew instead), the
+ * failure is only returned.  A flush that failed loses either way: stdio
+ * dropped bytes the index already names. */
 static int read_bytes(struct cn_pager *pg, int64_t id, const uint8_t **b,
-		      size_t *n)
+		      size_t *n, int need)
 {
 	const struct cn_pager_at *a;
 	size_t want;
@@ -69,7 +73,8 @@ static int read_bytes(struct cn_pager *pg, int64_t id, const uint8_t **b,
 		if (pg->cap < want) {
 			uint8_t *buf = realloc(pg->buf, want);
 			if (!buf)
-				return lose(pg, CN_ENOMEM, "read", "out of memory");
+				return need ? lose(pg, CN_ENOMEM, "read",
+						   "out of memory") : CN_ENOMEM;
 			pg->buf = buf;
 			pg->cap = want;
 		}
@@ -78,7 +83,8 @@ static int read_bytes(struct cn_pager *pg, int64_t id, const uint8_t **b,
 			return lose(pg, CN_EIO, "write", strerror(errno));
 		got = pread(fileno(pg->f), pg->buf, want, (off_t)a->off);
 		if (got < (ssize_t)a->len)
-			return lose(pg, CN_EIO, "read", got < 0 ? strerror(errno)
+			return !need ? CN_EIO
+			     : lose(pg, CN_EIO, "read", got < 0 ? strerror(errno)
 				    : "cut short");
 		pg->win_off = a->off;
 		pg->win_len = (size_t)got;
@@ -90,7 +96,7 @@ static int read_bytes(struct cn_pager *pg, int64_t id, const uint8_t **b,
 
 static int pager_bytes(void *ctx, int64_t id, const uint8_t **b, size_t *n)
 {
-	return read_bytes(ctx, id, b, n);
+	return read_bytes(ctx, id, b, n, 1);
 }
 
 static int pager_where(void *ctx, int64_t id, uint64_t *off, size_t *n)
@@ -135,7 +141,7 @@ static int pager_load(void *ctx, int64_t id, struct cn_proposal **out)
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_bytes(pg, id, &b, &n)))
+	if ((rc = read_bytes(pg, id, &b, &n, 1)))
 		return rc;
 	if ((size_t)id - 1 < pg->low)
 		pg->low = (size_t)id - 1; /* the next sweep looks again */
@@ -183,8 +189,11 @@ static int put_bytes(struct cn_pager *pg, int64_t id, const uint8_t *b, size_t n
 	if (n == 0 || n > UINT32_MAX)
 		return fail(pg, CN_EIO, "write", n ? "a proposal over 4 GiB"
 			    : "a proposal of no bytes");
+	/* stdio drops its buffer when a write fails: bytes of proposals
+	 * written before, which the index names, may be gone with it. */
 	if (fwrite(b, 1, n, pg->f) != n)
-		return fail(pg, CN_EIO, "write", strerror(errno));
+		return (pg->end ? lose : fail)(pg, CN_EIO, "write",
+					       strerror(errno));
 	pg->at[id - 1].off = pg->end;
 	pg->at[id - 1].len = (uint32_t)n;
 	pg->end += n;
@@ -239,7 +248,7 @@ static int page_out(struct cn_pager *pg, size_t i)
 	 * that was refused): its bytes in the file stand, so that the file
 	 * grows only when a proposal changes. */
 	if (!(i < pg->nat && pg->at[i].len == pg->enc.len &&
-	      read_bytes(pg, (int64_t)i + 1, &b, &n) == 0 &&
+	      read_bytes(pg, (int64_t)i + 1, &b, &n, 0) == 0 &&
 	      !memcmp(b, pg->enc.s, n)) &&
 	    (rc = put_bytes(pg, (int64_t)i + 1, (const uint8_t *)pg->enc.s,
 			    pg->enc.len)))

@@ -71,8 +71,11 @@ struct cn_pager {
 	int64_t next;                 /* sweep once the world is at this seq */
 	int failed;
 	/* A proposal it held could not be given back (a read or a decode
-	 * failed): the world is no longer whole.  A failed write loses
-	 * nothing (the proposal stays in memory, and sweeps stop). */
+	 * failed), or a failed write may have taken bytes of proposals
+	 * written before it (stdio drops its buffer): the world is no longer
+	 * whole, and the app rebuilds it at its next write.  A write that
+	 * failed before any byte was written loses nothing (the proposal
+	 * stays in memory, and sweeps stop). */
 	int lost;
 	struct cn_err why;
 };
@@ -99,10 +102,9 @@ int cn_pager_failed(const struct cn_pager *pg, struct cn_err *err);
  * does next: the file is only appended to, and cn_pager_clear starts a
  * new one rather than emptying it.  Negative, a cn_status (err.h; never
  * a descriptor): CN_ENOTFOUND when no proposal was ever paged (no file);
- * the failure's code when the pager lost a proposal, or its file could
- * not be flushed (the pager is then lost: the bytes it names are not all
- * there).  A failed write alone loses nothing: what was written before
- * is shared. */
+ * the failure's code when the pager is lost (a proposal could not be
+ * read back, or a write or a flush of its file failed after bytes it
+ * names were buffered: they are not all there). */
 int cn_pager_share(struct cn_pager *pg, struct cn_err *err);
 void cn_pager_release(struct cn_pager *pg);
 

@@ -195,3 +195,47 @@ expect_rc "an open after the server" 0
 check "starts from the server's snapshot without a warning" test -z "$err"
 c verify
 expect_rc "the server's snapshots are the replay's" 0
+
+# A snapshot that cannot be stored is not the write's failure: the store
+# refuses the snapshot (here a trigger, as a full table or a constraint
+# would), the write it rode in is kept, a warning says the snapshot was not
+# stored, and it is not tried again at every commit but at the next interval.
+sqlite3 "$COUNCIL_DB" "CREATE TRIGGER no_snapshots BEFORE INSERT ON snapshots BEGIN SELECT RAISE(ABORT, 'no room for snapshots'); END"
+held=$(newest)
+n0=$(last)
+warned="" kept=0
+for i in 1 2 3 4 5 6; do
+	c propose --body NAC --title "After the trigger $i" --at 2024-02-0$i
+	[ "$rc" = 0 ] && kept=$((kept + 1))
+	warned+=$err
+done
+check "six CLI writes whose snapshot the store refuses, each kept ($kept)" test "$kept" = 6
+check "the log has them" test "$(last)" -ge $((n0 + 6))
+check "a warning says the snapshot was not stored ($warned)" grep -q "snapshot at event .* was not stored (the write was): .*no room for snapshots" <<<"$warned"
+check "and no snapshot was" test "$(newest)" = "$held"
+sqlite3 "$COUNCIL_DB" "DROP TRIGGER no_snapshots"
+c verify
+expect_rc "the log with the refused snapshot verifies" 0
+# The server: its worker's snapshot refused at a later commit, which is kept.
+sqlite3 "$COUNCIL_DB" "CREATE TRIGGER no_snapshots BEFORE INSERT ON snapshots BEGIN SELECT RAISE(ABORT, 'no room for snapshots'); END"
+held=$(newest)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$COUNCIL" serve --listen "127.0.0.1:$port" --threads 2 --web '' 2>"$T/serve2.err" &
+spid=$!
+wait_up "http://127.0.0.1:$port/healthz" "$spid"
+posted=0
+for i in $(seq 1 20); do
+	curl -sf -o /dev/null -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+		-d "{\"body\":\"NAC\",\"title\":\"Refused snapshot $i\"}" \
+		"http://127.0.0.1:$port/api/v1/proposals" && posted=$((posted + 1))
+done
+kill "$spid"
+wait "$spid"
+check "every write through the server kept while its snapshots are refused ($posted)" test "$posted" = 20
+check "the server warned ($(head -c 300 "$T/serve2.err"))" grep -q "snapshot at event .* was not stored (the write was): .*no room for snapshots" "$T/serve2.err"
+w=$(grep -c 'was not stored' "$T/serve2.err")
+check "tried once an interval (every 5 events), not at each of the 20 commits ($w)" test "$w" -ge 1 -a "$w" -le 5
+check "and stored none" test "$(newest)" = "$held"
+sqlite3 "$COUNCIL_DB" "DROP TRIGGER no_snapshots"
+c verify
+expect_rc "the log verifies" 0

@@ -25,6 +25,8 @@
 
 #include <sqlite3.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -871,6 +873,57 @@ static void refused_alike(struct cn_world *whole, struct paged *r, int64_t id,
 	json_decref(r->position);
 }
 
+/* A write of the pager's file that failed (the disk full; here the
+ * process's file size limit) may have taken earlier proposals' bytes with
+ * it: stdio drops its buffer, which held bytes the index already names.
+ * The pager is then lost, and refuses to hand its file to a snapshot's
+ * worker, rather than let it read a file shorter than its index. */
+static void test_pager_write_failure_loses(void **state)
+{
+	struct fx f;
+	struct paged r;
+	struct cn_err err = {0};
+	struct rlimit old, lim;
+	void (*was)(int);
+	int fd, rc;
+
+	(void)state;
+	fx_make(&f, "1000");
+	/* More concluded proposals than stdio's buffer holds (4 KiB), and none
+	 * read back while they are written out. */
+	for (int i = 0; i < 40; i++) {
+		struct cn_app_secretariat_args s = {0};
+		propose(&f, "NAC", "meeting", "A matter concluded at once", NULL);
+		s.proposal = (int64_t)cn_app_world(f.app)->nproposals;
+		assert_int_equal(run(&f, "secretariat", cn_app_cmd_conclude, &s), 0);
+	}
+	setenv("COUNCIL_PAGER_SWEEP", "1", 1);
+	cn_world_init(&r.w);
+	cn_pager_init(&r.pg);
+	cn_pager_attach(&r.pg, &r.w);
+	r.position = NULL;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 512; /* less than one proposal's bytes and stdio's buffer */
+	was = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	rc = cn_store_scan(cn_app_store(f.app), 1, paged_one, &r, &err);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, was);
+	unsetenv("COUNCIL_PAGER_SWEEP");
+	assert_int_equal(rc, CN_EIO);
+	assert_non_null(strstr(err.msg, "temporary file of concluded proposals"));
+	assert_true(r.pg.failed);
+	assert_true(r.pg.lost);
+	fd = cn_pager_share(&r.pg, &err);
+	assert_true(fd < 0);
+	assert_int_not_equal(fd, CN_ENOTFOUND);
+	json_decref(r.position);
+	cn_world_release(&r.w);
+	cn_pager_release(&r.pg);
+	fx_done(&f);
+}
+
 static void test_verify_pages_out_concluded(void **state)
 {
 	struct fx f;
@@ -1312,6 +1365,7 @@ int main(void)
 		cmocka_unit_test(test_damaged_shared_part),
 		cmocka_unit_test(test_bad_list_of_parts),
 		cmocka_unit_test(test_verify_pages_out_concluded),
+		cmocka_unit_test(test_pager_write_failure_loses),
 		cmocka_unit_test(test_planned_snapshot),
 		cmocka_unit_test(test_background_snapshots),
 		cmocka_unit_test(test_background_snapshot_of_a_lost_event),
