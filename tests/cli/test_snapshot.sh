@@ -172,21 +172,27 @@ expect_rc "and verifies" 0
 # the log (it names the event it was planned at), an open starts from it
 # without a warning, and verify compares it with the replay.
 before=$(newest)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 tok=$("$COUNCIL" token issue --role secretariat 2>/dev/null)
-"$COUNCIL" serve --listen "127.0.0.1:$port" --threads 2 --web '' 2>"$T/serve.err" &
-spid=$!
-wait_up "http://127.0.0.1:$port/healthz" "$spid"
-check "the server starts" test -n "$up"
-posted=0
-for i in $(seq 1 30); do
-	curl -sf -o /dev/null -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
-		-d "{\"body\":\"NAC\",\"title\":\"Through the server $i\"}" \
-		"http://127.0.0.1:$port/api/v1/proposals" && posted=$((posted + 1))
-done
+# A server started with its stderr in $1, N proposals posted through it
+# (titled $2 and a number), then stopped; $posted says how many it kept.
+through_server() {
+	local log=$1 title=$2 n=$3 port i
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	"$COUNCIL" serve --listen "127.0.0.1:$port" --threads 2 --web '' 2>"$log" &
+	spid=$!
+	wait_up "http://127.0.0.1:$port/healthz" "$spid"
+	posted=0
+	for i in $(seq 1 "$n"); do
+		curl -sf -o /dev/null -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+			-d "{\"body\":\"NAC\",\"title\":\"$title $i\"}" \
+			"http://127.0.0.1:$port/api/v1/proposals" && posted=$((posted + 1))
+	done
+	kill "$spid"
+	wait "$spid"
+}
+through_server "$T/serve.err" "Through the server" 30
+check "the server started" test -n "$up"
 check "30 proposals through the API" test "$posted" = 30
-kill "$spid"
-wait "$spid"
 check "the server stored snapshots of its own ($before, then $(newest))" test "$(newest)" -gt "$before"
 check "... each behind the log: planned at one commit, stored by a later one" \
 	test "$(newest)" -lt "$(last)"
@@ -219,18 +225,7 @@ expect_rc "the log with the refused snapshot verifies" 0
 # The server: its worker's snapshot refused at a later commit, which is kept.
 sqlite3 "$COUNCIL_DB" "CREATE TRIGGER no_snapshots BEFORE INSERT ON snapshots BEGIN SELECT RAISE(ABORT, 'no room for snapshots'); END"
 held=$(newest)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$COUNCIL" serve --listen "127.0.0.1:$port" --threads 2 --web '' 2>"$T/serve2.err" &
-spid=$!
-wait_up "http://127.0.0.1:$port/healthz" "$spid"
-posted=0
-for i in $(seq 1 20); do
-	curl -sf -o /dev/null -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
-		-d "{\"body\":\"NAC\",\"title\":\"Refused snapshot $i\"}" \
-		"http://127.0.0.1:$port/api/v1/proposals" && posted=$((posted + 1))
-done
-kill "$spid"
-wait "$spid"
+through_server "$T/serve2.err" "Refused snapshot" 20
 check "every write through the server kept while its snapshots are refused ($posted)" test "$posted" = 20
 check "the server warned ($(head -c 300 "$T/serve2.err"))" grep -q "snapshot at event .* was not stored (the write was): .*no room for snapshots" "$T/serve2.err"
 w=$(grep -c 'was not stored' "$T/serve2.err")
