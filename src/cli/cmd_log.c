@@ -15,13 +15,19 @@
 #include "cli.h"
 #include "util.h"
 
-enum { LOG_PROPOSAL, LOG_FROM, LOG_SIZE, LOG_FOR, LOG_JSON };
+enum { LOG_PROPOSAL, LOG_FROM, LOG_LIMIT, LOG_SIZE, LOG_FOR, LOG_JSON };
 const struct cli_opt cli_opts_log[] = {
 	[LOG_PROPOSAL] = {.name = "proposal", .arg = "ID", .only = "-",
 			  .flags = CLI_OPT_ID,
-			  .help = "only the events of this proposal"},
+			  .help = "only the events of this proposal (read through\n"
+				  "its index: as fast on a long log as a short one)"},
 	[LOG_FROM] = {.name = "from", .arg = "SEQ", .only = "-",
 		      .flags = CLI_OPT_ID, .help = "from event SEQ on"},
+	[LOG_LIMIT] = {.name = "limit", .arg = "N", .only = "-",
+		       .flags = CLI_OPT_ID,
+		       .help = "at most N events (default: all); when more\n"
+			       "follow, the --from that reads them is said last\n"
+			       "(--json: on stderr, stdout stays events)"},
 	[LOG_SIZE] = {.name = "size", .arg = "N", .only = "proof",
 		      .help = "the tree size to prove against (default: the\n"
 			      "latest checkpoint's)"},
@@ -36,17 +42,27 @@ const struct cli_opt cli_opts_log[] = {
 	OPT_END};
 
 struct listing {
-	int64_t proposal;     /* 0: every event */
+	int64_t from;         /* the first event listed */
+	int64_t limit;        /* 0: no limit */
+	int64_t n;            /* events listed so far */
+	int64_t next;         /* the first event not listed, 0: none */
 	int raw;              /* the stored bytes, not a summary */
 };
 
+/* Stops the scan (1: not an error code, which are negative) at the first
+ * event past the limit, remembering it as the next page's start. */
 static int log_line(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
-	const struct listing *l = ctx;
+	struct listing *l = ctx;
 	(void)err;
 
-	if (l->proposal && cn_event_proposal(ev) != l->proposal)
+	if (ev->seq < l->from)
 		return 0;
+	if (l->limit && l->n == l->limit) {
+		l->next = ev->seq;
+		return 1;
+	}
+	l->n++;
 	if (l->raw) {
 		fwrite(ev->bytes, 1, ev->len, stdout);
 		fputc('\n', stdout);
@@ -57,13 +73,35 @@ static int log_line(void *ctx, const struct cn_event *ev, struct cn_err *err)
 
 int cmd_log(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
-	/* 0 when not given: every proposal, from the first event. */
-	struct listing l = {a->num[LOG_PROPOSAL], c->json};
-	int64_t from = a->val[LOG_FROM] ? a->num[LOG_FROM] : 1;
+	struct listing l = {.from = a->val[LOG_FROM] ? a->num[LOG_FROM] : 1,
+			    .limit = a->val[LOG_LIMIT] ? a->num[LOG_LIMIT] : 0,
+			    .raw = c->json};
 	struct cn_err err = {0};
+	int rc;
 
-	if (cn_store_scan(cn_app_store(app), from, log_line, &l, &err))
+	if (a->val[LOG_LIMIT] && l.limit < 1)
+		return cli_usage(c, "--limit: '%s' must be at least 1",
+				 a->val[LOG_LIMIT]);
+	/* One proposal's events through its index, not a scan of the log
+	 * (for display, as `show` reads them: the chain is verify's). */
+	rc = a->val[LOG_PROPOSAL]
+		? cn_store_proposal_events(cn_app_store(app), a->num[LOG_PROPOSAL],
+					   log_line, &l, &err)
+		: cn_store_scan(cn_app_store(app), l.from, log_line, &l, &err);
+	if (rc < 0)
 		return cli_fail(c, &err);
+	if (l.next) {
+		char seq[24];
+		snprintf(seq, sizeof(seq), "%lld", (long long)l.next);
+		if (c->json) {
+			fflush(stdout);
+			fprintf(stderr, "council: more events follow: --from %s\n", seq);
+		} else {
+			cli_say(CN_M_CLI_LIST_MORE, "option", "--from", "id", seq,
+				(char *)NULL);
+			printf("\n");
+		}
+	}
 	return 0;
 }
 

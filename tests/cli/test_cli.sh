@@ -134,6 +134,34 @@ check "proposal events keep their summary" grep -q 'proposal.created .* "A"$' "$
 c log --proposal 1
 check "log --proposal keeps that proposal's events only" test "$(grep -c . "$T/.out")" = 1
 
+# ---- the log a page at a time: --limit, and the --from that follows ---------
+total=$(sqlite3 "$COUNCIL_DB" "SELECT count(*) FROM events")
+c log --limit 5
+check "log --limit 5: five events, then the next page's start" \
+	test "$(grep -c '#' "$T/.out")" = 5 -a "$(tail -1 "$T/.out")" = "more: --from 6"
+c log --from 6 --limit 5
+check "from there: events 6 to 10, then --from 11" \
+	sh -c "head -1 '$T/.out' | grep -q '#6 ' && test \"\$(tail -1 '$T/.out')\" = 'more: --from 11'"
+c log --from $((total - 2)) --limit 5
+check "a last page says no more" sh -c "test \$(grep -c '#' '$T/.out') = 3 && ! grep -q '^more' '$T/.out'"
+c log --limit 2 --json
+check "--json: stdout holds the events only, the cursor on stderr" \
+	sh -c "test \$(grep -c . '$T/.out') = 2 && jq -e .seq '$T/.out' >/dev/null"
+check "... which names it" grep -q 'more events follow: --from 3' <<<"$err"
+c propose --body NAC --title "Paged" --at 2024-01-02
+pid=$out
+c respond "$pid" --member FR --concur --at 2024-01-02
+c respond "$pid" --member DE --concur --at 2024-01-02
+c log --proposal "$pid" --limit 2
+check "log --proposal --limit: the proposal's first two events, then its next" \
+	sh -c "test \$(grep -c '#' '$T/.out') = 2 && tail -1 '$T/.out' | grep -q '^more: --from '"
+next=$(tail -1 "$T/.out" | awk '{print $3}')
+c log --proposal "$pid" --from "$next"
+check "which reads the rest of that proposal's events only" \
+	sh -c "test \$(grep -c '#' '$T/.out') = 1 && grep -q 'DE concur' '$T/.out'"
+c log --limit 0
+expect_err "--limit 0 is refused" 2 "--limit: '0' is not a plain positive integer"
+
 # ---- respond on an open procedure says it is open --------------------------
 c propose --body NAC --title "S" --procedure silence --deadline 2024-02-01 --at 2024-01-02
 sid=$out
