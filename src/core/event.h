@@ -83,6 +83,15 @@ int cn_event_seal(struct cn_event *ev, int64_t seq,
 int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
 		    struct cn_err *err) CN_NODISCARD;
 
+/* cn_event_decode by jansson's parser alone, as it was before
+ * canon_parse.h: cn_event_decode reads canonical bytes with that reader
+ * and gives anything it declines to this, so the two must agree on every
+ * input (tests/fuzz/fuzz_canon.c).  For that comparison; callers use
+ * cn_event_decode. */
+int cn_event_decode_jansson(const char *bytes, size_t len,
+			    struct cn_event *ev, struct cn_err *err)
+	CN_NODISCARD;
+
 /* Decode bytes whose salt is known (a stored event, a receipt, an export
  * line): cn_event_decode, then ev->salt and ev->hash set from them. */
 int cn_event_open(const char *bytes, size_t len,

@@ -126,6 +126,25 @@ int cn_time_parse(const char *s, const char *what, int64_t *out,
 	return 0;
 }
 
+int cn_time_parse_canonical(const char *s, size_t n, int64_t *out)
+{
+	const char *p = s;
+	unsigned y, mo, d, hh, mm, ss;
+
+	/* YYYY-MM-DDTHH:MM:SSZ, every field zero-padded as snprintf's %02u
+	 * pads it, and a year of four digits from 1000: the range */
+	if (n != 20 || digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
+	    *p++ != '-' || digits(&p, 2, &d) || *p++ != 'T' ||
+	    digits(&p, 2, &hh) || *p++ != ':' || digits(&p, 2, &mm) ||
+	    *p++ != ':' || digits(&p, 2, &ss) || *p != 'Z')
+		return -1;
+	if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    hh > 23 || mm > 59 || ss > 59)
+		return -1;
+	*out = days_from_civil(y, mo, d) * 86400 + hh * 3600 + mm * 60 + ss;
+	return 0;
+}
+
 int cn_date_parse_partial(const char *s, const char *what, int64_t *out,
 			  enum cn_date_precision *prec, struct cn_err *err)
 {
