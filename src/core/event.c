@@ -50,8 +50,8 @@ static int canon_add(const char *buffer, size_t size, void *data)
 	return b->oom ? -1 : 0;
 }
 
-int cn_canon_dump(const json_t *v, char **out, size_t *len,
-		  struct cn_err *err)
+int cn_canon_dump_jansson(const json_t *v, char **out, size_t *len,
+			  struct cn_err *err)
 {
 	struct cn_buf b = CN_BUF_INIT;
 	size_t n;
@@ -119,28 +119,35 @@ static int canon_same_jansson(const json_t *v, const void *bytes, size_t len,
 	return 0;
 }
 
-/* ---- the canonical text compared without jansson's encoder ------------- *
+/* ---- the canonical text without jansson's encoder ---------------------- *
  * Byte for byte what jansson 2.14's dump.c writes with CANON_FLAGS
- * (compact, sorted keys, ASCII only), compared as it goes: literals,
- * integers in decimal, strings with \\ \" \b \f \n \r \t, other
- * characters below 0x20 and all above 0x7F as \u and four hex
+ * (compact, sorted keys, ASCII only), compared as it goes or written:
+ * literals, integers in decimal, strings with \\ \" \b \f \n \r \t,
+ * other characters below 0x20 and all above 0x7F as \u and four hex
  * digits (upper-case, UTF-16 surrogate pairs above the BMP), '/' as
- * is.  What it cannot settle as jansson would is left to jansson
- * (CANON_ASK): an object whose keys
- * are not held in sorted order (jansson would sort them), a string that
+ * is, an object's keys sorted as jansson sorts them.  What it cannot
+ * settle as jansson would is left to jansson (CANON_ASK): a string that
  * is not UTF-8 (jansson fails), nesting deeper than jansson's parser
  * allows (perhaps a cycle, which jansson refuses).  tests/fuzz/fuzz_event.c
- * holds this to cn_canon_dump. */
+ * holds both uses to cn_canon_dump_jansson. */
 enum { CANON_DIFFERS = 0, CANON_SAME = 1, CANON_ASK = -1 };
 #define CANON_MAX_DEPTH 2048 /* jansson's JSON_PARSER_MAX_DEPTH */
 
+/* Comparing with b[0..len), or, with `out`, writing the text there (then
+ * every piece is the same, and out's sticky out-of-memory is checked at
+ * the end). */
 struct canon_walk {
 	const char *b;
 	size_t len, at;
+	struct cn_buf *out;
 };
 
 static int walk_bytes(struct canon_walk *w, const char *s, size_t n)
 {
+	if (w->out) {
+		cn_buf_add(w->out, s, n);
+		return CANON_SAME;
+	}
 	if (n > w->len - w->at || memcmp(w->b + w->at, s, n))
 		return CANON_DIFFERS;
 	w->at += n;
@@ -257,35 +264,58 @@ static int walk_integer(struct canon_walk *w, json_int_t v)
 
 static int canon_walk(struct canon_walk *w, const json_t *v, int depth);
 
+struct member {
+	const char *key;
+	size_t klen;
+	const json_t *v;
+};
+
+static int member_order(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	return cn_canon_key_cmp(x->key, x->klen, y->key, y->klen);
+}
+
+#define MEMBERS_ON_STACK 32
+
+/* The members in jansson's sorted order (sorted here when the object
+ * does not hold them so, as jansson's encoder would: without its check
+ * for cycles, which allocates; the depth limit stands for it). */
 static int walk_object(struct canon_walk *w, const json_t *v, int depth)
 {
-	const char *prev = NULL;
-	size_t prevlen = 0;
-	int r = CANON_SAME;
+	struct member stack[MEMBERS_ON_STACK], *m = stack;
+	size_t n = json_object_size(v), i = 0;
+	int sorted = 1, r = CANON_SAME;
 
-	/* held in sorted order, or jansson's sort decides */
+	if (n > MEMBERS_ON_STACK && !(m = malloc(n * sizeof(*m))))
+		return CANON_ASK; /* jansson then, which names the failure */
 	for (void *it = json_object_iter((json_t *)v); it;
-	     it = json_object_iter_next((json_t *)v, it)) {
-		const char *key = json_object_iter_key(it);
-		size_t klen = json_object_iter_key_len(it);
-		if (prev && cn_canon_key_cmp(prev, prevlen, key, klen) >= 0)
-			return CANON_ASK;
-		prev = key;
-		prevlen = klen;
+	     it = json_object_iter_next((json_t *)v, it), i++) {
+		assert(i < n);
+		m[i].key = json_object_iter_key(it);
+		m[i].klen = json_object_iter_key_len(it);
+		m[i].v = json_object_iter_value(it);
+		if (i && member_order(&m[i - 1], &m[i]) >= 0)
+			sorted = 0;
 	}
+	assert(i == n);
+	if (!sorted)
+		qsort(m, n, sizeof(*m), member_order);
 	if (!walk_bytes(w, "{", 1))
-		return CANON_DIFFERS;
-	for (void *it = json_object_iter((json_t *)v); it && r == CANON_SAME;
-	     it = json_object_iter_next((json_t *)v, it)) {
-		if (it != json_object_iter((json_t *)v) && !walk_bytes(w, ",", 1))
-			return CANON_DIFFERS;
-		r = walk_string(w, json_object_iter_key(it),
-				json_object_iter_key_len(it));
+		r = CANON_DIFFERS;
+	for (i = 0; i < n && r == CANON_SAME; i++) {
+		if (i && !walk_bytes(w, ",", 1)) {
+			r = CANON_DIFFERS;
+			break;
+		}
+		r = walk_string(w, m[i].key, m[i].klen);
 		if (r == CANON_SAME && !walk_bytes(w, ":", 1))
-			return CANON_DIFFERS;
+			r = CANON_DIFFERS;
 		if (r == CANON_SAME)
-			r = canon_walk(w, json_object_iter_value(it), depth + 1);
+			r = canon_walk(w, m[i].v, depth + 1);
 	}
+	if (m != stack)
+		free(m);
 	return r == CANON_SAME ? walk_bytes(w, "}", 1) : r;
 }
 
@@ -325,12 +355,38 @@ static int canon_walk(struct canon_walk *w, const json_t *v, int depth)
 
 int cn_canon_same(const json_t *v, const void *bytes, size_t len, int *same)
 {
-	struct canon_walk w = {bytes, len, 0};
+	struct canon_walk w = {bytes, len, 0, NULL};
 	int r = canon_walk(&w, v, 0);
 
 	if (r == CANON_ASK)
 		return canon_same_jansson(v, bytes, len, same);
 	*same = r == CANON_SAME && w.at == len;
+	return 0;
+}
+
+/* The same walk, writing: jansson's encoder allocated for its sorted keys
+ * and its check for cycles (a hash table keyed by printed addresses), a
+ * seventh of `council verify` in the projection check's rows. */
+int cn_canon_dump(const json_t *v, char **out, size_t *len,
+		  struct cn_err *err)
+{
+	struct cn_buf b = CN_BUF_INIT;
+	struct canon_walk w = {NULL, 0, 0, &b};
+	size_t n;
+	char *s;
+
+	if (has_real(v))
+		return cn_err_set(err, CN_EINVAL,
+				  "canonical JSON may not hold real numbers");
+	if (canon_walk(&w, v, 0) == CANON_ASK || b.oom) {
+		cn_buf_release(&b);
+		return cn_canon_dump_jansson(v, out, len, err);
+	}
+	n = b.len;
+	if (cn_buf_finish(&b, &s))
+		return cn_err_set(err, CN_ENOMEM, "out of memory encoding JSON");
+	*out = s;
+	*len = n;
 	return 0;
 }
 

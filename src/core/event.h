@@ -112,6 +112,12 @@ int64_t cn_event_proposal(const struct cn_event *ev);
 int cn_canon_dump(const json_t *v, char **out, size_t *len,
 		  struct cn_err *err) CN_NODISCARD;
 
+/* cn_canon_dump by jansson's encoder alone, which cn_canon_dump leaves
+ * what it cannot write the same way (a string that is not UTF-8, nesting
+ * past 2,048): the reference tests/fuzz/fuzz_event.c holds it to. */
+int cn_canon_dump_jansson(const json_t *v, char **out, size_t *len,
+			  struct cn_err *err) CN_NODISCARD;
+
 /* *same: whether bytes[0..len) are exactly v's canonical encoding (a
  * value with a real number has none), found without building the text.
  * 0, or CN_ENOMEM. */
