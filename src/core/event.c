@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "canon_parse.h"
 #include "json_alloc.h"
 #include "merkle.h"
 #include "sha256.h"
@@ -49,8 +50,8 @@ static int canon_add(const char *buffer, size_t size, void *data)
 	return b->oom ? -1 : 0;
 }
 
-int cn_canon_dump(const json_t *v, char **out, size_t *len,
-		  struct cn_err *err)
+int cn_canon_dump_jansson(const json_t *v, char **out, size_t *len,
+			  struct cn_err *err)
 {
 	struct cn_buf b = CN_BUF_INIT;
 	size_t n;
@@ -118,28 +119,35 @@ static int canon_same_jansson(const json_t *v, const void *bytes, size_t len,
 	return 0;
 }
 
-/* ---- the canonical text compared without jansson's encoder ------------- *
+/* ---- the canonical text without jansson's encoder ---------------------- *
  * Byte for byte what jansson 2.14's dump.c writes with CANON_FLAGS
- * (compact, sorted keys, ASCII only), compared as it goes: literals,
- * integers in decimal, strings with \\ \" \b \f \n \r \t, other
- * characters below 0x20 and all above 0x7F as \u and four hex
+ * (compact, sorted keys, ASCII only), compared as it goes or written:
+ * literals, integers in decimal, strings with \\ \" \b \f \n \r \t,
+ * other characters below 0x20 and all above 0x7F as \u and four hex
  * digits (upper-case, UTF-16 surrogate pairs above the BMP), '/' as
- * is.  What it cannot settle as jansson would is left to jansson
- * (CANON_ASK): an object whose keys
- * are not held in sorted order (jansson would sort them), a string that
+ * is, an object's keys sorted as jansson sorts them.  What it cannot
+ * settle as jansson would is left to jansson (CANON_ASK): a string that
  * is not UTF-8 (jansson fails), nesting deeper than jansson's parser
  * allows (perhaps a cycle, which jansson refuses).  tests/fuzz/fuzz_event.c
- * holds this to cn_canon_dump. */
+ * holds both uses to cn_canon_dump_jansson. */
 enum { CANON_DIFFERS = 0, CANON_SAME = 1, CANON_ASK = -1 };
 #define CANON_MAX_DEPTH 2048 /* jansson's JSON_PARSER_MAX_DEPTH */
 
+/* Comparing with b[0..len), or, with `out`, writing the text there (then
+ * every piece is the same, and out's sticky out-of-memory is checked at
+ * the end). */
 struct canon_walk {
 	const char *b;
 	size_t len, at;
+	struct cn_buf *out;
 };
 
 static int walk_bytes(struct canon_walk *w, const char *s, size_t n)
 {
+	if (w->out) {
+		cn_buf_add(w->out, s, n);
+		return CANON_SAME;
+	}
 	if (n > w->len - w->at || memcmp(w->b + w->at, s, n))
 		return CANON_DIFFERS;
 	w->at += n;
@@ -254,44 +262,60 @@ static int walk_integer(struct canon_walk *w, json_int_t v)
 	return walk_bytes(w, d + n, sizeof(d) - n);
 }
 
-/* jansson's compare_keys: bytes, then the shorter first */
-static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-	int r = memcmp(a, b, alen < blen ? alen : blen);
-	return r ? r : (alen > blen) - (alen < blen);
-}
-
 static int canon_walk(struct canon_walk *w, const json_t *v, int depth);
 
+struct member {
+	const char *key;
+	size_t klen;
+	const json_t *v;
+};
+
+static int member_order(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	return cn_canon_key_cmp(x->key, x->klen, y->key, y->klen);
+}
+
+#define MEMBERS_ON_STACK 32
+
+/* The members in jansson's sorted order (sorted here when the object
+ * does not hold them so, as jansson's encoder would: without its check
+ * for cycles, which allocates; the depth limit stands for it). */
 static int walk_object(struct canon_walk *w, const json_t *v, int depth)
 {
-	const char *prev = NULL;
-	size_t prevlen = 0;
-	int r = CANON_SAME;
+	struct member stack[MEMBERS_ON_STACK], *m = stack;
+	size_t n = json_object_size(v), i = 0;
+	int sorted = 1, r = CANON_SAME;
 
-	/* held in sorted order, or jansson's sort decides */
+	if (n > MEMBERS_ON_STACK && !(m = malloc(n * sizeof(*m))))
+		return CANON_ASK; /* jansson then, which names the failure */
 	for (void *it = json_object_iter((json_t *)v); it;
-	     it = json_object_iter_next((json_t *)v, it)) {
-		const char *key = json_object_iter_key(it);
-		size_t klen = json_object_iter_key_len(it);
-		if (prev && key_cmp(prev, prevlen, key, klen) >= 0)
-			return CANON_ASK;
-		prev = key;
-		prevlen = klen;
+	     it = json_object_iter_next((json_t *)v, it), i++) {
+		assert(i < n);
+		m[i].key = json_object_iter_key(it);
+		m[i].klen = json_object_iter_key_len(it);
+		m[i].v = json_object_iter_value(it);
+		if (i && member_order(&m[i - 1], &m[i]) >= 0)
+			sorted = 0;
 	}
+	assert(i == n);
+	if (!sorted)
+		qsort(m, n, sizeof(*m), member_order);
 	if (!walk_bytes(w, "{", 1))
-		return CANON_DIFFERS;
-	for (void *it = json_object_iter((json_t *)v); it && r == CANON_SAME;
-	     it = json_object_iter_next((json_t *)v, it)) {
-		if (it != json_object_iter((json_t *)v) && !walk_bytes(w, ",", 1))
-			return CANON_DIFFERS;
-		r = walk_string(w, json_object_iter_key(it),
-				json_object_iter_key_len(it));
+		r = CANON_DIFFERS;
+	for (i = 0; i < n && r == CANON_SAME; i++) {
+		if (i && !walk_bytes(w, ",", 1)) {
+			r = CANON_DIFFERS;
+			break;
+		}
+		r = walk_string(w, m[i].key, m[i].klen);
 		if (r == CANON_SAME && !walk_bytes(w, ":", 1))
-			return CANON_DIFFERS;
+			r = CANON_DIFFERS;
 		if (r == CANON_SAME)
-			r = canon_walk(w, json_object_iter_value(it), depth + 1);
+			r = canon_walk(w, m[i].v, depth + 1);
 	}
+	if (m != stack)
+		free(m);
 	return r == CANON_SAME ? walk_bytes(w, "}", 1) : r;
 }
 
@@ -331,12 +355,38 @@ static int canon_walk(struct canon_walk *w, const json_t *v, int depth)
 
 int cn_canon_same(const json_t *v, const void *bytes, size_t len, int *same)
 {
-	struct canon_walk w = {bytes, len, 0};
+	struct canon_walk w = {bytes, len, 0, NULL};
 	int r = canon_walk(&w, v, 0);
 
 	if (r == CANON_ASK)
 		return canon_same_jansson(v, bytes, len, same);
 	*same = r == CANON_SAME && w.at == len;
+	return 0;
+}
+
+/* The same walk, writing: jansson's encoder allocated for its sorted keys
+ * and its check for cycles (a hash table keyed by printed addresses), a
+ * seventh of `council verify` in the projection check's rows. */
+int cn_canon_dump(const json_t *v, char **out, size_t *len,
+		  struct cn_err *err)
+{
+	struct cn_buf b = CN_BUF_INIT;
+	struct canon_walk w = {NULL, 0, 0, &b};
+	size_t n;
+	char *s;
+
+	if (has_real(v))
+		return cn_err_set(err, CN_EINVAL,
+				  "canonical JSON may not hold real numbers");
+	if (canon_walk(&w, v, 0) == CANON_ASK || b.oom) {
+		cn_buf_release(&b);
+		return cn_canon_dump_jansson(v, out, len, err);
+	}
+	n = b.len;
+	if (cn_buf_finish(&b, &s))
+		return cn_err_set(err, CN_ENOMEM, "out of memory encoding JSON");
+	*out = s;
+	*len = n;
 	return 0;
 }
 
@@ -418,8 +468,68 @@ int cn_event_seal(struct cn_event *ev, int64_t seq,
 	return 0;
 }
 
+/* The bytes read by canon_parse.h's reader, field by field in the order
+ * canonical form puts them: 1 and *ev filled, 0 when the reader declined
+ * (then *ev is clean and jansson's path decides, with its messages), or
+ * CN_ENOMEM.  What it accepts is canonical by construction, and the time
+ * and prev are checked as the jansson path checks them, so both paths
+ * give the same event (tests/fuzz/fuzz_canon.c). */
+static int decode_canonical(const char *bytes, size_t len,
+			    struct cn_event *ev)
+{
+	struct cn_canon_reader r;
+	const char *prev, *time;
+	size_t prevlen, timelen;
+	json_int_t seq = 0;
+	int ok;
+
+	cn_canon_reader_init(&r, bytes, len, 1);
+	ok = cn_canon_lit(&r, "{\"actor\":", 9) &&
+	     cn_canon_strdup(&r, &ev->actor) &&
+	     cn_canon_lit(&r, ",\"payload\":", 11) &&
+	     cn_canon_object(&r, &ev->payload) &&
+	     cn_canon_lit(&r, ",\"prev\":", 8) &&
+	     cn_canon_span(&r, &prev, &prevlen) &&
+	     cn_canon_lit(&r, ",\"seq\":", 7) && cn_canon_integer(&r, &seq) &&
+	     cn_canon_lit(&r, ",\"time\":", 8) &&
+	     cn_canon_span(&r, &time, &timelen) &&
+	     cn_canon_lit(&r, ",\"type\":", 8) &&
+	     cn_canon_strdup(&r, &ev->type) && cn_canon_lit(&r, "}", 1) &&
+	     cn_canon_end(&r);
+	cn_canon_reader_release(&r);
+	/* what jansson's path would refuse, it refuses with its message */
+	if (ok && (cn_time_parse_canonical(time, timelen, &ev->time) ||
+		   cn_hex_decode(prev, prevlen, ev->prev, CN_HASH_LEN, 0)))
+		ok = 0;
+	if (ok && !(ev->bytes = malloc(len + 1)))
+		r.status = CN_ENOMEM, ok = 0;
+	if (!ok) {
+		cn_event_release(ev);
+		return r.status == CN_ENOMEM ? CN_ENOMEM : 0;
+	}
+	memcpy(ev->bytes, bytes, len);
+	ev->bytes[len] = '\0';
+	ev->len = len;
+	ev->seq = seq;
+	ev->et = cn_event_type_find(ev->type);
+	return 1;
+}
+
 int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
 		    struct cn_err *err)
+{
+	int rc;
+
+	memset(ev, 0, sizeof(*ev));
+	rc = decode_canonical(bytes, len, ev);
+	if (rc == CN_ENOMEM)
+		return cn_err_set(err, CN_ENOMEM, "out of memory decoding an "
+				  "event");
+	return rc ? 0 : cn_event_decode_jansson(bytes, len, ev, err);
+}
+
+int cn_event_decode_jansson(const char *bytes, size_t len,
+			    struct cn_event *ev, struct cn_err *err)
 {
 	json_error_t je;
 	json_t *o, *payload;

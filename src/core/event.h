@@ -83,6 +83,15 @@ int cn_event_seal(struct cn_event *ev, int64_t seq,
 int cn_event_decode(const char *bytes, size_t len, struct cn_event *ev,
 		    struct cn_err *err) CN_NODISCARD;
 
+/* cn_event_decode by jansson's parser alone, as it was before
+ * canon_parse.h: cn_event_decode reads canonical bytes with that reader
+ * and gives anything it declines to this, so the two must agree on every
+ * input (tests/fuzz/fuzz_canon.c).  For that comparison; callers use
+ * cn_event_decode. */
+int cn_event_decode_jansson(const char *bytes, size_t len,
+			    struct cn_event *ev, struct cn_err *err)
+	CN_NODISCARD;
+
 /* Decode bytes whose salt is known (a stored event, a receipt, an export
  * line): cn_event_decode, then ev->salt and ev->hash set from them. */
 int cn_event_open(const char *bytes, size_t len,
@@ -102,6 +111,12 @@ int64_t cn_event_proposal(const struct cn_event *ev);
  * *out and *len as they were. */
 int cn_canon_dump(const json_t *v, char **out, size_t *len,
 		  struct cn_err *err) CN_NODISCARD;
+
+/* cn_canon_dump by jansson's encoder alone, which cn_canon_dump leaves
+ * what it cannot write the same way (a string that is not UTF-8, nesting
+ * past 2,048): the reference tests/fuzz/fuzz_event.c holds it to. */
+int cn_canon_dump_jansson(const json_t *v, char **out, size_t *len,
+			  struct cn_err *err) CN_NODISCARD;
 
 /* *same: whether bytes[0..len) are exactly v's canonical encoding (a
  * value with a real number has none), found without building the text.

@@ -9,6 +9,7 @@
 #ifndef CN_TIMEUTIL_H
 #define CN_TIMEUTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -36,6 +37,12 @@ enum cn_date_precision { CN_PREC_DAY = 0, CN_PREC_MONTH, CN_PREC_YEAR };
  * second.  `what` names the field in the error ("--at", "deadline"). */
 int cn_time_parse(const char *s, const char *what, int64_t *out,
 		  struct cn_err *err) CN_NODISCARD;
+
+/* Whether s[0..n) is a time exactly as cn_time_format writes it
+ * ("2023-07-07T09:30:00Z") within CN_TIME_MIN..CN_TIME_MAX: 0 and *out,
+ * or -1 (no message: the caller that needs one asks cn_time_parse).
+ * One spelling per second, checked without writing the text. */
+int cn_time_parse_canonical(const char *s, size_t n, int64_t *out);
 
 /* Parse a dataset date that may be partial: "YYYY", "YYYY-MM" or
  * "YYYY-MM-DD".  A partial date means its first day (so "2005" is taken as

@@ -3,7 +3,8 @@
  * re-encoding is the input itself; a decoded event is then folded into a
  * small world, which must refuse or accept it without crashing.  Any
  * bytes that parse as JSON: cn_canon_same (the decoder's canonical check,
- * which builds no text) must agree with the canonical text compared. */
+ * which builds no text) must agree with jansson's canonical text compared,
+ * and cn_canon_dump must write that text. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t len = 0;
 		int same = 0, dumped;
 
-		dumped = cn_canon_dump(v, &text, &len, &err);
+		char *mine = NULL;
+		size_t mlen = 0;
+		int mdumped;
+
+		dumped = cn_canon_dump_jansson(v, &text, &len, &err);
 		if (cn_canon_same(v, data, size, &same) == 0 && dumped != CN_ENOMEM &&
 		    same != (dumped == 0 && len == size && !memcmp(text, data, size)))
 			abort();
+		/* our encoder writes what jansson's writes */
+		mdumped = cn_canon_dump(v, &mine, &mlen, &err);
+		if (mdumped != CN_ENOMEM && dumped != CN_ENOMEM &&
+		    (mdumped != dumped ||
+		     (!dumped && (mlen != len || memcmp(mine, text, len)))))
+			abort();
+		free(mine);
 		free(text);
 		json_decref(v);
 	}

@@ -405,6 +405,20 @@ static void test_hex(void **state)
 	assert_memory_equal(in, out, 4);
 	assert_int_equal(cn_hex_decode("00AB7fFF", 8, out, 4, 0), -1);
 	assert_int_equal(cn_hex_decode("00ab7fff", 7, out, 4, 1), -1);
+	/* every byte value, as a high and as a low digit, in both modes */
+	for (int c = 0; c < 256; c++)
+		for (int any = 0; any < 2; any++) {
+			int v = c >= '0' && c <= '9' ? c - '0'
+				: c >= 'a' && c <= 'f' ? c - 'a' + 10
+				: any && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+			char hi[2] = {(char)c, '1'}, lo[2] = {'1', (char)c};
+			assert_int_equal(cn_hex_decode(hi, 2, out, 1, any), v < 0 ? -1 : 0);
+			if (v >= 0)
+				assert_int_equal(out[0], v << 4 | 1);
+			assert_int_equal(cn_hex_decode(lo, 2, out, 1, any), v < 0 ? -1 : 0);
+			if (v >= 0)
+				assert_int_equal(out[0], 0x10 | v);
+		}
 }
 
 /* buf.h: the string builder, and the small JSON and actor helpers. */

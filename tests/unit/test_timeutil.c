@@ -261,6 +261,32 @@ static void test_format_roundtrip(void **state)
 	assert_ptr_equal(cn_time_format(0, buf), buf);
 }
 
+/* Written by hand for four-digit years, by snprintf outside them: both
+ * as the C library's calendar and printf would write them, from before
+ * year 0 to past 9999 (gmtime_r: 64-bit time_t). */
+static void test_format_as_libc(void **state)
+{
+	const int64_t from = INT64_C(-62325000000); /* year -6 */
+	const int64_t to = INT64_C(253750000000);   /* year 10010 */
+	char buf[CN_TIME_BUF], want[CN_TIME_BUF + 32];
+
+	(void)state;
+	for (int64_t t = from; t < to; t += INT64_C(86400) * 13 + 3727) {
+		time_t tt = (time_t)t;
+		struct tm tm;
+
+		assert_non_null(gmtime_r(&tt, &tm));
+		snprintf(want, sizeof(want), "%04lld-%02d-%02dT%02d:%02d:%02dZ",
+			 (long long)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec);
+		assert_string_equal(cn_time_format(t, buf), want);
+	}
+	assert_string_equal(cn_time_format(CN_TIME_MIN, buf), "1000-01-01T00:00:00Z");
+	assert_string_equal(cn_time_format(CN_TIME_MAX, buf), "9999-12-31T23:59:59Z");
+	assert_string_equal(cn_time_format(CN_TIME_MAX + 1, buf), "10000-01-01T00:00:00Z");
+	assert_string_equal(cn_time_format(CN_TIME_MIN - 1, buf), "0999-12-31T23:59:59Z");
+}
+
 static void test_date_format(void **state)
 {
 	char buf[CN_TIME_BUF];
@@ -465,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_error_names_field),
 		cmocka_unit_test(test_partial_dates),
 		cmocka_unit_test(test_format_roundtrip),
+		cmocka_unit_test(test_format_as_libc),
 		cmocka_unit_test(test_date_format),
 		cmocka_unit_test(test_range_constants),
 		cmocka_unit_test(test_range_offsets_cross_the_edge),
