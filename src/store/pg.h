@@ -52,6 +52,10 @@
  * deadlocks when neither side reads). */
 #define CN_PG_PIPE 256
 
+/* Merkle nodes a write holds before it sends them, in one INSERT
+ * (pg_tree.c): a batch of a few dozen events makes about twice as many. */
+#define CN_PG_NODES 256
+
 struct cn_pg_row;
 
 struct cn_store_backend {
@@ -81,6 +85,11 @@ struct cn_store_backend {
 	int64_t wcp_size, wcp_time;
 	uint8_t wcp_root[CN_MERKLE_HASH_LEN];
 	char *wcp_note;
+	/* The Merkle nodes the write stored and has not sent yet: sent
+	 * together, one INSERT, before the next statement that waits (or
+	 * reads), the COMMIT, or when full (cn_pg_nodes_flush). */
+	size_t nnodes;
+	struct cn_merkle_node nodes[CN_PG_NODES];
 	/* Statements sent in pipeline mode whose results are still to be
 	 * read (pg_exec.c): what each was, for its error message, and the
 	 * callback of one that returns rows. */
@@ -242,6 +251,13 @@ int cn_pg_node_put(struct cn_store_backend *b, const struct cn_merkle_node *n,
 		   struct cn_err *err);
 int cn_pg_nodes(struct cn_store_backend *b, cn_node_fn fn, void *ctx,
 		struct cn_err *err);
+/* Send the nodes cn_pg_node_put holds (one statement, in the pipeline
+ * inside a write): pg_exec.c calls it before every statement that waits
+ * or returns rows, and before COMMIT, so no statement of the transaction
+ * can miss a node stored before it.  cn_pg_nodes_drop forgets them (a
+ * rollback). */
+int cn_pg_nodes_flush(struct cn_store_backend *b, struct cn_err *err);
+void cn_pg_nodes_drop(struct cn_store_backend *b);
 /* The newest checkpoint's query, and the row callback (ctx: b) that
  * keeps it for the write (pg_begin); cn_pg_checkpoint_forget drops it. */
 extern const char cn_pg_latest_sql[];

@@ -116,13 +116,16 @@ int cn_pg_send_rows(struct cn_store_backend *b, const char *sql,
 		    const struct cn_pg_params *p, cn_pg_row_fn fn, void *ctx,
 		    const char *what, struct cn_err *err)
 {
-	return pipe_send(b, sql, p, &(struct cn_pg_pending){
+	/* A statement that returns rows may read the nodes held. */
+	int rc = cn_pg_nodes_flush(b, err);
+	return rc ? rc : pipe_send(b, sql, p, &(struct cn_pg_pending){
 			    .what = what, .rows = 1, .fn = fn, .ctx = ctx}, err);
 }
 
 int cn_pg_send_commit(struct cn_store_backend *b, struct cn_err *err)
 {
-	return pipe_send(b, "COMMIT", NULL, &(struct cn_pg_pending){
+	int rc = cn_pg_nodes_flush(b, err);
+	return rc ? rc : pipe_send(b, "COMMIT", NULL, &(struct cn_pg_pending){
 			    .what = commit_what, .commit = 1}, err);
 }
 
@@ -193,7 +196,7 @@ static PGresult *exec(struct cn_store_backend *b, const char *sql,
 	static const struct cn_pg_params none = {0};
 	if (!p)
 		p = &none;
-	if (cn_pg_sync(b, err))
+	if (cn_pg_nodes_flush(b, err) || cn_pg_sync(b, err))
 		return NULL;
 	return PQexecParams(b->conn, sql, p->n, p->types, p->values, p->lengths,
 			    p->formats, 1);
@@ -240,9 +243,9 @@ int cn_pg_script(struct cn_store_backend *b, const char *sql, const char *what,
 		 struct cn_err *err)
 {
 	PGresult *res;
-	int rc = cn_pg_sync(b, err);
+	int rc = cn_pg_nodes_flush(b, err);
 
-	if (rc)
+	if (rc || (rc = cn_pg_sync(b, err)))
 		return rc;
 	res = PQexec(b->conn, sql);
 

@@ -317,7 +317,8 @@ static const char lock_sql[] =
 
 static void pg_rollback(struct cn_store_backend *b)
 {
-	cn_pg_sync(b, NULL); /* what was sent ahead is void now */
+	cn_pg_nodes_drop(b); /* void now, as is what was sent ahead */
+	cn_pg_sync(b, NULL);
 	b->writing = 0;
 	b->wseq = -1;
 	cn_pg_checkpoint_forget(b);
@@ -391,6 +392,7 @@ static int pg_commit(struct cn_store_backend *b, struct cn_err *err)
 
 	if (rc == 0)
 		rc = cn_pg_sync(b, err);
+	cn_pg_nodes_drop(b); /* left only when the commit failed */
 	b->writing = 0;
 	b->wseq = -1;
 	cn_pg_checkpoint_forget(b);
