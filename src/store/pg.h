@@ -78,6 +78,10 @@ struct cn_store_backend {
 	 * (-1: unknown). */
 	int writing;
 	int64_t wseq;
+	/* The change counter as the write lock's UPDATE set it, and as this
+	 * connection's last commit left it (-1: unknown): under the lock
+	 * nobody else moves it, so the commit publishes exactly that. */
+	int64_t wversion, cversion;
 	/* The newest checkpoint, read with the lock too and replaced by the
 	 * one the write stores: what signing asks for (pg_tree.c).  wcp: 0
 	 * not known, 1 none stored, 2 held. */

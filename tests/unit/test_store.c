@@ -1651,6 +1651,20 @@ static void test_two_writers_one_log(void **state)
 	assert_int_equal(nev, f->seeded + 6);
 }
 
+/* cn_store_versions gives what the three counters' own reads give (the
+ * meta counters, where the backend reads them in the same query). */
+static void same_versions(struct cn_store *rd)
+{
+	struct cn_err err = {0};
+	int64_t v, reg, tok, v1, reg1, tok1;
+
+	assert_int_equal(cn_store_versions(rd, &v, &reg, &tok, &err), 0);
+	assert_int_equal(cn_store_data_version(rd, &v1, &err), 0);
+	assert_int_equal(cn_store_registry_version(rd, &reg1, &tok1, &err), 0);
+	assert_int_equal(v, v1);
+	assert_true(reg == -1 ? tok == -1 : reg == reg1 && tok == tok1);
+}
+
 /* Guarantee 6: a reader's change signal moves when another connection
  * commits, and the tokens counter with a token issued or revoked. */
 static void test_change_signal(void **state)
@@ -1659,6 +1673,7 @@ static void test_change_signal(void **state)
 	struct cn_err err = {0};
 	struct cn_store *rd = NULL;
 	int64_t v0 = 0, v1 = 0, v2 = 0, reg = 0, tok0 = 0, tok1 = 0, id = 0;
+	int64_t cv = 0;
 	uint8_t h[CN_HASH_LEN] = {1, 2, 3};
 	struct cn_propose_args p = {.body = "NAC", .title = "Signal"};
 
@@ -1667,9 +1682,21 @@ static void test_change_signal(void **state)
 	assert_int_equal(cn_store_data_version(rd, &v0, &err), 0);
 	assert_int_equal(cn_store_registry_version(rd, &reg, &tok0, &err), 0);
 	assert_int_equal(reg, f->seeded);
+	same_versions(rd);
 	run(f, "2023-07-07T09:00:00Z", cn_app_cmd_propose, &p);
 	assert_int_equal(cn_store_data_version(rd, &v1, &err), 0);
 	assert_int_not_equal(v1, v0);
+	same_versions(rd);
+	/* The writer knows the counter its commit left (PostgreSQL): the
+	 * one every other connection now reads. */
+	if (pg_base) {
+		assert_int_equal(cn_store_commit_version(cn_app_store(f->app),
+							 &cv), 0);
+		assert_int_equal(cv, v1);
+	} else {
+		assert_int_equal(cn_store_commit_version(cn_app_store(f->app),
+							 &cv), CN_ENOTFOUND);
+	}
 	assert_int_equal(cn_store_token_add(cn_app_store(f->app), h, "secretariat",
 					    NULL, "test", T("2023-07-07T10:00:00Z"),
 					    &id, &err), 0);
@@ -1677,6 +1704,7 @@ static void test_change_signal(void **state)
 	assert_int_not_equal(v2, v1);
 	assert_int_equal(cn_store_registry_version(rd, &reg, &tok1, &err), 0);
 	assert_int_not_equal(tok1, tok0);
+	same_versions(rd);
 	assert_int_equal(cn_store_token_revoke(cn_app_store(f->app), id,
 					       T("2023-07-07T11:00:00Z"), &err), 0);
 	assert_int_equal(cn_store_token_revoke(cn_app_store(f->app), id,
@@ -1684,6 +1712,7 @@ static void test_change_signal(void **state)
 			 CN_ENOTFOUND);
 	assert_int_equal(cn_store_registry_version(rd, &reg, &tok0, &err), 0);
 	assert_int_equal(tok0, tok1 + 1);
+	same_versions(rd);
 	cn_store_close(rd);
 }
 
