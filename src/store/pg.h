@@ -52,6 +52,9 @@
  * deadlocks when neither side reads). */
 #define CN_PG_PIPE 256
 
+/* Statements prepared per session: the write path has about a dozen. */
+#define CN_PG_PREPS 32
+
 /* Merkle nodes a write holds before it sends them, in one INSERT
  * (pg_tree.c): a batch of a few dozen events makes about twice as many. */
 #define CN_PG_NODES 256
@@ -105,7 +108,18 @@ struct cn_store_backend {
 		int (*fn)(void *ctx, const struct cn_pg_row *r,
 			  struct cn_err *err);
 		void *ctx;
+		int prep;      /* preparing statement prep - 1 (0: not) */
 	} pending[CN_PG_PIPE];
+	/* The statements a write sends ahead, prepared once per session
+	 * (pg_exec.c), by their SQL's address (static, or row_sql's: fixed
+	 * for the backend's life).  state: 0 to prepare, 1 sent, 2 done;
+	 * gen names a new one when a prepare's fate was not learnt. */
+	int nprep;
+	struct cn_pg_prep {
+		const char *sql;
+		int state;
+		unsigned gen;
+	} prep[CN_PG_PREPS];
 };
 
 /* The parameters of one statement, every one binary and typed. */

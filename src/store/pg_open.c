@@ -122,6 +122,8 @@ static int connected(struct cn_store_backend *b, struct cn_err *err)
 	if (PQstatus(b->conn) == CONNECTION_OK)
 		return 0;
 	b->piped = 0; /* lost with the connection */
+	for (int i = 0; i < b->nprep; i++)
+		b->prep[i].state = 0; /* and so are prepared statements */
 	PQreset(b->conn);
 	if (PQpipelineStatus(b->conn) != PQ_PIPELINE_OFF)
 		(void)PQexitPipelineMode(b->conn);

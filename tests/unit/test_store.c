@@ -1651,6 +1651,108 @@ static void test_two_writers_one_log(void **state)
 	assert_int_equal(nev, f->seeded + 6);
 }
 
+/* The first checkpoint, copied (the note and root kept in cp_copy). */
+struct cp_copy {
+	struct cn_checkpoint_row cp;
+	uint8_t root[CN_MERKLE_HASH_LEN];
+	char note[4096];
+	int n;
+};
+
+static int first_checkpoint(void *ctx, const struct cn_checkpoint_row *cp,
+			    struct cn_err *err)
+{
+	struct cp_copy *c = ctx;
+	(void)err;
+	if (c->n++)
+		return 0;
+	assert_int_equal(cp->rootlen, CN_MERKLE_HASH_LEN);
+	memcpy(c->root, cp->root, CN_MERKLE_HASH_LEN);
+	snprintf(c->note, sizeof(c->note), "%s", cp->note);
+	c->cp = *cp;
+	c->cp.root = c->root;
+	c->cp.note = c->note;
+	return 0;
+}
+
+/* The first row, its text copied (the scan's is borrowed); free_row. */
+static int first_row(void *ctx, const struct cn_row *row, struct cn_err *err)
+{
+	struct cn_row *out = ctx;
+	(void)err;
+	if (out->v[0].s || out->v[0].i)
+		return 0;
+	*out = *row;
+	for (int i = 0; i < CN_ROW_MAX; i++)
+		if (row->v[i].s) {
+			char *copy = malloc(row->v[i].len + 1);
+			assert_non_null(copy);
+			memcpy(copy, row->v[i].s, row->v[i].len);
+			copy[row->v[i].len] = '\0';
+			out->v[i].s = copy;
+		}
+	return 0;
+}
+
+static void free_row(struct cn_row *row)
+{
+	for (int i = 0; i < CN_ROW_MAX; i++)
+		free((char *)row->v[i].s);
+}
+
+/* A write that fails part way leaves its connection able to write.  On
+ * PostgreSQL a write's statements are prepared in its pipeline as they
+ * are first sent: those sent after the failing one never ran, and the
+ * next write must prepare them again (a copied checkpoint of a size
+ * stored fails; a row put after it, in the same pipeline, is not run). */
+static void test_write_after_a_failed_one(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_app *other = NULL;
+	struct cp_copy c = {0};
+	struct cn_row row = {0};
+	struct cn_propose_args p = {.body = "NAC", .title = "After"};
+	int64_t nev = 0, ncp = 0;
+	int rc;
+
+	seed(f, 0);
+	/* A proposal's row to put, by another connection than the one whose
+	 * writes fail: that one's next write (a proposal) puts such a row,
+	 * by a statement its failed writes sent last. */
+	run(f, "2023-07-07T08:00:00Z", cn_app_cmd_propose, &p);
+	if (cn_app_open(f->path, 0, &other, &err))
+		fail_msg("second app: %s", err.msg);
+	struct cn_store *st = cn_app_store(other);
+	assert_int_equal(cn_store_checkpoints(st, first_checkpoint, &c, &err), 0);
+	assert_true(c.n > 0);
+	assert_int_equal(cn_store_rows(st, CN_TAB_PROPOSALS, CN_ORDER_KEY,
+				       first_row, &row, &err), 0);
+	assert_int_equal(row.table, CN_TAB_PROPOSALS);
+	/* Twice: the second time, on PostgreSQL, with the statements
+	 * prepared by the first. */
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(cn_store_begin(st, &err), 0);
+		rc = cn_store_checkpoint_copy(st, &c.cp, &err);
+		if (rc == 0)
+			rc = cn_store_put_row(st, &row, &err);
+		if (rc == 0)
+			rc = cn_store_commit(st, &err);
+		assert_int_not_equal(rc, 0);
+		cn_store_rollback(st); /* as the app does after a failed commit */
+		if (cn_app_run(other, T("2023-07-07T09:00:00Z") + round,
+			       "secretariat", cn_app_cmd_propose, &p, NULL, &err))
+			fail_msg("write %d after a failed one: %s", round, err.msg);
+	}
+	free_row(&row);
+	cn_app_close(other);
+	assert_int_equal(count_events(f->path), f->seeded + 3);
+	assert_int_equal(cn_app_reload(f->app, &err), 0);
+	if (cn_app_verify(f->app, NULL, &nev, &ncp, &err))
+		fail_msg("verify: %s", err.msg);
+	assert_int_equal(nev, f->seeded + 3);
+}
+
 /* cn_store_versions gives what the three counters' own reads give (the
  * meta counters, where the backend reads them in the same query). */
 static void same_versions(struct cn_store *rd)
@@ -2849,6 +2951,7 @@ int main(void)
 		S(test_sight_rule),
 		S(test_same_log_same_root),
 		S(test_two_writers_one_log),
+		S(test_write_after_a_failed_one),
 		S(test_change_signal),
 		S(test_calendar_feed_keys),
 		S(test_people_and_sessions),
