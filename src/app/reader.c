@@ -52,11 +52,15 @@ int cn_reader_refresh(struct cn_reader *rd, unsigned *moved,
 	int rc;
 
 	*moved = 0;
-	if ((rc = cn_store_data_version(rd->st, &dv, err)))
+	/* PostgreSQL gives all three counters in the one query a request
+	 * pays anyway; SQLite the change counter alone, and meta is read
+	 * only when it moved. */
+	if ((rc = cn_store_versions(rd->st, &dv, &reg, &tokens, err)))
 		return rc;
 	if (rd->current && dv == rd->data_version)
 		return 0; /* nothing committed since */
-	if ((rc = cn_store_registry_version(rd->st, &reg, &tokens, err)))
+	if (reg < 0 &&
+	    (rc = cn_store_registry_version(rd->st, &reg, &tokens, err)))
 		return rc;
 	*moved = CN_READER_DATA;
 	if (!rd->current || tokens != rd->tokens_version)

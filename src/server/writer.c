@@ -44,6 +44,11 @@ struct writer {
 	/* Read the store's change counter after each commit, for the
 	 * jobs' `version` (writer_want_versions); set before any job. */
 	int versions;
+	/* The change counter as this writer's last commit left it, when the
+	 * store knows it (-1: not known, or the last batch committed
+	 * nothing): the counter still there means nobody committed since,
+	 * and the world, which has that commit, is current. */
+	int64_t own_version;
 };
 
 /* Seconds of CLOCK_REALTIME.  Not time(): glibc may serve time() from the
@@ -160,6 +165,7 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t *pnow,
 	int rc;
 
 	*culprit = NULL;
+	w->own_version = -1; /* known again only if this batch commits */
 	/* Another process (the CLI) may have committed to the store: the app
 	 * folds it in at the start of the batch, inside the write lock. */
 	if ((rc = cn_app_batch_begin(w->app, err)))
@@ -241,10 +247,16 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t *pnow,
 		return rc;
 	/* The counter as the commit left it (or later: another server's
 	 * commit only raises it): what a reader must have to show these
-	 * jobs.  Unknown (0) if it cannot be read; the jobs are durable. */
+	 * jobs.  Unknown (0) if it cannot be read; the jobs are durable.
+	 * Known without a query where the backend kept it (PostgreSQL),
+	 * and then refresh() knows its own commit when the watch tells of
+	 * it. */
 	int64_t version = 0;
 	struct cn_err verr;
-	if (w->versions &&
+	if (!changed || cn_store_commit_version(cn_app_store(w->app),
+						&w->own_version))
+		w->own_version = -1;
+	if (w->versions && (version = w->own_version) < 0 &&
 	    cn_store_data_version(cn_app_store(w->app), &version, &verr))
 		version = 0;
 	/* Each answer is the view as the batch left it (the batch wrote each
@@ -356,7 +368,7 @@ static void refresh(struct writer *w)
 	 * a connection the database lost (a restart), which the fold's
 	 * reads would not. */
 	if (cn_store_data_version(cn_app_store(w->app), &version, &err) ||
-	    cn_app_reload(w->app, &err)) {
+	    (version != w->own_version && cn_app_reload(w->app, &err))) {
 		/* Once per outage: the watch asks again every few seconds. */
 		if (!w->refresh_failed)
 			fprintf(stderr, "council: folding other servers' events: "
@@ -468,6 +480,7 @@ int writer_start(struct cn_app *app, struct writer **out, struct cn_err *err)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	w->app = app;
 	w->leads = 1;
+	w->own_version = -1; /* the first refresh folds what is there */
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_REALTIME);

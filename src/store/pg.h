@@ -52,6 +52,13 @@
  * deadlocks when neither side reads). */
 #define CN_PG_PIPE 256
 
+/* Statements prepared per session: the write path has about a dozen. */
+#define CN_PG_PREPS 32
+
+/* Merkle nodes a write holds before it sends them, in one INSERT
+ * (pg_tree.c): a batch of a few dozen events makes about twice as many. */
+#define CN_PG_NODES 256
+
 struct cn_pg_row;
 
 struct cn_store_backend {
@@ -74,6 +81,10 @@ struct cn_store_backend {
 	 * (-1: unknown). */
 	int writing;
 	int64_t wseq;
+	/* The change counter as the write lock's UPDATE set it, and as this
+	 * connection's last commit left it (-1: unknown): under the lock
+	 * nobody else moves it, so the commit publishes exactly that. */
+	int64_t wversion, cversion;
 	/* The newest checkpoint, read with the lock too and replaced by the
 	 * one the write stores: what signing asks for (pg_tree.c).  wcp: 0
 	 * not known, 1 none stored, 2 held. */
@@ -81,6 +92,11 @@ struct cn_store_backend {
 	int64_t wcp_size, wcp_time;
 	uint8_t wcp_root[CN_MERKLE_HASH_LEN];
 	char *wcp_note;
+	/* The Merkle nodes the write stored and has not sent yet: sent
+	 * together, one INSERT, before the next statement that waits (or
+	 * reads), the COMMIT, or when full (cn_pg_nodes_flush). */
+	size_t nnodes;
+	struct cn_merkle_node nodes[CN_PG_NODES];
 	/* Statements sent in pipeline mode whose results are still to be
 	 * read (pg_exec.c): what each was, for its error message, and the
 	 * callback of one that returns rows. */
@@ -92,7 +108,18 @@ struct cn_store_backend {
 		int (*fn)(void *ctx, const struct cn_pg_row *r,
 			  struct cn_err *err);
 		void *ctx;
+		int prep;      /* preparing statement prep - 1 (0: not) */
 	} pending[CN_PG_PIPE];
+	/* The statements a write sends ahead, prepared once per session
+	 * (pg_exec.c), by their SQL's address (static, or row_sql's: fixed
+	 * for the backend's life).  state: 0 to prepare, 1 sent, 2 done;
+	 * gen names a new one when a prepare's fate was not learnt. */
+	int nprep;
+	struct cn_pg_prep {
+		const char *sql;
+		int state;
+		unsigned gen;
+	} prep[CN_PG_PREPS];
 };
 
 /* The parameters of one statement, every one binary and typed. */
@@ -242,6 +269,13 @@ int cn_pg_node_put(struct cn_store_backend *b, const struct cn_merkle_node *n,
 		   struct cn_err *err);
 int cn_pg_nodes(struct cn_store_backend *b, cn_node_fn fn, void *ctx,
 		struct cn_err *err);
+/* Send the nodes cn_pg_node_put holds (one statement, in the pipeline
+ * inside a write): pg_exec.c calls it before every statement that waits
+ * or returns rows, and before COMMIT, so no statement of the transaction
+ * can miss a node stored before it.  cn_pg_nodes_drop forgets them (a
+ * rollback). */
+int cn_pg_nodes_flush(struct cn_store_backend *b, struct cn_err *err);
+void cn_pg_nodes_drop(struct cn_store_backend *b);
 /* The newest checkpoint's query, and the row callback (ctx: b) that
  * keeps it for the write (pg_begin); cn_pg_checkpoint_forget drops it. */
 extern const char cn_pg_latest_sql[];

@@ -81,23 +81,82 @@ int cn_pg_err(struct cn_store_backend *b, struct cn_err *err, const char *what)
 
 static const char commit_what[] = "committing";
 
+/* ---- prepared statements ------------------------------------------------------
+ *
+ * A write sends the same few statements batch after batch (the lock, the
+ * log's size, the event, its nodes, the rows, the checkpoint); prepared
+ * once per session, the server parses and plans each once instead of
+ * every time.  The prepare goes in the pipeline ahead of the statement's
+ * first run, and its result says whether it took: a prepare not run (an
+ * earlier statement failed) is sent again, under a new name, since a
+ * prepared statement outlives the transaction and a name cannot be
+ * prepared twice.  Prepared with their parameters' types, which every
+ * caller of a statement gives alike (a column's type). */
+
+static int prep_slot(struct cn_store_backend *b, const char *sql)
+{
+	for (int i = 0; i < b->nprep; i++)
+		if (b->prep[i].sql == sql)
+			return i;
+	/* Transaction control stays a simple statement. */
+	if (b->nprep == CN_PG_PREPS || !strncmp(sql, "BEGIN", 5) ||
+	    !strcmp(sql, "COMMIT"))
+		return -1;
+	b->prep[b->nprep] = (struct cn_pg_prep){.sql = sql};
+	return b->nprep++;
+}
+
+static void prep_name(const struct cn_store_backend *b, int k, char *name,
+		      size_t n)
+{
+	snprintf(name, n, "cn_p%d_%u", k, b->prep[k].gen);
+}
+
+/* What a prepare's result (or its absence) says of it. */
+static void prep_taken(struct cn_store_backend *b, int k, const PGresult *res)
+{
+	if (res && PQresultStatus(res) == PGRES_COMMAND_OK) {
+		b->prep[k].state = 2;
+	} else {
+		b->prep[k].state = 0;
+		b->prep[k].gen++;
+	}
+}
+
 static int pipe_send(struct cn_store_backend *b, const char *sql,
 		const struct cn_pg_params *p, const struct cn_pg_pending *pend,
 		struct cn_err *err)
 {
 	static const struct cn_pg_params none = {0};
-	int rc;
+	char name[32];
+	int rc, k;
 
 	assert(b->writing);
-	if (b->piped == CN_PG_PIPE && (rc = cn_pg_sync(b, err)))
+	/* Room for a prepare and the statement. */
+	if (b->piped >= CN_PG_PIPE - 1 && (rc = cn_pg_sync(b, err)))
 		return rc;
 	if (PQpipelineStatus(b->conn) == PQ_PIPELINE_OFF &&
 	    !PQenterPipelineMode(b->conn))
 		return cn_pg_err(b, err, pend->what);
 	if (!p)
 		p = &none;
-	if (!PQsendQueryParams(b->conn, sql, p->n, p->types, p->values,
-			       p->lengths, p->formats, 1))
+	if ((k = prep_slot(b, sql)) < 0) {
+		if (!PQsendQueryParams(b->conn, sql, p->n, p->types, p->values,
+				       p->lengths, p->formats, 1))
+			return cn_pg_err(b, err, pend->what);
+		b->pending[b->piped++] = *pend;
+		return 0;
+	}
+	prep_name(b, k, name, sizeof(name));
+	if (b->prep[k].state == 0) {
+		if (!PQsendPrepare(b->conn, name, sql, p->n, p->types))
+			return cn_pg_err(b, err, pend->what);
+		b->prep[k].state = 1;
+		b->pending[b->piped++] = (struct cn_pg_pending){
+			.what = pend->what, .prep = k + 1};
+	}
+	if (!PQsendQueryPrepared(b->conn, name, p->n, p->values, p->lengths,
+				 p->formats, 1))
 		return cn_pg_err(b, err, pend->what);
 	b->pending[b->piped++] = *pend;
 	return 0;
@@ -116,13 +175,16 @@ int cn_pg_send_rows(struct cn_store_backend *b, const char *sql,
 		    const struct cn_pg_params *p, cn_pg_row_fn fn, void *ctx,
 		    const char *what, struct cn_err *err)
 {
-	return pipe_send(b, sql, p, &(struct cn_pg_pending){
+	/* A statement that returns rows may read the nodes held. */
+	int rc = cn_pg_nodes_flush(b, err);
+	return rc ? rc : pipe_send(b, sql, p, &(struct cn_pg_pending){
 			    .what = what, .rows = 1, .fn = fn, .ctx = ctx}, err);
 }
 
 int cn_pg_send_commit(struct cn_store_backend *b, struct cn_err *err)
 {
-	return pipe_send(b, "COMMIT", NULL, &(struct cn_pg_pending){
+	int rc = cn_pg_nodes_flush(b, err);
+	return rc ? rc : pipe_send(b, "COMMIT", NULL, &(struct cn_pg_pending){
 			    .what = commit_what, .commit = 1}, err);
 }
 
@@ -134,6 +196,8 @@ static int take(struct cn_store_backend *b, const struct cn_pg_pending *pend,
 	const ExecStatusType want = pend->rows ? PGRES_TUPLES_OK
 					       : PGRES_COMMAND_OK;
 
+	if (pend->prep)
+		prep_taken(b, pend->prep - 1, res);
 	if (rc)
 		return rc;
 	if (!res)
@@ -169,8 +233,14 @@ int cn_pg_sync(struct cn_store_backend *b, struct cn_err *err)
 	for (int i = 0; i < n; i++) {
 		res = PQgetResult(b->conn);
 		rc = take(b, &b->pending[i], res, rc, err);
-		if (!res)
+		if (!res) {
+			/* The connection failed: the prepares not heard of
+			 * are unknown, so prepared again, by new names. */
+			for (int j = i + 1; j < n; j++)
+				if (b->pending[j].prep)
+					prep_taken(b, b->pending[j].prep - 1, NULL);
 			break;
+		}
 		PQclear(res);
 		while ((res = PQgetResult(b->conn)))
 			PQclear(res);
@@ -193,7 +263,7 @@ static PGresult *exec(struct cn_store_backend *b, const char *sql,
 	static const struct cn_pg_params none = {0};
 	if (!p)
 		p = &none;
-	if (cn_pg_sync(b, err))
+	if (cn_pg_nodes_flush(b, err) || cn_pg_sync(b, err))
 		return NULL;
 	return PQexecParams(b->conn, sql, p->n, p->types, p->values, p->lengths,
 			    p->formats, 1);
@@ -240,9 +310,9 @@ int cn_pg_script(struct cn_store_backend *b, const char *sql, const char *what,
 		 struct cn_err *err)
 {
 	PGresult *res;
-	int rc = cn_pg_sync(b, err);
+	int rc = cn_pg_nodes_flush(b, err);
 
-	if (rc)
+	if (rc || (rc = cn_pg_sync(b, err)))
 		return rc;
 	res = PQexec(b->conn, sql);
 

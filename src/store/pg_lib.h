@@ -26,8 +26,9 @@
 	X(PQgetResult) X(PQgetvalue) X(PQnotifies) X(PQntuples)             \
 	X(PQparameterStatus) X(PQpipelineStatus) X(PQpipelineSync)          \
 	X(PQreset) X(PQresultErrorMessage) X(PQresultStatus)                \
-	X(PQsendQueryParams) X(PQsetClientEncoding) X(PQsocket)             \
-	X(PQstatus) X(PQtransactionStatus)
+	X(PQsendPrepare) X(PQsendQueryParams) X(PQsendQueryPrepared)        \
+	X(PQsetClientEncoding) X(PQsocket) X(PQstatus)                      \
+	X(PQtransactionStatus)
 
 struct cn_libpq {
 #define CN_LIBPQ_SLOT(f) __typeof__(f) *f;
@@ -68,7 +69,9 @@ int cn_libpq_load(struct cn_err *err);
 #define PQreset (cn_libpq.PQreset)
 #define PQresultErrorMessage (cn_libpq.PQresultErrorMessage)
 #define PQresultStatus (cn_libpq.PQresultStatus)
+#define PQsendPrepare (cn_libpq.PQsendPrepare)
 #define PQsendQueryParams (cn_libpq.PQsendQueryParams)
+#define PQsendQueryPrepared (cn_libpq.PQsendQueryPrepared)
 #define PQsetClientEncoding (cn_libpq.PQsetClientEncoding)
 #define PQsocket (cn_libpq.PQsocket)
 #define PQstatus (cn_libpq.PQstatus)

@@ -122,6 +122,8 @@ static int connected(struct cn_store_backend *b, struct cn_err *err)
 	if (PQstatus(b->conn) == CONNECTION_OK)
 		return 0;
 	b->piped = 0; /* lost with the connection */
+	for (int i = 0; i < b->nprep; i++)
+		b->prep[i].state = 0; /* and so are prepared statements */
 	PQreset(b->conn);
 	if (PQpipelineStatus(b->conn) != PQ_PIPELINE_OFF)
 		(void)PQexitPipelineMode(b->conn);
@@ -312,12 +314,15 @@ static int pg_open(const char *path, int flags, struct cn_store_backend **out,
  * transaction commits: other servers hear of the commit at once. */
 static const char lock_sql[] =
 	"WITH head AS (UPDATE council SET version = version + 1"
-	" RETURNING store_id)"
-	" SELECT pg_notify('" CN_PG_CHANNEL "' || store_id, '') FROM head";
+	" RETURNING store_id, version)"
+	" SELECT version, pg_notify('" CN_PG_CHANNEL "' || store_id, '')"
+	" FROM head";
 
 static void pg_rollback(struct cn_store_backend *b)
 {
-	cn_pg_sync(b, NULL); /* what was sent ahead is void now */
+	cn_pg_nodes_drop(b); /* void now, as is what was sent ahead */
+	cn_pg_sync(b, NULL);
+	b->wversion = b->cversion = -1;
 	b->writing = 0;
 	b->wseq = -1;
 	cn_pg_checkpoint_forget(b);
@@ -343,15 +348,15 @@ static int pg_savepoint(struct cn_store_backend *b, enum cn_savepoint op,
 
 static int lock_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 {
-	(void)r;
+	struct cn_store_backend *b = ctx;
 	(void)err;
-	++*(int *)ctx;
+	b->wversion = cn_pg_int64(r, 0);
 	return 0;
 }
 
 static int pg_begin(struct cn_store_backend *b, struct cn_err *err)
 {
-	int rc, locked = 0;
+	int rc;
 
 	assert(PQtransactionStatus(b->conn) == PQTRANS_IDLE ||
 	       PQstatus(b->conn) != CONNECTION_OK);
@@ -364,18 +369,19 @@ static int pg_begin(struct cn_store_backend *b, struct cn_err *err)
 	 * size is read after the lock was granted. */
 	b->writing = 1;
 	b->wseq = -1;
+	b->wversion = b->cversion = -1;
 	cn_pg_checkpoint_forget(b);
 	b->wcp = 1; /* none stored, unless a row comes (pg_tree.c) */
 	if ((rc = cn_pg_send(b, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL,
 			     "starting a write", err)) == 0 &&
-	    (rc = cn_pg_send_rows(b, lock_sql, NULL, lock_row, &locked,
+	    (rc = cn_pg_send_rows(b, lock_sql, NULL, lock_row, b,
 				  "taking the write lock", err)) == 0 &&
 	    (rc = cn_pg_send_rows(b, cn_pg_last_seq_sql, NULL, cn_pg_get_int64,
 				  &b->wseq, "reading the log", err)) == 0 &&
 	    (rc = cn_pg_send_rows(b, cn_pg_latest_sql, NULL,
 				  cn_pg_checkpoint_keep, b, "reading checkpoints",
 				  err)) == 0 &&
-	    (rc = cn_pg_sync(b, err)) == 0 && !locked)
+	    (rc = cn_pg_sync(b, err)) == 0 && b->wversion < 0)
 		rc = cn_err_set(err, CN_ECORRUPT, "%s: the marker row is missing",
 				b->label);
 
@@ -391,6 +397,9 @@ static int pg_commit(struct cn_store_backend *b, struct cn_err *err)
 
 	if (rc == 0)
 		rc = cn_pg_sync(b, err);
+	cn_pg_nodes_drop(b); /* left only when the commit failed */
+	b->cversion = rc == 0 ? b->wversion : -1;
+	b->wversion = -1;
 	b->writing = 0;
 	b->wseq = -1;
 	cn_pg_checkpoint_forget(b);
@@ -432,6 +441,44 @@ static int pg_data_version(struct cn_store_backend *b, int64_t *out,
 	int rc = b->reading ? 0 : connected(b, err);
 	return rc ? rc : cn_pg_one(b, "SELECT version FROM council", NULL,
 				   cn_pg_get_int64, out, "reading the change "
+				   "counter", "no marker row", err);
+}
+
+/* The meta counters are text (meta's values); a missing one is 0, as in
+ * cn_store_registry_version. */
+static int versions_row(void *ctx, const struct cn_pg_row *r,
+			struct cn_err *err)
+{
+	int64_t **out = ctx;
+	char v[32];
+
+	(void)err;
+	*out[0] = cn_pg_int64(r, 0);
+	for (int col = 1; col <= 2; col++) {
+		cn_pg_copy(r, col, v, sizeof(v));
+		*out[col] = strtoll(v, NULL, 10);
+	}
+	return 0;
+}
+
+static int pg_commit_version(struct cn_store_backend *b, int64_t *out)
+{
+	*out = b->cversion;
+	return b->cversion < 0 ? CN_ENOTFOUND : 0;
+}
+
+static int pg_versions(struct cn_store_backend *b, int64_t *data,
+		       int64_t *registry, int64_t *tokens, struct cn_err *err)
+{
+	int64_t *out[3] = {data, registry, tokens};
+	/* As pg_data_version: a lost connection is made again here. */
+	int rc = b->reading ? 0 : connected(b, err);
+	return rc ? rc : cn_pg_one(b, "SELECT version,"
+				   " (SELECT value FROM meta"
+				   " WHERE key = 'registry_seq'),"
+				   " (SELECT value FROM meta"
+				   " WHERE key = 'tokens_seq') FROM council",
+				   NULL, versions_row, out, "reading the change "
 				   "counter", "no marker row", err);
 }
 
@@ -557,6 +604,8 @@ const struct cn_store_ops cn_store_pg = {
 	.read_begin = pg_read_begin,
 	.read_end = pg_read_end,
 	.data_version = pg_data_version,
+	.versions = pg_versions,
+	.commit_version = pg_commit_version,
 	.wal = pg_wal,
 	.append = cn_pg_append,
 	.events = cn_pg_events,

@@ -6,6 +6,7 @@
  */
 #include "pg.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,17 +39,104 @@ int cn_pg_node_get(struct cn_store_backend *b, unsigned level, uint64_t index,
 	return rc;
 }
 
+/* ---- storing nodes: held, then one INSERT for all -------------------------------
+ *
+ * An append stores one node per level it completes, about two per event;
+ * a statement each was a fifth of the statements a write sends, each
+ * parsed, planned and executed on its own by the server.  The nodes are
+ * held until the next statement that waits (pg_exec.c flushes before it)
+ * and sent as three arrays, one statement for a whole batch. */
+
+/* Array element types and the array types (pg_type.h). */
+#define INT8_ARRAY 1016
+#define BYTEA_ARRAY 1001
+
+static unsigned char *put32(unsigned char *p, uint32_t v)
+{
+	for (int k = 3; k >= 0; k--, v >>= 8)
+		p[k] = (unsigned char)(v & 0xff);
+	return p + 4;
+}
+
+static unsigned char *put64(unsigned char *p, uint64_t v)
+{
+	for (int k = 7; k >= 0; k--, v >>= 8)
+		p[k] = (unsigned char)(v & 0xff);
+	return p + 8;
+}
+
+/* The binary form of a one-dimensional array of n elements without
+ * NULLs (array_send): its header; the elements follow, each its length
+ * and its bytes. */
+static unsigned char *array_head(unsigned char *p, Oid elem, size_t n)
+{
+	p = put32(p, 1); /* dimensions */
+	p = put32(p, 0); /* has NULLs */
+	p = put32(p, elem);
+	p = put32(p, (uint32_t)n);
+	return put32(p, 1); /* lower bound */
+}
+
+#define HEAD 20
+
+int cn_pg_nodes_flush(struct cn_store_backend *b, struct cn_err *err)
+{
+	/* On the stack (some 16 KB): libpq copies the parameters into its
+	 * output buffer when it sends them. */
+	unsigned char levels[HEAD + CN_PG_NODES * 12];
+	unsigned char idxs[HEAD + CN_PG_NODES * 12];
+	unsigned char hashes[HEAD + CN_PG_NODES * (4 + CN_MERKLE_HASH_LEN)];
+	unsigned char *l = levels, *x = idxs, *h = hashes;
+	struct cn_pg_params p = {0};
+	size_t n = b->nnodes;
+
+	if (n == 0)
+		return 0;
+	assert(n <= CN_PG_NODES);
+	/* Emptied first: sending runs exec(), which flushes (outside a
+	 * write cn_pg_send waits at once). */
+	b->nnodes = 0;
+	l = array_head(l, CN_PG_INT8, n);
+	x = array_head(x, CN_PG_INT8, n);
+	h = array_head(h, CN_PG_BYTEA, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct cn_merkle_node *nd = &b->nodes[i];
+		l = put64(put32(l, 8), nd->level);
+		x = put64(put32(x, 8), nd->index);
+		h = put32(h, CN_MERKLE_HASH_LEN);
+		memcpy(h, nd->hash, CN_MERKLE_HASH_LEN);
+		h += CN_MERKLE_HASH_LEN;
+	}
+	p.n = 3;
+	p.types[0] = p.types[1] = INT8_ARRAY;
+	p.types[2] = BYTEA_ARRAY;
+	p.values[0] = (const char *)levels;
+	p.values[1] = (const char *)idxs;
+	p.values[2] = (const char *)hashes;
+	p.lengths[0] = (int)(l - levels);
+	p.lengths[1] = (int)(x - idxs);
+	p.lengths[2] = (int)(h - hashes);
+	p.formats[0] = p.formats[1] = p.formats[2] = 1;
+	return cn_pg_send(b, "INSERT INTO merkle_nodes(level, idx, hash)"
+			  " SELECT * FROM unnest($1::int8[], $2::int8[],"
+			  " $3::bytea[])", &p, "writing the Merkle tree", err);
+}
+
+void cn_pg_nodes_drop(struct cn_store_backend *b)
+{
+	b->nnodes = 0;
+}
+
 int cn_pg_node_put(struct cn_store_backend *b, const struct cn_merkle_node *n,
 		   struct cn_err *err)
 {
-	struct cn_pg_params p = {0};
+	int rc;
 
-	cn_pg_int(&p, n->level);
-	cn_pg_int(&p, (int64_t)n->index);
-	cn_pg_bytes(&p, n->hash, CN_MERKLE_HASH_LEN);
-	return cn_pg_send(b, "INSERT INTO merkle_nodes(level, idx, hash)"
-			  " VALUES($1, $2, $3)", &p,
-			  "writing the Merkle tree", err);
+	if (b->nnodes == CN_PG_NODES && (rc = cn_pg_nodes_flush(b, err)))
+		return rc;
+	b->nodes[b->nnodes++] = *n;
+	/* Outside a write nothing would send them: at once. */
+	return b->writing ? 0 : cn_pg_nodes_flush(b, err);
 }
 
 struct node_scan {

@@ -314,6 +314,21 @@ int cn_store_registry_version(struct cn_store *st, int64_t *out,
 	return rc ? rc : meta_counter(st, "tokens_seq", tokens, err);
 }
 
+int cn_store_versions(struct cn_store *st, int64_t *data, int64_t *registry,
+		      int64_t *tokens, struct cn_err *err)
+{
+	if (st->ops->versions)
+		return st->ops->versions(st->b, data, registry, tokens, err);
+	*registry = *tokens = -1;
+	return st->ops->data_version(st->b, data, err);
+}
+
+int cn_store_commit_version(struct cn_store *st, int64_t *out)
+{
+	return st->ops->commit_version ? st->ops->commit_version(st->b, out)
+				       : CN_ENOTFOUND;
+}
+
 /* ---- tokens and meta --------------------------------------------------------- */
 
 int cn_store_token_add(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],

@@ -389,6 +389,22 @@ int cn_store_data_version(struct cn_store *st, int64_t *out,
 int cn_store_registry_version(struct cn_store *st, int64_t *out,
 			      int64_t *tokens, struct cn_err *err) CN_NODISCARD;
 
+/* The change counter and, where the backend reads them in the same query
+ * (PostgreSQL: one round trip where three were), the two meta counters
+ * of cn_store_registry_version, all of one moment.  Where it does not
+ * (SQLite: the counter costs no query, meta does), *registry and *tokens
+ * are -1: the caller reads them when the counter moved. */
+int cn_store_versions(struct cn_store *st, int64_t *data, int64_t *registry,
+		      int64_t *tokens, struct cn_err *err) CN_NODISCARD;
+
+/* Right after a commit: the change counter as that commit left it, where
+ * the backend knows it without a query (PostgreSQL: the write lock's
+ * UPDATE returned it, and nobody else moves it under the lock); else
+ * CN_ENOTFOUND (SQLite; no commit, or a failed one, since the last
+ * write began).  cn_store_data_version would give that value or a later
+ * one, another connection's. */
+int cn_store_commit_version(struct cn_store *st, int64_t *out) CN_NODISCARD;
+
 /* ---- replication: where a database stands in the WAL ---------------------
  *
  * A PostgreSQL store may have hot standbys (streaming replication) that
@@ -734,6 +750,11 @@ struct cn_store_ops {
 	void (*read_end)(struct cn_store_backend *b);
 	int (*data_version)(struct cn_store_backend *b, int64_t *out,
 			    struct cn_err *err);
+	/* cn_store_versions in one query; NULL: data_version alone. */
+	int (*versions)(struct cn_store_backend *b, int64_t *data,
+			int64_t *registry, int64_t *tokens, struct cn_err *err);
+	/* cn_store_commit_version; NULL: never known. */
+	int (*commit_version)(struct cn_store_backend *b, int64_t *out);
 	/* cn_store_wal; NULL in a backend without replication. */
 	int (*wal)(struct cn_store_backend *b, struct cn_store_wal *out,
 		   struct cn_err *err);

@@ -1651,6 +1651,122 @@ static void test_two_writers_one_log(void **state)
 	assert_int_equal(nev, f->seeded + 6);
 }
 
+/* The first checkpoint, copied (the note and root kept in cp_copy). */
+struct cp_copy {
+	struct cn_checkpoint_row cp;
+	uint8_t root[CN_MERKLE_HASH_LEN];
+	char note[4096];
+	int n;
+};
+
+static int first_checkpoint(void *ctx, const struct cn_checkpoint_row *cp,
+			    struct cn_err *err)
+{
+	struct cp_copy *c = ctx;
+	(void)err;
+	if (c->n++)
+		return 0;
+	assert_int_equal(cp->rootlen, CN_MERKLE_HASH_LEN);
+	memcpy(c->root, cp->root, CN_MERKLE_HASH_LEN);
+	snprintf(c->note, sizeof(c->note), "%s", cp->note);
+	c->cp = *cp;
+	c->cp.root = c->root;
+	c->cp.note = c->note;
+	return 0;
+}
+
+/* The first row, its text copied (the scan's is borrowed); free_row. */
+static int first_row(void *ctx, const struct cn_row *row, struct cn_err *err)
+{
+	struct cn_row *out = ctx;
+	(void)err;
+	if (out->v[0].s || out->v[0].i)
+		return 0;
+	*out = *row;
+	for (int i = 0; i < CN_ROW_MAX; i++)
+		if (row->v[i].s) {
+			char *copy = malloc(row->v[i].len + 1);
+			assert_non_null(copy);
+			memcpy(copy, row->v[i].s, row->v[i].len);
+			copy[row->v[i].len] = '\0';
+			out->v[i].s = copy;
+		}
+	return 0;
+}
+
+static void free_row(struct cn_row *row)
+{
+	for (int i = 0; i < CN_ROW_MAX; i++)
+		free((char *)row->v[i].s);
+}
+
+/* A write that fails part way leaves its connection able to write.  On
+ * PostgreSQL a write's statements are prepared in its pipeline as they
+ * are first sent: those sent after the failing one never ran, and the
+ * next write must prepare them again (a copied checkpoint of a size
+ * stored fails; a row put after it, in the same pipeline, is not run). */
+static void test_write_after_a_failed_one(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_app *other = NULL;
+	struct cp_copy c = {0};
+	struct cn_row row = {0};
+	struct cn_propose_args p = {.body = "NAC", .title = "After"};
+	int64_t nev = 0, ncp = 0;
+	int rc;
+
+	seed(f, 0);
+	/* A proposal's row to put, by another connection than the one whose
+	 * writes fail: that one's next write (a proposal) puts such a row,
+	 * by a statement its failed writes sent last. */
+	run(f, "2023-07-07T08:00:00Z", cn_app_cmd_propose, &p);
+	if (cn_app_open(f->path, 0, &other, &err))
+		fail_msg("second app: %s", err.msg);
+	struct cn_store *st = cn_app_store(other);
+	assert_int_equal(cn_store_checkpoints(st, first_checkpoint, &c, &err), 0);
+	assert_true(c.n > 0);
+	assert_int_equal(cn_store_rows(st, CN_TAB_PROPOSALS, CN_ORDER_KEY,
+				       first_row, &row, &err), 0);
+	assert_int_equal(row.table, CN_TAB_PROPOSALS);
+	/* Twice: the second time, on PostgreSQL, with the statements
+	 * prepared by the first. */
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(cn_store_begin(st, &err), 0);
+		rc = cn_store_checkpoint_copy(st, &c.cp, &err);
+		if (rc == 0)
+			rc = cn_store_put_row(st, &row, &err);
+		if (rc == 0)
+			rc = cn_store_commit(st, &err);
+		assert_int_not_equal(rc, 0);
+		cn_store_rollback(st); /* as the app does after a failed commit */
+		if (cn_app_run(other, T("2023-07-07T09:00:00Z") + round,
+			       "secretariat", cn_app_cmd_propose, &p, NULL, &err))
+			fail_msg("write %d after a failed one: %s", round, err.msg);
+	}
+	free_row(&row);
+	cn_app_close(other);
+	assert_int_equal(count_events(f->path), f->seeded + 3);
+	assert_int_equal(cn_app_reload(f->app, &err), 0);
+	if (cn_app_verify(f->app, NULL, &nev, &ncp, &err))
+		fail_msg("verify: %s", err.msg);
+	assert_int_equal(nev, f->seeded + 3);
+}
+
+/* cn_store_versions gives what the three counters' own reads give (the
+ * meta counters, where the backend reads them in the same query). */
+static void same_versions(struct cn_store *rd)
+{
+	struct cn_err err = {0};
+	int64_t v, reg, tok, v1, reg1, tok1;
+
+	assert_int_equal(cn_store_versions(rd, &v, &reg, &tok, &err), 0);
+	assert_int_equal(cn_store_data_version(rd, &v1, &err), 0);
+	assert_int_equal(cn_store_registry_version(rd, &reg1, &tok1, &err), 0);
+	assert_int_equal(v, v1);
+	assert_true(reg == -1 ? tok == -1 : reg == reg1 && tok == tok1);
+}
+
 /* Guarantee 6: a reader's change signal moves when another connection
  * commits, and the tokens counter with a token issued or revoked. */
 static void test_change_signal(void **state)
@@ -1659,6 +1775,7 @@ static void test_change_signal(void **state)
 	struct cn_err err = {0};
 	struct cn_store *rd = NULL;
 	int64_t v0 = 0, v1 = 0, v2 = 0, reg = 0, tok0 = 0, tok1 = 0, id = 0;
+	int64_t cv = 0;
 	uint8_t h[CN_HASH_LEN] = {1, 2, 3};
 	struct cn_propose_args p = {.body = "NAC", .title = "Signal"};
 
@@ -1667,9 +1784,21 @@ static void test_change_signal(void **state)
 	assert_int_equal(cn_store_data_version(rd, &v0, &err), 0);
 	assert_int_equal(cn_store_registry_version(rd, &reg, &tok0, &err), 0);
 	assert_int_equal(reg, f->seeded);
+	same_versions(rd);
 	run(f, "2023-07-07T09:00:00Z", cn_app_cmd_propose, &p);
 	assert_int_equal(cn_store_data_version(rd, &v1, &err), 0);
 	assert_int_not_equal(v1, v0);
+	same_versions(rd);
+	/* The writer knows the counter its commit left (PostgreSQL): the
+	 * one every other connection now reads. */
+	if (pg_base) {
+		assert_int_equal(cn_store_commit_version(cn_app_store(f->app),
+							 &cv), 0);
+		assert_int_equal(cv, v1);
+	} else {
+		assert_int_equal(cn_store_commit_version(cn_app_store(f->app),
+							 &cv), CN_ENOTFOUND);
+	}
 	assert_int_equal(cn_store_token_add(cn_app_store(f->app), h, "secretariat",
 					    NULL, "test", T("2023-07-07T10:00:00Z"),
 					    &id, &err), 0);
@@ -1677,6 +1806,7 @@ static void test_change_signal(void **state)
 	assert_int_not_equal(v2, v1);
 	assert_int_equal(cn_store_registry_version(rd, &reg, &tok1, &err), 0);
 	assert_int_not_equal(tok1, tok0);
+	same_versions(rd);
 	assert_int_equal(cn_store_token_revoke(cn_app_store(f->app), id,
 					       T("2023-07-07T11:00:00Z"), &err), 0);
 	assert_int_equal(cn_store_token_revoke(cn_app_store(f->app), id,
@@ -1684,6 +1814,7 @@ static void test_change_signal(void **state)
 			 CN_ENOTFOUND);
 	assert_int_equal(cn_store_registry_version(rd, &reg, &tok0, &err), 0);
 	assert_int_equal(tok0, tok1 + 1);
+	same_versions(rd);
 	cn_store_close(rd);
 }
 
@@ -2820,6 +2951,7 @@ int main(void)
 		S(test_sight_rule),
 		S(test_same_log_same_root),
 		S(test_two_writers_one_log),
+		S(test_write_after_a_failed_one),
 		S(test_change_signal),
 		S(test_calendar_feed_keys),
 		S(test_people_and_sessions),
