@@ -267,6 +267,11 @@ const char *cn_app_warning(const struct cn_app *app)
 	return app->snaps.warning[0] ? app->snaps.warning : NULL;
 }
 
+const struct cn_app_opened *cn_app_opened(const struct cn_app *app)
+{
+	return &app->snaps.opened;
+}
+
 int64_t cn_app_snapshot_seq(const struct cn_app *app)
 {
 	return app->snaps.seq;

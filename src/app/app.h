@@ -92,6 +92,19 @@ struct cn_store *cn_app_store(struct cn_app *app);
 const char *cn_app_warning(const struct cn_app *app);
 /* The seq of the snapshot the world counts from (0: none). */
 int64_t cn_app_snapshot_seq(const struct cn_app *app);
+/* What the last open or rebuild of the world cost: the snapshot it
+ * started from (seq 0: none, the whole log folded) and the time to read,
+ * check and decode it; then the events folded after it and their time.
+ * For an operator (`council serve` says it at start-up) and for the
+ * benchmark's start-up target, which counts the snapshot's load. */
+struct cn_app_opened {
+	int64_t seq;          /* the snapshot's event, 0 when none */
+	uint64_t bytes;       /* its size */
+	int64_t load_us;      /* reading, checking and decoding it */
+	int64_t tail;         /* events folded after it (all, without one) */
+	int64_t tail_us;
+};
+const struct cn_app_opened *cn_app_opened(const struct cn_app *app);
 /* Snapshots made on a worker thread from now on, so that the commit that
  * makes one due does not pay for it (a server's writer; app_snapshot.h's
  * cn_app_snaps_background says how).  And a wait until that worker has

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/snapshot.h"
@@ -140,7 +141,25 @@ struct restore {
 	struct cn_pager *pg; /* NULL: the world keeps every proposal */
 	struct cn_world w;
 	int64_t seq; /* the snapshot restored, 0 while none */
+	int64_t t0;  /* when the restore began (now_us) */
 };
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The world is whole: what the events after the snapshot (or the whole
+ * log) cost, from t0 (the restore's start, or the replay's). */
+static void tail_done(struct cn_app_snaps *s, const struct cn_world *w,
+		      int64_t t0)
+{
+	s->opened.tail = w->last_seq - s->opened.seq;
+	s->opened.tail_us = now_us() - t0 - s->opened.load_us;
+}
 
 /* A snapshot not trusted: say why (the first reason is kept), and have
  * the next snapshot's write drop it. */
@@ -212,6 +231,11 @@ static int try_snapshot(void *ctx, const struct cn_snapshot_row *s,
 						      r->pg ? &r->pg->hook : NULL,
 						      &r->w, &why)) == CN_ENOMEM)
 		return cn_err_set(err, rc, "%s", why.msg);
+	if (rc == 0) {
+		r->snaps->opened.seq = s->seq;
+		r->snaps->opened.bytes = n;
+		r->snaps->opened.load_us = now_us() - r->t0;
+	}
 	if (rc == 0 &&
 	    (rc = cn_store_scan(r->st, s->seq + 1, cn_app_fold_next, &r->w, &why))) {
 		cn_world_release(&r->w);
@@ -231,16 +255,19 @@ int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
 			 struct cn_pager *pg, struct cn_world *w, int64_t *seq,
 			 struct cn_err *err)
 {
-	struct restore r = {s, st, pg, {0}, 0};
+	struct restore r = {s, st, pg, {0}, 0, now_us()};
 	int rc;
 
 	s->warning[0] = '\0';
 	s->nbad = 0;
+	memset(&s->opened, 0, sizeof(s->opened));
 	cn_world_init(&r.w);
 	rc = cn_store_snapshots(st, try_snapshot, &r, err);
 	if (rc < 0)
 		return rc;
 	*seq = r.seq;
+	if (!r.seq)
+		memset(&s->opened, 0, sizeof(s->opened)); /* none was trusted */
 	if (s->warning[0]) {
 		size_t n = strlen(s->warning);
 		if (r.seq)
@@ -254,12 +281,16 @@ int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
 	}
 	if (r.seq) {
 		*w = r.w;
+		tail_done(s, w, r.t0);
 		return 0;
 	}
 	if (pg)
 		cn_pager_clear(pg);
+	r.t0 = now_us();
 	if ((rc = cn_projection_replay(st, w, err)) == 0 && pg)
 		cn_pager_attach(pg, w);
+	if (rc == 0)
+		tail_done(s, w, r.t0);
 	return rc;
 }
 

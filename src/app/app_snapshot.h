@@ -58,6 +58,8 @@ struct cn_app_snaps {
 	/* NULL: each snapshot is made in its commit (the CLI).  Else the
 	 * worker that makes them (cn_app_snaps_background). */
 	struct cn_app_snaps_bg *bg;
+	/* What the last cn_app_snaps_restore cost (app.h). */
+	struct cn_app_opened opened;
 };
 
 /* Empty, with the interval: COUNCIL_SNAPSHOT_EVERY when set to a positive

@@ -112,6 +112,22 @@ static void committed(void *arg)
 	hooks_wake(c->hooks);
 }
 
+/* What the start-up cost, for the operator: the snapshot the world
+ * started from and the events folded after it (or the whole log). */
+static void say_opened(const struct cn_app_opened *op)
+{
+	if (op->seq)
+		fprintf(stderr, "council: the world from the snapshot at event "
+			"%lld (%.1f MB) in %.0f ms, then %lld event%s in %.0f ms\n",
+			(long long)op->seq, (double)op->bytes / 1e6,
+			(double)op->load_us / 1e3, (long long)op->tail,
+			op->tail == 1 ? "" : "s", (double)op->tail_us / 1e3);
+	else
+		fprintf(stderr, "council: the world folded from the whole log, "
+			"%lld events, in %.0f ms (no snapshot yet)\n",
+			(long long)op->tail, (double)op->tail_us / 1e3);
+}
+
 static int serve_run(const struct cn_serve_opts *o, struct cn_api *sessions,
 		     struct cn_err *err)
 {
@@ -135,6 +151,7 @@ static int serve_run(const struct cn_serve_opts *o, struct cn_api *sessions,
 	struct notify *notify = NULL;
 	struct hooks *hooks = NULL;
 	struct commit_hooks on_commit = {0};
+	struct cn_app_opened opened;
 	char msg[256];
 	int rc;
 
@@ -169,6 +186,9 @@ static int serve_run(const struct cn_serve_opts *o, struct cn_api *sessions,
 		standby_stop(api.standby);
 		return rc;
 	}
+	/* (copied now: once the writer's thread owns the app, a rebuild
+	 * there may change it) */
+	opened = *cn_app_opened(app);
 	/* A snapshot made inside a commit held every write queued behind it
 	 * (about 100 ms at 100k proposals): the server makes them on a
 	 * thread of their own. */
@@ -229,6 +249,7 @@ static int serve_run(const struct cn_serve_opts *o, struct cn_api *sessions,
 		fprintf(stderr, "council: serving %s on http://%s:%u/%s\n", o->db,
 			o->addr, o->port,
 			api.standby ? " (reads from --read-db when it can)" : "");
+		say_opened(&opened);
 		fflush(stderr);
 	}
 	sigwait(&stop, &sig);

@@ -171,7 +171,12 @@ expect_rc "and verifies" 0
 # through the API: the newest snapshot is one the server stored, behind
 # the log (it names the event it was planned at), an open starts from it
 # without a warning, and verify compares it with the replay.
+# (two events after the newest snapshot, which the server folds onto it)
+COUNCIL_SNAPSHOT_EVERY=1000000 c propose --body NAC --title "After the snapshot" --at 2024-01-30
+COUNCIL_SNAPSHOT_EVERY=1000000 c respond "$out" --member FR --concur --at 2024-01-30
 before=$(newest)
+logged=$(last)
+check "the log is two events past its newest snapshot" test $((logged - before)) = 2
 tok=$("$COUNCIL" token issue --role secretariat 2>/dev/null)
 # A server started with its stderr in $1, N proposals posted through it
 # (titled $2 and a number), then stopped; $posted says how many it kept.
@@ -192,6 +197,8 @@ through_server() {
 }
 through_server "$T/serve.err" "Through the server" 30
 check "the server started" test -n "$up"
+check "and said it started from the newest snapshot, then the $((logged - before)) events after it ($(grep world "$T/serve.err"))" \
+	grep -Eq "^council: the world from the snapshot at event $before \([0-9.]+ MB\) in [0-9]+ ms, then $((logged - before)) events? in [0-9]+ ms$" "$T/serve.err"
 check "30 proposals through the API" test "$posted" = 30
 check "the server stored snapshots of its own ($before, then $(newest))" test "$(newest)" -gt "$before"
 check "... each behind the log: planned at one commit, stored by a later one" \
