@@ -57,7 +57,15 @@ struct cn_app {
 	 * for a registry-only app.  Each rebuild makes a new one, so that
 	 * the world it replaces stays whole should the rebuild fail. */
 	struct cn_pager *pg;
+	/* Pagers lost so far (a read or a write of the file failed): after
+	 * CN_PAGERS_LOST, rebuilds keep every proposal in memory, rather than
+	 * rebuild at every write when the file's disk stays full. */
+	int pagers_lost;
+	/* Each rebuild's pager has a number: one loss counted once, however
+	 * many commands of a batch meet it. */
+	unsigned pager_gen, counted_gen;
 };
+#define CN_PAGERS_LOST 2
 
 /* The log's signing key lives outside the store (mode 0600), never inside
  * it: a copy of the database cannot sign.  Beside a SQLite file, in
@@ -302,7 +310,9 @@ static int rebuild(struct cn_app *app, struct cn_err *err)
 		rc = app->store_only ? 0 : cn_projection_registry(app->st, &w, err);
 		if (rc)
 			cn_world_release(&w);
-	} else if (!(pg = malloc(sizeof(*pg))))
+	} else if (app->pagers_lost >= CN_PAGERS_LOST)
+		rc = cn_app_snaps_restore(&app->snaps, app->st, NULL, &w, &seq, err);
+	else if (!(pg = malloc(sizeof(*pg))))
 		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
 	else {
 		cn_pager_init(pg);
@@ -316,6 +326,7 @@ static int rebuild(struct cn_app *app, struct cn_err *err)
 	free_pager(app->pg);
 	app->w = w;
 	app->pg = pg;
+	app->pager_gen++;
 	app->snaps.seq = seq;
 	app->stale = 0;
 	app->dirty = 0;
@@ -340,6 +351,20 @@ static void page_out(struct cn_app *app)
 		pager_warning(&why);
 }
 
+/* The pager lost a proposal: the next write rebuilds the world, with a
+ * new pager, or (the second time) with every proposal in memory. */
+static void rebuild_without(struct cn_app *app)
+{
+	app->stale = 1;
+	if (app->counted_gen == app->pager_gen)
+		return;
+	app->counted_gen = app->pager_gen;
+	if (++app->pagers_lost == CN_PAGERS_LOST)
+		fprintf(stderr, "council: warning: the temporary file of concluded "
+			"proposals failed %d times; from the next write on, "
+			"concluded proposals stay in memory\n", CN_PAGERS_LOST);
+}
+
 /* A command that failed because a proposal the pager held could not be
  * given back (world.h: it reads as no proposal) fails for that reason,
  * and the next write rebuilds the world with a new pager. */
@@ -347,7 +372,7 @@ static int pager_lost(struct cn_app *app, int rc, struct cn_err *err)
 {
 	if (!rc || !app->pg || !app->pg->lost)
 		return rc;
-	app->stale = 1;
+	rebuild_without(app);
 	return cn_pager_failed(app->pg, err);
 }
 
@@ -362,7 +387,7 @@ static void committed(struct cn_app *app)
 	cn_app_snaps_committed(&app->snaps, app->st, &app->w, app->pg);
 	page_out(app);
 	if (app->pg && app->pg->lost)
-		app->stale = 1;
+		rebuild_without(app);
 }
 
 /* Only the events another process appended are folded, when the store

@@ -25,8 +25,10 @@
 
 #include <sqlite3.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1083,6 +1085,109 @@ static void paged_as_whole(struct fx *f)
 	cn_world_release(&whole);
 }
 
+/* Zeros over what fd's file holds on disk (not what stdio still
+ * buffers for it, which a flush writes after them). */
+static int zero_file(int fd)
+{
+	static const char zeros[4096];
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -1;
+	for (off_t at = 0; at < st.st_size; at += (off_t)sizeof(zeros))
+		if (pwrite(fd, zeros, sizeof(zeros), at) < 0)
+			return -1;
+	return st.st_size > 0 ? 0 : -1;
+}
+
+/* The pager's file spoiled behind its back (what a disk that lost its
+ * blocks would give): every file descriptor of this process open on an
+ * unlinked file in dir, holding bytes.  How many. */
+static int cut_pager_files(const char *dir)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	char link[300], to[4096];
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		ssize_t len;
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		if ((len = readlink(link, to, sizeof(to) - 1)) <= 0)
+			continue;
+		to[len] = '\0';
+		if (!strncmp(to, dir, strlen(dir)) && strstr(to, "(deleted)") &&
+		    zero_file(atoi(e->d_name)) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* A position on proposal 1 (concluded, so refused either way): the
+ * failure's message. */
+static void respond_one(struct fx *f, char *msg, size_t n)
+{
+	struct cn_respond_args r = {.proposal = 1, .member = "FR",
+				    .act = CN_ACT_POSITION, .pos = CN_POS_CONCUR};
+	struct cn_err err = {0};
+
+	f->now += 3600;
+	assert_int_not_equal(cn_app_run(f->app, f->now, "delegation:FR",
+					 cn_app_cmd_respond, &r, NULL, &err), 0);
+	snprintf(msg, n, "%s", err.msg);
+}
+
+/* A pager that loses what it held (its file cut short) fails the
+ * command that needed it, and the next write rebuilds the world with a
+ * new pager; lost a second time, the world is rebuilt with every
+ * proposal in memory, rather than rebuilt again at every write while
+ * the file's disk stays bad. */
+static void test_pager_lost_twice(void **state)
+{
+	struct fx f;
+	char dir[] = "/tmp/council-lost-XXXXXX", msg[CN_ERR_MSG_MAX];
+	const struct cn_world *w;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("TMPDIR", dir, 1);
+	setenv("COUNCIL_PAGER_SWEEP", "1", 1);
+	fx_make(&f, "1000");
+	history(&f);
+	/* more than stdio's buffer (4 KiB) of concluded proposals, so that
+	 * proposal 1's bytes are on disk, not only buffered */
+	for (int i = 0; i < 20; i++) {
+		struct cn_app_secretariat_args c = {0};
+		propose(&f, "NAC", "meeting", "A matter concluded at once", NULL);
+		c.proposal = (int64_t)cn_app_world(f.app)->nproposals;
+		assert_int_equal(run(&f, "secretariat", cn_app_cmd_conclude, &c), 0);
+	}
+	w = cn_app_world(f.app);
+	assert_null(w->proposals[0]); /* concluded, in the pager's file */
+	for (int round = 1; round <= 2; round++) {
+		assert_true(cut_pager_files(dir) >= 1);
+		respond_one(&f, msg, sizeof(msg));
+		assert_non_null(strstr(msg, "temporary file of concluded proposals"));
+		/* the next write rebuilds the world (and sweeps at its commit) */
+		propose(&f, "NAC", "meeting", "After a lost pager", NULL);
+		w = cn_app_world(f.app);
+		if (round == 1)
+			assert_null(w->proposals[0]); /* a new pager holds it */
+	}
+	/* After the second loss, no pager: the concluded proposals stay. */
+	assert_non_null(w->proposals[0]);
+	assert_int_equal(cut_pager_files(dir), 0);
+	respond_one(&f, msg, sizeof(msg));
+	assert_null(strstr(msg, "temporary file"));
+	assert_non_null(strstr(msg, "conclude"));
+	fx_done(&f);
+	unsetenv("TMPDIR");
+	unsetenv("COUNCIL_PAGER_SWEEP");
+	rmdir(dir);
+}
+
 static void test_writer_pages_out_concluded(void **state)
 {
 	struct fx f;
@@ -1370,6 +1475,7 @@ int main(void)
 		cmocka_unit_test(test_background_snapshots),
 		cmocka_unit_test(test_background_snapshot_of_a_lost_event),
 		cmocka_unit_test(test_writer_pages_out_concluded),
+		cmocka_unit_test(test_pager_lost_twice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
