@@ -117,6 +117,7 @@ struct cn_store_backend {
 	int nprep;
 	struct cn_pg_prep {
 		const char *sql;
+		uint64_t hash; /* of the text (pg_exec.c, prep_slot) */
 		int state;
 		unsigned gen;
 	} prep[CN_PG_PREPS];

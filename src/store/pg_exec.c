@@ -93,16 +93,29 @@ static const char commit_what[] = "committing";
  * prepared twice.  Prepared with their parameters' types, which every
  * caller of a statement gives alike (a column's type). */
 
+/* FNV-1a of the text: a slot found by address is used only for the same
+ * text, should a buffer at that address ever hold another statement. */
+static uint64_t sql_hash(const char *sql)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (; *sql; sql++)
+		h = (h ^ (unsigned char)*sql) * UINT64_C(1099511628211);
+	return h;
+}
+
 static int prep_slot(struct cn_store_backend *b, const char *sql)
 {
+	const uint64_t h = sql_hash(sql);
+
 	for (int i = 0; i < b->nprep; i++)
 		if (b->prep[i].sql == sql)
-			return i;
+			return b->prep[i].hash == h ? i : -1;
 	/* Transaction control stays a simple statement. */
 	if (b->nprep == CN_PG_PREPS || !strncmp(sql, "BEGIN", 5) ||
 	    !strcmp(sql, "COMMIT"))
 		return -1;
-	b->prep[b->nprep] = (struct cn_pg_prep){.sql = sql};
+	b->prep[b->nprep] = (struct cn_pg_prep){.sql = sql, .hash = h};
 	return b->nprep++;
 }
 

@@ -343,6 +343,11 @@ static int pg_savepoint(struct cn_store_backend *b, enum cn_savepoint op,
 	};
 	assert(PQtransactionStatus(b->conn) != PQTRANS_IDLE ||
 	       op != CN_SAVEPOINT_OPEN);
+	/* Nodes held now were made after the savepoint (its SAVEPOINT sent
+	 * those before): undone with it, never sent into a transaction a
+	 * failed statement may have aborted. */
+	if (op == CN_SAVEPOINT_UNDO)
+		cn_pg_nodes_drop(b);
 	return cn_pg_script(b, sql[op], "a savepoint", err);
 }
 
@@ -531,6 +536,7 @@ int cn_pg_change_end(struct cn_store_backend *b, int own, int rc,
 	if (rc == 0 && (rc = cn_pg_cmd(b, "RELEASE SAVEPOINT cn_change", NULL,
 				       NULL, "ending a change", err)) == 0)
 		return 0;
+	cn_pg_nodes_drop(b); /* made inside the change, undone with it */
 	cn_pg_sync(b, NULL);
 	PQclear(PQexec(b->conn, "ROLLBACK TO SAVEPOINT cn_change;"
 			       " RELEASE SAVEPOINT cn_change"));
