@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -55,6 +56,15 @@ static int rx_bytes(int fd, uint64_t *out)
 	return 0;
 }
 
+/* Whether bytes the client sent wait in the kernel, unread by the
+ * server (FIONREAD); 0 when none, or when the socket cannot say. */
+static int unread(int fd)
+{
+	int n = 0;
+
+	return ioctl(fd, FIONREAD, &n) == 0 && n > 0;
+}
+
 /* Under g->mu: one connection at time now. */
 static void inspect(struct guard *g, struct guard_conn *c, int64_t now)
 {
@@ -73,7 +83,10 @@ static void inspect(struct guard *g, struct guard_conn *c, int64_t now)
 		return;
 	case HEADERS:
 	case BODY:
-		if (now >= c->deadline_ms) {
+		/* Bytes the server has not read yet: the delay is the
+		 * server's (every HTTP thread busy on a loaded machine), not
+		 * the client's, which sent them; looked at again next tick. */
+		if (now >= c->deadline_ms && !unread(c->fd)) {
 			shutdown(c->fd, SHUT_RDWR);
 			c->cut = 1;
 		}

@@ -18,7 +18,11 @@
  * byte of a request shows as the kernel's count of bytes received on the
  * socket (TCP_INFO) moving, whatever the HTTP library has read; a
  * connection past its deadline is shut down (shutdown(2), both ways), so
- * the HTTP library reads end-of-file and closes it.  The guard never closes
+ * the HTTP library reads end-of-file and closes it.  Not while bytes the
+ * client sent wait unread in the kernel (FIONREAD): then the delay is the
+ * server's, every HTTP thread busy, and the connection is looked at again
+ * at the next tick (a slowloris client's bytes are read as they come, so
+ * it is cut on time).  The guard never closes
  * a descriptor: it stays the HTTP library's.
  *
  * Threads and ownership: guard_open returns an entry that the guard owns
