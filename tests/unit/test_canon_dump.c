@@ -1,9 +1,9 @@
 /*
  * test_canon_dump.c - the canonical JSON encoding of events and projection
  * rows (cn_canon_dump, cn_canon_same in src/core/event.c): keys sorted
- * bytewise, no whitespace, non-ASCII as \uXXXX with upper-case hex as
- * jansson writes it, surrogate pairs beyond the BMP, reals refused, a
- * text whole or nothing.  The expected bytes are written by hand from the
+ * bytewise, no whitespace, non-ASCII as \u and four upper-case hex
+ * digits as jansson writes them, surrogate pairs beyond the BMP, reals
+ * refused, a text whole or nothing.  The expected bytes are written by hand from the
  * rules in event.h.  (Out of test_event.c, which holds the sealing and
  * decoding of events.)
  */
