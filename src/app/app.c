@@ -367,7 +367,7 @@ static void rebuild_without(struct cn_app *app)
 
 /* A command that failed because a proposal the pager held could not be
  * given back (world.h: it reads as no proposal) fails for that reason,
- * and the next write rebuilds the world with a new pager. */
+ * and the next write rebuilds the world (rebuild_without). */
 static int pager_lost(struct cn_app *app, int rc, struct cn_err *err)
 {
 	if (!rc || !app->pg || !app->pg->lost)
