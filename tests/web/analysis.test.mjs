@@ -45,6 +45,14 @@ const analysis = async (srv, key, query = '') => {
   return r.body;
 };
 
+// The section drawn as `state`, brought into view while waited for (it is
+// asked for when it comes into view; the poll may draw the page anew).
+const drawnAs = (page, state) => page.waitForFunction((st) => {
+  const b = document.querySelector('#blocking');
+  b?.scrollIntoView({ block: 'nearest' });
+  return b?.getAttribute('data-drawn') === st;
+}, state, { polling: 100 });
+
 // The table's figures as drawn: {member: {index: exact}}.
 const tableOf = (page, panel) => page.evaluate((p) => Object.fromEntries(
   [...document.querySelectorAll(`#an-${p}-table tbody tr`)].map((tr) => [tr.dataset.member, {
@@ -210,6 +218,7 @@ test('who can still block it: an open qualified-majority vote, as its analysis s
   const pub = await browser.newPage('public');
   await pub.goto(`${eu.base}/#/proposals/${eu.ids.qmv}`);
   await settle(pub);
+  await drawnAs(pub, 'redacted');
   assert.match(await pub.locator('#blocking-redacted').innerText(), /not the positions/);
   assert.equal(await pub.locator('#blocking-verdicts, #blocking-flip, #blocking-pivotal').count(), 0);
   assert.match(await pub.locator('#blocking-smallest').innerText(), /4 members/);
@@ -232,6 +241,7 @@ test('NATO: under silence any ally can still block it alone; a partner sees no m
   await signIn(jp, base, tok.JP);
   await jp.goto(`${base}/#/proposals/${ids.open}`);
   await settle(jp);
+  await drawnAs(jp, 'redacted');
   assert.match(await jp.locator('#blocking-redacted').innerText(), /not shared with you/);
   assert.equal(await jp.locator('#blocking-can, #blocking-pivotal').count(), 0);
   assert.match(await jp.locator('#blocking-veto').innerText(), /Every member can block alone/);
@@ -239,6 +249,7 @@ test('NATO: under silence any ally can still block it alone; a partner sees no m
   const pub = await browser.newPage('public');
   await pub.goto(`${base}/#/proposals/${ids.adopted}`);
   await settle(pub);
+  await drawnAs(pub, 'redacted');
   assert.match(await pub.locator('#blocking-redacted').innerText(), /not the positions/);
   assert.equal(await pub.locator('#blocking-can').count(), 0);
   assert.deepEqual(browser.errors, []);
@@ -248,14 +259,6 @@ test('NATO: under silence any ally can still block it alone; a partner sees no m
 // The analysis asked again when the server failed (503) or did not answer:
 // twice on its own, then on the section's button.  Faults made by the
 // browser's request routing, in front of the real server.
-// The section drawn as `state`, brought into view while waited for (it is
-// asked for when it comes into view; the poll may draw the page anew).
-const drawnAs = (page, state) => page.waitForFunction((st) => {
-  const b = document.querySelector('#blocking');
-  b?.scrollIntoView({ block: 'nearest' });
-  return b?.getAttribute('data-drawn') === st;
-}, state, { polling: 100 });
-
 test('who can still block it: a failed analysis is asked again, then offered again', async () => {
   const page = await browser.newPage('retry');
   const asked = [];
