@@ -30,6 +30,7 @@ struct writer {
 	pthread_cond_t work;   /* signalled when a job arrives or on stop */
 	pthread_cond_t done;   /* broadcast after each batch */
 	struct qnode *head, *tail;
+	size_t queued;         /* jobs from head to tail */
 	int stop;
 	int64_t last_tick;     /* every deadline up to this was handled */
 	/* Told after each batch that committed (writer_on_commit); under mu. */
@@ -61,6 +62,30 @@ static int64_t wall_clock(void)
 	return (int64_t)ts.tv_sec;
 }
 
+
+/* The jobs queued so far, taken out of the queue (under mu). */
+static struct qnode *take_queue(struct writer *w)
+{
+	struct qnode *q = w->head;
+	w->head = w->tail = NULL;
+	w->queued = 0;
+	return q;
+}
+
+/* Jobs that came while the writer waited for the write lock join the
+ * batch at its end, in their order: with several servers on one
+ * database (or the CLI writing beside the server) that wait can be most
+ * of a round, and they would otherwise wait for the next round, each
+ * with a commit of its own to pay for. */
+static void join_queued(struct writer *w, struct qnode **batch)
+{
+	pthread_mutex_lock(&w->mu);
+	struct qnode *more = take_queue(w);
+	pthread_mutex_unlock(&w->mu);
+	while (*batch)
+		batch = &(*batch)->next;
+	*batch = more;
+}
 
 /* Tell each submitter its job is durable (or refused), in queue order. */
 static void finish(struct writer *w, struct qnode *batch)
@@ -157,8 +182,8 @@ static int run_store_job(struct writer *w, int64_t now, struct writer_job *j,
  * a job poisons the batch, everything is rolled back and *culprit names it
  * (0 returned): the caller answers it alone and runs the rest again.
  * *now: the batch's time, moved on to the wall clock once the write lock
- * is held. */
-static int run_jobs(struct writer *w, struct qnode *batch, int64_t *pnow,
+ * is held.  *pbatch grows by the jobs queued meanwhile (join_queued). */
+static int run_jobs(struct writer *w, struct qnode **pbatch, int64_t *pnow,
 		    struct qnode **culprit, struct cn_err *err)
 {
 	int64_t now;
@@ -170,6 +195,8 @@ static int run_jobs(struct writer *w, struct qnode *batch, int64_t *pnow,
 	 * folds it in at the start of the batch, inside the write lock. */
 	if ((rc = cn_app_batch_begin(w->app, err)))
 		return rc;
+	join_queued(w, pbatch);
+	struct qnode *batch = *pbatch;
 	/* The time is read once the lock is held: another server may have
 	 * committed, while this one waited for the lock, events dated after
 	 * the time it had read before, and a proposal's events never go
@@ -314,7 +341,7 @@ static void run_batch(struct writer *w, struct qnode *batch)
 
 	/* A poisoned batch is run again without its culprit: each round
 	 * takes one job out, so this ends. */
-	while ((rc = run_jobs(w, batch, &now, &culprit, &err)) == 0 && culprit) {
+	while ((rc = run_jobs(w, &batch, &now, &culprit, &err)) == 0 && culprit) {
 		struct qnode **pp = &batch;
 		while (*pp != culprit)
 			pp = &(*pp)->next;
@@ -390,9 +417,8 @@ static void *writer_main(void *arg)
 
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
-		struct qnode *batch = w->head;
+		struct qnode *batch = take_queue(w);
 		int changed = w->changed, leads = w->leads;
-		w->head = w->tail = NULL;
 		w->changed = 0;
 		pthread_mutex_unlock(&w->mu);
 
@@ -522,6 +548,7 @@ void writer_submit_async(struct writer *w, struct writer_job *job,
 	else
 		w->head = n;
 	w->tail = n;
+	w->queued++;
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
 }
@@ -563,8 +590,7 @@ void writer_stop(struct writer *w)
 	pthread_join(w->thread, NULL);
 	/* Jobs that arrived after the last batch are answered, not lost. */
 	pthread_mutex_lock(&w->mu);
-	struct qnode *rest = w->head;
-	w->head = w->tail = NULL;
+	struct qnode *rest = take_queue(w);
 	pthread_mutex_unlock(&w->mu);
 	if (rest)
 		run_batch(w, rest);
@@ -580,4 +606,12 @@ void writer_free(struct writer *w)
 	pthread_cond_destroy(&w->work);
 	pthread_cond_destroy(&w->done);
 	free(w);
+}
+
+size_t writer_queued(struct writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	size_t n = w->queued;
+	pthread_mutex_unlock(&w->mu);
+	return n;
 }

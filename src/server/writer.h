@@ -26,6 +26,7 @@
 #define CN_WRITER_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../app/app.h"
@@ -95,6 +96,9 @@ void writer_changed(struct writer *w);
  * was committed before, and a concluded procedure has no deadline left. */
 void writer_set_lead(struct writer *w, int leads);
 int writer_leads(struct writer *w);
+/* How many submitted jobs wait for the writer to take them into a batch
+ * (0 once it has taken them all, even if their batch still runs). */
+size_t writer_queued(struct writer *w);
 /* Stop: answer every queued job, close the app.  Later submissions are
  * refused at once ("the server is stopping").  writer_free releases the
  * struct once no thread can submit any more. */
