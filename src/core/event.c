@@ -498,7 +498,8 @@ static int decode_canonical(const char *bytes, size_t len,
 	     cn_canon_end(&r);
 	cn_canon_reader_release(&r);
 	/* what jansson's path would refuse, it refuses with its message */
-	if (ok && (cn_time_parse_canonical(time, timelen, &ev->time) ||
+	if (ok && (seq < 1 ||
+		   cn_time_parse_canonical(time, timelen, &ev->time) ||
 		   cn_hex_decode(prev, prevlen, ev->prev, CN_HASH_LEN, 0)))
 		ok = 0;
 	if (ok && !(ev->bytes = malloc(len + 1)))
@@ -563,7 +564,11 @@ int cn_event_decode_jansson(const char *bytes, size_t len,
 					rc ? je.text
 					   : "its payload is not an object");
 	}
-	rc = cn_time_parse(time, "event time", &ev->time, err);
+	/* The log counts from 1 (cn_event_seal). */
+	rc = seq < 1 ? cn_err_set(err, CN_ECORRUPT, "malformed event: its seq "
+				  "is %lld, and a log counts from 1",
+				  (long long)seq)
+		     : cn_time_parse(time, "event time", &ev->time, err);
 	/* One event, one spelling: the time must be written as cn_time_format
 	 * writes it, or two byte strings would decode to the same event. */
 	if (rc == 0) {

@@ -439,6 +439,9 @@ static void test_decode_refuses_bad_events(void **state)
 			    "000000000000000000000000000000000000000000000000000000000000000A",
 			    "upper-case prev");
 	decode_refused_edit("\"seq\":1", "\"seq\":1.0", "real seq");
+	/* The log counts from 1 (cn_event_seal): no event has a seq below. */
+	decode_refused_edit("\"seq\":1", "\"seq\":0", "seq 0");
+	decode_refused_edit("\"seq\":1", "\"seq\":-1", "negative seq");
 	decode_refused("", "empty");
 	decode_refused("null", "null");
 	decode_refused("{}", "empty object");
