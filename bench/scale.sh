@@ -44,7 +44,8 @@
 # proposal) and PROPOSALS="100 10000" (5 events a proposal); DURATION seconds
 # per wrk run (default 5).  The first size of each list is the baseline for
 # the "same figure at the smallest size" ratios.  Stores are cached in
-# build-bench/scale/ (delete it to regenerate).
+# build-bench/scale/ (delete it to regenerate) and measured on a copy, so
+# each run measures them at the size they were generated at.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -109,6 +110,18 @@ store() {
 	echo "$db"
 }
 
+# A copy of a cached store to measure on (the store, its key and tokens),
+# in the run's directory: the measures write (the write benchmark adds
+# some 18,000 events a second), and a cached store must stay the size it
+# was generated at, or every run would measure a larger one.  DB NAME
+work_copy() {
+	local to="$T/$2.db"
+	cp "$1" "$to"; cp "$1.key" "$to.key"; cp "$1.tokens" "$to.tokens"
+	[ -f "$1-wal" ] && cp "$1-wal" "$to-wal"
+	echo "$to"
+}
+drop_copy() { rm -f "$1" "$1"-* "$1.key" "$1.tokens"; }
+
 start_server() {
 	PORT=$(port)
 	local s e
@@ -156,7 +169,8 @@ healthz_under() {
 
 # measure one store; prints one line of key=value
 measure() {
-	local name=$1 db=$2 events nprop mid sec
+	local name=$1 db events nprop mid sec
+	db=$(work_copy "$2" "$1")
 	events=$(sqlite3 "$db" "SELECT max(seq) FROM events")
 	nprop=$(sqlite3 "$db" "SELECT count(*) FROM proposals")
 	mid=$(( (nprop + 1) / 2 ))
@@ -169,34 +183,9 @@ measure() {
 	list=$(time3 $COUNCIL --db "$db" proposals)
 	q_list=$(time3 sqlite3 "$db" "SELECT id, body, procedure, status, title FROM proposals")
 
-	local starts=()
-	for _ in 1 2 3; do start_server "$db"; starts+=("$START"); stop_server; done
-	local start; start=$(median "${starts[@]}")
-
-	start_server "$db"
-	local base="http://127.0.0.1:$PORT" a=() s e
-	for _ in 1 2 3 4 5; do
-		a+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $sec" "$base/api/v1/proposals")")
-	done
-	local page; page=$(median "${a[@]}")
-
-	# durable writes: 32 delegations on a fresh meeting proposal
-	local id
-	id=$(curl -sf -H "Authorization: Bearer $sec" -H 'Content-Type: application/json' \
-		"$base/api/v1/proposals" -d '{"body":"NAC","title":"scale: writes"}' | jq .id)
-	TOKENS=$(tail -n +2 "$db.tokens" | tr '\n' ' ') PROPOSAL=$id \
-		wrk -t2 -c32 -d"${DUR}s" --latency -s bench/positions.lua "$base" > "$T/w.$name"
-	local wr wp; wr=$(rps "$T/w.$name"); wp=$(p99 "$T/w.$name")
-
-	# /healthz while 4 clients read the proposal list
-	wrk -t1 -c4 -d"${DUR}s" -H "Authorization: Bearer $sec" "$base/api/v1/proposals" > "$T/l.$name" &
-	healthz_under $! "$base"
-	local hz=$HZ
-	local rss; rss=$(rss_mb "$SRV")
-	stop_server
-
-	# verify the store (time, peak RSS) vs sha256sum over its bytes
-	local v vr sh
+	# verify the store as generated, before the server writes to it
+	# (time, peak RSS) vs sha256sum over its bytes
+	local v vr sh s e
 	s=$(now_ns)
 	/usr/bin/time -f '%M' -o "$T/rss.$name" $COUNCIL --db "$db" verify >/dev/null
 	e=$(now_ns)
@@ -219,6 +208,33 @@ measure() {
 	mb=$(awk -v b="$(stat -c %s "$T/x.$name")" 'BEGIN { printf "%.0f", b / 1e6 }')
 	rm -f "$T/x.$name"
 
+	local starts=()
+	for _ in 1 2 3; do start_server "$db"; starts+=("$START"); stop_server; done
+	local start; start=$(median "${starts[@]}")
+
+	start_server "$db"
+	local base="http://127.0.0.1:$PORT" a=()
+	for _ in 1 2 3 4 5; do
+		a+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $sec" "$base/api/v1/proposals")")
+	done
+	local page; page=$(median "${a[@]}")
+
+	# durable writes: 32 delegations on a fresh meeting proposal
+	local id
+	id=$(curl -sf -H "Authorization: Bearer $sec" -H 'Content-Type: application/json' \
+		"$base/api/v1/proposals" -d '{"body":"NAC","title":"scale: writes"}' | jq .id)
+	TOKENS=$(tail -n +2 "$db.tokens" | tr '\n' ' ') PROPOSAL=$id \
+		wrk -t2 -c32 -d"${DUR}s" --latency -s bench/positions.lua "$base" > "$T/w.$name"
+	local wr wp; wr=$(rps "$T/w.$name"); wp=$(p99 "$T/w.$name")
+
+	# /healthz while 4 clients read the proposal list
+	wrk -t1 -c4 -d"${DUR}s" -H "Authorization: Bearer $sec" "$base/api/v1/proposals" > "$T/l.$name" &
+	healthz_under $! "$base"
+	local hz=$HZ
+	local rss; rss=$(rss_mb "$SRV")
+	stop_server
+
+	drop_copy "$db"
 	echo "name=$name events=$events proposals=$nprop show=$show q_show=$q_show" \
 	     "members=$mem q_members=$q_mem list=$list q_list=$q_list start=$start" \
 	     "page=$page writes=$wr p99=$wp healthz=$hz rss=$rss verify=$v verify_rss=$vr" \
@@ -265,7 +281,8 @@ LUA
 # serve start-up and a CLI write, from the snapshot and from the whole
 # log: NAME DB
 measure_snapshot() {
-	local name=$1 db=$2 cp="$T/nosnap.db" events snap kb starts=() w=() i
+	local name=$1 db cp="$T/nosnap.db" events snap kb starts=() w=() i
+	db=$(work_copy "$2" "$1")
 	events=$(sqlite3 "$db" "SELECT max(seq) FROM events")
 	cp "$db" "$cp"; cp "$db.key" "$cp.key"
 	[ -f "$db-wal" ] && cp "$db-wal" "$cp-wal"
@@ -292,6 +309,7 @@ measure_snapshot() {
 		WHERE 8 + 36 * (i + 2) <= length(b)) SELECT sum(length(p.bytes)) / 1024
 		FROM e JOIN snapshot_parts p ON p.hash = substr(e.b, 9 + 36 * e.i, 32)")
 	rm -f "$cp" "$cp"-* "$cp.key"
+	drop_copy "$db"
 	echo "name=$name events=$events snap=${snap:-0} snap_kb=${kb:-0}" \
 	     "before_start=$before_start after_start=$after_start" \
 	     "before_write=$before_write after_write=$after_write empty_start=$EMPTY_START" \
