@@ -118,6 +118,24 @@ load() {
 	echo "$sum"
 }
 
+# cpu_sample: the machine's CPU ticks (all, idle), and those of the
+# council servers (SRVS) and of PostgreSQL's processes, so far
+cpu_sample() {
+	local ours=0 pg=0 pid
+	ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+	for pid in $SRVS; do ours=$((ours + $(ticks "$pid"))); done
+	for pid in $(pgrep -x postgres); do pg=$((pg + $(ticks "$pid"))); done
+	echo "$(awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat) $ours $pg"
+}
+# cpu_share BEFORE AFTER: the share of the machine's CPU that was busy
+# between two samples, and how much of it the servers and PostgreSQL took
+cpu_share() {
+	awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ")
+		t = y[1] - x[1]; printf "busy %.0f%% (council %.0f%%, PostgreSQL %.0f%%, the rest %.0f%%)",
+		100 * (1 - (y[2] - x[2]) / t), 100 * (y[3] - x[3]) / t, 100 * (y[4] - x[4]) / t,
+		100 * (1 - (y[2] - x[2]) / t - (y[3] - x[3]) / t - (y[4] - x[4]) / t) }'
+}
+
 echo "bench-pg: $DUR s per run, $CONNS connections, on this $(nproc)-core machine, shared: load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- SQLite: one server -----------------------------------------------------
@@ -162,8 +180,11 @@ fi
 
 # ---- PostgreSQL: 1, 2, 4 servers on one database ---------------------------
 pg_writes "$DB" W_PG
+c0=$(cpu_sample)
 R_PG1=$(load r_pg1 "$CONNS" "" "${ports[0]}")
+c1=$(cpu_sample)
 R_PG2=$(load r_pg2 "$CONNS" "" "${ports[0]}" "${ports[1]}")
+c2=$(cpu_sample)
 stop_all
 "$C" --db "$DB" verify >/dev/null || { echo "bench: the PostgreSQL store does not verify" >&2; exit 1; }
 
@@ -208,5 +229,7 @@ awk -v a="$W_PG4" -v b="$PGBN" -v c="$CONNS" 'BEGIN { printf "writes: PostgreSQL
 awk -v a="$W_PG1" -v b="$W_PG2" -v c="$W_PG4" 'BEGIN { printf "writes: 2 servers / 1 = %.2fx, 4 servers / 1 = %.2fx\n", b / a, c / a }'
 awk -v a="$W_PG1" -v b="$W_SQ" 'BEGIN { printf "writes: PostgreSQL, 1 server / SQLite = %.2fx\n", a / b }'
 awk -v a="$R_PG1" -v b="$R_PG2" 'BEGIN { printf "reads:  2 servers / 1 = %.2fx (target >= 1.6x on 2+ cores)\n", b / a }'
+echo "reads over 1 server, the machine's CPU: $(cpu_share "$c0" "$c1")"
+echo "reads over 2 servers, the machine's CPU: $(cpu_share "$c1" "$c2")"
 awk -v a="$R_PG1" -v b="$R_SB" 'BEGIN { printf "reads:  1 server from a standby / from the primary = %.2fx\n", b / a }'
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); PostgreSQL log after the run: $EVENTS events, verified"
