@@ -125,6 +125,11 @@ struct cn_store_backend {
 
 /* The parameters of one statement, every one binary and typed. */
 struct cn_pg_params {
+	/* Run outside a write too as a statement prepared once per session
+	 * (pg_exec.c): for what every request asks (the change counter, a
+	 * proposal's sight row).  Only for SQL at a fixed address, a static
+	 * string, as the write path's statements are. */
+	int prepare;
 	int n;
 	Oid types[CN_PG_MAXP];
 	const char *values[CN_PG_MAXP];

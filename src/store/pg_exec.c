@@ -269,17 +269,52 @@ int cn_pg_sync(struct cn_store_backend *b, struct cn_err *err)
 	return rc;
 }
 
+/* Statement k prepared at once, in a round trip of its own, unless it
+ * was: NULL when it is, else the failed prepare's result (or NULL, the
+ * connection's error, with *failed set).  A prepare that fails leaves the
+ * slot to be prepared again under a new name (prep_taken). */
+static PGresult *prepare_now(struct cn_store_backend *b, int k,
+			     const char *sql, const struct cn_pg_params *p,
+			     int *failed)
+{
+	char name[32];
+	PGresult *res;
+
+	*failed = 0;
+	if (b->prep[k].state == 2)
+		return NULL;
+	prep_name(b, k, name, sizeof(name));
+	res = PQprepare(b->conn, name, sql, p->n, p->types);
+	prep_taken(b, k, res);
+	if (res && PQresultStatus(res) == PGRES_COMMAND_OK) {
+		PQclear(res);
+		return NULL;
+	}
+	*failed = 1;
+	return res;
+}
+
 /* Every statement run at once waits for those sent before it. */
 static PGresult *exec(struct cn_store_backend *b, const char *sql,
 		      const struct cn_pg_params *p, struct cn_err *err)
 {
 	static const struct cn_pg_params none = {0};
+	char name[32];
+	int k, failed;
+
 	if (!p)
 		p = &none;
 	if (cn_pg_nodes_flush(b, err) || cn_pg_sync(b, err))
 		return NULL;
-	return PQexecParams(b->conn, sql, p->n, p->types, p->values, p->lengths,
-			    p->formats, 1);
+	if (!p->prepare || (k = prep_slot(b, sql)) < 0)
+		return PQexecParams(b->conn, sql, p->n, p->types, p->values,
+				    p->lengths, p->formats, 1);
+	PGresult *res = prepare_now(b, k, sql, p, &failed);
+	if (failed)
+		return res;
+	prep_name(b, k, name, sizeof(name));
+	return PQexecPrepared(b->conn, name, p->n, p->values, p->lengths,
+			      p->formats, 1);
 }
 
 /* The result of sql when it has status `want`, else NULL with err set

@@ -21,11 +21,12 @@
 #define CN_LIBPQ_FUNCS(X)                                                   \
 	X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdbParams)       \
 	X(PQconsumeInput) X(PQdb) X(PQenterPipelineMode) X(PQerrorMessage)  \
-	X(PQexec) X(PQexecParams) X(PQexitPipelineMode) X(PQfinish)         \
-	X(PQfreemem) X(PQftype) X(PQgetisnull) X(PQgetlength)               \
-	X(PQgetResult) X(PQgetvalue) X(PQnotifies) X(PQntuples)             \
+	X(PQexec) X(PQexecParams) X(PQexecPrepared) X(PQexitPipelineMode)  \
+	X(PQfinish) X(PQfreemem) X(PQftype) X(PQgetisnull)                  \
+	X(PQgetlength) X(PQgetResult) X(PQgetvalue) X(PQnotifies)           \
+	X(PQntuples)                                                        \
 	X(PQparameterStatus) X(PQpipelineStatus) X(PQpipelineSync)          \
-	X(PQreset) X(PQresultErrorMessage) X(PQresultStatus)                \
+	X(PQprepare) X(PQreset) X(PQresultErrorMessage) X(PQresultStatus)   \
 	X(PQsendPrepare) X(PQsendQueryParams) X(PQsendQueryPrepared)        \
 	X(PQsetClientEncoding) X(PQsocket) X(PQstatus)                      \
 	X(PQtransactionStatus)
@@ -53,6 +54,7 @@ int cn_libpq_load(struct cn_err *err);
 #define PQerrorMessage (cn_libpq.PQerrorMessage)
 #define PQexec (cn_libpq.PQexec)
 #define PQexecParams (cn_libpq.PQexecParams)
+#define PQexecPrepared (cn_libpq.PQexecPrepared)
 #define PQexitPipelineMode (cn_libpq.PQexitPipelineMode)
 #define PQfinish (cn_libpq.PQfinish)
 #define PQfreemem (cn_libpq.PQfreemem)
@@ -66,6 +68,7 @@ int cn_libpq_load(struct cn_err *err);
 #define PQparameterStatus (cn_libpq.PQparameterStatus)
 #define PQpipelineStatus (cn_libpq.PQpipelineStatus)
 #define PQpipelineSync (cn_libpq.PQpipelineSync)
+#define PQprepare (cn_libpq.PQprepare)
 #define PQreset (cn_libpq.PQreset)
 #define PQresultErrorMessage (cn_libpq.PQresultErrorMessage)
 #define PQresultStatus (cn_libpq.PQresultStatus)

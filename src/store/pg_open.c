@@ -444,7 +444,8 @@ static int pg_data_version(struct cn_store_backend *b, int64_t *out,
 	/* Outside a read (whose snapshot a new session would not keep), a
 	 * lost connection is made again here: readers ask this first. */
 	int rc = b->reading ? 0 : connected(b, err);
-	return rc ? rc : cn_pg_one(b, "SELECT version FROM council", NULL,
+	return rc ? rc : cn_pg_one(b, "SELECT version FROM council",
+				   &(struct cn_pg_params){.prepare = 1},
 				   cn_pg_get_int64, out, "reading the change "
 				   "counter", "no marker row", err);
 }
@@ -483,7 +484,8 @@ static int pg_versions(struct cn_store_backend *b, int64_t *data,
 				   " WHERE key = 'registry_seq'),"
 				   " (SELECT value FROM meta"
 				   " WHERE key = 'tokens_seq') FROM council",
-				   NULL, versions_row, out, "reading the change "
+				   &(struct cn_pg_params){.prepare = 1},
+				   versions_row, out, "reading the change "
 				   "counter", "no marker row", err);
 }
 

@@ -187,7 +187,7 @@ int cn_pg_proposal_meta(struct cn_store_backend *b, int64_t id, char body[16],
 			int *shared, int *adopted, struct cn_err *err)
 {
 	struct meta_out m = {body, shared, adopted};
-	struct cn_pg_params p = {0};
+	struct cn_pg_params p = {.prepare = 1};
 	int rc;
 
 	cn_pg_int(&p, id);

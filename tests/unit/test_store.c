@@ -2635,6 +2635,59 @@ static void test_lost_connection_is_an_error(void **state)
 	cn_store_close(st);
 }
 
+/* What every request asks (the change counters, a proposal's sight row)
+ * is prepared once per session on PostgreSQL (pg_exec.c): asked again on
+ * the same session, and again on the session made after the first was
+ * lost (where nothing is prepared any more: prepared again), it gives
+ * the same answers. */
+static void test_prepared_reads_survive_a_lost_connection(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *st = NULL;
+	char path[1100], q[160], body[16];
+	int64_t v[3][3];
+	int shared = -1, adopted = -1;
+
+	if (!pg_base)
+		skip();
+	seed(f, 0);
+	history(f);
+	snprintf(path, sizeof(path), "%s application_name=%s", f->path, f->schema);
+	assert_int_equal(cn_store_open(path, CN_STORE_READONLY, &st, &err), 0);
+	for (int round = 0; round < 3; round++) {
+		if (round == 2) {
+			snprintf(q, sizeof(q), "SELECT pg_terminate_backend(pid,"
+				 " 60000) FROM pg_stat_activity WHERE"
+				 " application_name = '%s'", f->schema);
+			sql_ok(pg_base, q);
+			/* The first statement learns of the loss (an error,
+			 * as any read on a lost connection: store.h); the
+			 * next connects again. */
+			int rc = cn_store_versions(st, &v[round][0],
+						   &v[round][1], &v[round][2],
+						   &err);
+			assert_true(rc == 0 || rc == CN_EIO);
+		}
+		if (cn_store_versions(st, &v[round][0], &v[round][1],
+				      &v[round][2], &err))
+			fail_msg("round %d: the counters: %s", round, err.msg);
+		if (cn_store_proposal_meta(st, 1, body, &shared, &adopted, &err))
+			fail_msg("round %d: proposal 1's sight row: %s", round,
+				 err.msg);
+		assert_string_equal(body, "NAC");
+		assert_int_equal(cn_store_proposal_meta(st, 999, body, &shared,
+							&adopted, &err),
+				 CN_ENOTFOUND);
+	}
+	assert_true(v[0][0] > 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(v[1][i], v[0][i]);
+		assert_int_equal(v[2][i], v[0][i]);
+	}
+	cn_store_close(st);
+}
+
 /* Wait (bounded, 30 s) until the watch's descriptor is readable: 1, or 0
  * when it never was. */
 static int readable(struct cn_store_watch *w, int ms)
@@ -3036,6 +3089,7 @@ int main(void)
 		S(test_token_copy_keeps_rows),
 		S(test_person_holders),
 		S(test_lost_connection_is_an_error),
+		S(test_prepared_reads_survive_a_lost_connection),
 		S(test_watch),
 		S(test_watch_stores_apart),
 		S(test_null_where_schema_forbids),
