@@ -44,6 +44,7 @@
 #include "app/sight.h"
 #include "app/verify.h"
 #include "core/checkpoint.h"
+#include "core/procedure_step.h"
 #include "core/timeutil.h"
 #include "server/writer.h"
 #include "store/store.h"
@@ -2837,6 +2838,26 @@ static void gate_done(struct writer_job *job, void *ctx)
 	pthread_mutex_unlock(&g->mu);
 }
 
+/* Submit hold (a gate_job) and wait until the writer runs it: the writer
+ * is then held inside a batch, and what is submitted meanwhile queues. */
+static void gate_hold(struct writer *wr, struct writer_job *hold,
+		      struct gate *g)
+{
+	writer_submit_async(wr, hold, gate_done, g);
+	pthread_mutex_lock(&g->mu);
+	while (!g->entered)
+		pthread_cond_wait(&g->cv, &g->mu);
+	pthread_mutex_unlock(&g->mu);
+}
+
+static void gate_open(struct gate *g)
+{
+	pthread_mutex_lock(&g->mu);
+	g->open = 1;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+}
+
 /* Wait until n jobs are answered, then stop the writer (which closes the
  * fixture's app). */
 static void gate_stop_writer(struct fx *f, struct gate *g, int n,
@@ -2912,19 +2933,12 @@ static void test_writer_store_job_fails_alone(void **state)
 	bad.store_args = &a;
 
 	assert_int_equal(writer_start(f->app, &wr, &err), 0);
-	writer_submit_async(wr, &hold, gate_done, &g);
-	pthread_mutex_lock(&g.mu);
-	while (!g.entered)
-		pthread_cond_wait(&g.cv, &g.mu);
-	pthread_mutex_unlock(&g.mu);
+	gate_hold(wr, &hold, &g);
 	/* Queued while the writer is held: one batch. */
 	writer_submit_async(wr, &before, gate_done, &g);
 	writer_submit_async(wr, &bad, gate_done, &g);
 	writer_submit_async(wr, &after, gate_done, &g);
-	pthread_mutex_lock(&g.mu);
-	g.open = 1;
-	pthread_cond_broadcast(&g.cv);
-	pthread_mutex_unlock(&g.mu);
+	gate_open(&g);
 	gate_stop_writer(f, &g, 4, wr);
 	free(before.result);
 	free(after.result);
@@ -3009,6 +3023,127 @@ static void test_writer_joins_jobs_queued_during_lock_wait(void **state)
 			 "commits, not 1", (long long)(cps[1] - cps[0]));
 }
 
+/* ---- a poisoned batch's rounds end (hostile requests) -------------------- */
+
+/* A request that poisons its batch: a proposal recorded, then a comment on
+ * a proposal that does not exist, which the fold refuses after the first
+ * event was appended (CN_ECORRUPT, the log grew).  While it runs it queues
+ * the next such request, as a hostile client sending one per round would:
+ * a round takes a few milliseconds, a client's request a few tens of
+ * microseconds. */
+#define POISONERS 12
+struct chain;
+struct poison_link {
+	struct chain *c;
+	int i;
+};
+struct chain {
+	struct writer *wr;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct cn_propose_args pa;
+	struct poison_link links[POISONERS];
+	struct writer_job jobs[POISONERS];
+	int spawned[POISONERS];
+	int answered;        /* poisoners answered */
+	int before_good;     /* poisoners answered when the good job was */
+	int good_done;
+};
+
+static void poison_done(struct writer_job *job, void *ctx)
+{
+	struct chain *c = ctx;
+	free(job->result);
+	job->result = NULL;
+	pthread_mutex_lock(&c->mu);
+	c->answered++;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static int poison_cmd(const struct cn_world *w, int64_t now, const void *a,
+		      struct cn_outbox *box, struct cn_err *err)
+{
+	const struct poison_link *l = a;
+	struct chain *c = l->c;
+	int rc;
+
+	if (!c->spawned[l->i] && l->i + 1 < POISONERS) {
+		c->spawned[l->i] = 1;
+		writer_submit_async(c->wr, &c->jobs[l->i + 1], poison_done, c);
+	}
+	if ((rc = cn_app_cmd_propose(w, now, &c->pa, box, err)))
+		return rc;
+	return cn_outbox_emit(box, now, CN_EV_COMMENT_MADE,
+			      json_pack("{s:I, s:s, s:s}", "proposal",
+					(json_int_t)999999, "member", "XX",
+					"text", "x"), err);
+}
+
+static void good_done(struct writer_job *job, void *ctx)
+{
+	struct chain *c = ctx;
+	(void)job;
+	pthread_mutex_lock(&c->mu);
+	c->before_good = c->answered;
+	c->good_done = 1;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* A good write in a batch with a poisoning one is committed once the
+ * culprit is out: the rounds of its batch are bounded by the jobs it held
+ * after its first round took the lock.  Jobs joined on every round made
+ * them unbounded (a review of 81a8ce2): one more poisoning request per
+ * round and the good write (and every other job of the batch, and the
+ * clock) waited for as long as they kept coming. */
+static void test_writer_poisoned_rounds_end(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct writer *wr = NULL;
+	struct gate g = {.mu = PTHREAD_MUTEX_INITIALIZER,
+			 .cv = PTHREAD_COND_INITIALIZER};
+	struct chain c = {.mu = PTHREAD_MUTEX_INITIALIZER,
+			  .cv = PTHREAD_COND_INITIALIZER};
+	struct cn_propose_args gp = {.body = "NAC", .title = "Good"};
+	struct writer_job hold = {.store_fn = gate_job, .store_args = &g,
+				  .actor = "", .proposal = -1},
+			  good = {.fn = cn_app_cmd_propose, .args = &gp,
+				  .actor = "secretariat"};
+
+	seed(f, 0);
+	c.pa = (struct cn_propose_args){.body = "NAC", .title = "Poison"};
+	for (int i = 0; i < POISONERS; i++) {
+		c.links[i] = (struct poison_link){&c, i};
+		c.jobs[i] = (struct writer_job){.fn = poison_cmd,
+						.args = &c.links[i],
+						.actor = "secretariat"};
+	}
+	assert_int_equal(writer_start(f->app, &wr, &err), 0);
+	c.wr = wr;
+	gate_hold(wr, &hold, &g);
+	/* One batch: the good write and the first poisoner. */
+	writer_submit_async(wr, &good, good_done, &c);
+	writer_submit_async(wr, &c.jobs[0], poison_done, &c);
+	gate_open(&g);
+	pthread_mutex_lock(&c.mu);
+	while (!c.good_done || c.answered < POISONERS)
+		pthread_cond_wait(&c.cv, &c.mu);
+	pthread_mutex_unlock(&c.mu);
+	gate_stop_writer(f, &g, 1, wr);
+	free(good.result);
+	for (int i = 0; i < POISONERS; i++)
+		if (c.jobs[i].rc == 0)
+			fail_msg("poisoner %d was recorded", i);
+	if (good.rc)
+		fail_msg("the good write was refused: %s", good.err.msg);
+	if (c.before_good > 1)
+		fail_msg("the good write waited for %d poisoning requests "
+			 "(its batch held 1 when taken): rounds of a poisoned "
+			 "batch no longer end", c.before_good);
+}
+
 /* A NULL where the schema forbids one (a file changed by another tool:
  * the schema edited, then the row) is a corrupt store naming the table
  * and column, not an empty text read as if it were the value. */
@@ -3086,6 +3221,7 @@ int main(void)
 		S(test_webhooks_and_outbox),
 		S(test_writer_store_job_fails_alone),
 		S(test_writer_joins_jobs_queued_during_lock_wait),
+		S(test_writer_poisoned_rounds_end),
 		S(test_token_copy_keeps_rows),
 		S(test_person_holders),
 		S(test_lost_connection_is_an_error),
