@@ -7,7 +7,9 @@
 #
 #   CLI reads (show, members --at, proposals)  vs sqlite3 answering the same
 #                                                 question on the same file
-#   council serve start-up                     vs start-up on the smallest store
+#   council serve start-up                     vs start-up on an empty store plus
+#                                                 the snapshot's load (the server
+#                                                 says it; issue 14's target)
 #   GET /api/v1/proposals, first page          vs the same on the smallest store
 #   durable writes, 32 clients (rate, p99)     vs the rate on the smallest store
 #   council verify (time, RSS)                 vs sha256sum over the store's bytes
@@ -118,6 +120,10 @@ work_copy() {
 	local to="$T/$2.db"
 	cp "$1" "$to"; cp "$1.key" "$to.key"; cp "$1.tokens" "$to.tokens"
 	[ -f "$1-wal" ] && cp "$1-wal" "$to-wal"
+	# on the disk before anything is measured: the kernel's writeback of
+	# a fresh copy (750 MB at 1M events) would otherwise share the disk
+	# with the write benchmark's fsyncs
+	sync "$to"*
 	echo "$to"
 }
 drop_copy() { rm -f "$1" "$1"-* "$1.key" "$1.tokens"; }
@@ -207,14 +213,21 @@ measure() {
 	shx=$(time3 sha256sum "$T/x.$name")
 	mb=$(awk -v b="$(stat -c %s "$T/x.$name")" 'BEGIN { printf "%.0f", b / 1e6 }')
 	rm -f "$T/x.$name"
+	sync
 
 	local starts=()
 	for _ in 1 2 3; do start_server "$db"; starts+=("$START"); stop_server; done
 	local start; start=$(median "${starts[@]}")
+	# what the server says its start-up cost: the snapshot's load (ms)
+	local load_ms tail tail_ms
+	read -r load_ms tail tail_ms <<<"$(opened "$db")"
 
 	start_server "$db"
 	local base="http://127.0.0.1:$PORT" a=()
-	for _ in 1 2 3 4 5; do
+	# a first request fills the server's caches (about 2x the others at
+	# every size): not counted; then the median of 9
+	curl -s -o /dev/null -H "Authorization: Bearer $sec" "$base/api/v1/proposals"
+	for _ in 1 2 3 4 5 6 7 8 9; do
 		a+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $sec" "$base/api/v1/proposals")")
 	done
 	local page; page=$(median "${a[@]}")
@@ -238,6 +251,7 @@ measure() {
 	echo "name=$name events=$events proposals=$nprop show=$show q_show=$q_show" \
 	     "members=$mem q_members=$q_mem list=$list q_list=$q_list start=$start" \
 	     "page=$page writes=$wr p99=$wp healthz=$hz rss=$rss verify=$v verify_rss=$vr" \
+	     "load_ms=${load_ms:-0} empty_start=$EMPTY_START" \
 	     "verify_since=$vs since_added=$((events - cps))" \
 	     "sha_store=$sh export=$ex verify_export=$vx sha_export=$shx export_mb=$mb"
 }
@@ -352,7 +366,7 @@ report_snapshot() {
 }
 
 snapshot_runs() {
-	empty_start
+	[ -n "${EMPTY_START:-}" ] || empty_start
 	: > "$T/snap"
 	for n in $EVENTS; do
 		measure_snapshot "e$n" "$(store "e$n" $(( n / 32 > 0 ? n / 32 : 1 )) 30)" >> "$T/snap"
@@ -366,6 +380,7 @@ fi
 
 RES="$T/results"
 : > "$RES"
+empty_start
 for n in $EVENTS; do
 	measure "e$n" "$(store "e$n" $(( n / 32 > 0 ? n / 32 : 1 )) 30)" >> "$RES"
 done
@@ -430,8 +445,11 @@ END {
 		nm = f[r,"name"]; fam = substr(nm, 1, 1)
 		if (!(fam in first)) { first[fam] = r; continue }
 		b = first[fam]
-		x = f[r,"start"] / f[b,"start"]; t = x <= 2; ok = ok && t
-		printf "%-8s serve start-up / smallest: %.2fx (target <= 2x; %.2f s)  %s\n", nm, x, f[r,"start"], t ? "met" : "NOT MET"
+		# issue 14: start-up at most 2x (start-up on an empty store plus
+		# the snapshot'"'"'s load, as the server says it), and under 1 s
+		x = f[r,"start"] / (f[r,"empty_start"] + f[r,"load_ms"] / 1000)
+		t = x <= 2 && f[r,"start"] < 1; ok = ok && t
+		printf "%-8s serve start-up %.3fs / (empty %.3fs + snapshot load %.3fs): %.2fx (target <= 2x, and < 1 s)  %s; %.2fx the smallest store'"'"'s\n", nm, f[r,"start"], f[r,"empty_start"], f[r,"load_ms"] / 1000, x, t ? "met" : "NOT MET", f[r,"start"] / f[b,"start"]
 		x = f[r,"page"] / f[b,"page"]; t = x <= 1.5; ok = ok && t
 		printf "%-8s GET proposals first page / smallest: %.2fx (target <= 1.5x)  %s\n", nm, x, t ? "met" : "NOT MET"
 		x = f[r,"writes"] / f[b,"writes"]; t = x >= 0.9; ok = ok && t
