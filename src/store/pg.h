@@ -138,6 +138,9 @@ struct cn_pg_params {
 	unsigned char ints[CN_PG_MAXP][8];
 };
 void cn_pg_int(struct cn_pg_params *p, int64_t v);
+/* v as n bytes, most significant first (PostgreSQL's binary integers):
+ * at p, returning p + n. */
+unsigned char *cn_pg_put_be(unsigned char *p, uint64_t v, int n);
 /* Text of len bytes (need not be NUL-terminated); s NULL: SQL NULL. */
 void cn_pg_text(struct cn_pg_params *p, const char *s, size_t len);
 /* A NUL-terminated string, or NULL for SQL NULL. */

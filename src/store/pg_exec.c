@@ -25,13 +25,17 @@ static void param(struct cn_pg_params *p, Oid type, const void *v, size_t len)
 	p->n++;
 }
 
+unsigned char *cn_pg_put_be(unsigned char *p, uint64_t v, int n)
+{
+	for (int k = n - 1; k >= 0; k--, v >>= 8)
+		p[k] = (unsigned char)(v & 0xff);
+	return p + n;
+}
+
 void cn_pg_int(struct cn_pg_params *p, int64_t v)
 {
-	uint64_t u = (uint64_t)v;
-
 	assert(p->n < CN_PG_MAXP);
-	for (int k = 7; k >= 0; k--, u >>= 8)
-		p->ints[p->n][k] = (unsigned char)(u & 0xff);
+	cn_pg_put_be(p->ints[p->n], (uint64_t)v, 8);
 	param(p, CN_PG_INT8, p->ints[p->n], 8);
 }
 
@@ -269,29 +273,25 @@ int cn_pg_sync(struct cn_store_backend *b, struct cn_err *err)
 	return rc;
 }
 
-/* Statement k prepared at once, in a round trip of its own, unless it
- * was: NULL when it is, else the failed prepare's result (or NULL, the
- * connection's error, with *failed set).  A prepare that fails leaves the
- * slot to be prepared again under a new name (prep_taken). */
-static PGresult *prepare_now(struct cn_store_backend *b, int k,
-			     const char *sql, const struct cn_pg_params *p,
-			     int *failed)
+/* Statement k run prepared, outside a pipeline: prepared first, in a
+ * round trip of its own, unless it was.  A prepare that fails is the
+ * result returned (the caller reports its error) and leaves the slot to
+ * be prepared again under a new name (prep_taken). */
+static PGresult *exec_prepared(struct cn_store_backend *b, int k,
+			       const char *sql, const struct cn_pg_params *p)
 {
 	char name[32];
-	PGresult *res;
 
-	*failed = 0;
-	if (b->prep[k].state == 2)
-		return NULL;
 	prep_name(b, k, name, sizeof(name));
-	res = PQprepare(b->conn, name, sql, p->n, p->types);
-	prep_taken(b, k, res);
-	if (res && PQresultStatus(res) == PGRES_COMMAND_OK) {
+	if (b->prep[k].state != 2) {
+		PGresult *res = PQprepare(b->conn, name, sql, p->n, p->types);
+		prep_taken(b, k, res);
+		if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+			return res;
 		PQclear(res);
-		return NULL;
 	}
-	*failed = 1;
-	return res;
+	return PQexecPrepared(b->conn, name, p->n, p->values, p->lengths,
+			      p->formats, 1);
 }
 
 /* Every statement run at once waits for those sent before it. */
@@ -299,22 +299,16 @@ static PGresult *exec(struct cn_store_backend *b, const char *sql,
 		      const struct cn_pg_params *p, struct cn_err *err)
 {
 	static const struct cn_pg_params none = {0};
-	char name[32];
-	int k, failed;
+	int k;
 
 	if (!p)
 		p = &none;
 	if (cn_pg_nodes_flush(b, err) || cn_pg_sync(b, err))
 		return NULL;
-	if (!p->prepare || (k = prep_slot(b, sql)) < 0)
-		return PQexecParams(b->conn, sql, p->n, p->types, p->values,
-				    p->lengths, p->formats, 1);
-	PGresult *res = prepare_now(b, k, sql, p, &failed);
-	if (failed)
-		return res;
-	prep_name(b, k, name, sizeof(name));
-	return PQexecPrepared(b->conn, name, p->n, p->values, p->lengths,
-			      p->formats, 1);
+	if (p->prepare && (k = prep_slot(b, sql)) >= 0)
+		return exec_prepared(b, k, sql, p);
+	return PQexecParams(b->conn, sql, p->n, p->types, p->values, p->lengths,
+			    p->formats, 1);
 }
 
 /* The result of sql when it has status `want`, else NULL with err set

@@ -53,16 +53,12 @@ int cn_pg_node_get(struct cn_store_backend *b, unsigned level, uint64_t index,
 
 static unsigned char *put32(unsigned char *p, uint32_t v)
 {
-	for (int k = 3; k >= 0; k--, v >>= 8)
-		p[k] = (unsigned char)(v & 0xff);
-	return p + 4;
+	return cn_pg_put_be(p, v, 4);
 }
 
 static unsigned char *put64(unsigned char *p, uint64_t v)
 {
-	for (int k = 7; k >= 0; k--, v >>= 8)
-		p[k] = (unsigned char)(v & 0xff);
-	return p + 8;
+	return cn_pg_put_be(p, v, 8);
 }
 
 /* The binary form of a one-dimensional array of n elements without
