@@ -1621,6 +1621,20 @@ static void test_same_log_same_root(void **state)
 	cn_app_close(app);
 }
 
+/* The store holds n events, and the fixture's app, folding them all
+ * again, verifies them: one log, whole, whoever wrote it. */
+static void log_whole(struct fx *f, int64_t n)
+{
+	struct cn_err err = {0};
+	int64_t nev = 0, ncp = 0;
+
+	assert_int_equal(count_events(f->path), n);
+	assert_int_equal(cn_app_reload(f->app, &err), 0);
+	if (cn_app_verify(f->app, NULL, &nev, &ncp, &err))
+		fail_msg("verify: %s", err.msg);
+	assert_int_equal(nev, n);
+}
+
 /* Two apps on one store, each with its own connection, write in turn:
  * each folds the other's events before appending (guarantee 3), so the
  * log stays one gap-free chain that both see whole. */
@@ -1629,7 +1643,6 @@ static void test_two_writers_one_log(void **state)
 	struct fx *f = *state;
 	struct cn_err err = {0};
 	struct cn_app *other = NULL;
-	int64_t nev = 0, ncp = 0;
 
 	seed(f, 0);
 	if (cn_app_open(f->path, 0, &other, &err))
@@ -1646,11 +1659,7 @@ static void test_two_writers_one_log(void **state)
 		assert_int_equal(cn_app_world(a)->nproposals, (size_t)i + 1);
 	}
 	cn_app_close(other);
-	assert_int_equal(count_events(f->path), f->seeded + 6);
-	assert_int_equal(cn_app_reload(f->app, &err), 0);
-	if (cn_app_verify(f->app, NULL, &nev, &ncp, &err))
-		fail_msg("verify: %s", err.msg);
-	assert_int_equal(nev, f->seeded + 6);
+	log_whole(f, f->seeded + 6);
 }
 
 /* The first checkpoint, copied (the note and root kept in cp_copy). */
@@ -1715,7 +1724,6 @@ static void test_write_after_a_failed_one(void **state)
 	struct cp_copy c = {0};
 	struct cn_row row = {0};
 	struct cn_propose_args p = {.body = "NAC", .title = "After"};
-	int64_t nev = 0, ncp = 0;
 	int rc;
 
 	seed(f, 0);
@@ -1748,11 +1756,7 @@ static void test_write_after_a_failed_one(void **state)
 	}
 	free_row(&row);
 	cn_app_close(other);
-	assert_int_equal(count_events(f->path), f->seeded + 3);
-	assert_int_equal(cn_app_reload(f->app, &err), 0);
-	if (cn_app_verify(f->app, NULL, &nev, &ncp, &err))
-		fail_msg("verify: %s", err.msg);
-	assert_int_equal(nev, f->seeded + 3);
+	log_whole(f, f->seeded + 3);
 }
 
 /* cn_store_versions gives what the three counters' own reads give (the
