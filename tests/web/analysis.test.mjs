@@ -53,6 +53,16 @@ const drawnAs = (page, state) => page.waitForFunction((st) => {
   return b?.getAttribute('data-drawn') === st;
 }, state, { polling: 100 });
 
+// An expression read in the page in the same turn as the check that the
+// section is drawn in full (brought into view meanwhile): a redraw
+// between a wait and a read would otherwise leave nothing to read (a
+// locator's count or evaluateAll does not wait).
+const drawnRead = async (page, expr) => (await page.waitForFunction(`(() => {
+  const b = document.querySelector('#blocking');
+  b?.scrollIntoView({ block: 'nearest' });
+  return b?.getAttribute('data-drawn') === 'full' ? { v: (${expr}) } : null;
+})()`, null, { polling: 100 })).jsonValue().then((r) => r.v);
+
 // The table's figures as drawn: {member: {index: exact}}.
 const tableOf = (page, panel) => page.evaluate((p) => Object.fromEntries(
   [...document.querySelectorAll(`#an-${p}-table tbody tr`)].map((tr) => [tr.dataset.member, {
@@ -207,7 +217,8 @@ test('who can still block it: an open qualified-majority vote, as its analysis s
   const a = (await api(eu.base, eu.tok.FR, 'GET', `/api/v1/proposals/${eu.ids.open}/analysis`)).body;
   assert.equal(a.smallest_flip.to, 'concur');
   assert.match(await page.locator('#blocking-h').innerText(), /Who can still block it/);
-  const verdicts = await page.locator('#blocking-verdicts dd').evaluateAll((d) => d.map((x) => x.dataset.verdict));
+  const verdicts = await drawnRead(page,
+    "[...document.querySelectorAll('#blocking-verdicts dd')].map((x) => x.dataset.verdict)");
   assert.deepEqual(verdicts, [a.now.verdict, a.at_conclusion.verdict, a.if_silent_concur.verdict,
     a.if_silent_object.verdict]);
   assert.match(await page.locator('#blocking-flip').innerText(),
@@ -233,7 +244,8 @@ test('NATO: under silence any ally can still block it alone; a partner sees no m
   await page.goto(`${base}/#/proposals/${ids.open}`);
   await settle(page);
   assert.equal(await page.locator('#blocking-can').innerText(), 'Any member can still block it alone: all 32.');
-  assert.equal(await page.locator('#blocking-pivotal li[data-to="object"]').count(), 32);
+  assert.equal(await drawnRead(page,
+    "document.querySelectorAll('#blocking-pivotal li[data-to=object]').length"), 32);
   assert.match(await page.locator('#blocking-verdicts').innerText(),
     /At the deadline, if the silent stay silent \(silence is consent\)\s*Adopted/);
   assert.match(await page.locator('#blocking-flip').innerText(), /^One change to object would make it blocked/);
