@@ -9,6 +9,35 @@
 #include <string.h>
 
 #include "buf.h"
+#include "sha256.h"
+
+/* "previous " + base64 of 32 bytes (44) + "\n" */
+#define PREV_WORD "previous "
+#define PREV_LINE_LEN (sizeof(PREV_WORD) - 1 + CN_MERKLE_B64_LEN - 1 + 1)
+
+/* The chain line of a note, NUL-terminated. */
+static void prev_line(const char *prev, size_t len, char out[PREV_LINE_LEN + 1])
+{
+	uint8_t h[CN_SHA256_LEN];
+	const void *part = prev;
+
+	cn_sha256_parts(&part, &len, 1, h);
+	memcpy(out, PREV_WORD, sizeof(PREV_WORD) - 1);
+	cn_merkle_hash_b64(h, out + sizeof(PREV_WORD) - 1);
+	out[PREV_LINE_LEN - 1] = '\n';
+	out[PREV_LINE_LEN] = '\0';
+}
+
+int cn_checkpoint_follows(const struct cn_checkpoint *cp,
+			  const char *prev_note, size_t prev_len)
+{
+	char line[PREV_LINE_LEN + 1];
+
+	if (!cp->extensions || strlen(cp->extensions) != PREV_LINE_LEN)
+		return 0;
+	prev_line(prev_note, prev_len, line);
+	return memcmp(cp->extensions, line, PREV_LINE_LEN) == 0;
+}
 
 /* --- checkpoints -------------------------------------------------------- */
 
@@ -17,6 +46,17 @@ int cn_checkpoint_sign(const char *origin, uint64_t size,
 		       const char *key_name,
 		       const uint8_t sk[CN_NOTE_SECKEY_LEN], char **note,
 		       struct cn_err *err)
+{
+	return cn_checkpoint_sign_after(origin, size, root, NULL, 0, key_name,
+					sk, note, err);
+}
+
+int cn_checkpoint_sign_after(const char *origin, uint64_t size,
+			     const uint8_t root[CN_MERKLE_HASH_LEN],
+			     const char *prev_note, size_t prev_len,
+			     const char *key_name,
+			     const uint8_t sk[CN_NOTE_SECKEY_LEN], char **note,
+			     struct cn_err *err)
 {
 	struct cn_buf sb = CN_BUF_INIT;
 	char b64[CN_MERKLE_B64_LEN], num[24];
@@ -36,6 +76,12 @@ int cn_checkpoint_sign(const char *origin, uint64_t size,
 	cn_buf_add(&sb, "\n", 1);
 	cn_buf_puts(&sb, b64);
 	cn_buf_add(&sb, "\n", 1);
+	if (prev_note) {
+		char line[PREV_LINE_LEN + 1];
+
+		prev_line(prev_note, prev_len, line);
+		cn_buf_add(&sb, line, PREV_LINE_LEN);
+	}
 	if (sb.oom) {
 		cn_buf_release(&sb);
 		return cn_err_set(err, CN_ENOMEM, "out of memory");

@@ -38,7 +38,8 @@ struct cn_checkpoint {
 	uint64_t size;    /* tree size */
 	uint8_t root[CN_MERKLE_HASH_LEN];
 	char *extensions; /* NULL, or the extension lines after the root, each
-			     ending in '\n' (we never write any) */
+			     ending in '\n' (we write one: the chain line,
+			     below) */
 	struct cn_note note;
 };
 
@@ -52,6 +53,31 @@ int cn_checkpoint_sign(const char *origin, uint64_t size,
 		       const char *key_name,
 		       const uint8_t sk[CN_NOTE_SECKEY_LEN], char **note,
 		       struct cn_err *err) CN_NODISCARD;
+
+/* The same, the note's text followed by the chain line of prev_note (a
+ * checkpoint the same key signed before, all its bytes; none when
+ * prev_note is NULL):
+ *
+ *     previous <base64 of SHA-256(prev_note)>\n
+ *
+ * A log that signs each checkpoint after the one before it, checking that
+ * one's signature first, makes a sequence in which a verifier that has
+ * checked one note's signature knows its predecessor's bytes are the
+ * ones the key vouched for, and so on back: the signature of the last
+ * stands for the run (cn_checkpoint_follows).  C2SP does not recommend
+ * extension lines, since a monitor cannot audit them; this one is for
+ * council's own verifier, and any other client ignores it. */
+int cn_checkpoint_sign_after(const char *origin, uint64_t size,
+			     const uint8_t root[CN_MERKLE_HASH_LEN],
+			     const char *prev_note, size_t prev_len,
+			     const char *key_name,
+			     const uint8_t sk[CN_NOTE_SECKEY_LEN], char **note,
+			     struct cn_err *err) CN_NODISCARD;
+
+/* 1 when cp's extension lines are exactly the chain line of prev_note
+ * (prev_len bytes), 0 otherwise (none, another line, another note). */
+int cn_checkpoint_follows(const struct cn_checkpoint *cp,
+			  const char *prev_note, size_t prev_len);
 
 /* Parse a checkpoint note strictly (no signature is checked).  Besides
  * cn_note_parse's rules: at least three non-empty lines of text; size in

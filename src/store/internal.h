@@ -71,6 +71,10 @@ struct cn_store {
 	char *cp_note;
 	uint64_t cp_size;
 	int cp_state;
+	/* The last checkpoint this store signed and committed: the next
+	 * one's chain line vouches for the stored last one, which needs no
+	 * signature check when it is this (checkpoint.h). */
+	char *own_note;
 	/* The meta value "log_vkey" once read: it is written once, when the
 	 * log's first signing key is made. */
 	char *vkey;

@@ -91,6 +91,8 @@ void cn_store_log_release(struct cn_store *st)
 {
 	forget_recent(st);
 	forget_checkpoint(st);
+	free(st->own_note);
+	st->own_note = NULL;
 	free(st->vkey);
 	st->vkey = NULL;
 }
@@ -102,8 +104,11 @@ void cn_store_log_end(struct cn_store *st, int committed)
 	st->writing = 0;
 	st->wsize = -1;
 	if (committed) {
-		if (st->cp_state == 1)
+		if (st->cp_state == 1) {
 			st->cp_state = 2;
+			free(st->own_note); /* a copy, or none: only a saving */
+			st->own_note = strdup(st->cp_note);
+		}
 		return;
 	}
 	forget_recent(st);
@@ -535,29 +540,45 @@ int cn_store_checkpoints_from(struct cn_store *st, uint64_t from,
 				    : (int64_t)from, fn, ctx, err);
 }
 
-int cn_store_checkpoint_sign(struct cn_store *st, int64_t now,
-			     struct cn_err *err)
+/* The stored note of size prev verifies under the store's own key. */
+static int check_own(struct cn_store *st, uint64_t prev, const char *note,
+		     struct cn_err *err)
 {
-	uint8_t root[CN_MERKLE_HASH_LEN], prev_root[CN_MERKLE_HASH_LEN];
-	uint64_t prev = 0, n = 0;
+	uint8_t pk[CN_NOTE_PUBKEY_LEN];
+	struct cn_err why = {0};
+	int rc;
+
+	/* The secret key's second half is its public key (note.h). */
+	memcpy(pk, st->signer_sk + CN_NOTE_SECKEY_LEN - CN_NOTE_PUBKEY_LEN,
+	       CN_NOTE_PUBKEY_LEN);
+	rc = cn_checkpoint_verify(note, strlen(note), st->signer_name, pk, NULL,
+				  &why);
+	if (rc == CN_ENOMEM)
+		return cn_err_set(err, rc, "%s", why.msg);
+	if (rc)
+		return cn_err_set(err, CN_ECORRUPT, "refusing to sign: the "
+				  "checkpoint signed last (size %llu) does not "
+				  "verify under the log key: %s",
+				  (unsigned long long)prev, why.msg);
+	return 0;
+}
+
+/* The last signed checkpoint (prev_note, of size prev and root prev_root;
+ * NULL for none) checked, then the tree of n leaves signed after it. */
+static int sign_after(struct cn_store *st, uint64_t prev,
+		      const uint8_t *prev_root, const char *prev_note,
+		      uint64_t n, int64_t now, struct cn_err *err)
+{
+	uint8_t root[CN_MERKLE_HASH_LEN];
 	char *note = NULL;
 	int rc;
 
-	if (!st->signer_name)
-		return 0;
-	if ((rc = cn_store_tree_size(st, &n, err)) || n == 0)
-		return rc;
-	rc = cn_store_checkpoint_latest(st, NULL, &prev, prev_root, err);
-	if (rc && rc != CN_ENOTFOUND)
-		return rc;
-	if (rc == 0 && prev == n)
-		return 0; /* nothing new since the last checkpoint */
 	/* Never sign a tree inconsistent with what was signed before: the
 	 * stored tree must still give the old root at the old size.  Only a
 	 * tree that was read and differs, or lacks a node, says so: a read
 	 * that failed (SQLite out of memory, a lost connection) is that
 	 * failure, with its own code. */
-	if (rc == 0) {
+	if (prev_note) {
 		struct cn_err why = {0};
 
 		rc = cn_store_root_at(st, prev, root, &why);
@@ -572,9 +593,18 @@ int cn_store_checkpoint_sign(struct cn_store *st, int64_t now,
 					  (unsigned long long)prev,
 					  rc ? ": " : "", rc ? why.msg : "");
 	}
+	/* The new note vouches for the last one's bytes (its chain line,
+	 * checkpoint.h), so those must be what the key signed: a note this
+	 * store signed itself is, any other (another server's, a CLI
+	 * command's) is checked. */
+	if (prev_note && !(st->own_note && strcmp(prev_note, st->own_note) == 0) &&
+	    (rc = check_own(st, prev, prev_note, err)))
+		return rc;
 	if ((rc = cn_store_root_at(st, n, root, err)) ||
-	    (rc = cn_checkpoint_sign(st->signer_name, n, root, st->signer_name,
-				     st->signer_sk, &note, err)))
+	    (rc = cn_checkpoint_sign_after(st->signer_name, n, root, prev_note,
+					   prev_note ? strlen(prev_note) : 0,
+					   st->signer_name, st->signer_sk,
+					   &note, err)))
 		return rc;
 	struct cn_checkpoint_row cp = {n, root, CN_MERKLE_HASH_LEN, note, now};
 	if ((rc = st->ops->checkpoint_put(st->b, &cp, err)) || !st->writing) {
@@ -586,6 +616,31 @@ int cn_store_checkpoint_sign(struct cn_store *st, int64_t now,
 	st->cp_size = n;
 	st->cp_state = 1;
 	return 0;
+}
+
+int cn_store_checkpoint_sign(struct cn_store *st, int64_t now,
+			     struct cn_err *err)
+{
+	uint8_t prev_root[CN_MERKLE_HASH_LEN];
+	uint64_t prev = 0, n = 0;
+	char *prev_note = NULL;
+	int rc;
+
+	if (!st->signer_name)
+		return 0;
+	if ((rc = cn_store_tree_size(st, &n, err)) || n == 0)
+		return rc;
+	rc = cn_store_checkpoint_latest(st, &prev_note, &prev, prev_root, err);
+	if (rc && rc != CN_ENOTFOUND)
+		return rc;
+	if (rc == 0 && prev == n) {
+		free(prev_note);
+		return 0; /* nothing new since the last checkpoint */
+	}
+	/* none yet (CN_ENOTFOUND): prev_note stays NULL */
+	rc = sign_after(st, prev, prev_root, prev_note, n, now, err);
+	free(prev_note);
+	return rc;
 }
 
 int cn_store_checkpoint_signed(struct cn_store *st, char **note,

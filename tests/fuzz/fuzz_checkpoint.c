@@ -135,6 +135,31 @@ static void check_checkpoint(const struct cn_checkpoint *cp,
 	free(note);
 }
 
+/* Signed after the input (any bytes will do as the note before), the
+ * checkpoint names the input and nothing else: not the input a byte
+ * shorter, not itself. */
+static void check_chain(const struct cn_checkpoint *cp, const char *msg,
+			size_t size, const struct key *k)
+{
+	struct cn_checkpoint after;
+	struct cn_err err;
+	char *note = NULL;
+	int rc = cn_checkpoint_sign_after(cp->origin, cp->size, cp->root, msg,
+					  size, KEY_NAME, k->sk, &note, &err);
+
+	if (rc == CN_ENOMEM)
+		return;
+	if (rc != 0 || cn_checkpoint_verify(note, strlen(note), KEY_NAME, k->pk,
+					    &after, &err) != 0)
+		abort();
+	if (!cn_checkpoint_follows(&after, msg, size) ||
+	    (size > 0 && cn_checkpoint_follows(&after, msg, size - 1)) ||
+	    cn_checkpoint_follows(&after, note, strlen(note)))
+		abort();
+	cn_checkpoint_release(&after);
+	free(note);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct key *k = fuzz_key();
@@ -174,6 +199,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_code(rc);
 	if (rc == 0) {
 		check_checkpoint(&cp, k);
+		check_chain(&cp, msg, size, k);
 		cn_checkpoint_release(&cp);
 	}
 	rc = cn_checkpoint_verify(msg, size, KEY_NAME, k->pk, &cp, &err);
