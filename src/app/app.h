@@ -203,6 +203,16 @@ int cn_app_seed(struct cn_app *app, const char *dataset_path, int64_t now,
  * with the one before).  Reads only: works on a read-only store. */
 int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 		  int64_t *ncheckpoints, struct cn_err *err) CN_NODISCARD;
+/* The same, saying how each checkpoint's signature was established. */
+struct cn_verify_report {
+	int64_t events;
+	int64_t checkpoints;
+	int64_t chained; /* of them, through the next one's chain line
+			    (checkpoint.h) rather than an Ed25519 check */
+};
+int cn_app_verify_report(struct cn_app *app, const char *vkey,
+			 struct cn_verify_report *out, struct cn_err *err)
+	CN_NODISCARD;
 
 /* `verify --since` (verify_since.c): only what was added after `note`, a
  * checkpoint the auditor trusts (signed by `vkey`; NULL: the key the store
@@ -217,6 +227,7 @@ struct cn_verify_since {
 	uint64_t trusted;    /* the trusted checkpoint's size */
 	int64_t events;      /* the log's size */
 	int64_t checkpoints; /* checked: those of size >= trusted */
+	int64_t chained;     /* of them, through the next one's chain line */
 };
 int cn_app_verify_since(struct cn_app *app, const char *note, const char *vkey,
 			struct cn_verify_since *out, struct cn_err *err)

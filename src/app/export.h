@@ -58,6 +58,7 @@ struct cn_export_stats {
 	int64_t events;      /* entries, one per event */
 	int64_t commitments; /* of which checked only as commitments */
 	int64_t checkpoints;
+	int64_t chained;     /* of them, through the next one's chain line */
 	uint64_t bytes;      /* event bytes hashed */
 	char audience[32];   /* as the header names it */
 };

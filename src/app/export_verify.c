@@ -631,6 +631,7 @@ static int check_checkpoints(struct xv *x, struct cn_err *err)
 	}
 	free(batch);
 	x->stats->checkpoints = check.count;
+	x->stats->chained = check.chained;
 	/* Every entry must be under a signature: lines after the last
 	 * checkpoint could be anything, appended by anyone. */
 	if (rc == 0 && check.size != x->mem.size)

@@ -356,13 +356,24 @@ int cn_verify_named_key_is(struct cn_store *st, const char *name,
 int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 		  int64_t *ncheckpoints, struct cn_err *err)
 {
+	struct cn_verify_report r;
+	int rc = cn_app_verify_report(app, vkey, &r, err);
+
+	*nevents = r.events;
+	*ncheckpoints = r.checkpoints;
+	return rc;
+}
+
+int cn_app_verify_report(struct cn_app *app, const char *vkey,
+			 struct cn_verify_report *out, struct cn_err *err)
+{
 	struct cn_store *st = cn_app_store(app);
 	struct whole *v = calloc(1, sizeof(*v)); /* 64 hash states: 8 KiB */
 	char *name = NULL;
 	uint8_t pk[CN_NOTE_PUBKEY_LEN];
 	int rc;
 
-	*nevents = *ncheckpoints = 0;
+	memset(out, 0, sizeof(*out));
 	if (!v)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	if ((rc = cn_store_read_begin(st, err))) {
@@ -380,8 +391,9 @@ int cn_app_verify(struct cn_app *app, const char *vkey, int64_t *nevents,
 		rc = cn_store_checkpoints(st, cn_vstream_checkpoint, &v->s, err);
 		if (rc == 0)
 			rc = cn_vstream_to(&v->s, INT64_MAX, err);
-		*ncheckpoints = v->s.cps.count;
-		*nevents = v->w.last_seq;
+		out->checkpoints = v->s.cps.count;
+		out->chained = v->s.cps.chained;
+		out->events = v->w.last_seq;
 		if (rc == 0)
 			rc = cn_pager_sweep(&v->pg, err);
 		if (rc == 0)

@@ -52,6 +52,8 @@ struct cn_cp_check {
 	uint64_t size;                   /* the last one checked (0: none) */
 	uint8_t root[CN_MERKLE_HASH_LEN];
 	int64_t count;                   /* checkpoints seen */
+	int64_t chained;                 /* of them, taken through the next
+					    one's chain line (verify_sigs.c) */
 };
 
 void cn_cp_check_init(struct cn_cp_check *c, cn_cp_root_fn root, void *ctx,
@@ -86,7 +88,17 @@ int cn_cp_check_signed(struct cn_cp_check *c, int rc, const char *why,
  * item itself if the worker has not reached it (or waits for it) and then
  * is cn_cp_check_next for that note.  cn_sigs_stop ends the worker (early,
  * after a failure) and frees what the items hold; the caller owns the
- * items and their notes. */
+ * items and their notes.
+ *
+ * A note whose exact bytes the next note of the batch names in its chain
+ * line (checkpoint.h) needs no Ed25519 check of its own: the next one's
+ * signature, or its own successor's, vouches for it, back from the
+ * batch's last item, whose signature is always checked (as is the
+ * first's, so that a wrong key is named at once).  A log whose signer
+ * checks each note before it chains it then costs two checks a batch.
+ * A note the next does not name (an older store's, or a damaged one) is
+ * checked itself, so a fault is named as before; a forged run of notes
+ * that name each other is named at its end. */
 struct cn_sig_item {
 	const char *note;          /* set by the caller; borrowed */
 	struct cn_checkpoint cp;   /* parsed, when rc is 0 */
@@ -94,6 +106,7 @@ struct cn_sig_item {
 	struct cn_err why;         /* what failed, when rc is not 0 */
 	int rc;
 	int state;                 /* to check, claimed, checked (the lock's) */
+	int vouched;               /* the next item's chain line names it */
 };
 
 struct cn_sigs {

@@ -148,6 +148,7 @@ static int since_in(struct cn_vstream *s, const char *note, const char *vkey,
 		if (rc == 0)
 			rc = cn_vstream_to(s, INT64_MAX, err);
 		out->checkpoints = s->cps.count;
+		out->chained = s->cps.chained;
 	}
 	out->events = (int64_t)s->tree.size;
 	if (rc == 0)

@@ -39,6 +39,20 @@ const struct cli_opt cli_opts_verify[] = {
 	[VERIFY_JSON] = OPT_JSON,
 	OPT_END};
 
+/* How the checkpoints' signatures were established, after "N signed
+ * checkpoints verified": each by its Ed25519 check, or (a log that
+ * chains them, checkpoint.h) all but a few through the next one's
+ * chain line. */
+static const char *by_how(int64_t n, int64_t chained, char *buf, size_t len)
+{
+	if (!chained)
+		return "";
+	snprintf(buf, len, " (%lld by their signature, the other %lld by the "
+		 "hash of each that the next one signs)",
+		 (long long)(n - chained), (long long)chained);
+	return buf;
+}
+
 /* The store must contain the tree a checkpoint signed: not shorter (a
  * rollback), and giving the same root at its size. */
 static int check_against(struct cn_app *app, const char *note, const char *vkey,
@@ -85,6 +99,7 @@ static int verify_export(const char *path, const char *vkey, int keyed)
 {
 	struct cn_export_stats stx;
 	struct cn_err err = {0};
+	char how[160];
 
 	if (cn_verify_export(path, vkey, &stx, &err)) {
 		fprintf(stderr, "council: verify failed: %s\n", err.msg);
@@ -92,10 +107,11 @@ static int verify_export(const char *path, const char *vkey, int keyed)
 	}
 	printf("ok: %lld events (%llu bytes), export for %s, %lld of them "
 	       "checked only as commitments; hash chain intact; Merkle tree "
-	       "and %lld signed checkpoints verified%s\n",
+	       "and %lld signed checkpoints verified%s%s\n",
 	       (long long)stx.events, (unsigned long long)stx.bytes,
 	       stx.audience, (long long)stx.commitments,
 	       (long long)stx.checkpoints,
+	       by_how(stx.checkpoints, stx.chained, how, sizeof(how)),
 	       keyed ? "" : " (against the key the file names: give "
 			    "--log-key to check it is the log's)");
 	return 0;
@@ -107,6 +123,7 @@ static int verify_since(struct cli *c, struct cn_app *app, const char *trusted,
 {
 	struct cn_verify_since vs = {0};
 	struct cn_err err = {0};
+	char how[160];
 	int rc;
 
 	if (!app) {
@@ -115,10 +132,12 @@ static int verify_since(struct cli *c, struct cn_app *app, const char *trusted,
 	} else
 		rc = cn_app_verify_since(app, trusted, vkey, &vs, &err);
 	if (c->json) {
-		cli_print_json(json_pack("{s:b, s:I, s:I, s:I, s:s}", "ok", rc == 0,
-					 "since", (json_int_t)vs.trusted, "events",
-					 (json_int_t)vs.events, "checkpoints",
-					 (json_int_t)vs.checkpoints, "message",
+		cli_print_json(json_pack("{s:b, s:I, s:I, s:I, s:I, s:s}", "ok",
+					 rc == 0, "since", (json_int_t)vs.trusted,
+					 "events", (json_int_t)vs.events,
+					 "checkpoints", (json_int_t)vs.checkpoints,
+					 "chained", (json_int_t)vs.chained,
+					 "message",
 					 rc ? err.msg : "the events since the trusted "
 					 "checkpoint verified"));
 		return rc ? EXIT_REFUSED : 0;
@@ -129,11 +148,12 @@ static int verify_since(struct cli *c, struct cn_app *app, const char *trusted,
 	}
 	printf("ok: events %llu to %lld since the trusted checkpoint of size "
 	       "%llu: its root still given, hash chain intact from it, %lld "
-	       "signed checkpoints since verified; not checked: the events it "
+	       "signed checkpoints since verified%s; not checked: the events it "
 	       "covers, projections, snapshots and member signatures (verify "
 	       "without --since checks them)\n",
 	       (unsigned long long)vs.trusted + 1, (long long)vs.events,
-	       (unsigned long long)vs.trusted, (long long)vs.checkpoints);
+	       (unsigned long long)vs.trusted, (long long)vs.checkpoints,
+	       by_how(vs.checkpoints, vs.chained, how, sizeof(how)));
 	return 0;
 }
 
@@ -142,8 +162,8 @@ int cmd_verify(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	const char *logkey = a->val[VERIFY_LOG_KEY];
 	const char *checkpoint = a->val[VERIFY_CHECKPOINT];
 	struct cn_err err = {0};
-	int64_t n = 0, ncp = 0;
-	char *vkey = NULL, *note = NULL;
+	struct cn_verify_report rep = {0};
+	char *vkey = NULL, *note = NULL, how[160];
 	int rc;
 
 	if (a->val[VERIFY_EXPORT] && (checkpoint || a->val[VERIFY_SINCE]))
@@ -177,15 +197,17 @@ int cmd_verify(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		err = c->open_err;
 		rc = err.code;
 	} else
-		rc = cn_app_verify(app, vkey, &n, &ncp, &err);
+		rc = cn_app_verify_report(app, vkey, &rep, &err);
 	if (rc == 0 && note)
 		rc = check_against(app, note, vkey, &err);
 	free(vkey);
 	free(note);
 	if (c->json) {
-		cli_print_json(json_pack("{s:b, s:I, s:I, s:s}", "ok", rc == 0,
-					 "events", (json_int_t)n, "checkpoints",
-					 (json_int_t)ncp, "message",
+		cli_print_json(json_pack("{s:b, s:I, s:I, s:I, s:s}", "ok",
+					 rc == 0, "events", (json_int_t)rep.events,
+					 "checkpoints", (json_int_t)rep.checkpoints,
+					 "chained", (json_int_t)rep.chained,
+					 "message",
 					 rc ? err.msg : "chain, tree, checkpoints "
 							"and projections verified"));
 		return rc ? EXIT_REFUSED : 0;
@@ -195,8 +217,9 @@ int cmd_verify(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		return EXIT_REFUSED;
 	}
 	printf("ok: %lld events; hash chain intact; Merkle tree and %lld signed "
-	       "checkpoints verified%s; projections match a replay of the log\n",
-	       (long long)n, (long long)ncp,
+	       "checkpoints verified%s%s; projections match a replay of the "
+	       "log\n", (long long)rep.events, (long long)rep.checkpoints,
+	       by_how(rep.checkpoints, rep.chained, how, sizeof(how)),
 	       checkpoint ? "; consistent with the given checkpoint" : "");
 	return 0;
 }

@@ -63,3 +63,32 @@ line=$(grep -n '^{"checkpoint"' "$T/x.jsonl" | sed -n 6p | cut -d: -f1)
 c verify --export "$T/bad.jsonl" --log-key "$T/vkey"
 expect_err "of two bad signatures in an export, the first is named" 1 \
 	"line $line: checkpoint 6: checkpoint: invalid signature by key council-log-"
+
+# Each checkpoint after the first names the one before it (its chain
+# line, core/checkpoint.h), so verify checks two signatures a batch and
+# takes the others through the hashes the checked ones sign.
+cp "$T/clean.db" "$COUNCIL_DB"
+c verify --log-key "$T/vkey"
+expect_rc "the chained store verifies" 0
+check "two signatures checked, the others through the chain" \
+	grep -q "$n signed checkpoints verified (2 by their signature, the other $((n - 2)) by the hash" "$T/.out"
+c verify --json --log-key "$T/vkey"
+check "--json counts them" grep -q "\"chained\": $((n - 2))" "$T/.out"
+c verify --export "$T/x.jsonl" --log-key "$T/vkey"
+check "an export's too" grep -q "(2 by their signature, the other $((n - 2))" "$T/.out"
+# A checkpoint whose text lost its chain line no longer verifies.
+tamper "UPDATE checkpoints SET note = replace(note, substr(note, instr(note, 'previous '), 54), '') WHERE size = $s11;"
+c verify --log-key "$T/vkey"
+expect_err "a chain line taken out breaks the note's signature" 1 \
+	"checkpoint at size $s11: checkpoint: invalid signature"
+
+# The signer names the last checkpoint only after checking it: a store
+# whose last checkpoint's signature was damaged takes no more writes,
+# and nothing is written.
+last=$(sqlite3 "$T/clean.db" "SELECT max(size) FROM checkpoints")
+tamper "$(badsig "$last")"
+before=$(sqlite3 "$COUNCIL_DB" "SELECT count(*) FROM events")
+c propose --body NAC --title "After the damage" --at 2024-01-03
+expect_err "a write after a damaged last checkpoint is refused" 1 \
+	"refusing to sign: the checkpoint signed last (size $last) does not verify under the log key"
+check "and nothing was written" test "$(sqlite3 "$COUNCIL_DB" "SELECT count(*) FROM events")" = "$before"

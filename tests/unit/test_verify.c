@@ -1,0 +1,315 @@
+/*
+ * test_verify.c - the checker of a checkpoint sequence (app/verify.h) and
+ * the chain line that lets it take most signatures on trust
+ * (core/checkpoint.h): a batch of chained notes is judged with two
+ * Ed25519 checks, a note the next does not name is checked itself, and a
+ * fault is named as it was before chains.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/verify.h"
+#include "core/checkpoint.h"
+#include "core/merkle.h"
+
+#define NAME "test.example/log"
+#define N 24 /* checkpoints, one a leaf: above the thread's threshold */
+
+struct seq {
+	uint8_t pk[CN_NOTE_PUBKEY_LEN], sk[CN_NOTE_SECKEY_LEN];
+	struct cn_merkle_mem tree;
+	char *note[N]; /* the checkpoint of size i + 1 */
+};
+
+/* A tree of N leaves and a checkpoint at every size; chained from note
+ * `from` on (N: none chained). */
+static void make(struct seq *s, int from)
+{
+	struct cn_err err = {0};
+
+	crypto_sign_keypair(s->pk, s->sk);
+	cn_merkle_mem_init(&s->tree);
+	for (int i = 0; i < N; i++) {
+		uint8_t leaf[CN_MERKLE_HASH_LEN], root[CN_MERKLE_HASH_LEN];
+		char data[16];
+
+		snprintf(data, sizeof(data), "leaf %d", i);
+		cn_merkle_leaf_hash(data, strlen(data), leaf);
+		assert_int_equal(cn_merkle_mem_append(&s->tree, leaf, &err), 0);
+		assert_int_equal(cn_merkle_root(cn_merkle_mem_get, &s->tree,
+						(uint64_t)i + 1, root, &err), 0);
+		if (i > from)
+			assert_int_equal(cn_checkpoint_sign_after(
+				NAME, (uint64_t)i + 1, root, s->note[i - 1],
+				strlen(s->note[i - 1]), NAME, s->sk, &s->note[i],
+				&err), 0);
+		else
+			assert_int_equal(cn_checkpoint_sign(NAME, (uint64_t)i + 1,
+							    root, NAME, s->sk,
+							    &s->note[i], &err), 0);
+	}
+}
+
+static void release(struct seq *s)
+{
+	for (int i = 0; i < N; i++)
+		free(s->note[i]);
+	cn_merkle_mem_release(&s->tree);
+}
+
+/* Judge the sequence as one batch, in order, as verify does; the first
+ * fault's code (0: none) with its message in err, chained counted. */
+static int judge(struct seq *s, int64_t *chained, struct cn_err *err)
+{
+	struct cn_sig_item items[N];
+	struct cn_sigs sigs;
+	struct cn_cp_check c;
+	int rc = 0;
+
+	memset(items, 0, sizeof(items));
+	for (int i = 0; i < N; i++)
+		items[i].note = s->note[i];
+	cn_cp_check_init(&c, cn_cp_root_mem, &s->tree, NAME, s->pk);
+	cn_sigs_start(&sigs, items, N, NAME, s->pk);
+	for (int i = 0; rc == 0 && i < N; i++)
+		rc = cn_sigs_judge(&sigs, (size_t)i, &c, NULL, err);
+	cn_sigs_stop(&sigs);
+	*chained = c.chained;
+	return rc;
+}
+
+/* Change one byte of note i's signature (its text kept). */
+static void damage_signature(struct seq *s, int i)
+{
+	char *sig = strrchr(s->note[i], ' ') + 1;
+
+	sig[10] = sig[10] == 'A' ? 'B' : 'A';
+}
+
+/* Notes from..N-1 signed again by a forger's key, each naming the one
+ * before; with as_log, each signature line then says the log key's name
+ * and id (its signature still the forger's). */
+static void forge(struct seq *s, int from, int as_log)
+{
+	uint8_t pk[CN_NOTE_PUBKEY_LEN], sk[CN_NOTE_SECKEY_LEN], id[4];
+	struct cn_err err = {0};
+
+	crypto_sign_keypair(pk, sk);
+	cn_note_key_id(NAME, s->pk, id);
+	for (int i = from; i < N; i++) {
+		struct cn_checkpoint cp;
+		char *forged = NULL;
+
+		assert_int_equal(cn_checkpoint_parse(s->note[i], strlen(s->note[i]),
+						     &cp, &err), 0);
+		assert_int_equal(cn_checkpoint_sign_after(NAME, cp.size, cp.root,
+			s->note[i - 1], strlen(s->note[i - 1]), NAME, sk,
+			&forged, &err), 0);
+		cn_checkpoint_release(&cp);
+		if (as_log) { /* the line's base64: key id (4) || signature */
+			char *b64 = strrchr(forged, ' ') + 1;
+			uint8_t bin[68];
+			size_t len = 0;
+
+			assert_int_equal(sodium_base642bin(bin, sizeof(bin), b64,
+				strlen(b64) - 1, NULL, &len, NULL,
+				sodium_base64_VARIANT_ORIGINAL), 0);
+			assert_int_equal(len, 68);
+			memcpy(bin, id, 4);
+			sodium_bin2base64(b64, strlen(b64), bin, len,
+					  sodium_base64_VARIANT_ORIGINAL);
+			b64[strlen(b64)] = '\n';
+		}
+		free(s->note[i]);
+		s->note[i] = forged;
+	}
+}
+
+static void test_chain_line(void **state)
+{
+	struct seq s;
+	struct cn_checkpoint a, b;
+	struct cn_err err = {0};
+
+	(void)state;
+	make(&s, 0);
+	assert_int_equal(cn_checkpoint_verify(s.note[0], strlen(s.note[0]), NAME,
+					      s.pk, &a, &err), 0);
+	assert_null(a.extensions); /* the first names nothing */
+	assert_int_equal(cn_checkpoint_verify(s.note[1], strlen(s.note[1]), NAME,
+					      s.pk, &b, &err), 0);
+	assert_non_null(b.extensions);
+	assert_int_equal(strncmp(b.extensions, "previous ", 9), 0);
+	assert_int_equal(cn_checkpoint_follows(&b, s.note[0], strlen(s.note[0])), 1);
+	/* not another note, nor the same one a byte shorter */
+	assert_int_equal(cn_checkpoint_follows(&b, s.note[1], strlen(s.note[1])), 0);
+	assert_int_equal(cn_checkpoint_follows(&b, s.note[0],
+					       strlen(s.note[0]) - 1), 0);
+	assert_int_equal(cn_checkpoint_follows(&a, s.note[0], strlen(s.note[0])), 0);
+	cn_checkpoint_release(&a);
+	cn_checkpoint_release(&b);
+	release(&s);
+}
+
+/* A chained batch: every note judged good, all but the first and the
+ * last through the chain. */
+static void test_chained_batch(void **state)
+{
+	struct seq s;
+	struct cn_err err = {0};
+	int64_t chained = -1;
+
+	(void)state;
+	make(&s, 0);
+	assert_int_equal(judge(&s, &chained, &err), 0);
+	assert_int_equal(chained, N - 2);
+	release(&s);
+}
+
+/* Notes with no chain line (a store from before chains): each checked. */
+static void test_unchained_batch(void **state)
+{
+	struct seq s;
+	struct cn_err err = {0};
+	int64_t chained = -1;
+
+	(void)state;
+	make(&s, N);
+	assert_int_equal(judge(&s, &chained, &err), 0);
+	assert_int_equal(chained, 0);
+	damage_signature(&s, 9);
+	assert_int_equal(judge(&s, &chained, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "checkpoint 10: checkpoint: invalid "
+				      "signature"));
+	release(&s);
+}
+
+/* An older store's notes, then chained ones: only the chained are taken
+ * on trust. */
+static void test_mixed_batch(void **state)
+{
+	struct seq s;
+	struct cn_err err = {0};
+	int64_t chained = -1;
+
+	(void)state;
+	make(&s, 12); /* notes 14.. name the one before */
+	assert_int_equal(judge(&s, &chained, &err), 0);
+	/* notes 13 to 23 carry chain lines, so 12 to 22 are named by the
+	 * next (0-based); the last is checked */
+	assert_int_equal(chained, 11);
+	release(&s);
+}
+
+/* A damaged signature in the middle of a chain: the next note no longer
+ * names those bytes, so the note is checked itself and named, by the
+ * same words as without chains. */
+static void test_damaged_in_chain(void **state)
+{
+	struct seq s;
+	struct cn_err err = {0};
+	int64_t chained = -1;
+
+	(void)state;
+	make(&s, 0);
+	damage_signature(&s, 9);
+	assert_int_equal(judge(&s, &chained, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "checkpoint 10: checkpoint: invalid "
+				      "signature by key " NAME "+"));
+	release(&s);
+}
+
+/* The last note damaged: it is always checked. */
+static void test_damaged_last(void **state)
+{
+	struct seq s;
+	struct cn_err err = {0};
+	int64_t chained = -1;
+
+	(void)state;
+	make(&s, 0);
+	damage_signature(&s, N - 1);
+	assert_int_equal(judge(&s, &chained, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "invalid signature"));
+	assert_int_equal(chained, N - 2); /* the others, before it */
+	release(&s);
+}
+
+/* Under another key the first note is named at once, as before. */
+static void test_another_key(void **state)
+{
+	struct seq s;
+	struct cn_err err = {0};
+	int64_t chained = -1;
+	uint8_t sk[CN_NOTE_SECKEY_LEN];
+
+	(void)state;
+	make(&s, 0);
+	crypto_sign_keypair(s.pk, sk); /* the verifier's key is not the log's */
+	assert_int_equal(judge(&s, &chained, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "checkpoint 1: checkpoint: note is not "
+				      "signed by key"));
+	release(&s);
+}
+
+/* Notes re-signed from note 21 on by another key, each naming the one
+ * before: a note taken on trust must still carry a line by the log's
+ * key, so the first forged one is named. */
+static void test_forged_by_another_key(void **state)
+{
+	struct seq s;
+	struct cn_err err = {0};
+	int64_t chained = -1;
+
+	(void)state;
+	make(&s, 0);
+	forge(&s, 20, 0);
+	assert_int_equal(judge(&s, &chained, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "checkpoint 21: checkpoint: note is not "
+				      "signed by key"));
+	release(&s);
+}
+
+/* The same, the forged lines carrying the log key's name and id: each is
+ * named by the next, up to the last, whose signature is checked. */
+static void test_forged_run(void **state)
+{
+	struct seq s;
+	struct cn_err err = {0};
+	int64_t chained = -1;
+
+	(void)state;
+	make(&s, 0);
+	forge(&s, 20, 1);
+	assert_int_equal(judge(&s, &chained, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "checkpoint 24: checkpoint: invalid "
+				      "signature"));
+	release(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chain_line),
+		cmocka_unit_test(test_chained_batch),
+		cmocka_unit_test(test_unchained_batch),
+		cmocka_unit_test(test_mixed_batch),
+		cmocka_unit_test(test_damaged_in_chain),
+		cmocka_unit_test(test_damaged_last),
+		cmocka_unit_test(test_another_key),
+		cmocka_unit_test(test_forged_by_another_key),
+		cmocka_unit_test(test_forged_run),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
