@@ -15,6 +15,7 @@
 #include "../core/checkpoint.h"
 #include "../core/json_alloc.h"
 #include "../core/merkle.h"
+#include "leafpipe.h"
 #include "verify.h"
 
 /* ---- reading a line fast ------------------------------------------------------ */
@@ -161,6 +162,7 @@ struct xv {
 	const char *path;
 	struct cn_export_stats *stats;
 	struct cn_merkle_mem mem;  /* leaf k - 1 is entry k's */
+	struct cn_leafpipe pipe;   /* the leaves on their way to mem */
 	struct cn_world w;         /* what signatures are checked against */
 	struct ev_link *ev;
 	size_t nev, evcap;
@@ -306,10 +308,17 @@ static int checkpoint_line(struct xv *x, const char *line, long lineno,
 	return rc;
 }
 
-/* The next entry, on line `lineno`, whose leaf is `leaf`; NULL when out of
- * memory (err set). */
-static struct ev_link *entry(struct xv *x, long lineno,
-			     const uint8_t leaf[CN_HASH_LEN], struct cn_err *err)
+/* The leaves reach the tree in entry order, from the pipe. */
+static int to_tree(void *ctx, const uint8_t leaf[CN_HASH_LEN],
+		   struct cn_err *err)
+{
+	struct xv *x = ctx;
+	return cn_merkle_mem_append(&x->mem, leaf, err);
+}
+
+/* The next entry, on line `lineno`, its leaf still to be given to the
+ * pipe; NULL when out of memory (err set). */
+static struct ev_link *entry_at(struct xv *x, long lineno, struct cn_err *err)
 {
 	struct ev_link *e;
 
@@ -323,13 +332,20 @@ static struct ev_link *entry(struct xv *x, long lineno,
 		x->ev = v;
 		x->evcap = cap;
 	}
-	if (cn_merkle_mem_append(&x->mem, leaf, err))
-		return NULL;
 	e = &x->ev[x->nev++];
 	memset(e, 0, sizeof(*e));
 	e->line = lineno;
 	x->stats->events++;
 	return e;
+}
+
+/* The next entry, whose leaf is `leaf`. */
+static struct ev_link *entry(struct xv *x, long lineno,
+			     const uint8_t leaf[CN_HASH_LEN], struct cn_err *err)
+{
+	struct ev_link *e = entry_at(x, lineno, err);
+
+	return e && cn_leafpipe_leaf(&x->pipe, leaf, err) == 0 ? e : NULL;
 }
 
 static void out_of_place(struct xv *x, long lineno, int64_t k, int64_t seq)
@@ -393,7 +409,8 @@ static int event_entry(struct xv *x, const char *line, size_t n, long lineno,
 {
 	static const char head[] = "{\"salt\":\"", mid[] = "\",\"event\":";
 	const size_t at = sizeof(head) - 1 + 44, off = at + sizeof(mid) - 1;
-	uint8_t salt[CN_SALT_LEN], leaf[CN_HASH_LEN] = {0};
+	uint8_t salt[CN_SALT_LEN];
+	const uint8_t leaf[CN_HASH_LEN] = {0};
 	const char *bytes = line + off, *type, *prevhex;
 	struct ev_link *e;
 	size_t len, tl;
@@ -406,8 +423,9 @@ static int event_entry(struct xv *x, const char *line, size_t n, long lineno,
 		return entry(x, lineno, leaf, err) ? 0 : err->code;
 	}
 	len = n - off - 1;
-	cn_event_hash(salt, bytes, len, leaf);
-	if (!(e = entry(x, lineno, leaf, err)))
+	/* its leaf hashed on the pipe's thread */
+	if (!(e = entry_at(x, lineno, err)) ||
+	    cn_leafpipe_event(&x->pipe, salt, bytes, len, err))
 		return err->code;
 	x->stats->bytes += len;
 	/* Fast path: the chain and the tree need only the raw bytes. */
@@ -760,9 +778,13 @@ int cn_verify_export(const char *path, const char *vkey,
 	if (!f)
 		return cn_err_set(err, CN_EIO, "%s: cannot open", path);
 	cn_merkle_mem_init(&x.mem);
+	cn_leafpipe_init(&x.pipe, to_tree, &x);
 	cn_world_init(&x.w);
 	rc = read_lines(&x, f, vkey, err);
 	fclose(f);
+	if (rc == 0)
+		rc = cn_leafpipe_flush(&x.pipe, err);
+	cn_leafpipe_release(&x.pipe);
 	/* The earliest fault in the file; a line wrong by itself first. */
 	if (rc == 0 && (chain_line = chain_fault(&x, &chain)) &&
 	    (!x.fault_line || chain_line < x.fault_line))

@@ -3,7 +3,8 @@
  * the chain line that lets it take most signatures on trust
  * (core/checkpoint.h): a batch of chained notes is judged with two
  * Ed25519 checks, a note the next does not name is checked itself, and a
- * fault is named as it was before chains.
+ * fault is named as it was before chains.  And the pipe that hashes an
+ * export's leaves on a second thread gives them back in order.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/leafpipe.h"
 #include "app/verify.h"
 #include "core/checkpoint.h"
 #include "core/merkle.h"
@@ -295,6 +297,78 @@ static void test_forged_run(void **state)
 	release(&s);
 }
 
+/* ---- the leaf pipe (app/leafpipe.h) ---------------------------------- */
+
+#define PIPED 5000 /* several batches, the last one partial */
+
+struct sink {
+	uint8_t (*got)[CN_HASH_LEN];
+	size_t n, fail_at; /* fail_at: the sink's failure (0: none) */
+};
+
+static int keep(void *ctx, const uint8_t leaf[CN_HASH_LEN], struct cn_err *err)
+{
+	struct sink *k = ctx;
+
+	if (k->fail_at && k->n + 1 == k->fail_at)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	memcpy(k->got[k->n++], leaf, CN_HASH_LEN);
+	return 0;
+}
+
+/* Entry i: every seventh a leaf given as it is, the others an event of
+ * i's own bytes and salt; want[i] its leaf, computed here. */
+static int pipe_all(struct sink *k, uint8_t (*want)[CN_HASH_LEN],
+		    struct cn_err *err)
+{
+	struct cn_leafpipe p;
+	int rc = 0;
+
+	cn_leafpipe_init(&p, keep, k);
+	for (size_t i = 0; rc == 0 && i < PIPED; i++) {
+		char bytes[64];
+		uint8_t salt[CN_SALT_LEN];
+		int len = snprintf(bytes, sizeof(bytes), "{\"event\":%zu}", i);
+
+		memset(salt, (int)(i % 251), sizeof(salt));
+		if (i % 7 == 0) {
+			memset(want[i], (int)(i % 256), CN_HASH_LEN);
+			rc = cn_leafpipe_leaf(&p, want[i], err);
+		} else {
+			cn_event_hash(salt, bytes, (size_t)len, want[i]);
+			rc = cn_leafpipe_event(&p, salt, bytes, (size_t)len, err);
+		}
+	}
+	if (rc == 0)
+		rc = cn_leafpipe_flush(&p, err);
+	cn_leafpipe_release(&p);
+	return rc;
+}
+
+static void test_leafpipe_in_order(void **state)
+{
+	uint8_t (*want)[CN_HASH_LEN] = calloc(PIPED, CN_HASH_LEN);
+	struct sink k = {calloc(PIPED, CN_HASH_LEN), 0, 0};
+	struct cn_err err = {0};
+
+	(void)state;
+	assert_non_null(want);
+	assert_non_null(k.got);
+	assert_int_equal(pipe_all(&k, want, &err), 0);
+	assert_int_equal(k.n, PIPED);
+	for (size_t i = 0; i < PIPED; i++)
+		if (memcmp(k.got[i], want[i], CN_HASH_LEN))
+			fail_msg("leaf %zu differs", i);
+	/* a sink that fails stops the pipe with its error, and no leaf
+	 * after it is delivered */
+	k.n = 0;
+	k.fail_at = 2500;
+	assert_int_equal(pipe_all(&k, want, &err), CN_ENOMEM);
+	assert_int_equal(k.n, 2499);
+	free(want);
+	free(k.got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_another_key),
 		cmocka_unit_test(test_forged_by_another_key),
 		cmocka_unit_test(test_forged_run),
+		cmocka_unit_test(test_leafpipe_in_order),
 	};
 
 	if (sodium_init() < 0)

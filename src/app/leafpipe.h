@@ -1,0 +1,78 @@
+/*
+ * leafpipe.h - events' Merkle leaves hashed on a second thread and handed
+ * back in log order (for `verify --export`).
+ *
+ * Each full event's leaf is HMAC-SHA256 under its salt, then the RFC 9162
+ * leaf hash (cn_event_hash): with the checkpoints' signatures chained
+ * (checkpoint.h), that hashing is the largest part of an export's check
+ * and needs nothing but the bytes.  The caller adds entries in log order,
+ * an event's bytes and salt or a leaf already known (a commitment, or
+ * zeros for an entry it could not read); a batch at a time goes to a
+ * worker thread while the caller reads on, and the leaves come back
+ * through the caller's sink, in order, on the caller's thread.
+ *
+ * The worker allocates nothing and touches only the batch it was given;
+ * every allocation (the batches, and whatever the sink does) stays on the
+ * caller's thread, so out-of-memory behaves as without a thread.  Fewer
+ * entries than a batch, or a thread that cannot start, are hashed on the
+ * caller's thread.
+ *
+ * Ownership: the pipe copies the bytes it is given; it owns its batches
+ * until cn_leafpipe_release.
+ */
+#ifndef CN_LEAFPIPE_H
+#define CN_LEAFPIPE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+#include "../core/event.h"
+
+typedef int (*cn_leaf_sink)(void *ctx, const uint8_t leaf[CN_HASH_LEN],
+			    struct cn_err *err);
+
+struct cn_lp_job {
+	size_t off, len;          /* the bytes, in the batch's buffer */
+	uint8_t salt[CN_SALT_LEN];
+	uint8_t leaf[CN_HASH_LEN];
+	int given;                /* the leaf was given, not to hash */
+};
+
+struct cn_lp_batch {
+	struct cn_lp_job *jobs;
+	size_t n, cap;
+	char *bytes;
+	size_t used, bcap;
+};
+
+struct cn_leafpipe {
+	cn_leaf_sink sink;
+	void *ctx;
+	struct cn_lp_batch b[2];
+	int fill;                 /* the batch the caller fills */
+	int work;                 /* the batch the worker was given */
+	int pending;              /* b[work]'s leaves not yet delivered */
+	int busy;                 /* the worker hashes b[work] (the lock's) */
+	int stop;                 /* the lock's */
+	int started, cannot;      /* a worker runs; none could start */
+	pthread_t worker;
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+};
+
+void cn_leafpipe_init(struct cn_leafpipe *p, cn_leaf_sink sink, void *ctx);
+/* The next entry: an event's bytes and salt, or a leaf as it is.  A sink's
+ * error (out of memory) comes back from one of these or from flush. */
+int cn_leafpipe_event(struct cn_leafpipe *p, const uint8_t salt[CN_SALT_LEN],
+		      const void *bytes, size_t len, struct cn_err *err)
+	CN_NODISCARD;
+int cn_leafpipe_leaf(struct cn_leafpipe *p, const uint8_t leaf[CN_HASH_LEN],
+		     struct cn_err *err) CN_NODISCARD;
+/* Every leaf added so far delivered to the sink. */
+int cn_leafpipe_flush(struct cn_leafpipe *p, struct cn_err *err) CN_NODISCARD;
+/* Stops the worker (after the batch it has) and frees the batches. */
+void cn_leafpipe_release(struct cn_leafpipe *p);
+
+#endif
