@@ -57,11 +57,29 @@ const drawnAs = (page, state) => page.waitForFunction((st) => {
 // section is drawn in full (brought into view meanwhile): a redraw
 // between a wait and a read would otherwise leave nothing to read (a
 // locator's count or evaluateAll does not wait).
-const drawnRead = async (page, expr) => (await page.waitForFunction(`(() => {
-  const b = document.querySelector('#blocking');
-  b?.scrollIntoView({ block: 'nearest' });
-  return b?.getAttribute('data-drawn') === 'full' ? { v: (${expr}) } : null;
-})()`, null, { polling: 100 })).jsonValue().then((r) => r.v);
+// A section drawn as an error stops the wait at once, and a wait that
+// times out says what the section was (its state and its words), so that
+// a failure on a busy machine says why.
+const drawnRead = async (page, expr) => {
+  let handle;
+  try {
+    handle = await page.waitForFunction(`(() => {
+      const b = document.querySelector('#blocking');
+      b?.scrollIntoView({ block: 'nearest' });
+      const st = b?.getAttribute('data-drawn');
+      return st === 'full' ? { v: (${expr}) } : st === 'error' ? { error: b.innerText } : null;
+    })()`, null, { polling: 100 });
+  } catch (e) {
+    const now = await page.evaluate(() => {
+      const b = document.querySelector('#blocking');
+      return b ? `data-drawn=${b.getAttribute('data-drawn')}: ${b.innerText.slice(0, 300)}` : 'no #blocking';
+    });
+    throw new Error(`${e.message}; the section: ${now}`);
+  }
+  const r = await handle.jsonValue();
+  if ('error' in r) throw new Error(`who can still block it: drawn as an error: ${r.error}`);
+  return r.v;
+};
 
 // The table's figures as drawn: {member: {index: exact}}.
 const tableOf = (page, panel) => page.evaluate((p) => Object.fromEntries(
