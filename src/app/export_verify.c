@@ -308,12 +308,13 @@ static int checkpoint_line(struct xv *x, const char *line, long lineno,
 	return rc;
 }
 
-/* The leaves reach the tree in entry order, from the pipe. */
-static int to_tree(void *ctx, const uint8_t leaf[CN_HASH_LEN],
+/* The leaves reach the tree in entry order, from the pipe, with the
+ * nodes each completes. */
+static int to_tree(void *ctx, const struct cn_merkle_node *nodes, size_t n,
 		   struct cn_err *err)
 {
 	struct xv *x = ctx;
-	return cn_merkle_mem_append(&x->mem, leaf, err);
+	return cn_merkle_mem_append_nodes(&x->mem, nodes, n, err);
 }
 
 /* The next entry, on line `lineno`, its leaf still to be given to the

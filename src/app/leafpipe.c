@@ -2,6 +2,7 @@
  * leafpipe.h. */
 #include "leafpipe.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,14 +16,27 @@ void cn_leafpipe_init(struct cn_leafpipe *p, cn_leaf_sink sink, void *ctx)
 	memset(p, 0, sizeof(*p));
 	p->sink = sink;
 	p->ctx = ctx;
+	cn_merkle_frontier_init(&p->tree);
 }
 
-static void hash_batch(struct cn_lp_batch *b)
+/* Each job's leaf, and the nodes its append to the frontier completes,
+ * into the room the caller made (add_room). */
+static void hash_batch(struct cn_merkle_frontier *tree, struct cn_lp_batch *b)
 {
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = 0; i < b->n && !b->full; i++) {
 		struct cn_lp_job *j = &b->jobs[i];
+		size_t k = 0;
+
 		if (!j->given)
 			cn_event_hash(j->salt, b->bytes + j->off, j->len, j->leaf);
+		assert(b->ncap - b->nn >= CN_MERKLE_LEVELS);
+		j->node0 = b->nn;
+		/* CN_EINVAL only at 2^64 - 1 leaves: said on delivery */
+		if (cn_merkle_frontier_append(tree, j->leaf, &b->nodes[b->nn],
+					      &k, NULL))
+			b->full = 1;
+		j->nnodes = k;
+		b->nn += k;
 	}
 }
 
@@ -37,7 +51,7 @@ static void *worker(void *arg)
 		if (!p->busy) /* stopped, and nothing given */
 			break;
 		pthread_mutex_unlock(&p->lock);
-		hash_batch(&p->b[p->work]);
+		hash_batch(&p->tree, &p->b[p->work]);
 		pthread_mutex_lock(&p->lock);
 		p->busy = 0;
 		pthread_cond_broadcast(&p->cv);
@@ -52,9 +66,14 @@ static int deliver(struct cn_leafpipe *p, struct cn_lp_batch *b,
 {
 	int rc = 0;
 
+	if (b->full)
+		rc = cn_err_set(err, CN_EINVAL, "more entries than a Merkle "
+				"tree holds");
 	for (size_t i = 0; rc == 0 && i < b->n; i++)
-		rc = p->sink(p->ctx, b->jobs[i].leaf, err);
-	b->n = b->used = 0;
+		rc = p->sink(p->ctx, &b->nodes[b->jobs[i].node0],
+			     b->jobs[i].nnodes, err);
+	b->n = b->used = b->nn = 0;
+	b->full = 0;
 	return rc;
 }
 
@@ -91,6 +110,38 @@ static void start(struct cn_leafpipe *p)
 	p->started = 1;
 }
 
+/* Room in the batch for every node its leaves can complete: an append
+ * completes 1 + (trailing one bits of the size) nodes, so n appends
+ * complete fewer than 2n + CN_MERKLE_LEVELS, and hash_batch wants room
+ * for a whole append's before each. */
+static int add_room(struct cn_lp_batch *b, struct cn_err *err)
+{
+	size_t need = 2 * b->n + 2 * CN_MERKLE_LEVELS;
+
+	if (b->ncap < need) {
+		void *v = realloc(b->nodes, need * sizeof(*b->nodes));
+		if (!v)
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		b->nodes = v;
+		b->ncap = need;
+	}
+	return 0;
+}
+
+/* The batch being filled hashed here, and delivered. */
+static int hash_here(struct cn_leafpipe *p, struct cn_err *err)
+{
+	struct cn_lp_batch *b = &p->b[p->fill];
+	int rc = add_room(b, err);
+
+	if (rc) {
+		b->n = b->used = 0;
+		return rc;
+	}
+	hash_batch(&p->tree, b);
+	return deliver(p, b, err);
+}
+
 /* The full batch to the worker (after collecting the one it had), or
  * hashed here when there is no worker. */
 static int hand_over(struct cn_leafpipe *p, struct cn_err *err)
@@ -99,11 +150,9 @@ static int hand_over(struct cn_leafpipe *p, struct cn_err *err)
 
 	if (!p->started && !p->cannot)
 		start(p);
-	if (!p->started) {
-		hash_batch(&p->b[p->fill]);
-		return deliver(p, &p->b[p->fill], err);
-	}
-	if ((rc = collect(p, err)))
+	if (!p->started)
+		return hash_here(p, err);
+	if ((rc = collect(p, err)) || (rc = add_room(&p->b[p->fill], err)))
 		return rc;
 	pthread_mutex_lock(&p->lock);
 	p->work = p->fill;
@@ -187,11 +236,7 @@ int cn_leafpipe_flush(struct cn_leafpipe *p, struct cn_err *err)
 {
 	int rc = collect(p, err);
 
-	if (rc == 0) {
-		hash_batch(&p->b[p->fill]);
-		rc = deliver(p, &p->b[p->fill], err);
-	}
-	return rc;
+	return rc ? rc : hash_here(p, err);
 }
 
 void cn_leafpipe_release(struct cn_leafpipe *p)
@@ -209,6 +254,7 @@ void cn_leafpipe_release(struct cn_leafpipe *p)
 	for (int i = 0; i < 2; i++) {
 		free(p->b[i].jobs);
 		free(p->b[i].bytes);
+		free(p->b[i].nodes);
 	}
 	memset(p->b, 0, sizeof(p->b));
 }

@@ -1,6 +1,7 @@
 /*
- * leafpipe.h - events' Merkle leaves hashed on a second thread and handed
- * back in log order (for `verify --export`).
+ * leafpipe.h - events' Merkle leaves, and the tree's nodes above them,
+ * hashed on a second thread and handed back in log order (for `verify
+ * --export`).
  *
  * Each full event's leaf is HMAC-SHA256 under its salt, then the RFC 9162
  * leaf hash (cn_event_hash): with the checkpoints' signatures chained
@@ -8,10 +9,13 @@
  * and needs nothing but the bytes.  The caller adds entries in log order,
  * an event's bytes and salt or a leaf already known (a commitment, or
  * zeros for an entry it could not read); a batch at a time goes to a
- * worker thread while the caller reads on, and the leaves come back
- * through the caller's sink, in order, on the caller's thread.
+ * worker thread while the caller reads on.  The worker also appends each
+ * leaf to a Merkle frontier (frontier.h), so each leaf comes back with the
+ * perfect nodes its append completes, through the caller's sink, in
+ * order, on the caller's thread: storing them needs no hashing there.
  *
- * The worker allocates nothing and touches only the batch it was given;
+ * The worker allocates nothing and touches only the batch it was given
+ * and the frontier (which the caller touches only when no batch is out);
  * every allocation (the batches, and whatever the sink does) stays on the
  * caller's thread, so out-of-memory behaves as without a thread.  Fewer
  * entries than a batch, or a thread that cannot start, are hashed on the
@@ -29,15 +33,19 @@
 
 #include "../core/err.h"
 #include "../core/event.h"
+#include "../core/frontier.h"
 
-typedef int (*cn_leaf_sink)(void *ctx, const uint8_t leaf[CN_HASH_LEN],
-			    struct cn_err *err);
+/* A leaf's perfect nodes, nodes[0] the leaf itself (cn_merkle_append's
+ * order): what cn_merkle_mem_append_nodes stores. */
+typedef int (*cn_leaf_sink)(void *ctx, const struct cn_merkle_node *nodes,
+			    size_t n, struct cn_err *err);
 
 struct cn_lp_job {
 	size_t off, len;          /* the bytes, in the batch's buffer */
 	uint8_t salt[CN_SALT_LEN];
 	uint8_t leaf[CN_HASH_LEN];
 	int given;                /* the leaf was given, not to hash */
+	size_t node0, nnodes;     /* its nodes, in the batch's array */
 };
 
 struct cn_lp_batch {
@@ -45,12 +53,16 @@ struct cn_lp_batch {
 	size_t n, cap;
 	char *bytes;
 	size_t used, bcap;
+	struct cn_merkle_node *nodes; /* room made by the caller */
+	size_t nn, ncap;
+	int full;                 /* the tree could take no more leaves */
 };
 
 struct cn_leafpipe {
 	cn_leaf_sink sink;
 	void *ctx;
 	struct cn_lp_batch b[2];
+	struct cn_merkle_frontier tree; /* hashed into by whoever hashes */
 	int fill;                 /* the batch the caller fills */
 	int work;                 /* the batch the worker was given */
 	int pending;              /* b[work]'s leaves not yet delivered */

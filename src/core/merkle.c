@@ -9,6 +9,7 @@
  * node, and a proof costs O(log n) lookups and hashes in all. */
 #include "merkle.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -514,8 +515,16 @@ int cn_merkle_mem_append(struct cn_merkle_mem *mem,
 
 	rc = cn_merkle_append(cn_merkle_mem_get, mem, mem->size, leaf_hash,
 			      node, &n, err);
-	if (rc)
-		return rc;
+	return rc ? rc : cn_merkle_mem_append_nodes(mem, node, n, err);
+}
+
+int cn_merkle_mem_append_nodes(struct cn_merkle_mem *mem,
+			       const struct cn_merkle_node *node, size_t n,
+			       struct cn_err *err)
+{
+	int rc;
+
+	assert(n >= 1 && node[0].level == 0 && node[0].index == mem->size);
 	/* Reserve every slot before writing any, so a failed allocation
 	 * leaves the store as it was. */
 	for (size_t i = 0; i < n; i++) {
@@ -528,6 +537,7 @@ int cn_merkle_mem_append(struct cn_merkle_mem *mem,
 	for (size_t i = 0; i < n; i++) {
 		unsigned l = node[i].level;
 
+		assert(node[i].index == mem->len[l]);
 		memcpy(mem->level[l][mem->len[l]].b, node[i].hash,
 		       CN_MERKLE_HASH_LEN);
 		mem->len[l]++;

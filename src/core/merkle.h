@@ -190,6 +190,14 @@ int cn_merkle_mem_append(struct cn_merkle_mem *mem,
 			 const uint8_t leaf_hash[CN_MERKLE_HASH_LEN],
 			 struct cn_err *err) CN_NODISCARD;
 
+/* Append one leaf given with the perfect nodes its append completes, as
+ * computed elsewhere (a frontier, frontier.h: nodes[0] is the leaf, (0,
+ * mem->size), and each node the next of its level); the same result as
+ * cn_merkle_mem_append without hashing here. */
+int cn_merkle_mem_append_nodes(struct cn_merkle_mem *mem,
+			       const struct cn_merkle_node *nodes, size_t n,
+			       struct cn_err *err) CN_NODISCARD;
+
 /* The cn_merkle_get_fn of a struct cn_merkle_mem (pass the mem as ctx). */
 int cn_merkle_mem_get(void *ctx, unsigned level, uint64_t index,
 		      uint8_t out[CN_MERKLE_HASH_LEN]);

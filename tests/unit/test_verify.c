@@ -304,16 +304,20 @@ static void test_forged_run(void **state)
 struct sink {
 	uint8_t (*got)[CN_HASH_LEN];
 	size_t n, fail_at; /* fail_at: the sink's failure (0: none) */
+	struct cn_merkle_mem tree; /* built from the nodes given */
 };
 
-static int keep(void *ctx, const uint8_t leaf[CN_HASH_LEN], struct cn_err *err)
+static int keep(void *ctx, const struct cn_merkle_node *nodes, size_t n,
+		struct cn_err *err)
 {
 	struct sink *k = ctx;
 
 	if (k->fail_at && k->n + 1 == k->fail_at)
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	memcpy(k->got[k->n++], leaf, CN_HASH_LEN);
-	return 0;
+	assert_int_equal(nodes[0].level, 0);
+	assert_int_equal(nodes[0].index, k->n);
+	memcpy(k->got[k->n++], nodes[0].hash, CN_HASH_LEN);
+	return cn_merkle_mem_append_nodes(&k->tree, nodes, n, err);
 }
 
 /* Entry i: every seventh a leaf given as it is, the others an event of
@@ -348,23 +352,44 @@ static int pipe_all(struct sink *k, uint8_t (*want)[CN_HASH_LEN],
 static void test_leafpipe_in_order(void **state)
 {
 	uint8_t (*want)[CN_HASH_LEN] = calloc(PIPED, CN_HASH_LEN);
-	struct sink k = {calloc(PIPED, CN_HASH_LEN), 0, 0};
+	struct sink k = {calloc(PIPED, CN_HASH_LEN), 0, 0, {0}};
+	struct cn_merkle_mem tree;
 	struct cn_err err = {0};
 
 	(void)state;
 	assert_non_null(want);
 	assert_non_null(k.got);
+	cn_merkle_mem_init(&k.tree);
 	assert_int_equal(pipe_all(&k, want, &err), 0);
 	assert_int_equal(k.n, PIPED);
 	for (size_t i = 0; i < PIPED; i++)
 		if (memcmp(k.got[i], want[i], CN_HASH_LEN))
 			fail_msg("leaf %zu differs", i);
+	/* the nodes given make the tree the leaves make, at every size */
+	cn_merkle_mem_init(&tree);
+	for (size_t i = 0; i < PIPED; i++) {
+		uint8_t a[CN_MERKLE_HASH_LEN], b[CN_MERKLE_HASH_LEN];
+
+		assert_int_equal(cn_merkle_mem_append(&tree, want[i], &err), 0);
+		assert_int_equal(cn_merkle_root(cn_merkle_mem_get, &tree, i + 1,
+						a, &err), 0);
+		assert_int_equal(cn_merkle_root(cn_merkle_mem_get, &k.tree, i + 1,
+						b, &err), 0);
+		if (memcmp(a, b, sizeof(a)))
+			fail_msg("the roots at size %zu differ", i + 1);
+	}
+	for (unsigned l = 0; l < CN_MERKLE_LEVELS; l++)
+		assert_int_equal(tree.len[l], k.tree.len[l]);
+	cn_merkle_mem_release(&tree);
+	cn_merkle_mem_release(&k.tree);
 	/* a sink that fails stops the pipe with its error, and no leaf
 	 * after it is delivered */
+	cn_merkle_mem_init(&k.tree);
 	k.n = 0;
 	k.fail_at = 2500;
 	assert_int_equal(pipe_all(&k, want, &err), CN_ENOMEM);
 	assert_int_equal(k.n, 2499);
+	cn_merkle_mem_release(&k.tree);
 	free(want);
 	free(k.got);
 }
