@@ -47,8 +47,12 @@ const analysis = async (srv, key, query = '') => {
 
 // The section drawn as `state`, brought into view while waited for (it is
 // asked for when it comes into view; the poll may draw the page anew).
+// A view made again after settle() asked for it may have been begun
+// before the ask (a fresh-clone run found the section with its button
+// again, data-drawn unset): it is asked for again, as settle() does.
 const drawnAs = (page, state) => page.waitForFunction((st) => {
   const b = document.querySelector('#blocking');
+  document.querySelector('#blocking-show')?.click();
   b?.scrollIntoView({ block: 'nearest' });
   return b?.getAttribute('data-drawn') === st;
 }, state, { polling: 100 });
@@ -65,6 +69,7 @@ const drawnRead = async (page, expr) => {
   try {
     handle = await page.waitForFunction(`(() => {
       const b = document.querySelector('#blocking');
+      document.querySelector('#blocking-show')?.click();
       b?.scrollIntoView({ block: 'nearest' });
       const st = b?.getAttribute('data-drawn');
       return st === 'full' ? { v: (${expr}) } : st === 'error' ? { error: b.innerText } : null;
