@@ -82,7 +82,9 @@ int cn_leafpipe_event(struct cn_leafpipe *p, const uint8_t salt[CN_SALT_LEN],
 	CN_NODISCARD;
 int cn_leafpipe_leaf(struct cn_leafpipe *p, const uint8_t leaf[CN_HASH_LEN],
 		     struct cn_err *err) CN_NODISCARD;
-/* Every leaf added so far delivered to the sink. */
+/* Every leaf added so far delivered to the sink.  After an error from
+ * any of these, the only call left is cn_leafpipe_release: the frontier
+ * may hold leaves the sink never took. */
 int cn_leafpipe_flush(struct cn_leafpipe *p, struct cn_err *err) CN_NODISCARD;
 /* Stops the worker (after the batch it has) and frees the batches. */
 void cn_leafpipe_release(struct cn_leafpipe *p);

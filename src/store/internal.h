@@ -71,9 +71,12 @@ struct cn_store {
 	char *cp_note;
 	uint64_t cp_size;
 	int cp_state;
-	/* The last checkpoint this store signed and committed: the next
-	 * one's chain line vouches for the stored last one, which needs no
-	 * signature check when it is this (checkpoint.h). */
+	/* The last checkpoint this store signed in a transaction that
+	 * committed: the next one's chain line vouches for the stored last
+	 * one, which needs no signature check when it is this, byte for
+	 * byte (checkpoint.h).  A savepoint undone inside that transaction
+	 * may leave a note that was never stored: still one this key
+	 * signed, so vouching for it lets nothing in. */
 	char *own_note;
 	/* The meta value "log_vkey" once read: it is written once, when the
 	 * log's first signing key is made. */
