@@ -84,53 +84,6 @@ static int must_decode(const char *line, size_t n, const char *type,
 	return memmem(line, n, "\"signature\":", 12) != NULL;
 }
 
-/* Standard base64 digits by byte; -1 for every other byte. */
-static const int8_t b64_digit[256] = {
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
-	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
-	-1,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14,
-	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
-	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
-	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-};
-
-/* The 44 characters of a 32-byte value's canonical base64 (43 digits and
- * one '=', the last digit's two low bits zero) into out; -1 otherwise.
- * The rule of cn_base64_decode, written out for this one size: a large
- * export has a salt per event, and the general decoder cost more than
- * hashing the event. */
-static int b64_32(const char *s, uint8_t out[32])
-{
-	uint32_t acc = 0;
-	int bad = 0;
-
-	for (int i = 0; i < 43; i++) {
-		const int d = b64_digit[(unsigned char)s[i]];
-		bad |= d < 0;
-		acc = acc << 6 | (uint32_t)(d & 63);
-		if (i % 4 == 3) {
-			out[i / 4 * 3] = (uint8_t)(acc >> 16);
-			out[i / 4 * 3 + 1] = (uint8_t)(acc >> 8);
-			out[i / 4 * 3 + 2] = (uint8_t)acc;
-			acc = 0;
-		}
-	}
-	/* 40 digits made 30 bytes; 3 digits (18 bits) make the last 2. */
-	out[30] = (uint8_t)(acc >> 10);
-	out[31] = (uint8_t)(acc >> 2);
-	return bad || (acc & 3) || s[43] != '=' ? -1 : 0;
-}
-
 /* ---- verifying an export ------------------------------------------------------ *
  * One pass reads every line: each entry's leaf (a full entry's computed
  * from its bytes and salt, a commitment's as written), the leaf a full
@@ -419,7 +372,7 @@ static int event_entry(struct xv *x, const char *line, size_t n, long lineno,
 
 	if (n < off + 3 || memcmp(line, head, sizeof(head) - 1) ||
 	    memcmp(line + at, mid, sizeof(mid) - 1) || line[n - 1] != '}' ||
-	    b64_32(line + sizeof(head) - 1, salt)) {
+	    cn_base64_decode32(line + sizeof(head) - 1, salt)) {
 		fault_msg(x, lineno, k, CN_ECORRUPT, "malformed event entry");
 		return entry(x, lineno, leaf, err) ? 0 : err->code;
 	}
@@ -460,7 +413,7 @@ static int commitment_entry(struct xv *x, const char *line, size_t n,
 	int ok = n >= i + 2 && !memcmp(line, head, sizeof(head) - 1) &&
 		 !memcmp(line + at, mid, sizeof(mid) - 1) &&
 		 line[n - 1] == '}' && line[i] >= '1' && line[i] <= '9' &&
-		 !b64_32(line + sizeof(head) - 1, leaf);
+		 !cn_base64_decode32(line + sizeof(head) - 1, leaf);
 
 	/* Digits only, and no more than an int64 holds: checked before the
 	 * multiplication, which must never overflow (fuzz_export found it). */
