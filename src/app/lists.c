@@ -88,7 +88,7 @@ static int sight_rows(const struct cn_viewer *v, struct cn_sight_rows *out,
 }
 
 int cn_lists_proposals(struct cn_store *st, const struct cn_viewer *v,
-		       const struct cn_proposal_query *q, cn_doc_fn fn,
+		       const struct cn_proposal_query *q, cn_proposal_fn fn,
 		       void *ctx, struct cn_err *err)
 {
 	struct cn_proposal_query mine = *q;

@@ -45,7 +45,7 @@ int cn_lists_match(const char *words, const char *field, char **match,
 /* A page of proposals through v's sight: q's filters and cursor (its
  * sight is replaced by v's), in one read snapshot. */
 int cn_lists_proposals(struct cn_store *st, const struct cn_viewer *v,
-		       const struct cn_proposal_query *q, cn_doc_fn fn,
+		       const struct cn_proposal_query *q, cn_proposal_fn fn,
 		       void *ctx, struct cn_err *err) CN_NODISCARD;
 
 /* The summary form of a proposal's view, in place: what a list shows of

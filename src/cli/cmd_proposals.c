@@ -60,9 +60,10 @@ struct page {
 
 enum { STOP_PAGE = 1 };
 
-static int one(void *ctx, int64_t id, const char *doc, size_t len,
+static int one(void *ctx, const struct cn_proposal_row *r,
 	       struct cn_err *err)
 {
+	const int64_t id = r->id;
 	struct page *pg = ctx;
 	json_t *v;
 	char sid[24];
@@ -72,7 +73,7 @@ static int one(void *ctx, int64_t id, const char *doc, size_t len,
 		pg->more = 1;
 		return STOP_PAGE;
 	}
-	if ((rc = cn_proposal_view_parse(id, doc, len, &v, err)))
+	if ((rc = cn_proposal_view_parse(id, r->doc, r->len, &v, err)))
 		return rc;
 	pg->n++;
 	pg->last = id;

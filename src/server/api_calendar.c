@@ -195,14 +195,14 @@ static void add_event(struct feed *f, const json_t *v)
 	cn_buf_puts(&f->b, "END:VEVENT\r\n");
 }
 
-static int add_doc(void *ctx, int64_t id, const char *doc, size_t len,
+static int add_doc(void *ctx, const struct cn_proposal_row *r,
 		   struct cn_err *err)
 {
 	struct feed *f = ctx;
 	json_t *v;
 	int rc;
 
-	if ((rc = visible_view(f->x, id, doc, len, &v, err)) || !v)
+	if ((rc = visible_view(f->x, r->id, r->doc, r->len, &v, err)) || !v)
 		return rc;
 	add_event(f, v);
 	json_decref(v);

@@ -82,6 +82,9 @@ struct ctx {
 
 /* A JSON answer (takes the reference to v). */
 void reply_json(struct ctx *x, int status, json_t *v);
+/* A JSON answer already made: takes the malloc'd text (NULL: 500, the
+ * answer could not be made). */
+void reply_text(struct ctx *x, int status, char *text, size_t len);
 /* {"error": {"code", "message"}} with the given status. */
 void reply_error(struct ctx *x, int status, const char *code, const char *fmt,
 		 ...) CN_PRINTF(4, 5);

@@ -23,14 +23,20 @@ void reply_json(struct ctx *x, int status, json_t *v)
 	char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 
 	json_decref(v);
+	reply_text(x, status, text, text ? strlen(text) : 0);
+}
+
+void reply_text(struct ctx *x, int status, char *text, size_t len)
+{
 	if (!text) {
 		status = 500;
 		text = strdup(UNENCODABLE);
+		len = text ? strlen(text) : 0;
 	}
 	x->res->status = status;
 	x->res->content_type = "application/json";
 	x->res->body = text;
-	x->res->len = text ? strlen(text) : 0;
+	x->res->len = len;
 }
 
 /* The length of the well-formed UTF-8 sequence (RFC 3629: no overlong

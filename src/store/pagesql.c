@@ -194,7 +194,11 @@ int cn_pagesql_proposals(struct cn_pagesql *q, enum cn_pagesql_dialect d,
 {
 	start(q, d);
 	assert(pq->limit > 0);
-	sql(q, "SELECT id, doc FROM proposals WHERE ");
+	/* The row's sight fields as cn_store_proposal_meta reads them. */
+	sql(q, "SELECT id, doc, body, shared, %s FROM proposals WHERE ",
+	    d == CN_PAGESQL_PG ? "(status = 'concluded' AND outcome ="
+				 " 'adopted')::int::int8"
+			       : "status = 'concluded' AND outcome = 'adopted'");
 	seen_rows(q, &pq->sight);
 	if (pq->body) {
 		sql(q, " AND ");

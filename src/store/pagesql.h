@@ -48,10 +48,11 @@ struct cn_pagesql {
 	char *phrase; /* SQLite: the FTS5 query made of the words */
 };
 
-/* Build the query of a page of proposals (columns: id, doc), or of the
- * seqs of a log page (column: seq).  CN_EINVAL when the query would be
- * too long ("the query has too many terms"), CN_ENOMEM.  The builder is
- * released by the caller in every case. */
+/* Build the query of a page of proposals (columns: id, doc, body, shared,
+ * adopted, as struct cn_proposal_row holds them), or of the seqs of a log
+ * page (column: seq).  CN_EINVAL when the query would be too long ("the
+ * query has too many terms"), CN_ENOMEM.  The builder is released by the
+ * caller in every case. */
 int cn_pagesql_proposals(struct cn_pagesql *q, enum cn_pagesql_dialect d,
 			 const struct cn_proposal_query *pq,
 			 struct cn_err *err) CN_NODISCARD;

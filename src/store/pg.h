@@ -347,7 +347,7 @@ int cn_pg_deadline_page(struct cn_store_backend *b, const char *after,
 			int64_t after_id, const char *upto, int64_t limit, cn_doc_fn fn,
 			void *ctx, struct cn_err *err);
 int cn_pg_proposal_page(struct cn_store_backend *b,
-			const struct cn_proposal_query *pq, cn_doc_fn fn,
+			const struct cn_proposal_query *pq, cn_proposal_fn fn,
 			void *ctx, struct cn_err *err);
 int cn_pg_log_page(struct cn_store_backend *b, const struct cn_log_query *lq,
 		   int64_t *seqs, size_t *n, struct cn_err *err);

@@ -133,19 +133,41 @@ static int doc_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 	return d->fn(d->ctx, cn_pg_int64(r, 0), t ? t : "", t ? len : 0, err);
 }
 
+struct row_page {
+	cn_proposal_fn fn;
+	void *ctx;
+};
+
+/* id, doc, body, shared, adopted (cn_pagesql_proposals) */
+static int proposal_row(void *ctx, const struct cn_pg_row *r,
+			struct cn_err *err)
+{
+	struct row_page *d = ctx;
+	struct cn_proposal_row row = {.id = cn_pg_int64(r, 0)};
+	const char *t = cn_pg_value(r, 1, &row.len);
+
+	row.doc = t ? t : "";
+	if (!t)
+		row.len = 0;
+	cn_pg_copy(r, 2, row.body, sizeof(row.body));
+	row.shared = (int)cn_pg_int64(r, 3);
+	row.adopted = (int)cn_pg_int64(r, 4);
+	return d->fn(d->ctx, &row, err);
+}
+
 int cn_pg_proposal_page(struct cn_store_backend *b,
-			const struct cn_proposal_query *pq, cn_doc_fn fn,
+			const struct cn_proposal_query *pq, cn_proposal_fn fn,
 			void *ctx, struct cn_err *err)
 {
-	struct doc_page d = {fn, ctx};
+	struct row_page d = {fn, ctx};
 	struct cn_pg_params p = {0};
 	struct cn_pagesql q;
 	int rc;
 
 	if (!(rc = cn_pagesql_proposals(&q, CN_PAGESQL_PG, pq, err)) &&
 	    !(rc = bind(&q, &p, err)))
-		rc = cn_pg_each(b, q.sql, &p, doc_row, &d, "reading proposals",
-				err);
+		rc = cn_pg_each(b, q.sql, &p, proposal_row, &d,
+				"reading proposals", err);
 	cn_pagesql_release(&q);
 	return rc;
 }

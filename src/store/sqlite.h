@@ -298,7 +298,7 @@ int cn_sq_deadline_page(struct cn_store_backend *b, const char *after,
 			int64_t after_id, const char *upto, int64_t limit, cn_doc_fn fn,
 			void *ctx, struct cn_err *err);
 int cn_sq_proposal_page(struct cn_store_backend *b,
-			const struct cn_proposal_query *q, cn_doc_fn fn,
+			const struct cn_proposal_query *q, cn_proposal_fn fn,
 			void *ctx, struct cn_err *err);
 int cn_sq_log_page(struct cn_store_backend *b, const struct cn_log_query *q,
 		   int64_t *seqs, size_t *n, struct cn_err *err);

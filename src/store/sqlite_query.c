@@ -130,11 +130,35 @@ static int doc_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	return rc ? rc : d->fn(d->ctx, sqlite3_column_int64(s, 0), t, n, err);
 }
 
+struct row_page {
+	cn_proposal_fn fn;
+	void *ctx;
+};
+
+/* id, doc, body, shared, adopted (cn_pagesql_proposals) */
+static int proposal_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
+{
+	struct row_page *d = ctx;
+	struct cn_proposal_row r = {.id = sqlite3_column_int64(s, 0)};
+	const char *body;
+	int rc;
+
+	if ((rc = cn_sq_col_text(s, 1, "proposals.doc", CN_SQ_NOT_NULL, &r.doc,
+				 &r.len, err)) ||
+	    (rc = cn_sq_col_text(s, 2, "proposals.body", CN_SQ_NOT_NULL, &body,
+				 NULL, err)))
+		return rc;
+	snprintf(r.body, sizeof(r.body), "%s", body);
+	r.shared = sqlite3_column_int(s, 3);
+	r.adopted = sqlite3_column_int(s, 4);
+	return d->fn(d->ctx, &r, err);
+}
+
 int cn_sq_proposal_page(struct cn_store_backend *b,
-			const struct cn_proposal_query *pq, cn_doc_fn fn,
+			const struct cn_proposal_query *pq, cn_proposal_fn fn,
 			void *ctx, struct cn_err *err)
 {
-	struct doc_page d = {fn, ctx};
+	struct row_page d = {fn, ctx};
 	struct cn_pagesql q;
 	sqlite3_stmt *s;
 	int rc;
@@ -145,7 +169,7 @@ int cn_sq_proposal_page(struct cn_store_backend *b,
 		rc = CN_EIO;
 		goto out;
 	}
-	rc = cn_sq_each(b, s, doc_row, &d, "reading proposals", err);
+	rc = cn_sq_each(b, s, proposal_row, &d, "reading proposals", err);
 out:
 	cn_pagesql_release(&q);
 	return rc;

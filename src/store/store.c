@@ -438,7 +438,7 @@ int cn_store_set_meta(struct cn_store *st, const char *key, const char *value,
 /* ---- paged queries ------------------------------------------------------------ */
 
 int cn_store_proposal_page(struct cn_store *st, const struct cn_proposal_query *q,
-			   cn_doc_fn fn, void *ctx, struct cn_err *err)
+			   cn_proposal_fn fn, void *ctx, struct cn_err *err)
 {
 	assert(st->ops->proposal_page);
 	return st->ops->proposal_page(st->b, q, fn, ctx, err);

@@ -565,8 +565,22 @@ struct cn_proposal_query {
 /* A proposal's stored view, borrowed for the call. */
 typedef int (*cn_doc_fn)(void *ctx, int64_t id, const char *doc, size_t len,
 			 struct cn_err *err);
+/* A proposal's row in a page: its stored view and the stored fields sight
+ * reads (those of cn_store_proposal_meta), so that a caller who may show
+ * the view whole can pass its text on without parsing it.  Borrowed for
+ * the call. */
+struct cn_proposal_row {
+	int64_t id;
+	const char *doc;
+	size_t len;
+	char body[16];
+	int shared;
+	int adopted; /* concluded with the outcome adopted */
+};
+typedef int (*cn_proposal_fn)(void *ctx, const struct cn_proposal_row *r,
+			      struct cn_err *err);
 int cn_store_proposal_page(struct cn_store *st, const struct cn_proposal_query *q,
-			   cn_doc_fn fn, void *ctx, struct cn_err *err)
+			   cn_proposal_fn fn, void *ctx, struct cn_err *err)
 	CN_NODISCARD;
 /* The open proposals after (after, after_id) by (deadline, id) whose
  * deadline is at or before `upto` (times as cn_time_format writes them;
@@ -983,7 +997,7 @@ struct cn_store_ops {
 			     int64_t after_id, const char *upto, int64_t limit, cn_doc_fn fn,
 			     void *ctx, struct cn_err *err);
 	int (*proposal_page)(struct cn_store_backend *b,
-			     const struct cn_proposal_query *q, cn_doc_fn fn,
+			     const struct cn_proposal_query *q, cn_proposal_fn fn,
 			     void *ctx, struct cn_err *err);
 	int (*log_page)(struct cn_store_backend *b, const struct cn_log_query *q,
 			int64_t *seqs, size_t *n, struct cn_err *err);

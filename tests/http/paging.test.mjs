@@ -179,6 +179,50 @@ test('search: what only hidden proposals hold answers as what nothing holds', as
   assert.equal((await as('secretariat', '/api/v1/search')).status, 400);
 });
 
+// A page passes on a view the principal sees whole as it is stored, and
+// makes anything else (redacted, summary) anew: either way each proposal
+// on a page is, byte for byte, what the proposal's own GET answers the
+// same principal, in both orders and at any page size.
+test('a page holds, byte for byte, each proposal as its own GET answers it', async () => {
+  const S = store.tokens.secretariat;
+  const shared = await api(srv.base, S, 'POST', '/api/v1/proposals',
+    { body: 'NAC', title: 'Shared item', text: 'For partners too.', shared: true });
+  assert.equal(shared.status, 201, JSON.stringify(shared.body));
+  const raw = async (who, path) => {
+    const r = await fetch(srv.base + path,
+      { headers: store.tokens[who] ? { Authorization: `Bearer ${store.tokens[who]}` } : {} });
+    assert.equal(r.status, 200, path);
+    return r.text();
+  };
+  const seen = {};
+  for (const who of ['secretariat', 'FR', 'JP', 'public']) {
+    for (const path of ['/api/v1/proposals?limit=2', '/api/v1/proposals?limit=1000',
+      `/api/v1/proposals?after=${ids.nac[0]}&limit=3`]) {
+      const text = await raw(who, path);
+      const page = JSON.parse(text);
+      for (const p of page.proposals) {
+        const own = await raw(who, `/api/v1/proposals/${p.id}`);
+        assert.ok(text.includes(own), `${who} ${path}: proposal ${p.id} as its GET answers it`);
+        seen[who] = (seen[who] || new Set()).add(p.positions ? 'whole' : 'redacted');
+      }
+    }
+  }
+  // Each path was taken: the whole view passed on, the redacted one made.
+  assert.deepEqual([...seen.secretariat], ['whole']);
+  assert.deepEqual([...seen.FR].sort(), ['whole']);
+  assert.deepEqual([...seen.JP].sort(), ['redacted']);
+  assert.deepEqual([...seen.public].sort(), ['redacted']);
+  // The summary form is made anew for everyone, from what each sees.
+  const sum = JSON.parse(await raw('FR', '/api/v1/proposals?form=summary&limit=1000'));
+  assert.ok(sum.proposals.length > 0);
+  for (const p of sum.proposals) {
+    assert.ok(!('text' in p) && !('electorate' in p), `summary ${p.id} has no text or electorate`);
+    for (const x of p.positions || []) assert.equal(x.member, 'FR', 'only FR\'s own position');
+  }
+  assert.equal(sum.proposals.find((p) => p.id === ids.npg[0]), undefined, 'FR sees no NPG item');
+  await api(srv.base, S, 'POST', `/api/v1/proposals/${shared.body.id}/withdraw`);
+});
+
 test('a recirculated text is found by its new words, not its old ones', async () => {
   const S = store.tokens.secretariat;
   const deadline = (days) => new Date(Date.now() + days * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z');
