@@ -321,7 +321,7 @@ int cn_fold_proposal_created(struct cn_world *w, const struct cn_event *ev,
 		struct cn_err *err)
 {
 	const json_t *pl = ev->payload, *el = json_object_get(pl, "electorate");
-	struct cn_proposal *p, **v;
+	struct cn_proposal *p;
 	json_int_t id = json_integer_value(json_object_get(pl, "id"));
 	const char *body = cn_jstr(pl, "body"), *proc = cn_jstr(pl, "procedure");
 	const char *level = cn_jstr(pl, "level"), *place = cn_jstr(pl, "place");
@@ -337,9 +337,8 @@ int cn_fold_proposal_created(struct cn_world *w, const struct cn_event *ev,
 		return corrupt(err, ev,
 			       "proposal needs body, title, procedure, rule, "
 			       "electorate");
-	if (!(v = grow(w->proposals, w->nproposals, sizeof(*v))))
+	if (cn_world_room(w, w->nproposals + 1))
 		return CN_ENOMEM;
-	w->proposals = v;
 	if (!(p = calloc(1, sizeof(*p))))
 		return CN_ENOMEM;
 	p->id = id;
@@ -621,13 +620,10 @@ void cn_world_skip_to(struct cn_world *w, const struct cn_event *ev)
 int cn_world_skip_proposals(struct cn_world *w, int64_t id,
 			    struct cn_err *err)
 {
-	struct cn_proposal **v;
-
 	if (id < 1 || (uint64_t)id <= w->nproposals + 1)
 		return 0;
-	if (!(v = realloc(w->proposals, (size_t)(id - 1) * sizeof(*v))))
+	if (cn_world_room(w, (size_t)(id - 1)))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	w->proposals = v;
 	while (w->nproposals < (uint64_t)id - 1)
 		w->proposals[w->nproposals++] = NULL;
 	return 0;

@@ -602,13 +602,10 @@ static int skim_proposal(struct reader *r, int64_t id, int *concluded,
 static int add_slot(struct reader *r, struct cn_world *w,
 		    struct cn_proposal *p)
 {
-	struct cn_proposal **v = realloc(w->proposals,
-					 (w->nproposals + 1) * sizeof(*v));
-	if (!v) {
+	if (cn_world_room(w, w->nproposals + 1)) {
 		cn_proposal_free(p);
 		return oom(r);
 	}
-	w->proposals = v;
 	w->proposals[w->nproposals++] = p;
 	return 0;
 }

@@ -107,6 +107,25 @@ void cn_world_release(struct cn_world *w)
 	memset(w, 0, sizeof(*w));
 }
 
+int cn_world_room(struct cn_world *w, size_t n)
+{
+	struct cn_proposal **v;
+	size_t cap = w->cap_proposals ? w->cap_proposals : 16;
+
+	if (n <= w->cap_proposals)
+		return 0;
+	while (cap < n) {
+		if (cap > SIZE_MAX / 2 / sizeof(*v))
+			return CN_ENOMEM;
+		cap *= 2;
+	}
+	if (!(v = realloc(w->proposals, cap * sizeof(*v))))
+		return CN_ENOMEM;
+	w->proposals = v;
+	w->cap_proposals = cap;
+	return 0;
+}
+
 /* ---- lookups and as-of queries ---------------------------------------- */
 
 const struct cn_member *cn_world_member(const struct cn_world *w,

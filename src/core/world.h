@@ -235,6 +235,7 @@ struct cn_world {
 	struct cn_body *bodies;      size_t nbodies;
 	struct cn_office *offices;   size_t noffices;
 	struct cn_proposal **proposals; size_t nproposals; /* id = index+1 */
+	size_t cap_proposals;       /* slots allocated (cn_world_room) */
 	int64_t last_seq;
 	uint8_t last_hash[CN_HASH_LEN];
 	/* The deadline index (deadlines.c): every open silence procedure
@@ -249,6 +250,11 @@ struct cn_world {
 
 void cn_world_init(struct cn_world *w);
 void cn_world_release(struct cn_world *w);
+/* Room in w->proposals for `n` proposals in all, grown geometrically (one
+ * slot at a time, a record of 100,000 proposals copied its array over and
+ * over: a tenth of an export's verify at 10,000): 0, or CN_ENOMEM with the
+ * array as it was. */
+int cn_world_room(struct cn_world *w, size_t n) CN_NODISCARD;
 /* Free a proposal and all it owns (NULL is fine): for cn_world_release(),
  * the fold's failure paths and a pager's proposals. */
 void cn_proposal_free(struct cn_proposal *p);
