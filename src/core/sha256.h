@@ -11,6 +11,10 @@
  * HMAC-SHA256 is built here on the same digest, so an event's commitment
  * (event.h: HMAC keyed by its salt) costs two digests and no MAC object.
  *
+ * Setting OpenSSL up costs more than a short command hashes, so one-shot
+ * digests go through libsodium until the process has hashed 64 KiB
+ * (sha256.c says why), then through OpenSSL.
+ *
  * Thread-safe.  The SHA-256 method is fetched once per process and kept
  * (an immutable handle); each thread makes one context on its first
  * digest and reuses it (freed when the thread ends); a streamed digest
@@ -27,6 +31,10 @@
 #include "err.h"
 
 #define CN_SHA256_LEN 32
+
+/* Whether one-shot digests now go through OpenSSL (1) or still through
+ * libsodium (0: fewer than 256 KiB hashed so far, or no OpenSSL). */
+int cn_sha256_fast(void);
 
 /* SHA-256 of the concatenation of n parts (at most 4). */
 void cn_sha256_parts(const void *const *parts, const size_t *lens, size_t n,
