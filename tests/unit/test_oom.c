@@ -111,10 +111,17 @@ char *__wrap_strdup(const char *s);
 char *__wrap_strndup(const char *s, size_t n);
 void __wrap_free(void *p);
 
+/* The counts are atomic: verify's projection check renders the replay's
+ * rows on a second thread (app/projcheck.c) while this one reads the
+ * store's, and both allocate.  Which allocation is the Nth then depends
+ * on the two threads' interleaving, so a failure point may land in
+ * either; what each point must give (a clean error, no leak, or the
+ * clean run's result) holds wherever it lands. */
 static int oom_fails(void)
 {
-	if (oom.fail_at && ++oom.count == oom.fail_at) {
-		oom.hit = 1;
+	if (oom.fail_at &&
+	    __atomic_add_fetch(&oom.count, 1, __ATOMIC_RELAXED) == oom.fail_at) {
+		__atomic_store_n(&oom.hit, 1, __ATOMIC_RELAXED);
 		if (oom.trace)
 			TRACE();
 		return 1;
@@ -122,9 +129,14 @@ static int oom_fails(void)
 	return 0;
 }
 
+static void live_add(long n)
+{
+	__atomic_add_fetch(&oom.live, n, __ATOMIC_RELAXED);
+}
+
 static void *counted(void *p)
 {
-	oom.live += p != NULL;
+	live_add(p != NULL);
 	return p;
 }
 
@@ -146,7 +158,7 @@ void *__wrap_realloc(void *p, size_t n)
 		return NULL;
 	q = __real_realloc(p, n);
 	if (!p)
-		oom.live += q != NULL;
+		live_add(q != NULL);
 	return q;
 }
 
@@ -162,7 +174,7 @@ char *__wrap_strndup(const char *s, size_t n)
 
 void __wrap_free(void *p)
 {
-	oom.live -= p != NULL;
+	live_add(-(long)(p != NULL));
 	__real_free(p);
 }
 
@@ -182,7 +194,7 @@ ssize_t __wrap_getline(char **line, size_t *cap, FILE *f)
 		return -1;
 	}
 	n = __real_getline(line, cap, f);
-	oom.live += !before && *line;
+	live_add(!before && *line);
 	return n;
 }
 
@@ -198,7 +210,7 @@ static void *sq_realloc(void *p, int n)
 
 static void sq_free(void *p)
 {
-	oom.live -= p != NULL;
+	live_add(-(long)(p != NULL));
 	sqlite_mem.xFree(p);
 }
 
