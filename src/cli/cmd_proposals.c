@@ -73,21 +73,20 @@ static int one(void *ctx, const struct cn_proposal_row *r,
 		pg->more = 1;
 		return STOP_PAGE;
 	}
-	if ((rc = cn_proposal_view_parse(id, r->doc, r->len, &v, err)))
-		return rc;
 	pg->n++;
 	pg->last = id;
 	if (pg->c->json) {
+		if ((rc = cn_proposal_view_parse(id, r->doc, r->len, &v, err)))
+			return rc;
 		json_array_append_new(pg->docs, v);
 		return 0;
 	}
+	/* The table's line from the row's columns: no view parsed. */
 	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	const char *st = cn_jstr(v, "status"), *oc = cn_jstr(v, "outcome");
-	cli_table_row(&pg->t, (const char *[]){sid, cli_or(cn_jstr(v, "body"), ""),
-		      cli_or(cn_jstr(v, "procedure"), ""),
-		      st && !strcmp(st, "concluded") && oc ? oc : cli_or(st, ""),
-		      cli_or(cn_jstr(v, "title"), "")});
-	json_decref(v);
+	cli_table_row(&pg->t, (const char *[]){sid, r->body, r->procedure,
+		      !strcmp(r->status, "concluded") && r->outcome
+			      ? r->outcome : r->status,
+		      r->title});
 	return 0;
 }
 

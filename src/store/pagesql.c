@@ -195,7 +195,8 @@ int cn_pagesql_proposals(struct cn_pagesql *q, enum cn_pagesql_dialect d,
 	start(q, d);
 	assert(pq->limit > 0);
 	/* The row's sight fields as cn_store_proposal_meta reads them. */
-	sql(q, "SELECT id, doc, body, shared, %s FROM proposals WHERE ",
+	sql(q, "SELECT id, doc, body, shared, %s, title, procedure, status,"
+	    " outcome FROM proposals WHERE ",
 	    d == CN_PAGESQL_PG ? "(status = 'concluded' AND outcome ="
 				 " 'adopted')::int::int8"
 			       : "status = 'concluded' AND outcome = 'adopted'");

@@ -49,7 +49,8 @@ struct cn_pagesql {
 };
 
 /* Build the query of a page of proposals (columns: id, doc, body, shared,
- * adopted, as struct cn_proposal_row holds them), or of the seqs of a log
+ * adopted, title, procedure, status, outcome, as struct cn_proposal_row
+ * holds them), or of the seqs of a log
  * page (column: seq).  CN_EINVAL when the query would be too long ("the
  * query has too many terms"), CN_ENOMEM.  The builder is released by the
  * caller in every case. */

@@ -138,7 +138,17 @@ struct row_page {
 	void *ctx;
 };
 
-/* id, doc, body, shared, adopted (cn_pagesql_proposals) */
+/* Column col's text, or `none` when it is NULL. */
+static const char *text_or(const struct cn_pg_row *r, int col,
+			   const char *none)
+{
+	size_t len;
+
+	return cn_pg_isnull(r, col) ? none : cn_pg_value(r, col, &len);
+}
+
+/* id, doc, body, shared, adopted, title, procedure, status, outcome
+ * (cn_pagesql_proposals) */
 static int proposal_row(void *ctx, const struct cn_pg_row *r,
 			struct cn_err *err)
 {
@@ -152,6 +162,10 @@ static int proposal_row(void *ctx, const struct cn_pg_row *r,
 	cn_pg_copy(r, 2, row.body, sizeof(row.body));
 	row.shared = (int)cn_pg_int64(r, 3);
 	row.adopted = (int)cn_pg_int64(r, 4);
+	row.title = text_or(r, 5, "");
+	row.procedure = text_or(r, 6, "");
+	row.status = text_or(r, 7, "");
+	row.outcome = text_or(r, 8, NULL);
 	return d->fn(d->ctx, &row, err);
 }
 

@@ -135,7 +135,8 @@ struct row_page {
 	void *ctx;
 };
 
-/* id, doc, body, shared, adopted (cn_pagesql_proposals) */
+/* id, doc, body, shared, adopted, title, procedure, status, outcome
+ * (cn_pagesql_proposals) */
 static int proposal_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 {
 	struct row_page *d = ctx;
@@ -146,7 +147,15 @@ static int proposal_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	if ((rc = cn_sq_col_text(s, 1, "proposals.doc", CN_SQ_NOT_NULL, &r.doc,
 				 &r.len, err)) ||
 	    (rc = cn_sq_col_text(s, 2, "proposals.body", CN_SQ_NOT_NULL, &body,
-				 NULL, err)))
+				 NULL, err)) ||
+	    (rc = cn_sq_col_text(s, 5, "proposals.title", CN_SQ_NOT_NULL,
+				 &r.title, NULL, err)) ||
+	    (rc = cn_sq_col_text(s, 6, "proposals.procedure", CN_SQ_NOT_NULL,
+				 &r.procedure, NULL, err)) ||
+	    (rc = cn_sq_col_text(s, 7, "proposals.status", CN_SQ_NOT_NULL,
+				 &r.status, NULL, err)) ||
+	    (rc = cn_sq_col_text(s, 8, "proposals.outcome", CN_SQ_NULLABLE,
+				 &r.outcome, NULL, err)))
 		return rc;
 	snprintf(r.body, sizeof(r.body), "%s", body);
 	r.shared = sqlite3_column_int(s, 3);

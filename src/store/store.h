@@ -565,10 +565,11 @@ struct cn_proposal_query {
 /* A proposal's stored view, borrowed for the call. */
 typedef int (*cn_doc_fn)(void *ctx, int64_t id, const char *doc, size_t len,
 			 struct cn_err *err);
-/* A proposal's row in a page: its stored view and the stored fields sight
- * reads (those of cn_store_proposal_meta), so that a caller who may show
- * the view whole can pass its text on without parsing it.  Borrowed for
- * the call. */
+/* A proposal's row in a page: its stored view, the stored fields sight
+ * reads (those of cn_store_proposal_meta) and those a list's line shows,
+ * so that a caller who may show the view whole can pass its text on, and
+ * one who shows a line can show it, without parsing the view.  Borrowed
+ * for the call. */
 struct cn_proposal_row {
 	int64_t id;
 	const char *doc;
@@ -576,6 +577,8 @@ struct cn_proposal_row {
 	char body[16];
 	int shared;
 	int adopted; /* concluded with the outcome adopted */
+	/* and what a list's line shows (outcome NULL while there is none) */
+	const char *title, *procedure, *status, *outcome;
 };
 typedef int (*cn_proposal_fn)(void *ctx, const struct cn_proposal_row *r,
 			      struct cn_err *err);

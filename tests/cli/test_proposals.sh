@@ -70,3 +70,21 @@ c proposals --body XYZ
 expect_err "an unknown body" 1 "unknown body 'XYZ'"
 c proposals --status bogus
 expect_err "an unknown status" 2 "unknown status"
+
+# The table's lines come from the rows' columns, not from the views: each
+# line must still say what its proposal's view says, a concluded one's
+# outcome in place of "concluded".
+c propose --at 2026-01-13 --body NAC --title "Quiet wording" --procedure silence --deadline 2026-01-20
+expect_rc "a silence procedure" 0
+c conclude 7 --at 2026-01-21
+expect_err "the clock concluded it at its deadline, before the command" 1 \
+	"proposal 7 was concluded on 2026-01-20T00:00:00Z (adopted"
+c proposals --json
+jq -r '.proposals[] | [.id, .body, .procedure,
+	(if .status == "concluded" then .outcome else .status end), .title] | map(tostring) | join(" ")' \
+	"$T/.out" > "$T/from-views"
+c proposals
+tail -n +2 "$T/.out" | sed -E 's/^ +//; s/ +/ /g' > "$T/from-table"
+check "each line of the table says what its view says" cmp -s "$T/from-views" "$T/from-table"
+check "the adopted one shows its outcome" grep -qx "7 NAC silence adopted Quiet wording" "$T/from-table"
+check "the withdrawn one its status" grep -qx "2 NAC meeting withdrawn Meeting 2" "$T/from-table"
