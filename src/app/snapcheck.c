@@ -182,6 +182,8 @@ int cn_snapcheck_event(struct cn_snapcheck *c, const struct cn_world *w,
 			return rc;
 		d.bytes = bytes;
 		d.len = len;
+		if (c->before_read)
+			c->before_read(c->before_ctx);
 		rc = cn_store_snapshots(c->st, first_differing, &d, err);
 		free(bytes);
 		if (rc)

@@ -40,6 +40,11 @@ struct cn_snapcheck {
 	struct cn_store *st;
 	struct cn_snapcheck_item *s; /* by seq, ascending */
 	size_t n, next;
+	/* Called, when set, before a snapshot that differs is read again
+	 * from the store: the store may be another thread's until then
+	 * (verify.c's pipelined replay, cn_vstream_quiesce). */
+	void (*before_read)(void *ctx);
+	void *before_ctx;
 };
 
 int cn_snapcheck_load(struct cn_snapcheck *c, struct cn_store *st,

@@ -36,6 +36,7 @@
 #include "../core/frontier.h"
 #include "../core/merkle.h"
 #include "../core/world.h"
+#include "eventpipe.h"
 #include "pager.h"
 #include "../store/store.h"
 
@@ -138,7 +139,12 @@ void cn_sigs_stop(struct cn_sigs *g);
  * batch of checkpoints.  The batch's signatures are checked on a second
  * thread while this one reads the events (the Ed25519 checks were a
  * quarter of verify); each checkpoint is still judged in order, when the
- * stream reaches it, with the messages of cn_cp_check_next. */
+ * stream reaches it, with the messages of cn_cp_check_next.
+ *
+ * With `pipelined` set (verify's whole replay), the events themselves are
+ * read on another thread (eventpipe.h) while fn runs on this one; fn then
+ * must not use the store without cn_vstream_quiesce first.  Off (verify
+ * --since, whose fn reads stored nodes), they are read on this thread. */
 struct cn_vstream_cp;
 typedef int (*cn_vstream_fn)(void *ctx, const struct cn_event *ev,
 			     const struct cn_merkle_node *done, size_t ndone,
@@ -155,6 +161,8 @@ struct cn_vstream {
 	size_t npending, next;           /* held; the next to check */
 	struct cn_sig_item *sig;         /* the batch's notes, checked by */
 	struct cn_sigs sigs;             /* a second thread */
+	int pipelined;                   /* events read on a thread too */
+	struct cn_eventpipe pipe;
 };
 
 /* From the first event (a caller may then set tree and prev to start
@@ -166,6 +174,9 @@ void cn_vstream_init(struct cn_vstream *s, struct cn_store *st,
  * then empty. */
 int cn_vstream_to(struct cn_vstream *s, int64_t to, struct cn_err *err)
 	CN_NODISCARD;
+/* From inside fn: the events are read on this thread from here on, so fn
+ * may use the store (a pipelined stream's reader stops; nothing else). */
+void cn_vstream_quiesce(struct cn_vstream *s);
 /* Free the batch (after a failure; cn_vstream_to frees it otherwise). */
 void cn_vstream_release(struct cn_vstream *s);
 /* The cn_cp_root_fn of a stream (ctx: the stream). */

@@ -87,8 +87,11 @@ int cn_vstream_to(struct cn_vstream *s, int64_t to, struct cn_err *err)
 	rc = check_reached(s, err);
 
 	if (rc == 0 && to >= from)
-		rc = cn_store_scan_range(s->st, from, to, s->prev, vstream_one, s,
-					 err);
+		rc = s->pipelined
+			? cn_eventpipe_scan(&s->pipe, s->st, from, to, s->prev,
+					    vstream_one, s, err)
+			: cn_store_scan_range(s->st, from, to, s->prev,
+					      vstream_one, s, err);
 	/* Those beyond the log's end, which no event reached: the checker
 	 * names them (the log is shorter than they say). */
 	while (rc == 0 && s->next < s->npending) {
@@ -97,6 +100,11 @@ int cn_vstream_to(struct cn_vstream *s, int64_t to, struct cn_err *err)
 	}
 	cn_vstream_release(s);
 	return rc;
+}
+
+void cn_vstream_quiesce(struct cn_vstream *s)
+{
+	cn_eventpipe_halt(&s->pipe);
 }
 
 int cn_vstream_root(void *ctx, uint64_t size, uint8_t root[CN_MERKLE_HASH_LEN],

@@ -328,6 +328,7 @@ struct chain {
 	int based; /* prev was given: event start links to it too */
 	uint8_t prev[CN_HASH_LEN];
 	cn_event_fn fn;
+	cn_event_take_fn take; /* instead of fn: may keep the event */
 	void *ctx;
 };
 
@@ -369,7 +370,9 @@ static int chain_step(void *ctx, const struct cn_raw_event *r,
 	if (rc == 0 && c->st->front_ok && c->st->front.size == (uint64_t)seq - 1 &&
 	    cn_merkle_frontier_append(&c->st->front, ev.hash, NULL, NULL, NULL))
 		c->st->front_ok = 0;
-	if (rc == 0 && seq >= c->from && c->fn)
+	if (rc == 0 && seq >= c->from && c->take)
+		rc = c->take(c->ctx, &ev, err);
+	else if (rc == 0 && seq >= c->from && c->fn)
 		rc = c->fn(c->ctx, &ev, err);
 	cn_event_release(&ev);
 	c->expect++;
@@ -392,6 +395,19 @@ int cn_store_scan_range(struct cn_store *st, int64_t from, int64_t to,
 {
 	struct chain c = {.st = st, .from = from, .start = from, .expect = from,
 			  .based = 1, .fn = fn, .ctx = ctx};
+
+	assert(from >= 1 && to >= from);
+	memcpy(c.prev, prev, CN_HASH_LEN);
+	return st->ops->events(st->b, from, to, chain_step, &c, err);
+}
+
+int cn_store_scan_range_take(struct cn_store *st, int64_t from, int64_t to,
+			     const uint8_t prev[CN_HASH_LEN],
+			     cn_event_take_fn take, void *ctx,
+			     struct cn_err *err)
+{
+	struct chain c = {.st = st, .from = from, .start = from, .expect = from,
+			  .based = 1, .take = take, .ctx = ctx};
 
 	assert(from >= 1 && to >= from);
 	memcpy(c.prev, prev, CN_HASH_LEN);

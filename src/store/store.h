@@ -158,6 +158,14 @@ int cn_store_scan(struct cn_store *st, int64_t from, cn_event_fn fn,
 int cn_store_scan_range(struct cn_store *st, int64_t from, int64_t to,
 			const uint8_t prev[CN_HASH_LEN], cn_event_fn fn,
 			void *ctx, struct cn_err *err) CN_NODISCARD;
+/* The same for a caller that keeps the events (app/eventpipe.c hands
+ * them to another thread): take may move *ev out, leaving it zeroed. */
+typedef int (*cn_event_take_fn)(void *ctx, struct cn_event *ev,
+				struct cn_err *err);
+int cn_store_scan_range_take(struct cn_store *st, int64_t from, int64_t to,
+			     const uint8_t prev[CN_HASH_LEN],
+			     cn_event_take_fn take, void *ctx,
+			     struct cn_err *err) CN_NODISCARD;
 
 /* Events of one proposal, in order (not chain-checked: for display). */
 int cn_store_proposal_events(struct cn_store *st, int64_t proposal,

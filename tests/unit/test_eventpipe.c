@@ -1,0 +1,239 @@
+/*
+ * test_eventpipe.c - the log read on a second thread (app/eventpipe.h)
+ * gives what cn_store_scan gives, in the same order, through a ring of
+ * batches that turns over several times: every event once; a range from
+ * a given hash; the first fault in log order, the function's or the
+ * reading's (a changed event), with nothing given after it; and a
+ * function that halts the reader, uses the store, and is given the rest
+ * all the same.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "app/eventpipe.h"
+#include "store/store.h"
+
+#define START 1767225600 /* 2026-01-01 */
+/* Proposals made on top of the seed: the ring holds CN_EP_BATCHES *
+ * CN_EP_EVENTS events, and the log must go round it more than once. */
+#define PROPOSALS (3 * CN_EP_BATCHES * CN_EP_EVENTS / 2)
+
+struct fx {
+	char dir[64], db[96];
+	struct cn_app *app;
+	int64_t n;                 /* events in the log */
+	uint8_t (*hash)[CN_HASH_LEN]; /* each one's, from cn_store_scan */
+};
+
+static struct fx F;
+
+static void must(int rc, const struct cn_err *err, const char *what)
+{
+	if (rc)
+		fail_msg("%s: %d %s", what, rc, err->msg);
+}
+
+static int record(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	struct fx *f = ctx;
+	uint8_t (*h)[CN_HASH_LEN] = realloc(f->hash, (size_t)ev->seq *
+						     sizeof(*h));
+
+	if (!h)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	f->hash = h;
+	memcpy(f->hash[ev->seq - 1], ev->hash, CN_HASH_LEN);
+	f->n = ev->seq;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct cn_err err = {0};
+	int64_t now = START;
+
+	(void)state;
+	memset(&F, 0, sizeof(F));
+	snprintf(F.dir, sizeof(F.dir), "/tmp/cn_eventpipe_XXXXXX");
+	assert_non_null(mkdtemp(F.dir));
+	snprintf(F.db, sizeof(F.db), "%s/council.db", F.dir);
+	must(cn_app_open(F.db, CN_STORE_CREATE, &F.app, &err), &err, "create");
+	must(cn_app_seed(F.app, CN_DATADIR "/nato.json", now, &err), &err,
+	     "seed");
+	for (int i = 0; i < PROPOSALS; i++) {
+		char title[32];
+		struct cn_propose_args p = {.body = "NAC", .title = title,
+					    .text = "A text"};
+		snprintf(title, sizeof(title), "Item %d", i);
+		now += 60;
+		must(cn_app_run(F.app, now, "secretariat", cn_app_cmd_propose,
+				&p, NULL, &err), &err, title);
+	}
+	/* What the plain scan, on this thread, gives. */
+	must(cn_store_scan(cn_app_store(F.app), 1, record, &F, &err), &err,
+	     "scan");
+	assert_true(F.n > CN_EP_BATCHES * CN_EP_EVENTS);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char path[160];
+
+	(void)state;
+	cn_app_close(F.app);
+	for (const char *const *x = (const char *const[]){"", ".key", "-wal",
+							   "-shm", NULL};
+	     *x; x++) {
+		snprintf(path, sizeof(path), "%s%s", F.db, *x);
+		unlink(path);
+	}
+	rmdir(F.dir);
+	free(F.hash);
+	return 0;
+}
+
+/* What a scan gave: events from `first` on, each checked against the
+ * plain scan's; optionally a fault or a halt at one of them. */
+struct seen {
+	int64_t first, next;   /* the next seq expected */
+	int64_t fail_at;       /* return an error at this one (0: never) */
+	int64_t halt_at;       /* halt the pipe here, then read the store */
+	struct cn_eventpipe *pipe;
+	int out_of_order;
+	int read_after_halt;
+};
+
+static int see(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	struct seen *s = ctx;
+
+	if (ev->seq != s->next ||
+	    memcmp(ev->hash, F.hash[ev->seq - 1], CN_HASH_LEN))
+		s->out_of_order = 1;
+	s->next = ev->seq + 1;
+	if (ev->seq == s->halt_at) {
+		struct cn_event other;
+		cn_eventpipe_halt(s->pipe);
+		/* the store is this thread's now */
+		if (cn_store_event(cn_app_store(F.app), 3, &other, err) == 0) {
+			s->read_after_halt =
+				!memcmp(other.hash, F.hash[2], CN_HASH_LEN);
+			cn_event_release(&other);
+		}
+	}
+	if (ev->seq == s->fail_at)
+		return cn_err_set(err, CN_EINVAL, "stopped at %lld",
+				  (long long)ev->seq);
+	return 0;
+}
+
+static int scan(struct seen *s, int64_t from, int64_t to, struct cn_err *err)
+{
+	static const uint8_t zero[CN_HASH_LEN];
+	struct cn_eventpipe pipe;
+	struct cn_store *st = cn_app_store(F.app);
+	int rc;
+
+	s->first = s->next = from;
+	s->pipe = &pipe;
+	assert_int_equal(cn_store_read_begin(st, err), 0);
+	rc = cn_eventpipe_scan(&pipe, st, from, to,
+			       from > 1 ? F.hash[from - 2] : zero, see, s, err);
+	cn_store_read_end(st);
+	return rc;
+}
+
+static void test_every_event_once_in_order(void **state)
+{
+	struct seen s = {0};
+	struct cn_err err = {0};
+
+	(void)state;
+	assert_int_equal(scan(&s, 1, INT64_MAX, &err), 0);
+	assert_false(s.out_of_order);
+	assert_int_equal(s.next, F.n + 1);
+}
+
+static void test_a_range_from_a_hash(void **state)
+{
+	struct seen s = {0};
+	struct cn_err err = {0};
+
+	(void)state;
+	assert_int_equal(scan(&s, 300, 300 + CN_EP_EVENTS * 2 + 7, &err), 0);
+	assert_false(s.out_of_order);
+	assert_int_equal(s.next, 300 + CN_EP_EVENTS * 2 + 8);
+}
+
+static void test_the_functions_fault_stops_it(void **state)
+{
+	struct seen s = {.fail_at = CN_EP_EVENTS * 3 + 5};
+	struct cn_err err = {0};
+	char want[32];
+
+	(void)state;
+	assert_int_equal(scan(&s, 1, INT64_MAX, &err), CN_EINVAL);
+	snprintf(want, sizeof(want), "stopped at %lld", (long long)s.fail_at);
+	assert_string_equal(err.msg, want);
+	assert_false(s.out_of_order);
+	assert_int_equal(s.next, s.fail_at + 1); /* none given after it */
+}
+
+static void test_halted_then_given_the_rest(void **state)
+{
+	struct seen s = {.halt_at = CN_EP_EVENTS + 3};
+	struct cn_err err = {0};
+
+	(void)state;
+	assert_int_equal(scan(&s, 1, INT64_MAX, &err), 0);
+	assert_true(s.read_after_halt);
+	assert_false(s.out_of_order);
+	assert_int_equal(s.next, F.n + 1);
+}
+
+/* A changed event: the reading's fault, after every event before it. */
+static void test_a_changed_event_is_named_in_order(void **state)
+{
+	const int64_t bad = CN_EP_EVENTS * 2 + 10;
+	struct seen s = {0};
+	struct cn_err err = {0};
+	char sql[256], want[64];
+	sqlite3 *db;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(F.db, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "DROP TRIGGER events_no_update; UPDATE events"
+		 " SET bytes = replace(bytes, '\"seq\":', '\"seq\": ') WHERE"
+		 " seq = %lld", (long long)bad);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(scan(&s, 1, INT64_MAX, &err), CN_ECORRUPT);
+	snprintf(want, sizeof(want), "event %lld: ", (long long)bad);
+	assert_non_null(strstr(err.msg, want));
+	assert_false(s.out_of_order);
+	assert_int_equal(s.next, bad); /* every event before it, no more */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_event_once_in_order),
+		cmocka_unit_test(test_a_range_from_a_hash),
+		cmocka_unit_test(test_the_functions_fault_stops_it),
+		cmocka_unit_test(test_halted_then_given_the_rest),
+		/* last: it changes the log */
+		cmocka_unit_test(test_a_changed_event_is_named_in_order),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
