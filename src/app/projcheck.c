@@ -184,6 +184,7 @@ static int compare_named(struct cn_store *st, const struct cn_world *w,
 /* ---- the fast way: one digest a row -------------------------------------- */
 
 #define DIGEST_LEN 32
+_Static_assert(DIGEST_LEN == CN_PROJCHECK_DIGEST, "one digest length");
 
 /* A row's digest: each column's type, then its integer or its length and
  * bytes, so that no two different rows of a table read the same. */
@@ -382,81 +383,104 @@ static int runs_digest(struct runs *r, uint8_t out[DIGEST_LEN])
 	return r->disordered;
 }
 
-/* The replay's side of a table, on a thread of its own: rendering the
- * rows from the world (a proposal's view made and written out) costs
- * about twice what reading and digesting the stored rows does, and the
- * two need nothing of each other until their digests are compared.  The
- * thread reads the world (and its pager) alone while this one reads the
- * store alone; neither is shared. */
-struct replay_side {
-	const struct cn_world *w;
-	enum cn_table t;
-	struct runs r;
-	int rc;
-	struct cn_err err;
-};
-
-static void *replay_main(void *arg)
+/* A table's digest over runs, from one side; 1 when its runs came in
+ * key order. */
+static int side_digest(struct runs *r, uint8_t out[DIGEST_LEN])
 {
-	struct replay_side *s = arg;
+	return !runs_digest(r, out);
+}
 
-	s->rc = cn_projection_rows(s->w, s->t, runs_row, &s->r, &s->err);
+static void runs_init(struct runs *r)
+{
+	memset(r, 0, sizeof(*r));
+	crypto_generichash_init(&r->h, NULL, 0, DIGEST_LEN);
+}
+
+/* The replay's side of every table, in order, stopping at a fault. */
+static void *replay_side(void *arg)
+{
+	struct cn_projcheck *pc = arg;
+	struct runs r;
+
+	for (unsigned t = 0; t < CN_TAB_COUNT; t++) {
+		runs_init(&r);
+		pc->replay_rc = cn_projection_rows(pc->w, (enum cn_table)t,
+						   runs_row, &r,
+						   &pc->replay_err);
+		pc->replay_ordered[t] = side_digest(&r, pc->replay[t]);
+		if (pc->replay_rc) {
+			pc->replay_at = t;
+			break;
+		}
+	}
 	return NULL;
 }
 
-/* 0 with *same set when the table's digests agree; *ordered 0 when the
- * replay's runs came out of order (the digest says nothing then). */
-static int compare_runs(struct cn_store *st, const struct cn_world *w,
-			enum cn_table t, int *same, int *ordered,
-			struct cn_err *err)
+void cn_projcheck_start(struct cn_projcheck *pc, struct cn_store *st,
+			const struct cn_world *w)
 {
-	struct replay_side a = {.w = w, .t = t};
-	struct runs b;
-	uint8_t da[DIGEST_LEN], db[DIGEST_LEN];
-	pthread_t thread;
-	int rc, bad_a, bad_b, threaded;
+	struct runs r;
 
-	memset(&b, 0, sizeof(b));
-	crypto_generichash_init(&a.r.h, NULL, 0, DIGEST_LEN);
-	crypto_generichash_init(&b.h, NULL, 0, DIGEST_LEN);
-	/* No thread to be had: the two sides one after the other. */
-	threaded = pthread_create(&thread, NULL, replay_main, &a) == 0;
-	if (!threaded)
-		replay_main(&a);
-	rc = cn_store_rows(st, t, CN_ORDER_KEY, runs_row, &b, err);
-	if (threaded)
-		pthread_join(thread, NULL);
-	/* The replay's failure first: the stored side's, out of memory
-	 * say, is no less true, but the replay's is the one the sequential
-	 * check named. */
-	if (a.rc) {
-		*err = a.err;
-		rc = a.rc;
+	memset(pc, 0, sizeof(*pc));
+	pc->st = st;
+	pc->w = w;
+	pc->replay_at = pc->stored_at = CN_TAB_COUNT;
+	pc->threaded = pthread_create(&pc->thread, NULL, replay_side, pc) == 0;
+	if (!pc->threaded)
+		replay_side(pc);
+	for (unsigned t = 0; t < CN_TAB_COUNT; t++) {
+		runs_init(&r);
+		pc->stored_rc = cn_store_rows(st, (enum cn_table)t, CN_ORDER_KEY,
+					      runs_row, &r, &pc->stored_err);
+		/* A stored table out of key order is not the store's
+		 * contract: it differs, and the slow way names a row. */
+		pc->stored_ordered[t] = side_digest(&r, pc->stored[t]);
+		if (pc->stored_rc) {
+			pc->stored_at = t;
+			break;
+		}
 	}
-	bad_a = runs_digest(&a.r, da);
-	bad_b = runs_digest(&b, db);
-	*ordered = !bad_a;
-	/* A stored table out of key order is not the store's contract:
-	 * differs, and the slow way names a row. */
-	*same = !bad_b && !memcmp(da, db, DIGEST_LEN);
-	return rc;
 }
 
-int cn_projcheck_all(struct cn_store *st, const struct cn_world *w,
-		     struct cn_err *err)
+int cn_projcheck_finish(struct cn_projcheck *pc, struct cn_err *err)
 {
-	int rc = 0, same = 1, ordered = 1;
+	int rc = 0, same;
 
+	if (pc->threaded)
+		pthread_join(pc->thread, NULL);
+	pc->threaded = 0;
 	for (unsigned t = 0; rc == 0 && t < CN_TAB_COUNT; t++) {
-		rc = compare_runs(st, w, (enum cn_table)t, &same, &ordered, err);
-		if (rc == 0 && !ordered)
-			rc = compare_digests(st, w, (enum cn_table)t, &same, err);
-		if (rc == 0 && !same && (rc = compare_named(st, w, (enum cn_table)t,
-							     err)) == 0)
+		if (t == pc->replay_at) {
+			*err = pc->replay_err;
+			return pc->replay_rc;
+		}
+		if (t == pc->stored_at) {
+			*err = pc->stored_err;
+			return pc->stored_rc;
+		}
+		same = pc->stored_ordered[t] &&
+		       !memcmp(pc->replay[t], pc->stored[t], DIGEST_LEN);
+		/* The replay's runs out of order: its digest says nothing,
+		 * so the table is compared the collected way. */
+		if (!pc->replay_ordered[t])
+			rc = compare_digests(pc->st, pc->w, (enum cn_table)t,
+					     &same, err);
+		if (rc == 0 && !same &&
+		    (rc = compare_named(pc->st, pc->w, (enum cn_table)t,
+					err)) == 0)
 			/* Digests of two different rows met: not seen. */
 			rc = cn_err_set(err, CN_ECORRUPT, "projection %s: its "
 					"rows' digests differ from the replay's "
 					"but no row does", cn_tables[t].name);
 	}
 	return rc;
+}
+
+int cn_projcheck_all(struct cn_store *st, const struct cn_world *w,
+		     struct cn_err *err)
+{
+	struct cn_projcheck pc;
+
+	cn_projcheck_start(&pc, st, w);
+	return cn_projcheck_finish(&pc, err);
 }

@@ -311,6 +311,26 @@ static int check_nodes(struct cn_store *st, struct node_digest *events,
 	return same ? 0 : name_bad_node(st, err);
 }
 
+/* The projections, and the stored Merkle nodes while the replay's rows
+ * are rendered on the projection check's second thread (the store is
+ * this thread's, the world that thread's); a projection's fault is named
+ * first, as when the nodes were checked after. */
+static int projections_and_nodes(struct cn_store *st, struct whole *v,
+				 struct cn_err *err)
+{
+	struct cn_projcheck pc;
+	struct cn_err nerr = {0};
+	int rc, nrc;
+
+	cn_projcheck_start(&pc, st, &v->w);
+	nrc = check_nodes(st, &v->nodes, &nerr);
+	if ((rc = cn_projcheck_finish(&pc, err)) == 0 && nrc) {
+		*err = nerr;
+		rc = nrc;
+	}
+	return rc;
+}
+
 /* The log key to check against: the published key when given, else the
  * one the store names (meta "log_vkey"), which proves only that the log
  * agrees with itself.  *name is malloc'd. */
@@ -407,11 +427,9 @@ int cn_app_verify_report(struct cn_app *app, const char *vkey,
 		if (rc == 0)
 			rc = cn_pager_sweep(&v->pg, err);
 		if (rc == 0)
-			rc = cn_projcheck_all(st, &v->w, err);
+			rc = projections_and_nodes(st, v, err);
 		if (rc && v->pg.failed)
 			rc = cn_pager_failed(&v->pg, err);
-		if (rc == 0)
-			rc = check_nodes(st, &v->nodes, err);
 		if (rc == 0 && vkey)
 			rc = cn_verify_named_key_is(st, name, pk, err);
 		if (rc == 0)
