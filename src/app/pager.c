@@ -132,23 +132,38 @@ int cn_pager_share(struct cn_pager *pg, struct cn_err *err)
 	return fd;
 }
 
+/* The bytes are copied out of the window under the lock and decoded
+ * outside it, so two threads decode at once. */
 static int pager_load(void *ctx, int64_t id, struct cn_proposal **out)
 {
 	struct cn_pager *pg = ctx;
 	struct cn_err why = {0};
 	const uint8_t *b = NULL;
+	uint8_t *copy = NULL;
 	size_t n = 0;
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_bytes(pg, id, &b, &n, 1)))
+	pthread_mutex_lock(&pg->lock);
+	if ((rc = read_bytes(pg, id, &b, &n, 1)) == 0 && !(copy = malloc(n)))
+		rc = lose(pg, CN_ENOMEM, "read", "out of memory");
+	if (rc == 0) {
+		memcpy(copy, b, n);
+		if ((size_t)id - 1 < pg->low)
+			pg->low = (size_t)id - 1; /* the next sweep looks again */
+	}
+	pthread_mutex_unlock(&pg->lock);
+	if (rc)
 		return rc;
-	if ((size_t)id - 1 < pg->low)
-		pg->low = (size_t)id - 1; /* the next sweep looks again */
 	/* Its bytes are this process's own: a failure is the file's. */
-	if ((rc = cn_snapshot_proposal_decode(b, n, pg->w, id, out, &why)))
-		return lose(pg, rc, "decode", why.msg);
-	return 0;
+	rc = cn_snapshot_proposal_decode(copy, n, pg->w, id, out, &why);
+	free(copy);
+	if (rc) {
+		pthread_mutex_lock(&pg->lock);
+		rc = lose(pg, rc, "decode", why.msg);
+		pthread_mutex_unlock(&pg->lock);
+	}
+	return rc;
 }
 
 static int open_file(struct cn_pager *pg)
@@ -222,6 +237,7 @@ void cn_pager_init(struct cn_pager *pg)
 	pg->hook.where = pager_where;
 	pg->hook.ctx = pg;
 	pg->enc = (struct cn_buf)CN_BUF_INIT;
+	pg->lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
 }
 
 void cn_pager_attach(struct cn_pager *pg, struct cn_world *w)

@@ -32,12 +32,14 @@
  *
  * Ownership: the pager owns its file, index and buffers; it borrows the
  * world it is attached to (cn_pager_attach), which must be released or
- * attached to another pager before cn_pager_release.  Not thread-safe:
- * the world's one writer.
+ * attached to another pager before cn_pager_release.  Not thread-safe
+ * (the world's one writer), but for loads: two threads may bring
+ * proposals back at once (its lock).
  */
 #ifndef CN_PAGER_H
 #define CN_PAGER_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -78,6 +80,10 @@ struct cn_pager {
 	 * stays in memory, and sweeps stop). */
 	int lost;
 	struct cn_err why;
+	/* Loads (the hook's load) from two threads at once: verify's
+	 * projection check renders the replay's proposals on both.  The
+	 * rest is the world's one writer's. */
+	pthread_mutex_t lock;
 };
 
 void cn_pager_init(struct cn_pager *pg);

@@ -4,6 +4,7 @@
 #include "projcheck.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,11 +384,10 @@ static int runs_digest(struct runs *r, uint8_t out[DIGEST_LEN])
 	return r->disordered;
 }
 
-/* A table's digest over runs, from one side; 1 when its runs came in
- * key order. */
-static int side_digest(struct runs *r, uint8_t out[DIGEST_LEN])
+/* A table's (or a chunk's) digest over runs, from one side. */
+static void side_digest(struct runs *r, struct cn_projcheck_part *out)
 {
-	return !runs_digest(r, out);
+	out->ordered = !runs_digest(r, out->d);
 }
 
 static void runs_init(struct runs *r)
@@ -396,73 +396,202 @@ static void runs_init(struct runs *r)
 	crypto_generichash_init(&r->h, NULL, 0, DIGEST_LEN);
 }
 
-/* The replay's side of every table, in order, stopping at a fault. */
+static int chunked(unsigned t)
+{
+	return t == CN_TAB_PROPOSALS || t == CN_TAB_POSITIONS;
+}
+
+/* One chunk's proposals and positions from the world, each proposal
+ * brought back once for both. */
+static int replay_chunk(struct cn_projcheck *pc, size_t c, struct cn_err *err)
+{
+	struct runs p, q;
+	int rc;
+
+	runs_init(&p);
+	runs_init(&q);
+	rc = cn_projection_proposal_rows(pc->w, c * CN_PROJCHECK_CHUNK,
+					 (c + 1) * CN_PROJCHECK_CHUNK, runs_row,
+					 &p, runs_row, &q, err);
+	side_digest(&p, &pc->replay_chunk[c][0]);
+	side_digest(&q, &pc->replay_chunk[c][1]);
+	return rc;
+}
+
+/* Chunks until none is left; a fault stops both threads' taking. */
+static int replay_chunks(struct cn_projcheck *pc, struct cn_err *err)
+{
+	size_t c;
+	int rc = 0;
+
+	while (rc == 0 && (c = atomic_fetch_add(&pc->next, 1)) < pc->nchunks)
+		if ((rc = replay_chunk(pc, c, err)))
+			atomic_store(&pc->next, pc->nchunks);
+	return rc;
+}
+
+/* The worker: the registry tables whole, then chunks. */
 static void *replay_side(void *arg)
 {
 	struct cn_projcheck *pc = arg;
 	struct runs r;
 
-	for (unsigned t = 0; t < CN_TAB_COUNT; t++) {
+	for (unsigned t = 0; t < CN_TAB_COUNT && !pc->worker_rc; t++) {
+		if (chunked(t))
+			continue;
 		runs_init(&r);
-		pc->replay_rc = cn_projection_rows(pc->w, (enum cn_table)t,
+		pc->worker_rc = cn_projection_rows(pc->w, (enum cn_table)t,
 						   runs_row, &r,
-						   &pc->replay_err);
-		pc->replay_ordered[t] = side_digest(&r, pc->replay[t]);
-		if (pc->replay_rc) {
-			pc->replay_at = t;
-			break;
-		}
+						   &pc->worker_err);
+		side_digest(&r, &pc->replay[t]);
 	}
+	if (!pc->worker_rc)
+		pc->worker_rc = replay_chunks(pc, &pc->worker_err);
+	else
+		atomic_store(&pc->next, pc->nchunks);
 	return NULL;
+}
+
+/* A stored proposals or positions table read in key order: each row to
+ * its proposal's chunk, a chunk's digest taken when the next begins. */
+struct stored_chunks {
+	struct cn_projcheck *pc;
+	int k;        /* 0: proposals, 1: positions */
+	size_t cur;   /* the chunk being read */
+	int have;
+	struct runs r;
+};
+
+static void stored_close(struct stored_chunks *s)
+{
+	if (s->have)
+		side_digest(&s->r, &s->pc->stored_chunk[s->cur][s->k]);
+	s->have = 0;
+}
+
+static int stored_row(void *ctx, const struct cn_row *row, struct cn_err *err)
+{
+	struct stored_chunks *s = ctx;
+	const struct cn_value *id = &row->v[0];
+	size_t c;
+
+	/* Keyed by no proposal of the world: a row the replay has not. */
+	if (id->type != CN_VAL_INT || id->i < 1 ||
+	    (uint64_t)id->i > s->pc->w->nproposals) {
+		s->pc->stored_stray[s->k] = 1;
+		return 0;
+	}
+	c = (size_t)(id->i - 1) / CN_PROJCHECK_CHUNK;
+	if (!s->have || c != s->cur) {
+		/* back to a chunk already read: not in key order */
+		if (s->have && c < s->cur)
+			s->pc->stored_stray[s->k] = 1;
+		stored_close(s);
+		runs_init(&s->r);
+		s->cur = c;
+		s->have = 1;
+	}
+	return runs_row(&s->r, row, err);
+}
+
+static int stored_side(struct cn_projcheck *pc, unsigned t, struct cn_err *err)
+{
+	struct stored_chunks s = {.pc = pc, .k = t == CN_TAB_POSITIONS};
+	struct runs r;
+	int rc;
+
+	if (!chunked(t)) {
+		runs_init(&r);
+		rc = cn_store_rows(pc->st, (enum cn_table)t, CN_ORDER_KEY,
+				   runs_row, &r, err);
+		/* A stored table out of key order is not the store's
+		 * contract: it differs, and the slow way names a row. */
+		side_digest(&r, &pc->stored[t]);
+		return rc;
+	}
+	rc = cn_store_rows(pc->st, (enum cn_table)t, CN_ORDER_KEY, stored_row,
+			   &s, err);
+	stored_close(&s);
+	return rc;
 }
 
 void cn_projcheck_start(struct cn_projcheck *pc, struct cn_store *st,
 			const struct cn_world *w)
 {
+	struct cn_projcheck_part empty;
 	struct runs r;
 
 	memset(pc, 0, sizeof(*pc));
 	pc->st = st;
 	pc->w = w;
-	pc->replay_at = pc->stored_at = CN_TAB_COUNT;
+	pc->nchunks = (w->nproposals + CN_PROJCHECK_CHUNK - 1) /
+		      CN_PROJCHECK_CHUNK;
+	atomic_init(&pc->next, 0);
+	if (pc->nchunks &&
+	    (!(pc->replay_chunk = calloc(pc->nchunks, sizeof(*pc->replay_chunk))) ||
+	     !(pc->stored_chunk = calloc(pc->nchunks, sizeof(*pc->stored_chunk))))) {
+		pc->stored_rc = cn_err_set(&pc->stored_err, CN_ENOMEM,
+					   "out of memory");
+		pc->nchunks = 0; /* nothing for finish to render */
+		return;
+	}
+	/* A chunk the store holds no row of has the digest of no runs. */
+	runs_init(&r);
+	side_digest(&r, &empty);
+	for (size_t c = 0; c < pc->nchunks; c++)
+		pc->stored_chunk[c][0] = pc->stored_chunk[c][1] = empty;
 	pc->threaded = pthread_create(&pc->thread, NULL, replay_side, pc) == 0;
 	if (!pc->threaded)
 		replay_side(pc);
-	for (unsigned t = 0; t < CN_TAB_COUNT; t++) {
-		runs_init(&r);
-		pc->stored_rc = cn_store_rows(st, (enum cn_table)t, CN_ORDER_KEY,
-					      runs_row, &r, &pc->stored_err);
-		/* A stored table out of key order is not the store's
-		 * contract: it differs, and the slow way names a row. */
-		pc->stored_ordered[t] = side_digest(&r, pc->stored[t]);
-		if (pc->stored_rc) {
-			pc->stored_at = t;
-			break;
-		}
+	for (unsigned t = 0; t < CN_TAB_COUNT && !pc->stored_rc; t++)
+		pc->stored_rc = stored_side(pc, t, &pc->stored_err);
+}
+
+/* Whether the two sides of table t agree; 0 with *ordered 0 when the
+ * replay's rows came out of key order (its digest says nothing). */
+static int same_table(const struct cn_projcheck *pc, unsigned t, int *ordered)
+{
+	int same = 1;
+
+	*ordered = 1;
+	if (!chunked(t)) {
+		*ordered = pc->replay[t].ordered;
+		return pc->stored[t].ordered &&
+		       !memcmp(pc->replay[t].d, pc->stored[t].d, DIGEST_LEN);
 	}
+	const int k = t == CN_TAB_POSITIONS;
+	for (size_t c = 0; c < pc->nchunks; c++) {
+		const struct cn_projcheck_part *a = &pc->replay_chunk[c][k];
+		const struct cn_projcheck_part *b = &pc->stored_chunk[c][k];
+		*ordered = *ordered && a->ordered;
+		same = same && b->ordered && !memcmp(a->d, b->d, DIGEST_LEN);
+	}
+	return same && !pc->stored_stray[k];
 }
 
 int cn_projcheck_finish(struct cn_projcheck *pc, struct cn_err *err)
 {
-	int rc = 0, same;
+	int rc = 0, same, ordered;
 
+	pc->main_rc = replay_chunks(pc, &pc->main_err);
 	if (pc->threaded)
 		pthread_join(pc->thread, NULL);
 	pc->threaded = 0;
+	if (pc->worker_rc) {
+		*err = pc->worker_err;
+		rc = pc->worker_rc;
+	} else if (pc->main_rc) {
+		*err = pc->main_err;
+		rc = pc->main_rc;
+	} else if (pc->stored_rc) {
+		*err = pc->stored_err;
+		rc = pc->stored_rc;
+	}
 	for (unsigned t = 0; rc == 0 && t < CN_TAB_COUNT; t++) {
-		if (t == pc->replay_at) {
-			*err = pc->replay_err;
-			return pc->replay_rc;
-		}
-		if (t == pc->stored_at) {
-			*err = pc->stored_err;
-			return pc->stored_rc;
-		}
-		same = pc->stored_ordered[t] &&
-		       !memcmp(pc->replay[t], pc->stored[t], DIGEST_LEN);
-		/* The replay's runs out of order: its digest says nothing,
-		 * so the table is compared the collected way. */
-		if (!pc->replay_ordered[t])
+		same = same_table(pc, t, &ordered);
+		/* The replay's runs out of order: compared the collected
+		 * way. */
+		if (!ordered)
 			rc = compare_digests(pc->st, pc->w, (enum cn_table)t,
 					     &same, err);
 		if (rc == 0 && !same &&
@@ -473,6 +602,9 @@ int cn_projcheck_finish(struct cn_projcheck *pc, struct cn_err *err)
 					"rows' digests differ from the replay's "
 					"but no row does", cn_tables[t].name);
 	}
+	free(pc->replay_chunk);
+	free(pc->stored_chunk);
+	pc->replay_chunk = pc->stored_chunk = NULL;
 	return rc;
 }
 

@@ -40,27 +40,38 @@ int cn_projcheck_all(struct cn_store *st, const struct cn_world *w,
 /* The same check in two halves, for a caller with other work for the
  * store meanwhile.  The replay's rows (rendering a proposal's view costs
  * about twice reading and digesting its stored row) are digested on a
- * second thread, which alone reads w until cn_projcheck_finish; start
- * digests every stored table on this thread and returns, and the caller
- * may then use the store (not w) before finish joins the thread and
- * compares, table by table in order, the replay's fault before the
- * store's, as cn_projcheck_all does.  No thread to be had: the replay's
- * side is digested in start, on this thread.  finish must follow every
- * start. */
+ * second thread from start to finish: the registry tables whole, then
+ * the proposals and their positions a chunk of CN_PROJCHECK_CHUNK
+ * proposals at a time.  start digests every stored table on this thread
+ * (proposals and positions chunk by chunk, by proposal id) and returns;
+ * the caller may then use the store, not w; finish renders chunks on
+ * this thread too until none is left (the two take the next chunk from
+ * one counter), joins, and compares table by table in order, a chunk's
+ * digest with the same chunk's.  A replay's fault is named before a
+ * stored table's.  No thread to be had: the worker's part runs in start,
+ * on this thread.  finish must follow every start. */
+#define CN_PROJCHECK_CHUNK 256
+
+struct cn_projcheck_part {
+	uint8_t d[CN_PROJCHECK_DIGEST];
+	int ordered; /* its rows came in key order (else d says nothing) */
+};
+
 struct cn_projcheck {
 	struct cn_store *st;
 	const struct cn_world *w;
 	pthread_t thread;
 	int threaded;
-	/* each side's digest of each table, and whether its rows came in
-	 * key order (else the digest says nothing) */
-	uint8_t replay[CN_TAB_COUNT][CN_PROJCHECK_DIGEST];
-	uint8_t stored[CN_TAB_COUNT][CN_PROJCHECK_DIGEST];
-	int replay_ordered[CN_TAB_COUNT], stored_ordered[CN_TAB_COUNT];
-	/* each side's first fault, at table `*_at` (CN_TAB_COUNT: none) */
-	int replay_rc, stored_rc;
-	unsigned replay_at, stored_at;
-	struct cn_err replay_err, stored_err;
+	/* each side's digest of each registry table */
+	struct cn_projcheck_part replay[CN_TAB_COUNT], stored[CN_TAB_COUNT];
+	/* and of each chunk of the proposals ([c][0]) and positions ([c][1]) */
+	size_t nchunks;
+	struct cn_projcheck_part (*replay_chunk)[2], (*stored_chunk)[2];
+	int stored_stray[2];  /* a stored row in no chunk, or out of order */
+	_Atomic size_t next;  /* the next chunk to render */
+	/* first faults: the worker's, this thread's replay, the store's */
+	int worker_rc, main_rc, stored_rc;
+	struct cn_err worker_err, main_err, stored_err;
 };
 
 void cn_projcheck_start(struct cn_projcheck *pc, struct cn_store *st,

@@ -401,6 +401,38 @@ static int emit(struct rowbuf *rb, int rc, cn_row_fn fn, void *ctx,
 	return rc;
 }
 
+int cn_projection_proposal_rows(const struct cn_world *w, size_t lo, size_t hi,
+				cn_row_fn prop, void *pctx, cn_row_fn pos,
+				void *posctx, struct cn_err *err)
+{
+	struct rowbuf rb = {0};
+	int rc = 0;
+
+	if (hi > w->nproposals)
+		hi = w->nproposals;
+	/* A proposal a verifier's pager holds (world.h) is brought back
+	 * for its rows alone. */
+	for (size_t i = lo; rc == 0 && i < hi; i++) {
+		struct cn_proposal *tmp;
+		const struct cn_proposal *p = cn_world_proposal_at(w, i, &tmp);
+		if (!p)
+			rc = cn_err_set(err, CN_EINVAL, "proposal %zu is not in the "
+					"world (a hole, or its pager failed)",
+					i + 1);
+		else if (prop)
+			rc = emit(&rb, proposal_row(w, p, &rb, err), prop, pctx,
+				  err);
+		for (size_t j = 0; p && pos && rc == 0 && j < p->nballots; j++) {
+			if (p->ballots[j].pos == CN_POS_NONE)
+				continue;
+			position_row(p, &p->ballots[j], &rb);
+			rc = emit(&rb, 0, pos, posctx, err);
+		}
+		cn_proposal_free(tmp);
+	}
+	return rc;
+}
+
 int cn_projection_rows(const struct cn_world *w, enum cn_table t, cn_row_fn fn,
 		       void *ctx, struct cn_err *err)
 {
@@ -434,28 +466,12 @@ int cn_projection_rows(const struct cn_world *w, enum cn_table t, cn_row_fn fn,
 				  ctx, err);
 		break;
 	case CN_TAB_PROPOSALS:
+		rc = cn_projection_proposal_rows(w, 0, w->nproposals, fn, ctx,
+						 NULL, NULL, err);
+		break;
 	case CN_TAB_POSITIONS:
-		/* A proposal a verifier's pager holds (world.h) is brought
-		 * back for its rows alone. */
-		for (size_t i = 0; rc == 0 && i < w->nproposals; i++) {
-			struct cn_proposal *tmp;
-			const struct cn_proposal *p = cn_world_proposal_at(w, i, &tmp);
-			if (!p)
-				rc = cn_err_set(err, CN_EINVAL, "proposal %zu is not "
-						"in the world (a hole, or its pager "
-						"failed)", i + 1);
-			else if (t == CN_TAB_PROPOSALS)
-				rc = emit(&rb, proposal_row(w, p, &rb, err), fn, ctx,
-					  err);
-			for (size_t j = 0; p && t == CN_TAB_POSITIONS && rc == 0 &&
-			     j < p->nballots; j++) {
-				if (p->ballots[j].pos == CN_POS_NONE)
-					continue;
-				position_row(p, &p->ballots[j], &rb);
-				rc = emit(&rb, 0, fn, ctx, err);
-			}
-			cn_proposal_free(tmp);
-		}
+		rc = cn_projection_proposal_rows(w, 0, w->nproposals, NULL, NULL,
+						 fn, ctx, err);
 		break;
 	case CN_TAB_COUNT:
 		break;

@@ -61,6 +61,15 @@ void cn_projector_release(struct cn_projector *pj);
 int cn_projection_rows(const struct cn_world *w, enum cn_table t, cn_row_fn fn,
 		       void *ctx, struct cn_err *err) CN_NODISCARD;
 
+/* The proposals and positions rows of the world's proposals [lo, hi)
+ * (indexes: ids lo + 1 to hi), proposal by proposal, each brought back
+ * from the world's pager once for both: to `prop` and to `pos` (either
+ * may be NULL).  Two threads may ask for different ranges at once: the
+ * world is only read, and its pager's loads take its lock. */
+int cn_projection_proposal_rows(const struct cn_world *w, size_t lo, size_t hi,
+				cn_row_fn prop, void *pctx, cn_row_fn pos,
+				void *posctx, struct cn_err *err) CN_NODISCARD;
+
 /* The registry (alliance, members, bodies, partners, offices), folded from
  * the stored rows in their first-written order, which is the fold's order,
  * in one read transaction.  *w must be initialised (and empty). */
