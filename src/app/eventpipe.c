@@ -118,12 +118,14 @@ no_lock:
 static struct cn_ep_batch *next_batch(struct cn_eventpipe *p)
 {
 	struct cn_ep_batch *b = &p->b[p->take];
+	int full;
 
 	pthread_mutex_lock(&p->lock);
 	while (!b->full && !p->done)
 		pthread_cond_wait(&p->cv, &p->lock);
+	full = b->full;
 	pthread_mutex_unlock(&p->lock);
-	return b->full ? b : NULL;
+	return full ? b : NULL;
 }
 
 /* The batch to the worker, its events released (recycle). */

@@ -110,6 +110,12 @@ static int add_doc(void *ctx, const struct cn_proposal_row *r,
 	memcpy(p.body, r->body, sizeof(p.body));
 	if ((s = sight_of(pg->x, &p)) == SEE_NONE)
 		return 0;
+	/* Passed on unparsed, a view must at least be an object whole: a
+	 * truncated or emptied one is named, not spliced into the page. */
+	if (s == SEE_FULL && !pg->summary && (r->len < 2 || r->doc[0] != '{' ||
+					      r->doc[r->len - 1] != '}'))
+		return cn_err_set(err, CN_ECORRUPT, "proposal %lld: its stored "
+				  "view is not a JSON object", (long long)r->id);
 	if (s == SEE_FULL && !pg->summary)
 		cn_buf_add(&pg->texts, r->doc, r->len);
 	else if ((rc = add_made(pg, r, s, err)))

@@ -15,7 +15,8 @@
 // exactly as a word found nowhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeStore, startServer, api } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { makeStore, startServer, api, BACKEND } from './lib.mjs';
 
 let store, srv;
 const ids = { nac: [], npg: [] };
@@ -318,4 +319,32 @@ test("a proposal's events page by seq; a redacted viewer's pages are full too", 
     assert.equal(r.status, 400, q);
   }
   assert.equal((await as('FR', `/api/v1/proposals/${ids.npg[0]}/events?limit=1`)).status, 404);
+});
+
+// A view passed on unparsed is still checked to be an object whole: one
+// cut short in the store (SQLite; PostgreSQL's json column refuses that,
+// so there an array) is named, never spliced into a page.  On a store of
+// its own, so the shared one stays sound.
+test('a stored view that is not a whole object is named, not passed on', async () => {
+  const own = makeStore();
+  const server = await startServer(own.db);
+  try {
+    const S = own.tokens.secretariat;
+    const p = await api(server.base, S, 'POST', '/api/v1/proposals', { body: 'NAC', title: 'Whole' });
+    assert.equal(p.status, 201, JSON.stringify(p.body));
+    assert.equal((await api(server.base, S, 'GET', '/api/v1/proposals')).status, 200);
+    if (BACKEND === 'postgresql') {
+      execFileSync('/usr/lib/postgresql/15/bin/psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', own.db, '-c',
+        `UPDATE proposals SET doc = '[]' WHERE id = ${p.body.id}`]);
+    } else {
+      execFileSync('sqlite3', [own.db,
+        `UPDATE proposals SET doc = substr(doc, 1, length(doc) - 1) WHERE id = ${p.body.id}`]);
+    }
+    const r = await api(server.base, S, 'GET', '/api/v1/proposals');
+    assert.equal(r.status, 500, JSON.stringify(r.body));
+    assert.equal(r.body.error.message, `proposal ${p.body.id}: its stored view is not a JSON object`);
+  } finally {
+    await server.stop();
+    own.cleanup();
+  }
 });
