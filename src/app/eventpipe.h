@@ -12,8 +12,10 @@
  * The store is the worker's alone from cn_eventpipe_scan's start to its
  * end: the caller's function must not use it (the connection is one
  * thread's at a time, SQLite's and libpq's alike), unless it first calls
- * cn_eventpipe_halt, after which the worker has stopped and the scan ends
- * with that event.  What the function is given stays in log order, and
+ * cn_eventpipe_halt, after which the worker has stopped and the rest of
+ * the range is read on the caller's thread, from the store, after the
+ * last event fn was given.  What the function is given stays in log
+ * order, every event once, and
  * the first fault in log order is the one returned: the function's, or
  * the reading's at the event it could not give.
  *
@@ -70,8 +72,8 @@ int cn_eventpipe_scan(struct cn_eventpipe *p, struct cn_store *st,
 	CN_NODISCARD;
 
 /* From inside fn: stop the worker and wait for it, so that fn may use the
- * store; the scan ends after the event fn is given.  Nothing when no
- * worker runs. */
+ * store; the scan then reads the rest on the caller's thread.  Nothing
+ * when no worker runs. */
 void cn_eventpipe_halt(struct cn_eventpipe *p);
 
 #endif

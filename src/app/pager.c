@@ -330,5 +330,6 @@ void cn_pager_release(struct cn_pager *pg)
 	free(pg->at);
 	free(pg->buf);
 	cn_buf_release(&pg->enc);
+	pthread_mutex_destroy(&pg->lock);
 	memset(pg, 0, sizeof(*pg));
 }

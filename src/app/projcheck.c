@@ -418,15 +418,19 @@ static int replay_chunk(struct cn_projcheck *pc, size_t c, struct cn_err *err)
 	return rc;
 }
 
-/* Chunks until none is left; a fault stops both threads' taking. */
-static int replay_chunks(struct cn_projcheck *pc, struct cn_err *err)
+/* Chunks until none is left; a fault stops both threads' taking, and
+ * *at is the chunk it came at. */
+static int replay_chunks(struct cn_projcheck *pc, int64_t *at,
+			 struct cn_err *err)
 {
 	size_t c;
 	int rc = 0;
 
 	while (rc == 0 && (c = atomic_fetch_add(&pc->next, 1)) < pc->nchunks)
-		if ((rc = replay_chunk(pc, c, err)))
+		if ((rc = replay_chunk(pc, c, err))) {
 			atomic_store(&pc->next, pc->nchunks);
+			*at = (int64_t)c;
+		}
 	return rc;
 }
 
@@ -446,8 +450,9 @@ static void *replay_side(void *arg)
 		side_digest(&r, &pc->replay[t]);
 	}
 	if (!pc->worker_rc)
-		pc->worker_rc = replay_chunks(pc, &pc->worker_err);
-	else
+		pc->worker_rc = replay_chunks(pc, &pc->worker_at,
+					      &pc->worker_err);
+	else /* a registry table's fault: before any chunk's */
 		atomic_store(&pc->next, pc->nchunks);
 	return NULL;
 }
@@ -524,6 +529,7 @@ void cn_projcheck_start(struct cn_projcheck *pc, struct cn_store *st,
 	memset(pc, 0, sizeof(*pc));
 	pc->st = st;
 	pc->w = w;
+	pc->worker_at = pc->main_at = -1;
 	pc->nchunks = (w->nproposals + CN_PROJCHECK_CHUNK - 1) /
 		      CN_PROJCHECK_CHUNK;
 	atomic_init(&pc->next, 0);
@@ -573,11 +579,13 @@ int cn_projcheck_finish(struct cn_projcheck *pc, struct cn_err *err)
 {
 	int rc = 0, same, ordered;
 
-	pc->main_rc = replay_chunks(pc, &pc->main_err);
+	pc->main_rc = replay_chunks(pc, &pc->main_at, &pc->main_err);
 	if (pc->threaded)
 		pthread_join(pc->thread, NULL);
 	pc->threaded = 0;
-	if (pc->worker_rc) {
+	/* The replay's fault at the lowest chunk (a registry table's, -1,
+	 * first), whichever thread met it, as one thread would have. */
+	if (pc->worker_rc && (!pc->main_rc || pc->worker_at <= pc->main_at)) {
 		*err = pc->worker_err;
 		rc = pc->worker_rc;
 	} else if (pc->main_rc) {

@@ -69,8 +69,10 @@ struct cn_projcheck {
 	struct cn_projcheck_part (*replay_chunk)[2], (*stored_chunk)[2];
 	int stored_stray[2];  /* a stored row in no chunk, or out of order */
 	_Atomic size_t next;  /* the next chunk to render */
-	/* first faults: the worker's, this thread's replay, the store's */
+	/* first faults: the worker's, this thread's replay, the store's;
+	 * the chunk each replay's came at (-1: a registry table's) */
 	int worker_rc, main_rc, stored_rc;
+	int64_t worker_at, main_at;
 	struct cn_err worker_err, main_err, stored_err;
 };
 

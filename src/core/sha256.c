@@ -77,8 +77,11 @@ static int evp_now(size_t len)
 
 int cn_sha256_fast(void)
 {
-	return atomic_load_explicit(&hashed, memory_order_relaxed) >=
-		       FETCH_AFTER && method != NULL;
+	if (atomic_load_explicit(&hashed, memory_order_relaxed) < FETCH_AFTER)
+		return 0;
+	/* method is read after the fetch, never while it is written */
+	pthread_once(&once, fetch);
+	return method != NULL;
 }
 
 void cn_sha256_parts(const void *const *parts, const size_t *lens, size_t n,

@@ -33,7 +33,7 @@
 #define CN_SHA256_LEN 32
 
 /* Whether one-shot digests now go through OpenSSL (1) or still through
- * libsodium (0: fewer than 256 KiB hashed so far, or no OpenSSL). */
+ * libsodium (0: fewer than 64 KiB hashed so far, or no OpenSSL). */
 int cn_sha256_fast(void);
 
 /* SHA-256 of the concatenation of n parts (at most 4). */

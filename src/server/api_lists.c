@@ -110,8 +110,11 @@ static int add_doc(void *ctx, const struct cn_proposal_row *r,
 	memcpy(p.body, r->body, sizeof(p.body));
 	if ((s = sight_of(pg->x, &p)) == SEE_NONE)
 		return 0;
-	/* Passed on unparsed, a view must at least be an object whole: a
-	 * truncated or emptied one is named, not spliced into the page. */
+	/* Passed on unparsed, a view must at least open and close as an
+	 * object: a guard against one emptied or cut at a random byte, not
+	 * a validation (one cut right after an inner '}' passes).  The
+	 * store's views are this program's own writing, and `council
+	 * verify` holds every one to the replay of the log. */
 	if (s == SEE_FULL && !pg->summary && (r->len < 2 || r->doc[0] != '{' ||
 					      r->doc[r->len - 1] != '}'))
 		return cn_err_set(err, CN_ECORRUPT, "proposal %lld: its stored "
