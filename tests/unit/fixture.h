@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/event.h"
 #include "core/procedure.h"
@@ -279,6 +280,21 @@ static inline void *oom_malloc(size_t n)
 		return NULL;
 	}
 	return malloc(n);
+}
+
+/* Remove a store made in a temporary directory: the file, its key, its
+ * WAL and shared memory, then the directory. */
+static inline void fx_store_remove(const char *db, const char *dir)
+{
+	char path[512];
+
+	for (const char *const *x = (const char *const[]){"", ".key", "-wal",
+							   "-shm", NULL};
+	     *x; x++) {
+		snprintf(path, sizeof(path), "%s%s", db, *x);
+		unlink(path);
+	}
+	rmdir(dir);
 }
 
 #endif

@@ -22,6 +22,7 @@
 #include "app/app.h"
 #include "app/eventpipe.h"
 #include "store/store.h"
+#include "fixture.h"
 
 #define START 1767225600 /* 2026-01-01 */
 /* Proposals made on top of the seed: the ring holds CN_EP_BATCHES *
@@ -88,17 +89,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char path[160];
-
 	(void)state;
 	cn_app_close(F.app);
-	for (const char *const *x = (const char *const[]){"", ".key", "-wal",
-							   "-shm", NULL};
-	     *x; x++) {
-		snprintf(path, sizeof(path), "%s%s", F.db, *x);
-		unlink(path);
-	}
-	rmdir(F.dir);
+	fx_store_remove(F.db, F.dir);
 	free(F.hash);
 	return 0;
 }

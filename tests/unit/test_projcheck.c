@@ -23,6 +23,7 @@
 #include "app/projcheck.h"
 #include "app/verify.h"
 #include "store/store.h"
+#include "fixture.h"
 
 #define START 1767225600 /* 2026-01-01 */
 /* Proposals: three chunks and a part, FR's position on every odd one. */
@@ -72,17 +73,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char path[160];
-
 	(void)state;
 	cn_app_close(F.app);
-	for (const char *const *x = (const char *const[]){"", ".key", "-wal",
-							   "-shm", NULL};
-	     *x; x++) {
-		snprintf(path, sizeof(path), "%s%s", F.db, *x);
-		unlink(path);
-	}
-	rmdir(F.dir);
+	fx_store_remove(F.db, F.dir);
 	return 0;
 }
 
