@@ -64,13 +64,20 @@ static void sodium_parts(const void *const *parts, const size_t *lens,
 	crypto_hash_sha256_final(&st, out);
 }
 
-/* Whether a one-shot digest of len bytes goes through OpenSSL. */
-static int evp_now(size_t len)
+/* Whether a one-shot digest of these parts goes through OpenSSL.  Past
+ * the threshold (every digest of a long job) only one load: the parts'
+ * length is summed while the count still runs. */
+static int evp_now(const size_t *lens, size_t n)
 {
-	if (atomic_load_explicit(&hashed, memory_order_relaxed) < FETCH_AFTER &&
-	    atomic_fetch_add_explicit(&hashed, len, memory_order_relaxed) <
-		    FETCH_AFTER)
-		return 0;
+	size_t len = 0;
+
+	if (atomic_load_explicit(&hashed, memory_order_relaxed) < FETCH_AFTER) {
+		for (size_t i = 0; i < n; i++)
+			len += lens[i];
+		if (atomic_fetch_add_explicit(&hashed, len,
+					      memory_order_relaxed) < FETCH_AFTER)
+			return 0;
+	}
 	pthread_once(&once, fetch);
 	return method != NULL;
 }
@@ -90,13 +97,10 @@ void cn_sha256_parts(const void *const *parts, const size_t *lens, size_t n,
 	EVP_MD_CTX *ctx;
 	unsigned int len = 0;
 	uint8_t tmp[CN_SHA256_LEN];
-	size_t total = 0;
 	int ok;
 
 	assert(n <= 4);
-	for (size_t i = 0; i < n; i++)
-		total += lens[i];
-	if (!evp_now(total) || !(ctx = context())) {
+	if (!evp_now(lens, n) || !(ctx = context())) {
 		sodium_parts(parts, lens, n, out);
 		return;
 	}

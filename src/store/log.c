@@ -389,16 +389,24 @@ int cn_store_scan(struct cn_store *st, int64_t from, cn_event_fn fn,
 	return st->ops->events(st->b, c.start, INT64_MAX, chain_step, &c, err);
 }
 
+/* A range from a hash the caller checked, to fn or to take. */
+static int scan_range(struct chain *c, int64_t to,
+		      const uint8_t prev[CN_HASH_LEN], struct cn_err *err)
+{
+	assert(c->from >= 1 && to >= c->from);
+	c->start = c->expect = c->from;
+	c->based = 1;
+	memcpy(c->prev, prev, CN_HASH_LEN);
+	return c->st->ops->events(c->st->b, c->from, to, chain_step, c, err);
+}
+
 int cn_store_scan_range(struct cn_store *st, int64_t from, int64_t to,
 			const uint8_t prev[CN_HASH_LEN], cn_event_fn fn,
 			void *ctx, struct cn_err *err)
 {
-	struct chain c = {.st = st, .from = from, .start = from, .expect = from,
-			  .based = 1, .fn = fn, .ctx = ctx};
+	struct chain c = {.st = st, .from = from, .fn = fn, .ctx = ctx};
 
-	assert(from >= 1 && to >= from);
-	memcpy(c.prev, prev, CN_HASH_LEN);
-	return st->ops->events(st->b, from, to, chain_step, &c, err);
+	return scan_range(&c, to, prev, err);
 }
 
 int cn_store_scan_range_take(struct cn_store *st, int64_t from, int64_t to,
@@ -406,12 +414,9 @@ int cn_store_scan_range_take(struct cn_store *st, int64_t from, int64_t to,
 			     cn_event_take_fn take, void *ctx,
 			     struct cn_err *err)
 {
-	struct chain c = {.st = st, .from = from, .start = from, .expect = from,
-			  .based = 1, .take = take, .ctx = ctx};
+	struct chain c = {.st = st, .from = from, .take = take, .ctx = ctx};
 
-	assert(from >= 1 && to >= from);
-	memcpy(c.prev, prev, CN_HASH_LEN);
-	return st->ops->events(st->b, from, to, chain_step, &c, err);
+	return scan_range(&c, to, prev, err);
 }
 
 struct display {
