@@ -307,6 +307,9 @@ test('who can still block it: a failed analysis is asked again, then offered aga
   await signIn(page, base, tok.US);
   await page.goto(`${base}/#/proposals/${ids.open}`);
   await settle(page);
+  // The section asks when it is shown: on a busy machine the page can
+  // settle before that, so wait for it drawn in full (as below).
+  await drawnAs(page, 'full');
   assert.deepEqual(asked, ['failed', 'answered']);
   assert.equal(await page.locator('#blocking-can').innerText(), 'Any member can still block it alone: all 32.');
   // Three failures in a row: said, with a button that asks again.
