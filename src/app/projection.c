@@ -401,6 +401,37 @@ static int emit(struct rowbuf *rb, int rc, cn_row_fn fn, void *ctx,
 	return rc;
 }
 
+static int code_order(const void *a, const void *b)
+{
+	return strcmp((*(const struct cn_ballot *const *)a)->code,
+		      (*(const struct cn_ballot *const *)b)->code);
+}
+
+/* A proposal's positions in the table's key order: by member code, not by
+ * the ballots' order (the electorate's), so a reader of the table in key
+ * order meets them as the store gives them (projcheck.c). */
+static int position_rows(const struct cn_proposal *p, struct rowbuf *rb,
+			 cn_row_fn fn, void *ctx, struct cn_err *err)
+{
+	const struct cn_ballot *few[64], **v = few;
+	size_t n = 0;
+	int rc = 0;
+
+	if (p->nballots > 64 && !(v = malloc(p->nballots * sizeof(*v))))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	for (size_t j = 0; j < p->nballots; j++)
+		if (p->ballots[j].pos != CN_POS_NONE)
+			v[n++] = &p->ballots[j];
+	qsort(v, n, sizeof(*v), code_order);
+	for (size_t j = 0; rc == 0 && j < n; j++) {
+		position_row(p, v[j], rb);
+		rc = emit(rb, 0, fn, ctx, err);
+	}
+	if (v != few)
+		free(v);
+	return rc;
+}
+
 int cn_projection_proposal_rows(const struct cn_world *w, size_t lo, size_t hi,
 				cn_row_fn prop, void *pctx, cn_row_fn pos,
 				void *posctx, struct cn_err *err)
@@ -422,12 +453,8 @@ int cn_projection_proposal_rows(const struct cn_world *w, size_t lo, size_t hi,
 		else if (prop)
 			rc = emit(&rb, proposal_row(w, p, &rb, err), prop, pctx,
 				  err);
-		for (size_t j = 0; p && pos && rc == 0 && j < p->nballots; j++) {
-			if (p->ballots[j].pos == CN_POS_NONE)
-				continue;
-			position_row(p, &p->ballots[j], &rb);
-			rc = emit(&rb, 0, pos, posctx, err);
-		}
+		if (p && pos && rc == 0)
+			rc = position_rows(p, &rb, pos, posctx, err);
 		cn_proposal_free(tmp);
 	}
 	return rc;

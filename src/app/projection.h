@@ -62,7 +62,8 @@ int cn_projection_rows(const struct cn_world *w, enum cn_table t, cn_row_fn fn,
 		       void *ctx, struct cn_err *err) CN_NODISCARD;
 
 /* The proposals and positions rows of the world's proposals [lo, hi)
- * (indexes: ids lo + 1 to hi), proposal by proposal, each brought back
+ * (indexes: ids lo + 1 to hi), proposal by proposal, its positions by
+ * member code (both in their table's key order), each brought back
  * from the world's pager once for both: to `prop` and to `pos` (either
  * may be NULL).  Two threads may ask for different ranges at once: the
  * world is only read, and its pager's loads take its lock. */

@@ -1,9 +1,10 @@
 /*
  * test_projcheck.c - the projection check (app/projcheck.h) on a store of
  * several chunks of proposals, which two threads render and the stored
- * rows are digested by: a stored row changed, moved to a proposal of
- * another chunk, added beyond the world's proposals, or deleted, in a
- * chunk past the first, is each named by `council verify`'s check, and
+ * rows are digested by: a stored row changed, two members' positions on
+ * one proposal exchanged, a row moved to a proposal of another chunk,
+ * added beyond the world's proposals, or deleted, in a chunk past the
+ * first, is each named by `council verify`'s check, and
  * the untouched store passes, through the replay from the log (with its
  * pager) and the replay from the stored events alike.
  */
@@ -28,6 +29,16 @@
 #define START 1767225600 /* 2026-01-01 */
 /* Proposals: three chunks and a part, FR's position on every odd one. */
 #define PROPOSALS (3 * CN_PROJCHECK_CHUNK + 40)
+
+/* The proposal several members answer, in a chunk past the first. */
+#define SEVERAL 700
+static const struct {
+	const char *member;
+	enum cn_pos pos;
+} several[] = {
+	{"PT", CN_POS_ABSTAIN}, {"GB", CN_POS_RESERVE}, {"DE", CN_POS_CONCUR},
+	{"FR", CN_POS_CONCUR},
+};
 
 static struct {
 	char dir[64], db[96];
@@ -67,6 +78,18 @@ static int setup(void **state)
 			must(cn_app_run(F.app, now, "delegation:FR",
 					cn_app_cmd_respond, &r, NULL, &err),
 			     &err, "respond");
+	}
+	/* On one proposal, members whose codes' order is not the
+	 * electorate's (DE, GB after FR, PT) and positions that differ. */
+	for (size_t i = 0; i < sizeof(several) / sizeof(several[0]); i++) {
+		struct cn_respond_args r = {.proposal = SEVERAL,
+					    .member = several[i].member,
+					    .act = CN_ACT_POSITION,
+					    .pos = several[i].pos};
+		char actor[32];
+		snprintf(actor, sizeof(actor), "delegation:%s", r.member);
+		must(cn_app_run(F.app, ++now, actor, cn_app_cmd_respond, &r,
+				NULL, &err), &err, actor);
 	}
 	return 0;
 }
@@ -125,6 +148,23 @@ static void test_a_changed_row_in_a_later_chunk(void **state)
 	check(0, NULL);
 }
 
+/* Each side hashes a proposal's positions in member-code order, not the
+ * electorate's: two members' positions exchanged is a row that differs. */
+static void test_two_members_positions_exchanged(void **state)
+{
+	(void)state;
+	sql("UPDATE positions SET position = 'reserve' WHERE proposal = 700"
+	    " AND member = 'PT';"
+	    " UPDATE positions SET position = 'abstain' WHERE proposal = 700"
+	    " AND member = 'GB'");
+	check(CN_ECORRUPT, "projection positions: row '700, GB'");
+	sql("UPDATE positions SET position = 'abstain' WHERE proposal = 700"
+	    " AND member = 'PT';"
+	    " UPDATE positions SET position = 'reserve' WHERE proposal = 700"
+	    " AND member = 'GB'");
+	check(0, NULL);
+}
+
 static void test_a_row_moved_to_another_chunk(void **state)
 {
 	(void)state;
@@ -164,6 +204,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_the_store_as_written_passes),
 		cmocka_unit_test(test_a_changed_row_in_a_later_chunk),
+		cmocka_unit_test(test_two_members_positions_exchanged),
 		cmocka_unit_test(test_a_row_moved_to_another_chunk),
 		cmocka_unit_test(test_a_row_beyond_the_worlds_proposals),
 		cmocka_unit_test(test_a_deleted_proposal_in_the_last_chunk),
