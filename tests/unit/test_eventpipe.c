@@ -3,9 +3,10 @@
  * gives what cn_store_scan gives, in the same order, through a ring of
  * batches that turns over several times: every event once; a range from
  * a given hash; the first fault in log order, the function's or the
- * reading's (a changed event), with nothing given after it; and a
+ * reading's (a changed event), with nothing given after it; a
  * function that halts the reader, uses the store, and is given the rest
- * all the same.
+ * all the same; and parts of payloads the function keeps, which outlive
+ * the scan.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -105,7 +106,27 @@ struct seen {
 	struct cn_eventpipe *pipe;
 	int out_of_order;
 	int read_after_halt;
+	/* keep parts of payloads (the fold keeps records by reference):
+	 * every `keep`th event's payload, the next one's first value, each
+	 * with its text when kept */
+	int keep;
+	json_t **kept;
+	char **kept_text;
+	size_t nkept;
 };
+
+static void keep_part(struct seen *s, json_t *part)
+{
+	s->kept = realloc(s->kept, (s->nkept + 1) * sizeof(*s->kept));
+	s->kept_text = realloc(s->kept_text,
+			       (s->nkept + 1) * sizeof(*s->kept_text));
+	assert_non_null(s->kept);
+	assert_non_null(s->kept_text);
+	s->kept[s->nkept] = json_incref(part);
+	assert_non_null(s->kept_text[s->nkept] =
+			json_dumps(part, JSON_SORT_KEYS | JSON_ENCODE_ANY));
+	s->nkept++;
+}
 
 static int see(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
@@ -124,6 +145,12 @@ static int see(void *ctx, const struct cn_event *ev, struct cn_err *err)
 				!memcmp(other.hash, F.hash[2], CN_HASH_LEN);
 			cn_event_release(&other);
 		}
+	}
+	if (s->keep && ev->seq % s->keep == 0)
+		keep_part(s, ev->payload);
+	if (s->keep && ev->seq % s->keep == 1 && json_object_size(ev->payload)) {
+		void *it = json_object_iter(ev->payload);
+		keep_part(s, json_object_iter_value(it));
 	}
 	if (ev->seq == s->fail_at)
 		return cn_err_set(err, CN_EINVAL, "stopped at %lld",
@@ -156,6 +183,33 @@ static void test_every_event_once_in_order(void **state)
 	assert_int_equal(scan(&s, 1, INT64_MAX, &err), 0);
 	assert_false(s.out_of_order);
 	assert_int_equal(s.next, F.n + 1);
+}
+
+/* The reader's thread releases the events it read, but for those the
+ * function kept a part of, which the caller's thread releases: the parts
+ * outlive the scan, unchanged, and are the function's to release (under
+ * ASan, a part freed while kept is a use after free). */
+static void test_parts_kept_by_the_function_outlive_the_scan(void **state)
+{
+	struct seen s = {.keep = 5};
+	struct cn_err err = {0};
+
+	(void)state;
+	assert_int_equal(scan(&s, 1, INT64_MAX, &err), 0);
+	assert_false(s.out_of_order);
+	assert_int_equal(s.next, F.n + 1);
+	assert_true(s.nkept > 2 * (size_t)F.n / 5 - 2);
+	for (size_t i = 0; i < s.nkept; i++) {
+		char *now = json_dumps(s.kept[i], JSON_SORT_KEYS |
+				       JSON_ENCODE_ANY);
+		assert_non_null(now);
+		assert_string_equal(now, s.kept_text[i]);
+		free(now);
+		free(s.kept_text[i]);
+		json_decref(s.kept[i]);
+	}
+	free(s.kept);
+	free(s.kept_text);
 }
 
 static void test_a_range_from_a_hash(void **state)
@@ -222,6 +276,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_event_once_in_order),
+		cmocka_unit_test(test_parts_kept_by_the_function_outlive_the_scan),
 		cmocka_unit_test(test_a_range_from_a_hash),
 		cmocka_unit_test(test_the_functions_fault_stops_it),
 		cmocka_unit_test(test_halted_then_given_the_rest),
