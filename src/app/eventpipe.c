@@ -9,52 +9,20 @@
  * every error code (they are negative), so the scan ends without one. */
 enum { EP_STOPPED = 1 };
 
-/* The events of a batch, released: on the worker's thread, which
- * allocated them, when it takes the batch back to fill it again, so that
- * the allocator's arena is one thread's (freed on the caller's thread,
- * the frees took the worker's arena lock against its mallocs: a sixth of
- * a replay's CPU, and waits).  An event whose payload the caller's fn
- * kept a part of is not among them: the caller released it (owned). */
+/* The events of a batch, released.  On the caller's thread: what fn
+ * kept of an event (a payload's parts the fold holds by reference) and
+ * the event share jansson's reference counts, and only one thread may
+ * touch them once fn has run (jansson's last decrement has no acquire;
+ * ThreadSanitizer names the race when the worker releases them).  With
+ * the C library's malloc, the worker's allocations freed on this thread
+ * took the worker's arena lock (9% of a replay's CPU against 2%);
+ * mimalloc, which the programs link (meson_options.txt), frees across
+ * threads without one, and a release on the worker measured the same. */
 static void recycle(struct cn_ep_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++)
 		cn_event_release(&b->ev[i]);
 	b->n = 0;
-}
-
-/* Whether some part of j is held by another reference than its parent's
- * (the fold keeps a record, a list, by reference).  Such a payload and
- * its parts share jansson's reference counts with what holds them, and
- * only one thread may touch those once fn has run (jansson's last
- * decrement has no acquire: ThreadSanitizer names the race when the
- * worker releases them), so the caller's thread releases that event.
- * The singletons (true, false, null) count no references. */
-static int shared(json_t *j)
-{
-	const char *key;
-	json_t *v;
-	size_t i;
-
-	if (j->refcount != 1 && j->refcount != (size_t)-1)
-		return 1;
-	if (json_is_object(j)) {
-		json_object_foreach(j, key, v)
-			if (shared(v))
-				return 1;
-	} else if (json_is_array(j)) {
-		json_array_foreach(j, i, v)
-			if (shared(v))
-				return 1;
-	}
-	return 0;
-}
-
-/* After fn: an event fn kept part of is released here and now, on the
- * caller's thread; the others wait for the worker (recycle). */
-static void owned(struct cn_event *ev)
-{
-	if (ev->payload && shared(ev->payload))
-		cn_event_release(ev);
 }
 
 /* The batch being filled goes to the caller's thread; the worker waits
@@ -71,9 +39,6 @@ static int hand_over(struct cn_eventpipe *p)
 		pthread_cond_wait(&p->cv, &p->lock);
 	stop = p->stop;
 	pthread_mutex_unlock(&p->lock);
-	/* given back, or never handed over (stopped): the worker's again */
-	if (!stop)
-		recycle(&p->b[p->fill]);
 	return stop ? EP_STOPPED : 0;
 }
 
@@ -165,9 +130,10 @@ static struct cn_ep_batch *next_batch(struct cn_eventpipe *p)
 	return full ? b : NULL;
 }
 
-/* The batch to the worker, which releases its events (recycle). */
+/* The batch to the worker, its events released (recycle). */
 static void give_back(struct cn_eventpipe *p, struct cn_ep_batch *b)
 {
+	recycle(b);
 	pthread_mutex_lock(&p->lock);
 	b->full = 0;
 	p->take = (p->take + 1) % CN_EP_BATCHES;
@@ -200,7 +166,6 @@ int cn_eventpipe_scan(struct cn_eventpipe *p, struct cn_store *st,
 				last = b->ev[i].seq;
 				memcpy(last_hash, b->ev[i].hash, CN_HASH_LEN);
 			}
-			owned(&b->ev[i]);
 		}
 		give_back(p, b);
 	}

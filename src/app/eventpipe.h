@@ -19,12 +19,9 @@
  * the first fault in log order is the one returned: the function's, or
  * the reading's at the event it could not give.
  *
- * The worker allocates the events and releases them when their batch
- * comes back, so that one thread's allocator arena serves both; the
- * caller releases, at once, an event whose payload fn kept a part of
- * (jansson's reference counts are then shared: eventpipe.c).  When no
- * thread can be had, the scan runs on the caller's thread as
- * cn_store_scan_range.
+ * Both threads allocate (the worker decodes, the caller folds and frees
+ * what it was given).  When no thread can be had, the scan runs on the
+ * caller's thread as cn_store_scan_range.
  *
  * Ownership: events given to fn are borrowed for the call.  The pipe owns
  * its batches for the call; nothing outlives it.

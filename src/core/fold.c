@@ -365,16 +365,13 @@ int cn_fold_proposal_created(struct cn_world *w, const struct cn_event *ev,
 		cn_err_prefix(err, "event %lld: ", (long long)ev->seq);
 		return rc;
 	}
-	/* What a proposal keeps of its event's payload, it copies: the
-	 * payload is released on the thread that read it when nothing else
-	 * holds a part of it (`council verify`'s reading thread,
-	 * app/eventpipe.c), and proposals are most of a long log. */
-	x = json_object_get(pl, "effects");
-	p->effects = x ? json_deep_copy(x) : json_array();
-	p->revisions = json_pack("[{s:i, s:s, s:s, s:o}]", "revision", 1,
+	p->effects = json_incref(json_object_get(pl, "effects"));
+	if (!p->effects)
+		p->effects = json_array();
+	p->revisions = json_pack("[{s:i, s:s, s:s, s:O}]", "revision", 1,
 				 "text", p->text ? p->text : "", "at",
 				 cn_time_format(ev->time, t), "deadline",
-				 dl ? json_deep_copy(dl) : json_null());
+				 dl ? dl : json_null());
 	p->blocking = json_array();
 	p->holding = json_array();
 	p->ballots = calloc(json_array_size(el) + 1, sizeof(*p->ballots));
@@ -507,12 +504,10 @@ int cn_fold_proposal_event(struct cn_world *w, const struct cn_event *ev,
 		    cn_time_parse(cn_jstr(pl, "deadline"), "deadline", &deadline, err))
 			return corrupt(err, ev, "bad deadline");
 		/* The current revision's entry already has a "deadline" key,
-		 * so setting it replaces a value: only the copied string is
-		 * allocated (cn_fold_proposal_created says why a copy). */
-		if (json_object_set_new(json_array_get(p->revisions,
-						       json_array_size(p->revisions) - 1),
-					"deadline",
-					json_string(cn_jstr(pl, "deadline"))))
+		 * so setting it replaces a value and allocates nothing. */
+		if (json_object_set(json_array_get(p->revisions,
+						   json_array_size(p->revisions) - 1),
+				    "deadline", json_object_get(pl, "deadline")))
 			return CN_ENOMEM;
 		p->deadline = deadline;
 		return 0;
@@ -520,10 +515,10 @@ int cn_fold_proposal_event(struct cn_world *w, const struct cn_event *ev,
 		if (!cn_jstr(pl, "text") || !cn_jstr(pl, "deadline") ||
 		    cn_time_parse(cn_jstr(pl, "deadline"), "deadline", &deadline, err))
 			return corrupt(err, ev, "recirculation needs text, deadline");
-		rev = json_pack("{s:i, s:s, s:s, s:s}", "revision", p->revision + 1,
+		rev = json_pack("{s:i, s:s, s:s, s:O}", "revision", p->revision + 1,
 				"text", cn_jstr(pl, "text"), "at",
 				cn_time_format(ev->time, t), "deadline",
-				cn_jstr(pl, "deadline"));
+				json_object_get(pl, "deadline"));
 		if (!rev || json_array_append_new(p->revisions, rev) ||
 		    replace_str(&p->text, cn_jstr(pl, "text")))
 			return CN_ENOMEM;
@@ -538,11 +533,12 @@ int cn_fold_proposal_event(struct cn_world *w, const struct cn_event *ev,
 	case CN_EV_PROCEDURE_CONCLUDED:
 		if (!cn_jstr(pl, "outcome") || !cn_jstr(pl, "explanation"))
 			return corrupt(err, ev, "conclusion needs outcome");
-		/* copies (cn_fold_proposal_created says why) */
-		rev = json_object_get(pl, "blocking");
-		blocking = rev ? json_deep_copy(rev) : json_array();
-		rev = json_object_get(pl, "holding");
-		holding = rev ? json_deep_copy(rev) : json_array();
+		blocking = json_incref(json_object_get(pl, "blocking"));
+		holding = json_incref(json_object_get(pl, "holding"));
+		if (!blocking)
+			blocking = json_array();
+		if (!holding)
+			holding = json_array();
 		if (!blocking || !holding ||
 		    replace_str(&p->outcome, cn_jstr(pl, "outcome")) ||
 		    replace_str(&p->explanation, cn_jstr(pl, "explanation"))) {

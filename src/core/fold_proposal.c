@@ -112,24 +112,20 @@ int cn_fold_proposal_opened(struct cn_world *w, const struct cn_event *ev,
 		return rc;
 	}
 	p = w->proposals[w->nproposals - 1];
-	/* the proposal is the world's: what it owns is freed with it */
-	p->breaks = breaks;
 	/* The named rule chosen and the State concerned (issue 13). */
 	if (cn_jstr(pl, "rule_name") || cn_jstr(pl, "concerned")) {
 		p->extra = json_object();
 		if (!p->extra ||
 		    (cn_jstr(pl, "rule_name") &&
-		     json_object_set_new(p->extra, "rule_name",
-					 json_string(cn_jstr(pl, "rule_name")))) ||
+		     json_object_set(p->extra, "rule_name",
+				     json_object_get(pl, "rule_name"))) ||
 		    (cn_jstr(pl, "concerned") &&
-		     json_object_set_new(p->extra, "concerned",
-					 json_string(cn_jstr(pl, "concerned")))))
+		     json_object_set(p->extra, "concerned",
+				     json_object_get(pl, "concerned"))))
 			return CN_ENOMEM;
 	}
-	/* copies, as every part of a proposal's payload the fold keeps
-	 * (fold.c says why) */
-	if (weights && !(p->weights = json_deep_copy(weights)))
-		return CN_ENOMEM;
+	p->weights = json_incref((json_t *)weights);
+	p->breaks = breaks;
 	p->silence_breaks = bits;
 	p->supersedes = sup ? json_integer_value(sup) : 0;
 	p->last_at = ev->time;

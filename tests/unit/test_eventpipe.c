@@ -185,8 +185,8 @@ static void test_every_event_once_in_order(void **state)
 	assert_int_equal(s.next, F.n + 1);
 }
 
-/* The reader's thread releases the events it read, but for those the
- * function kept a part of, which the caller's thread releases: the parts
+/* The pipe releases the events it gave, but not the parts of their
+ * payloads the function kept (the fold keeps records by reference): those
  * outlive the scan, unchanged, and are the function's to release (under
  * ASan, a part freed while kept is a use after free). */
 static void test_parts_kept_by_the_function_outlive_the_scan(void **state)
