@@ -10,7 +10,7 @@
 // a partner seeing the power without the positions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { webFixture, api, isoIn, signIn, settle } from './lib.mjs';
+import { webFixture, api, isoIn, signIn, settle, drawnAs, drawnRead } from './lib.mjs';
 import { councilsFixture } from './councils.mjs';
 
 let fx, browser, base, tok, councils;
@@ -43,47 +43,6 @@ const analysis = async (srv, key, query = '') => {
   const r = await api(srv, null, 'GET', `/api/v1/bodies/${key}/analysis${query}`);
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body;
-};
-
-// The section drawn as `state`, brought into view while waited for (it is
-// asked for when it comes into view; the poll may draw the page anew).
-// A view made again after settle() asked for it may have been begun
-// before the ask (a fresh-clone run found the section with its button
-// again, data-drawn unset): it is asked for again, as settle() does.
-const drawnAs = (page, state) => page.waitForFunction((st) => {
-  const b = document.querySelector('#blocking');
-  document.querySelector('#blocking-show')?.click();
-  b?.scrollIntoView({ block: 'nearest' });
-  return b?.getAttribute('data-drawn') === st;
-}, state, { polling: 100 });
-
-// An expression read in the page in the same turn as the check that the
-// section is drawn in full (brought into view meanwhile): a redraw
-// between a wait and a read would otherwise leave nothing to read (a
-// locator's count or evaluateAll does not wait).
-// A section drawn as an error stops the wait at once, and a wait that
-// times out says what the section was (its state and its words), so that
-// a failure on a busy machine says why.
-const drawnRead = async (page, expr) => {
-  let handle;
-  try {
-    handle = await page.waitForFunction(`(() => {
-      const b = document.querySelector('#blocking');
-      document.querySelector('#blocking-show')?.click();
-      b?.scrollIntoView({ block: 'nearest' });
-      const st = b?.getAttribute('data-drawn');
-      return st === 'full' ? { v: (${expr}) } : st === 'error' ? { error: b.innerText } : null;
-    })()`, null, { polling: 100 });
-  } catch (e) {
-    const now = await page.evaluate(() => {
-      const b = document.querySelector('#blocking');
-      return b ? `data-drawn=${b.getAttribute('data-drawn')}: ${b.innerText.slice(0, 300)}` : 'no #blocking';
-    });
-    throw new Error(`${e.message}; the section: ${now}`);
-  }
-  const r = await handle.jsonValue();
-  if ('error' in r) throw new Error(`who can still block it: drawn as an error: ${r.error}`);
-  return r.v;
 };
 
 // The table's figures as drawn: {member: {index: exact}}.

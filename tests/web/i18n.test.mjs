@@ -14,7 +14,9 @@
 // offices' map switched back to English.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { webFixture, launchBrowser, api, isoIn, signIn, networkQuiet, settle, council } from './lib.mjs';
+import {
+  webFixture, launchBrowser, api, isoIn, signIn, networkQuiet, settle, council, drawnRead,
+} from './lib.mjs';
 
 const NNBSP = '\u202f';
 const MONTHS_FR = 'janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre';
@@ -253,13 +255,19 @@ test('who can still block a proposal, in French: the verdicts explained in Frenc
   await signInFrench(page, fx.tok.secretariat);
   await page.goto(`${fx.base}/#/proposals/${ids.objected}`);
   await settle(page);
-  await page.locator('#blocking-verdicts').waitFor();
-  assert.equal(await page.locator('#blocking-h').innerText(), 'Qui peut encore la bloquer');
-  const rows = await page.locator('#blocking-verdicts > div').allInnerTexts();
-  assert.match(rows[0], /^En l’état actuel\s+Bloquée \(bloquée par [^)]+\)$/);
-  assert.doesNotMatch(rows.join('\n'), new RegExp(a.now.explanation.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  assert.match(await page.locator('#blocking-can').innerText(), new RegExp(`peu(t|vent) encore la bloquer seuls?${NNBSP}: `));
-  assert.match(await page.locator('#blocking-flip').innerText(), /^(Un changement|\d+ changements) vers /);
+  // read in the turn the section is seen drawn in full: the poll may draw
+  // the page anew, and the section then waits to be in view again
+  const drawn = await drawnRead(page, `({
+    h: document.querySelector('#blocking-h').innerText,
+    rows: [...document.querySelectorAll('#blocking-verdicts > div')].map((d) => d.innerText),
+    can: document.querySelector('#blocking-can').innerText,
+    flip: document.querySelector('#blocking-flip').innerText,
+  })`);
+  assert.equal(drawn.h, 'Qui peut encore la bloquer');
+  assert.match(drawn.rows[0], /^En l’état actuel\s+Bloquée \(bloquée par [^)]+\)$/);
+  assert.doesNotMatch(drawn.rows.join('\n'), new RegExp(a.now.explanation.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  assert.match(drawn.can, new RegExp(`peu(t|vent) encore la bloquer seuls?${NNBSP}: `));
+  assert.match(drawn.flip, /^(Un changement|\d+ changements) vers /);
   await noEnglish(page, '#blocking', 'who can still block it');
   await page.close();
   assert.deepEqual(fr.errors, []);
@@ -268,8 +276,7 @@ test('who can still block a proposal, in French: the verdicts explained in Frenc
   await signIn(en, fx.base, fx.tok.secretariat);
   await en.goto(`${fx.base}/#/proposals/${ids.objected}`);
   await settle(en);
-  await en.locator('#blocking-verdicts').waitFor();
-  assert.equal((await en.locator('#blocking-verdicts > div dd').first().innerText()).trim(),
+  assert.equal((await drawnRead(en, "document.querySelector('#blocking-verdicts > div dd').innerText")).trim(),
     `Blocked (${a.now.explanation})`);
   await en.close();
   assert.deepEqual(fx.browser.errors, []);

@@ -179,6 +179,47 @@ export async function settle(page) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
+// A proposal page's "who can still block it" section drawn as `state`, brought into view while waited for (it is
+// asked for when it comes into view; the poll may draw the page anew).
+// A view made again after settle() asked for it may have been begun
+// before the ask (a fresh-clone run found the section with its button
+// again, data-drawn unset): it is asked for again, as settle() does.
+export const drawnAs = (page, state) => page.waitForFunction((st) => {
+  const b = document.querySelector('#blocking');
+  document.querySelector('#blocking-show')?.click();
+  b?.scrollIntoView({ block: 'nearest' });
+  return b?.getAttribute('data-drawn') === st;
+}, state, { polling: 100 });
+
+// An expression read in the page in the same turn as the check that the
+// section is drawn in full (brought into view meanwhile): a redraw
+// between a wait and a read would otherwise leave nothing to read (a
+// locator's count or evaluateAll does not wait).
+// A section drawn as an error stops the wait at once, and a wait that
+// times out says what the section was (its state and its words), so that
+// a failure on a busy machine says why.
+export const drawnRead = async (page, expr) => {
+  let handle;
+  try {
+    handle = await page.waitForFunction(`(() => {
+      const b = document.querySelector('#blocking');
+      document.querySelector('#blocking-show')?.click();
+      b?.scrollIntoView({ block: 'nearest' });
+      const st = b?.getAttribute('data-drawn');
+      return st === 'full' ? { v: (${expr}) } : st === 'error' ? { error: b.innerText } : null;
+    })()`, null, { polling: 100 });
+  } catch (e) {
+    const now = await page.evaluate(() => {
+      const b = document.querySelector('#blocking');
+      return b ? `data-drawn=${b.getAttribute('data-drawn')}: ${b.innerText.slice(0, 300)}` : 'no #blocking';
+    });
+    throw new Error(`${e.message}; the section: ${now}`);
+  }
+  const r = await handle.jsonValue();
+  if ('error' in r) throw new Error(`who can still block it: drawn as an error: ${r.error}`);
+  return r.v;
+};
+
 // axe on the page as it is: its serious and critical violations, and any
 // heading level skipped, in words (none: []).
 export async function audit(page, where) {
