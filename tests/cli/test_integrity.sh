@@ -128,6 +128,9 @@ expect_rc "show reads the proposal's stored view all the same" 0
 check "... the proposal" grep -q "^Proposal 1:" "$T/.out"
 c log
 expect_rc "and log the events" 0
+# verify opens the store alone too, and names the row among the others
+c verify
+expect_err "verify names the registry row that is not JSON as the row that differs" 1 "projection members: row 'FR' differs"
 tamper "DELETE FROM positions WHERE proposal = 1 AND member = 'FR'"
 c verify
 expect_err "a deleted projection row is named" 1 "projection positions: row '1, FR' is missing or differs in the store"
