@@ -183,53 +183,47 @@ static int compare_named(struct cn_store *st, const struct cn_world *w,
 	return rc;
 }
 
-/* ---- the fast way: one digest a row -------------------------------------- */
+/* ---- the collected way: one digest a row ------------------------------------ */
 
 #define DIGEST_LEN 32
 _Static_assert(DIGEST_LEN == CN_PROJCHECK_DIGEST, "one digest length");
 
-/* A row's digest: each column's type, then its integer or its length and
- * bytes, so that no two different rows of a table read the same. */
-static void row_digest(const struct cn_row *row, uint8_t out[DIGEST_LEN])
+/* A row's bytes as both ways of comparing read them, in pieces to put():
+ * each column's type, then its integer or its length, and a text's bytes,
+ * so that no two different rows of a table read the same. */
+static void row_bytes(const struct cn_row *row,
+		      void (*put)(void *, const void *, size_t), void *ctx)
 {
-	crypto_generichash_state h;
 	const unsigned ncols = cn_tables[row->table].ncols;
-	/* The pieces gathered here and hashed together: each update call
-	 * costs, and most are a 9-byte head or a short value.  The digest
-	 * is the same however the bytes are cut into updates. */
-	uint8_t acc[512];
-	size_t used = 0;
 
-	crypto_generichash_init(&h, NULL, 0, DIGEST_LEN);
 	for (unsigned i = 0; i < ncols; i++) {
 		const struct cn_value *v = &row->v[i];
 		uint64_t n = v->type == CN_VAL_INT ? (uint64_t)v->i
 			   : v->type == CN_VAL_NULL ? 0 : (uint64_t)v->len;
-		size_t blen = (v->type == CN_VAL_TEXT || v->type == CN_VAL_OTHER)
-			    ? v->len : 0;
+		uint8_t head[9];
 
-		if (used + 9 > sizeof(acc)) {
-			crypto_generichash_update(&h, acc, used);
-			used = 0;
-		}
-		acc[used] = (uint8_t)v->type;
+		head[0] = (uint8_t)v->type;
 		for (int b = 0; b < 8; b++)
-			acc[used + 1 + b] = (uint8_t)(n >> (56 - 8 * b));
-		used += 9;
-		if (!blen)
-			continue;
-		if (used + blen > sizeof(acc)) {
-			crypto_generichash_update(&h, acc, used);
-			used = 0;
-		}
-		if (blen > sizeof(acc)) {
-			crypto_generichash_update(&h, (const uint8_t *)v->s, blen);
-			continue;
-		}
-		memcpy(acc + used, v->s, blen);
-		used += blen;
+			head[1 + b] = (uint8_t)(n >> (56 - 8 * b));
+		put(ctx, head, sizeof(head));
+		if (v->type == CN_VAL_TEXT || v->type == CN_VAL_OTHER)
+			put(ctx, v->s, v->len);
 	}
-	crypto_generichash_update(&h, acc, used);
+}
+
+static void blake2b_put(void *h, const void *data, size_t len)
+{
+	crypto_generichash_update(h, data, len);
+}
+
+/* A row's digest (the collected way: the registry tables, and a table
+ * whose replay came out of key order). */
+static void row_digest(const struct cn_row *row, uint8_t out[DIGEST_LEN])
+{
+	crypto_generichash_state h;
+
+	crypto_generichash_init(&h, NULL, 0, DIGEST_LEN);
+	row_bytes(row, blake2b_put, &h);
 	crypto_generichash_final(&h, out, DIGEST_LEN);
 }
 
@@ -340,8 +334,10 @@ static void stream_init(struct stream *r)
 	cn_sha256_init(&r->h);
 }
 
-static void stream_put(struct stream *r, const void *data, size_t len)
+static void stream_put(void *ctx, const void *data, size_t len)
 {
+	struct stream *r = ctx;
+
 	if (r->used + len > sizeof(r->acc)) {
 		cn_sha256_update(&r->h, r->acc, r->used);
 		r->used = 0;
@@ -383,7 +379,6 @@ static int keep_key(struct stream *r, const struct cn_row *row)
 static int stream_row(void *ctx, const struct cn_row *row, struct cn_err *err)
 {
 	struct stream *r = ctx;
-	const unsigned ncols = cn_tables[row->table].ncols;
 
 	if (r->disordered)
 		return 0;
@@ -394,19 +389,7 @@ static int stream_row(void *ctx, const struct cn_row *row, struct cn_err *err)
 	if (keep_key(r, row))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	r->have = 1;
-	for (unsigned i = 0; i < ncols; i++) {
-		const struct cn_value *v = &row->v[i];
-		uint64_t n = v->type == CN_VAL_INT ? (uint64_t)v->i
-			   : v->type == CN_VAL_NULL ? 0 : (uint64_t)v->len;
-		uint8_t head[9];
-
-		head[0] = (uint8_t)v->type;
-		for (int b = 0; b < 8; b++)
-			head[1 + b] = (uint8_t)(n >> (56 - 8 * b));
-		stream_put(r, head, sizeof(head));
-		if (v->type == CN_VAL_TEXT || v->type == CN_VAL_OTHER)
-			stream_put(r, v->s, v->len);
-	}
+	row_bytes(row, stream_put, r);
 	return 0;
 }
 
