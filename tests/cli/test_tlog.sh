@@ -88,6 +88,29 @@ head -n 60 "$T/log.jsonl" > "$T/short.jsonl"
 grep '^{"checkpoint"' "$T/log.jsonl" >> "$T/short.jsonl"
 c verify --export "$T/short.jsonl" --log-key "$T/vkey"
 expect_err "a truncated export fails against its checkpoints" 1 "truncated"
+# A checkpoint line is the note as the exporter writes it, byte for byte:
+# the same note in another JSON spelling is refused, whichever of the
+# reader's two ways (export_verify.c: the exporter's narrow form read
+# directly, any other line by jansson) reads it.
+lastcp=$(wc -l < "$T/log.jsonl")
+respelled() {
+	sed "${lastcp}s|$1|$2|" "$T/log.jsonl" > "$T/spelt.jsonl"
+	if cmp -s "$T/spelt.jsonl" "$T/log.jsonl"; then not_ok "$3" "the edit changed nothing"; return; fi
+	c verify --export "$T/spelt.jsonl" --log-key "$T/vkey"
+	expect_err "$3" 1 "line $lastcp: bad checkpoint line"
+}
+respelled '\\n' '\\u000a' "a newline of a note spelt \\u000a is refused"
+respelled '—' '\\u2014' "the signature's dash spelt \\u2014 is refused"
+respelled '^{"checkpoint":' '{"checkpoint": ' "a space after the key is refused"
+respelled 'council-log-' '\\u0063ouncil-log-' "a letter spelt \\u0063 is refused"
+respelled '"}$' '","x":1}' "a second key is refused"
+respelled '\\n' '\\q' "an escape JSON does not have is refused"
+# A note JSON reads (jansson's way) but with a character the exporter's
+# narrow form has not: read, then its signature fails.
+sed "${lastcp}s/council-log-/conseil-log-é/" "$T/log.jsonl" > "$T/spelt.jsonl"
+c verify --export "$T/spelt.jsonl" --log-key "$T/vkey"
+expect_err "a note with an accent reads, and its signature does not verify" 1 "line $lastcp: checkpoint"
+check "and it is not called a bad line" sh -c "! grep -q 'bad checkpoint line' '$T/.err'"
 
 # the store: append-only, and each tamper named
 sqlite3 "$COUNCIL_DB" "DELETE FROM checkpoints" 2>"$T/.trig"
