@@ -6,9 +6,10 @@
  * side hashes a table's rows in key order into one SHA-256 (every column,
  * with its type and length), checking the order as it goes: the store
  * gives its rows in key order, and the replay gives proposals by id and
- * their positions by member code.  A table whose replay's rows do not
- * come in key order (the small registry tables, which the world keeps in
- * its own order) is compared the collected way: each replay row reduced
+ * their positions by member code; the small registry tables, which the
+ * world keeps in its own order, are gathered and sorted by key first.  A
+ * table whose replay's rows still do not come in key order (two of one
+ * key) is compared the collected way: each replay row reduced
  * to a digest (BLAKE2b-256), sorted, and every stored row, read in key
  * order, must find its own there once, none left over (32 bytes and a bit
  * a row).  Only when a table differs is it compared again the slow way,
