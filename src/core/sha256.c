@@ -3,6 +3,7 @@
 #include "sha256.h"
 
 #include <assert.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -35,8 +36,17 @@ static void free_ctx(void *ctx)
 	EVP_MD_CTX_free(ctx);
 }
 
+void cn_openssl_setup(void)
+{
+	/* OpenSSL runs its set-up once, with the flags of the first call:
+	 * every use in council comes after this one. */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT,
+			    NULL);
+}
+
 static void fetch(void)
 {
+	cn_openssl_setup();
 	/* An explicit fetch: EVP_sha256() would fetch again on every init,
 	 * which costs more than hashing a Merkle node. */
 	method = EVP_MD_fetch(NULL, "SHA256", NULL);

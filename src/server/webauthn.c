@@ -24,6 +24,7 @@
 
 #include "../core/event.h"
 #include "../core/json_alloc.h"
+#include "../core/sha256.h"
 
 /* ---- the walk before cbor_load -------------------------------------- */
 
@@ -490,8 +491,11 @@ int wa_rp_check(const char *rp_id, const char *origin, char *why, size_t n)
 static EVP_PKEY *p256_key(const uint8_t pub[CN_PASSKEY_PUB_LEN])
 {
 	OSSL_PARAM params[3];
-	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	EVP_PKEY_CTX *c;
 	EVP_PKEY *k = NULL;
+
+	cn_openssl_setup(); /* before OpenSSL's first use: sha256.h */
+	c = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
 
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
 						     (char *)"prime256v1", 0);
