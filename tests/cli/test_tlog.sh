@@ -263,6 +263,17 @@ edited '2s/=","event"/","event"/' "a salt without its padding is refused" "line 
 edited "${last}s/\"seq\":[0-9]*}\$/\"seq\":14000000000000000000000}/" \
 	"a commitment's seq beyond what an integer holds is malformed, not an overflow" \
 	"line $last (event $((last - 1))): malformed commitment entry"
+# The header's audience, which no signature covers, must be one the file
+# can be; judged last, after the chain and the checkpoints.
+edited '1s/"audience":"public"/"audience":"member:XX"/' \
+	"an export labelled for a member the log's registry does not know is refused" \
+	"line 1: the audience names member XX, whom the log's registry does not know"
+edited '1s/"audience":"public"/"audience":"all"/' \
+	"an export labelled for all that holds commitments is refused" \
+	"line 1: the audience is all, yet $((hidden + nac)) entries are commitments only"
+edited "1s/\"audience\":\"public\"/\"audience\":\"member:XX\"/; \$d" \
+	"with a checkpoint gone as well, the checkpoints are named first" \
+	"not covered by any signed checkpoint"
 c log export "$T/x.jsonl" --for member:XX
 expect_err "an export for a member the registry does not know is refused" 1 "unknown member code 'XX'"
 c log export "$T/x.jsonl" --for delegation:FR
