@@ -96,18 +96,35 @@ static void inspect(struct guard *g, struct guard_conn *c, int64_t now)
 	}
 }
 
+/* A tick this much later than due: the whole process was held (stopped,
+ * its machine paused or starved of every CPU), not a client slow. */
+#define GUARD_HELD_MS 1000
+
 static void *reaper(void *arg)
 {
 	struct guard *g = arg;
+	int64_t due = now_ms();
 
 	pthread_mutex_lock(&g->mu);
 	while (!g->stop) {
-		int64_t now = now_ms();
-		for (struct guard_conn *c = g->head; c; c = c->next)
+		int64_t now = now_ms(), held = now - due;
+		/* A deadline counts the client's time, not the server's
+		 * absence: after a hold, the bytes a client sent during it
+		 * were read (or not) by threads that were not running, and
+		 * every connection past its deadline would be cut at once on
+		 * waking, before the HTTP threads could answer any.  So the
+		 * deadlines move on by the hold. */
+		for (struct guard_conn *c = g->head; c; c = c->next) {
+			if (held > GUARD_HELD_MS &&
+			    (c->phase == HEADERS || c->phase == BODY))
+				c->deadline_ms += held;
 			if (!c->cut)
 				inspect(g, c, now);
+		}
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
+		due = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+		      GUARD_TICK_MS;
 		ts.tv_nsec += GUARD_TICK_MS * 1000000L;
 		ts.tv_sec += ts.tv_nsec / 1000000000L;
 		ts.tv_nsec %= 1000000000L;

@@ -22,8 +22,12 @@
  * client sent wait unread in the kernel (FIONREAD): then the delay is the
  * server's, every HTTP thread busy, and the connection is looked at again
  * at the next tick (a slowloris client's bytes are read as they come, so
- * it is cut on time).  The guard never closes
- * a descriptor: it stays the HTTP library's.
+ * it is cut on time).  A deadline counts the client's time, not the
+ * server's absence: when the reaper's tick comes more than a second late
+ * (the process stopped, its machine paused or starved of every CPU),
+ * every deadline moves on by that delay before it looks, rather than cut
+ * at once each request its HTTP threads could not read while held.  The
+ * guard never closes a descriptor: it stays the HTTP library's.
  *
  * Threads and ownership: guard_open returns an entry that the guard owns
  * until guard_close.  The HTTP layer calls guard_close before it closes

@@ -9,8 +9,10 @@
 //    gets /healthz, a proposal, and makes a write, each within a bound,
 //    every time; the slow ones are cut off once their headers' deadline
 //    (HEADERS_SECONDS from their first byte) has passed, not before.
+// 3. A server held (stopped) past a request's deadline does not cut it on
+//    waking: the deadline counts the client's time, not the server's.
 //
-// Bounded: about 25 s.  The bounds on latency and on when a slow client
+// Bounded: about 40 s.  The bounds on latency and on when a slow client
 // is cut leave seconds of slack, so a loaded machine does not fail it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -81,7 +83,9 @@ test('one address gets its share of connections and no more, while another is se
     s.on('error', () => { clearTimeout(t); resolve(got ? 'answered' : 'refused'); });
   })));
   const count = (k) => outcomes.filter((o) => o === k).length;
-  assert.equal(count('answered'), PER_IP, `answered ${count('answered')}, refused ${count('refused')}, waiting ${count('waiting')}`);
+  // (the server's own words beside, for a failure seen once on a loaded
+  // machine and not since: every connection closed unanswered)
+  assert.equal(count('answered'), PER_IP, `answered ${count('answered')}, refused ${count('refused')}, waiting ${count('waiting')}; the server said: ${srv.stderr() || 'nothing'}`);
   assert.equal(count('refused'), 8);
   const other = await request('GET', '/healthz', null, { localAddress: '127.0.2.2' });
   assert.equal(other.status, 200, 'another address is served');
@@ -156,4 +160,34 @@ test('a thousand slow connections from a hundred addresses neither starve a norm
   }
   const slowest = Math.max(...probes.map((p) => p.ms));
   console.log(`# ${probes.length} requests served beside ${SLOW} slow connections; slowest ${slowest} ms`);
+});
+
+test('a server held past a deadline does not cut, on waking, a request it could not read', async () => {
+  // A request begun before the hold (its first line read), its headers'
+  // deadline due during it.  The server was not running (stopped here;
+  // its machine paused or starved of every CPU in life), so the time is
+  // not the client's: sent whole once the server runs again, it is
+  // answered, not cut by the guard's first look on waking.
+  const net = await import('node:net');
+  const s = net.connect({ port: srv.port, host: '127.0.0.1', localAddress: '127.0.3.1' });
+  let got = '';
+  let ended = false;
+  s.on('data', (d) => { got += d; });
+  s.on('end', () => { ended = true; });
+  s.on('error', () => { ended = true; });
+  await new Promise((resolve) => s.on('connect', resolve));
+  s.write('GET /healthz HTTP/1.1\r\n');
+  await sleep(1500); // the guard (a tick every 250 ms) has seen the first byte
+  srv.child.kill('SIGSTOP');
+  try {
+    await sleep((HEADERS_S + 2) * 1000);
+  } finally {
+    srv.child.kill('SIGCONT');
+  }
+  await sleep(1500); // the guard looks several times before the rest comes
+  assert.equal(ended, false, `cut on waking (${got.length} bytes answered)`);
+  s.write('Host: x\r\nConnection: close\r\n\r\n');
+  for (const t0 = Date.now(); !ended && Date.now() - t0 < 10000;) await sleep(50);
+  s.destroy();
+  assert.match(got, /^HTTP\/1\.1 200 /, `the request is answered: ${JSON.stringify(got.slice(0, 80))}`);
 });
