@@ -112,6 +112,8 @@ int cn_fold_proposal_opened(struct cn_world *w, const struct cn_event *ev,
 		return rc;
 	}
 	p = w->proposals[w->nproposals - 1];
+	/* The proposal owns breaks from here, whatever fails below. */
+	p->breaks = breaks;
 	/* The named rule chosen and the State concerned (issue 13). */
 	if (cn_jstr(pl, "rule_name") || cn_jstr(pl, "concerned")) {
 		p->extra = json_object();
@@ -125,7 +127,6 @@ int cn_fold_proposal_opened(struct cn_world *w, const struct cn_event *ev,
 			return CN_ENOMEM;
 	}
 	p->weights = json_incref((json_t *)weights);
-	p->breaks = breaks;
 	p->silence_breaks = bits;
 	p->supersedes = sup ? json_integer_value(sup) : 0;
 	p->last_at = ev->time;

@@ -337,6 +337,8 @@ static struct {
 	struct cn_event sealed;    /* an event as stored */
 	struct cn_event *log;      /* the app's whole log, for the fold */
 	size_t nlog;
+	struct cn_event *osce;     /* an OSCE log: a proposal under a named rule */
+	size_t nosce;
 	struct cn_world w;         /* the fold of log */
 	struct cn_rule *rules[NRULES];
 	char *vkey;                /* FR's delegation key */
@@ -429,6 +431,11 @@ static void state_release(void)
 	free(S.log);
 	S.log = NULL;
 	S.nlog = 0;
+	for (size_t i = 0; i < S.nosce; i++)
+		cn_event_release(&S.osce[i]);
+	free(S.osce);
+	S.osce = NULL;
+	S.nosce = 0;
 	cn_world_release(&S.w);
 	cn_world_init(&S.w);
 	for (size_t i = 0; i < NRULES; i++) {
@@ -1341,15 +1348,21 @@ static int op_app_open_file(struct cn_err *err)
 	return cn_app_open(S.db, 0, &S.app2, err);
 }
 
+/* A log the parent collects: S.log, or S.osce. */
+struct evlog {
+	struct cn_event **v;
+	size_t *n;
+};
+
 static int collect(void *ctx, const struct cn_event *ev, struct cn_err *err)
 {
-	struct cn_event *log = realloc(S.log, (S.nlog + 1) * sizeof(*log));
+	const struct evlog *l = ctx;
+	struct cn_event *log = realloc(*l->v, (*l->n + 1) * sizeof(*log));
 
-	(void)ctx;
 	if (!log)
 		abort();
-	S.log = log;
-	return cn_event_decode(ev->bytes, ev->len, &S.log[S.nlog++], err);
+	*l->v = log;
+	return cn_event_decode(ev->bytes, ev->len, &log[(*l->n)++], err);
 }
 
 /* The core operations' input: the app's log, folded, with proposals open
@@ -1358,7 +1371,9 @@ static int prep_fold(struct cn_err *err)
 {
 	int rc;
 
-	if ((rc = cn_store_scan(cn_app_store(S.app), 1, collect, NULL, err)))
+	struct evlog l = {&S.log, &S.nlog};
+
+	if ((rc = cn_store_scan(cn_app_store(S.app), 1, collect, &l, err)))
 		return rc;
 	cn_world_init(&S.w);
 	for (size_t i = 0; i < S.nlog; i++) {
@@ -1377,6 +1392,44 @@ static int prep_fold(struct cn_err *err)
 	S.p_ratify = P_RATIFY;
 	free(S.signature);
 	S.signature = sign_concur(P_MEETING);
+	return 0;
+}
+
+/* An OSCE log (issue 13): the Permanent Council, and a proposal under
+ * its named rule consensus-minus-one, which names the State concerned. */
+static int prep_osce(struct cn_err *err)
+{
+	struct cn_app *app = NULL;
+	struct evlog l = {&S.osce, &S.nosce};
+	struct cn_propose_args a = {.body = "PC", .title = "Suspension",
+				    .text = "The text.",
+				    .rule = "consensus-minus-one",
+				    .concerned = "RU"};
+	int rc = cn_app_open(NULL, CN_STORE_MEMORY, &app, err);
+
+	if (rc == 0)
+		rc = cn_app_seed(app, CN_DATADIR "/osce.json",
+				 T("2023-01-01T00:00:00Z"), err);
+	if (rc == 0)
+		rc = cn_app_run(app, T("2024-03-01T09:00:00Z"), "secretariat",
+				cn_app_cmd_propose, &a, NULL, err);
+	if (rc == 0)
+		rc = cn_store_scan(cn_app_store(app), 1, collect, &l, err);
+	cn_app_close(app);
+	return rc;
+}
+
+/* -- core: the fold of that log -- */
+static int op_osce_fold(struct cn_err *err)
+{
+	out_release();
+	cn_world_init(&S.w2);
+	S.w2_init = 1;
+	for (size_t i = 0; i < S.nosce; i++) {
+		int rc = cn_world_apply(&S.w2, &S.osce[i], err);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
@@ -1425,6 +1478,8 @@ static const struct op ops[] = {
 	PREP("odd-store", prep_odd_store),
 	INJECT("odd-reads", op_odd_reads, fp_odd_reads, STORE, 0, 0),
 	INJECT("world-fold", op_world_fold, fp_w2, PURE, 0, 0),
+	PREP("osce", prep_osce),
+	INJECT("osce-fold", op_osce_fold, fp_w2, PURE, 0, 0),
 	INJECT("cmd-propose", op_cmd_propose, fp_outbox, PURE, 0, 0),
 	INJECT("cmd-respond", op_cmd_respond, fp_outbox, PURE, 0, 0),
 	INJECT("cmd-secretariat", op_cmd_secretariat, fp_outbox, PURE, 0, 0),
