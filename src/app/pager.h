@@ -5,9 +5,9 @@
  * 100k proposals was 340 MB of jansson trees and ballots, a verifier's
  * 230 MB).
  *
- * Two users: `council verify`'s replay (verify.c), and the writer's world
- * of every app that runs commands (app.c: the CLI's writes and `council
- * serve`'s writer thread).
+ * Three users: `council verify`'s replay (verify.c), `verify --export`'s
+ * fold (export_verify.c), and the writer's world of every app that runs
+ * commands (app.c: the CLI's writes and `council serve`'s writer thread).
  *
  * A proposal goes out once it is concluded and out of the deadline index,
  * as its part of a snapshot (core/snapshot.h): found by a sweep of the

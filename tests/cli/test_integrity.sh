@@ -186,4 +186,12 @@ tamper "UPDATE snapshot_parts SET bytes = CAST(replace(CAST(bytes AS TEXT), 'Red
 check "a stored snapshot holds proposal 1's text (so the case means something)" test "$(sqlite3 "$T/clean.db" "SELECT count(*) > 0 FROM snapshot_parts WHERE instr(CAST(bytes AS TEXT), 'Redrafted') > 0")" = 1
 c verify
 expect_err "a snapshot changed in a proposal out of verify's memory is named" 1 "snapshot at event"
+# and verify --export keeps them out of memory the same way
+cp "$T/clean.db" "$COUNCIL_DB"
+c log export "$T/paged.jsonl"
+c verify --export "$T/paged.jsonl"
+expect_rc "an export whose concluded proposal is taken up again verifies with it out of memory" 0
+TMPDIR=/nonexistent-council-tmp c verify --export "$T/paged.jsonl"
+expect_err "with no room for that file, verify --export says so, not that the export is bad" 1 \
+	"the temporary file of concluded proposals"
 unset COUNCIL_PAGER_SWEEP COUNCIL_SNAPSHOT_EVERY
