@@ -13,9 +13,11 @@
 #   GET /api/v1/proposals, first page          vs the same on the smallest store
 #   durable writes, 32 clients (rate, p99)     vs the rate on the smallest store
 #   council verify (time, RSS)                 vs sha256sum over the store's bytes
+#                                                 (run in turn, 5 times each)
 #   council verify --since (1% added)          vs the full verify (cost follows
 #                                                 what was added, not the log)
 #   log export + verify --export               vs sha256sum over the export
+#                                                 (in turn, 5 times each)
 #   GET /healthz while 4 clients read lists    (latency)
 #   server RSS after the list load
 #
@@ -77,14 +79,32 @@ trap cleanup EXIT
 now_ns() { date +%s%N; }
 # median of the arguments
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-# seconds a command takes (stdout and stderr discarded), median of 3
+# seconds one run of a command takes (stdout and stderr discarded), read
+# from bash's clock: a `date` process for the end would add a millisecond
+# to every run, a tenth of a small store's verify
+once() {
+	local s e
+	s=${EPOCHREALTIME/[.,]/}; "$@" >/dev/null 2>&1; e=${EPOCHREALTIME/[.,]/}
+	awk -v d=$((e - s)) 'BEGIN { printf "%.4f", d / 1e6 }'
+}
+# seconds a command takes, median of 3
 time3() {
-	local a=() s e
-	for _ in 1 2 3; do
-		s=$(now_ns); "$@" >/dev/null 2>&1; e=$(now_ns)
-		a+=("$(awk -v d=$((e - s)) 'BEGIN { printf "%.4f", d / 1e9 }')")
-	done
+	local a=()
+	for _ in 1 2 3; do a+=("$(once "$@")"); done
 	median "${a[@]}"
+}
+# A -- B: the median seconds of each of two commands, run in turn 5 times,
+# so that what the machine does meanwhile weighs on both alike (a ratio of
+# a run of A to a run of B a minute later varied by a third)
+pair5() {
+	local a=() b=() x=() y=() i
+	for i in "$@"; do shift; [ "$i" = -- ] && break; a+=("$i"); done
+	b=("$@")
+	for _ in 1 2 3 4 5; do
+		x+=("$(once "${a[@]}")")
+		y+=("$(once "${b[@]}")")
+	done
+	echo "$(median "${x[@]}") $(median "${y[@]}")"
 }
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 rps() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$1"; }
@@ -195,14 +215,14 @@ measure() {
 	list=$(time3 $COUNCIL --db "$db" proposals)
 	q_list=$(time3 sqlite3 "$db" "SELECT id, body, procedure, status, title FROM proposals")
 
-	# verify the store as generated, before the server writes to it
-	# (time, median of 3; peak RSS, a fourth run) vs sha256sum over its
-	# bytes
+	# verify the store as generated, before the server writes to it, in
+	# turn with sha256sum over its bytes (median of 5 each); peak RSS, a
+	# run of its own
 	local v vr sh s e
-	v=$(time3 $COUNCIL --db "$db" verify)
+	read -r v sh <<<"$(pair5 $COUNCIL --db "$db" verify -- \
+		sh -c "cat '$db' '$db-wal' 2>/dev/null | sha256sum")"
 	/usr/bin/time -f '%M' -o "$T/rss.$name" $COUNCIL --db "$db" verify >/dev/null
 	vr=$(awk '{ printf "%.0f", $1 / 1024 }' "$T/rss.$name")
-	sh=$(time3 sh -c "cat '$db' '$db-wal' 2>/dev/null | sha256sum")
 	# verify --since the first checkpoint at or after 99% of the log
 	local cps vs
 	cps=$(sqlite3 "$db" "SELECT min(size) FROM checkpoints WHERE size >= $events * 99 / 100")
@@ -214,8 +234,8 @@ measure() {
 	s=$(now_ns); $COUNCIL --db "$db" log export "$T/x.$name" >/dev/null; e=$(now_ns)
 	ex=$(awk -v d=$((e - s)) 'BEGIN { printf "%.3f", d / 1e9 }')
 	$COUNCIL --db "$db" log key > "$T/k.$name"
-	vx=$(time3 $COUNCIL verify --export "$T/x.$name" --log-key "$T/k.$name")
-	shx=$(time3 sha256sum "$T/x.$name")
+	read -r vx shx <<<"$(pair5 $COUNCIL verify --export "$T/x.$name" \
+		--log-key "$T/k.$name" -- sha256sum "$T/x.$name")"
 	mb=$(awk -v b="$(stat -c %s "$T/x.$name")" 'BEGIN { printf "%.0f", b / 1e6 }')
 	rm -f "$T/x.$name"
 	sync
