@@ -316,9 +316,9 @@ static int compare_digests(struct cn_store *st, const struct cn_world *w,
  * columns, so no two different sequences of rows read the same), and
  * checks that each row's key is above the one before: a side whose rows
  * do not come in key order (two replay rows of one key) has no digest,
- * and its table is compared the collected way above.  One SHA-256 a table, nothing held but the last key: a digest a
- * row was a seventh of verify's CPU, in BLAKE2b's finalisations and the
- * sorts of runs. */
+ * and its table is compared the collected way above.  One SHA-256 a
+ * table, nothing held but the last key: a digest a row was a seventh of
+ * verify's CPU, in BLAKE2b's finalisations and the sorts of runs. */
 struct stream {
 	struct cn_sha256 h;
 	struct cn_row key;     /* the last row's key columns */
