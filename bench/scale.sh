@@ -13,11 +13,11 @@
 #   GET /api/v1/proposals, first page          vs the same on the smallest store
 #   durable writes, 32 clients (rate, p99)     vs the rate on the smallest store
 #   council verify (time, RSS)                 vs sha256sum over the store's bytes
-#                                                 (run in turn, 5 times each)
+#                                                 (run in turn, 9 times each)
 #   council verify --since (1% added)          vs the full verify (cost follows
 #                                                 what was added, not the log)
 #   log export + verify --export               vs sha256sum over the export
-#                                                 (in turn, 5 times each)
+#                                                 (in turn, 9 times each)
 #   GET /healthz while 4 clients read lists    (latency)
 #   server RSS after the list load
 #
@@ -93,16 +93,18 @@ time3() {
 	for _ in 1 2 3; do a+=("$(once "$@")"); done
 	median "${a[@]}"
 }
-# A -- B: the median seconds of each of two commands, run in turn 5 times,
-# so that what the machine does meanwhile weighs on both alike (a ratio of
-# a run of A to a run of B a minute later varied by a third)
-pair5() {
-	local a=() b=() x=() y=() i
+# A -- B: the median seconds of each of two commands, run in turn, so
+# that what the machine does meanwhile weighs on both alike (a ratio of a
+# run of A to a run of B a minute later varied by a third): 9 times each,
+# or fewer (3 at least) once the pairs have taken 30 s
+pairs() {
+	local a=() b=() x=() y=() i t0=${EPOCHREALTIME/[.,]/}
 	for i in "$@"; do shift; [ "$i" = -- ] && break; a+=("$i"); done
 	b=("$@")
-	for _ in 1 2 3 4 5; do
+	for i in 1 2 3 4 5 6 7 8 9; do
 		x+=("$(once "${a[@]}")")
 		y+=("$(once "${b[@]}")")
+		[ "$i" -ge 3 ] && [ $((${EPOCHREALTIME/[.,]/} - t0)) -gt 30000000 ] && break
 	done
 	echo "$(median "${x[@]}") $(median "${y[@]}")"
 }
@@ -216,10 +218,10 @@ measure() {
 	q_list=$(time3 sqlite3 "$db" "SELECT id, body, procedure, status, title FROM proposals")
 
 	# verify the store as generated, before the server writes to it, in
-	# turn with sha256sum over its bytes (median of 5 each); peak RSS, a
-	# run of its own
+	# turn with sha256sum over its bytes (pairs); peak RSS, a run of its
+	# own
 	local v vr sh s e
-	read -r v sh <<<"$(pair5 $COUNCIL --db "$db" verify -- \
+	read -r v sh <<<"$(pairs $COUNCIL --db "$db" verify -- \
 		sh -c "cat '$db' '$db-wal' 2>/dev/null | sha256sum")"
 	/usr/bin/time -f '%M' -o "$T/rss.$name" $COUNCIL --db "$db" verify >/dev/null
 	vr=$(awk '{ printf "%.0f", $1 / 1024 }' "$T/rss.$name")
@@ -234,7 +236,7 @@ measure() {
 	s=$(now_ns); $COUNCIL --db "$db" log export "$T/x.$name" >/dev/null; e=$(now_ns)
 	ex=$(awk -v d=$((e - s)) 'BEGIN { printf "%.3f", d / 1e9 }')
 	$COUNCIL --db "$db" log key > "$T/k.$name"
-	read -r vx shx <<<"$(pair5 $COUNCIL verify --export "$T/x.$name" \
+	read -r vx shx <<<"$(pairs $COUNCIL verify --export "$T/x.$name" \
 		--log-key "$T/k.$name" -- sha256sum "$T/x.$name")"
 	mb=$(awk -v b="$(stat -c %s "$T/x.$name")" 'BEGIN { printf "%.0f", b / 1e6 }')
 	rm -f "$T/x.$name"
