@@ -8,7 +8,6 @@
 #include "export.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -783,24 +782,14 @@ static int read_lines(struct xv *x, FILE *f, const char *vkey,
 	return rc;
 }
 
-/* The world's proposals and registry freed on a thread of their own,
- * beside the checkpoints' check: freeing an export of 10,000 proposals'
- * world was a tenth of its verify. */
-static void *release_world(void *w)
-{
-	cn_world_release(w);
-	return NULL;
-}
-
 int cn_verify_export(const char *path, const char *vkey,
 		     struct cn_export_stats *stats, struct cn_err *err)
 {
 	FILE *f = fopen(path, "r");
 	struct xv x = {.path = path, .stats = stats};
-	struct cn_err chain = {0}, audience = {0};
+	struct cn_err chain = {0};
 	long chain_line;
-	pthread_t releaser;
-	int rc, arc = 0, apart;
+	int rc;
 
 	memset(stats, 0, sizeof(*stats));
 	if (!f)
@@ -818,13 +807,6 @@ int cn_verify_export(const char *path, const char *vkey,
 	if (rc == 0)
 		rc = cn_leafpipe_flush(&x.pipe, err);
 	cn_leafpipe_release(&x.pipe);
-	/* The audience is the last thing judged, and the last use of the
-	 * world: judged now, said after the rest. */
-	if (rc == 0)
-		arc = header_audience(&x, &audience);
-	apart = pthread_create(&releaser, NULL, release_world, &x.w) == 0;
-	if (!apart)
-		cn_world_release(&x.w);
 	/* The earliest fault in the file; a line wrong by itself first. */
 	if (rc == 0 && (chain_line = chain_fault(&x, &chain)) &&
 	    (!x.fault_line || chain_line < x.fault_line))
@@ -833,18 +815,15 @@ int cn_verify_export(const char *path, const char *vkey,
 		rc = cn_err_set(err, x.fault.code, "%s", x.fault.msg);
 	if (rc == 0)
 		rc = check_checkpoints(&x, err);
-	if (rc == 0 && arc) {
-		*err = audience;
-		rc = arc;
-	}
+	if (rc == 0)
+		rc = header_audience(&x, err);
 	for (size_t i = 0; i < x.ncps; i++)
 		free(x.cps[i].note);
 	free(x.cps);
 	free(x.ev);
 	free(x.name);
 	cn_merkle_mem_release(&x.mem);
-	if (apart)
-		pthread_join(releaser, NULL);
+	cn_world_release(&x.w);
 	cn_pager_release(&x.pg); /* after its world */
 	return rc;
 }
