@@ -876,17 +876,24 @@ static int op_effect_parse(struct cn_err *err)
 /* -- core: the fold of the app's whole log (NATO registry, the Tokyo case,
  * meetings, silence, ratification, a key and a signed position) -- */
 
-static int op_world_fold(struct cn_err *err)
+/* The fold of n events into S.w2. */
+static int fold_into_w2(const struct cn_event *log, size_t n,
+			struct cn_err *err)
 {
 	out_release();
 	cn_world_init(&S.w2);
 	S.w2_init = 1;
-	for (size_t i = 0; i < S.nlog; i++) {
-		int rc = cn_world_apply(&S.w2, &S.log[i], err);
+	for (size_t i = 0; i < n; i++) {
+		int rc = cn_world_apply(&S.w2, &log[i], err);
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+static int op_world_fold(struct cn_err *err)
+{
+	return fold_into_w2(S.log, S.nlog, err);
 }
 
 static void fp_w2(struct fp *f)
@@ -1422,15 +1429,7 @@ static int prep_osce(struct cn_err *err)
 /* -- core: the fold of that log -- */
 static int op_osce_fold(struct cn_err *err)
 {
-	out_release();
-	cn_world_init(&S.w2);
-	S.w2_init = 1;
-	for (size_t i = 0; i < S.nosce; i++) {
-		int rc = cn_world_apply(&S.w2, &S.osce[i], err);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return fold_into_w2(S.osce, S.nosce, err);
 }
 
 static void fp_none(struct fp *f)
