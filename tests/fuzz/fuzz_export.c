@@ -1,8 +1,9 @@
 /* fuzz_export.c - libFuzzer target for the verifier of exported logs
  * (`council verify --export`, cn_verify_export in
- * src/app/export_verify.c): its line parser (header, events on the fast
- * raw path and decoded, checkpoint lines) and everything it folds and
- * checks behind it.
+ * src/app/export_verify.c): its line readers (src/app/export_lines.c:
+ * header, events on the fast raw path and decoded, checkpoint lines on
+ * the fast path and jansson's) and everything it folds and checks behind
+ * it.
  *
  * The input is the file, handed over as /proc/self/fd/N of an in-memory
  * file (memfd), so no disk is touched.  It is verified twice: trusting the
