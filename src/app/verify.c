@@ -147,8 +147,7 @@ int cn_verify_projections(struct cn_store *st, struct cn_world *wout,
 /* The perfect nodes of a tree, level by level in index order, folded into
  * one SHA-256 per level: the stored tree is read by (level, index), the
  * events complete nodes in index order within each level, so the two
- * sequences meet without either being kept.  Through EVP (sha256.h): two
- * digests of every node were a tenth of verify in libsodium's C. */
+ * sequences meet without either being kept. */
 struct node_digest {
 	struct cn_sha256 st[CN_MERKLE_LEVELS];
 	uint64_t n[CN_MERKLE_LEVELS];
@@ -178,26 +177,18 @@ static void digest_add(struct node_digest *d, unsigned level, uint64_t index,
 	d->n[level]++;
 }
 
-/* Whether two digests saw the same nodes (1, 0), or -1 when one could
- * not be computed (finishes both). */
+/* Whether two digests saw the same nodes (finishes both). */
 static int digest_same(struct node_digest *a, struct node_digest *b)
 {
-	int same = !a->bad && !b->bad, failed = 0;
+	int same = !a->bad && !b->bad;
 
 	for (unsigned l = 0; l < CN_MERKLE_LEVELS; l++) {
 		uint8_t x[32], y[32];
-		failed |= cn_sha256_final(&a->st[l], x);
-		failed |= cn_sha256_final(&b->st[l], y);
+		cn_sha256_final(&a->st[l], x);
+		cn_sha256_final(&b->st[l], y);
 		same = same && a->n[l] == b->n[l] && !memcmp(x, y, sizeof(x));
 	}
-	return failed ? -1 : same;
-}
-
-/* After digest_same, nothing; before, the digests are dropped. */
-static void digest_release(struct node_digest *d)
-{
-	for (unsigned l = 0; l < CN_MERKLE_LEVELS; l++)
-		cn_sha256_release(&d->st[l]);
+	return same;
 }
 
 struct whole {
@@ -300,14 +291,9 @@ static int check_nodes(struct cn_store *st, struct node_digest *events,
 	int rc, same;
 
 	digest_init(&stored);
-	rc = cn_store_nodes(st, stored_node, &stored, err);
-	same = rc ? 0 : digest_same(events, &stored);
-	digest_release(&stored);
-	if (rc)
+	if ((rc = cn_store_nodes(st, stored_node, &stored, err)))
 		return rc;
-	if (same < 0)
-		return cn_err_set(err, CN_EIO, "could not digest the Merkle nodes "
-				  "(OpenSSL's SHA-256 failed)");
+	same = digest_same(events, &stored);
 	return same ? 0 : name_bad_node(st, err);
 }
 
@@ -438,7 +424,6 @@ int cn_app_verify_report(struct cn_app *app, const char *vkey,
 			rc = cn_snapcheck_end(&v->snaps, err);
 	}
 	free(name);
-	digest_release(&v->nodes);
 	cn_vstream_release(&v->s);
 	cn_snapcheck_release(&v->snaps);
 	cn_world_release(&v->w);

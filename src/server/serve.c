@@ -14,6 +14,7 @@
 #include "api.h"
 #include "cache.h"
 #include "challenge.h"
+#include "crypto_lib.h"
 #include "ctx.h"
 #include "hooks.h"
 #include "notify.h"
@@ -170,6 +171,10 @@ static int serve_run(const struct cn_serve_opts *o, struct cn_api *sessions,
 	api.webhooks_allow_local = o->webhooks_allow_local;
 	api.webhook_attempts = o->webhook_attempts ? o->webhook_attempts
 						   : CN_HOOK_ATTEMPTS;
+	/* libcrypto checks passkeys (crypto_lib.h): one missing stops the
+	 * server now, naming it, not at someone's first sign-in. */
+	if ((rc = cn_libcrypto_load(err)))
+		return rc;
 	if ((rc = mail_conf_set(&api.mail, o->smtp, o->mail_from,
 				o->smtp_auth, o->smtp_ca, err)))
 		return rc;

@@ -9,15 +9,13 @@
  * refuses indefinite lengths and tags (CTAP2's canonical CBOR has
  * neither), and any header declaring more elements than bytes remain,
  * so what cbor_load then builds is bounded by the input, itself bounded
- * (WA_ATTESTATION_MAX).  ECDSA is OpenSSL's (EVP_DigestVerify).
+ * (WA_ATTESTATION_MAX).  ECDSA is OpenSSL's (EVP_DigestVerify), loaded
+ * when first needed (crypto_lib.h).
  */
 #include "webauthn.h"
 
 #include <cbor.h>
 #include <jansson.h>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +23,7 @@
 #include "../core/event.h"
 #include "../core/json_alloc.h"
 #include "../core/sha256.h"
+#include "crypto_lib.h"
 
 /* ---- the walk before cbor_load -------------------------------------- */
 
@@ -488,13 +487,17 @@ int wa_rp_check(const char *rp_id, const char *origin, char *why, size_t n)
 
 /* ---- ES256 ------------------------------------------------------------ */
 
+/* NULL when pub is not a P-256 point, or libcrypto could not be loaded
+ * (`council serve` loads it before it starts: crypto_lib.h). */
 static EVP_PKEY *p256_key(const uint8_t pub[CN_PASSKEY_PUB_LEN])
 {
 	OSSL_PARAM params[3];
 	EVP_PKEY_CTX *c;
 	EVP_PKEY *k = NULL;
+	struct cn_err err = {0};
 
-	cn_openssl_setup(); /* before OpenSSL's first use: sha256.h */
+	if (cn_libcrypto_load(&err))
+		return NULL;
 	c = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
 
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,

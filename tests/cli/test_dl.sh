@@ -1,6 +1,6 @@
 #!/bin/bash
-# test_dl.sh - libpq, libcurl and libmicrohttpd are loaded when first
-# needed, not at start-up (src/store/dl.h): a command on an SQLite store
+# test_dl.sh - libpq, libcurl, libmicrohttpd and libcrypto are loaded when
+# first needed, not at start-up (src/store/dl.h): a command on an SQLite store
 # loads none of them; a library that is missing or lacks a function
 # council calls is a clear error naming it, and changes nothing.
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +12,7 @@ expect_rc "init an SQLite store" 0
 loaded() { LD_DEBUG=files "$@" 2>&1 >/dev/null | sed -n 's/.*file=\([^ ]*\) \[0\];  needed by.*/\1/p; s/.*file=\([^ ]*\) \[0\];  dynamically loaded by.*/\1/p' | sort -u; }
 libs=$(loaded "$COUNCIL" members)
 check "the dynamic loader's list is read (libsqlite3 is in it)" grep -q '^libsqlite3\.so' <<<"$libs"
-for lib in libpq libcurl libmicrohttpd libgssapi_krb5 libldap libgnutls; do
+for lib in libpq libcurl libmicrohttpd libcrypto libssl libgssapi_krb5 libldap libgnutls; do
 	check "council members on an SQLite store does not load $lib" \
 		bash -c "! grep -q '^$lib[.-]' <<<\"\$1\"" _ "$libs"
 done
@@ -27,7 +27,12 @@ run env LD_LIBRARY_PATH="$T/standin" "$COUNCIL" --db "host=/nonexistent user=cou
 expect_err "a libpq without PQclear is refused, naming the library and the function" 1 \
 	"libpq.so.5 has no function PQclear"
 # The same for the server's libraries: `council serve` stops at once,
-# saying which one.
+# saying which one.  libcrypto first: libcurl would load it too.
+cp "$T/standin/libpq.so.5" "$T/standin/libcrypto.so.3"
+run timeout 60 env LD_LIBRARY_PATH="$T/standin" "$COUNCIL" serve --listen 127.0.0.1:0 --web ''
+expect_err "serve with a libcrypto lacking its functions stops, naming it" 1 \
+	"libcrypto.so.3 has no function"
+rm "$T/standin/libcrypto.so.3"
 cp "$T/standin/libpq.so.5" "$T/standin/libmicrohttpd.so.12"
 run timeout 60 env LD_LIBRARY_PATH="$T/standin" "$COUNCIL" serve --listen 127.0.0.1:0 --web ''
 expect_err "serve with a libmicrohttpd lacking its functions stops, naming it" 1 \
