@@ -158,7 +158,7 @@ struct cn_vstream {
 	cn_vstream_fn fn;
 	void *ctx;
 	struct cn_vstream_cp *pending;   /* the batch of checkpoints */
-	size_t npending, next;           /* held; the next to check */
+	size_t npending, next, cap;      /* held; the next to check; room */
 	struct cn_sig_item *sig;         /* the batch's notes, checked by */
 	struct cn_sigs sigs;             /* a second thread */
 	int pipelined;                   /* events read on a thread too */

@@ -207,3 +207,20 @@ TMPDIR=/nonexistent-council-tmp c verify --export "$T/paged.jsonl"
 expect_err "with no room for that file, verify --export says so, not that the export is bad" 1 \
 	"the temporary file of concluded proposals"
 unset COUNCIL_PAGER_SWEEP COUNCIL_SNAPSHOT_EVERY
+
+# A log of more checkpoints than verify's first room for them (16, then
+# twice as many each time: verify_stream.c): each CLI write signs one.
+# Each checkpoint's root is held beside it while the batch grows; a
+# root read from where the batch was before it moved would fail here.
+M=(--db "$T/many.db")
+c "${M[@]}" init --at 2024-01-01
+c "${M[@]}" propose --body NAC --title "Many checkpoints" --at 2024-01-02
+# (the 31 allies of 2024-01-02: Sweden joined on 2024-03-07)
+for m in BE CA DK FR IS IT LU NL NO PT GB US GR TR DE ES CZ HU PL BG EE LV LT RO SK SI AL HR ME MK FI; do
+	c "${M[@]}" respond 1 --member "$m" --concur --at 2024-01-03
+done
+check "init, a proposal and 31 positions signed 33 checkpoints" \
+	test "$(sqlite3 "$T/many.db" "SELECT count(DISTINCT size) FROM checkpoints")" = 33
+c "${M[@]}" verify
+expect_rc "a store of 33 checkpoints verifies, each at its own root" 0
+check "verify says it checked all 33" grep -q "33 signed checkpoints verified" "$T/.out"
