@@ -9,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "buf.h"
+#include "sha256.h"
 
 /* ---- writing -------------------------------------------------------------- */
 
@@ -23,7 +22,7 @@ struct writer {
 	 * sink a piece at a time, hashed on the way; NULL: all kept in b. */
 	cn_snapshot_sink sink;
 	void *ctx;
-	crypto_hash_sha256_state sha;
+	struct cn_sha256 sha;
 	/* Planning (cn_snapshot_plan): b is the plan's lit, and lit_from
 	 * where its segment not yet closed starts. */
 	struct cn_snapshot_plan *plan;
@@ -41,7 +40,7 @@ static void spill(struct writer *o, size_t at)
 		o->rc = cn_err_set(o->err, CN_ENOMEM, "out of memory");
 		return;
 	}
-	crypto_hash_sha256_update(&o->sha, (const uint8_t *)o->b.s, o->b.len);
+	cn_sha256_update(&o->sha, o->b.s, o->b.len);
 	if (o->sink(o->ctx, (const uint8_t *)o->b.s, o->b.len))
 		o->rc = cn_err_set(o->err, CN_ENOMEM, "snapshot: the sink failed");
 	cn_buf_reset(&o->b);
@@ -285,9 +284,9 @@ int cn_snapshot_encode_to(const struct cn_world *w, cn_snapshot_sink sink,
 	int rc;
 
 	assert(sink);
-	crypto_hash_sha256_init(&o.sha);
+	cn_sha256_init(&o.sha);
 	if ((rc = encode_body(&o, w)) == 0) {
-		crypto_hash_sha256_final(&o.sha, digest);
+		cn_sha256_final(&o.sha, digest);
 		if (sink(ctx, digest, sizeof(digest)))
 			rc = cn_err_set(err, CN_ENOMEM, "snapshot: the sink failed");
 	}
