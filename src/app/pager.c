@@ -5,6 +5,7 @@
 #include "pager.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -166,17 +167,24 @@ static int pager_load(void *ctx, int64_t id, struct cn_proposal **out)
 	return rc;
 }
 
+/* The file has no name (O_TMPFILE): it is gone when the process is,
+ * however that ends.  Where the file system cannot make one (EOPNOTSUPP;
+ * EISDIR from a kernel that predates O_TMPFILE), a named file unlinked at
+ * once: a process killed between the two leaves it behind (0 bytes). */
 static int open_file(struct cn_pager *pg)
 {
 	char path[4096];
-	int fd;
+	int fd = open(pg->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 
-	if (snprintf(path, sizeof(path), "%s/council-pager-XXXXXX", pg->dir) >=
-	    (int)sizeof(path))
-		return fail(pg, CN_EIO, "create", "the path is too long");
-	if ((fd = mkstemp(path)) < 0)
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+		if (snprintf(path, sizeof(path), "%s/council-pager-XXXXXX",
+			     pg->dir) >= (int)sizeof(path))
+			return fail(pg, CN_EIO, "create", "the path is too long");
+		if ((fd = mkostemp(path, O_CLOEXEC)) >= 0)
+			unlink(path);
+	}
+	if (fd < 0)
 		return fail(pg, CN_EIO, "create", strerror(errno));
-	unlink(path); /* gone when closed, whatever happens */
 	if (!(pg->f = fdopen(fd, "w+b"))) {
 		close(fd);
 		return fail(pg, CN_EIO, "create", strerror(errno));

@@ -22,7 +22,9 @@
  * What it trusts: bytes it wrote itself in this process (from a world it
  * folded, or from a snapshot whose digest and seal were checked before
  * its decode); they are decoded and checked again on the way back, and
- * the file is unlinked as soon as it is made: no other process sees it.
+ * the file is made without a name (O_TMPFILE; where the file system has
+ * none, unlinked as soon as it is made): no other process sees it, and it
+ * goes with the process, however that ends.
  *
  * Memory: 16 bytes a proposal for where its bytes are, and a read window
  * of 1 MiB (or the largest proposal's bytes); the file is made at the first write (a log with no

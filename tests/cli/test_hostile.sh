@@ -150,3 +150,25 @@ check "init killed at $npoints points: each left nothing ($nothing) or a whole s
 	test "$bad" = 0 -a "$npoints" -gt 30
 check "both outcomes were reached (kills before and after the store was complete)" \
 	test "$nothing" -gt 0 -a "$whole" -gt 0
+
+# --- killed while it pages: no temporary file is left ----------------------
+# verify keeps concluded proposals in a temporary file (src/app/pager.c).
+# Made unnamed (O_TMPFILE), it is gone with the process however that
+# ends; a named file unlinked at once stayed in TMPDIR when the process
+# was killed between the two (here: at the unlink).
+P=(--db "$T/paged.db")
+c "${P[@]}" init --at 2024-01-01
+c "${P[@]}" propose --body NAC --title "Concluded" --at 2024-01-02
+c "${P[@]}" conclude 1 --at 2024-01-03
+expect_rc "a concluded proposal to page out" 0
+mkdir -p "$T/pagertmp"
+{ ( TMPDIR="$T/pagertmp" COUNCIL_PAGER_SWEEP=1 strace -f -qq -o /dev/null -e trace=unlink \
+	-e inject=unlink:signal=KILL:when=1 "$COUNCIL" "${P[@]}" verify ) >/dev/null 2>&1; } 2>/dev/null
+check "verify killed at its first unlink leaves nothing in TMPDIR" \
+	test -z "$(ls -A "$T/pagertmp")"
+rm -rf "$T/pagertmp" && mkdir "$T/pagertmp"
+TMPDIR="$T/pagertmp" COUNCIL_PAGER_SWEEP=1 strace -f -qq -o "$T/pager.trace" -e trace=openat \
+	"$COUNCIL" "${P[@]}" verify >/dev/null 2>&1
+check "verify made its temporary file in TMPDIR (so the case above means something)" \
+	grep -q "pagertmp" "$T/pager.trace"
+check "and left nothing there" test -z "$(ls -A "$T/pagertmp")"
