@@ -7,15 +7,24 @@
 #include <string.h>
 
 /* A batch goes to the worker at this many entries, or this many bytes:
- * a hand-over costs a lock and a wake-up, about a few leaves' hashing. */
+ * a hand-over costs a lock and a wake-up, about a few leaves' hashing.
+ * The first batch is LP_FIRST_BATCH entries or LP_FIRST_BYTES, and each
+ * next one twice the one before, up to these: a small export (p100: 610
+ * entries in 0.36 MB) was one batch, hashed on the reading thread after
+ * the last line, 0.5 ms that the worker could have spent while the
+ * lines were read. */
 #define LP_BATCH 1024
 #define LP_BYTES (512 * 1024)
+#define LP_FIRST_BATCH 64
+#define LP_FIRST_BYTES (32 * 1024)
 
 void cn_leafpipe_init(struct cn_leafpipe *p, cn_leaf_sink sink, void *ctx)
 {
 	memset(p, 0, sizeof(*p));
 	p->sink = sink;
 	p->ctx = ctx;
+	p->at_n = LP_FIRST_BATCH;
+	p->at_bytes = LP_FIRST_BYTES;
 	cn_merkle_frontier_init(&p->tree);
 }
 
@@ -160,6 +169,10 @@ static int hand_over(struct cn_leafpipe *p, struct cn_err *err)
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->lock);
 	p->fill = !p->fill;
+	if (p->at_n < LP_BATCH)
+		p->at_n *= 2;
+	if (p->at_bytes < LP_BYTES)
+		p->at_bytes *= 2;
 	return 0;
 }
 
@@ -206,7 +219,7 @@ static int added(struct cn_leafpipe *p, struct cn_err *err)
 {
 	const struct cn_lp_batch *b = &p->b[p->fill];
 
-	return b->n >= LP_BATCH || b->used >= LP_BYTES ? hand_over(p, err) : 0;
+	return b->n >= p->at_n || b->used >= p->at_bytes ? hand_over(p, err) : 0;
 }
 
 int cn_leafpipe_event(struct cn_leafpipe *p, const uint8_t salt[CN_SALT_LEN],

@@ -63,6 +63,7 @@ struct cn_leafpipe {
 	void *ctx;
 	struct cn_lp_batch b[2];
 	struct cn_merkle_frontier tree; /* hashed into by whoever hashes */
+	size_t at_n, at_bytes;    /* the next hand-over, in entries or bytes */
 	int fill;                 /* the batch the caller fills */
 	int work;                 /* the batch the worker was given */
 	int pending;              /* b[work]'s leaves not yet delivered */
