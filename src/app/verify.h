@@ -177,7 +177,8 @@ int cn_vstream_to(struct cn_vstream *s, int64_t to, struct cn_err *err)
 /* From inside fn: the events are read on this thread from here on, so fn
  * may use the store (a pipelined stream's reader stops; nothing else). */
 void cn_vstream_quiesce(struct cn_vstream *s);
-/* Free the batch (after a failure; cn_vstream_to frees it otherwise). */
+/* Free the batch and its room (cn_vstream_to empties the batch, and keeps
+ * the room for the next). */
 void cn_vstream_release(struct cn_vstream *s);
 /* The cn_cp_root_fn of a stream (ctx: the stream). */
 int cn_vstream_root(void *ctx, uint64_t size, uint8_t root[CN_MERKLE_HASH_LEN],

@@ -37,16 +37,27 @@ void cn_vstream_init(struct cn_vstream *s, struct cn_store *st,
 	cn_merkle_frontier_init(&s->tree);
 }
 
-void cn_vstream_release(struct cn_vstream *s)
+/* The batch emptied, its notes freed and its signatures' checks zeroed
+ * as when first made; its room is kept for the next batch (grow, below),
+ * so that a long log's batches do not each grow it again. */
+static void batch_done(struct cn_vstream *s)
 {
 	cn_sigs_stop(&s->sigs);
 	for (size_t i = 0; i < s->npending; i++)
 		free(s->pending[i].note);
+	if (s->npending)
+		memset(s->sig, 0, s->npending * sizeof(*s->sig));
+	s->npending = s->next = 0;
+}
+
+void cn_vstream_release(struct cn_vstream *s)
+{
+	batch_done(s);
 	free(s->pending);
 	free(s->sig);
 	s->pending = NULL;
 	s->sig = NULL;
-	s->npending = s->next = s->cap = 0;
+	s->cap = 0;
 }
 
 /* The pending checkpoints the stream has reached. */
@@ -98,7 +109,7 @@ int cn_vstream_to(struct cn_vstream *s, int64_t to, struct cn_err *err)
 		const size_t i = s->next++;
 		rc = cn_sigs_judge(&s->sigs, i, &s->cps, &s->pending[i].row, err);
 	}
-	cn_vstream_release(s);
+	batch_done(s);
 	return rc;
 }
 
