@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
 
 /* Room for `extra` more bytes and the NUL, or set oom. */
 static void reserve(struct cn_buf *b, size_t extra)
@@ -161,25 +160,6 @@ int cn_unhex(const char *in, uint8_t *out, size_t n)
 
 /* ---- base64 ------------------------------------------------------------- */
 
-int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
-		     size_t *got)
-{
-	size_t i = 0;
-
-	while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') ||
-			 (s[i] >= 'a' && s[i] <= 'z') ||
-			 (s[i] >= '0' && s[i] <= '9') || s[i] == '+' ||
-			 s[i] == '/'))
-		i++;
-	while (i < n && s[i] == '=')
-		i++;
-	*got = 0;
-	if (i != n)
-		return -1;
-	return sodium_base642bin(out, max, s, n, NULL, got, NULL,
-				 sodium_base64_VARIANT_ORIGINAL);
-}
-
 /* Standard base64 digits by byte; -1 for every other byte. */
 static const int8_t b64_digit[256] = {
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
@@ -220,6 +200,46 @@ int cn_base64_decode32(const char *s, uint8_t out[32])
 	out[30] = (uint8_t)(acc >> 10);
 	out[31] = (uint8_t)(acc >> 2);
 	return bad || (acc & 3) || s[43] != '=' ? -1 : 0;
+}
+
+int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
+		     size_t *got)
+{
+	/* '=' ends it: one or two, and only as the last characters */
+	const size_t pad = n >= 4 && s[n - 1] == '=' ? 1 + (s[n - 2] == '=') : 0;
+	const size_t digits = n - pad;
+	uint32_t acc = 0;
+	size_t o = 0;
+
+	*got = 0;
+	if (n % 4 || n / 4 * 3 - pad > max)
+		return -1;
+	for (size_t i = 0; i < digits; i++) {
+		const int d = b64_digit[(unsigned char)s[i]];
+		if (d < 0)
+			return -1;
+		acc = acc << 6 | (uint32_t)d;
+		if (i % 4 == 3) {
+			out[o++] = (uint8_t)(acc >> 16);
+			out[o++] = (uint8_t)(acc >> 8);
+			out[o++] = (uint8_t)acc;
+			acc = 0;
+		}
+	}
+	/* The last group: 2 digits make a byte, 3 make two; the bits left
+	 * over must be zero (canonical). */
+	if (pad == 2) {
+		if (acc & 0xf)
+			return -1;
+		out[o++] = (uint8_t)(acc >> 4);
+	} else if (pad == 1) {
+		if (acc & 0x3)
+			return -1;
+		out[o++] = (uint8_t)(acc >> 10);
+		out[o++] = (uint8_t)(acc >> 2);
+	}
+	*got = o;
+	return 0;
 }
 
 /* ---- JSON strings and actors --------------------------------------------- */

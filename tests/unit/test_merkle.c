@@ -2210,6 +2210,65 @@ static void test_base64_decode32(void **state)
 	}
 }
 
+/* The general decoder (buf.h) gives what libsodium's gives, on canonical
+ * text and on text changed a character at a time; libsodium's is checked
+ * behind the alphabet, as buf.c did before it had its own (libsodium
+ * 1.0.18 takes bytes >= 0x80 as digits). */
+static int sodium_decode(const char *s, size_t n, uint8_t *out, size_t max,
+			 size_t *got)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789+/=", s[i]) || !s[i])
+			return -1;
+	*got = 0;
+	return sodium_base642bin(out, max, s, n, NULL, got, NULL,
+				 sodium_base64_VARIANT_ORIGINAL);
+}
+
+static void test_base64_decode(void **state)
+{
+	static const char swap[] = "A/+=-_ \n\x80" "a9";
+	uint8_t v[70], a[80], b[80];
+	char text[120];
+	size_t ga, gb;
+	unsigned tried = 0, refused = 0;
+
+	(void)state;
+	for (size_t len = 0; len <= sizeof(v); len++) {
+		randombytes_buf(v, len);
+		sodium_bin2base64(text, sizeof(text), v, len,
+				  sodium_base64_VARIANT_ORIGINAL);
+		const size_t n = strlen(text);
+		assert_int_equal(cn_base64_decode(text, n, a, sizeof(a), &ga), 0);
+		assert_int_equal(ga, len);
+		assert_memory_equal(a, v, len);
+		/* room for one byte less is refused */
+		if (len)
+			assert_int_equal(cn_base64_decode(text, n, a, len - 1, &ga), -1);
+		/* each character changed, each length cut */
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < sizeof(swap) - 1; k++) {
+				const char was = text[i];
+				text[i] = swap[k];
+				for (size_t m = i + 1; m <= n; m += n - i) {
+					const int ra = cn_base64_decode(text, m, a, sizeof(a), &ga);
+					const int rb = sodium_decode(text, m, b, sizeof(b), &gb);
+					tried++;
+					refused += ra != 0;
+					assert_int_equal(ra != 0, rb != 0);
+					if (ra == 0) {
+						assert_int_equal(ga, gb);
+						assert_memory_equal(a, b, ga);
+					}
+				}
+				text[i] = was;
+			}
+	}
+	/* both kinds were met */
+	assert_true(refused > 0 && refused < tried);
+}
+
 static void test_keygen(void **state)
 {
 	uint8_t pk[32], sk[64], pk2[32];
@@ -2267,6 +2326,7 @@ int main(void)
 		cmocka_unit_test(test_go_note_vectors),
 		cmocka_unit_test(test_keygen),
 		cmocka_unit_test(test_base64_decode32),
+		cmocka_unit_test(test_base64_decode),
 	};
 
 	if (sodium_init() < 0)
