@@ -40,7 +40,7 @@ static void reserve(struct cn_buf *b, size_t extra)
 	b->cap = cap;
 }
 
-void cn_buf_add(struct cn_buf *b, const void *data, size_t n)
+void cn_buf_add_grow(struct cn_buf *b, const void *data, size_t n)
 {
 	reserve(b, n);
 	if (b->oom)
