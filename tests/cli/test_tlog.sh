@@ -84,6 +84,18 @@ expect_err "a NUL byte after the header is refused, naming line 1" 1 "line 1: a 
 { head -n 49 "$T/log.jsonl"; sed -n '50p' "$T/log.jsonl" | sed 's/"name":"/"name":"\x00/'; tail -n +51 "$T/log.jsonl"; } > "$T/nul50.jsonl"
 c verify --export "$T/nul50.jsonl" --log-key "$T/vkey"
 expect_err "a NUL byte inside an event is refused, naming its line" 1 "line 50 (event 49): a NUL byte"
+# An event the fold refuses is named by its line, and before a later line
+# that is wrong by itself: the earliest fault in the file, whichever part
+# of the verifier finds each.
+sed '3s/"type":"member.admitted"/"type":"member.admittex"/' "$T/log.jsonl" > "$T/early.jsonl"
+c verify --export "$T/early.jsonl" --log-key "$T/vkey"
+expect_err "an event of a type no council knows is refused, naming its line" 1 \
+	"line 3: event 2 (member.admittex): unknown event type"
+sed '3s/"type":"member.admitted"/"type":"member.admittex"/; 60s/^{"salt":"./{"salt":"-/' \
+	"$T/log.jsonl" > "$T/early.jsonl"
+c verify --export "$T/early.jsonl" --log-key "$T/vkey"
+expect_err "and it is named first when line 60 is malformed too" 1 \
+	"line 3: event 2 (member.admittex): unknown event type"
 head -n 60 "$T/log.jsonl" > "$T/short.jsonl"
 grep '^{"checkpoint"' "$T/log.jsonl" >> "$T/short.jsonl"
 c verify --export "$T/short.jsonl" --log-key "$T/vkey"
