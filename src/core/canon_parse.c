@@ -140,6 +140,28 @@ static size_t utf8_put(char *out, long cp)
 	return 4;
 }
 
+/* The bytes a string's run is made of, written as they are: printable
+ * ASCII and DEL, but '"' and '\\'.  One load a byte, where the four
+ * comparisons were a tenth of `verify --export`'s reading thread. */
+static const unsigned char plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* A string at r->p: *s and *n its decoded UTF-8 (never holding a NUL),
  * in the buffer when it has no escape (*in_scratch 0), else in the
  * reader's scratch, valid until the next string is read. */
@@ -154,9 +176,7 @@ static int read_string(struct cn_canon_reader *r, const char **s, size_t *n,
 	run = ++r->p;
 	*in_scratch = 0;
 	for (;;) {
-		while (r->p < r->end && (unsigned char)*r->p >= 0x20 &&
-		       (unsigned char)*r->p <= 0x7F && *r->p != '"' &&
-		       *r->p != '\\')
+		while (r->p < r->end && plain[(unsigned char)*r->p])
 			r->p++;
 		if (r->p == r->end || (*r->p != '"' && *r->p != '\\'))
 			return decline(r); /* cut short, a control, not ASCII */
