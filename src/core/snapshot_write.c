@@ -51,6 +51,13 @@ static void put_u(struct writer *o, uint64_t v)
 	uint8_t x[10];
 	size_t n = 0;
 
+	/* Most are below 128 (lengths, flags, positions, 0 for NULL): one
+	 * byte, written in place when the room is there. */
+	if (v < 0x80 && o->b.cap - o->b.len > 1 && !o->b.oom) {
+		o->b.s[o->b.len++] = (char)v;
+		o->b.s[o->b.len] = '\0';
+		return;
+	}
 	do {
 		x[n] = v & 0x7f;
 		v >>= 7;
