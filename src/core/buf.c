@@ -176,26 +176,48 @@ static const int8_t b64_digit[256] = {
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 };
 
+/* Four digits as 24 bits, with bit 31 set when one is no digit (-1 in
+ * the table, which the OR carries up). */
+static uint32_t b64_group(const char *s)
+{
+	const int32_t a = b64_digit[(unsigned char)s[0]];
+	const int32_t b = b64_digit[(unsigned char)s[1]];
+	const int32_t c = b64_digit[(unsigned char)s[2]];
+	const int32_t d = b64_digit[(unsigned char)s[3]];
+
+	return ((uint32_t)(a | b | c | d) & 0x80000000u) |
+	       (uint32_t)(a & 63) << 18 | (uint32_t)(b & 63) << 12 |
+	       (uint32_t)(c & 63) << 6 | (uint32_t)(d & 63);
+}
+
 int cn_base64_decode32(const char *s, uint8_t out[32])
 {
-	uint32_t acc = 0;
-	int bad = 0;
+	uint32_t bad = 0, g;
 
-	for (int i = 0; i < 43; i++) {
-		const int d = b64_digit[(unsigned char)s[i]];
-		bad |= d < 0;
-		acc = acc << 6 | (uint32_t)(d & 63);
-		if (i % 4 == 3) {
-			out[i / 4 * 3] = (uint8_t)(acc >> 16);
-			out[i / 4 * 3 + 1] = (uint8_t)(acc >> 8);
-			out[i / 4 * 3 + 2] = (uint8_t)acc;
-			acc = 0;
-		}
+	/* A group of four digits at a time (every exported event has a
+	 * salt): 40 digits make 30 bytes. */
+	for (int i = 0; i < 10; i++) {
+		g = b64_group(s + 4 * i);
+		bad |= g;
+		out[3 * i] = (uint8_t)(g >> 16);
+		out[3 * i + 1] = (uint8_t)(g >> 8);
+		out[3 * i + 2] = (uint8_t)g;
 	}
-	/* 40 digits made 30 bytes; 3 digits (18 bits) make the last 2. */
-	out[30] = (uint8_t)(acc >> 10);
-	out[31] = (uint8_t)(acc >> 2);
-	return bad || (acc & 3) || s[43] != '=' ? -1 : 0;
+	/* 3 digits (18 bits) and the '=' make the last 2, the low two bits
+	 * zero. */
+	if (s[43] != '=')
+		return -1;
+	{
+		const int32_t a = b64_digit[(unsigned char)s[40]];
+		const int32_t b = b64_digit[(unsigned char)s[41]];
+		const int32_t c = b64_digit[(unsigned char)s[42]];
+		const uint32_t acc = (uint32_t)(a & 63) << 12 |
+				     (uint32_t)(b & 63) << 6 | (uint32_t)(c & 63);
+		bad |= (uint32_t)(a | b | c) & 0x80000000u;
+		out[30] = (uint8_t)(acc >> 10);
+		out[31] = (uint8_t)(acc >> 2);
+		return (bad & 0x80000000u) || (acc & 3) ? -1 : 0;
+	}
 }
 
 int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,

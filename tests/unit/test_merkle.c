@@ -2208,6 +2208,22 @@ static void test_base64_decode32(void **state)
 		assert_true(cn_base64_decode(bad[i], 44, b, 32, &got) != 0 ||
 			    got != 32);
 	}
+	/* a byte that is no digit, at every place of a canonical value */
+	randombytes_buf(v, sizeof(v));
+	cn_merkle_hash_b64(v, text);
+	for (int i = 0; i < 44; i++) {
+		static const char none[] = "-_= .\x80\xff";
+		for (size_t k = 0; k < sizeof(none) - 1; k++) {
+			const char was = text[i];
+			if (i == 43 && none[k] == '=')
+				continue;
+			text[i] = none[k];
+			assert_int_equal(cn_base64_decode32(text, a), -1);
+			text[i] = was;
+		}
+	}
+	assert_int_equal(cn_base64_decode32(text, a), 0);
+	assert_memory_equal(a, v, 32);
 }
 
 /* The general decoder (buf.h) gives what libsodium's gives, on canonical
