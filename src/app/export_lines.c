@@ -20,7 +20,11 @@ int cn_export_event_tail(const char *line, size_t n, const char **prevhex,
 	static const char kp[] = ",\"prev\":\"";
 	const char *p = NULL, *q, *end = line + n;
 
-	for (q = end - (sizeof(kp) - 1); q >= line; q--)
+	/* The last one, some 140 bytes from the end: comma to comma back
+	 * (memrchr), where a comparison at every byte was a twentieth of
+	 * the reading thread's instructions at p10000. */
+	for (size_t left = n >= sizeof(kp) - 1 ? n - (sizeof(kp) - 2) : 0;
+	     left && (q = memrchr(line, ',', left)); left = (size_t)(q - line))
 		if (!memcmp(q, kp, sizeof(kp) - 1)) {
 			p = q + sizeof(kp) - 1;
 			break;
