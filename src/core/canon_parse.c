@@ -140,10 +140,9 @@ static size_t utf8_put(char *out, long cp)
 	return 4;
 }
 
-/* The bytes a string's run is made of, written as they are: printable
- * ASCII and DEL, but '"' and '\\'.  One load a byte, where the four
- * comparisons were a tenth of `verify --export`'s reading thread. */
-static const unsigned char plain[256] = {
+/* One load a byte, where the four comparisons were a tenth of `verify
+ * --export`'s reading thread (canon_parse.h). */
+const unsigned char cn_canon_plain[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -176,7 +175,7 @@ static int read_string(struct cn_canon_reader *r, const char **s, size_t *n,
 	run = ++r->p;
 	*in_scratch = 0;
 	for (;;) {
-		while (r->p < r->end && plain[(unsigned char)*r->p])
+		while (r->p < r->end && cn_canon_plain[(unsigned char)*r->p])
 			r->p++;
 		if (r->p == r->end || (*r->p != '"' && *r->p != '\\'))
 			return decline(r); /* cut short, a control, not ASCII */

@@ -95,4 +95,9 @@ int cn_canon_key_cmp(const char *a, size_t alen, const char *b, size_t blen);
  * NULL), or CN_ENOMEM. */
 int cn_canon_parse(const char *buf, size_t len, json_t **v) CN_NODISCARD;
 
+/* The bytes a string of canonical JSON holds as they are, without an
+ * escape: 0x20..0x7F but '"' and '\\' (1; 0 for every other byte).  For
+ * this reader's strings and for the canonical writer's (event.c). */
+extern const unsigned char cn_canon_plain[256];
+
 #endif

@@ -208,8 +208,7 @@ static int walk_string(struct canon_walk *w, const char *str, size_t n)
 
 		/* a run written as it is */
 		size_t j = i;
-		while (j < n && s[j] >= 0x20 && s[j] < 0x80 && s[j] != '"' &&
-		       s[j] != '\\')
+		while (j < n && cn_canon_plain[s[j]])
 			j++;
 		if (j > i) {
 			if (!walk_bytes(w, str + i, j - i))
