@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* Room for `extra` more bytes and the NUL, or set oom. */
 static void reserve(struct cn_buf *b, size_t extra)
 {
@@ -190,74 +189,52 @@ static uint32_t b64_group(const char *s)
 	       (uint32_t)(c & 63) << 6 | (uint32_t)(d & 63);
 }
 
-int cn_base64_decode32(const char *s, uint8_t out[32])
-{
-	uint32_t bad = 0, g;
-
-	/* A group of four digits at a time (every exported event has a
-	 * salt): 40 digits make 30 bytes. */
-	for (int i = 0; i < 10; i++) {
-		g = b64_group(s + 4 * i);
-		bad |= g;
-		out[3 * i] = (uint8_t)(g >> 16);
-		out[3 * i + 1] = (uint8_t)(g >> 8);
-		out[3 * i + 2] = (uint8_t)g;
-	}
-	/* 3 digits (18 bits) and the '=' make the last 2, the low two bits
-	 * zero. */
-	if (s[43] != '=')
-		return -1;
-	{
-		const int32_t a = b64_digit[(unsigned char)s[40]];
-		const int32_t b = b64_digit[(unsigned char)s[41]];
-		const int32_t c = b64_digit[(unsigned char)s[42]];
-		const uint32_t acc = (uint32_t)(a & 63) << 12 |
-				     (uint32_t)(b & 63) << 6 | (uint32_t)(c & 63);
-		bad |= (uint32_t)(a | b | c) & 0x80000000u;
-		out[30] = (uint8_t)(acc >> 10);
-		out[31] = (uint8_t)(acc >> 2);
-		return (bad & 0x80000000u) || (acc & 3) ? -1 : 0;
-	}
-}
-
 int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
 		     size_t *got)
 {
 	/* '=' ends it: one or two, and only as the last characters */
 	const size_t pad = n >= 4 && s[n - 1] == '=' ? 1 + (s[n - 2] == '=') : 0;
-	const size_t digits = n - pad;
-	uint32_t acc = 0;
+	const size_t whole = n / 4 - (pad != 0);
+	uint32_t bad = 0, g;
 	size_t o = 0;
 
 	*got = 0;
 	if (n % 4 || n / 4 * 3 - pad > max)
 		return -1;
-	for (size_t i = 0; i < digits; i++) {
-		const int d = b64_digit[(unsigned char)s[i]];
-		if (d < 0)
-			return -1;
-		acc = acc << 6 | (uint32_t)d;
-		if (i % 4 == 3) {
-			out[o++] = (uint8_t)(acc >> 16);
-			out[o++] = (uint8_t)(acc >> 8);
-			out[o++] = (uint8_t)acc;
-			acc = 0;
-		}
+	/* A group of four digits at a time (every exported event has a
+	 * salt, every checkpoint a root and a signature). */
+	for (size_t i = 0; i < whole; i++) {
+		g = b64_group(s + 4 * i);
+		bad |= g;
+		out[o++] = (uint8_t)(g >> 16);
+		out[o++] = (uint8_t)(g >> 8);
+		out[o++] = (uint8_t)g;
 	}
-	/* The last group: 2 digits make a byte, 3 make two; the bits left
-	 * over must be zero (canonical). */
-	if (pad == 2) {
-		if (acc & 0xf)
+	if (pad) {
+		/* The last group: 3 digits make two bytes, 2 make one, read
+		 * as a group whose padding is zero digits; the bits left over
+		 * must be zero (canonical). */
+		const char last[4] = {s[n - 4], s[n - 3], pad == 1 ? s[n - 2] : 'A',
+				      'A'};
+		g = b64_group(last);
+		bad |= g;
+		if (g & (pad == 1 ? 0xffu : 0xffffu))
 			return -1;
-		out[o++] = (uint8_t)(acc >> 4);
-	} else if (pad == 1) {
-		if (acc & 0x3)
-			return -1;
-		out[o++] = (uint8_t)(acc >> 10);
-		out[o++] = (uint8_t)(acc >> 2);
+		out[o++] = (uint8_t)(g >> 16);
+		if (pad == 1)
+			out[o++] = (uint8_t)(g >> 8);
 	}
+	if (bad & 0x80000000u)
+		return -1;
 	*got = o;
 	return 0;
+}
+
+int cn_base64_decode32(const char *s, uint8_t out[32])
+{
+	size_t got;
+
+	return cn_base64_decode(s, 44, out, 32, &got) || got != 32 ? -1 : 0;
 }
 
 /* ---- JSON strings and actors --------------------------------------------- */

@@ -83,9 +83,8 @@ int cn_base64_decode(const char *s, size_t n, uint8_t *out, size_t max,
 /* The 44 characters at s (they must be there) as the canonical base64 of a
  * 32-byte value (43 digits and one '=', the last digit's two low bits
  * zero) into out: 0, or -1 where cn_base64_decode would refuse them or
- * not give 32 bytes.  The same rule written out for this one size: an
- * export has a salt per event, and the general decoder cost more than
- * hashing the event. */
+ * not give 32 bytes (it is cn_base64_decode at that size: salts, roots
+ * and leaves). */
 int cn_base64_decode32(const char *s, uint8_t out[32]);
 
 /* The string value of o[key]; NULL when o is not an object, the key is

@@ -52,10 +52,10 @@ static void put_u(struct writer *o, uint64_t v)
 	size_t n = 0;
 
 	/* Most are below 128 (lengths, flags, positions, 0 for NULL): one
-	 * byte, written in place when the room is there. */
-	if (v < 0x80 && o->b.cap - o->b.len > 1 && !o->b.oom) {
-		o->b.s[o->b.len++] = (char)v;
-		o->b.s[o->b.len] = '\0';
+	 * byte, through cn_buf_add's inline path without the loop. */
+	if (v < 0x80) {
+		const uint8_t c = (uint8_t)v;
+		cn_buf_add(&o->b, &c, 1);
 		return;
 	}
 	do {
