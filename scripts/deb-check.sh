@@ -6,7 +6,8 @@
 # /etc and /var are overlays whose changes go to a tmpfs, and the source
 # tree is hidden under an empty tmpfs.  There `dpkg -i` runs the package's
 # maintainer scripts for real: the user council, /var/lib/council and its
-# store.  Then the installed paths are what runs: council --version and
+# store.  Then the static archives it holds (named, and not loaded),
+# and the installed paths are what runs: council --version and
 # council init from /usr/bin, the unit files checked by systemd-analyze
 # verify, the service's command run as its user (this machine runs no
 # systemd to start it), the page and the API answering, the bash
@@ -51,6 +52,18 @@ ok "dpkg -i installs the package"
 sed 's/^/    dpkg: /' "$S/dpkg.out"
 check "dpkg says it is installed" \
 	test "$(dpkg-query -W -f='${Status}' council 2>/dev/null)" = "install ok installed"
+
+# SQLite, libsodium, jansson and nettle are linked from their static
+# archives (debian/rules): the package says which versions, and the binary
+# loads none of them
+# (dpkg sorts the field's list: compared as sets)
+sbu=$(dpkg-query -W -f='${Static-Built-Using}' council)
+want=$(dpkg-query -W -f='${source:Package} (= ${source:Version})\n' \
+	libsqlite3-dev libsodium-dev libjansson-dev nettle-dev | sort)
+check "Static-Built-Using names the archives linked ($sbu)" \
+	test "$(printf '%s\n' "$sbu" | sed 's/, /\n/g' | sort)" = "$want"
+check "... and /usr/bin/council loads none of them" \
+	sh -c '! readelf -d /usr/bin/council | grep -E "NEEDED.*(sqlite|sodium|jansson|nettle)"'
 
 v=$(cd / && council --version 2>&1)
 check "council --version from /usr/bin" test "$(printf '%s\n' "$v" | head -1)" = "council $VERSION"

@@ -13,11 +13,13 @@ set -eu
 # client webhook deliveries are sent with (src/server/hooks.c), and
 # libcbor-dev, which reads passkeys' CBOR (src/server/webauthn.c),
 # libmimalloc-dev, the allocator the programs link (meson_options.txt),
-# nettle-dev, whose SHA-256 hashes the log (src/core/sha256.h), and
-# libssl-dev, whose libcrypto checks passkeys' signatures
+# nettle-dev, whose SHA-256 hashes the log (src/core/sha256.h),
+# libssl-dev, whose libcrypto checks passkeys' signatures, and zlib1g-dev,
+# which the static link of SQLite asks for (its pkg-config --static)
 PKGS="gcc make meson ninja-build pkg-config libsqlite3-dev libsodium-dev \
 libjansson-dev libmicrohttpd-dev libssl-dev sqlite3 iso-codes curl jq \
-libpq-dev libcurl4-openssl-dev libcbor-dev libmimalloc-dev nettle-dev"
+libpq-dev libcurl4-openssl-dev libcbor-dev libmimalloc-dev nettle-dev \
+zlib1g-dev"
 # test: cmocka, clang with libFuzzer (fuzz smoke tests) and its sanitizer
 # runtime; strace, which kills `council init` and `council migrate` at
 # chosen system calls (tests/cli/test_hostile.sh, test_migrate.sh);

@@ -2,8 +2,9 @@
  * sha256.h - SHA-256 for the log's hot paths (event hashes, Merkle nodes),
  * and HMAC-SHA256 for an event's commitment.
  *
- * Through nettle (libnettle8, GnuTLS's own hashing), which picks at load
- * time the code for the CPU it runs on: SHA extensions where there are
+ * Through nettle (Debian's nettle-dev, GnuTLS's own hashing; linked from
+ * its static archive, meson_options.txt), which picks at start-up the
+ * code for the CPU it runs on: SHA extensions where there are
  * any (on this project's machines 1.7 GB/s), else its x86_64 assembly.
  * Most of what the log hashes is 65- to 300-byte inputs, four digests an
  * event (commitment, leaf, Merkle node); nettle's context is a plain

@@ -1,7 +1,8 @@
 #!/bin/bash
 # test_dl.sh - libpq, libcurl, libmicrohttpd and libcrypto are loaded when
 # first needed, not at start-up (src/store/dl.h): a command on an SQLite store
-# loads none of them; a library that is missing or lacks a function
+# loads none of them, nor the libraries linked in from static archives
+# (SQLite, libsodium, jansson, nettle); a library that is missing or lacks a function
 # council calls is a clear error naming it, and changes nothing.
 . "$(dirname "$0")/lib.sh"
 
@@ -11,7 +12,22 @@ expect_rc "init an SQLite store" 0
 # What the dynamic loader opens, in its own words (LD_DEBUG=files).
 loaded() { LD_DEBUG=files "$@" 2>&1 >/dev/null | sed -n 's/.*file=\([^ ]*\) \[0\];  needed by.*/\1/p; s/.*file=\([^ ]*\) \[0\];  dynamically loaded by.*/\1/p' | sort -u; }
 libs=$(loaded "$COUNCIL" members)
-check "the dynamic loader's list is read (libsqlite3 is in it)" grep -q '^libsqlite3\.so' <<<"$libs"
+check "the dynamic loader's list is read (libc is in it)" grep -q '^libc\.so' <<<"$libs"
+# SQLite, libsodium, jansson and nettle are linked from their static
+# archives, or, built with -Dlibs=shared, loaded: as the build was
+# configured (meson_options.txt)
+mode=$(meson introspect --buildoptions "$(dirname "$COUNCIL")" |
+	python3 -c 'import json, sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "libs"][0])')
+check "the build's -Dlibs is read ($mode)" grep -qx 'static\|shared' <<<"$mode"
+for lib in libsqlite3 libsodium libjansson libnettle; do
+	if [ "$mode" = static ]; then
+		check "council members does not load $lib (linked in)" \
+			bash -c "! grep -q '^$lib[.-]' <<<\"\$1\"" _ "$libs"
+	else
+		check "council members loads $lib (-Dlibs=shared)" \
+			grep -q "^$lib[.-]" <<<"$libs"
+	fi
+done
 for lib in libpq libcurl libmicrohttpd libcrypto libssl libgssapi_krb5 libldap libgnutls; do
 	check "council members on an SQLite store does not load $lib" \
 		bash -c "! grep -q '^$lib[.-]' <<<\"\$1\"" _ "$libs"
