@@ -649,10 +649,14 @@ static int read_lines(struct xv *x, FILE *f, const char *vkey,
 	return rc;
 }
 
+/* The file is read this much at a time. */
+#define READ_BUF (256 * 1024)
+
 int cn_verify_export(const char *path, const char *vkey,
 		     struct cn_export_stats *stats, struct cn_err *err)
 {
 	FILE *f = fopen(path, "r");
+	char *rbuf;
 	struct xv x = {.path = path, .stats = stats};
 	struct cn_err chain = {0};
 	long chain_line;
@@ -661,6 +665,11 @@ int cn_verify_export(const char *path, const char *vkey,
 	memset(stats, 0, sizeof(*stats));
 	if (!f)
 		return cn_err_set(err, CN_EIO, "%s: cannot open", path);
+	/* stdio's 4 KiB reads were 4,874 system calls for the 20 MB of
+	 * p10000 (glibc takes no size without a buffer); without the
+	 * room, its own */
+	if ((rbuf = malloc(READ_BUF)))
+		setvbuf(f, rbuf, _IOFBF, READ_BUF);
 	cn_merkle_mem_init(&x.mem);
 	cn_leafpipe_init(&x.pipe, to_tree, &x);
 	cn_world_init(&x.w);
@@ -671,6 +680,7 @@ int cn_verify_export(const char *path, const char *vkey,
 	cn_pager_attach(&x.pg, &x.w);
 	rc = read_lines(&x, f, vkey, err);
 	fclose(f);
+	free(rbuf);
 	if (rc == 0)
 		rc = cn_leafpipe_flush(&x.pipe, err);
 	cn_leafpipe_release(&x.pipe);
