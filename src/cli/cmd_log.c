@@ -164,11 +164,14 @@ int cmd_log_proof(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	return 0;
 }
 
+#define EXPORT_BUF (256 * 1024)
+
 int cmd_log_export(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	const char *path = a->pos[0];
 	struct cn_audience aud;
 	struct cn_err err = {0};
+	char *wbuf = NULL;
 	FILE *f;
 	int rc;
 
@@ -178,9 +181,14 @@ int cmd_log_export(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		cn_err_set(&err, CN_EIO, "%s: cannot create", path);
 		return cli_fail(c, &err);
 	}
+	/* A file is written 256 KiB at a time, not in stdio's 4 KiB (871
+	 * write calls for e10000's 3.5 MB); without the room, 4 KiB. */
+	if (f != stdout && (wbuf = malloc(EXPORT_BUF)))
+		setvbuf(f, wbuf, _IOFBF, EXPORT_BUF);
 	/* Sight is decided with the registry as of now (--at). */
 	rc = cn_app_export(app, f, &aud, c->now, &err);
 	if (f != stdout && fclose(f) && !rc)
 		rc = cn_err_set(&err, CN_EIO, "%s: write failed", path);
+	free(wbuf);
 	return rc ? cli_fail(c, &err) : 0;
 }

@@ -61,6 +61,10 @@ expect_err "a receipt of the old format is refused, saying why" 1 "format 2 (bli
 c respond 1 --member DE --concur --at 2024-01-04
 c log export "$T/log.jsonl"
 expect_rc "log export" 0
+# a file the disk cannot take: the write fails, whether when stdio's
+# buffer fills or when the file is closed, and says so
+c log export /dev/full
+expect_err "log export to a full disk fails, saying so" 1 "writing the export failed"
 mv "$COUNCIL_DB" "$T/away.db"
 c verify --export "$T/log.jsonl" --log-key "$T/vkey"
 expect_rc "an exported log verifies with no store at all" 0
