@@ -175,8 +175,8 @@ static int read_string(struct cn_canon_reader *r, const char **s, size_t *n,
 	run = ++r->p;
 	*in_scratch = 0;
 	for (;;) {
-		while (r->p < r->end && cn_canon_plain[(unsigned char)*r->p])
-			r->p++;
+		r->p += cn_canon_plain_run((const unsigned char *)r->p,
+					   (size_t)(r->end - r->p));
 		if (r->p == r->end || (*r->p != '"' && *r->p != '\\'))
 			return decline(r); /* cut short, a control, not ASCII */
 		if (*r->p == '"' && !*in_scratch) {

@@ -44,6 +44,8 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "err.h"
 
@@ -99,5 +101,36 @@ int cn_canon_parse(const char *buf, size_t len, json_t **v) CN_NODISCARD;
  * escape: 0x20..0x7F but '"' and '\\' (1; 0 for every other byte).  For
  * this reader's strings and for the canonical writer's (event.c). */
 extern const unsigned char cn_canon_plain[256];
+
+/* How many of s[0..n) lead it that are plain (cn_canon_plain).  The
+ * first eight by the table (most strings, keys and codes, are shorter),
+ * then eight bytes at a time while none of the eight is below 0x20, '"',
+ * '\\' or above 0x7F, then by the table again.  Each test is exact for
+ * "some byte is": a borrow starts only at a byte that is below what is
+ * subtracted.  A long text (a dataset's sources, a proposal's text) is
+ * then an eighth of the steps (read_string, walk_string). */
+static inline size_t cn_canon_plain_run(const unsigned char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	size_t i = 0;
+
+	while (i < n && i < 8 && cn_canon_plain[s[i]])
+		i++;
+	if (i < 8)
+		return i;
+	for (; n - i >= 8; i += 8) {
+		uint64_t x, q, b;
+
+		memcpy(&x, s + i, 8);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		if ((x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+		     ((b - ones) & ~b)) & high)
+			break;
+	}
+	while (i < n && cn_canon_plain[s[i]])
+		i++;
+	return i;
+}
 
 #endif

@@ -207,9 +207,7 @@ static int walk_string(struct canon_walk *w, const char *str, size_t n)
 		int32_t cp;
 
 		/* a run written as it is */
-		size_t j = i;
-		while (j < n && cn_canon_plain[s[j]])
-			j++;
+		size_t j = i + cn_canon_plain_run(s + i, n - i);
 		if (j > i) {
 			if (!walk_bytes(w, str + i, j - i))
 				return CANON_DIFFERS;

@@ -51,6 +51,41 @@ static void declined(const char *text)
 	declined_n(text, strlen(text));
 }
 
+/* cn_canon_plain_run, eight bytes at a time, against the table: every
+ * byte value at every place of runs of 0 to 40 plain bytes (so in every
+ * lane of the first words and in the tail), each plain byte beside it
+ * too, and runs started at every alignment. */
+static void test_plain_run(void **state)
+{
+	unsigned char buf[64];
+
+	(void)state;
+	for (size_t len = 0; len <= 40; len++)
+		for (size_t off = 0; off < 8; off++) {
+			memset(buf, 'a', sizeof(buf));
+			assert_int_equal(cn_canon_plain_run(buf + off, len), len);
+			for (size_t at = 0; at < len; at++)
+				for (int v = 0; v < 256; v++) {
+					size_t want = cn_canon_plain[v] ? len : at;
+
+					buf[off + at] = (unsigned char)v;
+					if (cn_canon_plain_run(buf + off, len) != want)
+						fail_msg("byte 0x%02x at %zu of %zu "
+							 "(offset %zu)", v, at, len, off);
+					buf[off + at] = 'a';
+				}
+		}
+	/* the first non-plain byte counts when two are in one word */
+	memcpy(buf, "abc\\de\"fghijkl", 14);
+	assert_int_equal(cn_canon_plain_run(buf, 14), 3);
+	/* every plain byte value, in words */
+	for (int v = 0x20; v < 0x80; v++)
+		if (cn_canon_plain[v]) {
+			memset(buf, v, 24);
+			assert_int_equal(cn_canon_plain_run(buf, 24), 24);
+		}
+}
+
 static void test_accepts_canonical(void **state)
 {
 	(void)state;
@@ -300,6 +335,7 @@ static void test_time_canonical(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_run),
 		cmocka_unit_test(test_accepts_canonical),
 		cmocka_unit_test(test_declines_spacing),
 		cmocka_unit_test(test_declines_unsorted_keys),
