@@ -57,13 +57,16 @@ static void *sig_worker(void *arg)
 	return NULL;
 }
 
-/* Fewer than this are checked on the caller's thread: a thread costs
- * about one check to start. */
+/* Fewer signatures to check than this are checked on the caller's
+ * thread: a thread costs about one check to start.  A chained log's batch
+ * has two, its first and its last, whatever its length. */
 #define SIG_THREAD_MIN 8
 
 void cn_sigs_start(struct cn_sigs *g, struct cn_sig_item *items, size_t n,
 		   const char *key_name, const uint8_t *pk)
 {
+	size_t to_check = 0; /* signatures: neither vouched for nor unread */
+
 	memset(g, 0, sizeof(*g));
 	g->items = items;
 	g->n = n;
@@ -93,7 +96,9 @@ void cn_sigs_start(struct cn_sigs *g, struct cn_sig_item *items, size_t n,
 			it->state = SIG_DONE; /* the worker passes it by */
 		}
 	}
-	if (n < SIG_THREAD_MIN || pthread_mutex_init(&g->lock, NULL))
+	for (size_t i = 0; i < n; i++)
+		to_check += items[i].rc == 0 && !items[i].vouched;
+	if (to_check < SIG_THREAD_MIN || pthread_mutex_init(&g->lock, NULL))
 		return;
 	if (pthread_cond_init(&g->moved, NULL)) {
 		pthread_mutex_destroy(&g->lock);

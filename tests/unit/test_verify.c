@@ -23,7 +23,8 @@
 #include "core/merkle.h"
 
 #define NAME "test.example/log"
-#define N 24 /* checkpoints, one a leaf: above the thread's threshold */
+#define N 24 /* checkpoints, one a leaf: unchained, more signatures
+	      * than the thread takes (a chained batch has two) */
 
 struct seq {
 	uint8_t pk[CN_NOTE_PUBKEY_LEN], sk[CN_NOTE_SECKEY_LEN];
