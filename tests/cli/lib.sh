@@ -72,6 +72,18 @@ fingerprint() {
 
 # wait_up URL PID: up=1 once URL answers, "" if it never does within a
 # generous bound (60 s) or PID dies first.
+# wait_port PORT PID: until something listens on 127.0.0.1:PORT (a
+# receiver the test started in the background: python takes a while to
+# start on a busy machine, and a delivery attempt made before it listens
+# is refused), or PID has exited; $up says which.  At most 60 s.
+wait_port() {
+	up=""
+	for _ in $(seq 600); do
+		(: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null && { up=1; return; }
+		kill -0 "$2" 2>/dev/null || return
+		sleep 0.1
+	done
+}
 wait_up() {
 	up=""
 	for _ in $(seq 600); do

@@ -213,6 +213,8 @@ expect_rc "three webhooks, one revoked" 0
 python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/wsecret" "$T/wgot" 2>/dev/null &
 receiver=$!
 before_cleanup() { kill "$receiver" 2>/dev/null; }
+wait_port "$rport" "$receiver"
+check "the webhook receiver listens" test -n "$up"
 start_serve "$W" --webhooks-allow-local --webhook-attempts 1
 for t in one two; do
 	curl -sf -o /dev/null -X POST -H "Authorization: Bearer $wtok" -H "Content-Type: application/json" \

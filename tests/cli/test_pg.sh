@@ -171,6 +171,8 @@ check "a revoked feed is 404 on PostgreSQL" test "$out" = 404
 rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/secret" "$T/received" 2>/dev/null &
 receiver=$!
+wait_port "$rport" "$receiver"
+check "the webhook receiver listens" test -n "$up"
 run curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" \
 	"$base/api/v1/webhooks" -d "{\"url\":\"http://127.0.0.1:$rport/pg\",\"types\":[\"comment.made\"]}"
 expect_json "POST a webhook on PostgreSQL" .types[0] comment.made
@@ -453,6 +455,8 @@ rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 	--types position.stated >"$T/secret2" 2>/dev/null
 python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/secret2" "$T/received2" 2>/dev/null &
 receiver=$!
+wait_port "$rport" "$receiver"
+check "the second webhook receiver listens" test -n "$up"
 # France's webhook with a reminder 10 s before a deadline (the silence
 # below is 15 s ahead, and France says nothing on it): queued by the
 # server whose clock leads, unique in the outbox, so sent once.
@@ -461,6 +465,8 @@ fport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 	--types procedure.concluded --remind 10s >"$T/secret3" 2>/dev/null
 python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$fport" "$T/secret3" "$T/received3" 2>/dev/null &
 freceiver=$!
+wait_port "$fport" "$freceiver"
+check "France's webhook receiver listens" test -n "$up"
 # The secretariat's e-mail subscription (docs/MAIL.md) to a real SMTP
 # listener: the same 40 positions, each one message, whichever server
 # sends it (the outbox's claims, channel email).
