@@ -84,6 +84,7 @@ void cn_sigs_start(struct cn_sigs *g, struct cn_sig_item *items, size_t n,
 			cn_err_prefix(&it->why, "checkpoint: ");
 		}
 		it->vouched = 0;
+		to_check += it->rc == 0;
 	}
 	/* Neither the first nor the last: see verify.h. */
 	for (size_t i = 1; i + 1 < n; i++) {
@@ -94,10 +95,9 @@ void cn_sigs_start(struct cn_sigs *g, struct cn_sig_item *items, size_t n,
 					  strlen(it->note))) {
 			it->vouched = 1;
 			it->state = SIG_DONE; /* the worker passes it by */
+			to_check--;
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		to_check += items[i].rc == 0 && !items[i].vouched;
 	if (to_check < SIG_THREAD_MIN || pthread_mutex_init(&g->lock, NULL))
 		return;
 	if (pthread_cond_init(&g->moved, NULL)) {

@@ -98,8 +98,9 @@ int cn_canon_key_cmp(const char *a, size_t alen, const char *b, size_t blen);
 int cn_canon_parse(const char *buf, size_t len, json_t **v) CN_NODISCARD;
 
 /* The bytes a string of canonical JSON holds as they are, without an
- * escape: 0x20..0x7F but '"' and '\\' (1; 0 for every other byte).  For
- * this reader's strings and for the canonical writer's (event.c). */
+ * escape: 0x20..0x7F but '"' and '\\' (1; 0 for every other byte).  The
+ * reader's strings and the canonical writer's (event.c) read it through
+ * cn_canon_plain_run, below. */
 extern const unsigned char cn_canon_plain[256];
 
 /* How many of s[0..n) lead it that are plain (cn_canon_plain).  The
