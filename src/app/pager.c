@@ -12,13 +12,14 @@
 
 #include "../core/snapshot.h"
 
-static uint64_t sweep_every(void)
+/* A positive number from the environment variable `name`, or `dflt`. */
+static uint64_t env_count(const char *name, uint64_t dflt)
 {
-	const char *v = getenv("COUNCIL_PAGER_SWEEP");
+	const char *v = getenv(name);
 	char *end;
 	long long n = v ? strtoll(v, &end, 10) : 0;
 
-	return v && *v && !*end && n > 0 ? (uint64_t)n : CN_PAGER_EVERY;
+	return v && *v && !*end && n > 0 ? (uint64_t)n : dflt;
 }
 
 struct cn_pager_at {
@@ -167,6 +168,16 @@ static int pager_load(void *ctx, int64_t id, struct cn_proposal **out)
 	return rc;
 }
 
+/* f closed, and its buffer freed after it. */
+static void close_file(struct cn_pager *pg)
+{
+	if (pg->f)
+		fclose(pg->f);
+	free(pg->wbuf);
+	pg->f = NULL;
+	pg->wbuf = NULL;
+}
+
 /* The file has no name (O_TMPFILE): it is gone when the process is,
  * however that ends.  Where the file system cannot make one (EOPNOTSUPP;
  * EISDIR from a kernel that predates O_TMPFILE), a named file unlinked at
@@ -174,6 +185,7 @@ static int pager_load(void *ctx, int64_t id, struct cn_proposal **out)
 static int open_file(struct cn_pager *pg)
 {
 	char path[4096];
+	size_t size;
 	int fd = open(pg->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 
 	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
@@ -189,6 +201,10 @@ static int open_file(struct cn_pager *pg)
 		close(fd);
 		return fail(pg, CN_EIO, "create", strerror(errno));
 	}
+	/* glibc takes no size without the room; without it, its own */
+	size = (size_t)env_count("COUNCIL_PAGER_BUFFER", CN_PAGER_BUFFER);
+	if (size <= CN_PAGER_BUFFER && (pg->wbuf = malloc(size)))
+		setvbuf(pg->f, pg->wbuf, _IOFBF, size);
 	return 0;
 }
 
@@ -238,7 +254,7 @@ void cn_pager_init(struct cn_pager *pg)
 
 	memset(pg, 0, sizeof(*pg));
 	pg->dir = dir && *dir ? dir : "/tmp";
-	pg->every = sweep_every();
+	pg->every = env_count("COUNCIL_PAGER_SWEEP", CN_PAGER_EVERY);
 	pg->hook.load = pager_load;
 	pg->hook.bytes = pager_bytes;
 	pg->hook.keep = pager_keep;
@@ -314,9 +330,7 @@ void cn_pager_clear(struct cn_pager *pg)
 		memset(pg->at, 0, pg->nat * sizeof(*pg->at));
 	/* A new file at the next write, not this one emptied: a snapshot
 	 * planned before may still be reading it (cn_pager_share). */
-	if (pg->f)
-		fclose(pg->f);
-	pg->f = NULL;
+	close_file(pg);
 	pg->end = 0;
 	pg->low = 0;
 	pg->win_off = pg->win_len = 0;
@@ -333,8 +347,7 @@ void cn_pager_release(struct cn_pager *pg)
 {
 	if (pg->w && pg->w->pager == &pg->hook)
 		pg->w->pager = NULL;
-	if (pg->f)
-		fclose(pg->f);
+	close_file(pg);
 	free(pg->at);
 	free(pg->buf);
 	cn_buf_release(&pg->enc);

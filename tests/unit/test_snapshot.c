@@ -891,8 +891,9 @@ static void test_pager_write_failure_loses(void **state)
 
 	(void)state;
 	fx_make(&f, "1000");
-	/* More concluded proposals than stdio's buffer holds (4 KiB), and none
-	 * read back while they are written out. */
+	/* More concluded proposals than the pager's buffer holds (4 KiB
+	 * here: COUNCIL_PAGER_BUFFER), and none read back while they are
+	 * written out. */
 	for (int i = 0; i < 40; i++) {
 		struct cn_app_secretariat_args s = {0};
 		propose(&f, "NAC", "meeting", "A matter concluded at once", NULL);
@@ -900,6 +901,7 @@ static void test_pager_write_failure_loses(void **state)
 		assert_int_equal(run(&f, "secretariat", cn_app_cmd_conclude, &s), 0);
 	}
 	setenv("COUNCIL_PAGER_SWEEP", "1", 1);
+	setenv("COUNCIL_PAGER_BUFFER", "4096", 1);
 	cn_world_init(&r.w);
 	cn_pager_init(&r.pg);
 	cn_pager_attach(&r.pg, &r.w);
@@ -913,6 +915,7 @@ static void test_pager_write_failure_loses(void **state)
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 	signal(SIGXFSZ, was);
 	unsetenv("COUNCIL_PAGER_SWEEP");
+	unsetenv("COUNCIL_PAGER_BUFFER");
 	assert_int_equal(rc, CN_EIO);
 	assert_non_null(strstr(err.msg, "temporary file of concluded proposals"));
 	assert_true(r.pg.failed);
@@ -1152,6 +1155,7 @@ static void test_pager_lost_twice(void **state)
 
 	(void)state;
 	setenv("COUNCIL_PAGER_SWEEP", "1", 1);
+	setenv("COUNCIL_PAGER_BUFFER", "4096", 1);
 	fx_make(&f, "1000");
 	/* opened again with its pager's file in the store's own directory,
 	 * where the test finds it */
@@ -1159,8 +1163,9 @@ static void test_pager_lost_twice(void **state)
 	cn_app_close(f.app);
 	fx_open(&f);
 	history(&f);
-	/* more than stdio's buffer (4 KiB) of concluded proposals, so that
-	 * proposal 1's bytes are on disk, not only buffered */
+	/* more than the pager's buffer (4 KiB here) of concluded
+	 * proposals, so that proposal 1's bytes are on disk, not only
+	 * buffered */
 	for (int i = 0; i < 20; i++) {
 		struct cn_app_secretariat_args c = {0};
 		propose(&f, "NAC", "meeting", "A matter concluded at once", NULL);
@@ -1188,6 +1193,7 @@ static void test_pager_lost_twice(void **state)
 	fx_done(&f);
 	unsetenv("TMPDIR");
 	unsetenv("COUNCIL_PAGER_SWEEP");
+	unsetenv("COUNCIL_PAGER_BUFFER");
 }
 
 static void test_writer_pages_out_concluded(void **state)
