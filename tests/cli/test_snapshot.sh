@@ -192,11 +192,18 @@ through_server() {
 			-d "{\"body\":\"NAC\",\"title\":\"$title $i\"}" \
 			"http://127.0.0.1:$port/api/v1/proposals" && posted=$((posted + 1))
 	done
+	# each of its threads: name and nice value (/proc/PID/task/TID/stat,
+	# field 19; the names have no spaces)
+	for t in /proc/"$spid"/task/*; do
+		echo "$(cat "$t/comm") $(cut -d' ' -f19 "$t/stat")"
+	done > "$T/threads"
 	kill "$spid"
 	wait "$spid"
 }
 through_server "$T/serve.err" "Through the server" 30
 check "the server started" test -n "$up"
+check "its snapshot worker is behind its other threads for the processor (nice 19: $(tr '\n' ',' < "$T/threads"))" \
+	sh -c "grep -qx 'snapshots 19' '$T/threads' && grep -qx 'council 0' '$T/threads'"
 check "and said it started from the newest snapshot, then the $((logged - before)) events after it ($(grep world "$T/serve.err"))" \
 	grep -Eq "^council: the world from the snapshot at event $before \([0-9.]+ MB\) in [0-9]+ ms, then $((logged - before)) events? in [0-9]+ ms$" "$T/serve.err"
 check "30 proposals through the API" test "$posted" = 30
