@@ -201,10 +201,9 @@ static int open_file(struct cn_pager *pg)
 		close(fd);
 		return fail(pg, CN_EIO, "create", strerror(errno));
 	}
-	/* glibc takes no size without the room; without it, its own */
 	size = (size_t)env_count("COUNCIL_PAGER_BUFFER", CN_PAGER_BUFFER);
-	if (size <= CN_PAGER_BUFFER && (pg->wbuf = malloc(size)))
-		setvbuf(pg->f, pg->wbuf, _IOFBF, size);
+	if (size <= CN_PAGER_BUFFER)
+		pg->wbuf = cn_filebuf(pg->f, size);
 	return 0;
 }
 

@@ -47,6 +47,7 @@
 
 #include "../core/buf.h"
 #include "../core/err.h"
+#include "../core/filebuf.h"
 #include "../core/world.h"
 
 /* Events between sweeps: at most this many proposals concluded since the
@@ -55,12 +56,11 @@
  * leaves memory at the first sweep after it concludes). */
 #define CN_PAGER_EVERY 1024
 
-/* The file is written through a stdio buffer of this many bytes: with
- * stdio's own 4 KiB, the proposals `verify --export` pages out of p10000
- * were 1,262 system calls.  COUNCIL_PAGER_BUFFER in the environment, when
- * a positive number no larger, is used instead (the tests take 4096, so
- * that a few proposals reach the file while a scan is under way). */
-#define CN_PAGER_BUFFER (256 * 1024)
+/* The file is written through a stdio buffer of this many bytes
+ * (core/filebuf.h says why).  COUNCIL_PAGER_BUFFER in the environment,
+ * when a positive number no larger, is used instead (the tests take 4096,
+ * so that a few proposals reach the file while a scan is under way). */
+#define CN_PAGER_BUFFER CN_FILEBUF_SIZE
 
 struct cn_pager_at;
 struct cn_pager {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../app/export.h"
+#include "../core/filebuf.h"
 #include "cli.h"
 #include "util.h"
 
@@ -164,8 +165,6 @@ int cmd_log_proof(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	return 0;
 }
 
-#define EXPORT_BUF (256 * 1024)
-
 int cmd_log_export(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	const char *path = a->pos[0];
@@ -181,10 +180,9 @@ int cmd_log_export(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		cn_err_set(&err, CN_EIO, "%s: cannot create", path);
 		return cli_fail(c, &err);
 	}
-	/* A file is written 256 KiB at a time, not in stdio's 4 KiB (871
-	 * write calls for e10000's 3.5 MB); without the room, 4 KiB. */
-	if (f != stdout && (wbuf = malloc(EXPORT_BUF)))
-		setvbuf(f, wbuf, _IOFBF, EXPORT_BUF);
+	/* a file written 256 KiB at a time */
+	if (f != stdout)
+		wbuf = cn_filebuf(f, CN_FILEBUF_SIZE);
 	/* Sight is decided with the registry as of now (--at). */
 	rc = cn_app_export(app, f, &aud, c->now, &err);
 	if (f != stdout && fclose(f) && !rc)
