@@ -285,6 +285,11 @@ int64_t cn_app_snapshot_seq(const struct cn_app *app)
 	return app->snaps.seq;
 }
 
+int64_t cn_app_snapshot_interval(const struct cn_app *app)
+{
+	return cn_app_snaps_interval(&app->snaps);
+}
+
 int cn_app_background_snapshots(struct cn_app *app, struct cn_err *err)
 {
 	return app->registry_only ? 0 : cn_app_snaps_background(&app->snaps, err);

@@ -17,22 +17,33 @@
 #include "../core/snapshot.h"
 #include "projection.h"
 
-/* How many events may pass between two snapshots: COUNCIL_SNAPSHOT_EVERY
- * when set to a positive number (the tests take them often), else
- * CN_APP_SNAPSHOT_EVERY. */
+/* COUNCIL_SNAPSHOT_EVERY when set to a positive number (the tests take
+ * snapshots often), else 0. */
 static int64_t snapshot_every(void)
 {
 	const char *v = getenv("COUNCIL_SNAPSHOT_EVERY");
 	char *end;
 	long long n = v ? strtoll(v, &end, 10) : 0;
 
-	return v && *v && !*end && n > 0 ? (int64_t)n : CN_APP_SNAPSHOT_EVERY;
+	return v && *v && !*end && n > 0 ? (int64_t)n : 0;
 }
 
 void cn_app_snaps_init(struct cn_app_snaps *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->every = snapshot_every();
+	s->fixed = s->every > 0;
+	if (!s->fixed)
+		s->every = CN_APP_SNAPSHOT_EVERY;
+}
+
+int64_t cn_app_snaps_interval(const struct cn_app_snaps *s)
+{
+	const uint64_t by_size = s->len / CN_APP_SNAPSHOT_BYTES_PER_EVENT;
+
+	if (s->fixed || by_size <= (uint64_t)s->every)
+		return s->every;
+	return by_size > INT64_MAX ? INT64_MAX : (int64_t)by_size;
 }
 
 /* ---- the seal ------------------------------------------------------------ */
@@ -280,6 +291,7 @@ int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
 				 "; the world is folded from the whole log");
 		fprintf(stderr, "council: warning: %s\n", s->warning);
 	}
+	s->len = s->opened.bytes; /* 0 when none was trusted */
 	if (r.seq) {
 		*w = r.w;
 		tail_done(s, w, r.t0);
@@ -342,6 +354,7 @@ static int put(struct cn_app_snaps *s, struct cn_store *st,
 		return 0;
 	}
 	s->pending = row->seq;
+	s->pending_len = cn_app_snap_unsealed_len(row->bytes, row->len);
 	return 0;
 }
 
@@ -634,7 +647,8 @@ static int due(const struct cn_app_snaps *s, struct cn_store *st,
 {
 	int64_t from = s->tried > s->seq ? s->tried : s->seq;
 
-	return cn_store_has_snapshots(st) && w->last_seq - from >= s->every;
+	return cn_store_has_snapshots(st) &&
+	       w->last_seq - from >= cn_app_snaps_interval(s);
 }
 
 int cn_app_snaps_take(struct cn_app_snaps *s, struct cn_store *st,
@@ -664,6 +678,7 @@ void cn_app_snaps_committed(struct cn_app_snaps *s, struct cn_store *st,
 {
 	if (s->pending) {
 		s->seq = s->pending;
+		s->len = s->pending_len;
 		s->pending = 0;
 		s->nbad = 0;
 	}

@@ -40,8 +40,13 @@
 struct cn_app_snaps {
 	/* The seq of the newest snapshot stored and trusted (0: none), the
 	 * one a commit in progress writes, and how many events may pass
-	 * before the next. */
+	 * before the next at least (exactly, when `fixed`: the environment
+	 * said). */
 	int64_t seq, pending, every;
+	int fixed;
+	/* The bytes of the snapshot at seq and of the one at pending (less
+	 * their seals): the interval grows with them. */
+	uint64_t len, pending_len;
 	/* The seq of the last snapshot the store refused (put): the next is
 	 * due an interval after it. */
 	int64_t tried;
@@ -65,6 +70,11 @@ struct cn_app_snaps {
 /* Empty, with the interval: COUNCIL_SNAPSHOT_EVERY when set to a positive
  * number (the tests take them often), else CN_APP_SNAPSHOT_EVERY. */
 void cn_app_snaps_init(struct cn_app_snaps *s);
+/* How many events pass after the newest snapshot before the next is
+ * due: s->every, or when not fixed by the environment, one for each
+ * CN_APP_SNAPSHOT_BYTES_PER_EVENT bytes of that snapshot if that is more
+ * (app.h says why). */
+int64_t cn_app_snaps_interval(const struct cn_app_snaps *s);
 
 /* Seal the snapshots written and check those read with a key derived
  * from sk, the log's Ed25519 secret key (64 bytes). */
@@ -112,7 +122,7 @@ int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
 			 struct cn_err *err) CN_NODISCARD;
 
 /* Inside the write transaction, before its commit: a snapshot of w when
- * s->every events passed since the last, replacing any found
+ * an interval (cn_app_snaps_interval) passed since the last, replacing any found
  * untrustworthy (with a worker: the one it has ready, if any).  A world
  * that cannot be encoded (out of memory) is no reason to refuse the
  * write: the next commit tries again. */

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/app_snapshot.h"
 #include "app/pager.h"
 #include "app/projcheck.h"
 #include "app/projection.h"
@@ -1359,6 +1360,75 @@ static void test_planned_snapshot(void **state)
 	fx_done(&f);
 }
 
+/* The interval between snapshots grows with the newest one's size, one
+ * event per CN_APP_SNAPSHOT_BYTES_PER_EVENT bytes, never below
+ * CN_APP_SNAPSHOT_EVERY; COUNCIL_SNAPSHOT_EVERY fixes it.  The size is
+ * the snapshot restored, then each one stored. */
+static void test_interval_follows_snapshot_size(void **state)
+{
+	const uint64_t per = CN_APP_SNAPSHOT_BYTES_PER_EVENT;
+	struct cn_app_snaps s;
+	struct fx f;
+	struct cn_err err = {0};
+	struct cn_world w;
+	uint8_t *whole;
+	size_t len;
+	int64_t seq = 0;
+
+	(void)state;
+	unsetenv("COUNCIL_SNAPSHOT_EVERY");
+	cn_app_snaps_init(&s);
+	assert_int_equal(cn_app_snaps_interval(&s), CN_APP_SNAPSHOT_EVERY);
+	s.len = CN_APP_SNAPSHOT_EVERY * per + per - 1;
+	assert_int_equal(cn_app_snaps_interval(&s), CN_APP_SNAPSHOT_EVERY);
+	s.len = (CN_APP_SNAPSHOT_EVERY + 1) * per;
+	assert_int_equal(cn_app_snaps_interval(&s), CN_APP_SNAPSHOT_EVERY + 1);
+	s.len = 22500000; /* 1M events' world */
+	assert_int_equal(cn_app_snaps_interval(&s), 22500000 / per);
+	s.len = UINT64_MAX;
+	assert_int_equal(cn_app_snaps_interval(&s), (int64_t)(UINT64_MAX / per));
+	cn_app_snaps_release(&s);
+	setenv("COUNCIL_SNAPSHOT_EVERY", "5", 1);
+	cn_app_snaps_init(&s);
+	s.len = 22500000;
+	assert_int_equal(cn_app_snaps_interval(&s), 5);
+	cn_app_snaps_release(&s);
+
+	/* A writer's, with snapshots every 10 events, then reopened. */
+	fx_make(&f, "10");
+	history(&f);
+	assert_int_equal(cn_app_snapshot_interval(f.app), 10);
+	cn_app_close(f.app);
+	unsetenv("COUNCIL_SNAPSHOT_EVERY");
+	fx_open(&f);
+	assert_true(cn_app_opened(f.app)->seq > 0);
+	assert_int_equal(cn_app_snapshot_interval(f.app), CN_APP_SNAPSHOT_EVERY);
+
+	/* Restored: the size is the snapshot's. */
+	cn_app_snaps_init(&s);
+	must(cn_app_snaps_restore(&s, cn_app_store(f.app), NULL, &w, &seq, &err),
+	     &err, "restore");
+	assert_int_equal(seq, cn_app_opened(f.app)->seq);
+	assert_true(s.len > 0);
+	assert_int_equal(s.len, s.opened.bytes);
+	/* Stored: the size becomes the new one's (no seal: the whole). */
+	propose(&f, "NAC", "meeting", "Grown", NULL);
+	cn_world_release(&w);
+	must(cn_projection_replay(cn_app_store(f.app), &w, &err), &err, "replay");
+	whole = encode(&w, &len);
+	s.every = 1;
+	must(cn_store_begin(cn_app_store(f.app), &err), &err, "begin");
+	must(cn_app_snaps_take(&s, cn_app_store(f.app), &w, &err), &err, "take");
+	must(cn_store_commit(cn_app_store(f.app), &err), &err, "commit");
+	cn_app_snaps_committed(&s, cn_app_store(f.app), &w, NULL);
+	assert_int_equal(s.seq, w.last_seq);
+	assert_int_equal(s.len, len);
+	free(whole);
+	cn_world_release(&w);
+	cn_app_snaps_release(&s);
+	fx_done(&f);
+}
+
 /* A writer whose snapshots a worker makes: each one is planned at a
  * commit, stored by a later one, trusted at the next open, and the same
  * as the log's replay. */
@@ -1481,6 +1551,7 @@ int main(void)
 		cmocka_unit_test(test_pager_write_failure_loses),
 		cmocka_unit_test(test_planned_snapshot),
 		cmocka_unit_test(test_background_snapshots),
+		cmocka_unit_test(test_interval_follows_snapshot_size),
 		cmocka_unit_test(test_background_snapshot_of_a_lost_event),
 		cmocka_unit_test(test_writer_pages_out_concluded),
 		cmocka_unit_test(test_pager_lost_twice),
