@@ -363,21 +363,50 @@ int cn_canon_same(const json_t *v, const void *bytes, size_t len, int *same)
 
 /* The same walk, writing: jansson's encoder allocated for its sorted keys
  * and its check for cycles (a hash table keyed by printed addresses), a
- * seventh of `council verify` in the projection check's rows. */
+ * seventh of `council verify` in the projection check's rows.  Writing,
+ * the walk differs only at a real number (walk_bytes always matches), so
+ * no walk of its own looks for one first; what it cannot write the same
+ * way as jansson goes to jansson, which looks. */
+int cn_canon_dump_to(const json_t *v, struct cn_buf *out, struct cn_err *err)
+{
+	struct canon_walk w = {NULL, 0, 0, out};
+	const size_t start = out->len;
+	char *s;
+	size_t n;
+	int r, rc;
+
+	if (out->oom)
+		return cn_err_set(err, CN_ENOMEM, "out of memory encoding JSON");
+	r = canon_walk(&w, v, 0);
+	if (r == CANON_SAME && !out->oom)
+		return 0;
+	if (out->oom)
+		return cn_err_set(err, CN_ENOMEM, "out of memory encoding JSON");
+	out->len = start; /* what the walk wrote, taken back */
+	if (out->s)
+		out->s[start] = '\0';
+	if (r == CANON_DIFFERS)
+		return cn_err_set(err, CN_EINVAL,
+				  "canonical JSON may not hold real numbers");
+	if ((rc = cn_canon_dump_jansson(v, &s, &n, err)))
+		return rc;
+	cn_buf_add(out, s, n);
+	free(s);
+	return out->oom ? cn_err_set(err, CN_ENOMEM, "out of memory encoding "
+				     "JSON") : 0;
+}
+
 int cn_canon_dump(const json_t *v, char **out, size_t *len,
 		  struct cn_err *err)
 {
 	struct cn_buf b = CN_BUF_INIT;
-	struct canon_walk w = {NULL, 0, 0, &b};
 	size_t n;
 	char *s;
+	int rc;
 
-	if (has_real(v))
-		return cn_err_set(err, CN_EINVAL,
-				  "canonical JSON may not hold real numbers");
-	if (canon_walk(&w, v, 0) == CANON_ASK || b.oom) {
+	if ((rc = cn_canon_dump_to(v, &b, err))) {
 		cn_buf_release(&b);
-		return cn_canon_dump_jansson(v, out, len, err);
+		return rc;
 	}
 	n = b.len;
 	if (cn_buf_finish(&b, &s))

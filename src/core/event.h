@@ -111,6 +111,11 @@ int64_t cn_event_proposal(const struct cn_event *ev);
  * *out and *len as they were. */
 int cn_canon_dump(const json_t *v, char **out, size_t *len,
 		  struct cn_err *err) CN_NODISCARD;
+/* The same appended to out (nothing appended on a failure; CN_ENOMEM at
+ * once when out already failed an append): for a writer that encodes
+ * many values, without an allocation for each. */
+int cn_canon_dump_to(const json_t *v, struct cn_buf *out,
+		     struct cn_err *err) CN_NODISCARD;
 
 /* cn_canon_dump by jansson's encoder alone, which cn_canon_dump leaves
  * what it cannot write the same way (a string that is not UTF-8, nesting

@@ -46,10 +46,24 @@ static void spill(struct writer *o, size_t at)
 	cn_buf_reset(&o->b);
 }
 
+/* v in x, 7 bits a byte, the lowest first: how many bytes. */
+static size_t varint(uint8_t x[10], uint64_t v)
+{
+	size_t n = 0;
+
+	do {
+		x[n] = v & 0x7f;
+		v >>= 7;
+		if (v)
+			x[n] |= 0x80;
+		n++;
+	} while (v);
+	return n;
+}
+
 static void put_u(struct writer *o, uint64_t v)
 {
 	uint8_t x[10];
-	size_t n = 0;
 
 	/* Most are below 128 (lengths, flags, positions, 0 for NULL): one
 	 * byte, through cn_buf_add's inline path without the loop. */
@@ -58,14 +72,7 @@ static void put_u(struct writer *o, uint64_t v)
 		cn_buf_add(&o->b, &c, 1);
 		return;
 	}
-	do {
-		x[n] = v & 0x7f;
-		v >>= 7;
-		if (v)
-			x[n] |= 0x80;
-		n++;
-	} while (v);
-	cn_buf_add(&o->b, x, n);
+	cn_buf_add(&o->b, x, varint(x, v));
 }
 
 /* Zigzag: small magnitudes, either sign, take few bytes. */
@@ -92,25 +99,43 @@ static void put_nstr(struct writer *o, const char *s)
 	cn_buf_add(&o->b, s, strlen(s));
 }
 
-/* A JSON value that may be NULL, canonical (event.h). */
+/* A JSON value that may be NULL, canonical (event.h): its length + 1,
+ * then its text.  The text is written in place, after a byte for its
+ * length, and moved along when the length takes more (a text of 127
+ * bytes or more): a text of its own for each value was an allocation,
+ * a copy and a free, seven times for each proposal paged out. */
 static void put_json(struct writer *o, const json_t *v)
 {
-	char *text = NULL;
-	size_t len;
+	const size_t at = o->b.len;
+	uint8_t x[10];
+	size_t len, n;
 	int rc;
 
 	if (!v) {
 		put_u(o, 0);
 		return;
 	}
-	if ((rc = cn_canon_dump(v, &text, &len, o->err))) {
+	put_u(o, 0); /* the length's first byte */
+	if (o->b.oom)
+		return;
+	if ((rc = cn_canon_dump_to(v, &o->b, o->err))) {
+		if (!o->b.oom) {
+			o->b.len = at;
+			o->b.s[at] = '\0';
+		}
 		if (!o->rc)
 			o->rc = rc;
 		return;
 	}
-	put_u(o, (uint64_t)len + 1);
-	cn_buf_add(&o->b, text, len);
-	free(text);
+	len = o->b.len - at - 1;
+	n = varint(x, (uint64_t)len + 1);
+	if (n > 1) {
+		cn_buf_add(&o->b, x, n - 1); /* room */
+		if (o->b.oom)
+			return;
+		memmove(o->b.s + at + n, o->b.s + at + 1, len);
+	}
+	memcpy(o->b.s + at, x, n);
 }
 
 static void put_member(struct writer *o, const struct cn_member *m)

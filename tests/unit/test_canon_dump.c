@@ -170,6 +170,70 @@ static void test_canon_refuses_reals(void **state)
 	json_decref(v);
 }
 
+/* cn_canon_dump_to appends what cn_canon_dump makes, or nothing: a real
+ * found after members were written takes them back, and a value the walk
+ * leaves to jansson comes out the same. */
+static void test_canon_dump_to(void **state)
+{
+	struct cn_buf b = CN_BUF_INIT;
+	struct cn_err err = {0};
+	json_t *v;
+	char *one, *want;
+	size_t n;
+	(void)state;
+
+	cn_buf_puts(&b, "head:");
+	v = json_pack("{s:i, s:[s, n]}", "b", 2, "a", "x");
+	one = canon(json_incref(v));
+	assert_int_equal(cn_canon_dump_to(v, &b, &err), 0);
+	json_decref(v);
+	n = strlen("head:") + strlen(one);
+	assert_non_null(want = malloc(n + 1));
+	snprintf(want, n + 1, "head:%s", one);
+	assert_string_equal(b.s, want);
+	assert_int_equal(b.len, n);
+
+	/* A real, last of several members: nothing of them stays. */
+	v = json_pack("{s:s, s:[i, {s:f}]}", "a", "written first", "b", 1, "c",
+		      0.5);
+	assert_int_equal(cn_canon_dump_to(v, &b, &err), CN_EINVAL);
+	assert_int_equal(err.code, CN_EINVAL);
+	json_decref(v);
+	assert_string_equal(b.s, want);
+	assert_int_equal(b.len, n);
+
+	/* Nested past the walk's depth: jansson writes it, as for
+	 * cn_canon_dump. */
+	v = json_array();
+	for (int i = 0; i < 2100; i++)
+		v = json_pack("[o]", v);
+	{
+		char *whole = NULL;
+		size_t len = 0;
+		int rc = cn_canon_dump(v, &whole, &len, &err);
+		int rc2 = cn_canon_dump_to(v, &b, &err);
+		assert_int_equal(rc2, rc);
+		if (rc == 0) {
+			assert_int_equal(b.len, n + len);
+			assert_memory_equal(b.s + n, whole, len);
+			free(whole);
+		} else {
+			assert_int_equal(b.len, n);
+		}
+	}
+	json_decref(v);
+
+	/* A buffer that already failed takes nothing more. */
+	b.oom = 1;
+	v = json_integer(7);
+	assert_int_equal(cn_canon_dump_to(v, &b, &err), CN_ENOMEM);
+	json_decref(v);
+	b.oom = 0;
+	free(one);
+	free(want);
+	cn_buf_release(&b);
+}
+
 /* Out of memory while encoding gives CN_ENOMEM, never shorter bytes:
  * jansson 2.14's json_dumps ignores a failed write of an object key
  * (akheron/jansson#655) and returned the text without it, which an event
@@ -224,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_canon_escapes),
 		cmocka_unit_test(test_canon_walk),
 		cmocka_unit_test(test_canon_refuses_reals),
+		cmocka_unit_test(test_canon_dump_to),
 		cmocka_unit_test(test_canon_whole_or_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
