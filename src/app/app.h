@@ -81,22 +81,23 @@ struct cn_store *cn_app_store(struct cn_app *app);
  * CN_APP_SNAPSHOT_EVERY, and one event for each
  * CN_APP_SNAPSHOT_BYTES_PER_EVENT bytes of the last snapshot; exactly
  * COUNCIL_SNAPSHOT_EVERY in the environment, when a positive number),
- * and keeps the newest CN_APP_SNAPSHOTS_KEPT.  Opening (and every rebuild) starts from the
- * newest snapshot that names an event of this log by seq and hash,
- * decodes, and takes the events after it; any other is not trusted: the
- * world is then folded from the whole log, a warning says why (on stderr
- * and through cn_app_warning), and the next snapshot written drops it. */
+ * and keeps the newest CN_APP_SNAPSHOTS_KEPT.  Opening (and every
+ * rebuild) starts from the newest snapshot that names an event of this
+ * log by seq and hash, decodes, and takes the events after it; any other
+ * is not trusted: the world is then folded from the whole log, a warning
+ * says why (on stderr and through cn_app_warning), and the next snapshot
+ * written drops it. */
 #define CN_APP_SNAPSHOT_EVERY 10000
 /* A snapshot's cost grows with the world and an event's does not: taken
  * every 10,000 events at 1M events, each one (22.5 MB put together,
- * hashed and cut: 60 to 90 ms of the worker) took a sixth of the durable
- * writes' rate.  So a large world's interval grows with its snapshot, as
- * far as start-up allows: an event of the tail folds in about 2.5 us (a
- * position; 13,262 in 23 to 34 ms at 1M events), a snapshot loads in
- * about 3.3 ns a byte (22.5 MB in 60 to 87 ms), so a tail of one event
- * per 1,024 bytes folds in three quarters of the time its snapshot takes
- * to load, and start-up stays within twice an empty store's plus that
- * load (docs/PERFORMANCE.md). */
+ * hashed and cut: 60 to 90 ms of the worker) left the durable writes
+ * there at 0.82 to 0.86x of a small store's rate.  So a large world's
+ * interval grows with its snapshot, as far as start-up allows: an event
+ * of the tail folds in about 2.5 us (a position; 13,262 in 23 to 34 ms
+ * at 1M events), a snapshot loads in about 3.3 ns a byte (22.5 MB in 60
+ * to 97 ms), so a tail of one event per 1,024 bytes folds in about three
+ * quarters of the time its snapshot takes to load, and start-up stays
+ * within twice an empty store's plus that load (docs/PERFORMANCE.md). */
 #define CN_APP_SNAPSHOT_BYTES_PER_EVENT 1024
 #define CN_APP_SNAPSHOTS_KEPT 2
 #define CN_APP_SNAP_BAD 8

@@ -68,7 +68,8 @@ struct cn_app_snaps {
 };
 
 /* Empty, with the interval: COUNCIL_SNAPSHOT_EVERY when set to a positive
- * number (the tests take them often), else CN_APP_SNAPSHOT_EVERY. */
+ * number (the tests take them often; fixed), else CN_APP_SNAPSHOT_EVERY
+ * (at least). */
 void cn_app_snaps_init(struct cn_app_snaps *s);
 /* How many events pass after the newest snapshot before the next is
  * due: s->every, or when not fixed by the environment, one for each
@@ -122,8 +123,8 @@ int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
 			 struct cn_err *err) CN_NODISCARD;
 
 /* Inside the write transaction, before its commit: a snapshot of w when
- * an interval (cn_app_snaps_interval) passed since the last, replacing any found
- * untrustworthy (with a worker: the one it has ready, if any).  A world
+ * an interval (cn_app_snaps_interval) passed since the last, replacing
+ * any found untrustworthy (with a worker: the one it has ready, if any).  A world
  * that cannot be encoded (out of memory) is no reason to refuse the
  * write: the next commit tries again. */
 int cn_app_snaps_take(struct cn_app_snaps *s, struct cn_store *st,
