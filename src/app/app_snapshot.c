@@ -15,26 +15,17 @@
 #include <unistd.h>
 
 #include "../core/snapshot.h"
+#include "env_count.h"
 #include "projection.h"
-
-/* COUNCIL_SNAPSHOT_EVERY when set to a positive number (the tests take
- * snapshots often), else 0. */
-static int64_t snapshot_every(void)
-{
-	const char *v = getenv("COUNCIL_SNAPSHOT_EVERY");
-	char *end;
-	long long n = v ? strtoll(v, &end, 10) : 0;
-
-	return v && *v && !*end && n > 0 ? (int64_t)n : 0;
-}
 
 void cn_app_snaps_init(struct cn_app_snaps *s)
 {
+	/* The tests take snapshots often, and at exactly their interval. */
+	const uint64_t every = cn_env_count("COUNCIL_SNAPSHOT_EVERY", 0);
+
 	memset(s, 0, sizeof(*s));
-	s->every = snapshot_every();
-	s->fixed = s->every > 0;
-	if (!s->fixed)
-		s->every = CN_APP_SNAPSHOT_EVERY;
+	s->fixed = every > 0; /* strtoll's: at most INT64_MAX */
+	s->every = s->fixed ? (int64_t)every : CN_APP_SNAPSHOT_EVERY;
 }
 
 int64_t cn_app_snaps_interval(const struct cn_app_snaps *s)

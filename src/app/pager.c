@@ -11,16 +11,7 @@
 #include <unistd.h>
 
 #include "../core/snapshot.h"
-
-/* A positive number from the environment variable `name`, or `dflt`. */
-static uint64_t env_count(const char *name, uint64_t dflt)
-{
-	const char *v = getenv(name);
-	char *end;
-	long long n = v ? strtoll(v, &end, 10) : 0;
-
-	return v && *v && !*end && n > 0 ? (uint64_t)n : dflt;
-}
+#include "env_count.h"
 
 struct cn_pager_at {
 	uint64_t off;
@@ -201,7 +192,7 @@ static int open_file(struct cn_pager *pg)
 		close(fd);
 		return fail(pg, CN_EIO, "create", strerror(errno));
 	}
-	size = (size_t)env_count("COUNCIL_PAGER_BUFFER", CN_PAGER_BUFFER);
+	size = (size_t)cn_env_count("COUNCIL_PAGER_BUFFER", CN_PAGER_BUFFER);
 	if (size <= CN_PAGER_BUFFER)
 		pg->wbuf = cn_filebuf(pg->f, size);
 	return 0;
@@ -253,7 +244,7 @@ void cn_pager_init(struct cn_pager *pg)
 
 	memset(pg, 0, sizeof(*pg));
 	pg->dir = dir && *dir ? dir : "/tmp";
-	pg->every = env_count("COUNCIL_PAGER_SWEEP", CN_PAGER_EVERY);
+	pg->every = cn_env_count("COUNCIL_PAGER_SWEEP", CN_PAGER_EVERY);
 	pg->hook.load = pager_load;
 	pg->hook.bytes = pager_bytes;
 	pg->hook.keep = pager_keep;

@@ -373,12 +373,9 @@ int cn_canon_dump_to(const json_t *v, struct cn_buf *out, struct cn_err *err)
 	const size_t start = out->len;
 	char *s;
 	size_t n;
-	int r, rc;
+	int r = CANON_ASK, rc;
 
-	if (out->oom)
-		return cn_err_set(err, CN_ENOMEM, "out of memory encoding JSON");
-	r = canon_walk(&w, v, 0);
-	if (r == CANON_SAME && !out->oom)
+	if (!out->oom && (r = canon_walk(&w, v, 0)) == CANON_SAME && !out->oom)
 		return 0;
 	if (out->oom)
 		return cn_err_set(err, CN_ENOMEM, "out of memory encoding JSON");
