@@ -79,5 +79,11 @@ struct cn_export_stats {
 int cn_verify_export(const char *path, const char *vkey,
 		     struct cn_export_stats *stats, struct cn_err *err)
 	CN_NODISCARD;
+/* The same over the `len` bytes of an export in memory, read where they
+ * are (the caller keeps them until it returns), and called `name` in the
+ * messages: how a regular file is checked, mapped whole. */
+int cn_verify_export_bytes(const char *name, const char *bytes, size_t len,
+			   const char *vkey, struct cn_export_stats *stats,
+			   struct cn_err *err) CN_NODISCARD;
 
 #endif

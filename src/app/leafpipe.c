@@ -37,7 +37,8 @@ static void hash_batch(struct cn_merkle_frontier *tree, struct cn_lp_batch *b)
 		size_t k = 0;
 
 		if (!j->given)
-			cn_event_hash(j->salt, b->bytes + j->off, j->len, j->leaf);
+			cn_event_hash(j->salt, j->ref ? j->ref : b->bytes + j->off,
+				      j->len, j->leaf);
 		assert(b->ncap - b->nn >= CN_MERKLE_LEVELS);
 		j->node0 = b->nn;
 		/* CN_EINVAL only at 2^64 - 1 leaves: said on delivery */
@@ -81,7 +82,7 @@ static int deliver(struct cn_leafpipe *p, struct cn_lp_batch *b,
 	for (size_t i = 0; rc == 0 && i < b->n; i++)
 		rc = p->sink(p->ctx, &b->nodes[b->jobs[i].node0],
 			     b->jobs[i].nnodes, err);
-	b->n = b->used = b->nn = 0;
+	b->n = b->used = b->load = b->nn = 0;
 	b->full = 0;
 	return rc;
 }
@@ -144,7 +145,7 @@ static int hash_here(struct cn_leafpipe *p, struct cn_err *err)
 	int rc = add_room(b, err);
 
 	if (rc) {
-		b->n = b->used = 0;
+		b->n = b->used = b->load = 0;
 		return rc;
 	}
 	hash_batch(&p->tree, b);
@@ -176,7 +177,8 @@ static int hand_over(struct cn_leafpipe *p, struct cn_err *err)
 	return 0;
 }
 
-/* A job at the end of the batch being filled, with room for len bytes. */
+/* A job at the end of the batch being filled, with room for len bytes
+ * (none for a leaf given or bytes borrowed). */
 static struct cn_lp_job *add(struct cn_leafpipe *p, size_t len,
 			     struct cn_err *err)
 {
@@ -211,7 +213,9 @@ static struct cn_lp_job *add(struct cn_leafpipe *p, size_t len,
 	j = &b->jobs[b->n++];
 	j->off = b->used;
 	j->len = len;
+	j->ref = NULL;
 	b->used += len;
+	b->load += len;
 	return j;
 }
 
@@ -219,7 +223,16 @@ static int added(struct cn_leafpipe *p, struct cn_err *err)
 {
 	const struct cn_lp_batch *b = &p->b[p->fill];
 
-	return b->n >= p->at_n || b->used >= p->at_bytes ? hand_over(p, err) : 0;
+	return b->n >= p->at_n || b->load >= p->at_bytes ? hand_over(p, err) : 0;
+}
+
+/* An event's job, its bytes in place, to be hashed under salt. */
+static int event_added(struct cn_leafpipe *p, struct cn_lp_job *j,
+		       const uint8_t salt[CN_SALT_LEN], struct cn_err *err)
+{
+	memcpy(j->salt, salt, CN_SALT_LEN);
+	j->given = 0;
+	return added(p, err);
 }
 
 int cn_leafpipe_event(struct cn_leafpipe *p, const uint8_t salt[CN_SALT_LEN],
@@ -231,9 +244,23 @@ int cn_leafpipe_event(struct cn_leafpipe *p, const uint8_t salt[CN_SALT_LEN],
 		return CN_ENOMEM;
 	if (len)
 		memcpy(p->b[p->fill].bytes + j->off, bytes, len);
-	memcpy(j->salt, salt, CN_SALT_LEN);
-	j->given = 0;
-	return added(p, err);
+	return event_added(p, j, salt, err);
+}
+
+/* Borrowed bytes count toward the hand-over (load) as copied ones do:
+ * a batch is as much hashing either way. */
+int cn_leafpipe_event_ref(struct cn_leafpipe *p,
+			  const uint8_t salt[CN_SALT_LEN], const void *bytes,
+			  size_t len, struct cn_err *err)
+{
+	struct cn_lp_job *j = add(p, 0, err);
+
+	if (!j)
+		return CN_ENOMEM;
+	j->ref = bytes;
+	j->len = len;
+	p->b[p->fill].load += len;
+	return event_added(p, j, salt, err);
 }
 
 int cn_leafpipe_leaf(struct cn_leafpipe *p, const uint8_t leaf[CN_HASH_LEN],

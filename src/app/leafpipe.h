@@ -21,8 +21,10 @@
  * entries than a batch, or a thread that cannot start, are hashed on the
  * caller's thread.
  *
- * Ownership: the pipe copies the bytes it is given; it owns its batches
- * until cn_leafpipe_release.
+ * Ownership: the pipe copies the bytes cn_leafpipe_event is given, and
+ * only points at those cn_leafpipe_event_ref is given (the caller keeps
+ * them unchanged until cn_leafpipe_flush or cn_leafpipe_release returns);
+ * it owns its batches until cn_leafpipe_release.
  */
 #ifndef CN_LEAFPIPE_H
 #define CN_LEAFPIPE_H
@@ -41,7 +43,8 @@ typedef int (*cn_leaf_sink)(void *ctx, const struct cn_merkle_node *nodes,
 			    size_t n, struct cn_err *err);
 
 struct cn_lp_job {
-	size_t off, len;          /* the bytes, in the batch's buffer */
+	size_t off, len;          /* the bytes, in the batch's buffer, */
+	const char *ref;          /* or the caller's (non-NULL) */
 	uint8_t salt[CN_SALT_LEN];
 	uint8_t leaf[CN_HASH_LEN];
 	int given;                /* the leaf was given, not to hash */
@@ -53,6 +56,7 @@ struct cn_lp_batch {
 	size_t n, cap;
 	char *bytes;
 	size_t used, bcap;
+	size_t load;              /* event bytes to hash, copied or borrowed */
 	struct cn_merkle_node *nodes; /* room made by the caller */
 	size_t nn, ncap;
 	int full;                 /* the tree could take no more leaves */
@@ -81,6 +85,11 @@ void cn_leafpipe_init(struct cn_leafpipe *p, cn_leaf_sink sink, void *ctx);
 int cn_leafpipe_event(struct cn_leafpipe *p, const uint8_t salt[CN_SALT_LEN],
 		      const void *bytes, size_t len, struct cn_err *err)
 	CN_NODISCARD;
+/* The same, without the copy: `bytes` are the caller's, read on the
+ * worker's thread until flush or release (an export mapped whole). */
+int cn_leafpipe_event_ref(struct cn_leafpipe *p,
+			  const uint8_t salt[CN_SALT_LEN], const void *bytes,
+			  size_t len, struct cn_err *err) CN_NODISCARD;
 int cn_leafpipe_leaf(struct cn_leafpipe *p, const uint8_t leaf[CN_HASH_LEN],
 		     struct cn_err *err) CN_NODISCARD;
 /* Every leaf added so far delivered to the sink.  After an error from

@@ -128,6 +128,33 @@ c verify --export "$T/spelt.jsonl" --log-key "$T/vkey"
 expect_err "a note with an accent reads, and its signature does not verify" 1 "line $lastcp: checkpoint"
 check "and it is not called a bad line" sh -c "! grep -q 'bad checkpoint line' '$T/.err'"
 
+# A regular file is mapped whole and read in place (export_verify.c), and
+# anything else, a pipe here, is read through stdio: every file above
+# gets the same answer either way, word for word but for its name.
+head -c -1 "$T/log.jsonl" > "$T/unended.jsonl"
+c verify --export "$T/unended.jsonl" --log-key "$T/vkey"
+expect_err "an export whose last line has no newline is refused, naming it" 1 \
+	"line $lastcp: the line does not end with a newline"
+for f in log bad nul1 nul50 early short spelt unended; do
+	a=$("$COUNCIL" verify --export "$T/$f.jsonl" --log-key "$T/vkey" 2>&1; echo "exit $?")
+	b=$(cat "$T/$f.jsonl" | "$COUNCIL" verify --export /dev/stdin --log-key "$T/vkey" 2>&1; echo "exit $?")
+	check "$f.jsonl gets the same answer read through a pipe" \
+		test "${a//$T\/$f.jsonl/FILE}" = "${b//\/dev\/stdin/FILE}"
+done
+check "and those answers differ from one another" \
+	test "$(for f in log bad nul1 early short unended; do "$COUNCIL" verify --export "$T/$f.jsonl" \
+		--log-key "$T/vkey" 2>&1 | sed "s|$T/$f.jsonl|FILE|"; done | sort -u | wc -l)" = 6
+# A file cut in the middle of a line at the end of a page: the last line
+# is read to the mapping's end and no further, and named.
+head -c 8192 "$T/log.jsonl" > "$T/page.jsonl"
+cut=$(($(wc -l < "$T/page.jsonl") + 1))
+check "the file ends in the middle of line $cut" test "$(tail -c 1 "$T/page.jsonl" | xxd -p)" != 0a
+c verify --export "$T/page.jsonl" --log-key "$T/vkey"
+expect_err "an export cut at a page's end names its last line" 1 "line $cut (event $((cut - 1))): malformed event entry"
+cat "$T/page.jsonl" | "$COUNCIL" verify --export /dev/stdin --log-key "$T/vkey" > "$T/.out" 2> "$T/.err"
+rc=$?
+expect_err "and so does the same file through a pipe" 1 "/dev/stdin: line $cut (event $((cut - 1))): malformed event entry"
+
 # the store: append-only, and each tamper named
 sqlite3 "$COUNCIL_DB" "DELETE FROM checkpoints" 2>"$T/.trig"
 check "checkpoints refuse DELETE" grep -q "append-only" "$T/.trig"

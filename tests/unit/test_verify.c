@@ -322,9 +322,11 @@ static int keep(void *ctx, const struct cn_merkle_node *nodes, size_t n,
 }
 
 /* Entry i: every seventh a leaf given as it is, the others an event of
- * i's own bytes and salt; want[i] its leaf, computed here. */
+ * i's own bytes and salt; want[i] its leaf, computed here.  With `lent`,
+ * every third event's bytes are lent from lent[i] (cn_leafpipe_event_ref),
+ * the others copied from a buffer written over at once. */
 static int pipe_all(struct sink *k, uint8_t (*want)[CN_HASH_LEN],
-		    struct cn_err *err)
+		    char (*lent)[64], struct cn_err *err)
 {
 	struct cn_leafpipe p;
 	int rc = 0;
@@ -339,10 +341,16 @@ static int pipe_all(struct sink *k, uint8_t (*want)[CN_HASH_LEN],
 		if (i % 7 == 0) {
 			memset(want[i], (int)(i % 256), CN_HASH_LEN);
 			rc = cn_leafpipe_leaf(&p, want[i], err);
+		} else if (lent && i % 3 == 0) {
+			cn_event_hash(salt, bytes, (size_t)len, want[i]);
+			memcpy(lent[i], bytes, (size_t)len);
+			rc = cn_leafpipe_event_ref(&p, salt, lent[i], (size_t)len,
+						   err);
 		} else {
 			cn_event_hash(salt, bytes, (size_t)len, want[i]);
 			rc = cn_leafpipe_event(&p, salt, bytes, (size_t)len, err);
 		}
+		memset(bytes, 'x', sizeof(bytes)); /* copied: no longer read */
 	}
 	if (rc == 0)
 		rc = cn_leafpipe_flush(&p, err);
@@ -350,18 +358,19 @@ static int pipe_all(struct sink *k, uint8_t (*want)[CN_HASH_LEN],
 	return rc;
 }
 
-static void test_leafpipe_in_order(void **state)
+/* The leaves and the tree's nodes come back in order, whether the
+ * bytes were copied or (some of them, with `lent`) lent. */
+static void leafpipe_in_order(char (*lent)[64])
 {
 	uint8_t (*want)[CN_HASH_LEN] = calloc(PIPED, CN_HASH_LEN);
 	struct sink k = {calloc(PIPED, CN_HASH_LEN), 0, 0, {0}};
 	struct cn_merkle_mem tree;
 	struct cn_err err = {0};
 
-	(void)state;
 	assert_non_null(want);
 	assert_non_null(k.got);
 	cn_merkle_mem_init(&k.tree);
-	assert_int_equal(pipe_all(&k, want, &err), 0);
+	assert_int_equal(pipe_all(&k, want, lent, &err), 0);
 	assert_int_equal(k.n, PIPED);
 	for (size_t i = 0; i < PIPED; i++)
 		if (memcmp(k.got[i], want[i], CN_HASH_LEN))
@@ -388,11 +397,27 @@ static void test_leafpipe_in_order(void **state)
 	cn_merkle_mem_init(&k.tree);
 	k.n = 0;
 	k.fail_at = 2500;
-	assert_int_equal(pipe_all(&k, want, &err), CN_ENOMEM);
+	assert_int_equal(pipe_all(&k, want, lent, &err), CN_ENOMEM);
 	assert_int_equal(k.n, 2499);
 	cn_merkle_mem_release(&k.tree);
 	free(want);
 	free(k.got);
+}
+
+static void test_leafpipe_in_order(void **state)
+{
+	(void)state;
+	leafpipe_in_order(NULL);
+}
+
+static void test_leafpipe_lent_bytes(void **state)
+{
+	char (*lent)[64] = calloc(PIPED, 64);
+
+	(void)state;
+	assert_non_null(lent);
+	leafpipe_in_order(lent);
+	free(lent);
 }
 
 int main(void)
@@ -408,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_forged_by_another_key),
 		cmocka_unit_test(test_forged_run),
 		cmocka_unit_test(test_leafpipe_in_order),
+		cmocka_unit_test(test_leafpipe_lent_bytes),
 	};
 
 	if (sodium_init() < 0)
