@@ -652,9 +652,10 @@ static void lines_close(struct lines *r)
 static int line_next(struct lines *r, const char **s, size_t *n, int *ended)
 {
 	if (!r->f) {
-		const char *at = r->mem + r->at, *nl;
+		const char *at, *nl;
 		if (r->at == r->size)
-			return 0;
+			return 0; /* before the sum: no bytes may be NULL */
+		at = r->mem + r->at;
 		nl = memchr(at, '\n', r->size - r->at);
 		*s = at;
 		*n = nl ? (size_t)(nl - at) : r->size - r->at;
