@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/export.h"
 #include "app/leafpipe.h"
 #include "app/verify.h"
 #include "core/checkpoint.h"
@@ -420,6 +421,29 @@ static void test_leafpipe_lent_bytes(void **state)
 	free(lent);
 }
 
+/* ---- an export in memory (cn_verify_export_bytes) -------------------- */
+
+/* No bytes at all, even no pointer to them: an empty file, said so (and
+ * no offset added to NULL, which UBSan would report). */
+static void test_export_bytes_none(void **state)
+{
+	struct cn_export_stats st;
+	struct cn_err err = {0};
+
+	(void)state;
+	assert_int_equal(cn_verify_export_bytes("mem.jsonl", NULL, 0, NULL, &st,
+						&err), CN_EINVAL);
+	assert_string_equal(err.msg, "mem.jsonl: empty file");
+	assert_int_equal(st.events, 0);
+	/* a header alone, without its newline, is named by its line */
+	static const char line[] = "{\"council_log\":2}";
+	assert_int_equal(cn_verify_export_bytes("mem.jsonl", line,
+						sizeof(line) - 1, NULL, &st,
+						&err), CN_EINVAL);
+	assert_non_null(strstr(err.msg, "mem.jsonl: line 1: not a council log "
+				       "export"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_forged_run),
 		cmocka_unit_test(test_leafpipe_in_order),
 		cmocka_unit_test(test_leafpipe_lent_bytes),
+		cmocka_unit_test(test_export_bytes_none),
 	};
 
 	if (sodium_init() < 0)
