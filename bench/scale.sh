@@ -461,6 +461,11 @@ done
 # Each store's writes and p99: the medians of its runs in turn, in place
 # of the one run measure took.
 writes_in_turn "${STORES[@]}" > "$T/wt"
+# and each run's rate, in round order, so that a median can be read
+# against the rounds it came from
+awk '!($1 in r) { o[++n] = $1 } { r[$1] = r[$1] sprintf(" %7.0f/s", $2) }
+     END { print ""; print "durable writes, each round (stores in turn):"
+	   for (i = 1; i <= n; i++) printf "%-10s%s\n", o[i], r[o[i]] }' "$T/wt"
 awk 'NR == FNR { r[$1] = r[$1] " " $2; q[$1] = q[$1] " " $3; next }
 function med(list,   a, n, i, j, t) {
 	n = split(list, a, " ")

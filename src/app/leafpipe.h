@@ -15,7 +15,8 @@
  * order, on the caller's thread: storing them needs no hashing there.
  *
  * The worker allocates nothing and touches only the batch it was given
- * and the frontier (which the caller touches only when no batch is out);
+ * (and reads the bytes lent with it) and the frontier (which the caller
+ * touches only when no batch is out);
  * every allocation (the batches, and whatever the sink does) stays on the
  * caller's thread, so out-of-memory behaves as without a thread.  Fewer
  * entries than a batch, or a thread that cannot start, are hashed on the
