@@ -37,7 +37,7 @@ int cn_export_event_tail(const char *line, size_t n, const char **prevhex,
 		return -1;
 	p += 8;
 	int64_t v = 0;
-	if (*p < '1' || *p > '9')
+	if (p == end || *p < '1' || *p > '9')
 		return -1;
 	while (p < end && *p >= '0' && *p <= '9' && v < INT64_MAX / 10)
 		v = v * 10 + (*p++ - '0');

@@ -595,10 +595,15 @@ static int near(const char *line, size_t n, const char *kind)
  * line at a time through stdio, and the pipe copies: a pipe, or a larger
  * file, where those fixed costs are lost in the rest (20 MB: 70.6 ms
  * mapped, 70.0 read) and the mapped pages would count in the process's
- * memory (34 MB: 54 MB resident, against 22).  Another process that
- * truncates a mapped file while it is read ends this one with SIGBUS, as
- * it would git reading a pack; it cannot make it accept what it did not
- * read. */
+ * memory (34 MB: 54 MB resident, against 22).  What a mapped file does
+ * not share with one read through stdio: a page the kernel cannot read
+ * (an I/O error, or another process that truncated the file) ends this
+ * one with SIGBUS, as it would git reading a pack, where stdio would have
+ * said "reading failed".  Another process writing the file meanwhile can
+ * make an event's bytes differ between its check here and its hash on
+ * the pipe's thread; through stdio it can make lines of two versions
+ * meet.  Either way the verdict is on bytes whose writer was trusted
+ * with the file, as it is once the check is over. */
 #define MAP_MAX ((size_t)8 * 1024 * 1024)
 
 struct lines {

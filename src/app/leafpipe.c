@@ -28,6 +28,14 @@ void cn_leafpipe_init(struct cn_leafpipe *p, cn_leaf_sink sink, void *ctx)
 	cn_merkle_frontier_init(&p->tree);
 }
 
+/* A job's bytes: lent, or in the batch's buffer (which an event of no
+ * bytes may have none of: no offset is added to NULL). */
+static const char *job_bytes(const struct cn_lp_batch *b,
+			     const struct cn_lp_job *j)
+{
+	return j->ref ? j->ref : j->len ? b->bytes + j->off : "";
+}
+
 /* Each job's leaf, and the nodes its append to the frontier completes,
  * into the room the caller made (add_room). */
 static void hash_batch(struct cn_merkle_frontier *tree, struct cn_lp_batch *b)
@@ -37,8 +45,7 @@ static void hash_batch(struct cn_merkle_frontier *tree, struct cn_lp_batch *b)
 		size_t k = 0;
 
 		if (!j->given)
-			cn_event_hash(j->salt, j->ref ? j->ref : b->bytes + j->off,
-				      j->len, j->leaf);
+			cn_event_hash(j->salt, job_bytes(b, j), j->len, j->leaf);
 		assert(b->ncap - b->nn >= CN_MERKLE_LEVELS);
 		j->node0 = b->nn;
 		/* CN_EINVAL only at 2^64 - 1 leaves: said on delivery */

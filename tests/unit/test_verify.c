@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "app/export.h"
+#include "app/export_lines.h"
 #include "app/leafpipe.h"
 #include "app/verify.h"
 #include "core/checkpoint.h"
@@ -444,6 +445,27 @@ static void test_export_bytes_none(void **state)
 				       "export"));
 }
 
+/* An event's tail read within its n bytes: bytes that end right after
+ * "seq": (nothing of the number) are refused without reading the byte
+ * after them (a heap block of exactly n bytes: ASan sees it). */
+static void test_event_tail_in_bounds(void **state)
+{
+	static const char head[] = "{\"x\":1,\"prev\":\"", tail[] = "\",\"seq\":";
+	const size_t n = sizeof(head) - 1 + 64 + sizeof(tail) - 1;
+	char *b = malloc(n);
+	const char *prev, *type;
+	size_t tl;
+	int64_t seq;
+
+	(void)state;
+	assert_non_null(b);
+	memcpy(b, head, sizeof(head) - 1);
+	memset(b + sizeof(head) - 1, 'a', 64);
+	memcpy(b + sizeof(head) - 1 + 64, tail, sizeof(tail) - 1);
+	assert_int_equal(cn_export_event_tail(b, n, &prev, &seq, &type, &tl), -1);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_leafpipe_in_order),
 		cmocka_unit_test(test_leafpipe_lent_bytes),
 		cmocka_unit_test(test_export_bytes_none),
+		cmocka_unit_test(test_event_tail_in_bounds),
 	};
 
 	if (sodium_init() < 0)
