@@ -422,6 +422,46 @@ static void test_leafpipe_lent_bytes(void **state)
 	free(lent);
 }
 
+/* Lent bytes count toward a batch's hand-over as copied ones do: six
+ * events of 20 KB, far fewer than a batch's entries, hand the first
+ * batch over at 32 KB (the second event) and collect it at the second
+ * batch's 64 KB (the sixth), delivering its two leaves before any flush;
+ * counted by entries alone, none would be. */
+static void test_leafpipe_lent_bytes_hand_over(void **state)
+{
+	enum { BIG = 20 * 1024, NBIG = 6 };
+	char *big = malloc((size_t)NBIG * BIG);
+	uint8_t (*want)[CN_HASH_LEN] = calloc(NBIG, CN_HASH_LEN);
+	struct sink k = {calloc(NBIG, CN_HASH_LEN), 0, 0, {0}};
+	struct cn_leafpipe p;
+	struct cn_err err = {0};
+
+	(void)state;
+	assert_non_null(big);
+	assert_non_null(want);
+	assert_non_null(k.got);
+	cn_merkle_mem_init(&k.tree);
+	cn_leafpipe_init(&p, keep, &k);
+	for (int i = 0; i < NBIG; i++) {
+		uint8_t salt[CN_SALT_LEN];
+		memset(salt, i + 1, sizeof(salt));
+		memset(big + (size_t)i * BIG, 'a' + i, BIG);
+		cn_event_hash(salt, big + (size_t)i * BIG, BIG, want[i]);
+		assert_int_equal(cn_leafpipe_event_ref(&p, salt, big + (size_t)i * BIG,
+						       BIG, &err), 0);
+	}
+	assert_int_equal(k.n, 2);
+	assert_int_equal(cn_leafpipe_flush(&p, &err), 0);
+	cn_leafpipe_release(&p);
+	assert_int_equal(k.n, NBIG);
+	for (int i = 0; i < NBIG; i++)
+		assert_memory_equal(k.got[i], want[i], CN_HASH_LEN);
+	cn_merkle_mem_release(&k.tree);
+	free(k.got);
+	free(want);
+	free(big);
+}
+
 /* ---- an export in memory (cn_verify_export_bytes) -------------------- */
 
 /* No bytes at all, even no pointer to them: an empty file, said so (and
@@ -480,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_forged_run),
 		cmocka_unit_test(test_leafpipe_in_order),
 		cmocka_unit_test(test_leafpipe_lent_bytes),
+		cmocka_unit_test(test_leafpipe_lent_bytes_hand_over),
 		cmocka_unit_test(test_export_bytes_none),
 		cmocka_unit_test(test_event_tail_in_bounds),
 	};
