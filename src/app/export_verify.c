@@ -1,9 +1,10 @@
 /*
  * export_verify.c - `council verify --export`: an exported log checked
  * with nothing but the log's public key (cn_verify_export, export.h).  It
- * reads the file in one pass, then checks the chain's links and the
- * checkpoints against the tree, and names the line that was changed.  It
- * shares nothing with the writer (export_write.c) but the format.
+ * reads the file in one pass (export_file.h: mapped, or through stdio),
+ * then checks the chain's links and the checkpoints against the tree, and
+ * names the line that was changed.  It shares nothing with the writer
+ * (export_write.c) but the format.
  */
 #include "export.h"
 
@@ -11,12 +12,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 
 #include "../core/checkpoint.h"
-#include "../core/filebuf.h"
 #include "../core/merkle.h"
+#include "export_file.h"
 #include "export_lines.h"
 #include "leafpipe.h"
 #include "pager.h"
@@ -586,118 +585,6 @@ static int near(const char *line, size_t n, const char *kind)
 	return off <= 1;
 }
 
-/* ---- reading the file ----------------------------------------------------- *
- * A regular file of up to MAP_MAX bytes is mapped whole, its lines read
- * where they are, and each event's bytes lent to the leaf pipe instead of
- * copied into its batch.  Of p100's check (610 events, 0.36 MB), the first
- * touches of stdio's buffer and of the batches' copies were a hundred page
- * faults, 0.2 ms of 3.2 (docs/PERFORMANCE.md).  Any other file is read a
- * line at a time through stdio, and the pipe copies: a pipe, or a larger
- * file, where those fixed costs are lost in the rest (20 MB: 70.6 ms
- * mapped, 70.0 read) and the mapped pages would count in the process's
- * memory (34 MB: 54 MB resident, against 22).  What a mapped file does
- * not share with one read through stdio: a page the kernel cannot read
- * (an I/O error, or another process that truncated the file) ends this
- * one with SIGBUS, as it would git reading a pack, where stdio would have
- * said "reading failed".  Another process writing the file meanwhile can
- * make an event's bytes differ between its check here and its hash on
- * the pipe's thread; through stdio it can make lines of two versions
- * meet.  Either way the verdict is on bytes whose writer was trusted
- * with the file, as it is once the check is over. */
-#define MAP_MAX ((size_t)8 * 1024 * 1024)
-
-struct lines {
-	FILE *f;
-	char *rbuf;          /* f's buffer (filebuf.h) */
-	const char *mem;     /* the bytes in memory, when there is no f */
-	size_t size, at;     /* their size, and the next line's offset */
-	int mapped;          /* mem is the file, mapped here (f closed) */
-	char *buf;           /* a line with a NUL after it: getline's, or one
-			      * of mem's copied (line_str) */
-	size_t cap;
-};
-
-static int lines_open(struct lines *r, const char *path, struct cn_err *err)
-{
-	struct stat st;
-	void *m;
-
-	memset(r, 0, sizeof(*r));
-	if (!(r->f = fopen(path, "r")))
-		return cn_err_set(err, CN_EIO, "%s: cannot open", path);
-	if (fstat(fileno(r->f), &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > 0 && (uintmax_t)st.st_size <= MAP_MAX &&
-	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-		      fileno(r->f), 0)) != MAP_FAILED) {
-		r->mem = m;
-		r->size = (size_t)st.st_size;
-		r->mapped = 1;
-		fclose(r->f); /* the mapping stays */
-		r->f = NULL;
-	} else
-		r->rbuf = cn_filebuf(r->f, CN_FILEBUF_SIZE); /* 256 KiB a read */
-	return 0;
-}
-
-/* After the leaf pipe's last use of lent bytes. */
-static void lines_close(struct lines *r)
-{
-	if (r->mapped)
-		munmap((void *)r->mem, r->size);
-	if (r->f)
-		fclose(r->f);
-	free(r->rbuf);
-	free(r->buf);
-}
-
-/* The next line: *s its *n bytes, without the newline, *ended whether one
- * ended it.  1 with a line, 0 at the end of the file, -1 when reading
- * failed (errno says why; ENOMEM with the stream's error flag clear: no
- * room for the line). */
-static int line_next(struct lines *r, const char **s, size_t *n, int *ended)
-{
-	if (!r->f) {
-		const char *at, *nl;
-		if (r->at == r->size)
-			return 0; /* before the sum: no bytes may be NULL */
-		at = r->mem + r->at;
-		nl = memchr(at, '\n', r->size - r->at);
-		*s = at;
-		*n = nl ? (size_t)(nl - at) : r->size - r->at;
-		*ended = nl != NULL;
-		r->at += *n + (size_t)*ended;
-		return 1;
-	}
-	errno = 0;
-	ssize_t got = getline(&r->buf, &r->cap, r->f);
-	if (got <= 0)
-		return feof(r->f) ? 0 : -1;
-	*ended = r->buf[got - 1] == '\n';
-	if (*ended)
-		r->buf[--got] = '\0';
-	*s = r->buf;
-	*n = (size_t)got;
-	return 1;
-}
-
-/* The line as a C string, for the parsers that want one (a header, a
- * checkpoint): a mapped line is copied, with its NUL.  NULL: no memory. */
-static const char *line_str(struct lines *r, const char *s, size_t n)
-{
-	if (r->f)
-		return s; /* getline's, with its NUL */
-	if (r->cap < n + 1) {
-		char *b = realloc(r->buf, n + 1);
-		if (!b)
-			return NULL;
-		r->buf = b;
-		r->cap = n + 1;
-	}
-	memcpy(r->buf, s, n);
-	r->buf[n] = '\0';
-	return r->buf;
-}
-
 /* Whether the line's n bytes start with `head` (a mapped line has no NUL
  * to stop strncmp at its end). */
 static int starts(const char *line, size_t n, const char *head)
@@ -707,7 +594,7 @@ static int starts(const char *line, size_t n, const char *head)
 	return n >= k && !memcmp(line, head, k);
 }
 
-static int read_lines(struct xv *x, struct lines *r, const char *vkey,
+static int read_lines(struct xv *x, struct cn_export_file *r, const char *vkey,
 		      struct cn_err *err)
 {
 	const char *line, *str;
@@ -715,13 +602,14 @@ static int read_lines(struct xv *x, struct lines *r, const char *vkey,
 	long lineno = 0;
 	int rc = 0, cps = 0, got, ended;
 
-	while (rc == 0 && (got = line_next(r, &line, &n, &ended)) > 0) {
+	while (rc == 0 && (got = cn_export_file_next(r, &line, &n, &ended)) > 0) {
+		const int salt = starts(line, n, "{\"salt\":"),
+			  leaf = !salt && starts(line, n, "{\"leaf\":");
 		int64_t k = 0;
 		lineno++;
 		/* The entries, then the checkpoints: a line that is neither
 		 * is taken for the kind it is nearest. */
-		if (lineno > 1 && !cps && (starts(line, n, "{\"salt\":") ||
-					   starts(line, n, "{\"leaf\":") ||
+		if (lineno > 1 && !cps && (salt || leaf ||
 					   !near(line, n, "{\"checkpoint\":\"")))
 			k = (int64_t)x->nev + 1;
 		else
@@ -735,7 +623,7 @@ static int read_lines(struct xv *x, struct lines *r, const char *vkey,
 			if (k && !entry(x, lineno, none, err))
 				rc = err->code;
 		} else if (lineno == 1 || cps) {
-			if (!(str = line_str(r, line, n)))
+			if (!(str = cn_export_file_str(r, line, n)))
 				rc = cn_err_set(err, CN_ENOMEM, "%s: line %ld: out "
 						"of memory reading it", x->path,
 						lineno);
@@ -743,9 +631,9 @@ static int read_lines(struct xv *x, struct lines *r, const char *vkey,
 				rc = header_line(x, str, vkey, err);
 			else
 				rc = checkpoint_line(x, str, n, lineno, err);
-		} else if (starts(line, n, "{\"salt\":"))
+		} else if (salt)
 			rc = event_entry(x, line, n, lineno, err);
-		else if (starts(line, n, "{\"leaf\":"))
+		else if (leaf)
 			rc = commitment_entry(x, line, n, lineno, err);
 		else {
 			const uint8_t none[CN_HASH_LEN] = {0};
@@ -776,10 +664,12 @@ static int read_lines(struct xv *x, struct lines *r, const char *vkey,
 }
 
 /* The check itself, over the lines of r, which it closes. */
-static int verify_lines(struct lines *r, const char *path, const char *vkey,
-			struct cn_export_stats *stats, struct cn_err *err)
+static int verify_lines(struct cn_export_file *r, const char *path,
+			const char *vkey, struct cn_export_stats *stats,
+			struct cn_err *err)
 {
-	struct xv x = {.path = path, .stats = stats, .lend = !r->f};
+	struct xv x = {.path = path, .stats = stats,
+		       .lend = cn_export_file_in_place(r)};
 	struct cn_err chain = {0};
 	long chain_line;
 	int rc;
@@ -796,7 +686,7 @@ static int verify_lines(struct lines *r, const char *path, const char *vkey,
 	if (rc == 0)
 		rc = cn_leafpipe_flush(&x.pipe, err);
 	cn_leafpipe_release(&x.pipe);
-	lines_close(r); /* no bytes lent any more */
+	cn_export_file_close(r); /* no bytes lent any more */
 	/* The earliest fault in the file; a line wrong by itself first. */
 	if (rc == 0 && (chain_line = chain_fault(&x, &chain)) &&
 	    (!x.fault_line || chain_line < x.fault_line))
@@ -818,15 +708,14 @@ static int verify_lines(struct lines *r, const char *path, const char *vkey,
 	return rc;
 }
 
-
 int cn_verify_export(const char *path, const char *vkey,
 		     struct cn_export_stats *stats, struct cn_err *err)
 {
-	struct lines r;
+	struct cn_export_file r;
 	int rc;
 
 	memset(stats, 0, sizeof(*stats));
-	if ((rc = lines_open(&r, path, err)))
+	if ((rc = cn_export_file_open(&r, path, err)))
 		return rc;
 	return verify_lines(&r, path, vkey, stats, err);
 }
@@ -835,8 +724,9 @@ int cn_verify_export_bytes(const char *name, const char *bytes, size_t len,
 			   const char *vkey, struct cn_export_stats *stats,
 			   struct cn_err *err)
 {
-	struct lines r = {.mem = bytes, .size = len};
+	struct cn_export_file r;
 
 	memset(stats, 0, sizeof(*stats));
+	cn_export_file_mem(&r, bytes, len);
 	return verify_lines(&r, name, vkey, stats, err);
 }
