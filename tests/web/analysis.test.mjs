@@ -203,10 +203,14 @@ test('who can still block it: an open qualified-majority vote, as its analysis s
     "[...document.querySelectorAll('#blocking-verdicts dd')].map((x) => x.dataset.verdict)");
   assert.deepEqual(verdicts, [a.now.verdict, a.at_conclusion.verdict, a.if_silent_concur.verdict,
     a.if_silent_object.verdict]);
-  assert.match(await page.locator('#blocking-flip').innerText(),
+  // Each read in the turn the section is seen drawn (drawnRead): the poll
+  // may draw the page anew between a wait and a locator's read, and on a
+  // busy machine did, leaving #blocking-can unasked for 20 s.
+  const text = (sel) => drawnRead(page, `document.querySelector('${sel}').innerText`);
+  assert.match(await text('#blocking-flip'),
     new RegExp(`^${a.smallest_flip.size} changes to concur would make it adopted \\(${a.smallest_flip.count} such`));
-  assert.equal(await page.locator('#blocking-can').innerText(), 'No member can still block it alone.');
-  assert.match(await page.locator('#blocking-smallest').innerText(), /4 members: 514 of them/);
+  assert.equal(await text('#blocking-can'), 'No member can still block it alone.');
+  assert.match(await text('#blocking-smallest'), /4 members: 514 of them/);
   // The public sees the concluded vote's power only, and is told why.
   const pub = await browser.newPage('public');
   await pub.goto(`${eu.base}/#/proposals/${eu.ids.qmv}`);
@@ -225,12 +229,14 @@ test('NATO: under silence any ally can still block it alone; a partner sees no m
   await signIn(page, base, tok.US);
   await page.goto(`${base}/#/proposals/${ids.open}`);
   await settle(page);
-  assert.equal(await page.locator('#blocking-can').innerText(), 'Any member can still block it alone: all 32.');
+  // read in the turn the section is seen drawn, as above
+  const text = (sel) => drawnRead(page, `document.querySelector('${sel}').innerText`);
+  assert.equal(await text('#blocking-can'), 'Any member can still block it alone: all 32.');
   assert.equal(await drawnRead(page,
     "document.querySelectorAll('#blocking-pivotal li[data-to=object]').length"), 32);
-  assert.match(await page.locator('#blocking-verdicts').innerText(),
+  assert.match(await text('#blocking-verdicts'),
     /At the deadline, if the silent stay silent \(silence is consent\)\s*Adopted/);
-  assert.match(await page.locator('#blocking-flip').innerText(), /^One change to object would make it blocked/);
+  assert.match(await text('#blocking-flip'), /^One change to object would make it blocked/);
   const jp = await browser.newPage('JP');
   await signIn(jp, base, tok.JP);
   await jp.goto(`${base}/#/proposals/${ids.open}`);
