@@ -157,7 +157,7 @@ done
 # own (tests/http/lib.mjs, COUNCIL_TEST_BACKEND).  Not here: those about
 # the HTTP layer alone (protocol, slowloris, routes), and stream, whose
 # PostgreSQL side is stream_pg.
-PG_HTTP='access analysis attack badinput batch calendar crash enums history keys log mail paging passkeys people personsubs reminders server sight sight_floor summary truth vote webhooks'
+PG_HTTP='access analysis attack badinput batch calendar crash enums history keys log mail paging passkeys people personsubs record reminders server sight sight_floor summary truth vote webhooks'
 queue+=("heading == the same HTTP tests on PostgreSQL (COUNCIL_TEST_BACKEND=postgresql)")
 for n in $PG_HTTP; do queue+=("run_node_pg tests/http/$n.test.mjs pg/$n.test.mjs"); done
 queue+=("heading == web lint and unit tests (eslint over web/; node --test tests/web/unit)")

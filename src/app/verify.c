@@ -115,6 +115,23 @@ int cn_cp_check_next(struct cn_cp_check *c, const char *note,
 	return rc;
 }
 
+/* The index the public's and partners' log pages read (store.h,
+ * cn_store_public_record_check) against the log and the proposals table,
+ * which the rest of verify checks: an entry missing hides a public event
+ * from them, an entry too many would show them a hidden one. */
+static int public_record(struct cn_store *st, struct cn_err *err)
+{
+	int64_t seq;
+	int rc = cn_store_public_record_check(st, &seq, err);
+
+	if (rc == 0 && seq)
+		rc = cn_err_set(err, CN_ECORRUPT, "the public record index"
+				" disagrees with the log at event %lld (the"
+				" index the public's and partners' log pages"
+				" read)", (long long)seq);
+	return rc;
+}
+
 int cn_verify_projections(struct cn_store *st, struct cn_world *wout,
 			  struct cn_err *err)
 {
@@ -125,6 +142,8 @@ int cn_verify_projections(struct cn_store *st, struct cn_world *wout,
 		return rc;
 	if ((rc = cn_projection_replay(st, &w, err)) == 0) {
 		rc = cn_projcheck_all(st, &w, err);
+		if (rc == 0)
+			rc = public_record(st, err);
 		if (rc == 0 && wout)
 			*wout = w;
 		else
@@ -297,22 +316,24 @@ static int check_nodes(struct cn_store *st, struct node_digest *events,
 	return same ? 0 : name_bad_node(st, err);
 }
 
-/* The projections, and the stored Merkle nodes while the replay's rows
- * are rendered on the projection check's second thread (the store is
- * this thread's, the world that thread's); a projection's fault is named
- * first, as when the nodes were checked after. */
+/* The projections, and the stored Merkle nodes and the public record
+ * index while the replay's rows are rendered on the projection check's
+ * second thread (the store is this thread's, the world that thread's); a
+ * projection's fault is named first, as when the others were checked
+ * after, then a node's. */
 static int projections_and_nodes(struct cn_store *st, struct whole *v,
 				 struct cn_err *err)
 {
 	struct cn_projcheck pc;
-	struct cn_err nerr = {0};
-	int rc, nrc;
+	struct cn_err nerr = {0}, rerr = {0};
+	int rc, nrc, rrc;
 
 	cn_projcheck_start(&pc, st, &v->w);
 	nrc = check_nodes(st, &v->nodes, &nerr);
-	if ((rc = cn_projcheck_finish(&pc, err)) == 0 && nrc) {
-		*err = nerr;
-		rc = nrc;
+	rrc = nrc ? 0 : public_record(st, &rerr);
+	if ((rc = cn_projcheck_finish(&pc, err)) == 0 && (nrc || rrc)) {
+		*err = nrc ? nerr : rerr;
+		rc = nrc ? nrc : rrc;
 	}
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../core/buf.h"
+#include "../core/event_type.h"
 
 static void sql(struct cn_pagesql *q, const char *fmt, ...) CN_PRINTF(2, 3);
 static void sql(struct cn_pagesql *q, const char *fmt, ...)
@@ -130,16 +131,35 @@ static void filter(struct cn_pagesql *q, const char *col, const char *op,
 	text_param(q, v);
 }
 
+/* A body's sight word: 'b' and the hex of its code's bytes, ASCII in
+ * capitals (CN_PAGESQL_SIGHT_WORDS spells it the same in SQL), so that
+ * any code is one token and none is an operator. */
+static void body_word(struct cn_buf *b, const char *code)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	cn_buf_puts(b, "b");
+	for (const unsigned char *c = (const unsigned char *)code; *c; c++) {
+		unsigned char u = *c >= 'a' && *c <= 'z' ? *c - 32 : *c;
+		char h[2] = {hex[u >> 4], hex[u & 15]};
+		cn_buf_add(b, h, 2);
+	}
+}
+
 /* The words as an FTS5 query: each word a phrase in double quotes (a
  * quote inside it doubled), so that no input is an FTS5 operator or a
- * syntax error; the phrases side by side, so every one is required. */
+ * syntax error; the phrases side by side, so every one is required, in
+ * the title or the text.  And, for a restricted sight, one of the sight
+ * words of what it sees (the sight column, pagesql.h): the index gives
+ * only the matches the sight may see, however many others it holds. */
 static int fts5_phrase(struct cn_pagesql *q, const char *words,
-		       struct cn_err *err)
+		       const struct cn_sight_rows *sr, struct cn_err *err)
 {
 	struct cn_buf b = CN_BUF_INIT;
 	const char *p = words;
 	int first = 1;
 
+	cn_buf_puts(&b, "{title text} : (");
 	for (;;) {
 		while (*p == ' ')
 			p++;
@@ -151,12 +171,24 @@ static int fts5_phrase(struct cn_pagesql *q, const char *words,
 			cn_buf_add(&b, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
 		cn_buf_puts(&b, "\"");
 	}
+	cn_buf_puts(&b, ")");
+	if (!sr->every) {
+		cn_buf_puts(&b, " AND sight : (adopted");
+		if (sr->shared)
+			cn_buf_puts(&b, " OR shared");
+		for (size_t i = 0; i < sr->nbodies; i++) {
+			cn_buf_puts(&b, " OR ");
+			body_word(&b, sr->bodies[i]);
+		}
+		cn_buf_puts(&b, ")");
+	}
 	if (cn_buf_finish(&b, &q->phrase))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;
 }
 
-static int words(struct cn_pagesql *q, const char *w, struct cn_err *err)
+static int words(struct cn_pagesql *q, const char *w,
+		 const struct cn_sight_rows *sr, struct cn_err *err)
 {
 	if (q->dialect == CN_PAGESQL_PG) {
 		/* plainto_tsquery: the words' lexemes, all required, and no
@@ -167,12 +199,10 @@ static int words(struct cn_pagesql *q, const char *w, struct cn_err *err)
 		sql(q, ")");
 		return 0;
 	}
-	if (fts5_phrase(q, w, err))
+	if (fts5_phrase(q, w, sr, err))
 		return CN_ENOMEM;
-	sql(q, " AND id IN (SELECT rowid FROM proposal_search WHERE"
-	    " proposal_search MATCH ");
+	sql(q, " AND w.proposal_words MATCH ");
 	text_param(q, q->phrase);
-	sql(q, ")");
 	return 0;
 }
 
@@ -192,14 +222,21 @@ static void start(struct cn_pagesql *q, enum cn_pagesql_dialect d)
 int cn_pagesql_proposals(struct cn_pagesql *q, enum cn_pagesql_dialect d,
 			 const struct cn_proposal_query *pq, struct cn_err *err)
 {
+	/* Words on SQLite: the search index joined, and walked in id order
+	 * (its rowid) from the cursor, so that a page stops at its limit
+	 * rather than first gathering every match. */
+	const int fts = pq->match && d == CN_PAGESQL_SQLITE;
+	const char *key = fts ? "w.rowid" : "id";
+
 	start(q, d);
 	assert(pq->limit > 0);
 	/* The row's sight fields as cn_store_proposal_meta reads them. */
-	sql(q, "SELECT id, doc, body, shared, %s, title, procedure, status,"
-	    " outcome FROM proposals WHERE ",
+	sql(q, "SELECT proposals.id, doc, body, shared, %s, proposals.title,"
+	    " procedure, status, outcome FROM proposals%s WHERE ",
 	    d == CN_PAGESQL_PG ? "(status = 'concluded' AND outcome ="
 				 " 'adopted')::int::int8"
-			       : "status = 'concluded' AND outcome = 'adopted'");
+			       : "status = 'concluded' AND outcome = 'adopted'",
+	    fts ? " JOIN proposal_words w ON w.rowid = proposals.id" : "");
 	seen_rows(q, &pq->sight);
 	if (pq->body) {
 		sql(q, " AND ");
@@ -225,17 +262,17 @@ int cn_pagesql_proposals(struct cn_pagesql *q, enum cn_pagesql_dialect d,
 	filter(q, "opened", "<", pq->opened_to);
 	filter(q, "concluded", ">=", pq->concluded_from);
 	filter(q, "concluded", "<", pq->concluded_to);
-	if (pq->match && words(q, pq->match, err))
+	if (pq->match && words(q, pq->match, &pq->sight, err))
 		return CN_ENOMEM;
 	if (pq->after) {
-		sql(q, " AND id > ");
+		sql(q, " AND %s > ", key);
 		int_param(q, pq->after);
 	}
 	if (pq->before) {
-		sql(q, " AND id < ");
+		sql(q, " AND %s < ", key);
 		int_param(q, pq->before);
 	}
-	sql(q, " ORDER BY id %s LIMIT ", pq->ascending ? "ASC" : "DESC");
+	sql(q, " ORDER BY %s %s LIMIT ", key, pq->ascending ? "ASC" : "DESC");
 	int_param(q, pq->limit);
 	return finish(q, err);
 }
@@ -259,8 +296,41 @@ static void branch_close(struct cn_pagesql *q, const struct cn_log_query *lq,
 	sql(q, ") AS b%d", k);
 }
 
+/* The record types as SQL literals, from the event type table: " IN
+ * ('proposal.created', ...)".  Literals, not parameters, because a
+ * trigger's text holds them too. */
+static void record_types_in(struct cn_pagesql *q)
+{
+	int first = 1;
+
+	sql(q, " IN (");
+	for (int id = 0; id < CN_EV_COUNT; id++) {
+		const struct cn_event_type *et = cn_event_type_get((enum cn_ev)id);
+		if (!(et->flags & CN_EVT_PUBLIC_RECORD))
+			continue;
+		assert(!strchr(et->name, '\''));
+		sql(q, "%s'%s'", first ? "" : ", ", et->name);
+		first = 0;
+	}
+	sql(q, ")");
+}
+
+/* A public record branch: the indexed events whose proposal the column
+ * (adopted or shared) puts on the sight's record, in seq order. */
+static void record_branch(struct cn_pagesql *q, const struct cn_log_query *lq,
+			  const char *col, int k)
+{
+	sql(q, " UNION SELECT seq FROM (SELECT seq FROM public_record WHERE"
+	    " %s = 1 AND seq BETWEEN ", col);
+	int_param(q, lq->from);
+	sql(q, " AND ");
+	int_param(q, lq->upto);
+	branch_close(q, lq, k);
+}
+
 int cn_pagesql_log(struct cn_pagesql *q, enum cn_pagesql_dialect d,
-		   const struct cn_log_query *lq, struct cn_err *err)
+		   const struct cn_log_query *lq, int indexed,
+		   struct cn_err *err)
 {
 	const struct cn_sight_rows redacted = {0, NULL, 0, lq->sight.shared};
 	int k = 0;
@@ -272,17 +342,26 @@ int cn_pagesql_log(struct cn_pagesql *q, enum cn_pagesql_dialect d,
 	sql(q, " AND proposal IS NULL AND type");
 	text_in(q, lq->open_types, lq->nopen);
 	branch_close(q, lq, k++);
-	/* The public record of what the sight sees redacted, one type at a
-	 * time so each walks the type index in order. */
-	for (size_t i = 0; i < lq->nrecord; i++) {
-		sql(q, " UNION ");
-		branch_open(q, lq);
-		sql(q, " AND type = ");
-		text_param(q, lq->record_types[i]);
-		sql(q, " AND proposal IN (SELECT id FROM proposals WHERE ");
-		seen_rows(q, &redacted);
-		sql(q, ")");
-		branch_close(q, lq, k++);
+	if (indexed) {
+		/* The public record of what the sight sees redacted, from
+		 * the index of it: each branch reads only visible entries. */
+		record_branch(q, lq, "adopted", k++);
+		if (lq->sight.shared)
+			record_branch(q, lq, "shared", k++);
+	} else {
+		/* A store opened read-only before it had the index: one type
+		 * at a time, so each walks the type index in order, testing
+		 * each event's proposal. */
+		for (size_t i = 0; i < lq->nrecord; i++) {
+			sql(q, " UNION ");
+			branch_open(q, lq);
+			sql(q, " AND type = ");
+			text_param(q, lq->record_types[i]);
+			sql(q, " AND proposal IN (SELECT id FROM proposals WHERE ");
+			seen_rows(q, &redacted);
+			sql(q, ")");
+			branch_close(q, lq, k++);
+		}
 	}
 	/* Everything about the proposals it sees in full. */
 	if (lq->sight.nbodies) {
@@ -296,6 +375,70 @@ int cn_pagesql_log(struct cn_pagesql *q, enum cn_pagesql_dialect d,
 	sql(q, " ORDER BY seq LIMIT ");
 	int_param(q, lq->limit);
 	return finish(q, err);
+}
+
+/* ---- the public record index ------------------------------------------------ */
+
+void cn_pagesql_record_types(struct cn_pagesql *q, enum cn_pagesql_dialect d)
+{
+	start(q, d);
+	record_types_in(q);
+	assert(!q->overflow);
+}
+
+/* What the index holds, derived from the log and the proposals table:
+ * each event of a record type about a proposal, with that proposal's
+ * sight fields (0 for a proposal without a row). */
+#define DERIVED                                                               \
+	" SELECT e.seq, e.proposal, " CN_PAGESQL_ADOPTED("p") ", "             \
+	CN_PAGESQL_SHARED("p") " FROM events e LEFT JOIN proposals p"          \
+	" ON p.id = e.proposal WHERE e.proposal IS NOT NULL AND e.type"
+
+void cn_pagesql_record_fill(struct cn_pagesql *q, enum cn_pagesql_dialect d)
+{
+	start(q, d);
+	sql(q, "INSERT INTO public_record(seq, proposal, adopted, shared)"
+	    DERIVED);
+	record_types_in(q);
+	assert(!q->overflow);
+}
+
+/* " INDEXED BY name" on SQLite: the checks below read only indexes, which
+ * its planner would pass over for the rowid (and read each event's row,
+ * its bytes overflowing into pages of their own, to reach its type). */
+static void indexed_by(struct cn_pagesql *q, const char *name)
+{
+	if (q->dialect == CN_PAGESQL_SQLITE)
+		sql(q, " INDEXED BY %s", name);
+}
+
+void cn_pagesql_record_check(struct cn_pagesql *q, enum cn_pagesql_dialect d)
+{
+	start(q, d);
+	/* An entry whose sight fields are not its proposal's (0 for a
+	 * proposal without a row), or that names no record event about its
+	 * proposal ... */
+	sql(q, "SELECT coalesce((SELECT seq FROM (SELECT r.seq FROM"
+	    " public_record r WHERE r.adopted <> CASE WHEN EXISTS (SELECT 1"
+	    " FROM proposals p");
+	indexed_by(q, "proposals_outcome");
+	sql(q, " WHERE p.status = 'concluded' AND p.outcome = 'adopted' AND"
+	    " p.id = r.proposal) THEN 1 ELSE 0 END OR r.shared <> CASE WHEN"
+	    " EXISTS (SELECT 1 FROM proposals p");
+	indexed_by(q, "proposals_shared");
+	sql(q, " WHERE p.shared = 1 AND p.id = r.proposal) THEN 1 ELSE 0 END"
+	    " OR NOT EXISTS (SELECT 1 FROM events e");
+	indexed_by(q, "events_type_seq");
+	sql(q, " WHERE e.type");
+	record_types_in(q);
+	sql(q, " AND e.seq = r.seq AND e.proposal = r.proposal)");
+	/* ... or a record event without its entry. */
+	sql(q, " UNION ALL SELECT e.seq FROM events e WHERE e.proposal IS NOT"
+	    " NULL AND NOT EXISTS (SELECT 1 FROM public_record r WHERE r.seq ="
+	    " e.seq) AND e.type");
+	record_types_in(q);
+	sql(q, ") AS bad ORDER BY seq LIMIT 1), 0)");
+	assert(!q->overflow);
 }
 
 void cn_pagesql_release(struct cn_pagesql *q)

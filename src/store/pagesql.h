@@ -33,6 +33,21 @@ enum cn_pagesql_dialect { CN_PAGESQL_SQLITE, CN_PAGESQL_PG };
 	"to_tsvector('council_search', title || ' ' ||"                       \
 	" coalesce((doc::jsonb)->>'text', ''))"
 
+/* SQLite's search index (sqlite_query.c), an FTS5 table proposal_words
+ * keyed by proposal id, holds each proposal's title, current text, and
+ * sight: the words of who may see it, as this expression of its row p
+ * spells them: 'adopted' (everyone), 'shared' (partners), and its body's
+ * word ('b' and the hex of its code in capitals: the members of that
+ * body).  A restricted search asks for its words AND one of its sight
+ * words, so that the index intersects the two and a word only hidden
+ * proposals hold costs what a word nothing holds costs; the sight test
+ * on the proposals row stays, the authority.  PostgreSQL intersects its
+ * words' index with the proposals' sight indexes itself. */
+#define CN_PAGESQL_SIGHT_WORDS(p)                                             \
+	"CASE WHEN " p ".status = 'concluded' AND " p ".outcome = 'adopted'"  \
+	" THEN 'adopted ' ELSE '' END || CASE WHEN " p ".shared = 1 THEN"      \
+	" 'shared ' ELSE '' END || 'b' || hex(upper(" p ".body))"
+
 #define CN_PAGESQL_MAXP 128
 
 struct cn_pagesql {
@@ -57,9 +72,41 @@ struct cn_pagesql {
 int cn_pagesql_proposals(struct cn_pagesql *q, enum cn_pagesql_dialect d,
 			 const struct cn_proposal_query *pq,
 			 struct cn_err *err) CN_NODISCARD;
+/* indexed: the store has the public record index (below); without it
+ * (a store opened read-only before it had one), each record type's
+ * events are walked in seq order and their proposals tested. */
 int cn_pagesql_log(struct cn_pagesql *q, enum cn_pagesql_dialect d,
-		   const struct cn_log_query *lq, struct cn_err *err)
-	CN_NODISCARD;
+		   const struct cn_log_query *lq, int indexed,
+		   struct cn_err *err) CN_NODISCARD;
+
+/* ---- the public record index ----------------------------------------------
+ *
+ * What a restricted sight sees of a proposal it does not see in full is
+ * its public record: the events of the record types (event_type.h,
+ * CN_EVT_PUBLIC_RECORD), once the proposal is adopted (everyone) or
+ * shared (partners).  Walking those types' events and testing each
+ * proposal costs every hidden proposal's record, so a store keeps an
+ * index of them, public_record(seq, proposal, adopted, shared): a row for
+ * each record event about a proposal, with its proposal's two sight
+ * fields, indexed by (adopted, seq) and (shared, seq) so that a page
+ * reads only visible entries.  Triggers keep it in step in the same
+ * transaction as the append and the projection write (an event appended;
+ * a proposal's status, outcome or shared changed); each backend writes
+ * its own (sqlite_query.c, pg_query.c) around these shared texts, and
+ * `council verify` compares it with what the log and proposals derive.
+ *
+ * Each builds into q whole (no parameters; nothing to release):
+ *   record_types: " IN ('proposal.created', ...)", for a trigger's text;
+ *   record_fill:  the INSERT that fills an empty index;
+ *   record_check: one row, one column: the first seq where the index and
+ *                 its derivation differ, 0 when they agree. */
+#define CN_PAGESQL_ADOPTED(p)                                                 \
+	"CASE WHEN " p ".status = 'concluded' AND " p ".outcome = 'adopted'"  \
+	" THEN 1 ELSE 0 END"
+#define CN_PAGESQL_SHARED(p) "CASE WHEN " p ".shared = 1 THEN 1 ELSE 0 END"
+void cn_pagesql_record_types(struct cn_pagesql *q, enum cn_pagesql_dialect d);
+void cn_pagesql_record_fill(struct cn_pagesql *q, enum cn_pagesql_dialect d);
+void cn_pagesql_record_check(struct cn_pagesql *q, enum cn_pagesql_dialect d);
 void cn_pagesql_release(struct cn_pagesql *q);
 
 #endif

@@ -71,6 +71,9 @@ struct cn_store_backend {
 	char label[160];
 	int readonly;
 	int reading; /* inside read_begin .. read_end */
+	/* Whether the store has the public record index (pagesql.h):
+	 * 0 not known yet, 1 yes, -1 no (opened read-only, it predates it). */
+	int record_index;
 	/* Nesting of open cursors: each scan names its own. */
 	int cursors;
 	/* The SQL of each projection table's upsert, delete and scans, built
@@ -351,6 +354,8 @@ int cn_pg_proposal_page(struct cn_store_backend *b,
 			void *ctx, struct cn_err *err);
 int cn_pg_log_page(struct cn_store_backend *b, const struct cn_log_query *lq,
 		   int64_t *seqs, size_t *n, struct cn_err *err);
+int cn_pg_record_check(struct cn_store_backend *b, int64_t *seq,
+		       struct cn_err *err);
 
 /* pg_snapshot.c: the snapshots and their parts' tables (made on a
  * writable open) and their operations (declared below). */

@@ -635,6 +635,7 @@ const struct cn_store_ops cn_store_pg = {
 	.proposal_page = cn_pg_proposal_page,
 	.deadline_page = cn_pg_deadline_page,
 	.log_page = cn_pg_log_page,
+	.record_check = cn_pg_record_check,
 	.token_add = cn_pg_token_add,
 	.token_find = cn_pg_token_find,
 	.feed_add = cn_pg_feed_add,

@@ -23,7 +23,10 @@
 #include "pg.h"
 
 #include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
 
+#include "../core/buf.h"
 #include "pagesql.h"
 
 static const char query_schema[] =
@@ -73,6 +76,67 @@ static const char query_schema[] =
 	 * them: every row there names no person. */
 	"ALTER TABLE tokens ADD COLUMN IF NOT EXISTS person bigint;";
 
+/* The public record index (pagesql.h): made and filled from the log
+ * once, under the script's lock (a second opener waiting on it then finds
+ * the table); the triggers that keep it in step, the one on the events
+ * naming the record types. */
+static int record_index(struct cn_store_backend *b, struct cn_err *err)
+{
+	struct cn_pagesql types, fill;
+	struct cn_buf ddl = CN_BUF_INIT;
+	char *text;
+	int rc;
+
+	cn_pagesql_record_types(&types, CN_PAGESQL_PG);
+	cn_pagesql_record_fill(&fill, CN_PAGESQL_PG);
+	cn_buf_printf(&ddl,
+		"DO $$ BEGIN IF to_regclass('public_record') IS NULL THEN"
+		"  CREATE TABLE public_record(seq bigint PRIMARY KEY,"
+		"    proposal bigint NOT NULL, adopted bigint NOT NULL,"
+		"    shared bigint NOT NULL);"
+		"  CREATE INDEX public_record_adopted ON public_record(adopted, seq);"
+		"  CREATE INDEX public_record_shared ON public_record(shared, seq);"
+		"  CREATE INDEX public_record_proposal ON public_record(proposal);"
+		"  %s;"
+		"END IF; END $$;"
+		/* 0 while the proposal has no row: its row's trigger sets them */
+		"CREATE OR REPLACE FUNCTION council_public_record_event()"
+		"  RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
+		"  INSERT INTO public_record(seq, proposal, adopted, shared)"
+		"  VALUES(NEW.seq, NEW.proposal, coalesce((SELECT "
+		CN_PAGESQL_ADOPTED("p") " FROM proposals p WHERE p.id ="
+		"  NEW.proposal), 0), coalesce((SELECT " CN_PAGESQL_SHARED("p")
+		"  FROM proposals p WHERE p.id = NEW.proposal), 0));"
+		"  RETURN NULL; END $f$;"
+		"CREATE OR REPLACE TRIGGER public_record_event AFTER INSERT ON"
+		"  events FOR EACH ROW WHEN (NEW.proposal IS NOT NULL AND"
+		"  NEW.type%s) EXECUTE FUNCTION council_public_record_event();"
+		"CREATE OR REPLACE FUNCTION council_public_record_sight()"
+		"  RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
+		"  IF TG_OP = 'DELETE' THEN UPDATE public_record SET adopted = 0,"
+		"    shared = 0 WHERE proposal = OLD.id;"
+		"  ELSE UPDATE public_record SET adopted = "
+		CN_PAGESQL_ADOPTED("NEW") ", shared = "
+		CN_PAGESQL_SHARED("NEW")
+		"    WHERE proposal = NEW.id;"
+		"  END IF; RETURN NULL; END $f$;"
+		"CREATE OR REPLACE TRIGGER public_record_new AFTER INSERT OR"
+		"  DELETE ON proposals FOR EACH ROW"
+		"  EXECUTE FUNCTION council_public_record_sight();"
+		/* only when a sight field changes: most writes change positions */
+		"CREATE OR REPLACE TRIGGER public_record_change AFTER UPDATE ON"
+		"  proposals FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM"
+		"  NEW.status OR OLD.outcome IS DISTINCT FROM NEW.outcome OR"
+		"  OLD.shared IS DISTINCT FROM NEW.shared)"
+		"  EXECUTE FUNCTION council_public_record_sight();",
+		fill.sql, types.sql);
+	if (cn_buf_finish(&ddl, &text))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	rc = cn_pg_script(b, text, "creating the public record index", err);
+	free(text);
+	return rc;
+}
+
 int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err)
 {
 	int64_t have = 0;
@@ -86,7 +150,8 @@ int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err)
 			    " IS NOT NULL AND (SELECT count(*) FROM"
 			    " information_schema.columns WHERE table_schema ="
 			    " current_schema() AND table_name = 'tokens' AND"
-			    " column_name IN ('feed_of', 'person')) = 2)"
+			    " column_name IN ('feed_of', 'person')) = 2 AND"
+			    " to_regclass('public_record') IS NOT NULL)"
 			    "::int::bigint", NULL,
 			    cn_pg_get_int64,
 			    &have, "reading the schema", "no schema", err)))
@@ -98,6 +163,8 @@ int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err)
 	rc = cn_pg_script(b, query_schema, "creating the search (it needs the "
 			  "unaccent extension, which Debian's postgresql "
 			  "package ships)", err);
+	if (rc == 0)
+		rc = record_index(b, err);
 	if (rc == 0)
 		rc = cn_pg_cmd(b, "COMMIT", NULL, NULL, "creating the search", err);
 	if (rc)
@@ -219,6 +286,23 @@ static int seq_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 	return 0;
 }
 
+/* Whether the store has the public record index: a store opened
+ * read-only may predate it (a writable open makes it). */
+static int record_indexed(struct cn_store_backend *b, struct cn_err *err)
+{
+	int64_t have = 0;
+	int rc;
+
+	if (b->record_index)
+		return 0;
+	if ((rc = cn_pg_one(b, "SELECT (to_regclass('public_record') IS NOT"
+			    " NULL)::int::bigint", NULL, cn_pg_get_int64, &have,
+			    "reading the schema", "no schema", err)))
+		return rc;
+	b->record_index = have ? 1 : -1;
+	return 0;
+}
+
 int cn_pg_log_page(struct cn_store_backend *b, const struct cn_log_query *lq,
 		   int64_t *seqs, size_t *n, struct cn_err *err)
 {
@@ -227,10 +311,26 @@ int cn_pg_log_page(struct cn_store_backend *b, const struct cn_log_query *lq,
 	struct cn_pagesql q;
 	int rc;
 
-	if (!(rc = cn_pagesql_log(&q, CN_PAGESQL_PG, lq, err)) &&
+	if (!(rc = record_indexed(b, err)) &&
+	    !(rc = cn_pagesql_log(&q, CN_PAGESQL_PG, lq, b->record_index > 0,
+				  err)) &&
 	    !(rc = bind(&q, &p, err)))
 		rc = cn_pg_each(b, q.sql, &p, seq_row, &s, "reading the log", err);
 	*n = s.n;
 	cn_pagesql_release(&q);
 	return rc;
+}
+
+int cn_pg_record_check(struct cn_store_backend *b, int64_t *seq,
+		       struct cn_err *err)
+{
+	struct cn_pagesql q;
+	int rc;
+
+	*seq = 0;
+	if ((rc = record_indexed(b, err)) || b->record_index < 0)
+		return rc;
+	cn_pagesql_record_check(&q, CN_PAGESQL_PG);
+	return cn_pg_one(b, q.sql, NULL, cn_pg_get_int64, seq,
+			 "checking the public record index", "no answer", err);
 }

@@ -45,6 +45,10 @@ struct cn_store_backend {
 	/* The SQL of each projection table's upsert, delete and scans, built
 	 * once from cn_tables. */
 	char *row_sql[CN_TAB_COUNT][CN_ROWSQL_COUNT];
+	/* Whether the store has the public record index (pagesql.h):
+	 * 0 not known yet, 1 yes, -1 no (a store opened read-only that
+	 * predates it). */
+	int record_index;
 };
 
 /* CN_EIO naming the file, what was being done, and SQLite's message. */
@@ -302,5 +306,7 @@ int cn_sq_proposal_page(struct cn_store_backend *b,
 			void *ctx, struct cn_err *err);
 int cn_sq_log_page(struct cn_store_backend *b, const struct cn_log_query *q,
 		   int64_t *seqs, size_t *n, struct cn_err *err);
+int cn_sq_record_check(struct cn_store_backend *b, int64_t *seq,
+		       struct cn_err *err);
 
 #endif

@@ -450,6 +450,7 @@ const struct cn_store_ops cn_store_sqlite = {
 	.proposal_page = cn_sq_proposal_page,
 	.deadline_page = cn_sq_deadline_page,
 	.log_page = cn_sq_log_page,
+	.record_check = cn_sq_record_check,
 	.snapshot_put = cn_sq_snapshot_put,
 	.snapshot_drop = cn_sq_snapshot_drop,
 	.snapshots = cn_sq_snapshots,

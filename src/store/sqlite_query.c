@@ -5,10 +5,12 @@
  * through indexes rather than by decoding the events it does not see.
  *
  * And what those queries need beside the tables: the search index (an
- * FTS5 table over each proposal's title and text, keyed by its id) with
- * the triggers that keep it in step with the proposals table inside the
- * same transaction as the projection write, an index on event types,
- * and indexes on the proposals' sight fields.  The queries' SQL is
+ * FTS5 table over each proposal's title, text and sight words, keyed by
+ * its id: pagesql.h, CN_PAGESQL_SIGHT_WORDS) and the public record index
+ * (pagesql.h), with the triggers that keep them in step with the log and
+ * the proposals table inside the same transaction as the append and the
+ * projection write, an index on event types, and indexes on the
+ * proposals' sight fields.  The queries' SQL is
  * pagesql.c's, shared with the PostgreSQL backend.
  * They are created with a store, or added (and the index filled) the
  * first time an older store of the same schema version is opened for
@@ -17,14 +19,24 @@
 #include "sqlite.h"
 
 #include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
 
+#include "../core/buf.h"
 #include "pagesql.h"
 
-/* The text a proposal is found by: its title and its current text (a
- * recirculated text replaces the old one, and raises the revision). */
+/* A proposal's sight fields onto its public record's entries. */
+#define RECORD_SIGHT                                                          \
+	"UPDATE public_record SET adopted = " CN_PAGESQL_ADOPTED("new") ","    \
+	" shared = " CN_PAGESQL_SHARED("new") " WHERE proposal = new.id;"
+
+/* What a proposal is found by: its title and its current text (a
+ * recirculated text replaces the old one, and raises the revision), and
+ * its sight words (pagesql.h, CN_PAGESQL_SIGHT_WORDS). */
 #define SEARCH_ROW                                                            \
-	"INSERT INTO proposal_search(rowid, title, text) VALUES(new.id,"       \
-	" new.title, coalesce(json_extract(new.doc, '$.text'), ''));"
+	"INSERT INTO proposal_words(rowid, title, text, sight) VALUES(new.id," \
+	" new.title, coalesce(json_extract(new.doc, '$.text'), ''), "          \
+	CN_PAGESQL_SIGHT_WORDS("new") ");"
 
 static const char query_schema[] =
 	/* A restricted log's branches (pagesql.c) walk one type's events in
@@ -43,30 +55,90 @@ static const char query_schema[] =
 	 * (cn_store_deadline_page). */
 	"CREATE INDEX IF NOT EXISTS proposals_deadline"
 	"  ON proposals(status, deadline);"
-	"CREATE VIRTUAL TABLE IF NOT EXISTS proposal_search USING"
-	"  fts5(title, text, tokenize = 'unicode61 remove_diacritics 2');"
-	"CREATE TRIGGER IF NOT EXISTS proposal_search_insert AFTER INSERT ON"
+	/* An older store's search, without the sight words: replaced. */
+	"DROP TRIGGER IF EXISTS proposal_search_insert;"
+	"DROP TRIGGER IF EXISTS proposal_search_update;"
+	"DROP TRIGGER IF EXISTS proposal_search_delete;"
+	"DROP TABLE IF EXISTS proposal_search;"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS proposal_words USING fts5(title,"
+	"  text, sight, tokenize = 'unicode61 remove_diacritics 2');"
+	"CREATE TRIGGER IF NOT EXISTS proposal_words_insert AFTER INSERT ON"
 	"  proposals BEGIN " SEARCH_ROW " END;"
-	/* Most writes change a proposal's positions, not its words: only a
-	 * new title or revision re-indexes it. */
-	"CREATE TRIGGER IF NOT EXISTS proposal_search_update AFTER UPDATE ON"
+	/* Most writes change a proposal's positions, not its words or its
+	 * sight: only a new title or revision, or a conclusion, re-indexes
+	 * it. */
+	"CREATE TRIGGER IF NOT EXISTS proposal_words_update AFTER UPDATE ON"
 	"  proposals WHEN old.title IS NOT new.title"
-	"  OR old.revision IS NOT new.revision BEGIN"
-	"  DELETE FROM proposal_search WHERE rowid = old.id; " SEARCH_ROW " END;"
-	"CREATE TRIGGER IF NOT EXISTS proposal_search_delete AFTER DELETE ON"
-	"  proposals BEGIN DELETE FROM proposal_search WHERE rowid = old.id; END;";
+	"  OR old.revision IS NOT new.revision OR old.status IS NOT new.status"
+	"  OR old.outcome IS NOT new.outcome OR old.shared IS NOT new.shared"
+	"  BEGIN DELETE FROM proposal_words WHERE rowid = old.id; " SEARCH_ROW
+	"  END;"
+	"CREATE TRIGGER IF NOT EXISTS proposal_words_delete AFTER DELETE ON"
+	"  proposals BEGIN DELETE FROM proposal_words WHERE rowid = old.id; END;"
+	/* The public record index (pagesql.h): its table, and the triggers
+	 * that move a proposal's entries with its sight fields (only when
+	 * one changes: most writes change positions).  The trigger on the
+	 * events, which names the record types, is record_trigger's. */
+	"CREATE TABLE IF NOT EXISTS public_record(seq INTEGER PRIMARY KEY,"
+	"  proposal INTEGER NOT NULL, adopted INTEGER NOT NULL,"
+	"  shared INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS public_record_adopted"
+	"  ON public_record(adopted, seq);"
+	"CREATE INDEX IF NOT EXISTS public_record_shared"
+	"  ON public_record(shared, seq);"
+	"CREATE INDEX IF NOT EXISTS public_record_proposal"
+	"  ON public_record(proposal);"
+	"CREATE TRIGGER IF NOT EXISTS public_record_new AFTER INSERT ON"
+	"  proposals BEGIN " RECORD_SIGHT " END;"
+	"CREATE TRIGGER IF NOT EXISTS public_record_change AFTER UPDATE ON"
+	"  proposals WHEN old.status IS NOT new.status OR old.outcome IS NOT"
+	"  new.outcome OR old.shared IS NOT new.shared BEGIN " RECORD_SIGHT " END;"
+	"CREATE TRIGGER IF NOT EXISTS public_record_gone AFTER DELETE ON"
+	"  proposals BEGIN UPDATE public_record SET adopted = 0, shared = 0"
+	"  WHERE proposal = old.id; END;";
+
+/* A new record event's entry, with its proposal's sight fields as they
+ * stand (0 while the proposal has no row: its row's trigger sets them). */
+static int record_trigger(struct cn_store_backend *b, struct cn_err *err)
+{
+	struct cn_pagesql types;
+	struct cn_buf ddl = CN_BUF_INIT;
+	char *text;
+	int rc;
+
+	cn_pagesql_record_types(&types, CN_PAGESQL_SQLITE);
+	cn_buf_printf(&ddl, "CREATE TRIGGER IF NOT EXISTS public_record_event"
+		      " AFTER INSERT ON events WHEN new.proposal IS NOT NULL AND"
+		      " new.type%s BEGIN INSERT INTO public_record(seq, proposal,"
+		      " adopted, shared) VALUES(new.seq, new.proposal,"
+		      " coalesce((SELECT " CN_PAGESQL_ADOPTED("p") " FROM"
+		      " proposals p WHERE p.id = new.proposal), 0),"
+		      " coalesce((SELECT " CN_PAGESQL_SHARED("p") " FROM"
+		      " proposals p WHERE p.id = new.proposal), 0)); END;",
+		      types.sql);
+	if (cn_buf_finish(&ddl, &text))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	rc = cn_sq_exec(b, text, err);
+	free(text);
+	return rc;
+}
 
 int cn_sq_create_query(struct cn_store_backend *b, struct cn_err *err)
 {
-	int64_t had = 0, feeds = 0, holders = 0;
+	int64_t had = 0, feeds = 0, holders = 0, indexed = 0;
+	struct cn_pagesql fill;
 	sqlite3_stmt *s;
 
 	if (cn_sq_exec(b, "BEGIN IMMEDIATE", err))
 		return CN_EIO;
 	s = cn_sq_fresh(b, "SELECT count(*) FROM sqlite_schema WHERE"
-			" name = 'proposal_search'", err);
+			" name = 'proposal_words'", err);
 	if (!s || cn_sq_one(b, s, cn_sq_int64, &had, "reading the schema",
 			    "no schema", err) ||
+	    !(s = cn_sq_fresh(b, "SELECT count(*) FROM sqlite_schema WHERE"
+			      " name = 'public_record'", err)) ||
+	    cn_sq_one(b, s, cn_sq_int64, &indexed, "reading the schema",
+		      "no schema", err) ||
 	    /* Calendar feed keys (sqlite_tokens.c), in a store made before
 	     * them. */
 	    !(s = cn_sq_fresh(b, "SELECT count(*) FROM pragma_table_info("
@@ -83,14 +155,20 @@ int cn_sq_create_query(struct cn_store_backend *b, struct cn_err *err)
 		      "no schema", err) ||
 	    (!holders && cn_sq_exec(b, "ALTER TABLE tokens ADD COLUMN person"
 				    " INTEGER", err)) ||
-	    cn_sq_exec(b, query_schema, err) ||
-	    (!had && cn_sq_exec(b, "INSERT INTO proposal_search(rowid, title,"
-				" text) SELECT id, title, coalesce(json_extract("
-				"doc, '$.text'), '') FROM proposals", err)) ||
+	    cn_sq_exec(b, query_schema, err) || record_trigger(b, err) ||
+	    /* A store made before the index: filled from the log once. */
+	    (!indexed && (cn_pagesql_record_fill(&fill, CN_PAGESQL_SQLITE),
+			  cn_sq_exec(b, fill.sql, err))) ||
+	    (!had && cn_sq_exec(b, "INSERT INTO proposal_words(rowid, title,"
+				" text, sight) SELECT id, title, coalesce("
+				"json_extract(doc, '$.text'), ''), "
+				CN_PAGESQL_SIGHT_WORDS("proposals") " FROM"
+				" proposals", err)) ||
 	    cn_sq_exec(b, "COMMIT", err)) {
 		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
-		return CN_EIO;
+		return err && err->code ? err->code : CN_EIO; /* or CN_ENOMEM */
 	}
+	b->record_index = 1;
 	return 0;
 }
 
@@ -220,6 +298,24 @@ static int seq_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	return 0;
 }
 
+/* Whether the store has the public record index: a store opened
+ * read-only may predate it (a writable open makes it). */
+static int record_indexed(struct cn_store_backend *b, struct cn_err *err)
+{
+	int64_t have = 0;
+	sqlite3_stmt *s;
+
+	if (b->record_index)
+		return 0;
+	s = cn_sq_fresh(b, "SELECT count(*) FROM sqlite_schema WHERE"
+			" name = 'public_record'", err);
+	if (!s || cn_sq_one(b, s, cn_sq_int64, &have, "reading the schema",
+			    "no schema", err))
+		return CN_EIO;
+	b->record_index = have ? 1 : -1;
+	return 0;
+}
+
 int cn_sq_log_page(struct cn_store_backend *b, const struct cn_log_query *lq,
 		   int64_t *seqs, size_t *n, struct cn_err *err)
 {
@@ -229,7 +325,9 @@ int cn_sq_log_page(struct cn_store_backend *b, const struct cn_log_query *lq,
 	int rc;
 
 	*n = 0;
-	if ((rc = cn_pagesql_log(&q, CN_PAGESQL_SQLITE, lq, err)))
+	if ((rc = record_indexed(b, err)) ||
+	    (rc = cn_pagesql_log(&q, CN_PAGESQL_SQLITE, lq, b->record_index > 0,
+				 err)))
 		goto out;
 	if (!(s = prepare(b, &q, err))) {
 		rc = CN_EIO;
@@ -240,4 +338,21 @@ int cn_sq_log_page(struct cn_store_backend *b, const struct cn_log_query *lq,
 out:
 	cn_pagesql_release(&q);
 	return rc;
+}
+
+int cn_sq_record_check(struct cn_store_backend *b, int64_t *seq,
+		       struct cn_err *err)
+{
+	struct cn_pagesql q;
+	sqlite3_stmt *s;
+	int rc;
+
+	*seq = 0;
+	if ((rc = record_indexed(b, err)) || b->record_index < 0)
+		return rc;
+	cn_pagesql_record_check(&q, CN_PAGESQL_SQLITE);
+	if (!(s = cn_sq_fresh(b, q.sql, err)))
+		return CN_EIO;
+	return cn_sq_one(b, s, cn_sq_int64, seq, "checking the public record"
+			 " index", "no answer", err);
 }

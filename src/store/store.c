@@ -460,6 +460,14 @@ int cn_store_log_page(struct cn_store *st, const struct cn_log_query *q,
 	return st->ops->log_page(st->b, q, seqs, n, err);
 }
 
+int cn_store_public_record_check(struct cn_store *st, int64_t *seq,
+				 struct cn_err *err)
+{
+	*seq = 0;
+	assert(st->ops->record_check);
+	return st->ops->record_check(st->b, seq, err);
+}
+
 /* ---- snapshots ---------------------------------------------------------------- */
 
 int cn_store_has_snapshots(struct cn_store *st)

@@ -619,6 +619,14 @@ struct cn_log_query {
 };
 int cn_store_log_page(struct cn_store *st, const struct cn_log_query *q,
 		      int64_t *seqs, size_t *n, struct cn_err *err) CN_NODISCARD;
+/* The index the restricted log pages find the public record through
+ * (each proposal's opening and conclusion once it is adopted or shared)
+ * against what the log and the proposals table derive: *seq the first
+ * event where they differ, 0 when they agree (or when the store, opened
+ * read-only, predates the index and its pages do without it).  Inside
+ * the caller's read transaction. */
+int cn_store_public_record_check(struct cn_store *st, int64_t *seq,
+				 struct cn_err *err) CN_NODISCARD;
 
 /* ---- snapshots of the writer's world (core/snapshot.h) ------------------
  *
@@ -1012,6 +1020,8 @@ struct cn_store_ops {
 			     void *ctx, struct cn_err *err);
 	int (*log_page)(struct cn_store_backend *b, const struct cn_log_query *q,
 			int64_t *seqs, size_t *n, struct cn_err *err);
+	int (*record_check)(struct cn_store_backend *b, int64_t *seq,
+			    struct cn_err *err);
 
 	/* Watches (see cn_store_watch_open and friends); all NULL in a
 	 * backend that has none.  watch_open may return a watch that is not

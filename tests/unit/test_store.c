@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/lists.h"
 #include "app/people.h"
 #include "app/projection.h"
 #include "app/sight.h"
@@ -1516,6 +1517,213 @@ static void test_sight_rule(void **state)
 	for (size_t i = 0; i < 8; i++)
 		if (cn_audience_parse(bad[i], &a, &err) != CN_EINVAL)
 			fail_msg("audience '%s' accepted", bad[i]);
+}
+
+/* ---- the public record index (store/pagesql.h) ------------------------------ */
+
+#define MAXSEQS 512
+
+struct seq_list {
+	int64_t v[MAXSEQS];
+	size_t n;
+};
+
+static int keep_seq(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	struct seq_list *l = ctx;
+	(void)err;
+	assert_true(l->n < MAXSEQS);
+	l->v[l->n++] = ev->seq;
+	return 0;
+}
+
+/* Every seq v sees, through the store's log pages, `limit` at a time. */
+static void paged_log(struct cn_store *st, const struct cn_viewer *v,
+		      int64_t limit, struct seq_list *out)
+{
+	struct cn_err err = {0};
+	int64_t from = 1, next = 0;
+
+	out->n = 0;
+	do {
+		if (cn_lists_log(st, v, from, INT64_MAX, limit, keep_seq, out,
+				 &next, &err))
+			fail_msg("log from %lld: %s", (long long)from, err.msg);
+		from = next;
+	} while (next);
+}
+
+/* The sight rule itself, proposal by proposal from the world. */
+static int world_sight(void *ctx, int64_t id, enum cn_sight *out,
+		       struct cn_err *err)
+{
+	const struct cn_viewer *v = ctx;
+	const struct cn_proposal *p = cn_world_proposal(v->reg, id);
+	struct cn_proposal_sight ps = {"", 0, 0};
+
+	(void)err;
+	assert_non_null(p);
+	snprintf(ps.body, sizeof(ps.body), "%s", p->body);
+	ps.shared = p->shared;
+	ps.adopted = p->concluded && p->outcome && !strcmp(p->outcome, "adopted");
+	*out = cn_sight_of(v, &ps);
+	return 0;
+}
+
+/* What v sees, event by event by the rule: the oracle of the pages. */
+static void ruled_log(struct cn_store *st, const struct cn_viewer *v,
+		      int64_t last, struct seq_list *out)
+{
+	struct cn_err err = {0};
+
+	out->n = 0;
+	for (int64_t seq = 1; seq <= last; seq++) {
+		struct cn_event ev;
+		int sees = 0;
+		assert_int_equal(cn_store_event(st, seq, &ev, &err), 0);
+		assert_int_equal(cn_sight_sees_event(v, &ev, world_sight,
+						     (void *)v, &sees, &err), 0);
+		cn_event_release(&ev);
+		if (sees) {
+			assert_true(out->n < MAXSEQS);
+			out->v[out->n++] = seq;
+		}
+	}
+}
+
+static void same_seqs(const struct seq_list *got, const struct seq_list *want,
+		      const char *who)
+{
+	for (size_t i = 0; i < got->n && i < want->n; i++)
+		if (got->v[i] != want->v[i])
+			fail_msg("%s: event %zu of the pages is %lld, the rule's %lld",
+				 who, i, (long long)got->v[i], (long long)want->v[i]);
+	if (got->n != want->n)
+		fail_msg("%s: %zu events paged, %zu by the rule", who, got->n,
+			 want->n);
+}
+
+/* The index's rows, summed: what a migration must give again. */
+static void record_sums(const struct fx *f, int64_t out[4])
+{
+	query_ints(f->path, "SELECT count(*), coalesce(sum(seq * adopted), 0),"
+		   " coalesce(sum(seq * shared), 0), coalesce(sum(seq *"
+		   " proposal), 0) FROM public_record", out, 4);
+}
+
+/*
+ * The public's, a partner's and members' log pages, read through the
+ * index, are the rule's, page by page, as proposals' sight changes after
+ * their record was written.  A store made before the index (its table and
+ * triggers dropped here) answers the same when opened read-only, through
+ * the type index; its first writable open fills it, row for row as the
+ * triggers had kept it; and verify names an entry that disagrees.
+ */
+static void test_public_record_index(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_store *ro;
+	struct seq_list got, want;
+	int64_t kept[4], filled[4], bad = 0, nev = 0, ncp = 0;
+	struct cn_propose_args npg_shared = {.body = "NPG", .title = "Shared",
+					     .shared = 1};
+	struct cn_propose_args npg = {.body = "NPG", .title = "Closed"};
+	struct cn_respond_args de = {.proposal = 5, .member = "DE",
+				     .act = CN_ACT_COMMENT, .text = "noted"};
+	struct cn_app_secretariat_args c3 = {.proposal = 3};
+	const int64_t now = T("2024-06-01T00:00:00Z");
+	static const struct {
+		enum cn_role role;
+		const char *code;
+	} who[] = {
+		{CN_ROLE_PUBLIC, ""},
+		{CN_ROLE_PARTNER, "JP"},
+		{CN_ROLE_MEMBER, "FR"}, /* not on the NPG */
+		{CN_ROLE_MEMBER, "DE"}, /* on it */
+	};
+	const size_t nwho = sizeof(who) / sizeof(who[0]);
+
+	seed(f, 0);
+	history(f); /* NAC: 1 blocked, 2 adopted, 3 open */
+	assert_int_equal(run(f, "2023-07-22T09:00:00Z", cn_app_cmd_propose,
+			     &npg_shared), 1);
+	assert_int_equal(run(f, "2023-07-22T10:00:00Z", cn_app_cmd_propose, &npg), 1);
+	assert_int_equal(run(f, "2023-07-22T11:00:00Z", cn_app_cmd_respond, &de), 1);
+	for (int round = 0; round < 2; round++) {
+		const struct cn_world *w = cn_app_world(f->app);
+		struct cn_store *st = cn_app_store(f->app);
+		for (size_t i = 0; i < nwho; i++) {
+			const struct cn_viewer v = {who[i].role, who[i].code, w, now};
+			ruled_log(st, &v, w->last_seq, &want);
+			for (int64_t limit = 1; limit <= 8; limit += 7) {
+				paged_log(st, &v, limit, &got);
+				same_seqs(&got, &want, who[i].code[0] ? who[i].code : "public");
+			}
+		}
+		/* Then proposal 3, whose opening is on the record already,
+		 * is adopted: the public sees that opening now. */
+		if (round == 0)
+			assert_int_equal(run(f, "2023-07-23T09:00:00Z",
+					     cn_app_cmd_conclude, &c3), 1);
+	}
+	assert_string_equal(cn_world_proposal(cn_app_world(f->app), 3)->outcome,
+			    "adopted");
+	record_sums(f, kept);
+	assert_int_equal(kept[0], 2 * 5 - 2); /* 5 opened, 3 concluded */
+
+	/* A store from before the index. */
+	close_app(f);
+	sql_ok(f->path, Q("DROP TRIGGER public_record_event;"
+			  " DROP TRIGGER public_record_new;"
+			  " DROP TRIGGER public_record_change;"
+			  " DROP TRIGGER public_record_gone;"
+			  " DROP TABLE public_record;",
+			  "DROP TRIGGER public_record_event ON events;"
+			  " DROP TRIGGER public_record_new ON proposals;"
+			  " DROP TRIGGER public_record_change ON proposals;"
+			  " DROP FUNCTION council_public_record_event();"
+			  " DROP FUNCTION council_public_record_sight();"
+			  " DROP TABLE public_record;"));
+	if (cn_store_open(f->path, CN_STORE_READONLY, &ro, &err))
+		fail_msg("read-only open: %s", err.msg);
+	open_app(f, CN_STORE_READONLY);
+	{
+		const struct cn_world *w = cn_app_world(f->app);
+		for (size_t i = 0; i < nwho; i++) {
+			const struct cn_viewer v = {who[i].role, who[i].code, w, now};
+			ruled_log(ro, &v, w->last_seq, &want);
+			paged_log(ro, &v, 3, &got);
+			same_seqs(&got, &want, "read-only, without the index");
+		}
+	}
+	assert_int_equal(cn_store_public_record_check(ro, &bad, &err), 0);
+	assert_int_equal(bad, 0);
+	cn_store_close(ro);
+	close_app(f);
+	query_ints(f->path, Q("SELECT count(*) FROM sqlite_schema WHERE name ="
+			      " 'public_record'",
+			      "SELECT (to_regclass('public_record') IS NOT NULL)"
+			      "::int"), filled, 1);
+	assert_int_equal(filled[0], 0); /* a read-only open made nothing */
+
+	open_app(f, 0);
+	record_sums(f, filled);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(filled[i], kept[i]);
+	if (cn_app_verify(f->app, NULL, &nev, &ncp, &err))
+		fail_msg("verify: %s", err.msg);
+	close_app(f);
+
+	/* One entry's sight turned: verify names its event. */
+	query_ints(f->path, "SELECT min(seq) FROM public_record WHERE"
+		   " adopted = 0", &bad, 1);
+	sql_ok(f->path, "UPDATE public_record SET adopted = 1 WHERE seq IN"
+	       " (SELECT min(seq) FROM public_record WHERE adopted = 0)");
+	open_app(f, 0);
+	assert_int_not_equal(cn_app_verify(f->app, NULL, &nev, &ncp, &err), 0);
+	if (!strstr(err.msg, "public record index") || !names_event(err.msg, bad))
+		fail_msg("verify said: %s", err.msg);
 }
 
 /* ---- what a second backend must give the same ------------------------------ */
@@ -3228,6 +3436,7 @@ int main(void)
 		S(test_version_2_store_refused),
 		S(test_checkpoint_times),
 		S(test_sight_rule),
+		S(test_public_record_index),
 		S(test_same_log_same_root),
 		S(test_two_writers_one_log),
 		S(test_write_after_a_failed_one),
