@@ -102,7 +102,7 @@ static void text_in(struct cn_pagesql *q, const char *const *v, size_t n)
 	sql(q, ")");
 }
 
-static const char ADOPTED[] = "(status = 'concluded' AND outcome = 'adopted')";
+static const char ADOPTED[] = "(" CN_PAGESQL_IS_ADOPTED("") ")";
 
 /* The proposals rows a sight sees at all (full or redacted). */
 static void seen_rows(struct cn_pagesql *q, const struct cn_sight_rows *sr)
@@ -233,9 +233,8 @@ int cn_pagesql_proposals(struct cn_pagesql *q, enum cn_pagesql_dialect d,
 	/* The row's sight fields as cn_store_proposal_meta reads them. */
 	sql(q, "SELECT proposals.id, doc, body, shared, %s, proposals.title,"
 	    " procedure, status, outcome FROM proposals%s WHERE ",
-	    d == CN_PAGESQL_PG ? "(status = 'concluded' AND outcome ="
-				 " 'adopted')::int::int8"
-			       : "status = 'concluded' AND outcome = 'adopted'",
+	    d == CN_PAGESQL_PG ? "(" CN_PAGESQL_IS_ADOPTED("") ")::int::int8"
+			       : CN_PAGESQL_IS_ADOPTED(""),
 	    fts ? " JOIN proposal_words w ON w.rowid = proposals.id" : "");
 	seen_rows(q, &pq->sight);
 	if (pq->body) {
@@ -390,8 +389,8 @@ void cn_pagesql_record_types(struct cn_pagesql *q, enum cn_pagesql_dialect d)
  * each event of a record type about a proposal, with that proposal's
  * sight fields (0 for a proposal without a row). */
 #define DERIVED                                                               \
-	" SELECT e.seq, e.proposal, " CN_PAGESQL_ADOPTED("p") ", "             \
-	CN_PAGESQL_SHARED("p") " FROM events e LEFT JOIN proposals p"          \
+	" SELECT e.seq, e.proposal, " CN_PAGESQL_ADOPTED("p.") ", "             \
+	CN_PAGESQL_SHARED("p.") " FROM events e LEFT JOIN proposals p"          \
 	" ON p.id = e.proposal WHERE e.proposal IS NOT NULL AND e.type"
 
 void cn_pagesql_record_fill(struct cn_pagesql *q, enum cn_pagesql_dialect d)
@@ -422,11 +421,12 @@ void cn_pagesql_record_check(struct cn_pagesql *q, enum cn_pagesql_dialect d)
 	    " public_record r WHERE r.adopted <> CASE WHEN EXISTS (SELECT 1"
 	    " FROM proposals p");
 	indexed_by(q, "proposals_outcome");
-	sql(q, " WHERE p.status = 'concluded' AND p.outcome = 'adopted' AND"
+	sql(q, " WHERE " CN_PAGESQL_IS_ADOPTED("p.") " AND"
 	    " p.id = r.proposal) THEN 1 ELSE 0 END OR r.shared <> CASE WHEN"
 	    " EXISTS (SELECT 1 FROM proposals p");
 	indexed_by(q, "proposals_shared");
-	sql(q, " WHERE p.shared = 1 AND p.id = r.proposal) THEN 1 ELSE 0 END"
+	sql(q, " WHERE " CN_PAGESQL_IS_SHARED("p.") " AND p.id = r.proposal)"
+	    " THEN 1 ELSE 0 END"
 	    " OR NOT EXISTS (SELECT 1 FROM events e");
 	indexed_by(q, "events_type_seq");
 	sql(q, " WHERE e.type");

@@ -33,6 +33,18 @@ enum cn_pagesql_dialect { CN_PAGESQL_SQLITE, CN_PAGESQL_PG };
 	"to_tsvector('council_search', title || ' ' ||"                       \
 	" coalesce((doc::jsonb)->>'text', ''))"
 
+/* What sight selects a proposal by besides its body, as conditions on
+ * its row (p: "" for the bare columns, or a qualifier with its dot, as
+ * "new." or "p."): adopted, everyone sees it; shared, partners do.  And
+ * each as 1 or 0 (0 for a row that a LEFT JOIN did not find). */
+#define CN_PAGESQL_IS_ADOPTED(p)                                              \
+	p "status = 'concluded' AND " p "outcome = 'adopted'"
+#define CN_PAGESQL_IS_SHARED(p) p "shared = 1"
+#define CN_PAGESQL_ADOPTED(p)                                                 \
+	"CASE WHEN " CN_PAGESQL_IS_ADOPTED(p) " THEN 1 ELSE 0 END"
+#define CN_PAGESQL_SHARED(p)                                                  \
+	"CASE WHEN " CN_PAGESQL_IS_SHARED(p) " THEN 1 ELSE 0 END"
+
 /* SQLite's search index (sqlite_query.c), an FTS5 table proposal_words
  * keyed by proposal id, holds each proposal's title, current text, and
  * sight: the words of who may see it, as this expression of its row p
@@ -44,9 +56,9 @@ enum cn_pagesql_dialect { CN_PAGESQL_SQLITE, CN_PAGESQL_PG };
  * on the proposals row stays, the authority.  PostgreSQL intersects its
  * words' index with the proposals' sight indexes itself. */
 #define CN_PAGESQL_SIGHT_WORDS(p)                                             \
-	"CASE WHEN " p ".status = 'concluded' AND " p ".outcome = 'adopted'"  \
-	" THEN 'adopted ' ELSE '' END || CASE WHEN " p ".shared = 1 THEN"      \
-	" 'shared ' ELSE '' END || 'b' || hex(upper(" p ".body))"
+	"CASE WHEN " CN_PAGESQL_IS_ADOPTED(p) " THEN 'adopted ' ELSE '' END"   \
+	" || CASE WHEN " CN_PAGESQL_IS_SHARED(p) " THEN 'shared ' ELSE '' END" \
+	" || 'b' || hex(upper(" p "body))"
 
 #define CN_PAGESQL_MAXP 128
 
@@ -100,10 +112,21 @@ int cn_pagesql_log(struct cn_pagesql *q, enum cn_pagesql_dialect d,
  *   record_fill:  the INSERT that fills an empty index;
  *   record_check: one row, one column: the first seq where the index and
  *                 its derivation differ, 0 when they agree. */
-#define CN_PAGESQL_ADOPTED(p)                                                 \
-	"CASE WHEN " p ".status = 'concluded' AND " p ".outcome = 'adopted'"  \
-	" THEN 1 ELSE 0 END"
-#define CN_PAGESQL_SHARED(p) "CASE WHEN " p ".shared = 1 THEN 1 ELSE 0 END"
+/* The triggers' bodies, the same on both backends (n: "new." or
+ * "NEW.", the row the trigger fires on):
+ *   RECORD_ENTRY: a record event's entry, with its proposal's sight
+ *                 fields as they stand (0 while the proposal has no row:
+ *                 the row's trigger sets them when it comes);
+ *   RECORD_SIGHT: a proposal's sight fields onto its entries. */
+#define CN_PAGESQL_RECORD_ENTRY(n)                                            \
+	"INSERT INTO public_record(seq, proposal, adopted, shared) VALUES("    \
+	n "seq, " n "proposal, coalesce((SELECT " CN_PAGESQL_ADOPTED("p.")     \
+	" FROM proposals p WHERE p.id = " n "proposal), 0), coalesce((SELECT " \
+	CN_PAGESQL_SHARED("p.") " FROM proposals p WHERE p.id = " n            \
+	"proposal), 0));"
+#define CN_PAGESQL_RECORD_SIGHT(n)                                            \
+	"UPDATE public_record SET adopted = " CN_PAGESQL_ADOPTED(n) ","         \
+	" shared = " CN_PAGESQL_SHARED(n) " WHERE proposal = " n "id;"
 void cn_pagesql_record_types(struct cn_pagesql *q, enum cn_pagesql_dialect d);
 void cn_pagesql_record_fill(struct cn_pagesql *q, enum cn_pagesql_dialect d);
 void cn_pagesql_record_check(struct cn_pagesql *q, enum cn_pagesql_dialect d);

@@ -99,15 +99,9 @@ static int record_index(struct cn_store_backend *b, struct cn_err *err)
 		"  CREATE INDEX public_record_proposal ON public_record(proposal);"
 		"  %s;"
 		"END IF; END $$;"
-		/* 0 while the proposal has no row: its row's trigger sets them */
 		"CREATE OR REPLACE FUNCTION council_public_record_event()"
-		"  RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
-		"  INSERT INTO public_record(seq, proposal, adopted, shared)"
-		"  VALUES(NEW.seq, NEW.proposal, coalesce((SELECT "
-		CN_PAGESQL_ADOPTED("p") " FROM proposals p WHERE p.id ="
-		"  NEW.proposal), 0), coalesce((SELECT " CN_PAGESQL_SHARED("p")
-		"  FROM proposals p WHERE p.id = NEW.proposal), 0));"
-		"  RETURN NULL; END $f$;"
+		"  RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+		CN_PAGESQL_RECORD_ENTRY("NEW.") " RETURN NULL; END $f$;"
 		"CREATE OR REPLACE TRIGGER public_record_event AFTER INSERT ON"
 		"  events FOR EACH ROW WHEN (NEW.proposal IS NOT NULL AND"
 		"  NEW.type%s) EXECUTE FUNCTION council_public_record_event();"
@@ -115,10 +109,7 @@ static int record_index(struct cn_store_backend *b, struct cn_err *err)
 		"  RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
 		"  IF TG_OP = 'DELETE' THEN UPDATE public_record SET adopted = 0,"
 		"    shared = 0 WHERE proposal = OLD.id;"
-		"  ELSE UPDATE public_record SET adopted = "
-		CN_PAGESQL_ADOPTED("NEW") ", shared = "
-		CN_PAGESQL_SHARED("NEW")
-		"    WHERE proposal = NEW.id;"
+		"  ELSE " CN_PAGESQL_RECORD_SIGHT("NEW.")
 		"  END IF; RETURN NULL; END $f$;"
 		"CREATE OR REPLACE TRIGGER public_record_new AFTER INSERT OR"
 		"  DELETE ON proposals FOR EACH ROW"

@@ -25,18 +25,13 @@
 #include "../core/buf.h"
 #include "pagesql.h"
 
-/* A proposal's sight fields onto its public record's entries. */
-#define RECORD_SIGHT                                                          \
-	"UPDATE public_record SET adopted = " CN_PAGESQL_ADOPTED("new") ","    \
-	" shared = " CN_PAGESQL_SHARED("new") " WHERE proposal = new.id;"
-
 /* What a proposal is found by: its title and its current text (a
  * recirculated text replaces the old one, and raises the revision), and
  * its sight words (pagesql.h, CN_PAGESQL_SIGHT_WORDS). */
 #define SEARCH_ROW                                                            \
 	"INSERT INTO proposal_words(rowid, title, text, sight) VALUES(new.id," \
 	" new.title, coalesce(json_extract(new.doc, '$.text'), ''), "          \
-	CN_PAGESQL_SIGHT_WORDS("new") ");"
+	CN_PAGESQL_SIGHT_WORDS("new.") ");"
 
 static const char query_schema[] =
 	/* A restricted log's branches (pagesql.c) walk one type's events in
@@ -89,16 +84,17 @@ static const char query_schema[] =
 	"CREATE INDEX IF NOT EXISTS public_record_proposal"
 	"  ON public_record(proposal);"
 	"CREATE TRIGGER IF NOT EXISTS public_record_new AFTER INSERT ON"
-	"  proposals BEGIN " RECORD_SIGHT " END;"
+	"  proposals BEGIN " CN_PAGESQL_RECORD_SIGHT("new.") " END;"
 	"CREATE TRIGGER IF NOT EXISTS public_record_change AFTER UPDATE ON"
 	"  proposals WHEN old.status IS NOT new.status OR old.outcome IS NOT"
-	"  new.outcome OR old.shared IS NOT new.shared BEGIN " RECORD_SIGHT " END;"
+	"  new.outcome OR old.shared IS NOT new.shared BEGIN "
+	CN_PAGESQL_RECORD_SIGHT("new.") " END;"
 	"CREATE TRIGGER IF NOT EXISTS public_record_gone AFTER DELETE ON"
 	"  proposals BEGIN UPDATE public_record SET adopted = 0, shared = 0"
 	"  WHERE proposal = old.id; END;";
 
-/* A new record event's entry, with its proposal's sight fields as they
- * stand (0 while the proposal has no row: its row's trigger sets them). */
+/* A new record event's entry (CN_PAGESQL_RECORD_ENTRY), on an event of
+ * a record type. */
 static int record_trigger(struct cn_store_backend *b, struct cn_err *err)
 {
 	struct cn_pagesql types;
@@ -109,13 +105,8 @@ static int record_trigger(struct cn_store_backend *b, struct cn_err *err)
 	cn_pagesql_record_types(&types, CN_PAGESQL_SQLITE);
 	cn_buf_printf(&ddl, "CREATE TRIGGER IF NOT EXISTS public_record_event"
 		      " AFTER INSERT ON events WHEN new.proposal IS NOT NULL AND"
-		      " new.type%s BEGIN INSERT INTO public_record(seq, proposal,"
-		      " adopted, shared) VALUES(new.seq, new.proposal,"
-		      " coalesce((SELECT " CN_PAGESQL_ADOPTED("p") " FROM"
-		      " proposals p WHERE p.id = new.proposal), 0),"
-		      " coalesce((SELECT " CN_PAGESQL_SHARED("p") " FROM"
-		      " proposals p WHERE p.id = new.proposal), 0)); END;",
-		      types.sql);
+		      " new.type%s BEGIN " CN_PAGESQL_RECORD_ENTRY("new.")
+		      " END;", types.sql);
 	if (cn_buf_finish(&ddl, &text))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	rc = cn_sq_exec(b, text, err);
@@ -162,7 +153,7 @@ int cn_sq_create_query(struct cn_store_backend *b, struct cn_err *err)
 	    (!had && cn_sq_exec(b, "INSERT INTO proposal_words(rowid, title,"
 				" text, sight) SELECT id, title, coalesce("
 				"json_extract(doc, '$.text'), ''), "
-				CN_PAGESQL_SIGHT_WORDS("proposals") " FROM"
+				CN_PAGESQL_SIGHT_WORDS("") " FROM"
 				" proposals", err)) ||
 	    cn_sq_exec(b, "COMMIT", err)) {
 		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
