@@ -86,6 +86,32 @@ test('NATO today: from the bodies page, every ally a veto player with 1/32 of th
   await page.close();
 });
 
+// settle() waits for the view asked for, not the one before it.  The
+// analysis's code held back a second: the not-found page's heading stays
+// drawn meanwhile, and a wait that took it for the analysis let axe run on
+// a table drawn mid-audit, before its box was made a focusable region (CI,
+// a11y.test.mjs: scrollable-region-focusable on /bodies/NAC/analysis).
+test('settle waits for the view asked for: the analysis whose code comes a second late', async () => {
+  const page = await browser.newPage('public', { viewport: { width: 390, height: 844 } });
+  await page.goto(`${base}/#/no-such-page`);
+  await settle(page);
+  await page.route(/\/views\/analysis-[^/]*\.js$/, async (r) => {
+    await new Promise((res) => setTimeout(res, 1000));
+    await r.continue();
+  });
+  await page.goto(`${base}/#/bodies/NAC/analysis`);
+  await settle(page);
+  assert.equal(await page.locator('#an-today-table').count(), 1, 'the analysis is drawn when settle returns');
+  // and the table's box is a focusable region exactly when it scrolls
+  const boxes = await page.evaluate(() => [...document.querySelectorAll('.table-wrap')].map((w) => [
+    w.scrollWidth > w.clientWidth + 1, w.getAttribute('tabindex') === '0' && w.getAttribute('role') === 'region']));
+  assert.ok(boxes.length > 0);
+  for (const [over, region] of boxes) assert.equal(region, over);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  assert.deepEqual(browser.errors, []);
+  await page.close();
+});
+
 test('the date: 16 members before the accessions of 12 March 1999; the slider walks the changes', async () => {
   const page = await browser.newPage('public');
   await page.goto(`${base}/#/bodies/NAC/analysis`);

@@ -151,6 +151,10 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 // proposal's page, its "who can still block it" too (asked for with its
 // button, or drawn when it comes into view once asked for in the tab).
 export async function settle(page) {
+  // The view of the address shown, not the one before it: main.js marks
+  // main with the hash whose view it has drawn (a view whose code is still
+  // on its way leaves the last one's heading in place).
+  await page.waitForFunction(() => document.querySelector('main')?.dataset.drawn === location.hash);
   await page.locator('main h1').first().waitFor();
   await page.waitForFunction(() => !document.querySelector('main .loading'));
   // The poll may draw the proposal anew at any moment (a busy machine

@@ -89,8 +89,18 @@ function renderHeader(path) {
       } }, t('web.signin.sign_out')));
 }
 
+// main's data-drawn names the hash whose view is drawn (as the view left
+// it: the analysis writes its date into the hash), and is absent while a
+// route is on its way; whoever waits for a view (the browser tests' settle)
+// waits for it to name the address shown, not for the view before.
 async function route() {
   const seq = ++routeSeq;
+  delete main.dataset.drawn;
+  await drawRoute(seq);
+  if (seq === routeSeq) main.dataset.drawn = location.hash;
+}
+
+async function drawRoute(seq) {
   for (const c of cleanups.splice(0)) { try { c(); } catch { /* ignore */ } }
   const { path, query } = parseHash(location.hash);
   const hit = ROUTES.find(([re]) => re.test(path));
