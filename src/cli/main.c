@@ -148,7 +148,8 @@ const struct cmd cli_commands[] = {
 	 "verify the record: chain, tree, checkpoints",
 	 "Recompute every event's hash and link, the Merkle tree, every signed\n"
 	 "checkpoint (signature and consistency), and compare the projections\n"
-	 "with a replay of the log, read once.  Names the first bad event.\n"
+	 "and the public record's index with a replay of the log, read once.\n"
+	 "Names the first bad event.\n"
 	 "With --since, only what was added after a checkpoint you trust.\n"},
 	{"keygen", cmd_keygen, cli_opts_keygen, ONE(NULL, 0, CLI_NO_STORE),
 	 "make a delegation's Ed25519 signing key",
