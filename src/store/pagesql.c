@@ -362,12 +362,19 @@ int cn_pagesql_log(struct cn_pagesql *q, enum cn_pagesql_dialect d,
 			branch_close(q, lq, k++);
 		}
 	}
-	/* Everything about the proposals it sees in full. */
+	/* Everything about the proposals it sees in full: the log walked in
+	 * seq order from the cursor, each event's proposal looked up by its
+	 * key, until the page is full.  A member sits on the bodies that
+	 * decide most of what is proposed (every ally on the NAC), so the walk
+	 * is short, whatever the log's length.  Not "proposal IN (SELECT id
+	 * ...)": SQLite reads that as every id of those bodies, then every
+	 * event of each in the range, sorted: the whole log's worth. */
 	if (lq->sight.nbodies) {
 		sql(q, " UNION ");
 		branch_open(q, lq);
-		sql(q, " AND proposal IN (SELECT id FROM proposals WHERE ");
-		body_in(q, "body", lq->sight.bodies, lq->sight.nbodies);
+		sql(q, " AND EXISTS (SELECT 1 FROM proposals p"
+		    " WHERE p.id = events.proposal AND ");
+		body_in(q, "p.body", lq->sight.bodies, lq->sight.nbodies);
 		sql(q, ")");
 		branch_close(q, lq, k++);
 	}
