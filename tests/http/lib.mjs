@@ -97,7 +97,15 @@ export function makeStore({ at } = {}) {
 
 // port: the one to listen on (default: a free one), for a test that must
 // name it before the server starts (serve --origin).
-export async function startServer(db, { threads = 2, timeout = 15, web, args = [], port: want } = {}) {
+//
+// timeout: the idle timeout, 60 s unless a test asks for its own.  fetch
+// keeps a connection in its pool and retires it on the server's Keep-Alive
+// hint, by a timer; a test that blocks its event loop longer than the hint
+// (execFileSync of the CLI: a person's password hashed three times on a
+// loaded machine took 17 s) then writes into a connection the server has
+// closed, and the request fails ("fetch failed", people.test.mjs's before
+// hook with 15 s, two checks at once).
+export async function startServer(db, { threads = 2, timeout = 60, web, args = [], port: want } = {}) {
   const port = want || await freePort();
   const child = spawn(COUNCIL, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`,
     '--threads', String(threads), '--timeout', String(timeout),

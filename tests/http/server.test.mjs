@@ -160,13 +160,17 @@ test('garbage, huge headers and slow clients do not stop the server', async () =
   const waited = Date.now() - t0;
   assert.ok(waited < 7000, `slow client cut off after ${waited} ms`);
   assert.ok(!/^HTTP\/1\.1 2/.test(slow));
-  // many connections at once, each answered
-  const rs = await Promise.all(Array.from({ length: 100 }, () => api(srv.base, null, 'GET', '/api/v1/bodies')));
-  assert.ok(rs.every((r) => r.status === 200));
+  // after all of that, it still answers
   assert.equal((await api(srv.base, null, 'GET', '/healthz')).status, 200);
   await srv.stop();
   assert.match(council(store.db, 'verify'), /^ok: /);
+  // many connections at once, each answered: on a server with the usual
+  // idle timeout, since with 2 s a connection the starved client opens
+  // but writes into late (two checks at once on 2 CPUs) is closed as idle
   srv = await startServer(store.db);
+  const rs = await Promise.all(Array.from({ length: 100 }, () => api(srv.base, null, 'GET', '/api/v1/bodies')));
+  assert.ok(rs.every((r) => r.status === 200));
+  assert.equal((await api(srv.base, null, 'GET', '/healthz')).status, 200);
 });
 
 test('the server announces its idle timeout, and a client that honours it never writes into a closing connection', async () => {
@@ -186,7 +190,7 @@ test('the server announces its idle timeout, and a client that honours it never 
   }
   await srv.stop();
   srv = await startServer(store.db);
-  assert.equal((await api(srv.base, null, 'GET', '/healthz')).headers.get('keep-alive'), 'timeout=15');
+  assert.equal((await api(srv.base, null, 'GET', '/healthz')).headers.get('keep-alive'), 'timeout=60');
 });
 
 test('a deadline the writer woke late for still concludes (server paused across it)', async () => {

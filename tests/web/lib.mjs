@@ -22,8 +22,9 @@ export const { chromium } = require('playwright-core');
 if (!existsSync(join(WEB_DIST, 'index.html')))
   throw new Error(`${WEB_DIST}/index.html is missing: run "npm run build" in web/`);
 
-// tests/http/lib.mjs's server, with the page served from WEB_DIST.
-export function startWebServer(db, { threads = 4, timeout = 15 } = {}) {
+// tests/http/lib.mjs's server, with the page served from WEB_DIST (and its
+// idle timeout, 60 s: see startServer).
+export function startWebServer(db, { threads = 4, timeout = 60 } = {}) {
   return startServer(db, { threads, timeout, web: WEB_DIST });
 }
 
