@@ -4,12 +4,13 @@
 #   make check  install what is missing, build with -Werror + ASan/UBSan,
 #               run every test; last line "N passed, M failed"
 # Campaigns, longer than a check and not part of it: make property (the
-# verify property over 200 sequences), make fuzz, make crash, make deb-check.
+# verify property over 200 sequences), make oom (out of memory at every
+# allocation), make fuzz, make crash, make deb-check.
 BUILD       ?= build
 CHECK_BUILD ?= build-check
 DB          ?= council.db
 
-.PHONY: all run check deps deps-test deps-package build build-check web deb deb-check fuzz property bench bench-pg bench-scale crash lighthouse clean
+.PHONY: all run check deps deps-test deps-package build build-check web deb deb-check fuzz property oom bench bench-pg bench-scale crash lighthouse clean
 
 all: build
 
@@ -118,5 +119,12 @@ property: build-check
 	@PROPERTY_SEED=$${PROPERTY_SEED:-20260209} PROPERTY_SEQUENCES=$${PROPERTY_SEQUENCES:-200} \
 		$(CHECK_BUILD)/test_property
 
+# test_oom with every allocation of the core's operations failed in turn,
+# and OOM_BUDGET (default 600) points of each of the app's; `make check`
+# samples 120 of the core's larger ones and 40 of the app's
+# (tests/unit/test_oom.c).  About 20 minutes on a 2-CPU machine.
+oom: build-check
+	@COUNCIL_OOM_BUDGET=$${OOM_BUDGET:-600} $(CHECK_BUILD)/test_oom
+
 clean:
-	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz build-bench $(DEB_DIR) web/dist web/node_modules tests/web/lighthouse/node_modules
+	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz build-fuzz-smoke build-bench $(DEB_DIR) web/dist web/node_modules tests/web/lighthouse/node_modules
