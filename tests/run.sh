@@ -139,7 +139,8 @@ run_lint() { # eslint over web/: one test per file, passed when it reports nothi
 run_fuzz() { # libFuzzer smoke runs, each target counted
 	# 1 s: libFuzzer runs every seed before it looks at the clock, so a
 	# smoke run is the seeds and a second's mutations; most of its CPU is
-	# the clang build (about a minute), which says every target builds.
+	# the clang build (about a minute, unoptimised: tests/fuzz/run.sh),
+	# which says every target builds.
 	local log=$1 p f
 	FUZZ_SMOKE=1 FUZZ_SECONDS=${FUZZ_SMOKE_SECONDS:-1} tests/fuzz/run.sh >"$log" 2>&1
 	p=$(grep -c '^ok - ' "$log")
