@@ -4,8 +4,8 @@
 #   make check  install what is missing, build with -Werror + ASan/UBSan,
 #               run every test; last line "N passed, M failed"
 # Campaigns, longer than a check and not part of it: make property (the
-# verify property over 200 sequences), make oom (out of memory at every
-# allocation), make fuzz, make crash, make deb-check.
+# verify property over 200 sequences), make oom (out of memory at many
+# more allocations), make fuzz, make crash, make deb-check.
 BUILD       ?= build
 CHECK_BUILD ?= build-check
 DB          ?= council.db
@@ -119,10 +119,10 @@ property: build-check
 	@PROPERTY_SEED=$${PROPERTY_SEED:-20260209} PROPERTY_SEQUENCES=$${PROPERTY_SEQUENCES:-200} \
 		$(CHECK_BUILD)/test_property
 
-# test_oom with every allocation of the core's operations failed in turn,
-# and OOM_BUDGET (default 600) points of each of the app's; `make check`
-# samples 120 of the core's larger ones and 40 of the app's
-# (tests/unit/test_oom.c).  About 20 minutes on a 2-CPU machine.
+# test_oom failing each operation's allocations in turn: every one where
+# there are up to OOM_BUDGET (default 600), that many spread over the
+# rest; `make check` samples 120 of the core's larger operations and 40
+# of the app's (tests/unit/test_oom.c).
 oom: build-check
 	@COUNCIL_OOM_BUDGET=$${OOM_BUDGET:-600} $(CHECK_BUILD)/test_oom
 

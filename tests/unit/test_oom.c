@@ -36,7 +36,7 @@
  * about 13,000) are sampled: every N of the first and last `edge` allocations and
  * evenly spaced ones between; COUNCIL_OOM_ALL=1 tries every N of every
  * operation (slow), COUNCIL_OOM_BUDGET=N about N of every sampled one
- * (`make oom`: 600, every N of all but the app's largest operations).
+ * (`make oom`: 600).
  * COUNCIL_OOM_EACH=1 prints every finding at every
  * point, not only the first of each kind.
  *
@@ -1446,8 +1446,8 @@ static void fp_none(struct fp *f)
  * last 30, and 60 between.  Each point is a forked child, and on a
  * 2-CPU VM the fork, not the operation, is most of its cost (about 40 ms
  * a point): these five took 76 s of the check's CPU at every N (the views
- * at 300 points).  `make oom` tries every N of them
- * (COUNCIL_OOM_BUDGET). */
+ * at 300 points).  `make oom` tries up to 600 of each
+ * (COUNCIL_OOM_BUDGET): every N but the views'. */
 #define MANY(name, run, fp, kind) INJECT(name, run, fp, kind, 30, 120)
 #define PREP(name, run) {name, run, fp_none, 0, 0, 0, 0}
 
