@@ -155,10 +155,10 @@ test('sight: a webhook never carries what its owner may not see', async () => {
   // is done with the three once its cursor has passed the last of them,
   // what it must hear of has been received, and every attempt in its
   // delivery log has been delivered (and received).  The log lists
-  // attempts, not notices: a notice queued with the cursor's move but not
-  // yet sent (in the next batch of HOOKS_PARALLEL) is not in it, so an
-  // empty log proved nothing (Japan's one delivery was once found missing
-  // that way, on a loaded machine).
+  // attempts, not notices: a notice queued with the cursor's move is in
+  // it only once its first attempt is over (claimed, sent, answered,
+  // recorded), so an empty log proved nothing (Japan's one delivery was
+  // once found missing that way, on a loaded machine).
   const secGot = await until('the secretariat', () => at('/sec-sight').find((g) => JSON.parse(g.body).payload.id === shared));
   const last = JSON.parse(secGot.body).seq;
   const about = (g) => { const p = JSON.parse(g.body).payload; return p.id ?? p.proposal; };
