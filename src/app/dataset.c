@@ -92,6 +92,8 @@ static int seed_fn(const struct cn_world *w, int64_t now, const void *arg,
 	it->type = CN_EV_ALLIANCE_FOUNDED;
 	it->payload = json_pack("{s:O}", "alliance",
 				json_object_get(root, "alliance"));
+	if (!it->payload)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++) {
 		const json_t *arr = json_object_get(root, sections[s].name), *rec;
 		size_t i;
