@@ -3,7 +3,7 @@
 # FUZZ_SECONDS (default 60).  Prints "ok - NAME (...)" or "FAIL - NAME"
 # per target, with its executions per second.
 #
-# The targets link meson's own libcouncil.a, built in build-fuzz/ by clang
+# The targets link meson's own libcouncil.a, built (build-fuzz/) by clang
 # with -Dfuzz=true (libFuzzer's coverage instrumentation on the whole
 # library) and ASan + UBSan: whatever the library holds, the fuzzers hold,
 # with no source list kept here.  Corpora are kept in the build directory

@@ -173,8 +173,11 @@ test('sight: a webhook never carries what its owner may not see', async () => {
   });
   await settled('FR', '/fr-sight', fr, [nac, shared]);
   await settled('JP', '/jp-sight', jp, [shared]);
+  assert.ok(at('/fr-sight').some((g) => about(g) === shared));
+  assert.ok(at('/jp-sight').some((g) => about(g) === shared));
   assert.ok(at('/sec-sight').some((g) => about(g) === npg));
   assert.ok(!at('/fr-sight').some((g) => about(g) === npg), 'France never hears of the NPG item');
+  assert.ok(at('/fr-sight').some((g) => about(g) === nac));
   assert.ok(!at('/jp-sight').some((g) => about(g) === npg), 'Japan never hears of the NPG item');
   assert.ok(!at('/jp-sight').some((g) => about(g) === nac), 'Japan never hears of an unshared item');
   for (const [who, path, h] of [['FR', '/fr-sight', fr], ['JP', '/jp-sight', jp]]) {

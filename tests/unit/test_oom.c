@@ -1442,8 +1442,8 @@ static void fp_none(struct fp *f)
 	{name, run, fp, kind, edge, budget, 1}
 /* Through the app: sampled (each point costs a store's work). */
 #define APP(name, run, fp) INJECT(name, run, fp, STORE, 10, 40)
-/* Hundreds of allocations without a store: every one of the first and
- * last 30, and 60 between.  Each point is a forked child, and on a
+/* Hundreds of allocations, each point a small one: every one of the
+ * first and last 30, and 60 between.  Each point is a forked child, and on a
  * 2-CPU VM the fork, not the operation, is most of its cost (about 40 ms
  * a point): these five took 76 s of the check's CPU at every N (the views
  * at 300 points).  `make oom` tries up to 600 of each
