@@ -20,7 +20,7 @@ PKGS="gcc make meson ninja-build pkg-config libsqlite3-dev libsodium-dev \
 libjansson-dev libmicrohttpd-dev libssl-dev sqlite3 iso-codes curl jq \
 libpq-dev libcurl4-openssl-dev libcbor-dev libmimalloc-dev nettle-dev \
 zlib1g-dev"
-# test: cmocka, clang with libFuzzer (fuzz smoke tests) and its sanitizer
+# test: cmocka, clang with libFuzzer (make fuzz) and its sanitizer
 # runtime; strace, which kills `council init` and `council migrate` at
 # chosen system calls (tests/cli/test_hostile.sh, test_migrate.sh);
 # postgresql-15, whose initdb and pg_ctl start the throwaway cluster the

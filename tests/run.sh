@@ -4,7 +4,7 @@
 # Counts individual test cases: cmocka unit tests (each case), CLI tests
 # (each assertion of tests/cli/*.sh, run against the real binary), HTTP and
 # browser tests (each node:test case), the web page's lint (each file) and
-# unit tests (each case), and fuzz smoke runs (each target).  Exits non-zero
+# unit tests (each case), and the fuzz targets over their seeds (each).  Exits non-zero
 # when anything failed.
 #
 # Each test file is one job, and JOBS jobs (default: one more than the
@@ -136,16 +136,14 @@ run_lint() { # eslint over web/: one test per file, passed when it reports nothi
 	echo "COUNT $p $f 0"
 }
 
-run_fuzz() { # libFuzzer smoke runs, each target counted
-	# 1 s: libFuzzer runs every seed before it looks at the clock, so a
-	# smoke run is the seeds and a second's mutations; most of its CPU is
-	# the clang build (about a minute, unoptimised: tests/fuzz/run.sh),
-	# which says every target builds.
+run_fuzz() { # fuzz targets over their seeds, each target counted
+	# without libFuzzer: each target's replay_NAME in this build
+	# (tests/fuzz/replay.c, tests/fuzz/run.sh); `make fuzz` fuzzes.
 	local log=$1 p f
-	FUZZ_SMOKE=1 FUZZ_SECONDS=${FUZZ_SMOKE_SECONDS:-1} tests/fuzz/run.sh >"$log" 2>&1
+	FUZZ_SMOKE=1 FUZZ_REPLAY_BUILD=$BUILD tests/fuzz/run.sh >"$log" 2>&1
 	p=$(grep -c '^ok - ' "$log")
 	f=$(grep -c '^FAIL - ' "$log")
-	echo "fuzz smoke: $p passed, $f failed"
+	echo "fuzz targets: $p passed, $f failed"
 	grep -E '^(ok|FAIL) - ' "$log" | sed 's/^/    /'
 	[ "$f" != 0 ] && grep -B2 -A20 'ERROR' "$log" | head -40 | sed 's/^/    /'
 	echo "COUNT $p $f 0"
@@ -176,7 +174,7 @@ queue+=("run_lint")
 for s in tests/web/unit/*.test.mjs; do
 	[ -f "$s" ] && queue+=("run_node $s unit/$(basename "$s")")
 done
-queue+=("heading == fuzz smoke (libFuzzer, ${FUZZ_SMOKE_SECONDS:-1}s each)")
+queue+=("heading == fuzz targets over their seeds (make fuzz fuzzes)")
 queue+=("run_fuzz")
 
 # job I CMD...: run one job, its report to $results/I.out, its time to I.time

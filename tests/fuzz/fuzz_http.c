@@ -406,7 +406,7 @@ static int decode(const uint8_t *data, size_t size, struct fuzz_req *fr,
 
 static struct {
 	char dir[128];
-	char db[192], key[192], pristine[192], pristine_key[192];
+	char db[192], key[200], pristine[192], pristine_key[200]; /* db + ".key" */
 	char web[192];
 	struct cn_api api;
 	struct cn_reader *watch; /* the log's size, from outside the server */

@@ -66,7 +66,7 @@ static int mem_load(void *ctx, int64_t id, struct cn_proposal **out)
 static void paged(const uint8_t *in, size_t len, int whole)
 {
 	struct mem_pager m = {0};
-	struct cn_world_pager hook = {mem_load, mem_bytes, mem_keep, &m};
+	struct cn_world_pager hook = {mem_load, mem_bytes, mem_keep, &m, NULL};
 	struct cn_err err;
 	struct cn_world w;
 	uint8_t *out = NULL;

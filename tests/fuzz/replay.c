@@ -1,0 +1,153 @@
+/*
+ * replay.c - a fuzz target run without libFuzzer: each input named on the
+ * command line (a file, or every file of a directory, in name order) goes
+ * once through the target's LLVMFuzzerTestOneInput.
+ *
+ * `make check` links every tests/fuzz/fuzz_*.c with this file in its own
+ * gcc build (ASan + UBSan, the build every other test runs), as
+ * build-check/replay_NAME, and runs it over the target's seeds: each
+ * target is compiled and its properties hold on every seed, at no cost
+ * of a second compiler's build of the whole library.  Searching for new
+ * inputs is the campaign's work (`make fuzz`: clang, libFuzzer).
+ *
+ * What libFuzzer does that a target relies on, this does too: it calls
+ * LLVMFuzzerInitialize first when the target has one (fuzz_http builds
+ * its store there), and it writes "Running: PATH" on stderr before each
+ * input, the line tests/fuzz/run.sh pairs with fuzz_http's trace.  A
+ * finding is the sanitizers' (they stop the process) or the target's
+ * own abort(); leaks are LeakSanitizer's, at exit, over all the inputs.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
+
+/* Reads PATH whole and runs it; 0, or -1 after saying why it could not. */
+static int run_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (len == cap) {
+			uint8_t *more;
+			cap = cap ? 2 * cap : 4096;
+			if (!(more = realloc(buf, cap))) {
+				fprintf(stderr, "replay: %s: out of memory\n", path);
+				free(buf);
+				fclose(f);
+				return -1;
+			}
+			buf = more;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "replay: %s: read error\n", path);
+		free(buf);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	fprintf(stderr, "Running: %s\n", path);
+	/* libFuzzer hands over a buffer of exactly the input's size, so a
+	 * read past its end is a finding: copy it into one. */
+	uint8_t *exact = malloc(len ? len : 1);
+	if (!exact) {
+		fprintf(stderr, "replay: %s: out of memory\n", path);
+		free(buf);
+		return -1;
+	}
+	if (len)
+		memcpy(exact, buf, len);
+	free(buf);
+	LLVMFuzzerTestOneInput(exact, len);
+	free(exact);
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Runs every regular file of directory DIR, in name order. */
+static int run_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc = 0;
+
+	if (!d) {
+		fprintf(stderr, "replay: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			char **more = realloc(names, (cap = cap ? 2 * cap : 64) * sizeof(*names));
+			if (!more) {
+				rc = -1;
+				break;
+			}
+			names = more;
+		}
+		size_t len = strlen(dir) + strlen(e->d_name) + 2;
+		if (!(names[n] = malloc(len))) {
+			rc = -1;
+			break;
+		}
+		snprintf(names[n++], len, "%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	if (rc)
+		fprintf(stderr, "replay: %s: out of memory\n", dir);
+	else if (n)
+		qsort(names, n, sizeof(*names), by_name);
+	for (i = 0; i < n; i++) {
+		if (!rc)
+			rc = run_file(names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	int i, rc = 0;
+	struct stat st;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s INPUT_OR_DIRECTORY...\n", argv[0]);
+		return 2;
+	}
+	if (LLVMFuzzerInitialize)
+		LLVMFuzzerInitialize(&argc, &argv);
+	for (i = 1; i < argc && !rc; i++) {
+		if (stat(argv[i], &st) != 0) {
+			fprintf(stderr, "replay: %s: %s\n", argv[i], strerror(errno));
+			rc = -1;
+		} else {
+			rc = S_ISDIR(st.st_mode) ? run_dir(argv[i]) : run_file(argv[i]);
+		}
+	}
+	return rc ? 1 : 0;
+}
