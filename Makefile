@@ -121,8 +121,8 @@ property: build-check
 
 # test_oom failing each operation's allocations in turn: every one where
 # there are up to OOM_BUDGET (default 600), that many spread over the
-# rest; `make check` samples 120 of the core's larger operations and 40
-# of the app's (tests/unit/test_oom.c).
+# rest; `make check` samples 60 of the core's larger operations and 24
+# of the app's, from an offset drawn each run (tests/unit/test_oom.c).
 oom: build-check
 	@COUNCIL_OOM_BUDGET=$${OOM_BUDGET:-600} $(CHECK_BUILD)/test_oom
 

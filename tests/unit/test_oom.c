@@ -34,7 +34,9 @@
  * failures, and advances it operation by operation).  Operations with
  * more allocations than their budget (seeding the NATO dataset makes
  * about 13,000) are sampled: every N of the first and last `edge` allocations and
- * evenly spaced ones between; COUNCIL_OOM_ALL=1 tries every N of every
+ * evenly spaced ones between, from an offset drawn afresh each run (printed
+ * first; COUNCIL_OOM_OFFSET=K repeats a run's points), so that runs after
+ * runs reach different ones; COUNCIL_OOM_ALL=1 tries every N of every
  * operation (slow), COUNCIL_OOM_BUDGET=N about N of every sampled one
  * (`make oom`: 600).
  * COUNCIL_OOM_EACH=1 prints every finding at every
@@ -62,6 +64,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/app.h"
@@ -370,6 +373,8 @@ static struct {
 	char odd_seen[1024];       /* what the odd store's other readers gave */
 	size_t n_odd_seen;
 	char refusal[CN_ERR_MSG_MAX]; /* why the app refused a command */
+	/* run */
+	unsigned long offset;      /* where the sampled points start (main) */
 } S;
 
 static void out_release(void)
@@ -1440,15 +1445,18 @@ static void fp_none(struct fp *f)
 
 #define INJECT(name, run, fp, kind, edge, budget) \
 	{name, run, fp, kind, edge, budget, 1}
-/* Through the app: sampled (each point costs a store's work). */
-#define APP(name, run, fp) INJECT(name, run, fp, STORE, 10, 40)
+/* Through the app: sampled (each point costs a store's work): the first
+ * and last 6, and 12 between.  At 40 points each (edges of 10) they took
+ * 74 s of test_oom's 127 s of CPU on a 2-CPU VM (2026-12-06); the
+ * offset drawn each run (S.offset) moves the 12 from run to run. */
+#define APP(name, run, fp) INJECT(name, run, fp, STORE, 6, 24)
 /* Hundreds of allocations, each point a small one: every one of the
- * first and last 30, and 60 between.  Each point is a forked child, and on a
+ * first and last 15, and 30 between.  Each point is a forked child, and on a
  * 2-CPU VM the fork, not the operation, is most of its cost (about 40 ms
  * a point): these five took 76 s of the check's CPU at every N (the views
- * at 300 points).  `make oom` tries up to 600 of each
+ * at 300 points), 31 s at 120 points.  `make oom` tries up to 600 of each
  * (COUNCIL_OOM_BUDGET): every N but the views'. */
-#define MANY(name, run, fp, kind) INJECT(name, run, fp, kind, 30, 120)
+#define MANY(name, run, fp, kind) INJECT(name, run, fp, kind, 15, 60)
 #define PREP(name, run) {name, run, fp_none, 0, 0, 0, 0}
 
 static const struct op ops[] = {
@@ -1749,7 +1757,9 @@ static long next_point(const struct op *op, long n, long total)
 	stride = (total - 2 * op->edge) / (budget - 2 * op->edge);
 	if (stride < 1)
 		stride = 1;
-	return n + stride > total - op->edge ? total - op->edge : n + stride;
+	/* after the edge, the run's offset into a stride, then strides */
+	n += n == op->edge ? 1 + (long)(S.offset % (unsigned long)stride) : stride;
+	return n > total - op->edge ? total - op->edge : n;
 }
 
 /* COUNCIL_OOM_ONLY=NAME,NAME...: inject into these operations only (the
@@ -1980,6 +1990,15 @@ int main(void)
 	 * (in parts, store/snapparts.h) and its opens restore from them,
 	 * failures and all. */
 	setenv("COUNCIL_SNAPSHOT_EVERY", "2", 0);
+	/* the sampled points' offset: drawn afresh (pid and clock), or the
+	 * one a run printed */
+	S.offset = env("COUNCIL_OOM_OFFSET")
+			   ? strtoul(env("COUNCIL_OOM_OFFSET"), NULL, 10)
+			   : (unsigned long)getpid() * 2654435761u ^ (unsigned long)time(NULL);
+	S.offset %= 1000000;
+	printf("sampled points from offset %lu (COUNCIL_OOM_OFFSET=%lu repeats them)\n",
+	       S.offset, S.offset);
+	fflush(stdout);
 	oom_install();
 	for (size_t i = 0; i < NOPS; i++)
 		tests[i] = (struct CMUnitTest){ops[i].name, run_op, NULL, NULL,
