@@ -44,7 +44,7 @@ static void make(struct seq *s, int from)
 	cn_merkle_mem_init(&s->tree);
 	for (int i = 0; i < N; i++) {
 		uint8_t leaf[CN_MERKLE_HASH_LEN], root[CN_MERKLE_HASH_LEN];
-		char data[16];
+		char data[24]; /* "leaf " and any int */
 
 		snprintf(data, sizeof(data), "leaf %d", i);
 		cn_merkle_leaf_hash(data, strlen(data), leaf);
