@@ -52,10 +52,13 @@ run: build
 	      "tokens: ./$(BUILD)/council --db $(DB) token issue --role secretariat"
 	./$(BUILD)/council --db $(DB) serve --listen $(LISTEN)
 
+# -O1, as the sanitizers' authors advise for speed: on a 2-CPU VM it
+# cost 14 s more CPU to build than -O0 and ran test_snapshot, the HTTP
+# access table and test_oom in 7 to 11% less (2026-12-06).
 build-check: deps-test web
 	@test -f $(CHECK_BUILD)/build.ninja || meson setup $(CHECK_BUILD) \
 		-Db_sanitize=address,undefined -Db_lundef=false \
-		-Dbuildtype=debug >/dev/null
+		-Dbuildtype=debug -Doptimization=1 >/dev/null
 	@ninja --quiet -C $(CHECK_BUILD)
 
 # The release build too: `make run` builds it, and -O2 finds warnings
