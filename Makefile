@@ -130,4 +130,4 @@ oom: build-check
 	@COUNCIL_OOM_BUDGET=$${OOM_BUDGET:-600} $(CHECK_BUILD)/test_oom
 
 clean:
-	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz build-bench $(DEB_DIR) web/dist web/node_modules tests/web/lighthouse/node_modules
+	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz build-fuzz-smoke build-bench $(DEB_DIR) web/dist web/node_modules tests/web/lighthouse/node_modules

@@ -59,6 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(ev.seq >= 1);
 	w.last_seq = ev.seq - 1;
 	/* an event refused by the world says why */
+	err = (struct cn_err){0};
 	if (cn_world_apply(&w, &ev, &err) && err.code == CN_OK)
 		abort();
 	cn_world_release(&w);

@@ -1,7 +1,8 @@
 /*
  * replay.c - a fuzz target run without libFuzzer: each input named on the
- * command line (a file, or every file of a directory, in name order) goes
- * once through the target's LLVMFuzzerTestOneInput.
+ * command line (a file, or every file under a directory, in name order,
+ * as libFuzzer reads a corpus) goes once through the target's
+ * LLVMFuzzerTestOneInput.
  *
  * `make check` links every tests/fuzz/fuzz_*.c with this file in its own
  * gcc build (ASan + UBSan, the build every other test runs), as
@@ -14,8 +15,10 @@
  * LLVMFuzzerInitialize first when the target has one (fuzz_http builds
  * its store there), and it writes "Running: PATH" on stderr before each
  * input, the line tests/fuzz/run.sh pairs with fuzz_http's trace.  A
- * finding is the sanitizers' (they stop the process) or the target's
- * own abort(); leaks are LeakSanitizer's, at exit, over all the inputs.
+ * finding is the sanitizers' (ASan stops the process; UBSan with
+ * halt_on_error=1, which tests/fuzz/run.sh sets unless told otherwise)
+ * or the target's own abort(); leaks are LeakSanitizer's, at exit, over
+ * all the inputs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -57,7 +60,7 @@ static int run_file(const char *path)
 			break;
 	}
 	if (ferror(f)) {
-		fprintf(stderr, "replay: %s: read error\n", path);
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
 		free(buf);
 		fclose(f);
 		return -1;
@@ -85,7 +88,9 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Runs every regular file of directory DIR, in name order. */
+static int run_path(const char *path);
+
+/* Runs everything under directory DIR, in name order. */
 static int run_dir(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -99,7 +104,7 @@ static int run_dir(const char *dir)
 		return -1;
 	}
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		if (n == cap) {
 			char **more = realloc(names, (cap = cap ? 2 * cap : 64) * sizeof(*names));
@@ -123,17 +128,28 @@ static int run_dir(const char *dir)
 		qsort(names, n, sizeof(*names), by_name);
 	for (i = 0; i < n; i++) {
 		if (!rc)
-			rc = run_file(names[i]);
+			rc = run_path(names[i]);
 		free(names[i]);
 	}
 	free(names);
 	return rc;
 }
 
+/* A file, or a directory's files. */
+static int run_path(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return S_ISDIR(st.st_mode) ? run_dir(path) : run_file(path);
+}
+
 int main(int argc, char **argv)
 {
 	int i, rc = 0;
-	struct stat st;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s INPUT_OR_DIRECTORY...\n", argv[0]);
@@ -141,13 +157,7 @@ int main(int argc, char **argv)
 	}
 	if (LLVMFuzzerInitialize)
 		LLVMFuzzerInitialize(&argc, &argv);
-	for (i = 1; i < argc && !rc; i++) {
-		if (stat(argv[i], &st) != 0) {
-			fprintf(stderr, "replay: %s: %s\n", argv[i], strerror(errno));
-			rc = -1;
-		} else {
-			rc = S_ISDIR(st.st_mode) ? run_dir(argv[i]) : run_file(argv[i]);
-		}
-	}
+	for (i = 1; i < argc && !rc; i++)
+		rc = run_path(argv[i]);
 	return rc ? 1 : 0;
 }

@@ -30,8 +30,14 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 SECS=${FUZZ_SECONDS:-60}
 SMOKE=${FUZZ_SMOKE:-0}
+# a UBSan report is a finding: stop there (gcc's default goes on)
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 OUT=build-fuzz
 [ "$SMOKE" = 0 ] || OUT=${FUZZ_REPLAY_BUILD:-build-check}
+if [ "$SMOKE" != 0 ] && [ ! -f "$OUT/build.ninja" ]; then
+	echo "FAIL - no build in $OUT/ to link the targets into (make build-check)"
+	exit 1
+fi
 mkdir -p "$OUT"
 if [ "$SMOKE" = 0 ] && [ ! -f "$OUT/build.ninja" ]; then
 	# -Dwerror=false: a warning only clang gives must not stop fuzzing;
@@ -89,7 +95,10 @@ for f in tests/fuzz/fuzz_*.c; do
 		continue
 	fi
 	if [ "$SMOKE" != 0 ]; then
-		if "$bin" "tests/fuzz/seeds/$name" >"$OUT/$name.log" 2>&1; then
+		if [ -z "$(ls -A "tests/fuzz/seeds/$name" 2>/dev/null)" ]; then
+			echo "FAIL - $name: no seeds in tests/fuzz/seeds/$name"
+			status=1
+		elif "$bin" "tests/fuzz/seeds/$name" >"$OUT/$name.log" 2>&1; then
 			echo "ok - $name ($(grep -c '^Running: ' "$OUT/$name.log") seeds)"
 		else
 			echo "FAIL - $name"

@@ -54,6 +54,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -1527,7 +1528,8 @@ static const char *const verdict_names[NVERDICTS] = {
  * the core) or in jansson's: the test names each one it sees and passes.
  * Remove an entry when its fix lands.
  * An entry not seen in a run is reported but does not fail the test: the
- * sampled points move whenever the code's allocations change. */
+ * sampled points move whenever the code's allocations change, and from
+ * run to run (S.offset). */
 static const struct known_bug {
 	const char *op;
 	enum verdict kind;
@@ -1912,8 +1914,9 @@ static void run_op(void **state)
 		fail_msg("%s, without a failure: %s", op->name, err.msg);
 	out_release();
 	if (failures)
-		fail_msg("%s: %d unexpected finding(s), see above", op->name,
-			 failures);
+		fail_msg("%s: %d unexpected finding(s), see above (sampled "
+			 "from COUNCIL_OOM_OFFSET=%lu)", op->name, failures,
+			 S.offset);
 }
 
 static int setup_failed(const struct cn_err *err)
@@ -1992,10 +1995,20 @@ int main(void)
 	setenv("COUNCIL_SNAPSHOT_EVERY", "2", 0);
 	/* the sampled points' offset: drawn afresh (pid and clock), or the
 	 * one a run printed */
-	S.offset = env("COUNCIL_OOM_OFFSET")
-			   ? strtoul(env("COUNCIL_OOM_OFFSET"), NULL, 10)
-			   : (unsigned long)getpid() * 2654435761u ^ (unsigned long)time(NULL);
-	S.offset %= 1000000;
+	if (env("COUNCIL_OOM_OFFSET")) {
+		char *end;
+		errno = 0;
+		S.offset = strtoul(env("COUNCIL_OOM_OFFSET"), &end, 10);
+		if (errno || *end || !isdigit((unsigned char)*env("COUNCIL_OOM_OFFSET"))) {
+			fprintf(stderr, "COUNCIL_OOM_OFFSET: '%s' is not a "
+				"number of points\n", env("COUNCIL_OOM_OFFSET"));
+			return 2;
+		}
+	} else {
+		S.offset = (unsigned long)getpid() * 2654435761u ^
+			   (unsigned long)time(NULL);
+		S.offset %= 1000000;
+	}
 	printf("sampled points from offset %lu (COUNCIL_OOM_OFFSET=%lu repeats them)\n",
 	       S.offset, S.offset);
 	fflush(stdout);
