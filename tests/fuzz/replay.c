@@ -31,56 +31,33 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
-/* Reads PATH whole and runs it; 0, or -1 after saying why it could not. */
+/* Reads PATH whole and runs it; 0, or -1 after saying why it could not.
+ * libFuzzer hands over a buffer of exactly the input's size, so a read
+ * past its end is a finding: so does this. */
 static int run_file(const char *path)
 {
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 	uint8_t *buf = NULL;
-	size_t len = 0, cap = 0, n;
+	size_t len;
+	int rc = -1;
 
-	if (!f) {
+	if (!f || fstat(fileno(f), &st) != 0) {
 		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		if (len == cap) {
-			uint8_t *more;
-			cap = cap ? 2 * cap : 4096;
-			if (!(more = realloc(buf, cap))) {
-				fprintf(stderr, "replay: %s: out of memory\n", path);
-				free(buf);
-				fclose(f);
-				return -1;
-			}
-			buf = more;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
-		free(buf);
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	fprintf(stderr, "Running: %s\n", path);
-	/* libFuzzer hands over a buffer of exactly the input's size, so a
-	 * read past its end is a finding: copy it into one. */
-	uint8_t *exact = malloc(len ? len : 1);
-	if (!exact) {
+	} else if (!(buf = malloc((len = (size_t)st.st_size) ? len : 1))) {
 		fprintf(stderr, "replay: %s: out of memory\n", path);
-		free(buf);
-		return -1;
+	} else if (fread(buf, 1, len, f) != len) {
+		fprintf(stderr, "replay: %s: %s\n", path,
+			ferror(f) ? strerror(errno) : "shorter than its size");
+	} else {
+		fprintf(stderr, "Running: %s\n", path);
+		LLVMFuzzerTestOneInput(buf, len);
+		rc = 0;
 	}
-	if (len)
-		memcpy(exact, buf, len);
 	free(buf);
-	LLVMFuzzerTestOneInput(exact, len);
-	free(exact);
-	return 0;
+	if (f)
+		fclose(f);
+	return rc;
 }
 
 static int by_name(const void *a, const void *b)

@@ -34,12 +34,13 @@ SMOKE=${FUZZ_SMOKE:-0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 OUT=build-fuzz
 [ "$SMOKE" = 0 ] || OUT=${FUZZ_REPLAY_BUILD:-build-check}
-if [ "$SMOKE" != 0 ] && [ ! -f "$OUT/build.ninja" ]; then
-	echo "FAIL - no build in $OUT/ to link the targets into (make build-check)"
-	exit 1
-fi
-mkdir -p "$OUT"
-if [ "$SMOKE" = 0 ] && [ ! -f "$OUT/build.ninja" ]; then
+if [ "$SMOKE" != 0 ]; then
+	[ -f "$OUT/build.ninja" ] || {
+		echo "FAIL - no build in $OUT/ to link the targets into (make build-check)"
+		exit 1
+	}
+elif [ ! -f "$OUT/build.ninja" ]; then
+	mkdir -p "$OUT"
 	# -Dwerror=false: a warning only clang gives must not stop fuzzing;
 	# the gcc builds (make build-check) keep -Werror.
 	if ! CC=clang meson setup "$OUT" -Dfuzz=true -Dwerror=false \
