@@ -30,7 +30,11 @@ JOBS=${JOBS:-$(n=$(($(nproc 2>/dev/null || echo 2) + 1)); [ "$n" -gt 4 ] && n=4;
 # instead of holding the run for ever (a stream route once did).
 FILE_TIMEOUT=${FILE_TIMEOUT:-900}
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# The PostgreSQL clusters of the run's test files are copies of one made
+# by the first (tests/pg/cluster.sh).  Not under $results: the cluster's
+# user, postgres, must reach it.
+export CLUSTER_TEMPLATE=${TMPDIR:-/tmp}/council-pg-template.$$
+trap 'rm -rf "$results" "$CLUSTER_TEMPLATE" "$CLUSTER_TEMPLATE.lock"' EXIT
 
 bounded() {
 	timeout -k 30 "$FILE_TIMEOUT" "$@"
