@@ -69,6 +69,8 @@ enum {
 	/* Reads the store alone (`show`, `log`): not even the registry is
 	 * folded (cn_app_open_store); the world is empty. */
 	CLI_STORE_ONLY = 1 << 5,
+	/* Reads the whole record once, in order (`verify`): CN_STORE_SCAN. */
+	CLI_SCAN = 1 << 6,
 };
 
 struct cli;

@@ -144,7 +144,7 @@ const struct cmd cli_commands[] = {
 	 * damaged log or projection is named by verify rather than by the
 	 * open (2 ms of a small store's verify). */
 	{"verify", cmd_verify, cli_opts_verify,
-	 ONE(NULL, 0, READS_STORE | CLI_OPEN_ERR_OWN),
+	 ONE(NULL, 0, READS_STORE | CLI_OPEN_ERR_OWN | CLI_SCAN),
 	 "verify the record: chain, tree, checkpoints",
 	 "Recompute every event's hash and link, the Merkle tree, every signed\n"
 	 "checkpoint (signature and consistency), and compare the projections\n"
@@ -305,7 +305,8 @@ static const struct cmd *find(const char *name)
  * key on every read-write open, so CLI_SIGNER opens like CLI_STORE_RW. */
 static int store_flags(unsigned needs)
 {
-	return needs & (CLI_STORE_RW | CLI_SIGNER) ? 0 : CN_STORE_READONLY;
+	return (needs & (CLI_STORE_RW | CLI_SIGNER) ? 0 : CN_STORE_READONLY) |
+	       (needs & CLI_SCAN ? CN_STORE_SCAN : 0);
 }
 
 /* The real time, in seconds: a writer's clock (cn_app_follow_clock). */

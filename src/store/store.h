@@ -76,6 +76,10 @@ enum {
 	CN_STORE_CREATE = 1,   /* create the file and schema if missing */
 	CN_STORE_READONLY = 2, /* no writes; needs no signing key (app.h) */
 	CN_STORE_MEMORY = 4,   /* a private in-memory store (path ignored) */
+	/* Reads the whole record once, in order (`council verify`): no page
+	 * is read twice, so the backend keeps few in memory (SQLite: a page
+	 * cache of 256 KiB, not 2 MiB).  A hint; reads are the same. */
+	CN_STORE_SCAN = 8,
 };
 
 /* path names the store: a SQLite file, or a PostgreSQL database when it
