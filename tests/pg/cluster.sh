@@ -62,8 +62,8 @@ new_cluster() {
 # CLUSTER_TEMPLATE=DIR (tests/run.sh sets it for a run): the first start
 # makes a new cluster in DIR, with its database, and stops it; every start
 # copies it.  A run starts about 33 clusters; an initdb and a CREATE
-# DATABASE cost about 1.5 s of CPU, and several seconds on a loaded
-# machine, where a copy of the stopped cluster's 40 MB costs 0.3 s.  The
+# DATABASE cost about 1.8 s of CPU, and 12 s on a loaded machine, where
+# a copy of the stopped cluster's 40 MB costs 0.3 s (3.8 s loaded).  The
 # copy is the cluster initdb would make, shut down cleanly.  Several test
 # files start clusters at once: the first makes the template under a
 # lock, and the others wait for it.
