@@ -66,23 +66,28 @@ void cn_sigs_start(struct cn_sigs *g, struct cn_sig_item *items, size_t n,
 		   const char *key_name, const uint8_t *pk)
 {
 	size_t to_check = 0; /* signatures: neither vouched for nor unread */
+	struct cn_err later; /* a fault after the first: never judged */
 
 	memset(g, 0, sizeof(*g));
 	g->items = items;
 	g->n = n;
+	g->failed = n;
 	for (size_t i = 0; i < n; i++) {
 		struct cn_sig_item *it = &items[i];
+		struct cn_err *why = g->failed == n ? &g->why : &later;
 		/* as cn_checkpoint_verify does, up to the signatures */
 		memset(&it->cp, 0, sizeof(it->cp));
 		it->state = SIG_FREE;
 		it->rc = cn_checkpoint_parse(it->note, strlen(it->note), &it->cp,
-					     &it->why);
+					     why);
 		if (it->rc == 0 &&
 		    (it->rc = cn_note_check_prepare(&it->chk, key_name, pk,
-						    &it->why))) {
+						    why))) {
 			cn_checkpoint_release(&it->cp);
-			cn_err_prefix(&it->why, "checkpoint: ");
+			cn_err_prefix(why, "checkpoint: ");
 		}
+		if (it->rc && g->failed == n)
+			g->failed = i;
 		it->vouched = 0;
 		to_check += it->rc == 0;
 	}
@@ -116,6 +121,8 @@ int cn_sigs_judge(struct cn_sigs *g, size_t i, struct cn_cp_check *c,
 		  const struct cn_checkpoint_row *stored, struct cn_err *err)
 {
 	struct cn_sig_item *it = &g->items[i];
+	struct cn_err why;
+	const char *msg = NULL; /* what failed, when it->rc is not 0 */
 	int mine = 1, rc;
 
 	assert(i < g->n);
@@ -144,11 +151,17 @@ int cn_sigs_judge(struct cn_sigs *g, size_t i, struct cn_cp_check *c,
 	}
 	/* An item this thread claimed is never looked at by the worker
 	 * again: no need to mark it done. */
-	if (it->rc == 0 && (it->rc = cn_note_check_result(&it->chk, &it->why))) {
+	if (it->rc == 0 && (it->rc = cn_note_check_result(&it->chk, &why))) {
 		cn_checkpoint_release(&it->cp);
-		cn_err_prefix(&it->why, "checkpoint: ");
+		cn_err_prefix(&why, "checkpoint: ");
+		msg = why.msg;
+	} else if (it->rc) {
+		/* Items are judged in order and judging ends at a fault: one
+		 * that failed before its check is the first that did. */
+		assert(i == g->failed);
+		msg = g->why.msg;
 	}
-	rc = cn_cp_check_signed(c, it->rc, it->why.msg, &it->cp, stored, err);
+	rc = cn_cp_check_signed(c, it->rc, msg, &it->cp, stored, err);
 	cn_checkpoint_release(&it->cp);
 	return rc;
 }

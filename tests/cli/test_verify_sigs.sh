@@ -37,6 +37,29 @@ tamper "UPDATE checkpoints SET note = replace(note, '— ', '-- ') WHERE size = 
 c verify --log-key "$T/vkey"
 expect_err "a note that does not parse is named by its size" 1 "checkpoint at size $s6: "
 check "and not as a bad signature" sh -c "! grep -q 'invalid signature' '$T/.err'"
+# The batch keeps the message of its first note that does not parse only
+# (app/verify.h): each fault below is named in its own words.
+cp "$T/.err" "$T/unparsed6"
+unparsed() { echo "UPDATE checkpoints SET note = replace(note, '— ', '-- ') WHERE size = $1;"; }
+unblank() { # SIZE: no blank line before that note's signatures
+	echo "UPDATE checkpoints SET note = replace(note, char(10) || char(10), char(10)) WHERE size = $1;"
+}
+tamper "$(unblank "$s11")"
+c verify --log-key "$T/vkey"
+expect_err "a note that does not parse otherwise is named in its own words" 1 \
+	"checkpoint at size $s11: checkpoint: no blank line"
+tamper "$(unparsed "$s6") $(unblank "$s11")"
+c verify --log-key "$T/vkey"
+expect_rc "of two notes that do not parse, the first by size fails the store" 1
+check "and it is named, in the words it had alone" cmp "$T/.err" "$T/unparsed6"
+tamper "$(badsig "$s6") $(unblank "$s11")"
+c verify --log-key "$T/vkey"
+expect_err "a bad signature before a note that does not parse is named" 1 \
+	"checkpoint at size $s6: checkpoint: invalid signature"
+tamper "$(unparsed "$s6") $(badsig "$s11")"
+c verify --log-key "$T/vkey"
+expect_rc "a note that does not parse before a bad signature fails the store" 1
+check "and it is the one named" cmp "$T/.err" "$T/unparsed6"
 tamper "$(badsig "$s6") $(swap_events_sql 30 31)"
 c verify --log-key "$T/vkey"
 expect_err "an event before a bad checkpoint is named first" 1 "event 30"
