@@ -115,9 +115,15 @@ const struct cn_event_type *cn_event_type_find(const char *name)
 {
 	if (!name)
 		return NULL;
-	for (size_t i = 0; i < CN_EV_COUNT; i++)
-		if (!strcmp(types[i].name, name))
+	/* Every event read is looked up here, some twice (an export's), and
+	 * a strcmp a type was 7% of `verify --export`: the first two bytes
+	 * rule out all but a name or two.  A table name is at least two
+	 * bytes, so neither read passes the end of name. */
+	for (size_t i = 0; i < CN_EV_COUNT; i++) {
+		const char *t = types[i].name;
+		if (t[0] == name[0] && t[1] == name[1] && !strcmp(t + 2, name + 2))
 			return &types[i];
+	}
 	return NULL;
 }
 

@@ -504,6 +504,13 @@ static void test_event_type_table(void **state)
 	}
 	assert_null(cn_event_type_find("member.elected"));
 	assert_null(cn_event_type_find(NULL));
+	/* names cut short or run on, down to none: the lookup compares
+	 * the first two bytes before the rest */
+	static const char *const near[] = {"", "p", "pr", "po", "proposal.",
+		"proposal.create", "proposal.createdx", "vote.cas", "vote.casts",
+		"Vote.cast", "xote.cast", "vxte.cast"};
+	for (size_t i = 0; i < sizeof(near) / sizeof(near[0]); i++)
+		assert_null(cn_event_type_find(near[i]));
 
 	struct cn_world w;
 	struct cn_event ev;
