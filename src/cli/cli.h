@@ -71,6 +71,9 @@ enum {
 	CLI_STORE_ONLY = 1 << 5,
 	/* Reads the whole record once, in order (`verify`): CN_STORE_SCAN. */
 	CLI_SCAN = 1 << 6,
+	/* Runs until stopped (`serve`): its heap keeps the allocator's
+	 * 4 KiB pages (main.c, short_heap), its memory being counted. */
+	CLI_SERVES = 1 << 7,
 };
 
 struct cli;
