@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
+#include "../core/sha256.h"
 #include "../core/snapshot.h"
 #include "app_snapshot.h"
 
@@ -25,7 +24,7 @@ static uint8_t *dup_bytes(const uint8_t *b, size_t n)
  * end says whether they are. */
 struct reading {
 	struct cn_snapcheck *c;
-	crypto_generichash_state h;
+	struct cn_sha256 h;
 	uint8_t tail[CN_APP_SNAP_TAIL];
 	size_t len, got, cut; /* its length, bytes seen, where the tail starts */
 };
@@ -37,8 +36,8 @@ static void finish(struct reading *r)
 
 	it->len = cn_app_snap_unsealed_len_tail(r->tail, r->len);
 	if (it->len > r->cut)
-		crypto_generichash_update(&r->h, r->tail, it->len - r->cut);
-	crypto_generichash_final(&r->h, it->digest, sizeof(it->digest));
+		cn_sha256_update(&r->h, r->tail, it->len - r->cut);
+	cn_sha256_final(&r->h, it->digest);
 }
 
 static int head(void *ctx, const struct cn_snapshot_row *s, struct cn_err *err)
@@ -63,7 +62,7 @@ static int head(void *ctx, const struct cn_snapshot_row *s, struct cn_err *err)
 	r->len = s->len;
 	r->got = 0;
 	r->cut = s->len < CN_APP_SNAP_TAIL ? 0 : s->len - CN_APP_SNAP_TAIL;
-	crypto_generichash_init(&r->h, NULL, 0, CN_SNAPCHECK_DIGEST);
+	cn_sha256_init(&r->h);
 	if (!s->len)
 		finish(r);
 	return 0;
@@ -79,7 +78,7 @@ static int piece(void *ctx, const uint8_t *b, size_t n, struct cn_err *err)
 				  r->c->s[r->c->n - 1].seq);
 	if (r->got < r->cut) { /* before the tail */
 		size_t k = r->cut - r->got < n ? r->cut - r->got : n;
-		crypto_generichash_update(&r->h, b, k);
+		cn_sha256_update(&r->h, b, k);
 		r->got += k;
 		b += k;
 		n -= k;
@@ -143,7 +142,7 @@ static int first_differing(void *ctx, const struct cn_snapshot_row *s,
 
 /* The world's snapshot, streamed: only its length and digest kept. */
 struct streamed {
-	crypto_generichash_state h;
+	struct cn_sha256 h;
 	size_t len;
 };
 
@@ -152,7 +151,8 @@ static int stream_sink(void *ctx, const uint8_t *bytes, size_t n)
 	struct streamed *s = ctx;
 
 	s->len += n;
-	return crypto_generichash_update(&s->h, bytes, n);
+	cn_sha256_update(&s->h, bytes, n);
+	return 0;
 }
 
 int cn_snapcheck_event(struct cn_snapcheck *c, const struct cn_world *w,
@@ -171,10 +171,10 @@ int cn_snapcheck_event(struct cn_snapcheck *c, const struct cn_world *w,
 			return cn_err_set(err, CN_ECORRUPT, "snapshot at event %lld: "
 					  "its hash is not the event's",
 					  (long long)ev->seq);
-		crypto_generichash_init(&st.h, NULL, 0, sizeof(digest));
+		cn_sha256_init(&st.h);
 		if ((rc = cn_snapshot_encode_to(w, stream_sink, &st, err)))
 			return rc;
-		crypto_generichash_final(&st.h, digest, sizeof(digest));
+		cn_sha256_final(&st.h, digest);
 		if (st.len == it->len && !memcmp(digest, it->digest, sizeof(digest)))
 			continue;
 		/* They differ: the world's bytes whole, to name where. */
