@@ -19,9 +19,12 @@
  * the first fault in log order is the one returned: the function's, or
  * the reading's at the event it could not give.
  *
- * Both threads allocate (the worker decodes, the caller folds and frees
- * what it was given).  When no thread can be had, the scan runs on the
- * caller's thread as cn_store_scan_range.
+ * Both threads allocate: the worker decodes, the caller folds.  A batch's
+ * events are freed on the worker when it takes the batch back, those
+ * whose payload is theirs alone (eventpipe.c, payload_alone); those the
+ * fold keeps a part of, on the caller's thread, when it next takes the
+ * batch.  When no thread can be had, the scan runs on the caller's
+ * thread as cn_store_scan_range.
  *
  * Ownership: events given to fn are borrowed for the call.  The pipe owns
  * its batches for the call; nothing outlives it.
@@ -43,6 +46,10 @@ struct cn_ep_batch {
 	struct cn_event ev[CN_EP_EVENTS];
 	size_t n;
 	int full;   /* handed to the caller's thread, not yet given back */
+	/* the events of its last round that the fold kept a part of: the
+	 * caller's thread frees them when it takes the batch */
+	struct cn_event shared[CN_EP_EVENTS];
+	size_t nshared;
 };
 
 struct cn_eventpipe {
