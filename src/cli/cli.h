@@ -48,8 +48,9 @@
 /* What a command (or one form of it) needs before it runs. */
 enum {
 	/* No store, or one the command makes itself (init creates it,
-	 * replay may use a private one, serve hands the path to the
-	 * server). */
+	 * replay may use a private one); serve, which hands the path to
+	 * the server, says CLI_SERVES.  A store is opened for a form with
+	 * CLI_STORE_RO or CLI_STORE_RW. */
 	CLI_NO_STORE = 0,
 	CLI_STORE_RO = 1 << 0,  /* the store, opened read-only */
 	CLI_STORE_RW = 1 << 1,  /* the store, opened read-write */
@@ -86,7 +87,7 @@ struct cli_form {
 	const char *sub;      /* the subcommand word, or NULL: the command alone */
 	const char *args;     /* its positional arguments, for the synopsis */
 	int nargs;            /* how many positional arguments it takes */
-	unsigned needs;       /* CLI_NO_STORE, CLI_STORE_*, CLI_SIGNER */
+	unsigned needs;       /* CLI_NO_STORE, or the flags above */
 	const char *help;     /* one line beside the synopsis, or NULL */
 	cli_run_fn run;       /* what runs it; NULL: the command's run */
 	/* Its one positional argument is an id (cli_args.id), checked

@@ -12,11 +12,13 @@
  * close the store.
  */
 #include <assert.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 #include <time.h>
+#include <unistd.h>
 #ifdef CN_MIMALLOC
 #include <mimalloc.h>
 #endif
@@ -313,17 +315,46 @@ static int store_flags(unsigned needs)
 }
 
 /* A command that runs and exits takes its heap from the kernel in 2 MiB
- * pages (transparent huge pages, where the kernel gives them on
- * request): on the machines measured a page fault cost more than most
- * of what a short command does, and it faulted a 4 KiB page at a time.
- * `verify` of 10,000 events took 1,350 faults and `verify --export` of
- * 50,000 3,060; with 2 MiB pages, 590 and 140, in a quarter less time;
- * `proposals` 515 and 137 (docs/PERFORMANCE.md).  Not the server
- * (CLI_SERVES): it runs for months, and its memory is counted. */
+ * pages: on the machines measured a page fault cost more than most of
+ * what a short command does, and mimalloc faulted a 4 KiB page at a time.
+ * `verify` of 10,000 events took 1,346 faults and 69.5 ms, with 2 MiB
+ * pages 564 and 62.4 ms; `verify --export` of 50,000 events 3,060 and
+ * 113 ms, 142 and 84 ms; `proposals` 515 faults and 12 ms, 137 and 7 ms
+ * (docs/PERFORMANCE.md).  Not the server (CLI_SERVES): it runs for
+ * months, and its memory is counted.
+ *
+ * mimalloc 2.0's option first asks mmap for pages of the hugetlbfs pool
+ * (MAP_HUGETLB), then the kernel's transparent huge pages: on a host that
+ * keeps a pool (a PostgreSQL server's huge_pages), a command would hold
+ * pages set aside for another program, and hold them to its end (such
+ * memory is never given back early).  So only where the pool is empty,
+ * and not when the operator set the option in the environment
+ * (MIMALLOC_LARGE_OS_PAGES), which mimalloc reads itself. */
+#ifdef CN_MIMALLOC
+/* Read with open(2), not stdio: the heap is not touched before the
+ * option is set.  (A FILE's malloc and free before it took a 10,000-event
+ * verify from 735 page faults back to 1,524: measured, not explained.) */
+static int hugetlb_pool_empty(void)
+{
+	char b[32];
+	int fd = open("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages",
+		      O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 1; /* no 2 MiB pool in this kernel: MAP_HUGETLB fails */
+	n = read(fd, b, sizeof(b) - 1);
+	close(fd);
+	/* unreadable: taken as a pool */
+	return n > 0 && b[0] == '0' && (n == 1 || b[1] == '\n');
+}
+#endif
+
 static void short_heap(void)
 {
 #ifdef CN_MIMALLOC
-	mi_option_enable(mi_option_large_os_pages);
+	if (!getenv("MIMALLOC_LARGE_OS_PAGES") && hugetlb_pool_empty())
+		mi_option_enable(mi_option_large_os_pages);
 #endif
 }
 
