@@ -42,7 +42,7 @@ static int payload_alone(const json_t *v, int depth)
 		return 1;
 	if (n != 1 || depth > ALONE_DEPTH)
 		return 0;
-	/* the iterator's own calls: json_object_foreach makes five a
+	/* iterated by hand: json_object_foreach makes five calls a
 	 * member */
 	if (json_is_object(v)) {
 		for (void *it = json_object_iter((json_t *)v); it;

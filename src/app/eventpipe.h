@@ -23,8 +23,10 @@
  * events are freed on the worker when it takes the batch back, those
  * whose payload is theirs alone (eventpipe.c, payload_alone); those the
  * fold keeps a part of, on the caller's thread, when it next takes the
- * batch.  When no thread can be had, the scan runs on the caller's
- * thread as cn_store_scan_range.
+ * batch (core/world.h says what the fold may keep).  At the end, after a
+ * fault or a halt, what is left is freed on the caller's thread, the
+ * worker joined.  When no thread can be had, the scan runs on the
+ * caller's thread as cn_store_scan_range.
  *
  * Ownership: events given to fn are borrowed for the call.  The pipe owns
  * its batches for the call; nothing outlives it.

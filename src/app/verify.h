@@ -103,7 +103,8 @@ int cn_cp_check_signed(struct cn_cp_check *c, int rc, const char *why,
  * only for a batch with at least 8 signatures to check (an unchained
  * log's): starting it cost more than two checks.
  *
- * The items need no zeroing: cn_sigs_start sets every field but the note.
+ * The items need no zeroing: cn_sigs_start sets every field read after
+ * it (a note's cp and chk only when it parsed).
  * An item holds no message: judging stops at the first fault, so the
  * batch keeps only the first one that failed before its check (a note
  * that does not parse); the others' faults are worded when judged.  With

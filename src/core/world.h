@@ -264,7 +264,13 @@ void cn_proposal_free(struct cn_proposal *p);
 /* Fold one event into the world.  The event must be the next in sequence
  * (seq == last_seq + 1).  Fails with CN_ECORRUPT when the payload does not
  * fit its type; the world is then unchanged for registry events and may be
- * partly changed otherwise, so callers discard the world on failure. */
+ * partly changed otherwise, so callers discard the world on failure.
+ *
+ * What the world keeps of the payload it keeps by a counted reference
+ * (json_incref, or a node under one), and it never changes a kept part in
+ * place (it copies first): verify's reading thread frees an event once
+ * every node of its payload counts 1 again (app/eventpipe.c), which is
+ * sound only under this rule. */
 int cn_world_apply(struct cn_world *w, const struct cn_event *ev,
 		   struct cn_err *err) CN_NODISCARD;
 

@@ -79,7 +79,8 @@ static int judge(struct seq *s, int64_t *chained, struct cn_err *err)
 	struct cn_cp_check c;
 	int rc = 0;
 
-	memset(items, 0, sizeof(items));
+	/* not zeroed: cn_sigs_start sets what is read (verify.h) */
+	memset(items, 0xA5, sizeof(items));
 	for (int i = 0; i < N; i++)
 		items[i].note = s->note[i];
 	cn_cp_check_init(&c, cn_cp_root_mem, &s->tree, NAME, s->pk);
@@ -194,6 +195,73 @@ static void test_unchained_batch(void **state)
 	assert_int_equal(judge(&s, &chained, &err), CN_ECORRUPT);
 	assert_non_null(strstr(err.msg, "checkpoint 10: checkpoint: invalid "
 				      "signature"));
+	release(&s);
+}
+
+/* Note i rewritten with its first `from` replaced by `to`. */
+static void rewrite(struct seq *s, int i, const char *from, const char *to)
+{
+	char *at = strstr(s->note[i], from), *out;
+	size_t head;
+
+	assert_non_null(at);
+	head = (size_t)(at - s->note[i]);
+	out = malloc(strlen(s->note[i]) - strlen(from) + strlen(to) + 1);
+	assert_non_null(out);
+	memcpy(out, s->note[i], head);
+	strcpy(out + head, to);
+	strcat(out, at + strlen(from));
+	free(s->note[i]);
+	s->note[i] = out;
+}
+
+/* What parsing note i alone says. */
+static void parse_fault(struct seq *s, int i, char *msg, size_t size)
+{
+	struct cn_checkpoint cp = {0};
+	struct cn_err err = {0};
+
+	assert_int_not_equal(cn_checkpoint_parse(s->note[i], strlen(s->note[i]),
+						 &cp, &err), 0);
+	snprintf(msg, size, "checkpoint %d: %s", i + 1, err.msg);
+}
+
+/* Notes that do not parse, in an unchained batch (the second thread
+ * checks its signatures): a batch keeps the message of its first such
+ * note only, so each fault below must be named in its own words. */
+static void test_unparsed_in_batch(void **state)
+{
+	struct seq s;
+	struct cn_err err = {0};
+	int64_t chained = -1;
+	char want[CN_ERR_MSG_MAX + 32];
+
+	(void)state;
+	make(&s, N);
+	rewrite(&s, 9, "\n\xe2\x80\x94 ", "\n-- "); /* no em dash */
+	rewrite(&s, 14, "\n\n", "\n");                 /* no blank line */
+	parse_fault(&s, 9, want, sizeof(want));
+	assert_int_equal(judge(&s, &chained, &err), CN_ECORRUPT);
+	assert_string_equal(err.msg, want);
+	release(&s);
+
+	make(&s, N);
+	rewrite(&s, 14, "\n\n", "\n");
+	parse_fault(&s, 14, want, sizeof(want));
+	assert_int_equal(judge(&s, &chained, &err), CN_ECORRUPT);
+	assert_string_equal(err.msg, want);
+	damage_signature(&s, 9); /* a bad signature before it */
+	assert_int_equal(judge(&s, &chained, &err), CN_ECORRUPT);
+	assert_non_null(strstr(err.msg, "checkpoint 10: checkpoint: invalid "
+				      "signature"));
+	release(&s);
+
+	make(&s, N);
+	rewrite(&s, 9, "\n\xe2\x80\x94 ", "\n-- ");
+	damage_signature(&s, 14); /* a bad signature after it */
+	parse_fault(&s, 9, want, sizeof(want));
+	assert_int_equal(judge(&s, &chained, &err), CN_ECORRUPT);
+	assert_string_equal(err.msg, want);
 	release(&s);
 }
 
@@ -512,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_chain_line),
 		cmocka_unit_test(test_chained_batch),
 		cmocka_unit_test(test_unchained_batch),
+		cmocka_unit_test(test_unparsed_in_batch),
 		cmocka_unit_test(test_mixed_batch),
 		cmocka_unit_test(test_damaged_in_chain),
 		cmocka_unit_test(test_damaged_last),
