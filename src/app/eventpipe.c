@@ -10,15 +10,23 @@
  * every error code (they are negative), so the scan ends without one. */
 enum { EP_STOPPED = 1 };
 
+/* The events of a batch's last round that the worker left to the
+ * caller's thread, released there. */
+static void release_shared(struct cn_ep_batch *b)
+{
+	for (size_t i = 0; i < b->nshared; i++)
+		cn_event_release(&b->shared[i]);
+	b->nshared = 0;
+}
+
 /* Every event of a batch released, and those the worker left to this
  * thread (on the caller's thread, or with the worker joined). */
 static void recycle(struct cn_ep_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++)
 		cn_event_release(&b->ev[i]);
-	for (size_t i = 0; i < b->nshared; i++)
-		cn_event_release(&b->shared[i]);
-	b->n = b->nshared = 0;
+	b->n = 0;
+	release_shared(b);
 }
 
 /* Whether no part of a payload is held but by the event: each node's
@@ -185,9 +193,7 @@ static struct cn_ep_batch *next_batch(struct cn_eventpipe *p)
 	pthread_mutex_unlock(&p->lock);
 	if (!full)
 		return NULL;
-	for (size_t i = 0; i < b->nshared; i++)
-		cn_event_release(&b->shared[i]);
-	b->nshared = 0;
+	release_shared(b);
 	return b;
 }
 

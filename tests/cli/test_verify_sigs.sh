@@ -21,9 +21,15 @@ s6=$(sqlite3 "$COUNCIL_DB" "SELECT size FROM checkpoints ORDER BY size LIMIT 1 O
 s11=$(sqlite3 "$COUNCIL_DB" "SELECT size FROM checkpoints ORDER BY size LIMIT 1 OFFSET 10")
 cp "$COUNCIL_DB" "$T/clean.db"
 tamper() { tamper_copy "$T/clean.db" "$1"; }
-badsig() { # SIZE: that checkpoint's signature changed (its text kept)
-	echo "UPDATE checkpoints SET note = replace(note, substr(note, -10, 4), 'AAAA') WHERE size = $1;"
+edit_note() { # SIZE FROM TO: SQL replacing FROM with TO (SQL terms) in that note
+	echo "UPDATE checkpoints SET note = replace(note, $2, $3) WHERE size = $1;"
 }
+# that checkpoint's signature changed (its text kept)
+badsig() { edit_note "$1" "substr(note, -10, 4)" "'AAAA'"; }
+# a note that does not parse: no em dash before its signature
+unparsed() { edit_note "$1" "'— '" "'-- '"; }
+# one that does not parse otherwise: no blank line before its signatures
+unblank() { edit_note "$1" "char(10) || char(10)" "char(10)"; }
 
 tamper "$(badsig "$s11")"
 c verify --log-key "$T/vkey"
@@ -33,17 +39,13 @@ tamper "$(badsig "$s11") $(badsig "$s6")"
 c verify --log-key "$T/vkey"
 expect_err "of two bad signatures, the first by size is named" 1 \
 	"checkpoint at size $s6: checkpoint: invalid signature"
-tamper "UPDATE checkpoints SET note = replace(note, '— ', '-- ') WHERE size = $s6;"
+tamper "$(unparsed "$s6")"
 c verify --log-key "$T/vkey"
 expect_err "a note that does not parse is named by its size" 1 "checkpoint at size $s6: "
 check "and not as a bad signature" sh -c "! grep -q 'invalid signature' '$T/.err'"
 # The batch keeps the message of its first note that does not parse only
 # (app/verify.h): each fault below is named in its own words.
 cp "$T/.err" "$T/unparsed6"
-unparsed() { echo "UPDATE checkpoints SET note = replace(note, '— ', '-- ') WHERE size = $1;"; }
-unblank() { # SIZE: no blank line before that note's signatures
-	echo "UPDATE checkpoints SET note = replace(note, char(10) || char(10), char(10)) WHERE size = $1;"
-}
 tamper "$(unblank "$s11")"
 c verify --log-key "$T/vkey"
 expect_err "a note that does not parse otherwise is named in its own words" 1 \
