@@ -242,18 +242,21 @@ static void sq_close(struct cn_store_backend *b)
 	free(b);
 }
 
+/* The failing step's own code: out of memory building a table's SQL is
+ * CN_ENOMEM, as err says, not an I/O error. */
 static int create_schema(struct cn_store_backend *b, struct cn_err *err)
 {
 	char sql[128];
+	int rc;
 
 	snprintf(sql, sizeof(sql),
 		 "PRAGMA application_id=%d; PRAGMA user_version=%d; COMMIT",
 		 APP_ID, SCHEMA_VERSION);
-	if (cn_sq_exec(b, "PRAGMA journal_mode=WAL", err) ||
-	    cn_sq_exec(b, "BEGIN IMMEDIATE", err) ||
-	    cn_sq_exec(b, log_schema, err) || cn_sq_create_rows(b, err) ||
-	    cn_sq_exec(b, sql, err))
-		return CN_EIO;
+	if ((rc = cn_sq_exec(b, "PRAGMA journal_mode=WAL", err)) ||
+	    (rc = cn_sq_exec(b, "BEGIN IMMEDIATE", err)) ||
+	    (rc = cn_sq_exec(b, log_schema, err)) ||
+	    (rc = cn_sq_create_rows(b, err)) || (rc = cn_sq_exec(b, sql, err)))
+		return rc;
 	return 0;
 }
 
