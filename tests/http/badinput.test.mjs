@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BACKEND, COUNCIL, makeStore, startServer, isoIn, council } from './lib.mjs';
-import { call, errorShapeProblem, fingerprint } from './hostile.mjs';
+import { call, errorShapeProblem, fingerprinter } from './hostile.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -570,6 +570,7 @@ before(async () => {
 });
 
 after(async () => {
+  for (const p of printers.values()) await p.close();
   if (srv) await srv.stop();
   if (store) store.cleanup();
   if (work) rmSync(work, { recursive: true, force: true });
@@ -585,17 +586,23 @@ function tokenOf(who) {
 }
 
 // Send one API entry; a string saying what is wrong with the answer, or ''.
-// The fingerprint of each store as last seen, so each entry dumps it once.
+// The fingerprint of each store as last seen, so each entry dumps it once,
+// through a session of its own kept open for the file (hostile.mjs).
+const printers = new Map();
 const lastPrint = new Map();
-const printBefore = (db) => lastPrint.get(db) ?? fingerprint(db);
-function changed(db, before) {
-  const now = fingerprint(db);
+function printOf(db) {
+  if (!printers.has(db)) printers.set(db, fingerprinter(db));
+  return printers.get(db).print();
+}
+const printBefore = async (db) => lastPrint.get(db) ?? printOf(db);
+async function changed(db, before) {
+  const now = await printOf(db);
   lastPrint.set(db, now);
   return now !== before;
 }
 
 async function checkApi(base, db, e) {
-  const before = printBefore(db);
+  const before = await printBefore(db);
   const { method = 'GET', path, who, body, contentType, headers } = e.req;
   const r = await call(base, { method, path: subst(path), token: tokenOf(who), body, contentType, headers });
   const wrong = [];
@@ -604,7 +611,7 @@ async function checkApi(base, db, e) {
   const shape = errorShapeProblem(r);
   if (shape) wrong.push(shape);
   else if (!e.names.test(r.json.error.message)) wrong.push(`message '${r.json.error.message}' does not match ${e.names}`);
-  if (changed(db, before)) wrong.push('the store changed');
+  if (await changed(db, before)) wrong.push('the store changed');
   return { wrong: wrong.join('; '), status: r.status, method, path: subst(path).split('?')[0] };
 }
 
@@ -617,13 +624,13 @@ function runCli(db, argv) {
 }
 
 async function checkCli(db, e) {
-  const before = printBefore(db);
+  const before = await printBefore(db);
   const r = await runCli(db, e.argv);
   const wrong = [];
   if (r.signal) wrong.push(`killed by ${r.signal}`);
   else if (r.code !== 1 && r.code !== 2) wrong.push(`exit status ${r.code}, not 1 or 2`);
   if (!e.names.test(r.stderr)) wrong.push(`stderr '${r.stderr.trim().slice(0, 200)}' does not match ${e.names}`);
-  if (changed(db, before)) wrong.push('the store changed');
+  if (await changed(db, before)) wrong.push('the store changed');
   return wrong.join('; ');
 }
 
@@ -662,6 +669,17 @@ test('init --at past the range refuses and creates no store (issue 10 item 1)', 
 
 test('after the tables the store still verifies', () => {
   assert.match(council(store.db, 'verify'), /^ok: /);
+});
+
+// What every entry above rests on: the session print() reads through sees
+// a change made by another connection, and two prints of an unchanged
+// store agree.
+test('the fingerprint moves when the server writes, and only then', async () => {
+  const before = await printOf(store.db);
+  assert.equal(await printOf(store.db), before, 'two prints of an unchanged store differ');
+  const r = await call(srv.base, { method: 'POST', path: P, token: store.tokens.secretariat, body: { body: 'NAC', title: 'a change' } });
+  assert.equal(r.status, 201, String(r.bytes));
+  assert.notEqual(await printOf(store.db), before, 'a proposal written and the print unchanged');
 });
 
 // A copy of the store (with its WAL and key), for an entry that may change
