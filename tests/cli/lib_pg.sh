@@ -32,7 +32,7 @@ newdb() {
 # within a generous bound or the server died).
 start_serve() {
 	local port
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	"$COUNCIL" --db "$1" serve --listen "127.0.0.1:$port" --threads 2 --web '' \
 		"${@:2}" 2>"$T/serve.err" &
 	srv=$!

@@ -47,7 +47,7 @@ export COUNCIL_DB="$T/live.db"
 c init --at 2025-01-10
 c log key
 echo "$out" > "$T/livekey"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 members="BE CA DK FR DE IT NL NO"
 declare -A tok
 for m in $members; do

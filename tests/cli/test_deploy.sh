@@ -24,10 +24,6 @@ before_cleanup() {
 DB=$(newdb deploy)
 unset COUNCIL_DB
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 COUNCIL_KEY="$T/log.key" c --db "$DB" init
 expect_rc "init on the database, the key where COUNCIL_KEY says" 0
 check "the key is made 0600" test "$(stat -c %a "$T/log.key")" = 600

@@ -17,7 +17,7 @@ check "the dynamic loader's list is read (libc is in it)" grep -q '^libc\.so' <<
 # archives, or, built with -Dlibs=shared, loaded: as the build was
 # configured (meson_options.txt)
 mode=$(meson introspect --buildoptions "$(dirname "$COUNCIL")" |
-	python3 -c 'import json, sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "libs"][0])')
+	"$PYTHON" -c 'import json, sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "libs"][0])')
 check "the build's -Dlibs is read ($mode)" grep -qx 'static\|shared' <<<"$mode"
 for lib in libsqlite3 libsodium libjansson libnettle; do
 	if [ "$mode" = static ]; then

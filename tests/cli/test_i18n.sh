@@ -130,7 +130,7 @@ check "'help CMD' too, with its forms' lines" grep -q "council log key  *la clé
 # tables' own: each option's description, each form's line, each
 # paragraph, each summary, compared with what --help prints in English.
 # French lines are filled to 78 columns.
-python3 - "$COUNCIL" "$(dirname "$0")/../../po/en.po" >"$T/help.out" 2>&1 <<'PY'
+"$PYTHON" - "$COUNCIL" "$(dirname "$0")/../../po/en.po" >"$T/help.out" 2>&1 <<'PY'
 import re, subprocess, sys
 council, po = sys.argv[1], sys.argv[2]
 en = {}

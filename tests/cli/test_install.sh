@@ -16,7 +16,7 @@ unset COUNCIL_DB COUNCIL_DATASET COUNCIL_DATADIR COUNCIL_WEB
 
 BUILD=$(dirname "$COUNCIL")
 PREFIX=$(meson introspect --buildoptions "$BUILD" |
-	python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"))')
+	"$PYTHON" -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"))')
 D="$T/dest"
 run meson install -C "$BUILD" --no-rebuild --quiet --destdir "$D"
 expect_rc "meson install --destdir installs without rebuilding" 0
@@ -79,7 +79,7 @@ cmp -s "$W/index.html" "$PREFIX/share/council/web/index.html" &&
 kill "$srv" 2>/dev/null
 wait "$srv"
 EOF
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 VERSION=$(meson introspect --projectinfo "$BUILD" | jq -r .version)
 mkdir -p "$T/w"
 # lib.sh's wait_up, for the script that runs where lib.sh is hidden

@@ -62,8 +62,7 @@ for k in "${cmds[@]}"; do
 	help_opts=$(printf '%s\n' "${lines[@]}" | awk '{print $1}' | sort -u)
 	bad=""
 	for l in "${lines[@]}"; do
-		o=$(printf '%s' "$l" | awk '{print $1}')
-		arg=$(printf '%s' "$l" | awk '{print $2}')
+		read -r o arg _ <<<"$l"
 		case $arg in [A-Z]* | secretariat | *'|'*) o="$o=x" ;; esac
 		run "$COUNCIL" "$k" "$o" --zz-no-such-option
 		grep -qF "unknown option '--zz-no-such-option'" "$T/.err" || bad="$bad $o"

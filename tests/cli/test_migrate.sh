@@ -199,7 +199,6 @@ W="$T/w.db"
 c --db "$W" init --at 2023-01-01
 c --db "$W" token issue --role secretariat
 wtok=$out
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 rport=$(free_port)
 dport=$(free_port)
 "$COUNCIL" --db "$W" webhook add 1 --url "http://127.0.0.1:$rport/m" --allow-local \
@@ -210,7 +209,7 @@ dport=$(free_port)
 	>/dev/null 2>&1
 c --db "$W" webhook revoke 3
 expect_rc "three webhooks, one revoked" 0
-python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/wsecret" "$T/wgot" 2>/dev/null &
+"$PYTHON" "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/wsecret" "$T/wgot" 2>/dev/null &
 receiver=$!
 before_cleanup() { kill "$receiver" 2>/dev/null; }
 wait_port "$rport" "$receiver"

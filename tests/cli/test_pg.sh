@@ -168,8 +168,8 @@ check "a revoked feed is 404 on PostgreSQL" test "$out" = 404
 # A webhook on PostgreSQL (pg_hooks.c): made over the API, its notice
 # queued and claimed in the writer's transactions, delivered signed to a
 # receiver on 127.0.0.1, and its attempt in the delivery log.
-rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/secret" "$T/received" 2>/dev/null &
+rport=$(free_port)
+"$PYTHON" "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/secret" "$T/received" 2>/dev/null &
 receiver=$!
 wait_port "$rport" "$receiver"
 check "the webhook receiver listens" test -n "$up"
@@ -450,20 +450,20 @@ declare -A tok2
 for m in BE CA FR IT; do tok2[$m]=$("$COUNCIL" --db "$TDB" token issue --member "$m" 2>/dev/null); done
 # The secretariat's webhook, which both servers deliver: each position
 # once, whichever server recorded it and whichever delivers it.
-rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+rport=$(free_port)
 "$COUNCIL" --db "$TDB" webhook add 1 --url "http://127.0.0.1:$rport/two" --allow-local \
 	--types position.stated >"$T/secret2" 2>/dev/null
-python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/secret2" "$T/received2" 2>/dev/null &
+"$PYTHON" "$ROOT/tests/cli/tools/webhook_receiver.py" "$rport" "$T/secret2" "$T/received2" 2>/dev/null &
 receiver=$!
 wait_port "$rport" "$receiver"
 check "the second webhook receiver listens" test -n "$up"
 # France's webhook with a reminder 10 s before a deadline (the silence
 # below is 15 s ahead, and France says nothing on it): queued by the
 # server whose clock leads, unique in the outbox, so sent once.
-fport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+fport=$(free_port)
 "$COUNCIL" --db "$TDB" webhook add 4 --url "http://127.0.0.1:$fport/fr" --allow-local \
 	--types procedure.concluded --remind 10s >"$T/secret3" 2>/dev/null
-python3 "$ROOT/tests/cli/tools/webhook_receiver.py" "$fport" "$T/secret3" "$T/received3" 2>/dev/null &
+"$PYTHON" "$ROOT/tests/cli/tools/webhook_receiver.py" "$fport" "$T/secret3" "$T/received3" 2>/dev/null &
 freceiver=$!
 wait_port "$fport" "$freceiver"
 check "France's webhook receiver listens" test -n "$up"
@@ -478,7 +478,7 @@ sport=$(sed -n 's/^PORT //p' "$T/sinkport")
 "$COUNCIL" --db "$TDB" webhook add 1 --email sec@two.example --types position.stated >/dev/null 2>&1
 srvs="" bases=""
 for k in 1 2; do
-	p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	p=$(free_port)
 	"$COUNCIL" --db "$TDB" serve --listen "127.0.0.1:$p" --threads 2 --web '' \
 		--webhooks-allow-local --smtp "smtp://127.0.0.1:$sport" \
 		--mail-from council@two.example 2>"$T/serve$k.err" &

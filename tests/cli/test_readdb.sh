@@ -71,9 +71,6 @@ c --db "$DB" serve --read-db "$RDB" --max-read-lag 61
 expect_err "--max-read-lag beyond 60 s is refused, naming it" 2 "--max-read-lag takes seconds"
 
 # --- two servers on the primary, reading from the standby -------------------
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 # start K LAG: server K with --max-read-lag LAG
 start() {
 	port[$1]=$(free_port)

@@ -20,10 +20,10 @@ ln -s "$ROOT/data" "$W/data"
 	build/council --db council.db replay scenarios/tokyo-2023.json >/dev/null) ||
 	not_ok "the store make run makes" "init or the Tokyo replay failed"
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 
 # the blocks, one file each
-python3 - "$ROOT/README.md" "$T/block" "$PORT" <<'EOF'
+"$PYTHON" - "$ROOT/README.md" "$T/block" "$PORT" <<'EOF'
 import re, sys
 text = open(sys.argv[1]).read()
 n = 0

@@ -64,7 +64,7 @@ def store(seq, b):
     db.commit()
 '
 flip() {
-	python3 - "$COUNCIL_DB" <<PY
+	"$PYTHON" - "$COUNCIL_DB" <<PY
 $SNAPIO
 seq, b = load()
 b = bytearray(b)
@@ -114,7 +114,7 @@ tamper_case "another event's hash" \
 # only the seal, keyed by the log's key outside the database, tells: the
 # writer must not fold new events onto that world.
 forge() { # keep|cut
-	python3 - "$COUNCIL_DB" "$1" <<PY
+	"$PYTHON" - "$COUNCIL_DB" "$1" <<PY
 $SNAPIO
 seq, b = load()
 seal = b""
@@ -126,7 +126,7 @@ store(seq, core + hashlib.sha256(core).digest() + (seal if sys.argv[2] == "keep"
 PY
 }
 sealed() {
-	python3 - "$COUNCIL_DB" <<PY
+	"$PYTHON" - "$COUNCIL_DB" <<PY
 $SNAPIO
 print(load()[1][-8:].decode("latin-1"))
 PY
@@ -182,7 +182,7 @@ tok=$("$COUNCIL" token issue --role secretariat 2>/dev/null)
 # (titled $2 and a number), then stopped; $posted says how many it kept.
 through_server() {
 	local log=$1 title=$2 n=$3 port i
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	"$COUNCIL" serve --listen "127.0.0.1:$port" --threads 2 --web '' 2>"$log" &
 	spid=$!
 	wait_up "http://127.0.0.1:$port/healthz" "$spid"
