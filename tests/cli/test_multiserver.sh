@@ -41,9 +41,6 @@ export COUNCIL_KEY="$T/log.key" COUNCIL_SNAPSHOT_EVERY=20
 declare -A tok
 init_with_tokens "$DB"
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 # start K: server K on its port, in the background
 start() {
 	"$COUNCIL" --db "$DB" serve --listen "127.0.0.1:${port[$1]}" --threads 2 \
@@ -94,48 +91,10 @@ concluded() {
 	done
 	return 1
 }
-# writer M K P: member M states positions on proposal P through server K
-# until $T/stop; each answer of a write acknowledged is one line of
-# $T/ack.M (read at the end: a jq per write would slow the writers).
-# Every write is valid (the position alternates, so it changes): a 4xx
-# refusal is a defect, kept in $T/refused.M with its answer; but for
-# "already" (a write whose answer the leader's kill lost leaves the
-# writer one step out of turn).
-writer() {
-	local i=0 pos code
-	while [ ! -e "$T/stop" ]; do
-		i=$((i + 1))
-		if [ $((i % 2)) = 0 ]; then pos=concur; else pos=abstain; fi
-		code=$(curl -s -m 60 -o "$T/answer.$1" -w '%{http_code}' -X POST \
-			-H "Authorization: Bearer ${tok[$1]}" \
-			-H "Content-Type: application/json" \
-			"$(base "$2")/api/v1/proposals/$3/positions" \
-			-d "{\"position\":\"$pos\"}")
-		case $code in
-		# then a pause: 32 writers each at most 2 writes a second
-		# still keep the three servers' writes contended (ASan builds
-		# on a 2-CPU VM acknowledge about 20 a second), and leave the
-		# CPU to the servers' clocks; flat out, with a second check on
-		# the machine, the phases' waits stretched past the file's
-		# 900 s bound (two checks at once, 2026-12-06)
-		2??) { cat "$T/answer.$1"; echo; } >>"$T/ack.$1"; sleep 0.5 ;;
-		409) grep -q "is already" "$T/answer.$1" ||
-			printf '%s %s\n' "$code" "$(head -c 300 "$T/answer.$1")" >>"$T/refused.$1" ;;
-		4??) printf '%s %s\n' "$code" "$(head -c 300 "$T/answer.$1")" >>"$T/refused.$1" ;;
-		*) sleep 0.2 ;; # its server is down: try again
-		esac
-	done
-}
 acks() { cat "$T"/ack.* 2>/dev/null | wc -l; }
-# fewest M: the fewest writes any writer has had acknowledged
-fewest() {
-	local m n min=999999
-	for m in $members; do
-		n=$(cat "$T/ack.$m" 2>/dev/null | wc -l)
-		[ "$n" -lt "$min" ] && min=$n
-	done
-	echo "$min"
-}
+# fewest: the fewest writes any writer has had acknowledged (the writers
+# keep the count)
+fewest() { echo "$(<"$T/fewest")"; }
 wait_fewest() { # wait_fewest N BOUND
 	for _ in $(seq $(($2 * 10))); do
 		[ "$(fewest)" -ge "$1" ] && return 0
@@ -162,12 +121,16 @@ check "four meetings for the writers (${props[*]})" test "${props[3]}" = 4
 read -r s1 d1 < <(silence "$F1" 6 "Silence one")
 
 # ---- 32 writers over the three servers ----------------------------------------
+# Member M states positions on a proposal through one server until
+# $T/stop (tools/writers.py: what each answer was, in $T).
 k=0
 for m in $members; do
-	writer "$m" $((k % 3)) "${props[$((k % 4))]}" &
-	writers="$writers $!"
+	echo "$m ${tok[$m]} ${port[$((k % 3))]} ${props[$((k % 4))]}"
 	k=$((k + 1))
-done
+done | "$PYTHON" "$ROOT/tests/cli/tools/writers.py" "$T" &
+writers=$!
+for _ in $(seq 600); do [ -e "$T/fewest" ] && break; sleep 0.1; done
+check "the writers start" test -e "$T/fewest"
 wait_fewest 2 180
 check "every writer has writes acknowledged ($(acks) so far)" test "$(fewest)" -ge 2
 
