@@ -63,10 +63,9 @@
 // before anything else is looked at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { createHmac } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { parseFeed } from './ical.mjs';
 import { readFileSync } from 'node:fs';
 import { council, makeStore, startServer, isoIn, addPerson, signIn } from './lib.mjs';
 import { openStream } from './sse.mjs';
@@ -86,7 +85,6 @@ const FORGED = 'cn_' + 'A'.repeat(43); // well-formed, never issued
 const AUTH = {};
 // Each principal's calendar feed key (made in before()).
 const FEEDS = {};
-const ICAL_PARSER = fileURLToPath(new URL('./tools/ical_parse.py', import.meta.url));
 // A calendar row: the feed of the row's principal, fetched without a token.
 const calendar = (who, labels) =>
   [who, 'GET', '/api/v1/calendar.ics?key={feed}', undefined, 200, { calendar: labels }];
@@ -776,8 +774,7 @@ async function checkLog(who, page) {
 // A feed, read by python3-icalendar: the labelled proposals it holds are
 // exactly `labels`, and no other labelled proposal's title is in its bytes.
 async function checkCalendar(text, labels, what) {
-  const parsed = JSON.parse(execFileSync('/usr/bin/python3', [ICAL_PARSER],
-    { input: Buffer.from(text, 'utf8') }).toString());
+  const parsed = await parseFeed(text);
   assert.deepEqual(parsed.problems, [], `${what}: lines`);
   const uids = new Set(parsed.events.map((e) => e.UID));
   const all = (await call('secretariat', 'GET', '/api/v1/proposals?limit=1000')).body.proposals;

@@ -13,11 +13,9 @@
 // An open proposal without a deadline (a meeting) has no date: in no feed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { parseFeed } from './ical.mjs';
 import { council, makeStore, startServer, api, isoIn } from './lib.mjs';
 
-const PARSER = fileURLToPath(new URL('./tools/ical_parse.py', import.meta.url));
 const DAY = 86400;
 // A title with what TEXT must escape (, ;) and multi-byte letters, long
 // enough to be folded more than once.
@@ -29,9 +27,8 @@ const ids = {};
 const feeds = {};   // principal -> { id, url }
 const tokenIds = {};
 
-function parse(text) {
-  const out = execFileSync('/usr/bin/python3', [PARSER], { input: Buffer.from(text, 'utf8') });
-  const r = JSON.parse(out.toString());
+async function parse(text) {
+  const r = await parseFeed(text);
   assert.deepEqual(r.problems, [], 'every line CRLF, at most 75 octets, UTF-8 on its own');
   return r;
 }
@@ -98,7 +95,7 @@ test("a delegation's feed, fetched without a token, parses and holds its deadlin
   assert.equal(r.headers.get('content-type'), 'text/calendar; charset=utf-8');
   assert.match(r.headers.get('cache-control'), /\bprivate\b/);
   assert.ok(r.text.startsWith('BEGIN:VCALENDAR\r\n'));
-  const cal = parse(r.text);
+  const cal = await parse(r.text);
   assert.equal(cal.calendar.VERSION, '2.0');
   assert.equal(cal.calendar.METHOD, 'PUBLISH');
   assert.equal(cal.calendar.CALSCALE, 'GREGORIAN');
@@ -130,7 +127,7 @@ test("a delegation's feed, fetched without a token, parses and holds its deadlin
 });
 
 test('sight: each feed shows what its principal sees, never a hidden proposal', async () => {
-  const uids = async (who) => parse((await fetchFeed(feeds[who].url)).text).events.map((e) => e.UID).sort();
+  const uids = async (who) => (await parse((await fetchFeed(feeds[who].url)).text)).events.map((e) => e.UID).sort();
   const all = [ids.nac, ids.npg, ids.shared, ids.broken, ids.adopted].map(uid).sort();
   assert.deepEqual(await uids('secretariat'), all);
   assert.deepEqual(await uids('US'), all, 'the US sits on the NPG');
@@ -148,7 +145,7 @@ test('?lang=fr: the words in French, with French typography, said in Content-Lan
   const r = await fetchFeed(`${feeds.FR.url}&lang=fr`);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.headers.get('content-language'), 'fr');
-  const cal = parse(r.text);
+  const cal = await parse(r.text);
   assert.equal(cal.calendar['X-WR-CALNAME'], `council${NNBSP}: délégation FR`);
   const ev = byUid(cal.events);
   assert.equal(ev[uid(ids.nac)].SUMMARY, `Fin de l’accord tacite${NNBSP}: ${TITLE}`,
@@ -160,7 +157,7 @@ test('?lang=fr: the words in French, with French typography, said in Content-Lan
     'a concluded one: how it ended on the next line');
   for (const e of cal.events) assert.ok(!/ :/.test(e.SUMMARY), `no plain space before a colon: ${e.SUMMARY}`);
   // The same events, at the same times, whatever the language.
-  const enCal = parse(en.text);
+  const enCal = await parse(en.text);
   assert.deepEqual(cal.events.map((e) => [e.UID, e.DTSTART, e.STATUS]),
     enCal.events.map((e) => [e.UID, e.DTSTART, e.STATUS]));
   assert.equal(ev[uid(ids.nac)].SUMMARY === byUid(enCal.events)[uid(ids.nac)].SUMMARY, false);
@@ -190,21 +187,21 @@ test('the same record gives the same bytes: stable UIDs, ETag and 304', async ()
 });
 
 test('an extension moves the deadline, keeps the UID and raises SEQUENCE', async () => {
-  const before_ = byUid(parse((await fetchFeed(feeds.FR.url)).text).events)[uid(ids.nac)];
+  const before_ = byUid((await parse((await fetchFeed(feeds.FR.url)).text)).events)[uid(ids.nac)];
   const etag = (await fetchFeed(feeds.FR.url)).headers.get('etag');
   const deadline = isoIn(45 * DAY);
   const r = await sec('POST', `/api/v1/proposals/${ids.nac}/extend`, { deadline });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   const f = await fetchFeed(feeds.FR.url, { 'If-None-Match': etag });
   assert.equal(f.status, 200, 'a changed feed is not 304');
-  const after_ = byUid(parse(f.text).events)[uid(ids.nac)];
+  const after_ = byUid((await parse(f.text)).events)[uid(ids.nac)];
   assert.equal(after_.DTSTART, deadline);
   assert.ok(after_.SEQUENCE > before_.SEQUENCE, `${after_.SEQUENCE} > ${before_.SEQUENCE}`);
 
   const r2 = await sec('POST', `/api/v1/proposals/${ids.nac}/recirculate`,
     { text: 'revised text', deadline: isoIn(41 * DAY) });
   assert.equal(r2.status, 200, JSON.stringify(r2.body));
-  const again = byUid(parse((await fetchFeed(feeds.FR.url)).text).events)[uid(ids.nac)];
+  const again = byUid((await parse((await fetchFeed(feeds.FR.url)).text)).events)[uid(ids.nac)];
   assert.ok(again.SEQUENCE > after_.SEQUENCE, 'a recirculation to an earlier deadline raises it too');
 });
 
@@ -248,7 +245,7 @@ test('over the API a token makes, lists and revokes its own feeds', async () => 
   // What it serves is the owner's sight: a US delegation sees the NPG.
   const r = await fetchFeed(made.body.url);
   assert.equal(r.status, 200);
-  assert.ok(parse(r.text).events.some((e) => e.UID === uid(ids.npg)));
+  assert.ok((await parse(r.text)).events.some((e) => e.UID === uid(ids.npg)));
 
   const bare = await api(srv.base, owner.token, 'POST', '/api/v1/calendar/feeds');
   assert.equal(bare.status, 201, 'a body is optional');
