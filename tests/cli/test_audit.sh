@@ -66,13 +66,19 @@ done
 id=$(curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" "$base/api/v1/proposals" \
 	-d '{"body":"NAC","title":"Under load"}' | jq -r .id)
 check "the server took a proposal" test -n "$id"
+# writer M: 40 positions of member M, one after another, each answered
+# before the next is sent; fails at the first write refused.  One curl
+# for the 40 (--next), on one connection: a curl a write was half this
+# file's CPU.
 writer() {
-	local m=$1 pos
+	local m=$1 i pos args=()
 	for i in $(seq 40); do
 		if [ $((i % 2)) = 0 ]; then pos=concur; else pos=abstain; fi
-		curl -sf -o /dev/null -X POST -H "Authorization: Bearer ${tok[$m]}" -H "Content-Type: application/json" \
-			"$base/api/v1/proposals/$id/positions" -d "{\"position\":\"$pos\"}" || return 1
+		[ "$i" = 1 ] || args+=(--next)
+		args+=(-sf -o /dev/null -X POST -H "Authorization: Bearer ${tok[$m]}" -H "Content-Type: application/json"
+			"$base/api/v1/proposals/$id/positions" -d "{\"position\":\"$pos\"}")
 	done
+	curl --fail-early "${args[@]}"
 }
 pids=""
 for m in $members; do
@@ -80,9 +86,10 @@ for m in $members; do
 	pids="$pids $!"
 done
 # Verify and export until the writers are done (at least three rounds).
-rounds=0 bad=0
+rounds=0 bad=0 under=0
 while [ $rounds -lt 3 ] || kill -0 $pids 2>/dev/null; do
 	rounds=$((rounds + 1))
+	kill -0 $pids 2>/dev/null && under=$((under + 1))
 	if ! "$COUNCIL" --db "$COUNCIL_DB" verify --log-key "$T/livekey" >"$T/v.out" 2>&1; then
 		bad=$((bad + 1))
 		cp "$T/v.out" "$T/v.bad"
@@ -97,7 +104,8 @@ done
 wrote=0
 for p in $pids; do wait "$p" && wrote=$((wrote + 1)); done
 check "every writer was answered" test "$wrote" = 8
-check "verify and export agreed with themselves in all $rounds rounds under writes" test "$bad" = 0
+check "verify and export agreed with themselves in all $rounds rounds, $under begun under writes" \
+	test "$bad" = 0 -a "$under" -ge 1
 [ "$bad" = 0 ] || cat "$T/v.bad" "$T/e.bad" 2>/dev/null | head -5
 n=$(sqlite3 "$COUNCIL_DB" "SELECT count(*) FROM events WHERE type = 'position.stated'")
 check "the writers' 320 positions are on the record" test "$n" -ge 320
