@@ -66,23 +66,9 @@ done
 id=$(curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: application/json" "$base/api/v1/proposals" \
 	-d '{"body":"NAC","title":"Under load"}' | jq -r .id)
 check "the server took a proposal" test -n "$id"
-# writer M: 40 positions of member M, one after another, each answered
-# before the next is sent; fails at the first write refused.  One curl
-# for the 40 (--next), on one connection: a curl a write was half this
-# file's CPU.
-writer() {
-	local m=$1 i pos args=()
-	for i in $(seq 40); do
-		if [ $((i % 2)) = 0 ]; then pos=concur; else pos=abstain; fi
-		[ "$i" = 1 ] || args+=(--next)
-		args+=(-sf -o /dev/null -X POST -H "Authorization: Bearer ${tok[$m]}" -H "Content-Type: application/json"
-			"$base/api/v1/proposals/$id/positions" -d "{\"position\":\"$pos\"}")
-	done
-	curl --fail-early "${args[@]}"
-}
 pids=""
 for m in $members; do
-	writer "$m" &
+	positions "${tok[$m]}" "$base" "$id" 40 &
 	pids="$pids $!"
 done
 # Verify and export until the writers are done (at least three rounds).

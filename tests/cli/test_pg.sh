@@ -15,16 +15,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_pg.sh"
 
-# writer TOKEN BASE ID N: N positions over HTTP, concur and abstain in turn
-writer() {
-	local pos
-	for i in $(seq "$4"); do
-		if [ $((i % 2)) = 0 ]; then pos=concur; else pos=abstain; fi
-		curl -sf -o /dev/null -X POST -H "Authorization: Bearer $1" \
-			-H "Content-Type: application/json" \
-			"$2/api/v1/proposals/$3/positions" -d "{\"position\":\"$pos\"}" || return 1
-	done
-}
 unset COUNCIL_DB
 export COUNCIL_KEY="$T/pg.key"
 
@@ -253,7 +243,7 @@ cliwriter() {
 	done
 }
 pids=""
-for m in $members; do writer "${tok[$m]}" "$base" "$hid" 15 & pids="$pids $!"; done
+for m in $members; do positions "${tok[$m]}" "$base" "$hid" 15 & pids="$pids $!"; done
 cliwriter & pids="$pids $!"
 rounds=0 bad=0
 while [ $rounds -lt 3 ] || kill -0 $pids 2>/dev/null; do
@@ -503,10 +493,10 @@ mid=$(curl -sf -X POST -H "Authorization: Bearer $sec" -H "Content-Type: applica
 	"$b2/api/v1/proposals" -d '{"body":"NAC","title":"Meeting"}' | jq -r .id)
 check "each server took a proposal ($sid, $mid)" test "$sid" = 1 -a "$mid" = 2
 pids=""
-writer "${tok2[BE]}" "$b1" "$mid" 10 & pids="$pids $!"
-writer "${tok2[CA]}" "$b2" "$mid" 10 & pids="$pids $!"
-writer "${tok2[FR]}" "$b1" "$mid" 10 & pids="$pids $!"
-writer "${tok2[IT]}" "$b2" "$mid" 10 & pids="$pids $!"
+positions "${tok2[BE]}" "$b1" "$mid" 10 & pids="$pids $!"
+positions "${tok2[CA]}" "$b2" "$mid" 10 & pids="$pids $!"
+positions "${tok2[FR]}" "$b1" "$mid" 10 & pids="$pids $!"
+positions "${tok2[IT]}" "$b2" "$mid" 10 & pids="$pids $!"
 wrote=0
 for p in $pids; do wait "$p" && wrote=$((wrote + 1)); done
 check "writers spread over both servers were all answered" test "$wrote" = 4
