@@ -25,7 +25,7 @@ S=$(mktemp -d)
 trap 'rm -rf "$S"' EXIT
 # a copy, as the source tree (and DIR in it) will be hidden
 cp "$deb" "$S/" && deb=$S/$(basename "$deb")
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 cat >"$S/inside.sh" <<'EOF'
 set -u
