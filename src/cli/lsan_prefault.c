@@ -28,8 +28,9 @@
 #define MADV_POPULATE_READ 22
 #endif
 
-/* Each writable loadable segment of the program itself (the first object
- * dl_iterate_phdr reports, whose name is empty), rounded out to pages. */
+/* Each writable loadable segment of the program itself (glibc's
+ * dl_iterate_phdr reports it first, before any library), rounded out to
+ * pages. */
 static int populate(struct dl_phdr_info *info, size_t size, void *data)
 {
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);

@@ -94,7 +94,7 @@ concluded() {
 acks() { cat "$T"/ack.* 2>/dev/null | wc -l; }
 # fewest: the fewest writes any writer has had acknowledged (the writers
 # keep the count)
-fewest() { echo "$(<"$T/fewest")"; }
+fewest() { if [ -e "$T/fewest" ]; then echo "$(<"$T/fewest")"; else echo 0; fi; }
 wait_fewest() { # wait_fewest N BOUND
 	for _ in $(seq $(($2 * 10))); do
 		[ "$(fewest)" -ge "$1" ] && return 0

@@ -2,7 +2,7 @@
 // slowloris, crash): raw HTTP exchanges read as bytes, strict UTF-8 JSON,
 // the answer a request gets as bytes, and a store's fingerprint.
 import net from 'node:net';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 
@@ -102,28 +102,40 @@ export function fingerprinter(db) {
   const pg = isPg(db);
   const child = pg
     ? spawn('/usr/lib/postgresql/15/bin/psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', db])
-    : spawn('sqlite3', ['-readonly', db]);
-  let out = Buffer.alloc(0);
+    : spawn('sqlite3', ['-bail', '-readonly', db]);
+  let chunks = [];
   let err = '';
-  let waiting = null; // { marker, resolve, reject }
+  let waiting = null; // { tail, errBefore, resolve, reject }
   let ended = null;
   const fail = (why) => {
-    ended = why;
-    if (waiting) waiting.reject(new Error(`fingerprint of ${db}: ${why}`));
+    ended ??= why;
+    if (waiting) waiting.reject(new Error(`fingerprint of ${db}: ${ended}`));
     waiting = null;
   };
+  // the last n bytes received, or fewer
+  const last = (n) => {
+    const parts = [];
+    for (let i = chunks.length - 1, got = 0; i >= 0 && got < n; i--) {
+      parts.unshift(chunks[i]);
+      got += chunks[i].length;
+    }
+    const b = Buffer.concat(parts);
+    return b.subarray(Math.max(0, b.length - n));
+  };
   child.stdout.on('data', (d) => {
-    out = Buffer.concat([out, d]);
-    if (!waiting) return;
-    const tail = Buffer.from(`${waiting.marker}\n`);
-    if (out.length < tail.length || !out.subarray(out.length - tail.length).equals(tail)) return;
-    const dump = out.subarray(0, out.length - tail.length);
-    out = Buffer.alloc(0);
-    const { resolve } = waiting;
+    chunks.push(d);
+    if (!waiting || !last(waiting.tail.length).equals(waiting.tail)) return;
+    const all = Buffer.concat(chunks);
+    chunks = [];
+    const w = waiting;
     waiting = null;
-    resolve(createHash('sha256').update(dump).digest('hex'));
+    // a print the shell complained about is no print: sqlite3 without
+    // -bail would have hashed a partial dump
+    if (err.length > w.errBefore) w.reject(new Error(`fingerprint of ${db}: ${err.slice(w.errBefore).trim()}`));
+    else w.resolve(createHash('sha256').update(all.subarray(0, all.length - w.tail.length + 1)).digest('hex'));
   });
   child.stderr.on('data', (d) => { err += d; });
+  child.stdin.on('error', (e) => fail(e.message));
   child.on('error', (e) => fail(e.message));
   child.on('exit', (code, signal) => fail(`${pg ? 'psql' : 'sqlite3'} ended (${signal ?? code}): ${err.trim()}`));
   let n = 0;
@@ -131,9 +143,9 @@ export function fingerprinter(db) {
     print() {
       if (ended) return Promise.reject(new Error(`fingerprint of ${db}: ${ended}`));
       assert(!waiting, 'one print at a time');
-      const marker = `-- fingerprint ${process.pid}.${++n} --`;
+      const marker = `-- fingerprint ${randomUUID()} ${++n} --`;
       return new Promise((resolve, reject) => {
-        waiting = { marker, resolve, reject };
+        waiting = { tail: Buffer.from(`\n${marker}\n`), errBefore: err.length, resolve, reject };
         child.stdin.write(pg ? `${PG_ROWS};\n\\echo '${marker}'\n` : `.dump\n.print '${marker}'\n`);
       });
     },

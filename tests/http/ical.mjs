@@ -13,49 +13,55 @@ import { fileURLToPath } from 'node:url';
 
 const PARSER = fileURLToPath(new URL('./tools/ical_parse.py', import.meta.url));
 
-let child = null;
-let pending = []; // { resolve, reject }, in the order the feeds were sent
-let lines = '';
-let err = '';
+// The parser now running: { proc, pending: [{ resolve, reject }] in the
+// order the feeds were sent, lines: what it printed past its last line }.
+let parser = null;
 
-function idle(yes) {
-  for (const h of [child, child.stdin, child.stdout, child.stderr]) {
+function idle(p, yes) {
+  for (const h of [p.proc, p.proc.stdin, p.proc.stdout, p.proc.stderr]) {
     if (yes) h.unref(); else h.ref();
   }
 }
 
 function start() {
-  child = spawn('/usr/bin/python3', [PARSER, '--serve']);
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (d) => {
-    lines += d;
-    for (let nl; (nl = lines.indexOf('\n')) >= 0;) {
-      const line = lines.slice(0, nl);
-      lines = lines.slice(nl + 1);
-      const p = pending.shift();
-      if (!p) throw new Error(`ical_parse.py said more than it was asked: ${line.slice(0, 200)}`);
-      const out = JSON.parse(line);
-      if (out.error) p.reject(new Error(`ical_parse.py: ${out.error}`));
-      else p.resolve(out);
+  const p = { proc: spawn('/usr/bin/python3', [PARSER, '--serve']), pending: [], lines: '', err: '' };
+  const end = (why) => {
+    if (parser === p) parser = null;
+    if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill();
+    const e = new Error(`ical_parse.py: ${why} ${p.err.trim().slice(-600)}`);
+    for (const q of p.pending.splice(0)) q.reject(e);
+  };
+  p.proc.stdout.setEncoding('utf8');
+  p.proc.stdout.on('data', (d) => {
+    p.lines += d;
+    for (let nl; (nl = p.lines.indexOf('\n')) >= 0;) {
+      const line = p.lines.slice(0, nl);
+      p.lines = p.lines.slice(nl + 1);
+      const q = p.pending.shift();
+      if (!q) { end(`said more than it was asked: ${line.slice(0, 200)}`); return; }
+      let out;
+      try { out = JSON.parse(line); } catch (e) { q.reject(new Error(`ical_parse.py printed ${line.slice(0, 200)}: ${e.message}`)); continue; }
+      if (out.error) q.reject(new Error(`ical_parse.py: ${out.error}`));
+      else q.resolve(out);
     }
-    if (!pending.length) idle(true);
+    if (!p.pending.length) idle(p, true);
   });
-  child.stderr.on('data', (d) => { err += d; });
-  child.on('exit', (code, signal) => {
-    const why = new Error(`ical_parse.py ended (${signal ?? code}): ${err.trim().slice(-600)}`);
-    for (const p of pending) p.reject(why);
-    pending = [];
-    child = null;
-  });
+  p.proc.stderr.on('data', (d) => { p.err += d; });
+  p.proc.stdin.on('error', (e) => end(e.message));
+  p.proc.on('error', (e) => end(e.message));
+  // 'close', not 'exit': every answer on stdout is read first
+  p.proc.on('close', (code, signal) => end(`ended (${signal ?? code})`));
+  return p;
 }
 
 export function parseFeed(text) {
-  if (!child) start();
+  parser ??= start();
+  const p = parser;
   const bytes = Buffer.from(text, 'utf8');
   return new Promise((resolve, reject) => {
-    if (!pending.length) idle(false);
-    pending.push({ resolve, reject });
-    child.stdin.write(`${bytes.length}\n`);
-    child.stdin.write(bytes);
+    if (!p.pending.length) idle(p, false);
+    p.pending.push({ resolve, reject });
+    p.proc.stdin.write(`${bytes.length}\n`);
+    p.proc.stdin.write(bytes);
   });
 }

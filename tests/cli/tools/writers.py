@@ -80,6 +80,8 @@ def writer(member, token, port, proposal):
 
 
 specs = [line.split() for line in sys.stdin if line.strip()]
+if not specs:
+    sys.exit("writers.py: no writers on stdin")
 for s in specs:
     counts[s[0]] = 0
 put_fewest()
