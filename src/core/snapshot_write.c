@@ -31,15 +31,21 @@ struct writer {
 
 #define SPILL_AT (64 * 1024)
 
-/* Hand what is buffered to the sink (streaming only), at least `at`. */
+/* Hand what is buffered to the sink (streaming only), at least `at`; a
+ * failed append, in any mode, becomes o->rc. */
 static void spill(struct writer *o, size_t at)
 {
-	if (!o->sink || o->rc || o->b.len < at || !o->b.len)
+	if (o->rc)
 		return;
+	/* Before the length: an append that failed on an empty buffer (the
+	 * first, or the first after a spill) leaves it empty, and an empty
+	 * buffer must not read as "nothing left to send". */
 	if (o->b.oom) {
 		o->rc = cn_err_set(o->err, CN_ENOMEM, "out of memory");
 		return;
 	}
+	if (!o->sink || o->b.len < at || !o->b.len)
+		return;
 	cn_sha256_update(&o->sha, o->b.s, o->b.len);
 	if (o->sink(o->ctx, (const uint8_t *)o->b.s, o->b.len))
 		o->rc = cn_err_set(o->err, CN_ENOMEM, "snapshot: the sink failed");
