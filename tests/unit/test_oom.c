@@ -1571,12 +1571,28 @@ static const char *const verdict_names[NVERDICTS] = {
  * An entry not seen in a run is reported but does not fail the test: the
  * sampled points move whenever the code's allocations change, and from
  * run to run (S.offset). */
+#define FTS5_TOTALS_BUG "SQLite's FTS5, out of memory in a DELETE " \
+	"of proposal_words: the connection's next write to it is refused " \
+	"as \"database disk image is malformed\""
 static const struct known_bug {
 	const char *op;
 	enum verdict kind;
 	const char *where;
 } known_bugs[] = {
-	/* none open; {NULL} ends the table (C has no empty initializer) */
+	/* `make oom` of 06af413 (offset 406996): an allocation failing in
+	 * SQLite's FTS5 (3.40.1, Debian 12) under proposal_words' update
+	 * trigger, a DELETE (sqlite3Fts5StorageDelete ->
+	 * fts5StorageLoadTotals -> sqlite3_blob_open), when a write changes
+	 * a proposal's status: the write is refused (CN_ENOMEM) and rolled
+	 * back, and the same connection's next such write fails, "writing
+	 * projection: database disk image is malformed".  fts5StorageLoadTotals
+	 * marks its totals valid even when reading them failed; why the
+	 * rollback does not clear that is not pinned down, nor whether a
+	 * file store reopened is sound.  Not built: reopening the
+	 * connection after a write that ran out of memory. */
+	{"app-conclude", V_UNUSABLE, FTS5_TOTALS_BUG},
+	{"app-tick", V_UNUSABLE, FTS5_TOTALS_BUG},
+	{"app-withdraw", V_UNUSABLE, FTS5_TOTALS_BUG},
 	{NULL, 0, NULL},
 };
 
