@@ -49,6 +49,15 @@ struct cn_store_backend {
 	 * 0 not known yet, 1 yes, -1 no (a store opened read-only that
 	 * predates it). */
 	int record_index;
+	/* Set when a write transaction ended without its ROLLBACK, as
+	 * SQLite ends one itself when it runs out of memory: SQLite's FTS5
+	 * (3.40.1, Debian 12) then keeps per-connection state from the
+	 * failed write (its index's totals), and the connection's next
+	 * write that deletes from proposal_words fails as "database disk
+	 * image is malformed" (the file is sound: a new connection writes
+	 * it, and FTS5's integrity-check passes).  sq_begin clears it by a
+	 * write to the index that it undoes (test_oom: store-search-write). */
+	int search_stale;
 };
 
 /* CN_EIO naming the file, what was being done, and SQLite's message. */

@@ -354,11 +354,31 @@ static int sq_open(const char *path, int flags, struct cn_store_backend **out,
 
 /* ---- transactions and the change signal ---------------------------------- */
 
+/* A write to the search index (proposal_words) that is undone: what
+ * makes SQLite's FTS5 drop the state it keeps per connection (see
+ * search_stale).  WHERE 0 deletes nothing, but the table still joins the
+ * transaction, and ROLLBACK TO is what FTS5 resets on. */
+static const char search_reset[] =
+	"SAVEPOINT cn_search; DELETE FROM proposal_words WHERE 0;"
+	" ROLLBACK TO cn_search; RELEASE cn_search";
+
 static int sq_begin(struct cn_store_backend *b, struct cn_err *err)
 {
+	int rc;
+
 	/* IMMEDIATE: take the write lock now, so a second writer waits at
 	 * the start instead of failing at commit. */
-	return cn_sq_exec(b, "BEGIN IMMEDIATE", err);
+	if ((rc = cn_sq_exec(b, "BEGIN IMMEDIATE", err)))
+		return rc;
+	if (b->search_stale) {
+		if ((rc = cn_sq_exec(b, search_reset, err))) {
+			if (!sqlite3_get_autocommit(b->db))
+				sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+		b->search_stale = 0;
+	}
+	return 0;
 }
 
 static int sq_commit(struct cn_store_backend *b, struct cn_err *err)
@@ -370,6 +390,10 @@ static void sq_rollback(struct cn_store_backend *b)
 {
 	if (!sqlite3_get_autocommit(b->db))
 		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+	else
+		/* No transaction left to undo: SQLite ended it itself (out
+		 * of memory, I/O), or it never began. */
+		b->search_stale = 1;
 }
 
 /* cn_store_savepoint's SQL, by operation.  A statement that failed in
