@@ -74,10 +74,8 @@ stop_all() {
 # tokens DB: the secretariat's into SEC, the 32 delegations' into TOKENS
 tokens() {
 	SEC=$("$C" --db "$1" token issue --role secretariat 2>/dev/null)
-	TOKENS=""
-	for m in $("$C" --db "$1" members --json | jq -r '.members[].code'); do
-		TOKENS="$TOKENS $("$C" --db "$1" token issue --member "$m" 2>/dev/null)"
-	done
+	TOKENS=$("$C" --db "$1" token issue $("$C" --db "$1" members --json |
+		jq -r '.members[] | "--member " + .code') 2>/dev/null | cut -d' ' -f2 | tr '\n' ' ')
 }
 # proposal PORT: a meeting for the writers; its id into PROPOSAL
 proposal() {

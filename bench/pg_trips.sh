@@ -46,9 +46,8 @@ export COUNCIL_KEY="$T/pg.key"
 "$C" --db "$DB" init >/dev/null
 SEC=$("$C" --db "$DB" token issue --role secretariat 2>/dev/null)
 declare -a TOK
-for m in $("$C" --db "$DB" members --json | jq -r '.members[].code'); do
-	TOK+=("$("$C" --db "$DB" token issue --member "$m" 2>/dev/null)")
-done
+mapfile -t TOK < <("$C" --db "$DB" token issue $("$C" --db "$DB" members --json |
+	jq -r '.members[] | "--member " + .code') 2>/dev/null | cut -d' ' -f2)
 P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$C" --db "$DB" serve --listen "127.0.0.1:$P" --threads 1 --quiet --web '' 2>"$T/serve.err" &
 SRV=$!

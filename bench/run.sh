@@ -34,10 +34,9 @@ trap cleanup EXIT
 C="$ROOT/$BUILD/council --db $T/council.db"
 $C init >/dev/null
 SEC=$($C token issue --role secretariat 2>/dev/null)
-TOKENS=""
-for m in $($C members --json | jq -r '.members[].code'); do
-	TOKENS="$TOKENS $($C token issue --member "$m" 2>/dev/null)"
-done
+# one token a delegation, in one call ("CODE TOKEN" lines)
+TOKENS=$($C token issue $($C members --json | jq -r '.members[] | "--member " + .code') 2>/dev/null |
+	cut -d' ' -f2 | tr '\n' ' ')
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
 PA=$(port)
 PB=$(port)

@@ -143,7 +143,9 @@ enum {
 
 #define CLI_MAX_OPTS 20
 #define CLI_MAX_POS 2
-#define CLI_MAX_LIST 16
+/* A list option's values: `token issue --member` for every delegation of
+ * a body as large as the OSCE's Permanent Council (57 States). */
+#define CLI_MAX_LIST 64
 
 /* What cli_parse found, for the command to read. */
 struct cli_args {

@@ -231,8 +231,10 @@ const struct cli_opt cli_opts_token[] = {
 	[TOKEN_ROLE] = {.name = "role", .arg = "secretariat", .only = "issue",
 			.flags = CLI_OPT_ONE_OF, .help = "the secretariat's token"},
 	[TOKEN_MEMBER] = {.name = "member", .arg = "CODE", .only = "issue",
-			  .flags = CLI_OPT_ONE_OF,
-			  .help = "a member delegation's token"},
+			  .flags = CLI_OPT_ONE_OF | CLI_OPT_LIST,
+			  .max = CLI_MAX_LIST,
+			  .help = "a member delegation's token; repeated, one "
+				  "for each, all or none issued"},
 	[TOKEN_PARTNER] = {.name = "partner", .arg = "CODE", .only = "issue",
 			   .flags = CLI_OPT_ONE_OF, .help = "a partner's token"},
 	[TOKEN_LABEL] = {.name = "label", .arg = "TEXT", .only = "issue feed",
@@ -263,6 +265,60 @@ static int wrong_kind(const struct cn_world *w, const char *code, int member)
 	return EXIT_REFUSED;
 }
 
+/* Several members' tokens (--member repeated), in one transaction:
+ * every code is checked first, and nothing is shown until all are stored,
+ * since a token is shown once.  One line each, "CODE TOKEN". */
+static int issue_members(struct cli *c, const struct cli_args *a,
+			 struct cn_app *app)
+{
+	struct issued {
+		char tok[CN_TOKEN_LEN + 1];
+		int64_t id;
+	} out[CLI_MAX_LIST];
+	struct cn_store *st = cn_app_store(app);
+	struct cn_err err = {0};
+	uint8_t hash[CN_HASH_LEN];
+	int rc = 0;
+
+	for (int i = 0; i < a->nlist; i++) {
+		if (!cn_world_member(cn_app_world(app), a->list[i]))
+			return wrong_kind(cn_app_world(app), a->list[i], 1);
+		for (int j = 0; j < i; j++)
+			if (!strcmp(a->list[j], a->list[i]))
+				return cli_usage(c, "--member %s given twice",
+						 a->list[i]);
+	}
+	if (cn_store_begin(st, &err))
+		return cli_fail(c, &err);
+	for (int i = 0; i < a->nlist; i++) {
+		cn_token_new(out[i].tok, hash);
+		if ((rc = cn_store_token_add(st, hash, "member", a->list[i],
+					     a->val[TOKEN_LABEL], c->now,
+					     &out[i].id, &err)))
+			break;
+	}
+	if (rc || cn_store_commit(st, &err)) {
+		cn_store_rollback(st);
+		return cli_fail(c, &err);
+	}
+	if (c->json) {
+		json_t *arr = json_array();
+		for (int i = 0; i < a->nlist; i++)
+			json_array_append_new(arr, json_pack(
+				"{s:I, s:s, s:s, s:s}", "id",
+				(json_int_t)out[i].id, "role", "member", "code",
+				a->list[i], "token", out[i].tok));
+		cli_print_json(arr);
+	} else {
+		for (int i = 0; i < a->nlist; i++)
+			printf("%s %s\n", a->list[i], out[i].tok);
+		fprintf(stderr, "tokens %lld to %lld for %d members: shown once; "
+			"only their hashes are stored\n", (long long)out[0].id,
+			(long long)out[a->nlist - 1].id, a->nlist);
+	}
+	return 0;
+}
+
 int cmd_token_issue(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	const char *role = a->val[TOKEN_ROLE], *member = a->val[TOKEN_MEMBER];
@@ -276,6 +332,8 @@ int cmd_token_issue(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	if (role && strcmp(role, "secretariat"))
 		return cli_usage(c, "--role takes 'secretariat' (use --member or "
 				 "--partner for the others)");
+	if (a->nlist > 1)
+		return issue_members(c, a, app);
 	if (member) {
 		r = "member";
 		code = member;

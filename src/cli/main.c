@@ -214,6 +214,8 @@ const struct cmd cli_commands[] = {
 		 CLI_FORM_END},
 	 "issue, list or revoke API tokens and calendar feed keys",
 	 "issue prints a bearer token once; only its hash is stored.\n"
+	 "--member repeated issues one for each, all or none, a line each:\n"
+	 "CODE TOKEN (--json: an array).\n"
 	 "feed ID prints, once, the subscribe URL of a calendar feed\n"
 	 "(GET /api/v1/calendar.ics?key=...) that reads what token ID sees;\n"
 	 "--url gives the server's address (default http://127.0.0.1:8080).\n"

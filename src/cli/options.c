@@ -179,8 +179,9 @@ static void synopsis(const struct cmd *k, const struct cli_form *f, FILE *out,
 		for (const struct cli_opt *g = o; g <= last; g++) {
 			if (!(g->flags & CLI_OPT_ONE_OF) || !cli_opt_applies(g, f))
 				continue;
-			snprintf(word_buf, sizeof(word_buf), "%s%s%s",
+			snprintf(word_buf, sizeof(word_buf), "%s%s%s%s",
 				 g == o ? "(" : "", cli_opt_text(g, buf, sizeof(buf)),
+				 (g->flags & CLI_OPT_LIST) ? "..." : "",
 				 g == last ? ")" : " |");
 			word(&l, word_buf);
 		}

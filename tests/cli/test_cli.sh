@@ -84,6 +84,37 @@ expect_err "and the reverse" 1 "--member FR"
 c token issue --member ZZ
 expect_err "an unknown code stays unknown" 1 "unknown member code 'ZZ'"
 
+# ---- several members' tokens in one call ------------------------------------
+ntokens() { sqlite3 "$COUNCIL_DB" "SELECT count(*) FROM tokens"; }
+n0=$(ntokens)
+c token issue --member FR --member ZZ --member US
+expect_err "one unknown code among several refuses them all" 1 "unknown member code 'ZZ'"
+check "and issues none" test "$(ntokens)" = "$n0"
+c token issue --member FR --member JP
+expect_err "a partner among members is named as one" 1 "JP (Japan) is a partner"
+c token issue --member FR --member US --member FR
+expect_err "a code given twice is a usage error" 2 "--member FR given twice"
+check "which issues none either" test "$(ntokens)" = "$n0"
+c token issue $(for i in $(seq 65); do printf -- '--member FR '; done)
+expect_err "more members than a list holds" 2 "too many --member (at most 64)"
+c token issue --member FR --member US --member HU --label "Three delegations"
+expect_rc "three members' tokens in one call" 0
+check "one line each, CODE TOKEN, in the order given" sh -c \
+	"cut -d' ' -f1 '$T/.out' | tr '\n' , | grep -qx 'FR,US,HU,'"
+check "each token different, in the tokens' form" sh -c \
+	"test \$(cut -d' ' -f2 '$T/.out' | grep -c '^cn_[A-Za-z0-9_-]\{43\}\$') = 3 &&
+	 test \$(cut -d' ' -f2 '$T/.out' | sort -u | wc -l) = 3"
+check "stored, one row each, with the label" test "$(sqlite3 "$COUNCIL_DB" \
+	"SELECT group_concat(principal || ':' || label) FROM (SELECT * FROM tokens
+	 WHERE id > $n0 ORDER BY id)")" = "FR:Three delegations,US:Three delegations,HU:Three delegations"
+check "each row keeps the SHA-256 of its own line's token" test \
+	"$(sqlite3 "$COUNCIL_DB" "SELECT group_concat(lower(hex(hash)), ' ') FROM
+	   (SELECT hash FROM tokens WHERE id > $n0 ORDER BY id)")" = \
+	"$(cut -d' ' -f2 "$T/.out" | while read -r t; do printf %s "$t" | sha256sum | cut -d' ' -f1; done | paste -sd' ')"
+c token issue --member DE --member IT --json
+expect_json "--json gives an array, one object each" '[.[] | .role + " " + .code] | join(",")' "member DE,member IT"
+expect_json "with each token" '[.[] | .token | startswith("cn_")] | all' true
+
 # ---- calendar feed keys -----------------------------------------------------
 c token feed 999
 expect_err "no feed for a token that does not exist" 1 "no valid token with id 999"

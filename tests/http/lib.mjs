@@ -79,6 +79,15 @@ export function newDb(dir, name) {
   return BACKEND === 'postgresql' ? pgDatabase() : join(dir, name);
 }
 
+// Tokens for several members in one call ("CODE TOKEN" a line when
+// more than one is asked, as `council token issue --help` says), by code.
+export function memberTokens(db, codes) {
+  if (!codes.length) return {};
+  const out = council(db, 'token', 'issue', ...codes.flatMap((m) => ['--member', m])).trim();
+  if (codes.length === 1) return { [codes[0]]: out };
+  return Object.fromEntries(out.split('\n').map((line) => line.split(' ')));
+}
+
 export function makeStore({ at } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'council-http-'));
   const db = newDb(dir, 'council.db');
@@ -86,9 +95,7 @@ export function makeStore({ at } = {}) {
   const tok = (...a) => council(db, 'token', 'issue', ...a).trim();
   const tokens = {
     secretariat: tok('--role', 'secretariat'),
-    FR: tok('--member', 'FR'),
-    US: tok('--member', 'US'),
-    HU: tok('--member', 'HU'),
+    ...memberTokens(db, ['FR', 'US', 'HU']),
     JP: tok('--partner', 'JP'),
     public: null,
   };

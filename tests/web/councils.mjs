@@ -24,7 +24,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { council, api, isoIn } from '../http/lib.mjs';
+import { council, api, isoIn, memberTokens } from '../http/lib.mjs';
 import { startWebServer } from './lib.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -54,8 +54,8 @@ async function ok(r, status = 200) {
 export function store(dir, name, dataset, members) {
   const db = join(dir, `${name}.db`);
   council(db, 'init', '--dataset', join(ROOT, 'data', dataset));
-  const tok = { secretariat: council(db, 'token', 'issue', '--role', 'secretariat').trim(), public: null };
-  for (const m of members) tok[m] = council(db, 'token', 'issue', '--member', m).trim();
+  const tok = { secretariat: council(db, 'token', 'issue', '--role', 'secretariat').trim(), public: null,
+    ...memberTokens(db, members) };
   return { db, tok };
 }
 
