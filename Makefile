@@ -10,7 +10,7 @@ BUILD       ?= build
 CHECK_BUILD ?= build-check
 DB          ?= council.db
 
-.PHONY: all run check check-pg deps deps-test deps-package build build-check web deb deb-check fuzz property oom bench bench-pg bench-scale crash lighthouse clean
+.PHONY: all run check check-pg deps deps-test deps-package build build-check web deb deb-check fuzz property oom bench bench-pg bench-scale crash lighthouse tsan clean
 
 all: build
 
@@ -123,6 +123,16 @@ lighthouse: deps-test build
 	@cd tests/web/lighthouse && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@COUNCIL=$(CURDIR)/$(BUILD)/council node tests/web/lighthouse/run.mjs
 
+# ThreadSanitizer (build-tsan) over the unit tests, the HTTP suite and
+# several servers on PostgreSQL; fails on any report (tests/tsan.sh).
+# About 7 minutes.
+tsan: deps-test web
+	@test -f build-tsan/build.ninja || meson setup build-tsan \
+		-Db_sanitize=thread -Db_lundef=false \
+		-Dbuildtype=debug -Doptimization=1 >/dev/null
+	@ninja --quiet -C build-tsan
+	@tests/tsan.sh build-tsan
+
 fuzz: build-check
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} tests/fuzz/run.sh
 
@@ -144,4 +154,4 @@ oom: build-check
 	@COUNCIL_OOM_BUDGET=$${OOM_BUDGET:-600} $(CHECK_BUILD)/test_oom
 
 clean:
-	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz build-fuzz-smoke build-bench $(DEB_DIR) web/dist web/node_modules tests/web/lighthouse/node_modules
+	rm -rf $(BUILD) $(CHECK_BUILD) build-fuzz build-fuzz-smoke build-bench build-tsan $(DEB_DIR) web/dist web/node_modules tests/web/lighthouse/node_modules
