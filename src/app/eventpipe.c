@@ -12,21 +12,26 @@ enum { EP_STOPPED = 1 };
 
 /* The events of a batch's last round that the worker left to the
  * caller's thread, released there. */
-static void release_shared(struct cn_ep_batch *b)
+static size_t release_shared(struct cn_ep_batch *b)
 {
-	for (size_t i = 0; i < b->nshared; i++)
+	const size_t n = b->nshared;
+
+	for (size_t i = 0; i < n; i++)
 		cn_event_release(&b->shared[i]);
 	b->nshared = 0;
+	return n;
 }
 
 /* Every event of a batch released, and those the worker left to this
  * thread (on the caller's thread, or with the worker joined). */
-static void recycle(struct cn_ep_batch *b)
+static size_t recycle(struct cn_ep_batch *b)
 {
-	for (size_t i = 0; i < b->n; i++)
+	const size_t n = b->n;
+
+	for (size_t i = 0; i < n; i++)
 		cn_event_release(&b->ev[i]);
 	b->n = 0;
-	release_shared(b);
+	return n + release_shared(b);
 }
 
 /* Whether no part of a payload is held but by the event: each node's
@@ -71,19 +76,23 @@ static int payload_alone(const json_t *v, int depth)
  * freed on another thread is freed through the page's shared list, and
  * the allocating thread takes it back later: freeing the events on the
  * caller's thread cost a sixth of a 100,000-event verify's CPU. */
-static void release_given_back(struct cn_ep_batch *b)
+static size_t release_given_back(struct cn_ep_batch *b)
 {
+	size_t freed = 0;
+
 	assert(b->nshared == 0);
 	for (size_t i = 0; i < b->n; i++) {
 		struct cn_event *ev = &b->ev[i];
-		if (!ev->payload || payload_alone(ev->payload, 0))
+		if (!ev->payload || payload_alone(ev->payload, 0)) {
 			cn_event_release(ev);
-		else {
+			freed++;
+		} else {
 			b->shared[b->nshared++] = *ev;
 			memset(ev, 0, sizeof(*ev));
 		}
 	}
 	b->n = 0;
+	return freed;
 }
 
 /* The batch being filled goes to the caller's thread; the worker waits
@@ -101,7 +110,7 @@ static int hand_over(struct cn_eventpipe *p)
 	stop = p->stop;
 	pthread_mutex_unlock(&p->lock);
 	if (!stop)
-		release_given_back(&p->b[p->fill]);
+		p->freed_by_worker += release_given_back(&p->b[p->fill]);
 	return stop ? EP_STOPPED : 0;
 }
 
@@ -193,7 +202,7 @@ static struct cn_ep_batch *next_batch(struct cn_eventpipe *p)
 	pthread_mutex_unlock(&p->lock);
 	if (!full)
 		return NULL;
-	release_shared(b);
+	p->freed_by_caller += release_shared(b);
 	return b;
 }
 
@@ -243,7 +252,7 @@ int cn_eventpipe_scan(struct cn_eventpipe *p, struct cn_store *st,
 		*err = p->err;
 	}
 	for (size_t k = 0; k < CN_EP_BATCHES; k++)
-		recycle(&p->b[k]);
+		p->freed_by_caller += recycle(&p->b[k]);
 	free(p->b);
 	p->b = NULL;
 	pthread_cond_destroy(&p->cv);

@@ -70,6 +70,11 @@ struct cn_eventpipe {
 	uint8_t prev[CN_HASH_LEN];
 	int rc;
 	struct cn_err err;
+	/* The events freed on each thread, for the tests: freed_by_worker
+	 * is the worker's alone until it is joined, freed_by_caller the
+	 * caller's.  Read once cn_eventpipe_scan returned (zero when no
+	 * thread could be had). */
+	size_t freed_by_worker, freed_by_caller;
 };
 
 /* Events from..to of st (the first chained to prev, as

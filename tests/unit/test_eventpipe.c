@@ -6,7 +6,9 @@
  * reading's (a changed event), with nothing given after it; a
  * function that halts the reader, uses the store, and is given the rest
  * all the same; parts of payloads the function keeps, which outlive
- * the scan; and parts it keeps a while and drops, freed once.
+ * the scan; and parts it keeps a while and drops, freed once; and on
+ * which thread each event is freed (payloads nested past the depth the
+ * worker reads are left to the caller's).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -120,6 +122,8 @@ struct seen {
 	int64_t *kept_at;
 	size_t ndropped;
 	size_t nnested;  /* of the kept, nodes two levels in (nested_part) */
+	/* the pipe's count of events freed on each thread, after the scan */
+	size_t by_worker, by_caller;
 };
 
 /* How many events a kept part is held: by turns, from the event after it
@@ -227,8 +231,15 @@ static int scan(struct seen *s, int64_t from, int64_t to, struct cn_err *err)
 	rc = cn_eventpipe_scan(&pipe, st, from, to,
 			       from > 1 ? F.hash[from - 2] : zero, see, s, err);
 	cn_store_read_end(st);
+	s->by_worker = pipe.freed_by_worker;
+	s->by_caller = pipe.freed_by_caller;
 	return rc;
 }
+
+/* Events the caller's thread frees though no part of them is held: those
+ * of the batches the worker never took back, at the end (the whole ring
+ * at most). */
+#define RING (CN_EP_BATCHES * CN_EP_EVENTS)
 
 static void test_every_event_once_in_order(void **state)
 {
@@ -239,6 +250,10 @@ static void test_every_event_once_in_order(void **state)
 	assert_int_equal(scan(&s, 1, INT64_MAX, &err), 0);
 	assert_false(s.out_of_order);
 	assert_int_equal(s.next, F.n + 1);
+	/* each freed once, on the worker but for the ring's last round */
+	assert_int_equal(s.by_worker + s.by_caller, F.n);
+	assert_true(s.by_caller <= RING);
+	assert_true(s.by_worker >= (size_t)F.n - RING);
 }
 
 /* The pipe releases the events it gave, but not the parts of their
@@ -255,6 +270,10 @@ static void test_parts_kept_by_the_function_outlive_the_scan(void **state)
 	assert_false(s.out_of_order);
 	assert_int_equal(s.next, F.n + 1);
 	assert_true(s.nkept > 2 * (size_t)F.n / 5 - 2);
+	/* an event whose part is still kept is left to this thread */
+	assert_int_equal(s.by_worker + s.by_caller, F.n);
+	assert_true(s.by_caller >= s.nkept);
+	assert_true(s.by_worker > 0);
 	for (size_t i = 0; i < s.nkept; i++) {
 		char *now = json_dumps(s.kept[i], JSON_SORT_KEYS |
 				       JSON_ENCODE_ANY);
@@ -300,7 +319,88 @@ static void test_parts_kept_then_dropped_are_freed_once(void **state)
 	 * some were a node inside a payload's member */
 	assert_true(s.ndropped > s.nkept / 2);
 	assert_true(s.nnested > 0);
+	/* both threads free some: the dropped ones on the worker */
+	assert_int_equal(s.by_worker + s.by_caller, F.n);
+	assert_true(s.by_worker > 0 && s.by_caller > 0);
 	drop_all(&s);
+}
+
+/* {"a": {"a": ... {}}}, k objects around the empty one: its deepest
+ * node k levels in. */
+static json_t *nested(int k)
+{
+	json_t *v = json_object();
+
+	for (int i = 0; i < k; i++) {
+		json_t *o = json_object();
+		assert_non_null(o);
+		assert_int_equal(json_object_set_new(o, "a", v), 0);
+		v = o;
+	}
+	return v;
+}
+
+static int count(void *ctx, const struct cn_event *ev, struct cn_err *err)
+{
+	(void)ev;
+	(void)err;
+	++*(int64_t *)ctx;
+	return 0;
+}
+
+/* payload_alone reads a payload 64 levels deep (ALONE_DEPTH) and takes
+ * anything deeper as held elsewhere: such an event is left to the
+ * caller's thread, where freeing it is always safe.  By turns, events
+ * whose deepest node is 64 levels in (freed on the worker) and 65 (left
+ * to the caller), four rings of them, so that the ring's last round
+ * (freed on the caller at the end) is fewer than either half.  Written
+ * raw: no command nests a payload so deep, a store from elsewhere may. */
+static void test_payloads_deeper_than_the_cutoff_are_left_to_the_caller(
+	void **state)
+{
+	static const uint8_t zero[CN_HASH_LEN];
+	const int64_t n = 4 * RING;
+	json_t *deep[2] = {nested(64), nested(65)};
+	char dir[64], db[96];
+	uint8_t prev[CN_HASH_LEN] = {0}, salt[CN_SALT_LEN] = {0};
+	struct cn_eventpipe pipe;
+	struct cn_store *st = NULL;
+	struct cn_err err = {0};
+	int64_t given = 0;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/cn_eventpipe_deep_XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/deep.db", dir);
+	must(cn_store_open(db, CN_STORE_CREATE, &st, &err), &err, "create");
+	must(cn_store_begin(st, &err), &err, "begin");
+	for (int64_t seq = 1; seq <= n; seq++) {
+		struct cn_event ev;
+		memcpy(salt, &seq, sizeof(seq)); /* distinct; a test's */
+		must(cn_event_init(&ev, START + seq, "secretariat", "nested",
+				   deep[seq % 2], &err), &err, "event");
+		must(cn_event_seal(&ev, seq, prev, salt, &err), &err, "seal");
+		must(cn_store_append(st, &ev, &err), &err, "append");
+		memcpy(prev, ev.hash, CN_HASH_LEN);
+		cn_event_release(&ev);
+	}
+	must(cn_store_commit(st, &err), &err, "commit");
+	json_decref(deep[0]);
+	json_decref(deep[1]);
+
+	must(cn_store_read_begin(st, &err), &err, "read");
+	must(cn_eventpipe_scan(&pipe, st, 1, INT64_MAX, zero, count, &given,
+			       &err), &err, "scan");
+	cn_store_read_end(st);
+	assert_int_equal(given, n);
+	assert_int_equal(pipe.freed_by_worker + pipe.freed_by_caller, n);
+	/* none 65 deep freed on the worker; of those 64 deep, all but the
+	 * ring's last round */
+	assert_true(pipe.freed_by_worker <= (size_t)n / 2);
+	assert_true(pipe.freed_by_worker >= (size_t)n / 2 - RING);
+	assert_true(pipe.freed_by_caller >= (size_t)n / 2);
+	cn_store_close(st);
+	fx_store_remove(db, dir);
 }
 
 static void test_a_range_from_a_hash(void **state)
@@ -377,6 +477,8 @@ int main(void)
 		cmocka_unit_test(test_halted_then_given_the_rest),
 		/* last: it changes the log */
 		cmocka_unit_test(test_a_changed_event_is_named_in_order),
+		cmocka_unit_test(
+			test_payloads_deeper_than_the_cutoff_are_left_to_the_caller),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
