@@ -233,8 +233,8 @@ const struct cli_opt cli_opts_token[] = {
 	[TOKEN_MEMBER] = {.name = "member", .arg = "CODE", .only = "issue",
 			  .flags = CLI_OPT_ONE_OF | CLI_OPT_LIST,
 			  .max = CLI_MAX_LIST,
-			  .help = "a member delegation's token; repeated, one "
-				  "for each, all or none issued"},
+			  .help = "a member delegation's token; repeated: "
+				  "one each, all or none"},
 	[TOKEN_PARTNER] = {.name = "partner", .arg = "CODE", .only = "issue",
 			   .flags = CLI_OPT_ONE_OF, .help = "a partner's token"},
 	[TOKEN_LABEL] = {.name = "label", .arg = "TEXT", .only = "issue feed",
