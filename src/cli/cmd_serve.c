@@ -278,6 +278,8 @@ static int issue_members(struct cli *c, const struct cli_args *a,
 	struct cn_store *st = cn_app_store(app);
 	struct cn_err err = {0};
 	uint8_t hash[CN_HASH_LEN];
+	json_t *arr = NULL;
+	char *text = NULL;
 	int rc = 0;
 
 	for (int i = 0; i < a->nlist; i++) {
@@ -297,18 +299,33 @@ static int issue_members(struct cli *c, const struct cli_args *a,
 					     &out[i].id, &err)))
 			break;
 	}
+	/* The answer made before the commit: tokens that could not be
+	 * shown must not be stored. */
+	if (rc == 0 && c->json) {
+		arr = json_array();
+		for (int i = 0; arr && i < a->nlist; i++)
+			if (json_array_append_new(arr, json_pack(
+				    "{s:I, s:s, s:s, s:s}", "id",
+				    (json_int_t)out[i].id, "role", "member",
+				    "code", a->list[i], "token", out[i].tok))) {
+				json_decref(arr);
+				arr = NULL;
+			}
+		/* as cli_print_json writes it */
+		text = arr ? json_dumps(arr, JSON_INDENT(2) |
+					JSON_PRESERVE_ORDER) : NULL;
+		json_decref(arr);
+		if (!text)
+			rc = cn_err_set(&err, CN_ENOMEM, "out of memory");
+	}
 	if (rc || cn_store_commit(st, &err)) {
 		cn_store_rollback(st);
+		free(text);
 		return cli_fail(c, &err);
 	}
 	if (c->json) {
-		json_t *arr = json_array();
-		for (int i = 0; i < a->nlist; i++)
-			json_array_append_new(arr, json_pack(
-				"{s:I, s:s, s:s, s:s}", "id",
-				(json_int_t)out[i].id, "role", "member", "code",
-				a->list[i], "token", out[i].tok));
-		cli_print_json(arr);
+		puts(text);
+		free(text);
 	} else {
 		for (int i = 0; i < a->nlist; i++)
 			printf("%s %s\n", a->list[i], out[i].tok);
