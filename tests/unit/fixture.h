@@ -294,7 +294,8 @@ static inline void fx_store_remove(const char *db, const char *dir)
 		snprintf(path, sizeof(path), "%s%s", db, *x);
 		unlink(path);
 	}
-	rmdir(dir);
+	if (dir) /* NULL: a store in a directory its caller removes later */
+		rmdir(dir);
 }
 
 #endif

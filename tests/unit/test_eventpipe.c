@@ -361,7 +361,7 @@ static void test_payloads_deeper_than_the_cutoff_are_left_to_the_caller(
 	static const uint8_t zero[CN_HASH_LEN];
 	const int64_t n = 4 * RING;
 	json_t *deep[2] = {nested(64), nested(65)};
-	char dir[64], db[96];
+	char db[128];
 	uint8_t prev[CN_HASH_LEN] = {0}, salt[CN_SALT_LEN] = {0};
 	struct cn_eventpipe pipe;
 	struct cn_store *st = NULL;
@@ -369,9 +369,8 @@ static void test_payloads_deeper_than_the_cutoff_are_left_to_the_caller(
 	int64_t given = 0;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/cn_eventpipe_deep_XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(db, sizeof(db), "%s/deep.db", dir);
+	/* beside the fixture's store, in its directory */
+	snprintf(db, sizeof(db), "%s/deep.db", F.dir);
 	must(cn_store_open(db, CN_STORE_CREATE, &st, &err), &err, "create");
 	must(cn_store_begin(st, &err), &err, "begin");
 	for (int64_t seq = 1; seq <= n; seq++) {
@@ -400,7 +399,7 @@ static void test_payloads_deeper_than_the_cutoff_are_left_to_the_caller(
 	assert_true(pipe.freed_by_worker >= (size_t)n / 2 - RING);
 	assert_true(pipe.freed_by_caller >= (size_t)n / 2);
 	cn_store_close(st);
-	fx_store_remove(db, dir);
+	fx_store_remove(db, NULL);
 }
 
 static void test_a_range_from_a_hash(void **state)
@@ -475,10 +474,10 @@ int main(void)
 		cmocka_unit_test(test_a_range_from_a_hash),
 		cmocka_unit_test(test_the_functions_fault_stops_it),
 		cmocka_unit_test(test_halted_then_given_the_rest),
-		/* last: it changes the log */
-		cmocka_unit_test(test_a_changed_event_is_named_in_order),
 		cmocka_unit_test(
 			test_payloads_deeper_than_the_cutoff_are_left_to_the_caller),
+		/* last: it changes the log */
+		cmocka_unit_test(test_a_changed_event_is_named_in_order),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -882,28 +882,48 @@ static int prep_odd_store(struct cn_err *err)
  * FTS5 after a write SQLite rolled back itself (sqlite.h, search_stale);
  * without that, this fails at N=103..104 -- */
 
-/* A proposal's row as the projection writes it, in `status`. */
+/* Column `name` of a proposals row, by the table's own list. */
+static struct cn_value *search_col(struct cn_row *r, const char *name)
+{
+	const struct cn_table_def *t = &cn_tables[CN_TAB_PROPOSALS];
+
+	for (unsigned i = 0; i < t->ncols; i++)
+		if (!strcmp(t->cols[i].name, name))
+			return &r->v[i];
+	fail_msg("proposals has no column %s", name);
+	return NULL;
+}
+
+/* A proposal's row as the projection writes it, in `status`; the
+ * columns not named here NULL. */
 static void search_row(struct cn_row *r, const char *status)
 {
 	static const char doc[] = "{\"text\":\"The liaison office in Tokyo.\"}";
-	static const char *const text[] = {
-		[1] = "NAC", [2] = "Open a liaison office", [3] = "meeting",
-		[7] = "2023-06-01T09:00:00Z",
+	static const struct {
+		const char *col, *text;
+		int64_t i;
+	} cols[] = {
+		{"id", NULL, 1},
+		{"body", "NAC", 0},
+		{"title", "Open a liaison office", 0},
+		{"procedure", "meeting", 0},
+		{"opened", "2023-06-01T09:00:00Z", 0},
+		{"revision", NULL, 1},
+		{"shared", NULL, 0},
+		{"doc", doc, 0},
 	};
 
 	memset(r, 0, sizeof(*r));
 	r->table = CN_TAB_PROPOSALS;
-	for (unsigned i = 0; i < cn_tables[CN_TAB_PROPOSALS].ncols; i++)
-		r->v[i].type = CN_VAL_NULL;
-	r->v[0] = (struct cn_value){CN_VAL_INT, 1, NULL, 0};
-	for (unsigned i = 1; i < sizeof(text) / sizeof(text[0]); i++)
-		if (text[i])
-			r->v[i] = (struct cn_value){CN_VAL_TEXT, 0, text[i],
-						    strlen(text[i])};
-	r->v[4] = (struct cn_value){CN_VAL_TEXT, 0, status, strlen(status)};
-	r->v[10] = (struct cn_value){CN_VAL_INT, 1, NULL, 0};
-	r->v[11] = (struct cn_value){CN_VAL_INT, 0, NULL, 0};
-	r->v[12] = (struct cn_value){CN_VAL_TEXT, 0, doc, sizeof(doc) - 1};
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		*search_col(r, cols[i].col) =
+			cols[i].text ? (struct cn_value){CN_VAL_TEXT, 0,
+							 cols[i].text,
+							 strlen(cols[i].text)}
+				     : (struct cn_value){CN_VAL_INT, cols[i].i,
+							 NULL, 0};
+	*search_col(r, "status") =
+		(struct cn_value){CN_VAL_TEXT, 0, status, strlen(status)};
 }
 
 static int search_put(const char *status, struct cn_err *err)
