@@ -26,6 +26,8 @@ void cn_app_snaps_init(struct cn_app_snaps *s)
 	memset(s, 0, sizeof(*s));
 	s->fixed = every > 0; /* strtoll's: at most INT64_MAX */
 	s->every = s->fixed ? (int64_t)every : CN_APP_SNAPSHOT_EVERY;
+	s->ahead = (size_t)cn_env_count("COUNCIL_SNAPSHOT_AHEAD",
+					CN_APP_SNAP_AHEAD);
 }
 
 int64_t cn_app_snaps_interval(const struct cn_app_snaps *s)
@@ -324,19 +326,31 @@ static int put_parts(struct cn_app_snaps *s, struct cn_store *st,
  * failure, not the write's, whose events stand.  It is said, and not
  * tried again until another interval has passed.  Only a savepoint that
  * could not be opened or undone fails the write (the transaction is then
- * lost). */
+ * lost).  left NULL: all of it in this commit.  Else (the worker's, with
+ * its list) at most s->ahead bytes of its new parts first, and its row
+ * only when no more are left; *left what is (0 once it is stored, or
+ * refused). */
 static int put(struct cn_app_snaps *s, struct cn_store *st,
 	       const struct cn_snapshot_row *row, const uint8_t *list,
-	       size_t listlen, struct cn_err *err)
+	       size_t listlen, size_t *left, struct cn_err *err)
 {
 	struct cn_err why = {0};
+	size_t more = 0;
 	int rc, end;
 
 	if ((rc = cn_store_savepoint(st, err)))
 		return rc;
-	rc = put_parts(s, st, row, list, listlen, &why);
+	/* After a snapshot was not trusted, every part is written again, in
+	 * the commit that stores the row (put_parts). */
+	if (left && !s->nbad)
+		rc = cn_store_snapshot_parts_ahead(st, row, list, listlen,
+						   s->ahead, &more, &why);
+	if (rc == 0 && more == 0)
+		rc = put_parts(s, st, row, list, listlen, &why);
 	if ((end = cn_store_savepoint_end(st, rc == 0, err)))
 		return end;
+	if (left)
+		*left = rc ? 0 : more;
 	if (rc) {
 		fprintf(stderr, "council: warning: the snapshot at event %lld "
 			"was not stored (the write was): %s\n",
@@ -344,8 +358,10 @@ static int put(struct cn_app_snaps *s, struct cn_store *st,
 		s->tried = row->seq;
 		return 0;
 	}
-	s->pending = row->seq;
-	s->pending_len = cn_app_snap_unsealed_len(row->bytes, row->len);
+	if (more == 0) {
+		s->pending = row->seq;
+		s->pending_len = cn_app_snap_unsealed_len(row->bytes, row->len);
+	}
 	return 0;
 }
 
@@ -551,6 +567,7 @@ static int bg_put(struct cn_app_snaps *s, struct cn_store *st,
 {
 	struct cn_app_snaps_bg *b = s->bg;
 	enum bg_state state;
+	size_t left = 0;
 	int rc = 0, logged = 0;
 
 	pthread_mutex_lock(&b->mu);
@@ -568,8 +585,11 @@ static int bg_put(struct cn_app_snaps *s, struct cn_store *st,
 	    logged) {
 		struct cn_snapshot_row row = {b->seq, b->hash, CN_HASH_LEN,
 					      b->bytes, b->len, NULL};
-		rc = put(s, st, &row, b->list, b->listlen, err);
+		rc = put(s, st, &row, b->list, b->listlen, &left, err);
 	}
+	/* Parts left: still BG_READY, for the next commits to store. */
+	if (rc == 0 && left)
+		return 0;
 	bg_drop(b);
 	pthread_mutex_lock(&b->mu);
 	b->state = BG_IDLE;
@@ -659,7 +679,7 @@ int cn_app_snaps_take(struct cn_app_snaps *s, struct cn_store *st,
 		return 0;
 	struct cn_snapshot_row row = {w->last_seq, w->last_hash, CN_HASH_LEN,
 				      bytes, len, NULL};
-	rc = put(s, st, &row, NULL, 0, err);
+	rc = put(s, st, &row, NULL, 0, NULL, err);
 	free(bytes);
 	return rc;
 }

@@ -47,6 +47,12 @@ struct cn_app_snaps {
 	/* The bytes of the snapshot at seq and of the one at pending (less
 	 * their seals): the interval grows with them. */
 	uint64_t len, pending_len;
+	/* How many bytes of a worker's snapshot's new parts one commit
+	 * stores at most (past the first part) before the commit that
+	 * stores its row: CN_APP_SNAP_AHEAD, or COUNCIL_SNAPSHOT_AHEAD in
+	 * the environment, when a positive number (the tests: 1, a part a
+	 * commit). */
+	size_t ahead;
 	/* The seq of the last snapshot the store refused (put): the next is
 	 * due an interval after it. */
 	int64_t tried;
@@ -95,9 +101,13 @@ void cn_app_snaps_release(struct cn_app_snaps *s);
  * commit after it is ready stores it (cn_app_snaps_take: only the parts
  * not stored yet).  A snapshot still names the event it was planned at,
  * so it is stored after more events are: restoring it folds them, as
- * for any snapshot.  Until that commit the worker holds its bytes;
- * none is planned while one is on the way.  CN_ENOMEM, CN_EIO (the
- * thread). */
+ * for any snapshot.  Its new parts (those not stored: a few hundred
+ * kilobytes after a few writes, megabytes after a long tail) are stored
+ * at most s->ahead bytes a commit before the commit that stores its row
+ * (store.h, cn_store_snapshot_parts_ahead), so that no commit holds the
+ * writes behind it for all of them at once.  Until that commit the
+ * worker holds its bytes; none is planned while one is on the way.
+ * CN_ENOMEM, CN_EIO (the thread). */
 int cn_app_snaps_background(struct cn_app_snaps *s, struct cn_err *err)
 	CN_NODISCARD;
 /* Wait until the worker has no snapshot to put together (it may hold one

@@ -338,8 +338,9 @@ static int pg_savepoint(struct cn_store_backend *b, enum cn_savepoint op,
 	static const char *const sql[] = {
 		[CN_SAVEPOINT_OPEN] = "SAVEPOINT cn_part",
 		[CN_SAVEPOINT_KEEP] = "RELEASE SAVEPOINT cn_part",
-		[CN_SAVEPOINT_UNDO] = "ROLLBACK TO SAVEPOINT cn_part;"
-				      " RELEASE SAVEPOINT cn_part",
+		/* one string (parenthesised: not two elements) */
+		[CN_SAVEPOINT_UNDO] = ("ROLLBACK TO SAVEPOINT cn_part;"
+				       " RELEASE SAVEPOINT cn_part"),
 	};
 	assert(PQtransactionStatus(b->conn) != PQTRANS_IDLE ||
 	       op != CN_SAVEPOINT_OPEN);

@@ -682,6 +682,19 @@ int cn_store_snapshot_put_listed(struct cn_store *st,
 				 const uint8_t *list, size_t listlen,
 				 unsigned keep, unsigned flags,
 				 struct cn_err *err) CN_NODISCARD;
+/* Before that put, inside a write transaction: store the parts of the
+ * list (made of s->bytes) that are not stored yet, the first of them and
+ * then only while they add up to at most `budget` bytes; *left is the
+ * bytes of those still not stored.  So a snapshot with many new parts
+ * can spread their writes over several commits, each as short as the
+ * budget allows, and the commit that puts its row finds them stored.
+ * Parts no snapshot names yet: a put or drop of another snapshot in
+ * between drops them again (snapparts.h).  CN_EINVAL as the put. */
+int cn_store_snapshot_parts_ahead(struct cn_store *st,
+				  const struct cn_snapshot_row *s,
+				  const uint8_t *list, size_t listlen,
+				  size_t budget, size_t *left,
+				  struct cn_err *err) CN_NODISCARD;
 /* Drop the snapshot at seq (none there is no error). */
 int cn_store_snapshot_drop(struct cn_store *st, int64_t seq,
 			   struct cn_err *err) CN_NODISCARD;

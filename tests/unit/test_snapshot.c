@@ -1470,6 +1470,21 @@ static void test_interval_follows_snapshot_size(void **state)
 	fx_done(&f);
 }
 
+/* The log verifies, and the next open starts from the snapshot at `at`
+ * without a warning, to the same world as the replay. */
+static void reopens_from(struct fx *f, int64_t at)
+{
+	struct cn_err err = {0};
+	int64_t n, ncp;
+
+	must(cn_app_verify(f->app, NULL, &n, &ncp, &err), &err, "verify");
+	cn_app_close(f->app);
+	fx_open(f);
+	assert_null(cn_app_warning(f->app));
+	assert_int_equal(cn_app_snapshot_seq(f->app), at);
+	same_as_replay(f);
+}
+
 /* A writer whose snapshots a worker makes: each one is planned at a
  * commit, stored by a later one, trusted at the next open, and the same
  * as the log's replay. */
@@ -1494,12 +1509,7 @@ static void test_background_snapshots(void **state)
 	struct seen v = stored(&f);
 	assert_int_equal(v.n, CN_APP_SNAPSHOTS_KEPT);
 	assert_int_equal(v.seq[0], at);
-	must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err, "verify");
-	cn_app_close(f.app);
-	fx_open(&f);
-	assert_null(cn_app_warning(f.app));
-	assert_int_equal(cn_app_snapshot_seq(f.app), at);
-	same_as_replay(&f);
+	reopens_from(&f, at);
 
 	/* A pager whose file cannot be made (it keeps every proposal in
 	 * memory): snapshots are still made, of the world in memory. */
@@ -1520,6 +1530,96 @@ static void test_background_snapshots(void **state)
 	unsetenv("TMPDIR");
 	must(cn_app_verify(f.app, NULL, &n, &ncp, &err), &err, "verify");
 	unsetenv("COUNCIL_PAGER_SWEEP");
+	fx_done(&f);
+}
+
+/* Proposals with long texts of letters that do not repeat (xorshift):
+ * a world of several parts, cut where its content says. */
+static void long_texts(struct fx *f, int n, size_t size)
+{
+	struct cn_err err = {0};
+	uint64_t x = 88172645463325252ULL;
+	char *text = malloc(size + 1);
+
+	assert_non_null(text);
+	for (int i = 0; i < n; i++) {
+		for (size_t k = 0; k < size; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			text[k] = (char)('a' + x % 26);
+		}
+		text[size] = '\0';
+		struct cn_propose_args p = {.body = "NAC", .title = "Long",
+					    .procedure = "meeting",
+					    .text = text};
+		f->now += 3600;
+		must(cn_app_run(f->app, f->now, "secretariat", cn_app_cmd_propose,
+				&p, NULL, &err), &err, "propose");
+	}
+	free(text);
+}
+
+/* A worker's snapshot with more new parts than a commit may store
+ * (COUNCIL_SNAPSHOT_AHEAD=1: one part a commit) is stored over several
+ * commits, its parts first and its row last; each commit's writes stand.
+ * A part the store refuses on the way is the snapshot's failure, said,
+ * not the write's.  Stored, it is trusted at the next open and the same
+ * as the replay, and no part is kept that no snapshot names. */
+static void test_background_snapshot_stored_ahead(void **state)
+{
+	struct fx f;
+	struct cn_err err = {0};
+	int64_t parts, last, at, commits = 0;
+
+	(void)state;
+	setenv("COUNCIL_SNAPSHOT_AHEAD", "1", 1);
+	fx_make(&f, "1000000"); /* the history without a snapshot */
+	history(&f);
+	long_texts(&f, 8, 40000);
+	cn_app_close(f.app);
+	setenv("COUNCIL_SNAPSHOT_EVERY", "1", 1);
+	fx_open(&f);
+	must(cn_app_background_snapshots(f.app, &err), &err, "background");
+	propose(&f, "NAC", "meeting", "Plans the first snapshot", NULL);
+	cn_app_snapshot_settle(f.app);
+
+	/* Refused: the write stands, nothing of the snapshot is kept. */
+	sql(&f, "CREATE TRIGGER no_room BEFORE INSERT ON snapshot_parts "
+		"BEGIN SELECT RAISE(ABORT, 'no room'); END");
+	last = cn_app_world(f.app)->last_seq;
+	propose(&f, "NAC", "meeting", "Its parts refused", NULL);
+	assert_int_equal(cn_app_world(f.app)->last_seq, last + 1);
+	assert_int_equal(sql_int(&f, "SELECT count(*) FROM events"), last + 1);
+	assert_int_equal(sql_int(&f, "SELECT count(*) FROM snapshot_parts"), 0);
+	assert_int_equal(cn_app_snapshot_seq(f.app), 0);
+	sql(&f, "DROP TRIGGER no_room");
+
+	/* That commit planned the next: stored a part a commit. */
+	cn_app_snapshot_settle(f.app);
+	while (cn_app_snapshot_seq(f.app) == 0) {
+		parts = sql_int(&f, "SELECT count(*) FROM snapshot_parts");
+		assert_int_equal(sql_int(&f, "SELECT count(*) FROM snapshots"), 0);
+		propose(&f, "NAC", "meeting", "Stores a part", NULL);
+		commits++;
+		if (cn_app_snapshot_seq(f.app) == 0)
+			assert_int_equal(sql_int(&f, "SELECT count(*) FROM "
+						 "snapshot_parts"), parts + 1);
+		assert_true(commits < 100);
+	}
+	at = cn_app_snapshot_seq(f.app);
+	/* Several parts, so several commits: the last one stored the row
+	 * (and its own last part). */
+	parts = sql_int(&f, NAMED "SELECT count(DISTINCT hash) FROM named");
+	if (parts < 3 || commits != parts)
+		fail_msg("%lld commits for a snapshot of %lld parts",
+			 (long long)commits, (long long)parts);
+	assert_int_equal(sql_int(&f, "SELECT count(*) FROM snapshots"), 1);
+	assert_true(at < cn_app_world(f.app)->last_seq - commits + 1);
+	assert_int_equal(sql_int(&f, NAMED "SELECT count(*) FROM snapshot_parts "
+				 "WHERE hash NOT IN (SELECT hash FROM named)"), 0);
+	reopens_from(&f, at);
+	unsetenv("COUNCIL_SNAPSHOT_AHEAD");
 	fx_done(&f);
 }
 
@@ -1595,6 +1695,7 @@ int main(void)
 		cmocka_unit_test(test_background_snapshots),
 		cmocka_unit_test(test_interval_follows_snapshot_size),
 		cmocka_unit_test(test_background_snapshot_of_a_lost_event),
+		cmocka_unit_test(test_background_snapshot_stored_ahead),
 		cmocka_unit_test(test_writer_pages_out_concluded),
 		cmocka_unit_test(test_pager_lost_twice),
 	};
