@@ -358,6 +358,9 @@ static struct {
 	char odd_db[96];           /* a store whose text columns hold blobs */
 	struct cn_store *odd;      /* it, open read-only */
 	struct cn_store *search;   /* a store whose proposal is searched */
+	struct cn_store *snaps;    /* a store with a snapshot stored */
+	uint8_t *snap, *snaplist;  /* the next one's bytes and list of parts */
+	size_t nsnap, nsnaplist;
 	/* outputs */
 	struct cn_event ev;
 	struct cn_world w2;
@@ -466,6 +469,11 @@ static void state_release(void)
 	S.odd = NULL;
 	cn_store_close(S.search);
 	S.search = NULL;
+	cn_store_close(S.snaps);
+	S.snaps = NULL;
+	free(S.snap);
+	free(S.snaplist);
+	S.snap = S.snaplist = NULL;
 }
 
 /* ---- fingerprints: what a clean run gives ---------------------------------- */
@@ -991,6 +999,136 @@ static int prep_search(struct cn_err *err)
 		return cn_err_set(err, CN_EINVAL, "search found '%s', not the "
 				  "proposal voting", found);
 	return 0;
+}
+
+/* -- store: a snapshot's new parts stored a commit at a time, then its
+ * row (what a server's snapshot worker has its writer do) -- */
+
+#define SNAP_LEN (512 * 1024)
+static const uint8_t snap_hash[CN_HASH_LEN] = {2};
+
+/* Bytes of a world's snapshot as far as the store can tell: 512 KiB that
+ * do not repeat (xorshift), so they cut into several parts; variant 1
+ * differs from 0 in its first and last bytes, so the two share the parts
+ * between and variant 1 has two new ones. */
+static uint8_t *snap_bytes(int variant)
+{
+	uint8_t *b = malloc(SNAP_LEN);
+	uint64_t x = 2463534242u;
+
+	if (!b)
+		return NULL;
+	for (size_t i = 0; i < SNAP_LEN; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		b[i] = (uint8_t)x;
+	}
+	b[0] ^= (uint8_t)variant;
+	b[SNAP_LEN - 1] ^= (uint8_t)variant;
+	return b;
+}
+
+/* Until none is left: a commit storing one more of the snapshot's new
+ * parts (a budget of 1 byte: a part a commit), the last one its row. */
+static int op_snapshot_ahead(struct cn_err *err)
+{
+	struct cn_snapshot_row row = {2, snap_hash, CN_HASH_LEN, S.snap,
+				      S.nsnap, NULL};
+	size_t left = 1;
+	int rc = 0;
+
+	out_release();
+	while (rc == 0 && left) {
+		if ((rc = cn_store_begin(S.snaps, err)))
+			break;
+		rc = cn_store_snapshot_parts_ahead(S.snaps, &row, S.snaplist,
+						   S.nsnaplist, 1, &left, err);
+		if (rc == 0 && left == 0)
+			rc = cn_store_snapshot_put_listed(S.snaps, &row,
+							  S.snaplist,
+							  S.nsnaplist, 2, 0, err);
+		if (rc == 0)
+			rc = cn_store_commit(S.snaps, err);
+		if (rc)
+			cn_store_rollback(S.snaps);
+	}
+	return rc;
+}
+
+static int snap_seen(void *ctx, const struct cn_snapshot_row *r,
+		     struct cn_err *err)
+{
+	struct fp *f = ctx;
+
+	(void)err;
+	fp_int(f, r->seq);
+	if (r->why)
+		fp_str(f, r->why);
+	else
+		fp_bytes(f, r->bytes, r->len);
+	return 0;
+}
+
+/* Each stored snapshot, its bytes put together from its parts. */
+static void fp_snapshots(struct fp *f)
+{
+	struct cn_err err = {0};
+
+	if (cn_store_snapshots(S.snaps, snap_seen, f, &err))
+		fp_str(f, err.msg);
+}
+
+/* The next snapshot has at least two parts that the first has not (a
+ * list: "CNPARTS1", then per part a SHA-256 and a 4-byte length), or
+ * the operation would store them in one commit. */
+static int new_parts(const uint8_t *first, struct cn_err *err)
+{
+	uint8_t *old = NULL;
+	size_t nold = 0, fresh = 0, entry = CN_HASH_LEN + 4;
+	int rc = cn_store_snapshot_list(first, SNAP_LEN, &old, &nold, err);
+
+	for (size_t i = 8; rc == 0 && i + entry <= S.nsnaplist; i += entry) {
+		int known = 0;
+		for (size_t j = 8; j + entry <= nold; j += entry)
+			known |= !memcmp(S.snaplist + i, old + j, CN_HASH_LEN);
+		fresh += !known;
+	}
+	free(old);
+	if (rc == 0 && (fresh < 2 || fresh == (S.nsnaplist - 8) / entry))
+		rc = cn_err_set(err, CN_EINVAL, "the next snapshot has %zu new "
+				"parts of %zu: not a test of storing ahead",
+				fresh, (S.nsnaplist - 8) / entry);
+	return rc;
+}
+
+/* A memory store (each child its own copy) with the snapshot at 1 stored
+ * whole (one commit); the next one's bytes and list made. */
+static int prep_snapshot_ahead(struct cn_err *err)
+{
+	uint8_t *first = snap_bytes(0);
+	struct cn_snapshot_row row = {1, snap_hash, CN_HASH_LEN, first,
+				      SNAP_LEN, NULL};
+	int rc;
+
+	if (!first || !(S.snap = snap_bytes(1)))
+		rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+	else if ((rc = cn_store_open(NULL, CN_STORE_MEMORY, &S.snaps, err)) ==
+			 0 &&
+		 (rc = cn_store_begin(S.snaps, err)) == 0) {
+		rc = cn_store_snapshot_put(S.snaps, &row, 2, 0, err);
+		rc = rc ? rc : cn_store_commit(S.snaps, err);
+		if (rc)
+			cn_store_rollback(S.snaps);
+	}
+	S.nsnap = SNAP_LEN;
+	if (rc == 0)
+		rc = cn_store_snapshot_list(S.snap, S.nsnap, &S.snaplist,
+					    &S.nsnaplist, err);
+	if (rc == 0)
+		rc = new_parts(first, err);
+	free(first);
+	return rc;
 }
 
 /* -- core: an effect as a command line writes it, in its JSON form -- */
@@ -1659,6 +1797,8 @@ static const struct op ops[] = {
 	MANY("odd-reads", op_odd_reads, fp_odd_reads, STORE),
 	PREP("search-store", prep_search),
 	INJECT("store-search-write", op_search_write, fp_search, STORE, 0, 0),
+	PREP("snapshot-store", prep_snapshot_ahead),
+	MANY("store-snapshot-ahead", op_snapshot_ahead, fp_snapshots, STORE),
 	MANY("world-fold", op_world_fold, fp_w2, PURE),
 	PREP("osce", prep_osce),
 	INJECT("osce-fold", op_osce_fold, fp_w2, PURE, 0, 0),
@@ -1784,6 +1924,8 @@ static long live_after(const struct op *op)
 		S.app = NULL;
 		cn_store_close(S.search);
 		S.search = NULL;
+		cn_store_close(S.snaps);
+		S.snaps = NULL;
 	}
 	return oom.live;
 }
