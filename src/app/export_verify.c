@@ -109,7 +109,7 @@ static int header_line(struct xv *x, const char *line, const char *vkey,
 	struct cn_err why = {0};
 	char *gname = NULL;
 	uint8_t gpk[CN_NOTE_PUBKEY_LEN];
-	int rc = 0;
+	int rc = 0, key = 0;
 
 	if (oom) {
 		json_decref(h);
@@ -129,13 +129,18 @@ static int header_line(struct xv *x, const char *line, const char *vkey,
 	else if (cn_audience_parse(a, &x->audience, &why)) {
 		cn_err_recode(&why, CN_ECORRUPT);
 		fault(x, 1, 0, &why);
-	} else if (cn_note_vkey_decode(v, &x->name, x->pk, &why)) {
+	} else if ((key = cn_note_vkey_decode(v, &x->name, x->pk, &why)) &&
+		   key != CN_ENOMEM) {
 		cn_err_prefix(&why, "the log key it names: ");
 		cn_err_recode(&why, CN_ECORRUPT);
 		fault(x, 1, 0, &why);
-	} else
+	} else if (!key)
 		snprintf(x->stats->audience, sizeof(x->stats->audience), "%s", a);
 	json_decref(h);
+	/* Out of memory copying the key's name says nothing of the file. */
+	if (key == CN_ENOMEM)
+		return cn_err_set(err, CN_ENOMEM, "%s: out of memory reading its "
+				  "header", x->path);
 	/* The key given is the published one; the file must name it. */
 	if (vkey && (rc = cn_note_vkey_decode(vkey, &gname, gpk, err)) == 0) {
 		if (x->name && (strcmp(gname, x->name) || memcmp(gpk, x->pk, sizeof(gpk))))
