@@ -301,21 +301,27 @@ int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
 }
 
 /* Store snapshot row (its list of parts made of its bytes: list, NULL to
- * make it here), replacing those found untrustworthy; pending once it is. */
+ * make it here, all at once), at most `budget` bytes of its new parts
+ * (store.h: *left those still not stored, and then not the row);
+ * replacing those found untrustworthy once it is stored. */
 static int put_parts(struct cn_app_snaps *s, struct cn_store *st,
 		     const struct cn_snapshot_row *row, const uint8_t *list,
-		     size_t listlen, struct cn_err *err)
+		     size_t listlen, size_t budget, size_t *left,
+		     struct cn_err *err)
 {
-	/* After a snapshot was not trusted, its parts are written again: one
-	 * of those it shares with this one may be what was wrong. */
+	/* After a snapshot was not trusted, its parts are written again, in
+	 * one commit whatever the budget: one of those it shares with this
+	 * one may be what was wrong. */
 	const unsigned flags = s->nbad ? CN_SNAPSHOT_REWRITE : 0;
-	int rc = list ? cn_store_snapshot_put_listed(st, row, list, listlen,
-						     CN_APP_SNAPSHOTS_KEPT,
-						     flags, err)
-		      : cn_store_snapshot_put(st, row, CN_APP_SNAPSHOTS_KEPT,
-					      flags, err);
+	int rc;
 
-	for (size_t i = 0; rc == 0 && i < s->nbad; i++)
+	*left = 0;
+	rc = list ? cn_store_snapshot_put_listed(st, row, list, listlen,
+						 CN_APP_SNAPSHOTS_KEPT, flags,
+						 budget, left, err)
+		  : cn_store_snapshot_put(st, row, CN_APP_SNAPSHOTS_KEPT,
+					  flags, err);
+	for (size_t i = 0; rc == 0 && *left == 0 && i < s->nbad; i++)
 		if (s->bad[i] != row->seq)
 			rc = cn_store_snapshot_drop(st, s->bad[i], err);
 	return rc;
@@ -327,8 +333,8 @@ static int put_parts(struct cn_app_snaps *s, struct cn_store *st,
  * tried again until another interval has passed.  Only a savepoint that
  * could not be opened or undone fails the write (the transaction is then
  * lost).  left NULL: all of it in this commit.  Else (the worker's, with
- * its list) at most s->ahead bytes of its new parts first, and its row
- * only when no more are left; *left what is (0 once it is stored, or
+ * its list) at most s->ahead bytes of its new parts, and its row only
+ * when no more are left; *left what is (0 once it is stored, or
  * refused). */
 static int put(struct cn_app_snaps *s, struct cn_store *st,
 	       const struct cn_snapshot_row *row, const uint8_t *list,
@@ -340,13 +346,8 @@ static int put(struct cn_app_snaps *s, struct cn_store *st,
 
 	if ((rc = cn_store_savepoint(st, err)))
 		return rc;
-	/* After a snapshot was not trusted, every part is written again, in
-	 * the commit that stores the row (put_parts). */
-	if (left && !s->nbad)
-		rc = cn_store_snapshot_parts_ahead(st, row, list, listlen,
-						   s->ahead, &more, &why);
-	if (rc == 0 && more == 0)
-		rc = put_parts(s, st, row, list, listlen, &why);
+	rc = put_parts(s, st, row, list, listlen, left ? s->ahead : SIZE_MAX,
+		       &more, &why);
 	if ((end = cn_store_savepoint_end(st, rc == 0, err)))
 		return end;
 	if (left)

@@ -104,7 +104,7 @@ void cn_app_snaps_release(struct cn_app_snaps *s);
  * for any snapshot.  Its new parts (those not stored: a few hundred
  * kilobytes after a few writes, megabytes after a long tail) are stored
  * at most s->ahead bytes a commit before the commit that stores its row
- * (store.h, cn_store_snapshot_parts_ahead), so that no commit holds the
+ * (store.h, cn_store_snapshot_put_listed), so that no commit holds the
  * writes behind it for all of them at once.  Until that commit the
  * worker holds its bytes; none is planned while one is on the way.
  * CN_ENOMEM, CN_EIO (the thread). */

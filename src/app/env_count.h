@@ -1,9 +1,10 @@
 /*
  * env_count.h - a positive count from the environment: the knobs the
  * tests turn (COUNCIL_PAGER_SWEEP and COUNCIL_PAGER_BUFFER in pager.c,
- * COUNCIL_SNAPSHOT_EVERY and COUNCIL_SNAPSHOT_AHEAD in app_snapshot.c).  Anything else there (unset,
- * empty, not all digits, 0, negative) leaves the default: a knob set
- * wrong is the program as shipped, never a refusal.
+ * COUNCIL_SNAPSHOT_EVERY and COUNCIL_SNAPSHOT_AHEAD in app_snapshot.c).
+ * Anything else there (unset, empty, not all digits, 0, negative) leaves
+ * the default: a knob set wrong is the program as shipped, never a
+ * refusal.
  */
 #ifndef CN_ENV_COUNT_H
 #define CN_ENV_COUNT_H

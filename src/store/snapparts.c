@@ -205,26 +205,11 @@ int cn_snapparts_make(const uint8_t *bytes, size_t len, uint8_t **list,
 	return 0;
 }
 
-/* That list was made by cn_snapparts_make from s's bytes (*n its parts):
- * anything else is the caller's mistake, not the store's. */
-static int check_list(const struct cn_snapshot_row *s, const uint8_t *list,
-		      size_t listlen, size_t *n, struct cn_err *err)
-{
-	size_t total;
-	char why[128];
-
-	if (cn_snapparts_list(list, listlen, n, &total, why, sizeof(why)) != 1 ||
-	    total != s->len)
-		return cn_err_set(err, CN_EINVAL, "snapshot %lld: its list of "
-				  "parts is not of its bytes", (long long)s->seq);
-	return 0;
-}
-
 /* Put the n parts of list (of s's bytes) that are not among the first
  * nknown hashes of known (sorted; every part when rewrite): past the
  * first one put, only while they add up to at most budget bytes.  Each
- * part put is added to known (past the sorted ones); *left is the bytes
- * of those not put. */
+ * part put is added to known (past the sorted ones: stored now, for
+ * collect()); *left is the bytes of those not put. */
 static int put_missing(struct cn_store *st, const struct cn_snapshot_row *s,
 		       const uint8_t *list, size_t n, struct cn_buf *known,
 		       size_t nknown, int rewrite, size_t budget, size_t *left,
@@ -233,7 +218,6 @@ static int put_missing(struct cn_store *st, const struct cn_snapshot_row *s,
 	size_t start = 0, put = 0;
 	int rc = 0;
 
-	*left = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const uint8_t *e = entry(list, i);
 		size_t len = get_be32(e + CN_HASH_LEN);
@@ -248,58 +232,45 @@ static int put_missing(struct cn_store *st, const struct cn_snapshot_row *s,
 		rc = st->ops->part_put(st->b, e, s->bytes + start - len, len,
 				       rewrite, err);
 		put += len < budget - put ? len : budget - put;
-		if (rc == 0)
+		if (rc == 0 && !rewrite)
 			rc = hashes_add(known, e, CN_HASH_LEN, err);
 	}
 	return rc;
 }
 
-int cn_snapparts_ahead(struct cn_store *st, const struct cn_snapshot_row *s,
-		       const uint8_t *list, size_t listlen, size_t budget,
-		       size_t *left, struct cn_err *err)
-{
-	struct cn_buf known = CN_BUF_INIT;
-	size_t n;
-	int rc;
-
-	*left = 0;
-	if ((rc = check_list(s, list, listlen, &n, err)))
-		return rc;
-	rc = st->ops->part_hashes(st->b, hashes_add, &known, err);
-	hashes_sort(&known);
-	if (rc == 0)
-		rc = put_missing(st, s, list, n, &known, hashes_n(&known), 0,
-				 budget, left, err);
-	cn_buf_release(&known);
-	return rc;
-}
-
 int cn_snapparts_put_listed(struct cn_store *st, const struct cn_snapshot_row *s,
 			    const uint8_t *list, size_t listlen, unsigned keep,
-			    unsigned flags, struct cn_err *err)
+			    unsigned flags, size_t budget, size_t *left,
+			    struct cn_err *err)
 {
 	const int rewrite = (flags & CN_SNAPSHOT_REWRITE) != 0;
 	struct cn_buf known = CN_BUF_INIT;
 	struct cn_snapshot_row m = *s;
-	size_t n, left;
-	int rc;
+	size_t n, total;
+	char why[128];
+	int rc = 0;
 
-	if ((rc = check_list(s, list, listlen, &n, err)))
-		return rc;
-	/* Those stored (none, when rewriting: every part is written) are
-	 * read once: to skip them here, and for collect() after. */
+	*left = 0;
+	/* Made by cn_snapparts_make from these bytes: anything else is the
+	 * caller's mistake, not the store's. */
+	if (cn_snapparts_list(list, listlen, &n, &total, why, sizeof(why)) != 1 ||
+	    total != s->len)
+		return cn_err_set(err, CN_EINVAL, "snapshot %lld: its list of "
+				  "parts is not of its bytes", (long long)s->seq);
+	/* Those stored (none, when rewriting: every part is written, in this
+	 * commit) are read once: to skip them here, and for collect() after. */
 	if (!rewrite)
 		rc = st->ops->part_hashes(st->b, hashes_add, &known, err);
 	hashes_sort(&known);
 	if (rc == 0)
 		rc = put_missing(st, s, list, n, &known, hashes_n(&known),
-				 rewrite, SIZE_MAX, &left, err);
-	assert(rc || left == 0);
+				 rewrite, rewrite ? SIZE_MAX : budget, left, err);
 	m.bytes = list;
 	m.len = listlen;
-	if (rc == 0)
+	/* The row once no part is left. */
+	if (rc == 0 && *left == 0)
 		rc = st->ops->snapshot_put(st->b, &m, keep, err);
-	if (rc == 0)
+	if (rc == 0 && *left == 0)
 		rc = collect(st, rewrite ? NULL : &known, err);
 	cn_buf_release(&known);
 	return rc;
@@ -309,12 +280,13 @@ int cn_snapparts_put(struct cn_store *st, const struct cn_snapshot_row *s,
 		     unsigned keep, unsigned flags, struct cn_err *err)
 {
 	uint8_t *list;
-	size_t listlen;
+	size_t listlen, left;
 	int rc = cn_snapparts_make(s->bytes, s->len, &list, &listlen, err);
 
 	if (rc == 0)
 		rc = cn_snapparts_put_listed(st, s, list, listlen, keep, flags,
-					     err);
+					     SIZE_MAX, &left, err);
+	assert(rc || left == 0);
 	free(list);
 	return rc;
 }

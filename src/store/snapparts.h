@@ -28,8 +28,8 @@
  * saying so.  A part stored ahead of its snapshot's row (a large
  * snapshot's new parts spread over several commits) is named by no
  * snapshot until then: a put or drop that comes between drops it like
- * any other, and the row's put stores it again.  A part is shared by several snapshots: after one failed to
- * decode, the writer's next put rewrites every part it names
+ * any other, and the row's put stores it again.  A part is shared by
+ * several snapshots: after one failed to decode, the writer's next put rewrites every part it names
  * (CN_SNAPSHOT_REWRITE), so that a damaged part is not kept forever by
  * being found "already stored".  Rows stored whole (before parts) are
  * read as they are.
@@ -60,16 +60,13 @@ int cn_snapparts_cut(const uint8_t *bytes, size_t len, size_t **cuts,
 int cn_snapparts_list(const uint8_t *bytes, size_t len, size_t *n,
 		      size_t *total, char *why, size_t whylen);
 
-/* cn_store_snapshot_list, cn_store_snapshot_parts_ahead and
- * cn_store_snapshot_put_listed (store.h). */
+/* cn_store_snapshot_list and cn_store_snapshot_put_listed (store.h). */
 int cn_snapparts_make(const uint8_t *bytes, size_t len, uint8_t **list,
 		      size_t *listlen, struct cn_err *err) CN_NODISCARD;
-int cn_snapparts_ahead(struct cn_store *st, const struct cn_snapshot_row *s,
-		       const uint8_t *list, size_t listlen, size_t budget,
-		       size_t *left, struct cn_err *err) CN_NODISCARD;
 int cn_snapparts_put_listed(struct cn_store *st, const struct cn_snapshot_row *s,
 			    const uint8_t *list, size_t listlen, unsigned keep,
-			    unsigned flags, struct cn_err *err) CN_NODISCARD;
+			    unsigned flags, size_t budget, size_t *left,
+			    struct cn_err *err) CN_NODISCARD;
 
 /* cn_store_snapshot_put, cn_store_snapshot_drop, cn_store_snapshots and
  * cn_store_snapshot_pieces over a backend with parts (store.h). */

@@ -492,26 +492,15 @@ int cn_store_snapshot_list(const uint8_t *bytes, size_t len, uint8_t **list,
 int cn_store_snapshot_put_listed(struct cn_store *st,
 				 const struct cn_snapshot_row *s,
 				 const uint8_t *list, size_t listlen,
-				 unsigned keep, unsigned flags,
-				 struct cn_err *err)
+				 unsigned keep, unsigned flags, size_t budget,
+				 size_t *left, struct cn_err *err)
 {
 	assert(keep > 0 && s->hashlen == CN_HASH_LEN);
+	*left = 0;
 	return st->ops->snapshot_put
 		       ? cn_snapparts_put_listed(st, s, list, listlen, keep,
-						 flags, err)
+						 flags, budget, left, err)
 		       : 0;
-}
-
-int cn_store_snapshot_parts_ahead(struct cn_store *st,
-				  const struct cn_snapshot_row *s,
-				  const uint8_t *list, size_t listlen,
-				  size_t budget, size_t *left,
-				  struct cn_err *err)
-{
-	*left = 0;
-	return st->ops->snapshot_put ? cn_snapparts_ahead(st, s, list, listlen,
-							  budget, left, err)
-				     : 0;
 }
 
 int cn_store_snapshot_drop(struct cn_store *st, int64_t seq,

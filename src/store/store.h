@@ -674,27 +674,23 @@ int cn_store_snapshot_put(struct cn_store *st, const struct cn_snapshot_row *s,
  * of bytes[0..len) (snapparts.h), made without the store: *list
  * malloc'd, *listlen its length; CN_ENOMEM.  Then the put, inside a
  * write transaction, of s with the list made of s->bytes (CN_EINVAL
- * when the list's lengths do not add up to s->len). */
+ * when the list's lengths do not add up to s->len), with a budget: of
+ * the parts not stored yet, the first and then only while they add up
+ * to at most `budget` bytes are stored (SIZE_MAX: all of them; every
+ * part, whatever the budget, with CN_SNAPSHOT_REWRITE).  *left is the
+ * bytes of those still not stored; the row is stored (and the older
+ * snapshots dropped) only when none is left.  So a snapshot with many
+ * new parts spreads their writes over several commits, each as short as
+ * the budget allows, the last one with its row.  Parts stored ahead are
+ * named by no snapshot yet: a put or drop of another snapshot in between
+ * drops them, and a later put stores them again (snapparts.h). */
 int cn_store_snapshot_list(const uint8_t *bytes, size_t len, uint8_t **list,
 			   size_t *listlen, struct cn_err *err) CN_NODISCARD;
 int cn_store_snapshot_put_listed(struct cn_store *st,
 				 const struct cn_snapshot_row *s,
 				 const uint8_t *list, size_t listlen,
-				 unsigned keep, unsigned flags,
-				 struct cn_err *err) CN_NODISCARD;
-/* Before that put, inside a write transaction: store the parts of the
- * list (made of s->bytes) that are not stored yet, the first of them and
- * then only while they add up to at most `budget` bytes; *left is the
- * bytes of those still not stored.  So a snapshot with many new parts
- * can spread their writes over several commits, each as short as the
- * budget allows, and the commit that puts its row finds them stored.
- * Parts no snapshot names yet: a put or drop of another snapshot in
- * between drops them again (snapparts.h).  CN_EINVAL as the put. */
-int cn_store_snapshot_parts_ahead(struct cn_store *st,
-				  const struct cn_snapshot_row *s,
-				  const uint8_t *list, size_t listlen,
-				  size_t budget, size_t *left,
-				  struct cn_err *err) CN_NODISCARD;
+				 unsigned keep, unsigned flags, size_t budget,
+				 size_t *left, struct cn_err *err) CN_NODISCARD;
 /* Drop the snapshot at seq (none there is no error). */
 int cn_store_snapshot_drop(struct cn_store *st, int64_t seq,
 			   struct cn_err *err) CN_NODISCARD;

@@ -1042,12 +1042,9 @@ static int op_snapshot_ahead(struct cn_err *err)
 	while (rc == 0 && left) {
 		if ((rc = cn_store_begin(S.snaps, err)))
 			break;
-		rc = cn_store_snapshot_parts_ahead(S.snaps, &row, S.snaplist,
-						   S.nsnaplist, 1, &left, err);
-		if (rc == 0 && left == 0)
-			rc = cn_store_snapshot_put_listed(S.snaps, &row,
-							  S.snaplist,
-							  S.nsnaplist, 2, 0, err);
+		rc = cn_store_snapshot_put_listed(S.snaps, &row, S.snaplist,
+						  S.nsnaplist, 2, 0, 1, &left,
+						  err);
 		if (rc == 0)
 			rc = cn_store_commit(S.snaps, err);
 		if (rc)
