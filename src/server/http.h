@@ -115,7 +115,9 @@ struct http_server;
 int http_start(const char *addr, unsigned port, const struct http_limits *lim,
 	       http_handler handler, void *ctx, struct http_server **out,
 	       char *errbuf, size_t errlen);
-/* Stop accepting new connections (existing ones are still served). */
+/* Stop taking new connections: each is closed as soon as it is
+ * accepted, with no answer, until http_stop closes the listening socket
+ * (existing ones are still served). */
 void http_quiesce(struct http_server *srv);
 void http_stop(struct http_server *srv);
 

@@ -20,9 +20,8 @@
 	X(MHD_create_response_from_callback) X(MHD_destroy_response)       \
 	X(MHD_get_connection_info) X(MHD_get_connection_values)            \
 	X(MHD_lookup_connection_value) X(MHD_lookup_connection_value_n)    \
-	X(MHD_queue_response) X(MHD_quiesce_daemon)                        \
-	X(MHD_resume_connection) X(MHD_start_daemon) X(MHD_stop_daemon)    \
-	X(MHD_suspend_connection)
+	X(MHD_queue_response) X(MHD_resume_connection)                     \
+	X(MHD_start_daemon) X(MHD_stop_daemon) X(MHD_suspend_connection)
 
 struct cn_libmhd {
 #define CN_LIBMHD_SLOT(f) __typeof__(f) *f;
@@ -46,7 +45,6 @@ int cn_libmhd_load(struct cn_err *err);
 #define MHD_lookup_connection_value (cn_libmhd.MHD_lookup_connection_value)
 #define MHD_lookup_connection_value_n (cn_libmhd.MHD_lookup_connection_value_n)
 #define MHD_queue_response (cn_libmhd.MHD_queue_response)
-#define MHD_quiesce_daemon (cn_libmhd.MHD_quiesce_daemon)
 #define MHD_resume_connection (cn_libmhd.MHD_resume_connection)
 #define MHD_start_daemon (cn_libmhd.MHD_start_daemon)
 #define MHD_stop_daemon (cn_libmhd.MHD_stop_daemon)
