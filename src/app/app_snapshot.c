@@ -86,13 +86,14 @@ size_t cn_app_snap_unsealed_len(const uint8_t *bytes, size_t len)
 		bytes + len - (len < SEAL_LEN ? len : SEAL_LEN), len);
 }
 
-/* The seal of snapshot bytes[0..len): a MAC of its digest (its last
- * CN_HASH_LEN bytes), which decoding checks against everything before. */
-static void seal_of(const unsigned char key[32], const uint8_t *bytes,
-		    size_t len, unsigned char mac[crypto_auth_BYTES])
+/* The seal of a snapshot whose digest (its last CN_HASH_LEN bytes, which
+ * decoding checks against everything before) is `digest`: a MAC of it,
+ * then SEAL_MAGIC. */
+static void seal_of(const unsigned char key[32],
+		    const uint8_t digest[CN_HASH_LEN], uint8_t out[SEAL_LEN])
 {
-	assert(len >= CN_HASH_LEN);
-	crypto_auth(mac, bytes + len - CN_HASH_LEN, CN_HASH_LEN, key);
+	crypto_auth(out, digest, CN_HASH_LEN, key);
+	memcpy(out + crypto_auth_BYTES, SEAL_MAGIC, sizeof(SEAL_MAGIC));
 }
 
 /* The seal under key appended to *bytes (realloc'd, *len grown): 0, or
@@ -106,8 +107,8 @@ static int seal(const unsigned char key[32], uint8_t **bytes, size_t *len)
 		*bytes = NULL;
 		return CN_ENOMEM;
 	}
-	seal_of(key, sealed, *len, sealed + *len);
-	memcpy(sealed + *len + crypto_auth_BYTES, SEAL_MAGIC, sizeof(SEAL_MAGIC));
+	assert(*len >= CN_HASH_LEN);
+	seal_of(key, sealed + *len - CN_HASH_LEN, sealed + *len);
 	*bytes = sealed;
 	*len += SEAL_LEN;
 	return 0;
@@ -300,14 +301,14 @@ int cn_app_snaps_restore(struct cn_app_snaps *s, struct cn_store *st,
 	return rc;
 }
 
-/* Store snapshot row (its list of parts made of its bytes: list, NULL to
- * make it here, all at once), at most `budget` bytes of its new parts
- * (store.h: *left those still not stored, and then not the row);
- * replacing those found untrustworthy once it is stored. */
+/* Store snapshot row (its parts made by the worker: parts, NULL to make
+ * them here of its bytes, all at once), at most `budget` bytes of its
+ * new parts (store.h: *left those still not stored, and then not the
+ * row); replacing those found untrustworthy once it is stored. */
 static int put_parts(struct cn_app_snaps *s, struct cn_store *st,
-		     const struct cn_snapshot_row *row, const uint8_t *list,
-		     size_t listlen, size_t budget, size_t *left,
-		     struct cn_err *err)
+		     const struct cn_snapshot_row *row,
+		     const struct cn_snapshot_parts *parts, size_t budget,
+		     size_t *left, struct cn_err *err)
 {
 	/* After a snapshot was not trusted, its parts are written again, in
 	 * one commit whatever the budget: one of those it shares with this
@@ -316,9 +317,9 @@ static int put_parts(struct cn_app_snaps *s, struct cn_store *st,
 	int rc;
 
 	*left = 0;
-	rc = list ? cn_store_snapshot_put_listed(st, row, list, listlen,
-						 CN_APP_SNAPSHOTS_KEPT, flags,
-						 budget, left, err)
+	rc = parts ? cn_store_snapshot_put_listed(st, row, parts,
+						  CN_APP_SNAPSHOTS_KEPT, flags,
+						  budget, left, err)
 		  : cn_store_snapshot_put(st, row, CN_APP_SNAPSHOTS_KEPT,
 					  flags, err);
 	for (size_t i = 0; rc == 0 && *left == 0 && i < s->nbad; i++)
@@ -333,12 +334,13 @@ static int put_parts(struct cn_app_snaps *s, struct cn_store *st,
  * tried again until another interval has passed.  Only a savepoint that
  * could not be opened or undone fails the write (the transaction is then
  * lost).  left NULL: all of it in this commit.  Else (the worker's, with
- * its list) at most s->ahead bytes of its new parts, and its row only
+ * its parts) at most s->ahead bytes of its new parts, and its row only
  * when no more are left; *left what is (0 once it is stored, or
- * refused). */
+ * refused).  unsealed: the snapshot's length less its seal. */
 static int put(struct cn_app_snaps *s, struct cn_store *st,
-	       const struct cn_snapshot_row *row, const uint8_t *list,
-	       size_t listlen, size_t *left, struct cn_err *err)
+	       const struct cn_snapshot_row *row,
+	       const struct cn_snapshot_parts *parts, size_t unsealed,
+	       size_t *left, struct cn_err *err)
 {
 	struct cn_err why = {0};
 	size_t more = 0;
@@ -346,8 +348,8 @@ static int put(struct cn_app_snaps *s, struct cn_store *st,
 
 	if ((rc = cn_store_savepoint(st, err)))
 		return rc;
-	rc = put_parts(s, st, row, list, listlen, left ? s->ahead : SIZE_MAX,
-		       &more, &why);
+	rc = put_parts(s, st, row, parts, left ? s->ahead : SIZE_MAX, &more,
+		       &why);
 	if ((end = cn_store_savepoint_end(st, rc == 0, err)))
 		return end;
 	if (left)
@@ -361,7 +363,7 @@ static int put(struct cn_app_snaps *s, struct cn_store *st,
 	}
 	if (more == 0) {
 		s->pending = row->seq;
-		s->pending_len = cn_app_snap_unsealed_len(row->bytes, row->len);
+		s->pending_len = unsealed;
 	}
 	return 0;
 }
@@ -381,19 +383,24 @@ struct cn_app_snaps_bg {
 	enum bg_state state; /* under mu; so is stop */
 	int stop;
 	/* The job, written by the writer while BG_IDLE, read by the worker
-	 * while BG_PLANNED: the plan, the pager's file (-1: none), the event
-	 * it names, the seal's key. */
+	 * while BG_PLANNED: the plan, the pager's file (-1: none), the parts
+	 * stored when it was planned (sorted hashes; NULL: keep every part,
+	 * for a rewrite), the event it names, the seal's key. */
 	struct cn_snapshot_plan plan;
 	int fd;
+	uint8_t *known;
+	size_t nknown;
 	int64_t seq;
 	uint8_t hash[CN_HASH_LEN];
 	unsigned char seal_key[32];
 	int sealing;
 	/* The writer's: a warning that snapshots wait was printed. */
 	int warned;
-	/* The snapshot made (BG_READY): NULL when it could not be. */
-	uint8_t *bytes, *list;
-	size_t len, listlen;
+	/* The snapshot made (BG_READY): its parts, the new ones' bytes
+	 * kept, in maker (NULL when it could not be made), and its length. */
+	struct cn_snapshot_maker *maker;
+	struct cn_snapshot_parts parts;
+	size_t len;
 };
 
 static int read_pager(void *ctx, uint64_t off, size_t len, uint8_t *dst,
@@ -416,25 +423,34 @@ static int read_pager(void *ctx, uint64_t off, size_t len, uint8_t *dst,
 	return 0;
 }
 
-/* The job's bytes put together, sealed, cut and hashed: the worker's. */
+/* The job's bytes put together, sealed, cut and hashed as they come,
+ * only its new parts kept: the worker's.  A world of 100,000 proposals
+ * is a snapshot of 49 MB, of which a few hundred kilobytes are new after
+ * a few thousand writes. */
 static void bg_make(struct cn_app_snaps_bg *b)
 {
 	struct cn_err why = {0};
-	int rc = cn_snapshot_plan_bytes(&b->plan, read_pager, &b->fd, &b->bytes,
-					&b->len, &why);
+	uint8_t digest[CN_HASH_LEN], tail[SEAL_LEN];
+	int rc = cn_store_snapshot_maker(b->known, b->nknown, &b->maker, &why);
 
-	if (rc == 0 && b->sealing &&
-	    (rc = seal(b->seal_key, &b->bytes, &b->len)))
-		cn_err_set(&why, rc, "out of memory");
 	if (rc == 0)
-		rc = cn_store_snapshot_list(b->bytes, b->len, &b->list,
-					    &b->listlen, &why);
+		rc = cn_snapshot_plan_to(&b->plan, read_pager, &b->fd,
+					 cn_store_snapshot_maker_add, b->maker,
+					 digest, &why);
+	if (rc == 0 && b->sealing) {
+		seal_of(b->seal_key, digest, tail);
+		if (cn_store_snapshot_maker_add(b->maker, tail, SEAL_LEN))
+			rc = cn_err_set(&why, CN_ENOMEM, "out of memory");
+	}
+	if (rc == 0)
+		rc = cn_store_snapshot_maker_end(b->maker, &b->parts, &b->len,
+						 &why);
 	if (rc) {
 		/* No reason to stop writing: the next commit plans another. */
 		fprintf(stderr, "council: warning: the snapshot at event %lld "
 			"was not made: %s\n", (long long)b->seq, why.msg);
-		free(b->bytes);
-		b->bytes = NULL;
+		cn_store_snapshot_maker_free(b->maker);
+		b->maker = NULL;
 	}
 	cn_snapshot_plan_release(&b->plan);
 	if (b->fd >= 0)
@@ -475,9 +491,11 @@ static void *bg_main(void *arg)
 
 static void bg_drop(struct cn_app_snaps_bg *b)
 {
-	free(b->bytes);
-	free(b->list);
-	b->bytes = b->list = NULL;
+	cn_store_snapshot_maker_free(b->maker);
+	b->maker = NULL;
+	free(b->known);
+	b->known = NULL;
+	b->nknown = 0;
 	cn_snapshot_plan_release(&b->plan);
 	if (b->fd >= 0)
 		close(b->fd);
@@ -581,12 +599,20 @@ static int bg_put(struct cn_app_snaps *s, struct cn_store *st,
 	 * back since it was planned (set back from a backup, failed over to
 	 * a replica that missed the last commits) and hold another event at
 	 * its seq. */
-	if (b->bytes && b->seq > s->seq &&
+	/* Planned before a snapshot was found untrustworthy, it kept only
+	 * the parts not stored, and the put must now write every part:
+	 * dropped, for the next commit to plan one that keeps them all. */
+	if (s->nbad && b->known) {
+		cn_store_snapshot_maker_free(b->maker);
+		b->maker = NULL;
+	}
+	if (b->maker && b->seq > s->seq &&
 	    (rc = still_logged(st, b->seq, b->hash, &logged, err)) == 0 &&
 	    logged) {
 		struct cn_snapshot_row row = {b->seq, b->hash, CN_HASH_LEN,
-					      b->bytes, b->len, NULL};
-		rc = put(s, st, &row, b->list, b->listlen, &left, err);
+					      NULL, b->len, NULL};
+		rc = put(s, st, &row, &b->parts,
+			 b->sealing ? b->len - SEAL_LEN : b->len, &left, err);
 	}
 	/* Parts left: still BG_READY, for the next commits to store. */
 	if (rc == 0 && left)
@@ -599,8 +625,8 @@ static int bg_put(struct cn_app_snaps *s, struct cn_store *st,
 }
 
 /* After a commit: the snapshot due planned, for the worker. */
-static void bg_plan(struct cn_app_snaps *s, const struct cn_world *w,
-		    struct cn_pager *pg)
+static void bg_plan(struct cn_app_snaps *s, struct cn_store *st,
+		    const struct cn_world *w, struct cn_pager *pg)
 {
 	struct cn_app_snaps_bg *b = s->bg;
 	struct cn_err why = {0};
@@ -628,10 +654,13 @@ static void bg_plan(struct cn_app_snaps *s, const struct cn_world *w,
 	if (b->fd < 0)
 		b->fd = -1; /* no file: nothing is paged */
 	b->warned = 0;
-	if (cn_snapshot_plan(w, &b->plan, &why)) {
-		if (b->fd >= 0)
-			close(b->fd);
-		b->fd = -1;
+	/* The parts stored now, whose bytes the worker need not keep: all
+	 * but those of the snapshot's few changed parts.  None after a
+	 * snapshot was not trusted: its put rewrites every part. */
+	if ((!s->nbad &&
+	     cn_store_snapshot_stored(st, &b->known, &b->nknown, &why)) ||
+	    cn_snapshot_plan(w, &b->plan, &why)) {
+		bg_drop(b);
 		return;
 	}
 	for (size_t i = 0; i < b->plan.nseg; i++)
@@ -639,7 +668,7 @@ static void bg_plan(struct cn_app_snaps *s, const struct cn_world *w,
 	/* Paged proposals with no file: a pager's contradiction. */
 	assert(!paged || b->fd >= 0);
 	if (paged && b->fd < 0) {
-		cn_snapshot_plan_release(&b->plan);
+		bg_drop(b);
 		return;
 	}
 	b->seq = w->last_seq;
@@ -667,7 +696,7 @@ int cn_app_snaps_take(struct cn_app_snaps *s, struct cn_store *st,
 		      const struct cn_world *w, struct cn_err *err)
 {
 	uint8_t *bytes = NULL;
-	size_t len;
+	size_t len, unsealed;
 	struct cn_err ignore;
 	int rc;
 
@@ -676,11 +705,12 @@ int cn_app_snaps_take(struct cn_app_snaps *s, struct cn_store *st,
 		return bg_put(s, st, err);
 	if (!due(s, st, w) || cn_snapshot_encode(w, &bytes, &len, &ignore))
 		return 0;
+	unsealed = len;
 	if (s->sealing && seal(s->seal_key, &bytes, &len))
 		return 0;
 	struct cn_snapshot_row row = {w->last_seq, w->last_hash, CN_HASH_LEN,
 				      bytes, len, NULL};
-	rc = put(s, st, &row, NULL, 0, NULL, err);
+	rc = put(s, st, &row, NULL, unsealed, NULL, err);
 	free(bytes);
 	return rc;
 }
@@ -695,5 +725,5 @@ void cn_app_snaps_committed(struct cn_app_snaps *s, struct cn_store *st,
 		s->nbad = 0;
 	}
 	if (s->bg && due(s, st, w))
-		bg_plan(s, w, pg);
+		bg_plan(s, st, w, pg);
 }

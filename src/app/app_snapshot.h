@@ -95,8 +95,10 @@ void cn_app_snaps_release(struct cn_app_snaps *s);
  * a commit that makes one due plans it (core/snapshot.h's
  * cn_snapshot_plan: the registry and the open proposals encoded, the
  * concluded ones named where the pager's file holds them, a few
- * milliseconds), the worker puts its bytes together, seals, cuts and
- * hashes them (tens of milliseconds at 100k proposals, which the commit
+ * milliseconds), the worker hashes, seals and cuts its bytes as it
+ * reads them (core/snapshot.h's cn_snapshot_plan_to into a maker,
+ * store.h), keeping only those of the parts the store did not hold at
+ * the plan (tens of milliseconds at 100k proposals, which the commit
  * used to pay, holding every write queued behind it), and the first
  * commit after it is ready stores it (cn_app_snaps_take: only the parts
  * not stored yet).  A snapshot still names the event it was planned at,
@@ -106,7 +108,8 @@ void cn_app_snaps_release(struct cn_app_snaps *s);
  * at most s->ahead bytes a commit before the commit that stores its row
  * (store.h, cn_store_snapshot_put_listed), so that no commit holds the
  * writes behind it for all of them at once.  Until that commit the
- * worker holds its bytes; none is planned while one is on the way.
+ * worker holds its new parts' bytes; none is planned while one is on
+ * the way.
  * CN_ENOMEM, CN_EIO (the thread). */
 int cn_app_snaps_background(struct cn_app_snaps *s, struct cn_err *err)
 	CN_NODISCARD;

@@ -86,13 +86,17 @@ struct cn_snapshot_plan {
 int cn_snapshot_plan(const struct cn_world *w, struct cn_snapshot_plan *plan,
 		     struct cn_err *err) CN_NODISCARD;
 /* The bytes cn_snapshot_encode would have made of the world planned,
- * digest included: each paged segment read through read(ctx, off, len,
- * dst), which fills dst or fails (its error returned).  *out malloc'd. */
+ * digest included, handed to sink a piece at a time (never all held:
+ * the sink of a server's snapshot keeps only its new parts), the digest
+ * also in *digest: each paged segment read through read(ctx, off, len,
+ * dst), at most 256 KiB at a time, which fills dst or fails (its error
+ * returned). */
 typedef int (*cn_snapshot_read)(void *ctx, uint64_t off, size_t len,
 				uint8_t *dst, struct cn_err *err);
-int cn_snapshot_plan_bytes(const struct cn_snapshot_plan *plan,
-			   cn_snapshot_read read, void *ctx, uint8_t **out,
-			   size_t *len, struct cn_err *err) CN_NODISCARD;
+int cn_snapshot_plan_to(const struct cn_snapshot_plan *plan,
+			cn_snapshot_read read, void *rctx, cn_snapshot_sink sink,
+			void *sctx, uint8_t digest[CN_HASH_LEN],
+			struct cn_err *err) CN_NODISCARD;
 void cn_snapshot_plan_release(struct cn_snapshot_plan *plan);
 
 /* The world of snapshot bytes data[0..len) into *w. */

@@ -384,36 +384,55 @@ int cn_snapshot_plan(const struct cn_world *w, struct cn_snapshot_plan *plan,
 	return rc;
 }
 
-int cn_snapshot_plan_bytes(const struct cn_snapshot_plan *plan,
-			   cn_snapshot_read read, void *ctx, uint8_t **out,
-			   size_t *len, struct cn_err *err)
+/* A paged segment is read this much at a time: a buffer that stays in
+ * the processor's cache, where the sink's hashing finds it. */
+#define PLAN_READ_AT (256 * 1024)
+
+int cn_snapshot_plan_to(const struct cn_snapshot_plan *plan,
+			cn_snapshot_read read, void *rctx, cn_snapshot_sink sink,
+			void *sctx, uint8_t digest[CN_HASH_LEN],
+			struct cn_err *err)
 {
-	uint8_t *b;
-	size_t n = CN_HASH_LEN, at = 0;
+	struct cn_sha256 sha;
+	uint8_t *buf = NULL;
 	int rc = 0;
 
-	*out = NULL;
-	for (size_t i = 0; i < plan->nseg; i++)
-		n += plan->seg[i].len;
-	if (!(b = malloc(n)))
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	cn_sha256_init(&sha);
 	for (size_t i = 0; rc == 0 && i < plan->nseg; i++) {
 		const struct cn_snapshot_seg *g = &plan->seg[i];
+		const uint8_t *p;
 
-		assert(g->paged || g->off + g->len <= plan->lit.len);
-		if (g->paged)
-			rc = read(ctx, g->off, g->len, b + at, err);
-		else
-			memcpy(b + at, plan->lit.s + g->off, g->len);
-		at += g->len;
+		if (!g->paged) {
+			assert(g->off + g->len <= plan->lit.len);
+			p = (const uint8_t *)plan->lit.s + g->off;
+			cn_sha256_update(&sha, p, g->len);
+			if (sink(sctx, p, g->len))
+				rc = cn_err_set(err, CN_ENOMEM, "snapshot: the "
+						"sink failed");
+			continue;
+		}
+		if (!buf && !(buf = malloc(PLAN_READ_AT)))
+			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+		for (uint64_t at = 0; rc == 0 && at < g->len;) {
+			size_t n = g->len - at < PLAN_READ_AT
+					   ? (size_t)(g->len - at)
+					   : PLAN_READ_AT;
+
+			if ((rc = read(rctx, g->off + at, n, buf, err)))
+				break;
+			cn_sha256_update(&sha, buf, n);
+			if (sink(sctx, buf, n))
+				rc = cn_err_set(err, CN_ENOMEM, "snapshot: the "
+						"sink failed");
+			at += n;
+		}
 	}
-	if (rc) {
-		free(b);
+	free(buf);
+	if (rc)
 		return rc;
-	}
-	cn_sha256(b, at, b + at);
-	*out = b;
-	*len = n;
+	cn_sha256_final(&sha, digest);
+	if (sink(sctx, digest, CN_HASH_LEN))
+		return cn_err_set(err, CN_ENOMEM, "snapshot: the sink failed");
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../core/event.h"
+#include "../core/sha256.h"
 #include "internal.h"
 
 /* ---- cutting ------------------------------------------------------------- */
@@ -31,33 +32,78 @@ static void gear_table(uint64_t g[256])
  * part is about CN_SNAPPART_MIN + 64 KiB long. */
 #define CUT_MASK 0xffff000000000000ULL
 
+/* Where the cuts fall, found as the bytes come, in pieces of any size:
+ * the part being cut is len bytes long so far, and h is the gear hash of
+ * its bytes (of the last 64, since the others are shifted out). */
+struct cutter {
+	uint64_t g[256];
+	uint64_t h;
+	size_t len;
+};
+
+static void cutter_init(struct cutter *c)
+{
+	gear_table(c->g);
+	c->h = 0;
+	c->len = 0;
+}
+
+/* How many of bytes[0..n) belong to the part being cut: all n, or fewer
+ * when it ends after them (*cut then set, and the next part begins).
+ * A cut falls after at least CN_SNAPPART_MIN bytes where the hash's top
+ * bits are zero, else after CN_SNAPPART_MAX. */
+static size_t cutter_next(struct cutter *c, const uint8_t *bytes, size_t n,
+			  int *cut)
+{
+	size_t i = 0;
+
+	*cut = 0;
+	if (c->len < CN_SNAPPART_MIN) {
+		/* Up to the first place a cut may fall, only the last 64
+		 * bytes are hashed: the others would be shifted out. */
+		size_t take = CN_SNAPPART_MIN - c->len, from = 0;
+
+		if (take > n)
+			take = n;
+		if (c->len + 64 < CN_SNAPPART_MIN)
+			from = CN_SNAPPART_MIN - 64 - c->len;
+		for (i = from; i < take; i++)
+			c->h = (c->h << 1) + c->g[bytes[i]];
+		i = take;
+		c->len += take;
+		if (c->len < CN_SNAPPART_MIN)
+			return i;
+		*cut = !(c->h & CUT_MASK);
+	}
+	while (!*cut && i < n) {
+		c->h = (c->h << 1) + c->g[bytes[i++]];
+		*cut = ++c->len == CN_SNAPPART_MAX || !(c->h & CUT_MASK);
+	}
+	if (*cut) {
+		c->h = 0;
+		c->len = 0;
+	}
+	return i;
+}
+
 int cn_snapparts_cut(const uint8_t *bytes, size_t len, size_t **cuts,
 		     size_t *n, struct cn_err *err)
 {
-	size_t cap = len / CN_SNAPPART_MIN + 1, k = 0, start = 0;
-	uint64_t g[256];
+	size_t cap = len / CN_SNAPPART_MIN + 1, k = 0, at = 0;
+	struct cutter c;
 
 	*n = 0;
 	if (!(*cuts = malloc(cap * sizeof(**cuts))))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
-	gear_table(g);
-	while (start < len) {
-		size_t end = start + CN_SNAPPART_MIN, max = start + CN_SNAPPART_MAX;
-		uint64_t h = 0;
+	cutter_init(&c);
+	while (at < len) {
+		int cut;
 
-		if (end >= len || max > len)
-			max = len;
-		if (end > max)
-			end = max;
-		/* The hash restarts 64 bytes before the first place a cut may
-		 * fall, so a cut depends on the bytes before it alone. */
-		for (size_t i = end >= start + 64 ? end - 64 : start; i < end; i++)
-			h = (h << 1) + g[bytes[i]];
-		while (end < max && (h & CUT_MASK))
-			h = (h << 1) + g[bytes[end++]];
-		assert(k < cap);
-		(*cuts)[k++] = end;
-		start = end;
+		at += cutter_next(&c, bytes + at, len - at, &cut);
+		if (cut || at == len) {
+			assert(k < cap);
+			(*cuts)[k++] = at;
+		}
 	}
 	*n = k;
 	return 0;
@@ -131,10 +177,10 @@ static void hashes_sort(struct cn_buf *s)
 		qsort(s->s, hashes_n(s), CN_HASH_LEN, hash_cmp);
 }
 
-/* Whether hash is among the first n of s, which are sorted. */
-static int hashes_have(const struct cn_buf *s, size_t n, const uint8_t *hash)
+/* Whether hash is among the n sorted hashes at set. */
+static int hashes_have(const void *set, size_t n, const uint8_t *hash)
 {
-	return n && bsearch(hash, s->s, n, CN_HASH_LEN, hash_cmp) != NULL;
+	return n && bsearch(hash, set, n, CN_HASH_LEN, hash_cmp) != NULL;
 }
 
 /* ---- collecting parts no snapshot names --------------------------------- */
@@ -166,7 +212,7 @@ static int collect(struct cn_store *st, const struct cn_buf *stored,
 	}
 	hashes_sort(&named);
 	for (size_t i = 0; rc == 0 && i < hashes_n(stored); i++)
-		if (!hashes_have(&named, hashes_n(&named), hash_at(stored, i)))
+		if (!hashes_have(named.s, hashes_n(&named), hash_at(stored, i)))
 			rc = st->ops->part_drop(st->b, hash_at(stored, i), err);
 	cn_buf_release(&named);
 	cn_buf_release(&read);
@@ -175,61 +221,196 @@ static int collect(struct cn_store *st, const struct cn_buf *stored,
 
 /* ---- put and drop ------------------------------------------------------ */
 
+/* ---- making a list of parts -------------------------------------------- */
+
+struct cn_snapshot_maker {
+	struct cutter c;
+	struct cn_sha256 sha; /* of the part being cut */
+	size_t plen;          /* its length so far */
+	/* Keeping: the bytes of every part not among known (sorted), end
+	 * to end in bytes, the part being cut last until it is known;
+	 * at_hand one byte a part, 1 when its bytes were kept. */
+	int keep;
+	const uint8_t *known;
+	size_t nknown;
+	struct cn_buf list, bytes, at_hand;
+	size_t part_at; /* where in bytes the part being cut begins */
+	size_t total;
+};
+
+int cn_snapparts_maker(const uint8_t *known, size_t nknown, int keep,
+		       struct cn_snapshot_maker **out, struct cn_err *err)
+{
+	struct cn_snapshot_maker *m = calloc(1, sizeof(*m));
+
+	*out = NULL;
+	if (!m)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	cutter_init(&m->c);
+	cn_sha256_init(&m->sha);
+	m->keep = keep;
+	m->known = known;
+	m->nknown = known ? nknown : 0;
+	m->list = m->bytes = m->at_hand = (struct cn_buf)CN_BUF_INIT;
+	cn_buf_add(&m->list, CN_SNAPPARTS_MAGIC, CN_SNAPPARTS_MAGIC_LEN);
+	if (m->list.oom) {
+		cn_snapparts_maker_free(m);
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	*out = m;
+	return 0;
+}
+
+/* The part being cut ends: its entry listed, its bytes kept or let go. */
+static void part_end(struct cn_snapshot_maker *m)
+{
+	uint8_t e[CN_SNAPPART_ENTRY];
+	uint8_t kept;
+
+	assert(m->plen > 0 && m->plen <= CN_SNAPPART_MAX);
+	cn_sha256_final(&m->sha, e);
+	put_be32(e + CN_HASH_LEN, (uint32_t)m->plen);
+	cn_buf_add(&m->list, e, sizeof(e));
+	if (m->keep) {
+		kept = !hashes_have(m->known, m->nknown, e);
+		cn_buf_add(&m->at_hand, &kept, 1);
+		if (!kept && !m->bytes.oom)
+			m->bytes.len = m->part_at;
+		m->part_at = m->bytes.len;
+	}
+	cn_sha256_init(&m->sha);
+	m->plen = 0;
+}
+
+int cn_snapparts_maker_add(void *ctx, const uint8_t *bytes, size_t n)
+{
+	struct cn_snapshot_maker *m = ctx;
+
+	while (n) {
+		int cut;
+		size_t k = cutter_next(&m->c, bytes, n, &cut);
+
+		cn_sha256_update(&m->sha, bytes, k);
+		if (m->keep)
+			cn_buf_add(&m->bytes, bytes, k);
+		m->plen += k;
+		m->total += k;
+		bytes += k;
+		n -= k;
+		if (cut)
+			part_end(m);
+	}
+	return m->list.oom || m->bytes.oom || m->at_hand.oom ? CN_ENOMEM : 0;
+}
+
+int cn_snapparts_maker_end(struct cn_snapshot_maker *m,
+			   struct cn_snapshot_parts *p, size_t *len,
+			   struct cn_err *err)
+{
+	if (m->plen)
+		part_end(m);
+	if (m->list.oom || m->bytes.oom || m->at_hand.oom)
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	p->list = (const uint8_t *)m->list.s;
+	p->listlen = m->list.len;
+	p->bytes = (const uint8_t *)m->bytes.s;
+	p->at_hand = m->keep ? (const uint8_t *)m->at_hand.s : NULL;
+	*len = m->total;
+	return 0;
+}
+
+void cn_snapparts_maker_free(struct cn_snapshot_maker *m)
+{
+	if (!m)
+		return;
+	cn_buf_release(&m->list);
+	cn_buf_release(&m->bytes);
+	cn_buf_release(&m->at_hand);
+	free(m);
+}
+
 int cn_snapparts_make(const uint8_t *bytes, size_t len, uint8_t **list,
 		      size_t *listlen, struct cn_err *err)
 {
-	size_t *cuts = NULL, n = 0, start = 0;
-	uint8_t *l;
+	struct cn_snapshot_maker *m;
+	struct cn_snapshot_parts p;
+	size_t total;
+	char *s;
 	int rc;
 
 	*list = NULL;
 	*listlen = 0;
-	if ((rc = cn_snapparts_cut(bytes, len, &cuts, &n, err)))
+	if ((rc = cn_snapparts_maker(NULL, 0, 0, &m, err)))
 		return rc;
-	if (!(l = malloc(CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY))) {
-		free(cuts);
-		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	if ((rc = cn_snapparts_maker_add(m, bytes, len)) == 0 &&
+	    (rc = cn_snapparts_maker_end(m, &p, &total, err)) == 0) {
+		assert(total == len);
+		*listlen = m->list.len;
+		if (cn_buf_finish(&m->list, &s))
+			rc = CN_ENOMEM;
+		else
+			*list = (uint8_t *)s;
 	}
-	memcpy(l, CN_SNAPPARTS_MAGIC, CN_SNAPPARTS_MAGIC_LEN);
-	for (size_t i = 0; i < n; start = cuts[i++]) {
-		uint8_t *e = l + CN_SNAPPARTS_MAGIC_LEN + i * CN_SNAPPART_ENTRY;
-		size_t plen = cuts[i] - start;
-
-		assert(plen > 0 && plen <= CN_SNAPPART_MAX);
-		cn_sha256(bytes + start, plen, e);
-		put_be32(e + CN_HASH_LEN, (uint32_t)plen);
-	}
-	free(cuts);
-	*list = l;
-	*listlen = CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY;
-	return 0;
+	if (rc == CN_ENOMEM)
+		cn_err_set(err, CN_ENOMEM, "out of memory");
+	cn_snapparts_maker_free(m);
+	return rc;
 }
 
-/* Put the n parts of list (of s's bytes) that are not among the first
- * nknown hashes of known (sorted; every part when rewrite): past the
- * first one put, only while they add up to at most budget bytes.  Each
- * part put is added to known (past the sorted ones: stored now, for
- * collect()); *left is the bytes of those not put. */
-static int put_missing(struct cn_store *st, const struct cn_snapshot_row *s,
-		       const uint8_t *list, size_t n, struct cn_buf *known,
-		       size_t nknown, int rewrite, size_t budget, size_t *left,
-		       struct cn_err *err)
+/* The hashes of the parts stored now, sorted: *hashes malloc'd (NULL when
+ * there are none), *n of them. */
+int cn_snapparts_stored(struct cn_store *st, uint8_t **hashes, size_t *n,
+			struct cn_err *err)
 {
-	size_t start = 0, put = 0;
+	struct cn_buf got = CN_BUF_INIT;
+	char *s = NULL;
+	int rc = st->ops->part_hashes(st->b, hashes_add, &got, err);
+
+	*hashes = NULL;
+	*n = 0;
+	if (rc == 0) {
+		hashes_sort(&got);
+		*n = hashes_n(&got);
+		if (cn_buf_finish(&got, &s))
+			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+		*hashes = (uint8_t *)s;
+	}
+	cn_buf_release(&got);
+	return rc;
+}
+
+/* Put the n parts of p's list that are not among the first nknown
+ * hashes of known (sorted; every part when rewrite): past the first one
+ * put, only while they add up to at most budget bytes.  Each part put is
+ * added to known (past the sorted ones: stored now, for collect()); *left
+ * is the bytes of those not put.  One to put whose bytes are not at hand
+ * (the maker took it for stored, and it was dropped since) is CN_EREFUSED. */
+static int put_missing(struct cn_store *st, const struct cn_snapshot_row *s,
+		       const struct cn_snapshot_parts *p, size_t n,
+		       struct cn_buf *known, size_t nknown, int rewrite,
+		       size_t budget, size_t *left, struct cn_err *err)
+{
+	size_t at = 0, put = 0;
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		const uint8_t *e = entry(list, i);
-		size_t len = get_be32(e + CN_HASH_LEN);
+		const uint8_t *e = entry(p->list, i);
+		const size_t len = get_be32(e + CN_HASH_LEN);
+		const int here = !p->at_hand || p->at_hand[i];
 
-		start += len;
-		if (!rewrite && hashes_have(known, nknown, e))
+		at += here ? len : 0;
+		if (!rewrite && hashes_have(known->s, nknown, e))
 			continue;
 		if (put && len > budget - put) {
 			*left += len;
 			continue;
 		}
-		rc = st->ops->part_put(st->b, e, s->bytes + start - len, len,
+		if (!here)
+			return cn_err_set(err, CN_EREFUSED, "snapshot %lld: its "
+					  "part %zu of %zu is neither stored nor "
+					  "at hand (dropped since the snapshot "
+					  "was made)", (long long)s->seq, i + 1, n);
+		rc = st->ops->part_put(st->b, e, p->bytes + at - len, len,
 				       rewrite, err);
 		put += len < budget - put ? len : budget - put;
 		if (rc == 0 && !rewrite)
@@ -239,7 +420,7 @@ static int put_missing(struct cn_store *st, const struct cn_snapshot_row *s,
 }
 
 int cn_snapparts_put_listed(struct cn_store *st, const struct cn_snapshot_row *s,
-			    const uint8_t *list, size_t listlen, unsigned keep,
+			    const struct cn_snapshot_parts *p, unsigned keep,
 			    unsigned flags, size_t budget, size_t *left,
 			    struct cn_err *err)
 {
@@ -251,9 +432,10 @@ int cn_snapparts_put_listed(struct cn_store *st, const struct cn_snapshot_row *s
 	int rc = 0;
 
 	*left = 0;
-	/* Made by cn_snapparts_make from these bytes: anything else is the
-	 * caller's mistake, not the store's. */
-	if (cn_snapparts_list(list, listlen, &n, &total, why, sizeof(why)) != 1 ||
+	/* Made by a maker of these bytes: anything else is the caller's
+	 * mistake, not the store's. */
+	if (cn_snapparts_list(p->list, p->listlen, &n, &total, why,
+			      sizeof(why)) != 1 ||
 	    total != s->len)
 		return cn_err_set(err, CN_EINVAL, "snapshot %lld: its list of "
 				  "parts is not of its bytes", (long long)s->seq);
@@ -263,10 +445,10 @@ int cn_snapparts_put_listed(struct cn_store *st, const struct cn_snapshot_row *s
 		rc = st->ops->part_hashes(st->b, hashes_add, &known, err);
 	hashes_sort(&known);
 	if (rc == 0)
-		rc = put_missing(st, s, list, n, &known, hashes_n(&known),
-				 rewrite, rewrite ? SIZE_MAX : budget, left, err);
-	m.bytes = list;
-	m.len = listlen;
+		rc = put_missing(st, s, p, n, &known, hashes_n(&known), rewrite,
+				 rewrite ? SIZE_MAX : budget, left, err);
+	m.bytes = p->list;
+	m.len = p->listlen;
 	/* The row once no part is left. */
 	if (rc == 0 && *left == 0)
 		rc = st->ops->snapshot_put(st->b, &m, keep, err);
@@ -279,13 +461,15 @@ int cn_snapparts_put_listed(struct cn_store *st, const struct cn_snapshot_row *s
 int cn_snapparts_put(struct cn_store *st, const struct cn_snapshot_row *s,
 		     unsigned keep, unsigned flags, struct cn_err *err)
 {
+	struct cn_snapshot_parts p = {NULL, 0, s->bytes, NULL};
 	uint8_t *list;
-	size_t listlen, left;
-	int rc = cn_snapparts_make(s->bytes, s->len, &list, &listlen, err);
+	size_t left;
+	int rc = cn_snapparts_make(s->bytes, s->len, &list, &p.listlen, err);
 
+	p.list = list;
 	if (rc == 0)
-		rc = cn_snapparts_put_listed(st, s, list, listlen, keep, flags,
-					     SIZE_MAX, &left, err);
+		rc = cn_snapparts_put_listed(st, s, &p, keep, flags, SIZE_MAX,
+					     &left, err);
 	assert(rc || left == 0);
 	free(list);
 	return rc;

@@ -60,11 +60,25 @@ int cn_snapparts_cut(const uint8_t *bytes, size_t len, size_t **cuts,
 int cn_snapparts_list(const uint8_t *bytes, size_t len, size_t *n,
 		      size_t *total, char *why, size_t whylen);
 
-/* cn_store_snapshot_list and cn_store_snapshot_put_listed (store.h). */
+/* cn_store_snapshot_list, the maker, cn_store_snapshot_stored and
+ * cn_store_snapshot_put_listed (store.h).  A maker cuts with the same
+ * gear hash as cn_snapparts_cut, as the bytes come: the same cuts,
+ * whatever the pieces they come in. */
 int cn_snapparts_make(const uint8_t *bytes, size_t len, uint8_t **list,
 		      size_t *listlen, struct cn_err *err) CN_NODISCARD;
+int cn_snapparts_maker(const uint8_t *known, size_t nknown, int keep,
+		       struct cn_snapshot_maker **m, struct cn_err *err)
+	CN_NODISCARD;
+int cn_snapparts_maker_add(void *m, const uint8_t *bytes, size_t n)
+	CN_NODISCARD;
+int cn_snapparts_maker_end(struct cn_snapshot_maker *m,
+			   struct cn_snapshot_parts *p, size_t *len,
+			   struct cn_err *err) CN_NODISCARD;
+void cn_snapparts_maker_free(struct cn_snapshot_maker *m);
+int cn_snapparts_stored(struct cn_store *st, uint8_t **hashes, size_t *n,
+			struct cn_err *err) CN_NODISCARD;
 int cn_snapparts_put_listed(struct cn_store *st, const struct cn_snapshot_row *s,
-			    const uint8_t *list, size_t listlen, unsigned keep,
+			    const struct cn_snapshot_parts *p, unsigned keep,
 			    unsigned flags, size_t budget, size_t *left,
 			    struct cn_err *err) CN_NODISCARD;
 

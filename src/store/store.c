@@ -489,17 +489,50 @@ int cn_store_snapshot_list(const uint8_t *bytes, size_t len, uint8_t **list,
 	return cn_snapparts_make(bytes, len, list, listlen, err);
 }
 
+int cn_store_snapshot_stored(struct cn_store *st, uint8_t **hashes,
+			     size_t *nhashes, struct cn_err *err)
+{
+	*hashes = NULL;
+	*nhashes = 0;
+	return st->ops->part_hashes
+		       ? cn_snapparts_stored(st, hashes, nhashes, err)
+		       : 0;
+}
+
+int cn_store_snapshot_maker(const uint8_t *known, size_t nknown,
+			    struct cn_snapshot_maker **m, struct cn_err *err)
+{
+	return cn_snapparts_maker(known, nknown, 1, m, err);
+}
+
+int cn_store_snapshot_maker_add(void *m, const uint8_t *bytes, size_t n)
+{
+	return cn_snapparts_maker_add(m, bytes, n);
+}
+
+int cn_store_snapshot_maker_end(struct cn_snapshot_maker *m,
+				struct cn_snapshot_parts *p, size_t *len,
+				struct cn_err *err)
+{
+	return cn_snapparts_maker_end(m, p, len, err);
+}
+
+void cn_store_snapshot_maker_free(struct cn_snapshot_maker *m)
+{
+	cn_snapparts_maker_free(m);
+}
+
 int cn_store_snapshot_put_listed(struct cn_store *st,
 				 const struct cn_snapshot_row *s,
-				 const uint8_t *list, size_t listlen,
+				 const struct cn_snapshot_parts *p,
 				 unsigned keep, unsigned flags, size_t budget,
 				 size_t *left, struct cn_err *err)
 {
 	assert(keep > 0 && s->hashlen == CN_HASH_LEN);
 	*left = 0;
 	return st->ops->snapshot_put
-		       ? cn_snapparts_put_listed(st, s, list, listlen, keep,
-						 flags, budget, left, err)
+		       ? cn_snapparts_put_listed(st, s, p, keep, flags, budget,
+						 left, err)
 		       : 0;
 }
 

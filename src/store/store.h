@@ -670,25 +670,62 @@ int cn_store_snapshot_put(struct cn_store *st, const struct cn_snapshot_row *s,
 	CN_NODISCARD;
 /* The same in two steps, so that the cost of a put (cutting the bytes
  * and hashing each part: tens of milliseconds for tens of megabytes) can
- * be paid on another thread, outside the transaction.  The list of parts
- * of bytes[0..len) (snapparts.h), made without the store: *list
- * malloc'd, *listlen its length; CN_ENOMEM.  Then the put, inside a
- * write transaction, of s with the list made of s->bytes (CN_EINVAL
- * when the list's lengths do not add up to s->len), with a budget: of
- * the parts not stored yet, the first and then only while they add up
- * to at most `budget` bytes are stored (SIZE_MAX: all of them; every
- * part, whatever the budget, with CN_SNAPSHOT_REWRITE).  *left is the
- * bytes of those still not stored; the row is stored (and the older
- * snapshots dropped) only when none is left.  So a snapshot with many
- * new parts spreads their writes over several commits, each as short as
- * the budget allows, the last one with its row.  Parts stored ahead are
- * named by no snapshot yet: a put or drop of another snapshot in between
- * drops them, and a later put stores them again (snapparts.h). */
+ * be paid on another thread, outside the transaction.
+ *
+ * First, without the store, a snapshot's parts: its list (snapparts.h:
+ * each part's SHA-256 and length) and the bytes of those a put may have
+ * to store.  cn_store_snapshot_list makes the list of bytes[0..len) held
+ * whole (*list malloc'd, *listlen its length; CN_ENOMEM); those bytes
+ * are then the parts' (at_hand NULL).  A maker makes it as the bytes
+ * come, a piece at a time (cn_store_snapshot_maker_add is a
+ * cn_snapshot_sink, core/snapshot.h; nonzero is CN_ENOMEM), and keeps
+ * the bytes of the parts not among `known` (nknown sorted hashes, read
+ * with cn_store_snapshot_stored before: the parts the store holds),
+ * so that a snapshot of tens of megabytes is never held whole, only its
+ * new parts.  Its end hands the parts (valid until the maker is freed)
+ * and the snapshot's length.
+ *
+ * Then the put, inside a write transaction, of s (s->len the snapshot's
+ * length; CN_EINVAL when the list's lengths do not add up to it; s->bytes
+ * unused) with its parts, with a budget: of the parts not stored yet, the
+ * first and then only while they add up to at most `budget` bytes are
+ * stored (SIZE_MAX: all of them; every part, whatever the budget, with
+ * CN_SNAPSHOT_REWRITE).  *left is the bytes of those still not stored;
+ * the row is stored (and the older snapshots dropped) only when none is
+ * left.  So a snapshot with many new parts spreads their writes over
+ * several commits, each as short as the budget allows, the last one with
+ * its row.  Parts stored ahead are named by no snapshot yet: a put or
+ * drop of another snapshot in between drops them, and a later put stores
+ * them again (snapparts.h).  A part to store whose bytes the maker did
+ * not keep (it was stored then, and dropped since by another writer's
+ * put or drop; or CN_SNAPSHOT_REWRITE) is CN_EREFUSED, and nothing is
+ * stored. */
+struct cn_snapshot_parts {
+	const uint8_t *list;
+	size_t listlen;
+	/* The parts at hand, end to end in the list's order: every part's
+	 * (at_hand NULL: the snapshot's bytes), or, at_hand[i] nonzero, part
+	 * i's. */
+	const uint8_t *bytes;
+	const uint8_t *at_hand;
+};
 int cn_store_snapshot_list(const uint8_t *bytes, size_t len, uint8_t **list,
 			   size_t *listlen, struct cn_err *err) CN_NODISCARD;
+struct cn_snapshot_maker;
+int cn_store_snapshot_stored(struct cn_store *st, uint8_t **hashes,
+			     size_t *nhashes, struct cn_err *err) CN_NODISCARD;
+int cn_store_snapshot_maker(const uint8_t *known, size_t nknown,
+			    struct cn_snapshot_maker **m, struct cn_err *err)
+	CN_NODISCARD;
+int cn_store_snapshot_maker_add(void *m, const uint8_t *bytes, size_t n)
+	CN_NODISCARD;
+int cn_store_snapshot_maker_end(struct cn_snapshot_maker *m,
+				struct cn_snapshot_parts *p, size_t *len,
+				struct cn_err *err) CN_NODISCARD;
+void cn_store_snapshot_maker_free(struct cn_snapshot_maker *m);
 int cn_store_snapshot_put_listed(struct cn_store *st,
 				 const struct cn_snapshot_row *s,
-				 const uint8_t *list, size_t listlen,
+				 const struct cn_snapshot_parts *p,
 				 unsigned keep, unsigned flags, size_t budget,
 				 size_t *left, struct cn_err *err) CN_NODISCARD;
 /* Drop the snapshot at seq (none there is no error). */

@@ -7,7 +7,8 @@
  * refused with a reason.  The same bytes, cut: the cuts rise to the end,
  * each part 1 to CN_SNAPPART_MAX bytes and at least CN_SNAPPART_MIN but
  * for the last, the same cuts a second time; and the list made of them
- * reads back as those parts. */
+ * reads back as those parts, and is the list a maker makes of the same
+ * bytes handed to it in pieces. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,51 @@ static void read_as_list(const uint8_t *data, size_t size)
 	check(sum == total);
 }
 
+/* The same bytes through a maker, in pieces whose sizes the bytes give
+ * (1 to 64 KiB, or all that is left), told that the first part is
+ * stored: the same list, and the bytes of every part but the first (and
+ * of any other part equal to it) kept, in order. */
+static void made_in_pieces(const uint8_t *data, size_t size,
+			   const uint8_t *list, const size_t *cuts, size_t n)
+{
+	struct cn_snapshot_maker *mk;
+	struct cn_snapshot_parts p;
+	struct cn_err err = {0};
+	size_t at = 0, total = 0, kept = 0;
+
+	if (cn_snapparts_maker(n ? list + CN_SNAPPARTS_MAGIC_LEN : NULL,
+			       n ? 1 : 0, 1, &mk, &err))
+		return; /* out of memory */
+	for (size_t i = 0; at < size; i++) {
+		size_t piece = 1 + (size_t)data[i % size] * 257;
+
+		if (piece > size - at)
+			piece = size - at;
+		if (cn_snapparts_maker_add(mk, data + at, piece))
+			goto done;
+		at += piece;
+	}
+	if (cn_snapparts_maker_end(mk, &p, &total, &err))
+		goto done;
+	check(total == size);
+	check(p.listlen == CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY);
+	check(!memcmp(p.list, list, p.listlen));
+	for (size_t i = 0, start = 0; i < n; start = cuts[i++]) {
+		const uint8_t *e = list + CN_SNAPPARTS_MAGIC_LEN +
+				   i * CN_SNAPPART_ENTRY;
+		int first = !memcmp(e, list + CN_SNAPPARTS_MAGIC_LEN, CN_HASH_LEN);
+
+		check((p.at_hand[i] != 0) == !first);
+		if (p.at_hand[i]) {
+			check(!memcmp(p.bytes + kept, data + start,
+				      cuts[i] - start));
+			kept += cuts[i] - start;
+		}
+	}
+done:
+	cn_snapparts_maker_free(mk);
+}
+
 static void cut(const uint8_t *data, size_t size)
 {
 	size_t *cuts = NULL, *again = NULL, n = 0, m = 0, start = 0, total = 0;
@@ -86,6 +132,7 @@ static void cut(const uint8_t *data, size_t size)
 					 sizeof(why)) == 1);
 		check(m == n && total == size);
 	}
+	made_in_pieces(data, size, list, cuts, n);
 	free(list);
 	free(cuts);
 }

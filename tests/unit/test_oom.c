@@ -1029,27 +1029,44 @@ static uint8_t *snap_bytes(int variant)
 	return b;
 }
 
-/* Until none is left: a commit storing one more of the snapshot's new
- * parts (a budget of 1 byte: a part a commit), the last one its row. */
+/* As a server's worker and writer do: the snapshot's parts made as its
+ * bytes come (in pieces of 4 KiB), keeping the bytes of those the store
+ * does not hold; then, until none is left, a commit storing one more of
+ * its new parts (a budget of 1 byte: a part a commit), the last one its
+ * row. */
 static int op_snapshot_ahead(struct cn_err *err)
 {
-	struct cn_snapshot_row row = {2, snap_hash, CN_HASH_LEN, S.snap,
-				      S.nsnap, NULL};
-	size_t left = 1;
-	int rc = 0;
+	struct cn_snapshot_row row = {2, snap_hash, CN_HASH_LEN, NULL, 0, NULL};
+	struct cn_snapshot_maker *m = NULL;
+	struct cn_snapshot_parts parts;
+	uint8_t *known = NULL;
+	size_t nknown = 0, left = 1;
+	int rc;
 
 	out_release();
+	if ((rc = cn_store_snapshot_stored(S.snaps, &known, &nknown, err)) ||
+	    (rc = cn_store_snapshot_maker(known, nknown, &m, err)))
+		goto done;
+	for (size_t at = 0; rc == 0 && at < S.nsnap; at += 4096)
+		if (cn_store_snapshot_maker_add(m, S.snap + at,
+						S.nsnap - at < 4096 ? S.nsnap - at
+								     : 4096))
+			rc = cn_err_set(err, CN_ENOMEM, "out of memory");
+	if (rc || (rc = cn_store_snapshot_maker_end(m, &parts, &row.len, err)))
+		goto done;
 	while (rc == 0 && left) {
 		if ((rc = cn_store_begin(S.snaps, err)))
 			break;
-		rc = cn_store_snapshot_put_listed(S.snaps, &row, S.snaplist,
-						  S.nsnaplist, 2, 0, 1, &left,
-						  err);
+		rc = cn_store_snapshot_put_listed(S.snaps, &row, &parts, 2, 0, 1,
+						  &left, err);
 		if (rc == 0)
 			rc = cn_store_commit(S.snaps, err);
 		if (rc)
 			cn_store_rollback(S.snaps);
 	}
+done:
+	cn_store_snapshot_maker_free(m);
+	free(known);
 	return rc;
 }
 

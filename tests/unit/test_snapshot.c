@@ -313,6 +313,22 @@ static int piece(void *ctx, const uint8_t *bytes, size_t n)
 	return 0;
 }
 
+static int cmp_hash(const void *a, const void *b)
+{
+	return memcmp(a, b, CN_HASH_LEN);
+}
+
+/* A cn_snapshot_fn: the newest snapshot's bytes into the pieces ctx. */
+static int newest_bytes(void *ctx, const struct cn_snapshot_row *r,
+			struct cn_err *err)
+{
+	(void)err;
+	assert_null(r->why);
+	if (!((struct pieces *)ctx)->n)
+		assert_int_equal(piece(ctx, r->bytes, r->len), 0);
+	return 0;
+}
+
 static int refuse(void *ctx, const uint8_t *bytes, size_t n)
 {
 	(void)ctx;
@@ -730,6 +746,213 @@ static void test_cut_finds_its_parts_again(void **state)
 	free(ca);
 	free(cb);
 	free(a);
+	free(b);
+}
+
+/* The cut as snapparts.h states it, written out plainly: a part ends at
+ * the first place at least CN_SNAPPART_MIN bytes in where the gear hash
+ * (the table: splitmix64 of byte + 1) of the 64 bytes before it has its
+ * top 16 bits zero, else after CN_SNAPPART_MAX bytes, or where the bytes
+ * end.  How many parts; their ends in cuts. */
+static size_t cuts_by_definition(const uint8_t *b, size_t len, size_t *cuts)
+{
+	uint64_t g[256];
+	size_t n = 0, start = 0;
+
+	for (uint64_t i = 0; i < 256; i++) {
+		uint64_t z = (i + 1) * 0x9e3779b97f4a7c15ULL;
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		g[i] = z ^ (z >> 31);
+	}
+	while (start < len) {
+		size_t end = start;
+
+		for (;;) {
+			uint64_t h = 0;
+
+			end++;
+			if (end == len || end - start == CN_SNAPPART_MAX)
+				break;
+			if (end - start < CN_SNAPPART_MIN)
+				continue;
+			for (size_t i = end - 64; i < end; i++)
+				h = (h << 1) + g[b[i]];
+			if (!(h >> 48))
+				break;
+		}
+		cuts[n++] = start = end;
+	}
+	return n;
+}
+
+/* Fixed bytes to cut: xorshift, with a long run of zeros (where no cut
+ * is found before CN_SNAPPART_MAX) and a short tail. */
+static uint8_t *cut_fixture(size_t *len)
+{
+	uint8_t *b;
+	uint64_t x = 99;
+
+	*len = (3 << 20) + 12345;
+	b = malloc(*len);
+	assert_non_null(b);
+	for (size_t i = 0; i < *len; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		b[i] = (uint8_t)x;
+	}
+	memset(b + (1 << 20), 0, 700 * 1024);
+	return b;
+}
+
+/* A maker (store.h) fed the bytes in pieces of any size, from 1 byte to
+ * several parts, lists the parts the definition cuts, each part's
+ * SHA-256 and length; it keeps the bytes of exactly the parts not among
+ * those it is told are stored; cn_snapparts_cut cuts the same. */
+static void test_maker_cuts_as_whole(void **state)
+{
+	size_t len, *want = malloc(((3 << 20) / CN_SNAPPART_MIN + 2) *
+				   sizeof(*want)),
+		    *got, n, ngot, nmax = 0;
+	uint8_t *b = cut_fixture(&len);
+	struct cn_err err = {0};
+
+	(void)state;
+	assert_non_null(want);
+	n = cuts_by_definition(b, len, want);
+	must(cn_snapparts_cut(b, len, &got, &ngot, &err), &err, "cut");
+	assert_int_equal(ngot, n);
+	assert_memory_equal(got, want, n * sizeof(*want));
+	free(got);
+	for (size_t i = 0; i < n; i++)
+		nmax += want[i] - (i ? want[i - 1] : 0) == CN_SNAPPART_MAX;
+	assert_true(nmax >= 2); /* the run of zeros */
+	assert_true(n > 20);
+
+	/* Told that every other part (even ones) is stored; then nothing. */
+	for (int told = 1; told >= 0; told--) {
+		struct cn_snapshot_maker *m;
+		struct cn_snapshot_parts p;
+		uint8_t *known = malloc(n * CN_HASH_LEN), *kept = malloc(len);
+		size_t nknown = 0, nkept = 0, total = 0, at = 0, piece = 1;
+		uint64_t x = 7;
+
+		assert_non_null(known);
+		assert_non_null(kept);
+		for (size_t i = 0; told && i < n; i += 2) {
+			size_t s = i ? want[i - 1] : 0;
+			cn_sha256(b + s, want[i] - s, known + nknown++ * CN_HASH_LEN);
+		}
+		qsort(known, nknown, CN_HASH_LEN, cmp_hash);
+		must(cn_store_snapshot_maker(told ? known : NULL, nknown, &m,
+					     &err), &err, "maker");
+		/* Pieces of 1 byte across the first cut, then of random
+		 * sizes up to 600 KiB. */
+		while (at < len) {
+			if (at > want[0] + 100) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				piece = 1 + x % (600 * 1024);
+			} else if (at + 1 >= want[0] - 100) {
+				piece = 1;
+			} else {
+				piece = want[0] - 100 - at;
+			}
+			if (piece > len - at)
+				piece = len - at;
+			assert_int_equal(cn_store_snapshot_maker_add(m, b + at,
+								     piece), 0);
+			at += piece;
+		}
+		must(cn_store_snapshot_maker_end(m, &p, &total, &err), &err,
+		     "maker's end");
+		assert_int_equal(total, len);
+		assert_int_equal(p.listlen,
+				 CN_SNAPPARTS_MAGIC_LEN + n * CN_SNAPPART_ENTRY);
+		assert_memory_equal(p.list, CN_SNAPPARTS_MAGIC,
+				    CN_SNAPPARTS_MAGIC_LEN);
+		assert_non_null(p.at_hand);
+		for (size_t i = 0; i < n; i++) {
+			const uint8_t *e = p.list + CN_SNAPPARTS_MAGIC_LEN +
+					   i * CN_SNAPPART_ENTRY;
+			size_t s = i ? want[i - 1] : 0, l = want[i] - s;
+			uint8_t h[CN_HASH_LEN];
+
+			cn_sha256(b + s, l, h);
+			assert_memory_equal(e, h, CN_HASH_LEN);
+			assert_int_equal((size_t)e[32] << 24 | (size_t)e[33] << 16 |
+					 (size_t)e[34] << 8 | e[35], l);
+			assert_int_equal(p.at_hand[i] != 0, !told || i % 2);
+			if (p.at_hand[i]) {
+				memcpy(kept + nkept, b + s, l);
+				nkept += l;
+			}
+		}
+		assert_true(nkept < len || !told);
+		assert_memory_equal(p.bytes, kept, nkept);
+		cn_store_snapshot_maker_free(m);
+		free(known);
+		free(kept);
+	}
+	free(want);
+	free(b);
+}
+
+/* A put of a maker's parts when one it took for stored was dropped
+ * since (another writer's put or drop collected it) is refused, naming
+ * the part, and stores nothing; the same put before the drop stores the
+ * snapshot, whose bytes read back whole. */
+static void test_put_of_parts_not_at_hand(void **state)
+{
+	size_t len, nknown, left;
+	uint8_t *b = cut_fixture(&len), *known, hash[CN_HASH_LEN] = {1};
+	struct cn_snapshot_row one = {1, hash, CN_HASH_LEN, b, len, NULL},
+			       two = {2, hash, CN_HASH_LEN, NULL, 0, NULL};
+	struct cn_snapshot_maker *m;
+	struct cn_snapshot_parts p;
+	struct cn_store *st;
+	struct cn_err err = {0};
+
+	(void)state;
+	must(cn_store_open(NULL, CN_STORE_MEMORY, &st, &err), &err, "open");
+	must(cn_store_begin(st, &err), &err, "begin");
+	must(cn_store_snapshot_put(st, &one, 2, 0, &err), &err, "put one");
+	must(cn_store_commit(st, &err), &err, "commit");
+	/* The next snapshot: the same bytes but its first. */
+	b[0] ^= 1;
+	must(cn_store_snapshot_stored(st, &known, &nknown, &err), &err, "stored");
+	assert_true(nknown > 20);
+	must(cn_store_snapshot_maker(known, nknown, &m, &err), &err, "maker");
+	assert_int_equal(cn_store_snapshot_maker_add(m, b, len), 0);
+	must(cn_store_snapshot_maker_end(m, &p, &two.len, &err), &err, "end");
+	assert_true(p.at_hand[0] && !p.at_hand[1]);
+
+	must(cn_store_begin(st, &err), &err, "begin");
+	must(cn_store_snapshot_drop(st, 1, &err), &err, "drop one");
+	assert_int_equal(cn_store_snapshot_put_listed(st, &two, &p, 2, 0,
+						      SIZE_MAX, &left, &err),
+			 CN_EREFUSED);
+	assert_non_null(strstr(err.msg, "snapshot 2: its part 2 of "));
+	assert_non_null(strstr(err.msg, "neither stored nor at hand"));
+	cn_store_rollback(st);
+
+	must(cn_store_begin(st, &err), &err, "begin");
+	must(cn_store_snapshot_put_listed(st, &two, &p, 2, 0, SIZE_MAX, &left,
+					  &err), &err, "put two");
+	assert_int_equal(left, 0);
+	must(cn_store_commit(st, &err), &err, "commit");
+	{
+		struct pieces got = {0};
+		must(cn_store_snapshots(st, newest_bytes, &got, &err), &err,
+		     "read back");
+		assert_same(b, len, got.all, got.len);
+		free(got.all);
+	}
+	cn_store_snapshot_maker_free(m);
+	free(known);
+	cn_store_close(st);
 	free(b);
 }
 
@@ -1352,8 +1575,9 @@ static void test_planned_snapshot(void **state)
 	struct cn_snapshot_plan plan;
 	struct cn_pager pg;
 	struct cn_world w;
-	uint8_t *whole, *b;
-	size_t len, blen, npaged = 0;
+	struct pieces got = {0};
+	uint8_t *whole, digest[CN_HASH_LEN];
+	size_t len, npaged = 0;
 	int fd;
 
 	(void)state;
@@ -1386,15 +1610,22 @@ static void test_planned_snapshot(void **state)
 	cn_pager_clear(&pg);
 	cn_world_release(&w);
 	cn_pager_release(&pg);
-	must(cn_snapshot_plan_bytes(&plan, read_fd, &fd, &b, &blen, &err), &err,
-	     "plan bytes");
-	assert_same(whole, len, b, blen);
-	free(b);
-	/* A read that fails fails the whole. */
+	must(cn_snapshot_plan_to(&plan, read_fd, &fd, piece, &got, digest,
+				 &err), &err, "plan bytes");
+	assert_same(whole, len, got.all, got.len);
+	/* The digest handed on last is the one given back, for a seal. */
+	assert_memory_equal(digest, whole + len - CN_HASH_LEN, CN_HASH_LEN);
+	free(got.all);
+	/* A sink that fails fails the whole. */
+	assert_int_equal(cn_snapshot_plan_to(&plan, read_fd, &fd, refuse, NULL,
+					     digest, &err), CN_ENOMEM);
+	/* A read that fails fails the whole, before the digest. */
 	close(fd);
-	assert_int_equal(cn_snapshot_plan_bytes(&plan, read_fd, &fd, &b, &blen,
-						&err), CN_EIO);
-	assert_null(b);
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(cn_snapshot_plan_to(&plan, read_fd, &fd, piece, &got,
+					     digest, &err), CN_EIO);
+	assert_true(got.len < len);
+	free(got.all);
 	cn_snapshot_plan_release(&plan);
 	free(whole);
 	unsetenv("COUNCIL_PAGER_SWEEP");
@@ -1686,6 +1917,8 @@ int main(void)
 		cmocka_unit_test(test_untrusted_snapshot),
 		cmocka_unit_test(test_no_snapshot_trusted),
 		cmocka_unit_test(test_cut_finds_its_parts_again),
+		cmocka_unit_test(test_maker_cuts_as_whole),
+		cmocka_unit_test(test_put_of_parts_not_at_hand),
 		cmocka_unit_test(test_parts_shared_and_collected),
 		cmocka_unit_test(test_damaged_shared_part),
 		cmocka_unit_test(test_bad_list_of_parts),
