@@ -311,37 +311,43 @@ static PGresult *exec(struct cn_store_backend *b, const char *sql,
 			    p->formats, 1);
 }
 
-/* The result of sql when it has status `want`, else NULL with err set
- * (and the result freed). */
-static PGresult *run(struct cn_store_backend *b, const char *sql,
-		     const struct cn_pg_params *p, ExecStatusType want,
-		     const char *what, struct cn_err *err)
+/* *out the result of sql when it has status `want`: 0.  Else *out NULL
+ * (the result freed), and the failure's code, the one err was set to:
+ * not always CN_EIO, since a statement sent before may have failed
+ * otherwise (a constraint, out of memory). */
+static int run(struct cn_store_backend *b, const char *sql,
+	       const struct cn_pg_params *p, ExecStatusType want,
+	       const char *what, PGresult **out, struct cn_err *err)
 {
 	struct cn_err why = {0};
 	PGresult *res = exec(b, sql, p, &why);
+	int rc;
 
-	if (res && PQresultStatus(res) == want)
-		return res;
+	*out = NULL;
+	if (res && PQresultStatus(res) == want) {
+		*out = res;
+		return 0;
+	}
 	if (res)
-		fail(b, PQresultErrorMessage(res), err, what);
-	else if (why.code) {
+		rc = fail(b, PQresultErrorMessage(res), err, what);
+	else if ((rc = why.code)) {
 		if (err)
 			*err = why; /* what an earlier statement sent said */
-	}
-	else
-		cn_pg_err(b, err, what);
+	} else
+		rc = cn_pg_err(b, err, what);
 	PQclear(res);
-	return NULL;
+	return rc;
 }
 
 int cn_pg_cmd(struct cn_store_backend *b, const char *sql,
 	      const struct cn_pg_params *p, int64_t *changed, const char *what,
 	      struct cn_err *err)
 {
-	PGresult *res = run(b, sql, p, PGRES_COMMAND_OK, what, err);
+	PGresult *res;
+	int rc = run(b, sql, p, PGRES_COMMAND_OK, what, &res, err);
 
-	if (!res)
-		return CN_EIO;
+	if (rc)
+		return rc;
 	if (changed)
 		*changed = strtoll(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
@@ -396,9 +402,8 @@ int cn_pg_one(struct cn_store_backend *b, const char *sql,
 			rc = cn_err_set(err, CN_ENOTFOUND, "%s", notfound);
 		return rc;
 	}
-	res = run(b, sql, p, PGRES_TUPLES_OK, what, err);
-	if (!res)
-		return CN_EIO;
+	if ((rc = run(b, sql, p, PGRES_TUPLES_OK, what, &res, err)))
+		return rc;
 	assert(PQntuples(res) <= 1);
 	if (PQntuples(res) == 0)
 		rc = cn_err_set(err, CN_ENOTFOUND, "%s", notfound);
@@ -412,11 +417,11 @@ int cn_pg_few(struct cn_store_backend *b, const char *sql,
 	      const struct cn_pg_params *p, cn_pg_row_fn fn, void *ctx,
 	      const char *what, struct cn_err *err)
 {
-	PGresult *res = run(b, sql, p, PGRES_TUPLES_OK, what, err);
-	int rc = 0;
+	PGresult *res;
+	int rc = run(b, sql, p, PGRES_TUPLES_OK, what, &res, err);
 
-	if (!res)
-		return CN_EIO;
+	if (rc)
+		return rc;
 	for (int i = 0; rc == 0 && i < PQntuples(res); i++)
 		rc = fn(ctx, &(struct cn_pg_row){res, i}, err);
 	PQclear(res);
@@ -436,9 +441,9 @@ static int fetch_all(struct cn_store_backend *b, const char *name,
 
 	snprintf(fetch, sizeof(fetch), "FETCH %d FROM %s", PAGE, name);
 	do {
-		PGresult *res = run(b, fetch, NULL, PGRES_TUPLES_OK, what, err);
-		if (!res)
-			return CN_EIO;
+		PGresult *res;
+		if ((rc = run(b, fetch, NULL, PGRES_TUPLES_OK, what, &res, err)))
+			return rc;
 		n = PQntuples(res);
 		for (int i = 0; rc == 0 && i < n; i++)
 			if (fn)

@@ -341,12 +341,17 @@ static int sq_open(const char *path, int flags, struct cn_store_backend **out,
 		sq_close(b);
 		return rc;
 	}
+	/* Each step's own code: building a trigger's SQL can run out of
+	 * memory (CN_ENOMEM), which is not the store's failure. */
 	if (!(flags & CN_STORE_READONLY) &&
-	    (cn_sq_exec(b, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err) ||
-	     cn_sq_create_query(b, err) || cn_sq_create_snapshots(b, err) ||
-	     cn_sq_create_hooks(b, err) || cn_sq_create_people(b, err))) {
+	    ((rc = cn_sq_exec(b, "PRAGMA synchronous=FULL; PRAGMA "
+			      "foreign_keys=ON", err)) ||
+	     (rc = cn_sq_create_query(b, err)) ||
+	     (rc = cn_sq_create_snapshots(b, err)) ||
+	     (rc = cn_sq_create_hooks(b, err)) ||
+	     (rc = cn_sq_create_people(b, err)))) {
 		sq_close(b);
-		return CN_EIO;
+		return rc;
 	}
 	*out = b;
 	return 0;
