@@ -354,6 +354,12 @@ static int put(struct cn_app_snaps *s, struct cn_store *st,
 		return end;
 	if (left)
 		*left = rc ? 0 : more;
+	/* A part the worker took for stored was dropped since (another
+	 * writer's put or drop collected it): no fault, and no reason to
+	 * wait an interval.  The job goes, and this commit plans the next,
+	 * which keeps the bytes of every part not stored now. */
+	if (rc == CN_ENOTFOUND && left)
+		return 0;
 	if (rc) {
 		fprintf(stderr, "council: warning: the snapshot at event %lld "
 			"was not stored (the write was): %s\n",

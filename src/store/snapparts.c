@@ -384,7 +384,8 @@ int cn_snapparts_stored(struct cn_store *st, uint8_t **hashes, size_t *n,
  * put, only while they add up to at most budget bytes.  Each part put is
  * added to known (past the sorted ones: stored now, for collect()); *left
  * is the bytes of those not put.  One to put whose bytes are not at hand
- * (the maker took it for stored, and it was dropped since) is CN_EREFUSED. */
+ * (the maker took it for stored, and it was dropped since) is
+ * CN_ENOTFOUND. */
 static int put_missing(struct cn_store *st, const struct cn_snapshot_row *s,
 		       const struct cn_snapshot_parts *p, size_t n,
 		       struct cn_buf *known, size_t nknown, int rewrite,
@@ -406,7 +407,7 @@ static int put_missing(struct cn_store *st, const struct cn_snapshot_row *s,
 			continue;
 		}
 		if (!here)
-			return cn_err_set(err, CN_EREFUSED, "snapshot %lld: its "
+			return cn_err_set(err, CN_ENOTFOUND, "snapshot %lld: its "
 					  "part %zu of %zu is neither stored nor "
 					  "at hand (dropped since the snapshot "
 					  "was made)", (long long)s->seq, i + 1, n);

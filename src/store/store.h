@@ -698,8 +698,8 @@ int cn_store_snapshot_put(struct cn_store *st, const struct cn_snapshot_row *s,
  * drop of another snapshot in between drops them, and a later put stores
  * them again (snapparts.h).  A part to store whose bytes the maker did
  * not keep (it was stored then, and dropped since by another writer's
- * put or drop; or CN_SNAPSHOT_REWRITE) is CN_EREFUSED, and nothing is
- * stored. */
+ * put or drop; or CN_SNAPSHOT_REWRITE) is CN_ENOTFOUND, and nothing
+ * is stored. */
 struct cn_snapshot_parts {
 	const uint8_t *list;
 	size_t listlen;
