@@ -52,7 +52,7 @@ skip_names() {
 	echo ", $1 skipped ($(grep -E "$3" "$2" | sed 's/^.*\] //; s/^ok [0-9]* - //; s/ # SKIP.*//' | awk '!seen[$0]++' | tr '\n' ' ' | sed 's/ $//'))"
 }
 
-# test_oom fails allocations of 47 operations in turn (43 on 2026-12-06):
+# test_oom fails allocations of 48 operations in turn (43 on 2026-12-06):
 # about 100 s of CPU on a slow host (170 s before fewer points were
 # sampled; 22 to 31 s on a host 2.3x faster, 24 s with 47, 2026-12-07),
 # which two suites at once on a slow 2-CPU host stretched to 906 s of wall time

@@ -348,17 +348,23 @@ int cn_verify_log_key(struct cn_store *st, const char *vkey, char **name,
 	struct cn_err why = {0};
 	int rc = 0;
 
-	if (vkey && cn_note_vkey_decode(vkey, name, pk, &why))
-		return cn_err_set(err, CN_EINVAL, "the published log key: %s",
-				  why.msg);
+	/* Out of memory copying the key's name says nothing of the key:
+	 * CN_ENOMEM, never "malformed". */
+	if (vkey && (rc = cn_note_vkey_decode(vkey, name, pk, &why)))
+		return cn_err_set(err, rc == CN_ENOMEM ? rc : CN_EINVAL,
+				  "the published log key: %s", why.msg);
 	if (!vkey && (rc = cn_store_get_meta(st, "log_vkey", &stored, err)))
 		return rc == CN_ENOTFOUND
 			? cn_err_set(err, CN_ECORRUPT, "the store names no log key "
 				     "(meta log_vkey)")
 			: rc;
-	if (!vkey && cn_note_vkey_decode(stored, name, pk, &why))
-		rc = cn_err_set(err, CN_ECORRUPT, "the log key the store names "
-				"(meta log_vkey) is malformed: %s", why.msg);
+	if (!vkey && (rc = cn_note_vkey_decode(stored, name, pk, &why)))
+		rc = rc == CN_ENOMEM
+			? cn_err_set(err, rc, "reading the log key the store "
+				     "names (meta log_vkey): %s", why.msg)
+			: cn_err_set(err, CN_ECORRUPT, "the log key the store "
+				     "names (meta log_vkey) is malformed: %s",
+				     why.msg);
 	free(stored);
 	return rc;
 }
@@ -371,10 +377,14 @@ int cn_verify_named_key_is(struct cn_store *st, const char *name,
 {
 	char *stored = NULL, *sname = NULL;
 	uint8_t spk[CN_NOTE_PUBKEY_LEN];
-	int rc = cn_store_get_meta(st, "log_vkey", &stored, err);
+	int rc = cn_store_get_meta(st, "log_vkey", &stored, err), bad = 0;
 
-	if (rc == 0 && (cn_note_vkey_decode(stored, &sname, spk, NULL) ||
-			strcmp(sname, name) || memcmp(spk, pk, sizeof(spk))))
+	if (rc == 0 && (bad = cn_note_vkey_decode(stored, &sname, spk, NULL)) ==
+			       CN_ENOMEM)
+		rc = cn_err_set(err, CN_ENOMEM, "out of memory reading the log "
+				"key the store names (meta log_vkey)");
+	else if (rc == 0 && (bad || strcmp(sname, name) ||
+			     memcmp(spk, pk, sizeof(spk))))
 		rc = cn_err_set(err, CN_ECORRUPT, "the store names another log key "
 				"(meta log_vkey) than the published one");
 	else if (rc == CN_ENOTFOUND)

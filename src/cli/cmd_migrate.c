@@ -58,7 +58,7 @@ static int src_key(struct cn_store *st, const char *src, struct log_key *k,
 {
 	char *vkey = NULL, *vname = NULL;
 	uint8_t pk[CN_NOTE_PUBKEY_LEN];
-	int rc;
+	int rc, bad = 0;
 
 	if ((rc = cn_store_key_path(st, src, k->path, sizeof(k->path), err)))
 		return rc;
@@ -70,8 +70,11 @@ static int src_key(struct cn_store *st, const char *src, struct log_key *k,
 				     "to its file)", src, k->path)
 			: rc;
 	if ((rc = cn_store_get_meta(st, "log_vkey", &vkey, err)) == 0 &&
-	    (cn_note_vkey_decode(vkey, &vname, pk, NULL) ||
-	     strcmp(vname, k->name) ||
+	    (bad = cn_note_vkey_decode(vkey, &vname, pk, NULL)) == CN_ENOMEM)
+		rc = cn_err_set(err, CN_ENOMEM, "out of memory reading the log "
+				"key %s names (meta log_vkey)", src);
+	else if (rc == 0 &&
+	    (bad || strcmp(vname, k->name) ||
 	     memcmp(pk, k->sk + CN_NOTE_SECKEY_LEN - CN_NOTE_PUBKEY_LEN,
 		    sizeof(pk))))
 		rc = cn_err_set(err, CN_EREFUSED, "%s: the key at %s is not the "

@@ -71,6 +71,7 @@
 #include "app/app.h"
 #include "app/export.h"
 #include "app/reader.h"
+#include "app/verify.h"
 #include "core/checkpoint.h"
 #include "core/effect.h"
 #include "core/json_alloc.h"
@@ -348,6 +349,8 @@ static struct {
 	struct cn_world w;         /* the fold of log */
 	struct cn_rule *rules[NRULES];
 	char *vkey;                /* FR's delegation key */
+	char *log_name;            /* the log key verify reads, */
+	uint8_t log_pk[CN_NOTE_PUBKEY_LEN]; /* and its public half */
 	uint8_t sk[CN_NOTE_SECKEY_LEN];
 	char *signature;           /* FR's signed concurrence on the ratification */
 	int64_t p_meeting, p_silence, p_ratify; /* proposals open in w */
@@ -405,6 +408,9 @@ static void out_release(void)
 	}
 	cn_app_close(S.app2);
 	S.app2 = NULL;
+	free(S.log_name);
+	S.log_name = NULL;
+	memset(S.log_pk, 0, sizeof(S.log_pk));
 	S.n1 = S.n2 = 0;
 	memset(&S.stats, 0, sizeof(S.stats));
 	for (size_t i = 0; i < 3; i++) {
@@ -1622,6 +1628,25 @@ static int op_app_verify(struct cn_err *err)
 	return cn_app_verify(S.app, NULL, &S.n1, &S.n2, err);
 }
 
+/* What verify does first: the log key the store names, read and
+ * decoded, then checked against itself as a published key would be. */
+static int op_verify_log_key(struct cn_err *err)
+{
+	struct cn_store *st = cn_app_store(S.app);
+	int rc;
+
+	out_release();
+	rc = cn_verify_log_key(st, NULL, &S.log_name, S.log_pk, err);
+	return rc ? rc
+		  : cn_verify_named_key_is(st, S.log_name, S.log_pk, err);
+}
+
+static void fp_log_key(struct fp *f)
+{
+	fp_str(f, S.log_name ? S.log_name : "");
+	fp_bytes(f, S.log_pk, sizeof(S.log_pk));
+}
+
 static void fp_counts(struct fp *f)
 {
 	fp_int(f, S.n1);
@@ -1795,6 +1820,10 @@ static const struct op ops[] = {
 	APP("app-withdraw", op_withdraw, fp_app1),
 	INJECT("app-unreadable", op_unreadable, fp_refusal, STORE, 0, 0),
 	APP("app-verify", op_app_verify, fp_counts),
+	/* Every point: N=258 of app-verify (of 14,233) called out of memory
+	 * reading the key's name "malformed" (found at every N, by a run of
+	 * COUNCIL_OOM_ALL=1). */
+	INJECT("verify-log-key", op_verify_log_key, fp_log_key, STORE, 0, 0),
 	APP("app-export", op_app_export, fp_exported),
 	/* Every one of the first 64 (and last 64, and 40 between): the
 	 * header and the first lines, where a failure was once called
