@@ -150,6 +150,9 @@ property: build-check
 # there are up to OOM_BUDGET (default 600), that many spread over the
 # rest; `make check` samples 60 of the core's larger operations and 24
 # of the app's, from an offset drawn each run (tests/unit/test_oom.c).
+# OOM_BUDGET=30000 tries every point of every operation: about 47 CPU
+# minutes, one process (COUNCIL_OOM_ONLY=NAME,... splits the operations
+# between several).
 oom: build-check
 	@COUNCIL_OOM_BUDGET=$${OOM_BUDGET:-600} $(CHECK_BUILD)/test_oom
 
