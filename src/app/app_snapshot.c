@@ -601,17 +601,14 @@ static int bg_put(struct cn_app_snaps *s, struct cn_store *st,
 	if (state != BG_READY)
 		return 0;
 	/* BG_READY: the worker does not touch the job until BG_PLANNED.
-	 * Planned before a snapshot was found untrustworthy, it kept only
-	 * the parts not stored, and the put must now write every part: it
-	 * is dropped, for the next commit to plan one that keeps them all.
 	 * Stored only if it is still of this log: the store may have gone
 	 * back since it was planned (set back from a backup, failed over to
 	 * a replica that missed the last commits) and hold another event at
-	 * its seq. */
-	if (s->nbad && b->known) {
-		cn_store_snapshot_maker_free(b->maker);
-		b->maker = NULL;
-	}
+	 * its seq.  Planned before a rebuild found a snapshot untrustworthy,
+	 * it kept only the parts not stored then, and its put must now
+	 * write every part: the first it does not hold makes the put say
+	 * CN_ENOTFOUND, as for a part collected since, and this commit
+	 * plans one that keeps them all (put, bg_plan). */
 	if (b->maker && b->seq > s->seq &&
 	    (rc = still_logged(st, b->seq, b->hash, &logged, err)) == 0 &&
 	    logged) {

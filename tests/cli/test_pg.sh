@@ -11,7 +11,10 @@
 #  - serve on a database: HTTP reads and writes, with CLI writers beside
 #    the server's writer and verify/export running meanwhile;
 #  - the same scenario replayed on SQLite and on PostgreSQL gives the same
-#    proposals, registry and tally, and both stores verify.
+#    proposals, registry and tally, and both stores verify;
+#  - snapshots in parts on a database: a damaged part found and written
+#    again; a server's snapshot whose parts another writer collected
+#    while its worker made it, stored at the next commits with no warning.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_pg.sh"
 
@@ -409,6 +412,61 @@ expect_rc "the next write stored its parts again: verify passes" 0
 c --db "$SDB" respond 7 --member IT --concur --at 2024-01-11
 expect_rc "and the write after opens from it" 0
 check "... without a warning" test -z "$err"
+
+# A server's snapshot made on its worker while another writer collects
+# the parts the worker took for stored (here all of them, by psql): the
+# put finds one neither stored nor at hand, and the same commit plans
+# the next, which keeps every part: no warning.  (The plan is made at
+# the commit, before the write is answered, so the parts it takes for
+# stored are read before psql deletes them.)
+SDB=$(newdb snapsrv)
+export COUNCIL_KEY="$T/snapsrv.key"
+c --db "$SDB" init --at 2024-01-01
+expect_rc "a store for a server's snapshots" 0
+ssec=$("$COUNCIL" --db "$SDB" token issue --role secretariat 2>/dev/null)
+start_serve "$SDB"
+check "a server with a snapshot every 5 events" test -n "$up"
+# spost N: N proposals over HTTP, one request each
+spost() {
+	for _ in $(seq "$1"); do
+		curl -sf -X POST -H "Authorization: Bearer $ssec" -H "Content-Type: application/json" \
+			"$base/api/v1/proposals" -d '{"body":"NAC","title":"A matter"}' >/dev/null || return 1
+	done
+}
+# until_snapshot SEQ: one write at a time until a snapshot after event
+# SEQ is stored (40 writes at most)
+until_snapshot() {
+	for _ in $(seq 40); do
+		spost 1 || return 1
+		[ "$(q "SELECT coalesce(max(seq), 0) FROM snapshots")" -gt "$1" ] && return 0
+	done
+	return 1
+}
+q() { "${PSQL[@]}" -d snapsrv -At -c "$1"; }
+run until_snapshot "$(q "SELECT coalesce(max(seq), 0) FROM snapshots")"
+expect_rc "the server stores a snapshot its worker made" 0
+first=$(q "SELECT max(seq) FROM snapshots")
+# Each proposal is one event: the commit of the fifth event after the
+# snapshot plans the next, its worker taking the stored parts as stored.
+run spost $((first + 5 - $(q "SELECT max(seq) FROM events")))
+check "writes up to the event that plans the next ($first + 5)" \
+	test "$rc" = 0 -a "$(q "SELECT max(seq) FROM events")" = $((first + 5))
+q "DELETE FROM snapshots; DELETE FROM snapshot_parts" >/dev/null
+run until_snapshot 0
+expect_rc "a snapshot is stored after its parts were collected" 0
+at=$(q "SELECT max(seq) FROM snapshots")
+check "a newer one ($at, after $first)" test "$at" -gt "$first"
+check "the server warned of nothing" \
+	sh -c '! grep -q "not stored\|not made" "$1"' _ "$T/serve.err"
+check "every part it names is stored" test "$(q "$NAMED SELECT count(*) FROM named WHERE hash NOT IN (SELECT hash FROM snapshot_parts)")" = 0
+kill "$srv"
+wait "$srv" 2>/dev/null
+srv=""
+c --db "$SDB" verify
+expect_rc "verify compares it with the replay" 0
+c --db "$SDB" propose --body NAC --title "After the server" --at 2024-01-02
+expect_rc "a CLI write after it" 0
+check "... opens from it without a warning" test -z "$err"
 unset COUNCIL_SNAPSHOT_EVERY
 
 # ---- two stores in two schemas of one database -------------------------------

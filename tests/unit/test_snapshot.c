@@ -1854,6 +1854,34 @@ static void test_background_snapshot_stored_ahead(void **state)
 	fx_done(&f);
 }
 
+/* A writer with background snapshots every 5 events, over the history:
+ * its first snapshot stored, and the next one, planned an interval later
+ * and sharing its parts, made and ready to store.  Returns the first's
+ * event; *ready the event the ready one names. */
+static int64_t ready_after_first(struct fx *f, int64_t *ready)
+{
+	struct cn_err err = {0};
+	int64_t first;
+
+	fx_make(f, "1000000"); /* the history without a snapshot */
+	history(f);
+	cn_app_close(f->app);
+	setenv("COUNCIL_SNAPSHOT_EVERY", "5", 1);
+	fx_open(f);
+	must(cn_app_background_snapshots(f->app, &err), &err, "background");
+	/* The first: planned, then stored. */
+	propose(f, "NAC", "meeting", "Plans the first", NULL);
+	first = cn_app_world(f->app)->last_seq;
+	cn_app_snapshot_settle(f->app);
+	propose(f, "NAC", "meeting", "Stores the first", NULL);
+	assert_int_equal(cn_app_snapshot_seq(f->app), first);
+	while (cn_app_world(f->app)->last_seq < first + 5)
+		propose(f, "NAC", "meeting", "Writes until the next", NULL);
+	*ready = cn_app_world(f->app)->last_seq;
+	cn_app_snapshot_settle(f->app);
+	return first;
+}
+
 /* A snapshot the worker made while a part it shares was stored, whose
  * part another writer's put or drop collected before it could be
  * stored: not stored, with no warning, and the commit that found it so
@@ -1862,26 +1890,10 @@ static void test_background_snapshot_stored_ahead(void **state)
 static void test_background_snapshot_part_dropped_since(void **state)
 {
 	struct fx f;
-	struct cn_err err = {0};
-	int64_t first, at;
+	int64_t ready, at;
+	const int64_t first = ready_after_first(&f, &ready);
 
 	(void)state;
-	fx_make(&f, "1000000"); /* the history without a snapshot */
-	history(&f);
-	cn_app_close(f.app);
-	setenv("COUNCIL_SNAPSHOT_EVERY", "5", 1);
-	fx_open(&f);
-	must(cn_app_background_snapshots(f.app, &err), &err, "background");
-	/* The first: planned, then stored. */
-	propose(&f, "NAC", "meeting", "Plans the first", NULL);
-	first = cn_app_world(f.app)->last_seq;
-	cn_app_snapshot_settle(f.app);
-	propose(&f, "NAC", "meeting", "Stores the first", NULL);
-	assert_int_equal(cn_app_snapshot_seq(f.app), first);
-	/* The second, planned an interval later, shares its parts. */
-	while (cn_app_world(f.app)->last_seq < first + 5)
-		propose(&f, "NAC", "meeting", "Writes until the next", NULL);
-	cn_app_snapshot_settle(f.app);
 	/* Another writer drops the first, and its parts with it. */
 	sql(&f, "DELETE FROM snapshots; DELETE FROM snapshot_parts");
 	propose(&f, "NAC", "meeting", "Finds a part gone", NULL);
@@ -1897,6 +1909,45 @@ static void test_background_snapshot_part_dropped_since(void **state)
 	assert_int_equal(sql_int(&f, NAMED "SELECT count(*) FROM named WHERE "
 				 "hash NOT IN (SELECT hash FROM snapshot_parts)"),
 			 0);
+	reopens_from(&f, at);
+	unsetenv("COUNCIL_SNAPSHOT_EVERY");
+	fx_done(&f);
+}
+
+/* A snapshot found damaged by a rebuild (here, a batch rolled back)
+ * while the worker's job is ready: that job kept only the parts not
+ * stored when it was planned, and some of those it takes for stored are
+ * the damaged ones.  It is dropped; the next is planned keeping every
+ * part, and its put writes them all again, the damaged one included, so
+ * that the next open trusts it and verify passes. */
+static void test_background_snapshot_distrusted_while_ready(void **state)
+{
+	struct fx f;
+	struct cn_err err = {0};
+	int64_t ready, at;
+	const int64_t first = ready_after_first(&f, &ready);
+
+	(void)state;
+	/* Every stored part is damaged; the first is no longer trusted. */
+	sql(&f, "UPDATE snapshot_parts SET bytes = zeroblob(length(bytes))");
+	assert_int_equal(cn_app_batch_begin(f.app, &err), 0);
+	propose(&f, "NAC", "meeting", "Rolled back", NULL);
+	must(cn_app_batch_end(f.app, 0, &err), &err, "roll back");
+	assert_non_null(cn_app_warning(f.app));
+	assert_non_null(strstr(cn_app_warning(f.app), "folded from the whole log"));
+	assert_int_equal(cn_app_snapshot_seq(f.app), 0);
+	/* The ready job is not stored: this commit plans another. */
+	propose(&f, "NAC", "meeting", "Drops the ready one", NULL);
+	at = cn_app_world(f.app)->last_seq;
+	assert_true(at > ready);
+	assert_int_equal(sql_int(&f, "SELECT count(*) FROM snapshots"), 1);
+	assert_int_equal(sql_int(&f, "SELECT max(seq) FROM snapshots"), first);
+	cn_app_snapshot_settle(f.app);
+	propose(&f, "NAC", "meeting", "Stores the next", NULL);
+	assert_int_equal(cn_app_snapshot_seq(f.app), at);
+	assert_int_equal(sql_int(&f, "SELECT count(*) FROM snapshots"), 1);
+	assert_int_equal(sql_int(&f, "SELECT count(*) FROM snapshot_parts "
+				 "WHERE bytes = zeroblob(length(bytes))"), 0);
 	reopens_from(&f, at);
 	unsetenv("COUNCIL_SNAPSHOT_EVERY");
 	fx_done(&f);
@@ -1978,6 +2029,7 @@ int main(void)
 		cmocka_unit_test(test_background_snapshot_of_a_lost_event),
 		cmocka_unit_test(test_background_snapshot_stored_ahead),
 		cmocka_unit_test(test_background_snapshot_part_dropped_since),
+		cmocka_unit_test(test_background_snapshot_distrusted_while_ready),
 		cmocka_unit_test(test_writer_pages_out_concluded),
 		cmocka_unit_test(test_pager_lost_twice),
 	};
