@@ -13,7 +13,9 @@
 //   - in requests (a body field or a query argument), every listed value
 //     is accepted, and one outside it is refused;
 //   - an enum this test has no rule for fails it: a new enum in the spec
-//     needs a rule here.
+//     needs a rule here;
+//   - every JSON answer recorded, errors included, is what the spec's
+//     schema for its route and status says (spec.mjs).
 //
 // Differences between the spec and the server that are open bugs in code
 // this file does not own are listed in OPEN_BUGS: reported, not failed.
@@ -23,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { council, makeStore, startServer, api, isoIn } from './lib.mjs';
+import { unlikeSpec } from './spec.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SPEC = join(ROOT, 'docs', 'api.yaml');
@@ -525,4 +528,12 @@ test('every effect type a proposal carries has its effect schema', () => {
 
 test('the held proposal shows a pending verdict (a reservation stands)', () => {
   assert.equal(ids.heldView.verdict, 'pending');
+});
+
+// ---- every answer against its schema --------------------------------------
+
+test('every JSON answer matches its schema in docs/api.yaml', async () => {
+  const { checked, problems } = await unlikeSpec(log);
+  assert.ok(checked > 100, `only ${checked} answers checked`);
+  assert.deepEqual(problems, [], `answers unlike docs/api.yaml:\n  ${problems.join('\n  ')}`);
 });

@@ -5,7 +5,8 @@
 //    exactly those `council routes` prints (cn_routes in src/server/api.c).
 // 2. Every spec route, probed with its method against a real server over
 //    proposals that exist, is routed: it answers neither 404 (unknown route)
-//    nor 405, and gives the status a successful call should.
+//    nor 405, and gives the status a successful call should; and its JSON
+//    answer is what the spec's schema for that status says (spec.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { council, makeStore, startServer, api, isoIn, addPerson, signIn, asPerson } from './lib.mjs';
 import { Authenticator } from './authenticator.mjs';
+import { unlikeSpec } from './spec.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SPEC = join(ROOT, 'docs', 'api.yaml');
@@ -196,6 +198,8 @@ const PROBES = {
   'POST /api/v1/session/passkey': { who: 'public', want: 400, body: {} },
 };
 
+const answers = []; // {who, method, path, status, body} of each probe
+
 for (const route of specRoutes(readFileSync(SPEC, 'utf8'))) {
   test(`probe ${route}`, async () => {
     const p = PROBES[route];
@@ -216,11 +220,20 @@ for (const route of specRoutes(readFileSync(SPEC, 'utf8'))) {
     }
     const r = p.session ? await asPerson(srv.base, ids[p.session], method, path, body)
       : await api(srv.base, store.tokens[p.who], method, path, body);
+    answers.push({ who: p.who ?? p.session, method, path, status: r.status, body: r.body });
     assert.notEqual(r.status, 405, `${method} ${path}: 405 ${JSON.stringify(r.body)}`);
     assert.notEqual(r.status, 404, `${method} ${path}: 404 ${JSON.stringify(r.body)}`);
     assert.equal(r.status, p.want, `${method} ${path}: ${JSON.stringify(r.body)}`);
   });
 }
+
+// After every probe: what each route answered is what the spec says it
+// answers (tests/http/spec.mjs).
+test('every probe\'s answer matches its schema in docs/api.yaml', async () => {
+  const { checked, problems } = await unlikeSpec(answers);
+  assert.ok(checked >= 40, `only ${checked} answers checked`);
+  assert.deepEqual(problems, [], `answers unlike docs/api.yaml:\n  ${problems.join('\n  ')}`);
+});
 
 // RFC 9110 15.5.6: a 405 carries Allow, listing the methods the target
 // resource supports: here, the spec's methods for that path.

@@ -5,22 +5,16 @@
 // Swagger UI or Redoc would read it.
 //
 // routes.test.mjs and enums.test.mjs read the same file by its layout,
-// without a YAML library, and check it against the served API; neither
-// could see that the file did not parse (an unquoted ": " in a plain
+// without a YAML library, to check it against the served API, and check
+// each answer they get against its schema (spec.mjs).  The layout reader
+// could not see that the file did not parse (an unquoted ": " in a plain
 // scalar, 2026-12-03 to 2026-12-07), that a comma inside a flow map's
 // unquoted description made a key of its own, or that nullable fields
 // were written as JSON Schema 2020-12 type lists, which OpenAPI 3.0 does
 // not have.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SPEC = join(ROOT, 'docs', 'api.yaml');
-const require = createRequire(join(ROOT, 'web', 'package.json'));
-const SwaggerParser = require('@apidevtools/swagger-parser');
+import { SPEC, SwaggerParser } from './spec.mjs';
 
 test('docs/api.yaml is a valid OpenAPI 3.0 document', async () => {
   let api;
