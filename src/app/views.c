@@ -1,9 +1,11 @@
 /* views.c - see views.h. */
 #include "views.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/buf.h"
 #include "../core/procedure.h"
 #include "../core/timeutil.h"
 
@@ -185,4 +187,47 @@ json_t *cn_view_offices(const struct cn_world *w, int64_t at, int all,
 			    (json_int_t)json_array_size(arr), "offices", arr)
 		: NULL;
 	return o ? o : oom(err, NULL);
+}
+
+int cn_view_page(json_t *view, const char *list, const char *key,
+		 const char *after, int64_t limit, const char **next,
+		 struct cn_err *err)
+{
+	json_t *all = json_object_get(view, list), *page, *last = NULL;
+	size_t start = 0, end;
+	const size_t n = json_array_size(all);
+
+	assert(limit >= 1 && limit <= CN_VIEW_PAGE_MAX);
+	*next = NULL;
+	if (after) {
+		const char *k;
+		while (start < n &&
+		       (!(k = cn_jstr(json_array_get(all, start), key)) ||
+			strcmp(after, k)))
+			start++;
+		if (start == n)
+			return cn_err_set(err, CN_EINVAL, "no item '%s' in this "
+					  "list", after);
+		start++;
+	}
+	end = n - start > (size_t)limit ? start + (size_t)limit : n;
+	if (!(page = json_array()))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	for (size_t i = start; i < end; i++)
+		if (json_array_append(page, json_array_get(all, i))) {
+			json_decref(page);
+			return cn_err_set(err, CN_ENOMEM, "out of memory");
+		}
+	if (end < n && end > start &&
+	    !(last = json_string(cn_jstr(json_array_get(all, end - 1), key)))) {
+		json_decref(page);
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	}
+	if (json_object_set_new(view, "count",
+				json_integer((json_int_t)(end - start))) ||
+	    json_object_set_new(view, "next", last ? last : json_null()) ||
+	    json_object_set_new(view, list, page))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
+	*next = last ? json_string_value(last) : NULL;
+	return 0;
 }

@@ -42,4 +42,19 @@ json_t *cn_view_partners(const struct cn_world *w, const char *framework,
 json_t *cn_view_offices(const struct cn_world *w, int64_t at, int all,
 			struct cn_err *err);
 
+/* One page of a view's list, for the API and the CLI alike: view[list]
+ * (each item keyed by its string field `key`: a member's or partner's
+ * code, an office's id) cut to the items after the one keyed `after`
+ * (NULL: from the first), at most `limit` (1..CN_VIEW_PAGE_MAX), in the
+ * view's order; view's "count" becomes the page's, and "next" the page's
+ * last key when more follow, else null (*next the same, borrowed from
+ * view, or NULL).  CN_EINVAL when no item is keyed `after` (view
+ * unchanged), or CN_ENOMEM.  The API's default page is the whole
+ * registry, as the CLI's: a registry is hundreds of records, not the
+ * record's millions. */
+#define CN_VIEW_PAGE_MAX 1000
+int cn_view_page(json_t *view, const char *list, const char *key,
+		 const char *after, int64_t limit, const char **next,
+		 struct cn_err *err);
+
 #endif

@@ -70,13 +70,52 @@ static int print_view(struct cli *c, json_t *v, const char *list,
 #define COL_BOOL(h, k, y, n) {(h), (k), CN_MSG_COUNT, (y), (n)}
 #define NCOLS(cols) ((int)(sizeof(cols) / sizeof(cols[0])))
 
+/* --limit and --after of a registry list, as the API's ?limit= and
+ * ?after= (the same cut: cn_view_page). */
+#define OPT_PAGE_LIMIT OPT_VAL("limit", "N", "at most N (default and at most 1000)")
+#define OPT_PAGE_AFTER(what) \
+	OPT_VAL("after", "KEY", "those after " what " KEY, the last of the page before")
+
+/* View v cut to the page that limit and after (the options' text, or
+ * NULL) ask for; *next the next page's key, or NULL.  0 or an exit
+ * status. */
+static int page(struct cli *c, json_t *v, const char *list, const char *key,
+		const char *limit, const char *after, const char **next)
+{
+	struct cn_err err = {0};
+	int64_t n = CN_VIEW_PAGE_MAX;
+	int rc;
+
+	if (limit && (rc = cli_number(c, limit, "--limit", 1, CN_VIEW_PAGE_MAX, &n)))
+		return rc;
+	if (cn_view_page(v, list, key, after, n, next, &err)) {
+		if (err.code == CN_EINVAL)
+			cn_err_prefix(&err, "--after: ");
+		return cli_fail(c, &err);
+	}
+	return 0;
+}
+
+/* After a page's table: how to ask for the next, if another follows. */
+static void say_more(const struct cli *c, const char *next)
+{
+	if (next && !c->json) {
+		cli_say(CN_M_CLI_LIST_MORE, "option", "--after", "id", next,
+			(char *)NULL);
+		printf("\n");
+	}
+}
+
 /* ---- members --------------------------------------------------------------- */
 
-enum { MEMBERS_BODY, MEMBERS_ALL, MEMBERS_AT, MEMBERS_JSON };
+enum { MEMBERS_BODY, MEMBERS_ALL, MEMBERS_AT, MEMBERS_LIMIT, MEMBERS_AFTER,
+       MEMBERS_JSON };
 const struct cli_opt cli_opts_members[] = {
 	[MEMBERS_BODY] = OPT_VAL("body", "B", "NAC, NPG, MC, DPC, ..."),
 	[MEMBERS_ALL] = OPT_FLAG("all", "every member ever, with dates (ignores --at)"),
 	[MEMBERS_AT] = OPT_AT("at", "DATE", "as of this date (ISO 8601)"),
+	[MEMBERS_LIMIT] = OPT_PAGE_LIMIT,
+	[MEMBERS_AFTER] = OPT_PAGE_AFTER("member"),
 	[MEMBERS_JSON] = OPT_JSON,
 	OPT_END};
 
@@ -90,6 +129,7 @@ int cmd_members(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	int all = a->val[MEMBERS_ALL] != NULL;
 	struct cn_err err = {0};
 	const struct cn_world *w = cn_app_world(app);
+	const char *next = NULL;
 	char d[CN_TIME_BUF];
 	size_t n;
 	int rc;
@@ -97,13 +137,18 @@ int cmd_members(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	json_t *v = cn_view_members(w, body, c->now, all, &err);
 	if (!v)
 		return cli_fail(c, &err);
-	rc = print_view(c, v, "members", member_cols, NCOLS(member_cols), &n);
+	rc = page(c, v, "members", "code", a->val[MEMBERS_LIMIT],
+		  a->val[MEMBERS_AFTER], &next);
+	if (rc == 0)
+		rc = print_view(c, v, "members", member_cols, NCOLS(member_cols), &n);
 	if (rc == 0 && !c->json && all)
 		printf("%zu members in all\n", n);
 	else if (rc == 0 && !c->json)
 		printf("%zu members of the %s on %s\n", n,
 		       body ? cli_str(v, "body_name") : cli_str(w->alliance, "name"),
 		       cn_date_format(c->now, d));
+	if (rc == 0)
+		say_more(c, next);
 	json_decref(v);
 	return rc;
 }
@@ -156,10 +201,13 @@ int cmd_bodies(struct cli *c, const struct cli_args *a, struct cn_app *app)
 
 /* ---- partners -------------------------------------------------------------- */
 
-enum { PARTNERS_FRAMEWORK, PARTNERS_AT, PARTNERS_JSON };
+enum { PARTNERS_FRAMEWORK, PARTNERS_AT, PARTNERS_LIMIT, PARTNERS_AFTER,
+       PARTNERS_JSON };
 const struct cli_opt cli_opts_partners[] = {
 	[PARTNERS_FRAMEWORK] = OPT_VAL("framework", "F", "only this framework"),
 	[PARTNERS_AT] = OPT_AT("at", "DATE", "as of this date (default today)"),
+	[PARTNERS_LIMIT] = OPT_PAGE_LIMIT,
+	[PARTNERS_AFTER] = OPT_PAGE_AFTER("partner"),
 	[PARTNERS_JSON] = OPT_JSON,
 	OPT_END};
 
@@ -174,22 +222,29 @@ int cmd_partners(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	const char *fw = a->val[PARTNERS_FRAMEWORK];
 	struct cn_err err = {0};
 	json_t *v = cn_view_partners(cn_app_world(app), fw, c->now, &err);
+	const char *next = NULL;
 	size_t n;
 	int rc;
 
 	if (!v)
 		return cli_fail(c, &err);
-	rc = print_view(c, v, "partners", partner_cols, NCOLS(partner_cols), &n);
+	rc = page(c, v, "partners", "code", a->val[PARTNERS_LIMIT],
+		  a->val[PARTNERS_AFTER], &next);
+	if (rc == 0 &&
+	    (rc = print_view(c, v, "partners", partner_cols, NCOLS(partner_cols), &n)) == 0)
+		say_more(c, next);
 	json_decref(v);
 	return rc;
 }
 
 /* ---- offices --------------------------------------------------------------- */
 
-enum { OFFICES_AT, OFFICES_ALL, OFFICES_JSON };
+enum { OFFICES_AT, OFFICES_ALL, OFFICES_LIMIT, OFFICES_AFTER, OFFICES_JSON };
 const struct cli_opt cli_opts_offices[] = {
 	[OFFICES_AT] = OPT_AT("at", "DATE", "as of this date"),
 	[OFFICES_ALL] = OPT_FLAG("all", "every office, open or closed"),
+	[OFFICES_LIMIT] = OPT_PAGE_LIMIT,
+	[OFFICES_AFTER] = OPT_PAGE_AFTER("office"),
 	[OFFICES_JSON] = OPT_JSON,
 	OPT_END};
 
@@ -206,16 +261,22 @@ int cmd_offices(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	struct cn_err err = {0};
 	char d[CN_TIME_BUF];
 	json_t *v = cn_view_offices(cn_app_world(app), c->now, all, &err);
+	const char *next = NULL;
 	size_t n;
 	int rc;
 
 	if (!v)
 		return cli_fail(c, &err);
-	rc = print_view(c, v, "offices", office_cols, NCOLS(office_cols), &n);
+	rc = page(c, v, "offices", "id", a->val[OFFICES_LIMIT],
+		  a->val[OFFICES_AFTER], &next);
+	if (rc == 0)
+		rc = print_view(c, v, "offices", office_cols, NCOLS(office_cols), &n);
 	if (rc == 0 && !c->json && all)
 		printf("%zu offices in all\n", n);
 	else if (rc == 0 && !c->json)
 		printf("%zu offices open on %s\n", n, cn_date_format(c->now, d));
+	if (rc == 0)
+		say_more(c, next);
 	json_decref(v);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../app/views.h"
 #include "../core/buf.h"
 #include "../core/timeutil.h"
 #include "request.h"
@@ -123,38 +124,31 @@ json_t *next_href(struct ctx *x, const char *const *names, const char *cursor,
 json_t *page_registry(struct ctx *x, json_t *view, const char *list,
 		      const char *key, const char *const *names)
 {
-	const char *after = x->req->arg(x->req, "after");
-	json_t *all = json_object_get(view, list), *page;
-	size_t start = 0, n = json_array_size(all);
+	struct cn_err err = {0};
+	const char *next;
+	json_t *href;
 	int64_t limit;
 
-	if (page_limit(x, API_REGISTRY_PAGE_MAX, API_REGISTRY_PAGE_MAX, &limit)) {
+	if (page_limit(x, CN_VIEW_PAGE_MAX, CN_VIEW_PAGE_MAX, &limit)) {
 		json_decref(view);
 		return NULL;
 	}
-	if (after) {
-		for (; start < n; start++) {
-			const char *k = cn_jstr(json_array_get(all, start), key);
-			if (k && !strcmp(after, k))
-				break;
-		}
-		if (start == n) {
+	if (cn_view_page(view, list, key, x->req->arg(x->req, "after"), limit,
+			 &next, &err)) {
+		if (err.code == CN_EINVAL)
 			reply_error(x, 400, "invalid", "query argument 'after': "
-				    "no item '%s' in this list", after);
-			json_decref(view);
-			return NULL;
-		}
-		start++;
+				    "%s", err.msg);
+		else
+			reply_err(x, &err);
+		json_decref(view);
+		return NULL;
 	}
-	page = json_array();
-	for (size_t i = start; i < n && (int64_t)(i - start) < limit; i++)
-		json_array_append(page, json_array_get(all, i));
-	const size_t end = start + json_array_size(page);
-	const char *last = end < n && end > start
-		? cn_jstr(json_array_get(all, end - 1), key) : NULL;
-	json_object_set_new(view, "count", json_integer((json_int_t)json_array_size(page)));
-	json_object_set_new(view, "next", last ? json_string(last) : json_null());
-	json_object_set_new(view, "next_href", next_href(x, names, "after", last, NULL));
-	json_object_set_new(view, list, page);
+	href = next_href(x, names, "after", next, NULL);
+	if (!href || json_object_set_new(view, "next_href", href)) {
+		cn_err_set(&err, CN_ENOMEM, "out of memory");
+		reply_err(x, &err);
+		json_decref(view);
+		return NULL;
+	}
 	return view;
 }

@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "../app/views.h"
 #include "ctx.h"
 
 #define PAGE_DEFAULT 100 /* items in a page when `limit` is not given */
@@ -40,11 +41,13 @@ json_t *next_href(struct ctx *x, const char *const *names, const char *cursor,
 		  const char *value, const char *drop);
 
 /* A registry list (view[list], each item keyed by its `key` field) cut
- * to one page: the items after ?after=KEY (400 when no item has that
- * key), at most ?limit= (default and maximum API_REGISTRY_PAGE_MAX, so
- * the whole registry unless asked), with count, next and next_href
- * (repeating `names`).  Takes the reference to view; NULL after 400. */
-#define API_REGISTRY_PAGE_MAX 1000
+ * to one page by cn_view_page (app/views.h): the items after ?after=KEY
+ * (400 when no item has that key), at most ?limit= (default and maximum
+ * CN_VIEW_PAGE_MAX, so the whole registry unless asked), with count,
+ * next and next_href (repeating `names`).  Takes the reference to view;
+ * NULL once it has answered (400, or 500 out of memory).  A proposal's
+ * events (api_history.c) are paged with the same maximum. */
+#define API_REGISTRY_PAGE_MAX CN_VIEW_PAGE_MAX
 json_t *page_registry(struct ctx *x, json_t *view, const char *list,
 		      const char *key, const char *const *names);
 

@@ -177,3 +177,54 @@ c members --at 2023-02-30
 expect_err "an impossible date is refused naming --at" 1 "--at: '2023-02-30'"
 c members --at yesterday
 expect_err "a malformed date is refused" 1 "not a valid ISO 8601"
+
+# ---- a page at a time: --limit and --after -----------------------------------
+# Each list read in pages of 7, each page's --json `next` the --after of the
+# next, gives the whole list once, in its order; each page's table ends
+# with the same cursor ("more: --after KEY"), the last page's with none.
+# walk CMD KEY [ARG...]: the keys of every page, one a line, into $T/paged
+walk() {
+	local cmd=$1 key=$2 after="" next n=0
+	shift 2
+	: >"$T/paged"
+	while [ "$n" -lt 100 ]; do
+		"$COUNCIL" "$cmd" "$@" --limit 7 ${after:+--after "$after"} --json >"$T/page.json" || return 1
+		jq -r ".${cmd}[].${key}" "$T/page.json" >>"$T/paged"
+		[ "$(jq '.count' "$T/page.json")" = "$(jq ".${cmd} | length" "$T/page.json")" ] || return 1
+		next=$(jq -r '.next // empty' "$T/page.json")
+		# the table of the same page: its last line names the same cursor
+		"$COUNCIL" "$cmd" "$@" --limit 7 ${after:+--after "$after"} >"$T/page.txt" || return 1
+		if [ -n "$next" ]; then
+			[ "$(tail -1 "$T/page.txt")" = "more: --after $next" ] || return 1
+		else
+			! grep -q '^more:' "$T/page.txt" || return 1
+			return 0
+		fi
+		after=$next n=$((n + 1))
+	done
+	return 1
+}
+for list in "members code --all" "members code --body NPG --at 2024-01-01" \
+	"partners code --at 2024-01-01" "offices id --all"; do
+	set -- $list
+	"$COUNCIL" "$1" "${@:3}" --json | jq -r ".${1}[].${2}" >"$T/whole"
+	run walk "$@"
+	check "$1 ${*:3}: pages of 7 give the whole list once, in order ($(wc -l <"$T/whole") records)" \
+		sh -c '[ "$0" = 0 ] && cmp -s "$1" "$2" && [ "$(wc -l <"$1")" -gt 7 ]' "$rc" "$T/paged" "$T/whole"
+done
+c partners --at 2024-01-01 --limit 3
+first3=$("$COUNCIL" partners --at 2024-01-01 --limit 3 --json | jq -r '.partners[2].code')
+check "a table page ends with the next page's cursor (more: --after $first3)" \
+	test "$(printf '%s\n' "$out" | tail -1)" = "more: --after $first3"
+last=$("$COUNCIL" offices --all --json | jq -r '.offices[-1].id')
+c offices --all --after "$last" --json
+expect_json "after the last record: an empty page" .count 0
+expect_json "... and no next page" .next null
+c offices --all --limit 3 --after "$last"
+check "... whose table names no next page" sh -c '! grep -q "more:" "$0"' "$T/.out"
+c members --after ZZ
+expect_err "an --after no record has is refused, naming it" 1 "--after: no item 'ZZ' in this list"
+c partners --limit 0
+expect_err "--limit 0 is refused" 2 "--limit: '0' is not a number in 1..1000"
+c offices --limit 1001
+expect_err "--limit past the maximum is refused" 2 "--limit: '1001' is not a number in 1..1000"
