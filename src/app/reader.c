@@ -221,7 +221,7 @@ int cn_reader_feeds(struct cn_reader *rd, int64_t owner,
 
 	/* Tokens are few (people and their calendars), so the whole list
 	 * is read and filtered here rather than given a query of its own. */
-	if ((rc = cn_store_token_list(rd->st, &all, &nall, err)))
+	if ((rc = cn_store_token_list(rd->st, 0, INT64_MAX, &all, &nall, err)))
 		return rc;
 	if (!(v = calloc(nall + 1, sizeof(*v)))) {
 		free(all);

@@ -226,7 +226,7 @@ int cmd_routes(struct cli *c, const struct cli_args *a, struct cn_app *app)
 /* ---- tokens ---------------------------------------------------------------- */
 
 enum { TOKEN_ROLE, TOKEN_MEMBER, TOKEN_PARTNER, TOKEN_LABEL, TOKEN_URL,
-       TOKEN_JSON };
+       TOKEN_LIMIT, TOKEN_AFTER, TOKEN_JSON };
 const struct cli_opt cli_opts_token[] = {
 	[TOKEN_ROLE] = {.name = "role", .arg = "secretariat", .only = "issue",
 			.flags = CLI_OPT_ONE_OF, .help = "the secretariat's token"},
@@ -241,6 +241,10 @@ const struct cli_opt cli_opts_token[] = {
 			 .help = "what it is for, shown by list"},
 	[TOKEN_URL] = {.name = "url", .arg = "URL", .only = "feed",
 		       .help = "the server's address in the subscribe URL"},
+	[TOKEN_LIMIT] = {.name = "limit", .arg = "N", .only = "list",
+			 .help = "at most N (default 100, at most 1000)"},
+	[TOKEN_AFTER] = {.name = "after", .arg = "ID", .only = "list",
+			 .help = "those above token ID (the next page)"},
 	[TOKEN_JSON] = {.name = "json", .flags = CLI_OPT_JSON,
 			.only = "issue list feed",
 			.help = "machine-readable output"},
@@ -414,17 +418,26 @@ int cmd_token_feed(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	return 0;
 }
 
+/* A page of tokens, by id: --limit (default 100, at most 1000) above
+ * --after; one more is read, to know whether another page follows. */
 int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	struct cn_token_info *v;
 	struct cn_err err = {0};
 	struct cli_table t;
+	int64_t limit = 100, after = 0;
 	size_t n;
-	int rc = 0;
-	(void)a;
+	int rc = 0, more;
 
-	if (cn_store_token_list(cn_app_store(app), &v, &n, &err))
+	if ((a->val[TOKEN_LIMIT] &&
+	     (rc = cli_number(c, a->val[TOKEN_LIMIT], "--limit", 1, 1000, &limit))) ||
+	    (a->val[TOKEN_AFTER] &&
+	     (rc = cli_number(c, a->val[TOKEN_AFTER], "--after", 0, INT64_MAX, &after))))
+		return rc;
+	if (cn_store_token_list(cn_app_store(app), after, limit + 1, &v, &n, &err))
 		return cli_fail(c, &err);
+	if ((more = n > (size_t)limit))
+		n = (size_t)limit;
 	if (c->json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
@@ -436,7 +449,10 @@ int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
 				v[i].revoked[0] ? v[i].revoked : NULL, "feed_of",
 				v[i].feed_of ? json_integer(v[i].feed_of)
 					     : json_null()));
-		cli_print_json(arr);
+		cli_print_json(json_pack("{s:I, s:o, s:o}", "count", (json_int_t)n,
+					 "tokens", arr, "next",
+					 more ? json_integer(v[n - 1].id)
+					      : json_null()));
 	} else {
 		cli_table_init(&t, "rllllrl", (const char *[]){"id", "role", "code",
 			       "created", "revoked", "feed_of", "label"});
@@ -451,6 +467,13 @@ int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
 				cli_or(v[i].revoked, "-"), of, v[i].label});
 		}
 		rc = cli_table_print(&t, &err);
+		if (rc == 0 && more) {
+			char id[32];
+			snprintf(id, sizeof(id), "%lld", (long long)v[n - 1].id);
+			cli_say(CN_M_CLI_LIST_MORE, "option", "--after", "id", id,
+				(char *)NULL);
+			printf("\n");
+		}
 	}
 	free(v);
 	return rc ? cli_fail(c, &err) : 0;

@@ -221,16 +221,21 @@ static int add_token(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	return token_row(s, &tv->v[tv->n++], err);
 }
 
-int cn_sq_token_list(struct cn_store_backend *b, struct cn_token_info **out,
-		     size_t *n, struct cn_err *err)
+int cn_sq_token_list(struct cn_store_backend *b, int64_t after, int64_t limit,
+		     struct cn_token_info **out, size_t *n, struct cn_err *err)
 {
 	struct token_vec tv = {NULL, 0};
 	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT id, role, principal, label,"
 				      " created, revoked, feed_of FROM tokens"
-				      " ORDER BY id",
+				      " WHERE id > ? ORDER BY id LIMIT ?",
 				      err);
-	int rc = s ? cn_sq_each(b, s, add_token, &tv, "reading tokens", err)
-		   : CN_EIO;
+	int rc;
+
+	if (s) {
+		sqlite3_bind_int64(s, 1, after);
+		sqlite3_bind_int64(s, 2, limit);
+	}
+	rc = s ? cn_sq_each(b, s, add_token, &tv, "reading tokens", err) : CN_EIO;
 	if (rc) {
 		free(tv.v);
 		return rc;

@@ -378,10 +378,12 @@ int cn_store_person_holder(struct cn_store *st, int64_t person, int create,
 				   id, err);
 }
 
-int cn_store_token_list(struct cn_store *st, struct cn_token_info **out,
-			size_t *n, struct cn_err *err)
+int cn_store_token_list(struct cn_store *st, int64_t after, int64_t limit,
+			struct cn_token_info **out, size_t *n,
+			struct cn_err *err)
 {
-	return st->ops->token_list(st->b, out, n, err);
+	assert(after >= 0 && limit >= 1);
+	return st->ops->token_list(st->b, after, limit, out, n, err);
 }
 
 int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,

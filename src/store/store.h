@@ -492,9 +492,11 @@ int cn_store_feed_find(struct cn_store *st, const uint8_t hash[CN_HASH_LEN],
 int cn_store_person_holder(struct cn_store *st, int64_t person, int create,
 			   int64_t now, int64_t *id, struct cn_err *err)
 	CN_NODISCARD;
-/* All tokens, feed keys too, newest last; *out is malloc'd. */
-int cn_store_token_list(struct cn_store *st, struct cn_token_info **out,
-			size_t *n, struct cn_err *err) CN_NODISCARD;
+/* Tokens, feed keys too, by id: those above id `after` (0: from the
+ * first), at most `limit` (INT64_MAX: all); *out is malloc'd. */
+int cn_store_token_list(struct cn_store *st, int64_t after, int64_t limit,
+			struct cn_token_info **out, size_t *n,
+			struct cn_err *err) CN_NODISCARD;
 /* CN_ENOTFOUND when there is no valid token with that id. */
 int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
 			  struct cn_err *err) CN_NODISCARD;
@@ -928,8 +930,8 @@ struct cn_store_ops {
 	int (*feed_find)(struct cn_store_backend *b,
 			 const uint8_t hash[CN_HASH_LEN],
 			 struct cn_token_info *info, struct cn_err *err);
-	int (*token_list)(struct cn_store_backend *b,
-			  struct cn_token_info **out, size_t *n,
+	int (*token_list)(struct cn_store_backend *b, int64_t after,
+			  int64_t limit, struct cn_token_info **out, size_t *n,
 			  struct cn_err *err);
 	int (*token_revoke)(struct cn_store_backend *b, int64_t id,
 			    const char *revoked, struct cn_err *err);

@@ -131,7 +131,29 @@ expect_json "a store made before feed keys gets them" .token 1
 check "the subscribe URL has the server's address once, and the key" \
 	sh -c "jq -r .url '$T/.out' | grep -Eq '^https://council.example/api/v1/calendar.ics[?]key=cn_[A-Za-z0-9_-]{43}\$'"
 c --db "$M" token list --json
-expect_json "token list shows the feed and its token" '.[1].feed_of' 1
+expect_json "token list shows the feed and its token" '.tokens[1].feed_of' 1
+# A page at a time, by id: --limit and --after, the next page's cursor in
+# --json's next and on the table's last line; the pages give each token once.
+for m in FR DE IT ES NL; do "$COUNCIL" --db "$M" token issue --member "$m" >/dev/null 2>&1; done
+c --db "$M" token list --json
+all=$(printf '%s' "$out" | jq -c '[.tokens[].id]')
+check "seven tokens, by id ($all)" test "$all" = "[1,2,3,4,5,6,7]"
+paged="" after=0
+for _ in 1 2 3 4 5; do
+	c --db "$M" token list --limit 3 --after "$after" --json
+	paged="$paged$(printf '%s' "$out" | jq -r '[.tokens[].id | tostring] | join(" ")') "
+	after=$(printf '%s' "$out" | jq -r '.next // empty')
+	[ -z "$after" ] && break
+done
+check "pages of 3 give each once, in order ($paged)" test "$paged" = "1 2 3 4 5 6 7 "
+c --db "$M" token list --limit 3 --after 3
+check "a table page ends with the next page's cursor" test "$(printf '%s\n' "$out" | tail -1)" = "more: --after 6"
+c --db "$M" token list --limit 3 --after 6
+check "the last page names none" sh -c '! grep -q "^more:" "$0"' "$T/.out"
+c --db "$M" token list --limit 0
+expect_err "--limit 0 is refused" 2 "--limit: '0' is not a number in 1..1000"
+c --db "$M" token list --after x
+expect_err "--after is a token id" 2 "--after: 'x' is not a number"
 
 # ---- tables: headers, widths in characters ----------------------------------
 col() { # col LINE TEXT: the character column where TEXT starts in LINE

@@ -2407,12 +2407,30 @@ static void test_calendar_feed_keys(void **state)
 					   T("2023-07-07T12:01:00Z"), &x, &err),
 			 CN_ENOTFOUND);
 	/* The list shows all three, feeds with their owner. */
-	assert_int_equal(cn_store_token_list(st, &all, &n, &err), 0);
+	assert_int_equal(cn_store_token_list(st, 0, INT64_MAX, &all, &n, &err), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(all[0].feed_of, 0);
 	assert_int_equal(all[1].feed_of, oid);
 	assert_int_equal(all[2].feed_of, oid);
 	assert_string_equal(all[1].label, "phone");
+	/* A page: those above an id, at most so many, by id; past the last,
+	 * none. */
+	const int64_t ids[3] = {all[0].id, all[1].id, all[2].id};
+	free(all);
+	assert_int_equal(cn_store_token_list(st, ids[0], 1, &all, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(all[0].id, ids[1]);
+	free(all);
+	assert_int_equal(cn_store_token_list(st, ids[0], 5, &all, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(all[1].id, ids[2]);
+	free(all);
+	assert_int_equal(cn_store_token_list(st, 0, 2, &all, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(all[0].id, ids[0]);
+	free(all);
+	assert_int_equal(cn_store_token_list(st, ids[2], 5, &all, &n, &err), 0);
+	assert_int_equal(n, 0);
 	free(all);
 }
 
@@ -2746,7 +2764,7 @@ static void test_person_holders(void **state)
 	assert_int_equal(cn_store_webhooks(st, oid, 0, keep_hook, &hs, &err), 0);
 	assert_int_equal(hs.n, 0);
 	/* The list names the person; its hash is no bearer token's. */
-	assert_int_equal(cn_store_token_list(st, &all, &n, &err), 0);
+	assert_int_equal(cn_store_token_list(st, 0, INT64_MAX, &all, &n, &err), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(all[1].id, hid);
 	assert_string_equal(all[1].principal, "FR");
@@ -3447,7 +3465,7 @@ static void test_null_where_schema_forbids(void **state)
 	sql_ok(f->path, "UPDATE tokens SET created = NULL");
 
 	assert_int_equal(cn_store_open(f->path, CN_STORE_READONLY, &st, &err), 0);
-	assert_int_equal(cn_store_token_list(st, &tokens, &n, &err), CN_ECORRUPT);
+	assert_int_equal(cn_store_token_list(st, 0, INT64_MAX, &tokens, &n, &err), CN_ECORRUPT);
 	assert_non_null(strstr(err.msg, "tokens.created"));
 	assert_null(tokens);
 	cn_store_close(st);

@@ -326,7 +326,7 @@ static int run_op(enum op op, struct cn_app *app, struct cn_store *st,
 	case TOKENS: {
 		struct cn_token_info *v = NULL;
 		size_t n = 0;
-		if ((rc = cn_store_token_list(st, &v, &n, err)) == 0)
+		if ((rc = cn_store_token_list(st, 0, INT64_MAX, &v, &n, err)) == 0)
 			for (size_t i = 0; i < n; i++)
 				line(a, "%lld %s", (long long)v[i].id, v[i].role);
 		free(v);
