@@ -8,12 +8,16 @@
 // it exits; their signing keys under a private $HOME (a PostgreSQL store's
 // key is ~/.config/council/STORE_ID.key).  tests/run.sh runs the suites
 // that do not reach into a store's file this way too.
+//
+// Every answer api() and asPerson() get is checked against docs/api.yaml
+// when the file's tests are done (PROBE_X, below).
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import { unlikeSpec } from './spec.mjs';
 
 export const BACKEND = process.env.COUNCIL_TEST_BACKEND || 'sqlite';
 if (!['sqlite', 'postgresql'].includes(BACKEND)) {
@@ -164,6 +168,7 @@ export async function api(base, token, method, path, body) {
   const text = await r.text();
   let parsed = text;
   try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  PROBE_X.push({ method, path, status: r.status, body: parsed, who: token ? 'a token' : 'the public' });
   return { status: r.status, body: parsed, headers: r.headers };
 }
 
@@ -228,5 +233,20 @@ export async function asPerson(base, session, method, path, body, { csrf = true,
   const text = await r.text();
   let parsed = text;
   try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  PROBE_X.push({ method, path, status: r.status, body: parsed, who: 'a person' });
   return { status: r.status, body: parsed, headers: r.headers };
 }
+
+// Every answer api() and asPerson() get is checked, once the file's tests
+// and hooks have all run (the process about to exit), against
+// docs/api.yaml's schema for its route and status (spec.mjs): an answer
+// the spec does not describe fails the file (its exit status), here
+// rather than in a client generated from the spec.  Not an `after` hook:
+// one that fails skips the file's own, which stop its servers.
+const PROBE_X = [];
+process.once('beforeExit', async () => {
+  const { checked, problems } = await unlikeSpec(PROBE_X);
+  if (!problems.length) return;
+  process.stderr.write(`${checked} answers checked; unlike docs/api.yaml:\n  ${problems.join('\n  ')}\n`);
+  process.exitCode = 1;
+});
