@@ -520,7 +520,7 @@ before(async () => {
 
   // A calendar feed for each principal's token (the first issued for it).
   const tokenIds = {};
-  for (const t of JSON.parse(council(store.db, 'token', 'list', '--json'))) {
+  for (const t of JSON.parse(council(store.db, 'token', 'list', '--json')).tokens) {
     tokenIds[t.role === 'secretariat' ? 'secretariat' : t.code] ??= t.id;
   }
   for (const who of ['secretariat', 'FR', 'US', 'HU', 'JP']) {

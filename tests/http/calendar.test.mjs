@@ -70,7 +70,7 @@ before(async () => {
   const c = await sec('POST', `/api/v1/proposals/${ids.adopted}/conclude`);
   assert.equal(c.body.outcome, 'adopted');
 
-  for (const t of JSON.parse(council(store.db, 'token', 'list', '--json'))) {
+  for (const t of JSON.parse(council(store.db, 'token', 'list', '--json')).tokens) {
     tokenIds[t.role === 'secretariat' ? 'secretariat' : t.code] ??= t.id;
   }
   for (const who of ['secretariat', 'FR', 'US', 'JP']) {
