@@ -67,7 +67,7 @@ import http from 'node:http';
 import { createHmac } from 'node:crypto';
 import { parseFeed } from './ical.mjs';
 import { readFileSync } from 'node:fs';
-import { council, makeStore, startServer, isoIn, addPerson, signIn } from './lib.mjs';
+import { council, makeStore, startServer, isoIn, addPerson, signIn, recordAnswer } from './lib.mjs';
 import { openStream } from './sse.mjs';
 import { startSink, stopSink, mails, carried } from './maillib.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -434,6 +434,7 @@ async function call(who, method, path, body) {
   const text = await r.text();
   let parsed = text;
   try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  recordAnswer(method, path, r.status, parsed, who);
   return { status: r.status, body: parsed };
 }
 
