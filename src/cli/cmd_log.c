@@ -98,9 +98,7 @@ int cmd_log(struct cli *c, const struct cli_args *a, struct cn_app *app)
 			fflush(stdout);
 			fprintf(stderr, "council: more events follow: --from %s\n", seq);
 		} else {
-			cli_say(CN_M_CLI_LIST_MORE, "option", "--from", "id", seq,
-				(char *)NULL);
-			printf("\n");
+			cli_say_more("--from", seq);
 		}
 	}
 	return 0;

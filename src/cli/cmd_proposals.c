@@ -19,9 +19,6 @@
 #include "cli.h"
 #include "util.h"
 
-#define PAGE_DEFAULT 100
-#define PAGE_MAX 1000
-
 /* One option table for both commands: search adds its WORDS. */
 enum { P_BODY, P_STATUS, P_MEMBER, P_OPENED_FROM, P_OPENED_TO,
        P_CONCLUDED_FROM, P_CONCLUDED_TO, P_LIMIT, P_AFTER, P_BEFORE, P_JSON };
@@ -117,9 +114,9 @@ static int query(struct cli *c, const struct cli_args *a,
 	q->body = a->val[P_BODY];
 	q->status = a->val[P_STATUS];
 	q->member = a->val[P_MEMBER];
-	pg->limit = PAGE_DEFAULT;
+	pg->limit = CLI_PAGE_DEFAULT;
 	if ((a->val[P_LIMIT] &&
-	     (rc = cli_number(c, a->val[P_LIMIT], "--limit", 1, PAGE_MAX, &pg->limit))) ||
+	     (rc = cli_number(c, a->val[P_LIMIT], "--limit", 1, CLI_PAGE_MAX, &pg->limit))) ||
 	    (a->val[P_AFTER] &&
 	     (rc = cli_number(c, a->val[P_AFTER], "--after", 1, INT64_MAX, &q->after))) ||
 	    (a->val[P_BEFORE] &&
@@ -194,10 +191,7 @@ static int list(struct cli *c, const struct cli_args *a, struct cn_app *app,
 	if (pg.more) {
 		char id[24];
 		snprintf(id, sizeof(id), "%lld", (long long)pg.last);
-		cli_say(CN_M_CLI_LIST_MORE, "option",
-			q.ascending ? "--after" : "--before", "id", id,
-			(char *)NULL);
-		printf("\n");
+		cli_say_more(q.ascending ? "--after" : "--before", id);
 	}
 	return 0;
 }

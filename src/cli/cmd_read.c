@@ -99,11 +99,8 @@ static int page(struct cli *c, json_t *v, const char *list, const char *key,
 /* After a page's table: how to ask for the next, if another follows. */
 static void say_more(const struct cli *c, const char *next)
 {
-	if (next && !c->json) {
-		cli_say(CN_M_CLI_LIST_MORE, "option", "--after", "id", next,
-			(char *)NULL);
-		printf("\n");
-	}
+	if (next && !c->json)
+		cli_say_more("--after", next);
 }
 
 /* ---- members --------------------------------------------------------------- */

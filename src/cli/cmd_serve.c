@@ -418,19 +418,20 @@ int cmd_token_feed(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	return 0;
 }
 
-/* A page of tokens, by id: --limit (default 100, at most 1000) above
- * --after; one more is read, to know whether another page follows. */
+/* A page of tokens, by id: --limit (CLI_PAGE_DEFAULT, at most
+ * CLI_PAGE_MAX) above --after; one more is read, to know whether another
+ * page follows. */
 int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	struct cn_token_info *v;
 	struct cn_err err = {0};
 	struct cli_table t;
-	int64_t limit = 100, after = 0;
+	int64_t limit = CLI_PAGE_DEFAULT, after = 0;
 	size_t n;
 	int rc = 0, more;
 
 	if ((a->val[TOKEN_LIMIT] &&
-	     (rc = cli_number(c, a->val[TOKEN_LIMIT], "--limit", 1, 1000, &limit))) ||
+	     (rc = cli_number(c, a->val[TOKEN_LIMIT], "--limit", 1, CLI_PAGE_MAX, &limit))) ||
 	    (a->val[TOKEN_AFTER] &&
 	     (rc = cli_number(c, a->val[TOKEN_AFTER], "--after", 0, INT64_MAX, &after))))
 		return rc;
@@ -470,9 +471,7 @@ int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		if (rc == 0 && more) {
 			char id[32];
 			snprintf(id, sizeof(id), "%lld", (long long)v[n - 1].id);
-			cli_say(CN_M_CLI_LIST_MORE, "option", "--after", "id", id,
-				(char *)NULL);
-			printf("\n");
+			cli_say_more("--after", id);
 		}
 	}
 	free(v);

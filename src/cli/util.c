@@ -119,6 +119,13 @@ void cli_say_err(enum cn_msg msg, ...)
 	va_end(ap);
 }
 
+void cli_say_more(const char *option, const char *cursor)
+{
+	cli_say(CN_M_CLI_LIST_MORE, "option", option, "id", cursor,
+		(char *)NULL);
+	printf("\n");
+}
+
 /* "  label" padded to the 12 columns the values of `show` start at
  * (at least one space after a longer one). */
 static void pad_label(const char *s)

@@ -90,6 +90,13 @@ void cli_say(enum cn_msg msg, ...) __attribute__((sentinel));
 /* The same to stderr: a verdict for people, such as a receipt that does
  * not verify (the reason in it, core's, stays English). */
 void cli_say_err(enum cn_msg msg, ...) __attribute__((sentinel));
+/* A page's last line when another page follows: "more: OPTION CURSOR"
+ * (cli.list.more), the option that asks for it and its value. */
+void cli_say_more(const char *option, const char *cursor);
+/* The page of a list that reads from the store (proposals, tokens):
+ * its default and largest size, as the API's. */
+#define CLI_PAGE_DEFAULT 100
+#define CLI_PAGE_MAX 1000
 /* "  label" padded to the column `show` prints its values at. */
 void cli_label(enum cn_msg msg);
 /* A position as `show` says it: the API's word ("concur") in English, its
