@@ -94,6 +94,9 @@ run_cli() { # tests/cli/test_*.sh against the real binary
 	echo "COUNT $p $f 0"
 }
 
+# (A case of a node:test file that hangs is named, with what its
+# servers were doing, by tests/http/lib.mjs's watchdog, well before the
+# guard above cuts the file off.)
 run_node() { # one node:test file, each case counted, named LABEL
 	local s=$1 label=$2 log=$3 rc p f k
 	COUNCIL="$ROOT/$BUILD/council" bounded node --test --test-reporter=tap "$s" >"$log" 2>&1
@@ -106,7 +109,14 @@ run_node() { # one node:test file, each case counted, named LABEL
 	echo "$label: $p passed, $f failed$(skip_names "$k" "$log" '^ *ok [0-9]+ - .* # SKIP')"
 	if [ "$f" != 0 ]; then
 		grep -B2 -A25 '^not ok' "$log" | head -80 | sed 's/^/    /'
-		[ "$rc" != 0 ] && tail -5 "$log" | sed 's/^/    /'
+		# a case that hung, as the watchdog (tests/http/lib.mjs) saw it
+		grep -A100 '^# HUNG: ' "$log" | grep '^#' | head -100 | sed 's/^/    /'
+		# cut off: what the file printed last (the cases it finished)
+		if [ "$rc" = 124 ]; then
+			tail -40 "$log" | sed 's/^/    /'
+		elif [ "$rc" != 0 ]; then
+			tail -5 "$log" | sed 's/^/    /'
+		fi
 	fi
 	echo "COUNT $p $f $k"
 }

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import { beforeEach, afterEach } from 'node:test';
 import { unlikeSpec } from './spec.mjs';
 
 export const BACKEND = process.env.COUNCIL_TEST_BACKEND || 'sqlite';
@@ -106,6 +107,61 @@ export function makeStore({ at } = {}) {
   return { dir, db, tokens, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+const STOP_MS = 60000;
+
+// ---- a case that hangs ------------------------------------------------------
+// run.sh cuts a file off after 900 s with nothing to say which case hung,
+// or where (a11y.test.mjs on a CI machine, 2026-12-07: one case done,
+// then silence).  So under node --test every case, and every stretch
+// between two (the hooks), has CASE_MS (COUNCIL_CASE_TIMEOUT seconds,
+// default 300: the longest case takes under a minute on a loaded 2-CPU
+// machine).  Past it the file prints the step's name, every thread's
+// stack in each server it started, and what was registered with
+// onHang() (the browser's pages), kills the servers and fails.
+const CASE_MS = Number(process.env.COUNCIL_CASE_TIMEOUT || 300) * 1000;
+const servers = new Set();
+const hangReports = new Set();
+
+// fn() says, in words, something worth knowing when a case hangs;
+// returns the function that takes it back.
+export function onHang(fn) {
+  hangReports.add(fn);
+  return () => hangReports.delete(fn);
+}
+
+if (process.env.NODE_TEST_CONTEXT) {
+  let step = { name: 'the file\'s start and its before hooks', since: Date.now() };
+  beforeEach((t) => { step = { name: `the case "${t.name}"`, since: Date.now() }; });
+  afterEach((t) => { step = { name: `after the case "${t.name}" (hooks)`, since: Date.now() }; });
+  const dog = setInterval(async () => {
+    if (Date.now() - step.since < CASE_MS) return;
+    clearInterval(dog);
+    const out = [`HUNG: ${step.name} has run for ${Math.round((Date.now() - step.since) / 1000)} s`];
+    for (const fn of hangReports) {
+      try { out.push(await fn()); } catch (e) { out.push(`(${e.message})`); }
+    }
+    for (const child of servers) out.push(`server pid ${child.pid}, its threads:\n${stacks(child.pid)}`);
+    process.stderr.write(`${out.join('\n')}\n`);
+    for (const child of servers) child.kill('SIGKILL');
+    process.exit(1);
+  }, 1000);
+  dog.unref();
+}
+
+// Every thread's stack in process pid, in words (gdb, as a test's
+// diagnosis), or why there are none.
+export function stacks(pid) {
+  try {
+    return execFileSync('gdb', ['-p', String(pid), '-batch', '-nx', '-ex', 'thread apply all bt'],
+      { encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'pipe'] })
+      .split('\n').filter((l) => /^(Thread|#)/.test(l))
+      .map((l) => l.replace(/ \(.*\) (at|from) /, ' $1 ').replace(/^#(\d+) +(0x[0-9a-f]+ in )?/, '  #$1 '))
+      .join('\n');
+  } catch (e) {
+    return `(no stacks: gdb: ${e.message})`;
+  }
+}
+
 // port: the one to listen on (default: a free one), for a test that must
 // name it before the server starts (serve --origin).
 //
@@ -123,6 +179,8 @@ export async function startServer(db, { threads = 2, timeout = 60, web, args = [
     ...(web === undefined ? [] : ['--web', web]), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
+  servers.add(child);
+  child.on('exit', () => servers.delete(child));
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 10000;
   for (;;) {
@@ -134,10 +192,26 @@ export async function startServer(db, { threads = 2, timeout = 60, web, args = [
     if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+  // A server stops within seconds of SIGTERM (serve.c: streams get
+  // STREAMS_END_MS, queued writes are answered); one that has not after
+  // STOP_MS is hung, a defect: what each of its threads was doing is
+  // taken with gdb before it is killed, and the error carries it, so that
+  // a hang on a CI machine says where rather than holding the file until
+  // run.sh's guard cuts it off with nothing to read.
   const stop = async () => {
     if (child.exitCode !== null) return child.exitCode;
+    const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
     child.kill('SIGTERM');
-    return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    let timer;
+    const LATE = Symbol('late');
+    const first = await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, STOP_MS, LATE); })]);
+    clearTimeout(timer);
+    if (first !== LATE) return first;
+    const threads = stacks(child.pid);
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`the server (pid ${child.pid}) had not exited ${STOP_MS / 1000} s after SIGTERM; `
+      + `its threads then:\n${threads}\nits stderr:\n${stderr}`);
   };
   return { base, port, child, stop, stderr: () => stderr };
 }

@@ -3,12 +3,13 @@
 // store and tokens come from tests/http/lib.mjs), and Debian's chromium
 // driven headless by playwright-core from web/node_modules.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, makeStore } from '../http/lib.mjs';
+import { startServer, makeStore, onHang } from '../http/lib.mjs';
 
 export { COUNCIL, makeStore, api, isoIn, council } from '../http/lib.mjs';
 
@@ -27,6 +28,12 @@ if (!existsSync(join(WEB_DIST, 'index.html')))
 export function startWebServer(db, { threads = 4, timeout = 60 } = {}) {
   return startServer(db, { threads, timeout, web: WEB_DIST });
 }
+
+// What a page waits for comes in well under a second on an idle machine;
+// the margin is for a machine running two checks at once (an 8 s wait for
+// the blocking analysis once ran out there).
+const WAIT_MS = 20000;
+const CLOSE_MS = 60000;
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -63,6 +70,26 @@ export async function networkQuiet(page, { quietMs = 500, timeoutMs = 30000 } = 
   }
 }
 
+// A promise, or an error naming `what` after ms: for the waits Playwright
+// does not bound itself (evaluate, a new page, closing), so that a page
+// or a browser that hangs fails the step that waited, in words, instead
+// of holding the file until run.sh's guard cuts it off.
+export async function within(ms, what, promise) {
+  let timer;
+  const late = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms / 1000} s`)), ms);
+  });
+  promise.catch(() => {}); // its own failure after the bound, if it comes, is no news
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// In a page: its address, and the wait's.
+const onPage = (page, what) => `${what} on ${page.url()}`;
+
 // A browser with a fresh profile.  Pages of one context share no
 // sessionStorage, so each page can sign in as a different principal.
 export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { width: 1280, height: 900 }, locale = 'en-GB', args = [] } = {}) {
@@ -82,21 +109,30 @@ export async function launchBrowser({ timezoneId = 'Europe/Paris', viewport = { 
     return page;
   };
   for (const p of context.pages()) await p.close();
+  const forget = onHang(() => `chromium's pages: ${context.pages().map((p) => p.url()).join(', ') || 'none'}`);
   return {
     context, errors,
     async newPage(label = 'page', opts = {}) {
-      const page = track(await context.newPage(), label);
+      const page = track(await within(WAIT_MS, `a new page (${label})`, context.newPage()), label);
+      // the page in front, where it draws frames (twoFrames)
+      await within(WAIT_MS, `a new page (${label}) brought to the front`, page.bringToFront());
       watchRequests(page);
       if (opts.viewport) await page.setViewportSize(opts.viewport);
-      // What a page waits for comes in well under a second on an idle
-      // machine; the margin is for a machine running two checks at once
-      // (an 8 s wait for the blocking analysis once ran out there).
-      page.setDefaultTimeout(20000);
+      page.setDefaultTimeout(WAIT_MS);
       return page;
     },
+    // A browser that has not closed after CLOSE_MS is killed (every
+    // process on its profile), and the close fails saying so.
     async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      forget();
+      try {
+        await within(CLOSE_MS, 'closing chromium', context.close());
+      } catch (e) {
+        try { execFileSync('pkill', ['-KILL', '-f', profile]); } catch { /* none left */ }
+        throw e;
+      } finally {
+        rmSync(profile, { recursive: true, force: true });
+      }
     },
   };
 }
@@ -147,6 +183,8 @@ export function localInput(page, ms) {
 // axe-core (web/node_modules, pinned) and the WCAG 2.0/2.1 A and AA rules.
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+// One view's audit takes under a second alone.
+const AXE_MS = 60000;
 
 // A view is drawn: its heading, nothing loading, the fonts in; on a
 // proposal's page, its "who can still block it" too (asked for with its
@@ -177,11 +215,29 @@ export async function settle(page) {
   if (failed !== null) throw new Error(`who can still block it: drawn as an error: ${failed}`);
   await page.waitForFunction(() => !document.querySelector('main .loading')
     && (!document.querySelector('#registry-offices') || document.querySelector('#registry-offices svg.map')));
-  await page.evaluate(() => document.fonts.ready);
-  // Two frames: ResizeObservers (a sideways-scrolling table's focusable
-  // region, ui.js tableWrap) run before a paint, so what axe sees next is
-  // what a reader would.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await within(WAIT_MS, onPage(page, 'the fonts'), page.evaluate(() => document.fonts.ready));
+  await twoFrames(page);
+}
+
+// Two animation frames: ResizeObservers (a sideways-scrolling table's
+// focusable region, ui.js tableWrap) run before a paint, so what axe sees
+// next is what a reader would.  Chromium draws no frame for a page in the
+// background, and headless chromium has been seen to draw none at all
+// until its page was brought to the front, where a wait for a frame
+// without a bound hangs for ever (a11y.test.mjs once held a CI run
+// 900 s): so a page that draws none within FRAME_MS is brought to the
+// front, said on stderr (a "# " line in the file's output), and given
+// WAIT_MS more before the wait fails, naming the page.
+const FRAME_MS = 5000;
+async function twoFrames(page) {
+  const two = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  try {
+    return await within(FRAME_MS, 'two frames', two());
+  } catch {
+    process.stderr.write(`no animation frame within ${FRAME_MS / 1000} s on ${page.url()}: brought to the front\n`);
+    await within(WAIT_MS, onPage(page, 'bringing the page to the front'), page.bringToFront());
+  }
+  await within(WAIT_MS, onPage(page, 'two animation frames, the page in front'), two());
 }
 
 // A proposal page's "who can still block it" section drawn as `state`, brought into view while waited for (it is
@@ -228,10 +284,11 @@ export const drawnRead = async (page, expr) => {
 // axe on the page as it is: its serious and critical violations, and any
 // heading level skipped, in words (none: []).
 export async function audit(page, where) {
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ content: AXE });
-  const r = await page.evaluate((tags) => window.axe.run(document, {
+  if (!(await within(WAIT_MS, onPage(page, 'axe loaded?'), page.evaluate(() => typeof window.axe !== 'undefined'))))
+    await within(WAIT_MS, onPage(page, 'loading axe'), page.addScriptTag({ content: AXE }));
+  const r = await within(AXE_MS, onPage(page, `axe (${where})`), page.evaluate((tags) => window.axe.run(document, {
     runOnly: { type: 'tag', values: tags }, rules: { 'heading-order': { enabled: true } }, resultTypes: ['violations'],
-  }), TAGS);
+  }), TAGS));
   return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'heading-order')
     .map((v) => `${where}: ${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.slice(0, 4)
       .map((n) => `${n.target.join(' ')}${n.any[0]?.message ? ` — ${n.any[0].message}` : ''}`).join('\n      ')}`);
