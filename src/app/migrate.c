@@ -84,10 +84,11 @@ static int compare_people(struct cn_store *src, struct cn_store *dst,
 			  struct cn_err *err)
 {
 	struct people_vec a = {0}, b = {0};
-	int rc = cn_store_people(src, NULL, 0, add_person, &a, err);
+	int rc = cn_store_people_list(src, 0, INT64_MAX, add_person, &a, err);
 
 	if (rc == 0)
-		rc = cn_store_people(dst, NULL, 0, add_person, &b, err);
+		rc = cn_store_people_list(dst, 0, INT64_MAX, add_person, &b,
+					  err);
 	if (rc == 0 && a.n != b.n)
 		rc = cn_err_set(err, CN_ECORRUPT, "people: the destination holds "
 				"%zu, the source %zu", b.n, a.n);
@@ -734,7 +735,8 @@ static int migrate_in(struct cn_store *src, struct cn_app *dst,
 	 * signing in again on the new store costs nothing. */
 	if (rc == 0) {
 		c->done = 0;
-		rc = cn_store_people(src, NULL, 0, copy_person, c, err);
+		rc = cn_store_people_list(src, 0, INT64_MAX, copy_person, c,
+					  err);
 		out->people = c->done;
 	}
 	if (rc == 0)

@@ -266,12 +266,19 @@ int cn_reader_person(struct cn_reader *rd, const char *name,
 	return cn_store_people(rd->st, name, 0, copy_person, out, err);
 }
 
-int cn_reader_people(struct cn_reader *rd,
+int cn_reader_person_id(struct cn_reader *rd, int64_t id,
+			struct cn_person *out, struct cn_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	return cn_store_people(rd->st, NULL, id, copy_person, out, err);
+}
+
+int cn_reader_people(struct cn_reader *rd, int64_t after, int64_t limit,
 		     int (*fn)(void *ctx, const struct cn_person *p,
 			       struct cn_err *err),
 		     void *ctx, struct cn_err *err)
 {
-	return cn_store_people(rd->st, NULL, 0, fn, ctx, err);
+	return cn_store_people_list(rd->st, after, limit, fn, ctx, err);
 }
 
 int cn_reader_session(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
@@ -296,6 +303,5 @@ int cn_reader_passkey(struct cn_reader *rd, const uint8_t *cred, size_t len,
 	int rc = cn_store_passkey_find(rd->st, cred, len, k, err);
 
 	memset(p, 0, sizeof(*p));
-	return rc ? rc : cn_store_people(rd->st, NULL, k->person, copy_person,
-					 p, err);
+	return rc ? rc : cn_reader_person_id(rd, k->person, p, err);
 }

@@ -163,8 +163,13 @@ struct cn_session;
  * CN_ENOTFOUND. */
 int cn_reader_person(struct cn_reader *rd, const char *name,
 		     struct cn_person *out, struct cn_err *err) CN_NODISCARD;
-/* Every person, by id (cn_store_people). */
-int cn_reader_people(struct cn_reader *rd,
+/* The person with that id (disabled or not): 0, or CN_ENOTFOUND. */
+int cn_reader_person_id(struct cn_reader *rd, int64_t id,
+			struct cn_person *out, struct cn_err *err)
+	CN_NODISCARD;
+/* People by id: above `after` (0: from the first), at most `limit`
+ * (cn_store_people_list). */
+int cn_reader_people(struct cn_reader *rd, int64_t after, int64_t limit,
 		     int (*fn)(void *ctx, const struct cn_person *p,
 			       struct cn_err *err),
 		     void *ctx, struct cn_err *err) CN_NODISCARD;

@@ -215,6 +215,11 @@ int cli_completion_bash(FILE *f);
 /* A whole number in min..max, digits only; else a usage error. */
 int cli_number(const struct cli *c, const char *s, const char *what,
 	       int64_t min, int64_t max, int64_t *out);
+/* A page of a list read by id (tokens, people, webhooks), from the texts
+ * of --limit (NULL: CLI_PAGE_DEFAULT; 1..CLI_PAGE_MAX) and --after (NULL:
+ * from the first): 0, or the usage error's code once said. */
+int cli_page_by_id(const struct cli *c, const char *limit, const char *after,
+		   int64_t *limit_out, int64_t *after_out);
 /* A key or note given on the command line: the text itself, or the file
  * holding it (its first line for a key, the whole file when whole).
  * Returns a malloc'd string or NULL. */

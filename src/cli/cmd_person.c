@@ -21,7 +21,7 @@
 #include "util.h"
 
 enum { PERSON_NAME, PERSON_DELEGATION, PERSON_SECRETARIAT, PERSON_PASSWORD,
-       PERSON_REMOVE, PERSON_JSON };
+       PERSON_REMOVE, PERSON_LIMIT, PERSON_AFTER, PERSON_JSON };
 const struct cli_opt cli_opts_person[] = {
 	[PERSON_NAME] = {.name = "name", .arg = "NAME", .only = "add",
 			 .flags = CLI_OPT_REQUIRED,
@@ -41,6 +41,10 @@ const struct cli_opt cli_opts_person[] = {
 	[PERSON_REMOVE] = {.name = "remove", .arg = "PK", .only = "passkeys",
 			   .help = "remove the person's passkey PK (its id in\n"
 				   "the list): it signs nobody in after"},
+	[PERSON_LIMIT] = {.name = "limit", .arg = "N", .only = "list",
+			  .help = "at most N (default 100, at most 1000)"},
+	[PERSON_AFTER] = {.name = "after", .arg = "ID", .only = "list",
+			  .help = "those above person ID (the next page)"},
 	[PERSON_JSON] = {.name = "json", .help = "machine-readable output",
 			 .flags = CLI_OPT_JSON, .only = "add list passkeys"},
 	OPT_END,
@@ -119,22 +123,29 @@ static int add_row(void *ctx, const struct cn_person *p, struct cn_err *err)
 	return 0;
 }
 
+/* A page of people, by id, as token list's (cmd_serve.c). */
 int cmd_person_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	struct cn_err err = {0};
-	json_t *arr = json_array(), *v;
+	json_t *arr = json_array(), *v, *next;
 	struct cli_table t;
+	int64_t limit, after;
 	size_t i;
 	int rc;
-	(void)a;
 
-	if ((rc = cn_store_people(cn_app_store(app), NULL, 0, add_row, arr,
-				  &err))) {
+	if ((rc = cli_page_by_id(c, a->val[PERSON_LIMIT], a->val[PERSON_AFTER],
+				 &limit, &after))) {
+		json_decref(arr);
+		return rc;
+	}
+	if (cn_store_people_list(cn_app_store(app), after, limit + 1, add_row,
+				 arr, &err)) {
 		json_decref(arr);
 		return cli_fail(c, &err);
 	}
+	next = cli_page_cut(arr, limit);
 	if (c->json) {
-		cli_print_json(arr);
+		cli_page_end(c, arr, "people", next);
 		return 0;
 	}
 	cli_table_init(&t, "rllll", (const char *[]){"id", "name", "code",
@@ -152,8 +163,11 @@ int cmd_person_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
 			cli_or(json_string_value(json_object_get(v, "disabled")),
 			       "-")});
 	}
-	rc = cli_table_print(&t, &err);
-	json_decref(arr);
+	if ((rc = cli_table_print(&t, &err))) {
+		json_decref(next);
+		next = json_null();
+	}
+	cli_page_end(c, arr, "people", next);
 	return rc ? cli_fail(c, &err) : 0;
 }
 

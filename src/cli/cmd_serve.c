@@ -426,14 +426,12 @@ int cmd_token_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	struct cn_token_info *v;
 	struct cn_err err = {0};
 	struct cli_table t;
-	int64_t limit = CLI_PAGE_DEFAULT, after = 0;
+	int64_t limit, after;
 	size_t n;
-	int rc = 0, more;
+	int rc, more;
 
-	if ((a->val[TOKEN_LIMIT] &&
-	     (rc = cli_number(c, a->val[TOKEN_LIMIT], "--limit", 1, CLI_PAGE_MAX, &limit))) ||
-	    (a->val[TOKEN_AFTER] &&
-	     (rc = cli_number(c, a->val[TOKEN_AFTER], "--after", 0, INT64_MAX, &after))))
+	if ((rc = cli_page_by_id(c, a->val[TOKEN_LIMIT], a->val[TOKEN_AFTER],
+				 &limit, &after)))
 		return rc;
 	if (cn_store_token_list(cn_app_store(app), after, limit + 1, &v, &n, &err))
 		return cli_fail(c, &err);

@@ -23,7 +23,7 @@
 #include "util.h"
 
 enum { HOOK_URL, HOOK_EMAIL, HOOK_LANG, HOOK_TYPES, HOOK_REMIND, HOOK_LOCAL,
-       HOOK_LIMIT, HOOK_JSON };
+       HOOK_LIMIT, HOOK_AFTER, HOOK_JSON };
 const struct cli_opt cli_opts_webhook[] = {
 	[HOOK_URL] = {.name = "url", .arg = "URL", .only = "add",
 		      .help = "where deliveries are POSTed (http or https);\n"
@@ -44,8 +44,11 @@ const struct cli_opt cli_opts_webhook[] = {
 			.help = "take a loopback or private address (the\n"
 				"server delivers there only with serve\n"
 				"--webhooks-allow-local)"},
-	[HOOK_LIMIT] = {.name = "limit", .arg = "N", .only = "deliveries",
-			.help = "the newest N attempts (default 100)"},
+	[HOOK_LIMIT] = {.name = "limit", .arg = "N", .only = "list deliveries",
+			.help = "at most N (default 100, at most 1000);\n"
+				"deliveries: the newest N attempts"},
+	[HOOK_AFTER] = {.name = "after", .arg = "ID", .only = "list",
+			.help = "those above webhook ID (the next page)"},
 	[HOOK_JSON] = {.name = "json", .flags = CLI_OPT_JSON,
 		       .only = "add list deliveries",
 		       .help = "machine-readable output"},
@@ -169,23 +172,6 @@ int cmd_webhook_add(struct cli *c, const struct cli_args *a, struct cn_app *app)
 	return 0;
 }
 
-static int list_one(void *ctx, const struct cn_webhook *w, struct cn_err *err)
-{
-	struct cli_table *t = ctx;
-	char id[24], owner[24], cursor[24];
-	(void)err;
-
-	if (!t) /* --json: an array */
-		return 0;
-	snprintf(id, sizeof(id), "%lld", (long long)w->id);
-	snprintf(owner, sizeof(owner), "%lld", (long long)w->owner);
-	snprintf(cursor, sizeof(cursor), "%lld", (long long)w->cursor);
-	cli_table_row(t, (const char *[]){id, owner, w->role,
-		cli_or(w->principal, "-"), w->created, cursor,
-		cli_or(w->types, "all"), w->url});
-	return 0;
-}
-
 static int list_json(void *ctx, const struct cn_webhook *w, struct cn_err *err)
 {
 	char words[CN_REMIND_COUNT * CN_REMIND_WORD];
@@ -211,28 +197,63 @@ static int list_json(void *ctx, const struct cn_webhook *w, struct cn_err *err)
 	return 0;
 }
 
+/* Field `name` of webhook o: its text, or an integer's digits in buf. */
+static const char *field_text(const json_t *o, const char *name, char *buf,
+			      size_t n)
+{
+	const json_t *v = json_object_get(o, name);
+
+	if (!json_is_integer(v))
+		return json_string_value(v);
+	snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+	return buf;
+}
+
+/* A page of the live webhooks, by id, as token list's (cmd_serve.c): the
+ * API's fields (--json), or a table of them. */
 int cmd_webhook_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
 {
 	struct cn_err err = {0};
 	struct cli_table t;
-	json_t *arr;
+	int64_t limit, after;
+	json_t *arr, *o, *next;
+	char id[24], owner[24], cursor[24];
+	size_t i;
 	int rc;
-	(void)a;
 
+	if ((rc = cli_page_by_id(c, a->val[HOOK_LIMIT], a->val[HOOK_AFTER],
+				 &limit, &after)))
+		return rc;
+	if (!(arr = json_array()))
+		return cli_fail(c, &(struct cn_err){CN_ENOMEM, "out of memory"});
+	if (cn_store_webhook_page(cn_app_store(app), 0, after, limit + 1,
+				  list_json, arr, &err)) {
+		json_decref(arr);
+		return cli_fail(c, &err);
+	}
+	next = cli_page_cut(arr, limit);
 	if (c->json) {
-		arr = json_array();
-		if (cn_store_webhooks(cn_app_store(app), 0, 0, list_json, arr, &err)) {
-			json_decref(arr);
-			return cli_fail(c, &err);
-		}
-		cli_print_json(arr);
+		cli_page_end(c, arr, "webhooks", next);
 		return 0;
 	}
 	cli_table_init(&t, "rrllrrll", (const char *[]){"id", "token", "role",
 		       "code", "created", "cursor", "types", "url"});
-	rc = cn_store_webhooks(cn_app_store(app), 0, 0, list_one, &t, &err);
-	if (!rc)
-		rc = cli_table_print(&t, &err);
+	json_array_foreach(arr, i, o) {
+		const char *code = json_string_value(json_object_get(o, "code"));
+		const char *types = json_string_value(json_object_get(o, "types"));
+		cli_table_row(&t, (const char *[]){
+			field_text(o, "id", id, sizeof(id)),
+			field_text(o, "token", owner, sizeof(owner)),
+			field_text(o, "role", NULL, 0), cli_or(code, "-"),
+			field_text(o, "created", NULL, 0),
+			field_text(o, "cursor", cursor, sizeof(cursor)),
+			cli_or(types, "all"), field_text(o, "url", NULL, 0)});
+	}
+	if ((rc = cli_table_print(&t, &err))) {
+		json_decref(next);
+		next = json_null();
+	}
+	cli_page_end(c, arr, "webhooks", next);
 	return rc ? cli_fail(c, &err) : 0;
 }
 

@@ -236,9 +236,10 @@ const struct cmd cli_commands[] = {
 	 "with NAME and the password read from --password-file, and acts for\n"
 	 "a delegation (--delegation CODE: a member or a partner) or the\n"
 	 "secretariat; only an Argon2id hash of the password is stored.\n"
-	 "list shows every person (never a password); disable ID signs the\n"
-	 "person out everywhere and refuses its sign-ins from then on; its\n"
-	 "webhooks, e-mail subscriptions and calendar feeds stop.\n"
+	 "list shows the people by id, a page at a time (--limit, --after;\n"
+	 "never a password); disable ID signs the person out everywhere and\n"
+	 "refuses its sign-ins from then on; its webhooks, e-mail\n"
+	 "subscriptions and calendar feeds stop.\n"
 	 "passkeys ID lists the person's passkeys (never a key); with\n"
 	 "--remove PK, removes one (a lost device).\n"},
 	{"webhook", NULL, cli_opts_webhook,
@@ -260,7 +261,8 @@ const struct cmd cli_commands[] = {
 	 "signed (docs/WEBHOOKS.md); a token makes its own with POST\n"
 	 "/api/v1/webhooks.  Only `council serve` delivers: retried with\n"
 	 "backoff, each attempt logged (deliveries ID).  list shows the\n"
-	 "live ones (never a secret); revoking token ID kills its webhooks.\n"},
+	 "live ones by id, a page at a time (--limit, --after; never a\n"
+	 "secret); revoking token ID kills its webhooks.\n"},
 	{"analyze", cmd_analyze, cli_opts_analyze,
 	 (const struct cli_form[]){
 		 {.sub = "rule", .needs = CLI_STORE_RO,

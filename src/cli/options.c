@@ -555,6 +555,20 @@ int cli_number(const struct cli *c, const char *s, const char *what,
 	return 0;
 }
 
+int cli_page_by_id(const struct cli *c, const char *limit, const char *after,
+		   int64_t *limit_out, int64_t *after_out)
+{
+	int rc = 0;
+
+	*limit_out = CLI_PAGE_DEFAULT;
+	*after_out = 0;
+	if (limit)
+		rc = cli_number(c, limit, "--limit", 1, CLI_PAGE_MAX, limit_out);
+	if (rc == 0 && after)
+		rc = cli_number(c, after, "--after", 0, INT64_MAX, after_out);
+	return rc;
+}
+
 char *cli_text_or_file(const char *arg, int whole)
 {
 	FILE *f = fopen(arg, "r");

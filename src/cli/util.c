@@ -11,6 +11,7 @@
 #include "../core/event_type.h"
 #include "../core/proposal_view.h"
 #include "../core/timeutil.h"
+#include "cli.h"
 
 void cli_print_json(json_t *v)
 {
@@ -124,6 +125,36 @@ void cli_say_more(const char *option, const char *cursor)
 	cli_say(CN_M_CLI_LIST_MORE, "option", option, "id", cursor,
 		(char *)NULL);
 	printf("\n");
+}
+
+json_t *cli_page_cut(json_t *items, int64_t limit)
+{
+	assert(limit >= 1);
+	if (json_array_size(items) <= (size_t)limit)
+		return json_null();
+	while (json_array_size(items) > (size_t)limit)
+		json_array_remove(items, (size_t)limit);
+	return json_incref(json_object_get(
+		json_array_get(items, (size_t)limit - 1), "id"));
+}
+
+void cli_page_end(const struct cli *c, json_t *items, const char *list,
+		  json_t *next)
+{
+	if (c->json) {
+		cli_print_json(json_pack("{s:I, s:o, s:o}", "count",
+					 (json_int_t)json_array_size(items),
+					 list, items, "next", next));
+		return;
+	}
+	if (json_is_integer(next)) {
+		char id[32];
+		snprintf(id, sizeof(id), "%lld",
+			 (long long)json_integer_value(next));
+		cli_say_more("--after", id);
+	}
+	json_decref(next);
+	json_decref(items);
 }
 
 /* "  label" padded to the 12 columns the values of `show` start at

@@ -29,6 +29,8 @@
 #include "../core/i18n.h"
 #include "../core/world.h"
 
+struct cli;
+
 /* Print a JSON value to stdout, indented, with a newline; takes the ref. */
 void cli_print_json(json_t *v);
 
@@ -97,6 +99,16 @@ void cli_say_more(const char *option, const char *cursor);
  * its default and largest size, as the API's. */
 #define CLI_PAGE_DEFAULT 100
 #define CLI_PAGE_MAX 1000
+/* A page by id (people, webhooks) read as limit + 1 items, each an
+ * object with an integer "id": the extra one dropped.  Returns the page's
+ * `next`, the id of its last item when the extra was there, else JSON
+ * null (a new reference either way). */
+json_t *cli_page_cut(json_t *items, int64_t limit);
+/* The page's end: with --json, {count, LIST: items, next} printed
+ * (taking both references); else "more: --after ID" when next is an id
+ * (and both released). */
+void cli_page_end(const struct cli *c, json_t *items, const char *list,
+		  json_t *next);
 /* "  label" padded to the column `show` prints its values at. */
 void cli_label(enum cn_msg msg);
 /* A position as `show` says it: the API's word ("concur") in English, its

@@ -1,6 +1,6 @@
 /*
- * api_people.c - the secretariat's people over the API: list them (GET
- * /api/v1/people), make one (POST), disable one (POST
+ * api_people.c - the secretariat's people over the API: list them a page
+ * at a time, by id (GET /api/v1/people?limit=&after=), make one (POST), disable one (POST
  * /api/v1/people/{id}/disable), as `council person` does from the
  * command line.  Only the secretariat: the public 401, anyone else 403.
  * The password of a new person is checked and hashed here (app/people.h),
@@ -13,6 +13,7 @@
 #include "../app/people.h"
 #include "access.h"
 #include "handlers.h"
+#include "paging.h"
 #include "request.h"
 #include "submit.h"
 
@@ -30,27 +31,36 @@ static json_t *person_json(const struct cn_person *p)
 
 static int add_person(void *ctx, const struct cn_person *p, struct cn_err *err)
 {
-	(void)err;
-	json_array_append_new(ctx, person_json(p));
+	json_t *o = person_json(p);
+
+	if (!o || json_array_append_new(ctx, o))
+		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	return 0;
 }
 
 void h_people(struct ctx *x)
 {
 	struct cn_err err = {0};
-	json_t *arr;
+	int64_t limit, after;
+	json_t *arr, *page;
 
-	if (may_write(x, CN_ROLE_SECRETARIAT, 0, NEEDS, ONLY))
+	if (may_write(x, CN_ROLE_SECRETARIAT, 0, NEEDS, ONLY) ||
+	    page_by_id_args(x, &limit, &after))
 		return;
-	arr = json_array();
-	if (cn_reader_people(x->rd, add_person, arr, &err)) {
+	if (!(arr = json_array()) ||
+	    cn_reader_people(x->rd, after, limit + 1, add_person, arr, &err)) {
 		json_decref(arr);
+		if (!err.code)
+			cn_err_set(&err, CN_ENOMEM, "out of memory");
 		reply_err(x, &err);
 		return;
 	}
-	reply_json(x, 200, json_pack("{s:I, s:o}", "count",
-				     (json_int_t)json_array_size(arr), "people",
-				     arr));
+	if (!(page = page_by_id(x, arr, limit, "people"))) {
+		cn_err_set(&err, CN_ENOMEM, "out of memory");
+		reply_err(x, &err);
+		return;
+	}
+	reply_json(x, 200, page);
 }
 
 static int make_person(struct cn_store *st, int64_t now, void *args,

@@ -335,26 +335,31 @@ static int list_hook(void *ctx, const struct cn_webhook *w, struct cn_err *err)
 	return 0;
 }
 
+/* The caller's live webhooks, a page at a time by id (paging.h). */
 void h_webhooks(struct ctx *x)
 {
 	struct cn_err err = {0};
 	struct cn_store *st = NULL;
-	int64_t owner = 0;
-	json_t *arr;
+	int64_t owner = 0, limit, after;
+	json_t *arr, *page = NULL;
 	int rc;
 
-	if ((rc = hook_owner(x, &st, &owner)) < 0)
+	if ((rc = hook_owner(x, &st, &owner)) < 0 ||
+	    page_by_id_args(x, &limit, &after))
 		return;
-	arr = json_array();
+	if (!(arr = json_array()))
+		cn_err_set(&err, CN_ENOMEM, "out of memory");
 	/* A person who owns nothing yet has none (owner 0 would be all). */
-	if (rc == 0 && cn_store_webhooks(st, owner, 0, list_hook, arr, &err)) {
+	else if (rc == 0 && cn_store_webhook_page(st, owner, after, limit + 1,
+						  list_hook, arr, &err))
 		json_decref(arr);
+	else if (!(page = page_by_id(x, arr, limit, "webhooks")))
+		cn_err_set(&err, CN_ENOMEM, "out of memory");
+	if (err.code) {
 		reply_err(x, &err);
 		return;
 	}
-	reply_json(x, 200, json_pack("{s:I, s:o}", "count",
-				     (json_int_t)json_array_size(arr),
-				     "webhooks", arr));
+	reply_json(x, 200, page);
 }
 
 void h_webhook(struct ctx *x)

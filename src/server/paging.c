@@ -1,6 +1,7 @@
 /* paging.c - the query arguments of lists that grow; see paging.h. */
 #include "paging.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -119,6 +120,41 @@ json_t *next_href(struct ctx *x, const char *const *names, const char *cursor,
 	out = b.oom ? json_null() : json_string(b.s);
 	cn_buf_release(&b);
 	return out;
+}
+
+int page_by_id_args(struct ctx *x, int64_t *limit, int64_t *after)
+{
+	return page_limit(x, PAGE_DEFAULT, API_LIST_PAGE_MAX, limit) ||
+	       arg_int(x, "after", 0, 0, INT64_MAX, after) ? -1 : 0;
+}
+
+json_t *page_by_id(struct ctx *x, json_t *items, int64_t limit,
+		   const char *list)
+{
+	static const char *const names[] = {"limit", "after", NULL};
+	size_t n = json_array_size(items);
+	json_t *next = json_null(), *href;
+	char cursor[32] = "";
+
+	assert(limit >= 1);
+	if (n > (size_t)limit) {
+		json_int_t last = json_integer_value(json_object_get(
+			json_array_get(items, (size_t)limit - 1), "id"));
+		while (json_array_size(items) > (size_t)limit)
+			json_array_remove(items, (size_t)limit);
+		snprintf(cursor, sizeof(cursor), "%lld", (long long)last);
+		next = json_integer(last);
+	}
+	href = next_href(x, names, "after", cursor[0] ? cursor : NULL, NULL);
+	if (!next || !href) {
+		json_decref(next);
+		json_decref(href);
+		json_decref(items);
+		return NULL;
+	}
+	return json_pack("{s:I, s:o, s:o, s:o}", "count",
+			 (json_int_t)json_array_size(items), list, items, "next",
+			 next, "next_href", href);
 }
 
 json_t *page_registry(struct ctx *x, json_t *view, const char *list,

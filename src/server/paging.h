@@ -48,6 +48,18 @@ json_t *next_href(struct ctx *x, const char *const *names, const char *cursor,
  * NULL once it has answered (400, or 500 out of memory).  A proposal's
  * events (api_history.c) are paged with the same maximum. */
 #define API_REGISTRY_PAGE_MAX CN_VIEW_PAGE_MAX
+
+/* A list read by id, a page at a time (people, webhooks): ?limit= (default
+ * PAGE_DEFAULT, at most API_LIST_PAGE_MAX) and ?after=ID (0, the default:
+ * from the first).  The caller reads at most limit + 1 items above
+ * after; one more than limit says that a page follows.  0, or -1 after
+ * answering 400. */
+int page_by_id_args(struct ctx *x, int64_t *limit, int64_t *after);
+/* The answer: {count, LIST: items (each with an integer `id`), next,
+ * next_href}, items cut to limit; takes the reference to items.  NULL
+ * when out of memory (items released). */
+json_t *page_by_id(struct ctx *x, json_t *items, int64_t limit,
+		   const char *list);
 json_t *page_registry(struct ctx *x, json_t *view, const char *list,
 		      const char *key, const char *const *names);
 

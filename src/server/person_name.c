@@ -9,20 +9,31 @@
 
 struct person_name_row {
 	int64_t id;
-	char name[CN_PERSON_NAME_MAX + 1];
+	char name[CN_PERSON_NAME_MAX + 1]; /* "" when no person has the id */
 };
 
-static int keep_row(void *ctx, const struct cn_person *p, struct cn_err *err)
+/* The row of person id, read from the store the first time. */
+static int person_row(struct ctx *x, struct person_names *pn, int64_t id,
+		      const struct person_name_row **out, struct cn_err *err)
 {
-	struct person_names *pn = ctx;
-	struct person_name_row *v = realloc(pn->v, (pn->n + 1) * sizeof(*v));
+	struct person_name_row *v;
+	struct cn_person p;
+	int rc;
 
-	if (!v)
+	for (size_t i = 0; i < pn->n; i++)
+		if (pn->v[i].id == id) {
+			*out = &pn->v[i];
+			return 0;
+		}
+	rc = cn_reader_person_id(x->rd, id, &p, err);
+	if (rc && rc != CN_ENOTFOUND)
+		return rc;
+	if (!(v = realloc(pn->v, (pn->n + 1) * sizeof(*v))))
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	pn->v = v;
-	v[pn->n].id = p->id;
-	memcpy(v[pn->n].name, p->name, sizeof(v[pn->n].name));
-	pn->n++;
+	v[pn->n].id = id;
+	memcpy(v[pn->n].name, rc ? "" : p.name, rc ? 1 : sizeof(v[pn->n].name));
+	*out = &v[pn->n++];
 	return 0;
 }
 
@@ -48,6 +59,7 @@ int person_name(struct ctx *x, struct person_names *pn, const char *actor,
 		const char **name, struct cn_err *err)
 {
 	const char *p = cn_actor_person(actor);
+	const struct person_name_row *row;
 	char *end;
 	long long id;
 	int rc;
@@ -58,16 +70,10 @@ int person_name(struct ctx *x, struct person_names *pn, const char *actor,
 	id = strtoll(p, &end, 10);
 	if (*end || id <= 0)
 		return 0; /* not an id this server wrote: names nobody */
-	if (!pn->loaded) {
-		if ((rc = cn_reader_people(x->rd, keep_row, pn, err)))
-			return rc;
-		pn->loaded = 1;
-	}
-	for (size_t i = 0; i < pn->n; i++)
-		if (pn->v[i].id == id) {
-			*name = pn->v[i].name;
-			break;
-		}
+	if ((rc = person_row(x, pn, id, &row, err)))
+		return rc;
+	if (row->name[0])
+		*name = row->name;
 	return 0;
 }
 
@@ -76,5 +82,4 @@ void person_names_free(struct person_names *pn)
 	free(pn->v);
 	pn->v = NULL;
 	pn->n = 0;
-	pn->loaded = 0;
 }

@@ -11,9 +11,10 @@
  * other delegations, partners and the public see the event with the id
  * alone (where they see the event at all: access.h decides that).
  *
- * One struct person_names per request: the people are read once, on the
- * first event that names one the caller may know (a handful of rows,
- * through the request's reader), and freed with the request's answer.
+ * One struct person_names per request: each person the caller may know
+ * is read once, by id, on the first event that names it (through the
+ * request's reader), and kept until the request's answer is made; a page
+ * of events costs the people it names, not every person in the store.
  */
 #ifndef CN_PERSON_NAME_H
 #define CN_PERSON_NAME_H
@@ -21,9 +22,8 @@
 #include "ctx.h"
 
 struct person_names {
-	struct person_name_row *v;
+	struct person_name_row *v; /* those read, found or not */
 	size_t n;
-	int loaded;
 };
 
 /* The name of the person acting in `actor` if x->who may know it, else

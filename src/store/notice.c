@@ -33,7 +33,15 @@ int cn_store_webhook_add(struct cn_store *st, const struct cn_webhook *w,
 int cn_store_webhooks(struct cn_store *st, int64_t owner, int64_t id,
 		      cn_webhook_fn fn, void *ctx, struct cn_err *err)
 {
-	return st->ops->webhooks(st->b, owner, id, fn, ctx, err);
+	return st->ops->webhooks(st->b, owner, id, 0, INT64_MAX, fn, ctx, err);
+}
+
+int cn_store_webhook_page(struct cn_store *st, int64_t owner, int64_t after,
+			  int64_t limit, cn_webhook_fn fn, void *ctx,
+			  struct cn_err *err)
+{
+	assert(after >= 0 && limit >= 1);
+	return st->ops->webhooks(st->b, owner, 0, after, limit, fn, ctx, err);
 }
 
 int cn_store_webhook_revoke(struct cn_store *st, int64_t id, int64_t now,

@@ -58,6 +58,11 @@ int cn_store_webhook_add(struct cn_store *st, const struct cn_webhook *w,
 int cn_store_webhooks(struct cn_store *st, int64_t owner, int64_t id,
 		      cn_webhook_fn fn, void *ctx, struct cn_err *err)
 	CN_NODISCARD;
+/* The same, of owner (0: all), a page: those above id `after` (0: from
+ * the first), at most `limit`. */
+int cn_store_webhook_page(struct cn_store *st, int64_t owner, int64_t after,
+			  int64_t limit, cn_webhook_fn fn, void *ctx,
+			  struct cn_err *err) CN_NODISCARD;
 /* CN_ENOTFOUND when there is no live webhook with that id. */
 int cn_store_webhook_revoke(struct cn_store *st, int64_t id, int64_t now,
 			    struct cn_err *err) CN_NODISCARD;

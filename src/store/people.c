@@ -29,7 +29,7 @@ int cn_store_person_add(struct cn_store *st, const struct cn_person *p,
 					       : p->principal[0] != '\0');
 	/* Names are unique for good, so a disabled person's name never
 	 * signs someone else in to what the log says it did. */
-	rc = st->ops->people(st->b, p->name, 0, NULL, NULL, err);
+	rc = st->ops->people(st->b, p->name, 0, 0, 0, NULL, NULL, err);
 	if (rc == 0)
 		return cn_err_set(err, CN_EREFUSED,
 				  "a person named '%s' exists already", p->name);
@@ -41,7 +41,15 @@ int cn_store_person_add(struct cn_store *st, const struct cn_person *p,
 int cn_store_people(struct cn_store *st, const char *name, int64_t id,
 		    cn_person_fn fn, void *ctx, struct cn_err *err)
 {
-	return st->ops->people(st->b, name, id, fn, ctx, err);
+	assert(name || id > 0);
+	return st->ops->people(st->b, name, id, 0, 0, fn, ctx, err);
+}
+
+int cn_store_people_list(struct cn_store *st, int64_t after, int64_t limit,
+			 cn_person_fn fn, void *ctx, struct cn_err *err)
+{
+	assert(after >= 0 && limit >= 1);
+	return st->ops->people(st->b, NULL, 0, after, limit, fn, ctx, err);
 }
 
 int cn_store_person_disable(struct cn_store *st, int64_t id, int64_t now,

@@ -50,10 +50,15 @@ struct cn_session {
 int cn_store_person_add(struct cn_store *st, const struct cn_person *p,
 			int64_t now, int64_t *id, struct cn_err *err)
 	CN_NODISCARD;
-/* People by id: every one (name NULL, id 0), the one with that name, or
- * the one with that id (CN_ENOTFOUND when none). */
+/* The person with that name, or (name NULL) with that id; CN_ENOTFOUND
+ * when none. */
 int cn_store_people(struct cn_store *st, const char *name, int64_t id,
 		    cn_person_fn fn, void *ctx, struct cn_err *err)
+	CN_NODISCARD;
+/* People by id: those above id `after` (0: from the first), at most
+ * `limit` (INT64_MAX: all).  A store from before people has none. */
+int cn_store_people_list(struct cn_store *st, int64_t after, int64_t limit,
+			 cn_person_fn fn, void *ctx, struct cn_err *err)
 	CN_NODISCARD;
 /* Disable a person and end its sessions; CN_ENOTFOUND when there is no
  * enabled person with that id. */

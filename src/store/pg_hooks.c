@@ -109,19 +109,22 @@ static int hook_row(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 }
 
 int cn_pg_webhooks(struct cn_store_backend *b, int64_t owner, int64_t id,
-		   cn_webhook_fn fn, void *ctx, struct cn_err *err)
+		   int64_t after, int64_t limit, cn_webhook_fn fn, void *ctx,
+		   struct cn_err *err)
 {
 	struct hook_scan hs = {fn, ctx};
 	struct cn_pg_params p = {0};
 
 	cn_pg_int(&p, owner);
 	cn_pg_int(&p, id);
+	cn_pg_int(&p, after);
+	cn_pg_int(&p, limit);
 	return cn_pg_each(b, HOOK_SELECT
 			  " WHERE w.revoked IS NULL AND t.revoked IS NULL"
 			  " AND" CN_SQL_HOLDER_LIVE("t")
 			  " AND ($1 = 0 OR w.owner = $1) AND ($2 = 0 OR"
-			  " w.id = $2) ORDER BY w.id", &p, hook_row, &hs,
-			  "reading webhooks", err);
+			  " w.id = $2) AND w.id > $3 ORDER BY w.id LIMIT $4",
+			  &p, hook_row, &hs, "reading webhooks", err);
 }
 
 int cn_pg_webhook_revoke(struct cn_store_backend *b, int64_t id,

@@ -114,7 +114,8 @@ static int each_person(void *ctx, const struct cn_pg_row *r,
 }
 
 int cn_pg_people(struct cn_store_backend *b, const char *name, int64_t id,
-		 cn_person_fn fn, void *ctx, struct cn_err *err)
+		 int64_t after, int64_t limit, cn_person_fn fn, void *ctx,
+		 struct cn_err *err)
 {
 	struct person_scan ps = {fn, ctx};
 	struct cn_pg_params q = {0};
@@ -128,9 +129,11 @@ int cn_pg_people(struct cn_store_backend *b, const char *name, int64_t id,
 				   &n, "reading the schema", "no schema", err);
 		if (rc || !n)
 			return rc;
+		cn_pg_int(&q, after);
+		cn_pg_int(&q, limit);
 		return cn_pg_each(b, "SELECT " PERSON_COLS " FROM people p"
-				  " ORDER BY p.id", NULL, each_person, &ps,
-				  "reading people", err);
+				  " WHERE p.id > $1 ORDER BY p.id LIMIT $2", &q,
+				  each_person, &ps, "reading people", err);
 	}
 	if (name) {
 		cn_pg_str(&q, name);

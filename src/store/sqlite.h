@@ -255,7 +255,8 @@ int cn_sq_create_people(struct cn_store_backend *b, struct cn_err *err);
 int cn_sq_person_add(struct cn_store_backend *b, const struct cn_person *p,
 		     const char *created, int64_t *id, struct cn_err *err);
 int cn_sq_people(struct cn_store_backend *b, const char *name, int64_t id,
-		 cn_person_fn fn, void *ctx, struct cn_err *err);
+		 int64_t after, int64_t limit, cn_person_fn fn, void *ctx,
+		 struct cn_err *err);
 int cn_sq_person_disable(struct cn_store_backend *b, int64_t id,
 			 const char *disabled, int64_t now, struct cn_err *err);
 int cn_sq_person_put(struct cn_store_backend *b, const struct cn_person *p,
@@ -277,7 +278,8 @@ int cn_sq_create_hooks(struct cn_store_backend *b, struct cn_err *err);
 int cn_sq_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
 		      int64_t *id, struct cn_err *err);
 int cn_sq_webhooks(struct cn_store_backend *b, int64_t owner, int64_t id,
-		   cn_webhook_fn fn, void *ctx, struct cn_err *err);
+		   int64_t after, int64_t limit, cn_webhook_fn fn, void *ctx,
+		   struct cn_err *err);
 int cn_sq_webhook_revoke(struct cn_store_backend *b, int64_t id,
 			 const char *revoked, struct cn_err *err);
 int cn_sq_webhook_advance(struct cn_store_backend *b, int64_t id,

@@ -132,18 +132,22 @@ static int hook_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 }
 
 int cn_sq_webhooks(struct cn_store_backend *b, int64_t owner, int64_t id,
-		   cn_webhook_fn fn, void *ctx, struct cn_err *err)
+		   int64_t after, int64_t limit, cn_webhook_fn fn, void *ctx,
+		   struct cn_err *err)
 {
 	struct hook_scan hs = {fn, ctx};
 	sqlite3_stmt *s = cn_sq_fresh(b, HOOK_SELECT " WHERE w.revoked IS NULL"
 				      " AND t.revoked IS NULL AND"
 				      CN_SQL_HOLDER_LIVE("t") " AND (?1 = 0 OR"
 				      " w.owner = ?1) AND (?2 = 0 OR w.id = ?2)"
-				      " ORDER BY w.id", err);
+				      " AND w.id > ?3 ORDER BY w.id LIMIT ?4",
+				      err);
 	if (!s)
 		return CN_EIO;
 	sqlite3_bind_int64(s, 1, owner);
 	sqlite3_bind_int64(s, 2, id);
+	sqlite3_bind_int64(s, 3, after);
+	sqlite3_bind_int64(s, 4, limit);
 	return cn_sq_each(b, s, hook_row, &hs, "reading webhooks", err);
 }
 

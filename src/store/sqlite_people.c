@@ -130,7 +130,8 @@ int cn_sq_person_put(struct cn_store_backend *b, const struct cn_person *p,
 }
 
 int cn_sq_people(struct cn_store_backend *b, const char *name, int64_t id,
-		 cn_person_fn fn, void *ctx, struct cn_err *err)
+		 int64_t after, int64_t limit, cn_person_fn fn, void *ctx,
+		 struct cn_err *err)
 {
 	struct person_scan ps = {fn, ctx};
 	sqlite3_stmt *s;
@@ -149,11 +150,14 @@ int cn_sq_people(struct cn_store_backend *b, const char *name, int64_t id,
 			return rc;
 		if (!n)
 			return 0;
-		s = cn_sq_stmt(b, "SELECT " PERSON_COLS " FROM people p"
-			       " ORDER BY p.id", err);
-		return s ? cn_sq_each(b, s, each_person, &ps, "reading people",
-				      err)
-			 : CN_EIO;
+		if (!(s = cn_sq_stmt(b, "SELECT " PERSON_COLS " FROM people p"
+				     " WHERE p.id > ? ORDER BY p.id LIMIT ?",
+				     err)))
+			return CN_EIO;
+		sqlite3_bind_int64(s, 1, after);
+		sqlite3_bind_int64(s, 2, limit);
+		return cn_sq_each(b, s, each_person, &ps, "reading people",
+				  err);
 	}
 	s = name ? cn_sq_stmt(b, "SELECT " PERSON_COLS " FROM people p"
 			      " WHERE p.name = ?", err)

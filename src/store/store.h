@@ -947,8 +947,11 @@ struct cn_store_ops {
 	int (*webhook_add)(struct cn_store_backend *b,
 			   const struct cn_webhook *w, int64_t *id,
 			   struct cn_err *err);
+	/* those of owner (0: all), of id (0: any), above after, at most
+	 * limit, by id */
 	int (*webhooks)(struct cn_store_backend *b, int64_t owner, int64_t id,
-			cn_webhook_fn fn, void *ctx, struct cn_err *err);
+			int64_t after, int64_t limit, cn_webhook_fn fn,
+			void *ctx, struct cn_err *err);
 	int (*webhook_revoke)(struct cn_store_backend *b, int64_t id,
 			      const char *revoked, struct cn_err *err);
 	int (*webhook_advance)(struct cn_store_backend *b, int64_t id,
@@ -988,8 +991,10 @@ struct cn_store_ops {
 	 * times of people are formatted, a session's are Unix seconds. */
 	int (*person_add)(struct cn_store_backend *b, const struct cn_person *p,
 			  const char *created, int64_t *id, struct cn_err *err);
+	/* one by name, or by id; or (name NULL, id 0) a page by id */
 	int (*people)(struct cn_store_backend *b, const char *name, int64_t id,
-		      cn_person_fn fn, void *ctx, struct cn_err *err);
+		      int64_t after, int64_t limit, cn_person_fn fn, void *ctx,
+		      struct cn_err *err);
 	int (*person_disable)(struct cn_store_backend *b, int64_t id,
 			      const char *disabled, int64_t now,
 			      struct cn_err *err);

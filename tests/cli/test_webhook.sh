@@ -48,13 +48,36 @@ c webhook revoke 3
 expect_rc "revoke the reminding one" 0
 
 c webhook list --json
-expect_json "list: both" 'map(.id) | join(",")' "1,2"
-expect_json "list: no reminders by default" '.[0].remind' ""
-expect_json "list: the owner's role and code" '.[1].role + " " + .[1].code' "partner JP"
-expect_json "list: the filter" '.[0].types' "proposal.created,procedure.concluded"
+expect_json "list: both" '.webhooks | map(.id) | join(",")' "1,2"
+expect_json "list: their count, and no page after" '"\(.count) \(.next)"' "2 null"
+expect_json "list: no reminders by default" '.webhooks[0].remind' ""
+expect_json "list: the owner's role and code" '.webhooks[1].role + " " + .webhooks[1].code' "partner JP"
+expect_json "list: the filter" '.webhooks[0].types' "proposal.created,procedure.concluded"
 check "list: never the secret" test "$(printf '%s' "$out" | grep -c whsec_)" = 0
 c webhook list
 check "list: a table" grep -q "https://example.org/hook" "$T/.out"
+check "list: the table's first row, field by field" \
+	test "$(awk 'NR == 2 { print $1, $2, $3, $4, $6, $7, $8 }' "$T/.out")" = \
+	"1 1 member FR $(sqlite3 "$COUNCIL_DB" "SELECT cursor FROM webhooks WHERE id = 1") proposal.created,procedure.concluded https://example.org/hook"
+check "list: no 'more' line on the last page" test "$(grep -c '^more:' "$T/.out")" = 0
+
+# A page at a time, by id (--limit, --after), as token list: pages of
+# one give the two in order, each table naming the next page's cursor
+# as its --json does; then the edges.
+c webhook list --limit 1 --json
+expect_json "page 1: the first, and the cursor" '"\(.webhooks | map(.id) | join(",")) \(.count) \(.next)"' "1 1 1"
+c webhook list --limit 1
+check "page 1's table names the next page" grep -qx "more: --after 1" "$T/.out"
+c webhook list --limit 1 --after 1 --json
+expect_json "page 2: the second, the last" '"\(.webhooks | map(.id) | join(",")) \(.next)"' "2 null"
+c webhook list --after 2 --json
+expect_json "past the last: none" '"\(.count) \(.next)"' "0 null"
+c webhook list --limit 0
+expect_err "--limit 0 is refused" 2 "--limit: '0' is not a number in 1..1000"
+c webhook list --limit 1001
+expect_err "--limit 1001 is refused" 2 "--limit: '1001' is not a number in 1..1000"
+c webhook list --after x
+expect_err "--after x is refused" 2 "--after: 'x' is not a number"
 
 c webhook deliveries 1 --json
 expect_json "no delivery yet" length 0
@@ -67,7 +90,7 @@ c webhook revoke 1
 expect_err "revoked once" 1 "no live webhook with id 1"
 c token revoke 2
 c webhook list --json
-expect_json "dead with its token" length 0
+expect_json "dead with its token" .count 0
 
 # serve --webhook-attempts is bounded, and refused before anything starts.
 for n in 0 31 many; do
@@ -100,7 +123,7 @@ check "the source was not changed" test \
 	"$(sqlite3 "$T/old.db" "SELECT count(*) FROM pragma_table_info('webhooks') WHERE name = 'remind'")" = 0
 check "the copy has none" test "$(sqlite3 "$T/copy2.db" "SELECT group_concat(remind, '|') FROM webhooks")" = "|||"
 c --db "$T/old.db" webhook list --json
-expect_json "a writable open adds the column: none" '.[0].remind' ""
+expect_json "a writable open adds the column: none" '.webhooks[0].remind' ""
 
 # E-mail subscriptions (docs/MAIL.md): --email instead of --url, checked
 # as the API checks it, stored as a mailto URI with its language, no
@@ -130,7 +153,7 @@ c webhook deliveries "$mid" --json
 expect_json "its delivery log: empty" length 0
 c webhook list --json
 expect_json "list: an e-mail's address and language" \
-	'map(select(.id == '"$mid"')) | .[0].email + " " + .[0].lang' "fr+council@delegation.example fr"
+	'.webhooks | map(select(.id == '"$mid"')) | .[0].email + " " + .[0].lang' "fr+council@delegation.example fr"
 c webhook add "$us" --email us@delegation.example
 expect_rc "add --email, text" 0
 check "prints its id" grep -qE '^[0-9]+$' "$T/.out"

@@ -293,6 +293,44 @@ test('registry lists page by key; an unknown key and a bad switch are 400', asyn
   assert.deepEqual([end.status, end.body.members, end.body.next], [200, [], null]);
 });
 
+// What is kept by id (people, a token's webhooks): pages of 2 walk the
+// whole list once, in id order, with the same `next` as the last item's
+// id; only the caller's own webhooks; bad arguments 400 naming them.
+test('people and webhooks page by id; a token pages only its own webhooks', async () => {
+  const S = store.tokens.secretariat;
+  const post = async (who, path, body) => {
+    const r = await api(srv.base, store.tokens[who], 'POST', path, body);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body.id;
+  };
+  for (const name of ['pager.a', 'pager.b', 'pager.c'])
+    await post('secretariat', '/api/v1/people', { name, delegation: 'FR', password: 'a long password' });
+  const hooks = { FR: [], US: [] };
+  for (const [who, n] of [['FR', 3], ['US', 1]])
+    for (let i = 0; i < n; i++) hooks[who].push(await post(who, '/api/v1/webhooks', { url: `https://example.org/${who}/${i}` }));
+  const everyone = (await as('secretariat', '/api/v1/people?limit=1000')).body.people.map((p) => p.id);
+  assert.ok(everyone.length >= 3 && everyone.every((id, i) => !i || id > everyone[i - 1]), everyone.join());
+  for (const [who, path, list, want] of [
+    ['secretariat', '/api/v1/people?limit=2', 'people', everyone],
+    ['FR', '/api/v1/webhooks?limit=2', 'webhooks', hooks.FR],
+    ['US', '/api/v1/webhooks?limit=2', 'webhooks', hooks.US],
+    ['HU', '/api/v1/webhooks?limit=2', 'webhooks', []],
+  ]) {
+    const pages = await walk(who, path);
+    assert.deepEqual(pages.flatMap((p) => p[list].map((x) => x.id)), want, `${who} ${path}`);
+    assert.deepEqual(pages.map((p) => p.count), chunks(want, 2).map((c) => c.length), `${who} ${path}`);
+    for (const p of pages.slice(0, -1)) assert.equal(p.next, p[list].at(-1).id);
+    assert.deepEqual([pages.at(-1).next, pages.at(-1).next_href], [null, null]);
+  }
+  const past = await as('FR', `/api/v1/webhooks?after=${hooks.FR.at(-1)}`);
+  assert.deepEqual([past.status, past.body.count, past.body.next], [200, 0, null]);
+  for (const q of ['people?limit=0', 'people?after=x', 'webhooks?limit=1001', 'webhooks?after=-1']) {
+    const r = await api(srv.base, q.startsWith('people') ? S : store.tokens.FR, 'GET', `/api/v1/${q}`);
+    assert.equal(r.status, 400, q);
+    assert.match(r.body.error.message, new RegExp(`'${q.split('?')[1].split('=')[0]}'`), q);
+  }
+});
+
 test("a proposal's events page by seq; a redacted viewer's pages are full too", async () => {
   const id = ids.nac[1]; // adopted: FR sees every event, the public its record
   const whole = (await as('FR', `/api/v1/proposals/${id}/events`)).body;

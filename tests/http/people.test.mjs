@@ -66,7 +66,48 @@ test('the secretariat makes, lists and disables people; nobody else may', async 
   assert.equal(list.status, 200);
   assert.deepEqual(list.body.people.map((p) => p.name).slice(0, 3), ['anne', 'sg', 'ken']);
   assert.equal(list.body.count, list.body.people.length);
+  assert.deepEqual([list.body.next, list.body.next_href], [null, null]);
   assert.ok(!JSON.stringify(list.body).includes('argon2'), 'a hash in the list');
+  // A page at a time, by id: pages of 2 followed by next_href give the
+  // whole list once, in order, as the CLI's pages do.
+  const walked = [];
+  const cliWalked = [];
+  for (let href = '/api/v1/people?limit=2', n = 0; href; n++) {
+    assert.ok(n < 10, 'the pages end');
+    const page = await api(srv.base, S, 'GET', href);
+    assert.equal(page.status, 200, JSON.stringify(page.body));
+    assert.ok(page.body.count <= 2 && page.body.count === page.body.people.length);
+    walked.push(...page.body.people.map((p) => p.id));
+    if (page.body.next !== null) {
+      assert.equal(page.body.next, page.body.people.at(-1).id);
+      assert.equal(page.body.next_href, `/api/v1/people?limit=2&after=${page.body.next}`);
+    }
+    href = page.body.next_href;
+  }
+  for (let after = 0, n = 0; after !== null; n++) {
+    assert.ok(n < 10, 'the CLI\'s pages end');
+    const page = JSON.parse(council(store.db, 'person', 'list', '--limit', '2', '--after', String(after), '--json'));
+    cliWalked.push(...page.people.map((p) => p.id));
+    after = page.next;
+  }
+  assert.deepEqual(walked, list.body.people.map((p) => p.id));
+  assert.deepEqual(cliWalked, walked);
+  // The table's page ends naming the next page's cursor; the last, not.
+  const table = council(store.db, 'person', 'list', '--limit', '2').trim().split('\n');
+  assert.deepEqual([table.length, table.at(-1)], [4, `more: --after ${walked[1]}`]);
+  assert.deepEqual(table.slice(1, 3).map((l) => Number(l.trim().split(/\s+/)[0])), walked.slice(0, 2));
+  const end = council(store.db, 'person', 'list', '--after', String(walked[1])).trim().split('\n');
+  assert.ok(!end.at(-1).startsWith('more:'), end.at(-1));
+  assert.equal(end.length, 1 + walked.length - 2);
+  const last = walked.at(-1);
+  const past = await api(srv.base, S, 'GET', `/api/v1/people?after=${last}`);
+  assert.deepEqual([past.status, past.body.count, past.body.next], [200, 0, null]);
+  for (const [q, field] of [['limit=0', 'limit'], ['limit=1001', 'limit'], ['limit=x', 'limit'],
+    ['after=x', 'after'], ['after=-1', 'after']]) {
+    const r = await api(srv.base, S, 'GET', `/api/v1/people?${q}`);
+    assert.equal(r.status, 400, q);
+    assert.match(r.body.error.message, new RegExp(field), q);
+  }
   for (const who of ['FR', 'JP']) {
     assert.equal((await api(srv.base, store.tokens[who], 'GET', '/api/v1/people')).status, 403);
     assert.equal((await api(srv.base, store.tokens[who], 'POST', '/api/v1/people',
@@ -79,7 +120,7 @@ test('the secretariat makes, lists and disables people; nobody else may', async 
   assert.equal((await api(srv.base, S, 'POST', `/api/v1/people/${made.body.id}/disable`)).status, 404);
   // The CLI sees what the API made.
   const cli = JSON.parse(council(store.db, 'person', 'list', '--json'));
-  assert.ok(cli.find((p) => p.name === 'bruno@de').disabled);
+  assert.ok(cli.people.find((p) => p.name === 'bruno@de').disabled);
 });
 
 test('sign-in sets a secure session cookie; the session acts as its delegation, named in whoami', async () => {

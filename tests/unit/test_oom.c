@@ -809,7 +809,8 @@ static int op_odd_reads(struct cn_err *err)
 	if ((rc = cn_store_token_list(S.odd, 0, INT64_MAX, &S.odd_tokens,
 				      &S.n_odd_tokens, err)) ||
 	    (rc = cn_store_tokens(S.odd, odd_token, NULL, err)) ||
-	    (rc = cn_store_people(S.odd, NULL, 0, odd_person, NULL, err)) ||
+	    (rc = cn_store_people_list(S.odd, 0, INT64_MAX, odd_person, NULL,
+					err)) ||
 	    (rc = cn_store_notice_rows(S.odd, odd_notice, NULL, err)))
 		return rc;
 	return 0;

@@ -2283,11 +2283,27 @@ static void test_people_and_sessions(void **state)
 	assert_int_equal(cn_store_people(rd, NULL, 9999, NULL, NULL, &err),
 			 CN_ENOTFOUND);
 	memset(all, 0, sizeof(all));
-	assert_int_equal(cn_store_people(rd, NULL, 0, count_person, all, &err), 0);
+	assert_int_equal(cn_store_people_list(rd, 0, INT64_MAX, count_person,
+					      all, &err), 0);
 	assert_int_equal(all[0].id, frid);
 	assert_int_equal(all[1].id, secid);
 	assert_string_equal(all[1].principal, "");
 	assert_int_equal(all[2].id, 0);
+	/* A page at a time: the first, the one above it, none past the last. */
+	memset(all, 0, sizeof(all));
+	assert_int_equal(cn_store_people_list(rd, 0, 1, count_person, all, &err),
+			 0);
+	assert_int_equal(all[0].id, frid);
+	assert_int_equal(all[1].id, 0);
+	memset(all, 0, sizeof(all));
+	assert_int_equal(cn_store_people_list(rd, frid, 1, count_person, all,
+					      &err), 0);
+	assert_int_equal(all[0].id, secid);
+	assert_int_equal(all[1].id, 0);
+	memset(all, 0, sizeof(all));
+	assert_int_equal(cn_store_people_list(rd, secid, 5, count_person, all,
+					      &err), 0);
+	assert_int_equal(all[0].id, 0);
 
 	/* A session, found with its person. */
 	memset(s.hash, 0x5a, sizeof(s.hash));
@@ -2571,6 +2587,29 @@ static void test_webhooks_and_outbox(void **state)
 	assert_int_equal(cn_store_webhooks(st, oid, hid, keep_hook, &hs, &err), 0);
 	assert_int_equal(hs.n, 1);
 	assert_int_equal(hs.w[0].cursor, 9);
+	/* A page at a time, by id: with a second of the same owner's, pages
+	 * of one give the first, then the second, then none; another
+	 * owner's page is empty.  (The second is revoked after.) */
+	{
+		int64_t hid2;
+		assert_int_equal(cn_store_begin(st, &err), 0);
+		in_tx(st, 0, cn_store_webhook_add(st, &w, &hid2, &err));
+		assert_true(hid2 > hid);
+		hs.n = 0;
+		assert_int_equal(cn_store_webhook_page(st, oid, 0, 1, keep_hook,
+						       &hs, &err), 0);
+		assert_int_equal(cn_store_webhook_page(st, 0, hid, 1, keep_hook,
+						       &hs, &err), 0);
+		assert_int_equal(cn_store_webhook_page(st, oid, hid2, 1000,
+						       keep_hook, &hs, &err), 0);
+		assert_int_equal(cn_store_webhook_page(st, xid, 0, 1000,
+						       keep_hook, &hs, &err), 0);
+		assert_int_equal(hs.n, 2);
+		assert_int_equal(hs.w[0].id, hid);
+		assert_int_equal(hs.w[1].id, hid2);
+		assert_int_equal(cn_store_begin(st, &err), 0);
+		in_tx(st, 0, cn_store_webhook_revoke(st, hid2, 2000, &err));
+	}
 
 	/* Queued once. */
 	it.target = hid;
