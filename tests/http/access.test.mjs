@@ -68,6 +68,7 @@ import { createHmac } from 'node:crypto';
 import { parseFeed } from './ical.mjs';
 import { readFileSync } from 'node:fs';
 import { council, makeStore, startServer, isoIn, addPerson, signIn, recordAnswer } from './lib.mjs';
+import { securityOf } from './spec.mjs';
 import { openStream } from './sse.mjs';
 import { startSink, stopSink, mails, carried } from './maillib.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -417,6 +418,9 @@ const SESSIONS = {};
 const PERSONS = {};
 const PASSWORD = 'matrix password';
 
+// Every call made, for the check of the spec's `security` below.
+const CALLS = [];
+
 async function call(who, method, path, body) {
   const headers = {};
   const sess = SESSIONS[who.replace(/^person:/, '')];
@@ -435,6 +439,7 @@ async function call(who, method, path, body) {
   let parsed = text;
   try { parsed = JSON.parse(text); } catch { /* not JSON */ }
   recordAnswer(method, path, r.status, parsed, who);
+  CALLS.push({ who, method, path, status: r.status });
   return { status: r.status, body: parsed };
 }
 
@@ -891,6 +896,34 @@ for (const [who, method, path, body, want, exp] of ROWS) {
 }
 
 // ---- beyond the grid ---------------------------------------------------------------
+
+// The spec's `security` against what the grid saw: a route the public
+// (no credential) was answered on, other than 401, lists anonymous ({});
+// one it got 401 from does not; a route a token or a person's session was
+// answered 2xx on lists bearer or session, unless the route lists
+// anonymous alone (/healthz: whoever asks, a credential is not read).  (A
+// calendar feed's key, in the query, is the public's: its route lists
+// anonymous.)
+test("docs/api.yaml's security says who may call each route, as the grid found", async () => {
+  const KIND = { public: 'anonymous', secretariat: 'bearer', FR: 'bearer', US: 'bearer', HU: 'bearer', JP: 'bearer' };
+  const wrong = new Set();
+  let checked = 0;
+  for (const c of CALLS) {
+    const kind = c.who.startsWith('person:') ? 'session' : KIND[c.who];
+    const sec = kind && await securityOf(c.method, c.path);
+    if (!sec) continue;
+    const route = `${c.method} ${c.path.split('?')[0].replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
+    checked++;
+    if (kind === 'anonymous' && c.status !== 401 && !sec.has('anonymous'))
+      wrong.add(`${route}: the public was answered ${c.status}, but the spec does not list {}`);
+    else if (kind === 'anonymous' && c.status === 401 && sec.has('anonymous'))
+      wrong.add(`${route}: the public was refused (401), but the spec lists {}`);
+    else if (kind !== 'anonymous' && c.status < 300 && !sec.has(kind) && !(sec.has('anonymous') && sec.size === 1))
+      wrong.add(`${route}: ${c.who} was answered ${c.status}, but the spec does not list ${kind}`);
+  }
+  assert.ok(checked > 500, `only ${checked} calls checked`);
+  assert.deepEqual([...wrong], []);
+});
 
 test('what a principal may not see answers exactly like what does not exist', async () => {
   const cases = [['FR', 'npg'], ['JP', 'open'], ['public', 'shared'], ['public', 'blocked']];

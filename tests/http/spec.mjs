@@ -17,6 +17,10 @@ const require = createRequire(join(ROOT, 'web', 'package.json'));
 export const SwaggerParser = require('@apidevtools/swagger-parser');
 const Ajv = require('ajv');
 
+// The spec, every $ref resolved, read once (nothing changes it).
+let loaded = null;
+const loadSpec = () => (loaded ??= SwaggerParser.dereference(SPEC));
+
 // The spec's path template a concrete path falls under ('/api/v1/x/3?a'
 // -> '/api/v1/x/{id}'), or null.
 function templateOf(paths, path) {
@@ -29,7 +33,7 @@ function templateOf(paths, path) {
 // its response schema: {checked, problems}, one problem per route, status
 // and place in the body (array indices as *), the first answer named.
 export async function unlikeSpec(exchanges) {
-  const spec = await SwaggerParser.dereference(SPEC);
+  const spec = await loadSpec();
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   const compiled = new Map();
   const problems = new Map();
@@ -62,3 +66,18 @@ export async function unlikeSpec(exchanges) {
   return { checked, problems: [...problems.values()] };
 }
 
+
+// The ways a route may be called, as its `security` (else the spec's)
+// says: a Set of scheme names, with 'anonymous' for the empty
+// requirement ({}), for the operation a method and concrete path fall
+// under; null for a route the spec does not have.
+export async function securityOf(method, path) {
+  const spec = await loadSpec();
+  const t = templateOf(spec.paths, path);
+  const op = t && spec.paths[t][method.toLowerCase()];
+  if (!op) return null;
+  return new Set((op.security ?? spec.security ?? []).flatMap((req) => {
+    const names = Object.keys(req);
+    return names.length ? names : ['anonymous'];
+  }));
+}
