@@ -5,6 +5,7 @@ import net from 'node:net';
 import { createHash, randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { recordAnswer } from './lib.mjs';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,6 +66,7 @@ export async function call(base, { method = 'GET', path, token, body, contentTyp
   let json;
   let why = '';
   try { json = strictJson(bytes); } catch (e) { why = `${e.message}: ${bytes.toString('latin1').slice(0, 120)}`; }
+  recordAnswer(method, path, r.status, json);
   return { status: r.status, bytes, json, why, headers: r.headers };
 }
 
