@@ -2,6 +2,7 @@
  * what it adds is the registry world and knowing when it is stale. */
 #include "reader.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,25 +212,24 @@ int cn_reader_feed(struct cn_reader *rd, const uint8_t hash[CN_HASH_LEN],
 			 out);
 }
 
-int cn_reader_feeds(struct cn_reader *rd, int64_t owner,
-		    struct cn_reader_feed **out, size_t *n, struct cn_err *err)
+int cn_reader_feeds(struct cn_reader *rd, int64_t owner, int64_t after,
+		    int64_t limit, struct cn_reader_feed **out, size_t *n,
+		    struct cn_err *err)
 {
 	struct cn_token_info *all;
 	struct cn_reader_feed *v;
 	size_t nall, k = 0;
 	int rc;
 
-	/* Tokens are few (people and their calendars), so the whole list
-	 * is read and filtered here rather than given a query of its own. */
-	if ((rc = cn_store_token_list(rd->st, 0, INT64_MAX, &all, &nall, err)))
+	if ((rc = cn_store_feed_list(rd->st, owner, after, limit, &all, &nall,
+				     err)))
 		return rc;
 	if (!(v = calloc(nall + 1, sizeof(*v)))) {
 		free(all);
 		return cn_err_set(err, CN_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < nall; i++) {
-		if (all[i].feed_of != owner || all[i].revoked[0])
-			continue;
+		assert(all[i].feed_of == owner && !all[i].revoked[0]);
 		v[k].id = all[i].id;
 		snprintf(v[k].label, sizeof(v[k].label), "%s", all[i].label);
 		snprintf(v[k].created, sizeof(v[k].created), "%s",

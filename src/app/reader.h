@@ -142,11 +142,12 @@ struct cn_reader_feed {
 	char created[32];
 };
 
-/* The valid calendar feed keys made for token `owner`, oldest first
- * (*out malloc'd, the caller's). */
-int cn_reader_feeds(struct cn_reader *rd, int64_t owner,
-		    struct cn_reader_feed **out, size_t *n, struct cn_err *err)
-	CN_NODISCARD;
+/* The valid calendar feed keys made for token `owner`, oldest first: those
+ * above id `after` (0: from the first), at most `limit` (*out malloc'd,
+ * the caller's; cn_store_feed_list). */
+int cn_reader_feeds(struct cn_reader *rd, int64_t owner, int64_t after,
+		    int64_t limit, struct cn_reader_feed **out, size_t *n,
+		    struct cn_err *err) CN_NODISCARD;
 /* The same for a calendar feed key (store.h, cn_store_feed_find): the
  * principal its owner token stands for, with out->id the feed's own id.
  * CN_ENOTFOUND when the key, or its owner, is unknown or revoked. */

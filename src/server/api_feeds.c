@@ -23,6 +23,7 @@
 #include "cache.h"
 #include "handlers.h"
 #include "owner.h"
+#include "paging.h"
 #include "request.h"
 #include "submit.h"
 
@@ -70,10 +71,11 @@ static void result_revoked(struct ctx *x, const struct pending *p)
 				     "revoked", f->created));
 }
 
-/* This owner's valid feeds (*v malloc'd, NULL when none): 0, or -1
- * after answering (401 for the public, which has no token to hold
- * feeds). */
-static int own_feeds(struct ctx *x, struct cn_reader_feed **v, size_t *n)
+/* This owner's valid feeds above id `after`, at most `limit` (*v
+ * malloc'd, NULL when none): 0, or -1 after answering (401 for the
+ * public, which has no token to hold feeds). */
+static int own_feeds(struct ctx *x, int64_t after, int64_t limit,
+		     struct cn_reader_feed **v, size_t *n)
 {
 	struct cn_err err = {0};
 	struct cn_store *st = NULL;
@@ -89,7 +91,7 @@ static int own_feeds(struct ctx *x, struct cn_reader_feed **v, size_t *n)
 	/* A person who owns nothing yet has none (owner 0: the tokens). */
 	if ((rc = owner_read(x, st, NEEDS_FEED_TOKEN, &owner)))
 		return rc < 0 ? -1 : 0;
-	if (cn_reader_feeds(x->rd, owner, v, n, &err)) {
+	if (cn_reader_feeds(x->rd, owner, after, limit, v, n, &err)) {
 		reply_err(x, &err);
 		return -1;
 	}
@@ -140,24 +142,34 @@ void h_feed_new(struct ctx *x)
 	pending_submit_store(x, p, make_feed, result_feed);
 }
 
+/* The owner's feeds, a page at a time by id (paging.h). */
 void h_feeds(struct ctx *x)
 {
+	struct cn_err err = {0};
 	struct cn_reader_feed *v;
-	json_t *arr;
+	int64_t limit, after;
+	json_t *arr, *page = NULL;
 	size_t n;
 
-	if (own_feeds(x, &v, &n))
+	if (page_by_id_args(x, &limit, &after) ||
+	    own_feeds(x, after, limit + 1, &v, &n))
 		return;
 	arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack(
-			"{s:I, s:s?, s:s}", "id", (json_int_t)v[i].id, "label",
-			v[i].label[0] ? v[i].label : NULL, "created",
-			v[i].created));
+	for (size_t i = 0; arr && i < n; i++)
+		if (json_array_append_new(arr, json_pack(
+			    "{s:I, s:s?, s:s}", "id", (json_int_t)v[i].id,
+			    "label", v[i].label[0] ? v[i].label : NULL,
+			    "created", v[i].created))) {
+			json_decref(arr);
+			arr = NULL;
+		}
 	free(v);
-	reply_json(x, 200, json_pack("{s:I, s:o}", "count",
-				     (json_int_t)json_array_size(arr), "feeds",
-				     arr));
+	if (!arr || !(page = page_by_id(x, arr, limit, "feeds"))) {
+		cn_err_set(&err, CN_ENOMEM, "out of memory");
+		reply_err(x, &err);
+		return;
+	}
+	reply_json(x, 200, page);
 }
 
 void h_feed_revoke(struct ctx *x)
@@ -165,12 +177,13 @@ void h_feed_revoke(struct ctx *x)
 	struct cn_reader_feed *v;
 	struct pending *p;
 	size_t n;
-	int mine = 0;
+	int mine;
 
-	if (own_feeds(x, &v, &n))
+	/* Its own: the first of its valid feeds from this id on is this
+	 * one (one row through the index, whatever the owner holds). */
+	if (own_feeds(x, x->id - 1, 1, &v, &n))
 		return;
-	for (size_t i = 0; i < n; i++)
-		mine |= v[i].id == x->id;
+	mine = n == 1 && v[0].id == x->id;
 	free(v);
 	/* Another token's feed is, to this one, a feed that does not exist. */
 	if (!mine) {

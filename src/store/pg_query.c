@@ -74,7 +74,10 @@ static const char query_schema[] =
 	"  REFERENCES tokens(id);"
 	/* A person's holder (cn_store_person_holder), in a store made before
 	 * them: every row there names no person. */
-	"ALTER TABLE tokens ADD COLUMN IF NOT EXISTS person bigint;";
+	"ALTER TABLE tokens ADD COLUMN IF NOT EXISTS person bigint;"
+	/* A token's calendar feeds (cn_store_feed_list), in id order. */
+	"CREATE INDEX IF NOT EXISTS tokens_feeds ON tokens(feed_of, id)"
+	"  WHERE feed_of IS NOT NULL;";
 
 /* The public record index (pagesql.h): made and filled from the log
  * once, under the script's lock (a second opener waiting on it then finds
@@ -142,7 +145,8 @@ int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err)
 			    " information_schema.columns WHERE table_schema ="
 			    " current_schema() AND table_name = 'tokens' AND"
 			    " column_name IN ('feed_of', 'person')) = 2 AND"
-			    " to_regclass('public_record') IS NOT NULL)"
+			    " to_regclass('public_record') IS NOT NULL AND"
+			    " to_regclass('tokens_feeds') IS NOT NULL)"
 			    "::int::bigint", NULL,
 			    cn_pg_get_int64,
 			    &have, "reading the schema", "no schema", err)))

@@ -178,8 +178,9 @@ static int add_token(void *ctx, const struct cn_pg_row *r, struct cn_err *err)
 	return 0;
 }
 
-int cn_pg_token_list(struct cn_store_backend *b, int64_t after, int64_t limit,
-		     struct cn_token_info **out, size_t *n, struct cn_err *err)
+int cn_pg_token_list(struct cn_store_backend *b, int64_t feeds_of,
+		     int64_t after, int64_t limit, struct cn_token_info **out,
+		     size_t *n, struct cn_err *err)
 {
 	struct token_vec tv = {NULL, 0};
 	struct cn_pg_params p = {0};
@@ -187,7 +188,11 @@ int cn_pg_token_list(struct cn_store_backend *b, int64_t after, int64_t limit,
 
 	cn_pg_int(&p, after);
 	cn_pg_int(&p, limit);
-	rc = cn_pg_each(b, TOKEN_COLS " WHERE id > $1 ORDER BY id LIMIT $2", &p,
+	if (feeds_of)
+		cn_pg_int(&p, feeds_of);
+	rc = cn_pg_each(b, feeds_of ? TOKEN_COLS " WHERE feed_of = $3 AND"
+			" revoked IS NULL AND id > $1 ORDER BY id LIMIT $2"
+			: TOKEN_COLS " WHERE id > $1 ORDER BY id LIMIT $2", &p,
 			add_token, &tv, "reading tokens", err);
 	if (rc) {
 		free(tv.v);

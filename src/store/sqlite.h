@@ -194,8 +194,8 @@ int cn_sq_holder_add(struct cn_store_backend *b,
 int cn_sq_feed_find(struct cn_store_backend *b,
 		    const uint8_t hash[CN_HASH_LEN], struct cn_token_info *info,
 		    struct cn_err *err);
-int cn_sq_token_list(struct cn_store_backend *b, int64_t after, int64_t limit,
-		     struct cn_token_info **out,
+int cn_sq_token_list(struct cn_store_backend *b, int64_t feeds_of,
+		     int64_t after, int64_t limit, struct cn_token_info **out,
 		     size_t *n, struct cn_err *err);
 int cn_sq_token_revoke(struct cn_store_backend *b, int64_t id,
 		       const char *revoked, struct cn_err *err);

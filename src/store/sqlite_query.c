@@ -50,6 +50,9 @@ static const char query_schema[] =
 	 * (cn_store_deadline_page). */
 	"CREATE INDEX IF NOT EXISTS proposals_deadline"
 	"  ON proposals(status, deadline);"
+	/* A token's calendar feeds (cn_store_feed_list), in id order. */
+	"CREATE INDEX IF NOT EXISTS tokens_feeds ON tokens(feed_of, id)"
+	"  WHERE feed_of IS NOT NULL;"
 	/* An older store's search, without the sight words: replaced. */
 	"DROP TRIGGER IF EXISTS proposal_search_insert;"
 	"DROP TRIGGER IF EXISTS proposal_search_update;"

@@ -221,19 +221,26 @@ static int add_token(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	return token_row(s, &tv->v[tv->n++], err);
 }
 
-int cn_sq_token_list(struct cn_store_backend *b, int64_t after, int64_t limit,
-		     struct cn_token_info **out, size_t *n, struct cn_err *err)
+int cn_sq_token_list(struct cn_store_backend *b, int64_t feeds_of,
+		     int64_t after, int64_t limit, struct cn_token_info **out,
+		     size_t *n, struct cn_err *err)
 {
 	struct token_vec tv = {NULL, 0};
-	sqlite3_stmt *s = cn_sq_fresh(b, "SELECT id, role, principal, label,"
-				      " created, revoked, feed_of FROM tokens"
-				      " WHERE id > ? ORDER BY id LIMIT ?",
-				      err);
+	/* Two statements, not one with "?3 = 0 OR": SQLite plans before
+	 * it binds, and would not walk the feeds' index for the second. */
+	sqlite3_stmt *s = cn_sq_fresh(b, feeds_of ?
+		"SELECT id, role, principal, label, created, revoked, feed_of"
+		" FROM tokens WHERE feed_of = ?3 AND revoked IS NULL AND id > ?1"
+		" ORDER BY id LIMIT ?2" :
+		"SELECT id, role, principal, label, created, revoked, feed_of"
+		" FROM tokens WHERE id > ?1 ORDER BY id LIMIT ?2", err);
 	int rc;
 
 	if (s) {
 		sqlite3_bind_int64(s, 1, after);
 		sqlite3_bind_int64(s, 2, limit);
+		if (feeds_of)
+			sqlite3_bind_int64(s, 3, feeds_of);
 	}
 	rc = s ? cn_sq_each(b, s, add_token, &tv, "reading tokens", err) : CN_EIO;
 	if (rc) {

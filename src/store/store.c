@@ -383,7 +383,15 @@ int cn_store_token_list(struct cn_store *st, int64_t after, int64_t limit,
 			struct cn_err *err)
 {
 	assert(after >= 0 && limit >= 1);
-	return st->ops->token_list(st->b, after, limit, out, n, err);
+	return st->ops->token_list(st->b, 0, after, limit, out, n, err);
+}
+
+int cn_store_feed_list(struct cn_store *st, int64_t owner, int64_t after,
+		       int64_t limit, struct cn_token_info **out, size_t *n,
+		       struct cn_err *err)
+{
+	assert(owner > 0 && after >= 0 && limit >= 1);
+	return st->ops->token_list(st->b, owner, after, limit, out, n, err);
 }
 
 int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,

@@ -497,6 +497,12 @@ int cn_store_person_holder(struct cn_store *st, int64_t person, int create,
 int cn_store_token_list(struct cn_store *st, int64_t after, int64_t limit,
 			struct cn_token_info **out, size_t *n,
 			struct cn_err *err) CN_NODISCARD;
+/* The valid (not revoked) calendar feed keys of token `owner`, by id, as
+ * cn_store_token_list pages them; through an index on the owner, so a
+ * page costs its feeds, not the tokens table. */
+int cn_store_feed_list(struct cn_store *st, int64_t owner, int64_t after,
+		       int64_t limit, struct cn_token_info **out, size_t *n,
+		       struct cn_err *err) CN_NODISCARD;
 /* CN_ENOTFOUND when there is no valid token with that id. */
 int cn_store_token_revoke(struct cn_store *st, int64_t id, int64_t now,
 			  struct cn_err *err) CN_NODISCARD;
@@ -930,8 +936,10 @@ struct cn_store_ops {
 	int (*feed_find)(struct cn_store_backend *b,
 			 const uint8_t hash[CN_HASH_LEN],
 			 struct cn_token_info *info, struct cn_err *err);
-	int (*token_list)(struct cn_store_backend *b, int64_t after,
-			  int64_t limit, struct cn_token_info **out, size_t *n,
+	/* every token (feeds_of 0), or token feeds_of's valid feeds */
+	int (*token_list)(struct cn_store_backend *b, int64_t feeds_of,
+			  int64_t after, int64_t limit,
+			  struct cn_token_info **out, size_t *n,
 			  struct cn_err *err);
 	int (*token_revoke)(struct cn_store_backend *b, int64_t id,
 			    const char *revoked, struct cn_err *err);

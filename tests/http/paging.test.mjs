@@ -293,10 +293,12 @@ test('registry lists page by key; an unknown key and a bad switch are 400', asyn
   assert.deepEqual([end.status, end.body.members, end.body.next], [200, [], null]);
 });
 
-// What is kept by id (people, a token's webhooks): pages of 2 walk the
-// whole list once, in id order, with the same `next` as the last item's
-// id; only the caller's own webhooks; bad arguments 400 naming them.
-test('people and webhooks page by id; a token pages only its own webhooks', async () => {
+// What is kept by id (people, a token's webhooks and calendar feeds):
+// pages of 2 walk the whole list once, in id order, with the same `next`
+// as the last item's id; only the caller's own webhooks and feeds, and
+// another's feed is, to revoke, one that does not exist; bad arguments
+// 400 naming them.
+test('people, webhooks and feeds page by id; a token pages only its own', async () => {
   const S = store.tokens.secretariat;
   const post = async (who, path, body) => {
     const r = await api(srv.base, store.tokens[who], 'POST', path, body);
@@ -306,8 +308,19 @@ test('people and webhooks page by id; a token pages only its own webhooks', asyn
   for (const name of ['pager.a', 'pager.b', 'pager.c'])
     await post('secretariat', '/api/v1/people', { name, delegation: 'FR', password: 'a long password' });
   const hooks = { FR: [], US: [] };
-  for (const [who, n] of [['FR', 3], ['US', 1]])
+  const feeds = { FR: [], US: [] };
+  for (const [who, n] of [['FR', 3], ['US', 1]]) {
     for (let i = 0; i < n; i++) hooks[who].push(await post(who, '/api/v1/webhooks', { url: `https://example.org/${who}/${i}` }));
+    for (let i = 0; i < n + 1; i++) feeds[who].push(await post(who, '/api/v1/calendar/feeds', { label: `${who} ${i}` }));
+  }
+  // One of France's revoked: not listed; the United States' revoking
+  // France's answers as for a feed that never was.
+  const us = (m, p) => api(srv.base, store.tokens.US, m, p);
+  assert.equal((await us('POST', `/api/v1/calendar/feeds/${feeds.FR[1]}/revoke`)).status, 404);
+  assert.equal((await us('POST', `/api/v1/calendar/feeds/${feeds.US[0] + 1000}/revoke`)).status, 404);
+  assert.equal((await api(srv.base, store.tokens.FR, 'POST', `/api/v1/calendar/feeds/${feeds.FR[1]}/revoke`)).status, 200);
+  assert.equal((await api(srv.base, store.tokens.FR, 'POST', `/api/v1/calendar/feeds/${feeds.FR[1]}/revoke`)).status, 404);
+  feeds.FR.splice(1, 1);
   const everyone = (await as('secretariat', '/api/v1/people?limit=1000')).body.people.map((p) => p.id);
   assert.ok(everyone.length >= 3 && everyone.every((id, i) => !i || id > everyone[i - 1]), everyone.join());
   for (const [who, path, list, want] of [
@@ -315,6 +328,9 @@ test('people and webhooks page by id; a token pages only its own webhooks', asyn
     ['FR', '/api/v1/webhooks?limit=2', 'webhooks', hooks.FR],
     ['US', '/api/v1/webhooks?limit=2', 'webhooks', hooks.US],
     ['HU', '/api/v1/webhooks?limit=2', 'webhooks', []],
+    ['FR', '/api/v1/calendar/feeds?limit=2', 'feeds', feeds.FR],
+    ['US', '/api/v1/calendar/feeds?limit=2', 'feeds', feeds.US],
+    ['HU', '/api/v1/calendar/feeds?limit=2', 'feeds', []],
   ]) {
     const pages = await walk(who, path);
     assert.deepEqual(pages.flatMap((p) => p[list].map((x) => x.id)), want, `${who} ${path}`);
@@ -324,7 +340,8 @@ test('people and webhooks page by id; a token pages only its own webhooks', asyn
   }
   const past = await as('FR', `/api/v1/webhooks?after=${hooks.FR.at(-1)}`);
   assert.deepEqual([past.status, past.body.count, past.body.next], [200, 0, null]);
-  for (const q of ['people?limit=0', 'people?after=x', 'webhooks?limit=1001', 'webhooks?after=-1']) {
+  for (const q of ['people?limit=0', 'people?after=x', 'webhooks?limit=1001', 'webhooks?after=-1',
+    'calendar/feeds?limit=0', 'calendar/feeds?after=1.5']) {
     const r = await api(srv.base, q.startsWith('people') ? S : store.tokens.FR, 'GET', `/api/v1/${q}`);
     assert.equal(r.status, 400, q);
     assert.match(r.body.error.message, new RegExp(`'${q.split('?')[1].split('=')[0]}'`), q);

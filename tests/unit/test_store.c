@@ -2409,12 +2409,32 @@ static void test_calendar_feed_keys(void **state)
 	assert_int_equal(cn_store_feed_add(st, other, 9999, NULL,
 					   T("2023-07-07T10:03:00Z"), &x, &err),
 			 CN_ENOTFOUND);
+	/* The owner's feeds a page at a time: the first, the one above it;
+	 * none of a token that has none. */
+	assert_int_equal(cn_store_feed_list(st, oid, 0, 1, &all, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(all[0].id, fid);
+	assert_string_equal(all[0].label, "phone");
+	free(all);
+	assert_int_equal(cn_store_feed_list(st, oid, fid, 5, &all, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(all[0].id, fid2);
+	assert_int_equal(all[0].feed_of, oid);
+	free(all);
+	assert_int_equal(cn_store_feed_list(st, fid, 0, 5, &all, &n, &err), 0);
+	assert_int_equal(n, 0);
+	free(all);
 	/* Revoked alone: the other feed and the owner live on. */
 	assert_int_equal(cn_store_token_revoke(st, fid, T("2023-07-07T11:00:00Z"),
 					       &err), 0);
 	assert_int_equal(cn_store_feed_find(st, feed, &info, &err), CN_ENOTFOUND);
 	assert_int_equal(cn_store_feed_find(st, feed2, &info, &err), 0);
 	assert_int_equal(cn_store_token_find(st, owner, &info, &err), 0);
+	/* A revoked feed is not listed. */
+	assert_int_equal(cn_store_feed_list(st, oid, 0, 5, &all, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(all[0].id, fid2);
+	free(all);
 	/* The owner revoked: its feeds die with it. */
 	assert_int_equal(cn_store_token_revoke(st, oid, T("2023-07-07T12:00:00Z"),
 					       &err), 0);
