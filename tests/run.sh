@@ -46,6 +46,16 @@ bounded() {
 # Each runner below is given its arguments and, last, a file for the raw
 # log; it prints the lines to show, then "COUNT passed failed skipped".
 
+# tail_of RC LOG: a failed file's last lines; 40 when the guard cut it off
+# (what it finished before it hung), else 5.
+tail_of() {
+	if [ "$1" = 124 ]; then
+		tail -40 "$2" | sed 's/^/    /'
+	elif [ "$1" != 0 ]; then
+		tail -5 "$2" | sed 's/^/    /'
+	fi
+}
+
 # skip_names N LOG PATTERN: " (names)" of the N skipped cases, or nothing.
 skip_names() {
 	[ "$1" = 0 ] && return
@@ -75,7 +85,10 @@ run_unit() { # cmocka binary
 	# crashed, or a sanitizer fired outside a test case
 	[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1
 	echo "$(basename "$t"): $p passed, $f failed$(skip_names "$k" "$log" '^\[  SKIPPED \] test_')"
-	[ "$f" != 0 ] && grep -E 'FAILED|ERROR|error|Sanitizer|runtime error' "$log" | head -30 | sed 's/^/    /'
+	if [ "$f" != 0 ]; then
+		grep -E 'FAILED|ERROR|error|Sanitizer|runtime error' "$log" | head -30 | sed 's/^/    /'
+		[ "$rc" = 124 ] && tail_of "$rc" "$log"
+	fi
 	echo "COUNT $p $f $k"
 }
 
@@ -89,7 +102,7 @@ run_cli() { # tests/cli/test_*.sh against the real binary
 	echo "$(basename "$s"): $p passed, $f failed"
 	if [ "$f" != 0 ]; then
 		grep -A6 '^FAIL - ' "$log" | head -60 | sed 's/^/    /'
-		[ "$rc" != 0 ] && tail -5 "$log" | sed 's/^/    /'
+		tail_of "$rc" "$log"
 	fi
 	echo "COUNT $p $f 0"
 }
@@ -111,12 +124,7 @@ run_node() { # one node:test file, each case counted, named LABEL
 		grep -B2 -A25 '^not ok' "$log" | head -80 | sed 's/^/    /'
 		# a case that hung, as the watchdog (tests/http/lib.mjs) saw it
 		grep -A100 '^# HUNG: ' "$log" | grep '^#' | head -100 | sed 's/^/    /'
-		# cut off: what the file printed last (the cases it finished)
-		if [ "$rc" = 124 ]; then
-			tail -40 "$log" | sed 's/^/    /'
-		elif [ "$rc" != 0 ]; then
-			tail -5 "$log" | sed 's/^/    /'
-		fi
+		tail_of "$rc" "$log"
 	fi
 	echo "COUNT $p $f $k"
 }
