@@ -5,13 +5,14 @@
 // French with the 2 h reminder only, sees it listed, and the server holds
 // it as the person's (France's token does not list it); a calendar feed's
 // URL is shown once and answers; revoking through the page removes the
-// subscription on the server.  The view in French says so in French.
+// subscription on the server.  The view in French says so in French.  A
+// list longer than the API's page shows the rest on "Show more".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeStore, api, WEB_DIST, launchBrowser, networkQuiet } from './lib.mjs';
+import { makeStore, api, WEB_DIST, launchBrowser, networkQuiet, signIn as signInWeb } from './lib.mjs';
 import { startServer, addPerson, signIn as signInApi, asPerson } from '../http/lib.mjs';
 import { startSink, stopSink } from '../http/maillib.mjs';
 
@@ -84,4 +85,34 @@ test('signed in as a person, subscribe by e-mail through the page and see it lis
   await networkQuiet(page);
   await page.close();
   assert.deepEqual(browser.errors, []);
+});
+
+// More than a page (the API gives 100 at a time, `next` after): the first
+// page and a button for the rest, which appends the next page in order and
+// puts the focus on the first feed it brought; then no button.
+test('a token with more calendar feeds than a page: the rest on "Show more"', async () => {
+  const made = [];
+  for (let i = 0; i < 102; i++) {
+    const r = await api(srv.base, store.tokens.US, 'POST', '/api/v1/calendar/feeds', { label: `feed ${i}` });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    made.push(r.body.id);
+  }
+  // A browser of its own: the test before left its context signed in as
+  // a person, and in French.
+  const other = await launchBrowser();
+  const page = await other.newPage('us');
+  await signInWeb(page, srv.base, store.tokens.US);
+  await page.goto(`${srv.base}/#/subscriptions`);
+  await page.locator('#feeds li').first().waitFor();
+  const shown = () => page.locator('#feeds li').evaluateAll((els) => els.map((e) => Number(e.dataset.feed)));
+  assert.deepEqual(await shown(), made.slice(0, 100));
+  assert.equal(await page.locator('#subs-more').count(), 0, 'no second page of subscriptions');
+  await page.getByRole('button', { name: 'Show more calendar feeds' }).click();
+  await page.locator(`#feeds li[data-feed="${made[101]}"]`).waitFor();
+  assert.deepEqual(await shown(), made);
+  assert.equal(await page.locator('#feeds-more').count(), 0, 'the last page: no button');
+  assert.equal(await page.evaluate(() => document.activeElement?.closest('li')?.dataset.feed), String(made[100]));
+  await networkQuiet(page);
+  await other.close();
+  assert.deepEqual(other.errors, []);
 });

@@ -265,9 +265,9 @@ export const secretariat = (id, action, body = {}) =>
 
 // A principal's own subscriptions (views/subscriptions.js): a person's
 // with its session, a token's with the token.
-export const webhooks = () => request(url.webhooks());
+export const webhooks = (after) => request(url.webhooks(after));
 export const subscribe = (body) => request(url.webhooks(), { method: 'POST', body });
 export const revokeWebhook = (id) => request(url.webhookRevoke(id), { method: 'POST' });
-export const calendarFeeds = () => request(url.calendarFeeds());
+export const calendarFeeds = (after) => request(url.calendarFeeds(after));
 export const makeCalendarFeed = (body) => request(url.calendarFeeds(), { method: 'POST', body });
 export const revokeCalendarFeed = (id) => request(url.calendarFeedRevoke(id), { method: 'POST' });

@@ -32,9 +32,10 @@ export const url = {
   proposalAnalysis: (id) => `${V1}/proposals/${id}/analysis`,
   stream: () => `${V1}/events/stream`,
   session: () => `${V1}/session`,
-  webhooks: () => `${V1}/webhooks`,
+  // (after: the last id of the page before, a page's `next`)
+  webhooks: (after) => `${V1}/webhooks${query({ after })}`,
   webhookRevoke: (id) => `${V1}/webhooks/${id}/revoke`,
-  calendarFeeds: () => `${V1}/calendar/feeds`,
+  calendarFeeds: (after) => `${V1}/calendar/feeds${query({ after })}`,
   calendarFeedRevoke: (id) => `${V1}/calendar/feeds/${id}/revoke`,
   passkeySignInOptions: () => `${V1}/session/passkey/options`,
   passkeySignIn: () => `${V1}/session/passkey`,

@@ -31,6 +31,10 @@ test('url: one address per resource, as in docs/api.yaml', () => {
   assert.equal(url.history(7), '/api/v1/proposals/7/events', 'one proposal with its history');
   assert.equal(url.positions(7), '/api/v1/proposals/7/positions');
   assert.equal(url.action(7, 'extend'), '/api/v1/proposals/7/extend');
+  assert.equal(url.webhooks(), '/api/v1/webhooks');
+  assert.equal(url.webhooks(12), '/api/v1/webhooks?after=12', 'the page after webhook 12');
+  assert.equal(url.calendarFeeds(), '/api/v1/calendar/feeds');
+  assert.equal(url.calendarFeeds(40), '/api/v1/calendar/feeds?after=40');
   assert.equal(url.bodyAnalysis('NAC', { at: '1999-03-12', rule: '', with: 'PL', without: '' }),
     '/api/v1/bodies/NAC/analysis?at=1999-03-12&with=PL');
   assert.equal(url.bodyAnalysis('COUNCIL', { with: 'UA=8.5' }), '/api/v1/bodies/COUNCIL/analysis?with=UA%3D8.5');

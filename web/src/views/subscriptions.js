@@ -28,16 +28,23 @@ export async function subscriptionsView(ctx) {
   }
   const list = h('div', { id: 'subs-list', 'aria-live': 'polite' }, loading());
   const feeds = h('div', { id: 'feeds-list', 'aria-live': 'polite' }, loading());
+  let hooks = null;
+  let cals = null;
   const refresh = async () => {
     try {
-      const [w, f] = await Promise.all([api.webhooks(), api.calendarFeeds()]);
-      if (!ctx.alive()) return;
-      replace(list, hookList(w.webhooks, refresh));
-      replace(feeds, feedList(f.feeds, refresh));
+      await Promise.all([hooks.first(), cals.first()]);
     } catch (e) {
       if (ctx.alive()) replace(list, alertBox(errorText(e)));
     }
   };
+  hooks = pagedList(ctx, list, 'subs-more', t('web.subs.more_subs'), async (after) => {
+    const p = await api.webhooks(after);
+    return { items: p.webhooks, next: p.next };
+  }, (items) => hookList(items, refresh));
+  cals = pagedList(ctx, feeds, 'feeds-more', t('web.subs.more_feeds'), async (after) => {
+    const p = await api.calendarFeeds(after);
+    return { items: p.feeds, next: p.next };
+  }, (items) => feedList(items, refresh));
   replace(ctx.el, head,
     mailForm(refresh),
     h('section', { class: 'card', 'aria-labelledby': 'subs-list-h' },
@@ -48,6 +55,38 @@ export async function subscriptionsView(ctx) {
       h('p', { class: 'sub' }, t('web.subs.feed_lead')),
       feedMaker(refresh), feeds));
   await refresh();
+}
+
+// A list the API gives a page at a time (its `next`): the first page on
+// each first(), the ones after it appended when "Show more" is pressed,
+// focus then on the first item that page brought.
+function pagedList(ctx, el, moreId, moreLabel, read, draw) {
+  let items = [];
+  let next = null;
+  const render = () => replace(el, draw(items), next == null ? null : h('p', { class: 'more' },
+    h('button', { type: 'button', class: 'btn', id: moreId, onclick: async (ev) => {
+      ev.currentTarget.setAttribute('aria-busy', 'true');
+      try {
+        const page = await read(next);
+        if (!ctx.alive()) return;
+        const first = page.items[0]?.id;
+        items = [...items, ...page.items];
+        next = page.next;
+        render();
+        el.querySelector(`[data-id="${first}"] button`)?.focus();
+      } catch (e) {
+        toast(errorText(e), 'warn');
+      }
+    } }, moreLabel)));
+  return {
+    async first() {
+      const page = await read();
+      if (!ctx.alive()) return;
+      items = page.items;
+      next = page.next;
+      render();
+    },
+  };
 }
 
 // The e-mail form: an address, its language, the reminders.
@@ -112,7 +151,7 @@ function revokeButton(label, go, refresh) {
 
 function hookList(hooks, refresh) {
   if (!hooks.length) return empty(t('web.subs.none'));
-  return h('ul', { class: 'subs', id: 'subs' }, hooks.map((w) => h('li', { 'data-sub': w.id },
+  return h('ul', { class: 'subs', id: 'subs' }, hooks.map((w) => h('li', { 'data-sub': w.id, 'data-id': w.id },
     h('span', { class: 'sub-what' }, hookWhat(w)), ' ',
     h('span', { class: 'sub' }, w.remind.length ? t('web.subs.reminded', { offsets: w.remind.join(', ') })
       : t('web.subs.no_reminder'), ' · ', timeEl(w.created)), ' ',
@@ -138,7 +177,7 @@ function feedMaker(refresh) {
 
 function feedList(feeds, refresh) {
   if (!feeds.length) return empty(t('web.subs.no_feed'));
-  return h('ul', { class: 'subs', id: 'feeds' }, feeds.map((f) => h('li', { 'data-feed': f.id },
+  return h('ul', { class: 'subs', id: 'feeds' }, feeds.map((f) => h('li', { 'data-feed': f.id, 'data-id': f.id },
     h('span', { class: 'sub-what' }, f.label || t('web.subs.feed_unnamed')), ' ',
     h('span', { class: 'sub' }, timeEl(f.created)), ' ',
     revokeButton(t('web.subs.revoke_feed', { what: f.label || String(f.id) }),
