@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeStore, startServer, council, isoIn } from './lib.mjs';
+import { makeStore, startServer, council, isoIn, recordAnswer } from './lib.mjs';
 import { exchange, parseResponse, strictJson, call, errorShapeProblem } from './hostile.mjs';
 
 let store, srv;
@@ -39,6 +39,9 @@ async function rawCall(lines, body = '') {
   const r = parseResponse(buf);
   let json;
   try { json = strictJson(r.body); } catch { /* checked by the caller */ }
+  // against docs/api.yaml when it is a route's (lib.mjs checks at exit)
+  const [method, path] = lines[0].split(' ');
+  if (path?.startsWith('/')) recordAnswer(method, path, r.status, json);
   return { ...r, json };
 }
 
