@@ -189,6 +189,17 @@ json_t *cn_view_offices(const struct cn_world *w, int64_t at, int all,
 	return o ? o : oom(err, NULL);
 }
 
+json_t *cn_view_cut_by_id(json_t *items, int64_t limit)
+{
+	assert(limit >= 1);
+	if (json_array_size(items) <= (size_t)limit)
+		return json_null();
+	while (json_array_size(items) > (size_t)limit)
+		json_array_remove(items, (size_t)limit);
+	return json_incref(json_object_get(
+		json_array_get(items, (size_t)limit - 1), "id"));
+}
+
 int cn_view_page(json_t *view, const char *list, const char *key,
 		 const char *after, int64_t limit, const char **next,
 		 struct cn_err *err)

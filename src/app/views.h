@@ -57,4 +57,11 @@ int cn_view_page(json_t *view, const char *list, const char *key,
 		 const char *after, int64_t limit, const char **next,
 		 struct cn_err *err);
 
+/* A page of a list kept by id (people, webhooks, calendar feeds), for the
+ * API and the CLI alike, read as limit + 1 items (each an object with an
+ * integer "id"): the extra one dropped.  Returns the page's `next`, the
+ * id of its last item when the extra was there, else JSON null (a new
+ * reference either way). */
+json_t *cn_view_cut_by_id(json_t *items, int64_t limit);
+
 #endif

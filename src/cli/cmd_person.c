@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../app/people.h"
+#include "../app/views.h"
 #include "cli.h"
 #include "util.h"
 
@@ -143,7 +144,7 @@ int cmd_person_list(struct cli *c, const struct cli_args *a, struct cn_app *app)
 		json_decref(arr);
 		return cli_fail(c, &err);
 	}
-	next = cli_page_cut(arr, limit);
+	next = cn_view_cut_by_id(arr, limit);
 	if (c->json) {
 		cli_page_end(c, arr, "people", next);
 		return 0;

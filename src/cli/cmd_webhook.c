@@ -19,6 +19,7 @@
 #include "../core/timeutil.h"
 #include "../server/hooks.h"
 #include "../server/mail.h"
+#include "../app/views.h"
 #include "cli.h"
 #include "util.h"
 
@@ -231,7 +232,7 @@ int cmd_webhook_list(struct cli *c, const struct cli_args *a, struct cn_app *app
 		json_decref(arr);
 		return cli_fail(c, &err);
 	}
-	next = cli_page_cut(arr, limit);
+	next = cn_view_cut_by_id(arr, limit);
 	if (c->json) {
 		cli_page_end(c, arr, "webhooks", next);
 		return 0;

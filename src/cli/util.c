@@ -127,17 +127,6 @@ void cli_say_more(const char *option, const char *cursor)
 	printf("\n");
 }
 
-json_t *cli_page_cut(json_t *items, int64_t limit)
-{
-	assert(limit >= 1);
-	if (json_array_size(items) <= (size_t)limit)
-		return json_null();
-	while (json_array_size(items) > (size_t)limit)
-		json_array_remove(items, (size_t)limit);
-	return json_incref(json_object_get(
-		json_array_get(items, (size_t)limit - 1), "id"));
-}
-
 void cli_page_end(const struct cli *c, json_t *items, const char *list,
 		  json_t *next)
 {

@@ -99,12 +99,8 @@ void cli_say_more(const char *option, const char *cursor);
  * its default and largest size, as the API's. */
 #define CLI_PAGE_DEFAULT 100
 #define CLI_PAGE_MAX 1000
-/* A page by id (people, webhooks) read as limit + 1 items, each an
- * object with an integer "id": the extra one dropped.  Returns the page's
- * `next`, the id of its last item when the extra was there, else JSON
- * null (a new reference either way). */
-json_t *cli_page_cut(json_t *items, int64_t limit);
-/* The page's end: with --json, {count, LIST: items, next} printed
+/* A page kept by id (people, webhooks), cut by cn_view_cut_by_id
+ * (app/views.h), at its end: with --json, {count, LIST: items, next} printed
  * (taking both references); else "more: --after ID" when next is an id
  * (and both released). */
 void cli_page_end(const struct cli *c, json_t *items, const char *list,

@@ -145,10 +145,9 @@ void h_feed_new(struct ctx *x)
 /* The owner's feeds, a page at a time by id (paging.h). */
 void h_feeds(struct ctx *x)
 {
-	struct cn_err err = {0};
 	struct cn_reader_feed *v;
 	int64_t limit, after;
-	json_t *arr, *page = NULL;
+	json_t *arr;
 	size_t n;
 
 	if (page_by_id_args(x, &limit, &after) ||
@@ -164,12 +163,7 @@ void h_feeds(struct ctx *x)
 			arr = NULL;
 		}
 	free(v);
-	if (!arr || !(page = page_by_id(x, arr, limit, "feeds"))) {
-		cn_err_set(&err, CN_ENOMEM, "out of memory");
-		reply_err(x, &err);
-		return;
-	}
-	reply_json(x, 200, page);
+	reply_page_by_id(x, arr, limit, "feeds");
 }
 
 void h_feed_revoke(struct ctx *x)

@@ -42,25 +42,18 @@ void h_people(struct ctx *x)
 {
 	struct cn_err err = {0};
 	int64_t limit, after;
-	json_t *arr, *page;
+	json_t *arr;
 
 	if (may_write(x, CN_ROLE_SECRETARIAT, 0, NEEDS, ONLY) ||
 	    page_by_id_args(x, &limit, &after))
 		return;
-	if (!(arr = json_array()) ||
+	if ((arr = json_array()) &&
 	    cn_reader_people(x->rd, after, limit + 1, add_person, arr, &err)) {
 		json_decref(arr);
-		if (!err.code)
-			cn_err_set(&err, CN_ENOMEM, "out of memory");
 		reply_err(x, &err);
 		return;
 	}
-	if (!(page = page_by_id(x, arr, limit, "people"))) {
-		cn_err_set(&err, CN_ENOMEM, "out of memory");
-		reply_err(x, &err);
-		return;
-	}
-	reply_json(x, 200, page);
+	reply_page_by_id(x, arr, limit, "people");
 }
 
 static int make_person(struct cn_store *st, int64_t now, void *args,

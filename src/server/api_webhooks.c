@@ -341,25 +341,21 @@ void h_webhooks(struct ctx *x)
 	struct cn_err err = {0};
 	struct cn_store *st = NULL;
 	int64_t owner = 0, limit, after;
-	json_t *arr, *page = NULL;
+	json_t *arr;
 	int rc;
 
 	if ((rc = hook_owner(x, &st, &owner)) < 0 ||
 	    page_by_id_args(x, &limit, &after))
 		return;
-	if (!(arr = json_array()))
-		cn_err_set(&err, CN_ENOMEM, "out of memory");
 	/* A person who owns nothing yet has none (owner 0 would be all). */
-	else if (rc == 0 && cn_store_webhook_page(st, owner, after, limit + 1,
-						  list_hook, arr, &err))
+	if ((arr = json_array()) && rc == 0 &&
+	    cn_store_webhook_page(st, owner, after, limit + 1, list_hook, arr,
+				  &err)) {
 		json_decref(arr);
-	else if (!(page = page_by_id(x, arr, limit, "webhooks")))
-		cn_err_set(&err, CN_ENOMEM, "out of memory");
-	if (err.code) {
 		reply_err(x, &err);
 		return;
 	}
-	reply_json(x, 200, page);
+	reply_page_by_id(x, arr, limit, "webhooks");
 }
 
 void h_webhook(struct ctx *x)

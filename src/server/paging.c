@@ -1,7 +1,6 @@
 /* paging.c - the query arguments of lists that grow; see paging.h. */
 #include "paging.h"
 
-#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -128,33 +127,34 @@ int page_by_id_args(struct ctx *x, int64_t *limit, int64_t *after)
 	       arg_int(x, "after", 0, 0, INT64_MAX, after) ? -1 : 0;
 }
 
-json_t *page_by_id(struct ctx *x, json_t *items, int64_t limit,
-		   const char *list)
+void reply_page_by_id(struct ctx *x, json_t *items, int64_t limit,
+		      const char *list)
 {
 	static const char *const names[] = {"limit", "after", NULL};
-	size_t n = json_array_size(items);
-	json_t *next = json_null(), *href;
-	char cursor[32] = "";
+	struct cn_err err = {0};
+	json_t *next = items ? cn_view_cut_by_id(items, limit) : NULL;
+	json_t *href = NULL, *page = NULL;
+	char cursor[32];
 
-	assert(limit >= 1);
-	if (n > (size_t)limit) {
-		json_int_t last = json_integer_value(json_object_get(
-			json_array_get(items, (size_t)limit - 1), "id"));
-		while (json_array_size(items) > (size_t)limit)
-			json_array_remove(items, (size_t)limit);
-		snprintf(cursor, sizeof(cursor), "%lld", (long long)last);
-		next = json_integer(last);
+	if (json_is_integer(next))
+		snprintf(cursor, sizeof(cursor), "%lld",
+			 (long long)json_integer_value(next));
+	if (next)
+		href = next_href(x, names, "after",
+				 json_is_integer(next) ? cursor : NULL, NULL);
+	if (href)
+		page = json_pack("{s:I, s:O, s:O, s:O}", "count",
+				 (json_int_t)json_array_size(items), list,
+				 items, "next", next, "next_href", href);
+	json_decref(items);
+	json_decref(next);
+	json_decref(href);
+	if (!page) {
+		cn_err_set(&err, CN_ENOMEM, "out of memory");
+		reply_err(x, &err);
+		return;
 	}
-	href = next_href(x, names, "after", cursor[0] ? cursor : NULL, NULL);
-	if (!next || !href) {
-		json_decref(next);
-		json_decref(href);
-		json_decref(items);
-		return NULL;
-	}
-	return json_pack("{s:I, s:o, s:o, s:o}", "count",
-			 (json_int_t)json_array_size(items), list, items, "next",
-			 next, "next_href", href);
+	reply_json(x, 200, page);
 }
 
 json_t *page_registry(struct ctx *x, json_t *view, const char *list,

@@ -55,11 +55,12 @@ json_t *next_href(struct ctx *x, const char *const *names, const char *cursor,
  * after; one more than limit says that a page follows.  0, or -1 after
  * answering 400. */
 int page_by_id_args(struct ctx *x, int64_t *limit, int64_t *after);
-/* The answer: {count, LIST: items (each with an integer `id`), next,
- * next_href}, items cut to limit; takes the reference to items.  NULL
- * when out of memory (items released). */
-json_t *page_by_id(struct ctx *x, json_t *items, int64_t limit,
-		   const char *list);
+/* Answer 200 {count, LIST: items (each with an integer `id`), next,
+ * next_href}, items cut to limit by cn_view_cut_by_id (app/views.h);
+ * takes the reference to items.  items NULL (a failed json_array or
+ * append) answers out of memory instead. */
+void reply_page_by_id(struct ctx *x, json_t *items, int64_t limit,
+		      const char *list);
 json_t *page_registry(struct ctx *x, json_t *view, const char *list,
 		      const char *key, const char *const *names);
 
