@@ -498,9 +498,14 @@ static int deliver(struct hooks *h, struct cn_store *st, const char *channel,
 		sends_clear(&c);
 		return rc;
 	}
-	/* The webhooks as they are now: one revoked since it was queued
-	 * gets nothing more. */
-	if ((rc = cn_store_webhooks(st, 0, 0, add_hook, &hv, err)) == 0) {
+	/* The webhooks the claims are for, as they are now, each read by
+	 * its id: one revoked since it was queued gets nothing more.  (At
+	 * most HOOKS_PARALLEL reads, however many webhooks there are.) */
+	for (size_t i = 0; i < c.n && !rc; i++)
+		if (!find_hook(&hv, c.s[i].target))
+			rc = cn_store_webhooks(st, 0, c.s[i].target, add_hook,
+					       &hv, err);
+	if (!rc) {
 		now = wall_now();
 		for (size_t i = 0; i < c.n; i++) {
 			struct send *s = &c.s[i];
