@@ -89,7 +89,9 @@ test('signed in as a person, subscribe by e-mail through the page and see it lis
 
 // More than a page (the API gives 100 at a time, `next` after): the first
 // page and a button for the rest, which appends the next page in order and
-// puts the focus on the first feed it brought; then no button.
+// puts the focus on the first feed it brought; then no button.  A
+// revocation or a new feed does not send the reader back to the first
+// page, and the focus stays in the list.
 test('a token with more calendar feeds than a page: the rest on "Show more"', async () => {
   const made = [];
   for (let i = 0; i < 102; i++) {
@@ -111,7 +113,32 @@ test('a token with more calendar feeds than a page: the rest on "Show more"', as
   await page.locator(`#feeds li[data-feed="${made[101]}"]`).waitFor();
   assert.deepEqual(await shown(), made);
   assert.equal(await page.locator('#feeds-more').count(), 0, 'the last page: no button');
-  assert.equal(await page.evaluate(() => document.activeElement?.closest('li')?.dataset.feed), String(made[100]));
+  const focused = () => page.evaluate(() => document.activeElement?.closest('li')?.dataset.feed ?? null);
+  assert.equal(await focused(), String(made[100]));
+
+  // Revoking a feed of the second page keeps both pages shown, and puts
+  // the focus on the feed that followed it.
+  await page.getByRole('button', { name: 'Revoke the calendar feed feed 100' }).click();
+  await page.locator(`#feeds li[data-feed="${made[100]}"]`).waitFor({ state: 'detached' });
+  const kept = made.filter((id) => id !== made[100]);
+  assert.deepEqual(await shown(), kept);
+  assert.equal(await focused(), String(made[101]));
+  const held = await api(srv.base, store.tokens.US, 'GET', '/api/v1/calendar/feeds?limit=200');
+  assert.deepEqual(held.body.feeds.map((f) => f.id), kept, 'the server holds the same');
+
+  // Everything was shown, so a new feed is shown at the end.
+  await page.locator('#feed-make').click();
+  await page.locator('#feed-url').waitFor();
+  await page.locator('#feeds li').nth(kept.length).waitFor();
+  const withNew = await shown();
+  assert.deepEqual(withNew.slice(0, -1), kept);
+  assert.ok(withNew.at(-1) > made[101], 'the new feed last');
+
+  // Revoking the last feed puts the focus on the one before it.
+  await page.locator(`#feeds li[data-feed="${withNew.at(-1)}"] button`).click();
+  await page.locator(`#feeds li[data-feed="${withNew.at(-1)}"]`).waitFor({ state: 'detached' });
+  assert.deepEqual(await shown(), kept);
+  assert.equal(await focused(), String(made[101]));
   await networkQuiet(page);
   await other.close();
   assert.deepEqual(other.errors, []);

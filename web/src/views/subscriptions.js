@@ -32,7 +32,7 @@ export async function subscriptionsView(ctx) {
   let cals = null;
   const refresh = async () => {
     try {
-      await Promise.all([hooks.first(), cals.first()]);
+      await Promise.all([hooks.load(), cals.load()]);
     } catch (e) {
       if (ctx.alive()) replace(list, alertBox(errorText(e)));
     }
@@ -48,21 +48,25 @@ export async function subscriptionsView(ctx) {
   replace(ctx.el, head,
     mailForm(refresh),
     h('section', { class: 'card', 'aria-labelledby': 'subs-list-h' },
-      h('div', { class: 'section-head' }, h('h2', { id: 'subs-list-h' }, t('web.subs.list_heading'))),
+      h('div', { class: 'section-head' }, h('h2', { id: 'subs-list-h', tabindex: '-1' }, t('web.subs.list_heading'))),
       list),
     h('section', { class: 'card', 'aria-labelledby': 'feeds-h' },
-      h('div', { class: 'section-head' }, h('h2', { id: 'feeds-h' }, t('web.subs.feed_heading'))),
+      h('div', { class: 'section-head' }, h('h2', { id: 'feeds-h', tabindex: '-1' }, t('web.subs.feed_heading'))),
       h('p', { class: 'sub' }, t('web.subs.feed_lead')),
       feedMaker(refresh), feeds));
   await refresh();
 }
 
-// A list the API gives a page at a time (its `next`): the first page on
-// each first(), the ones after it appended when "Show more" is pressed,
-// focus then on the first item that page brought.
+// A list the API gives a page at a time (its `next`), in the order of
+// its ids: the first page on the first load(), the ones after it appended
+// when "Show more" is pressed, focus then on the first item that page
+// brought.  A later load() (after a revocation or a new subscription)
+// reads as many pages as reach the last item shown, or all of them if all
+// were shown, so that the reader is not sent back to the first page.
 function pagedList(ctx, el, moreId, moreLabel, read, draw) {
   let items = [];
   let next = null;
+  let loaded = false;
   const render = () => replace(el, draw(items), next == null ? null : h('p', { class: 'more' },
     h('button', { type: 'button', class: 'btn', id: moreId, onclick: async (ev) => {
       ev.currentTarget.setAttribute('aria-busy', 'true');
@@ -79,11 +83,18 @@ function pagedList(ctx, el, moreId, moreLabel, read, draw) {
       }
     } }, moreLabel)));
   return {
-    async first() {
-      const page = await read();
+    async load() {
+      const until = !loaded ? null : next == null ? Infinity : items.at(-1)?.id ?? null;
+      let page = await read();
+      let got = page.items;
+      while (page.next != null && until != null && got.length && got.at(-1).id < until) {
+        page = await read(page.next);
+        got = got.concat(page.items);
+      }
       if (!ctx.alive()) return;
-      items = page.items;
+      items = got;
       next = page.next;
+      loaded = true;
       render();
     },
   };
@@ -136,8 +147,14 @@ function mailForm(refresh) {
 const hookWhat = (w) => (w.email ? t('web.subs.by_email', { email: w.email, lang: w.lang })
   : t('web.subs.by_webhook', { url: w.url }));
 
+// Revoke one item of a list, then read the list again; the focus goes to
+// the item that followed it (or preceded it, if it was the last), or to
+// the list's heading when none is left, not to the page's top.
 function revokeButton(label, go, refresh) {
   return h('button', { type: 'button', class: 'btn small ghost', 'aria-label': label, onclick: async (ev) => {
+    const li = ev.currentTarget.closest('li');
+    const box = li.closest('[aria-live]');
+    const near = (li.nextElementSibling ?? li.previousElementSibling)?.dataset.id;
     ev.currentTarget.disabled = true;
     try {
       await go();
@@ -146,6 +163,9 @@ function revokeButton(label, go, refresh) {
       toast(errorText(e), 'warn');
     }
     await refresh();
+    const to = (near && box.querySelector(`[data-id="${near}"] button`))
+      ?? box.closest('section')?.querySelector('h2');
+    to?.focus();
   } }, t('web.subs.revoke'));
 }
 
