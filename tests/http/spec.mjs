@@ -5,8 +5,9 @@
 // real YAML parser, the OpenAPI 3.0 JSON Schema, every $ref resolved) and
 // each answer's body checked by Ajv 8 against the schema the spec gives
 // for its route, method and status (OpenAPI 3.0's `nullable` is Ajv's
-// too).  Formats (date-time, ...) are not checked here: the answers'
-// times are checked where they are made (tests/http/server.test.mjs).
+// too), with the two formats the spec uses, `date` and `date-time`, as
+// RFC 3339 defines them (isDate, isDateTime below): a day that is not in
+// the calendar, or a time with no offset, is unlike the spec.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,26 @@ const Ajv = require('ajv');
 let loaded = null;
 const loadSpec = () => (loaded ??= SwaggerParser.dereference(SPEC));
 
+// RFC 3339 section 5.6: full-date, and date-time with its offset (Z or
+// +hh:mm); the day in its month's days, hours 00-23, minutes and seconds
+// 00-59 (no leap second: the server writes none).  Upper-case T and Z
+// only, as the server writes them: RFC 3339 allows lower case, but a
+// client that reads ISO 8601 strictly may not.
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+export function isDate(s) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = m.slice(1).map(Number);
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= DAYS[mo - 1] + (mo === 2 && leap ? 1 : 0);
+}
+export function isDateTime(s) {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/.exec(s);
+  if (!m || !isDate(m[1])) return false;
+  const [h, mi, sec, oh = 0, om = 0] = m.slice(2).map((x) => (x === undefined ? undefined : Number(x)));
+  return h <= 23 && mi <= 59 && sec <= 59 && oh <= 23 && om <= 59;
+}
+
 // The spec's path template a concrete path falls under ('/api/v1/x/3?a'
 // -> '/api/v1/x/{id}'), or null.
 function templateOf(paths, path) {
@@ -34,7 +55,9 @@ function templateOf(paths, path) {
 // and place in the body (array indices as *), the first answer named.
 export async function unlikeSpec(exchanges) {
   const spec = await loadSpec();
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  ajv.addFormat('date', isDate);
+  ajv.addFormat('date-time', isDateTime);
   const compiled = new Map();
   const problems = new Map();
   let checked = 0;
