@@ -356,3 +356,29 @@ test('the other actions: reserve, lift, footnote; extend, recirculate, conclude'
   await us.close();
   noErrors();
 });
+
+// More open procedures than one request of the list brings (the view's
+// OPEN_PAGE, 250): the cards are in deadline order, so the view reads them
+// all.  When it read one page of the API's default 100, newest first, the
+// oldest were left out, and with them the deadlines that come first.
+test('every open procedure has its card, past the first page of the list', async () => {
+  const N = 251;
+  for (let i = 0; i < N; i += 16) {
+    const rs = await Promise.all(Array.from({ length: Math.min(16, N - i) }, (_, k) =>
+      api(base, tok.secretariat, 'POST', '/api/v1/proposals', { body: 'NAC', title: `Open item ${i + k + 1}` })));
+    for (const r of rs) assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  const open = (await api(base, tok.FR, 'GET', '/api/v1/proposals?status=open&limit=1000')).body;
+  assert.equal(open.next, null);
+  assert.ok(open.count > N, `${open.count} open`);
+  const page = await browser.newPage('open-all');
+  await signIn(page, base, tok.FR);
+  const cards = '#open-list > [data-proposal]';
+  await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length === n, [cards, open.count]);
+  const shown = await page.locator(cards).evaluateAll((els) => els.map((e) => Number(e.dataset.proposal)));
+  const byId = (a, b) => a - b;
+  assert.deepEqual(shown.sort(byId), open.proposals.map((p) => p.id).sort(byId));
+  await networkQuiet(page);
+  await page.close();
+  noErrors();
+});

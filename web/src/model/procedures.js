@@ -8,6 +8,10 @@ import { currentLang, t } from '../i18n.js';
 // newest); "Show older" reads the next ones.  The list's cost does not grow
 // with the log.
 export const CONCLUDED_PAGE = 20;
+// The open list is read whole, this many a request: its cards are in
+// deadline order, which the API does not page by, and what is open is
+// what is under way, not the record's length.
+export const OPEN_PAGE = 250;
 
 // The concluded pages read so far as one list, each proposal once (the
 // first page, re-read while the view is open, wins over an older copy).

@@ -20,7 +20,7 @@ import { isVote, voteOf, tallyEntries, tallyText } from '../model/votes.js';
 import {
   heading as headingFor, tally, ownPosition, sortOpen, sortConcluded, explanationAfterVerdict, explanationText,
   effectText,
-  CONCLUDED_PAGE, mergePages,
+  CONCLUDED_PAGE, OPEN_PAGE, mergePages,
 } from '../model/procedures.js';
 
 const FALLBACK_MS = 10000; // while the stream is down
@@ -63,7 +63,18 @@ export async function proceduresView(ctx) {
 
   await afterPaint();
   if (!ctx.alive()) return;
-  const openRead = role === 'public' ? null : api.listProposals({ ...filt, status: 'open' });
+  // Every open proposal, OPEN_PAGE a request, newest first (`next` is
+  // the `before` of the next page).
+  const readOpen = async () => {
+    let page = await api.listProposals({ ...filt, status: 'open', limit: OPEN_PAGE });
+    let all = page.proposals;
+    while (page.next != null) {
+      page = await api.listProposals({ ...filt, status: 'open', limit: OPEN_PAGE, before: page.next });
+      all = all.concat(page.proposals);
+    }
+    return { proposals: all };
+  };
+  const openRead = role === 'public' ? null : readOpen();
   const doneRead = api.listProposals({ ...filt, status: doneStatus, limit: CONCLUDED_PAGE });
   doneRead.catch(() => { /* awaited below, after the open list */ });
   api.bodies().then((bodies) => {
@@ -88,7 +99,7 @@ export async function proceduresView(ctx) {
     busy = true;
     try {
       if (role !== 'public') {
-        const o = await api.listProposals({ ...filt, status: 'open' });
+        const o = await readOpen();
         if (showOpen(o)) force = true;
       }
       if (force || Date.now() - lastDone > 10000) {
