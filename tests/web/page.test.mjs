@@ -382,3 +382,34 @@ test('every open procedure has its card, past the first page of the list', async
   await page.close();
   noErrors();
 });
+
+// A proposal's history comes 1,000 events a page: the page reads them all,
+// so the newest are shown (it read the first page only, the oldest 1,000).
+test("a proposal's history past a page of events: the newest shown too", async () => {
+  const p = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', { body: 'NAC', title: 'A long debate' });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  const who = ['FR', 'US', 'HU'];
+  for (let i = 0; i < 1001; i += 16) {
+    const rs = await Promise.all(Array.from({ length: Math.min(16, 1001 - i) }, (_, k) =>
+      api(base, tok[who[(i + k) % who.length]], 'POST', `/api/v1/proposals/${p.body.id}/positions`,
+        { position: 'comment', text: `Comment ${i + k + 1}` })));
+    for (const r of rs) assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  const seqs = [];
+  for (let after = 0; ;) {
+    const r = await api(base, tok.FR, 'GET', `/api/v1/proposals/${p.body.id}/events?after=${after}`);
+    seqs.push(...r.body.events.map((e) => e.seq));
+    if (r.body.next == null) break;
+    after = r.body.next;
+  }
+  assert.ok(seqs.length > 1001, `${seqs.length} events`);
+  const page = await browser.newPage('long-history');
+  await signIn(page, base, tok.FR);
+  await page.goto(`${base}/#/proposals/${p.body.id}`);
+  await page.locator(`#history li[data-seq="${seqs.at(-1)}"]`).waitFor();
+  const shown = await page.locator('#history li[data-seq]').evaluateAll((els) => els.map((e) => Number(e.dataset.seq)));
+  assert.deepEqual(shown, seqs);
+  await networkQuiet(page);
+  await page.close();
+  noErrors();
+});

@@ -203,7 +203,7 @@ test('the procedures list: its chunks asked for with its code, each list read on
     await page.locator('#concluded-list').locator('table, .empty').first().waitFor();
     const reads = requests.filter((u) => u.startsWith('/api/v1/proposals'));
     assert.deepEqual(reads.slice(0, 2).sort(), ['/api/v1/proposals?form=summary&status=concluded&limit=20',
-      '/api/v1/proposals?form=summary&status=open'], 'the two lists, in their summary form');
+      '/api/v1/proposals?form=summary&status=open&limit=250'], 'the two lists, in their summary form');
     for (const f of viewChunks().procedures) {
       assert.ok(requests.includes(`/${f}`), `${f} is read`);
       assert.equal(await page.locator(`head link[rel="modulepreload"][href="${f}"]`).count(), 1,

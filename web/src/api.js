@@ -254,7 +254,19 @@ export const listProposals = (o = {}) => get(url.proposals(o));
 export const getProposal = (id) => request(url.proposal(id));
 // One proposal with its events, as the principal may see them: a
 // proposal's page in one request (GET /api/v1/proposals/{id}/events).
-export const proposalHistory = (id) => get(url.history(id));
+// A proposal with its whole history: the events come 1,000 a page, and a
+// page's `next` is the `after` of the one that follows.  Read from the
+// first each time, not from the last event held: a proposal shared since
+// shows a partner events it hid before.
+export async function proposalHistory(id) {
+  let r = await get(url.history(id));
+  const events = [...r.events];
+  while (r.next != null) {
+    r = await get(url.history(id, r.next));
+    events.push(...r.events);
+  }
+  return { ...r, events };
+}
 // Who can still turn a proposal (redacted: the power of its rule only).
 export const proposalAnalysis = (id) => request(url.proposalAnalysis(id));
 export const propose = (body) => request(url.proposals(), { method: 'POST', body });

@@ -23,7 +23,7 @@ export const url = {
   logKey: () => `${V1}/log/key`,
   proposals: (o = {}) => `${V1}/proposals${query(o)}`,
   proposal: (id) => `${V1}/proposals/${id}`,
-  history: (id) => `${V1}/proposals/${id}/events`,
+  history: (id, after) => `${V1}/proposals/${id}/events${query({ after })}`,
   positions: (id) => `${V1}/proposals/${id}/positions`,
   votes: (id) => `${V1}/proposals/${id}/votes`,
   action: (id, action) => `${V1}/proposals/${id}/${action}`,

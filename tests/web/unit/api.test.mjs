@@ -29,6 +29,7 @@ test('url: one address per resource, as in docs/api.yaml', () => {
   assert.equal(url.proposals(), '/api/v1/proposals');
   assert.equal(url.proposal(7), '/api/v1/proposals/7');
   assert.equal(url.history(7), '/api/v1/proposals/7/events', 'one proposal with its history');
+  assert.equal(url.history(7, 1000), '/api/v1/proposals/7/events?after=1000', 'its history after event 1000');
   assert.equal(url.positions(7), '/api/v1/proposals/7/positions');
   assert.equal(url.action(7, 'extend'), '/api/v1/proposals/7/extend');
   assert.equal(url.webhooks(), '/api/v1/webhooks');
