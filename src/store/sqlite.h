@@ -277,6 +277,9 @@ int cn_sq_session_end(struct cn_store_backend *b,
 int cn_sq_create_hooks(struct cn_store_backend *b, struct cn_err *err);
 int cn_sq_webhook_add(struct cn_store_backend *b, const struct cn_webhook *w,
 		      int64_t *id, struct cn_err *err);
+/* The SQL cn_sq_webhooks runs for owner and id (0: any): test_store
+ * checks its plans. */
+const char *cn_sq_webhooks_sql(int64_t owner, int64_t id);
 int cn_sq_webhooks(struct cn_store_backend *b, int64_t owner, int64_t id,
 		   int64_t after, int64_t limit, cn_webhook_fn fn, void *ctx,
 		   struct cn_err *err);

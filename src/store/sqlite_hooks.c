@@ -52,7 +52,10 @@ int cn_sq_create_hooks(struct cn_store_backend *b, struct cn_err *err)
 		"  item INTEGER NOT NULL REFERENCES notices(id),"
 		"  attempt INTEGER NOT NULL, time INTEGER NOT NULL,"
 		"  status INTEGER, error TEXT, next_at INTEGER,"
-		"  PRIMARY KEY(item, attempt)) WITHOUT ROWID", err);
+		"  PRIMARY KEY(item, attempt)) WITHOUT ROWID;"
+		/* A token's webhooks (cn_store_webhook_page), in id order. */
+		"CREATE INDEX IF NOT EXISTS webhooks_owner ON webhooks(owner, id)",
+		err);
 
 	return rc ? rc : add_remind(b, err);
 }
@@ -131,17 +134,33 @@ static int hook_row(void *ctx, sqlite3_stmt *s, struct cn_err *err)
 	return hs->fn(hs->ctx, &w, err);
 }
 
+/* Live webhooks: not revoked, their token neither, its holder live. */
+#define HOOK_LIVE                                                             \
+	HOOK_SELECT " WHERE w.revoked IS NULL AND t.revoked IS NULL AND"      \
+		CN_SQL_HOLDER_LIVE("t")
+
+const char *cn_sq_webhooks_sql(int64_t owner, int64_t id)
+{
+	/* One statement each, not one with (?2 = 0 OR w.id = ?2): SQLite
+	 * plans a statement before its parameters are bound, and that form
+	 * walks every webhook by id to find one, or a token's few. */
+	if (id)
+		return HOOK_LIVE " AND w.id = ?2 AND (?1 = 0 OR w.owner = ?1)"
+				 " AND w.id > ?3 ORDER BY w.id LIMIT ?4";
+	if (owner)
+		return HOOK_LIVE " AND w.owner = ?1 AND w.id > ?3"
+				 " ORDER BY w.id LIMIT ?4";
+	return HOOK_LIVE " AND w.id > ?3 ORDER BY w.id LIMIT ?4";
+}
+
 int cn_sq_webhooks(struct cn_store_backend *b, int64_t owner, int64_t id,
 		   int64_t after, int64_t limit, cn_webhook_fn fn, void *ctx,
 		   struct cn_err *err)
 {
 	struct hook_scan hs = {fn, ctx};
-	sqlite3_stmt *s = cn_sq_fresh(b, HOOK_SELECT " WHERE w.revoked IS NULL"
-				      " AND t.revoked IS NULL AND"
-				      CN_SQL_HOLDER_LIVE("t") " AND (?1 = 0 OR"
-				      " w.owner = ?1) AND (?2 = 0 OR w.id = ?2)"
-				      " AND w.id > ?3 ORDER BY w.id LIMIT ?4",
-				      err);
+	/* Numbered parameters: each form's highest is ?4, so all four
+	 * bind, whether the form uses them or not. */
+	sqlite3_stmt *s = cn_sq_fresh(b, cn_sq_webhooks_sql(owner, id), err);
 	if (!s)
 		return CN_EIO;
 	sqlite3_bind_int64(s, 1, owner);
