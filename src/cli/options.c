@@ -543,7 +543,9 @@ int cli_number(const struct cli *c, const char *s, const char *what,
 	const char *p = s;
 
 	for (; *p || p == s; p++) {
-		if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
+		/* v * 10 + d must not pass INT64_MAX: the bound is the
+		 * digit's, so INT64_MAX itself is a number. */
+		if (*p < '0' || *p > '9' || v > (INT64_MAX - (*p - '0')) / 10)
 			return cli_usage(c, "%s: '%s' is not a number in %lld..%lld",
 					 what, s, (long long)min, (long long)max);
 		v = v * 10 + (*p - '0');

@@ -78,6 +78,11 @@ c webhook list --limit 1001
 expect_err "--limit 1001 is refused" 2 "--limit: '1001' is not a number in 1..1000"
 c webhook list --after x
 expect_err "--after x is refused" 2 "--after: 'x' is not a number"
+# The largest cursor the API takes is the CLI's too; one past it is not.
+c webhook list --after 9223372036854775807 --json
+expect_json "--after INT64_MAX: past the last, none" '"\(.count) \(.next)"' "0 null"
+c webhook list --after 9223372036854775808
+expect_err "--after past INT64_MAX is refused" 2 "--after: '9223372036854775808' is not a number in 0..9223372036854775807"
 
 c webhook deliveries 1 --json
 expect_json "no delivery yet" length 0
