@@ -143,3 +143,57 @@ test('a token with more calendar feeds than a page: the rest on "Show more"', as
   await other.close();
   assert.deepEqual(other.errors, []);
 });
+
+// The list's reads one at a time: "Show more" pressed while the reload
+// after a revocation is on its way reads after it, so no feed is shown
+// twice; pressed twice before its page comes, it reads one page.  (The
+// test holds the list's reads in the browser and lets them go in the
+// order it chooses: the reload first, then anything else.)
+test('a revocation and "Show more" at once, and "Show more" twice: each feed shown once', async () => {
+  const feeds = async () => (await api(srv.base, store.tokens.US, 'GET', '/api/v1/calendar/feeds?limit=1000')).body.feeds.map((f) => f.id);
+  assert.ok((await feeds()).length > 100, 'more than a page, from the test before');
+  const other = await launchBrowser();
+  const page = await other.newPage('us-at-once');
+  await signInWeb(page, srv.base, store.tokens.US);
+  await page.goto(`${srv.base}/#/subscriptions`);
+  await page.locator('#feeds-more').waitFor();
+  const shown = () => page.locator('#feeds li').evaluateAll((els) => els.map((e) => Number(e.dataset.feed)));
+
+  const held = [];
+  let holding = true;
+  await page.route('**/api/v1/calendar/feeds*', (route) => {
+    if (holding && route.request().method() === 'GET') held.push(route);
+    else route.continue();
+  });
+  const firstId = (await shown())[0];
+  await page.locator(`#feeds li[data-feed="${firstId}"] button`).click();
+  for (let i = 0; held.length === 0; i++) {
+    assert.ok(i < 400, 'the reload after the revocation is asked for');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await page.getByRole('button', { name: 'Show more calendar feeds' }).click();
+  await held.shift().continue();
+  await page.locator(`#feeds li[data-feed="${firstId}"]`).waitFor({ state: 'detached' });
+  holding = false;
+  for (const r of held.splice(0)) await r.continue();
+  await networkQuiet(page);
+  let now = await shown();
+  assert.equal(new Set(now).size, now.length, `no feed twice: ${now.join(',')}`);
+  assert.deepEqual(now, (await feeds()).slice(0, now.length), 'in the server\'s order, from its first');
+
+  // Twice, before the page comes: one page more.
+  for (let i = now.length; i <= 100; i++) {
+    assert.equal((await api(srv.base, store.tokens.US, 'POST', '/api/v1/calendar/feeds', { label: `more ${i}` })).status, 201);
+  }
+  await page.goto(`${srv.base}/#/`);
+  await page.goto(`${srv.base}/#/subscriptions`);
+  await page.locator('#feeds-more').waitFor();
+  await page.locator('#feeds-more').dblclick();
+  await page.locator('#feeds-more').waitFor({ state: 'detached' });
+  await networkQuiet(page);
+  now = await shown();
+  assert.equal(new Set(now).size, now.length, `no feed twice: ${now.join(',')}`);
+  assert.deepEqual(now, await feeds());
+  await other.close();
+  assert.deepEqual(other.errors, []);
+});

@@ -60,30 +60,53 @@ export async function subscriptionsView(ctx) {
 // A list the API gives a page at a time (its `next`), in the order of
 // its ids: the first page on the first load(), the ones after it appended
 // when "Show more" is pressed, focus then on the first item that page
-// brought.  A later load() (after a revocation or a new subscription)
-// reads as many pages as reach the last item shown, or all of them if all
-// were shown, so that the reader is not sent back to the first page.
+// brought (on the list's heading if it brought none).  A later load()
+// (after a revocation or a new subscription) reads as many pages as reach
+// the last item shown, or all of them if all were shown, so that the
+// reader is not sent back to the first page.  One read at a time, each
+// from what the one before left: a "Show more" pressed during a reload
+// reads after it, from its `next`, and two reloads end as the second
+// read the list; a second press while a page is on its way does nothing.
 function pagedList(ctx, el, moreId, moreLabel, read, draw) {
   let items = [];
   let next = null;
   let loaded = false;
+  let queue = Promise.resolve();
+  const serial = (fn) => {
+    const run = queue.then(fn);
+    queue = run.catch(() => {});
+    return run;
+  };
+  const heading = () => el.closest('section')?.querySelector('h2');
+  let fetching = false;
+  const more = () => serial(async () => {
+    if (next == null) return;
+    const page = await read(next);
+    if (!ctx.alive()) return;
+    const last = items.at(-1)?.id ?? 0;
+    const fresh = page.items.filter((i) => i.id > last);
+    items = [...items, ...fresh];
+    next = page.next;
+    render();
+    ((fresh.length && el.querySelector(`[data-id="${fresh[0].id}"] button`)) || heading())?.focus();
+  });
   const render = () => replace(el, draw(items), next == null ? null : h('p', { class: 'more' },
     h('button', { type: 'button', class: 'btn', id: moreId, onclick: async (ev) => {
-      ev.currentTarget.setAttribute('aria-busy', 'true');
+      if (fetching) return;
+      const button = ev.currentTarget;
+      fetching = true;
+      button.setAttribute('aria-busy', 'true');
       try {
-        const page = await read(next);
-        if (!ctx.alive()) return;
-        const first = page.items[0]?.id;
-        items = [...items, ...page.items];
-        next = page.next;
-        render();
-        el.querySelector(`[data-id="${first}"] button`)?.focus();
+        await more();
       } catch (e) {
         toast(errorText(e), 'warn');
+      } finally {
+        fetching = false;
+        button.removeAttribute('aria-busy');
       }
     } }, moreLabel)));
   return {
-    async load() {
+    load: () => serial(async () => {
       const until = !loaded ? null : next == null ? Infinity : items.at(-1)?.id ?? null;
       let page = await read();
       let got = page.items;
@@ -96,7 +119,7 @@ function pagedList(ctx, el, moreId, moreLabel, read, draw) {
       next = page.next;
       loaded = true;
       render();
-    },
+    }),
   };
 }
 
