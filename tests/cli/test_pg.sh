@@ -104,6 +104,19 @@ c --db "host=$PGDIR/nowhere user=council dbname=cli" members
 expect_err "an unreachable database is an error, not an empty store" 1 "cannot connect"
 c --db "$(newdb other)" members
 expect_err "an empty database is not a council store" 1 "create it with 'council init'"
+# Two stores in one database, the second in schema b with the first's
+# (public) on its search path: the second gets its own search index,
+# public record and webhooks index, not a look at the first's.
+TWO=$(newdb schemas)
+COUNCIL_KEY=$T/two-a.key c --db "$TWO" init
+expect_rc "the first store, in public" 0
+"${PSQL[@]}" -d schemas -c "CREATE SCHEMA b" >/dev/null
+COUNCIL_KEY=$T/two-b.key c --db "$TWO options=-csearch_path=b,public" init
+expect_rc "the second, in b, public on its path" 0
+for rel in public_record proposals_words tokens_feeds webhooks_owner; do
+	check "schema b has its own $rel" test "$("${PSQL[@]}" -d schemas -At -c \
+		"SELECT to_regclass('b.$rel') IS NOT NULL")" = t
+done
 "${PSQL[@]}" -d cli -c "UPDATE events SET type = 'x' WHERE seq = 3" >/dev/null 2>"$T/.err"
 check "the database refuses to change an event" grep -q "append-only" "$T/.err"
 
