@@ -56,8 +56,9 @@ after(() => fx?.close());
 // Every view; those a principal may not see show "not found" or "not
 // available", which are pages too.
 const views = () => [
-  '/signin', '/proposals', '/proposals?body=NPG', `/proposals/${ids.silence}`, `/proposals/${ids.shared}`,
-  `/proposals/${ids.blocked}`, `/proposals/${ids.adopted}`, '/propose', '/bodies', '/bodies?at=1966-07-01',
+  '/signin', '/proposals', '/proposals?body=NPG', '/proposals?q=Council', `/proposals/${ids.silence}`,
+  `/proposals/${ids.shared}`, `/proposals/${ids.blocked}`, `/proposals/${ids.adopted}`, '/propose', '/bodies',
+  '/bodies?at=1966-07-01',
   '/registry/members', '/registry/partners', '/registry/offices', '/receipts', '/no-such-page',
   '/bodies/NAC/analysis', '/bodies/NAC/analysis?at=1990-01-01&with=PL&without=FR', '/subscriptions',
 ];

@@ -413,3 +413,67 @@ test("a proposal's history past a page of events: the newest shown too", async (
   await page.close();
   noErrors();
 });
+
+// The search box: the proposals whose title or text holds every word, as
+// the principal may see them (the same as the API gives it), newest
+// first, a page of 20 and "Show more results"; a partner's search finds
+// nothing of what it may not see; a bad query says what is wrong; "Clear
+// the search" shows the lists again.
+test('search: words, sight, pages, a bad query, and back to the lists', async () => {
+  const page = await browser.newPage('search');
+  await signIn(page, base, tok.FR);
+  await page.getByRole('searchbox', { name: 'Search' }).fill('Tokyo liaison');
+  await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+  await page.waitForURL(/#\/proposals\?q=Tokyo%20liaison$/);
+  await page.locator('#results-list tr[data-proposal]').first().waitFor();
+  assert.equal(await page.locator('#results-h').innerText(), 'Proposals with “Tokyo liaison”');
+  const rows = () => page.locator('#results-list tr[data-proposal]')
+    .evaluateAll((els) => els.map((e) => Number(e.dataset.proposal)));
+  const api1 = (await api(base, tok.FR, 'GET', '/api/v1/search?q=Tokyo%20liaison&limit=1000')).body;
+  assert.ok(api1.proposals.some((p) => p.id === tokyo), 'the Tokyo proposal is found');
+  assert.deepEqual(await rows(), api1.proposals.map((p) => p.id).sort((a, b) => b - a));
+
+  // Many results: 20, then 20 more, newest first, the focus on the first new one.
+  await page.goto(`${base}/#/proposals?q=${encodeURIComponent('Open item')}`);
+  await page.locator('#results-more').waitFor();
+  const all = (await api(base, tok.FR, 'GET', '/api/v1/search?q=Open%20item&limit=1000')).body.proposals
+    .map((p) => p.id).sort((a, b) => b - a);
+  assert.ok(all.length > 40, `${all.length} found`);
+  assert.deepEqual(await rows(), all.slice(0, 20));
+  await page.locator('#results-more').click();
+  await page.locator(`#results-list tr[data-proposal="${all[39]}"]`).waitFor();
+  assert.deepEqual(await rows(), all.slice(0, 40));
+  assert.equal(await page.evaluate(() => document.activeElement?.closest('tr')?.dataset.proposal), String(all[20]));
+
+  // More words than a search takes: the server's reason, on the page.
+  const many = Array.from({ length: 17 }, (_, i) => `w${i}`).join(' ');
+  await page.goto(`${base}/#/proposals?q=${encodeURIComponent(many)}`);
+  await page.locator('#results-list [role="alert"]').waitFor();
+  const reason = (await api(base, tok.FR, 'GET', `/api/v1/search?q=${encodeURIComponent(many)}`)).body.error.message;
+  assert.match(reason, /'q'/);
+  assert.equal(await page.locator('#results-list [role="alert"]').innerText(), reason);
+  // (chromium logs that 400 as a console error: the one expected here)
+  const refused = (e) => /status of 400/.test(e) && /proposals\?form=summary&q=w0\+/.test(e);
+  assert.equal(browser.errors.filter(refused).length, 1);
+  browser.errors.splice(0, browser.errors.length, ...browser.errors.filter((e) => !refused(e)));
+
+  // Back to the lists.
+  await page.goto(`${base}/#/proposals?q=Tokyo`);
+  await page.locator('#search-clear').click();
+  await page.waitForURL(/#\/proposals$/);
+  await page.locator('#open-list').waitFor();
+  assert.equal(await page.getByRole('searchbox', { name: 'Search' }).inputValue(), '');
+  await networkQuiet(page);
+  await page.close();
+
+  // Japan does not see the Tokyo draft, and its search does not find it.
+  const jp = await browser.newPage('search-jp');
+  await signIn(jp, base, tok.JP);
+  await jp.goto(`${base}/#/proposals?q=Tokyo%20liaison`);
+  await jp.locator('#results-list .empty').waitFor();
+  assert.equal(await jp.locator('#results-list').innerText(), 'No proposal you can see holds these words.');
+  assert.equal((await api(base, tok.JP, 'GET', '/api/v1/search?q=Tokyo%20liaison')).body.count, 0);
+  await networkQuiet(jp);
+  await jp.close();
+  noErrors();
+});

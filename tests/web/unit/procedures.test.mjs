@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  heading, tally, ownPosition, sortOpen, sortConcluded, explanationAfterVerdict, effectText, mergePages, CONCLUDED_PAGE,
+  heading, tally, ownPosition, sortOpen, sortConcluded, explanationAfterVerdict, effectText, mergePages, CONCLUDED_PAGE, listHash,
 } from '../../../web/src/model/procedures.js';
 import { humanize, statusOf, statusLabel, errorText } from '../../../web/src/ui.js';
 
@@ -106,4 +106,12 @@ test('effectText: the body effects in a line', () => {
     'Establish the body Informal Working Group (IWG), rule: consensus');
   assert.equal(effectText({ type: 'amend-body', body: 'DPC', rule: 'unanimity', procedure: 'silence' }),
     'Amend the body DPC: rule, procedure');
+});
+
+test('listHash: the list\'s address for a body and search words, each left out when empty', () => {
+  assert.equal(listHash('', ''), '#/proposals');
+  assert.equal(listHash('NAC', ''), '#/proposals?body=NAC');
+  assert.equal(listHash('', 'liaison office'), '#/proposals?q=liaison%20office');
+  assert.equal(listHash('NAC', 'Tokyo & co'), '#/proposals?body=NAC&q=Tokyo%20%26%20co');
+  assert.equal(listHash('', 'a+b'), '#/proposals?q=a%2Bb', 'a plus sign stays one');
 });

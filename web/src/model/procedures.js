@@ -13,6 +13,16 @@ export const CONCLUDED_PAGE = 20;
 // what is under way, not the record's length.
 export const OPEN_PAGE = 250;
 
+// The list's address for a body filter and search words (each left out
+// when empty): '#/proposals?body=NAC&q=liaison%20office'.
+export function listHash(body, words) {
+  const q = new URLSearchParams();
+  if (body) q.set('body', body);
+  if (words) q.set('q', words);
+  const s = q.toString().replace(/\+/g, '%20');
+  return s ? `#/proposals?${s}` : '#/proposals';
+}
+
 // The concluded pages read so far as one list, each proposal once (the
 // first page, re-read while the view is open, wins over an older copy).
 export function mergePages(first, older) {

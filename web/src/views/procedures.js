@@ -1,5 +1,7 @@
 // views/procedures.js - open procedures with live countdowns, and the
-// concluded ones, the newest page first ("Show older" reads more); read
+// concluded ones, the newest page first ("Show older" reads more), or,
+// with search words (?q=), the proposals whose title or text holds them,
+// as the principal may see them, newest first ("Show more results"); read
 // again when the tab's stream (live.js) brings a proposal's event, when a
 // deadline passes, and every 10 s only while the stream is down.
 // The heading is drawn first, from the session alone (it is the page's
@@ -13,14 +15,14 @@ import { isLive, proposalOf } from '../live.js';
 import { timeEl, countdownEl } from '../time.js';
 import { t } from '../i18n.js';
 import {
-  statusBadge, alertBox, errorText, empty, loading, PROCEDURE_LABEL, OUTCOME_LABEL,
+  statusBadge, alertBox, errorText, empty, loading, toast, PROCEDURE_LABEL, OUTCOME_LABEL,
   POSITIONS, POSITION_LABEL, tableWrap, VOTE_LABEL, VOTE_POSITION,
 } from '../ui.js';
 import { isVote, voteOf, tallyEntries, tallyText } from '../model/votes.js';
 import {
   heading as headingFor, tally, ownPosition, sortOpen, sortConcluded, explanationAfterVerdict, explanationText,
   effectText,
-  CONCLUDED_PAGE, OPEN_PAGE, mergePages,
+  CONCLUDED_PAGE, OPEN_PAGE, mergePages, listHash,
 } from '../model/procedures.js';
 
 const FALLBACK_MS = 10000; // while the stream is down
@@ -30,6 +32,7 @@ export async function proceduresView(ctx) {
   const me = ctx.principal?.code;
   ctx.title(headingFor(role)[0]);
   const bodyFilter = ctx.query.get('body') || '';
+  const words = (ctx.query.get('q') || '').trim();
   const filt = { body: bodyFilter || undefined, form: 'summary' };
   const doneStatus = role === 'public' ? 'adopted' : 'concluded';
   const heading = headingFor(role, ctx.principal?.name || me);
@@ -37,7 +40,7 @@ export async function proceduresView(ctx) {
   // The heading and the filter at once (they need only the principal).
   // The filter keeps its width when its options arrive.
   const filterSel = h('select', { id: 'body-filter', onchange: () => {
-    ctx.navigate(filterSel.value ? `#/proposals?body=${encodeURIComponent(filterSel.value)}` : '#/proposals');
+    ctx.navigate(listHash(filterSel.value, words));
   } }, h('option', { value: '' }, t('web.procs.all_bodies')),
   bodyFilter ? h('option', { value: bodyFilter }, bodyFilter) : null);
   filterSel.value = bodyFilter;
@@ -57,12 +60,25 @@ export async function proceduresView(ctx) {
         h('h1', { tabindex: '-1' }, heading[0]),
         heading[1] ? h('p', { class: 'lead' }, heading[1]) : null),
       h('div', { class: 'head-tools' },
+        searchForm(ctx, bodyFilter, words),
         h('label', { for: 'body-filter', class: 'inline-label' }, t('web.procs.body')), filterSel,
         role === 'secretariat' ? h('a', { class: 'btn primary', href: '#/propose' }, t('web.procs.new')) : null)),
     status, lists);
 
   await afterPaint();
   if (!ctx.alive()) return;
+  // The filter's bodies, when they come.
+  const fillBodies = () => api.bodies().then((bodies) => {
+    if (!ctx.alive()) return;
+    replace(filterSel, h('option', { value: '' }, t('web.procs.all_bodies')),
+      bodies.bodies.map((x) => h('option', { value: x.id }, `${x.name} (${x.id})`)));
+    filterSel.value = bodyFilter;
+  }, () => { /* the filter keeps "All bodies" and the one asked for */ });
+  if (words) {
+    fillBodies();
+    await searchResults(ctx, lists, filt, words, bodyFilter);
+    return;
+  }
   // Every open proposal, OPEN_PAGE a request, newest first (`next` is
   // the `before` of the next page).
   const readOpen = async () => {
@@ -77,12 +93,7 @@ export async function proceduresView(ctx) {
   const openRead = role === 'public' ? null : readOpen();
   const doneRead = api.listProposals({ ...filt, status: doneStatus, limit: CONCLUDED_PAGE });
   doneRead.catch(() => { /* awaited below, after the open list */ });
-  api.bodies().then((bodies) => {
-    if (!ctx.alive()) return;
-    replace(filterSel, h('option', { value: '' }, t('web.procs.all_bodies')),
-      bodies.bodies.map((x) => h('option', { value: x.id }, `${x.name} (${x.id})`)));
-    filterSel.value = bodyFilter;
-  }, () => { /* the filter keeps "All bodies" and the one asked for */ });
+  fillBodies();
 
   let openKey = null;
   let doneKey = null;
@@ -235,6 +246,83 @@ export async function proceduresView(ctx) {
     document.removeEventListener('council:event', onEvent);
     document.removeEventListener('council:live', onLive);
   });
+}
+
+// The search box: its words go to the list's address (?q=), with the
+// body filter; none shows the lists again.
+function searchForm(ctx, bodyFilter, words) {
+  const input = h('input', { type: 'search', id: 'proposal-search', name: 'q', value: words,
+    maxlength: '256', autocomplete: 'off' });
+  return h('form', { role: 'search', id: 'search-form', class: 'search-form', onsubmit: (ev) => {
+    ev.preventDefault();
+    ctx.navigate(listHash(bodyFilter, input.value.trim()));
+  } },
+  h('label', { for: 'proposal-search', class: 'inline-label' }, t('web.procs.search_label')), input,
+  h('button', { type: 'submit', class: 'btn', id: 'search-go' }, t('web.procs.search_button')));
+}
+
+// The proposals whose title or text holds every word, as the principal
+// may see them (GET /api/v1/proposals?q=: a word only hidden proposals
+// hold finds nothing), newest first, CONCLUDED_PAGE at a time; "Show
+// more results" reads the next page, focus then on the first it brought.
+async function searchResults(ctx, el, filt, words, bodyFilter) {
+  const found = h('div', { id: 'results-list', 'aria-live': 'polite' }, loading());
+  const heading = h('h2', { id: 'results-h', tabindex: '-1' }, t('web.procs.results', { words }));
+  replace(el, h('section', { 'aria-labelledby': 'results-h' },
+    h('div', { class: 'section-head' }, heading,
+      h('a', { class: 'btn small ghost', id: 'search-clear', href: listHash(bodyFilter, '') },
+        t('web.procs.search_clear'))),
+    found));
+  let shown = [];
+  let next = null;
+  let fetching = false;
+  const read = (before) => api.listProposals({ ...filt, q: words, limit: CONCLUDED_PAGE, before });
+  const draw = () => replace(found, shown.length ? tableWrap(t('web.procs.results_table'),
+    h('table', { class: 'table' },
+      h('caption', { class: 'sr-only' }, t('web.procs.results_table')),
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col', class: 'num' }, '#'), h('th', { scope: 'col' }, t('web.procs.col_proposal')),
+        h('th', { scope: 'col' }, t('web.procs.col_status')),
+        h('th', { scope: 'col' }, t('web.procs.col_opened')))),
+      h('tbody', {}, shown.map((p) => h('tr', { 'data-proposal': p.id },
+        h('td', { class: 'num' }, p.id),
+        h('td', {},
+          h('a', { href: `#/proposals/${p.id}`, class: 'title-link' }, p.title),
+          h('div', { class: 'sub' }, `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure}`)),
+        h('td', {}, statusBadge(p)),
+        h('td', {}, timeEl(p.opened))))))) : empty(t('web.procs.search_none')),
+  next == null ? null : h('p', { class: 'more' }, h('button', { type: 'button', class: 'btn', id: 'results-more',
+    onclick: async (ev) => {
+      if (fetching) return;
+      const button = ev.currentTarget;
+      fetching = true;
+      button.setAttribute('aria-busy', 'true');
+      try {
+        const page = await read(next);
+        if (!ctx.alive()) return;
+        const seen = new Set(shown.map((p) => p.id));
+        const fresh = page.proposals.filter((p) => !seen.has(p.id)).sort((a, b) => b.id - a.id);
+        shown = [...shown, ...fresh];
+        next = page.next;
+        draw();
+        ((fresh.length && found.querySelector(`tr[data-proposal="${fresh[0].id}"] a`)) || heading).focus();
+      } catch (e) {
+        toast(errorText(e), 'warn');
+      } finally {
+        fetching = false;
+        button.removeAttribute('aria-busy');
+      }
+    } }, t('web.procs.results_more'))));
+  try {
+    const page = await read();
+    if (!ctx.alive()) return;
+    // Each page comes in id order; the newest first here.
+    shown = [...page.proposals].sort((a, b) => b.id - a.id);
+    next = page.next;
+    draw();
+  } catch (e) {
+    if (ctx.alive()) replace(found, alertBox(errorText(e)));
+  }
 }
 
 function openCard(p, me) {
