@@ -477,3 +477,43 @@ test('search: words, sight, pages, a bad query, and back to the lists', async ()
   await jp.close();
   noErrors();
 });
+
+// A proposal concluded while the list is being read, after the concluded
+// list was read and before the open list was: in neither answer.  The
+// event that says so comes while the lists are read, and the view reads
+// them again once they are drawn (it used to wait for the next event).
+test('a proposal concluded while the lists are read is shown concluded', async () => {
+  const p = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', { body: 'NAC', title: 'Concluded in between' });
+  assert.equal(p.status, 201);
+  const page = await browser.newPage('in-between');
+  await signIn(page, base, tok.FR);
+  await page.locator('#concluded-list').locator('table, .empty').first().waitFor();
+  await page.goto(`${base}/#/bodies`);
+  // The open list's first read is held until the proposal is concluded;
+  // the concluded list's is answered before.
+  let held = null;
+  const openList = (u) => u.pathname === '/api/v1/proposals' && u.searchParams.get('status') === 'open';
+  await page.route(openList, (route) => {
+    if (!held) held = route;
+    else route.continue();
+  });
+  const concludedRead = page.waitForResponse((r) => new URL(r.url()).searchParams.get('status') === 'concluded');
+  const heard = page.evaluate(() => new Promise((resolve) => {
+    document.addEventListener('council:event', () => resolve(true), { once: true });
+  }));
+  await page.goto(`${base}/#/proposals`);
+  await concludedRead;
+  for (let i = 0; !held; i++) {
+    assert.ok(i < 400, 'the open list is asked for');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal((await api(base, tok.secretariat, 'POST', `/api/v1/proposals/${p.body.id}/conclude`, {})).status, 200);
+  assert.equal(await heard, true, 'the page heard of it while its lists were read');
+  await held.continue();
+  await page.locator(`#concluded-list tr[data-proposal="${p.body.id}"]`).waitFor();
+  assert.equal(await page.locator(`#open-list [data-proposal="${p.body.id}"]`).count(), 0);
+  await page.unroute(openList);
+  await networkQuiet(page);
+  await page.close();
+  noErrors();
+});

@@ -197,3 +197,25 @@ test('a revocation and "Show more" at once, and "Show more" twice: each feed sho
   await other.close();
   assert.deepEqual(other.errors, []);
 });
+
+// A list that cannot be read says so in its own place: the calendar feeds
+// answering 503, their section shows the reason and the subscriptions
+// list is drawn as ever (the error used to replace the subscriptions
+// list, and the feeds stayed "Loading…").
+test('a list that cannot be read says so in its own place', async () => {
+  const other = await launchBrowser();
+  const page = await other.newPage('us-503');
+  await signInWeb(page, srv.base, store.tokens.US);
+  const feedsUrl = (u) => u.pathname === '/api/v1/calendar/feeds';
+  await page.route(feedsUrl, (route) => route.fulfill({ status: 503, contentType: 'application/json',
+    body: JSON.stringify({ error: { code: 'unavailable', message: 'the store is busy; try again' } }) }));
+  await page.goto(`${srv.base}/#/subscriptions`);
+  await page.locator('#feeds-list [role="alert"]').waitFor();
+  assert.match(await page.locator('#feeds-list [role="alert"]').innerText(), /the store is busy; try again/);
+  await page.locator('#subs-list').locator('ul, .empty').first().waitFor();
+  assert.equal(await page.locator('#subs-list [role="alert"]').count(), 0);
+  await networkQuiet(page);
+  await other.close();
+  // (chromium logs the 503 as a console error: the one expected here)
+  assert.deepEqual(other.errors.filter((e) => !/status of 503/.test(e)), []);
+});

@@ -90,6 +90,13 @@ export async function proceduresView(ctx) {
     }
     return { proposals: all };
   };
+  // An event while the lists are read may be in neither (a proposal
+  // concluded after the concluded list was read, before the open list's
+  // last page): noted, and the lists read again once they are drawn.
+  let missed = false;
+  const onEarly = (ev) => { if (proposalOf(ev.detail) !== null) missed = true; };
+  document.addEventListener('council:event', onEarly);
+  ctx.onCleanup(() => document.removeEventListener('council:event', onEarly));
   const openRead = role === 'public' ? null : readOpen();
   const doneRead = api.listProposals({ ...filt, status: doneStatus, limit: CONCLUDED_PAGE });
   doneRead.catch(() => { /* awaited below, after the open list */ });
@@ -238,6 +245,8 @@ export async function proceduresView(ctx) {
   document.addEventListener('visibilitychange', onVis);
   document.addEventListener('council:event', onEvent);
   document.addEventListener('council:live', onLive);
+  document.removeEventListener('council:event', onEarly);
+  if (missed) refresh(true);
   ctx.onCleanup(() => {
     clearInterval(timer);
     clearTimeout(soon);

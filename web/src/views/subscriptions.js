@@ -30,13 +30,11 @@ export async function subscriptionsView(ctx) {
   const feeds = h('div', { id: 'feeds-list', 'aria-live': 'polite' }, loading());
   let hooks = null;
   let cals = null;
-  const refresh = async () => {
-    try {
-      await Promise.all([hooks.load(), cals.load()]);
-    } catch (e) {
-      if (ctx.alive()) replace(list, alertBox(errorText(e)));
-    }
-  };
+  // Both lists read again; a list that cannot be read says so in its
+  // own place.
+  const refresh = () => Promise.all([[hooks, list], [cals, feeds]].map(([l, el]) => l.load().catch((e) => {
+    if (ctx.alive()) replace(el, alertBox(errorText(e)));
+  })));
   hooks = pagedList(ctx, list, 'subs-more', t('web.subs.more_subs'), async (after) => {
     const p = await api.webhooks(after);
     return { items: p.webhooks, next: p.next };
