@@ -152,6 +152,10 @@ void cn_pg_bytes(struct cn_pg_params *p, const void *b, size_t len);
 /* SQL NULL of a type (CN_PG_INT8, CN_PG_TEXT, CN_PG_BYTEA). */
 void cn_pg_null(struct cn_pg_params *p, Oid type);
 
+/* SQL for a relation of this store's schema, by name, for to_regclass():
+ * a bare name would find another store's anywhere on the search path. */
+#define CN_PG_HERE(name) "quote_ident(current_schema()) || '." name "'"
+
 /* The prefix of the channel every write transaction notifies; the
  * store id follows (pg_open.c, pg_watch.c). */
 #define CN_PG_CHANNEL "council_"

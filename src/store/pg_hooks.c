@@ -46,12 +46,12 @@ int cn_pg_create_hooks(struct cn_store_backend *b, struct cn_err *err)
 		"ALTER TABLE webhooks ADD COLUMN IF NOT EXISTS remind text"
 		"  NOT NULL DEFAULT '';"
 		/* A token's webhooks (cn_store_webhook_page), in id order;
-		 * looked for first (in this store's schema: another store's
-		 * on the search path is not this one's), so that a server's
-		 * open takes no lock on the table once it is there.  Two servers making it at once:
-		 * the second finds it made (either error), which is as good. */
-		"DO $$ BEGIN IF to_regclass(quote_ident(current_schema())"
-		"  || '.webhooks_owner') IS NULL THEN"
+		 * looked for first, in this store's schema, so that a
+		 * server's open takes no lock on the table once it is there.
+		 * Two servers making it at once: the second finds it made
+		 * (either error), which is as good. */
+		"DO $$ BEGIN IF to_regclass(" CN_PG_HERE("webhooks_owner")
+		") IS NULL THEN"
 		"  CREATE INDEX webhooks_owner ON webhooks(owner, id);"
 		"END IF; EXCEPTION WHEN duplicate_table OR unique_violation THEN"
 		"  NULL; END $$", "creating the outbox", err);

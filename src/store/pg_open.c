@@ -231,8 +231,8 @@ static int check_or_create(struct cn_store_backend *b, int flags,
 	struct marker m = {"", 0};
 	int rc;
 
-	rc = cn_pg_one(b, "SELECT (to_regclass(quote_ident(current_schema())"
-		       " || '.council') IS NOT NULL)::int::int8,"
+	rc = cn_pg_one(b, "SELECT (to_regclass(" CN_PG_HERE("council")
+		       ") IS NOT NULL)::int::int8,"
 		       " (SELECT count(*) FROM pg_catalog.pg_tables"
 		       "  WHERE schemaname = current_schema())::int8,"
 		       " current_schema()::text", NULL, probe_row, &pr,

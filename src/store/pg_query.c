@@ -79,10 +79,6 @@ static const char query_schema[] =
 	"CREATE INDEX IF NOT EXISTS tokens_feeds ON tokens(feed_of, id)"
 	"  WHERE feed_of IS NOT NULL;";
 
-/* A relation of this store's schema, by name: another store's on the
- * search path is not this one's. */
-#define HERE(name) "quote_ident(current_schema()) || '." name "'"
-
 /* The public record index (pagesql.h): made and filled from the log
  * once, under the script's lock (a second opener waiting on it then finds
  * the table); the triggers that keep it in step, the one on the events
@@ -97,7 +93,7 @@ static int record_index(struct cn_store_backend *b, struct cn_err *err)
 	cn_pagesql_record_types(&types, CN_PAGESQL_PG);
 	cn_pagesql_record_fill(&fill, CN_PAGESQL_PG);
 	cn_buf_printf(&ddl,
-		"DO $$ BEGIN IF to_regclass(" HERE("public_record") ") IS NULL"
+		"DO $$ BEGIN IF to_regclass(" CN_PG_HERE("public_record") ") IS NULL"
 		"  THEN"
 		"  CREATE TABLE public_record(seq bigint PRIMARY KEY,"
 		"    proposal bigint NOT NULL, adopted bigint NOT NULL,"
@@ -145,13 +141,13 @@ int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err)
 	 * change nothing, so writers opening at once take no lock.  Each
 	 * thing is looked for, not only the newest: a store may have been
 	 * made by any version between them. */
-	if ((rc = cn_pg_one(b, "SELECT (to_regclass(" HERE("proposals_words")
+	if ((rc = cn_pg_one(b, "SELECT (to_regclass(" CN_PG_HERE("proposals_words")
 			    ") IS NOT NULL AND (SELECT count(*) FROM"
 			    " information_schema.columns WHERE table_schema ="
 			    " current_schema() AND table_name = 'tokens' AND"
 			    " column_name IN ('feed_of', 'person')) = 2 AND"
-			    " to_regclass(" HERE("public_record") ") IS NOT"
-			    " NULL AND to_regclass(" HERE("tokens_feeds")
+			    " to_regclass(" CN_PG_HERE("public_record") ") IS NOT"
+			    " NULL AND to_regclass(" CN_PG_HERE("tokens_feeds")
 			    ") IS NOT NULL)::int::bigint", NULL,
 			    cn_pg_get_int64,
 			    &have, "reading the schema", "no schema", err)))

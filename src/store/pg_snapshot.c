@@ -75,8 +75,8 @@ int cn_pg_snapshots(struct cn_store_backend *b, cn_snapshot_fn fn, void *ctx,
 
 	/* A read-only open of a store no writer of this version has opened
 	 * yet has no table: no snapshot. */
-	if ((rc = cn_pg_one(b, "SELECT (to_regclass(quote_ident(current_schema())"
-			    " || '.snapshots') IS NOT NULL)::int::int8", NULL,
+	if ((rc = cn_pg_one(b, "SELECT (to_regclass(" CN_PG_HERE("snapshots")
+			    ") IS NOT NULL)::int::int8", NULL,
 			    cn_pg_get_int64, &have, "reading the schema",
 			    "no schema", err)))
 		return rc;

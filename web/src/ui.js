@@ -86,6 +86,27 @@ export function loading(msg = t('web.loading')) {
   return h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), msg);
 }
 
+// A "Show more" button (in its paragraph): more() reads and draws the
+// next page.  While a page is on its way a press does nothing (aria-busy
+// says so); a failure is a toast, and the button can be pressed again.
+export function moreButton(id, label, more) {
+  let fetching = false;
+  return h('p', { class: 'more' }, h('button', { type: 'button', class: 'btn', id, onclick: async (ev) => {
+    if (fetching) return;
+    const button = ev.currentTarget;
+    fetching = true;
+    button.setAttribute('aria-busy', 'true');
+    try {
+      await more();
+    } catch (e) {
+      toast(errorText(e), 'warn');
+    } finally {
+      fetching = false;
+      button.removeAttribute('aria-busy');
+    }
+  } }, label));
+}
+
 // ---- toasts -----------------------------------------------------------------
 export function toast(msg, kind = 'ok') {
   const region = document.getElementById('toasts');

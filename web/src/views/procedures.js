@@ -15,7 +15,7 @@ import { isLive, proposalOf } from '../live.js';
 import { timeEl, countdownEl } from '../time.js';
 import { t } from '../i18n.js';
 import {
-  statusBadge, alertBox, errorText, empty, loading, toast, PROCEDURE_LABEL, OUTCOME_LABEL,
+  statusBadge, alertBox, errorText, empty, loading, moreButton, PROCEDURE_LABEL, OUTCOME_LABEL,
   POSITIONS, POSITION_LABEL, tableWrap, VOTE_LABEL, VOTE_POSITION,
 } from '../ui.js';
 import { isVote, voteOf, tallyEntries, tallyText } from '../model/votes.js';
@@ -284,7 +284,6 @@ async function searchResults(ctx, el, filt, words, bodyFilter) {
     found));
   let shown = [];
   let next = null;
-  let fetching = false;
   const read = (before) => api.listProposals({ ...filt, q: words, limit: CONCLUDED_PAGE, before });
   const draw = () => replace(found, shown.length ? tableWrap(t('web.procs.results_table'),
     h('table', { class: 'table' },
@@ -300,28 +299,16 @@ async function searchResults(ctx, el, filt, words, bodyFilter) {
           h('div', { class: 'sub' }, `${p.body_name} (${p.body}) · ${PROCEDURE_LABEL[p.procedure] || p.procedure}`)),
         h('td', {}, statusBadge(p)),
         h('td', {}, timeEl(p.opened))))))) : empty(t('web.procs.search_none')),
-  next == null ? null : h('p', { class: 'more' }, h('button', { type: 'button', class: 'btn', id: 'results-more',
-    onclick: async (ev) => {
-      if (fetching) return;
-      const button = ev.currentTarget;
-      fetching = true;
-      button.setAttribute('aria-busy', 'true');
-      try {
-        const page = await read(next);
-        if (!ctx.alive()) return;
-        const seen = new Set(shown.map((p) => p.id));
-        const fresh = page.proposals.filter((p) => !seen.has(p.id)).sort((a, b) => b.id - a.id);
-        shown = [...shown, ...fresh];
-        next = page.next;
-        draw();
-        ((fresh.length && found.querySelector(`tr[data-proposal="${fresh[0].id}"] a`)) || heading).focus();
-      } catch (e) {
-        toast(errorText(e), 'warn');
-      } finally {
-        fetching = false;
-        button.removeAttribute('aria-busy');
-      }
-    } }, t('web.procs.results_more'))));
+  next == null ? null : moreButton('results-more', t('web.procs.results_more'), async () => {
+    const page = await read(next);
+    if (!ctx.alive()) return;
+    const seen = new Set(shown.map((p) => p.id));
+    const fresh = page.proposals.filter((p) => !seen.has(p.id)).sort((a, b) => b.id - a.id);
+    shown = [...shown, ...fresh];
+    next = page.next;
+    draw();
+    ((fresh.length && found.querySelector(`tr[data-proposal="${fresh[0].id}"] a`)) || heading).focus();
+  }));
   try {
     const page = await read();
     if (!ctx.alive()) return;

@@ -7,7 +7,7 @@
 // token's.  The public has none: a word to sign in instead.
 import { h, replace } from '../dom.js';
 import * as api from '../api.js';
-import { alertBox, errorText, empty, loading, toast } from '../ui.js';
+import { alertBox, errorText, empty, loading, moreButton, toast } from '../ui.js';
 import { timeEl } from '../time.js';
 import { t, currentLang } from '../i18n.js';
 
@@ -76,7 +76,6 @@ function pagedList(ctx, el, moreId, moreLabel, read, draw) {
     return run;
   };
   const heading = () => el.closest('section')?.querySelector('h2');
-  let fetching = false;
   const more = () => serial(async () => {
     if (next == null) return;
     const page = await read(next);
@@ -88,21 +87,7 @@ function pagedList(ctx, el, moreId, moreLabel, read, draw) {
     render();
     ((fresh.length && el.querySelector(`[data-id="${fresh[0].id}"] button`)) || heading())?.focus();
   });
-  const render = () => replace(el, draw(items), next == null ? null : h('p', { class: 'more' },
-    h('button', { type: 'button', class: 'btn', id: moreId, onclick: async (ev) => {
-      if (fetching) return;
-      const button = ev.currentTarget;
-      fetching = true;
-      button.setAttribute('aria-busy', 'true');
-      try {
-        await more();
-      } catch (e) {
-        toast(errorText(e), 'warn');
-      } finally {
-        fetching = false;
-        button.removeAttribute('aria-busy');
-      }
-    } }, moreLabel)));
+  const render = () => replace(el, draw(items), next == null ? null : moreButton(moreId, moreLabel, more));
   return {
     load: () => serial(async () => {
       const until = !loaded ? null : next == null ? Infinity : items.at(-1)?.id ?? null;
