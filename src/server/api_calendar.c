@@ -18,7 +18,9 @@
  * adoption (silence broken, withdrawn) keeps its event, CANCELLED, with
  * how it ended.  An open proposal without a deadline has no date to show
  * and is left out.  Each list read is bounded (FEED_MAX), never the whole
- * history.
+ * history: with more than that, the open ones whose deadlines come first
+ * and the latest concluded, each list through an index in that order
+ * (store.h, cn_proposal_order), so a feed costs what it holds.
  *
  * Stable bytes for the same record: DTSTAMP and LAST-MODIFIED are the
  * proposal's latest dated change (its revisions' times, its conclusion),
@@ -260,12 +262,11 @@ void h_calendar(struct ctx *x)
 		 x->who.code[0] ? " " : "", x->who.code);
 	cn_ical_text(&f.b, "X-WR-CALNAME", name);
 	memset(&q, 0, sizeof(q));
-	q.status = "open";
-	q.ascending = 1;
+	q.order = CN_ORDER_DEADLINE;
 	q.limit = FEED_MAX;
 	rc = cn_lists_proposals(st, &v, &q, add_doc, &f, &err);
 	if (rc == 0) {
-		q.status = "concluded";
+		q.order = CN_ORDER_CONCLUDED;
 		q.concluded_from = cn_time_format(x->now - FEED_DAYS * 86400,
 						  since);
 		rc = cn_lists_proposals(st, &v, &q, add_doc, &f, &err);

@@ -43,6 +43,12 @@ static const char query_schema[] =
 	 * (cn_store_deadline_page); byte order, as the times compare. */
 	"CREATE INDEX IF NOT EXISTS proposals_deadline"
 	"  ON proposals(status, deadline COLLATE \"C\");"
+	/* A status's proposals in id order (a list filtered by status),
+	 * and the concluded ones by their conclusion (a calendar's latest):
+	 * pagesql.c walks each from its start, never the other rows. */
+	"CREATE INDEX IF NOT EXISTS proposals_status ON proposals(status, id);"
+	"CREATE INDEX IF NOT EXISTS proposals_concluded"
+	"  ON proposals(status, concluded COLLATE \"C\");"
 	/* The extension is one per database: made in a schema of its own,
 	 * not in this store's, so that dropping one store's schema never
 	 * takes another's search with it; where an administrator made it

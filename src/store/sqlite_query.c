@@ -50,6 +50,12 @@ static const char query_schema[] =
 	 * (cn_store_deadline_page). */
 	"CREATE INDEX IF NOT EXISTS proposals_deadline"
 	"  ON proposals(status, deadline);"
+	/* A status's proposals in id order (a list filtered by status),
+	 * and the concluded ones by their conclusion (a calendar's latest):
+	 * pagesql.c walks each from its start, never the other rows. */
+	"CREATE INDEX IF NOT EXISTS proposals_status ON proposals(status, id);"
+	"CREATE INDEX IF NOT EXISTS proposals_concluded"
+	"  ON proposals(status, concluded);"
 	/* A token's calendar feeds (cn_store_feed_list), in id order. */
 	"CREATE INDEX IF NOT EXISTS tokens_feeds ON tokens(feed_of, id)"
 	"  WHERE feed_of IS NOT NULL;"

@@ -569,17 +569,32 @@ struct cn_sight_rows {
 };
 
 /* A page of proposals: the sight, then every filter given (NULL or 0:
- * none), ordered by id, at most `limit`.  Times are canonical ISO 8601
- * (timeutil.h), ranges [from, to).  `status` matches the status or the
- * outcome; `member`, a member of the electorate; `match`, words one space
- * apart (cn_lists_match), every one required in the title or current
- * text, without case or diacritics, none read as an operator. */
+ * none), in `order`, at most `limit`.  Times are canonical ISO 8601
+ * (timeutil.h), ranges [from, to).  `status` is open, concluded or an
+ * outcome (adopted, ...: a concluded proposal's); `member`, a member of
+ * the electorate; `match`, words one space apart (cn_lists_match), every
+ * one required in the title or current text, without case or
+ * diacritics, none read as an operator.
+ *
+ * Each order walks an index of the proposals in that order (status and
+ * id, status and deadline, status and conclusion) from its start, so a
+ * page costs the rows it passes to fill itself, not the record: a
+ * status filter no longer passes every concluded proposal to find the
+ * few open ones. */
+enum cn_proposal_order {
+	CN_ORDER_ID,        /* by id, from the cursors (after, before) */
+	/* For a calendar (server/api_calendar.c), the first `limit` of
+	 * each; no cursor, no status, no words: */
+	CN_ORDER_DEADLINE,  /* the open ones with a deadline, soonest first */
+	CN_ORDER_CONCLUDED, /* the concluded ones, the latest conclusion first */
+};
 struct cn_proposal_query {
 	struct cn_sight_rows sight;
 	const char *body, *status, *member, *match;
 	const char *opened_from, *opened_to, *concluded_from, *concluded_to;
 	int64_t after, before; /* ids strictly above / below (0: no bound) */
 	int ascending;         /* by id up from `after`; else down */
+	enum cn_proposal_order order;
 	int64_t limit;
 };
 /* A proposal's stored view, borrowed for the call. */

@@ -278,3 +278,32 @@ test('over the API a token makes, lists and revokes its own feeds', async () => 
   council(store.db, 'token', 'revoke', String(owner.id));
   assert.equal((await fetchFeed(bare.body.url)).status, 404);
 });
+
+// A feed holds at most 500 open proposals: with more, those whose
+// deadlines come first.  It read the 500 oldest by id, so a proposal
+// made last, due first, was not in it.  (Last in this file: it leaves
+// 501 more open.)
+test('with more than 500 open, the feed holds the 500 due first', async () => {
+  const N = 501;
+  const made = [];
+  for (let i = 0; i < N; i += 16) {
+    const rs = await Promise.all(Array.from({ length: Math.min(16, N - i) }, (_, k) =>
+      sec('POST', '/api/v1/proposals', { body: 'NAC', title: `Item ${i + k}`, procedure: 'silence',
+        deadline: isoIn(20 * DAY + (N - i - k) * 60) })));
+    for (const r of rs) {
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      made.push(r.body);
+    }
+  }
+  const latest = made.reduce((a, b) => (a.deadline > b.deadline ? a : b));
+  const soonest = made.reduce((a, b) => (a.deadline < b.deadline ? a : b));
+  const ev = byUid((await parse((await fetchFeed(feeds.FR.url)).text)).events);
+  const open = made.filter((p) => ev[uid(p.id)]);
+  assert.equal(open.length, N - 1, 'all but one of the new ones');
+  assert.ok(ev[uid(soonest.id)], `the one due first (${soonest.id}, made among the last) is in`);
+  assert.ok(!ev[uid(latest.id)], 'the one due last of them is not');
+  for (const id of [ids.nac, ids.shared])
+    assert.ok(!ev[uid(id)], `${id}: open, due later than 500 others`);
+  for (const id of [ids.broken, ids.adopted])
+    assert.ok(ev[uid(id)], `${id}: concluded lately, in its own list`);
+});
