@@ -47,6 +47,9 @@ static const char query_schema[] =
 	 * and the concluded ones by their conclusion (a calendar's latest):
 	 * pagesql.c walks each from its start, never the other rows. */
 	"CREATE INDEX IF NOT EXISTS proposals_status ON proposals(status, id);"
+	/* A body's proposals in id order (a list filtered by body), compared
+	 * as pagesql.c compares a body: without case. */
+	"CREATE INDEX IF NOT EXISTS proposals_body ON proposals(lower(body), id);"
 	"CREATE INDEX IF NOT EXISTS proposals_concluded"
 	"  ON proposals(status, concluded COLLATE \"C\");"
 	/* The extension is one per database: made in a schema of its own,

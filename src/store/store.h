@@ -576,11 +576,12 @@ struct cn_sight_rows {
  * one required in the title or current text, without case or
  * diacritics, none read as an operator.
  *
- * Each order walks an index of the proposals in that order (status and
- * id, status and deadline, status and conclusion) from its start, so a
- * page costs the rows it passes to fill itself, not the record: a
- * status filter no longer passes every concluded proposal to find the
- * few open ones. */
+ * Each order walks an index of the proposals in that order from its
+ * start (a status's or a body's in id order; the open ones by deadline;
+ * the concluded ones by conclusion), so a page costs the rows it passes
+ * to fill itself: a status filter no longer passes every concluded
+ * proposal to find the few open ones.  A date range and `member` filter
+ * that walk: a range far from its start costs the rows before it. */
 enum cn_proposal_order {
 	CN_ORDER_ID,        /* by id, from the cursors (after, before) */
 	/* For a calendar (server/api_calendar.c), the first `limit` of
