@@ -19,7 +19,11 @@
  * The events come a page at a time: ?limit=N (default and maximum 1000,
  * so a proposal's whole history in all but extreme cases) and
  * ?after=SEQ; `next` is the `after` of the next page (null at the end).
- * The events it does not show (redacted sight) do not shorten a page. */
+ * The events it does not show (redacted sight) do not shorten a page.
+ * Each page says the sight it was read with ("sight": full or redacted):
+ * sight follows dates (a seat in a body ends), so a reader's pages can
+ * be read with two, and a reader who sees them differ reads again from
+ * the first (web/src/api.js, proposalHistory). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,11 +150,12 @@ void h_proposal_events(struct ctx *x)
 	snprintf(cursor, sizeof(cursor), "%lld", (long long)h.next);
 	/* {"events": ..., "names": ...} made as JSON; the view's stored bytes
 	 * go in front as they are: no parse, no re-dump. */
-	json_t *tail = json_pack("{s:o, s:o*, s:o, s:o}", "events", h.events,
+	json_t *tail = json_pack("{s:o, s:o*, s:o, s:o, s:s}", "events", h.events,
 				 "names", registry_names(x->reg), "next",
 				 h.next ? json_integer(h.next) : json_null(),
 				 "next_href", next_href(x, args, "after",
-							h.next ? cursor : NULL, NULL));
+							h.next ? cursor : NULL, NULL),
+				 "sight", h.sight == SEE_FULL ? "full" : "redacted");
 	rest = tail ? json_dumps(tail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(tail);
 	rlen = rest ? strlen(rest) : 0;

@@ -414,6 +414,69 @@ test("a proposal's history past a page of events: the newest shown too", async (
   noErrors();
 });
 
+// Sight follows dates: a delegation's seat in a body can end while the
+// page reads a proposal's history a page at a time.  Each page says the
+// sight it was read with, and the page reads the history again when they
+// differ: it showed the first page's deliberations beside the second
+// page's redacted view.
+test("a history read across a change of sight is read again, in the new sight", async () => {
+  const adopt = async (body) => {
+    const p = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', body);
+    assert.equal(p.status, 201, JSON.stringify(p.body));
+    const c = await api(base, tok.secretariat, 'POST', `/api/v1/proposals/${p.body.id}/conclude`, {});
+    assert.equal(c.body.outcome, 'adopted', JSON.stringify(c.body));
+    return p.body.id;
+  };
+  await adopt({ body: 'NAC', title: 'Establish a history committee', effects: [{ type: 'establish-body',
+    id: 'HIST', name: 'History Committee', rule: 'consensus', membership: [{ kind: 'list', members: ['US', 'HU'] }] }] });
+  const p = await api(base, tok.secretariat, 'POST', '/api/v1/proposals', { body: 'HIST', title: 'A long committee debate' });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  const id = p.body.id;
+  for (let i = 0; i < 1001; i += 16) {
+    const rs = await Promise.all(Array.from({ length: Math.min(16, 1001 - i) }, (_, k) =>
+      api(base, tok[(i + k) % 2 ? 'US' : 'HU'], 'POST', `/api/v1/proposals/${id}/positions`,
+        { position: 'comment', text: `Comment ${i + k + 1}` })));
+    for (const r of rs) assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  assert.equal((await api(base, tok.secretariat, 'POST', `/api/v1/proposals/${id}/conclude`, {})).body.outcome, 'adopted');
+  const first = await api(base, tok.US, 'GET', `/api/v1/proposals/${id}/events`);
+  assert.deepEqual([first.body.sight, first.body.events.length, first.body.next != null], ['full', 1000, true]);
+
+  const page = await browser.newPage('sight-change');
+  await signIn(page, base, tok.US);
+  let held = null;
+  const secondPage = (u) => u.pathname === `/api/v1/proposals/${id}/events` && u.searchParams.has('after');
+  await page.route(secondPage, (route) => {
+    if (!held) held = route;
+    else route.continue();
+  });
+  await page.goto(`${base}/#/proposals/${id}`);
+  for (let i = 0; !held; i++) {
+    assert.ok(i < 400, 'the second page is asked for');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // The United States leaves the committee while its page is read.
+  await adopt({ body: 'NAC', title: 'The committee without the United States', effects: [{ type: 'amend-body',
+    body: 'HIST', membership: { kind: 'list', members: ['HU'] } }] });
+  const now = [];
+  for (let after = 0; ;) {
+    const r = await api(base, tok.US, 'GET', `/api/v1/proposals/${id}/events?after=${after}`);
+    assert.equal(r.body.sight, 'redacted');
+    now.push(...r.body.events.map((e) => e.seq));
+    if (r.body.next == null) break;
+    after = r.body.next;
+  }
+  assert.equal(now.length, 2, 'the public record: opened and concluded');
+  await held.continue();
+  await page.locator(`#history li[data-seq="${now.at(-1)}"]`).waitFor();
+  await networkQuiet(page);
+  const shown = await page.locator('#history li[data-seq]').evaluateAll((els) => els.map((e) => Number(e.dataset.seq)));
+  assert.deepEqual(shown, now, 'one sight: the public record alone');
+  await page.unroute(secondPage);
+  await page.close();
+  noErrors();
+});
+
 // The search box: the proposals whose title or text holds every word, as
 // the principal may see them (the same as the API gives it), newest
 // first, a page of 20 and "Show more results"; a partner's search finds

@@ -259,13 +259,20 @@ export const getProposal = (id) => request(url.proposal(id));
 // first each time, not from the last event held: a proposal shared since
 // shows a partner events it hid before.
 export async function proposalHistory(id) {
-  let r = await get(url.history(id));
-  const events = [...r.events];
-  while (r.next != null) {
-    r = await get(url.history(id, r.next));
-    events.push(...r.events);
+  // Each page says the sight it was read with; sight follows dates (a
+  // seat in a body ends), so a history read across that change would
+  // hold one sight's events beside the other's view: read again, whole.
+  for (let tries = 1; ; tries++) {
+    let r = await get(url.history(id));
+    const events = [...r.events];
+    const sight = r.sight;
+    while (r.next != null && r.sight === sight) {
+      r = await get(url.history(id, r.next));
+      if (r.sight === sight) events.push(...r.events);
+    }
+    if (r.sight === sight) return { ...r, events };
+    if (tries === 3) throw new ApiError(409, 'sight-changed', t('web.error.sight_changed'));
   }
-  return { ...r, events };
 }
 // Who can still turn a proposal (redacted: the power of its rule only).
 export const proposalAnalysis = (id) => request(url.proposalAnalysis(id));
