@@ -144,13 +144,19 @@ static const char *time_col(const struct cn_pagesql *q, const char *col)
 	return col;
 }
 
-/* A filter on one text column: "AND <col> <op> ?" when given. */
-static void filter(struct cn_pagesql *q, const char *col, const char *op,
-		   const char *v)
+/* A time range's bound, when given.  In id order it filters the walk:
+ * on SQLite, + keeps the term from being read as a range of an index on
+ * the time, which SQLite, without statistics, preferred and then sorted
+ * by id (every proposal concluded since 2020, to show 100 of them: 0.5 s
+ * at 100,000).  The calendar's orders walk that index itself. */
+static void time_filter(struct cn_pagesql *q, const struct cn_proposal_query *pq,
+			const char *col, const char *op, const char *v)
 {
 	if (!v)
 		return;
-	sql(q, " AND %s %s ", col, op);
+	sql(q, " AND %s%s %s ",
+	    q->dialect == CN_PAGESQL_SQLITE && pq->order == CN_ORDER_ID ? "+" : "",
+	    time_col(q, col), op);
 	text_param(q, v);
 }
 
@@ -292,10 +298,10 @@ int cn_pagesql_proposals(struct cn_pagesql *q, enum cn_pagesql_dialect d,
 		text_param(q, pq->member);
 		sql(q, ")");
 	}
-	filter(q, time_col(q, "opened"), ">=", pq->opened_from);
-	filter(q, time_col(q, "opened"), "<", pq->opened_to);
-	filter(q, time_col(q, "concluded"), ">=", pq->concluded_from);
-	filter(q, time_col(q, "concluded"), "<", pq->concluded_to);
+	time_filter(q, pq, "opened", ">=", pq->opened_from);
+	time_filter(q, pq, "opened", "<", pq->opened_to);
+	time_filter(q, pq, "concluded", ">=", pq->concluded_from);
+	time_filter(q, pq, "concluded", "<", pq->concluded_to);
 	if (pq->match && words(q, pq->match, &pq->sight, err))
 		return CN_ENOMEM;
 	if (pq->after) {

@@ -50,6 +50,11 @@ static const char query_schema[] =
 	/* A body's proposals in id order (a list filtered by body), compared
 	 * as pagesql.c compares a body: without case. */
 	"CREATE INDEX IF NOT EXISTS proposals_body ON proposals(lower(body), id);"
+	/* Both, as the page asks for a body's open and concluded lists: with
+	 * only the two above, SQLite walked the body's (every proposal of
+	 * the NAC) to find its few open ones. */
+	"CREATE INDEX IF NOT EXISTS proposals_status_body"
+	"  ON proposals(status, lower(body), id);"
 	"CREATE INDEX IF NOT EXISTS proposals_concluded"
 	"  ON proposals(status, concluded COLLATE \"C\");"
 	/* The extension is one per database: made in a schema of its own,
@@ -157,7 +162,13 @@ int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err)
 			    " column_name IN ('feed_of', 'person')) = 2 AND"
 			    " to_regclass(" CN_PG_HERE("public_record") ") IS NOT"
 			    " NULL AND to_regclass(" CN_PG_HERE("tokens_feeds")
-			    ") IS NOT NULL)::int::bigint", NULL,
+			    ") IS NOT NULL AND to_regclass("
+			    CN_PG_HERE("proposals_status") ") IS NOT NULL AND"
+			    " to_regclass(" CN_PG_HERE("proposals_body") ") IS NOT"
+			    " NULL AND to_regclass(" CN_PG_HERE("proposals_concluded")
+			    ") IS NOT NULL AND to_regclass("
+			    CN_PG_HERE("proposals_status_body") ") IS NOT"
+			    " NULL)::int::bigint", NULL,
 			    cn_pg_get_int64,
 			    &have, "reading the schema", "no schema", err)))
 		return rc;

@@ -57,6 +57,11 @@ static const char query_schema[] =
 	/* A body's proposals in id order (a list filtered by body), compared
 	 * as pagesql.c compares a body: without case. */
 	"CREATE INDEX IF NOT EXISTS proposals_body ON proposals(body COLLATE NOCASE, id);"
+	/* Both, as the page asks for a body's open and concluded lists: with
+	 * only the two above, SQLite walked the body's (every proposal of
+	 * the NAC) to find its few open ones. */
+	"CREATE INDEX IF NOT EXISTS proposals_status_body"
+	"  ON proposals(status, body COLLATE NOCASE, id);"
 	"CREATE INDEX IF NOT EXISTS proposals_concluded"
 	"  ON proposals(status, concluded);"
 	/* A token's calendar feeds (cn_store_feed_list), in id order. */
