@@ -43,9 +43,9 @@ static const char query_schema[] =
 	 * (cn_store_deadline_page); byte order, as the times compare. */
 	"CREATE INDEX IF NOT EXISTS proposals_deadline"
 	"  ON proposals(status, deadline COLLATE \"C\");"
-	/* A status's proposals in id order (a list filtered by status),
-	 * and the concluded ones by their conclusion (a calendar's latest):
-	 * pagesql.c walks each from its start, never the other rows. */
+	/* A status's proposals in id order (a list filtered by status):
+	 * pagesql.c walks each of these from its start, never the other
+	 * rows. */
 	"CREATE INDEX IF NOT EXISTS proposals_status ON proposals(status, id);"
 	/* A body's proposals in id order (a list filtered by body), compared
 	 * as pagesql.c compares a body: without case. */
@@ -55,6 +55,7 @@ static const char query_schema[] =
 	 * the NAC) to find its few open ones. */
 	"CREATE INDEX IF NOT EXISTS proposals_status_body"
 	"  ON proposals(status, lower(body), id);"
+	/* The concluded ones by their conclusion (a calendar's latest). */
 	"CREATE INDEX IF NOT EXISTS proposals_concluded"
 	"  ON proposals(status, concluded COLLATE \"C\");"
 	/* The extension is one per database: made in a schema of its own,

@@ -50,9 +50,9 @@ static const char query_schema[] =
 	 * (cn_store_deadline_page). */
 	"CREATE INDEX IF NOT EXISTS proposals_deadline"
 	"  ON proposals(status, deadline);"
-	/* A status's proposals in id order (a list filtered by status),
-	 * and the concluded ones by their conclusion (a calendar's latest):
-	 * pagesql.c walks each from its start, never the other rows. */
+	/* A status's proposals in id order (a list filtered by status):
+	 * pagesql.c walks each of these from its start, never the other
+	 * rows. */
 	"CREATE INDEX IF NOT EXISTS proposals_status ON proposals(status, id);"
 	/* A body's proposals in id order (a list filtered by body), compared
 	 * as pagesql.c compares a body: without case. */
@@ -62,6 +62,7 @@ static const char query_schema[] =
 	 * the NAC) to find its few open ones. */
 	"CREATE INDEX IF NOT EXISTS proposals_status_body"
 	"  ON proposals(status, body COLLATE NOCASE, id);"
+	/* The concluded ones by their conclusion (a calendar's latest). */
 	"CREATE INDEX IF NOT EXISTS proposals_concluded"
 	"  ON proposals(status, concluded);"
 	/* A token's calendar feeds (cn_store_feed_list), in id order. */
