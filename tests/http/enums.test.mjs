@@ -209,6 +209,7 @@ before(async () => {
     await ok(200, who, 'GET', '/api/v1/proposals');
     for (const id of Object.values(ids).filter((x) => typeof x === 'number')) {
       await call(who, 'GET', `/api/v1/proposals/${id}`);
+      await call(who, 'GET', `/api/v1/proposals/${id}/events`);
     }
   }
   for (const q of ['', '?all', '?all=1', '?all=true', '?body=NPG', '?at=1990-01-01']) {
@@ -291,6 +292,8 @@ const RULES = {
   'components/schemas/Proposal/properties/level': { seen: field('level') },
   'components/schemas/Event/properties/type':
     { seen: bodies(/^GET \/api\/v1\/log\?/, (b) => b.events.map((ev) => ev.type)) },
+  'components/schemas/ProposalHistory/properties/sight':
+    { seen: bodies(/^GET \/api\/v1\/proposals\/\d+\/events$/, (b) => [b.sight]) },
   // The four effect schemas: each names its own type; together they are
   // every type a proposal's effects carry.
   'components/schemas/OpenOfficeEffect/properties/type': { effect: true },
