@@ -176,16 +176,22 @@ work_copy() {
 }
 drop_copy() { rm -f "$1" "$1"-* "$1.key" "$1.tokens"; }
 
+# Until the server (process PID) answers /healthz on PORT; the run stops
+# if it dies first.  PID PORT
+until_up() {
+	until curl -sf "http://127.0.0.1:$2/healthz" >/dev/null 2>&1; do
+		kill -0 "$1" 2>/dev/null || { echo "scale: the server died" >&2; exit 1; }
+		sleep 0.01
+	done
+}
+
 start_server() {
 	PORT=$(port)
 	local s e
 	s=$(now_ns)
 	$COUNCIL --db "$1" serve --listen 127.0.0.1:$PORT --threads 4 --quiet &
 	SRV=$!
-	until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
-		kill -0 "$SRV" 2>/dev/null || { echo "scale: the server died" >&2; exit 1; }
-		sleep 0.01
-	done
+	until_up "$SRV" "$PORT"
 	e=$(now_ns)
 	START=$(awk -v d=$((e - s)) 'BEGIN { printf "%.3f", d / 1e9 }')
 }
@@ -199,10 +205,7 @@ opened() {
 	port=$(port)
 	$COUNCIL --db "$1" serve --listen 127.0.0.1:$port --threads 4 2>"$err" &
 	SRV=$!
-	until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
-		kill -0 "$SRV" 2>/dev/null || { echo "scale: the server died" >&2; exit 1; }
-		sleep 0.01
-	done
+	until_up "$SRV" "$port"
 	stop_server
 	sed -nE 's/^council: the world from the snapshot at event [0-9]+ \([0-9.]+ MB\) in ([0-9]+) ms, then ([0-9]+) events? in ([0-9]+) ms$/\1 \2 \3/p
 		s/^council: the world folded from the whole log, ([0-9]+) events, in ([0-9]+) ms.*/0 \1 \2/p' "$err"
@@ -228,17 +231,25 @@ post() {
 		{ echo "scale: POST $1 failed" >&2; exit 1; }
 }
 
-# Seconds a GET of URL takes as TOKEN (none: ""): a first request fills
-# the server's caches (about 2x the others at every size), not counted;
-# then the median of 9.  URL TOKEN
-get_median() {
-	local a=() auth=() code
-	[ -n "$2" ] && auth=(-H "Authorization: Bearer $2")
-	code=$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$1")
+# What curl says of a GET of URL as TOKEN (none: ""), in curl's -w
+# FORMAT.  FORMAT URL TOKEN
+get_w() {
+	local auth=()
+	[ -n "$3" ] && auth=(-H "Authorization: Bearer $3")
+	curl -s -o /dev/null -w "$1" "${auth[@]}" "$2"
+}
+# A first GET of URL, not timed: it fills the server's caches (about 2x
+# the others at every size); the run stops unless it is 200.  URL TOKEN
+get_first() {
+	local code; code=$(get_w '%{http_code}' "$1" "$2")
 	[ "$code" = 200 ] || { echo "scale: GET $1 answered $code" >&2; exit 1; }
-	for _ in 1 2 3 4 5 6 7 8 9; do
-		a+=("$(curl -s -o /dev/null -w '%{time_total}' "${auth[@]}" "$1")")
-	done
+}
+# Seconds a GET of URL takes as TOKEN: the median of 9 after the first.
+# URL TOKEN
+get_median() {
+	local a=()
+	get_first "$1" "$2"
+	for _ in 1 2 3 4 5 6 7 8 9; do a+=("$(get_w '%{time_total}' "$1" "$2")"); done
 	median "${a[@]}"
 }
 
@@ -247,10 +258,7 @@ start_second() {
 	PORT2=$(port)
 	$COUNCIL --db "$1" serve --listen 127.0.0.1:$PORT2 --threads 4 --quiet &
 	SRV2=$!
-	until curl -sf "http://127.0.0.1:$PORT2/healthz" >/dev/null 2>&1; do
-		kill -0 "$SRV2" 2>/dev/null || { echo "scale: the server died" >&2; exit 1; }
-		sleep 0.01
-	done
+	until_up "$SRV2" "$PORT2"
 }
 stop_second() { kill "$SRV2"; wait "$SRV2" 2>/dev/null || true; SRV2=; }
 
@@ -264,17 +272,11 @@ lists_in_turn() {
 		"$1/api/v1/calendar.ics?$2" "$4/api/v1/proposals"
 		"$4/api/v1/proposals?status=open" "$4/api/v1/calendar.ics?$5")
 	local toks=("$3" "$3" "" "$6" "$6" "")
-	local t=("" "" "" "" "" "") i k auth m=()
-	for ((i = 0; i <= 25; i++)); do
+	local t=("" "" "" "" "" "") i k m=()
+	for k in 0 1 2 3 4 5; do get_first "${urls[$k]}" "${toks[$k]}"; done
+	for ((i = 0; i < 25; i++)); do
 		for k in 0 1 2 3 4 5; do
-			auth=()
-			[ -n "${toks[$k]}" ] && auth=(-H "Authorization: Bearer ${toks[$k]}")
-			if [ "$i" = 0 ]; then
-				[ "$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "${urls[$k]}")" = 200 ] ||
-					{ echo "scale: GET ${urls[$k]} was not 200" >&2; exit 1; }
-				continue
-			fi
-			t[$k]+=" $(curl -s -o /dev/null -w '%{time_total}' "${auth[@]}" "${urls[$k]}")"
+			t[$k]+=" $(get_w '%{time_total}' "${urls[$k]}" "${toks[$k]}")"
 		done
 	done
 	for k in 0 1 2 3 4 5; do m+=("$(median ${t[$k]})"); done
@@ -353,8 +355,10 @@ measure() {
 	local fam=${name:0:1} small=""
 	if [ -n "${SMALL_DB[$fam]:-}" ]; then
 		start_second "${SMALL_DB[$fam]}"
-		read -r page page_open cal small <<<"$(lists_in_turn "$base" "$feed" "$sec" \
-			"http://127.0.0.1:$PORT2" "${SMALL_FEED[$fam]}" "$(head -1 "${SMALL_DB[$fam]}.tokens")")"
+		local turns
+		turns=$(lists_in_turn "$base" "$feed" "$sec" "http://127.0.0.1:$PORT2" \
+			"${SMALL_FEED[$fam]}" "$(head -1 "${SMALL_DB[$fam]}.tokens")")
+		read -r page page_open cal small <<<"$turns"
 		stop_second
 	fi
 
@@ -429,7 +433,7 @@ writes_in_turn() {
 get5() {
 	local a=()
 	for _ in 1 2 3 4 5; do
-		a+=("$(curl -s -o /dev/null -w '%{time_total}' ${2:+-H "Authorization: Bearer $2"} "$1")")
+		a+=("$(get_w '%{time_total}' "$1" "${2:-}")")
 	done
 	median "${a[@]}"
 }
