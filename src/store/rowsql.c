@@ -29,19 +29,25 @@ static void add(struct sqlbuf *q, const char *fmt, ...)
 	q->n += (size_t)k;
 }
 
-enum col_form { NAME, PARAM, NAME_EQ_PARAM, NAME_EQ_EXCLUDED };
+enum col_form { NAME, PARAM, NAME_EQ_PARAM, NAME_EQ_EXCLUDED, NAME_IS_PARAM_N };
 
-/* Parameter n (from 1) in the dialect's form. */
-static void param(struct sqlbuf *q, const struct cn_sql_dialect *d, unsigned n)
+/* Parameter n (from 1) in the dialect's form; numbered when `numbered`
+ * even in a dialect whose parameters are ? (SQLite's ?NNN), for a
+ * statement that does not name them in order. */
+static void param(struct sqlbuf *q, const struct cn_sql_dialect *d, unsigned n,
+		  int numbered)
 {
 	if (d->numbered)
 		add(q, "$%u", n);
+	else if (numbered)
+		add(q, "?%u", n);
 	else
 		add(q, "?");
 }
 
 /* Columns [from, to), each as `form`, separated by sep; parameters are
- * numbered from 1 at column `from`. */
+ * numbered from 1 at column `from`, but NAME_IS_PARAM_N's by the
+ * column's place in the row (from 1 at column 0). */
 static void columns(struct sqlbuf *q, const struct cn_sql_dialect *d,
 		    const struct cn_table_def *t, unsigned from, unsigned to,
 		    enum col_form form, const char *sep)
@@ -55,8 +61,11 @@ static void columns(struct sqlbuf *q, const struct cn_sql_dialect *d,
 		if (form == NAME_EQ_PARAM)
 			add(q, " = ");
 		if (form == PARAM || form == NAME_EQ_PARAM)
-			param(q, d, i + 1 - from);
-		else if (form == NAME_EQ_EXCLUDED)
+			param(q, d, i + 1 - from, 0);
+		else if (form == NAME_IS_PARAM_N) {
+			add(q, "%s IS ", c);
+			param(q, d, i + 1, 1);
+		} else if (form == NAME_EQ_EXCLUDED)
 			add(q, "%s = excluded.%s", c, c);
 	}
 }
@@ -75,6 +84,13 @@ static void build(const struct cn_sql_dialect *d, const struct cn_table_def *t,
 		columns(q, d, t, 0, t->nkey, NAME, ", ");
 		add(q, ") DO UPDATE SET ");
 		columns(q, d, t, t->nkey, t->ncols, NAME_EQ_EXCLUDED, ", ");
+		break;
+	case CN_ROWSQL_PUT_LAST:
+		assert(t->ncols > t->nkey);
+		add(q, "UPDATE %s SET %s = ", t->name, t->cols[t->ncols - 1].name);
+		param(q, d, t->ncols, 1);
+		add(q, " WHERE ");
+		columns(q, d, t, 0, t->ncols - 1, NAME_IS_PARAM_N, " AND ");
 		break;
 	case CN_ROWSQL_DELETE:
 		add(q, "DELETE FROM %s WHERE ", t->name);

@@ -14,6 +14,11 @@
 
 enum cn_rowsql_stmt {
 	CN_ROWSQL_PUT,     /* insert or, on the key, update the rest */
+	/* Update the last column alone, of the row whose every other column
+	 * holds the value given (IS, so NULL included): no row is changed
+	 * when any differs.  Its parameters are the row's columns in order,
+	 * as PUT's. */
+	CN_ROWSQL_PUT_LAST,
 	CN_ROWSQL_DELETE,  /* by key */
 	CN_ROWSQL_BY_KEY,  /* every row, in key order */
 	CN_ROWSQL_WRITTEN, /* every row, in the order keys were first written */

@@ -51,6 +51,6 @@ const struct cn_table_def cn_tables[CN_TAB_COUNT] = {
 	[CN_TAB_PARTNERS] = {"partners", partners, N(partners), 1},
 	[CN_TAB_BODIES] = {"bodies", bodies, N(bodies), 1},
 	[CN_TAB_OFFICES] = {"offices", offices, N(offices), 1},
-	[CN_TAB_PROPOSALS] = {"proposals", proposals, N(proposals), 1},
+	[CN_TAB_PROPOSALS] = {"proposals", proposals, N(proposals), 1, 1},
 	[CN_TAB_POSITIONS] = {"positions", positions, N(positions), 2},
 };
