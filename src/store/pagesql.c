@@ -160,6 +160,38 @@ static void time_filter(struct cn_pagesql *q, const struct cn_proposal_query *pq
 	text_param(q, v);
 }
 
+/* An opened range as a range of ids too, on SQLite, while proposals
+ * opened in id order (CN_PAGESQL_OPENED_KEY): the first id opened at or
+ * after the range's start, the last opened before its end, each found
+ * through proposals_opened.  The walk in id order then starts where the
+ * range does; without the bounds, a range early in the record cost every
+ * proposal walked past it (about 120 ms at 100,000).  The time filters
+ * above stay: these bounds only narrow the walk.  Out of order, each
+ * bound is the whole record's. */
+static void opened_ids(struct cn_pagesql *q, const struct cn_proposal_query *pq,
+		       const char *key)
+{
+	static const char in_order[] =
+		"CASE WHEN (SELECT value FROM meta WHERE key = '"
+		CN_PAGESQL_OPENED_KEY "') = '1' THEN ";
+
+	if (q->dialect != CN_PAGESQL_SQLITE || pq->order != CN_ORDER_ID)
+		return;
+	if (pq->opened_from) {
+		sql(q, " AND %s >= %s(SELECT id FROM proposals WHERE opened >= ",
+		    key, in_order);
+		text_param(q, pq->opened_from);
+		sql(q, " ORDER BY opened, id LIMIT 1) ELSE 0 END");
+	}
+	if (pq->opened_to) {
+		sql(q, " AND %s <= %s(SELECT id FROM proposals WHERE opened < ",
+		    key, in_order);
+		text_param(q, pq->opened_to);
+		sql(q, " ORDER BY opened DESC, id DESC LIMIT 1) ELSE %lld END",
+		    (long long)INT64_MAX);
+	}
+}
+
 /* A body's sight word: 'b' and the hex of its code's bytes, ASCII in
  * capitals (CN_PAGESQL_SIGHT_WORDS spells it the same in SQL), so that
  * any code is one token and none is an operator. */
@@ -300,6 +332,7 @@ int cn_pagesql_proposals(struct cn_pagesql *q, enum cn_pagesql_dialect d,
 	}
 	time_filter(q, pq, "opened", ">=", pq->opened_from);
 	time_filter(q, pq, "opened", "<", pq->opened_to);
+	opened_ids(q, pq, key);
 	time_filter(q, pq, "concluded", ">=", pq->concluded_from);
 	time_filter(q, pq, "concluded", "<", pq->concluded_to);
 	if (pq->match && words(q, pq->match, &pq->sight, err))

@@ -33,6 +33,11 @@ enum cn_pagesql_dialect { CN_PAGESQL_SQLITE, CN_PAGESQL_PG };
 	"to_tsvector('council_search', title || ' ' ||"                       \
 	" coalesce((doc::jsonb)->>'text', ''))"
 
+/* Whether every proposal opened no earlier than those before it in id
+ * order (SQLite: the meta row a trigger keeps, sqlite_query.c), so that
+ * the proposals opened in a range of times are a range of ids. */
+#define CN_PAGESQL_OPENED_KEY "proposals_opened_in_order"
+
 /* What sight selects a proposal by besides its body, as conditions on
  * its row (p: "" for the bare columns, or a qualifier with its dot, as
  * "new." or "p."): adopted, everyone sees it; shared, partners do.  And

@@ -58,6 +58,11 @@ static const char query_schema[] =
 	/* The concluded ones by their conclusion (a calendar's latest). */
 	"CREATE INDEX IF NOT EXISTS proposals_concluded"
 	"  ON proposals(status, concluded COLLATE \"C\");"
+	/* The proposals opened in a range of times, for the planner to
+	 * choose when a range holds few (SQLite bounds its walk by id
+	 * instead: pagesql.c, opened_ids). */
+	"CREATE INDEX IF NOT EXISTS proposals_opened"
+	"  ON proposals(opened COLLATE \"C\");"
 	/* The extension is one per database: made in a schema of its own,
 	 * not in this store's, so that dropping one store's schema never
 	 * takes another's search with it; where an administrator made it
@@ -169,7 +174,8 @@ int cn_pg_create_query(struct cn_store_backend *b, struct cn_err *err)
 			    " NULL AND to_regclass(" CN_PG_HERE("proposals_concluded")
 			    ") IS NOT NULL AND to_regclass("
 			    CN_PG_HERE("proposals_status_body") ") IS NOT"
-			    " NULL)::int::bigint", NULL,
+			    " NULL AND to_regclass(" CN_PG_HERE("proposals_opened")
+			    ") IS NOT NULL)::int::bigint", NULL,
 			    cn_pg_get_int64,
 			    &have, "reading the schema", "no schema", err)))
 		return rc;

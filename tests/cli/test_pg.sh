@@ -100,11 +100,11 @@ check "token list shows it" grep -q secretariat "$T/.out"
 "${PSQL[@]}" -d cli -c "ALTER TABLE tokens DROP COLUMN feed_of" >/dev/null
 c --db "$DB" token feed 1 --json
 expect_json "a store made before feed keys gets them" .token 1
-# A store made before the lists' indexes (status, body, both, conclusion): the
+# A store made before the lists' indexes (status, body, both, conclusion, opened): the
 # first open for writing adds them.
-"${PSQL[@]}" -d cli -c "DROP INDEX proposals_status, proposals_body, proposals_concluded, proposals_status_body" >/dev/null
+"${PSQL[@]}" -d cli -c "DROP INDEX proposals_status, proposals_body, proposals_concluded, proposals_status_body, proposals_opened" >/dev/null
 c --db "$DB" person list
-for rel in proposals_status proposals_body proposals_concluded proposals_status_body; do
+for rel in proposals_status proposals_body proposals_concluded proposals_status_body proposals_opened; do
 	check "a store made before $rel gets it" test "$("${PSQL[@]}" -d cli -At -c \
 		"SELECT to_regclass('$rel') IS NOT NULL")" = t
 done
@@ -121,7 +121,7 @@ expect_rc "the first store, in public" 0
 "${PSQL[@]}" -d schemas -c "CREATE SCHEMA b" >/dev/null
 COUNCIL_KEY=$T/two-b.key c --db "$TWO options=-csearch_path=b,public" init
 expect_rc "the second, in b, public on its path" 0
-for rel in public_record proposals_words tokens_feeds webhooks_owner proposals_status proposals_body proposals_concluded proposals_status_body; do
+for rel in public_record proposals_words tokens_feeds webhooks_owner proposals_status proposals_body proposals_concluded proposals_status_body proposals_opened; do
 	check "schema b has its own $rel" test "$("${PSQL[@]}" -d schemas -At -c \
 		"SELECT to_regclass('b.$rel') IS NOT NULL")" = t
 done

@@ -1765,6 +1765,14 @@ static void test_proposal_page_plans(void **state)
 		{{.sight = fr, .status = "adopted",
 		  .concluded_to = "2030-01-01T00:00:00Z", .limit = 20},
 		 "USING INDEX proposals_outcome (status=? AND outcome=?)"},
+		/* an opened range bounds the walk by id, both bounds found
+		 * through proposals_opened (opened_ids) */
+		{{.sight = every, .opened_to = "2001-01-01T00:00:00Z",
+		  .limit = 100},
+		 "USING INTEGER PRIMARY KEY (rowid<?)"},
+		{{.sight = fr, .status = "open", .opened_from = "2023-07-01T00:00:00Z",
+		  .opened_to = "2023-08-01T00:00:00Z", .limit = 100},
+		 "USING INDEX proposals_status (status=? AND id>? AND id<?)"},
 		{{.sight = every, .order = CN_ORDER_DEADLINE, .limit = 500},
 		 "USING INDEX proposals_deadline (status=? AND deadline>?)"},
 		{{.sight = jp, .order = CN_ORDER_DEADLINE, .limit = 500},
@@ -1878,6 +1886,90 @@ static void test_calendar_orders(void **state)
 	assert_string_equal(cn_world_proposal(cn_app_world(f->app), 8)->outcome,
 			    "blocked");
 	ASSERT_IDS(proposal_page(st, &q), 2);
+}
+
+/* Whether the store holds its proposals as opened in id order (the
+ * meta row pagesql.c's bounds read; SQLite only): 1, 0, or -1 for no
+ * row. */
+static int64_t opened_in_order(const char *path)
+{
+	int64_t v = -1;
+	query_ints(path, "SELECT coalesce((SELECT value = '1' FROM meta WHERE"
+		   " key = 'proposals_opened_in_order'), -1)", &v, 1);
+	return v;
+}
+
+/* The store as made before the opened bounds, then opened for writing
+ * again: whether its proposals opened in order is learned from them. */
+static void made_before_opened_bounds(struct fx *f)
+{
+	close_app(f);
+	sql_ok(f->path, "DELETE FROM meta WHERE key = 'proposals_opened_in_order';"
+	       " DROP TRIGGER proposals_opened_insert;"
+	       " DROP TRIGGER proposals_opened_update;"
+	       " DROP INDEX proposals_opened;");
+	assert_int_equal(opened_in_order(f->path), -1);
+	open_app(f, 0);
+}
+
+/* A list by the time proposals opened, in id order: while they open in
+ * id order, SQLite walks only the ids the range holds (pagesql.c,
+ * opened_ids); once one opens earlier than one before it, the whole
+ * record, and the answer is the same as it would be. */
+static void test_opened_ranges(void **state)
+{
+	struct fx *f = *state;
+	struct cn_propose_args m = {.body = "NAC", .title = "M"};
+	struct cn_proposal_query q = {.sight = {1, NULL, 0, 0}, .limit = 10,
+				      .opened_from = "2023-08-01T00:00:00Z",
+				      .opened_to = "2023-08-04T00:00:00Z"};
+	struct cn_store *st;
+
+	seed(f, 0);
+	history(f); /* 1, 2 and 3, opened in July */
+	assert_int_equal(run(f, "2023-08-01T09:00:00Z", cn_app_cmd_propose, &m), 1);
+	assert_int_equal(run(f, "2023-08-03T09:00:00Z", cn_app_cmd_propose, &m), 1);
+	assert_int_equal(run(f, "2023-08-05T09:00:00Z", cn_app_cmd_propose, &m), 1);
+	if (!pg_base) {
+		assert_int_equal(opened_in_order(f->path), 1);
+		made_before_opened_bounds(f);
+		assert_int_equal(opened_in_order(f->path), 1);
+	}
+	st = cn_app_store(f->app);
+	ASSERT_IDS(proposal_page(st, &q), 5, 4);
+	q.ascending = 1;
+	ASSERT_IDS(proposal_page(st, &q), 4, 5);
+	q.opened_to = NULL;
+	ASSERT_IDS(proposal_page(st, &q), 4, 5, 6);
+	q.after = 4;
+	ASSERT_IDS(proposal_page(st, &q), 5, 6);
+	q = (struct cn_proposal_query){.sight = {1, NULL, 0, 0}, .limit = 10,
+				       .opened_to = "2023-08-03T09:00:00Z"};
+	ASSERT_IDS(proposal_page(st, &q), 4, 3, 2, 1);
+	q.opened_from = "2023-08-06T00:00:00Z";
+	assert_int_equal(proposal_page(st, &q).n, 0);
+	q.opened_to = NULL;
+	assert_int_equal(proposal_page(st, &q).n, 0);
+
+	/* 7 opened on 08-02, before 5 and 6: both bounds of [08-01, 08-04)
+	 * would now miss a proposal (the first opened in it is 4, and the
+	 * last 7), so they are no longer used */
+	assert_int_equal(run(f, "2023-08-02T09:00:00Z", cn_app_cmd_propose, &m), 1);
+	if (!pg_base)
+		assert_int_equal(opened_in_order(f->path), 0);
+	q = (struct cn_proposal_query){.sight = {1, NULL, 0, 0}, .limit = 10,
+				       .opened_from = "2023-08-02T00:00:00Z",
+				       .opened_to = "2023-08-04T00:00:00Z"};
+	ASSERT_IDS(proposal_page(st, &q), 7, 5);
+	q.opened_from = "2023-08-01T00:00:00Z";
+	q.opened_to = "2023-08-02T12:00:00Z";
+	ASSERT_IDS(proposal_page(st, &q), 7, 4);
+	/* the same, learned by a store made before the bounds */
+	if (!pg_base) {
+		made_before_opened_bounds(f);
+		assert_int_equal(opened_in_order(f->path), 0);
+		ASSERT_IDS(proposal_page(cn_app_store(f->app), &q), 7, 4);
+	}
 }
 
 static void test_public_record_index(void **state)
@@ -3873,6 +3965,7 @@ int main(void)
 		S(test_webhooks_plan),
 		S(test_proposal_page_plans),
 		S(test_calendar_orders),
+		S(test_opened_ranges),
 		S(test_same_log_same_root),
 		S(test_two_writers_one_log),
 		S(test_write_after_a_failed_one),
