@@ -86,7 +86,8 @@ static void build(const struct cn_sql_dialect *d, const struct cn_table_def *t,
 		columns(q, d, t, t->nkey, t->ncols, NAME_EQ_EXCLUDED, ", ");
 		break;
 	case CN_ROWSQL_PUT_LAST:
-		assert(t->ncols > t->nkey);
+		/* SQLite's IS (PostgreSQL would need IS NOT DISTINCT FROM) */
+		assert(!d->numbered && t->ncols > t->nkey);
 		add(q, "UPDATE %s SET %s = ", t->name, t->cols[t->ncols - 1].name);
 		param(q, d, t->ncols, 1);
 		add(q, " WHERE ");

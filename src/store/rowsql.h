@@ -17,7 +17,8 @@ enum cn_rowsql_stmt {
 	/* Update the last column alone, of the row whose every other column
 	 * holds the value given (IS, so NULL included): no row is changed
 	 * when any differs.  Its parameters are the row's columns in order,
-	 * as PUT's. */
+	 * as PUT's.  SQLite's only (its IS, its ?NNN): PostgreSQL decides
+	 * for itself whether an update writes its indexes. */
 	CN_ROWSQL_PUT_LAST,
 	CN_ROWSQL_DELETE,  /* by key */
 	CN_ROWSQL_BY_KEY,  /* every row, in key order */

@@ -205,7 +205,7 @@ int cn_sq_create_query(struct cn_store_backend *b, struct cn_err *err)
 	    (!holders && cn_sq_exec(b, "ALTER TABLE tokens ADD COLUMN person"
 				    " INTEGER", err)) ||
 	    /* Whether proposals opened in id order: known once, then kept
-	     * by the triggers in query_schema. */
+	     * by the triggers in opened_schema. */
 	    !(s = cn_sq_fresh(b, "SELECT count(*) FROM meta WHERE key = '"
 			      CN_PAGESQL_OPENED_KEY "'", err)) ||
 	    cn_sq_one(b, s, cn_sq_int64, &ordered, "reading the schema",

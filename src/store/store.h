@@ -328,8 +328,8 @@ struct cn_table_def {
 	unsigned ncols;
 	unsigned nkey; /* the first nkey columns are the primary key */
 	/* The last column is most often the only one a put changes (a
-	 * proposal's doc, at each position stated), so a backend may first
-	 * try to write it alone (rowsql.h, CN_ROWSQL_PUT_LAST). */
+	 * proposal's doc, at each position stated), so SQLite's backend
+	 * first tries to write it alone (rowsql.h, CN_ROWSQL_PUT_LAST). */
 	int last_alone;
 };
 

@@ -2427,6 +2427,66 @@ static void test_doc_alone_rewrites_no_index(void **state)
 	free_row(&row);
 }
 
+/* The doc written alone misses no change of a NULL column (NULL to a
+ * value, a value to NULL); the opened order holds through a tie, and is
+ * lost when a smaller id's opened moves after a larger id's (by the
+ * upsert's UPDATE, not an INSERT). */
+static void test_doc_alone_and_opened_order_edges(void **state)
+{
+	struct fx *f = *state;
+	struct cn_err err = {0};
+	struct cn_row row = {0}, back = {0}, put;
+	const unsigned concluded = 9, opened = 7;
+	struct cn_value key = {.type = CN_VAL_INT, .i = 50};
+
+	if (pg_base)
+		skip();
+	seed(f, 0);
+	history(f); /* 1, 2 and 3, opened in July, in id order */
+	assert_int_equal(opened_in_order(f->path), 1);
+	assert_int_equal(cn_store_rows(cn_app_store(f->app), CN_TAB_PROPOSALS,
+				       CN_ORDER_KEY, first_row, &row, &err), 0);
+	assert_string_equal(cn_tables[CN_TAB_PROPOSALS].cols[concluded].name,
+			    "concluded");
+	put = row;
+
+	/* NULL -> a value, and back: each must reach the row */
+	put.v[concluded] = (struct cn_value){.type = CN_VAL_TEXT,
+		.s = "2099-01-01T00:00:00Z", .len = 20};
+	put_alone(f, &put);
+	assert_int_equal(cn_store_rows(cn_app_store(f->app), CN_TAB_PROPOSALS,
+				       CN_ORDER_KEY, first_row, &back, &err), 0);
+	assert_string_equal(back.v[concluded].s, "2099-01-01T00:00:00Z");
+	free_row(&back);
+	memset(&back, 0, sizeof(back));
+	put.v[concluded] = (struct cn_value){.type = CN_VAL_NULL};
+	put_alone(f, &put);
+	assert_int_equal(cn_store_rows(cn_app_store(f->app), CN_TAB_PROPOSALS,
+				       CN_ORDER_KEY, first_row, &back, &err), 0);
+	assert_null(back.v[concluded].s);
+	free_row(&back);
+	memset(&back, 0, sizeof(back));
+	put = row;
+
+	/* a tie: id 50 opened when 3 did keeps the order */
+	put.v[0].i = 50;
+	put.v[opened] = (struct cn_value){.type = CN_VAL_TEXT,
+		.s = "2023-07-21T09:00:00Z", .len = 20};
+	put_alone(f, &put);
+	assert_int_equal(opened_in_order(f->path), 1);
+	assert_int_equal(cn_store_delete_row(cn_app_store(f->app),
+					     CN_TAB_PROPOSALS, &key, &err), 0);
+
+	/* 1 now opened after 3: out of order, through the upsert's UPDATE */
+	put = row;
+	put.v[opened] = (struct cn_value){.type = CN_VAL_TEXT,
+		.s = "2023-12-31T00:00:00Z", .len = 20};
+	put_alone(f, &put);
+	assert_int_equal(opened_in_order(f->path), 0);
+	put_alone(f, &row); /* as it was */
+	free_row(&row);
+}
+
 /* cn_store_versions gives what the three counters' own reads give (the
  * meta counters, where the backend reads them in the same query). */
 static void same_versions(struct cn_store *rd)
@@ -3970,6 +4030,7 @@ int main(void)
 		S(test_two_writers_one_log),
 		S(test_write_after_a_failed_one),
 		S(test_doc_alone_rewrites_no_index),
+		S(test_doc_alone_and_opened_order_edges),
 		S(test_change_signal),
 		S(test_calendar_feed_keys),
 		S(test_people_and_sessions),
