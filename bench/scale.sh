@@ -13,7 +13,8 @@
 #   GET /api/v1/proposals, first page          vs the same on the smallest store,
 #     and ?status=open (the page's open list),    its server started beside
 #     and the secretariat's calendar.ics,         (25 rounds in turn)
-#     and ?opened_to= the record's first minutes
+#     and ?opened_to= the record's first minutes,
+#     and ?status=concluded&concluded_to= the same
 #   durable writes, 32 clients (rate, p99)     vs the rate on the smallest store
 #                                                 (5 runs each, the stores in
 #                                                 turn: medians)
@@ -267,28 +268,33 @@ stop_second() { kill "$SRV2"; wait "$SRV2" 2>/dev/null || true; SRV2=; }
 # store's starts at 2024-04-01T00:00:00Z, bench/gen_store): 19 to 120 of
 # them, the last page of a walk by id from the newest.
 EARLY="opened_to=2024-04-01T00:10:00Z"
+# and those concluded then (the generated silences conclude seconds after
+# they open)
+EARLY_DONE="status=concluded&concluded_to=2024-04-01T00:10:00Z"
 
 # The first page, ?status=open, the calendar and the record's first
-# minutes, on the server at BASE and on the smallest store's at SBASE, in
-# turn: 25 rounds of the eight GETs (a first of each not counted).
-# Prints the medians "PAGE OPEN CAL EARLY" at BASE, then the smallest's
-# as one word "PAGE,OPEN,CAL,EARLY".
+# minutes (opened, and concluded), on the server at BASE and on the
+# smallest store's at SBASE, in turn: 25 rounds of the ten GETs (a first
+# of each not counted).  Prints the medians "PAGE OPEN CAL EARLY DONE" at
+# BASE, then the smallest's as one word "PAGE,OPEN,CAL,EARLY,DONE".
 # BASE FEED TOKEN SBASE SFEED STOKEN
 lists_in_turn() {
 	local urls=("$1/api/v1/proposals" "$1/api/v1/proposals?status=open"
 		"$1/api/v1/calendar.ics?$2" "$1/api/v1/proposals?$EARLY"
+		"$1/api/v1/proposals?$EARLY_DONE"
 		"$4/api/v1/proposals" "$4/api/v1/proposals?status=open"
-		"$4/api/v1/calendar.ics?$5" "$4/api/v1/proposals?$EARLY")
-	local toks=("$3" "$3" "" "$3" "$6" "$6" "" "$6")
-	local t=("" "" "" "" "" "" "" "") i k m=()
-	for k in 0 1 2 3 4 5 6 7; do get_first "${urls[$k]}" "${toks[$k]}"; done
+		"$4/api/v1/calendar.ics?$5" "$4/api/v1/proposals?$EARLY"
+		"$4/api/v1/proposals?$EARLY_DONE")
+	local toks=("$3" "$3" "" "$3" "$3" "$6" "$6" "" "$6" "$6")
+	local t=() i k m=()
+	for k in {0..9}; do t+=(""); get_first "${urls[$k]}" "${toks[$k]}"; done
 	for ((i = 0; i < 25; i++)); do
-		for k in 0 1 2 3 4 5 6 7; do
+		for k in {0..9}; do
 			t[$k]+=" $(get_w '%{time_total}' "${urls[$k]}" "${toks[$k]}")"
 		done
 	done
-	for k in 0 1 2 3 4 5 6 7; do m+=("$(median ${t[$k]})"); done
-	echo "${m[0]} ${m[1]} ${m[2]} ${m[3]} ${m[4]},${m[5]},${m[6]},${m[7]}"
+	for k in {0..9}; do m+=("$(median ${t[$k]})"); done
+	echo "${m[0]} ${m[1]} ${m[2]} ${m[3]} ${m[4]} ${m[5]},${m[6]},${m[7]},${m[8]},${m[9]}"
 }
 
 # measure one store; prints one line of key=value
@@ -358,6 +364,7 @@ measure() {
 	local page_open; page_open=$(get_median "$base/api/v1/proposals?status=open" "$sec")
 	local cal; cal=$(get_median "$base/api/v1/calendar.ics?$feed" "")
 	local early; early=$(get_median "$base/api/v1/proposals?$EARLY" "$sec")
+	local done_early; done_early=$(get_median "$base/api/v1/proposals?$EARLY_DONE" "$sec")
 	# Against the family's smallest store (kept, its server started
 	# again beside this one), in turn: figures under a millisecond
 	# measured minutes apart differed by a third with the host's moment
@@ -367,7 +374,7 @@ measure() {
 		local turns
 		turns=$(lists_in_turn "$base" "$feed" "$sec" "http://127.0.0.1:$PORT2" \
 			"${SMALL_FEED[$fam]}" "$(head -1 "${SMALL_DB[$fam]}.tokens")")
-		read -r page page_open cal early small <<<"$turns"
+		read -r page page_open cal early done_early small <<<"$turns"
 		stop_second
 	fi
 
@@ -397,7 +404,7 @@ measure() {
 	fi
 	echo "name=$name events=$events proposals=$nprop show=$show q_show=$q_show" \
 	     "members=$mem q_members=$q_mem list=$list q_list=$q_list start=$start" \
-	     "page=$page page_open=$page_open cal=$cal early=$early ${small:+small=$small }writes=$wr p99=$wp healthz=$hz rss=$rss verify=$v verify_rss=$vr" \
+	     "page=$page page_open=$page_open cal=$cal early=$early done_early=$done_early ${small:+small=$small }writes=$wr p99=$wp healthz=$hz rss=$rss verify=$v verify_rss=$vr" \
 	     "load_ms=${load_ms:-0} empty_start=$EMPTY_START" \
 	     "verify_since=$vs since_added=$((events - cps))" \
 	     "sha_store=$sh export=$ex verify_export=$vx sha_export=$shx export_mb=$mb"
@@ -659,9 +666,9 @@ END {
 		printf "%-8s serve start-up %.3fs / (empty %.3fs + snapshot load %.3fs): %.2fx (target <= 2x, and < 1 s)  %s; %.2fx the smallest store'"'"'s\n", nm, f[r,"start"], f[r,"empty_start"], f[r,"load_ms"] / 1000, x, t ? "met" : "NOT MET", f[r,"start"] / f[b,"start"]
 		# the lists, each beside the server of the smallest store, in turn
 		split(f[r,"small"], sm, ",")
-		split("GET proposals first page,GET proposals?status=open,GET calendar.ics,GET proposals?opened_to= (first minutes)", what, ",")
-		split("page,page_open,cal,early", key, ",")
-		for (k = 1; k <= 4; k++) {
+		split("GET proposals first page,GET proposals?status=open,GET calendar.ics,GET proposals?opened_to= (first minutes),GET proposals?status=concluded&concluded_to= (first minutes)", what, ",")
+		split("page,page_open,cal,early,done_early", key, ",")
+		for (k = 1; k <= 5; k++) {
 			x = f[r,key[k]] / sm[k]; t = x <= 1.5; ok = ok && t
 			printf "%-8s %s / smallest, in turn: %.2fx, %.2f / %.2f ms (target <= 1.5x)  %s\n", nm, what[k], x, f[r,key[k]] * 1000, sm[k] * 1000, t ? "met" : "NOT MET"
 		}

@@ -33,10 +33,12 @@ enum cn_pagesql_dialect { CN_PAGESQL_SQLITE, CN_PAGESQL_PG };
 	"to_tsvector('council_search', title || ' ' ||"                       \
 	" coalesce((doc::jsonb)->>'text', ''))"
 
-/* Whether every proposal opened no earlier than those before it in id
- * order (SQLite: the meta row a trigger keeps, sqlite_query.c), so that
- * the proposals opened in a range of times are a range of ids. */
-#define CN_PAGESQL_OPENED_KEY "proposals_opened_in_order"
+/* Whether the proposals are in time order (SQLite: the meta row triggers
+ * keep, sqlite_query.c): each opened no earlier than those before it in
+ * id order, and concluded, if it has, no earlier than it opened.  Then
+ * the proposals opened in a range of times are a range of ids, and those
+ * concluded before a time were opened before it. */
+#define CN_PAGESQL_ORDER_KEY "proposals_in_time_order"
 
 /* What sight selects a proposal by besides its body, as conditions on
  * its row (p: "" for the bare columns, or a qualifier with its dot, as

@@ -60,7 +60,7 @@ static const char query_schema[] =
 	"  ON proposals(status, concluded COLLATE \"C\");"
 	/* The proposals opened in a range of times, for the planner to
 	 * choose when a range holds few (SQLite bounds its walk by id
-	 * instead: pagesql.c, opened_ids). */
+	 * instead: pagesql.c, time_ids). */
 	"CREATE INDEX IF NOT EXISTS proposals_opened"
 	"  ON proposals(opened COLLATE \"C\");"
 	/* The extension is one per database: made in a schema of its own,

@@ -33,27 +33,29 @@
 	" new.title, coalesce(json_extract(new.doc, '$.text'), ''), "          \
 	CN_PAGESQL_SIGHT_WORDS("new.") ");"
 
-/* The meta row saying whether proposals opened in id order
- * (CN_PAGESQL_OPENED_KEY), and the new row's test against the others:
- * a smaller id opened later (walked through proposals_opened from the
- * new row's time; the + keeps SQLite from walking the ids instead), or
- * a larger id opened earlier (walked by id from the new row's). */
-#define OPENED_IN_ORDER                                                       \
-	"(SELECT value FROM meta WHERE key = '" CN_PAGESQL_OPENED_KEY "') = '1'"
-#define OPENED_OUT_OF_ORDER                                                   \
-	"(EXISTS (SELECT 1 FROM proposals p WHERE p.opened > new.opened AND"  \
-	" +p.id < new.id) OR EXISTS (SELECT 1 FROM proposals p WHERE"         \
-	" p.id > new.id AND +p.opened < new.opened))"
-#define OPENED_NOW_OUT                                                        \
-	"UPDATE meta SET value = '0' WHERE key = '" CN_PAGESQL_OPENED_KEY "';"
-/* Whether an older store's proposals opened in id order, when it first
+/* The meta row saying whether proposals are in time order
+ * (CN_PAGESQL_ORDER_KEY), and a new or changed row's test: concluded
+ * before it opened, or against the others, a smaller id opened later
+ * (walked through proposals_opened from the row's time; the + keeps
+ * SQLite from walking the ids instead) or a larger id opened earlier
+ * (walked by id from the row's). */
+#define IN_TIME_ORDER                                                         \
+	"(SELECT value FROM meta WHERE key = '" CN_PAGESQL_ORDER_KEY "') = '1'"
+#define OUT_OF_TIME_ORDER                                                     \
+	"(new.concluded < new.opened OR EXISTS (SELECT 1 FROM proposals p"     \
+	" WHERE p.opened > new.opened AND +p.id < new.id) OR EXISTS (SELECT 1" \
+	" FROM proposals p WHERE p.id > new.id AND +p.opened < new.opened))"
+#define NOW_OUT_OF_TIME_ORDER                                                 \
+	"UPDATE meta SET value = '0' WHERE key = '" CN_PAGESQL_ORDER_KEY "';"
+/* Whether an older store's proposals are in time order, when it first
  * opens with the triggers above: each row against the latest opened
- * before it (one walk in id order). */
-#define OPENED_FILL                                                           \
-	"INSERT INTO meta(key, value) SELECT '" CN_PAGESQL_OPENED_KEY "',"    \
-	" CASE WHEN EXISTS (SELECT 1 FROM (SELECT opened, max(opened) OVER"    \
-	" (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS"   \
-	" latest FROM proposals) WHERE opened < latest) THEN '0' ELSE '1' END"
+ * before it (one walk in id order), and its own conclusion. */
+#define TIME_ORDER_FILL                                                       \
+	"INSERT INTO meta(key, value) SELECT '" CN_PAGESQL_ORDER_KEY "',"     \
+	" CASE WHEN EXISTS (SELECT 1 FROM (SELECT opened, concluded,"          \
+	" max(opened) OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND"  \
+	" 1 PRECEDING) AS latest FROM proposals) WHERE opened < latest OR"     \
+	" concluded < opened) THEN '0' ELSE '1' END"
 
 static const char query_schema[] =
 	/* A restricted log's branches (pagesql.c) walk one type's events in
@@ -133,23 +135,24 @@ static const char query_schema[] =
 	"  proposals BEGIN UPDATE public_record SET adopted = 0, shared = 0"
 	"  WHERE proposal = old.id; END;";
 
-/* The first and the last proposal opened in a range of times, which
- * bound a list's walk in id order while proposals open in id order
- * (pagesql.c, opened_ids); and the triggers that say when they no longer
- * do: a row opened before one of a smaller id, or after one of a larger
- * (each EXISTS walks an index from the new row's place, and finds
- * nothing while in order).  Once out of order, a store stays so: the
- * bounds are then the whole record's.  Apart from query_schema, which
- * would be longer than C lets a string be. */
-static const char opened_schema[] =
+/* The first and the last proposal opened before or after a time, which
+ * bound a list's walk in id order while proposals are in time order
+ * (pagesql.c, time_ids); and the triggers that say when they no longer
+ * are: a row opened before one of a smaller id, or after one of a
+ * larger, or concluded before it opened (each EXISTS walks an index from
+ * the row's place, and finds nothing while in order).  Once out of
+ * order, a store stays so: the bounds are then the whole record's.
+ * Apart from query_schema, which would be longer than C lets a string
+ * be. */
+static const char order_schema[] =
 	"CREATE INDEX IF NOT EXISTS proposals_opened ON proposals(opened);"
-	"CREATE TRIGGER IF NOT EXISTS proposals_opened_insert AFTER INSERT ON"
-	"  proposals WHEN " OPENED_IN_ORDER " AND " OPENED_OUT_OF_ORDER
-	"  BEGIN " OPENED_NOW_OUT " END;"
-	"CREATE TRIGGER IF NOT EXISTS proposals_opened_update AFTER UPDATE OF"
-	"  opened ON proposals WHEN old.opened IS NOT new.opened AND "
-	OPENED_IN_ORDER " AND " OPENED_OUT_OF_ORDER " BEGIN " OPENED_NOW_OUT
-	"  END;";
+	"CREATE TRIGGER IF NOT EXISTS proposals_order_insert AFTER INSERT ON"
+	"  proposals WHEN " IN_TIME_ORDER " AND " OUT_OF_TIME_ORDER
+	"  BEGIN " NOW_OUT_OF_TIME_ORDER " END;"
+	"CREATE TRIGGER IF NOT EXISTS proposals_order_update AFTER UPDATE OF"
+	"  opened, concluded ON proposals WHEN (old.opened IS NOT new.opened OR"
+	"  old.concluded IS NOT new.concluded) AND " IN_TIME_ORDER " AND "
+	OUT_OF_TIME_ORDER " BEGIN " NOW_OUT_OF_TIME_ORDER " END;";
 
 /* A new record event's entry (CN_PAGESQL_RECORD_ENTRY), on an event of
  * a record type. */
@@ -204,15 +207,15 @@ int cn_sq_create_query(struct cn_store_backend *b, struct cn_err *err)
 		      "no schema", err) ||
 	    (!holders && cn_sq_exec(b, "ALTER TABLE tokens ADD COLUMN person"
 				    " INTEGER", err)) ||
-	    /* Whether proposals opened in id order: known once, then kept
-	     * by the triggers in opened_schema. */
+	    /* Whether proposals are in time order: known once, then kept
+	     * by the triggers in order_schema. */
 	    !(s = cn_sq_fresh(b, "SELECT count(*) FROM meta WHERE key = '"
-			      CN_PAGESQL_OPENED_KEY "'", err)) ||
+			      CN_PAGESQL_ORDER_KEY "'", err)) ||
 	    cn_sq_one(b, s, cn_sq_int64, &ordered, "reading the schema",
 		      "no schema", err) ||
-	    (!ordered && cn_sq_exec(b, OPENED_FILL, err)) ||
+	    (!ordered && cn_sq_exec(b, TIME_ORDER_FILL, err)) ||
 	    cn_sq_exec(b, query_schema, err) ||
-	    cn_sq_exec(b, opened_schema, err) || record_trigger(b, err) ||
+	    cn_sq_exec(b, order_schema, err) || record_trigger(b, err) ||
 	    /* A store made before the index: filled from the log once. */
 	    (!indexed && (cn_pagesql_record_fill(&fill, CN_PAGESQL_SQLITE),
 			  cn_sq_exec(b, fill.sql, err))) ||

@@ -584,10 +584,11 @@ struct cn_sight_rows {
  * start (a status's or a body's in id order; the open ones by deadline;
  * the concluded ones by conclusion), so a page costs the rows it passes
  * to fill itself: a status filter no longer passes every concluded
- * proposal to find the few open ones.  An opened range bounds the walk
- * in id order while proposals opened in that order (SQLite: pagesql.c,
- * opened_ids).  Otherwise a date range and `member` filter that walk: a
- * range far from its start costs the rows before it. */
+ * proposal to find the few open ones.  An opened range, and a concluded
+ * range's end, bound the walk in id order while the proposals are in
+ * time order (SQLite: pagesql.c, time_ids).  Otherwise a date range and
+ * `member` filter that walk: a range far from its start costs the rows
+ * before it. */
 enum cn_proposal_order {
 	CN_ORDER_ID,        /* by id, from the cursors (after, before) */
 	/* For a calendar (server/api_calendar.c), the first `limit` of

@@ -1764,9 +1764,13 @@ static void test_proposal_page_plans(void **state)
 		 "USING INDEX proposals_status (status=?)"},
 		{{.sight = fr, .status = "adopted",
 		  .concluded_to = "2030-01-01T00:00:00Z", .limit = 20},
-		 "USING INDEX proposals_outcome (status=? AND outcome=?)"},
+		 "USING INDEX proposals_outcome (status=? AND outcome=? AND rowid<?)"},
+		/* a concluded range's end bounds the walk by id (time_ids) */
+		{{.sight = every, .status = "concluded",
+		  .concluded_to = "2001-01-01T00:00:00Z", .limit = 100},
+		 "USING INDEX proposals_status (status=? AND id<?)"},
 		/* an opened range bounds the walk by id, both bounds found
-		 * through proposals_opened (opened_ids) */
+		 * through proposals_opened (time_ids) */
 		{{.sight = every, .opened_to = "2001-01-01T00:00:00Z",
 		  .limit = 100},
 		 "USING INTEGER PRIMARY KEY (rowid<?)"},
@@ -1891,30 +1895,30 @@ static void test_calendar_orders(void **state)
 /* Whether the store holds its proposals as opened in id order (the
  * meta row pagesql.c's bounds read; SQLite only): 1, 0, or -1 for no
  * row. */
-static int64_t opened_in_order(const char *path)
+static int64_t in_time_order(const char *path)
 {
 	int64_t v = -1;
 	query_ints(path, "SELECT coalesce((SELECT value = '1' FROM meta WHERE"
-		   " key = 'proposals_opened_in_order'), -1)", &v, 1);
+		   " key = 'proposals_in_time_order'), -1)", &v, 1);
 	return v;
 }
 
 /* The store as made before the opened bounds, then opened for writing
  * again: whether its proposals opened in order is learned from them. */
-static void made_before_opened_bounds(struct fx *f)
+static void made_before_time_order(struct fx *f)
 {
 	close_app(f);
-	sql_ok(f->path, "DELETE FROM meta WHERE key = 'proposals_opened_in_order';"
-	       " DROP TRIGGER proposals_opened_insert;"
-	       " DROP TRIGGER proposals_opened_update;"
+	sql_ok(f->path, "DELETE FROM meta WHERE key = 'proposals_in_time_order';"
+	       " DROP TRIGGER proposals_order_insert;"
+	       " DROP TRIGGER proposals_order_update;"
 	       " DROP INDEX proposals_opened;");
-	assert_int_equal(opened_in_order(f->path), -1);
+	assert_int_equal(in_time_order(f->path), -1);
 	open_app(f, 0);
 }
 
 /* A list by the time proposals opened, in id order: while they open in
  * id order, SQLite walks only the ids the range holds (pagesql.c,
- * opened_ids); once one opens earlier than one before it, the whole
+ * time_ids); once one opens earlier than one before it, the whole
  * record, and the answer is the same as it would be. */
 static void test_opened_ranges(void **state)
 {
@@ -1931,9 +1935,9 @@ static void test_opened_ranges(void **state)
 	assert_int_equal(run(f, "2023-08-03T09:00:00Z", cn_app_cmd_propose, &m), 1);
 	assert_int_equal(run(f, "2023-08-05T09:00:00Z", cn_app_cmd_propose, &m), 1);
 	if (!pg_base) {
-		assert_int_equal(opened_in_order(f->path), 1);
-		made_before_opened_bounds(f);
-		assert_int_equal(opened_in_order(f->path), 1);
+		assert_int_equal(in_time_order(f->path), 1);
+		made_before_time_order(f);
+		assert_int_equal(in_time_order(f->path), 1);
 	}
 	st = cn_app_store(f->app);
 	ASSERT_IDS(proposal_page(st, &q), 5, 4);
@@ -1956,7 +1960,7 @@ static void test_opened_ranges(void **state)
 	 * last 7), so they are no longer used */
 	assert_int_equal(run(f, "2023-08-02T09:00:00Z", cn_app_cmd_propose, &m), 1);
 	if (!pg_base)
-		assert_int_equal(opened_in_order(f->path), 0);
+		assert_int_equal(in_time_order(f->path), 0);
 	q = (struct cn_proposal_query){.sight = {1, NULL, 0, 0}, .limit = 10,
 				       .opened_from = "2023-08-02T00:00:00Z",
 				       .opened_to = "2023-08-04T00:00:00Z"};
@@ -1966,8 +1970,8 @@ static void test_opened_ranges(void **state)
 	ASSERT_IDS(proposal_page(st, &q), 7, 4);
 	/* the same, learned by a store made before the bounds */
 	if (!pg_base) {
-		made_before_opened_bounds(f);
-		assert_int_equal(opened_in_order(f->path), 0);
+		made_before_time_order(f);
+		assert_int_equal(in_time_order(f->path), 0);
 		ASSERT_IDS(proposal_page(cn_app_store(f->app), &q), 7, 4);
 	}
 }
@@ -2443,7 +2447,7 @@ static void test_doc_alone_and_opened_order_edges(void **state)
 		skip();
 	seed(f, 0);
 	history(f); /* 1, 2 and 3, opened in July, in id order */
-	assert_int_equal(opened_in_order(f->path), 1);
+	assert_int_equal(in_time_order(f->path), 1);
 	assert_int_equal(cn_store_rows(cn_app_store(f->app), CN_TAB_PROPOSALS,
 				       CN_ORDER_KEY, first_row, &row, &err), 0);
 	assert_string_equal(cn_tables[CN_TAB_PROPOSALS].cols[concluded].name,
@@ -2468,21 +2472,40 @@ static void test_doc_alone_and_opened_order_edges(void **state)
 	memset(&back, 0, sizeof(back));
 	put = row;
 
-	/* a tie: id 50 opened when 3 did keeps the order */
+	/* a tie: id 50 opened when 3 did keeps the order (not concluded:
+	 * 1 was, before 07-21) */
 	put.v[0].i = 50;
 	put.v[opened] = (struct cn_value){.type = CN_VAL_TEXT,
 		.s = "2023-07-21T09:00:00Z", .len = 20};
+	put.v[concluded] = (struct cn_value){.type = CN_VAL_NULL};
 	put_alone(f, &put);
-	assert_int_equal(opened_in_order(f->path), 1);
+	assert_int_equal(in_time_order(f->path), 1);
 	assert_int_equal(cn_store_delete_row(cn_app_store(f->app),
 					     CN_TAB_PROPOSALS, &key, &err), 0);
 
-	/* 1 now opened after 3: out of order, through the upsert's UPDATE */
+	/* 1 now opened after 3: out of order, through the upsert's UPDATE
+	 * (its conclusion cleared, so that the order of openings alone
+	 * says so) */
 	put = row;
 	put.v[opened] = (struct cn_value){.type = CN_VAL_TEXT,
 		.s = "2023-12-31T00:00:00Z", .len = 20};
+	put.v[concluded] = (struct cn_value){.type = CN_VAL_NULL};
 	put_alone(f, &put);
-	assert_int_equal(opened_in_order(f->path), 0);
+	assert_int_equal(in_time_order(f->path), 0);
+	put_alone(f, &row); /* as it was */
+	made_before_time_order(f);
+	assert_int_equal(in_time_order(f->path), 1);
+
+	/* concluded before it opened: a concluded range's end no longer
+	 * bounds the ids (a proposal concluded before a time would not all
+	 * have opened before it); learned from the rows as well */
+	put = row;
+	put.v[concluded] = (struct cn_value){.type = CN_VAL_TEXT,
+		.s = "2023-07-01T00:00:00Z", .len = 20};
+	put_alone(f, &put);
+	assert_int_equal(in_time_order(f->path), 0);
+	made_before_time_order(f);
+	assert_int_equal(in_time_order(f->path), 0);
 	put_alone(f, &row); /* as it was */
 	free_row(&row);
 }
