@@ -188,8 +188,7 @@ static void time_ids(struct cn_pagesql *q, const struct cn_proposal_query *pq,
 		     const char *key)
 {
 	static const char in_order[] =
-		"CASE WHEN (SELECT value FROM meta WHERE key = '"
-		CN_PAGESQL_ORDER_KEY "') = '1' THEN ";
+		"CASE WHEN " CN_PAGESQL_IN_TIME_ORDER " THEN ";
 
 	if (q->dialect != CN_PAGESQL_SQLITE || pq->order != CN_ORDER_ID)
 		return;

@@ -39,6 +39,10 @@ enum cn_pagesql_dialect { CN_PAGESQL_SQLITE, CN_PAGESQL_PG };
  * the proposals opened in a range of times are a range of ids, and those
  * concluded before a time were opened before it. */
 #define CN_PAGESQL_ORDER_KEY "proposals_in_time_order"
+/* True while they are (a missing row, as in a store opened read-only
+ * before its first writable open, reads as not). */
+#define CN_PAGESQL_IN_TIME_ORDER                                              \
+	"(SELECT value FROM meta WHERE key = '" CN_PAGESQL_ORDER_KEY "') = '1'"
 
 /* What sight selects a proposal by besides its body, as conditions on
  * its row (p: "" for the bare columns, or a qualifier with its dot, as

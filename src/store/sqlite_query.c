@@ -33,14 +33,12 @@
 	" new.title, coalesce(json_extract(new.doc, '$.text'), ''), "          \
 	CN_PAGESQL_SIGHT_WORDS("new.") ");"
 
-/* The meta row saying whether proposals are in time order
- * (CN_PAGESQL_ORDER_KEY), and a new or changed row's test: concluded
+/* Whether proposals are in time order (CN_PAGESQL_ORDER_KEY, read as
+ * CN_PAGESQL_IN_TIME_ORDER): a new or changed row's test, concluded
  * before it opened, or against the others, a smaller id opened later
  * (walked through proposals_opened from the row's time; the + keeps
  * SQLite from walking the ids instead) or a larger id opened earlier
  * (walked by id from the row's). */
-#define IN_TIME_ORDER                                                         \
-	"(SELECT value FROM meta WHERE key = '" CN_PAGESQL_ORDER_KEY "') = '1'"
 #define OUT_OF_TIME_ORDER                                                     \
 	"(new.concluded < new.opened OR EXISTS (SELECT 1 FROM proposals p"     \
 	" WHERE p.opened > new.opened AND +p.id < new.id) OR EXISTS (SELECT 1" \
@@ -147,12 +145,12 @@ static const char query_schema[] =
 static const char order_schema[] =
 	"CREATE INDEX IF NOT EXISTS proposals_opened ON proposals(opened);"
 	"CREATE TRIGGER IF NOT EXISTS proposals_order_insert AFTER INSERT ON"
-	"  proposals WHEN " IN_TIME_ORDER " AND " OUT_OF_TIME_ORDER
+	"  proposals WHEN " CN_PAGESQL_IN_TIME_ORDER " AND " OUT_OF_TIME_ORDER
 	"  BEGIN " NOW_OUT_OF_TIME_ORDER " END;"
 	"CREATE TRIGGER IF NOT EXISTS proposals_order_update AFTER UPDATE OF"
 	"  opened, concluded ON proposals WHEN (old.opened IS NOT new.opened OR"
-	"  old.concluded IS NOT new.concluded) AND " IN_TIME_ORDER " AND "
-	OUT_OF_TIME_ORDER " BEGIN " NOW_OUT_OF_TIME_ORDER " END;";
+	"  old.concluded IS NOT new.concluded) AND " CN_PAGESQL_IN_TIME_ORDER
+	" AND " OUT_OF_TIME_ORDER " BEGIN " NOW_OUT_OF_TIME_ORDER " END;";
 
 /* A new record event's entry (CN_PAGESQL_RECORD_ENTRY), on an event of
  * a record type. */
